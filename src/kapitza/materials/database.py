@@ -1,0 +1,340 @@
+"""The shipped materials database and readers for a user's own material files.
+
+File format (TOML, one table per material; the shipped file
+``kapitza/materials/data/materials.toml`` is the reference example)::
+
+    [materials.Si]
+    aliases = ["silicon"]
+    density = 2329.0                  # kg m^-3
+    v_l = 8949.0                      # m/s
+    v_t = 5344.0                      # m/s (0 for a fluid)
+    number_density = 4.994e28         # atoms m^-3 (may be left out if
+                                      # mean_atomic_mass_amu is given)
+    debye_temperature = 645.0         # K
+    thermal_conductivity = 148.0      # W m^-1 K^-1 (leave out where undefined)
+    mean_atomic_mass_amu = 28.085     # u, converted to kg
+    lattice_constant = 5.431e-10      # m
+
+    [materials.Si.elastic_constants_gpa]   # converted to Pa
+    symmetry = "cubic"
+    C11 = 165.7
+    C12 = 63.9
+    C44 = 79.56
+
+    [materials.Si.sources]            # field name -> citation
+    density = "..."
+
+Optional keys: ``aliases, formula, description, temperature, structure,
+sound_speed_average, notes``.  Unknown keys are errors, so a typo cannot pass
+silently.
+
+Conventions of the shipped data:
+
+- crystals: ``v_l`` and ``v_t`` are the Voigt-Reuss-Hill isotropic averages of
+  the room-temperature single-crystal elastic constants stored beside them
+  (:func:`kapitza.materials.elastic.hill_sound_speeds`, rounded to 4
+  significant figures); isotropic solids (fused silica): measured speeds;
+- ``number_density = density / mean atomic mass``, the mean taken over the
+  atoms of the formula unit with IUPAC standard atomic weights;
+- Debye temperatures: low-temperature calorimetric values (Kittel for the
+  elements) where known; otherwise the elastic value, and the source says so;
+- thermal conductivity near 300 K (CRC Handbook for the elements; papers for
+  compounds, with the crystal direction where it is anisotropic).
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import os
+import tomllib
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from kapitza.errors import InputError
+from kapitza.units import AMU, GPA
+
+from .elastic import SYMMETRY_KEYS
+from .material import FLOAT_FIELDS, NUMBER_FIELDS, Material
+
+#: Number keys of a material table (TOML name); values must be int or float.
+_NUMBER_KEYS: frozenset[str] = frozenset(
+    {*FLOAT_FIELDS, "thermal_conductivity", "temperature", "mean_atomic_mass_amu", "lattice_constant"}
+)
+_STRING_KEYS: frozenset[str] = frozenset({"formula", "description", "structure", "sound_speed_average", "notes"})
+_TABLE_KEYS: frozenset[str] = frozenset({"sources", "elastic_constants_gpa"})
+_ALLOWED_KEYS: frozenset[str] = _NUMBER_KEYS | _STRING_KEYS | _TABLE_KEYS | {"aliases"}
+_REQUIRED_KEYS: tuple[str, ...] = ("density", "v_l", "v_t", "debye_temperature")
+_SOURCE_KEYS: frozenset[str] = frozenset({*NUMBER_FIELDS, "temperature"})
+
+_SHIPPED = ("data", "materials.toml")
+
+#: Names that must not silently map to one shipped material; the error explains why.
+_AMBIGUOUS: dict[str, str] = {
+    "alumina": (
+        "'alumina' is ambiguous: single-crystal alpha-Al2O3 is 'Al2O3' (sapphire); amorphous or "
+        "polycrystalline alumina (e.g. ALD films) differs strongly and is not shipped, so give it as a .toml file"
+    ),
+    "quartz": ("crystalline quartz is not shipped; 'SiO2' is fused (amorphous) silica. Give quartz as a .toml file"),
+}
+
+
+def _normalize(name: str) -> str:
+    """Lookup key: lower case, without spaces, hyphens and underscores."""
+    return "".join(ch for ch in name.casefold() if ch not in " -_\t")
+
+
+# -- reading one material table -------------------------------------------
+
+
+class _Where:
+    """Prefix for error messages: which file, which material."""
+
+    def __init__(self, origin: str, name: str) -> None:
+        self.origin, self.name = origin, name
+
+    def error(self, field_name: str, message: str) -> InputError:
+        return InputError(f"{self.origin}: material {self.name!r}: field {field_name!r}: {message}")
+
+
+def _number(where: _Where, key: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise where.error(key, f"expected a number, got {type(value).__name__} {value!r}")
+    return float(value)
+
+
+def _string_table(where: _Where, key: str, value: Any) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise where.error(key, f"expected a table, got {type(value).__name__} {value!r}")
+    for k, v in value.items():
+        if not isinstance(v, str):
+            raise where.error(f"{key}.{k}", f"expected a string, got {type(v).__name__} {v!r}")
+    return dict(value)
+
+
+def _elastic(where: _Where, value: Any) -> tuple[dict[str, float], str]:
+    key = "elastic_constants_gpa"
+    if not isinstance(value, Mapping):
+        raise where.error(key, f"expected a table, got {type(value).__name__} {value!r}")
+    table = dict(value)
+    symmetry = table.pop("symmetry", None)
+    if symmetry not in SYMMETRY_KEYS:
+        raise where.error(f"{key}.symmetry", f"got {symmetry!r}; allowed: {', '.join(SYMMETRY_KEYS)}")
+    return {k: _number(where, f"{key}.{k}", v) * GPA for k, v in table.items()}, symmetry
+
+
+def _check_keys(where: _Where, table: Mapping[str, Any]) -> None:
+    for key in table:
+        if key not in _ALLOWED_KEYS:
+            close = difflib.get_close_matches(key, sorted(_ALLOWED_KEYS), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else "."
+            raise where.error(key, f"unknown field{hint} Allowed: {', '.join(sorted(_ALLOWED_KEYS))}")
+    for key in _REQUIRED_KEYS:
+        if key not in table:
+            raise where.error(key, "required field is missing")
+    if "number_density" not in table and "mean_atomic_mass_amu" not in table:
+        raise where.error("number_density", "required field is missing (or give mean_atomic_mass_amu)")
+
+
+def _material_from_table(origin: str, name: str, table: Any) -> Material:
+    """Build a Material from one ``[materials.<name>]`` table (file units)."""
+    where = _Where(origin, name)
+    if not isinstance(table, Mapping):
+        raise InputError(f"{origin}: material {name!r}: expected a table, got {type(table).__name__}")
+    _check_keys(where, table)
+    kwargs: dict[str, Any] = {}
+    for key, value in table.items():
+        if key in _NUMBER_KEYS:
+            kwargs[key] = _number(where, key, value)
+        elif key in _STRING_KEYS:
+            if not isinstance(value, str):
+                raise where.error(key, f"expected a string, got {type(value).__name__} {value!r}")
+            kwargs[key] = value
+        elif key == "aliases":
+            if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
+                raise where.error(key, f"expected a list of strings, got {value!r}")
+            kwargs[key] = tuple(value)
+        elif key == "sources":
+            kwargs[key] = _string_table(where, key, value)
+            unknown = sorted(set(kwargs[key]) - _SOURCE_KEYS)
+            if unknown:
+                raise where.error(
+                    f"sources.{unknown[0]}", f"not a number field; allowed: {', '.join(sorted(_SOURCE_KEYS))}"
+                )
+        elif key == "elastic_constants_gpa":
+            kwargs["elastic_constants"], kwargs["elastic_symmetry"] = _elastic(where, value)
+    if "mean_atomic_mass_amu" in kwargs:
+        kwargs["mean_atomic_mass"] = kwargs.pop("mean_atomic_mass_amu") * AMU
+        if "number_density" not in kwargs and kwargs["mean_atomic_mass"] > 0.0:
+            kwargs["number_density"] = kwargs["density"] / kwargs["mean_atomic_mass"]
+    try:
+        return Material(name=name, **kwargs)
+    except InputError as exc:
+        raise InputError(f"{origin}: {exc}") from None
+
+
+def _materials_from_text(text: str, origin: str) -> dict[str, Material]:
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{origin}: invalid TOML: {exc}") from None
+    extra = sorted(set(document) - {"materials"})
+    if extra:
+        raise InputError(f"{origin}: unknown top-level key {extra[0]!r}; material tables go under [materials.<Name>]")
+    tables = document.get("materials")
+    if not isinstance(tables, Mapping) or not tables:
+        raise InputError(f"{origin}: no materials found; write one table per material as [materials.<Name>]")
+    return {name: _material_from_table(origin, name, table) for name, table in tables.items()}
+
+
+def load_materials(path: str | os.PathLike[str]) -> dict[str, Material]:
+    """Read a TOML file of materials (the format of the shipped database).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        File holding one or more ``[materials.<Name>]`` tables (see the module
+        docstring for the keys and their units).
+
+    Returns
+    -------
+    dict[str, Material]
+        Materials keyed by their table names, in file order.
+
+    Raises
+    ------
+    InputError
+        The file is missing or unreadable, is not valid TOML, or a material
+        has a missing, unknown, mistyped or unphysical field; the message
+        names the file, the material and the field.
+    """
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read material file {str(p)!r}: {exc.strerror or exc}") from None
+    return _materials_from_text(text, str(p))
+
+
+# -- the shipped database --------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped() -> dict[str, Material]:
+    resource = resources.files("kapitza.materials").joinpath(*_SHIPPED)
+    return _materials_from_text(resource.read_text(encoding="utf-8"), "kapitza/materials/" + "/".join(_SHIPPED))
+
+
+def list_materials() -> tuple[Material, ...]:
+    """Every material of the shipped database, sorted by name.
+
+    Returns
+    -------
+    tuple[Material, ...]
+        Read once from ``kapitza/materials/data/materials.toml`` and cached.
+    """
+    return tuple(sorted(_shipped().values(), key=lambda m: m.name))
+
+
+def _index(materials: Mapping[str, Material]) -> dict[str, tuple[Material, str]]:
+    """Normalized name or alias -> (material, the spelling that matched)."""
+    index: dict[str, tuple[Material, str]] = {}
+    for m in materials.values():
+        for label in (m.name, *m.aliases):
+            index.setdefault(_normalize(label), (m, label))
+    return index
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_index() -> dict[str, tuple[Material, str]]:
+    return _index(_shipped())
+
+
+def _suggestion(query: str, index: Mapping[str, tuple[Material, str]]) -> str:
+    """Return "; did you mean 'Si' (silicon)?", or "" when no name is close."""
+    keys = difflib.get_close_matches(_normalize(query), list(index), n=3, cutoff=0.7)
+    seen: list[str] = []
+    for key in keys:
+        material, label = index[key]
+        text = repr(material.name) + ("" if label == material.name else f" ({label})")
+        if not any(s.startswith(repr(material.name)) for s in seen):
+            seen.append(text)
+    if not seen:
+        return ""
+    options = seen[0] if len(seen) == 1 else ", ".join(seen[:-1]) + " or " + seen[-1]
+    return f"; did you mean {options}?"
+
+
+def _lookup(
+    query: str, materials: Mapping[str, Material], index: Mapping[str, tuple[Material, str]], where: str
+) -> Material:
+    hit = index.get(_normalize(query))
+    if hit is not None:
+        return hit[0]
+    if _normalize(query) in _AMBIGUOUS and not where:
+        raise InputError(f"unknown material {query!r}: {_AMBIGUOUS[_normalize(query)]}")
+    known = ", ".join(sorted(m.name for m in materials.values()))
+    suggestion = _suggestion(query, index) or "."
+    raise InputError(f"unknown material {query!r}{where}{suggestion} Known: {known}")
+
+
+def _split_path_spec(spec: str | os.PathLike[str]) -> tuple[Path, str | None] | None:
+    """(path, selected name) if ``spec`` names a TOML file, else None."""
+    if isinstance(spec, os.PathLike):
+        return Path(spec), None
+    text = spec.strip()
+    if text.lower().endswith(".toml"):
+        return Path(text), None
+    head, sep, tail = text.rpartition(":")
+    if sep and head.lower().endswith(".toml"):
+        return Path(head), tail.strip()
+    if os.sep in text or (os.altsep and os.altsep in text):
+        return Path(text), None
+    return None
+
+
+def _from_file(path: Path, selected: str | None) -> Material:
+    if not path.is_file():
+        raise InputError(f"material file {str(path)!r} does not exist")
+    materials = load_materials(path)
+    if selected is not None:
+        return _lookup(selected, materials, _index(materials), f" in {str(path)!r}")
+    if len(materials) > 1:
+        names = ", ".join(materials)
+        raise InputError(f"{str(path)!r} holds {len(materials)} materials ({names}); pick one with '{path}:<Name>'")
+    return next(iter(materials.values()))
+
+
+def get_material(spec: str | os.PathLike[str] | Material) -> Material:
+    """Find a material by name, alias or file.
+
+    Parameters
+    ----------
+    spec : str, os.PathLike or Material
+        - a :class:`Material`: returned unchanged;
+        - a name or alias from the shipped database, matched ignoring case,
+          spaces, hyphens and underscores ("silicon", "he-4", "Fused Silica");
+        - a path to a ``.toml`` file holding one material, or
+          ``"path.toml:Name"`` to pick one of several.
+
+    Returns
+    -------
+    Material
+
+    Raises
+    ------
+    InputError
+        Unknown name (the message suggests close matches and lists the known
+        names), missing file, a file with several materials and no
+        ``:Name``, or a malformed file.
+    """
+    if isinstance(spec, Material):
+        return spec
+    if not isinstance(spec, (str, os.PathLike)):
+        raise InputError(f"a material is given as a name, a .toml path or a Material; got {type(spec).__name__}")
+    path_spec = _split_path_spec(spec)
+    if path_spec is not None:
+        return _from_file(*path_spec)
+    return _lookup(str(spec), _shipped(), _shipped_index(), "")

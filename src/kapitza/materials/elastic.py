@@ -1,0 +1,253 @@
+"""Isotropic (polycrystal) averages of single-crystal elastic constants.
+
+The acoustic mismatch and diffuse mismatch models treat each side of an
+interface as an isotropic Debye solid with one longitudinal speed ``v_l`` and
+one transverse speed ``v_t``.  For a crystal these come from the
+Voigt-Reuss-Hill average of its 6x6 stiffness matrix ``C`` (Voigt notation,
+Pa), following R. Hill, Proc. Phys. Soc. A 65, 349 (1952):
+
+Voigt (uniform strain, an upper bound)::
+
+    9 K_V  = (C11 + C22 + C33) + 2 (C12 + C23 + C31)
+    15 G_V = (C11 + C22 + C33) - (C12 + C23 + C31) + 3 (C44 + C55 + C66)
+
+Reuss (uniform stress, a lower bound), with the compliance ``S = C^-1``::
+
+    1 / K_R  = (S11 + S22 + S33) + 2 (S12 + S23 + S31)
+    15 / G_R = 4 (S11 + S22 + S33) - 4 (S12 + S23 + S31) + 3 (S44 + S55 + S66)
+
+Hill: ``K = (K_V + K_R) / 2`` and ``G = (G_V + G_R) / 2``; then::
+
+    v_l = sqrt((K + 4 G / 3) / rho),    v_t = sqrt(G / rho).
+
+Voigt >= Hill >= Reuss holds for both moduli (Hill 1952); for an isotropic
+stiffness all three coincide.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from kapitza.errors import InputError
+
+#: Independent Voigt constants each crystal symmetry needs (C66 optional for
+#: hexagonal and trigonal, where it equals (C11 - C12)/2).
+SYMMETRY_KEYS: dict[str, tuple[str, ...]] = {
+    "isotropic": ("C11", "C44"),
+    "cubic": ("C11", "C12", "C44"),
+    "hexagonal": ("C11", "C12", "C13", "C33", "C44"),
+    "trigonal": ("C11", "C12", "C13", "C14", "C33", "C44"),
+}
+
+_OPTIONAL_KEYS: dict[str, tuple[str, ...]] = {
+    "isotropic": ("C12",),
+    "cubic": (),
+    "hexagonal": ("C66",),
+    "trigonal": ("C66",),
+}
+
+
+@dataclass(frozen=True)
+class ElasticAverages:
+    """Bulk and shear moduli of the three averages, in Pa.
+
+    Attributes
+    ----------
+    bulk_voigt, bulk_reuss, bulk_hill : float
+        Bulk modulus K, Pa.
+    shear_voigt, shear_reuss, shear_hill : float
+        Shear modulus G, Pa.
+    """
+
+    bulk_voigt: float
+    bulk_reuss: float
+    bulk_hill: float
+    shear_voigt: float
+    shear_reuss: float
+    shear_hill: float
+
+
+def _check_keys(constants: Mapping[str, float], symmetry: str) -> None:
+    """Raise InputError if ``constants`` does not fit ``symmetry``."""
+    if symmetry not in SYMMETRY_KEYS:
+        raise InputError(f"unknown crystal symmetry {symmetry!r}; allowed: {', '.join(SYMMETRY_KEYS)}")
+    required = SYMMETRY_KEYS[symmetry]
+    allowed = set(required) | set(_OPTIONAL_KEYS[symmetry])
+    missing = [k for k in required if k not in constants]
+    if missing:
+        raise InputError(f"{symmetry} elastic constants need {', '.join(required)}; missing {', '.join(missing)}")
+    extra = sorted(set(constants) - allowed)
+    if extra:
+        raise InputError(
+            f"elastic constants {', '.join(extra)} do not belong to {symmetry} symmetry; "
+            f"allowed: {', '.join(sorted(allowed))}"
+        )
+    for key, value in constants.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise InputError(f"elastic constant {key} must be a number, got {value!r}")
+        if not math.isfinite(value):
+            raise InputError(f"elastic constant {key} must be finite, got {value!r}")
+
+
+def voigt_matrix(constants: Mapping[str, float], symmetry: str) -> NDArray[np.float64]:
+    """Build the 6x6 stiffness matrix from its independent Voigt constants.
+
+    Parameters
+    ----------
+    constants : Mapping[str, float]
+        Voigt constants in Pa, keyed "C11", "C12", "C13", "C14", "C33", "C44",
+        "C66" as the symmetry needs (see :data:`SYMMETRY_KEYS`).  For
+        "isotropic", C12 defaults to C11 - 2 C44; for "hexagonal" and
+        "trigonal", C66 is (C11 - C12)/2 by symmetry; a measured C66, if given,
+        must agree with it within 2 % (it is then only checked, not used).
+    symmetry : str
+        "cubic", "hexagonal", "trigonal" (point groups 32, 3m, -3m with the
+        x axis along a twofold axis: C14 terms, C15 = 0), or "isotropic".
+
+    Returns
+    -------
+    NDArray[np.float64]
+        Stiffness matrix C, Pa, shape (6, 6), symmetric.
+
+    Raises
+    ------
+    InputError
+        Unknown symmetry, missing or extra constants, non-finite values, or a
+        C66 that contradicts (C11 - C12)/2 by more than 2 %.
+    """
+    _check_keys(constants, symmetry)
+    c = {k: float(v) for k, v in constants.items()}
+    m = np.zeros((6, 6))
+    if symmetry in ("isotropic", "cubic"):
+        c11, c44 = c["C11"], c["C44"]
+        c12 = c["C12"] if "C12" in c else c11 - 2.0 * c44
+        if symmetry == "isotropic" and not math.isclose(c12, c11 - 2.0 * c44, rel_tol=1e-9):
+            raise InputError(f"isotropic stiffness needs C12 = C11 - 2 C44 = {c11 - 2.0 * c44!r} Pa; got {c12!r}")
+        m[:3, :3] = c12
+        m[[0, 1, 2], [0, 1, 2]] = c11
+        m[[3, 4, 5], [3, 4, 5]] = c44
+        return m
+    c11, c12, c13, c33, c44 = c["C11"], c["C12"], c["C13"], c["C33"], c["C44"]
+    c66 = 0.5 * (c11 - c12)
+    if "C66" in c and not math.isclose(c["C66"], c66, rel_tol=0.02):
+        raise InputError(f"{symmetry} symmetry requires C66 = (C11 - C12)/2 = {c66!r} Pa; got C66 = {c['C66']!r}")
+    m[0, 0] = m[1, 1] = c11
+    m[2, 2] = c33
+    m[0, 1] = m[1, 0] = c12
+    m[0, 2] = m[2, 0] = m[1, 2] = m[2, 1] = c13
+    m[3, 3] = m[4, 4] = c44
+    m[5, 5] = c66
+    if symmetry == "trigonal":
+        c14 = c["C14"]
+        m[0, 3] = m[3, 0] = c14
+        m[1, 3] = m[3, 1] = -c14
+        m[4, 5] = m[5, 4] = c14
+    return m
+
+
+def _as_stiffness(stiffness: ArrayLike) -> NDArray[np.float64]:
+    """Validate a 6x6 stiffness matrix (symmetric, finite, positive definite)."""
+    c = np.asarray(stiffness, dtype=float)
+    if c.shape != (6, 6):
+        raise InputError(f"stiffness must have shape (6, 6); got {c.shape}")
+    if not np.all(np.isfinite(c)):
+        raise InputError("stiffness must be finite; it holds NaN or inf")
+    scale = float(np.max(np.abs(c)))
+    if scale == 0.0 or not np.allclose(c, c.T, rtol=0.0, atol=1e-9 * scale):
+        raise InputError("stiffness must be a non-zero symmetric 6x6 matrix")
+    eigenvalues = np.linalg.eigvalsh(c)
+    if eigenvalues[0] <= 0.0:
+        raise InputError(
+            "stiffness is not positive definite (the crystal would be mechanically "
+            f"unstable); smallest eigenvalue {eigenvalues[0]:.4g} Pa"
+        )
+    return c
+
+
+def voigt_reuss_hill(stiffness: ArrayLike) -> ElasticAverages:
+    """Voigt, Reuss and Hill bulk and shear moduli of a stiffness matrix.
+
+    Parameters
+    ----------
+    stiffness : ArrayLike
+        Stiffness matrix C in Voigt notation, Pa, shape (6, 6); symmetric and
+        positive definite.
+
+    Returns
+    -------
+    ElasticAverages
+        K and G for the three averages, Pa.
+    """
+    c = _as_stiffness(stiffness)
+    s = np.linalg.inv(c)
+    d = np.arange(3)
+    a_c, b_c, c_c = c[d, d].sum(), c[0, 1] + c[1, 2] + c[2, 0], c[d + 3, d + 3].sum()
+    a_s, b_s, c_s = s[d, d].sum(), s[0, 1] + s[1, 2] + s[2, 0], s[d + 3, d + 3].sum()
+    k_v = (a_c + 2.0 * b_c) / 9.0
+    g_v = (a_c - b_c + 3.0 * c_c) / 15.0
+    k_r = 1.0 / (a_s + 2.0 * b_s)
+    g_r = 15.0 / (4.0 * a_s - 4.0 * b_s + 3.0 * c_s)
+    return ElasticAverages(
+        bulk_voigt=float(k_v),
+        bulk_reuss=float(k_r),
+        bulk_hill=float(0.5 * (k_v + k_r)),
+        shear_voigt=float(g_v),
+        shear_reuss=float(g_r),
+        shear_hill=float(0.5 * (g_v + g_r)),
+    )
+
+
+def sound_speeds(bulk: float, shear: float, density: float) -> tuple[float, float]:
+    """Isotropic longitudinal and transverse sound speeds.
+
+    Parameters
+    ----------
+    bulk : float
+        Bulk modulus K, Pa.
+    shear : float
+        Shear modulus G, Pa.
+    density : float
+        Mass density rho, kg m^-3.
+
+    Returns
+    -------
+    tuple[float, float]
+        ``(v_l, v_t)`` in m/s: v_l = sqrt((K + 4G/3)/rho), v_t = sqrt(G/rho).
+    """
+    if not (math.isfinite(density) and density > 0.0):
+        raise InputError(f"density must be a finite positive number in kg m^-3; got {density!r}")
+    if not (math.isfinite(bulk) and math.isfinite(shear) and bulk > 0.0 and shear > 0.0):
+        raise InputError(f"bulk and shear moduli must be positive, got K={bulk!r}, G={shear!r} Pa")
+    return math.sqrt((bulk + 4.0 * shear / 3.0) / density), math.sqrt(shear / density)
+
+
+def hill_sound_speeds(stiffness: ArrayLike, density: float) -> tuple[float, float]:
+    """Voigt-Reuss-Hill isotropic sound speeds of a crystal.
+
+    Parameters
+    ----------
+    stiffness : ArrayLike
+        Stiffness matrix C in Voigt notation, Pa, shape (6, 6).
+    density : float
+        Mass density, kg m^-3.
+
+    Returns
+    -------
+    tuple[float, float]
+        ``(v_l, v_t)`` in m/s from the Hill moduli (see the module docstring;
+        Hill, Proc. Phys. Soc. A 65, 349 (1952)).
+
+    Examples
+    --------
+    >>> c = voigt_matrix({"C11": 165.7e9, "C12": 63.9e9, "C44": 79.56e9}, "cubic")
+    >>> v_l, v_t = hill_sound_speeds(c, 2329.0)
+    >>> round(v_l), round(v_t)
+    (8949, 5344)
+    """
+    averages = voigt_reuss_hill(stiffness)
+    return sound_speeds(averages.bulk_hill, averages.shear_hill, density)

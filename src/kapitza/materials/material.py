@@ -1,0 +1,228 @@
+"""The :class:`Material` record: the bulk properties every interface model needs.
+
+Everything is SI: kg m^-3, m/s, atoms m^-3, K, W m^-1 K^-1, kg, m, Pa.  A
+material with ``v_t == 0`` is a fluid (no transverse branch), e.g. liquid
+helium.  Values are validated on construction; a bad one raises
+:class:`~kapitza.errors.InputError` naming the material, the field, the value
+and what is allowed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import KW_ONLY, dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from kapitza.errors import InputError
+
+from .elastic import SYMMETRY_KEYS, voigt_matrix
+
+#: Required float fields and their units, in declaration order.
+FLOAT_FIELDS: dict[str, str] = {
+    "density": "kg m^-3",
+    "v_l": "m/s",
+    "v_t": "m/s",
+    "number_density": "atoms m^-3",
+    "debye_temperature": "K",
+}
+
+#: Optional float fields (None allowed) and their units.
+OPTIONAL_FLOAT_FIELDS: dict[str, str] = {
+    "thermal_conductivity": "W m^-1 K^-1",
+    "mean_atomic_mass": "kg",
+    "lattice_constant": "m",
+}
+
+#: Fields that hold a number; each one set needs an entry in ``sources``.
+NUMBER_FIELDS: tuple[str, ...] = (
+    *FLOAT_FIELDS,
+    *OPTIONAL_FLOAT_FIELDS,
+    "elastic_constants",
+)
+
+
+def _empty() -> Mapping[str, Any]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class Material:
+    """Bulk properties of one material, SI units, with a source for each number.
+
+    Parameters
+    ----------
+    name : str
+        Canonical name, e.g. "Si", "Al2O3" (sapphire), "SiO2" (fused silica),
+        "C" (diamond), "4H-SiC", "He4".
+    density : float
+        Mass density, kg m^-3.
+    v_l : float
+        Longitudinal sound speed, m/s (for a fluid: first sound).
+    v_t : float
+        Transverse sound speed, m/s; 0.0 marks a fluid (no transverse branch).
+    number_density : float
+        Atoms per volume, m^-3, counting every atom (5 per Al2O3 formula unit).
+    debye_temperature : float
+        Debye temperature, K.
+    thermal_conductivity : float or None
+        Thermal conductivity near ``temperature``, W m^-1 K^-1; None where
+        Fourier conduction is not defined (say why in ``notes``).
+    sources : Mapping[str, str]
+        Field name -> citation, one for every number field set.  Stored
+        read-only; excluded from comparison and hashing.
+    aliases : tuple of str
+        Other names the database answers to (matched case-insensitively).
+    formula : str
+        Chemical formula, e.g. "Al2O3".
+    description : str
+        One line, e.g. "sapphire (single-crystal alpha-Al2O3)".
+    temperature : float
+        Temperature at which the values hold, K (default 300).
+    mean_atomic_mass : float or None
+        Average mass per atom, kg.
+    structure : str or None
+        "diamond", "fcc", "bcc", "hcp", "wurtzite", "corundum", "amorphous",
+        "liquid", ...
+    lattice_constant : float or None
+        Cubic a, or hexagonal a, m.
+    elastic_constants : Mapping[str, float] or None
+        Independent single-crystal stiffnesses in Voigt notation, Pa, keys
+        "C11", "C12", "C13", "C14", "C33", "C44", "C66".  Read-only; excluded
+        from comparison and hashing.
+    elastic_symmetry : str or None
+        Symmetry of ``elastic_constants``: "cubic", "hexagonal", "trigonal" or
+        "isotropic" (see :func:`kapitza.materials.elastic.voigt_matrix`).
+    sound_speed_average : str
+        Which average ``v_l`` and ``v_t`` are, e.g. "Voigt-Reuss-Hill average
+        of single-crystal elastic constants".
+    notes : str
+        Caveats: anisotropy, sample dependence, why a value is missing.
+    """
+
+    name: str
+    density: float
+    v_l: float
+    v_t: float
+    number_density: float
+    debye_temperature: float
+    thermal_conductivity: float | None = None
+    sources: Mapping[str, str] = field(default_factory=_empty, compare=False, hash=False, repr=False)
+    _: KW_ONLY
+    aliases: tuple[str, ...] = ()
+    formula: str = ""
+    description: str = ""
+    temperature: float = 300.0
+    mean_atomic_mass: float | None = None
+    structure: str | None = None
+    lattice_constant: float | None = None
+    elastic_constants: Mapping[str, float] | None = field(default=None, compare=False, hash=False, repr=False)
+    elastic_symmetry: str | None = None
+    sound_speed_average: str = ""
+    notes: str = field(default="", repr=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise InputError(f"material name must be a non-empty string; got {self.name!r}")
+        self._check_floats()
+        self._check_physics()
+        self._freeze_strings()
+        self._freeze_sources()
+        self._freeze_elastic()
+
+    # -- validation helpers -------------------------------------------------
+
+    def _fail(self, field_name: str, value: object, allowed: str) -> InputError:
+        return InputError(f"material {self.name!r}: {field_name} = {value!r} is not allowed; {allowed}")
+
+    def _as_float(self, field_name: str, unit: str) -> float:
+        value = getattr(self, field_name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self._fail(field_name, value, f"it must be a number in {unit}")
+        if not math.isfinite(value):
+            raise self._fail(field_name, value, f"it must be finite (in {unit})")
+        object.__setattr__(self, field_name, float(value))
+        return float(value)
+
+    def _check_floats(self) -> None:
+        for field_name, unit in FLOAT_FIELDS.items():
+            self._as_float(field_name, unit)
+        for field_name, unit in OPTIONAL_FLOAT_FIELDS.items():
+            if getattr(self, field_name) is not None:
+                if self._as_float(field_name, unit) <= 0.0:
+                    raise self._fail(field_name, getattr(self, field_name), f"it must be > 0 {unit}, or None")
+        if self._as_float("temperature", "K") <= 0.0:
+            raise self._fail("temperature", self.temperature, "it must be > 0 K")
+
+    def _check_physics(self) -> None:
+        for field_name in ("density", "v_l", "number_density", "debye_temperature"):
+            if getattr(self, field_name) <= 0.0:
+                raise self._fail(field_name, getattr(self, field_name), f"it must be > 0 {FLOAT_FIELDS[field_name]}")
+        if self.v_t < 0.0:
+            raise self._fail("v_t", self.v_t, "it must be >= 0 m/s (0 marks a fluid)")
+        v_t_max = self.v_l * math.sqrt(3.0) / 2.0
+        if self.v_t >= v_t_max:
+            raise self._fail(
+                "v_t",
+                self.v_t,
+                f"a solid needs v_t < v_l*sqrt(3)/2 = {v_t_max:.6g} m/s (positive bulk modulus "
+                f"K = rho (v_l^2 - 4 v_t^2 / 3))",
+            )
+
+    def _freeze_strings(self) -> None:
+        aliases = self.aliases
+        if isinstance(aliases, str) or not all(isinstance(a, str) and a.strip() for a in aliases):
+            raise self._fail("aliases", aliases, "it must be a sequence of non-empty strings")
+        object.__setattr__(self, "aliases", tuple(aliases))
+        for field_name in ("formula", "description", "sound_speed_average", "notes"):
+            if not isinstance(getattr(self, field_name), str):
+                raise self._fail(field_name, getattr(self, field_name), "it must be a string")
+        if self.structure is not None and not isinstance(self.structure, str):
+            raise self._fail("structure", self.structure, "it must be a string or None")
+
+    def _freeze_sources(self) -> None:
+        sources = self.sources
+        if not isinstance(sources, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in sources.items()
+        ):
+            raise self._fail("sources", sources, "it must map field names to citation strings")
+        object.__setattr__(self, "sources", MappingProxyType(dict(sources)))
+
+    def _freeze_elastic(self) -> None:
+        constants, symmetry = self.elastic_constants, self.elastic_symmetry
+        if constants is None:
+            if symmetry is not None:
+                raise self._fail("elastic_symmetry", symmetry, "it needs elastic_constants beside it")
+            return
+        if not isinstance(constants, Mapping):
+            raise self._fail("elastic_constants", constants, "it must map Voigt keys (C11, ...) to Pa")
+        if symmetry not in SYMMETRY_KEYS:
+            raise self._fail("elastic_symmetry", symmetry, f"it must be one of {', '.join(SYMMETRY_KEYS)}")
+        try:
+            voigt_matrix(constants, symmetry)
+        except InputError as exc:
+            raise InputError(f"material {self.name!r}: elastic_constants: {exc}") from None
+        object.__setattr__(self, "elastic_constants", MappingProxyType({k: float(v) for k, v in constants.items()}))
+
+    # -- derived quantities -------------------------------------------------
+
+    @property
+    def is_fluid(self) -> bool:
+        """True for a fluid (``v_t == 0``: no transverse branch)."""
+        return self.v_t == 0.0
+
+    @property
+    def n_branches(self) -> int:
+        """Number of acoustic polarisations: 1 for a fluid (L), 3 for a solid (L + 2T)."""
+        return 1 if self.is_fluid else 3
+
+    @property
+    def acoustic_impedance_l(self) -> float:
+        """Longitudinal acoustic impedance density * v_l, kg m^-2 s^-1."""
+        return self.density * self.v_l
+
+    @property
+    def acoustic_impedance_t(self) -> float:
+        """Transverse acoustic impedance density * v_t, kg m^-2 s^-1 (0 for a fluid)."""
+        return self.density * self.v_t

@@ -1,0 +1,196 @@
+"""The shipped database (kapitza/materials/data/materials.toml): sources, physics, consistency.
+
+These tests check the stored numbers against each other (Hill averages of the
+stored elastic constants, density / mass, lattice constants, Debye limits) and
+a few well-known reference values, so a mistyped entry fails.
+"""
+
+from __future__ import annotations
+
+import math
+from importlib import resources
+
+import pytest
+
+from kapitza.materials import Material, list_materials, load_materials
+from kapitza.materials.database import _normalize
+from kapitza.materials.elastic import hill_sound_speeds, voigt_matrix
+from kapitza.materials.material import NUMBER_FIELDS
+from kapitza.units import HBAR, KB
+
+MATERIALS = list_materials()
+CRYSTALS = [m for m in MATERIALS if m.elastic_constants is not None]
+BY_NAME = {m.name: m for m in MATERIALS}
+
+#: Atoms per conventional cubic cell.
+ATOMS_PER_CUBIC_CELL = {"diamond": 8, "fcc": 4, "bcc": 2}
+
+
+def ids(m: Material) -> str:
+    return m.name
+
+
+def elastic_debye_temperature(m: Material) -> float:
+    """theta = hbar v_D (6 pi^2 n)^(1/3) / k_B with 3/v_D^3 = 1/v_l^3 + 2/v_t^3 (v_D = v_l for a fluid)."""
+    v_d = m.v_l if m.is_fluid else (3.0 / (1.0 / m.v_l**3 + 2.0 / m.v_t**3)) ** (1.0 / 3.0)
+    return HBAR * v_d * (6.0 * math.pi**2 * m.number_density) ** (1.0 / 3.0) / KB
+
+
+def test_required_materials_present():
+    required = {"Si", "Ge", "C", "Al", "Cu", "Au", "Ag", "Pt", "Pb", "Ti", "Cr", "Bi"}
+    required |= {"Al2O3", "SiO2", "GaN", "AlN", "4H-SiC", "He4"}
+    assert required <= set(BY_NAME)
+
+
+def test_sorted_by_name_and_cached():
+    assert [m.name for m in MATERIALS] == sorted(m.name for m in MATERIALS)
+    assert list_materials()[0] is MATERIALS[0]
+
+
+@pytest.mark.parametrize("m", MATERIALS, ids=ids)
+def test_every_number_has_a_source(m):
+    """Every number field a material sets carries a non-empty citation."""
+    for field in NUMBER_FIELDS:
+        if getattr(m, field) is not None:
+            assert m.sources.get(field, "").strip(), f"{m.name}: no source for {field}"
+
+
+@pytest.mark.parametrize("m", MATERIALS, ids=ids)
+def test_values_are_physical(m):
+    """Ranges that any real condensed phase satisfies (loose on purpose: they catch unit slips)."""
+    assert 100.0 < m.density < 25_000.0  # kg m^-3: liquid He to Pt
+    assert 100.0 < m.v_l < 20_000.0  # m/s: liquid He to diamond
+    assert 1e28 < m.number_density < 2e29  # m^-3: liquid He to diamond
+    assert 10.0 < m.debye_temperature < 2500.0  # K
+    if m.thermal_conductivity is not None:
+        assert 0.1 < m.thermal_conductivity < 3000.0  # W m^-1 K^-1
+    assert m.mean_atomic_mass is not None and 1e-27 < m.mean_atomic_mass < 4e-25  # kg
+    if m.lattice_constant is not None:
+        assert 2e-10 < m.lattice_constant < 7e-10  # m
+    assert m.sound_speed_average, f"{m.name}: say which average v_l, v_t are"
+
+
+def test_only_helium_is_a_fluid():
+    """He4 is the only fluid; it has no transverse sound and no Fourier conductivity,
+    and its notes say why."""
+    assert [m.name for m in MATERIALS if m.is_fluid] == ["He4"]
+    he = BY_NAME["He4"]
+    assert he.v_t == 0.0 and he.n_branches == 1
+    assert he.thermal_conductivity is None
+    assert "Fourier" in he.notes
+    assert he.temperature == pytest.approx(1.5)
+    assert all(m.thermal_conductivity is not None for m in MATERIALS if not m.is_fluid)
+
+
+@pytest.mark.parametrize("m", CRYSTALS, ids=ids)
+def test_stored_speeds_are_hill_averages_of_stored_constants(m):
+    """Convention of the file: v_l, v_t = Voigt-Reuss-Hill averages (Hill 1952) of the
+    stored elastic constants and density, rounded; 1 % tolerance."""
+    v_l, v_t = hill_sound_speeds(voigt_matrix(m.elastic_constants, m.elastic_symmetry), m.density)
+    assert m.v_l == pytest.approx(v_l, rel=0.01)
+    assert m.v_t == pytest.approx(v_t, rel=0.01)
+    assert "Hill" in m.sound_speed_average
+
+
+def test_every_crystal_has_elastic_constants():
+    """Only the amorphous solid and the liquid may lack single-crystal constants."""
+    assert {m.name for m in MATERIALS if m.elastic_constants is None} == {"SiO2", "He4"}
+
+
+@pytest.mark.parametrize("m", MATERIALS, ids=ids)
+def test_number_density_is_density_over_mean_atomic_mass(m):
+    """n = rho / m_avg (IUPAC atomic weights); 0.5 % tolerance (4-figure rounding)."""
+    assert m.number_density == pytest.approx(m.density / m.mean_atomic_mass, rel=0.005)
+
+
+@pytest.mark.parametrize("m", [m for m in MATERIALS if m.structure in ATOMS_PER_CUBIC_CELL], ids=ids)
+def test_cubic_number_density_matches_lattice_constant(m):
+    """Parity of two routes to n: density / mass, and atoms per cell / a^3 (8 diamond,
+    4 fcc, 2 bcc).  1 % tolerance: handbook densities are rounded to 3 figures and
+    are not always X-ray densities (Cr: 7.15 vs 7.19 g cm^-3)."""
+    n_lattice = ATOMS_PER_CUBIC_CELL[m.structure] / m.lattice_constant**3
+    assert m.number_density == pytest.approx(n_lattice, rel=0.01)
+
+
+@pytest.mark.parametrize("m", [m for m in MATERIALS if not m.is_fluid], ids=ids)
+def test_debye_temperature_close_to_elastic_limit(m):
+    """In the Debye model the calorimetric theta at T -> 0 equals the elastic one from
+    the sound speeds and n.  The stored speeds are room-temperature ones (softer than
+    at 0 K; Pb and Cr by ~10 %), and real spectra deviate from Debye, so allow 15 %."""
+    assert m.debye_temperature == pytest.approx(elastic_debye_temperature(m), rel=0.15)
+
+
+@pytest.mark.parametrize("m", MATERIALS, ids=ids)
+def test_debye_temperatures_stated_as_elastic_are_elastic(m):
+    """Where the source says the Debye temperature is the elastic one (or the Debye
+    cutoff, for He4), it must follow from the stored numbers (1 %: 3-figure rounding)."""
+    source = m.sources["debye_temperature"].lower()
+    if "elastic debye temperature" in source or "debye cutoff" in source:
+        assert m.debye_temperature == pytest.approx(elastic_debye_temperature(m), rel=0.01)
+
+
+def test_names_and_aliases_do_not_collide():
+    """Each spelling (after case folding and dropping spaces, hyphens, underscores)
+    must point at one material only."""
+    seen: dict[str, str] = {}
+    for m in MATERIALS:
+        for label in (m.name, *m.aliases):
+            key = _normalize(label)
+            assert seen.setdefault(key, m.name) == m.name, f"{label!r} used by {seen[key]} and {m.name}"
+
+
+def test_shipped_file_loads_through_the_public_reader(tmp_path):
+    """The shipped file is a valid user file: load_materials gives the same materials."""
+    text = resources.files("kapitza.materials").joinpath("data", "materials.toml").read_text(encoding="utf-8")
+    path = tmp_path / "copy.toml"
+    path.write_text(text, encoding="utf-8")
+    loaded = load_materials(path)
+    assert set(loaded) == set(BY_NAME)
+    for name, m in loaded.items():
+        assert m == BY_NAME[name]
+        assert dict(m.sources) == dict(BY_NAME[name].sources)
+
+
+# -- a handful of well-known reference values ----------------------------
+
+
+def test_silicon_density():
+    """Si: 2.329 g cm^-3 (CRC Handbook, 'Physical Constants of Inorganic Compounds')."""
+    assert BY_NAME["Si"].density == pytest.approx(2329.0, rel=1e-3)
+
+
+def test_copper_debye_temperature():
+    """Cu: Theta_D = 343 K (Kittel, Introduction to Solid State Physics, 8th ed., Ch. 5, Table 1)."""
+    assert BY_NAME["Cu"].debye_temperature == pytest.approx(343.0, abs=0.5)
+
+
+def test_gold_and_lead_debye_temperatures():
+    """Au 165 K, Pb 105 K (Kittel, Ch. 5, Table 1): the soft metals of AMM/DMM work."""
+    assert BY_NAME["Au"].debye_temperature == pytest.approx(165.0, abs=0.5)
+    assert BY_NAME["Pb"].debye_temperature == pytest.approx(105.0, abs=0.5)
+
+
+def test_fused_silica_sound_speeds():
+    """Fused silica: v_l 5.9-6.0 km/s, v_t 3.7-3.8 km/s (Kaye & Laby; McSkimin 1953)."""
+    m = BY_NAME["SiO2"]
+    assert 5900.0 <= m.v_l <= 6000.0
+    assert 3700.0 <= m.v_t <= 3800.0
+
+
+def test_liquid_helium_first_sound_and_density():
+    """He II near 1.5 K at SVP: rho ~ 0.145 g cm^-3 and first sound ~ 238 m/s
+    (Donnelly & Barenghi, J. Phys. Chem. Ref. Data 27, 1217 (1998)); 1 %."""
+    he = BY_NAME["He4"]
+    assert he.density == pytest.approx(145.0, rel=0.01)
+    assert he.v_l == pytest.approx(238.0, rel=0.01)
+
+
+def test_silicon_hill_speeds():
+    """Si polycrystal (Hill average of McSkimin's 1953 constants): v_l = 8.95 km/s, above
+    the [100] value sqrt(C11/rho) = 8.43 km/s, and v_t = 5.34 km/s, below
+    sqrt(C44/rho) = 5.84 km/s.  Guards against storing directional speeds."""
+    m = BY_NAME["Si"]
+    assert m.v_l == pytest.approx(8949.0, rel=2e-3)
+    assert m.v_t == pytest.approx(5344.0, rel=2e-3)
+    assert m.v_l > 1.05 * math.sqrt(m.elastic_constants["C11"] / m.density)
+    assert m.v_t < 0.95 * math.sqrt(m.elastic_constants["C44"] / m.density)
