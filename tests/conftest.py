@@ -1,0 +1,35 @@
+"""Shared fixtures and helpers for the kapitza test suite."""
+
+from __future__ import annotations
+
+import warnings
+from contextlib import contextmanager
+
+import numpy as np
+import pytest
+
+from kapitza.units import HBAR, KB
+
+#: pi^2 kB^4 / (30 hbar^3): G/T^3 of a unit-transmission channel sum S = sum_p 1/v_p^2.
+#: From G = sum_p tau_p/(8 pi^2 v_p^2) * int hbar w^3 dn/dT dw and
+#: int_0^inf x^4 e^x/(e^x-1)^2 dx = 4 pi^4/15 (Swartz & Pohl 1989, Eq. (14)).
+LOW_T_PREFACTOR = np.pi**2 * KB**4 / (30 * HBAR**3)
+
+
+@contextmanager
+def no_warnings():
+    """Turn every warning, and numpy's divide/overflow/invalid events, into an error.
+
+    Underflow stays ignored (numpy's default): exp(-1000) = 0 is correct, not a warning.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(divide="raise", over="raise", invalid="raise", under="ignore"):
+            yield
+
+
+@pytest.fixture
+def strict():
+    """Fixture form of :func:`no_warnings`."""
+    with no_warnings():
+        yield

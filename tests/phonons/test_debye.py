@@ -1,0 +1,65 @@
+"""Debye spectra: cutoffs, mode counting, channel densities."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import integrate
+
+from kapitza import get_material
+from kapitza.errors import InputError
+from kapitza.phonons import debye_spectrum
+from kapitza.units import HBAR, KB
+
+
+@pytest.mark.parametrize("name", ["Si", "Pb", "Al2O3", "He4"])
+def test_branch_cutoff_holds_one_mode_per_atom_per_polarisation(name):
+    """int_0^wD DOS dw = g_p n for every branch: the defining property of the branch cutoff."""
+    m = get_material(name)
+    s = debye_spectrum(m, "branch")
+    for b in range(len(s.labels)):
+        modes, _ = integrate.quad(lambda w, b=b: s.density_of_states(np.array([w]))[b, 0], 0, s.cutoffs[b], limit=200)
+        assert modes == pytest.approx(s.degeneracy[b] * m.number_density, rel=1e-9)
+
+
+def test_cutoffs_formula_and_debye_temperature_option():
+    m = get_material("Si")
+    s = debye_spectrum(m)
+    k_d = (6 * np.pi**2 * m.number_density) ** (1 / 3)
+    np.testing.assert_allclose(s.cutoffs, [m.v_l * k_d, m.v_t * k_d], rtol=1e-14)
+    d = debye_spectrum(m, "debye")
+    np.testing.assert_allclose(d.cutoffs, KB * m.debye_temperature / HBAR, rtol=1e-14)
+
+
+def test_channel_density_is_omega_squared_below_cutoff_and_zero_above():
+    m = get_material("Al")
+    s = debye_spectrum(m)
+    w = np.array([1e12, 0.5 * s.cutoffs[1], 0.999 * s.cutoffs[1], 1.001 * s.cutoffs[1], 1.001 * s.cutoffs[0]])
+    ch = s.channel_density(w)
+    expected_l = w**2 / (8 * np.pi**2 * m.v_l**2)
+    expected_t = 2 * w**2 / (8 * np.pi**2 * m.v_t**2)
+    np.testing.assert_allclose(ch[0, :4], expected_l[:4], rtol=1e-14)
+    np.testing.assert_allclose(ch[1, :3], expected_t[:3], rtol=1e-14)
+    assert ch[1, 3] == 0 and ch[0, 4] == 0 and ch[1, 4] == 0
+
+
+def test_fluid_has_only_a_longitudinal_branch():
+    s = debye_spectrum(get_material("He4"))
+    assert s.labels == ("L",)
+    assert s.channel_density(np.array([1e10])).shape == (1, 1)
+
+
+def test_high_temperature_heat_capacity_is_dulong_petit():
+    """Integrating the Debye DOS with kB per mode gives 3 n kB: the DOS counts 3 modes per atom."""
+    m = get_material("Ge")
+    s = debye_spectrum(m)
+    c = 0.0
+    for b, cutoff in enumerate(s.cutoffs):
+        w = np.linspace(0, cutoff, 20001)  # each branch up to its own cutoff: no step inside the grid
+        c += np.trapezoid(s.density_of_states(w)[b], w) * KB
+    assert c == pytest.approx(3 * m.number_density * KB, rel=1e-7)
+
+
+def test_unknown_cutoff_rule():
+    with pytest.raises(InputError, match="cutoff"):
+        debye_spectrum(get_material("Si"), "planck")

@@ -1,0 +1,160 @@
+"""The Landauer engine: occupation derivative, quadrature and analytic integrals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+from conftest import no_warnings
+from kapitza import landauer
+from kapitza.errors import InputError
+from kapitza.units import HBAR, KB
+
+
+def reference_heat_capacity(x):
+    """Series forms of x^2 e^x/(e^x-1)^2, independent of the engine's expm1 form."""
+    x = np.asarray(x, dtype=float)
+    out = np.empty_like(x)
+    small, large = x < 0.1, x > 20
+    mid = ~small & ~large
+    xs, xl, xm = x[small], x[large], x[mid]
+    out[small] = 1 - xs**2 / 12 + xs**4 / 240 - xs**6 / 6048
+    e = np.exp(-xl)
+    out[large] = xl**2 * e * (1 + 2 * e + 3 * e**2 + 4 * e**3 + 5 * e**4)
+    out[mid] = xm**2 * np.exp(xm) / np.expm1(xm) ** 2
+    return out
+
+
+def test_mode_heat_capacity_stable_from_1e_minus8_to_1e3():
+    """hbar w dn/dT / kB equals its series to 1e-12 for x = hbar w / kT in [1e-8, 650], is < 1e-299 J/K up to 1e3."""
+    x = np.geomspace(1e-8, 1e3, 2001)
+    t = 300.0
+    omega = x * KB * t / HBAR
+    with no_warnings():
+        c = landauer.mode_heat_capacity(omega, t) / KB
+    ref = reference_heat_capacity(x)
+    exact = x < 650  # beyond, the engine returns 0: the true value is < 1e-299 J/K
+    np.testing.assert_allclose(c[exact], ref[exact], rtol=1e-12)
+    assert np.all(c[~exact] == 0.0) and np.all(ref[~exact] * KB < 1e-299)
+    assert np.all(c >= 0) and np.all(c <= 1 + 1e-15)
+
+
+def test_mode_heat_capacity_zero_temperature_and_zero_frequency():
+    """T = 0 gives exactly 0; omega = 0 gives the classical kB; no warnings either way."""
+    with no_warnings():
+        at_zero_t = landauer.mode_heat_capacity(np.array([0.0, 1e12, 1e14]), 0.0)
+        at_zero_w = landauer.mode_heat_capacity(0.0, 300.0)
+    assert np.all(at_zero_t == 0.0)
+    assert at_zero_w == pytest.approx(KB, rel=1e-15)
+
+
+def test_classical_statistics_is_kb_for_every_mode():
+    c = landauer.mode_heat_capacity(np.geomspace(1e9, 1e15, 7), 10.0, "classical")
+    assert np.all(c == KB)
+
+
+@dataclass(frozen=True)
+class PowerLaw:
+    """Phi(omega) = c * omega^p below a cutoff: a minimal TransmittedChannels."""
+
+    c: float
+    p: float
+    cutoff: float
+    labels: tuple[str, ...] = ("all",)
+
+    @property
+    def breakpoints(self):
+        return np.array([self.cutoff])
+
+    def transmitted_channels(self, omega):
+        w = np.asarray(omega, dtype=float)
+        return np.where(w <= self.cutoff, self.c * w**self.p, 0.0)[None, :]
+
+
+def test_t_cubed_integral_matches_closed_form():
+    """Phi = c w^2: G = c kB^4 T^3/hbar^3 * 4 pi^4/15 when the cutoff is far above kT/hbar."""
+    model = PowerLaw(c=1.0, p=2.0, cutoff=1e15)
+    t = np.array([0.01, 0.1, 1.0, 10.0])
+    g = landauer.conductance(model, t).conductance
+    exact = KB**4 * t**3 / HBAR**3 * 4 * np.pi**4 / 15
+    np.testing.assert_allclose(g, exact, rtol=1e-10)
+
+
+def test_one_dimensional_channel_gives_the_thermal_conductance_quantum():
+    """One channel of tau = 1 (Phi = 1/(2 pi)) at kT << hbar w_c carries g0 = pi kB^2 T/(6 hbar).
+
+    The quantum of thermal conductance (Pendry, J. Phys. A 16, 2161 (1983);
+    Rego & Kirczenow, Phys. Rev. Lett. 81, 232 (1998)).
+    """
+    model = PowerLaw(c=1 / (2 * np.pi), p=0.0, cutoff=1e15)
+    t = np.array([0.1, 1.0, 30.0])
+    g = landauer.conductance(model, t).conductance
+    np.testing.assert_allclose(g, np.pi * KB**2 * t / (6 * HBAR), rtol=1e-10)
+
+
+def test_classical_limit_of_one_channel_is_kb_wc_over_2pi():
+    model = PowerLaw(c=1 / (2 * np.pi), p=0.0, cutoff=3e13)
+    g = landauer.conductance(model, [1.0, 1e4], statistics="classical").conductance
+    np.testing.assert_allclose(g, KB * 3e13 / (2 * np.pi), rtol=1e-12)
+
+
+def test_vectorised_result_equals_one_temperature_at_a_time():
+    model = PowerLaw(c=2.0, p=2.0, cutoff=5e13)
+    t = np.geomspace(0.5, 2000, 37)
+    together = landauer.conductance(model, t).conductance
+    one_by_one = np.array([landauer.conductance(model, ti).conductance[0] for ti in t])
+    np.testing.assert_allclose(together, one_by_one, rtol=1e-12)
+
+
+def test_zero_temperature_gives_zero_conductance_without_warnings():
+    model = PowerLaw(c=1.0, p=2.0, cutoff=5e13)
+    with no_warnings():
+        g = landauer.conductance(model, [0.0, 0.0]).conductance
+    assert np.all(g == 0.0)
+
+
+def test_groups_sum_to_total():
+    @dataclass(frozen=True)
+    class TwoGroups:
+        labels: tuple[str, ...] = ("a", "b")
+
+        @property
+        def breakpoints(self):
+            return np.array([1e13, 4e13])
+
+        def transmitted_channels(self, omega):
+            w = np.asarray(omega)
+            return np.vstack([np.where(w < 1e13, w**2, 0.0), np.where(w < 4e13, 0.5 * w**2, 0.0)])
+
+    r = landauer.conductance(TwoGroups(), [10.0, 300.0])
+    np.testing.assert_allclose(r.by_group.sum(axis=0), r.conductance, rtol=1e-14)
+    assert r.labels == ("a", "b")
+
+
+def test_spectral_conductance_integrates_to_conductance():
+    model = PowerLaw(c=1.0, p=2.0, cutoff=5e13)
+    w = np.linspace(0, 5e13, 200001)
+    dg = landauer.spectral_conductance(model, w, 300.0)[0]
+    total = landauer.conductance(model, 300.0).conductance[0]
+    assert np.trapezoid(dg, w) == pytest.approx(total, rel=1e-6)
+
+
+@pytest.mark.parametrize("bad", [-1.0, np.nan, np.inf, "hot", [300.0, -5.0], True, [[1.0, 2.0]], []])
+def test_bad_temperatures_raise_input_error(bad):
+    with pytest.raises(InputError):
+        landauer.as_temperatures(bad)
+
+
+def test_unknown_statistics_raises_input_error():
+    with pytest.raises(InputError, match="statistics"):
+        landauer.mode_heat_capacity(1e12, 300.0, "fermi-dirac")
+
+
+def test_integrate_checks_shapes_and_finiteness():
+    w = np.linspace(1e12, 1e13, 10)
+    with pytest.raises(InputError):
+        landauer.integrate(w, np.ones(10), np.ones((1, 9)), 300.0)
+    with pytest.raises(InputError, match="NaN"):
+        landauer.integrate(w, np.ones(10), np.full(10, np.nan), 300.0)

@@ -1,0 +1,98 @@
+"""The public prediction API: shapes, units, errors, Kapitza lengths."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+import kapitza
+from conftest import no_warnings
+from kapitza import InputError, get_material
+
+
+def test_scalar_temperature_gives_float_and_array_gives_array():
+    g = kapitza.conductance("Al", "Si", 300.0)
+    assert isinstance(g, float) and g > 0
+    ga = kapitza.conductance("Al", "Si", [100.0, 300.0])
+    assert isinstance(ga, np.ndarray) and ga.shape == (2,)
+    assert ga[1] == pytest.approx(g, rel=1e-14)
+
+
+def test_conductance_is_increasing_with_temperature_for_dmm():
+    t = np.geomspace(1, 1000, 50)
+    assert np.all(np.diff(kapitza.conductance("Al", "Si", t)) > 0)
+
+
+def test_resistance_is_reciprocal_and_infinite_at_zero_kelvin():
+    t = np.array([0.0, 10.0, 300.0])
+    with no_warnings():
+        g = kapitza.conductance("Al", "Si", t)
+        r = kapitza.resistance("Al", "Si", t)
+    assert g[0] == 0.0 and np.isinf(r[0])
+    np.testing.assert_allclose(r[1:] * g[1:], 1.0, rtol=1e-14)
+
+
+def test_kapitza_length_is_kappa_times_resistance():
+    r = kapitza.resistance("Al", "Si", 300.0)
+    si, al = get_material("Si"), get_material("Al")
+    assert kapitza.kapitza_length("Al", "Si", 300.0, side=2) == pytest.approx(si.thermal_conductivity * r, rel=1e-14)
+    assert kapitza.kapitza_length("Al", "Si", 300.0, side="Al") == pytest.approx(al.thermal_conductivity * r, rel=1e-14)
+    with pytest.raises(InputError, match="side"):
+        kapitza.kapitza_length("Al", "Si", 300.0, side=3)
+
+
+def test_kapitza_length_needs_a_thermal_conductivity():
+    with pytest.raises(InputError, match="thermal conductivity"):
+        kapitza.kapitza_length("Cu", "He4", 1.0, side=2)
+
+
+def test_material_objects_and_names_agree_and_user_materials_work():
+    al = get_material("Al")
+    assert kapitza.conductance(al, "silicon", 300.0) == kapitza.conductance("AL", "Si", 300.0)
+    softer = dataclasses.replace(al, name="soft-Al", v_t=0.5 * al.v_t)
+    assert kapitza.conductance(softer, "Si", 300.0) != kapitza.conductance(al, "Si", 300.0)
+
+
+def test_debye_temperature_cutoff_option_changes_high_t_only():
+    """With a single Theta_D cutoff the T^3 law is unchanged; the classical value changes."""
+    t = np.array([0.5])
+    np.testing.assert_allclose(
+        kapitza.conductance("Al", "Si", t, cutoff="debye"), kapitza.conductance("Al", "Si", t), rtol=1e-9
+    )
+    assert kapitza.conductance("Al", "Si", 1000.0, cutoff="debye") != pytest.approx(
+        kapitza.conductance("Al", "Si", 1000.0), rel=1e-3
+    )
+
+
+def test_result_records_inputs_and_settings():
+    r = kapitza.predict("Al", "Si", [300.0], "limit", statistics="classical")
+    assert r.side1.name == "Al" and r.side2.name == "Si" and r.model == "limit"
+    assert r.settings.statistics == "classical" and r.settings.cutoff == "branch"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.model = "dmm"
+
+
+@pytest.mark.parametrize(
+    "kwargs,match",
+    [
+        (dict(model="amm-typo"), "unknown model"),
+        (dict(cutoff="planck"), "cutoff"),
+        (dict(statistics="fermi"), "statistics"),
+    ],
+)
+def test_bad_options_raise_input_error(kwargs, match):
+    with pytest.raises(InputError, match=match):
+        kapitza.conductance("Al", "Si", 300.0, **kwargs)
+
+
+@pytest.mark.parametrize("t", [-1.0, float("nan"), "warm", [1.0, float("inf")]])
+def test_bad_temperature_is_a_value_error(t):
+    with pytest.raises(ValueError):
+        kapitza.conductance("Al", "Si", t)
+
+
+def test_unknown_material_suggests_close_match():
+    with pytest.raises(InputError, match="Si"):
+        kapitza.conductance("Al", "Sillicon", 300.0)
