@@ -1,0 +1,54 @@
+"""Parsing of command-line values into SI quantities (the CLI edge)."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..errors import InputError
+from ..landauer import as_temperatures
+
+
+def parse_temperatures(spec: str) -> NDArray[np.float64]:
+    """Parse a temperature option into an array in K.
+
+    Accepted forms: ``300`` (one value), ``1,10,300`` (a list) and
+    ``START:STOP:COUNT`` (COUNT log-spaced values from START to STOP inclusive).
+
+    Raises
+    ------
+    InputError
+        For non-numbers, negative, NaN or infinite values, or a malformed range.
+    """
+    text = spec.strip()
+    if ":" in text:
+        parts = text.split(":")
+        if len(parts) != 3:
+            raise InputError(f"temperature range {spec!r} must be START:STOP:COUNT, e.g. 10:1000:50")
+        start, stop = (_number(p, spec) for p in parts[:2])
+        count = _count(parts[2], spec)
+        if start <= 0 or stop <= 0:
+            raise InputError(f"temperature range {spec!r} is log-spaced and needs START and STOP > 0 K")
+        return as_temperatures(np.geomspace(start, stop, count))
+    values = [_number(p, spec) for p in text.split(",")]
+    return as_temperatures(values)
+
+
+def _number(text: str, spec: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise InputError(f"temperature {text.strip()!r} in {spec!r} is not a number (K)") from None
+    if not np.isfinite(value) or value < 0:
+        raise InputError(f"temperature must be finite and >= 0 K, got {text.strip()!r}")
+    return value
+
+
+def _count(text: str, spec: str) -> int:
+    try:
+        count = int(text)
+    except ValueError:
+        raise InputError(f"COUNT in temperature range {spec!r} must be an integer, got {text!r}") from None
+    if count < 1:
+        raise InputError(f"COUNT in temperature range {spec!r} must be >= 1, got {count}")
+    return count

@@ -1,0 +1,220 @@
+"""``kapitza predict``: G, R and Kapitza lengths of an interface for every model."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..errors import InputError
+from ..io import atomic_write_text
+from ..materials import Material, get_material
+from ..predict import ConductanceResult, available_models, predict
+from ..units import M2K_PER_GW, MW_PER_M2K, NANOMETRE
+from .app import app
+from .parsing import parse_temperatures
+
+#: Temperatures (K) shown when none are given: solid/solid and solid/fluid (He II).
+DEFAULT_TEMPERATURES = (1.0, 10.0, 30.0, 100.0, 300.0, 1000.0)
+DEFAULT_CRYOGENIC_TEMPERATURES = (0.1, 0.3, 0.5, 1.0, 1.5, 2.0)
+#: Range of the dense G(T) curve drawn by --plot when the request spans less than a decade.
+PLOT_RANGE = (1.0, 1000.0)
+PLOT_CRYOGENIC_RANGE = (0.05, 2.0)
+
+
+def default_temperatures(m1: Material, m2: Material) -> np.ndarray:
+    """Cryogenic defaults when a side is a fluid (liquid helium), else 1-1000 K."""
+    cryo = m1.is_fluid or m2.is_fluid
+    return np.array(DEFAULT_CRYOGENIC_TEMPERATURES if cryo else DEFAULT_TEMPERATURES)
+
+
+def _lengths(result: ConductanceResult, side: int) -> np.ndarray | None:
+    material = result.side1 if side == 1 else result.side2
+    if material.thermal_conductivity is None:
+        return None
+    return result.kapitza_length(side)
+
+
+def _fmt(value: float, scale: float, digits: int = 4) -> str:
+    if not math.isfinite(value):
+        return "inf"
+    return f"{value / scale:.{digits}g}"
+
+
+def render_table(results: list[ConductanceResult]) -> Table:
+    """A rich table: one row per model and temperature, display units in the headers."""
+    m1, m2 = results[0].side1, results[0].side2
+    table = Table(title=f"{m1.name} \u2192 {m2.name}  (heat flows from {m1.name} into {m2.name})")
+    table.caption = "L_K = \u03ba R, the bulk thickness with the interface's resistance (\u03ba near 300 K, database)"
+    table.add_column("model")
+    table.add_column("T (K)", justify="right")
+    table.add_column("G (MW m\u207b\u00b2 K\u207b\u00b9)", justify="right")
+    table.add_column("R (m\u00b2 K GW\u207b\u00b9)", justify="right")
+    table.add_column(f"L_K {m1.name} (nm)", justify="right")
+    table.add_column(f"L_K {m2.name} (nm)", justify="right")
+    for r in results:
+        l1, l2 = _lengths(r, 1), _lengths(r, 2)
+        for i, t in enumerate(r.temperature):
+            table.add_row(
+                r.model,
+                f"{t:g}",
+                _fmt(r.conductance[i], MW_PER_M2K),
+                _fmt(r.resistance[i], M2K_PER_GW),
+                "\u2014" if l1 is None else _fmt(l1[i], NANOMETRE),
+                "\u2014" if l2 is None else _fmt(l2[i], NANOMETRE),
+            )
+    return table
+
+
+def _finite_or_none(values: np.ndarray) -> list[float | None]:
+    return [float(v) if math.isfinite(v) else None for v in values]
+
+
+def to_json(results: list[ConductanceResult]) -> str:
+    """Exact SI values as JSON (infinities, e.g. R at T = 0, become null)."""
+    m1, m2 = results[0].side1, results[0].side2
+    doc: dict[str, Any] = {
+        "side1": m1.name,
+        "side2": m2.name,
+        "heat_flow": "side1 -> side2",
+        "units": {
+            "temperature": "K",
+            "conductance": "W m^-2 K^-1",
+            "resistance": "m^2 K W^-1",
+            "kapitza_length": "m",
+        },
+        "results": [],
+    }
+    for r in results:
+        lengths = {}
+        for side, m in ((1, r.side1), (2, r.side2)):
+            values = _lengths(r, side)
+            lengths[m.name] = None if values is None else _finite_or_none(values)
+        doc["results"].append(
+            {
+                "model": r.model,
+                "settings": {"cutoff": r.settings.cutoff, "statistics": r.settings.statistics},
+                "temperature": r.temperature.tolist(),
+                "conductance": _finite_or_none(r.conductance),
+                "resistance": _finite_or_none(r.resistance),
+                "kapitza_length": lengths,
+                "conductance_by_branch": {
+                    label: _finite_or_none(row) for label, row in zip(r.branch_labels, r.by_branch)
+                },
+            }
+        )
+    return json.dumps(doc, indent=2)
+
+
+def to_csv(results: list[ConductanceResult]) -> str:
+    """One row per model and temperature, SI units in the header."""
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    m1, m2 = results[0].side1, results[0].side2
+    writer.writerow(
+        [
+            "model",
+            "temperature_K",
+            "conductance_W_m-2_K-1",
+            "resistance_m2_K_W-1",
+            f"kapitza_length_{m1.name}_m",
+            f"kapitza_length_{m2.name}_m",
+        ]
+    )
+    for r in results:
+        l1, l2 = _lengths(r, 1), _lengths(r, 2)
+        for i, t in enumerate(r.temperature):
+            writer.writerow(
+                [
+                    r.model,
+                    repr(float(t)),
+                    repr(float(r.conductance[i])),
+                    repr(float(r.resistance[i])),
+                    "" if l1 is None else repr(float(l1[i])),
+                    "" if l2 is None else repr(float(l2[i])),
+                ]
+            )
+    return buf.getvalue()
+
+
+def plot_temperatures(requested: np.ndarray, m1: Material, m2: Material) -> np.ndarray:
+    """A dense log grid for the G(T) figure: the requested span, or a default decade range."""
+    positive = requested[requested > 0]
+    if positive.size and positive.max() / positive.min() >= 10:
+        lo, hi = positive.min(), positive.max()
+    else:
+        lo, hi = PLOT_CRYOGENIC_RANGE if (m1.is_fluid or m2.is_fluid) else PLOT_RANGE
+    return np.geomspace(lo, hi, 200)
+
+
+def _check_suffix(path: Path, allowed: tuple[str, ...], option: str) -> None:
+    if path.suffix.lower() not in allowed:
+        raise InputError(f"{option} file {str(path)!r} must end in one of {', '.join(allowed)}")
+    if not path.parent.exists():
+        raise InputError(f"{option}: directory {str(path.parent)!r} does not exist")
+
+
+@app.command("predict")
+def predict_command(
+    side1: Annotated[str, typer.Argument(help="Incident material (heat comes from here): name, alias or .toml file.")],
+    side2: Annotated[str, typer.Argument(help="Receiving material.")],
+    temperature: Annotated[
+        str | None,
+        typer.Option(
+            "--temperature",
+            "-t",
+            help="K: '300', '1,10,300' or START:STOP:COUNT (log-spaced). Default: 1-1000 K (0.1-2 K with helium).",
+        ),
+    ] = None,
+    model: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--model", "-m", help=f"Model(s) to run (repeatable); default all: {', '.join(available_models())}."
+        ),
+    ] = None,
+    cutoff: Annotated[
+        str, typer.Option(help="Debye cutoff rule: 'branch' (v_p (6 pi^2 n)^1/3) or 'debye' (Theta_D).")
+    ] = "branch",
+    statistics: Annotated[str, typer.Option(help="'bose-einstein' or 'classical'.")] = "bose-einstein",
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print exact SI values as JSON instead of the table.")
+    ] = False,
+    csv_path: Annotated[Path | None, typer.Option("--csv", help="Also write the values (SI) to this CSV file.")] = None,
+    plot_path: Annotated[
+        Path | None, typer.Option("--plot", help="Also draw G(T) of every model (log-log) to this .png/.pdf/.svg.")
+    ] = None,
+) -> None:
+    """Thermal boundary conductance, resistance and Kapitza lengths of SIDE1 -> SIDE2."""
+    m1, m2 = get_material(side1), get_material(side2)
+    temps = parse_temperatures(temperature) if temperature is not None else default_temperatures(m1, m2)
+    models = model or list(available_models())
+    if csv_path is not None:
+        _check_suffix(csv_path, (".csv",), "--csv")
+    if plot_path is not None:
+        _check_suffix(plot_path, (".png", ".pdf", ".svg"), "--plot")
+    options = {"cutoff": cutoff, "statistics": statistics}
+    results = [predict(m1, m2, temps, name, **options) for name in models]
+    if as_json:
+        typer.echo(to_json(results))
+    else:
+        Console().print(render_table(results))
+    if csv_path is not None:
+        atomic_write_text(csv_path, to_csv(results))
+    if plot_path is not None:
+        from ..plotting import plot_conductance
+
+        dense = plot_temperatures(temps, m1, m2)
+        curves = [predict(m1, m2, dense, name, **options) for name in models]
+        plot_conductance(curves, plot_path, markers=results)
+    if not as_json:
+        for label, path in (("CSV", csv_path), ("plot", plot_path)):
+            if path is not None:
+                Console(stderr=True).print(f"{label} written to {path}")

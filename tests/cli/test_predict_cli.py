@@ -1,0 +1,116 @@
+"""``kapitza predict`` and ``kapitza materials`` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import kapitza
+from kapitza.cli import main
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def run(capsys, *args):
+    status = main(list(args))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_table_lists_every_model_at_default_temperatures(capsys):
+    status, out, err = run(capsys, "predict", "Al", "Si")
+    assert status == 0, err
+    for model in kapitza.available_models():
+        assert model in out
+    for header in ("MW", "GW", "L_K Al (nm)", "L_K Si (nm)"):
+        assert header in out
+    g300 = kapitza.conductance("Al", "Si", 300.0, "dmm") / 1e6
+    assert f"{g300:.4g}" in out
+
+
+def test_json_output_has_exact_si_values(capsys):
+    status, out, _ = run(capsys, "predict", "Al", "Si", "--temperature", "10:1000:5", "--json")
+    assert status == 0
+    doc = json.loads(out)
+    assert doc["side1"] == "Al" and doc["units"]["conductance"] == "W m^-2 K^-1"
+    by_model = {r["model"]: r for r in doc["results"]}
+    t = np.array(by_model["dmm"]["temperature"])
+    np.testing.assert_allclose(t, np.geomspace(10, 1000, 5), rtol=1e-12)
+    np.testing.assert_allclose(by_model["dmm"]["conductance"], kapitza.conductance("Al", "Si", t), rtol=1e-14)
+    np.testing.assert_allclose(
+        by_model["limit"]["kapitza_length"]["Si"], kapitza.kapitza_length("Al", "Si", t, "limit", side=2), rtol=1e-14
+    )
+
+
+def test_single_temperature_and_model_selection(capsys):
+    status, out, _ = run(capsys, "predict", "Al", "Si", "-t", "300", "--model", "limit", "--json")
+    doc = json.loads(out)
+    assert status == 0 and [r["model"] for r in doc["results"]] == ["limit"]
+    assert doc["results"][0]["temperature"] == [300.0]
+
+
+def test_plot_and_csv_are_written(capsys, tmp_path):
+    png, table = tmp_path / "g.png", tmp_path / "g.csv"
+    status, _, err = run(capsys, "predict", "Al", "Si", "-t", "10:1000:4", "--plot", str(png), "--csv", str(table))
+    assert status == 0, err
+    assert png.read_bytes()[:8] == PNG_MAGIC and png.stat().st_size > 10_000
+    rows = table.read_text().strip().splitlines()
+    assert rows[0].startswith("model,temperature_K,conductance_W_m-2_K-1")
+    assert len(rows) == 1 + 4 * len(kapitza.available_models())
+
+
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (["predict", "Al", "Si", "-t", "-5"], "temperature"),
+        (["predict", "Al", "Si", "-t", "nan"], "temperature"),
+        (["predict", "Al", "Si", "-t", "hot"], "not a number"),
+        (["predict", "Al", "Si", "-t", "10:1"], "START:STOP:COUNT"),
+        (["predict", "Al", "Unobtainium"], "unknown material"),
+        (["predict", "Al", "Si", "--model", "nope"], "unknown model"),
+        (["predict", "Al", "Si", "--plot", "g.jpeg"], ".png"),
+        (["materials", "show", "Sillicon"], "Si"),
+    ],
+)
+def test_bad_input_is_one_line_on_stderr_and_status_2(capsys, args, needle):
+    status, out, err = run(capsys, *args)
+    assert status == 2
+    assert err.count("\n") == 1 and err.startswith("kapitza: error:")
+    assert needle in err
+    assert "Traceback" not in err
+
+
+def test_malformed_user_material_file(capsys, tmp_path):
+    bad = tmp_path / "mine.toml"
+    bad.write_text("[materials.X]\ndensity = 'heavy'\n")
+    status, _, err = run(capsys, "predict", str(bad), "Si")
+    assert status == 2 and "mine.toml" in err
+
+
+def test_traceback_flag_reraises(capsys):
+    with pytest.raises(kapitza.InputError):
+        main(["predict", "Al", "Si", "-t", "-5", "--traceback"])
+
+
+def test_materials_list_and_show(capsys):
+    status, out, _ = run(capsys, "materials")
+    assert status == 0
+    for name in ("Si", "He4", "Al2O3", "4H-SiC"):
+        assert name in out
+    status, out, _ = run(capsys, "materials", "show", "silicon")
+    assert status == 0 and "2329" in out and "v_L" in out
+
+
+def test_console_script_runs_in_a_subprocess():
+    proc = subprocess.run(
+        [sys.executable, "-c", "from kapitza.cli import run; run()", "predict", "Al", "Si", "-t", "300", "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["results"][0]["temperature"] == [300.0]
