@@ -114,3 +114,8 @@ def test_console_script_runs_in_a_subprocess():
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["results"][0]["temperature"] == [300.0]
+
+
+def test_usage_error_exits_with_status_2(capsys):
+    status, _, err = run(capsys, "predict", "Al", "Si", "--no-such-option")
+    assert status == 2 and "no-such-option" in err

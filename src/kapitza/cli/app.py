@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
 
 from ..errors import KapitzaError
@@ -33,22 +32,17 @@ def main(argv: list[str] | None = None) -> int:
     show_traceback = "--traceback" in args
     args = [a for a in args if a != "--traceback"]
     try:
-        result = app(args=args, prog_name="kapitza", standalone_mode=False)
+        app(args=args, prog_name="kapitza")
     except KapitzaError as exc:
         if show_traceback:
             raise
         message = " ".join(str(exc).split())
         sys.stderr.write(f"kapitza: error: {message}\n")
         return 2
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except click.exceptions.ClickException as exc:
-        exc.show()
-        return exc.exit_code
-    except click.exceptions.Abort:
-        sys.stderr.write("kapitza: aborted\n")
-        return 130
-    return result if isinstance(result, int) else 0
+    except SystemExit as exc:  # typer exits on success, --help and usage errors (status 2)
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    return 0
 
 
 def run() -> None:
