@@ -158,3 +158,28 @@ def test_integrate_checks_shapes_and_finiteness():
         landauer.integrate(w, np.ones(10), np.ones((1, 9)), 300.0)
     with pytest.raises(InputError, match="NaN"):
         landauer.integrate(w, np.ones(10), np.full(10, np.nan), 300.0)
+
+
+@dataclass(frozen=True)
+class ScaledByTemperature:
+    """Phi(omega, T) = (T / 100 K) * c omega^2: a temperature-dependent model with a closed form."""
+
+    c: float = 1.0
+    labels: tuple[str, ...] = ("all",)
+
+    @property
+    def breakpoints(self):
+        return np.array([1e15])
+
+    def transmitted_channels_at(self, omega, temperature):
+        w = np.asarray(omega)
+        return (np.asarray(temperature)[:, None, None] / 100.0) * self.c * w[None, None, :] ** 2
+
+
+def test_temperature_dependent_models_are_integrated_per_temperature():
+    t = np.geomspace(0.1, 10.0, 1100)  # more than one block of temperatures
+    g = landauer.conductance(ScaledByTemperature(), t).conductance
+    exact = (t / 100.0) * KB**4 * t**3 / HBAR**3 * 4 * np.pi**4 / 15
+    np.testing.assert_allclose(g, exact, rtol=1e-10)
+    dg = landauer.spectral_conductance(ScaledByTemperature(), np.array([1e12]), 5.0)
+    assert dg.shape == (1, 1) and dg[0, 0] > 0

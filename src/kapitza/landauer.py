@@ -91,6 +91,27 @@ class TransmittedChannels(Protocol):
         ...
 
 
+class TemperatureDependentChannels(Protocol):
+    """A model whose transmission depends on temperature (e.g. the inelastic channel).
+
+    Same attributes as :class:`TransmittedChannels`; the engine calls
+    ``transmitted_channels_at(omega, temperature)`` instead, which returns
+    shape (n_T, n_groups, n_omega).
+    """
+
+    labels: tuple[str, ...]
+    breakpoints: NDArray[np.float64]
+
+    def transmitted_channels_at(
+        self, omega: NDArray[np.float64], temperature: NDArray[np.float64]
+    ) -> NDArray[np.float64]: ...
+
+
+def is_temperature_dependent(model: object) -> bool:
+    """True if ``model`` provides ``transmitted_channels_at(omega, temperature)``."""
+    return callable(getattr(model, "transmitted_channels_at", None))
+
+
 @dataclass(frozen=True)
 class Quadrature:
     """Nodes (rad/s) and weights (rad/s) of a frequency quadrature, shape (n_nodes,)."""
@@ -305,7 +326,7 @@ def integrate(
 
 
 def conductance(
-    model: TransmittedChannels,
+    model: TransmittedChannels | TemperatureDependentChannels,
     temperature: ArrayLike,
     statistics: Statistics = "bose-einstein",
 ) -> LandauerResult:
@@ -313,8 +334,9 @@ def conductance(
 
     Parameters
     ----------
-    model : TransmittedChannels
-        Supplies ``labels``, ``breakpoints`` (rad/s) and ``transmitted_channels(omega)``.
+    model : TransmittedChannels or TemperatureDependentChannels
+        Supplies ``labels``, ``breakpoints`` (rad/s) and ``transmitted_channels(omega)``
+        (or ``transmitted_channels_at(omega, temperature)``).
     temperature : array_like
         Temperatures in K, scalar or shape (n_T,).
     statistics : {"bose-einstein", "classical"}
@@ -326,12 +348,28 @@ def conductance(
     t = as_temperatures(temperature)
     positive = t[t > 0]
     q = quadrature(model.breakpoints, float(positive.min()) if positive.size else 0.0)
-    phi = np.atleast_2d(model.transmitted_channels(q.omega))
-    return integrate(q.omega, q.weights, phi, t, statistics, labels=model.labels)
+    if not is_temperature_dependent(model):
+        phi = np.atleast_2d(model.transmitted_channels(q.omega))
+        return integrate(q.omega, q.weights, phi, t, statistics, labels=model.labels)
+    validate_statistics(statistics)
+    by_group = np.empty((len(model.labels), t.size))
+    for start in range(0, t.size, _T_BLOCK // 8):
+        block = t[start : start + _T_BLOCK // 8]
+        phi = model.transmitted_channels_at(q.omega, block)
+        c = mode_heat_capacity(q.omega[None, :], block[:, None], statistics)
+        by_group[:, start : start + block.size] = np.einsum("tgw,w,tw->gt", phi, q.weights, c)
+    return LandauerResult(
+        temperature=t,
+        conductance=by_group.sum(axis=0),
+        by_group=by_group,
+        labels=tuple(model.labels),
+        statistics=statistics,
+        quadrature_nodes=q.omega.size,
+    )
 
 
 def spectral_conductance(
-    model: TransmittedChannels,
+    model: TransmittedChannels | TemperatureDependentChannels,
     omega: ArrayLike,
     temperature: float,
     statistics: Statistics = "bose-einstein",
@@ -355,5 +393,8 @@ def spectral_conductance(
     if t.size != 1:
         raise InputError("spectral_conductance takes one temperature")
     w = np.asarray(omega, dtype=float)
-    phi = np.atleast_2d(model.transmitted_channels(w))
+    if is_temperature_dependent(model):
+        phi = model.transmitted_channels_at(w, t)[0]
+    else:
+        phi = np.atleast_2d(model.transmitted_channels(w))
     return phi * mode_heat_capacity(w, t[0], statistics)[None, :]
