@@ -19,6 +19,7 @@ from .predict import (
     predict,
     resistance,
 )
+from .transmission.chain import chain_transmission
 
 __version__ = "0.1.0"
 
@@ -30,6 +31,7 @@ __all__ = [
     "Material",
     "MissingDependencyError",
     "available_models",
+    "chain_transmission",
     "conductance",
     "get_material",
     "kapitza_length",
