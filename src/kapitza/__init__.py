@@ -19,17 +19,21 @@ from .predict import (
     predict,
     resistance,
 )
+from .transmission.amm import AngularTransmission, amm_angular, amm_coefficients
 from .transmission.chain import chain_transmission
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AngularTransmission",
     "ConductanceResult",
     "ConvergenceError",
     "InputError",
     "KapitzaError",
     "Material",
     "MissingDependencyError",
+    "amm_angular",
+    "amm_coefficients",
     "available_models",
     "chain_transmission",
     "conductance",
