@@ -24,6 +24,7 @@ from . import landauer
 from .errors import InputError
 from .materials import Material, get_material
 from .phonons.debye import CUTOFFS, debye_spectrum
+from .transmission.amm import acoustic_mismatch
 from .transmission.dmm import diffuse_mismatch
 from .transmission.limit import radiation_limit
 
@@ -84,6 +85,14 @@ def _build_limit(m1: Material, m2: Material, s: Settings) -> landauer.Transmitte
     return radiation_limit(debye_spectrum(m1, s.cutoff), debye_spectrum(m2, s.cutoff))
 
 
+def _build_amm(m1: Material, m2: Material, s: Settings) -> landauer.TransmittedChannels:
+    return acoustic_mismatch(m1, m2, debye_spectrum(m1, s.cutoff), debye_spectrum(m2, s.cutoff), "amm")
+
+
+def _build_amm_simple(m1: Material, m2: Material, s: Settings) -> landauer.TransmittedChannels:
+    return acoustic_mismatch(m1, m2, debye_spectrum(m1, s.cutoff), debye_spectrum(m2, s.cutoff), "amm-simple")
+
+
 MODELS: Mapping[str, ModelInfo] = MappingProxyType(
     {
         "dmm": ModelInfo(
@@ -97,6 +106,18 @@ MODELS: Mapping[str, ModelInfo] = MappingProxyType(
             "phonon radiation limit: tau = min(1, M2/M1)",
             "Swartz & Pohl (1989); Stoner & Maris, Phys. Rev. B 48, 16373 (1993)",
             _build_limit,
+        ),
+        "amm": ModelInfo(
+            "amm",
+            "acoustic mismatch, full elasticity: mode conversion, critical angles, fluids",
+            "Khalatnikov, Zh. Eksp. Teor. Fiz. 22, 687 (1952); Little, Can. J. Phys. 37, 334 (1959)",
+            _build_amm,
+        ),
+        "amm-simple": ModelInfo(
+            "amm-simple",
+            "acoustic mismatch, textbook form: 4 Z1 Z2 c1 c2/(Z1 c2 + Z2 c1)^2, no mode conversion",
+            "Little (1959); Swartz & Pohl, Rev. Mod. Phys. 61, 605 (1989)",
+            _build_amm_simple,
         ),
     }
 )
@@ -150,6 +171,17 @@ class ConductanceResult:
     def resistance(self) -> NDArray[np.float64]:
         """R = 1/G in m^2 K W^-1 (inf where G = 0, e.g. at T = 0), shape (n_T,)."""
         return _reciprocal(self.conductance)
+
+    @property
+    def resistance_t3(self) -> NDArray[np.float64]:
+        """R T^3 in m^2 K^4 W^-1, shape (n_T,): constant in the T^3 regime, the number quoted for helium.
+
+        NaN where it is undefined (T = 0, where R = inf).
+        """
+        out = np.full(self.temperature.shape, np.nan)
+        positive = self.temperature > 0
+        out[positive] = self.resistance[positive] * self.temperature[positive] ** 3
+        return out
 
     def kapitza_length(self, side: int | str = 1) -> NDArray[np.float64]:
         """kappa * R in m: the thickness of ``side`` with the same resistance as the interface.

@@ -1,0 +1,140 @@
+"""AMM through the Landauer engine: detailed balance, T^3 law, bounds, cutoffs, classical closed form."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import kapitza
+from conftest import LOW_T_PREFACTOR, no_warnings
+from kapitza import get_material
+from kapitza.phonons import debye_spectrum
+from kapitza.transmission.amm import acoustic_mismatch, hemispherical_averages, polarisations, speed
+from kapitza.units import KB
+
+PAIRS = [("Al", "Si"), ("Au", "C"), ("Pb", "C"), ("Cu", "Al2O3"), ("Si", "Ge"), ("GaN", "4H-SiC"), ("Cu", "He4")]
+MODELS = ["amm", "amm-simple"]
+
+
+def low_t_slope(a, b, model):
+    """G/T^3 below every cutoff: LOW_T_PREFACTOR * sum_i <alpha_i>/v_i^2 over incident polarisations i of a.
+
+    From G = sum_i int hbar w M_i tau_i dn/dT dw with M_i = w^2/(8 pi^2 v_i^2)
+    per polarisation and tau_i = <alpha_i> frequency independent
+    (Swartz & Pohl, Rev. Mod. Phys. 61, 605 (1989), Eq. (14) in channel form).
+    """
+    ma, mb = get_material(a), get_material(b)
+    total = 0.0
+    for pol in polarisations(ma):
+        means = hemispherical_averages(ma, mb, pol, model)
+        total += sum(v for k, v in means.items() if k.startswith("transmitted")) / speed(ma, pol) ** 2
+    return LOW_T_PREFACTOR * total
+
+
+@pytest.mark.parametrize("model", MODELS)
+@pytest.mark.parametrize("a,b", PAIRS)
+def test_detailed_balance_at_low_temperature(model, a, b):
+    """G(A -> B) == G(B -> A) within 1e-9 in the T^3 regime.
+
+    The whole chain is involved: angles (Snell), mode conversion, the flux
+    normalisation rho v^2 Re(q)|A|^2, the hemispherical averages, the
+    polarisation-to-branch bookkeeping and the Debye channel densities.
+    """
+    t = np.array([0.05, 0.2, 1.0])
+    np.testing.assert_allclose(
+        kapitza.conductance(a, b, t, model=model), kapitza.conductance(b, a, t, model=model), rtol=1e-9
+    )
+
+
+@pytest.mark.parametrize("model", MODELS)
+@pytest.mark.parametrize("a,b", PAIRS)
+def test_detailed_balance_at_every_temperature_with_the_pair_cutoff_rule(model, a, b):
+    """The cutoff is applied per (incident, transmitted) pair, which keeps G12 = G21 above the cutoffs too."""
+    t = np.geomspace(1.0, 3000.0, 15)
+    np.testing.assert_allclose(
+        kapitza.conductance(a, b, t, model=model), kapitza.conductance(b, a, t, model=model), rtol=1e-9
+    )
+
+
+@pytest.mark.parametrize("model", MODELS)
+@pytest.mark.parametrize("a,b", PAIRS)
+def test_t_cubed_law_at_low_temperature(model, a, b):
+    """G/T^3 at 0.05 and 0.2 K equals the closed form; every Debye cutoff is > 100 kT there."""
+    t = np.array([0.05, 0.2])
+    np.testing.assert_allclose(kapitza.conductance(a, b, t, model=model) / t**3, low_t_slope(a, b, model), rtol=1e-9)
+
+
+@pytest.mark.parametrize("model", MODELS)
+@pytest.mark.parametrize("a,b", PAIRS)
+def test_never_above_the_radiation_limit(model, a, b):
+    """Detailed balance bounds M1 tau12 by min(M1, M2) at each frequency, hence G_AMM <= G_limit."""
+    t = np.geomspace(0.1, 3000, 30)
+    with no_warnings():
+        assert np.all(kapitza.conductance(a, b, t, model) <= kapitza.conductance(a, b, t, "limit") * (1 + 1e-12))
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_identical_media_reach_the_radiation_limit(model):
+    """No interface, no resistance beyond the channel count: tau = 1, G_AMM(A, A) = G_limit(A, A)."""
+    t = np.array([1.0, 30.0, 300.0])
+    np.testing.assert_allclose(
+        kapitza.conductance("Si", "Si", t, model), kapitza.conductance("Si", "Si", t, "limit"), rtol=1e-12
+    )
+
+
+def classical_closed_form(a, b, model):
+    """Classical G = kB/(8 pi^2) sum_ij <alpha_ij>/v_i^2 min(w_1,i, w_2,j)^3 / 3.
+
+    Each (incident i, transmitted j) pair carries M_i <alpha_ij> from 0 up to
+    the lower of the two branch cutoffs (the pair rule of the module), and
+    int_0^wc w^2 dw = wc^3/3.
+    """
+    ma, mb = get_material(a), get_material(b)
+    sa, sb = debye_spectrum(ma), debye_spectrum(mb)
+    cut_a, cut_b = dict(zip(sa.labels, sa.cutoffs)), dict(zip(sb.labels, sb.cutoffs))
+    branch = {"P": "L", "SV": "T", "SH": "T"}
+    total = 0.0
+    for i in polarisations(ma):
+        means = hemispherical_averages(ma, mb, i, model)
+        for j in polarisations(mb):
+            wc = min(cut_a[branch[i]], cut_b[branch[j]])
+            total += means[f"transmitted_{j}"] / speed(ma, i) ** 2 * wc**3 / 3
+    return KB * total / (8 * np.pi**2)
+
+
+@pytest.mark.parametrize("model", MODELS)
+@pytest.mark.parametrize("a,b", [("Al", "Si"), ("Pb", "C"), ("C", "Pb"), ("Cu", "He4")])
+def test_classical_saturation_equals_the_pair_cutoff_closed_form(model, a, b):
+    g = kapitza.conductance(a, b, [1.0, 300.0], model=model, statistics="classical")
+    np.testing.assert_allclose(g, classical_closed_form(a, b, model), rtol=1e-10)
+
+
+def test_nothing_is_transmitted_into_modes_that_do_not_exist():
+    """Diamond phonons above every cutoff of Pb find no modes to enter: tau = 0; T phonons between Pb's cutoffs
+    can still enter Pb's longitudinal branch."""
+    c, pb = get_material("C"), get_material("Pb")
+    sc, spb = debye_spectrum(c), debye_spectrum(pb)
+    model = acoustic_mismatch(c, pb, sc, spb)
+    w_top = np.array([1.01 * spb.max_frequency, 0.5 * sc.max_frequency])
+    assert np.all(model.transmission(w_top) == 0.0)
+    w_mid = np.array([0.5 * (spb.cutoffs[0] + spb.cutoffs[1])])  # between Pb's T and L cutoffs
+    tau = model.transmission(w_mid)[:, 0]
+    means_p = hemispherical_averages(c, pb, "P")
+    assert tau[0] == pytest.approx(means_p["transmitted_P"], rel=1e-14)
+    assert 0 < tau[1] < model.transmission(np.array([1e10]))[1, 0]
+
+
+def test_branch_shares_and_labels():
+    r = kapitza.predict("Al", "Si", [10.0, 300.0], "amm")
+    assert r.branch_labels == ("L", "T") and r.model == "amm"
+    np.testing.assert_allclose(r.by_branch.sum(axis=0), r.conductance, rtol=1e-13)
+    fluid = kapitza.predict("He4", "Cu", [1.0], "amm")
+    assert fluid.branch_labels == ("L",)
+
+
+def test_amm_and_dmm_differ_for_al_si_and_models_are_listed():
+    """The models are distinct physics: at 300 K the AMM and DMM conductances of Al/Si differ by > 5 %."""
+    assert {"amm", "amm-simple", "dmm", "limit"} <= set(kapitza.available_models())
+    g = {m: kapitza.conductance("Al", "Si", 300.0, m) for m in ("amm", "amm-simple", "dmm", "limit")}
+    assert abs(g["amm"] / g["dmm"] - 1) > 0.05
+    assert g["amm"] < g["limit"] and g["amm-simple"] < g["limit"]
