@@ -26,6 +26,7 @@ from .materials import Material, get_material
 from .phonons.debye import CUTOFFS, debye_spectrum
 from .transmission.amm import acoustic_mismatch
 from .transmission.dmm import diffuse_mismatch
+from .transmission.inelastic import InelasticChannel, InelasticParameters
 from .transmission.limit import radiation_limit
 
 MaterialSpec = str | os.PathLike | Material
@@ -41,15 +42,22 @@ class Settings:
         Debye cutoff rule (see :mod:`kapitza.phonons.debye`).
     statistics : {"bose-einstein", "classical"}
         Phonon occupation used in the Landauer integral.
+    inelastic : InelasticParameters or None
+        The inelastic channel tau_inel = A T^q omega^m added to the model, or
+        None for the elastic model alone (see :mod:`kapitza.transmission.inelastic`).
+        A mapping ``{"A": ..., "q": ..., "m": ...}`` is converted on construction.
     """
 
     cutoff: str = "branch"
     statistics: str = "bose-einstein"
+    inelastic: InelasticParameters | None = None
 
     def __post_init__(self) -> None:
         if self.cutoff not in CUTOFFS:
             raise InputError(f"unknown cutoff rule {self.cutoff!r}; expected one of {', '.join(CUTOFFS)}")
         landauer.validate_statistics(self.statistics)
+        if self.inelastic is not None:
+            object.__setattr__(self, "inelastic", InelasticParameters.from_mapping(self.inelastic))
 
 
 Builder = Callable[[Material, Material, Settings], landauer.TransmittedChannels]
@@ -224,6 +232,7 @@ def predict(
     *,
     cutoff: str = "branch",
     statistics: str = "bose-einstein",
+    inelastic: Mapping[str, float] | None = None,
 ) -> ConductanceResult:
     """Thermal boundary conductance G(T) of the interface side1 -> side2.
 
@@ -240,6 +249,12 @@ def predict(
         tabulated Debye temperature for all branches.
     statistics : {"bose-einstein", "classical"}
         Phonon occupation.
+    inelastic : mapping, optional
+        ``{"A": A, "q": q, "m": m}`` adds the inelastic channel
+        tau_inel = A T^q omega^m (T in K, omega in rad/s, A in K^-q (rad/s)^-m,
+        A >= 0) to the elastic model, capped so that no transmission exceeds 1
+        (see :mod:`kapitza.transmission.inelastic`; it does not obey detailed
+        balance).  Recorded in ``result.settings.inelastic``.
 
     Returns
     -------
@@ -247,9 +262,12 @@ def predict(
     """
     t = landauer.as_temperatures(temperature)
     info = get_model(model)
-    settings = Settings(cutoff=cutoff, statistics=statistics)
+    settings = Settings(cutoff=cutoff, statistics=statistics, inelastic=inelastic)
     m1, m2 = get_material(side1), get_material(side2)
-    result = landauer.conductance(info.build(m1, m2, settings), t, settings.statistics)
+    channels = info.build(m1, m2, settings)
+    if settings.inelastic is not None:
+        channels = InelasticChannel(channels, settings.inelastic)
+    result = landauer.conductance(channels, t, settings.statistics)
     return ConductanceResult(
         side1=m1,
         side2=m2,
