@@ -223,7 +223,7 @@ def test_hemispherical_averages_match_adaptive_quadrature(a, b):
         assert sum(averages.values()) == pytest.approx(1.0, abs=1e-12)
         for mode in coupled_modes(ma, mb, pol):
 
-            def f(mu, mode=mode):
+            def f(mu, mode=mode, pol=pol):
                 return 2 * mu * float(amm_coefficients(ma, mb, np.arccos(mu), pol)[mode])
 
             ref = sum(
