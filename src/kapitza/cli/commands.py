@@ -1,3 +1,3 @@
 """Import every command module so that each registers itself on the app."""
 
-from . import materials, predict  # noqa: F401
+from . import materials, predict, transmission  # noqa: F401

@@ -52,3 +52,27 @@ def _count(text: str, spec: str) -> int:
     if count < 1:
         raise InputError(f"COUNT in temperature range {spec!r} must be >= 1, got {count}")
     return count
+
+
+def parse_inelastic(spec: str | None) -> dict[str, float] | None:
+    """Parse ``--inelastic 'A=1e-15,q=1,m=1'`` into a mapping (None stays None).
+
+    The values are validated by :class:`kapitza.transmission.inelastic.InelasticParameters`.
+
+    Raises
+    ------
+    InputError
+        For a malformed item or a value that is not a number.
+    """
+    if spec is None:
+        return None
+    out: dict[str, float] = {}
+    for item in spec.split(","):
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"--inelastic {spec!r} must look like A=1e-15,q=1,m=1; got the item {item.strip()!r}")
+        try:
+            out[key.strip()] = float(value)
+        except ValueError:
+            raise InputError(f"--inelastic: {key.strip()} = {value.strip()!r} is not a number") from None
+    return out

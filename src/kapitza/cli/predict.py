@@ -20,7 +20,7 @@ from ..materials import Material, get_material
 from ..predict import ConductanceResult, available_models, predict
 from ..units import M2K_PER_GW, MW_PER_M2K, NANOMETRE
 from .app import app
-from .parsing import parse_temperatures
+from .parsing import parse_inelastic, parse_temperatures
 
 #: Temperatures (K) shown when none are given: solid/solid and solid/fluid (He II).
 DEFAULT_TEMPERATURES = (1.0, 10.0, 30.0, 100.0, 300.0, 1000.0)
@@ -49,32 +49,50 @@ def _fmt(value: float, scale: float, digits: int = 4) -> str:
     return f"{value / scale:.{digits}g}"
 
 
+def has_fluid(result: ConductanceResult) -> bool:
+    """True if a side is a fluid (liquid helium): then R T^3 is reported, the number cryogenics uses."""
+    return result.side1.is_fluid or result.side2.is_fluid
+
+
 def render_table(results: list[ConductanceResult]) -> Table:
-    """A rich table: one row per model and temperature, display units in the headers."""
+    """A rich table: one row per model and temperature, display units in the headers.
+
+    A Kapitza-length column appears for each side with a bulk thermal
+    conductivity; with a fluid side (helium) an R T^3 column is added.
+    """
     m1, m2 = results[0].side1, results[0].side2
+    cryo = has_fluid(results[0])
+    sides = [(side, m) for side, m in ((1, m1), (2, m2)) if m.thermal_conductivity is not None]
     table = Table(title=f"{m1.name} \u2192 {m2.name}  (heat flows from {m1.name} into {m2.name})")
     table.caption = "L_K = \u03ba R, the bulk thickness with the interface's resistance (\u03ba near 300 K, database)"
-    table.add_column("model")
+    table.add_column("model", no_wrap=True)
     table.add_column("T (K)", justify="right")
     table.add_column("G (MW m\u207b\u00b2 K\u207b\u00b9)", justify="right")
     table.add_column("R (m\u00b2 K GW\u207b\u00b9)", justify="right")
-    table.add_column(f"L_K {m1.name} (nm)", justify="right")
-    table.add_column(f"L_K {m2.name} (nm)", justify="right")
+    for _, m in sides:
+        table.add_column(f"L_K {m.name} (nm)", justify="right")
+    if cryo:
+        table.add_column("R T\u00b3 (m\u00b2 K\u2074 W\u207b\u00b9)", justify="right")
     for r in results:
-        l1, l2 = _lengths(r, 1), _lengths(r, 2)
+        lengths = [r.kapitza_length(side) for side, _ in sides]
+        rt3 = r.resistance_t3
         for i, t in enumerate(r.temperature):
-            table.add_row(
-                r.model,
-                f"{t:g}",
-                _fmt(r.conductance[i], MW_PER_M2K),
-                _fmt(r.resistance[i], M2K_PER_GW),
-                "\u2014" if l1 is None else _fmt(l1[i], NANOMETRE),
-                "\u2014" if l2 is None else _fmt(l2[i], NANOMETRE),
-            )
+            row = [r.model, f"{t:g}", _fmt(r.conductance[i], MW_PER_M2K), _fmt(r.resistance[i], M2K_PER_GW)]
+            row += [_fmt(length[i], NANOMETRE) for length in lengths]
+            if cryo:
+                row.append(_fmt(rt3[i], 1.0))
+            table.add_row(*row)
+    if any(r.settings.inelastic is not None for r in results):
+        p = results[0].settings.inelastic
+        table.caption += (
+            f"\nwith the inelastic channel tau_inel = A T^q \u03c9^m, A = {p.A:g}, q = {p.q:g}, m = {p.m:g}"
+            " (T in K, \u03c9 in rad/s)"
+        )
     return table
 
 
 def _finite_or_none(values: np.ndarray) -> list[float | None]:
+    """JSON has no inf or NaN: undefined values (R at T = 0) become null."""
     return [float(v) if math.isfinite(v) else None for v in values]
 
 
@@ -93,24 +111,30 @@ def to_json(results: list[ConductanceResult]) -> str:
         },
         "results": [],
     }
+    if has_fluid(results[0]):
+        doc["units"]["resistance_t3"] = "m^2 K^4 W^-1"
     for r in results:
         lengths = {}
         for side, m in ((1, r.side1), (2, r.side2)):
             values = _lengths(r, side)
             lengths[m.name] = None if values is None else _finite_or_none(values)
-        doc["results"].append(
-            {
-                "model": r.model,
-                "settings": {"cutoff": r.settings.cutoff, "statistics": r.settings.statistics},
-                "temperature": r.temperature.tolist(),
-                "conductance": _finite_or_none(r.conductance),
-                "resistance": _finite_or_none(r.resistance),
-                "kapitza_length": lengths,
-                "conductance_by_branch": {
-                    label: _finite_or_none(row) for label, row in zip(r.branch_labels, r.by_branch)
-                },
-            }
-        )
+        inelastic = r.settings.inelastic
+        entry = {
+            "model": r.model,
+            "settings": {
+                "cutoff": r.settings.cutoff,
+                "statistics": r.settings.statistics,
+                "inelastic": None if inelastic is None else inelastic.as_dict(),
+            },
+            "temperature": r.temperature.tolist(),
+            "conductance": _finite_or_none(r.conductance),
+            "resistance": _finite_or_none(r.resistance),
+            "kapitza_length": lengths,
+            "conductance_by_branch": {label: _finite_or_none(row) for label, row in zip(r.branch_labels, r.by_branch)},
+        }
+        if has_fluid(r):
+            entry["resistance_t3"] = _finite_or_none(r.resistance_t3)
+        doc["results"].append(entry)
     return json.dumps(doc, indent=2)
 
 
@@ -184,6 +208,13 @@ def predict_command(
         str, typer.Option(help="Debye cutoff rule: 'branch' (v_p (6 pi^2 n)^1/3) or 'debye' (Theta_D).")
     ] = "branch",
     statistics: Annotated[str, typer.Option(help="'bose-einstein' or 'classical'.")] = "bose-einstein",
+    inelastic: Annotated[
+        str | None,
+        typer.Option(
+            help="Add the inelastic channel tau_inel = A T^q w^m to every model: 'A=1e-15,q=1,m=1' "
+            "(T in K, w in rad/s; capped so that tau <= 1)."
+        ),
+    ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print exact SI values as JSON instead of the table.")
     ] = False,
@@ -200,7 +231,7 @@ def predict_command(
         _check_suffix(csv_path, (".csv",), "--csv")
     if plot_path is not None:
         _check_suffix(plot_path, (".png", ".pdf", ".svg"), "--plot")
-    options = {"cutoff": cutoff, "statistics": statistics}
+    options = {"cutoff": cutoff, "statistics": statistics, "inelastic": parse_inelastic(inelastic)}
     results = [predict(m1, m2, temps, name, **options) for name in models]
     if as_json:
         typer.echo(to_json(results))
