@@ -57,8 +57,9 @@ incident normal flux carried away by outgoing wave :math:`k` is therefore
 and evanescent waves (:math:`\mathrm{Re}\,q_k = 0`) carry nothing; cross terms
 between different outgoing waves average to zero because the averaged flux
 cannot depend on z.  Energy conservation, :math:`\sum_k\alpha_k = 1`, is not
-imposed: it is a check (the tests find it to better than 1e-12 over thousands
-of angles, for very stiff/soft and fluid/solid pairs).  SH has the closed form
+imposed: it is a check (it holds to 1e-13 or better over 4001 angles for
+every ordered pair of the 18 shipped materials, helium on diamond included;
+rows and columns of each system are equilibrated before the solve).  SH has the closed form
 :math:`\alpha = 4Z_1Z_2\cos\theta_1\cos\theta_2/(Z_1\cos\theta_1 +
 Z_2\cos\theta_2)^2` with :math:`Z = \rho v_T`, and at normal incidence every
 polarisation gives :math:`4Z_1Z_2/(Z_1+Z_2)^2`.
@@ -321,12 +322,28 @@ def _full_coefficients(m1: Material, m2: Material, pol: str, mu: NDArray[np.floa
     matrix = np.stack(columns, axis=-1)[rows_idx].transpose(1, 0, 2)  # (n, rows, modes)
     rho1, vl1, vt1 = media["reflected"]
     rhs = _wave(pol, p, mu + 0j, rho1, vl1, vt1)[rows_idx].T  # (n, rows)
-    amplitudes = np.linalg.solve(matrix, rhs[..., None])[..., 0]  # (n, modes)
+    amplitudes = _equilibrated_solve(matrix, rhs)  # (n, modes)
     out: dict[str, NDArray[np.float64]] = {}
     for k, mode in enumerate(modes):
         flux = flux_weight[k] * q_of[mode].real * np.abs(amplitudes[:, k]) ** 2
         out[mode] = flux / mu  # incident: rho = 1, v = 1, q = mu, |A| = 1
     return out
+
+
+def _equilibrated_solve(matrix: NDArray[np.complex128], rhs: NDArray[np.complex128]) -> NDArray[np.complex128]:
+    """Solve matrix @ x = rhs for a stack of systems after scaling rows and columns to unit size.
+
+    Against a stiff solid, helium's columns are O(1) and the solid's O(1e5)
+    (impedance ratio), and evanescent waves far past their critical angle grow
+    the solid's columns further; equilibration keeps R + T = 1 at ~1e-15
+    instead of ~1e-11 there.
+    """
+    row = np.max(np.abs(matrix), axis=2, keepdims=True)  # (n, rows, 1)
+    scaled = matrix / row
+    col = np.max(np.abs(scaled), axis=1, keepdims=True)  # (n, 1, modes)
+    scaled = scaled / col
+    y = np.linalg.solve(scaled, (rhs / row[..., 0])[..., None])[..., 0]
+    return y / col[:, 0, :]
 
 
 def _simple_coefficients(
