@@ -67,9 +67,10 @@ polarisation gives :math:`4Z_1Z_2/(Z_1+Z_2)^2`.
 Grazing incidence (:math:`\theta \to \pi/2`): the incident wave carries no
 normal flux and is reflected specularly; an angle of exactly
 :math:`\pi/2` (in floating point :math:`\cos\theta \approx 6\times 10^{-17}`)
-returns that limit.  If a wave on the far side has exactly the incident speed
-(identical media), the limit is not total reflection and the system is
-singular at grazing; identical media are recognised and transmit everything.
+returns that limit.  Identical media are the exception: there the limit is
+full transmission and the system is singular at grazing incidence (the
+reflected and transmitted columns coincide), so identical media are
+recognised and transmit everything without a solve.
 
 Simplified AMM (``model="amm-simple"``).  The textbook formula (Little, Can.
 J. Phys. 37, 334 (1959); Swartz & Pohl, Rev. Mod. Phys. 61, 605 (1989),
