@@ -324,3 +324,13 @@ def test_bad_angle_count():
     for bad in (1, 2.5, True):
         with pytest.raises(InputError, match="n_angles"):
             amm_angular("Al", "Si", n_angles=bad)
+
+
+@pytest.mark.parametrize("a,b", [("Al", "Si"), ("C", "Pb"), ("He4", "Cu"), ("Cu", "He4")])
+def test_grazing_incidence_is_specular_reflection(a, b):
+    """theta -> pi/2: the incident wave carries no normal flux and is reflected as it came; near it, continuously."""
+    for pol in pols(a):
+        at = amm_coefficients(a, b, np.pi / 2, pol)
+        near = amm_coefficients(a, b, np.pi / 2 - 1e-7, pol)
+        assert at[f"reflected_{pol}"] == pytest.approx(1.0, abs=1e-12)
+        assert near[f"reflected_{pol}"] == pytest.approx(1.0, abs=1e-5)
