@@ -123,6 +123,7 @@ above the lowest cutoff).  Below all cutoffs,
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -150,7 +151,8 @@ _ROWS_SOLID_SOLID = (0, 1, 2, 3, 4, 5)
 _ROWS_SOLID_FLUID = (2, 3, 4, 5)
 _ROWS_FLUID_FLUID = (2, 5)
 
-MaterialSpec = Material | str
+#: A side: a Material, a database name or alias, or a .toml path (see :func:`kapitza.get_material`).
+MaterialSpec = Material | str | os.PathLike
 
 
 def polarisations(material: Material) -> tuple[str, ...]:
@@ -225,7 +227,7 @@ def coupled_modes(side1: Material, side2: Material, incident: str, model: str = 
     return tuple(m for m in modes if m.split("_")[1] in allowed)
 
 
-def critical_angles(side1: Material, side2: Material, incident: str, model: str = "amm") -> Mapping[str, float]:
+def critical_angles(side1: MaterialSpec, side2: MaterialSpec, incident: str, model: str = "amm") -> Mapping[str, float]:
     """Critical angles of incidence (rad), one per coupled outgoing wave that is faster than the incident one.
 
     Past ``arcsin(v_in / v_out)`` that wave is evanescent and carries no energy.
@@ -280,10 +282,10 @@ def _wave(
         d = (vt * sz, zero, -vt * p + 0j)
     else:
         d = (zero, np.ones(n, dtype=complex), zero)
-    mu = rho * vt**2
-    lam = rho * (vl**2 - 2 * vt**2)
+    shear = rho * vt**2  # Lame mu
+    lame = rho * (vl**2 - 2 * vt**2)  # Lame lambda
     s_dot_d = p * d[0] + sz * d[2]
-    tau = (mu * (p * d[2] + sz * d[0]), mu * sz * d[1], lam * s_dot_d + 2 * mu * sz * d[2])
+    tau = (shear * (p * d[2] + sz * d[0]), shear * sz * d[1], lame * s_dot_d + 2 * shear * sz * d[2])
     return np.array([*d, *tau])
 
 
