@@ -1,0 +1,322 @@
+r"""Numerical kernels of the AGF solver, vectorised over a stack of frequencies.
+
+Everything here works on dense complex blocks of the mass-weighted dynamical
+matrix :math:`H = M^{-1/2}\Phi(k_\parallel)M^{-1/2}` (s^-2) at one transverse
+wavevector, for a stack of B complex "energies" :math:`z = \omega^2(1 + i\delta)`
+(shape (B,)).  The system is a chain of blocks::
+
+    ... U_-1  U_0 | slice_1 ... slice_N | U_1  U_2 ...
+      left lead      device (slices)      right lead
+
+where every lead unit U is identical within its lead and couples only to its
+neighbours, and every device slice couples only to its neighbours.
+
+Leads (surface Green's functions)
+---------------------------------
+A lead unit usually has many more degrees of freedom than touch its
+neighbours.  Let ``b`` be the DOFs of a unit that couple toward the device
+(to the next unit, or to the device for the unit at the surface) and ``r``
+the rest.  Eliminating every ``r`` exactly (a Schur complement with
+:math:`g_r = (z - H_{rr})^{-1}`) leaves a chain of the ``b`` sets alone, with
+
+.. math::
+
+    \varepsilon_s = H_{bb} + H_{br} g_r H_{rb},\qquad
+    \varepsilon = \varepsilon_s + T_{br} g_r T_{br}^\dagger,\qquad
+    \tau = T_{bb} + T_{br} g_r H_{rb},
+
+where :math:`T = H_{U_{j+1},U_j}` is the coupling from a deeper unit to a
+shallower one and :math:`\tau = H_{b_{j+1},b_j}`.  The surface Green's function
+of this reduced chain comes from Lopez Sancho, Lopez Sancho & Rubio's
+decimation (J. Phys. F 15, 851 (1985)), which doubles the number of units
+folded in at each step; it converges when the effective couplings vanish,
+which takes :math:`\log_2` of (decay length / unit) steps: about 25 at
+:math:`\delta = 10^{-6}`.  The self-energy on the device slice next to the
+lead is :math:`\Sigma = C_b^\dagger g_s C_b` with :math:`C = H_{U_0,\mathrm{slice}}`.
+
+Device (recursive Green's function)
+-----------------------------------
+Only :math:`G_{N1}` enters the Caroli formula, so the device is swept once
+from left to right with the left-connected Green's functions
+:math:`g_s = (z - H_s - H_{s,s-1} g_{s-1} H_{s-1,s})^{-1}` (with
+:math:`\Sigma_L` in the first and :math:`\Sigma_R` in the last slice); one LU
+solve per slice gives both :math:`g_s H_{s,s+1}` and
+:math:`G_{s1} = g_s H_{s,s-1} G_{s-1,1}`.  Then
+
+.. math:: \Xi = \mathrm{Tr}\,[\Gamma_R G_{N1} \Gamma_L G_{N1}^\dagger],
+          \qquad \Gamma = i(\Sigma - \Sigma^\dagger).
+
+The cost is linear in the number of slices and cubic only in the slice size;
+no device-sized matrix is ever formed.  The diagonal blocks :math:`G_{ss}`
+(local density of states) need a second sweep from the right; they are
+computed only on request (:func:`diagonal_blocks`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ...errors import ConvergenceError
+
+#: Decimation stops when every effective coupling is below this fraction of the largest block entry.
+DECIMATION_TOLERANCE = 1e-13
+#: Each decimation step doubles the units folded in: 2^80 units is far beyond any decay length.
+MAX_DECIMATION_STEPS = 80
+
+Complex = NDArray[np.complex128]
+
+
+@dataclass(frozen=True)
+class LeadBlocks:
+    """Dense blocks of one lead at one k_par, all in s^-2.
+
+    Attributes
+    ----------
+    onsite : ndarray
+        H of one unit, shape (n, n).
+    inward : ndarray
+        T = H_{deeper unit, shallower unit}, shape (n, n).
+    contact : ndarray
+        C = H_{surface unit, device slice next to the lead}, shape (n, m).
+    """
+
+    onsite: Complex
+    inward: Complex
+    contact: Complex
+    boundary: NDArray[np.intp] = field(init=False)
+    rest: NDArray[np.intp] = field(init=False)
+
+    def __post_init__(self) -> None:
+        tiny = 0.0
+        coupled = (np.abs(self.inward) > tiny).any(axis=1) | (np.abs(self.contact) > tiny).any(axis=1)
+        object.__setattr__(self, "boundary", np.flatnonzero(coupled))
+        object.__setattr__(self, "rest", np.flatnonzero(~coupled))
+
+
+@dataclass(frozen=True)
+class DeviceBlocks:
+    """Dense blocks of the device at one k_par, s^-2.
+
+    Attributes
+    ----------
+    onsite : tuple of ndarray
+        H_ss of each slice, shapes (m_s, m_s).
+    coupling : tuple of ndarray
+        H_{s,s+1}, shapes (m_s, m_{s+1}); one fewer than ``onsite``.
+    """
+
+    onsite: tuple[Complex, ...]
+    coupling: tuple[Complex, ...]
+
+
+@dataclass(frozen=True)
+class SelfEnergy:
+    """Self-energy of a lead on its device slice for a stack of z.
+
+    Attributes
+    ----------
+    sigma : ndarray
+        Sigma, shape (B, m, m), s^-2.
+    steps : ndarray
+        Decimation steps taken per z, shape (B,).
+    reduced_size : int
+        Size of the reduced lead unit the decimation ran on.
+    """
+
+    sigma: Complex
+    steps: NDArray[np.int64]
+    reduced_size: int
+
+    @property
+    def gamma(self) -> Complex:
+        """Broadening matrix i (Sigma - Sigma^dagger), shape (B, m, m)."""
+        return 1j * (self.sigma - _dagger(self.sigma))
+
+
+def _dagger(a: Complex) -> Complex:
+    return np.conj(np.swapaxes(a, -1, -2))
+
+
+def _eye_times(z: Complex, n: int) -> Complex:
+    out = np.zeros((z.size, n, n), dtype=complex)
+    idx = np.arange(n)
+    out[:, idx, idx] = z[:, None]
+    return out
+
+
+def reduced_lead(z: Complex, lead: LeadBlocks) -> tuple[Complex, Complex, Complex]:
+    """Eliminate the DOFs of each unit that do not couple toward the device.
+
+    Returns
+    -------
+    eps_surface, eps_bulk, tau : ndarray
+        Shapes (B, nb, nb): on-site blocks of the surface and bulk reduced units,
+        and tau = H_{b_{j+1}, b_j} (deeper -> shallower).
+    """
+    b, r = lead.boundary, lead.rest
+    h, t = lead.onsite, lead.inward
+    hbb = h[np.ix_(b, b)]
+    tbb = t[np.ix_(b, b)]
+    shape = (z.size, b.size, b.size)
+    if r.size == 0:
+        eps_s = np.broadcast_to(hbb, shape).copy()
+        return eps_s, eps_s.copy(), np.broadcast_to(tbb, shape).copy()
+    hbr, hrb, hrr = h[np.ix_(b, r)], h[np.ix_(r, b)], h[np.ix_(r, r)]
+    tbr = t[np.ix_(b, r)]
+    rhs = np.concatenate([hrb, tbr.conj().T], axis=1)  # (nr, 2 nb)
+    a = _eye_times(z, r.size)
+    a -= hrr
+    x = np.linalg.solve(a, np.broadcast_to(rhs, (z.size, *rhs.shape)))
+    g_hrb, g_tbr_h = x[..., : b.size], x[..., b.size :]
+    eps_s = hbb + hbr @ g_hrb
+    eps = eps_s + tbr @ g_tbr_h
+    tau = tbb + tbr @ g_hrb
+    return eps_s, eps, tau
+
+
+def decimate(
+    z: Complex,
+    eps_surface: Complex,
+    eps_bulk: Complex,
+    coupling: Complex,
+    tolerance: float = DECIMATION_TOLERANCE,
+    max_steps: int = MAX_DECIMATION_STEPS,
+) -> tuple[Complex, NDArray[np.int64]]:
+    """Surface Green's function of a semi-infinite chain by Sancho-Rubio decimation.
+
+    The chain is unit 0 (on-site ``eps_surface``), then units 1, 2, ...
+    (``eps_bulk``), with H_{j,j+1} = ``coupling`` pointing away from the surface.
+
+    Parameters
+    ----------
+    z : ndarray
+        Complex omega^2 (s^-2), shape (B,); Im z > 0 is required for convergence.
+    eps_surface, eps_bulk, coupling : ndarray
+        Shape (B, n, n), s^-2.
+
+    Returns
+    -------
+    g_surface : ndarray
+        (z - eps_surface_converged)^-1, shape (B, n, n), s^2.
+    steps : ndarray
+        Steps taken per z, shape (B,).
+
+    Raises
+    ------
+    ConvergenceError
+        If some z has not converged after ``max_steps`` doublings.
+    """
+    n = eps_bulk.shape[-1]
+    batch = z.size
+    scale = max(float(np.abs(eps_bulk).max(initial=0.0)), float(np.abs(coupling).max(initial=0.0)), 1e-300)
+    eps_s = eps_surface.copy()
+    eps = eps_bulk.copy()
+    alpha = coupling.copy()
+    beta = _dagger(coupling).copy()
+    steps = np.zeros(batch, dtype=np.int64)
+    active = np.arange(batch)
+    zz = z.copy()
+    step = 0
+    while active.size:
+        small = np.maximum(np.abs(alpha).max(axis=(1, 2)), np.abs(beta).max(axis=(1, 2))) <= tolerance * scale
+        if small.any():
+            done = active[small]
+            steps[done] = step
+            keep = ~small
+            active, zz = active[keep], zz[keep]
+            eps, alpha, beta = eps[keep], alpha[keep], beta[keep]
+            if not active.size:
+                break
+        if step >= max_steps:
+            worst = float(np.abs(z[active[0]]) ** 0.5)
+            raise ConvergenceError(
+                f"surface Green's function decimation did not converge after {max_steps} steps "
+                f"(e.g. at omega = {worst:.4g} rad/s); the broadening must be positive: "
+                "increase it (eta) or check that the lead force constants are periodic"
+            )
+        a = _eye_times(zz, n)
+        a -= eps
+        x = np.linalg.solve(a, np.concatenate([alpha, beta], axis=2))
+        g_alpha, g_beta = x[..., :n], x[..., n:]
+        a_g_b = alpha @ g_beta
+        eps_s[active] += a_g_b
+        eps += a_g_b + beta @ g_alpha
+        alpha = alpha @ g_alpha
+        beta = beta @ g_beta
+        step += 1
+    a = _eye_times(z, n)
+    a -= eps_s
+    return np.linalg.inv(a), steps
+
+
+def self_energy(z: Complex, lead: LeadBlocks) -> SelfEnergy:
+    """Self-energy of a semi-infinite lead on the device slice it touches, shape (B, m, m)."""
+    eps_s, eps, tau = reduced_lead(z, lead)
+    g_s, steps = decimate(z, eps_s, eps, _dagger(tau))
+    cb = lead.contact[lead.boundary, :]
+    sigma = cb.conj().T @ g_s @ cb
+    return SelfEnergy(sigma=sigma, steps=steps, reduced_size=int(lead.boundary.size))
+
+
+def caroli(z: Complex, device: DeviceBlocks, sigma_left: Complex, sigma_right: Complex) -> NDArray[np.float64]:
+    """Caroli transmission Tr[Gamma_R G_N1 Gamma_L G_N1^dagger] for a stack of z, shape (B,).
+
+    One left-to-right sweep of the recursive Green's function; see the module docstring.
+    """
+    n_slices = len(device.onsite)
+    batch = z.size
+    gamma_l = 1j * (sigma_left - _dagger(sigma_left))
+    gamma_r = 1j * (sigma_right - _dagger(sigma_right))
+    schur = sigma_left  # what the part left of the current slice adds to it
+    carry = None  # H_{s,s-1} G_{s-1,1}: the source for G_s1
+    for s in range(n_slices):
+        h = device.onsite[s]
+        m = h.shape[0]
+        a = _eye_times(z, m)
+        a -= h
+        a -= schur
+        if s == n_slices - 1:
+            a -= sigma_right
+        source = np.broadcast_to(np.eye(m, dtype=complex), (batch, m, m)) if carry is None else carry
+        if s < n_slices - 1:
+            right = device.coupling[s]
+            x = np.linalg.solve(a, np.concatenate([np.broadcast_to(right, (batch, *right.shape)), source], axis=2))
+            down = right.conj().T  # H_{s+1,s}
+            y = down @ x
+            k = right.shape[1]
+            schur = y[..., :k]
+            carry = y[..., k:]
+        else:
+            g_n1 = np.linalg.solve(a, source)
+    weighted = gamma_r @ g_n1 @ gamma_l
+    return np.einsum("bij,bij->b", weighted, g_n1.conj()).real
+
+
+def diagonal_blocks(z: Complex, device: DeviceBlocks, sigma_left: Complex, sigma_right: Complex) -> list[Complex]:
+    """Diagonal blocks G_ss of the device Green's function, each of shape (B, m_s, m_s).
+
+    Two sweeps: left-connected self-energies from the left, right-connected
+    ones from the right; G_ss = (z - H_ss - Sigma^<_s - Sigma^>_s)^-1.
+    """
+    n_slices = len(device.onsite)
+    left = [sigma_left]
+    for s in range(n_slices - 1):
+        a = _eye_times(z, device.onsite[s].shape[0]) - device.onsite[s] - left[s]
+        right = device.coupling[s]
+        x = np.linalg.solve(a, np.broadcast_to(right, (z.size, *right.shape)))
+        left.append(right.conj().T @ x)
+    right_sigma: list[Complex] = [sigma_right] * n_slices
+    for s in range(n_slices - 1, 0, -1):
+        a = _eye_times(z, device.onsite[s].shape[0]) - device.onsite[s] - right_sigma[s]
+        up = device.coupling[s - 1]  # H_{s-1,s}
+        x = np.linalg.solve(a, np.broadcast_to(up.conj().T, (z.size, up.shape[1], up.shape[0])))
+        right_sigma[s - 1] = up @ x
+    out = []
+    for s in range(n_slices):
+        extra = right_sigma[s] if s < n_slices - 1 else sigma_right
+        a = _eye_times(z, device.onsite[s].shape[0]) - device.onsite[s] - left[s] - extra
+        out.append(np.linalg.inv(a))
+    return out

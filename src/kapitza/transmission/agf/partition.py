@@ -1,0 +1,313 @@
+r"""From an interface structure to a :class:`~.model.LayeredModel`: leads, device slices, force constants.
+
+Partition
+---------
+The first ``pl_cells[0]`` cells of the structure along z are the left lead's
+principal layer U_0, the last ``pl_cells[1]`` cells the right lead's U_1;
+everything between is the device.  A principal layer must be at least as
+thick as the force constants reach along the normal, so that a lead unit
+couples only to its neighbours; by default it is the smallest whole number
+of cells that covers the potential's Hessian range.  The leads are extended
+by exact periodic copies of U_0 and U_1 (U_-1, U_2 and buffers behind them),
+so their force constants are bulk ones; a layer of vacuum wider than the
+force range ends the slab, far from every block that is used.
+
+The device is cut into *slices* by a breadth-first search over the coupling
+graph: slice 1 is every device atom coupled to U_0, slice s+1 every
+remaining atom coupled to slice s, and the slices that touch U_1 are merged
+into the last one.  By construction a slice couples only to its two
+neighbours, whatever the device looks like (rough or intermixed interfaces
+included), and the slices are as thin as the force range allows: for
+Stillinger-Weber silicon along [001], two atomic planes.
+
+Errors are explicit: a principal layer thinner than the reach of the force
+constants, a lead that the interface perturbs (its two units differ), a
+device that does not connect the leads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+from ...errors import InputError, MissingDependencyError
+from ...units import AMU, ANGSTROM
+from .forceconstants import LateralForceConstants, hessian_range, lateral_force_constants
+from .model import LayeredModel
+
+#: Vacuum added beyond the buffers, in units of the force range.
+VACUUM_FACTOR = 1.5
+
+
+def _require_ase() -> None:
+    try:
+        import ase  # noqa: F401
+    except ImportError:
+        raise MissingDependencyError("ase", "agf", "atomistic interface models") from None
+
+
+def principal_layer_cells(structure: Any, force_range: float) -> tuple[int, int]:
+    """Smallest number of cells per principal layer on each side that covers ``force_range`` (A)."""
+    return tuple(int(np.ceil(force_range / (p / ANGSTROM) - 1e-9)) for p in structure.periods)  # type: ignore[return-value]
+
+
+def interface_model(
+    structure: Any,
+    source: Any,
+    *,
+    pl_cells: Sequence[int] | int | None = None,
+    force_range: float | None = None,
+    repeat: tuple[int, int] | None = None,
+    method: str = "auto",
+    displacement: float = 0.01,
+    cache: bool = True,
+    lateral_fc: LateralForceConstants | None = None,
+) -> LayeredModel:
+    """The layered AGF model of an :class:`~kapitza.md.structures.InterfaceStructure`.
+
+    Parameters
+    ----------
+    structure : InterfaceStructure
+        From :func:`kapitza.md.build_interface` (or made by hand with the same fields).
+    source : Potential or ASE calculator
+        Gives the force constants (see :func:`.forceconstants.lateral_force_constants`).
+    pl_cells : int or (int, int), optional
+        Cells per principal layer (left, right); default: the fewest that cover the force range.
+    force_range : float, optional
+        Hessian range in A; default from the named potential.
+    repeat, method, displacement, cache
+        Passed to :func:`.forceconstants.lateral_force_constants`.
+    lateral_fc : LateralForceConstants, optional
+        Precomputed force constants of :func:`padded_slab`'s slab (e.g. from phonopy);
+        then ``source`` is not used.
+
+    Returns
+    -------
+    LayeredModel
+    """
+    _require_ase()
+    if force_range is None:
+        force_range = (
+            lateral_fc.force_range / ANGSTROM if lateral_fc is not None else hessian_range(source, structure.atoms)
+        )
+    force_range = float(force_range)
+    pl = _pl_cells(structure, pl_cells, force_range)
+    slab, parts = padded_slab(structure, pl, force_range)
+    system = np.concatenate([parts["U-1"], parts["U0"], parts["device"], parts["U1"], parts["U2"]])
+    if lateral_fc is None:
+        lateral_fc = lateral_force_constants(
+            slab,
+            source,
+            force_range=force_range,
+            rows=system,
+            repeat=repeat,
+            method=method,
+            displacement=displacement,
+            cache=cache,
+        )
+    return _layered(structure, slab, parts, lateral_fc, pl, force_range)
+
+
+def _pl_cells(structure: Any, pl_cells: Sequence[int] | int | None, force_range: float) -> tuple[int, int]:
+    if pl_cells is None:
+        pl = principal_layer_cells(structure, force_range)
+    elif isinstance(pl_cells, (int, np.integer)):
+        pl = (int(pl_cells), int(pl_cells))
+    else:
+        pl = tuple(int(c) for c in pl_cells)  # type: ignore[assignment]
+    if len(pl) != 2 or min(pl) < 1:
+        raise InputError(f"pl_cells must be >= 1 on each side, got {pl_cells!r}")
+    n_left, n_right = structure.cells
+    if pl[0] >= n_left + n_right - pl[1]:
+        raise InputError(
+            f"the structure has {n_left}+{n_right} cells: too few for principal layers of {pl[0]} and {pl[1]} cells "
+            "and a device between them"
+        )
+    ends = (("left", range(pl[0]), 0), ("right", range(structure.n_cells - pl[1], structure.n_cells), 1))
+    for name, cells, side in ends:
+        atoms = np.flatnonzero(np.isin(structure.cell_index, list(cells)))
+        species = {structure.species[a] for a in atoms}
+        masses = structure.atoms.get_masses()[atoms]
+        if np.any(structure.side[atoms] != side) or len(species) != 1 or np.ptp(masses) > 0:
+            raise InputError(
+                f"the {name} lead principal layer ({len(cells)} cells) is not a perfect crystal (intermixing or "
+                "another species reaches it); add cells on that side"
+            )
+    return pl  # type: ignore[return-value]
+
+
+def padded_slab(structure: Any, pl_cells: tuple[int, int], force_range: float) -> tuple[Any, dict[str, NDArray[Any]]]:
+    """The structure, extended by periodic copies of its lead layers and vacuum: the slab of the force constants.
+
+    Returns
+    -------
+    slab : ase.Atoms
+        Structure atoms first (same indices), then the copies; cell c along z with vacuum.
+    parts : dict
+        Atom indices (into ``slab``) of "U-1", "U0", "device", "U1", "U2" (in matching order
+        within each lead: U-1[m] is U0[m] shifted by one principal layer), "pads", and
+        "source": the structure atom that each slab atom is (a copy of).
+    """
+    from ase import Atoms
+
+    atoms = structure.atoms
+    n = len(atoms)
+    left_cells = np.arange(pl_cells[0])
+    right_cells = np.arange(structure.n_cells - pl_cells[1], structure.n_cells)
+    u0 = np.flatnonzero(np.isin(structure.cell_index, left_cells))
+    u1 = np.flatnonzero(np.isin(structure.cell_index, right_cells))
+    device = np.setdiff1d(np.arange(n), np.concatenate([u0, u1]))
+    thick_l = pl_cells[0] * structure.periods[0] / ANGSTROM
+    thick_r = pl_cells[1] * structure.periods[1] / ANGSTROM
+    copies_l = 1 + int(np.ceil(force_range / thick_l))  # U_-1 and a buffer beyond it
+    copies_r = 1 + int(np.ceil(force_range / thick_r))
+    pos = [atoms.positions]
+    sym = list(atoms.get_chemical_symbols())
+    source = [np.arange(n)]
+    index = n
+    pads: list[NDArray[np.int64]] = []
+    parts: dict[str, Any] = {"U0": u0, "U1": u1, "device": device}
+    for unit, sign, thick, copies, first in ((u0, -1.0, thick_l, copies_l, "U-1"), (u1, 1.0, thick_r, copies_r, "U2")):
+        for k in range(1, copies + 1):
+            pos.append(atoms.positions[unit] + [0.0, 0.0, sign * k * thick])
+            sym += [sym[a] for a in unit]
+            source.append(unit)
+            idx = np.arange(index, index + unit.size)
+            index += unit.size
+            if k == 1:
+                parts[first] = idx
+            else:
+                pads.append(idx)
+    parts["pads"] = np.concatenate(pads) if pads else np.zeros(0, dtype=np.int64)
+    parts["source"] = np.concatenate(source)
+    positions = np.vstack(pos)
+    z0, z1 = positions[:, 2].min(), positions[:, 2].max()
+    vacuum = VACUUM_FACTOR * force_range + 1.0
+    positions[:, 2] += vacuum / 2 - z0
+    cell = np.asarray(atoms.cell).copy()
+    cell[2] = [0.0, 0.0, (z1 - z0) + vacuum]
+    slab = Atoms(symbols=sym, positions=positions, cell=cell, pbc=(True, True, True))
+    slab.set_masses(atoms.get_masses()[parts["source"]])
+    return slab, parts
+
+
+def _slices(
+    device: NDArray[np.int64],
+    left: NDArray[np.int64],
+    right: NDArray[np.int64],
+    edges: tuple[NDArray[Any], NDArray[Any]],
+) -> list[NDArray[np.int64]]:
+    """Breadth-first slicing of the device atoms (see the module docstring)."""
+    i, j = edges
+    n = int(max(i.max(), j.max(), device.max(), left.max(), right.max())) + 1
+    graph = sp.csr_matrix((np.ones(i.size, dtype=bool), (i, j)), shape=(n, n))
+    graph = (graph + graph.T).tocsr()
+    in_device = np.zeros(n, dtype=bool)
+    in_device[device] = True
+    level = -np.ones(n, dtype=np.int64)
+    frontier = np.zeros(n, dtype=bool)
+    frontier[left] = True
+    slices = []
+    while True:
+        reached = (graph @ frontier.astype(np.int8)) > 0
+        new = reached & in_device & (level < 0)
+        if not new.any():
+            break
+        level[new] = len(slices)
+        slices.append(np.flatnonzero(new))
+        frontier = new
+    missing = device[level[device] < 0]
+    if missing.size:
+        raise InputError(
+            f"{missing.size} device atoms are not connected to the left lead through the force constants; "
+            "the device has a gap wider than the force range"
+        )
+    touching = np.flatnonzero((graph @ np.isin(np.arange(n), right).astype(np.int8)) > 0)
+    touching = touching[in_device[touching]]
+    if touching.size == 0:
+        raise InputError("no device atom couples to the right lead")
+    first = int(level[touching].min())
+    if first < len(slices) - 1:
+        slices = slices[:first] + [np.concatenate(slices[first:])]
+    return slices
+
+
+def _layered(
+    structure: Any,
+    slab: Any,
+    parts: dict[str, NDArray[Any]],
+    fc: LateralForceConstants,
+    pl: tuple[int, int],
+    force_range: float,
+) -> LayeredModel:
+    n_slab = len(slab)
+    in_system = np.zeros(n_slab, dtype=bool)
+    for key in ("U-1", "U0", "device", "U1", "U2"):
+        in_system[parts[key]] = True
+    keep = in_system[fc.i] & in_system[fc.j]
+    i, j, trans, blocks = fc.i[keep], fc.j[keep], fc.translations[keep], fc.blocks[keep]
+
+    # reach along the normal versus principal-layer thickness
+    dz = np.abs(fc.positions[j, 2] - fc.positions[i, 2]) / ANGSTROM
+    reach = float(dz.max(initial=0.0))
+    for name, cells, period in (("left", pl[0], structure.periods[0]), ("right", pl[1], structure.periods[1])):
+        thickness = cells * period / ANGSTROM
+        if reach > thickness + 1e-6:
+            need = int(np.ceil(reach / (period / ANGSTROM) - 1e-9))
+            raise InputError(
+                f"the {name} principal layer of {cells} cell(s) ({thickness:.4g} A) is thinner than the reach of the "
+                f"force constants along the normal ({reach:.4g} A): the cut between lead and device is too short; "
+                f"use at least {need} cells per principal layer"
+            )
+
+    slices = _slices(parts["device"], parts["U0"], parts["U1"], (i, j))
+    z = slab.positions[:, 2]
+    ordered_slices = [s[np.lexsort((s, np.round(z[s], 6)))] for s in slices]
+    order = np.concatenate([parts["U-1"], parts["U0"], *ordered_slices, parts["U1"], parts["U2"]])
+    sizes = [parts["U-1"].size, parts["U0"].size, *(s.size for s in ordered_slices), parts["U1"].size, parts["U2"].size]
+    bounds = tuple(int(3 * b) for b in np.concatenate([[0], np.cumsum(sizes)]))
+    where = -np.ones(n_slab, dtype=np.int64)
+    where[order] = np.arange(order.size)
+    masses = slab.get_masses()[order] * AMU
+    inv_sqrt = 1.0 / np.sqrt(masses)
+
+    a, b = where[i], where[j]
+    weighted = blocks * (inv_sqrt[a] * inv_sqrt[b])[:, None, None]
+    uniq, inverse = np.unique(trans, axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    rows = (3 * a)[:, None, None] + np.arange(3)[None, :, None] + np.zeros((1, 1, 3), dtype=np.int64)
+    cols = (3 * b)[:, None, None] + np.zeros((1, 3, 1), dtype=np.int64) + np.arange(3)[None, None, :]
+    n_dof = 3 * order.size
+    matrices = []
+    for t in range(uniq.shape[0]):
+        sel = inverse == t
+        m = sp.csr_matrix((weighted[sel].ravel(), (rows[sel].ravel(), cols[sel].ravel())), shape=(n_dof, n_dof))
+        m.sum_duplicates()
+        matrices.append(m)
+    labels = tuple(structure.species[k] for k in parts["source"][order])
+    model = LayeredModel(
+        translations=uniq,
+        matrices=tuple(matrices),
+        bounds=bounds,
+        atom_of_dof=np.repeat(np.arange(order.size), 3),
+        positions=slab.positions[order] * ANGSTROM,
+        masses=masses,
+        lateral_cell=fc.lateral_cell,
+        labels=labels,
+        metadata={
+            "structure": dict(structure.description),
+            "principal_layer_cells": list(pl),
+            "force_range_A": force_range,
+            "force_constants": fc.method,
+            "lateral_repeat": list(fc.repeat),
+            "slices": len(ordered_slices),
+            "slice_atoms": [int(s.size) for s in ordered_slices],
+            "reach_along_normal_A": reach,
+        },
+    )
+    model.check()
+    return model

@@ -1,0 +1,302 @@
+r"""Transmission spectra and conductance: the (omega, k_par) sweep of the AGF solver.
+
+Broadening
+----------
+Every Green's function is evaluated at the complex "energy"
+:math:`z = \omega^2(1 + i\eta)` (s^-2), the same relative broadening in the
+leads and the device.  A relative (rather than constant) broadening keeps the
+smearing a fixed fraction of the frequency, :math:`\Delta\omega \approx
+\eta\omega/2`, from the acoustic limit to the optical top; it must be
+positive for the decimation to converge (ConvergenceError otherwise).  The
+transmission converges as :math:`\eta \to 0` (with O(eta) corrections away
+from band edges); :func:`broadening_check` reports G at eta and eta/2.
+
+Transverse wavevectors
+----------------------
+:math:`\Xi(\omega) = \sum_\kappa w_\kappa\,\Xi(\omega,\kappa) / \sum_\kappa w_\kappa`
+over a Monkhorst-Pack grid of fractional in-plane wavevectors
+:math:`\kappa`.  Time reversal makes :math:`\Xi(\omega,\kappa) =
+\Xi(\omega,-\kappa)` (the dynamical matrix at :math:`-\kappa` is the complex
+conjugate), so only one of each pair is computed, with weight 2.
+
+Conductance
+-----------
+The transmitted channel density per area per rad/s handed to the Landauer
+engine is :math:`\Phi(\omega) = \Xi(\omega) / (2\pi A)`, with A the
+cross-section of the lateral cell, and
+:math:`G(T) = \int \hbar\omega\,\Phi\,\partial n/\partial T\,d\omega`
+(:func:`kapitza.landauer.integrate`).  This is the two-probe (Caroli)
+conductance of lead | interface | lead.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from ... import landauer
+from ...errors import InputError
+from . import kernels
+from .model import LayeredModel, as_kappa
+
+#: Default relative broadening eta in z = omega^2 (1 + i eta).
+DEFAULT_ETA = 1e-6
+#: Frequencies per task: large enough to amortise Python overhead, small enough to balance workers.
+DEFAULT_CHUNK = 25
+
+Progress = Callable[[int, int], None]
+
+
+def monkhorst_pack(n1: int, n2: int | None = None) -> NDArray[np.float64]:
+    """Monkhorst-Pack grid of fractional in-plane wavevectors, shape (n1 n2, 2).
+
+    kappa_i = (2 i - n - 1) / (2 n), i = 1..n: symmetric about 0, Gamma
+    included for odd n.
+    """
+    n2 = n1 if n2 is None else n2
+    for n in (n1, n2):
+        if int(n) != n or n < 1:
+            raise InputError(f"k-point grid sizes must be positive integers, got {n!r}")
+    g1 = (2 * np.arange(1, n1 + 1) - n1 - 1) / (2 * n1)
+    g2 = (2 * np.arange(1, n2 + 1) - n2 - 1) / (2 * n2)
+    return np.array([(a, b) for a in g1 for b in g2], dtype=float)
+
+
+def reduce_time_reversal(kappa: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Keep one of each (kappa, -kappa) pair (mod 1); return (points, weights)."""
+    k = as_kappa(kappa)
+    key = np.round(np.mod(k, 1.0) * 1e9).astype(np.int64) % 1_000_000_000
+    neg = np.round(np.mod(-k, 1.0) * 1e9).astype(np.int64) % 1_000_000_000
+    seen: dict[tuple[int, int], int] = {}
+    points, weights = [], []
+    for idx in range(k.shape[0]):
+        mine = (int(key[idx, 0]), int(key[idx, 1]))
+        partner = (int(neg[idx, 0]), int(neg[idx, 1]))
+        if partner in seen:
+            weights[seen[partner]] += 1.0
+            continue
+        seen[mine] = len(points)
+        points.append(k[idx])
+        weights.append(1.0)
+    return np.array(points), np.array(weights)
+
+
+def frequency_grid(omega_max: float, n: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Midpoint grid on (0, omega_max): nodes (i - 1/2) d, weights d = omega_max / n (rad/s)."""
+    if not np.isfinite(omega_max) or omega_max <= 0:
+        raise InputError(f"omega_max must be a positive angular frequency in rad/s, got {omega_max!r}")
+    if int(n) != n or n < 1:
+        raise InputError(f"the number of frequencies must be a positive integer, got {n!r}")
+    d = omega_max / n
+    return (np.arange(n) + 0.5) * d, np.full(int(n), d)
+
+
+def trapezoid_weights(omega: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Trapezoid weights for increasing omega > 0, with a transmission of 0 at omega = 0 (rad/s)."""
+    w = np.asarray(omega, dtype=float)
+    edges = np.concatenate([[0.0], w])
+    h = np.diff(edges)
+    out = 0.5 * (h + np.concatenate([h[1:], [0.0]]))
+    return out
+
+
+def lead_max_frequency(model: LayeredModel, side: str, kappa: ArrayLike, samples: int = 24) -> float:
+    """Highest bulk frequency (rad/s) of a lead over the given in-plane wavevectors and ``samples`` k_z."""
+    top = 0.0
+    for k in as_kappa(kappa):
+        h00, h01 = model.lead_blocks(side, k)
+        for q in np.linspace(-np.pi, np.pi, samples, endpoint=False):
+            hq = h00 + h01 * np.exp(1j * q) + h01.conj().T * np.exp(-1j * q)
+            top = max(top, float(np.linalg.eigvalsh(hq).max()))
+    return float(np.sqrt(max(top, 0.0)))
+
+
+@dataclass(frozen=True)
+class TransmissionResult:
+    """Phonon transmission of an interface model.
+
+    Attributes
+    ----------
+    omega : ndarray
+        Angular frequencies, rad/s, shape (n_omega,).
+    omega_weights : ndarray
+        Quadrature weights for the Landauer integral, rad/s, shape (n_omega,).
+    kpoints : ndarray
+        Fractional in-plane wavevectors computed, shape (n_k, 2).
+    kweights : ndarray
+        Their weights (2 for a time-reversal pair), shape (n_k,).
+    xi_k : ndarray
+        Xi(omega, kappa), shape (n_k, n_omega).
+    eta : float
+        Relative broadening.
+    area : float or None
+        Lateral cell area, m^2 (None for a 1D model).
+    steps : ndarray
+        Largest number of decimation steps per k point (left, right), shape (n_k, 2).
+    seconds : float
+        Wall time of the sweep.
+    """
+
+    omega: NDArray[np.float64]
+    omega_weights: NDArray[np.float64]
+    kpoints: NDArray[np.float64]
+    kweights: NDArray[np.float64]
+    xi_k: NDArray[np.float64]
+    eta: float
+    area: float | None
+    steps: NDArray[np.int64]
+    seconds: float = 0.0
+    metadata: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def xi(self) -> NDArray[np.float64]:
+        """k-averaged transmission Xi(omega) per lateral cell, shape (n_omega,)."""
+        return (self.kweights @ self.xi_k) / self.kweights.sum()
+
+    @property
+    def transmitted_channels(self) -> NDArray[np.float64]:
+        """Phi(omega) = Xi / (2 pi A) per m^2 per rad/s (per rad/s for 1D), shape (n_omega,)."""
+        return self.xi / (2 * np.pi * (self.area or 1.0))
+
+    def conductance(
+        self, temperature: ArrayLike, statistics: landauer.Statistics = "bose-einstein"
+    ) -> NDArray[np.float64]:
+        """G(T) in W m^-2 K^-1 (W/K for 1D) through :func:`kapitza.landauer.integrate`, shape (n_T,)."""
+        r = landauer.integrate(
+            self.omega, self.omega_weights, self.transmitted_channels[None, :], temperature, statistics, labels=("agf",)
+        )
+        return r.conductance
+
+
+def _validate(omega: ArrayLike, eta: float) -> NDArray[np.float64]:
+    w = np.atleast_1d(np.asarray(omega, dtype=float))
+    if w.ndim != 1 or w.size == 0 or not np.all(np.isfinite(w)) or np.any(w <= 0):
+        raise InputError("omega must be a non-empty 1D array of positive angular frequencies (rad/s)")
+    if not np.isfinite(eta) or eta <= 0:
+        raise InputError(f"the broadening eta must be a positive number (z = omega^2 (1 + i eta)), got {eta!r}")
+    return w
+
+
+def solve_chunk(blocks: tuple[Any, Any, Any], omega: NDArray[np.float64], eta: float) -> tuple[NDArray[Any], int, int]:
+    """Xi for one k point's blocks and a chunk of frequencies; returns (xi, max steps left, right)."""
+    left, device, right = blocks
+    z = (omega**2 * (1.0 + 1j * eta)).astype(complex)
+    sl = kernels.self_energy(z, left)
+    sr = kernels.self_energy(z, right)
+    xi = kernels.caroli(z, device, sl.sigma, sr.sigma)
+    return xi, int(sl.steps.max(initial=0)), int(sr.steps.max(initial=0))
+
+
+def transmission(
+    model: LayeredModel,
+    omega: ArrayLike,
+    kpoints: int | Sequence[int] | ArrayLike | None = None,
+    *,
+    eta: float = DEFAULT_ETA,
+    omega_weights: ArrayLike | None = None,
+    time_reversal: bool = True,
+    chunk: int = DEFAULT_CHUNK,
+    client: Any = None,
+    workers: int | None = None,
+    address: str | None = None,
+    progress: Progress | None = None,
+) -> TransmissionResult:
+    """Caroli transmission Xi(omega, k_par) of a layered model, and its k average.
+
+    Parameters
+    ----------
+    model : LayeredModel
+    omega : array_like
+        Angular frequencies, rad/s, > 0, shape (n_omega,).
+    kpoints : int, (int, int) or array_like, optional
+        Monkhorst-Pack grid size n (n x n) or (n1, n2), or explicit fractional
+        wavevectors of shape (n_k, 2).  Default: Gamma only for a 1D model, 4x4 otherwise.
+    eta : float
+        Relative broadening in z = omega^2 (1 + i eta).
+    omega_weights : array_like, optional
+        Quadrature weights (rad/s); default: trapezoid from omega = 0.
+    time_reversal : bool
+        Compute one of each (kappa, -kappa) pair.
+    chunk : int
+        Frequencies per task.
+    client, workers, address
+        Run on dask.distributed: an existing ``Client``, or a local cluster of
+        ``workers`` processes, or the scheduler at ``address``
+        (see :mod:`.parallel`).  Default: in this process.
+    progress : callable, optional
+        Called as progress(done, total) after each task.
+    """
+    w = _validate(omega, eta)
+    weights = trapezoid_weights(w) if omega_weights is None else np.asarray(omega_weights, dtype=float)
+    if weights.shape != w.shape:
+        raise InputError(f"omega_weights has shape {weights.shape}, expected {w.shape}")
+    kappa = _kgrid(model, kpoints)
+    if time_reversal:
+        kappa, kw = reduce_time_reversal(kappa)
+    else:
+        kw = np.ones(kappa.shape[0])
+    if int(chunk) < 1:
+        raise InputError(f"chunk must be a positive number of frequencies, got {chunk!r}")
+    chunks = [w[i : i + int(chunk)] for i in range(0, w.size, int(chunk))]
+    t0 = time.perf_counter()
+    if client is None and workers is None and address is None:
+        xi_k, steps = _serial(model, kappa, chunks, eta, progress)
+    else:
+        from .parallel import run_on_dask
+
+        xi_k, steps = run_on_dask(model, kappa, chunks, eta, progress, client=client, workers=workers, address=address)
+    return TransmissionResult(
+        omega=w,
+        omega_weights=weights,
+        kpoints=kappa,
+        kweights=kw,
+        xi_k=xi_k,
+        eta=float(eta),
+        area=model.area,
+        steps=steps,
+        seconds=time.perf_counter() - t0,
+    )
+
+
+def _kgrid(model: LayeredModel, kpoints: Any) -> NDArray[np.float64]:
+    if model.lateral_cell is None:
+        return np.zeros((1, 2))
+    if kpoints is None:
+        return monkhorst_pack(4)
+    if isinstance(kpoints, (int, np.integer)):
+        return monkhorst_pack(int(kpoints))
+    arr = np.asarray(kpoints)
+    if arr.ndim == 1 and arr.size == 2 and np.issubdtype(arr.dtype, np.integer):
+        return monkhorst_pack(int(arr[0]), int(arr[1]))
+    return as_kappa(arr)
+
+
+def _serial(
+    model: LayeredModel,
+    kappa: NDArray[np.float64],
+    chunks: list[NDArray[np.float64]],
+    eta: float,
+    progress: Progress | None,
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    n_w = sum(c.size for c in chunks)
+    xi = np.empty((kappa.shape[0], n_w))
+    steps = np.zeros((kappa.shape[0], 2), dtype=np.int64)
+    total = kappa.shape[0] * len(chunks)
+    done = 0
+    for ik, k in enumerate(kappa):
+        blocks = model.blocks_at(k)
+        start = 0
+        for c in chunks:
+            x, sl, sr = solve_chunk(blocks, c, eta)
+            xi[ik, start : start + c.size] = x
+            steps[ik] = np.maximum(steps[ik], (sl, sr))
+            start += c.size
+            done += 1
+            if progress is not None:
+                progress(done, total)
+    return xi, steps
