@@ -13,6 +13,10 @@ Named potentials (``get_potential(name, species)``):
     Ge and Si-Ge (needs ``pip install 'kapitza[md]'``).
 ``"emt"``  ASE's effective-medium theory for fcc metals (Al, Cu, Ag, Au, Ni,
     Pd, Pt); Jacobsen, Stoltze & Norskov, Surf. Sci. 366, 394 (1996).
+``"meam-lammps"``  Baskes's modified embedded-atom method for cubic metals,
+    Phys. Rev. B 46, 2727 (1992), from the LAMMPS file library.meam, through
+    ``ase.calculators.lammpslib``: the route for Pb, which EMT does not cover
+    (fcc Ag, Au, Cu, Pb, Pd, Pt; needs ``pip install 'kapitza[md]'``).
 
 Force constants (:func:`force_constants`) are the second derivatives of the
 energy of a periodic cell, in N/m (SI), from the calculator's analytic
@@ -57,6 +61,9 @@ SW_GE_DING_ANDERSEN: Mapping[str, Any] = MappingProxyType(
 
 EMT_ELEMENTS = ("Al", "Cu", "Ag", "Au", "Ni", "Pd", "Pt")
 
+#: fcc elements with exactly one entry in LAMMPS's library.meam (Baskes, Phys. Rev. B 46, 2727 (1992)).
+MEAM_ELEMENTS = ("Ag", "Au", "Cu", "Pb", "Pd", "Pt")
+
 
 @dataclass(frozen=True)
 class Potential:
@@ -65,7 +72,7 @@ class Potential:
     Attributes
     ----------
     name : str
-        Registry name ("sw", "tersoff", "tersoff-lammps", "emt").
+        Registry name ("sw", "tersoff", "tersoff-lammps", "emt", "meam-lammps").
     species : tuple of str
         Chemical symbols it can be used with.
     reference : str
@@ -187,8 +194,46 @@ def _emt(species: tuple[str, ...]) -> Potential:
     )
 
 
+def _meam_lammps(species: tuple[str, ...]) -> Potential:
+    if len(species) != 1 or species[0] not in MEAM_ELEMENTS:
+        raise InputError(
+            f"the MEAM library of Baskes (1992) is offered for one of {', '.join(MEAM_ELEMENTS)} at a time, "
+            f"not {'+'.join(species)}"
+        )
+    element = species[0]
+
+    def factory() -> Any:
+        from .lammps import lammps_module, potential_file
+
+        lammps_module()
+        from ase.calculators.lammpslib import LAMMPSlib
+
+        path = potential_file("library.meam")
+        return LAMMPSlib(
+            # "NULL": no alloy parameter file; the library entry alone defines the element
+            lmpcmds=["pair_style meam", f"pair_coeff * * {path} {element} NULL {element}"],
+            atom_types={element: 1},
+            log_file=None,
+            keep_alive=True,
+        )
+
+    return Potential(
+        "meam-lammps",
+        species,
+        "M. I. Baskes, Phys. Rev. B 46, 2727 (1992), LAMMPS file library.meam",
+        MappingProxyType({"file": "library.meam", "species": species}),
+        factory,
+    )
+
+
 _REGISTRY: Mapping[str, Callable[[tuple[str, ...]], Potential]] = MappingProxyType(
-    {"sw": _sw, "tersoff": _tersoff, "tersoff-lammps": _tersoff_lammps, "emt": _emt}
+    {
+        "sw": _sw,
+        "tersoff": _tersoff,
+        "tersoff-lammps": _tersoff_lammps,
+        "emt": _emt,
+        "meam-lammps": _meam_lammps,
+    }
 )
 
 
@@ -358,7 +403,9 @@ def _finite_difference_hessian(atoms: Any, step: float) -> NDArray[np.float64]:
 
 
 __all__ = [
+    "EMT_ELEMENTS",
     "EV_PER_A2",
+    "MEAM_ELEMENTS",
     "ForceConstants",
     "Potential",
     "available_potentials",
