@@ -1,3 +1,8 @@
 """Import every command module so that each registers itself on the app."""
 
-from . import materials, predict, transmission  # noqa: F401
+from . import (  # noqa: F401
+    agf,  # noqa: F401,E402
+    materials,
+    predict,
+    transmission,
+)

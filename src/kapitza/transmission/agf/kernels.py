@@ -122,13 +122,19 @@ class SelfEnergy:
         Sigma, shape (B, m, m), s^-2.
     steps : ndarray
         Decimation steps taken per z, shape (B,).
-    reduced_size : int
-        Size of the reduced lead unit the decimation ran on.
+    surface : ndarray
+        Surface Green's function of the lead restricted to its boundary DOFs
+        (``LeadBlocks.boundary``), shape (B, nb, nb), s^2.
     """
 
     sigma: Complex
     steps: NDArray[np.int64]
-    reduced_size: int
+    surface: Complex
+
+    @property
+    def reduced_size(self) -> int:
+        """Size of the reduced lead unit the decimation ran on."""
+        return int(self.surface.shape[-1])
 
     @property
     def gamma(self) -> Complex:
@@ -258,7 +264,7 @@ def self_energy(z: Complex, lead: LeadBlocks) -> SelfEnergy:
     g_s, steps = decimate(z, eps_s, eps, _dagger(tau))
     cb = lead.contact[lead.boundary, :]
     sigma = cb.conj().T @ g_s @ cb
-    return SelfEnergy(sigma=sigma, steps=steps, reduced_size=int(lead.boundary.size))
+    return SelfEnergy(sigma=sigma, steps=steps, surface=g_s)
 
 
 def caroli(z: Complex, device: DeviceBlocks, sigma_left: Complex, sigma_right: Complex) -> NDArray[np.float64]:
@@ -266,10 +272,17 @@ def caroli(z: Complex, device: DeviceBlocks, sigma_left: Complex, sigma_right: C
 
     One left-to-right sweep of the recursive Green's function; see the module docstring.
     """
-    n_slices = len(device.onsite)
-    batch = z.size
+    g_n1 = green_n1(z, device, sigma_left, sigma_right)
     gamma_l = 1j * (sigma_left - _dagger(sigma_left))
     gamma_r = 1j * (sigma_right - _dagger(sigma_right))
+    weighted = gamma_r @ g_n1 @ gamma_l
+    return np.einsum("bij,bij->b", weighted, g_n1.conj()).real
+
+
+def green_n1(z: Complex, device: DeviceBlocks, sigma_left: Complex, sigma_right: Complex) -> Complex:
+    """G_N1, the block of the device Green's function from the first slice to the last, shape (B, m_N, m_1)."""
+    n_slices = len(device.onsite)
+    batch = z.size
     schur = sigma_left  # what the part left of the current slice adds to it
     carry = None  # H_{s,s-1} G_{s-1,1}: the source for G_s1
     for s in range(n_slices):
@@ -291,8 +304,7 @@ def caroli(z: Complex, device: DeviceBlocks, sigma_left: Complex, sigma_right: C
             carry = y[..., k:]
         else:
             g_n1 = np.linalg.solve(a, source)
-    weighted = gamma_r @ g_n1 @ gamma_l
-    return np.einsum("bij,bij->b", weighted, g_n1.conj()).real
+    return g_n1
 
 
 def diagonal_blocks(z: Complex, device: DeviceBlocks, sigma_left: Complex, sigma_right: Complex) -> list[Complex]:

@@ -32,7 +32,8 @@ conductance of lead | interface | lead.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,6 +51,24 @@ DEFAULT_ETA = 1e-6
 DEFAULT_CHUNK = 25
 
 Progress = Callable[[int, int], None]
+
+
+@contextmanager
+def single_threaded_blas() -> Iterator[None]:
+    """Limit BLAS/LAPACK to one thread while the kernels run (threadpoolctl, if installed).
+
+    The kernels call LAPACK on stacks of small matrices (tens of rows), where
+    OpenBLAS's threading only adds synchronisation: on two cores a threaded
+    BLAS made the sweep about three times slower.  Parallelism comes from
+    running tasks in separate processes instead (:mod:`.parallel`).
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - optional speed-up
+        yield
+        return
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
 
 
 def monkhorst_pack(n1: int, n2: int | None = None) -> NDArray[np.float64]:
@@ -287,6 +306,21 @@ def _serial(
     xi = np.empty((kappa.shape[0], n_w))
     steps = np.zeros((kappa.shape[0], 2), dtype=np.int64)
     total = kappa.shape[0] * len(chunks)
+    with single_threaded_blas():
+        _sweep(model, kappa, chunks, eta, progress, xi, steps, total)
+    return xi, steps
+
+
+def _sweep(
+    model: LayeredModel,
+    kappa: NDArray[np.float64],
+    chunks: list[NDArray[np.float64]],
+    eta: float,
+    progress: Progress | None,
+    xi: NDArray[np.float64],
+    steps: NDArray[np.int64],
+    total: int,
+) -> None:
     done = 0
     for ik, k in enumerate(kappa):
         blocks = model.blocks_at(k)
@@ -299,4 +333,3 @@ def _serial(
             done += 1
             if progress is not None:
                 progress(done, total)
-    return xi, steps
