@@ -1,13 +1,21 @@
 """Phonon spectra of one bulk material: Debye and full dispersion."""
 
+from .crystal import default_potential, supported_materials
 from .debye import CUTOFFS, DebyeSpectrum, branch_cutoff, debye_spectrum
+from .full_dispersion import FullDispersionSpectrum, full_dispersion_spectrum
+from .harmonic import HarmonicCrystal
 from .spectrum import ChannelSpectrum, total_channel_density
 
 __all__ = [
     "CUTOFFS",
     "ChannelSpectrum",
     "DebyeSpectrum",
+    "FullDispersionSpectrum",
+    "HarmonicCrystal",
     "branch_cutoff",
     "debye_spectrum",
+    "default_potential",
+    "full_dispersion_spectrum",
+    "supported_materials",
     "total_channel_density",
 ]
