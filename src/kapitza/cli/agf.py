@@ -47,7 +47,7 @@ DEFAULTS: dict[str, Any] = {
     "kpoints": 8,
     "frequencies": 200,
     "temperature": "50,100,200,300,500",
-    "eta": 1e-6,
+    "eta": 1e-8,
     "lateral": "1x1",
     "mixing_layers": 0,
     "check_broadening": True,
@@ -208,7 +208,7 @@ def agf_command(
         TimeElapsedColumn(),
         console=err,
         transient=True,
-        disable=as_json,
+        disable=as_json or not err.is_terminal,
     ) as bar:
         task = bar.add_task("AGF (omega, k) chunks", total=None)
 

@@ -1,0 +1,77 @@
+"""The interface builder: geometry, masses, intermixing and its recorded seed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kapitza.errors import InputError
+from kapitza.md import build_interface, equilibrium_lattice_constant
+from kapitza.potentials import get_potential
+from kapitza.units import ANGSTROM
+
+
+def planes(atoms):
+    return np.unique(np.round(atoms.positions[:, 2], 6))
+
+
+def test_coherent_si_ge_stack_geometry():
+    """[001] diamond: 8 atoms and 4 planes per cubic cell; planes a/4 apart in each crystal, the mean
+    gap at the interface; a common in-plane lattice constant (mean of the two)."""
+    s = build_interface("Si", "Ge", "001", lattice_constants=(5.431, 5.658), cells=(2, 3))
+    assert len(s.atoms) == 8 * 5
+    z = planes(s.atoms)
+    gaps = np.diff(z)
+    assert np.allclose(gaps[:7], 5.431 / 4) and np.allclose(gaps[-11:], 5.658 / 4)
+    assert gaps[7] == pytest.approx((5.431 + 5.658) / 8)
+    assert s.atoms.cell[0, 0] == pytest.approx((5.431 + 5.658) / 2)
+    assert s.periods == pytest.approx((5.431 * ANGSTROM, 5.658 * ANGSTROM))
+    assert set(s.atoms.get_chemical_symbols()) == {"Si", "Ge"}
+    assert np.array_equal(np.bincount(s.cell_index), [8] * 5)
+
+
+def test_mass_mismatch_model_changes_only_masses():
+    s = build_interface(
+        "Si", "Ge", "001", lattice_constants=(5.431, 5.658), cells=(2, 2), mass_only=True, masses=(28.0855, 72.63)
+    )
+    assert set(s.atoms.get_chemical_symbols()) == {"Si"}
+    assert np.allclose(np.diff(planes(s.atoms)), 5.431 / 4)
+    masses = s.atoms.get_masses()
+    assert np.allclose(masses[s.side == 0], 28.0855) and np.allclose(masses[s.side == 1], 72.63)
+    assert s.species.count("Ge") == 16
+
+
+def test_intermixing_is_reproducible_from_the_recorded_seed():
+    kw = dict(lattice_constants=(5.431, 5.431), cells=(3, 3), lateral=(3, 3), mass_only=True, mixing_layers=2)
+    a = build_interface("Si", "Ge", "001", **kw)
+    b = build_interface("Si", "Ge", "001", seed=a.description["seed"], **kw)
+    assert np.array_equal(a.atoms.get_masses(), b.atoms.get_masses())
+    z = a.atoms.positions[:, 2]
+    swapped = (a.side == 0) != (np.array(a.species) == "Si")
+    assert swapped.any()
+    interface_z = z[a.side == 1].min()
+    assert np.abs(z[swapped] - interface_z).max() < 2 * 5.431 / 4 + 1e-6  # only the 2+2 planes around it
+
+
+@pytest.mark.parametrize("normal,atoms_per_cell", [("110", 4), ("111", 12)])
+def test_other_normals(normal, atoms_per_cell):
+    s = build_interface("Si", "Si", normal, lattice_constants=(5.431, 5.431), cells=(1, 1))
+    assert len(s.atoms) == 2 * atoms_per_cell
+    assert abs(np.asarray(s.atoms.cell)[:2, 2]).max() == 0
+
+
+def test_bad_inputs_are_named():
+    with pytest.raises(InputError, match="normal"):
+        build_interface("Si", "Ge", "123", lattice_constants=(5.4, 5.6))
+    with pytest.raises(InputError, match="cells"):
+        build_interface("Si", "Ge", lattice_constants=(5.4, 5.6), cells=(0, 2))
+    with pytest.raises(InputError, match="lattice constant"):
+        build_interface("Si", "Ge", lattice_constants=(-1.0, 5.6))
+    with pytest.raises(InputError, match="Xx"):
+        build_interface("Xx", "Ge", lattice_constants=(5.4, 5.6))
+
+
+def test_equilibrium_lattice_constant_of_stillinger_weber_silicon():
+    """SW silicon sits at a = 4 r0 / sqrt(3), r0 = 2^(1/6) sigma = 2.3517 A: a = 5.431 A (Stillinger & Weber 1985)."""
+    a = equilibrium_lattice_constant(get_potential("sw", ["Si"]), "Si")
+    assert a == pytest.approx(4 * 2 ** (1 / 6) * 2.0951 / np.sqrt(3), abs=2e-4)
