@@ -106,6 +106,8 @@ class FullDispersionSpectrum:
         Atoms in the primitive cell.
     symmetry_operations : int
         Operations used to reduce the mesh (1: full mesh).
+    highest_mode : float
+        Highest phonon frequency on the mesh, rad/s (the table reaches beyond it by the broadening).
     """
 
     material: str
@@ -123,6 +125,7 @@ class FullDispersionSpectrum:
     cell_volume: float = 0.0
     n_atoms: int = 0
     symmetry_operations: int = 1
+    highest_mode: float = 0.0
 
     @property
     def breakpoints(self) -> NDArray[np.float64]:
@@ -198,6 +201,7 @@ def mode_sum_spectrum(
     """
     tables = tabulate(sample, width=width)
     n_bands = sample.frequencies.shape[1]
+    highest = float(sample.frequencies[sample.include].max())
     return FullDispersionSpectrum(
         material=material,
         labels=labels or band_labels(n_bands),
@@ -209,6 +213,7 @@ def mode_sum_spectrum(
         width=width,
         blend=blend_window(limit, sample),
         long_wavelength=limit,
+        highest_mode=highest,
         **metadata,  # type: ignore[arg-type]
     )
 

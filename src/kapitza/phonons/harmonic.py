@@ -31,6 +31,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -117,7 +118,9 @@ class HarmonicCrystal:
             masses=unit.get_masses(),
         )
         supercell = np.eye(3, dtype=int) * spec.supercell
-        ph = phonopy.Phonopy(cell, supercell_matrix=supercell, primitive_matrix=FCC_PRIMITIVE)
+        # no symmetry search on the supercell (seconds for 256 atoms); the point group for the
+        # mesh comes from the primitive cell (reciprocal_rotations), displacements are all 3 N_prim
+        ph = phonopy.Phonopy(cell, supercell_matrix=supercell, primitive_matrix=FCC_PRIMITIVE, is_symmetry=False)
         calc_has_hessian = hasattr(spec.potential.calculator(), "get_hessian")
         if calc_has_hessian:
             method = "analytic Hessian"
@@ -213,6 +216,13 @@ class HarmonicCrystal:
     def reciprocal_basis(self) -> NDArray[np.float64]:
         """Reciprocal basis vectors b_i (with 2 pi) as columns, 1/m, shape (3, 3): k = B q."""
         return 2.0 * np.pi * np.linalg.inv(self.cell)
+
+    @cached_property
+    def reciprocal_rotations(self) -> NDArray[np.int64]:
+        """Point-group operations of the primitive cell acting on reduced q (q' = R q), shape (n_ops, 3, 3)."""
+        from phonopy.structure.symmetry import Symmetry
+
+        return np.asarray(Symmetry(self.phonopy.primitive).reciprocal_operations)
 
     def cartesian_rotations(self, reciprocal_rotations: NDArray[np.int64]) -> NDArray[np.float64]:
         """Cartesian form B R B^-1 of rotations acting on reduced q, shape (n_ops, 3, 3)."""
@@ -334,7 +344,7 @@ class HarmonicCrystal:
             If the crystal is dynamically unstable (imaginary frequencies).
         """
         n = unit_vector(normal)
-        rotations = self.phonopy.primitive_symmetry.reciprocal_operations if symmetry else None
+        rotations = self.reciprocal_rotations if symmetry else None
         grid, counts, ops = irreducible_mesh(mesh, rotations)
         # the images R^T n of the normal; each appears equally often over the group
         images = np.unique(np.round(self.cartesian_rotations(ops).transpose(0, 2, 1) @ n, 12), axis=0)
@@ -403,6 +413,7 @@ def _displacement_force_constants(
         "potential": potential.name,
         "parameters": dict(potential.parameters),
         "method": "phonopy-displacements",
+        "symmetry": False,
         "displacement": DISPLACEMENT,
     }
 

@@ -361,7 +361,7 @@ def tabulate(sample: ModeSample, *, width: float = DEFAULT_WIDTH, grid_points: i
     h = top / grid_points
     sigma = np.maximum(width * sample.speed * sample.spacing, SIGMA_FLOOR_STEPS * h)
     sigma_max = float(sigma[keep].max())
-    n_grid = int(np.ceil((top + SIGMA_CUT * sigma_max) / h)) + 1
+    n_grid = int(np.ceil(float((f + SIGMA_CUT * sigma)[keep].max()) / h)) + 1
     omega = np.arange(n_grid) * h
     n_fft = int(2 ** np.ceil(np.log2(n_grid + SIGMA_CUT * sigma_max / h + 2)))
     freq = 2.0 * np.pi * np.fft.rfftfreq(n_fft, d=h)
