@@ -3,6 +3,7 @@
 from . import (  # noqa: F401
     agf,  # noqa: F401,E402
     materials,
+    phonons,
     predict,
     transmission,
 )

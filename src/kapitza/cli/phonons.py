@@ -1,0 +1,180 @@
+"""``kapitza phonons``: full-dispersion phonons of one crystal (from a potential or a phonopy file)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ..errors import InputError
+from ..phonons.bands import band_structure, is_fcc
+from ..phonons.full_dispersion import DEFAULT_MESH, FullDispersionSpectrum, full_dispersion_spectrum
+from ..phonons.harmonic import HarmonicCrystal
+from ..phonons.modes import DEFAULT_WIDTH, mesh_numbers
+from ..units import MW_PER_M2K, rad_s_to_thz
+from .app import app
+
+#: Special points reported in the table for fcc lattices (reduced coordinates of the primitive basis).
+FCC_REPORT = {"Γ": (0.0, 0.0, 0.0), "X": (0.5, 0.5, 0.0), "L": (0.5, 0.5, 0.5)}
+
+
+@contextmanager
+def progress_bar(enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A rich progress display on stderr, fed by the library's progress(stage, done, total) callback."""
+    if not enabled:
+        yield None
+        return
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=max(total, 1))
+            bar.update(tasks[stage], completed=done, total=max(total, 1))
+
+        yield update
+
+
+def _crystal(material: str, potential: str | None, phonopy_file: Path | None, progress: Any) -> HarmonicCrystal:
+    if phonopy_file is not None:
+        return HarmonicCrystal.from_phonopy_file(phonopy_file, name=material)
+    return HarmonicCrystal.from_potential(material, potential, progress=progress)
+
+
+def _report(crystal: HarmonicCrystal, spectrum: FullDispersionSpectrum) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "material": crystal.name,
+        "source": crystal.source,
+        "lattice_constant_m": crystal.lattice_constant,
+        "atoms_per_primitive_cell": crystal.n_atoms,
+        "normal": spectrum.normal.tolist(),
+        "mesh": list(spectrum.mesh),
+        "width": spectrum.width,
+        "symmetry_operations": spectrum.symmetry_operations,
+        "bands": list(spectrum.labels),
+        "sound_speeds_m_s": dict(zip(spectrum.labels[:3], spectrum.sound_speeds.tolist())),
+        "highest_frequency_rad_s": spectrum.highest_mode,
+        "continuum_below_rad_s": spectrum.blend[0],
+    }
+    if is_fcc(crystal.cell):
+        omega = crystal.frequencies(list(FCC_REPORT.values()))
+        doc["frequencies_thz"] = {p: rad_s_to_thz(w).tolist() for p, w in zip(FCC_REPORT, omega)}
+    return doc
+
+
+def _table(doc: dict[str, Any]) -> Table:
+    table = Table(title=f"{doc['material']}: full-dispersion phonons")
+    table.caption = (
+        f"{doc['source']}. Effective sound speeds: the Debye speed with the same low-frequency "
+        "channel density through the plane, (8 pi^2 C_b)^-1/2."
+    )
+    table.add_column("quantity")
+    table.add_column("value", justify="right")
+    if doc["lattice_constant_m"] is not None:
+        table.add_row("lattice constant (A)", f"{doc['lattice_constant_m'] * 1e10:.4f}")
+    for point, freqs in doc.get("frequencies_thz", {}).items():
+        shown = freqs[3:] if point == "Γ" else freqs  # the acoustic zeros at Gamma are not news
+        if shown:
+            table.add_row(f"{point} (THz)", ", ".join(f"{f:.3f}" for f in shown))
+    n = " ".join(f"{x:.3g}" for x in doc["normal"])
+    for label, v in doc["sound_speeds_m_s"].items():
+        table.add_row(f"{label} effective sound speed, normal [{n}] (m/s)", f"{v:.0f}")
+    table.add_row("highest phonon frequency (THz)", f"{rad_s_to_thz(doc['highest_frequency_rad_s']):.3f}")
+    table.add_row("mesh, symmetry operations", f"{'x'.join(map(str, doc['mesh']))}, {doc['symmetry_operations']}")
+    return table
+
+
+@app.command("phonons")
+def phonons_command(
+    material: Annotated[
+        str, typer.Argument(help="Material (Si, Ge, C, Al, Cu, Ag, Au, Pt, Pb), or a name for --phonopy-file.")
+    ],
+    potential: Annotated[
+        str | None,
+        typer.Option(help="sw, tersoff, tersoff-lammps, emt or meam-lammps; default: the material's default."),
+    ] = None,
+    phonopy_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--phonopy-file", help="phonopy.yaml / phonopy_disp.yaml with FORCE_CONSTANTS or FORCE_SETS beside it."
+        ),
+    ] = None,
+    normal: Annotated[str, typer.Option(help="Interface normal for the channel density, e.g. 001, 111, 1-10.")] = "001",
+    mesh: Annotated[int, typer.Option(help="Gamma-centred q-mesh N (N x N x N).")] = DEFAULT_MESH,
+    width: Annotated[float, typer.Option(help="Adaptive broadening factor a in sigma = a |v| dk.")] = DEFAULT_WIDTH,
+    plot_path: Annotated[
+        Path | None,
+        typer.Option("--plot", help="Draw the dispersion along a standard path and the DOS (.png/.pdf/.svg)."),
+    ] = None,
+    convergence: Annotated[
+        bool, typer.Option("--convergence", help="Also tabulate G(300 K) for meshes 16/24/32 and widths 0.25/0.5/1.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print SI values as JSON instead of the table.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress display.")] = False,
+) -> None:
+    """Phonon frequencies, sound speeds and channel density of MATERIAL from force constants."""
+    mesh_numbers(mesh)
+    if plot_path is not None:
+        if plot_path.suffix.lower() not in (".png", ".pdf", ".svg"):
+            raise InputError(f"--plot file {str(plot_path)!r} must end in .png, .pdf or .svg")
+        if not plot_path.parent.exists():
+            raise InputError(f"--plot: directory {str(plot_path.parent)!r} does not exist")
+    with progress_bar(not quiet) as progress:
+        crystal = _crystal(material, potential, phonopy_file, progress)
+        spectrum = full_dispersion_spectrum(crystal, normal=normal, mesh=mesh, width=width, progress=progress)
+        table = None
+        if convergence:
+            from ..spectral import convergence_table
+
+            if phonopy_file is not None:
+                raise InputError("--convergence works with potentials; run --mesh by hand for a phonopy file")
+            table = convergence_table(material, potential, normal, progress=progress)
+    doc = _report(crystal, spectrum)
+    if table is not None:
+        doc["convergence"] = {
+            "quantity": "radiation conductance (all channels transmit), W m^-2 K^-1",
+            "temperature_K": table.temperature,
+            "meshes": list(table.meshes),
+            "widths": list(table.widths),
+            "conductance": table.conductance.tolist(),
+        }
+    if as_json:
+        typer.echo(json.dumps(doc, indent=2))
+    else:
+        console = Console()
+        console.print(_table(doc))
+        if table is not None:
+            conv = Table(
+                title=f"convergence: radiation conductance of {table.material} at {table.temperature:g} K (MW m⁻² K⁻¹)"
+            )
+            conv.add_column("mesh")
+            for w in table.widths:
+                conv.add_column(f"width {w:g}", justify="right")
+            for m, row in zip(table.meshes, table.conductance):
+                conv.add_row(f"{m}^3", *(f"{g / MW_PER_M2K:.5g}" for g in row))
+            console.print(conv)
+    if plot_path is not None:
+        from ..phonons.debye import debye_spectrum
+        from ..plotting.phonons import plot_dispersion
+
+        debye, density = None, None
+        if phonopy_file is None:
+            from ..materials import get_material
+
+            m = get_material(material)
+            debye, density = debye_spectrum(m), m.number_density
+        plot_dispersion(band_structure(crystal), spectrum, plot_path, debye=debye, number_density=density)

@@ -1,0 +1,81 @@
+"""``kapitza phonons`` as a user runs it."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from kapitza.cli import main
+from kapitza.phonons import full_dispersion_spectrum
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def run(capsys, *args):
+    status = main(list(args))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_json_report_of_stillinger_weber_silicon(capsys):
+    status, out, err = run(capsys, "phonons", "Si", "--mesh", "8", "--quiet", "--json")
+    assert status == 0, err
+    doc = json.loads(out)
+    assert doc["material"] == "Si" and doc["bands"] == ["TA1", "TA2", "LA", "O1", "O2", "O3"]
+    assert doc["lattice_constant_m"] == pytest.approx(5.43095e-10, rel=1e-5)
+    np.testing.assert_allclose(doc["frequencies_thz"]["Γ"][3:], 17.83, atol=0.01)
+    np.testing.assert_allclose(doc["frequencies_thz"]["X"][0], 6.65, atol=0.01)
+    spectrum = full_dispersion_spectrum("Si", mesh=8)
+    np.testing.assert_allclose(list(doc["sound_speeds_m_s"].values()), spectrum.sound_speeds, rtol=1e-12)
+    assert doc["symmetry_operations"] == 48 and doc["mesh"] == [8, 8, 8]
+
+
+def test_table_and_plot(capsys, tmp_path):
+    png = tmp_path / "si.png"
+    status, out, err = run(capsys, "phonons", "Si", "--mesh", "8", "--normal", "111", "--plot", str(png))
+    assert status == 0, err
+    assert "full-dispersion phonons" in out and "17.833" in out and "[0.577 0.577 0.577]" in out.replace("\n", "")
+    assert png.read_bytes()[:8] == PNG_MAGIC and png.stat().st_size > 20_000
+
+
+def test_convergence_table(capsys):
+    status, out, err = run(capsys, "phonons", "Ge", "--mesh", "8", "--quiet", "--json", "--convergence")
+    assert status == 0, err
+    table = json.loads(out)["convergence"]
+    g = np.array(table["conductance"])
+    assert table["meshes"] == [16, 24, 32] and g.shape == (3, 3)
+    assert abs(g[1, 1] / g[2, 1] - 1) < 0.01
+
+
+def test_phonopy_file(capsys, tmp_path):
+    from phonopy.file_IO import write_FORCE_CONSTANTS
+
+    from kapitza.phonons import HarmonicCrystal
+
+    crystal = HarmonicCrystal.from_potential("Si")
+    crystal.phonopy.save(tmp_path / "phonopy.yaml", settings={"force_constants": False, "force_sets": False})
+    write_FORCE_CONSTANTS(crystal.phonopy.force_constants, filename=tmp_path / "FORCE_CONSTANTS")
+    status, out, err = run(
+        capsys, "phonons", "my-si", "--phonopy-file", str(tmp_path / "phonopy.yaml"), "--mesh", "8", "--quiet", "--json"
+    )
+    assert status == 0, err
+    doc = json.loads(out)
+    assert doc["material"] == "my-si" and doc["lattice_constant_m"] is None
+    np.testing.assert_allclose(doc["frequencies_thz"]["L"][0], 4.70, atol=0.01)
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (("Ti",), "phonopy file"),
+        (("Si", "--potential", "emt"), "choose one of"),
+        (("Si", "--normal", "000"), "zero vector"),
+        (("Si", "--mesh", "0"), "mesh"),
+        (("Si", "--plot", "out.txt"), ".png"),
+    ],
+)
+def test_errors_are_one_line_and_status_2(capsys, args, message):
+    status, out, err = run(capsys, "phonons", *args, "--quiet")
+    assert status == 2 and message in err and err.count("\n") == 1
