@@ -242,11 +242,18 @@ def test_density_of_states_holds_six_modes_per_primitive_cell(si):
     assert modes == pytest.approx(6 / si.cell_volume, rel=1e-3)
 
 
-def test_optical_bands_carry_heat_at_room_temperature(si, ge):
-    """The optical bands of Si (above Ge's top) still reach Ge's channels: their share is > 0 and < 1/2."""
+def test_optical_bands_carry_heat_only_where_the_other_side_has_channels(si, ge):
+    """Elastic DMM: a phonon crosses only at a frequency both sides have.
+
+    SW Si's optical bands start at 12.1 THz, above SW Ge's highest phonon (10.6 THz): in
+    Si -> Ge they carry nothing (measured 2e-13 of G, broadening tails); between two Si
+    crystals they carry a quarter of G at 300 K (measured 0.259).
+    """
     r = landauer.conductance(diffuse_mismatch(si, ge), 300.0)
-    optical = r.by_group[3:].sum() / r.conductance[0]
-    assert 0.0 < optical < 0.5
+    assert r.by_group[3:].sum() / r.conductance[0] < 1e-9
+    assert si.highest_mode > ge.highest_mode
+    same = landauer.conductance(diffuse_mismatch(si, si), 300.0)
+    assert 0.2 < same.by_group[3:].sum() / same.conductance[0] < 0.3
 
 
 def test_normal_changes_the_channels_but_not_the_dos(si_crystal, si):
