@@ -109,7 +109,9 @@ def plot_spectral_comparison(
         ax.plot(f, spectral[i] * scale, label=f"{label}: G = {g:.4g} MW m$^{{-2}}$ K$^{{-1}}$", **style)
     ax.set_xlabel("frequency (THz)")
     ax.set_ylabel(r"dG/d$\nu$ (MW m$^{-2}$ K$^{-1}$ THz$^{-1}$)")
-    ax.set_xlim(0.0, float(f.max()))
+    both = np.maximum(comparison.debye_spectral[i], comparison.full_spectral[i])
+    carrying = f[both > 1e-4 * both.max()] if both.max() > 0 else f
+    ax.set_xlim(0.0, 1.05 * float(carrying.max()))
     ax.set_ylim(bottom=0.0)
     ax.set_title(f"{comparison.side1} \u2192 {comparison.side2}, {comparison.model.upper()}, T = {t[i]:g} K")
     ax.legend(fontsize="small")
