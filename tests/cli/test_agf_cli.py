@@ -46,7 +46,7 @@ def test_si_ge_run_prints_notes_table_and_saves_results(capsys, tmp_path):
     doc = json.loads(out_file.with_suffix(".json").read_text())
     settings = doc["settings"]
     assert settings["potential"] == "sw" and settings["kpoints"] == [2, 2] and "seed" in settings
-    assert doc["kapitza_version"] and doc["eta"] == 1e-8 and doc["model"]["structure"]["mass_only"] is True
+    assert doc["kapitza_version"] and doc["eta"] == 1e-6 and doc["model"]["structure"]["mass_only"] is True
     assert doc["results"]["conductance"][1] == np.load(out_file)["conductance"][1]
     assert plot.read_bytes()[:8] == PNG_MAGIC
 

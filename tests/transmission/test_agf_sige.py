@@ -49,11 +49,11 @@ def test_sige_conductance_near_300k_compares_with_published_values(sige):
 
 
 def test_halving_the_broadening_changes_g300_by_less_than_a_permille(sige):
-    """Convergence of the broadening: G(300 K) at eta = 1e-8 and 5e-9 differ by < 1e-3 (the stated
-    tolerance: the eta-dependent part of Xi is confined to band edges and sqrt(eta)-narrow dips)."""
+    """Convergence of the broadening: G(300 K) at the default eta = 1e-6 and at 5e-7 differ by < 1e-3, the
+    stated tolerance (Xi changes by O(eta) away from band edges; the band edges carry little weight in G)."""
     result, _ = sige
     b = result.broadening
-    assert b is not None and b.eta == 1e-8 and b.temperature == 300.0
+    assert b is not None and b.eta == 1e-6 and b.temperature == 300.0
     assert b.relative_change < 1e-3
 
 

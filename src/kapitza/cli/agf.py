@@ -47,7 +47,7 @@ DEFAULTS: dict[str, Any] = {
     "kpoints": 8,
     "frequencies": 200,
     "temperature": "50,100,200,300,500",
-    "eta": 1e-8,
+    "eta": 1e-6,
     "lateral": "1x1",
     "mixing_layers": 0,
     "check_broadening": True,

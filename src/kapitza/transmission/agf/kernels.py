@@ -23,10 +23,15 @@ the rest.  Eliminating every ``r`` exactly (a Schur complement with
 
     \varepsilon_s = H_{bb} + H_{br} g_r H_{rb},\qquad
     \varepsilon = \varepsilon_s + T_{br} g_r T_{br}^\dagger,\qquad
-    \tau = T_{bb} + T_{br} g_r H_{rb},
+    \tau_\downarrow = T_{bb} + T_{br} g_r H_{rb},\qquad
+    \tau_\uparrow = T_{bb}^\dagger + H_{br} g_r T_{br}^\dagger,
 
 where :math:`T = H_{U_{j+1},U_j}` is the coupling from a deeper unit to a
-shallower one and :math:`\tau = H_{b_{j+1},b_j}`.  The surface Green's function
+shallower one, :math:`\tau_\downarrow = H_{b_{j+1},b_j}` and
+:math:`\tau_\uparrow = H_{b_j,b_{j+1}}`.  At complex z, :math:`g_r` is not
+Hermitian, so neither is the reduced chain: :math:`\tau_\uparrow \neq
+\tau_\downarrow^\dagger`, and both are kept (taking one as the adjoint of the
+other is an O(eta) error).  The surface Green's function
 of this reduced chain comes from Lopez Sancho, Lopez Sancho & Rubio's
 decimation (J. Phys. F 15, 851 (1985)), which doubles the number of units
 folded in at each step; it converges when the effective couplings vanish,
@@ -153,14 +158,14 @@ def _eye_times(z: Complex, n: int) -> Complex:
     return out
 
 
-def reduced_lead(z: Complex, lead: LeadBlocks) -> tuple[Complex, Complex, Complex]:
+def reduced_lead(z: Complex, lead: LeadBlocks) -> tuple[Complex, Complex, Complex, Complex]:
     """Eliminate the DOFs of each unit that do not couple toward the device.
 
     Returns
     -------
-    eps_surface, eps_bulk, tau : ndarray
+    eps_surface, eps_bulk, up, down : ndarray
         Shapes (B, nb, nb): on-site blocks of the surface and bulk reduced units,
-        and tau = H_{b_{j+1}, b_j} (deeper -> shallower).
+        up = H_{b_j, b_{j+1}} (shallower -> deeper) and down = H_{b_{j+1}, b_j}.
     """
     b, r = lead.boundary, lead.rest
     h, t = lead.onsite, lead.inward
@@ -169,7 +174,8 @@ def reduced_lead(z: Complex, lead: LeadBlocks) -> tuple[Complex, Complex, Comple
     shape = (z.size, b.size, b.size)
     if r.size == 0:
         eps_s = np.broadcast_to(hbb, shape).copy()
-        return eps_s, eps_s.copy(), np.broadcast_to(tbb, shape).copy()
+        down = np.broadcast_to(tbb, shape).copy()
+        return eps_s, eps_s.copy(), _dagger(down).copy(), down
     hbr, hrb, hrr = h[np.ix_(b, r)], h[np.ix_(r, b)], h[np.ix_(r, r)]
     tbr = t[np.ix_(b, r)]
     rhs = np.concatenate([hrb, tbr.conj().T], axis=1)  # (nr, 2 nb)
@@ -179,8 +185,9 @@ def reduced_lead(z: Complex, lead: LeadBlocks) -> tuple[Complex, Complex, Comple
     g_hrb, g_tbr_h = x[..., : b.size], x[..., b.size :]
     eps_s = hbb + hbr @ g_hrb
     eps = eps_s + tbr @ g_tbr_h
-    tau = tbb + tbr @ g_hrb
-    return eps_s, eps, tau
+    down = tbb + tbr @ g_hrb
+    up = tbb.conj().T + hbr @ g_tbr_h
+    return eps_s, eps, up, down
 
 
 def decimate(
@@ -188,19 +195,21 @@ def decimate(
     eps_surface: Complex,
     eps_bulk: Complex,
     coupling: Complex,
+    back: Complex | None = None,
     tolerance: float = DECIMATION_TOLERANCE,
     max_steps: int = MAX_DECIMATION_STEPS,
 ) -> tuple[Complex, NDArray[np.int64]]:
     """Surface Green's function of a semi-infinite chain by Sancho-Rubio decimation.
 
     The chain is unit 0 (on-site ``eps_surface``), then units 1, 2, ...
-    (``eps_bulk``), with H_{j,j+1} = ``coupling`` pointing away from the surface.
+    (``eps_bulk``), with H_{j,j+1} = ``coupling`` pointing away from the surface
+    and H_{j+1,j} = ``back`` (default: the adjoint of ``coupling``).
 
     Parameters
     ----------
     z : ndarray
         Complex omega^2 (s^-2), shape (B,); Im z > 0 is required for convergence.
-    eps_surface, eps_bulk, coupling : ndarray
+    eps_surface, eps_bulk, coupling, back : ndarray
         Shape (B, n, n), s^-2.
 
     Returns
@@ -221,7 +230,7 @@ def decimate(
     eps_s = eps_surface.copy()
     eps = eps_bulk.copy()
     alpha = coupling.copy()
-    beta = _dagger(coupling).copy()
+    beta = (_dagger(coupling) if back is None else back).copy()
     steps = np.zeros(batch, dtype=np.int64)
     active = np.arange(batch)
     zz = z.copy()
@@ -260,8 +269,8 @@ def decimate(
 
 def self_energy(z: Complex, lead: LeadBlocks) -> SelfEnergy:
     """Self-energy of a semi-infinite lead on the device slice it touches, shape (B, m, m)."""
-    eps_s, eps, tau = reduced_lead(z, lead)
-    g_s, steps = decimate(z, eps_s, eps, _dagger(tau))
+    eps_s, eps, up, down = reduced_lead(z, lead)
+    g_s, steps = decimate(z, eps_s, eps, up, down)
     cb = lead.contact[lead.boundary, :]
     sigma = cb.conj().T @ g_s @ cb
     return SelfEnergy(sigma=sigma, steps=steps, surface=g_s)

@@ -46,7 +46,7 @@ from . import kernels
 from .model import LayeredModel, as_kappa
 
 #: Default relative broadening eta in z = omega^2 (1 + i eta).
-DEFAULT_ETA = 1e-8
+DEFAULT_ETA = 1e-6
 #: Frequencies per task: large enough to amortise Python overhead, small enough to balance workers.
 DEFAULT_CHUNK = 25
 
