@@ -18,8 +18,9 @@ and integrate them with :mod:`kapitza.landauer`, the one Landauer integral.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -47,10 +48,9 @@ Progress = Callable[[str, int, int], None]
 PotentialSpec = str | None | tuple[str | None, str | None]
 
 #: Interface models that take any pair of channel spectra.
-SPECTRUM_MODELS: dict[str, Callable[[ChannelSpectrum, ChannelSpectrum], landauer.TransmittedChannels]] = {
-    "dmm": diffuse_mismatch,
-    "limit": radiation_limit,
-}
+SPECTRUM_MODELS: Mapping[str, Callable[[ChannelSpectrum, ChannelSpectrum], landauer.TransmittedChannels]] = (
+    MappingProxyType({"dmm": diffuse_mismatch, "limit": radiation_limit})
+)
 
 #: Default width of the frequency bands in :func:`conductance_shares`, THz.
 BAND_WIDTH_THZ = 2.0

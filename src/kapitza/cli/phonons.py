@@ -15,7 +15,7 @@ from rich.table import Table
 
 from ..errors import InputError
 from ..phonons.bands import band_structure, is_fcc
-from ..phonons.full_dispersion import DEFAULT_MESH, FullDispersionSpectrum, full_dispersion_spectrum
+from ..phonons.full_dispersion import DEFAULT_MESH, FullDispersionSpectrum, full_dispersion_spectrum, harmonic_crystal
 from ..phonons.harmonic import HarmonicCrystal
 from ..phonons.modes import DEFAULT_WIDTH, mesh_numbers
 from ..units import MW_PER_M2K, rad_s_to_thz
@@ -47,12 +47,6 @@ def progress_bar(enabled: bool) -> Iterator[Callable[[str, int, int], None] | No
             bar.update(tasks[stage], completed=done, total=max(total, 1))
 
         yield update
-
-
-def _crystal(material: str, potential: str | None, phonopy_file: Path | None, progress: Any) -> HarmonicCrystal:
-    if phonopy_file is not None:
-        return HarmonicCrystal.from_phonopy_file(phonopy_file, name=material)
-    return HarmonicCrystal.from_potential(material, potential, progress=progress)
 
 
 def _report(crystal: HarmonicCrystal, spectrum: FullDispersionSpectrum) -> dict[str, Any]:
@@ -133,15 +127,15 @@ def phonons_command(
             raise InputError(f"--plot file {str(plot_path)!r} must end in .png, .pdf or .svg")
         if not plot_path.parent.exists():
             raise InputError(f"--plot: directory {str(plot_path.parent)!r} does not exist")
+    if convergence and phonopy_file is not None:
+        raise InputError("--convergence works with potentials; for a phonopy file compare --mesh values by hand")
     with progress_bar(not quiet) as progress:
-        crystal = _crystal(material, potential, phonopy_file, progress)
+        crystal = harmonic_crystal(material, potential, phonopy_file, progress=progress)
         spectrum = full_dispersion_spectrum(crystal, normal=normal, mesh=mesh, width=width, progress=progress)
         table = None
         if convergence:
             from ..spectral import convergence_table
 
-            if phonopy_file is not None:
-                raise InputError("--convergence works with potentials; run --mesh by hand for a phonopy file")
             table = convergence_table(material, potential, normal, progress=progress)
     doc = _report(crystal, spectrum)
     if table is not None:

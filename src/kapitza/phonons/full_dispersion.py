@@ -275,7 +275,7 @@ def full_dispersion_spectrum(
     numbers = mesh_numbers(mesh)
     if not np.isfinite(width) or width <= 0:
         raise InputError(f"width must be a positive number (sigma = width |v| dk), got {width!r}")
-    crystal = _crystal(material, potential, phonopy_file, cache, progress)
+    crystal = harmonic_crystal(material, potential, phonopy_file, cache=cache, progress=progress)
     limit = continuum_limit(crystal, n, progress=progress)
     sample = crystal.mode_sample(numbers, n, symmetry=symmetry, progress=progress)
     return mode_sum_spectrum(
@@ -308,13 +308,18 @@ def continuum_limit(
     return limit
 
 
-def _crystal(
+def harmonic_crystal(
     material: str | os.PathLike | Material | HarmonicCrystal,
-    potential: str | None,
-    phonopy_file: str | os.PathLike | None,
-    cache: bool,
-    progress: Progress | None,
+    potential: str | None = None,
+    phonopy_file: str | os.PathLike | None = None,
+    *,
+    cache: bool = True,
+    progress: Progress | None = None,
 ) -> HarmonicCrystal:
+    """The crystal behind a spectrum: ``material`` itself if it is one, else from the file or the potential.
+
+    With ``phonopy_file``, ``material`` (a name or Material) only names the result.
+    """
     if isinstance(material, HarmonicCrystal):
         return material
     if phonopy_file is not None:
