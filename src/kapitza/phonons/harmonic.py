@@ -43,7 +43,7 @@ from ..errors import InputError, MissingDependencyError
 from ..materials import Material
 from ..potentials import EV_PER_A2, force_constants
 from ..units import ANGSTROM
-from .crystal import FCC_PRIMITIVE, crystal_spec
+from .crystal import FCC_PRIMITIVE, OFF_BOUNDARY_SHIFT, crystal_spec
 from .modes import ModeSample, irreducible_mesh, unit_vector
 
 Progress = Callable[[str, int, int], None]
@@ -52,6 +52,7 @@ Progress = Callable[[str, int, int], None]
 CHUNK = 256
 #: Displacement (A) for force constants from forces.
 DISPLACEMENT = 0.01
+
 #: Bands closer than this fraction of the highest frequency at a q-point are treated as degenerate.
 DEGENERACY = 1e-9
 #: Negative frequencies below -this fraction of the highest one mean an unstable crystal.
@@ -414,6 +415,7 @@ def _displacement_force_constants(
         "parameters": dict(potential.parameters),
         "method": "phonopy-displacements",
         "symmetry": False,
+        "shift": OFF_BOUNDARY_SHIFT,
         "displacement": DISPLACEMENT,
     }
 
@@ -425,6 +427,8 @@ def _displacement_force_constants(
             if progress is not None:
                 progress("force constants", i, len(cells))
             atoms = Atoms(symbols=cell.symbols, cell=cell.cell, scaled_positions=cell.scaled_positions, pbc=True)
+            atoms.translate(OFF_BOUNDARY_SHIFT)  # atoms exactly on the cell boundary upset LAMMPS's MEAM
+            atoms.wrap()
             atoms.calc = calc
             forces.append(atoms.get_forces())
         if progress is not None:
