@@ -61,9 +61,9 @@ SUPPORTED: MappingProxyType[tuple[str, str], tuple[str, ...]] = MappingProxyType
 SUPERCELL: MappingProxyType[str, int] = MappingProxyType({"diamond": 2, "fcc": 4})
 
 #: Rigid shift (A) of the cells handed to calculators, then wrapped: keeps atoms off (and not a
-#: round-off outside) the cell
-#: boundary, where LAMMPS's MEAM returns wrong forces (fcc Cu at a = 3.6199999895 A gave an L-point
-#: "phonon" at -11.9 THz instead of 3.51 THz).  Energies and forces do not depend on a rigid shift.
+#: round-off outside) the cell boundary, where LAMMPS's MEAM returns wrong forces (fcc Cu at
+#: a = 3.6199999895 A gave an L-point "phonon" at -11.9 THz instead of 3.51 THz).  Energies and
+#: forces do not depend on a rigid shift.
 OFF_BOUNDARY_SHIFT = (0.123, 0.234, 0.345)
 
 #: Transformation from the conventional cubic cell to the primitive fcc cell (phonopy's "F").
