@@ -109,4 +109,4 @@ def test_dask_local_cluster_gives_the_serial_result(model):
     parallel = transmission(model, omega, 2, chunk=10, workers=2, progress=lambda d, t: calls.append((d, t)))
     assert np.array_equal(parallel.kpoints, serial.kpoints)
     assert np.abs(parallel.xi_k - serial.xi_k).max() < 1e-12 * max(1.0, serial.xi_k.max())
-    assert calls[-1] == (6, 6)
+    assert calls[-1][0] == calls[-1][1] >= 2

@@ -23,8 +23,17 @@ from numpy.typing import NDArray
 
 from ...errors import InputError, MissingDependencyError
 
-#: Environment of local workers: one BLAS thread each.
-THREAD_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+#: Environment of local workers: one BLAS thread each, and glibc's heap kept.  (dask sets
+#: MALLOC_TRIM_THRESHOLD_ = 64 KiB for its workers, which also freezes glibc's mmap threshold at
+#: 128 KiB: every stack of small matrices above it is mmap-ed, page-faulted in and unmapped again, and
+#: the kernels ran 2-3x slower in a worker than in the main process.)
+THREAD_ENV = {
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "MALLOC_TRIM_THRESHOLD_": str(256 * 1024 * 1024),
+    "MALLOC_MMAP_THRESHOLD_": str(64 * 1024 * 1024),
+}
 
 
 def _distributed() -> Any:
@@ -56,10 +65,17 @@ def local_client(workers: int = 2, **kwargs: Any) -> Any:
     return distributed.Client(cluster)
 
 
-def _task(blocks: Any, omega: NDArray[np.float64], eta: float) -> tuple[NDArray[np.float64], int, int]:
-    from .solver import solve_chunk
+def _task(blocks: Any, chunks: list[NDArray[np.float64]], eta: float) -> tuple[NDArray[np.float64], int, int]:
+    """Xi for consecutive frequency chunks of one k point (each chunk is one stacked solve)."""
+    from .solver import single_threaded_blas, solve_chunk
 
-    return solve_chunk(blocks, omega, eta)
+    parts, left, right = [], 0, 0
+    with single_threaded_blas():
+        for c in chunks:
+            x, sl, sr = solve_chunk(blocks, c, eta)
+            parts.append(x)
+            left, right = max(left, sl), max(right, sr)
+    return np.concatenate(parts), left, right
 
 
 def run_on_dask(
@@ -86,21 +102,27 @@ def run_on_dask(
         close = False
     try:
         blocks = [model.blocks_at(k) for k in kappa]
-        remote = client.scatter(blocks)
+        remote = client.scatter(blocks, hash=False)
         offsets = np.concatenate([[0], np.cumsum([c.size for c in chunks])])
+        n_workers = max(1, sum(client.nthreads().values()))
+        # about four tasks per worker: fewer, larger tasks amortise dask's per-task cost
+        per_task = max(1, int(np.ceil(kappa.shape[0] * len(chunks) / (4 * n_workers))))
+        per_task = min(per_task, len(chunks))
         futures = {}
         for ik in range(kappa.shape[0]):
-            for ic, c in enumerate(chunks):
-                f = client.submit(_task, remote[ik], c, eta, pure=False)
-                futures[f] = (ik, ic)
+            for ic in range(0, len(chunks), per_task):
+                group = chunks[ic : ic + per_task]
+                f = client.submit(_task, remote[ik], group, eta, pure=False)
+                futures[f] = (ik, int(offsets[ic]), int(offsets[min(ic + per_task, len(chunks))]))
         xi = np.empty((kappa.shape[0], int(offsets[-1])))
         steps = np.zeros((kappa.shape[0], 2), dtype=np.int64)
         total = len(futures)
-        for done, f in enumerate(distributed.as_completed(list(futures)), start=1):
-            ik, ic = futures[f]
-            x, sl, sr = f.result()
-            xi[ik, offsets[ic] : offsets[ic + 1]] = x
+        done = 0
+        for f, (x, sl, sr) in distributed.as_completed(list(futures), with_results=True):
+            ik, start, stop = futures[f]
+            xi[ik, start:stop] = x
             steps[ik] = np.maximum(steps[ik], (sl, sr))
+            done += 1
             if progress is not None:
                 progress(done, total)
         return xi, steps
