@@ -11,8 +11,9 @@ Two ways in:
   (:mod:`kapitza.phonons.crystal`); force constants of a periodic supercell from
   the analytic Hessian (matscipy: Stillinger-Weber, Tersoff) through
   :func:`kapitza.potentials.force_constants`, or from forces on phonopy's
-  symmetry-reduced displaced supercells (EMT, LAMMPS potentials; 0.01 A
-  displacements, plus and minus).  Both are cached on disk, keyed by
+  displaced supercells (EMT, LAMMPS potentials: each atom of the primitive
+  cell moved 0.01 A along x, y and z, plus and minus; no supercell symmetry
+  search, which costs seconds for 256 atoms).  Both are cached on disk, keyed by
   everything that made them (structure, lattice constant, supercell, potential
   and its parameters, method).
 * :meth:`HarmonicCrystal.from_phonopy_file`: a user's ``phonopy.yaml`` /
