@@ -110,6 +110,7 @@ def flops_kapitza(model, omega, kpoints) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--dask-only", action="store_true", help="only the dask scaling part")
     args = parser.parse_args()
 
     model, omega, w_max = build()
@@ -126,8 +127,14 @@ def main() -> None:
         f"({irreducible.shape[0]} after time reversal), eta = {ETA:g}"
     )
 
+    if not args.dask_only:
+        compare(model, omega, grid, irreducible, n_points, args.repeats)
+    dask_scaling(model, omega, grid, args.repeats)
+
+
+def compare(model, omega, grid, irreducible, n_points, repeats) -> None:
     with threadpool_limits(limits=1, user_api="blas"):
-        t_kap, res = best(lambda: transmission(model, omega, grid, eta=ETA), args.repeats)
+        t_kap, res = best(lambda: transmission(model, omega, grid, eta=ETA), repeats)
         t_base, base = best(lambda: agf_baseline.transmission(model, omega, grid, ETA), 1)
         rate_small = zgemm_rate(12, 100)
         rate_large = zgemm_rate(192, 4, repeats=5)
@@ -159,7 +166,9 @@ def main() -> None:
         f"{achieved / rate_small:.0%} of the 12x12 zgemm rate, {achieved / rate_large:.0%} of the 192x192 rate"
     )
 
-    # dask: the same problem, and the same interface on an 8x8 k grid (enough work to amortise task overheads)
+
+def dask_scaling(model, omega, grid, repeats) -> None:
+    """dask: the same problem, and the same interface on an 8x8 k grid (enough work to amortise task overheads)."""
     print("\n  dask.distributed (LocalCluster, single-threaded worker processes; start-up excluded):")
     for label, kgrid, chunk in (
         ("benchmark problem (2x2 k)", grid, 10),
@@ -172,7 +181,7 @@ def main() -> None:
                 transmission(model, omega[:10], kgrid[:2], eta=ETA, client=client)  # warm up the workers
                 times[n], r = best(
                     lambda c=client, g=kgrid, ch=chunk: transmission(model, omega, g, eta=ETA, client=c, chunk=ch),
-                    args.repeats,
+                    repeats,
                 )
             finally:
                 client.close()
