@@ -11,7 +11,7 @@ rad/s, kg, m); side 1 is where phonons come from and heat flows 1 -> 2.
 
 from .errors import ConvergenceError, InputError, KapitzaError, MissingDependencyError
 from .materials import Material, get_material, list_materials, load_materials
-from .predict import (
+from .prediction import (
     ConductanceResult,
     available_models,
     conductance,

@@ -1,6 +1,6 @@
 r"""Where the conductance comes from: shares by branch and frequency band, Debye vs full dispersion.
 
-These helpers sit beside :mod:`kapitza.predict`: they build interface models
+These helpers sit beside :mod:`kapitza.prediction`: they build interface models
 from spectra (:mod:`kapitza.phonons`) and models of :mod:`kapitza.transmission`,
 and integrate them with :mod:`kapitza.landauer`, the one Landauer integral.
 

@@ -11,7 +11,7 @@ import kapitza
 from conftest import no_warnings
 from kapitza import InputError, get_material
 from kapitza.phonons import debye_spectrum
-from kapitza.predict import Settings
+from kapitza.prediction import Settings
 from kapitza.transmission import diffuse_mismatch
 from kapitza.transmission.amm import acoustic_mismatch
 from kapitza.transmission.chain import ChainJunction

@@ -76,3 +76,15 @@ def parse_inelastic(spec: str | None) -> dict[str, float] | None:
         except ValueError:
             raise InputError(f"--inelastic: {key.strip()} = {value.strip()!r} is not a number") from None
     return out
+
+
+def parse_potential(spec: str | None) -> str | tuple[str, str] | None:
+    """``None``, one potential name for both sides, or ``"emt,sw"`` for (side 1, side 2)."""
+    if spec is None:
+        return None
+    parts = [p.strip() for p in spec.split(",")]
+    if len(parts) == 1 and parts[0]:
+        return parts[0]
+    if len(parts) == 2 and all(parts):
+        return parts[0], parts[1]
+    raise InputError(f"--potential takes one name or two separated by a comma (side 1, side 2), got {spec!r}")

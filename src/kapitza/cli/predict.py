@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import math
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,10 +18,20 @@ from rich.table import Table
 from ..errors import InputError
 from ..io import atomic_write_text
 from ..materials import Material, get_material
-from ..predict import ConductanceResult, available_models, predict
-from ..units import M2K_PER_GW, MW_PER_M2K, NANOMETRE
+from ..prediction import (
+    DISPERSIONS,
+    ConductanceResult,
+    Settings,
+    available_models,
+    build_spectra,
+    get_model,
+    predict,
+    shares,
+)
+from ..spectral import ConductanceShares, DebyeComparison, spectral_comparison
+from ..units import M2K_PER_GW, MW_PER_M2K, NANOMETRE, rad_s_to_thz
 from .app import app
-from .parsing import parse_inelastic, parse_temperatures
+from .parsing import parse_inelastic, parse_potential, parse_temperatures
 
 #: Temperatures (K) shown when none are given: solid/solid and solid/fluid (He II).
 DEFAULT_TEMPERATURES = (1.0, 10.0, 30.0, 100.0, 300.0, 1000.0)
@@ -96,7 +107,7 @@ def _finite_or_none(values: np.ndarray) -> list[float | None]:
     return [float(v) if math.isfinite(v) else None for v in values]
 
 
-def to_json(results: list[ConductanceResult]) -> str:
+def to_json(results: list[ConductanceResult], shares_of: tuple[Any, Any] | None = None) -> str:
     """Exact SI values as JSON (infinities, e.g. R at T = 0, become null)."""
     m1, m2 = results[0].side1, results[0].side2
     doc: dict[str, Any] = {
@@ -118,14 +129,9 @@ def to_json(results: list[ConductanceResult]) -> str:
         for side, m in ((1, r.side1), (2, r.side2)):
             values = _lengths(r, side)
             lengths[m.name] = None if values is None else _finite_or_none(values)
-        inelastic = r.settings.inelastic
         entry = {
             "model": r.model,
-            "settings": {
-                "cutoff": r.settings.cutoff,
-                "statistics": r.settings.statistics,
-                "inelastic": None if inelastic is None else inelastic.as_dict(),
-            },
+            "settings": settings_json(r.settings),
             "temperature": r.temperature.tolist(),
             "conductance": _finite_or_none(r.conductance),
             "resistance": _finite_or_none(r.resistance),
@@ -134,7 +140,98 @@ def to_json(results: list[ConductanceResult]) -> str:
         }
         if has_fluid(r):
             entry["resistance_t3"] = _finite_or_none(r.resistance_t3)
+        if shares_of is not None:
+            options = {k: getattr(r.settings, k) for k in ("cutoff", "statistics", "inelastic")}
+            entry["shares"] = shares_json(shares(*shares_of, r.temperature, r.model, **options))
         doc["results"].append(entry)
+    return json.dumps(doc, indent=2)
+
+
+def settings_json(settings: Settings) -> dict[str, Any]:
+    """Every setting of a result, JSON-ready; full-dispersion ones only when they were used."""
+    doc: dict[str, Any] = {
+        "cutoff": settings.cutoff,
+        "statistics": settings.statistics,
+        "inelastic": None if settings.inelastic is None else settings.inelastic.as_dict(),
+        "dispersion": settings.dispersion,
+    }
+    if settings.dispersion == "phonopy":
+        doc |= {
+            "potential": settings.potential,
+            "normal": list(settings.normal),
+            "mesh": list(settings.mesh),
+            "width": settings.width,
+            "phonopy_files": list(settings.phonopy_files),
+        }
+    return doc
+
+
+def shares_json(found: ConductanceShares) -> dict[str, Any]:
+    """Shares of G by incident band of side 1 and by frequency band (fractions of G)."""
+    return {
+        "by_branch": {k: v.tolist() for k, v in zip(found.labels, found.fractions("branch"))},
+        "frequency_band_edges_THz": rad_s_to_thz(found.band_edges).tolist(),
+        "by_frequency_band": found.fractions("band").tolist(),
+    }
+
+
+def render_shares(found: ConductanceShares, model: str, side1: str) -> list[Table]:
+    """Two tables of percentages: by incident band of side 1, and by frequency band."""
+    by_branch = Table(title=f"{model}: share of G by incident band of {side1} (%)")
+    by_band = Table(title=f"{model}: share of G by frequency band (THz) (%)")
+    for table in (by_branch, by_band):
+        table.add_column("T (K)", justify="right")
+    for label in found.labels:
+        by_branch.add_column(label, justify="right")
+    edges = rad_s_to_thz(found.band_edges)
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        by_band.add_column(f"{lo:.3g}-{hi:.3g}", justify="right")
+    for i, t in enumerate(found.temperature):
+        by_branch.add_row(f"{t:g}", *(f"{100 * f:.1f}" for f in found.fractions("branch")[:, i]))
+        by_band.add_row(f"{t:g}", *(f"{100 * f:.1f}" for f in found.fractions("band")[:, i]))
+    return [by_branch, by_band]
+
+
+def render_comparison(comparisons: list[DebyeComparison]) -> Table:
+    """Debye and full-dispersion G side by side, with their ratio."""
+    c0 = comparisons[0]
+    table = Table(title=f"{c0.side1} \u2192 {c0.side2}: Debye vs full dispersion")
+    for name, justify in (("model", "left"), ("T (K)", "right")):
+        table.add_column(name, justify=justify)
+    table.add_column("G Debye (MW m\u207b\u00b2 K\u207b\u00b9)", justify="right")
+    table.add_column("G full (MW m\u207b\u00b2 K\u207b\u00b9)", justify="right")
+    table.add_column("full / Debye", justify="right")
+    for c in comparisons:
+        for i, t in enumerate(c.temperature):
+            table.add_row(
+                c.model,
+                f"{t:g}",
+                _fmt(c.debye.conductance[i], MW_PER_M2K),
+                _fmt(c.full.conductance[i], MW_PER_M2K),
+                f"{c.ratio[i]:.3f}",
+            )
+    return table
+
+
+def comparison_json(comparisons: list[DebyeComparison]) -> str:
+    """The Debye / full-dispersion comparison as JSON (SI), with shares and dG/domega."""
+    c0 = comparisons[0]
+    doc: dict[str, Any] = {"side1": c0.side1, "side2": c0.side2, "heat_flow": "side1 -> side2", "comparisons": []}
+    for c in comparisons:
+        doc["comparisons"].append(
+            {
+                "model": c.model,
+                "temperature": c.temperature.tolist(),
+                "conductance_debye": _finite_or_none(c.debye.conductance),
+                "conductance_full_dispersion": _finite_or_none(c.full.conductance),
+                "shares_debye": shares_json(c.debye),
+                "shares_full_dispersion": shares_json(c.full),
+                "omega": c.omega.tolist(),
+                "dG_domega_debye": c.debye_spectral.tolist(),
+                "dG_domega_full_dispersion": c.full_spectral.tolist(),
+            }
+        )
+    doc["units"] = {"conductance": "W m^-2 K^-1", "omega": "rad/s", "dG_domega": "W m^-2 K^-1 (rad/s)^-1"}
     return json.dumps(doc, indent=2)
 
 
@@ -215,6 +312,31 @@ def predict_command(
             "(T in K, w in rad/s; capped so that tau <= 1)."
         ),
     ] = None,
+    dispersion: Annotated[
+        str,
+        typer.Option(help="Bulk phonons: 'debye' (database sound speeds) or 'phonopy' (full dispersion)."),
+    ] = "debye",
+    potential: Annotated[
+        str | None,
+        typer.Option(
+            help="Full dispersion: potential for both sides ('sw', 'tersoff', 'tersoff-lammps', 'emt', "
+            "'meam-lammps') or one per side, 'emt,sw'. Default: each material's own."
+        ),
+    ] = None,
+    normal: Annotated[str, typer.Option(help="Full dispersion: interface normal, '001', '111', '1,1,0'.")] = "001",
+    mesh: Annotated[int, typer.Option(help="Full dispersion: Brillouin-zone mesh N (N^3, Gamma-centred).")] = 24,
+    width: Annotated[float, typer.Option(help="Full dispersion: adaptive Gaussian broadening factor.")] = 0.5,
+    phonopy1: Annotated[
+        Path | None, typer.Option(help="Full dispersion: phonopy.yaml for SIDE1 (FORCE_CONSTANTS/SETS beside it).")
+    ] = None,
+    phonopy2: Annotated[Path | None, typer.Option(help="Full dispersion: phonopy.yaml for SIDE2.")] = None,
+    compare_debye: Annotated[
+        bool,
+        typer.Option(
+            "--compare-debye",
+            help="Full dispersion next to Debye (G, shares, ratio); --plot then draws dG/dw of both.",
+        ),
+    ] = False,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print exact SI values as JSON instead of the table.")
     ] = False,
@@ -226,26 +348,104 @@ def predict_command(
     """Thermal boundary conductance, resistance and Kapitza lengths of SIDE1 -> SIDE2."""
     m1, m2 = get_material(side1), get_material(side2)
     temps = parse_temperatures(temperature) if temperature is not None else default_temperatures(m1, m2)
-    models = model or list(available_models())
+    if compare_debye:
+        dispersion = "phonopy"
+    if dispersion not in DISPERSIONS:
+        raise InputError(f"--dispersion must be one of {', '.join(DISPERSIONS)}, got {dispersion!r}")
+    models = model or list(available_models(dispersion))
     if csv_path is not None:
         _check_suffix(csv_path, (".csv",), "--csv")
     if plot_path is not None:
         _check_suffix(plot_path, (".png", ".pdf", ".svg"), "--plot")
-    options = {"cutoff": cutoff, "statistics": statistics, "inelastic": parse_inelastic(inelastic)}
-    results = [predict(m1, m2, temps, name, **options) for name in models]
+    options: dict[str, Any] = {"cutoff": cutoff, "statistics": statistics, "inelastic": parse_inelastic(inelastic)}
+    sides: tuple[Any, Any] = (m1, m2)
+    if dispersion == "phonopy":
+        options |= {
+            "dispersion": "phonopy",
+            "potential": parse_potential(potential),
+            "normal": normal,
+            "mesh": mesh,
+            "width": width,
+            "phonopy_files": (phonopy1, phonopy2),
+        }
+        settings = Settings(**options)
+        for name in models:  # refuse a continuum-only model before the (slow) spectra are built
+            if "phonopy" not in get_model(name).dispersions:
+                raise InputError(
+                    f"model {name!r} takes Debye spectra only; with --dispersion phonopy use "
+                    f"{', '.join(available_models('phonopy'))}"
+                )
+        from .phonons import progress_bar
+
+        with progress_bar(sys.stderr.isatty()) as progress:  # no bar in pipes and logs
+            sides = build_spectra(m1, m2, settings, progress=progress)
+    elif potential is not None or phonopy1 is not None or phonopy2 is not None:
+        raise InputError("--potential, --phonopy1 and --phonopy2 need --dispersion phonopy")
+    if compare_debye:
+        _compare(m1, m2, sides, temps, models, options, as_json, plot_path)
+        return
+    results = [predict(*sides, temps, name, **options) for name in models]
     if as_json:
-        typer.echo(to_json(results))
+        typer.echo(to_json(results, shares_of=sides if dispersion == "phonopy" else None))
     else:
         Console().print(render_table(results))
+        if dispersion == "phonopy":
+            for r in results:
+                for table in render_shares(shares(*sides, temps, r.model, **options), r.model, m1.name):
+                    Console().print(table)
     if csv_path is not None:
         atomic_write_text(csv_path, to_csv(results))
     if plot_path is not None:
         from ..plotting import plot_conductance
 
         dense = plot_temperatures(temps, m1, m2)
-        curves = [predict(m1, m2, dense, name, **options) for name in models]
+        curves = [predict(*sides, dense, name, **options) for name in models]
         plot_conductance(curves, plot_path, markers=results)
     if not as_json:
         for label, path in (("CSV", csv_path), ("plot", plot_path)):
             if path is not None:
                 Console(stderr=True).print(f"{label} written to {path}")
+
+
+def _compare(
+    m1: Material,
+    m2: Material,
+    sides: tuple[Any, Any],
+    temps: np.ndarray,
+    models: list[str],
+    options: dict[str, Any],
+    as_json: bool,
+    plot_path: Path | None,
+) -> None:
+    """--compare-debye: the same model on Debye and on full-dispersion spectra."""
+    if options.get("inelastic") is not None:
+        raise InputError("--compare-debye compares elastic models; leave out --inelastic")
+    debye = Settings(cutoff=options["cutoff"], statistics=options["statistics"])
+    debye_spectra = build_spectra(m1, m2, debye)
+
+    def compare(name: str, temperatures: np.ndarray) -> DebyeComparison:
+        info = get_model(name)
+        return spectral_comparison(
+            info.build(m1, m2, *debye_spectra),
+            info.build(m1, m2, *sides),
+            temperatures,
+            names=(m1.name, m2.name),
+            model=info.name,
+            statistics=options["statistics"],
+        )
+
+    comparisons = [compare(name, temps) for name in models]
+    if as_json:
+        typer.echo(comparison_json(comparisons))
+    else:
+        Console().print(render_comparison(comparisons))
+        for c in comparisons:
+            for table in render_shares(c.full, f"{c.model} (full dispersion)", m1.name):
+                Console().print(table)
+    if plot_path is not None:
+        from ..plotting.phonons import plot_spectral_comparison
+
+        dense = np.union1d(plot_temperatures(temps, m1, m2)[::4], temps)  # smooth G(T), requested T kept
+        plot_spectral_comparison(compare(models[0], dense), plot_path)
+        if not as_json:
+            Console(stderr=True).print(f"plot of dG/dw ({comparisons[0].model}) written to {plot_path}")

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..predict import ConductanceResult
+from ..prediction import ConductanceResult
 from ..units import MW_PER_M2K
 from ._mpl import pyplot, save
 

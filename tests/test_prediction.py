@@ -96,3 +96,47 @@ def test_bad_temperature_is_a_value_error(t):
 def test_unknown_material_suggests_close_match():
     with pytest.raises(InputError, match="Si"):
         kapitza.conductance("Al", "Sillicon", 300.0)
+
+
+def test_full_dispersion_through_predict_equals_the_spectral_route():
+    """predict(dispersion="phonopy") is the DMM of the two full-dispersion spectra through landauer."""
+    from kapitza import landauer
+    from kapitza.spectral import full_dispersion_model
+
+    t = np.array([50.0, 300.0])
+    via_predict = kapitza.conductance("Si", "Ge", t, "dmm", dispersion="phonopy", potential="sw", mesh=10)
+    model = full_dispersion_model("Si", "Ge", "dmm", potential="sw", mesh=10)
+    np.testing.assert_allclose(via_predict, landauer.conductance(model, t).conductance, rtol=1e-12)
+
+
+def test_ready_spectra_can_be_passed_as_sides():
+    from kapitza.phonons import full_dispersion_spectrum
+
+    si, ge = (full_dispersion_spectrum(m, "sw", mesh=10) for m in ("Si", "Ge"))
+    r = kapitza.predict(si, ge, 300.0, "limit")
+    assert r.settings.dispersion == "phonopy" and r.side2.name == "Ge"
+    assert r.conductance[0] == pytest.approx(
+        kapitza.conductance("Si", "Ge", 300.0, "limit", dispersion="phonopy", potential="sw", mesh=10), rel=1e-12
+    )
+
+
+def test_shares_sum_to_the_conductance():
+    from kapitza.prediction import shares
+
+    s = shares("Al", "Si", [10.0, 300.0], "dmm")
+    np.testing.assert_allclose(s.by_branch.sum(axis=0), kapitza.conductance("Al", "Si", [10.0, 300.0]), rtol=1e-9)
+    np.testing.assert_allclose(s.fractions("band").sum(axis=0), 1.0, rtol=1e-9)
+
+
+@pytest.mark.parametrize(
+    "kwargs,match",
+    [
+        (dict(model="amm", dispersion="phonopy"), "Debye"),
+        (dict(potential="sw"), "dispersion='phonopy'"),
+        (dict(dispersion="einstein"), "dispersion"),
+        (dict(dispersion="phonopy", width=-1.0), "width"),
+    ],
+)
+def test_bad_dispersion_options(kwargs, match):
+    with pytest.raises(InputError, match=match):
+        kapitza.conductance("Si", "Ge", 300.0, **kwargs)

@@ -1,0 +1,475 @@
+"""Public prediction API: conductance, resistance and Kapitza length of an interface.
+
+``side1`` is where phonons come from and heat flows 1 -> 2.  Sides are
+material names (looked up in the shipped database, case-insensitive, with
+aliases), paths to a user's material file, or :class:`~kapitza.Material`
+objects.  Every model reaches G(T) through :mod:`kapitza.landauer`.
+
+Units: temperature in K; conductance in W m^-2 K^-1; resistance in m^2 K W^-1;
+Kapitza length in m.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from . import landauer
+from .errors import InputError
+from .materials import Material, get_material
+from .phonons.debye import CUTOFFS, DebyeSpectrum, debye_spectrum
+from .phonons.full_dispersion import DEFAULT_MESH, FullDispersionSpectrum, full_dispersion_spectrum
+from .phonons.modes import DEFAULT_WIDTH, mesh_numbers, unit_vector
+from .phonons.spectrum import ChannelSpectrum
+from .spectral import ConductanceShares, PotentialSpec, Progress, conductance_shares, side_potentials
+from .transmission.amm import acoustic_mismatch
+from .transmission.dmm import diffuse_mismatch
+from .transmission.inelastic import InelasticChannel, InelasticParameters
+from .transmission.limit import radiation_limit
+
+MaterialSpec = str | os.PathLike | Material
+SideSpec = MaterialSpec | FullDispersionSpectrum
+
+#: How the bulk phonons of each side are described: isotropic Debye spectra from the
+#: database's sound speeds, or full dispersion from force constants (phonopy).
+DISPERSIONS: tuple[str, ...] = ("debye", "phonopy")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Choices that, with the two materials and the model, determine G(T).
+
+    Attributes
+    ----------
+    cutoff : {"branch", "debye"}
+        Debye cutoff rule (see :mod:`kapitza.phonons.debye`).
+    statistics : {"bose-einstein", "classical"}
+        Phonon occupation used in the Landauer integral.
+    inelastic : InelasticParameters or None
+        The inelastic channel tau_inel = A T^q omega^m added to the model, or
+        None for the elastic model alone (see :mod:`kapitza.transmission.inelastic`).
+        A mapping ``{"A": ..., "q": ..., "m": ...}`` is converted on construction.
+    """
+
+    cutoff: str = "branch"
+    statistics: str = "bose-einstein"
+    inelastic: InelasticParameters | None = None
+    dispersion: str = "debye"
+    potential: str | tuple[str | None, str | None] | None = None
+    normal: tuple[float, float, float] = (0.0, 0.0, 1.0)
+    mesh: tuple[int, int, int] = (DEFAULT_MESH,) * 3
+    width: float = DEFAULT_WIDTH
+    phonopy_files: tuple[str | None, str | None] = (None, None)
+
+    def __post_init__(self) -> None:
+        if self.cutoff not in CUTOFFS:
+            raise InputError(f"unknown cutoff rule {self.cutoff!r}; expected one of {', '.join(CUTOFFS)}")
+        landauer.validate_statistics(self.statistics)
+        if self.inelastic is not None:
+            object.__setattr__(self, "inelastic", InelasticParameters.from_mapping(self.inelastic))
+        if self.dispersion not in DISPERSIONS:
+            raise InputError(f"unknown dispersion {self.dispersion!r}; expected one of {', '.join(DISPERSIONS)}")
+        files = tuple(None if f is None else os.fspath(f) for f in self.phonopy_files)
+        if len(files) != 2:
+            raise InputError(f"phonopy_files must be a pair (side 1, side 2), got {self.phonopy_files!r}")
+        if self.dispersion == "debye" and (self.potential is not None or any(files)):
+            raise InputError("potential= and phonopy_files= describe full dispersion; add dispersion='phonopy'")
+        potential = self.potential if self.potential is None else side_potentials(self.potential)
+        if potential is not None and potential[0] == potential[1]:
+            potential = potential[0]
+        if not np.isfinite(self.width) or self.width <= 0:
+            raise InputError(f"width must be a positive broadening factor, got {self.width!r}")
+        object.__setattr__(self, "potential", potential)
+        object.__setattr__(self, "normal", tuple(float(x) for x in unit_vector(self.normal)))
+        object.__setattr__(self, "mesh", tuple(int(n) for n in mesh_numbers(self.mesh)))
+        object.__setattr__(self, "phonopy_files", files)
+
+
+Builder = Callable[[Material, Material, ChannelSpectrum, ChannelSpectrum], landauer.TransmittedChannels]
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """An interface model as the prediction API offers it.
+
+    Attributes
+    ----------
+    name : str
+        Name used in ``model=`` and on the command line.
+    description : str
+        One line for tables and help texts.
+    reference : str
+        Where the model comes from.
+    build : callable
+        ``build(side1, side2, spectrum1, spectrum2) -> TransmittedChannels``.
+    dispersions : tuple of str
+        The spectra it accepts ("debye", "phonopy").
+    """
+
+    name: str
+    description: str
+    reference: str
+    build: Builder
+    dispersions: tuple[str, ...] = ("debye",)
+
+
+def _build_dmm(m1: Material, m2: Material, s1: ChannelSpectrum, s2: ChannelSpectrum) -> landauer.TransmittedChannels:
+    return diffuse_mismatch(s1, s2)
+
+
+def _build_limit(m1: Material, m2: Material, s1: ChannelSpectrum, s2: ChannelSpectrum) -> landauer.TransmittedChannels:
+    return radiation_limit(s1, s2)
+
+
+def _build_amm(m1: Material, m2: Material, s1: ChannelSpectrum, s2: ChannelSpectrum) -> landauer.TransmittedChannels:
+    return acoustic_mismatch(m1, m2, _debye(s1), _debye(s2), "amm")
+
+
+def _build_amm_simple(
+    m1: Material, m2: Material, s1: ChannelSpectrum, s2: ChannelSpectrum
+) -> landauer.TransmittedChannels:
+    return acoustic_mismatch(m1, m2, _debye(s1), _debye(s2), "amm-simple")
+
+
+def _debye(spectrum: ChannelSpectrum) -> DebyeSpectrum:
+    if not isinstance(spectrum, DebyeSpectrum):
+        raise InputError("the acoustic mismatch model is a continuum model: it takes Debye spectra only")
+    return spectrum
+
+
+MODELS: Mapping[str, ModelInfo] = MappingProxyType(
+    {
+        "dmm": ModelInfo(
+            "dmm",
+            "diffuse mismatch: tau = M2/(M1+M2)",
+            "Swartz & Pohl, Rev. Mod. Phys. 61, 605 (1989); Reddy et al., APL 87, 211908 (2005)",
+            _build_dmm,
+            DISPERSIONS,
+        ),
+        "limit": ModelInfo(
+            "limit",
+            "phonon radiation limit: tau = min(1, M2/M1)",
+            "Swartz & Pohl (1989); Stoner & Maris, Phys. Rev. B 48, 16373 (1993)",
+            _build_limit,
+            DISPERSIONS,
+        ),
+        "amm": ModelInfo(
+            "amm",
+            "acoustic mismatch, full elasticity: mode conversion, critical angles, fluids",
+            "Khalatnikov, Zh. Eksp. Teor. Fiz. 22, 687 (1952); Little, Can. J. Phys. 37, 334 (1959)",
+            _build_amm,
+        ),
+        "amm-simple": ModelInfo(
+            "amm-simple",
+            "acoustic mismatch, textbook form: 4 Z1 Z2 c1 c2/(Z1 c2 + Z2 c1)^2, no mode conversion",
+            "Little (1959); Swartz & Pohl, Rev. Mod. Phys. 61, 605 (1989)",
+            _build_amm_simple,
+        ),
+    }
+)
+
+
+def available_models(dispersion: str | None = None) -> tuple[str, ...]:
+    """Names accepted by ``model=`` (those that take ``dispersion``, if given)."""
+    return tuple(name for name, info in MODELS.items() if dispersion is None or dispersion in info.dispersions)
+
+
+def get_model(name: str) -> ModelInfo:
+    """Look up a model by name (case-insensitive); unknown names raise InputError."""
+    key = str(name).strip().lower()
+    if key not in MODELS:
+        raise InputError(f"unknown model {name!r}; available models: {', '.join(MODELS)}")
+    return MODELS[key]
+
+
+@dataclass(frozen=True)
+class ConductanceResult:
+    """Thermal boundary conductance of one interface under one model.
+
+    Attributes
+    ----------
+    side1, side2 : Material
+        Incident side (heat comes from here) and receiving side.
+    model : str
+        Model name.
+    temperature : ndarray
+        Temperatures in K, shape (n_T,).
+    conductance : ndarray
+        G in W m^-2 K^-1, shape (n_T,).
+    by_branch : ndarray
+        Contribution of each incident branch of side 1, W m^-2 K^-1, shape (n_branches, n_T).
+    branch_labels : tuple of str
+        Names of the branches in ``by_branch``.
+    settings : Settings
+        Everything else that made the result: cutoff rule, statistics, inelastic
+        channel, dispersion and, for full dispersion, potentials, normal, mesh, width.
+    """
+
+    side1: Material
+    side2: Material
+    model: str
+    temperature: NDArray[np.float64]
+    conductance: NDArray[np.float64]
+    by_branch: NDArray[np.float64]
+    branch_labels: tuple[str, ...]
+    settings: Settings = field(default_factory=Settings)
+
+    @property
+    def resistance(self) -> NDArray[np.float64]:
+        """R = 1/G in m^2 K W^-1 (inf where G = 0, e.g. at T = 0), shape (n_T,)."""
+        return _reciprocal(self.conductance)
+
+    @property
+    def resistance_t3(self) -> NDArray[np.float64]:
+        """R T^3 in m^2 K^4 W^-1, shape (n_T,): constant in the T^3 regime, the number quoted for helium.
+
+        NaN where it is undefined (T = 0, where R = inf).
+        """
+        out = np.full(self.temperature.shape, np.nan)
+        positive = self.temperature > 0
+        out[positive] = self.resistance[positive] * self.temperature[positive] ** 3
+        return out
+
+    def kapitza_length(self, side: int | str = 1) -> NDArray[np.float64]:
+        """kappa * R in m: the thickness of ``side`` with the same resistance as the interface.
+
+        Parameters
+        ----------
+        side : 1, 2, or the name of one of the two materials
+        """
+        material = self._side(side)
+        if material.thermal_conductivity is None:
+            raise InputError(
+                f"{material.name} has no bulk thermal conductivity in the database "
+                f"({material.notes or 'Fourier conduction is not defined for it'}); "
+                "a Kapitza length needs one"
+            )
+        return material.thermal_conductivity * self.resistance
+
+    def _side(self, side: int | str) -> Material:
+        if side in (1, "1", "side1"):
+            return self.side1
+        if side in (2, "2", "side2"):
+            return self.side2
+        for m in (self.side1, self.side2):
+            if isinstance(side, str) and get_material(side) == m:
+                return m
+        raise InputError(f"side must be 1, 2, {self.side1.name!r} or {self.side2.name!r}, got {side!r}")
+
+
+def _reciprocal(x: NDArray[np.float64]) -> NDArray[np.float64]:
+    out = np.full(x.shape, np.inf)
+    np.divide(1.0, x, out=out, where=x > 0)
+    return out
+
+
+def predict(
+    side1: SideSpec,
+    side2: SideSpec,
+    temperature: ArrayLike,
+    model: str = "dmm",
+    *,
+    cutoff: str = "branch",
+    statistics: str = "bose-einstein",
+    inelastic: Mapping[str, float] | None = None,
+    dispersion: str = "debye",
+    potential: PotentialSpec = None,
+    normal: ArrayLike | str = (0, 0, 1),
+    mesh: int | ArrayLike = DEFAULT_MESH,
+    width: float = DEFAULT_WIDTH,
+    phonopy_files: tuple[str | os.PathLike | None, str | os.PathLike | None] = (None, None),
+    progress: Progress | None = None,
+) -> ConductanceResult:
+    """Thermal boundary conductance G(T) of the interface side1 -> side2.
+
+    Parameters
+    ----------
+    side1, side2 : str, path, Material or FullDispersionSpectrum
+        Incident and receiving materials (a ready full-dispersion spectrum,
+        from :func:`kapitza.phonons.full_dispersion_spectrum`, implies
+        ``dispersion="phonopy"``; its material must be in the database).
+    temperature : float or array_like
+        Temperatures in K (>= 0), scalar or shape (n_T,).
+    model : str
+        One of :func:`available_models` ("dmm", "limit", "amm", "amm-simple").
+    cutoff : {"branch", "debye"}
+        Debye cutoff rule: per-branch v_p (6 pi^2 n)^(1/3) (default) or the
+        tabulated Debye temperature for all branches.
+    statistics : {"bose-einstein", "classical"}
+        Phonon occupation.
+    inelastic : mapping, optional
+        ``{"A": A, "q": q, "m": m}`` adds the inelastic channel
+        tau_inel = A T^q omega^m (T in K, omega in rad/s, A in K^-q (rad/s)^-m,
+        A >= 0) to the elastic model, capped so that no transmission exceeds 1
+        (see :mod:`kapitza.transmission.inelastic`; it does not obey detailed
+        balance).  Recorded in ``result.settings.inelastic``.
+    dispersion : {"debye", "phonopy"}
+        "debye": isotropic Debye spectra from the database's sound speeds.
+        "phonopy": full dispersion from harmonic force constants (an interatomic
+        potential, or a phonopy file), sampled on a Brillouin-zone mesh for the
+        interface ``normal``; DMM and radiation limit only, optical branches
+        included (see :mod:`kapitza.phonons.full_dispersion`).
+    potential : str, (str, str) or None
+        Full dispersion: "sw", "tersoff", "tersoff-lammps", "emt", "meam-lammps",
+        one for both sides or a pair; None takes each material's default.
+    normal : (3,) array_like or str
+        Full dispersion: interface normal in the cubic axes, e.g. (0, 0, 1) or "111".
+    mesh : int or (3,) ints
+        Full dispersion: Gamma-centred Brillouin-zone mesh (default 24^3).
+    width : float
+        Full dispersion: adaptive Gaussian broadening factor (default 0.5).
+    phonopy_files : (path or None, path or None)
+        Full dispersion: phonopy.yaml (with FORCE_CONSTANTS / FORCE_SETS beside it)
+        for side 1 and side 2, e.g. from DFT; None computes from ``potential``.
+    progress : callable, optional
+        ``progress(stage, done, total)`` while full-dispersion spectra are built.
+
+    Returns
+    -------
+    ConductanceResult
+    """
+    t = landauer.as_temperatures(temperature)
+    info, m1, m2, channels, settings = interface_model(
+        side1,
+        side2,
+        model,
+        cutoff=cutoff,
+        statistics=statistics,
+        inelastic=inelastic,
+        dispersion=dispersion,
+        potential=potential,
+        normal=normal,
+        mesh=mesh,
+        width=width,
+        phonopy_files=phonopy_files,
+        progress=progress,
+    )
+    result = landauer.conductance(channels, t, settings.statistics)
+    return ConductanceResult(
+        side1=m1,
+        side2=m2,
+        model=info.name,
+        temperature=result.temperature,
+        conductance=result.conductance,
+        by_branch=result.by_group,
+        branch_labels=result.labels,
+        settings=settings,
+    )
+
+
+def interface_model(
+    side1: SideSpec, side2: SideSpec, model: str = "dmm", *, progress: Progress | None = None, **options: Any
+) -> tuple[ModelInfo, Material, Material, landauer.TransmittedChannels, Settings]:
+    """Resolve sides, model and settings and build the model the Landauer engine integrates.
+
+    ``options`` are the keyword arguments of :func:`predict` other than ``progress``.
+    Returns (model info, side-1 material, side-2 material, transmitted channels, settings).
+    """
+    info = get_model(model)
+    given = tuple(s if isinstance(s, FullDispersionSpectrum) else None for s in (side1, side2))
+    if any(g is not None for g in given):
+        options["dispersion"] = "phonopy"
+    settings = Settings(**options)
+    if settings.dispersion not in info.dispersions:
+        raise InputError(
+            f"model {info.name!r} takes only dispersion={' or '.join(map(repr, info.dispersions))}"
+            f" (Debye spectra), not {settings.dispersion!r}; models for it: "
+            f"{', '.join(available_models(settings.dispersion))}"
+        )
+    m1, m2 = (get_material(g.material) if g is not None else get_material(s) for g, s in zip(given, (side1, side2)))
+    spectra = build_spectra(m1, m2, settings, given=given, progress=progress)
+    channels = info.build(m1, m2, *spectra)
+    if settings.inelastic is not None:
+        channels = InelasticChannel(channels, settings.inelastic)
+    return info, m1, m2, channels, settings
+
+
+def shares(
+    side1: SideSpec, side2: SideSpec, temperature: ArrayLike, model: str = "dmm", **options: Any
+) -> ConductanceShares:
+    """Where G comes from: G(T) split by incident branch (band) of side 1 and by 2-THz frequency band.
+
+    Same arguments as :func:`predict`; see :func:`kapitza.spectral.conductance_shares`.
+    """
+    _, _, _, channels, settings = interface_model(side1, side2, model, **options)
+    return conductance_shares(channels, temperature, statistics=settings.statistics)
+
+
+def build_spectra(
+    m1: Material,
+    m2: Material,
+    settings: Settings,
+    *,
+    given: tuple[ChannelSpectrum | None, ChannelSpectrum | None] = (None, None),
+    progress: Progress | None = None,
+) -> tuple[ChannelSpectrum, ChannelSpectrum]:
+    """The two bulk spectra ``settings`` asks for (Debye, or full dispersion built or given).
+
+    Build full-dispersion spectra once with this and pass them to :func:`predict`
+    as sides to run several models without rebuilding them.
+    """
+    if settings.dispersion == "debye":
+        return debye_spectrum(m1, settings.cutoff), debye_spectrum(m2, settings.cutoff)
+    potentials = side_potentials(settings.potential)
+    built = []
+    for material, spectrum, pot, path in zip((m1, m2), given, potentials, settings.phonopy_files):
+        if spectrum is None:
+            spectrum = full_dispersion_spectrum(
+                material,
+                pot,
+                settings.normal,
+                mesh=settings.mesh,
+                width=settings.width,
+                phonopy_file=path,
+                progress=progress,
+            )
+        built.append(spectrum)
+    return built[0], built[1]
+
+
+def _shape_like(values: NDArray[np.float64], temperature: ArrayLike) -> float | NDArray[np.float64]:
+    return float(values[0]) if np.ndim(temperature) == 0 else values
+
+
+def conductance(
+    side1: SideSpec, side2: SideSpec, temperature: ArrayLike, model: str = "dmm", **options: Any
+) -> float | NDArray[np.float64]:
+    """Thermal boundary conductance in W m^-2 K^-1.
+
+    A float for a scalar temperature, an ndarray of shape (n_T,) for an array.
+    ``options`` are those of :func:`predict`.
+    """
+    return _shape_like(predict(side1, side2, temperature, model, **options).conductance, temperature)
+
+
+def resistance(
+    side1: SideSpec, side2: SideSpec, temperature: ArrayLike, model: str = "dmm", **options: Any
+) -> float | NDArray[np.float64]:
+    """Thermal boundary (Kapitza) resistance 1/G in m^2 K W^-1 (inf at T = 0)."""
+    return _shape_like(predict(side1, side2, temperature, model, **options).resistance, temperature)
+
+
+def kapitza_length(
+    side1: SideSpec,
+    side2: SideSpec,
+    temperature: ArrayLike,
+    model: str = "dmm",
+    *,
+    side: int | str = 1,
+    **options: Any,
+) -> float | NDArray[np.float64]:
+    """Kapitza length kappa_side * R in m (the bulk thickness with the interface's resistance).
+
+    Parameters
+    ----------
+    side : 1, 2 or a material name
+        Whose bulk thermal conductivity (near 300 K, from the database) to use.
+    """
+    result = predict(side1, side2, temperature, model, **options)
+    return _shape_like(result.kapitza_length(side), temperature)

@@ -1,0 +1,80 @@
+"""``kapitza predict --dispersion phonopy`` and ``--compare-debye`` (small meshes keep these fast)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import kapitza
+from kapitza.cli import main
+
+FAST = ["--mesh", "10"]
+
+
+def run(capsys, *args):
+    status = main(list(args))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_full_dispersion_json_records_settings_and_shares(capsys):
+    status, out, err = run(
+        capsys, "predict", "Si", "Ge", "--dispersion", "phonopy", "--potential", "sw", "-t", "30,300", "--json", *FAST
+    )
+    assert status == 0, err
+    doc = json.loads(out)
+    assert [r["model"] for r in doc["results"]] == list(kapitza.available_models("phonopy"))
+    dmm = doc["results"][0]
+    assert dmm["settings"]["dispersion"] == "phonopy" and dmm["settings"]["potential"] == "sw"
+    assert dmm["settings"]["mesh"] == [10, 10, 10] and dmm["settings"]["normal"] == [0.0, 0.0, 1.0]
+    expected = kapitza.conductance("Si", "Ge", [30.0, 300.0], "dmm", dispersion="phonopy", potential="sw", mesh=10)
+    np.testing.assert_allclose(dmm["conductance"], expected, rtol=1e-12)
+    assert set(dmm["conductance_by_branch"]) == {"TA1", "TA2", "LA", "O1", "O2", "O3"}
+    shares = dmm["shares"]
+    np.testing.assert_allclose(np.sum(list(shares["by_branch"].values()), axis=0), 1.0, rtol=1e-9)
+    np.testing.assert_allclose(np.sum(shares["by_frequency_band"], axis=0), 1.0, rtol=1e-9)
+    assert shares["frequency_band_edges_THz"][0] == 0.0
+
+
+def test_table_shows_shares_by_band_and_frequency(capsys):
+    status, out, _ = run(capsys, "predict", "Si", "Ge", "--dispersion", "phonopy", "-m", "dmm", "-t", "300", *FAST)
+    assert status == 0
+    assert "share of G by incident band of Si" in out and "share of G by frequency band" in out
+    assert "TA1" in out and "O1" in out
+
+
+def test_compare_debye_prints_both_and_plots_spectral_conductance(capsys, tmp_path):
+    png = tmp_path / "cmp.png"
+    status, out, err = run(capsys, "predict", "Al", "Si", "--compare-debye", "-t", "300", "--plot", str(png), *FAST)
+    assert status == 0, err
+    assert "Debye vs full dispersion" in out and "full / Debye" in out
+    debye = kapitza.conductance("Al", "Si", 300.0, "dmm") / 1e6
+    assert f"{debye:.4g}" in out
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_compare_debye_json_has_spectral_conductance(capsys):
+    status, out, _ = run(capsys, "predict", "Al", "Si", "--compare-debye", "-m", "dmm", "-t", "300", "--json", *FAST)
+    assert status == 0
+    c = json.loads(out)["comparisons"][0]
+    omega = np.array(c["omega"])
+    assert len(c["dG_domega_full_dispersion"][0]) == omega.size
+    integral = np.trapezoid(c["dG_domega_debye"][0], omega)
+    assert integral == pytest.approx(c["conductance_debye"][0], rel=2e-2)  # trapezoid over the Debye steps
+
+
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (["predict", "Si", "Ge", "--dispersion", "phonopy", "-m", "amm"], "Debye spectra only"),
+        (["predict", "Si", "Ge", "--potential", "sw"], "--dispersion phonopy"),
+        (["predict", "Si", "Ge", "--dispersion", "einstein"], "--dispersion"),
+        (["predict", "Si", "Ge", "--dispersion", "phonopy", "--normal", "0,0,0"], "normal"),
+        (["predict", "Al", "Si", "--dispersion", "phonopy", "--potential", "sw"], "sw"),
+    ],
+)
+def test_bad_full_dispersion_requests(capsys, args, needle):
+    status, _, err = run(capsys, *args)
+    assert status == 2 and needle in err and err.count("\n") == 1
