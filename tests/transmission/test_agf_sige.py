@@ -124,3 +124,18 @@ def test_genuine_si_ge_interface_with_tersoff_through_lammps():
     assert set(model.labels) == {"Si", "Ge"}
     assert any("coherent Si/Ge interface" in note for note in result.notes)
     assert 0 < result.conductance[0] < result.ballistic[:, 0].min()
+
+
+def test_work_split_covers_every_unit_once_in_balanced_tasks():
+    import numpy as np
+
+    from kapitza.transmission.agf.parallel import split_work
+
+    chunks = [np.arange(i, min(i + 10, 95)) * 1.0 for i in range(0, 95, 10)]  # 9 of 10, one of 5
+    tasks = split_work(3, chunks, 4)
+    assert len(tasks) == 4
+    units = [(ik, start) for task in tasks for ik, start, _ in task]
+    assert sorted(units) == [(ik, s) for ik in range(3) for s in range(0, 95, 10)]
+    sizes = [sum(c.size for _, _, c in task) for task in tasks]
+    assert max(sizes) - min(sizes) <= 2 * 10  # balanced to within one unit either side
+    assert len(split_work(1, chunks[:2], 8)) == 2  # never more tasks than units

@@ -15,6 +15,7 @@ processes (started and closed here).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -47,7 +48,7 @@ def _distributed() -> Any:
 def local_client(workers: int = 2, **kwargs: Any) -> Any:
     """A ``distributed.Client`` on a new local cluster of ``workers`` single-threaded processes.
 
-    Close it with ``client.close(); client.cluster.close()`` (or use it as a context manager).
+    Close it with :func:`close_client`.
     """
     distributed = _distributed()
     if int(workers) != workers or workers < 1:
@@ -56,7 +57,7 @@ def local_client(workers: int = 2, **kwargs: Any) -> Any:
         "n_workers": int(workers),
         "threads_per_worker": 1,
         "processes": True,
-        "dashboard_address": None,
+        "dashboard_address": ":0",  # any free port: several local clusters may coexist
         "env": dict(THREAD_ENV),
         "silence_logs": 40,
     }
@@ -65,17 +66,56 @@ def local_client(workers: int = 2, **kwargs: Any) -> Any:
     return distributed.Client(cluster)
 
 
-def _task(blocks: Any, chunks: list[NDArray[np.float64]], eta: float) -> tuple[NDArray[np.float64], int, int]:
-    """Xi for consecutive frequency chunks of one k point (each chunk is one stacked solve)."""
+#: Tasks per worker: two balance uneven chunks (band edges converge more slowly) while keeping
+#: dask's per-task cost (a few ms per round trip on two cores) small against the work.
+TASKS_PER_WORKER = 2
+
+
+def close_client(client: Any, cluster: Any = None) -> None:
+    """Close ``client`` (and ``cluster``, default: the client's own LocalCluster) without dask's INFO chatter.
+
+    LocalCluster silences its logs only while it starts; closing it prints a dozen INFO lines.
+    """
+    from distributed.utils import silence_logging_cmgr
+
+    cluster = cluster if cluster is not None else getattr(client, "cluster", None)
+    with silence_logging_cmgr(logging.ERROR):
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _task(
+    blocks: list[Any], work: list[tuple[int, int, NDArray[np.float64]]], eta: float
+) -> list[tuple[int, int, NDArray[np.float64], int, int]]:
+    """Xi for a list of (k index, frequency offset, frequency chunk) work units.
+
+    ``blocks`` holds the dense blocks of every k point (broadcast to every worker
+    once per sweep); each unit is one stacked solve of :func:`.solver.solve_chunk`.
+    """
     from .solver import single_threaded_blas, solve_chunk
 
-    parts, left, right = [], 0, 0
+    out = []
     with single_threaded_blas():
-        for c in chunks:
-            x, sl, sr = solve_chunk(blocks, c, eta)
-            parts.append(x)
-            left, right = max(left, sl), max(right, sr)
-    return np.concatenate(parts), left, right
+        for ik, start, omega in work:
+            x, sl, sr = solve_chunk(blocks[ik], omega, eta)
+            out.append((ik, start, x, sl, sr))
+    return out
+
+
+def split_work(n_k: int, chunks: list[NDArray[np.float64]], n_tasks: int) -> list[list[tuple[int, int, Any]]]:
+    """Spread the (k, chunk) units over ``n_tasks`` tasks of nearly equal numbers of frequencies.
+
+    Units are taken in (k, chunk) order, so a task holds few k points (their blocks
+    are reused across its chunks).
+    """
+    offsets = np.concatenate([[0], np.cumsum([c.size for c in chunks])])
+    units = [(ik, int(offsets[ic]), c) for ik in range(n_k) for ic, c in enumerate(chunks)]
+    sizes = np.array([u[2].size for u in units], dtype=float)
+    n_tasks = max(1, min(int(n_tasks), len(units)))
+    cuts = np.searchsorted(np.cumsum(sizes), np.arange(1, n_tasks) * sizes.sum() / n_tasks, side="left") + 1
+    edges = [0, *sorted(set(int(c) for c in cuts)), len(units)]
+    return [units[a:b] for a, b in zip(edges[:-1], edges[1:]) if b > a]
 
 
 def run_on_dask(
@@ -89,7 +129,14 @@ def run_on_dask(
     workers: int | None = None,
     address: str | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
-    """Xi(kappa, omega) and decimation steps, computed as dask tasks; see the module docstring."""
+    """Xi(kappa, omega) and decimation steps, computed as dask tasks; see the module docstring.
+
+    The dense blocks of all k points are built here and broadcast to every worker once
+    (they are small: a few layers of 3N x 3N), then the (k, chunk) work is split into
+    :data:`TASKS_PER_WORKER` tasks per worker of equal size.  Measured on two cores
+    (benchmarks/agf.py): fewer, larger tasks and the broadcast are what make the second
+    worker pay off on a 0.1 s problem.
+    """
     distributed = _distributed()
     own = None
     if client is None:
@@ -102,33 +149,23 @@ def run_on_dask(
         close = False
     try:
         blocks = [model.blocks_at(k) for k in kappa]
-        remote = client.scatter(blocks, hash=False)
-        offsets = np.concatenate([[0], np.cumsum([c.size for c in chunks])])
+        remote = client.scatter(blocks, hash=False, broadcast=True)
         n_workers = max(1, sum(client.nthreads().values()))
-        # about four tasks per worker: fewer, larger tasks amortise dask's per-task cost
-        per_task = max(1, int(np.ceil(kappa.shape[0] * len(chunks) / (4 * n_workers))))
-        per_task = min(per_task, len(chunks))
-        futures = {}
-        for ik in range(kappa.shape[0]):
-            for ic in range(0, len(chunks), per_task):
-                group = chunks[ic : ic + per_task]
-                f = client.submit(_task, remote[ik], group, eta, pure=False)
-                futures[f] = (ik, int(offsets[ic]), int(offsets[min(ic + per_task, len(chunks))]))
-        xi = np.empty((kappa.shape[0], int(offsets[-1])))
+        tasks = split_work(kappa.shape[0], chunks, TASKS_PER_WORKER * n_workers)
+        futures = [client.submit(_task, remote, work, eta, pure=False) for work in tasks]
+        n_omega = int(sum(c.size for c in chunks))
+        xi = np.empty((kappa.shape[0], n_omega))
         steps = np.zeros((kappa.shape[0], 2), dtype=np.int64)
-        total = len(futures)
-        done = 0
-        for f, (x, sl, sr) in distributed.as_completed(list(futures), with_results=True):
-            ik, start, stop = futures[f]
-            xi[ik, start:stop] = x
-            steps[ik] = np.maximum(steps[ik], (sl, sr))
-            done += 1
+        for done, (_, parts) in enumerate(distributed.as_completed(futures, with_results=True), start=1):
+            for ik, start, x, sl, sr in parts:
+                xi[ik, start : start + x.size] = x
+                steps[ik] = np.maximum(steps[ik], (sl, sr))
             if progress is not None:
-                progress(done, total)
+                progress(done, len(futures))
         return xi, steps
     finally:
         if close:
-            cluster = getattr(client, "cluster", None) if own is not None else None
-            client.close()
-            if cluster is not None:
-                cluster.close()
+            if own is not None:
+                close_client(client)
+            else:
+                client.close()

@@ -380,7 +380,7 @@ def run_agf(
     if client is None and (workers is not None or address is not None):
         import distributed
 
-        from .parallel import local_client
+        from .parallel import close_client, local_client
 
         own_client = distributed.Client(address) if address is not None else local_client(int(workers or 2))
         run_opts = {"client": own_client}
@@ -408,10 +408,10 @@ def run_agf(
             check = BroadeningCheck(eta=float(eta), temperature=float(check_temperature), conductance=(g1, g2))
     finally:
         if own_client is not None:
-            cluster = getattr(own_client, "cluster", None)
-            own_client.close()
-            if cluster is not None and address is None:
-                cluster.close()
+            if address is None:
+                close_client(own_client)  # ours: client and its local cluster
+            else:
+                own_client.close()  # someone else's cluster stays up
     settings = {
         "left": left,
         "right": right,
