@@ -134,6 +134,7 @@ from numpy.typing import ArrayLike, NDArray
 from ..errors import InputError
 from ..materials import Material, get_material
 from ..phonons.debye import DebyeSpectrum
+from .channel_rule import joint_breakpoints
 
 #: Incident and outgoing polarisations of a solid; a fluid has only "P".
 POLARISATIONS: tuple[str, ...] = ("P", "SV", "SH")
@@ -614,8 +615,7 @@ class AcousticMismatchModel:
     @property
     def breakpoints(self) -> NDArray[np.float64]:
         """Cutoffs of both spectra (rad/s) up to the top of side 1."""
-        bp = np.union1d(self.side1.breakpoints, self.side2.breakpoints)
-        return bp[bp <= self.side1.max_frequency]
+        return joint_breakpoints(self.side1, self.side2)
 
     def transmission(self, omega: ArrayLike) -> NDArray[np.float64]:
         """tau_b(omega) per branch of side 1 (mean over its polarisations), shape (n_branches, n_omega)."""

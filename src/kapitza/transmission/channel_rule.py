@@ -19,6 +19,12 @@ from ..phonons.spectrum import ChannelSpectrum, total_channel_density
 Rule = Callable[[NDArray[np.float64], NDArray[np.float64]], NDArray[np.float64]]
 
 
+def joint_breakpoints(side1: ChannelSpectrum, side2: ChannelSpectrum) -> NDArray[np.float64]:
+    """Kinks of both spectra (rad/s), up to the top of side 1 (nothing is incident above it)."""
+    bp = np.union1d(side1.breakpoints, side2.breakpoints)
+    return bp[bp <= np.max(side1.breakpoints)]
+
+
 @dataclass(frozen=True)
 class ChannelRuleModel:
     """tau_12 = rule(M1, M2) between two spectra.
@@ -46,8 +52,7 @@ class ChannelRuleModel:
     @property
     def breakpoints(self) -> NDArray[np.float64]:
         """Kinks of both spectra (rad/s), up to the top of side 1."""
-        bp = np.union1d(self.side1.breakpoints, self.side2.breakpoints)
-        return bp[bp <= self.side1.breakpoints.max()]
+        return joint_breakpoints(self.side1, self.side2)
 
     def transmission(self, omega: ArrayLike) -> NDArray[np.float64]:
         """tau_12(omega), shape (n_omega,)."""

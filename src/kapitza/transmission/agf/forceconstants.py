@@ -40,6 +40,7 @@ from numpy.typing import NDArray
 
 from ...cache import cached_arrays
 from ...errors import InputError, MissingDependencyError
+from ...potentials import finite_difference_rows
 from ...units import ANGSTROM, EV
 
 #: 1 eV/A^2 in N/m.
@@ -225,7 +226,7 @@ def lateral_force_constants(
             sub = h[dof]
             sub = sub.toarray() if hasattr(sub, "toarray") else np.asarray(sub)
         else:
-            sub = _finite_difference_rows(supercell, rows, float(displacement))
+            sub = finite_difference_rows(supercell, rows, float(displacement))
         return {"rows": sub * EV_PER_A2}
 
     parts = {
@@ -260,24 +261,6 @@ def lateral_force_constants(
         force_range=force_range,
         method=method,
     )
-
-
-def _finite_difference_rows(supercell: Any, rows: NDArray[np.int64], step: float) -> NDArray[np.float64]:
-    """-dF/du for the displaced atoms ``rows`` (in replica 0), eV/A^2, shape (3 len(rows), 3 N_super)."""
-    out = np.empty((3 * rows.size, 3 * len(supercell)))
-    base = supercell.positions.copy()
-    for k, i in enumerate(rows):
-        for a in range(3):
-            pos = base.copy()
-            pos[i, a] += step
-            supercell.positions = pos
-            f_plus = supercell.get_forces().ravel()
-            pos[i, a] -= 2 * step
-            supercell.positions = pos
-            f_minus = supercell.get_forces().ravel()
-            out[3 * k + a] = -(f_plus - f_minus) / (2 * step)
-    supercell.positions = base
-    return out
 
 
 def _assign(
