@@ -30,6 +30,7 @@ import time
 import agf_baseline
 import numpy as np
 from threadpoolctl import threadpool_limits
+from timing import best
 
 from kapitza.md import build_interface
 from kapitza.potentials import get_potential
@@ -54,15 +55,6 @@ def build():
     w_max = lead_max_frequency(model, "left", [(0.0, 0.0)], samples=64)
     omega = np.arange(1, 101) * w_max / 100
     return model, omega, w_max
-
-
-def best(fn, repeats):
-    times, out = [], None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), out
 
 
 def zgemm_rate(n: int, batch: int, repeats: int = 20) -> float:

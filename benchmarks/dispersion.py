@@ -19,6 +19,7 @@ import time
 import tracemalloc
 
 import numpy as np
+from timing import best
 
 from kapitza import get_material, landauer
 from kapitza.phonons import HarmonicCrystal, debye_spectrum
@@ -40,15 +41,6 @@ def measure(fn):
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return seconds, peak / 2**20, out
-
-
-def best(fn, repeats):
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), out
 
 
 def main() -> None:

@@ -11,22 +11,13 @@ straightforward script would.
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
+from timing import best
 
 from kapitza import get_material, landauer
 from kapitza.phonons import debye_spectrum
 from kapitza.transmission import diffuse_mismatch
-
-
-def best_time(fn, repeats):
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), out
 
 
 def main() -> None:
@@ -46,8 +37,8 @@ def main() -> None:
 
     tv, gv, tl, gl = 0.0, None, 0.0, None
     for _ in range(args.repeats):  # interleave the two so that drifts hit both alike
-        a, gv = best_time(vectorised, 1)
-        b, gl = best_time(loop, 1)
+        a, gv = best(vectorised, 1)
+        b, gl = best(loop, 1)
         tv = a if tv == 0 else min(tv, a)
         tl = b if tl == 0 else min(tl, b)
     err = np.max(np.abs(gv / gl - 1))
