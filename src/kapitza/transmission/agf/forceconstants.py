@@ -40,11 +40,9 @@ from numpy.typing import NDArray
 
 from ...cache import cached_arrays
 from ...errors import InputError, MissingDependencyError
-from ...potentials import finite_difference_rows
-from ...units import ANGSTROM, EV
+from ...potentials import EV_PER_A2, finite_difference_rows
+from ...units import ANGSTROM
 
-#: 1 eV/A^2 in N/m.
-EV_PER_A2 = EV / ANGSTROM**2
 #: Blocks whose largest entry is below this fraction of the largest force constant are treated as zero.
 ZERO_BLOCK = 1e-12
 #: Slack (A) on the distance checks, for positions that are rounded in input files.
