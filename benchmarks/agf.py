@@ -32,8 +32,8 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 from timing import best
 
-from kapitza.md import build_interface
-from kapitza.potentials import get_potential
+from kapitza.atomistic.potentials import get_potential
+from kapitza.atomistic.structures import build_interface
 from kapitza.transmission.agf import (
     interface_model,
     kernels,

@@ -9,6 +9,7 @@ rad/s, kg, m); side 1 is where phonons come from and heat flows 1 -> 2.
 >>> g = kapitza.conductance("Al", "Si", 300.0, model="dmm")   # W m^-2 K^-1
 """
 
+from ._version import __version__
 from .errors import ConvergenceError, InputError, KapitzaError, MissingDependencyError
 from .materials import Material, get_material, list_materials, load_materials
 from .prediction import (
@@ -22,9 +23,8 @@ from .prediction import (
 from .transmission.amm import AngularTransmission, amm_angular, amm_coefficients
 from .transmission.chain import chain_transmission
 
-__version__ = "0.1.0"
-
 __all__ = [
+    "__version__",
     "AngularTransmission",
     "ConductanceResult",
     "ConvergenceError",

@@ -36,8 +36,8 @@ def test_stillinger_weber_silicon_at_gamma_x_and_l(si_crystal):
     from ase.build import bulk
     from ase.calculators.lammpslib import LAMMPSlib
 
-    from kapitza.potentials import EV_PER_A2
-    from kapitza.potentials.lammps import lammps_module, potential_file
+    from kapitza.atomistic.lammps import lammps_module, potential_file
+    from kapitza.atomistic.potentials import EV_PER_A2
     from kapitza.units import AMU
 
     lammps_module()
@@ -87,7 +87,7 @@ def _save_phonopy_files(crystal, folder, with_force_constants):
     from ase import Atoms
     from phonopy import Phonopy
 
-    from kapitza.potentials import get_potential
+    from kapitza.atomistic.potentials import get_potential
 
     work = Phonopy(ph.unitcell, supercell_matrix=ph.supercell_matrix, primitive_matrix=ph.primitive_matrix)
     work.generate_displacements(distance=0.01, is_plusminus=True)
@@ -202,9 +202,9 @@ def test_cells_are_shifted_off_the_boundary_before_lammps_sees_them():
     from phonopy import Phonopy
     from phonopy.structure.atoms import PhonopyAtoms
 
+    from kapitza.atomistic.potentials import get_potential
     from kapitza.phonons.crystal import FCC_PRIMITIVE
     from kapitza.phonons.harmonic import _displacement_force_constants
-    from kapitza.potentials import get_potential
 
     unit = bulk("Cu", "fcc", a=3.6199999894839747, cubic=True)
     cell = PhonopyAtoms(

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from ase.build import bulk
 
+from kapitza.atomistic.potentials import force_constants, get_potential
 from kapitza.errors import InputError
-from kapitza.potentials import force_constants, get_potential
 from kapitza.transmission.agf import lateral_force_constants, lateral_force_constants_from_phonopy
 from kapitza.transmission.agf.forceconstants import hessian_range, required_repeat
 
@@ -29,7 +29,7 @@ def lateral(slab):
 
 def test_k_zero_sum_equals_the_folded_hessian_of_the_cell(slab, lateral):
     """sum_n Phi(i0, jn) is the Hessian of the periodic cell with images folded in, which
-    kapitza.potentials.force_constants computes directly (matscipy, analytic): equal to round-off."""
+    kapitza.atomistic.potentials.force_constants computes directly (matscipy, analytic): equal to round-off."""
     folded = force_constants(slab, SW, cache=False).matrix
     assert np.abs(lateral.folded() - folded).max() < 1e-9 * np.abs(folded).max()
 

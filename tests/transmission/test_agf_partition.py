@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from kapitza import landauer
+from kapitza.atomistic.potentials import get_potential
+from kapitza.atomistic.structures import build_interface
 from kapitza.errors import InputError
-from kapitza.md import build_interface
-from kapitza.potentials import get_potential
 from kapitza.transmission.agf import interface_model, lead_max_frequency, transmission
 from kapitza.transmission.agf.modes import channel_count
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kapitza.md import build_interface
-from kapitza.potentials import get_potential
+from kapitza.atomistic.potentials import get_potential
+from kapitza.atomistic.structures import build_interface
 from kapitza.transmission.agf import interface_model, lead_max_frequency, transmission
 from kapitza.transmission.agf.ldos import local_dos
 from kapitza.transmission.agf.modes import mode_transmission

@@ -17,7 +17,7 @@ from rich.table import Table
 from ..errors import InputError
 from ..units import M2K_PER_GW, MW_PER_M2K
 from .app import app
-from .parsing import parse_temperatures
+from .common import check_output, parse_temperatures
 
 #: Options that a --config TOML file may set (same names as the options, dashes or underscores).
 CONFIG_KEYS = (
@@ -89,13 +89,6 @@ def _load_config(path: Path | None) -> dict[str, Any]:
             raise InputError(f"unknown key {key!r} in {str(path)!r}; allowed: {', '.join(CONFIG_KEYS)}")
         out[k] = value
     return out
-
-
-def _check_suffix(path: Path, allowed: tuple[str, ...], option: str) -> None:
-    if path.suffix.lower() not in allowed:
-        raise InputError(f"{option} file {str(path)!r} must end in one of {', '.join(allowed)}")
-    if not path.parent.exists():
-        raise InputError(f"{option}: directory {str(path.parent)!r} does not exist")
 
 
 def render_table(result: Any) -> Table:
@@ -194,11 +187,11 @@ def agf_command(
     )
     out_path = None if no_save else Path(opts.get("output") or f"agf-{l_sym}-{r_sym}-{opts['normal']}.npz")
     if out_path is not None:
-        _check_suffix(out_path, (".npz",), "--output")
+        check_output(out_path, (".npz",), "--output")
     for key, option in (("plot", "--plot"), ("ldos_plot", "--ldos-plot")):
         if opts.get(key) is not None:
             opts[key] = Path(opts[key])
-            _check_suffix(opts[key], (".png", ".pdf", ".svg"), option)
+            check_output(opts[key], (".png", ".pdf", ".svg"), option)
     err = Console(stderr=True)
     t0 = time.perf_counter()
     with Progress(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 
 import typer
@@ -29,6 +30,11 @@ def main(argv: list[str] | None = None) -> int:
     from . import commands  # noqa: F401  (registers the commands)
 
     args = list(sys.argv[1:] if argv is None else argv)
+    if args in (["--version"], ["-V"]):
+        from .._version import __version__
+
+        sys.stdout.write(f"kapitza {__version__}\n")
+        return 0
     show_traceback = "--traceback" in args
     args = [a for a in args if a != "--traceback"]
     try:
@@ -45,6 +51,17 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM unwinds like Ctrl-C, so atomic writes remove their temporary files."""
+    raise KeyboardInterrupt
+
+
 def run() -> None:
-    """Console-script entry point."""
-    sys.exit(main())
+    """Console-script entry point (the process is ours here, so SIGTERM may be handled)."""
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        status = main()
+    except KeyboardInterrupt:
+        sys.stderr.write("kapitza: interrupted\n")
+        status = 130
+    sys.exit(status)

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ..errors import InputError
@@ -20,33 +17,10 @@ from ..phonons.harmonic import HarmonicCrystal
 from ..phonons.modes import DEFAULT_WIDTH, mesh_numbers
 from ..units import MW_PER_M2K, rad_s_to_thz
 from .app import app
+from .common import progress_bar
 
 #: Special points reported in the table for fcc lattices (reduced coordinates of the primitive basis).
 FCC_REPORT = {"Γ": (0.0, 0.0, 0.0), "X": (0.5, 0.5, 0.0), "L": (0.5, 0.5, 0.5)}
-
-
-@contextmanager
-def progress_bar(enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]:
-    """A rich progress display on stderr, fed by the library's progress(stage, done, total) callback."""
-    if not enabled:
-        yield None
-        return
-    with Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
-        tasks: dict[str, Any] = {}
-
-        def update(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=max(total, 1))
-            bar.update(tasks[stage], completed=done, total=max(total, 1))
-
-        yield update
 
 
 def _report(crystal: HarmonicCrystal, spectrum: FullDispersionSpectrum) -> dict[str, Any]:

@@ -31,7 +31,7 @@ from ..prediction import (
 from ..spectral import ConductanceShares, DebyeComparison, spectral_comparison
 from ..units import M2K_PER_GW, MW_PER_M2K, NANOMETRE, rad_s_to_thz
 from .app import app
-from .parsing import parse_inelastic, parse_potential, parse_temperatures
+from .common import check_output, parse_inelastic, parse_potential, parse_temperatures
 
 #: Temperatures (K) shown when none are given: solid/solid and solid/fluid (He II).
 DEFAULT_TEMPERATURES = (1.0, 10.0, 30.0, 100.0, 300.0, 1000.0)
@@ -276,13 +276,6 @@ def plot_temperatures(requested: np.ndarray, m1: Material, m2: Material) -> np.n
     return np.geomspace(lo, hi, 200)
 
 
-def _check_suffix(path: Path, allowed: tuple[str, ...], option: str) -> None:
-    if path.suffix.lower() not in allowed:
-        raise InputError(f"{option} file {str(path)!r} must end in one of {', '.join(allowed)}")
-    if not path.parent.exists():
-        raise InputError(f"{option}: directory {str(path.parent)!r} does not exist")
-
-
 @app.command("predict")
 def predict_command(
     side1: Annotated[str, typer.Argument(help="Incident material (heat comes from here): name, alias or .toml file.")],
@@ -354,9 +347,9 @@ def predict_command(
         raise InputError(f"--dispersion must be one of {', '.join(DISPERSIONS)}, got {dispersion!r}")
     models = model or list(available_models(dispersion))
     if csv_path is not None:
-        _check_suffix(csv_path, (".csv",), "--csv")
+        check_output(csv_path, (".csv",), "--csv")
     if plot_path is not None:
-        _check_suffix(plot_path, (".png", ".pdf", ".svg"), "--plot")
+        check_output(plot_path, (".png", ".pdf", ".svg"), "--plot")
     options: dict[str, Any] = {"cutoff": cutoff, "statistics": statistics, "inelastic": parse_inelastic(inelastic)}
     sides: tuple[Any, Any] = (m1, m2)
     if dispersion == "phonopy":
@@ -375,7 +368,7 @@ def predict_command(
                     f"model {name!r} takes Debye spectra only; with --dispersion phonopy use "
                     f"{', '.join(available_models('phonopy'))}"
                 )
-        from .phonons import progress_bar
+        from .common import progress_bar
 
         with progress_bar(sys.stderr.isatty()) as progress:  # no bar in pipes and logs
             sides = build_spectra(m1, m2, settings, progress=progress)

@@ -34,10 +34,10 @@ from typing import Any
 
 import numpy as np
 
-from ..cache import cached_arrays
+from ..atomistic.potentials import Potential, _import_ase, get_potential
 from ..errors import InputError
+from ..io.cache import cached_arrays
 from ..materials import Material, get_material
-from ..potentials import Potential, _import_ase, get_potential
 from ..units import ANGSTROM
 
 #: (structure, element) -> potentials that describe it; the first is the default.

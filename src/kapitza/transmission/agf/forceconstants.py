@@ -23,7 +23,7 @@ and also checks every nonzero block: the minimum image must lie within
 :math:`r_c` (else the stated range is wrong) and the next image beyond it
 (else the supercell is too small).
 
-Sources of force constants: a named :class:`kapitza.potentials.Potential` or
+Sources of force constants: a named :class:`kapitza.atomistic.potentials.Potential` or
 any ASE calculator (analytic Hessian when the calculator has
 ``get_hessian``, as matscipy's do; otherwise central finite differences of
 the forces, displacing only the atoms whose rows are needed), or a phonopy
@@ -38,9 +38,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ...cache import cached_arrays
+from ...atomistic.potentials import EV_PER_A2, finite_difference_rows
 from ...errors import InputError, MissingDependencyError
-from ...potentials import EV_PER_A2, finite_difference_rows
+from ...io.cache import cached_arrays
 from ...units import ANGSTROM
 
 #: Blocks whose largest entry is below this fraction of the largest force constant are treated as zero.

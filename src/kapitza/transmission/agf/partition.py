@@ -67,7 +67,7 @@ def interface_model(
     cache: bool = True,
     lateral_fc: LateralForceConstants | None = None,
 ) -> LayeredModel:
-    """The layered AGF model of an :class:`~kapitza.md.structures.InterfaceStructure`.
+    """The layered AGF model of an :class:`~kapitza.atomistic.structures.InterfaceStructure`.
 
     Parameters
     ----------

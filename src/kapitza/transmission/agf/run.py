@@ -244,8 +244,8 @@ def unit_z(model: LayeredModel, a: int, b: int) -> float:
 
 
 def _resolve_materials(left: str, right: str, potential: str) -> tuple[Any, dict[str, Any], list[str]]:
-    from ...md.structures import equilibrium_lattice_constant
-    from ...potentials import get_potential
+    from ...atomistic.potentials import get_potential
+    from ...atomistic.structures import equilibrium_lattice_constant
 
     notes: list[str] = []
     name = str(potential).strip().lower()
@@ -298,7 +298,7 @@ def run_agf(
     left, right : str
         Chemical symbols; heat flows left -> right.
     potential : str
-        Named potential (:func:`kapitza.potentials.get_potential`).
+        Named potential (:func:`kapitza.atomistic.potentials.get_potential`).
     normal : {"001", "110", "111"}
     kpoints : int or (int, int)
         Monkhorst-Pack grid of transverse wavevectors.
@@ -327,7 +327,7 @@ def run_agf(
     -------
     (AGFResult, LayeredModel)
     """
-    from ...md.structures import build_interface
+    from ...atomistic.structures import build_interface
     from .forceconstants import hessian_range
     from .partition import interface_model, principal_layer_cells
 

@@ -1,11 +1,20 @@
-"""Parsing of command-line values into SI quantities (the CLI edge)."""
+"""Helpers shared by the commands: parsing values into SI, output checks, the progress bar.
+
+Every command imports what it needs from here; no command borrows from another.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import InputError
+from ..io.atomic import check_writable
 from ..landauer import as_temperatures
 
 
@@ -88,3 +97,38 @@ def parse_potential(spec: str | None) -> str | tuple[str, str] | None:
     if len(parts) == 2 and all(parts):
         return parts[0], parts[1]
     raise InputError(f"--potential takes one name or two separated by a comma (side 1, side 2), got {spec!r}")
+
+
+def check_output(path: Path | str, allowed: tuple[str, ...], option: str) -> Path:
+    """Check an output option before any work: its suffix is one of ``allowed`` and it can be written."""
+    target = Path(path)
+    if target.suffix.lower() not in allowed:
+        raise InputError(f"{option} file {str(target)!r} must end in one of {', '.join(allowed)}")
+    return check_writable(target, option)
+
+
+@contextmanager
+def progress_bar(enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A rich progress display on stderr, fed by the library's progress(stage, done, total) callback."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=max(total, 1))
+            bar.update(tasks[stage], completed=done, total=max(total, 1))
+
+        yield update

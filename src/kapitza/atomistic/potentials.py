@@ -21,7 +21,7 @@ Named potentials (``get_potential(name, species)``):
 Force constants (:func:`force_constants`) are the second derivatives of the
 energy of a periodic cell, in N/m (SI), from the calculator's analytic
 Hessian when it has one (matscipy) and otherwise from central finite
-differences of the forces.  Results are cached on disk (:mod:`kapitza.cache`),
+differences of the forces.  Results are cached on disk (:mod:`kapitza.io.cache`),
 keyed by the structure, the potential and its parameters, and the method.
 """
 
@@ -35,8 +35,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..cache import cached_arrays
 from ..errors import InputError, MissingDependencyError
+from ..io.cache import cached_arrays
 from ..units import AMU, ANGSTROM, EV
 
 #: 1 eV/A^2 in N/m.

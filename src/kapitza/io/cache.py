@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .io import atomic_write
+from .atomic import atomic_write
 
 #: Bump when the layout of cached arrays changes, to invalidate old entries.
 FORMAT_VERSION = 1

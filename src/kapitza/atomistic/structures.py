@@ -381,7 +381,7 @@ def equilibrium_lattice_constant(potential: Any, symbol: str) -> float:
 
     Parameters
     ----------
-    potential : kapitza.potentials.Potential
+    potential : kapitza.atomistic.potentials.Potential
     symbol : str
         Chemical symbol; its ASE reference structure (diamond, fcc, ...) is used.
     """

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from kapitza.atomistic.potentials import get_potential
+from kapitza.atomistic.structures import build_interface, equilibrium_lattice_constant
 from kapitza.errors import InputError
-from kapitza.md import build_interface, equilibrium_lattice_constant
-from kapitza.potentials import get_potential
 from kapitza.units import ANGSTROM
 
 

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from ase.build import bulk
 
+from kapitza.atomistic import lammps as lammps_loader
+from kapitza.atomistic.potentials import EV_PER_A2, force_constants, get_potential
 from kapitza.errors import InputError, MissingDependencyError
-from kapitza.potentials import EV_PER_A2, force_constants, get_potential
-from kapitza.potentials import lammps as lammps_loader
 
 
 def si_cell(repeat=2, a=5.431):
@@ -84,7 +84,7 @@ def test_cache_returns_the_stored_matrix_and_keys_on_inputs(isolated_cache, monk
     pot = get_potential("sw", ["Si"])
     first = force_constants(atoms, pot, method="finite-difference", displacement=0.02)
     calls = []
-    import kapitza.potentials as potentials
+    import kapitza.atomistic.potentials as potentials
 
     original = potentials._finite_difference_hessian
     monkeypatch.setattr(potentials, "_finite_difference_hessian", lambda *a: calls.append(1) or original(*a))

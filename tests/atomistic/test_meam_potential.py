@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from kapitza.atomistic.potentials import MEAM_ELEMENTS, available_potentials, force_constants, get_potential
 from kapitza.errors import InputError
-from kapitza.potentials import MEAM_ELEMENTS, available_potentials, force_constants, get_potential
 
 
 def test_meam_is_registered_for_fcc_elements():

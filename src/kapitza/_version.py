@@ -1,0 +1,3 @@
+"""The package version, in one place (read by results' metadata and ``kapitza --version``)."""
+
+__version__ = "0.1.0"
