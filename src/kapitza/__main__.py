@@ -1,0 +1,5 @@
+"""``python -m kapitza``: the same as the ``kapitza`` command."""
+
+from .cli import run
+
+run()
