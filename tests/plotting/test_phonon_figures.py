@@ -20,9 +20,10 @@ def al():
 
 
 def test_dispersion_figure(al, tmp_path):
+    """The figure is written, and its legend covers neither DOS curve (review note: the Debye spike ran under it)."""
     path = tmp_path / "al.png"
     m = get_material("Al")
-    plot_dispersion(
+    fig = plot_dispersion(
         band_structure(al, 20),
         full_dispersion_spectrum(al, mesh=8),
         path,
@@ -30,6 +31,13 @@ def test_dispersion_figure(al, tmp_path):
         number_density=m.number_density,
     )
     assert path.read_bytes()[:8] == PNG_MAGIC and path.stat().st_size > 20_000
+    fig.canvas.draw()
+    ax_dos = fig.axes[1]
+    legend = ax_dos.get_legend().get_window_extent(fig.canvas.get_renderer())
+    for line in ax_dos.get_lines():
+        xy = line.get_transform().transform(line.get_xydata())
+        inside = (xy[:, 0] > legend.x0) & (xy[:, 0] < legend.x1) & (xy[:, 1] > legend.y0) & (xy[:, 1] < legend.y1)
+        assert not inside.any(), line.get_label()
 
 
 def test_comparison_figure_one_and_many_temperatures(tmp_path):

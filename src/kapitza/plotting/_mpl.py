@@ -1,27 +1,54 @@
-"""Lazy matplotlib access with a file-only backend."""
+"""Figures without pyplot: no global figure registry and no change of the matplotlib backend.
+
+Every plotting function builds a :class:`matplotlib.figure.Figure` directly
+(so a notebook's inline backend and any other pyplot state are left alone),
+returns it, and saves it only when given a path: through the Agg canvas,
+written atomically with :func:`kapitza.io.atomic_write` (a reader never sees a
+half-written image, and no temporary file stays behind when drawing fails).
+"""
 
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..io import atomic_write
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
-def pyplot() -> Any:
-    """Return matplotlib.pyplot using the non-interactive Agg backend."""
+#: Resolution of raster outputs (.png), dots per inch.
+DPI = 150
+
+
+def figure(**kwargs: Any) -> Figure:
+    """A new Figure attached to an Agg canvas (keyword arguments go to ``Figure``); pyplot is not imported."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(**kwargs)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def colormap(name: str) -> Any:
+    """A registered matplotlib colormap by name (without pyplot)."""
     import matplotlib
 
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
-
-    return plt
+    return matplotlib.colormaps[name]
 
 
-def save(fig: Any, path: str | os.PathLike, dpi: int = 150) -> None:
-    """Save a figure atomically (format from the suffix) and close it."""
-    plt = pyplot()
-    try:
+def save(fig: Figure, path: str | os.PathLike | None, dpi: int = DPI) -> Figure:
+    """Save ``fig`` atomically to ``path`` (format from the suffix) if a path is given; return ``fig``.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    path : path-like or None
+        Output file (.png, .pdf, .svg); None saves nothing.
+    dpi : int
+        Resolution of raster formats, dots per inch.
+    """
+    if path is not None:
         atomic_write(path, lambda p: fig.savefig(p, dpi=dpi, bbox_inches="tight"))
-    finally:
-        plt.close(fig)
+    return fig

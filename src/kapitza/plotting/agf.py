@@ -3,28 +3,44 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..units import MW_PER_M2K, rad_s_to_thz
-from ._mpl import pyplot, save
+from ._mpl import colormap, figure, save
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 #: 1 nm^2 in m^2.
 NM2 = 1e-18
+#: States per rad/s -> states per THz (ordinary frequency).
+_PER_THZ = 2.0 * np.pi * 1e12
 
 
-def plot_transmission(result: Any, path: str | os.PathLike, title: str | None = None) -> None:
+def plot_transmission(result: Any, path: str | os.PathLike | None = None, title: str | None = None) -> Figure:
     """Transmission per area of an :class:`~kapitza.transmission.agf.run.AGFResult`, and G(T).
 
     Left panel: Xi(omega)/A of the interface and the ballistic channel counts
     of the two perfect leads (nm^-2) against frequency (THz).  Right panel:
     two-probe and intrinsic G(T) with the leads' ballistic conductances.
+
+    Parameters
+    ----------
+    result : AGFResult
+    path : path-like, optional
+        Output file (.png, .pdf, .svg), written atomically if given.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
     """
-    plt = pyplot()
     t = result.transmission
     area = (t.area or 1.0) / NM2
-    fig, (ax, bx) = plt.subplots(1, 2, figsize=(10.0, 4.2))
+    fig = figure(figsize=(10.0, 4.2))
+    ax, bx = fig.subplots(1, 2)
     names = (result.settings.get("left", "left"), result.settings.get("right", "right"))
     styles = ("--", ":")
     for side in range(2):
@@ -41,8 +57,9 @@ def plot_transmission(result: Any, path: str | os.PathLike, title: str | None = 
     ax.set_xlabel("frequency (THz)")
     ax.set_ylabel(r"transmission per area (nm$^{-2}$)")
     ax.set_xlim(0, None)
-    ax.set_ylim(0, None)
-    ax.legend(frameon=False, fontsize=8)
+    peak = max((float(np.max(line.get_ydata(), initial=0.0)) for line in ax.get_lines()), default=0.0)
+    ax.set_ylim(0, 1.45 * peak if peak > 0 else None)  # headroom: the legend sits above the curves
+    ax.legend(frameon=False, fontsize=8, loc="upper left")
     ax.set_title("phonon transmission (AGF)", fontsize=10)
     temps = np.asarray(result.temperature)
     order = np.argsort(temps)
@@ -78,43 +95,86 @@ def plot_transmission(result: Any, path: str | os.PathLike, title: str | None = 
         fontsize=11,
     )
     fig.tight_layout()
-    save(fig, path)
+    return save(fig, path)
 
 
-def plot_ldos(ldos: Any, path: str | os.PathLike, planes: int = 4, title: str | None = None) -> None:
-    """Local DOS of the atomic planes next to the interface and of the outermost device planes (bulk-like).
+def _first_right_plane(labels: list[str]) -> int:
+    """Index of the first plane whose label differs from the first plane's (the right crystal's first plane)."""
+    return next((i for i in range(1, len(labels)) if labels[i] != labels[0]), len(labels) // 2)
+
+
+def plot_ldos(
+    ldos: Any, path: str | os.PathLike | None = None, planes: int | None = None, title: str | None = None
+) -> Figure:
+    """Local DOS as a map over atomic plane and frequency, and the two outermost (bulk-like) planes.
+
+    Top panel: LDOS (colour, states THz^-1 atom^-1) of each plane (rows,
+    numbered from the first plane of the right crystal, 0) against frequency
+    (THz); the interface is the dashed line between -1 and 0.  Bottom panel:
+    the LDOS of the outermost plane on each side, the bulk references that
+    interface modes stand out against.
 
     Parameters
     ----------
     ldos : LocalDOS
-    path : path-like
-    planes : int
-        Planes shown on each side of the interface.
+        From :func:`kapitza.transmission.agf.ldos.local_dos` (``omega`` rad/s,
+        ``plane`` s/rad per atom, shape (n_planes, n_omega), ``plane_labels``).
+    path : path-like, optional
+        Output file (.png, .pdf, .svg), written atomically if given.
+    planes : int, optional
+        Planes shown on each side of the interface (default: all).
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
     """
-    plt = pyplot()
     labels = list(ldos.plane_labels)
-    first_right = next((i for i in range(1, len(labels)) if labels[i] != labels[0]), len(labels) // 2)
-    show = list(range(max(first_right - planes, 0), min(first_right + planes, len(labels))))
-    fig, ax = plt.subplots(figsize=(6.5, 4.5))
-    f = rad_s_to_thz(ldos.omega)
-    per_thz = 2 * np.pi * 1e12  # states per rad/s -> per THz
-    ax.plot(f, ldos.plane[0] * per_thz, color="k", lw=1.0, ls="--", label=f"outer plane ({labels[0]})")
-    ax.plot(f, ldos.plane[-1] * per_thz, color="grey", lw=1.0, ls="--", label=f"outer plane ({labels[-1]})")
-    cmap = plt.get_cmap("coolwarm")
-    for n, p in enumerate(show):
-        offset = p - first_right
-        ax.plot(
-            f,
-            ldos.plane[p] * per_thz,
-            color=cmap(n / max(len(show) - 1, 1)),
-            lw=1.2,
-            label=f"plane {offset:+d} ({labels[p]})",
-        )
-    ax.set_xlabel("frequency (THz)")
-    ax.set_ylabel(r"local DOS (states THz$^{-1}$ atom$^{-1}$)")
-    ax.set_xlim(0, None)
-    ax.set_ylim(0, None)
-    ax.legend(frameon=False, fontsize=7, ncol=2)
-    ax.set_title(title or "local phonon DOS by atomic plane (0: first plane of the right crystal)", fontsize=10)
-    fig.tight_layout()
-    save(fig, path)
+    first_right = _first_right_plane(labels)
+    lo, hi = 0, len(labels)
+    if planes is not None:
+        lo, hi = max(first_right - planes, 0), min(first_right + planes, len(labels))
+    f = rad_s_to_thz(np.asarray(ldos.omega))
+    values = np.asarray(ldos.plane) * _PER_THZ
+    offsets = np.arange(lo, hi) - first_right
+    fig = figure(figsize=(7.0, 6.2))
+    ax, bx = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [2.2, 1.0], "hspace": 0.08})
+    shown = values[lo:hi]
+    top = float(np.percentile(shown, 99.5)) if shown.size else 1.0
+    mesh = ax.pcolormesh(
+        _edges(f),
+        np.arange(lo, hi + 1) - first_right - 0.5,
+        shown,
+        cmap=colormap("magma"),
+        vmin=0.0,
+        vmax=top if top > 0 else None,
+        shading="flat",
+        rasterized=True,
+    )
+    ax.axhline(-0.5, color="white", ls="--", lw=1.0)
+    for y, side in ((offsets[0] - 0.5, labels[lo]), (offsets[-1] + 0.5, labels[hi - 1])):
+        va = "bottom" if y < 0 else "top"
+        ax.text(0.99, y, f" {side} ", transform=ax.get_yaxis_transform(), ha="right", va=va, color="white", fontsize=9)
+    step = max(1, int(np.ceil(len(offsets) / 12)))
+    ax.set_yticks([int(o) for o in offsets if o % step == 0])
+    ax.set_ylabel("atomic plane (0: first plane of the right crystal)")
+    colorbar = fig.colorbar(mesh, ax=[ax, bx], pad=0.02, extend="max" if shown.max() > top else "neither")
+    colorbar.set_label(r"local DOS (states THz$^{-1}$ atom$^{-1}$)")
+    ax.set_title(title or "local phonon DOS by atomic plane", fontsize=10)
+    bx.plot(f, values[0], color="C0", lw=1.0, label=f"outermost plane, {labels[0]} side")
+    bx.plot(f, values[-1], color="C3", lw=1.0, label=f"outermost plane, {labels[-1]} side")
+    bx.set_xlabel("frequency (THz)")
+    bx.set_ylabel(r"LDOS (THz$^{-1}$ atom$^{-1}$)")
+    bx.set_xlim(0.0, float(f[-1]) if f.size else 1.0)
+    bx.set_ylim(0, None)
+    bx.legend(frameon=False, fontsize=8)
+    return save(fig, path)
+
+
+def _edges(centres: np.ndarray) -> np.ndarray:
+    """Cell edges around sorted centres (midpoints; the ends extended by half a step), shape (n + 1,)."""
+    c = np.asarray(centres, dtype=float)
+    if c.size == 1:
+        return np.array([c[0] - 0.5, c[0] + 0.5])
+    mid = 0.5 * (c[1:] + c[:-1])
+    return np.concatenate(([c[0] - (mid[0] - c[0])], mid, [c[-1] + (c[-1] - mid[-1])]))

@@ -4,35 +4,45 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..prediction import ConductanceResult
 from ..units import MW_PER_M2K
-from ._mpl import pyplot, save
+from ._mpl import figure, save
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from ..prediction import ConductanceResult
 
 
 def plot_conductance(
     results: Sequence[ConductanceResult],
-    path: str | os.PathLike,
+    path: str | os.PathLike | None = None,
     markers: Sequence[ConductanceResult] = (),
     title: str | None = None,
-) -> None:
-    """Plot G(T) of several results (log-log, MW m^-2 K^-1) and save it to ``path``.
+) -> Figure:
+    """Plot G(T) of several results (log-log, MW m^-2 K^-1); save it to ``path`` if given.
 
     Parameters
     ----------
     results : sequence of ConductanceResult
         Curves, usually on a dense temperature grid; one per model.
-    path : path-like
-        Output file; the format follows the suffix (.png, .pdf, .svg).
+    path : path-like, optional
+        Output file, written atomically; the format follows the suffix (.png, .pdf, .svg).
     markers : sequence of ConductanceResult, optional
         Results at the user's own temperatures, drawn as points on the curves.
     title : str, optional
         Defaults to "side1 -> side2".
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (pyplot is not used: nothing is shown or registered).
     """
-    plt = pyplot()
-    fig, ax = plt.subplots(figsize=(6.0, 4.5))
+    fig = figure(figsize=(6.0, 4.5))
+    ax = fig.subplots()
     for r in results:
         ok = r.conductance > 0
         (line,) = ax.loglog(r.temperature[ok], r.conductance[ok] / MW_PER_M2K, label=r.model)
@@ -55,4 +65,4 @@ def plot_conductance(
     ax.set_ylabel(r"G (MW m$^{-2}$ K$^{-1}$)")
     ax.grid(True, which="both", alpha=0.25)
     ax.legend()
-    save(fig, path)
+    return save(fig, path)

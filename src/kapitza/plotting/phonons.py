@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..phonons.bands import BandStructure
-from ..phonons.debye import DebyeSpectrum
-from ..phonons.full_dispersion import FullDispersionSpectrum
-from ..spectral import DebyeComparison
 from ..units import MW_PER_M2K
-from ._mpl import pyplot, save
+from ._mpl import figure, save
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from ..phonons.bands import BandStructure
+    from ..phonons.debye import DebyeSpectrum
+    from ..phonons.full_dispersion import FullDispersionSpectrum
+    from ..spectral import DebyeComparison
 
 #: rad/s per THz (ordinary frequency).
 _RAD_PER_THZ = 2.0 * np.pi * 1e12
@@ -21,12 +25,12 @@ _RAD_PER_THZ = 2.0 * np.pi * 1e12
 def plot_dispersion(
     bands: BandStructure,
     spectrum: FullDispersionSpectrum,
-    path: str | os.PathLike,
+    path: str | os.PathLike | None = None,
     *,
     debye: DebyeSpectrum | None = None,
     number_density: float | None = None,
     title: str | None = None,
-) -> None:
+) -> Figure:
     """Phonon dispersion along the path (left) and the density of states (right), THz.
 
     Parameters
@@ -35,16 +39,18 @@ def plot_dispersion(
         From :func:`kapitza.phonons.bands.band_structure`.
     spectrum : FullDispersionSpectrum
         Supplies the density of states (per band, summed here), drawn per atom and per THz.
-    path : path-like
-        Output file (.png, .pdf, .svg).
+    path : path-like, optional
+        Output file (.png, .pdf, .svg), written atomically if given.
     debye : DebyeSpectrum, optional
         Also draw this Debye density of states (needs ``number_density``, atoms per m^3).
     title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
     """
-    plt = pyplot()
-    fig, (ax, ax_dos) = plt.subplots(
-        1, 2, figsize=(8.0, 4.5), sharey=True, gridspec_kw={"width_ratios": [3, 1], "wspace": 0.12}
-    )
+    fig = figure(figsize=(8.0, 4.5))
+    ax, ax_dos = fig.subplots(1, 2, sharey=True, gridspec_kw={"width_ratios": [3, 1], "wspace": 0.12})
     freq = bands.omega / _RAD_PER_THZ
     for s in np.unique(bands.segment):
         sel = bands.segment == s
@@ -65,38 +71,45 @@ def plot_dispersion(
     dos = spectrum.density_of_states(w).sum(axis=0) * per_atom_thz
     ax_dos.plot(dos, w / _RAD_PER_THZ, color="C0", label="full dispersion")
     ax_dos.fill_betweenx(w / _RAD_PER_THZ, 0.0, dos, color="C0", alpha=0.2)
+    right = 1.08 * float(dos.max()) if dos.max() > 0 else 1.0
     if debye is not None and number_density is not None:
         wd = np.linspace(0.0, debye.max_frequency * 1.001, 2000)
         dd = debye.density_of_states(wd).sum(axis=0) / number_density * _RAD_PER_THZ
-        ax_dos.plot(dd, wd / _RAD_PER_THZ, color="C3", ls="--", label="Debye")
-        ax_dos.legend(loc="upper right", fontsize="small")
+        ax_dos.plot(dd, wd / _RAD_PER_THZ, color="C3", ls="--", label="Debye", clip_on=True)
+        right = max(right, 1.08 * float(dd.max()))
+        # below the lowest band's first peak both densities are small (omega^2): room for the legend
+        ax_dos.legend(loc="lower right", fontsize="small", framealpha=0.9)
     ax_dos.set_xlabel("DOS (states THz$^{-1}$ atom$^{-1}$)")
-    ax_dos.set_xlim(left=0.0)
-    save(fig, path)
+    ax_dos.set_xlim(0.0, right)
+    return save(fig, path)
 
 
 def plot_spectral_comparison(
     comparison: DebyeComparison,
-    path: str | os.PathLike,
+    path: str | os.PathLike | None = None,
     temperature: float | None = None,
     title: str | None = None,
-) -> None:
+) -> Figure:
     """dG/domega of the Debye and full-dispersion models at one temperature, and G(T) of both.
 
     Parameters
     ----------
     comparison : DebyeComparison
         From :func:`kapitza.spectral.compare_debye`.
-    path : path-like
-        Output file (.png, .pdf, .svg).
+    path : path-like, optional
+        Output file (.png, .pdf, .svg), written atomically if given.
     temperature : float, optional
         K; the temperature of ``comparison`` closest to it is drawn (default 300 K).
     title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
     """
-    plt = pyplot()
     t = comparison.temperature
     many = np.unique(t).size >= 2
-    fig, axes = plt.subplots(1, 2 if many else 1, figsize=(10.0 if many else 6.0, 4.2), squeeze=False)
+    fig = figure(figsize=(10.0 if many else 6.0, 4.2))
+    axes = fig.subplots(1, 2 if many else 1, squeeze=False)
     ax = axes[0, 0]
     i = int(np.argmin(np.abs(t - (300.0 if temperature is None else temperature))))
     f = comparison.omega / _RAD_PER_THZ
@@ -120,7 +133,7 @@ def plot_spectral_comparison(
     if title:
         fig.suptitle(title)
     fig.tight_layout()
-    save(fig, path)
+    return save(fig, path)
 
 
 def _plot_g_of_t(ax: Any, comparison: DebyeComparison) -> None:

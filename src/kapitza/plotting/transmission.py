@@ -3,37 +3,51 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..transmission.amm import AngularTransmission
-from ._mpl import pyplot, save
+from ._mpl import figure, save
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from ..transmission.amm import AngularTransmission
 
 #: Colour per outgoing polarisation; transmitted waves solid, reflected dashed.
 _COLOURS = {"P": "tab:blue", "SV": "tab:orange", "SH": "tab:green"}
 
 
 def plot_angular_transmission(
-    result: AngularTransmission, path: str | os.PathLike, title: str | None = None, log: bool = False
-) -> None:
+    result: AngularTransmission, path: str | os.PathLike | None = None, title: str | None = None, log: bool = False
+) -> Figure:
     """Plot alpha(theta) per incident polarisation and outgoing wave, critical angles marked.
+
+    Critical angles are dotted vertical lines, labelled above the panel
+    (horizontal text, staggered in rows where labels would collide), so no
+    label crosses a curve.
 
     Parameters
     ----------
     result : AngularTransmission
         From :func:`kapitza.amm_angular`.
-    path : path-like
-        Output file (.png, .pdf or .svg).
+    path : path-like, optional
+        Output file (.png, .pdf or .svg), written atomically if given.
     title : str, optional
         Defaults to "side1 -> side2 (model)".
     log : bool
         Logarithmic alpha axis (useful for helium, where transmission is ~1e-5).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
     """
-    plt = pyplot()
     n = len(result.incident)
-    fig, axes = plt.subplots(1, n, figsize=(4.2 * n + 0.6, 4.0), sharey=True, squeeze=False)
+    fig = figure(figsize=(4.2 * n + 0.6, 4.3))
+    axes = fig.subplots(1, n, sharey=True, squeeze=False)
     degrees = np.degrees(result.angle)
     right = _interesting_range(result)
+    rows = 0  # rows of critical-angle labels above the panels
     for ax, (i, pol) in zip(axes[0], enumerate(result.incident)):
         total = result.transmitted[i]
         ax.plot(degrees, _positive(total, log), "-", color="0.8", lw=4, zorder=1, label="transmitted, total")
@@ -52,30 +66,17 @@ def plot_angular_transmission(
                 zorder=2,
                 label=f"{direction} {opol}",
             )
-        for mode, angle in result.critical[pol].items():
-            x = np.degrees(angle)
-            ax.axvline(x, color="grey", ls=":", lw=1.0, zorder=0)
-            ax.text(
-                x,
-                0.5,
-                f" \u03b8c = {x:.1f}\u00b0 ({mode.replace('_', ' ')})",
-                transform=ax.get_xaxis_transform(),
-                rotation=90,
-                va="center",
-                ha="right",
-                fontsize=7,
-                color="dimgrey",
-            )
-        mean = result.mean_transmission[i]
-        ax.set_title(f"incident {pol}   \u27e8\u03b1\u27e9 = {mean:.4g}", fontsize=10)
         ax.set_xlabel("angle of incidence \u03b8 (deg)")
         ax.set_xlim(0, right)
+        rows = max(rows, _mark_critical_angles(ax, result.critical[pol], right))
         if right == 90:
             ax.set_xticks(range(0, 91, 15))
         ax.grid(True, alpha=0.25)
         if log:
             ax.set_yscale("log")
             ax.set_ylim(bottom=_log_floor(result))
+    for ax, mean, pol in zip(axes[0], result.mean_transmission, result.incident):
+        ax.set_title(f"incident {pol}   \u27e8\u03b1\u27e9 = {mean:.4g}", fontsize=10, pad=6 + 9 * rows)
     axes[0][0].set_ylabel("energy-flux fraction \u03b1")
     if not log:
         axes[0][0].set_ylim(0, 1.02)
@@ -99,7 +100,43 @@ def plot_angular_transmission(
         heading += f"\nbeyond {right:.3g}\u00b0 every wave is reflected specularly"
     fig.suptitle(heading, fontsize=11)
     fig.tight_layout(rect=(0, 0.07, 1, 1))
-    save(fig, path)
+    return save(fig, path)
+
+
+def _mark_critical_angles(ax: Any, critical: Any, right: float) -> int:
+    """Dotted lines at the critical angles inside the axis, labels above the panel; return the rows used.
+
+    Labels are horizontal, centred on their line just above the axes; a label
+    that would overlap its left neighbour in a row moves up one row.
+    """
+    marks = sorted((float(np.degrees(angle)), mode) for mode, angle in critical.items())
+    marks = [(x, mode) for x, mode in marks if 0.0 <= x <= right]
+    if not marks:
+        return 0
+    renderer = ax.figure.canvas.get_renderer()
+    row_ends: list[float] = []  # right edge (display px) of the last label in each row
+    for x, mode in marks:
+        ax.axvline(x, color="grey", ls=":", lw=1.0, zorder=0)
+        text = ax.annotate(
+            f"\u03b8c {x:.1f}\u00b0 ({mode.replace('_', ' ')})",
+            xy=(x, 1.0),
+            xycoords=ax.get_xaxis_transform(),
+            xytext=(0, 2),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=6.5,
+            color="dimgrey",
+            annotation_clip=False,
+        )
+        box = text.get_window_extent(renderer)
+        row = next((r for r, end in enumerate(row_ends) if box.x0 > end + 6), len(row_ends))
+        if row == len(row_ends):
+            row_ends.append(box.x1)
+        else:
+            row_ends[row] = box.x1
+        text.set_position((0, 2 + 9 * row))
+    return len(row_ends)
 
 
 def _positive(values: np.ndarray, log: bool) -> np.ndarray:
