@@ -56,8 +56,13 @@ from typing import Any
 from kapitza.errors import InputError
 from kapitza.units import AMU, GPA
 
-from .elastic import SYMMETRY_KEYS
-from .material import FLOAT_FIELDS, NUMBER_FIELDS, Material
+from .elastic import MAX_STIFFNESS, SYMMETRY_KEYS
+from .material import BOUNDS, FLOAT_FIELDS, NUMBER_FIELDS, Material, show_number
+
+#: A material file larger than this is refused before it is parsed, bytes.
+MAX_FILE_BYTES = 10_000_000
+#: ``Material.origin`` of the shipped materials.
+DATABASE = "database"
 
 #: Number keys of a material table (TOML name); values must be int or float.
 _NUMBER_KEYS: frozenset[str] = frozenset(
@@ -102,7 +107,10 @@ class _Where:
 def _number(where: _Where, key: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise where.error(key, f"expected a number, got {type(value).__name__} {value!r}")
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:
+        raise where.error(key, f"{show_number(value)} is not a finite number") from None
 
 
 def _string_table(where: _Where, key: str, value: Any) -> dict[str, str]:
@@ -120,9 +128,26 @@ def _elastic(where: _Where, value: Any) -> tuple[dict[str, float], str]:
         raise where.error(key, f"expected a table, got {type(value).__name__} {value!r}")
     table = dict(value)
     symmetry = table.pop("symmetry", None)
-    if symmetry not in SYMMETRY_KEYS:
+    if not isinstance(symmetry, str) or symmetry not in SYMMETRY_KEYS:
         raise where.error(f"{key}.symmetry", f"got {symmetry!r}; allowed: {', '.join(SYMMETRY_KEYS)}")
-    return {k: _number(where, f"{key}.{k}", v) * GPA for k, v in table.items()}, symmetry
+    constants = {}
+    limit = MAX_STIFFNESS / GPA
+    for k, v in table.items():
+        number = _number(where, f"{key}.{k}", v)
+        if not abs(number) <= limit:
+            raise where.error(f"{key}.{k}", f"{number:g} GPa is outside the physical range -{limit:g} to {limit:g} GPa")
+        constants[k] = number * GPA
+    return constants, symmetry
+
+
+def _mean_atomic_mass(where: _Where, amu: float) -> float:
+    """mean_atomic_mass_amu (u) -> kg, refused outside the physical range before anything divides by it."""
+    lo, hi, _ = BOUNDS["mean_atomic_mass"]
+    if not lo / AMU <= amu <= hi / AMU:
+        raise where.error(
+            "mean_atomic_mass_amu", f"{amu:g} u is outside the physical range {lo / AMU:g} to {hi / AMU:g} u"
+        )
+    return amu * AMU
 
 
 def _check_keys(where: _Where, table: Mapping[str, Any]) -> None:
@@ -138,8 +163,8 @@ def _check_keys(where: _Where, table: Mapping[str, Any]) -> None:
         raise where.error("number_density", "required field is missing (or give mean_atomic_mass_amu)")
 
 
-def _material_from_table(origin: str, name: str, table: Any) -> Material:
-    """Build a Material from one ``[materials.<name>]`` table (file units)."""
+def _material_from_table(origin: str, name: str, table: Any, source: str) -> Material:
+    """Build a Material from one ``[materials.<name>]`` table (file units); ``source`` becomes its ``origin``."""
     where = _Where(origin, name)
     if not isinstance(table, Mapping):
         raise InputError(f"{origin}: material {name!r}: expected a table, got {type(table).__name__}")
@@ -166,19 +191,26 @@ def _material_from_table(origin: str, name: str, table: Any) -> Material:
         elif key == "elastic_constants_gpa":
             kwargs["elastic_constants"], kwargs["elastic_symmetry"] = _elastic(where, value)
     if "mean_atomic_mass_amu" in kwargs:
-        kwargs["mean_atomic_mass"] = kwargs.pop("mean_atomic_mass_amu") * AMU
-        if "number_density" not in kwargs and kwargs["mean_atomic_mass"] > 0.0:
+        kwargs["mean_atomic_mass"] = _mean_atomic_mass(where, kwargs.pop("mean_atomic_mass_amu"))
+        if "number_density" not in kwargs:
+            lo, hi, unit = BOUNDS["density"]
+            if not lo <= kwargs["density"] <= hi:  # checked here too: number_density is derived from it
+                raise where.error(
+                    "density", f"{kwargs['density']:g} {unit} is outside the physical range {lo:g} to {hi:g} {unit}"
+                )
             kwargs["number_density"] = kwargs["density"] / kwargs["mean_atomic_mass"]
     try:
-        return Material(name=name, **kwargs)
+        return Material(name=name, origin=source, **kwargs)
     except InputError as exc:
         raise InputError(f"{origin}: {exc}") from None
 
 
-def _materials_from_text(text: str, origin: str) -> dict[str, Material]:
+def _materials_from_text(text: str, origin: str, source: str) -> dict[str, Material]:
     try:
         document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+    except RecursionError:
+        raise InputError(f"{origin}: invalid TOML: arrays or tables nested too deeply") from None
+    except ValueError as exc:  # TOMLDecodeError, and integers too long to convert
         raise InputError(f"{origin}: invalid TOML: {exc}") from None
     extra = sorted(set(document) - {"materials"})
     if extra:
@@ -186,7 +218,7 @@ def _materials_from_text(text: str, origin: str) -> dict[str, Material]:
     tables = document.get("materials")
     if not isinstance(tables, Mapping) or not tables:
         raise InputError(f"{origin}: no materials found; write one table per material as [materials.<Name>]")
-    return {name: _material_from_table(origin, name, table) for name, table in tables.items()}
+    return {name: _material_from_table(origin, name, table, source) for name, table in tables.items()}
 
 
 def load_materials(path: str | os.PathLike[str]) -> dict[str, Material]:
@@ -203,19 +235,36 @@ def load_materials(path: str | os.PathLike[str]) -> dict[str, Material]:
     dict[str, Material]
         Materials keyed by their table names, in file order.
 
+    Each material's ``origin`` is the path as given.
+
     Raises
     ------
     InputError
-        The file is missing or unreadable, is not valid TOML, or a material
-        has a missing, unknown, mistyped or unphysical field; the message
-        names the file, the material and the field.
+        The file is missing, a folder, unreadable, too large, not UTF-8 text
+        or not valid TOML, or a material has a missing, unknown, mistyped or
+        unphysical field; the message names the file, the material and the
+        field.
     """
     p = Path(path)
+    if p.is_dir():
+        raise InputError(f"material file {str(p)!r} is a folder; give a .toml file")
     try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read material file {str(p)!r}: {exc.strerror or exc}") from None
-    return _materials_from_text(text, str(p))
+        with p.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise InputError(f"cannot read material file {str(p)!r}: {reason}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(
+            f"material file {str(p)!r} is larger than {MAX_FILE_BYTES // 1_000_000} MB; not a material file"
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"material file {str(p)!r} is not UTF-8 text (byte {exc.start}); is it a binary file?"
+        ) from None
+    return _materials_from_text(text, str(p), str(p))
 
 
 # -- the shipped database --------------------------------------------------
@@ -224,7 +273,9 @@ def load_materials(path: str | os.PathLike[str]) -> dict[str, Material]:
 @functools.lru_cache(maxsize=1)
 def _shipped() -> dict[str, Material]:
     resource = resources.files("kapitza.materials").joinpath(*_SHIPPED)
-    return _materials_from_text(resource.read_text(encoding="utf-8"), "kapitza/materials/" + "/".join(_SHIPPED))
+    return _materials_from_text(
+        resource.read_text(encoding="utf-8"), "kapitza/materials/" + "/".join(_SHIPPED), DATABASE
+    )
 
 
 def list_materials() -> tuple[Material, ...]:
@@ -296,6 +347,8 @@ def _split_path_spec(spec: str | os.PathLike[str]) -> tuple[Path, str | None] | 
 
 
 def _from_file(path: Path, selected: str | None) -> Material:
+    if path.is_dir():
+        raise InputError(f"material file {str(path)!r} is a folder; give a .toml file")
     if not path.is_file():
         raise InputError(f"material file {str(path)!r} does not exist")
     materials = load_materials(path)

@@ -27,6 +27,7 @@ stiffness all three coincide.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -52,6 +53,18 @@ _OPTIONAL_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
+#: Largest |C_ij| accepted, Pa (diamond's C11 is 1.08e12 Pa).
+MAX_STIFFNESS = 1e13
+
+#: Born stability criteria per symmetry, in words (equivalent to a positive definite stiffness matrix).
+BORN_CRITERIA: dict[str, str] = {
+    "isotropic": "C44 > 0 and 3 C11 > 4 C44",
+    "cubic": "C11 > |C12|, C11 + 2 C12 > 0, C44 > 0",
+    "hexagonal": "C11 > |C12|, C44 > 0, C33 (C11 + C12) > 2 C13^2",
+    "trigonal": "C11 > |C12|, C44 > 0, C33 (C11 + C12) > 2 C13^2, C44 (C11 - C12) > 2 C14^2",
+}
+
+
 @dataclass(frozen=True)
 class ElasticAverages:
     """Bulk and shear moduli of the three averages, in Pa.
@@ -74,7 +87,7 @@ class ElasticAverages:
 
 def _check_keys(constants: Mapping[str, float], symmetry: str) -> None:
     """Raise InputError if ``constants`` does not fit ``symmetry``."""
-    if symmetry not in SYMMETRY_KEYS:
+    if not isinstance(symmetry, str) or symmetry not in SYMMETRY_KEYS:
         raise InputError(f"unknown crystal symmetry {symmetry!r}; allowed: {', '.join(SYMMETRY_KEYS)}")
     required = SYMMETRY_KEYS[symmetry]
     allowed = set(required) | set(_OPTIONAL_KEYS[symmetry])
@@ -88,10 +101,48 @@ def _check_keys(constants: Mapping[str, float], symmetry: str) -> None:
             f"allowed: {', '.join(sorted(allowed))}"
         )
     for key, value in constants.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
             raise InputError(f"elastic constant {key} must be a number, got {value!r}")
-        if not math.isfinite(value):
-            raise InputError(f"elastic constant {key} must be finite, got {value!r}")
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
+            raise InputError(f"elastic constant {key} must be finite, got {value}")
+        if abs(number) > MAX_STIFFNESS:
+            raise InputError(
+                f"elastic constant {key} = {number:g} Pa is outside the physical range "
+                f"-{MAX_STIFFNESS:g} to {MAX_STIFFNESS:g} Pa"
+            )
+
+
+def check_stability(stiffness: ArrayLike, symmetry: str) -> None:
+    """Refuse a mechanically unstable crystal: the stiffness matrix must be positive definite.
+
+    For each symmetry this is the set of Born criteria in :data:`BORN_CRITERIA`
+    (M. Born and K. Huang, Dynamical Theory of Crystal Lattices (1954);
+    F. Mouhat and F.-X. Coudert, Phys. Rev. B 90, 224104 (2014)).
+
+    Parameters
+    ----------
+    stiffness : ArrayLike
+        Stiffness matrix C in Voigt notation, Pa, shape (6, 6).
+    symmetry : str
+        Named in the message, with its criteria.
+
+    Raises
+    ------
+    InputError
+        The smallest eigenvalue of C is not positive.
+    """
+    c = np.asarray(stiffness, dtype=float)
+    smallest = float(np.linalg.eigvalsh(c)[0])
+    if not smallest > 0.0:
+        criteria = BORN_CRITERIA.get(symmetry, "a positive definite stiffness matrix")
+        raise InputError(
+            f"the {symmetry} elastic constants are mechanically unstable (Born criteria: {criteria}); "
+            f"smallest eigenvalue of the stiffness matrix {smallest / 1e9:.4g} GPa"
+        )
 
 
 def voigt_matrix(constants: Mapping[str, float], symmetry: str) -> NDArray[np.float64]:

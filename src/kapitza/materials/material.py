@@ -4,20 +4,27 @@ Everything is SI: kg m^-3, m/s, atoms m^-3, K, W m^-1 K^-1, kg, m, Pa.  A
 material with ``v_t == 0`` is a fluid (no transverse branch), e.g. liquid
 helium.  Values are validated on construction; a bad one raises
 :class:`~kapitza.errors.InputError` naming the material, the field, the value
-and what is allowed.
+and what is allowed.  Every number must lie in a physical range
+(:data:`BOUNDS`): wide enough for any solid or liquid, narrow enough that no
+model downstream overflows or divides by zero.  Elastic constants must be
+mechanically stable (Born criteria: a positive definite stiffness matrix).
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping
 from dataclasses import KW_ONLY, dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from kapitza.errors import InputError
+import numpy as np
 
-from .elastic import SYMMETRY_KEYS, voigt_matrix
+from kapitza.errors import InputError
+from kapitza.units import AMU
+
+from .elastic import SYMMETRY_KEYS, check_stability, voigt_matrix
 
 #: Required float fields and their units, in declaration order.
 FLOAT_FIELDS: dict[str, str] = {
@@ -35,6 +42,38 @@ OPTIONAL_FLOAT_FIELDS: dict[str, str] = {
     "lattice_constant": "m",
 }
 
+#: Physical range (inclusive) of each number field, SI, and the unit to print.
+#: Lowest and highest values of real solids and liquids lie well inside: e.g.
+#: density 145 (liquid He-4) .. 22,590 kg m^-3 (Os); sound speeds 238 (He-4
+#: first sound at 1.5 K) .. 18,000 m/s (diamond); 1.8e29 atoms m^-3 (diamond).
+BOUNDS: dict[str, tuple[float, float, str]] = {
+    "density": (1.0, 1e5, "kg m^-3"),
+    "v_l": (1.0, 1e5, "m/s"),
+    "v_t": (1.0, 1e5, "m/s"),
+    "number_density": (1e25, 1e31, "atoms m^-3"),
+    "debye_temperature": (0.1, 1e4, "K"),
+    "thermal_conductivity": (1e-4, 1e5, "W m^-1 K^-1"),
+    "mean_atomic_mass": (0.5 * AMU, 1000.0 * AMU, "kg"),
+    "lattice_constant": (1e-11, 1e-8, "m"),
+    "temperature": (1e-3, 1e4, "K"),
+}
+
+
+def show_number(value: object) -> str:
+    """A number as the user would write it ("-1.0", "1e+300"), never a numpy repr; anything else as repr."""
+    if isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)):
+        try:
+            return repr(float(value))
+        except OverflowError:
+            return str(value)
+    return repr(value)
+
+
+def is_number(value: object) -> bool:
+    """True for int, float and numpy integer/float scalars; False for bools, strings and everything else."""
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
 #: Fields that hold a number; each one set needs an entry in ``sources``.
 NUMBER_FIELDS: tuple[str, ...] = (
     *FLOAT_FIELDS,
@@ -47,7 +86,7 @@ def _empty() -> Mapping[str, Any]:
     return MappingProxyType({})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Material:
     """Bulk properties of one material, SI units, with a source for each number.
 
@@ -99,6 +138,10 @@ class Material:
         of single-crystal elastic constants".
     notes : str
         Caveats: anisotropy, sample dependence, why a value is missing.
+    origin : str
+        Where the material came from: "database" (the shipped database), the
+        path of the user's TOML file it was read from, or "user" (built in
+        code, the default).  Excluded from comparison and hashing.
     """
 
     name: str
@@ -121,10 +164,13 @@ class Material:
     elastic_symmetry: str | None = None
     sound_speed_average: str = ""
     notes: str = field(default="", repr=False)
+    origin: str = field(default="user", compare=False, hash=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
             raise InputError(f"material name must be a non-empty string; got {self.name!r}")
+        if not isinstance(self.origin, str):
+            raise self._fail("origin", self.origin, "it must be a string ('database', a file path or 'user')")
         self._check_floats()
         self._check_physics()
         self._freeze_strings()
@@ -133,17 +179,41 @@ class Material:
 
     # -- validation helpers -------------------------------------------------
 
+    def __repr__(self) -> str:
+        kind = "fluid" if self.is_fluid else "solid"
+        return (
+            f"Material({self.name!r}, {kind}, density={self.density:g} kg/m^3, v_l={self.v_l:g} m/s, "
+            f"v_t={self.v_t:g} m/s, n={self.number_density:.4g} /m^3, debye_temperature={self.debye_temperature:g} K, "
+            f"origin={self.origin!r})"
+        )
+
+    __str__ = __repr__
+
     def _fail(self, field_name: str, value: object, allowed: str) -> InputError:
-        return InputError(f"material {self.name!r}: {field_name} = {value!r} is not allowed; {allowed}")
+        return InputError(f"material {self.name!r}: {field_name} = {show_number(value)} is not allowed; {allowed}")
 
     def _as_float(self, field_name: str, unit: str) -> float:
         value = getattr(self, field_name)
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if not is_number(value):
             raise self._fail(field_name, value, f"it must be a number in {unit}")
-        if not math.isfinite(value):
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
             raise self._fail(field_name, value, f"it must be finite (in {unit})")
-        object.__setattr__(self, field_name, float(value))
-        return float(value)
+        object.__setattr__(self, field_name, number)
+        return number
+
+    def _check_range(self, field_name: str) -> None:
+        value = getattr(self, field_name)
+        if value is None or (field_name == "v_t" and value == 0.0):
+            return
+        lo, hi, unit = BOUNDS[field_name]
+        if not lo <= value <= hi:
+            raise self._fail(
+                field_name, value, f"it must lie between {lo:g} and {hi:g} {unit} (the physical range kapitza accepts)"
+            )
 
     def _check_floats(self) -> None:
         for field_name, unit in FLOAT_FIELDS.items():
@@ -161,6 +231,8 @@ class Material:
                 raise self._fail(field_name, getattr(self, field_name), f"it must be > 0 {FLOAT_FIELDS[field_name]}")
         if self.v_t < 0.0:
             raise self._fail("v_t", self.v_t, "it must be >= 0 m/s (0 marks a fluid)")
+        for field_name in BOUNDS:
+            self._check_range(field_name)
         v_t_max = self.v_l * math.sqrt(3.0) / 2.0
         if self.v_t >= v_t_max:
             raise self._fail(
@@ -197,10 +269,10 @@ class Material:
             return
         if not isinstance(constants, Mapping):
             raise self._fail("elastic_constants", constants, "it must map Voigt keys (C11, ...) to Pa")
-        if symmetry not in SYMMETRY_KEYS:
+        if not isinstance(symmetry, str) or symmetry not in SYMMETRY_KEYS:
             raise self._fail("elastic_symmetry", symmetry, f"it must be one of {', '.join(SYMMETRY_KEYS)}")
         try:
-            voigt_matrix(constants, symmetry)
+            check_stability(voigt_matrix(constants, symmetry), symmetry)
         except InputError as exc:
             raise InputError(f"material {self.name!r}: elastic_constants: {exc}") from None
         object.__setattr__(self, "elastic_constants", MappingProxyType({k: float(v) for k, v in constants.items()}))
