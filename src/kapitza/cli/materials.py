@@ -1,4 +1,4 @@
-"""``kapitza materials``: list the database, or show one material with its sources."""
+"""``kapitza materials``: list the database, show one material with its sources, or print a template file."""
 
 from __future__ import annotations
 
@@ -6,12 +6,16 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from ..materials import Material, get_material, list_materials
+from ..materials import Material, get_material, list_materials, material_template
+from ..units import AMU, GPA
 from .app import app
 
-materials_app = typer.Typer(help="The materials database: list it, or show one material with its sources.")
+materials_app = typer.Typer(
+    help="The materials database: list it, show one material with its sources, or write a template file."
+)
 app.add_typer(materials_app, name="materials")
 
 #: (field, display label, display unit, scale from SI)
@@ -24,13 +28,30 @@ FIELDS = (
     ("thermal_conductivity", "\u03ba", "W m\u207b\u00b9 K\u207b\u00b9", 1.0),
 )
 
+#: Optional fields shown by ``show`` where present: (field, label, unit, scale from SI).
+EXTRA_FIELDS = (
+    ("mean_atomic_mass", "mean atomic mass", "u", AMU),
+    ("lattice_constant", "lattice constant a", "\u00c5", 1e-10),
+)
+
 
 def _value(m: Material, name: str, scale: float) -> str:
     v = getattr(m, name)
     if v is None:
         return "\u2014"
-    v = v / scale
+    return _number(v / scale)
+
+
+def _number(v: float) -> str:
     return f"{v:.0f}" if 1000 <= abs(v) < 1e7 else f"{v:.4g}"
+
+
+def _origin(m: Material) -> str:
+    if m.origin == "database":
+        return "the kapitza database"
+    if m.origin == "user":
+        return "built in code"
+    return f"your file {m.origin}"
 
 
 @materials_app.callback(invoke_without_command=True)
@@ -46,26 +67,45 @@ def list_command(ctx: typer.Context) -> None:
     for m in list_materials():
         table.add_row(m.name, *(_value(m, f, s) for f, _, _, s in FIELDS), m.description)
     Console().print(table)
-    Console().print("Show one with its sources: kapitza materials show NAME")
+    Console().print(
+        "Show one with its sources: kapitza materials show NAME; write your own: kapitza materials template"
+    )
 
 
 @materials_app.command("show")
 def show_command(name: Annotated[str, typer.Argument(help="Material name, alias or .toml file.")]) -> None:
-    """Show one material: every value with its unit and source."""
+    """Show one material: every value with its unit and source, elastic constants included."""
     m = get_material(name)
     console = Console()
     title = m.name + (f" ({m.description})" if m.description else "")
-    table = Table(title=title)
+    table = Table(title=escape(title))
     table.add_column("quantity")
     table.add_column("value", justify="right")
     table.add_column("unit")
     table.add_column("source")
     for field_name, label, unit, scale in FIELDS:
-        table.add_row(label, _value(m, field_name, scale), unit, m.sources.get(field_name, ""))
+        table.add_row(label, _value(m, field_name, scale), unit, escape(m.sources.get(field_name, "")))
+    for field_name, label, unit, scale in EXTRA_FIELDS:
+        if getattr(m, field_name) is not None:
+            table.add_row(label, _value(m, field_name, scale), unit, escape(m.sources.get(field_name, "")))
+    if m.elastic_constants:
+        source = escape(m.sources.get("elastic_constants", ""))
+        for n, (key, value) in enumerate(m.elastic_constants.items()):
+            label = f"{key} ({m.elastic_symmetry})" if n == 0 else key
+            table.add_row(label, _number(value / GPA), "GPa", source if n == 0 else "\u2033")
     console.print(table)
     if m.aliases:
-        console.print(f"aliases: {', '.join(m.aliases)}")
+        console.print(f"aliases: {escape(', '.join(m.aliases))}")
+    if m.temperature != 300.0:
+        console.print(f"values hold at {m.temperature:g} K")
     if m.sound_speed_average:
-        console.print(f"sound speeds: {m.sound_speed_average}")
+        console.print(f"sound speeds: {escape(m.sound_speed_average)}")
     if m.notes:
-        console.print(f"notes: {m.notes}")
+        console.print(f"notes: {escape(m.notes)}")
+    console.print(f"from: {escape(_origin(m))}")
+
+
+@materials_app.command("template")
+def template_command() -> None:
+    """Print a commented example material file (every field, unit and source): ... template > mine.toml"""
+    typer.echo(material_template(), nl=False)

@@ -13,10 +13,13 @@ the mean atomic mass; Debye temperatures are low-temperature calorimetric
 values where known; thermal conductivities hold near 300 K (see
 :mod:`kapitza.materials.database`).  A user's own materials are read from a
 TOML file of the same format with :func:`load_materials`, or passed to
-:func:`get_material` as ``"file.toml"`` / ``"file.toml:Name"``.
+:func:`get_material` as ``"file.toml"`` / ``"file.toml:Name"``;
+:func:`material_template` gives a commented example of that format.
+``Material.origin`` says where a material came from ("database" or the file).
 """
 
 from .database import get_material, list_materials, load_materials
 from .material import Material
+from .template import material_template
 
-__all__ = ["Material", "get_material", "list_materials", "load_materials"]
+__all__ = ["Material", "get_material", "list_materials", "load_materials", "material_template"]
