@@ -26,7 +26,12 @@ File format (TOML, one table per material; the shipped file
 
 Optional keys: ``aliases, formula, description, temperature, structure,
 sound_speed_average, notes``.  Unknown keys are errors, so a typo cannot pass
-silently.
+silently.  Every number must lie in its physical range
+(:data:`kapitza.materials.material.BOUNDS`), elastic constants must be
+mechanically stable, and anything else (binary or non-UTF-8 content, invalid
+or too deeply nested TOML, a folder) is refused with one
+:class:`~kapitza.errors.InputError` line.  ``kapitza materials template``
+prints a commented example (:func:`kapitza.materials.material_template`).
 
 Conventions of the shipped data:
 
