@@ -103,8 +103,13 @@ def phonons_command(
             raise InputError(f"--plot: directory {str(plot_path.parent)!r} does not exist")
     if convergence and phonopy_file is not None:
         raise InputError("--convergence works with potentials; for a phonopy file compare --mesh values by hand")
+    if potential is not None and phonopy_file is not None:
+        raise InputError("--potential and --phonopy-file exclude each other: the file's force constants are used")
     with progress_bar(not quiet) as progress:
-        crystal = harmonic_crystal(material, potential, phonopy_file, progress=progress)
+        try:
+            crystal = harmonic_crystal(material, potential, phonopy_file, progress=progress)
+        except InputError as exc:  # name the option as it is typed here
+            raise InputError(str(exc).replace("phonopy_file=...", "--phonopy-file PATH")) from None
         spectrum = full_dispersion_spectrum(crystal, normal=normal, mesh=mesh, width=width, progress=progress)
         table = None
         if convergence:
