@@ -71,6 +71,8 @@ def test_phonopy_file(capsys, tmp_path):
     [
         (("Ti",), "--phonopy-file PATH"),
         (("Si", "--phonopy-file", "."), "is a folder"),
+        (("Si", "--mesh", "10000"), "GB (limit 4 GB; raise it with --max-memory-gb)"),
+        (("Si", "--width", "1e6"), "GB (limit 4 GB; raise it with --max-memory-gb)"),
         (("Si", "--phonopy-file", "nothing.yaml"), "does not exist"),
         (("Si", "--phonopy-file", "x.yaml", "--potential", "sw"), "exclude each other"),
         (("Si", "--potential", "emt"), "choose one of"),
