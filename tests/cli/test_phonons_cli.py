@@ -69,7 +69,12 @@ def test_phonopy_file(capsys, tmp_path):
 @pytest.mark.parametrize(
     "args,message",
     [
-        (("Ti",), "phonopy file"),
+        (("Ti",), "--phonopy-file PATH"),
+        (("Si", "--phonopy-file", "."), "is a folder"),
+        (("Si", "--mesh", "10000"), "GB (limit 4 GB; raise it with --max-memory-gb)"),
+        (("Si", "--width", "1e6"), "GB (limit 4 GB; raise it with --max-memory-gb)"),
+        (("Si", "--phonopy-file", "nothing.yaml"), "does not exist"),
+        (("Si", "--phonopy-file", "x.yaml", "--potential", "sw"), "exclude each other"),
         (("Si", "--potential", "emt"), "choose one of"),
         (("Si", "--normal", "000"), "zero vector"),
         (("Si", "--mesh", "0"), "mesh"),
@@ -79,3 +84,21 @@ def test_phonopy_file(capsys, tmp_path):
 def test_errors_are_one_line_and_status_2(capsys, args, message):
     status, out, err = run(capsys, "phonons", *args, "--quiet")
     assert status == 2 and message in err and err.count("\n") == 1
+
+
+def test_phonopy_file_with_python_tag_runs_nothing(capsys, tmp_path):
+    """Issue 9: a phonopy.yaml with a !!python tag ran its command; now: one line, status 2, no marker."""
+    from phonopy.file_IO import write_FORCE_CONSTANTS
+
+    from kapitza.phonons import HarmonicCrystal
+
+    crystal = HarmonicCrystal.from_potential("Si")
+    crystal.phonopy.save(tmp_path / "phonopy.yaml", settings={"force_constants": False, "force_sets": False})
+    write_FORCE_CONSTANTS(crystal.phonopy.force_constants, filename=tmp_path / "FORCE_CONSTANTS")
+    marker = tmp_path / "PWNED"
+    with open(tmp_path / "phonopy.yaml", "a") as fh:
+        fh.write(f'evil: !!python/object/apply:os.system ["id > {marker}"]\n')
+    status, out, err = run(capsys, "phonons", "Si", "--phonopy-file", str(tmp_path / "phonopy.yaml"), "--quiet")
+    assert status == 2 and err.count("\n") == 1 and "python" in err.lower()
+    assert not marker.exists()
+    assert "Stillinger" not in err and "phonopy_file=" not in err

@@ -69,6 +69,7 @@ def test_dmm_is_half_the_limit_between_identical_crystals_and_below_it_otherwise
     assert np.all(landauer.conductance(diffuse_mismatch(si, ge), t).conductance < same_lim)
 
 
+@pytest.mark.filterwarnings("ignore::kapitza.phonons.modes.ConvergenceWarning")  # a small mesh on purpose
 @pytest.mark.parametrize("normal", ["001", "111", "110", (1, 2, 3)])
 def test_irreducible_wedge_equals_the_full_mesh(si_crystal, normal):
     """Unfolding |v.n| over the star (images of the normal, degenerate perturbation along each)

@@ -14,7 +14,7 @@ from ..errors import InputError
 from ..phonons.bands import band_structure, is_fcc
 from ..phonons.full_dispersion import DEFAULT_MESH, FullDispersionSpectrum, full_dispersion_spectrum, harmonic_crystal
 from ..phonons.harmonic import HarmonicCrystal
-from ..phonons.modes import DEFAULT_WIDTH, mesh_numbers
+from ..phonons.modes import DEFAULT_MAX_MEMORY_GB, DEFAULT_WIDTH, check_mesh, check_width, mesh_numbers
 from ..units import MW_PER_M2K, rad_s_to_thz
 from .app import app
 from .common import progress_bar
@@ -91,11 +91,21 @@ def phonons_command(
     convergence: Annotated[
         bool, typer.Option("--convergence", help="Also tabulate G(300 K) for meshes 16/24/32 and widths 0.25/0.5/1.")
     ] = False,
+    max_memory_gb: Annotated[
+        float,
+        typer.Option("--max-memory-gb", help="Refuse a --mesh or --width whose memory estimate exceeds this (GB)."),
+    ] = DEFAULT_MAX_MEMORY_GB,
     as_json: Annotated[bool, typer.Option("--json", help="Print SI values as JSON instead of the table.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress display.")] = False,
 ) -> None:
     """Phonon frequencies, sound speeds and channel density of MATERIAL from force constants."""
-    mesh_numbers(mesh)
+    try:
+        check_width(width, mesh_numbers(mesh), max_memory_gb)
+        check_mesh(mesh_numbers(mesh), max_memory_gb, warn=False)  # the library warns once
+    except InputError as exc:  # name the options as they are typed here
+        raise InputError(
+            str(exc).replace("max_memory_gb=, --max-memory-gb on the command line", "--max-memory-gb")
+        ) from None
     if plot_path is not None:
         if plot_path.suffix.lower() not in (".png", ".pdf", ".svg"):
             raise InputError(f"--plot file {str(plot_path)!r} must end in .png, .pdf or .svg")
@@ -103,9 +113,16 @@ def phonons_command(
             raise InputError(f"--plot: directory {str(plot_path.parent)!r} does not exist")
     if convergence and phonopy_file is not None:
         raise InputError("--convergence works with potentials; for a phonopy file compare --mesh values by hand")
+    if potential is not None and phonopy_file is not None:
+        raise InputError("--potential and --phonopy-file exclude each other: the file's force constants are used")
     with progress_bar(not quiet) as progress:
-        crystal = harmonic_crystal(material, potential, phonopy_file, progress=progress)
-        spectrum = full_dispersion_spectrum(crystal, normal=normal, mesh=mesh, width=width, progress=progress)
+        try:
+            crystal = harmonic_crystal(material, potential, phonopy_file, progress=progress)
+        except InputError as exc:  # name the option as it is typed here
+            raise InputError(str(exc).replace("phonopy_file=...", "--phonopy-file PATH")) from None
+        spectrum = full_dispersion_spectrum(
+            crystal, normal=normal, mesh=mesh, width=width, progress=progress, max_memory_gb=max_memory_gb
+        )
         table = None
         if convergence:
             from ..spectral import convergence_table

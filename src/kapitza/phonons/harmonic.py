@@ -142,51 +142,46 @@ class HarmonicCrystal:
 
     @classmethod
     def from_phonopy_file(cls, path: str | os.PathLike, name: str | None = None) -> HarmonicCrystal:
-        """Load a phonopy.yaml / phonopy_disp.yaml with its force constants or force sets.
+        """Load a phonopy.yaml / phonopy_disp.yaml with its force constants or force sets, as data.
 
-        Force constants are taken, in phonopy's order of priority, from
-        ``FORCE_CONSTANTS`` or ``force_constants.hdf5`` beside the file, else produced
-        from ``FORCE_SETS`` beside it, else from the force constants or forces stored
-        in the yaml itself.  A ``BORN`` file beside it switches on the
-        non-analytical correction.
+        The YAML is read with a safe loader (no Python objects; files with Python tags
+        are refused) and validated; see :mod:`kapitza.phonons.phonopy_file`.  Force
+        constants are taken, in phonopy's order of priority, from ``FORCE_CONSTANTS``
+        or ``force_constants.hdf5`` beside the file, else produced from ``FORCE_SETS``
+        beside it, else from the force constants or forces stored in the yaml itself.
+        A ``BORN`` file beside it switches on the non-analytical correction.
+
+        Parameters
+        ----------
+        path : path-like
+            The phonopy YAML file.
+        name : str, optional
+            Label of the crystal; default: the name of the file's folder.
 
         Raises
         ------
         InputError
-            Missing file, or no force constants nor forces to build them from.
+            A missing file, a folder, a file that is not a well-formed phonopy YAML
+            (empty, truncated, binary, wrong shapes, NaN), or no force constants nor
+            forces to build them from.
         """
-        phonopy = import_phonopy()
         from phonopy.physical_units import get_calculator_physical_units
 
+        from .phonopy_file import load_phonopy
+
         p = Path(path)
-        if not p.is_file():
-            raise InputError(f"phonopy file {str(p)!r} does not exist")
-        folder = p.parent
-        options: dict[str, Any] = {"produce_fc": True, "log_level": 0}
-        fc_files = [folder / f for f in ("FORCE_CONSTANTS", "force_constants.hdf5") if (folder / f).is_file()]
-        if fc_files:
-            options["force_constants_filename"] = str(fc_files[0])
-        elif (folder / "FORCE_SETS").is_file():
-            options["force_sets_filename"] = str(folder / "FORCE_SETS")
-        if (folder / "BORN").is_file():
-            options["born_filename"] = str(folder / "BORN")
+        ph, calculator = load_phonopy(p)
         try:
-            ph = phonopy.load(str(p), **options)
-        except (OSError, ValueError, KeyError, RuntimeError) as exc:
-            raise InputError(f"phonopy could not read {str(p)!r}: {exc}") from None
-        if ph.force_constants is None:
-            raise InputError(
-                f"{str(p)!r} holds no force constants, and there is no FORCE_CONSTANTS, force_constants.hdf5 "
-                "or FORCE_SETS beside it"
-            )
-        ph.symmetrize_force_constants()
-        units = get_calculator_physical_units(ph.calculator)
+            ph.symmetrize_force_constants()
+        except Exception as exc:  # noqa: BLE001 - phonopy's symmetriser on inconsistent data
+            raise InputError(f"phonopy file {str(p)!r}: the force constants cannot be symmetrised ({exc})") from None
+        units = get_calculator_physical_units(calculator)
         label = name or p.parent.name or p.stem
         return cls(
             name=label,
             source=(
-                f"phonopy file {p.name} (calculator {ph.calculator or 'vasp'}), "
-                f"supercell matrix {ph.supercell_matrix.tolist()}"
+                f"phonopy file {p.name} (calculator {calculator or 'vasp'}), "
+                f"supercell matrix {np.asarray(ph.supercell_matrix).tolist()}"
             ),
             phonopy=ph,
             length_unit=units.distance_to_A * ANGSTROM,

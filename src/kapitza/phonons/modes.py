@@ -73,6 +73,7 @@ converges at room temperature.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -94,6 +95,98 @@ WIDTH_CLASSES = 48
 #: The acoustic channel density is the continuum limit below BLEND[0] * omega_res and the mesh
 #: sum above BLEND[1] * omega_res (omega_res = largest sound speed * mesh spacing).
 BLEND = (1.0, 2.0)
+
+#: Default bound, in GB, on the memory of one mesh or one tabulation (``max_memory_gb=``).
+DEFAULT_MAX_MEMORY_GB = 4.0
+#: Bytes per point of a Gamma-centred mesh: grid addresses with their meshgrid temporaries (48),
+#: the image index of each point under each of up to 96 operations (irreducible_mesh, 8 each),
+#: and the frequencies and velocities of the points computed (~200 for a few bands).
+BYTES_PER_MESH_POINT = 48 + 8 * 96 + 200
+#: Below this mesh number the mesh sums are far from converged.  Radiation conductance of SW Si at
+#: 300 K, width 0.5 (convergence_table, MW m^-2 K^-1): 6107 at mesh 1, 8687 at 2, 3697 at 3, 2031 at 4,
+#: 1191 at 6, 1134 at 8, 1171 at 12, 1181 at 16, 1188 at 24 (the issue saw DMM 11x and 6x at 1 and 2).
+#: From 8 on it is within 5 % of 24^3; smaller meshes give a ConvergenceWarning.
+MESH_FLOOR = 8
+
+
+class ConvergenceWarning(UserWarning):
+    """A numerical setting is below where the result converges (the result is computed anyway)."""
+
+
+def check_memory(estimate_bytes: float, what: str, max_memory_gb: float) -> None:
+    """Raise InputError if ``estimate_bytes`` exceeds ``max_memory_gb`` (GB), naming the override."""
+    limit = _memory_limit(max_memory_gb)
+    if not estimate_bytes <= limit * 1e9:
+        raise InputError(
+            f"{what} needs ~{float(estimate_bytes) / 1e9:.3g} GB (limit {limit:g} GB; raise it with "
+            "max_memory_gb=, --max-memory-gb on the command line)"
+        )
+
+
+def _memory_limit(max_memory_gb: float) -> float:
+    try:
+        limit = float(max_memory_gb)
+    except (TypeError, ValueError):
+        raise InputError(f"max_memory_gb must be a positive number of GB, got {max_memory_gb!r}") from None
+    if not np.isfinite(limit) or limit <= 0:
+        raise InputError(f"max_memory_gb must be a positive number of GB, got {limit:g}")
+    return limit
+
+
+def check_mesh(mesh: tuple[int, int, int], max_memory_gb: float = DEFAULT_MAX_MEMORY_GB, *, warn: bool = True) -> None:
+    """Refuse a mesh whose memory estimate exceeds the bound; warn below the convergence floor.
+
+    Parameters
+    ----------
+    mesh : (N1, N2, N3)
+        Mesh numbers, from :func:`mesh_numbers`.
+    max_memory_gb : float
+        Bound in GB on the estimate ``N1 N2 N3 x BYTES_PER_MESH_POINT``.
+    warn : bool
+        Warn below the convergence floor (False: only the memory check).
+
+    Raises
+    ------
+    InputError
+        The estimate exceeds ``max_memory_gb``.
+
+    Warns
+    -----
+    ConvergenceWarning
+        Any mesh number below :data:`MESH_FLOOR`: the result is computed, but it is
+        not converged (several times the converged conductance at meshes 1 and 2).
+    """
+    points = float(np.prod(np.array(mesh, dtype=float)))
+    label = "x".join(map(str, mesh))
+    check_memory(points * BYTES_PER_MESH_POINT, f"a {label} mesh ({points:.3g} points)", max_memory_gb)
+    if warn and min(mesh) < MESH_FLOOR:
+        warnings.warn(
+            f"a {label} mesh is below the convergence floor of {MESH_FLOOR} per direction: the mode sums "
+            f"(and G) can be several times the converged value; use mesh >= {MESH_FLOOR} (default 24)",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+
+
+def check_width(width: float, mesh: tuple[int, int, int], max_memory_gb: float = DEFAULT_MAX_MEMORY_GB) -> None:
+    """Refuse a broadening width whose frequency grid cannot fit in memory, before any work.
+
+    The grid of :func:`tabulate` extends SIGMA_CUT widths past the highest mode, with
+    GRID_POINTS steps up to it; sigma/step is width |v| dk GRID_POINTS / omega_max, and
+    |v| dk / omega_max is at least about 1/N for a mesh of N (2.8/N for Si).  The estimate
+    uses 1/N and three bands, so only what certainly cannot fit is refused here; the
+    exact check runs in :func:`tabulate`.
+    """
+    if not np.isfinite(width) or width <= 0:
+        raise InputError(f"width must be a positive number (sigma = width |v| dk), got {float(width):g}")
+    n_grid = GRID_POINTS * (1.0 + SIGMA_CUT * float(width) / min(mesh))
+    check_memory(_table_bytes(3, n_grid, 2 * n_grid), f"broadening width {float(width):g}", max_memory_gb)
+
+
+def _table_bytes(n_bands: int, n_grid: float, n_fft: float) -> float:
+    """Peak bytes of :func:`tabulate`: two tables of n_bands x n_grid, FFT work arrays of n_fft."""
+    return 16.0 * n_bands * n_grid + 64.0 * n_fft
+
 
 Dispersion = Callable[[NDArray[np.float64]], tuple[NDArray[np.float64], NDArray[np.float64]]]
 
@@ -340,7 +433,13 @@ class ModeTables:
     dos: NDArray[np.float64]
 
 
-def tabulate(sample: ModeSample, *, width: float = DEFAULT_WIDTH, grid_points: int = GRID_POINTS) -> ModeTables:
+def tabulate(
+    sample: ModeSample,
+    *,
+    width: float = DEFAULT_WIDTH,
+    grid_points: int = GRID_POINTS,
+    max_memory_gb: float = DEFAULT_MAX_MEMORY_GB,
+) -> ModeTables:
     """Broadened mode sums M_b(omega) and DOS_b(omega) on a uniform grid.
 
     Parameters
@@ -350,9 +449,11 @@ def tabulate(sample: ModeSample, *, width: float = DEFAULT_WIDTH, grid_points: i
         Adaptive broadening factor a (> 0) in sigma = a |v| dk.
     grid_points : int
         Grid points from 0 to the highest mode frequency.
+    max_memory_gb : float
+        Bound in GB on the grid and FFT arrays; a larger estimate raises InputError.
     """
     if not np.isfinite(width) or width <= 0:
-        raise InputError(f"broadening width must be a positive number (sigma = width |v| dk), got {width!r}")
+        raise InputError(f"broadening width must be a positive number (sigma = width |v| dk), got {float(width):g}")
     f = sample.frequencies
     keep = sample.include & (f > 0)
     if not np.any(keep):
@@ -361,9 +462,15 @@ def tabulate(sample: ModeSample, *, width: float = DEFAULT_WIDTH, grid_points: i
     h = top / grid_points
     sigma = np.maximum(width * sample.speed * sample.spacing, SIGMA_FLOOR_STEPS * h)
     sigma_max = float(sigma[keep].max())
-    n_grid = int(np.ceil(float((f + SIGMA_CUT * sigma)[keep].max()) / h)) + 1
+    grid_end = float((f + SIGMA_CUT * sigma)[keep].max()) / h
+    what = f"broadening width {float(width):g}"
+    if not np.isfinite(grid_end + sigma_max):
+        check_memory(np.inf, what, max_memory_gb)
+    n_grid = int(np.ceil(grid_end)) + 1
+    n_fft_float = float(2.0 ** np.ceil(np.log2(n_grid + SIGMA_CUT * sigma_max / h + 2)))
+    check_memory(_table_bytes(f.shape[1], n_grid, n_fft_float), what, max_memory_gb)
     omega = np.arange(n_grid) * h
-    n_fft = int(2 ** np.ceil(np.log2(n_grid + SIGMA_CUT * sigma_max / h + 2)))
+    n_fft = int(n_fft_float)
     freq = 2.0 * np.pi * np.fft.rfftfreq(n_fft, d=h)
     edges = np.geomspace(SIGMA_FLOOR_STEPS * h, sigma_max * (1 + 1e-12), WIDTH_CLASSES + 1)
     n_bands = f.shape[1]
