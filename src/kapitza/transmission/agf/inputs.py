@@ -24,8 +24,9 @@ import numpy as np
 from ...errors import InputError
 
 #: Fewest frequencies a run accepts: the midpoint grid must resolve the band.  Measured on Si/Ge [001]
-#: (SW, 2x2 k): G(300 K) with 1 frequency is 7.6x the converged value, with 5 +14 %, with 10 +4 %,
-#: with 20 +1 % (the default 200 is converged to < 0.1 %).
+#: (SW mass-mismatch, 2x2 k), intrinsic G(300 K) against 200 frequencies: 1 -> 6.8x, 5 -> +27 %,
+#: 10 -> -10 %, 20 -> -11 %, 40 -> +5 %, 60 -> -2.6 %, 100 -> +0.7 % (two-probe G: 1 -> 1.75x,
+#: 20 -> -6 %, 100 -> -0.6 %).  Below 100 the result carries a note (run.CONVERGED_FREQUENCIES).
 MIN_FREQUENCIES = 20
 #: Default bound on the memory estimate of a run (GB); raise with max_memory_gb= / --max-memory-gb.
 DEFAULT_MAX_MEMORY_GB = 4.0
@@ -88,7 +89,7 @@ def cli_name(name: str) -> str:
     return "--" + name.replace("_", "-")
 
 
-def _show(value: Any) -> str:
+def show(value: Any) -> str:
     """A value in plain words: numbers as numbers (never ``np.float64(...)``), strings quoted."""
     if isinstance(value, (bool, np.bool_)):
         return str(bool(value)).lower()
@@ -99,9 +100,9 @@ def _show(value: Any) -> str:
     if isinstance(value, str):
         return repr(value[:60])
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_show(v) for v in value[:6]) + (", ..." if len(value) > 6 else "") + "]"
+        return "[" + ", ".join(show(v) for v in value[:6]) + (", ..." if len(value) > 6 else "") + "]"
     if isinstance(value, np.ndarray):
-        return _show(value.tolist()) if value.size <= 6 else f"an array of shape {value.shape}"
+        return show(value.tolist()) if value.size <= 6 else f"an array of shape {value.shape}"
     return f"a {type(value).__name__}"
 
 
@@ -118,13 +119,13 @@ def _bounds(name: str, spec: Spec, value: float, label: str) -> None:
         extra = ""
         if name == "frequencies":
             extra = " (fewer do not resolve the phonon band: 1 frequency gives G several times too large)"
-        raise InputError(f"{label} must be >= {spec.low:g}{extra}, got {_show(value)}")
+        raise InputError(f"{label} must be >= {spec.low:g}{extra}, got {show(value)}")
     if spec.above is not None and not value > spec.above:
-        raise InputError(f"{label} must be > {spec.above:g}, got {_show(value)}")
+        raise InputError(f"{label} must be > {spec.above:g}, got {show(value)}")
 
 
 def _pair(name: str, spec: Spec, value: Any, label: str) -> tuple[int, int]:
-    bad = InputError(f"{label} must be {spec.help or 'N or N1xN2'}, got {_show(value)}")
+    bad = InputError(f"{label} must be {spec.help or 'N or N1xN2'}, got {show(value)}")
     if _is_int(value):
         items: list[Any] = [value]
     elif isinstance(value, str):
@@ -169,30 +170,30 @@ def check_value(name: str, value: Any, label: str | None = None) -> Any:
     if kind == "str":
         if not isinstance(value, str) or not value.strip():
             raise InputError(
-                f"{label} must be a non-empty string{f' ({spec.help})' if spec.help else ''}, got {_show(value)}"
+                f"{label} must be a non-empty string{f' ({spec.help})' if spec.help else ''}, got {show(value)}"
             )
         if spec.choices and value not in spec.choices:
-            raise InputError(f"{label} must be one of {', '.join(spec.choices)}, got {_show(value)}")
+            raise InputError(f"{label} must be one of {', '.join(spec.choices)}, got {show(value)}")
         return value
     if kind == "path":
         import os
 
         if not isinstance(value, (str, os.PathLike)) or not str(value).strip():
-            raise InputError(f"{label} must be a file name, got {_show(value)}")
+            raise InputError(f"{label} must be a file name, got {show(value)}")
         return value
     if kind == "bool":
         if not isinstance(value, (bool, np.bool_)):
-            raise InputError(f"{label} must be true or false, got {_show(value)}")
+            raise InputError(f"{label} must be true or false, got {show(value)}")
         return bool(value)
     if kind == "int":
         if not _is_int(value):
-            raise InputError(f"{label} must be an integer, got {_show(value)}")
+            raise InputError(f"{label} must be an integer, got {show(value)}")
         _bounds(name, spec, int(value), label)
         return int(value)
     if kind == "float":
         if not _is_number(value) or not math.isfinite(float(value)):
             raise InputError(
-                f"{label} must be a finite number{f' ({spec.help})' if spec.help else ''}, got {_show(value)}"
+                f"{label} must be a finite number{f' ({spec.help})' if spec.help else ''}, got {show(value)}"
             )
         _bounds(name, spec, float(value), label)
         return float(value)
@@ -210,9 +211,9 @@ def _temperatures(value: Any, label: str) -> np.ndarray:
         raise InputError(f"{label} is empty; give at least one temperature in K")
     for t in items:
         if not _is_number(t):
-            raise InputError(f"{label} must be numbers in K, got {_show(t)}")
+            raise InputError(f"{label} must be numbers in K, got {show(t)}")
         if not math.isfinite(float(t)) or float(t) < 0:
-            raise InputError(f"{label} must be finite and >= 0 K, got {_show(float(t))} K")
+            raise InputError(f"{label} must be finite and >= 0 K, got {show(float(t))} K")
     return np.array([float(t) for t in items])
 
 
@@ -271,7 +272,8 @@ def check_size(
     need = estimate_memory(kgrid, frequencies, check_broadening)
     if need > max_memory_gb * 1e9:
         raise InputError(
-            f"{_named(label('kpoints'), f'{kgrid[0]}x{kgrid[1]}')} and {_named(label('frequencies'), frequencies)} need "
+            f"{_named(label('kpoints'), f'{kgrid[0]}x{kgrid[1]}')} and "
+            f"{_named(label('frequencies'), frequencies)} need "
             f"~{_gb(need)} of memory (limit {max_memory_gb:g} GB; raise it with {label('max_memory_gb')})"
         )
     return need

@@ -79,19 +79,37 @@ def local_client(workers: int = 2, **kwargs: Any) -> Any:
 
 
 def connect(address: str, timeout: float = CONNECT_TIMEOUT) -> Any:
-    """A ``distributed.Client`` on the scheduler at ``address``; InputError if none answers within ``timeout`` s."""
+    """A ``distributed.Client`` on the scheduler at ``address``; InputError if none answers within ``timeout`` s.
+
+    A tcp/tls address is first checked with a plain socket connection, so a malformed or
+    unreachable address fails fast without leaving a half-made client behind.
+    """
     distributed = _distributed()
     if not isinstance(address, str) or not address.strip():
         raise InputError(f"the dask scheduler address must be a non-empty string, got {address!r}")
+
+    def refuse(reason: str) -> InputError:
+        return InputError(
+            f"no dask scheduler answered at {address!r} within {timeout:g} s ({reason}); "
+            "give an address such as tcp://host:8786, or use --workers N for a local cluster"
+        )
+
+    try:
+        from distributed.comm import parse_address, parse_host_port
+
+        scheme, loc = parse_address(address)
+        if scheme in ("tcp", "tls"):
+            import socket
+
+            host, port = parse_host_port(loc)
+            socket.create_connection((host, int(port)), timeout=timeout).close()
+    except (OSError, ValueError, TypeError) as exc:
+        raise refuse(" ".join(str(exc).split())[:160] or type(exc).__name__) from None
     try:
         with _quiet():
             return distributed.Client(address, timeout=timeout, set_as_default=False)
     except (OSError, TimeoutError, ValueError, TypeError) as exc:
-        reason = " ".join(str(exc).split())[:160] or type(exc).__name__
-        raise InputError(
-            f"no dask scheduler answered at {address!r} within {timeout:g} s ({reason}); "
-            "give an address such as tcp://host:8786, or use --workers N for a local cluster"
-        ) from None
+        raise refuse(" ".join(str(exc).split())[:160] or type(exc).__name__) from None
 
 
 def _quiet() -> Any:
