@@ -133,38 +133,42 @@ def agf_command(
     potential: Annotated[
         str | None,
         typer.Option(
-            help="Interatomic potential: sw (Si/Ge: mass-mismatch model), tersoff, tersoff-lammps, emt.  [default: sw]"
+            help="Interatomic potential: sw (Si/Ge: mass-mismatch model), tersoff, tersoff-lammps, emt.",
+            show_default="sw",
         ),
     ] = None,
-    normal: Annotated[str | None, typer.Option(help="Interface normal: 001, 110 or 111.  [default: 001]")] = None,
+    normal: Annotated[str | None, typer.Option(help="Interface normal: 001, 110 or 111.", show_default="001")] = None,
     kpoints: Annotated[
-        str | None, typer.Option(help="Transverse k grid: N or N1xN2 (Monkhorst-Pack).  [default: 8]")
+        str | None, typer.Option(help="Transverse k grid: N or N1xN2 (Monkhorst-Pack).", show_default="8")
     ] = None,
     frequencies: Annotated[
         int | None,
         typer.Option(
             help=f"Frequencies up to the smaller lead's band top; fewer than {MIN_FREQUENCIES} are refused, fewer "
-            "than 100 give a note that G is not converged.  [default: 200]"
+            "than 100 give a note that G is not converged.",
+            show_default="200",
         ),
     ] = None,
     temperature: Annotated[
         str | None,
         typer.Option(
-            "--temperature", "-t", help="K: '300', '50,300' or START:STOP:COUNT.  [default: 50,100,200,300,500]"
+            "--temperature", "-t", help="K: '300', '50,300' or START:STOP:COUNT.", show_default="50,100,200,300,500"
         ),
     ] = None,
     eta: Annotated[
         float | None,
-        typer.Option(help=f"Relative broadening eta in z = omega^2 (1 + i eta), > 0.  [default: {DEFAULT_ETA:g}]"),
+        typer.Option(help="Relative broadening eta in z = omega^2 (1 + i eta), > 0.", show_default=f"{DEFAULT_ETA:g}"),
     ] = None,
     cells: Annotated[
         str | None,
-        typer.Option(help="Cells of each crystal along the normal, NLxNR.  [default: 3 principal layers per side]"),
+        typer.Option(help="Cells of each crystal along the normal, NLxNR.", show_default="3 principal layers a side"),
     ] = None,
     pl_cells: Annotated[str | None, typer.Option(help="Cells per lead principal layer (default: force range).")] = None,
-    lateral: Annotated[str | None, typer.Option(help="Lateral repetitions of the cell, N1xN2.  [default: 1x1]")] = None,
+    lateral: Annotated[
+        str | None, typer.Option(help="Lateral repetitions of the cell, N1xN2.", show_default="1x1")
+    ] = None,
     mixing_layers: Annotated[
-        int | None, typer.Option(help="Intermixed atomic planes on each side.  [default: 0]")
+        int | None, typer.Option(help="Intermixed atomic planes on each side.", show_default="0")
     ] = None,
     seed: Annotated[int | None, typer.Option(help="Seed of the intermixing (recorded in the output).")] = None,
     workers: Annotated[
@@ -186,11 +190,11 @@ def agf_command(
     no_check: Annotated[bool, typer.Option("--no-check", help="Skip the broadening check (solve at eta/2).")] = False,
     max_memory_gb: Annotated[
         float | None,
-        typer.Option(help=f"Refuse runs whose memory estimate exceeds this.  [default: {DEFAULT_MAX_MEMORY_GB:g}]"),
+        typer.Option(help="Refuse runs whose memory estimate exceeds this.", show_default=f"{DEFAULT_MAX_MEMORY_GB:g}"),
     ] = None,
     max_hours: Annotated[
         float | None,
-        typer.Option(help=f"Refuse runs whose time estimate exceeds this.  [default: {DEFAULT_MAX_HOURS:g}]"),
+        typer.Option(help="Refuse runs whose time estimate exceeds this.", show_default=f"{DEFAULT_MAX_HOURS:g}"),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON (SI).")] = False,
     config: Annotated[Path | None, typer.Option(help="TOML file with any of these options (CLI wins).")] = None,
