@@ -10,6 +10,17 @@ from kapitza.transmission.agf import inputs
 from kapitza.transmission.agf.run import AGFResult, intrinsic_conductance, run_agf
 
 
+@pytest.fixture
+def no_build(monkeypatch):
+    """Make building a structure fail the test: inputs must be refused before any work."""
+    import kapitza.atomistic.structures as structures
+
+    def fail(*args, **kwargs):
+        pytest.fail("build_interface was called although an input was bad")
+
+    monkeypatch.setattr(structures, "build_interface", fail)
+
+
 @pytest.mark.parametrize(
     ("kwargs", "words"),
     [
