@@ -45,6 +45,8 @@ from kapitza.transmission.agf import (
 from kapitza.transmission.agf.parallel import close_client, local_client
 
 ETA = 1e-6
+#: Seconds any wait on the process pool may take (dask waits are bounded in kapitza.transmission.agf.parallel).
+POOL_TIMEOUT = 600
 
 
 def build():
@@ -214,8 +216,11 @@ def _scaling_times(model, omega, kgrid, chunk, repeats) -> dict[str, float]:
         jobs = {
             "dask 1": lambda: transmission(model, omega, kgrid, eta=ETA, client=clients[1], chunk=chunk),
             "dask 2": lambda: transmission(model, omega, kgrid, eta=ETA, client=clients[2], chunk=chunk),
-            "plain 1": lambda: pool.map(_solve_units, [(blocks, whole, ETA)]),
-            "plain 2": lambda: pool.map(_solve_units, [(blocks, h, ETA) for h in halves], chunksize=1),
+            # every wait bounded: a stuck pool is an error, not an 18-minute hang
+            "plain 1": lambda: pool.map_async(_solve_units, [(blocks, whole, ETA)]).get(timeout=POOL_TIMEOUT),
+            "plain 2": lambda: pool.map_async(_solve_units, [(blocks, h, ETA) for h in halves], chunksize=1).get(
+                timeout=POOL_TIMEOUT
+            ),
         }
         for job in jobs.values():
             job()  # warm up: imports and first-call costs
@@ -226,7 +231,7 @@ def _scaling_times(model, omega, kgrid, chunk, repeats) -> dict[str, float]:
                 job()
                 times[name].append(time.perf_counter() - t0)
     finally:
-        pool.close()
+        pool.terminate()  # also after a timeout: no worker left behind
         for c in clients.values():
             close_client(c)
     return {name: min(t) for name, t in times.items()}

@@ -5,11 +5,24 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kapitza.cli import main
+from kapitza.errors import InputError
+from kapitza.transmission.agf.inputs import SCHEMA
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 FAST = ("--kpoints", "2", "--frequencies", "40", "--no-check")
+VALID = (
+    b'[agf]\nleft = "Si"\nright = "Ge"\nkpoints = "2x2"\nfrequencies = 30\ncheck-broadening = false\n',
+    b'temperature = "10:300:5"\neta = 1e-6\nseed = 3\nmixing_layers = 1\nlateral = [2, 2]\n',
+)
+
+
+def _truncations(valid):
+    return st.integers(0, len(valid)).map(lambda n: valid[:n])
 
 
 def run(capsys, *args):
@@ -40,15 +53,19 @@ def test_si_ge_run_prints_notes_table_and_saves_results(capsys, tmp_path):
     )
     assert status == 0, err
     assert "mass-mismatch model" in out and "G two-probe" in out and "intrinsic" in out
-    with np.load(out_file) as data:
-        assert data["xi_k"].shape == (2, 40)  # 2x2 grid, time-reversal pairs merged
+    with np.load(out_file, allow_pickle=False) as data:
+        assert data["transmission.xi_k"].shape == (2, 40)  # 2x2 grid, time-reversal pairs merged
         assert np.all(data["conductance"] > 0) and data["temperature"].tolist() == [100.0, 300.0]
-    doc = json.loads(out_file.with_suffix(".json").read_text())
-    settings = doc["settings"]
+        doc = json.loads(str(data["metadata"]))  # one file: the inputs travel inside the .npz
+        g = data["conductance"]
+    assert not out_file.with_suffix(".json").exists()
+    settings = doc["result"]["settings"]
     assert settings["potential"] == "sw" and settings["kpoints"] == [2, 2] and "seed" in settings
-    assert doc["kapitza_version"] and doc["eta"] == 1e-6 and doc["model"]["structure"]["mass_only"] is True
-    assert doc["results"]["conductance"][1] == np.load(out_file)["conductance"][1]
+    assert doc["kapitza_version"] and doc["result"]["transmission"]["eta"] == 1e-6
+    assert doc["result"]["model_metadata"]["structure"]["mass_only"] is True
+    assert doc["result"]["conductance"][1] == g[1]
     assert plot.read_bytes()[:8] == PNG_MAGIC
+    assert out.count("K\u207b\u00b9)") == 4  # units on all four G columns (the ballistic ones had none)
 
 
 def test_toml_config_sets_the_options_and_the_command_line_wins(capsys, tmp_path):
@@ -57,7 +74,7 @@ def test_toml_config_sets_the_options_and_the_command_line_wins(capsys, tmp_path
         '[agf]\nleft = "Si"\nright = "Ge"\nkpoints = 2\nfrequencies = 30\ncheck-broadening = false\n'
         "temperature = [300.0]\n"
     )
-    status, out, err = run(capsys, "agf", "--config", str(cfg), "--frequencies", "20", "--no-save", "--json")
+    status, out, err = run(capsys, "agf", "--config", str(cfg), "--frequencies", "20", "--json")
     assert status == 0, err
     doc = json.loads(out)
     assert doc["omega_rad_s"]["count"] == 20 and doc["settings"]["kpoints"] == [2, 2]
@@ -65,7 +82,7 @@ def test_toml_config_sets_the_options_and_the_command_line_wins(capsys, tmp_path
 
 
 def test_errors_are_one_line_and_status_2(capsys, tmp_path):
-    status, out, err = run(capsys, "agf", "Si", "Ge", "--normal", "123", "--no-save")
+    status, out, err = run(capsys, "agf", "Si", "Ge", "--normal", "123")
     assert status == 2 and err.count("\n") == 1 and "normal" in err
     status, _, err = run(capsys, "agf", "Si", "Ge", "--output", str(tmp_path / "x.txt"))
     assert status == 2 and ".npz" in err
@@ -73,3 +90,97 @@ def test_errors_are_one_line_and_status_2(capsys, tmp_path):
     bad.write_text("colour = 'red'\n")
     status, _, err = run(capsys, "agf", "--config", str(bad))
     assert status == 2 and "colour" in err
+
+
+def test_nothing_is_written_without_output_and_stderr_has_a_start_and_finish_line(capsys, tmp_path, monkeypatch):
+    """Issue 9: `kapitza agf` wrote agf-Si-Ge-001.npz and .json into the current directory unasked."""
+    monkeypatch.chdir(tmp_path)
+    status, out, err = run(capsys, "agf", "Si", "Ge", *FAST, "-t", "0,300")
+    assert status == 0, err
+    assert list(tmp_path.iterdir()) == []
+    assert "started" in err and "finished" in err  # not a terminal: one line each instead of a bar
+    row = next(line for line in out.splitlines() if line.strip().startswith("\u2502") and " 0 " in line[:10])
+    cells = [c.strip() for c in row.strip("\u2502 ").split("\u2502")]
+    assert cells[:4] == ["0", "0", "0", "inf"]  # T = 0 K: G = 0 and R = inf, not inf and 0
+
+
+def test_help_shows_the_defaults(capsys):
+    status, out, _ = run(capsys, "agf", "--help")
+    text = " ".join(out.translate({ord(c): " " for c in "\u2502\u256d\u256e\u2570\u256f\u2500"}).split())
+    for words in ("[default: (8)]", "[default: (200)]", "[default: (50,100,200,300,500)]", "[default: (1e-06)]"):
+        assert words in text
+    assert "nothing is written" in text
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ('frequencies = "many"', "frequencies"),
+        ("agf = 5", "agf"),
+        ('check_broadening = "no"', "true or false"),
+        ("seed = 1.5", "integer"),
+        ("mixing_layers = 1.7", "integer"),
+        ("workers = 0", ">= 1"),
+        ("colour = 'red'", "colour"),
+        ("frequencies = true", "integer"),
+        ("[agf]\nkpoints = [1, 2, 3]", "kpoints"),
+        ("temperature = [300, -1]", ">= 0 K"),
+    ],
+)
+def test_config_with_wrong_types_is_one_line_and_status_2(capsys, tmp_path, content, words):
+    cfg = tmp_path / "run.toml"
+    cfg.write_text(content + "\n")
+    status, _, err = run(capsys, "agf", "Si", "Ge", "--config", str(cfg))
+    assert status == 2 and err.count("\n") == 1 and words in err, err
+
+
+def test_config_that_is_a_folder_or_binary_is_refused(capsys, tmp_path):
+    status, _, err = run(capsys, "agf", "Si", "Ge", "--config", str(tmp_path))
+    assert status == 2 and "not a file" in err
+    binary = tmp_path / "x.toml"
+    binary.write_bytes(bytes(range(256)))
+    status, _, err = run(capsys, "agf", "Si", "Ge", "--config", str(binary))
+    assert status == 2 and err.count("\n") == 1
+
+
+def test_workers_zero_and_a_silent_scheduler_are_refused(capsys):
+    status, _, err = run(capsys, "agf", "Si", "Ge", "--workers", "0")
+    assert status == 2 and "--workers must be >= 1, got 0" in err
+    status, _, err = run(capsys, "agf", "Si", "Ge", "--address", "tcp://127.0.0.1:1", *FAST)
+    assert status == 2 and "no dask scheduler answered" in err
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.one_of(st.binary(max_size=200), st.sampled_from(VALID).flatmap(_truncations)))
+def test_config_reader_fuzz_gives_input_error_only(tmp_path, data):
+    """Random bytes and truncations of a valid config: the reader returns settings or raises InputError."""
+    from kapitza.cli.agf import _load_config
+
+    cfg = tmp_path / "fuzz.toml"
+    cfg.write_bytes(data)
+    try:
+        _load_config(cfg)
+    except InputError:
+        pass
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    key=st.sampled_from(sorted(SCHEMA)),
+    value=st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-5, 10**12),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.text(max_size=12),
+        st.lists(st.one_of(st.integers(-3, 50), st.floats(), st.text(max_size=3)), max_size=4),
+        st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+    ),
+)
+def test_config_values_of_any_type_give_settings_or_input_error(key, value):
+    from kapitza.cli.agf import validate_config
+
+    try:
+        validate_config({"agf": {key: value}})
+    except InputError:
+        pass

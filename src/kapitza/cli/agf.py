@@ -15,79 +15,87 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ..errors import InputError
+from ..transmission.agf.inputs import (
+    DEFAULT_MAX_HOURS,
+    DEFAULT_MAX_MEMORY_GB,
+    MIN_FREQUENCIES,
+    SCHEMA,
+    check_value,
+    cli_name,
+    validate_inputs,
+)
+from ..transmission.agf.inputs import show as check_value_show
+from ..transmission.agf.solver import DEFAULT_ETA
 from ..units import M2K_PER_GW, MW_PER_M2K
 from .app import app
 from .common import check_output, parse_temperatures
 
-#: Options that a --config TOML file may set (same names as the options, dashes or underscores).
-CONFIG_KEYS = (
-    "left",
-    "right",
-    "potential",
-    "normal",
-    "kpoints",
-    "frequencies",
-    "temperature",
-    "eta",
-    "cells",
-    "pl_cells",
-    "lateral",
-    "mixing_layers",
-    "seed",
-    "workers",
-    "address",
-    "output",
-    "plot",
-    "ldos_plot",
-    "check_broadening",
-)
+#: Settings that a --config TOML file may hold (the options' names, dashes or underscores), and their defaults.
 DEFAULTS: dict[str, Any] = {
     "potential": "sw",
     "normal": "001",
     "kpoints": 8,
     "frequencies": 200,
     "temperature": "50,100,200,300,500",
-    "eta": 1e-6,
+    "eta": DEFAULT_ETA,
     "lateral": "1x1",
     "mixing_layers": 0,
     "check_broadening": True,
+    "max_memory_gb": DEFAULT_MAX_MEMORY_GB,
+    "max_hours": DEFAULT_MAX_HOURS,
 }
-
-
-def _pair(value: Any, name: str) -> tuple[int, int] | None:
-    if value is None:
-        return None
-    if isinstance(value, (list, tuple)):
-        items = list(value)
-    else:
-        items = str(value).lower().replace("x", ",").split(",")
-    try:
-        nums = [int(str(v).strip()) for v in items]
-    except ValueError:
-        raise InputError(f"{name} must be N or N1xN2 (positive integers), got {value!r}") from None
-    if len(nums) == 1:
-        nums = nums * 2
-    if len(nums) != 2 or min(nums) < 1:
-        raise InputError(f"{name} must be N or N1xN2 (positive integers), got {value!r}")
-    return nums[0], nums[1]
+CONFIG_KEYS = tuple(k for k in SCHEMA if k != "check_temperature")
 
 
 def _load_config(path: Path | None) -> dict[str, Any]:
+    """Read and validate a --config TOML file (tomllib; every value checked against the schema)."""
     if path is None:
         return {}
+    where = f"config file {str(path)!r}"
     if not path.exists():
-        raise InputError(f"config file {str(path)!r} does not exist")
+        raise InputError(f"{where} does not exist")
+    if not path.is_file():
+        raise InputError(f"{where} is not a file")
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InputError(f"{where} is not text (UTF-8 TOML expected)") from None
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"config file {str(path)!r} is not valid TOML: {exc}") from None
-    doc = raw.get("agf", raw)
-    out = {}
+        raise InputError(f"{where} is not valid TOML: {exc}") from None
+    except (OSError, RecursionError) as exc:
+        raise InputError(f"{where} cannot be read: {type(exc).__name__}") from None
+    return validate_config(raw, where)
+
+
+def validate_config(raw: Any, where: str = "the config") -> dict[str, Any]:
+    """Check a parsed config against :data:`kapitza.transmission.agf.inputs.SCHEMA`; return it normalised.
+
+    The settings sit at the top level or in an ``[agf]`` table.  Unknown keys and values of the wrong
+    type (``check_broadening = "no"``, ``seed = 1.5``, ``frequencies = "many"``) are InputErrors.
+    """
+    if not isinstance(raw, dict):
+        raise InputError(f"{where} must hold a table of settings")
+    if "agf" in raw:
+        doc = raw["agf"]
+        if not isinstance(doc, dict):
+            raise InputError(f"agf in {where} must be a table ([agf]), got {check_value_show(doc)}")
+        others = [str(k) for k in raw if k != "agf"]
+        if others:
+            raise InputError(f"{where}: put every setting under [agf]; found also {', '.join(map(repr, others))}")
+    else:
+        doc = raw
+    unknown = [str(k) for k in doc if str(k).replace("-", "_") not in CONFIG_KEYS]
+    if unknown:
+        raise InputError(
+            f"unknown key(s) {', '.join(map(repr, unknown))} in {where}; allowed: {', '.join(CONFIG_KEYS)}"
+        )
+    out: dict[str, Any] = {}
     for key, value in doc.items():
-        k = str(key).replace("-", "_")
-        if k not in CONFIG_KEYS:
-            raise InputError(f"unknown key {key!r} in {str(path)!r}; allowed: {', '.join(CONFIG_KEYS)}")
-        out[k] = value
+        name = str(key).replace("-", "_")
+        if name == "temperature" and isinstance(value, str):
+            out[name] = parse_temperatures(value)  # the same forms as -t
+            continue
+        out[name] = check_value(name, value, f"{key} in {where}")
     return out
 
 
@@ -98,16 +106,16 @@ def render_table(result: Any) -> Table:
     table.add_column("G two-probe (MW m\u207b\u00b2 K\u207b\u00b9)", justify="right")
     table.add_column("G intrinsic (MW m\u207b\u00b2 K\u207b\u00b9)", justify="right")
     table.add_column("R intrinsic (m\u00b2 K GW\u207b\u00b9)", justify="right")
-    table.add_column(f"G ballistic {s['left']}", justify="right")
-    table.add_column(f"G ballistic {s['right']}", justify="right")
-    intrinsic = result.intrinsic
+    table.add_column(f"G ballistic {s['left']} (MW m\u207b\u00b2 K\u207b\u00b9)", justify="right")
+    table.add_column(f"G ballistic {s['right']} (MW m\u207b\u00b2 K\u207b\u00b9)", justify="right")
+    intrinsic, resistance = result.intrinsic, result.resistance
     for i, t in enumerate(result.temperature):
-        gi = intrinsic[i]
+        gi, ri = intrinsic[i], resistance[i]
         table.add_row(
             f"{t:g}",
             f"{result.conductance[i] / MW_PER_M2K:.4g}",
             f"{gi / MW_PER_M2K:.4g}" if np.isfinite(gi) else "inf",
-            f"{M2K_PER_GW**-1 / gi:.4g}" if np.isfinite(gi) and gi > 0 else "0",
+            f"{ri / M2K_PER_GW:.4g}" if np.isfinite(ri) else "inf",
             f"{result.ballistic[0][i] / MW_PER_M2K:.4g}",
             f"{result.ballistic[1][i] / MW_PER_M2K:.4g}",
         )
@@ -124,33 +132,77 @@ def agf_command(
     right: Annotated[str | None, typer.Argument(help="Right crystal, e.g. Ge.")] = None,
     potential: Annotated[
         str | None,
-        typer.Option(help="Interatomic potential: sw (Si/Ge: mass-mismatch model), tersoff, tersoff-lammps, emt."),
+        typer.Option(
+            help="Interatomic potential: sw (Si/Ge: mass-mismatch model), tersoff, tersoff-lammps, emt.",
+            show_default="sw",
+        ),
     ] = None,
-    normal: Annotated[str | None, typer.Option(help="Interface normal: 001, 110 or 111.")] = None,
-    kpoints: Annotated[str | None, typer.Option(help="Transverse k grid: N or N1xN2 (Monkhorst-Pack).")] = None,
-    frequencies: Annotated[int | None, typer.Option(help="Frequencies up to the smaller lead's band top.")] = None,
+    normal: Annotated[str | None, typer.Option(help="Interface normal: 001, 110 or 111.", show_default="001")] = None,
+    kpoints: Annotated[
+        str | None, typer.Option(help="Transverse k grid: N or N1xN2 (Monkhorst-Pack).", show_default="8")
+    ] = None,
+    frequencies: Annotated[
+        int | None,
+        typer.Option(
+            help=f"Frequencies up to the smaller lead's band top; fewer than {MIN_FREQUENCIES} are refused, fewer "
+            "than 100 give a note that G is not converged.",
+            show_default="200",
+        ),
+    ] = None,
     temperature: Annotated[
-        str | None, typer.Option("--temperature", "-t", help="K: '300', '50,300' or START:STOP:COUNT.")
+        str | None,
+        typer.Option(
+            "--temperature", "-t", help="K: '300', '50,300' or START:STOP:COUNT.", show_default="50,100,200,300,500"
+        ),
     ] = None,
-    eta: Annotated[float | None, typer.Option(help="Relative broadening eta in z = omega^2 (1 + i eta).")] = None,
-    cells: Annotated[str | None, typer.Option(help="Cells of each crystal along the normal, NLxNR.")] = None,
+    eta: Annotated[
+        float | None,
+        typer.Option(help="Relative broadening eta in z = omega^2 (1 + i eta), > 0.", show_default=f"{DEFAULT_ETA:g}"),
+    ] = None,
+    cells: Annotated[
+        str | None,
+        typer.Option(help="Cells of each crystal along the normal, NLxNR.", show_default="3 principal layers a side"),
+    ] = None,
     pl_cells: Annotated[str | None, typer.Option(help="Cells per lead principal layer (default: force range).")] = None,
-    lateral: Annotated[str | None, typer.Option(help="Lateral repetitions of the cell, N1xN2.")] = None,
-    mixing_layers: Annotated[int | None, typer.Option(help="Intermixed atomic planes on each side.")] = None,
-    seed: Annotated[int | None, typer.Option(help="Seed of the intermixing (recorded in the output).")] = None,
-    workers: Annotated[int | None, typer.Option(help="Run on a local dask cluster of this many processes.")] = None,
-    address: Annotated[str | None, typer.Option(help="Run on the dask scheduler at this address.")] = None,
-    output: Annotated[
-        Path | None, typer.Option(help="Results file (.npz, with a .json of inputs beside it). Default agf-L-R-N.npz")
+    lateral: Annotated[
+        str | None, typer.Option(help="Lateral repetitions of the cell, N1xN2.", show_default="1x1")
     ] = None,
-    no_save: Annotated[bool, typer.Option("--no-save", help="Do not write the results files.")] = False,
+    mixing_layers: Annotated[
+        int | None, typer.Option(help="Intermixed atomic planes on each side.", show_default="0")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed of the intermixing (recorded in the output).")] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Run on a local dask cluster of this many processes (>= 1).")
+    ] = None,
+    address: Annotated[
+        str | None, typer.Option(help="Run on the dask scheduler at this address (refused if silent for 10 s).")
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            help="Save the results here (.npz: arrays with the inputs as JSON inside; .json: everything).  Without "
+            "it nothing is written.  While it runs, finished chunks are kept in .NAME.partial/ beside it, so that "
+            "an interrupted run resumes; the folder is removed once the results are written."
+        ),
+    ] = None,
     plot: Annotated[Path | None, typer.Option(help="Draw the transmission and G(T) to this .png/.pdf/.svg.")] = None,
     ldos_plot: Annotated[Path | None, typer.Option(help="Draw the local DOS of the interface planes.")] = None,
     no_check: Annotated[bool, typer.Option("--no-check", help="Skip the broadening check (solve at eta/2).")] = False,
+    max_memory_gb: Annotated[
+        float | None,
+        typer.Option(help="Refuse runs whose memory estimate exceeds this.", show_default=f"{DEFAULT_MAX_MEMORY_GB:g}"),
+    ] = None,
+    max_hours: Annotated[
+        float | None,
+        typer.Option(help="Refuse runs whose time estimate exceeds this.", show_default=f"{DEFAULT_MAX_HOURS:g}"),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON (SI).")] = False,
     config: Annotated[Path | None, typer.Option(help="TOML file with any of these options (CLI wins).")] = None,
 ) -> None:
-    """Phonon transmission and conductance of LEFT/RIGHT with the atomistic Green's function method."""
+    """Phonon transmission and conductance of LEFT/RIGHT with the atomistic Green's function method.
+
+    The table goes to stdout; results are saved only with --output.
+    """
     from ..transmission.agf.run import run_agf
 
     cfg = {**DEFAULTS, **_load_config(config)}
@@ -161,7 +213,7 @@ def agf_command(
         "normal": normal,
         "kpoints": kpoints,
         "frequencies": frequencies,
-        "temperature": temperature,
+        "temperature": None if temperature is None else parse_temperatures(temperature),
         "eta": eta,
         "cells": cells,
         "pl_cells": pl_cells,
@@ -173,26 +225,29 @@ def agf_command(
         "output": output,
         "plot": plot,
         "ldos_plot": ldos_plot,
+        "max_memory_gb": max_memory_gb,
+        "max_hours": max_hours,
     }
     opts = {**cfg, **{k: v for k, v in given.items() if v is not None}}
     if no_check:
         opts["check_broadening"] = False
     if not opts.get("left") or not opts.get("right"):
         raise InputError("give the two crystals, e.g. 'kapitza agf Si Ge', or set left and right in --config")
-    l_sym, r_sym = str(opts["left"]), str(opts["right"])
-    temps = (
-        parse_temperatures(str(opts["temperature"]))
-        if not isinstance(opts["temperature"], list)
-        else (np.asarray(opts["temperature"], dtype=float))
-    )
-    out_path = None if no_save else Path(opts.get("output") or f"agf-{l_sym}-{r_sym}-{opts['normal']}.npz")
+    if isinstance(opts["temperature"], str):
+        opts["temperature"] = parse_temperatures(opts["temperature"])
+    opts = validate_inputs(opts, cli_name)
+    out_path = opts.pop("output", None)
     if out_path is not None:
-        check_output(out_path, (".npz",), "--output")
-    for key, option in (("plot", "--plot"), ("ldos_plot", "--ldos-plot")):
+        out_path = check_output(out_path, (".npz", ".json"), "--output")
+    for key in ("plot", "ldos_plot"):
         if opts.get(key) is not None:
-            opts[key] = Path(opts[key])
-            check_output(opts[key], (".png", ".pdf", ".svg"), option)
+            opts[key] = check_output(Path(opts[key]), (".png", ".pdf", ".svg"), cli_name(key))
+    plot_path, ldos_path = opts.pop("plot", None), opts.pop("ldos_plot", None)
     err = Console(stderr=True)
+    show_bar = not as_json and err.is_terminal
+    describe = f"AGF {opts['left']}/{opts['right']} [{opts['normal']}], {opts['potential']}"
+    if not show_bar:
+        err.print(f"{describe}: started", highlight=False, soft_wrap=True)
     t0 = time.perf_counter()
     with Progress(
         TextColumn("[progress.description]{task.description}"),
@@ -201,53 +256,44 @@ def agf_command(
         TimeElapsedColumn(),
         console=err,
         transient=True,
-        disable=as_json or not err.is_terminal,
+        disable=not show_bar,
     ) as bar:
-        task = bar.add_task("AGF (omega, k) chunks", total=None)
+        task = bar.add_task("AGF (omega, k) chunks", total=None, start=False)
 
         def progress(done: int, total: int) -> None:
+            bar.start_task(task)
             bar.update(task, completed=done, total=total)
 
         result, model = run_agf(
-            l_sym,
-            r_sym,
-            potential=str(opts["potential"]),
-            normal=str(opts["normal"]),
-            kpoints=_pair(opts["kpoints"], "--kpoints"),
-            frequencies=int(opts["frequencies"]),
-            temperature=temps,
-            eta=float(opts["eta"]),
-            cells=_pair(opts.get("cells"), "--cells"),
-            pl_cells=_pair(opts.get("pl_cells"), "--pl-cells"),
-            lateral=_pair(opts["lateral"], "--lateral"),
-            mixing_layers=int(opts["mixing_layers"]),
-            seed=None if opts.get("seed") is None else int(opts["seed"]),
-            check_broadening=bool(opts["check_broadening"]),
-            workers=None if opts.get("workers") is None else int(opts["workers"]),
-            address=opts.get("address"),
+            opts.pop("left"),
+            opts.pop("right"),
+            **opts,
+            output=out_path,
             progress=progress,
+            option_names=cli_name,
         )
     elapsed = time.perf_counter() - t0
-    files = []
-    if out_path is not None:
-        files.extend(result.save(out_path))
-    if opts.get("plot") is not None:
+    files = [] if out_path is None else [out_path]
+    if plot_path is not None:
         from ..plotting.agf import plot_transmission
 
-        plot_transmission(result, opts["plot"])
-        files.append(opts["plot"])
-    if opts.get("ldos_plot") is not None:
+        plot_transmission(result, plot_path)
+        files.append(plot_path)
+    if ldos_path is not None:
         from ..plotting.agf import plot_ldos
         from ..transmission.agf.ldos import local_dos
 
         top = float(result.transmission.omega[-1]) * 1.6
         w = (np.arange(300) + 0.5) / 300 * top
-        ldos = local_dos(model, w, _pair(opts["kpoints"], "--kpoints"), eta=1e-2)
-        plot_ldos(ldos, opts["ldos_plot"])
-        files.append(opts["ldos_plot"])
+        ldos = local_dos(model, w, result.settings["kpoints"], eta=1e-2)
+        plot_ldos(ldos, ldos_path)
+        files.append(ldos_path)
+    if not show_bar:
+        err.print(f"{describe}: finished in {elapsed:.1f} s", highlight=False, soft_wrap=True)
     if as_json:
         doc = result.inputs()
         doc["results"] = {
+            "units": {"temperature": "K", "conductance": "W m^-2 K^-1"},
             "temperature": result.temperature.tolist(),
             "conductance": result.conductance.tolist(),
             "intrinsic_conductance": [float(x) if np.isfinite(x) else None for x in result.intrinsic],
@@ -255,23 +301,23 @@ def agf_command(
             "seconds": elapsed,
         }
         typer.echo(json.dumps(doc, indent=2))
-        return
-    console = Console()
-    for note in result.notes:
-        console.print(f"[yellow]note:[/yellow] {note}")
-    console.print(render_table(result))
-    b = result.broadening
-    if b is not None:
+    else:
+        console = Console()
+        for note in result.notes:
+            console.print(f"[yellow]note:[/yellow] {note}")
+        console.print(render_table(result))
+        b = result.broadening
+        if b is not None:
+            console.print(
+                f"broadening check: G({b.temperature:g} K) = {b.conductance[0] / MW_PER_M2K:.5g} at eta = "
+                f"{b.eta:g}, {b.conductance[1] / MW_PER_M2K:.5g} at eta/2 (relative change {b.relative_change:.1e})"
+            )
+        md = result.model_metadata
+        t = result.transmission
         console.print(
-            f"broadening check: G({b.temperature:g} K) = {b.conductance[0] / MW_PER_M2K:.5g} at eta = {b.eta:g}, "
-            f"{b.conductance[1] / MW_PER_M2K:.5g} at eta/2 (relative change {b.relative_change:.1e})"
+            f"{t.omega.size} frequencies x {t.kpoints.shape[0]} k-points (time-reversal pairs merged; "
+            f"{int(t.kweights.sum())} in the grid); device: {md.get('slices')} slices, principal layer "
+            f"{md.get('principal_layer_cells')} cells; {elapsed:.1f} s"
         )
-    md = result.model_metadata
-    t = result.transmission
-    console.print(
-        f"{t.omega.size} frequencies x {t.kpoints.shape[0]} k-points (time-reversal pairs merged; "
-        f"{int(t.kweights.sum())} in the grid); device: {md.get('slices')} slices, principal layer "
-        f"{md.get('principal_layer_cells')} cells; {elapsed:.1f} s"
-    )
     for f in files:
-        err.print(f"written: {f}")
+        err.print(f"written: {f}", highlight=False, soft_wrap=True)

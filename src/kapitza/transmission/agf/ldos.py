@@ -17,12 +17,11 @@ crystal's band top).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ...errors import InputError
+from ...io.results import result
 from . import kernels
 from .model import LayeredModel
 from .solver import DEFAULT_ETA, _kgrid, reduce_time_reversal, single_threaded_blas
@@ -31,7 +30,7 @@ from .solver import DEFAULT_ETA, _kgrid, reduce_time_reversal, single_threaded_b
 PLANE_TOLERANCE = 1e-13
 
 
-@dataclass(frozen=True)
+@result
 class LocalDOS:
     """Local density of states of the device atoms.
 

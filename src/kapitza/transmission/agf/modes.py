@@ -39,13 +39,12 @@ check on every call.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import scipy.linalg as sla
 from numpy.typing import ArrayLike, NDArray
 
 from ...errors import InputError
+from ...io.results import result
 from . import kernels
 from .model import LayeredModel
 
@@ -55,7 +54,7 @@ PROPAGATING_TOLERANCE = 1e-6
 DEGENERATE_TOLERANCE = 1e-7
 
 
-@dataclass(frozen=True)
+@result
 class BlochModes:
     """Propagating Bloch modes of a lead at one (omega, k_par), all directions.
 
@@ -174,7 +173,7 @@ def channel_count(model: LayeredModel, side: str, omega: ArrayLike, kappa: Array
     return np.array([_modes(h00, h01, float(x), length).count for x in w], dtype=np.int64)
 
 
-@dataclass(frozen=True)
+@result
 class ModeTransmission:
     """Transmission of each incident propagating mode of the left lead at one (omega, k_par).
 

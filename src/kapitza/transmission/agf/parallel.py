@@ -16,13 +16,25 @@ processes (started and closed here).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from ...errors import InputError, MissingDependencyError
+from ...errors import InputError, KapitzaError, MissingDependencyError
+
+#: Seconds to wait for a scheduler to answer (an unreachable address is an input error after this).
+CONNECT_TIMEOUT = 10.0
+#: Seconds to wait for the blocks to reach the workers.
+SCATTER_TIMEOUT = 120.0
+#: Seconds without any finished task before the run is abandoned (a worker lost or a client stuck).
+TASK_TIMEOUT = 1800.0
+
+
+class DaskError(KapitzaError, RuntimeError):
+    """The dask cluster did not answer in time or lost the work."""
+
 
 #: Environment of local workers: one BLAS thread each, and glibc's heap kept.  (dask sets
 #: MALLOC_TRIM_THRESHOLD_ = 64 KiB for its workers, which also freezes glibc's mmap threshold at
@@ -63,7 +75,48 @@ def local_client(workers: int = 2, **kwargs: Any) -> Any:
     }
     options.update(kwargs)
     cluster = distributed.LocalCluster(**options)
-    return distributed.Client(cluster)
+    return distributed.Client(cluster, timeout=CONNECT_TIMEOUT)
+
+
+def connect(address: str, timeout: float = CONNECT_TIMEOUT) -> Any:
+    """A ``distributed.Client`` on the scheduler at ``address``; InputError if none answers within ``timeout`` s.
+
+    A tcp/tls address is first checked with a plain socket connection, so a malformed or
+    unreachable address fails fast without leaving a half-made client behind.
+    """
+    distributed = _distributed()
+    if not isinstance(address, str) or not address.strip():
+        raise InputError(f"the dask scheduler address must be a non-empty string, got {address!r}")
+
+    def refuse(reason: str) -> InputError:
+        return InputError(
+            f"no dask scheduler answered at {address!r} within {timeout:g} s ({reason}); "
+            "give an address such as tcp://host:8786, or use --workers N for a local cluster"
+        )
+
+    try:
+        from distributed.comm import parse_address, parse_host_port
+
+        scheme, loc = parse_address(address)
+        if scheme in ("tcp", "tls"):
+            import socket
+
+            host, port = parse_host_port(loc)
+            socket.create_connection((host, int(port)), timeout=timeout).close()
+    except (OSError, ValueError, TypeError) as exc:
+        raise refuse(" ".join(str(exc).split())[:160] or type(exc).__name__) from None
+    try:
+        with _quiet():
+            return distributed.Client(address, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError, ValueError, TypeError) as exc:
+        raise refuse(" ".join(str(exc).split())[:160] or type(exc).__name__) from None
+
+
+def _quiet() -> Any:
+    """Silence distributed's loggers (tracebacks of closing workers, connection retries) in a block."""
+    from distributed.utils import silence_logging_cmgr
+
+    return silence_logging_cmgr(logging.CRITICAL)
 
 
 #: Tasks per worker: two balance uneven chunks (band edges converge more slowly) while keeping
@@ -72,17 +125,41 @@ TASKS_PER_WORKER = 2
 
 
 def close_client(client: Any, cluster: Any = None) -> None:
-    """Close ``client`` (and ``cluster``, default: the client's own LocalCluster) without dask's INFO chatter.
+    """Close ``client`` (and ``cluster``, default: the client's own LocalCluster) without dask's chatter.
 
-    LocalCluster silences its logs only while it starts; closing it prints a dozen INFO lines.
+    ``cluster=False`` closes the client only (a cluster someone else runs stays up).  LocalCluster
+    silences its logs only while it starts; closing it prints a dozen INFO lines, and closing it on
+    Ctrl-C about sixty lines of worker tracebacks: all silenced here.  Errors while closing are
+    swallowed, so they never hide the error or the interrupt that led here.
     """
-    from distributed.utils import silence_logging_cmgr
+    cluster = getattr(client, "cluster", None) if cluster is None else (cluster or None)
+    with _quiet():
+        for thing in (client, cluster):
+            if thing is None:
+                continue
+            try:
+                thing.close(timeout=CONNECT_TIMEOUT)
+            except Exception:  # noqa: BLE001 - closing must not hide the error or interrupt that got us here
+                pass
 
-    cluster = cluster if cluster is not None else getattr(client, "cluster", None)
-    with silence_logging_cmgr(logging.ERROR):
-        client.close()
-        if cluster is not None:
-            cluster.close()
+
+def _wait_all(distributed: Any, futures: list[Any], timeout: float) -> Any:
+    """Yield (future, result) as tasks finish; DaskError when none finishes for ``timeout`` s."""
+    pending = set(futures)
+    while pending:
+        try:
+            done, pending = distributed.wait(list(pending), timeout=timeout, return_when="FIRST_COMPLETED")
+        except TimeoutError:
+            raise DaskError(
+                f"no AGF task finished for {timeout:g} s ({len(pending)} of {len(futures)} still pending): "
+                "the dask workers are lost or stuck; finished chunks are kept if --output was given, rerun to resume"
+            ) from None
+        for f in done:
+            if f.status == "error":
+                f.result()  # re-raises the task's own exception
+            if f.status != "finished":
+                raise DaskError(f"an AGF task ended as {f.status!r} on the dask cluster")
+            yield f, f.result(timeout=timeout)
 
 
 def _task(
@@ -103,14 +180,27 @@ def _task(
     return out
 
 
-def split_work(n_k: int, chunks: list[NDArray[np.float64]], n_tasks: int) -> list[list[tuple[int, int, Any]]]:
+def split_work(
+    n_k: int,
+    chunks: list[NDArray[np.float64]],
+    n_tasks: int,
+    only: Collection[tuple[int, int]] | None = None,
+) -> list[list[tuple[int, int, Any]]]:
     """Spread the (k, chunk) units over ``n_tasks`` tasks of nearly equal numbers of frequencies.
 
     Units are taken in (k, chunk) order, so a task holds few k points (their blocks
-    are reused across its chunks).
+    are reused across its chunks).  ``only`` restricts the work to these (k index,
+    chunk index) units (the ones a resumed run still lacks).
     """
     offsets = np.concatenate([[0], np.cumsum([c.size for c in chunks])])
-    units = [(ik, int(offsets[ic]), c) for ik in range(n_k) for ic, c in enumerate(chunks)]
+    units = [
+        (ik, int(offsets[ic]), c)
+        for ik in range(n_k)
+        for ic, c in enumerate(chunks)
+        if only is None or (ik, ic) in only
+    ]
+    if not units:
+        return []
     sizes = np.array([u[2].size for u in units], dtype=float)
     n_tasks = max(1, min(int(n_tasks), len(units)))
     cuts = np.searchsorted(np.cumsum(sizes), np.arange(1, n_tasks) * sizes.sum() / n_tasks, side="left") + 1
@@ -123,49 +213,56 @@ def run_on_dask(
     kappa: NDArray[np.float64],
     chunks: list[NDArray[np.float64]],
     eta: float,
-    progress: Callable[[int, int], None] | None = None,
+    record: Callable[[int, int, NDArray[np.float64], int, int], None],
     *,
     client: Any = None,
     workers: int | None = None,
     address: str | None = None,
-) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
-    """Xi(kappa, omega) and decimation steps, computed as dask tasks; see the module docstring.
+    only: Collection[tuple[int, int]] | None = None,
+    task_timeout: float = TASK_TIMEOUT,
+) -> None:
+    """Compute the (k, chunk) units as dask tasks; ``record(ik, start, xi, steps_left, steps_right)`` takes each.
 
     The dense blocks of all k points are built here and broadcast to every worker once
     (they are small: a few layers of 3N x 3N), then the (k, chunk) work is split into
     :data:`TASKS_PER_WORKER` tasks per worker of equal size.  Measured on two cores
     (benchmarks/agf.py): fewer, larger tasks and the broadcast are what make the second
     worker pay off on a 0.1 s problem.
+
+    Every wait is bounded: connecting (:data:`CONNECT_TIMEOUT`, InputError), scattering the
+    blocks (:data:`SCATTER_TIMEOUT`) and each stretch without a finished task (``task_timeout``)
+    raise :class:`DaskError`.  On Ctrl-C the client (and a cluster started here) is closed with
+    distributed's loggers silenced, and the KeyboardInterrupt goes on.
     """
     distributed = _distributed()
     own = None
+    close = client is None
     if client is None:
-        if address is not None:
-            client = distributed.Client(address)
-        else:
-            client = own = local_client(workers or 2)
-        close = True
-    else:
-        close = False
+        client = connect(address) if address is not None else (own := local_client(workers or 2))
+    futures: list[Any] = []
     try:
         blocks = [model.blocks_at(k) for k in kappa]
-        remote = client.scatter(blocks, hash=False, broadcast=True)
-        n_workers = max(1, sum(client.nthreads().values()))
-        tasks = split_work(kappa.shape[0], chunks, TASKS_PER_WORKER * n_workers)
+        try:
+            remote = client.scatter(blocks, hash=False, broadcast=True, timeout=SCATTER_TIMEOUT)
+            n_workers = max(1, sum(client.nthreads().values()))
+        except TimeoutError:
+            raise DaskError(f"the dask workers did not take the model within {SCATTER_TIMEOUT:g} s") from None
+        tasks = split_work(kappa.shape[0], chunks, TASKS_PER_WORKER * n_workers, only)
         futures = [client.submit(_task, remote, work, eta, pure=False) for work in tasks]
-        n_omega = int(sum(c.size for c in chunks))
-        xi = np.empty((kappa.shape[0], n_omega))
-        steps = np.zeros((kappa.shape[0], 2), dtype=np.int64)
-        for done, (_, parts) in enumerate(distributed.as_completed(futures, with_results=True), start=1):
+        for _, parts in _wait_all(distributed, futures, task_timeout):
             for ik, start, x, sl, sr in parts:
-                xi[ik, start : start + x.size] = x
-                steps[ik] = np.maximum(steps[ik], (sl, sr))
-            if progress is not None:
-                progress(done, len(futures))
-        return xi, steps
+                record(ik, start, x, sl, sr)
+    except BaseException:
+        with _quiet():
+            for f in futures:
+                try:
+                    f.cancel()
+                except Exception:  # noqa: BLE001 - best effort on the way out
+                    pass
+        if close:
+            close_client(client) if own is not None else close_client(client, cluster=False)
+            close = False
+        raise
     finally:
         if close:
-            if own is not None:
-                close_client(client)
-            else:
-                client.close()
+            close_client(client) if own is not None else close_client(client, cluster=False)

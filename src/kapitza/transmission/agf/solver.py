@@ -34,14 +34,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import field
+from pathlib import Path
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ... import landauer
 from ...errors import InputError
+from ...io.results import result
 from . import kernels
 from .model import LayeredModel, as_kappa
 
@@ -135,7 +137,7 @@ def lead_max_frequency(model: LayeredModel, side: str, kappa: ArrayLike, samples
     return float(np.sqrt(max(top, 0.0)))
 
 
-@dataclass(frozen=True)
+@result
 class TransmissionResult:
     """Phonon transmission of an interface model.
 
@@ -171,6 +173,8 @@ class TransmissionResult:
     steps: NDArray[np.int64]
     seconds: float = 0.0
     metadata: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    _summary_fields: ClassVar[tuple[str, ...]] = ("omega", "kpoints", "eta", "area", "seconds")
 
     @property
     def xi(self) -> NDArray[np.float64]:
@@ -224,6 +228,7 @@ def transmission(
     workers: int | None = None,
     address: str | None = None,
     progress: Progress | None = None,
+    checkpoint: str | Path | None = None,
 ) -> TransmissionResult:
     """Caroli transmission Xi(omega, k_par) of a layered model, and its k average.
 
@@ -248,7 +253,12 @@ def transmission(
         ``workers`` processes, or the scheduler at ``address``
         (see :mod:`.parallel`).  Default: in this process.
     progress : callable, optional
-        Called as progress(done, total) after each task.
+        Called as progress(done, total) in (k, chunk) units: once before the work
+        (with the units found in ``checkpoint`` as done) and after each unit.
+    checkpoint : path, optional
+        Folder for finished (k, chunk) units (:mod:`.checkpoint`): each is written
+        as it completes, and a rerun with the same inputs skips those found there.
+        The caller deletes the folder once the result is safe.
     """
     w = _validate(omega, eta)
     weights = trapezoid_weights(w) if omega_weights is None else np.asarray(omega_weights, dtype=float)
@@ -259,16 +269,52 @@ def transmission(
         kappa, kw = reduce_time_reversal(kappa)
     else:
         kw = np.ones(kappa.shape[0])
-    if int(chunk) < 1:
+    if isinstance(chunk, bool) or int(chunk) != chunk or int(chunk) < 1:
         raise InputError(f"chunk must be a positive number of frequencies, got {chunk!r}")
-    chunks = [w[i : i + int(chunk)] for i in range(0, w.size, int(chunk))]
+    chunk = int(chunk)
+    chunks = [w[i : i + chunk] for i in range(0, w.size, chunk)]
+    starts = [i for i in range(0, w.size, chunk)]
     t0 = time.perf_counter()
-    if client is None and workers is None and address is None:
-        xi_k, steps = _serial(model, kappa, chunks, eta, progress)
+    xi_k = np.empty((kappa.shape[0], w.size))
+    steps = np.zeros((kappa.shape[0], 2), dtype=np.int64)
+    store = None
+    if checkpoint is not None:
+        from .checkpoint import Checkpoint, sweep_key
+
+        store = Checkpoint(checkpoint, sweep_key(model, w, kappa, eta, chunk))
+    todo: set[tuple[int, int]] = set()
+    for ik in range(kappa.shape[0]):
+        for ic, c in enumerate(chunks):
+            found = None if store is None else store.load(ik, ic, c)
+            if found is None:
+                todo.add((ik, ic))
+            else:
+                xi_k[ik, starts[ic] : starts[ic] + c.size] = found[0]
+                steps[ik] = np.maximum(steps[ik], found[1:])
+    total = kappa.shape[0] * len(chunks)
+    count = {"done": total - len(todo)}
+    if progress is not None:
+        progress(count["done"], total)
+
+    def record(ik: int, start: int, x: NDArray[np.float64], sl: int, sr: int) -> None:
+        xi_k[ik, start : start + x.size] = x
+        steps[ik] = np.maximum(steps[ik], (sl, sr))
+        if store is not None:
+            ic = start // chunk
+            store.store(ik, ic, chunks[ic], x, sl, sr)
+        count["done"] += 1
+        if progress is not None:
+            progress(count["done"], total)
+
+    if not todo:
+        pass
+    elif client is None and workers is None and address is None:
+        with single_threaded_blas():
+            _sweep(model, kappa, chunks, starts, eta, todo, record)
     else:
         from .parallel import run_on_dask
 
-        xi_k, steps = run_on_dask(model, kappa, chunks, eta, progress, client=client, workers=workers, address=address)
+        run_on_dask(model, kappa, chunks, eta, record, client=client, workers=workers, address=address, only=todo)
     return TransmissionResult(
         omega=w,
         omega_weights=weights,
@@ -295,41 +341,20 @@ def _kgrid(model: LayeredModel, kpoints: Any) -> NDArray[np.float64]:
     return as_kappa(arr)
 
 
-def _serial(
-    model: LayeredModel,
-    kappa: NDArray[np.float64],
-    chunks: list[NDArray[np.float64]],
-    eta: float,
-    progress: Progress | None,
-) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
-    n_w = sum(c.size for c in chunks)
-    xi = np.empty((kappa.shape[0], n_w))
-    steps = np.zeros((kappa.shape[0], 2), dtype=np.int64)
-    total = kappa.shape[0] * len(chunks)
-    with single_threaded_blas():
-        _sweep(model, kappa, chunks, eta, progress, xi, steps, total)
-    return xi, steps
-
-
 def _sweep(
     model: LayeredModel,
     kappa: NDArray[np.float64],
     chunks: list[NDArray[np.float64]],
+    starts: list[int],
     eta: float,
-    progress: Progress | None,
-    xi: NDArray[np.float64],
-    steps: NDArray[np.int64],
-    total: int,
+    todo: set[tuple[int, int]],
+    record: Callable[[int, int, NDArray[np.float64], int, int], None],
 ) -> None:
-    done = 0
     for ik, k in enumerate(kappa):
+        mine = [ic for ic in range(len(chunks)) if (ik, ic) in todo]
+        if not mine:
+            continue
         blocks = model.blocks_at(k)
-        start = 0
-        for c in chunks:
-            x, sl, sr = solve_chunk(blocks, c, eta)
-            xi[ik, start : start + c.size] = x
-            steps[ik] = np.maximum(steps[ik], (sl, sr))
-            start += c.size
-            done += 1
-            if progress is not None:
-                progress(done, total)
+        for ic in mine:
+            x, sl, sr = solve_chunk(blocks, chunks[ic], eta)
+            record(ik, starts[ic], x, sl, sr)

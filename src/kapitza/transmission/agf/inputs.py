@@ -1,0 +1,315 @@
+"""The inputs of an AGF run: one schema, one validation, checked before any work.
+
+:data:`SCHEMA` names every setting of :func:`.run.run_agf` (and of the
+``kapitza agf`` command and its TOML config) with its kind and bounds;
+:func:`check_value` validates one value against it and
+:func:`validate_inputs` all of them, with messages that name the option the
+way the user gave it (``kpoints=`` in Python, ``--kpoints`` on the command
+line, ``kpoints in 'run.toml'`` in a config file).
+
+:func:`estimate_memory` and :func:`estimate_seconds` bound the size of a
+sweep up front, so that ``--kpoints 10000`` is refused with its estimate
+instead of exhausting the machine.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ...errors import InputError
+
+#: Fewest frequencies a run accepts: the midpoint grid must resolve the band.  Measured on Si/Ge [001]
+#: (SW mass-mismatch, 2x2 k), intrinsic G(300 K) against 200 frequencies: 1 -> 6.8x, 5 -> +27 %,
+#: 10 -> -10 %, 20 -> -11 %, 40 -> +5 %, 60 -> -2.6 %, 100 -> +0.7 % (two-probe G: 1 -> 1.75x,
+#: 20 -> -6 %, 100 -> -0.6 %).  Below 100 the result carries a note (run.CONVERGED_FREQUENCIES).
+MIN_FREQUENCIES = 20
+#: Default bound on the memory estimate of a run (GB); raise with max_memory_gb= / --max-memory-gb.
+DEFAULT_MAX_MEMORY_GB = 4.0
+#: Default bound on the time estimate of a run (hours); raise with max_hours= / --max-hours.
+DEFAULT_MAX_HOURS = 24.0
+#: Interface normals that the structure builder knows.
+NORMALS = ("001", "110", "111")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """Kind and bounds of one setting.
+
+    kind is one of "str", "int", "float", "bool", "pair" (N or (N1, N2)), "temperature", "path";
+    ``low`` is an inclusive lower bound, ``above`` an exclusive one; ``optional`` allows None.
+    """
+
+    kind: str
+    low: float | None = None
+    above: float | None = None
+    optional: bool = False
+    choices: tuple[str, ...] = ()
+    help: str = ""
+
+
+#: Every setting of an AGF run: name -> kind and bounds.
+SCHEMA: Mapping[str, Spec] = {
+    "left": Spec("str", help="chemical symbol"),
+    "right": Spec("str", help="chemical symbol"),
+    "potential": Spec("str", help="potential name"),
+    "normal": Spec("str", choices=NORMALS),
+    "kpoints": Spec("pair", low=1, help="N or N1xN2, positive integers"),
+    "frequencies": Spec("int", low=MIN_FREQUENCIES, help="an integer"),
+    "temperature": Spec("temperature", help="K"),
+    "eta": Spec("float", above=0.0, help="a positive number"),
+    "cells": Spec("pair", low=1, optional=True, help="NLxNR, positive integers"),
+    "pl_cells": Spec("pair", low=1, optional=True, help="N or NLxNR, positive integers"),
+    "lateral": Spec("pair", low=1, help="N1xN2, positive integers"),
+    "mixing_layers": Spec("int", low=0, help="an integer"),
+    "seed": Spec("int", low=0, optional=True, help="an integer"),
+    "check_broadening": Spec("bool"),
+    "check_temperature": Spec("float", above=0.0, help="K"),
+    "workers": Spec("int", low=1, optional=True, help="an integer"),
+    "address": Spec("str", optional=True, help="scheduler address, e.g. tcp://host:8786"),
+    "max_memory_gb": Spec("float", above=0.0, help="GB"),
+    "max_hours": Spec("float", above=0.0, help="hours"),
+    "output": Spec("path", optional=True),
+    "plot": Spec("path", optional=True),
+    "ldos_plot": Spec("path", optional=True),
+}
+
+
+def api_name(name: str) -> str:
+    """How a Python caller spells the setting ``name``: ``kpoints=``."""
+    return f"{name}="
+
+
+def cli_name(name: str) -> str:
+    """How a command-line user spells the setting ``name``: ``--kpoints``."""
+    return "--" + name.replace("_", "-")
+
+
+def show(value: Any) -> str:
+    """A value in plain words: numbers as numbers (never ``np.float64(...)``), strings quoted."""
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value)).lower()
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        return f"{float(value):g}"
+    if isinstance(value, str):
+        return repr(value[:60])
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(show(v) for v in value[:6]) + (", ..." if len(value) > 6 else "") + "]"
+    if isinstance(value, np.ndarray):
+        return show(value.tolist()) if value.size <= 6 else f"an array of shape {value.shape}"
+    return f"a {type(value).__name__}"
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+
+
+def _bounds(name: str, spec: Spec, value: float, label: str) -> None:
+    if spec.low is not None and value < spec.low:
+        extra = ""
+        if name == "frequencies":
+            extra = " (fewer do not resolve the phonon band: 1 frequency gives G several times too large)"
+        raise InputError(f"{label} must be >= {spec.low:g}{extra}, got {show(value)}")
+    if spec.above is not None and not value > spec.above:
+        raise InputError(f"{label} must be > {spec.above:g}, got {show(value)}")
+
+
+def _pair(name: str, spec: Spec, value: Any, label: str) -> tuple[int, int]:
+    bad = InputError(f"{label} must be {spec.help or 'N or N1xN2'}, got {show(value)}")
+    if _is_int(value):
+        items: list[Any] = [value]
+    elif isinstance(value, str):
+        items = [v.strip() for v in value.lower().replace("x", ",").split(",")]
+        try:
+            items = [int(v) for v in items]
+        except ValueError:
+            raise bad from None
+    elif isinstance(value, (list, tuple, np.ndarray)):
+        items = list(value)
+    else:
+        raise bad
+    if not all(_is_int(v) for v in items) or len(items) not in (1, 2):
+        raise bad
+    nums = [int(v) for v in items] * (2 if len(items) == 1 else 1)
+    if min(nums) < (spec.low or 1):
+        raise bad
+    return nums[0], nums[1]
+
+
+def check_value(name: str, value: Any, label: str | None = None) -> Any:
+    """Validate one setting against :data:`SCHEMA` and return it normalised.
+
+    ints stay ints (a float such as 1.5 is refused, never truncated), floats
+    become float, bools must be real booleans (``"no"`` is refused), pairs
+    become (int, int), temperatures a 1D float array in K.
+
+    Raises
+    ------
+    InputError
+        Naming ``label`` (default ``name=``) and the bad value in plain words.
+    """
+    if name not in SCHEMA:
+        raise InputError(f"unknown setting {name!r}; known: {', '.join(SCHEMA)}")
+    spec = SCHEMA[name]
+    label = label or api_name(name)
+    if value is None:
+        if spec.optional:
+            return None
+        raise InputError(f"{label} is required")
+    kind = spec.kind
+    if kind == "str":
+        if not isinstance(value, str) or not value.strip():
+            raise InputError(
+                f"{label} must be a non-empty string{f' ({spec.help})' if spec.help else ''}, got {show(value)}"
+            )
+        if spec.choices and value not in spec.choices:
+            raise InputError(f"{label} must be one of {', '.join(spec.choices)}, got {show(value)}")
+        return value
+    if kind == "path":
+        import os
+
+        if not isinstance(value, (str, os.PathLike)) or not str(value).strip():
+            raise InputError(f"{label} must be a file name, got {show(value)}")
+        return value
+    if kind == "bool":
+        if not isinstance(value, (bool, np.bool_)):
+            raise InputError(f"{label} must be true or false, got {show(value)}")
+        return bool(value)
+    if kind == "int":
+        if not _is_int(value):
+            raise InputError(f"{label} must be an integer, got {show(value)}")
+        _bounds(name, spec, int(value), label)
+        return int(value)
+    if kind == "float":
+        if not _is_number(value) or not math.isfinite(float(value)):
+            raise InputError(
+                f"{label} must be a finite number{f' ({spec.help})' if spec.help else ''}, got {show(value)}"
+            )
+        _bounds(name, spec, float(value), label)
+        return float(value)
+    if kind == "pair":
+        return _pair(name, spec, value, label)
+    if kind == "temperature":
+        return _temperatures(value, label)
+    raise AssertionError(kind)  # pragma: no cover - SCHEMA holds only the kinds above
+
+
+def _temperatures(value: Any, label: str) -> np.ndarray:
+    items = value.tolist() if isinstance(value, np.ndarray) else value
+    items = list(items) if isinstance(items, (list, tuple)) else [items]
+    if not items:
+        raise InputError(f"{label} is empty; give at least one temperature in K")
+    for t in items:
+        if not _is_number(t):
+            raise InputError(f"{label} must be numbers in K, got {show(t)}")
+        if not math.isfinite(float(t)) or float(t) < 0:
+            raise InputError(f"{label} must be finite and >= 0 K, got {show(float(t))} K")
+    return np.array([float(t) for t in items])
+
+
+def validate_inputs(values: Mapping[str, Any], label: Callable[[str], str] = api_name) -> dict[str, Any]:
+    """Check every setting in ``values`` (see :data:`SCHEMA`), then the size of the run; return them normalised.
+
+    ``label(name)`` says how the user spelled each setting (:func:`api_name`, :func:`cli_name`).
+    """
+    out = {name: check_value(name, value, label(name)) for name, value in values.items()}
+    if "kpoints" in out and "frequencies" in out:
+        check_size(
+            out["kpoints"],
+            out["frequencies"],
+            check_broadening=out.get("check_broadening", True),
+            max_memory_gb=out.get("max_memory_gb", DEFAULT_MAX_MEMORY_GB),
+            label=label,
+        )
+    return out
+
+
+def irreducible_kpoints(kgrid: tuple[int, int]) -> int:
+    """Points of an n1 x n2 Monkhorst-Pack grid left after merging time-reversal pairs (kappa, -kappa)."""
+    n1, n2 = kgrid
+    # a point is its own partner iff both coordinates are 0 or 1/2 (mod 1): only for odd n (0) per axis
+    self_partners = (n1 % 2) * (n2 % 2)
+    return (n1 * n2 + self_partners) // 2
+
+
+def sweeps(check_broadening: bool) -> int:
+    """Sweeps of a run: the interface, the two perfect leads, and the interface at eta/2 if checked."""
+    return 4 if check_broadening else 3
+
+
+def estimate_memory(kgrid: tuple[int, int], frequencies: int, check_broadening: bool = True) -> float:
+    """Bytes a run of ``kgrid`` and ``frequencies`` holds at its peak (the k grid and the Xi(k, omega) arrays).
+
+    Each sweep keeps Xi(k, omega) (8 bytes per value) and the result keeps three of them; the grid
+    itself holds the full Monkhorst-Pack points before the time-reversal merge (16 bytes each, with the
+    dictionary of pairs ~200 bytes per point); the frequency grids hold ~12 arrays of ``frequencies``.
+    """
+    n_full = kgrid[0] * kgrid[1]
+    n_k = irreducible_kpoints(kgrid)
+    xi = 8.0 * n_k * frequencies * (sweeps(check_broadening) + 1)
+    return xi + 216.0 * n_full + 8.0 * 12 * frequencies
+
+
+def check_size(
+    kgrid: tuple[int, int],
+    frequencies: int,
+    *,
+    check_broadening: bool = True,
+    max_memory_gb: float = DEFAULT_MAX_MEMORY_GB,
+    label: Callable[[str], str] = api_name,
+) -> float:
+    """Refuse a run whose memory estimate exceeds ``max_memory_gb``; return the estimate in bytes."""
+    need = estimate_memory(kgrid, frequencies, check_broadening)
+    if need > max_memory_gb * 1e9:
+        raise InputError(
+            f"{_named(label('kpoints'), f'{kgrid[0]}x{kgrid[1]}')} and "
+            f"{_named(label('frequencies'), frequencies)} need "
+            f"~{_gb(need)} of memory (limit {max_memory_gb:g} GB; raise it with {label('max_memory_gb')})"
+        )
+    return need
+
+
+def _named(label: str, value: Any) -> str:
+    """``kpoints=8x8`` (Python) or ``--kpoints 8x8`` (command line)."""
+    return f"{label}{value}" if label.endswith("=") else f"{label} {value}"
+
+
+def _gb(n_bytes: float) -> str:
+    return f"{n_bytes / 1e9:.3g} GB" if n_bytes >= 1e8 else f"{n_bytes / 1e6:.3g} MB"
+
+
+def check_time(
+    seconds_per_unit: float,
+    units: int,
+    workers: int,
+    *,
+    max_hours: float = DEFAULT_MAX_HOURS,
+    label: Callable[[str], str] = api_name,
+) -> float:
+    """Refuse a run whose time estimate (``units`` x ``seconds_per_unit`` over ``workers``) exceeds ``max_hours``."""
+    seconds = seconds_per_unit * units / max(1, workers)
+    if seconds > max_hours * 3600.0:
+        raise InputError(
+            f"this run would take ~{_duration(seconds)} ({units} (omega, k) chunks at ~{seconds_per_unit:.2g} s "
+            f"each; limit {max_hours:g} h; raise it with {label('max_hours')}, or lower {label('kpoints')} "
+            f"or {label('frequencies')})"
+        )
+    return seconds
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 3600:
+        return f"{seconds / 60:.3g} min"
+    if seconds < 3 * 86400:
+        return f"{seconds / 3600:.3g} h"
+    return f"{seconds / 86400:.3g} days"
