@@ -15,6 +15,7 @@ instead of exhausting the machine.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -77,6 +78,10 @@ SCHEMA: Mapping[str, Spec] = {
     "plot": Spec("path", optional=True),
     "ldos_plot": Spec("path", optional=True),
 }
+
+
+#: A dask scheduler address: optional scheme, a host (name, IPv4 or [IPv6]) and a port.
+ADDRESS = re.compile(r"(?:(?:tcp|tls|ws|wss|ucx)://)?(?:[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:]+\]):[0-9]{1,5}")
 
 
 def api_name(name: str) -> str:
@@ -174,6 +179,8 @@ def check_value(name: str, value: Any, label: str | None = None) -> Any:
             )
         if spec.choices and value not in spec.choices:
             raise InputError(f"{label} must be one of {', '.join(spec.choices)}, got {show(value)}")
+        if name == "address" and not ADDRESS.fullmatch(value.strip()):
+            raise InputError(f"{label} must look like tcp://host:8786 (scheme, host and port), got {show(value)}")
         return value
     if kind == "path":
         import os
