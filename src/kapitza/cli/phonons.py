@@ -108,7 +108,7 @@ def phonons_command(
         spectrum = full_dispersion_spectrum(crystal, normal=normal, mesh=mesh, width=width, progress=progress)
         table = None
         if convergence:
-            from ..spectral import convergence_table
+            from ..prediction.convergence import convergence_table
 
             table = convergence_table(material, potential, normal, progress=progress)
     doc = _report(crystal, spectrum)

@@ -10,7 +10,7 @@ import numpy as np
 from ..phonons.bands import BandStructure
 from ..phonons.debye import DebyeSpectrum
 from ..phonons.full_dispersion import FullDispersionSpectrum
-from ..spectral import DebyeComparison
+from ..prediction.comparison import DebyeComparison
 from ..units import MW_PER_M2K
 from ._mpl import pyplot, save
 
@@ -86,7 +86,7 @@ def plot_spectral_comparison(
     Parameters
     ----------
     comparison : DebyeComparison
-        From :func:`kapitza.spectral.compare_debye`.
+        From :func:`kapitza.prediction.compare_debye`.
     path : path-like
         Output file (.png, .pdf, .svg).
     temperature : float, optional

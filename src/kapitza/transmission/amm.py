@@ -123,16 +123,18 @@ above the lowest cutoff).  Below all cutoffs,
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..errors import InputError
+from ..io.results import result
 from ..materials import Material, get_material
+from ..materials.spec import MaterialSpec
 from ..phonons.debye import DebyeSpectrum
 from .channel_rule import joint_breakpoints
 
@@ -151,9 +153,6 @@ _SUBPANELS = 4
 _ROWS_SOLID_SOLID = (0, 1, 2, 3, 4, 5)
 _ROWS_SOLID_FLUID = (2, 3, 4, 5)
 _ROWS_FLUID_FLUID = (2, 5)
-
-#: A side: a Material, a database name or alias, or a .toml path (see :func:`kapitza.get_material`).
-MaterialSpec = Material | str | os.PathLike
 
 
 def polarisations(material: Material) -> tuple[str, ...]:
@@ -482,7 +481,7 @@ def hemispherical_averages(
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@result
 class AngularTransmission:
     """Angle-resolved energy-flux coefficients of an interface, for every incident polarisation.
 
@@ -517,6 +516,8 @@ class AngularTransmission:
     averages: NDArray[np.float64]
     critical: Mapping[str, Mapping[str, float]]
 
+    _summary_fields: ClassVar[tuple[str, ...]] = ("side1", "side2", "model", "incident", "angle", "averages")
+
     @property
     def transmitted(self) -> NDArray[np.float64]:
         """Total transmitted fraction per incident polarisation, shape (n_incident, n_points)."""
@@ -530,8 +531,14 @@ class AngularTransmission:
         return self.averages[:, idx].sum(axis=1)
 
 
+#: Most angles :func:`amm_angular` evaluates (a run with 1e8 angles needed about 24 GB).
+MAX_ANGLES = 100_000
+#: Measured peak memory per angle of :func:`amm_angular`, bytes (24 GB / 1e8 angles).
+_BYTES_PER_ANGLE = 240
+
+
 def amm_angular(
-    side1: MaterialSpec, side2: MaterialSpec, model: str = "amm", n_angles: int = 361
+    side1: MaterialSpec, side2: MaterialSpec, model: str = "amm", n_angles: int = 361, *, option: str = "n_angles"
 ) -> AngularTransmission:
     """alpha(theta) of every incident polarisation and outgoing wave on a uniform angle grid.
 
@@ -540,8 +547,10 @@ def amm_angular(
     side1, side2 : Material or name
     model : {"amm", "amm-simple"}
     n_angles : int
-        Number of uniformly spaced angles from 0 to pi/2 inclusive (>= 2); the
-        critical angles are added to them.
+        Number of uniformly spaced angles from 0 to pi/2 inclusive (2 to
+        :data:`MAX_ANGLES`); the critical angles are added to them.
+    option : str
+        How error messages name ``n_angles`` (the CLI passes "--angles").
 
     Returns
     -------
@@ -549,7 +558,13 @@ def amm_angular(
     """
     model = _check_model(model)
     if isinstance(n_angles, bool) or not isinstance(n_angles, (int, np.integer)) or n_angles < 2:
-        raise InputError(f"n_angles must be an integer >= 2, got {n_angles!r}")
+        raise InputError(f"{option} must be an integer >= 2, got {n_angles!r}")
+    if n_angles > MAX_ANGLES:
+        need = n_angles * _BYTES_PER_ANGLE / 1e9
+        raise InputError(
+            f"{option} {int(n_angles)} would need ~{need:.3g} GB; at most {MAX_ANGLES:,} angles are evaluated "
+            "(alpha(theta) is smooth between the critical angles, which are always included)"
+        )
     m1, m2 = get_material(side1), get_material(side2)
     incident, outgoing = polarisations(m1), outgoing_modes(m1, m2)
     critical = {pol: critical_angles(m1, m2, pol, model) for pol in incident}
@@ -572,7 +587,7 @@ def amm_angular(
         outgoing=outgoing,
         coefficients=coefficients,
         averages=averages,
-        critical=MappingProxyType(critical),
+        critical=critical,
     )
 
 
@@ -629,10 +644,13 @@ class AcousticMismatchModel:
             tau[b] = per_pol[members].mean(axis=0)
         return tau
 
-    def transmitted_channels(self, omega: ArrayLike) -> NDArray[np.float64]:
-        """M_1,b * tau_b per branch of side 1, m^-2 (rad/s)^-1, shape (n_branches, n_omega)."""
+    def transmitted_channels(self, omega: ArrayLike, temperature: ArrayLike | None = None) -> NDArray[np.float64]:
+        """M_1,b * tau_b per branch of side 1, m^-2 (rad/s)^-1, shape (1, n_branches, n_omega).
+
+        Elastic: independent of ``temperature`` (K), hence the leading axis of length 1.
+        """
         w = np.atleast_1d(np.asarray(omega, dtype=float))
-        return np.atleast_2d(self.side1.channel_density(w)) * self.transmission(w)
+        return (np.atleast_2d(self.side1.channel_density(w)) * self.transmission(w))[None]
 
 
 def acoustic_mismatch(
