@@ -180,7 +180,7 @@ def test_full_dispersion_options_are_refused_with_debye_spectra(kwargs):
 def test_settings_name_options_as_the_command_line_does():
     from kapitza.prediction import Settings
 
-    with pytest.raises(InputError, match="--mesh describe full dispersion.*--dispersion phonopy"):
+    with pytest.raises(InputError, match="--mesh describes full dispersion.*--dispersion phonopy"):
         Settings(mesh=0, spelling="cli")
 
 

@@ -143,9 +143,11 @@ class Settings:
                 if (any(files) if option == "phonopy_files" else getattr(self, option) is not None)
             ]
             if given:
+                one = len(given) == 1
                 raise InputError(
-                    f"{', '.join(name(o) for o in given)} describe full dispersion and would be ignored with "
-                    f"Debye spectra; add {_phonopy(spelling)} or leave them out"
+                    f"{', '.join(name(o) for o in given)} {'describes' if one else 'describe'} full dispersion "
+                    f"and would be ignored with Debye spectra; add {_phonopy(spelling)} or "
+                    f"leave {'it' if one else 'them'} out"
                 )
             object.__setattr__(self, "phonopy_files", files)
             return
