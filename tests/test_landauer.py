@@ -68,9 +68,9 @@ class PowerLaw:
     def breakpoints(self):
         return np.array([self.cutoff])
 
-    def transmitted_channels(self, omega):
+    def transmitted_channels(self, omega, temperature=None):
         w = np.asarray(omega, dtype=float)
-        return np.where(w <= self.cutoff, self.c * w**self.p, 0.0)[None, :]
+        return np.where(w <= self.cutoff, self.c * w**self.p, 0.0)[None, None, :]
 
 
 def test_t_cubed_integral_matches_closed_form():
@@ -124,9 +124,9 @@ def test_groups_sum_to_total():
         def breakpoints(self):
             return np.array([1e13, 4e13])
 
-        def transmitted_channels(self, omega):
+        def transmitted_channels(self, omega, temperature=None):
             w = np.asarray(omega)
-            return np.vstack([np.where(w < 1e13, w**2, 0.0), np.where(w < 4e13, 0.5 * w**2, 0.0)])
+            return np.vstack([np.where(w < 1e13, w**2, 0.0), np.where(w < 4e13, 0.5 * w**2, 0.0)])[None]
 
     r = landauer.conductance(TwoGroups(), [10.0, 300.0])
     np.testing.assert_allclose(r.by_group.sum(axis=0), r.conductance, rtol=1e-14)
@@ -171,7 +171,7 @@ class ScaledByTemperature:
     def breakpoints(self):
         return np.array([1e15])
 
-    def transmitted_channels_at(self, omega, temperature):
+    def transmitted_channels(self, omega, temperature=None):
         w = np.asarray(omega)
         return (np.asarray(temperature)[:, None, None] / 100.0) * self.c * w[None, None, :] ** 2
 
@@ -183,3 +183,76 @@ def test_temperature_dependent_models_are_integrated_per_temperature():
     np.testing.assert_allclose(g, exact, rtol=1e-10)
     dg = landauer.spectral_conductance(ScaledByTemperature(), np.array([1e12]), 5.0)
     assert dg.shape == (1, 1) and dg[0, 0] > 0
+
+
+@pytest.mark.parametrize("t", [5e-324, 1e-300, 1e-200])
+def test_tiny_temperatures_give_zero_conductance_without_overflow(t):
+    """Below ~1e-290 K, G ~ a T^3 underflows: 0 to double precision (was OverflowError in the quadrature).
+
+    Reference: the T^3 law G = c kB^4 T^3/hbar^3 * 4 pi^4/15 for Phi = c w^2, below 1e-600 here.
+    """
+    model = PowerLaw(c=1.0, p=2.0, cutoff=5e13)
+    with no_warnings():
+        g = landauer.conductance(model, [t, 1.0]).conductance
+    assert g[0] == 0.0 and g[1] > 0
+
+
+def test_tiny_temperature_that_is_representable_follows_t_cubed():
+    """At 1e-100 K, G = c kB^4 T^3/hbar^3 * 4 pi^4/15 (closed form of the T^3 integral), ~1e-279 W m^-2 K^-1."""
+    model = PowerLaw(c=1.0, p=2.0, cutoff=5e13)
+    t = 1e-100
+    with no_warnings():
+        g = landauer.conductance(model, t).conductance[0]
+    assert g == pytest.approx(KB**4 * t**3 / HBAR**3 * 4 * np.pi**4 / 15, rel=1e-9)
+
+
+def test_huge_temperature_gives_the_classical_limit_without_warnings():
+    """T = 1e308 K: every mode holds kB (the classical limit, kB w_c/(2 pi) for one channel)."""
+    model = PowerLaw(c=1 / (2 * np.pi), p=0.0, cutoff=3e13)
+    with no_warnings():
+        g = landauer.conductance(model, 1e308).conductance[0]
+    assert g == pytest.approx(KB * 3e13 / (2 * np.pi), rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    "bad,message",
+    [
+        (None, "temperature must be a number in K, got None"),
+        (np.float64(-5.0), "got -5 K"),
+        ([300.0, np.float64(-5.0)], "got -5 K"),
+    ],
+)
+def test_temperature_messages_are_plain_numbers(bad, message):
+    with pytest.raises(InputError) as info:
+        landauer.as_temperatures(bad)
+    assert message in str(info.value) and "np." not in str(info.value)
+
+
+def test_too_many_temperatures_are_refused_with_an_estimate():
+    with pytest.raises(InputError, match="at most 100,000"):
+        landauer.as_temperatures(np.ones(landauer.MAX_TEMPERATURES + 1))
+
+
+def test_landauer_result_is_read_only_with_a_short_repr():
+    r = landauer.conductance(PowerLaw(c=1.0, p=2.0, cutoff=5e13), np.geomspace(1, 300, 500))
+    with pytest.raises(ValueError):
+        r.conductance[0] = 0.0
+    assert len(repr(r)) < 300
+
+
+def test_a_model_with_the_wrong_shape_is_refused():
+    """The one protocol: (n_T or 1, n_groups, n_omega); a 2D answer is refused with the expected shape."""
+
+    @dataclass(frozen=True)
+    class Flat:
+        labels: tuple[str, ...] = ("all",)
+
+        @property
+        def breakpoints(self):
+            return np.array([1e13])
+
+        def transmitted_channels(self, omega, temperature=None):
+            return np.ones((1, np.size(omega)))
+
+    with pytest.raises(InputError, match="expected"):
+        landauer.conductance(Flat(), 300.0)

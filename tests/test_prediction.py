@@ -101,11 +101,12 @@ def test_unknown_material_suggests_close_match():
 def test_full_dispersion_through_predict_equals_the_spectral_route():
     """predict(dispersion="phonopy") is the DMM of the two full-dispersion spectra through landauer."""
     from kapitza import landauer
-    from kapitza.spectral import full_dispersion_model
+    from kapitza.phonons import full_dispersion_spectrum
+    from kapitza.transmission import diffuse_mismatch
 
     t = np.array([50.0, 300.0])
     via_predict = kapitza.conductance("Si", "Ge", t, "dmm", dispersion="phonopy", potential="sw", mesh=10)
-    model = full_dispersion_model("Si", "Ge", "dmm", potential="sw", mesh=10)
+    model = diffuse_mismatch(*(full_dispersion_spectrum(m, "sw", mesh=10) for m in ("Si", "Ge")))
     np.testing.assert_allclose(via_predict, landauer.conductance(model, t).conductance, rtol=1e-12)
 
 
@@ -140,3 +141,70 @@ def test_shares_sum_to_the_conductance():
 def test_bad_dispersion_options(kwargs, match):
     with pytest.raises(InputError, match=match):
         kapitza.conductance("Si", "Ge", 300.0, **kwargs)
+
+
+def test_result_arrays_are_read_only_and_repr_is_short():
+    """r.conductance[0] = 0 used to be accepted (and r.resistance then read inf); repr was ~1,500 characters."""
+    r = kapitza.predict("Si", "Ge", [10.0, 300.0])
+    for name in ("temperature", "conductance", "by_branch"):
+        with pytest.raises(ValueError):
+            getattr(r, name)[0] = 0.0
+    assert np.all(np.isfinite(r.resistance))
+    assert len(repr(r)) < 300 and len(str(r)) < 300 and "\n" not in repr(r)
+    assert "Si" in repr(r) and "dmm" in repr(r)
+
+
+def test_result_saves_with_settings_and_version(tmp_path):
+    r = kapitza.predict("Si", "Ge", [10.0, 300.0], "amm")
+    doc = r.to_dict()
+    assert doc["settings"]["dispersion"] == "debye" and doc["model"] == "amm"
+    path = r.save(tmp_path / "g.json")
+    import json
+
+    saved = json.loads(path.read_text())
+    assert saved["kind"] == "ConductanceResult" and saved["kapitza_version"] == kapitza.__version__
+    np.testing.assert_allclose(saved["result"]["conductance"], r.conductance, rtol=1e-15)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [dict(mesh=0), dict(normal="abc"), dict(width=0.5), dict(mesh=24), dict(phonopy_files=("x.yaml", None))],
+)
+def test_full_dispersion_options_are_refused_with_debye_spectra(kwargs):
+    """--mesh 0 and --normal abc were silently ignored with Debye spectra while --potential was refused."""
+    name = next(iter(kwargs))
+    with pytest.raises(InputError, match=f"{name}=.*dispersion='phonopy'"):
+        kapitza.predict("Si", "Ge", 300.0, **kwargs)
+
+
+def test_settings_name_options_as_the_command_line_does():
+    from kapitza.prediction import Settings
+
+    with pytest.raises(InputError, match="--mesh describes full dispersion.*--dispersion phonopy"):
+        Settings(mesh=0, spelling="cli")
+
+
+def test_inelastic_channel_with_full_dispersion_spectra():
+    """The crash of issue 9: DMM on full-dispersion spectra plus the inelastic channel (AttributeError before).
+
+    The inelastic channel only adds transmission: G(inelastic) > G(elastic), and its shares add up to G.
+    """
+    from kapitza.prediction import shares
+
+    options = dict(dispersion="phonopy", mesh=8)
+    inelastic = dict(A=1e-15, q=1.0, m=1.0)
+    t = [30.0, 300.0]
+    g_el = kapitza.conductance("Si", "Ge", t, "dmm", **options)
+    g_in = kapitza.conductance("Si", "Ge", t, "dmm", inelastic=inelastic, **options)
+    assert np.all(g_in > g_el)
+    s = shares("Si", "Ge", t, "dmm", inelastic=inelastic, **options)
+    np.testing.assert_allclose(s.conductance, g_in, rtol=1e-7)
+
+
+def test_registry_lists_each_model_once_with_a_reference():
+    from kapitza.prediction import MODELS, available_models
+
+    assert available_models() == ("dmm", "limit", "amm", "amm-simple")
+    assert available_models("phonopy") == ("dmm", "limit")
+    for info in MODELS.values():
+        assert info.description and info.reference and callable(info.build)

@@ -44,13 +44,14 @@ once; G for all temperatures is then one matrix product.  This is what makes
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from dataclasses import dataclass
+from typing import ClassVar, Literal, Protocol
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .errors import InputError
+from .io.results import result
 from .units import HBAR, KB
 
 Statistics = Literal["bose-einstein", "classical"]
@@ -62,6 +63,10 @@ _NODES_PER_PANEL = 12
 _PANELS_PER_DECADE = 4
 #: The log-spaced panels start this factor below the lowest thermal frequency kB*T_min/hbar.
 _LOW_FACTOR = 1e-4
+#: Most temperatures one call integrates (about 1 s per 100,000 per model on one core).
+MAX_TEMPERATURES = 100_000
+#: hbar / kB in K s (rad^-1): x = hbar omega / kB T = _HBAR_OVER_KB * omega / T without underflow in kB * T.
+_HBAR_OVER_KB = HBAR / KB
 #: Temperatures are processed in blocks of this size to bound memory.
 _T_BLOCK = 4096
 #: Below this hbar*omega/kT the occupation derivative equals its classical value to 1e-17.
@@ -72,7 +77,7 @@ _X_ZERO = 650.0
 
 
 class TransmittedChannels(Protocol):
-    """What a model hands to the Landauer engine.
+    r"""The one interface every model hands to the Landauer engine.
 
     Attributes
     ----------
@@ -81,35 +86,40 @@ class TransmittedChannels(Protocol):
     breakpoints : ndarray
         Angular frequencies (rad/s) where the spectrum is not smooth (cutoffs,
         band edges); the largest is the highest frequency that carries heat.
+
+    Methods
+    -------
+    transmitted_channels(omega, temperature=None)
+        :math:`\Phi_b(\omega, T) = M_{1,b}\,\tau_{12,b}`, per area per rad/s (per rad/s
+        for 1D models), shape (n_T, n_groups, n_omega) for temperatures (K) of shape
+        (n_T,).  A model whose transmission does not depend on temperature returns
+        shape (1, n_groups, n_omega) whatever ``temperature`` is (None included);
+        the engine reads that leading axis and integrates all temperatures with one
+        matrix product.  Consumers never call this method themselves: they go
+        through :func:`conductance`, :func:`band_conductance` or
+        :func:`spectral_conductance`.
     """
 
     labels: tuple[str, ...]
     breakpoints: NDArray[np.float64]
 
-    def transmitted_channels(self, omega: NDArray[np.float64]) -> NDArray[np.float64]:
-        """M_1,b(omega) * tau_12,b(omega), shape (n_groups, omega.size), per area per rad/s."""
-        ...
-
-
-class TemperatureDependentChannels(Protocol):
-    """A model whose transmission depends on temperature (e.g. the inelastic channel).
-
-    Same attributes as :class:`TransmittedChannels`; the engine calls
-    ``transmitted_channels_at(omega, temperature)`` instead, which returns
-    shape (n_T, n_groups, n_omega).
-    """
-
-    labels: tuple[str, ...]
-    breakpoints: NDArray[np.float64]
-
-    def transmitted_channels_at(
-        self, omega: NDArray[np.float64], temperature: NDArray[np.float64]
+    def transmitted_channels(
+        self, omega: NDArray[np.float64], temperature: NDArray[np.float64] | None = None
     ) -> NDArray[np.float64]: ...
 
 
-def is_temperature_dependent(model: object) -> bool:
-    """True if ``model`` provides ``transmitted_channels_at(omega, temperature)``."""
-    return callable(getattr(model, "transmitted_channels_at", None))
+def _channels(model: TransmittedChannels, omega: NDArray[np.float64], temperature: NDArray[np.float64]):
+    """Phi of ``model`` as (n_T or 1, n_groups, n_omega), checked."""
+    phi = np.asarray(model.transmitted_channels(omega, temperature), dtype=float)
+    n_groups = len(model.labels)
+    if phi.ndim != 3 or phi.shape[0] not in (1, temperature.size) or phi.shape[1:] != (n_groups, omega.size):
+        raise InputError(
+            f"{type(model).__name__}.transmitted_channels returned shape {phi.shape}; expected "
+            f"({temperature.size} or 1, {n_groups}, {omega.size})"
+        )
+    if not np.all(np.isfinite(phi)):
+        raise InputError("transmitted channel density contains NaN or infinite values")
+    return phi
 
 
 @dataclass(frozen=True)
@@ -120,7 +130,7 @@ class Quadrature:
     weights: NDArray[np.float64]
 
 
-@dataclass(frozen=True)
+@result
 class LandauerResult:
     """Conductance from the Landauer integral.
 
@@ -143,7 +153,9 @@ class LandauerResult:
     by_group: NDArray[np.float64]
     labels: tuple[str, ...]
     statistics: str
-    quadrature_nodes: int = field(default=0)
+    quadrature_nodes: int = 0
+
+    _summary_fields: ClassVar[tuple[str, ...]] = ("temperature", "conductance", "labels", "statistics")
 
 
 def validate_statistics(statistics: str) -> str:
@@ -153,29 +165,55 @@ def validate_statistics(statistics: str) -> str:
     return statistics
 
 
-def as_temperatures(temperature: ArrayLike) -> NDArray[np.float64]:
+def as_temperatures(temperature: ArrayLike, option: str = "temperature") -> NDArray[np.float64]:
     """Validate temperatures (K) and return them as a 1D float array.
+
+    Parameters
+    ----------
+    temperature : float or array_like
+        K, scalar or shape (n_T,), each finite and >= 0; at most :data:`MAX_TEMPERATURES`.
+    option : str
+        How messages name the argument.
 
     Raises
     ------
     InputError
-        If a value is not a real number, is NaN or infinite, or is negative.
+        If a value is not a real number, is NaN or infinite, or is negative, or
+        there are more than :data:`MAX_TEMPERATURES` of them.
     """
-    if isinstance(temperature, (str, bytes)) or _contains_bool(temperature):
-        raise InputError(f"temperature must be a number in K, got {temperature!r}")
+    if temperature is None or isinstance(temperature, (str, bytes)) or _contains_bool(temperature):
+        raise InputError(f"{option} must be a number in K, got {_plain(temperature)}")
     try:
         t = np.asarray(temperature, dtype=float)
     except (TypeError, ValueError):
-        raise InputError(f"temperature must be a number in K, got {temperature!r}") from None
+        raise InputError(f"{option} must be a number in K, got {_plain(temperature)}") from None
     if t.ndim > 1:
-        raise InputError(f"temperature must be a scalar or a 1D array, got shape {t.shape}")
+        raise InputError(f"{option} must be a scalar or a 1D array, got shape {t.shape}")
     t = np.atleast_1d(t)
     if t.size == 0:
-        raise InputError("temperature array is empty; give at least one temperature in K")
+        raise InputError(f"{option} array is empty; give at least one temperature in K")
+    if t.size > MAX_TEMPERATURES:
+        raise InputError(
+            f"{option}: {t.size} temperatures asked for; at most {MAX_TEMPERATURES:,} are integrated in one call "
+            f"(~{t.size / MAX_TEMPERATURES:.3g} s per model and ~{24 * t.size / 1e9:.3g} GB here); "
+            "split the range into several runs"
+        )
     bad = ~np.isfinite(t) | (t < 0)
     if np.any(bad):
-        raise InputError(f"temperature must be finite and >= 0 K, got {t[bad][0]!r} K")
+        raise InputError(f"{option} must be finite and >= 0 K, got {float(t[bad][0]):g} K")
     return t
+
+
+def _plain(value: object) -> str:
+    """A value for a message: numbers as plain numbers, never numpy reprs."""
+    if isinstance(value, (np.generic,)):
+        value = value.item()
+    if isinstance(value, float):
+        return f"{value:g}"
+    if value is None:
+        return "None"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _contains_bool(value: object) -> bool:
@@ -221,7 +259,10 @@ def mode_heat_capacity(
     if statistics == "classical":
         return np.full(omega.shape, KB)
     x = np.full(omega.size, _X_ZERO)
-    np.divide(HBAR * omega.ravel(), KB * t.ravel(), out=x, where=t.ravel() > 0)
+    # x = (hbar/kB) omega / T: kB * T would underflow to 0 below 1e-300 K.  Where omega/T overflows
+    # (T below ~1e-295 K), inf is the right x: it is clipped to _X_ZERO, where the heat capacity is 0.
+    with np.errstate(over="ignore"):
+        np.divide(_HBAR_OVER_KB * omega.ravel(), t.ravel(), out=x, where=t.ravel() > 0)
     np.clip(x, _X_MIN, _X_ZERO, out=x)
     beyond = x >= _X_ZERO
     denominator = np.expm1(-x)
@@ -258,7 +299,9 @@ def quadrature(breakpoints: ArrayLike, lowest_temperature: float) -> Quadrature:
     top = bp.max()
     low = top * 1e-7
     if lowest_temperature > 0:
-        low = min(low, _LOW_FACTOR * KB * lowest_temperature / HBAR)
+        # (kB/hbar) T rather than kB T / hbar: no underflow down to the smallest double; the floor keeps the
+        # panel count finite (below 1e-280 rad/s every model's integrand is 0 to double precision).
+        low = min(low, max(_LOW_FACTOR * lowest_temperature / _HBAR_OVER_KB, 1e-280))
     decades = np.log10(top / low)
     log_edges = np.logspace(np.log10(low), np.log10(top), int(np.ceil(decades * _PANELS_PER_DECADE)) + 1)
     edges = np.unique(np.concatenate([[0.0], log_edges, bp]))
@@ -325,8 +368,41 @@ def integrate(
     )
 
 
+def _lowest_positive(t: NDArray[np.float64]) -> float:
+    positive = t[t > 0]
+    return float(positive.min()) if positive.size else 0.0
+
+
+def _sum(
+    model: TransmittedChannels,
+    omega: NDArray[np.float64],
+    weights: NDArray[np.float64],
+    t: NDArray[np.float64],
+    statistics: Statistics,
+) -> NDArray[np.float64]:
+    """sum_i w_i Phi_b(omega_i, T) C(omega_i, T): shape (n_groups, n_T)."""
+    n_groups = len(model.labels)
+    by_group = np.empty((n_groups, t.size))
+    block_size = _T_BLOCK // 8
+    phi = _channels(model, omega, t[:block_size])
+    if phi.shape[0] == 1:  # transmission independent of T: one matrix product per block of temperatures
+        weighted = phi[0] * weights[None, :]
+        for start in range(0, t.size, _T_BLOCK):
+            block = t[start : start + _T_BLOCK]
+            c = mode_heat_capacity(omega[None, :], block[:, None], statistics)
+            by_group[:, start : start + block.size] = weighted @ c.T
+        return by_group
+    for start in range(0, t.size, block_size):
+        block = t[start : start + block_size]
+        if start > 0:
+            phi = _channels(model, omega, block)
+        c = mode_heat_capacity(omega[None, :], block[:, None], statistics)
+        by_group[:, start : start + block.size] = np.einsum("tgw,w,tw->gt", phi, weights, c)
+    return by_group
+
+
 def conductance(
-    model: TransmittedChannels | TemperatureDependentChannels,
+    model: TransmittedChannels,
     temperature: ArrayLike,
     statistics: Statistics = "bose-einstein",
 ) -> LandauerResult:
@@ -334,9 +410,9 @@ def conductance(
 
     Parameters
     ----------
-    model : TransmittedChannels or TemperatureDependentChannels
-        Supplies ``labels``, ``breakpoints`` (rad/s) and ``transmitted_channels(omega)``
-        (or ``transmitted_channels_at(omega, temperature)``).
+    model : TransmittedChannels
+        Supplies ``labels``, ``breakpoints`` (rad/s) and
+        ``transmitted_channels(omega, temperature)``.
     temperature : array_like
         Temperatures in K, scalar or shape (n_T,).
     statistics : {"bose-einstein", "classical"}
@@ -345,19 +421,10 @@ def conductance(
     -------
     LandauerResult
     """
-    t = as_temperatures(temperature)
-    positive = t[t > 0]
-    q = quadrature(model.breakpoints, float(positive.min()) if positive.size else 0.0)
-    if not is_temperature_dependent(model):
-        phi = np.atleast_2d(model.transmitted_channels(q.omega))
-        return integrate(q.omega, q.weights, phi, t, statistics, labels=model.labels)
     validate_statistics(statistics)
-    by_group = np.empty((len(model.labels), t.size))
-    for start in range(0, t.size, _T_BLOCK // 8):
-        block = t[start : start + _T_BLOCK // 8]
-        phi = model.transmitted_channels_at(q.omega, block)
-        c = mode_heat_capacity(q.omega[None, :], block[:, None], statistics)
-        by_group[:, start : start + block.size] = np.einsum("tgw,w,tw->gt", phi, q.weights, c)
+    t = as_temperatures(temperature)
+    q = quadrature(model.breakpoints, _lowest_positive(t))
+    by_group = _sum(model, q.omega, q.weights, t, statistics)
     return LandauerResult(
         temperature=t,
         conductance=by_group.sum(axis=0),
@@ -368,8 +435,47 @@ def conductance(
     )
 
 
+def band_conductance(
+    model: TransmittedChannels,
+    temperature: ArrayLike,
+    band_edges: ArrayLike,
+    statistics: Statistics = "bose-einstein",
+) -> NDArray[np.float64]:
+    """G(T) of ``model`` per channel group and per frequency band, W m^-2 K^-1.
+
+    Each band is integrated exactly on its own interval (its edges become
+    quadrature breakpoints), so the parts add up to :func:`conductance`.
+
+    Parameters
+    ----------
+    model : TransmittedChannels
+    temperature : array_like
+        Temperatures in K, scalar or shape (n_T,).
+    band_edges : array_like
+        Band edges in rad/s, strictly increasing from 0 to the top of the model,
+        shape (n_bands + 1,).
+    statistics : {"bose-einstein", "classical"}
+
+    Returns
+    -------
+    ndarray
+        Shape (n_groups, n_bands, n_T).
+    """
+    validate_statistics(statistics)
+    t = as_temperatures(temperature)
+    edges = np.asarray(band_edges, dtype=float).ravel()
+    q = quadrature(np.union1d(model.breakpoints, edges), _lowest_positive(t))
+    band = np.clip(np.searchsorted(edges, q.omega, side="right") - 1, 0, len(edges) - 2)
+    parts = np.zeros((len(model.labels), len(edges) - 1, t.size))
+    for k in range(len(edges) - 1):
+        sel = band == k
+        if np.any(sel):
+            parts[:, k, :] = _sum(model, q.omega[sel], q.weights[sel], t, statistics)
+    return parts
+
+
 def spectral_conductance(
-    model: TransmittedChannels | TemperatureDependentChannels,
+    model: TransmittedChannels,
     omega: ArrayLike,
     temperature: float,
     statistics: Statistics = "bose-einstein",
@@ -389,12 +495,10 @@ def spectral_conductance(
     ndarray
         Shape (n_groups, n_omega).
     """
+    validate_statistics(statistics)
     t = as_temperatures(temperature)
     if t.size != 1:
-        raise InputError("spectral_conductance takes one temperature")
-    w = np.asarray(omega, dtype=float)
-    if is_temperature_dependent(model):
-        phi = model.transmitted_channels_at(w, t)[0]
-    else:
-        phi = np.atleast_2d(model.transmitted_channels(w))
+        raise InputError(f"spectral_conductance takes one temperature, got {t.size}")
+    w = np.atleast_1d(np.asarray(omega, dtype=float))
+    phi = _channels(model, w, t)[0]
     return phi * mode_heat_capacity(w, t[0], statistics)[None, :]

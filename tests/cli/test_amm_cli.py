@@ -58,7 +58,8 @@ def test_transmission_plot_is_written(capsys, tmp_path, args):
     "args,needle",
     [
         (["transmission", "Al", "Si", "--model", "dmm"], "amm"),
-        (["transmission", "Al", "Si", "--angles", "1"], "n_angles"),
+        (["transmission", "Al", "Si", "--angles", "1"], "--angles"),
+        (["transmission", "Al", "Si", "--angles", "100000000"], "GB"),
         (["transmission", "Al", "Unobtainium"], "unknown material"),
         (["transmission", "Al", "Si", "--plot", "a.jpeg"], ".png"),
         (["predict", "Al", "Si", "--inelastic", "A=-1,q=1,m=1"], "A must be >= 0"),

@@ -78,3 +78,26 @@ def test_compare_debye_json_has_spectral_conductance(capsys):
 def test_bad_full_dispersion_requests(capsys, args, needle):
     status, _, err = run(capsys, *args)
     assert status == 2 and needle in err and err.count("\n") == 1
+
+
+def test_inelastic_with_full_dispersion_runs(capsys):
+    """Issue 9 crash: `predict Si Ge -m dmm --dispersion phonopy --mesh 8 --inelastic ...` ended in AttributeError."""
+    status, out, err = run(
+        capsys, "predict", "Si", "Ge", "-m", "dmm", "--dispersion", "phonopy", "--mesh", "8",
+        "--inelastic", "A=1e-15,q=1,m=1", "-t", "300", "--json",
+    )  # fmt: skip
+    assert status == 0, err
+    doc = json.loads(out)
+    expected = kapitza.conductance(
+        "Si", "Ge", 300.0, "dmm", dispersion="phonopy", mesh=8, inelastic=dict(A=1e-15, q=1, m=1)
+    )
+    assert doc["results"][0]["conductance"][0] == pytest.approx(expected, rel=1e-12)
+    np.testing.assert_allclose(np.sum(list(doc["results"][0]["shares"]["by_branch"].values())), 1.0, rtol=1e-9)
+
+
+@pytest.mark.parametrize("args", [["--mesh", "0"], ["--normal", "abc"], ["--width", "2"], ["--potential", "sw"]])
+def test_full_dispersion_options_are_refused_with_debye(capsys, args):
+    """--mesh 0 and --normal abc used to be ignored with Debye spectra while --potential was refused."""
+    status, _, err = run(capsys, "predict", "Si", "Ge", *args)
+    assert status == 2 and err.count("\n") == 1
+    assert args[0] in err and "--dispersion phonopy" in err

@@ -119,3 +119,44 @@ def test_console_script_runs_in_a_subprocess():
 def test_usage_error_exits_with_status_2(capsys):
     status, _, err = run(capsys, "predict", "Al", "Si", "--no-such-option")
     assert status == 2 and "no-such-option" in err
+
+
+def test_version(capsys):
+    status, out, _ = run(capsys, "--version")
+    assert status == 0 and out.strip() == f"kapitza {kapitza.__version__}"
+
+
+def test_help_of_temperature_says_ranges_may_descend(capsys):
+    status, out, _ = run(capsys, "predict", "--help")
+    assert status == 0 and "descending" in " ".join(out.split())
+
+
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (["-t", "1:10:100000000"], "at most 100,000"),
+        (["-t", "-5"], "got -5 K"),
+    ],
+)
+def test_sizes_and_numbers_in_temperature_messages(capsys, args, needle):
+    status, _, err = run(capsys, "predict", "Al", "Si", *args)
+    assert status == 2 and needle in err and "np." not in err
+
+
+def test_kapitza_length_footnote_names_a_user_file(capsys, tmp_path):
+    """The footnote called a user's material file "database"."""
+    from kapitza.materials import get_material
+
+    si = get_material("Si")
+    mine = tmp_path / "mine.toml"
+    mine.write_text(
+        "[materials.MySi]\n"
+        f"density = {si.density}\nv_l = {si.v_l}\nv_t = {si.v_t}\nnumber_density = {si.number_density}\n"
+        f"debye_temperature = {si.debye_temperature}\nthermal_conductivity = {si.thermal_conductivity}\n"
+    )
+    status, out, err = run(capsys, "predict", str(mine), "Ge", "-t", "300", "-m", "dmm")
+    assert status == 0, err
+    flat = " ".join(out.split())
+    assert "mine.toml" in flat
+    status, out, _ = run(capsys, "predict", "Si", "Ge", "-t", "300", "-m", "dmm")
+    assert "database" in " ".join(out.split())

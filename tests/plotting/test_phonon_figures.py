@@ -9,7 +9,7 @@ from kapitza import get_material
 from kapitza.phonons import HarmonicCrystal, debye_spectrum, full_dispersion_spectrum
 from kapitza.phonons.bands import band_structure
 from kapitza.plotting.phonons import plot_dispersion, plot_spectral_comparison
-from kapitza.spectral import compare_debye
+from kapitza.prediction import compare_debye
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

@@ -334,3 +334,16 @@ def test_grazing_incidence_is_specular_reflection(a, b):
         near = amm_coefficients(a, b, np.pi / 2 - 1e-7, pol)
         assert at[f"reflected_{pol}"] == pytest.approx(1.0, abs=1e-12)
         assert near[f"reflected_{pol}"] == pytest.approx(1.0, abs=1e-5)
+
+
+def test_angular_result_is_frozen_with_a_short_repr():
+    """amm_angular's repr dumped 361-element arrays; its arrays and critical angles were writable."""
+    import kapitza
+
+    r = kapitza.amm_angular("Al", "Si")
+    assert len(repr(r)) < 300 and "\n" not in repr(r)
+    with pytest.raises(ValueError):
+        r.coefficients[0, 0, 0] = 0.5
+    with pytest.raises(TypeError):
+        r.critical["P"]["x"] = 1.0  # type: ignore[index]
+    assert set(r.to_dict()) >= {"angle", "coefficients", "averages", "critical"}

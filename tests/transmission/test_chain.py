@@ -125,3 +125,10 @@ def test_bad_parameters(bad):
         chain_transmission(1e12, **args)
     with pytest.raises(InputError, match="omega"):
         chain_transmission(-1.0, M_SI, M_GE, 1.0, 1.0, 1.0)
+
+
+def test_chain_conductance_is_frozen_with_a_short_repr():
+    r = chain_conductance(ChainJunction(M_SI, M_GE, 10.0, 9.0, 6.0), np.geomspace(1, 1000, 400))
+    with pytest.raises(ValueError):
+        r.conductance[0] = 0.0
+    assert len(repr(r)) < 300

@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 
 from ..errors import InputError
 from ..io.atomic import check_writable
-from ..landauer import as_temperatures
+from ..landauer import MAX_TEMPERATURES, as_temperatures
 
 
 def parse_temperatures(spec: str) -> NDArray[np.float64]:
@@ -49,7 +49,7 @@ def _number(text: str, spec: str) -> float:
     except ValueError:
         raise InputError(f"temperature {text.strip()!r} in {spec!r} is not a number (K)") from None
     if not np.isfinite(value) or value < 0:
-        raise InputError(f"temperature must be finite and >= 0 K, got {text.strip()!r}")
+        raise InputError(f"temperature must be finite and >= 0 K, got {value:g} K")
     return value
 
 
@@ -60,6 +60,12 @@ def _count(text: str, spec: str) -> int:
         raise InputError(f"COUNT in temperature range {spec!r} must be an integer, got {text!r}") from None
     if count < 1:
         raise InputError(f"COUNT in temperature range {spec!r} must be >= 1, got {count}")
+    if count > MAX_TEMPERATURES:
+        raise InputError(
+            f"temperature range {spec!r} asks for {count} temperatures; at most {MAX_TEMPERATURES:,} are "
+            f"computed in one run (~{count / MAX_TEMPERATURES:.3g} s per model and ~{24 * count / 1e9:.3g} GB "
+            "here); split the range into several runs"
+        )
     return count
 
 

@@ -125,7 +125,7 @@ def phonons_command(
         )
         table = None
         if convergence:
-            from ..spectral import convergence_table
+            from ..prediction.convergence import convergence_table
 
             table = convergence_table(material, potential, normal, progress=progress)
     doc = _report(crystal, spectrum)

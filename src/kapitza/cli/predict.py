@@ -15,23 +15,24 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..errors import InputError
+from .._version import __version__
 from ..io import atomic_write_text
+from ..landauer import MAX_TEMPERATURES
 from ..materials import Material, get_material
 from ..prediction import (
-    DISPERSIONS,
     ConductanceResult,
+    ConductanceShares,
+    DebyeComparison,
     Settings,
     available_models,
     build_spectra,
+    compare_debye,
     get_model,
     predict,
     shares,
 )
-from ..spectral import ConductanceShares, DebyeComparison, spectral_comparison
 from ..units import M2K_PER_GW, MW_PER_M2K, NANOMETRE, rad_s_to_thz
-from .app import app
-from .common import check_output, parse_inelastic, parse_potential, parse_temperatures
+from .common import check_output, parse_inelastic, parse_potential, parse_temperatures, progress_bar
 
 #: Temperatures (K) shown when none are given: solid/solid and solid/fluid (He II).
 DEFAULT_TEMPERATURES = (1.0, 10.0, 30.0, 100.0, 300.0, 1000.0)
@@ -65,17 +66,47 @@ def has_fluid(result: ConductanceResult) -> bool:
     return result.side1.is_fluid or result.side2.is_fluid
 
 
-def render_table(results: list[ConductanceResult]) -> Table:
+def material_origin(material: Material, spec: str) -> str:
+    """Where a material's data came from, in words: "database" or "file mine.toml".
+
+    Uses the material's own ``origin`` when it has one; otherwise how it was named
+    on the command line (a path or a .toml name is a user's file).
+    """
+    origin = getattr(material, "origin", None)
+    if isinstance(origin, str) and origin:
+        return origin
+    text = str(spec)
+    if text.lower().endswith(".toml") or "/" in text or "\\" in text or ":" in text:
+        return f"file {Path(text.split(':')[0]).name}"
+    return "database"
+
+
+def kappa_footnote(results: list[ConductanceResult], origins: tuple[str, str] | None = None) -> str:
+    """The Kapitza-length footnote, naming where each side's kappa came from."""
+    m1, m2 = results[0].side1, results[0].side2
+    origins = origins or ("database", "database")
+    with_kappa = [(m, o) for m, o in zip((m1, m2), origins) if m.thermal_conductivity is not None]
+    if not with_kappa:
+        return "no side has a bulk thermal conductivity: no Kapitza lengths"
+    if len({o for _, o in with_kappa}) == 1:
+        where = with_kappa[0][1]
+    else:
+        where = "; ".join(f"{m.name}: {o}" for m, o in with_kappa)
+    return f"L_K = \u03ba R, the bulk thickness with the interface's resistance (\u03ba near 300 K, {where})"
+
+
+def render_table(results: list[ConductanceResult], origins: tuple[str, str] | None = None) -> Table:
     """A rich table: one row per model and temperature, display units in the headers.
 
     A Kapitza-length column appears for each side with a bulk thermal
     conductivity; with a fluid side (helium) an R T^3 column is added.
+    ``origins`` says where each side's data came from ("database", "file mine.toml").
     """
     m1, m2 = results[0].side1, results[0].side2
     cryo = has_fluid(results[0])
     sides = [(side, m) for side, m in ((1, m1), (2, m2)) if m.thermal_conductivity is not None]
     table = Table(title=f"{m1.name} \u2192 {m2.name}  (heat flows from {m1.name} into {m2.name})")
-    table.caption = "L_K = \u03ba R, the bulk thickness with the interface's resistance (\u03ba near 300 K, database)"
+    table.caption = kappa_footnote(results, origins)
     table.add_column("model", no_wrap=True)
     table.add_column("T (K)", justify="right")
     table.add_column("G (MW m\u207b\u00b2 K\u207b\u00b9)", justify="right")
@@ -111,6 +142,7 @@ def to_json(results: list[ConductanceResult], shares_of: tuple[Any, Any] | None 
     """Exact SI values as JSON (infinities, e.g. R at T = 0, become null)."""
     m1, m2 = results[0].side1, results[0].side2
     doc: dict[str, Any] = {
+        "kapitza_version": __version__,
         "side1": m1.name,
         "side2": m2.name,
         "heat_flow": "side1 -> side2",
@@ -131,7 +163,7 @@ def to_json(results: list[ConductanceResult], shares_of: tuple[Any, Any] | None 
             lengths[m.name] = None if values is None else _finite_or_none(values)
         entry = {
             "model": r.model,
-            "settings": settings_json(r.settings),
+            "settings": r.settings.to_dict(),
             "temperature": r.temperature.tolist(),
             "conductance": _finite_or_none(r.conductance),
             "resistance": _finite_or_none(r.resistance),
@@ -141,29 +173,9 @@ def to_json(results: list[ConductanceResult], shares_of: tuple[Any, Any] | None 
         if has_fluid(r):
             entry["resistance_t3"] = _finite_or_none(r.resistance_t3)
         if shares_of is not None:
-            options = {k: getattr(r.settings, k) for k in ("cutoff", "statistics", "inelastic")}
-            entry["shares"] = shares_json(shares(*shares_of, r.temperature, r.model, **options))
+            entry["shares"] = shares_json(shares(*shares_of, r.temperature, r.model, **r.settings.options()))
         doc["results"].append(entry)
     return json.dumps(doc, indent=2)
-
-
-def settings_json(settings: Settings) -> dict[str, Any]:
-    """Every setting of a result, JSON-ready; full-dispersion ones only when they were used."""
-    doc: dict[str, Any] = {
-        "cutoff": settings.cutoff,
-        "statistics": settings.statistics,
-        "inelastic": None if settings.inelastic is None else settings.inelastic.as_dict(),
-        "dispersion": settings.dispersion,
-    }
-    if settings.dispersion == "phonopy":
-        doc |= {
-            "potential": settings.potential,
-            "normal": list(settings.normal),
-            "mesh": list(settings.mesh),
-            "width": settings.width,
-            "phonopy_files": list(settings.phonopy_files),
-        }
-    return doc
 
 
 def shares_json(found: ConductanceShares) -> dict[str, Any]:
@@ -276,7 +288,6 @@ def plot_temperatures(requested: np.ndarray, m1: Material, m2: Material) -> np.n
     return np.geomspace(lo, hi, 200)
 
 
-@app.command("predict")
 def predict_command(
     side1: Annotated[str, typer.Argument(help="Incident material (heat comes from here): name, alias or .toml file.")],
     side2: Annotated[str, typer.Argument(help="Receiving material.")],
@@ -285,7 +296,8 @@ def predict_command(
         typer.Option(
             "--temperature",
             "-t",
-            help="K: '300', '1,10,300' or START:STOP:COUNT (log-spaced). Default: 1-1000 K (0.1-2 K with helium).",
+            help="K: '300', '1,10,300' or START:STOP:COUNT (log-spaced; '10:1:5' gives them in descending "
+            f"order; at most {MAX_TEMPERATURES:,}). Default: 1-1000 K (0.1-2 K with helium).",
         ),
     ] = None,
     model: Annotated[
@@ -316,9 +328,15 @@ def predict_command(
             "'meam-lammps') or one per side, 'emt,sw'. Default: each material's own."
         ),
     ] = None,
-    normal: Annotated[str, typer.Option(help="Full dispersion: interface normal, '001', '111', '1,1,0'.")] = "001",
-    mesh: Annotated[int, typer.Option(help="Full dispersion: Brillouin-zone mesh N (N^3, Gamma-centred).")] = 24,
-    width: Annotated[float, typer.Option(help="Full dispersion: adaptive Gaussian broadening factor.")] = 0.5,
+    normal: Annotated[
+        str | None, typer.Option(help="Full dispersion: interface normal, '001' (default), '111', '1,1,0'.")
+    ] = None,
+    mesh: Annotated[
+        int | None, typer.Option(help="Full dispersion: Brillouin-zone mesh N (N^3, Gamma-centred; default 24).")
+    ] = None,
+    width: Annotated[
+        float | None, typer.Option(help="Full dispersion: adaptive Gaussian broadening factor (default 0.5).")
+    ] = None,
     phonopy1: Annotated[
         Path | None, typer.Option(help="Full dispersion: phonopy.yaml for SIDE1 (FORCE_CONSTANTS/SETS beside it).")
     ] = None,
@@ -341,48 +359,38 @@ def predict_command(
     """Thermal boundary conductance, resistance and Kapitza lengths of SIDE1 -> SIDE2."""
     m1, m2 = get_material(side1), get_material(side2)
     temps = parse_temperatures(temperature) if temperature is not None else default_temperatures(m1, m2)
-    if compare_debye:
-        dispersion = "phonopy"
-    if dispersion not in DISPERSIONS:
-        raise InputError(f"--dispersion must be one of {', '.join(DISPERSIONS)}, got {dispersion!r}")
-    models = model or list(available_models(dispersion))
+    settings = Settings(  # the library validates every option, naming them as typed here
+        cutoff=cutoff,
+        statistics=statistics,
+        inelastic=parse_inelastic(inelastic),
+        dispersion="phonopy" if compare_debye else dispersion,
+        potential=parse_potential(potential),
+        normal=normal,
+        mesh=mesh,
+        width=width,
+        phonopy_files=(phonopy1, phonopy2),
+        spelling="cli",
+    )
+    models = [get_model(name, settings.dispersion).name for name in model or available_models(settings.dispersion)]
     if csv_path is not None:
         check_output(csv_path, (".csv",), "--csv")
     if plot_path is not None:
         check_output(plot_path, (".png", ".pdf", ".svg"), "--plot")
-    options: dict[str, Any] = {"cutoff": cutoff, "statistics": statistics, "inelastic": parse_inelastic(inelastic)}
+    options = settings.options()
     sides: tuple[Any, Any] = (m1, m2)
-    if dispersion == "phonopy":
-        options |= {
-            "dispersion": "phonopy",
-            "potential": parse_potential(potential),
-            "normal": normal,
-            "mesh": mesh,
-            "width": width,
-            "phonopy_files": (phonopy1, phonopy2),
-        }
-        settings = Settings(**options)
-        for name in models:  # refuse a continuum-only model before the (slow) spectra are built
-            if "phonopy" not in get_model(name).dispersions:
-                raise InputError(
-                    f"model {name!r} takes Debye spectra only; with --dispersion phonopy use "
-                    f"{', '.join(available_models('phonopy'))}"
-                )
-        from .common import progress_bar
-
+    if settings.dispersion == "phonopy":
         with progress_bar(sys.stderr.isatty()) as progress:  # no bar in pipes and logs
             sides = build_spectra(m1, m2, settings, progress=progress)
-    elif potential is not None or phonopy1 is not None or phonopy2 is not None:
-        raise InputError("--potential, --phonopy1 and --phonopy2 need --dispersion phonopy")
+    origins = (material_origin(m1, side1), material_origin(m2, side2))
     if compare_debye:
-        _compare(m1, m2, sides, temps, models, options, as_json, plot_path)
+        _print_comparison(m1, m2, sides, temps, models, options, as_json, plot_path)
         return
     results = [predict(*sides, temps, name, **options) for name in models]
     if as_json:
-        typer.echo(to_json(results, shares_of=sides if dispersion == "phonopy" else None))
+        typer.echo(to_json(results, shares_of=sides if settings.dispersion == "phonopy" else None))
     else:
-        Console().print(render_table(results))
-        if dispersion == "phonopy":
+        Console().print(render_table(results, origins))
+        if settings.dispersion == "phonopy":
             for r in results:
                 for table in render_shares(shares(*sides, temps, r.model, **options), r.model, m1.name):
                     Console().print(table)
@@ -400,7 +408,7 @@ def predict_command(
                 Console(stderr=True).print(f"{label} written to {path}")
 
 
-def _compare(
+def _print_comparison(
     m1: Material,
     m2: Material,
     sides: tuple[Any, Any],
@@ -410,24 +418,8 @@ def _compare(
     as_json: bool,
     plot_path: Path | None,
 ) -> None:
-    """--compare-debye: the same model on Debye and on full-dispersion spectra."""
-    if options.get("inelastic") is not None:
-        raise InputError("--compare-debye compares elastic models; leave out --inelastic")
-    debye = Settings(cutoff=options["cutoff"], statistics=options["statistics"])
-    debye_spectra = build_spectra(m1, m2, debye)
-
-    def compare(name: str, temperatures: np.ndarray) -> DebyeComparison:
-        info = get_model(name)
-        return spectral_comparison(
-            info.build(m1, m2, *debye_spectra),
-            info.build(m1, m2, *sides),
-            temperatures,
-            names=(m1.name, m2.name),
-            model=info.name,
-            statistics=options["statistics"],
-        )
-
-    comparisons = [compare(name, temps) for name in models]
+    """--compare-debye: print (and plot) the library's Debye / full-dispersion comparison."""
+    comparisons = [compare_debye(*sides, temps, name, **options) for name in models]
     if as_json:
         typer.echo(comparison_json(comparisons))
     else:
@@ -439,6 +431,6 @@ def _compare(
         from ..plotting.phonons import plot_spectral_comparison
 
         dense = np.union1d(plot_temperatures(temps, m1, m2)[::4], temps)  # smooth G(T), requested T kept
-        plot_spectral_comparison(compare(models[0], dense), plot_path)
+        plot_spectral_comparison(compare_debye(*sides, dense, models[0], **options), plot_path)
         if not as_json:
             Console(stderr=True).print(f"plot of dG/dw ({comparisons[0].model}) written to {plot_path}")

@@ -12,10 +12,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..errors import InputError
 from ..materials import get_material
-from ..transmission.amm import AMM_MODELS, AngularTransmission, amm_angular
-from .app import app
+from ..transmission.amm import AMM_MODELS, MAX_ANGLES, AngularTransmission, amm_angular
+from .common import check_output
 
 #: Angles (0-90 degrees) of the alpha(theta) figure.
 PLOT_ANGLES = 3601
@@ -78,14 +77,15 @@ def to_json(result: AngularTransmission) -> str:
     return json.dumps(doc, indent=2)
 
 
-@app.command("transmission")
 def transmission_command(
     side1: Annotated[str, typer.Argument(help="Incident material: name, alias or .toml file.")],
     side2: Annotated[str, typer.Argument(help="Material beyond the interface.")],
     model: Annotated[
         str, typer.Option("--model", "-m", help=f"Acoustic mismatch model: {' or '.join(AMM_MODELS)}.")
     ] = "amm",
-    n_angles: Annotated[int, typer.Option("--angles", help="Number of angles from 0 to 90 degrees (>= 2).")] = 361,
+    n_angles: Annotated[
+        int, typer.Option("--angles", help=f"Number of angles from 0 to 90 degrees (2 to {MAX_ANGLES:,}).")
+    ] = 361,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print exact values (averages, critical angles, alpha(theta)) as JSON.")
     ] = False,
@@ -97,11 +97,8 @@ def transmission_command(
 ) -> None:
     """Angle-resolved transmission of elastic waves from SIDE1 into SIDE2 (acoustic mismatch)."""
     if plot_path is not None:
-        if plot_path.suffix.lower() not in (".png", ".pdf", ".svg"):
-            raise InputError(f"--plot file {str(plot_path)!r} must end in one of .png, .pdf, .svg")
-        if not plot_path.parent.exists():
-            raise InputError(f"--plot: directory {str(plot_path.parent)!r} does not exist")
-    result = amm_angular(get_material(side1), get_material(side2), model=model, n_angles=n_angles)
+        check_output(plot_path, (".png", ".pdf", ".svg"), "--plot")
+    result = amm_angular(get_material(side1), get_material(side2), model=model, n_angles=n_angles, option="--angles")
     if as_json:
         typer.echo(to_json(result))
     else:

@@ -103,6 +103,46 @@ class DebyeSpectrum:
         return self._per_branch(w, d)
 
 
+#: Sound speeds (m/s) a continuum model accepts: from slow shear waves in gels to the speed of light.
+SPEED_RANGE = (1e-2, 299_792_458.0)
+#: Mass densities (kg/m^3) accepted: from aerogels to 50x osmium (22,590 kg/m^3).
+DENSITY_RANGE = (1e-3, 1e6)
+#: Atom number densities (m^-3) accepted: up to 500x diamond (1.76e29 m^-3).
+NUMBER_DENSITY_MAX = 1e32
+
+
+def check_continuum(material: Material) -> Material:
+    """Refuse elastic data outside physical ranges before a continuum model uses them.
+
+    Speeds above the speed of light or densities of 1e300 kg/m^3 are not
+    physics, and in products such as Z = rho v or v^2 they overflow; this check
+    keeps the models free of overflows, divisions by zero and RuntimeWarnings.
+
+    Raises
+    ------
+    InputError
+        Naming the material, the quantity, its value and the accepted range.
+    """
+    speeds = [("v_l", material.v_l)] + ([] if material.is_fluid else [("v_t", material.v_t)])
+    for name, value in speeds:
+        if not SPEED_RANGE[0] <= float(value) <= SPEED_RANGE[1]:
+            raise InputError(
+                f"{material.name}: {name} = {float(value):g} m/s is outside {SPEED_RANGE[0]:g} m/s to "
+                f"{SPEED_RANGE[1]:g} m/s (the speed of light)"
+            )
+    if not DENSITY_RANGE[0] <= float(material.density) <= DENSITY_RANGE[1]:
+        raise InputError(
+            f"{material.name}: density = {float(material.density):g} kg/m^3 is outside "
+            f"{DENSITY_RANGE[0]:g} to {DENSITY_RANGE[1]:g} kg/m^3"
+        )
+    if not 0 < float(material.number_density) <= NUMBER_DENSITY_MAX:
+        raise InputError(
+            f"{material.name}: number_density = {float(material.number_density):g} m^-3 must be > 0 and "
+            f"<= {NUMBER_DENSITY_MAX:g} m^-3"
+        )
+    return material
+
+
 def branch_cutoff(velocity: float, number_density: float) -> float:
     """Debye cutoff of one branch, v (6 pi^2 n)^(1/3), in rad/s.
 
@@ -131,6 +171,7 @@ def debye_spectrum(material: Material, cutoff: str = "branch") -> DebyeSpectrum:
     """
     if cutoff not in CUTOFFS:
         raise InputError(f"unknown cutoff rule {cutoff!r}; expected one of {', '.join(CUTOFFS)}")
+    check_continuum(material)
     if material.is_fluid:
         labels, v, g = ("L",), np.array([material.v_l]), np.array([1.0])
     else:

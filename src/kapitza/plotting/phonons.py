@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from ..phonons.bands import BandStructure
     from ..phonons.debye import DebyeSpectrum
     from ..phonons.full_dispersion import FullDispersionSpectrum
-    from ..spectral import DebyeComparison
+    from ..prediction.comparison import DebyeComparison
 
 #: rad/s per THz (ordinary frequency).
 _RAD_PER_THZ = 2.0 * np.pi * 1e12
@@ -95,7 +95,7 @@ def plot_spectral_comparison(
     Parameters
     ----------
     comparison : DebyeComparison
-        From :func:`kapitza.spectral.compare_debye`.
+        From :func:`kapitza.prediction.compare_debye`.
     path : path-like, optional
         Output file (.png, .pdf, .svg), written atomically if given.
     temperature : float, optional

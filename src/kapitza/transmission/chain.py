@@ -45,6 +45,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .. import landauer
 from ..errors import InputError
+from ..io.results import result
 
 
 def _positive(**values: float) -> None:
@@ -150,13 +151,13 @@ class ChainJunction:
         """tau(omega), shape of ``omega``."""
         return np.asarray(chain_transmission(omega, self.m1, self.m2, self.k1, self.k2, self.k12))
 
-    def transmitted_channels(self, omega: ArrayLike) -> NDArray[np.float64]:
-        """tau / (2 pi) per chain, or tau / (2 pi S) per area; shape (1, n_omega)."""
+    def transmitted_channels(self, omega: ArrayLike, temperature: ArrayLike | None = None) -> NDArray[np.float64]:
+        """tau / (2 pi) per chain, or tau / (2 pi S) per area; shape (1, 1, n_omega) (independent of T)."""
         scale = 2 * np.pi * (self.cross_section or 1.0)
-        return np.atleast_1d(self.transmission(omega))[None, :] / scale
+        return np.atleast_1d(self.transmission(omega))[None, None, :] / scale
 
 
-@dataclass(frozen=True)
+@result
 class ChainConductance:
     """Landauer conductance of a chain junction.
 

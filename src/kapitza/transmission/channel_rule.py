@@ -59,9 +59,12 @@ class ChannelRuleModel:
         w = np.atleast_1d(np.asarray(omega, dtype=float))
         return self.rule(total_channel_density(self.side1, w), total_channel_density(self.side2, w))
 
-    def transmitted_channels(self, omega: ArrayLike) -> NDArray[np.float64]:
-        """M_1,b * tau_12 per branch of side 1, m^-2 (rad/s)^-1, shape (n_b, n_omega)."""
+    def transmitted_channels(self, omega: ArrayLike, temperature: ArrayLike | None = None) -> NDArray[np.float64]:
+        """M_1,b * tau_12 per branch of side 1, m^-2 (rad/s)^-1, shape (1, n_b, n_omega).
+
+        Elastic: independent of ``temperature`` (K), hence the leading axis of length 1.
+        """
         w = np.atleast_1d(np.asarray(omega, dtype=float))
         m1 = np.atleast_2d(self.side1.channel_density(w))
         m2 = total_channel_density(self.side2, w)
-        return m1 * self.rule(m1.sum(axis=0), m2)[None, :]
+        return (m1 * self.rule(m1.sum(axis=0), m2)[None, :])[None]

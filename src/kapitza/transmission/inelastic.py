@@ -123,12 +123,12 @@ class InelasticParameters:
 
 @dataclass(frozen=True)
 class InelasticChannel:
-    """An elastic model plus the inelastic channel; a TemperatureDependentChannels for the engine.
+    """An elastic model plus the inelastic channel; a temperature-dependent model for the engine.
 
     Attributes
     ----------
     elastic : object
-        Any model with ``labels``, ``breakpoints``, ``transmitted_channels(omega)``
+        Any model with ``labels``, ``breakpoints``, ``transmitted_channels(omega, temperature)``
         and ``side1`` (the incident :class:`~kapitza.phonons.ChannelSpectrum`).
     parameters : InelasticParameters
     """
@@ -159,11 +159,11 @@ class InelasticChannel:
     def breakpoints(self) -> NDArray[np.float64]:
         return self.elastic.breakpoints
 
-    def elastic_transmission(self, omega: ArrayLike) -> NDArray[np.float64]:
-        """tau_el,b = Phi_el,b / M_1,b (0 where side 1 has no channels), shape (n_b, n_omega)."""
+    def elastic_transmission(self, omega: ArrayLike, temperature: ArrayLike | None = None) -> NDArray[np.float64]:
+        """tau_el,b = Phi_el,b / M_1,b (0 where side 1 has no channels), shape (n_T or 1, n_b, n_omega)."""
         w = np.atleast_1d(np.asarray(omega, dtype=float))
-        m1 = np.atleast_2d(self.elastic.side1.channel_density(w))
-        phi = np.atleast_2d(self.elastic.transmitted_channels(w))
+        m1 = np.atleast_2d(self.elastic.side1.channel_density(w))[None]
+        phi = np.asarray(self.elastic.transmitted_channels(w, temperature), dtype=float)
         tau = np.zeros(phi.shape)
         np.divide(phi, m1, out=tau, where=m1 > 0)
         return tau
@@ -171,13 +171,19 @@ class InelasticChannel:
     def transmission_at(self, omega: ArrayLike, temperature: ArrayLike) -> NDArray[np.float64]:
         """tau_tot,b(omega, T) = tau_el + min(tau_inel, 1 - tau_el), shape (n_T, n_b, n_omega)."""
         w = np.atleast_1d(np.asarray(omega, dtype=float))
-        tau_el = self.elastic_transmission(w)
+        t = np.atleast_1d(np.asarray(temperature, dtype=float))
+        tau_el = self.elastic_transmission(w, t)
         room = np.clip(1.0 - tau_el, 0.0, 1.0)
-        inel = self.parameters.transmission(w, temperature)
-        return tau_el[None, :, :] + np.minimum(inel[:, None, :], room[None, :, :])
+        inel = self.parameters.transmission(w, t)
+        return tau_el + np.minimum(inel[:, None, :], room)
 
-    def transmitted_channels_at(self, omega: ArrayLike, temperature: ArrayLike) -> NDArray[np.float64]:
-        """M_1,b * tau_tot,b, m^-2 (rad/s)^-1, shape (n_T, n_b, n_omega)."""
+    def transmitted_channels(self, omega: ArrayLike, temperature: ArrayLike | None = None) -> NDArray[np.float64]:
+        """M_1,b * tau_tot,b, m^-2 (rad/s)^-1, shape (n_T, n_b, n_omega); ``temperature`` in K, shape (n_T,).
+
+        The inelastic channel depends on temperature, so ``temperature`` is required.
+        """
+        if temperature is None:
+            raise InputError("the inelastic channel depends on temperature: give temperature= in K")
         w = np.atleast_1d(np.asarray(omega, dtype=float))
         m1 = np.atleast_2d(self.elastic.side1.channel_density(w))
         return m1[None, :, :] * self.transmission_at(w, temperature)

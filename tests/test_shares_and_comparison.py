@@ -9,13 +9,8 @@ import kapitza
 from kapitza import get_material, landauer
 from kapitza.errors import InputError
 from kapitza.phonons import debye_spectrum, full_dispersion_spectrum
-from kapitza.spectral import (
-    compare_debye,
-    conductance_shares,
-    convergence_table,
-    full_dispersion_model,
-    side_potentials,
-)
+from kapitza.prediction import compare_debye, conductance_shares, convergence_table, interface_model
+from kapitza.prediction.settings import side_potentials
 from kapitza.transmission import diffuse_mismatch
 from kapitza.units import thz_to_rad_s
 
@@ -99,14 +94,16 @@ def test_spectral_conductance_integrates_to_g(comparison):
     assert comparison.full_spectral.shape == (3, w.size)
 
 
-def test_full_dispersion_model_takes_spectra_materials_and_potential_pairs():
+def test_interface_model_takes_spectra_materials_and_potential_pairs():
+    """One route (the registry) builds full-dispersion models from ready spectra or materials."""
     si = full_dispersion_spectrum("Si", mesh=8)
-    model = full_dispersion_model(si, "Al", "limit", potential=(None, "emt"), mesh=8)
-    assert model.name == "limit" and model.side1 is si
+    _, _, m2, model, settings = interface_model(si, "Al", "limit", potential=(None, "emt"), mesh=8)
+    assert model.name == "limit" and model.side1 is si and m2.name == "Al"
+    assert settings.potential == (None, "emt") and settings.mesh == (8, 8, 8)
     assert side_potentials("sw") == ("sw", "sw")
     assert side_potentials(None) == (None, None)
-    with pytest.raises(InputError, match="no full-dispersion form"):
-        full_dispersion_model(si, si, "amm")
+    with pytest.raises(InputError, match="Debye"):
+        interface_model(si, si, "amm")
     with pytest.raises(InputError, match="pair"):
         side_potentials(("sw", "sw", "sw"))
 

@@ -12,183 +12,38 @@ Kapitza length in m.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from types import MappingProxyType
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from . import landauer
-from .errors import InputError
-from .materials import Material, get_material
-from .phonons.debye import CUTOFFS, DebyeSpectrum, debye_spectrum
-from .phonons.full_dispersion import DEFAULT_MESH, FullDispersionSpectrum, full_dispersion_spectrum
-from .phonons.modes import DEFAULT_WIDTH, mesh_numbers, unit_vector
-from .phonons.spectrum import ChannelSpectrum
-from .spectral import ConductanceShares, PotentialSpec, Progress, conductance_shares, side_potentials
-from .transmission.amm import acoustic_mismatch
-from .transmission.dmm import diffuse_mismatch
-from .transmission.inelastic import InelasticChannel, InelasticParameters
-from .transmission.limit import radiation_limit
+from .. import landauer
+from ..errors import InputError
+from ..io.results import result
+from ..materials import Material, get_material
+from ..phonons.debye import debye_spectrum
+from ..phonons.full_dispersion import FullDispersionSpectrum, full_dispersion_spectrum
+from ..phonons.spectrum import ChannelSpectrum
+from ..transmission.inelastic import InelasticChannel
+from .registry import ModelInfo, get_model
+from .settings import PotentialSpec, Progress, Settings, SideSpec, side_potentials
+from .shares import ConductanceShares, conductance_shares
 
-MaterialSpec = str | os.PathLike | Material
-SideSpec = MaterialSpec | FullDispersionSpectrum
-
-#: How the bulk phonons of each side are described: isotropic Debye spectra from the
-#: database's sound speeds, or full dispersion from force constants (phonopy).
-DISPERSIONS: tuple[str, ...] = ("debye", "phonopy")
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Choices that, with the two materials and the model, determine G(T).
-
-    Attributes
-    ----------
-    cutoff : {"branch", "debye"}
-        Debye cutoff rule (see :mod:`kapitza.phonons.debye`).
-    statistics : {"bose-einstein", "classical"}
-        Phonon occupation used in the Landauer integral.
-    inelastic : InelasticParameters or None
-        The inelastic channel tau_inel = A T^q omega^m added to the model, or
-        None for the elastic model alone (see :mod:`kapitza.transmission.inelastic`).
-        A mapping ``{"A": ..., "q": ..., "m": ...}`` is converted on construction.
-    """
-
-    cutoff: str = "branch"
-    statistics: str = "bose-einstein"
-    inelastic: InelasticParameters | None = None
-    dispersion: str = "debye"
-    potential: str | tuple[str | None, str | None] | None = None
-    normal: tuple[float, float, float] = (0.0, 0.0, 1.0)
-    mesh: tuple[int, int, int] = (DEFAULT_MESH,) * 3
-    width: float = DEFAULT_WIDTH
-    phonopy_files: tuple[str | None, str | None] = (None, None)
-
-    def __post_init__(self) -> None:
-        if self.cutoff not in CUTOFFS:
-            raise InputError(f"unknown cutoff rule {self.cutoff!r}; expected one of {', '.join(CUTOFFS)}")
-        landauer.validate_statistics(self.statistics)
-        if self.inelastic is not None:
-            object.__setattr__(self, "inelastic", InelasticParameters.from_mapping(self.inelastic))
-        if self.dispersion not in DISPERSIONS:
-            raise InputError(f"unknown dispersion {self.dispersion!r}; expected one of {', '.join(DISPERSIONS)}")
-        files = tuple(None if f is None else os.fspath(f) for f in self.phonopy_files)
-        if len(files) != 2:
-            raise InputError(f"phonopy_files must be a pair (side 1, side 2), got {self.phonopy_files!r}")
-        if self.dispersion == "debye" and (self.potential is not None or any(files)):
-            raise InputError("potential= and phonopy_files= describe full dispersion; add dispersion='phonopy'")
-        potential = self.potential if self.potential is None else side_potentials(self.potential)
-        if potential is not None and potential[0] == potential[1]:
-            potential = potential[0]
-        if not np.isfinite(self.width) or self.width <= 0:
-            raise InputError(f"width must be a positive broadening factor, got {self.width!r}")
-        object.__setattr__(self, "potential", potential)
-        object.__setattr__(self, "normal", tuple(float(x) for x in unit_vector(self.normal)))
-        object.__setattr__(self, "mesh", tuple(int(n) for n in mesh_numbers(self.mesh)))
-        object.__setattr__(self, "phonopy_files", files)
+__all__ = [
+    "ConductanceResult",
+    "build_spectra",
+    "conductance",
+    "interface_model",
+    "kapitza_length",
+    "predict",
+    "resistance",
+    "resolve_sides",
+    "shares",
+]
 
 
-Builder = Callable[[Material, Material, ChannelSpectrum, ChannelSpectrum], landauer.TransmittedChannels]
-
-
-@dataclass(frozen=True)
-class ModelInfo:
-    """An interface model as the prediction API offers it.
-
-    Attributes
-    ----------
-    name : str
-        Name used in ``model=`` and on the command line.
-    description : str
-        One line for tables and help texts.
-    reference : str
-        Where the model comes from.
-    build : callable
-        ``build(side1, side2, spectrum1, spectrum2) -> TransmittedChannels``.
-    dispersions : tuple of str
-        The spectra it accepts ("debye", "phonopy").
-    """
-
-    name: str
-    description: str
-    reference: str
-    build: Builder
-    dispersions: tuple[str, ...] = ("debye",)
-
-
-def _build_dmm(m1: Material, m2: Material, s1: ChannelSpectrum, s2: ChannelSpectrum) -> landauer.TransmittedChannels:
-    return diffuse_mismatch(s1, s2)
-
-
-def _build_limit(m1: Material, m2: Material, s1: ChannelSpectrum, s2: ChannelSpectrum) -> landauer.TransmittedChannels:
-    return radiation_limit(s1, s2)
-
-
-def _build_amm(m1: Material, m2: Material, s1: ChannelSpectrum, s2: ChannelSpectrum) -> landauer.TransmittedChannels:
-    return acoustic_mismatch(m1, m2, _debye(s1), _debye(s2), "amm")
-
-
-def _build_amm_simple(
-    m1: Material, m2: Material, s1: ChannelSpectrum, s2: ChannelSpectrum
-) -> landauer.TransmittedChannels:
-    return acoustic_mismatch(m1, m2, _debye(s1), _debye(s2), "amm-simple")
-
-
-def _debye(spectrum: ChannelSpectrum) -> DebyeSpectrum:
-    if not isinstance(spectrum, DebyeSpectrum):
-        raise InputError("the acoustic mismatch model is a continuum model: it takes Debye spectra only")
-    return spectrum
-
-
-MODELS: Mapping[str, ModelInfo] = MappingProxyType(
-    {
-        "dmm": ModelInfo(
-            "dmm",
-            "diffuse mismatch: tau = M2/(M1+M2)",
-            "Swartz & Pohl, Rev. Mod. Phys. 61, 605 (1989); Reddy et al., APL 87, 211908 (2005)",
-            _build_dmm,
-            DISPERSIONS,
-        ),
-        "limit": ModelInfo(
-            "limit",
-            "phonon radiation limit: tau = min(1, M2/M1)",
-            "Swartz & Pohl (1989); Stoner & Maris, Phys. Rev. B 48, 16373 (1993)",
-            _build_limit,
-            DISPERSIONS,
-        ),
-        "amm": ModelInfo(
-            "amm",
-            "acoustic mismatch, full elasticity: mode conversion, critical angles, fluids",
-            "Khalatnikov, Zh. Eksp. Teor. Fiz. 22, 687 (1952); Little, Can. J. Phys. 37, 334 (1959)",
-            _build_amm,
-        ),
-        "amm-simple": ModelInfo(
-            "amm-simple",
-            "acoustic mismatch, textbook form: 4 Z1 Z2 c1 c2/(Z1 c2 + Z2 c1)^2, no mode conversion",
-            "Little (1959); Swartz & Pohl, Rev. Mod. Phys. 61, 605 (1989)",
-            _build_amm_simple,
-        ),
-    }
-)
-
-
-def available_models(dispersion: str | None = None) -> tuple[str, ...]:
-    """Names accepted by ``model=`` (those that take ``dispersion``, if given)."""
-    return tuple(name for name, info in MODELS.items() if dispersion is None or dispersion in info.dispersions)
-
-
-def get_model(name: str) -> ModelInfo:
-    """Look up a model by name (case-insensitive); unknown names raise InputError."""
-    key = str(name).strip().lower()
-    if key not in MODELS:
-        raise InputError(f"unknown model {name!r}; available models: {', '.join(MODELS)}")
-    return MODELS[key]
-
-
-@dataclass(frozen=True)
+@result
 class ConductanceResult:
     """Thermal boundary conductance of one interface under one model.
 
@@ -209,7 +64,12 @@ class ConductanceResult:
     settings : Settings
         Everything else that made the result: cutoff rule, statistics, inelastic
         channel, dispersion and, for full dispersion, potentials, normal, mesh, width.
+
+    The arrays are read-only; ``repr`` is a one-line summary; ``to_dict()`` and
+    ``save(path)`` (.json or .npz) record the values with the inputs and settings.
     """
+
+    _summary_fields: ClassVar[tuple[str, ...]] = ("model", "side1", "side2", "temperature", "conductance")
 
     side1: Material
     side2: Material
@@ -218,7 +78,7 @@ class ConductanceResult:
     conductance: NDArray[np.float64]
     by_branch: NDArray[np.float64]
     branch_labels: tuple[str, ...]
-    settings: Settings = field(default_factory=Settings)
+    settings: Settings = Settings()
 
     @property
     def resistance(self) -> NDArray[np.float64]:
@@ -246,7 +106,7 @@ class ConductanceResult:
         material = self._side(side)
         if material.thermal_conductivity is None:
             raise InputError(
-                f"{material.name} has no bulk thermal conductivity in the database "
+                f"{material.name} has no bulk thermal conductivity in its material record "
                 f"({material.notes or 'Fourier conduction is not defined for it'}); "
                 "a Kapitza length needs one"
             )
@@ -280,9 +140,9 @@ def predict(
     inelastic: Mapping[str, float] | None = None,
     dispersion: str = "debye",
     potential: PotentialSpec = None,
-    normal: ArrayLike | str = (0, 0, 1),
-    mesh: int | ArrayLike = DEFAULT_MESH,
-    width: float = DEFAULT_WIDTH,
+    normal: ArrayLike | str | None = None,
+    mesh: int | ArrayLike | None = None,
+    width: float | None = None,
     phonopy_files: tuple[str | os.PathLike | None, str | os.PathLike | None] = (None, None),
     progress: Progress | None = None,
 ) -> ConductanceResult:
@@ -318,12 +178,16 @@ def predict(
     potential : str, (str, str) or None
         Full dispersion: "sw", "tersoff", "tersoff-lammps", "emt", "meam-lammps",
         one for both sides or a pair; None takes each material's default.
-    normal : (3,) array_like or str
-        Full dispersion: interface normal in the cubic axes, e.g. (0, 0, 1) or "111".
-    mesh : int or (3,) ints
+    normal : (3,) array_like or str, optional
+        Full dispersion: interface normal in the cubic axes, e.g. (0, 0, 1) (default) or "111".
+    mesh : int or (3,) ints, optional
         Full dispersion: Gamma-centred Brillouin-zone mesh (default 24^3).
-    width : float
+    width : float, optional
         Full dispersion: adaptive Gaussian broadening factor (default 0.5).
+
+    The full-dispersion options (``potential``, ``normal``, ``mesh``, ``width``,
+    ``phonopy_files``) are refused with ``dispersion="debye"``, where they would
+    have no effect.
     phonopy_files : (path or None, path or None)
         Full dispersion: phonopy.yaml (with FORCE_CONSTANTS / FORCE_SETS beside it)
         for side 1 and side 2, e.g. from DFT; None computes from ``potential``.
@@ -350,17 +214,24 @@ def predict(
         phonopy_files=phonopy_files,
         progress=progress,
     )
-    result = landauer.conductance(channels, t, settings.statistics)
+    found = landauer.conductance(channels, t, settings.statistics)
     return ConductanceResult(
         side1=m1,
         side2=m2,
         model=info.name,
-        temperature=result.temperature,
-        conductance=result.conductance,
-        by_branch=result.by_group,
-        branch_labels=result.labels,
+        temperature=found.temperature,
+        conductance=found.conductance,
+        by_branch=found.by_group,
+        branch_labels=found.labels,
         settings=settings,
     )
+
+
+def resolve_sides(side1: SideSpec, side2: SideSpec) -> tuple[Material, Material, tuple[Any, Any]]:
+    """(material 1, material 2, ready full-dispersion spectra or None per side)."""
+    given = tuple(s if isinstance(s, FullDispersionSpectrum) else None for s in (side1, side2))
+    m1, m2 = (get_material(g.material) if g is not None else get_material(s) for g, s in zip(given, (side1, side2)))
+    return m1, m2, given
 
 
 def interface_model(
@@ -369,20 +240,14 @@ def interface_model(
     """Resolve sides, model and settings and build the model the Landauer engine integrates.
 
     ``options`` are the keyword arguments of :func:`predict` other than ``progress``.
+    Everything is validated before any spectrum is built.
     Returns (model info, side-1 material, side-2 material, transmitted channels, settings).
     """
-    info = get_model(model)
-    given = tuple(s if isinstance(s, FullDispersionSpectrum) else None for s in (side1, side2))
-    if any(g is not None for g in given):
+    if any(isinstance(s, FullDispersionSpectrum) for s in (side1, side2)):
         options["dispersion"] = "phonopy"
     settings = Settings(**options)
-    if settings.dispersion not in info.dispersions:
-        raise InputError(
-            f"model {info.name!r} takes only dispersion={' or '.join(map(repr, info.dispersions))}"
-            f" (Debye spectra), not {settings.dispersion!r}; models for it: "
-            f"{', '.join(available_models(settings.dispersion))}"
-        )
-    m1, m2 = (get_material(g.material) if g is not None else get_material(s) for g, s in zip(given, (side1, side2)))
+    info = get_model(model, settings.dispersion)
+    m1, m2, given = resolve_sides(side1, side2)
     spectra = build_spectra(m1, m2, settings, given=given, progress=progress)
     channels = info.build(m1, m2, *spectra)
     if settings.inelastic is not None:
@@ -395,10 +260,12 @@ def shares(
 ) -> ConductanceShares:
     """Where G comes from: G(T) split by incident branch (band) of side 1 and by 2-THz frequency band.
 
-    Same arguments as :func:`predict`; see :func:`kapitza.spectral.conductance_shares`.
+    Same arguments as :func:`predict` (the inelastic channel included); see
+    :func:`kapitza.prediction.shares.conductance_shares`.
     """
+    t = landauer.as_temperatures(temperature)
     _, _, _, channels, settings = interface_model(side1, side2, model, **options)
-    return conductance_shares(channels, temperature, statistics=settings.statistics)
+    return conductance_shares(channels, t, statistics=settings.statistics)
 
 
 def build_spectra(
@@ -469,7 +336,7 @@ def kapitza_length(
     Parameters
     ----------
     side : 1, 2 or a material name
-        Whose bulk thermal conductivity (near 300 K, from the database) to use.
+        Whose bulk thermal conductivity (near 300 K, from its material record) to use.
     """
     result = predict(side1, side2, temperature, model, **options)
     return _shape_like(result.kapitza_length(side), temperature)

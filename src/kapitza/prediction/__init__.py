@@ -1,0 +1,68 @@
+"""Public prediction API: conductance, resistance and Kapitza length of an interface.
+
+``side1`` is where phonons come from and heat flows 1 -> 2.  Sides are
+material names (looked up in the shipped database, case-insensitive, with
+aliases), paths to a user's material file, or :class:`~kapitza.Material`
+objects.  Every model reaches G(T) through :mod:`kapitza.landauer`.
+
+Modules
+-------
+registry
+    The one registry of interface models (name, description, reference, builder, spectra).
+settings
+    :class:`Settings`: every choice besides materials and model, validated up front.
+api
+    :func:`predict`, :func:`conductance`, :func:`resistance`, :func:`kapitza_length`,
+    :class:`ConductanceResult`.
+shares
+    G split by incident branch and by frequency band.
+comparison
+    Debye vs full dispersion, side by side.
+convergence
+    Convergence of full-dispersion G with mesh and broadening width.
+
+Units: temperature in K; conductance in W m^-2 K^-1; resistance in m^2 K W^-1;
+Kapitza length in m.
+"""
+
+from .api import (
+    ConductanceResult,
+    build_spectra,
+    conductance,
+    interface_model,
+    kapitza_length,
+    predict,
+    resistance,
+    shares,
+)
+from .comparison import DebyeComparison, compare_debye, spectral_comparison
+from .convergence import ConvergenceTable, convergence_table
+from .registry import MODELS, ModelInfo, available_models, get_model
+from .settings import DISPERSIONS, MaterialSpec, Settings, SideSpec
+from .shares import ConductanceShares, conductance_shares
+
+__all__ = [
+    "DISPERSIONS",
+    "MODELS",
+    "ConductanceResult",
+    "ConductanceShares",
+    "ConvergenceTable",
+    "DebyeComparison",
+    "MaterialSpec",
+    "ModelInfo",
+    "Settings",
+    "SideSpec",
+    "available_models",
+    "build_spectra",
+    "compare_debye",
+    "conductance",
+    "conductance_shares",
+    "convergence_table",
+    "get_model",
+    "interface_model",
+    "kapitza_length",
+    "predict",
+    "resistance",
+    "shares",
+    "spectral_comparison",
+]

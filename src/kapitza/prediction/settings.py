@@ -1,0 +1,209 @@
+"""The choices that, with two materials and a model, determine G(T); validated before any work.
+
+:class:`Settings` checks every option up front and spells the option back the
+way the caller gave it: ``mesh=`` from Python, ``--mesh`` from the command line
+(``Settings(..., spelling="cli")``).  Options that only describe full
+dispersion (``potential``, ``normal``, ``mesh``, ``width``, ``phonopy_files``)
+are refused with Debye spectra rather than silently ignored.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import InitVar, dataclass
+from typing import Any
+
+import numpy as np
+
+from .. import landauer
+from ..errors import InputError
+from ..materials.spec import MaterialSpec
+from ..phonons.debye import CUTOFFS
+from ..phonons.full_dispersion import DEFAULT_MESH, FullDispersionSpectrum
+from ..phonons.modes import DEFAULT_WIDTH, mesh_numbers, unit_vector
+from ..transmission.inelastic import InelasticParameters
+
+__all__ = [
+    "DISPERSIONS",
+    "FULL_DISPERSION_OPTIONS",
+    "MaterialSpec",
+    "PotentialSpec",
+    "Progress",
+    "Settings",
+    "SideSpec",
+    "side_potentials",
+]
+
+#: A side of an interface: a material, or a ready full-dispersion spectrum (implies dispersion="phonopy").
+SideSpec = MaterialSpec | FullDispersionSpectrum
+#: ``progress(stage, done, total)`` while slow spectra are built.
+Progress = Callable[[str, int, int], None]
+#: None (each material's default), one potential name for both sides, or a pair (side 1, side 2).
+PotentialSpec = str | None | tuple[str | None, str | None]
+
+#: How the bulk phonons of each side are described: isotropic Debye spectra from the
+#: database's sound speeds, or full dispersion from force constants (phonopy).
+DISPERSIONS: tuple[str, ...] = ("debye", "phonopy")
+
+#: Options that only mean something with dispersion="phonopy".
+FULL_DISPERSION_OPTIONS: tuple[str, ...] = ("potential", "normal", "mesh", "width", "phonopy_files")
+
+_CLI_NAMES = {
+    "phonopy_files": "--phonopy1/--phonopy2",
+    "inelastic": "--inelastic",
+}
+
+
+def option_name(name: str, spelling: str = "api") -> str:
+    """``mesh=`` (API) or ``--mesh`` (CLI): an option as the caller typed it."""
+    if spelling == "cli":
+        return _CLI_NAMES.get(name, "--" + name.replace("_", "-"))
+    return f"{name}="
+
+
+def _phonopy(spelling: str) -> str:
+    return "--dispersion phonopy" if spelling == "cli" else "dispersion='phonopy'"
+
+
+def side_potentials(potential: PotentialSpec) -> tuple[str | None, str | None]:
+    """(potential of side 1, potential of side 2) from None, one name for both, or a pair."""
+    if potential is None or isinstance(potential, str):
+        return potential, potential
+    try:
+        pair = tuple(potential)
+    except TypeError:
+        pair = ()
+    if len(pair) != 2 or not all(p is None or isinstance(p, str) for p in pair):
+        raise InputError(f"potential must be a name, None, or a pair (side 1, side 2); got {potential!r}")
+    return pair[0], pair[1]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Choices that, with the two materials and the model, determine G(T).
+
+    Attributes
+    ----------
+    cutoff : {"branch", "debye"}
+        Debye cutoff rule (see :mod:`kapitza.phonons.debye`).
+    statistics : {"bose-einstein", "classical"}
+        Phonon occupation used in the Landauer integral.
+    inelastic : InelasticParameters or None
+        The inelastic channel tau_inel = A T^q omega^m added to the model, or
+        None for the elastic model alone (see :mod:`kapitza.transmission.inelastic`).
+        A mapping ``{"A": ..., "q": ..., "m": ...}`` is converted on construction.
+    dispersion : {"debye", "phonopy"}
+        Bulk spectra: Debye (sound speeds) or full dispersion (force constants).
+    potential : str, (str, str) or None
+        Full dispersion only: interatomic potential(s); None takes each material's default.
+    normal : (3,) floats or None
+        Full dispersion only: unit interface normal in the cubic axes (default (0, 0, 1)).
+        None with Debye spectra.
+    mesh : (3,) ints or None
+        Full dispersion only: Gamma-centred Brillouin-zone mesh (default 24^3). None with Debye spectra.
+    width : float or None
+        Full dispersion only: adaptive Gaussian broadening factor (default 0.5). None with Debye spectra.
+    phonopy_files : (str or None, str or None)
+        Full dispersion only: phonopy.yaml of side 1 and side 2 (None: from ``potential``).
+    spelling : {"api", "cli"}
+        Construction only: how error messages name options (``mesh=`` or ``--mesh``).
+    """
+
+    cutoff: str = "branch"
+    statistics: str = "bose-einstein"
+    inelastic: InelasticParameters | None = None
+    dispersion: str = "debye"
+    potential: str | tuple[str | None, str | None] | None = None
+    normal: tuple[float, float, float] | None = None
+    mesh: tuple[int, int, int] | None = None
+    width: float | None = None
+    phonopy_files: tuple[str | None, str | None] = (None, None)
+    spelling: InitVar[str] = "api"
+
+    def __post_init__(self, spelling: str) -> None:
+        name = lambda option: option_name(option, spelling)  # noqa: E731
+        if self.cutoff not in CUTOFFS:
+            raise InputError(
+                f"unknown cutoff rule {self.cutoff!r} ({name('cutoff')}); expected one of {', '.join(CUTOFFS)}"
+            )
+        landauer.validate_statistics(self.statistics)
+        if self.inelastic is not None:
+            object.__setattr__(self, "inelastic", InelasticParameters.from_mapping(self.inelastic))
+        if self.dispersion not in DISPERSIONS:
+            raise InputError(
+                f"unknown dispersion {self.dispersion!r} ({name('dispersion')}); "
+                f"expected one of {', '.join(DISPERSIONS)}"
+            )
+        files = _pair_of_paths(self.phonopy_files, name("phonopy_files"))
+        if self.dispersion == "debye":
+            given = [
+                option
+                for option in FULL_DISPERSION_OPTIONS
+                if (any(files) if option == "phonopy_files" else getattr(self, option) is not None)
+            ]
+            if given:
+                one = len(given) == 1
+                raise InputError(
+                    f"{', '.join(name(o) for o in given)} {'describes' if one else 'describe'} full dispersion "
+                    f"and would be ignored with Debye spectra; add {_phonopy(spelling)} or "
+                    f"leave {'it' if one else 'them'} out"
+                )
+            object.__setattr__(self, "phonopy_files", files)
+            return
+        potential = None if self.potential is None else side_potentials(self.potential)
+        if potential is not None and potential[0] == potential[1]:
+            potential = potential[0]
+        width = DEFAULT_WIDTH if self.width is None else _positive_float(self.width, name("width"))
+        object.__setattr__(self, "potential", potential)
+        object.__setattr__(self, "width", width)
+        normal = (0, 0, 1) if self.normal is None else self.normal
+        object.__setattr__(self, "normal", tuple(float(x) for x in unit_vector(normal)))
+        mesh = DEFAULT_MESH if self.mesh is None else self.mesh
+        object.__setattr__(self, "mesh", tuple(int(n) for n in mesh_numbers(mesh)))
+        object.__setattr__(self, "phonopy_files", files)
+
+    def options(self) -> dict[str, Any]:
+        """The keyword arguments of :func:`kapitza.predict` that rebuild these settings."""
+        out: dict[str, Any] = {"cutoff": self.cutoff, "statistics": self.statistics, "inelastic": self.inelastic}
+        out["dispersion"] = self.dispersion
+        if self.dispersion != "debye":
+            out |= {o: getattr(self, o) for o in FULL_DISPERSION_OPTIONS}
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every setting, JSON-ready; full-dispersion ones only when they were used."""
+        doc: dict[str, Any] = {
+            "cutoff": self.cutoff,
+            "statistics": self.statistics,
+            "inelastic": None if self.inelastic is None else self.inelastic.as_dict(),
+            "dispersion": self.dispersion,
+        }
+        if self.dispersion != "debye":
+            doc |= {
+                "potential": list(self.potential) if isinstance(self.potential, tuple) else self.potential,
+                "normal": list(self.normal or ()),
+                "mesh": list(self.mesh or ()),
+                "width": self.width,
+                "phonopy_files": list(self.phonopy_files),
+            }
+        return doc
+
+
+def _pair_of_paths(value: Any, option: str) -> tuple[str | None, str | None]:
+    try:
+        files = tuple(None if f is None else os.fspath(f) for f in value)
+    except TypeError:
+        raise InputError(f"{option} must be a pair of paths (side 1, side 2), got {value!r}") from None
+    if len(files) != 2:
+        raise InputError(f"{option} must be a pair of paths (side 1, side 2), got {value!r}")
+    return files[0], files[1]
+
+
+def _positive_float(value: Any, option: str) -> float:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise InputError(f"{option} must be a positive number, got {value!r}")
+    x = float(value)
+    if not np.isfinite(x) or x <= 0:
+        raise InputError(f"{option} must be a positive number, got {x:g}")
+    return x
