@@ -8,6 +8,7 @@ import pytest
 import kapitza
 from conftest import LOW_T_PREFACTOR, no_warnings
 from kapitza import get_material
+from kapitza.errors import InputError
 from kapitza.phonons import debye_spectrum
 from kapitza.transmission.amm import acoustic_mismatch, hemispherical_averages, polarisations, speed
 from kapitza.units import KB
@@ -169,10 +170,18 @@ def test_absurd_elastic_data_is_an_input_error(field, value, model):
         kapitza.amm_angular(kapitza.Material(**data), "Ge")
 
 
-def test_tiny_number_density_gives_a_tiny_conductance_without_warnings():
-    """number_density = 1e-300 leaked RuntimeWarnings: cutoffs ~1e-97 of Si's, so G underflows towards 0."""
+def test_tiny_number_density_is_refused_without_warnings():
+    """number_density = 1e-300 leaked RuntimeWarnings (issue 9); it is now outside the physical range
+    a Material accepts (1e25..1e31 atoms m^-3, kapitza.materials.material.BOUNDS), refused at once."""
     si = kapitza.get_material("Si")
-    x = kapitza.Material("X", si.density, si.v_l, si.v_t, 1e-300, si.debye_temperature)
+    with no_warnings(), pytest.raises(InputError, match="number_density"):
+        kapitza.Material("X", si.density, si.v_l, si.v_t, 1e-300, si.debye_temperature)
+
+
+def test_smallest_allowed_number_density_gives_finite_conductance_without_warnings():
+    """At the lower bound (1e25 m^-3, 1/5000 of Si's) every model still gives a finite, positive G."""
+    si = kapitza.get_material("Si")
+    x = kapitza.Material("X", si.density, si.v_l, si.v_t, 1e25, si.debye_temperature)
     with no_warnings():
         g = [kapitza.conductance(x, "Ge", 300.0, m) for m in kapitza.available_models()]
-    assert all(0 <= gi < 1e-300 for gi in g)
+    assert all(np.isfinite(gi) and gi > 0 for gi in g)

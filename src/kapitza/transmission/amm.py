@@ -359,16 +359,18 @@ def _simple_coefficients(
 ) -> dict[str, NDArray[np.float64]]:
     """Simplified AMM: 4 Z1 Z2 c1 c2 / (Z1 c2 + Z2 c1)^2 per polarisation, no mode conversion."""
     out = {k: np.zeros(mu.shape) for k in outgoing_modes(m1, m2)}
-    transmitted = np.zeros(mu.shape)
+    reflected = np.ones(mu.shape)
     if pol in polarisations(m2):
         v1, v2 = speed(m1, pol), speed(m2, pol)
         z1, z2 = m1.density * v1, m2.density * v2
         s2 = 1.0 - (v2 / v1) ** 2 * (1.0 - mu**2)
         ok = s2 > 0
         c1, c2 = mu[ok], np.sqrt(s2[ok])
-        transmitted[ok] = 4 * z1 * z2 * c1 * c2 / (z1 * c2 + z2 * c1) ** 2
-        out[f"transmitted_{pol}"] = transmitted
-    out[f"reflected_{pol}"] = 1.0 - transmitted
+        # R = ((Z1 c2 - Z2 c1) / (Z1 c2 + Z2 c1))^2 and T = 1 - R = 4 Z1 Z2 c1 c2 / (Z1 c2 + Z2 c1)^2:
+        # written through R, both stay in [0, 1] in floating point (1 - T gave R = -2e-16 for identical media).
+        reflected[ok] = ((z1 * c2 - z2 * c1) / (z1 * c2 + z2 * c1)) ** 2
+        out[f"transmitted_{pol}"] = 1.0 - reflected
+    out[f"reflected_{pol}"] = reflected
     return out
 
 

@@ -1,0 +1,170 @@
+"""The review's bad inputs, end to end through the CLI: one line on stderr, exit 2, nothing written.
+
+Each case is a class from issue 9 item 7 (tracebacks, hangs and memory exhaustion from unbounded
+sizes, wrong results with exit 0, smaller leaks).  The command runs in-process through
+``kapitza.cli.main``; an exception escaping it (a traceback for the user) fails the test.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kapitza.cli import main
+
+VALID_MATERIAL = """[materials.Mine]
+density = 2700.0
+v_l = 6420.0
+v_t = 3040.0
+debye_temperature = 428.0
+number_density = 6.02e28
+"""
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    status = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def assert_one_line_error(status: int, err: str) -> None:
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert status == 2, err
+    assert len(lines) == 1 and lines[0].startswith("kapitza: error: "), err
+    assert "Traceback" not in err and "np.float64" not in err and "Warning" not in err
+
+
+def _material_files(tmp: Path) -> dict[str, Path]:
+    files = {
+        "binary": b"\x00\xff\xfe" * 50,
+        "nested": ("a = " + "[" * 5000 + "]" * 5000 + "\n").encode(),
+        "zero-mass": VALID_MATERIAL.replace("number_density = 6.02e28", "mean_atomic_mass_amu = 0").encode(),
+        "huge-speed": VALID_MATERIAL.replace("6420.0", "1e300").encode(),
+        "unstable-c11": (
+            VALID_MATERIAL
+            + "[materials.Mine.elastic_constants_gpa]\nsymmetry = 'cubic'\nC11 = -1\nC12 = 60\nC44 = 28\n"
+        ).encode(),
+    }
+    out = {}
+    for name, data in files.items():
+        path = tmp / f"{name}.toml"
+        path.write_bytes(data)
+        out[name] = path
+    return out
+
+
+def test_the_valid_base_material_loads(capsys, tmp_path):
+    """The damaged files below are one change away from this file, which must load."""
+    path = tmp_path / "mine.toml"
+    path.write_text(VALID_MATERIAL)
+    status, out, err = run(capsys, "predict", path, "Si", "-t", "300")
+    assert status == 0, err
+
+
+@pytest.mark.parametrize("case", ["binary", "nested", "zero-mass", "huge-speed", "unstable-c11"])
+def test_bad_material_files_are_refused(capsys, tmp_path, case):
+    path = _material_files(tmp_path)[case]
+    assert_one_line_error(*run(capsys, "predict", path, "Si", "-t", "300")[::2])
+
+
+@pytest.mark.parametrize(
+    "option, where",
+    [("--csv", "dir"), ("--csv", "/proc/kapitza.csv"), ("--plot", "under-a-file")],
+)
+def test_unwritable_outputs_fail_before_the_work(capsys, tmp_path, option, where):
+    target = {"dir": tmp_path, "under-a-file": tmp_path / "file.txt" / "g.png"}.get(where, where)
+    (tmp_path / "file.txt").write_text("x")
+    status, _, err = run(capsys, "predict", "Al", "Si", option, target)
+    assert_one_line_error(status, err)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("predict", "Al", "Si", "-t", "1:10:100000000"),
+        ("transmission", "Al", "Si", "--angles", "100000000"),
+        ("predict", "Si", "Ge", "--dispersion", "phonopy", "--mesh", "10000"),
+        ("phonons", "Si", "--width", "1e6"),
+        ("agf", "Si", "Ge", "--kpoints", "10000"),
+        ("agf", "Si", "Ge", "--frequencies", "100000000"),
+        ("agf", "Si", "Ge", "--workers", "0"),
+        ("predict", "Al", "Si", "--mesh", "0"),
+        ("predict", "Al", "Si", "--normal", "abc"),
+    ],
+    ids=lambda a: " ".join(a),
+)
+def test_unbounded_or_meaningless_sizes_are_refused_at_once(capsys, args):
+    assert_one_line_error(*run(capsys, *args)[::2])
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        None,  # a folder
+        b"\x00\x01\x02binary",
+        b'frequencies = "many"\n',
+        b"agf = 5\n",
+        b'check_broadening = "no"\n',
+        b"seed = 1.5\n",
+        b"mixing_layers = 1.7\n",
+    ],
+    ids=["folder", "binary", "frequencies-string", "agf-int", "bool-as-string", "float-seed", "float-layers"],
+)
+def test_bad_agf_configs_are_refused(capsys, tmp_path, content):
+    config = tmp_path / "agf.toml"
+    if content is None:
+        config.mkdir()
+    else:
+        config.write_bytes(content)
+    assert_one_line_error(*run(capsys, "agf", "Si", "Ge", "--config", config)[::2])
+
+
+def test_garbage_scheduler_address_is_refused(capsys):
+    assert_one_line_error(*run(capsys, "agf", "Si", "Ge", "--kpoints", "2", "--address", "garbage")[::2])
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"[1, 2, 3]\n", b"word\n", b"\x00\xff" * 40, b"phonopy:\n  version: 2.20\nunit_cell: ["],
+    ids=["empty", "list", "word", "binary", "truncated"],
+)
+def test_bad_phonopy_files_are_refused(capsys, tmp_path, content):
+    path = tmp_path / "phonopy.yaml"
+    path.write_bytes(content)
+    assert_one_line_error(*run(capsys, "phonons", "Si", "--phonopy-file", path)[::2])
+
+
+def test_a_folder_as_phonopy_file_is_called_a_folder(capsys, tmp_path):
+    status, _, err = run(capsys, "phonons", "Si", "--phonopy-file", tmp_path)
+    assert_one_line_error(status, err)
+    assert "does not exist" not in err
+
+
+def test_tiny_temperatures_give_zero_conductance_not_a_traceback(capsys):
+    """Between 0 and ~1e-290 K the Landauer integral overflowed (issue 9); G is 0 to double precision."""
+    status, out, err = run(capsys, "predict", "Al", "Si", "-t", "1e-300,1e-200", "--json")
+    assert status == 0, err
+    assert "Warning" not in err
+
+
+def test_inelastic_channel_with_full_dispersion_runs(capsys):
+    """The crash of issue 9 item 2: spectral.py called transmitted_channels, which InelasticChannel lacks."""
+    status, out, err = run(
+        capsys,
+        "predict",
+        "Si",
+        "Ge",
+        "-m",
+        "dmm",
+        "--dispersion",
+        "phonopy",
+        "--mesh",
+        "8",
+        "--inelastic",
+        "A=1e-15,q=1,m=1",
+        "-t",
+        "300",
+    )
+    assert status == 0, err
+    assert "dmm" in out

