@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kapitza.atomistic.potentials import get_potential
-from kapitza.atomistic.structures import build_interface, equilibrium_lattice_constant
+from kapitza.atomistic.structures import build_interface
 from kapitza.errors import InputError
 from kapitza.units import ANGSTROM
 
@@ -69,9 +68,3 @@ def test_bad_inputs_are_named():
         build_interface("Si", "Ge", lattice_constants=(-1.0, 5.6))
     with pytest.raises(InputError, match="Xx"):
         build_interface("Xx", "Ge", lattice_constants=(5.4, 5.6))
-
-
-def test_equilibrium_lattice_constant_of_stillinger_weber_silicon():
-    """SW silicon sits at a = 4 r0 / sqrt(3), r0 = 2^(1/6) sigma = 2.3517 A: a = 5.431 A (Stillinger & Weber 1985)."""
-    a = equilibrium_lattice_constant(get_potential("sw", ["Si"]), "Si")
-    assert a == pytest.approx(4 * 2 ** (1 / 6) * 2.0951 / np.sqrt(3), abs=2e-4)

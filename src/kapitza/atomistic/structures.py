@@ -44,7 +44,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
@@ -357,45 +356,9 @@ def _planes(z: NDArray[np.float64]) -> NDArray[np.int64]:
     return idx
 
 
-@lru_cache(maxsize=32)
-def _lattice_constant_cached(potential: Any, symbol: str, guess: float) -> float:
-    from ase.build import bulk
-    from scipy.optimize import minimize_scalar
-
-    kind = crystal_structure(symbol)
-    calc = potential.calculator()
-
-    def energy(a: float) -> float:
-        atoms = bulk(symbol, kind, a=a, cubic=True)
-        atoms.calc = calc
-        return float(atoms.get_potential_energy() / len(atoms))
-
-    res = minimize_scalar(energy, bracket=(0.97 * guess, guess, 1.03 * guess), tol=1e-10)
-    if not res.success:
-        raise InputError(f"could not find the equilibrium lattice constant of {symbol} with {potential.name}")
-    return float(res.x)
-
-
-def equilibrium_lattice_constant(potential: Any, symbol: str) -> float:
-    """Cubic lattice constant (A) that minimises the energy of bulk ``symbol`` with ``potential``.
-
-    Parameters
-    ----------
-    potential : kapitza.atomistic.potentials.Potential
-    symbol : str
-        Chemical symbol; its ASE reference structure (diamond, fcc, ...) is used.
-    """
-    from ase.data import atomic_numbers, reference_states
-
-    crystal_structure(symbol)
-    guess = float(reference_states[atomic_numbers[symbol]]["a"])
-    return _lattice_constant_cached(potential, symbol, guess)
-
-
 __all__ = [
     "NORMALS",
     "InterfaceStructure",
     "build_interface",
     "crystal_structure",
-    "equilibrium_lattice_constant",
 ]

@@ -39,12 +39,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ..atomistic.lattice import OFF_BOUNDARY_SHIFT
 from ..atomistic.potentials import EV_PER_A2, force_constants
 from ..errors import InputError, MissingDependencyError
 from ..io.cache import cached_arrays
 from ..materials import Material
 from ..units import ANGSTROM
-from .crystal import FCC_PRIMITIVE, OFF_BOUNDARY_SHIFT, crystal_spec
+from .crystal import FCC_PRIMITIVE, crystal_spec
 from .modes import ModeSample, irreducible_mesh, unit_vector
 
 Progress = Callable[[str, int, int], None]
