@@ -316,7 +316,7 @@ def force_constants(
     atoms: Any,
     potential: Potential,
     *,
-    displacement: float = 0.01,
+    displacement_angstrom: float = 0.01,
     method: str = "auto",
     cache: bool = True,
 ) -> ForceConstants:
@@ -328,7 +328,7 @@ def force_constants(
         Periodic cell (positions in A, as ASE holds them); masses are taken from it.
     potential : Potential
         From :func:`get_potential`.
-    displacement : float
+    displacement_angstrom : float
         Finite-difference step in A (used only by the finite-difference method).
     method : {"auto", "analytic", "finite-difference"}
         "auto" uses the calculator's analytic Hessian when it has one.
@@ -343,8 +343,8 @@ def force_constants(
     potential.check_species(atoms.get_chemical_symbols())
     if method not in ("auto", "analytic", "finite-difference"):
         raise InputError(f"unknown method {method!r}; expected 'auto', 'analytic' or 'finite-difference'")
-    if not np.isfinite(displacement) or displacement <= 0:
-        raise InputError(f"displacement must be a positive length in A, got {displacement!r}")
+    if not np.isfinite(displacement_angstrom) or displacement_angstrom <= 0:
+        raise InputError(f"displacement_angstrom must be a positive length in A, got {float(displacement_angstrom):g}")
     calc = potential.calculator()
     if method == "auto":
         method = "analytic" if hasattr(calc, "get_hessian") else "finite-difference"
@@ -358,7 +358,7 @@ def force_constants(
         "potential": potential.name,
         "parameters": dict(potential.parameters),
         "method": method,
-        "displacement": displacement if method == "finite-difference" else None,
+        "displacement": displacement_angstrom if method == "finite-difference" else None,
     }
 
     def compute() -> dict[str, NDArray[np.float64]]:
@@ -368,7 +368,7 @@ def force_constants(
             h = calc.get_hessian(work)
             h = h.toarray() if hasattr(h, "toarray") else np.asarray(h)
         else:
-            h = _finite_difference_hessian(work, displacement)
+            h = _finite_difference_hessian(work, displacement_angstrom)
         return {"matrix": 0.5 * (h + h.T) * EV_PER_A2}
 
     matrix = cached_arrays("force-constants", parts, compute, enabled=cache)["matrix"]

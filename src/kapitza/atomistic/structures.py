@@ -181,11 +181,11 @@ def build_interface(
     right: str,
     normal: str = "001",
     *,
-    lattice_constants: tuple[float, float],
+    lattice_constants_angstrom: tuple[float, float],
     cells: tuple[int, int] = (6, 6),
     lateral: tuple[int, int] = (1, 1),
     mass_only: bool = False,
-    masses: tuple[float | None, float | None] = (None, None),
+    masses_amu: tuple[float | None, float | None] = (None, None),
     in_plane: str | float = "mean",
     mixing_layers: int = 0,
     seed: int | None = None,
@@ -198,7 +198,7 @@ def build_interface(
         Chemical symbols of the two crystals (cubic: diamond, fcc, bcc, sc).
     normal : {"001", "110", "111"}
         Interface normal, a cubic direction; it becomes the z axis.
-    lattice_constants : (float, float)
+    lattice_constants_angstrom : (float, float)
         Cubic lattice constants of left and right in A.  In the mass-mismatch
         model only the first is used.
     cells : (int, int)
@@ -207,7 +207,7 @@ def build_interface(
         Repetitions of the smallest lateral cell in the plane.
     mass_only : bool
         Mass-mismatch model: right sites are left-crystal sites with the right crystal's mass.
-    masses : (float or None, float or None)
+    masses_amu : (float or None, float or None)
         Atomic masses in amu; None takes ASE's standard atomic weight.
     in_plane : "mean", "left", "right" or float
         Common in-plane lattice constant of a genuine heterointerface (A if a number).
@@ -233,16 +233,20 @@ def build_interface(
     l1, l2 = (int(v) for v in lateral)
     if l1 < 1 or l2 < 1:
         raise InputError(f"lateral repetitions must be >= 1, got {lateral!r}")
-    a_left, a_right = (float(v) for v in lattice_constants)
+    a_left, a_right = (float(v) for v in lattice_constants_angstrom)
     for name, a in (("left", a_left), ("right", a_right)):
         if not np.isfinite(a) or a <= 0:
-            raise InputError(f"the {name} lattice constant must be a positive length in A, got {a!r}")
+            raise InputError(
+                f"lattice_constants_angstrom: the {name} lattice constant must be a positive length in A, got {a:g}"
+            )
     mix = int(mixing_layers)
     if mix < 0:
         raise InputError(f"mixing_layers must be >= 0, got {mixing_layers!r}")
-    mass = [float(atomic_masses[atomic_numbers[s]]) if m is None else float(m) for s, m in zip((left, right), masses)]
+    mass = [
+        float(atomic_masses[atomic_numbers[s]]) if m is None else float(m) for s, m in zip((left, right), masses_amu)
+    ]
     if any(not np.isfinite(m) or m <= 0 for m in mass):
-        raise InputError(f"masses must be positive numbers in amu, got {masses!r}")
+        raise InputError(f"masses_amu must be positive numbers in amu, got {masses_amu!r}")
 
     if mass_only:
         if crystal_structure(left) != crystal_structure(right):

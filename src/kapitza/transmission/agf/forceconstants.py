@@ -160,7 +160,7 @@ def lateral_force_constants(
     rows: NDArray[np.int64] | None = None,
     repeat: tuple[int, int] | None = None,
     method: str = "auto",
-    displacement: float = 0.01,
+    displacement_angstrom: float = 0.01,
     cache: bool = True,
 ) -> LateralForceConstants:
     """Force constants of ``atoms`` (a slab periodic in-plane) resolved by lateral translation.
@@ -180,7 +180,7 @@ def lateral_force_constants(
         Supercell repetitions; default the smallest that is large enough.
         A smaller one raises InputError.
     method : {"auto", "analytic", "finite-difference"}
-    displacement : float
+    displacement_angstrom : float
         Finite-difference step, A.
     cache : bool
         Use the on-disk cache (named potentials only).
@@ -224,7 +224,7 @@ def lateral_force_constants(
             sub = h[dof]
             sub = sub.toarray() if hasattr(sub, "toarray") else np.asarray(sub)
         else:
-            sub = finite_difference_rows(supercell, rows, float(displacement))
+            sub = finite_difference_rows(supercell, rows, float(displacement_angstrom))
         return {"rows": sub * EV_PER_A2}
 
     parts = {
@@ -234,7 +234,7 @@ def lateral_force_constants(
         "repeat": list(repeat),
         "rows": rows,
         "method": method,
-        "displacement": float(displacement) if method == "finite-difference" else None,
+        "displacement": float(displacement_angstrom) if method == "finite-difference" else None,
         "source": cache_params,
     }
     data = cached_arrays("agf-lateral-fc", parts, compute, enabled=cache and cache_params is not None)
