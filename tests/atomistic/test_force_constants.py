@@ -9,7 +9,8 @@ import pytest
 from ase.build import bulk
 
 from kapitza.atomistic import lammps as lammps_loader
-from kapitza.atomistic.potentials import EV_PER_A2, force_constants, get_potential
+from kapitza.atomistic.force_constants import EV_PER_A2, force_constants
+from kapitza.atomistic.potentials import get_potential
 from kapitza.errors import InputError, MissingDependencyError
 
 
@@ -84,10 +85,10 @@ def test_cache_returns_the_stored_matrix_and_keys_on_inputs(isolated_cache, monk
     pot = get_potential("sw", ["Si"])
     first = force_constants(atoms, pot, method="finite-difference", displacement_angstrom=0.02)
     calls = []
-    import kapitza.atomistic.potentials as potentials
+    import kapitza.atomistic.force_constants as fc_module
 
-    original = potentials._finite_difference_hessian
-    monkeypatch.setattr(potentials, "_finite_difference_hessian", lambda *a: calls.append(1) or original(*a))
+    original = fc_module.finite_difference_hessian
+    monkeypatch.setattr(fc_module, "finite_difference_hessian", lambda *a: calls.append(1) or original(*a))
     again = force_constants(atoms, pot, method="finite-difference", displacement_angstrom=0.02)
     assert calls == [] and np.array_equal(first.matrix, again.matrix)
     force_constants(atoms, pot, method="finite-difference", displacement_angstrom=0.03)
@@ -117,3 +118,17 @@ def test_missing_lammps_names_the_extra(monkeypatch):
             lammps_loader.lammps_module()
     finally:
         lammps_loader.lammps_module.cache_clear()
+
+
+def test_atomistic_modules_by_concept():
+    """potentials (registry), hessian (the one finite-difference Hessian), force_constants (SI force
+    constants and the one eV/A^2 -> N/m factor): each name lives in exactly one module."""
+    import kapitza.atomistic.force_constants as fc
+    import kapitza.atomistic.hessian as hessian
+    import kapitza.atomistic.potentials as potentials
+    from kapitza.transmission.agf import forceconstants as agf_fc
+
+    assert hasattr(potentials, "get_potential") and not hasattr(potentials, "force_constants")
+    assert not hasattr(potentials, "EV_PER_A2") and not hasattr(potentials, "finite_difference_rows")
+    assert agf_fc.finite_difference_rows is hessian.finite_difference_rows
+    assert agf_fc.EV_PER_A2 is fc.EV_PER_A2

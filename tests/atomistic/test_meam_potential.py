@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kapitza.atomistic.potentials import MEAM_ELEMENTS, available_potentials, force_constants, get_potential
+from kapitza.atomistic.force_constants import force_constants
+from kapitza.atomistic.potentials import MEAM_ELEMENTS, available_potentials, get_potential
 from kapitza.errors import InputError
 
 

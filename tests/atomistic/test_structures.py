@@ -80,7 +80,7 @@ def test_non_si_arguments_carry_their_unit_in_the_name():
     """lattice constants in A, masses in amu and finite-difference steps in A say so in the keyword."""
     import inspect
 
-    from kapitza.atomistic.potentials import force_constants
+    from kapitza.atomistic.force_constants import force_constants
     from kapitza.transmission.agf.forceconstants import lateral_force_constants
     from kapitza.transmission.agf.partition import interface_model
 

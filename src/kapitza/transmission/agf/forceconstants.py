@@ -38,7 +38,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ...atomistic.potentials import EV_PER_A2, finite_difference_rows
+from ...atomistic.force_constants import EV_PER_A2
+from ...atomistic.hessian import finite_difference_rows
 from ...errors import InputError, MissingDependencyError
 from ...io.cache import cached_arrays
 from ...units import ANGSTROM
