@@ -8,7 +8,6 @@ one (matscipy) and otherwise from central finite differences of the forces
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -16,6 +15,7 @@ from numpy.typing import NDArray
 
 from ..errors import InputError
 from ..io.cache import cached_arrays
+from ..io.results import result
 from ..units import AMU, ANGSTROM, EV
 from .hessian import finite_difference_hessian
 from .potentials import Potential, _import_ase
@@ -24,7 +24,7 @@ from .potentials import Potential, _import_ase
 EV_PER_A2: float = EV / ANGSTROM**2
 
 
-@dataclass(frozen=True)
+@result
 class ForceConstants:
     """Harmonic force constants of a periodic cell (images folded in).
 

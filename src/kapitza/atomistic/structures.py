@@ -43,7 +43,7 @@ not given), so any structure can be rebuilt exactly.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from types import MappingProxyType
 from typing import Any
 
@@ -51,6 +51,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import InputError, MissingDependencyError
+from ..io.results import result
 from ..units import ANGSTROM
 
 #: In-plane x, y and normal z directions (Miller indices of the cubic cell) for each supported normal.
@@ -67,7 +68,7 @@ STRUCTURES = ("diamond", "fcc", "bcc", "sc")
 PLANE_TOLERANCE = 1e-3
 
 
-@dataclass(frozen=True)
+@result
 class InterfaceStructure:
     """An interface model: two crystals stacked along z, periodic in the plane.
 

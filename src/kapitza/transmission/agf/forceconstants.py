@@ -32,7 +32,6 @@ object whose supercell is a lateral repetition of the slab.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -42,6 +41,7 @@ from ...atomistic.force_constants import EV_PER_A2
 from ...atomistic.hessian import finite_difference_rows
 from ...errors import InputError, MissingDependencyError
 from ...io.cache import cached_arrays
+from ...io.results import result
 from ...units import ANGSTROM
 
 #: Blocks whose largest entry is below this fraction of the largest force constant are treated as zero.
@@ -50,7 +50,7 @@ ZERO_BLOCK = 1e-12
 DISTANCE_SLACK = 1e-6
 
 
-@dataclass(frozen=True)
+@result
 class LateralForceConstants:
     """Phi(i 0, j n) for atoms of a slab, by lateral translation n.
 
