@@ -51,7 +51,13 @@ POOL_TIMEOUT = 600
 
 def build():
     structure = build_interface(
-        "Si", "Ge", "001", lattice_constants=(5.431, 5.431), cells=(6, 6), mass_only=True, masses=(28.0855, 72.63)
+        "Si",
+        "Ge",
+        "001",
+        lattice_constants_angstrom=(5.431, 5.431),
+        cells=(6, 6),
+        mass_only=True,
+        masses_amu=(28.0855, 72.63),
     )
     model = interface_model(structure, get_potential("sw", ["Si"]), pl_cells=2)
     w_max = lead_max_frequency(model, "left", [(0.0, 0.0)], samples=64)

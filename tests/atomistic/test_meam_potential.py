@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kapitza.atomistic.potentials import MEAM_ELEMENTS, available_potentials, force_constants, get_potential
+from kapitza.atomistic.force_constants import force_constants
+from kapitza.atomistic.potentials import MEAM_ELEMENTS, available_potentials, get_potential
 from kapitza.errors import InputError
 
 
@@ -46,7 +47,7 @@ def test_meam_force_constants_obey_the_acoustic_sum_rule():
     from ase.build import bulk
 
     atoms = bulk("Pb", "fcc", a=4.95, cubic=True).repeat(2)
-    fc = force_constants(atoms, get_potential("meam-lammps", ["Pb"]), displacement=1e-3, cache=False)
+    fc = force_constants(atoms, get_potential("meam-lammps", ["Pb"]), displacement_angstrom=1e-3, cache=False)
     n = len(atoms)
     scale = np.abs(fc.matrix).max()
     assert np.abs(fc.matrix - fc.matrix.T).max() < 1e-6 * scale

@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kapitza.atomistic.potentials import get_potential
-from kapitza.atomistic.structures import build_interface, equilibrium_lattice_constant
+from kapitza.atomistic.structures import build_interface
 from kapitza.errors import InputError
 from kapitza.units import ANGSTROM
 
@@ -18,7 +17,7 @@ def planes(atoms):
 def test_coherent_si_ge_stack_geometry():
     """[001] diamond: 8 atoms and 4 planes per cubic cell; planes a/4 apart in each crystal, the mean
     gap at the interface; a common in-plane lattice constant (mean of the two)."""
-    s = build_interface("Si", "Ge", "001", lattice_constants=(5.431, 5.658), cells=(2, 3))
+    s = build_interface("Si", "Ge", "001", lattice_constants_angstrom=(5.431, 5.658), cells=(2, 3))
     assert len(s.atoms) == 8 * 5
     z = planes(s.atoms)
     gaps = np.diff(z)
@@ -32,7 +31,13 @@ def test_coherent_si_ge_stack_geometry():
 
 def test_mass_mismatch_model_changes_only_masses():
     s = build_interface(
-        "Si", "Ge", "001", lattice_constants=(5.431, 5.658), cells=(2, 2), mass_only=True, masses=(28.0855, 72.63)
+        "Si",
+        "Ge",
+        "001",
+        lattice_constants_angstrom=(5.431, 5.658),
+        cells=(2, 2),
+        mass_only=True,
+        masses_amu=(28.0855, 72.63),
     )
     assert set(s.atoms.get_chemical_symbols()) == {"Si"}
     assert np.allclose(np.diff(planes(s.atoms)), 5.431 / 4)
@@ -42,7 +47,7 @@ def test_mass_mismatch_model_changes_only_masses():
 
 
 def test_intermixing_is_reproducible_from_the_recorded_seed():
-    kw = dict(lattice_constants=(5.431, 5.431), cells=(3, 3), lateral=(3, 3), mass_only=True, mixing_layers=2)
+    kw = dict(lattice_constants_angstrom=(5.431, 5.431), cells=(3, 3), lateral=(3, 3), mass_only=True, mixing_layers=2)
     a = build_interface("Si", "Ge", "001", **kw)
     b = build_interface("Si", "Ge", "001", seed=a.description["seed"], **kw)
     assert np.array_equal(a.atoms.get_masses(), b.atoms.get_masses())
@@ -55,23 +60,37 @@ def test_intermixing_is_reproducible_from_the_recorded_seed():
 
 @pytest.mark.parametrize("normal,atoms_per_cell", [("110", 4), ("111", 12)])
 def test_other_normals(normal, atoms_per_cell):
-    s = build_interface("Si", "Si", normal, lattice_constants=(5.431, 5.431), cells=(1, 1))
+    s = build_interface("Si", "Si", normal, lattice_constants_angstrom=(5.431, 5.431), cells=(1, 1))
     assert len(s.atoms) == 2 * atoms_per_cell
     assert abs(np.asarray(s.atoms.cell)[:2, 2]).max() == 0
 
 
 def test_bad_inputs_are_named():
     with pytest.raises(InputError, match="normal"):
-        build_interface("Si", "Ge", "123", lattice_constants=(5.4, 5.6))
+        build_interface("Si", "Ge", "123", lattice_constants_angstrom=(5.4, 5.6))
     with pytest.raises(InputError, match="cells"):
-        build_interface("Si", "Ge", lattice_constants=(5.4, 5.6), cells=(0, 2))
+        build_interface("Si", "Ge", lattice_constants_angstrom=(5.4, 5.6), cells=(0, 2))
     with pytest.raises(InputError, match="lattice constant"):
-        build_interface("Si", "Ge", lattice_constants=(-1.0, 5.6))
+        build_interface("Si", "Ge", lattice_constants_angstrom=(-1.0, 5.6))
     with pytest.raises(InputError, match="Xx"):
-        build_interface("Xx", "Ge", lattice_constants=(5.4, 5.6))
+        build_interface("Xx", "Ge", lattice_constants_angstrom=(5.4, 5.6))
 
 
-def test_equilibrium_lattice_constant_of_stillinger_weber_silicon():
-    """SW silicon sits at a = 4 r0 / sqrt(3), r0 = 2^(1/6) sigma = 2.3517 A: a = 5.431 A (Stillinger & Weber 1985)."""
-    a = equilibrium_lattice_constant(get_potential("sw", ["Si"]), "Si")
-    assert a == pytest.approx(4 * 2 ** (1 / 6) * 2.0951 / np.sqrt(3), abs=2e-4)
+def test_non_si_arguments_carry_their_unit_in_the_name():
+    """lattice constants in A, masses in amu and finite-difference steps in A say so in the keyword."""
+    import inspect
+
+    from kapitza.atomistic.force_constants import force_constants
+    from kapitza.transmission.agf.forceconstants import lateral_force_constants
+    from kapitza.transmission.agf.partition import interface_model
+
+    params = inspect.signature(build_interface).parameters
+    assert "lattice_constants_angstrom" in params and "masses_amu" in params
+    assert "lattice_constants" not in params and "masses" not in params
+    for func in (force_constants, lateral_force_constants, interface_model):
+        params = inspect.signature(func).parameters
+        assert "displacement_angstrom" in params and "displacement" not in params, func.__name__
+    with pytest.raises(TypeError):
+        build_interface("Si", "Si", lattice_constants=(5.431, 5.431))
+    with pytest.raises(InputError, match=r"lattice_constants_angstrom: .* got -1$"):
+        build_interface("Si", "Ge", lattice_constants_angstrom=(-1.0, 5.6))

@@ -36,8 +36,8 @@ def test_stillinger_weber_silicon_at_gamma_x_and_l(si_crystal):
     from ase.build import bulk
     from ase.calculators.lammpslib import LAMMPSlib
 
+    from kapitza.atomistic.force_constants import EV_PER_A2
     from kapitza.atomistic.lammps import lammps_module, potential_file
-    from kapitza.atomistic.potentials import EV_PER_A2
     from kapitza.units import AMU
 
     lammps_module()

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from ase.build import bulk
 
-from kapitza.atomistic.potentials import force_constants, get_potential
+from kapitza.atomistic.force_constants import force_constants
+from kapitza.atomistic.potentials import get_potential
 from kapitza.errors import InputError
 from kapitza.transmission.agf import lateral_force_constants, lateral_force_constants_from_phonopy
 from kapitza.transmission.agf.forceconstants import hessian_range, required_repeat

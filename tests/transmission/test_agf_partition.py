@@ -19,7 +19,7 @@ A_SW = 5.431
 @pytest.fixture(scope="module")
 def perfect():
     """All-silicon 'interface': the device is bulk Si, so nothing scatters."""
-    s = build_interface("Si", "Si", "001", lattice_constants=(A_SW, A_SW), cells=(3, 3), mass_only=True)
+    s = build_interface("Si", "Si", "001", lattice_constants_angstrom=(A_SW, A_SW), cells=(3, 3), mass_only=True)
     return interface_model(s, SW, pl_cells=2)
 
 
@@ -79,7 +79,7 @@ def test_time_reversal_k_and_minus_k_transmit_alike():
         "Si",
         "Ge",
         "001",
-        lattice_constants=(A_SW, A_SW),
+        lattice_constants_angstrom=(A_SW, A_SW),
         cells=(3, 3),
         lateral=(2, 1),
         mass_only=True,
@@ -99,7 +99,7 @@ def test_principal_layer_thinner_than_the_force_reach_is_refused():
     would let U_-1 couple to the device; the error names the cells needed."""
     from ase.calculators.lj import LennardJones
 
-    s = build_interface("Po", "Po", "001", lattice_constants=(2.5, 2.5), cells=(4, 4), mass_only=True)
+    s = build_interface("Po", "Po", "001", lattice_constants_angstrom=(2.5, 2.5), cells=(4, 4), mass_only=True)
     lj = LennardJones(sigma=2.2, epsilon=0.01, rc=6.0)
     with pytest.raises(InputError, match=r"too short; use at least 2 cells"):
         interface_model(s, lj, pl_cells=1, force_range=6.0)
@@ -110,7 +110,7 @@ def test_intermixing_that_reaches_the_lead_is_refused():
         "Si",
         "Ge",
         "001",
-        lattice_constants=(A_SW, A_SW),
+        lattice_constants_angstrom=(A_SW, A_SW),
         cells=(2, 2),
         lateral=(4, 4),
         mass_only=True,

@@ -24,7 +24,13 @@ def sige():
 @pytest.fixture(scope="module")
 def model():
     s = build_interface(
-        "Si", "Ge", "001", lattice_constants=(5.431, 5.431), cells=(4, 4), mass_only=True, masses=(28.0855, 72.63)
+        "Si",
+        "Ge",
+        "001",
+        lattice_constants_angstrom=(5.431, 5.431),
+        cells=(4, 4),
+        mass_only=True,
+        masses_amu=(28.0855, 72.63),
     )
     return interface_model(s, SW, pl_cells=2)
 
@@ -60,7 +66,13 @@ def test_halving_the_broadening_changes_g300_by_less_than_a_permille(sige):
 def test_detailed_balance_ge_to_si_equals_si_to_ge(model):
     """Laws: the elastic, harmonic transmission is symmetric, so Xi(Si -> Ge) = Xi(Ge -> Si)."""
     s = build_interface(
-        "Ge", "Si", "001", lattice_constants=(5.431, 5.431), cells=(4, 4), mass_only=True, masses=(72.63, 28.0855)
+        "Ge",
+        "Si",
+        "001",
+        lattice_constants_angstrom=(5.431, 5.431),
+        cells=(4, 4),
+        mass_only=True,
+        masses_amu=(72.63, 28.0855),
     )
     reverse = interface_model(s, SW, pl_cells=2)
     omega = np.linspace(0.05, 0.6, 23) * lead_max_frequency(model, "left", [(0, 0)])

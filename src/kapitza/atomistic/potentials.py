@@ -1,4 +1,4 @@
-"""Interatomic potentials by name, and harmonic force constants from them.
+"""Interatomic potentials by name: the registry and :class:`Potential`.
 
 Named potentials (``get_potential(name, species)``):
 
@@ -18,11 +18,8 @@ Named potentials (``get_potential(name, species)``):
     ``ase.calculators.lammpslib``: the route for Pb, which EMT does not cover
     (fcc Ag, Au, Cu, Pb, Pd, Pt; needs ``pip install 'kapitza[md]'``).
 
-Force constants (:func:`force_constants`) are the second derivatives of the
-energy of a periodic cell, in N/m (SI), from the calculator's analytic
-Hessian when it has one (matscipy) and otherwise from central finite
-differences of the forces.  Results are cached on disk (:mod:`kapitza.io.cache`),
-keyed by the structure, the potential and its parameters, and the method.
+Harmonic force constants from these potentials are in :mod:`kapitza.atomistic.force_constants`,
+the finite-difference Hessian in :mod:`kapitza.atomistic.hessian`.
 """
 
 from __future__ import annotations
@@ -32,15 +29,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-import numpy as np
-from numpy.typing import NDArray
-
 from ..errors import InputError, MissingDependencyError
-from ..io.cache import cached_arrays
-from ..units import AMU, ANGSTROM, EV
-
-#: 1 eV/A^2 in N/m.
-EV_PER_A2: float = EV / ANGSTROM**2
 
 #: Stillinger-Weber parameters for Ge, Ding & Andersen, Phys. Rev. B 34, 6987 (1986).
 SW_GE_DING_ANDERSEN: Mapping[str, Any] = MappingProxyType(
@@ -275,161 +264,10 @@ def _import_ase() -> Any:
     return ase
 
 
-@dataclass(frozen=True)
-class ForceConstants:
-    """Harmonic force constants of a periodic cell (images folded in).
-
-    Attributes
-    ----------
-    matrix : ndarray
-        d^2E / du_ia du_jb in N/m, shape (3N, 3N), symmetric.
-    masses : ndarray
-        kg, shape (N,).
-    positions : ndarray
-        m, shape (N, 3).
-    cell : ndarray
-        Lattice vectors as rows, m, shape (3, 3).
-    symbols : tuple of str
-        Chemical symbols, shape (N,).
-    potential : str
-        Name of the potential.
-    method : str
-        "analytic" or "finite-difference".
-    """
-
-    matrix: NDArray[np.float64]
-    masses: NDArray[np.float64]
-    positions: NDArray[np.float64]
-    cell: NDArray[np.float64]
-    symbols: tuple[str, ...]
-    potential: str
-    method: str
-
-    @property
-    def dynamical_matrix(self) -> NDArray[np.float64]:
-        """Phi_ij / sqrt(m_i m_j) in s^-2 (Gamma point of the cell), shape (3N, 3N)."""
-        inv = np.repeat(1.0 / np.sqrt(self.masses), 3)
-        return self.matrix * inv[:, None] * inv[None, :]
-
-
-def force_constants(
-    atoms: Any,
-    potential: Potential,
-    *,
-    displacement: float = 0.01,
-    method: str = "auto",
-    cache: bool = True,
-) -> ForceConstants:
-    """Harmonic force constants of a periodic ASE ``Atoms`` with ``potential``.
-
-    Parameters
-    ----------
-    atoms : ase.Atoms
-        Periodic cell (positions in A, as ASE holds them); masses are taken from it.
-    potential : Potential
-        From :func:`get_potential`.
-    displacement : float
-        Finite-difference step in A (used only by the finite-difference method).
-    method : {"auto", "analytic", "finite-difference"}
-        "auto" uses the calculator's analytic Hessian when it has one.
-    cache : bool
-        Read/write the on-disk cache.
-
-    Returns
-    -------
-    ForceConstants
-    """
-    _import_ase()
-    potential.check_species(atoms.get_chemical_symbols())
-    if method not in ("auto", "analytic", "finite-difference"):
-        raise InputError(f"unknown method {method!r}; expected 'auto', 'analytic' or 'finite-difference'")
-    if not np.isfinite(displacement) or displacement <= 0:
-        raise InputError(f"displacement must be a positive length in A, got {displacement!r}")
-    calc = potential.calculator()
-    if method == "auto":
-        method = "analytic" if hasattr(calc, "get_hessian") else "finite-difference"
-    if method == "analytic" and not hasattr(calc, "get_hessian"):
-        raise InputError(f"potential {potential.name!r} has no analytic Hessian; use method='finite-difference'")
-    parts = {
-        "numbers": atoms.numbers,
-        "positions": atoms.positions,
-        "cell": np.asarray(atoms.cell),
-        "pbc": atoms.pbc,
-        "potential": potential.name,
-        "parameters": dict(potential.parameters),
-        "method": method,
-        "displacement": displacement if method == "finite-difference" else None,
-    }
-
-    def compute() -> dict[str, NDArray[np.float64]]:
-        work = atoms.copy()
-        work.calc = calc
-        if method == "analytic":
-            h = calc.get_hessian(work)
-            h = h.toarray() if hasattr(h, "toarray") else np.asarray(h)
-        else:
-            h = _finite_difference_hessian(work, displacement)
-        return {"matrix": 0.5 * (h + h.T) * EV_PER_A2}
-
-    matrix = cached_arrays("force-constants", parts, compute, enabled=cache)["matrix"]
-    return ForceConstants(
-        matrix=matrix,
-        masses=atoms.get_masses() * AMU,
-        positions=atoms.positions * ANGSTROM,
-        cell=np.asarray(atoms.cell) * ANGSTROM,
-        symbols=tuple(atoms.get_chemical_symbols()),
-        potential=potential.name,
-        method=method,
-    )
-
-
-def _finite_difference_hessian(atoms: Any, step: float) -> NDArray[np.float64]:
-    """Central differences of the forces, -dF_j/du_i, in eV/A^2, shape (3N, 3N)."""
-    return finite_difference_rows(atoms, np.arange(len(atoms)), step)
-
-
-def finite_difference_rows(atoms: Any, rows: NDArray[np.int64], step: float) -> NDArray[np.float64]:
-    """Rows of the Hessian for the atoms ``rows``: -dF/du_(i,a) by central differences.
-
-    Parameters
-    ----------
-    atoms : ase.Atoms
-        With a calculator attached; positions are restored afterwards.
-    rows : array of int
-        Indices of the atoms to displace, shape (n_rows,).
-    step : float
-        Displacement in A.
-
-    Returns
-    -------
-    ndarray
-        eV/A^2, shape (3 n_rows, 3 N).
-    """
-    out = np.empty((3 * len(rows), 3 * len(atoms)))
-    base = atoms.positions.copy()
-    try:
-        for k, i in enumerate(rows):
-            for a in range(3):
-                pos = base.copy()
-                pos[i, a] += step
-                atoms.positions = pos
-                f_plus = atoms.get_forces().ravel()
-                pos[i, a] -= 2 * step
-                atoms.positions = pos
-                f_minus = atoms.get_forces().ravel()
-                out[3 * k + a] = -(f_plus - f_minus) / (2 * step)
-    finally:
-        atoms.positions = base
-    return out
-
-
 __all__ = [
     "EMT_ELEMENTS",
-    "EV_PER_A2",
     "MEAM_ELEMENTS",
-    "ForceConstants",
     "Potential",
     "available_potentials",
-    "force_constants",
     "get_potential",
 ]

@@ -43,8 +43,7 @@ not given), so any structure can be rebuilt exactly.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import field
 from types import MappingProxyType
 from typing import Any
 
@@ -52,6 +51,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import InputError, MissingDependencyError
+from ..io.results import result
 from ..units import ANGSTROM
 
 #: In-plane x, y and normal z directions (Miller indices of the cubic cell) for each supported normal.
@@ -68,7 +68,7 @@ STRUCTURES = ("diamond", "fcc", "bcc", "sc")
 PLANE_TOLERANCE = 1e-3
 
 
-@dataclass(frozen=True)
+@result
 class InterfaceStructure:
     """An interface model: two crystals stacked along z, periodic in the plane.
 
@@ -182,11 +182,11 @@ def build_interface(
     right: str,
     normal: str = "001",
     *,
-    lattice_constants: tuple[float, float],
+    lattice_constants_angstrom: tuple[float, float],
     cells: tuple[int, int] = (6, 6),
     lateral: tuple[int, int] = (1, 1),
     mass_only: bool = False,
-    masses: tuple[float | None, float | None] = (None, None),
+    masses_amu: tuple[float | None, float | None] = (None, None),
     in_plane: str | float = "mean",
     mixing_layers: int = 0,
     seed: int | None = None,
@@ -199,7 +199,7 @@ def build_interface(
         Chemical symbols of the two crystals (cubic: diamond, fcc, bcc, sc).
     normal : {"001", "110", "111"}
         Interface normal, a cubic direction; it becomes the z axis.
-    lattice_constants : (float, float)
+    lattice_constants_angstrom : (float, float)
         Cubic lattice constants of left and right in A.  In the mass-mismatch
         model only the first is used.
     cells : (int, int)
@@ -208,7 +208,7 @@ def build_interface(
         Repetitions of the smallest lateral cell in the plane.
     mass_only : bool
         Mass-mismatch model: right sites are left-crystal sites with the right crystal's mass.
-    masses : (float or None, float or None)
+    masses_amu : (float or None, float or None)
         Atomic masses in amu; None takes ASE's standard atomic weight.
     in_plane : "mean", "left", "right" or float
         Common in-plane lattice constant of a genuine heterointerface (A if a number).
@@ -234,16 +234,20 @@ def build_interface(
     l1, l2 = (int(v) for v in lateral)
     if l1 < 1 or l2 < 1:
         raise InputError(f"lateral repetitions must be >= 1, got {lateral!r}")
-    a_left, a_right = (float(v) for v in lattice_constants)
+    a_left, a_right = (float(v) for v in lattice_constants_angstrom)
     for name, a in (("left", a_left), ("right", a_right)):
         if not np.isfinite(a) or a <= 0:
-            raise InputError(f"the {name} lattice constant must be a positive length in A, got {a!r}")
+            raise InputError(
+                f"lattice_constants_angstrom: the {name} lattice constant must be a positive length in A, got {a:g}"
+            )
     mix = int(mixing_layers)
     if mix < 0:
         raise InputError(f"mixing_layers must be >= 0, got {mixing_layers!r}")
-    mass = [float(atomic_masses[atomic_numbers[s]]) if m is None else float(m) for s, m in zip((left, right), masses)]
+    mass = [
+        float(atomic_masses[atomic_numbers[s]]) if m is None else float(m) for s, m in zip((left, right), masses_amu)
+    ]
     if any(not np.isfinite(m) or m <= 0 for m in mass):
-        raise InputError(f"masses must be positive numbers in amu, got {masses!r}")
+        raise InputError(f"masses_amu must be positive numbers in amu, got {masses_amu!r}")
 
     if mass_only:
         if crystal_structure(left) != crystal_structure(right):
@@ -357,45 +361,9 @@ def _planes(z: NDArray[np.float64]) -> NDArray[np.int64]:
     return idx
 
 
-@lru_cache(maxsize=32)
-def _lattice_constant_cached(potential: Any, symbol: str, guess: float) -> float:
-    from ase.build import bulk
-    from scipy.optimize import minimize_scalar
-
-    kind = crystal_structure(symbol)
-    calc = potential.calculator()
-
-    def energy(a: float) -> float:
-        atoms = bulk(symbol, kind, a=a, cubic=True)
-        atoms.calc = calc
-        return float(atoms.get_potential_energy() / len(atoms))
-
-    res = minimize_scalar(energy, bracket=(0.97 * guess, guess, 1.03 * guess), tol=1e-10)
-    if not res.success:
-        raise InputError(f"could not find the equilibrium lattice constant of {symbol} with {potential.name}")
-    return float(res.x)
-
-
-def equilibrium_lattice_constant(potential: Any, symbol: str) -> float:
-    """Cubic lattice constant (A) that minimises the energy of bulk ``symbol`` with ``potential``.
-
-    Parameters
-    ----------
-    potential : kapitza.atomistic.potentials.Potential
-    symbol : str
-        Chemical symbol; its ASE reference structure (diamond, fcc, ...) is used.
-    """
-    from ase.data import atomic_numbers, reference_states
-
-    crystal_structure(symbol)
-    guess = float(reference_states[atomic_numbers[symbol]]["a"])
-    return _lattice_constant_cached(potential, symbol, guess)
-
-
 __all__ = [
     "NORMALS",
     "InterfaceStructure",
     "build_interface",
     "crystal_structure",
-    "equilibrium_lattice_constant",
 ]

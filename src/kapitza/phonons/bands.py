@@ -10,12 +10,11 @@ Gamma and the midpoints of the reciprocal basis vectors.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import InputError
+from ..io.results import result
 from .harmonic import HarmonicCrystal
 
 #: fcc special points, Cartesian, units of 2 pi / a.
@@ -31,7 +30,7 @@ FCC_POINTS: dict[str, tuple[float, float, float]] = {
 FCC_PATH: tuple[tuple[str, ...], ...] = (("Γ", "X", "U"), ("K", "Γ", "L", "W", "X"))
 
 
-@dataclass(frozen=True)
+@result
 class BandStructure:
     """Phonon frequencies along a path.
 

@@ -6,7 +6,8 @@ constant *of the potential* (not the measured one): the force constants are
 then those of a stress-free crystal, with no imaginary modes from residual
 stress.  That lattice constant is found once by minimising the energy per atom
 of the conventional cubic cell over a (bounded Brent search, to 1e-7 A) and
-cached on disk with the potential's parameters.
+cached on disk with the potential's parameters
+(:func:`kapitza.atomistic.lattice.equilibrium_lattice_constant`, shared with the AGF).
 
 Supported materials and potentials (the first is the default):
 
@@ -34,9 +35,9 @@ from typing import Any
 
 import numpy as np
 
-from ..atomistic.potentials import Potential, _import_ase, get_potential
+from ..atomistic.lattice import bulk_cell, equilibrium_lattice_constant
+from ..atomistic.potentials import Potential, get_potential
 from ..errors import InputError
-from ..io.cache import cached_arrays
 from ..materials import Material, get_material
 from ..units import ANGSTROM
 
@@ -59,12 +60,6 @@ SUPPORTED: MappingProxyType[tuple[str, str], tuple[str, ...]] = MappingProxyType
 #: interactions of SW and Tersoff reach the third neighbour shell (< 4.6 A), well inside half
 #: of 2 x 10.9 A; EMT and MEAM are many-body with longer tails: 4 x 4 x 4 cells (256 atoms).
 SUPERCELL: MappingProxyType[str, int] = MappingProxyType({"diamond": 2, "fcc": 4})
-
-#: Rigid shift (A) of the cells handed to calculators, then wrapped: keeps atoms off (and not a
-#: round-off outside) the cell boundary, where LAMMPS's MEAM returns wrong forces (fcc Cu at
-#: a = 3.6199999895 A gave an L-point "phonon" at -11.9 THz instead of 3.51 THz).  Energies and
-#: forces do not depend on a rigid shift.
-OFF_BOUNDARY_SHIFT = (0.123, 0.234, 0.345)
 
 #: Transformation from the conventional cubic cell to the primitive fcc cell (phonopy's "F").
 FCC_PRIMITIVE = np.array([[0.0, 0.5, 0.5], [0.5, 0.0, 0.5], [0.5, 0.5, 0.0]])
@@ -102,7 +97,7 @@ class CrystalSpec:
 
     def conventional_cell(self) -> Any:
         """The conventional cubic cell (ase.Atoms) at the equilibrium lattice constant."""
-        return _bulk(self.element, self.structure, self.lattice_constant / ANGSTROM)
+        return bulk_cell(self.element, self.structure, self.lattice_constant / ANGSTROM)
 
 
 def supported_materials() -> dict[str, tuple[str, ...]]:
@@ -163,7 +158,9 @@ def crystal_spec(
     pot = get_potential(name, [element])
     if m.lattice_constant is None:
         raise InputError(f"{m.name} has no lattice constant in the database to start the search from")
-    a0 = equilibrium_lattice_constant(element, structure, pot, m.lattice_constant, cache=cache, progress=progress)
+    a0 = equilibrium_lattice_constant(
+        pot, element, structure, guess_m=m.lattice_constant, cache=cache, progress=progress
+    )
     return CrystalSpec(
         material=m.name,
         element=element,
@@ -173,70 +170,3 @@ def crystal_spec(
         reference_lattice_constant=m.lattice_constant,
         supercell=SUPERCELL[structure],
     )
-
-
-def equilibrium_lattice_constant(
-    element: str,
-    structure: str,
-    potential: Potential,
-    guess: float,
-    *,
-    cache: bool = True,
-    progress: Callable[[str, int, int], None] | None = None,
-) -> float:
-    """Cubic lattice constant (m) that minimises the energy per atom of ``potential``.
-
-    Bounded Brent search within +-12 % of ``guess`` (m), to 1e-7 A; the result is
-    cached, keyed by the element, structure and the potential's parameters.
-
-    Raises
-    ------
-    InputError
-        If the minimum lies on the edge of the search interval (the potential does
-        not bind this structure near the measured lattice constant).
-    """
-    from scipy.optimize import minimize_scalar
-
-    _import_ase()
-    guess_a = guess / ANGSTROM
-    lo, hi = 0.88 * guess_a, 1.12 * guess_a
-    parts = {
-        "element": element,
-        "structure": structure,
-        "potential": potential.name,
-        "parameters": dict(potential.parameters),
-        "bounds": [lo, hi],
-        "shift": OFF_BOUNDARY_SHIFT,
-    }
-
-    def compute() -> dict[str, np.ndarray]:
-        if progress is not None:
-            progress("lattice constant", 0, 1)
-        calc = potential.calculator()
-
-        def energy(a: float) -> float:
-            atoms = _bulk(element, structure, a)
-            atoms.translate(OFF_BOUNDARY_SHIFT)  # no atom on the cell boundary (see harmonic.py)
-            atoms.wrap()
-            atoms.calc = calc
-            return float(atoms.get_potential_energy()) / len(atoms)
-
-        result = minimize_scalar(energy, bounds=(lo, hi), method="bounded", options={"xatol": 1e-7})
-        if progress is not None:
-            progress("lattice constant", 1, 1)
-        return {"a": np.array(result.x)}
-
-    a = float(cached_arrays("lattice-constant", parts, compute, enabled=cache)["a"])
-    if min(a - lo, hi - a) < 1e-3 * guess_a:
-        raise InputError(
-            f"the {potential.name!r} potential has no energy minimum for {structure} {element} "
-            f"between {lo:.3f} and {hi:.3f} A"
-        )
-    return a * ANGSTROM
-
-
-def _bulk(element: str, structure: str, a: float) -> Any:
-    """Conventional cubic cell with lattice constant ``a`` in A."""
-    from ase.build import bulk
-
-    return bulk(element, structure, a=a, cubic=True)

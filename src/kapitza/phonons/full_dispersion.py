@@ -27,12 +27,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..errors import InputError
+from ..io.results import result
 from ..materials import Material
 from .harmonic import HarmonicCrystal
 from .modes import (
@@ -70,7 +71,7 @@ def band_labels(n_bands: int) -> tuple[str, ...]:
     return ("TA1", "TA2", "LA") + tuple(f"O{i}" for i in range(1, n_bands - 2))
 
 
-@dataclass(frozen=True)
+@result
 class FullDispersionSpectrum:
     """Transport-channel density of all phonon bands of a crystal through a plane.
 

@@ -10,7 +10,7 @@ Two ways in:
   at the potential's own equilibrium lattice constant
   (:mod:`kapitza.phonons.crystal`); force constants of a periodic supercell from
   the analytic Hessian (matscipy: Stillinger-Weber, Tersoff) through
-  :func:`kapitza.atomistic.potentials.force_constants`, or from forces on phonopy's
+  :func:`kapitza.atomistic.force_constants.force_constants`, or from forces on phonopy's
   displaced supercells (EMT, LAMMPS potentials: each atom of the primitive
   cell moved 0.01 A along x, y and z, plus and minus; no supercell symmetry
   search, which costs seconds for 256 atoms).  Both are cached on disk, keyed by
@@ -39,12 +39,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ..atomistic.potentials import EV_PER_A2, force_constants
+from ..atomistic.force_constants import EV_PER_A2, force_constants
+from ..atomistic.lattice import OFF_BOUNDARY_SHIFT
 from ..errors import InputError, MissingDependencyError
 from ..io.cache import cached_arrays
 from ..materials import Material
 from ..units import ANGSTROM
-from .crystal import FCC_PRIMITIVE, OFF_BOUNDARY_SHIFT, crystal_spec
+from .crystal import FCC_PRIMITIVE, crystal_spec
 from .modes import ModeSample, irreducible_mesh, unit_vector
 
 Progress = Callable[[str, int, int], None]

@@ -75,12 +75,12 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..errors import InputError
+from ..io.results import result
 
 #: Default adaptive-broadening factor a in sigma = a |v| dk.
 DEFAULT_WIDTH = 0.5
@@ -191,7 +191,7 @@ def _table_bytes(n_bands: int, n_grid: float, n_fft: float) -> float:
 Dispersion = Callable[[NDArray[np.float64]], tuple[NDArray[np.float64], NDArray[np.float64]]]
 
 
-@dataclass(frozen=True)
+@result
 class ModeSample:
     """Phonon modes sampled on a k-space mesh: the input of the mode sums.
 
@@ -235,7 +235,7 @@ class ModeSample:
                 raise InputError(f"mode sample: {name} contains NaN or infinite values")
 
 
-@dataclass(frozen=True)
+@result
 class LongWavelengthLimit:
     """Elastic-continuum limit of the acoustic bands for one interface normal.
 
@@ -414,7 +414,7 @@ def long_wavelength_limit(
     return LongWavelengthLimit(channels=channels, dos=dos, max_speed=float(c.max()), normal=n)
 
 
-@dataclass(frozen=True)
+@result
 class ModeTables:
     """Mode sums per band on a uniform frequency grid (see :func:`tabulate`).
 

@@ -32,15 +32,16 @@ object whose supercell is a lateral repetition of the slab.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from ...atomistic.potentials import EV_PER_A2, finite_difference_rows
+from ...atomistic.force_constants import EV_PER_A2
+from ...atomistic.hessian import finite_difference_rows
 from ...errors import InputError, MissingDependencyError
 from ...io.cache import cached_arrays
+from ...io.results import result
 from ...units import ANGSTROM
 
 #: Blocks whose largest entry is below this fraction of the largest force constant are treated as zero.
@@ -49,7 +50,7 @@ ZERO_BLOCK = 1e-12
 DISTANCE_SLACK = 1e-6
 
 
-@dataclass(frozen=True)
+@result
 class LateralForceConstants:
     """Phi(i 0, j n) for atoms of a slab, by lateral translation n.
 
@@ -160,7 +161,7 @@ def lateral_force_constants(
     rows: NDArray[np.int64] | None = None,
     repeat: tuple[int, int] | None = None,
     method: str = "auto",
-    displacement: float = 0.01,
+    displacement_angstrom: float = 0.01,
     cache: bool = True,
 ) -> LateralForceConstants:
     """Force constants of ``atoms`` (a slab periodic in-plane) resolved by lateral translation.
@@ -180,7 +181,7 @@ def lateral_force_constants(
         Supercell repetitions; default the smallest that is large enough.
         A smaller one raises InputError.
     method : {"auto", "analytic", "finite-difference"}
-    displacement : float
+    displacement_angstrom : float
         Finite-difference step, A.
     cache : bool
         Use the on-disk cache (named potentials only).
@@ -224,7 +225,7 @@ def lateral_force_constants(
             sub = h[dof]
             sub = sub.toarray() if hasattr(sub, "toarray") else np.asarray(sub)
         else:
-            sub = finite_difference_rows(supercell, rows, float(displacement))
+            sub = finite_difference_rows(supercell, rows, float(displacement_angstrom))
         return {"rows": sub * EV_PER_A2}
 
     parts = {
@@ -234,7 +235,7 @@ def lateral_force_constants(
         "repeat": list(repeat),
         "rows": rows,
         "method": method,
-        "displacement": float(displacement) if method == "finite-difference" else None,
+        "displacement": float(displacement_angstrom) if method == "finite-difference" else None,
         "source": cache_params,
     }
     data = cached_arrays("agf-lateral-fc", parts, compute, enabled=cache and cache_params is not None)

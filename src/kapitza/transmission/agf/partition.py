@@ -63,7 +63,7 @@ def interface_model(
     force_range: float | None = None,
     repeat: tuple[int, int] | None = None,
     method: str = "auto",
-    displacement: float = 0.01,
+    displacement_angstrom: float = 0.01,
     cache: bool = True,
     lateral_fc: LateralForceConstants | None = None,
 ) -> LayeredModel:
@@ -79,7 +79,7 @@ def interface_model(
         Cells per principal layer (left, right); default: the fewest that cover the force range.
     force_range : float, optional
         Hessian range in A; default from the named potential.
-    repeat, method, displacement, cache
+    repeat, method, displacement_angstrom, cache
         Passed to :func:`.forceconstants.lateral_force_constants`.
     lateral_fc : LateralForceConstants, optional
         Precomputed force constants of :func:`padded_slab`'s slab (e.g. from phonopy);
@@ -106,7 +106,7 @@ def interface_model(
             rows=system,
             repeat=repeat,
             method=method,
-            displacement=displacement,
+            displacement_angstrom=displacement_angstrom,
             cache=cache,
         )
     return _layered(structure, slab, parts, lateral_fc, pl, force_range)

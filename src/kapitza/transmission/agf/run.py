@@ -239,14 +239,15 @@ def unit_z(model: LayeredModel, a: int, b: int) -> float:
 
 
 def _resolve_materials(left: str, right: str, potential: str) -> tuple[Any, dict[str, Any], list[str]]:
+    from ...atomistic.lattice import equilibrium_lattice_constant
     from ...atomistic.potentials import get_potential
-    from ...atomistic.structures import equilibrium_lattice_constant
+    from ...units import ANGSTROM
 
     notes: list[str] = []
     name = str(potential).strip().lower()
     if name == "sw" and left != right:
         pot = get_potential(name, [left])
-        a = equilibrium_lattice_constant(pot, left)
+        a = equilibrium_lattice_constant(pot, left) / ANGSTROM
         notes.append(
             f"{name}: no mixed {left}-{right} parameters, so the mass-mismatch model is used: {left} force constants "
             f"and lattice constant ({a:.4f} A) on both sides, {right} atomic mass on the {right} side; use "
@@ -254,8 +255,8 @@ def _resolve_materials(left: str, right: str, potential: str) -> tuple[Any, dict
         )
         return pot, {"mass_only": True, "lattice_constants": (a, a)}, notes
     pot = get_potential(name, [left, right])
-    a1 = equilibrium_lattice_constant(pot, left)
-    a2 = equilibrium_lattice_constant(pot, right)
+    a1 = equilibrium_lattice_constant(pot, left) / ANGSTROM
+    a2 = equilibrium_lattice_constant(pot, right) / ANGSTROM
     if left != right:
         notes.append(
             f"coherent {left}/{right} interface: in-plane lattice constant {(a1 + a2) / 2:.4f} A (mean of "
@@ -430,7 +431,7 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
         left,
         right,
         normal,
-        lattice_constants=material["lattice_constants"],
+        lattice_constants_angstrom=material["lattice_constants"],
         cells=(1, 1),
         lateral=lateral,
         mass_only=material["mass_only"],
@@ -443,7 +444,7 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
         left,
         right,
         normal,
-        lattice_constants=material["lattice_constants"],
+        lattice_constants_angstrom=material["lattice_constants"],
         cells=tuple(cells),
         lateral=lateral,
         mass_only=material["mass_only"],
