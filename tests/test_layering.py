@@ -147,3 +147,14 @@ def test_import_kapitza_loads_no_heavy_library(statement):
     code = f"import sys; {statement}; print(','.join(sorted(m for m in {HEAVY!r} if m in sys.modules)))"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
     assert proc.stdout.strip() == ""
+
+
+def test_command_modules_never_import_the_app():
+    """Issue 9 item 3: commands are registered in cli/commands.py only, so no command module imports
+    cli/app.py (which imports commands) and there is no import cycle."""
+    offenders = []
+    for path in sorted((PACKAGE / "cli").glob("*.py")):
+        if path.stem in ("app", "commands", "__init__"):
+            continue
+        offenders += [f"{path.stem}:{line}" for line, target in _imports(path) if target == "cli.app"]
+    assert offenders == []

@@ -27,7 +27,6 @@ from ..transmission.agf.inputs import (
 from ..transmission.agf.inputs import show as check_value_show
 from ..transmission.agf.solver import DEFAULT_ETA
 from ..units import M2K_PER_GW, MW_PER_M2K
-from .app import app
 from .common import check_output, parse_temperatures
 
 #: Settings that a --config TOML file may hold (the options' names, dashes or underscores), and their defaults.
@@ -126,7 +125,6 @@ def render_table(result: Any) -> Table:
     return table
 
 
-@app.command("agf")
 def agf_command(
     left: Annotated[str | None, typer.Argument(help="Left (incident) crystal, a chemical symbol, e.g. Si.")] = None,
     right: Annotated[str | None, typer.Argument(help="Right crystal, e.g. Ge.")] = None,

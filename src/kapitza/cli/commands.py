@@ -1,15 +1,19 @@
-"""Register every command on the app.
+"""Register every command on the app, in one place.
 
-The command modules define plain functions and never import :mod:`kapitza.cli.app`
-back for them (no cycle); this module, imported by :func:`kapitza.cli.app.main`,
-registers them.  ``agf``, ``materials`` and ``phonons`` still register
-themselves with ``@app.command`` on import.
+The command modules define plain functions (and ``materials_app``, a sub-app) and
+never import :mod:`kapitza.cli.app`, so there is no import cycle; this module,
+imported by :func:`kapitza.cli.app.main`, registers them.
 """
 
-from . import agf, materials, phonons  # noqa: F401  (self-registering)
+from .agf import agf_command
 from .app import app
+from .materials import materials_app
+from .phonons import phonons_command
 from .predict import predict_command
 from .transmission import transmission_command
 
 app.command("predict")(predict_command)
 app.command("transmission")(transmission_command)
+app.command("phonons")(phonons_command)
+app.command("agf")(agf_command)
+app.add_typer(materials_app, name="materials")

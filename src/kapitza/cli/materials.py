@@ -11,12 +11,10 @@ from rich.table import Table
 
 from ..materials import Material, get_material, list_materials, material_template
 from ..units import AMU, GPA
-from .app import app
 
 materials_app = typer.Typer(
     help="The materials database: list it, show one material with its sources, or write a template file."
 )
-app.add_typer(materials_app, name="materials")
 
 #: (field, display label, display unit, scale from SI)
 FIELDS = (

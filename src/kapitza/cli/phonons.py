@@ -16,7 +16,6 @@ from ..phonons.full_dispersion import DEFAULT_MESH, FullDispersionSpectrum, full
 from ..phonons.harmonic import HarmonicCrystal
 from ..phonons.modes import DEFAULT_MAX_MEMORY_GB, DEFAULT_WIDTH, check_mesh, check_width, mesh_numbers
 from ..units import MW_PER_M2K, rad_s_to_thz
-from .app import app
 from .common import progress_bar
 
 #: Special points reported in the table for fcc lattices (reduced coordinates of the primitive basis).
@@ -66,7 +65,6 @@ def _table(doc: dict[str, Any]) -> Table:
     return table
 
 
-@app.command("phonons")
 def phonons_command(
     material: Annotated[
         str, typer.Argument(help="Material (Si, Ge, C, Al, Cu, Ag, Au, Pt, Pb), or a name for --phonopy-file.")
