@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import os
 from collections import Counter
-import dataclasses
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
