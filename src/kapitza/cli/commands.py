@@ -8,6 +8,7 @@ imported by :func:`kapitza.cli.app.main`, registers them.
 from .agf import agf_command
 from .app import app
 from .materials import materials_app
+from .measured import measured_command
 from .phonons import phonons_command
 from .predict import predict_command
 from .transmission import transmission_command
@@ -16,4 +17,5 @@ app.command("predict")(predict_command)
 app.command("transmission")(transmission_command)
 app.command("phonons")(phonons_command)
 app.command("agf")(agf_command)
+app.command("measured")(measured_command)
 app.add_typer(materials_app, name="materials")

@@ -1,0 +1,127 @@
+"""``kapitza measured``: the measured conductances of an interface in the shipped compilation."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from ..errors import InputError
+from ..literature import DEFAULT_WINDOW, Measurements, measurements_for
+from ..materials import get_material
+from ..units import MW_PER_M2K
+from .common import parse_temperatures
+
+CREDIT = (
+    "Source: ITR compilation, Zenodo DOI 10.5281/zenodo.3361417, as redistributed in OpenKapitza "
+    "(MIT licence, (c) 2022 Aria Hosseini)."
+)
+
+
+def _thickness_nm(value: float) -> str:
+    return "" if math.isnan(value) else f"{value * 1e9:g}"
+
+
+def _reference(rows: Measurements, i: int) -> str:
+    """Authors, title, journal and DOI of row ``i``'s reference(s), on one line."""
+    doi = rows.reference_doi[i]
+    if doi and not doi.startswith("http"):
+        doi = f"doi:{doi}"
+    parts = (rows.reference_authors[i], rows.reference_title[i], rows.reference_journal[i], doi)
+    return ", ".join(part for part in parts if part)
+
+
+def _thickness_json(value: float) -> float | None:
+    return None if math.isnan(value) else float(f"{value * 1e9:.12g}")
+
+
+def _row_dict(rows: Measurements, i: int) -> dict[str, Any]:
+    return {
+        "temperature_k": float(rows.temperature[i]),
+        "conductance_w_m2k": float(rows.conductance[i]),
+        "method": rows.method[i],
+        "film": rows.film[i],
+        "substrate": rows.substrate[i],
+        "stack": rows.stack[i],
+        "interlayer": bool(rows.interlayer[i]),
+        "film_thickness_nm": _thickness_json(float(rows.film_thickness[i])),
+        "notes": rows.notes[i],
+        "reference_title": rows.reference_title[i],
+        "reference_authors": rows.reference_authors[i],
+        "reference_journal": rows.reference_journal[i],
+        "reference_doi": rows.reference_doi[i],
+    }
+
+
+def measured_command(
+    material_a: Annotated[str, typer.Argument(metavar="A", help="First material (name or alias in the database).")],
+    material_b: Annotated[str, typer.Argument(metavar="B", help="Second material; the order does not matter.")],
+    temperature: Annotated[
+        str | None,
+        typer.Option(
+            "-t",
+            "--temperature",
+            help="Only measurements near these temperatures in K: 300, 100,300 or START:STOP:COUNT.",
+        ),
+    ] = None,
+    window: Annotated[
+        float,
+        typer.Option(help="Half-width of the temperature window as a fraction of each temperature (0.1 = +-10 %)."),
+    ] = DEFAULT_WINDOW,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the rows as JSON instead of a table.")] = False,
+) -> None:
+    """List the measured conductances of the interface A/B (either order) in the shipped compilation."""
+    if not (math.isfinite(window) and 0 <= window < 1):
+        raise InputError(f"--window must be a fraction in [0, 1), got {window:g}")
+    first, second = get_material(material_a).name, get_material(material_b).name
+    wanted = None if temperature is None else parse_temperatures(temperature)
+    rows = measurements_for(first, second, temperature=wanted, window=window)
+    near = "" if wanted is None else " near " + ", ".join(f"{float(t):g}" for t in wanted) + " K"
+    if as_json:
+        payload = {
+            "interface": [first, second],
+            "temperature_k": None if wanted is None else [float(t) for t in wanted],
+            "window": window,
+            "source": CREDIT,
+            "measurements": [_row_dict(rows, i) for i in range(len(rows))],
+        }
+        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    console = Console()
+    if len(rows) == 0:
+        console.print(f"no measurements of {escape(first)}/{escape(second)}{near} in the shipped compilation")
+        return
+    order = np.lexsort((rows.conductance, rows.temperature))
+    papers = f"{rows.references} paper" + ("" if rows.references == 1 else "s")
+    table = Table(title=escape(f"measured G of {first}/{second}{near}: {len(rows)} rows from {papers}"))
+    table.add_column("T\nK", justify="right", no_wrap=True)
+    table.add_column("G\nMW m\u207b\u00b2 K\u207b\u00b9", justify="right", no_wrap=True)
+    table.add_column("method")
+    table.add_column("stack (film/.../substrate)")
+    table.add_column("film\nnm", justify="right")
+    table.add_column("notes")
+    table.add_column("ref", justify="right")
+    numbers: dict[str, int] = {}
+    for i in order:
+        ref = numbers.setdefault(rows.reference_id[i], len(numbers) + 1)
+        stack = rows.stack[i] + (" (interlayer)" if rows.interlayer[i] else "")
+        table.add_row(
+            f"{float(rows.temperature[i]):.4g}",
+            f"{float(rows.conductance[i] / MW_PER_M2K):.4g}",
+            escape(rows.method[i]),
+            escape(stack),
+            _thickness_nm(float(rows.film_thickness[i])),
+            escape(rows.notes[i]),
+            f"[{ref}]",
+        )
+    console.print(table)
+    first_row = {rid: int(np.flatnonzero(np.array(rows.reference_id) == rid)[0]) for rid in numbers}
+    for rid, n in numbers.items():
+        console.print(f"\\[{n}] {escape(_reference(rows, first_row[rid]))}")
+    console.print(escape(CREDIT))

@@ -1,0 +1,31 @@
+"""Measured interfacial thermal conductances shipped with kapitza, and their loader.
+
+The shipped table (``data/itr_measurements.csv``) is the compilation of measured
+interfacial thermal resistances published on Zenodo (DOI 10.5281/zenodo.3361417) and
+redistributed in the OpenKapitza repository under the MIT licence, copyright (c) 2022
+Aria Hosseini (``data/itr_dataset.LICENSE``); it was converted from the xlsx by
+``scripts/convert_itr_dataset.py``.  :mod:`kapitza.literature.names` maps its material
+names onto the database; :func:`unmapped` lists the names that cannot be mapped and why.
+"""
+
+from .measurements import (
+    DEFAULT_WINDOW,
+    Measurements,
+    UnmappedName,
+    load_measurements,
+    measurements_for,
+    shipped_measurements,
+    unmapped,
+)
+from .names import database_name
+
+__all__ = [
+    "DEFAULT_WINDOW",
+    "Measurements",
+    "UnmappedName",
+    "database_name",
+    "load_measurements",
+    "measurements_for",
+    "shipped_measurements",
+    "unmapped",
+]

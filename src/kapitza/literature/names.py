@@ -1,0 +1,85 @@
+"""The reviewed table that maps the compilation's material names onto the kapitza database.
+
+The measured-conductance compilation (see :mod:`kapitza.literature`) names materials its
+own way (``C`` for diamond, ``a-SiO2``, ``SiC`` without a polytype).  ``NAMES`` says, for
+every name that occurs as a film or substrate in the shipped CSV, which database material
+(a :func:`kapitza.materials.get_material` name) it is, or why it cannot be mapped.  A name
+missing from the table is not mapped (reason: "not reviewed").  Each non-obvious entry has
+a comment; change an entry only after reading the rows it affects.
+"""
+
+from __future__ import annotations
+
+#: Sheet name -> database name, for the names that map.
+NAMES: dict[str, str] = {
+    # Elements and compounds whose database entry is the same crystal under the same name.
+    "Ag": "Ag",
+    "Al": "Al",
+    "AlN": "AlN",  # wurtzite; the rows' descriptions say "polycrystalline AlN" for 5 of 31, still AlN
+    "Au": "Au",
+    "Bi": "Bi",
+    "Cr": "Cr",
+    "Cu": "Cu",
+    "Ge": "Ge",
+    "GaN": "GaN",  # wurtzite; the substrates are GaN/sapphire templates, the interface is with GaN
+    "Pb": "Pb",
+    "Pt": "Pt",
+    "Si": "Si",
+    "Ti": "Ti",  # alpha Ti (hcp), the stable phase at and below room temperature
+    # The sheet's C substrates are diamond (their descriptions: "Diamond", "CVD diamond", "H-terminated").
+    "C": "C",
+    # The sheet's Al2O3 substrates are described as sapphire (c-cut, (0001), (1120)) where described.
+    "Al2O3": "Al2O3",
+    # Amorphous silica; the database's SiO2 is fused (vitreous) silica.
+    "a-SiO2": "SiO2",
+    # A typo in the sheet (its description says "Si").
+    "SI": "Si",
+}
+
+#: Sheet name -> why it is not mapped onto the database.
+UNMAPPED: dict[str, str] = {
+    "SiO2": "crystalline quartz (the rows' description); the database's SiO2 is fused silica",
+    "SiC": "polytype not given (the database has 4H-SiC only); rows whose description says 4H-SiC are mapped",
+    "AlOx": "amorphous, non-stoichiometric aluminium oxide; the database's Al2O3 is crystalline sapphire",
+    "gp-C": "graphene (ambiguous layered carbon); the database's C is diamond",
+    "g-C": "graphite (HOPG); the database's C is diamond",
+    "graphite": "graphite; the database's C is diamond",
+    "AuxCu1-x": "alloy of unstated composition",
+    "AuxPd1-x": "alloy of unstated composition",
+    "CoPt": "alloy",
+    "a-Zr47Cu31Al13Ni9": "metallic glass (alloy)",
+    "c-Zr47Cu31Al13Ni9": "crystalline alloy",
+    "GaAS": "GaAs (the sheet's spelling); not in the database",
+    "": "no material named (the rows' other side is liquid water)",
+}
+
+#: Names mapped only when the row's description names the polytype: name -> ((text in description, database name),).
+BY_DESCRIPTION: dict[str, tuple[tuple[str, str], ...]] = {
+    "SiC": (("4H-SiC", "4H-SiC"),),
+}
+
+
+def database_name(name: str, description: str = "") -> str | None:
+    """The database name for a sheet material name, or None where it cannot be mapped.
+
+    Parameters
+    ----------
+    name : str
+        The film or substrate name as the compilation writes it (e.g. ``"a-SiO2"``).
+    description : str
+        The row's description of that material (the substrate description); used only
+        for names whose polytype the description settles (``SiC`` with ``4H-SiC``).
+    """
+    if name in NAMES:
+        return NAMES[name]
+    for text, target in BY_DESCRIPTION.get(name, ()):
+        if text.lower() in description.lower():
+            return target
+    return None
+
+
+def unmapped_reason(name: str) -> str:
+    """Why ``name`` is not mapped (for names that :func:`database_name` returns None for)."""
+    if name in UNMAPPED:
+        return UNMAPPED[name]
+    return "not in the kapitza database"
