@@ -190,6 +190,8 @@ def series_conductance(g_phonon: ArrayLike, g_electron_phonon: ArrayLike) -> NDA
     # the correct IEEE result (no resistance at all), hence the local errstate.
     with np.errstate(divide="ignore"):
         out = 1.0 / (1.0 / gph + 1.0 / gep)
+    # 1/(1/x) may differ from x in the last bit: give an infinite side's partner back exactly.
+    out = np.where(np.isinf(gep), gph, np.where(np.isinf(gph), gep, out))
     return float(out) if np.ndim(out) == 0 else out
 
 
