@@ -1,0 +1,235 @@
+"""Electron data of metals: Sommerfeld coefficient, Fermi velocity, electron-phonon coupling, lattice conductivity.
+
+The shipped file ``kapitza/materials/data/electrons.toml`` holds one table per
+metal of the materials database, each number with a source (its header states
+the conventions and how the Sommerfeld coefficients were converted)::
+
+    [metals.Al]
+    sommerfeld_gamma = 135.1              # J m^-3 K^-2  (C_e = gamma T)
+    fermi_velocity = 2.03e6               # m/s
+    electron_phonon_coupling = 2.5e17     # W m^-3 K^-1
+    lattice_thermal_conductivity = 6.0    # W m^-1 K^-1
+
+    [metals.Al.sources]
+    sommerfeld_gamma = "..."              # one citation for every number given
+
+Every number is optional, but a number without a source, an unknown key, a
+value outside its physical range or malformed TOML is refused with one
+:class:`~kapitza.errors.InputError` line naming the file, the metal and the
+field.  Models that need a missing number raise InputError via
+:meth:`ElectronData.require`.
+
+>>> from kapitza.materials.electrons import get_electrons
+>>> get_electrons("aluminium").fermi_velocity
+2030000.0
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+import tomllib
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any, ClassVar
+
+from kapitza.errors import InputError
+from kapitza.io.results import result
+
+from .database import get_material
+from .material import Material
+
+#: A file larger than this is refused before it is parsed, bytes.
+MAX_FILE_BYTES = 1_000_000
+
+#: Field -> (lowest, highest, unit, words): the physical range of each number.
+ELECTRON_BOUNDS: dict[str, tuple[float, float, str, str]] = {
+    "sommerfeld_gamma": (1.0, 1.0e4, "J m^-3 K^-2", "electronic heat-capacity coefficient"),
+    "fermi_velocity": (1.0e4, 1.0e7, "m/s", "Fermi velocity"),
+    "electron_phonon_coupling": (1.0e14, 1.0e20, "W m^-3 K^-1", "electron-phonon coupling constant"),
+    "lattice_thermal_conductivity": (0.01, 1000.0, "W m^-1 K^-1", "lattice (phonon) thermal conductivity"),
+}
+_SHIPPED = ("data", "electrons.toml")
+
+
+@result
+class ElectronData:
+    """Electron properties of one metal (SI), each with its source.
+
+    Attributes
+    ----------
+    name : str
+        The metal's name in the materials database (e.g. ``"Al"``).
+    sommerfeld_gamma : float or None
+        gamma, J m^-3 K^-2: the electronic heat capacity per volume is gamma T.
+    fermi_velocity : float or None
+        v_F, m/s.
+    electron_phonon_coupling : float or None
+        g, W m^-3 K^-1: energy per volume, time and kelvin of T_e - T_p passed from electrons to phonons.
+    lattice_thermal_conductivity : float or None
+        kappa_p, W m^-1 K^-1, the phonon part of the thermal conductivity near 300 K.
+    sources : Mapping[str, str]
+        Field name -> citation.
+    origin : str
+        ``"database"`` or the file it was read from.
+    """
+
+    name: str
+    sommerfeld_gamma: float | None = None
+    fermi_velocity: float | None = None
+    electron_phonon_coupling: float | None = None
+    lattice_thermal_conductivity: float | None = None
+    sources: Mapping[str, str] | None = None
+    origin: str = "database"
+
+    _summary_fields: ClassVar[tuple[str, ...]] = ("name", "sommerfeld_gamma", "fermi_velocity")
+
+    def __post_init__(self) -> None:
+        if self.sources is None:
+            object.__setattr__(self, "sources", {})
+        for key, (lo, hi, unit, words) in ELECTRON_BOUNDS.items():
+            value = getattr(self, key)
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise InputError(f"metal {self.name!r}: {key} must be a finite number, got {value!r}")
+            if not lo <= value <= hi:
+                raise InputError(
+                    f"metal {self.name!r}: {key} = {float(value):g} {unit} is outside the physical range "
+                    f"{lo:g} to {hi:g} {unit} ({words})"
+                )
+            object.__setattr__(self, key, float(value))
+            if key not in self.sources:
+                raise InputError(f"metal {self.name!r}: {key} has no source; add it under [metals.{self.name}.sources]")
+
+    def require(self, *fields: str) -> tuple[float, ...]:
+        """The values of ``fields``, or InputError naming the first one the data lack."""
+        out = []
+        for key in fields:
+            value = getattr(self, key)
+            if value is None:
+                raise InputError(
+                    f"no {ELECTRON_BOUNDS[key][3]} ({key}) is stored for {self.name} in {self.origin}; "
+                    f"give the metal's electron data in a file (see kapitza.materials.electrons)"
+                )
+            out.append(value)
+        return tuple(out)
+
+
+def _metal_from_table(origin: str, name: str, table: Any) -> ElectronData:
+    if not isinstance(table, Mapping):
+        raise InputError(f"{origin}: metal {name!r}: expected a table, got {type(table).__name__}")
+    allowed = {*ELECTRON_BOUNDS, "sources"}
+    kwargs: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in allowed:
+            raise InputError(f"{origin}: metal {name!r}: unknown field {key!r}; allowed: {', '.join(sorted(allowed))}")
+        if key == "sources":
+            if not isinstance(value, Mapping) or not all(isinstance(v, str) for v in value.values()):
+                raise InputError(f"{origin}: metal {name!r}: 'sources' must be a table of strings")
+            unknown = sorted(set(value) - set(ELECTRON_BOUNDS))
+            if unknown:
+                raise InputError(f"{origin}: metal {name!r}: 'sources.{unknown[0]}' is not a number field")
+            kwargs["sources"] = dict(value)
+        else:
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise InputError(
+                    f"{origin}: metal {name!r}: field {key!r}: expected a number, got {type(value).__name__} {value!r}"
+                )
+            try:
+                kwargs[key] = float(value)
+            except OverflowError:
+                raise InputError(f"{origin}: metal {name!r}: field {key!r} is not a finite number") from None
+    try:
+        return ElectronData(name=name, origin=origin, **kwargs)
+    except InputError as exc:
+        raise InputError(f"{origin}: {exc}") from None
+
+
+def _from_text(text: str, origin: str) -> dict[str, ElectronData]:
+    try:
+        document = tomllib.loads(text)
+    except RecursionError:
+        raise InputError(f"{origin}: invalid TOML: arrays or tables nested too deeply") from None
+    except ValueError as exc:
+        raise InputError(f"{origin}: invalid TOML: {exc}") from None
+    extra = sorted(set(document) - {"metals"})
+    if extra:
+        raise InputError(f"{origin}: unknown top-level key {extra[0]!r}; metal tables go under [metals.<Name>]")
+    tables = document.get("metals")
+    if not isinstance(tables, Mapping) or not tables:
+        raise InputError(f"{origin}: no metals found; write one table per metal as [metals.<Name>]")
+    return {name: _metal_from_table(origin, name, table) for name, table in tables.items()}
+
+
+def load_electrons(path: str | os.PathLike[str]) -> dict[str, ElectronData]:
+    """Read a TOML file of electron data (the format of the shipped ``electrons.toml``).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        File with one or more ``[metals.<Name>]`` tables (keys and units in the module docstring).
+
+    Returns
+    -------
+    dict[str, ElectronData]
+        Keyed by the table names, in file order.
+
+    Raises
+    ------
+    InputError
+        Missing, unreadable, oversized, non-UTF-8 or invalid TOML file; unknown key; a number that is not a
+        number, outside its physical range or without a source.
+    """
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(f"electron data file {str(p)!r} is a folder; give a .toml file")
+    try:
+        with p.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise InputError(f"cannot read electron data file {str(p)!r}: {reason}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(f"electron data file {str(p)!r} is larger than 1 MB; not an electron data file")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"electron data file {str(p)!r} is not UTF-8 text (byte {exc.start})") from None
+    return _from_text(text, str(p))
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped() -> dict[str, ElectronData]:
+    resource = resources.files("kapitza.materials").joinpath(*_SHIPPED)
+    return _from_text(resource.read_text(encoding="utf-8"), "kapitza/materials/" + "/".join(_SHIPPED))
+
+
+def list_electron_metals() -> tuple[str, ...]:
+    """Names of the metals with shipped electron data, sorted."""
+    return tuple(sorted(_shipped()))
+
+
+def get_electrons(metal: str | os.PathLike[str] | Material) -> ElectronData:
+    """Shipped electron data of a metal given by name, alias or :class:`Material`.
+
+    Parameters
+    ----------
+    metal : str, os.PathLike or Material
+        Anything :func:`kapitza.materials.get_material` accepts ("Al", "gold", ...).
+
+    Raises
+    ------
+    InputError
+        Unknown material, or a material without electron data (a non-metal, or a metal not shipped).
+    """
+    material = get_material(metal)
+    data = _shipped().get(material.name)
+    if data is None:
+        known = ", ".join(list_electron_metals())
+        raise InputError(
+            f"no electron data for {material.name!r}: electron models apply to metals; shipped metals: {known}"
+        )
+    return data
