@@ -63,3 +63,13 @@ def test_high_temperature_heat_capacity_is_dulong_petit():
 def test_unknown_cutoff_rule():
     with pytest.raises(InputError, match="cutoff"):
         debye_spectrum(get_material("Si"), "planck")
+
+
+def test_cutoff_rules_and_the_spectrum_each_gives():
+    """'branch'/'debye' give linear Debye spectra; 'sine'/'sine-zb' the dispersive SineSpectrum."""
+    from kapitza.phonons import CUTOFFS, DebyeSpectrum, SineSpectrum
+
+    assert CUTOFFS == ("branch", "debye", "sine", "sine-zb")
+    si = get_material("Si")
+    assert all(isinstance(debye_spectrum(si, rule), DebyeSpectrum) for rule in ("branch", "debye"))
+    assert all(isinstance(debye_spectrum(si, rule), SineSpectrum) for rule in ("sine", "sine-zb"))

@@ -19,6 +19,7 @@ from .._version import __version__
 from ..io import atomic_write_text
 from ..landauer import MAX_TEMPERATURES
 from ..materials import Material, get_material
+from ..phonons.debye import SINE_CUTOFFS
 from ..prediction import (
     ConductanceResult,
     ConductanceShares,
@@ -307,7 +308,12 @@ def predict_command(
         ),
     ] = None,
     cutoff: Annotated[
-        str, typer.Option(help="Debye cutoff rule: 'branch' (v_p (6 pi^2 n)^1/3) or 'debye' (Theta_D).")
+        str,
+        typer.Option(
+            help="Debye cutoff rule: 'branch' (v_p (6 pi^2 n)^1/3) or 'debye' (Theta_D), or the sine dispersion "
+            "w_max sin(pi k/2k_max): 'sine' (w_max = 2 v_p k_max/pi) or 'sine-zb' (measured zone-boundary w_max; "
+            "Si, Ge, Al, Cu). The AMM takes 'branch' and 'debye' only.",
+        ),
     ] = "branch",
     statistics: Annotated[str, typer.Option(help="'bose-einstein' or 'classical'.")] = "bose-einstein",
     inelastic: Annotated[
@@ -371,7 +377,10 @@ def predict_command(
         phonopy_files=(phonopy1, phonopy2),
         spelling="cli",
     )
-    models = [get_model(name, settings.dispersion).name for name in model or available_models(settings.dispersion)]
+    default = available_models(settings.dispersion)
+    if settings.cutoff in SINE_CUTOFFS:  # the AMM (continuum) takes linear Debye spectra only
+        default = tuple(name for name in default if not name.startswith("amm"))
+    models = [get_model(name, settings.dispersion).name for name in model or default]
     if csv_path is not None:
         check_output(csv_path, (".csv",), "--csv")
     if plot_path is not None:

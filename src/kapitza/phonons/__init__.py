@@ -1,7 +1,7 @@
 """Phonon spectra of one bulk material: Debye and full dispersion."""
 
 from .crystal import default_potential, supported_materials
-from .debye import CUTOFFS, DebyeSpectrum, branch_cutoff, debye_spectrum
+from .debye import CUTOFFS, DebyeSpectrum, SineSpectrum, branch_cutoff, debye_spectrum, sine_spectrum
 from .full_dispersion import FullDispersionSpectrum, full_dispersion_spectrum
 from .harmonic import HarmonicCrystal
 from .spectrum import ChannelSpectrum, total_channel_density
@@ -12,10 +12,12 @@ __all__ = [
     "DebyeSpectrum",
     "FullDispersionSpectrum",
     "HarmonicCrystal",
+    "SineSpectrum",
     "branch_cutoff",
     "debye_spectrum",
     "default_potential",
     "full_dispersion_spectrum",
+    "sine_spectrum",
     "supported_materials",
     "total_channel_density",
 ]

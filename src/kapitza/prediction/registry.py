@@ -74,7 +74,10 @@ def _build_amm_simple(
 
 def _debye(spectrum: ChannelSpectrum) -> DebyeSpectrum:
     if not isinstance(spectrum, DebyeSpectrum):
-        raise InputError("the acoustic mismatch model is a continuum model: it takes Debye spectra only")
+        raise InputError(
+            "the acoustic mismatch model is a continuum model: it takes linear Debye spectra only "
+            "(cutoff 'branch' or 'debye'; a sine branch has no single sound speed)"
+        )
     return spectrum
 
 

@@ -85,8 +85,9 @@ class Settings:
 
     Attributes
     ----------
-    cutoff : {"branch", "debye"}
-        Debye cutoff rule (see :mod:`kapitza.phonons.debye`).
+    cutoff : {"branch", "debye", "sine", "sine-zb"}
+        Debye cutoff rule, or the sine dispersion (see :mod:`kapitza.phonons.debye`);
+        the sine spectra are for DMM and the radiation limit, not the AMM.
     statistics : {"bose-einstein", "classical"}
         Phonon occupation used in the Landauer integral.
     inelastic : InelasticParameters or None

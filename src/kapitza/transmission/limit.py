@@ -10,15 +10,25 @@ IV.C; Stoner & Maris, Phys. Rev. B 48, 16373 (1993))
 so :math:`M_1\tau_{12} = \min(M_1, M_2)`: symmetric, and never below the DMM
 value :math:`M_1M_2/(M_1+M_2)`.  Measured conductances above this limit are
 evidence of inelastic (or electron-phonon) channels.
+
+:math:`\min(M_1, M_2)` has a kink wherever the two channel densities cross.
+For linear Debye spectra they cross only at branch cutoffs (both scale as
+:math:`\omega^2` in between); for dispersive spectra (the sine dispersion) they
+cross anywhere, so the model adds those crossings to its breakpoints: the
+Landauer quadrature then keeps round-off accuracy, and G(1->2) = G(2->1).
 """
 
 from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from scipy.optimize import brentq
 
-from ..phonons.spectrum import ChannelSpectrum
-from .channel_rule import ChannelRuleModel
+from ..phonons.spectrum import ChannelSpectrum, total_channel_density
+from .channel_rule import ChannelRuleModel, joint_breakpoints
+
+#: Samples per interval between breakpoints in the search for crossings of M1 and M2.
+_CROSSING_SAMPLES = 32
 
 
 def radiation_limit_transmission(channels_1: ArrayLike, channels_2: ArrayLike) -> NDArray[np.float64]:
@@ -36,6 +46,38 @@ def radiation_limit_transmission(channels_1: ArrayLike, channels_2: ArrayLike) -
     return np.minimum(1.0, ratio)
 
 
+def channel_crossings(side1: ChannelSpectrum, side2: ChannelSpectrum, edges: ArrayLike) -> NDArray[np.float64]:
+    """Angular frequencies (rad/s) inside the intervals between ``edges`` where M1 - M2 changes sign.
+
+    Each interval is sampled at ``_CROSSING_SAMPLES`` points and every sign change refined to round-off
+    (brentq); shape (n_crossings,).
+    """
+    bounds = np.union1d([0.0], np.asarray(edges, dtype=float))
+    roots: list[float] = []
+
+    def difference(w: float) -> float:
+        point = np.array([w])
+        return float(total_channel_density(side1, point)[0] - total_channel_density(side2, point)[0])
+
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        # open interval: the densities may jump at the edges themselves, which are breakpoints already
+        w = lo + (hi - lo) * np.linspace(1e-9, 1 - 1e-9, _CROSSING_SAMPLES)
+        d = total_channel_density(side1, w) - total_channel_density(side2, w)
+        for i in np.flatnonzero(d[:-1] * d[1:] < 0):
+            roots.append(brentq(difference, w[i], w[i + 1], xtol=1e-15 * hi, rtol=4 * np.finfo(float).eps))
+    return np.array(roots)
+
+
+class RadiationLimitModel(ChannelRuleModel):
+    """The radiation-limit rule with the crossings of M1 and M2 among its breakpoints."""
+
+    @property
+    def breakpoints(self) -> NDArray[np.float64]:
+        """Kinks of both spectra and crossings of their channel densities (rad/s), up to the top of side 1."""
+        edges = joint_breakpoints(self.side1, self.side2)
+        return np.union1d(edges, channel_crossings(self.side1, self.side2, edges))
+
+
 def radiation_limit(side1: ChannelSpectrum, side2: ChannelSpectrum) -> ChannelRuleModel:
     """Radiation limit between two spectra, ready for the Landauer engine."""
-    return ChannelRuleModel(side1, side2, radiation_limit_transmission, "limit")
+    return RadiationLimitModel(side1, side2, radiation_limit_transmission, "limit")
