@@ -52,7 +52,6 @@ from __future__ import annotations
 import difflib
 import functools
 import os
-import tomllib
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
@@ -61,6 +60,7 @@ from typing import Any
 from kapitza.errors import InputError
 from kapitza.units import AMU, GPA
 
+from . import toml_file
 from .elastic import MAX_STIFFNESS, SYMMETRY_KEYS
 from .material import BOUNDS, FLOAT_FIELDS, NUMBER_FIELDS, Material, show_number
 
@@ -211,19 +211,8 @@ def _material_from_table(origin: str, name: str, table: Any, source: str) -> Mat
 
 
 def _materials_from_text(text: str, origin: str, source: str) -> dict[str, Material]:
-    try:
-        document = tomllib.loads(text)
-    except RecursionError:
-        raise InputError(f"{origin}: invalid TOML: arrays or tables nested too deeply") from None
-    except ValueError as exc:  # TOMLDecodeError, and integers too long to convert
-        raise InputError(f"{origin}: invalid TOML: {exc}") from None
-    extra = sorted(set(document) - {"materials"})
-    if extra:
-        raise InputError(f"{origin}: unknown top-level key {extra[0]!r}; material tables go under [materials.<Name>]")
-    tables = document.get("materials")
-    if not isinstance(tables, Mapping) or not tables:
-        raise InputError(f"{origin}: no materials found; write one table per material as [materials.<Name>]")
-    return {name: _material_from_table(origin, name, table, source) for name, table in tables.items()}
+    found = toml_file.tables(text, origin, "materials", "material")
+    return {name: _material_from_table(origin, name, table, source) for name, table in found.items()}
 
 
 def load_materials(path: str | os.PathLike[str]) -> dict[str, Material]:
@@ -251,24 +240,7 @@ def load_materials(path: str | os.PathLike[str]) -> dict[str, Material]:
         field.
     """
     p = Path(path)
-    if p.is_dir():
-        raise InputError(f"material file {str(p)!r} is a folder; give a .toml file")
-    try:
-        with p.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise InputError(f"cannot read material file {str(p)!r}: {reason}") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise InputError(
-            f"material file {str(p)!r} is larger than {MAX_FILE_BYTES // 1_000_000} MB; not a material file"
-        )
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"material file {str(p)!r} is not UTF-8 text (byte {exc.start}); is it a binary file?"
-        ) from None
+    text = toml_file.read_text(p, "material file", MAX_FILE_BYTES)
     return _materials_from_text(text, str(p), str(p))
 
 

@@ -29,7 +29,6 @@ from __future__ import annotations
 import functools
 import math
 import os
-import tomllib
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
@@ -38,6 +37,7 @@ from typing import Any, ClassVar
 from kapitza.errors import InputError
 from kapitza.io.results import result
 
+from . import toml_file
 from .database import get_material
 from .material import Material
 
@@ -149,19 +149,8 @@ def _metal_from_table(origin: str, name: str, table: Any) -> ElectronData:
 
 
 def _from_text(text: str, origin: str) -> dict[str, ElectronData]:
-    try:
-        document = tomllib.loads(text)
-    except RecursionError:
-        raise InputError(f"{origin}: invalid TOML: arrays or tables nested too deeply") from None
-    except ValueError as exc:
-        raise InputError(f"{origin}: invalid TOML: {exc}") from None
-    extra = sorted(set(document) - {"metals"})
-    if extra:
-        raise InputError(f"{origin}: unknown top-level key {extra[0]!r}; metal tables go under [metals.<Name>]")
-    tables = document.get("metals")
-    if not isinstance(tables, Mapping) or not tables:
-        raise InputError(f"{origin}: no metals found; write one table per metal as [metals.<Name>]")
-    return {name: _metal_from_table(origin, name, table) for name, table in tables.items()}
+    found = toml_file.tables(text, origin, "metals", "metal")
+    return {name: _metal_from_table(origin, name, table) for name, table in found.items()}
 
 
 def load_electrons(path: str | os.PathLike[str]) -> dict[str, ElectronData]:
@@ -184,20 +173,7 @@ def load_electrons(path: str | os.PathLike[str]) -> dict[str, ElectronData]:
         number, outside its physical range or without a source.
     """
     p = Path(path)
-    if p.is_dir():
-        raise InputError(f"electron data file {str(p)!r} is a folder; give a .toml file")
-    try:
-        with p.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except (OSError, ValueError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise InputError(f"cannot read electron data file {str(p)!r}: {reason}") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise InputError(f"electron data file {str(p)!r} is larger than 1 MB; not an electron data file")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"electron data file {str(p)!r} is not UTF-8 text (byte {exc.start})") from None
+    text = toml_file.read_text(p, "electron data file", MAX_FILE_BYTES)
     return _from_text(text, str(p))
 
 

@@ -64,6 +64,11 @@ SINE_CUTOFFS: tuple[str, ...] = ("sine", "sine-zb")
 _GRADING = 16
 
 
+def _below_cutoffs(omega: NDArray[np.float64], cutoffs: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """Mask of shape (n_branches, n_omega): 0 <= omega <= the branch's cutoff (rad/s)."""
+    return (omega[None, :] <= cutoffs[:, None]) & (omega[None, :] >= 0)
+
+
 @dataclass(frozen=True)
 class DebyeSpectrum:
     """Isotropic Debye spectrum of one material.
@@ -102,9 +107,7 @@ class DebyeSpectrum:
         return float(self.cutoffs.max())
 
     def _per_branch(self, omega: ArrayLike, values: NDArray[np.float64]) -> NDArray[np.float64]:
-        w = np.asarray(omega, dtype=float)
-        inside = (w[None, :] <= self.cutoffs[:, None]) & (w[None, :] >= 0)
-        return np.where(inside, values, 0.0)
+        return np.where(_below_cutoffs(np.asarray(omega, dtype=float), self.cutoffs), values, 0.0)
 
     def channel_density(self, omega: ArrayLike) -> NDArray[np.float64]:
         """M_p(omega) = g_p omega^2 / (8 pi^2 v_p^2) below each cutoff.
@@ -310,9 +313,6 @@ class SineSpectrum:
         ratio = np.clip(w[None, :] / self.cutoffs[:, None], 0.0, 1.0)
         return (2.0 * self.k_max / np.pi) * np.arcsin(ratio)
 
-    def _inside(self, w: NDArray[np.float64]) -> NDArray[np.bool_]:
-        return (w[None, :] <= self.cutoffs[:, None]) & (w[None, :] >= 0)
-
     def channel_density(self, omega: ArrayLike) -> NDArray[np.float64]:
         """M_p(omega) = g_p k_p(omega)^2 / (8 pi^2) below each branch maximum, 0 above.
 
@@ -328,7 +328,7 @@ class SineSpectrum:
         """
         w = np.atleast_1d(np.asarray(omega, dtype=float))
         m = self.degeneracy[:, None] * self.wave_number(w) ** 2 / (8 * np.pi**2)
-        return np.where(self._inside(w), m, 0.0)
+        return np.where(_below_cutoffs(w, self.cutoffs), m, 0.0)
 
     def group_velocity(self, omega: ArrayLike) -> NDArray[np.float64]:
         """d omega/dk = (pi / 2 k_max) sqrt(omega_max^2 - omega^2) in m/s, 0 above the maximum.
