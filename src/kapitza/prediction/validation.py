@@ -1,0 +1,197 @@
+"""Every model against every measurement whose two sides are in the database.
+
+:func:`validation_table` predicts, for each measured row of the shipped compilation
+(:mod:`kapitza.literature`) with both sides mapped onto the database, what each
+model gives at the row's temperature, the way ``kapitza predict`` reports it:
+
+* two non-metals: the phonon model's G;
+* a metal and a non-metal: the phonon model's G in series with the metal's
+  electron-phonon conductance G_ep = sqrt(g kappa_p) (Majumdar & Reddy,
+  Appl. Phys. Lett. 84, 4768 (2004)) where the metal's g and kappa_p are stored;
+* two metals: the electronic DMM (Gundrum, Cahill & Averback, Phys. Rev. B 72,
+  245426 (2005)), the same for every phonon model, which does not describe
+  such an interface (NaN where a metal lacks a Fermi velocity).
+
+Each pair is computed once, vectorised over its measured temperatures.
+The phonon-only values are kept beside (``phonon``) so that both can be shown.
+
+Units: K, W m^-2 K^-1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..errors import InputError
+from ..io.results import result
+from ..literature import Measurements, shipped_measurements
+from ..materials.electrons import get_electrons, list_electron_metals
+from ..transmission.electronic import electronic_dmm, metal_electron_phonon_conductance, series_conductance
+from .api import conductance
+from .registry import get_model
+
+__all__ = ["DEFAULT_MODELS", "KINDS", "ValidationTable", "interface_kinds", "validation_table"]
+
+#: Models compared by default.
+DEFAULT_MODELS = ("dmm", "limit", "amm")
+#: Interface kinds, as stored in :attr:`ValidationTable.kind`.
+KINDS = ("non-metal", "metal/non-metal", "metal/metal")
+
+
+@result
+class ValidationTable:
+    """Predictions of several models for measured rows.
+
+    Attributes
+    ----------
+    models : tuple of str
+        Model names, length n_models.
+    measured : ndarray, shape (n,)
+        Measured G, W m^-2 K^-1.
+    temperature : ndarray, shape (n,)
+        Temperature of each measurement, K.
+    predicted : ndarray, shape (n_models, n)
+        What kapitza predicts for each row (see the module text), W m^-2 K^-1; NaN where
+        no prediction can be made (a metal/metal pair without Fermi velocities).
+    phonon : ndarray, shape (n_models, n)
+        The phonon model alone, W m^-2 K^-1.
+    side1, side2 : tuple of str
+        Database names of film and substrate, length n.
+    kind : tuple of str
+        One of :data:`KINDS` per row.
+    paper : tuple of str
+        The compilation's reference id of each row (cross-validation groups by it).
+    method : tuple of str
+        Measurement method of each row (TDTR, 3omega, ...).
+    interlayer : ndarray of bool, shape (n,)
+        True where the measured stack has a layer between the two sides.
+    cutoff : str
+        Debye cutoff rule used for the phonon models.
+    """
+
+    models: tuple[str, ...]
+    measured: NDArray[np.float64]
+    temperature: NDArray[np.float64]
+    predicted: NDArray[np.float64]
+    phonon: NDArray[np.float64]
+    side1: tuple[str, ...]
+    side2: tuple[str, ...]
+    kind: tuple[str, ...]
+    paper: tuple[str, ...]
+    method: tuple[str, ...]
+    interlayer: NDArray[np.bool_]
+    cutoff: str
+
+    _summary_fields: ClassVar[tuple[str, ...]] = ("models", "measured", "cutoff")
+
+    def __len__(self) -> int:
+        return int(self.measured.size)
+
+    def ratio(self, model: str) -> NDArray[np.float64]:
+        """predicted / measured for ``model``, shape (n,) (NaN where there is no prediction)."""
+        if model not in self.models:
+            raise InputError(f"model {model!r} is not in this table; it has {', '.join(self.models)}")
+        return self.predicted[self.models.index(model)] / self.measured
+
+
+def interface_kinds(side1: Sequence[str], side2: Sequence[str]) -> tuple[str, ...]:
+    """The kind (one of :data:`KINDS`) of each pair: metals are the materials with shipped electron data."""
+    metals = set(list_electron_metals())
+    kinds = []
+    for a, b in zip(side1, side2):
+        count = (a in metals) + (b in metals)
+        kinds.append(KINDS[count])
+    return tuple(kinds)
+
+
+def _electron_phonon(metal: str) -> float | None:
+    """G_ep of a metal, or None where its g or kappa_p is not stored."""
+    try:
+        return metal_electron_phonon_conductance(metal)
+    except InputError:
+        return None
+
+
+def _metal_metal(a: str, b: str, temperature: NDArray[np.float64]) -> NDArray[np.float64]:
+    data = (get_electrons(a), get_electrons(b))
+    if any(d.fermi_velocity is None or d.sommerfeld_gamma is None for d in data):
+        return np.full(temperature.shape, np.nan)
+    return np.asarray(electronic_dmm(a, b, temperature).conductance, dtype=float)
+
+
+def validation_table(
+    models: Sequence[str] = DEFAULT_MODELS,
+    *,
+    cutoff: str = "branch",
+    measurements: Measurements | None = None,
+) -> ValidationTable:
+    """Predict every measured row whose two sides are in the database, with each model.
+
+    Parameters
+    ----------
+    models : sequence of str
+        Model names (see :func:`kapitza.prediction.available_models`); Debye spectra.
+    cutoff : str
+        Debye cutoff rule for the phonon models (see :func:`kapitza.predict`).
+    measurements : Measurements, optional
+        The table to use (default: the shipped compilation).
+
+    Returns
+    -------
+    ValidationTable
+        Rows in the order of the measurements; rows with an unmapped side, or at T = 0, are left out.
+    """
+    names = tuple(get_model(m, "debye").name for m in models)
+    if not names:
+        raise InputError("models= needs at least one model")
+    if len(set(names)) != len(names):
+        raise InputError(f"models= lists a model twice: {', '.join(names)}")
+    data = shipped_measurements() if measurements is None else measurements
+    keep = np.array([bool(f) and bool(s) for f, s in zip(data.film_material, data.substrate_material)], dtype=bool) & (
+        data.temperature > 0
+    )
+    rows = data.select(keep)
+    side1 = tuple(str(s) for s in rows.film_material)
+    side2 = tuple(str(s) for s in rows.substrate_material)
+    kinds = interface_kinds(side1, side2)
+    predicted = np.full((len(names), len(rows)), np.nan)
+    phonon = np.full((len(names), len(rows)), np.nan)
+    pairs: dict[tuple[str, str], list[int]] = {}
+    for i, pair in enumerate(zip(side1, side2)):
+        pairs.setdefault(pair, []).append(i)
+    metals = set(list_electron_metals())
+    for (a, b), index in pairs.items():
+        idx = np.asarray(index)
+        t = rows.temperature[idx]
+        kind = kinds[index[0]]
+        edmm = _metal_metal(a, b, t) if kind == "metal/metal" else None
+        g_ep = None
+        if kind == "metal/non-metal":
+            g_ep = _electron_phonon(a if a in metals else b)
+        for j, name in enumerate(names):
+            g = np.asarray(conductance(a, b, t, name, cutoff=cutoff), dtype=float).reshape(t.shape)
+            phonon[j, idx] = g
+            if edmm is not None:
+                predicted[j, idx] = edmm
+            elif g_ep is not None:
+                predicted[j, idx] = np.asarray(series_conductance(g, g_ep), dtype=float).reshape(t.shape)
+            else:
+                predicted[j, idx] = g
+    return ValidationTable(
+        models=names,
+        measured=rows.conductance,
+        temperature=rows.temperature,
+        predicted=predicted,
+        phonon=phonon,
+        side1=side1,
+        side2=side2,
+        kind=kinds,
+        paper=tuple(rows.reference_id),
+        method=tuple(rows.method),
+        interlayer=rows.interlayer,
+        cutoff=cutoff,
+    )

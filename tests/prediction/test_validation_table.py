@@ -1,0 +1,70 @@
+"""The validation table: every mapped measured row predicted by every model (issue 10, item 4)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kapitza import conductance
+from kapitza.errors import InputError
+from kapitza.literature import shipped_measurements
+from kapitza.prediction.validation import KINDS, validation_table
+from kapitza.transmission.electronic import electronic_dmm, metal_electron_phonon_conductance
+
+
+@pytest.fixture(scope="module")
+def table():
+    return validation_table(("dmm", "limit"))
+
+
+def test_rows_are_the_mapped_rows(table):
+    """Every row with both sides mapped and T > 0 is in the table, in order (the shipped compilation)."""
+    data = shipped_measurements()
+    mapped = [
+        (g, t)
+        for g, t, f, s in zip(data.conductance, data.temperature, data.film_material, data.substrate_material)
+        if f and s and t > 0
+    ]
+    assert len(table) == len(mapped)
+    assert np.array_equal(table.measured, [g for g, _ in mapped])
+    assert set(table.kind) <= set(KINDS)
+
+
+def test_non_metal_rows_are_the_phonon_model(table):
+    """Two non-metals: the prediction is the phonon model itself (kapitza.conductance at the row's T)."""
+    i = table.kind.index("non-metal")
+    expected = conductance(table.side1[i], table.side2[i], table.temperature[i], "dmm")
+    assert table.predicted[0, i] == pytest.approx(expected, rel=1e-12)
+    assert table.phonon[0, i] == table.predicted[0, i]
+
+
+def test_metal_non_metal_rows_are_in_series_with_electron_phonon(table):
+    """Metal/non-metal: 1/G = 1/G_ph + 1/G_ep (Majumdar & Reddy 2004), so G < min(G_ph, G_ep)."""
+    i = next(k for k in range(len(table)) if table.side1[k] == "Al" and table.side2[k] == "Si")
+    g_ep = metal_electron_phonon_conductance("Al")
+    for j in range(len(table.models)):
+        g_ph = table.phonon[j, i]
+        assert 1 / table.predicted[j, i] == pytest.approx(1 / g_ph + 1 / g_ep, rel=1e-12)
+        assert table.predicted[j, i] < min(g_ph, g_ep)
+
+
+def test_metal_metal_rows_are_the_electronic_dmm(table):
+    """Metal/metal: the electronic DMM (Gundrum et al. 2005) for every model, NaN without v_F (Pt)."""
+    rows = [k for k in range(len(table)) if table.kind[k] == "metal/metal"]
+    assert rows
+    for k in rows:
+        a, b = table.side1[k], table.side2[k]
+        if "Pt" in (a, b) or "Ti" in (a, b) or "Cr" in (a, b):
+            assert np.all(np.isnan(table.predicted[:, k]))
+        else:
+            expected = electronic_dmm(a, b, table.temperature[k]).conductance[0]
+            assert np.allclose(table.predicted[:, k], expected, rtol=1e-12)
+
+
+def test_bad_models_are_refused():
+    with pytest.raises(InputError, match="unknown model"):
+        validation_table(("dmm", "nonsense"))
+    with pytest.raises(InputError, match="twice"):
+        validation_table(("dmm", "DMM"))
+    with pytest.raises(InputError, match="at least one"):
+        validation_table(())
