@@ -7,6 +7,7 @@ a few well-known reference values, so a mistyped entry fails.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from importlib import resources
 
@@ -85,11 +86,17 @@ def test_only_helium_is_a_fluid():
 @pytest.mark.parametrize("m", CRYSTALS, ids=ids)
 def test_stored_speeds_are_hill_averages_of_stored_constants(m):
     """Convention of the file: v_l, v_t = Voigt-Reuss-Hill averages (Hill 1952) of the
-    stored elastic constants and density, rounded; 1 % tolerance."""
+    stored elastic constants and density, rounded; 1 % tolerance.  Where measured
+    polycrystalline speeds are used instead (Pb, issue 10), the Hill values are the
+    'vrh' alternative and sound_speed_average says "measured"."""
     v_l, v_t = hill_sound_speeds(voigt_matrix(m.elastic_constants, m.elastic_symmetry), m.density)
-    assert m.v_l == pytest.approx(v_l, rel=0.01)
-    assert m.v_t == pytest.approx(v_t, rel=0.01)
+    vrh = {a.label: a.values for a in m.alternatives}.get("vrh")
+    stored = (m.v_l, m.v_t) if vrh is None else (vrh["v_l"], vrh["v_t"])
+    assert stored[0] == pytest.approx(v_l, rel=0.01)
+    assert stored[1] == pytest.approx(v_t, rel=0.01)
     assert "Hill" in m.sound_speed_average
+    if vrh is not None:
+        assert "measured" in m.sound_speed_average
 
 
 def test_every_crystal_has_elastic_constants():
@@ -116,7 +123,12 @@ def test_cubic_number_density_matches_lattice_constant(m):
 def test_debye_temperature_close_to_elastic_limit(m):
     """In the Debye model the calorimetric theta at T -> 0 equals the elastic one from
     the sound speeds and n.  The stored speeds are room-temperature ones (softer than
-    at 0 K; Pb and Cr by ~10 %), and real spectra deviate from Debye, so allow 15 %."""
+    at 0 K; Pb and Cr by ~10 %), and real spectra deviate from Debye, so allow 15 %.
+    Single-crystal (Hill) speeds are used where the database keeps them as the 'vrh'
+    alternative: Pb's measured polycrystalline speeds give 76 K against 105 K."""
+    vrh = {a.label: a.values for a in m.alternatives}.get("vrh")
+    if vrh is not None:
+        m = dataclasses.replace(m, v_l=vrh["v_l"], v_t=vrh["v_t"], alternatives=())
     assert m.debye_temperature == pytest.approx(elastic_debye_temperature(m), rel=0.15)
 
 

@@ -92,6 +92,8 @@ def show_command(name: Annotated[str, typer.Argument(help="Material name, alias 
             label = f"{key} ({m.elastic_symmetry})" if n == 0 else key
             table.add_row(label, _number(value / GPA), "GPa", source if n == 0 else "\u2033")
     console.print(table)
+    if m.alternatives:
+        console.print(_alternatives_table(m))
     if m.aliases:
         console.print(f"aliases: {escape(', '.join(m.aliases))}")
     if m.temperature != 300.0:
@@ -101,6 +103,25 @@ def show_command(name: Annotated[str, typer.Argument(help="Material name, alias 
     if m.notes:
         console.print(f"notes: {escape(m.notes)}")
     console.print(f"from: {escape(_origin(m))}")
+
+
+def _alternatives_table(m: Material) -> Table:
+    """Other published values kept for comparison (not used by any model), with their sources."""
+    labels = {name: (label, unit, scale) for name, label, unit, scale in (*FIELDS, *EXTRA_FIELDS)}
+    table = Table(title="alternative values (for comparison; not used)")
+    for column in ("name", "quantity", "value", "unit", "source"):
+        table.add_column(column, justify="right" if column == "value" else "left")
+    for alt in m.alternatives:
+        for n, (field_name, value) in enumerate(alt.values.items()):
+            label, unit, scale = labels.get(field_name, (field_name, "SI", 1.0))
+            table.add_row(
+                escape(alt.label) if n == 0 else "",
+                label,
+                _number(value / scale),
+                unit,
+                escape(alt.source) if n == 0 else "\u2033",
+            )
+    return table
 
 
 @materials_app.command("template")

@@ -19,7 +19,16 @@ TOML file of the same format with :func:`load_materials`, or passed to
 """
 
 from .database import get_material, list_materials, load_materials
-from .material import Material
+from .debye_temperature import elastic_debye_temperature
+from .material import Alternative, Material
 from .template import material_template
 
-__all__ = ["Material", "get_material", "list_materials", "load_materials", "material_template"]
+__all__ = [
+    "Alternative",
+    "Material",
+    "elastic_debye_temperature",
+    "get_material",
+    "list_materials",
+    "load_materials",
+    "material_template",
+]

@@ -25,7 +25,11 @@ File format (TOML, one table per material; the shipped file
     density = "..."
 
 Optional keys: ``aliases, formula, description, temperature, structure,
-sound_speed_average, notes``.  Unknown keys are errors, so a typo cannot pass
+sound_speed_average, notes``, and ``[materials.<Name>.alternatives.<label>]``
+tables holding other published values of some number fields (SI, the same
+keys and ranges as above, no ``mean_atomic_mass``) with a required ``source``
+string, kept for comparison and used by no model (e.g. Pb's Voigt-Reuss-Hill
+sound speeds beside the measured polycrystalline ones).  Unknown keys are errors, so a typo cannot pass
 silently.  Every number must lie in its physical range
 (:data:`kapitza.materials.material.BOUNDS`), elastic constants must be
 mechanically stable, and anything else (binary or non-UTF-8 content, invalid
@@ -38,7 +42,9 @@ Conventions of the shipped data:
 - crystals: ``v_l`` and ``v_t`` are the Voigt-Reuss-Hill isotropic averages of
   the room-temperature single-crystal elastic constants stored beside them
   (:func:`kapitza.materials.elastic.hill_sound_speeds`, rounded to 4
-  significant figures); isotropic solids (fused silica): measured speeds;
+  significant figures), except where measured polycrystalline speeds are used
+  (Pb; ``sound_speed_average`` says so and the Hill values are kept as the
+  ``vrh`` alternative); isotropic solids (fused silica): measured speeds;
 - ``number_density = density / mean atomic mass``, the mean taken over the
   atoms of the formula unit with IUPAC standard atomic weights;
 - Debye temperatures: low-temperature calorimetric values (Kittel for the
@@ -62,7 +68,7 @@ from kapitza.units import AMU, GPA
 
 from . import toml_file
 from .elastic import MAX_STIFFNESS, SYMMETRY_KEYS
-from .material import BOUNDS, FLOAT_FIELDS, NUMBER_FIELDS, Material, show_number
+from .material import ALTERNATIVE_FIELDS, BOUNDS, FLOAT_FIELDS, NUMBER_FIELDS, Alternative, Material, show_number
 
 #: A material file larger than this is refused before it is parsed, bytes.
 MAX_FILE_BYTES = 10_000_000
@@ -74,7 +80,7 @@ _NUMBER_KEYS: frozenset[str] = frozenset(
     {*FLOAT_FIELDS, "thermal_conductivity", "temperature", "mean_atomic_mass_amu", "lattice_constant"}
 )
 _STRING_KEYS: frozenset[str] = frozenset({"formula", "description", "structure", "sound_speed_average", "notes"})
-_TABLE_KEYS: frozenset[str] = frozenset({"sources", "elastic_constants_gpa"})
+_TABLE_KEYS: frozenset[str] = frozenset({"sources", "elastic_constants_gpa", "alternatives"})
 _ALLOWED_KEYS: frozenset[str] = _NUMBER_KEYS | _STRING_KEYS | _TABLE_KEYS | {"aliases"}
 _REQUIRED_KEYS: tuple[str, ...] = ("density", "v_l", "v_t", "debye_temperature")
 _SOURCE_KEYS: frozenset[str] = frozenset({*NUMBER_FIELDS, "temperature"})
@@ -145,6 +151,39 @@ def _elastic(where: _Where, value: Any) -> tuple[dict[str, float], str]:
     return constants, symmetry
 
 
+def _alternatives(where: _Where, value: Any) -> tuple[Alternative, ...]:
+    """``[materials.<Name>.alternatives.<label>]`` tables: numbers (file units = SI here) and a source string."""
+    key = "alternatives"
+    if not isinstance(value, Mapping):
+        raise where.error(key, f"expected a table of [{key}.<label>] tables, got {type(value).__name__} {value!r}")
+    out = []
+    for label, table in value.items():
+        here = f"{key}.{label}"
+        if not isinstance(table, Mapping):
+            raise where.error(here, f"expected a table, got {type(table).__name__} {table!r}")
+        source = table.get("source")
+        if not isinstance(source, str) or not source.strip():
+            raise where.error(f"{here}.source", "every alternative needs a non-empty source string")
+        numbers = {}
+        for k, v in table.items():
+            if k == "source":
+                continue
+            if k not in ALTERNATIVE_FIELDS or k == "mean_atomic_mass":
+                allowed = ", ".join(f for f in ALTERNATIVE_FIELDS if f != "mean_atomic_mass")
+                raise where.error(f"{here}.{k}", f"not a field that can have an alternative value; allowed: {allowed}")
+            number = _number(where, f"{here}.{k}", v)
+            lo, hi, unit = BOUNDS[k]
+            if not lo <= number <= hi:
+                raise where.error(
+                    f"{here}.{k}", f"{number:g} {unit} is outside the physical range {lo:g} to {hi:g} {unit}"
+                )
+            numbers[k] = number
+        if not numbers:
+            raise where.error(here, "give at least one value beside the source")
+        out.append(Alternative(label, numbers, source))
+    return tuple(out)
+
+
 def _mean_atomic_mass(where: _Where, amu: float) -> float:
     """mean_atomic_mass_amu (u) -> kg, refused outside the physical range before anything divides by it."""
     lo, hi, _ = BOUNDS["mean_atomic_mass"]
@@ -195,6 +234,8 @@ def _material_from_table(origin: str, name: str, table: Any, source: str) -> Mat
                 )
         elif key == "elastic_constants_gpa":
             kwargs["elastic_constants"], kwargs["elastic_symmetry"] = _elastic(where, value)
+        elif key == "alternatives":
+            kwargs["alternatives"] = _alternatives(where, value)
     if "mean_atomic_mass_amu" in kwargs:
         kwargs["mean_atomic_mass"] = _mean_atomic_mass(where, kwargs.pop("mean_atomic_mass_amu"))
         if "number_density" not in kwargs:

@@ -86,6 +86,29 @@ def _empty() -> Mapping[str, Any]:
     return MappingProxyType({})
 
 
+#: Fields an :class:`Alternative` may give another value of (SI units as on :class:`Material`).
+ALTERNATIVE_FIELDS: dict[str, str] = {**FLOAT_FIELDS, **OPTIONAL_FLOAT_FIELDS}
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """Other published values of some fields of a material, kept for comparison and used by no model.
+
+    Parameters
+    ----------
+    label : str
+        Short name, e.g. "vrh" (the Voigt-Reuss-Hill average of the single-crystal constants).
+    values : Mapping[str, float]
+        Field name (one of :data:`ALTERNATIVE_FIELDS`) -> value in that field's SI unit.
+    source : str
+        Where the values come from (required, non-empty).
+    """
+
+    label: str
+    values: Mapping[str, float]
+    source: str
+
+
 @dataclass(frozen=True, repr=False)
 class Material:
     """Bulk properties of one material, SI units, with a source for each number.
@@ -138,6 +161,11 @@ class Material:
         of single-crystal elastic constants".
     notes : str
         Caveats: anisotropy, sample dependence, why a value is missing.
+    alternatives : tuple of Alternative
+        Other published values of some fields (e.g. Pb's Voigt-Reuss-Hill sound
+        speeds beside the measured polycrystalline ones that are used), each with
+        its source; no model uses them.  Validated like the fields themselves;
+        excluded from comparison and hashing.
     origin : str
         Where the material came from: "database" (the shipped database), the
         path of the user's TOML file it was read from, or "user" (built in
@@ -164,6 +192,7 @@ class Material:
     elastic_symmetry: str | None = None
     sound_speed_average: str = ""
     notes: str = field(default="", repr=False)
+    alternatives: tuple[Alternative, ...] = field(default=(), compare=False, hash=False, repr=False)
     origin: str = field(default="user", compare=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -176,6 +205,7 @@ class Material:
         self._freeze_strings()
         self._freeze_sources()
         self._freeze_elastic()
+        self._freeze_alternatives()
 
     # -- validation helpers -------------------------------------------------
 
@@ -276,6 +306,47 @@ class Material:
         except InputError as exc:
             raise InputError(f"material {self.name!r}: elastic_constants: {exc}") from None
         object.__setattr__(self, "elastic_constants", MappingProxyType({k: float(v) for k, v in constants.items()}))
+
+    def _freeze_alternatives(self) -> None:
+        alternatives = self.alternatives
+        if isinstance(alternatives, (str, Mapping)) or not isinstance(alternatives, (tuple, list)):
+            raise self._fail("alternatives", alternatives, "it must be a sequence of Alternative records")
+        labels: set[str] = set()
+        frozen = []
+        for alt in alternatives:
+            if not isinstance(alt, Alternative):
+                raise self._fail("alternatives", alt, "each entry must be an Alternative")
+            if not isinstance(alt.label, str) or not alt.label.strip() or alt.label in labels:
+                raise self._fail("alternatives", alt.label, "each needs a non-empty label, unique per material")
+            labels.add(alt.label)
+            where = f"alternatives.{alt.label}"
+            if not isinstance(alt.source, str) or not alt.source.strip():
+                raise self._fail(f"{where}.source", alt.source, "every alternative needs a source string")
+            if not isinstance(alt.values, Mapping) or not alt.values:
+                raise self._fail(where, alt.values, "it must map at least one field name to a value")
+            values = {}
+            for key, value in alt.values.items():
+                if key not in ALTERNATIVE_FIELDS:
+                    raise self._fail(f"{where}.{key}", value, f"allowed fields: {', '.join(ALTERNATIVE_FIELDS)}")
+                unit = ALTERNATIVE_FIELDS[key]
+                try:
+                    number = float(value) if is_number(value) else math.nan
+                except OverflowError:
+                    number = math.inf
+                if not math.isfinite(number):
+                    raise self._fail(f"{where}.{key}", value, f"it must be a finite number in {unit}")
+                lo, hi, _ = BOUNDS[key]
+                if not lo <= number <= hi:
+                    raise self._fail(
+                        f"{where}.{key}", value, f"it must lie between {lo:g} and {hi:g} {unit} (the physical range)"
+                    )
+                values[key] = number
+            v_l, v_t = values.get("v_l", self.v_l), values.get("v_t", self.v_t)
+            if v_t >= v_l * math.sqrt(3.0) / 2.0:
+                limit = v_l * math.sqrt(3.0) / 2.0
+                raise self._fail(f"{where}.v_t", v_t, f"a solid needs v_t < v_l*sqrt(3)/2 = {limit:.6g} m/s")
+            frozen.append(Alternative(alt.label, MappingProxyType(values), alt.source))
+        object.__setattr__(self, "alternatives", tuple(frozen))
 
     # -- derived quantities -------------------------------------------------
 

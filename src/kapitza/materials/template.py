@@ -62,6 +62,15 @@ C11 = 165.7
 C12 = 63.9
 C44 = 79.56
 
+# Optional: other published values of some fields, kept for comparison and used
+# by no model (`kapitza materials show` lists them), one table per label with a
+# required "source".  Same keys, units and ranges as above (not
+# mean_atomic_mass_amu); e.g. Voigt-Reuss-Hill speeds beside measured ones, or
+# an elastic Debye temperature beside the calorimetric one.
+[materials.MySi.alternatives.elastic]
+debye_temperature = 648.4         # K
+source = "elastic Debye temperature hbar v_D (6 pi^2 n)^(1/3) / k_B from v_l, v_t and number_density"
+
 # Sources: field name -> citation, one line each (optional but recommended;
 # `kapitza materials show` prints them).  Keys are the fields above; use
 # mean_atomic_mass for mean_atomic_mass_amu and elastic_constants for the table.

@@ -1,0 +1,35 @@
+"""The elastic Debye temperature of a material from its sound speeds and number density."""
+
+from __future__ import annotations
+
+import math
+
+from kapitza.units import HBAR, KB
+
+from .material import Material
+
+
+def elastic_debye_temperature(material: Material) -> float:
+    """Elastic (T -> 0) Debye temperature, K, from the stored sound speeds and number density.
+
+    theta = hbar v_D (6 pi^2 n)^(1/3) / k_B with the Debye-averaged speed
+    3 / v_D^3 = 1 / v_l^3 + 2 / v_t^3 (v_D = v_l for a fluid: one branch);
+    e.g. C. Kittel, Introduction to Solid State Physics, 8th ed., Ch. 5.
+
+    Parameters
+    ----------
+    material : Material
+        Uses ``v_l`` and ``v_t`` (m/s) and ``number_density`` (atoms m^-3).
+
+    Returns
+    -------
+    float
+        Debye temperature in K.  It equals the calorimetric theta_D(T -> 0)
+        only where the speeds are the 0 K ones and the crystal is elastically
+        isotropic; compare with ``material.debye_temperature`` and its source.
+    """
+    if material.is_fluid:
+        v_d = material.v_l
+    else:
+        v_d = (3.0 / (1.0 / material.v_l**3 + 2.0 / material.v_t**3)) ** (1.0 / 3.0)
+    return HBAR * v_d * (6.0 * math.pi**2 * material.number_density) ** (1.0 / 3.0) / KB
