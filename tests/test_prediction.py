@@ -56,14 +56,22 @@ def test_material_objects_and_names_agree_and_user_materials_work():
 
 
 def test_debye_temperature_cutoff_option_changes_high_t_only():
-    """With a single Theta_D cutoff the T^3 law is unchanged; the classical value changes."""
+    """Per-branch and single Theta_D cutoffs share the T^3 law; the classical value changes."""
     t = np.array([0.5])
     np.testing.assert_allclose(
-        kapitza.conductance("Al", "Si", t, cutoff="debye"), kapitza.conductance("Al", "Si", t), rtol=1e-9
+        kapitza.conductance("Al", "Si", t, cutoff="branch"), kapitza.conductance("Al", "Si", t), rtol=1e-9
     )
-    assert kapitza.conductance("Al", "Si", 1000.0, cutoff="debye") != pytest.approx(
+    assert kapitza.conductance("Al", "Si", 1000.0, cutoff="branch") != pytest.approx(
         kapitza.conductance("Al", "Si", 1000.0), rel=1e-3
     )
+
+
+def test_default_cutoff_is_the_one_the_cutoff_table_chose():
+    """docs/cutoffs.md (benchmarks/cutoffs.py) found the single Theta_D cutoff closest to full dispersion."""
+    from kapitza.phonons.debye import DEFAULT_CUTOFF
+
+    assert DEFAULT_CUTOFF == "debye"
+    assert kapitza.conductance("Al", "Si", 300.0) == kapitza.conductance("Al", "Si", 300.0, cutoff="debye")
 
 
 def test_result_records_inputs_and_settings():

@@ -22,7 +22,7 @@ from .. import landauer
 from ..errors import InputError
 from ..io.results import result
 from ..materials import Material, get_material
-from ..phonons.debye import debye_spectrum
+from ..phonons.debye import DEFAULT_CUTOFF, debye_spectrum
 from ..phonons.full_dispersion import FullDispersionSpectrum, full_dispersion_spectrum
 from ..phonons.spectrum import ChannelSpectrum
 from ..transmission.inelastic import InelasticChannel
@@ -135,7 +135,7 @@ def predict(
     temperature: ArrayLike,
     model: str = "dmm",
     *,
-    cutoff: str = "branch",
+    cutoff: str = DEFAULT_CUTOFF,
     statistics: str = "bose-einstein",
     inelastic: Mapping[str, float] | None = None,
     dispersion: str = "debye",
@@ -158,9 +158,12 @@ def predict(
         Temperatures in K (>= 0), scalar or shape (n_T,).
     model : str
         One of :func:`available_models` ("dmm", "limit", "amm", "amm-simple").
-    cutoff : {"branch", "debye"}
-        Debye cutoff rule: per-branch v_p (6 pi^2 n)^(1/3) (default) or the
-        tabulated Debye temperature for all branches.
+    cutoff : {"debye", "branch", "sine", "sine-zb"}
+        Debye-type spectrum: one cutoff at the tabulated Debye temperature for all
+        branches (default; closest to full dispersion, see docs/cutoffs.md), per-branch
+        cutoffs v_p (6 pi^2 n)^(1/3), or the sine (Born-von Karman) dispersion with
+        the sound speed as slope or with measured zone-boundary frequencies
+        (see :mod:`kapitza.phonons.debye`; the sine spectra are for DMM and limit).
     statistics : {"bose-einstein", "classical"}
         Phonon occupation.
     inelastic : mapping, optional

@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .. import landauer
+from ..phonons.debye import DEFAULT_CUTOFF
 from ..errors import InputError
 from ..io.results import result
 from .api import build_spectra, resolve_sides
@@ -123,7 +124,7 @@ def compare_debye(
     temperature: ArrayLike,
     model: str = "dmm",
     *,
-    cutoff: str = "branch",
+    cutoff: str = DEFAULT_CUTOFF,
     statistics: str = "bose-einstein",
     inelastic: Any = None,
     dispersion: str = "phonopy",
@@ -146,8 +147,8 @@ def compare_debye(
         K, scalar or shape (n_T,).
     model : {"dmm", "limit"}
         A model that takes both kinds of spectra.
-    cutoff : {"branch", "debye"}
-        Debye cutoff rule of the Debye side.
+    cutoff : {"debye", "branch", "sine", "sine-zb"}
+        Debye-type spectrum of the Debye side (default "debye", see :func:`kapitza.predict`).
     statistics : {"bose-einstein", "classical"}
     inelastic : None
         The comparison is of elastic models; anything else is refused.

@@ -19,7 +19,7 @@ import numpy as np
 from .. import landauer
 from ..errors import InputError
 from ..materials.spec import MaterialSpec
-from ..phonons.debye import CUTOFFS
+from ..phonons.debye import CUTOFFS, DEFAULT_CUTOFF
 from ..phonons.full_dispersion import DEFAULT_MESH, FullDispersionSpectrum
 from ..phonons.modes import DEFAULT_WIDTH, mesh_numbers, unit_vector
 from ..transmission.inelastic import InelasticParameters
@@ -111,7 +111,7 @@ class Settings:
         Construction only: how error messages name options (``mesh=`` or ``--mesh``).
     """
 
-    cutoff: str = "branch"
+    cutoff: str = DEFAULT_CUTOFF
     statistics: str = "bose-einstein"
     inelastic: InelasticParameters | None = None
     dispersion: str = "debye"
