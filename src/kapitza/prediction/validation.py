@@ -36,10 +36,12 @@ from .api import conductance
 from .registry import get_model
 from .settings import Settings
 
-__all__ = ["DEFAULT_MODELS", "KINDS", "ValidationTable", "interface_kinds", "validation_table"]
+__all__ = ["DEFAULT_MODELS", "KINDS", "PHONON_ONLY", "ValidationTable", "interface_kinds", "validation_table"]
 
 #: Models compared by default.
 DEFAULT_MODELS = ("dmm", "limit", "amm")
+#: How :attr:`ValidationTable.note` starts for a row predicted by the phonon model alone (no electron data).
+PHONON_ONLY = "phonon model only"
 #: Interface kinds, as stored in :attr:`ValidationTable.kind`.
 KINDS = ("non-metal", "metal/non-metal", "metal/metal")
 
@@ -204,7 +206,7 @@ def validation_table(
             metal = a if a in metals else b
             g_ep = _electron_phonon(metal)
             if g_ep is None:
-                text = f"phonon model only: no electron-phonon coupling or kappa_p stored for {metal}"
+                text = f"{PHONON_ONLY}: no electron-phonon coupling or kappa_p stored for {metal}"
         for i in index:
             note[i] = text
         for j, name in enumerate(names):

@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 
 from ..errors import InputError
 from ..io.results import result
-from .validation import KINDS, ValidationTable
+from .validation import KINDS, PHONON_ONLY, ValidationTable
 
 __all__ = ["BASES", "GROUPS", "ValidationStatistics", "ratio_statistics", "validation_statistics"]
 
@@ -84,6 +84,9 @@ class ValidationStatistics:
         Median of |log10(predicted / measured)|; NaN where ``rows`` is 0.
     missing : mapping
         ``missing[basis][model]`` maps each reason to the number of rows without a prediction.
+    phonon_only : mapping
+        Rows whose "predicted" value is the phonon model alone although a metal is involved
+        (its electron data are not stored): the table's note -> number of rows.
     cutoff : str
         Debye cutoff rule of the table's phonon models.
     """
@@ -97,6 +100,7 @@ class ValidationStatistics:
     within_2: NDArray[np.float64]
     median_abs_log10: NDArray[np.float64]
     missing: Mapping[str, Mapping[str, Mapping[str, int]]]
+    phonon_only: Mapping[str, int]
     cutoff: str
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("models", "total", "cutoff")
@@ -126,7 +130,7 @@ def _reasons(table: ValidationTable, values: NDArray[np.float64]) -> dict[str, i
     out: dict[str, int] = {}
     for i in np.flatnonzero(bad):
         note = table.note[i] if len(table.note) == len(table) else ""
-        reason = note if note and not note.startswith("phonon model only") else NO_VALUE
+        reason = note if note and not note.startswith(PHONON_ONLY) else NO_VALUE
         out[reason] = out.get(reason, 0) + 1
     return out
 
@@ -160,6 +164,10 @@ def validation_statistics(table: ValidationTable) -> ValidationStatistics:
                 stats = ratio_statistics(ratio[mask])
                 rows[b, m, g], median_ratio[b, m, g], within_2[b, m, g], median_abs_log10[b, m, g] = stats
             missing[BASES[b]][model] = _reasons(table, values[m])
+    phonon_only: dict[str, int] = {}
+    for note in table.note:
+        if note.startswith(PHONON_ONLY):
+            phonon_only[note] = phonon_only.get(note, 0) + 1
     return ValidationStatistics(
         models=table.models,
         groups=GROUPS,
@@ -170,5 +178,6 @@ def validation_statistics(table: ValidationTable) -> ValidationStatistics:
         within_2=within_2,
         median_abs_log10=median_abs_log10,
         missing=missing,
+        phonon_only=phonon_only,
         cutoff=table.cutoff,
     )
