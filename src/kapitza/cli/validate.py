@@ -138,6 +138,8 @@ def validate_command(
     settings = Settings(cutoff=cutoff, spelling="cli")  # refuses an unknown --cutoff, named as typed
     if model:
         names = [get_model(name, "debye").name for name in model]
+        if len(set(names)) != len(names):
+            raise InputError(f"--model lists a model twice: {', '.join(names)}")
         continuum = [name for name in names if name.startswith("amm")]
         if settings.cutoff in SINE_CUTOFFS and continuum:
             raise InputError(
