@@ -12,10 +12,12 @@ from .measured import measured_command
 from .phonons import phonons_command
 from .predict import predict_command
 from .transmission import transmission_command
+from .validate import validate_command
 
 app.command("predict")(predict_command)
 app.command("transmission")(transmission_command)
 app.command("phonons")(phonons_command)
 app.command("agf")(agf_command)
 app.command("measured")(measured_command)
+app.command("validate")(validate_command)
 app.add_typer(materials_app, name="materials")

@@ -8,5 +8,6 @@ matplotlib is imported only when a figure is made.
 
 from .conductance import plot_conductance
 from .transmission import plot_angular_transmission
+from .validation import plot_validation
 
-__all__ = ["plot_angular_transmission", "plot_conductance"]
+__all__ = ["plot_angular_transmission", "plot_conductance", "plot_validation"]

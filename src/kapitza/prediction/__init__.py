@@ -20,6 +20,8 @@ comparison
     Debye vs full dispersion, side by side.
 convergence
     Convergence of full-dispersion G with mesh and broadening width.
+validation, validation_stats
+    Every model against the shipped measurements, and how far each is from them.
 
 Units: temperature in K; conductance in W m^-2 K^-1; resistance in m^2 K W^-1;
 Kapitza length in m.
@@ -40,6 +42,8 @@ from .convergence import ConvergenceTable, convergence_table
 from .registry import MODELS, ModelInfo, available_models, get_model
 from .settings import DISPERSIONS, MaterialSpec, Settings, SideSpec
 from .shares import ConductanceShares, conductance_shares
+from .validation import ValidationTable, validation_table
+from .validation_stats import ValidationStatistics, validation_statistics
 
 __all__ = [
     "DISPERSIONS",
@@ -52,6 +56,8 @@ __all__ = [
     "ModelInfo",
     "Settings",
     "SideSpec",
+    "ValidationStatistics",
+    "ValidationTable",
     "available_models",
     "build_spectra",
     "compare_debye",
@@ -65,4 +71,6 @@ __all__ = [
     "resistance",
     "shares",
     "spectral_comparison",
+    "validation_statistics",
+    "validation_table",
 ]

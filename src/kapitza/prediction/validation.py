@@ -30,14 +30,18 @@ from ..errors import InputError
 from ..io.results import result
 from ..literature import Measurements, shipped_measurements
 from ..materials.electrons import get_electrons, list_electron_metals
+from ..phonons.debye import SINE_CUTOFFS
 from ..transmission.electronic import electronic_dmm, metal_electron_phonon_conductance, series_conductance
 from .api import conductance
 from .registry import get_model
+from .settings import Settings
 
-__all__ = ["DEFAULT_MODELS", "KINDS", "ValidationTable", "interface_kinds", "validation_table"]
+__all__ = ["DEFAULT_MODELS", "KINDS", "PHONON_ONLY", "ValidationTable", "interface_kinds", "validation_table"]
 
 #: Models compared by default.
 DEFAULT_MODELS = ("dmm", "limit", "amm")
+#: How :attr:`ValidationTable.note` starts for a row predicted by the phonon model alone (no electron data).
+PHONON_ONLY = "phonon model only"
 #: Interface kinds, as stored in :attr:`ValidationTable.kind`.
 KINDS = ("non-metal", "metal/non-metal", "metal/metal")
 
@@ -71,6 +75,11 @@ class ValidationTable:
         True where the measured stack has a layer between the two sides.
     cutoff : str
         Debye cutoff rule used for the phonon models.
+    note : tuple of str
+        Per row, why it has no prediction or only a partial one ("" where the prediction is
+        complete): a metal/metal pair without Fermi velocities, or a metal without stored
+        electron-phonon data (then "predicted" is the phonon model alone). Length n, or empty
+        for a table made without notes.
     """
 
     models: tuple[str, ...]
@@ -85,6 +94,7 @@ class ValidationTable:
     method: tuple[str, ...]
     interlayer: NDArray[np.bool_]
     cutoff: str
+    note: tuple[str, ...] = ()
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("models", "measured", "cutoff")
 
@@ -106,6 +116,16 @@ def interface_kinds(side1: Sequence[str], side2: Sequence[str]) -> tuple[str, ..
         count = (a in metals) + (b in metals)
         kinds.append(KINDS[count])
     return tuple(kinds)
+
+
+def _missing_electrons(metals: Sequence[str]) -> str:
+    """The metals among ``metals`` without a Fermi velocity or Sommerfeld coefficient, comma-joined."""
+    lacking = []
+    for name in metals:
+        data = get_electrons(name)
+        if data.fermi_velocity is None or data.sommerfeld_gamma is None:
+            lacking.append(name)
+    return ", ".join(dict.fromkeys(lacking))
 
 
 def _electron_phonon(metal: str) -> float | None:
@@ -145,11 +165,18 @@ def validation_table(
     ValidationTable
         Rows in the order of the measurements; rows with an unmapped side, or at T = 0, are left out.
     """
+    Settings(cutoff=cutoff)  # refuses an unknown cutoff rule before any work
     names = tuple(get_model(m, "debye").name for m in models)
     if not names:
         raise InputError("models= needs at least one model")
     if len(set(names)) != len(names):
         raise InputError(f"models= lists a model twice: {', '.join(names)}")
+    continuum = [name for name in names if name.startswith("amm")]
+    if cutoff in SINE_CUTOFFS and continuum:
+        raise InputError(
+            f"cutoff {cutoff!r} is a sine dispersion, which the acoustic mismatch model ({', '.join(continuum)}) "
+            "does not take (a continuum model needs linear Debye spectra: cutoff 'branch' or 'debye')"
+        )
     data = shipped_measurements() if measurements is None else measurements
     keep = np.array([bool(f) and bool(s) for f, s in zip(data.film_material, data.substrate_material)], dtype=bool) & (
         data.temperature > 0
@@ -164,14 +191,24 @@ def validation_table(
     for i, pair in enumerate(zip(side1, side2)):
         pairs.setdefault(pair, []).append(i)
     metals = set(list_electron_metals())
+    note = [""] * len(rows)
     for (a, b), index in pairs.items():
         idx = np.asarray(index)
         t = rows.temperature[idx]
         kind = kinds[index[0]]
         edmm = _metal_metal(a, b, t) if kind == "metal/metal" else None
+        text = ""
+        if edmm is not None and np.any(np.isnan(edmm)):
+            lacking = _missing_electrons((a, b))
+            text = f"electronic DMM needs the Fermi velocity and Sommerfeld coefficient, not stored for {lacking}"
         g_ep = None
         if kind == "metal/non-metal":
-            g_ep = _electron_phonon(a if a in metals else b)
+            metal = a if a in metals else b
+            g_ep = _electron_phonon(metal)
+            if g_ep is None:
+                text = f"{PHONON_ONLY}: no electron-phonon coupling or kappa_p stored for {metal}"
+        for i in index:
+            note[i] = text
         for j, name in enumerate(names):
             g = np.asarray(conductance(a, b, t, name, cutoff=cutoff), dtype=float).reshape(t.shape)
             phonon[j, idx] = g
@@ -194,4 +231,5 @@ def validation_table(
         method=tuple(rows.method),
         interlayer=rows.interlayer,
         cutoff=cutoff,
+        note=tuple(note),
     )

@@ -1,0 +1,176 @@
+"""``kapitza validate``: every model against every measurement whose two sides are in the database."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from ..errors import InputError
+from ..phonons.debye import SINE_CUTOFFS
+from ..prediction.registry import get_model
+from ..prediction.settings import Settings
+from ..prediction.validation import DEFAULT_MODELS, ValidationTable, validation_table
+from ..prediction.validation_stats import GROUPS, ValidationStatistics, validation_statistics
+from .common import check_output
+
+CREDIT = (
+    "Measurements: ITR compilation, Zenodo DOI 10.5281/zenodo.3361417, as redistributed in OpenKapitza "
+    "(MIT licence, (c) 2022 Aria Hosseini)."
+)
+
+MEANING = {
+    "predicted": (
+        "'predicted' is what kapitza predict reports: two non-metals, the phonon model; a metal and a "
+        "non-metal, the phonon model in series with the metal's electron-phonon conductance sqrt(g kappa_p) "
+        "(Majumdar & Reddy 2004); two metals, the electronic DMM (Gundrum et al. 2005), the same for every "
+        "model. --phonons-only shows the phonon models alone."
+    ),
+    "phonon": (
+        "phonon models alone (--phonons-only): electrons are left out, also at metal/metal interfaces, "
+        "which phonon models do not describe."
+    ),
+}
+
+
+def _number(value: float, fmt: str) -> str:
+    return "-" if math.isnan(value) else format(value, fmt)
+
+
+def _json_float(value: float) -> float | None:
+    return None if math.isnan(value) else value
+
+
+def _document(table: ValidationTable, stats: ValidationStatistics, basis: str) -> dict[str, Any]:
+    per_model: dict[str, Any] = {}
+    for model in stats.models:
+        per_model[model] = {
+            b: {
+                group: {k: _json_float(v) if k != "rows" else v for k, v in stats.get(model, group, b).items()}
+                for group in stats.groups
+            }
+            for b in stats.bases
+        }
+    return {
+        "models": list(stats.models),
+        "cutoff": stats.cutoff,
+        "shown": basis,
+        "rows_in_table": {g: int(n) for g, n in zip(stats.groups, stats.total)},
+        "statistics": per_model,
+        "without_prediction": {b: {m: dict(r) for m, r in stats.missing[b].items()} for b in stats.bases},
+        "phonon_only_rows": dict(stats.phonon_only),
+        "definitions": {
+            "ratio": "predicted / measured conductance",
+            "within_2": "share (0..1) of rows with 0.5 <= ratio <= 2",
+            "median_abs_log10": "median of |log10 ratio|",
+            "predicted": MEANING["predicted"],
+        },
+        "source": CREDIT,
+    }
+
+
+def _render(stats: ValidationStatistics, basis: str) -> Table:
+    words = "as predicted" if basis == "predicted" else "phonon models alone"
+    table = Table(title=escape(f"predicted / measured G, {words}, cutoff {stats.cutoff!r}"))
+    table.add_column("model")
+    table.add_column("interfaces")
+    table.add_column("rows", justify="right")
+    table.add_column("median\npred/meas", justify="right")
+    table.add_column("within\n\u00d72", justify="right")
+    table.add_column("median\n|log10|", justify="right")
+    for m, model in enumerate(stats.models):
+        for g, group in enumerate(GROUPS):
+            if stats.total[g] == 0:
+                continue
+            s = stats.get(model, group, basis)
+            table.add_row(
+                escape(model) if g == 0 else "",
+                group,
+                f"{s['rows']}" + ("" if s["rows"] == stats.total[g] else f" of {stats.total[g]}"),
+                _number(s["median_ratio"], ".3g"),
+                _number(100 * s["within_2"], ".0f") + (" %" if not math.isnan(s["within_2"]) else ""),
+                _number(s["median_abs_log10"], ".2f"),
+                end_section=g == len(GROUPS) - 1 and m < len(stats.models) - 1,
+            )
+    return table
+
+
+def _missing_lines(stats: ValidationStatistics, basis: str) -> list[str]:
+    """One line per reason for rows without a prediction; models with the same reasons share the line."""
+    by_reasons: dict[tuple[tuple[str, int], ...], list[str]] = {}
+    for model, reasons in stats.missing[basis].items():
+        if reasons:
+            by_reasons.setdefault(tuple(sorted(reasons.items())), []).append(model)
+    lines = []
+    if basis == "predicted":
+        lines += [f"{count} row{'' if count == 1 else 's'}: {note}" for note, count in stats.phonon_only.items()]
+    for reasons, models in by_reasons.items():
+        who = "every model" if len(models) == len(stats.models) > 1 else ", ".join(models)
+        for reason, count in reasons:
+            lines.append(f"{who}: {count} row{'' if count == 1 else 's'} without a prediction ({reason})")
+    return lines
+
+
+def validate_command(
+    model: Annotated[
+        list[str] | None,
+        typer.Option("--model", "-m", help="Model to compare (repeat for several); default: dmm, limit, amm."),
+    ] = None,
+    cutoff: Annotated[
+        str, typer.Option(help="Debye cutoff rule of the phonon models: branch, debye, sine or sine-zb.")
+    ] = "branch",
+    plot_path: Annotated[
+        Path | None,
+        typer.Option("--plot", help="Draw predicted vs measured (log-log) to this .png/.pdf/.svg."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the statistics as JSON instead of the table.")] = False,
+    phonons_only: Annotated[
+        bool, typer.Option("--phonons-only", help="Show the phonon models alone (no electrons) in table and plot.")
+    ] = False,
+) -> None:
+    """Compare every model with every measured conductance whose two sides are in the database."""
+    settings = Settings(cutoff=cutoff, spelling="cli")  # refuses an unknown --cutoff, named as typed
+    if model:
+        names = [get_model(name, "debye").name for name in model]
+        if len(set(names)) != len(names):
+            raise InputError(f"--model lists a model twice: {', '.join(names)}")
+        continuum = [name for name in names if name.startswith("amm")]
+        if settings.cutoff in SINE_CUTOFFS and continuum:
+            raise InputError(
+                f"--cutoff {settings.cutoff} is a sine dispersion, which --model {continuum[0]} (a continuum "
+                "model) does not take; use --cutoff branch or debye, or another --model"
+            )
+    else:  # the AMM (continuum) takes linear Debye spectra only
+        names = [n for n in DEFAULT_MODELS if not (settings.cutoff in SINE_CUTOFFS and n.startswith("amm"))]
+    if plot_path is not None:
+        check_output(plot_path, (".png", ".pdf", ".svg"), "--plot")
+    basis = "phonon" if phonons_only else "predicted"
+    table = validation_table(names, cutoff=settings.cutoff)
+    stats = validation_statistics(table)
+    if as_json:
+        typer.echo(json.dumps(_document(table, stats, basis), indent=2, ensure_ascii=False))
+    else:
+        console = Console()
+        console.print(_render(stats, basis))
+        for line in _missing_lines(stats, basis):
+            console.print(escape(line))
+        console.print(escape(MEANING[basis]))
+        console.print(
+            escape(
+                "ratio = predicted / measured; within \u00d72: 0.5 <= ratio <= 2; rows: measurements with both "
+                "sides in the database (kapitza measured A B lists them)."
+            )
+        )
+        console.print(escape(CREDIT))
+    if plot_path is not None:
+        from ..plotting.validation import plot_validation
+
+        plot_validation(table, plot_path, statistics=stats, basis=basis)
+        if not as_json:
+            Console(stderr=True).print(f"plot written to {escape(str(plot_path))}")

@@ -1,0 +1,105 @@
+"""Predicted against measured conductance, log-log, one colour per model and one marker per interface kind."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..errors import InputError
+from ..units import MW_PER_M2K
+from ._mpl import figure, save
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from ..prediction.validation import ValidationTable
+    from ..prediction.validation_stats import ValidationStatistics
+
+#: Marker of each interface kind.
+MARKERS = {"non-metal": "o", "metal/non-metal": "^", "metal/metal": "s"}
+
+
+def plot_validation(
+    table: ValidationTable,
+    path: str | os.PathLike | None = None,
+    statistics: ValidationStatistics | None = None,
+    basis: str = "predicted",
+    title: str | None = None,
+) -> Figure:
+    """Scatter predicted vs measured G (MW m^-2 K^-1, log-log) with the 1:1, x2 and x0.5 lines.
+
+    Parameters
+    ----------
+    table : ValidationTable
+        Rows to draw (:func:`kapitza.prediction.validation.validation_table`).
+    path : path-like, optional
+        Output file, written atomically; the format follows the suffix (.png, .pdf, .svg).
+    statistics : ValidationStatistics, optional
+        Its median ratio and share within x2 of each model go into the legend
+        (default: computed from ``table``).
+    basis : {"predicted", "phonon"}
+        Draw what kapitza predicts (electrons included) or the phonon models alone.
+    title : str, optional
+        Defaults to a line naming the basis and the cutoff rule.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (pyplot is not used: nothing is shown or registered).
+    """
+    from ..prediction.validation_stats import BASES, validation_statistics
+
+    if basis not in BASES:
+        raise InputError(f"basis={basis!r} must be one of {', '.join(BASES)}")
+    stats = validation_statistics(table) if statistics is None else statistics
+    values = table.predicted if basis == "predicted" else table.phonon
+    measured = table.measured / MW_PER_M2K
+    kinds = np.asarray(table.kind, dtype=object)
+    fig = figure(figsize=(6.4, 5.6))
+    ax = fig.subplots()
+    colours = [f"C{i % 10}" for i in range(len(table.models))]
+    ok_all = np.zeros(len(table), dtype=bool)
+    for m, model in enumerate(table.models):
+        predicted = values[m] / MW_PER_M2K
+        ok = np.isfinite(predicted) & (predicted > 0) & (measured > 0)
+        ok_all |= ok
+        for kind, marker in MARKERS.items():
+            pick = ok & (kinds == kind)
+            if np.any(pick):
+                ax.scatter(
+                    measured[pick], predicted[pick], s=14, marker=marker, color=colours[m], alpha=0.55, linewidths=0
+                )
+        if model in stats.models:
+            s = stats.get(model, "all", basis)
+            label = (
+                f"{model}: median ratio {s['median_ratio']:.3g}, {100 * s['within_2']:.0f} % within \u00d72 "
+                f"({s['rows']} rows)"
+            )
+        else:
+            label = model
+        ax.scatter([], [], s=30, marker="o", color=colours[m], label=label)
+    for kind, marker in MARKERS.items():
+        if np.any(kinds == kind):
+            ax.scatter([], [], s=30, marker=marker, color="grey", label=kind)
+    if np.any(ok_all):
+        points = np.concatenate([measured[ok_all], *(v[ok_all] / MW_PER_M2K for v in values)])
+        points = points[np.isfinite(points) & (points > 0)]
+        lo, hi = points.min() / 2, points.max() * 2
+    else:
+        lo, hi = 1.0, 1e4
+    guide = np.array([lo, hi])
+    ax.loglog(guide, guide, "-", color="black", lw=1, label="1:1")
+    ax.loglog(guide, 2 * guide, "--", color="grey", lw=0.8, label="\u00d72 and \u00d70.5")
+    ax.loglog(guide, 0.5 * guide, "--", color="grey", lw=0.8)
+    ax.set_xlim(lo, hi)
+    ax.set_ylim(lo, hi)
+    ax.set_aspect("equal")
+    ax.set_xlabel(r"measured G (MW m$^{-2}$ K$^{-1}$)")
+    ax.set_ylabel(r"predicted G (MW m$^{-2}$ K$^{-1}$)")
+    words = "as predicted (electrons included)" if basis == "predicted" else "phonon models alone"
+    ax.set_title(title or f"{words}, cutoff {table.cutoff!r}", fontsize=10)
+    ax.grid(True, which="major", alpha=0.25)
+    ax.legend(fontsize=7, loc="upper left")
+    return save(fig, path)

@@ -1,0 +1,86 @@
+"""``kapitza validate`` as a user runs it (issue 10, item 4: the plot and the statistics per model)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kapitza.cli import main
+from kapitza.prediction import validation_statistics, validation_table
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def run(capsys, *args):
+    status = main(list(args))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.fixture(scope="module")
+def stats():
+    """The library's statistics of the three default models over the shipped compilation."""
+    return validation_statistics(validation_table())
+
+
+def test_plot_is_written_and_statistics_printed(capsys, tmp_path, stats):
+    """The PNG exists (magic bytes, > 10 kB) and the table shows each model's rows, median ratio,
+    share within x2 and median |log10| as the library computes them, with the data credit."""
+    png = tmp_path / "v.png"
+    status, out, err = run(capsys, "validate", "--plot", str(png))
+    assert status == 0, err
+    assert png.read_bytes()[:8] == PNG_MAGIC and png.stat().st_size > 10_000
+    text = " ".join(out.split())
+    for model in ("dmm", "limit", "amm"):
+        s = stats.get(model)
+        assert model in out
+        assert f"{s['median_ratio']:.3g}" in text
+        assert f"{100 * s['within_2']:.0f} %" in text
+        assert f"{s['median_abs_log10']:.2f}" in text
+        assert f"{s['rows']} of {stats.total[0]}" in text
+    assert "10.5281/zenodo.3361417" in text and "Hosseini" in text and "MIT" in text
+    assert "electron-phonon" in text and "electronic DMM" in text  # what "predicted" means
+    assert "without a prediction" in text  # Pt has no Fermi velocity: counted and said why
+
+
+def test_json_carries_the_numbers(capsys, stats):
+    """--json: the same numbers as the library, for both bases and every interface kind."""
+    status, out, err = run(capsys, "validate", "--model", "dmm", "--json", "--phonons-only")
+    assert status == 0, err
+    doc = json.loads(out)
+    assert doc["models"] == ["dmm"] and doc["cutoff"] == "branch" and doc["shown"] == "phonon"
+    for basis in ("predicted", "phonon"):
+        for group in stats.groups:
+            expected = stats.get("dmm", group, basis)
+            got = doc["statistics"]["dmm"][basis][group]
+            assert got["rows"] == expected["rows"]
+            for key in ("median_ratio", "within_2", "median_abs_log10"):
+                assert got[key] == pytest.approx(expected[key], rel=1e-12)
+    assert doc["rows_in_table"]["all"] == int(stats.total[0])
+    assert sum(doc["without_prediction"]["predicted"]["dmm"].values()) == stats.total[0] - stats.get("dmm")["rows"]
+    assert "10.5281/zenodo.3361417" in doc["source"]
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (("--model", "nonsense"), "unknown model"),
+        (("--model", "dmm", "--model", "DMM"), "--model lists a model twice"),
+        (("--cutoff", "nonsense"), "--cutoff"),
+        (("--cutoff", ""), "--cutoff"),
+        (("--cutoff", "sine", "--model", "amm"), "--cutoff sine"),
+        (("--plot", "{tmp}"), "--plot"),
+        (("--plot", "{tmp}/missing/v.png"), "--plot"),
+        (("--plot", "{tmp}/v.txt"), "--plot"),
+        (("--plot", "{tmp}/v"), "--plot"),
+    ],
+)
+def test_hostile_inputs_exit_2_with_one_line(capsys, tmp_path, args, fragment):
+    """Bad options: exit 2, one line on stderr naming the option, nothing on stdout, nothing written."""
+    args = tuple(a.replace("{tmp}", str(tmp_path)) for a in args)
+    status, out, err = run(capsys, "validate", *args)
+    assert status == 2
+    assert out == ""
+    assert err.startswith("kapitza: error:") and err.count("\n") == 1 and fragment in err
+    assert list(tmp_path.iterdir()) == []
