@@ -611,7 +611,10 @@ def empirical_estimate(
     """
     a = _database_name(side1, "side1=")
     b = _database_name(side2, "side2=")
-    t = np.atleast_1d(np.asarray(temperature, dtype=float))
+    try:
+        t = np.atleast_1d(np.asarray(temperature, dtype=float))
+    except (TypeError, ValueError):
+        raise InputError(f"temperature= must be a number or a 1-D list of numbers, in K; got {temperature!r}") from None
     if t.ndim != 1 or t.size == 0:
         raise InputError(f"temperature= must be a number or a 1-D list of numbers; got shape {t.shape}")
     category = _check_method(method)
