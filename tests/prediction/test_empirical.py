@@ -178,6 +178,10 @@ def test_estimate_interval_contains_the_value(shipped):
 def test_estimate_refusals(table):
     with pytest.raises(InputError, match="Unobtainium|unobtainium"):
         empirical_estimate("Unobtainium", "Si", 300.0)
+    with pytest.raises(InputError, match="appears in no training measurement"):
+        empirical_estimate("Al", "He4", 1.0 + float(table.temperature.min()))
+    with pytest.raises(InputError, match="no interface"):
+        empirical_estimate("Si", "silicon", 300.0)
     user_si = dataclasses.replace(get_material("Si"), origin="user")
     with pytest.raises(InputError, match="not a shipped material"):
         empirical_estimate("Al", user_si, 300.0)

@@ -605,7 +605,8 @@ def empirical_estimate(
     Raises
     ------
     InputError
-        A side not in the database, a temperature outside the training range, an unknown method.
+        A side not in the database or in no training measurement, the same material twice, a
+        temperature outside the training range, an unknown method.
     MissingDependencyError
         scikit-learn is not installed.
     """
@@ -620,7 +621,16 @@ def empirical_estimate(
     category = _check_method(method)
     if not isinstance(interlayer, (bool, np.bool_)):
         raise InputError(f"interlayer= must be True or False; got {interlayer!r}")
+    if a == b:
+        raise InputError(f"side1= and side2= are both {a}: there is no interface to estimate")
     model, validation, table = _shipped_fit()
+    known = sorted(set(table.side1) | set(table.side2))
+    for name, option in ((a, "side1="), (b, "side2=")):
+        if name not in known:
+            raise InputError(
+                f"{option} {name} appears in no training measurement; the empirical estimate knows only "
+                f"{', '.join(known)}"
+            )
     t_min, t_max = float(table.temperature.min()), float(table.temperature.max())
     bad = ~np.isfinite(t) | (t < t_min) | (t > t_max)
     if bad.any():
