@@ -18,6 +18,9 @@ shares
     G split by incident branch and by frequency band.
 comparison
     Debye vs full dispersion, side by side.
+empirical
+    :func:`empirical_estimate`: gradient boosting on the shipped measurements, with the
+    error bar of a cross-validation grouped by paper (needs ``kapitza[empirical]``).
 convergence
     Convergence of full-dispersion G with mesh and broadening width.
 validation, validation_stats
@@ -39,6 +42,7 @@ from .api import (
 )
 from .comparison import DebyeComparison, compare_debye, spectral_comparison
 from .convergence import ConvergenceTable, convergence_table
+from .empirical import EmpiricalEstimate, EmpiricalValidation, empirical_estimate, empirical_validation
 from .registry import MODELS, ModelInfo, available_models, get_model
 from .settings import DISPERSIONS, MaterialSpec, Settings, SideSpec
 from .shares import ConductanceShares, conductance_shares
@@ -52,6 +56,8 @@ __all__ = [
     "ConductanceShares",
     "ConvergenceTable",
     "DebyeComparison",
+    "EmpiricalEstimate",
+    "EmpiricalValidation",
     "MaterialSpec",
     "ModelInfo",
     "Settings",
@@ -64,6 +70,8 @@ __all__ = [
     "conductance",
     "conductance_shares",
     "convergence_table",
+    "empirical_estimate",
+    "empirical_validation",
     "get_model",
     "interface_model",
     "kapitza_length",
