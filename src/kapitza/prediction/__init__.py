@@ -18,6 +18,9 @@ shares
     G split by incident branch and by frequency band.
 comparison
     Debye vs full dispersion, side by side.
+interface
+    What kind of interface a pair makes (metal or not) and the electronic parts of its conductance:
+    :func:`interface_kind`, :func:`electronic_parts`, :class:`ElectronicParts`.
 convergence
     Convergence of full-dispersion G with mesh and broadening width.
 
@@ -37,6 +40,7 @@ from .api import (
 )
 from .comparison import DebyeComparison, compare_debye, spectral_comparison
 from .convergence import ConvergenceTable, convergence_table
+from .interface import ElectronicParts, electronic_parts, interface_kind, is_metal
 from .registry import MODELS, ModelInfo, available_models, get_model
 from .settings import DISPERSIONS, MaterialSpec, Settings, SideSpec
 from .shares import ConductanceShares, conductance_shares
@@ -48,6 +52,7 @@ __all__ = [
     "ConductanceShares",
     "ConvergenceTable",
     "DebyeComparison",
+    "ElectronicParts",
     "MaterialSpec",
     "ModelInfo",
     "Settings",
@@ -57,8 +62,11 @@ __all__ = [
     "compare_debye",
     "conductance",
     "conductance_shares",
+    "electronic_parts",
     "convergence_table",
     "get_model",
+    "interface_kind",
+    "is_metal",
     "interface_model",
     "kapitza_length",
     "predict",
