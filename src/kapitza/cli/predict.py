@@ -163,7 +163,6 @@ def render_edmm(parts: ElectronicParts) -> Table:
     """The electronic DMM of a metal/metal interface: G and R per temperature."""
     edmm = parts.electronic_dmm
     table = Table(title=f"{parts.side1} \u2192 {parts.side2}: electronic diffuse mismatch model (electrons)")
-    table.caption = f"{ELECTRONIC_DMM_REFERENCE}; electron transmission t_12 = {edmm.transmission_12:.3g}"
     table.add_column("model", no_wrap=True)
     table.add_column("T (K)", justify="right")
     table.add_column("G (MW m\u207b\u00b2 K\u207b\u00b9)", justify="right")
@@ -681,6 +680,9 @@ def _print_story(
     if parts.kind == "metal/metal":
         if parts.electronic_dmm is not None:
             console.print(render_edmm(parts))
+            t12 = parts.electronic_dmm.transmission_12
+            formula = "G = Z1 Z2 T / (4 (Z1 + Z2)), Z = gamma v_F"
+            say(f"electronic DMM ({ELECTRONIC_DMM_REFERENCE}): {formula}, t_12 = {t12:.3g}")
         else:
             say(f"electronic DMM ({ELECTRONIC_DMM_REFERENCE}): {parts.missing}")
         say(metal_metal_line(parts))
