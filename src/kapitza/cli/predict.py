@@ -18,20 +18,24 @@ from rich.table import Table
 from .._version import __version__
 from ..io import atomic_write_text
 from ..landauer import MAX_TEMPERATURES
+from ..literature import DEFAULT_WINDOW, Measurements, measurements_for
 from ..materials import Material, get_material
 from ..phonons.debye import SINE_CUTOFFS
 from ..prediction import (
     ConductanceResult,
     ConductanceShares,
     DebyeComparison,
+    ElectronicParts,
     Settings,
     available_models,
     build_spectra,
     compare_debye,
+    electronic_parts,
     get_model,
     predict,
     shares,
 )
+from ..prediction.interface import ELECTRON_PHONON_REFERENCE, ELECTRONIC_DMM_REFERENCE
 from ..units import M2K_PER_GW, MW_PER_M2K, NANOMETRE, rad_s_to_thz
 from .common import check_output, parse_inelastic, parse_potential, parse_temperatures, progress_bar
 
@@ -96,31 +100,52 @@ def kappa_footnote(results: list[ConductanceResult], origins: tuple[str, str] | 
     return f"L_K = \u03ba R, the bulk thickness with the interface's resistance (\u03ba near 300 K, {where})"
 
 
-def render_table(results: list[ConductanceResult], origins: tuple[str, str] | None = None) -> Table:
+def render_table(
+    results: list[ConductanceResult], origins: tuple[str, str] | None = None, parts: ElectronicParts | None = None
+) -> Table:
     """A rich table: one row per model and temperature, display units in the headers.
 
     A Kapitza-length column appears for each side with a bulk thermal
     conductivity; with a fluid side (helium) an R T^3 column is added.
     ``origins`` says where each side's data came from ("database", "file mine.toml").
+    With ``parts`` of a metal/non-metal interface that has a series total, the
+    table shows G_ph, G_ep and the total, and R and L_K are those of the total.
     """
     m1, m2 = results[0].side1, results[0].side2
     cryo = has_fluid(results[0])
+    series = parts is not None and parts.total is not None
     sides = [(side, m) for side, m in ((1, m1), (2, m2)) if m.thermal_conductivity is not None]
     table = Table(title=f"{m1.name} \u2192 {m2.name}  (heat flows from {m1.name} into {m2.name})")
     table.caption = kappa_footnote(results, origins)
     table.add_column("model", no_wrap=True)
     table.add_column("T (K)", justify="right")
-    table.add_column("G (MW m\u207b\u00b2 K\u207b\u00b9)", justify="right")
-    table.add_column("R (m\u00b2 K GW\u207b\u00b9)", justify="right")
+    if series:  # units in the title: eight columns must fit a page
+        units = "G in MW m\u207b\u00b2 K\u207b\u00b9, R in m\u00b2 K GW\u207b\u00b9"
+        table.title += f"\n{units}; total = G_ph and G_ep in series"
+        for header in ("G_ph", f"G_ep {parts.metal}", "G total", "R total"):
+            table.add_column(header, justify="right")
+        table.caption = table.caption.replace("\u03ba R,", "\u03ba R_total,")
+    else:
+        table.add_column("G (MW m\u207b\u00b2 K\u207b\u00b9)", justify="right")
+        table.add_column("R (m\u00b2 K GW\u207b\u00b9)", justify="right")
     for _, m in sides:
         table.add_column(f"L_K {m.name} (nm)", justify="right")
     if cryo:
         table.add_column("R T\u00b3 (m\u00b2 K\u2074 W\u207b\u00b9)", justify="right")
-    for r in results:
-        lengths = [r.kapitza_length(side) for side, _ in sides]
-        rt3 = r.resistance_t3
+    for k, r in enumerate(results):
+        resistance = r.resistance
+        if series:
+            resistance = parts.resistance_total[k]
+        lengths = [
+            resistance * (m1 if side == 1 else m2).thermal_conductivity if series else r.kapitza_length(side)
+            for side, _ in sides
+        ]
+        rt3 = resistance * r.temperature**3 if series else r.resistance_t3
         for i, t in enumerate(r.temperature):
-            row = [r.model, f"{t:g}", _fmt(r.conductance[i], MW_PER_M2K), _fmt(r.resistance[i], M2K_PER_GW)]
+            row = [r.model, f"{t:g}", _fmt(r.conductance[i], MW_PER_M2K)]
+            if series:
+                row += [_fmt(parts.electron_phonon, MW_PER_M2K), _fmt(parts.total[k, i], MW_PER_M2K)]
+            row.append(_fmt(resistance[i], M2K_PER_GW))
             row += [_fmt(length[i], NANOMETRE) for length in lengths]
             if cryo:
                 row.append(_fmt(rt3[i], 1.0))
@@ -134,13 +159,172 @@ def render_table(results: list[ConductanceResult], origins: tuple[str, str] | No
     return table
 
 
+def render_edmm(parts: ElectronicParts) -> Table:
+    """The electronic DMM of a metal/metal interface: G and R per temperature."""
+    edmm = parts.electronic_dmm
+    table = Table(title=f"{parts.side1} \u2192 {parts.side2}: electronic diffuse mismatch model (electrons)")
+    table.add_column("model", no_wrap=True)
+    table.add_column("T (K)", justify="right")
+    table.add_column("G (MW m\u207b\u00b2 K\u207b\u00b9)", justify="right")
+    table.add_column("R (m\u00b2 K GW\u207b\u00b9)", justify="right")
+    for t, g in zip(edmm.temperature, edmm.conductance):
+        resistance = 1.0 / g if g > 0 else math.inf
+        table.add_row("electronic-dmm", f"{t:g}", _fmt(g, MW_PER_M2K), _fmt(resistance, M2K_PER_GW))
+    return table
+
+
+def _temperature_list(values: list[float]) -> str:
+    if len(values) <= 4:
+        return ", ".join(f"{t:g}" for t in values) + " K"
+    return f"{len(values)} temperatures from {min(values):g} to {max(values):g} K"
+
+
+def limiting_line(parts: ElectronicParts) -> str:
+    """Which resistance limits the metal/non-metal conductance: the electron-phonon zone or the phonons."""
+    gep = _fmt(parts.electron_phonon, MW_PER_M2K)
+    where = {
+        model: [float(t) for t, who in zip(parts.temperature, row) if who == "electron-phonon"]
+        for model, row in zip(parts.models, parts.limited_by)
+    }
+    n_ep = sum(len(v) for v in where.values())
+    if n_ep == len(parts.models) * parts.temperature.size:
+        return (
+            f"electron-phonon coupling in {parts.metal} limits: G_ep = {gep} MW m\u207b\u00b2 K\u207b\u00b9 "
+            "< G_ph for every model and temperature shown"
+        )
+    if n_ep == 0:
+        return (
+            f"phonons limit: G_ph < G_ep = {gep} MW m\u207b\u00b2 K\u207b\u00b9 for every model and temperature shown"
+        )
+    listed = "; ".join(f"{model} at {_temperature_list(ts)}" for model, ts in where.items() if ts)
+    return (
+        f"electron-phonon coupling in {parts.metal} limits (G_ep = {gep} MW m\u207b\u00b2 K\u207b\u00b9 < G_ph) "
+        f"for {listed}; phonons limit elsewhere"
+    )
+
+
+def electron_phonon_line(parts: ElectronicParts) -> str:
+    """R_ep named with its source and the metal's numbers behind it."""
+    factor = ""
+    if parts.kappa_electron is not None:
+        factor = (
+            f", times the two-temperature factor (1 + \u03ba_p/\u03ba_e)^3/2 = "
+            f"{(1 + parts.kappa_phonon / parts.kappa_electron) ** 1.5:.3g}"
+        )
+    return (
+        f"R_ep = 1/sqrt(g \u03ba_p) ({ELECTRON_PHONON_REFERENCE}): the electrons of {parts.metal} hand the heat to "
+        f"its phonons before it can cross, in series with each phonon model's R; g = {parts.coupling:.3g} "
+        f"W m\u207b\u00b3 K\u207b\u00b9, \u03ba_p = {parts.kappa_phonon:g} W m\u207b\u00b9 K\u207b\u00b9 "
+        f"(room-temperature values, used at every T){factor}: "
+        f"R_ep = {_fmt(1.0 / parts.electron_phonon, M2K_PER_GW)} m\u00b2 K GW\u207b\u00b9"
+    )
+
+
+def metal_metal_line(parts: ElectronicParts) -> str:
+    """The statement that phonon models do not describe a metal/metal interface."""
+    return (
+        f"{parts.side1}/{parts.side2} is a metal/metal interface: electrons carry the heat across it. The phonon "
+        "models below do not describe it; their numbers are the phonon channel only, in parallel with the electrons."
+    )
+
+
+def model_lines(models: list[str]) -> list[str]:
+    """Each shown model in words, one line each, from the registry."""
+    return [f"{name} = {get_model(name).description}" for name in models]
+
+
+def measured_near(
+    m1: Material, m2: Material, temps: np.ndarray, origins: tuple[str, str], window: float = DEFAULT_WINDOW
+) -> Measurements | None:
+    """The shipped measurements of this pair (either order) within ``window`` of the requested temperatures.
+
+    None when there are none, or when a side is a user's file (its measurements are not the database's).
+    """
+    if origins != ("database", "database"):
+        return None
+    rows = measurements_for(m1.name, m2.name, temps, window)
+    return rows if len(rows) else None
+
+
+def _methods(rows: Measurements) -> list[str]:
+    return sorted({m or "method not given" for m in rows.method})
+
+
+def measured_summary(rows: Measurements, window: float = DEFAULT_WINDOW) -> dict[str, Any]:
+    """Count, papers, temperature span, G range (SI) and methods of the measured rows."""
+    return {
+        "count": len(rows),
+        "papers": rows.references,
+        "window": window,
+        "temperature_k": [float(rows.temperature.min()), float(rows.temperature.max())],
+        "conductance_w_m2k": [float(rows.conductance.min()), float(rows.conductance.max())],
+        "methods": _methods(rows),
+    }
+
+
+def measured_line(rows: Measurements, m1: Material, m2: Material, window: float = DEFAULT_WINDOW) -> str:
+    """The last line of ``predict``: the measured range for the pair near the requested temperatures."""
+    info = measured_summary(rows, window)
+    (t_lo, t_hi), (g_lo, g_hi) = info["temperature_k"], info["conductance_w_m2k"]
+    span = f"{t_lo:.4g} K" if t_lo == t_hi else f"{t_lo:.4g}-{t_hi:.4g} K"
+    g_range = _fmt(g_lo, MW_PER_M2K) if g_lo == g_hi else f"{_fmt(g_lo, MW_PER_M2K)}-{_fmt(g_hi, MW_PER_M2K)}"
+    values = "value" if info["count"] == 1 else "values"
+    papers = "paper" if info["papers"] == 1 else "papers"
+    return (
+        f"measured (within {100 * window:g} % of the requested temperatures): {info['count']} {values} from "
+        f"{info['papers']} {papers}, {span}, G = {g_range} MW m\u207b\u00b2 K\u207b\u00b9, "
+        f"methods: {', '.join(info['methods'])} (kapitza measured {m1.name} {m2.name} lists them)"
+    )
+
+
+def above_limit(sides: tuple[Any, Any], rows: Measurements, options: dict[str, Any]) -> dict[str, Any]:
+    """How many measured values exceed the elastic phonon radiation limit at their own temperature.
+
+    The limit is evaluated on the spectra already built (``sides``), without any inelastic channel.
+    """
+    positive = rows.temperature > 0
+    measured = rows.conductance[positive]
+    if not measured.size:
+        return {"count": 0, "of": len(rows), "max_ratio": None}
+    limit = predict(*sides, rows.temperature[positive], "limit", **{**options, "inelastic": None}).conductance
+    ratio = np.divide(measured, limit, out=np.full(measured.shape, np.inf), where=limit > 0)
+    over = ratio > 1
+    return {
+        "count": int(over.sum()),
+        "of": len(rows),
+        "max_ratio": float(ratio.max()) if over.any() and math.isfinite(ratio.max()) else None,
+    }
+
+
+def above_limit_line(found: dict[str, Any]) -> str:
+    """The hint that measurements above the radiation limit need inelastic scattering (--inelastic)."""
+    worst = f" (up to {found['max_ratio']:.3g} times)" if found["max_ratio"] is not None else ""
+    return (
+        f"{found['count']} of these {found['of']} measured values exceed the phonon radiation limit at their "
+        f"temperature{worst}: elastic phonon scattering cannot carry that much heat, inelastic scattering can; "
+        "see --inelastic (tau_inel = A T^q \u03c9^m)"
+    )
+
+
 def _finite_or_none(values: np.ndarray) -> list[float | None]:
     """JSON has no inf or NaN: undefined values (R at T = 0) become null."""
     return [float(v) if math.isfinite(v) else None for v in values]
 
 
-def to_json(results: list[ConductanceResult], shares_of: tuple[Any, Any] | None = None) -> str:
-    """Exact SI values as JSON (infinities, e.g. R at T = 0, become null)."""
+def to_json(
+    results: list[ConductanceResult],
+    shares_of: tuple[Any, Any] | None = None,
+    parts: ElectronicParts | None = None,
+    measured: dict[str, Any] | None = None,
+) -> str:
+    """Exact SI values as JSON (infinities, e.g. R at T = 0, become null).
+
+    Besides each model's phonon ``conductance``: the interface ``kind``; for a metal/non-metal
+    interface ``electron_phonon`` (G_ep and the metal's g, kappa_p) and per model
+    ``conductance_electron_phonon``, ``conductance_total``, ``resistance_total`` and ``limited_by``;
+    for metal/metal ``electronic_dmm``; ``electronic_missing`` (why a part could not be computed);
+    ``measured`` (the summary of the shipped measurements near the temperatures, or null).
+    """
     m1, m2 = results[0].side1, results[0].side2
     doc: dict[str, Any] = {
         "kapitza_version": __version__,
@@ -157,7 +341,7 @@ def to_json(results: list[ConductanceResult], shares_of: tuple[Any, Any] | None 
     }
     if has_fluid(results[0]):
         doc["units"]["resistance_t3"] = "m^2 K^4 W^-1"
-    for r in results:
+    for k, r in enumerate(results):
         lengths = {}
         for side, m in ((1, r.side1), (2, r.side2)):
             values = _lengths(r, side)
@@ -173,10 +357,46 @@ def to_json(results: list[ConductanceResult], shares_of: tuple[Any, Any] | None 
         }
         if has_fluid(r):
             entry["resistance_t3"] = _finite_or_none(r.resistance_t3)
+        if parts is not None and parts.total is not None:
+            entry["conductance_phonon"] = entry["conductance"]
+            entry["conductance_electron_phonon"] = [parts.electron_phonon] * r.temperature.size
+            entry["conductance_total"] = _finite_or_none(parts.total[k])
+            entry["resistance_total"] = _finite_or_none(parts.resistance_total[k])
+            entry["limited_by"] = list(parts.limited_by[k])
         if shares_of is not None:
             entry["shares"] = shares_json(shares(*shares_of, r.temperature, r.model, **r.settings.options()))
         doc["results"].append(entry)
+    if parts is not None:
+        doc.update(electronic_json(parts))
+    doc["measured"] = measured
     return json.dumps(doc, indent=2)
+
+
+def electronic_json(parts: ElectronicParts) -> dict[str, Any]:
+    """The interface kind and its electronic parts (SI), for --json."""
+    doc: dict[str, Any] = {"interface_kind": parts.kind, "electron_phonon": None, "electronic_dmm": None}
+    if parts.electron_phonon is not None:
+        doc["electron_phonon"] = {
+            "metal": parts.metal,
+            "conductance": parts.electron_phonon,
+            "resistance": 1.0 / parts.electron_phonon,
+            "coupling_w_m3k": parts.coupling,
+            "kappa_phonon_w_mk": parts.kappa_phonon,
+            "kappa_electron_w_mk": parts.kappa_electron,
+            "reference": ELECTRON_PHONON_REFERENCE,
+        }
+    if parts.electronic_dmm is not None:
+        edmm = parts.electronic_dmm
+        doc["electronic_dmm"] = {
+            "temperature": edmm.temperature.tolist(),
+            "conductance": _finite_or_none(edmm.conductance),
+            "resistance": [1.0 / g if g > 0 else None for g in edmm.conductance.tolist()],
+            "transmission_12": edmm.transmission_12,
+            "reference": ELECTRONIC_DMM_REFERENCE,
+            "note": edmm.note,
+        }
+    doc["electronic_missing"] = parts.missing or None
+    return doc
 
 
 def shares_json(found: ConductanceShares) -> dict[str, Any]:
@@ -248,8 +468,12 @@ def comparison_json(comparisons: list[DebyeComparison]) -> str:
     return json.dumps(doc, indent=2)
 
 
-def to_csv(results: list[ConductanceResult]) -> str:
-    """One row per model and temperature, SI units in the header."""
+def to_csv(results: list[ConductanceResult], parts: ElectronicParts | None = None) -> str:
+    """One row per model and temperature, SI units in the header.
+
+    The electron-phonon and total columns are filled for a metal/non-metal interface with a series
+    total (blank otherwise); a metal/metal interface adds ``electronic-dmm`` rows.
+    """
     buf = io.StringIO()
     writer = csv.writer(buf)
     m1, m2 = results[0].side1, results[0].side2
@@ -261,11 +485,19 @@ def to_csv(results: list[ConductanceResult]) -> str:
             "resistance_m2_K_W-1",
             f"kapitza_length_{m1.name}_m",
             f"kapitza_length_{m2.name}_m",
+            "conductance_electron_phonon_W_m-2_K-1",
+            "conductance_total_W_m-2_K-1",
+            "resistance_total_m2_K_W-1",
         ]
     )
-    for r in results:
+    series = parts is not None and parts.total is not None
+    for k, r in enumerate(results):
         l1, l2 = _lengths(r, 1), _lengths(r, 2)
         for i, t in enumerate(r.temperature):
+            extra = ["", "", ""]
+            if series:
+                extra = [repr(parts.electron_phonon), repr(float(parts.total[k, i]))]
+                extra.append(repr(float(parts.resistance_total[k, i])))
             writer.writerow(
                 [
                     r.model,
@@ -274,8 +506,13 @@ def to_csv(results: list[ConductanceResult]) -> str:
                     repr(float(r.resistance[i])),
                     "" if l1 is None else repr(float(l1[i])),
                     "" if l2 is None else repr(float(l2[i])),
+                    *extra,
                 ]
             )
+    if parts is not None and parts.electronic_dmm is not None:
+        for t, g in zip(parts.electronic_dmm.temperature, parts.electronic_dmm.conductance):
+            resistance = 1.0 / g if g > 0 else math.inf
+            writer.writerow(["electronic-dmm", repr(float(t)), repr(float(g)), repr(resistance), "", "", "", "", ""])
     return buf.getvalue()
 
 
@@ -395,16 +632,19 @@ def predict_command(
         _print_comparison(m1, m2, sides, temps, models, options, as_json, plot_path)
         return
     results = [predict(*sides, temps, name, **options) for name in models]
+    parts = electronic_parts(m1, m2, temps, results)
+    rows = measured_near(m1, m2, temps, origins)
+    over = None
+    if rows is not None and parts.kind != "metal/metal":  # at metal/metal the electrons carry far more anyway
+        over = above_limit(sides, rows, options)
+    summary = None if rows is None else {**measured_summary(rows), "above_radiation_limit": over}
     if as_json:
-        typer.echo(to_json(results, shares_of=sides if settings.dispersion == "phonopy" else None))
+        shares_of = sides if settings.dispersion == "phonopy" else None
+        typer.echo(to_json(results, shares_of=shares_of, parts=parts, measured=summary))
     else:
-        Console().print(render_table(results, origins))
-        if settings.dispersion == "phonopy":
-            for r in results:
-                for table in render_shares(shares(*sides, temps, r.model, **options), r.model, m1.name):
-                    Console().print(table)
+        _print_story(results, origins, parts, models, rows, over, settings.dispersion == "phonopy", sides, options)
     if csv_path is not None:
-        atomic_write_text(csv_path, to_csv(results))
+        atomic_write_text(csv_path, to_csv(results, parts))
     if plot_path is not None:
         from ..plotting import plot_conductance
 
@@ -415,6 +655,53 @@ def predict_command(
         for label, path in (("CSV", csv_path), ("plot", plot_path)):
             if path is not None:
                 Console(stderr=True).print(f"{label} written to {path}")
+
+
+def _print_story(
+    results: list[ConductanceResult],
+    origins: tuple[str, str],
+    parts: ElectronicParts,
+    models: list[str],
+    rows: Measurements | None,
+    over: dict[str, Any] | None,
+    full_dispersion: bool,
+    sides: tuple[Any, Any],
+    options: dict[str, Any],
+) -> None:
+    """The table and the lines under it: electrons, the models in words, the limit check, the measured range."""
+    console = Console()
+    if not console.is_terminal:  # pipes and files: no need to squeeze the tables into rich's 80 columns
+        console = Console(width=max(console.width, 100))
+
+    def say(line: str) -> None:
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+    m1, m2 = results[0].side1, results[0].side2
+    if parts.kind == "metal/metal":
+        if parts.electronic_dmm is not None:
+            console.print(render_edmm(parts))
+            t12 = parts.electronic_dmm.transmission_12
+            formula = "G = Z1 Z2 T / (4 (Z1 + Z2)), Z = gamma v_F"
+            say(f"electronic DMM ({ELECTRONIC_DMM_REFERENCE}): {formula}, t_12 = {t12:.3g}")
+        else:
+            say(f"electronic DMM ({ELECTRONIC_DMM_REFERENCE}): {parts.missing}")
+        say(metal_metal_line(parts))
+    console.print(render_table(results, origins, parts))
+    if full_dispersion:
+        for r in results:
+            for table in render_shares(shares(*sides, r.temperature, r.model, **options), r.model, m1.name):
+                console.print(table)
+    if parts.total is not None:
+        say(limiting_line(parts))
+        say(electron_phonon_line(parts))
+    elif parts.kind in ("metal/non-metal", "non-metal/metal") and parts.missing:
+        say(f"{parts.missing}; phonon numbers only")
+    for line in model_lines(models):
+        say(line)
+    if over is not None and over["count"]:
+        say(above_limit_line(over))
+    if rows is not None:
+        say(measured_line(rows, m1, m2))
 
 
 def _print_comparison(

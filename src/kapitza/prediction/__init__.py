@@ -21,6 +21,9 @@ comparison
 empirical
     :func:`empirical_estimate`: gradient boosting on the shipped measurements, with the
     error bar of a cross-validation grouped by paper (needs ``kapitza[empirical]``).
+interface
+    What kind of interface a pair makes (metal or not) and the electronic parts of its conductance:
+    :func:`interface_kind`, :func:`electronic_parts`, :class:`ElectronicParts`.
 convergence
     Convergence of full-dispersion G with mesh and broadening width.
 validation, validation_stats
@@ -43,6 +46,7 @@ from .api import (
 from .comparison import DebyeComparison, compare_debye, spectral_comparison
 from .convergence import ConvergenceTable, convergence_table
 from .empirical import EmpiricalEstimate, EmpiricalValidation, empirical_estimate, empirical_validation
+from .interface import ElectronicParts, electronic_parts, interface_kind, is_metal
 from .registry import MODELS, ModelInfo, available_models, get_model
 from .settings import DISPERSIONS, MaterialSpec, Settings, SideSpec
 from .shares import ConductanceShares, conductance_shares
@@ -58,6 +62,7 @@ __all__ = [
     "DebyeComparison",
     "EmpiricalEstimate",
     "EmpiricalValidation",
+    "ElectronicParts",
     "MaterialSpec",
     "ModelInfo",
     "Settings",
@@ -69,10 +74,13 @@ __all__ = [
     "compare_debye",
     "conductance",
     "conductance_shares",
+    "electronic_parts",
     "convergence_table",
     "empirical_estimate",
     "empirical_validation",
     "get_model",
+    "interface_kind",
+    "is_metal",
     "interface_model",
     "kapitza_length",
     "predict",

@@ -85,27 +85,31 @@ MODELS: Mapping[str, ModelInfo] = MappingProxyType(
     {
         "dmm": ModelInfo(
             "dmm",
-            "diffuse mismatch: tau = M2/(M1+M2)",
+            "diffuse mismatch model: phonons forget where they came from at the interface and cross with "
+            "probability tau = M2/(M1+M2) (M: channels per frequency of each side)",
             "Swartz & Pohl, Rev. Mod. Phys. 61, 605 (1989); Reddy et al., APL 87, 211908 (2005)",
             _build_dmm,
             DISPERSIONS,
         ),
         "limit": ModelInfo(
             "limit",
-            "phonon radiation limit: tau = min(1, M2/M1)",
+            "phonon radiation limit: the largest conductance detailed balance allows for elastic scattering, "
+            "tau = min(1, M2/M1) (every phonon that can cross does)",
             "Swartz & Pohl (1989); Stoner & Maris, Phys. Rev. B 48, 16373 (1993)",
             _build_limit,
             DISPERSIONS,
         ),
         "amm": ModelInfo(
             "amm",
-            "acoustic mismatch, full elasticity: mode conversion, critical angles, fluids",
+            "acoustic mismatch model, full elasticity: continuum waves refracted and reflected at a perfect, "
+            "flat interface (mode conversion, critical angles, fluids)",
             "Khalatnikov, Zh. Eksp. Teor. Fiz. 22, 687 (1952); Little, Can. J. Phys. 37, 334 (1959)",
             _build_amm,
         ),
         "amm-simple": ModelInfo(
             "amm-simple",
-            "acoustic mismatch, textbook form: 4 Z1 Z2 c1 c2/(Z1 c2 + Z2 c1)^2, no mode conversion",
+            "acoustic mismatch model, textbook form: the acoustic impedances Z = rho c of a perfect, flat "
+            "interface, tau = 4 Z1 Z2 c1 c2/(Z1 c2 + Z2 c1)^2, no mode conversion",
             "Little (1959); Swartz & Pohl, Rev. Mod. Phys. 61, 605 (1989)",
             _build_amm_simple,
         ),

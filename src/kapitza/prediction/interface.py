@@ -1,0 +1,284 @@
+"""What kind of interface two materials make, and the electronic parts of its conductance.
+
+A material is a *metal* here when kapitza ships electron data for it
+(:func:`kapitza.materials.electrons.list_electron_metals`: Al, Cu, Ag, Au, Pt, Pb, Ti, Cr);
+the database has no other metal flag, and the semimetal Bi is left out on purpose (neither the
+Sommerfeld nor the free-electron picture describes its few carriers).
+
+* metal / non-metal (either order): only phonons cross, but in the metal the heat is carried by
+  electrons, which must first hand it to the metal's phonons.  That adds the electron-phonon
+  resistance R_ep = 1/sqrt(g kappa_p) (A. Majumdar and P. Reddy, Appl. Phys. Lett. 84, 4768 (2004);
+  with the two-temperature factor (1 + kappa_p/kappa_e)^(3/2), see
+  :mod:`kapitza.transmission.electronic`) in series with each phonon model's resistance:
+  G_total = 1/(1/G_ph + 1/G_ep).
+* metal / metal: electrons cross directly; the electronic diffuse mismatch model (B. C. Gundrum,
+  D. G. Cahill and R. S. Averback, Phys. Rev. B 72, 245426 (2005)) gives G, and the phonon models
+  describe only the (smaller, parallel) phonon channel.
+* non-metal / non-metal: the phonon models are the whole story.
+
+g and kappa_p are room-temperature values: G_ep is the same number at every temperature.
+The two-temperature profiles T_e(x), T_p(x) in the metal are :meth:`ElectronicParts.profile`
+(or :func:`kapitza.transmission.electronic.two_temperature_profile`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from ..errors import InputError
+from ..io.results import result
+from ..materials import Material, get_material
+from ..materials.electrons import ELECTRON_BOUNDS, list_electron_metals
+from ..materials.electrons import get_electrons as _get_electrons
+from ..transmission.electronic import (
+    ElectronicDMMResult,
+    TwoTemperatureProfile,
+    electronic_dmm,
+    metal_electron_phonon_conductance,
+    series_conductance,
+    two_temperature_profile,
+)
+
+__all__ = [
+    "ELECTRON_PHONON_REFERENCE",
+    "ELECTRONIC_DMM_REFERENCE",
+    "INTERFACE_KINDS",
+    "ElectronicParts",
+    "electronic_parts",
+    "interface_kind",
+    "is_metal",
+]
+
+#: The four kinds, side 1 first.
+INTERFACE_KINDS = ("metal/non-metal", "non-metal/metal", "metal/metal", "non-metal/non-metal")
+ELECTRON_PHONON_REFERENCE = "A. Majumdar and P. Reddy, Appl. Phys. Lett. 84, 4768 (2004)"
+ELECTRONIC_DMM_REFERENCE = "B. C. Gundrum, D. G. Cahill and R. S. Averback, Phys. Rev. B 72, 245426 (2005)"
+
+MaterialLike = str | os.PathLike[str] | Material
+
+
+def is_metal(material: MaterialLike) -> bool:
+    """True if kapitza ships electron data for ``material`` (a name, alias, file or :class:`Material`)."""
+    return get_material(material).name in list_electron_metals()
+
+
+def interface_kind(side1: MaterialLike, side2: MaterialLike) -> str:
+    """``"metal/non-metal"``, ``"non-metal/metal"``, ``"metal/metal"`` or ``"non-metal/non-metal"``, side 1 first.
+
+    Parameters
+    ----------
+    side1, side2 : str, os.PathLike or Material
+        The two materials (anything :func:`kapitza.materials.get_material` accepts).
+    """
+    words = ("metal" if is_metal(m) else "non-metal" for m in (side1, side2))
+    return "/".join(words)
+
+
+@result
+class ElectronicParts:
+    """The electronic parts of an interface's conductance beside the phonon models' values.
+
+    Attributes
+    ----------
+    kind : str
+        One of :data:`INTERFACE_KINDS`.
+    side1, side2 : str
+        Material names, heat flowing 1 -> 2.
+    temperature : ndarray, shape (n_T,)
+        K.
+    models : tuple of str, length n_models
+        The phonon models, in the order of the rows of ``phonon`` and ``total``.
+    phonon : ndarray, shape (n_models, n_T)
+        G_ph of each phonon model, W m^-2 K^-1, as given.
+    metal : str or None
+        The metal side of a metal/non-metal interface (None otherwise).
+    electron_phonon : float or None
+        G_ep of that metal, W m^-2 K^-1 (None: not metal/non-metal, or g or kappa_p not stored).
+    coupling, kappa_phonon, kappa_electron : float or None
+        g (W m^-3 K^-1), kappa_p and kappa_e = kappa - kappa_p (W m^-1 K^-1) of the metal, where known.
+    total : ndarray, shape (n_models, n_T), or None
+        1/(1/G_ph + 1/G_ep), W m^-2 K^-1 (0 where G_ph = 0, e.g. at T = 0).
+    limited_by : tuple of tuple of str
+        Per model and temperature, ``"electron-phonon"`` (G_ep < G_ph) or ``"phonon"``; empty without ``total``.
+    electronic_dmm : ElectronicDMMResult or None
+        The electronic DMM of a metal/metal interface (None otherwise, or where gamma or v_F is missing).
+    missing : str
+        Why an electronic part that applies could not be computed ("" when nothing is missing).
+    """
+
+    kind: str
+    side1: str
+    side2: str
+    temperature: NDArray[np.float64]
+    models: tuple[str, ...]
+    phonon: NDArray[np.float64]
+    metal: str | None = None
+    electron_phonon: float | None = None
+    coupling: float | None = None
+    kappa_phonon: float | None = None
+    kappa_electron: float | None = None
+    total: NDArray[np.float64] | None = None
+    limited_by: tuple[tuple[str, ...], ...] = ()
+    electronic_dmm: ElectronicDMMResult | None = None
+    missing: str = ""
+
+    _summary_fields: ClassVar[tuple[str, ...]] = ("kind", "side1", "side2", "temperature", "electron_phonon")
+
+    def total_of(self, model: str) -> NDArray[np.float64]:
+        """G_total of one phonon model, W m^-2 K^-1, shape (n_T,); InputError if there is none."""
+        if self.total is None:
+            raise InputError(f"{self.side1}/{self.side2} has no series total ({self.missing or self.kind})")
+        if model not in self.models:
+            raise InputError(f"model {model!r} is not among {', '.join(self.models)}")
+        return self.total[self.models.index(model)]
+
+    @property
+    def resistance_total(self) -> NDArray[np.float64] | None:
+        """1/G_total, m^2 K W^-1, shape (n_models, n_T) (inf where G_total = 0), or None."""
+        if self.total is None:
+            return None
+        with np.errstate(divide="ignore"):  # G = 0 (T = 0): R = inf is the correct IEEE result
+            return 1.0 / self.total
+
+    def profile(self, x: ArrayLike, heat_flux: float, reference_temperature: float = 300.0) -> TwoTemperatureProfile:
+        """Electron and phonon temperatures in the metal near the interface (the two-temperature model).
+
+        Parameters
+        ----------
+        x : array_like, shape (n,)
+            Depths into the metal from the interface, m (>= 0).
+        heat_flux : float
+            W m^-2 towards the interface.
+        reference_temperature : float
+            K, the far-field temperature line extrapolated to the interface.
+        """
+        if self.coupling is None or self.kappa_phonon is None or self.kappa_electron is None:
+            raise InputError(
+                f"no two-temperature profile for {self.side1}/{self.side2}: "
+                + (self.missing or "it needs a metal/non-metal interface with g, kappa_p and kappa_e of the metal")
+            )
+        return two_temperature_profile(
+            x, heat_flux, self.coupling, self.kappa_electron, self.kappa_phonon, reference_temperature
+        )
+
+
+def _temperatures(temperature: ArrayLike) -> NDArray[np.float64]:
+    try:
+        t = np.atleast_1d(np.asarray(temperature, dtype=float))
+    except (TypeError, ValueError):
+        raise InputError(f"temperature must be a number or a list of numbers (K), got {temperature!r}") from None
+    if t.ndim != 1 or t.size == 0:
+        raise InputError(f"temperature must be a number or a list of numbers (K), got shape {t.shape}")
+    bad = ~np.isfinite(t) | (t < 0)
+    if np.any(bad):
+        raise InputError(f"temperature must be finite and >= 0 K, got {float(t[bad][0]):g}")
+    return t
+
+
+def _phonon_table(
+    temperature: NDArray[np.float64], phonon_results: Sequence[Any]
+) -> tuple[tuple[str, ...], NDArray[np.float64]]:
+    """(model names, G_ph of shape (n_models, n_T)) from results with .model, .temperature, .conductance."""
+    names, rows = [], []
+    for r in phonon_results:
+        try:
+            name, t, g = str(r.model), np.asarray(r.temperature, float), np.asarray(r.conductance, float)
+        except AttributeError:
+            raise InputError(
+                "phonon_results= must be results of kapitza.predict (with model, temperature and conductance), "
+                f"got {type(r).__name__}"
+            ) from None
+        if t.shape != temperature.shape or not np.array_equal(t, temperature):
+            raise InputError(f"phonon result {name!r} is at other temperatures than temperature=")
+        if g.shape != t.shape or not np.all(np.isfinite(g)) or np.any(g < 0):
+            raise InputError(f"phonon result {name!r}: conductance must be finite and >= 0, one per temperature")
+        names.append(name)
+        rows.append(g)
+    return tuple(names), np.array(rows, dtype=float).reshape(len(rows), temperature.size)
+
+
+def _missing(metal: str, data: Any, fields: tuple[str, ...], what: str) -> str:
+    absent = [f"{ELECTRON_BOUNDS[f][3]} ({f})" for f in fields if getattr(data, f) is None]
+    if not absent:
+        return ""
+    return f"{what} cannot be computed: no {' and no '.join(absent)} is stored for {metal}"
+
+
+def electronic_parts(
+    side1: MaterialLike, side2: MaterialLike, temperature: ArrayLike, phonon_results: Sequence[Any] = ()
+) -> ElectronicParts:
+    """The electronic parts of the conductance of ``side1`` -> ``side2`` beside the phonon models' results.
+
+    Parameters
+    ----------
+    side1, side2 : str, os.PathLike or Material
+        The two materials (heat flows 1 -> 2).
+    temperature : float or array_like, shape (n_T,)
+        K, each finite and >= 0.
+    phonon_results : sequence of ConductanceResult
+        Results of :func:`kapitza.predict` for this pair at exactly these temperatures (any models).
+
+    Returns
+    -------
+    ElectronicParts
+        For metal/non-metal: G_ep, the series total per model and what limits it; for metal/metal: the
+        electronic DMM; for non-metal/non-metal: the phonon values only.  Missing electron data do not
+        raise: ``missing`` says what could not be computed and why.
+
+    Raises
+    ------
+    InputError
+        Unknown material, a bad temperature, or phonon results at other temperatures.
+    """
+    m1, m2 = get_material(side1), get_material(side2)
+    t = _temperatures(temperature)
+    models, gph = _phonon_table(t, phonon_results)
+    kind = interface_kind(m1, m2)
+    common: dict[str, Any] = {"kind": kind, "side1": m1.name, "side2": m2.name, "temperature": t}
+    common |= {"models": models, "phonon": gph}
+    if kind == "metal/metal":
+        missing = " ".join(
+            _missing(m.name, _get_electrons(m), ("sommerfeld_gamma", "fermi_velocity"), "the electronic DMM")
+            for m in (m1, m2)
+        ).strip()
+        if missing:
+            return ElectronicParts(**common, missing=missing)
+        # G is linear in T (Gundrum et al.): evaluate at 1 K and scale, so that T = 0 gives G = 0 exactly.
+        unit = electronic_dmm(m1, m2, 1.0)
+        edmm = ElectronicDMMResult(
+            metals=unit.metals,
+            temperature=t,
+            conductance=float(unit.conductance[0]) * t,
+            transmission_12=unit.transmission_12,
+        )
+        return ElectronicParts(**common, electronic_dmm=edmm)
+    if kind == "non-metal/non-metal":
+        return ElectronicParts(**common)
+    metal = m1 if kind == "metal/non-metal" else m2
+    data = _get_electrons(metal)
+    fields = ("electron_phonon_coupling", "lattice_thermal_conductivity")
+    missing = _missing(metal.name, data, fields, "the electron-phonon conductance G_ep")
+    if missing:
+        return ElectronicParts(**common, metal=metal.name, missing=missing)
+    gep = metal_electron_phonon_conductance(metal)
+    total = np.zeros_like(gph)
+    positive = gph > 0
+    if np.any(positive):
+        total[positive] = series_conductance(gph[positive], gep)
+    kappa = metal.thermal_conductivity
+    kappa_p = float(data.lattice_thermal_conductivity)
+    return ElectronicParts(
+        **common,
+        metal=metal.name,
+        electron_phonon=gep,
+        coupling=float(data.electron_phonon_coupling),
+        kappa_phonon=kappa_p,
+        kappa_electron=float(kappa - kappa_p) if kappa is not None and kappa > kappa_p else None,
+        total=total,
+        limited_by=tuple(tuple("electron-phonon" if gep < g else "phonon" for g in row) for row in gph),
+    )
