@@ -77,7 +77,7 @@ def test_default_cutoff_is_the_one_the_cutoff_table_chose():
 def test_result_records_inputs_and_settings():
     r = kapitza.predict("Al", "Si", [300.0], "limit", statistics="classical")
     assert r.side1.name == "Al" and r.side2.name == "Si" and r.model == "limit"
-    assert r.settings.statistics == "classical" and r.settings.cutoff == "branch"
+    assert r.settings.statistics == "classical" and r.settings.cutoff == "debye"
     with pytest.raises(dataclasses.FrozenInstanceError):
         r.model = "dmm"
 

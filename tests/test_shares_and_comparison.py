@@ -24,7 +24,7 @@ def comparison():
 
 def test_shares_add_up_to_the_landauer_conductance():
     """Branch shares and frequency-band shares each sum to G of landauer.conductance (1e-9, quadrature)."""
-    model = diffuse_mismatch(debye_spectrum(get_material("Al")), debye_spectrum(get_material("Si")))
+    model = diffuse_mismatch(debye_spectrum(get_material("Al"), "branch"), debye_spectrum(get_material("Si"), "branch"))
     shares = conductance_shares(model, T)
     total = landauer.conductance(model, T).conductance
     np.testing.assert_allclose(shares.conductance, total, rtol=1e-9)
@@ -41,8 +41,8 @@ def test_frequency_band_shares_are_integrals_over_their_own_band():
     And the band share equals the integral of dG/domega over the band (trapezoid on 20,001
     points, 1e-6: the quadrature is exact, the trapezoid is the reference's error).
     """
-    al = debye_spectrum(get_material("Al"))
-    model = diffuse_mismatch(al, debye_spectrum(get_material("Si")))
+    al = debye_spectrum(get_material("Al"), "branch")
+    model = diffuse_mismatch(al, debye_spectrum(get_material("Si"), "branch"))
     cut = al.cutoffs[1]
     shares = conductance_shares(model, 300.0, band_edges=[cut])
     assert shares.band_edges[1] == cut
@@ -53,14 +53,14 @@ def test_frequency_band_shares_are_integrals_over_their_own_band():
 
 
 def test_default_bands_are_two_terahertz_wide():
-    model = diffuse_mismatch(debye_spectrum(get_material("Al")), debye_spectrum(get_material("Si")))
+    model = diffuse_mismatch(debye_spectrum(get_material("Al"), "branch"), debye_spectrum(get_material("Si"), "branch"))
     edges = conductance_shares(model, 300.0).band_edges
     np.testing.assert_allclose(np.diff(edges)[:-1], thz_to_rad_s(2.0), rtol=1e-12)
 
 
 @pytest.mark.parametrize("edges", [[-1.0, 2.0], [3.0, 2.0], [np.nan]])
 def test_bad_band_edges(edges):
-    model = diffuse_mismatch(debye_spectrum(get_material("Al")), debye_spectrum(get_material("Si")))
+    model = diffuse_mismatch(debye_spectrum(get_material("Al"), "branch"), debye_spectrum(get_material("Si"), "branch"))
     with pytest.raises(InputError, match="band_edges"):
         conductance_shares(model, 300.0, band_edges=edges)
 

@@ -24,7 +24,7 @@ def test_branch_cutoff_holds_one_mode_per_atom_per_polarisation(name):
 
 def test_cutoffs_formula_and_debye_temperature_option():
     m = get_material("Si")
-    s = debye_spectrum(m)
+    s = debye_spectrum(m, "branch")
     k_d = (6 * np.pi**2 * m.number_density) ** (1 / 3)
     np.testing.assert_allclose(s.cutoffs, [m.v_l * k_d, m.v_t * k_d], rtol=1e-14)
     d = debye_spectrum(m, "debye")
@@ -33,7 +33,7 @@ def test_cutoffs_formula_and_debye_temperature_option():
 
 def test_channel_density_is_omega_squared_below_cutoff_and_zero_above():
     m = get_material("Al")
-    s = debye_spectrum(m)
+    s = debye_spectrum(m, "branch")
     w = np.array([1e12, 0.5 * s.cutoffs[1], 0.999 * s.cutoffs[1], 1.001 * s.cutoffs[1], 1.001 * s.cutoffs[0]])
     ch = s.channel_density(w)
     expected_l = w**2 / (8 * np.pi**2 * m.v_l**2)
@@ -44,7 +44,7 @@ def test_channel_density_is_omega_squared_below_cutoff_and_zero_above():
 
 
 def test_fluid_has_only_a_longitudinal_branch():
-    s = debye_spectrum(get_material("He4"))
+    s = debye_spectrum(get_material("He4"), "branch")
     assert s.labels == ("L",)
     assert s.channel_density(np.array([1e10])).shape == (1, 1)
 
@@ -52,7 +52,7 @@ def test_fluid_has_only_a_longitudinal_branch():
 def test_high_temperature_heat_capacity_is_dulong_petit():
     """Integrating the Debye DOS with kB per mode gives 3 n kB: the DOS counts 3 modes per atom."""
     m = get_material("Ge")
-    s = debye_spectrum(m)
+    s = debye_spectrum(m, "branch")
     c = 0.0
     for b, cutoff in enumerate(s.cutoffs):
         w = np.linspace(0, cutoff, 20001)  # each branch up to its own cutoff: no step inside the grid

@@ -64,7 +64,7 @@ def debye_mode_spectrum(spec, n_radial, normal=(0.0, 0.0, 1.0)):
 
 @pytest.fixture(scope="module")
 def debye_pair():
-    return debye_spectrum(get_material("Si")), debye_spectrum(get_material("Ge"))
+    return debye_spectrum(get_material("Si"), "branch"), debye_spectrum(get_material("Ge"), "branch")
 
 
 @pytest.mark.parametrize("rule", [diffuse_mismatch, radiation_limit])

@@ -174,7 +174,9 @@ def test_sine_equals_branch_cutoff_at_low_temperature_and_lies_below_it_at_room_
     """Same low-k slopes, same T^3 law; fewer flux channels (lower group velocity) near the zone edge."""
     low = [kapitza.conductance("Al", "Si", 1e-3, cutoff=rule) for rule in ("sine", "branch")]
     assert low[0] == pytest.approx(low[1], rel=1e-7)
-    assert kapitza.conductance("Al", "Si", 300, cutoff="sine") < 0.5 * kapitza.conductance("Al", "Si", 300, cutoff="branch")
+    assert kapitza.conductance("Al", "Si", 300, cutoff="sine") < 0.5 * kapitza.conductance(
+        "Al", "Si", 300, cutoff="branch"
+    )
 
 
 def test_measured_zone_boundary_variant_uses_the_stored_frequencies():

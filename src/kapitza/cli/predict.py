@@ -16,21 +16,24 @@ from rich.console import Console
 from rich.table import Table
 
 from .._version import __version__
+from ..errors import InputError, MissingDependencyError
 from ..io import atomic_write_text
 from ..landauer import MAX_TEMPERATURES
 from ..literature import DEFAULT_WINDOW, Measurements, measurements_for
 from ..materials import Material, get_material
-from ..phonons.debye import SINE_CUTOFFS
+from ..phonons.debye import DEFAULT_CUTOFF, SINE_CUTOFFS
 from ..prediction import (
     ConductanceResult,
     ConductanceShares,
     DebyeComparison,
     ElectronicParts,
+    EmpiricalEstimate,
     Settings,
     available_models,
     build_spectra,
     compare_debye,
     electronic_parts,
+    empirical_estimate,
     get_model,
     predict,
     shares,
@@ -547,11 +550,12 @@ def predict_command(
     cutoff: Annotated[
         str,
         typer.Option(
-            help="Debye cutoff rule: 'branch' (v_p (6 pi^2 n)^1/3) or 'debye' (Theta_D), or the sine dispersion "
+            help="Debye-type spectrum: 'debye' (one cutoff at Theta_D; default, closest to full dispersion, see "
+            "docs/cutoffs.md), 'branch' (v_p (6 pi^2 n)^1/3), or the sine dispersion "
             "w_max sin(pi k/2k_max): 'sine' (w_max = 2 v_p k_max/pi) or 'sine-zb' (measured zone-boundary w_max; "
             "Si, Ge, Al, Cu). The AMM takes 'branch' and 'debye' only.",
         ),
-    ] = "branch",
+    ] = DEFAULT_CUTOFF,
     statistics: Annotated[str, typer.Option(help="'bose-einstein' or 'classical'.")] = "bose-einstein",
     inelastic: Annotated[
         str | None,
@@ -598,6 +602,14 @@ def predict_command(
     plot_path: Annotated[
         Path | None, typer.Option("--plot", help="Also draw G(T) of every model (log-log) to this .png/.pdf/.svg.")
     ] = None,
+    empirical: Annotated[
+        bool,
+        typer.Option(
+            "--empirical",
+            help="Also give the empirical estimate (gradient boosting on the shipped measurements, with its "
+            "held-out error bar; not a physics model; fitted at start, a few seconds; needs kapitza[empirical]).",
+        ),
+    ] = False,
 ) -> None:
     """Thermal boundary conductance, resistance and Kapitza lengths of SIDE1 -> SIDE2."""
     m1, m2 = get_material(side1), get_material(side2)
@@ -638,11 +650,17 @@ def predict_command(
     if rows is not None and parts.kind != "metal/metal":  # at metal/metal the electrons carry far more anyway
         over = above_limit(sides, rows, options)
     summary = None if rows is None else {**measured_summary(rows), "above_radiation_limit": over}
+    estimate, why_not = empirical_or_reason(m1, m2, origins, temps) if empirical else (None, None)
     if as_json:
         shares_of = sides if settings.dispersion == "phonopy" else None
-        typer.echo(to_json(results, shares_of=shares_of, parts=parts, measured=summary))
+        doc = to_json(results, shares_of=shares_of, parts=parts, measured=summary)
+        if empirical:
+            doc = json.dumps({**json.loads(doc), "empirical": empirical_json(estimate, why_not)}, indent=2)
+        typer.echo(doc)
     else:
         _print_story(results, origins, parts, models, rows, over, settings.dispersion == "phonopy", sides, options)
+        if empirical:
+            Console(width=10_000).print(empirical_line(estimate, why_not), markup=False, highlight=False)
     if csv_path is not None:
         atomic_write_text(csv_path, to_csv(results, parts))
     if plot_path is not None:
@@ -655,6 +673,49 @@ def predict_command(
         for label, path in (("CSV", csv_path), ("plot", plot_path)):
             if path is not None:
                 Console(stderr=True).print(f"{label} written to {path}")
+
+
+def empirical_or_reason(
+    m1: Material, m2: Material, origins: tuple[str, str], temps: np.ndarray
+) -> tuple[EmpiricalEstimate | None, str | None]:
+    """The empirical estimate, or None and why it cannot be given for this pair (missing scikit-learn raises)."""
+    if any(o != "database" for o in origins):
+        return None, "the empirical estimate is trained on database materials only, not on material files"
+    try:
+        return empirical_estimate(m1.name, m2.name, temps), None
+    except MissingDependencyError:
+        raise
+    except InputError as exc:
+        return None, str(exc)
+
+
+def empirical_line(estimate: EmpiricalEstimate | None, why_not: str | None) -> str:
+    """One line: the empirical values with their 68 % band and what they are, or why there are none."""
+    if estimate is None:
+        return f"empirical estimate: not available ({why_not})"
+    values = "; ".join(
+        f"{t:g} K: {v / MW_PER_M2K:.3g} ({lo / MW_PER_M2K:.3g}-{hi / MW_PER_M2K:.3g})"
+        for t, v, lo, hi in zip(estimate.temperature, estimate.value, estimate.low, estimate.high)
+    )
+    return f"empirical estimate (not physics), G in MW m⁻² K⁻¹ with its 68 % band: {values}. {estimate.text}"
+
+
+def empirical_json(estimate: EmpiricalEstimate | None, why_not: str | None) -> dict[str, Any]:
+    """The empirical estimate in SI for --json (values null and the reason given where there is none)."""
+    if estimate is None:
+        return {"available": False, "reason": why_not}
+    return {
+        "available": True,
+        "temperature": estimate.temperature.tolist(),
+        "conductance": estimate.value.tolist(),
+        "low": estimate.low.tolist(),
+        "high": estimate.high.tolist(),
+        "band_factor": estimate.band_factor,
+        "held_out_median_factor": estimate.median_factor,
+        "held_out_within_2": estimate.within_2,
+        "beats_physics": estimate.beats_physics,
+        "text": estimate.text,
+    }
 
 
 def _print_story(

@@ -13,7 +13,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..errors import InputError
-from ..phonons.debye import SINE_CUTOFFS
+from ..phonons.debye import DEFAULT_CUTOFF, SINE_CUTOFFS
+from ..prediction.empirical import empirical_validation
 from ..prediction.registry import get_model
 from ..prediction.settings import Settings
 from ..prediction.validation import DEFAULT_MODELS, ValidationTable, validation_table
@@ -117,14 +118,21 @@ def _missing_lines(stats: ValidationStatistics, basis: str) -> list[str]:
     return lines
 
 
+def _plain(value: object) -> object:
+    """JSON for numpy arrays and scalars in a result's to_dict()."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    return str(value)
+
+
 def validate_command(
     model: Annotated[
         list[str] | None,
         typer.Option("--model", "-m", help="Model to compare (repeat for several); default: dmm, limit, amm."),
     ] = None,
     cutoff: Annotated[
-        str, typer.Option(help="Debye cutoff rule of the phonon models: branch, debye, sine or sine-zb.")
-    ] = "branch",
+        str, typer.Option(help="Debye-type spectrum of the phonon models: debye (default), branch, sine or sine-zb.")
+    ] = DEFAULT_CUTOFF,
     plot_path: Annotated[
         Path | None,
         typer.Option("--plot", help="Draw predicted vs measured (log-log) to this .png/.pdf/.svg."),
@@ -132,6 +140,14 @@ def validate_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the statistics as JSON instead of the table.")] = False,
     phonons_only: Annotated[
         bool, typer.Option("--phonons-only", help="Show the phonon models alone (no electrons) in table and plot.")
+    ] = False,
+    empirical: Annotated[
+        bool,
+        typer.Option(
+            "--empirical",
+            help="Also cross-validate the empirical estimate (gradient boosting, folds grouped by paper) on the "
+            "same rows and compare it with the physics models (a few seconds; needs kapitza[empirical]).",
+        ),
     ] = False,
 ) -> None:
     """Compare every model with every measured conductance whose two sides are in the database."""
@@ -153,8 +169,13 @@ def validate_command(
     basis = "phonon" if phonons_only else "predicted"
     table = validation_table(names, cutoff=settings.cutoff)
     stats = validation_statistics(table)
+    checked = empirical_validation() if empirical else None
     if as_json:
-        typer.echo(json.dumps(_document(table, stats, basis), indent=2, ensure_ascii=False))
+        doc = _document(table, stats, basis)
+        if checked is not None:
+            numbers = {k: v for k, v in checked.to_dict().items() if not hasattr(v, "__len__") or isinstance(v, str)}
+            doc["empirical"] = {**numbers, "summary": checked.summary()}
+        typer.echo(json.dumps(doc, indent=2, ensure_ascii=False, default=_plain))
     else:
         console = Console()
         console.print(_render(stats, basis))
@@ -167,6 +188,8 @@ def validate_command(
                 "sides in the database (kapitza measured A B lists them)."
             )
         )
+        if checked is not None:
+            console.print(escape(checked.summary()))
         console.print(escape(CREDIT))
     if plot_path is not None:
         from ..plotting.validation import plot_validation

@@ -15,9 +15,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .. import landauer
-from ..phonons.debye import DEFAULT_CUTOFF
 from ..errors import InputError
 from ..io.results import result
+from ..phonons.debye import DEFAULT_CUTOFF
 from .api import build_spectra, resolve_sides
 from .registry import get_model
 from .settings import PotentialSpec, Progress, Settings, SideSpec

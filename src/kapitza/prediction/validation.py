@@ -29,10 +29,11 @@ from numpy.typing import NDArray
 from ..errors import InputError
 from ..io.results import result
 from ..literature import Measurements, shipped_measurements
-from ..materials.electrons import get_electrons, list_electron_metals
-from ..phonons.debye import SINE_CUTOFFS
+from ..materials.electrons import get_electrons
+from ..phonons.debye import DEFAULT_CUTOFF, SINE_CUTOFFS
 from ..transmission.electronic import electronic_dmm, metal_electron_phonon_conductance, series_conductance
 from .api import conductance
+from .interface import is_metal
 from .registry import get_model
 from .settings import Settings
 
@@ -109,13 +110,9 @@ class ValidationTable:
 
 
 def interface_kinds(side1: Sequence[str], side2: Sequence[str]) -> tuple[str, ...]:
-    """The kind (one of :data:`KINDS`) of each pair: metals are the materials with shipped electron data."""
-    metals = set(list_electron_metals())
-    kinds = []
-    for a, b in zip(side1, side2):
-        count = (a in metals) + (b in metals)
-        kinds.append(KINDS[count])
-    return tuple(kinds)
+    """The kind (one of :data:`KINDS`) of each pair, in either order (metals: :func:`~.interface.is_metal`)."""
+    metal = {name: is_metal(name) for name in set(side1) | set(side2)}
+    return tuple(KINDS[metal[a] + metal[b]] for a, b in zip(side1, side2))
 
 
 def _missing_electrons(metals: Sequence[str]) -> str:
@@ -146,7 +143,7 @@ def _metal_metal(a: str, b: str, temperature: NDArray[np.float64]) -> NDArray[np
 def validation_table(
     models: Sequence[str] = DEFAULT_MODELS,
     *,
-    cutoff: str = "branch",
+    cutoff: str = DEFAULT_CUTOFF,
     measurements: Measurements | None = None,
 ) -> ValidationTable:
     """Predict every measured row whose two sides are in the database, with each model.
@@ -190,7 +187,7 @@ def validation_table(
     pairs: dict[tuple[str, str], list[int]] = {}
     for i, pair in enumerate(zip(side1, side2)):
         pairs.setdefault(pair, []).append(i)
-    metals = set(list_electron_metals())
+    metals = {name for name in set(side1) | set(side2) if is_metal(name)}
     note = [""] * len(rows)
     for (a, b), index in pairs.items():
         idx = np.asarray(index)
