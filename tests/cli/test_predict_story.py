@@ -40,8 +40,9 @@ def test_metal_nonmetal_shows_g_ep_total_and_what_limits(capsys):
 
 
 def test_electron_phonon_limits_where_g_ph_exceeds_g_ep(capsys):
-    """Al/Si at 1000 K: the radiation limit's G_ph (1333) exceeds G_ep (1273), so there the coupling limits."""
-    out = run(capsys, "predict", "Al", "Si", "-t", "300,1000", "-m", "limit")
+    """Al/Si at 1000 K with per-branch cutoffs: the radiation limit's G_ph (1333) exceeds G_ep (1273), so there
+    the coupling limits."""
+    out = run(capsys, "predict", "Al", "Si", "-t", "300,1000", "-m", "limit", "--cutoff", "branch")
     assert "electron-phonon coupling in Al limits" in out and "limit at 1000 K" in out
 
 

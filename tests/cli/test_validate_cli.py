@@ -49,7 +49,7 @@ def test_json_carries_the_numbers(capsys, stats):
     status, out, err = run(capsys, "validate", "--model", "dmm", "--json", "--phonons-only")
     assert status == 0, err
     doc = json.loads(out)
-    assert doc["models"] == ["dmm"] and doc["cutoff"] == "branch" and doc["shown"] == "phonon"
+    assert doc["models"] == ["dmm"] and doc["cutoff"] == "debye" and doc["shown"] == "phonon"
     for basis in ("predicted", "phonon"):
         for group in stats.groups:
             expected = stats.get("dmm", group, basis)
