@@ -29,7 +29,9 @@ def synthetic(seed=0, blocks=20, bins=40, jump=0.2, gradient=0.01, noise=0.02, l
             z1, z2 = length / 4, 3 * length / 4
             inner = (z > z1) & (z < z2)
             dist = np.where(z >= z2, z - z2, z1 - z)
-            t = np.where(inner, 1.0 + dj / 2 + gradient * (length / 4 - np.abs(z - length / 2)), 1.0 - dj / 2 - gradient * dist)
+            t = np.where(
+                inner, 1.0 + dj / 2 + gradient * (length / 4 - np.abs(z - length / 2)), 1.0 - dj / 2 - gradient * dist
+            )
         temps[b] = t
     temps += rng.normal(0.0, noise, temps.shape)
     return TemperatureProfile(positions=z, temperatures=temps, counts=None, steps=None, units="lj")

@@ -6,13 +6,16 @@ import time
 
 import numpy as np
 import pytest
+from analysis_synthetic import HEADER, ave_chunk_text, synthetic
 
 from kapitza.analysis import read_profile
 from kapitza.errors import InputError
 
-from analysis_synthetic import HEADER, ave_chunk_text, synthetic
-
-SMALL = HEADER + "1000 3 30\n  1 0.5 10 1.1\n  2 1.5 10 1.2\n  3 2.5 10 1.3\n2000 3 30\n  1 0.5 10 2.1\n  2 1.5 10 2.2\n  3 2.5 10 2.3\n"
+SMALL = (
+    HEADER
+    + "1000 3 30\n  1 0.5 10 1.1\n  2 1.5 10 1.2\n  3 2.5 10 1.3\n"
+    + "2000 3 30\n  1 0.5 10 2.1\n  2 1.5 10 2.2\n  3 2.5 10 2.3\n"
+)
 
 
 def test_reads_the_ave_chunk_format(tmp_path):

@@ -247,9 +247,7 @@ def find_interfaces(profile: TemperatureProfile, geometry: str = "periodic") -> 
     """
     comp = profile.composition
     if comp is None:
-        raise InputError(
-            "no interface positions: give them (interfaces=, --interfaces z1,z2) or a composition column"
-        )
+        raise InputError("no interface positions: give them (interfaces=, --interfaces z1,z2) or a composition column")
     z = profile.positions
     mid = 0.5 * (float(comp.min()) + float(comp.max()))
     if comp.max() - comp.min() <= 0:
@@ -314,7 +312,9 @@ def analyze_jump(
     if not isinstance(profile, TemperatureProfile):
         raise InputError(f"profile= must be a TemperatureProfile, got {type(profile).__name__}")
     system = unit_system(profile.units)
-    if exclude_bins is not None and (isinstance(exclude_bins, bool) or int(exclude_bins) != exclude_bins or exclude_bins < 0):
+    if exclude_bins is not None and (
+        isinstance(exclude_bins, bool) or int(exclude_bins) != exclude_bins or exclude_bins < 0
+    ):
         raise InputError(f"exclude_bins= must be an integer >= 0, got {exclude_bins!r}")
     if not (np.isfinite(exclude_fraction) and 0 <= exclude_fraction < 0.5):
         raise InputError(f"exclude_fraction= must be in [0, 0.5), got {float(exclude_fraction):g}")
@@ -365,9 +365,7 @@ def analyze_jump(
                 )
             fits.append(_fit(zz - plane, temps[:, idx]))
             fits[-1]["range"] = (float(start), float(end))
-        (tl, vl, sl, rl), (tr, vr, sr, rr) = (
-            (f["intercept"], f["var"], f["slope"], f["range"]) for f in fits
-        )
+        (tl, vl, sl, rl), (tr, vr, sr, rr) = ((f["intercept"], f["var"], f["slope"], f["range"]) for f in fits)
         mean_slope = float(np.mean(sl) + np.mean(sr))
         direction = 1 if mean_slope <= 0 else -1
         per_interface.append(
@@ -401,7 +399,9 @@ def analyze_jump(
         else f"fit residuals within the block(s) (only {n} block(s): no spread over blocks)"
     )
     if 3 <= n < 10:
-        warnings.append(f"only {n} blocks: the error over blocks is itself uncertain (~{100 / np.sqrt(2 * (n - 1)):.0f} %)")
+        warnings.append(
+            f"only {n} blocks: the error over blocks is itself uncertain (~{100 / np.sqrt(2 * (n - 1)):.0f} %)"
+        )
     jumps = []
     for d in per_interface:
         jumps.append(_jump(d, used, n, flux_value, flux_error))

@@ -63,17 +63,22 @@ def _read_table(path: Path, ncols: int, option: str) -> np.ndarray:
 
 
 def analyze_command(
-    profile: Annotated[Path, typer.Argument(help="LAMMPS fix ave/chunk file, or columns: position temperature [block].")],
+    profile: Annotated[
+        Path, typer.Argument(help="LAMMPS fix ave/chunk file, or columns: position temperature [block].")
+    ],
     flux: Annotated[
         float | None, typer.Option("--flux", help="Heat flux through each interface, in the --units flux unit.")
     ] = None,
     baths: Annotated[
         Path | None,
-        typer.Option(help="Columns time, E_hot, E_cold: cumulative bath energies (e.g. fix langevin tally); needs --area."),
+        typer.Option(
+            help="Columns time, E_hot, E_cold: cumulative bath energies (e.g. fix langevin tally); needs --area."
+        ),
     ] = None,
     area: Annotated[float | None, typer.Option(help="Cross-section for --baths (length unit squared).")] = None,
     interfaces: Annotated[
-        str | None, typer.Option(help="Interface positions z1,z2 (periodic) or z1 (fixed); default: from --composition.")
+        str | None,
+        typer.Option(help="Interface positions z1,z2 (periodic) or z1 (fixed); default: from --composition."),
     ] = None,
     geometry: Annotated[str, typer.Option(help="periodic (two interfaces) or fixed (one).")] = "periodic",
     units: Annotated[str, typer.Option(help="lj, metal, real or si (LAMMPS unit styles).")] = "lj",

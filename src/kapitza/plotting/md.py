@@ -43,9 +43,7 @@ def plot_profile(profile: Any, analysis: Any, path: str | os.PathLike | None = N
                 if x1 > x0:
                     ax.axvspan(x0, x1, color="0.85", alpha=0.6, lw=0, label=None if shaded else "excluded")
                     shaded = True
-        for (start, end), t0, slope in zip(
-            jump.fit_ranges, (jump.T_left, jump.T_right), jump.slopes, strict=True
-        ):
+        for (start, end), t0, slope in zip(jump.fit_ranges, (jump.T_left, jump.T_right), jump.slopes, strict=True):
             x = np.linspace(min(start, jump.position), max(end, jump.position), 50)
             y = t0 + slope * (x - jump.position)
             for s in (-length, 0.0, length):
