@@ -8,6 +8,7 @@ imported by :func:`kapitza.cli.app.main`, registers them.
 from .agf import agf_command
 from .app import app
 from .materials import materials_app
+from .md import md_app
 from .measured import measured_command
 from .phonons import phonons_command
 from .predict import predict_command
@@ -21,3 +22,4 @@ app.command("agf")(agf_command)
 app.command("measured")(measured_command)
 app.command("validate")(validate_command)
 app.add_typer(materials_app, name="materials")
+app.add_typer(md_app, name="md")

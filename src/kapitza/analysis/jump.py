@@ -1,0 +1,601 @@
+"""The temperature jump at an interface from a NEMD profile, and G = J / Delta T with an honest error.
+
+Method (the "direct method" of NEMD, e.g. Schelling, Phillpot & Keblinski, Phys. Rev. B 65,
+144306 (2002); Landry & McGaughey, Phys. Rev. B 80, 165304 (2009)): each bulk segment between a
+bath and an interface is fitted by a straight line, leaving out zones near the bath (non-linear
+thermostat region) and near the interface; both lines are extrapolated to the interface plane and
+Delta T is the difference, taken along the heat flow.  This is done for every block of the
+profile, so Delta T has a standard error over blocks (the jackknife is reported beside it).  A
+significant linear trend of Delta T over the blocks means the run had not reached steady state:
+the leading blocks are dropped until the trend is gone (reported), or the analysis is refused.
+
+Geometries: ``"periodic"`` (two interfaces; baths half-way between them, i.e. at the box ends
+and middle when the interfaces sit at L/4 and 3L/4, as in Mueller-Plathe and Langevin setups;
+heat crosses both interfaces) and ``"fixed"`` (one interface, baths at the two ends).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy import stats
+
+from ..errors import InputError
+from ..io.results import result
+from .profiles import TemperatureProfile
+from .units import unit_system
+
+#: Default exclusion at each end of a bath-interface segment, as a fraction of its length.
+DEFAULT_EXCLUDE_FRACTION = 0.2
+#: A trend of Delta T over blocks with a p-value below this is "significant".
+DEFAULT_SIGNIFICANCE = 0.01
+#: Relative difference of the two bath powers accepted as balanced.
+DEFAULT_BATH_TOLERANCE = 0.05
+#: Fewest bins a segment's fit may use.
+MIN_FIT_BINS = 3
+GEOMETRIES = ("periodic", "fixed")
+
+
+@result
+class BathFlux:
+    """The heat flux from the energy two baths exchange.
+
+    Attributes
+    ----------
+    flux, flux_err : float
+        J = mean(|P_hot|, |P_cold|) / (paths * area) and its standard error (flux unit of ``units``).
+    power_hot, power_cold : float
+        Slopes of the cumulative bath energies (energy per time, signed as in the file).
+    relative_difference : float
+        | |P_hot| - |P_cold| | / mean(|P|).
+    balanced : bool
+        relative_difference <= tolerance.
+    tolerance : float
+    paths : int
+        Interfaces the power divides over (2 periodic, 1 fixed).
+    units : str
+    """
+
+    flux: float
+    flux_err: float
+    power_hot: float
+    power_cold: float
+    relative_difference: float
+    balanced: bool
+    tolerance: float
+    paths: int
+    units: str
+
+    _summary_fields: ClassVar[tuple[str, ...]] = ("flux", "flux_err", "relative_difference", "balanced", "units")
+
+
+def flux_from_baths(
+    time: ArrayLike,
+    energy_hot: ArrayLike,
+    energy_cold: ArrayLike,
+    area: float,
+    paths: int = 2,
+    tolerance: float = DEFAULT_BATH_TOLERANCE,
+    units: str = "lj",
+) -> BathFlux:
+    """Heat flux from the cumulative energies of the hot and cold baths (e.g. ``fix langevin ... tally yes``).
+
+    Parameters
+    ----------
+    time : array_like, shape (n,)
+        Times of the samples (time unit of ``units``: tau, ps, fs, s).
+    energy_hot, energy_cold : array_like, shape (n,)
+        Cumulative energy each bath exchanged (energy unit of ``units``); the signs must be opposite.
+    area : float
+        Cross-section normal to the heat flow (length unit squared), > 0.
+    paths : int
+        Interfaces the heat crosses in parallel: 2 in the periodic geometry (the power splits), 1 fixed.
+    tolerance : float
+        Largest relative difference of the two powers called balanced.
+    units : str
+        lj, metal, real or si.
+
+    Returns
+    -------
+    BathFlux
+    """
+    unit_system(units)
+    t = np.asarray(time, dtype=float)
+    eh = np.asarray(energy_hot, dtype=float)
+    ec = np.asarray(energy_cold, dtype=float)
+    if t.ndim != 1 or t.size < 3 or eh.shape != t.shape or ec.shape != t.shape:
+        raise InputError(f"bath energies need at least 3 samples of (time, hot, cold), got {t.size}")
+    if not (np.all(np.isfinite(t)) and np.all(np.isfinite(eh)) and np.all(np.isfinite(ec))):
+        raise InputError("bath energies must be finite (found NaN or inf)")
+    if np.any(np.diff(t) <= 0):
+        raise InputError("bath times must increase strictly")
+    if not (np.isfinite(area) and area > 0):
+        raise InputError(f"area= must be > 0, got {float(area):g}")
+    if paths not in (1, 2):
+        raise InputError(f"paths= must be 1 or 2, got {paths}")
+    if not (np.isfinite(tolerance) and tolerance > 0):
+        raise InputError(f"tolerance= must be > 0, got {float(tolerance):g}")
+    fits = [stats.linregress(t, e) for e in (eh, ec)]
+    ph, pc = float(fits[0].slope), float(fits[1].slope)
+    if ph == 0 or pc == 0 or np.sign(ph) == np.sign(pc):
+        raise InputError(
+            f"the bath energies must change with opposite signs (one bath gives heat, the other takes it); "
+            f"their rates are {ph:g} and {pc:g}"
+        )
+    mean = 0.5 * (abs(ph) + abs(pc))
+    rel = abs(abs(ph) - abs(pc)) / mean
+    err = 0.5 * float(np.hypot(fits[0].stderr, fits[1].stderr))
+    scale = paths * float(area)
+    return BathFlux(
+        flux=mean / scale,
+        flux_err=err / scale,
+        power_hot=ph,
+        power_cold=pc,
+        relative_difference=rel,
+        balanced=bool(rel <= tolerance),
+        tolerance=float(tolerance),
+        paths=int(paths),
+        units=units,
+    )
+
+
+@result
+class InterfaceJump:
+    """The jump at one interface.
+
+    Attributes
+    ----------
+    position : float
+        Interface plane (length unit of ``units``).
+    delta_T, delta_T_err, delta_T_err_jackknife : float
+        Mean jump over the blocks used, taken along the heat flow (T upstream - T downstream), its
+        standard error over blocks and the jackknife estimate of it.
+    G, G_err : float
+        J / Delta T and its error (conductance unit of the profile's units; NaN without a flux).
+    direction : int
+        +1 when the heat flows towards +z at this interface, -1 towards -z.
+    T_left, T_right : float
+        Mean extrapolated temperatures just left and right of the plane.
+    slopes : tuple of float
+        Mean fitted gradients of the left and right segments.
+    fit_ranges : tuple of (float, float)
+        The (start, end) of the left and right fits (positions may lie outside the box in the periodic
+        geometry: they are unwrapped).
+    excluded : tuple of (float, float)
+        The zones left out next to the baths and the interface.
+    delta_T_blocks : ndarray, shape (n_blocks_used,)
+    """
+
+    position: float
+    delta_T: float
+    delta_T_err: float
+    delta_T_err_jackknife: float
+    G: float
+    G_err: float
+    direction: int
+    T_left: float
+    T_right: float
+    slopes: tuple[float, float]
+    fit_ranges: tuple[tuple[float, float], tuple[float, float]]
+    excluded: tuple[tuple[float, float], ...]
+    delta_T_blocks: NDArray[np.float64]
+
+    _summary_fields: ClassVar[tuple[str, ...]] = ("position", "delta_T", "delta_T_err", "G", "G_err")
+
+
+@result
+class JumpAnalysis:
+    """Delta T and G of every interface of a profile, and combined.
+
+    Attributes
+    ----------
+    interfaces : tuple of InterfaceJump
+    delta_T, delta_T_err, delta_T_err_jackknife, G, G_err : float
+        Combined over the interfaces (per block mean of their jumps), in the profile's units.
+    G_si, G_si_err : float
+        G in W m^-2 K^-1 (NaN in LJ reduced units, which have no SI value).
+    flux, flux_err : float
+        J used (flux unit of ``units``; NaN when none was given).
+    flux_source : str
+        "given", "baths" or "none".
+    bath_flux : BathFlux or None
+    geometry : str
+    units : str
+    unit_names : mapping
+        length, temperature, flux, conductance unit names.
+    blocks_used, blocks_dropped : int
+        Blocks averaged, and leading blocks dropped as transient.
+    trend_pvalue : float
+        p-value of a linear trend of Delta T over the blocks used (NaN with fewer than 6 blocks).
+    error_method : str
+    exclusion : str
+        How the excluded zones were chosen.
+    warnings : tuple of str
+    """
+
+    interfaces: tuple[InterfaceJump, ...]
+    delta_T: float
+    delta_T_err: float
+    delta_T_err_jackknife: float
+    G: float
+    G_err: float
+    G_si: float
+    G_si_err: float
+    flux: float
+    flux_err: float
+    flux_source: str
+    bath_flux: BathFlux | None
+    geometry: str
+    units: str
+    unit_names: Any
+    blocks_used: int
+    blocks_dropped: int
+    trend_pvalue: float
+    error_method: str
+    exclusion: str
+    warnings: tuple[str, ...]
+
+    _summary_fields: ClassVar[tuple[str, ...]] = ("delta_T", "delta_T_err", "G", "G_err", "units", "blocks_used")
+
+
+def find_interfaces(profile: TemperatureProfile, geometry: str = "periodic") -> tuple[float, ...]:
+    """Interface planes where the composition column crosses half-way between its extremes.
+
+    Returns 2 positions (periodic) or 1 (fixed), linearly interpolated between bins.
+    """
+    comp = profile.composition
+    if comp is None:
+        raise InputError("no interface positions: give them (interfaces=, --interfaces z1,z2) or a composition column")
+    z = profile.positions
+    mid = 0.5 * (float(comp.min()) + float(comp.max()))
+    if comp.max() - comp.min() <= 0:
+        raise InputError("the composition column is constant: no interface found")
+    above = comp > mid
+    flips = np.nonzero(above[1:] != above[:-1])[0]
+    found = [float(z[i] + (mid - comp[i]) * (z[i + 1] - z[i]) / (comp[i + 1] - comp[i])) for i in flips]
+    want = 2 if geometry == "periodic" else 1
+    if len(found) != want:
+        raise InputError(
+            f"the composition column crosses its mid value {len(found)} times; the {geometry} geometry has "
+            f"{want} interface(s): give interfaces= (--interfaces)"
+        )
+    return tuple(found)
+
+
+def analyze_jump(
+    profile: TemperatureProfile,
+    interfaces: ArrayLike | None = None,
+    geometry: str = "periodic",
+    flux: float | BathFlux | None = None,
+    flux_err: float = 0.0,
+    bath_positions: ArrayLike | None = None,
+    exclude_bins: int | None = None,
+    exclude_fraction: float = DEFAULT_EXCLUDE_FRACTION,
+    steady_state: bool = True,
+    significance: float = DEFAULT_SIGNIFICANCE,
+) -> JumpAnalysis:
+    """Delta T at each interface of ``profile``, its error over blocks, and G = J / Delta T.
+
+    Parameters
+    ----------
+    profile : TemperatureProfile
+    interfaces : array_like of float, optional
+        Interface planes (length unit of the profile): 2 for ``periodic``, 1 for ``fixed``.  Default:
+        found from the profile's composition column.
+    geometry : {"periodic", "fixed"}
+    flux : float or BathFlux, optional
+        Heat flux through each interface (flux unit of the profile's units), or a :class:`BathFlux`.
+        Without it Delta T is computed and G is NaN.
+    flux_err : float
+        Standard error of a given ``flux`` (ignored for a BathFlux, which carries its own).
+    bath_positions : array_like of 2 floats, optional
+        Centres of the two baths.  Default: half-way between the interfaces (periodic), the box ends (fixed).
+    exclude_bins : int, optional
+        Bins left out at each end of every bath-interface segment; default: ``exclude_fraction`` of it.
+    exclude_fraction : float
+        Fraction of each segment's length left out at each end when ``exclude_bins`` is not given.
+    steady_state : bool
+        Test Delta T over the blocks for a trend and drop a leading transient.
+    significance : float
+        p-value below which a trend is significant.
+
+    Raises
+    ------
+    InputError
+        Bad geometry, interfaces outside the box, a bath on an interface, too few bins to fit, no
+        steady state.
+    """
+    if geometry not in GEOMETRIES:
+        raise InputError(f"geometry= must be one of {', '.join(GEOMETRIES)}, got {geometry!r}")
+    if not isinstance(profile, TemperatureProfile):
+        raise InputError(f"profile= must be a TemperatureProfile, got {type(profile).__name__}")
+    system = unit_system(profile.units)
+    if exclude_bins is not None and (
+        isinstance(exclude_bins, bool) or int(exclude_bins) != exclude_bins or exclude_bins < 0
+    ):
+        raise InputError(f"exclude_bins= must be an integer >= 0, got {exclude_bins!r}")
+    if not (np.isfinite(exclude_fraction) and 0 <= exclude_fraction < 0.5):
+        raise InputError(f"exclude_fraction= must be in [0, 0.5), got {float(exclude_fraction):g}")
+    if not (0 < significance < 1):
+        raise InputError(f"significance= must be in (0, 1), got {float(significance):g}")
+    want = 2 if geometry == "periodic" else 1
+    if interfaces is None:
+        planes = find_interfaces(profile, geometry)
+    else:
+        planes = tuple(float(x) for x in np.atleast_1d(np.asarray(interfaces, dtype=float)))
+    if len(planes) != want:
+        raise InputError(f"the {geometry} geometry has {want} interface(s); got {len(planes)} position(s)")
+    lo, hi = profile.box
+    length = hi - lo
+    if not all(np.isfinite(planes)) or any(not lo < p < hi for p in planes):
+        shown = ", ".join(f"{p:g}" for p in planes)
+        raise InputError(f"interface positions {shown} must lie inside the profile, {lo:g} < z < {hi:g}")
+    planes = tuple(sorted(planes))
+    if want == 2 and planes[1] - planes[0] < 2 * profile.bin_width:
+        raise InputError(f"the interfaces at {planes[0]:g} and {planes[1]:g} are closer than two bins")
+    baths = _baths(planes, bath_positions, geometry, lo, hi)
+    sides = _segments(planes, baths, geometry, lo, hi)
+    dz = profile.bin_width
+    exclusion = (
+        f"{int(exclude_bins)} bins ({int(exclude_bins) * dz:g} {system.length}) at each end of every segment"
+        if exclude_bins is not None
+        else f"{exclude_fraction:g} of each segment's length at each end (default)"
+    )
+    flux_value, flux_error, source, bath = _flux(flux, flux_err, profile.units)
+    temps = profile.temperatures
+    per_interface: list[dict[str, Any]] = []
+    for plane, (left, right) in zip(planes, sides, strict=True):
+        fits = []
+        excluded: list[tuple[float, float]] = []
+        for a, b in (left, right):
+            seg = b - a
+            if seg <= 0:
+                raise InputError(f"a bath overlaps the interface at {plane:g}: the segment between them is empty")
+            w = exclude_bins * dz if exclude_bins is not None else exclude_fraction * seg
+            start, end = a + w, b - w
+            excluded += [(a, start), (end, b)]
+            idx, zz = _bins_in(profile.positions, start, end, length, geometry)
+            if idx.size < MIN_FIT_BINS:
+                raise InputError(
+                    f"the segment {a:g}..{b:g} next to the interface at {plane:g} keeps {idx.size} bins after the "
+                    f"exclusions ({exclusion}); at least {MIN_FIT_BINS} are needed: a bath overlaps the "
+                    "interface, or exclude fewer bins (exclude_bins=, --exclude)"
+                )
+            fits.append(_fit(zz - plane, temps[:, idx]))
+            fits[-1]["range"] = (float(start), float(end))
+        (tl, vl, sl, rl), (tr, vr, sr, rr) = ((f["intercept"], f["var"], f["slope"], f["range"]) for f in fits)
+        mean_slope = float(np.mean(sl) + np.mean(sr))
+        direction = 1 if mean_slope <= 0 else -1
+        per_interface.append(
+            dict(
+                plane=plane,
+                blocks=direction * (tl - tr),
+                var=vl + vr,
+                T_left=tl,
+                T_right=tr,
+                slopes=(float(np.mean(sl)), float(np.mean(sr))),
+                ranges=(rl, rr),
+                excluded=tuple(excluded),
+                direction=direction,
+            )
+        )
+    combined = np.mean([d["blocks"] for d in per_interface], axis=0)
+    warnings: list[str] = []
+    n_all = combined.size
+    first, pvalue = 0, float("nan")
+    if steady_state and n_all >= 6:
+        first, pvalue = _steady_start(combined, significance)
+        if first:
+            warnings.append(
+                f"Delta T drifts over the first blocks (not yet steady): dropped the first {first} of {n_all} blocks"
+            )
+    used = slice(first, None)
+    n = n_all - first
+    error_method = (
+        "standard error over blocks (jackknife beside it)"
+        if n >= 3
+        else f"fit residuals within the block(s) (only {n} block(s): no spread over blocks)"
+    )
+    if 3 <= n < 10:
+        warnings.append(
+            f"only {n} blocks: the error over blocks is itself uncertain (~{100 / np.sqrt(2 * (n - 1)):.0f} %)"
+        )
+    jumps = []
+    for d in per_interface:
+        jumps.append(_jump(d, used, n, flux_value, flux_error))
+    cvar = np.mean([d["var"] for d in per_interface], axis=0) / len(per_interface)
+    c = _jump(dict(blocks=combined, var=cvar), used, n, flux_value, flux_error)
+    if c["delta_T"] <= 2 * c["delta_T_err"]:
+        warnings.append(
+            f"no significant jump: Delta T = {c['delta_T']:.4g} +- {c['delta_T_err']:.2g} {system.temperature}"
+        )
+    if bath is not None and not bath.balanced:
+        warnings.append(
+            f"the two baths' powers differ by {100 * bath.relative_difference:.3g} % (tolerance "
+            f"{100 * bath.tolerance:.3g} %): energy is not conserved or the run is not steady"
+        )
+    to_si = system.flux_to_si
+    g_si = c["G"] * to_si if to_si is not None else float("nan")
+    g_si_err = c["G_err"] * to_si if to_si is not None else float("nan")
+    interfaces_out = tuple(
+        InterfaceJump(
+            position=float(d["plane"]),
+            delta_T=j["delta_T"],
+            delta_T_err=j["delta_T_err"],
+            delta_T_err_jackknife=j["delta_T_err_jackknife"],
+            G=j["G"],
+            G_err=j["G_err"],
+            direction=int(d["direction"]),
+            T_left=float(np.mean(d["T_left"][used])),
+            T_right=float(np.mean(d["T_right"][used])),
+            slopes=d["slopes"],
+            fit_ranges=d["ranges"],
+            excluded=d["excluded"],
+            delta_T_blocks=d["blocks"][used],
+        )
+        for d, j in zip(per_interface, jumps, strict=True)
+    )
+    return JumpAnalysis(
+        interfaces=interfaces_out,
+        delta_T=c["delta_T"],
+        delta_T_err=c["delta_T_err"],
+        delta_T_err_jackknife=c["delta_T_err_jackknife"],
+        G=c["G"],
+        G_err=c["G_err"],
+        G_si=g_si,
+        G_si_err=g_si_err,
+        flux=flux_value,
+        flux_err=flux_error,
+        flux_source=source,
+        bath_flux=bath,
+        geometry=geometry,
+        units=profile.units,
+        unit_names={
+            "length": system.length,
+            "temperature": system.temperature,
+            "flux": system.flux,
+            "conductance": system.flux + " per " + system.temperature,
+            "conductance_si": "W m^-2 K^-1" if to_si is not None else "none (LJ reduced units)",
+        },
+        blocks_used=int(n),
+        blocks_dropped=int(first),
+        trend_pvalue=float(pvalue),
+        error_method=error_method,
+        exclusion=exclusion,
+        warnings=tuple(warnings),
+    )
+
+
+def _flux(flux: Any, flux_err: float, units: str) -> tuple[float, float, str, BathFlux | None]:
+    if flux is None:
+        return float("nan"), float("nan"), "none", None
+    if isinstance(flux, BathFlux):
+        if flux.units != units:
+            raise InputError(f"the bath flux is in {flux.units} units, the profile in {units}")
+        return float(flux.flux), float(flux.flux_err), "baths", flux
+    try:
+        value = float(flux)
+        err = float(flux_err)
+    except (TypeError, ValueError):
+        raise InputError(f"flux= must be a number or a BathFlux, got {type(flux).__name__}") from None
+    if not (np.isfinite(value) and value > 0):
+        raise InputError(f"flux= must be > 0 (its magnitude through the interface), got {value:g}")
+    if not (np.isfinite(err) and err >= 0):
+        raise InputError(f"flux_err= must be >= 0, got {err:g}")
+    return value, err, "given", None
+
+
+def _baths(
+    planes: tuple[float, ...], given: ArrayLike | None, geometry: str, lo: float, hi: float
+) -> tuple[float, float]:
+    length = hi - lo
+    if given is None:
+        if geometry == "fixed":
+            return lo, hi
+        z1, z2 = planes
+        b2 = 0.5 * (z2 + z1 + length)
+        return 0.5 * (z1 + z2), b2 - length if b2 >= hi else b2
+    b = np.atleast_1d(np.asarray(given, dtype=float))
+    if b.size != 2 or not np.all(np.isfinite(b)):
+        raise InputError("bath_positions= must be two finite numbers")
+    for x in b:
+        if not lo <= x <= hi:
+            raise InputError(f"bath position {x:g} lies outside the profile {lo:g}..{hi:g}")
+        for p in planes:
+            if abs(x - p) < 1e-12 * length:
+                raise InputError(f"a bath at {x:g} overlaps the interface at {p:g}")
+    if geometry == "fixed":
+        left, right = sorted(b)
+        if not left < planes[0] < right:
+            raise InputError(f"the interface at {planes[0]:g} must lie between the baths at {left:g} and {right:g}")
+        return float(left), float(right)
+    z1, z2 = planes
+    inside = [x for x in b if z1 < x < z2]
+    if len(inside) != 1:
+        raise InputError(
+            f"in the periodic geometry one bath lies between the interfaces ({z1:g}..{z2:g}) and one outside; "
+            f"got baths at {b[0]:g} and {b[1]:g}"
+        )
+    outside = float(b[0] if b[1] == inside[0] else b[1])
+    return float(inside[0]), outside
+
+
+def _segments(
+    planes: tuple[float, ...], baths: tuple[float, float], geometry: str, lo: float, hi: float
+) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """For each interface, the (bath, plane) and (plane, bath) segments in unwrapped coordinates."""
+    if geometry == "fixed":
+        return [((baths[0], planes[0]), (planes[0], baths[1]))]
+    length = hi - lo
+    z1, z2 = planes
+    inner, outer = baths
+    out_below = outer if outer < z1 else outer - length
+    out_above = outer if outer > z2 else outer + length
+    return [((out_below, z1), (z1, inner)), ((inner, z2), (z2, out_above))]
+
+
+def _bins_in(
+    z: NDArray[np.float64], start: float, end: float, length: float, geometry: str
+) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
+    shifts = (-length, 0.0, length) if geometry == "periodic" else (0.0,)
+    idx, pos = [], []
+    for s in shifts:
+        zz = z + s
+        keep = np.nonzero((zz >= start) & (zz <= end))[0]
+        idx.append(keep)
+        pos.append(zz[keep])
+    return np.concatenate(idx), np.concatenate(pos)
+
+
+def _fit(x: NDArray[np.float64], t: NDArray[np.float64]) -> dict[str, Any]:
+    """Straight line T = a + b x for every block (rows of ``t``): a, b and var(a) from the residuals."""
+    design = np.column_stack([np.ones_like(x), x])
+    coef, _, _, _ = np.linalg.lstsq(design, t.T, rcond=None)
+    resid = t - (design @ coef).T
+    dof = max(x.size - 2, 1)
+    s2 = np.sum(resid**2, axis=1) / dof
+    cov00 = np.linalg.inv(design.T @ design)[0, 0]
+    return {"intercept": coef[0], "slope": coef[1], "var": s2 * cov00}
+
+
+def _steady_start(series: NDArray[np.float64], significance: float) -> tuple[int, float]:
+    """Smallest number of leading blocks to drop so that no significant linear trend remains (<= half)."""
+    n = series.size
+    for first in range(0, n // 2 + 1):
+        rest = series[first:]
+        if rest.size < 3:
+            break
+        if np.ptp(rest) == 0:
+            return first, 1.0
+        p = float(stats.linregress(np.arange(rest.size, dtype=float), rest).pvalue)
+        if p >= significance:
+            return first, p
+    raise InputError(
+        f"no steady state: Delta T keeps drifting over the blocks (a linear trend with p < {significance:g} "
+        f"remains after dropping the first half of the {n} blocks); run longer before production"
+    )
+
+
+def _jump(d: dict[str, Any], used: slice, n: int, flux: float, flux_err: float) -> dict[str, float]:
+    blocks = d["blocks"][used]
+    mean = float(np.mean(blocks))
+    if n >= 3:
+        err = float(np.std(blocks, ddof=1) / np.sqrt(n))
+        loo = (np.sum(blocks) - blocks) / (n - 1)
+        jk = float(np.sqrt((n - 1) / n * np.sum((loo - np.mean(loo)) ** 2)))
+    else:
+        err = float(np.sqrt(np.sum(d["var"][used])) / n)
+        jk = float("nan")
+        loo = None
+    if not np.isfinite(flux) or mean <= 0:
+        return dict(delta_T=mean, delta_T_err=err, delta_T_err_jackknife=jk, G=float("nan"), G_err=float("nan"))
+    g = flux / mean
+    if loo is not None and np.all(loo > 0):
+        g_loo = flux / loo
+        g_stat = float(np.sqrt((n - 1) / n * np.sum((g_loo - np.mean(g_loo)) ** 2)))
+    else:
+        g_stat = g * err / mean
+    g_err = float(np.hypot(g_stat, g * flux_err / flux))
+    return dict(delta_T=mean, delta_T_err=err, delta_T_err_jackknife=jk, G=float(g), G_err=g_err)

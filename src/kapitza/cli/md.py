@@ -1,0 +1,246 @@
+"""``kapitza md``: analyse molecular-dynamics output (temperature jump and G; thickness series).
+
+``md_app`` is a typer sub-app registered in :mod:`kapitza.cli.commands`; other ``md`` commands
+(``md run``) are added to it the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..errors import InputError
+from .common import check_output
+
+md_app = typer.Typer(help="Molecular dynamics: analyse a NEMD temperature profile, fit a thickness series.")
+
+
+def _floats(spec: str, option: str) -> tuple[float, ...]:
+    try:
+        values = tuple(float(x) for x in spec.split(","))
+    except ValueError:
+        raise InputError(f"{option} takes numbers separated by commas, got {spec!r}") from None
+    if not all(np.isfinite(values)):
+        raise InputError(f"{option} values must be finite, got {spec!r}")
+    return values
+
+
+def _read_table(path: Path, ncols: int, option: str) -> np.ndarray:
+    """A small numeric table (comma or whitespace columns, '#' comments, an optional header line)."""
+    where = f"{option} file {str(path)!r}"
+    if not path.is_file():
+        raise InputError(f"{where} does not exist or is not a file")
+    data = path.read_bytes()
+    if b"\0" in data or not data.isascii():
+        raise InputError(f"{where} is not a text file")
+    rows = []
+    for n, raw in enumerate(data.decode("ascii").splitlines(), start=1):
+        s = raw.split("#", 1)[0].strip()
+        if not s:
+            continue
+        fields = s.replace(",", " ").split()
+        try:
+            nums = [float(f) for f in fields]
+        except ValueError:
+            if not rows and not any(c.isdigit() for c in fields[0]):
+                continue  # a header line of names
+            raise InputError(f"{where} line {n}: not a number in {s[:40]!r}") from None
+        if len(nums) != ncols:
+            raise InputError(f"{where} line {n}: expected {ncols} columns, got {len(nums)}")
+        if not all(np.isfinite(nums)):
+            raise InputError(f"{where} line {n}: NaN or infinite value")
+        rows.append(nums)
+    if not rows:
+        raise InputError(f"{where} holds no data rows")
+    return np.asarray(rows, dtype=float)
+
+
+def analyze_command(
+    profile: Annotated[
+        Path, typer.Argument(help="LAMMPS fix ave/chunk file, or columns: position temperature [block].")
+    ],
+    flux: Annotated[
+        float | None, typer.Option("--flux", help="Heat flux through each interface, in the --units flux unit.")
+    ] = None,
+    baths: Annotated[
+        Path | None,
+        typer.Option(
+            help="Columns time, E_hot, E_cold: cumulative bath energies (e.g. fix langevin tally); needs --area."
+        ),
+    ] = None,
+    area: Annotated[float | None, typer.Option(help="Cross-section for --baths (length unit squared).")] = None,
+    interfaces: Annotated[
+        str | None,
+        typer.Option(help="Interface positions z1,z2 (periodic) or z1 (fixed); default: from --composition."),
+    ] = None,
+    geometry: Annotated[str, typer.Option(help="periodic (two interfaces) or fixed (one).")] = "periodic",
+    units: Annotated[str, typer.Option(help="lj, metal, real or si (LAMMPS unit styles).")] = "lj",
+    column: Annotated[str | None, typer.Option(help="Temperature column: a header name or 0-based index.")] = None,
+    composition: Annotated[str | None, typer.Option(help="Composition column, to find the interfaces.")] = None,
+    exclude: Annotated[
+        int | None, typer.Option(help="Bins left out at each end of every segment (default: 20 % of it).")
+    ] = None,
+    tolerance: Annotated[float, typer.Option(help="Accepted relative difference of the two baths' powers.")] = 0.05,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+    plot: Annotated[Path | None, typer.Option(help="Write the profile figure (.png, .pdf, .svg).")] = None,
+) -> None:
+    """Temperature jump Delta T at each interface and G = J / Delta T, with errors over blocks."""
+    from ..analysis import analyze_jump, flux_from_baths, read_profile, unit_system
+
+    system = unit_system(units, "--units")
+    if geometry not in ("periodic", "fixed"):
+        raise InputError(f"--geometry must be periodic or fixed, got {geometry!r}")
+    if flux is not None and baths is not None:
+        raise InputError("give either --flux or --baths, not both")
+    if baths is not None and area is None:
+        raise InputError("--baths needs --area (the cross-section, in the --units length unit squared)")
+    if plot is not None:
+        check_output(plot, (".png", ".pdf", ".svg"), "--plot")
+    planes = _floats(interfaces, "--interfaces") if interfaces is not None else None
+    col: str | int | None = int(column) if column is not None and column.isdigit() else column
+    comp: str | int | None = int(composition) if composition is not None and composition.isdigit() else composition
+    prof = read_profile(profile, column=col, units=units, composition=comp)
+    j: Any = flux
+    if baths is not None:
+        table = _read_table(baths, 3, "--baths")
+        j = flux_from_baths(
+            table[:, 0], table[:, 1], table[:, 2], float(area), 2 if geometry == "periodic" else 1, tolerance, units
+        )
+    result = analyze_jump(prof, interfaces=planes, geometry=geometry, flux=j, exclude_bins=exclude)
+    for w in result.warnings:
+        sys.stderr.write(f"kapitza: warning: {w}\n")
+    if plot is not None:
+        from ..plotting.md import plot_profile
+
+        plot_profile(prof, result, plot)
+    if as_json:
+        sys.stdout.write(json.dumps(_json(result), indent=2) + "\n")
+        return
+    _print(result, system)
+
+
+def _f(x: float) -> float | str:
+    x = float(x)
+    return x if np.isfinite(x) else "nan"
+
+
+def _json(r: Any) -> dict[str, Any]:
+    def one(j: Any) -> dict[str, Any]:
+        return {
+            "position": _f(j.position),
+            "delta_T": _f(j.delta_T),
+            "delta_T_err": _f(j.delta_T_err),
+            "delta_T_err_jackknife": _f(j.delta_T_err_jackknife),
+            "G": _f(j.G),
+            "G_err": _f(j.G_err),
+            "direction": j.direction,
+            "fit_ranges": [list(map(_f, x)) for x in j.fit_ranges],
+            "excluded_zones": [list(map(_f, x)) for x in j.excluded],
+        }
+
+    out: dict[str, Any] = {
+        "units": r.units,
+        "unit_names": dict(r.unit_names),
+        "geometry": r.geometry,
+        "interfaces": [one(j) for j in r.interfaces],
+        "combined": {
+            "delta_T": _f(r.delta_T),
+            "delta_T_err": _f(r.delta_T_err),
+            "delta_T_err_jackknife": _f(r.delta_T_err_jackknife),
+            "G": _f(r.G),
+            "G_err": _f(r.G_err),
+            "G_si": _f(r.G_si),
+            "G_si_err": _f(r.G_si_err),
+        },
+        "J": _f(r.flux),
+        "J_err": _f(r.flux_err),
+        "flux_source": r.flux_source,
+        "exclusion": r.exclusion,
+        "blocks_used": r.blocks_used,
+        "blocks_dropped": r.blocks_dropped,
+        "error_method": r.error_method,
+        "warnings": list(r.warnings),
+    }
+    if r.bath_flux is not None:
+        b = r.bath_flux
+        out["baths"] = {
+            "power_hot": _f(b.power_hot),
+            "power_cold": _f(b.power_cold),
+            "relative_difference": _f(b.relative_difference),
+            "balanced": b.balanced,
+            "tolerance": _f(b.tolerance),
+        }
+    return out
+
+
+def _print(r: Any, system: Any) -> None:
+    console = Console()
+    units_note = "LJ reduced units" if system.reduced else f"{system.name} units"
+    table = Table(title=f"Temperature jump ({r.geometry} geometry, {units_note})")
+    table.add_column(f"interface at ({system.length})", justify="right")
+    table.add_column(f"\u0394T ({system.temperature})", justify="right")
+    table.add_column(f"G ({system.flux} per {system.temperature})", justify="right")
+    rows = [(f"{j.position:.4g}", j.delta_T, j.delta_T_err, j.G, j.G_err) for j in r.interfaces]
+    if len(r.interfaces) > 1:
+        rows.append(("combined", r.delta_T, r.delta_T_err, r.G, r.G_err))
+    for name, dt, dte, g, ge in rows:
+        table.add_row(name, f"{dt:.4g} \u00b1 {dte:.2g}", f"{g:.4g} \u00b1 {ge:.2g}" if np.isfinite(g) else "\u2014")
+    console.print(table)
+    if np.isfinite(r.flux):
+        console.print(f"J = {r.flux:.4g} \u00b1 {r.flux_err:.2g} {system.flux} ({r.flux_source})")
+    if not system.reduced and np.isfinite(r.G_si):
+        console.print(f"G = {r.G_si / 1e6:.4g} \u00b1 {r.G_si_err / 1e6:.2g} MW m\u207b\u00b2 K\u207b\u00b9 (SI)")
+    if system.reduced:
+        console.print("LJ reduced units: \u0394T in \u03b5/k_B, G in k_B/(\u03c4 \u03c3\u00b2); no SI value")
+    console.print(f"blocks used {r.blocks_used} (dropped {r.blocks_dropped} as transient); error: {r.error_method}")
+    console.print(f"excluded zones: {r.exclusion}")
+
+
+def thickness_command(
+    file: Annotated[Path, typer.Argument(help="CSV/columns L, R, sigma_R (one sample per row).")],
+    units: Annotated[str, typer.Option(help="si (L in m, R in m^2 K/W) or lj (reduced units).")] = "si",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+) -> None:
+    """Fit total resistance vs length: R = R_K + L / kappa, weighted by each point's sigma."""
+    from ..analysis import fit_thickness_series
+
+    if units not in ("si", "lj"):
+        raise InputError(f"--units must be si or lj for a thickness series, got {units!r}")
+    table = _read_table(file, 3, "thickness")
+    fit = fit_thickness_series(table[:, 0], table[:, 1], table[:, 2])
+    names = (
+        {"R_K": "m^2 K W^-1", "slope": "m K W^-1", "kappa": "W m^-1 K^-1"}
+        if units == "si"
+        else {"R_K": "tau sigma^2/k_B (LJ reduced)", "slope": "tau sigma/k_B", "kappa": "k_B/(tau sigma)"}
+    )
+    if as_json:
+        doc = {
+            "R_K": _f(fit.R_K),
+            "R_K_err": _f(fit.R_K_err),
+            "slope": _f(fit.slope),
+            "slope_err": _f(fit.slope_err),
+            "kappa": _f(fit.kappa),
+            "kappa_err": _f(fit.kappa_err),
+            "chi2_per_dof": _f(fit.chi2_per_dof),
+            "points": int(fit.lengths.size),
+            "units": units,
+            "unit_names": names,
+        }
+        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+        return
+    console = Console()
+    console.print(f"R_K   = {fit.R_K:.4g} \u00b1 {fit.R_K_err:.2g} {names['R_K']}")
+    console.print(f"1/\u03ba   = {fit.slope:.4g} \u00b1 {fit.slope_err:.2g} {names['slope']}")
+    console.print(f"\u03ba     = {fit.kappa:.4g} \u00b1 {fit.kappa_err:.2g} {names['kappa']}")
+    console.print(f"\u03c7\u00b2/dof = {fit.chi2_per_dof:.3g} ({fit.lengths.size} points, weighted by 1/\u03c3\u00b2)")
+
+
+md_app.command("analyze")(analyze_command)
+md_app.command("thickness")(thickness_command)
