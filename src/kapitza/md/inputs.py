@@ -11,7 +11,7 @@ unit boundary and does exactly what an uninterrupted one does:
 * unit 1 + b, production block b = 1..n: baths re-seeded for the block, one
   temperature profile (``fix ave/chunk``, ``ave one`` over the block, appended
   to ``profile.chunk``), the energy each bath exchanged in the block printed to
-  ``baths.txt`` -> ``restart.b``.
+  ``baths.txt`` with the system's total energy at the block's end -> ``restart.b``.
 
 ``fix langevin ... tally yes`` counts the energy a bath takes out of the system
 (its scalar, positive into the bath's reservoir: the cold bath's is positive,
@@ -33,7 +33,10 @@ from .nemd import LJ_CUTOFF, NemdConfig
 DATA_FILE = "bicrystal.data"
 PROFILE_FILE = "profile.chunk"
 BATHS_FILE = "baths.txt"
-BATHS_HEADER = "# block step E_hot E_cold   (energy into each bath's reservoir during the block, LJ epsilon)\n"
+BATHS_HEADER = (
+    "# block step E_hot E_cold E_total   (energy into the reservoir of each bath during the block,"
+    " system energy at its end, LJ epsilon)\n"
+)
 
 
 def restart_name(unit: int) -> str:
@@ -146,7 +149,7 @@ def _block(config: NemdConfig) -> str:
         f"fix profile all ave/chunk {n} {config.block_steps // n} {config.block_steps} planes "
         f"density/number temp ave one append {PROFILE_FILE}\n"
         f"run {config.block_steps}\n"
-        f'print "${{b}} $(step) $(f_hot:%.12g) $(f_cold:%.12g)" append {BATHS_FILE} screen no\n'
+        f'print "${{b}} $(step) $(f_hot:%.12g) $(f_cold:%.12g) $(etotal:%.12g)" append {BATHS_FILE} screen no\n'
         "write_restart restart.${b}\n"
     )
 

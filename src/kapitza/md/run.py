@@ -7,7 +7,7 @@
 * ``in.lammps``: the whole run as one readable script (``lmp -in in.lammps``),
 * ``log.lammps``: LAMMPS's log (appended across resumes),
 * ``profile.chunk``: the standard ``fix ave/chunk`` file, one profile per block,
-* ``baths.txt``: block, timestep, energy into the hot and the cold bath's reservoir,
+* ``baths.txt``: block, timestep, energy into the hot and the cold bath's reservoir, system energy,
 * ``state.json``: the number of units (equilibration, transient, blocks) completed,
 * ``restart.*``: the restart file of the last completed unit.
 
@@ -151,14 +151,14 @@ def _cut_outputs(run_dir: Path, blocks_done: int) -> None:
     baths = run_dir / BATHS_FILE
     if baths.exists():
         rows = [ln for ln in baths.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
-        keep = [ln for ln in rows if len(ln.split()) == 4 and int(ln.split()[0]) <= blocks_done]
+        keep = [ln for ln in rows if len(ln.split()) == 5 and int(ln.split()[0]) <= blocks_done]
         atomic_write_text(baths, BATHS_HEADER + "".join(ln + "\n" for ln in keep))
 
 
 def read_baths(path: Path | str) -> NDArray[np.float64]:
-    """``baths.txt`` as an (n_blocks, 4) array: block, step, E_hot, E_cold."""
+    """``baths.txt`` as an (n_blocks, 5) array: block, step, E_hot, E_cold, E_total (epsilon)."""
     data = np.loadtxt(path, comments="#", ndmin=2)
-    return data.reshape(-1, 4)
+    return data.reshape(-1, 5)
 
 
 def _prepare(config: NemdConfig, run_dir: Path) -> int:
@@ -266,7 +266,7 @@ def run_nemd(
         done = last
 
     blocks_done = max(done - 2, 0)
-    baths = read_baths(run_dir / BATHS_FILE) if blocks_done else np.zeros((0, 4))
+    baths = read_baths(run_dir / BATHS_FILE) if blocks_done else np.zeros((0, 5))
     a = config.lattice_constant
     area = config.n_x * config.n_y * a * a
     block_time = config.block_steps * config.timestep
