@@ -43,7 +43,7 @@ def test_input_is_deterministic_and_has_the_key_commands_in_order():
         "variable b loop 2",
         "compute planes all chunk/atom bin/1d z",
         "fix profile all ave/chunk 10 200 2000 planes density/number temp ave one append profile.chunk",
-        "run 2000",
+        "run 2000\n",
         "append baths.txt",
         "write_restart restart.${b}",
         "jump SELF block",
