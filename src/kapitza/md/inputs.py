@@ -86,16 +86,13 @@ def _baths(config: NemdConfig, seed_expression: str) -> str:
     """NVE for all atoms plus the two Langevin baths (energy tallied), seeded by ``seed_expression``."""
     d = config.damp
     return (
-        _bath_slabs(config)
-        + f"variable seed_hot equal {config.seed}+2*{seed_expression}+1\n"
+        _bath_slabs(config) + f"variable seed_hot equal {config.seed}+2*{seed_expression}+1\n"
         f"variable seed_cold equal {config.seed}+2*{seed_expression}+2\n"
         "fix integrate all nve\n"
         f"fix hot hot langevin {config.hot_temperature:.10g} {config.hot_temperature:.10g} {d:.10g} ${{seed_hot}} "
         "tally yes zero yes\n"
         f"fix cold cold langevin {config.cold_temperature:.10g} {config.cold_temperature:.10g} {d:.10g} "
-        "${seed_cold} tally yes zero yes\n"
-        + _thermo(" f_hot f_cold")
-        + f"thermo {max(config.block_steps // 5, 1)}\n"
+        "${seed_cold} tally yes zero yes\n" + _thermo(" f_hot f_cold") + f"thermo {max(config.block_steps // 5, 1)}\n"
     )
 
 
@@ -139,9 +136,7 @@ def _block(config: NemdConfig) -> str:
     n = config.sample_every
     return (
         "# ---- production block ${b}: reads restart.(b-1), writes restart.${b} ----\n"
-        "clear\n"
-        + _header()
-        + "variable prev equal ${b}-1\n"
+        "clear\n" + _header() + "variable prev equal ${b}-1\n"
         "read_restart restart.${prev}\n"
         + _interactions(config)
         + _baths(config, "${b}")

@@ -108,7 +108,9 @@ class NemdConfig:
                 f"steps_production= ({self.steps_production}) must be a multiple of block_steps= ({self.block_steps})"
             )
         if self.block_steps % self.sample_every:
-            raise InputError(f"block_steps= ({self.block_steps}) must be a multiple of sample_every= ({self.sample_every})")
+            raise InputError(
+                f"block_steps= ({self.block_steps}) must be a multiple of sample_every= ({self.sample_every})"
+            )
         a = self.lattice_constant
         for side, cells in (("A", self.cells_a), ("B", self.cells_b)):
             free = cells * a - 2 * self.mixing_layers * a / 2
@@ -144,7 +146,7 @@ class NemdConfig:
         if unknown:
             raise InputError(f"{where}: unknown setting(s) {', '.join(unknown)} (known: {', '.join(sorted(names))})")
         if "potential" not in data:
-            raise InputError(f"{where}: missing potential (e.g. potential = \"lj/cut\")")
+            raise InputError(f'{where}: missing potential (e.g. potential = "lj/cut")')
         return cls(**dict(data))
 
     def to_toml(self) -> str:
