@@ -1,0 +1,223 @@
+r"""Lennard-Jones fcc bicrystals along z, in reduced (LJ) units, for NEMD.
+
+Two fcc crystals A and B share one lattice ([001] along z, cube-on-cube) and
+differ by their atomic mass (``mass_a``, ``mass_b``) and optionally by the
+depth of their LJ well (``epsilon_a``, ``epsilon_b``; the A-B pair takes the
+Lorentz-Berthelot mean :math:`\sqrt{\epsilon_A\epsilon_B}`, sigma = 1 for all
+pairs).  The cell is periodic along x, y and z: ``cells_a`` conventional cells
+of A followed by ``cells_b`` of B, so there are two interfaces, at
+:math:`z = 0` (equivalently :math:`L_z`) and at :math:`z = n_A a`; heat put in
+the middle of A and taken out in the middle of B crosses both from A to B.
+
+Lattice constant
+----------------
+The default :data:`LJ_FCC_LATTICE_CONSTANT` = 1.5496 sigma is the zero-pressure
+(zero-virial) fcc lattice constant at T = 0 of the LJ potential truncated at
+2.5 sigma (``pair_style lj/cut 2.5``, the potential of :mod:`kapitza.md`): the
+root of :math:`\sum_{r_{ij} < 2.5} r_{ij}\,U'(r_{ij}) = 0` over the fcc lattice
+sum, computed here (tests/md/test_bicrystal.py repeats the lattice sum).  The
+untruncated potential gives 1.5424 sigma (Kittel's 1.09 sigma nearest-neighbour
+distance, :math:`a = 2^{1/2}\cdot 1.0902`).  Thermal expansion is not included:
+an NVT run at this density carries a small positive pressure.
+
+Intermixing
+-----------
+``mixing_layers = L`` randomises the L atomic planes on each side of each of the
+two interfaces with the linear composition profile of
+:mod:`kapitza.atomistic.structures` (on the j-th of the 2L planes, counted from
+the A side, a site is B with probability :math:`(j - 1/2)/(2L)`).  The seed is
+recorded in the result (drawn if not given), so the structure can be rebuilt.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import ClassVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..errors import InputError
+from ..io.atomic import atomic_write_text
+from ..io.results import result
+
+#: Zero-pressure T = 0 fcc lattice constant (sigma) of LJ truncated at 2.5 sigma (see the module docstring).
+LJ_FCC_LATTICE_CONSTANT = 1.5496
+#: fcc basis in units of the lattice constant, shifted by a/4 so that no plane sits on a cell face.
+_BASIS = np.array([[0.0, 0.0, 0.0], [0.5, 0.5, 0.0], [0.5, 0.0, 0.5], [0.0, 0.5, 0.5]]) + 0.25
+
+
+@result
+class LJBicrystal:
+    """A periodic LJ fcc bicrystal A|B along z, in reduced units.
+
+    Attributes
+    ----------
+    positions : (N, 3) float array, sigma
+    types : (N,) int array, 1 for A and 2 for B (LAMMPS atom types)
+    box : (3,) float array, periodic box lengths (sigma), origin at 0
+    masses : (2,) float array, masses of types 1 and 2 (LJ mass unit)
+    epsilons : (2,) float array, well depths of types 1 and 2 (LJ energy unit)
+    lattice_constant : float, sigma
+    cells : (n_x, n_y, n_a, n_b)
+    interfaces_z : (2,) float array, the interface planes z (sigma): 0 (= L_z) and n_a a
+    mixing_layers : int
+    seed : int or None, the random seed of the intermixing (None if mixing_layers = 0)
+    """
+
+    positions: NDArray[np.float64]
+    types: NDArray[np.int64]
+    box: NDArray[np.float64]
+    masses: NDArray[np.float64]
+    epsilons: NDArray[np.float64]
+    lattice_constant: float
+    cells: tuple[int, int, int, int]
+    interfaces_z: NDArray[np.float64]
+    mixing_layers: int
+    seed: int | None
+
+    _summary_fields: ClassVar[tuple[str, ...]] = ("cells", "masses", "epsilons", "mixing_layers")
+
+    @property
+    def n_atoms(self) -> int:
+        return int(self.positions.shape[0])
+
+    @property
+    def area(self) -> float:
+        """Cross-section L_x L_y (sigma^2)."""
+        return float(self.box[0] * self.box[1])
+
+    def to_lammps_data(self) -> str:
+        """The structure as a LAMMPS data file (``atom_style atomic``, masses included)."""
+        lines = [
+            f"LJ fcc bicrystal A|B along z, cells {self.cells}, masses {self.masses[0]:g} {self.masses[1]:g} (kapitza)",
+            "",
+            f"{self.n_atoms} atoms",
+            "2 atom types",
+            "",
+            f"0.0 {self.box[0]:.10g} xlo xhi",
+            f"0.0 {self.box[1]:.10g} ylo yhi",
+            f"0.0 {self.box[2]:.10g} zlo zhi",
+            "",
+            "Masses",
+            "",
+            f"1 {self.masses[0]:.10g}",
+            f"2 {self.masses[1]:.10g}",
+            "",
+            "Atoms # atomic",
+            "",
+        ]
+        for i, (t, r) in enumerate(zip(self.types, self.positions, strict=True), start=1):
+            lines.append(f"{i} {int(t)} {r[0]:.10g} {r[1]:.10g} {r[2]:.10g}")
+        return "\n".join(lines) + "\n"
+
+    def write_lammps_data(self, path: str | Path) -> Path:
+        """Write :meth:`to_lammps_data` to ``path`` atomically; return the path."""
+        return atomic_write_text(path, self.to_lammps_data())
+
+
+def _positive(name: str, value: float) -> float:
+    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value) or value <= 0:
+        raise InputError(f"{name}= must be a positive number, got {value!r}")
+    return float(value)
+
+
+def _count(name: str, value: int, minimum: int) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        raise InputError(f"{name}= must be an integer >= {minimum}, got {value!r}")
+    return value
+
+
+def build_lj_bicrystal(
+    n_x: int,
+    n_y: int,
+    cells_a: int,
+    cells_b: int,
+    mass_a: float = 1.0,
+    mass_b: float = 1.0,
+    *,
+    epsilon_a: float = 1.0,
+    epsilon_b: float = 1.0,
+    lattice_constant: float = LJ_FCC_LATTICE_CONSTANT,
+    mixing_layers: int = 0,
+    seed: int | None = None,
+    max_atoms: int = 2_000_000,
+) -> LJBicrystal:
+    """Build a periodic LJ fcc bicrystal, A (``cells_a`` cells) then B (``cells_b`` cells) along z.
+
+    Parameters
+    ----------
+    n_x, n_y : int
+        Conventional cells across the interface (x, y).
+    cells_a, cells_b : int
+        Conventional cells of A and of B along z (two atomic planes per cell).
+    mass_a, mass_b : float
+        Atomic masses (LJ mass unit).
+    epsilon_a, epsilon_b : float
+        LJ well depths (LJ energy unit); the A-B pair uses their geometric mean.
+    lattice_constant : float
+        Cubic lattice constant (sigma); default :data:`LJ_FCC_LATTICE_CONSTANT`.
+    mixing_layers : int
+        Planes randomised on each side of each interface (0: sharp interfaces).
+    seed : int, optional
+        Seed of the intermixing; drawn and recorded if not given.
+    max_atoms : int
+        Refuse larger structures (raise it with ``max_atoms=``).
+    """
+    n_x, n_y = _count("n_x", n_x, 1), _count("n_y", n_y, 1)
+    cells_a, cells_b = _count("cells_a", cells_a, 1), _count("cells_b", cells_b, 1)
+    masses = np.array([_positive("mass_a", mass_a), _positive("mass_b", mass_b)])
+    epsilons = np.array([_positive("epsilon_a", epsilon_a), _positive("epsilon_b", epsilon_b)])
+    a = _positive("lattice_constant", lattice_constant)
+    mixing_layers = _count("mixing_layers", mixing_layers, 0)
+    n_atoms = 4 * n_x * n_y * (cells_a + cells_b)
+    if n_atoms > max_atoms:
+        raise InputError(f"the bicrystal would have {n_atoms} atoms (limit {max_atoms}; raise with max_atoms=)")
+    if 2 * mixing_layers > min(2 * cells_a, 2 * cells_b):
+        raise InputError(
+            f"mixing_layers={mixing_layers} needs at least {mixing_layers} cells on each side "
+            f"(cells_a={cells_a}, cells_b={cells_b}): the two interfaces' mixed zones would overlap"
+        )
+    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or seed < 0):
+        raise InputError(f"seed= must be a non-negative integer, got {seed!r}")
+
+    n_z = cells_a + cells_b
+    grid = np.stack(np.meshgrid(np.arange(n_x), np.arange(n_y), np.arange(n_z), indexing="ij"), axis=-1).reshape(-1, 3)
+    frac = (grid[:, None, :] + _BASIS[None, :, :]).reshape(-1, 3)
+    order = np.lexsort((frac[:, 0], frac[:, 1], frac[:, 2]))
+    frac = frac[order]
+    positions = frac * a
+    plane = np.rint((frac[:, 2] - 0.25) * 2).astype(np.int64)  # 0 .. 2 n_z - 1
+    n_planes_a = 2 * cells_a
+    types = np.where(plane < n_planes_a, 1, 2).astype(np.int64)
+
+    if mixing_layers > 0:
+        if seed is None:
+            seed = int(np.random.SeedSequence().entropy % (2**31 - 1))
+        rng = np.random.default_rng(seed)
+        n_planes = 2 * n_z
+        p_b = np.full(n_planes, np.nan)
+        for j in range(1, 2 * mixing_layers + 1):
+            prob = (j - 0.5) / (2 * mixing_layers)
+            p_b[(n_planes_a - mixing_layers + j - 1) % n_planes] = prob  # interface at z = n_a a (A below)
+            p_b[(n_planes - mixing_layers + j - 1) % n_planes] = 1.0 - prob  # interface at z = 0 (B below)
+        mixed = ~np.isnan(p_b[plane])
+        draw = rng.random(int(mixed.sum()))
+        types[mixed] = np.where(draw < p_b[plane[mixed]], 2, 1)
+    else:
+        seed = None
+
+    box = np.array([n_x * a, n_y * a, n_z * a])
+    return LJBicrystal(
+        positions=positions,
+        types=types,
+        box=box,
+        masses=masses,
+        epsilons=epsilons,
+        lattice_constant=a,
+        cells=(n_x, n_y, cells_a, cells_b),
+        interfaces_z=np.array([0.0, cells_a * a]),
+        mixing_layers=mixing_layers,
+        seed=seed,
+    )

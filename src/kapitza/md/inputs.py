@@ -1,0 +1,181 @@
+"""The LAMMPS input of an NEMD run: readable, deterministic, runnable with plain ``lmp``.
+
+The run is cut into *units*, each starting from the restart file of the one
+before (``clear`` + ``read_restart``), so that an interrupted run resumes at a
+unit boundary and does exactly what an uninterrupted one does:
+
+* unit 0, ``start``: read the data file, minimise, NVT equilibration ->
+  ``restart.eq``;
+* unit 1, ``steady``: hot/cold Langevin baths (``tally yes``) on for the
+  transient, then ``reset_timestep 0`` -> ``restart.0``;
+* unit 1 + b, production block b = 1..n: baths re-seeded for the block, one
+  temperature profile (``fix ave/chunk``, ``ave one`` over the block, appended
+  to ``profile.chunk``), the energy each bath exchanged in the block printed to
+  ``baths.txt`` with the system's total energy at the block's end -> ``restart.b``.
+
+``fix langevin ... tally yes`` counts the energy a bath takes out of the system
+(its scalar, positive into the bath's reservoir: the cold bath's is positive,
+the hot bath's negative) since the start of the current ``run``: each block is
+one ``run``, so its tallies are the block's own, and the transient's never mix
+with production's.  Thermo output is extensive (``thermo_modify norm no``,
+which must follow ``thermo_style``).
+
+:func:`lammps_input` writes the whole script (a ``label``/``jump`` loop over
+the blocks) for users; :func:`unit_commands` gives the text of one unit, which
+is what :mod:`kapitza.md.run` feeds to the LAMMPS library, and is the same text
+as the script's.
+"""
+
+from __future__ import annotations
+
+from .nemd import LJ_CUTOFF, NemdConfig
+
+DATA_FILE = "bicrystal.data"
+PROFILE_FILE = "profile.chunk"
+BATHS_FILE = "baths.txt"
+BATHS_HEADER = (
+    "# block step E_hot E_cold E_total   (energy into the reservoir of each bath during the block,"
+    " system energy at its end, LJ epsilon)\n"
+)
+
+
+def restart_name(unit: int) -> str:
+    """The restart file written at the end of unit ``unit`` (0: equilibration, 1: transient, 1 + b: block b)."""
+    return "restart.eq" if unit == 0 else f"restart.{unit - 1}"
+
+
+def _header() -> str:
+    return "units lj\natom_style atomic\nboundary p p p\n"
+
+
+def _interactions(config: NemdConfig) -> str:
+    e_a, e_b = config.epsilon_a, config.epsilon_b
+    e_ab = (e_a * e_b) ** 0.5
+    return (
+        f"pair_style lj/cut {LJ_CUTOFF:g}\n"
+        f"pair_coeff 1 1 {e_a:.10g} 1.0\n"
+        f"pair_coeff 2 2 {e_b:.10g} 1.0\n"
+        f"pair_coeff 1 2 {e_ab:.10g} 1.0   # geometric mean\n"
+        "neighbor 0.3 bin\n"
+        "neigh_modify every 1 delay 0 check yes\n"
+        f"timestep {config.timestep:.10g}\n"
+    )
+
+
+def _thermo(extra: str = "") -> str:
+    return f"thermo_style custom step temp pe etotal press{extra}\nthermo_modify norm no   # after thermo_style\n"
+
+
+def _bath_slabs(config: NemdConfig) -> str:
+    a = config.lattice_constant
+    la, lb = config.cells_a * a, config.cells_b * a
+    w = config.bath_width
+    hot = (la / 2 - w / 2, la / 2 + w / 2)
+    cold = (la + lb / 2 - w / 2, la + lb / 2 + w / 2)
+    return (
+        f"# hot bath: middle of A (z = {hot[0]:.6g} .. {hot[1]:.6g}); cold bath: middle of B "
+        f"(z = {cold[0]:.6g} .. {cold[1]:.6g})\n"
+        f"region hot_slab block INF INF INF INF {hot[0]:.10g} {hot[1]:.10g} units box\n"
+        f"region cold_slab block INF INF INF INF {cold[0]:.10g} {cold[1]:.10g} units box\n"
+        "group hot region hot_slab\n"
+        "group cold region cold_slab\n"
+    )
+
+
+def _baths(config: NemdConfig, seed_expression: str) -> str:
+    """NVE for all atoms plus the two Langevin baths (energy tallied), seeded by ``seed_expression``."""
+    d = config.damp
+    return (
+        _bath_slabs(config) + f"variable seed_hot equal {config.seed}+2*{seed_expression}+1\n"
+        f"variable seed_cold equal {config.seed}+2*{seed_expression}+2\n"
+        "fix integrate all nve\n"
+        f"fix hot hot langevin {config.hot_temperature:.10g} {config.hot_temperature:.10g} {d:.10g} ${{seed_hot}} "
+        "tally yes zero yes\n"
+        f"fix cold cold langevin {config.cold_temperature:.10g} {config.cold_temperature:.10g} {d:.10g} "
+        "${seed_cold} tally yes zero yes\n" + _thermo(" f_hot f_cold") + f"thermo {max(config.block_steps // 5, 1)}\n"
+    )
+
+
+def _start(config: NemdConfig) -> str:
+    t = config.temperature
+    return (
+        "# ---- unit 0: structure, minimisation, NVT equilibration ----\n"
+        + _header()
+        + f"read_data {DATA_FILE}\n"
+        + _interactions(config)
+        + _thermo()
+        + "thermo 1000\n"
+        "min_style cg\n"
+        "minimize 1.0e-10 1.0e-10 10000 100000\n"
+        "reset_timestep 0\n"
+        f"velocity all create {t:.10g} {config.seed} dist gaussian mom yes rot no\n"
+        f"fix nvt all nvt temp {t:.10g} {t:.10g} {100 * config.timestep:.10g}\n"
+        f"run {config.steps_equilibration}\n"
+        "unfix nvt\n"
+        f"write_restart {restart_name(0)}\n"
+    )
+
+
+def _steady(config: NemdConfig) -> str:
+    return (
+        "# ---- unit 1: baths on, transient to steady state (tallies discarded) ----\n"
+        "clear\n"
+        + _header()
+        + f"read_restart {restart_name(0)}\n"
+        + _interactions(config)
+        + _baths(config, "0")
+        + f"run {config.steps_steady}\n"
+        "reset_timestep 0   # production block b ends at timestep b*block_steps\n"
+        f"write_restart {restart_name(1)}\n"
+    )
+
+
+def _block(config: NemdConfig) -> str:
+    """One production block b (LAMMPS variable ``b``, 1..n_blocks); reads restart.(b-1), writes restart.b."""
+    a = config.lattice_constant
+    n = config.sample_every
+    return (
+        "# ---- production block ${b}: reads restart.(b-1), writes restart.${b} ----\n"
+        "clear\n" + _header() + "variable prev equal ${b}-1\n"
+        "read_restart restart.${prev}\n"
+        + _interactions(config)
+        + _baths(config, "${b}")
+        + f"compute planes all chunk/atom bin/1d z lower {a / 2:.10g} units box   # one bin per (001) plane\n"
+        f"fix profile all ave/chunk {n} {config.block_steps // n} {config.block_steps} planes "
+        f"density/number temp ave one append {PROFILE_FILE}\n"
+        f"run {config.block_steps}\n"
+        f'print "${{b}} $(step) $(f_hot:%.12g) $(f_cold:%.12g) $(etotal:%.12g)" append {BATHS_FILE} screen no\n'
+        "write_restart restart.${b}\n"
+    )
+
+
+def unit_commands(config: NemdConfig, unit: int) -> str:
+    """The LAMMPS text of unit ``unit`` (0: start, 1: transient, 1 + b: block b = 1..n_blocks)."""
+    if unit == 0:
+        return _start(config)
+    if unit == 1:
+        return _steady(config)
+    if not 2 <= unit <= config.n_blocks + 1:
+        raise ValueError(f"unit {unit} is not in 0..{config.n_blocks + 1}")
+    return f"variable b equal {unit - 1}\n" + _block(config)
+
+
+def lammps_input(config: NemdConfig) -> str:
+    """The whole NEMD run as one LAMMPS script (``lmp -in in.lammps`` in the run directory)."""
+    a = config.lattice_constant
+    intro = (
+        "# NEMD of a periodic LJ fcc bicrystal A|B along z (kapitza); reduced LJ units\n"
+        f"# A: {config.cells_a} cells, mass {config.mass_a:g}, epsilon {config.epsilon_a:g};"
+        f" B: {config.cells_b} cells, mass {config.mass_b:g}, epsilon {config.epsilon_b:g};"
+        f" cross-section {config.n_x}x{config.n_y} cells, a = {a:g} sigma\n"
+        f"# interfaces at z = 0 (= Lz) and z = {config.cells_a * a:.6g}; baths at T = {config.hot_temperature:g}"
+        f" (hot, in A) and {config.cold_temperature:g} (cold, in B)\n"
+        f"# outputs: {PROFILE_FILE} (one temperature profile per block), {BATHS_FILE} (bath energies per block)\n"
+        f'shell rm -f {PROFILE_FILE}\nprint "{BATHS_HEADER.strip()}" file {BATHS_FILE} screen no\n\n'
+    )
+    loop = (
+        f"# ---- production: {config.n_blocks} blocks of {config.block_steps} steps ----\n"
+        f"variable b loop {config.n_blocks}\n"
+        "label block\n" + _block(config) + "next b\njump SELF block\n"
+    )
+    return intro + _start(config) + "\n" + _steady(config) + "\n" + loop

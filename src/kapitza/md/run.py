@@ -1,0 +1,285 @@
+"""One NEMD run directory, run in-process through the LAMMPS library, resumable.
+
+:func:`run_nemd` fills a directory with
+
+* ``config.toml``: the run's settings (canonical form; a rerun must match it),
+* ``bicrystal.data``: the structure (LAMMPS data file),
+* ``in.lammps``: the whole run as one readable script (``lmp -in in.lammps``),
+* ``log.lammps``: LAMMPS's log (appended across resumes),
+* ``profile.chunk``: the standard ``fix ave/chunk`` file, one profile per block,
+* ``baths.txt``: block, timestep, energy into the hot and the cold bath's reservoir, system energy,
+* ``state.json``: the number of units (equilibration, transient, blocks) completed,
+* ``restart.*``: the restart file of the last completed unit.
+
+Every unit starts from the restart of the one before (see
+:mod:`kapitza.md.inputs`), so rerunning the same call after an interruption
+resumes at the last completed unit: the profile and bath files are cut back
+to the completed blocks first (a block that was cut short leaves nothing), and
+the blocks are those an uninterrupted run gives, bit for bit (the restart is
+binary, the Langevin seed of a block depends on the block only, and the
+commands a unit runs are the same either way).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import ClassVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..errors import InputError, KapitzaError
+from ..io.atomic import atomic_write_text
+from ..io.results import result
+from .inputs import BATHS_FILE, BATHS_HEADER, DATA_FILE, PROFILE_FILE, lammps_input, restart_name, unit_commands
+from .nemd import NemdConfig
+
+STATE_FILE = "state.json"
+CONFIG_FILE = "config.toml"
+INPUT_FILE = "in.lammps"
+
+#: progress(stage, steps_done, steps_total); the stage text carries the speed in steps/s.
+Progress = Callable[[str, int, int], None]
+
+
+@result
+class NemdRun:
+    """What a finished NEMD run directory holds (reduced LJ units).
+
+    Attributes
+    ----------
+    run_dir : str
+    n_blocks : int
+    block_steps : int
+    bath_energies : (n_blocks, 2) float array, energy into the hot and cold reservoirs per block (epsilon)
+    heat_flux : (n_blocks,) float array, per-interface flux A->B per block from the mean of the two baths,
+        (E_cold - E_hot) / 2 / (2 area block_time) (epsilon / (sigma^2 tau))
+    area : float, cross-section (sigma^2)
+    block_time : float, tau
+    steps_per_second : float, speed of the units run by this call (nan if none ran)
+    resumed_from_unit : int, units already complete when this call started
+    """
+
+    run_dir: str
+    n_blocks: int
+    block_steps: int
+    bath_energies: NDArray[np.float64]
+    heat_flux: NDArray[np.float64]
+    area: float
+    block_time: float
+    steps_per_second: float
+    resumed_from_unit: int
+
+    _summary_fields: ClassVar[tuple[str, ...]] = ("run_dir", "n_blocks", "steps_per_second")
+
+
+def _unit_steps(config: NemdConfig, unit: int) -> int:
+    if unit == 0:
+        return config.steps_equilibration
+    if unit == 1:
+        return config.steps_steady
+    return config.block_steps
+
+
+@contextmanager
+def _inside(folder: Path) -> Iterator[None]:
+    """LAMMPS writes relative to the process's working directory: work inside the run directory."""
+    previous = os.getcwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
+
+
+def _read_state(run_dir: Path) -> int:
+    path = run_dir / STATE_FILE
+    if not path.exists():
+        return 0
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+        units = int(state["completed_units"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"{path} is not a kapitza run state file ({exc})") from None
+    return units
+
+
+def _write_state(run_dir: Path, units: int, config: NemdConfig) -> None:
+    state = {"completed_units": units, "blocks_done": max(units - 2, 0), "n_blocks": config.n_blocks}
+    atomic_write_text(run_dir / STATE_FILE, json.dumps(state, indent=1) + "\n")
+
+
+def truncate_profile(text: str, n_blocks: int) -> str:
+    """The first ``n_blocks`` blocks of a ``fix ave/chunk`` file (its comment header kept; anything after dropped)."""
+    lines = text.splitlines(keepends=True)
+    out: list[str] = []
+    blocks = 0
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.startswith("#"):
+            if blocks == 0:
+                out.append(line)
+            i += 1
+            continue
+        if blocks == n_blocks:
+            break
+        fields = line.split()
+        if len(fields) != 3:
+            break
+        n_chunks = int(fields[1])
+        rows = lines[i + 1 : i + 1 + n_chunks]
+        if len(rows) < n_chunks or not all(r.endswith("\n") for r in rows):
+            break
+        out.append(line)
+        out.extend(rows)
+        blocks += 1
+        i += 1 + n_chunks
+    return "".join(out)
+
+
+def _cut_outputs(run_dir: Path, blocks_done: int) -> None:
+    """Drop from the profile and bath files whatever a cut-short block left there."""
+    profile = run_dir / PROFILE_FILE
+    if profile.exists():
+        atomic_write_text(profile, truncate_profile(profile.read_text(encoding="utf-8"), blocks_done))
+    baths = run_dir / BATHS_FILE
+    if baths.exists():
+        rows = [ln for ln in baths.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
+        keep = [ln for ln in rows if len(ln.split()) == 5 and int(ln.split()[0]) <= blocks_done]
+        atomic_write_text(baths, BATHS_HEADER + "".join(ln + "\n" for ln in keep))
+
+
+def read_baths(path: Path | str) -> NDArray[np.float64]:
+    """``baths.txt`` as an (n_blocks, 5) array: block, step, E_hot, E_cold, E_total (epsilon)."""
+    data = np.loadtxt(path, comments="#", ndmin=2)
+    return data.reshape(-1, 5)
+
+
+def _prepare(config: NemdConfig, run_dir: Path) -> int:
+    """Create or check the run directory; return the number of units already completed."""
+    text = config.to_toml()
+    config_path = run_dir / CONFIG_FILE
+    if run_dir.exists() and not run_dir.is_dir():
+        raise InputError(f"run directory {str(run_dir)!r} exists and is not a folder")
+    if config_path.exists():
+        if config_path.read_text(encoding="utf-8") != text:
+            raise InputError(
+                f"config changed since the run started in {str(run_dir)!r} (start a new run directory, "
+                "or restore its config.toml)"
+            )
+        return _read_state(run_dir)
+    if not run_dir.parent.is_dir():
+        raise InputError(f"the folder of run directory {str(run_dir)!r} does not exist")
+    run_dir.mkdir(exist_ok=True)
+    from ..atomistic.bicrystal import build_lj_bicrystal
+
+    structure = build_lj_bicrystal(
+        config.n_x,
+        config.n_y,
+        config.cells_a,
+        config.cells_b,
+        config.mass_a,
+        config.mass_b,
+        epsilon_a=config.epsilon_a,
+        epsilon_b=config.epsilon_b,
+        mixing_layers=config.mixing_layers,
+        seed=config.structure_seed if config.mixing_layers else None,
+    )
+    structure.write_lammps_data(run_dir / DATA_FILE)
+    atomic_write_text(run_dir / INPUT_FILE, lammps_input(config))
+    atomic_write_text(run_dir / BATHS_FILE, BATHS_HEADER)
+    _write_state(run_dir, 0, config)
+    atomic_write_text(config_path, text)  # last: its presence means the directory is complete
+    return 0
+
+
+def run_nemd(
+    config: NemdConfig,
+    run_dir: str | os.PathLike,
+    *,
+    progress: Progress | None = None,
+    stop_after_units: int | None = None,
+) -> NemdRun:
+    """Run (or resume) the NEMD run ``config`` in ``run_dir``; return the bath energies per block.
+
+    Parameters
+    ----------
+    config : NemdConfig
+    run_dir : path-like
+        The run directory (created; its parent must exist).  If it holds a run
+        with the same config, the run resumes after its last completed unit;
+        with a different config, InputError.
+    progress : callable, optional
+        ``progress(stage, steps_done, steps_total)`` after each unit; ``stage`` names
+        the unit and the speed in steps/s.
+    stop_after_units : int, optional
+        Stop once this many units (equilibration, transient, blocks) are complete
+        (for tests of the resume and for splitting a run across jobs).
+    """
+    if stop_after_units is not None and (not isinstance(stop_after_units, int) or stop_after_units < 0):
+        raise InputError(f"stop_after_units= must be a non-negative integer, got {stop_after_units!r}")
+    run_dir = Path(run_dir).absolute()
+    done = _prepare(config, run_dir)
+    total_units = config.n_blocks + 2
+    last = total_units if stop_after_units is None else min(stop_after_units, total_units)
+    total_steps = sum(_unit_steps(config, u) for u in range(total_units))
+    steps_done = sum(_unit_steps(config, u) for u in range(done))
+    started_from = done
+    _cut_outputs(run_dir, max(done - 2, 0))
+
+    steps_run, seconds = 0, 0.0
+    if done < last:
+        from ..atomistic.lammps import lammps_module
+
+        lammps = lammps_module()
+        with _inside(run_dir):
+            lmp = lammps.lammps(cmdargs=["-screen", "none", "-log", "none", "-nocite"])
+            try:
+                lmp.command("log log.lammps append")
+                for unit in range(done, last):
+                    t0 = time.perf_counter()
+                    try:
+                        lmp.commands_string(unit_commands(config, unit))
+                    except Exception as exc:  # LAMMPS raises a bare Exception with its ERROR line
+                        raise KapitzaError(f"LAMMPS failed in unit {unit} of {run_dir}: {exc}") from None
+                    elapsed = time.perf_counter() - t0
+                    n = _unit_steps(config, unit)
+                    steps_run += n
+                    seconds += elapsed
+                    old = restart_name(unit - 1) if unit >= 1 else None
+                    _write_state(run_dir, unit + 1, config)
+                    if old is not None and (run_dir / old).exists():
+                        (run_dir / old).unlink()
+                    steps_done += n
+                    if progress is not None:
+                        name = "equilibration" if unit == 0 else "transient" if unit == 1 else f"block {unit - 1}"
+                        rate = n / elapsed if elapsed > 0 else float("nan")
+                        progress(f"{name}/{config.n_blocks} blocks, {rate:.0f} steps/s", steps_done, total_steps)
+            finally:
+                lmp.close()
+        done = last
+
+    blocks_done = max(done - 2, 0)
+    baths = read_baths(run_dir / BATHS_FILE) if blocks_done else np.zeros((0, 5))
+    a = config.lattice_constant
+    area = config.n_x * config.n_y * a * a
+    block_time = config.block_steps * config.timestep
+    energies = baths[:, 2:4]
+    flux = (energies[:, 1] - energies[:, 0]) / 2 / (2 * area * block_time)
+    return NemdRun(
+        run_dir=str(run_dir),
+        n_blocks=int(blocks_done),
+        block_steps=config.block_steps,
+        bath_energies=energies,
+        heat_flux=flux,
+        area=area,
+        block_time=block_time,
+        steps_per_second=steps_run / seconds if seconds > 0 else float("nan"),
+        resumed_from_unit=started_from,
+    )
