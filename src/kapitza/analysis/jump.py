@@ -329,7 +329,11 @@ def analyze_jump(
         raise InputError(f"the {geometry} geometry has {want} interface(s); got {len(planes)} position(s)")
     lo, hi = profile.box
     length = hi - lo
-    if not all(np.isfinite(planes)) or any(not lo < p < hi for p in planes):
+    if geometry == "periodic" and all(np.isfinite(planes)):  # a plane on the box edge is its own periodic image
+        edge = 1e-9 * length
+        planes = tuple(lo if abs(p - lo) < edge or abs(p - hi) < edge else p for p in planes)
+    inside = (lambda p: lo <= p < hi) if geometry == "periodic" else (lambda p: lo < p < hi)
+    if not all(np.isfinite(planes)) or not all(inside(p) for p in planes):
         shown = ", ".join(f"{p:g}" for p in planes)
         raise InputError(f"interface positions {shown} must lie inside the profile, {lo:g} < z < {hi:g}")
     planes = tuple(sorted(planes))

@@ -222,6 +222,8 @@ def _read_ave_chunk(
     comp_col = None if composition is None else _pick(names, composition, where, "composition column")
     body = head[3] if len(head) > 3 else ""
     first_line_no = 4
+    if "#" in body:  # appended runs (restarts, one fix per block) repeat the three header lines
+        body = _drop_repeated_headers(body, head[:3], where, first_line_no)
     values, ok = _parse_numbers(body)
     nblocks = 0
     if ok and values.size >= 3:
@@ -264,6 +266,26 @@ def _read_ave_chunk(
         source=str(p),
         composition=comp,
     )
+
+
+def _drop_repeated_headers(body: str, header: list[str], where: str, first: int) -> str:
+    """``body`` without comment lines that repeat the file's header; any other comment line is an error.
+
+    Line numbers in later messages then count the data lines only (the message says so).
+    """
+    known = {line.strip() for line in header}
+    kept = []
+    for k, line in enumerate(body.split("\n")):
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            if stripped not in known:
+                raise InputError(
+                    f"{where} line {first + k}: a comment line that is not a repeat of the header "
+                    f"({stripped[:60]!r}); were two different profiles appended to one file?"
+                )
+            continue
+        kept.append(line)
+    return "\n".join(kept)
 
 
 def _parse_numbers(body: str) -> tuple[NDArray[np.float64], bool]:

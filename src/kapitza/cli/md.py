@@ -19,7 +19,9 @@ from rich.table import Table
 from ..errors import InputError
 from .common import check_output
 
-md_app = typer.Typer(help="Molecular dynamics: analyse a NEMD temperature profile, fit a thickness series.")
+md_app = typer.Typer(
+    help="Molecular dynamics: run a Lennard-Jones NEMD, analyse a temperature profile, fit a thickness series."
+)
 
 
 def _floats(spec: str, option: str) -> tuple[float, ...]:
