@@ -54,6 +54,7 @@ def test_run_then_rerun_then_changed_config(tmp_path):
         ("n_x = 2\n", "missing potential"),
         ('potential = "lj/cut"\nsteps_steady = -1\n', "steps_steady= must be an integer >= 0"),
         ("potential = [", "is not valid TOML"),
+        ("a = " + "[" * 5000 + "]" * 5000 + "\n", "nested too deeply"),  # was a RecursionError traceback
         ('potential = "lj/cut"\nrun_dir = 3\n', "run_dir in"),
     ],
 )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-import tomllib
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ..errors import InputError
+from ..io import toml_file
 from ..transmission.agf.inputs import (
     DEFAULT_MAX_HOURS,
     DEFAULT_MAX_MEMORY_GB,
@@ -51,18 +51,7 @@ def _load_config(path: Path | None) -> dict[str, Any]:
     if path is None:
         return {}
     where = f"config file {str(path)!r}"
-    if not path.exists():
-        raise InputError(f"{where} does not exist")
-    if not path.is_file():
-        raise InputError(f"{where} is not a file")
-    try:
-        raw = tomllib.loads(path.read_bytes().decode("utf-8"))
-    except UnicodeDecodeError:
-        raise InputError(f"{where} is not text (UTF-8 TOML expected)") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{where} is not valid TOML: {exc}") from None
-    except (OSError, RecursionError) as exc:
-        raise InputError(f"{where} cannot be read: {type(exc).__name__}") from None
+    raw = toml_file.read_document(path, "config file", toml_file.MAX_CONFIG_BYTES)
     return validate_config(raw, where)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,41 +10,25 @@ import typer
 from rich.console import Console
 
 from ..errors import InputError
+from ..io import toml_file
 
 
-def _load(path: Path) -> Any:
+def _load(path: Path, option: Path | None) -> tuple[Any, Path]:
+    """The validated config in ``path`` and its run directory (``option``, else ``run_dir`` in the file, else
+    the config's name with suffix .run); the file is read once."""
     from ..md.nemd import NemdConfig
 
     where = f"config file {str(path)!r}"
-    if not path.exists():
-        raise InputError(f"{where} does not exist")
-    if not path.is_file():
-        raise InputError(f"{where} is not a file")
-    try:
-        raw = tomllib.loads(path.read_bytes().decode("utf-8"))
-    except UnicodeDecodeError:
-        raise InputError(f"{where} is not text (UTF-8 TOML expected)") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{where} is not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise InputError(f"{where} cannot be read: {type(exc).__name__}") from None
-    raw.pop("run_dir", None)
-    return NemdConfig.from_mapping(raw, where)
-
-
-def _run_dir(config_path: Path, option: Path | None) -> Path:
+    raw = toml_file.read_document(path, "config file", toml_file.MAX_CONFIG_BYTES)
+    value = raw.pop("run_dir", None)
+    config = NemdConfig.from_mapping(raw, where)
     if option is not None:
-        return option
-    try:
-        raw = tomllib.loads(config_path.read_bytes().decode("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        raw = {}
-    value = raw.get("run_dir")
+        return config, option
     if value is None:
-        return config_path.with_suffix(".run")
+        return config, path.with_suffix(".run")
     if not isinstance(value, str) or not value:
-        raise InputError(f"run_dir in {str(config_path)!r} must be a folder name, got {value!r}")
-    return (config_path.parent / value) if not Path(value).is_absolute() else Path(value)
+        raise InputError(f"run_dir in {str(path)!r} must be a folder name, got {value!r}")
+    return config, (path.parent / value) if not Path(value).is_absolute() else Path(value)
 
 
 def md_run_command(
@@ -57,8 +40,7 @@ def md_run_command(
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="progress bar on stderr")] = True,
 ) -> None:
     """Run (or resume, after an interruption: rerun the same command) an LJ bicrystal NEMD in LAMMPS."""
-    cfg = _load(config)
-    folder = _run_dir(config, run_dir)
+    cfg, folder = _load(config, run_dir)
     from ..md.run import run_nemd
 
     if progress:

@@ -66,7 +66,7 @@ from typing import Any
 from kapitza.errors import InputError
 from kapitza.units import AMU, GPA
 
-from . import toml_file
+from ..io import toml_file
 from .elastic import MAX_STIFFNESS, SYMMETRY_KEYS
 from .material import ALTERNATIVE_FIELDS, BOUNDS, FLOAT_FIELDS, NUMBER_FIELDS, Alternative, Material, show_number
 

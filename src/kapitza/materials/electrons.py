@@ -37,7 +37,7 @@ from typing import Any, ClassVar
 from kapitza.errors import InputError
 from kapitza.io.results import result
 
-from . import toml_file
+from ..io import toml_file
 from .database import get_material
 from .material import Material
 
