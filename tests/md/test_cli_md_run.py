@@ -70,3 +70,11 @@ def test_bad_config(tmp_path, text, message):
 def test_missing_config(tmp_path):
     result = CliRunner().invoke(_app(), [str(tmp_path / "none.toml")])
     assert isinstance(result.exception, InputError) and "does not exist" in str(result.exception)
+
+
+def test_run_directory_that_cannot_be_created(tmp_path):
+    """/proc refuses new folders: one InputError, not an OSError traceback."""
+    config = tmp_path / "lj.toml"
+    config.write_text(TOML)
+    result = CliRunner().invoke(_app(), [str(config), "--run-dir", "/proc/kapitza-run", "--no-progress"])
+    assert isinstance(result.exception, InputError) and "cannot create run directory" in str(result.exception)

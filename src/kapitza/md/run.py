@@ -176,7 +176,10 @@ def _prepare(config: NemdConfig, run_dir: Path) -> int:
         return _read_state(run_dir)
     if not run_dir.parent.is_dir():
         raise InputError(f"the folder of run directory {str(run_dir)!r} does not exist")
-    run_dir.mkdir(exist_ok=True)
+    try:
+        run_dir.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create run directory {str(run_dir)!r}: {exc.strerror or exc}") from None
     from ..atomistic.bicrystal import build_lj_bicrystal
 
     structure = build_lj_bicrystal(
