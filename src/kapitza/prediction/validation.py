@@ -31,9 +31,8 @@ from ..io.results import result
 from ..literature import Measurements, shipped_measurements
 from ..materials.electrons import get_electrons
 from ..phonons.debye import DEFAULT_CUTOFF, SINE_CUTOFFS
-from ..transmission.electronic import electronic_dmm, metal_electron_phonon_conductance, series_conductance
-from .api import conductance
-from .interface import is_metal
+from .api import predict
+from .interface import electronic_parts, is_metal
 from .registry import get_model
 from .settings import Settings
 
@@ -125,21 +124,6 @@ def _missing_electrons(metals: Sequence[str]) -> str:
     return ", ".join(dict.fromkeys(lacking))
 
 
-def _electron_phonon(metal: str) -> float | None:
-    """G_ep of a metal, or None where its g or kappa_p is not stored."""
-    try:
-        return metal_electron_phonon_conductance(metal)
-    except InputError:
-        return None
-
-
-def _metal_metal(a: str, b: str, temperature: NDArray[np.float64]) -> NDArray[np.float64]:
-    data = (get_electrons(a), get_electrons(b))
-    if any(d.fermi_velocity is None or d.sommerfeld_gamma is None for d in data):
-        return np.full(temperature.shape, np.nan)
-    return np.asarray(electronic_dmm(a, b, temperature).conductance, dtype=float)
-
-
 def validation_table(
     models: Sequence[str] = DEFAULT_MODELS,
     *,
@@ -187,34 +171,29 @@ def validation_table(
     pairs: dict[tuple[str, str], list[int]] = {}
     for i, pair in enumerate(zip(side1, side2)):
         pairs.setdefault(pair, []).append(i)
-    metals = {name for name in set(side1) | set(side2) if is_metal(name)}
     note = [""] * len(rows)
     for (a, b), index in pairs.items():
         idx = np.asarray(index)
         t = rows.temperature[idx]
-        kind = kinds[index[0]]
-        edmm = _metal_metal(a, b, t) if kind == "metal/metal" else None
+        results = [predict(a, b, t, name, cutoff=cutoff) for name in names]
+        parts = electronic_parts(a, b, t, results)
         text = ""
-        if edmm is not None and np.any(np.isnan(edmm)):
+        if parts.kind == "metal/metal" and parts.electronic_dmm is None:
             lacking = _missing_electrons((a, b))
             text = f"electronic DMM needs the Fermi velocity and Sommerfeld coefficient, not stored for {lacking}"
-        g_ep = None
-        if kind == "metal/non-metal":
-            metal = a if a in metals else b
-            g_ep = _electron_phonon(metal)
-            if g_ep is None:
-                text = f"{PHONON_ONLY}: no electron-phonon coupling or kappa_p stored for {metal}"
+        elif parts.kind in ("metal/non-metal", "non-metal/metal") and parts.total is None:
+            text = f"{PHONON_ONLY}: no electron-phonon coupling or kappa_p stored for {parts.metal}"
         for i in index:
             note[i] = text
-        for j, name in enumerate(names):
-            g = np.asarray(conductance(a, b, t, name, cutoff=cutoff), dtype=float).reshape(t.shape)
-            phonon[j, idx] = g
-            if edmm is not None:
-                predicted[j, idx] = edmm
-            elif g_ep is not None:
-                predicted[j, idx] = np.asarray(series_conductance(g, g_ep), dtype=float).reshape(t.shape)
+        for j, found in enumerate(results):
+            phonon[j, idx] = found.conductance
+            if parts.kind == "metal/metal":
+                dmm = parts.electronic_dmm
+                predicted[j, idx] = np.nan if dmm is None else dmm.conductance
+            elif parts.total is not None:
+                predicted[j, idx] = parts.total[j]
             else:
-                predicted[j, idx] = g
+                predicted[j, idx] = found.conductance
     return ValidationTable(
         models=names,
         measured=rows.conductance,
