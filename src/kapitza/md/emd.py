@@ -190,9 +190,7 @@ def lammps_input(config: EmdConfig) -> str:
         f" epsilon {c.epsilon_b:g}; cross-section {c.n_x}x{c.n_y} cells\n"
         f"# {e.n_runs} runs of {e.steps} NVE steps, columns of emd.<i>.txt: step {' '.join(COLUMNS)}\n\n"
     )
-    loop = (
-        f"variable i loop 0 {e.n_runs - 1} pad\nlabel emd_run\n" + _run_unit(config, 0) + "next i\njump SELF emd_run\n"
-    )
+    loop = f"variable i loop 0 {e.n_runs - 1}\nlabel emd_run\n" + _run_unit(config, 0) + "next i\njump SELF emd_run\n"
     return intro + inputs.unit_commands(c, 0) + "\n" + loop
 
 
