@@ -8,6 +8,11 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -30,39 +35,67 @@ TINY = {
 }
 
 
-def test_tiny_lj_emd_positive_g_and_resume(tmp_path):
-    """288 atoms, 2 runs of 6000 NVE steps: energy conserved, T near the set point, A's energy recorded;
-    a rerun skips everything; G > 0 and finite."""
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    """The TINY job, run in two calls (one run, then the rest): (config, first call's result, final result)."""
+    folder = tmp_path_factory.mktemp("emd") / "r"
     cfg = EmdConfig.from_mapping(TINY)
-    first = run_emd(cfg, tmp_path / "r", stop_after_runs=1)
-    assert first.n_runs == 1
-    run = run_emd(cfg, tmp_path / "r")
-    assert run.n_runs == 2 and math.isnan(run_emd(cfg, tmp_path / "r").steps_per_second)  # nothing left to run
+    first = run_emd(cfg, folder, stop_after_runs=1)
+    return cfg, first, run_emd(cfg, folder)
+
+
+def test_tiny_lj_emd_positive_g_and_resume(tiny_run):
+    """288 atoms, 2 runs of 6000 NVE steps: energy conserved, T near the set point, A's energy recorded;
+    the second call ran only the missing run, a third runs nothing; G > 0 and finite."""
+    cfg, first, run = tiny_run
+    assert first.n_runs == 1 and run.n_runs == 2
+    assert math.isnan(run_emd(cfg, run.run_dir).steps_per_second)  # nothing left to run
     assert np.array_equal(run.energy_a[0], first.energy_a[0])
     assert all(e.shape == (601,) for e in run.energy_a)
+    assert not np.array_equal(run.energy_a[0], run.energy_a[1])  # re-drawn velocities: independent runs
     assert np.all(np.abs(run.energy_drift) < 1e-3)
     assert np.all(np.abs(run.temperature - 0.3) < 0.05)
     a = 3 * 1.5496
     assert run.area == pytest.approx(2 * a * a, rel=0.02)
     g = emd_conductance(run.energy_a, run.sample_interval, run.area, run.temperature)
     assert math.isfinite(g.G) and g.G > 0 and math.isfinite(g.G_err)
-    assert (tmp_path / "r" / "in.lammps").read_text() == lammps_input(cfg)
+    assert (Path(run.run_dir) / "in.lammps").read_text() == lammps_input(cfg)
 
 
-def test_cli_json(tmp_path):
-    """``kapitza md emd --json`` on a finished run directory (no LAMMPS work) prints G with its units."""
-    from kapitza.cli.app import app
+def test_generated_input_runs_with_plain_lmp(tiny_run, tmp_path):
+    """``lmp -in in.lammps`` in a copy of the run directory gives the driver's series bit for bit."""
+    _, _, run = tiny_run
+    lmp = Path(sys.executable).parent / "lmp"
+    if not lmp.exists():
+        pytest.skip("no lmp executable beside the Python interpreter")
+    for name in ("in.lammps", "bicrystal.data"):
+        shutil.copy(Path(run.run_dir) / name, tmp_path / name)
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    subprocess.run([str(lmp), "-in", "in.lammps", "-screen", "none"], cwd=tmp_path, check=True, env=env, timeout=120)
+    for i in range(2):
+        name = f"emd.{i}.txt"
+        assert (tmp_path / name).read_bytes() == (Path(run.run_dir) / name).read_bytes()
+
+
+def test_cli_json_and_plot(tiny_run, tmp_path, capsys):
+    """``kapitza md emd --json --plot`` on the finished run directory (no LAMMPS work) prints G with its units."""
+    from kapitza.cli.app import app, main
     from kapitza.cli.commands import app as registered  # noqa: F401  (registers the commands)
 
-    cfg = EmdConfig.from_mapping(TINY)
-    run_emd(cfg, tmp_path / "r")
+    cfg, _, run = tiny_run
     toml = tmp_path / "c.toml"
     toml.write_text(cfg.to_toml())
-    res = CliRunner().invoke(app, ["md", "emd", str(toml), "--run-dir", str(tmp_path / "r"), "--json"])
+    png = tmp_path / "acf.png"
+    args = ["md", "emd", str(toml), "--run-dir", run.run_dir, "--json", "--plot", str(png)]
+    res = CliRunner().invoke(app, args)
     assert res.exit_code == 0, res.output
     doc = json.loads(res.stdout)
     assert doc["units"] == "lj" and "LJ" in doc["conductance_unit"] and doc["n_runs"] == 2
     assert doc["G"] > 0 and len(doc["window"]) == 2
+    assert png.stat().st_size > 1000
+    status = main(["md", "emd", str(toml), "--run-dir", str(tmp_path / "new"), "--plot", str(tmp_path / "x.txt")])
+    assert status == 2 and not (tmp_path / "new").exists()  # refused before any work
+    assert "--plot" in capsys.readouterr().err
 
 
 def test_changed_config_refused(tmp_path):
