@@ -1,0 +1,118 @@
+"""``kapitza md emd config.toml``: run (or resume) an EMD job and print G from equilibrium fluctuations."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+from rich.console import Console
+
+from ..errors import InputError
+from ..io import toml_file
+from .common import check_output
+
+
+def _load(path: Path, option: Path | None) -> tuple[Any, Path]:
+    """The validated EMD config in ``path`` and its run directory (``--run-dir``, else ``run_dir`` in the file,
+    else the config's name with suffix .run)."""
+    from ..md.emd import EmdConfig
+
+    raw = toml_file.read_document(path, "config file", toml_file.MAX_CONFIG_BYTES)
+    value = raw.pop("run_dir", None)
+    config = EmdConfig.from_mapping(raw, f"config file {str(path)!r}")
+    if option is not None:
+        return config, option
+    if value is None:
+        return config, path.with_suffix(".run")
+    if not isinstance(value, str) or not value:
+        raise InputError(f"run_dir in {str(path)!r} must be a folder name, got {value!r}")
+    return config, (path.parent / value) if not Path(value).is_absolute() else Path(value)
+
+
+def _plot(g: Any, path: Path) -> None:
+    from ..plotting._mpl import figure, save
+
+    fig = figure(figsize=(6.5, 4.0))
+    ax = fig.add_subplot()
+    ax.plot(g.lag, g.running_integral, lw=0.8, color="0.3", label="running integral / (k_B T\u00b2 A)")
+    ax.plot(g.lag, g.fit_curve, "--", color="C0", label=f"exponential fit, G = {g.G_pooled:.3g} at t = 0")
+    ax.axvspan(g.window[0], g.window[1], color="C0", alpha=0.12, label="fit window")
+    ax.axhline(0.0, color="0.6", lw=0.5)
+    ax.set_xlim(0, min(float(g.lag[-1]), 3 * float(g.window[1])))
+    ax.set_xlabel("lag time")
+    ax.set_ylabel(f"G(t) ({g.conductance_unit})")
+    ax.legend(fontsize=8)
+    save(fig, path)
+
+
+def md_emd_command(
+    config: Annotated[Path, typer.Argument(help="TOML file: NEMD system settings plus an [emd] table")],
+    run_dir: Annotated[
+        Path | None,
+        typer.Option("--run-dir", help="run directory (default: run_dir in the TOML, else CONFIG with suffix .run)"),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    plot: Annotated[
+        Path | None, typer.Option(help="Write the running integral and its fit (.png, .pdf, .svg).")
+    ] = None,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="progress on stderr")] = True,
+) -> None:
+    """Interfacial conductance from equilibrium fluctuations (Domingues et al. 2005; Rajabpour & Volz 2010)."""
+    if plot is not None:
+        check_output(plot, (".png", ".pdf", ".svg"), "--plot")
+    cfg, folder = _load(config, run_dir)
+    from ..analysis.emd import emd_conductance
+    from ..md.emd import run_emd
+
+    def report(stage: str, done: int, total: int) -> None:
+        sys.stderr.write(f"kapitza: {stage} ({done}/{total} runs done)\n")
+
+    run = run_emd(cfg, folder, progress=report if progress else None)
+    g = emd_conductance(run.energy_a, run.sample_interval, run.area, run.temperature, units=run.units)
+    for w in g.warnings:
+        sys.stderr.write(f"kapitza: warning: {w}\n")
+    if plot is not None:
+        _plot(g, plot)
+    if as_json:
+        doc = {
+            "G": _f(g.G),
+            "G_err": _f(g.G_err),
+            "G_si": _f(g.G_si),
+            "G_si_err": _f(g.G_si_err),
+            "tau": _f(g.tau),
+            "tau_err": _f(g.tau_err),
+            "window": [_f(w) for w in g.window],
+            "window_auto": g.window_auto,
+            "G_runs": [_f(x) for x in g.G_runs],
+            "G_pooled": _f(g.G_pooled),
+            "plateau_max": _f(g.plateau_max),
+            "temperature_runs": [_f(x) for x in g.temperature_runs],
+            "area": _f(g.area),
+            "energy_drift": [_f(x) for x in run.energy_drift],
+            "n_runs": g.n_runs,
+            "units": g.units,
+            "conductance_unit": g.conductance_unit,
+            "method": g.method,
+            "run_dir": run.run_dir,
+            "warnings": list(g.warnings),
+        }
+        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+        return
+    out = Console()
+    out.print(f"run directory: {run.run_dir} ({run.n_runs} runs)")
+    out.print(f"G = {g.G:.4g} \u00b1 {g.G_err:.2g} {g.conductance_unit}")
+    if np.isfinite(g.G_si):
+        out.print(f"G = {g.G_si / 1e6:.4g} \u00b1 {g.G_si_err / 1e6:.2g} MW m\u207b\u00b2 K\u207b\u00b9 (SI)")
+    out.print(
+        f"relaxation time tau = {g.tau:.4g} \u00b1 {g.tau_err:.2g}; fit window {g.window[0]:.4g} .. {g.window[1]:.4g}"
+    )
+    out.print(f"per run: {', '.join(f'{x:.4g}' for x in g.G_runs)}; naive plateau maximum {g.plateau_max:.4g}")
+
+
+def _f(x: float) -> float | str:
+    x = float(x)
+    return x if np.isfinite(x) else "nan"
