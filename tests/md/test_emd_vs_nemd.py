@@ -3,13 +3,12 @@
 EMD: Domingues et al., PRL 94, 085901 (2005) with the Rajabpour & Volz, JAP 108, 094324 (2010) extrapolation
 (kapitza.analysis.emd); NEMD: kapitza.md.run + kapitza.analysis.analyze_jump.  Agreement within two combined
 standard errors.  Measured once here (2 cores, 112 s): NEMD G = 0.822 +- 0.11, EMD G = 0.684 +- 0.13
-k_B/(tau sigma^2), tau = 10.8.  Runs only with KAPITZA_SLOW=1 (the slow marker is not registered/deselected yet).
+k_B/(tau sigma^2), tau = 10.8.  Marked slow: run with `pytest -m slow`.
 """
 
 from __future__ import annotations
 
 import math
-import os
 
 import numpy as np
 import pytest
@@ -36,7 +35,6 @@ SYSTEM = {
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(os.environ.get("KAPITZA_SLOW") != "1", reason="slow (about 2 minutes): set KAPITZA_SLOW=1")
 def test_emd_agrees_with_nemd(tmp_path):
     nemd = NemdConfig.from_mapping(
         dict(SYSTEM, delta_temperature=0.1, steps_steady=10000, steps_production=40000, block_steps=4000)
