@@ -1,4 +1,4 @@
-"""One NEMD run directory, run in-process through the LAMMPS library, resumable.
+"""One NEMD run directory, run in-process through the LAMMPS library or as one mpirun job, resumable.
 
 :func:`run_nemd` fills a directory with
 
@@ -9,7 +9,9 @@
 * ``profile.chunk``: the standard ``fix ave/chunk`` file, one profile per block,
 * ``baths.txt``: block, timestep, energy into the hot and the cold bath's reservoir, system energy,
 * ``state.json``: the number of units (equilibration, transient, blocks) completed,
-* ``restart.*``: the restart file of the last completed unit.
+* ``restart.*``: the restart file of the last completed unit,
+* with ``processes > 1`` also ``remaining.in`` (the units that ``mpirun -np N lmp -in remaining.in`` ran),
+  ``units.done`` (one line per unit that job completed, written after the unit's restart) and ``mpirun.out``.
 
 Every unit starts from the restart of the one before (see
 :mod:`kapitza.md.inputs`), so rerunning the same call after an interruption
