@@ -1,4 +1,4 @@
-"""``kapitza md run config.toml``: run or resume one NEMD run directory (LAMMPS, in-process)."""
+"""``kapitza md run config.toml [--np N]``: run or resume one NEMD run directory (LAMMPS in-process or mpirun)."""
 
 from __future__ import annotations
 
@@ -38,8 +38,16 @@ def md_run_command(
         typer.Option("--run-dir", help="run directory (default: run_dir in the TOML, else CONFIG with suffix .run)"),
     ] = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="progress bar on stderr")] = True,
+    np_: Annotated[
+        int, typer.Option("--np", help="MPI processes: 1 runs LAMMPS in-process, N > 1 as mpirun -np N lmp")
+    ] = 1,
+    lmp: Annotated[
+        Path | None, typer.Option("--lmp", help="LAMMPS executable for --np > 1 (default: lmp next to python)")
+    ] = None,
 ) -> None:
     """Run (or resume, after an interruption: rerun the same command) an LJ bicrystal NEMD in LAMMPS."""
+    if np_ < 1:
+        raise InputError(f"--np must be a positive integer, got {np_}")
     cfg, folder = _load(config, run_dir)
     from ..md.run import run_nemd
 
@@ -60,9 +68,9 @@ def md_run_command(
             def update(stage: str, done: int, total: int) -> None:
                 bar.update(task, description=stage, completed=done, total=max(total, 1))
 
-            result = run_nemd(cfg, folder, progress=update)
+            result = run_nemd(cfg, folder, progress=update, processes=np_, lmp=lmp)
     else:
-        result = run_nemd(cfg, folder)
+        result = run_nemd(cfg, folder, processes=np_, lmp=lmp)
     out = Console()
     out.print(f"run directory: {result.run_dir}")
     if result.resumed_from_unit:

