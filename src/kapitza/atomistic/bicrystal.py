@@ -129,6 +129,37 @@ def _count(name: str, value: int, minimum: int) -> int:
     return value
 
 
+def mix_interfaces(
+    types: NDArray[np.int64],
+    plane: NDArray[np.int64],
+    n_planes_a: int,
+    n_planes: int,
+    mixing_layers: int,
+    seed: int | None,
+) -> tuple[NDArray[np.int64], int | None]:
+    """Randomise ``mixing_layers`` planes on each side of both interfaces of a periodic A|B stack.
+
+    ``plane`` is each atom's atomic-plane index along z (0 .. ``n_planes`` - 1, planes 0 .. ``n_planes_a`` - 1
+    are A); on the j-th of the 2L mixed planes, counted from the A side, a site is B with probability
+    (j - 1/2)/(2L).  Returns the new types and the seed used (drawn if None; None when nothing is mixed).
+    """
+    if mixing_layers == 0:
+        return types, None
+    if seed is None:
+        seed = int(np.random.SeedSequence().entropy % (2**31 - 1))
+    rng = np.random.default_rng(seed)
+    types = types.copy()
+    p_b = np.full(n_planes, np.nan)
+    for j in range(1, 2 * mixing_layers + 1):
+        prob = (j - 0.5) / (2 * mixing_layers)
+        p_b[(n_planes_a - mixing_layers + j - 1) % n_planes] = prob  # interface at z = n_a a (A below)
+        p_b[(n_planes - mixing_layers + j - 1) % n_planes] = 1.0 - prob  # interface at z = 0 (B below)
+    mixed = ~np.isnan(p_b[plane])
+    draw = rng.random(int(mixed.sum()))
+    types[mixed] = np.where(draw < p_b[plane[mixed]], 2, 1)
+    return types, seed
+
+
 def build_lj_bicrystal(
     n_x: int,
     n_y: int,
@@ -192,21 +223,7 @@ def build_lj_bicrystal(
     n_planes_a = 2 * cells_a
     types = np.where(plane < n_planes_a, 1, 2).astype(np.int64)
 
-    if mixing_layers > 0:
-        if seed is None:
-            seed = int(np.random.SeedSequence().entropy % (2**31 - 1))
-        rng = np.random.default_rng(seed)
-        n_planes = 2 * n_z
-        p_b = np.full(n_planes, np.nan)
-        for j in range(1, 2 * mixing_layers + 1):
-            prob = (j - 0.5) / (2 * mixing_layers)
-            p_b[(n_planes_a - mixing_layers + j - 1) % n_planes] = prob  # interface at z = n_a a (A below)
-            p_b[(n_planes - mixing_layers + j - 1) % n_planes] = 1.0 - prob  # interface at z = 0 (B below)
-        mixed = ~np.isnan(p_b[plane])
-        draw = rng.random(int(mixed.sum()))
-        types[mixed] = np.where(draw < p_b[plane[mixed]], 2, 1)
-    else:
-        seed = None
+    types, seed = mix_interfaces(types, plane, n_planes_a, 2 * n_z, mixing_layers, seed)
 
     box = np.array([n_x * a, n_y * a, n_z * a])
     return LJBicrystal(
