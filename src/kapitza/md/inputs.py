@@ -29,13 +29,14 @@ as the script's.
 from __future__ import annotations
 
 from .nemd import LJ_CUTOFF, NemdConfig
+from .systems import POTENTIAL_FILES
 
 DATA_FILE = "bicrystal.data"
 PROFILE_FILE = "profile.chunk"
 BATHS_FILE = "baths.txt"
 BATHS_HEADER = (
     "# block step E_hot E_cold E_total   (energy into the reservoir of each bath during the block,"
-    " system energy at its end, LJ epsilon)\n"
+    " system energy at its end; epsilon for units lj, eV for units metal)\n"
 )
 
 
@@ -44,21 +45,39 @@ def restart_name(unit: int) -> str:
     return "restart.eq" if unit == 0 else f"restart.{unit - 1}"
 
 
-def _header() -> str:
-    return "units lj\natom_style atomic\nboundary p p p\n"
+def _header(config: NemdConfig) -> str:
+    return f"units {config.units}\natom_style atomic\nboundary p p p\n"
+
+
+def _pair(config: NemdConfig) -> str:
+    if config.potential == "sw":
+        return (
+            f"pair_style sw\npair_coeff * * {POTENTIAL_FILES['sw']} Si Si"
+            "   # Si Stillinger-Weber on both sides: B differs by its mass only\n"
+        )
+    if config.potential == "tersoff":
+        return (
+            f"pair_style tersoff\npair_coeff * * {POTENTIAL_FILES['tersoff']} Si(D) Ge"
+            "   # Tersoff PRB 39, 5566 (1989): type 1 Si, type 2 Ge\n"
+        )
+    e_a, e_b = config.epsilons
+    e_ab = (e_a * e_b) ** 0.5
+    s = "1.0" if config.units == "lj" else f"{config.sigma:.10g}"
+    return (
+        f"pair_style lj/cut {LJ_CUTOFF * config.sigma:.10g}   # 2.5 sigma\n"
+        f"pair_coeff 1 1 {e_a:.10g} {s}\n"
+        f"pair_coeff 2 2 {e_b:.10g} {s}\n"
+        f"pair_coeff 1 2 {e_ab:.10g} {s}   # geometric mean\n"
+    )
 
 
 def _interactions(config: NemdConfig) -> str:
-    e_a, e_b = config.epsilon_a, config.epsilon_b
-    e_ab = (e_a * e_b) ** 0.5
+    skin = 0.3 if config.units == "lj" else 1.0
+    time_unit = "tau" if config.units == "lj" else "ps"
     return (
-        f"pair_style lj/cut {LJ_CUTOFF:g}\n"
-        f"pair_coeff 1 1 {e_a:.10g} 1.0\n"
-        f"pair_coeff 2 2 {e_b:.10g} 1.0\n"
-        f"pair_coeff 1 2 {e_ab:.10g} 1.0   # geometric mean\n"
-        "neighbor 0.3 bin\n"
+        _pair(config) + f"neighbor {skin:g} bin\n"
         "neigh_modify every 1 delay 0 check yes\n"
-        f"timestep {config.timestep:.10g}\n"
+        f"timestep {config.timestep:.10g}   # {time_unit}\n"
     )
 
 
@@ -100,7 +119,7 @@ def _start(config: NemdConfig) -> str:
     t = config.temperature
     return (
         "# ---- unit 0: structure, minimisation, NVT equilibration ----\n"
-        + _header()
+        + _header(config)
         + f"read_data {DATA_FILE}\n"
         + _interactions(config)
         + _thermo()
@@ -120,7 +139,7 @@ def _steady(config: NemdConfig) -> str:
     return (
         "# ---- unit 1: baths on, transient to steady state (tallies discarded) ----\n"
         "clear\n"
-        + _header()
+        + _header(config)
         + f"read_restart {restart_name(0)}\n"
         + _interactions(config)
         + _baths(config, "0")
@@ -132,15 +151,15 @@ def _steady(config: NemdConfig) -> str:
 
 def _block(config: NemdConfig) -> str:
     """One production block b (LAMMPS variable ``b``, 1..n_blocks); reads restart.(b-1), writes restart.b."""
-    a = config.lattice_constant
     n = config.sample_every
     return (
         "# ---- production block ${b}: reads restart.(b-1), writes restart.${b} ----\n"
-        "clear\n" + _header() + "variable prev equal ${b}-1\n"
+        "clear\n" + _header(config) + "variable prev equal ${b}-1\n"
         "read_restart restart.${prev}\n"
         + _interactions(config)
         + _baths(config, "${b}")
-        + f"compute planes all chunk/atom bin/1d z lower {a / 2:.10g} units box   # one bin per (001) plane\n"
+        + f"compute planes all chunk/atom bin/1d z lower {config.plane_spacing:.10g} units box"
+        "   # one bin per (001) plane\n"
         f"fix profile all ave/chunk {n} {config.block_steps // n} {config.block_steps} planes "
         f"density/number temp ave one append {PROFILE_FILE}\n"
         f"run {config.block_steps}\n"
@@ -162,12 +181,25 @@ def unit_commands(config: NemdConfig, unit: int) -> str:
 
 def lammps_input(config: NemdConfig) -> str:
     """The whole NEMD run as one LAMMPS script (``lmp -in in.lammps`` in the run directory)."""
-    a = config.lattice_constant
+    a, length = config.lattice_constant, config.length_unit
+    (m_a, m_b), (e_a, e_b) = config.masses, config.epsilons
+    if config.potential == "lj/cut":
+        system = "LJ fcc bicrystal A|B" + (" (argon-like)" if config.units == "metal" else "")
+        species = (f"epsilon {e_a:g}", f"epsilon {e_b:g}")
+    else:
+        model = "Stillinger-Weber Si for both (mass mismatch)" if config.potential == "sw" else "Tersoff"
+        system = f"Si|Ge diamond bicrystal, {model},"
+        species = ("Si", "Ge")
+    units = (
+        "units lj: sigma, epsilon, tau, mass unit, T in epsilon/k_B"
+        if config.units == "lj"
+        else "units metal: Angstrom, eV, ps, amu, T in K"
+    )
     intro = (
-        "# NEMD of a periodic LJ fcc bicrystal A|B along z (kapitza); reduced LJ units\n"
-        f"# A: {config.cells_a} cells, mass {config.mass_a:g}, epsilon {config.epsilon_a:g};"
-        f" B: {config.cells_b} cells, mass {config.mass_b:g}, epsilon {config.epsilon_b:g};"
-        f" cross-section {config.n_x}x{config.n_y} cells, a = {a:g} sigma\n"
+        f"# NEMD of a periodic {system} along z (kapitza); {units}\n"
+        f"# A: {config.cells_a} cells, mass {m_a:g}, {species[0]};"
+        f" B: {config.cells_b} cells, mass {m_b:g}, {species[1]};"
+        f" cross-section {config.n_x}x{config.n_y} cells, a = {a:g} {length}\n"
         f"# interfaces at z = 0 (= Lz) and z = {config.cells_a * a:.6g}; baths at T = {config.hot_temperature:g}"
         f" (hot, in A) and {config.cold_temperature:g} (cold, in B)\n"
         f"# outputs: {PROFILE_FILE} (one temperature profile per block), {BATHS_FILE} (bath energies per block)\n"
