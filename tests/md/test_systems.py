@@ -1,0 +1,131 @@
+"""The systems of kapitza.md: SI argon, Si/Ge sw and tersoff, their generated LAMMPS input run briefly."""
+
+from __future__ import annotations
+
+import tomllib
+
+import numpy as np
+import pytest
+
+from kapitza.errors import InputError
+from kapitza.md.inputs import DATA_FILE, lammps_input, unit_commands
+from kapitza.md.nemd import NemdConfig
+from kapitza.md.systems import build_structure, copy_potential_files
+
+TINY = {"n_x": 2, "n_y": 2, "cells_a": 3, "cells_b": 3, "steps_equilibration": 400, "steps_steady": 100}
+SYSTEMS = {
+    "sw": {"potential": "sw", "units": "metal", "bath_width": 5.0, **TINY},
+    "tersoff": {"potential": "tersoff", "units": "metal", "bath_width": 5.0, **TINY},
+    "argon": {"potential": "lj/cut", "units": "metal", "mass_b": 3.0, "bath_width": 5.0, **TINY},
+}
+
+
+def test_defaults_units_and_masses_by_system():
+    """Argon: 39.948 amu, 0.0104 eV, 3.405 A; Si 28.0855 and Ge 72.630 amu (IUPAC)."""
+    sw = NemdConfig(potential="sw", units="metal")
+    assert (sw.temperature, sw.timestep, sw.length_unit, sw.energy_unit) == (300.0, 0.001, "Angstrom", "eV")
+    assert sw.masses == pytest.approx((28.0855, 72.630))
+    assert sw.lattice_constant == 5.431 and sw.plane_spacing == pytest.approx(5.431 / 4)
+    assert NemdConfig(potential="tersoff", units="metal").lattice_constant == 5.432
+    ar = NemdConfig(potential="lj/cut", units="metal", mass_b=2.0, epsilon_b=4.0)
+    assert ar.masses == pytest.approx((39.948, 79.896))
+    assert ar.epsilons == pytest.approx((0.0104, 0.0416))
+    assert ar.lattice_constant == pytest.approx(1.5496 * 3.405)
+    assert ar.interface_fraction == 0.5
+    lj = NemdConfig(potential="lj/cut")
+    assert (lj.temperature, lj.timestep, lj.bath_width, lj.masses) == (0.3, 0.005, 3.0, (1.0, 1.0))
+    assert NemdConfig(potential="lj/cut", cells_a=2, cells_b=6).interface_fraction == 0.25
+    # to_toml round trip keeps the resolved defaults and states the units
+    text = sw.to_toml()
+    assert "units metal: Angstrom, eV, ps, K, amu" in text.splitlines()[0]
+    assert NemdConfig.from_mapping(tomllib.loads(text)) == sw
+
+
+@pytest.mark.parametrize("name", sorted(SYSTEMS))
+def test_structure_matches_the_config(name):
+    config = NemdConfig(**SYSTEMS[name])
+    s = build_structure(config)
+    per_cell = 4 if config.potential == "lj/cut" else 8
+    assert s.n_atoms == per_cell * 2 * 2 * 6
+    np.testing.assert_allclose(s.masses, config.masses)
+    np.testing.assert_allclose(s.interfaces_z, [0.0, 3 * config.lattice_constant])
+    assert s.interfaces_z[1] / s.box[2] == pytest.approx(config.interface_fraction)
+    assert s.area == pytest.approx((2 * config.lattice_constant) ** 2)
+
+
+@pytest.mark.parametrize(("name", "t_range"), [("sw", (200, 400)), ("tersoff", (200, 400)), ("argon", (25, 55))])
+def test_generated_input_runs_in_lammps_and_holds_the_temperature(name, t_range, tmp_path, monkeypatch):
+    """Units 0 (minimise, 400 NVT steps) and 1 (100 steps with the baths) run; T stays near its set point."""
+    from kapitza.atomistic.lammps import lammps_module
+
+    config = NemdConfig(**SYSTEMS[name])
+    build_structure(config).write_lammps_data(tmp_path / DATA_FILE)
+    copies = copy_potential_files(config, tmp_path)
+    assert [p.name for p in copies] == ({"sw": ["Si.sw"], "tersoff": ["SiCGe.tersoff"]}.get(name, []))
+    text = lammps_input(config)
+    assert "units metal" in text and "units metal: Angstrom, eV, ps, amu, T in K" in text
+    if copies:
+        assert f"pair_coeff * * {copies[0].name} " in text  # no path: the run directory is self-contained
+    monkeypatch.chdir(tmp_path)
+    lmp = lammps_module().lammps(cmdargs=["-screen", "none", "-log", "none", "-nocite"])
+    try:
+        lmp.commands_string(unit_commands(config, 0))
+        t_eq = lmp.get_thermo("temp")
+        lmp.commands_string(unit_commands(config, 1))
+        t_bath = lmp.get_thermo("temp")
+        n_atoms = lmp.get_natoms()
+    finally:
+        lmp.close()
+    assert n_atoms == build_structure(config).n_atoms
+    for t in (t_eq, t_bath):
+        assert t_range[0] < t < t_range[1]
+    assert (tmp_path / "restart.0").exists()
+
+
+def test_baths_lie_inside_their_crystals():
+    config = NemdConfig(**SYSTEMS["sw"])
+    text = lammps_input(config)
+    line = next(ln for ln in text.splitlines() if ln.startswith("region hot_slab"))
+    lo, hi = map(float, line.split()[7:9])
+    la = 3 * config.lattice_constant
+    assert 0 < lo < hi < la and (lo + hi) / 2 == pytest.approx(la / 2)
+    line = next(ln for ln in text.splitlines() if ln.startswith("region cold_slab"))
+    lo, hi = map(float, line.split()[7:9])
+    assert la < lo < hi < 2 * la and (lo + hi) / 2 == pytest.approx(1.5 * la)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"potential": "eam", "units": "metal"}, "potential= must be one of lj/cut, sw, tersoff"),
+        ({"potential": "tersoff", "units": "lj"}, 'potential="tersoff" needs units="metal"'),
+        ({"potential": "sw", "units": "metal", "epsilon_a": 0.5}, "apply to lj/cut only"),
+        ({"potential": "sw", "units": "metal", "bath_width": 20.0}, "bath_width= 20 Angstrom does not fit"),
+        ({"potential": "lj/cut", "units": "SI"}, "units= must be one of lj, metal"),
+    ],
+)
+def test_bad_system_is_one_input_error(change, message):
+    with pytest.raises(InputError, match=message.replace("(", r"\(")):
+        NemdConfig(**{**TINY, **change})
+
+
+def test_missing_potential_file_is_an_input_error(tmp_path, monkeypatch):
+    import kapitza.atomistic.lammps as lammps
+
+    def missing(name):
+        raise FileNotFoundError(name)
+
+    monkeypatch.setattr(lammps, "potential_file", missing)
+    with pytest.raises(InputError, match="potential file SiCGe.tersoff is not in the installed LAMMPS"):
+        copy_potential_files(NemdConfig(**SYSTEMS["tersoff"]), tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_run_directory_is_self_contained(tmp_path):
+    """run_nemd's preparation (no LAMMPS run) writes the Si/Ge data file and a copy of Si.sw beside in.lammps."""
+    from kapitza.md.run import run_nemd
+
+    run_nemd(NemdConfig(**SYSTEMS["sw"]), tmp_path / "run", stop_after_units=0)
+    names = {p.name for p in (tmp_path / "run").iterdir()}
+    assert {"Si.sw", DATA_FILE, "in.lammps", "config.toml"} <= names
+    assert "72.63" in (tmp_path / "run" / DATA_FILE).read_text()
