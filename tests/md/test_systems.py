@@ -15,7 +15,7 @@ from kapitza.md.systems import build_structure, copy_potential_files
 TINY = {"n_x": 2, "n_y": 2, "cells_a": 3, "cells_b": 3, "steps_equilibration": 400, "steps_steady": 100}
 SYSTEMS = {
     "sw": {"potential": "sw", "units": "metal", "bath_width": 5.0, **TINY},
-    "tersoff": {"potential": "tersoff", "units": "metal", "bath_width": 5.0, **TINY},
+    "tersoff": {"potential": "tersoff", "units": "metal", "bath_width": 5.0, "steps_npt": 200, **TINY},
     "argon": {"potential": "lj/cut", "units": "metal", "mass_b": 3.0, "bath_width": 5.0, **TINY},
 }
 
@@ -82,16 +82,28 @@ def test_generated_input_runs_in_lammps_and_holds_the_temperature(name, t_range,
     assert (tmp_path / "restart.0").exists()
 
 
-def test_baths_lie_inside_their_crystals():
-    config = NemdConfig(**SYSTEMS["sw"])
-    text = lammps_input(config)
-    line = next(ln for ln in text.splitlines() if ln.startswith("region hot_slab"))
-    lo, hi = map(float, line.split()[7:9])
-    la = 3 * config.lattice_constant
-    assert 0 < lo < hi < la and (lo + hi) / 2 == pytest.approx(la / 2)
-    line = next(ln for ln in text.splitlines() if ln.startswith("region cold_slab"))
-    lo, hi = map(float, line.split()[7:9])
-    assert la < lo < hi < 2 * la and (lo + hi) / 2 == pytest.approx(1.5 * la)
+def test_npt_relaxes_the_box_and_the_baths_follow_it(tmp_path, monkeypatch):
+    """LJ at T = 0.3 on its T = 0 lattice expands under zero-pressure NPT; the baths stay in the middle of A and B."""
+    from kapitza.atomistic.lammps import lammps_module
+
+    config = NemdConfig(potential="lj/cut", bath_width=1.5, steps_npt=600, **{**TINY, "steps_equilibration": 50})
+    nominal = build_structure(config)
+    nominal.write_lammps_data(tmp_path / DATA_FILE)
+    monkeypatch.chdir(tmp_path)
+    lmp = lammps_module().lammps(cmdargs=["-screen", "none", "-log", "none", "-nocite"])
+    try:
+        lmp.commands_string(unit_commands(config, 0))
+        lmp.commands_string(unit_commands(config, 1))
+        lx, ly, lz = (lmp.get_thermo(k) for k in ("lx", "ly", "lz"))
+        lmp.commands_string("variable zh equal xcm(hot,z)\nvariable zc equal xcm(cold,z)")
+        z_hot, z_cold = lmp.extract_variable("zh"), lmp.extract_variable("zc")
+    finally:
+        lmp.close()
+    assert lx == pytest.approx(ly, rel=1e-12)  # x and y coupled
+    assert lz > nominal.box[2] * 1.005 and lx > nominal.box[0] * 1.005  # thermal expansion at T = 0.3
+    assert z_hot == pytest.approx(0.25 * lz, abs=0.02 * lz)  # middle of A (3 of 6 cells)
+    assert z_cold == pytest.approx(0.75 * lz, abs=0.02 * lz)  # middle of B
+    assert "$(zlo+0.25*lz-0.75)" in lammps_input(config)
 
 
 @pytest.mark.parametrize(
@@ -102,6 +114,7 @@ def test_baths_lie_inside_their_crystals():
         ({"potential": "sw", "units": "metal", "epsilon_a": 0.5}, "apply to lj/cut only"),
         ({"potential": "sw", "units": "metal", "bath_width": 20.0}, "bath_width= 20 Angstrom does not fit"),
         ({"potential": "lj/cut", "units": "SI"}, "units= must be one of lj, metal"),
+        ({"potential": "lj/cut", "steps_npt": 1}, "steps_npt= must be 0"),
     ],
 )
 def test_bad_system_is_one_input_error(change, message):

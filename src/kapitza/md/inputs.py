@@ -86,16 +86,18 @@ def _thermo(extra: str = "") -> str:
 
 
 def _bath_slabs(config: NemdConfig) -> str:
+    """The bath slabs, placed as fractions of the current box (it may have changed under NPT)."""
+    n_z = config.cells_a + config.cells_b
+    f_hot, f_cold = config.cells_a / 2 / n_z, (config.cells_a + config.cells_b / 2) / n_z
+    w = config.bath_width / 2
     a = config.lattice_constant
-    la, lb = config.cells_a * a, config.cells_b * a
-    w = config.bath_width
-    hot = (la / 2 - w / 2, la / 2 + w / 2)
-    cold = (la + lb / 2 - w / 2, la + lb / 2 + w / 2)
     return (
-        f"# hot bath: middle of A (z = {hot[0]:.6g} .. {hot[1]:.6g}); cold bath: middle of B "
-        f"(z = {cold[0]:.6g} .. {cold[1]:.6g})\n"
-        f"region hot_slab block INF INF INF INF {hot[0]:.10g} {hot[1]:.10g} units box\n"
-        f"region cold_slab block INF INF INF INF {cold[0]:.10g} {cold[1]:.10g} units box\n"
+        f"# hot bath: middle of A (z = {f_hot:.6g} Lz, {2 * w:g} wide); cold bath: middle of B (z = {f_cold:.6g} Lz);"
+        f" before any NPT Lz = {n_z * a:.6g}\n"
+        f"region hot_slab block INF INF INF INF $(zlo+{f_hot:.12g}*lz-{w:.10g}) $(zlo+{f_hot:.12g}*lz+{w:.10g}) "
+        "units box\n"
+        f"region cold_slab block INF INF INF INF $(zlo+{f_cold:.12g}*lz-{w:.10g}) $(zlo+{f_cold:.12g}*lz+{w:.10g}) "
+        "units box\n"
         "group hot region hot_slab\n"
         "group cold region cold_slab\n"
     )
@@ -128,10 +130,31 @@ def _start(config: NemdConfig) -> str:
         "minimize 1.0e-10 1.0e-10 10000 100000\n"
         "reset_timestep 0\n"
         f"velocity all create {t:.10g} {config.seed} dist gaussian mom yes rot no\n"
-        f"fix nvt all nvt temp {t:.10g} {t:.10g} {100 * config.timestep:.10g}\n"
+        + _npt(config)
+        + f"fix nvt all nvt temp {t:.10g} {t:.10g} {100 * config.timestep:.10g}\n"
         f"run {config.steps_equilibration}\n"
         "unfix nvt\n"
         f"write_restart {restart_name(0)}\n"
+    )
+
+
+def _npt(config: NemdConfig) -> str:
+    """Zero-pressure NPT (x and y coupled, z free), then the box set to its mean over the run's second half."""
+    n = config.steps_npt
+    if n == 0:
+        return ""
+    t, dt = config.temperature, config.timestep
+    p = f"0 0 {1000 * dt:.10g}"
+    return (
+        "# NPT at zero pressure: cross-section (x, y coupled: square, common to A and B) and length (z) relax\n"
+        f"fix npt all npt temp {t:.10g} {t:.10g} {100 * dt:.10g} x {p} y {p} z {p} couple xy\n"
+        "variable lx equal lx\nvariable ly equal ly\nvariable lz equal lz\n"
+        f"fix boxavg all ave/time 1 {n // 2} {n} v_lx v_ly v_lz   # mean box over the second half\n"
+        f"run {n}\n"
+        "unfix npt\n"
+        "change_box all x final $(xlo) $(xlo+f_boxavg[1]) y final $(ylo) $(ylo+f_boxavg[2]) "
+        "z final $(zlo) $(zlo+f_boxavg[3]) remap units box\n"
+        "unfix boxavg\n"
     )
 
 
@@ -158,7 +181,7 @@ def _block(config: NemdConfig) -> str:
         "read_restart restart.${prev}\n"
         + _interactions(config)
         + _baths(config, "${b}")
-        + f"compute planes all chunk/atom bin/1d z lower {config.plane_spacing:.10g} units box"
+        + f"compute planes all chunk/atom bin/1d z lower $(lz/{config.n_planes}) units box"
         "   # one bin per (001) plane\n"
         f"fix profile all ave/chunk {n} {config.block_steps // n} {config.block_steps} planes "
         f"density/number temp ave one append {PROFILE_FILE}\n"

@@ -37,7 +37,8 @@ Temperatures, timestep, damping time and bath width default by system:
 0.002 ps, 1 ps, 10 A; Si/Ge 300 K, 40 K, 0.001 ps, 1 ps, 10 A (temperature,
 delta_temperature, timestep, damp, bath_width).
 
-The protocol (see :mod:`kapitza.md.inputs`): minimise, NVT equilibration at
+The protocol (see :mod:`kapitza.md.inputs`): minimise, optional NPT at zero
+pressure (``steps_npt``), NVT equilibration at
 ``temperature`` (``steps_equilibration``), baths on for ``steps_steady`` (the
 transient, discarded), then ``steps_production`` in blocks of ``block_steps``,
 each block giving one temperature profile and the energy each bath exchanged.
@@ -100,6 +101,10 @@ class NemdConfig:
         Langevin damping time (tau or ps).
     bath_width : float
         Thickness along z of each bath slab (sigma or Angstrom); must fit inside its crystal.
+    steps_npt : int
+        Timesteps of NPT at zero pressure before the NVT equilibration (0: none; else at least 2): the cross-section
+        (x and y coupled, so it stays square and common to A and B, as a coherent interface needs) and the length
+        (z, independent) relax; the box is then set to its mean over the second half of the NPT run.
     steps_equilibration, steps_steady, steps_production, block_steps : int
         Timesteps of NVT equilibration, of the discarded transient with baths on, of production, and per block.
     sample_every : int
@@ -125,6 +130,7 @@ class NemdConfig:
     timestep: float = None  # type: ignore[assignment]  # by system, see _DEFAULTS
     damp: float = None  # type: ignore[assignment]  # by system, see _DEFAULTS
     bath_width: float = None  # type: ignore[assignment]  # by system, see _DEFAULTS
+    steps_npt: int = 0
     steps_equilibration: int = 5000
     steps_steady: int = 20000
     steps_production: int = 50000
@@ -155,6 +161,9 @@ class NemdConfig:
         for name in ("mixing_layers", "structure_seed", "steps_equilibration", "steps_steady", "seed"):
             _integer(name, getattr(self, name), 0)
         _integer("steps_production", self.steps_production, 1)
+        _integer("steps_npt", self.steps_npt, 0)
+        if self.steps_npt == 1:
+            raise InputError("steps_npt= must be 0 (no NPT) or at least 2 (the box is averaged over its second half)")
         for name in ("mass_a", "mass_b", "epsilon_a", "epsilon_b", "temperature", "timestep", "damp", "bath_width"):
             _positive(name, getattr(self, name))
         _number("delta_temperature", self.delta_temperature)
@@ -226,6 +235,11 @@ class NemdConfig:
     def sigma(self) -> float:
         """LJ size parameter in the run's length unit (1 for ``units lj``)."""
         return 1.0 if self.units == "lj" else ARGON_SIGMA_ANGSTROM
+
+    @property
+    def n_planes(self) -> int:
+        """(001) atomic planes along z in the whole box."""
+        return (self.cells_a + self.cells_b) * (2 if self.potential == "lj/cut" else 4)
 
     @property
     def interface_fraction(self) -> float:
