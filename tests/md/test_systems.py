@@ -142,3 +142,71 @@ def test_run_directory_is_self_contained(tmp_path):
     names = {p.name for p in (tmp_path / "run").iterdir()}
     assert {"Si.sw", DATA_FILE, "in.lammps", "config.toml"} <= names
     assert "72.63" in (tmp_path / "run" / DATA_FILE).read_text()
+
+
+FIXED = {
+    "potential": "lj/cut",
+    "geometry": "fixed",
+    "frozen_planes": 2,
+    "bath_width": 1.5,
+    "steps_npt": 200,
+    **{**TINY, "cells_a": 4, "cells_b": 4},
+}
+
+
+def test_fixed_ends_structure_has_one_interface_and_mixes_only_it():
+    config = NemdConfig(**{**FIXED, "mixing_layers": 2, "structure_seed": 3})
+    assert config.n_interfaces == 1 and NemdConfig(potential="lj/cut").n_interfaces == 2
+    s = build_structure(config)
+    a = config.lattice_constant
+    np.testing.assert_allclose(s.interfaces_z, [4 * a])
+    z = s.positions[:, 2]
+    near_walls = (z < a) | (z > s.box[2] - a)
+    np.testing.assert_array_equal(s.types[near_walls], np.where(z[near_walls] < a, 1, 2))  # ends stay pure
+    assert (s.types[np.abs(z - 4 * a) < a] != np.where(z[np.abs(z - 4 * a) < a] < 4 * a, 1, 2)).any()
+
+
+def test_fixed_ends_run_in_lammps_walls_frozen_baths_beside_them(tmp_path, monkeypatch):
+    """boundary p p f, 2 frozen planes at each end (zero kinetic energy, never integrated), hot bath in A next to
+    the left wall, cold bath in B next to the right one; the mobile atoms at the set temperature."""
+    from kapitza.atomistic.lammps import lammps_module
+
+    config = NemdConfig(**FIXED)
+    s = build_structure(config)
+    s.write_lammps_data(tmp_path / DATA_FILE)
+    text = lammps_input(config)
+    assert "boundary p p f" in text and "fix integrate mobile nve" in text and "z 0 0" not in text
+    monkeypatch.chdir(tmp_path)
+    lmp = lammps_module().lammps(cmdargs=["-screen", "none", "-log", "none", "-nocite"])
+    try:
+        lmp.commands_string(unit_commands(config, 0))
+        lmp.commands_string(unit_commands(config, 1))
+        lmp.commands_string(
+            "compute kewalls walls ke\ncompute tmobile mobile temp\n"
+            "variable zh equal xcm(hot,z)\nvariable zc equal xcm(cold,z)\nvariable zw equal xcm(wall_lo,z)\n"
+            "variable nw equal count(walls)\nvariable nh equal count(hot)\n"
+            "thermo_style custom step c_kewalls c_tmobile\nrun 0"
+        )
+        ke_walls, t_mobile = lmp.extract_compute("kewalls", 0, 0), lmp.extract_compute("tmobile", 0, 0)
+        z_hot, z_cold, z_wall = (lmp.extract_variable(v) for v in ("zh", "zc", "zw"))
+        n_walls, n_hot = lmp.extract_variable("nw"), lmp.extract_variable("nh")
+        lz = lmp.get_thermo("lz")
+    finally:
+        lmp.close()
+    a, w = config.lattice_constant, config.bath_width
+    plane_atoms = 2 * 2 * 2  # atoms per (001) plane of a 2x2 fcc cross-section
+    assert n_walls == 2 * 2 * plane_atoms
+    assert ke_walls == 0.0
+    assert lz == pytest.approx(s.box[2])  # z is not barostatted with walls
+    assert z_wall == pytest.approx(a / 2, abs=1e-9)  # planes at a/4 and 3a/4 have not moved
+    assert 0.2 < t_mobile < 0.4
+    assert n_hot == 2 * plane_atoms  # 1.5 sigma next to the wall holds two planes
+    assert z_hot == pytest.approx(a + w / 2, abs=0.3) and z_hot < 4 * a
+    assert z_cold == pytest.approx(lz - a - w / 2, abs=0.3) and z_cold > 4 * a
+
+
+def test_bath_inside_the_frozen_ends_is_an_input_error():
+    with pytest.raises(InputError, match="does not fit in crystal A between its frozen end"):
+        NemdConfig(**{**FIXED, "frozen_planes": 7})
+    with pytest.raises(InputError, match="geometry= must be periodic or fixed"):
+        NemdConfig(**{**FIXED, "geometry": "open"})

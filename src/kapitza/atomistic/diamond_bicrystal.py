@@ -76,7 +76,7 @@ class DiamondBicrystal:
     masses : (2,) float array, masses of types 1 and 2 (amu)
     lattice_constant : float, Angstrom
     cells : (n_x, n_y, n_a, n_b)
-    interfaces_z : (2,) float array, the interface planes z (Angstrom): 0 (= L_z) and n_a a
+    interfaces_z : (2,) or (1,) float array, the interface planes z (Angstrom): 0 (= L_z) and n_a a
     mixing_layers : int
     seed : int or None, the random seed of the intermixing (None if mixing_layers = 0)
     """
@@ -143,6 +143,7 @@ def build_diamond_bicrystal(
     mass_b_amu: float = MASS_GE_AMU,
     mixing_layers: int = 0,
     seed: int | None = None,
+    periodic: bool = True,
     max_atoms: int = 2_000_000,
 ) -> DiamondBicrystal:
     """Build a periodic diamond bicrystal, A (``cells_a`` cells) then B (``cells_b`` cells) along [001] = z.
@@ -161,6 +162,9 @@ def build_diamond_bicrystal(
         Atomic planes randomised on each side of each interface (0: sharp interfaces).
     seed : int, optional
         Seed of the intermixing; drawn and recorded if not given.
+    periodic : bool
+        True: z periodic, interfaces at 0 and n_a a.  False (fixed ends): the box's z faces are walls, one
+        interface at n_a a (the only one mixed).
     max_atoms : int
         Refuse larger structures (raise it with ``max_atoms=``).
     """
@@ -187,7 +191,7 @@ def build_diamond_bicrystal(
     plane = np.rint((frac[:, 2] - 0.125) * 4).astype(np.int64)  # 0 .. 4 n_z - 1
     n_planes_a = 4 * cells_a
     types = np.where(plane < n_planes_a, 1, 2).astype(np.int64)
-    types, seed = mix_interfaces(types, plane, n_planes_a, 4 * n_z, mixing_layers, seed)
+    types, seed = mix_interfaces(types, plane, n_planes_a, 4 * n_z, mixing_layers, seed, periodic)
     return DiamondBicrystal(
         positions=frac * a,
         types=types,
@@ -195,7 +199,7 @@ def build_diamond_bicrystal(
         masses=masses,
         lattice_constant=a,
         cells=(n_x, n_y, cells_a, cells_b),
-        interfaces_z=np.array([0.0, cells_a * a]),
+        interfaces_z=np.array([0.0, cells_a * a] if periodic else [cells_a * a]),
         mixing_layers=mixing_layers,
         seed=seed,
     )

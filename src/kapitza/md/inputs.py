@@ -46,7 +46,27 @@ def restart_name(unit: int) -> str:
 
 
 def _header(config: NemdConfig) -> str:
-    return f"units {config.units}\natom_style atomic\nboundary p p p\n"
+    z = "f" if config.geometry == "fixed" else "p"
+    return f"units {config.units}\natom_style atomic\nboundary p p {z}\n"
+
+
+def _group(config: NemdConfig) -> str:
+    """The atoms that move: all, or all but the frozen ends (``mobile``, defined in unit 0, kept in restarts)."""
+    return "mobile" if config.geometry == "fixed" else "all"
+
+
+def _walls(config: NemdConfig) -> str:
+    """Fixed ends: the frozen planes at each end (groups kept in the restart files); nothing if periodic."""
+    if config.geometry != "fixed":
+        return ""
+    f = config.frozen_planes / config.n_planes
+    return (
+        f"# fixed ends: {config.frozen_planes} frozen (001) planes at each end, never integrated (zero velocity)\n"
+        f"region wall_lo_r block INF INF INF INF INF $(zlo+{f:.12g}*lz) units box\n"
+        f"region wall_hi_r block INF INF INF INF $(zhi-{f:.12g}*lz) INF units box\n"
+        "group wall_lo region wall_lo_r\ngroup wall_hi region wall_hi_r\n"
+        "group walls union wall_lo wall_hi\ngroup mobile subtract all walls\n"
+    )
 
 
 def _pair(config: NemdConfig) -> str:
@@ -88,9 +108,18 @@ def _thermo(extra: str = "") -> str:
 def _bath_slabs(config: NemdConfig) -> str:
     """The bath slabs, placed as fractions of the current box (it may have changed under NPT)."""
     n_z = config.cells_a + config.cells_b
+    a = config.lattice_constant
+    if config.geometry == "fixed":
+        f, w = config.frozen_planes / config.n_planes, config.bath_width
+        return (
+            f"# hot bath: in A next to the left frozen end ({w:g} wide); cold bath: in B next to the right one\n"
+            f"region hot_slab block INF INF INF INF $(zlo+{f:.12g}*lz) $(zlo+{f:.12g}*lz+{w:.10g}) units box\n"
+            f"region cold_slab block INF INF INF INF $(zhi-{f:.12g}*lz-{w:.10g}) $(zhi-{f:.12g}*lz) units box\n"
+            "group hot region hot_slab\n"
+            "group cold region cold_slab\n"
+        )
     f_hot, f_cold = config.cells_a / 2 / n_z, (config.cells_a + config.cells_b / 2) / n_z
     w = config.bath_width / 2
-    a = config.lattice_constant
     return (
         f"# hot bath: middle of A (z = {f_hot:.6g} Lz, {2 * w:g} wide); cold bath: middle of B (z = {f_cold:.6g} Lz);"
         f" before any NPT Lz = {n_z * a:.6g}\n"
@@ -109,7 +138,7 @@ def _baths(config: NemdConfig, seed_expression: str) -> str:
     return (
         _bath_slabs(config) + f"variable seed_hot equal {config.seed}+2*{seed_expression}+1\n"
         f"variable seed_cold equal {config.seed}+2*{seed_expression}+2\n"
-        "fix integrate all nve\n"
+        f"fix integrate {_group(config)} nve\n"
         f"fix hot hot langevin {config.hot_temperature:.10g} {config.hot_temperature:.10g} {d:.10g} ${{seed_hot}} "
         "tally yes zero yes\n"
         f"fix cold cold langevin {config.cold_temperature:.10g} {config.cold_temperature:.10g} {d:.10g} "
@@ -118,20 +147,23 @@ def _baths(config: NemdConfig, seed_expression: str) -> str:
 
 
 def _start(config: NemdConfig) -> str:
-    t = config.temperature
+    t, g = config.temperature, _group(config)
     return (
         "# ---- unit 0: structure, minimisation, NVT equilibration ----\n"
         + _header(config)
         + f"read_data {DATA_FILE}\n"
+        + _walls(config)
         + _interactions(config)
         + _thermo()
         + "thermo 1000\n"
-        "min_style cg\n"
+        + ("fix freeze walls setforce 0.0 0.0 0.0\n" if config.geometry == "fixed" else "")
+        + "min_style cg\n"
         "minimize 1.0e-10 1.0e-10 10000 100000\n"
-        "reset_timestep 0\n"
-        f"velocity all create {t:.10g} {config.seed} dist gaussian mom yes rot no\n"
+        + ("unfix freeze\n" if config.geometry == "fixed" else "")
+        + "reset_timestep 0\n"
+        f"velocity {g} create {t:.10g} {config.seed} dist gaussian mom yes rot no\n"
         + _npt(config)
-        + f"fix nvt all nvt temp {t:.10g} {t:.10g} {100 * config.timestep:.10g}\n"
+        + f"fix nvt {g} nvt temp {t:.10g} {t:.10g} {100 * config.timestep:.10g}\n"
         f"run {config.steps_equilibration}\n"
         "unfix nvt\n"
         f"write_restart {restart_name(0)}\n"
@@ -145,6 +177,17 @@ def _npt(config: NemdConfig) -> str:
         return ""
     t, dt = config.temperature, config.timestep
     p = f"0 0 {1000 * dt:.10g}"
+    if config.geometry == "fixed":  # z is not periodic: only the cross-section relaxes
+        return (
+            "# NPT at zero pressure: cross-section (x, y coupled: square, common to A and B) relaxes; z has walls\n"
+            f"fix npt mobile npt temp {t:.10g} {t:.10g} {100 * dt:.10g} x {p} y {p} couple xy\n"
+            "variable lx equal lx\nvariable ly equal ly\n"
+            f"fix boxavg all ave/time 1 {n // 2} {n} v_lx v_ly   # mean box over the second half\n"
+            f"run {n}\n"
+            "unfix npt\n"
+            "change_box all x final $(xlo) $(xlo+f_boxavg[1]) y final $(ylo) $(ylo+f_boxavg[2]) remap units box\n"
+            "unfix boxavg\n"
+        )
     return (
         "# NPT at zero pressure: cross-section (x, y coupled: square, common to A and B) and length (z) relax\n"
         f"fix npt all npt temp {t:.10g} {t:.10g} {100 * dt:.10g} x {p} y {p} z {p} couple xy\n"

@@ -91,6 +91,12 @@ class NemdConfig:
         Intermixed atomic planes on each side of each interface; ``structure_seed`` seeds them.
     units : str
         ``"lj"`` (only with lj/cut) or ``"metal"``.
+    geometry : str
+        ``"periodic"`` (z periodic: two interfaces, heat A -> B through both, baths in the middle of A and B) or
+        ``"fixed"`` (``boundary p p f``: ``frozen_planes`` atomic planes frozen at each end, one interface, the hot
+        bath next to the left wall in A, the cold one next to the right wall in B).
+    frozen_planes : int
+        Frozen (001) planes at each end for ``geometry = "fixed"`` (ignored for periodic).
     temperature : float
         Mean temperature (epsilon/k_B or K); the baths are at temperature +- delta_temperature/2.
     delta_temperature : float
@@ -125,6 +131,8 @@ class NemdConfig:
     mixing_layers: int = 0
     structure_seed: int = 0
     units: str = "lj"
+    geometry: str = "periodic"
+    frozen_planes: int = 2
     temperature: float = None  # type: ignore[assignment]  # by system, see _DEFAULTS
     delta_temperature: float = None  # type: ignore[assignment]  # by system, see _DEFAULTS
     timestep: float = None  # type: ignore[assignment]  # by system, see _DEFAULTS
@@ -162,6 +170,9 @@ class NemdConfig:
             _integer(name, getattr(self, name), 0)
         _integer("steps_production", self.steps_production, 1)
         _integer("steps_npt", self.steps_npt, 0)
+        if self.geometry not in ("periodic", "fixed"):
+            raise InputError(f"geometry= must be periodic or fixed, got {self.geometry!r}")
+        _integer("frozen_planes", self.frozen_planes, 1)
         if self.steps_npt == 1:
             raise InputError("steps_npt= must be 0 (no NPT) or at least 2 (the box is averaged over its second half)")
         for name in ("mass_a", "mass_b", "epsilon_a", "epsilon_b", "temperature", "timestep", "damp", "bath_width"):
@@ -181,6 +192,16 @@ class NemdConfig:
                 f"block_steps= ({self.block_steps}) must be a multiple of sample_every= ({self.sample_every})"
             )
         a, unit = self.lattice_constant, self.length_unit
+        if self.geometry == "fixed":
+            for side, cells in (("A", self.cells_a), ("B", self.cells_b)):
+                free = cells * a - (self.frozen_planes + self.mixing_layers) * self.plane_spacing
+                if self.bath_width >= free:
+                    raise InputError(
+                        f"bath_width= {self.bath_width:g} {unit} does not fit in crystal {side} between its frozen "
+                        f"end ({self.frozen_planes} planes) and the interface ({cells} cells = {cells * a:g} {unit}, "
+                        f"{free:g} {unit} free)"
+                    )
+            return
         for side, cells in (("A", self.cells_a), ("B", self.cells_b)):
             free = cells * a - 2 * self.mixing_layers * self.plane_spacing
             if self.bath_width >= free:
@@ -235,6 +256,12 @@ class NemdConfig:
     def sigma(self) -> float:
         """LJ size parameter in the run's length unit (1 for ``units lj``)."""
         return 1.0 if self.units == "lj" else ARGON_SIGMA_ANGSTROM
+
+    @property
+    def n_interfaces(self) -> int:
+        """Interfaces the heat crosses: 2 (periodic) or 1 (fixed ends); the flux per interface is the bath power
+        divided by n_interfaces times the cross-section."""
+        return 1 if self.geometry == "fixed" else 2
 
     @property
     def n_planes(self) -> int:

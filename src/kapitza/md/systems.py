@@ -45,6 +45,7 @@ def build_structure(config: NemdConfig):
             lattice_constant=config.lattice_constant,
             mixing_layers=config.mixing_layers,
             seed=seed,
+            periodic=config.geometry == "periodic",
         )
     from ..atomistic.diamond_bicrystal import build_diamond_bicrystal
 
@@ -58,6 +59,7 @@ def build_structure(config: NemdConfig):
         mass_b_amu=m_b,
         mixing_layers=config.mixing_layers,
         seed=seed,
+        periodic=config.geometry == "periodic",
     )
 
 
