@@ -210,3 +210,13 @@ def test_bath_inside_the_frozen_ends_is_an_input_error():
         NemdConfig(**{**FIXED, "frozen_planes": 7})
     with pytest.raises(InputError, match="geometry= must be periodic or fixed"):
         NemdConfig(**{**FIXED, "geometry": "open"})
+
+
+@pytest.mark.parametrize("name", ["si_ge_sw.toml", "si_ge_tersoff_fixed.toml", "argon_si.toml", "lj_mass_ratio.toml"])
+def test_example_configs_are_valid(name):
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "examples" / "md" / name
+    config = NemdConfig.from_mapping(tomllib.loads(path.read_text()), name)
+    assert config.n_blocks >= 5
+    assert build_structure(config).n_atoms > 0
