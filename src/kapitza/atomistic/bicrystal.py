@@ -61,7 +61,7 @@ class LJBicrystal:
     epsilons : (2,) float array, well depths of types 1 and 2 (LJ energy unit)
     lattice_constant : float, sigma
     cells : (n_x, n_y, n_a, n_b)
-    interfaces_z : (2,) float array, the interface planes z (sigma): 0 (= L_z) and n_a a
+    interfaces_z : (2,) or (1,) float array, the interface planes z (sigma): 0 (= L_z) and n_a a
     mixing_layers : int
     seed : int or None, the random seed of the intermixing (None if mixing_layers = 0)
     """
@@ -129,6 +129,40 @@ def _count(name: str, value: int, minimum: int) -> int:
     return value
 
 
+def mix_interfaces(
+    types: NDArray[np.int64],
+    plane: NDArray[np.int64],
+    n_planes_a: int,
+    n_planes: int,
+    mixing_layers: int,
+    seed: int | None,
+    periodic: bool = True,
+) -> tuple[NDArray[np.int64], int | None]:
+    """Randomise ``mixing_layers`` planes on each side of both interfaces of a periodic A|B stack.
+
+    ``plane`` is each atom's atomic-plane index along z (0 .. ``n_planes`` - 1, planes 0 .. ``n_planes_a`` - 1
+    are A); on the j-th of the 2L mixed planes, counted from the A side, a site is B with probability
+    (j - 1/2)/(2L).  ``periodic=False`` (fixed ends): only the interface at
+    z = n_A a is mixed.  Returns the new types and the seed used (drawn if None; None when nothing is mixed).
+    """
+    if mixing_layers == 0:
+        return types, None
+    if seed is None:
+        seed = int(np.random.SeedSequence().entropy % (2**31 - 1))
+    rng = np.random.default_rng(seed)
+    types = types.copy()
+    p_b = np.full(n_planes, np.nan)
+    for j in range(1, 2 * mixing_layers + 1):
+        prob = (j - 0.5) / (2 * mixing_layers)
+        p_b[(n_planes_a - mixing_layers + j - 1) % n_planes] = prob  # interface at z = n_a a (A below)
+        if periodic:
+            p_b[(n_planes - mixing_layers + j - 1) % n_planes] = 1.0 - prob  # interface at z = 0 (B below)
+    mixed = ~np.isnan(p_b[plane])
+    draw = rng.random(int(mixed.sum()))
+    types[mixed] = np.where(draw < p_b[plane[mixed]], 2, 1)
+    return types, seed
+
+
 def build_lj_bicrystal(
     n_x: int,
     n_y: int,
@@ -142,6 +176,7 @@ def build_lj_bicrystal(
     lattice_constant: float = LJ_FCC_LATTICE_CONSTANT,
     mixing_layers: int = 0,
     seed: int | None = None,
+    periodic: bool = True,
     max_atoms: int = 2_000_000,
 ) -> LJBicrystal:
     """Build a periodic LJ fcc bicrystal, A (``cells_a`` cells) then B (``cells_b`` cells) along z.
@@ -162,6 +197,9 @@ def build_lj_bicrystal(
         Planes randomised on each side of each interface (0: sharp interfaces).
     seed : int, optional
         Seed of the intermixing; drawn and recorded if not given.
+    periodic : bool
+        True: z periodic, interfaces at 0 and n_a a.  False (fixed ends): the box's z faces are walls, one
+        interface at n_a a (the only one mixed).
     max_atoms : int
         Refuse larger structures (raise it with ``max_atoms=``).
     """
@@ -192,21 +230,7 @@ def build_lj_bicrystal(
     n_planes_a = 2 * cells_a
     types = np.where(plane < n_planes_a, 1, 2).astype(np.int64)
 
-    if mixing_layers > 0:
-        if seed is None:
-            seed = int(np.random.SeedSequence().entropy % (2**31 - 1))
-        rng = np.random.default_rng(seed)
-        n_planes = 2 * n_z
-        p_b = np.full(n_planes, np.nan)
-        for j in range(1, 2 * mixing_layers + 1):
-            prob = (j - 0.5) / (2 * mixing_layers)
-            p_b[(n_planes_a - mixing_layers + j - 1) % n_planes] = prob  # interface at z = n_a a (A below)
-            p_b[(n_planes - mixing_layers + j - 1) % n_planes] = 1.0 - prob  # interface at z = 0 (B below)
-        mixed = ~np.isnan(p_b[plane])
-        draw = rng.random(int(mixed.sum()))
-        types[mixed] = np.where(draw < p_b[plane[mixed]], 2, 1)
-    else:
-        seed = None
+    types, seed = mix_interfaces(types, plane, n_planes_a, 2 * n_z, mixing_layers, seed, periodic)
 
     box = np.array([n_x * a, n_y * a, n_z * a])
     return LJBicrystal(
@@ -217,7 +241,7 @@ def build_lj_bicrystal(
         epsilons=epsilons,
         lattice_constant=a,
         cells=(n_x, n_y, cells_a, cells_b),
-        interfaces_z=np.array([0.0, cells_a * a]),
+        interfaces_z=np.array([0.0, cells_a * a] if periodic else [cells_a * a]),
         mixing_layers=mixing_layers,
         seed=seed,
     )

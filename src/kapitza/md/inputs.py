@@ -29,13 +29,14 @@ as the script's.
 from __future__ import annotations
 
 from .nemd import LJ_CUTOFF, NemdConfig
+from .systems import POTENTIAL_FILES
 
 DATA_FILE = "bicrystal.data"
 PROFILE_FILE = "profile.chunk"
 BATHS_FILE = "baths.txt"
 BATHS_HEADER = (
     "# block step E_hot E_cold E_total   (energy into the reservoir of each bath during the block,"
-    " system energy at its end, LJ epsilon)\n"
+    " system energy at its end; epsilon for units lj, eV for units metal)\n"
 )
 
 
@@ -44,21 +45,59 @@ def restart_name(unit: int) -> str:
     return "restart.eq" if unit == 0 else f"restart.{unit - 1}"
 
 
-def _header() -> str:
-    return "units lj\natom_style atomic\nboundary p p p\n"
+def _header(config: NemdConfig) -> str:
+    z = "f" if config.geometry == "fixed" else "p"
+    return f"units {config.units}\natom_style atomic\nboundary p p {z}\n"
+
+
+def _group(config: NemdConfig) -> str:
+    """The atoms that move: all, or all but the frozen ends (``mobile``, defined in unit 0, kept in restarts)."""
+    return "mobile" if config.geometry == "fixed" else "all"
+
+
+def _walls(config: NemdConfig) -> str:
+    """Fixed ends: the frozen planes at each end (groups kept in the restart files); nothing if periodic."""
+    if config.geometry != "fixed":
+        return ""
+    f = config.frozen_planes / config.n_planes
+    return (
+        f"# fixed ends: {config.frozen_planes} frozen (001) planes at each end, never integrated (zero velocity)\n"
+        f"region wall_lo_r block INF INF INF INF INF $(zlo+{f:.12g}*lz) units box\n"
+        f"region wall_hi_r block INF INF INF INF $(zhi-{f:.12g}*lz) INF units box\n"
+        "group wall_lo region wall_lo_r\ngroup wall_hi region wall_hi_r\n"
+        "group walls union wall_lo wall_hi\ngroup mobile subtract all walls\n"
+    )
+
+
+def _pair(config: NemdConfig) -> str:
+    if config.potential == "sw":
+        return (
+            f"pair_style sw\npair_coeff * * {POTENTIAL_FILES['sw']} Si Si"
+            "   # Si Stillinger-Weber on both sides: B differs by its mass only\n"
+        )
+    if config.potential == "tersoff":
+        return (
+            f"pair_style tersoff\npair_coeff * * {POTENTIAL_FILES['tersoff']} Si(D) Ge"
+            "   # Tersoff PRB 39, 5566 (1989): type 1 Si, type 2 Ge\n"
+        )
+    e_a, e_b = config.epsilons
+    e_ab = (e_a * e_b) ** 0.5
+    s = "1.0" if config.units == "lj" else f"{config.sigma:.10g}"
+    return (
+        f"pair_style lj/cut {LJ_CUTOFF * config.sigma:.10g}   # 2.5 sigma\n"
+        f"pair_coeff 1 1 {e_a:.10g} {s}\n"
+        f"pair_coeff 2 2 {e_b:.10g} {s}\n"
+        f"pair_coeff 1 2 {e_ab:.10g} {s}   # geometric mean\n"
+    )
 
 
 def _interactions(config: NemdConfig) -> str:
-    e_a, e_b = config.epsilon_a, config.epsilon_b
-    e_ab = (e_a * e_b) ** 0.5
+    skin = 0.3 if config.units == "lj" else 1.0
+    time_unit = "tau" if config.units == "lj" else "ps"
     return (
-        f"pair_style lj/cut {LJ_CUTOFF:g}\n"
-        f"pair_coeff 1 1 {e_a:.10g} 1.0\n"
-        f"pair_coeff 2 2 {e_b:.10g} 1.0\n"
-        f"pair_coeff 1 2 {e_ab:.10g} 1.0   # geometric mean\n"
-        "neighbor 0.3 bin\n"
+        _pair(config) + f"neighbor {skin:g} bin\n"
         "neigh_modify every 1 delay 0 check yes\n"
-        f"timestep {config.timestep:.10g}\n"
+        f"timestep {config.timestep:.10g}   # {time_unit}\n"
     )
 
 
@@ -67,16 +106,27 @@ def _thermo(extra: str = "") -> str:
 
 
 def _bath_slabs(config: NemdConfig) -> str:
+    """The bath slabs, placed as fractions of the current box (it may have changed under NPT)."""
+    n_z = config.cells_a + config.cells_b
     a = config.lattice_constant
-    la, lb = config.cells_a * a, config.cells_b * a
-    w = config.bath_width
-    hot = (la / 2 - w / 2, la / 2 + w / 2)
-    cold = (la + lb / 2 - w / 2, la + lb / 2 + w / 2)
+    if config.geometry == "fixed":
+        f, w = config.frozen_planes / config.n_planes, config.bath_width
+        return (
+            f"# hot bath: in A next to the left frozen end ({w:g} wide); cold bath: in B next to the right one\n"
+            f"region hot_slab block INF INF INF INF $(zlo+{f:.12g}*lz) $(zlo+{f:.12g}*lz+{w:.10g}) units box\n"
+            f"region cold_slab block INF INF INF INF $(zhi-{f:.12g}*lz-{w:.10g}) $(zhi-{f:.12g}*lz) units box\n"
+            "group hot region hot_slab\n"
+            "group cold region cold_slab\n"
+        )
+    f_hot, f_cold = config.cells_a / 2 / n_z, (config.cells_a + config.cells_b / 2) / n_z
+    w = config.bath_width / 2
     return (
-        f"# hot bath: middle of A (z = {hot[0]:.6g} .. {hot[1]:.6g}); cold bath: middle of B "
-        f"(z = {cold[0]:.6g} .. {cold[1]:.6g})\n"
-        f"region hot_slab block INF INF INF INF {hot[0]:.10g} {hot[1]:.10g} units box\n"
-        f"region cold_slab block INF INF INF INF {cold[0]:.10g} {cold[1]:.10g} units box\n"
+        f"# hot bath: middle of A (z = {f_hot:.6g} Lz, {2 * w:g} wide); cold bath: middle of B (z = {f_cold:.6g} Lz);"
+        f" before any NPT Lz = {n_z * a:.6g}\n"
+        f"region hot_slab block INF INF INF INF $(zlo+{f_hot:.12g}*lz-{w:.10g}) $(zlo+{f_hot:.12g}*lz+{w:.10g}) "
+        "units box\n"
+        f"region cold_slab block INF INF INF INF $(zlo+{f_cold:.12g}*lz-{w:.10g}) $(zlo+{f_cold:.12g}*lz+{w:.10g}) "
+        "units box\n"
         "group hot region hot_slab\n"
         "group cold region cold_slab\n"
     )
@@ -88,7 +138,7 @@ def _baths(config: NemdConfig, seed_expression: str) -> str:
     return (
         _bath_slabs(config) + f"variable seed_hot equal {config.seed}+2*{seed_expression}+1\n"
         f"variable seed_cold equal {config.seed}+2*{seed_expression}+2\n"
-        "fix integrate all nve\n"
+        f"fix integrate {_group(config)} nve\n"
         f"fix hot hot langevin {config.hot_temperature:.10g} {config.hot_temperature:.10g} {d:.10g} ${{seed_hot}} "
         "tally yes zero yes\n"
         f"fix cold cold langevin {config.cold_temperature:.10g} {config.cold_temperature:.10g} {d:.10g} "
@@ -97,22 +147,57 @@ def _baths(config: NemdConfig, seed_expression: str) -> str:
 
 
 def _start(config: NemdConfig) -> str:
-    t = config.temperature
+    t, g = config.temperature, _group(config)
     return (
         "# ---- unit 0: structure, minimisation, NVT equilibration ----\n"
-        + _header()
+        + _header(config)
         + f"read_data {DATA_FILE}\n"
+        + _walls(config)
         + _interactions(config)
         + _thermo()
         + "thermo 1000\n"
-        "min_style cg\n"
+        + ("fix freeze walls setforce 0.0 0.0 0.0\n" if config.geometry == "fixed" else "")
+        + "min_style cg\n"
         "minimize 1.0e-10 1.0e-10 10000 100000\n"
-        "reset_timestep 0\n"
-        f"velocity all create {t:.10g} {config.seed} dist gaussian mom yes rot no\n"
-        f"fix nvt all nvt temp {t:.10g} {t:.10g} {100 * config.timestep:.10g}\n"
+        + ("unfix freeze\n" if config.geometry == "fixed" else "")
+        + "reset_timestep 0\n"
+        f"velocity {g} create {t:.10g} {config.seed} dist gaussian mom yes rot no\n"
+        + _npt(config)
+        + f"fix nvt {g} nvt temp {t:.10g} {t:.10g} {100 * config.timestep:.10g}\n"
         f"run {config.steps_equilibration}\n"
         "unfix nvt\n"
         f"write_restart {restart_name(0)}\n"
+    )
+
+
+def _npt(config: NemdConfig) -> str:
+    """Zero-pressure NPT (x and y coupled, z free), then the box set to its mean over the run's second half."""
+    n = config.steps_npt
+    if n == 0:
+        return ""
+    t, dt = config.temperature, config.timestep
+    p = f"0 0 {1000 * dt:.10g}"
+    if config.geometry == "fixed":  # z is not periodic: only the cross-section relaxes
+        return (
+            "# NPT at zero pressure: cross-section (x, y coupled: square, common to A and B) relaxes; z has walls\n"
+            f"fix npt mobile npt temp {t:.10g} {t:.10g} {100 * dt:.10g} x {p} y {p} couple xy\n"
+            "variable lx equal lx\nvariable ly equal ly\n"
+            f"fix boxavg all ave/time 1 {n // 2} {n} v_lx v_ly   # mean box over the second half\n"
+            f"run {n}\n"
+            "unfix npt\n"
+            "change_box all x final $(xlo) $(xlo+f_boxavg[1]) y final $(ylo) $(ylo+f_boxavg[2]) remap units box\n"
+            "unfix boxavg\n"
+        )
+    return (
+        "# NPT at zero pressure: cross-section (x, y coupled: square, common to A and B) and length (z) relax\n"
+        f"fix npt all npt temp {t:.10g} {t:.10g} {100 * dt:.10g} x {p} y {p} z {p} couple xy\n"
+        "variable lx equal lx\nvariable ly equal ly\nvariable lz equal lz\n"
+        f"fix boxavg all ave/time 1 {n // 2} {n} v_lx v_ly v_lz   # mean box over the second half\n"
+        f"run {n}\n"
+        "unfix npt\n"
+        "change_box all x final $(xlo) $(xlo+f_boxavg[1]) y final $(ylo) $(ylo+f_boxavg[2]) "
+        "z final $(zlo) $(zlo+f_boxavg[3]) remap units box\n"
+        "unfix boxavg\n"
     )
 
 
@@ -120,7 +205,7 @@ def _steady(config: NemdConfig) -> str:
     return (
         "# ---- unit 1: baths on, transient to steady state (tallies discarded) ----\n"
         "clear\n"
-        + _header()
+        + _header(config)
         + f"read_restart {restart_name(0)}\n"
         + _interactions(config)
         + _baths(config, "0")
@@ -132,15 +217,15 @@ def _steady(config: NemdConfig) -> str:
 
 def _block(config: NemdConfig) -> str:
     """One production block b (LAMMPS variable ``b``, 1..n_blocks); reads restart.(b-1), writes restart.b."""
-    a = config.lattice_constant
     n = config.sample_every
     return (
         "# ---- production block ${b}: reads restart.(b-1), writes restart.${b} ----\n"
-        "clear\n" + _header() + "variable prev equal ${b}-1\n"
+        "clear\n" + _header(config) + "variable prev equal ${b}-1\n"
         "read_restart restart.${prev}\n"
         + _interactions(config)
         + _baths(config, "${b}")
-        + f"compute planes all chunk/atom bin/1d z lower {a / 2:.10g} units box   # one bin per (001) plane\n"
+        + f"compute planes all chunk/atom bin/1d z lower $(lz/{config.n_planes}) units box"
+        "   # one bin per (001) plane\n"
         f"fix profile all ave/chunk {n} {config.block_steps // n} {config.block_steps} planes "
         f"density/number temp ave one append {PROFILE_FILE}\n"
         f"run {config.block_steps}\n"
@@ -162,12 +247,25 @@ def unit_commands(config: NemdConfig, unit: int) -> str:
 
 def lammps_input(config: NemdConfig) -> str:
     """The whole NEMD run as one LAMMPS script (``lmp -in in.lammps`` in the run directory)."""
-    a = config.lattice_constant
+    a, length = config.lattice_constant, config.length_unit
+    (m_a, m_b), (e_a, e_b) = config.masses, config.epsilons
+    if config.potential == "lj/cut":
+        system = "LJ fcc bicrystal A|B" + (" (argon-like)" if config.units == "metal" else "")
+        species = (f"epsilon {e_a:g}", f"epsilon {e_b:g}")
+    else:
+        model = "Stillinger-Weber Si for both (mass mismatch)" if config.potential == "sw" else "Tersoff"
+        system = f"Si|Ge diamond bicrystal, {model},"
+        species = ("Si", "Ge")
+    units = (
+        "units lj: sigma, epsilon, tau, mass unit, T in epsilon/k_B"
+        if config.units == "lj"
+        else "units metal: Angstrom, eV, ps, amu, T in K"
+    )
     intro = (
-        "# NEMD of a periodic LJ fcc bicrystal A|B along z (kapitza); reduced LJ units\n"
-        f"# A: {config.cells_a} cells, mass {config.mass_a:g}, epsilon {config.epsilon_a:g};"
-        f" B: {config.cells_b} cells, mass {config.mass_b:g}, epsilon {config.epsilon_b:g};"
-        f" cross-section {config.n_x}x{config.n_y} cells, a = {a:g} sigma\n"
+        f"# NEMD of a periodic {system} along z (kapitza); {units}\n"
+        f"# A: {config.cells_a} cells, mass {m_a:g}, {species[0]};"
+        f" B: {config.cells_b} cells, mass {m_b:g}, {species[1]};"
+        f" cross-section {config.n_x}x{config.n_y} cells, a = {a:g} {length}\n"
         f"# interfaces at z = 0 (= Lz) and z = {config.cells_a * a:.6g}; baths at T = {config.hot_temperature:g}"
         f" (hot, in A) and {config.cold_temperature:g} (cold, in B)\n"
         f"# outputs: {PROFILE_FILE} (one temperature profile per block), {BATHS_FILE} (bath energies per block)\n"

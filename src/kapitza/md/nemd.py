@@ -1,13 +1,44 @@
 """The NEMD run's configuration: every setting validated before any work.
 
 A :class:`NemdConfig` describes one non-equilibrium MD run on a periodic
-Lennard-Jones bicrystal (:mod:`kapitza.atomistic.bicrystal`) in LAMMPS reduced
-units (``units lj``: lengths in sigma, energies in epsilon, masses in the LJ
-mass unit, time in tau, temperatures in epsilon/k_B).  A hot Langevin bath
-sits in the middle of crystal A and a cold one in the middle of crystal B, so
-heat flows from A to B through both interfaces.
+bicrystal A|B along z (:mod:`kapitza.md.systems` builds it).  A hot Langevin
+bath sits in the middle of crystal A and a cold one in the middle of crystal B,
+so heat flows from A to B through both interfaces.
 
-The protocol (see :mod:`kapitza.md.inputs`): minimise, NVT equilibration at
+Systems (``potential`` and ``units``)
+-------------------------------------
+``potential = "lj/cut", units = "lj"``
+    Lennard-Jones fcc (:mod:`kapitza.atomistic.bicrystal`) in LAMMPS reduced
+    units: lengths in sigma, energies in epsilon, masses in the LJ mass unit,
+    time in tau, temperatures in epsilon/k_B.
+``potential = "lj/cut", units = "metal"``
+    The same LJ fcc crystal, argon-like, in SI-like ``units metal`` (Angstrom,
+    eV, amu, ps, K): A is argon, epsilon = 0.0104 eV, sigma = 3.405 A,
+    m = 39.948 amu.
+``potential = "sw", units = "metal"``
+    Si|Ge mass mismatch on a diamond lattice along [001]
+    (:mod:`kapitza.atomistic.diamond_bicrystal`): Stillinger-Weber silicon
+    (LAMMPS ``Si.sw``) on both sides, B only heavier (Ge's 72.630 amu): the
+    model of ``kapitza agf --potential sw``, so MD and AGF/DMM see one system.
+``potential = "tersoff", units = "metal"``
+    Si|Ge with Tersoff's Si/C/Ge parameters (Phys. Rev. B 39, 5566 (1989),
+    LAMMPS ``SiCGe.tersoff``, elements Si(D) and Ge).
+
+``mass_a``, ``mass_b``, ``epsilon_a`` and ``epsilon_b`` are always *ratios* to
+the reference of their side, so one TOML's numbers mean the same physics in
+both unit systems: the LJ mass and energy units (``units lj``), argon's
+39.948 amu and 0.0104 eV (lj/cut in ``metal``), Si's 28.0855 amu for A and
+Ge's 72.630 amu for B (sw, tersoff; their epsilons must stay 1: the potential
+file fixes the energies).  :attr:`NemdConfig.masses` and
+:attr:`NemdConfig.epsilons` give the absolute values in the run's units.
+
+Temperatures, timestep, damping time and bath width default by system:
+``units lj`` 0.3, 0.1, 0.005 tau, 0.5 tau, 3 sigma; argon (metal) 40 K, 10 K,
+0.002 ps, 1 ps, 10 A; Si/Ge 300 K, 40 K, 0.001 ps, 1 ps, 10 A (temperature,
+delta_temperature, timestep, damp, bath_width).
+
+The protocol (see :mod:`kapitza.md.inputs`): minimise, optional NPT at zero
+pressure (``steps_npt``), NVT equilibration at
 ``temperature`` (``steps_equilibration``), baths on for ``steps_steady`` (the
 transient, discarded), then ``steps_production`` in blocks of ``block_steps``,
 each block giving one temperature profile and the energy each bath exchanged.
@@ -24,35 +55,62 @@ from typing import Any
 from ..errors import InputError
 
 #: Potentials this driver can write (the LAMMPS pair style); the cutoff is that of the builder's lattice constant.
-POTENTIALS = ("lj/cut",)
+POTENTIALS = ("lj/cut", "sw", "tersoff")
+#: LAMMPS unit systems: reduced LJ, or metal (Angstrom, eV, amu, ps, K, bar).
+UNITS = ("lj", "metal")
 #: The LJ cutoff (sigma) of ``pair_style lj/cut``, the one for which the builder's lattice constant is exact.
 LJ_CUTOFF = 2.5
+#: Argon-like LJ in ``units metal``: well depth (eV), size (Angstrom), mass (amu); the usual argon parameters.
+ARGON_EPSILON_EV = 0.0104
+ARGON_SIGMA_ANGSTROM = 3.405
+ARGON_MASS_AMU = 39.948
+#: Defaults of (temperature, delta_temperature, timestep, damp, bath_width) by system (see the module docstring).
+_DEFAULTS = {
+    ("lj/cut", "lj"): (0.3, 0.1, 0.005, 0.5, 3.0),
+    ("lj/cut", "metal"): (40.0, 10.0, 0.002, 1.0, 10.0),
+    ("sw", "metal"): (300.0, 40.0, 0.001, 1.0, 10.0),
+    ("tersoff", "metal"): (300.0, 40.0, 0.001, 1.0, 10.0),
+}
+_DEFAULTED = ("temperature", "delta_temperature", "timestep", "damp", "bath_width")
 
 
 @dataclass(frozen=True)
 class NemdConfig:
-    """Settings of one NEMD run (reduced LJ units throughout; see the module docstring).
+    """Settings of one NEMD run (in the run's ``units``; see the module docstring).
 
     Attributes
     ----------
     potential : str
-        LAMMPS pair style; only ``"lj/cut"`` (cutoff 2.5 sigma).  Required.
+        ``"lj/cut"`` (cutoff 2.5 sigma), ``"sw"`` or ``"tersoff"``.  Required.
     n_x, n_y, cells_a, cells_b : int
-        Bicrystal size in conventional fcc cells: cross-section and the A and B lengths along z.
+        Bicrystal size in conventional cells (fcc for lj/cut, diamond for sw/tersoff): cross-section and the
+        A and B lengths along z.
     mass_a, mass_b, epsilon_a, epsilon_b : float
-        Masses (LJ mass unit) and well depths (epsilon) of A and B.
+        Masses and well depths of A and B as ratios to their side's reference (module docstring).
     mixing_layers : int
-        Intermixed planes on each side of each interface; ``structure_seed`` seeds them.
+        Intermixed atomic planes on each side of each interface; ``structure_seed`` seeds them.
+    units : str
+        ``"lj"`` (only with lj/cut) or ``"metal"``.
+    geometry : str
+        ``"periodic"`` (z periodic: two interfaces, heat A -> B through both, baths in the middle of A and B) or
+        ``"fixed"`` (``boundary p p f``: ``frozen_planes`` atomic planes frozen at each end, one interface, the hot
+        bath next to the left wall in A, the cold one next to the right wall in B).
+    frozen_planes : int
+        Frozen (001) planes at each end for ``geometry = "fixed"`` (ignored for periodic).
     temperature : float
-        Mean temperature (epsilon/k_B); the baths are at temperature +- delta_temperature/2.
+        Mean temperature (epsilon/k_B or K); the baths are at temperature +- delta_temperature/2.
     delta_temperature : float
-        Hot minus cold bath set point (epsilon/k_B).
+        Hot minus cold bath set point (epsilon/k_B or K).
     timestep : float
-        tau.
+        tau or ps.
     damp : float
-        Langevin damping time (tau).
+        Langevin damping time (tau or ps).
     bath_width : float
-        Thickness along z of each bath slab (sigma); must fit inside its crystal.
+        Thickness along z of each bath slab (sigma or Angstrom); must fit inside its crystal.
+    steps_npt : int
+        Timesteps of NPT at zero pressure before the NVT equilibration (0: none; else at least 2): the cross-section
+        (x and y coupled, so it stays square and common to A and B, as a coherent interface needs) and the length
+        (z, independent) relax; the box is then set to its mean over the second half of the NPT run.
     steps_equilibration, steps_steady, steps_production, block_steps : int
         Timesteps of NVT equilibration, of the discarded transient with baths on, of production, and per block.
     sample_every : int
@@ -73,11 +131,14 @@ class NemdConfig:
     mixing_layers: int = 0
     structure_seed: int = 0
     units: str = "lj"
-    temperature: float = 0.3
-    delta_temperature: float = 0.1
-    timestep: float = 0.005
-    damp: float = 0.5
-    bath_width: float = 3.0
+    geometry: str = "periodic"
+    frozen_planes: int = 2
+    temperature: float = None  # type: ignore[assignment]  # by system, see _DEFAULTS
+    delta_temperature: float = None  # type: ignore[assignment]  # by system, see _DEFAULTS
+    timestep: float = None  # type: ignore[assignment]  # by system, see _DEFAULTS
+    damp: float = None  # type: ignore[assignment]  # by system, see _DEFAULTS
+    bath_width: float = None  # type: ignore[assignment]  # by system, see _DEFAULTS
+    steps_npt: int = 0
     steps_equilibration: int = 5000
     steps_steady: int = 20000
     steps_production: int = 50000
@@ -88,13 +149,32 @@ class NemdConfig:
     def __post_init__(self) -> None:
         if not isinstance(self.potential, str) or self.potential not in POTENTIALS:
             raise InputError(f"potential= must be one of {', '.join(POTENTIALS)}, got {self.potential!r}")
-        if self.units != "lj":
-            raise InputError(f"units= must be 'lj' (the LJ bicrystal is built in reduced units), got {self.units!r}")
+        if not isinstance(self.units, str) or self.units not in UNITS:
+            raise InputError(f"units= must be one of {', '.join(UNITS)}, got {self.units!r}")
+        if (self.potential, self.units) not in _DEFAULTS:
+            raise InputError(
+                f'potential="{self.potential}" needs units="metal" (its parameter file is in Angstrom and eV), '
+                f'got units="{self.units}"'
+            )
+        for name, default in zip(_DEFAULTED, _DEFAULTS[(self.potential, self.units)], strict=True):
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, default)
+        if self.potential in ("sw", "tersoff") and (self.epsilon_a != 1 or self.epsilon_b != 1):
+            raise InputError(
+                f"epsilon_a= and epsilon_b= apply to lj/cut only (potential={self.potential!r} takes its energies "
+                f"from its file): leave them at 1, got {self.epsilon_a!r} and {self.epsilon_b!r}"
+            )
         for name in ("n_x", "n_y", "cells_a", "cells_b", "block_steps", "sample_every"):
             _integer(name, getattr(self, name), 1)
         for name in ("mixing_layers", "structure_seed", "steps_equilibration", "steps_steady", "seed"):
             _integer(name, getattr(self, name), 0)
         _integer("steps_production", self.steps_production, 1)
+        _integer("steps_npt", self.steps_npt, 0)
+        if self.geometry not in ("periodic", "fixed"):
+            raise InputError(f"geometry= must be periodic or fixed, got {self.geometry!r}")
+        _integer("frozen_planes", self.frozen_planes, 1)
+        if self.steps_npt == 1:
+            raise InputError("steps_npt= must be 0 (no NPT) or at least 2 (the box is averaged over its second half)")
         for name in ("mass_a", "mass_b", "epsilon_a", "epsilon_b", "temperature", "timestep", "damp", "bath_width"):
             _positive(name, getattr(self, name))
         _number("delta_temperature", self.delta_temperature)
@@ -111,20 +191,87 @@ class NemdConfig:
             raise InputError(
                 f"block_steps= ({self.block_steps}) must be a multiple of sample_every= ({self.sample_every})"
             )
-        a = self.lattice_constant
+        a, unit = self.lattice_constant, self.length_unit
+        if self.geometry == "fixed":
+            for side, cells in (("A", self.cells_a), ("B", self.cells_b)):
+                free = cells * a - (self.frozen_planes + self.mixing_layers) * self.plane_spacing
+                if self.bath_width >= free:
+                    raise InputError(
+                        f"bath_width= {self.bath_width:g} {unit} does not fit in crystal {side} between its frozen "
+                        f"end ({self.frozen_planes} planes) and the interface ({cells} cells = {cells * a:g} {unit}, "
+                        f"{free:g} {unit} free)"
+                    )
+            return
         for side, cells in (("A", self.cells_a), ("B", self.cells_b)):
-            free = cells * a - 2 * self.mixing_layers * a / 2
+            free = cells * a - 2 * self.mixing_layers * self.plane_spacing
             if self.bath_width >= free:
                 raise InputError(
-                    f"bath_width= {self.bath_width:g} sigma does not fit inside crystal {side} "
-                    f"({cells} cells = {cells * a:g} sigma, {free:g} sigma clear of the interfaces)"
+                    f"bath_width= {self.bath_width:g} {unit} does not fit inside crystal {side} "
+                    f"({cells} cells = {cells * a:g} {unit}, {free:g} {unit} clear of the interfaces)"
                 )
 
     @property
     def lattice_constant(self) -> float:
+        """Cubic lattice constant of the structure (sigma for ``units lj``, Angstrom for ``metal``)."""
         from ..atomistic.bicrystal import LJ_FCC_LATTICE_CONSTANT
+        from ..atomistic.diamond_bicrystal import SI_SW_LATTICE_CONSTANT, SI_TERSOFF_LATTICE_CONSTANT
 
-        return LJ_FCC_LATTICE_CONSTANT
+        if self.potential == "sw":
+            return SI_SW_LATTICE_CONSTANT
+        if self.potential == "tersoff":
+            return SI_TERSOFF_LATTICE_CONSTANT
+        return LJ_FCC_LATTICE_CONSTANT * (ARGON_SIGMA_ANGSTROM if self.units == "metal" else 1.0)
+
+    @property
+    def plane_spacing(self) -> float:
+        """Distance between (001) atomic planes: a/2 (fcc) or a/4 (diamond), in the run's length unit."""
+        return self.lattice_constant / (2 if self.potential == "lj/cut" else 4)
+
+    @property
+    def length_unit(self) -> str:
+        return "sigma" if self.units == "lj" else "Angstrom"
+
+    @property
+    def energy_unit(self) -> str:
+        return "epsilon" if self.units == "lj" else "eV"
+
+    @property
+    def masses(self) -> tuple[float, float]:
+        """Absolute masses of types 1 (A) and 2 (B): LJ mass unit or amu."""
+        from ..atomistic.diamond_bicrystal import MASS_GE_AMU, MASS_SI_AMU
+
+        if self.potential == "lj/cut":
+            ref = (1.0, 1.0) if self.units == "lj" else (ARGON_MASS_AMU, ARGON_MASS_AMU)
+        else:
+            ref = (MASS_SI_AMU, MASS_GE_AMU)
+        return (ref[0] * self.mass_a, ref[1] * self.mass_b)
+
+    @property
+    def epsilons(self) -> tuple[float, float]:
+        """Absolute LJ well depths of A and B (epsilon or eV); lj/cut only."""
+        ref = 1.0 if self.units == "lj" else ARGON_EPSILON_EV
+        return (ref * self.epsilon_a, ref * self.epsilon_b)
+
+    @property
+    def sigma(self) -> float:
+        """LJ size parameter in the run's length unit (1 for ``units lj``)."""
+        return 1.0 if self.units == "lj" else ARGON_SIGMA_ANGSTROM
+
+    @property
+    def n_interfaces(self) -> int:
+        """Interfaces the heat crosses: 2 (periodic) or 1 (fixed ends); the flux per interface is the bath power
+        divided by n_interfaces times the cross-section."""
+        return 1 if self.geometry == "fixed" else 2
+
+    @property
+    def n_planes(self) -> int:
+        """(001) atomic planes along z in the whole box."""
+        return (self.cells_a + self.cells_b) * (2 if self.potential == "lj/cut" else 4)
+
+    @property
+    def interface_fraction(self) -> float:
+        """z of the A|B interface as a fraction of the box length (the other interface is at 0 = 1)."""
+        return self.cells_a / (self.cells_a + self.cells_b)
 
     @property
     def n_blocks(self) -> int:
@@ -151,7 +298,12 @@ class NemdConfig:
 
     def to_toml(self) -> str:
         """The config as a canonical TOML text (every setting, in field order)."""
-        lines = ["# kapitza NEMD run configuration (LJ reduced units)"]
+        units = (
+            "LJ reduced units: sigma, epsilon, tau, epsilon/k_B"
+            if self.units == "lj"
+            else "LAMMPS units metal: Angstrom, eV, ps, K, amu"
+        )
+        lines = [f"# kapitza NEMD run configuration ({units}; masses and epsilons as ratios, see kapitza.md.nemd)"]
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
             text = f'"{value}"' if isinstance(value, str) else repr(value)

@@ -193,20 +193,10 @@ def _prepare(config: NemdConfig, run_dir: Path) -> int:
         run_dir.mkdir(exist_ok=True)
     except OSError as exc:
         raise InputError(f"cannot create run directory {str(run_dir)!r}: {exc.strerror or exc}") from None
-    from ..atomistic.bicrystal import build_lj_bicrystal
+    from .systems import build_structure, copy_potential_files
 
-    structure = build_lj_bicrystal(
-        config.n_x,
-        config.n_y,
-        config.cells_a,
-        config.cells_b,
-        config.mass_a,
-        config.mass_b,
-        epsilon_a=config.epsilon_a,
-        epsilon_b=config.epsilon_b,
-        mixing_layers=config.mixing_layers,
-        seed=config.structure_seed if config.mixing_layers else None,
-    )
+    structure = build_structure(config)
+    copy_potential_files(config, run_dir)
     structure.write_lammps_data(run_dir / DATA_FILE)
     atomic_write_text(run_dir / INPUT_FILE, lammps_input(config))
     atomic_write_text(run_dir / BATHS_FILE, BATHS_HEADER)
