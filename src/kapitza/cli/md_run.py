@@ -81,7 +81,11 @@ def md_run_command(
     if result.n_blocks:
         flux = result.heat_flux
         err = float(np.std(flux, ddof=1) / np.sqrt(flux.size)) if flux.size > 1 else float("nan")
+        if result.units == "lj":
+            unit, si = "epsilon/(sigma^2 tau) (LJ units)", ""
+        else:  # metal: eV / (A^2 ps) = 1.602176634e-19 J / (1e-20 m^2 1e-12 s)
+            unit = "eV/(A^2 ps)"
+            si = f" = {float(np.mean(flux)) * 1.602176634e13:.4g} W/m^2"
         out.print(
-            f"heat flux per interface (A->B, mean of both baths): {float(np.mean(flux)):.5g} +- {err:.2g} "
-            "epsilon/(sigma^2 tau) (LJ units)"
+            f"heat flux per interface (A->B, mean of both baths): {float(np.mean(flux)):.5g} +- {err:.2g} {unit}{si}"
         )

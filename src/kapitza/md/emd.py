@@ -96,7 +96,13 @@ class EmdConfig:
             raise InputError(
                 f"{where}: unknown [emd] setting(s) {', '.join(unknown)} (known: {', '.join(sorted(names))})"
             )
-        return cls(NemdConfig.from_mapping(top, where), EmdSettings(**dict(table)))
+        nemd = NemdConfig.from_mapping(top, where)
+        if nemd.geometry != "periodic":
+            raise InputError(
+                f'{where}: EMD needs geometry = "periodic" (side A exchanges energy with B only through the two '
+                f"interfaces of the periodic cell), got {nemd.geometry!r}"
+            )
+        return cls(nemd, EmdSettings(**dict(table)))
 
     def to_toml(self) -> str:
         lines = ["", "[emd]"] + [f"{f.name} = {getattr(self.emd, f.name)!r}" for f in dataclasses.fields(self.emd)]
@@ -150,7 +156,7 @@ def _run_unit(config: EmdConfig, run: int) -> str:
     return (
         "# ---- EMD run ${i}: velocities re-drawn, NVT, then NVE; E_A(t) to emd.${i}.txt ----\n"
         "clear\n"
-        + inputs._header()
+        + inputs._header(c)
         + f"read_restart {inputs.restart_name(0)}\n"
         + inputs._interactions(c)
         + f"variable z_int equal zlo+(zhi-zlo)*{config.interface_fraction:.12g}   # the A|B interface\n"
@@ -185,9 +191,10 @@ def lammps_input(config: EmdConfig) -> str:
     """The whole EMD job as one LAMMPS script (``lmp -in in.lammps`` in the run directory)."""
     c, e = config.nemd, config.emd
     intro = (
-        "# EMD of a periodic LJ fcc bicrystal A|B along z (kapitza): E_A(t) for the interfacial conductance\n"
-        f"# A: {c.cells_a} cells, mass {c.mass_a:g}, epsilon {c.epsilon_a:g}; B: {c.cells_b} cells, mass {c.mass_b:g},"
-        f" epsilon {c.epsilon_b:g}; cross-section {c.n_x}x{c.n_y} cells\n"
+        f"# EMD of a periodic {c.potential} bicrystal A|B along z (kapitza, units {c.units}): E_A(t) for the "
+        "interfacial conductance\n"
+        f"# A: {c.cells_a} cells, mass ratio {c.mass_a:g}; B: {c.cells_b} cells, mass ratio {c.mass_b:g};"
+        f" cross-section {c.n_x}x{c.n_y} cells\n"
         f"# {e.n_runs} runs of {e.steps} NVE steps, columns of emd.<i>.txt: step {' '.join(COLUMNS)}\n\n"
     )
     loop = f"variable i loop 0 {e.n_runs - 1}\nlabel emd_run\n" + _run_unit(config, 0) + "next i\njump SELF emd_run\n"
@@ -209,27 +216,6 @@ def _write_state(run_dir: Path, state: dict[str, Any]) -> None:
     atomic_write_text(run_dir / STATE_FILE, json.dumps(state, indent=1) + "\n")
 
 
-def _build_structure(config: NemdConfig) -> Any:
-    try:  # helper A's one entry point for every system, where present
-        from .systems import build_structure  # type: ignore[import-not-found]
-    except ImportError:
-        from ..atomistic.bicrystal import build_lj_bicrystal
-
-        return build_lj_bicrystal(
-            config.n_x,
-            config.n_y,
-            config.cells_a,
-            config.cells_b,
-            config.mass_a,
-            config.mass_b,
-            epsilon_a=config.epsilon_a,
-            epsilon_b=config.epsilon_b,
-            mixing_layers=config.mixing_layers,
-            seed=config.structure_seed if config.mixing_layers else None,
-        )
-    return build_structure(config)
-
-
 def _prepare(config: EmdConfig, run_dir: Path) -> dict[str, Any]:
     text = config.to_toml()
     config_path = run_dir / CONFIG_FILE
@@ -248,7 +234,10 @@ def _prepare(config: EmdConfig, run_dir: Path) -> dict[str, Any]:
         run_dir.mkdir(exist_ok=True)
     except OSError as exc:
         raise InputError(f"cannot create run directory {str(run_dir)!r}: {exc.strerror or exc}") from None
-    _build_structure(config.nemd).write_lammps_data(run_dir / inputs.DATA_FILE)
+    from .systems import build_structure, copy_potential_files
+
+    build_structure(config.nemd).write_lammps_data(run_dir / inputs.DATA_FILE)
+    copy_potential_files(config.nemd, run_dir)
     atomic_write_text(run_dir / INPUT_FILE, lammps_input(config))
     state = {"equilibrated": False, "runs_done": []}
     _write_state(run_dir, state)

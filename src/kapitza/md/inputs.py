@@ -34,6 +34,8 @@ from .systems import POTENTIAL_FILES
 DATA_FILE = "bicrystal.data"
 PROFILE_FILE = "profile.chunk"
 BATHS_FILE = "baths.txt"
+#: The box after equilibration (lx ly lz, length unit): its cross-section is the area of the flux.
+BOX_FILE = "box.txt"
 BATHS_HEADER = (
     "# block step E_hot E_cold E_total   (energy into the reservoir of each bath during the block,"
     " system energy at its end; epsilon for units lj, eV for units metal)\n"
@@ -166,6 +168,7 @@ def _start(config: NemdConfig) -> str:
         + f"fix nvt {g} nvt temp {t:.10g} {t:.10g} {100 * config.timestep:.10g}\n"
         f"run {config.steps_equilibration}\n"
         "unfix nvt\n"
+        f'print "$(lx:%.12g) $(ly:%.12g) $(lz:%.12g)" file {BOX_FILE} screen no   # box after equilibration\n'
         f"write_restart {restart_name(0)}\n"
     )
 

@@ -43,7 +43,16 @@ from numpy.typing import NDArray
 from ..errors import InputError, KapitzaError
 from ..io.atomic import atomic_write_text
 from ..io.results import result
-from .inputs import BATHS_FILE, BATHS_HEADER, DATA_FILE, PROFILE_FILE, lammps_input, restart_name, unit_commands
+from .inputs import (
+    BATHS_FILE,
+    BATHS_HEADER,
+    BOX_FILE,
+    DATA_FILE,
+    PROFILE_FILE,
+    lammps_input,
+    restart_name,
+    unit_commands,
+)
 from .nemd import NemdConfig
 
 STATE_FILE = "state.json"
@@ -62,18 +71,19 @@ Progress = Callable[[str, int, int], None]
 
 @result
 class NemdRun:
-    """What a finished NEMD run directory holds (reduced LJ units).
+    """What a finished NEMD run directory holds (in the run's LAMMPS units: ``lj`` or ``metal``).
 
     Attributes
     ----------
     run_dir : str
     n_blocks : int
     block_steps : int
-    bath_energies : (n_blocks, 2) float array, energy into the hot and cold reservoirs per block (epsilon)
-    heat_flux : (n_blocks,) float array, per-interface flux A->B per block from the mean of the two baths,
-        (E_cold - E_hot) / 2 / (2 area block_time) (epsilon / (sigma^2 tau))
-    area : float, cross-section (sigma^2)
-    block_time : float, tau
+    bath_energies : (n_blocks, 2) float array, energy into the hot and cold reservoirs per block (epsilon; eV)
+    heat_flux : (n_blocks,) float array, flux A->B through each interface per block from the mean of the two
+        baths, (E_cold - E_hot) / 2 / (n_interfaces area block_time) (epsilon/(sigma^2 tau); eV/(A^2 ps))
+    area : float, cross-section lx ly after equilibration (NPT may change it), from box.txt (sigma^2; A^2)
+    block_time : float, tau; ps
+    units : str, LAMMPS units of the run (lj or metal)
     steps_per_second : float, speed of the units run by this call (nan if none ran)
     resumed_from_unit : int, units already complete when this call started
     """
@@ -87,13 +97,14 @@ class NemdRun:
     block_time: float
     steps_per_second: float
     resumed_from_unit: int
+    units: str
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("run_dir", "n_blocks", "steps_per_second")
 
 
 def _unit_steps(config: NemdConfig, unit: int) -> int:
     if unit == 0:
-        return config.steps_equilibration
+        return config.steps_npt + config.steps_equilibration
     if unit == 1:
         return config.steps_steady
     return config.block_steps
@@ -166,6 +177,17 @@ def _cut_outputs(run_dir: Path, blocks_done: int) -> None:
         rows = [ln for ln in baths.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
         keep = [ln for ln in rows if len(ln.split()) == 5 and int(ln.split()[0]) <= blocks_done]
         atomic_write_text(baths, BATHS_HEADER + "".join(ln + "\n" for ln in keep))
+
+
+def read_area(path: Path | str) -> float:
+    """The cross-section lx ly from ``box.txt`` (written at the end of the equilibration)."""
+    try:
+        lx, ly, _ = (float(x) for x in Path(path).read_text(encoding="utf-8").split())
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{str(path)!r} is not a kapitza box file (lx ly lz): {exc}") from None
+    if not (lx > 0 and ly > 0):
+        raise InputError(f"{str(path)!r}: the box lengths must be positive")
+    return lx * ly
 
 
 def read_baths(path: Path | str) -> NDArray[np.float64]:
@@ -456,11 +478,10 @@ def run_nemd(
 
     blocks_done = max(done - 2, 0)
     baths = read_baths(run_dir / BATHS_FILE) if blocks_done else np.zeros((0, 5))
-    a = config.lattice_constant
-    area = config.n_x * config.n_y * a * a
+    area = read_area(run_dir / BOX_FILE) if done > 0 else float("nan")
     block_time = config.block_steps * config.timestep
     energies = baths[:, 2:4]
-    flux = (energies[:, 1] - energies[:, 0]) / 2 / (2 * area * block_time)
+    flux = (energies[:, 1] - energies[:, 0]) / 2 / (config.n_interfaces * area * block_time)
     return NemdRun(
         run_dir=str(run_dir),
         n_blocks=int(blocks_done),
@@ -469,6 +490,7 @@ def run_nemd(
         heat_flux=flux,
         area=area,
         block_time=block_time,
+        units=config.units,
         steps_per_second=steps_run / seconds if seconds > 0 else float("nan"),
         resumed_from_unit=started_from,
     )
