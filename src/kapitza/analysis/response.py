@@ -396,15 +396,18 @@ def _effective_fit(
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], float, int]:
     """J = sum_k p_k Delta T^k (k = 1..order), effective variance iterated to convergence."""
     design = np.column_stack([dt**k for k in range(1, order + 1)])
-    sigma = j_err.copy()
-    coef = np.zeros(order)
+    coef = np.linalg.lstsq(design, j, rcond=None)[0]  # unweighted start: the slope that weights sigma_DeltaT
+    sigma = j_err
     for _ in range(50):
-        coef, cov, chi2, dof = _weighted_fit(design, j, sigma)
         deriv = sum(k * coef[k - 1] * dt ** (k - 1) for k in range(1, order + 1))
         new = np.sqrt(j_err**2 + (deriv * dt_err) ** 2)
-        if np.allclose(new, sigma, rtol=1e-12, atol=0):
-            break
+        if not np.all(new > 0):
+            raise InputError("J(Delta T): a point has sigma_J = 0 where the fitted slope is 0; give sigma_J")
+        converged = np.allclose(new, sigma, rtol=1e-12, atol=0)
         sigma = new
+        if converged:
+            break
+        coef = _weighted_fit(design, j, sigma)[0]
     return _weighted_fit(design, j, sigma)
 
 
@@ -469,3 +472,61 @@ def flux_vs_jump(
         nonlinear=bool(np.isfinite(pvalue) and pvalue < significance),
         **quad,
     )
+
+
+@result
+class ResponseSummary:
+    """Several runs side by side, with G(T_mean) where their temperatures differ and J(Delta T) where their bath
+    differences do.
+
+    Attributes
+    ----------
+    runs : tuple of RunAnalysis
+    temperature : TemperatureDependence or None
+        Over the runs' T_mean, when the configs' ``temperature`` takes two or more values.
+    response : FluxResponse or None
+        Over the runs' (Delta T, J), when the configs' ``delta_temperature`` takes two or more values.
+    units : str
+    """
+
+    runs: tuple[RunAnalysis, ...]
+    temperature: TemperatureDependence | None
+    response: FluxResponse | None
+    units: str
+
+    _summary_fields: ClassVar[tuple[str, ...]] = ("units", "temperature", "response")
+
+
+def _distinct(runs: tuple[RunAnalysis, ...], key: str) -> int:
+    return len({run.config.get(key) for run in runs})
+
+
+def summarize_runs(runs: Any, significance: float = DEFAULT_SIGNIFICANCE) -> ResponseSummary:
+    """G(T_mean) and J(Delta T) over analysed runs (:func:`analyze_run`), all in one unit system.
+
+    Runs without a finite, positive G (no significant jump) are left out of G(T) but kept in J(Delta T).
+    """
+    runs = tuple(runs)
+    if not runs or not all(isinstance(r, RunAnalysis) for r in runs):
+        raise InputError("summarize_runs needs one or more RunAnalysis (from analyze_run)")
+    units = {r.jump.units for r in runs}
+    if len(units) != 1:
+        raise InputError(f"the runs mix unit systems ({', '.join(sorted(units))}); compare runs in one system")
+    temperature = response = None
+    if _distinct(runs, "temperature") >= 2:
+        ok = [r for r in runs if np.isfinite(r.jump.G) and r.jump.G > 0 and r.jump.G_err > 0]
+        if ok:
+            temperature = conductance_vs_temperature(
+                [r.T_mean for r in ok], [r.jump.G for r in ok], [r.jump.G_err for r in ok]
+            )
+    if _distinct(runs, "delta_temperature") >= 2:
+        ok = [r for r in runs if r.jump.delta_T > 0]
+        if ok:
+            response = flux_vs_jump(
+                [r.jump.delta_T for r in ok],
+                [r.jump.delta_T_err for r in ok],
+                [r.jump.flux for r in ok],
+                [r.jump.flux_err for r in ok],
+                significance,
+            )
+    return ResponseSummary(runs=runs, temperature=temperature, response=response, units=units.pop())

@@ -324,5 +324,118 @@ def thickness_command(
     console.print(f"\u03c7\u00b2/dof = {fit.chi2_per_dof:.3g} ({fit.lengths.size} points, weighted by 1/\u03c3\u00b2)")
 
 
+def response_command(
+    run_dirs: Annotated[list[Path], typer.Argument(help="kapitza run directories (one or more).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+    plot: Annotated[Path | None, typer.Option(help="Write G(T) and J(Delta T) (.png, .pdf, .svg).")] = None,
+) -> None:
+    """G, Delta T and J of several runs; G(T_mean) where their temperatures differ, J(Delta T) where their bath
+    differences do (linear fit through the origin and the significance of a quadratic term)."""
+    from ..analysis import unit_system
+    from ..analysis.response import analyze_run, summarize_runs
+
+    if plot is not None:
+        check_output(plot, (".png", ".pdf", ".svg"), "--plot")
+    summary = summarize_runs([analyze_run(d) for d in run_dirs])
+    if plot is not None:
+        from ..plotting.md_response import plot_response
+
+        plot_response(summary, plot)
+    system = unit_system(summary.units)
+    doc = response_json(summary)
+    if as_json:
+        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+        return
+    console = Console()
+    table = Table(title=f"NEMD runs ({'LJ reduced units' if system.reduced else system.name + ' units'})")
+    for name in ("run", f"T_mean ({system.temperature})", "bath ΔT", f"ΔT ({system.temperature})",
+                 f"J ({system.flux})", f"G ({system.flux} per {system.temperature})"):  # fmt: skip
+        table.add_column(name, justify="right")
+    for r in summary.runs:
+        j = r.jump
+        table.add_row(
+            Path(r.run_dir).name,
+            f"{r.T_mean:.4g}",
+            f"{r.bath_delta_T:.4g}",
+            f"{j.delta_T:.4g} ± {j.delta_T_err:.2g}",
+            f"{j.flux:.4g} ± {j.flux_err:.2g}",
+            f"{j.G:.4g} ± {j.G_err:.2g}" if np.isfinite(j.G) else "—",
+        )
+    console.print(table)
+    for line in response_lines(summary):
+        console.print(line)
+
+
+def response_json(summary: Any) -> dict[str, Any]:
+    """The JSON document of a ResponseSummary (also used by ``md campaign``)."""
+    doc: dict[str, Any] = {
+        "units": summary.units,
+        "runs": [
+            {
+                "run_dir": r.run_dir,
+                "T_mean": _f(r.T_mean),
+                "bath_delta_T": _f(r.bath_delta_T),
+                "delta_T": _f(r.jump.delta_T),
+                "delta_T_err": _f(r.jump.delta_T_err),
+                "J": _f(r.jump.flux),
+                "J_err": _f(r.jump.flux_err),
+                "G": _f(r.jump.G),
+                "G_err": _f(r.jump.G_err),
+            }
+            for r in summary.runs
+        ],
+        "G_of_T": None,
+        "J_of_delta_T": None,
+    }
+    if summary.temperature is not None:
+        t = summary.temperature
+        doc["G_of_T"] = {
+            k: _f(getattr(t, k))
+            for k in (
+                "exponent",
+                "exponent_err",
+                "prefactor",
+                "prefactor_err",
+                "power_chi2_per_dof",
+                "intercept",
+                "intercept_err",
+                "slope",
+                "slope_err",
+                "linear_chi2_per_dof",
+            )  # fmt: skip
+        }
+    if summary.response is not None:
+        r = summary.response
+        doc["J_of_delta_T"] = {
+            **{k: _f(getattr(r, k)) for k in ("G", "G_err", "linear_chi2_per_dof", "G_quadratic", "G_quadratic_err",
+                                             "c", "c_err", "quadratic_chi2_per_dof", "c_pvalue", "significance")},
+            "nonlinear": r.nonlinear,
+        }  # fmt: skip
+    return doc
+
+
+def response_lines(summary: Any) -> list[str]:
+    """Plain-text lines on G(T) and J(Delta T) (also used by ``md campaign``)."""
+    out = []
+    t = summary.temperature
+    if t is not None and np.isfinite(t.exponent):
+        out.append(
+            f"G(T): G = {t.prefactor:.4g} T^({t.exponent:.3g} ± {t.exponent_err:.2g}) "
+            f"(χ²/dof {t.power_chi2_per_dof:.3g}); linear slope dG/dT = {t.slope:.4g} ± "
+            f"{t.slope_err:.2g} (χ²/dof {t.linear_chi2_per_dof:.3g})"
+        )
+    elif t is not None:
+        out.append("G(T): fewer than 3 runs with a finite G; table only")
+    r = summary.response
+    if r is not None:
+        text = f"J(ΔT): G = {r.G:.4g} ± {r.G_err:.2g} (through the origin)"
+        if np.isfinite(r.c):
+            verdict = "non-linear response detected" if r.nonlinear else "no significant non-linearity"
+            text += f"; quadratic term c = {r.c:.3g} ± {r.c_err:.2g} (p = {r.c_pvalue:.2g}): {verdict}"
+        out.append(text)
+    return out
+
+
 md_app.command("analyze")(analyze_command)
+md_app.command("response")(response_command)
 md_app.command("thickness")(thickness_command)
