@@ -530,3 +530,83 @@ def summarize_runs(runs: Any, significance: float = DEFAULT_SIGNIFICANCE) -> Res
                 significance,
             )
     return ResponseSummary(runs=runs, temperature=temperature, response=response, units=units.pop())
+
+
+def path_resistance(run: RunAnalysis) -> tuple[float, float, float]:
+    """The bath-to-bath resistance of one heat path of a run: (length, R_total, sigma_R).
+
+    In the periodic LJ box the hot bath sits in the middle of A and the cold one in the middle of B, so each
+    path crosses one interface and runs half of A plus half of B: length = L_box / 2.  Per block, the bulk fits
+    on both sides of each interface (the same exclusions as :func:`analyze_run`) are extrapolated to the bath
+    centres; their difference is the temperature drop of the path without the baths' own non-linear zones.
+    R_total = mean drop / J (both paths averaged per block), sigma_R from the drop's standard error over the
+    blocks used and the flux's error.  Units: length unit, temperature unit / flux unit.
+    """
+    from .profiles import TemperatureProfile
+
+    if not isinstance(run, RunAnalysis):
+        raise InputError(f"path_resistance needs a RunAnalysis (from analyze_run), got {type(run).__name__}")
+    jump = run.jump
+    profile = read_profile(Path(run.run_dir) / PROFILE_FILE, units=jump.units)
+    lo, hi = profile.box
+    length = hi - lo
+    z1, z2 = (i.position for i in jump.interfaces)
+    hot, cold = 0.5 * (z1 + z2), 0.5 * (z2 + z1 + length)  # bath centres: middle of A and of B (unwrapped)
+    drops = []
+    for b in range(jump.blocks_dropped, profile.n_blocks):
+        one = TemperatureProfile(
+            positions=profile.positions, temperatures=profile.temperatures[b], counts=None, steps=None, units=jump.units
+        )
+        a = analyze_jump(one, interfaces=(z1, z2), geometry="periodic", steady_state=False)
+        first, second = a.interfaces
+        # interface z1: B (cold bath at cold - length) on its left, A (hot bath at hot) on its right
+        d1 = (first.T_right + first.slopes[1] * (hot - z1)) - (first.T_left + first.slopes[0] * (cold - length - z1))
+        # interface z2: A (hot) on its left, B (cold bath at cold) on its right
+        d2 = (second.T_left + second.slopes[0] * (hot - z2)) - (second.T_right + second.slopes[1] * (cold - z2))
+        drops.append(0.5 * (d1 + d2))
+    d = np.asarray(drops)
+    flux, flux_err = jump.flux, jump.flux_err
+    if d.size < 2 or not (np.isfinite(flux) and flux > 0):
+        return length / 2, float("nan"), float("nan")
+    mean, se = float(d.mean()), float(d.std(ddof=1) / np.sqrt(d.size))
+    r = mean / flux
+    return length / 2, r, abs(r) * float(np.hypot(se / mean, flux_err / flux))
+
+
+def summary_json(summary: ResponseSummary) -> dict[str, Any]:
+    """A JSON-ready document of a :class:`ResponseSummary` (runs table, G(T), J(Delta T); NaN as "nan")."""
+
+    def f(x: Any) -> Any:
+        x = float(x)
+        return x if math.isfinite(x) else "nan"
+
+    doc: dict[str, Any] = {
+        "units": summary.units,
+        "runs": [
+            {
+                "run_dir": r.run_dir,
+                "T_mean": f(r.T_mean),
+                "bath_delta_T": f(r.bath_delta_T),
+                "delta_T": f(r.jump.delta_T),
+                "delta_T_err": f(r.jump.delta_T_err),
+                "J": f(r.jump.flux),
+                "J_err": f(r.jump.flux_err),
+                "G": f(r.jump.G),
+                "G_err": f(r.jump.G_err),
+            }
+            for r in summary.runs
+        ],
+        "G_of_T": None,
+        "J_of_delta_T": None,
+    }
+    t = summary.temperature
+    if t is not None:
+        names = ("exponent", "exponent_err", "prefactor", "prefactor_err", "power_chi2_per_dof")
+        names += ("intercept", "intercept_err", "slope", "slope_err", "linear_chi2_per_dof")
+        doc["G_of_T"] = {k: f(getattr(t, k)) for k in names}
+    r = summary.response
+    if r is not None:
+        names = ("G", "G_err", "linear_chi2_per_dof", "G_quadratic", "G_quadratic_err", "c", "c_err")
+        names += ("quadratic_chi2_per_dof", "c_pvalue", "significance")
+        doc["J_of_delta_T"] = {**{k: f(getattr(r, k)) for k in names}, "nonlinear": r.nonlinear}
+    return doc

@@ -332,7 +332,7 @@ def response_command(
     """G, Delta T and J of several runs; G(T_mean) where their temperatures differ, J(Delta T) where their bath
     differences do (linear fit through the origin and the significance of a quadratic term)."""
     from ..analysis import unit_system
-    from ..analysis.response import analyze_run, summarize_runs
+    from ..analysis.response import analyze_run, summarize_runs, summary_json
 
     if plot is not None:
         check_output(plot, (".png", ".pdf", ".svg"), "--plot")
@@ -342,7 +342,7 @@ def response_command(
 
         plot_response(summary, plot)
     system = unit_system(summary.units)
-    doc = response_json(summary)
+    doc = summary_json(summary)
     if as_json:
         sys.stdout.write(json.dumps(doc, indent=2) + "\n")
         return
@@ -364,54 +364,6 @@ def response_command(
     console.print(table)
     for line in response_lines(summary):
         console.print(line)
-
-
-def response_json(summary: Any) -> dict[str, Any]:
-    """The JSON document of a ResponseSummary (also used by ``md campaign``)."""
-    doc: dict[str, Any] = {
-        "units": summary.units,
-        "runs": [
-            {
-                "run_dir": r.run_dir,
-                "T_mean": _f(r.T_mean),
-                "bath_delta_T": _f(r.bath_delta_T),
-                "delta_T": _f(r.jump.delta_T),
-                "delta_T_err": _f(r.jump.delta_T_err),
-                "J": _f(r.jump.flux),
-                "J_err": _f(r.jump.flux_err),
-                "G": _f(r.jump.G),
-                "G_err": _f(r.jump.G_err),
-            }
-            for r in summary.runs
-        ],
-        "G_of_T": None,
-        "J_of_delta_T": None,
-    }
-    if summary.temperature is not None:
-        t = summary.temperature
-        doc["G_of_T"] = {
-            k: _f(getattr(t, k))
-            for k in (
-                "exponent",
-                "exponent_err",
-                "prefactor",
-                "prefactor_err",
-                "power_chi2_per_dof",
-                "intercept",
-                "intercept_err",
-                "slope",
-                "slope_err",
-                "linear_chi2_per_dof",
-            )  # fmt: skip
-        }
-    if summary.response is not None:
-        r = summary.response
-        doc["J_of_delta_T"] = {
-            **{k: _f(getattr(r, k)) for k in ("G", "G_err", "linear_chi2_per_dof", "G_quadratic", "G_quadratic_err",
-                                             "c", "c_err", "quadratic_chi2_per_dof", "c_pvalue", "significance")},
-            "nonlinear": r.nonlinear,
-        }  # fmt: skip
-    return doc
 
 
 def response_lines(summary: Any) -> list[str]:
