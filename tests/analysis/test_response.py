@@ -129,3 +129,12 @@ def test_two_points_give_the_table_only():
 def test_bad_response_input(call, match):
     with pytest.raises(InputError, match=match):
         call()
+
+
+def test_path_resistance_of_a_synthetic_run(tmp_path):
+    """Synthetic run (analysis_synthetic): bath centres at 1.2 and 0.8 on the extrapolated lines (jump 0.2 plus a
+    gradient 0.01 over 2 x 10 length units), J = 0.05: R_total = 0.4 / 0.05 = 8 over a path of L/2 = 20."""
+    from kapitza.analysis.response import path_resistance
+
+    length, r, err = path_resistance(analyze_run(write_run_dir(tmp_path / "r")))
+    assert length == pytest.approx(20.0) and abs(r - 8.0) < 3 * err and 0 < err < 0.5
