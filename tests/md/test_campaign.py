@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from kapitza.analysis.response import gather_runs
 from kapitza.cli import main
 from kapitza.errors import InputError
-from kapitza.md.campaign import gather_campaign, load_campaign, member_complete, run_campaign
+from kapitza.md.campaign import campaign_entries, load_campaign, member_complete, run_campaign
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "analysis"))  # the synthetic run directory writer
 
@@ -79,7 +80,7 @@ def test_a_failed_member_is_reported_and_the_others_go_on(tmp_path):
     assert [(o.name, o.status) for o in outcomes] == [("cells_a-6", "failed"), ("cells_a-7", "ran")]
     assert "not a folder" in outcomes[0].error and len(seen) == 2
     assert member_complete(camp.members[1].config, camp.folder / "cells_a-7")
-    table = gather_campaign(camp, outcomes)
+    table = gather_runs(campaign_entries(camp, outcomes), camp.series, camp.folder)
     assert table.rows[0]["status"].startswith("failed: InputError") and table.rows[1]["status"] == "ran"
 
 
@@ -132,10 +133,10 @@ def test_gather_on_synthetic_run_directories_fits_G_of_T(tmp_path):
         (folder / "state.json").write_text(json.dumps({"completed_units": m.config.n_blocks + 2}))
     outcomes = run_campaign(camp, scheduler="synchronous")
     assert {o.status for o in outcomes} == {"skipped"}
-    table = gather_campaign(camp, outcomes)
+    table = gather_runs(campaign_entries(camp, outcomes), camp.series, camp.folder)
     for row in table.rows:
         assert abs(row["G"] - 0.25 * row["temperature"]) < 3 * row["G_err"]
     fit = table.summary.temperature
     assert abs(fit.exponent - 1.0) < 3 * fit.exponent_err and table.thickness is None
-    doc = json.loads(table.json_path.read_text())
+    doc = json.loads(Path(table.json_path).read_text())
     assert doc["G_of_T"]["exponent"] == pytest.approx(fit.exponent) and doc["J_of_delta_T"] is None

@@ -18,6 +18,7 @@ All fits are weighted least squares with absolute errors (covariance (A^T W A)^-
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 from typing import Any, ClassVar
@@ -610,3 +611,124 @@ def summary_json(summary: ResponseSummary) -> dict[str, Any]:
         names += ("quadratic_chi2_per_dof", "c_pvalue", "significance")
         doc["J_of_delta_T"] = {**{k: f(getattr(r, k)) for k in names}, "nonlinear": r.nonlinear}
     return doc
+
+
+TABLE_CSV = "campaign.csv"
+TABLE_JSON = "campaign.json"
+TABLE_COLUMNS = ("G", "G_err", "delta_T", "delta_T_err", "J", "J_err", "T_mean", "status")
+#: Series keys that change the sample length: when one varies, the thickness series is fitted.
+LENGTH_KEYS = ("cells_a", "cells_b")
+
+
+@result
+class RunTable:
+    """Runs gathered into one table (e.g. a campaign's members).
+
+    Attributes
+    ----------
+    rows : tuple of mapping
+        Per run: member name, its series values, G, G_err, delta_T, delta_T_err, J, J_err, T_mean, status.
+    summary : ResponseSummary or None
+        G(T_mean) / J(Delta T) over the complete runs (None when none is complete).
+    thickness : ThicknessFit or None
+        R_total(L) = R_K + L / kappa of the bath-to-bath resistances (:func:`path_resistance`), when a length
+        key varies and two or more lengths have a finite resistance.
+    csv_path, json_path : str
+    """
+
+    rows: tuple[Any, ...]
+    summary: ResponseSummary | None
+    thickness: Any
+    csv_path: str
+    json_path: str
+
+    _summary_fields: ClassVar[tuple[str, ...]] = ("csv_path", "summary", "thickness")
+
+
+def gather_runs(entries: Any, series: Any, folder: str | Path, source: str = "") -> RunTable:
+    """Analyse the complete runs of ``entries`` and write ``campaign.csv`` and ``campaign.json`` into ``folder``.
+
+    Parameters
+    ----------
+    entries : sequence of mapping
+        Per run: ``name``, ``values`` (mapping of its series values), ``run_dir``, ``complete`` (bool) and
+        ``status`` (text), e.g. :func:`kapitza.md.campaign.campaign_entries`.
+    series : sequence of str
+        The keys that vary (the table's value columns).
+    folder : path-like
+        Where the two tables go (an existing folder).
+    source : str
+        The campaign file, recorded in the JSON.
+    """
+    from ..errors import KapitzaError
+    from ..io.atomic import atomic_write_text
+    from .thickness import fit_thickness_series
+
+    series = tuple(series)
+    rows: list[dict[str, Any]] = []
+    runs: list[RunAnalysis] = []
+    nan = float("nan")
+    for e in entries:
+        row: dict[str, Any] = {"member": e["name"], **dict(e["values"])}
+        row.update({k: nan for k in TABLE_COLUMNS[:-1]}, status=e["status"])
+        if e["complete"]:
+            try:
+                run = analyze_run(e["run_dir"])
+            except KapitzaError as exc:
+                row["status"] = f"analysis failed: {exc}"
+            else:
+                j = run.jump
+                row.update(G=j.G, G_err=j.G_err, delta_T=j.delta_T, delta_T_err=j.delta_T_err, J=j.flux,
+                           J_err=j.flux_err, T_mean=run.T_mean)  # fmt: skip
+                runs.append(run)
+        rows.append(row)
+    summary = summarize_runs(runs) if runs else None
+    thickness = None
+    if any(k in series for k in LENGTH_KEYS):
+        points = [path_resistance(r) for r in runs]
+        ok = [p for p in points if np.isfinite(p[1]) and p[2] > 0]
+        if len({p[0] for p in ok}) >= 2:
+            thickness = fit_thickness_series([p[0] for p in ok], [p[1] for p in ok], [p[2] for p in ok])
+    out = Path(folder)
+    header = ["member", *series, *TABLE_COLUMNS]
+    lines = [",".join(header)]
+    for row in rows:
+        lines.append(",".join(_csv_cell(row.get(k, "")) for k in header))
+    atomic_write_text(out / TABLE_CSV, "\n".join(lines) + "\n")
+    doc: dict[str, Any] = {
+        "campaign": source,
+        "folder": str(out),
+        "series": list(series),
+        "units": summary.units if summary is not None else None,
+        "members": [
+            {k: (v if not isinstance(v, float) or math.isfinite(v) else "nan") for k, v in r.items()} for r in rows
+        ],  # fmt: skip
+        "G_of_T": None,
+        "J_of_delta_T": None,
+        "thickness": None,
+    }
+    if summary is not None:
+        s = summary_json(summary)
+        doc["G_of_T"], doc["J_of_delta_T"] = s["G_of_T"], s["J_of_delta_T"]
+    if thickness is not None:
+        names = ("R_K", "R_K_err", "slope", "slope_err", "kappa", "kappa_err", "chi2_per_dof")
+        values = {k: float(getattr(thickness, k)) for k in names}
+        doc["thickness"] = {k: (v if math.isfinite(v) else "nan") for k, v in values.items()}
+        doc["thickness"]["lengths"] = [float(x) for x in thickness.lengths]
+        doc["thickness"]["resistances"] = [float(x) for x in thickness.resistances]
+        doc["thickness"]["sigmas"] = [float(x) for x in thickness.sigmas]
+    atomic_write_text(out / TABLE_JSON, json.dumps(doc, indent=2) + "\n")
+    return RunTable(
+        rows=tuple(rows),
+        summary=summary,
+        thickness=thickness,
+        csv_path=str(out / TABLE_CSV),
+        json_path=str(out / TABLE_JSON),
+    )
+
+
+def _csv_cell(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.10g}" if math.isfinite(value) else "nan"
+    text = str(value)
+    return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\n') else text

@@ -25,7 +25,8 @@ def md_campaign_command(
     ] = False,
 ) -> None:
     """Run every member of a campaign (finished ones are skipped) and gather G, Delta T, J into one table."""
-    from ..md.campaign import MemberOutcome, gather_campaign, load_campaign, run_campaign
+    from ..analysis.response import gather_runs
+    from ..md.campaign import MemberOutcome, campaign_entries, load_campaign, run_campaign
 
     if address is not None and not address.strip():
         raise InputError("--address must name a scheduler, e.g. tcp://host:8786")
@@ -43,7 +44,7 @@ def md_campaign_command(
         outcomes = run_campaign(spec, address=address, workers=workers, report=report)
     elif not spec.folder.is_dir():
         raise InputError(f"--gather-only: the campaign folder {str(spec.folder)!r} does not exist yet")
-    table = gather_campaign(spec, outcomes)
+    table = gather_runs(campaign_entries(spec, outcomes), spec.series, spec.folder, spec.source)
     out = Console()
     for row in table.rows:
         values = ", ".join(f"{k}={row[k]}" for k in spec.series)

@@ -23,15 +23,13 @@ series values, e.g. ``cells_a-4_temperature-0.2_seed-1``) as one dask task, on a
 (e.g. one started by dask-jobqueue on Slurm).  A member whose run directory is complete (its
 ``state.json`` counts every unit and its ``config.toml`` is the member's) is skipped; one that fails
 is reported and the others go on; an interrupted member resumes where it stopped (run_nemd
-resumes).  :func:`gather_campaign` analyses every complete member
-(:func:`kapitza.analysis.response.analyze_run`) into one table (``campaign.csv``, ``campaign.json``)
-with G(T_mean) where the temperatures vary and J(Delta T) where the bath differences do.
+resumes).  :func:`kapitza.analysis.response.gather_runs` analyses every complete member
+(:func:`campaign_entries`) into one table (``campaign.csv``, ``campaign.json``) with G(T_mean) where
+the temperatures vary, J(Delta T) where the bath differences do, the thickness fit where lengths do.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
 import json
 import math
@@ -44,7 +42,6 @@ from typing import Any
 
 from ..errors import InputError
 from ..io import toml_file
-from ..io.atomic import atomic_write_text
 from .nemd import NemdConfig
 
 CAMPAIGN_KEYS = ("folder", "processes", "workers")
@@ -53,8 +50,6 @@ TOP_KEYS = ("campaign", "base", "series")
 MAX_MEMBERS = 10_000
 STATE_FILE = "state.json"
 CONFIG_FILE = "config.toml"
-TABLE_CSV = "campaign.csv"
-TABLE_JSON = "campaign.json"
 
 
 @dataclass(frozen=True)
@@ -307,117 +302,19 @@ def _run_distributed(
             cluster.close()
 
 
-@dataclass(frozen=True)
-class CampaignTable:
-    """The gathered campaign: one row per member, the response summary and the thickness fit where they apply."""
-
-    rows: tuple[Mapping[str, Any], ...]
-    summary: Any
-    thickness: Any
-    csv_path: Path
-    json_path: Path
-
-
-COLUMNS = ("G", "G_err", "delta_T", "delta_T_err", "J", "J_err", "T_mean", "status")
-
-
-def gather_campaign(campaign: Campaign, outcomes: tuple[MemberOutcome, ...] = ()) -> CampaignTable:
-    """Analyse every complete member into ``campaign.csv`` and ``campaign.json`` in the campaign folder.
-
-    G(T_mean) is fitted where the temperatures vary, J(Delta T) where the bath differences do
-    (:func:`kapitza.analysis.response.summarize_runs`); where the lengths (cells_a, cells_b) vary, the
-    thickness series R_total(L) = R_K + L/kappa (:func:`kapitza.analysis.thickness.fit_thickness_series`)
-    of the bath-to-bath resistance of each member (:func:`kapitza.analysis.response.path_resistance`).
-    """
-    from ..analysis.response import analyze_run, path_resistance, summarize_runs
-    from ..analysis.thickness import fit_thickness_series
-    from ..errors import KapitzaError
-
+def campaign_entries(campaign: Campaign, outcomes: tuple[MemberOutcome, ...] = ()) -> list[dict[str, Any]]:
+    """One plain entry per member for :func:`kapitza.analysis.response.gather_runs` (which analyses them; md does
+    not import analysis): name, series values, run directory, whether it is complete, and its status text."""
     status = {o.name: o for o in outcomes}
-    rows: list[dict[str, Any]] = []
-    runs = []
-    lengths = []
+    out = []
     for m in campaign.members:
-        row: dict[str, Any] = {"member": m.name, **dict(m.values)}
         folder = campaign.folder / m.name
         outcome = status.get(m.name)
-        if not member_complete(m.config, folder):
-            row.update({k: float("nan") for k in COLUMNS[:-1]})
-            row["status"] = f"failed: {outcome.error}" if outcome and outcome.error else "not complete"
-            rows.append(row)
-            continue
-        try:
-            run = analyze_run(folder)
-        except KapitzaError as exc:
-            row.update({k: float("nan") for k in COLUMNS[:-1]})
-            row["status"] = f"analysis failed: {exc}"
-            rows.append(row)
-            continue
-        j = run.jump
-        row.update(
-            G=j.G, G_err=j.G_err, delta_T=j.delta_T, delta_T_err=j.delta_T_err, J=j.flux, J_err=j.flux_err,
-            T_mean=run.T_mean, status=outcome.status if outcome else "complete",
-        )  # fmt: skip
-        runs.append(run)
-        lengths.append((m, run))
-        rows.append(row)
-    summary = summarize_runs(runs) if runs else None
-    thickness = None
-    length_keys = {"cells_a", "cells_b"} & set(campaign.series)
-    if length_keys and len({(m.config.cells_a, m.config.cells_b) for m, _ in lengths}) >= 2:
-        points = [path_resistance(run) for _, run in lengths]
-        ok = [p for p in points if math.isfinite(p[1]) and p[2] > 0]
-        if len(ok) >= 2 and len({p[0] for p in ok}) >= 2:
-            thickness = fit_thickness_series([p[0] for p in ok], [p[1] for p in ok], [p[2] for p in ok])
-    csv_path = campaign.folder / TABLE_CSV
-    json_path = campaign.folder / TABLE_JSON
-    header = ["member", *campaign.series, *COLUMNS]
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=header, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: _cell(row.get(k)) for k in header})
-    atomic_write_text(csv_path, buf.getvalue())
-    doc = campaign_json(campaign, rows, summary, thickness)
-    atomic_write_text(json_path, json.dumps(doc, indent=2) + "\n")
-    return CampaignTable(rows=tuple(rows), summary=summary, thickness=thickness, csv_path=csv_path, json_path=json_path)
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, float):
-        return f"{value:.10g}" if math.isfinite(value) else "nan"
-    return value
-
-
-def _j(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return "nan"
-    return value
-
-
-def campaign_json(campaign: Campaign, rows: list[dict[str, Any]], summary: Any, thickness: Any) -> dict[str, Any]:
-    """The JSON document of a gathered campaign."""
-    from ..analysis.response import summary_json  # the layout of md response --json
-
-    units = summary.units if summary is not None else "lj"
-    doc: dict[str, Any] = {
-        "campaign": campaign.source,
-        "folder": str(campaign.folder),
-        "series": list(campaign.series),
-        "units": units,
-        "members": [{k: _j(v) for k, v in row.items()} for row in rows],
-        "G_of_T": None,
-        "J_of_delta_T": None,
-        "thickness": None,
-    }
-    if summary is not None:
-        r = summary_json(summary)
-        doc["G_of_T"], doc["J_of_delta_T"] = r["G_of_T"], r["J_of_delta_T"]
-    if thickness is not None:
-        doc["thickness"] = {
-            k: _j(float(getattr(thickness, k)))
-            for k in ("R_K", "R_K_err", "slope", "slope_err", "kappa", "kappa_err", "chi2_per_dof")
-        }
-        doc["thickness"]["lengths"] = [float(x) for x in thickness.lengths]
-        doc["thickness"]["resistances"] = [float(x) for x in thickness.resistances]
-    return doc
+        complete = member_complete(m.config, folder)
+        if complete:
+            text = outcome.status if outcome else "complete"
+        else:
+            text = f"failed: {outcome.error}" if outcome and outcome.error else "not complete"
+        out.append({"name": m.name, "values": dict(m.values), "run_dir": str(folder), "complete": complete,
+                    "status": text})  # fmt: skip
+    return out
