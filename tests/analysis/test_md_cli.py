@@ -181,3 +181,11 @@ def test_response_command_g_of_t_and_j_of_delta_t(capsys, tmp_path):
     assert status == 0 and abs(r["G"] - 0.25) < 3 * r["G_err"] and r["nonlinear"] is False
     status, out, err = run(capsys, "md", "response", *jumps)
     assert status == 0 and "no significant non-linearity" in out
+
+
+def test_response_command_refuses_what_is_not_a_run_directory(capsys, tmp_path):
+    (tmp_path / "empty").mkdir()
+    status, out, err = run(capsys, "md", "response", tmp_path / "empty")
+    assert status == 2 and "not a kapitza run directory" in err and err.count("\n") == 1
+    status, out, err = run(capsys, "md", "response", tmp_path / "nowhere")
+    assert status == 2 and "does not exist" in err

@@ -140,3 +140,27 @@ def test_gather_on_synthetic_run_directories_fits_G_of_T(tmp_path):
     assert abs(fit.exponent - 1.0) < 3 * fit.exponent_err and table.thickness is None
     doc = json.loads(Path(table.json_path).read_text())
     assert doc["G_of_T"]["exponent"] == pytest.approx(fit.exponent) and doc["J_of_delta_T"] is None
+
+
+def test_gather_only_runs_nothing_and_needs_the_folder(capsys, tmp_path):
+    """--gather-only on a campaign whose members never ran: refused while the folder is missing; with the folder,
+    the table lists every member as not complete and no run directory is created."""
+    spec = tmp_path / "g.toml"
+    spec.write_text(TINY + "\n[series]\nseed = [1, 2]\n")
+    status, out, err = run(capsys, "md", "campaign", spec, "--gather-only")
+    assert status == 2 and "does not exist yet" in err
+    (tmp_path / "g.campaign").mkdir()
+    status, out, err = run(capsys, "md", "campaign", spec, "--gather-only")
+    assert status == 0, err
+    with open(tmp_path / "g.campaign" / "campaign.csv", newline="") as fh:
+        assert [r["status"] for r in csv.DictReader(fh)] == ["not complete", "not complete"]
+    assert sorted(p.name for p in (tmp_path / "g.campaign").iterdir()) == ["campaign.csv", "campaign.json"]
+
+
+def test_address_and_workers_together_are_refused(capsys, tmp_path):
+    spec = tmp_path / "a.toml"
+    spec.write_text(TINY + "\n[series]\nseed = [1]\n")
+    status, out, err = run(capsys, "md", "campaign", spec, "--address", "tcp://127.0.0.1:1", "--workers", "2")
+    assert status == 2 and "not both" in err
+    status, out, err = run(capsys, "md", "campaign", spec, "--workers", "0")
+    assert status == 2 and "--workers must be >= 1" in err
