@@ -107,3 +107,85 @@ def test_hostile_inputs_exit_2_with_one_line_and_write_nothing(capsys, tmp_path,
     assert status == 2
     assert err.count("\n") == 1 and err.startswith("kapitza: error:") and match in err, err
     assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_analyze_run_directory_needs_nothing_else(capsys, tmp_path):
+    """A kapitza run directory: interfaces, flux (both baths), area and units all from its files."""
+    from run_dir_synthetic import AREA, FLUX, JUMP, write_run_dir
+
+    folder = write_run_dir(tmp_path / "r")
+    plot = tmp_path / "p.png"
+    status, out, err = run(capsys, "md", "analyze", folder, "--json", "--plot", plot)
+    assert status == 0, err
+    doc = json.loads(out)
+    assert doc["J"] == pytest.approx(FLUX) and doc["flux_source"] == "baths" and doc["baths"]["balanced"]
+    assert doc["area"] == AREA and doc["interface_fraction"] == 0.5 and doc["units"] == "lj"
+    c = doc["combined"]
+    assert abs(c["delta_T"] - JUMP) < 3 * c["delta_T_err"] and abs(c["G"] - FLUX / JUMP) < 3 * c["G_err"]
+    assert [i["position"] for i in doc["interfaces"]] == pytest.approx([0.0, 20.0], abs=1e-9)
+    assert doc["T_mean"] == pytest.approx(1.0, abs=0.02) and plot.read_bytes()[:8] == PNG_MAGIC
+    status, out, err = run(capsys, "md", "analyze", folder)
+    assert status == 0 and "T_mean" in out and "(baths)" in out
+
+
+def test_analyze_baths_txt_outside_a_run_directory(capsys, tmp_path):
+    """profile.chunk + baths.txt given as files: the same J as from the run directory, once area and block time
+    are given; without them one error naming what is missing."""
+    from run_dir_synthetic import FLUX, write_run_dir
+
+    folder = write_run_dir(tmp_path / "r")
+    args = ("md", "analyze", folder / "profile.chunk", "--interfaces", "0,20", "--baths", folder / "baths.txt")
+    status, out, err = run(capsys, *args, "--area", "30", "--block-time", "1", "--json")
+    assert status == 0, err
+    assert json.loads(out)["J"] == pytest.approx(FLUX)
+    status, out, err = run(capsys, *args, "--area", "30")
+    assert status == 2 and "needs --block-time" in err
+    status, out, err = run(capsys, *args)
+    assert status == 2 and "needs --area" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        (("--flux", "1"), "--flux is for a profile file"),
+        (("--units", "metal"), "contradicts the run directory's units"),
+        (("--geometry", "fixed"), "is periodic"),
+    ],
+)
+def test_analyze_run_directory_refuses_contradicting_options(capsys, tmp_path, args, match):
+    from run_dir_synthetic import write_run_dir
+
+    status, out, err = run(capsys, "md", "analyze", write_run_dir(tmp_path / "r"), *args)
+    assert status == 2 and match in err and err.count("\n") == 1, err
+
+
+def test_response_command_g_of_t_and_j_of_delta_t(capsys, tmp_path):
+    """Runs at T = 0.5, 1, 2 with G = 0.25 T (synthetic): exponent ~1; runs at Delta T = 0.1, 0.2, 0.4 with J = 0.25
+    Delta T: slope G = 0.25, no significant quadratic term."""
+    from run_dir_synthetic import write_run_dir
+
+    temps = [write_run_dir(tmp_path / f"t{i}", seed=i, temperature=t, flux=0.05 * t) for i, t in enumerate((0.5, 1, 2))]
+    plot = tmp_path / "r.png"
+    status, out, err = run(capsys, "md", "response", *temps, "--json", "--plot", plot)
+    assert status == 0, err
+    doc = json.loads(out)
+    g = doc["G_of_T"]
+    assert abs(g["exponent"] - 1) < 3 * g["exponent_err"] and doc["J_of_delta_T"] is None and len(doc["runs"]) == 3
+    assert plot.read_bytes()[:8] == PNG_MAGIC
+    jumps = [
+        write_run_dir(tmp_path / f"d{i}", seed=i, jump=d, flux=0.25 * d, delta_temperature=2 * d)
+        for i, d in enumerate((0.1, 0.2, 0.4))
+    ]
+    status, out, err = run(capsys, "md", "response", *jumps, "--json")
+    r = json.loads(out)["J_of_delta_T"]
+    assert status == 0 and abs(r["G"] - 0.25) < 3 * r["G_err"] and r["nonlinear"] is False
+    status, out, err = run(capsys, "md", "response", *jumps)
+    assert status == 0 and "no significant non-linearity" in out
+
+
+def test_response_command_refuses_what_is_not_a_run_directory(capsys, tmp_path):
+    (tmp_path / "empty").mkdir()
+    status, out, err = run(capsys, "md", "response", tmp_path / "empty")
+    assert status == 2 and "not a kapitza run directory" in err and err.count("\n") == 1
+    status, out, err = run(capsys, "md", "response", tmp_path / "nowhere")
+    assert status == 2 and "does not exist" in err

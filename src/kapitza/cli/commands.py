@@ -9,6 +9,7 @@ from .agf import agf_command
 from .app import app
 from .materials import materials_app
 from .md import md_app
+from .md_campaign import md_campaign_command
 from .md_emd import md_emd_command
 from .md_run import md_run_command
 from .measured import measured_command
@@ -26,4 +27,5 @@ app.command("validate")(validate_command)
 app.add_typer(materials_app, name="materials")
 md_app.command("run")(md_run_command)
 md_app.command("emd")(md_emd_command)
+md_app.command("campaign")(md_campaign_command)
 app.add_typer(md_app, name="md")

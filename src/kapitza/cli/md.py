@@ -34,8 +34,10 @@ def _floats(spec: str, option: str) -> tuple[float, ...]:
     return values
 
 
-def _read_table(path: Path, ncols: int, option: str) -> np.ndarray:
-    """A small numeric table (comma or whitespace columns, '#' comments, an optional header line)."""
+def _read_table(path: Path, ncols: int | tuple[int, ...], option: str) -> np.ndarray:
+    """A small numeric table (comma or whitespace columns, '#' comments, an optional header line); ``ncols``: the
+    column count, or the counts allowed (every row must have the first row's)."""
+    allowed = (ncols,) if isinstance(ncols, int) else tuple(ncols)
     where = f"{option} file {str(path)!r}"
     if not path.is_file():
         raise InputError(f"{where} does not exist or is not a file")
@@ -54,8 +56,10 @@ def _read_table(path: Path, ncols: int, option: str) -> np.ndarray:
             if not rows and not any(c.isdigit() for c in fields[0]):
                 continue  # a header line of names
             raise InputError(f"{where} line {n}: not a number in {s[:40]!r}") from None
-        if len(nums) != ncols:
-            raise InputError(f"{where} line {n}: expected {ncols} columns, got {len(nums)}")
+        want = len(rows[0]) if rows else None
+        if (want is not None and len(nums) != want) or len(nums) not in allowed:
+            shown = want if want is not None else " or ".join(map(str, allowed))
+            raise InputError(f"{where} line {n}: expected {shown} columns, got {len(nums)}")
         if not all(np.isfinite(nums)):
             raise InputError(f"{where} line {n}: NaN or infinite value")
         rows.append(nums)
@@ -66,7 +70,11 @@ def _read_table(path: Path, ncols: int, option: str) -> np.ndarray:
 
 def analyze_command(
     profile: Annotated[
-        Path, typer.Argument(help="LAMMPS fix ave/chunk file, or columns: position temperature [block].")
+        Path,
+        typer.Argument(
+            help="A kapitza run directory (everything read from it), a LAMMPS fix ave/chunk file, or columns: "
+            "position temperature [block]."
+        ),
     ],
     flux: Annotated[
         float | None, typer.Option("--flux", help="Heat flux through each interface, in the --units flux unit.")
@@ -74,16 +82,25 @@ def analyze_command(
     baths: Annotated[
         Path | None,
         typer.Option(
-            help="Columns time, E_hot, E_cold: cumulative bath energies (e.g. fix langevin tally); needs --area."
+            help="Bath energies: a kapitza baths.txt (block step E_hot E_cold E_total, per block; needs --area and "
+            "--block-time) or columns time E_hot E_cold (cumulative, e.g. fix langevin tally; needs --area)."
         ),
     ] = None,
     area: Annotated[float | None, typer.Option(help="Cross-section for --baths (length unit squared).")] = None,
+    block_time: Annotated[
+        float | None, typer.Option("--block-time", help="Duration of one block for a baths.txt (time unit).")
+    ] = None,
     interfaces: Annotated[
         str | None,
-        typer.Option(help="Interface positions z1,z2 (periodic) or z1 (fixed); default: from --composition."),
+        typer.Option(
+            help="Interface positions z1,z2 (periodic) or z1 (fixed); default: from --composition, or for a run "
+            "directory from its config and the profile's box."
+        ),
     ] = None,
     geometry: Annotated[str, typer.Option(help="periodic (two interfaces) or fixed (one).")] = "periodic",
-    units: Annotated[str, typer.Option(help="lj, metal, real or si (LAMMPS unit styles).")] = "lj",
+    units: Annotated[
+        str | None, typer.Option(help="lj, metal, real or si (LAMMPS unit styles); default lj, or the run's.")
+    ] = None,
     column: Annotated[str | None, typer.Option(help="Temperature column: a header name or 0-based index.")] = None,
     composition: Annotated[str | None, typer.Option(help="Composition column, to find the interfaces.")] = None,
     exclude: Annotated[
@@ -96,26 +113,84 @@ def analyze_command(
     """Temperature jump Delta T at each interface and G = J / Delta T, with errors over blocks."""
     from ..analysis import analyze_jump, flux_from_baths, read_profile, unit_system
 
-    system = unit_system(units, "--units")
     if geometry not in ("periodic", "fixed"):
         raise InputError(f"--geometry must be periodic or fixed, got {geometry!r}")
     if flux is not None and baths is not None:
         raise InputError("give either --flux or --baths, not both")
-    if baths is not None and area is None:
-        raise InputError("--baths needs --area (the cross-section, in the --units length unit squared)")
     if plot is not None:
         check_output(plot, (".png", ".pdf", ".svg"), "--plot")
     planes = _floats(interfaces, "--interfaces") if interfaces is not None else None
+    if profile.is_dir():
+        given = dict(flux=flux, baths=baths, area=area, block_time=block_time, column=column, units=units)
+        given.update(composition=composition, geometry=geometry, planes=planes, exclude=exclude, plot=plot)
+        _analyze_run_dir(profile, {**given, "tolerance": tolerance, "as_json": as_json})
+        return
+    if block_time is not None and baths is None:
+        raise InputError("--block-time goes with --baths (a kapitza baths.txt)")
+    units = units or "lj"
+    system = unit_system(units, "--units")
     col: str | int | None = int(column) if column is not None and column.isdigit() else column
     comp: str | int | None = int(composition) if composition is not None and composition.isdigit() else composition
-    prof = read_profile(profile, column=col, units=units, composition=comp)
     j: Any = flux
+    table = None
     if baths is not None:
-        table = _read_table(baths, 3, "--baths")
-        j = flux_from_baths(
-            table[:, 0], table[:, 1], table[:, 2], float(area), 2 if geometry == "periodic" else 1, tolerance, units
-        )
+        if area is None:
+            raise InputError("--baths needs --area (the cross-section, in the --units length unit squared)")
+        table = _read_table(baths, (3, 5), "--baths")
+        if table.shape[1] == 5 and block_time is None:
+            raise InputError("--baths with a kapitza baths.txt (5 columns, energies per block) needs --block-time")
+        if table.shape[1] == 3 and block_time is not None:
+            raise InputError("--block-time is for a kapitza baths.txt (5 columns); this --baths file has 3")
+    prof = read_profile(profile, column=col, units=units, composition=comp)
+    if table is not None:
+        paths = 2 if geometry == "periodic" else 1
+        if table.shape[1] == 5:
+            from ..analysis.response import flux_from_bath_blocks
+
+            j = flux_from_bath_blocks(table, float(area), float(block_time), paths, tolerance, units)  # type: ignore[arg-type]
+        else:
+            j = flux_from_baths(table[:, 0], table[:, 1], table[:, 2], float(area), paths, tolerance, units)  # type: ignore[arg-type]
     result = analyze_jump(prof, interfaces=planes, geometry=geometry, flux=j, exclude_bins=exclude)
+    _report(result, prof, system, as_json, plot, {})
+
+
+def _analyze_run_dir(folder: Path, given: dict[str, Any]) -> None:
+    """``md analyze RUN_DIR``: everything from the run directory; options that would contradict it are refused."""
+    from ..analysis import unit_system
+    from ..analysis.response import PROFILE_FILE, analyze_run
+
+    for name, option in (
+        ("flux", "--flux"),
+        ("baths", "--baths"),
+        ("area", "--area"),
+        ("block_time", "--block-time"),
+        ("column", "--column"),
+        ("composition", "--composition"),
+    ):
+        if given[name] is not None:
+            raise InputError(f"{option} is for a profile file; a run directory provides it ({str(folder)!r})")
+    if given["geometry"] != "periodic":
+        raise InputError("a kapitza run directory is periodic (two interfaces): leave out --geometry fixed")
+    run = analyze_run(folder, interfaces=given["planes"], exclude_bins=given["exclude"], tolerance=given["tolerance"])
+    if given["units"] is not None and unit_system(given["units"], "--units").name != run.jump.units:
+        raise InputError(f"--units {given['units']} contradicts the run directory's units ({run.jump.units})")
+    extra = {
+        "run_dir": run.run_dir,
+        "T_mean": _f(run.T_mean),
+        "bath_delta_T": _f(run.bath_delta_T),
+        "area": _f(run.area),
+        "block_time": _f(run.block_time),
+        "interface_fraction": _f(run.interface_fraction),
+    }
+    profile = None
+    if given["plot"] is not None:
+        from ..analysis import read_profile
+
+        profile = read_profile(folder / PROFILE_FILE, units=run.jump.units)
+    _report(run.jump, profile, unit_system(run.jump.units), given["as_json"], given["plot"], extra)
+
+
+def _report(result: Any, prof: Any, system: Any, as_json: bool, plot: Path | None, extra: dict[str, Any]) -> None:
     for w in result.warnings:
         sys.stderr.write(f"kapitza: warning: {w}\n")
     if plot is not None:
@@ -123,9 +198,14 @@ def analyze_command(
 
         plot_profile(prof, result, plot)
     if as_json:
-        sys.stdout.write(json.dumps(_json(result), indent=2) + "\n")
+        sys.stdout.write(json.dumps({**_json(result), **extra}, indent=2) + "\n")
         return
     _print(result, system)
+    if extra:
+        Console().print(
+            f"run {extra['run_dir']}: T_mean = {extra['T_mean']:.4g} {system.temperature} at the interfaces, "
+            f"bath difference {extra['bath_delta_T']:.4g}, area {extra['area']:.4g} {system.length}^2"
+        )
 
 
 def _f(x: float) -> float | str:
@@ -244,5 +324,70 @@ def thickness_command(
     console.print(f"\u03c7\u00b2/dof = {fit.chi2_per_dof:.3g} ({fit.lengths.size} points, weighted by 1/\u03c3\u00b2)")
 
 
+def response_command(
+    run_dirs: Annotated[list[Path], typer.Argument(help="kapitza run directories (one or more).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+    plot: Annotated[Path | None, typer.Option(help="Write G(T) and J(Delta T) (.png, .pdf, .svg).")] = None,
+) -> None:
+    """G, Delta T and J of several runs; G(T_mean) where their temperatures differ, J(Delta T) where their bath
+    differences do (linear fit through the origin and the significance of a quadratic term)."""
+    from ..analysis import unit_system
+    from ..analysis.response import analyze_run, summarize_runs, summary_json
+
+    if plot is not None:
+        check_output(plot, (".png", ".pdf", ".svg"), "--plot")
+    summary = summarize_runs([analyze_run(d) for d in run_dirs])
+    if plot is not None:
+        from ..plotting.md_response import plot_response
+
+        plot_response(summary, plot)
+    system = unit_system(summary.units)
+    doc = summary_json(summary)
+    if as_json:
+        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+        return
+    console = Console()
+    table = Table(title=f"NEMD runs ({'LJ reduced units' if system.reduced else system.name + ' units'})")
+    for name in ("run", f"T_mean ({system.temperature})", "bath ΔT", f"ΔT ({system.temperature})",
+                 f"J ({system.flux})", f"G ({system.flux} per {system.temperature})"):  # fmt: skip
+        table.add_column(name, justify="right")
+    for r in summary.runs:
+        j = r.jump
+        table.add_row(
+            Path(r.run_dir).name,
+            f"{r.T_mean:.4g}",
+            f"{r.bath_delta_T:.4g}",
+            f"{j.delta_T:.4g} ± {j.delta_T_err:.2g}",
+            f"{j.flux:.4g} ± {j.flux_err:.2g}",
+            f"{j.G:.4g} ± {j.G_err:.2g}" if np.isfinite(j.G) else "—",
+        )
+    console.print(table)
+    for line in response_lines(summary):
+        console.print(line)
+
+
+def response_lines(summary: Any) -> list[str]:
+    """Plain-text lines on G(T) and J(Delta T) (also used by ``md campaign``)."""
+    out = []
+    t = summary.temperature
+    if t is not None and np.isfinite(t.exponent):
+        out.append(
+            f"G(T): G = {t.prefactor:.4g} T^({t.exponent:.3g} ± {t.exponent_err:.2g}) "
+            f"(χ²/dof {t.power_chi2_per_dof:.3g}); linear slope dG/dT = {t.slope:.4g} ± "
+            f"{t.slope_err:.2g} (χ²/dof {t.linear_chi2_per_dof:.3g})"
+        )
+    elif t is not None:
+        out.append("G(T): fewer than 3 runs with a finite G; table only")
+    r = summary.response
+    if r is not None:
+        text = f"J(ΔT): G = {r.G:.4g} ± {r.G_err:.2g} (through the origin)"
+        if np.isfinite(r.c):
+            verdict = "non-linear response detected" if r.nonlinear else "no significant non-linearity"
+            text += f"; quadratic term c = {r.c:.3g} ± {r.c_err:.2g} (p = {r.c_pvalue:.2g}): {verdict}"
+        out.append(text)
+    return out
+
+
 md_app.command("analyze")(analyze_command)
+md_app.command("response")(response_command)
 md_app.command("thickness")(thickness_command)

@@ -1,0 +1,734 @@
+"""Runs -> response: one kapitza run directory analysed, G(T_mean) over runs, and J(Delta T) for non-linear response.
+
+* :func:`analyze_run` reads a kapitza NEMD run directory (``config.toml``, ``profile.chunk``,
+  ``baths.txt``, ``bicrystal.data``) as plain files (no simulation package is imported): the
+  interfaces from the config's A|B length fraction and the profile's own box (the box may change
+  under NPT), the flux from both baths (checked to agree), the area from the data file.
+* :func:`conductance_vs_temperature`: G at several mean temperatures, fitted (>= 3 points) by a
+  power law G = A T^n (straight line in log-log) and by a straight line G = a + b T, weighted by
+  each point's error.
+* :func:`flux_vs_jump`: J against Delta T over runs at several bath differences: J = G Delta T
+  (through the origin, slope G) and J = G Delta T + c Delta T^2, with the significance of c (a
+  non-zero c means the response is not linear).  Both fits weight each point by its effective
+  variance sigma_J^2 + (dJ/dDelta T)^2 sigma_DeltaT^2 (Orear, Am. J. Phys. 50, 912 (1982)).
+
+All fits are weighted least squares with absolute errors (covariance (A^T W A)^-1), as in
+:mod:`kapitza.analysis.thickness`; chi^2 per degree of freedom is reported beside them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy import stats
+
+from ..errors import InputError
+from ..io.results import result
+from .jump import DEFAULT_BATH_TOLERANCE, BathFlux, JumpAnalysis, analyze_jump, flux_from_baths
+from .profiles import read_profile
+from .units import unit_system
+
+CONFIG_FILE = "config.toml"
+PROFILE_FILE = "profile.chunk"
+BATHS_FILE = "baths.txt"
+DATA_FILE = "bicrystal.data"
+STATE_FILE = "state.json"
+#: p-value below which the quadratic term of J(Delta T) is called significant.
+DEFAULT_SIGNIFICANCE = 0.01
+
+
+def read_bath_blocks(path: str | Path) -> NDArray[np.float64]:
+    """A kapitza ``baths.txt`` (block step E_hot E_cold E_total per row, ``#`` comments) as an (n, 5) array."""
+    p = Path(path)
+    where = f"baths file {str(p)!r}"
+    if not p.is_file():
+        raise InputError(f"{where} does not exist or is not a file")
+    data = p.read_bytes()
+    if b"\0" in data or not data.isascii():
+        raise InputError(f"{where} is not a text file")
+    rows = []
+    for n, raw in enumerate(data.decode("ascii").splitlines(), start=1):
+        s = raw.split("#", 1)[0].strip()
+        if not s:
+            continue
+        fields = s.split()
+        if len(fields) != 5:
+            raise InputError(
+                f"{where} line {n}: expected 5 columns (block step E_hot E_cold E_total), got {len(fields)}"
+            )
+        try:
+            nums = [float(f) for f in fields]
+        except ValueError:
+            raise InputError(f"{where} line {n}: not a number in {s[:40]!r}") from None
+        if not all(math.isfinite(x) for x in nums):
+            raise InputError(f"{where} line {n}: NaN or infinite value")
+        rows.append(nums)
+    if not rows:
+        raise InputError(f"{where} holds no blocks")
+    return np.asarray(rows, dtype=float)
+
+
+def flux_from_bath_blocks(
+    blocks: ArrayLike,
+    area: float,
+    block_time: float,
+    paths: int = 2,
+    tolerance: float = DEFAULT_BATH_TOLERANCE,
+    units: str = "lj",
+) -> BathFlux:
+    """The heat flux from per-block bath energies (the kapitza ``baths.txt`` layout).
+
+    Parameters
+    ----------
+    blocks : array_like, shape (n, 5)
+        block, step, E_hot, E_cold, E_total: energy into each bath's reservoir during the block (energy unit).
+    area : float
+        Cross-section (length unit squared), > 0.
+    block_time : float
+        Duration of one block (time unit: tau, ps, fs, s), > 0.
+    paths, tolerance, units
+        As in :func:`kapitza.analysis.flux_from_baths`.
+    """
+    b = np.asarray(blocks, dtype=float)
+    if b.ndim != 2 or b.shape[1] != 5:
+        raise InputError(f"bath blocks must be an (n, 5) table, got shape {b.shape}")
+    if b.shape[0] < 2:
+        raise InputError(f"the bath flux needs at least 2 blocks, got {b.shape[0]}")
+    if not (math.isfinite(block_time) and block_time > 0):
+        raise InputError(f"block time must be > 0, got {float(block_time):g}")
+    n = b.shape[0]
+    time = block_time * np.arange(n + 1, dtype=float)
+    hot = np.concatenate([[0.0], np.cumsum(b[:, 2])])
+    cold = np.concatenate([[0.0], np.cumsum(b[:, 3])])
+    return flux_from_baths(time, hot, cold, area, paths, tolerance, units)
+
+
+def _data_file_area(path: Path) -> float:
+    """x and y box lengths from a LAMMPS data file header: their product."""
+    where = f"data file {str(path)!r}"
+    if not path.is_file():
+        raise InputError(f"{where} does not exist (needed for the cross-section)")
+    lengths: dict[str, float] = {}
+    with path.open("r", encoding="ascii", errors="replace") as fh:
+        for n, line in enumerate(fh):
+            if n > 200 or line.strip() in ("Atoms", "Masses"):
+                break
+            fields = line.split()
+            if len(fields) >= 4 and fields[2] in ("xlo", "ylo") and fields[3] in ("xhi", "yhi"):
+                try:
+                    lengths[fields[2][0]] = float(fields[1]) - float(fields[0])
+                except ValueError:
+                    break
+    if set(lengths) != {"x", "y"} or not all(v > 0 for v in lengths.values()):
+        raise InputError(f"{where}: no valid 'xlo xhi' and 'ylo yhi' lines in its header")
+    return lengths["x"] * lengths["y"]
+
+
+def read_run_config(run_dir: str | Path) -> dict[str, Any]:
+    """The ``config.toml`` of a kapitza run directory, as a plain mapping (read with the safe TOML reader)."""
+    from ..io import toml_file
+
+    p = Path(run_dir) / CONFIG_FILE
+    if not p.is_file():
+        raise InputError(f"{str(run_dir)!r} is not a kapitza run directory (no {CONFIG_FILE})")
+    return toml_file.read_document(p, "run config", toml_file.MAX_CONFIG_BYTES)
+
+
+@result
+class RunAnalysis:
+    """One kapitza NEMD run directory analysed.
+
+    Attributes
+    ----------
+    run_dir : str
+    jump : JumpAnalysis
+        Delta T and G at both interfaces and combined (units of the run).
+    T_mean : float
+        Mean of the extrapolated temperatures on both sides of both interfaces (temperature unit).
+    bath_delta_T : float
+        Hot minus cold bath set point from the config (temperature unit).
+    area : float
+        Cross-section from the data file (length unit squared).
+    block_time : float
+        block_steps * timestep (time unit).
+    interface_fraction : float
+        z of the A|B interface as a fraction of the box (cells_a / (cells_a + cells_b)).
+    config : mapping
+        The run's settings as read.
+    """
+
+    run_dir: str
+    jump: JumpAnalysis
+    T_mean: float
+    bath_delta_T: float
+    area: float
+    block_time: float
+    interface_fraction: float
+    config: Any
+
+    _summary_fields: ClassVar[tuple[str, ...]] = ("run_dir", "T_mean", "bath_delta_T")
+
+
+def _config_number(config: dict[str, Any], name: str, where: str) -> float:
+    value = config.get(name)
+    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
+        raise InputError(f"{where}: {name} must be a number, got {value!r}")
+    return float(value)
+
+
+def analyze_run(
+    run_dir: str | Path,
+    interfaces: ArrayLike | None = None,
+    exclude_bins: int | None = None,
+    tolerance: float = DEFAULT_BATH_TOLERANCE,
+) -> RunAnalysis:
+    """Delta T, J and G of a kapitza NEMD run directory, with nothing else to type.
+
+    Parameters
+    ----------
+    run_dir : path-like
+        A folder written by :func:`kapitza.md.run.run_nemd`.
+    interfaces : array_like of 2 floats, optional
+        Override of the interface planes (length unit of the run).  Default: the box's low edge and
+        low + interface_fraction * length, the box taken from the profile itself.
+    exclude_bins : int, optional
+        As in :func:`kapitza.analysis.analyze_jump`.
+    tolerance : float
+        Accepted relative difference of the two baths' powers.
+    """
+    folder = Path(run_dir)
+    if not folder.is_dir():
+        raise InputError(f"run directory {str(folder)!r} does not exist or is not a folder")
+    config = read_run_config(folder)
+    where = f"{str(folder / CONFIG_FILE)!r}"
+    units = config.get("units", "lj")
+    unit_system(units, f"{where}: units")
+    cells_a = _config_number(config, "cells_a", where) if "cells_a" in config else 8.0
+    cells_b = _config_number(config, "cells_b", where) if "cells_b" in config else 8.0
+    if "interface_fraction" in config:
+        fraction = _config_number(config, "interface_fraction", where)
+    else:
+        fraction = cells_a / (cells_a + cells_b) if cells_a > 0 and cells_b > 0 else float("nan")
+    if not 0 < fraction < 1:
+        raise InputError(f"{where}: the interface fraction must lie in (0, 1), got {fraction:g}")
+    block_time = _config_number(config, "block_steps", where) * _config_number(config, "timestep", where)
+    bath_dt = _config_number(config, "delta_temperature", where) if "delta_temperature" in config else float("nan")
+    for name in (PROFILE_FILE, BATHS_FILE):
+        if not (folder / name).is_file():
+            raise InputError(f"run directory {str(folder)!r} has no {name}: the run has not produced a block yet")
+    profile = read_profile(folder / PROFILE_FILE, units=units)
+    blocks = read_bath_blocks(folder / BATHS_FILE)
+    if blocks.shape[0] != profile.n_blocks:
+        raise InputError(
+            f"run directory {str(folder)!r}: {PROFILE_FILE} holds {profile.n_blocks} blocks but {BATHS_FILE} "
+            f"{blocks.shape[0]}; resume the run (kapitza md run) to make them agree"
+        )
+    area = _data_file_area(folder / DATA_FILE)
+    bath = flux_from_bath_blocks(blocks, area, block_time, 2, tolerance, units)
+    if interfaces is None:
+        lo, hi = profile.box
+        interfaces = (lo, lo + fraction * (hi - lo))
+    jump = analyze_jump(profile, interfaces=interfaces, geometry="periodic", flux=bath, exclude_bins=exclude_bins)
+    t_mean = float(np.mean([0.5 * (j.T_left + j.T_right) for j in jump.interfaces]))
+    return RunAnalysis(
+        run_dir=str(folder),
+        jump=jump,
+        T_mean=t_mean,
+        bath_delta_T=bath_dt,
+        area=area,
+        block_time=block_time,
+        interface_fraction=fraction,
+        config=config,
+    )
+
+
+def _weighted_fit(
+    design: NDArray[np.float64], y: NDArray[np.float64], sigma: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64], float, int]:
+    """Weighted least squares y = design @ p: (p, covariance, chi^2, degrees of freedom)."""
+    w = 1.0 / sigma**2
+    normal = design.T @ (w[:, None] * design)
+    cov = np.linalg.inv(normal)
+    coef = cov @ (design.T @ (w * y))
+    chi2 = float(np.sum(((y - design @ coef) / sigma) ** 2))
+    return coef, cov, chi2, int(y.size - design.shape[1])
+
+
+def _columns(what: str, names: tuple[str, ...], *values: ArrayLike) -> list[NDArray[np.float64]]:
+    arrays = [np.asarray(v, dtype=float) for v in values]
+    n = arrays[0].size
+    for name, a in zip(names, arrays, strict=True):
+        if a.ndim != 1 or a.size != n:
+            raise InputError(f"{what}: {name} must be a 1-d array of the same length as {names[0]} ({n})")
+        if not np.all(np.isfinite(a)):
+            raise InputError(f"{what}: {name} must be finite (found NaN or inf)")
+    return arrays
+
+
+@result
+class TemperatureDependence:
+    """G at several mean temperatures, and (>= 3 points) fits of G(T).
+
+    Attributes
+    ----------
+    temperatures, conductances, conductance_errs : ndarray, shape (n,)
+        Sorted by temperature.
+    exponent, exponent_err, prefactor, prefactor_err : float
+        G = prefactor * T^exponent (weighted fit of ln G vs ln T); NaN with fewer than 3 points.
+    power_chi2_per_dof : float
+    intercept, intercept_err, slope, slope_err : float
+        G = intercept + slope * T (weighted); NaN with fewer than 3 points.
+    linear_chi2_per_dof : float
+    """
+
+    temperatures: NDArray[np.float64]
+    conductances: NDArray[np.float64]
+    conductance_errs: NDArray[np.float64]
+    exponent: float
+    exponent_err: float
+    prefactor: float
+    prefactor_err: float
+    power_chi2_per_dof: float
+    intercept: float
+    intercept_err: float
+    slope: float
+    slope_err: float
+    linear_chi2_per_dof: float
+
+    _summary_fields: ClassVar[tuple[str, ...]] = ("exponent", "exponent_err", "slope", "slope_err")
+
+
+def conductance_vs_temperature(
+    temperatures: ArrayLike, conductances: ArrayLike, conductance_errs: ArrayLike
+) -> TemperatureDependence:
+    """G(T_mean) from several runs: the table, and with >= 3 points a power law and a straight line.
+
+    Parameters
+    ----------
+    temperatures : array_like, shape (n,)
+        Mean temperatures of the runs (K or epsilon/k_B), > 0.
+    conductances, conductance_errs : array_like, shape (n,)
+        G of each run and its standard error (any one conductance unit), > 0.
+    """
+    what = "G(T)"
+    t, g, e = _columns(what, ("temperatures", "conductances", "conductance_errs"), temperatures, conductances,
+                       conductance_errs)  # fmt: skip
+    if t.size < 1:
+        raise InputError(f"{what}: no points")
+    if np.any(t <= 0) or np.any(g <= 0) or np.any(e <= 0):
+        raise InputError(f"{what}: temperatures, conductances and their errors must all be > 0")
+    order = np.argsort(t, kind="stable")
+    t, g, e = t[order], g[order], e[order]
+    nan = float("nan")
+    fits = dict(exponent=nan, exponent_err=nan, prefactor=nan, prefactor_err=nan, power_chi2_per_dof=nan)
+    fits.update(intercept=nan, intercept_err=nan, slope=nan, slope_err=nan, linear_chi2_per_dof=nan)
+    if t.size >= 3:
+        if np.ptp(t) == 0:
+            raise InputError(f"{what}: all runs share one temperature ({float(t[0]):g}); a fit needs two or more")
+        design = np.column_stack([np.ones_like(t), np.log(t)])
+        coef, cov, chi2, dof = _weighted_fit(design, np.log(g), e / g)
+        prefactor = float(np.exp(coef[0]))
+        fits.update(
+            exponent=float(coef[1]),
+            exponent_err=float(np.sqrt(cov[1, 1])),
+            prefactor=prefactor,
+            prefactor_err=prefactor * float(np.sqrt(cov[0, 0])),
+            power_chi2_per_dof=chi2 / dof,
+        )
+        coef, cov, chi2, dof = _weighted_fit(np.column_stack([np.ones_like(t), t]), g, e)
+        fits.update(
+            intercept=float(coef[0]),
+            intercept_err=float(np.sqrt(cov[0, 0])),
+            slope=float(coef[1]),
+            slope_err=float(np.sqrt(cov[1, 1])),
+            linear_chi2_per_dof=chi2 / dof,
+        )
+    return TemperatureDependence(temperatures=t, conductances=g, conductance_errs=e, **fits)
+
+
+@result
+class FluxResponse:
+    """J(Delta T) over runs: linear (through the origin) and quadratic fits.
+
+    Attributes
+    ----------
+    delta_T, delta_T_err, flux, flux_err : ndarray, shape (n,)
+        Sorted by Delta T.
+    G, G_err : float
+        Slope of J = G Delta T (conductance unit).
+    linear_chi2_per_dof : float
+        NaN with one point.
+    G_quadratic, G_quadratic_err, c, c_err : float
+        J = G Delta T + c Delta T^2 (NaN with fewer than 3 points).
+    quadratic_chi2_per_dof : float
+    c_pvalue : float
+        Two-sided p-value of c = 0 (NaN with fewer than 3 points).
+    nonlinear : bool
+        c_pvalue < significance.
+    significance : float
+    """
+
+    delta_T: NDArray[np.float64]
+    delta_T_err: NDArray[np.float64]
+    flux: NDArray[np.float64]
+    flux_err: NDArray[np.float64]
+    G: float
+    G_err: float
+    linear_chi2_per_dof: float
+    G_quadratic: float
+    G_quadratic_err: float
+    c: float
+    c_err: float
+    quadratic_chi2_per_dof: float
+    c_pvalue: float
+    nonlinear: bool
+    significance: float
+
+    _summary_fields: ClassVar[tuple[str, ...]] = ("G", "G_err", "c", "c_err", "nonlinear")
+
+
+def _effective_fit(
+    dt: NDArray[np.float64], dt_err: NDArray[np.float64], j: NDArray[np.float64], j_err: NDArray[np.float64], order: int
+) -> tuple[NDArray[np.float64], NDArray[np.float64], float, int]:
+    """J = sum_k p_k Delta T^k (k = 1..order), effective variance iterated to convergence."""
+    design = np.column_stack([dt**k for k in range(1, order + 1)])
+    coef = np.linalg.lstsq(design, j, rcond=None)[0]  # unweighted start: the slope that weights sigma_DeltaT
+    sigma = j_err
+    for _ in range(50):
+        deriv = sum(k * coef[k - 1] * dt ** (k - 1) for k in range(1, order + 1))
+        new = np.sqrt(j_err**2 + (deriv * dt_err) ** 2)
+        if not np.all(new > 0):
+            raise InputError("J(Delta T): a point has sigma_J = 0 where the fitted slope is 0; give sigma_J")
+        converged = np.allclose(new, sigma, rtol=1e-12, atol=0)
+        sigma = new
+        if converged:
+            break
+        coef = _weighted_fit(design, j, sigma)[0]
+    return _weighted_fit(design, j, sigma)
+
+
+def flux_vs_jump(
+    delta_T: ArrayLike,
+    delta_T_err: ArrayLike,
+    flux: ArrayLike,
+    flux_err: ArrayLike,
+    significance: float = DEFAULT_SIGNIFICANCE,
+) -> FluxResponse:
+    """J against Delta T over runs at several bath differences: linear response or not.
+
+    Parameters
+    ----------
+    delta_T, delta_T_err : array_like, shape (n,)
+        Temperature jumps and their standard errors (temperature unit); Delta T > 0, errors >= 0.
+    flux, flux_err : array_like, shape (n,)
+        Heat fluxes and their standard errors (flux unit); errors: at least one of sigma_J, sigma_DeltaT
+        of every point > 0.
+    significance : float
+        p-value below which the quadratic term counts as detected.
+    """
+    what = "J(Delta T)"
+    dt, dte, j, je = _columns(what, ("delta_T", "delta_T_err", "flux", "flux_err"), delta_T, delta_T_err, flux,
+                              flux_err)  # fmt: skip
+    if dt.size < 1:
+        raise InputError(f"{what}: no points")
+    if not 0 < significance < 1:
+        raise InputError(f"significance= must be in (0, 1), got {float(significance):g}")
+    if np.any(dt <= 0):
+        raise InputError(f"{what}: every Delta T must be > 0, got {float(dt.min()):g}")
+    if np.any(dte < 0) or np.any(je < 0) or np.any((dte == 0) & (je == 0)):
+        raise InputError(f"{what}: errors must be >= 0 and each point needs a non-zero error on Delta T or J")
+    order = np.argsort(dt, kind="stable")
+    dt, dte, j, je = dt[order], dte[order], j[order], je[order]
+    coef, cov, chi2, dof = _effective_fit(dt, dte, j, je, 1)
+    nan = float("nan")
+    quad = dict(G_quadratic=nan, G_quadratic_err=nan, c=nan, c_err=nan, quadratic_chi2_per_dof=nan, c_pvalue=nan)
+    if dt.size >= 3:
+        if np.unique(dt).size < 2:
+            raise InputError(f"{what}: a quadratic term needs at least two different Delta T")
+        q, qcov, qchi2, qdof = _effective_fit(dt, dte, j, je, 2)
+        c_err = float(np.sqrt(qcov[1, 1]))
+        quad.update(
+            G_quadratic=float(q[0]),
+            G_quadratic_err=float(np.sqrt(qcov[0, 0])),
+            c=float(q[1]),
+            c_err=c_err,
+            quadratic_chi2_per_dof=qchi2 / qdof if qdof > 0 else nan,
+            c_pvalue=float(2 * stats.norm.sf(abs(q[1]) / c_err)),
+        )
+    pvalue = quad["c_pvalue"]
+    return FluxResponse(
+        delta_T=dt,
+        delta_T_err=dte,
+        flux=j,
+        flux_err=je,
+        G=float(coef[0]),
+        G_err=float(np.sqrt(cov[0, 0])),
+        linear_chi2_per_dof=chi2 / dof if dof > 0 else nan,
+        significance=float(significance),
+        nonlinear=bool(np.isfinite(pvalue) and pvalue < significance),
+        **quad,
+    )
+
+
+@result
+class ResponseSummary:
+    """Several runs side by side, with G(T_mean) where their temperatures differ and J(Delta T) where their bath
+    differences do.
+
+    Attributes
+    ----------
+    runs : tuple of RunAnalysis
+    temperature : TemperatureDependence or None
+        Over the runs' T_mean, when the configs' ``temperature`` takes two or more values.
+    response : FluxResponse or None
+        Over the runs' (Delta T, J), when the configs' ``delta_temperature`` takes two or more values.
+    units : str
+    """
+
+    runs: tuple[RunAnalysis, ...]
+    temperature: TemperatureDependence | None
+    response: FluxResponse | None
+    units: str
+
+    _summary_fields: ClassVar[tuple[str, ...]] = ("units", "temperature", "response")
+
+
+def _distinct(runs: tuple[RunAnalysis, ...], key: str) -> int:
+    return len({run.config.get(key) for run in runs})
+
+
+def summarize_runs(runs: Any, significance: float = DEFAULT_SIGNIFICANCE) -> ResponseSummary:
+    """G(T_mean) and J(Delta T) over analysed runs (:func:`analyze_run`), all in one unit system.
+
+    Runs without a finite, positive G (no significant jump) are left out of G(T) but kept in J(Delta T).
+    """
+    runs = tuple(runs)
+    if not runs or not all(isinstance(r, RunAnalysis) for r in runs):
+        raise InputError("summarize_runs needs one or more RunAnalysis (from analyze_run)")
+    units = {r.jump.units for r in runs}
+    if len(units) != 1:
+        raise InputError(f"the runs mix unit systems ({', '.join(sorted(units))}); compare runs in one system")
+    temperature = response = None
+    if _distinct(runs, "temperature") >= 2:
+        ok = [r for r in runs if np.isfinite(r.jump.G) and r.jump.G > 0 and r.jump.G_err > 0]
+        if ok:
+            temperature = conductance_vs_temperature(
+                [r.T_mean for r in ok], [r.jump.G for r in ok], [r.jump.G_err for r in ok]
+            )
+    if _distinct(runs, "delta_temperature") >= 2:
+        ok = [r for r in runs if r.jump.delta_T > 0]
+        if ok:
+            response = flux_vs_jump(
+                [r.jump.delta_T for r in ok],
+                [r.jump.delta_T_err for r in ok],
+                [r.jump.flux for r in ok],
+                [r.jump.flux_err for r in ok],
+                significance,
+            )
+    return ResponseSummary(runs=runs, temperature=temperature, response=response, units=units.pop())
+
+
+def path_resistance(run: RunAnalysis) -> tuple[float, float, float]:
+    """The bath-to-bath resistance of one heat path of a run: (length, R_total, sigma_R).
+
+    In the periodic LJ box the hot bath sits in the middle of A and the cold one in the middle of B, so each
+    path crosses one interface and runs half of A plus half of B: length = L_box / 2.  Per block, the bulk fits
+    on both sides of each interface (the same exclusions as :func:`analyze_run`) are extrapolated to the bath
+    centres; their difference is the temperature drop of the path without the baths' own non-linear zones.
+    R_total = mean drop / J (both paths averaged per block), sigma_R from the drop's standard error over the
+    blocks used and the flux's error.  Units: length unit, temperature unit / flux unit.
+    """
+    from .profiles import TemperatureProfile
+
+    if not isinstance(run, RunAnalysis):
+        raise InputError(f"path_resistance needs a RunAnalysis (from analyze_run), got {type(run).__name__}")
+    jump = run.jump
+    profile = read_profile(Path(run.run_dir) / PROFILE_FILE, units=jump.units)
+    lo, hi = profile.box
+    length = hi - lo
+    z1, z2 = (i.position for i in jump.interfaces)
+    hot, cold = 0.5 * (z1 + z2), 0.5 * (z2 + z1 + length)  # bath centres: middle of A and of B (unwrapped)
+    drops = []
+    for b in range(jump.blocks_dropped, profile.n_blocks):
+        one = TemperatureProfile(
+            positions=profile.positions, temperatures=profile.temperatures[b], counts=None, steps=None, units=jump.units
+        )
+        a = analyze_jump(one, interfaces=(z1, z2), geometry="periodic", steady_state=False)
+        first, second = a.interfaces
+        # interface z1: B (cold bath at cold - length) on its left, A (hot bath at hot) on its right
+        d1 = (first.T_right + first.slopes[1] * (hot - z1)) - (first.T_left + first.slopes[0] * (cold - length - z1))
+        # interface z2: A (hot) on its left, B (cold bath at cold) on its right
+        d2 = (second.T_left + second.slopes[0] * (hot - z2)) - (second.T_right + second.slopes[1] * (cold - z2))
+        drops.append(0.5 * (d1 + d2))
+    d = np.asarray(drops)
+    flux, flux_err = jump.flux, jump.flux_err
+    if d.size < 2 or not (np.isfinite(flux) and flux > 0):
+        return length / 2, float("nan"), float("nan")
+    mean, se = float(d.mean()), float(d.std(ddof=1) / np.sqrt(d.size))
+    r = mean / flux
+    return length / 2, r, abs(r) * float(np.hypot(se / mean, flux_err / flux))
+
+
+def summary_json(summary: ResponseSummary) -> dict[str, Any]:
+    """A JSON-ready document of a :class:`ResponseSummary` (runs table, G(T), J(Delta T); NaN as "nan")."""
+
+    def f(x: Any) -> Any:
+        x = float(x)
+        return x if math.isfinite(x) else "nan"
+
+    doc: dict[str, Any] = {
+        "units": summary.units,
+        "runs": [
+            {
+                "run_dir": r.run_dir,
+                "T_mean": f(r.T_mean),
+                "bath_delta_T": f(r.bath_delta_T),
+                "delta_T": f(r.jump.delta_T),
+                "delta_T_err": f(r.jump.delta_T_err),
+                "J": f(r.jump.flux),
+                "J_err": f(r.jump.flux_err),
+                "G": f(r.jump.G),
+                "G_err": f(r.jump.G_err),
+            }
+            for r in summary.runs
+        ],
+        "G_of_T": None,
+        "J_of_delta_T": None,
+    }
+    t = summary.temperature
+    if t is not None:
+        names = ("exponent", "exponent_err", "prefactor", "prefactor_err", "power_chi2_per_dof")
+        names += ("intercept", "intercept_err", "slope", "slope_err", "linear_chi2_per_dof")
+        doc["G_of_T"] = {k: f(getattr(t, k)) for k in names}
+    r = summary.response
+    if r is not None:
+        names = ("G", "G_err", "linear_chi2_per_dof", "G_quadratic", "G_quadratic_err", "c", "c_err")
+        names += ("quadratic_chi2_per_dof", "c_pvalue", "significance")
+        doc["J_of_delta_T"] = {**{k: f(getattr(r, k)) for k in names}, "nonlinear": r.nonlinear}
+    return doc
+
+
+TABLE_CSV = "campaign.csv"
+TABLE_JSON = "campaign.json"
+TABLE_COLUMNS = ("G", "G_err", "delta_T", "delta_T_err", "J", "J_err", "T_mean", "status")
+#: Series keys that change the sample length: when one varies, the thickness series is fitted.
+LENGTH_KEYS = ("cells_a", "cells_b")
+
+
+@result
+class RunTable:
+    """Runs gathered into one table (e.g. a campaign's members).
+
+    Attributes
+    ----------
+    rows : tuple of mapping
+        Per run: member name, its series values, G, G_err, delta_T, delta_T_err, J, J_err, T_mean, status.
+    summary : ResponseSummary or None
+        G(T_mean) / J(Delta T) over the complete runs (None when none is complete).
+    thickness : ThicknessFit or None
+        R_total(L) = R_K + L / kappa of the bath-to-bath resistances (:func:`path_resistance`), when a length
+        key varies and two or more lengths have a finite resistance.
+    csv_path, json_path : str
+    """
+
+    rows: tuple[Any, ...]
+    summary: ResponseSummary | None
+    thickness: Any
+    csv_path: str
+    json_path: str
+
+    _summary_fields: ClassVar[tuple[str, ...]] = ("csv_path", "summary", "thickness")
+
+
+def gather_runs(entries: Any, series: Any, folder: str | Path, source: str = "") -> RunTable:
+    """Analyse the complete runs of ``entries`` and write ``campaign.csv`` and ``campaign.json`` into ``folder``.
+
+    Parameters
+    ----------
+    entries : sequence of mapping
+        Per run: ``name``, ``values`` (mapping of its series values), ``run_dir``, ``complete`` (bool) and
+        ``status`` (text), e.g. :func:`kapitza.md.campaign.campaign_entries`.
+    series : sequence of str
+        The keys that vary (the table's value columns).
+    folder : path-like
+        Where the two tables go (an existing folder).
+    source : str
+        The campaign file, recorded in the JSON.
+    """
+    from ..errors import KapitzaError
+    from ..io.atomic import atomic_write_text
+    from .thickness import fit_thickness_series
+
+    series = tuple(series)
+    rows: list[dict[str, Any]] = []
+    runs: list[RunAnalysis] = []
+    nan = float("nan")
+    for e in entries:
+        row: dict[str, Any] = {"member": e["name"], **dict(e["values"])}
+        row.update({k: nan for k in TABLE_COLUMNS[:-1]}, status=e["status"])
+        if e["complete"]:
+            try:
+                run = analyze_run(e["run_dir"])
+            except KapitzaError as exc:
+                row["status"] = f"analysis failed: {exc}"
+            else:
+                j = run.jump
+                row.update(G=j.G, G_err=j.G_err, delta_T=j.delta_T, delta_T_err=j.delta_T_err, J=j.flux,
+                           J_err=j.flux_err, T_mean=run.T_mean)  # fmt: skip
+                runs.append(run)
+        rows.append(row)
+    summary = summarize_runs(runs) if runs else None
+    thickness = None
+    if any(k in series for k in LENGTH_KEYS):
+        points = [path_resistance(r) for r in runs]
+        ok = [p for p in points if np.isfinite(p[1]) and p[2] > 0]
+        if len({p[0] for p in ok}) >= 2:
+            thickness = fit_thickness_series([p[0] for p in ok], [p[1] for p in ok], [p[2] for p in ok])
+    out = Path(folder)
+    header = ["member", *series, *TABLE_COLUMNS]
+    lines = [",".join(header)]
+    for row in rows:
+        lines.append(",".join(_csv_cell(row.get(k, "")) for k in header))
+    atomic_write_text(out / TABLE_CSV, "\n".join(lines) + "\n")
+    doc: dict[str, Any] = {
+        "campaign": source,
+        "folder": str(out),
+        "series": list(series),
+        "units": summary.units if summary is not None else None,
+        "members": [
+            {k: (v if not isinstance(v, float) or math.isfinite(v) else "nan") for k, v in r.items()} for r in rows
+        ],  # fmt: skip
+        "G_of_T": None,
+        "J_of_delta_T": None,
+        "thickness": None,
+    }
+    if summary is not None:
+        s = summary_json(summary)
+        doc["G_of_T"], doc["J_of_delta_T"] = s["G_of_T"], s["J_of_delta_T"]
+    if thickness is not None:
+        names = ("R_K", "R_K_err", "slope", "slope_err", "kappa", "kappa_err", "chi2_per_dof")
+        values = {k: float(getattr(thickness, k)) for k in names}
+        doc["thickness"] = {k: (v if math.isfinite(v) else "nan") for k, v in values.items()}
+        doc["thickness"]["lengths"] = [float(x) for x in thickness.lengths]
+        doc["thickness"]["resistances"] = [float(x) for x in thickness.resistances]
+        doc["thickness"]["sigmas"] = [float(x) for x in thickness.sigmas]
+    atomic_write_text(out / TABLE_JSON, json.dumps(doc, indent=2) + "\n")
+    return RunTable(
+        rows=tuple(rows),
+        summary=summary,
+        thickness=thickness,
+        csv_path=str(out / TABLE_CSV),
+        json_path=str(out / TABLE_JSON),
+    )
+
+
+def _csv_cell(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.10g}" if math.isfinite(value) else "nan"
+    text = str(value)
+    return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\n') else text

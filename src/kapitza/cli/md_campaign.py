@@ -1,0 +1,70 @@
+"""``kapitza md campaign series.toml``: run a series of NEMD runs on dask, skip finished ones, gather one table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import typer
+from rich.console import Console
+
+from ..errors import InputError, KapitzaError
+
+
+def md_campaign_command(
+    campaign: Annotated[Path, typer.Argument(help="Campaign TOML: [base] NEMD config and [series] of lists.")],
+    address: Annotated[
+        str | None, typer.Option("--address", help="A running dask scheduler, e.g. tcp://host:8786.")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Workers of the local dask cluster (default: the TOML's).")
+    ] = None,
+    gather_only: Annotated[
+        bool, typer.Option("--gather-only", help="Run nothing: analyse the complete members into the table.")
+    ] = False,
+) -> None:
+    """Run every member of a campaign (finished ones are skipped) and gather G, Delta T, J into one table."""
+    from ..analysis.response import gather_runs
+    from ..md.campaign import MemberOutcome, campaign_entries, load_campaign, run_campaign
+
+    if address is not None and not address.strip():
+        raise InputError("--address must name a scheduler, e.g. tcp://host:8786")
+    if workers is not None and workers < 1:
+        raise InputError(f"--workers must be >= 1, got {workers}")
+    spec = load_campaign(campaign)
+    err = Console(stderr=True)
+    outcomes: tuple[MemberOutcome, ...] = ()
+    if not gather_only:
+        err.print(f"campaign {spec.source}: {len(spec.members)} members in {spec.folder}")
+
+        def report(o: MemberOutcome) -> None:
+            err.print(f"  {o.name}: {o.status}" + (f" ({o.error})" if o.error else ""))
+
+        outcomes = run_campaign(spec, address=address, workers=workers, report=report)
+    elif not spec.folder.is_dir():
+        raise InputError(f"--gather-only: the campaign folder {str(spec.folder)!r} does not exist yet")
+    table = gather_runs(campaign_entries(spec, outcomes), spec.series, spec.folder, spec.source)
+    out = Console()
+    for row in table.rows:
+        values = ", ".join(f"{k}={row[k]}" for k in spec.series)
+        g = row["G"]
+        text = f"G = {g:.4g} \u00b1 {row['G_err']:.2g}" if np.isfinite(g) else "G \u2014"
+        out.print(f"{row['member']}: {values}: {text}; \u0394T = {row['delta_T']:.4g}; {row['status']}")
+    if table.summary is not None:
+        from .md import response_lines
+
+        for line in response_lines(table.summary):
+            out.print(line)
+    if table.thickness is not None:
+        t = table.thickness
+        out.print(
+            f"thickness series (bath-to-bath resistance vs length): R_K = {t.R_K:.4g} \u00b1 {t.R_K_err:.2g}, "
+            f"kappa = {t.kappa:.4g} \u00b1 {t.kappa_err:.2g} (\u03c7\u00b2/dof {t.chi2_per_dof:.3g})"
+        )
+    units = table.summary.units if table.summary is not None else "lj"
+    out.print(f"units: {units}{' (LJ reduced)' if units == 'lj' else ''}; table: {table.csv_path}, {table.json_path}")
+    failed = [o for o in outcomes if o.status == "failed"]
+    if failed:
+        first = failed[0]
+        raise KapitzaError(f"{len(failed)} of {len(spec.members)} members failed (first: {first.name}: {first.error})")

@@ -1,0 +1,320 @@
+"""Campaigns: a series of NEMD runs (lengths x temperatures x bath differences x seeds) on dask.distributed.
+
+A campaign is one TOML file::
+
+    [campaign]              # optional
+    folder = "lj.campaign"  # default: the TOML's name with suffix .campaign, beside it
+    processes = 1           # MPI processes per member (run_nemd(..., processes=n) when n > 1)
+    workers = 2             # members run at once on the default local cluster
+
+    [base]                  # one NEMD config (kapitza.md.nemd.NemdConfig), shared by every member
+    potential = "lj/cut"
+    ...
+
+    [series]                # lists; their product defines the members
+    cells_a = [4, 8]
+    temperature = [0.2, 0.3]
+    seed = [1, 2]
+
+Every member's config is built and validated (:class:`~kapitza.md.nemd.NemdConfig`) before any
+run starts.  Each member runs in its own run directory ``<folder>/<name>`` (the name from its
+series values, e.g. ``cells_a-4_temperature-0.2_seed-1``) as one dask task, on a
+``LocalCluster(processes=True, threads_per_worker=1)`` or on an existing scheduler given by address
+(e.g. one started by dask-jobqueue on Slurm).  A member whose run directory is complete (its
+``state.json`` counts every unit and its ``config.toml`` is the member's) is skipped; one that fails
+is reported and the others go on; an interrupted member resumes where it stopped (run_nemd
+resumes).  :func:`kapitza.analysis.response.gather_runs` analyses every complete member
+(:func:`campaign_entries`) into one table (``campaign.csv``, ``campaign.json``) with G(T_mean) where
+the temperatures vary, J(Delta T) where the bath differences do, the thickness fit where lengths do.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..io import toml_file
+from .nemd import NemdConfig
+
+CAMPAIGN_KEYS = ("folder", "processes", "workers")
+TOP_KEYS = ("campaign", "base", "series")
+#: Members refused above this count (a typo in a list multiplies quickly).
+MAX_MEMBERS = 10_000
+STATE_FILE = "state.json"
+CONFIG_FILE = "config.toml"
+
+
+@dataclass(frozen=True)
+class Member:
+    """One run of a campaign: its name (= run directory name), its series values and its validated config."""
+
+    name: str
+    values: tuple[tuple[str, Any], ...]
+    config: NemdConfig
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """A validated campaign: where it lives, what varies, its members."""
+
+    source: str
+    folder: Path
+    series: tuple[str, ...]
+    members: tuple[Member, ...]
+    processes: int
+    workers: int
+
+
+def _name_part(value: Any) -> str:
+    text = repr(value) if isinstance(value, float) else str(value)
+    return re.sub(r"[^A-Za-z0-9.+-]", "_", text)
+
+
+def _count(value: Any, name: str, where: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise InputError(f"{where}: {name} must be an integer >= 1, got {value!r}")
+    return value
+
+
+def load_campaign(path: str | os.PathLike) -> Campaign:
+    """Read and validate a campaign TOML: every member's config is built before anything runs.
+
+    Raises
+    ------
+    InputError
+        Unknown keys, a series entry that is not a non-empty list of numbers/strings, a key both in
+        [base] and [series], too many members, or a member config that :class:`NemdConfig` refuses
+        (the message names the member).
+    """
+    p = Path(path)
+    where = f"campaign file {str(p)!r}"
+    doc = toml_file.read_document(p, "campaign file", toml_file.MAX_CONFIG_BYTES)
+    unknown = sorted(set(doc) - set(TOP_KEYS))
+    if unknown:
+        raise InputError(f"{where}: unknown top-level key(s) {', '.join(unknown)} (known: {', '.join(TOP_KEYS)})")
+    settings = doc.get("campaign", {})
+    base = doc.get("base")
+    series = doc.get("series", {})
+    for name, table in (("campaign", settings), ("base", base), ("series", series)):
+        if not isinstance(table, Mapping):
+            hint = " (the NEMD config shared by every member)" if name == "base" else ""
+            raise InputError(f"{where}: [{name}] must be a table{hint}")
+    unknown = sorted(set(settings) - set(CAMPAIGN_KEYS))
+    if unknown:
+        raise InputError(f"{where}: unknown [campaign] key(s) {', '.join(unknown)} (known: {', '.join(CAMPAIGN_KEYS)})")
+    folder_value = settings.get("folder", p.with_suffix(".campaign").name)
+    if not isinstance(folder_value, str) or not folder_value.strip():
+        raise InputError(f"{where}: [campaign] folder must be a folder name, got {folder_value!r}")
+    folder = Path(folder_value) if Path(folder_value).is_absolute() else p.parent / folder_value
+    processes = _count(settings.get("processes", 1), "[campaign] processes", where)
+    workers = _count(settings.get("workers", 1), "[campaign] workers", where)
+    known = {f.name for f in fields(NemdConfig)}
+    unknown = sorted((set(base) | set(series)) - known)
+    if unknown:
+        raise InputError(f"{where}: unknown NEMD setting(s) {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+    both = sorted(set(base) & set(series))
+    if both:
+        raise InputError(f"{where}: {', '.join(both)} in both [base] and [series]; give each setting in one place")
+    keys = tuple(series)
+    total = 1
+    for key in keys:
+        values = series[key]
+        if not isinstance(values, list) or not values:
+            raise InputError(f"{where}: [series] {key} must be a non-empty list, got {values!r}")
+        for v in values:
+            if isinstance(v, list | dict) or (isinstance(v, float) and not math.isfinite(v)):
+                raise InputError(f"{where}: [series] {key} must list plain numbers or strings, got {v!r}")
+        if len({_name_part(v) for v in values}) != len(values):
+            raise InputError(f"{where}: [series] {key} lists a value twice: {values!r}")
+        total *= len(values)
+    if total > MAX_MEMBERS:
+        raise InputError(f"{where}: the series define {total} members (limit {MAX_MEMBERS}); shorten the lists")
+    members = []
+    for combo in itertools.product(*(series[k] for k in keys)):
+        values = tuple(zip(keys, combo, strict=True))
+        name = "_".join(f"{k}-{_name_part(v)}" for k, v in values) or "base"
+        try:
+            config = NemdConfig.from_mapping({**base, **dict(values)}, f"{where} member {name}")
+        except TypeError as exc:  # a dataclass argument error: report it as bad input
+            raise InputError(f"{where} member {name}: {exc}") from None
+        except InputError as exc:
+            text = str(exc)
+            prefix = f"{where} member {name}"
+            raise InputError(text if text.startswith(prefix) else f"{prefix}: {text}") from None
+        members.append(Member(name=name, values=values, config=config))
+    return Campaign(
+        source=str(p),
+        folder=folder,
+        series=keys,
+        members=tuple(members),
+        processes=processes,
+        workers=workers,
+    )
+
+
+def member_complete(config: NemdConfig, run_dir: str | os.PathLike) -> bool:
+    """True when ``run_dir`` holds a finished run of ``config`` (every unit done, the same config)."""
+    folder = Path(run_dir)
+    try:
+        state = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
+        same = (folder / CONFIG_FILE).read_text(encoding="utf-8") == config.to_toml()
+        return same and int(state["completed_units"]) >= config.n_blocks + 2
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def run_member(config: NemdConfig, run_dir: str, processes: int = 1) -> str:
+    """Run (or resume) one member; the dask task.  Returns the run directory."""
+    from .run import run_nemd
+
+    if processes > 1:
+        run_nemd(config, run_dir, processes=processes)  # type: ignore[call-arg]
+    else:
+        run_nemd(config, run_dir)
+    return run_dir
+
+
+@dataclass(frozen=True)
+class MemberOutcome:
+    """What happened to one member in :func:`run_campaign`: ``"ran"``, ``"skipped"`` or ``"failed"`` (with why)."""
+
+    name: str
+    status: str
+    error: str = ""
+
+
+def run_campaign(
+    campaign: Campaign,
+    address: str | None = None,
+    workers: int | None = None,
+    scheduler: str = "distributed",
+    report: Callable[[MemberOutcome], None] | None = None,
+) -> tuple[MemberOutcome, ...]:
+    """Run every unfinished member as a dask task; complete members are skipped, failures reported.
+
+    Parameters
+    ----------
+    campaign : Campaign
+        From :func:`load_campaign`.
+    address : str, optional
+        A running dask scheduler (``tcp://host:8786``); default: a new LocalCluster.
+    workers : int, optional
+        Workers of the LocalCluster (default: the campaign's ``workers``); not with ``address``.
+    scheduler : {"distributed", "synchronous"}
+        ``"synchronous"`` runs the members one after the other in this process (tests, debugging).
+    report : callable, optional
+        Called with each member's outcome as it finishes.
+    """
+    if scheduler not in ("distributed", "synchronous"):
+        raise InputError(f"scheduler= must be distributed or synchronous, got {scheduler!r}")
+    if address is not None and workers is not None:
+        raise InputError("give either a scheduler address (--address) or a local worker count (--workers), not both")
+    if workers is not None:
+        _count(workers, "workers= (--workers)", "campaign")
+    if not campaign.folder.parent.is_dir():
+        raise InputError(f"the folder of campaign folder {str(campaign.folder)!r} does not exist")
+    try:
+        campaign.folder.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create campaign folder {str(campaign.folder)!r}: {exc.strerror or exc}") from None
+    outcomes: dict[str, MemberOutcome] = {}
+
+    def done(outcome: MemberOutcome) -> None:
+        outcomes[outcome.name] = outcome
+        if report is not None:
+            report(outcome)
+
+    pending = []
+    for m in campaign.members:
+        if member_complete(m.config, campaign.folder / m.name):
+            done(MemberOutcome(m.name, "skipped"))
+        else:
+            pending.append(m)
+    if pending and scheduler == "synchronous":
+        for m in pending:
+            try:
+                run_member(m.config, str(campaign.folder / m.name), campaign.processes)
+            except Exception as exc:  # one member's failure must not stop the others
+                done(MemberOutcome(m.name, "failed", _why(exc)))
+            else:
+                done(MemberOutcome(m.name, "ran"))
+    elif pending:
+        _run_distributed(campaign, pending, address, workers or campaign.workers, done)
+    return tuple(outcomes[m.name] for m in campaign.members)
+
+
+def _why(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}"
+
+
+def _run_distributed(
+    campaign: Campaign, pending: list[Member], address: str | None, workers: int, done: Callable[..., None]
+) -> None:
+    try:
+        from dask.distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        from ..errors import MissingDependencyError
+
+        raise MissingDependencyError("campaigns need dask.distributed: pip install 'dask[distributed]'") from None
+    cluster = None
+    try:
+        if address is None:
+            cluster = LocalCluster(
+                n_workers=workers, processes=True, threads_per_worker=1, dashboard_address=None, silence_logs=40
+            )
+            client = Client(cluster)
+        else:
+            try:
+                client = Client(address, timeout=30)
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise InputError(f"cannot reach the dask scheduler at {address!r}: {exc}") from None
+        with client:
+            futures = {
+                client.submit(
+                    run_member,
+                    m.config,
+                    str((campaign.folder / m.name).resolve()),
+                    campaign.processes,
+                    key=f"kapitza-{m.name}",
+                    pure=False,
+                ): m.name
+                for m in pending
+            }
+            for future in as_completed(futures):
+                name = futures[future]
+                try:
+                    future.result()
+                except Exception as exc:  # a failed member is reported; the others go on
+                    done(MemberOutcome(name, "failed", _why(exc)))
+                else:
+                    done(MemberOutcome(name, "ran"))
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+def campaign_entries(campaign: Campaign, outcomes: tuple[MemberOutcome, ...] = ()) -> list[dict[str, Any]]:
+    """One plain entry per member for :func:`kapitza.analysis.response.gather_runs` (which analyses them; md does
+    not import analysis): name, series values, run directory, whether it is complete, and its status text."""
+    status = {o.name: o for o in outcomes}
+    out = []
+    for m in campaign.members:
+        folder = campaign.folder / m.name
+        outcome = status.get(m.name)
+        complete = member_complete(m.config, folder)
+        if complete:
+            text = outcome.status if outcome else "complete"
+        else:
+            text = f"failed: {outcome.error}" if outcome and outcome.error else "not complete"
+        out.append({"name": m.name, "values": dict(m.values), "run_dir": str(folder), "complete": complete,
+                    "status": text})  # fmt: skip
+    return out

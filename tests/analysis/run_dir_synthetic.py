@@ -1,0 +1,40 @@
+"""A kapitza run directory written by hand: config.toml, profile.chunk, baths.txt, bicrystal.data, state.json."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+from analysis_synthetic import ave_chunk_text, synthetic
+
+from kapitza.analysis import TemperatureProfile
+
+#: The flux per interface written into baths.txt, the area of the data file and the block time of the config.
+FLUX, AREA, BLOCK_TIME, JUMP = 0.05, 30.0, 1.0, 0.2
+
+
+def write_run_dir(folder, seed=3, blocks=20, jump=JUMP, flux=FLUX, temperature=None, delta_temperature=0.4):
+    """The synthetic profile of analysis_synthetic moved so that its interfaces sit at 0 and L/2 (as in a kapitza
+    LJ box with cells_a = cells_b), hot bath in the middle of A; baths.txt with exactly ``flux`` per interface."""
+    p = synthetic(seed, blocks=blocks, jump=jump)
+    length = 40.0
+    z = (p.positions - length / 4) % length
+    order = np.argsort(z)
+    temps = p.temperatures[:, order]
+    if temperature is not None:
+        temps = temps - 1.0 + temperature
+    moved = TemperatureProfile(positions=z[order], temperatures=temps, counts=None, steps=None, units="lj")
+    folder.mkdir()
+    (folder / "profile.chunk").write_text(ave_chunk_text(moved))
+    energy = 2 * flux * AREA * BLOCK_TIME  # into the cold reservoir per block (two interfaces)
+    rows = "".join(f"{b} {100 * b} {-energy:.12g} {energy:.12g} -900\n" for b in range(1, blocks + 1))
+    (folder / "baths.txt").write_text("# block step E_hot E_cold E_total\n" + rows)
+    (folder / "bicrystal.data").write_text(
+        "test\n\n10 atoms\n2 atom types\n\n0.0 5.0 xlo xhi\n0.0 6.0 ylo yhi\n0.0 40.0 zlo zhi\n\nMasses\n\n1 1\n"
+    )
+    (folder / "config.toml").write_text(
+        'potential = "lj/cut"\nunits = "lj"\ncells_a = 4\ncells_b = 4\nblock_steps = 100\ntimestep = 0.01\n'
+        f"temperature = {temperature or 1.0}\ndelta_temperature = {delta_temperature}\nseed = {seed}\n"
+    )
+    (folder / "state.json").write_text(json.dumps({"completed_units": blocks + 2, "n_blocks": blocks}))
+    return folder

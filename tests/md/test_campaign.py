@@ -1,0 +1,166 @@
+"""Campaigns (md/campaign.py, ``kapitza md campaign``): validation before any run, a tiny real campaign on a dask
+LocalCluster, skip on rerun, a failed member reported while the others go on, gather on synthetic run directories."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from kapitza.analysis.response import gather_runs
+from kapitza.cli import main
+from kapitza.errors import InputError
+from kapitza.md.campaign import campaign_entries, load_campaign, member_complete, run_campaign
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "analysis"))  # the synthetic run directory writer
+
+TINY = """
+[campaign]
+workers = 1
+
+[base]
+potential = "lj/cut"
+n_x = 2
+n_y = 2
+cells_b = 6
+mass_a = 1.0
+mass_b = 4.0
+temperature = 0.3
+delta_temperature = 0.2
+bath_width = 2.0
+steps_equilibration = 200
+steps_steady = 500
+steps_production = 1500
+block_steps = 500
+sample_every = 10
+"""
+
+
+def run(capsys, *args):
+    status = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_tiny_real_campaign_on_a_local_cluster_then_skipped(capsys, tmp_path):
+    """Two LJ members (cells_a 6 and 8) on LocalCluster(1 worker): both run, the table has both with a finite flux
+    and the thickness fit is made; a rerun skips both and leaves their run directories untouched."""
+    spec = tmp_path / "series.toml"
+    spec.write_text(TINY + "\n[series]\ncells_a = [6, 8]\n")
+    status, out, err = run(capsys, "md", "campaign", spec)
+    assert status == 0, err
+    assert "cells_a-6: ran" in err and "cells_a-8: ran" in err and "thickness series" in out
+    folder = tmp_path / "series.campaign"
+    with open(folder / "campaign.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["member"] for r in rows] == ["cells_a-6", "cells_a-8"] and [r["cells_a"] for r in rows] == ["6", "8"]
+    assert all(float(r["J"]) > 0 for r in rows)
+    doc = json.loads((folder / "campaign.json").read_text())
+    assert doc["units"] == "lj" and doc["thickness"]["lengths"] == pytest.approx([6 * 1.5496, 7 * 1.5496], rel=1e-3)
+    stamp = (folder / "cells_a-6" / "state.json").stat().st_mtime_ns
+    status, out, err = run(capsys, "md", "campaign", spec)
+    assert status == 0 and "cells_a-6: skipped" in err and "cells_a-8: skipped" in err
+    assert (folder / "cells_a-6" / "state.json").stat().st_mtime_ns == stamp
+    with open(folder / "campaign.csv", newline="") as fh:
+        assert [r["status"] for r in csv.DictReader(fh)] == ["skipped", "skipped"]
+
+
+def test_a_failed_member_is_reported_and_the_others_go_on(tmp_path):
+    """A file where one member's run directory should be: that member fails, the other runs to completion."""
+    spec = tmp_path / "s.toml"
+    spec.write_text(TINY + "\n[series]\ncells_a = [6, 7]\n")
+    camp = load_campaign(spec)
+    camp.folder.mkdir()
+    (camp.folder / "cells_a-6").write_text("in the way\n")
+    seen = []
+    outcomes = run_campaign(camp, scheduler="synchronous", report=seen.append)
+    assert [(o.name, o.status) for o in outcomes] == [("cells_a-6", "failed"), ("cells_a-7", "ran")]
+    assert "not a folder" in outcomes[0].error and len(seen) == 2
+    assert member_complete(camp.members[1].config, camp.folder / "cells_a-7")
+    table = gather_runs(campaign_entries(camp, outcomes), camp.series, camp.folder)
+    assert table.rows[0]["status"].startswith("failed: InputError") and table.rows[1]["status"] == "ran"
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        (TINY + "[series]\ncells_a = [6]\n[extra]\nx = 1\n", "unknown top-level key"),
+        (TINY.replace("workers = 1", "worker = 1") + "[series]\nseed = [1]\n", "unknown [campaign] key"),
+        (TINY + "[series]\ncell_a = [6, 8]\n", "unknown NEMD setting(s) cell_a"),
+        (TINY + "[series]\ncells_a = []\n", "cells_a must be a non-empty list"),
+        (TINY + "[series]\ncells_a = 6\n", "cells_a must be a non-empty list"),
+        (
+            TINY.replace("mass_a = 1.0\n", "") + "[series]\nmass_a = [1.0, -1.0]\n",
+            "member mass_a--1.0: mass_a= must be positive",
+        ),
+        (TINY + "[series]\ncells_b = [6, 8]\n", "cells_b in both [base] and [series]"),
+        (TINY + "[series]\nseed = [1, 1]\n", "lists a value twice"),
+        (TINY.replace("workers = 1", "workers = 0") + "[series]\nseed = [1]\n", "workers must be an integer >= 1"),
+        ("base = 3\n", "[base] must be a table"),
+        ("[series\n", "not valid TOML"),
+    ],
+)
+def test_bad_campaign_is_refused_before_anything_runs(capsys, tmp_path, text, match):
+    spec = tmp_path / "bad.toml"
+    spec.write_text(text)
+    with pytest.raises(InputError, match=match.replace("[", r"\[").replace("(", r"\(").replace(")", r"\)")):
+        load_campaign(spec)
+    status, out, err = run(capsys, "md", "campaign", spec)
+    assert status == 2 and err.count("\n") == 1 and match in err, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.toml"]
+
+
+def test_gather_on_synthetic_run_directories_fits_G_of_T(tmp_path):
+    """Members at T = 0.5, 1, 2 whose run directories hold synthetic profiles with G = 0.25 T: the gathered table has
+    their G within errors and G(T) has exponent 1 within 3 sigma (exact synthetic source: run_dir_synthetic)."""
+    from run_dir_synthetic import write_run_dir
+
+    spec = tmp_path / "t.toml"
+    spec.write_text(
+        '[base]\npotential = "lj/cut"\ncells_a = 4\ncells_b = 4\ndelta_temperature = 0.4\nblock_steps = 100\n'
+        "timestep = 0.01\nsteps_production = 2000\nsample_every = 10\nbath_width = 2.0\n"
+        "[series]\ntemperature = [0.5, 1.0, 2.0]\n"
+    )
+    camp = load_campaign(spec)
+    camp.folder.mkdir()
+    for k, m in enumerate(camp.members):
+        t = m.config.temperature
+        folder = write_run_dir(camp.folder / m.name, seed=k, temperature=t, flux=0.05 * t)
+        (folder / "config.toml").write_text(m.config.to_toml())
+        (folder / "state.json").write_text(json.dumps({"completed_units": m.config.n_blocks + 2}))
+    outcomes = run_campaign(camp, scheduler="synchronous")
+    assert {o.status for o in outcomes} == {"skipped"}
+    table = gather_runs(campaign_entries(camp, outcomes), camp.series, camp.folder)
+    for row in table.rows:
+        assert abs(row["G"] - 0.25 * row["temperature"]) < 3 * row["G_err"]
+    fit = table.summary.temperature
+    assert abs(fit.exponent - 1.0) < 3 * fit.exponent_err and table.thickness is None
+    doc = json.loads(Path(table.json_path).read_text())
+    assert doc["G_of_T"]["exponent"] == pytest.approx(fit.exponent) and doc["J_of_delta_T"] is None
+
+
+def test_gather_only_runs_nothing_and_needs_the_folder(capsys, tmp_path):
+    """--gather-only on a campaign whose members never ran: refused while the folder is missing; with the folder,
+    the table lists every member as not complete and no run directory is created."""
+    spec = tmp_path / "g.toml"
+    spec.write_text(TINY + "\n[series]\nseed = [1, 2]\n")
+    status, out, err = run(capsys, "md", "campaign", spec, "--gather-only")
+    assert status == 2 and "does not exist yet" in err
+    (tmp_path / "g.campaign").mkdir()
+    status, out, err = run(capsys, "md", "campaign", spec, "--gather-only")
+    assert status == 0, err
+    with open(tmp_path / "g.campaign" / "campaign.csv", newline="") as fh:
+        assert [r["status"] for r in csv.DictReader(fh)] == ["not complete", "not complete"]
+    assert sorted(p.name for p in (tmp_path / "g.campaign").iterdir()) == ["campaign.csv", "campaign.json"]
+
+
+def test_address_and_workers_together_are_refused(capsys, tmp_path):
+    spec = tmp_path / "a.toml"
+    spec.write_text(TINY + "\n[series]\nseed = [1]\n")
+    status, out, err = run(capsys, "md", "campaign", spec, "--address", "tcp://127.0.0.1:1", "--workers", "2")
+    assert status == 2 and "not both" in err
+    status, out, err = run(capsys, "md", "campaign", spec, "--workers", "0")
+    assert status == 2 and "--workers must be >= 1" in err
