@@ -149,7 +149,7 @@ def test_analyze_baths_txt_outside_a_run_directory(capsys, tmp_path):
     [
         (("--flux", "1"), "--flux is for a profile file"),
         (("--units", "metal"), "contradicts the run directory's units"),
-        (("--geometry", "fixed"), "is periodic"),
+        (("--geometry", "fixed"), "contradicts the run directory"),
     ],
 )
 def test_analyze_run_directory_refuses_contradicting_options(capsys, tmp_path, args, match):

@@ -37,6 +37,8 @@ CONFIG_FILE = "config.toml"
 PROFILE_FILE = "profile.chunk"
 BATHS_FILE = "baths.txt"
 DATA_FILE = "bicrystal.data"
+#: lx ly lz after the equilibration (NPT may have changed the box), written by kapitza.md.
+BOX_FILE = "box.txt"
 STATE_FILE = "state.json"
 #: p-value below which the quadratic term of J(Delta T) is called significant.
 DEFAULT_SIGNIFICANCE = 0.01
@@ -129,6 +131,34 @@ def _data_file_area(path: Path) -> float:
     return lengths["x"] * lengths["y"]
 
 
+def _box_file_area(path: Path) -> float:
+    """lx * ly from a run directory's ``box.txt`` (the box after equilibration)."""
+    try:
+        lx, ly, _ = (float(x) for x in path.read_text(encoding="ascii").split())
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise InputError(f"{str(path)!r} is not a kapitza box file (lx ly lz): {exc}") from None
+    if not (math.isfinite(lx * ly) and lx > 0 and ly > 0):
+        raise InputError(f"{str(path)!r}: the box lengths must be positive")
+    return lx * ly
+
+
+def _planes_per_cell(config: dict[str, Any]) -> int:
+    """(001) atomic planes per conventional cell: 2 for the LJ fcc builder, 4 for the diamond (Si/Ge) one."""
+    return 2 if config.get("potential", "lj/cut") == "lj/cut" else 4
+
+
+def _fixed_bath_centres(config: dict[str, Any], box: tuple[float, float], where: str) -> tuple[float, float]:
+    """Centres of the hot and cold baths of a fixed-ends run: each ``bath_width`` wide, next to the
+    ``frozen_planes`` frozen planes at its end (the layout of kapitza.md.inputs)."""
+    lo, hi = box
+    n_planes = _planes_per_cell(config) * (
+        _config_number(config, "cells_a", where) + _config_number(config, "cells_b", where)
+    )
+    frozen = _config_number(config, "frozen_planes", where) / n_planes * (hi - lo)
+    half = _config_number(config, "bath_width", where) / 2
+    return lo + frozen + half, hi - frozen - half
+
+
 def read_run_config(run_dir: str | Path) -> dict[str, Any]:
     """The ``config.toml`` of a kapitza run directory, as a plain mapping (read with the safe TOML reader)."""
     from ..io import toml_file
@@ -153,7 +183,7 @@ class RunAnalysis:
     bath_delta_T : float
         Hot minus cold bath set point from the config (temperature unit).
     area : float
-        Cross-section from the data file (length unit squared).
+        Cross-section after equilibration, from box.txt (else the data file) (length unit squared).
     block_time : float
         block_steps * timestep (time unit).
     interface_fraction : float
@@ -228,12 +258,24 @@ def analyze_run(
             f"run directory {str(folder)!r}: {PROFILE_FILE} holds {profile.n_blocks} blocks but {BATHS_FILE} "
             f"{blocks.shape[0]}; resume the run (kapitza md run) to make them agree"
         )
-    area = _data_file_area(folder / DATA_FILE)
-    bath = flux_from_bath_blocks(blocks, area, block_time, 2, tolerance, units)
-    if interfaces is None:
-        lo, hi = profile.box
+    geometry = config.get("geometry", "periodic")
+    if geometry not in ("periodic", "fixed"):
+        raise InputError(f"{where}: geometry must be periodic or fixed, got {geometry!r}")
+    box_file = folder / BOX_FILE
+    area = _box_file_area(box_file) if box_file.is_file() else _data_file_area(folder / DATA_FILE)
+    paths = 2 if geometry == "periodic" else 1
+    bath = flux_from_bath_blocks(blocks, area, block_time, paths, tolerance, units)
+    lo, hi = profile.box
+    baths = None
+    if geometry == "fixed":
+        baths = _fixed_bath_centres(config, (lo, hi), where)
+        if interfaces is None:
+            interfaces = (lo + fraction * (hi - lo),)
+    elif interfaces is None:
         interfaces = (lo, lo + fraction * (hi - lo))
-    jump = analyze_jump(profile, interfaces=interfaces, geometry="periodic", flux=bath, exclude_bins=exclude_bins)
+    jump = analyze_jump(
+        profile, interfaces=interfaces, geometry=geometry, flux=bath, exclude_bins=exclude_bins, bath_positions=baths
+    )
     t_mean = float(np.mean([0.5 * (j.T_left + j.T_right) for j in jump.interfaces]))
     return RunAnalysis(
         run_dir=str(folder),

@@ -97,7 +97,9 @@ def analyze_command(
             "directory from its config and the profile's box."
         ),
     ] = None,
-    geometry: Annotated[str, typer.Option(help="periodic (two interfaces) or fixed (one).")] = "periodic",
+    geometry: Annotated[
+        str | None, typer.Option(help="periodic (two interfaces) or fixed (one); default periodic, or the run's.")
+    ] = None,
     units: Annotated[
         str | None, typer.Option(help="lj, metal, real or si (LAMMPS unit styles); default lj, or the run's.")
     ] = None,
@@ -113,7 +115,7 @@ def analyze_command(
     """Temperature jump Delta T at each interface and G = J / Delta T, with errors over blocks."""
     from ..analysis import analyze_jump, flux_from_baths, read_profile, unit_system
 
-    if geometry not in ("periodic", "fixed"):
+    if geometry is not None and geometry not in ("periodic", "fixed"):
         raise InputError(f"--geometry must be periodic or fixed, got {geometry!r}")
     if flux is not None and baths is not None:
         raise InputError("give either --flux or --baths, not both")
@@ -128,6 +130,7 @@ def analyze_command(
     if block_time is not None and baths is None:
         raise InputError("--block-time goes with --baths (a kapitza baths.txt)")
     units = units or "lj"
+    geometry = geometry or "periodic"
     system = unit_system(units, "--units")
     col: str | int | None = int(column) if column is not None and column.isdigit() else column
     comp: str | int | None = int(composition) if composition is not None and composition.isdigit() else composition
@@ -169,9 +172,9 @@ def _analyze_run_dir(folder: Path, given: dict[str, Any]) -> None:
     ):
         if given[name] is not None:
             raise InputError(f"{option} is for a profile file; a run directory provides it ({str(folder)!r})")
-    if given["geometry"] != "periodic":
-        raise InputError("a kapitza run directory is periodic (two interfaces): leave out --geometry fixed")
     run = analyze_run(folder, interfaces=given["planes"], exclude_bins=given["exclude"], tolerance=given["tolerance"])
+    if given["geometry"] is not None and given["geometry"] != run.jump.geometry:
+        raise InputError(f"--geometry {given['geometry']} contradicts the run directory's ({run.jump.geometry})")
     if given["units"] is not None and unit_system(given["units"], "--units").name != run.jump.units:
         raise InputError(f"--units {given['units']} contradicts the run directory's units ({run.jump.units})")
     extra = {
