@@ -16,6 +16,7 @@ heat crosses both interfaces) and ``"fixed"`` (one interface, baths at the two e
 
 from __future__ import annotations
 
+import math
 from typing import Any, ClassVar
 
 import numpy as np
@@ -50,8 +51,12 @@ class BathFlux:
         Slopes of the cumulative bath energies (energy per time, signed as in the file).
     relative_difference : float
         | |P_hot| - |P_cold| | / mean(|P|).
+    relative_difference_err : float
+        Standard error of ``|P_hot| - |P_cold|`` over the sampling intervals (the interval rates are treated as
+        independent), divided by mean(|P|); nan with fewer than 3 intervals.
     balanced : bool
-        relative_difference <= tolerance.
+        relative_difference <= tolerance, or within 2 standard errors of zero: a difference the thermal noise
+        of the bath tallies explains is not an energy leak.
     tolerance : float
     paths : int
         Interfaces the power divides over (2 periodic, 1 fixed).
@@ -63,6 +68,7 @@ class BathFlux:
     power_hot: float
     power_cold: float
     relative_difference: float
+    relative_difference_err: float
     balanced: bool
     tolerance: float
     paths: int
@@ -126,6 +132,11 @@ def flux_from_baths(
         )
     mean = 0.5 * (abs(ph) + abs(pc))
     rel = abs(abs(ph) - abs(pc)) / mean
+    # per-interval imbalance: P_hot + P_cold (opposite signs) is the rate at which the system's energy changes
+    dt = np.diff(t)
+    imbalance = (np.diff(eh) + np.diff(ec)) / dt
+    rel_err = float(np.std(imbalance, ddof=1) / np.sqrt(imbalance.size) / mean) if imbalance.size >= 3 else math.nan
+    within_noise = math.isfinite(rel_err) and rel <= 2 * rel_err
     err = 0.5 * float(np.hypot(fits[0].stderr, fits[1].stderr))
     scale = paths * float(area)
     return BathFlux(
@@ -134,7 +145,8 @@ def flux_from_baths(
         power_hot=ph,
         power_cold=pc,
         relative_difference=rel,
-        balanced=bool(rel <= tolerance),
+        relative_difference_err=rel_err,
+        balanced=bool(rel <= tolerance or within_noise),
         tolerance=float(tolerance),
         paths=int(paths),
         units=units,
@@ -417,8 +429,9 @@ def analyze_jump(
         )
     if bath is not None and not bath.balanced:
         warnings.append(
-            f"the two baths' powers differ by {100 * bath.relative_difference:.3g} % (tolerance "
-            f"{100 * bath.tolerance:.3g} %): energy is not conserved or the run is not steady"
+            f"the two baths' powers differ by {100 * bath.relative_difference:.3g} +- "
+            f"{100 * bath.relative_difference_err:.2g} % (tolerance {100 * bath.tolerance:.3g} %, and more than 2 "
+            "standard errors): energy is not conserved or the run is not steady"
         )
     to_si = system.flux_to_si
     g_si = c["G"] * to_si if to_si is not None else float("nan")

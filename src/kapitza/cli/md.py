@@ -259,6 +259,7 @@ def _json(r: Any) -> dict[str, Any]:
             "power_hot": _f(b.power_hot),
             "power_cold": _f(b.power_cold),
             "relative_difference": _f(b.relative_difference),
+            "relative_difference_err": _f(b.relative_difference_err),
             "balanced": b.balanced,
             "tolerance": _f(b.tolerance),
         }
