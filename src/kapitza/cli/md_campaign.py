@@ -13,7 +13,9 @@ from ..errors import InputError, KapitzaError
 
 
 def md_campaign_command(
-    campaign: Annotated[Path, typer.Argument(help="Campaign TOML: [base] NEMD config and [series] of lists.")],
+    campaign: Annotated[
+        Path, typer.Argument(help="Campaign TOML: a base table (the NEMD config) and a series table of lists.")
+    ],
     address: Annotated[
         str | None, typer.Option("--address", help="A running dask scheduler, e.g. tcp://host:8786.")
     ] = None,

@@ -50,7 +50,7 @@ def _plot(g: Any, path: Path) -> None:
 
 
 def md_emd_command(
-    config: Annotated[Path, typer.Argument(help="TOML file: NEMD system settings plus an [emd] table")],
+    config: Annotated[Path, typer.Argument(help="TOML file: NEMD system settings plus an emd table")],
     run_dir: Annotated[
         Path | None,
         typer.Option("--run-dir", help="run directory (default: run_dir in the TOML, else CONFIG with suffix .run)"),
