@@ -20,7 +20,8 @@ from ..errors import InputError
 from .common import check_output
 
 md_app = typer.Typer(
-    help="Molecular dynamics: run a Lennard-Jones NEMD, analyse a temperature profile, fit a thickness series."
+    help="Molecular dynamics on LAMMPS: NEMD and EMD of LJ and Si/Ge bicrystals, campaigns on dask; "
+    "the temperature-jump analysis of any ave/chunk profile, G(T), J(Delta T) and thickness series."
 )
 
 

