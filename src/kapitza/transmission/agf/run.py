@@ -442,7 +442,10 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
     pot, material, notes = _resolve_materials(left, right, potential)
     mass_pair = (None, None) if masses is None else masses
     if masses is not None:
-        notes.append(f"atomic masses set by hand: {masses[0]:g} amu ({left} side), {masses[1]:g} amu ({right} side)")
+        notes.append(
+            f"atomic masses set by hand: {masses[0]:g} amu on the left ({left}), "
+            f"{masses[1]:g} amu on the right ({right})"
+        )
     if statistics == "classical":
         notes.append("classical statistics: every transmitted mode carries k_B (as in classical MD), not Bose-Einstein")
     probe = build_interface(
