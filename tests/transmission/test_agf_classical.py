@@ -108,3 +108,26 @@ def test_cli_bad_masses_and_statistics_exit_2(args, words, monkeypatch, capsys):
     assert status == 2
     lines = [line for line in err.splitlines() if line.strip()]
     assert len(lines) == 1 and words in lines[0], err
+
+
+@pytest.mark.slow  # about 40 s on one core: finite-difference LJ force constants in a 4x4 lateral supercell
+def test_lj_argon_heavy_argon_runs_and_scales_with_mass():
+    """The LJ NEMD system in the AGF: Ar | Ar with 4x the mass on the right (potential="lj", masses_amu).
+    Harmonic scaling: the same force constants with mass 4m give every frequency / 2, so with classical
+    occupation (k_B per mode, the channel count integrated over omega) the right lead's ballistic G is
+    exactly half the left one's; the interface G lies below both."""
+    result, model = run_agf(
+        "Ar",
+        "Ar",
+        potential="lj",
+        masses_amu=(39.948, 4 * 39.948),
+        statistics="classical",
+        kpoints=1,
+        frequencies=20,
+        temperature=[36.2],
+        check_broadening=False,
+    )
+    assert result.ballistic[1, 0] == pytest.approx(0.5 * result.ballistic[0, 0], rel=1e-9)
+    assert 0 < result.conductance[0] < result.ballistic[1, 0]
+    assert result.settings["potential"] == "lj" and tuple(result.settings["masses_amu"]) == (39.948, 4 * 39.948)
+    assert model.masses.min() == pytest.approx(39.948 * 1.66053906660e-27, rel=1e-6)
