@@ -13,6 +13,13 @@ Named potentials (``get_potential(name, species)``):
     Ge and Si-Ge (needs ``pip install 'kapitza[md]'``).
 ``"emt"``  ASE's effective-medium theory for fcc metals (Al, Cu, Ag, Au, Ni,
     Pd, Pt); Jacobsen, Stoltze & Norskov, Surf. Sci. 366, 394 (1996).
+``"lj"``  Lennard-Jones 12-6 for argon, truncated at 2.5 sigma as LAMMPS ``pair_style lj/cut 2.5``
+    (forces not shifted; the energy shift ASE applies is a constant below the cutoff and changes no
+    force or force constant), through ``ase.calculators.lj``: argon-like epsilon = 0.0104 eV
+    (120.7 K), sigma = 3.405 A, m = 39.948 amu (close to Rahman's epsilon/k_B = 120 K, sigma = 3.4 A,
+    Phys. Rev. 136, A405 (1964)); with :data:`kapitza.atomistic.bicrystal.LJ_FCC_LATTICE_CONSTANT` its fcc lattice
+    constant is 1.5496 sigma = 5.276 A.  The same model as the LJ NEMD runs of :mod:`kapitza.md`
+    in argon-like SI units; a heavier "argon" on one side is a matter of masses.
 ``"meam-lammps"``  Baskes's modified embedded-atom method for cubic metals,
     Phys. Rev. B 46, 2727 (1992), from the LAMMPS file library.meam, through
     ``ase.calculators.lammpslib``: the route for Pb, which EMT does not cover
@@ -48,6 +55,18 @@ SW_GE_DING_ANDERSEN: Mapping[str, Any] = MappingProxyType(
     }
 )
 
+#: Argon-like Lennard-Jones parameters (near Rahman's 120 K and 3.4 A, Phys. Rev. 136, A405 (1964)): well
+#: depth in eV, length in A, cutoff in units of sigma (LAMMPS ``lj/cut 2.5``), mass in amu.
+LJ_ARGON: Mapping[str, Any] = MappingProxyType(
+    {
+        "__ref__": "argon-like Lennard-Jones, epsilon 0.0104 eV, sigma 3.405 A, cut at 2.5 sigma (LAMMPS lj/cut)",
+        "epsilon_eV": 0.0104,
+        "sigma_A": 3.405,
+        "cutoff_sigma": 2.5,
+        "mass_amu": 39.948,
+    }
+)
+
 EMT_ELEMENTS = ("Al", "Cu", "Ag", "Au", "Ni", "Pd", "Pt")
 
 #: fcc elements with exactly one entry in LAMMPS's library.meam (Baskes, Phys. Rev. B 46, 2727 (1992)).
@@ -61,7 +80,7 @@ class Potential:
     Attributes
     ----------
     name : str
-        Registry name ("sw", "tersoff", "tersoff-lammps", "emt", "meam-lammps").
+        Registry name ("sw", "tersoff", "tersoff-lammps", "emt", "lj", "meam-lammps").
     species : tuple of str
         Chemical symbols it can be used with.
     reference : str
@@ -183,6 +202,26 @@ def _emt(species: tuple[str, ...]) -> Potential:
     )
 
 
+def _lj(species: tuple[str, ...]) -> Potential:
+    if species != ("Ar",):
+        raise InputError(
+            f"the 'lj' potential holds argon's Lennard-Jones parameters: use it for Ar (with masses_amu / "
+            f"--masses-amu for a heavier side), not {'+'.join(species)}"
+        )
+    params = dict(LJ_ARGON)
+    sigma, epsilon = float(params["sigma_A"]), float(params["epsilon_eV"])
+    rc = float(params["cutoff_sigma"]) * sigma
+
+    def factory() -> Any:
+        _import_ase()
+        from ase.calculators.lj import LennardJones
+
+        # smooth=False: plain truncation; forces are those of LAMMPS lj/cut (ASE only shifts the energy)
+        return LennardJones(sigma=sigma, epsilon=epsilon, rc=rc, smooth=False)
+
+    return Potential("lj", ("Ar",), str(params["__ref__"]), MappingProxyType(params), factory)
+
+
 def _meam_lammps(species: tuple[str, ...]) -> Potential:
     if len(species) != 1 or species[0] not in MEAM_ELEMENTS:
         raise InputError(
@@ -221,6 +260,7 @@ _REGISTRY: Mapping[str, Callable[[tuple[str, ...]], Potential]] = MappingProxyTy
         "tersoff": _tersoff,
         "tersoff-lammps": _tersoff_lammps,
         "emt": _emt,
+        "lj": _lj,
         "meam-lammps": _meam_lammps,
     }
 )
@@ -266,6 +306,7 @@ def _import_ase() -> Any:
 
 __all__ = [
     "EMT_ELEMENTS",
+    "LJ_ARGON",
     "MEAM_ELEMENTS",
     "Potential",
     "available_potentials",

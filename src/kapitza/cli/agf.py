@@ -39,6 +39,7 @@ DEFAULTS: dict[str, Any] = {
     "eta": DEFAULT_ETA,
     "lateral": "1x1",
     "mixing_layers": 0,
+    "statistics": "bose-einstein",
     "check_broadening": True,
     "max_memory_gb": DEFAULT_MAX_MEMORY_GB,
     "max_hours": DEFAULT_MAX_HOURS,
@@ -89,7 +90,8 @@ def validate_config(raw: Any, where: str = "the config") -> dict[str, Any]:
 
 def render_table(result: Any) -> Table:
     s = result.settings
-    table = Table(title=f"{s['left']} \u2192 {s['right']} [{s['normal']}], AGF ({s['potential']})")
+    stats = ", classical statistics" if s.get("statistics") == "classical" else ""
+    table = Table(title=f"{s['left']} \u2192 {s['right']} [{s['normal']}], AGF ({s['potential']}){stats}")
     table.add_column("T (K)", justify="right")
     table.add_column("G two-probe (MW m\u207b\u00b2 K\u207b\u00b9)", justify="right")
     table.add_column("G intrinsic (MW m\u207b\u00b2 K\u207b\u00b9)", justify="right")
@@ -120,7 +122,8 @@ def agf_command(
     potential: Annotated[
         str | None,
         typer.Option(
-            help="Interatomic potential: sw (Si/Ge: mass-mismatch model), tersoff, tersoff-lammps, emt.",
+            help="Interatomic potential: sw (Si/Ge: mass-mismatch model), tersoff, tersoff-lammps, emt, "
+            "lj (argon Lennard-Jones cut at 2.5 sigma, as the LJ NEMD runs).",
             show_default="sw",
         ),
     ] = None,
@@ -158,6 +161,20 @@ def agf_command(
         int | None, typer.Option(help="Intermixed atomic planes on each side.", show_default="0")
     ] = None,
     seed: Annotated[int | None, typer.Option(help="Seed of the intermixing (recorded in the output).")] = None,
+    masses_amu: Annotated[
+        str | None,
+        typer.Option(
+            help="Atomic masses of the two crystals in amu, LEFT,RIGHT (e.g. 39.948,159.792 for Ar | 4x Ar).",
+            show_default="the standard atomic weights",
+        ),
+    ] = None,
+    statistics: Annotated[
+        str | None,
+        typer.Option(
+            help="Occupation in G(T): bose-einstein, or classical (k_B per transmitted mode, to compare with MD).",
+            show_default="bose-einstein",
+        ),
+    ] = None,
     workers: Annotated[
         int | None, typer.Option(help="Run on a local dask cluster of this many processes (>= 1).")
     ] = None,
@@ -207,6 +224,8 @@ def agf_command(
         "lateral": lateral,
         "mixing_layers": mixing_layers,
         "seed": seed,
+        "masses_amu": masses_amu,
+        "statistics": statistics,
         "workers": workers,
         "address": address,
         "output": output,
@@ -281,6 +300,7 @@ def agf_command(
         doc = result.inputs()
         doc["results"] = {
             "units": {"temperature": "K", "conductance": "W m^-2 K^-1"},
+            "statistics": result.settings["statistics"],
             "temperature": result.temperature.tolist(),
             "conductance": result.conductance.tolist(),
             "intrinsic_conductance": [float(x) if np.isfinite(x) else None for x in result.intrinsic],

@@ -130,6 +130,8 @@ def hessian_range(potential: Any, atoms: Any | None = None) -> float:
         return 2.0 * float(np.max(params["r2"]))
     if name == "tersoff-lammps":
         return 2.0 * 3.1  # R + D of Ge (2.95 + 0.15 A), the largest in SiCGe.tersoff for Si, Ge, C
+    if name == "lj":  # a pair potential: Phi_ij = 0 beyond the cutoff
+        return float(params["cutoff_sigma"]) * float(params["sigma_A"])
     if name == "emt":
         from ase.calculators.emt import EMT
 

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import InputError
+from ...landauer import STATISTICS
 
 #: Fewest frequencies a run accepts: the midpoint grid must resolve the band.  Measured on Si/Ge [001]
 #: (SW mass-mismatch, 2x2 k), intrinsic G(300 K) against 200 frequencies: 1 -> 6.8x, 5 -> +27 %,
@@ -41,7 +42,8 @@ NORMALS = ("001", "110", "111")
 class Spec:
     """Kind and bounds of one setting.
 
-    kind is one of "str", "int", "float", "bool", "pair" (N or (N1, N2)), "temperature", "path";
+    kind is one of "str", "int", "float", "bool", "pair" (N or (N1, N2)), "masses" (two positive numbers),
+    "temperature", "path";
     ``low`` is an inclusive lower bound, ``above`` an exclusive one; ``optional`` allows None.
     """
 
@@ -67,6 +69,8 @@ SCHEMA: Mapping[str, Spec] = {
     "pl_cells": Spec("pair", low=1, optional=True, help="N or NLxNR, positive integers"),
     "lateral": Spec("pair", low=1, help="N1xN2, positive integers"),
     "mixing_layers": Spec("int", low=0, help="an integer"),
+    "masses_amu": Spec("masses", optional=True, help="two positive masses in amu, LEFT,RIGHT, e.g. 39.948,159.792"),
+    "statistics": Spec("str", choices=STATISTICS),
     "seed": Spec("int", low=0, optional=True, help="an integer"),
     "check_broadening": Spec("bool"),
     "check_temperature": Spec("float", above=0.0, help="K"),
@@ -206,9 +210,31 @@ def check_value(name: str, value: Any, label: str | None = None) -> Any:
         return float(value)
     if kind == "pair":
         return _pair(name, spec, value, label)
+    if kind == "masses":
+        return _masses(value, label, spec.help)
     if kind == "temperature":
         return _temperatures(value, label)
     raise AssertionError(kind)  # pragma: no cover - SCHEMA holds only the kinds above
+
+
+def _masses(value: Any, label: str, help_text: str) -> tuple[float, float]:
+    """Two atomic masses (amu), finite and > 0, from "m1,m2" or a pair of numbers."""
+    bad = InputError(f"{label} must be {help_text}, got {show(value)}")
+    if isinstance(value, str):
+        try:
+            items: list[Any] = [float(v) for v in value.split(",")]
+        except ValueError:
+            raise bad from None
+    elif isinstance(value, (list, tuple, np.ndarray)):
+        items = list(np.asarray(value).tolist()) if isinstance(value, np.ndarray) else list(value)
+    else:
+        raise bad
+    if len(items) != 2 or not all(_is_number(v) for v in items):
+        raise bad
+    masses = (float(items[0]), float(items[1]))
+    if not all(math.isfinite(m) and m > 0 for m in masses):
+        raise bad
+    return masses
 
 
 def _temperatures(value: Any, label: str) -> np.ndarray:

@@ -280,6 +280,8 @@ def run_agf(
     lateral: tuple[int, int] = (1, 1),
     mixing_layers: int = 0,
     seed: int | None = None,
+    masses_amu: Sequence[float] | str | None = None,
+    statistics: str = "bose-einstein",
     check_broadening: bool = True,
     check_temperature: float = 300.0,
     workers: int | None = None,
@@ -322,6 +324,14 @@ def run_agf(
         Lateral repetitions of the smallest cell (needed for intermixing).
     mixing_layers, seed : int
         Interface intermixing (see :func:`kapitza.atomistic.structures.build_interface`); integers >= 0.
+    masses_amu : (float, float), optional
+        Atomic masses of the left and right crystal in amu (default: the elements' standard atomic
+        weights), e.g. ``("Ar", "Ar", potential="lj", masses_amu=(39.948, 159.792))`` for the
+        argon | heavy-argon interface of the LJ NEMD runs.  Every atom of a side gets its mass.
+    statistics : {"bose-einstein", "classical"}
+        Occupation in the Landauer integral of every G (two-probe, leads, broadening check):
+        "classical" gives each transmitted mode k_B (the equipartition of a classical MD run),
+        the high-temperature limit of Bose-Einstein.
     check_broadening : bool
         Also solve at eta/2 and report the change of G(check_temperature).
     check_temperature : float
@@ -362,6 +372,8 @@ def run_agf(
             "lateral": lateral,
             "mixing_layers": mixing_layers,
             "seed": seed,
+            "masses_amu": masses_amu,
+            "statistics": statistics,
             "check_broadening": check_broadening,
             "check_temperature": check_temperature,
             "workers": workers,
@@ -421,12 +433,21 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
     n_freq, kgrid, eta, temps, workers = v["n_freq"], v["kgrid"], v["eta"], v["temps"], v["workers"]
     check_broadening, check_temperature = v["check_broadening"], v["check_temperature"]
     out_path, resume = v["out_path"], v["resume"]
+    masses, statistics = checked["masses_amu"], checked["statistics"]
 
     from ...atomistic.structures import build_interface
     from .forceconstants import hessian_range
     from .partition import interface_model, principal_layer_cells
 
     pot, material, notes = _resolve_materials(left, right, potential)
+    mass_pair = (None, None) if masses is None else masses
+    if masses is not None:
+        notes.append(
+            f"atomic masses set by hand: {masses[0]:g} amu on the left ({left}), "
+            f"{masses[1]:g} amu on the right ({right})"
+        )
+    if statistics == "classical":
+        notes.append("classical statistics: every transmitted mode carries k_B (as in classical MD), not Bose-Einstein")
     probe = build_interface(
         left,
         right,
@@ -435,6 +456,7 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
         cells=(1, 1),
         lateral=lateral,
         mass_only=material["mass_only"],
+        masses_amu=mass_pair,
     )
     force_range = hessian_range(pot, probe.atoms)
     pl = principal_layer_cells(probe, force_range) if pl_cells is None else pl_cells
@@ -448,6 +470,7 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
         cells=tuple(cells),
         lateral=lateral,
         mass_only=material["mass_only"],
+        masses_amu=mass_pair,
         mixing_layers=mixing_layers,
         seed=seed,
     )
@@ -503,21 +526,21 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
 
     try:
         result = sweep(model, omega, weights, eta, "interface")
-        g = result.conductance(temps)
+        g = result.conductance(temps, statistics)
         ballistic, lead_omega, lead_xi = [], [], []
         for side in ("left", "right"):
             lead = lead_model(model, side)
             top = TOP_MARGIN * lead_max_frequency(model, side, [(0.0, 0.0)])
             w_lead, wt_lead = frequency_grid(top, n_freq)
             r = sweep(lead, w_lead, wt_lead, eta, f"lead-{side}")
-            ballistic.append(r.conductance(temps))
+            ballistic.append(r.conductance(temps, statistics))
             lead_omega.append(r.omega)
             lead_xi.append(r.xi)
         check = None
         if check_broadening:
             half = sweep(model, omega, weights, eta / 2, "half-eta")
-            g1 = float(result.conductance(check_temperature)[0])
-            g2 = float(half.conductance(check_temperature)[0])
+            g1 = float(result.conductance(check_temperature, statistics)[0])
+            g2 = float(half.conductance(check_temperature, statistics)[0])
             check = BroadeningCheck(eta=float(eta), temperature=float(check_temperature), conductance=(g1, g2))
     finally:
         if own_local is not None:
@@ -539,6 +562,8 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
         "lateral": list(lateral),
         "mixing_layers": int(mixing_layers),
         "seed": structure.description["seed"],
+        "masses_amu": list(structure.description["masses_amu"]),
+        "statistics": statistics,
         "temperature_K": temps.tolist(),
         "check_temperature_K": float(check_temperature),
     }
