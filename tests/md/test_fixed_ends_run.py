@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from kapitza.analysis import read_profile
-from kapitza.analysis.response import analyze_run
+from kapitza.analysis.response import analyze_run, run_profile
 from kapitza.md.nemd import NemdConfig
 from kapitza.md.run import read_area, read_baths, run_nemd
 
@@ -71,3 +71,13 @@ def test_run_directory_analysis_finds_one_jump(fixed_run):
     assert np.isfinite(jump.G) and jump.G > 0
     assert jump.flux == pytest.approx(float(np.mean(run.heat_flux)), rel=0.05)
     assert result.area == pytest.approx(run.area)
+
+
+def test_frozen_planes_are_left_out_of_the_analysed_profile(fixed_run):
+    """The frozen planes never move (temperature exactly 0); the profile analysed and drawn leaves their bins out."""
+    config, run = fixed_run
+    raw = read_profile(f"{run.run_dir}/profile.chunk")
+    trimmed = run_profile(run.run_dir)
+    assert np.all(raw.temperatures[:, : config.frozen_planes] == 0)
+    assert trimmed.n_bins == raw.n_bins - 2 * config.frozen_planes
+    assert np.all(trimmed.temperatures > 0)

@@ -30,7 +30,7 @@ from scipy import stats
 from ..errors import InputError
 from ..io.results import result
 from .jump import DEFAULT_BATH_TOLERANCE, BathFlux, JumpAnalysis, analyze_jump, flux_from_baths
-from .profiles import read_profile
+from .profiles import TemperatureProfile, read_profile
 from .units import unit_system
 
 CONFIG_FILE = "config.toml"
@@ -159,6 +159,39 @@ def _fixed_bath_centres(config: dict[str, Any], box: tuple[float, float], where:
     return lo + frozen + half, hi - frozen - half
 
 
+def _without_frozen_planes(profile: TemperatureProfile, config: dict[str, Any], where: str) -> TemperatureProfile:
+    """A fixed-ends profile without the bins of the frozen planes at both ends (their temperature is 0)."""
+    lo, hi = profile.box
+    n_planes = _planes_per_cell(config) * (
+        _config_number(config, "cells_a", where) + _config_number(config, "cells_b", where)
+    )
+    frozen = _config_number(config, "frozen_planes", where) / n_planes * (hi - lo)
+    keep = (profile.positions > lo + frozen) & (profile.positions < hi - frozen)
+    if keep.sum() < 2:
+        raise InputError(f"{where}: no profile bins between the frozen ends")
+    return TemperatureProfile(
+        positions=profile.positions[keep],
+        temperatures=profile.temperatures[:, keep],
+        counts=profile.counts[:, keep],
+        steps=profile.steps,
+        units=profile.units,
+        source=profile.source,
+        composition=None if profile.composition is None else profile.composition[keep],
+    )
+
+
+def run_profile(run_dir: str | Path) -> TemperatureProfile:
+    """The temperature profile of a kapitza run directory as :func:`analyze_run` analyses it (for a fixed-ends
+    run, without the frozen planes' bins)."""
+    folder = Path(run_dir)
+    config = read_run_config(folder)
+    where = f"{str(folder / CONFIG_FILE)!r}"
+    profile = read_profile(folder / PROFILE_FILE, units=config.get("units", "lj"))
+    if config.get("geometry", "periodic") == "fixed":
+        profile = _without_frozen_planes(profile, config, where)
+    return profile
+
+
 def read_run_config(run_dir: str | Path) -> dict[str, Any]:
     """The ``config.toml`` of a kapitza run directory, as a plain mapping (read with the safe TOML reader)."""
     from ..io import toml_file
@@ -271,6 +304,7 @@ def analyze_run(
         baths = _fixed_bath_centres(config, (lo, hi), where)
         if interfaces is None:
             interfaces = (lo + fraction * (hi - lo),)
+        profile = _without_frozen_planes(profile, config, where)
     elif interfaces is None:
         interfaces = (lo, lo + fraction * (hi - lo))
     jump = analyze_jump(

@@ -161,7 +161,7 @@ def analyze_command(
 def _analyze_run_dir(folder: Path, given: dict[str, Any]) -> None:
     """``md analyze RUN_DIR``: everything from the run directory; options that would contradict it are refused."""
     from ..analysis import unit_system
-    from ..analysis.response import PROFILE_FILE, analyze_run
+    from ..analysis.response import analyze_run
 
     for name, option in (
         ("flux", "--flux"),
@@ -188,9 +188,9 @@ def _analyze_run_dir(folder: Path, given: dict[str, Any]) -> None:
     }
     profile = None
     if given["plot"] is not None:
-        from ..analysis import read_profile
+        from ..analysis.response import run_profile
 
-        profile = read_profile(folder / PROFILE_FILE, units=run.jump.units)
+        profile = run_profile(folder)
     _report(run.jump, profile, unit_system(run.jump.units), given["as_json"], given["plot"], extra)
 
 
