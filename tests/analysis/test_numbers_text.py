@@ -142,3 +142,39 @@ def test_profile_reader_gives_the_same_arrays_as_fromstring(tmp_path, monkeypatc
         assert bits(getattr(new, name)) == bits(getattr(old, name)), name
     body = path.read_text().split("\n", 3)[3]
     assert bits(parse_decimal_text(body)) == bits(np.fromstring(body, sep=" "))
+
+
+short_tokens = st.builds(
+    lambda sign, x, how: sign + (how % x),
+    st.sampled_from(["", "-", "+"]),
+    st.floats(min_value=0, max_value=9999, allow_nan=False),
+    st.sampled_from(["%.0f", "%.1f", "%.3g", "%.4g", "%.5g", "%.6g", "%.7g", "%.2f", "%.6f"]),
+).filter(lambda t: len(t) <= 8 and "e" not in t)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(short_tokens, separators), min_size=1, max_size=60))
+def test_short_tokens_take_the_one_word_path_and_parse_like_float(items):
+    """Tokens of <= 8 bytes without exponent (the common LAMMPS %g output) are read from one 8-byte word each:
+    that path is taken, and its values equal float(token) bit for bit."""
+    text = "".join(tok + sep for tok, sep in items)
+    taken = []
+    original = numbers_text._short_tokens
+
+    def spy(*args):
+        out = original(*args)
+        taken.append(out is not None)
+        return out
+
+    numbers_text._short_tokens = spy
+    try:
+        assert_same_as_float(text)
+    finally:
+        numbers_text._short_tokens = original
+    assert taken == [True]
+
+
+@pytest.mark.parametrize("junk", ["1-2", "--1", "1.2.3", ".", "-", "-.", "+-1", "1..", "1.2 3.4.5", "1+"])
+def test_short_junk_is_refused(junk):
+    """Junk of <= 8 bytes is caught by the one-word path's dot and sign counts."""
+    assert parse_decimal_text(f"1.5 {junk} 2") is None
