@@ -296,11 +296,11 @@ def _parse_numbers(body: str) -> tuple[NDArray[np.float64], bool]:
     ``numbers_text`` (~5x faster than ``np.fromstring``, same values bit for bit); text with
     anything else (nan, inf, junk) takes ``np.fromstring``, whose errors the caller diagnoses.
     """
-    if not body.strip():
-        return np.empty(0), False
     values = parse_decimal_text(body)
     if values is not None:
-        return values, True
+        return values, values.size > 0
+    if not body.strip():
+        return np.empty(0), False
     with warnings.catch_warnings():
         warnings.simplefilter("error", DeprecationWarning)
         try:
