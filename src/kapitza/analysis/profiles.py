@@ -11,7 +11,7 @@ A LAMMPS ``fix ave/chunk`` file (``chunk/atom bin/1d``) reads::
     2000 20 5760
       ...
 
-one block per output interval.  The body is parsed in one vectorised call (``np.fromstring``),
+one block per output interval.  The body is parsed in one vectorised pass (``numbers_text``),
 then its layout is checked (every block header names the same number of chunks, chunk ids run
 1..N, timesteps increase); only when that fails is the file walked line by line, to name the
 first bad line in the error.
@@ -32,6 +32,7 @@ from numpy.typing import NDArray
 
 from ..errors import InputError
 from ..io.results import result
+from .numbers_text import parse_decimal_text
 from .units import unit_system
 
 #: Files larger than this are refused (the parse needs ~3x the file size in memory).
@@ -289,7 +290,15 @@ def _drop_repeated_headers(body: str, header: list[str], where: str, first: int)
 
 
 def _parse_numbers(body: str) -> tuple[NDArray[np.float64], bool]:
-    """All whitespace-separated numbers of ``body`` in one C call; ok=False if something was not a number."""
+    """All whitespace-separated numbers of ``body``; ok=False if something was not a number.
+
+    Plain decimal numbers (all LAMMPS writes) go through the vectorised exact parser of
+    ``numbers_text`` (~5x faster than ``np.fromstring``, same values bit for bit); text with
+    anything else (nan, inf, junk) takes ``np.fromstring``, whose errors the caller diagnoses.
+    """
+    values = parse_decimal_text(body)
+    if values is not None:
+        return values, values.size > 0
     if not body.strip():
         return np.empty(0), False
     with warnings.catch_warnings():
