@@ -154,13 +154,20 @@ def read_profile(
     unit_system(units)
     p = Path(path)
     data = _read_bytes(p)
-    text = data.decode("ascii", errors="strict") if data.isascii() else None
-    if text is None:
+    if not data.isascii():
         raise InputError(f"profile {str(p)!r} is not a text file (non-ASCII bytes)")
-    lines_head = text.split("\n", 3)
-    if len(lines_head) >= 3 and all(line.lstrip().startswith("#") for line in lines_head[:3]):
-        return _read_ave_chunk(p, text, column, units, composition)
-    return _read_columns(p, text, column, units, composition)
+    # the first three lines, found without copying the (possibly 100 MB) body
+    ends, start = [], 0
+    for _ in range(3):
+        end = data.find(b"\n", start)
+        if end < 0:
+            break
+        ends.append(end)
+        start = end + 1
+    head = data[: ends[-1]].decode("ascii").split("\n") if ends else [data.decode("ascii")]
+    if len(ends) == 3 and all(line.lstrip().startswith("#") for line in head):
+        return _read_ave_chunk(p, head, data[ends[-1] + 1 :], column, units, composition)
+    return _read_columns(p, data.decode("ascii"), column, units, composition)
 
 
 def _read_bytes(p: Path) -> bytes:
@@ -179,7 +186,7 @@ def _read_bytes(p: Path) -> bytes:
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(f"{where} cannot be read: {exc.strerror or type(exc).__name__}") from None
-    if not data.strip():
+    if not data or data.isspace():
         raise InputError(f"{where} is empty")
     if b"\0" in data:
         raise InputError(f"{where} is not a text file (binary data)")
@@ -200,10 +207,10 @@ def _pick(names: list[str], spec: str | int | None, where: str, what: str) -> in
 
 
 def _read_ave_chunk(
-    p: Path, text: str, column: str | int | None, units: str, composition: str | int | None
+    p: Path, head: list[str], body: bytes | str, column: str | int | None, units: str, composition: str | int | None
 ) -> TemperatureProfile:
+    """``head``: the three header lines; ``body``: the rest of the file (ASCII bytes)."""
     where = f"ave/chunk file {str(p)!r}"
-    head = text.split("\n", 3)
     names = head[2].lstrip().lstrip("#").split()
     if len(names) < 3 or names[0] != "Chunk" or "Coord1" not in names:
         raise InputError(
@@ -221,10 +228,9 @@ def _read_ave_chunk(
     else:
         col = _pick(names, column, where, "column")
     comp_col = None if composition is None else _pick(names, composition, where, "composition column")
-    body = head[3] if len(head) > 3 else ""
     first_line_no = 4
-    if "#" in body:  # appended runs (restarts, one fix per block) repeat the three header lines
-        body = _drop_repeated_headers(body, head[:3], where, first_line_no)
+    if b"#" in body:  # appended runs (restarts, one fix per block) repeat the three header lines
+        body = _drop_repeated_headers(body.decode("ascii"), head[:3], where, first_line_no)
     values, ok = _parse_numbers(body)
     nblocks = 0
     if ok and values.size >= 3:
@@ -245,7 +251,7 @@ def _read_ave_chunk(
                 if not good:
                     nblocks = 0
     if nblocks == 0:
-        _diagnose_ave_chunk(body, ncol, where, first_line_no)
+        _diagnose_ave_chunk(body.decode("ascii") if isinstance(body, bytes) else body, ncol, where, first_line_no)
         raise InputError(f"{where}: the blocks do not follow the ave/chunk layout")  # pragma: no cover
     if not np.all(np.isfinite(chunks[:, :, col])):
         b, i = np.argwhere(~np.isfinite(chunks[:, :, col]))[0]
@@ -289,7 +295,7 @@ def _drop_repeated_headers(body: str, header: list[str], where: str, first: int)
     return "\n".join(kept)
 
 
-def _parse_numbers(body: str) -> tuple[NDArray[np.float64], bool]:
+def _parse_numbers(body: str | bytes) -> tuple[NDArray[np.float64], bool]:
     """All whitespace-separated numbers of ``body``; ok=False if something was not a number.
 
     Plain decimal numbers (all LAMMPS writes) go through the vectorised exact parser of
@@ -299,6 +305,8 @@ def _parse_numbers(body: str) -> tuple[NDArray[np.float64], bool]:
     values = parse_decimal_text(body)
     if values is not None:
         return values, values.size > 0
+    if isinstance(body, bytes):
+        body = body.decode("ascii")
     if not body.strip():
         return np.empty(0), False
     with warnings.catch_warnings():
@@ -310,12 +318,13 @@ def _parse_numbers(body: str) -> tuple[NDArray[np.float64], bool]:
     return values, True
 
 
-def _line_count_ok(body: str, expected: int) -> bool:
+def _line_count_ok(body: str | bytes, expected: int) -> bool:
     """Number of non-blank lines equals ``expected`` (a cheap count: blank lines are rare)."""
-    n = body.count("\n") + (0 if body.endswith("\n") else 1)
+    newline = b"\n" if isinstance(body, bytes) else "\n"
+    n = body.count(newline) + (0 if body.endswith(newline) else 1)
     if n == expected:
         return True
-    return sum(1 for line in body.split("\n") if line.strip()) == expected
+    return sum(1 for line in body.split(newline) if line.strip()) == expected
 
 
 def _diagnose_ave_chunk(body: str, ncol: int, where: str, first: int) -> None:
