@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from analysis_synthetic import HEADER, ave_chunk_text, synthetic
 
-from kapitza.analysis import read_profile
+from kapitza.analysis import TemperatureProfile, read_profile
 from kapitza.errors import InputError
 
 SMALL = (
@@ -112,3 +112,12 @@ def test_a_large_file_parses_in_one_vectorised_pass(tmp_path):
     elapsed = time.perf_counter() - start
     assert p.temperatures.shape == (n, 20) and p.temperatures[-1, 3] == 1.003
     assert elapsed < 3.0, elapsed
+
+
+def test_box_starting_at_zero_reads_back_as_zero():
+    """LAMMPS prints bin centres rounded (0.3874, 1.1622, ... for a box from 0 with bins of 0.7748 sigma): the box
+    edge from them is 1.1e-16 in floating point, and reads back as exactly 0; an offset box keeps its edge."""
+    z = np.round(0.3874 + 0.7748 * np.arange(32), 4)
+    t = np.full((2, 32), 0.3)
+    assert TemperatureProfile(z, t, None, None).box[0] == 0.0
+    assert TemperatureProfile(z + 5.0, t, None, None).box[0] == pytest.approx(5.0)
