@@ -138,3 +138,20 @@ def progress_bar(enabled: bool) -> Iterator[Callable[[str, int, int], None] | No
             bar.update(tasks[stage], completed=done, total=max(total, 1))
 
         yield update
+
+
+def load_run_config(path: Path, option: Path | None, from_mapping: Callable[[Any, str], Any]) -> tuple[Any, Path]:
+    """A run's config TOML read once, validated by ``from_mapping(data, where)``, and its run directory:
+    ``option`` (``--run-dir``), else ``run_dir`` in the file (relative to it), else the file with suffix .run."""
+    from ..io import toml_file
+
+    raw = toml_file.read_document(path, "config file", toml_file.MAX_CONFIG_BYTES)
+    value = raw.pop("run_dir", None)
+    config = from_mapping(raw, f"config file {str(path)!r}")
+    if option is not None:
+        return config, option
+    if value is None:
+        return config, path.with_suffix(".run")
+    if not isinstance(value, str) or not value:
+        raise InputError(f"run_dir in {str(path)!r} must be a folder name, got {value!r}")
+    return config, (path.parent / value) if not Path(value).is_absolute() else Path(value)

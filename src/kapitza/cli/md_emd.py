@@ -11,26 +11,14 @@ import numpy as np
 import typer
 from rich.console import Console
 
-from ..errors import InputError
-from ..io import toml_file
-from .common import check_output
+from .common import check_output, load_run_config
 
 
 def _load(path: Path, option: Path | None) -> tuple[Any, Path]:
-    """The validated EMD config in ``path`` and its run directory (``--run-dir``, else ``run_dir`` in the file,
-    else the config's name with suffix .run)."""
+    """The validated EmdConfig in ``path`` and its run directory (see :func:`~kapitza.cli.common.load_run_config`)."""
     from ..md.emd import EmdConfig
 
-    raw = toml_file.read_document(path, "config file", toml_file.MAX_CONFIG_BYTES)
-    value = raw.pop("run_dir", None)
-    config = EmdConfig.from_mapping(raw, f"config file {str(path)!r}")
-    if option is not None:
-        return config, option
-    if value is None:
-        return config, path.with_suffix(".run")
-    if not isinstance(value, str) or not value:
-        raise InputError(f"run_dir in {str(path)!r} must be a folder name, got {value!r}")
-    return config, (path.parent / value) if not Path(value).is_absolute() else Path(value)
+    return load_run_config(path, option, EmdConfig.from_mapping)
 
 
 def _plot(g: Any, path: Path) -> None:

@@ -10,25 +10,14 @@ import typer
 from rich.console import Console
 
 from ..errors import InputError
-from ..io import toml_file
+from .common import load_run_config
 
 
 def _load(path: Path, option: Path | None) -> tuple[Any, Path]:
-    """The validated config in ``path`` and its run directory (``option``, else ``run_dir`` in the file, else
-    the config's name with suffix .run); the file is read once."""
+    """The validated NemdConfig in ``path`` and its run directory (see :func:`~kapitza.cli.common.load_run_config`)."""
     from ..md.nemd import NemdConfig
 
-    where = f"config file {str(path)!r}"
-    raw = toml_file.read_document(path, "config file", toml_file.MAX_CONFIG_BYTES)
-    value = raw.pop("run_dir", None)
-    config = NemdConfig.from_mapping(raw, where)
-    if option is not None:
-        return config, option
-    if value is None:
-        return config, path.with_suffix(".run")
-    if not isinstance(value, str) or not value:
-        raise InputError(f"run_dir in {str(path)!r} must be a folder name, got {value!r}")
-    return config, (path.parent / value) if not Path(value).is_absolute() else Path(value)
+    return load_run_config(path, option, NemdConfig.from_mapping)
 
 
 def md_run_command(
