@@ -39,7 +39,7 @@ from ..io.atomic import atomic_write_text
 from ..io.results import result
 from . import inputs
 from .nemd import NemdConfig, _integer
-from .run import CONFIG_FILE, INPUT_FILE, STATE_FILE, _inside
+from .run import INPUT_FILE, STATE_FILE, _inside, open_run_directory
 
 #: Columns of ``emd.<i>.txt`` after the timestep.
 COLUMNS = ("E_A", "T_A", "T_B", "T", "area", "E_total")
@@ -217,31 +217,18 @@ def _write_state(run_dir: Path, state: dict[str, Any]) -> None:
 
 
 def _prepare(config: EmdConfig, run_dir: Path) -> dict[str, Any]:
-    text = config.to_toml()
-    config_path = run_dir / CONFIG_FILE
-    if run_dir.exists() and not run_dir.is_dir():
-        raise InputError(f"run directory {str(run_dir)!r} exists and is not a folder")
-    if config_path.exists():
-        if config_path.read_text(encoding="utf-8") != text:
-            raise InputError(
-                f"config changed since the run started in {str(run_dir)!r} (start a new run directory, "
-                "or restore its config.toml)"
-            )
-        return _read_state(run_dir)
-    if not run_dir.parent.is_dir():
-        raise InputError(f"the folder of run directory {str(run_dir)!r} does not exist")
-    try:
-        run_dir.mkdir(exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"cannot create run directory {str(run_dir)!r}: {exc.strerror or exc}") from None
-    from .systems import build_structure, copy_potential_files
+    state: dict[str, Any] = {"equilibrated": False, "runs_done": []}
 
-    build_structure(config.nemd).write_lammps_data(run_dir / inputs.DATA_FILE)
-    copy_potential_files(config.nemd, run_dir)
-    atomic_write_text(run_dir / INPUT_FILE, lammps_input(config))
-    state = {"equilibrated": False, "runs_done": []}
-    _write_state(run_dir, state)
-    atomic_write_text(config_path, text)  # last: its presence means the directory is complete
+    def populate(folder: Path) -> None:
+        from .systems import build_structure, copy_potential_files
+
+        build_structure(config.nemd).write_lammps_data(folder / inputs.DATA_FILE)
+        copy_potential_files(config.nemd, folder)
+        atomic_write_text(folder / INPUT_FILE, lammps_input(config))
+        _write_state(folder, state)
+
+    if open_run_directory(run_dir, config.to_toml(), populate):
+        return _read_state(run_dir)
     return state
 
 

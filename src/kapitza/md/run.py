@@ -196,34 +196,50 @@ def read_baths(path: Path | str) -> NDArray[np.float64]:
     return data.reshape(-1, 5)
 
 
-def _prepare(config: NemdConfig, run_dir: Path) -> int:
-    """Create or check the run directory; return the number of units already completed."""
-    text = config.to_toml()
+def open_run_directory(run_dir: Path, config_text: str, populate: Callable[[Path], None]) -> bool:
+    """Create the run directory of a config, or check that it holds the same one.
+
+    Returns True when ``run_dir`` already holds this config (a resume), False when it was created: then
+    ``populate(run_dir)`` has written its files and ``config.toml`` is written last, so that its presence
+    means the directory is complete.  A different config, a file in the way or a missing parent is an
+    InputError.
+    """
     config_path = run_dir / CONFIG_FILE
     if run_dir.exists() and not run_dir.is_dir():
         raise InputError(f"run directory {str(run_dir)!r} exists and is not a folder")
     if config_path.exists():
-        if config_path.read_text(encoding="utf-8") != text:
+        if config_path.read_text(encoding="utf-8") != config_text:
             raise InputError(
                 f"config changed since the run started in {str(run_dir)!r} (start a new run directory, "
                 "or restore its config.toml)"
             )
-        return _read_state(run_dir)
+        return True
     if not run_dir.parent.is_dir():
         raise InputError(f"the folder of run directory {str(run_dir)!r} does not exist")
     try:
         run_dir.mkdir(exist_ok=True)
     except OSError as exc:
         raise InputError(f"cannot create run directory {str(run_dir)!r}: {exc.strerror or exc}") from None
-    from .systems import build_structure, copy_potential_files
+    populate(run_dir)
+    atomic_write_text(config_path, config_text)
+    return False
 
-    structure = build_structure(config)
-    copy_potential_files(config, run_dir)
-    structure.write_lammps_data(run_dir / DATA_FILE)
-    atomic_write_text(run_dir / INPUT_FILE, lammps_input(config))
-    atomic_write_text(run_dir / BATHS_FILE, BATHS_HEADER)
-    _write_state(run_dir, 0, config)
-    atomic_write_text(config_path, text)  # last: its presence means the directory is complete
+
+def _prepare(config: NemdConfig, run_dir: Path) -> int:
+    """Create or check the run directory; return the number of units already completed."""
+
+    def populate(folder: Path) -> None:
+        from .systems import build_structure, copy_potential_files
+
+        structure = build_structure(config)
+        copy_potential_files(config, folder)
+        structure.write_lammps_data(folder / DATA_FILE)
+        atomic_write_text(folder / INPUT_FILE, lammps_input(config))
+        atomic_write_text(folder / BATHS_FILE, BATHS_HEADER)
+        _write_state(folder, 0, config)
+
+    if open_run_directory(run_dir, config.to_toml(), populate):
+        return _read_state(run_dir)
     return 0
 
 
@@ -354,11 +370,12 @@ def _run_mpi(
                     _write_state(run_dir, marked, config)
                     steps_run += n
                     seconds += now - t_last
-                    steps_done += n
-                    if progress is not None:
-                        rate = n / (now - t_last) if now > t_last else float("nan")
-                        name = _unit_name(config, marked - 1)
-                        progress(f"{name}/{config.n_blocks} blocks, {rate:.0f} steps/s", steps_done, total_steps)
+                    rate = n / (now - t_last) if now > t_last else float("nan")
+                    for unit in range(completed, marked):  # one report per unit, also when a poll sees several
+                        steps_done += _unit_steps(config, unit)
+                        if progress is not None:
+                            name = _unit_name(config, unit)
+                            progress(f"{name}/{config.n_blocks} blocks, {rate:.0f} steps/s", steps_done, total_steps)
                     completed, t_last = marked, now
                 if finished:
                     break
