@@ -90,31 +90,47 @@ class LJBicrystal:
 
     def to_lammps_data(self) -> str:
         """The structure as a LAMMPS data file (``atom_style atomic``, masses included)."""
-        lines = [
-            f"LJ fcc bicrystal A|B along z, cells {self.cells}, masses {self.masses[0]:g} {self.masses[1]:g} (kapitza)",
-            "",
-            f"{self.n_atoms} atoms",
-            "2 atom types",
-            "",
-            f"0.0 {self.box[0]:.10g} xlo xhi",
-            f"0.0 {self.box[1]:.10g} ylo yhi",
-            f"0.0 {self.box[2]:.10g} zlo zhi",
-            "",
-            "Masses",
-            "",
-            f"1 {self.masses[0]:.10g}",
-            f"2 {self.masses[1]:.10g}",
-            "",
-            "Atoms # atomic",
-            "",
-        ]
-        for i, (t, r) in enumerate(zip(self.types, self.positions, strict=True), start=1):
-            lines.append(f"{i} {int(t)} {r[0]:.10g} {r[1]:.10g} {r[2]:.10g}")
-        return "\n".join(lines) + "\n"
+        title = (
+            f"LJ fcc bicrystal A|B along z, cells {self.cells}, masses {self.masses[0]:g} {self.masses[1]:g} (kapitza)"
+        )
+        return lammps_data_text(title, self.positions, self.types, self.box, self.masses)
 
     def write_lammps_data(self, path: str | Path) -> Path:
         """Write :meth:`to_lammps_data` to ``path`` atomically; return the path."""
         return atomic_write_text(path, self.to_lammps_data())
+
+
+def lammps_data_text(
+    title: str,
+    positions: NDArray[np.float64],
+    types: NDArray[np.int64],
+    box: NDArray[np.float64],
+    masses: NDArray[np.float64],
+    mass_notes: tuple[str, str] = ("", ""),
+) -> str:
+    """A two-type LAMMPS data file (``atom_style atomic``, box from the origin, masses included); ``mass_notes``
+    are comments after the masses."""
+    lines = [
+        title,
+        "",
+        f"{positions.shape[0]} atoms",
+        "2 atom types",
+        "",
+        f"0.0 {box[0]:.10g} xlo xhi",
+        f"0.0 {box[1]:.10g} ylo yhi",
+        f"0.0 {box[2]:.10g} zlo zhi",
+        "",
+        "Masses",
+        "",
+        f"1 {masses[0]:.10g}{mass_notes[0]}",
+        f"2 {masses[1]:.10g}{mass_notes[1]}",
+        "",
+        "Atoms # atomic",
+        "",
+    ]
+    for i, (t, r) in enumerate(zip(types, positions, strict=True), start=1):
+        lines.append(f"{i} {int(t)} {r[0]:.10g} {r[1]:.10g} {r[2]:.10g}")
+    return "\n".join(lines) + "\n"
 
 
 def _positive(name: str, value: float) -> float:

@@ -36,7 +36,7 @@ from numpy.typing import NDArray
 from ..errors import InputError
 from ..io.atomic import atomic_write_text
 from ..io.results import result
-from .bicrystal import _count, _positive, mix_interfaces
+from .bicrystal import _count, _positive, lammps_data_text, mix_interfaces
 
 #: Zero-pressure T = 0 lattice constant (Angstrom) of Stillinger-Weber silicon (LAMMPS Si.sw).
 SI_SW_LATTICE_CONSTANT = 5.431
@@ -104,28 +104,12 @@ class DiamondBicrystal:
 
     def to_lammps_data(self) -> str:
         """The structure as a LAMMPS data file for ``units metal``, ``atom_style atomic`` (masses in amu)."""
-        lines = [
+        title = (
             f"Si|Ge diamond bicrystal along [001], cells {self.cells}, a = {self.lattice_constant:g} A, "
-            "units metal (kapitza)",
-            "",
-            f"{self.n_atoms} atoms",
-            "2 atom types",
-            "",
-            f"0.0 {self.box[0]:.10g} xlo xhi",
-            f"0.0 {self.box[1]:.10g} ylo yhi",
-            f"0.0 {self.box[2]:.10g} zlo zhi",
-            "",
-            "Masses",
-            "",
-            f"1 {self.masses[0]:.10g}   # A (Si)",
-            f"2 {self.masses[1]:.10g}   # B (Ge)",
-            "",
-            "Atoms # atomic",
-            "",
-        ]
-        for i, (t, r) in enumerate(zip(self.types, self.positions, strict=True), start=1):
-            lines.append(f"{i} {int(t)} {r[0]:.10g} {r[1]:.10g} {r[2]:.10g}")
-        return "\n".join(lines) + "\n"
+            "units metal (kapitza)"
+        )
+        notes = ("   # A (Si)", "   # B (Ge)")
+        return lammps_data_text(title, self.positions, self.types, self.box, self.masses, notes)
 
     def write_lammps_data(self, path: str | Path) -> Path:
         """Write :meth:`to_lammps_data` to ``path`` atomically; return the path."""
