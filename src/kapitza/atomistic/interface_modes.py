@@ -422,7 +422,13 @@ def interface_modes(
     # planes: floor((z - z_interface) / spacing), z wrapped into [-Lz/2, Lz/2)
     dz = positions[:, 2] - float(interface_z)
     dz -= box[2] * np.floor(dz / box[2] + 0.5)
-    plane = np.floor(dz / spacing).astype(np.int64)
+    frac = dz / spacing
+    if np.any(np.abs(frac - np.rint(frac)) < 0.05):
+        raise InputError(
+            f"atoms lie on a plane boundary (within 5 % of plane_spacing={spacing:g}): interface_z="
+            f"{float(interface_z):g} must fall between two atomic planes"
+        )
+    plane = np.floor(frac).astype(np.int64)
     index = np.arange(-planes_per_side, planes_per_side)
     member = plane[None, :] == index[:, None]  # (n_planes, N)
     plane_atoms = member.sum(axis=1)
