@@ -136,7 +136,8 @@ def _bath_slabs(config: NemdConfig) -> str:
         f"# reverse: hot bath in the middle of B (z = {f_hot:.6g} Lz, {2 * w:g} wide), cold bath in the middle of A"
         f" (z = {f_cold:.6g} Lz), heat flows B -> A;"
         if config.reverse
-        else f"# hot bath: middle of A (z = {f_hot:.6g} Lz, {2 * w:g} wide); cold bath: middle of B (z = {f_cold:.6g} Lz);"
+        else f"# hot bath: middle of A (z = {f_hot:.6g} Lz, {2 * w:g} wide); cold bath: middle of B"
+        f" (z = {f_cold:.6g} Lz);"
     )
     return (
         f"{where} before any NPT Lz = {n_z * a:.6g}\n"
