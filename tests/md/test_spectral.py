@@ -353,3 +353,25 @@ def test_reverse_analysis_gives_positive_g(tmp_path):
     forward, backward = results
     assert backward.delta_T > 0 and backward.flux > 0 and backward.G > 0
     assert abs(backward.G - forward.G) < 4 * np.hypot(backward.G_err, forward.G_err)
+
+
+def test_stillinger_weber_coupling_is_a_hessian_block():
+    """sw: K_ji from finite differences of the ASE calculator; the block of the side-1 rows is its transpose
+    (the Hessian is symmetric); no force form for a many-body potential."""
+    from kapitza.md.systems import build_structure
+
+    config = NemdConfig(
+        potential="sw", units="metal", n_x=1, n_y=1, cells_a=2, cells_b=2, bath_width=2.0,
+        steps_production=640, block_steps=640, spectral_every=10, spectral_planes=1,
+    )  # fmt: skip
+    structure = build_structure(config)
+    setup = spectral.spectral_setup(config, structure)
+    assert setup.has_force_form == 0 and setup.units == "metal" and setup.plane_first == -3
+    assert "id vx vy vz\n" in spectral.spectral_dump_commands(config)
+    k21 = setup.coupling().toarray()
+    index = setup.ids - 1
+    rows, cols, vals = spectral._manybody_coupling(config, structure, index, 3 - setup.side)
+    k12 = np.zeros(k21.T.shape)
+    k12[rows, cols] = vals
+    assert np.abs(k21).max() > 1.0  # eV/A^2: a real bond
+    assert np.allclose(k12, k21.T, atol=1e-4 * np.abs(k21).max())
