@@ -375,3 +375,10 @@ def test_stillinger_weber_coupling_is_a_hessian_block():
     k12[rows, cols] = vals
     assert np.abs(k21).max() > 1.0  # eV/A^2: a real bond
     assert np.allclose(k12, k21.T, atol=1e-4 * np.abs(k21).max())
+
+
+def test_emd_refuses_nemd_only_settings():
+    from kapitza.md.emd import EmdConfig
+
+    with pytest.raises(InputError, match="NEMD settings"):
+        EmdConfig.from_mapping({"potential": "lj/cut", "reverse": True})
