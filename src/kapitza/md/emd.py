@@ -102,6 +102,10 @@ class EmdConfig:
                 f'{where}: EMD needs geometry = "periodic" (side A exchanges energy with B only through the two '
                 f"interfaces of the periodic cell), got {nemd.geometry!r}"
             )
+        if nemd.spectral_every or nemd.reverse:
+            raise InputError(
+                f"{where}: spectral_every and reverse are NEMD settings (EMD has no baths): leave them out"
+            )
         return cls(nemd, EmdSettings(**dict(table)))
 
     def to_toml(self) -> str:

@@ -113,18 +113,34 @@ def _bath_slabs(config: NemdConfig) -> str:
     a = config.lattice_constant
     if config.geometry == "fixed":
         f, w = config.frozen_planes / config.n_planes, config.bath_width
+        left = f"$(zlo+{f:.12g}*lz) $(zlo+{f:.12g}*lz+{w:.10g})"
+        right = f"$(zhi-{f:.12g}*lz-{w:.10g}) $(zhi-{f:.12g}*lz)"
+        hot, cold = (right, left) if config.reverse else (left, right)
+        where = (
+            "reverse: hot bath in B next to the right frozen end, cold bath in A next to the left one (heat B -> A)"
+            if config.reverse
+            else f"hot bath: in A next to the left frozen end ({w:g} wide); cold bath: in B next to the right one"
+        )
         return (
-            f"# hot bath: in A next to the left frozen end ({w:g} wide); cold bath: in B next to the right one\n"
-            f"region hot_slab block INF INF INF INF $(zlo+{f:.12g}*lz) $(zlo+{f:.12g}*lz+{w:.10g}) units box\n"
-            f"region cold_slab block INF INF INF INF $(zhi-{f:.12g}*lz-{w:.10g}) $(zhi-{f:.12g}*lz) units box\n"
+            f"# {where}\n"
+            f"region hot_slab block INF INF INF INF {hot} units box\n"
+            f"region cold_slab block INF INF INF INF {cold} units box\n"
             "group hot region hot_slab\n"
             "group cold region cold_slab\n"
         )
     f_hot, f_cold = config.cells_a / 2 / n_z, (config.cells_a + config.cells_b / 2) / n_z
     w = config.bath_width / 2
+    if config.reverse:
+        f_hot, f_cold = f_cold, f_hot
+    where = (
+        f"# reverse: hot bath in the middle of B (z = {f_hot:.6g} Lz, {2 * w:g} wide), cold bath in the middle of A"
+        f" (z = {f_cold:.6g} Lz), heat flows B -> A;"
+        if config.reverse
+        else f"# hot bath: middle of A (z = {f_hot:.6g} Lz, {2 * w:g} wide); cold bath: middle of B"
+        f" (z = {f_cold:.6g} Lz);"
+    )
     return (
-        f"# hot bath: middle of A (z = {f_hot:.6g} Lz, {2 * w:g} wide); cold bath: middle of B (z = {f_cold:.6g} Lz);"
-        f" before any NPT Lz = {n_z * a:.6g}\n"
+        f"{where} before any NPT Lz = {n_z * a:.6g}\n"
         f"region hot_slab block INF INF INF INF $(zlo+{f_hot:.12g}*lz-{w:.10g}) $(zlo+{f_hot:.12g}*lz+{w:.10g}) "
         "units box\n"
         f"region cold_slab block INF INF INF INF $(zlo+{f_cold:.12g}*lz-{w:.10g}) $(zlo+{f_cold:.12g}*lz+{w:.10g}) "
@@ -218,6 +234,15 @@ def _steady(config: NemdConfig) -> str:
     )
 
 
+def _spectral_dump(config: NemdConfig) -> str:
+    """The dump of the interface atoms' velocities (and positions) for the spectral heat current, if asked for."""
+    if not config.spectral_every:
+        return ""
+    from .spectral import spectral_dump_commands
+
+    return spectral_dump_commands(config)
+
+
 def _block(config: NemdConfig) -> str:
     """One production block b (LAMMPS variable ``b``, 1..n_blocks); reads restart.(b-1), writes restart.b."""
     n = config.sample_every
@@ -230,10 +255,10 @@ def _block(config: NemdConfig) -> str:
         + f"compute planes all chunk/atom bin/1d z lower $(lz/{config.n_planes}) units box"
         "   # one bin per (001) plane\n"
         f"fix profile all ave/chunk {n} {config.block_steps // n} {config.block_steps} planes "
-        f"density/number temp ave one append {PROFILE_FILE}\n"
-        f"run {config.block_steps}\n"
+        f"density/number temp ave one append {PROFILE_FILE}\n" + _spectral_dump(config) + f"run {config.block_steps}\n"
         f'print "${{b}} $(step) $(f_hot:%.12g) $(f_cold:%.12g) $(etotal:%.12g)" append {BATHS_FILE} screen no\n'
-        "write_restart restart.${b}\n"
+        + ("undump spectral\n" if config.spectral_every else "")
+        + "write_restart restart.${b}\n"
     )
 
 
@@ -264,15 +289,24 @@ def lammps_input(config: NemdConfig) -> str:
         if config.units == "lj"
         else "units metal: Angstrom, eV, ps, amu, T in K"
     )
+    hot_side, cold_side = ("B", "A") if config.reverse else ("A", "B")
     intro = (
         f"# NEMD of a periodic {system} along z (kapitza); {units}\n"
         f"# A: {config.cells_a} cells, mass {m_a:g}, {species[0]};"
         f" B: {config.cells_b} cells, mass {m_b:g}, {species[1]};"
         f" cross-section {config.n_x}x{config.n_y} cells, a = {a:g} {length}\n"
         f"# interfaces at z = 0 (= Lz) and z = {config.cells_a * a:.6g}; baths at T = {config.hot_temperature:g}"
-        f" (hot, in A) and {config.cold_temperature:g} (cold, in B)\n"
-        f"# outputs: {PROFILE_FILE} (one temperature profile per block), {BATHS_FILE} (bath energies per block)\n"
-        f'shell rm -f {PROFILE_FILE}\nprint "{BATHS_HEADER.strip()}" file {BATHS_FILE} screen no\n\n'
+        f" (hot, in {hot_side}) and {config.cold_temperature:g} (cold, in {cold_side})"
+        + (": reversed, heat flows B -> A\n" if config.reverse else "\n")
+        + f"# outputs: {PROFILE_FILE} (one temperature profile per block), {BATHS_FILE} (bath energies per block)\n"
+        + (
+            "# spectral/block.dump: the interface atoms sampled during each block; kapitza's run driver\n"
+            "# (kapitza.md.spectral.process_block) turns it into spectral/block_NNNNN.npz after each block and\n"
+            "# deletes it; with plain lmp only the last block's dump is left\nshell mkdir spectral\n"
+            if config.spectral_every
+            else ""
+        )
+        + f'shell rm -f {PROFILE_FILE}\nprint "{BATHS_HEADER.strip()}" file {BATHS_FILE} screen no\n\n'
     )
     loop = (
         f"# ---- production: {config.n_blocks} blocks of {config.block_steps} steps ----\n"

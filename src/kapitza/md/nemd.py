@@ -64,6 +64,12 @@ LJ_CUTOFF = 2.5
 ARGON_EPSILON_EV = 0.0104
 ARGON_SIGMA_ANGSTROM = 3.405
 ARGON_MASS_AMU = 39.948
+#: Fewest velocity samples per block for the spectral heat current (frequency resolution 2 pi / block time).
+MIN_SPECTRAL_SAMPLES = 64
+#: Tersoff SiCGe cutoff R + D (Angstrom) of the Ge-Ge pair, the longest of the Si/Ge pairs (3.1 A).
+TERSOFF_RANGE_ANGSTROM = 3.1
+#: Settings added after the first runs: left out of to_toml() at their default so that old run directories match.
+_OPTIONAL_DEFAULTS = {"spectral_every": 0, "spectral_planes": 8, "reverse": False}
 #: Defaults of (temperature, delta_temperature, timestep, damp, bath_width) by system (see the module docstring).
 _DEFAULTS = {
     ("lj/cut", "lj"): (0.3, 0.1, 0.005, 0.5, 3.0),
@@ -117,6 +123,16 @@ class NemdConfig:
         Timesteps between profile samples within a block.
     seed : int
         Seed of the initial velocities and of the Langevin baths (block b uses seed + 2b + 1 and seed + 2b + 2).
+    spectral_every : int
+        Timesteps between the velocity (and, for lj/cut, position) samples of the atoms near the interface
+        for the spectral heat current (:mod:`kapitza.md.spectral`); 0 (default) = no spectral sampling.  Must
+        divide block_steps with at least 64 samples per block.
+    spectral_planes : int
+        Atomic planes sampled on each side of the interface (at least those within the force range are sampled
+        anyway); default 8.
+    reverse : bool
+        Swap the baths: hot bath in B, cold in A (fixed ends: hot next to the right wall), so heat flows B -> A
+        and the spectral heat current 1 -> 2 is negative.  Default False.
     """
 
     potential: str
@@ -145,6 +161,9 @@ class NemdConfig:
     block_steps: int = 5000
     sample_every: int = 10
     seed: int = 12345
+    spectral_every: int = 0
+    spectral_planes: int = 8
+    reverse: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.potential, str) or self.potential not in POTENTIALS:
@@ -191,6 +210,7 @@ class NemdConfig:
             raise InputError(
                 f"block_steps= ({self.block_steps}) must be a multiple of sample_every= ({self.sample_every})"
             )
+        self._check_spectral()
         a, unit = self.lattice_constant, self.length_unit
         if self.geometry == "fixed":
             for side, cells in (("A", self.cells_a), ("B", self.cells_b)):
@@ -209,6 +229,61 @@ class NemdConfig:
                     f"bath_width= {self.bath_width:g} {unit} does not fit inside crystal {side} "
                     f"({cells} cells = {cells * a:g} {unit}, {free:g} {unit} clear of the interfaces)"
                 )
+
+    def _check_spectral(self) -> None:
+        if not isinstance(self.reverse, bool):
+            raise InputError(f"reverse= must be true or false, got {self.reverse!r}")
+        _integer("spectral_every", self.spectral_every, 0)
+        _integer("spectral_planes", self.spectral_planes, 1)
+        if self.spectral_every == 0:
+            return
+        if self.block_steps % self.spectral_every:
+            raise InputError(
+                f"block_steps= ({self.block_steps}) must be a multiple of spectral_every= ({self.spectral_every})"
+            )
+        if self.block_steps // self.spectral_every < MIN_SPECTRAL_SAMPLES:
+            raise InputError(
+                f"block_steps= / spectral_every= gives {self.block_steps // self.spectral_every} samples per block; "
+                f"the spectral heat current needs at least {MIN_SPECTRAL_SAMPLES} (lower spectral_every=)"
+            )
+        per_cell = 2 if self.potential == "lj/cut" else 4
+        sampled = self.spectral_sampled_planes
+        for side, cells in (("A", self.cells_a), ("B", self.cells_b)):
+            have = cells * per_cell - (self.frozen_planes if self.geometry == "fixed" else 0)
+            if sampled > have:
+                raise InputError(
+                    f"spectral sampling needs {sampled} planes on each side of the interface (spectral_planes= "
+                    f"{self.spectral_planes}, or the force range), crystal {side} has {have} mobile planes"
+                )
+        if self.geometry == "periodic":
+            n_z = self.cells_a + self.cells_b
+            length = n_z * self.lattice_constant
+            reach = 2 * sampled * self.plane_spacing + self.force_range
+            if reach >= length:
+                raise InputError(
+                    f"spectral sampling of {sampled} planes on each side of the interface reaches the other "
+                    f"interface across the periodic box (2 x {sampled * self.plane_spacing:g} + force range "
+                    f"{self.force_range:g} >= Lz = {length:g} {self.length_unit}): lower spectral_planes= or make "
+                    "the crystals longer"
+                )
+
+    @property
+    def force_range(self) -> float:
+        """The potential's cutoff (run length unit): 2.5 sigma, SW's a sigma = 1.8 x 2.0951 A, Tersoff's 3.1 A
+        (largest R + D of SiCGe.tersoff's Si/Ge pairs)."""
+        if self.potential == "lj/cut":
+            return LJ_CUTOFF * self.sigma
+        return 1.8 * 2.0951 if self.potential == "sw" else TERSOFF_RANGE_ANGSTROM
+
+    @property
+    def spectral_sampled_planes(self) -> int:
+        """Planes sampled on each side of the interface: spectral_planes, or more to cover the force range."""
+        return max(self.spectral_planes, math.ceil(self.force_range / self.plane_spacing - 1e-9))
+
+    @property
+    def n_spectral_samples(self) -> int:
+        """Velocity samples per production block (0 without spectral sampling)."""
+        return self.block_steps // self.spectral_every if self.spectral_every else 0
 
     @property
     def lattice_constant(self) -> float:
@@ -297,7 +372,8 @@ class NemdConfig:
         return cls(**dict(data))
 
     def to_toml(self) -> str:
-        """The config as a canonical TOML text (every setting, in field order)."""
+        """The config as a canonical TOML text (every setting, in field order; spectral_every, spectral_planes and
+        reverse only when not at their default, so the text of older configs is unchanged)."""
         units = (
             "LJ reduced units: sigma, epsilon, tau, epsilon/k_B"
             if self.units == "lj"
@@ -306,7 +382,12 @@ class NemdConfig:
         lines = [f"# kapitza NEMD run configuration ({units}; masses and epsilons as ratios, see kapitza.md.nemd)"]
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
-            text = f'"{value}"' if isinstance(value, str) else repr(value)
+            if f.name in _OPTIONAL_DEFAULTS and value == _OPTIONAL_DEFAULTS[f.name]:
+                continue
+            if isinstance(value, bool):
+                text = "true" if value else "false"
+            else:
+                text = f'"{value}"' if isinstance(value, str) else repr(value)
             lines.append(f"{f.name} = {text}")
         return "\n".join(lines) + "\n"
 

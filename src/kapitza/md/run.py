@@ -80,7 +80,8 @@ class NemdRun:
     block_steps : int
     bath_energies : (n_blocks, 2) float array, energy into the hot and cold reservoirs per block (epsilon; eV)
     heat_flux : (n_blocks,) float array, flux A->B through each interface per block from the mean of the two
-        baths, (E_cold - E_hot) / 2 / (n_interfaces area block_time) (epsilon/(sigma^2 tau); eV/(A^2 ps))
+        baths, (E_cold - E_hot) / 2 / (n_interfaces area block_time) (epsilon/(sigma^2 tau); eV/(A^2 ps));
+        with ``reverse`` (hot bath in B) the heat flows B -> A and this A->B flux is negative
     area : float, cross-section lx ly after equilibration (NPT may change it), from box.txt (sigma^2; A^2)
     block_time : float, tau; ps
     units : str, LAMMPS units of the run (lj or metal)
@@ -236,11 +237,42 @@ def _prepare(config: NemdConfig, run_dir: Path) -> int:
         structure.write_lammps_data(folder / DATA_FILE)
         atomic_write_text(folder / INPUT_FILE, lammps_input(config))
         atomic_write_text(folder / BATHS_FILE, BATHS_HEADER)
+        if config.spectral_every:
+            from .spectral import spectral_setup, write_setup
+
+            write_setup(folder, spectral_setup(config, structure))
         _write_state(folder, 0, config)
 
     if open_run_directory(run_dir, config.to_toml(), populate):
         return _read_state(run_dir)
     return 0
+
+
+def _prepare_spectral(config: NemdConfig, run_dir: Path, blocks_done: int):
+    """The spectral setup of a resumed or new run (None without spectral sampling).
+
+    A dump left by an interrupted block is deleted (the block reruns and writes its own), and so are the npz
+    files of blocks not marked done; every completed block must have its npz.
+    """
+    if not config.spectral_every:
+        return None
+    from .spectral import DUMP_FILE, SPECTRAL_DIR, block_file, read_setup
+
+    folder = run_dir / SPECTRAL_DIR
+    dump = folder / DUMP_FILE
+    if dump.exists():
+        dump.unlink()
+    for block in range(blocks_done + 1, config.n_blocks + 1):
+        stale = folder / block_file(block)
+        if stale.exists():
+            stale.unlink()
+    missing = [b for b in range(1, blocks_done + 1) if not (folder / block_file(b)).exists()]
+    if missing:
+        raise InputError(
+            f"{str(folder)!r} lacks the spectra of completed block(s) {', '.join(map(str, missing))}: "
+            "start a new run directory"
+        )
+    return read_setup(run_dir)
 
 
 def find_executables(lmp: str | os.PathLike | None = None) -> tuple[str, str]:
@@ -439,6 +471,10 @@ def run_nemd(
     if isinstance(processes, bool) or not isinstance(processes, (int, np.integer)) or processes < 1:
         raise InputError(f"processes= must be a positive integer, got {processes!r}")
     processes = int(processes)
+    if processes > 1 and config.spectral_every:
+        raise InputError(
+            "spectral_every= > 0 runs in-process only (processes=1): each block's dump is reduced between blocks"
+        )
     executables = find_executables(lmp) if processes > 1 else None
     run_dir = Path(run_dir).absolute()
     done = _prepare(config, run_dir)
@@ -456,6 +492,7 @@ def run_nemd(
         old = run_dir / restart_name(unit - 1)
         if old.exists():
             old.unlink()
+    setup = _prepare_spectral(config, run_dir, max(done - 2, 0))
 
     steps_run, seconds = 0, 0.0
     if done < last and executables is not None:
@@ -476,6 +513,10 @@ def run_nemd(
                         lmp_.commands_string(unit_commands(config, unit))
                     except Exception as exc:  # LAMMPS raises a bare Exception with its ERROR line
                         raise KapitzaError(f"LAMMPS failed in unit {unit} of {run_dir}: {exc}") from None
+                    if setup is not None and unit >= 2:  # the block's spectra, before the block counts as done
+                        from .spectral import process_block
+
+                        process_block(run_dir, setup, unit - 1)
                     elapsed = time.perf_counter() - t0
                     n = _unit_steps(config, unit)
                     steps_run += n
@@ -498,7 +539,8 @@ def run_nemd(
     area = read_area(run_dir / BOX_FILE) if done > 0 else float("nan")
     block_time = config.block_steps * config.timestep
     energies = baths[:, 2:4]
-    flux = (energies[:, 1] - energies[:, 0]) / 2 / (config.n_interfaces * area * block_time)
+    sign = -1.0 if config.reverse else 1.0  # E_cold - E_hot is the heat hot -> cold; reverse: hot is B
+    flux = sign * (energies[:, 1] - energies[:, 0]) / 2 / (config.n_interfaces * area * block_time)
     return NemdRun(
         run_dir=str(run_dir),
         n_blocks=int(blocks_done),

@@ -1,0 +1,166 @@
+"""A strict reader of LAMMPS text dump files (``dump custom``), frame by frame.
+
+A frame is::
+
+    ITEM: TIMESTEP
+    <step>
+    ITEM: NUMBER OF ATOMS
+    <n>
+    ITEM: BOX BOUNDS <flags>
+    <lo> <hi>      (three lines; orthogonal boxes only)
+    ITEM: ATOMS <column names>
+    <n rows>
+
+:func:`iter_frames` yields them one at a time (the memory is one frame);
+:func:`read_frames` stacks ``n`` of them into one array.  Anything malformed
+(a missing item, a short or cut-off frame, a non-number, a frame whose atoms
+or columns differ from the first's) is an InputError naming the file and line.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..errors import InputError
+
+__all__ = ["DumpFrame", "DumpFrames", "iter_frames", "read_frames"]
+
+
+@dataclass(frozen=True)
+class DumpFrame:
+    """One frame: ``timestep``; ``box`` (3, 2) lo/hi; ``columns`` names after ``id``; ``ids`` (atoms,) int;
+    ``values`` (atoms, len(columns)) float."""
+
+    timestep: int
+    box: NDArray[np.float64]
+    columns: tuple[str, ...]
+    ids: NDArray[np.int64]
+    values: NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class DumpFrames:
+    """``n`` frames stacked: ``timesteps`` (n,), ``boxes`` (n, 3, 2), ``ids`` (atoms,), ``values`` (n, atoms, k)."""
+
+    timesteps: NDArray[np.int64]
+    boxes: NDArray[np.float64]
+    columns: tuple[str, ...]
+    ids: NDArray[np.int64]
+    values: NDArray[np.float64]
+
+
+def _expect(handle, path: str, line_no: list[int], prefix: str) -> str:
+    line = handle.readline()
+    line_no[0] += 1
+    if not line:
+        raise InputError(f"{path}: ends inside a frame (line {line_no[0]}, expected {prefix!r})")
+    if not line.startswith(prefix):
+        raise InputError(f"{path} line {line_no[0]}: expected {prefix!r}, got {line.strip()[:60]!r}")
+    return line
+
+
+def _number_line(handle, path: str, line_no: list[int], count: int) -> list[float]:
+    line = handle.readline()
+    line_no[0] += 1
+    if not line.endswith("\n"):
+        raise InputError(f"{path}: ends inside a frame (line {line_no[0]})")
+    fields = line.split()
+    if len(fields) < count:
+        raise InputError(f"{path} line {line_no[0]}: expected {count} numbers, got {line.strip()[:60]!r}")
+    try:
+        return [float(x) for x in fields[:count]]
+    except ValueError:
+        raise InputError(f"{path} line {line_no[0]}: not a number in {line.strip()[:60]!r}") from None
+
+
+def iter_frames(path: str | os.PathLike) -> Iterator[DumpFrame]:
+    """The frames of a ``dump custom`` text file whose first column is ``id``, one at a time."""
+    name = str(path)
+    line_no = [0]
+    try:
+        handle = open(Path(path), encoding="ascii", newline="\n")
+    except OSError as exc:
+        raise InputError(f"cannot read dump file {name!r}: {exc.strerror or exc}") from None
+    with handle:
+        while True:
+            first = handle.readline()
+            if not first:
+                return
+            line_no[0] += 1
+            if first.strip() != "ITEM: TIMESTEP":
+                raise InputError(f"{name} line {line_no[0]}: expected 'ITEM: TIMESTEP', got {first.strip()[:60]!r}")
+            step = _number_line(handle, name, line_no, 1)[0]
+            _expect(handle, name, line_no, "ITEM: NUMBER OF ATOMS")
+            n_atoms = _number_line(handle, name, line_no, 1)[0]
+            if n_atoms != int(n_atoms) or n_atoms < 1 or step != int(step):
+                raise InputError(f"{name} line {line_no[0]}: bad timestep or atom count")
+            n_atoms = int(n_atoms)
+            bounds = _expect(handle, name, line_no, "ITEM: BOX BOUNDS")
+            if "xy" in bounds.split():
+                raise InputError(f"{name} line {line_no[0]}: triclinic boxes are not supported")
+            box = np.array([_number_line(handle, name, line_no, 2) for _ in range(3)])
+            header = _expect(handle, name, line_no, "ITEM: ATOMS").split()[2:]
+            if not header or header[0] != "id":
+                raise InputError(f"{name} line {line_no[0]}: the first column must be id, got {' '.join(header)!r}")
+            rows = [handle.readline() for _ in range(n_atoms)]
+            start = line_no[0] + 1
+            line_no[0] += n_atoms
+            if not rows[-1].endswith("\n"):
+                raise InputError(f"{name}: ends inside a frame (timestep {int(step)}, from line {start})")
+            try:
+                data = np.array("".join(rows).split(), dtype=np.float64)
+            except ValueError:
+                raise InputError(
+                    f"{name}: a non-number in the frame of timestep {int(step)} (lines {start}+)"
+                ) from None
+            if data.size != n_atoms * len(header):
+                raise InputError(
+                    f"{name}: the frame of timestep {int(step)} (lines {start}+) has {data.size} numbers, "
+                    f"expected {n_atoms} atoms x {len(header)} columns"
+                )
+            data = data.reshape(n_atoms, len(header))
+            yield DumpFrame(int(step), box, tuple(header[1:]), data[:, 0].astype(np.int64), data[:, 1:])
+
+
+def read_frames(path: str | os.PathLike, n: int | None = None, *, after: int | None = None) -> DumpFrames:
+    """Stack the frames of a dump (all, or the first ``n`` with timestep > ``after``) into one array.
+
+    Every frame must hold the same atoms (ids) and columns as the first; fewer than ``n`` frames is an
+    InputError.  Memory: the ``n`` frames (preallocated when ``n`` is given).
+    """
+    steps: list[int] = []
+    boxes: list[NDArray[np.float64]] = []
+    rows: list[NDArray[np.float64]] = []
+    values: NDArray[np.float64] | None = None
+    ids: NDArray[np.int64] | None = None
+    columns: tuple[str, ...] = ()
+    for frame in iter_frames(path):
+        if after is not None and frame.timestep <= after:
+            continue
+        if ids is None:
+            ids, columns = frame.ids, frame.columns
+            if n is not None:
+                values = np.empty((n, *frame.values.shape))
+        elif frame.columns != columns or frame.ids.shape != ids.shape or np.any(frame.ids != ids):
+            raise InputError(f"{str(path)}: the frame of timestep {frame.timestep} holds other atoms or columns")
+        if values is not None:
+            values[len(steps)] = frame.values
+        else:
+            rows.append(frame.values)
+        steps.append(frame.timestep)
+        boxes.append(frame.box)
+        if n is not None and len(steps) == n:
+            break
+    if n is not None and len(steps) < n:
+        where = f" after timestep {after}" if after is not None else ""
+        raise InputError(f"{str(path)}: {len(steps)} frames{where}, expected {n} (a cut-off dump?)")
+    if ids is None:
+        raise InputError(f"{str(path)}: no frames")
+    stacked = values if values is not None else np.stack(rows)
+    return DumpFrames(np.array(steps, dtype=np.int64), np.stack(boxes), columns, ids, stacked)
