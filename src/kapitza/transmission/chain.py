@@ -195,3 +195,149 @@ def chain_conductance(
     """
     r = landauer.conductance(junction, temperature, statistics)
     return ChainConductance(junction, r.temperature, r.conductance, statistics)
+
+
+def _positive_array(name: str, values: ArrayLike) -> NDArray[np.float64]:
+    a = np.asarray(values, dtype=np.float64)
+    if a.ndim != 1 or a.size == 0:
+        raise InputError(f"{name} must be a one-dimensional list of numbers")
+    bad = ~np.isfinite(a) | (a <= 0)
+    if np.any(bad):
+        raise InputError(f"{name} must be finite and positive, got {float(a[bad][0]):g} at index {int(np.argmax(bad))}")
+    return a
+
+
+def langevin_chain_transmission(
+    omega: ArrayLike, masses: ArrayLike, springs: ArrayLike, gamma_left: float, gamma_right: float
+) -> float | NDArray[np.float64]:
+    r"""Exact classical transmission of a harmonic chain between two Langevin baths on its end atoms.
+
+    Atoms 1..N with masses :math:`m_l` and nearest-neighbour springs; the left bath acts on atom 1 and the right
+    bath on atom N with the Langevin force of LAMMPS ``fix langevin`` (damp = 1/gamma):
+    :math:`-\gamma m v + \eta`, :math:`\langle\eta(t)\eta(t')\rangle = 2\gamma m k_B T\,\delta(t-t')`.
+    With :math:`x(t) = \int x(\omega) e^{-i\omega t} d\omega` the equations of motion become
+    :math:`[K - M\omega^2 - i\omega\Gamma] x = \eta` with :math:`\Gamma = \mathrm{diag}(\gamma_L m_1, 0, \ldots,
+    0, \gamma_R m_N)` (friction coefficients, mass/time), and (Casher & Lebowitz, J. Math. Phys. 12, 1701 (1971);
+    Dhar, PRL 86, 5882 (2001), with friction coefficient :math:`\gamma_L m_1`, :math:`\gamma_R m_N`)
+
+    .. math::
+
+        \mathcal{T}(\omega) = 4\,\gamma_L\gamma_R\,m_1 m_N\,\omega^2\,|G_{1N}(\omega)|^2,\qquad
+        G = [K - M\omega^2 - i\omega\Gamma]^{-1},
+
+    so that the steady current is :math:`J = k_B (T_L - T_R)/(2\pi) \int_0^\infty \mathcal{T}(\omega) d\omega`
+    (a Landauer channel, :math:`0 \le \mathcal{T} \le 1`), and the spectral conductance in the one-sided
+    convention of :mod:`kapitza.spectra` is :math:`q(\omega)/(T_L - T_R) = k_B \mathcal{T}(\omega)/(2\pi)`.
+
+    Ends: ``springs`` of length N - 1 gives free ends (the baths' atoms have only their inner spring); length
+    N + 1 gives fixed ends (``springs[0]`` ties atom 1 and ``springs[-1]`` atom N to rigid walls).
+    :math:`G_{1N}` is computed from the three-term recurrence of the tridiagonal matrix (no N x N solve).
+    At omega = 0 the free chain gives its limit :math:`4\gamma'_L\gamma'_R/(\gamma'_L+\gamma'_R)^2`
+    (:math:`\gamma' = \gamma m`: the chain moves as one body), the fixed chain 0.
+
+    Parameters
+    ----------
+    omega : float or array_like
+        Angular frequency, rad/s (or rad per the time unit of ``gamma_*``), >= 0, any shape.
+    masses : array_like
+        Atomic masses, kg, shape (N,), N >= 2.
+    springs : array_like
+        Spring constants, N/m, shape (N - 1,) (free ends) or (N + 1,) (fixed ends).
+    gamma_left, gamma_right : float
+        Langevin damping rates of the two baths, 1/s (LAMMPS ``damp`` = 1/gamma).
+
+    Returns
+    -------
+    float or ndarray
+        The transmission, dimensionless, shape of ``omega``.
+    """
+    m = _positive_array("masses", masses)
+    k = _positive_array("springs", springs)
+    n = m.size
+    if n < 2:
+        raise InputError(f"masses must hold at least 2 atoms, got {n}")
+    if k.size not in (n - 1, n + 1):
+        raise InputError(
+            f"springs must hold N - 1 = {n - 1} (free ends) or N + 1 = {n + 1} (fixed ends) values, got {k.size}"
+        )
+    _positive(gamma_left=gamma_left, gamma_right=gamma_right)
+    w = np.asarray(omega, dtype=np.float64)
+    if np.any(~np.isfinite(w)) or np.any(w < 0):
+        raise InputError("omega must be finite and >= 0")
+    fixed = k.size == n + 1
+    inner = k[1:-1] if fixed else k  # the N - 1 springs between atoms
+    diag = np.zeros(n)
+    diag[:-1] += inner
+    diag[1:] += inner
+    if fixed:
+        diag[0] += k[0]
+        diag[-1] += k[-1]
+    fl, fr = gamma_left * m[0], gamma_right * m[-1]
+    flat = w.ravel()
+    out = np.zeros(flat.shape)
+    pos = flat > 0
+    wp = flat[pos]
+    # r_l = theta_l / theta_{l-1} for the leading minors theta_l of A = K - M w^2 - i w Gamma (never 0 for w > 0:
+    # Im r_1 = -w fl < 0 and each step keeps Im r < 0), so |det A| = prod |r_l| and |G_1N| = prod k / |det A|.
+    log_abs = np.zeros(wp.shape)
+    r = None
+    for site in range(n):
+        a = diag[site] - m[site] * wp**2 + 0j
+        if site == 0:
+            a = a - 1j * wp * fl
+        if site == n - 1:
+            a = a - 1j * wp * fr
+        r = a if r is None else a - inner[site - 1] ** 2 / r
+        log_abs += np.log(np.abs(r))
+    log_g = np.sum(np.log(inner)) - log_abs
+    out[pos] = 4.0 * fl * fr * np.exp(2.0 * (np.log(wp) + log_g))
+    if not fixed:
+        out[~pos] = 4.0 * fl * fr / (fl + fr) ** 2
+    out = out.reshape(w.shape)
+    return float(out) if out.ndim == 0 else out
+
+
+def defect_mode_frequency(spring: float, mass_left: float, mass_right: float, mass_defect: float) -> float | None:
+    r"""Frequency of the mode localised on a light defect atom joining two semi-infinite chains, above both bands.
+
+    Sites n < 0 have mass ``mass_left``, n > 0 ``mass_right``, site 0 ``mass_defect``; every nearest-neighbour
+    spring is ``spring``.  A mode :math:`u_n = \lambda_L^{|n|}` (n <= 0), :math:`\lambda_R^{n}` (n >= 0) solves
+    the bulk equations when :math:`-m_s\omega^2 = k(\lambda_s + 1/\lambda_s - 2)`, and the defect's when
+    :math:`-m_d\omega^2 = k(\lambda_L + \lambda_R - 2)`; above both band edges :math:`2\sqrt{k/m_s}` the decaying
+    roots are negative, :math:`-1 < \lambda_s < 0` (neighbours move in antiphase).  The defect equation is
+    monotonic in omega there, so the root is unique when it exists; it exists iff the defect is light enough,
+    :math:`4 m_d / m_{min} < 3 - \lambda_{other}(\omega_{edge})`.  For equal sides this is any
+    :math:`m_d < m` and gives Montroll & Potts, Phys. Rev. 100, 525 (1955):
+    :math:`\omega = \omega_{max}/\sqrt{1 - \epsilon^2}`, :math:`\epsilon = (m - m_d)/m`.
+
+    Parameters
+    ----------
+    spring : float
+        The spring constant, N/m.
+    mass_left, mass_right, mass_defect : float
+        Masses, kg (any consistent units work: the result is in rad per the implied time unit).
+
+    Returns
+    -------
+    float or None
+        The angular frequency, rad/s, above both band edges; None if no localised mode exists.
+    """
+    from scipy.optimize import brentq
+
+    _positive(spring=spring, mass_left=mass_left, mass_right=mass_right, mass_defect=mass_defect)
+    k = float(spring)
+    edge = max(band_edge(mass_left, k), band_edge(mass_right, k))
+
+    def decay(mass: float, w: float) -> float:
+        b = 2.0 - mass * w * w / k  # lambda + 1/lambda = b <= -2
+        return 0.5 * (b + np.sqrt(max(b * b - 4.0, 0.0)))
+
+    def residual(w: float) -> float:
+        return mass_defect * w * w - k * (2.0 - decay(mass_left, w) - decay(mass_right, w))
+
+    if residual(edge) >= 0:
+        return None
+    hi = edge
+    while residual(hi) < 0:  # residual grows like m_d w^2: a few doublings suffice
+        hi *= 2.0
+    return float(brentq(residual, edge, hi, xtol=1e-14 * hi, rtol=4 * np.finfo(float).eps))
