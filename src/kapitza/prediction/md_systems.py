@@ -235,11 +235,12 @@ def system_of(config: Mapping[str, Any]) -> dict[str, Any]:
     return {"potential": "sw", "units": units, "masses_amu": masses, "epsilon_scale": 1.0}
 
 
-def lj_crystal(mass_amu: float) -> Any:
+def lj_crystal(mass_amu: float, *, cache: bool = True) -> Any:
     """Argon-like LJ fcc HarmonicCrystal at a = 1.5496 sigma, every atom of ``mass_amu`` (amu).
 
-    Force constants from 0.01 A displacements in a 4x4x4 conventional supercell (phonopy, ASE's LJ cut at
-    2.5 sigma, the registry's "lj").
+    Force constants from +-0.01 A displacements in a 4x4x4 conventional supercell (phonopy without its
+    symmetry search, ASE's LJ cut at 2.5 sigma: the registry's "lj"), cached on disk: they do not depend on
+    the mass.
     """
     from ase import Atoms
     from ase.build import bulk
@@ -247,7 +248,8 @@ def lj_crystal(mass_amu: float) -> Any:
     from phonopy.structure.atoms import PhonopyAtoms
 
     from ..atomistic.bicrystal import LJ_FCC_LATTICE_CONSTANT
-    from ..atomistic.potentials import get_potential
+    from ..atomistic.potentials import LJ_ARGON, get_potential
+    from ..io.cache import cached_arrays
     from ..phonons.crystal import FCC_PRIMITIVE
     from ..phonons.harmonic import HarmonicCrystal
 
@@ -259,30 +261,36 @@ def lj_crystal(mass_amu: float) -> Any:
         scaled_positions=unit.get_scaled_positions(),
         masses=[mass_amu] * len(unit),
     )
-    ph = Phonopy(cell, supercell_matrix=np.eye(3, dtype=int) * 4, primitive_matrix=FCC_PRIMITIVE)
-    ph.generate_displacements(distance=0.01)
-    calc = get_potential("lj", ["Ar"]).calculator()
-    forces = []
-    for sc in ph.supercells_with_displacements:
-        atoms = Atoms(sc.symbols, cell=sc.cell, scaled_positions=sc.scaled_positions, pbc=True)
-        atoms.calc = calc
-        forces.append(atoms.get_forces())
-    ph.forces = np.array(forces)
-    ph.produce_force_constants()
+    ph = Phonopy(cell, supercell_matrix=np.eye(3, dtype=int) * 4, primitive_matrix=FCC_PRIMITIVE, is_symmetry=False)
+    ph.generate_displacements(distance=0.01, is_plusminus=True)
+
+    def compute() -> dict[str, NDArray[np.float64]]:
+        calc = get_potential("lj", ["Ar"]).calculator()
+        forces = []
+        for sc in ph.supercells_with_displacements:
+            atoms = Atoms(sc.symbols, cell=sc.cell, scaled_positions=sc.scaled_positions, pbc=True)
+            atoms.calc = calc
+            forces.append(atoms.get_forces())
+        ph.forces = np.array(forces)
+        ph.produce_force_constants()
+        return {"fc": np.asarray(ph.force_constants)}
+
+    parts = {"lattice_constant_angstrom": a, "supercell": 4, "displacement": 0.01, "lj": dict(LJ_ARGON)}
+    ph.force_constants = cached_arrays("md-systems-lj-force-constants", parts, compute, enabled=cache)["fc"]
     ph.symmetrize_force_constants()
     return HarmonicCrystal(
         name=f"LJ Ar {mass_amu:g} amu",
-        source=f"argon-like LJ cut at 2.5 sigma, a = {a:.4f} A, 4x4x4 supercell, 0.01 A displacements",
+        source=f"argon-like LJ cut at 2.5 sigma, a = {a:.4f} A, 4x4x4 supercell, +-0.01 A displacements",
         phonopy=ph,
         lattice_constant=a * ANGSTROM,
     )
 
 
-def sw_si_crystal(mass_amu: float) -> Any:
+def sw_si_crystal(mass_amu: float, *, cache: bool = True) -> Any:
     """Si Stillinger-Weber HarmonicCrystal (its own lattice constant), every atom of ``mass_amu`` (amu)."""
     from ..phonons.harmonic import HarmonicCrystal
 
-    crystal = HarmonicCrystal.from_potential("Si", "sw")
+    crystal = HarmonicCrystal.from_potential("Si", "sw", cache=cache)
     crystal.phonopy.masses = [mass_amu] * len(crystal.phonopy.primitive)
     return HarmonicCrystal(
         name=f"Si(SW) with mass {mass_amu:g} amu",
@@ -292,7 +300,9 @@ def sw_si_crystal(mass_amu: float) -> Any:
     )
 
 
-def _compute(system: Mapping[str, Any], kpoints: int, frequencies: int, mesh: int, progress: Progress | None):
+def _compute(
+    system: Mapping[str, Any], kpoints: int, frequencies: int, mesh: int, progress: Progress | None, cache: bool
+) -> dict[str, NDArray[np.float64]]:
     """SI arrays of the AGF and the DMM for ``system`` (see :func:`system_of`)."""
     from ..landauer import conductance, spectral_conductance
     from ..phonons import full_dispersion_spectrum
@@ -315,7 +325,7 @@ def _compute(system: Mapping[str, Any], kpoints: int, frequencies: int, mesh: in
     )
     tr = agf.transmission
     build = lj_crystal if system["potential"] == "lj" else sw_si_crystal
-    s1, s2 = (full_dispersion_spectrum(build(m), normal="001", mesh=mesh) for m in masses)
+    s1, s2 = (full_dispersion_spectrum(build(m, cache=cache), normal="001", mesh=mesh, cache=cache) for m in masses)
     model = diffuse_mismatch(s1, s2)
     g_dmm_landauer = float(conductance(model, [300.0], "classical").conductance[0])
     top = min(s1.max_frequency, s2.max_frequency)
@@ -405,7 +415,7 @@ def harmonic_spectra(
     a = cached_arrays(
         "md-harmonic-spectra",
         parts,
-        lambda: _compute(system, kpoints, frequencies, mesh, progress),
+        lambda: _compute(system, kpoints, frequencies, mesh, progress, cache),
         enabled=cache,
     )
     return _display(system, a, parts)
