@@ -29,10 +29,24 @@ def sige():
     return _run(SIGE)
 
 
+SISI = {**SIGE, "mass_b": 28.0855 / 72.630}
+PROGRESS: list[tuple[int, int]] = []
+
+
 @pytest.fixture(scope="module")
 def sisi():
     """Both sides with silicon's mass: no interface (mass_b is a ratio to Ge's 72.630 amu)."""
-    return _run({**SIGE, "mass_b": 28.0855 / 72.630})
+    return _run(SISI, progress=lambda done, total: PROGRESS.append((done, total)))
+
+
+def test_progress_reaches_the_total_and_a_cache_hit_computes_nothing(sisi):
+    """The AGF reports its (omega, k) chunks through progress; the second identical call is read from the cache
+    (no progress, the same arrays)."""
+    assert PROGRESS and PROGRESS[0][0] == 0 and PROGRESS[-1][0] == PROGRESS[-1][1] > 0
+    seen = len(PROGRESS)
+    again = _run(SISI, progress=lambda done, total: PROGRESS.append((done, total)))
+    assert len(PROGRESS) == seen
+    assert np.array_equal(again.g_agf, sisi.g_agf) and again.conductance_dmm == sisi.conductance_dmm
 
 
 def test_agf_spectrum_integrates_to_the_agf_conductance(sige):

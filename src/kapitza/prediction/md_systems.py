@@ -387,7 +387,8 @@ def harmonic_spectra(
     progress : callable, optional
         progress(done, total) of the AGF's (omega, k) chunks (not called on a cache hit).
     cache : bool
-        Use the on-disk cache (keyed on the potential, masses, kpoints, frequencies, mesh).
+        Use the on-disk cache (keyed on the potential, masses, kpoints, frequencies, mesh, the AGF broadening
+        and the kapitza version).
 
     Returns
     -------
@@ -402,10 +403,14 @@ def harmonic_spectra(
         raise InputError(f"progress= must be callable, got {type(progress).__name__}")
     if not isinstance(cache, bool):
         raise InputError(f"cache= must be true or false, got {cache!r}")
+    from .._version import __version__
     from ..io.cache import cached_arrays
+    from ..transmission.agf.solver import DEFAULT_ETA
 
     parts = {
         "version": CACHE_VERSION,
+        "kapitza": __version__,  # the AGF and DMM defaults (broadening, grids) are those of this version
+        "eta": DEFAULT_ETA,
         "potential": system["potential"],
         "masses_amu": [float(m) for m in system["masses_amu"]],
         "kpoints": kpoints,
