@@ -43,6 +43,8 @@ class PlaneDosMap:
     omega : ndarray (nf,)
         Frequencies (display units, ``omega_unit``).
     omega_unit : str
+    units : str
+        The run's unit system (lj or metal).
     plane_index : ndarray of int (n_planes,)
         -1, -2, ... on side A (-1 touches the interface), 0, 1, ... on side B.
     plane_z : ndarray (n_planes,)
@@ -53,6 +55,7 @@ class PlaneDosMap:
 
     omega: NDArray[np.float64]
     omega_unit: str
+    units: str
     plane_index: NDArray[np.int64]
     plane_z: NDArray[np.float64]
     dos: NDArray[np.float64]
@@ -71,6 +74,7 @@ def plane_dos_map(run: SpectralRun) -> PlaneDosMap:
     return PlaneDosMap(
         omega=run.omega * wf,
         omega_unit=omega_unit,
+        units=run.units,
         plane_index=run.plane_index,
         plane_z=run.plane_z,
         dos=ke / totals[:, None],
@@ -86,6 +90,8 @@ class ModalTemperatures:
     band_edges : ndarray (n_bands + 1,)
         Band limits in the display frequency unit ``omega_unit`` (a bin belongs to the band its centre lies in).
     omega_unit : str
+    units : str
+        The run's unit system (lj or metal).
     plane_index : ndarray of int (n_planes,)
     plane_z : ndarray (n_planes,)
         Site z relative to the interface (length unit).
@@ -101,6 +107,7 @@ class ModalTemperatures:
 
     band_edges: NDArray[np.float64]
     omega_unit: str
+    units: str
     plane_index: NDArray[np.int64]
     plane_z: NDArray[np.float64]
     T: NDArray[np.float64]
@@ -189,6 +196,7 @@ def modal_temperatures(
     return ModalTemperatures(
         band_edges=edges * wf,
         omega_unit=omega_unit,
+        units=run.units,
         plane_index=run.plane_index,
         plane_z=run.plane_z,
         T=t_mean,

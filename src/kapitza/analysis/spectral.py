@@ -638,6 +638,8 @@ class Rectification:
     verdict : str
     omega : ndarray (nf,) or None
         The forward run's grid (display units), None when the runs have no spectral data.
+    omega_unit, g_unit : str
+        Display units of ``omega`` and the g spectra ("" without spectral data).
     g_forward, g_forward_err, g_reverse, g_reverse_err : ndarray (nf,) or None
         q / Delta T (A -> B convention, both positive) on ``omega``; the reverse one interpolated linearly onto
         the forward grid when the grids differ.
@@ -655,6 +657,8 @@ class Rectification:
     zero_within_error: bool
     verdict: str
     omega: NDArray[np.float64] | None
+    omega_unit: str
+    g_unit: str
     g_forward: NDArray[np.float64] | None
     g_forward_err: NDArray[np.float64] | None
     g_reverse: NDArray[np.float64] | None
@@ -705,12 +709,14 @@ def rectification(
         "zero within error (2 SE)" if zero else "not zero within error (beyond 2 SE)"
     )
     omega = g_f = g_f_err = g_r = g_r_err = None
+    omega_unit = g_unit = ""
     mod_f = mod_r = None
     has = [(Path(r) / SPECTRAL_DIR).is_dir() for r in (forward_run, reverse_run)]
     if all(has):
         sf = spectral_conductance(forward_run, smoothing_bins=smoothing_bins, run=fwd)
         sr = spectral_conductance(reverse_run, smoothing_bins=smoothing_bins, run=rev)
         omega, g_f, g_f_err = sf.omega, sf.g, sf.g_err
+        omega_unit, g_unit = sf.omega_unit, sf.g_unit
         if sr.omega.shape == sf.omega.shape and np.allclose(sr.omega, sf.omega):
             g_r, g_r_err = sr.g, sr.g_err
         else:
@@ -737,6 +743,8 @@ def rectification(
         zero_within_error=zero,
         verdict=verdict,
         omega=omega,
+        omega_unit=omega_unit,
+        g_unit=g_unit,
         g_forward=g_f,
         g_forward_err=g_f_err,
         g_reverse=g_r,
