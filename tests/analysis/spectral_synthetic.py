@@ -46,11 +46,12 @@ def write_spectral_run(
     force=True,
     plane_temperature=1.0,
     units="lj",
+    jump=None,
 ):
     """``write_run_dir`` plus spectral/setup.npz and block files whose q integrates to ``scale`` times the bath
     flux (A -> B, negative for ``reverse``, whose profile is mirrored so that heat flows B -> A) and whose
     plane KE spectra are those of equilibrium at ``plane_temperature`` with :func:`reference_ldos` (k_B = 1)."""
-    write_run_dir(folder, blocks=blocks)
+    write_run_dir(folder, blocks=blocks, **({} if jump is None else {"jump": jump}))
     if reverse:
         p = read_profile(folder / "profile.chunk", units="lj")
         mirrored = TemperatureProfile(

@@ -171,3 +171,42 @@ def test_bad_options_are_refused_before_work(forward):
         spectral_conductance(forward, first_block=0)
     with pytest.raises(InputError, match="no spectral/"):
         read_spectral_run(forward.parent)
+
+
+def _as_metal(folder):
+    config = folder / "config.toml"
+    config.write_text(config.read_text().replace('units = "lj"', 'units = "metal"'))
+    return folder
+
+
+def test_metal_runs_are_shown_in_si(tmp_path):
+    """metal: omega rad/ps -> rad/s (x 1e12); the Parseval sum of q is the flux in W m^-2, i.e. the bath flux
+    (eV/(ps Angstrom^2)) times unit_system('metal').flux_to_si; G_nemd is the jump analysis' G_si."""
+    from kapitza.analysis import unit_system
+
+    run = _as_metal(write_spectral_run(tmp_path / "run", units="metal"))
+    sc = spectral_conductance(run)
+    lj = spectral_conductance(write_spectral_run(tmp_path / "lj"))
+    to_si = unit_system("metal").flux_to_si
+    assert sc.omega_unit == "rad/s" and sc.g_unit == "W m^-2 K^-1 per (rad/s)"
+    assert np.allclose(sc.omega, lj.omega * 1e12)
+    assert sc.flux_spectral == pytest.approx(lj.flux_spectral * to_si, rel=1e-9)
+    assert sc.flux_bath == pytest.approx(FLUX * to_si, rel=1e-9)
+    assert sc.sum_rule_agrees
+    assert sc.G_nemd == pytest.approx(analyze_run(run).jump.interfaces[-1].G * to_si, rel=1e-9)
+    assert sc.G_cumulative[-1] == pytest.approx(sc.G_spectral, rel=1e-6)
+
+
+def test_units_of_setup_and_config_must_agree(tmp_path):
+    run = write_spectral_run(tmp_path / "run", units="metal")
+    with pytest.raises(InputError, match="metal units but config.toml in lj"):
+        spectral_conductance(run)
+
+
+def test_rectification_detected_when_the_reverse_jump_is_larger(tmp_path):
+    """Same flux, reverse jump 0.3 instead of 0.2: G_r = G_f / 1.5, so (G_f - G_r) / G_r = 0.5, far beyond
+    its error (about 0.05 from the synthetic noise)."""
+    rect = rectification(write_spectral_run(tmp_path / "f"), write_spectral_run(tmp_path / "r", reverse=True, jump=0.3))
+    assert rect.ratio == pytest.approx(0.5, abs=0.1)
+    assert not rect.zero_within_error
+    assert "not zero within error" in rect.verdict

@@ -397,6 +397,10 @@ def spectral_conductance(
     raw = read_spectral_run(run_dir, max_blocks=n_profile_blocks)
     if first_block is None:
         first_block = run.jump.blocks_dropped + 1
+    if raw.units != run.jump.units:
+        raise InputError(
+            f"{str(run_dir)!r}: {SPECTRAL_DIR}/{SETUP_FILE} is in {raw.units} units but config.toml in {run.jump.units}"
+        )
     sr = raw.select(first_block)
     if source == "force" and sr.q_force is None:
         raise InputError(f"source='force' but {str(run_dir)!r} has no q_force (not a pair potential)")
