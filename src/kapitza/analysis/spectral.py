@@ -432,35 +432,28 @@ def spectral_conductance(
         raise InputError(f"{str(run_dir)!r}: the temperature jump at the interface is 0; g = q / Delta T is undefined")
     g = q / delta_t
     g_err = np.hypot(q_err / delta_t, q * delta_t_err / delta_t**2)
+    G_unit = "k_B/(tau sigma^2)" if sr.units == "lj" else "W m^-2 K^-1"
+    flux_unit = "epsilon/(tau sigma^2)" if sr.units == "lj" else "W m^-2"
+    if sr.units == "metal":
+        # The jump analysis works in the run's units (its G in SI is G_si): bring the bath flux and the
+        # interface's G to the SI display units of q.
+        fs = unit_system("metal").flux_to_si
+        assert fs is not None
+        g_nemd, g_nemd_err = g_nemd * fs, g_nemd_err * fs
+        flux_bath, flux_bath_err = flux_bath * fs, flux_bath_err * fs
     combined = math.hypot(flux_spectral_err, flux_bath_err)
     diff = flux_spectral - flux_bath
     agrees = bool(abs(diff) <= 2 * combined)
     name = "q_force" if use_force else "q_harmonic"
     verdict = (
-        f"sum rule: integral of {name} = {flux_spectral:.4g} +- {flux_spectral_err:.2g}, bath flux "
-        f"{flux_bath:.4g} +- {flux_bath_err:.2g}; difference {diff:.3g} is "
-        + (
-            f"within 2 SE ({2 * combined:.2g}): agrees"
-            if agrees
-            else f"beyond 2 SE ({2 * combined:.2g}): does not agree"
-        )
+        f"sum rule: integral of {name} = {flux_spectral:.4g} +- {flux_spectral_err:.2g} {flux_unit}, bath flux "
+        f"{flux_bath:.4g} +- {flux_bath_err:.2g}; difference {diff:.3g} "
+        + ("within" if agrees else "beyond")
+        + f" 2 SE ({2 * combined:.2g}): "
+        + ("agrees" if agrees else "does not agree")
     )
     cumulative = np.cumsum(g) * d_omega
     G_spec = flux_spectral / delta_t
-    G_unit = "k_B/(tau sigma^2)" if sr.units == "lj" else "W m^-2 K^-1"
-    if sr.units == "metal":
-        # The NEMD conductance of the jump analysis is in W m^-2 K^-1 only through G_si: convert the interface's.
-        fs = unit_system("metal").flux_to_si
-        assert fs is not None
-        g_nemd, g_nemd_err = g_nemd * fs, g_nemd_err * fs
-        flux_bath, flux_bath_err = flux_bath * fs, flux_bath_err * fs
-        combined = math.hypot(flux_spectral_err, flux_bath_err)
-        agrees = bool(abs(flux_spectral - flux_bath) <= 2 * combined)
-        verdict = (
-            f"sum rule: integral of {name} = {flux_spectral:.4g} +- {flux_spectral_err:.2g} W m^-2, bath flux "
-            f"{flux_bath:.4g} +- {flux_bath_err:.2g} W m^-2: "
-            + ("agrees within 2 SE" if agrees else "does not agree within 2 SE")
-        )
     return SpectralConductance(
         run_dir=str(run_dir),
         units=sr.units,
