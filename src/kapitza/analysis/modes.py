@@ -32,6 +32,8 @@ from .spectral import weighted_share as _weighted_share
 DEFAULT_BANDS = 4
 #: A reference LDOS row must integrate to 1 within this relative tolerance.
 LDOS_TOLERANCE = 0.02
+#: A plane's band needs at least this share of the plane's 3 N degrees of freedom (and 1) for a temperature.
+MIN_BAND_DOF_FRACTION = 0.01
 
 
 @result
@@ -97,7 +99,8 @@ class ModalTemperatures:
         Site z relative to the interface (length unit).
     T, T_err : ndarray (n_bands, n_planes)
         Modal temperature and its standard error over blocks (temperature unit of the run); NaN where the
-        reference LDOS puts no mode of a plane in a band.
+        reference LDOS puts fewer than ``MIN_BAND_DOF_FRACTION`` (1 %) of a plane's 3 N degrees of freedom
+        (and fewer than 1) in a band.
     dof : ndarray (n_bands, n_planes)
         Degrees of freedom of each band and plane (3 N_plane times the LDOS weight).
     T_plane, T_plane_err : ndarray (n_planes,)
@@ -184,8 +187,12 @@ def modal_temperatures(
     atoms = run.plane_atoms.astype(float)
     dof = 3.0 * atoms[None, :] * (ldos @ member.T).T * run.d_omega  # (n_bands, n_planes)
     ke = np.einsum("bpf,kf->bkp", run.plane_ke, member) * run.d_omega  # (blocks, n_bands, n_planes)
+    # A band where the reference puts (almost) no mode of a plane has no temperature there: the kinetic energy
+    # found in it (window leakage, anharmonic broadening, the smoothing's tails) divided by a vanishing number of
+    # degrees of freedom would be meaningless.  Threshold: MIN_BAND_DOF_FRACTION of the plane's 3 N, at least 1.
+    floor = np.maximum(MIN_BAND_DOF_FRACTION * 3.0 * atoms, 1.0)[None, :]
     with np.errstate(divide="ignore", invalid="ignore"):  # bands without modes give NaN by design
-        t_blocks = np.where(dof[None] > 0, 2.0 * ke / (kb * dof[None]), np.nan)
+        t_blocks = np.where(dof[None] >= floor[None], 2.0 * ke / (kb * dof[None]), np.nan)
     nb = run.blocks.size
     t_mean = t_blocks.mean(axis=0)
     t_err = t_blocks.std(axis=0, ddof=1) / math.sqrt(nb) if nb > 1 else np.full_like(t_mean, np.nan)

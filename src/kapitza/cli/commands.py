@@ -12,6 +12,7 @@ from .md import md_app
 from .md_campaign import md_campaign_command
 from .md_emd import md_emd_command
 from .md_run import md_run_command
+from .md_spectral import modes_command, rectification_command, spectral_command
 from .measured import measured_command
 from .phonons import phonons_command
 from .predict import predict_command
@@ -28,4 +29,7 @@ app.add_typer(materials_app, name="materials")
 md_app.command("run")(md_run_command)
 md_app.command("emd")(md_emd_command)
 md_app.command("campaign")(md_campaign_command)
+md_app.command("spectral")(spectral_command)
+md_app.command("modes")(modes_command)
+md_app.command("rectification")(rectification_command)
 app.add_typer(md_app, name="md")

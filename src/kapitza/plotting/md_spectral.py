@@ -26,6 +26,17 @@ def _frequency_axis(omega_unit: str) -> tuple[float, str]:
     return 1.0, f"\u03c9 ({omega_unit})"
 
 
+def _upper_limit(x: np.ndarray, weight: np.ndarray, fraction: float) -> float | None:
+    """A frequency axis limit: 15 % beyond the highest x where weight exceeds ``fraction`` of its peak."""
+    w = np.abs(np.nan_to_num(np.asarray(weight, dtype=float), nan=0.0))
+    if w.ndim > 1:
+        w = w.max(axis=tuple(range(w.ndim - 1)))
+    if w.size == 0 or w.max() <= 0:
+        return None
+    top = float(np.asarray(x)[np.flatnonzero(w > fraction * w.max())[-1]])
+    return min(1.15 * top, float(np.max(x))) if top > 0 else None
+
+
 def _run_to_display(units: str) -> float:
     """Factor from rad per run time unit to the display omega unit (lj: 1; metal: rad/ps -> rad/s)."""
     return 1e12 if units == "metal" else 1.0
@@ -94,6 +105,9 @@ def spectrum_figure(
         bottom.axhspan(sc.G_nemd - sc.G_nemd_err, sc.G_nemd + sc.G_nemd_err, color="C3", alpha=0.15, linewidth=0)
     if soft is not None:
         bottom.axvline(soft * fx, color="0.4", linestyle=":")
+    upper = _upper_limit(x, y, 0.02)
+    if upper is not None:
+        bottom.set_xlim(0.0, max(upper, 1.1 * soft * fx) if soft is not None else upper)
     bottom.set_xlabel(xlabel)
     bottom.set_ylabel(f"G(\u03c9) ({sc.G_unit})")
     bottom.legend(fontsize="small")
@@ -132,7 +146,8 @@ def modes_figure(
     mesh = ax.pcolormesh(x, planes, dos_map.dos, shading="nearest", cmap="viridis")
     fig.colorbar(mesh, ax=ax, label=f"normalised kinetic spectrum (per {dos_map.omega_unit})")
     _mark_interface(ax)
-    ax.text(x[-1], -0.5, " interface ", color="w", ha="right", va="bottom", fontsize="small")
+    label_x = _upper_limit(x, dos_map.dos, 1e-3) or float(x[-1])
+    ax.text(label_x, -0.5, " interface ", color="w", ha="right", va="bottom", fontsize="small")
     if interface_modes is not None:
         flags = np.asarray(getattr(interface_modes, "interface", []), dtype=bool)
         w = np.asarray(getattr(interface_modes, "omega", []), dtype=float)
@@ -141,6 +156,9 @@ def modes_figure(
             ax.vlines(marks, -1.5, 0.5, color="r", linewidth=0.8, label="interface modes")
             if marks.size:
                 ax.legend(fontsize="small", loc="upper right")
+    upper = _upper_limit(x, dos_map.dos, 1e-3)
+    if upper is not None:
+        ax.set_xlim(0.0, upper)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("plane (-1: last of A, 0: first of B)")
     if modal_temperatures is not None:

@@ -1,0 +1,266 @@
+"""``kapitza md spectral|modes|rectification``: which phonons carry heat across an NEMD run's interface.
+
+Thin over :mod:`kapitza.analysis.spectral` and :mod:`kapitza.analysis.modes` (the run's ``spectral/`` blocks),
+:func:`kapitza.prediction.md_systems.harmonic_spectra` (AGF and full-dispersion DMM of the same interface) and
+:func:`kapitza.atomistic.interface_modes.interface_modes` (lattice dynamics of the run's periodic cell).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+from rich.console import Console
+
+from ..errors import InputError
+from ..io.results import to_jsonable
+from .common import check_output, progress_bar
+
+_PLOT_SUFFIXES = (".png", ".pdf", ".svg")
+
+
+def _config_mapping(run_dir: Path) -> dict[str, Any]:
+    path = run_dir / "config.toml"
+    if not run_dir.is_dir():
+        raise InputError(f"run directory {str(run_dir)!r} does not exist or is not a folder")
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise InputError(f"{str(run_dir)!r} has no config.toml: not a kapitza run directory") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"{str(path)!r} is not valid TOML: {exc}") from None
+
+
+def _harmonic(run_dir: Path, kpoints: int, frequencies: int, progress: bool) -> tuple[Any, str | None]:
+    """The AGF/DMM spectra of the run's interface, or (None, the reason none can be given)."""
+    from ..prediction.md_systems import harmonic_spectra
+
+    config = _config_mapping(run_dir)
+    with progress_bar(progress) as bar:
+
+        def report(done: int, total: int) -> None:
+            if bar is not None:
+                bar("AGF of the same interface", done, total)
+
+        try:
+            return harmonic_spectra(config, kpoints=kpoints, frequencies=frequencies, progress=report), None
+        except InputError as exc:  # a system the harmonic models do not describe (tersoff, disorder...): say why
+            return None, str(exc)
+
+
+def _lattice_modes(run_dir: Path, progress: bool) -> Any:
+    """Lattice dynamics at Gamma of the run's own periodic cell (the built structure)."""
+    from ..atomistic.interface_modes import interface_modes
+    from ..md.nemd import NemdConfig
+    from ..md.systems import build_structure
+
+    config = NemdConfig.from_mapping(_config_mapping(run_dir), where=str(run_dir / "config.toml"))
+    if config.geometry != "periodic":
+        raise InputError(
+            "md modes needs a periodic run (geometry = periodic): the lattice dynamics is that of the periodic cell"
+        )
+    structure = build_structure(config)
+    if progress:
+        sys.stderr.write(f"kapitza: lattice dynamics of the {structure.n_atoms}-atom cell (phonopy, Gamma)...\n")
+    return interface_modes(
+        structure,
+        config.potential,
+        interface_z=config.cells_a * config.lattice_constant,  # between planes: the sites sit at (k + 1/2) spacing
+        plane_spacing=config.plane_spacing,
+        planes_per_side=config.spectral_sampled_planes,
+        units=config.units,
+        sigma=config.sigma,
+    )
+
+
+def _reference_ldos(modes: Any, run: Any, smoothing_bins: float) -> tuple[np.ndarray, float]:
+    """Plane LDOS of the lattice modes on the run's grid (Gaussian width = smoothing_bins bins, at least one)."""
+    width = max(float(smoothing_bins), 1.0) * run.d_omega
+    ldos = np.asarray(modes.plane_dos(run.omega, width), dtype=float)
+    norm = ldos.sum(axis=1, keepdims=True) * run.d_omega  # the analysis integrates by Parseval sums
+    return np.divide(ldos, norm, out=np.zeros_like(ldos), where=norm > 0), width
+
+
+def _f(x: Any) -> Any:
+    x = float(x)
+    return x if np.isfinite(x) else "nan"
+
+
+def spectral_command(
+    run_dir: Annotated[Path, typer.Argument(help="NEMD run directory with a spectral/ folder (spectral_every > 0)")],
+    plot: Annotated[Path | None, typer.Option(help="Write g(omega) and cumulative G (.png, .pdf, .svg).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    smoothing_bins: Annotated[
+        float, typer.Option("--smoothing-bins", help="Gaussian smoothing of q, standard deviation in bins (0: none)")
+    ] = 3.0,
+    first_block: Annotated[
+        int | None, typer.Option("--first-block", help="first production block used (default: all)")
+    ] = None,
+    harmonic: Annotated[
+        bool, typer.Option("--harmonic/--no-harmonic", help="AGF and DMM of the same interface beside the NEMD")
+    ] = True,
+    kpoints: Annotated[int, typer.Option(help="AGF transverse k-points per direction")] = 8,
+    frequencies: Annotated[int, typer.Option(help="AGF frequencies")] = 100,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="progress on stderr")] = True,
+) -> None:
+    """Spectral heat current q(omega) across the interface, g = q / Delta T, the sum rule, elastic vs inelastic."""
+    if plot is not None:
+        check_output(plot, _PLOT_SUFFIXES, "--plot")
+    from ..analysis.spectral import harmonic_difference, inelastic_fraction, spectral_conductance
+
+    sc = spectral_conductance(run_dir, smoothing_bins=smoothing_bins, first_block=first_block)
+    pred, why_not = _harmonic(run_dir, kpoints, frequencies, progress) if harmonic else (None, "--no-harmonic")
+    inelastic = diff = None
+    if pred is not None:
+        soft = min(float(pred.omega_max_a), float(pred.omega_max_b))
+        inelastic = inelastic_fraction(sc, soft)
+        diff = harmonic_difference(sc, pred.omega, pred.g_agf)
+    if plot is not None:
+        from ..plotting.md_spectral import spectrum_figure
+
+        spectrum_figure(sc, pred, path=plot)
+    if as_json:
+        doc = {
+            "spectral": to_jsonable(sc),
+            "harmonic": None if pred is None else to_jsonable(pred),
+            "harmonic_missing": why_not if pred is None else None,
+            "inelastic_fraction": None if inelastic is None else to_jsonable(inelastic),
+            "nemd_minus_agf": None if diff is None else to_jsonable(diff),
+        }
+        sys.stdout.write(json.dumps(doc, indent=1) + "\n")
+        return
+    out = Console(highlight=False)
+    out.print(f"run directory: {sc.run_dir} ({sc.blocks_used} blocks from block {sc.first_block})")
+    out.print(
+        f"q(omega) from the {sc.q_source} form; Gaussian smoothing {sc.smoothing_bins:g} bins = "
+        f"{sc.smoothing_width:.4g} {sc.omega_unit}; bin {sc.d_omega:.4g} {sc.omega_unit}; Hann window per block"
+    )
+    out.print(sc.sum_rule)
+    out.print(
+        f"Delta T at the interface = {sc.delta_T:.4g} +- {sc.delta_T_err:.2g}; "
+        f"G from the spectrum = {sc.G_spectral:.4g} +- {sc.G_spectral_err:.2g}, "
+        f"G from the bath flux = {sc.G_nemd:.4g} +- {sc.G_nemd_err:.2g} {sc.G_unit}"
+    )
+    if pred is None:
+        out.print(f"no harmonic comparison: {why_not}")
+        return
+    out.print(
+        f"harmonic, same interface: AGF intrinsic {pred.conductance_agf_intrinsic:.4g}, AGF two-probe "
+        f"{pred.conductance_agf:.4g}, full-dispersion DMM {pred.conductance_dmm:.4g} {sc.G_unit} "
+        f"(classical occupation; compare NEMD with the intrinsic AGF)"
+    )
+    out.print(
+        f"inelastic: {inelastic.value:.1%} +- {inelastic.err:.1%} of q above the softer side's highest frequency "
+        f"({min(pred.omega_max_a, pred.omega_max_b):.4g} {sc.omega_unit}); NEMD minus AGF two-probe "
+        f"= {diff.integral:.4g} +- {diff.integral_err:.2g} {sc.G_unit}"
+    )
+
+
+def modes_command(
+    run_dir: Annotated[Path, typer.Argument(help="NEMD run directory with a spectral/ folder (spectral_every > 0)")],
+    plot: Annotated[
+        Path | None, typer.Option(help="Write the plane DOS map and modal temperatures (.png, .pdf, .svg).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    bands: Annotated[int, typer.Option(help="equal frequency bands for the modal temperatures")] = 4,
+    smoothing_bins: Annotated[
+        float, typer.Option("--smoothing-bins", help="Gaussian width of the reference LDOS and of q, in bins")
+    ] = 3.0,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="progress on stderr")] = True,
+) -> None:
+    """Plane-resolved vibrational DOS, interface modes (lattice dynamics), modal temperatures across the interface."""
+    if plot is not None:
+        check_output(plot, _PLOT_SUFFIXES, "--plot")
+    if bands < 1:
+        raise InputError(f"--bands must be at least 1, got {bands}")
+    from ..analysis.modes import interface_mode_share, modal_temperatures, plane_dos_map
+    from ..analysis.spectral import display_factors, read_spectral_run, spectral_conductance
+
+    run = read_spectral_run(run_dir)
+    sc = spectral_conductance(run_dir, smoothing_bins=smoothing_bins)
+    modes = _lattice_modes(run_dir, progress)
+    ldos, width = _reference_ldos(modes, run, smoothing_bins)
+    dos_map = plane_dos_map(run)
+    modal = modal_temperatures(run, ldos, bands=bands)
+    factor = display_factors(run.units)[0]
+    share = interface_mode_share(sc, run.omega * factor, modes.interface_fraction(run.omega, width))
+    n_interface = int(np.count_nonzero(modes.interface))
+    if plot is not None:
+        from ..plotting.md_spectral import modes_figure
+
+        modes_figure(dos_map, modal, modes, path=plot)
+    if as_json:
+        doc = {
+            "modal_temperatures": to_jsonable(modal),
+            "interface_modes": int(n_interface),
+            "interface_mode_omega": [_f(w * factor) for w in np.asarray(modes.omega)[np.asarray(modes.interface)]],
+            "omega_unit": sc.omega_unit,
+            "interface_mode_share": to_jsonable(share),
+            "reference_ldos_width": _f(width * factor),
+        }
+        sys.stdout.write(json.dumps(doc, indent=1) + "\n")
+        return
+    out = Console(highlight=False)
+    w = np.asarray(modes.omega)[np.asarray(modes.interface)] * factor
+    out.print(
+        f"lattice dynamics of the periodic cell: {np.asarray(modes.omega).size} modes, {n_interface} interface modes"
+        + (f" ({w.min():.4g} .. {w.max():.4g} {sc.omega_unit})" if n_interface else "")
+    )
+    out.print(f"share of q carried by interface modes: {share.value:.1%} +- {share.err:.1%}")
+    edges = np.asarray(modal.band_edges) * factor
+    out.print(
+        f"modal temperatures (reference LDOS: the lattice modes, Gaussian width {width * factor:.3g} "
+        f"{sc.omega_unit}); plane -1 is the last plane of A, 0 the first of B"
+    )
+    header = "plane  T(all)  " + "  ".join(f"[{edges[i]:.3g},{edges[i + 1]:.3g})" for i in range(edges.size - 1))
+    out.print(header)
+    T = np.asarray(modal.T)  # (bands, planes)
+    for k, p in enumerate(np.asarray(modal.plane_index)):
+        row = T[:, k]
+        cells = "  ".join(f"{t:>{len(f'[{edges[0]:.3g},{edges[1]:.3g})')}.4g}" for t in row)
+        out.print(f"{int(p):>5}  {float(modal.T_plane[k]):6.4g}  {cells}")
+
+
+def rectification_command(
+    forward: Annotated[Path, typer.Argument(help="run directory of the forward run (reverse = false)")],
+    reverse: Annotated[Path, typer.Argument(help="run directory of the same system with reverse = true")],
+    plot: Annotated[Path | None, typer.Option(help="Write forward vs reverse spectra (.png, .pdf, .svg).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    modes: Annotated[
+        bool, typer.Option("--modes/--no-modes", help="modal temperatures of both runs (needs the lattice dynamics)")
+    ] = False,
+    smoothing_bins: Annotated[float, typer.Option("--smoothing-bins", help="Gaussian smoothing of q in bins")] = 3.0,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="progress on stderr")] = True,
+) -> None:
+    """Forward vs reverse heat flow across one interface: G each way, rectification with its error, spectra."""
+    if plot is not None:
+        check_output(plot, _PLOT_SUFFIXES, "--plot")
+    from ..analysis.spectral import read_spectral_run, rectification
+
+    for folder, want in ((forward, False), (reverse, True)):
+        if bool(_config_mapping(folder).get("reverse", False)) != want:
+            raise InputError(
+                f"{str(folder)!r} has reverse = {str(not want).lower()}: give the forward run first, the reverse second"
+            )
+    ldos = None
+    if modes:
+        run = read_spectral_run(forward)
+        ldos = _reference_ldos(_lattice_modes(forward, progress), run, smoothing_bins)[0]
+    rect = rectification(forward, reverse, reference_ldos=ldos, smoothing_bins=smoothing_bins)
+    if plot is not None:
+        from ..plotting.md_spectral import rectification_figure
+
+        rectification_figure(rect, path=plot)
+    if as_json:
+        sys.stdout.write(json.dumps(to_jsonable(rect), indent=1) + "\n")
+        return
+    out = Console(highlight=False)
+    out.print(f"G forward (A -> B) = {rect.G_forward:.4g} +- {rect.G_forward_err:.2g} {rect.G_unit}")
+    out.print(f"G reverse (B -> A) = {rect.G_reverse:.4g} +- {rect.G_reverse_err:.2g} {rect.G_unit}")
+    out.print(rect.verdict)
