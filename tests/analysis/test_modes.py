@@ -21,7 +21,7 @@ def test_modal_temperatures_of_equilibrium_equal_the_set_temperature(equilibrium
     """Equipartition: each band holds k_B T / 2 of kinetic energy per degree of freedom, so T_band = 1.3 in
     every band and plane, and the plane temperature from the total KE is 1.3 too."""
     run = read_spectral_run(equilibrium)
-    mt = modal_temperatures(run, reference_ldos())
+    mt = modal_temperatures(run, reference_ldos(), min_dof_fraction=0.0)
     assert mt.T.shape == (4, N_PLANES)
     assert np.allclose(mt.T, 1.3, rtol=1e-10)
     assert np.allclose(mt.T_plane, 1.3, rtol=1e-10)
@@ -35,11 +35,27 @@ def test_modal_temperatures_with_given_bands_and_one_ldos_row(equilibrium):
     longer uniform, but the plane temperature (from the total KE) stays 1.3."""
     run = read_spectral_run(equilibrium)
     edges = np.array([0.0, 8.0, 16.0, 32.0])
-    mt = modal_temperatures(run, reference_ldos()[0], band_edges=edges)
+    mt = modal_temperatures(run, reference_ldos()[0], band_edges=edges, min_dof_fraction=0.0)
     assert mt.T.shape == (3, N_PLANES)
     assert np.allclose(mt.T[:, 0], 1.3, rtol=1e-6)
     assert not np.allclose(mt.T[:, -1], 1.3, rtol=1e-2)
     assert np.allclose(mt.T_plane, 1.3)
+
+
+def test_bands_with_almost_no_reference_modes_have_no_temperature(equilibrium):
+    """A band holding under min_dof_fraction of a plane's 3 N reference degrees of freedom gets NaN (its kinetic
+    energy over a vanishing dof is not a temperature); the others keep the equilibrium value 1.3."""
+    run = read_spectral_run(equilibrium)
+    mt0 = modal_temperatures(run, reference_ldos(), min_dof_fraction=0.0)
+    share = mt0.dof / (3 * 18)
+    cut = float(np.median(share))
+    mt = modal_temperatures(run, reference_ldos(), min_dof_fraction=cut)
+    small = share < cut
+    assert small.any() and (~small).any()
+    assert np.all(np.isnan(mt.T[small]))
+    assert np.allclose(mt.T[~small], 1.3, rtol=1e-10)
+    with pytest.raises(InputError, match="min_dof_fraction"):
+        modal_temperatures(run, reference_ldos(), min_dof_fraction=1.5)
 
 
 def test_reference_ldos_must_integrate_to_one(equilibrium):

@@ -99,8 +99,7 @@ class ModalTemperatures:
         Site z relative to the interface (length unit).
     T, T_err : ndarray (n_bands, n_planes)
         Modal temperature and its standard error over blocks (temperature unit of the run); NaN where the
-        reference LDOS puts fewer than ``MIN_BAND_DOF_FRACTION`` (1 %) of a plane's 3 N degrees of freedom
-        (and fewer than 1) in a band.
+        reference LDOS puts fewer than ``min_dof_fraction`` of a plane's 3 N degrees of freedom in a band.
     dof : ndarray (n_bands, n_planes)
         Degrees of freedom of each band and plane (3 N_plane times the LDOS weight).
     T_plane, T_plane_err : ndarray (n_planes,)
@@ -129,6 +128,7 @@ def modal_temperatures(
     *,
     band_edges: ArrayLike | None = None,
     bands: int = DEFAULT_BANDS,
+    min_dof_fraction: float = MIN_BAND_DOF_FRACTION,
 ) -> ModalTemperatures:
     """Modal temperatures of ``bands`` frequency bands in every sampled plane.
 
@@ -144,6 +144,10 @@ def modal_temperatures(
         frequency where the reference LDOS of any plane has weight (above 1e-3 of its peak).
     bands : int
         Number of default bands (>= 1).
+    min_dof_fraction : float
+        A band of a plane whose reference degrees of freedom are below this share of the plane's 3 N gets NaN
+        (default 1 %): the kinetic energy MD finds there (window leakage, anharmonic broadening) over a vanishing
+        number of degrees of freedom is not a temperature.
     """
     omega = run.omega
     nf = omega.size
@@ -165,6 +169,8 @@ def modal_temperatures(
             f"reference_ldos= rows must integrate to 1 over the run's grid; plane {int(run.plane_index[bad[0]])} "
             f"integrates to {float(sums[bad[0]]):g}"
         )
+    if not (isinstance(min_dof_fraction, (int, float)) and 0 <= min_dof_fraction < 1):
+        raise InputError(f"min_dof_fraction= must be in [0, 1), got {min_dof_fraction!r}")
     if band_edges is None:
         if not (isinstance(bands, int) and bands >= 1):
             raise InputError(f"bands= must be an integer >= 1, got {bands!r}")
@@ -189,8 +195,8 @@ def modal_temperatures(
     ke = np.einsum("bpf,kf->bkp", run.plane_ke, member) * run.d_omega  # (blocks, n_bands, n_planes)
     # A band where the reference puts (almost) no mode of a plane has no temperature there: the kinetic energy
     # found in it (window leakage, anharmonic broadening, the smoothing's tails) divided by a vanishing number of
-    # degrees of freedom would be meaningless.  Threshold: MIN_BAND_DOF_FRACTION of the plane's 3 N, at least 1.
-    floor = np.maximum(MIN_BAND_DOF_FRACTION * 3.0 * atoms, 1.0)[None, :]
+    # degrees of freedom would be meaningless.  Threshold: min_dof_fraction of the plane's 3 N.
+    floor = (min_dof_fraction * 3.0 * atoms)[None, :]
     with np.errstate(divide="ignore", invalid="ignore"):  # bands without modes give NaN by design
         t_blocks = np.where(dof[None] >= floor[None], 2.0 * ke / (kb * dof[None]), np.nan)
     nb = run.blocks.size
