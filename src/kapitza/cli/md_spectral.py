@@ -264,3 +264,11 @@ def rectification_command(
     out.print(f"G forward (A -> B) = {rect.G_forward:.4g} +- {rect.G_forward_err:.2g} {rect.G_unit}")
     out.print(f"G reverse (B -> A) = {rect.G_reverse:.4g} +- {rect.G_reverse_err:.2g} {rect.G_unit}")
     out.print(rect.verdict)
+    cfg = _config_mapping(forward)
+    t, dt = cfg.get("temperature"), cfg.get("delta_temperature")
+    if isinstance(t, (int, float)) and isinstance(dt, (int, float)) and t > 0:
+        out.print(
+            f"baths {dt:g} apart at T = {t:g} (Delta T / T = {dt / t:.0%}): in linear response (Delta T << T) G is the "
+            "same both ways (Onsager); a difference needs G to change with temperature across the interface, "
+            "so check it at a smaller Delta T"
+        )

@@ -217,14 +217,21 @@ def rectification_figure(rect: Any, *, path: str | os.PathLike | None = None) ->
         ):
             ax.plot(x, y, color=color, label=label)
             ax.fill_between(x, y - e, y + e, color=color, alpha=0.25, linewidth=0)
+        upper = _upper_limit(x, np.vstack([rect.g_forward, rect.g_reverse]), 0.02)
+        if upper is not None:
+            ax.set_xlim(0.0, upper)
         ax.set_xlabel(xlabel)
         ax.set_ylabel(f"g = q/\u0394T ({rect.g_unit})")
         ax.legend(fontsize="small")
     if has_modes:
         ax = axes.pop(0)
+        fx, _ = _frequency_axis(rect.modal_forward.omega_unit)
+        unit = "THz" if fx != 1.0 else rect.modal_forward.omega_unit
         for mt, style, label in ((rect.modal_forward, "-", "forward"), (rect.modal_reverse, "--", "reverse")):
+            edges = mt.band_edges * fx
             for b in range(mt.T.shape[0]):
-                ax.plot(mt.plane_z, mt.T[b], style, color=f"C{b}", label=f"{label}, band {b + 1}")
+                band = f"{edges[b]:.3g}-{edges[b + 1]:.3g} {unit}"
+                ax.plot(mt.plane_z, mt.T[b], style, color=f"C{b}", label=f"{label}, {band}")
         length = "sigma" if rect.modal_forward.units == "lj" else "Angstrom"
         temperature = "epsilon/k_B" if rect.modal_forward.units == "lj" else "K"
         ax.set_xlabel(f"z - z_interface ({length})")
