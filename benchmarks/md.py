@@ -31,8 +31,8 @@ import numpy as np
 from timing import best
 
 from kapitza.analysis.jump import analyze_jump
-from kapitza.analysis.numbers_text import parse_decimal_text
 from kapitza.analysis.profiles import read_profile
+from kapitza.io.numbers_text import parse_decimal_text
 from kapitza.md.inputs import DATA_FILE
 from kapitza.md.nemd import NemdConfig
 from kapitza.md.run import INPUT_FILE, find_executables, run_nemd

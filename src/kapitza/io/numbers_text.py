@@ -26,10 +26,12 @@ times the slice, not the file, and the passes run in cache.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["parse_decimal_text"]
+__all__ = ["parse_decimal_text", "parse_numbers"]
 
 #: Bytes per slice: the per-byte passes of one slice stay in the CPU cache.
 SLICE_BYTES = 1 << 20
@@ -239,3 +241,26 @@ def _swar8(word: NDArray[np.uint64], keep: NDArray[np.uint64]) -> NDArray[np.uin
     w = (w * _U(2561)) >> _U(8)
     w = ((w & _U(0x00FF00FF00FF00FF)) * _U(6553601)) >> _U(16)
     return ((w & _U(0x0000FFFF0000FFFF)) * _U(42949672960001)) >> _U(32)
+
+
+def parse_numbers(body: str | bytes) -> tuple[NDArray[np.float64], bool]:
+    """All whitespace-separated numbers of ``body``; ok=False if something was not a number.
+
+    Plain decimal numbers (all LAMMPS writes) go through the vectorised exact parser of
+    this module (~5x faster than ``np.fromstring``, same values bit for bit); text with
+    anything else (nan, inf, junk) takes ``np.fromstring``, whose errors the caller diagnoses.
+    """
+    values = parse_decimal_text(body)
+    if values is not None:
+        return values, values.size > 0
+    if isinstance(body, bytes):
+        body = body.decode("ascii")
+    if not body.strip():
+        return np.empty(0), False
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        try:
+            values = np.fromstring(body, sep=" ")
+        except (ValueError, DeprecationWarning):
+            return np.empty(0), False
+    return values, True

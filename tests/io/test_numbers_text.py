@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kapitza.analysis import numbers_text, read_profile
-from kapitza.analysis.numbers_text import parse_decimal_text
-from kapitza.analysis.profiles import _parse_numbers
+from kapitza.analysis import read_profile
+from kapitza.io import numbers_text
+from kapitza.io.numbers_text import parse_decimal_text, parse_numbers
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from md import synthetic_profile  # noqa: E402
@@ -114,7 +114,7 @@ def test_junk_is_left_to_fromstring_with_the_same_outcome(junk):
     what np.fromstring gave before (values or the not-a-number flag)."""
     text = f"1 {junk} 2"
     assert parse_decimal_text(text) is None
-    got, ok = _parse_numbers(text)
+    got, ok = parse_numbers(text)
     with warnings.catch_warnings():
         warnings.simplefilter("error", DeprecationWarning)
         try:
@@ -136,7 +136,7 @@ def test_profile_reader_gives_the_same_arrays_as_fromstring(tmp_path, monkeypatc
     path = tmp_path / "p.chunk"
     synthetic_profile(path, 300, n_chunks=16)
     new = read_profile(path)
-    monkeypatch.setattr("kapitza.analysis.profiles.parse_decimal_text", lambda text: None)
+    monkeypatch.setattr("kapitza.io.numbers_text.parse_decimal_text", lambda text: None)
     old = read_profile(path)
     for name in ("positions", "temperatures", "counts", "steps"):
         assert bits(getattr(new, name)) == bits(getattr(old, name)), name
