@@ -9,7 +9,8 @@ Run: python benchmarks/spectral.py  (about 3 minutes on 2 cores)
     * straightforward: the whole trajectory in one dump file, read into memory at once, one FFT over all of it,
       the same harmonic formula (kapitza.spectra) -- what a script that "loads all velocities" does.
     Both read the same text with the same parser; the dumps' writing is not timed.  Throughput in
-    atom-samples per second and the peak memory traced by tracemalloc (numpy's allocations) of each.
+    atom-samples per second (untraced) and, in a second pass, the peak memory traced by tracemalloc (numpy's
+    allocations; tracing slows Python's small objects a lot, so it is never on while timing).
 (b) The MD: the same LJ system for 4 blocks of 2,000 steps in LAMMPS with and without spectral_every = 5
     (the dump of 384 atoms every 5 steps and the reduction of each block), steps per second of each.
 Each variant runs once, side by side in one process: compare ratios, not absolute numbers.
@@ -55,25 +56,28 @@ def _frames_text(setup, first: int, last: int, rng: np.random.Generator) -> str:
     return "".join(parts)
 
 
-def streaming(folder: Path, setup) -> tuple[float, int]:
-    """Seconds spent in process_block over all blocks, and the largest traced peak of one call."""
+def streaming(folder: Path, setup, traced: bool) -> float:
+    """Seconds spent in process_block over all blocks, or (traced) the largest traced peak of one call."""
     rng = np.random.default_rng(1)
     n = setup.n_samples
     seconds, peak = 0.0, 0
     for block in range(1, BLOCKS + 1):
         (folder / "spectral" / "block.dump").write_text(_frames_text(setup, (block - 1) * n, block * n, rng))
-        tracemalloc.start()
+        if traced:
+            tracemalloc.start()
         t0 = time.perf_counter()
         spectral.process_block(folder, setup, block)
         seconds += time.perf_counter() - t0
-        peak = max(peak, tracemalloc.get_traced_memory()[1])
-        tracemalloc.stop()
-    return seconds, peak
+        if traced:
+            peak = max(peak, tracemalloc.get_traced_memory()[1])
+            tracemalloc.stop()
+    return peak if traced else seconds
 
 
-def straightforward(path: Path, setup) -> tuple[float, int, np.ndarray]:
-    """Read every frame, one Hann-windowed FFT over the whole trajectory, the harmonic q."""
-    tracemalloc.start()
+def straightforward(path: Path, setup, traced: bool) -> float:
+    """Read every frame, one Hann-windowed FFT over the whole trajectory, the harmonic q: seconds or traced peak."""
+    if traced:
+        tracemalloc.start()
     t0 = time.perf_counter()
     frames = read_frames(path)
     v = frames.values[1:, :, 0:3]  # as the streaming run: the frame at step 0 belongs to no block
@@ -85,9 +89,12 @@ def straightforward(path: Path, setup) -> tuple[float, int, np.ndarray]:
     group = setup.plane - setup.plane_first
     spectra.kinetic_spectrum(v_hat, setup.masses, group, setup.n_planes, n, dt)
     seconds = time.perf_counter() - t0
+    if not traced:
+        return seconds
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    return seconds, peak, q
+    assert q.shape == (n // 2 + 1,)
+    return peak
 
 
 def reduction() -> None:
@@ -97,11 +104,13 @@ def reduction() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         (folder / "spectral").mkdir()
-        t_stream, m_stream = streaming(folder, setup)
+        t_stream = streaming(folder, setup, traced=False)
+        m_stream = streaming(folder, setup, traced=True)
         whole = folder / "whole.dump"
         whole.write_text(_frames_text(setup, 0, BLOCKS * setup.n_samples, np.random.default_rng(1)))
         size = whole.stat().st_size
-        t_naive, m_naive, _ = straightforward(whole, setup)
+        t_naive = straightforward(whole, setup, traced=False)
+        m_naive = straightforward(whole, setup, traced=True)
     print(f"(a) {setup.ids.size} atoms x {BLOCKS * setup.n_samples} samples = {samples:.3g} atom-samples")
     print(f"    whole-trajectory dump {size / 1e6:.0f} MB; a block's dump {size / BLOCKS / 1e6:.0f} MB")
     print(f"    streaming:       {samples / t_stream:10.3g} atom-samples/s, peak {m_stream / 1e6:7.1f} MB (one block)")

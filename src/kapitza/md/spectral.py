@@ -340,6 +340,12 @@ def _pair_forces(
     periodic = np.array([1.0, 1.0, float(setup.periodic_z)])
     rc2 = setup.cutoff**2
     chunk = max(1, PAIR_CHUNK_NUMBERS // max(3 * pi.size, 1))
+    # sum the pair forces onto atoms with sparse incidence matrices (atoms x pairs): one product per chunk
+    from scipy.sparse import csr_matrix
+
+    ones = np.ones(pi.size)
+    onto2 = csr_matrix((ones, (jj, np.arange(pi.size))), shape=(f21.shape[1], pi.size))
+    onto1 = csr_matrix((-ones, (ii, np.arange(pi.size))), shape=(f12.shape[1], pi.size))
     for lo in range(0, n, chunk):
         hi = min(lo + chunk, n)
         length = (boxes[lo:hi, :, 1] - boxes[lo:hi, :, 0])[:, None, :]  # (c, 1, 3)
@@ -351,10 +357,9 @@ def _pair_forces(
         s6 = (setup.sigma**2 / r2) ** 3
         # F on j from i = -U'(r) d / r = 4 eps (12 s^12 - 6 s^6) d / r^2
         scale = np.where(inside, 4 * setup.pair_epsilon[None] * (12 * s6 * s6 - 6 * s6) / r2, 0.0)
-        f = scale[..., None] * d
-        for k in range(hi - lo):
-            np.add.at(f21[lo + k], jj, f[k])
-            np.add.at(f12[lo + k], ii, -f[k])
+        f = (scale[..., None] * d).transpose(1, 0, 2).reshape(pi.size, -1)  # (pairs, c * 3)
+        f21[lo:hi] = (onto2 @ f).reshape(-1, hi - lo, 3).transpose(1, 0, 2)
+        f12[lo:hi] = (onto1 @ f).reshape(-1, hi - lo, 3).transpose(1, 0, 2)
     return f21, f12
 
 
