@@ -22,6 +22,8 @@ from ..io.results import to_jsonable
 from .common import check_output, progress_bar
 
 _PLOT_SUFFIXES = (".png", ".pdf", ".svg")
+#: Frequency bands of the modal temperature table at most (each a column; more are noise on a block's grid).
+MAX_BANDS = 12
 
 
 def _config_mapping(run_dir: Path) -> dict[str, Any]:
@@ -177,8 +179,8 @@ def modes_command(
     """Plane-resolved vibrational DOS, interface modes (lattice dynamics), modal temperatures across the interface."""
     if plot is not None:
         check_output(plot, _PLOT_SUFFIXES, "--plot")
-    if bands < 1:
-        raise InputError(f"--bands must be at least 1, got {bands}")
+    if not 1 <= bands <= MAX_BANDS:
+        raise InputError(f"--bands must be 1 .. {MAX_BANDS} (one table column each), got {bands}")
     from ..analysis.modes import interface_mode_share, modal_temperatures, plane_dos_map
     from ..analysis.spectral import display_factors, read_spectral_run, spectral_conductance
 
