@@ -149,6 +149,12 @@ def spectral_command(
         f"G from the spectrum = {sc.G_spectral:.4g} +- {sc.G_spectral_err:.2g}, "
         f"G from the bath flux = {sc.G_nemd:.4g} +- {sc.G_nemd_err:.2g} {sc.G_unit}"
     )
+    if sc.q_other is not None and sc.q_source == "force":
+        share = float(np.sum(sc.q_other) / np.sum(sc.q))
+        out.print(
+            f"the harmonic form of the same velocities (force constants at the lattice sites) carries {share:.0%} "
+            "of the force form's q: the rest is the anharmonic part of the interfacial forces"
+        )
     if pred is None:
         out.print(f"no harmonic comparison: {why_not}")
         return
