@@ -84,7 +84,9 @@ def write_spectral_run(
         interface_z_fraction=0.5,
     )
     ldos = reference_ldos()
-    ke = 1.5 * PLANE_ATOMS * plane_temperature * ldos
+    # written as md does: sum m v^2 / 2 in mass x velocity^2 units (metal: amu A^2 ps^-2 = 1.0364e-4 eV, k_B in eV/K)
+    kb, mvv2e = (1.0, 1.0) if units == "lj" else (8.617333262e-5, 1.0364269e-4)
+    ke = 1.5 * PLANE_ATOMS * kb * plane_temperature * ldos / mvv2e
     for b in range(1, blocks + 1):
         q = total * shape(omega) * (1 + noise * rng.standard_normal(omega.size))
         data = dict(

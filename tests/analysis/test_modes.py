@@ -85,3 +85,15 @@ def test_interface_mode_share(equilibrium):
     assert interface_mode_share(sc, None, lambda w: np.full(w.shape, 0.25)).value == pytest.approx(0.25)
     with pytest.raises(InputError, match="between 0 and 1"):
         interface_mode_share(sc, omega, 2 * np.ones(omega.size))
+
+
+def test_metal_modal_temperatures_are_in_kelvin(tmp_path):
+    """md writes plane_ke as sum m v^2 / 2 in amu A^2 ps^-2 (1.0364e-4 eV, LAMMPS's mvv2e for units metal): read
+    with k_B in eV/K, an equilibrium spectrum written for 300 K gives 300 K in every band and plane (without the
+    conversion it would read 2.9e6 K)."""
+    from test_spectral_analysis import _as_metal
+
+    run = read_spectral_run(_as_metal(write_spectral_run(tmp_path / "run", units="metal", plane_temperature=300.0)))
+    mt = modal_temperatures(run, reference_ldos(), min_dof_fraction=0.0)
+    assert np.allclose(mt.T, 300.0, rtol=1e-6)
+    assert np.allclose(mt.T_plane, 300.0, rtol=1e-6)

@@ -29,6 +29,7 @@ from numpy.typing import ArrayLike, NDArray
 from .. import spectra
 from ..errors import InputError
 from ..io.results import result
+from ..units import AMU, ANGSTROM, EV
 from .response import RunAnalysis, analyze_run
 from .units import unit_system
 
@@ -39,6 +40,9 @@ BLOCK_PATTERN = re.compile(r"^block_(\d{5})\.npz$")
 DEFAULT_SMOOTHING_BINS = 3.0
 #: Time unit of each supported run unit system in seconds (LJ: no SI value).
 _TIME_TO_SI = {"lj": None, "metal": 1e-12}
+#: Kinetic energy of 1 mass unit x (length unit / time unit)^2 in the energy unit (LAMMPS's mvv2e): plane_ke is
+#: written as sum m v^2 / 2 in mass x velocity^2 units (amu A^2 ps^-2 for metal), read here into energy units.
+_MVV2E = {"lj": 1.0, "metal": AMU * (ANGSTROM / 1e-12) ** 2 / EV}
 #: Boltzmann constant in the energy/temperature units of each run unit system.
 _KB = {"lj": 1.0, "metal": 8.617333262e-5}
 _SETUP_KEYS = ("ids", "side", "plane", "plane_z", "plane_first", "masses", "units", "sample_every", "timestep")
@@ -234,7 +238,7 @@ def read_spectral_run(run_dir: str | Path, max_blocks: int | None = None) -> Spe
         if "q_force" in d:
             qf.append(np.asarray(d["q_force"], dtype=float))
             pf.append(float(d["power_force"]) if "power_force" in d else float("nan"))
-        ke.append(np.asarray(d["plane_ke"], dtype=float))
+        ke.append(np.asarray(d["plane_ke"], dtype=float) * _MVV2E[units])
     assert omega is not None and atoms is not None
     if qf and len(qf) != len(qh):
         raise InputError(f"{str(folder)!r}: q_force present in some blocks only")

@@ -221,10 +221,13 @@ def modes_command(
         + (f" ({w.min():.4g} .. {w.max():.4g} {sc.omega_unit})" if n_interface else "")
     )
     out.print(f"share of q carried by interface modes: {share.value:.1%} +- {share.err:.1%}")
-    edges = np.asarray(modal.band_edges) * factor
+    edges = np.asarray(modal.band_edges)  # display units already
+    band_unit = sc.omega_unit
+    if run.units == "metal":
+        edges, band_unit = edges / (2e12 * np.pi), "THz"
     out.print(
         f"modal temperatures (reference LDOS: the lattice modes, Gaussian width {width * factor:.3g} "
-        f"{sc.omega_unit}); plane -1 is the last plane of A, 0 the first of B"
+        f"{sc.omega_unit}); bands in {band_unit}; plane -1 is the last plane of A, 0 the first of B"
     )
     header = "plane  T(all)  " + "  ".join(f"[{edges[i]:.3g},{edges[i + 1]:.3g})" for i in range(edges.size - 1))
     out.print(header)

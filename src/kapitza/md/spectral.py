@@ -18,8 +18,9 @@ likewise), energy/length^2; units; sample_every; timestep; n_samples; interface_
 the sites' displacement r_j - r_i of that image, pair_epsilon, sigma, cutoff, periodic_z.
 
 ``spectral/block_NNNNN.npz``: omega (nf,), q_harmonic (nf,), q_force (nf,; lj/cut only), power_force (the
-window-weighted mean power 1 -> 2 in the time domain; nan without the force form), plane_ke (n_planes, nf),
-plane_atoms (n_planes,), block.  q is the total over the cross-section, positive from side 1 (A) to side 2 (B).
+window-weighted mean power 1 -> 2 in the time domain; nan without the force form), plane_ke (n_planes, nf)
+(sum m v^2 / 2 per plane, in mass x velocity^2 units: amu A^2 ps^-2 for metal, which the analysis converts to
+eV), plane_atoms (n_planes,), block.  q is the total over the cross-section, positive from side 1 (A) to side 2 (B).
 
 The lattice
 -----------
