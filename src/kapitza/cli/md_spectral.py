@@ -216,9 +216,12 @@ def modes_command(
         return
     out = Console(highlight=False)
     w = np.asarray(modes.omega)[np.asarray(modes.interface)] * factor
+    w_unit = sc.omega_unit
+    if run.units == "metal":
+        w, w_unit = w / (2e12 * np.pi), "THz"
     out.print(
         f"lattice dynamics of the periodic cell: {np.asarray(modes.omega).size} modes, {n_interface} interface modes"
-        + (f" ({w.min():.4g} .. {w.max():.4g} {sc.omega_unit})" if n_interface else "")
+        + (f" ({w.min():.4g} .. {w.max():.4g} {w_unit})" if n_interface else "")
     )
     out.print(f"share of q carried by interface modes: {share.value:.1%} +- {share.err:.1%}")
     edges = np.asarray(modal.band_edges)  # display units already
