@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import sys
-import tomllib
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,6 +16,7 @@ import numpy as np
 import typer
 from rich.console import Console
 
+from ..analysis.response import read_run_config
 from ..errors import InputError
 from ..io.results import to_jsonable
 from .common import check_output, progress_bar
@@ -26,24 +26,11 @@ _PLOT_SUFFIXES = (".png", ".pdf", ".svg")
 MAX_BANDS = 12
 
 
-def _config_mapping(run_dir: Path) -> dict[str, Any]:
-    path = run_dir / "config.toml"
-    if not run_dir.is_dir():
-        raise InputError(f"run directory {str(run_dir)!r} does not exist or is not a folder")
-    try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise InputError(f"{str(run_dir)!r} has no config.toml: not a kapitza run directory") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{str(path)!r} is not valid TOML: {exc}") from None
-
-
 def _harmonic(run_dir: Path, kpoints: int, frequencies: int, progress: bool) -> tuple[Any, str | None]:
     """The AGF/DMM spectra of the run's interface, or (None, the reason none can be given)."""
     from ..prediction.md_systems import harmonic_spectra
 
-    config = _config_mapping(run_dir)
+    config = read_run_config(run_dir)
     with progress_bar(progress) as bar:
 
         def report(done: int, total: int) -> None:
@@ -62,7 +49,7 @@ def _lattice_modes(run_dir: Path, progress: bool) -> Any:
     from ..md.nemd import NemdConfig
     from ..md.systems import build_structure
 
-    config = NemdConfig.from_mapping(_config_mapping(run_dir), where=str(run_dir / "config.toml"))
+    config = NemdConfig.from_mapping(read_run_config(run_dir), where=str(run_dir / "config.toml"))
     if config.geometry != "periodic":
         raise InputError(
             "md modes needs a periodic run (geometry = periodic): the lattice dynamics is that of the periodic cell"
@@ -258,7 +245,7 @@ def rectification_command(
     from ..analysis.spectral import read_spectral_run, rectification
 
     for folder, want in ((forward, False), (reverse, True)):
-        if bool(_config_mapping(folder).get("reverse", False)) != want:
+        if bool(read_run_config(folder).get("reverse", False)) != want:
             raise InputError(
                 f"{str(folder)!r} has reverse = {str(not want).lower()}: give the forward run first, the reverse second"
             )
@@ -278,7 +265,7 @@ def rectification_command(
     out.print(f"G forward (A -> B) = {rect.G_forward:.4g} +- {rect.G_forward_err:.2g} {rect.G_unit}")
     out.print(f"G reverse (B -> A) = {rect.G_reverse:.4g} +- {rect.G_reverse_err:.2g} {rect.G_unit}")
     out.print(rect.verdict)
-    cfg = _config_mapping(forward)
+    cfg = read_run_config(forward)
     t, dt = cfg.get("temperature"), cfg.get("delta_temperature")
     if isinstance(t, (int, float)) and isinstance(dt, (int, float)) and t > 0:
         out.print(
