@@ -237,6 +237,20 @@ def _structure_arrays(structure: Any, potential: str) -> tuple[NDArray, NDArray,
     return positions, types.astype(np.int64), masses, box, epsilons
 
 
+def lj_pair_blocks(d: NDArray[np.float64], epsilon: NDArray[np.float64], sigma: float) -> NDArray[np.float64]:
+    """d^2U/du_i^2 of LJ pairs 4 eps ((s/r)^12 - (s/r)^6) with separations ``d`` (pairs, 3): (pairs, 3, 3).
+
+    U''(r) r^ r^ + U'(r)/r (1 - r^ r^); the (i, j) block of the force constants is its negative.
+    """
+    r = np.linalg.norm(d, axis=1)
+    s6 = (sigma / r) ** 6
+    du = 4 * epsilon * (-12 * s6 * s6 + 6 * s6) / r  # U'(r)
+    d2u = 4 * epsilon * (156 * s6 * s6 - 42 * s6) / r**2  # U''(r)
+    rhat = d / r[:, None]
+    outer = rhat[:, :, None] * rhat[:, None, :]
+    return d2u[:, None, None] * outer + (du / r)[:, None, None] * (np.eye(3)[None] - outer)
+
+
 def lj_force_constants(
     positions: NDArray[np.float64],
     types: NDArray[np.int64],
@@ -257,14 +271,8 @@ def lj_force_constants(
     n = positions.shape[0]
     atoms = Atoms(numbers=np.ones(n, dtype=int), positions=positions, cell=np.diag(box), pbc=True)
     i, j, d = neighbor_list("ijD", atoms, cutoff)
-    r = np.linalg.norm(d, axis=1)
     eps = np.sqrt(epsilons[types[i] - 1] * epsilons[types[j] - 1])
-    s6 = (sigma / r) ** 6
-    du = 4 * eps * (-12 * s6 * s6 + 6 * s6) / r  # U'(r)
-    d2u = 4 * eps * (156 * s6 * s6 - 42 * s6) / r**2  # U''(r)
-    rhat = d / r[:, None]
-    outer = rhat[:, :, None] * rhat[:, None, :]
-    block = d2u[:, None, None] * outer + (du / r)[:, None, None] * (np.eye(3)[None] - outer)  # d^2U/du_i^2
+    block = lj_pair_blocks(d, eps, sigma)  # d^2U/du_i^2
     a, b = np.meshgrid(np.arange(3), np.arange(3), indexing="ij")
     rows_ij = (3 * i[:, None, None] + a[None]).ravel()
     cols_ij = (3 * j[:, None, None] + b[None]).ravel()

@@ -159,12 +159,12 @@ def spectral_dump_commands(config: NemdConfig) -> str:
     )
 
 
-def _lj_derivatives(r: NDArray, epsilon: NDArray, sigma: float) -> tuple[NDArray, NDArray]:
-    """U'(r) and U''(r) of 4 eps ((s/r)^12 - (s/r)^6)."""
-    s6 = (sigma / r) ** 6
-    d1 = 4 * epsilon * (-12 * s6 * s6 + 6 * s6) / r
-    d2 = 4 * epsilon * (156 * s6 * s6 - 42 * s6) / (r * r)
-    return d1, d2
+def _side_positions(side: NDArray) -> NDArray[np.int64]:
+    """Each sampled atom's index among the atoms of its own side (ids order)."""
+    position = np.empty(side.size, dtype=np.int64)
+    position[side == 1] = np.arange(np.sum(side == 1))
+    position[side == 2] = np.arange(np.sum(side == 2))
+    return position
 
 
 def _pairs(config: NemdConfig, structure: Any, index: NDArray, side: NDArray) -> dict[str, Any]:
@@ -196,17 +196,12 @@ def _pairs(config: NemdConfig, structure: Any, index: NDArray, side: NDArray) ->
 
 def _lj_coupling(config: NemdConfig, pairs: dict[str, Any], side: NDArray) -> tuple[NDArray, NDArray, NDArray]:
     """COO of K_ji = -(U'' r^ r^ + U'/r (1 - r^ r^)) over the pairs within the cutoff (images summed)."""
+    from ..atomistic.interface_modes import lj_pair_blocks
+
     d = pairs["pair_offset"]
-    r = np.linalg.norm(d, axis=1)
-    keep = r < config.force_range
-    d, r = d[keep], r[keep]
-    d1, d2 = _lj_derivatives(r, pairs["pair_epsilon"][keep], config.sigma)
-    u = d / r[:, None]
-    outer = u[:, :, None] * u[:, None, :]
-    hess = d2[:, None, None] * outer + (d1 / r)[:, None, None] * (np.eye(3)[None] - outer)
-    position = np.empty(side.size, dtype=np.int64)  # index within its side, in ids order
-    position[side == 1] = np.arange(np.sum(side == 1))
-    position[side == 2] = np.arange(np.sum(side == 2))
+    keep = np.linalg.norm(d, axis=1) < config.force_range
+    hess = lj_pair_blocks(d[keep], pairs["pair_epsilon"][keep], config.sigma)
+    position = _side_positions(side)
     jj = position[pairs["pair_second"][keep]]
     ii = position[pairs["pair_first"][keep]]
     rows = (3 * jj[:, None, None] + np.arange(3)[None, :, None]) * np.ones((1, 1, 3), dtype=np.int64)
@@ -331,9 +326,7 @@ def _pair_forces(
     """Forces (n, n2, 3) on side-2 atoms from side 1 and (n, n1, 3) on side-1 atoms from side 2, lj/cut."""
     n = x.shape[0]
     side = setup.side
-    position = np.empty(side.size, dtype=np.int64)
-    position[side == 1] = np.arange(np.sum(side == 1))
-    position[side == 2] = np.arange(np.sum(side == 2))
+    position = _side_positions(side)
     f21 = np.zeros((n, int(np.sum(side == 2)), 3))
     f12 = np.zeros((n, int(np.sum(side == 1)), 3))
     pi, pj = setup.pair_first, setup.pair_second
