@@ -17,7 +17,6 @@ give a flux or a conductance in the units of :mod:`kapitza.analysis.units`.
 from __future__ import annotations
 
 import math
-import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -29,13 +28,11 @@ from numpy.typing import ArrayLike, NDArray
 from .. import spectra
 from ..errors import InputError
 from ..io.results import result
+from ..io.spectral_layout import BLOCK_PATTERN, SETUP_FILE, SPECTRAL_DIR, block_file
 from ..units import AMU, ANGSTROM, EV
 from .response import RunAnalysis, analyze_run
 from .units import unit_system
 
-SPECTRAL_DIR = "spectral"
-SETUP_FILE = "setup.npz"
-BLOCK_PATTERN = re.compile(r"^block_(\d{5})\.npz$")
 #: Default Gaussian smoothing: standard deviation of this many frequency bins.
 DEFAULT_SMOOTHING_BINS = 3.0
 #: Time unit of each supported run unit system in seconds (LJ: no SI value).
@@ -207,7 +204,7 @@ def read_spectral_run(run_dir: str | Path, max_blocks: int | None = None) -> Spe
     qh, qf, pf, ke = [], [], [], []
     atoms = None
     for b in numbers:
-        path = folder / f"block_{b:05d}.npz"
+        path = folder / block_file(b)
         d = _load_npz(path)
         lack = [k for k in _BLOCK_KEYS if k not in d]
         if lack:

@@ -49,10 +49,9 @@ from ..errors import InputError
 from ..io.atomic import atomic_write
 from ..io.lammps_dump import read_frames
 from ..io.results import result
+from ..io.spectral_layout import SETUP_FILE, SPECTRAL_DIR, block_file
 from .nemd import NemdConfig
 
-SPECTRAL_DIR = "spectral"
-SETUP_FILE = "setup.npz"
 DUMP_FILE = "block.dump"
 #: Extra reach (in sigma) of the candidate pair list beyond the cutoff: relative thermal displacements stay far below.
 PAIR_MARGIN_SIGMA = 0.5
@@ -60,10 +59,6 @@ PAIR_MARGIN_SIGMA = 0.5
 FD_STEP_ANGSTROM = 0.005
 #: Numbers per chunk of the pair-force computation (samples x pairs x 3): bounds its working memory (~32 MB).
 PAIR_CHUNK_NUMBERS = 4_000_000
-
-
-def block_file(block: int) -> str:
-    return f"block_{block:05d}.npz"
 
 
 @result
