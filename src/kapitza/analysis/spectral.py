@@ -29,7 +29,7 @@ from .. import spectra
 from ..errors import InputError
 from ..io.results import result
 from ..io.spectral_layout import BLOCK_PATTERN, SETUP_FILE, SPECTRAL_DIR, block_file
-from ..units import AMU, ANGSTROM, EV
+from ..units import AMU, ANGSTROM, EV, KB
 from .response import RunAnalysis, analyze_run
 from .units import unit_system
 
@@ -41,7 +41,7 @@ _TIME_TO_SI = {"lj": None, "metal": 1e-12}
 #: written as sum m v^2 / 2 in mass x velocity^2 units (amu A^2 ps^-2 for metal), read here into energy units.
 _MVV2E = {"lj": 1.0, "metal": AMU * (ANGSTROM / 1e-12) ** 2 / EV}
 #: Boltzmann constant in the energy/temperature units of each run unit system.
-_KB = {"lj": 1.0, "metal": 8.617333262e-5}
+_KB = {"lj": 1.0, "metal": KB / EV}
 _SETUP_KEYS = ("ids", "side", "plane", "plane_z", "plane_first", "masses", "units", "sample_every", "timestep")
 _BLOCK_KEYS = ("omega", "q_harmonic", "plane_ke", "plane_atoms")
 
