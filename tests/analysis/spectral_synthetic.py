@@ -100,3 +100,11 @@ def write_spectral_run(
             data.update(q_force=q, power_force=float(spectra.integrate(q, N_SAMPLES, SAMPLE_EVERY * TIMESTEP)))
         np.savez(spec / f"block_{b:05d}.npz", **data)
     return folder
+
+
+def as_metal(folder):
+    """Make the config.toml of a run written with ``units="metal"`` say metal too (the writer leaves it lj, so
+    that a mismatch can be tested)."""
+    config = folder / "config.toml"
+    config.write_text(config.read_text().replace('units = "lj"', 'units = "metal"'))
+    return folder

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from spectral_synthetic import N_PLANES, PLANE_FIRST, grid, reference_ldos, write_spectral_run
+from spectral_synthetic import N_PLANES, PLANE_FIRST, as_metal, grid, reference_ldos, write_spectral_run
 
 from kapitza.analysis.modes import interface_mode_share, modal_temperatures, plane_dos_map
 from kapitza.analysis.spectral import read_spectral_run, spectral_conductance
@@ -91,9 +91,7 @@ def test_metal_modal_temperatures_are_in_kelvin(tmp_path):
     """md writes plane_ke as sum m v^2 / 2 in amu A^2 ps^-2 (1.0364e-4 eV, LAMMPS's mvv2e for units metal): read
     with k_B in eV/K, an equilibrium spectrum written for 300 K gives 300 K in every band and plane (without the
     conversion it would read 2.9e6 K)."""
-    from test_spectral_analysis import _as_metal
-
-    run = read_spectral_run(_as_metal(write_spectral_run(tmp_path / "run", units="metal", plane_temperature=300.0)))
+    run = read_spectral_run(as_metal(write_spectral_run(tmp_path / "run", units="metal", plane_temperature=300.0)))
     mt = modal_temperatures(run, reference_ldos(), min_dof_fraction=0.0)
     assert np.allclose(mt.T, 300.0, rtol=1e-6)
     assert np.allclose(mt.T_plane, 300.0, rtol=1e-6)

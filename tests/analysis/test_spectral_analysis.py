@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from run_dir_synthetic import FLUX
-from spectral_synthetic import N_SAMPLES, SAMPLE_EVERY, TIMESTEP, grid, shape, write_spectral_run
+from spectral_synthetic import N_SAMPLES, SAMPLE_EVERY, TIMESTEP, as_metal, grid, shape, write_spectral_run
 
 from kapitza import spectra
 from kapitza.analysis.response import analyze_run
@@ -173,18 +173,12 @@ def test_bad_options_are_refused_before_work(forward):
         read_spectral_run(forward.parent)
 
 
-def _as_metal(folder):
-    config = folder / "config.toml"
-    config.write_text(config.read_text().replace('units = "lj"', 'units = "metal"'))
-    return folder
-
-
 def test_metal_runs_are_shown_in_si(tmp_path):
     """metal: omega rad/ps -> rad/s (x 1e12); the Parseval sum of q is the flux in W m^-2, i.e. the bath flux
     (eV/(ps Angstrom^2)) times unit_system('metal').flux_to_si; G_nemd is the jump analysis' G_si."""
     from kapitza.analysis import unit_system
 
-    run = _as_metal(write_spectral_run(tmp_path / "run", units="metal"))
+    run = as_metal(write_spectral_run(tmp_path / "run", units="metal"))
     sc = spectral_conductance(run)
     lj = spectral_conductance(write_spectral_run(tmp_path / "lj"))
     to_si = unit_system("metal").flux_to_si
