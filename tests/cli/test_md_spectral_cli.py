@@ -87,6 +87,8 @@ def test_rectification_forward_then_reverse(runs, capsys):
         (("md", "spectral", "{root}/nowhere"), "does not exist"),
         (("md", "spectral", "{root}/fwd", "--plot", "{root}/x.txt"), "--plot"),
         (("md", "spectral", "{root}/fwd", "--no-harmonic", "--smoothing-bins", "-1"), "smoothing"),
+        (("md", "spectral", "{root}/fwd", "--kpoints", "0"), "kpoints"),
+        (("md", "spectral", "{root}/fwd", "--frequencies", "5"), "frequencies"),
         (("md", "modes", "{root}/fwd", "--bands", "0"), "--bands"),
         (("md", "modes", "{root}/fwd", "--bands", "100000"), "--bands"),
         (("md", "rectification", "{root}/rev", "{root}/fwd"), "forward run first"),

@@ -28,19 +28,21 @@ MAX_BANDS = 12
 
 def _harmonic(run_dir: Path, kpoints: int, frequencies: int, progress: bool) -> tuple[Any, str | None]:
     """The AGF/DMM spectra of the run's interface, or (None, the reason none can be given)."""
-    from ..prediction.md_systems import harmonic_spectra
+    from ..prediction.md_systems import harmonic_spectra, system_of
 
     config = read_run_config(run_dir)
+    try:
+        system_of(config)
+    except InputError as exc:  # a system the harmonic models do not describe (tersoff, disorder...): say why
+        return None, str(exc)
     with progress_bar(progress) as bar:
 
         def report(done: int, total: int) -> None:
             if bar is not None:
                 bar("AGF of the same interface", done, total)
 
-        try:
-            return harmonic_spectra(config, kpoints=kpoints, frequencies=frequencies, progress=report), None
-        except InputError as exc:  # a system the harmonic models do not describe (tersoff, disorder...): say why
-            return None, str(exc)
+        # a bad --kpoints or --frequencies is the user's error: it propagates (one line, exit 2)
+        return harmonic_spectra(config, kpoints=kpoints, frequencies=frequencies, progress=report), None
 
 
 def _lattice_modes(run_dir: Path, progress: bool) -> Any:
