@@ -566,15 +566,112 @@ def _bins_in(
     return np.concatenate(idx), np.concatenate(pos)
 
 
+@result
+class LineFit:
+    """A straight line T = value + slope * (x - x0), fitted by least squares (one per row of the data).
+
+    Attributes
+    ----------
+    x0 : float
+        The point the line is read at (e.g. the interface plane), in the unit of x.
+    value, value_err : float or ndarray (n_rows,)
+        T(x0) and its standard error (unit of T).
+    slope, slope_err : float or ndarray (n_rows,)
+        dT/dx and its standard error (unit of T per unit of x).
+    covariance : float or ndarray (n_rows,)
+        cov(value, slope).
+    chi2 : float or ndarray (n_rows,)
+        Sum of squared residuals in units of sigma (of the residual scale when no sigma was given).
+    dof : int
+        Points minus 2.
+    weighted : bool
+        True when per-point sigmas were given (errors from the sigmas, "absolute"); False when the
+        errors come from the scatter of the residuals.
+    """
+
+    x0: float
+    value: Any
+    value_err: Any
+    slope: Any
+    slope_err: Any
+    covariance: Any
+    chi2: Any
+    dof: int
+    weighted: bool
+
+    _summary_fields: ClassVar[tuple[str, ...]] = ("x0", "value", "value_err", "slope", "slope_err")
+
+
+def fit_line(x: ArrayLike, t: ArrayLike, sigma: ArrayLike | None = None, x0: float = 0.0) -> LineFit:
+    """Fit T = value + slope (x - x0) to each row of ``t``: the one straight-line fit of the package.
+
+    The NEMD jump (:func:`analyze_jump`, one fit per block, errors from the residual scatter) and the
+    EELS temperature profile (one fit, errors from the per-point sigmas) both extrapolate with it.
+
+    Parameters
+    ----------
+    x : array_like, shape (n,)
+        Positions (any length unit).
+    t : array_like, shape (n,) or (n_rows, n)
+        Values (any unit).
+    sigma : array_like, shape like ``t`` or (n,), optional
+        Standard errors of ``t``.  Given: a weighted fit whose errors come from the sigmas (chi2 is
+        reported, not used to scale them).  Omitted: ordinary least squares with the error scaled by
+        the residual variance (dof = n - 2, at least 1).
+    x0 : float
+        Where ``value`` is read (unit of x).
+    """
+    xx = np.asarray(x, dtype=float) - float(x0)
+    tt = np.asarray(t, dtype=float)
+    one = tt.ndim == 1
+    tt = np.atleast_2d(tt)
+    if xx.ndim != 1 or tt.shape[-1] != xx.size:
+        raise InputError(f"fit_line: x has {xx.size} points but t has shape {tuple(np.shape(t))}")
+    if xx.size < 2 or np.ptp(xx) == 0:
+        raise InputError(f"a straight-line fit needs at least 2 distinct positions (got {xx.size})")
+    dof = xx.size - 2
+    if sigma is None:
+        w = np.ones_like(tt)
+    else:
+        s = np.broadcast_to(np.asarray(sigma, dtype=float), tt.shape)
+        if not np.all(np.isfinite(s)) or np.any(s <= 0):
+            raise InputError("fit_line: every sigma must be finite and > 0")
+        w = 1.0 / s**2
+    sw = w.sum(axis=1)
+    sx = (w * xx).sum(axis=1)
+    sxx = (w * xx**2).sum(axis=1)
+    st = (w * tt).sum(axis=1)
+    sxt = (w * xx * tt).sum(axis=1)
+    det = sw * sxx - sx**2
+    slope = (sw * sxt - sx * st) / det
+    value = (sxx * st - sx * sxt) / det
+    resid = tt - (value[:, None] + slope[:, None] * xx)
+    chi2 = (w * resid**2).sum(axis=1)
+    scale = 1.0 if sigma is not None else chi2 / max(dof, 1)
+    var_value = scale * sxx / det
+    var_slope = scale * sw / det
+    cov = -scale * sx / det
+
+    def out(a: NDArray[np.float64]) -> Any:
+        return float(a[0]) if one else a
+
+    return LineFit(
+        x0=float(x0),
+        value=out(value),
+        value_err=out(np.sqrt(var_value)),
+        slope=out(slope),
+        slope_err=out(np.sqrt(var_slope)),
+        covariance=out(cov),
+        chi2=out(chi2),
+        dof=dof,
+        weighted=sigma is not None,
+    )
+
+
 def _fit(x: NDArray[np.float64], t: NDArray[np.float64]) -> dict[str, Any]:
     """Straight line T = a + b x for every block (rows of ``t``): a, b and var(a) from the residuals."""
-    design = np.column_stack([np.ones_like(x), x])
-    coef, _, _, _ = np.linalg.lstsq(design, t.T, rcond=None)
-    resid = t - (design @ coef).T
-    dof = max(x.size - 2, 1)
-    s2 = np.sum(resid**2, axis=1) / dof
-    cov00 = np.linalg.inv(design.T @ design)[0, 0]
-    return {"intercept": coef[0], "slope": coef[1], "var": s2 * cov00}
+    f = fit_line(x, t)
+    return {"intercept": f.value, "slope": f.slope, "var": f.value_err**2}
 
 
 def _steady_start(series: NDArray[np.float64], significance: float) -> tuple[int, float]:

@@ -1,0 +1,27 @@
+"""Vibrational STEM-EELS phonon thermometry: temperatures, jumps and Kapitza lengths from gain/loss spectra.
+
+A monochromated STEM measures phonon creation (energy loss, E > 0) and annihilation (energy gain,
+E < 0).  Detailed balance fixes their ratio, I_gain(E) / I_loss(E) = exp(-E / k_B T) (Idrobo et al.,
+Phys. Rev. Lett. 120, 095901 (2018); Lagos & Batson, Nano Lett. 18, 4556 (2018)), so a spectrum
+image is a temperature map without calibration.
+
+Modules (data flows down the list):
+
+- :mod:`.data` -- :class:`EELSData`, the one container: signed energy axis in meV (loss > 0), counts
+  and their variances over the probe positions (nm).
+- :mod:`.balance` -- the detailed-balance physics: Bose occupations, the gain/loss ratio, the
+  quantum and classical cross-section forms, the error propagation dT/T = (kT/E) dr/r.
+- :mod:`.read` -- files (DM3/DM4, Velox EMD, MSA, HSPY through rosettasciio; Nion; CSV; npy/npz).
+- :mod:`.preprocess` -- zero-loss-peak centring, ZLP-tail background, binning and summing.
+- :mod:`.temperature` -- T from the gain/loss ratio, per-band temperatures, a Bose-Einstein test.
+- :mod:`.profile` -- temperature profiles and maps, the jump at an interface, Kapitza lengths.
+- :mod:`.flows` -- forward vs reverse heat flow: per-mode asymmetries and their significance.
+- :mod:`.forward` -- synthetic spectra from a phonon DOS (the forward model), and :mod:`.plan`.
+"""
+
+from __future__ import annotations
+
+from .balance import bose_occupation, gain_loss_ratio, temperature_from_ratio
+from .data import EELSData, eels_data
+
+__all__ = ["EELSData", "bose_occupation", "eels_data", "gain_loss_ratio", "temperature_from_ratio"]
