@@ -8,6 +8,7 @@ imported by :func:`kapitza.cli.app.main`, registers them.
 from .agf import agf_command
 from .app import app
 from .materials import materials_app
+from .eels import eels_app
 from .md import md_app
 from .md_campaign import md_campaign_command
 from .md_emd import md_emd_command
@@ -33,3 +34,4 @@ md_app.command("spectral")(spectral_command)
 md_app.command("modes")(modes_command)
 md_app.command("rectification")(rectification_command)
 app.add_typer(md_app, name="md")
+app.add_typer(eels_app, name="eels")

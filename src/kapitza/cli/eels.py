@@ -1,0 +1,609 @@
+"""``kapitza eels``: vibrational STEM-EELS phonon thermometry (temperature, profile, map, flows, simulate, plan).
+
+Thin over :mod:`kapitza.analysis.eels` (reading, preprocessing, detailed-balance fits, profiles and the jump,
+forward vs reverse flows, the forward model and the planning table) and :mod:`kapitza.prediction.phonon_dos`
+(the phonon DOS the forward model starts from).  Energies in meV (loss positive), positions in nm,
+temperatures in K.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..errors import InputError
+from ..io.results import to_jsonable
+from .common import check_output
+
+eels_app = typer.Typer(
+    help="STEM-EELS phonon thermometry: temperatures from the gain/loss ratio (detailed balance), profiles and "
+    "maps, the jump and Kapitza length at an interface, forward vs reverse heat flow, a forward model to "
+    "simulate spectra and plan an experiment."
+)
+
+_PLOT_SUFFIXES = (".png", ".pdf", ".svg")
+_BACKGROUNDS = ("power-law", "zlp-fit", "none")
+
+
+# ---------------------------------------------------------------------------------------------- option parsing
+def _number(text: str, spec: str, option: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise InputError(f"{option} takes numbers, got {spec!r}") from None
+    if not math.isfinite(value):
+        raise InputError(f"{option} values must be finite, got {spec!r}")
+    return value
+
+
+def parse_range(spec: str | None, option: str, *, positive: bool = True) -> tuple[float, float] | None:
+    """'LO:HI' -> (lo, hi) with lo < hi (and lo > 0 when ``positive``); None stays None."""
+    if spec is None:
+        return None
+    parts = spec.split(":")
+    if len(parts) != 2:
+        raise InputError(f"{option} takes LO:HI (e.g. 60:90), got {spec!r}")
+    lo, hi = (_number(p.strip(), spec, option) for p in parts)
+    if not lo < hi:
+        raise InputError(f"{option} needs LO < HI, got {spec!r}")
+    if positive and lo <= 0:
+        raise InputError(f"{option} energies are |E| in meV and must be > 0, got {spec!r}")
+    return lo, hi
+
+
+def parse_ranges(spec: str | None, option: str) -> tuple[tuple[float, float], ...] | None:
+    """'65:75,85:95' -> ((65, 75), (85, 95))."""
+    if spec is None:
+        return None
+    out = tuple(parse_range(part.strip(), option) for part in spec.split(","))
+    return out  # type: ignore[return-value]
+
+
+def parse_floats(spec: str | None, option: str) -> tuple[float, ...] | None:
+    if spec is None:
+        return None
+    values = tuple(_number(p.strip(), spec, option) for p in spec.split(","))
+    if not values:
+        raise InputError(f"{option} takes numbers separated by commas, got {spec!r}")
+    return values
+
+
+def parse_positions(spec: str, option: str = "--positions") -> np.ndarray:
+    """'LO:HI:N' -> N positions from LO to HI (nm)."""
+    parts = spec.split(":")
+    if len(parts) != 3:
+        raise InputError(f"{option} takes LO:HI:N in nm (e.g. -30:30:61), got {spec!r}")
+    lo, hi, n = (_number(p.strip(), spec, option) for p in parts)
+    if not (lo < hi and n == int(n) and 3 <= n <= 100_000):
+        raise InputError(f"{option} needs LO < HI and a whole N from 3 to 100000, got {spec!r}")
+    return np.linspace(lo, hi, int(n))
+
+
+def parse_mode_temperatures(spec: str | None, option: str = "--mode-temperature") -> dict[tuple[float, float], float]:
+    """'75:85=350,60:70=320' -> {(75, 85): 350, (60, 70): 320} (a band of |E| in meV and its own T in K)."""
+    if spec is None:
+        return {}
+    out: dict[tuple[float, float], float] = {}
+    for part in spec.split(","):
+        band, sep, temp = part.partition("=")
+        if not sep:
+            raise InputError(f"{option} takes LO:HI=T (e.g. 75:85=350), got {spec!r}")
+        t = _number(temp.strip(), spec, option)
+        if t <= 0:
+            raise InputError(f"{option} temperatures must be > 0 K, got {spec!r}")
+        out[parse_range(band.strip(), option)] = t  # type: ignore[index]
+    return out
+
+
+def _background(name: str) -> str | None:
+    if name not in _BACKGROUNDS:
+        raise InputError(f"--background must be one of {', '.join(_BACKGROUNDS)}, got {name!r}")
+    return None if name == "none" else name
+
+
+def _positive(value: float, option: str, *, integer: bool = False) -> None:
+    if not (math.isfinite(value) and value > 0) or (integer and value != int(value)):
+        kind = "a whole number >= 1" if integer else "a finite number > 0"
+        raise InputError(f"{option} must be {kind}, got {value:g}")
+
+
+def _emit(doc: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(to_jsonable(doc), indent=1) + "\n")
+
+
+def _fmt(x: Any, digits: int = 4) -> str:
+    x = float(x)
+    return f"{x:.{digits}g}" if math.isfinite(x) else "nan"
+
+
+# --------------------------------------------------------------------------------------------------- loading
+def _load(
+    path: Path,
+    *,
+    energy_unit: str | None,
+    detector_gain: float,
+    read_noise: float,
+    background: str,
+    background_windows: str | None,
+    bin_energy: int = 1,
+    bin_position: int = 1,
+    sum_axis: str | None = None,
+) -> Any:
+    """Read a file and run the standard preprocessing chain (centre, background, binning/summing)."""
+    _positive(detector_gain, "--detector-gain")
+    if not (math.isfinite(read_noise) and read_noise >= 0):
+        raise InputError(f"--read-noise must be >= 0, got {read_noise:g}")
+    _positive(bin_energy, "--bin-energy", integer=True)
+    _positive(bin_position, "--bin-position", integer=True)
+    model = _background(background)
+    windows = parse_ranges(background_windows, "--background-windows")
+    from ..analysis.eels.preprocess import preprocess
+    from ..analysis.eels.read import read_eels
+
+    data = read_eels(path, energy_unit=energy_unit)
+    if detector_gain != 1.0 or read_noise != 0.0:
+        data = data.replace(
+            f"variance = {detector_gain:g} x counts + {read_noise:g}^2 (detector gain, read noise)",
+            variance=detector_gain * np.clip(data.counts, 0, None) + read_noise**2,
+        )
+    return preprocess(
+        data,
+        centre=True,
+        background=model,
+        fit_windows_mev=windows,
+        bin_energy=int(bin_energy),
+        bin_position=int(bin_position),
+        sum_axis=sum_axis,
+    )
+
+
+_EnergyUnit = Annotated[
+    str | None, typer.Option("--energy-unit", help="energy unit of a file whose axis has none (eV or meV)")
+]
+_Gain = Annotated[float, typer.Option("--detector-gain", help="detector counts per electron (variance model)")]
+_ReadNoise = Annotated[float, typer.Option("--read-noise", help="read noise, counts rms per channel")]
+_Background = Annotated[
+    str, typer.Option("--background", help="ZLP-tail model on both sides: power-law (default), zlp-fit, none")
+]
+_BackgroundWindows = Annotated[
+    str | None,
+    typer.Option("--background-windows", help="|E| windows (meV) the background is fitted in, e.g. 15:25,150:180"),
+]
+_Window = Annotated[
+    str | None, typer.Option("--window", help="|E| window of the gain/loss fit in meV, LO:HI (default: automatic)")
+]
+_Json = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+
+
+# ---------------------------------------------------------------------------------------------- temperature
+def temperature_command(
+    file: Annotated[Path, typer.Argument(help="spectrum file (DM3/DM4, EMD, MSA, HSPY, Nion, CSV, NPZ)")],
+    window: _Window = None,
+    bands: Annotated[
+        str | None, typer.Option("--bands", help="per-mode temperatures in these |E| bands, e.g. 65:75,85:95")
+    ] = None,
+    intercept: Annotated[
+        bool, typer.Option("--intercept/--no-intercept", help="free ln-ratio intercept (detector asymmetry)")
+    ] = False,
+    background: _Background = "power-law",
+    background_windows: _BackgroundWindows = None,
+    energy_unit: _EnergyUnit = None,
+    detector_gain: _Gain = 1.0,
+    read_noise: _ReadNoise = 0.0,
+    plot: Annotated[Path | None, typer.Option(help="spectrum, mirrored gain side and the fit (.png/.pdf/.svg)")] = None,
+    as_json: _Json = False,
+) -> None:
+    """Temperature from the gain/loss ratio of one spectrum (a line scan or image is summed first)."""
+    if plot is not None:
+        check_output(plot, _PLOT_SUFFIXES, "--plot")
+    win = parse_range(window, "--window")
+    band_list = parse_ranges(bands, "--bands")
+    from ..analysis.eels.preprocess import sum_along
+    from ..analysis.eels.temperature import band_temperatures, fit_temperature
+
+    data = _load(
+        file,
+        energy_unit=energy_unit,
+        detector_gain=detector_gain,
+        read_noise=read_noise,
+        background=background,
+        background_windows=background_windows,
+    )
+    while data.nav_shape:  # one temperature: the whole scan or image summed
+        data = sum_along(data, 0)
+    fit = fit_temperature(data, win, intercept=intercept)
+    bt = band_temperatures(data, band_list) if band_list else None
+    if plot is not None:
+        from ..plotting.eels import spectrum_figure
+
+        spectrum_figure(data, fit, path=plot)
+    if as_json:
+        doc = {
+            "file": str(file),
+            "temperature": fit.temperature,
+            "temperature_err": fit.temperature_err,
+            "window_mev": list(fit.window_mev),
+            "background": fit.background,
+            "chi2_reduced": fit.chi2_reduced,
+            "n_channels": fit.n_channels,
+            "method": fit.method,
+            "cross_section": fit.form_note,
+            "steps": list(data.steps),
+            "bands": None if bt is None else to_jsonable(bt),
+        }
+        _emit(doc)
+        return
+    out = Console(highlight=False)
+    out.print(f"{file}: {' -> '.join(data.steps) or 'as read'}")
+    out.print(
+        f"T = {_fmt(fit.temperature)} +- {_fmt(fit.temperature_err, 2)} K from {fit.n_channels} channel pairs in "
+        f"|E| = {_fmt(fit.window_mev[0])}-{_fmt(fit.window_mev[1])} meV; chi2/dof = {_fmt(fit.chi2_reduced, 3)}"
+    )
+    out.print(f"method: {fit.method}; background: {fit.background}")
+    if bt is not None:
+        table = Table("band (meV)", "T (K)", "+- (K)")
+        for (lo, hi), t, e in zip(bt.bands_mev, np.atleast_1d(bt.temperature), np.atleast_1d(bt.temperature_err)):
+            table.add_row(f"{lo:g}-{hi:g}", _fmt(t), _fmt(e, 2))
+        out.print(table)
+        out.print(bt.verdict)
+
+
+# --------------------------------------------------------------------------------------------------- profile
+def profile_command(
+    file: Annotated[Path, typer.Argument(help="line scan or spectrum image across the interface")],
+    interface: Annotated[float, typer.Option("--interface", help="interface position along the scan, nm")],
+    window: _Window = None,
+    across: Annotated[
+        str, typer.Option("--across", help="image axis that crosses the interface (the other one is summed)")
+    ] = "x",
+    exclude: Annotated[float, typer.Option("--exclude", help="nm left out on each side of the interface")] = 1.0,
+    fit_range: Annotated[
+        float | None, typer.Option("--fit-range", help="fit only this far (nm) from the interface on each side")
+    ] = None,
+    gradient: Annotated[
+        float | None,
+        typer.Option("--gradient", help="known |dT/dx| in K/nm (e.g. from a micrometre-scale map) for L_K"),
+    ] = None,
+    heat_flux: Annotated[
+        float | None, typer.Option("--heat-flux", help="heat flux through the interface, W/m^2 (for R_K and G)")
+    ] = None,
+    heat_flux_err: Annotated[float, typer.Option("--heat-flux-err", help="its standard error, W/m^2")] = 0.0,
+    bin_position: Annotated[int, typer.Option("--bin-position", help="sum this many probe positions")] = 1,
+    background: _Background = "power-law",
+    background_windows: _BackgroundWindows = None,
+    energy_unit: _EnergyUnit = None,
+    detector_gain: _Gain = 1.0,
+    read_noise: _ReadNoise = 0.0,
+    plot: Annotated[Path | None, typer.Option(help="temperature profile with fits and the jump")] = None,
+    as_json: _Json = False,
+) -> None:
+    """Temperature profile across an interface: the jump, both gradients, the Kapitza length (R_K with a flux)."""
+    if plot is not None:
+        check_output(plot, _PLOT_SUFFIXES, "--plot")
+    win = parse_range(window, "--window")
+    if not (math.isfinite(exclude) and exclude >= 0):
+        raise InputError(f"--exclude must be >= 0 nm, got {exclude:g}")
+    if not math.isfinite(interface):
+        raise InputError("--interface must be a finite position in nm")
+    if fit_range is not None:
+        _positive(fit_range, "--fit-range")
+    if gradient is not None:
+        _positive(abs(gradient), "--gradient")
+    if heat_flux is not None:
+        _positive(abs(heat_flux), "--heat-flux")
+    from ..analysis.eels.profile import analyze_profile, temperature_profile
+
+    data = _load(
+        file,
+        energy_unit=energy_unit,
+        detector_gain=detector_gain,
+        read_noise=read_noise,
+        background=background,
+        background_windows=background_windows,
+        bin_position=bin_position,
+    )
+    profile = temperature_profile(data, win, across=across)
+    jump = analyze_profile(
+        profile,
+        interface,
+        exclude_nm=exclude,
+        fit_range_nm=fit_range,
+        gradient_k_per_nm=None if gradient is None else abs(gradient),
+        heat_flux_w_m2=None if heat_flux is None else abs(heat_flux),
+        heat_flux_err=heat_flux_err,
+    )
+    if plot is not None:
+        from ..plotting.eels import profile_figure
+
+        profile_figure(profile, jump, path=plot)
+    if as_json:
+        _emit({"file": str(file), "steps": list(data.steps), "profile": profile, "jump": jump})
+        return
+    out = Console(highlight=False)
+    out.print(f"{file}: {' -> '.join(data.steps) or 'as read'}")
+    n_ok = int(np.count_nonzero(profile.valid))
+    out.print(
+        f"{n_ok} of {profile.valid.size} positions with a temperature; window "
+        f"{_fmt(profile.window_mev[0])}-{_fmt(profile.window_mev[1])} meV"
+    )
+    _print_jump(out, jump)
+
+
+def _print_jump(out: Console, jump: Any) -> None:
+    out.print(
+        f"interface at {_fmt(jump.interface_nm)} nm: Delta T = {_fmt(jump.delta_T)} +- {_fmt(jump.delta_T_err, 2)} K "
+        f"(T = {_fmt(jump.T_left)} | {_fmt(jump.T_right)} K just left | right of it)"
+    )
+    out.print(
+        f"gradients: left {_fmt(jump.gradient_left)} +- {_fmt(jump.gradient_left_err, 2)} K/nm, "
+        f"right {_fmt(jump.gradient_right)} +- {_fmt(jump.gradient_right_err, 2)} K/nm"
+    )
+    out.print(
+        f"Kapitza length: {_fmt(jump.kapitza_length_left)} +- {_fmt(jump.kapitza_length_left_err, 2)} nm (left), "
+        f"{_fmt(jump.kapitza_length_right)} +- {_fmt(jump.kapitza_length_right_err, 2)} nm (right)"
+        + (f"; with the given gradient: {_fmt(jump.kapitza_length_given)} nm" if _has(jump, "kapitza_length_given") else "")
+    )
+    if _has(jump, "R_K"):
+        out.print(
+            f"R_K = {_fmt(jump.R_K)} +- {_fmt(jump.R_K_err, 2)} m^2 K/W, G = {_fmt(jump.G)} +- {_fmt(jump.G_err, 2)} W/m^2K"
+        )
+    for w in getattr(jump, "warnings", ()):
+        out.print(f"warning: {w}")
+
+
+def _has(obj: Any, name: str) -> bool:
+    value = getattr(obj, name, None)
+    try:
+        return value is not None and math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+# ------------------------------------------------------------------------------------------------------- map
+def map_command(
+    file: Annotated[Path, typer.Argument(help="spectrum image (or line scan)")],
+    window: _Window = None,
+    bin_position: Annotated[int, typer.Option("--bin-position", help="bin this many probe positions per axis")] = 1,
+    background: _Background = "power-law",
+    background_windows: _BackgroundWindows = None,
+    energy_unit: _EnergyUnit = None,
+    detector_gain: _Gain = 1.0,
+    read_noise: _ReadNoise = 0.0,
+    plot: Annotated[Path | None, typer.Option(help="temperature map and its error map")] = None,
+    as_json: _Json = False,
+) -> None:
+    """Temperature at every probe position of a spectrum image, with its error."""
+    if plot is not None:
+        check_output(plot, _PLOT_SUFFIXES, "--plot")
+    win = parse_range(window, "--window")
+    from ..analysis.eels.profile import temperature_map
+
+    data = _load(
+        file,
+        energy_unit=energy_unit,
+        detector_gain=detector_gain,
+        read_noise=read_noise,
+        background=background,
+        background_windows=background_windows,
+        bin_position=bin_position,
+    )
+    if not data.nav_shape:
+        raise InputError(f"{file} holds one spectrum: a map needs a line scan or an image (use eels temperature)")
+    tmap = temperature_map(data, win)
+    if plot is not None:
+        from ..plotting.eels import map_figure
+
+        map_figure(tmap, path=plot)
+    if as_json:
+        _emit({"file": str(file), "steps": list(data.steps), "map": tmap})
+        return
+    out = Console(highlight=False)
+    t = np.asarray(tmap.temperature, dtype=float)
+    ok = np.asarray(tmap.valid, dtype=bool)
+    out.print(f"{file}: {' -> '.join(data.steps) or 'as read'}")
+    out.print(f"{int(ok.sum())} of {ok.size} pixels with a temperature ({t.shape} grid)")
+    if ok.any():
+        e = np.asarray(tmap.temperature_err, dtype=float)[ok]
+        out.print(
+            f"T from {_fmt(t[ok].min())} to {_fmt(t[ok].max())} K, median {_fmt(np.median(t[ok]))} K; "
+            f"median error {_fmt(np.median(e), 2)} K"
+        )
+
+
+# ----------------------------------------------------------------------------------------------------- flows
+def flows_command(
+    forward: Annotated[Path, typer.Argument(help="line scan or image under the forward heat flow")],
+    reverse: Annotated[Path, typer.Argument(help="the same interface under the reverse heat flow")],
+    bands: Annotated[str, typer.Option("--bands", help="mode bands |E| in meV, e.g. 65:75,85:95 (two or more)")],
+    window: _Window = None,
+    background: _Background = "power-law",
+    background_windows: _BackgroundWindows = None,
+    energy_unit: _EnergyUnit = None,
+    plot: Annotated[Path | None, typer.Option(help="per-mode asymmetries and temperatures, both flows")] = None,
+    as_json: _Json = False,
+) -> None:
+    """Forward vs reverse heat flow: per-mode gain/loss asymmetry and temperatures, and their difference."""
+    if plot is not None:
+        check_output(plot, _PLOT_SUFFIXES, "--plot")
+    band_list = parse_ranges(bands, "--bands")
+    win = parse_range(window, "--window")
+    from ..analysis.eels.flows import compare_flows
+
+    kw = dict(
+        energy_unit=energy_unit,
+        detector_gain=1.0,
+        read_noise=0.0,
+        background=background,
+        background_windows=background_windows,
+    )
+    fwd = _load(forward, **kw)  # type: ignore[arg-type]
+    rev = _load(reverse, **kw)  # type: ignore[arg-type]
+    cmp = compare_flows(fwd, rev, band_list, window_mev=win)
+    if plot is not None:
+        from ..plotting.eels import flows_figure
+
+        flows_figure(cmp, path=plot)
+    if as_json:
+        _emit({"forward": str(forward), "reverse": str(reverse), "comparison": cmp})
+        return
+    out = Console(highlight=False)
+    out.print(str(cmp.summary) if hasattr(cmp, "summary") else repr(cmp))
+
+
+# -------------------------------------------------------------------------------------------------- simulate
+def _dos(material: str | None, dos_model: str, phonopy: Path | None, dos_table: Path | None, mesh: int) -> Any:
+    from ..prediction import phonon_dos
+
+    given = [x is not None for x in (material, phonopy, dos_table)]
+    if sum(given) != 1:
+        raise InputError("give exactly one phonon DOS source: --material, --phonopy or --dos-table")
+    if phonopy is not None:
+        return phonon_dos.phonopy_dos(phonopy, mesh=mesh)
+    if dos_table is not None:
+        return phonon_dos.table_dos(dos_table)
+    return phonon_dos.material_dos(material, model=dos_model)
+
+
+def simulate_command(
+    out: Annotated[Path, typer.Option("--out", help="output file: .hspy (rosettasciio), .msa or .csv, .npz")],
+    temperature: Annotated[
+        float, typer.Option("--temperature", help="T in K (for a line scan: T just upstream of the interface)")
+    ],
+    material: Annotated[str | None, typer.Option("--material", help="material of the database (Debye DOS)")] = None,
+    dos_model: Annotated[str, typer.Option("--dos-model", help="DOS of --material: debye or sine")] = "debye",
+    phonopy: Annotated[Path | None, typer.Option("--phonopy", help="phonopy.yaml with force constants")] = None,
+    dos_table: Annotated[Path | None, typer.Option("--dos-table", help="CSV: energy (meV), DOS")] = None,
+    mesh: Annotated[int, typer.Option("--mesh", help="q-mesh per direction for a phonopy DOS")] = 16,
+    resolution: Annotated[float, typer.Option("--resolution", help="energy resolution (ZLP FWHM), meV")] = 6.0,
+    dose: Annotated[float, typer.Option("--dose", help="electrons per spectrum (ZLP included)")] = 1e6,
+    signal_fraction: Annotated[
+        float | None, typer.Option("--signal-fraction", help="loss-side phonon counts / dose (default: the model's)")
+    ] = None,
+    mode_temperature: Annotated[
+        str | None, typer.Option("--mode-temperature", help="bands out of equilibrium, e.g. 75:85=350")
+    ] = None,
+    material_right: Annotated[
+        str | None, typer.Option("--material-right", help="second material: simulate a line scan across an interface")
+    ] = None,
+    positions: Annotated[str, typer.Option("--positions", help="line scan LO:HI:N in nm")] = "-30:30:61",
+    interface: Annotated[float, typer.Option("--interface", help="interface position, nm")] = 0.0,
+    jump: Annotated[float, typer.Option("--jump", help="temperature drop at the interface, K")] = 15.0,
+    gradient: Annotated[
+        str, typer.Option("--gradient", help="|dT/dx| K/nm on the left[,right] (heat flows left to right)")
+    ] = "0.18",
+    mixing: Annotated[float, typer.Option("--mixing", help="probe/delocalisation width across the interface, nm")] = 0.5,
+    seed: Annotated[int | None, typer.Option("--seed", help="noise seed (default: random)")] = None,
+    noise: Annotated[bool, typer.Option("--noise/--no-noise", help="Poisson noise")] = True,
+) -> None:
+    """Synthetic vibrational EEL spectra from a phonon DOS (forward model): plan experiments, test the analysis."""
+    from ..analysis.eels import forward
+    from ..analysis.eels.read import SUPPORTED_SUFFIXES, write_eels
+
+    check_output(out, tuple(s for s in (".hspy", ".msa", ".csv", ".npz") if s in SUPPORTED_SUFFIXES), "--out")
+    _positive(temperature, "--temperature")
+    _positive(resolution, "--resolution")
+    _positive(dose, "--dose")
+    modes = parse_mode_temperatures(mode_temperature)
+    extra: dict[str, Any] = {}
+    if signal_fraction is not None:
+        _positive(signal_fraction, "--signal-fraction")
+        extra["signal_fraction"] = signal_fraction
+    dos = _dos(material, dos_model, phonopy, dos_table, mesh)
+    common = dict(
+        resolution_mev=resolution,
+        dose=dose,
+        mode_temperatures=modes or None,
+        seed=seed,
+        noise=noise,
+        **extra,
+    )
+    if material_right is None:
+        data = forward.simulate_spectrum(dos.energy_mev, dos.dos, temperature, **common)
+    else:
+        from ..prediction.phonon_dos import material_dos
+
+        right = material_dos(material_right, model=dos_model)
+        x = parse_positions(positions)
+        grads = parse_floats(gradient, "--gradient") or (0.18,)
+        if len(grads) > 2 or any(g < 0 for g in grads):
+            raise InputError(f"--gradient takes one or two values >= 0 K/nm, got {gradient!r}")
+        if not (math.isfinite(jump) and jump >= 0):
+            raise InputError(f"--jump must be >= 0 K, got {jump:g}")
+        g_left, g_right = grads[0], grads[-1]
+        t = forward.interface_temperatures(x, interface, temperature, jump, g_left, g_right)
+        if np.min(t) <= 0:
+            raise InputError("the temperature profile drops below 0 K: lower --gradient or --jump, shorten --positions")
+        data = forward.simulate_line_scan(
+            x, t, (dos.energy_mev, dos.dos), (right.energy_mev, right.dos), interface, mixing_nm=mixing, **common
+        )
+    path = write_eels(out, data)
+    con = Console(highlight=False, stderr=True)
+    con.print(f"wrote {path}: {data.nav_shape or 'one spectrum'} x {data.n_channels} channels, {data.source}")
+
+
+# ------------------------------------------------------------------------------------------------------ plan
+def plan_command(
+    temperature: Annotated[float, typer.Option("--temperature", help="sample temperature, K")],
+    window: Annotated[str, typer.Option("--window", help="|E| window of the mode, meV, LO:HI")],
+    material: Annotated[str | None, typer.Option("--material", help="material of the database (Debye DOS)")] = None,
+    dos_model: Annotated[str, typer.Option("--dos-model", help="DOS of --material: debye or sine")] = "debye",
+    phonopy: Annotated[Path | None, typer.Option("--phonopy", help="phonopy.yaml with force constants")] = None,
+    dos_table: Annotated[Path | None, typer.Option("--dos-table", help="CSV: energy (meV), DOS")] = None,
+    mesh: Annotated[int, typer.Option("--mesh", help="q-mesh per direction for a phonopy DOS")] = 16,
+    doses: Annotated[str, typer.Option("--doses", help="electrons per spectrum, comma-separated")] = "1e5,1e6,1e7",
+    resolutions: Annotated[str, typer.Option("--resolutions", help="ZLP FWHM values, meV")] = "4,6,10",
+    signal_fraction: Annotated[
+        float | None, typer.Option("--signal-fraction", help="loss-side phonon counts / dose (default: the model's)")
+    ] = None,
+    seeds: Annotated[int, typer.Option("--seeds", help="noise realisations per cell (Monte-Carlo)")] = 50,
+    seed: Annotated[int, typer.Option("--seed", help="first noise seed")] = 0,
+    as_json: _Json = False,
+) -> None:
+    """Temperature error vs dose and resolution for one mode: simulated spectra through the real analysis."""
+    _positive(temperature, "--temperature")
+    win = parse_range(window, "--window")
+    dose_list = parse_floats(doses, "--doses")
+    res_list = parse_floats(resolutions, "--resolutions")
+    for v in (*dose_list, *res_list):  # type: ignore[misc]
+        _positive(v, "--doses/--resolutions")
+    _positive(seeds, "--seeds", integer=True)
+    extra: dict[str, Any] = {}
+    if signal_fraction is not None:
+        _positive(signal_fraction, "--signal-fraction")
+        extra["signal_fraction"] = signal_fraction
+    from ..analysis.eels.plan import plan_experiment
+
+    dos = _dos(material, dos_model, phonopy, dos_table, mesh)
+    table = plan_experiment(
+        dos.energy_mev, dos.dos, temperature, win, dose_list, res_list, n_seeds=int(seeds), seed=seed, **extra
+    )
+    if as_json:
+        _emit({"plan": table})
+        return
+    out = Console(highlight=False)
+    out.print(
+        f"{dos.source}: T = {temperature:g} K, mode window {win[0]:g}-{win[1]:g} meV; "  # type: ignore[index]
+        f"temperature error (K), Monte-Carlo over {int(seeds)} seeds [analytic Poisson estimate]"
+    )
+    grid = Table("dose \\ FWHM", *(f"{r:g} meV" for r in res_list))  # type: ignore[union-attr]
+    mc = np.asarray(table.temperature_err)
+    an = np.asarray(table.temperature_err_analytic)
+    for i, d in enumerate(dose_list):  # type: ignore[arg-type]
+        grid.add_row(f"{d:.0e}", *(f"{_fmt(mc[i, j], 2)} [{_fmt(an[i, j], 2)}]" for j in range(len(res_list))))  # type: ignore[arg-type]
+    out.print(grid)
+
+
+eels_app.command("temperature")(temperature_command)
+eels_app.command("profile")(profile_command)
+eels_app.command("map")(map_command)
+eels_app.command("flows")(flows_command)
+eels_app.command("simulate")(simulate_command)
+eels_app.command("plan")(plan_command)

@@ -1,0 +1,131 @@
+"""Figures of vibrational EELS thermometry: the spectrum with its gain side mirrored, the ln-ratio fit,
+temperature profiles across an interface with the fits and the jump, temperature maps, forward vs reverse flows.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ._mpl import colormap, figure, save
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+
+def spectrum_figure(data: Any, fit: Any, *, path: str | os.PathLike | None = None) -> Figure:
+    """One preprocessed spectrum and its temperature fit.
+
+    Top: loss side I(E) and gain side I(-E) against |E| (meV), with the gain side also multiplied by
+    exp(+E / k_B T_fit): where the fit describes the data, that curve lies on the loss side.  Bottom: ln(I_gain /
+    I_loss) per channel pair with its error bar and the fitted line, the fit window shaded.
+    """
+    from ..analysis.eels.balance import KB_MEV
+
+    e = np.asarray(data.energy_mev, dtype=float)
+    c = np.asarray(data.counts, dtype=float).reshape(-1, e.size).sum(axis=0)
+    loss = e > 0
+    mirror = {round(float(x), 6): i for i, x in enumerate(e)}
+    pairs = [(i, mirror.get(round(-float(e[i]), 6))) for i in np.flatnonzero(loss)]
+    pairs = [(i, j) for i, j in pairs if j is not None]
+    el = e[[i for i, _ in pairs]]
+    il = c[[i for i, _ in pairs]]
+    ig = c[[j for _, j in pairs]]
+    t = float(np.atleast_1d(fit.temperature).ravel()[0])
+    lo, hi = (float(v) for v in fit.window_mev)
+
+    fig = figure(figsize=(6.4, 6.4), layout="constrained")
+    ax1, ax2 = fig.subplots(2, 1, sharex=True, height_ratios=(3, 2))
+    ax1.plot(el, il, color="C3", lw=1.2, label="loss  I(E)")
+    ax1.plot(el, ig, color="C0", lw=1.0, alpha=0.6, label="gain  I(-E), mirrored")
+    if np.isfinite(t) and t > 0:
+        ax1.plot(el, ig * np.exp(el / (KB_MEV * t)), color="C0", lw=1.2, ls="--", label=f"gain x exp(E/kT), T = {t:.0f} K")
+    ax1.axvspan(lo, hi, color="0.9", zorder=0)
+    top = np.nanmax(il[(el >= lo) & (el <= hi)]) if np.any((el >= lo) & (el <= hi)) else np.nanmax(il)
+    ax1.set_ylim(-0.1 * top, 1.6 * top)
+    ax1.set_ylabel("counts (background removed)")
+    ax1.legend(fontsize=8, loc="upper right")
+    ax1.set_title(f"{getattr(data, 'source', '')}: T = {t:.4g} \u00b1 {float(np.atleast_1d(fit.temperature_err).ravel()[0]):.2g} K", fontsize=10)
+
+    x = np.asarray(fit.energies_mev, dtype=float)
+    y = np.asarray(fit.log_ratio, dtype=float).reshape(-1, x.size)[0]
+    ye = np.asarray(fit.log_ratio_err, dtype=float).reshape(-1, x.size)[0]
+    ok = np.isfinite(y) & np.isfinite(ye)
+    ax2.errorbar(x[ok], y[ok], yerr=ye[ok], fmt="o", ms=3, color="k", lw=0.8, label="ln(I_gain / I_loss)")
+    c0 = float(np.atleast_1d(getattr(fit, "intercept", 0.0)).ravel()[0]) if getattr(fit, "intercept", None) is not None else 0.0
+    if np.isfinite(t) and t > 0:
+        xx = np.linspace(0, hi * 1.05, 50)
+        ax2.plot(xx, c0 - xx / (KB_MEV * t), color="C3", label="fit: -E / k_B T")
+    ax2.axvspan(lo, hi, color="0.9", zorder=0)
+    ax2.set_xlabel("|E| (meV)")
+    ax2.set_ylabel("ln(gain / loss)")
+    ax2.set_xlim(0, max(hi * 1.6, float(el.max()) * 0.6 if el.size else hi))
+    ax2.legend(fontsize=8)
+    return save(fig, path)
+
+
+def profile_figure(profile: Any, jump: Any = None, *, path: str | os.PathLike | None = None) -> Figure:
+    """Temperature against position with error bars; the two side fits extrapolated to the interface and the jump."""
+    x = np.asarray(profile.positions_nm, dtype=float)
+    t = np.asarray(profile.temperature, dtype=float)
+    te = np.asarray(profile.temperature_err, dtype=float)
+    ok = np.asarray(profile.valid, dtype=bool)
+    fig = figure(figsize=(6.4, 4.0), layout="constrained")
+    ax = fig.subplots()
+    ax.errorbar(x[ok], t[ok], yerr=te[ok], fmt="o", ms=3, color="k", lw=0.8, label="EELS temperature")
+    if jump is not None:
+        z = float(jump.interface_nm)
+        ax.axvline(z, color="0.5", lw=0.8, ls=":")
+        ex = float(getattr(jump, "exclude_nm", 0.0))
+        if ex > 0:
+            ax.axvspan(z - ex, z + ex, color="0.92", zorder=0, label="left out of the fits")
+        for side, color in (("left", "C0"), ("right", "C3")):
+            value = float(getattr(jump, f"T_{side}"))
+            slope = float(getattr(jump, f"gradient_{side}_signed", getattr(jump, f"gradient_{side}")))
+            rng = getattr(jump, f"fit_range_{side}", None)
+            if rng is None:
+                rng = (x[ok].min(), z) if side == "left" else (z, x[ok].max())
+            a, b = (float(v) for v in rng)
+            xx = np.linspace(min(a, z), max(b, z), 20)
+            ax.plot(xx, value + slope * (xx - z), color=color, lw=1.5)
+        ax.annotate(
+            f"\u0394T = {float(jump.delta_T):.3g} \u00b1 {float(jump.delta_T_err):.2g} K",
+            xy=(z, 0.5 * (float(jump.T_left) + float(jump.T_right))),
+            xytext=(8, 0),
+            textcoords="offset points",
+            fontsize=9,
+        )
+    ax.set_xlabel("position (nm)")
+    ax.set_ylabel("temperature (K)")
+    ax.legend(fontsize=8)
+    return save(fig, path)
+
+
+def map_figure(tmap: Any, *, path: str | os.PathLike | None = None) -> Figure:
+    """Temperature map and its standard-error map (pixels without a temperature are blank)."""
+    t = np.asarray(tmap.temperature, dtype=float)
+    te = np.asarray(tmap.temperature_err, dtype=float)
+    ok = np.asarray(tmap.valid, dtype=bool)
+    if t.ndim == 1:
+        t, te, ok = t[None, :], te[None, :], ok[None, :]
+    pos = [np.asarray(p, dtype=float) for p in tmap.positions_nm]
+    if len(pos) == 1:
+        pos = [np.array([0.0, 1.0]), pos[0]]
+
+    def extent(p: np.ndarray) -> tuple[float, float]:
+        step = float(np.median(np.diff(p))) if p.size > 1 else 1.0
+        return float(p[0] - step / 2), float(p[-1] + step / 2)
+
+    ext = (*extent(pos[1]), *extent(pos[0])[::-1])
+    fig = figure(figsize=(9.0, 3.8), layout="constrained")
+    axes = fig.subplots(1, 2)
+    for ax, values, label, cmap in ((axes[0], t, "T (K)", "inferno"), (axes[1], te, "\u03c3_T (K)", "viridis")):
+        im = ax.imshow(np.where(ok, values, np.nan), extent=ext, origin="upper", cmap=colormap(cmap), aspect="auto")
+        fig.colorbar(im, ax=ax, label=label)
+        ax.set_xlabel("x (nm)")
+        ax.set_ylabel("y (nm)")
+    axes[0].set_title("temperature", fontsize=10)
+    axes[1].set_title("standard error", fontsize=10)
+    return save(fig, path)
