@@ -1,0 +1,872 @@
+"""Preprocessing of vibrational EEL spectra: zero-loss-peak centring, ZLP-tail background, binning, summing.
+
+The standard chain (:func:`preprocess`) is
+
+1. :func:`centre_zlp` -- on the raw data, every spectrum is shifted (sub-channel) so that its zero-loss
+   peak (ZLP) sits at 0 meV; the output axis lies on integer multiples of the channel width, so the gain
+   channel at -E mirrors the loss channel at +E exactly.  Both sides are kept.
+2. :func:`sum_along` -- optionally, sum the spectra along the navigation axis parallel to the interface
+   (an image (ny, nx) becomes a line scan).
+3. :func:`bin_positions` -- optionally, sum groups of neighbouring probe positions.
+4. :func:`remove_background` -- the ZLP tail is fitted on both sides and subtracted.
+5. :func:`bin_channels` -- optionally, sum groups of neighbouring energy channels.
+
+Noise model (``NOISE_MODELS``): the variances are those of :func:`~kapitza.analysis.eels.data.eels_data`
+(Poisson electrons times the detector gain, plus the read noise squared); every step here carries them:
+sums add variances, the sub-channel shift applies its interpolation weights to the variances too (see
+:func:`centre_zlp`), and the background subtraction adds the fit's variance (see :func:`fit_background`).
+
+Everything is vectorised over the probe positions; large images are processed in chunks of pixels so
+that the temporaries stay a small multiple of one chunk.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, ClassVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ...errors import InputError
+from ...io.results import result
+from .data import EELSData
+
+#: The noise model carried through every step (the one of :func:`~kapitza.analysis.eels.data.eels_data`).
+NOISE_MODELS = (
+    "variance = detector_gain * counts + read_noise**2 (Poisson electrons in detector units plus Gaussian read "
+    "noise), set when the data are read; sums add variances, shifts interpolate them, background "
+    "subtraction adds the fit variance",
+)
+#: Background models understood by :func:`fit_background`.
+BACKGROUND_MODELS = ("power-law", "zlp-fit")
+#: Every centred data set carries a step starting with this text (see :func:`is_centred`).
+CENTRED_STEP = "centred the zero-loss peak"
+
+#: Pixels per chunk are chosen so that one chunk holds about this many channel values.
+_CHUNK_VALUES = 1 << 22
+#: Default inner fit window, in units of the ZLP FWHM.
+_INNER_WINDOW_FWHM = (2.0, 3.0)
+#: Default outer fit window: the top fraction of the |E| range present on both sides.
+_OUTER_WINDOW_FRACTION = 0.85
+
+
+# ----------------------------------------------------------------------------------------------------------
+# helpers
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _check_data(data: Any, name: str = "data") -> EELSData:
+    if not isinstance(data, EELSData):
+        raise InputError(f"{name} must be an EELSData (from read_eels or eels_data), got {type(data).__name__}")
+    return data
+
+
+def _chunks(n_pixels: int, n_channels: int) -> list[slice]:
+    size = max(1, _CHUNK_VALUES // max(1, n_channels))
+    return [slice(i, min(i + size, n_pixels)) for i in range(0, n_pixels, size)] or [slice(0, 0)]
+
+
+def _flat(array: NDArray[np.float64]) -> NDArray[np.float64]:
+    return array.reshape(-1, array.shape[-1])
+
+
+def _edges(energy: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Channel edges (n + 1): midpoints between centres, half a spacing beyond the ends."""
+    mid = 0.5 * (energy[1:] + energy[:-1])
+    return np.concatenate(([energy[0] - (mid[0] - energy[0])], mid, [energy[-1] + (energy[-1] - mid[-1])]))
+
+
+def is_centred(data: EELSData) -> bool:
+    """True when ``data`` went through :func:`centre_zlp` (its ``steps`` say so and the axis is k x width)."""
+    if not any(step.startswith(CENTRED_STEP) for step in data.steps):
+        return False
+    d = data.channel_width_mev
+    k = data.energy_mev / d
+    return bool(np.all(np.abs(k - np.round(k)) < 1e-6) and np.any(np.round(k) == 0))
+
+
+# ----------------------------------------------------------------------------------------------------------
+# zero-loss peak
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _summed(data: EELSData) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    flat_c, flat_v = _flat(data.counts), _flat(data.variance)
+    return flat_c.sum(axis=0), flat_v.sum(axis=0)
+
+
+def _half_width_channels(spectrum: NDArray[np.float64]) -> int:
+    """Half width at half maximum of a summed spectrum, in whole channels (>= 1)."""
+    i = int(np.argmax(spectrum))
+    half = 0.5 * spectrum[i]
+    right = np.nonzero(spectrum[i:] < half)[0]
+    left = np.nonzero(spectrum[: i + 1][::-1] < half)[0]
+    widths = [int(x[0]) for x in (left, right) if x.size]
+    return max(1, min(widths) if widths else 1)
+
+
+def _peak_fraction(counts: NDArray[np.float64], variance: NDArray[np.float64], half: int) -> NDArray[np.float64]:
+    """Sub-channel ZLP index of each row of ``counts`` (n_pix, n): weighted parabola through log counts.
+
+    The log counts of the 2*half+1 channels around the highest one are fitted by weighted linear least
+    squares with a parabola (weights counts^2/variance = 1/var(ln counts)); its vertex is the centre.  For
+    a Gaussian peak the log is exactly a parabola, so the vertex is exact whatever the sampling.
+    """
+    n_pix, n = counts.shape
+    top = np.argmax(counts, axis=1)
+    offsets = np.arange(-half, half + 1)
+    idx = top[:, None] + offsets[None, :]
+    inside = (idx >= 0) & (idx < n)
+    idx_c = np.clip(idx, 0, n - 1)
+    c = np.take_along_axis(counts, idx_c, axis=1)
+    v = np.take_along_axis(variance, idx_c, axis=1)
+    ok = inside & (c > 0)
+    c_safe = np.where(ok, c, 1.0)
+    v_safe = np.where(ok & (v > 0), v, c_safe)  # zero variance (no noise model): weight by counts
+    w = np.where(ok, c_safe**2 / v_safe, 0.0)
+    y = np.log(c_safe)
+    x = offsets[None, :].astype(float)
+    # normal equations of y = p0 + p1 x + p2 x^2, solved in closed form per row
+    s = [np.sum(w * x**k, axis=1) for k in range(5)]
+    t = [np.sum(w * y * x**k, axis=1) for k in range(3)]
+    m = np.empty((n_pix, 3, 3))
+    for a in range(3):
+        for b in range(3):
+            m[:, a, b] = s[a + b]
+    rhs = np.stack(t, axis=1)
+    det = np.linalg.det(m)
+    good = (np.count_nonzero(ok, axis=1) >= 3) & (np.abs(det) > 1e-300) & (top > 0) & (top < n - 1)
+    m[~good] = np.eye(3)
+    p = np.linalg.solve(m, rhs[..., None])[..., 0]
+    curvature = p[:, 2]
+    good &= curvature < 0
+    safe_curv = np.where(good, curvature, -1.0)
+    shift = -p[:, 1] / (2.0 * safe_curv)
+    good &= np.abs(shift) <= half + 0.5
+    if not np.all(good):
+        bad = np.flatnonzero(~good)
+        raise InputError(
+            f"no zero-loss peak found in {bad.size} of {n_pix} spectra (first at flat index {int(bad[0])}): the "
+            "highest channel must be a peak inside the energy axis with positive counts around it"
+        )
+    return top + shift
+
+
+def _zlp_index(data: EELSData) -> NDArray[np.float64]:
+    if not np.any(data.counts > 0):
+        raise InputError("no zero-loss peak found: all counts are zero")
+    summed, _ = _summed(data)
+    half = _half_width_channels(summed)
+    half = min(max(1, half), 5)
+    flat_c, flat_v = _flat(data.counts), _flat(data.variance)
+    out = np.empty(flat_c.shape[0])
+    for sl in _chunks(flat_c.shape[0], 2 * half + 1):
+        out[sl] = _peak_fraction(flat_c[sl], flat_v[sl], half)
+    return out.reshape(data.nav_shape)
+
+
+def zlp_position(data: EELSData) -> NDArray[np.float64]:
+    """Sub-channel position of the zero-loss peak of every spectrum, in meV on ``data.energy_mev``.
+
+    Per pixel (vectorised): the highest channel, then a weighted parabola through the log counts of the
+    channels within about the half width at half maximum of the summed spectrum (at least 1, at most 5
+    channels each side); the vertex is the centre (exact for a Gaussian core).  Works on raw data.
+
+    Parameters
+    ----------
+    data : EELSData
+        Spectra, counts shape nav_shape + (n_channels,).
+
+    Returns
+    -------
+    ndarray, shape nav_shape
+        ZLP centre in meV (a 0-d array for one spectrum).
+
+    Raises
+    ------
+    InputError
+        When a spectrum has no peak (all zero, or its maximum on the first or last channel).
+    """
+    data = _check_data(data)
+    idx = _zlp_index(data)
+    return np.interp(idx, np.arange(data.n_channels, dtype=float), data.energy_mev)
+
+
+def _cumulative_at(cum: NDArray[np.float64], per: NDArray[np.float64], u: NDArray[np.float64]) -> NDArray:
+    """Piecewise-linear cumulative sum at fractional edge index ``u`` (rows of ``cum``: n+1, ``per``: n)."""
+    n = per.shape[1]
+    i = np.clip(np.floor(u).astype(np.intp), 0, n - 1)
+    frac = u - i
+    return np.take_along_axis(cum, i, axis=1) + frac * np.take_along_axis(per, i, axis=1)
+
+
+def centre_zlp(data: EELSData) -> EELSData:
+    """Shift every spectrum so that its zero-loss peak is at 0 meV, keeping the gain and loss sides.
+
+    The ZLP of each pixel is located with :func:`zlp_position` (sub-channel, on the raw data).  The output
+    axis is ``k * w`` for integer k (w the median channel width), over the range every pixel covers after
+    its shift, so the loss channel at +E and the gain channel at -E pair exactly.
+
+    The shift is a sum-preserving linear interpolation: each old channel spreads its counts uniformly over
+    its width, the piecewise-linear cumulative sum is read at the new channel edges, and the differences
+    are the new counts (for a uniform axis and a shift of f channels: (1 - f) c_i + f c_(i+1)).  The SAME
+    weights are applied to the variances.  Why: a sum over several new channels equals the sum of the old
+    channels it covers (up to fractions of the two end channels), so its variance is the sum of the old
+    variances, which is what the interpolated variances sum to; this is exact for the multi-channel sums
+    that every fit uses.  The price: neighbouring output channels are correlated (they share an old
+    channel), so a single channel's variance is slightly overstated ((1-f)v instead of (1-f)^2 v).
+
+    Parameters
+    ----------
+    data : EELSData
+        Raw spectra on any strictly increasing axis (meV), counts shape nav_shape + (n_channels,).
+
+    Returns
+    -------
+    EELSData
+        Centred spectra on the common axis k * w (meV), with a step naming the range of shifts.
+    """
+    data = _check_data(data)
+    if any(step.startswith(CENTRED_STEP) for step in data.steps):
+        raise InputError("the zero-loss peak is already centred (centre_zlp was applied before)")
+    energy = data.energy_mev
+    width = data.channel_width_mev
+    shifts = np.atleast_1d(zlp_position(data)).reshape(-1)
+    edges = _edges(energy)
+    tol = 1e-9 * width
+    k_lo = int(np.ceil((edges[0] - shifts.min() + 0.5 * width - tol) / width))
+    k_hi = int(np.floor((edges[-1] - shifts.max() - 0.5 * width + tol) / width))
+    if k_lo > 0 or k_hi < 0 or k_hi - k_lo + 1 < 3:
+        raise InputError(
+            f"the zero-loss peaks move by {float(shifts.max() - shifts.min()):g} meV across the data, leaving "
+            "fewer than 3 channels common to all spectra after centring"
+        )
+    k = np.arange(k_lo, k_hi + 1)
+    new_energy = k * width
+    new_edges = np.concatenate((new_energy - 0.5 * width, [new_energy[-1] + 0.5 * width]))
+    old_index = np.arange(edges.size, dtype=float)
+    flat_c, flat_v = _flat(data.counts), _flat(data.variance)
+    n_pix = flat_c.shape[0]
+    out_c = np.empty((n_pix, k.size))
+    out_v = np.empty((n_pix, k.size))
+    steps_ = np.diff(energy)
+    uniform = bool(np.all(np.abs(steps_ - width) <= 1e-9 * width))
+    for sl in _chunks(n_pix, data.n_channels):
+        if uniform:
+            # uniform axis: lower edge of new channel k sits at old fractional edge index k + q, q = (s - e0)/w,
+            # so the new count is (1 - f) c[i] + f c[i + 1] with i = floor(q) + k, f = q - floor(q)
+            q = (shifts[sl] - energy[0]) / width
+            q_floor = np.floor(q)
+            frac = (q - q_floor)[:, None]
+            idx = np.clip(q_floor.astype(np.intp)[:, None] + np.arange(k_lo, k_hi + 2)[None, :], 0, energy.size - 1)
+            for src, dst in ((flat_c, out_c), (flat_v, out_v)):
+                g = np.take_along_axis(src[sl], idx, axis=1)
+                dst[sl] = (1.0 - frac) * g[:, :-1] + frac * g[:, 1:]
+            continue
+        u = np.interp(new_edges[None, :] + shifts[sl, None], edges, old_index)
+        for src, dst in ((flat_c, out_c), (flat_v, out_v)):
+            per = src[sl]
+            cum = np.zeros((per.shape[0], per.shape[1] + 1))
+            np.cumsum(per, axis=1, out=cum[:, 1:])
+            at = _cumulative_at(cum, per, u)
+            dst[sl] = np.diff(at, axis=1)
+    # cumulative differences may leave -1e-12 rounding on empty channels; the IEEE value is noise, not data
+    np.maximum(out_v, 0.0, out=out_v)
+    nav = data.nav_shape
+    step = (
+        f"{CENTRED_STEP} of each spectrum (sub-channel log-parabola, sum-preserving linear shift of counts and "
+        f"variances); shifts {float(shifts.min()):g} to {float(shifts.max()):g} meV; axis {float(new_energy[0]):g}"
+        f" to {float(new_energy[-1]):g} meV in steps of {width:g} meV"
+    )
+    return data.replace(
+        step, energy_mev=new_energy, counts=out_c.reshape(nav + (k.size,)), variance=out_v.reshape(nav + (k.size,))
+    )
+
+
+def _fwhm_of(energy: NDArray[np.float64], spectrum: NDArray[np.float64]) -> float:
+    i = int(np.argmax(spectrum))
+    peak = spectrum[i]
+    if peak <= 0:
+        raise InputError("no zero-loss peak found: the summed spectrum has no positive maximum")
+    half = 0.5 * peak
+    right = np.nonzero(spectrum[i:] < half)[0]
+    left = np.nonzero(spectrum[: i + 1][::-1] < half)[0]
+    if not right.size or not left.size:
+        raise InputError("the zero-loss peak is cut by the end of the energy axis: its FWHM is not defined")
+    r = i + int(right[0])
+    l_ = i - int(left[0])
+    e_r = np.interp(half, [spectrum[r], spectrum[r - 1]], [energy[r], energy[r - 1]])
+    e_l = np.interp(half, [spectrum[l_], spectrum[l_ + 1]], [energy[l_], energy[l_ + 1]])
+    return float(e_r - e_l)
+
+
+def zlp_fwhm(data: EELSData) -> float:
+    """Full width at half maximum (meV) of the zero-loss peak of the summed, centred spectrum.
+
+    Data that are not centred yet are centred first (:func:`centre_zlp`), so drift between pixels does
+    not widen the peak.  The half-maximum crossings are interpolated linearly between channels.
+    """
+    data = _check_data(data)
+    if not is_centred(data):
+        data = centre_zlp(data)
+    summed, _ = _summed(data)
+    return _fwhm_of(data.energy_mev, summed)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# background
+# ----------------------------------------------------------------------------------------------------------
+
+
+@result
+class Background:
+    """The zero-loss-peak tail fitted under the phonon signal, on both sides.
+
+    Attributes
+    ----------
+    energy_mev : ndarray, shape (n_channels,)
+        The energy axis of the data it was fitted to (meV).
+    counts : ndarray, shape nav_shape + (n_channels,)
+        Background counts per channel (0 inside the ZLP core for the power law, see ``parameters``).
+    variance : ndarray, same shape
+        Variance of the background from the fit's parameter uncertainty (per channel).
+    model : str
+        "power-law" or "zlp-fit".
+    windows_mev : tuple of (lo, hi)
+        The |E| windows (meV) the background was fitted on, used on both sides.
+    parameters : mapping
+        Fitted parameters: for the power law ``gain_exponent``, ``loss_exponent``, ``gain_amplitude``,
+        ``loss_amplitude`` (arrays nav_shape; I = A |E / 1 meV|^-r), ``gain_exponent_err``,
+        ``loss_exponent_err``, ``gain_covariance`` and ``loss_covariance`` (nav_shape + (2, 2), of (ln A, r))
+        and ``core_mev`` (|E| below which the
+        background is 0); for the ZLP fit the Pearson VII ``width_mev``, ``shape_exponent``, ``centre_mev``
+        and the per-pixel ``scale`` (nav_shape).
+    """
+
+    energy_mev: NDArray[np.float64]
+    counts: NDArray[np.float64]
+    variance: NDArray[np.float64]
+    model: str
+    windows_mev: tuple[tuple[float, float], ...]
+    parameters: Any = dataclasses.field(default_factory=dict)
+
+    _summary_fields: ClassVar[tuple[str, ...]] = ("model", "windows_mev", "counts")
+
+
+def _check_windows(windows: Any, data: EELSData) -> tuple[tuple[float, float], ...]:
+    try:
+        pairs = tuple((float(lo), float(hi)) for lo, hi in windows)
+    except (TypeError, ValueError):
+        raise InputError(
+            "fit_windows_mev must be a list of (lo, hi) pairs of |E| in meV, e.g. [(12, 18), (130, 150)]"
+        ) from None
+    if not pairs:
+        raise InputError("fit_windows_mev is empty: give at least one (lo, hi) window of |E| in meV")
+    e = data.energy_mev
+    e_max = float(min(-e[0], e[-1]))
+    for lo, hi in pairs:
+        if not (np.isfinite(lo) and np.isfinite(hi) and 0 < lo < hi):
+            raise InputError(f"fit_windows_mev: each window needs 0 < lo < hi (got {lo:g}:{hi:g})")
+        if e[0] >= 0 or e[-1] <= 0:
+            raise InputError("the energy axis must contain both the gain (E < 0) and the loss (E > 0) side")
+        if hi > e_max + 1e-9 * abs(e_max):
+            raise InputError(
+                f"fit_windows_mev {lo:g}:{hi:g} meV lies outside the data: both sides reach |E| = {e_max:g} meV"
+            )
+    return pairs
+
+
+def default_fit_windows(data: EELSData) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The default background windows (|E| in meV), used on both sides.
+
+    - inner: 2 to 3 x the FWHM of the ZLP (:func:`zlp_fwhm`): just outside the ZLP core, below most
+      phonons (give your own window ending below your analysis window when phonons start lower);
+    - outer: the top 15 % of the |E| range present on both sides (0.85 E_max to E_max): above the phonon
+      range when the axis reaches well beyond the highest phonon (~ 1.3 x its energy or more).
+    """
+    fwhm = zlp_fwhm(data)
+    e = data.energy_mev
+    e_max = float(min(-e[0], e[-1]))
+    inner = (_INNER_WINDOW_FWHM[0] * fwhm, _INNER_WINDOW_FWHM[1] * fwhm)
+    outer = (max(_OUTER_WINDOW_FRACTION * e_max, inner[1]), e_max)
+    if outer[0] >= outer[1] or inner[1] >= e_max:
+        raise InputError(
+            f"the energy axis (|E| up to {e_max:g} meV) is too short for the default background windows "
+            f"(from {inner[0]:g} meV = 2 x FWHM); give fit_windows_mev"
+        )
+    return inner, outer
+
+
+def _window_mask(abs_e: NDArray[np.float64], windows: tuple[tuple[float, float], ...]) -> NDArray[np.bool_]:
+    mask = np.zeros(abs_e.shape, dtype=bool)
+    for lo, hi in windows:
+        mask |= (abs_e >= lo) & (abs_e <= hi)
+    return mask
+
+
+def _power_law_side(
+    counts: NDArray[np.float64], variance: NDArray[np.float64], x: NDArray[np.float64]
+) -> tuple[NDArray, NDArray, NDArray]:
+    """Fit ln I = a - r ln|E| per row; returns (a, r, covariance of (a, r), shape (n_pix, 2, 2)).
+
+    Start: weighted LS of ln counts on x = ln|E| (weights counts^2 / variance, counts > 0).  Then iteratively
+    reweighted LS in the same log-log space with the MODEL's weights (working response eta + (c - mu)/mu,
+    weights mu), i.e. the Poisson score equations sum (c - mu) [1, x] = 0, which are unbiased however few
+    the counts (data weights on ln c are biased by about +1/(2N) at N counts per channel).  Covariance: the
+    sandwich H^-1 (sum var [1,x][1,x]^T) H^-1 with the stated variances (detector gain and read noise
+    included), scaled by max(1, chi2/dof).
+    """
+    n_pix = counts.shape[0]
+    ok = counts > 0
+    c_safe = np.where(ok, counts, 1.0)
+    v_safe = np.where(ok & (variance > 0), variance, c_safe)
+    w = np.where(ok, c_safe**2 / v_safe, 0.0)
+    y = np.log(c_safe)
+    s0, s1, s2 = w.sum(axis=1), (w * x).sum(axis=1), (w * x * x).sum(axis=1)
+    t0, t1 = (w * y).sum(axis=1), (w * x * y).sum(axis=1)
+    det = s0 * s2 - s1 * s1
+    n_ok = np.count_nonzero(ok, axis=1)
+    bad = (n_ok < 3) | ~(det > 1e-12 * np.maximum(s0 * s2, 1e-300))
+    if np.any(bad):
+        raise InputError(
+            f"the background fit windows hold fewer than 3 channels with counts in {int(bad.sum())} spectra: widen "
+            "fit_windows_mev, or sum/bin the spectra first"
+        )
+    slope = (s0 * t1 - s1 * t0) / det
+    icpt = (s2 * t0 - s1 * t1) / det
+    h = np.empty((n_pix, 2, 2))
+    for _ in range(50):
+        mu = np.exp(np.clip(icpt[:, None] + slope[:, None] * x, -700.0, 700.0))
+        resid = counts - mu
+        grad = np.stack(((resid).sum(axis=1), (resid * x).sum(axis=1)), axis=1)
+        h[:, 0, 0] = mu.sum(axis=1)
+        h[:, 0, 1] = h[:, 1, 0] = (mu * x).sum(axis=1)
+        h[:, 1, 1] = (mu * x * x).sum(axis=1)
+        step = np.linalg.solve(h, grad[..., None])[..., 0]
+        icpt = icpt + step[:, 0]
+        slope = slope + step[:, 1]
+        if np.all(np.abs(step) < 1e-10 * (1.0 + np.abs(np.stack((icpt, slope), axis=1)))):
+            break
+    mu = np.exp(np.clip(icpt[:, None] + slope[:, None] * x, -700.0, 700.0))
+    h[:, 0, 0] = mu.sum(axis=1)
+    h[:, 0, 1] = h[:, 1, 0] = (mu * x).sum(axis=1)
+    h[:, 1, 1] = (mu * x * x).sum(axis=1)
+    meat = np.empty((n_pix, 2, 2))
+    meat[:, 0, 0] = variance.sum(axis=1)
+    meat[:, 0, 1] = meat[:, 1, 0] = (variance * x).sum(axis=1)
+    meat[:, 1, 1] = (variance * x * x).sum(axis=1)
+    h_inv = np.linalg.inv(h)
+    cov_slope = h_inv @ meat @ h_inv
+    has_var = variance > 0
+    chi2 = np.sum(np.where(has_var, (counts - mu) ** 2 / np.where(has_var, variance, 1.0), 0.0), axis=1)
+    dof = np.maximum(np.count_nonzero(has_var, axis=1) - 2, 1)
+    cov_slope *= np.maximum(1.0, chi2 / dof)[:, None, None]
+    cov = cov_slope.copy()
+    cov[:, 0, 1] = cov[:, 1, 0] = -cov_slope[:, 0, 1]  # (a, r) with r = -slope
+    return icpt, -slope, cov
+
+
+def _fit_power_law(data: EELSData, windows: tuple[tuple[float, float], ...]) -> Background:
+    e = data.energy_mev
+    abs_e = np.abs(e)
+    core = min(lo for lo, _ in windows)
+    fit_mask = _window_mask(abs_e, windows)
+    flat_c, flat_v = _flat(data.counts), _flat(data.variance)
+    n_pix = flat_c.shape[0]
+    out_c = np.zeros_like(flat_c)
+    out_v = np.zeros_like(flat_v)
+    params = {f"{s}_{p}": np.empty(n_pix) for s in ("gain", "loss") for p in ("exponent", "exponent_err", "amplitude")}
+    params.update({f"{s}_covariance": np.empty((n_pix, 2, 2)) for s in ("gain", "loss")})
+    for side, sel in (("gain", e < 0), ("loss", e > 0)):
+        cols = np.flatnonzero(sel & fit_mask)
+        if cols.size < 3:
+            raise InputError(
+                f"the background fit windows {_fmt_windows(windows)} hold fewer than 3 channels on the {side} side"
+            )
+        x_fit = np.log(abs_e[cols])
+        eval_cols = np.flatnonzero(sel & (abs_e >= core))
+        x_eval = np.log(abs_e[eval_cols])
+        for sl in _chunks(n_pix, data.n_channels):
+            a, r, cov = _power_law_side(flat_c[sl][:, cols], flat_v[sl][:, cols], x_fit[None, :])
+            # ln B = a - r x; var(ln B) = var(a) - 2 x cov(a, r) + x^2 var(r); var(B) = B^2 var(ln B)
+            log_b = a[:, None] - r[:, None] * x_eval[None, :]
+            var_log = (
+                cov[:, 0, 0, None]
+                - 2.0 * x_eval[None, :] * cov[:, 0, 1, None]
+                + x_eval[None, :] ** 2 * cov[:, 1, 1, None]
+            )
+            b = np.exp(log_b)
+            out_c[sl, eval_cols] = b
+            out_v[sl, eval_cols] = b * b * np.maximum(var_log, 0.0)
+            params[f"{side}_exponent"][sl] = r
+            params[f"{side}_exponent_err"][sl] = np.sqrt(cov[:, 1, 1])
+            params[f"{side}_amplitude"][sl] = np.exp(a)
+            params[f"{side}_covariance"][sl] = cov
+    nav = data.nav_shape
+    parameters: dict[str, Any] = {k: v.reshape(nav + v.shape[1:]) for k, v in params.items()}
+    parameters["core_mev"] = float(core)
+    return Background(
+        energy_mev=e,
+        counts=out_c.reshape(data.counts.shape),
+        variance=out_v.reshape(data.counts.shape),
+        model="power-law",
+        windows_mev=windows,
+        parameters=parameters,
+    )
+
+
+def _pearson7(e: NDArray[np.float64], height: float, centre: float, width: float, m: float) -> NDArray[np.float64]:
+    """Symmetric Pearson VII: height / (1 + ((E - centre)/width)^2 (2^(1/m) - 1))^m; FWHM = 2 width."""
+    return height / (1.0 + ((e - centre) / width) ** 2 * (2.0 ** (1.0 / m) - 1.0)) ** m
+
+
+def _fit_zlp_shape(data: EELSData, windows: tuple[tuple[float, float], ...]) -> Background:
+    from scipy.optimize import least_squares
+
+    e = data.energy_mev
+    abs_e = np.abs(e)
+    core = min(lo for lo, _ in windows)
+    fit_mask = _window_mask(abs_e, windows)
+    shape_mask = (fit_mask | (abs_e < core)) & (_summed(data)[0] > 0)
+    summed, _ = _summed(data)
+    y = np.log(summed[shape_mask])
+    x = e[shape_mask]
+    fwhm = _fwhm_of(e, summed)
+    h0 = float(summed.max())
+
+    def residual(p: NDArray[np.float64]) -> NDArray[np.float64]:
+        # fitted in log space, one weight per channel: the tails (relative accuracy) count as much as the core
+        return np.log(_pearson7(x, np.exp(p[0]), p[1], np.exp(p[2]), np.exp(p[3]))) - y
+
+    p0 = np.array([np.log(h0), 0.0, np.log(0.5 * fwhm), np.log(1.5)])
+    fit = least_squares(residual, p0, method="lm", max_nfev=2000)
+    height, centre, width, m = np.exp(fit.x[0]), fit.x[1], np.exp(fit.x[2]), np.exp(fit.x[3])
+    shape = _pearson7(e, 1.0, centre, width, m)
+    cols = np.flatnonzero(fit_mask)
+    if cols.size < 2:
+        raise InputError(f"the background fit windows {_fmt_windows(windows)} hold fewer than 2 channels")
+    p_fit = shape[cols]
+    flat_c, flat_v = _flat(data.counts), _flat(data.variance)
+    n_pix = flat_c.shape[0]
+    out_c = np.empty_like(flat_c)
+    out_v = np.empty_like(flat_v)
+    scale = np.empty(n_pix)
+    for sl in _chunks(n_pix, data.n_channels):
+        c, v = flat_c[sl][:, cols], flat_v[sl][:, cols]
+        w = np.where(v > 0, 1.0 / np.where(v > 0, v, 1.0), 1.0 / np.maximum(np.abs(c), 1.0))
+        spp = np.sum(w * p_fit**2, axis=1)
+        s = np.sum(w * c * p_fit, axis=1) / spp
+        var_s = 1.0 / spp  # linear LS: var(scale) = 1 / sum(P^2 / var)
+        out_c[sl] = s[:, None] * shape[None, :]
+        out_v[sl] = var_s[:, None] * shape[None, :] ** 2
+        scale[sl] = s
+    nav = data.nav_shape
+    return Background(
+        energy_mev=e,
+        counts=out_c.reshape(data.counts.shape),
+        variance=out_v.reshape(data.counts.shape),
+        model="zlp-fit",
+        windows_mev=windows,
+        parameters={
+            "width_mev": float(width),
+            "shape_exponent": float(m),
+            "centre_mev": float(centre),
+            "summed_height": float(height),
+            "scale": scale.reshape(nav),
+        },
+    )
+
+
+def _fmt_windows(windows: tuple[tuple[float, float], ...]) -> str:
+    return ", ".join(f"{lo:g}:{hi:g}" for lo, hi in windows) + " meV"
+
+
+def fit_background(data: EELSData, model: str = "power-law", fit_windows_mev: Any = None) -> Background:
+    """Fit the zero-loss-peak tail under the phonon signal, on the gain and the loss side.
+
+    Models (``model=``; default ``"power-law"``):
+
+    - ``"power-law"``: I_bg(E) = A |E|^-r, fitted SEPARATELY on the gain side (E < 0) and on the loss
+      side (E > 0) of every spectrum by weighted linear least squares of ln I against ln |E| over the
+      fit windows (start: weights counts^2 / variance = 1 / var(ln I), counts > 0), refined by
+      iteratively reweighted LS in log-log space with the model's weights (= the Poisson likelihood
+      equations, unbiased at low counts, where ln of N counts with data weights is biased by ~1/(2N)).
+      It is evaluated for |E| >= the lowest window start; inside that ZLP core the background is 0 (no
+      temperature is measured there).  Its uncertainty: the covariance C of (ln A, r) (the sandwich
+      estimate with the stated variances, scaled by max(1, chi2/dof)), propagated to each channel as
+      var(I_bg) = I_bg^2 [1, -ln|E|] C [1, -ln|E|]^T.  This is the per-channel diagonal: the background
+      errors of different channels are fully correlated (one fit), which a per-channel variance cannot
+      say, so a sum over many channels where the background dominates is more uncertain than its summed
+      variances (about 3x in scatter for a 25-140 meV band of pure tail in the Monte Carlo of
+      tests/eels/test_eels_preprocess.py).  The per-pixel covariance of (ln A, r) is kept in
+      ``parameters`` (``gain_covariance``, ``loss_covariance``) for an exact propagation.
+    - ``"zlp-fit"``: a symmetric Pearson VII ZLP shape (power-law tails |E|^-2m) fitted, in log space, to
+      the summed spectrum over the ZLP core and the fit windows (outside the phonon bands), then scaled
+      per pixel by linear least squares over the fit windows; the scale's variance times the shape
+      squared is the background variance.
+
+    Default windows (``fit_windows_mev=None``; see :func:`default_fit_windows`), |E| in meV on both sides:
+    2 to 3 x the ZLP FWHM (just outside the core), and the top 15 % of the |E| range present on both
+    sides (above the phonons when the axis reaches far enough).  They are stored in ``windows_mev``.
+
+    Parameters
+    ----------
+    data : EELSData
+        Centred spectra (:func:`centre_zlp`), counts shape nav_shape + (n_channels,).
+    model : {"power-law", "zlp-fit"}
+        Background model.
+    fit_windows_mev : sequence of (lo, hi), optional
+        |E| windows in meV (0 < lo < hi, inside both sides of the axis) free of phonon signal.
+
+    Returns
+    -------
+    Background
+    """
+    data = _check_data(data)
+    if model not in BACKGROUND_MODELS:
+        raise InputError(f"model must be one of {', '.join(BACKGROUND_MODELS)} (got {model!r})")
+    if not is_centred(data):
+        raise InputError("centre the zero-loss peak first (centre_zlp), so that E = 0 is the ZLP on every spectrum")
+    if fit_windows_mev is None:
+        windows: tuple[tuple[float, float], ...] = default_fit_windows(data)
+    else:
+        windows = _check_windows(fit_windows_mev, data)
+    if model == "power-law":
+        return _fit_power_law(data, windows)
+    return _fit_zlp_shape(data, windows)
+
+
+def subtract_background(data: EELSData, background: Background) -> EELSData:
+    """Counts minus the background; the background's variance is added to the data's variance.
+
+    Parameters
+    ----------
+    data : EELSData
+        The spectra the background was fitted to.
+    background : Background
+        From :func:`fit_background` on ``data`` (same axis and shape).
+    """
+    data = _check_data(data)
+    if not isinstance(background, Background):
+        raise InputError(f"background must be a Background (from fit_background), got {type(background).__name__}")
+    if background.counts.shape != data.counts.shape or not np.allclose(background.energy_mev, data.energy_mev):
+        raise InputError(
+            f"the background (shape {background.counts.shape}) was not fitted to these data (shape "
+            f"{data.counts.shape}): fit it on the same spectra"
+        )
+    step = (
+        f"subtracted the {background.model} ZLP-tail background (both sides, fitted on |E| in "
+        + _fmt_windows(background.windows_mev)
+        + ")"
+    )
+    return data.replace(step, counts=data.counts - background.counts, variance=data.variance + background.variance)
+
+
+def remove_background(data: EELSData, model: str = "power-law", fit_windows_mev: Any = None) -> EELSData:
+    """:func:`fit_background` then :func:`subtract_background` (see there for the models and windows)."""
+    return subtract_background(data, fit_background(data, model=model, fit_windows_mev=fit_windows_mev))
+
+
+# ----------------------------------------------------------------------------------------------------------
+# binning and summing
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _check_factor(factor: Any, name: str) -> int:
+    if isinstance(factor, bool) or not isinstance(factor, (int, np.integer)) or factor < 1:
+        raise InputError(f"{name} must be an integer >= 1 (got {factor!r})")
+    return int(factor)
+
+
+def bin_channels(data: EELSData, factor: int) -> EELSData:
+    """Sum groups of ``factor`` neighbouring energy channels (counts and variances add).
+
+    Raw data: ``factor`` must divide the number of channels.  Centred data (:func:`centre_zlp`): the groups
+    are centred on E = 0, so the gain/loss pairing stays exact; this needs an odd ``factor``, and the
+    channels at the ends that do not fill a whole group are dropped (said in ``steps``).
+
+    Parameters
+    ----------
+    data : EELSData
+        Spectra, counts shape nav_shape + (n_channels,).
+    factor : int
+        Channels per bin, >= 1.
+    """
+    data = _check_data(data)
+    f = _check_factor(factor, "factor")
+    if f == 1:
+        return data
+    n = data.n_channels
+    if is_centred(data):
+        if f % 2 == 0:
+            raise InputError(
+                f"factor={f}: centred spectra are binned in groups centred on E = 0, which needs an odd factor "
+                "(an even one would break the pairing of gain and loss channels)"
+            )
+        k = np.round(data.energy_mev / data.channel_width_mev).astype(int)
+        half = f // 2
+        m_lo = -((-(k[0] + half)) // f)  # ceil((k0 + half) / f): first group wholly inside
+        m_hi = (k[-1] - half) // f
+        if m_hi - m_lo + 1 < 3:
+            raise InputError(f"factor={f} leaves fewer than 3 channels of the {n} channels")
+        start = (m_lo * f - half) - k[0]
+        stop = start + (m_hi - m_lo + 1) * f
+        dropped = n - (stop - start)
+        sl = slice(start, stop)
+        energy = np.arange(m_lo, m_hi + 1) * f * data.channel_width_mev
+        note = f"; {dropped} end channels dropped" if dropped else ""
+    else:
+        if n % f:
+            raise InputError(f"factor={f} does not divide the {n} energy channels (crop the axis first)")
+        if n // f < 3:
+            raise InputError(f"factor={f} leaves fewer than 3 of the {n} energy channels")
+        sl = slice(0, n)
+        energy = data.energy_mev.reshape(-1, f).mean(axis=1)
+        note = ""
+    shape = data.nav_shape + (-1, f)
+    counts = data.counts[..., sl].reshape(shape).sum(axis=-1)
+    variance = data.variance[..., sl].reshape(shape).sum(axis=-1)
+    return data.replace(
+        f"binned energy channels by {f} (counts and variances summed){note}",
+        energy_mev=energy,
+        counts=counts,
+        variance=variance,
+    )
+
+
+def _nav_axis(data: EELSData, axis: Any, name: str) -> int:
+    nav = data.nav_shape
+    if not nav:
+        raise InputError(f"{name}: a single spectrum has no probe-position axis")
+    if isinstance(axis, str):
+        if axis not in data.nav_names:
+            raise InputError(f"{name}={axis!r}: the data have navigation axes {', '.join(data.nav_names)}")
+        return data.nav_names.index(axis)
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)) or not -len(nav) <= axis < len(nav):
+        raise InputError(
+            f"{name}={axis!r}: the data have {len(nav)} navigation axes ({', '.join(data.nav_names)}); give a name "
+            f"or an index from {-len(nav)} to {len(nav) - 1}"
+        )
+    return int(axis) % len(nav)
+
+
+def bin_positions(data: EELSData, factor: int, axis: int | str = -1) -> EELSData:
+    """Sum groups of ``factor`` neighbouring probe positions along one navigation axis.
+
+    Parameters
+    ----------
+    data : EELSData
+        A line scan or an image.
+    factor : int
+        Positions per bin, >= 1; must divide the number of positions along ``axis``.
+    axis : int or str
+        Navigation axis (index among the navigation axes, or its name "x"/"y"); default the last.
+
+    The counts and variances are summed; the new position is the mean of the group's positions (nm).
+    """
+    data = _check_data(data)
+    f = _check_factor(factor, "factor")
+    ax = _nav_axis(data, axis, "axis")
+    n = data.nav_shape[ax]
+    if n % f:
+        raise InputError(f"factor={f} does not divide the {n} positions along {data.nav_names[ax]!r}")
+    if f == 1:
+        return data
+    shape = data.nav_shape[:ax] + (n // f, f) + data.nav_shape[ax + 1 :] + (data.n_channels,)
+    counts = data.counts.reshape(shape).sum(axis=ax + 1)
+    variance = data.variance.reshape(shape).sum(axis=ax + 1)
+    positions = list(data.positions_nm)
+    positions[ax] = positions[ax].reshape(-1, f).mean(axis=1)
+    return data.replace(
+        f"binned probe positions along {data.nav_names[ax]!r} by {f} (counts and variances summed)",
+        counts=counts,
+        variance=variance,
+        positions_nm=tuple(positions),
+    )
+
+
+def sum_along(data: EELSData, axis: int | str) -> EELSData:
+    """Sum the spectra along one navigation axis (e.g. parallel to the interface): an image -> a line scan.
+
+    Parameters
+    ----------
+    data : EELSData
+        A line scan or an image.
+    axis : int or str
+        The navigation axis to sum over (its name, "x" or "y", or its index among the navigation axes).
+
+    Counts and variances add; the remaining axes keep their positions and names.
+    """
+    data = _check_data(data)
+    ax = _nav_axis(data, axis, "axis")
+    name = data.nav_names[ax]
+    n = data.nav_shape[ax]
+    return data.replace(
+        f"summed the {n} spectra along {name!r}",
+        counts=data.counts.sum(axis=ax),
+        variance=data.variance.sum(axis=ax),
+        positions_nm=tuple(p for i, p in enumerate(data.positions_nm) if i != ax),
+        nav_names=tuple(nm for i, nm in enumerate(data.nav_names) if i != ax),
+    )
+
+
+# ----------------------------------------------------------------------------------------------------------
+# the chain
+# ----------------------------------------------------------------------------------------------------------
+
+
+def preprocess(
+    data: EELSData,
+    *,
+    centre: bool = True,
+    background: str | None = "power-law",
+    fit_windows_mev: Any = None,
+    bin_energy: int = 1,
+    bin_position: int = 1,
+    sum_axis: int | str | None = None,
+) -> EELSData:
+    """The standard chain: centre -> sum along an axis -> bin positions -> remove background -> bin energy.
+
+    Each step is recorded in ``steps``.  Summing and position binning come before the background fit so it
+    sees more counts; energy binning comes last so the centring and the fit use the finest channels.
+
+    Parameters
+    ----------
+    data : EELSData
+        Raw spectra.
+    centre : bool
+        Centre the ZLP of every spectrum (:func:`centre_zlp`); skipped for data already centred.
+    background : {"power-law", "zlp-fit"} or None
+        Background model (:func:`fit_background`); None keeps the ZLP tail.
+    fit_windows_mev : sequence of (lo, hi), optional
+        Background windows of |E| in meV (default: see :func:`default_fit_windows`).
+    bin_energy : int
+        Energy channels per bin (odd for centred data; :func:`bin_channels`).
+    bin_position : int
+        Probe positions per bin along the last navigation axis (:func:`bin_positions`).
+    sum_axis : str or int, optional
+        Navigation axis to sum over (:func:`sum_along`), e.g. "y" for an interface along y.
+    """
+    data = _check_data(data)
+    if background is not None and background not in BACKGROUND_MODELS:
+        raise InputError(f"background must be one of {', '.join(BACKGROUND_MODELS)} or None (got {background!r})")
+    _check_factor(bin_energy, "bin_energy")
+    _check_factor(bin_position, "bin_position")
+    if sum_axis is not None:
+        _nav_axis(data, sum_axis, "sum_axis")
+    if bin_position > 1 and not data.nav_shape:
+        raise InputError("bin_position: a single spectrum has no probe-position axis")
+    if background is not None and not centre and not is_centred(data):
+        raise InputError("background removal needs centred spectra: keep centre=True")
+    if centre and not is_centred(data):
+        data = centre_zlp(data)
+    if sum_axis is not None:
+        data = sum_along(data, sum_axis)
+    if bin_position > 1:
+        data = bin_positions(data, bin_position, axis=-1)
+    if background is not None:
+        data = remove_background(data, model=background, fit_windows_mev=fit_windows_mev)
+    if bin_energy > 1:
+        data = bin_channels(data, bin_energy)
+    return data
