@@ -354,6 +354,14 @@ def _rsciio_reader(plugin: str) -> Callable[..., Any]:
 def _read_rsciio(path: Path, suffix: str, plugin: str, energy_unit: str | None) -> EELSData:
     fmt = _FORMAT_NAMES[suffix]
     reader = _rsciio_reader(plugin)
+    if plugin == "msa":  # rosettasciio reads any text as an empty MSA spectrum; the standard's first keyword
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(64).lstrip(b"\xef\xbb\xbf \t\r\n").upper()
+        except OSError as exc:
+            raise InputError(f"{path.name}: cannot be read ({exc.strerror or type(exc).__name__})") from None
+        if not head.startswith(b"#FORMAT"):
+            raise InputError(f"{path.name}: not a readable MSA file (no #FORMAT line at the top)")
     try:
         signals = reader(str(path), lazy=False)
         if isinstance(signals, dict):
@@ -385,6 +393,8 @@ def _read_rsciio(path: Path, suffix: str, plugin: str, energy_unit: str | None) 
     md = sig.get("metadata") or {}
     title = str(_get(md, "General", "title") or "")
     index = _pick_signal_axis(path, fmt, axes, title)
+    if np.size(data) == 0:
+        raise InputError(f"{path.name}: not a readable {fmt} file (no data)")
     variance = _get(md, "Kapitza", "variance")
     if variance is not None and np.shape(variance) != np.shape(data):
         variance = None
