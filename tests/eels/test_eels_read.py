@@ -451,3 +451,27 @@ def test_text_that_is_not_msa_is_refused(tmp_path):
     path.write_bytes(RNG.bytes(512))
     with pytest.raises(InputError, match=r"x\.msa: not a readable MSA file"):
         read_eels(path)
+
+
+def test_multi_signal_file_picks_the_eels_spectrum(tmp_path, monkeypatch):
+    """A file with an image and an EELS line scan (as Velox writes): the EELS signal is read, not the image."""
+    from kapitza.analysis.eels import read as read_module
+
+    image = _rsciio_signal(
+        np.ones((6, 7)),
+        [
+            {"name": "y", "units": "nm", "offset": 0, "scale": 1, "size": 6, "navigate": False},
+            {"name": "x", "units": "nm", "offset": 0, "scale": 1, "size": 7, "navigate": False},
+        ],
+        "",
+    )
+    counts = _line_scan(3, 60)
+    scan = _rsciio_signal(
+        counts, [{"name": "x", "units": "nm", "offset": 0, "scale": 1, "size": 3, "navigate": True}, _energy_axis_ev()]
+    )
+    monkeypatch.setattr(read_module, "_rsciio_reader", lambda plugin: lambda filename, lazy=False: [image, scan])
+    path = tmp_path / "velox.emd"
+    path.write_bytes(b"placeholder")
+    data = read_eels(path)
+    np.testing.assert_array_equal(data.counts, counts)
+    assert data.metadata["signals_in_file"] == 2
