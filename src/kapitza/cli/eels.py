@@ -316,7 +316,7 @@ def profile_command(
         interface,
         exclude_nm=exclude,
         fit_range_nm=fit_range,
-        gradient_k_per_nm=None if gradient is None else abs(gradient),
+        gradient_k_per_nm=None if gradient is None else abs(gradient),  # a magnitude: the side is from the fits
         heat_flux_w_m2=None if heat_flux is None else abs(heat_flux),
         heat_flux_err=heat_flux_err,
     )
@@ -339,23 +339,31 @@ def profile_command(
 
 def _print_jump(out: Console, jump: Any) -> None:
     out.print(
-        f"interface at {_fmt(jump.interface_nm)} nm: Delta T = {_fmt(jump.delta_T)} +- {_fmt(jump.delta_T_err, 2)} K "
+        f"interface at {_fmt(jump.interface_nm)} nm, heat flowing {jump.heat_flow} ({jump.heat_flow_source}): "
+        f"Delta T = {_fmt(jump.delta_T)} +- {_fmt(jump.delta_T_err, 2)} K "
         f"(T = {_fmt(jump.T_left)} | {_fmt(jump.T_right)} K just left | right of it)"
     )
     out.print(
-        f"gradients: left {_fmt(jump.gradient_left)} +- {_fmt(jump.gradient_left_err, 2)} K/nm, "
-        f"right {_fmt(jump.gradient_right)} +- {_fmt(jump.gradient_right_err, 2)} K/nm"
+        f"gradients dT/dx: left {_fmt(jump.gradient_left_k_per_nm)} +- {_fmt(jump.gradient_left_err_k_per_nm, 2)} "
+        f"K/nm ({jump.n_left} points), right {_fmt(jump.gradient_right_k_per_nm)} +- "
+        f"{_fmt(jump.gradient_right_err_k_per_nm, 2)} K/nm ({jump.n_right} points)"
     )
     out.print(
-        f"Kapitza length: {_fmt(jump.kapitza_length_left)} +- {_fmt(jump.kapitza_length_left_err, 2)} nm (left), "
-        f"{_fmt(jump.kapitza_length_right)} +- {_fmt(jump.kapitza_length_right_err, 2)} nm (right)"
-        + (f"; with the given gradient: {_fmt(jump.kapitza_length_given)} nm" if _has(jump, "kapitza_length_given") else "")
+        f"Kapitza length Delta T/|dT/dx|: {_fmt(jump.kapitza_length_left_nm)} +- "
+        f"{_fmt(jump.kapitza_length_left_err_nm, 2)} nm (left gradient), {_fmt(jump.kapitza_length_right_nm)} +- "
+        f"{_fmt(jump.kapitza_length_right_err_nm, 2)} nm (right gradient)"
     )
-    if _has(jump, "R_K"):
+    if _has(jump, "kapitza_length_given_nm"):
         out.print(
-            f"R_K = {_fmt(jump.R_K)} +- {_fmt(jump.R_K_err, 2)} m^2 K/W, G = {_fmt(jump.G)} +- {_fmt(jump.G_err, 2)} W/m^2K"
+            f"with the given gradient {_fmt(jump.gradient_given_k_per_nm)} K/nm: L_K = "
+            f"{_fmt(jump.kapitza_length_given_nm)} +- {_fmt(jump.kapitza_length_given_err_nm, 2)} nm"
         )
-    for w in getattr(jump, "warnings", ()):
+    if _has(jump, "resistance"):
+        out.print(
+            f"R_K = {_fmt(jump.resistance)} +- {_fmt(jump.resistance_err, 2)} m^2 K/W; G = {_fmt(jump.conductance)} "
+            f"+- {_fmt(jump.conductance_err, 2)} W/(m^2 K)"
+        )
+    for w in jump.warnings:
         out.print(f"warning: {w}")
 
 

@@ -83,13 +83,10 @@ def profile_figure(profile: Any, jump: Any = None, *, path: str | os.PathLike | 
             ax.axvspan(z - ex, z + ex, color="0.92", zorder=0, label="left out of the fits")
         for side, color in (("left", "C0"), ("right", "C3")):
             value = float(getattr(jump, f"T_{side}"))
-            slope = float(getattr(jump, f"gradient_{side}_signed", getattr(jump, f"gradient_{side}")))
-            rng = getattr(jump, f"fit_range_{side}", None)
-            if rng is None:
-                rng = (x[ok].min(), z) if side == "left" else (z, x[ok].max())
-            a, b = (float(v) for v in rng)
+            slope = float(getattr(jump, f"gradient_{side}_k_per_nm"))
+            a, b = (float(v) for v in getattr(jump, f"{side}_range_nm"))
             xx = np.linspace(min(a, z), max(b, z), 20)
-            ax.plot(xx, value + slope * (xx - z), color=color, lw=1.5)
+            ax.plot(xx, value + slope * (xx - z), color=color, lw=1.5, label=f"{side} fit, to the plane")
         ax.annotate(
             f"\u0394T = {float(jump.delta_T):.3g} \u00b1 {float(jump.delta_T_err):.2g} K",
             xy=(z, 0.5 * (float(jump.T_left) + float(jump.T_right))),
