@@ -70,7 +70,7 @@ AUTO_GAIN_SIGMA = 2.0
 #: Default significance level of the Bose-Einstein consistency test of band temperatures.
 DEFAULT_ALPHA = 0.01
 _MAX_ITER = 60
-_TOL = 1e-10
+_TOL = 1e-9
 
 METHOD_SLOPE = (
     "ratio-space effective-variance least squares of I_gain = exp(-E/k_B T) I_loss (model-consistent variances)"
@@ -344,27 +344,27 @@ def _fit_pixels(
     converged = np.zeros(npix, dtype=bool)
     p = 2 if intercept else 1
 
-    def model(beta_: NDArray, c_: NDArray) -> tuple[NDArray, ...]:
+    def moments(rows: NDArray, beta_: NDArray, c_: NDArray) -> tuple[NDArray, ...]:
+        """Fisher matrix entries, scores and chi2 of the given rows (variances model-consistent at beta_, c_)."""
         r = np.exp(np.clip(c_[:, None] - beta_[:, None] * e, -700.0, 700.0))
-        vgm = extra_g + gain * r * npos / (1.0 + r)
-        vlm = extra_l + gain * npos / (1.0 + r)
-        wt = np.maximum(vgm + r * r * vlm, 1e-14 * vscale)
-        lam = (lc * vgm + r * g * vlm) / wt
-        resid = g - r * lc
-        return r, wt, lam, resid
+        npr, gr, lr = npos[rows], g[rows], lc[rows]
+        vgm = extra_g[rows] + gain * r * npr / (1.0 + r)
+        vlm = extra_l[rows] + gain * npr / (1.0 + r)
+        wt = np.maximum(vgm + r * r * vlm, 1e-14 * vscale[rows])
+        lam = (lr * vgm + r * gr * vlm) / wt  # errors-in-variables projection of the loss intensity
+        resid = gr - r * lr
+        a_b = -lam * e * r / wt  # lam * dr/dbeta / w
+        a_c = lam * r / wt
+        fbb, sb = (a_b * a_b * wt).sum(1), (a_b * resid).sum(1)
+        fcc, fbc, sc = (a_c * a_c * wt).sum(1), (a_b * a_c * wt).sum(1), (a_c * resid).sum(1)
+        return fbb, fcc, fbc, sb, sc, (resid * resid / wt).sum(1)
 
     for _ in range(_MAX_ITER):
-        if not np.any(active & ~converged):
+        rows = np.flatnonzero(active & ~converged)
+        if rows.size == 0:
             break
-        r, wt, lam, resid = model(beta, c)
-        a_b = -lam * e * r  # lam * dr/dbeta
-        fbb = (a_b * a_b / wt).sum(1)
-        sb = (a_b * resid / wt).sum(1)
+        fbb, fcc, fbc, sb, sc, _chi2 = moments(rows, beta[rows], c[rows])
         if intercept:
-            a_c = lam * r
-            fcc = (a_c * a_c / wt).sum(1)
-            fbc = (a_b * a_c / wt).sum(1)
-            sc = (a_c * resid / wt).sum(1)
             det = fbb * fcc - fbc * fbc
             okd = det > 1e-14 * np.maximum(fbb * fcc, 1e-300)
             db = np.where(okd, _safe_div(fcc * sb - fbc * sc, det), 0.0)
@@ -372,21 +372,15 @@ def _fit_pixels(
         else:
             okd = fbb > 0
             db = np.where(okd, _safe_div(sb, fbb), 0.0)
-            dc = np.zeros(npix)
+            dc = np.zeros(rows.size)
         db = np.clip(db, -de, de)  # ln r changes by at most 1 at the top of the window per step
         dc = np.clip(dc, -1.0, 1.0)
-        step = active & ~converged
-        beta = np.where(step, beta + db, beta)
-        c = np.where(step, c + dc, c)
-        converged |= step & okd & (np.abs(db) * float(np.max(e)) < _TOL) & (np.abs(dc) < _TOL)
+        beta[rows] += db
+        c[rows] += dc
+        converged[rows] = okd & (np.abs(db) * float(np.max(e)) < _TOL) & (np.abs(dc) < _TOL)
 
-    r, wt, lam, resid = model(beta, c)
-    a_b = -lam * e * r
-    fbb = (a_b * a_b / wt).sum(1)
+    fbb, fcc, fbc, _sb, _sc, chi2 = moments(np.arange(npix), beta, c)
     if intercept:
-        a_c = lam * r
-        fcc = (a_c * a_c / wt).sum(1)
-        fbc = (a_b * a_c / wt).sum(1)
         det = fbb * fcc - fbc * fbc
         okf = det > 0
         var_b = np.where(okf, _safe_div(fcc, det), np.nan)
@@ -395,7 +389,6 @@ def _fit_pixels(
         okf = fbb > 0
         var_b = np.where(okf, _safe_div(np.ones(npix), fbb), np.nan)
         var_c = np.zeros(npix)
-    chi2 = (resid * resid / wt).sum(1)
     for i in np.flatnonzero(active & ~converged):
         reasons[i] = "the ratio fit did not converge"
     for i in np.flatnonzero(active & converged & ~okf):
