@@ -1,0 +1,659 @@
+"""Temperature from the gain/loss ratio of a centred, background-subtracted vibrational EEL spectrum.
+
+Physics.  For a mode of energy E in equilibrium at T, detailed balance gives
+I_gain(E) / I_loss(E) = exp(-E / k_B T) (see :mod:`.balance`; Idrobo et al., Phys. Rev. Lett. 120,
+095901 (2018), Eq. 1).  The loss channel at +E is paired with the gain channel at -E exactly (the
+data must be centred: zero-loss peak at 0, channels at integer multiples of the channel width, as
+:func:`~kapitza.analysis.eels.preprocess.centre_zlp` makes them), and the pairs of one energy window
+are fitted together: model ``I_gain = r(E) I_loss`` with ``r(E) = exp(c - beta E)``, beta = 1 / k_B T,
+and c = 0 (default, pure detailed balance) or a free intercept (``intercept=True``; it absorbs a
+gain/loss efficiency asymmetry, e.g. a residual background, at the price of a larger error).
+
+Quantum vs classical cross-section.  Only the ratio is used, and it is exp(-E / k_B T) for both the
+quantum form (loss ~ n + 1, gain ~ n) and the detailed-balance-corrected classical form (loss ~
+(k_B T/E) exp(+E/2k_BT), gain ~ (k_B T/E) exp(-E/2k_BT)); the two differ in absolute intensities
+only, so the temperature does not depend on which one holds.  The forward model
+(:mod:`.forward`) uses the quantum form by default.
+
+Estimator.  The figure quantity is ln(I_gain / I_loss) against E, slope -1/k_B T (``log_ratio``,
+``log_ratio_err``), but the logarithm of a few counts is biased (E[ln G] < ln E[G]) and undefined for
+a channel with no gain count, so it is only the starting point.  The estimate is the
+**effective-variance least squares in ratio space**::
+
+    chi2(beta, c) = sum_i (G_i - r_i L_i)^2 / (var G_i + r_i^2 var L_i),      r_i = exp(c - beta E_i)
+
+(G, L: gain and loss counts of channel pair i; the denominator is the variance of G - r L, errors in
+both variables), minimised by Gauss-Newton steps for all pixels at once.  The variances in the
+denominator are *model-consistent*: the Poisson part of each side's variance (detector gain x counts)
+is replaced by its expectation given the pair's total N = G + L and the current ratio (G_hat =
+r N / (1 + r), L_hat = N / (1 + r)); the rest (read noise, background variance) is kept.  With the
+observed variances instead (Neyman's chi2) a channel whose gain count fluctuates low gets a larger
+weight, which biases T low: by 1.6 standard errors at ~10 gain counts per channel (300 K, 200
+synthetic seeds; the ln-ratio fit is then 1.2 standard errors high); with the
+model-consistent ones the weights and the projected intensities depend on N only, and since
+E[G - r L | N] = 0 for Poisson counts the fitting equations are unbiased (for pure Poisson data
+this is the conditional binomial likelihood of G given N).  The variances are updated between the
+Gauss-Newton steps (iteratively reweighted).  The error is from the curvature, delta chi2 = 1:
+cov = (sum_i a_i a_i^T / w_i)^-1 with a_i = lam_i dr_i/dtheta, lam_i the errors-in-variables
+projection of the loss intensity.  ``chi2_reduced`` = chi2 / (n_channels - n_parameters) measures how
+well one ratio exp(c - E/k_B T) describes the window; the error is NOT rescaled by it.
+
+The detector gain (counts per electron) that splits the variance is ``data.metadata["detector_gain"]``
+when present, else 1 (counts are electrons, as :func:`~kapitza.analysis.eels.data.eels_data` assumes).
+
+Failures.  One spectrum: InputError with the numbers (window outside the data, narrower than one
+channel, no gain or loss signal above noise, gain/loss ratio >= 1, fit not converging).  Maps: the
+same tests per pixel give ``valid = False`` with a plain-words ``reasons`` entry, and temperature and
+error NaN there (never a NaN with ``valid`` True).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import stats
+
+from ...errors import InputError
+from ...io.results import result
+from .balance import KB_MEV
+from .data import EELSData
+
+#: A side's summed signal in the window must exceed this many standard deviations.
+SIGNAL_SIGMA = 2.0
+#: auto_window: per-channel significance required on the loss and the gain side (summed spectrum).
+AUTO_LOSS_SIGMA = 5.0
+AUTO_GAIN_SIGMA = 2.0
+#: Default significance level of the Bose-Einstein consistency test of band temperatures.
+DEFAULT_ALPHA = 0.01
+_MAX_ITER = 60
+_TOL = 1e-9
+
+METHOD_SLOPE = (
+    "ratio-space effective-variance least squares of I_gain = exp(-E/k_B T) I_loss (model-consistent variances)"
+)
+METHOD_INTERCEPT = (
+    "ratio-space effective-variance least squares of I_gain = exp(c - E/k_B T) I_loss, free intercept c "
+    "(model-consistent variances)"
+)
+FORM_NOTE = (
+    "the gain/loss ratio exp(-E/k_B T) holds for both the quantum (n+1, n) and the detailed-balance "
+    "classical cross-section forms; only the ratio is used, so no form is assumed"
+)
+
+
+@result
+class TemperatureFit:
+    """Temperature from the gain/loss ratio over one energy window.
+
+    Attributes
+    ----------
+    temperature, temperature_err : float (one spectrum) or ndarray nav_shape
+        Temperature and its one-sigma error in K (NaN where ``valid`` is False).
+    valid : bool or ndarray nav_shape
+        False where no temperature could be measured (see ``reasons``).
+    reasons : str or ndarray of str, nav_shape
+        Why a pixel is not valid, in plain words ("" where valid).
+    window_mev : tuple (lo, hi)
+        The |E| window in meV.
+    energies_mev : ndarray (n,)
+        The |E| of the channel pairs used, meV.
+    ratio, ratio_err : ndarray nav_shape + (n,)
+        I_gain / I_loss per channel pair and its error (first-order; NaN where I_loss <= 0).
+    log_ratio, log_ratio_err : ndarray nav_shape + (n,)
+        ln(I_gain / I_loss) and its first-order error, for the figure (NaN where a side is <= 0).
+    intercept, intercept_err : float or ndarray nav_shape
+        The fitted c of r = exp(c - E/k_B T) (0 and 0 unless ``intercept=True``).
+    chi2_reduced : float or ndarray nav_shape
+        chi2 / (n_channels - n_parameters) of the fit.
+    n_channels : int
+        Number of channel pairs in the window.
+    method, background, form_note : str
+        The estimator, the background step read from ``data.steps``, and the cross-section note.
+    """
+
+    temperature: Any
+    temperature_err: Any
+    valid: Any
+    reasons: Any
+    window_mev: tuple[float, float]
+    energies_mev: NDArray[np.float64]
+    ratio: NDArray[np.float64]
+    ratio_err: NDArray[np.float64]
+    log_ratio: NDArray[np.float64]
+    log_ratio_err: NDArray[np.float64]
+    intercept: Any
+    intercept_err: Any
+    chi2_reduced: Any
+    n_channels: int
+    method: str
+    background: str
+    form_note: str = FORM_NOTE
+
+    _summary_fields: ClassVar[tuple[str, ...]] = ("temperature", "temperature_err", "window_mev", "chi2_reduced")
+
+
+@result
+class BandTemperatures:
+    """Per-band temperatures and the test of one Bose-Einstein temperature for all bands.
+
+    Attributes
+    ----------
+    bands_mev : ndarray (n_bands, 2)
+        The |E| windows in meV.
+    temperature, temperature_err : ndarray nav_shape + (n_bands,)
+        Each band's temperature and error in K (NaN where ``valid`` is False).
+    valid : ndarray bool, nav_shape + (n_bands,)
+        Whether the band's fit succeeded.
+    mean_temperature, mean_temperature_err : float or ndarray nav_shape
+        The common temperature 1 / (k_B beta_mean), beta_mean the inverse-variance weighted mean of the bands'
+        beta = 1 / k_B T (the fitted parameter, closer to Gaussian than T), with its error.
+    chi2 : float or ndarray nav_shape
+        sum_b (beta_b - beta_mean)^2 / sigma_b^2 over the valid bands.
+    dof : int or ndarray nav_shape
+        Number of valid bands - 1.
+    p_value : float or ndarray nav_shape
+        P(chi2_dof >= chi2): small means the bands do not share one temperature (NaN where dof < 1).
+    consistent : bool or ndarray nav_shape
+        p_value >= alpha (False also where dof < 1: no test possible; see ``tested``).
+    tested : bool or ndarray nav_shape
+        Whether at least two bands were valid.
+    alpha : float
+        Significance level.
+    verdict : str
+        The outcome in plain words.
+    fits : tuple of TemperatureFit
+        One fit per band.
+    """
+
+    bands_mev: NDArray[np.float64]
+    temperature: NDArray[np.float64]
+    temperature_err: NDArray[np.float64]
+    valid: NDArray[np.bool_]
+    mean_temperature: Any
+    mean_temperature_err: Any
+    chi2: Any
+    dof: Any
+    p_value: Any
+    consistent: Any
+    tested: Any
+    alpha: float
+    verdict: str
+    fits: tuple[TemperatureFit, ...] = ()
+
+    _summary_fields: ClassVar[tuple[str, ...]] = ("temperature", "mean_temperature", "p_value", "verdict")
+
+
+# --------------------------------------------------------------------------------------------- helpers
+
+
+def _check_centred(data: EELSData) -> tuple[float, NDArray[np.int64]]:
+    """Channel width and integer channel indices k (E = k w); InputError unless the data are centred."""
+    if not isinstance(data, EELSData):
+        raise InputError(f"expected EELSData, got {type(data).__name__}")
+    e = data.energy_mev
+    w = data.channel_width_mev
+    k = np.rint(e / w)
+    uneven = float(np.max(np.abs(np.diff(e) - w))) > 1e-3 * w
+    off_grid = float(np.max(np.abs(e / w - k))) > 1e-3
+    if uneven or off_grid or e[0] >= 0 or e[-1] <= 0:
+        raise InputError(
+            "centre the zero-loss peak first (preprocess.centre_zlp): temperatures need a signed axis with the "
+            "zero-loss peak at 0 meV and channels at integer multiples of the channel width "
+            f"(got {e[0]:g}..{e[-1]:g} meV, width {w:g} meV)"
+        )
+    # A zero-loss peak left off zero shows in the variances (they keep its Poisson noise after subtraction).
+    v = data.variance.reshape(-1, e.size).sum(axis=0)
+    central = np.abs(e) <= 20.0
+    if np.count_nonzero(central) >= 3:
+        i = int(np.argmax(np.where(central, v, -np.inf)))
+        i0 = int(np.argmin(np.abs(e)))
+        if abs(e[i]) > 1.5 * w and v[i] > 10.0 * float(np.median(v)) and v[i] > 1.2 * v[i0]:
+            raise InputError(
+                f"centre the zero-loss peak first (preprocess.centre_zlp): the zero-loss peak sits at "
+                f"{float(e[i]):g} meV, not 0"
+            )
+    return w, k.astype(np.int64)
+
+
+def _check_window(window_mev: Any, w: float) -> tuple[float, float]:
+    try:
+        lo, hi = (float(x) for x in window_mev)
+    except (TypeError, ValueError):
+        raise InputError(f"window_mev must be two numbers (lo, hi) in meV, got {window_mev!r}") from None
+    if not (math.isfinite(lo) and math.isfinite(hi)) or lo <= 0 or hi <= lo:
+        raise InputError(f"window_mev must satisfy 0 < lo < hi (|E| in meV), got {lo:g}:{hi:g}")
+    if hi - lo < w:
+        raise InputError(f"the window {lo:g}:{hi:g} meV is narrower than one channel ({w:g} meV); widen window_mev")
+    return lo, hi
+
+
+def _pairs(data: EELSData, window: tuple[float, float], n_params: int) -> tuple[NDArray, NDArray, NDArray]:
+    """(|E| of the pairs, loss indices, gain indices) inside the window."""
+    w, k = _check_centred(data)
+    lo, hi = window
+    index = {int(kk): i for i, kk in enumerate(k)}
+    ks = [kk for kk in range(max(1, math.ceil(lo / w - 1e-6)), math.floor(hi / w + 1e-6) + 1)]
+    ks = [kk for kk in ks if kk in index and -kk in index]
+    if not ks:
+        e = data.energy_mev
+        raise InputError(
+            f"the window {lo:g}:{hi:g} meV lies outside the data: channels pair up (gain -E with loss +E) only for "
+            f"|E| <= {min(-float(e[0]), float(e[-1])):g} meV (axis {float(e[0]):g}..{float(e[-1]):g} meV)"
+        )
+    if len(ks) < n_params + 1:
+        raise InputError(
+            f"the window {lo:g}:{hi:g} meV holds {len(ks)} channel pair(s); a fit with {n_params} parameter(s) and "
+            f"a fit quality needs at least {n_params + 1}: widen window_mev"
+        )
+    kk = np.asarray(ks)
+    return kk * w, np.array([index[int(x)] for x in kk]), np.array([index[int(-x)] for x in kk])
+
+
+def _background(data: EELSData) -> str:
+    steps = [s for s in data.steps if "background" in s.lower()]
+    return steps[-1] if steps else "none recorded in data.steps (background assumed already removed)"
+
+
+def _detector_gain(data: EELSData) -> float:
+    g = data.metadata.get("detector_gain", 1.0) if hasattr(data.metadata, "get") else 1.0
+    try:
+        g = float(g)
+    except (TypeError, ValueError):
+        return 1.0
+    return g if math.isfinite(g) and g > 0 else 1.0
+
+
+def _safe_div(a: NDArray, b: NDArray) -> NDArray:
+    ok = b != 0
+    return np.where(ok, a / np.where(ok, b, 1.0), 0.0)
+
+
+def _figure_ratios(g: NDArray, lc: NDArray, vg: NDArray, vl: NDArray) -> tuple[NDArray, NDArray, NDArray, NDArray]:
+    lpos = lc > 0
+    ls = np.where(lpos, lc, 1.0)
+    ratio = np.where(lpos, g / ls, np.nan)
+    ratio_err = np.where(lpos, np.sqrt(vg + (g / ls) ** 2 * vl) / ls, np.nan)
+    both = lpos & (g > 0)
+    gs = np.where(both, g, 1.0)
+    ls2 = np.where(both, lc, 1.0)
+    log_ratio = np.where(both, np.log(gs / ls2), np.nan)
+    log_err = np.where(both, np.sqrt(vg / gs**2 + vl / ls2**2), np.nan)
+    return ratio, ratio_err, log_ratio, log_err
+
+
+def _fit_pixels(
+    e: NDArray, g: NDArray, lc: NDArray, vg: NDArray, vl: NDArray, intercept: bool, gain: float
+) -> dict[str, NDArray]:
+    """Vectorised fit over pixels (rows).  Returns beta, c, their errors, chi2, and a reason per row ('' = ok)."""
+    npix, n = g.shape
+    reasons = np.full(npix, "", dtype=object)
+    sg, sl = g.sum(axis=1), lc.sum(axis=1)
+    sig_g, sig_l = np.sqrt(vg.sum(axis=1)), np.sqrt(vl.sum(axis=1))
+    no_loss = sl <= SIGNAL_SIGMA * sig_l
+    no_gain = sg <= SIGNAL_SIGMA * sig_g
+    for i in np.flatnonzero(no_loss):
+        reasons[i] = f"no loss signal above noise (loss sum {float(sl[i]):g} +- {float(sig_l[i]):g} counts)"
+    for i in np.flatnonzero(no_gain & ~no_loss):
+        reasons[i] = (
+            f"no gain signal above noise (gain sum {float(sg[i]):g} +- {float(sig_g[i]):g} counts, needs > "
+            f"{SIGNAL_SIGMA:g} sigma)"
+        )
+    ratio_sum = _safe_div(sg, sl)
+    too_big = (reasons == "") & (ratio_sum >= 1.0)
+    for i in np.flatnonzero(too_big):
+        reasons[i] = (
+            f"gain/loss ratio {float(ratio_sum[i]):.4g} >= 1: no positive temperature (is the loss side positive?)"
+        )
+
+    # Start: weighted fit of ln(G/L) vs E on the channels where both sides are positive.
+    both = (g > 0) & (lc > 0)
+    y = np.log(np.where(both, g, 1.0) / np.where(both, lc, 1.0))
+    gs, ls = np.where(both, g, 1.0), np.where(both, lc, 1.0)
+    wy = np.where(both, 1.0 / np.maximum(vg / gs**2 + vl / ls**2, 1e-300), 0.0)
+    if intercept:
+        s0, s1, s2 = wy.sum(1), (wy * e).sum(1), (wy * e * e).sum(1)
+        t0, t1 = (wy * y).sum(1), (wy * e * y).sum(1)
+        det = s0 * s2 - s1 * s1
+        ok = det > 1e-12 * np.maximum(s0 * s2, 1e-300)
+        beta0 = np.where(ok, -_safe_div(s0 * t1 - s1 * t0, det), np.nan)
+        c0 = np.where(ok, _safe_div(s2 * t0 - s1 * t1, det), 0.0)
+    else:
+        s2, t1 = (wy * e * e).sum(1), (wy * e * y).sum(1)
+        beta0 = np.where(s2 > 0, -_safe_div(t1, s2), np.nan)
+        c0 = np.zeros(npix)
+    # Fallback start: the ratio of the window sums at the loss-weighted mean energy.
+    emean = np.where(sl > 0, _safe_div((lc * e).sum(1), sl), e.mean())
+    emean = np.where(emean > 0, emean, e.mean())
+    rs = np.clip(ratio_sum, 1e-300, 1.0 - 1e-12)
+    fallback = -np.log(rs) / emean
+    bad0 = ~np.isfinite(beta0) | (beta0 <= 0) | ~np.isfinite(c0) | (np.abs(c0) > 5)
+    beta = np.where(bad0, fallback, beta0)
+    c = np.where(bad0, 0.0, c0)
+
+    n_total = g + lc
+    npos = np.maximum(n_total, 0.0)
+    extra_g = np.maximum(vg - gain * g, 0.0)  # read noise, background variance: not the signal's Poisson part
+    extra_l = np.maximum(vl - gain * lc, 0.0)
+    vscale = np.maximum((vg + vl).max(axis=1, keepdims=True), 1e-300)
+    de = 1.0 / float(np.max(e))
+    active = reasons == ""
+    converged = np.zeros(npix, dtype=bool)
+    p = 2 if intercept else 1
+
+    def moments(rows: NDArray, beta_: NDArray, c_: NDArray) -> tuple[NDArray, ...]:
+        """Fisher matrix entries, scores and chi2 of the given rows (variances model-consistent at beta_, c_)."""
+        r = np.exp(np.clip(c_[:, None] - beta_[:, None] * e, -700.0, 700.0))
+        npr, gr, lr = npos[rows], g[rows], lc[rows]
+        vgm = extra_g[rows] + gain * r * npr / (1.0 + r)
+        vlm = extra_l[rows] + gain * npr / (1.0 + r)
+        wt = np.maximum(vgm + r * r * vlm, 1e-14 * vscale[rows])
+        lam = (lr * vgm + r * gr * vlm) / wt  # errors-in-variables projection of the loss intensity
+        resid = gr - r * lr
+        a_b = -lam * e * r / wt  # lam * dr/dbeta / w
+        a_c = lam * r / wt
+        fbb, sb = (a_b * a_b * wt).sum(1), (a_b * resid).sum(1)
+        fcc, fbc, sc = (a_c * a_c * wt).sum(1), (a_b * a_c * wt).sum(1), (a_c * resid).sum(1)
+        return fbb, fcc, fbc, sb, sc, (resid * resid / wt).sum(1)
+
+    for _ in range(_MAX_ITER):
+        rows = np.flatnonzero(active & ~converged)
+        if rows.size == 0:
+            break
+        fbb, fcc, fbc, sb, sc, _chi2 = moments(rows, beta[rows], c[rows])
+        if intercept:
+            det = fbb * fcc - fbc * fbc
+            okd = det > 1e-14 * np.maximum(fbb * fcc, 1e-300)
+            db = np.where(okd, _safe_div(fcc * sb - fbc * sc, det), 0.0)
+            dc = np.where(okd, _safe_div(fbb * sc - fbc * sb, det), 0.0)
+        else:
+            okd = fbb > 0
+            db = np.where(okd, _safe_div(sb, fbb), 0.0)
+            dc = np.zeros(rows.size)
+        db = np.clip(db, -de, de)  # ln r changes by at most 1 at the top of the window per step
+        dc = np.clip(dc, -1.0, 1.0)
+        beta[rows] += db
+        c[rows] += dc
+        converged[rows] = okd & (np.abs(db) * float(np.max(e)) < _TOL) & (np.abs(dc) < _TOL)
+
+    fbb, fcc, fbc, _sb, _sc, chi2 = moments(np.arange(npix), beta, c)
+    if intercept:
+        det = fbb * fcc - fbc * fbc
+        okf = det > 0
+        var_b = np.where(okf, _safe_div(fcc, det), np.nan)
+        var_c = np.where(okf, _safe_div(fbb, det), np.nan)
+    else:
+        okf = fbb > 0
+        var_b = np.where(okf, _safe_div(np.ones(npix), fbb), np.nan)
+        var_c = np.zeros(npix)
+    for i in np.flatnonzero(active & ~converged):
+        reasons[i] = "the ratio fit did not converge"
+    for i in np.flatnonzero(active & converged & ~okf):
+        reasons[i] = "the ratio fit has no curvature (no information in the window)"
+    for i in np.flatnonzero((reasons == "") & (beta <= 0)):
+        reasons[i] = "fitted gain/loss ratio >= 1: no positive temperature"
+    return {"beta": beta, "c": c, "var_b": var_b, "var_c": var_c, "chi2": chi2 / (n - p), "reasons": reasons}
+
+
+def _split(data: EELSData, window: tuple[float, float], intercept: bool) -> tuple[NDArray, ...]:
+    e, iloss, igain = _pairs(data, window, 2 if intercept else 1)
+    nch = data.n_channels
+    counts = data.counts.reshape(-1, nch)
+    var = data.variance.reshape(-1, nch)
+    return e, counts[:, igain], counts[:, iloss], var[:, igain], var[:, iloss]
+
+
+# --------------------------------------------------------------------------------------------- public API
+
+
+def fit_temperature(
+    data: EELSData, window_mev: Sequence[float] | None = None, *, intercept: bool = False
+) -> TemperatureFit:
+    """Temperature (K) from the gain/loss ratio over an energy window, for every pixel at once.
+
+    Parameters
+    ----------
+    data : EELSData
+        Centred (zero-loss peak at 0 meV, channels at integer multiples of the width) and
+        background-subtracted spectra, any navigation shape.
+    window_mev : (lo, hi), optional
+        |E| window in meV, 0 < lo < hi, at least one channel wide; default :func:`auto_window`.
+    intercept : bool
+        Fit r = exp(c - E/k_B T) with a free c (default False: c = 0, pure detailed balance).
+
+    Returns
+    -------
+    TemperatureFit
+        See the module docstring for the estimator.  One spectrum: floats, and an InputError instead
+        of an invalid result; maps: arrays with ``valid`` and ``reasons``.
+    """
+    if not isinstance(data, EELSData):
+        raise InputError(f"expected EELSData, got {type(data).__name__}")
+    w, _ = _check_centred(data)
+    window = auto_window(data) if window_mev is None else _check_window(window_mev, w)
+    e, g, lc, vg, vl = _split(data, window, intercept)
+    out = _fit_pixels(e, g, lc, vg, vl, intercept, _detector_gain(data))
+    nav = data.nav_shape
+    reasons = out["reasons"]
+    valid = reasons == ""
+    if not nav and not valid[0]:
+        raise InputError(f"no temperature in the window {window[0]:g}:{window[1]:g} meV: {reasons[0]}")
+    beta = np.where(valid, out["beta"], 1.0)
+    temperature = np.where(valid, 1.0 / (KB_MEV * beta), np.nan)
+    temperature_err = np.where(valid, np.sqrt(np.abs(out["var_b"])) / (KB_MEV * beta**2), np.nan)
+    c = np.where(valid, out["c"], np.nan)
+    c_err = np.where(valid, np.sqrt(np.abs(out["var_c"])), np.nan)
+    chi2r = np.where(valid, out["chi2"], np.nan)
+    ratio, ratio_err, log_ratio, log_err = _figure_ratios(g, lc, vg, vl)
+    n = e.size
+
+    def shape(x: NDArray) -> Any:
+        return float(x[0]) if not nav else x.reshape(nav)
+
+    return TemperatureFit(
+        temperature=shape(temperature),
+        temperature_err=shape(temperature_err),
+        valid=bool(valid[0]) if not nav else valid.reshape(nav),
+        reasons=str(reasons[0]) if not nav else reasons.astype(str).reshape(nav),
+        window_mev=window,
+        energies_mev=e,
+        ratio=ratio.reshape(nav + (n,)),
+        ratio_err=ratio_err.reshape(nav + (n,)),
+        log_ratio=log_ratio.reshape(nav + (n,)),
+        log_ratio_err=log_err.reshape(nav + (n,)),
+        intercept=shape(c),
+        intercept_err=shape(c_err),
+        chi2_reduced=shape(chi2r),
+        n_channels=int(n),
+        method=METHOD_INTERCEPT if intercept else METHOD_SLOPE,
+        background=_background(data),
+    )
+
+
+def _check_bands(bands_mev: Any, w: float) -> list[tuple[float, float]]:
+    try:
+        bands = [tuple(b) for b in bands_mev]
+    except TypeError:
+        raise InputError(f"bands_mev must be a list of (lo, hi) windows in meV, got {bands_mev!r}") from None
+    if len(bands) < 2:
+        raise InputError(f"bands_mev needs at least two bands to compare temperatures (got {len(bands)})")
+    checked = [_check_window(b, w) for b in bands]
+    order = sorted(checked)
+    for (lo1, hi1), (lo2, hi2) in zip(order, order[1:]):
+        if lo2 <= hi1:
+            raise InputError(f"bands {lo1:g}:{hi1:g} and {lo2:g}:{hi2:g} meV overlap: the test needs independent bands")
+    return checked
+
+
+def band_temperatures(
+    data: EELSData, bands_mev: Sequence[Sequence[float]], *, alpha: float = DEFAULT_ALPHA
+) -> BandTemperatures:
+    """Per-band temperatures and a chi-square test that all bands share one Bose-Einstein temperature.
+
+    Parameters
+    ----------
+    data : EELSData
+        Centred, background-subtracted spectra (any navigation shape).
+    bands_mev : sequence of (lo, hi)
+        Two or more non-overlapping |E| windows in meV (e.g. one per mode).
+    alpha : float
+        Significance level (0 < alpha < 1): p_value < alpha means "not one temperature".
+
+    Each band gets its own :func:`fit_temperature` (slope only).  The test is done on beta = 1 / k_B T:
+    chi2 = sum_b (beta_b - beta_mean)^2 / sigma_b^2 with beta_mean the inverse-variance weighted mean,
+    dof = n_bands - 1, p = chi2 survival function.  Bands are independent (disjoint channels), so
+    under equilibrium p is uniform.
+    """
+    if not isinstance(data, EELSData):
+        raise InputError(f"expected EELSData, got {type(data).__name__}")
+    if not (isinstance(alpha, (int, float)) and 0 < alpha < 1):
+        raise InputError(f"alpha must lie between 0 and 1, got {alpha!r}")
+    w, _ = _check_centred(data)
+    bands = _check_bands(bands_mev, w)
+    fits = []
+    for lo, hi in bands:
+        try:
+            fits.append(fit_temperature(data, (lo, hi)))
+        except InputError as exc:
+            raise InputError(f"band {lo:g}:{hi:g} meV: {exc}") from None
+    nav = data.nav_shape
+    t = np.stack([np.asarray(f.temperature, dtype=float).reshape(-1) for f in fits], axis=-1)
+    te = np.stack([np.asarray(f.temperature_err, dtype=float).reshape(-1) for f in fits], axis=-1)
+    ok = np.stack([np.asarray(f.valid, dtype=bool).reshape(-1) for f in fits], axis=-1)
+    ts = np.where(ok, t, 1.0)
+    beta = 1.0 / (KB_MEV * ts)
+    sb = np.where(ok, te / ts * beta, 1.0)
+    wgt = np.where(ok, 1.0 / sb**2, 0.0)
+    nvalid = ok.sum(axis=1)
+    wsum = wgt.sum(axis=1)
+    has = wsum > 0
+    bmean = np.where(has, _safe_div((wgt * beta).sum(axis=1), wsum), 1.0)
+    bmean_err = np.where(has, np.sqrt(_safe_div(np.ones_like(wsum), wsum)), np.nan)
+    chi2 = (wgt * (beta - bmean[:, None]) ** 2).sum(axis=1)
+    dof = nvalid - 1
+    tested = dof >= 1
+    p = np.where(tested, stats.chi2.sf(chi2, np.maximum(dof, 1)), np.nan)
+    good = has & (bmean > 0)
+    tmean = np.where(good, 1.0 / (KB_MEV * np.where(good, bmean, 1.0)), np.nan)
+    tmean_err = np.where(good, bmean_err / (KB_MEV * np.where(good, bmean, 1.0) ** 2), np.nan)
+    chi2 = np.where(tested, chi2, np.nan)
+    consistent = tested & (np.where(tested, p, 0.0) >= alpha)
+    if not nav:
+        verdict = (
+            f"consistent with one Bose-Einstein temperature (p = {float(p[0]):.3g} >= {alpha:g})"
+            if consistent[0]
+            else (
+                "the bands do not share one temperature: not Bose-Einstein populated "
+                f"(p = {float(p[0]):.3g} < {alpha:g})"
+            )
+        )
+    else:
+        nt = int(tested.sum())
+        nbad = int((tested & ~consistent).sum())
+        verdict = (
+            f"{nbad} of {nt} tested pixels depart from one Bose-Einstein temperature (p < {alpha:g}; "
+            f"about {alpha * nt:.3g} expected by chance)"
+        )
+
+    def shape(x: NDArray) -> Any:
+        if not nav:
+            v = x[0]
+            return bool(v) if x.dtype == bool else (int(v) if x.dtype.kind == "i" else float(v))
+        return x.reshape(nav)
+
+    return BandTemperatures(
+        bands_mev=np.asarray(bands, dtype=float),
+        temperature=t.reshape(nav + (len(bands),)),
+        temperature_err=te.reshape(nav + (len(bands),)),
+        valid=ok.reshape(nav + (len(bands),)),
+        mean_temperature=shape(tmean),
+        mean_temperature_err=shape(tmean_err),
+        chi2=shape(chi2),
+        dof=shape(dof.astype(np.int64)),
+        p_value=shape(p),
+        consistent=shape(consistent),
+        tested=shape(tested),
+        alpha=float(alpha),
+        verdict=verdict,
+        fits=tuple(fits),
+    )
+
+
+def _zlp_fwhm_from_variance(e: NDArray, v: NDArray, w: float) -> float | None:
+    """FWHM (meV) of the zero-loss peak seen in the summed variance (which keeps its Poisson noise), or None."""
+    i0 = int(np.argmin(np.abs(e)))
+    central = np.abs(e) <= max(20.0, 3 * w)
+    peak = v[i0]
+    if not peak > 0 or peak < float(np.max(v[central])) or peak < 10.0 * float(np.median(v)):
+        return None
+    half = 0.5 * peak
+    right = i0
+    while right + 1 < e.size and v[right + 1] > half:
+        right += 1
+    left = i0
+    while left - 1 >= 0 and v[left - 1] > half:
+        left -= 1
+    return float(e[right] - e[left] + w)
+
+
+def auto_window(data: EELSData) -> tuple[float, float]:
+    """A default |E| window (meV) from the summed spectrum.
+
+    Rule: sum all pixels; smooth each side over one resolution element (a box of round(FWHM / width)
+    channels, FWHM the zero-loss peak's full width at half maximum read from the summed variances, which
+    keep the peak's Poisson noise after background subtraction; 3 channels when no peak is seen there).
+    Candidate channels: |E| >= 2 x FWHM (>= 3 channels without a peak), loss signal > 5 sigma and gain
+    signal > 2 sigma.  The window is the contiguous run of candidates around the strongest loss channel
+    among them (at least two channels: a one-channel run is widened by a channel each side).
+    InputError when no channel qualifies (then give window_mev).
+    """
+    w, k = _check_centred(data)
+    e = data.energy_mev
+    nch = data.n_channels
+    c = data.counts.reshape(-1, nch).sum(axis=0)
+    v = data.variance.reshape(-1, nch).sum(axis=0)
+    fwhm = _zlp_fwhm_from_variance(e, v, w)
+    emin = 2.0 * fwhm if fwhm is not None else 3.0 * w
+    box = max(1, int(round(fwhm / w))) if fwhm is not None else 1
+    index = {int(kk): i for i, kk in enumerate(k)}
+    kmax = min(-int(k[0]), int(k[-1]))
+    ks = np.arange(1, kmax + 1)
+    il = np.array([index[int(x)] for x in ks])
+    ig = np.array([index[int(-x)] for x in ks])
+    kernel = np.ones(box)
+
+    def smooth(x: NDArray) -> NDArray:
+        return np.convolve(x, kernel, mode="same")
+
+    lsum, lvar = smooth(c[il]), smooth(v[il])
+    gsum, gvar = smooth(c[ig]), smooth(v[ig])
+    zl = lsum / np.sqrt(np.maximum(lvar, 1e-300))
+    zg = gsum / np.sqrt(np.maximum(gvar, 1e-300))
+    cand = (ks * w >= emin - 1e-9) & (zl > AUTO_LOSS_SIGMA) & (zg > AUTO_GAIN_SIGMA) & (lvar > 0) & (gvar > 0)
+    where = f"(|E| >= {emin:g} meV{', 2 x the zero-loss FWHM' if fwhm is not None else ''})"
+    if not np.any(cand):
+        raise InputError(
+            f"no energy window found automatically: no channel {where} has loss > {AUTO_LOSS_SIGMA:g} sigma and "
+            f"gain > {AUTO_GAIN_SIGMA:g} sigma in the summed spectrum; give window_mev"
+        )
+    best = int(np.flatnonzero(cand)[np.argmax(c[il][cand])])
+    lo = hi = best
+    while lo - 1 >= 0 and cand[lo - 1]:
+        lo -= 1
+    while hi + 1 < ks.size and cand[hi + 1]:
+        hi += 1
+    if hi == lo:
+        lo, hi = max(lo - 1, 0), min(hi + 1, ks.size - 1)
+    return float(ks[lo] * w), float(ks[hi] * w)
+
+
+__all__ = [
+    "BandTemperatures",
+    "TemperatureFit",
+    "auto_window",
+    "band_temperatures",
+    "fit_temperature",
+]
