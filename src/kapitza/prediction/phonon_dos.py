@@ -184,16 +184,16 @@ def phonopy_dos(
     ph, _ = load_phonopy(path)
     thz_per_mev = 1.0 / float(rad_s_to_mev(thz_to_rad_s(1.0)))
     try:
-        ph.run_mesh(list(m))
+        ph.run_mesh(list(m), is_gamma_center=True)
         if sigma_mev is None:
             ph.run_total_dos()
         else:
             ph.run_total_dos(sigma=sigma_mev * thz_per_mev)
-        d = ph.get_total_dos_dict()
+        total = ph.total_dos
     except Exception as exc:  # noqa: BLE001 - phonopy fails on broken force constants in many ways
         raise InputError(f"{Path(path).name}: phonopy could not compute the DOS ({str(exc).splitlines()[0]})") from None
-    f_thz = np.asarray(d["frequency_points"], dtype=float)
-    dos_thz = np.asarray(d["total_dos"], dtype=float)
+    f_thz = np.asarray(total.frequency_points, dtype=float)
+    dos_thz = np.asarray(total.dos, dtype=float)
     keep = f_thz >= 0
     energy = rad_s_to_mev(thz_to_rad_s(f_thz[keep]))
     dos = np.clip(dos_thz[keep], 0.0, None) * thz_per_mev / len(ph.primitive)

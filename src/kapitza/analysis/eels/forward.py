@@ -159,11 +159,15 @@ def _axis(channel_mev: float, energy_range_mev: Any, e_max: float, fwhm: float, 
             raise InputError("energy_range_mev= must be a pair (lo, hi) in meV") from None
         if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
             raise InputError(f"energy_range_mev= must be (lo, hi) with lo < hi (got {lo:g}, {hi:g})")
-    k = np.arange(np.ceil(lo / channel_mev - 1e-9), np.floor(hi / channel_mev + 1e-9) + 1)
-    if k.size < 3:
+    k_lo, k_hi = np.ceil(lo / channel_mev - 1e-9), np.floor(hi / channel_mev + 1e-9)
+    n = k_hi - k_lo + 1
+    if n < 3:
         raise InputError(f"energy_range_mev= ({lo:g}, {hi:g}) holds fewer than 3 channels of {channel_mev:g} meV")
-    if k.size > 10**6:
-        raise InputError(f"energy_range_mev= ({lo:g}, {hi:g}) at channel_mev={channel_mev:g} is over 1000000 channels")
+    if n > 10**6:
+        raise InputError(
+            f"energy_range_mev= ({lo:g}, {hi:g}) at channel_mev={channel_mev:g} is {n:.3g} channels (at most 1000000)"
+        )
+    k = np.arange(k_lo, k_hi + 1)
     return k * channel_mev
 
 
