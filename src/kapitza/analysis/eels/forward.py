@@ -147,6 +147,32 @@ def _channel_matrix(
     return _response_cdf(d + 0.5 * width, fwhm, tail, p) - _response_cdf(d - 0.5 * width, fwhm, tail, p)
 
 
+def _phonon_kernel(
+    channels: NDArray[np.float64],
+    width: float,
+    n_fine: int,
+    sign: int,
+    offset: float,
+    fwhm: float,
+    tail: float,
+    p: float,
+) -> NDArray[np.float64]:
+    """:func:`_channel_matrix` for the fine phonon points offset + sign (j + 1/2) width / OVERSAMPLE.
+
+    Channel centres are integer multiples k of the width, so channel - point = (OVERSAMPLE k - sign j) step -
+    sign step / 2 - offset takes one value per integer m = OVERSAMPLE k - sign j: the response is evaluated
+    once per m (n_channels x OVERSAMPLE + n_fine values) and gathered, not once per matrix element.
+    """
+    step = width / OVERSAMPLE
+    k = np.rint(channels / width).astype(np.int64)
+    j = np.arange(n_fine, dtype=np.int64)
+    m = OVERSAMPLE * k[:, None] - sign * j[None, :]
+    m_lo = int(m.min())
+    lattice = np.arange(m_lo, int(m.max()) + 1) * step - sign * 0.5 * step - offset
+    values = _response_cdf(lattice + 0.5 * width, fwhm, tail, p) - _response_cdf(lattice - 0.5 * width, fwhm, tail, p)
+    return values[m - m_lo]
+
+
 def _axis(channel_mev: float, energy_range_mev: Any, e_max: float, fwhm: float, offset: float) -> NDArray:
     """Channel centres: integer multiples of the channel width (so +E and -E channels pair), within the range."""
     if energy_range_mev is None:
@@ -228,12 +254,9 @@ def _components(
     loss_counts = strength * loss_f * scale[:, None]
     gain_counts = strength * gain_f * scale[:, None]
     # phonon lines sit at +-E from the ZLP, wherever the ZLP is on the recorded axis
-    kernel_loss = _channel_matrix(
-        channels, channel_mev, zlp_offset_mev + e_fine, resolution_mev, zlp_tail, zlp_tail_exponent
-    )
-    kernel_gain = _channel_matrix(
-        channels, channel_mev, zlp_offset_mev - e_fine, resolution_mev, zlp_tail, zlp_tail_exponent
-    )
+    response = (resolution_mev, zlp_tail, zlp_tail_exponent)
+    kernel_loss = _phonon_kernel(channels, channel_mev, n_fine, +1, zlp_offset_mev, *response)
+    kernel_gain = _phonon_kernel(channels, channel_mev, n_fine, -1, zlp_offset_mev, *response)
     phonon = loss_counts @ kernel_loss.T + gain_counts @ kernel_gain.T  # (n_pos, n_c)
     zlp_shape = _channel_matrix(
         channels, channel_mev, np.array([zlp_offset_mev]), resolution_mev, zlp_tail, zlp_tail_exponent
