@@ -38,6 +38,28 @@ def test_noise_free_gain_over_loss_is_boltzmann_channel_by_channel(temperature):
     assert np.allclose(ratio, np.exp(-e[loss] / (KB_MEV * temperature)), rtol=2e-3)
 
 
+def test_classical_form_obeys_detailed_balance_too():
+    """Schofield-corrected classical form (balance module docstring): same ratio exp(-E/kT), other intensities."""
+    kw = {"resolution_mev": 0.5, "zlp_tail": 0.0, "noise": False}
+    s = simulate_spectrum(E, D, 300.0, form="classical", **kw)
+    q = simulate_spectrum(E, D, 300.0, **kw)
+    e = s.energy_mev
+    loss = (e > 15) & (e < 75)
+    mirror = np.searchsorted(e, -e[loss])
+    assert np.allclose(s.counts[mirror] / s.counts[loss], np.exp(-e[loss] / (KB_MEV * 300.0)), rtol=2e-3)
+    assert not np.allclose(s.counts[loss], q.counts[loss], rtol=1e-3)
+    assert s.metadata["form"] == "classical"
+
+
+def test_truth_is_saved_as_plain_json(tmp_path):
+    """The metadata are plain facts: the result saves as JSON, seed sequences included."""
+    s = simulate_spectrum(E, D, 300.0, mode_temperatures={(50, 60): 400.0}, seed=np.random.SeedSequence(3))
+    s.save(tmp_path / "spec.json")
+    text = (tmp_path / "spec.json").read_text()
+    assert '"temperature_k": 300.0' in text
+    assert "SeedSequence(entropy=3" in text
+
+
 def test_delta_line_ratio_with_broad_resolution():
     """Analytic: for one mode at 60 meV the summed gain/loss over the (broadened) line is exp(-E/kT) even at
     6 meV resolution, since the same response broadens both lines."""

@@ -92,3 +92,15 @@ def test_phonopy_dos_of_silicon(tmp_path):
     assert 55 < top < 80
     with pytest.raises(InputError, match="mesh"):
         phonopy_dos(tmp_path / "phonopy.yaml", mesh=(0, 1, 1))
+    with pytest.raises(InputError, match="q-points"):
+        phonopy_dos(tmp_path / "phonopy.yaml", mesh=1000)
+
+
+def test_crystal_dos_is_the_same_full_dispersion():
+    """The kapitza-built SW Si crystal gives the same DOS as its phonopy file (previous test): 3 modes per atom."""
+    pytest.importorskip("phonopy")
+    from kapitza.prediction.phonon_dos import crystal_dos
+
+    table = crystal_dos("Si", "sw", mesh=8, sigma_mev=1.0)
+    assert table.modes_per_atom() == pytest.approx(3.0, rel=0.03)
+    assert "Si" in table.source

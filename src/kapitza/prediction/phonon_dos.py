@@ -14,6 +14,7 @@ Sources:
   modes.
 - :func:`phonopy_dos` -- a phonopy calculation (read with the package's safe loader, never phonopy's own
   YAML reading of a user file) and phonopy's mesh total DOS (all branches, optical included).
+- :func:`crystal_dos` -- the full dispersion of a crystal kapitza builds from an interatomic potential.
 - :func:`table_dos` -- a user's two-column text table (energy in meV, DOS in any unit).
 """
 
@@ -148,6 +149,43 @@ def material_dos(name: str, model: str = "debye", *, n_points: int = DEFAULT_POI
     return DOSTable(energy_mev=energy, dos=dos, source=source)
 
 
+def _mesh(mesh: tuple[int, int, int] | int) -> tuple[int, int, int]:
+    m = (mesh,) * 3 if isinstance(mesh, (int, np.integer)) and not isinstance(mesh, bool) else tuple(mesh)
+    if len(m) != 3 or any(isinstance(x, bool) or int(x) != x or x < 1 for x in m):
+        raise InputError(f"mesh= must be three positive integers (got {mesh!r})")
+    out = (int(m[0]), int(m[1]), int(m[2]))
+    n_q = out[0] * out[1] * out[2]
+    if n_q > MAX_MESH_POINTS:
+        raise InputError(f"mesh= {out} has {n_q} q-points; at most {MAX_MESH_POINTS} (200 x 200 x 200)")
+    return out
+
+
+def _check_sigma(sigma_mev: float | None) -> None:
+    if sigma_mev is not None and not (np.isfinite(sigma_mev) and sigma_mev > 0):
+        raise InputError(f"sigma_mev= must be > 0 meV (got {float(sigma_mev):g})")
+
+
+def _mesh_dos(ph: object, mesh: tuple[int, int, int], sigma_mev: float | None, label: str) -> DOSTable:
+    """phonopy's Gamma-centred mesh total DOS of a Phonopy object -> states per atom per meV."""
+    thz_per_mev = 1.0 / float(rad_s_to_mev(thz_to_rad_s(1.0)))
+    try:
+        ph.run_mesh(list(mesh), is_gamma_center=True)  # type: ignore[attr-defined]
+        if sigma_mev is None:
+            ph.run_total_dos()  # type: ignore[attr-defined]
+        else:
+            ph.run_total_dos(sigma=sigma_mev * thz_per_mev)  # type: ignore[attr-defined]
+        total = ph.total_dos  # type: ignore[attr-defined]
+    except Exception as exc:  # noqa: BLE001 - phonopy fails on broken force constants in many ways
+        raise InputError(f"{label}: phonopy could not compute the DOS ({str(exc).splitlines()[0]})") from None
+    f_thz = np.asarray(total.frequency_points, dtype=float)
+    dos_thz = np.asarray(total.dos, dtype=float)
+    keep = f_thz >= 0
+    energy = rad_s_to_mev(thz_to_rad_s(f_thz[keep]))
+    dos = np.clip(dos_thz[keep], 0.0, None) * thz_per_mev / len(ph.primitive)  # type: ignore[attr-defined]
+    source = f"{label}, phonopy mesh {mesh[0]}x{mesh[1]}x{mesh[2]} total DOS"
+    return DOSTable(energy_mev=energy, dos=dos, source=source)
+
+
 def phonopy_dos(
     path: str | os.PathLike, mesh: tuple[int, int, int] | int = (20, 20, 20), *, sigma_mev: float | None = None
 ) -> DOSTable:
@@ -157,7 +195,8 @@ def phonopy_dos(
     ----------
     path : path-like
         ``phonopy.yaml`` (or ``phonopy_disp.yaml``) with its force constants beside it or inside; read with
-        :func:`kapitza.phonons.phonopy_file.load_phonopy` (safe YAML, validated fields).
+        the package's safe loader (:meth:`kapitza.phonons.harmonic.HarmonicCrystal.from_phonopy_file`:
+        safe YAML, validated fields, symmetrised force constants), never phonopy's own YAML reading.
     mesh : (N1, N2, N3) or int
         Gamma-centred q-point mesh for the DOS (an int n means (n, n, n)); at most 200^3 points.
     sigma_mev : float, optional
@@ -170,35 +209,35 @@ def phonopy_dos(
         the DOS in states per atom per meV (phonopy's per-primitive-cell DOS divided by the atoms of the
         primitive cell).
     """
-    from ..phonons.phonopy_file import load_phonopy
+    from ..phonons.harmonic import HarmonicCrystal
 
-    m = (mesh,) * 3 if isinstance(mesh, (int, np.integer)) else tuple(mesh)
-    if len(m) != 3 or any(int(x) != x or x < 1 for x in m):
-        raise InputError(f"mesh= must be three positive integers (got {mesh!r})")
-    m = tuple(int(x) for x in m)
-    n_q = m[0] * m[1] * m[2]
-    if n_q > MAX_MESH_POINTS:
-        raise InputError(f"mesh= {m} has {n_q} q-points; at most {MAX_MESH_POINTS} (200 x 200 x 200)")
-    if sigma_mev is not None and not (np.isfinite(sigma_mev) and sigma_mev > 0):
-        raise InputError(f"sigma_mev= must be > 0 meV (got {float(sigma_mev):g})")
-    ph, _ = load_phonopy(path)
-    thz_per_mev = 1.0 / float(rad_s_to_mev(thz_to_rad_s(1.0)))
-    try:
-        ph.run_mesh(list(m), is_gamma_center=True)
-        if sigma_mev is None:
-            ph.run_total_dos()
-        else:
-            ph.run_total_dos(sigma=sigma_mev * thz_per_mev)
-        total = ph.total_dos
-    except Exception as exc:  # noqa: BLE001 - phonopy fails on broken force constants in many ways
-        raise InputError(f"{Path(path).name}: phonopy could not compute the DOS ({str(exc).splitlines()[0]})") from None
-    f_thz = np.asarray(total.frequency_points, dtype=float)
-    dos_thz = np.asarray(total.dos, dtype=float)
-    keep = f_thz >= 0
-    energy = rad_s_to_mev(thz_to_rad_s(f_thz[keep]))
-    dos = np.clip(dos_thz[keep], 0.0, None) * thz_per_mev / len(ph.primitive)
-    source = f"{Path(path).name}, phonopy mesh {m[0]}x{m[1]}x{m[2]} total DOS"
-    return DOSTable(energy_mev=energy, dos=dos, source=source)
+    m = _mesh(mesh)
+    _check_sigma(sigma_mev)
+    crystal = HarmonicCrystal.from_phonopy_file(path)
+    return _mesh_dos(crystal.phonopy, m, sigma_mev, Path(path).name)
+
+
+def crystal_dos(
+    material: str, potential: str | None = None, mesh: tuple[int, int, int] | int = (20, 20, 20), *,
+    sigma_mev: float | None = None,
+) -> DOSTable:  # fmt: skip
+    """The full-dispersion DOS of a crystal kapitza builds itself (interatomic potential, harmonic force constants).
+
+    Parameters
+    ----------
+    material : str
+        A material of :func:`kapitza.phonons.crystal.supported_materials` ("Si", ...).
+    potential : str, optional
+        Its potential (default: the material's default potential).
+    mesh, sigma_mev
+        As in :func:`phonopy_dos`.
+    """
+    from ..phonons.harmonic import HarmonicCrystal
+
+    m = _mesh(mesh)
+    _check_sigma(sigma_mev)
+    crystal = HarmonicCrystal.from_potential(material, potential)
+    return _mesh_dos(crystal.phonopy, m, sigma_mev, f"{crystal.name} ({potential or 'default potential'})")
 
 
 def table_dos(path: str | os.PathLike) -> DOSTable:

@@ -305,6 +305,15 @@ def _noisy(expected: NDArray[np.float64], noise: bool, seed: Any) -> tuple[NDArr
     return rng.poisson(expected).astype(float), None
 
 
+def _seed_fact(seed: Any) -> Any:
+    """The seed as a plain fact for the metadata (an int, None, or the entropy of a SeedSequence)."""
+    if seed is None or isinstance(seed, (int, np.integer)):
+        return None if seed is None else int(seed)
+    if isinstance(seed, np.random.SeedSequence):
+        return f"SeedSequence(entropy={seed.entropy}, spawn_key={tuple(seed.spawn_key)})"
+    return str(seed)
+
+
 def _metadata(truth: dict[str, Any], bands: list[tuple[float, float, Any]]) -> dict[str, Any]:
     out = dict(truth)
     out["mode_temperatures"] = [[lo, hi, (t.tolist() if isinstance(t, np.ndarray) else t)] for lo, hi, t in bands]
@@ -403,7 +412,7 @@ def simulate_spectrum(
         "zlp_offset_mev": float(zlp_offset_mev),
         "form": form,
         "noise": bool(noise),
-        "seed": seed if isinstance(seed, int) or seed is None else str(seed),
+        "seed": _seed_fact(seed),
         "phonon_loss_counts": float(comp["loss"][0]),
         "phonon_gain_counts": float(comp["gain"][0]),
         "zlp_counts": float(comp["zlp"][0].sum()),
@@ -575,7 +584,7 @@ def simulate_line_scan(
         "zlp_offset_mev": float(zlp_offset_mev),
         "form": form,
         "noise": bool(noise),
-        "seed": seed if isinstance(seed, int) or seed is None else str(seed),
+        "seed": _seed_fact(seed),
         "model": "one-phonon, impact approximation: D(E)/E x (n+1) loss, D(E)/E x n gain",
     }
     return eels_data(
@@ -622,7 +631,7 @@ def simulate_stack(
     rng = np.random.default_rng(seed)
     counts = rng.poisson(np.broadcast_to(mean.counts, (int(n_copies), mean.n_channels))).astype(float)
     meta = dict(mean.metadata)
-    meta.update(noise=True, seed=seed if isinstance(seed, int) or seed is None else str(seed), n_copies=int(n_copies))
+    meta.update(noise=True, seed=_seed_fact(seed), n_copies=int(n_copies))
     return eels_data(
         mean.energy_mev,
         counts,
