@@ -1,0 +1,642 @@
+"""The forward model: synthetic vibrational EEL spectra from a phonon DOS, with known truth.
+
+Physics (one-phonon scattering, impact/incoherent approximation).  A fast electron scattered far from the
+optic axis (or off-axis, or by an averaged detector) excites phonons roughly in proportion to their density
+of states D(E); each mode's scattering strength is the squared amplitude of a harmonic oscillator, ~ 1/E,
+times its population factor (:func:`~kapitza.analysis.eels.balance.occupation_factors`):
+
+    loss(+E) = C D(E) / E x (n(E, T) + 1),        gain(-E) = C D(E) / E x n(E, T)        ("quantum")
+
+(or the detailed-balance classical form, ``form="classical"``), so gain(-E) / loss(+E) = exp(-E / k_B T)
+exactly before the instrument acts.  ``mode_temperatures`` gives chosen energy bands their own temperature
+(a non-equilibrium phonon population), e.g. ``{(75, 85): 420.0}``.
+
+Instrument.  The zero-loss peak (ZLP) and the instrument response are the same shape R(E): a Gaussian core
+of full width at half maximum ``resolution_mev`` plus a power-law tail that holds the fraction ``zlp_tail``
+of the counts; the tail is a Student-t profile of scale FWHM/2 whose wings fall as |E|^-``zlp_tail_exponent``
+(Lorentzian for exponent 2).  The phonon spectrum is convolved with R (integrated over each channel, so
+channels narrower or wider than the resolution are both right), and the ZLP, R centred at
+``zlp_offset_mev``, is added.
+
+Counts.  ``dose`` electrons reach the recorded channels in total (the sum of the noise-free spectrum is
+exactly ``dose``).  The phonon scale C is set so that the loss-side phonon counts of the **equilibrium**
+spectrum at the base temperature are ``signal_fraction x dose`` (mode temperatures then change only their own
+bands).  The default ``signal_fraction`` = :data:`DEFAULT_SIGNAL_FRACTION` = 1e-3 is an ASSUMPTION of the
+order seen in on-axis monochromated spectra of crystals; it sets the signal-to-noise ratio of everything,
+so set it from your own data (loss-side phonon counts after background removal / all counts).
+Poisson noise comes from a seeded :class:`numpy.random.Generator` (``seed=``); ``noise=False`` gives the
+expectation (with the expectation as its variance).
+
+The result is an :class:`~kapitza.analysis.eels.data.EELSData` with source "simulated" and the truth in its
+metadata.  Units: energies in meV, temperatures in K, positions in nm.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from ...errors import InputError
+from .balance import FORMS, occupation_factors
+from .data import EELSData, eels_data
+
+#: Default loss-side phonon counts / all counts (an assumption; see the module docstring).
+DEFAULT_SIGNAL_FRACTION = 1e-3
+#: Default channel width in meV (a monochromated spectrometer's dispersion).
+DEFAULT_CHANNEL_MEV = 0.5
+#: Default fraction of the ZLP (and response) counts in its power-law tail.
+DEFAULT_ZLP_TAIL = 0.02
+#: Default power of the tail's decay, |E|^-p.
+DEFAULT_TAIL_EXPONENT = 3.0
+#: Sub-channel points per channel on which the phonon spectrum is built before the convolution.
+OVERSAMPLE = 4
+#: Largest spectrum built (channels x fine points x positions) before refusing, in float64 numbers.
+MAX_WORK = 2e8
+
+
+def _dos_arrays(dos: Any, name: str) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """(energy_mev, dos) from a pair of arrays or any object with ``energy_mev`` and ``dos``."""
+    if hasattr(dos, "energy_mev") and hasattr(dos, "dos"):
+        e, d = dos.energy_mev, dos.dos
+    else:
+        try:
+            e, d = dos
+        except (TypeError, ValueError):
+            raise InputError(f"{name}= must be a pair (energy_mev, dos) or a DOS table") from None
+    return _check_dos(e, d, name)
+
+
+def _check_dos(energy_mev: ArrayLike, dos: ArrayLike, name: str) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    e = np.asarray(energy_mev, dtype=float)
+    d = np.asarray(dos, dtype=float)
+    if e.ndim != 1 or e.size < 2 or d.shape != e.shape:
+        raise InputError(f"{name}: energies and DOS must be 1-D arrays of the same length >= 2")
+    if not (np.all(np.isfinite(e)) and np.all(np.isfinite(d))):
+        raise InputError(f"{name}: NaN or infinite values")
+    if e[0] < 0 or np.any(np.diff(e) <= 0):
+        raise InputError(f"{name}: energies must be >= 0 meV and strictly increasing")
+    if np.any(d < 0) or not np.any(d[e > 0] > 0):
+        raise InputError(f"{name}: the DOS must be >= 0 and non-zero somewhere above 0 meV")
+    return e, d
+
+
+def _positive(value: Any, name: str, *, allow_zero: bool = False) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{name}= must be a number (got {value!r})") from None
+    if not np.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
+        raise InputError(f"{name}= must be {'>= 0' if allow_zero else '> 0'} (got {v:g})")
+    return v
+
+
+def _check_bands(mode_temperatures: Mapping[Any, Any] | None, n_pos: int | None) -> list[tuple[float, float, Any]]:
+    """[(lo, hi, T)] with T a float or an array of n_pos temperatures; bands must not overlap."""
+    if not mode_temperatures:
+        return []
+    if not isinstance(mode_temperatures, Mapping):
+        raise InputError("mode_temperatures= must map (lo_mev, hi_mev) bands to temperatures in K")
+    bands = []
+    for band, t in mode_temperatures.items():
+        try:
+            lo, hi = (float(x) for x in band)
+        except (TypeError, ValueError):
+            raise InputError(f"mode_temperatures=: band {band!r} is not a pair (lo_mev, hi_mev)") from None
+        if not (np.isfinite(lo) and np.isfinite(hi) and 0 < lo < hi):
+            raise InputError(f"mode_temperatures=: band {lo:g}:{hi:g} meV must satisfy 0 < lo < hi")
+        ta = np.asarray(t, dtype=float)
+        if ta.ndim == 0:
+            tv: Any = float(ta)
+        elif n_pos is not None and ta.shape == (n_pos,):
+            tv = ta
+        else:
+            raise InputError(
+                f"mode_temperatures=: the temperature of band {lo:g}:{hi:g} meV must be one number"
+                + (f" or one per position ({n_pos})" if n_pos is not None else "")
+            )
+        if not np.all(np.isfinite(ta)) or np.any(ta <= 0):
+            raise InputError(f"mode_temperatures=: the temperature of band {lo:g}:{hi:g} meV must be > 0 K")
+        bands.append((lo, hi, tv))
+    bands.sort(key=lambda b: b[0])
+    for (lo1, hi1, _), (lo2, hi2, _) in zip(bands, bands[1:]):
+        if lo2 < hi1:
+            raise InputError(f"mode_temperatures=: bands {lo1:g}:{hi1:g} and {lo2:g}:{hi2:g} meV overlap")
+    return bands
+
+
+def _response_cdf(x_mev: NDArray[np.float64], fwhm: float, tail: float, exponent: float) -> NDArray[np.float64]:
+    """Cumulative distribution of the normalised response R at x (meV): Gaussian core + Student-t tail."""
+    from scipy.special import ndtr
+    from scipy.stats import t as student_t
+
+    sigma = fwhm / (2.0 * np.sqrt(2.0 * np.log(2.0)))
+    cdf = (1.0 - tail) * ndtr(x_mev / sigma)
+    if tail > 0:
+        cdf = cdf + tail * student_t.cdf(x_mev / (0.5 * fwhm), df=exponent - 1.0)
+    return cdf
+
+
+def _channel_matrix(
+    channels: NDArray[np.float64], width: float, centres: NDArray[np.float64], fwhm: float, tail: float, p: float
+) -> NDArray[np.float64]:
+    """K[c, f]: fraction of a count at energy centres[f] that the response puts into channel c."""
+    d = channels[:, None] - centres[None, :]
+    return _response_cdf(d + 0.5 * width, fwhm, tail, p) - _response_cdf(d - 0.5 * width, fwhm, tail, p)
+
+
+def _phonon_kernel(
+    channels: NDArray[np.float64],
+    width: float,
+    n_fine: int,
+    sign: int,
+    offset: float,
+    fwhm: float,
+    tail: float,
+    p: float,
+) -> NDArray[np.float64]:
+    """:func:`_channel_matrix` for the fine phonon points offset + sign (j + 1/2) width / OVERSAMPLE.
+
+    Channel centres are integer multiples k of the width, so channel - point = (OVERSAMPLE k - sign j) step -
+    sign step / 2 - offset takes one value per integer m = OVERSAMPLE k - sign j: the response is evaluated
+    once per m (n_channels x OVERSAMPLE + n_fine values) and gathered, not once per matrix element.
+    """
+    step = width / OVERSAMPLE
+    k = np.rint(channels / width).astype(np.int64)
+    j = np.arange(n_fine, dtype=np.int64)
+    m = OVERSAMPLE * k[:, None] - sign * j[None, :]
+    m_lo = int(m.min())
+    lattice = np.arange(m_lo, int(m.max()) + 1) * step - sign * 0.5 * step - offset
+    values = _response_cdf(lattice + 0.5 * width, fwhm, tail, p) - _response_cdf(lattice - 0.5 * width, fwhm, tail, p)
+    return values[m - m_lo]
+
+
+def _axis(channel_mev: float, energy_range_mev: Any, e_max: float, fwhm: float, offset: float) -> NDArray:
+    """Channel centres: integer multiples of the channel width (so +E and -E channels pair), within the range."""
+    if energy_range_mev is None:
+        half = np.ceil((1.25 * e_max + 4.0 * fwhm + abs(offset)) / 10.0) * 10.0
+        lo, hi = -half, half
+    else:
+        try:
+            lo, hi = (float(x) for x in energy_range_mev)
+        except (TypeError, ValueError):
+            raise InputError("energy_range_mev= must be a pair (lo, hi) in meV") from None
+        if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+            raise InputError(f"energy_range_mev= must be (lo, hi) with lo < hi (got {lo:g}, {hi:g})")
+    k_lo, k_hi = np.ceil(lo / channel_mev - 1e-9), np.floor(hi / channel_mev + 1e-9)
+    n = k_hi - k_lo + 1
+    if n < 3:
+        raise InputError(f"energy_range_mev= ({lo:g}, {hi:g}) holds fewer than 3 channels of {channel_mev:g} meV")
+    if n > 10**6:
+        raise InputError(
+            f"energy_range_mev= ({lo:g}, {hi:g}) at channel_mev={channel_mev:g} is {n:.3g} channels (at most 1000000)"
+        )
+    k = np.arange(k_lo, k_hi + 1)
+    return k * channel_mev
+
+
+def _components(
+    dos_list: list[tuple[NDArray[np.float64], NDArray[np.float64]]],
+    weights: NDArray[np.float64],
+    temperature_k: NDArray[np.float64],
+    *,
+    resolution_mev: float,
+    dose: float,
+    signal_fraction: float,
+    channel_mev: float,
+    energy_range_mev: Any,
+    zlp_tail: float,
+    zlp_tail_exponent: float,
+    zlp_offset_mev: float,
+    bands: list[tuple[float, float, Any]],
+    form: str,
+) -> dict[str, Any]:
+    """Noise-free ZLP and phonon spectra for n_pos positions.
+
+    ``weights`` (n_pos, n_dos) mixes the DOS tables per position; ``temperature_k`` (n_pos,).  Returns the
+    channel axis, ``zlp`` (n_pos, n_c), ``phonon`` (n_pos, n_c) and ``loss``/``gain`` counts (n_pos,) before
+    the convolution.
+    """
+    n_pos = temperature_k.size
+    e_max = max(float(e[d > 0].max()) for e, d in dos_list)
+    channels = _axis(channel_mev, energy_range_mev, e_max, resolution_mev, zlp_offset_mev)
+    step = channel_mev / OVERSAMPLE
+    n_fine = int(np.ceil(e_max / step))
+    work = float(n_fine) * 2 * (channels.size + n_pos) + float(n_pos) * channels.size
+    if work > MAX_WORK:
+        gb = work * 8 / 1e9
+        raise InputError(
+            f"this spectrum needs ~{gb:.1f} GB ({channels.size} channels, {n_pos} positions, phonons up to "
+            f"{e_max:g} meV); use a wider channel_mev= or a narrower energy_range_mev="
+        )
+    e_fine = (np.arange(n_fine) + 0.5) * step  # centres of fine bins (0, step), (step, 2 step), ...
+    dos_fine = np.stack([np.interp(e_fine, e, d, left=0.0, right=0.0) for e, d in dos_list])  # (n_dos, n_fine)
+    d_pos = weights @ dos_fine  # (n_pos, n_fine)
+    strength = d_pos / e_fine * step  # one-phonon strength per fine bin, D(E)/E dE
+    t_col = temperature_k[:, None]
+    loss_eq, gain_eq = occupation_factors(e_fine, t_col, form=form)
+    loss_f = np.broadcast_to(loss_eq, strength.shape).copy()
+    gain_f = np.broadcast_to(gain_eq, strength.shape).copy()
+    for lo, hi, t_band in bands:
+        sel = (e_fine >= lo) & (e_fine < hi)
+        if not np.any(sel):
+            continue
+        tb = np.broadcast_to(np.asarray(t_band, dtype=float), (n_pos,))[:, None]
+        lb, gb_ = occupation_factors(e_fine[sel], tb, form=form)
+        loss_f[:, sel] = lb
+        gain_f[:, sel] = gb_
+    eq_loss_total = (strength * loss_eq).sum(axis=1)  # (n_pos,)
+    if np.any(eq_loss_total <= 0):
+        raise InputError("the DOS has no phonons inside the simulated range")
+    scale = signal_fraction * dose / eq_loss_total  # (n_pos,)
+    loss_counts = strength * loss_f * scale[:, None]
+    gain_counts = strength * gain_f * scale[:, None]
+    # phonon lines sit at +-E from the ZLP, wherever the ZLP is on the recorded axis
+    response = (resolution_mev, zlp_tail, zlp_tail_exponent)
+    kernel_loss = _phonon_kernel(channels, channel_mev, n_fine, +1, zlp_offset_mev, *response)
+    kernel_gain = _phonon_kernel(channels, channel_mev, n_fine, -1, zlp_offset_mev, *response)
+    phonon = loss_counts @ kernel_loss.T + gain_counts @ kernel_gain.T  # (n_pos, n_c)
+    zlp_shape = _channel_matrix(
+        channels, channel_mev, np.array([zlp_offset_mev]), resolution_mev, zlp_tail, zlp_tail_exponent
+    )[:, 0]
+    zlp_total = dose - phonon.sum(axis=1)
+    if np.any(zlp_total <= 0) or zlp_shape.sum() <= 0:
+        raise InputError(
+            f"signal_fraction={signal_fraction:g} leaves no counts for the zero-loss peak; use a smaller value"
+        )
+    zlp = zlp_total[:, None] * (zlp_shape / zlp_shape.sum())[None, :]
+    return {
+        "energy_mev": channels,
+        "zlp": zlp,
+        "phonon": phonon,
+        "loss": loss_counts.sum(axis=1),
+        "gain": gain_counts.sum(axis=1),
+    }
+
+
+def _check_common(
+    resolution_mev, dose, signal_fraction, channel_mev, zlp_tail, zlp_tail_exponent, zlp_offset_mev, form
+):
+    _positive(resolution_mev, "resolution_mev")
+    _positive(dose, "dose")
+    _positive(channel_mev, "channel_mev")
+    sf = _positive(signal_fraction, "signal_fraction")
+    if sf >= 0.5:
+        raise InputError(f"signal_fraction= must be below 0.5 (got {sf:g}): the zero-loss peak holds most counts")
+    tail = _positive(zlp_tail, "zlp_tail", allow_zero=True)
+    if tail >= 1:
+        raise InputError(f"zlp_tail= is the fraction of ZLP counts in its tail, below 1 (got {tail:g})")
+    p = _positive(zlp_tail_exponent, "zlp_tail_exponent")
+    if p <= 1.0:
+        raise InputError(f"zlp_tail_exponent= must be > 1 for a tail with finite counts (got {p:g})")
+    if not np.isfinite(float(zlp_offset_mev)):
+        raise InputError("zlp_offset_mev= must be finite")
+    if form not in FORMS:
+        raise InputError(f"unknown cross-section form {form!r}; choose one of {', '.join(FORMS)}")
+
+
+def _noisy(expected: NDArray[np.float64], noise: bool, seed: Any) -> tuple[NDArray[np.float64], Any]:
+    """(counts, variance or None): Poisson draws from a seeded generator, or the expectation itself."""
+    if not noise:
+        return expected, expected
+    rng = np.random.default_rng(seed)
+    return rng.poisson(expected).astype(float), None
+
+
+def _seed_fact(seed: Any) -> Any:
+    """The seed as a plain fact for the metadata (an int, None, or the entropy of a SeedSequence)."""
+    if seed is None or isinstance(seed, (int, np.integer)):
+        return None if seed is None else int(seed)
+    if isinstance(seed, np.random.SeedSequence):
+        return f"SeedSequence(entropy={seed.entropy}, spawn_key={tuple(seed.spawn_key)})"
+    return str(seed)
+
+
+def _metadata(truth: dict[str, Any], bands: list[tuple[float, float, Any]]) -> dict[str, Any]:
+    out = dict(truth)
+    out["mode_temperatures"] = [[lo, hi, (t.tolist() if isinstance(t, np.ndarray) else t)] for lo, hi, t in bands]
+    return out
+
+
+def simulate_spectrum(
+    dos_energy_mev: ArrayLike,
+    dos: ArrayLike,
+    temperature_k: float,
+    *,
+    resolution_mev: float = 6.0,
+    dose: float = 1e6,
+    signal_fraction: float = DEFAULT_SIGNAL_FRACTION,
+    channel_mev: float = DEFAULT_CHANNEL_MEV,
+    energy_range_mev: tuple[float, float] | None = None,
+    zlp_tail: float = DEFAULT_ZLP_TAIL,
+    zlp_tail_exponent: float = DEFAULT_TAIL_EXPONENT,
+    zlp_offset_mev: float = 0.0,
+    mode_temperatures: Mapping[tuple[float, float], float] | None = None,
+    form: str = "quantum",
+    seed: int | np.random.SeedSequence | None = None,
+    noise: bool = True,
+) -> EELSData:
+    """One raw vibrational EEL spectrum of a material at ``temperature_k`` (see the module docstring).
+
+    Parameters
+    ----------
+    dos_energy_mev : array_like, shape (n,)
+        Phonon energies in meV, >= 0, increasing.
+    dos : array_like, shape (n,)
+        Phonon DOS at those energies (any unit: only the shape matters), linearly interpolated, 0 outside.
+    temperature_k : float
+        Temperature of all modes in K (> 0).
+    resolution_mev : float
+        FWHM of the Gaussian core of the zero-loss peak in meV.
+    dose : float
+        Electrons in the whole recorded spectrum (the noise-free counts sum to this).
+    signal_fraction : float
+        Loss-side phonon counts / dose at equilibrium (default 1e-3, an assumption: set it from your data).
+    channel_mev : float
+        Channel width in meV; channel centres are integer multiples of it.
+    energy_range_mev : (lo, hi), optional
+        Recorded range in meV (default symmetric, +-(1.25 x highest phonon energy + 4 x FWHM), to 10 meV).
+    zlp_tail : float
+        Fraction (0 <= f < 1) of the ZLP and response counts in the power-law tail.
+    zlp_tail_exponent : float
+        The tail falls as |E|^-p, p > 1 (Student-t profile of scale FWHM/2 with p - 1 degrees of freedom).
+    zlp_offset_mev : float
+        Where the ZLP sits on the recorded axis, in meV (raw spectra are not centred; the phonon lines shift
+        with it).
+    mode_temperatures : mapping {(lo_mev, hi_mev): T_K}, optional
+        Energy bands whose modes have their own temperature (non-overlapping; lo included, hi excluded).
+    form : {"quantum", "classical"}
+        Cross-section form (:mod:`~kapitza.analysis.eels.balance`).
+    seed : int, optional
+        Seed of the numpy Generator for the Poisson noise.
+    noise : bool
+        False: the expectation, with the expectation as its variance.
+
+    Returns
+    -------
+    EELSData
+        One spectrum (nav_shape ()), source "simulated", the truth in ``metadata``.
+    """
+    _check_common(resolution_mev, dose, signal_fraction, channel_mev, zlp_tail, zlp_tail_exponent, zlp_offset_mev, form)
+    e, d = _check_dos(dos_energy_mev, dos, "dos")
+    t = _positive(temperature_k, "temperature_k")
+    bands = _check_bands(mode_temperatures, None)
+    comp = _components(
+        [(e, d)],
+        np.ones((1, 1)),
+        np.array([t]),
+        resolution_mev=float(resolution_mev),
+        dose=float(dose),
+        signal_fraction=float(signal_fraction),
+        channel_mev=float(channel_mev),
+        energy_range_mev=energy_range_mev,
+        zlp_tail=float(zlp_tail),
+        zlp_tail_exponent=float(zlp_tail_exponent),
+        zlp_offset_mev=float(zlp_offset_mev),
+        bands=bands,
+        form=form,
+    )
+    expected = comp["zlp"][0] + comp["phonon"][0]
+    energy = comp["energy_mev"]
+    counts, variance = _noisy(expected, noise, seed)
+    truth = {
+        "temperature_k": t,
+        "resolution_mev": float(resolution_mev),
+        "dose": float(dose),
+        "signal_fraction": float(signal_fraction),
+        "channel_mev": float(channel_mev),
+        "zlp_tail": float(zlp_tail),
+        "zlp_tail_exponent": float(zlp_tail_exponent),
+        "zlp_offset_mev": float(zlp_offset_mev),
+        "form": form,
+        "noise": bool(noise),
+        "seed": _seed_fact(seed),
+        "phonon_loss_counts": float(comp["loss"][0]),
+        "phonon_gain_counts": float(comp["gain"][0]),
+        "zlp_counts": float(comp["zlp"][0].sum()),
+        "model": "one-phonon, impact approximation: D(E)/E x (n+1) loss, D(E)/E x n gain",
+    }
+    return eels_data(energy, counts, variance=variance, source="simulated", metadata=_metadata(truth, bands))
+
+
+def interface_temperatures(
+    positions_nm: ArrayLike,
+    interface_nm: float,
+    t_interface_hot: float,
+    jump_k: float,
+    gradient_left_k_per_nm: float,
+    gradient_right_k_per_nm: float,
+) -> NDArray[np.float64]:
+    """T(x) of a line scan across an interface: a straight line on each side and a jump at the plane.
+
+    Parameters
+    ----------
+    positions_nm : array_like, shape (n,)
+        Probe positions in nm.
+    interface_nm : float
+        Position of the interface plane in nm.
+    t_interface_hot : float
+        Temperature in K of the left side (x < interface_nm) extrapolated to the plane (the upstream, hot
+        side when heat flows in +x).
+    jump_k : float
+        Temperature jump in K: the right side at the plane is ``t_interface_hot - jump_k`` (upstream minus
+        downstream, positive for heat flowing in +x).
+    gradient_left_k_per_nm, gradient_right_k_per_nm : float
+        dT/dx on each side in K/nm (signed; negative for heat flowing in +x).
+
+    Returns
+    -------
+    ndarray, shape (n,)
+        Temperatures in K; every one must be > 0.
+    """
+    x = np.asarray(positions_nm, dtype=float)
+    if x.ndim != 1 or x.size == 0 or not np.all(np.isfinite(x)):
+        raise InputError("positions_nm= must be a non-empty 1-D array of finite positions in nm")
+    values = {
+        "interface_nm": interface_nm,
+        "t_interface_hot": t_interface_hot,
+        "jump_k": jump_k,
+        "gradient_left_k_per_nm": gradient_left_k_per_nm,
+        "gradient_right_k_per_nm": gradient_right_k_per_nm,
+    }
+    for name, v in values.items():
+        if not np.isfinite(float(v)):
+            raise InputError(f"{name}= must be a finite number")
+    xi = float(interface_nm)
+    t_left = float(t_interface_hot) + float(gradient_left_k_per_nm) * (x - xi)
+    t_right = float(t_interface_hot) - float(jump_k) + float(gradient_right_k_per_nm) * (x - xi)
+    t = np.where(x < xi, t_left, t_right)
+    if np.any(t <= 0):
+        raise InputError(
+            f"these gradients and jump give temperatures down to {float(t.min()):g} K inside the scan; "
+            "every temperature must be > 0 K"
+        )
+    return t
+
+
+def simulate_line_scan(
+    positions_nm: ArrayLike,
+    temperature_k: ArrayLike,
+    dos_left: Any,
+    dos_right: Any,
+    interface_nm: float,
+    *,
+    mixing_nm: float = 0.5,
+    resolution_mev: float = 6.0,
+    dose: float = 1e6,
+    signal_fraction: float = DEFAULT_SIGNAL_FRACTION,
+    channel_mev: float = DEFAULT_CHANNEL_MEV,
+    energy_range_mev: tuple[float, float] | None = None,
+    zlp_tail: float = DEFAULT_ZLP_TAIL,
+    zlp_tail_exponent: float = DEFAULT_TAIL_EXPONENT,
+    zlp_offset_mev: float = 0.0,
+    mode_temperatures: Mapping[tuple[float, float], Any] | None = None,
+    form: str = "quantum",
+    seed: int | np.random.SeedSequence | None = None,
+    noise: bool = True,
+) -> EELSData:
+    """A line scan across an interface: one spectrum per position, vectorised over positions.
+
+    At position x the DOS is (1 - f) D_left + f D_right with f(x) = (1 + erf((x - x_i) / (sqrt 2 s))) / 2,
+    the step of the interface blurred by a Gaussian of standard deviation s = ``mixing_nm`` (probe size and
+    the delocalisation of the vibrational signal).  The temperature is the given one at each position.
+
+    Parameters
+    ----------
+    positions_nm : array_like, shape (n,)
+        Probe positions in nm.
+    temperature_k : float or array_like, shape (n,)
+        Temperature in K at each position (see :func:`interface_temperatures`).
+    dos_left, dos_right : (energy_mev, dos) pair or an object with ``energy_mev`` and ``dos`` (a DOSTable)
+        Phonon DOS of the material at x < interface_nm and at x > interface_nm.
+    interface_nm : float
+        Interface position in nm.
+    mixing_nm : float
+        Gaussian standard deviation in nm of the mixing across the interface (>= 0; 0 is a sharp step).
+    mode_temperatures : mapping {(lo_mev, hi_mev): T}, optional
+        Band temperatures, each one number or one per position (K).
+    others
+        As in :func:`simulate_spectrum`; ``dose`` is per position.
+
+    Returns
+    -------
+    EELSData
+        nav_shape (n,), positions_nm the given ones, source "simulated", the truth (temperatures per position,
+        interface, mixing) in ``metadata``.
+    """
+    from scipy.special import erf
+
+    _check_common(resolution_mev, dose, signal_fraction, channel_mev, zlp_tail, zlp_tail_exponent, zlp_offset_mev, form)
+    x = np.asarray(positions_nm, dtype=float)
+    if x.ndim != 1 or x.size == 0 or not np.all(np.isfinite(x)):
+        raise InputError("positions_nm= must be a non-empty 1-D array of finite positions in nm")
+    t = np.broadcast_to(np.asarray(temperature_k, dtype=float), x.shape) if np.ndim(temperature_k) == 0 else None
+    if t is None:
+        t = np.asarray(temperature_k, dtype=float)
+        if t.shape != x.shape:
+            raise InputError(f"temperature_k= has {t.size} values for {x.size} positions")
+    if not np.all(np.isfinite(t)) or np.any(t <= 0):
+        raise InputError("temperature_k= must be finite and > 0 K at every position")
+    xi = float(interface_nm)
+    if not np.isfinite(xi):
+        raise InputError("interface_nm= must be finite")
+    s = _positive(mixing_nm, "mixing_nm", allow_zero=True)
+    left = _dos_arrays(dos_left, "dos_left")
+    right = _dos_arrays(dos_right, "dos_right")
+    bands = _check_bands(mode_temperatures, x.size)
+    if s > 0:
+        f = 0.5 * (1.0 + erf((x - xi) / (np.sqrt(2.0) * s)))
+    else:
+        f = np.where(x < xi, 0.0, np.where(x > xi, 1.0, 0.5))
+    # each DOS is first normalised to unit area, so the mixing weights are fractions of the vibrational signal
+    left_n = (left[0], left[1] / np.trapezoid(left[1], left[0]))
+    right_n = (right[0], right[1] / np.trapezoid(right[1], right[0]))
+    comp = _components(
+        [left_n, right_n],
+        np.stack([1.0 - f, f], axis=1),
+        np.array(t, dtype=float),
+        resolution_mev=float(resolution_mev),
+        dose=float(dose),
+        signal_fraction=float(signal_fraction),
+        channel_mev=float(channel_mev),
+        energy_range_mev=energy_range_mev,
+        zlp_tail=float(zlp_tail),
+        zlp_tail_exponent=float(zlp_tail_exponent),
+        zlp_offset_mev=float(zlp_offset_mev),
+        bands=bands,
+        form=form,
+    )
+    expected = comp["zlp"] + comp["phonon"]
+    counts, variance = _noisy(expected, noise, seed)
+    truth = {
+        "temperature_k": [float(v) for v in t],
+        "interface_nm": xi,
+        "mixing_nm": s,
+        "right_fraction": [float(v) for v in f],
+        "resolution_mev": float(resolution_mev),
+        "dose": float(dose),
+        "signal_fraction": float(signal_fraction),
+        "channel_mev": float(channel_mev),
+        "zlp_tail": float(zlp_tail),
+        "zlp_tail_exponent": float(zlp_tail_exponent),
+        "zlp_offset_mev": float(zlp_offset_mev),
+        "form": form,
+        "noise": bool(noise),
+        "seed": _seed_fact(seed),
+        "model": "one-phonon, impact approximation: D(E)/E x (n+1) loss, D(E)/E x n gain",
+    }
+    return eels_data(
+        comp["energy_mev"],
+        counts,
+        x,
+        variance=variance,
+        nav_names=("x",),
+        source="simulated",
+        metadata=_metadata(truth, bands),
+    )
+
+
+def simulate_stack(
+    dos_energy_mev: ArrayLike,
+    dos: ArrayLike,
+    temperature_k: float,
+    *,
+    n_copies: int,
+    seed: int | np.random.SeedSequence | None = None,
+    **options: Any,
+) -> EELSData:
+    """``n_copies`` independent noisy draws of one spectrum (for planning and for testing estimators).
+
+    Parameters
+    ----------
+    dos_energy_mev, dos, temperature_k, options
+        As in :func:`simulate_spectrum` (``noise`` is not accepted: a stack is always noisy).
+    n_copies : int
+        Number of copies (1 .. 100000): the navigation axis "copy", positions 0, 1, 2, ... (indices, not nm).
+    seed : int, optional
+        Seed of the one Generator that draws all copies.
+
+    Returns
+    -------
+    EELSData
+        nav_shape (n_copies,), the expectation's truth in ``metadata`` plus ``n_copies``.
+    """
+    if "noise" in options:
+        raise InputError("simulate_stack always adds noise; use simulate_spectrum(noise=False) for the expectation")
+    if isinstance(n_copies, bool) or int(n_copies) != n_copies or not 1 <= n_copies <= 100_000:
+        raise InputError(f"n_copies= must be an integer from 1 to 100000 (got {n_copies!r})")
+    mean = simulate_spectrum(dos_energy_mev, dos, temperature_k, noise=False, **options)
+    rng = np.random.default_rng(seed)
+    counts = rng.poisson(np.broadcast_to(mean.counts, (int(n_copies), mean.n_channels))).astype(float)
+    meta = dict(mean.metadata)
+    meta.update(noise=True, seed=_seed_fact(seed), n_copies=int(n_copies))
+    return eels_data(
+        mean.energy_mev,
+        counts,
+        np.arange(int(n_copies), dtype=float),
+        nav_names=("copy",),
+        source="simulated",
+        metadata=meta,
+    )
