@@ -3,6 +3,11 @@
 Reference values: the truth is the temperature the forward model was given (its Bose populations obey
 I_gain/I_loss = exp(-E/k_B T) exactly, Idrobo et al. PRL 120, 095901 (2018)); a well-calibrated estimator puts
 about 68 % of noise seeds within 1 standard error of it, and its error falls as 1/sqrt(dose) (Poisson counting).
+
+The default power-law background is not the forward model's ZLP shape (a Gaussian core plus a Student-t tail),
+and the one-phonon signal reaches into its fit windows: that leaves a systematic error, measured here without
+noise (test_background_systematic_*) and not part of the stated errors.  The coverage tests use doses where the
+counting error is larger than it, as an experiment planned with ``kapitza eels plan`` would.
 """
 
 from __future__ import annotations
@@ -10,12 +15,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kapitza.analysis.eels.forward import simulate_stack
+from kapitza.analysis.eels.forward import simulate_spectrum, simulate_stack
 from kapitza.analysis.eels.preprocess import preprocess
 from kapitza.analysis.eels.temperature import fit_temperature
 from kapitza.prediction.phonon_dos import material_dos
 
-N_SEEDS = 120
+N_SEEDS = 400
 
 
 @pytest.fixture(scope="module")
@@ -23,27 +28,45 @@ def aln():
     return material_dos("AlN")
 
 
-def _fit(dos, temperature, dose, seed, window=(60.0, 90.0)):
-    stack = simulate_stack(dos.energy_mev, dos.dos, temperature, n_copies=N_SEEDS, seed=seed, dose=dose, resolution_mev=6.0)
-    data = preprocess(stack)
-    return fit_temperature(data, window)
+def _fits(dos, temperature, dose, window, seed):
+    stack = simulate_stack(dos.energy_mev, dos.dos, temperature, n_copies=N_SEEDS, seed=seed, dose=dose)
+    return fit_temperature(preprocess(stack), window)
 
 
-@pytest.mark.parametrize("temperature", [100.0, 300.0, 1000.0])
-def test_forward_model_temperatures_are_recovered_within_their_errors(aln, temperature):
-    """Truth = the simulated T; coverage of +-1 sigma about 68 % (binomial band for 120 seeds: 0.55-0.80)."""
-    fit = _fit(aln, temperature, 1e8 if temperature < 200 else 1e7, seed=int(temperature))
-    t = np.asarray(fit.temperature)
-    e = np.asarray(fit.temperature_err)
-    ok = np.asarray(fit.valid)
-    assert ok.all()
-    z = (t - temperature) / e
-    assert abs(np.mean(t) - temperature) < 3 * np.std(t) / np.sqrt(t.size) + 0.01 * temperature
-    assert 0.55 <= np.mean(np.abs(z) < 1) <= 0.80
+@pytest.mark.parametrize(
+    ("temperature", "dose", "window"),
+    [(100.0, 1e10, (25.0, 45.0)), (300.0, 3e6, (50.0, 80.0)), (1000.0, 1e7, (50.0, 80.0))],
+)
+def test_forward_model_temperatures_are_recovered_within_their_errors(aln, temperature, dose, window):
+    """Truth = the simulated T; 1-sigma coverage about 68 % (binomial band for 400 seeds, widened for the
+    systematic below which lowers the expected coverage to about 0.62-0.66: 0.57-0.79), the stated
+    error equal to the scatter over seeds within 20 %, the mean within 3 SE plus the measured systematic (3 %)."""
+    fit = _fits(aln, temperature, dose, window, seed=int(temperature))
+    t, e = np.asarray(fit.temperature), np.asarray(fit.temperature_err)
+    assert np.asarray(fit.valid).all()
+    assert 0.57 <= np.mean(np.abs(t - temperature) < e) <= 0.79
+    assert np.median(e) == pytest.approx(np.std(t), rel=0.2)
+    assert abs(np.mean(t) - temperature) < 3 * np.std(t) / np.sqrt(t.size) + 0.03 * temperature
 
 
 def test_temperature_error_falls_as_one_over_root_dose(aln):
-    """Poisson counting: sigma_T(dose) * sqrt(dose) is constant; x100 dose -> errors / 10 (within 15 %)."""
-    low = np.median(np.asarray(_fit(aln, 300.0, 1e6, seed=1).temperature_err))
-    high = np.median(np.asarray(_fit(aln, 300.0, 1e8, seed=2).temperature_err))
+    """Poisson counting: sigma_T * sqrt(dose) is constant; x100 dose -> errors / 10 (within 15 %)."""
+    low = np.median(np.asarray(_fits(aln, 1000.0, 1e6, (50.0, 80.0), seed=1).temperature_err))
+    high = np.median(np.asarray(_fits(aln, 1000.0, 1e8, (50.0, 80.0), seed=2).temperature_err))
     assert low / high == pytest.approx(10.0, rel=0.15)
+
+
+@pytest.mark.parametrize(
+    ("temperature", "window"), [(100.0, (25.0, 45.0)), (300.0, (50.0, 80.0)), (1000.0, (50.0, 80.0))]
+)
+def test_background_systematic_is_bounded_and_vanishes_without_a_tail(aln, temperature, window):
+    """Noise-free spectra: with the default ZLP tail the power-law background leaves |bias| < 5 % (measured
+    2-4 %); with no tail (nothing to remove, background='none') the fit returns the truth to 1 %: what is left is
+    the finite resolution (the ratio of two spectra convolved with the 6 meV response is exp(-E/kT) only up to
+    terms of order (sigma/kT)^2; measured +0.6 % at 100 K, where kT = 8.6 meV)."""
+    kw = dict(dose=1e9, noise=False)
+    tailed = fit_temperature(preprocess(simulate_spectrum(aln.energy_mev, aln.dos, temperature, **kw)), window)
+    assert abs(tailed.temperature / temperature - 1) < 0.05
+    bare = simulate_spectrum(aln.energy_mev, aln.dos, temperature, zlp_tail=0.0, **kw)
+    clean = fit_temperature(preprocess(bare, background=None), window)
+    assert clean.temperature == pytest.approx(temperature, rel=0.01)

@@ -507,7 +507,9 @@ def simulate_command(
     gradient: Annotated[
         str, typer.Option("--gradient", help="|dT/dx| K/nm on the left[,right] (heat flows left to right)")
     ] = "0.18",
-    mixing: Annotated[float, typer.Option("--mixing", help="probe/delocalisation width across the interface, nm")] = 0.5,
+    mixing: Annotated[
+        float, typer.Option("--mixing", help="probe/delocalisation width across the interface, nm")
+    ] = 0.5,
     seed: Annotated[int | None, typer.Option("--seed", help="noise seed (default: random)")] = None,
     noise: Annotated[bool, typer.Option("--noise/--no-noise", help="Poisson noise")] = True,
 ) -> None:

@@ -41,20 +41,29 @@ def spectrum_figure(data: Any, fit: Any, *, path: str | os.PathLike | None = Non
     ax1.plot(el, il, color="C3", lw=1.2, label="loss  I(E)")
     ax1.plot(el, ig, color="C0", lw=1.0, alpha=0.6, label="gain  I(-E), mirrored")
     if np.isfinite(t) and t > 0:
-        ax1.plot(el, ig * np.exp(el / (KB_MEV * t)), color="C0", lw=1.2, ls="--", label=f"gain x exp(E/kT), T = {t:.0f} K")
+        ax1.plot(
+            el, ig * np.exp(el / (KB_MEV * t)), color="C0", lw=1.2, ls="--", label=f"gain x exp(E/kT), T = {t:.0f} K"
+        )
     ax1.axvspan(lo, hi, color="0.9", zorder=0)
     top = np.nanmax(il[(el >= lo) & (el <= hi)]) if np.any((el >= lo) & (el <= hi)) else np.nanmax(il)
     ax1.set_ylim(-0.1 * top, 1.6 * top)
     ax1.set_ylabel("counts (background removed)")
     ax1.legend(fontsize=8, loc="upper right")
-    ax1.set_title(f"{getattr(data, 'source', '')}: T = {t:.4g} \u00b1 {float(np.atleast_1d(fit.temperature_err).ravel()[0]):.2g} K", fontsize=10)
+    ax1.set_title(
+        f"{getattr(data, 'source', '')}: T = {t:.4g} \u00b1 {float(np.atleast_1d(fit.temperature_err).ravel()[0]):.2g} K",
+        fontsize=10,
+    )
 
     x = np.asarray(fit.energies_mev, dtype=float)
     y = np.asarray(fit.log_ratio, dtype=float).reshape(-1, x.size)[0]
     ye = np.asarray(fit.log_ratio_err, dtype=float).reshape(-1, x.size)[0]
     ok = np.isfinite(y) & np.isfinite(ye)
     ax2.errorbar(x[ok], y[ok], yerr=ye[ok], fmt="o", ms=3, color="k", lw=0.8, label="ln(I_gain / I_loss)")
-    c0 = float(np.atleast_1d(getattr(fit, "intercept", 0.0)).ravel()[0]) if getattr(fit, "intercept", None) is not None else 0.0
+    c0 = (
+        float(np.atleast_1d(getattr(fit, "intercept", 0.0)).ravel()[0])
+        if getattr(fit, "intercept", None) is not None
+        else 0.0
+    )
     if np.isfinite(t) and t > 0:
         xx = np.linspace(0, hi * 1.05, 50)
         ax2.plot(xx, c0 - xx / (KB_MEV * t), color="C3", label="fit: -E / k_B T")

@@ -50,6 +50,10 @@ class EELSData:
         Processing applied so far, oldest first.
     metadata : mapping
         Plain facts read from the file (beam energy, dispersion, ...); never code.
+    background : Background or None
+        The ZLP-tail fit subtracted from these counts (set by ``preprocess.subtract_background``, cleared by
+        any later step that changes the grid), so a temperature fit can propagate the background fit's
+        correlated uncertainty; None otherwise.
     """
 
     energy_mev: NDArray[np.float64]
@@ -60,6 +64,7 @@ class EELSData:
     source: str = "array"
     steps: tuple[str, ...] = ()
     metadata: Any = dataclasses.field(default_factory=dict)
+    background: Any = None
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("nav_shape", "n_channels", "source")
 
@@ -117,7 +122,12 @@ class EELSData:
         return float(np.median(np.diff(self.energy_mev)))
 
     def replace(self, step: str, **changes: Any) -> EELSData:
-        """A copy with ``changes`` applied and ``step`` appended to :attr:`steps`."""
+        """A copy with ``changes`` applied and ``step`` appended to :attr:`steps`.
+
+        The subtracted background travels only when passed again (``background=``): any other step changes
+        the counts or the grid it was fitted on.
+        """
+        changes.setdefault("background", None)
         return dataclasses.replace(self, steps=(*self.steps, step), **changes)
 
 

@@ -406,6 +406,58 @@ def _split(data: EELSData, window: tuple[float, float], intercept: bool) -> tupl
     return e, counts[:, igain], counts[:, iloss], var[:, igain], var[:, iloss]
 
 
+#: How the background's uncertainty enters the temperature error (appended to ``method``).
+BACKGROUND_NOTE = (
+    "; the power-law background's fit covariance is propagated by refitting with the background moved "
+    "one standard deviation along each principal axis of its (ln A, r) covariance, each side (4 refits), "
+    "instead of as independent per-channel variances (the background is one fit, correlated across channels)"
+)
+
+
+def _background_propagation(data: EELSData, window: tuple[float, float], intercept: bool) -> dict[str, Any] | None:
+    """The subtracted power-law background's channels in the window and its principal perturbations, or None."""
+    bg = data.background
+    if bg is None or getattr(bg, "model", None) != "power-law" or bg.counts.shape != data.counts.shape:
+        return None
+    e, iloss, igain = _pairs(data, window, 2 if intercept else 1)
+    nch = data.n_channels
+    bc = np.asarray(bg.counts).reshape(-1, nch)
+    bv = np.asarray(bg.variance).reshape(-1, nch)
+    var = data.variance.reshape(-1, nch)
+    variances = (np.maximum(var[:, igain] - bv[:, igain], 0.0), np.maximum(var[:, iloss] - bv[:, iloss], 0.0))
+    x = np.log(e)
+    deltas = []  # (side, delta counts (n_pix, n)) for each principal direction of each side's covariance
+    for side, idx in (("gain", igain), ("loss", iloss)):
+        cov = np.asarray(bg.parameters[f"{side}_covariance"], dtype=float).reshape(-1, 2, 2)
+        lam, vec = np.linalg.eigh(cov)
+        for k in range(2):
+            step = np.sqrt(np.maximum(lam[:, k], 0.0))[:, None] * vec[:, :, k]  # (n_pix, 2): (d ln A, d r)
+            factor = np.expm1(np.clip(step[:, :1] - step[:, 1:] * x[None, :], -50.0, 50.0))
+            deltas.append((side, bc[:, idx] * factor))
+    return {"variances": variances, "deltas": deltas}
+
+
+def _background_variance(
+    out: dict[str, Any],
+    prop: dict[str, Any],
+    e: NDArray,
+    g: NDArray,
+    lc: NDArray,
+    vg: NDArray,
+    vl: NDArray,
+    intercept: bool,
+    gain: float,
+) -> NDArray:
+    """Variance of beta from the background fit: sum over principal directions of (beta(shifted) - beta)^2."""
+    total = np.zeros_like(out["beta"])
+    for side, delta in prop["deltas"]:
+        gg, ll = (g - delta, lc) if side == "gain" else (g, lc - delta)
+        moved = _fit_pixels(e, gg, ll, vg, vl, intercept, gain)
+        d = np.where(moved["reasons"] == "", moved["beta"] - out["beta"], 0.0)
+        total += d * d
+    return total
+
+
 # --------------------------------------------------------------------------------------------- public API
 
 
@@ -435,7 +487,14 @@ def fit_temperature(
     w, _ = _check_centred(data)
     window = auto_window(data) if window_mev is None else _check_window(window_mev, w)
     e, g, lc, vg, vl = _split(data, window, intercept)
-    out = _fit_pixels(e, g, lc, vg, vl, intercept, _detector_gain(data))
+    gain = _detector_gain(data)
+    propagation = _background_propagation(data, window, intercept)
+    if propagation is None:
+        out = _fit_pixels(e, g, lc, vg, vl, intercept, gain)
+    else:
+        vg, vl = propagation["variances"]
+        out = _fit_pixels(e, g, lc, vg, vl, intercept, gain)
+        out["var_b"] = out["var_b"] + _background_variance(out, propagation, e, g, lc, vg, vl, intercept, gain)
     nav = data.nav_shape
     reasons = out["reasons"]
     valid = reasons == ""
@@ -468,7 +527,7 @@ def fit_temperature(
         intercept_err=shape(c_err),
         chi2_reduced=shape(chi2r),
         n_channels=int(n),
-        method=METHOD_INTERCEPT if intercept else METHOD_SLOPE,
+        method=(METHOD_INTERCEPT if intercept else METHOD_SLOPE) + ("" if propagation is None else BACKGROUND_NOTE),
         background=_background(data),
     )
 
