@@ -458,9 +458,6 @@ def _power_law_side(
     meat[:, 1, 1] = (variance * x * x).sum(axis=1)
     h_inv = np.linalg.inv(h)
     cov_slope = h_inv @ meat @ h_inv
-    has_var = variance > 0
-    chi2 = np.sum(np.where(has_var, (counts - mu) ** 2 / np.where(has_var, variance, 1.0), 0.0), axis=1)
-    dof = np.maximum(np.count_nonzero(has_var, axis=1) - 2, 1)
     # not scaled by chi2/dof: a misfit in the windows (phonon signal under the tail) is a model error, which
     # the stated errors do not include (its size for the forward model is measured in tests/eels)
     cov = cov_slope.copy()
