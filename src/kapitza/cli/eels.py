@@ -548,7 +548,8 @@ def simulate_command(
         if not (math.isfinite(jump) and jump >= 0):
             raise InputError(f"--jump must be >= 0 K, got {jump:g}")
         g_left, g_right = grads[0], grads[-1]
-        t = forward.interface_temperatures(x, interface, temperature, jump, g_left, g_right)
+        # heat flows left to right: T falls along +x on both sides (signed dT/dx = -|gradient|)
+        t = forward.interface_temperatures(x, interface, temperature, jump, -g_left, -g_right)
         if np.min(t) <= 0:
             raise InputError("the temperature profile drops below 0 K: lower --gradient or --jump, shorten --positions")
         data = forward.simulate_line_scan(

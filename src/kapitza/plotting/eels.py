@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 def spectrum_figure(data: Any, fit: Any, *, path: str | os.PathLike | None = None) -> Figure:
     """One preprocessed spectrum and its temperature fit.
 
-    Top: loss side I(E) and gain side I(-E) against |E| (meV), with the gain side also multiplied by
-    exp(+E / k_B T_fit): where the fit describes the data, that curve lies on the loss side.  Bottom: ln(I_gain /
+    Top: loss side I(E) and gain side I(-E) against |E| (meV), and the loss side times exp(-E / k_B T_fit): where
+    the fit describes the data, the gain side scatters about that curve.  Bottom: ln(I_gain /
     I_loss) per channel pair with its error bar and the fitted line, the fit window shaded.
     """
     from ..analysis.eels.balance import KB_MEV
@@ -41,18 +41,15 @@ def spectrum_figure(data: Any, fit: Any, *, path: str | os.PathLike | None = Non
     ax1.plot(el, il, color="C3", lw=1.2, label="loss  I(E)")
     ax1.plot(el, ig, color="C0", lw=1.0, alpha=0.6, label="gain  I(-E), mirrored")
     if np.isfinite(t) and t > 0:
-        ax1.plot(
-            el, ig * np.exp(el / (KB_MEV * t)), color="C0", lw=1.2, ls="--", label=f"gain x exp(E/kT), T = {t:.0f} K"
-        )
+        expected = il * np.exp(-el / (KB_MEV * t))
+        ax1.plot(el, expected, color="C0", lw=1.4, ls="--", label=f"loss x exp(-E/kT): gain expected at {t:.0f} K")
     ax1.axvspan(lo, hi, color="0.9", zorder=0)
     top = np.nanmax(il[(el >= lo) & (el <= hi)]) if np.any((el >= lo) & (el <= hi)) else np.nanmax(il)
     ax1.set_ylim(-0.1 * top, 1.6 * top)
     ax1.set_ylabel("counts (background removed)")
     ax1.legend(fontsize=8, loc="upper right")
-    ax1.set_title(
-        f"{getattr(data, 'source', '')}: T = {t:.4g} \u00b1 {float(np.atleast_1d(fit.temperature_err).ravel()[0]):.2g} K",
-        fontsize=10,
-    )
+    t_err = float(np.atleast_1d(fit.temperature_err).ravel()[0])
+    ax1.set_title(f"{getattr(data, 'source', '')}: T = {t:.4g} \u00b1 {t_err:.2g} K", fontsize=10)
 
     x = np.asarray(fit.energies_mev, dtype=float)
     y = np.asarray(fit.log_ratio, dtype=float).reshape(-1, x.size)[0]
@@ -68,6 +65,8 @@ def spectrum_figure(data: Any, fit: Any, *, path: str | os.PathLike | None = Non
         xx = np.linspace(0, hi * 1.05, 50)
         ax2.plot(xx, c0 - xx / (KB_MEV * t), color="C3", label="fit: -E / k_B T")
     ax2.axvspan(lo, hi, color="0.9", zorder=0)
+    if ok.any():  # a few channels with almost no gain counts must not squash the rest
+        ax2.set_ylim(float(np.nanpercentile(y[ok] - ye[ok], 5)) - 0.5, 0.3)
     ax2.set_xlabel("|E| (meV)")
     ax2.set_ylabel("ln(gain / loss)")
     ax2.set_xlim(0, max(hi * 1.6, float(el.max()) * 0.6 if el.size else hi))
