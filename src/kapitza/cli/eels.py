@@ -463,7 +463,18 @@ def flows_command(
         _emit({"forward": str(forward), "reverse": str(reverse), "comparison": cmp})
         return
     out = Console(highlight=False)
-    out.print(str(cmp.summary) if hasattr(cmp, "summary") else repr(cmp))
+    table = Table("band (meV)", "gain/loss: p(fwd = rev)", "max |z|", "mode T: p(fwd = rev)")
+    t_p = np.atleast_1d(np.asarray(cmp.temperature_pvalue, dtype=float))
+    for b, (lo, hi) in enumerate(cmp.bands_mev):
+        tp = _fmt(t_p[b], 2) if t_p.size > b else "-"
+        table.add_row(f"{lo:g}-{hi:g}", _fmt(cmp.ratio_pvalue[b], 2), _fmt(cmp.ratio_max_abs_z[b], 3), tp)
+    out.print(table)
+    if len(cmp.bands_mev) > 1:
+        out.print(
+            f"dominance gain({cmp.bands_mev[0][0]:g}-{cmp.bands_mev[0][1]:g}) / gain({cmp.bands_mev[1][0]:g}-"
+            f"{cmp.bands_mev[1][1]:g} meV): p(forward = reverse) = {_fmt(cmp.dominance_pvalue, 2)}"
+        )
+    out.print("small p: the two heat flows populate that band differently (chi2 of the z-scores over positions)")
 
 
 # -------------------------------------------------------------------------------------------------- simulate
@@ -601,14 +612,23 @@ def plan_command(
         return
     out = Console(highlight=False)
     out.print(
-        f"{dos.source}: T = {temperature:g} K, mode window {win[0]:g}-{win[1]:g} meV; "  # type: ignore[index]
-        f"temperature error (K), Monte-Carlo over {int(seeds)} seeds [analytic Poisson estimate]"
+        f"{dos.source}: T = {temperature:g} K, mode window {win[0]:g}-{win[1]:g} meV "  # type: ignore[index]
+        f"(signal fraction {table.settings['signal_fraction']:g} of the dose in the loss-side phonons)"
+    )
+    out.print(
+        f"temperature error in K: Monte-Carlo scatter over {int(seeds)} simulated spectra through the analysis "
+        "(bias in brackets), then the analytic Poisson estimate"
     )
     grid = Table("dose \\ FWHM", *(f"{r:g} meV" for r in res_list))  # type: ignore[union-attr]
+    an = np.asarray(table.analytic_err)
     mc = np.asarray(table.temperature_err)
-    an = np.asarray(table.temperature_err_analytic)
+    bias = np.asarray(table.bias)
     for i, d in enumerate(dose_list):  # type: ignore[arg-type]
-        grid.add_row(f"{d:.0e}", *(f"{_fmt(mc[i, j], 2)} [{_fmt(an[i, j], 2)}]" for j in range(len(res_list))))  # type: ignore[arg-type]
+        cells = [
+            f"{_fmt(mc[i, j], 2)} ({bias[i, j]:+.2g}); {_fmt(an[i, j], 2)}"
+            for j in range(len(res_list))  # type: ignore[arg-type]
+        ]
+        grid.add_row(f"{d:.0e}", *cells)
     out.print(grid)
 
 

@@ -134,3 +134,47 @@ def map_figure(tmap: Any, *, path: str | os.PathLike | None = None) -> Figure:
     axes[0].set_title("temperature", fontsize=10)
     axes[1].set_title("standard error", fontsize=10)
     return save(fig, path)
+
+
+def flows_figure(cmp: Any, *, path: str | os.PathLike | None = None) -> Figure:
+    """Forward vs reverse heat flow along a line scan: each band's gain/loss asymmetry for both runs (top) and the
+    z-score of their difference (bottom); an image is shown by its mean over the rows."""
+    pos = np.asarray(cmp.positions_nm[-1], dtype=float)
+
+    def line(a: Any) -> np.ndarray:
+        a = np.asarray(a, dtype=float)
+        return a if a.ndim == 1 else np.nanmean(a.reshape(-1, a.shape[-1]), axis=0)
+
+    fig = figure(figsize=(6.4, 5.6), layout="constrained")
+    ax1, ax2 = fig.subplots(2, 1, sharex=True)
+    for b, (lo, hi) in enumerate(cmp.bands_mev):
+        color = f"C{b}"
+        ax1.errorbar(
+            pos,
+            line(cmp.ratio_forward[b]),
+            yerr=line(cmp.ratio_forward_err[b]),
+            fmt="o-",
+            ms=3,
+            color=color,
+            lw=0.8,
+            label=f"{lo:g}-{hi:g} meV, forward",
+        )
+        ax1.errorbar(
+            pos,
+            line(cmp.ratio_reverse[b]),
+            yerr=line(cmp.ratio_reverse_err[b]),
+            fmt="s--",
+            ms=3,
+            color=color,
+            lw=0.8,
+            mfc="none",
+            label=f"{lo:g}-{hi:g} meV, reverse",
+        )
+        ax2.plot(pos, line(cmp.ratio_z[b]), "o-", ms=3, color=color, lw=0.8, label=f"{lo:g}-{hi:g} meV")
+    ax2.axhspan(-2, 2, color="0.92", zorder=0)
+    ax1.set_ylabel("I_gain / I_loss of the band")
+    ax1.legend(fontsize=7, ncol=2)
+    ax2.set_ylabel("z (forward - reverse)")
+    ax2.set_xlabel(f"{cmp.nav_names[-1] if cmp.nav_names else 'x'} (nm)")
+    ax2.legend(fontsize=7)
+    return save(fig, path)

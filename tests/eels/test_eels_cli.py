@@ -1,0 +1,205 @@
+"""``kapitza eels``: every command as a user runs it, and every bad input as one line with exit 2.
+
+Reference values: the truth the forward model was given (temperature, jump); the analysis must land within a
+few of its own stated errors of it (the systematic of the default background, measured in
+test_eels_end_to_end.py, is about 3 %).
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from kapitza.analysis.eels.forward import simulate_stack
+from kapitza.analysis.eels.read import write_eels
+from kapitza.cli import main
+from kapitza.prediction.phonon_dos import material_dos
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def run(capsys, *args):
+    status = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.fixture(scope="module")
+def spectrum(tmp_path_factory):
+    path = tmp_path_factory.mktemp("eels") / "spec.hspy"
+    status = main(
+        [
+            "eels",
+            "simulate",
+            "--material",
+            "AlN",
+            "--temperature",
+            "300",
+            "--dose",
+            "1e8",
+            "--seed",
+            "5",
+            "--out",
+            str(path),
+        ]
+    )
+    assert status == 0 and path.exists()
+    return path
+
+
+@pytest.fixture(scope="module")
+def line_scan(tmp_path_factory):
+    path = tmp_path_factory.mktemp("eels") / "line.hspy"
+    args = ["eels", "simulate", "--material", "AlN", "--material-right", "4H-SiC", "--temperature", "500"]
+    args += ["--positions=-20:20:41", "--jump", "15", "--gradient", "0.5", "--dose", "1e8", "--seed", "2"]
+    assert main([*args, "--out", str(path)]) == 0
+    return path
+
+
+def test_temperature_json_has_the_documented_fields(capsys, spectrum, tmp_path):
+    """Truth 300 K (the forward model's); within 3 sigma + the 3 % background systematic."""
+    plot = tmp_path / "spec.png"
+    status, out, err = run(capsys, "eels", "temperature", spectrum, "--window", "50:80", "--json", "--plot", plot)
+    assert status == 0, err
+    doc = json.loads(out)
+    for key in ("temperature", "temperature_err", "window_mev", "background", "chi2_reduced", "method"):
+        assert key in doc
+    assert doc["window_mev"] == [50.0, 80.0]
+    assert "power-law" in doc["background"]
+    assert abs(doc["temperature"] - 300.0) < 3 * doc["temperature_err"] + 9.0
+    assert plot.read_bytes()[:8] == PNG_MAGIC
+
+
+def test_a_two_column_csv_with_a_header_is_a_valid_file(capsys, tmp_path):
+    """The issue's plain format: energy in meV (loss positive, gain negative) and counts, optional header."""
+    dos = material_dos("AlN")
+    stack = simulate_stack(dos.energy_mev, dos.dos, 300.0, n_copies=1, seed=9, dose=1e8)
+    csv = tmp_path / "spec.csv"
+    rows = "\n".join(f"{e:.4f},{c:.0f}" for e, c in zip(stack.energy_mev, stack.counts[0]))
+    csv.write_text("energy_meV,counts\n" + rows + "\n")
+    status, out, err = run(capsys, "eels", "temperature", csv, "--window", "50:80", "--json")
+    assert status == 0, err
+    doc = json.loads(out)
+    assert abs(doc["temperature"] - 300.0) < 3 * doc["temperature_err"] + 9.0
+
+
+def test_profile_recovers_the_simulated_jump(capsys, line_scan, tmp_path):
+    """Truth: a 15 K jump (forward model); also R_K = Delta T / q with the given flux."""
+    plot = tmp_path / "profile.png"
+    args = ["eels", "profile", line_scan, "--interface", "0", "--window", "40:80", "--json", "--plot", plot]
+    status, out, err = run(capsys, *args, "--heat-flux", "1e9", "--gradient", "0.18")
+    assert status == 0, err
+    jump = json.loads(out)["jump"]
+    assert abs(jump["delta_T"] - 15.0) < 3 * jump["delta_T_err"]
+    assert jump["resistance"] == pytest.approx(jump["delta_T"] / 1e9)
+    assert jump["kapitza_length_given_nm"] == pytest.approx(jump["delta_T"] / 0.18)
+    assert plot.read_bytes()[:8] == PNG_MAGIC
+
+
+def test_map_of_an_image(capsys, tmp_path):
+    """A 3 x 4 image at 400 K everywhere: every pixel valid and within 4 sigma + 3 % of 400 K."""
+    dos = material_dos("AlN")
+    stack = simulate_stack(dos.energy_mev, dos.dos, 400.0, n_copies=12, seed=4, dose=1e8)
+    image = stack.replace(
+        "reshaped to an image",
+        counts=stack.counts.reshape(3, 4, -1),
+        variance=stack.variance.reshape(3, 4, -1),
+        positions_nm=(np.arange(3) * 0.5, np.arange(4) * 0.5),
+        nav_names=("y", "x"),
+    )
+    path = write_eels(tmp_path / "image.npz", image)
+    plot = tmp_path / "map.png"
+    status, out, err = run(capsys, "eels", "map", path, "--window", "50:80", "--json", "--plot", plot)
+    assert status == 0, err
+    m = json.loads(out)["map"]
+    t, e = np.asarray(m["temperature"]), np.asarray(m["temperature_err"])
+    assert t.shape == (3, 4) and all(np.asarray(m["valid"]).ravel())
+    assert np.all(np.abs(t - 400.0) < 4 * e + 12.0)
+    assert plot.read_bytes()[:8] == PNG_MAGIC
+
+
+def test_plan_table(capsys):
+    """The error falls with dose (Poisson): the 1e8 row is below the 1e6 row in every column."""
+    args = ["eels", "plan", "--material", "AlN", "--temperature", "300", "--window", "50:80"]
+    status, out, err = run(capsys, *args, "--doses", "1e6,1e8", "--resolutions", "6,10", "--seeds", "20", "--json")
+    assert status == 0, err
+    plan = json.loads(out)["plan"]
+    err_k = np.asarray(plan["temperature_err"], dtype=float)
+    assert err_k.shape == (2, 2)
+    assert np.all(err_k[1] < err_k[0])
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--window", "90:60"], "LO < HI"),
+        (["--window", "500:600"], "outside the data"),
+        (["--window", "abc"], "--window"),
+        (["--background", "magic"], "--background"),
+        (["--bands", "40:60,50:70"], "overlap"),
+    ],
+)
+def test_bad_temperature_options_are_one_line_exit_2(capsys, spectrum, args, needle, tmp_path):
+    plot = tmp_path / "never.png"
+    status, out, err = run(capsys, "eels", "temperature", spectrum, *args, "--plot", plot)
+    assert status == 2
+    assert needle in err and err.count("\n") == 1
+    assert not plot.exists()
+
+
+def test_bad_files_are_one_line_exit_2(capsys, tmp_path):
+    junk = tmp_path / "junk.dm3"
+    junk.write_bytes(b"\x00\x01garbage" * 50)
+    negative = tmp_path / "neg.csv"
+    negative.write_text("\n".join(f"{e},{-5 if e == 3 else 100}" for e in range(-50, 51)) + "\n")
+    odd = tmp_path / "spec.xyz"
+    odd.write_text("1 2\n")
+    for path, needle in ((junk, "junk.dm3"), (negative, "negative"), (odd, ".xyz"), (tmp_path / "nope.hspy", "nope")):
+        status, _out, err = run(capsys, "eels", "temperature", path)
+        assert status == 2, path
+        assert needle in err and err.count("\n") == 1
+
+
+def test_no_gain_signal_is_an_error_not_a_nan(capsys, tmp_path):
+    """At 20 K the 50-80 meV gain side holds exp(-E/kT) < 1e-12 of the loss side: nothing to measure."""
+    path = tmp_path / "cold.npz"
+    assert (
+        main(["eels", "simulate", "--material", "AlN", "--temperature", "20", "--seed", "1", "--out", str(path)]) == 0
+    )
+    capsys.readouterr()
+    status, out, err = run(capsys, "eels", "temperature", path, "--window", "50:80", "--json")
+    assert status == 2 and out == ""
+    assert "no gain signal" in err
+
+
+def test_bad_simulate_and_profile_options(capsys, line_scan, tmp_path):
+    out_file = tmp_path / "x.hspy"
+    cases = [
+        (["eels", "simulate", "--temperature", "-3", "--material", "AlN", "--out", out_file], "--temperature"),
+        (["eels", "simulate", "--temperature", "300", "--out", out_file], "exactly one"),
+        (["eels", "simulate", "--temperature", "300", "--material", "Unobtainium", "--out", out_file], "Unobtainium"),
+        (["eels", "simulate", "--temperature", "300", "--material", "AlN", "--out", tmp_path / "x.txt"], "--out"),
+        (["eels", "profile", line_scan, "--interface", "500"], "interface"),
+        (
+            [
+                "eels",
+                "simulate",
+                "--temperature",
+                "300",
+                "--material",
+                "AlN",
+                "--mode-temperature",
+                "80:70=3",
+                "--out",
+                out_file,
+            ],
+            "LO < HI",
+        ),
+    ]
+    for args, needle in cases:
+        status, _out, err = run(capsys, *args)
+        assert status == 2, args
+        assert needle in err and err.count("\n") == 1, (args, err)
+    assert not out_file.exists()
