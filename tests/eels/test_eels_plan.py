@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 import numpy as np
 import pytest
 
@@ -56,11 +54,6 @@ def test_bad_plans_are_input_errors(kwargs, message):
         plan_experiment(E, D, 300.0, **args)
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("kapitza.analysis.eels.preprocess") is None
-    or importlib.util.find_spec("kapitza.analysis.eels.temperature") is None,
-    reason="preprocess/temperature are merged by the lead; this skip goes once they are on main",
-)
 def test_monte_carlo_through_the_analysis_chain_agrees_with_poisson():
     """Monte-Carlo (forward model -> preprocess -> fit_temperature over 80 seeds) against the analytic Poisson
     estimate: the spread agrees within the sampling error of a standard deviation over 80 copies (~8 %) plus

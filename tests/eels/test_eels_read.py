@@ -6,6 +6,7 @@ axes the tests themselves write; the counts must come back unchanged.
 
 from __future__ import annotations
 
+import importlib
 import io
 import json
 import zipfile
@@ -52,7 +53,7 @@ def _line_scan(n=5, m=60):
 
 def test_hspy_line_scan_written_by_rsciio_round_trips_with_axes(tmp_path):
     """A line scan saved by rosettasciio (Å, eV) reads back in nm and meV (analytic: x0.1, x1000)."""
-    hspy = pytest.importorskip("rsciio.hspy")
+    hspy = importlib.import_module("rsciio.hspy")
     counts = _line_scan()
     axes = [
         {"name": "x", "units": "Å", "offset": 5.0, "scale": 2.5, "size": 5, "navigate": True},
@@ -73,7 +74,7 @@ def test_hspy_line_scan_written_by_rsciio_round_trips_with_axes(tmp_path):
 
 def test_hspy_image_written_by_rsciio_round_trips_with_axes(tmp_path):
     """A (y, x) spectrum image in µm and nm: the signal axis is moved last, µm -> nm (analytic: x1000)."""
-    hspy = pytest.importorskip("rsciio.hspy")
+    hspy = importlib.import_module("rsciio.hspy")
     counts = RNG.poisson(30.0, (3, 4, 60)).astype(float)
     axes = [
         {"name": "y", "units": "µm", "offset": 0.0, "scale": 0.002, "size": 3, "navigate": True},
@@ -92,7 +93,7 @@ def test_hspy_image_written_by_rsciio_round_trips_with_axes(tmp_path):
 
 def test_hspy_signal_axis_first_in_array_is_moved_last(tmp_path):
     """rosettasciio axes follow the array order; a spectrum axis stored first still becomes the last axis."""
-    hspy = pytest.importorskip("rsciio.hspy")
+    hspy = importlib.import_module("rsciio.hspy")
     counts = _line_scan(4, 60)
     axes = [_energy_axis_ev(), {"name": "x", "units": "nm", "offset": 0, "scale": 1, "size": 4, "navigate": True}]
     path = tmp_path / "t.hspy"
@@ -105,7 +106,7 @@ def test_hspy_signal_axis_first_in_array_is_moved_last(tmp_path):
 @pytest.mark.parametrize("nav", [(5,), (2, 3)])
 def test_write_eels_hspy_round_trip_keeps_axes_variance_steps(tmp_path, nav):
     """write_eels -> read_eels (.hspy): counts, variances, positions (uneven too), steps and metadata survive."""
-    pytest.importorskip("rsciio.hspy")
+    importlib.import_module("rsciio.hspy")
     energy = np.linspace(-40.0, 80.0, 61)
     counts = RNG.poisson(20.0, nav + (61,)).astype(float)
     positions = tuple(np.cumsum(RNG.uniform(0.1, 1.0, n)) for n in nav)
@@ -125,7 +126,7 @@ def test_write_eels_hspy_round_trip_keeps_axes_variance_steps(tmp_path, nav):
 
 def test_written_hspy_is_an_eels_signal_in_ev_for_hyperspy(tmp_path):
     """The .hspy file is what HyperSpy expects of an EELS spectrum: signal_type EELS, energy axis in eV."""
-    hspy = pytest.importorskip("rsciio.hspy")
+    hspy = importlib.import_module("rsciio.hspy")
     data = eels_data(np.arange(-10.0, 10.0), RNG.poisson(9.0, (3, 20)).astype(float))
     path = write_eels(tmp_path / "s.hspy", data)
     (signal,) = hspy.file_reader(str(path))
@@ -138,7 +139,7 @@ def test_written_hspy_is_an_eels_signal_in_ev_for_hyperspy(tmp_path):
 
 def test_image_signal_is_refused(tmp_path):
     """A 2-D signal (an image, nm x nm) is not a spectrum: one InputError."""
-    hspy = pytest.importorskip("rsciio.hspy")
+    hspy = importlib.import_module("rsciio.hspy")
     axes = [
         {"name": "y", "units": "nm", "offset": 0, "scale": 1, "size": 8, "navigate": False},
         {"name": "x", "units": "nm", "offset": 0, "scale": 1, "size": 9, "navigate": False},
@@ -151,7 +152,7 @@ def test_image_signal_is_refused(tmp_path):
 
 def test_ncem_emd_without_navigate_flags_uses_the_energy_axis(tmp_path):
     """NCEM EMD (rosettasciio's emd writer) keeps no navigate flags: the eV axis is the spectrum."""
-    emd = pytest.importorskip("rsciio.emd")
+    emd = importlib.import_module("rsciio.emd")
     counts = _line_scan(4, 60)
     axes = [{"name": "x", "units": "nm", "offset": 0.0, "scale": 0.5, "size": 4, "navigate": True}, _energy_axis_ev()]
     path = tmp_path / "scan.emd"
@@ -167,7 +168,7 @@ def test_ncem_emd_without_navigate_flags_uses_the_energy_axis(tmp_path):
 
 def test_msa_round_trip(tmp_path):
     """write_eels -> read_eels (.msa): the eV axis of the file comes back in meV (analytic), counts equal."""
-    pytest.importorskip("rsciio.msa")
+    importlib.import_module("rsciio.msa")
     energy = np.arange(-50.0, 100.0, 2.5)
     counts = RNG.poisson(100.0, energy.size).astype(float)
     path = write_eels(tmp_path / "one.msa", eels_data(energy, counts))
@@ -360,7 +361,7 @@ def test_nion_ndata_line_scan(tmp_path):
 
 def test_nion_h5_spectrum(tmp_path):
     """A Nion Swift HDF5 data item: a "data" dataset with a JSON "properties" attribute."""
-    h5py = pytest.importorskip("h5py")
+    h5py = importlib.import_module("h5py")
     counts = RNG.poisson(5.0, 100).astype(float)
     path = tmp_path / "item.h5"
     with h5py.File(path, "w") as f:
@@ -394,7 +395,7 @@ def test_nion_image_and_bad_zip_refused(tmp_path):
 
 def test_unknown_energy_units_name_energy_unit(tmp_path):
     """An energy axis in "pixels" cannot be guessed: the error names energy_unit; passing it reads the file."""
-    hspy = pytest.importorskip("rsciio.hspy")
+    hspy = importlib.import_module("rsciio.hspy")
     axes = [{"name": "E", "units": "<undefined>", "offset": -10.0, "scale": 1.0, "size": 30, "navigate": False}]
     path = tmp_path / "nounits.hspy"
     hspy.file_writer(str(path), _rsciio_signal(np.ones(30), axes), show_progressbar=False)
@@ -406,7 +407,7 @@ def test_unknown_energy_units_name_energy_unit(tmp_path):
 
 
 def test_navigation_axis_without_length_unit_is_pixels(tmp_path):
-    hspy = pytest.importorskip("rsciio.hspy")
+    hspy = importlib.import_module("rsciio.hspy")
     axes = [{"name": "t", "units": "s", "offset": 0, "scale": 0.1, "size": 3, "navigate": True}, _energy_axis_ev()]
     path = tmp_path / "time.hspy"
     hspy.file_writer(str(path), _rsciio_signal(_line_scan(3, 60), axes), show_progressbar=False)
@@ -428,7 +429,7 @@ def test_unsupported_suffix_and_missing_file(tmp_path):
 @pytest.mark.parametrize(("name", "fmt"), [("x.dm3", "DM3"), ("x.dm4", "DM4"), ("x.emd", "EMD"), ("x.hspy", "HSPY")])
 def test_corrupt_files_are_one_line_input_errors(tmp_path, name, fmt):
     """Random bytes: no writer exists for DM3/DM4/Velox EMD, so only this error path is tested for them."""
-    pytest.importorskip("rsciio")
+    importlib.import_module("rsciio")
     path = tmp_path / name
     path.write_bytes(RNG.bytes(2048))
     with pytest.raises(InputError, match=rf"{name}: not a readable {fmt} file") as info:
@@ -446,7 +447,7 @@ def test_write_eels_refuses_unknown_suffix_and_bad_folder(tmp_path):
 
 def test_text_that_is_not_msa_is_refused(tmp_path):
     """rosettasciio parses any text as an empty MSA spectrum; read_eels requires the #FORMAT keyword."""
-    pytest.importorskip("rsciio.msa")
+    importlib.import_module("rsciio.msa")
     path = tmp_path / "x.msa"
     path.write_bytes(RNG.bytes(512))
     with pytest.raises(InputError, match=r"x\.msa: not a readable MSA file"):
