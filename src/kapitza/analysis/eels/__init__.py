@@ -23,5 +23,42 @@ from __future__ import annotations
 
 from .balance import bose_occupation, gain_loss_ratio, temperature_from_ratio
 from .data import EELSData, eels_data
+from .flows import FlowComparison, compare_flows
+from .forward import interface_temperatures, simulate_line_scan, simulate_spectrum, simulate_stack
+from .plan import PlanTable, plan_experiment
+from .preprocess import centre_zlp, preprocess, remove_background, sum_along
+from .profile import EELSProfile, KapitzaJump, TemperatureMap, analyze_profile, temperature_map, temperature_profile
+from .read import read_eels, write_eels
+from .temperature import BandTemperatures, TemperatureFit, band_temperatures, fit_temperature
 
-__all__ = ["EELSData", "bose_occupation", "eels_data", "gain_loss_ratio", "temperature_from_ratio"]
+__all__ = [
+    "BandTemperatures",
+    "EELSData",
+    "EELSProfile",
+    "FlowComparison",
+    "KapitzaJump",
+    "PlanTable",
+    "TemperatureFit",
+    "TemperatureMap",
+    "analyze_profile",
+    "band_temperatures",
+    "bose_occupation",
+    "centre_zlp",
+    "compare_flows",
+    "eels_data",
+    "fit_temperature",
+    "gain_loss_ratio",
+    "interface_temperatures",
+    "plan_experiment",
+    "preprocess",
+    "read_eels",
+    "remove_background",
+    "simulate_line_scan",
+    "simulate_spectrum",
+    "simulate_stack",
+    "sum_along",
+    "temperature_from_ratio",
+    "temperature_map",
+    "temperature_profile",
+    "write_eels",
+]
