@@ -183,6 +183,11 @@ def test_bad_simulate_and_profile_options(capsys, line_scan, tmp_path):
         (["eels", "simulate", "--temperature", "300", "--material", "AlN", "--out", tmp_path / "x.txt"], "--out"),
         (["eels", "profile", line_scan, "--interface", "500"], "interface"),
         (
+            ["eels", "simulate", "--temperature", "300", "--material", "AlN", "--dose", "1e30", "--out", out_file],
+            "dose",
+        ),
+        (["eels", "plan", "--temperature", "300", "--material", "AlN", "--window", "50:80", "--doses", "1e30"], "dose"),
+        (
             [
                 "eels",
                 "simulate",

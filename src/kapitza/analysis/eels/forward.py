@@ -47,6 +47,8 @@ from .data import EELSData, eels_data
 DEFAULT_SIGNAL_FRACTION = 1e-3
 #: Default channel width in meV (a monochromated spectrometer's dispersion).
 DEFAULT_CHANNEL_MEV = 0.5
+#: Largest dose (electrons per spectrum) simulated: numpy's Poisson sampler refuses means above ~1e19.
+MAX_DOSE = 1e15
 #: Default fraction of the ZLP (and response) counts in its power-law tail.
 DEFAULT_ZLP_TAIL = 0.02
 #: Default power of the tail's decay, |E|^-p.
@@ -280,7 +282,11 @@ def _check_common(
     resolution_mev, dose, signal_fraction, channel_mev, zlp_tail, zlp_tail_exponent, zlp_offset_mev, form
 ):
     _positive(resolution_mev, "resolution_mev")
-    _positive(dose, "dose")
+    if _positive(dose, "dose") > MAX_DOSE:
+        raise InputError(
+            f"dose= {float(dose):g} electrons per spectrum is beyond what the Poisson sampler draws (at most "
+            f"{MAX_DOSE:g}; a real spectrum holds far fewer)"
+        )
     _positive(channel_mev, "channel_mev")
     sf = _positive(signal_fraction, "signal_fraction")
     if sf >= 0.5:
