@@ -12,7 +12,8 @@ Modules (data flows down the list):
 - :mod:`.balance` -- the detailed-balance physics: Bose occupations, the gain/loss ratio, the
   quantum and classical cross-section forms, the error propagation dT/T = (kT/E) dr/r.
 - :mod:`.read` -- files (DM3/DM4, Velox EMD, MSA, HSPY through rosettasciio; Nion; CSV; npy/npz).
-- :mod:`.preprocess` -- zero-loss-peak centring, ZLP-tail background, binning and summing.
+- :mod:`.preprocess` -- zero-loss-peak centring, ZLP-tail background, binning and summing (its chain function,
+  ``preprocess.preprocess``, is not re-exported here: the name would hide the module).
 - :mod:`.temperature` -- T from the gain/loss ratio, per-band temperatures, a Bose-Einstein test.
 - :mod:`.profile` -- temperature profiles and maps, the jump at an interface, Kapitza lengths.
 - :mod:`.flows` -- forward vs reverse heat flow: per-mode asymmetries and their significance.
@@ -26,7 +27,7 @@ from .data import EELSData, eels_data
 from .flows import FlowComparison, compare_flows
 from .forward import interface_temperatures, simulate_line_scan, simulate_spectrum, simulate_stack
 from .plan import PlanTable, plan_experiment
-from .preprocess import centre_zlp, preprocess, remove_background, sum_along
+from .preprocess import centre_zlp, remove_background, sum_along
 from .profile import EELSProfile, KapitzaJump, TemperatureMap, analyze_profile, temperature_map, temperature_profile
 from .read import read_eels, write_eels
 from .temperature import BandTemperatures, TemperatureFit, band_temperatures, fit_temperature
@@ -50,7 +51,6 @@ __all__ = [
     "gain_loss_ratio",
     "interface_temperatures",
     "plan_experiment",
-    "preprocess",
     "read_eels",
     "remove_background",
     "simulate_line_scan",
