@@ -207,6 +207,10 @@ def _check_centred(data: EELSData) -> tuple[float, NDArray[np.int64]]:
         )
     # A zero-loss peak left off zero shows in the variances (they keep its Poisson noise after subtraction).
     v = data.variance.reshape(-1, e.size).sum(axis=0)
+    bg = data.background
+    if bg is not None and np.shape(bg.variance) == data.variance.shape:
+        # the background fit's own variance peaks at the edge of the core it leaves out: not a zero-loss peak
+        v = v - np.asarray(bg.variance).reshape(-1, e.size).sum(axis=0)
     central = np.abs(e) <= 20.0
     if np.count_nonzero(central) >= 3:
         i = int(np.argmax(np.where(central, v, -np.inf)))
