@@ -87,3 +87,20 @@ def test_the_background_variance_is_not_mistaken_for_an_uncentred_peak(aln):
     )
     fit = fit_temperature(data, (50.0, 80.0))
     assert abs(fit.temperature - 300.0) < 0.05 * 300.0 + 5 * fit.temperature_err
+
+
+def test_a_detector_gain_set_on_read_data_reaches_the_fit(aln):
+    """Counts in detector units (x2 per electron) with detector_gain 2 are the same electrons: analytic, the
+    temperature and its error equal those of the electron counts (the fit splits the Poisson part with the gain
+    the noise model records in metadata)."""
+    from kapitza.analysis.eels.data import with_noise_model
+
+    raw = simulate_spectrum(aln.energy_mev, aln.dos, 300.0, dose=1e8, seed=7)
+    doubled = with_noise_model(
+        raw.replace("x2 detector units", counts=2 * raw.counts, variance=4 * raw.variance), 2.0, 0.0
+    )
+    windows = ((12.0, 18.0), (110.0, 125.0))
+    ref = fit_temperature(preprocess(raw, fit_windows_mev=windows), (50.0, 80.0))
+    fit = fit_temperature(preprocess(doubled, fit_windows_mev=windows), (50.0, 80.0))
+    assert fit.temperature == pytest.approx(ref.temperature, rel=1e-6)
+    assert fit.temperature_err == pytest.approx(ref.temperature_err, rel=0.01)

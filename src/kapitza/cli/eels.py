@@ -145,15 +145,13 @@ def _load(
     _positive(bin_position, "--bin-position", integer=True)
     model = _background(background)
     windows = parse_ranges(background_windows, "--background-windows")
+    from ..analysis.eels.data import with_noise_model
     from ..analysis.eels.preprocess import preprocess
     from ..analysis.eels.read import read_eels
 
     data = read_eels(path, energy_unit=energy_unit)
     if detector_gain != 1.0 or read_noise != 0.0:
-        data = data.replace(
-            f"variance = {detector_gain:g} x counts + {read_noise:g}^2 (detector gain, read noise)",
-            variance=detector_gain * np.clip(data.counts, 0, None) + read_noise**2,
-        )
+        data = with_noise_model(data, detector_gain, read_noise)
     return preprocess(
         data,
         centre=True,

@@ -163,10 +163,7 @@ def eels_data(
     """
     e = np.asarray(energy_mev, dtype=float)
     c = np.asarray(counts, dtype=float)
-    if not (np.isfinite(detector_gain) and detector_gain > 0):
-        raise InputError(f"detector_gain must be > 0 (got {float(detector_gain):g})")
-    if not (np.isfinite(read_noise) and read_noise >= 0):
-        raise InputError(f"read_noise must be >= 0 (got {float(read_noise):g})")
+    _check_noise_model(detector_gain, read_noise)
     if c.ndim < 1 or c.size == 0:
         raise InputError("no counts: the spectrum is empty")
     if not np.all(np.isfinite(c)):
@@ -195,5 +192,23 @@ def eels_data(
         positions_nm=pos,
         nav_names=nav_names,
         source=source,
-        metadata=dict(metadata or {}),
+        metadata={**dict(metadata or {}), "detector_gain": float(detector_gain), "read_noise": float(read_noise)},
+    )
+
+
+def _check_noise_model(detector_gain: float, read_noise: float) -> None:
+    if not (np.isfinite(detector_gain) and detector_gain > 0):
+        raise InputError(f"detector_gain must be > 0 (got {float(detector_gain):g})")
+    if not (np.isfinite(read_noise) and read_noise >= 0):
+        raise InputError(f"read_noise must be >= 0 (got {float(read_noise):g})")
+
+
+def with_noise_model(data: EELSData, detector_gain: float, read_noise: float) -> EELSData:
+    """Raw ``data`` with the variance rebuilt as detector_gain * counts + read_noise**2 and the model recorded
+    in ``metadata`` (the temperature fit reads ``detector_gain`` there to split the Poisson part off)."""
+    _check_noise_model(detector_gain, read_noise)
+    return data.replace(
+        f"variance = {detector_gain:g} x counts + {read_noise:g}^2 (detector gain, read noise)",
+        variance=detector_gain * np.clip(data.counts, 0, None) + read_noise**2,
+        metadata={**dict(data.metadata), "detector_gain": float(detector_gain), "read_noise": float(read_noise)},
     )
