@@ -7,8 +7,8 @@ imported by :func:`kapitza.cli.app.main`, registers them.
 
 from .agf import agf_command
 from .app import app
-from .materials import materials_app
 from .eels import eels_app
+from .materials import materials_app
 from .md import md_app
 from .md_campaign import md_campaign_command
 from .md_emd import md_emd_command
