@@ -169,6 +169,7 @@ def test_no_gain_signal_is_invalid_not_nan_silently():
 def test_with_real_preprocess_and_temperature():
     """End to end through the real centre_zlp and fit_temperature."""
     from kapitza.analysis.eels import preprocess as pre
+
     fwd = pre.centre_zlp(line_scan(0, 13, zlp=True))
     rev = pre.centre_zlp(line_scan(1, 14, zlp=True))
     c = compare_flows(fwd, rev, BANDS)
