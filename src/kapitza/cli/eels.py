@@ -476,6 +476,24 @@ def flows_command(
 
 
 # -------------------------------------------------------------------------------------------------- simulate
+_Material = Annotated[str | None, typer.Option("--material", help="material of the database (Debye DOS)")]
+_DosModel = Annotated[str, typer.Option("--dos-model", help="DOS of --material: debye, branch, sine or sine-zb")]
+_Phonopy = Annotated[Path | None, typer.Option("--phonopy", help="phonopy.yaml with force constants")]
+_DosTable = Annotated[Path | None, typer.Option("--dos-table", help="CSV: energy (meV), DOS")]
+_Mesh = Annotated[int, typer.Option("--mesh", help="q-mesh per direction for a phonopy DOS")]
+_SignalFraction = Annotated[
+    float | None, typer.Option("--signal-fraction", help="loss-side phonon counts / dose (default: the model's)")
+]
+
+
+def _signal_fraction(value: float | None) -> dict[str, Any]:
+    """The forward model's keyword for --signal-fraction (empty: its documented default)."""
+    if value is None:
+        return {}
+    _positive(value, "--signal-fraction")
+    return {"signal_fraction": value}
+
+
 def _dos(material: str | None, dos_model: str, phonopy: Path | None, dos_table: Path | None, mesh: int) -> Any:
     from ..prediction import phonon_dos
 
@@ -494,16 +512,14 @@ def simulate_command(
     temperature: Annotated[
         float, typer.Option("--temperature", help="T in K (for a line scan: T just upstream of the interface)")
     ],
-    material: Annotated[str | None, typer.Option("--material", help="material of the database (Debye DOS)")] = None,
-    dos_model: Annotated[str, typer.Option("--dos-model", help="DOS of --material: debye or sine")] = "debye",
-    phonopy: Annotated[Path | None, typer.Option("--phonopy", help="phonopy.yaml with force constants")] = None,
-    dos_table: Annotated[Path | None, typer.Option("--dos-table", help="CSV: energy (meV), DOS")] = None,
-    mesh: Annotated[int, typer.Option("--mesh", help="q-mesh per direction for a phonopy DOS")] = 16,
+    material: _Material = None,
+    dos_model: _DosModel = "debye",
+    phonopy: _Phonopy = None,
+    dos_table: _DosTable = None,
+    mesh: _Mesh = 16,
     resolution: Annotated[float, typer.Option("--resolution", help="energy resolution (ZLP FWHM), meV")] = 6.0,
     dose: Annotated[float, typer.Option("--dose", help="electrons per spectrum (ZLP included)")] = 1e6,
-    signal_fraction: Annotated[
-        float | None, typer.Option("--signal-fraction", help="loss-side phonon counts / dose (default: the model's)")
-    ] = None,
+    signal_fraction: _SignalFraction = None,
     mode_temperature: Annotated[
         str | None, typer.Option("--mode-temperature", help="bands out of equilibrium, e.g. 75:85=350")
     ] = None,
@@ -531,10 +547,7 @@ def simulate_command(
     _positive(resolution, "--resolution")
     _positive(dose, "--dose")
     modes = parse_mode_temperatures(mode_temperature)
-    extra: dict[str, Any] = {}
-    if signal_fraction is not None:
-        _positive(signal_fraction, "--signal-fraction")
-        extra["signal_fraction"] = signal_fraction
+    extra = _signal_fraction(signal_fraction)
     dos = _dos(material, dos_model, phonopy, dos_table, mesh)
     common = dict(
         resolution_mev=resolution,
@@ -573,16 +586,14 @@ def simulate_command(
 def plan_command(
     temperature: Annotated[float, typer.Option("--temperature", help="sample temperature, K")],
     window: Annotated[str, typer.Option("--window", help="|E| window of the mode, meV, LO:HI")],
-    material: Annotated[str | None, typer.Option("--material", help="material of the database (Debye DOS)")] = None,
-    dos_model: Annotated[str, typer.Option("--dos-model", help="DOS of --material: debye or sine")] = "debye",
-    phonopy: Annotated[Path | None, typer.Option("--phonopy", help="phonopy.yaml with force constants")] = None,
-    dos_table: Annotated[Path | None, typer.Option("--dos-table", help="CSV: energy (meV), DOS")] = None,
-    mesh: Annotated[int, typer.Option("--mesh", help="q-mesh per direction for a phonopy DOS")] = 16,
+    material: _Material = None,
+    dos_model: _DosModel = "debye",
+    phonopy: _Phonopy = None,
+    dos_table: _DosTable = None,
+    mesh: _Mesh = 16,
     doses: Annotated[str, typer.Option("--doses", help="electrons per spectrum, comma-separated")] = "1e5,1e6,1e7",
     resolutions: Annotated[str, typer.Option("--resolutions", help="ZLP FWHM values, meV")] = "4,6,10",
-    signal_fraction: Annotated[
-        float | None, typer.Option("--signal-fraction", help="loss-side phonon counts / dose (default: the model's)")
-    ] = None,
+    signal_fraction: _SignalFraction = None,
     seeds: Annotated[int, typer.Option("--seeds", help="noise realisations per cell (Monte-Carlo)")] = 50,
     seed: Annotated[int, typer.Option("--seed", help="first noise seed")] = 0,
     as_json: _Json = False,
@@ -595,10 +606,7 @@ def plan_command(
     for v in (*dose_list, *res_list):  # type: ignore[misc]
         _positive(v, "--doses/--resolutions")
     _positive(seeds, "--seeds", integer=True)
-    extra: dict[str, Any] = {}
-    if signal_fraction is not None:
-        _positive(signal_fraction, "--signal-fraction")
-        extra["signal_fraction"] = signal_fraction
+    extra = _signal_fraction(signal_fraction)
     from ..analysis.eels.plan import plan_experiment
 
     dos = _dos(material, dos_model, phonopy, dos_table, mesh)
