@@ -208,3 +208,15 @@ def test_bad_simulate_and_profile_options(capsys, line_scan, tmp_path):
         assert status == 2, args
         assert needle in err and err.count("\n") == 1, (args, err)
     assert not out_file.exists()
+
+
+def test_temperature_of_a_line_scan_sums_before_the_background(capsys, line_scan):
+    """One background fitted on the summed counts (not one per position, then dropped by the sum), so its
+    covariance reaches the error: the steps say summed -> subtracted, and the method says propagated."""
+    status, out, err = run(capsys, "eels", "temperature", line_scan, "--window", "40:80", "--json")
+    assert status == 0, err
+    doc = json.loads(out)
+    summed = next(i for i, s in enumerate(doc["steps"]) if s.startswith("summed"))
+    subtracted = next(i for i, s in enumerate(doc["steps"]) if "background" in s)
+    assert summed < subtracted
+    assert "propagated" in doc["method"]

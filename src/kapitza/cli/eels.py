@@ -135,9 +135,13 @@ def _load(
     background_windows: str | None,
     bin_energy: int = 1,
     bin_position: int = 1,
-    sum_axis: str | None = None,
+    sum_all: bool = False,
 ) -> Any:
-    """Read a file and run the standard preprocessing chain (centre, background, binning/summing)."""
+    """Read a file and run the standard preprocessing chain (centre, background, binning/summing).
+
+    ``sum_all``: every probe position summed into one spectrum after centring and before the background fit,
+    so one background is fitted on all the counts (and its covariance reaches the temperature error).
+    """
     _positive(detector_gain, "--detector-gain")
     if not (math.isfinite(read_noise) and read_noise >= 0):
         raise InputError(f"--read-noise must be >= 0, got {read_noise:g}")
@@ -146,12 +150,16 @@ def _load(
     model = _background(background)
     windows = parse_ranges(background_windows, "--background-windows")
     from ..analysis.eels.data import with_noise_model
-    from ..analysis.eels.preprocess import preprocess
+    from ..analysis.eels.preprocess import preprocess, sum_along
     from ..analysis.eels.read import read_eels
 
     data = read_eels(path, energy_unit=energy_unit)
     if detector_gain != 1.0 or read_noise != 0.0:
         data = with_noise_model(data, detector_gain, read_noise)
+    if sum_all:
+        data = preprocess(data, centre=True, background=None)
+        while data.nav_shape:
+            data = sum_along(data, 0)
     return preprocess(
         data,
         centre=True,
@@ -159,7 +167,6 @@ def _load(
         fit_windows_mev=windows,
         bin_energy=int(bin_energy),
         bin_position=int(bin_position),
-        sum_axis=sum_axis,
     )
 
 
@@ -204,7 +211,6 @@ def temperature_command(
         check_output(plot, _PLOT_SUFFIXES, "--plot")
     win = parse_range(window, "--window")
     band_list = parse_ranges(bands, "--bands")
-    from ..analysis.eels.preprocess import sum_along
     from ..analysis.eels.temperature import band_temperatures, fit_temperature
 
     data = _load(
@@ -214,9 +220,8 @@ def temperature_command(
         read_noise=read_noise,
         background=background,
         background_windows=background_windows,
+        sum_all=True,  # one temperature: the whole scan or image summed
     )
-    while data.nav_shape:  # one temperature: the whole scan or image summed
-        data = sum_along(data, 0)
     fit = fit_temperature(data, win, intercept=intercept)
     bt = band_temperatures(data, band_list) if band_list else None
     if plot is not None:
