@@ -17,6 +17,7 @@ from .md_spectral import modes_command, rectification_command, spectral_command
 from .measured import measured_command
 from .phonons import phonons_command
 from .predict import predict_command
+from .thermoreflectance import fdtr_app, tdtr_app
 from .transmission import transmission_command
 from .validate import validate_command
 
@@ -35,3 +36,5 @@ md_app.command("modes")(modes_command)
 md_app.command("rectification")(rectification_command)
 app.add_typer(md_app, name="md")
 app.add_typer(eels_app, name="eels")
+app.add_typer(tdtr_app, name="tdtr")
+app.add_typer(fdtr_app, name="fdtr")

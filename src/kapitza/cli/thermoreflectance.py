@@ -1,0 +1,524 @@
+"""``kapitza tdtr`` and ``kapitza fdtr``: simulate, fit and see the sensitivities of thermoreflectance data.
+
+Thin over :mod:`kapitza.analysis.thermoreflectance`: the sample (TOML) and data (text) readers, the multilayer
+model, the least-squares fit with the fixed inputs' errors propagated, the posterior sampling (emcee) and the
+sensitivities; figures from :mod:`kapitza.plotting.thermoreflectance`.  The two apps are the same commands with
+the mode's x: delays in ps for TDTR, modulation frequencies in Hz for FDTR.
+"""
+
+
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..errors import InputError, KapitzaError
+from ..io.atomic import atomic_write_text
+from ..io.results import to_jsonable
+from .common import check_output, progress_bar
+
+_PLOT_SUFFIXES = (".png", ".pdf", ".svg")
+_DATA_SUFFIXES = (".txt", ".dat", ".csv", ".tsv")
+#: name prefix -> (display factor, display unit)
+_UNITS = {
+    "d": (1e9, "nm"),
+    "C": (1e-6, "MJ m^-3 K^-1"),
+    "k": (1.0, "W m^-1 K^-1"),
+    "kz": (1.0, "W m^-1 K^-1"),
+    "kr": (1.0, "W m^-1 K^-1"),
+    "G": (1e-6, "MW m^-2 K^-1"),
+    "w": (1e6, "um"),
+}
+_DEFAULT_X = {"tdtr": "100:4000:40", "fdtr": "1e4:2e7:40"}
+_X_UNIT = {"tdtr": ("ps", 1e-12), "fdtr": ("Hz", 1.0)}
+_DEFAULT_QUANTITY = {"tdtr": "ratio", "fdtr": "phase"}
+
+
+def _unit(name: str) -> tuple[float, str]:
+    return _UNITS[name.partition("_")[0]]
+
+
+def _show(name: str, value: float) -> str:
+    factor, unit = _unit(name)
+    return f"{value * factor:.4g} {unit}"
+
+
+def _emit(doc: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(to_jsonable(doc), indent=1) + "\n")
+
+
+def _number(text: str, spec: str, option: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise InputError(f"{option} takes numbers, got {spec!r}") from None
+    if not math.isfinite(value):
+        raise InputError(f"{option} values must be finite, got {spec!r}")
+    return value
+
+
+def parse_grid(spec: str, option: str) -> np.ndarray:
+    """'LO:HI:N' -> N log-spaced values from LO to HI (> 0); or 'a,b,c' -> those values."""
+    if ":" in spec:
+        parts = spec.split(":")
+        if len(parts) != 3:
+            raise InputError(f"{option} takes LO:HI:N (log-spaced) or a comma list, got {spec!r}")
+        lo, hi = (_number(p.strip(), spec, option) for p in parts[:2])
+        try:
+            n = int(parts[2])
+        except ValueError:
+            raise InputError(f"{option}: N must be a whole number, got {spec!r}") from None
+        if not (0 < lo < hi) or not (2 <= n <= 10_000):
+            raise InputError(f"{option} needs 0 < LO < HI and 2 <= N <= 10000, got {spec!r}")
+        return np.geomspace(lo, hi, n)
+    values = np.array([_number(p.strip(), spec, option) for p in spec.split(",")])
+    if values.size == 0 or np.any(values <= 0):
+        raise InputError(f"{option} values must be > 0, got {spec!r}")
+    return np.sort(values)
+
+
+def parse_range(spec: str | None, option: str) -> tuple[float, float] | None:
+    if spec is None:
+        return None
+    parts = spec.split(":")
+    if len(parts) != 2:
+        raise InputError(f"{option} takes LO:HI, got {spec!r}")
+    lo, hi = (_number(p.strip(), spec, option) for p in parts)
+    if not 0 <= lo < hi:
+        raise InputError(f"{option} needs 0 <= LO < HI, got {spec!r}")
+    return lo, hi
+
+
+def parse_names(spec: str, option: str) -> tuple[str, ...]:
+    names = tuple(p.strip() for p in spec.split(",") if p.strip())
+    if not names:
+        raise InputError(f"{option} takes parameter names separated by commas, e.g. G,k_substrate")
+    if len(set(names)) != len(names):
+        raise InputError(f"{option} names a parameter twice: {spec!r}")
+    return names
+
+
+def parse_bounds(spec: str | None) -> dict[str, tuple[float, float]] | None:
+    """'G=1e7:1e9,k_sub=1:100' (SI) -> {"G": (1e7, 1e9), ...}."""
+    if spec is None:
+        return None
+    out: dict[str, tuple[float, float]] = {}
+    for part in spec.split(","):
+        name, eq, rng = part.partition("=")
+        if not eq or not name.strip():
+            raise InputError(f"--bounds takes NAME=LO:HI pairs separated by commas (SI units), got {spec!r}")
+        lohi = parse_range(rng, "--bounds")
+        assert lohi is not None
+        if lohi[0] <= 0:
+            raise InputError(f"--bounds: parameters are positive, LO must be > 0, got {part!r}")
+        out[name.strip()] = lohi
+    return out
+
+
+# ------------------------------------------------------------------------------------------------ building blocks
+def _sample(path: Path) -> Any:
+    from ..analysis.thermoreflectance.inputs import read_sample
+
+    return read_sample(path)
+
+
+def _x_in_si(mode: str, values: np.ndarray) -> np.ndarray:
+    return values * _X_UNIT[mode][1]
+
+
+def _predicted(sample: Any, temperature: float, models: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Predicted G of every interface whose two layers name database materials (DMM/AMM etc.)."""
+    from ..prediction import conductance
+
+    out = []
+    for i, iface in enumerate(sample.interfaces):
+        a, b = sample.layers[i].material, sample.layers[i + 1].material
+        if not a or not b:
+            continue
+        row: dict[str, Any] = {"interface": iface.name, "side1": a, "side2": b, "temperature": temperature}
+        for model in models:
+            try:
+                row[model] = float(conductance(a, b, temperature, model))
+            except KapitzaError as exc:
+                row[model] = None
+                row[f"{model}_note"] = str(exc)
+        out.append(row)
+    return out
+
+
+def _data_text(mode: str, x: np.ndarray, columns: dict[str, np.ndarray], title: str) -> str:
+    unit, factor = _X_UNIT[mode]
+    head = {"tdtr": f"Delay ({unit})", "fdtr": f"Frequency ({unit})"}[mode]
+    labels = {
+        "ratio": "Ratio",
+        "in_phase": "Vin",
+        "out_of_phase": "Vout",
+        "phase": "Phase (deg)",
+        "amplitude": "Amplitude",
+    }
+    names = [head] + [labels[k] for k in columns]
+    lines = [title.replace("\n", " ") or "kapitza simulated data", "\t".join(names)]
+    for i, xi in enumerate(x):
+        lines.append("\t".join([f"{xi / factor:.8g}"] + [f"{columns[k][i]:.8g}" for k in columns]))
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------------------------------- commands
+def _make_app(mode: str) -> typer.Typer:
+    name = mode.upper()
+    unit = _X_UNIT[mode][0]
+    x_option = "--delays" if mode == "tdtr" else "--frequencies"
+    x_help = (
+        f"{'delays in ps' if mode == 'tdtr' else 'modulation frequencies in Hz'}: LO:HI:N (log-spaced) or a comma list"
+    )
+    quantities = ("ratio", "in_phase", "out_of_phase") if mode == "tdtr" else ("phase", "amplitude")
+    app = typer.Typer(
+        help=f"{name}: simulate the signal of a layered sample, fit its parameters (G, conductivities, ...) to "
+        "data with the fixed inputs' errors propagated, and see which parameters the data can determine.",
+        no_args_is_help=True,
+    )
+    _Sample = Annotated[Path, typer.Argument(help="sample description (TOML): laser, layers, interfaces")]
+    _X = Annotated[str, typer.Option(x_option, help=x_help)]
+    _Json = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+    _Plot = Annotated[Path | None, typer.Option("--plot", help="figure file (.png, .pdf, .svg)")]
+    _Quantity = Annotated[str | None, typer.Option("--quantity", help=f"what is fitted/shown: {', '.join(quantities)}")]
+
+    def _quantity(q: str | None) -> str:
+        q = q or _DEFAULT_QUANTITY[mode]
+        if q not in quantities:
+            raise InputError(f"--quantity for {name} must be one of {', '.join(quantities)}, got {q!r}")
+        return q
+
+    @app.command("simulate")
+    def simulate_command(
+        sample_file: _Sample,
+        x_spec: _X = _DEFAULT_X[mode],
+        out: Annotated[
+            Path | None, typer.Option("--out", help="write the signal as a data file (.txt/.dat/.csv)")
+        ] = None,
+        noise: Annotated[
+            float,
+            typer.Option(
+                "--noise",
+                help="Gaussian noise added to what --out writes: relative (ratio, V, amplitude) or degrees (phase)",
+            ),
+        ] = 0.0,
+        seed: Annotated[int | None, typer.Option("--seed", help="noise seed")] = None,
+        plot: _Plot = None,
+        as_json: _Json = False,
+    ) -> None:
+        """The model signal of a sample (no data needed): ratio, V_in, V_out vs delay, or phase and amplitude vs f."""
+        from ..analysis.thermoreflectance import fdtr_signal, steady_heating, tdtr_signal
+
+        if out is not None:
+            check_output(out, _DATA_SUFFIXES, "--out")
+        if plot is not None:
+            check_output(plot, _PLOT_SUFFIXES, "--plot")
+        if not (math.isfinite(noise) and noise >= 0):
+            raise InputError(f"--noise must be >= 0, got {noise:g}")
+        sample = _sample(sample_file)
+        x = _x_in_si(mode, parse_grid(x_spec, x_option))
+        if mode == "tdtr":
+            sig = tdtr_signal(sample, x)
+            cols = {
+                "ratio": np.array(sig.ratio),
+                "in_phase": np.array(sig.in_phase),
+                "out_of_phase": np.array(sig.out_of_phase),
+            }
+        else:
+            sig = fdtr_signal(sample, x)
+            cols = {"phase": np.array(sig.phase_deg), "amplitude": np.array(sig.amplitude)}
+        heating = (
+            steady_heating(sample) if sample.laser.absorbed_power and math.isinf(sample.layers[-1].thickness) else None
+        )
+        if out is not None:
+            rng = np.random.default_rng(seed)
+            noisy = {}
+            for key, values in cols.items():
+                if key == "phase":
+                    noisy[key] = values + noise * rng.standard_normal(values.size)
+                else:
+                    noisy[key] = values * (1.0 + noise * rng.standard_normal(values.size))
+            if mode == "tdtr":
+                noisy["ratio"] = -noisy["in_phase"] / noisy["out_of_phase"] if noise else cols["ratio"]
+                noisy = {"ratio": noisy["ratio"]} if noise == 0 else {k: noisy[k] for k in ("in_phase", "out_of_phase")}
+            title = f"{sample.title or sample_file.name}: kapitza {mode} simulate" + (
+                f", noise {noise:g}, seed {seed}" if noise else ""
+            )
+            atomic_write_text(out, _data_text(mode, x, noisy, title))
+        if plot is not None:
+            from ..plotting._mpl import save
+            from ..plotting.thermoreflectance import signal_figure
+
+            save(signal_figure(sig, mode=mode, title=sample.title or sample_file.name), plot)
+        if as_json:
+            _emit(
+                {
+                    "mode": mode,
+                    "parameters": sample.parameters(),
+                    "signal": to_jsonable(sig),
+                    "steady_heating_K": heating,
+                }
+            )
+            return
+        con = Console(highlight=False)
+        table = Table(title=f"{name} signal of {sample.title or sample_file.name}")
+        table.add_column(f"{'delay' if mode == 'tdtr' else 'frequency'} ({unit})", justify="right")
+        for key in cols:
+            table.add_column(key, justify="right")
+        factor = _X_UNIT[mode][1]
+        for i in range(x.size):
+            table.add_row(f"{x[i] / factor:.4g}", *(f"{cols[k][i]:.5g}" for k in cols))
+        con.print(table)
+        if heating is not None:
+            con.print(
+                f"steady heating of the probed spot: {heating:.3g} K"
+                f" at {sample.laser.absorbed_power * 1e3:g} mW absorbed"
+            )
+        for path in (out, plot):
+            if path is not None:
+                con.print(f"wrote {path}")
+
+    @app.command("sensitivity")
+    def sensitivity_command(
+        sample_file: _Sample,
+        params: Annotated[
+            str | None, typer.Option("--params", help="parameters (default: all), e.g. G,k_sub,d_Al")
+        ] = None,
+        x_spec: _X = _DEFAULT_X[mode],
+        quantity: _Quantity = None,
+        plot: _Plot = None,
+        as_json: _Json = False,
+    ) -> None:
+        """S_p = d ln(signal) / d ln(p) for each parameter vs delay or frequency: what the data can determine."""
+        from ..analysis.thermoreflectance.sensitivity import sensitivity
+
+        if plot is not None:
+            check_output(plot, _PLOT_SUFFIXES, "--plot")
+        q = _quantity(quantity)
+        sample = _sample(sample_file)
+        names = None if params is None else sample.check_names(parse_names(params, "--params"))
+        x = _x_in_si(mode, parse_grid(x_spec, x_option))
+        sens = sensitivity(sample, mode, x, names, quantity=q)
+        if plot is not None:
+            from ..plotting._mpl import save
+            from ..plotting.thermoreflectance import sensitivity_figure
+
+            save(sensitivity_figure(sens), plot)
+        if as_json:
+            _emit({"mode": mode, "quantity": q, "sensitivity": to_jsonable(sens)})
+            return
+        con = Console(highlight=False)
+        values = np.asarray(sens.values)
+        table = Table(title=f"{name} sensitivity S = d ln({q}) / d ln(p), {sample.title or sample_file.name}")
+        table.add_column("parameter")
+        table.add_column("value", justify="right")
+        table.add_column("max |S|", justify="right")
+        table.add_column(f"at ({unit})", justify="right")
+        factor = _X_UNIT[mode][1]
+        params_now = sample.parameters()
+        order = np.argsort(-np.max(np.abs(values), axis=1))
+        for i in order:
+            j = int(np.argmax(np.abs(values[i])))
+            table.add_row(
+                sens.names[i],
+                _show(sens.names[i], params_now[sens.names[i]]),
+                f"{abs(values[i, j]):.3g}",
+                f"{x[j] / factor:.4g}",
+            )
+        con.print(table)
+        if plot is not None:
+            con.print(f"wrote {plot}")
+
+    @app.command("fit")
+    def fit_command(
+        sample_file: _Sample,
+        data_file: Annotated[Path, typer.Argument(help=f"{name} data: text columns with a header (see the README)")],
+        fit_names: Annotated[str, typer.Option("--fit", help="parameters to fit, e.g. G,k_substrate")],
+        quantity: _Quantity = None,
+        columns: Annotated[
+            str | None,
+            typer.Option("--columns", help="column names and units when the file has no header, e.g. delay_ps,ratio"),
+        ] = None,
+        x_range: Annotated[
+            str | None,
+            typer.Option("--range", help=f"fit only {('delays' if mode == 'tdtr' else 'frequencies')} LO:HI ({unit})"),
+        ] = None,
+        bounds: Annotated[
+            str | None, typer.Option("--bounds", help="NAME=LO:HI,... in SI (default p0/100..100 p0)")
+        ] = None,
+        mcmc: Annotated[
+            int, typer.Option("--mcmc", help="also sample the posterior with emcee, this many steps (0: off)")
+        ] = 0,
+        predict: Annotated[
+            str,
+            typer.Option(
+                "--predict", help="models whose G is shown beside the fitted one (database materials), or 'none'"
+            ),
+        ] = "dmm,amm",
+        temperature: Annotated[float, typer.Option("--temperature", help="temperature of the predicted G, K")] = 300.0,
+        plot: _Plot = None,
+        save_path: Annotated[Path | None, typer.Option("--save", help="save the fit result (.json or .npz)")] = None,
+        as_json: _Json = False,
+        progress: Annotated[bool, typer.Option("--progress/--no-progress", help="progress bar on stderr")] = True,
+    ) -> None:
+        """Fit parameters of the sample to data: values, errors with the fixed inputs' errors propagated, chi^2."""
+        from ..analysis.thermoreflectance.fit import fit
+        from ..analysis.thermoreflectance.inputs import read_data
+
+        if plot is not None:
+            check_output(plot, _PLOT_SUFFIXES, "--plot")
+        if save_path is not None:
+            check_output(save_path, (".json", ".npz"), "--save")
+        if mcmc < 0 or mcmc > 1_000_000:
+            raise InputError(f"--mcmc takes a number of steps between 0 and 1000000, got {mcmc}")
+        if not (math.isfinite(temperature) and temperature > 0):
+            raise InputError(f"--temperature must be > 0 K, got {temperature:g}")
+        models = () if predict.strip().lower() == "none" else parse_names(predict, "--predict")
+        sample = _sample(sample_file)
+        names = sample.check_names(parse_names(fit_names, "--fit"), "--fit parameter")
+        data = read_data(data_file, mode=mode, columns=columns)
+        q = quantity or (
+            _DEFAULT_QUANTITY[mode] if _DEFAULT_QUANTITY[mode] in data.quantities else next(iter(data.quantities))
+        )
+        q = _quantity(q)
+        if q not in data.quantities:
+            raise InputError(f"{data_file} has no {q!r} column (it has {', '.join(data.quantities)})")
+        rng = parse_range(x_range, "--range")
+        if rng is not None:
+            rng = (rng[0] * _X_UNIT[mode][1], rng[1] * _X_UNIT[mode][1])
+        sigma = data.sigmas.get(q)
+        with progress_bar(progress and not as_json) as bar:
+            callback = None if bar is None else (lambda done, total: bar("fitting", done, total))
+            result = fit(
+                sample,
+                mode,
+                data.x,
+                data.quantities[q],
+                names,
+                quantity=q,
+                sigma=sigma,
+                bounds=parse_bounds(bounds),
+                x_range=rng,
+                progress=callback,
+            )
+            posterior = None
+            if mcmc:
+                from ..analysis.thermoreflectance.fit import sample_posterior
+
+                cb = None if bar is None else (lambda done, total: bar("sampling", done, total))
+                posterior = sample_posterior(
+                    sample,
+                    mode,
+                    data.x,
+                    data.quantities[q],
+                    names,
+                    quantity=q,
+                    sigma=sigma,
+                    steps=mcmc,
+                    burn=mcmc // 4,
+                    progress=cb,
+                )
+        predicted = _predicted(sample, temperature, models) if models else []
+        if plot is not None:
+            from ..plotting._mpl import save
+            from ..plotting.thermoreflectance import fit_figure
+
+            note = "\n".join(
+                f"{n} = {_show(n, v)} ± {_show(n, e)}" for n, v, e in zip(result.names, result.values, result.errors)
+            )
+            save(
+                fit_figure(
+                    result.x,
+                    result.y,
+                    result.y_fit,
+                    mode=mode,
+                    quantity=q,
+                    sigma=result.sigma,
+                    title=sample.title or data.title or data_file.name,
+                    annotation=note,
+                ),
+                plot,
+            )
+        if save_path is not None:
+            result.save(save_path)
+        doc = {
+            "mode": mode,
+            "quantity": q,
+            "sample": str(sample_file),
+            "data": str(data_file),
+            "notes": list(data.notes),
+            "fitted": {
+                n: {"value": v, "error": e, "error_statistical": es, "error_fixed": ef, "unit": _unit(n)[1]}
+                for n, v, e, es, ef in zip(
+                    result.names, result.values, result.errors, result.errors_statistical, result.errors_fixed
+                )
+            },
+            "fixed": {n: {"value": v, "error": sample.errors.get(n, 0.0)} for n, v in result.fixed.items()},
+            "goodness_of_fit": {
+                "chi2": result.chi2,
+                "dof": result.dof,
+                "reduced_chi2": result.reduced_chi2,
+                "sigma_source": result.sigma_source,
+            },
+            "at_bound": list(result.at_bound),
+            "predicted": predicted,
+            "posterior": None if posterior is None else to_jsonable(posterior),
+        }
+        if as_json:
+            _emit(doc)
+            return
+        _print_fit(Console(highlight=False), name, result, sample, predicted, posterior)
+        for path in (plot, save_path):
+            if path is not None:
+                Console(highlight=False).print(f"wrote {path}")
+
+    return app
+
+
+def _print_fit(
+    con: Console, name: str, result: Any, sample: Any, predicted: list[dict[str, Any]], posterior: Any
+) -> None:
+    table = Table(title=f"{name} fit ({result.quantity}), {len(result.x)} points")
+    for col in ("parameter", "value", "± total (1σ)", "± statistical", "± fixed inputs"):
+        table.add_column(col, justify="left" if col == "parameter" else "right")
+    for n, v, e, es, ef in zip(
+        result.names, result.values, result.errors, result.errors_statistical, result.errors_fixed
+    ):
+        table.add_row(n, _show(n, v), _show(n, e), _show(n, es), _show(n, ef))
+    con.print(table)
+    con.print(
+        f"chi^2 = {result.chi2:.4g} for {result.dof} degrees of freedom (reduced {result.reduced_chi2:.3g}; "
+        f"sigmas from the {result.sigma_source})"
+    )
+    if result.at_bound:
+        con.print(f"[yellow]at a bound: {', '.join(result.at_bound)} (widen --bounds or fix it)[/yellow]")
+    with_errors = [n for n in result.fixed if sample.errors.get(n)]
+    if with_errors:
+        con.print(
+            "fixed inputs with errors (propagated): "
+            + ", ".join(f"{n} = {_show(n, result.fixed[n])} ± {_show(n, sample.errors[n])}" for n in with_errors)
+        )
+    for row in predicted:
+        preds = ", ".join(
+            f"{m.upper()} {row[m] / 1e6:.4g} MW m^-2 K^-1" if row.get(m) is not None else f"{m.upper()} n/a"
+            for m in row
+            if m not in ("interface", "side1", "side2", "temperature") and not m.endswith("_note")
+        )
+        con.print(
+            f"predicted G of {row['interface']} ({row['side1']}|{row['side2']}, {row['temperature']:g} K): {preds}"
+        )
+    if posterior is not None:
+        for i, n in enumerate(posterior.names):
+            lo, hi = _show(n, posterior.low[i]), _show(n, posterior.high[i])
+            con.print(f"posterior {n}: median {_show(n, posterior.median[i])}, 16-84 %: {lo} .. {hi}")
+
+
+tdtr_app = _make_app("tdtr")
+fdtr_app = _make_app("fdtr")
