@@ -26,6 +26,12 @@ FIELDS = (
     ("thermal_conductivity", "\u03ba", "W m\u207b\u00b9 K\u207b\u00b9", 1.0),
 )
 
+#: Shown by ``show`` (also where missing), not by the list: (field, label, unit, scale from SI).
+SHOW_FIELDS = (
+    *FIELDS,
+    ("heat_capacity", "C (volumetric)", "MJ m\u207b\u00b3 K\u207b\u00b9", 1e6),
+)
+
 #: Optional fields shown by ``show`` where present: (field, label, unit, scale from SI).
 EXTRA_FIELDS = (
     ("mean_atomic_mass", "mean atomic mass", "u", AMU),
@@ -81,7 +87,7 @@ def show_command(name: Annotated[str, typer.Argument(help="Material name, alias 
     table.add_column("value", justify="right")
     table.add_column("unit")
     table.add_column("source")
-    for field_name, label, unit, scale in FIELDS:
+    for field_name, label, unit, scale in SHOW_FIELDS:
         table.add_row(label, _value(m, field_name, scale), unit, escape(m.sources.get(field_name, "")))
     for field_name, label, unit, scale in EXTRA_FIELDS:
         if getattr(m, field_name) is not None:
@@ -107,7 +113,7 @@ def show_command(name: Annotated[str, typer.Argument(help="Material name, alias 
 
 def _alternatives_table(m: Material) -> Table:
     """Other published values kept for comparison (not used by any model), with their sources."""
-    labels = {name: (label, unit, scale) for name, label, unit, scale in (*FIELDS, *EXTRA_FIELDS)}
+    labels = {name: (label, unit, scale) for name, label, unit, scale in (*SHOW_FIELDS, *EXTRA_FIELDS)}
     table = Table(title="alternative values (for comparison; not used)")
     for column in ("name", "quantity", "value", "unit", "source"):
         table.add_column(column, justify="right" if column == "value" else "left")

@@ -12,6 +12,7 @@ File format (TOML, one table per material; the shipped file
                                       # mean_atomic_mass_amu is given)
     debye_temperature = 645.0         # K
     thermal_conductivity = 148.0      # W m^-1 K^-1 (leave out where undefined)
+    heat_capacity = 1.642e6           # J m^-3 K^-1, volumetric: density * c_p
     mean_atomic_mass_amu = 28.085     # u, converted to kg
     lattice_constant = 5.431e-10      # m
 
@@ -50,7 +51,10 @@ Conventions of the shipped data:
 - Debye temperatures: low-temperature calorimetric values (Kittel for the
   elements) where known; otherwise the elastic value, and the source says so;
 - thermal conductivity near 300 K (CRC Handbook for the elements; papers for
-  compounds, with the crystal direction where it is anisotropic).
+  compounds, with the crystal direction where it is anisotropic);
+- heat capacity: volumetric, J m^-3 K^-1, the stored density times the
+  specific heat c_p at 298.15 K (CRC Handbook for the elements, NIST-JANAF or
+  papers for the compounds); each source states the c_p and its unit.
 """
 
 from __future__ import annotations
@@ -77,7 +81,7 @@ DATABASE = "database"
 
 #: Number keys of a material table (TOML name); values must be int or float.
 _NUMBER_KEYS: frozenset[str] = frozenset(
-    {*FLOAT_FIELDS, "thermal_conductivity", "temperature", "mean_atomic_mass_amu", "lattice_constant"}
+    {*FLOAT_FIELDS, "thermal_conductivity", "heat_capacity", "temperature", "mean_atomic_mass_amu", "lattice_constant"}
 )
 _STRING_KEYS: frozenset[str] = frozenset({"formula", "description", "structure", "sound_speed_average", "notes"})
 _TABLE_KEYS: frozenset[str] = frozenset({"sources", "elastic_constants_gpa", "alternatives"})

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from kapitza.errors import InputError
-from kapitza.units import AMU
+from kapitza.units import AMU, KB
 
 from .elastic import SYMMETRY_KEYS, check_stability, voigt_matrix
 
@@ -40,6 +40,7 @@ OPTIONAL_FLOAT_FIELDS: dict[str, str] = {
     "thermal_conductivity": "W m^-1 K^-1",
     "mean_atomic_mass": "kg",
     "lattice_constant": "m",
+    "heat_capacity": "J m^-3 K^-1",
 }
 
 #: Physical range (inclusive) of each number field, SI, and the unit to print.
@@ -55,8 +56,18 @@ BOUNDS: dict[str, tuple[float, float, str]] = {
     "thermal_conductivity": (1e-4, 1e5, "W m^-1 K^-1"),
     "mean_atomic_mass": (0.5 * AMU, 1000.0 * AMU, "kg"),
     "lattice_constant": (1e-11, 1e-8, "m"),
+    "heat_capacity": (1e-3, 1e8, "J m^-3 K^-1"),
     "temperature": (1e-3, 1e4, "K"),
 }
+
+#: Plausibility of ``heat_capacity`` per atom, as a fraction of the Dulong-Petit value 3 n k_B.
+#: Above: no solid or liquid stores more than a few 3 k_B per atom away from a phase transition
+#: (He-4 at the lambda point: about 1.6 x 3 n k_B with the shipped density), so 10 x is absurd.
+#: Below: at T >= debye_temperature / 10 the Debye C_v is >= 7 % of 3 n k_B
+#: (12 pi^4 / 5 (T / theta)^3 = 0.078 at theta / T = 10); a value under 1 % is a unit error, typically
+#: the specific heat per kg (J kg^-1 K^-1) given where the volumetric density * c_p belongs.
+HEAT_CAPACITY_MAX_DULONG_PETIT = 10.0
+HEAT_CAPACITY_MIN_DULONG_PETIT = 0.01
 
 
 def show_number(value: object) -> str:
@@ -131,6 +142,13 @@ class Material:
     thermal_conductivity : float or None
         Thermal conductivity near ``temperature``, W m^-1 K^-1; None where
         Fourier conduction is not defined (say why in ``notes``).
+    heat_capacity : float or None
+        Volumetric heat capacity density * c_p at ``temperature`` (300 K for
+        the shipped solids), J m^-3 K^-1 (e.g. 1.64e6 for Si); None where not
+        known.  Must lie in :data:`BOUNDS` and within
+        :data:`HEAT_CAPACITY_MIN_DULONG_PETIT` (where ``temperature`` >=
+        ``debye_temperature`` / 10) .. :data:`HEAT_CAPACITY_MAX_DULONG_PETIT`
+        times the Dulong-Petit value 3 n k_B.
     sources : Mapping[str, str]
         Field name -> citation, one for every number field set.  Stored
         read-only; excluded from comparison and hashing.
@@ -185,6 +203,7 @@ class Material:
     formula: str = ""
     description: str = ""
     temperature: float = 300.0
+    heat_capacity: float | None = None
     mean_atomic_mass: float | None = None
     structure: str | None = None
     lattice_constant: float | None = None
@@ -270,6 +289,31 @@ class Material:
                 self.v_t,
                 f"a solid needs v_t < v_l*sqrt(3)/2 = {v_t_max:.6g} m/s (positive bulk modulus "
                 f"K = rho (v_l^2 - 4 v_t^2 / 3))",
+            )
+        self._check_heat_capacity()
+
+    def _check_heat_capacity(self) -> None:
+        """heat_capacity against the Dulong-Petit value 3 n k_B (a unit slip is off by ~1000x)."""
+        if self.heat_capacity is None:
+            return
+        dulong_petit = 3.0 * self.number_density * KB
+        high = HEAT_CAPACITY_MAX_DULONG_PETIT * dulong_petit
+        if self.heat_capacity > high:
+            raise self._fail(
+                "heat_capacity",
+                self.heat_capacity,
+                f"it exceeds {HEAT_CAPACITY_MAX_DULONG_PETIT:g} x the Dulong-Petit value 3 n k_B = "
+                f"{dulong_petit:.4g} J m^-3 K^-1 (give density * c_p in J m^-3 K^-1)",
+            )
+        low = HEAT_CAPACITY_MIN_DULONG_PETIT * dulong_petit
+        if self.temperature >= self.debye_temperature / 10.0 and self.heat_capacity < low:
+            raise self._fail(
+                "heat_capacity",
+                self.heat_capacity,
+                f"at {self.temperature:g} K (>= debye_temperature / 10) it must be at least "
+                f"{HEAT_CAPACITY_MIN_DULONG_PETIT:g} x 3 n k_B = {low:.4g} J m^-3 K^-1; heat_capacity is "
+                f"volumetric, density * c_p in J m^-3 K^-1 (a specific heat in J kg^-1 K^-1 must be "
+                f"multiplied by the density)",
             )
 
     def _freeze_strings(self) -> None:

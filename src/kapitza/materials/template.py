@@ -42,6 +42,8 @@ number_density = 4.994e28         # atoms m^-3, counting every atom (5 per Al2O3
 # -- optional ---------------------------------------------------------------
 mean_atomic_mass_amu = 28.085     # u (atomic mass units), average over the atoms
 thermal_conductivity = 148.0      # W m^-1 K^-1 near `temperature`; leave out where undefined
+heat_capacity = 1.642e6           # J m^-3 K^-1 at `temperature`, VOLUMETRIC: density * c_p
+                                  # (c_p 0.705 J g^-1 K^-1 = 705 J kg^-1 K^-1 times 2329 kg m^-3)
 lattice_constant = 5.431e-10      # m (cubic a, or hexagonal a)
 temperature = 300.0               # K at which the values hold (default 300)
 aliases = ["my silicon"]          # other names it answers to
@@ -82,6 +84,7 @@ number_density = "density / mean_atomic_mass"
 mean_atomic_mass = "IUPAC standard atomic weight"
 debye_temperature = "Kittel, Introduction to Solid State Physics, Ch. 5, Table 1"
 thermal_conductivity = "CRC Handbook, 300 K"
+heat_capacity = "density * c_p, c_p = 0.705 J g^-1 K^-1 at 25 C (CRC Handbook)"
 lattice_constant = "CRC Handbook"
 elastic_constants = "H. J. McSkimin, J. Appl. Phys. 24, 988 (1953)"
 """
