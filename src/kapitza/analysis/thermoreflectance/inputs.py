@@ -319,7 +319,7 @@ def _layer(origin: str, index: int, raw: Any, last: bool, base: Path, errors: di
             raise t.error('needs a name (letters and digits, e.g. name = "Al"); it names the layer\'s parameters')
         name = spec.strip()
     material = _material(spec, base, t) if spec is not None else None
-    v = {key: t.number(key, allow_inf=key == "thickness_nm") for key in _LAYER_NUMBERS}
+    v = {key: t.number(key) for key in _LAYER_NUMBERS}
 
     thickness = v["thickness_nm"]
     if thickness is None:
@@ -545,7 +545,8 @@ def _columns_of(tokens: list[str], where: str) -> list[_Column]:
             words = tokens[i : i + n]
             if len(words) < n or any(_UNIT_TOKEN.match(w) for w in words):
                 continue
-            found = _name_kind(" ".join(words)) if n > 1 else _name_kind(words[0])
+            phrase = _norm(" ".join(words))
+            found = (_NAMES[phrase], "") if n > 1 and phrase in _NAMES else _name_kind(words[0]) if n == 1 else None
             if found is not None:
                 break
         else:
@@ -574,16 +575,17 @@ def _parse_header(line: str, where: str) -> list[_Column]:
     if "\t" in text or "," in text:
         fields = [f.strip() for f in re.split(r"[\t,]", text)]
         if any(not f for f in fields):
-            raise InputError(f"{where}: empty column name in the header")
+            raise InputError(f"{where}: an empty column name")
         out: list[_Column] = []
         for field in fields:
+            if field.casefold() in _ERROR_WORDS:  # "sigma" alone: the error of the column before
+                if not out or out[-1].error or out[-1].kind in _X_KINDS:
+                    raise InputError(f"{where}: error column {field!r} must follow the quantity it belongs to")
+                out.append(_Column(out[-1].kind, out[-1].unit, True, field))
+                continue
             cols = _columns_of(_TOKEN.findall(field), where)
             if len(cols) == 2 and cols[1].error and cols[1].kind == cols[0].kind and not cols[0].error:
                 cols = [_Column(cols[0].kind, cols[0].unit, True, field)]  # "Ratio error" in one field
-            if len(cols) == 1 and cols[0].error and cols[0].label.casefold() in _ERROR_WORDS:
-                if not out or out[-1].error or out[-1].kind in _X_KINDS:
-                    raise InputError(f"{where}: error column {field!r} must follow the quantity it belongs to")
-                cols = [_Column(out[-1].kind, out[-1].unit, True, field)]
             if len(cols) != 1:
                 raise InputError(f"{where}: cannot read the column name {field!r}")
             out.append(_Column(cols[0].kind, cols[0].unit, cols[0].error, field))
@@ -765,6 +767,7 @@ def read_data(path: str | os.PathLike[str], *, mode: str | None = None, columns:
     header_where = ""
     rows: list[tuple[int, list[str]]] = []
     seen_text = False  # a non-empty, non-numeric line came before
+    title_why: InputError | None = None  # why the title line is not a header
     for number, raw in enumerate(lines, start=1):
         line = raw.strip()
         if not line:
@@ -793,7 +796,7 @@ def read_data(path: str | os.PathLike[str], *, mode: str | None = None, columns:
             except InputError as exc:
                 why = exc
         if not seen_text and header is None:
-            title, seen_text = body, True
+            title, seen_text, title_why = body, True, why
             continue
         if comment:
             continue
@@ -805,22 +808,15 @@ def read_data(path: str | os.PathLike[str], *, mode: str | None = None, columns:
         raise InputError(f"{where}: expected a row of numbers, got {line[:60]!r}")
 
     if columns is not None:
-        where = "columns="
-        cols: list[_Column] = []
-        for item in columns.split(","):
-            item = item.strip()
-            if not item:
-                raise InputError(f"columns= has an empty name: {columns!r}")
-            found = _parse_header(item, where)
-            if len(found) == 1 and found[0].error and found[0].label.casefold() in _ERROR_WORDS and cols:
-                found = [_Column(cols[-1].kind, cols[-1].unit, True, item)]
-            if len(found) != 1:
-                raise InputError(f"columns=: cannot read the column name {item!r}")
-            cols.append(found[0])
-        header, header_where = cols, "columns="
+        header, header_where = _parse_header(columns, "columns="), "columns="
     if header is None:
+        why_not = ""
+        if title_why is not None:
+            why_not = (
+                f" (the first line was read as a title, not a header: {str(title_why).removeprefix(origin + ': ')})"
+            )
         raise InputError(
-            f"{origin}: no header naming the columns; add one (e.g. 'Delay (ps)  Ratio' or "
+            f"{origin}: no header naming the columns{why_not}; add one (e.g. 'Delay (ps)  Ratio' or "
             "'Frequency (Hz)  Phase (deg)') or give columns= (CLI --columns), e.g. 'delay_ps,ratio'"
         )
     return _build(origin, header, header_where, rows, mode, title, str(p), columns, header_text)
