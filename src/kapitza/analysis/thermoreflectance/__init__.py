@@ -3,6 +3,31 @@
 See :mod:`.sample` for the sample description and parameter names and :mod:`.model` for the physics.
 """
 
+from .model import (
+    OBSERVABLES,
+    SCALED,
+    FDTRSignal,
+    TDTRSignal,
+    fdtr_signal,
+    observable,
+    steady_heating,
+    surface_response,
+    tdtr_signal,
+)
 from .sample import Interface, Laser, Layer, Sample
 
-__all__ = ["Interface", "Laser", "Layer", "Sample"]
+__all__ = [
+    "OBSERVABLES",
+    "SCALED",
+    "FDTRSignal",
+    "Interface",
+    "Laser",
+    "Layer",
+    "Sample",
+    "TDTRSignal",
+    "fdtr_signal",
+    "observable",
+    "steady_heating",
+    "surface_response",
+    "tdtr_signal",
+]
