@@ -537,3 +537,64 @@ def test_trdata_checks_its_fields():
         TRData(mode="tdtr", x=x, quantities={"ratio": [3, 2]}, sigmas={})
     with pytest.raises(InputError, match="must be > 0"):
         TRData(mode="tdtr", x=x, quantities={"ratio": [3, 2, 1]}, sigmas={"ratio": [1, 0, 1]})
+
+
+# ----------------------------------------------------------------------------------------------
+# the shipped examples
+# ----------------------------------------------------------------------------------------------
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "thermoreflectance"
+
+
+def _make_examples_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_tr_examples", EXAMPLES / "make_examples.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_example_samples_read():
+    tdtr = read_sample(EXAMPLES / "tdtr_sample.toml")
+    assert [x.material for x in tdtr.layers] == ["Al", "Al2O3"] and tdtr.parameters()["d_Al"] == pytest.approx(80e-9)
+    assert tdtr.errors["d_Al"] == pytest.approx(2e-9) and "G" in tdtr.parameters()
+    fdtr = read_sample(EXAMPLES / "fdtr_sample.toml")
+    assert [x.material for x in fdtr.layers] == ["Au", "Si"] and fdtr.laser.effective_radius
+
+
+def test_examples_are_what_make_examples_makes(tmp_path, monkeypatch):
+    """The shipped data files are reproduced by make_examples.py (fixed seed) from the shipped samples."""
+    import shutil
+
+    module = _make_examples_module()
+    for name in ("tdtr_sample.toml", "fdtr_sample.toml"):
+        shutil.copy(EXAMPLES / name, tmp_path / name)
+    monkeypatch.setattr(module, "HERE", tmp_path)
+    module.main()
+    for name in ("tdtr_ratio.txt", "tdtr_lockin.txt", "fdtr_phase.txt"):
+        shipped, made = read_data(EXAMPLES / name), read_data(tmp_path / name)
+        assert shipped.mode == made.mode and shipped.title == made.title
+        np.testing.assert_allclose(shipped.x, made.x, rtol=1e-6)
+        for key in shipped.quantities:
+            np.testing.assert_allclose(shipped.quantities[key], made.quantities[key], rtol=1e-4, atol=1e-5)
+
+
+def test_example_data_match_the_model_at_the_true_values():
+    """Residuals of the shipped data against the model at the stated true values are the stated noise.
+
+    Reference: make_examples.py (1 % ratio noise; 0.2 degree phase noise); 40 and 30 points, so the
+    RMS of the normalized residuals lies within 0.6..1.4 with overwhelming probability.
+    """
+    from kapitza.analysis.thermoreflectance.model import fdtr_signal, tdtr_signal
+
+    module = _make_examples_module()
+    sample = read_sample(EXAMPLES / "tdtr_sample.toml").with_parameters(module.TDTR_TRUE)
+    data = read_data(EXAMPLES / "tdtr_ratio.txt")
+    model = tdtr_signal(sample, data.x).ratio
+    z = (data.quantities["ratio"] - model) / data.sigmas["ratio"]
+    assert 0.6 < float(np.sqrt(np.mean(z**2))) < 1.4
+    sample = read_sample(EXAMPLES / "fdtr_sample.toml").with_parameters(module.FDTR_TRUE)
+    data = read_data(EXAMPLES / "fdtr_phase.txt")
+    z = (data.quantities["phase"] - fdtr_signal(sample, data.x).phase_deg) / module.FDTR_PHASE_NOISE_DEG
+    assert 0.6 < float(np.sqrt(np.mean(z**2))) < 1.4
