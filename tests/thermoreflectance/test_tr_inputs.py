@@ -598,3 +598,15 @@ def test_example_data_match_the_model_at_the_true_values():
     data = read_data(EXAMPLES / "fdtr_phase.txt")
     z = (data.quantities["phase"] - fdtr_signal(sample, data.x).phase_deg) / module.FDTR_PHASE_NOISE_DEG
     assert 0.6 < float(np.sqrt(np.mean(z**2))) < 1.4
+
+
+def test_empty_interface_name_refused(tmp_path):
+    """An empty name is an error, not silently the default."""
+    text = LASER + TWO_LAYERS.replace("conductance = 1.0e8", 'name = ""\nconductance = 1.0e8')
+    with pytest.raises(InputError, match=r"\[\[interface\]\] 1: interface name '' must be letters"):
+        read_sample(write(tmp_path, text))
+
+
+def test_mode_any_case(tmp_path):
+    d = read_data(write(tmp_path, H + TDTR_ROWS, "d.txt"), mode="TDTR")
+    assert d.mode == "tdtr"

@@ -371,7 +371,8 @@ def _layer(origin: str, index: int, raw: Any, last: bool, base: Path, errors: di
 
 def _interface(origin: str, index: int, raw: Any, default_name: str, errors: dict[str, float]) -> Interface:
     t = _Table(origin, f"[[interface]] {index + 1}", raw, _INTERFACE_KEYS)
-    name = t.string("name") or default_name
+    given = t.string("name")
+    name = default_name if given is None else given
     conductance = t.number("conductance", allow_inf=True)
     if conductance is None:
         raise t.error('missing conductance (W m^-2 K^-1, or "inf" for perfect contact)')
@@ -755,6 +756,8 @@ def read_data(path: str | os.PathLike[str], *, mode: str | None = None, columns:
     """
     p = Path(path)
     origin = f"data file {str(p)!r}"
+    if isinstance(mode, str):
+        mode = mode.strip().lower()
     if mode is not None and mode not in _MODE_QUANTITIES:
         raise InputError(f"mode= must be 'tdtr' or 'fdtr', got {mode!r}")
     if columns is not None and (not isinstance(columns, str) or not columns.strip()):
