@@ -126,19 +126,16 @@ def test_written_values_override_database(tmp_path):
     assert s.layers[0].k_z == 180.0
 
 
-def test_database_heat_capacity_used_when_present(tmp_path, monkeypatch):
-    """Once materials carry ``heat_capacity`` (helper A), it is the default."""
-    from kapitza.materials import Material
-
-    monkeypatch.setattr(Material, "heat_capacity", 2.5e6, raising=False)
+def test_database_heat_capacity_used_when_present(tmp_path):
+    """Without a written heat_capacity the database's volumetric C is used (Al: 2700 kg m^-3 x 0.897 J/g/K, rounded,
+    CRC Handbook, as materials.toml states)."""
     s = read_sample(write(tmp_path, LASER + TWO_LAYERS.replace("heat_capacity = 2.42e6", "")))
-    assert s.layers[0].heat_capacity == 2.5e6
+    assert s.layers[0].heat_capacity == get_material("Al").heat_capacity == pytest.approx(2700 * 897.0, rel=1e-3)
 
 
 def test_missing_heat_capacity_without_database_value(tmp_path):
     text = LASER + TWO_LAYERS.replace("heat_capacity = 2.42e6", "")
-    if getattr(get_material("Al"), "heat_capacity", None) is not None:
-        pytest.skip("the database now has Al's heat capacity")
+    text = text.replace('material = "Al"\n', "")
     with pytest.raises(InputError, match=r"sample.toml.*\[\[layer\]\] 1 \('Al'\): missing heat_capacity"):
         read_sample(write(tmp_path, text))
 
