@@ -324,7 +324,9 @@ class _Problem:
             raise InputError("bounds= must map parameter names to (low, high) in SI")
         extra = [b for b in bounds if b not in names]
         if extra:
-            raise InputError(f"bounds= given for {', '.join(map(str, extra))}, which is not fitted ({', '.join(names)})")
+            raise InputError(
+                f"bounds= given for {', '.join(map(str, extra))}, which is not fitted ({', '.join(names)})"
+            )
         self.p0 = np.array([params[n] for n in names])
         lo = self.p0 / _DEFAULT_SPAN
         hi = self.p0 * _DEFAULT_SPAN
@@ -392,7 +394,9 @@ class _Problem:
         if self._last is not None and self._last[0] == key:
             return self._last[1]
         try:
-            out = model.observable(self.sample.with_parameters(values), self.mode, self.quantity, self.x, rtol=self.rtol)
+            out = model.observable(
+                self.sample.with_parameters(values), self.mode, self.quantity, self.x, rtol=self.rtol
+            )
         except KapitzaError as exc:
             where = ", ".join(f"{k}={v:.4g}" for k, v in values.items())
             raise ConvergenceError(f"the model failed at {where}: {exc}") from None
@@ -418,7 +422,9 @@ class _Problem:
     def values_of(self, theta: NDArray[np.float64]) -> dict[str, float]:
         return {n: float(math.exp(t)) for n, t in zip(self.names, theta, strict=True)}
 
-    def residual_theta(self, theta: NDArray[np.float64], extra: Mapping[str, float] | None = None) -> NDArray[np.float64]:
+    def residual_theta(
+        self, theta: NDArray[np.float64], extra: Mapping[str, float] | None = None
+    ) -> NDArray[np.float64]:
         values = self.values_of(theta)
         if extra:
             values.update(extra)
