@@ -3,6 +3,7 @@
 See :mod:`.sample` for the sample description and parameter names and :mod:`.model` for the physics.
 """
 
+from .fit import PosteriorResult, ThermoreflectanceFit, fit, sample_posterior
 from .model import (
     OBSERVABLES,
     SCALED,
@@ -23,10 +24,14 @@ __all__ = [
     "Interface",
     "Laser",
     "Layer",
+    "PosteriorResult",
     "Sample",
     "TDTRSignal",
+    "ThermoreflectanceFit",
     "fdtr_signal",
+    "fit",
     "observable",
+    "sample_posterior",
     "steady_heating",
     "surface_response",
     "tdtr_signal",

@@ -1,0 +1,816 @@
+r"""Fits of the thermoreflectance model to TDTR or FDTR data, with honest uncertainties.
+
+:func:`fit` adjusts the named parameters of a :class:`~.sample.Sample` (any of ``Sample.parameters()``:
+a conductance, a conductivity, a thickness, a radius) by weighted least squares (lmfit's
+``least_squares``, trust-region reflective) in :math:`\theta = \ln p` (every parameter is positive, and
+the logarithm makes their very different magnitudes comparable), within bounds (default
+:math:`p_0/100 \ldots 100\,p_0`).
+
+**Weights.**  With ``sigma`` (the data's 1-sigma errors) the residuals are :math:`(y_\mathrm{model} - y)/\sigma`
+and the covariance is used as it is (``sigma_source = "data"``).  Without it the weights are one and the
+covariance is scaled by the reduced :math:`\chi^2`: the scatter of the residuals is taken as the noise
+(``sigma_source = "residuals"``; then ``reduced_chi2`` is that noise variance, not a goodness of fit).
+
+**Scaled quantities.**  Quantities in arbitrary units (``model.SCALED``: the TDTR in-phase and out-of-phase
+signals, the FDTR amplitude) are matched by the best scale factor, solved analytically at every residual
+evaluation (:math:`s = \sum w^2 m y / \sum w^2 m^2`) and reported as ``scale``; it counts as one fitted
+parameter in the degrees of freedom.  The Jacobian of these profiled residuals gives the other
+parameters' covariance with the scale marginalised (variable projection; Golub & Pereyra 1973).
+
+**Uncertainty** (Yang, Ziade & Schmidt, Rev. Sci. Instrum. 87, 014901 (2016)).  With :math:`J` the
+Jacobian of the weighted residuals in :math:`\theta` at the optimum (central differences,
+step :math:`10^{-3}` in :math:`\ln p`) and :math:`W` the weights:
+
+* statistical: :math:`C_\mathrm{stat} = (J^T W J)^{-1}` (times :math:`\chi^2_\nu` when ``sigma_source ==
+  "residuals"``);
+* fixed inputs: for every fixed parameter :math:`x` with a 1-sigma error :math:`\sigma_x` in ``sample.errors``,
+  :math:`J_x = \partial r/\partial x` (central differences, step :math:`10^{-3}` in :math:`\ln x`) and
+  :math:`\partial\theta/\partial x = -(J^T W J)^{-1} J^T W J_x`: how far the optimum moves when the fixed
+  input is off by :math:`\sigma_x`;
+* total: :math:`C = C_\mathrm{stat} + \sum_x (\partial\theta/\partial x)(\partial\theta/\partial x)^T \sigma_x^2`.
+
+Errors are reported in SI, to first order (:math:`\sigma_p = p\,\sigma_\theta`); ``contributions[i, j]`` is
+the signed shift of fitted parameter *i* per 1-sigma of fixed input *j*.
+
+:func:`sample_posterior` samples the posterior with emcee (the ``mcmc`` extra) for correlated or poorly
+determined parameters: flat priors in :math:`\ln p` within the bounds, optionally the fixed inputs with errors
+as nuisance parameters under Gaussian priors.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from ...errors import ConvergenceError, InputError, KapitzaError, MissingDependencyError
+from ...io.results import result
+from . import model
+from .sample import Sample
+
+Progress = Callable[[int, int], None]
+
+_STEP = 1e-3  # central-difference step in ln p: truncation ~1e-6, and steps over the TDTR sum's ~1e-6 jumps
+_AT_BOUND = 1e-4  # |ln p - ln bound| below this: the parameter sits at its bound
+_DEFAULT_SPAN = 100.0  # default bounds p0 / 100 .. p0 * 100
+
+
+@result
+class ThermoreflectanceFit:
+    """The result of :func:`fit`.
+
+    Attributes
+    ----------
+    names : tuple of str
+        The fitted parameters, in the order of every per-parameter array.
+    values : ndarray, shape (n_fit,)
+        Best-fit values, SI.
+    error_statistical, error_fixed, error : ndarray, shape (n_fit,)
+        1-sigma errors (SI): from the data's noise, from the fixed inputs' errors, and both in quadrature.
+    covariance : ndarray, shape (n_fit, n_fit)
+        Total covariance, SI (statistical + fixed inputs).
+    covariance_statistical : ndarray, shape (n_fit, n_fit)
+        The statistical part alone, SI.
+    correlation, correlation_statistical : ndarray, shape (n_fit, n_fit)
+        The correlation matrices of those two covariances.
+    fixed_names : tuple of str
+        The fixed parameters with an error in ``sample.errors`` that were propagated.
+    fixed_sigma : ndarray, shape (n_fixed,)
+        Their 1-sigma errors, SI.
+    contributions : ndarray, shape (n_fit, n_fixed)
+        Signed shift of each fitted value (SI) when a fixed input is off by +1 sigma.
+    bounds : mapping name -> (low, high)
+        The bounds used, SI.
+    at_bound : tuple of str
+        Fitted parameters that ended at a bound (their errors are then not meaningful).
+    parameters : mapping name -> float
+        Every parameter of the fitted sample (``Sample.parameters()``), SI.
+    scale : float
+        The data/model scale of a quantity in ``model.SCALED`` (1.0 for the others).
+    mode, quantity : str
+        "tdtr" or "fdtr"; the quantity fitted (see ``model.OBSERVABLES``).
+    x, y, y_fit, residuals : ndarray, shape (n,)
+        The points used (after ``x_range``): delay (s) or frequency (Hz), the data, the (scaled) model,
+        and y - y_fit, in the data's units.
+    sigma : ndarray, shape (n,)
+        The weights' 1-sigma (the data's, or ones when ``sigma_source == "residuals"``).
+    sigma_source : str
+        "data" (sigma given) or "residuals" (unit weights, covariance scaled by the reduced chi^2).
+    chi2, reduced_chi2 : float
+        sum(((y - y_fit) / sigma)^2) and chi2 / dof.
+    dof : int
+        Points minus fitted parameters (minus one for a scale).
+    success : bool
+    nfev : int
+        Model evaluations, the uncertainty analysis included.
+    message : str
+        The optimiser's message.
+    notes : tuple of str
+        Anything the user should know (errors not propagated because the parameter was fitted, ...).
+    """
+
+    names: tuple[str, ...]
+    values: NDArray[np.float64]
+    error_statistical: NDArray[np.float64]
+    error_fixed: NDArray[np.float64]
+    error: NDArray[np.float64]
+    covariance: NDArray[np.float64]
+    covariance_statistical: NDArray[np.float64]
+    correlation: NDArray[np.float64]
+    correlation_statistical: NDArray[np.float64]
+    fixed_names: tuple[str, ...]
+    fixed_sigma: NDArray[np.float64]
+    contributions: NDArray[np.float64]
+    bounds: Mapping[str, tuple[float, float]]
+    at_bound: tuple[str, ...]
+    parameters: Mapping[str, float]
+    scale: float
+    mode: str
+    quantity: str
+    x: NDArray[np.float64]
+    y: NDArray[np.float64]
+    y_fit: NDArray[np.float64]
+    residuals: NDArray[np.float64]
+    sigma: NDArray[np.float64]
+    sigma_source: str
+    chi2: float
+    dof: int
+    reduced_chi2: float
+    success: bool
+    nfev: int
+    message: str
+    notes: tuple[str, ...]
+
+    _summary_fields: ClassVar[tuple[str, ...]] = ("names", "values", "error", "reduced_chi2", "sigma_source")
+
+    def value(self, name: str) -> tuple[float, float]:
+        """(value, total 1-sigma error) of one fitted parameter, SI."""
+        if name not in self.names:
+            raise InputError(f"{name!r} was not fitted; fitted: {', '.join(self.names)}")
+        i = self.names.index(name)
+        return float(self.values[i]), float(self.error[i])
+
+
+@result
+class PosteriorResult:
+    """The result of :func:`sample_posterior`.
+
+    Attributes
+    ----------
+    names : tuple of str
+        Sampled parameters: the fitted ones, then (``marginalize=True``) the nuisance fixed inputs.
+    nuisance : tuple of str
+        The names of the nuisance parameters among ``names``.
+    median, p16, p84 : ndarray, shape (n_dim,)
+        Posterior median and 16th / 84th percentiles, SI (after the burn-in, all walkers).
+    error_minus, error_plus : ndarray, shape (n_dim,)
+        median - p16 and p84 - median.
+    chain : ndarray, shape (n_kept, n_dim)
+        Samples after the burn-in, thinned by ``thin``, walkers flattened, SI.
+    acceptance_fraction : float
+        Mean over walkers.
+    autocorrelation_time : ndarray, shape (n_dim,)
+        Integrated autocorrelation time in steps (emcee's estimate); NaN where the chain is too short
+        for a reliable estimate (see ``notes``).
+    least_squares_values, least_squares_errors, least_squares_errors_statistical : ndarray, shape (n_fit,)
+        The :func:`fit` result the walkers started from (value, total and statistical error), SI: without
+        ``marginalize`` the posterior width compares with the statistical error, with it with the total.
+    walkers, steps, burn, thin, seed : int
+    sigma_source : str
+        "data", or "residuals" (the noise taken from the least-squares fit's residual scatter).
+    mode, quantity : str
+    notes : tuple of str
+    """
+
+    names: tuple[str, ...]
+    nuisance: tuple[str, ...]
+    median: NDArray[np.float64]
+    p16: NDArray[np.float64]
+    p84: NDArray[np.float64]
+    error_minus: NDArray[np.float64]
+    error_plus: NDArray[np.float64]
+    chain: NDArray[np.float64]
+    acceptance_fraction: float
+    autocorrelation_time: NDArray[np.float64]
+    least_squares_values: NDArray[np.float64]
+    least_squares_errors: NDArray[np.float64]
+    least_squares_errors_statistical: NDArray[np.float64]
+    walkers: int
+    steps: int
+    burn: int
+    thin: int
+    seed: int
+    sigma_source: str
+    mode: str
+    quantity: str
+    notes: tuple[str, ...]
+
+    _summary_fields: ClassVar[tuple[str, ...]] = ("names", "median", "error_minus", "error_plus", "walkers", "steps")
+
+
+# --- validation ----------------------------------------------------------------------------------
+def _atoms(sample: Sample, name: str) -> set[str]:
+    """The independent quantities a parameter name sets (``k_X`` sets kz and kr, ``G`` the one interface...)."""
+    if name == "G":
+        return {f"G_{sample.interfaces[0].name}"}
+    if name == "w":
+        return {"w_pump", "w_probe"}
+    key, _, target = name.partition("_")
+    if key == "k":
+        return {f"kz_{target}", f"kr_{target}"}
+    return {name}
+
+
+def _array(values: ArrayLike, what: str) -> NDArray[np.float64]:
+    try:
+        a = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError(f"{what} must be a 1-D list of numbers") from None
+    if a.ndim != 1 or a.size == 0:
+        raise InputError(f"{what} must be a non-empty 1-D list of numbers, got shape {a.shape}")
+    if not np.isfinite(a).all():
+        raise InputError(f"{what} must be finite; got {float(a[~np.isfinite(a)][0]):g}")
+    return a
+
+
+class _Problem:
+    """The validated fit problem: data, weights, names, bounds, and the (profiled, weighted) residuals."""
+
+    def __init__(
+        self,
+        sample: Sample,
+        mode: str,
+        x: ArrayLike,
+        y: ArrayLike,
+        names: Any,
+        *,
+        quantity: str | None,
+        sigma: ArrayLike | None,
+        bounds: Mapping[str, Sequence[float]] | None,
+        x_range: Sequence[float] | None,
+        rtol: float,
+        progress: Progress | None,
+    ) -> None:
+        if not isinstance(sample, Sample):
+            raise InputError(f"sample= must be a Sample, got {type(sample).__name__}")
+        if mode not in model.OBSERVABLES:
+            raise InputError(f"mode= must be one of {', '.join(model.OBSERVABLES)}, got {mode!r}")
+        if quantity is None:
+            quantity = model.OBSERVABLES[mode][0]
+        if quantity not in model.OBSERVABLES[mode]:
+            raise InputError(f"{mode} quantity= must be one of {', '.join(model.OBSERVABLES[mode])}, got {quantity!r}")
+        self.sample, self.mode, self.quantity = sample, mode, quantity
+        self.scaled = quantity in model.SCALED
+        try:
+            self.rtol = float(rtol)
+        except (TypeError, ValueError):
+            raise InputError(f"rtol= must be a number, got {rtol!r}") from None
+        if not (1e-12 <= self.rtol <= 0.1):
+            raise InputError(f"rtol= must be between 1e-12 and 0.1, got {self.rtol:g}")
+        if progress is not None and not callable(progress):
+            raise InputError("progress= must be a function progress(done, total) or None")
+        self.progress = progress
+
+        unit = "delays in s" if mode == "tdtr" else "frequencies in Hz"
+        xs = _array(x, f"x= ({unit})")
+        ys = _array(y, "y=")
+        if xs.size != ys.size:
+            raise InputError(f"x= and y= must have the same length, got {xs.size} and {ys.size}")
+        if (xs <= 0).any():
+            raise InputError(f"x= ({unit}) must be > 0, got {float(xs[xs <= 0][0]):g}")
+        if mode == "tdtr" and xs.max() >= 1.0 / sample.laser.repetition_rate:
+            raise InputError(
+                f"delays must be shorter than the pulse period {1e9 / sample.laser.repetition_rate:g} ns, "
+                f"got {xs.max() * 1e9:g} ns"
+            )
+        if sigma is None:
+            sig = np.ones_like(ys)
+            self.sigma_source = "residuals"
+        else:
+            sig = _array(np.atleast_1d(sigma), "sigma=")
+            if sig.size == 1:
+                sig = np.full_like(ys, float(sig[0]))
+            if sig.size != ys.size:
+                raise InputError(f"sigma= must be one number or one per point ({ys.size}), got {sig.size}")
+            if (sig <= 0).any():
+                raise InputError(f"sigma= must be > 0, got {float(sig[sig <= 0][0]):g}")
+            self.sigma_source = "data"
+
+        if isinstance(names, str):
+            names = [n.strip() for n in names.split(",") if n.strip()]
+        names = sample.check_names(names, "fit parameter")
+        if not names:
+            raise InputError("names= must name at least one parameter to fit")
+        if len(set(names)) != len(names):
+            raise InputError(f"names= repeats a parameter: {', '.join(names)}")
+        params = sample.parameters()
+        seen: dict[str, str] = {}
+        for n in names:
+            for atom in _atoms(sample, n):
+                if atom in seen:
+                    raise InputError(f"{seen[atom]} and {n} set the same quantity ({atom}); fit only one of them")
+                seen[atom] = n
+            if not math.isfinite(params[n]):
+                raise InputError(f"{n} is infinite in the sample and cannot be fitted")
+        self.names = names
+        self.n_free = len(names) + (1 if self.scaled else 0)
+
+        if bounds is None:
+            bounds = {}
+        if not isinstance(bounds, Mapping):
+            raise InputError("bounds= must map parameter names to (low, high) in SI")
+        extra = [b for b in bounds if b not in names]
+        if extra:
+            raise InputError(
+                f"bounds= given for {', '.join(map(str, extra))}, which is not fitted ({', '.join(names)})"
+            )
+        self.p0 = np.array([params[n] for n in names])
+        lo = self.p0 / _DEFAULT_SPAN
+        hi = self.p0 * _DEFAULT_SPAN
+        for i, n in enumerate(names):
+            if n not in bounds:
+                continue
+            try:
+                a, b = (float(v) for v in bounds[n])
+            except (TypeError, ValueError):
+                raise InputError(f"bounds= for {n} must be two numbers (low, high) in SI, got {bounds[n]!r}") from None
+            if not (0 < a < b < math.inf):
+                raise InputError(f"bounds= for {n} must satisfy 0 < low < high, got ({a:g}, {b:g})")
+            if not (a <= self.p0[i] <= b):
+                raise InputError(f"bounds= for {n} ({a:g}, {b:g}) do not contain the start value {self.p0[i]:g}")
+            lo[i], hi[i] = a, b
+        self.lo, self.hi = lo, hi
+
+        if x_range is not None:
+            try:
+                a, b = (float(v) for v in x_range)
+            except (TypeError, ValueError):
+                raise InputError(f"x_range= must be two numbers (low, high) in SI, got {x_range!r}") from None
+            if not a < b:
+                raise InputError(f"x_range= must have low < high, got ({a:g}, {b:g})")
+            keep = (xs >= a) & (xs <= b)
+            xs, ys, sig = xs[keep], ys[keep], sig[keep]
+        if xs.size < self.n_free + 1:
+            what = "x_range= leaves" if x_range is not None else "the data have"
+            raise InputError(
+                f"{what} {xs.size} points; fitting {self.n_free} parameter(s)"
+                f"{' (with the scale)' if self.scaled else ''} needs at least {self.n_free + 1}"
+            )
+        self.x, self.y, self.sigma = xs, ys, sig
+        self.weight = 1.0 / sig
+
+        # The fixed inputs whose errors are propagated.
+        fitted_atoms = set(seen)
+        fixed, fixed_sigma, notes = [], [], []
+        for n, err in sample.errors.items():
+            if err == 0:
+                continue
+            if _atoms(sample, n) & fitted_atoms:
+                notes.append(f"the error of {n} is not propagated: it is fitted")
+                continue
+            if not math.isfinite(params[n]):
+                raise InputError(f"an error is given for {n}, which is infinite; remove it from the errors")
+            fixed.append(n)
+            fixed_sigma.append(err)
+        self.fixed, self.fixed_sigma, self.notes = tuple(fixed), np.array(fixed_sigma, dtype=float), notes
+        self.nfev = 0
+        self.total = 0
+        self._last: tuple[tuple[tuple[str, float], ...], NDArray[np.float64]] | None = None
+
+    # --- evaluation --------------------------------------------------------------------------
+    def _tick(self) -> None:
+        self.nfev += 1
+        if self.progress is not None:
+            self.progress(self.nfev, max(self.total, self.nfev))
+
+    def raw(self, values: Mapping[str, float]) -> NDArray[np.float64]:
+        """The unscaled model at the given parameters (a mapping of any sample parameters, SI).
+
+        The last evaluation is remembered: the optimiser's final call and the optimum's are the same."""
+        key = tuple(sorted(values.items()))
+        if self._last is not None and self._last[0] == key:
+            return self._last[1]
+        try:
+            out = model.observable(
+                self.sample.with_parameters(values), self.mode, self.quantity, self.x, rtol=self.rtol
+            )
+        except KapitzaError as exc:
+            where = ", ".join(f"{k}={v:.4g}" for k, v in values.items())
+            raise ConvergenceError(f"the model failed at {where}: {exc}") from None
+        finally:
+            self._tick()
+        if not np.isfinite(out).all():
+            where = ", ".join(f"{k}={v:.4g}" for k, v in values.items())
+            raise ConvergenceError(f"the model is not finite at {where}")
+        self._last = (key, out)
+        return out
+
+    def best_scale(self, m: NDArray[np.float64]) -> float:
+        if not self.scaled:
+            return 1.0
+        wm = self.weight * m
+        den = float(wm @ wm)
+        return float((wm @ (self.weight * self.y)) / den) if den > 0 else 1.0
+
+    def residual(self, m: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Weighted residuals (scale profiled) of the raw model m."""
+        return self.weight * (self.best_scale(m) * m - self.y)
+
+    def values_of(self, theta: NDArray[np.float64]) -> dict[str, float]:
+        return {n: float(math.exp(t)) for n, t in zip(self.names, theta, strict=True)}
+
+    def residual_theta(
+        self, theta: NDArray[np.float64], extra: Mapping[str, float] | None = None
+    ) -> NDArray[np.float64]:
+        values = self.values_of(theta)
+        if extra:
+            values.update(extra)
+        return self.residual(self.raw(values))
+
+
+def _lmfit() -> Any:
+    try:
+        import lmfit
+    except ImportError:
+        raise MissingDependencyError("lmfit", "thermoreflectance", "thermoreflectance fits") from None
+    return lmfit
+
+
+def _correlation(cov: NDArray[np.float64]) -> NDArray[np.float64]:
+    d = np.sqrt(np.diag(cov))
+    with np.errstate(invalid="ignore", divide="ignore"):  # a zero variance gives NaN there, which is right
+        return cov / np.outer(d, d)
+
+
+# --- the fit ---------------------------------------------------------------------------------------
+def fit(
+    sample: Sample,
+    mode: str,
+    x: ArrayLike,
+    y: ArrayLike,
+    names: Sequence[str] | str,
+    *,
+    quantity: str | None = None,
+    sigma: ArrayLike | None = None,
+    bounds: Mapping[str, Sequence[float]] | None = None,
+    x_range: Sequence[float] | None = None,
+    rtol: float = 1e-6,
+    max_nfev: int | None = None,
+    progress: Progress | None = None,
+) -> ThermoreflectanceFit:
+    """Least-squares fit of the named sample parameters to TDTR or FDTR data.
+
+    Parameters
+    ----------
+    sample : Sample
+        The sample; its values of the fitted parameters are the start, the others stay fixed, and
+        ``sample.errors`` (absolute 1-sigma, SI) are propagated into the fitted parameters' errors.
+    mode : {"tdtr", "fdtr"}
+    x : array_like, shape (n,)
+        Pump-probe delays in s (tdtr) or modulation frequencies in Hz (fdtr).
+    y : array_like, shape (n,)
+        The data in model units: ratio -V_in/V_out; phase in degrees (arg H, negative = lag); in-phase,
+        out-of-phase and amplitude in any units (a scale is fitted, see the module docstring).
+    names : sequence of str, or one comma-separated str
+        Parameters to fit, from ``sample.parameters()`` (e.g. ``["G", "k_sub"]``).
+    quantity : str, optional
+        One of ``model.OBSERVABLES[mode]``; default "ratio" (tdtr) or "phase" (fdtr).
+    sigma : float or array_like, shape (n,), optional
+        1-sigma error of y, in y's units.  Without it the weights are one and the covariance is scaled by
+        the reduced chi^2 (``sigma_source = "residuals"``); with it ``sigma_source = "data"``.
+    bounds : mapping name -> (low, high), optional
+        SI; each must contain the start value.  Default p0/100 .. 100 p0.
+    x_range : (low, high), optional
+        Fit only points with low <= x <= high (s or Hz).
+    rtol : float
+        Relative accuracy of the model's Hankel integral.
+    max_nfev : int, optional
+        Most model evaluations of the optimiser (default 100 per fitted parameter, plus 100).
+    progress : callable(done, total), optional
+        Called after every model evaluation.
+
+    Raises
+    ------
+    InputError
+        Bad arrays, unknown or overlapping names, bounds not containing the start, too few points.
+    ConvergenceError
+        The optimiser did not converge, the model failed or gave non-finite values on the way, or the
+        data do not determine the fitted parameters (singular Jacobian).
+    """
+    lmfit = _lmfit()
+    prob = _Problem(
+        sample,
+        mode,
+        x,
+        y,
+        names,
+        quantity=quantity,
+        sigma=sigma,
+        bounds=bounds,
+        x_range=x_range,
+        rtol=rtol,
+        progress=progress,
+    )
+    n_fit = len(prob.names)
+    if max_nfev is None:
+        max_nfev = 100 * (n_fit + 1)
+    if not isinstance(max_nfev, (int, np.integer)) or max_nfev < 1:
+        raise InputError(f"max_nfev= must be a positive integer, got {max_nfev!r}")
+    prob.total = int(max_nfev) + 2 * n_fit + 2 * len(prob.fixed) + 1
+
+    params = lmfit.Parameters()
+    keys = [f"p{i}" for i in range(n_fit)]
+    for key, p, lo, hi in zip(keys, prob.p0, prob.lo, prob.hi, strict=True):
+        params.add(key, value=math.log(p), min=math.log(lo), max=math.log(hi))
+
+    def objective(pars: Any) -> NDArray[np.float64]:
+        return prob.residual_theta(np.array([pars[k].value for k in keys]))
+
+    minimizer = lmfit.Minimizer(objective, params, max_nfev=int(max_nfev))
+    out = minimizer.minimize(method="least_squares", xtol=1e-8, ftol=1e-8, gtol=1e-8, diff_step=1e-6)
+    theta = np.array([out.params[k].value for k in keys])
+    if not out.success or getattr(out, "aborted", False) or not np.isfinite(theta).all():
+        raise ConvergenceError(
+            f"the fit of {', '.join(prob.names)} did not converge after {prob.nfev} model evaluations "
+            f"({' '.join(str(out.message).split())}); try other start values, bounds or fewer parameters"
+        )
+
+    # The optimum, and the Jacobian there by central differences in ln p.
+    values = prob.values_of(theta)
+    m = prob.raw(values)
+    r0 = prob.residual(m)
+    jac = np.empty((r0.size, n_fit))
+    for i in range(n_fit):
+        step = np.zeros(n_fit)
+        step[i] = _STEP
+        jac[:, i] = (prob.residual_theta(theta + step) - prob.residual_theta(theta - step)) / (2 * _STEP)
+    fisher = jac.T @ jac
+    scale_j = np.sqrt(np.diag(fisher))
+    if not (scale_j > 0).all() or np.linalg.cond(fisher / np.outer(scale_j, scale_j)) > 1e12:
+        raise ConvergenceError(
+            f"the data do not determine {', '.join(prob.names)} (the Jacobian is singular: "
+            "no sensitivity, or parameters that move the signal the same way); fit fewer parameters"
+        )
+    inv = np.linalg.inv(fisher)
+    chi2 = float(r0 @ r0)
+    dof = r0.size - prob.n_free
+    reduced = chi2 / dof
+    cov_theta = inv * (reduced if prob.sigma_source == "residuals" else 1.0)
+
+    # The fixed inputs: d theta / d x = -(J^T W J)^-1 J^T W J_x, per 1 sigma_x.
+    params_now = prob.sample.parameters()
+    contrib_theta = np.zeros((n_fit, len(prob.fixed)))
+    for j, (name, sx) in enumerate(zip(prob.fixed, prob.fixed_sigma, strict=True)):
+        x0 = params_now[name]
+        up = prob.residual_theta(theta, {name: x0 * math.exp(_STEP)})
+        down = prob.residual_theta(theta, {name: x0 * math.exp(-_STEP)})
+        jx = (up - down) / (2 * _STEP * x0)  # d r / d x, per SI unit of x
+        contrib_theta[:, j] = -inv @ (jac.T @ jx) * sx
+
+    p = np.exp(theta)
+    cov_stat = cov_theta * np.outer(p, p)
+    contributions = contrib_theta * p[:, None]
+    cov = cov_stat + contributions @ contributions.T
+    err_stat = np.sqrt(np.diag(cov_stat))
+    err_fixed = np.sqrt(np.sum(contributions**2, axis=1))
+    err = np.sqrt(np.diag(cov))
+
+    s = prob.best_scale(m)
+    y_fit = s * m
+    at_bound = tuple(
+        n
+        for n, t, lo, hi in zip(prob.names, theta, prob.lo, prob.hi, strict=True)
+        if min(abs(t - math.log(lo)), abs(t - math.log(hi))) < _AT_BOUND
+    )
+    final = prob.sample.with_parameters(values)
+    if prob.progress is not None:
+        prob.progress(prob.nfev, prob.nfev)
+    return ThermoreflectanceFit(
+        names=prob.names,
+        values=p,
+        error_statistical=err_stat,
+        error_fixed=err_fixed,
+        error=err,
+        covariance=cov,
+        covariance_statistical=cov_stat,
+        correlation=_correlation(cov),
+        correlation_statistical=_correlation(cov_stat),
+        fixed_names=prob.fixed,
+        fixed_sigma=prob.fixed_sigma,
+        contributions=contributions,
+        bounds={n: (float(lo), float(hi)) for n, lo, hi in zip(prob.names, prob.lo, prob.hi, strict=True)},
+        at_bound=at_bound,
+        parameters=final.parameters(),
+        scale=s,
+        mode=prob.mode,
+        quantity=prob.quantity,
+        x=prob.x,
+        y=prob.y,
+        y_fit=y_fit,
+        residuals=prob.y - y_fit,
+        sigma=prob.sigma,
+        sigma_source=prob.sigma_source,
+        chi2=chi2,
+        dof=int(dof),
+        reduced_chi2=reduced,
+        success=True,
+        nfev=prob.nfev,
+        message=" ".join(str(out.message).split()),
+        notes=tuple(prob.notes) + tuple(f"{n} ended at its bound: its error is not meaningful" for n in at_bound),
+    )
+
+
+# --- posterior sampling ------------------------------------------------------------------------------
+def _emcee() -> Any:
+    try:
+        import emcee
+    except ImportError:
+        raise MissingDependencyError("emcee", "mcmc", "posterior sampling of thermoreflectance fits") from None
+    return emcee
+
+
+def _int(value: Any, what: str, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+        raise InputError(f"{what} must be an integer >= {low}, got {value!r}")
+    return int(value)
+
+
+def sample_posterior(
+    sample: Sample,
+    mode: str,
+    x: ArrayLike,
+    y: ArrayLike,
+    names: Sequence[str] | str,
+    *,
+    quantity: str | None = None,
+    sigma: ArrayLike | None = None,
+    bounds: Mapping[str, Sequence[float]] | None = None,
+    x_range: Sequence[float] | None = None,
+    marginalize: bool = False,
+    walkers: int | None = None,
+    steps: int = 2000,
+    burn: int = 500,
+    thin: int | None = None,
+    seed: int = 0,
+    rtol: float = 1e-6,
+    max_evaluations: int = 1_000_000,
+    progress: Progress | None = None,
+) -> PosteriorResult:
+    """Sample the posterior of the named parameters with emcee (affine-invariant ensemble sampler).
+
+    The likelihood is Gaussian, exp(-chi^2/2), with the residuals of :func:`fit` (a scale, for a quantity in
+    ``model.SCALED``, is profiled at every step).  Priors: flat in ln p within ``bounds`` (default p0/100 ..
+    100 p0); with ``marginalize=True`` every fixed parameter with an error in ``sample.errors`` is sampled too,
+    under a Gaussian prior N(value, error) (truncated at zero), and its spread reaches the fitted parameters
+    through their correlation.  Without ``sigma`` the noise is the least-squares fit's residual scatter,
+    sqrt(reduced chi^2) (``sigma_source = "residuals"``).
+
+    The walkers start in a small ball (0.3 sigma) around the least-squares optimum of :func:`fit`, which is
+    run first (its values and errors are reported for comparison).
+
+    Parameters
+    ----------
+    sample, mode, x, y, names, quantity, sigma, bounds, x_range, rtol
+        As for :func:`fit`.
+    marginalize : bool
+        Sample the fixed inputs with errors as nuisance parameters.
+    walkers : int, optional
+        Number of walkers, >= 2 n_dim (default max(8, 4 n_dim)).
+    steps, burn : int
+        Steps per walker, and how many of the first are discarded (0 <= burn < steps).
+    thin : int, optional
+        Keep every thin-th step in ``chain`` (default: half the autocorrelation time, at least 1, and so that
+        ``chain`` holds at most 20000 samples).  The percentiles use every step after the burn-in.
+    seed : int
+        Seeds the walkers' start and the sampler.
+    max_evaluations : int
+        Refuse more than walkers * steps model evaluations (raise it to run longer).
+    progress : callable(done, total), optional
+        Called after every step of the ensemble (total = steps).
+    """
+    emcee = _emcee()
+    prob = _Problem(
+        sample,
+        mode,
+        x,
+        y,
+        names,
+        quantity=quantity,
+        sigma=sigma,
+        bounds=bounds,
+        x_range=x_range,
+        rtol=rtol,
+        progress=None,
+    )
+    if progress is not None and not callable(progress):
+        raise InputError("progress= must be a function progress(done, total) or None")
+    nuisance = prob.fixed if marginalize else ()
+    ndim = len(prob.names) + len(nuisance)
+    steps = _int(steps, "steps=", 1)
+    burn = _int(burn, "burn=", 0)
+    if burn >= steps:
+        raise InputError(f"burn= ({burn}) must be smaller than steps= ({steps})")
+    walkers = max(8, 4 * ndim) if walkers is None else _int(walkers, "walkers=", 2 * ndim)
+    if thin is not None:
+        thin = _int(thin, "thin=", 1)
+    seed = _int(seed, "seed=", 0)
+    max_evaluations = _int(max_evaluations, "max_evaluations=", 1)
+    if walkers * steps > max_evaluations:
+        raise InputError(
+            f"walkers={walkers} x steps={steps} needs {walkers * steps} model evaluations "
+            f"(limit {max_evaluations}; raise it with max_evaluations=)"
+        )
+
+    best = fit(
+        sample,
+        mode,
+        x,
+        y,
+        names,
+        quantity=quantity,
+        sigma=sigma,
+        bounds=bounds,
+        x_range=x_range,
+        rtol=rtol,
+    )
+    notes = list(best.notes)
+    if best.sigma_source == "residuals":
+        prob.weight = np.full_like(prob.y, 1.0 / math.sqrt(best.reduced_chi2))
+        notes.append(f"noise taken from the least-squares residuals: sigma = {math.sqrt(best.reduced_chi2):.4g}")
+    lo, hi = np.log(prob.lo), np.log(prob.hi)
+    params_now = prob.sample.parameters()
+    x0 = np.array([params_now[n] for n in nuisance])
+    sx = prob.fixed_sigma[: len(nuisance)]
+    n_fit = len(prob.names)
+
+    def log_prob(v: NDArray[np.float64]) -> float:
+        theta, ln_x = v[:n_fit], v[n_fit:]
+        if (theta < lo).any() or (theta > hi).any():
+            return -math.inf
+        extra = {}
+        prior = 0.0
+        if nuisance:
+            xv = np.exp(ln_x)
+            prior = float(np.sum(-0.5 * ((xv - x0) / sx) ** 2 + ln_x))  # Gaussian in x, + ln x: the Jacobian to ln x
+            extra = {n: float(val) for n, val in zip(nuisance, xv, strict=True)}
+        try:
+            r = prob.residual_theta(theta, extra)
+        except ConvergenceError:  # a failed model evaluation is a point the chain must not go to
+            return -math.inf
+        return prior - 0.5 * float(r @ r)
+
+    rng = np.random.default_rng(seed)
+    theta_err = best.error_statistical / best.values
+    centre = np.concatenate([np.log(best.values), np.log(x0)])
+    width = np.concatenate([np.maximum(theta_err, 1e-6), np.maximum(sx / x0, 1e-6)]) * 0.3
+    start = centre + width * rng.standard_normal((walkers, ndim))
+    start[:, :n_fit] = np.clip(start[:, :n_fit], lo + 1e-9, hi - 1e-9)
+
+    sampler = emcee.EnsembleSampler(walkers, ndim, log_prob)
+    state = emcee.State(start, random_state=np.random.RandomState(seed).get_state())
+    for i, _ in enumerate(sampler.sample(state, iterations=steps)):
+        if progress is not None:
+            progress(i + 1, steps)
+
+    flat = np.exp(sampler.get_chain(discard=burn, flat=True))
+    tau = np.full(ndim, np.nan)
+    try:
+        tau = np.asarray(sampler.get_autocorr_time(discard=burn), dtype=float)
+    except emcee.autocorr.AutocorrError:
+        rough = np.asarray(sampler.get_autocorr_time(discard=burn, tol=0), dtype=float)
+        notes.append(
+            f"the chain ({steps - burn} steps after the burn-in) is shorter than 50 autocorrelation times "
+            f"(rough estimate {np.nanmax(rough):.3g} steps): the autocorrelation time is not reported; run longer"
+        )
+    if thin is None:
+        thin = max(1, int(np.nanmax(tau) / 2)) if np.isfinite(tau).any() else 1
+        thin = max(thin, math.ceil(flat.shape[0] / 20000))
+    chain = np.exp(sampler.get_chain(discard=burn, thin=thin, flat=True))
+    p16, median, p84 = np.percentile(flat, [15.865, 50.0, 84.135], axis=0)
+    return PosteriorResult(
+        names=tuple(prob.names) + tuple(nuisance),
+        nuisance=tuple(nuisance),
+        median=median,
+        p16=p16,
+        p84=p84,
+        error_minus=median - p16,
+        error_plus=p84 - median,
+        chain=chain,
+        acceptance_fraction=float(np.mean(sampler.acceptance_fraction)),
+        autocorrelation_time=tau,
+        least_squares_values=np.array(best.values),
+        least_squares_errors=np.array(best.error),
+        least_squares_errors_statistical=np.array(best.error_statistical),
+        walkers=walkers,
+        steps=steps,
+        burn=burn,
+        thin=int(thin),
+        seed=seed,
+        sigma_source=best.sigma_source,
+        mode=prob.mode,
+        quantity=prob.quantity,
+        notes=tuple(notes),
+    )
