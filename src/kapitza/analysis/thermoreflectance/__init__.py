@@ -15,6 +15,7 @@ from .model import (
     tdtr_signal,
 )
 from .sample import Interface, Laser, Layer, Sample
+from .sensitivity import Sensitivity, sensitivity
 
 __all__ = [
     "OBSERVABLES",
@@ -24,9 +25,11 @@ __all__ = [
     "Laser",
     "Layer",
     "Sample",
+    "Sensitivity",
     "TDTRSignal",
     "fdtr_signal",
     "observable",
+    "sensitivity",
     "steady_heating",
     "surface_response",
     "tdtr_signal",
