@@ -16,6 +16,7 @@ from .model import (
     tdtr_signal,
 )
 from .sample import Interface, Laser, Layer, Sample
+from .sensitivity import Sensitivity, sensitivity
 
 __all__ = [
     "OBSERVABLES",
@@ -26,12 +27,14 @@ __all__ = [
     "Layer",
     "PosteriorResult",
     "Sample",
+    "Sensitivity",
     "TDTRSignal",
     "ThermoreflectanceFit",
     "fdtr_signal",
     "fit",
     "observable",
     "sample_posterior",
+    "sensitivity",
     "steady_heating",
     "surface_response",
     "tdtr_signal",
