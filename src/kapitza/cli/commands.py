@@ -8,6 +8,7 @@ imported by :func:`kapitza.cli.app.main`, registers them.
 from .agf import agf_command
 from .app import app
 from .eels import eels_app
+from .fits import fit_app
 from .materials import materials_app
 from .md import md_app
 from .md_campaign import md_campaign_command
@@ -35,3 +36,4 @@ md_app.command("modes")(modes_command)
 md_app.command("rectification")(rectification_command)
 app.add_typer(md_app, name="md")
 app.add_typer(eels_app, name="eels")
+app.add_typer(fit_app, name="fit")
