@@ -428,6 +428,14 @@ def fit_model(
         inel = {"A": float(p["A"]), "q": float(p["q"]), "m": float(p["m"])}
         return predict(side1, side2, t, model, inelastic=inel, **predict_options).conductance
 
+    for n in names:  # a default start outside the bounds moves inside them; a user's start is refused
+        lo, hi = limits.get(n, (-math.inf, math.inf))
+        v = math.log10(values[n]) if n == "A" else values[n]
+        if not lo <= v <= hi:
+            if n in start:
+                raise InputError(f"initial {n} = {values[n]:g} lies outside bounds[{n!r}]")
+            inside = 0.5 * (lo + hi) if math.isfinite(lo) and math.isfinite(hi) else (lo if math.isfinite(lo) else hi)
+            values[n] = 10.0**inside if n == "A" else inside
     scale = s if s is not None else g
     elastic = predict(side1, side2, t, model, **predict_options)  # validates sides, model and options first
     if "A" in names and "A" not in start:
@@ -442,8 +450,6 @@ def fit_model(
     for n in INELASTIC_NAMES:
         v = math.log10(values[n]) if n == "A" else values[n]
         lo, hi = limits.get(n, (-math.inf, math.inf))
-        if n in names and not lo <= v <= hi:
-            raise InputError(f"the starting {n} = {values[n]:g} lies outside bounds[{n!r}]")
         params.add(keys[n], value=v, vary=n in names, min=lo, max=hi)
 
     def current(p: Any) -> dict[str, float]:
