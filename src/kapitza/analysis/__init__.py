@@ -1,9 +1,10 @@
-"""Data -> numbers, importing no simulation package: temperature profiles -> Delta T and G, thickness series.
+"""Data -> numbers, importing no simulation package: temperature profiles -> Delta T and G, thickness series, fits.
 
 Everything here works on files and arrays from any simulation, so a user's own LAMMPS
 output and kapitza's go through the same code.
 """
 
+from .fits import ModelFit, PowerLawFit, fit_model, fit_power_law, fit_thickness
 from .jump import BathFlux, InterfaceJump, JumpAnalysis, analyze_jump, find_interfaces, flux_from_baths
 from .profiles import TemperatureProfile, read_profile
 from .thickness import SizeExtrapolation, ThicknessFit, extrapolate_conductivity, fit_thickness_series
@@ -14,6 +15,8 @@ __all__ = [
     "BathFlux",
     "InterfaceJump",
     "JumpAnalysis",
+    "ModelFit",
+    "PowerLawFit",
     "SizeExtrapolation",
     "TemperatureProfile",
     "ThicknessFit",
@@ -21,6 +24,9 @@ __all__ = [
     "analyze_jump",
     "extrapolate_conductivity",
     "find_interfaces",
+    "fit_model",
+    "fit_power_law",
+    "fit_thickness",
     "fit_thickness_series",
     "flux_from_baths",
     "read_profile",

@@ -8,6 +8,7 @@ imported by :func:`kapitza.cli.app.main`, registers them.
 from .agf import agf_command
 from .app import app
 from .eels import eels_app
+from .fits import fit_app
 from .materials import materials_app
 from .md import md_app
 from .md_campaign import md_campaign_command
@@ -38,3 +39,4 @@ app.add_typer(md_app, name="md")
 app.add_typer(eels_app, name="eels")
 app.add_typer(tdtr_app, name="tdtr")
 app.add_typer(fdtr_app, name="fdtr")
+app.add_typer(fit_app, name="fit")

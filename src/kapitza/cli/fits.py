@@ -1,0 +1,263 @@
+"""``kapitza fit``: fits of G(T) data files (power law, inelastic A, q, m of a model) and of thickness series.
+
+``fit_app`` is a typer sub-app registered in :mod:`kapitza.cli.commands`.  Data files are plain text:
+2 or 3 columns (T in K, G in W m^-2 K^-1, optional sigma of G), separated by commas or white space, with
+``#`` comments and an optional header line of names.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+from rich.console import Console
+
+from ..errors import InputError
+from .common import check_output
+
+fit_app = typer.Typer(
+    help="Fits of data: G(T) -> low-T power law G = a T^n; G(T) -> the inelastic A, q, m of a prediction model; "
+    "R vs thickness -> the interface resistance (intercept).",
+    no_args_is_help=True,
+)
+
+#: Largest data file read, bytes (a G(T) table is a few kB).
+MAX_BYTES = 20_000_000
+PLOT_SUFFIXES = (".png", ".pdf", ".svg")
+
+
+def read_columns(path: Path, allowed: tuple[int, ...], what: str) -> np.ndarray:
+    """A numeric table with ``allowed`` column counts (every row the first row's): comma or white-space separated,
+    ``#`` comments, one optional header line of names before the data.  Shape (rows, columns)."""
+    where = f"{what} file {str(path)!r}"
+    if not path.is_file():
+        raise InputError(f"{where} does not exist or is not a file")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise InputError(f"{where} is {size / 1e6:.3g} MB; a data table is read up to {MAX_BYTES / 1e6:g} MB")
+    data = path.read_bytes()
+    if b"\0" in data or not data.isascii():
+        raise InputError(f"{where} is not a plain (ASCII) text file")
+    rows: list[list[float]] = []
+    header_seen = False
+    for n, raw in enumerate(data.decode("ascii").splitlines(), start=1):
+        text = raw.split("#", 1)[0].strip()
+        if not text:
+            continue
+        fields = text.replace(",", " ").split()
+        try:
+            numbers = [float(f) for f in fields]
+        except ValueError:
+            if not rows and not header_seen:
+                header_seen = True  # a header line of names
+                continue
+            raise InputError(f"{where} line {n}: not a number in {text[:40]!r}") from None
+        want = len(rows[0]) if rows else None
+        if (want is not None and len(numbers) != want) or len(numbers) not in allowed:
+            shown = want if want is not None else " or ".join(map(str, allowed))
+            raise InputError(f"{where} line {n}: expected {shown} columns, got {len(numbers)}")
+        if not all(math.isfinite(v) for v in numbers):
+            raise InputError(f"{where} line {n}: NaN or infinite value")
+        rows.append(numbers)
+    if not rows:
+        raise InputError(f"{where} holds no data rows")
+    return np.asarray(rows, dtype=float)
+
+
+def _gt(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    table = read_columns(path, (2, 3), "G(T)")
+    return table[:, 0], table[:, 1], (table[:, 2] if table.shape[1] == 3 else None)
+
+
+def _pairs(spec: str | None, option: str) -> dict[str, float] | None:
+    """``A=1e-17,q=1`` -> {"A": 1e-17, "q": 1.0}."""
+    if spec is None:
+        return None
+    out: dict[str, float] = {}
+    for item in spec.split(","):
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"{option} {spec!r} must look like A=1e-17,q=1,m=1; got the item {item.strip()!r}")
+        try:
+            out[key.strip()] = float(value)
+        except ValueError:
+            raise InputError(f"{option}: {key.strip()} = {value.strip()!r} is not a number") from None
+    return out
+
+
+def _print_json(doc: dict[str, Any]) -> None:
+    from ..io.results import to_jsonable
+
+    sys.stdout.write(json.dumps(to_jsonable(doc), indent=2) + "\n")
+
+
+def power_law_command(
+    file: Annotated[Path, typer.Argument(help="Columns T (K), G (W m^-2 K^-1), optional sigma of G.")],
+    t_max: Annotated[float | None, typer.Option("--t-max", help="Fit only T <= this (K).")] = None,
+    plot: Annotated[Path | None, typer.Option(help="Write data vs fit, log-log (.png, .pdf, .svg).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+) -> None:
+    """Fit G = a T^n to the low-temperature points (the Debye limit of AMM/DMM gives n = 3)."""
+    from ..analysis.fits import fit_power_law
+
+    if plot is not None:
+        check_output(plot, PLOT_SUFFIXES, "--plot")
+    if t_max is not None and not t_max > 0:
+        raise InputError(f"--t-max must be > 0 K, got {t_max:g}")
+    t, g, s = _gt(file)
+    fit = fit_power_law(t, g, s, t_max=t_max)
+    if plot is not None:
+        from ..plotting.fits import power_law_figure
+
+        power_law_figure(fit, t, g, s, path=plot)
+    if as_json:
+        _print_json(
+            {
+                "a": fit.a,
+                "a_err": fit.a_err,
+                "n": fit.n,
+                "n_err": fit.n_err,
+                "correlation": fit.correlation,
+                "chi2_per_dof": fit.chi2_per_dof,
+                "dof": fit.dof,
+                "points_used": int(fit.used.sum()),
+                "points": int(fit.used.size),
+                "t_max": fit.t_max,
+                "errors_from": fit.errors_from,
+                "units": {"a": "W m^-2 K^-(1+n)", "T": "K", "G": "W m^-2 K^-1"},
+            }
+        )
+        return
+    console = Console()
+    console.print(f"G = a T^n on {int(fit.used.sum())} of {fit.used.size} points (T <= {fit.t_max:g} K)")
+    console.print(f"n = {fit.n:.4g} \u00b1 {fit.n_err:.2g}")
+    console.print(f"a = {fit.a:.4g} \u00b1 {fit.a_err:.2g} W m^-2 K^-(1+n)  (correlation with n {fit.correlation:.3f})")
+    console.print(f"\u03c7\u00b2/dof = {fit.chi2_per_dof:.3g}; errors from the {fit.errors_from}")
+
+
+def inelastic_command(
+    file: Annotated[Path, typer.Argument(help="Columns T (K), G (W m^-2 K^-1), optional sigma of G.")],
+    side1: Annotated[str, typer.Option("--side1", help="Incident side (material name or file).")],
+    side2: Annotated[str, typer.Option("--side2", help="Receiving side (material name or file).")],
+    model: Annotated[str, typer.Option(help="Elastic model the inelastic channel is added to.")] = "dmm",
+    fit: Annotated[str, typer.Option("--fit", help="Parameters to fit among A, q, m, comma-separated.")] = "A,q,m",
+    initial: Annotated[
+        str | None, typer.Option(help="Starting values, e.g. 'A=1e-17,q=1,m=1' (A in K^-q (rad/s)^-m).")
+    ] = None,
+    fixed: Annotated[str | None, typer.Option(help="Values of parameters not fitted, e.g. 'm=1'.")] = None,
+    cutoff: Annotated[str | None, typer.Option(help="Debye cutoff rule (as for kapitza predict).")] = None,
+    plot: Annotated[Path | None, typer.Option(help="Write data vs fit, log-log (.png, .pdf, .svg).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+) -> None:
+    """Fit the inelastic channel tau = A T^q omega^m of a prediction model (elastic + inelastic) to G(T)."""
+    from ..analysis.fits import fit_model
+
+    if plot is not None:
+        check_output(plot, PLOT_SUFFIXES, "--plot")
+    names = tuple(n.strip() for n in fit.split(","))
+    bad = [n for n in names if n not in ("A", "q", "m")]
+    if bad or not fit.strip():
+        raise InputError(f"--fit takes names among A, q, m separated by commas, got {fit!r}")
+    start, held = _pairs(initial, "--initial"), _pairs(fixed, "--fixed")
+    options = {} if cutoff is None else {"cutoff": cutoff}
+    t, g, s = _gt(file)
+    result = fit_model(t, g, s, side1, side2, model=model, fit=names, initial=start, fixed=held, **options)
+    if plot is not None:
+        from ..plotting.fits import model_fit_figure
+
+        model_fit_figure(result, path=plot)
+    if as_json:
+        _print_json(
+            {
+                "model": result.model,
+                "side1": result.side1,
+                "side2": result.side2,
+                "fitted": list(result.fitted),
+                "values": dict(result.values),
+                "errors": dict(result.errors),
+                "log10_A": result.log10_A,
+                "log10_A_err": result.log10_A_err,
+                "correlation": result.correlation,
+                "chi2_per_dof": result.chi2_per_dof,
+                "dof": result.dof,
+                "errors_from": result.errors_from,
+                "temperature": result.temperature,
+                "conductance": result.conductance,
+                "fitted_conductance": result.fitted_conductance,
+                "elastic_conductance": result.elastic_conductance,
+                "units": {"A": "K^-q (rad/s)^-m", "T": "K", "G": "W m^-2 K^-1"},
+            }
+        )
+        return
+    console = Console()
+    console.print(f"{result.model} + inelastic tau = A T^q \u03c9^m, {result.side1} \u2192 {result.side2}")
+    for n in ("A", "q", "m"):
+        v = result.values[n]
+        if n in result.errors:
+            console.print(f"{n} = {v:.4g} \u00b1 {result.errors[n]:.2g}")
+        else:
+            console.print(f"{n} = {v:.4g} (held)")
+    if "A" in result.errors:
+        console.print(f"log10 A = {result.log10_A:.4g} \u00b1 {result.log10_A_err:.2g}")
+    if len(result.fitted) > 1:
+        pairs = [
+            f"{a}/{b} {result.correlation[i, j]:.3f}"
+            for i, a in enumerate(result.fitted)
+            for j, b in enumerate(result.fitted)
+            if i < j
+        ]
+        console.print("correlations: " + ", ".join(pairs))
+    console.print(f"\u03c7\u00b2/dof = {result.chi2_per_dof:.3g}; errors from the {result.errors_from}")
+    console.print("T (K)   G data   G fit   G elastic (W m^-2 K^-1)")
+    for row in zip(result.temperature, result.conductance, result.fitted_conductance, result.elastic_conductance):
+        console.print("  ".join(f"{v:.4g}" for v in row))
+
+
+def thickness_command(
+    file: Annotated[Path, typer.Argument(help="Columns L, R, sigma_R (one sample per row).")],
+    units: Annotated[str, typer.Option(help="si (L in m, R in m^2 K/W) or lj (reduced units).")] = "si",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+) -> None:
+    """Fit total resistance vs thickness: R = R_K + L / kappa, weighted by each point's sigma (as md thickness)."""
+    from ..analysis.fits import fit_thickness
+
+    if units not in ("si", "lj"):
+        raise InputError(f"--units must be si or lj for a thickness series, got {units!r}")
+    table = read_columns(file, (3,), "thickness")
+    fit = fit_thickness(table[:, 0], table[:, 1], table[:, 2])
+    names = (
+        {"R_K": "m^2 K W^-1", "slope": "m K W^-1", "kappa": "W m^-1 K^-1"}
+        if units == "si"
+        else {"R_K": "tau sigma^2/k_B (LJ reduced)", "slope": "tau sigma/k_B", "kappa": "k_B/(tau sigma)"}
+    )
+    if as_json:
+        _print_json(
+            {
+                "R_K": fit.R_K,
+                "R_K_err": fit.R_K_err,
+                "slope": fit.slope,
+                "slope_err": fit.slope_err,
+                "kappa": fit.kappa,
+                "kappa_err": fit.kappa_err,
+                "chi2_per_dof": fit.chi2_per_dof,
+                "points": int(fit.lengths.size),
+                "units": units,
+                "unit_names": names,
+            }
+        )
+        return
+    console = Console()
+    console.print(f"R_K   = {fit.R_K:.4g} \u00b1 {fit.R_K_err:.2g} {names['R_K']}")
+    console.print(f"1/\u03ba   = {fit.slope:.4g} \u00b1 {fit.slope_err:.2g} {names['slope']}")
+    console.print(f"\u03ba     = {fit.kappa:.4g} \u00b1 {fit.kappa_err:.2g} {names['kappa']}")
+    console.print(f"\u03c7\u00b2/dof = {fit.chi2_per_dof:.3g} ({fit.lengths.size} points, weighted by 1/\u03c3\u00b2)")
+
+
+fit_app.command("power-law")(power_law_command)
+fit_app.command("inelastic")(inelastic_command)
+fit_app.command("thickness")(thickness_command)
