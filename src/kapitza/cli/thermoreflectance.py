@@ -6,7 +6,6 @@ sensitivities; figures from :mod:`kapitza.plotting.thermoreflectance`.  The two 
 the mode's x: delays in ps for TDTR, modulation frequencies in Hz for FDTR.
 """
 
-
 import json
 import math
 import sys
@@ -34,6 +33,16 @@ _UNITS = {
     "kr": (1.0, "W m^-1 K^-1"),
     "G": (1e-6, "MW m^-2 K^-1"),
     "w": (1e6, "um"),
+}
+#: name prefix -> SI unit (the JSON's numbers are SI)
+_SI_UNITS = {
+    "d": "m",
+    "C": "J m^-3 K^-1",
+    "k": "W m^-1 K^-1",
+    "kz": "W m^-1 K^-1",
+    "kr": "W m^-1 K^-1",
+    "G": "W m^-2 K^-1",
+    "w": "m",
 }
 _DEFAULT_X = {"tdtr": "100:4000:40", "fdtr": "1e4:2e7:40"}
 _X_UNIT = {"tdtr": ("ps", 1e-12), "fdtr": ("Hz", 1.0)}
@@ -256,7 +265,7 @@ def _make_app(mode: str) -> typer.Typer:
             from ..plotting._mpl import save
             from ..plotting.thermoreflectance import signal_figure
 
-            save(signal_figure(sig, mode=mode, title=sample.title or sample_file.name), plot)
+            save(signal_figure(sig, title=sample.title or sample_file.name), plot)
         if as_json:
             _emit(
                 {
@@ -315,22 +324,26 @@ def _make_app(mode: str) -> typer.Typer:
             _emit({"mode": mode, "quantity": q, "sensitivity": to_jsonable(sens)})
             return
         con = Console(highlight=False)
-        values = np.asarray(sens.values)
+        values = np.asarray(sens.sensitivity)
         table = Table(title=f"{name} sensitivity S = d ln({q}) / d ln(p), {sample.title or sample_file.name}")
         table.add_column("parameter")
         table.add_column("value", justify="right")
         table.add_column("max |S|", justify="right")
         table.add_column(f"at ({unit})", justify="right")
+        if q == "phase":
+            table.add_column("max |dφ/d ln p| (deg)", justify="right")
         factor = _X_UNIT[mode][1]
         params_now = sample.parameters()
         order = np.argsort(-np.max(np.abs(values), axis=1))
         for i in order:
             j = int(np.argmax(np.abs(values[i])))
+            extra = (f"{np.max(np.abs(np.asarray(sens.absolute)[i])):.3g}",) if q == "phase" else ()
             table.add_row(
                 sens.names[i],
                 _show(sens.names[i], params_now[sens.names[i]]),
                 f"{abs(values[i, j]):.3g}",
                 f"{x[j] / factor:.4g}",
+                *extra,
             )
         con.print(table)
         if plot is not None:
@@ -431,7 +444,8 @@ def _make_app(mode: str) -> typer.Typer:
             from ..plotting.thermoreflectance import fit_figure
 
             note = "\n".join(
-                f"{n} = {_show(n, v)} ± {_show(n, e)}" for n, v, e in zip(result.names, result.values, result.errors)
+                f"{n} = {v * _unit(n)[0]:.4g} ± {e * _unit(n)[0]:.2g} {_unit(n)[1]}"
+                for n, v, e in zip(result.names, result.values, result.error)
             )
             save(
                 fit_figure(
@@ -455,12 +469,26 @@ def _make_app(mode: str) -> typer.Typer:
             "data": str(data_file),
             "notes": list(data.notes),
             "fitted": {
-                n: {"value": v, "error": e, "error_statistical": es, "error_fixed": ef, "unit": _unit(n)[1]}
+                n: {
+                    "value": v,
+                    "error": e,
+                    "error_statistical": es,
+                    "error_fixed": ef,
+                    "unit": _SI_UNITS[n.partition("_")[0]],
+                }
                 for n, v, e, es, ef in zip(
-                    result.names, result.values, result.errors, result.errors_statistical, result.errors_fixed
+                    result.names, result.values, result.error, result.error_statistical, result.error_fixed
                 )
             },
-            "fixed": {n: {"value": v, "error": sample.errors.get(n, 0.0)} for n, v in result.fixed.items()},
+            "fixed": {
+                n: {"value": result.parameters[n], "error": float(e)}
+                for n, e in zip(result.fixed_names, result.fixed_sigma)
+            },
+            "contributions": {
+                f: {x: float(result.contributions[i, j]) for j, x in enumerate(result.fixed_names)}
+                for i, f in enumerate(result.names)
+            },
+            "scale": result.scale,
             "goodness_of_fit": {
                 "chi2": result.chi2,
                 "dof": result.dof,
@@ -486,24 +514,25 @@ def _print_fit(
     con: Console, name: str, result: Any, sample: Any, predicted: list[dict[str, Any]], posterior: Any
 ) -> None:
     table = Table(title=f"{name} fit ({result.quantity}), {len(result.x)} points")
-    for col in ("parameter", "value", "± total (1σ)", "± statistical", "± fixed inputs"):
-        table.add_column(col, justify="left" if col == "parameter" else "right")
-    for n, v, e, es, ef in zip(
-        result.names, result.values, result.errors, result.errors_statistical, result.errors_fixed
-    ):
-        table.add_row(n, _show(n, v), _show(n, e), _show(n, es), _show(n, ef))
+    for col in ("parameter", "value", "± total (1σ)", "± statistical", "± fixed inputs", "unit"):
+        table.add_column(col, justify="left" if col in ("parameter", "unit") else "right")
+    for n, v, e, es, ef in zip(result.names, result.values, result.error, result.error_statistical, result.error_fixed):
+        factor, unit = _unit(n)
+        table.add_row(n, *(f"{x * factor:.4g}" for x in (v, e, es, ef)), unit)
     con.print(table)
     con.print(
-        f"chi^2 = {result.chi2:.4g} for {result.dof} degrees of freedom (reduced {result.reduced_chi2:.3g}; "
-        f"sigmas from the {result.sigma_source})"
+        f"chi^2 = {result.chi2:.4g} for {result.dof} degrees of freedom (reduced {result.reduced_chi2:.3g})"
+        if result.sigma_source == "data"
+        else f"no errors in the data: rms residual {math.sqrt(result.reduced_chi2):.3g} (the errors are scaled by it), "
+        f"{result.dof} degrees of freedom"
     )
     if result.at_bound:
         con.print(f"[yellow]at a bound: {', '.join(result.at_bound)} (widen --bounds or fix it)[/yellow]")
-    with_errors = [n for n in result.fixed if sample.errors.get(n)]
+    with_errors = [n for n, e in zip(result.fixed_names, result.fixed_sigma) if e > 0]
     if with_errors:
         con.print(
             "fixed inputs with errors (propagated): "
-            + ", ".join(f"{n} = {_show(n, result.fixed[n])} ± {_show(n, sample.errors[n])}" for n in with_errors)
+            + ", ".join(f"{n} = {_show(n, result.parameters[n])} ± {_show(n, sample.errors[n])}" for n in with_errors)
         )
     for row in predicted:
         preds = ", ".join(
@@ -516,7 +545,7 @@ def _print_fit(
         )
     if posterior is not None:
         for i, n in enumerate(posterior.names):
-            lo, hi = _show(n, posterior.low[i]), _show(n, posterior.high[i])
+            lo, hi = _show(n, posterior.p16[i]), _show(n, posterior.p84[i])
             con.print(f"posterior {n}: median {_show(n, posterior.median[i])}, 16-84 %: {lo} .. {hi}")
 
 
