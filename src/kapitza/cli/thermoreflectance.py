@@ -526,6 +526,14 @@ def _print_fit(
         else f"no errors in the data: rms residual {math.sqrt(result.reduced_chi2):.3g} (the errors are scaled by it), "
         f"{result.dof} degrees of freedom"
     )
+    contributions = np.abs(np.asarray(result.contributions))
+    for i, n in enumerate(result.names):
+        if contributions.size and contributions[i].max() > 0:
+            top = np.argsort(-contributions[i])[:3]
+            parts = ", ".join(
+                f"{result.fixed_names[j]} {_show(n, contributions[i, j])}" for j in top if contributions[i, j] > 0
+            )
+            con.print(f"largest fixed-input contributions to {n}: {parts}")
     if result.at_bound:
         con.print(f"[yellow]at a bound: {', '.join(result.at_bound)} (widen --bounds or fix it)[/yellow]")
     with_errors = [n for n, e in zip(result.fixed_names, result.fixed_sigma) if e > 0]
