@@ -1,0 +1,148 @@
+"""``kapitza tdtr | fdtr`` simulate, sensitivity, fit end to end; hostile inputs -> one line, exit 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kapitza.cli import main
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "thermoreflectance"
+
+SAMPLE = """
+title = "Al on sapphire, CLI test"
+[laser]
+pump_radius_um = 10.0
+probe_radius_um = 5.0
+modulation_frequency_mhz = 9.8
+[[layer]]
+name = "Al"
+thickness_nm = 80.0
+thickness_nm_err = 2.0
+heat_capacity = 2.42e6
+k = 200.0
+[[layer]]
+name = "sub"
+heat_capacity = 3.06e6
+k = 35.0
+[[interface]]
+conductance = 1.0e8
+"""
+
+
+def run(capsys, *args):
+    status = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.fixture
+def sample(tmp_path):
+    path = tmp_path / "sample.toml"
+    path.write_text(SAMPLE)
+    return path
+
+
+def test_simulate_then_fit_recovers_g(capsys, tmp_path, sample):
+    """Data written by `simulate` (the model at G = 100 MW m^-2 K^-1, no noise) read back by `fit`, started at
+    G = 50: G comes back to 1e-3 (the written data carry 8 digits), and the JSON is SI with the errors split."""
+    data = tmp_path / "d.txt"
+    status, _, err = run(capsys, "tdtr", "simulate", sample, "--delays", "100:4000:20", "--out", data)
+    assert status == 0, err
+    start = tmp_path / "start.toml"
+    start.write_text(SAMPLE.replace("conductance = 1.0e8", "conductance = 5.0e7"))
+    plot = tmp_path / "fit.png"
+    status, out, err = run(
+        capsys, "tdtr", "fit", start, data, "--fit", "G", "--json", "--plot", plot, "--predict", "none"
+    )
+    assert status == 0, err
+    doc = json.loads(out)
+    g = doc["fitted"]["G"]
+    assert g["value"] == pytest.approx(1e8, rel=1e-3)
+    assert g["unit"] == "W m^-2 K^-1"
+    assert g["error"] ** 2 == pytest.approx(g["error_statistical"] ** 2 + g["error_fixed"] ** 2, rel=1e-6)
+    assert g["error_fixed"] > 0  # d_Al has a stated error
+    assert doc["fixed"]["d_Al"]["error"] == pytest.approx(2e-9)
+    assert plot.read_bytes()[:8] == PNG_MAGIC
+
+
+def test_examples_fit_within_their_errors(capsys):
+    """The README's FDTR example: the true G of the synthetic data (80 MW m^-2 K^-1, stated in the file's title)
+    lies within 2 sigma of the fitted value."""
+    status, out, err = run(
+        capsys, "fdtr", "fit", EXAMPLES / "fdtr_sample.toml", EXAMPLES / "fdtr_phase.txt", "--fit", "G,k_Si", "--json"
+    )
+    assert status == 0, err
+    g = json.loads(out)["fitted"]["G"]
+    assert abs(g["value"] - 8e7) < 2 * g["error"]
+
+
+def test_sensitivity_json_and_plot(capsys, tmp_path, sample):
+    plot = tmp_path / "s.png"
+    status, out, err = run(
+        capsys, "fdtr", "sensitivity", sample, "--frequencies", "1e4:1e7:12", "--json", "--plot", plot
+    )
+    assert status == 0, err
+    doc = json.loads(out)
+    assert doc["quantity"] == "phase" and "G" in doc["sensitivity"]["names"]
+    assert plot.read_bytes()[:8] == PNG_MAGIC
+
+
+@pytest.mark.parametrize(
+    ("edit", "args", "message"),
+    [
+        (None, ("--fit", "G,k_nothing"), "k_nothing"),
+        (None, ("--fit", "G", "--bounds", "G=1e9:1e7"), "LO < HI"),
+        (None, ("--fit", "G", "--range", "4000:100"), "LO < HI"),
+        (None, ("--fit", "G", "--quantity", "phase"), "quantity"),
+        (None, ("--fit", "G", "--plot", "fit.gif"), ".png"),
+        (None, ("--fit", "G", "--mcmc", "-1"), "--mcmc"),
+        (("thickness_nm = 80.0", "thickness_nm = 0.0"), ("--fit", "G"), "thickness"),
+        (("k = 35.0", "k = -35.0"), ("--fit", "G"), "conductivity"),
+        (("[[interface]]\nconductance = 1.0e8", ""), ("--fit", "G"), "interface"),
+    ],
+)
+def test_bad_input_is_one_line_and_writes_nothing(capsys, tmp_path, edit, args, message):
+    text = SAMPLE if edit is None else SAMPLE.replace(*edit)
+    sample = tmp_path / "s.toml"
+    sample.write_text(text)
+    data = tmp_path / "d.txt"
+    data.write_text("Delay (ps)  Ratio\n100 3.0\n200 2.5\n400 2.0\n800 1.5\n")
+    args = tuple(str(tmp_path / a) if a.endswith(".gif") else a for a in args)
+    status, out, err = run(capsys, "tdtr", "fit", sample, data, *args)
+    assert status == 2
+    assert message in err and len(err.strip().splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.txt", "s.toml"]
+
+
+def test_bad_data_file_is_one_line(capsys, tmp_path, sample):
+    data = tmp_path / "d.txt"
+    data.write_text("Delay (ps)  Ratio\n100 3.0 7\n200 2.5\n400 2.0\n")
+    status, _, err = run(capsys, "tdtr", "fit", sample, data, "--fit", "G")
+    assert status == 2 and "d.txt" in err and len(err.strip().splitlines()) == 1
+    data.write_text("Frequency (Hz)  Phase (deg)\n1e5 -10\n1e6 -20\n1e7 -30\n")
+    status, _, err = run(capsys, "tdtr", "fit", sample, data, "--fit", "G")
+    assert status == 2 and len(err.strip().splitlines()) == 1
+
+
+def test_unresolvable_fit_is_one_line(capsys, tmp_path, sample):
+    """Pump and probe radii enter only through w_pump^2 + w_probe^2: a fit of both cannot converge to a
+    unique answer and must say so in one line (exit 2), not print a meaningless covariance."""
+    data = tmp_path / "d.txt"
+    assert run(capsys, "fdtr", "simulate", sample, "--frequencies", "1e4:1e7:15", "--out", data)[0] == 0
+    status, _, err = run(capsys, "fdtr", "fit", sample, data, "--fit", "w_pump,w_probe", "--predict", "none")
+    assert status == 2 and len(err.strip().splitlines()) == 1
+
+
+def test_simulate_refuses_bad_grid_and_noise(capsys, tmp_path, sample):
+    for args, message in (
+        (("--delays", "100:50:10"), "LO < HI"),
+        (("--delays", "100:4000:x"), "whole number"),
+        (("--delays", "1:20000:5"), "pulse period"),
+        (("--noise", "-1"), "--noise"),
+    ):
+        status, _, err = run(capsys, "tdtr", "simulate", sample, *args)
+        assert status == 2 and message in err, (args, err)
