@@ -25,7 +25,8 @@ gives 46.5 W/m/K).  So the sapphire conductivity behind the tabulated curve is n
 but ~46 W/m/K (about the upper end of room-temperature values quoted for sapphire); we use 46 and
 say so.  A joint least-squares fit of the spot radius and k_sapphire (run by the lead while merging)
 gives w = 5.996 um and k = 46.48 W/m/K: the stated 6 um radius comes back, so the 1/e^2-radius
-convention and the Hankel weight agree with Schmidt's, and only the sapphire conductivity differs.  The points are at irregular frequencies with phases such as -15.060729: digitised from a
+convention and the Hankel weight agree with Schmidt's, and only the sapphire conductivity differs.
+The points are at irregular frequencies with phases such as -15.060729: digitised from a
 plot, so a few tenths of a degree is the reading error; tolerance 0.5 degree.
 """
 
