@@ -746,6 +746,8 @@ def sample_posterior(
     sx = prob.fixed_sigma[: len(nuisance)]
     n_fit = len(prob.names)
 
+    interrupted: list[bool] = []
+
     def log_prob(v: NDArray[np.float64]) -> float:
         theta, ln_x = v[:n_fit], v[n_fit:]
         if (theta < lo).any() or (theta > hi).any():
@@ -756,9 +758,16 @@ def sample_posterior(
             xv = np.exp(ln_x)
             prior = float(np.sum(-0.5 * ((xv - x0) / sx) ** 2 + ln_x))  # Gaussian in x, + ln x: the Jacobian to ln x
             extra = {n: float(val) for n, val in zip(nuisance, xv, strict=True)}
+        if interrupted:
+            return -math.inf
         try:
             r = prob.residual_theta(theta, extra)
         except ConvergenceError:  # a failed model evaluation is a point the chain must not go to
+            return -math.inf
+        except KeyboardInterrupt:
+            # emcee prints a traceback for any exception raised inside the log-probability before re-raising
+            # it: note the interrupt here and raise it from the sampling loop below, outside emcee's wrapper.
+            interrupted.append(True)
             return -math.inf
         return prior - 0.5 * float(r @ r)
 
@@ -772,6 +781,8 @@ def sample_posterior(
     sampler = emcee.EnsembleSampler(walkers, ndim, log_prob)
     state = emcee.State(start, random_state=np.random.RandomState(seed).get_state())
     for i, _ in enumerate(sampler.sample(state, iterations=steps)):
+        if interrupted:
+            raise KeyboardInterrupt
         if progress is not None:
             progress(i + 1, steps)
 
