@@ -19,6 +19,7 @@ from rich.console import Console
 
 from ..errors import InputError
 from .common import check_output
+from .md import thickness_command as md_thickness_command
 
 fit_app = typer.Typer(
     help="Fits of data: G(T) -> low-T power law G = a T^n; G(T) -> the inelastic A, q, m of a prediction model; "
@@ -218,46 +219,7 @@ def inelastic_command(
         console.print("  ".join(f"{v:.4g}" for v in row))
 
 
-def thickness_command(
-    file: Annotated[Path, typer.Argument(help="Columns L, R, sigma_R (one sample per row).")],
-    units: Annotated[str, typer.Option(help="si (L in m, R in m^2 K/W) or lj (reduced units).")] = "si",
-    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
-) -> None:
-    """Fit total resistance vs thickness: R = R_K + L / kappa, weighted by each point's sigma (as md thickness)."""
-    from ..analysis.fits import fit_thickness
-
-    if units not in ("si", "lj"):
-        raise InputError(f"--units must be si or lj for a thickness series, got {units!r}")
-    table = read_columns(file, (3,), "thickness")
-    fit = fit_thickness(table[:, 0], table[:, 1], table[:, 2])
-    names = (
-        {"R_K": "m^2 K W^-1", "slope": "m K W^-1", "kappa": "W m^-1 K^-1"}
-        if units == "si"
-        else {"R_K": "tau sigma^2/k_B (LJ reduced)", "slope": "tau sigma/k_B", "kappa": "k_B/(tau sigma)"}
-    )
-    if as_json:
-        _print_json(
-            {
-                "R_K": fit.R_K,
-                "R_K_err": fit.R_K_err,
-                "slope": fit.slope,
-                "slope_err": fit.slope_err,
-                "kappa": fit.kappa,
-                "kappa_err": fit.kappa_err,
-                "chi2_per_dof": fit.chi2_per_dof,
-                "points": int(fit.lengths.size),
-                "units": units,
-                "unit_names": names,
-            }
-        )
-        return
-    console = Console()
-    console.print(f"R_K   = {fit.R_K:.4g} \u00b1 {fit.R_K_err:.2g} {names['R_K']}")
-    console.print(f"1/\u03ba   = {fit.slope:.4g} \u00b1 {fit.slope_err:.2g} {names['slope']}")
-    console.print(f"\u03ba     = {fit.kappa:.4g} \u00b1 {fit.kappa_err:.2g} {names['kappa']}")
-    console.print(f"\u03c7\u00b2/dof = {fit.chi2_per_dof:.3g} ({fit.lengths.size} points, weighted by 1/\u03c3\u00b2)")
-
-
 fit_app.command("power-law")(power_law_command)
 fit_app.command("inelastic")(inelastic_command)
-fit_app.command("thickness")(thickness_command)
+# the same command as `kapitza md thickness`: one reader, one fit (analysis.thickness), one output
+fit_app.command("thickness")(md_thickness_command)

@@ -4,6 +4,7 @@ See :mod:`.sample` for the sample description and parameter names and :mod:`.mod
 """
 
 from .fit import PosteriorResult, ThermoreflectanceFit, fit, sample_posterior
+from .inputs import TRData, read_data, read_sample
 from .model import (
     OBSERVABLES,
     SCALED,
@@ -29,10 +30,13 @@ __all__ = [
     "Sample",
     "Sensitivity",
     "TDTRSignal",
+    "TRData",
     "ThermoreflectanceFit",
     "fdtr_signal",
     "fit",
     "observable",
+    "read_data",
+    "read_sample",
     "sample_posterior",
     "sensitivity",
     "steady_heating",
