@@ -69,6 +69,7 @@ Units: SI throughout; delays in s, frequencies in Hz (not rad/s) at the interfac
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import ClassVar
 
@@ -189,8 +190,12 @@ def _impedance(sample: Sample, omega: NDArray[np.float64], u: NDArray[np.float64
     return z
 
 
+@functools.lru_cache(maxsize=512)
 def _nodes(w2: float, s_lo: float, order: int, per_unit: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """u nodes from e^s_lo to the beam cut, and weights (including u du, the beam Gaussian and 1/2pi)."""
+    """u nodes from e^s_lo to the beam cut, and weights (including u du, the beam Gaussian and 1/2pi).
+
+    Cached (read-only arrays): a fit evaluates the model many times with the same beams.
+    """
     s_hi = math.log(math.sqrt(8.0 * _GAUSS_CUT / w2))
     panels = max(1, math.ceil((s_hi - s_lo) * per_unit))
     x, wx = np.polynomial.legendre.leggauss(order)
@@ -200,6 +205,8 @@ def _nodes(w2: float, s_lo: float, order: int, per_unit: int) -> tuple[NDArray[n
     ws = (half[:, None] * wx[None, :]).ravel()
     u = np.exp(s)
     weight = ws * u * u * np.exp(-u * u * w2 / 8.0) / (2.0 * math.pi)
+    u.setflags(write=False)
+    weight.setflags(write=False)
     return u, weight
 
 
