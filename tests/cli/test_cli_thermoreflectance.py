@@ -146,3 +146,13 @@ def test_simulate_refuses_bad_grid_and_noise(capsys, tmp_path, sample):
     ):
         status, _, err = run(capsys, "tdtr", "simulate", sample, *args)
         assert status == 2 and message in err, (args, err)
+
+
+def test_error_before_any_work_prints_no_progress_residue(capsys, tmp_path, sample):
+    """Two names for one quantity (G and G_G) are refused before the model runs: stderr is that one line and
+    nothing else (the progress bar only appears at the first model evaluation)."""
+    data = tmp_path / "d.txt"
+    data.write_text("Delay (ps)  Ratio\n100 3.0\n200 2.5\n400 2.0\n800 1.5\n")
+    status, out, err = run(capsys, "tdtr", "fit", sample, data, "--fit", "G,G_G")
+    assert status == 2 and out == ""
+    assert err.startswith("kapitza: error: ") and err.count("\n") == 1 and "G_G" in err

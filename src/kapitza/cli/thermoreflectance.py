@@ -6,6 +6,7 @@ sensitivities; figures from :mod:`kapitza.plotting.thermoreflectance`.  The two 
 the mode's x: delays in ps for TDTR, modulation frequencies in Hz for FDTR.
 """
 
+import contextlib
 import json
 import math
 import sys
@@ -176,6 +177,19 @@ def _data_text(mode: str, x: np.ndarray, columns: dict[str, np.ndarray], title: 
     for i, xi in enumerate(x):
         lines.append("\t".join([f"{xi / factor:.8g}"] + [f"{columns[k][i]:.8g}" for k in columns]))
     return "\n".join(lines) + "\n"
+
+
+def _lazy_bar(stack: contextlib.ExitStack) -> Any:
+    """A progress callback whose bar appears at the first model evaluation, so that an input error found
+    before any work prints its one line alone (a bar entered and left early leaves a blank line)."""
+    state: dict[str, Any] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        if "bar" not in state:
+            state["bar"] = stack.enter_context(progress_bar(True))
+        state["bar"](stage, done, total)
+
+    return update
 
 
 # --------------------------------------------------------------------------------------------------- commands
@@ -407,7 +421,8 @@ def _make_app(mode: str) -> typer.Typer:
         if rng is not None:
             rng = (rng[0] * _X_UNIT[mode][1], rng[1] * _X_UNIT[mode][1])
         sigma = data.sigmas.get(q)
-        with progress_bar(progress and not as_json) as bar:
+        with contextlib.ExitStack() as stack:
+            bar = _lazy_bar(stack) if progress and not as_json else None
             callback = None if bar is None else (lambda done, total: bar("fitting", done, total))
             result = fit(
                 sample,
