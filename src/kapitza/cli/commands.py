@@ -10,7 +10,7 @@ from .app import app
 from .eels import eels_app
 from .fits import fit_app
 from .materials import materials_app
-from .md import md_app
+from .md import md_app, thickness_command
 from .md_campaign import md_campaign_command
 from .md_emd import md_emd_command
 from .md_run import md_run_command
@@ -39,4 +39,6 @@ app.add_typer(md_app, name="md")
 app.add_typer(eels_app, name="eels")
 app.add_typer(tdtr_app, name="tdtr")
 app.add_typer(fdtr_app, name="fdtr")
+# `kapitza fit thickness` is `kapitza md thickness` itself: one reader, one fit (analysis.thickness), one output
+fit_app.command("thickness")(thickness_command)
 app.add_typer(fit_app, name="fit")

@@ -5,6 +5,7 @@ Every command imports what it needs from here; no command borrows from another.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -69,15 +70,13 @@ def _count(text: str, spec: str) -> int:
     return count
 
 
-def parse_inelastic(spec: str | None) -> dict[str, float] | None:
-    """Parse ``--inelastic 'A=1e-15,q=1,m=1'`` into a mapping (None stays None).
-
-    The values are validated by :class:`kapitza.transmission.inelastic.InelasticParameters`.
+def parse_pairs(spec: str | None, option: str, example: str = "A=1e-15,q=1,m=1") -> dict[str, float] | None:
+    """Parse ``NAME=VALUE,...`` (e.g. ``--inelastic 'A=1e-15,q=1,m=1'``) into a mapping (None stays None).
 
     Raises
     ------
     InputError
-        For a malformed item or a value that is not a number.
+        For a malformed item or a value that is not a number, naming ``option``.
     """
     if spec is None:
         return None
@@ -85,12 +84,65 @@ def parse_inelastic(spec: str | None) -> dict[str, float] | None:
     for item in spec.split(","):
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise InputError(f"--inelastic {spec!r} must look like A=1e-15,q=1,m=1; got the item {item.strip()!r}")
+            raise InputError(f"{option} {spec!r} must look like {example}; got the item {item.strip()!r}")
         try:
             out[key.strip()] = float(value)
         except ValueError:
-            raise InputError(f"--inelastic: {key.strip()} = {value.strip()!r} is not a number") from None
+            raise InputError(f"{option}: {key.strip()} = {value.strip()!r} is not a number") from None
     return out
+
+
+def parse_inelastic(spec: str | None) -> dict[str, float] | None:
+    """Parse ``--inelastic 'A=1e-15,q=1,m=1'`` into a mapping (None stays None).
+
+    The values are validated by :class:`kapitza.transmission.inelastic.InelasticParameters`.
+    """
+    return parse_pairs(spec, "--inelastic")
+
+
+#: Largest numeric table read by :func:`read_table`, bytes (such tables are a few kB).
+MAX_TABLE_BYTES = 20_000_000
+
+
+def read_table(path: Path, ncols: int | tuple[int, ...], what: str) -> NDArray[np.float64]:
+    """A small numeric table, shape (rows, columns): comma or white-space columns, ``#`` comments, and before the
+    data one optional header line of names (its first field holds no digit).  ``ncols``: the column count, or the
+    counts allowed (every row must have the first row's).  ``what`` names the file in the messages
+    (e.g. ``"--baths"``, ``"G(T)"``)."""
+    allowed = (ncols,) if isinstance(ncols, int) else tuple(ncols)
+    where = f"{what} file {str(path)!r}"
+    if not path.is_file():
+        raise InputError(f"{where} does not exist or is not a file")
+    size = path.stat().st_size
+    if size > MAX_TABLE_BYTES:
+        raise InputError(f"{where} is {size / 1e6:.3g} MB; a data table is read up to {MAX_TABLE_BYTES / 1e6:g} MB")
+    data = path.read_bytes()
+    if b"\0" in data or not data.isascii():
+        raise InputError(f"{where} is not a plain (ASCII) text file")
+    rows: list[list[float]] = []
+    header_seen = False
+    for n, raw in enumerate(data.decode("ascii").splitlines(), start=1):
+        text = raw.split("#", 1)[0].strip()
+        if not text:
+            continue
+        fields = text.replace(",", " ").split()
+        try:
+            numbers = [float(f) for f in fields]
+        except ValueError:
+            if not rows and not header_seen and not any(c.isdigit() for c in fields[0]):
+                header_seen = True  # a header line of names
+                continue
+            raise InputError(f"{where} line {n}: not a number in {text[:40]!r}") from None
+        want = len(rows[0]) if rows else None
+        if (want is not None and len(numbers) != want) or len(numbers) not in allowed:
+            shown = want if want is not None else " or ".join(map(str, allowed))
+            raise InputError(f"{where} line {n}: expected {shown} columns, got {len(numbers)}")
+        if not all(math.isfinite(v) for v in numbers):
+            raise InputError(f"{where} line {n}: NaN or infinite value")
+        rows.append(numbers)
+    if not rows:
+        raise InputError(f"{where} holds no data rows")
+    return np.asarray(rows, dtype=float)
 
 
 def parse_potential(spec: str | None) -> str | tuple[str, str] | None:

@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import json
-import math
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,8 +17,7 @@ import typer
 from rich.console import Console
 
 from ..errors import InputError
-from .common import check_output
-from .md import thickness_command as md_thickness_command
+from .common import check_output, parse_pairs, read_table
 
 fit_app = typer.Typer(
     help="Fits of data: G(T) -> low-T power law G = a T^n; G(T) -> the inelastic A, q, m of a prediction model; "
@@ -27,68 +25,12 @@ fit_app = typer.Typer(
     no_args_is_help=True,
 )
 
-#: Largest data file read, bytes (a G(T) table is a few kB).
-MAX_BYTES = 20_000_000
 PLOT_SUFFIXES = (".png", ".pdf", ".svg")
 
 
-def read_columns(path: Path, allowed: tuple[int, ...], what: str) -> np.ndarray:
-    """A numeric table with ``allowed`` column counts (every row the first row's): comma or white-space separated,
-    ``#`` comments, one optional header line of names before the data.  Shape (rows, columns)."""
-    where = f"{what} file {str(path)!r}"
-    if not path.is_file():
-        raise InputError(f"{where} does not exist or is not a file")
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise InputError(f"{where} is {size / 1e6:.3g} MB; a data table is read up to {MAX_BYTES / 1e6:g} MB")
-    data = path.read_bytes()
-    if b"\0" in data or not data.isascii():
-        raise InputError(f"{where} is not a plain (ASCII) text file")
-    rows: list[list[float]] = []
-    header_seen = False
-    for n, raw in enumerate(data.decode("ascii").splitlines(), start=1):
-        text = raw.split("#", 1)[0].strip()
-        if not text:
-            continue
-        fields = text.replace(",", " ").split()
-        try:
-            numbers = [float(f) for f in fields]
-        except ValueError:
-            if not rows and not header_seen:
-                header_seen = True  # a header line of names
-                continue
-            raise InputError(f"{where} line {n}: not a number in {text[:40]!r}") from None
-        want = len(rows[0]) if rows else None
-        if (want is not None and len(numbers) != want) or len(numbers) not in allowed:
-            shown = want if want is not None else " or ".join(map(str, allowed))
-            raise InputError(f"{where} line {n}: expected {shown} columns, got {len(numbers)}")
-        if not all(math.isfinite(v) for v in numbers):
-            raise InputError(f"{where} line {n}: NaN or infinite value")
-        rows.append(numbers)
-    if not rows:
-        raise InputError(f"{where} holds no data rows")
-    return np.asarray(rows, dtype=float)
-
-
 def _gt(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    table = read_columns(path, (2, 3), "G(T)")
+    table = read_table(path, (2, 3), "G(T)")
     return table[:, 0], table[:, 1], (table[:, 2] if table.shape[1] == 3 else None)
-
-
-def _pairs(spec: str | None, option: str) -> dict[str, float] | None:
-    """``A=1e-17,q=1`` -> {"A": 1e-17, "q": 1.0}."""
-    if spec is None:
-        return None
-    out: dict[str, float] = {}
-    for item in spec.split(","):
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise InputError(f"{option} {spec!r} must look like A=1e-17,q=1,m=1; got the item {item.strip()!r}")
-        try:
-            out[key.strip()] = float(value)
-        except ValueError:
-            raise InputError(f"{option}: {key.strip()} = {value.strip()!r} is not a number") from None
-    return out
 
 
 def _print_json(doc: dict[str, Any]) -> None:
@@ -164,7 +106,7 @@ def inelastic_command(
     bad = [n for n in names if n not in ("A", "q", "m")]
     if bad or not fit.strip():
         raise InputError(f"--fit takes names among A, q, m separated by commas, got {fit!r}")
-    start, held = _pairs(initial, "--initial"), _pairs(fixed, "--fixed")
+    start, held = parse_pairs(initial, "--initial", "A=1e-17,q=1,m=1"), parse_pairs(fixed, "--fixed", "A=1e-17,q=1,m=1")
     options = {} if cutoff is None else {"cutoff": cutoff}
     t, g, s = _gt(file)
     result = fit_model(t, g, s, side1, side2, model=model, fit=names, initial=start, fixed=held, **options)
@@ -221,5 +163,3 @@ def inelastic_command(
 
 fit_app.command("power-law")(power_law_command)
 fit_app.command("inelastic")(inelastic_command)
-# the same command as `kapitza md thickness`: one reader, one fit (analysis.thickness), one output
-fit_app.command("thickness")(md_thickness_command)

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import InputError
-from .common import check_output
+from .common import check_output, read_table
 
 md_app = typer.Typer(
     help="Molecular dynamics on LAMMPS: NEMD and EMD of LJ and Si/Ge bicrystals, campaigns on dask; "
@@ -33,40 +33,6 @@ def _floats(spec: str, option: str) -> tuple[float, ...]:
     if not all(np.isfinite(values)):
         raise InputError(f"{option} values must be finite, got {spec!r}")
     return values
-
-
-def _read_table(path: Path, ncols: int | tuple[int, ...], option: str) -> np.ndarray:
-    """A small numeric table (comma or whitespace columns, '#' comments, an optional header line); ``ncols``: the
-    column count, or the counts allowed (every row must have the first row's)."""
-    allowed = (ncols,) if isinstance(ncols, int) else tuple(ncols)
-    where = f"{option} file {str(path)!r}"
-    if not path.is_file():
-        raise InputError(f"{where} does not exist or is not a file")
-    data = path.read_bytes()
-    if b"\0" in data or not data.isascii():
-        raise InputError(f"{where} is not a text file")
-    rows = []
-    for n, raw in enumerate(data.decode("ascii").splitlines(), start=1):
-        s = raw.split("#", 1)[0].strip()
-        if not s:
-            continue
-        fields = s.replace(",", " ").split()
-        try:
-            nums = [float(f) for f in fields]
-        except ValueError:
-            if not rows and not any(c.isdigit() for c in fields[0]):
-                continue  # a header line of names
-            raise InputError(f"{where} line {n}: not a number in {s[:40]!r}") from None
-        want = len(rows[0]) if rows else None
-        if (want is not None and len(nums) != want) or len(nums) not in allowed:
-            shown = want if want is not None else " or ".join(map(str, allowed))
-            raise InputError(f"{where} line {n}: expected {shown} columns, got {len(nums)}")
-        if not all(np.isfinite(nums)):
-            raise InputError(f"{where} line {n}: NaN or infinite value")
-        rows.append(nums)
-    if not rows:
-        raise InputError(f"{where} holds no data rows")
-    return np.asarray(rows, dtype=float)
 
 
 def analyze_command(
@@ -140,7 +106,7 @@ def analyze_command(
     if baths is not None:
         if area is None:
             raise InputError("--baths needs --area (the cross-section, in the --units length unit squared)")
-        table = _read_table(baths, (3, 5), "--baths")
+        table = read_table(baths, (3, 5), "--baths")
         if table.shape[1] == 5 and block_time is None:
             raise InputError("--baths with a kapitza baths.txt (5 columns, energies per block) needs --block-time")
         if table.shape[1] == 3 and block_time is not None:
@@ -300,7 +266,7 @@ def thickness_command(
 
     if units not in ("si", "lj"):
         raise InputError(f"--units must be si or lj for a thickness series, got {units!r}")
-    table = _read_table(file, 3, "thickness")
+    table = read_table(file, 3, "thickness")
     fit = fit_thickness_series(table[:, 0], table[:, 1], table[:, 2])
     names = (
         {"R_K": "m^2 K W^-1", "slope": "m K W^-1", "kappa": "W m^-1 K^-1"}
