@@ -70,6 +70,37 @@ def _count(text: str, spec: str) -> int:
     return count
 
 
+def parse_number(text: str, spec: str, option: str) -> float:
+    """One finite number of the option value ``spec`` (InputError naming ``option`` otherwise)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise InputError(f"{option} takes numbers, got {spec!r}") from None
+    if not math.isfinite(value):
+        raise InputError(f"{option} values must be finite, got {spec!r}")
+    return value
+
+
+def parse_floats(spec: str | None, option: str) -> tuple[float, ...] | None:
+    """'a,b,c' -> finite numbers (None stays None)."""
+    if spec is None:
+        return None
+    return tuple(parse_number(p.strip(), spec, option) for p in spec.split(","))
+
+
+def parse_interval(spec: str | None, option: str, example: str) -> tuple[float, float] | None:
+    """'LO:HI' -> (lo, hi) with lo < hi (None stays None); ``example`` shows the form in the message."""
+    if spec is None:
+        return None
+    parts = spec.split(":")
+    if len(parts) != 2:
+        raise InputError(f"{option} takes LO:HI (e.g. {example}), got {spec!r}")
+    lo, hi = (parse_number(p.strip(), spec, option) for p in parts)
+    if not lo < hi:
+        raise InputError(f"{option} needs LO < HI, got {spec!r}")
+    return lo, hi
+
+
 def parse_pairs(spec: str | None, option: str, example: str = "A=1e-15,q=1,m=1") -> dict[str, float] | None:
     """Parse ``NAME=VALUE,...`` (e.g. ``--inelastic 'A=1e-15,q=1,m=1'``) into a mapping (None stays None).
 

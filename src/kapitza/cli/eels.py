@@ -21,7 +21,7 @@ from rich.table import Table
 
 from ..errors import InputError
 from ..io.results import to_jsonable
-from .common import check_output
+from .common import check_output, parse_floats, parse_interval, parse_number
 
 eels_app = typer.Typer(
     help="STEM-EELS phonon thermometry: temperatures from the gain/loss ratio (detailed balance), profiles and "
@@ -34,29 +34,12 @@ _BACKGROUNDS = ("power-law", "zlp-fit", "none")
 
 
 # ---------------------------------------------------------------------------------------------- option parsing
-def _number(text: str, spec: str, option: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise InputError(f"{option} takes numbers, got {spec!r}") from None
-    if not math.isfinite(value):
-        raise InputError(f"{option} values must be finite, got {spec!r}")
-    return value
-
-
 def parse_range(spec: str | None, option: str, *, positive: bool = True) -> tuple[float, float] | None:
     """'LO:HI' -> (lo, hi) with lo < hi (and lo > 0 when ``positive``); None stays None."""
-    if spec is None:
-        return None
-    parts = spec.split(":")
-    if len(parts) != 2:
-        raise InputError(f"{option} takes LO:HI (e.g. 60:90), got {spec!r}")
-    lo, hi = (_number(p.strip(), spec, option) for p in parts)
-    if not lo < hi:
-        raise InputError(f"{option} needs LO < HI, got {spec!r}")
-    if positive and lo <= 0:
+    rng = parse_interval(spec, option, "60:90")
+    if rng is not None and positive and rng[0] <= 0:
         raise InputError(f"{option} energies are |E| in meV and must be > 0, got {spec!r}")
-    return lo, hi
+    return rng
 
 
 def parse_ranges(spec: str | None, option: str) -> tuple[tuple[float, float], ...] | None:
@@ -67,21 +50,12 @@ def parse_ranges(spec: str | None, option: str) -> tuple[tuple[float, float], ..
     return out  # type: ignore[return-value]
 
 
-def parse_floats(spec: str | None, option: str) -> tuple[float, ...] | None:
-    if spec is None:
-        return None
-    values = tuple(_number(p.strip(), spec, option) for p in spec.split(","))
-    if not values:
-        raise InputError(f"{option} takes numbers separated by commas, got {spec!r}")
-    return values
-
-
 def parse_positions(spec: str, option: str = "--positions") -> np.ndarray:
     """'LO:HI:N' -> N positions from LO to HI (nm)."""
     parts = spec.split(":")
     if len(parts) != 3:
         raise InputError(f"{option} takes LO:HI:N in nm (e.g. -30:30:61), got {spec!r}")
-    lo, hi, n = (_number(p.strip(), spec, option) for p in parts)
+    lo, hi, n = (parse_number(p.strip(), spec, option) for p in parts)
     if not (lo < hi and n == int(n) and 3 <= n <= 100_000):
         raise InputError(f"{option} needs LO < HI and a whole N from 3 to 100000, got {spec!r}")
     return np.linspace(lo, hi, int(n))
@@ -96,7 +70,7 @@ def parse_mode_temperatures(spec: str | None, option: str = "--mode-temperature"
         band, sep, temp = part.partition("=")
         if not sep:
             raise InputError(f"{option} takes LO:HI=T (e.g. 75:85=350), got {spec!r}")
-        t = _number(temp.strip(), spec, option)
+        t = parse_number(temp.strip(), spec, option)
         if t <= 0:
             raise InputError(f"{option} temperatures must be > 0 K, got {spec!r}")
         out[parse_range(band.strip(), option)] = t  # type: ignore[index]

@@ -17,22 +17,12 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import InputError
-from .common import check_output, read_table
+from .common import check_output, parse_floats, read_table
 
 md_app = typer.Typer(
     help="Molecular dynamics on LAMMPS: NEMD and EMD of LJ and Si/Ge bicrystals, campaigns on dask; "
     "the temperature-jump analysis of any ave/chunk profile, G(T), J(Delta T) and thickness series."
 )
-
-
-def _floats(spec: str, option: str) -> tuple[float, ...]:
-    try:
-        values = tuple(float(x) for x in spec.split(","))
-    except ValueError:
-        raise InputError(f"{option} takes numbers separated by commas, got {spec!r}") from None
-    if not all(np.isfinite(values)):
-        raise InputError(f"{option} values must be finite, got {spec!r}")
-    return values
 
 
 def analyze_command(
@@ -88,7 +78,7 @@ def analyze_command(
         raise InputError("give either --flux or --baths, not both")
     if plot is not None:
         check_output(plot, (".png", ".pdf", ".svg"), "--plot")
-    planes = _floats(interfaces, "--interfaces") if interfaces is not None else None
+    planes = parse_floats(interfaces, "--interfaces")
     if profile.is_dir():
         given = dict(flux=flux, baths=baths, area=area, block_time=block_time, column=column, units=units)
         given.update(composition=composition, geometry=geometry, planes=planes, exclude=exclude, plot=plot)

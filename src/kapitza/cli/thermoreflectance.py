@@ -21,7 +21,7 @@ from rich.table import Table
 from ..errors import InputError, KapitzaError
 from ..io.atomic import atomic_write_text
 from ..io.results import to_jsonable
-from .common import check_output, progress_bar
+from .common import check_output, parse_interval, parse_number, progress_bar
 
 _PLOT_SUFFIXES = (".png", ".pdf", ".svg")
 _DATA_SUFFIXES = (".txt", ".dat", ".csv", ".tsv")
@@ -63,23 +63,13 @@ def _emit(doc: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(to_jsonable(doc), indent=1) + "\n")
 
 
-def _number(text: str, spec: str, option: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise InputError(f"{option} takes numbers, got {spec!r}") from None
-    if not math.isfinite(value):
-        raise InputError(f"{option} values must be finite, got {spec!r}")
-    return value
-
-
 def parse_grid(spec: str, option: str) -> np.ndarray:
     """'LO:HI:N' -> N log-spaced values from LO to HI (> 0); or 'a,b,c' -> those values."""
     if ":" in spec:
         parts = spec.split(":")
         if len(parts) != 3:
             raise InputError(f"{option} takes LO:HI:N (log-spaced) or a comma list, got {spec!r}")
-        lo, hi = (_number(p.strip(), spec, option) for p in parts[:2])
+        lo, hi = (parse_number(p.strip(), spec, option) for p in parts[:2])
         try:
             n = int(parts[2])
         except ValueError:
@@ -87,22 +77,17 @@ def parse_grid(spec: str, option: str) -> np.ndarray:
         if not (0 < lo < hi) or not (2 <= n <= 10_000):
             raise InputError(f"{option} needs 0 < LO < HI and 2 <= N <= 10000, got {spec!r}")
         return np.geomspace(lo, hi, n)
-    values = np.array([_number(p.strip(), spec, option) for p in spec.split(",")])
+    values = np.array([parse_number(p.strip(), spec, option) for p in spec.split(",")])
     if values.size == 0 or np.any(values <= 0):
         raise InputError(f"{option} values must be > 0, got {spec!r}")
     return np.sort(values)
 
 
 def parse_range(spec: str | None, option: str) -> tuple[float, float] | None:
-    if spec is None:
-        return None
-    parts = spec.split(":")
-    if len(parts) != 2:
-        raise InputError(f"{option} takes LO:HI, got {spec!r}")
-    lo, hi = (_number(p.strip(), spec, option) for p in parts)
-    if not 0 <= lo < hi:
+    rng = parse_interval(spec, option, "100:4000")
+    if rng is not None and rng[0] < 0:
         raise InputError(f"{option} needs 0 <= LO < HI, got {spec!r}")
-    return lo, hi
+    return rng
 
 
 def parse_names(spec: str, option: str) -> tuple[str, ...]:
