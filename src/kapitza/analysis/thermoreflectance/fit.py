@@ -212,18 +212,6 @@ class PosteriorResult:
 
 
 # --- validation ----------------------------------------------------------------------------------
-def _atoms(sample: Sample, name: str) -> set[str]:
-    """The independent quantities a parameter name sets (``k_X`` sets kz and kr, ``G`` the one interface...)."""
-    if name == "G":
-        return {f"G_{sample.interfaces[0].name}"}
-    if name == "w":
-        return {"w_pump", "w_probe"}
-    key, _, target = name.partition("_")
-    if key == "k":
-        return {f"kz_{target}", f"kr_{target}"}
-    return {name}
-
-
 def _array(values: ArrayLike, what: str) -> NDArray[np.float64]:
     try:
         a = np.asarray(values, dtype=float)
@@ -309,7 +297,7 @@ class _Problem:
         params = sample.parameters()
         seen: dict[str, str] = {}
         for n in names:
-            for atom in _atoms(sample, n):
+            for atom in sample.quantities_of(n):
                 if atom in seen:
                     raise InputError(f"{seen[atom]} and {n} set the same quantity ({atom}); fit only one of them")
                 seen[atom] = n
@@ -368,7 +356,7 @@ class _Problem:
         for n, err in sample.errors.items():
             if err == 0:
                 continue
-            if _atoms(sample, n) & fitted_atoms:
+            if sample.quantities_of(n) & fitted_atoms:
                 notes.append(f"the error of {n} is not propagated: it is fitted")
                 continue
             if not math.isfinite(params[n]):

@@ -201,6 +201,18 @@ class Sample:
             raise InputError(f"unknown {what} {', '.join(map(repr, bad))}; this sample has: {', '.join(known)}")
         return names
 
+    def quantities_of(self, name: str) -> set[str]:
+        """The independent quantities a parameter name sets: ``k_X`` sets kz_X and kr_X, ``w`` both radii,
+        plain ``G`` the one interface's ``G_<name>``; any other name sets itself."""
+        if name == "G":
+            return {f"G_{self.interfaces[0].name}"}
+        if name == "w":
+            return {"w_pump", "w_probe"}
+        key, _, target = name.partition("_")
+        if key == "k":
+            return {f"kz_{target}", f"kr_{target}"}
+        return {name}
+
     def with_parameters(self, values: Mapping[str, float]) -> Sample:
         """A copy with the named parameters set (SI).  ``k_<layer>`` sets kz and kr; ``w`` sets both radii."""
         self.check_names(values)
