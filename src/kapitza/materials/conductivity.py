@@ -109,7 +109,9 @@ def _table(name: str, raw: Any) -> ConductivityTable:
         raise InputError(f"{where}: temperatures and conductivities must be finite and > 0")
     if np.any(np.diff(t) <= 0):
         raise InputError(f"{where}: temperatures must increase strictly")
-    return ConductivityTable(material=name, temperature=t, conductivity=k, source=source, sample=str(raw.get("sample", "")))
+    return ConductivityTable(
+        material=name, temperature=t, conductivity=k, source=source, sample=str(raw.get("sample", ""))
+    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -151,5 +153,3 @@ def thermal_conductivity(material: str | Material, temperature: ArrayLike) -> fl
     t = np.asarray(temperature, dtype=float)
     value = np.full(t.shape, float(m.thermal_conductivity))
     return float(value) if value.ndim == 0 else value
-
-
