@@ -19,6 +19,7 @@ from .md_spectral import modes_command, rectification_command, spectral_command
 from .measured import measured_command
 from .phonons import phonons_command
 from .predict import predict_command
+from .stack import film_command, stack_command
 from .thermoreflectance import fdtr_app, tdtr_app
 from .transmission import transmission_command
 from .validate import validate_command
@@ -43,4 +44,6 @@ app.add_typer(fdtr_app, name="fdtr")
 # `kapitza fit thickness` is `kapitza md thickness` itself: one reader, one fit (analysis.thickness), one output
 fit_app.command("thickness")(thickness_command)
 app.add_typer(fit_app, name="fit")
+app.command("stack")(stack_command)
+device_app.command("film")(film_command)
 app.add_typer(device_app, name="device")
