@@ -78,8 +78,9 @@ def _print_stack(res: Any, title: str) -> None:
         table.add_column(col)
     layers = res.stack.layers
     for i, layer in enumerate(layers):
+        share = f"{100 * res.layer_resistance[i] / res.total_resistance:.3g} %"
         table.add_row(layer.name, _nm(layer.thickness), f"{res.layer_resistance[i]:.4g}", f"{res.layer_drop[i]:.4g}",
-                      f"{100 * res.layer_resistance[i] / res.total_resistance:.3g} %", layer.conductivity.label)  # fmt: skip
+                      share, layer.conductivity.label)  # fmt: skip
         if i < len(res.interface_jump):
             r = res.interface_resistance[i]
             table.add_row(f"{layer.name}/{layers[i + 1].name}", "", f"{r:.4g}", f"{res.interface_jump[i]:.4g}",

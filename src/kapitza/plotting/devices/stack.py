@@ -65,7 +65,7 @@ def _budget(ax: Any, res: Any) -> None:
     ax.barh(y, shares, color=colors)
     ax.set_yticks(y)
     ax.set_yticklabels(names, fontsize="small")
-    for yy, s, r in zip(y, shares, rows, strict=True):
+    for yy, s in zip(y, shares, strict=True):
         ax.text(s, yy, f" {s:.3g} %", va="center", fontsize="x-small")
     ax.set_xlabel("share of the total resistance (%)")
     ax.set_xlim(0, max(shares) * 1.3 if max(shares) > 0 else 1)
