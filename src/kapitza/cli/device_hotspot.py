@@ -122,7 +122,9 @@ def hotspot_command(
     power: Annotated[
         str | None, typer.Option("--power", help="source power: W/m or W/mm (planar), W or mW (axisymmetric)")
     ] = None,
-    heat_flux: Annotated[float | None, typer.Option("--heat-flux", help="source flux, W/m^2 (instead of --power)")] = None,
+    heat_flux: Annotated[
+        float | None, typer.Option("--heat-flux", help="source flux, W/m^2 (instead of --power)")
+    ] = None,
     geometry: Annotated[str, typer.Option("--geometry", help="planar (a strip) or axisymmetric (a disc)")] = "planar",
     domain_width: Annotated[
         str | None, typer.Option("--domain-width", help="lateral domain width/diameter (default max(4 x stack, 20 w))")
@@ -132,7 +134,9 @@ def hotspot_command(
     sweep_r: Annotated[
         str | None, typer.Option("--sweep-r", help="R values (m^2K/W, comma-separated) for the swept interface")
     ] = None,
-    sweep_interface: Annotated[int, typer.Option("--sweep-interface", help="which interface --sweep-r sets (1 = top)")] = 1,
+    sweep_interface: Annotated[
+        int, typer.Option("--sweep-interface", help="which interface --sweep-r sets (1 = top)")
+    ] = 1,
     sweep_width: Annotated[
         str | None, typer.Option("--sweep-width", help="source widths with units, comma-separated, e.g. 0.5um,1um,4um")
     ] = None,
@@ -179,7 +183,9 @@ def hotspot_command(
         if any(v < 0 for v in r_values):
             raise InputError(f"--sweep-r values must be >= 0 m^2K/W, got {sweep_r!r}")
         if not 1 <= sweep_interface <= len(sources):
-            raise InputError(f"--sweep-interface must be 1..{len(sources)} (one per --interface), got {sweep_interface}")
+            raise InputError(
+                f"--sweep-interface must be 1..{len(sources)} (one per --interface), got {sweep_interface}"
+            )
     widths = None if sweep_width is None else [parse_length(p, "--sweep-width") for p in sweep_width.split(",")]
 
     from ..devices.hotspot import hotspot, hotspot_sweep

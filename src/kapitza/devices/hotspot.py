@@ -386,8 +386,9 @@ def _solve(
         blocks.append(stiffness.assemble(basis))
         load = np.zeros(mesh.p.shape[1])
         if i == 0:
+            tol = 1e-9 * layer.thickness
             top_facets = mesh.facets_satisfying(
-                lambda p: (p[1] > -1e-9 * layer.thickness) & (p[0] < half_source * (1 + 1e-12)), boundaries_only=True
+                lambda p, tol=tol: (p[1] > -tol) & (p[0] < half_source * (1 + 1e-12)), boundaries_only=True
             )
             fb = skfem.FacetBasis(mesh, elem, facets=top_facets, intorder=3)
 
@@ -397,7 +398,8 @@ def _solve(
 
             load = source.assemble(fb)
         loads.append(load)
-        bottom_facets = mesh.facets_satisfying(lambda p, ys=ys: p[1] < ys[0] + 1e-9 * layer.thickness, boundaries_only=True)
+        bottom_y = ys[0] + 1e-9 * layer.thickness
+        bottom_facets = mesh.facets_satisfying(lambda p, y=bottom_y: p[1] < y, boundaries_only=True)
         masses.append(mass.assemble(skfem.FacetBasis(mesh, elem, facets=bottom_facets, intorder=3)))
         bases.append(basis)
         # vertex of grid point (iy, ix), whatever order init_tensor numbers them in
@@ -461,7 +463,7 @@ def _solve(
         depth += layer.thickness
     # interface quantities
     jumps, t_interface = [], []
-    for j, r in enumerate(resistances):
+    for j in range(len(resistances)):
         ta = t_full[offsets[j] + bottoms[j]]
         tb = t_full[offsets[j + 1] + tops[j + 1]]
         jumps.append(float(ta[0] - tb[0]))
@@ -473,9 +475,9 @@ def _solve(
         field = basis.interpolate(t_full[offsets[i] : offsets[i + 1]])
         kr_i = layers[i].anisotropy * kz[i]
         g2 = kr_i * field.grad[0] ** 2 + kz[i] * field.grad[1] ** 2
-        dx = basis.dx * (basis.global_coordinates().value[0] if axisym else 1.0)
+        dx = basis.dx * (np.asarray(basis.global_coordinates()[0]) if axisym else 1.0)
         wsum = float(np.sum(g2 * dx))
-        t_layer.append(float(np.sum(field.value * g2 * dx) / wsum) if wsum > 0 else sink)
+        t_layer.append(float(np.sum(np.asarray(field) * g2 * dx) / wsum) if wsum > 0 else sink)
     return {
         "x": xs,
         "z": np.concatenate(depths),
