@@ -8,6 +8,7 @@ imported by :func:`kapitza.cli.app.main`, registers them.
 from .agf import agf_command
 from .app import app
 from .device import device_app
+from .device_hotspot import hotspot_command
 from .eels import eels_app
 from .fits import fit_app
 from .materials import materials_app
@@ -46,4 +47,5 @@ fit_app.command("thickness")(thickness_command)
 app.add_typer(fit_app, name="fit")
 app.command("stack")(stack_command)
 device_app.command("film")(film_command)
+device_app.command("hotspot")(hotspot_command)
 app.add_typer(device_app, name="device")
