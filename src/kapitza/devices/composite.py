@@ -158,9 +158,7 @@ def critical_radius(matrix: float, particle: float, resistance: float, shape: st
     return resistance * particle / (particle / k_eq - 1.0)
 
 
-def lognormal_radii(
-    median: float, sigma: float, count: int = 41
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def lognormal_radii(median: float, sigma: float, count: int = 41) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Radii (m) and their volume weights for a lognormal number distribution of radii.
 
     Parameters
