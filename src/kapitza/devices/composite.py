@@ -7,8 +7,8 @@ A matrix of conductivity k_m holds particles of conductivity k_p, radius a, volu
 particle/matrix boundary has a resistance R (m^2 K W^-1).  The Kapitza radius a_K = R k_m is the
 matrix thickness that resists as much as the boundary; alpha = a_K / a.
 
-Spheres (Nan et al. 1997, Eq. (8); identical to Hasselman & Johnson, J. Compos. Mater. 21, 508 (1987),
-whose form in h_c = 1/R the tests check)::
+Spheres (Nan et al. 1997, their spherical-particle result; identical to Hasselman & Johnson,
+J. Compos. Mater. 21, 508 (1987), whose form in h_c = 1/R the tests check)::
 
     k_eff / k_m = [k_p (1 + 2 alpha) + 2 k_m + 2 f (k_p (1 - alpha) - k_m)]
                 / [k_p (1 + 2 alpha) + 2 k_m -   f (k_p (1 - alpha) - k_m)]
@@ -16,7 +16,8 @@ whose form in h_c = 1/R the tests check)::
 It is the Maxwell-Garnett formula for a particle of equivalent conductivity k' = k_p / (1 + R k_p / a)
 (the particle with its boundary in series).
 
-Ellipsoids of revolution (Nan et al. 1997, Eqs. (4)-(7)), with geometric factors L_11 = L_22, L_33 and
+Ellipsoids of revolution (Nan et al. 1997, general result for aligned or random ellipsoids), with
+geometric factors L_11 = L_22, L_33 and
 the boundary folded into the particle's conductivity along each axis,
 k^c_ii = k_p / (1 + gamma L_ii k_p / k_m), gamma = (2 + 1/p) alpha for an aspect ratio p = a_3/a_1 >= 1::
 
@@ -27,8 +28,8 @@ k^c_11 = k_p / (1 + R k_p / a), k^c_33 = k_p (a long cylinder's boundary does no
 
 * aligned, across the axes (2D Maxwell-Garnett):  k_11 = k_m (2 + f beta_11) / (2 - f beta_11)
 * aligned, along the axes (rule of mixtures):      k_33 = (1 - f) k_m + f k_p
-* random orientation:  k = k_m [3 + f (beta_11 + beta_33)] / (3 - f beta_11)  (Nan 1997, Eq. (7) with
-  L_11 = 1/2, L_33 = 0).
+* random orientation:  k = k_m [3 + f (beta_11 + beta_33)] / (3 - f beta_11)  (Nan 1997's random-orientation
+  average with L_11 = 1/2, L_33 = 0).
 
 Critical radius (derived here): the particles neither raise nor lower k, for every f, when the numerator's
 and denominator's f terms vanish.  Spheres and the transverse direction of cylinders: k' = k_m, i.e.

@@ -61,7 +61,7 @@ SIGE_ALLOY_CONDUCTIVITY = 8.0
 #: Where :data:`SIGE_ALLOY_CONDUCTIVITY` comes from.
 SIGE_ALLOY_SOURCE = (
     "SiGe alloy near 300 K, ~8 W/m/K (order of the values of Dismukes et al., J. Appl. Phys. 35, 2899 (1964), "
-    "for Ge-Si alloys of 30-70 % Si; heavily doped samples are lower)"
+    "for Ge-Si alloys of intermediate composition; an approximate default, give --alloy for a specific alloy)"
 )
 #: Most periods N.
 MAX_PERIODS = 10**9
