@@ -9,6 +9,7 @@ from .agf import agf_command
 from .app import app
 from .device import device_app
 from .device_hotspot import hotspot_command
+from .device_media import composite_command, polycrystal_command, superlattice_command
 from .eels import eels_app
 from .fits import fit_app
 from .materials import materials_app
@@ -48,4 +49,7 @@ app.add_typer(fit_app, name="fit")
 app.command("stack")(stack_command)
 device_app.command("film")(film_command)
 device_app.command("hotspot")(hotspot_command)
+device_app.command("superlattice")(superlattice_command)
+device_app.command("composite")(composite_command)
+device_app.command("polycrystal")(polycrystal_command)
 app.add_typer(device_app, name="device")

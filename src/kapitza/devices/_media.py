@@ -1,0 +1,65 @@
+"""Input checks shared by the effective-medium models (superlattice, composite, polycrystal).
+
+Every check raises :class:`~kapitza.errors.InputError` with the argument's name and the value as a plain
+number, before any work is done.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..errors import InputError
+
+#: Most points in a sweep (period, radius, grain size): a figure needs a few hundred.
+MAX_SWEEP = 10_000
+
+
+def number(value: Any, name: str, unit: str) -> float:
+    """``value`` as a finite float, or InputError naming ``name`` (unit shown in the message)."""
+    if isinstance(value, bool):
+        raise InputError(f"{name} must be a number ({unit}), got {value!r}")
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be a number ({unit}), got {value!r}") from None
+    if not math.isfinite(x):
+        raise InputError(f"{name} must be finite ({unit}), got {x:g}")
+    return x
+
+
+def positive(value: Any, name: str, unit: str) -> float:
+    """A finite number > 0."""
+    x = number(value, name, unit)
+    if x <= 0:
+        raise InputError(f"{name} must be > 0 {unit}, got {x:g}")
+    return x
+
+
+def temperature(value: Any, name: str = "temperature") -> float:
+    """An operating temperature, finite and > 0 K."""
+    return positive(value, name, "K")
+
+
+def sweep(values: Any, name: str, unit: str) -> NDArray[np.float64]:
+    """A 1D array of finite values > 0 (at most :data:`MAX_SWEEP`), sorted increasing."""
+    try:
+        x = np.asarray(values, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be numbers ({unit})") from None
+    if x.size == 0:
+        raise InputError(f"{name} is empty")
+    if x.size > MAX_SWEEP:
+        raise InputError(f"{name} has {x.size} points; at most {MAX_SWEEP} are computed")
+    if not np.all(np.isfinite(x)) or np.any(x <= 0):
+        bad = x[~(np.isfinite(x) & (x > 0))][0]
+        raise InputError(f"{name} values must be finite and > 0 {unit}, got {float(bad):g}")
+    return np.sort(x)
+
+
+def around(center: float, decades: float = 3.0, count: int = 121) -> NDArray[np.float64]:
+    """``count`` log-spaced values from center/10^decades to center*10^decades."""
+    return np.geomspace(center * 10.0**-decades, center * 10.0**decades, count)
