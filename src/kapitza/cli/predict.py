@@ -114,8 +114,11 @@ def kappa_footnote(results: list[ConductanceResult], origins: tuple[str, str] | 
                     at = f"{bad.size} temperatures, {bad[0]:g}-{bad[-1]:g}"
                 outside.append(f"{m.name} at {at} K (table {low:g}-{high:g} K)")
         else:
-            source = f"from the {origin}" if origin.startswith("file") else f"({origin})"
-            where.append(f"{m.name}: \u03ba near 300 K {source}")
+            if origin == "user":
+                source = "material record"
+            else:  # "file mine.toml", or the file's path as the material's own origin
+                source = origin if origin.startswith("file ") else f"file {Path(origin).name}"
+            where.append(f"{m.name}: \u03ba near 300 K from the {source}")
     if not where:
         return "no side has a bulk thermal conductivity: no Kapitza lengths"
     text = f"L_K = \u03ba(T) R, the bulk thickness with the interface's resistance at T ({'; '.join(where)})"
