@@ -21,6 +21,7 @@ from ..io import atomic_write_text
 from ..landauer import MAX_TEMPERATURES
 from ..literature import DEFAULT_WINDOW, Measurements, measurements_for
 from ..materials import Material, get_material
+from ..materials.conductivity import conductivity_or_nan, conductivity_table, uses_conductivity_table
 from ..phonons.debye import DEFAULT_CUTOFF, SINE_CUTOFFS
 from ..prediction import (
     ConductanceResult,
@@ -90,17 +91,52 @@ def material_origin(material: Material, spec: str) -> str:
 
 
 def kappa_footnote(results: list[ConductanceResult], origins: tuple[str, str] | None = None) -> str:
-    """The Kapitza-length footnote, naming where each side's kappa came from."""
+    """The Kapitza-length footnote: where each side's kappa(T) came from, and where L_K is n/a.
+
+    A database solid uses its tabulated kappa(T) (range named); a user's file keeps its one
+    conductivity ("kappa near 300 K from the file mine.toml").  Temperatures outside a side's table
+    get no L_K (printed n/a, null in JSON, empty in CSV) and are listed here.
+    """
     m1, m2 = results[0].side1, results[0].side2
     origins = origins or ("database", "database")
-    with_kappa = [(m, o) for m, o in zip((m1, m2), origins) if m.thermal_conductivity is not None]
-    if not with_kappa:
+    temps = np.unique(np.concatenate([np.asarray(r.temperature, dtype=float) for r in results]))
+    where, outside = [], []
+    for m, origin in zip((m1, m2), origins):
+        if m.thermal_conductivity is None:
+            continue
+        if origin == "database" and uses_conductivity_table(m):
+            low, high = conductivity_table(m).range
+            where.append(f"{m.name}: \u03ba(T) table {low:g}-{high:g} K, database")
+            bad = temps[np.isnan(conductivity_or_nan(m, temps))]
+            if bad.size:
+                at = ", ".join(f"{t:g}" for t in bad)
+                if bad.size > 4:
+                    at = f"{bad.size} temperatures, {bad[0]:g}-{bad[-1]:g}"
+                outside.append(f"{m.name} at {at} K (table {low:g}-{high:g} K)")
+        else:
+            if origin == "user":
+                source = "material record"
+            else:  # "file mine.toml", or the file's path as the material's own origin
+                source = origin if origin.startswith("file ") else f"file {Path(origin).name}"
+            where.append(f"{m.name}: \u03ba near 300 K from the {source}")
+    if not where:
         return "no side has a bulk thermal conductivity: no Kapitza lengths"
-    if len({o for _, o in with_kappa}) == 1:
-        where = with_kappa[0][1]
-    else:
-        where = "; ".join(f"{m.name}: {o}" for m, o in with_kappa)
-    return f"L_K = \u03ba R, the bulk thickness with the interface's resistance (\u03ba near 300 K, {where})"
+    text = f"L_K = \u03ba(T) R, the bulk thickness with the interface's resistance at T ({'; '.join(where)})"
+    if outside:
+        text += f"\nL_K n/a outside the \u03ba(T) table (no extrapolation): {'; '.join(outside)}"
+    return text
+
+
+def _fmt_length(value: float) -> str:
+    """A Kapitza length in nm for the table; n/a where kappa(T) is not tabulated (NaN)."""
+    return "n/a" if math.isnan(value) else _fmt(value, NANOMETRE)
+
+
+def _csv_length(values: np.ndarray | None, i: int) -> str:
+    """A Kapitza length in m for the CSV; empty where there is none (no kappa, or T outside its table)."""
+    if values is None or math.isnan(values[i]):
+        return ""
+    return repr(float(values[i]))
 
 
 def render_table(
@@ -127,7 +163,7 @@ def render_table(
         table.title += f"\n{units}; total = G_ph and G_ep in series"
         for header in ("G_ph", f"G_ep {parts.metal}", "G total", "R total"):
             table.add_column(header, justify="right")
-        table.caption = table.caption.replace("\u03ba R,", "\u03ba R_total,")
+        table.caption = table.caption.replace("\u03ba(T) R,", "\u03ba(T) R_total,")
     else:
         table.add_column("G (MW m\u207b\u00b2 K\u207b\u00b9)", justify="right")
         table.add_column("R (m\u00b2 K GW\u207b\u00b9)", justify="right")
@@ -140,8 +176,8 @@ def render_table(
         if series:
             resistance = parts.resistance_total[k]
         lengths = [
-            resistance * (m1 if side == 1 else m2).thermal_conductivity if series else r.kapitza_length(side)
-            for side, _ in sides
+            resistance * conductivity_or_nan(m, r.temperature) if series else r.kapitza_length(side)
+            for side, m in sides
         ]
         rt3 = resistance * r.temperature**3 if series else r.resistance_t3
         for i, t in enumerate(r.temperature):
@@ -149,7 +185,7 @@ def render_table(
             if series:
                 row += [_fmt(parts.electron_phonon, MW_PER_M2K), _fmt(parts.total[k, i], MW_PER_M2K)]
             row.append(_fmt(resistance[i], M2K_PER_GW))
-            row += [_fmt(length[i], NANOMETRE) for length in lengths]
+            row += [_fmt_length(length[i]) for length in lengths]
             if cryo:
                 row.append(_fmt(rt3[i], 1.0))
             table.add_row(*row)
@@ -507,8 +543,8 @@ def to_csv(results: list[ConductanceResult], parts: ElectronicParts | None = Non
                     repr(float(t)),
                     repr(float(r.conductance[i])),
                     repr(float(r.resistance[i])),
-                    "" if l1 is None else repr(float(l1[i])),
-                    "" if l2 is None else repr(float(l2[i])),
+                    _csv_length(l1, i),
+                    _csv_length(l2, i),
                     *extra,
                 ]
             )

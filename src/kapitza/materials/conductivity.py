@@ -36,7 +36,14 @@ from ..io.results import result
 from .database import get_material
 from .material import Material
 
-__all__ = ["ConductivityTable", "conductivity_table", "has_conductivity_table", "thermal_conductivity"]
+__all__ = [
+    "ConductivityTable",
+    "conductivity_or_nan",
+    "conductivity_table",
+    "has_conductivity_table",
+    "thermal_conductivity",
+    "uses_conductivity_table",
+]
 
 
 @result
@@ -153,3 +160,39 @@ def thermal_conductivity(material: str | Material, temperature: ArrayLike) -> fl
     t = np.asarray(temperature, dtype=float)
     value = np.full(t.shape, float(m.thermal_conductivity))
     return float(value) if value.ndim == 0 else value
+
+
+def uses_conductivity_table(material: str | Material) -> bool:
+    """True when kappa of ``material`` comes from a shipped kappa(T) table (a database solid).
+
+    False for a user's Material from a file (one conductivity, near its record's temperature)
+    and for a material without a conductivity (liquid helium).
+    """
+    m = material if isinstance(material, Material) else get_material(material)
+    return m.origin == "database" and m.thermal_conductivity is not None and m.name in _shipped()
+
+
+def conductivity_or_nan(material: str | Material, temperature: ArrayLike) -> NDArray[np.float64]:
+    """kappa(T) in W m^-1 K^-1 at each ``temperature`` (K, any shape), NaN outside the table.
+
+    Like :func:`thermal_conductivity`, but a temperature outside a database material's table gives
+    NaN instead of an InputError, so that a caller with many temperatures (``kapitza predict``'s
+    Kapitza lengths) keeps the ones it can compute.  A user's Material keeps its one conductivity at
+    every T.  Raises InputError for a material without a conductivity or a non-finite temperature.
+    Returns an array of the shape of ``temperature`` (0-d for a scalar).
+    """
+    m = material if isinstance(material, Material) else get_material(material)
+    t = np.asarray(temperature, dtype=float)
+    if m.thermal_conductivity is None:
+        raise InputError(f"{m.name} has no thermal conductivity ({m.notes or 'Fourier conduction is not defined'})")
+    if not np.all(np.isfinite(t)):
+        raise InputError(f"temperature for kappa(T) of {m.name} must be finite (K)")
+    if not uses_conductivity_table(m):
+        return np.full(t.shape, float(m.thermal_conductivity))
+    table = conductivity_table(m)
+    low, high = table.range
+    inside = (t >= low * (1 - 1e-12)) & (t <= high * (1 + 1e-12))
+    out = np.full(t.shape, np.nan)
+    if np.any(inside):
+        out[inside] = table(t[inside])
+    return out

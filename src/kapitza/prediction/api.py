@@ -97,12 +97,20 @@ class ConductanceResult:
         return out
 
     def kapitza_length(self, side: int | str = 1) -> NDArray[np.float64]:
-        """kappa * R in m: the thickness of ``side`` with the same resistance as the interface.
+        """kappa(T) * R(T) in m at each of the result's temperatures, shape (n_T,).
+
+        The thickness of ``side`` with the same thermal resistance as the interface at T.  kappa(T)
+        of a database solid comes from its tabulated kappa(T) (:mod:`kapitza.materials.conductivity`),
+        evaluated at each temperature: NaN where T lies outside that table (no extrapolation; see
+        :func:`~kapitza.materials.conductivity_table` for the range).  A user's material from a file
+        has one conductivity (near its record's temperature), used at every T.
 
         Parameters
         ----------
         side : 1, 2, or the name of one of the two materials
         """
+        from ..materials.conductivity import conductivity_or_nan
+
         material = self._side(side)
         if material.thermal_conductivity is None:
             raise InputError(
@@ -110,7 +118,7 @@ class ConductanceResult:
                 f"({material.notes or 'Fourier conduction is not defined for it'}); "
                 "a Kapitza length needs one"
             )
-        return material.thermal_conductivity * self.resistance
+        return conductivity_or_nan(material, self.temperature) * self.resistance
 
     def _side(self, side: int | str) -> Material:
         if side in (1, "1", "side1"):
@@ -334,12 +342,15 @@ def kapitza_length(
     side: int | str = 1,
     **options: Any,
 ) -> float | NDArray[np.float64]:
-    """Kapitza length kappa_side * R in m (the bulk thickness with the interface's resistance).
+    """Kapitza length kappa_side(T) * R(T) in m (the bulk thickness with the interface's resistance at T).
 
     Parameters
     ----------
     side : 1, 2 or a material name
-        Whose bulk thermal conductivity (near 300 K, from its material record) to use.
+        Whose bulk thermal conductivity to use: kappa(T) from the material's tabulated kappa(T) at
+        each temperature (NaN where T lies outside the table, e.g. below 200 K for diamond), or the one
+        conductivity of a user's material from a file.
+    temperature : K, scalar or array; the result has its shape.
     """
     result = predict(side1, side2, temperature, model, **options)
     return _shape_like(result.kapitza_length(side), temperature)
