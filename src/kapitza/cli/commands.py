@@ -8,6 +8,7 @@ imported by :func:`kapitza.cli.app.main`, registers them.
 from .agf import agf_command
 from .app import app
 from .device import device_app
+from .device_applications import nanofluidic_command, pcm_command, thermoelectric_command
 from .eels import eels_app
 from .fits import fit_app
 from .materials import materials_app
@@ -43,4 +44,7 @@ app.add_typer(fdtr_app, name="fdtr")
 # `kapitza fit thickness` is `kapitza md thickness` itself: one reader, one fit (analysis.thickness), one output
 fit_app.command("thickness")(thickness_command)
 app.add_typer(fit_app, name="fit")
+device_app.command("thermoelectric")(thermoelectric_command)
+device_app.command("pcm")(pcm_command)
+device_app.command("nanofluidic")(nanofluidic_command)
 app.add_typer(device_app, name="device")
