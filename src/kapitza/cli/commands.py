@@ -8,6 +8,7 @@ imported by :func:`kapitza.cli.app.main`, registers them.
 from .agf import agf_command
 from .app import app
 from .device import device_app
+from .device_applications import nanofluidic_command, pcm_command, thermoelectric_command
 from .device_hotspot import hotspot_command
 from .device_media import composite_command, polycrystal_command, superlattice_command
 from .eels import eels_app
@@ -52,4 +53,7 @@ device_app.command("hotspot")(hotspot_command)
 device_app.command("superlattice")(superlattice_command)
 device_app.command("composite")(composite_command)
 device_app.command("polycrystal")(polycrystal_command)
+device_app.command("thermoelectric")(thermoelectric_command)
+device_app.command("pcm")(pcm_command)
+device_app.command("nanofluidic")(nanofluidic_command)
 app.add_typer(device_app, name="device")
