@@ -210,7 +210,10 @@ class MetalSide:
     position : ndarray, shape (n,)
         Positions in the stack, m (inside the metal layer, nearest the interface first).
     electron_temperature, phonon_temperature, fourier_temperature : ndarray, shape (n,)
-        T_e, T_p and the one-temperature (Fourier) profile of the stack there, K.
+        T_e, T_p and the far-field (one-temperature) line T_0 + q x/(kappa_e + kappa_p) that both meet, K.
+        g, kappa_e and kappa_p are the room-temperature values of the metal's electron data
+        (:mod:`kapitza.materials.electrons`), as in :func:`kapitza.prediction.electronic_parts`: far below
+        300 K the cooling length and R_ep are estimates only.
     cooling_length : float
         Electron-phonon cooling length d, m.
     electron_phonon_resistance : float
@@ -438,15 +441,13 @@ def _metal_side(
     q_metal = q if metal_above else -q
     t0 = t_upper if metal_above else t_lower
     profile = parts.profile(depth, q_metal, reference_temperature=t0)
-    k_metal = stack.layers[metal_layer].conductivity
-    fourier = t0 + q_metal * depth / k_metal.at(t0)
     return MetalSide(
         interface=index,
         layer=metal_layer,
         position=position - depth if metal_above else position + depth,
         electron_temperature=profile.electron_temperature,
         phonon_temperature=profile.phonon_temperature,
-        fourier_temperature=fourier,
+        fourier_temperature=profile.far_field_temperature,
         cooling_length=float(profile.cooling_length),
         electron_phonon_resistance=r_ep,
     )

@@ -77,7 +77,8 @@ def _metal(ax: Any, side: Any, res: Any) -> None:
     depth = np.abs(side.position - x0) / 1e-9
     ax.plot(depth, side.electron_temperature, "C1-", label="electrons T_e")
     ax.plot(depth, side.phonon_temperature, "C2-", label="phonons T_p")
-    ax.plot(depth, side.fourier_temperature, "k--", lw=1, label="Fourier (far field)")
+    ax.plot(depth, side.fourier_temperature, "k--", lw=1, label="far-field line")
+    ax.ticklabel_format(axis="y", useOffset=False)
     ax.set_xlabel(f"depth into {res.stack.layers[side.layer].name} from the interface (nm)")
     ax.set_ylabel("T (K)")
     ax.set_title(f"two-temperature: d = {side.cooling_length / 1e-9:.3g} nm", fontsize="small")
