@@ -44,3 +44,8 @@ app.add_typer(fdtr_app, name="fdtr")
 fit_app.command("thickness")(thickness_command)
 app.add_typer(fit_app, name="fit")
 app.add_typer(device_app, name="device")
+from .device_cryo import contact_command, cryogenic_command, spin_command  # noqa: E402
+
+device_app.command("cryogenic")(cryogenic_command)
+device_app.command("spin")(spin_command)
+device_app.command("contact")(contact_command)
