@@ -57,3 +57,8 @@ device_app.command("thermoelectric")(thermoelectric_command)
 device_app.command("pcm")(pcm_command)
 device_app.command("nanofluidic")(nanofluidic_command)
 app.add_typer(device_app, name="device")
+from .device_cryo import contact_command, cryogenic_command, spin_command  # noqa: E402
+
+device_app.command("cryogenic")(cryogenic_command)
+device_app.command("spin")(spin_command)
+device_app.command("contact")(contact_command)
