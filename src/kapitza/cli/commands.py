@@ -9,6 +9,7 @@ from .agf import agf_command
 from .app import app
 from .device import device_app
 from .device_applications import nanofluidic_command, pcm_command, thermoelectric_command
+from .device_cryo import contact_command, cryogenic_command, spin_command
 from .device_hotspot import hotspot_command
 from .device_media import composite_command, polycrystal_command, superlattice_command
 from .eels import eels_app
@@ -57,7 +58,6 @@ device_app.command("thermoelectric")(thermoelectric_command)
 device_app.command("pcm")(pcm_command)
 device_app.command("nanofluidic")(nanofluidic_command)
 app.add_typer(device_app, name="device")
-from .device_cryo import contact_command, cryogenic_command, spin_command  # noqa: E402
 
 device_app.command("cryogenic")(cryogenic_command)
 device_app.command("spin")(spin_command)
