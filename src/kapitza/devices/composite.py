@@ -63,7 +63,7 @@ from numpy.typing import NDArray
 
 from ..errors import InputError
 from ..io.results import result
-from . import _media
+from . import _checks
 from .sources import conductivity_source, resistance_source
 
 __all__ = [
@@ -176,8 +176,8 @@ def lognormal_radii(median: float, sigma: float, count: int = 41) -> tuple[NDArr
     radii, weights : ndarray, shape (count,)
         Weights are relative volume fractions n(a) a^3 da on the log grid, summing to 1.
     """
-    mu = _media.positive(median, "median radius", "m")
-    s = _media.positive(sigma, "lognormal sigma", "")
+    mu = _checks.positive(median, "median radius", "m")
+    s = _checks.positive(sigma, "lognormal sigma", "")
     if s > 2:
         raise InputError(f"lognormal sigma (of ln a) must be <= 2, got {s:g}")
     z = np.linspace(-4.0, 4.0, int(count))
@@ -301,26 +301,26 @@ def composite(
         bad conductivity or resistance specs.
     """
     name = _shape(shape)
-    a = np.array([_media.positive(x, "radius", "m") for x in np.ravel(np.asarray(radius, dtype=object))])
-    if a.size == 0 or a.size > _media.MAX_SWEEP:
-        raise InputError(f"radius takes 1 to {_media.MAX_SWEEP} values, got {a.size}")
+    a = np.array([_checks.positive(x, "radius", "m") for x in np.ravel(np.asarray(radius, dtype=object))])
+    if a.size == 0 or a.size > _checks.MAX_SWEEP:
+        raise InputError(f"radius takes 1 to {_checks.MAX_SWEEP} values, got {a.size}")
     if weights is None:
         w = np.full(a.size, 1.0 / a.size)
     else:
-        w = np.atleast_1d(np.asarray([_media.number(x, "weights", "relative volume") for x in np.ravel(weights)]))
+        w = np.atleast_1d(np.asarray([_checks.number(x, "weights", "relative volume") for x in np.ravel(weights)]))
         if w.size != a.size:
             raise InputError(f"weights has {w.size} values for {a.size} radii")
         if np.any(w < 0) or not w.sum() > 0:
             raise InputError("weights must be >= 0 and not all 0")
         w = w / w.sum()
-    f = _media.number(volume_fraction, "volume_fraction", "0 <= f < 1")
+    f = _checks.number(volume_fraction, "volume_fraction", "0 <= f < 1")
     if not 0 <= f < 1:
         raise InputError(f"volume_fraction must be in [0, 1), got {f:g}")
-    fractions = tuple(_media.number(x, "sweep_fractions", "0 <= f < 1") for x in np.ravel(sweep_fractions))
+    fractions = tuple(_checks.number(x, "sweep_fractions", "0 <= f < 1") for x in np.ravel(sweep_fractions))
     if not fractions or any(not 0 <= x < 1 for x in fractions):
         raise InputError("sweep_fractions must be volume fractions in [0, 1)")
-    swept = None if sweep_radii is None else _media.sweep(sweep_radii, "sweep_radii", "m")
-    t = _media.temperature(temperature)
+    swept = None if sweep_radii is None else _checks.sweep(sweep_radii, "sweep_radii", "m")
+    t = _checks.temperature(temperature)
     src_m, src_p = conductivity_source(matrix_conductivity), conductivity_source(particle_conductivity)
     src_r = resistance_source(resistance)
 
@@ -329,7 +329,7 @@ def composite(
     across, along = composite_conductivity(k_m, k_p, r, a, f, name, w)
     mg, _ = composite_conductivity(k_m, k_p, 0.0, a, f, name, w)
     if swept is None:
-        swept = _media.around(a_k if a_k > 0 else float(np.exp(np.sum(w * np.log(a)))))
+        swept = _checks.around(a_k if a_k > 0 else float(np.exp(np.sum(w * np.log(a)))))
     grid = np.array([[composite_conductivity(k_m, k_p, r, x, g, name)[0] for x in swept] for g in fractions])
     return CompositeResult(
         temperature=t,

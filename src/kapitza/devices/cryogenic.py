@@ -47,6 +47,7 @@ from scipy.optimize import brentq
 
 from ..errors import ConvergenceError, InputError
 from ..io.results import result
+from ._checks import non_negative, positive
 from .sources import conductivity_source, resistance_source
 
 __all__ = ["LAWS", "ChipInHelium", "ChipSweep", "chip_in_helium", "chip_sweep", "interface_flux"]
@@ -58,17 +59,6 @@ _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(16)
 _PROFILE_STEPS = 200
 #: Largest surface temperature searched for, K (beyond it the helium bath picture has long failed).
 MAX_TEMPERATURE = 1000.0
-
-
-def _positive(value: Any, name: str, unit: str, *, allow_zero: bool = False) -> float:
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be a number ({unit}), got {value!r}") from None
-    if not math.isfinite(x) or x < 0 or (x == 0 and not allow_zero):
-        bound = ">= 0" if allow_zero else "> 0"
-        raise InputError(f"{name} must be finite and {bound} {unit}, got {x:g}")
-    return x
 
 
 def _check_law(law: str) -> str:
@@ -90,8 +80,8 @@ def interface_flux(surface_temperature: float, bath_temperature: float, resistan
     """
     source = resistance_source(resistance)
     _check_law(law)
-    ts = _positive(surface_temperature, "surface_temperature", "K")
-    tb = _positive(bath_temperature, "bath_temperature", "K")
+    ts = positive(surface_temperature, "surface_temperature", "K")
+    tb = positive(bath_temperature, "bath_temperature", "K")
     return _flux(ts, tb, source, law, source.at(tb))
 
 
@@ -227,10 +217,10 @@ class ChipInHelium:
 
 
 def _validated(area, thickness, bath_temperature, critical_temperature, law):  # noqa: ANN001, ANN202
-    a = _positive(area, "area", "m^2")
-    d = _positive(thickness, "thickness", "m")
-    tb = _positive(bath_temperature, "bath_temperature", "K")
-    tc = None if critical_temperature is None else _positive(critical_temperature, "critical_temperature", "K")
+    a = positive(area, "area", "m^2")
+    d = positive(thickness, "thickness", "m")
+    tb = positive(bath_temperature, "bath_temperature", "K")
+    tc = None if critical_temperature is None else positive(critical_temperature, "critical_temperature", "K")
     if tc is not None and tc <= tb:
         raise InputError(f"critical_temperature ({tc:g} K) must be above the bath ({tb:g} K)")
     return a, d, tb, tc, _check_law(law)
@@ -294,7 +284,7 @@ def chip_in_helium(
     """
     r_source = resistance_source(resistance)
     k_source = conductivity_source(conductivity)
-    p = _positive(power, "power", "W", allow_zero=True)
+    p = non_negative(power, "power", "W")
     a, d, tb, tc, law = _validated(area, thickness, bath_temperature, critical_temperature, law)
     r_bath = r_source.at(tb)
     q = p / a

@@ -47,6 +47,7 @@ from numpy.typing import NDArray
 
 from ..errors import InputError
 from ..io.results import result
+from ._checks import non_negative, positive
 from .sources import conductivity_source, resistance_source
 
 __all__ = ["NUSSELT", "ExchangerResult", "ExchangerSweep", "exchanger_sweep", "nanofluidic_exchanger", "nusselt_number"]
@@ -79,16 +80,6 @@ def nusselt_number(spec: Any) -> float:
     if not math.isfinite(nu) or nu <= 0:
         raise InputError(f"a Nusselt number must be finite and > 0, got {nu:g}")
     return nu
-
-
-def _positive(value: Any, name: str, unit: str, *, zero: bool = False) -> float:
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be a number ({unit}), got {value!r}") from None
-    if not math.isfinite(x) or x < 0 or (x == 0 and not zero):
-        raise InputError(f"{name} must be finite and {'>= 0' if zero else '> 0'} {unit}, got {x:g}")
-    return x
 
 
 def _heights(values: Any, name: str) -> NDArray[np.float64]:
@@ -124,10 +115,10 @@ class _Sides:
         k1 = conductivity_source(fluid_conductivity)
         k2 = k1 if fluid_conductivity_2 is None else conductivity_source(fluid_conductivity_2)
         kw = conductivity_source(wall_conductivity)
-        self.t = _positive(temperature, "temperature=", "K")
+        self.t = positive(temperature, "temperature=", "K")
         self.nu1 = nusselt_number(nusselt)
         self.nu2 = self.nu1 if nusselt_2 is None else nusselt_number(nusselt_2)
-        self.wall_thickness = _positive(wall_thickness, "wall_thickness=", "m", zero=True)
+        self.wall_thickness = non_negative(wall_thickness, "wall_thickness=", "m")
         self.k1, self.k2, self.kw = float(k1.at(self.t)), float(k2.at(self.t)), float(kw.at(self.t))
         self.r1, self.r2 = float(s1.at(self.t)), float(s2.at(self.t))
         self.labels = (s1.label, s2.label)

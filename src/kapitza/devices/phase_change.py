@@ -51,6 +51,7 @@ from numpy.typing import NDArray
 
 from ..errors import ConvergenceError, InputError
 from ..io.results import result
+from ._checks import positive
 from .sources import ResistanceSource, conductivity_source, resistance_source
 
 __all__ = ["PCMCell", "PCMSweep", "pcm_cell", "pcm_sweep"]
@@ -62,16 +63,6 @@ PROFILE_POINTS = 200
 #: The profile extends to this many radii.
 PROFILE_EXTENT = 10.0
 _MAX_ITERATIONS = 200
-
-
-def _positive(value: Any, name: str, unit: str) -> float:
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be a number ({unit}), got {value!r}") from None
-    if not math.isfinite(x) or x <= 0:
-        raise InputError(f"{name} must be finite and > 0 {unit}, got {x:g}")
-    return x
 
 
 def _terms(a: float, k_c: float, k_d: float, r: float) -> tuple[float, float, float]:
@@ -185,8 +176,8 @@ def _inputs(
     source = resistance_source(resistance)
     kc_source = conductivity_source(cell_conductivity)
     kd_source = conductivity_source(dielectric_conductivity)
-    t0 = _positive(ambient, "ambient_temperature=", "K")
-    t_m = _positive(melting, "melting_temperature=", "K")
+    t0 = positive(ambient, "ambient_temperature=", "K")
+    t_m = positive(melting, "melting_temperature=", "K")
     if not t_m > t0:
         raise InputError(f"melting_temperature= ({t_m:g} K) must be above ambient_temperature= ({t0:g} K)")
     return source, float(kc_source.at(t0)), float(kd_source.at(t0)), t0, t_m
@@ -230,8 +221,8 @@ def pcm_cell(
     source, k_c, k_d, t0, t_m = _inputs(
         resistance, cell_conductivity, dielectric_conductivity, ambient_temperature, melting_temperature
     )
-    a = _positive(radius, "radius=", "m")
-    p_given = None if power is None else _positive(power, "power=", "W")
+    a = positive(radius, "radius=", "m")
+    p_given = None if power is None else positive(power, "power=", "W")
     r_int, p = _self_consistent(source, a, p_given, k_c, k_d, t0, t_m)
     terms = _terms(a, k_c, k_d, r_int)
     total = sum(terms)
@@ -329,7 +320,7 @@ def pcm_sweep(
     source, k_c, k_d, t0, t_m = _inputs(
         resistance, cell_conductivity, dielectric_conductivity, ambient_temperature, melting_temperature
     )
-    p = _positive(power, "power=", "W")
+    p = positive(power, "power=", "W")
     try:
         a = np.atleast_1d(np.asarray(radii, dtype=float))
     except (TypeError, ValueError):

@@ -46,7 +46,7 @@ from numpy.typing import NDArray
 
 from ..errors import InputError
 from ..io.results import result
-from . import _media
+from . import _checks
 from .sources import conductivity_source, resistance_source
 
 __all__ = ["PolycrystalResult", "grain_boundary_resistance", "polycrystal", "polycrystal_conductivity"]
@@ -64,10 +64,10 @@ def grain_boundary_resistance(contact_resistance: float, contact_fraction: float
 
     Geometric estimate (module docstring): the open part carries no heat and constriction is neglected.
     """
-    phi = _media.number(contact_fraction, "contact_fraction", "0 < phi <= 1")
+    phi = _checks.number(contact_fraction, "contact_fraction", "0 < phi <= 1")
     if not 0 < phi <= 1:
         raise InputError(f"contact_fraction must be in (0, 1], got {phi:g}")
-    r = _media.number(contact_resistance, "contact resistance", "m^2 K W^-1")
+    r = _checks.number(contact_resistance, "contact resistance", "m^2 K W^-1")
     if r < 0:
         raise InputError(f"the contact resistance must be >= 0 m^2 K W^-1, got {r:g}")
     return r / phi
@@ -163,20 +163,20 @@ def polycrystal(
     InputError
         d <= 0, phi outside (0, 1], c <= 0, bad conductivity or resistance specs.
     """
-    d = _media.positive(grain_size, "grain_size", "m")
-    c = _media.positive(shape_factor, "shape_factor", "")
-    phi = _media.number(contact_fraction, "contact_fraction", "0 < phi <= 1")
+    d = _checks.positive(grain_size, "grain_size", "m")
+    c = _checks.positive(shape_factor, "shape_factor", "")
+    phi = _checks.number(contact_fraction, "contact_fraction", "0 < phi <= 1")
     if not 0 < phi <= 1:
         raise InputError(f"contact_fraction must be in (0, 1], got {phi:g}")
-    t = _media.temperature(temperature)
-    swept = None if sweep_grain_sizes is None else _media.sweep(sweep_grain_sizes, "sweep_grain_sizes", "m")
+    t = _checks.temperature(temperature)
+    swept = None if sweep_grain_sizes is None else _checks.sweep(sweep_grain_sizes, "sweep_grain_sizes", "m")
     src_k, src_r = conductivity_source(bulk_conductivity), resistance_source(resistance)
 
     k0, r_c = float(src_k.at(t)), float(src_r.at(t))
     r_gb = grain_boundary_resistance(r_c, phi)
     l_k = k0 * r_gb
     if swept is None:
-        swept = _media.around(l_k if l_k > 0 else d)
+        swept = _checks.around(l_k if l_k > 0 else d)
     return PolycrystalResult(
         temperature=t,
         bulk_conductivity=k0,

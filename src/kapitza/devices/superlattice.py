@@ -51,7 +51,7 @@ from numpy.typing import NDArray
 
 from ..errors import InputError
 from ..io.results import result
-from . import _media
+from . import _checks
 from .sources import conductivity_source, resistance_source
 
 __all__ = ["SIGE_ALLOY_CONDUCTIVITY", "SIGE_ALLOY_SOURCE", "SuperlatticeResult", "superlattice"]
@@ -197,27 +197,27 @@ def superlattice(
         A thickness or period <= 0 or not finite, N not an integer >= 1, a bad conductivity or resistance
         spec, a non-positive alloy conductivity.
     """
-    d_a = _media.positive(thickness_a, "thickness_a", "m")
-    d_b = _media.positive(thickness_b, "thickness_b", "m")
+    d_a = _checks.positive(thickness_a, "thickness_a", "m")
+    d_b = _checks.positive(thickness_b, "thickness_b", "m")
     if isinstance(periods, bool) or not isinstance(periods, (int, np.integer)):
         raise InputError(f"periods must be a whole number >= 1, got {periods!r}")
     n = int(periods)
     if not 1 <= n <= MAX_PERIODS:
         raise InputError(f"periods must be between 1 and {MAX_PERIODS:g}, got {n}")
-    t = _media.temperature(temperature)
+    t = _checks.temperature(temperature)
     src_a, src_b = conductivity_source(conductivity_a), conductivity_source(conductivity_b)
     src_ab = resistance_source(resistance)
     src_ba = src_ab if resistance_ba is None else resistance_source(resistance_ba)
     src_c = None if contact_resistance is None else resistance_source(contact_resistance)
     alloy_label = ""
     if alloy_conductivity is not None:
-        k_alloy: float | None = _media.positive(alloy_conductivity, "alloy_conductivity", "W m^-1 K^-1")
+        k_alloy: float | None = _checks.positive(alloy_conductivity, "alloy_conductivity", "W m^-1 K^-1")
         alloy_label = f"alloy {k_alloy:g} W/m/K (given)"
     elif {_material_name(src_a), _material_name(src_b)} == {"Si", "Ge"}:
         k_alloy, alloy_label = SIGE_ALLOY_CONDUCTIVITY, SIGE_ALLOY_SOURCE
     else:
         k_alloy = None
-    swept = None if sweep_periods is None else _media.sweep(sweep_periods, "sweep_periods", "m")
+    swept = None if sweep_periods is None else _checks.sweep(sweep_periods, "sweep_periods", "m")
 
     k_a, k_b = float(src_a.at(t)), float(src_b.at(t))
     r_ab, r_ba = float(src_ab.at(t)), float(src_ba.at(t))
@@ -233,7 +233,7 @@ def superlattice(
     if k_alloy is not None and k_alloy * s < 1:
         p_alloy = k_alloy * (r2 + 2 * r_c / n) / (1 - k_alloy * s)
     if swept is None:
-        swept = _media.around(p_c if p_c > 0 else period)
+        swept = _checks.around(p_c if p_c > 0 else period)
     sweep_k = n * swept / (n * (swept * s + r2) + 2 * r_c)
     labels = (src_a.label, src_b.label, src_ab.label, src_ba.label, "" if src_c is None else src_c.label, alloy_label)
     return SuperlatticeResult(

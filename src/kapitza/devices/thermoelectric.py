@@ -45,20 +45,10 @@ from numpy.typing import NDArray
 
 from ..errors import InputError
 from ..io.results import result
+from ._checks import non_negative, positive
 from .sources import conductivity_source, resistance_source
 
 __all__ = ["ThermoelectricLeg", "leg_length_for_fraction", "thermoelectric_leg"]
-
-
-def _positive(value: Any, name: str, unit: str, *, zero: bool = False) -> float:
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be a number ({unit}), got {value!r}") from None
-    if not math.isfinite(x) or x < 0 or (x == 0 and not zero):
-        bound = ">= 0" if zero else "> 0"
-        raise InputError(f"{name} must be finite and {bound} {unit}, got {x:g}")
-    return x
 
 
 def _lengths(length: Any) -> NDArray[np.float64]:
@@ -77,7 +67,7 @@ def _lengths(length: Any) -> NDArray[np.float64]:
 
 
 def _fraction(fraction: Any) -> float:
-    x = _positive(fraction, "fraction=", "(share of ZT kept)")
+    x = positive(fraction, "fraction=", "(share of ZT kept)")
     if not x < 1:
         raise InputError(f"fraction= must be between 0 and 1 (exclusive), got {x:g}")
     return x
@@ -193,10 +183,10 @@ def thermoelectric_leg(
     source = resistance_source(resistance)
     ksource = conductivity_source(conductivity)
     lengths = _lengths(length)
-    zt_value = _positive(zt, "zt=", "(dimensionless)")
-    rho = _positive(resistivity, "resistivity=", "Ohm m")
-    rho_c = _positive(contact_resistivity, "contact_resistivity=", "Ohm m^2", zero=True)
-    t = _positive(temperature, "temperature=", "K")
+    zt_value = positive(zt, "zt=", "(dimensionless)")
+    rho = positive(resistivity, "resistivity=", "Ohm m")
+    rho_c = non_negative(contact_resistivity, "contact_resistivity=", "Ohm m^2")
+    t = positive(temperature, "temperature=", "K")
     x = _fraction(fraction)
     k = float(ksource.at(t))
     r_k = float(source.at(t))
@@ -243,7 +233,7 @@ def leg_length_for_fraction(
     source = resistance_source(resistance)
     ksource = conductivity_source(conductivity)
     x = _fraction(fraction)
-    rho = _positive(resistivity, "resistivity=", "Ohm m")
-    rho_c = _positive(contact_resistivity, "contact_resistivity=", "Ohm m^2", zero=True)
-    t = _positive(temperature, "temperature=", "K")
+    rho = positive(resistivity, "resistivity=", "Ohm m")
+    rho_c = non_negative(contact_resistivity, "contact_resistivity=", "Ohm m^2")
+    t = positive(temperature, "temperature=", "K")
     return _length_for(x, 2.0 * rho_c / rho, 2.0 * float(source.at(t)) * float(ksource.at(t)))

@@ -1,4 +1,4 @@
-"""Input checks shared by the effective-medium models (superlattice, composite, polycrystal).
+"""Input checks shared by the device models: one number, range and sweep check for every module.
 
 Every check raises :class:`~kapitza.errors.InputError` with the argument's name and the value as a plain
 number, before any work is done.
@@ -36,6 +36,14 @@ def positive(value: Any, name: str, unit: str) -> float:
     x = number(value, name, unit)
     if x <= 0:
         raise InputError(f"{name} must be > 0 {unit}, got {x:g}")
+    return x
+
+
+def non_negative(value: Any, name: str, unit: str) -> float:
+    """A finite number >= 0."""
+    x = number(value, name, unit)
+    if x < 0:
+        raise InputError(f"{name} must be >= 0 {unit}, got {x:g}")
     return x
 
 
