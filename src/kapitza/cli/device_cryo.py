@@ -38,7 +38,10 @@ def cryogenic_command(
     thickness: Annotated[float, typer.Option(help="Chip thickness, m.")] = 5e-4,
     conductivity: Annotated[str, typer.Option(help="Chip conductivity, W/m/K, or a material name.")] = "5",
     resistance: Annotated[
-        str, typer.Option(help="Chip/helium R_K: number (m^2 K/W), power:R0,T0,n, amm:Si/He4, G=..., fit.json.")
+        str,
+        typer.Option(
+            "--resistance", "-R", help="Chip/helium R_K: number (m^2 K/W), power:R0,T0,n, amm:Si/He4, G=..., fit.json."
+        ),
     ] = "power:2e-3,1,3",
     bath: Annotated[float, typer.Option(help="Helium bath temperature, K.")] = 1.5,
     law: Annotated[str, typer.Option(help="Interface law: t4 (q = A(T^4 - T_He^4)), integral, or linear.")] = "t4",
@@ -136,7 +139,9 @@ def spin_command(
 
 
 def contact_command(
-    resistance: Annotated[str, typer.Option(help="Intrinsic R_K: m^2 K/W, dmm:Al/Si, G=...")] = "dmm:Al/Si",
+    resistance: Annotated[
+        str, typer.Option("--resistance", "-R", help="Intrinsic R_K: m^2 K/W, dmm:Al/Si, G=...")
+    ] = "dmm:Al/Si",
     conductivity: Annotated[str, typer.Option(help="k1,k2 of the two bodies, W/m/K (or material names).")] = "16,16",
     roughness_um: Annotated[str, typer.Option(help="RMS roughness sigma1,sigma2, micrometres.")] = "1,1",
     slope: Annotated[str, typer.Option(help="RMS asperity slopes m1,m2.")] = "0.1,0.1",

@@ -157,7 +157,7 @@ def film_command(
     film: Annotated[str, typer.Option("--film", help="Film material (kappa(T) from the database) or W m^-1 K^-1.")],
     substrate: Annotated[str, typer.Option("--substrate", help="Substrate material or W m^-1 K^-1.")],
     resistance: Annotated[
-        str, typer.Option("--resistance", help="R_K: 'dmm' (the two materials), 'dmm:A/B', a number, 'G=...'.")
+        str, typer.Option("--resistance", "-R", help="R_K: 'dmm' (the two materials), 'dmm:A/B', a number, 'G=...'.")
     ] = "dmm",
     thickness_nm: Annotated[
         str, typer.Option("--thickness-nm", help="Film thicknesses, nm: a comma list or LO:HI:N (log-spaced).")
