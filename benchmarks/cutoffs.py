@@ -1,11 +1,11 @@
 """Debye-type cutoff rules against the full-dispersion DMM (issue 10, item 1).
 
-Run: PYTHONPATH=src python benchmarks/cutoffs.py [--pairs Si/Ge Al/Si] [--mesh 24] [--out docs/cutoffs.md]
+Run: PYTHONPATH=src python benchmarks/cutoffs.py [--pairs Si/Ge Al/Si] [--mesh 24] [--out docs/physics/cutoffs.md]
 
 With no ``--pairs`` every unordered pair of the materials that have an
 interatomic potential (:func:`kapitza.phonons.supported_materials`, side 1 the
 first in that list's order) is run and the table is written to ``--out``
-(default docs/cutoffs.md).  Each material's full-dispersion spectrum (default
+(default docs/physics/cutoffs.md).  Each material's full-dispersion spectrum (default
 potential, Gamma-centred mesh N^3, interface normal (0, 0, 1)) is built ONCE
 and reused for every pair; force constants and lattice constants are cached on
 disk, so a rerun is faster.  For each pair, G_dmm(T) in W m^-2 K^-1 at 10, 30,
@@ -182,7 +182,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", nargs="+", default=None, help="SIDE1/SIDE2 pairs (default: every supported pair)")
     parser.add_argument("--mesh", type=int, default=24, help="full-dispersion mesh N (N^3)")
-    parser.add_argument("--out", default="docs/cutoffs.md", help="Markdown table written when all pairs are run")
+    parser.add_argument("--out", default="docs/physics/cutoffs.md", help="Markdown table written when all pairs are run")
     args = parser.parse_args()
     start = time.perf_counter()
     if args.pairs:

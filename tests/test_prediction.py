@@ -67,7 +67,7 @@ def test_debye_temperature_cutoff_option_changes_high_t_only():
 
 
 def test_default_cutoff_is_the_one_the_cutoff_table_chose():
-    """docs/cutoffs.md (benchmarks/cutoffs.py) found the single Theta_D cutoff closest to full dispersion."""
+    """docs/physics/cutoffs.md (benchmarks/cutoffs.py) found the single Theta_D cutoff closest to full dispersion."""
     from kapitza.phonons.debye import DEFAULT_CUTOFF
 
     assert DEFAULT_CUTOFF == "debye"

@@ -138,7 +138,7 @@ def test_every_plotting_function_returns_a_figure_and_saves_only_when_asked(tmp_
 
 
 def test_critical_angle_labels_are_horizontal_above_the_panel_and_do_not_collide():
-    """Al -> Si, incident SV has three critical angles (20.3, 29.1, 35.6 deg; Al/Si AMM, docs/amm.md).
+    """Al -> Si, incident SV has three critical angles (20.3, 29.1, 35.6 deg; Al/Si AMM, docs/physics/amm.md).
 
     Their labels used to be rotated 90 deg inside the axes, across the curves.
     Now each is horizontal, wholly above the axes, and no two overlap.

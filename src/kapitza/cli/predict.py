@@ -587,7 +587,7 @@ def predict_command(
         str,
         typer.Option(
             help="Debye-type spectrum: 'debye' (one cutoff at Theta_D; default, closest to full dispersion, see "
-            "docs/cutoffs.md), 'branch' (v_p (6 pi^2 n)^1/3), or the sine dispersion "
+            "docs/physics/cutoffs.md), 'branch' (v_p (6 pi^2 n)^1/3), or the sine dispersion "
             "w_max sin(pi k/2k_max): 'sine' (w_max = 2 v_p k_max/pi) or 'sine-zb' (measured zone-boundary w_max; "
             "Si, Ge, Al, Cu). The AMM takes 'branch' and 'debye' only.",
         ),

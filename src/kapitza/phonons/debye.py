@@ -22,7 +22,7 @@ Cutoffs (``cutoff=``):
     tabulated Debye temperature.  The number of modes is then not one per atom
     per branch, but the transverse branches no longer run far above the real
     phonon frequencies, and against the full-dispersion DMM over every pair of
-    materials with potentials (docs/cutoffs.md, from benchmarks/cutoffs.py) it
+    materials with potentials (docs/physics/cutoffs.md, from benchmarks/cutoffs.py) it
     agrees best of the four rules: median |log10(G/G_full)| 0.100 for T >= 30 K,
     against 0.167 for ``"sine"`` and 0.295 for ``"branch"``.  That table, not a
     preference, makes it the default (:data:`DEFAULT_CUTOFF`).
@@ -61,7 +61,7 @@ from ..materials.zone_boundary import zone_boundary
 from ..units import HBAR, KB
 
 CUTOFFS: tuple[str, ...] = ("branch", "debye", "sine", "sine-zb")
-#: The default rule, chosen by the table in docs/cutoffs.md (closest to full dispersion).
+#: The default rule, chosen by the table in docs/physics/cutoffs.md (closest to full dispersion).
 DEFAULT_CUTOFF = "debye"
 #: Cutoff rules that give a sine (dispersive) spectrum rather than a linear Debye one.
 SINE_CUTOFFS: tuple[str, ...] = ("sine", "sine-zb")

@@ -168,7 +168,7 @@ def predict(
         One of :func:`available_models` ("dmm", "limit", "amm", "amm-simple").
     cutoff : {"debye", "branch", "sine", "sine-zb"}
         Debye-type spectrum: one cutoff at the tabulated Debye temperature for all
-        branches (default; closest to full dispersion, see docs/cutoffs.md), per-branch
+        branches (default; closest to full dispersion, see docs/physics/cutoffs.md), per-branch
         cutoffs v_p (6 pi^2 n)^(1/3), or the sine (Born-von Karman) dispersion with
         the sound speed as slope or with measured zone-boundary frequencies
         (see :mod:`kapitza.phonons.debye`; the sine spectra are for DMM and limit).

@@ -1,0 +1,73 @@
+"""Sphinx configuration of the kapitza documentation.
+
+Build (offline, warnings are errors):  ``python -m sphinx -W --keep-going -b html docs docs/_build/html``.
+Every figure and number in the tutorials and the gallery is produced by the code when the docs build
+(sphinx-gallery runs the scripts in ``examples/tutorials`` and ``examples/gallery``); scripts whose name
+starts with ``slow_`` are run only when ``KAPITZA_DOCS_SLOW=1``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # the docs build, not the library, picks the backend
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent / "_ext"))
+
+from kapitza import __version__  # noqa: E402
+
+project = "kapitza"
+author = "the kapitza developers"
+copyright = "2026, the kapitza developers"  # noqa: A001
+version = release = __version__
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.napoleon",
+    "sphinx.ext.mathjax",
+    "sphinx.ext.viewcode",
+    "sphinx_gallery.gen_gallery",
+    "myst_parser",
+]
+
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "**/GALLERY_HEADER.rst", "**.ipynb"]
+myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
+myst_heading_anchors = 3
+
+html_theme = "furo"
+html_title = f"kapitza {version}"
+html_static_path: list[str] = []
+
+# numpydoc-style docstrings through napoleon
+napoleon_google_docstring = False
+napoleon_numpy_docstring = True
+napoleon_use_rtype = False
+autodoc_member_order = "bysource"
+autodoc_typehints = "description"
+autosummary_generate = True
+
+# offline: no intersphinx downloads
+intersphinx_mapping: dict[str, tuple[str, None]] = {}
+
+_slow = os.environ.get("KAPITZA_DOCS_SLOW") == "1"
+sphinx_gallery_conf = {
+    "examples_dirs": [str(ROOT / "examples" / "tutorials"), str(ROOT / "examples" / "gallery")],
+    "gallery_dirs": ["tutorials", "auto_examples"],
+    "filename_pattern": r"/(tutorial|plot|slow)_" if _slow else r"/(tutorial|plot)_",
+    "ignore_pattern": r"__init__\.py|/_",
+    "download_all_examples": False,
+    "remove_config_comments": True,
+    "abort_on_example_error": True,
+    "within_subsection_order": "FileNameSortKey",
+    "matplotlib_animations": False,
+    "image_scrapers": ("figure_scraper.figure_scraper", "matplotlib"),
+    "reset_modules": ("matplotlib",),
+}
