@@ -8,8 +8,13 @@ estimate says how coarse. Needs ``pip install 'kapitza[devices]'``.
 """
 
 # %%
+import logging
+
 from kapitza.devices.hotspot import hotspot, hotspot_sweep
 from kapitza.plotting.devices.hotspot import hotspot_figure
+
+# scikit-fem reports every assembly step at INFO level; keep the page to the numbers.
+logging.getLogger("skfem").setLevel(logging.WARNING)
 
 layers = [("GaN", 2e-6), ("4H-SiC", 100e-6)]
 common = dict(source_width=1e-6, power=5e3, resolution=4)
