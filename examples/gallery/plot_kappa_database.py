@@ -16,11 +16,11 @@ from kapitza.materials import list_materials
 names = [m.name for m in list_materials() if kc.has_conductivity_table(m.name)]
 fig = Figure(figsize=(7.0, 5.0))
 ax = fig.subplots()
-for name in names:
+for i, name in enumerate(names):
     table = kc.conductivity_table(name)
     low, high = table.range
     t = np.geomspace(low, high, 200)
-    ax.loglog(t, table(t), label=name)
+    ax.loglog(t, table(t), "-" if i < 10 else "--", label=name)  # ten colours, then dashed
     at300 = f"{float(table(300.0)):.4g}" if low <= 300.0 <= high else "n/a"
     print(f"{name:10s} {low:7.3g}-{high:<6.4g} K   kappa(300 K) = {at300:>6s} W/m/K   {table.source[:60]}")
 ax.set_xlabel("temperature (K)")

@@ -10,6 +10,7 @@ as ``kapitza predict`` reports them. The same data as ``kapitza measured Al Si``
 # %%
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullFormatter
 
 import kapitza
 from kapitza.literature import measurements_for
@@ -34,6 +35,8 @@ for model in ("dmm", "limit"):
     total = electronic_parts("Al", "Si", temperatures, [phonons]).total[0]
     ax.loglog(temperatures, total / 1e6, "-", label=f"{model} + G_ep")
     print(f"{model} with G_ep at 300 K: {np.interp(300.0, temperatures, total) / 1e6:.4g} MW m^-2 K^-1")
+ax.xaxis.set_minor_formatter(NullFormatter())
+ax.set_xticks([20, 50, 100, 200, 500], labels=["20", "50", "100", "200", "500"])
 ax.set_xlabel("temperature (K)")
 ax.set_ylabel(r"G (MW m$^{-2}$ K$^{-1}$)")
 ax.grid(True, which="both", alpha=0.25)
