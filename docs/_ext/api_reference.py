@@ -123,7 +123,13 @@ def _is_missing(what: str, name: str, obj, lines: list[str]) -> bool:
     return not text
 
 
-def _check_docstring(app, what, name, obj, options, lines) -> None:
+def _process_docstring(app, what, name, obj, options, lines) -> None:
+    if what in ("data", "attribute") and not inspect.isclass(obj) and not callable(obj):
+        # a constant without a ``#:`` comment would show its type's docstring (dict's, tuple's, ...)
+        type_doc = inspect.getdoc(type(obj)) or ""
+        if lines and "\n".join(lines).strip() == type_doc.strip():
+            lines.clear()
+        return
     if _is_missing(what, name, obj, lines):
         logger.warning("public %s %s has no docstring", what, name, type="kapitza", subtype="docstring")
 
@@ -131,5 +137,5 @@ def _check_docstring(app, what, name, obj, options, lines) -> None:
 def setup(app):
     """Register the generator and the docstring check with Sphinx."""
     app.connect("builder-inited", _generate)
-    app.connect("autodoc-process-docstring", _check_docstring)
+    app.connect("autodoc-process-docstring", _process_docstring)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
