@@ -51,9 +51,7 @@ def public_names(module) -> list[str]:
     """The documented names of ``module``: its ``__all__``, or the public classes and functions defined in it."""
     names = getattr(module, "__all__", None)
     if names is not None:
-        return [name for name in names if name != "__version__"] + (
-            ["__version__"] if "__version__" in names else []
-        )
+        return [name for name in names if name != "__version__"] + (["__version__"] if "__version__" in names else [])
     return [
         name
         for name, value in vars(module).items()
