@@ -1,6 +1,14 @@
 """Sphinx configuration of the kapitza documentation.
 
-Build (offline, warnings are errors):  ``python -m sphinx -W --keep-going -b html docs docs/_build/html``.
+Build the site (offline, warnings are errors), from the repository root, after
+``pip install -e '.[docs]'``::
+
+    python -m sphinx -W --keep-going -q -b html docs docs/_build/html
+
+then open ``docs/_build/html/index.html``. ``.ci/run`` runs exactly this after the tests and the doctests.
+The CLI reference (``reference/cli_commands.md``) and the API pages (``reference/generated/``) are
+generated from the code at build time by the extensions in ``docs/_ext/`` (both git-ignored); a public
+class or function without a docstring fails the build.
 Every figure and number in the tutorials and the gallery is produced by the code when the docs build
 (sphinx-gallery runs the scripts in ``examples/tutorials`` and ``examples/gallery``); scripts whose name
 starts with ``slow_`` are run only when ``KAPITZA_DOCS_SLOW=1``.
@@ -35,10 +43,19 @@ extensions = [
     "sphinx.ext.viewcode",
     "sphinx_gallery.gen_gallery",
     "myst_parser",
+    "cli_reference",
+    "api_reference",
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
-exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "**/GALLERY_HEADER.rst", "**.ipynb"]
+exclude_patterns = [
+    "_build",
+    "Thumbs.db",
+    ".DS_Store",
+    "**/GALLERY_HEADER.rst",
+    "**.ipynb",
+    "reference/cli_commands.md",  # included by reference/cli.md
+]
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
 myst_heading_anchors = 3
 
@@ -52,7 +69,8 @@ napoleon_numpy_docstring = True
 napoleon_use_rtype = False
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
-autosummary_generate = True
+autosummary_generate = False  # the API pages are written by docs/_ext/api_reference.py
+autodoc_default_options = {"show-inheritance": True}
 
 # offline: no intersphinx downloads
 intersphinx_mapping: dict[str, tuple[str, None]] = {}

@@ -46,14 +46,14 @@ class BathFlux:
     Attributes
     ----------
     flux, flux_err : float
-        J = mean(|P_hot|, |P_cold|) / (paths * area) and its standard error (flux unit of ``units``).
+        J = mean(``|P_hot|``, ``|P_cold|``) / (paths * area) and its standard error (flux unit of ``units``).
     power_hot, power_cold : float
         Slopes of the cumulative bath energies (energy per time, signed as in the file).
     relative_difference : float
-        | |P_hot| - |P_cold| | / mean(|P|).
+        | ``|P_hot|`` - ``|P_cold|`` | / mean(``|P|``).
     relative_difference_err : float
         Standard error of ``|P_hot| - |P_cold|`` over the sampling intervals (the interval rates are treated as
-        independent), divided by mean(|P|); nan with fewer than 3 intervals.
+        independent), divided by mean(``|P|``); nan with fewer than 3 intervals.
     balanced : bool
         relative_difference <= tolerance, or within 2 standard errors of zero: a difference the thermal noise
         of the bath tallies explains is not an energy leak.

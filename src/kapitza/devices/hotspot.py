@@ -214,7 +214,7 @@ class HotspotResult:
     resolution, n_nodes : int
         Elements across the source half-width at its edge; nodes of the mesh.
     peak_error_estimate : float
-        |dT(resolution) - dT(resolution // 2)| / 3, K (Richardson, h^2 convergence).
+        ``|dT(resolution) - dT(resolution // 2)|`` / 3, K (Richardson, h^2 convergence).
     iterations : int
         Property re-evaluations done (0 when every source is temperature independent).
     """
@@ -517,7 +517,7 @@ def hotspot(
 
     Parameters
     ----------
-    layers : sequence of HotspotLayer, (conductivity, thickness_m) pairs or mappings
+    layers : sequence of HotspotLayer, ``(conductivity, thickness_m)`` pairs or mappings
         Top to bottom; the sink is at the bottom of the last.  Conductivity: W m^-1 K^-1 or a material name.
     resistances : sequence of float, str or ResistanceSource, length len(layers) - 1
         Interface resistances, top to bottom: m^2 K W^-1, 'G=...', 'dmm:GaN/SiC', 'power:R0,T0,n', a file.

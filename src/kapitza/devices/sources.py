@@ -371,7 +371,7 @@ def resistance_source(spec: Any, *, sides: tuple[Any, Any] | None = None) -> Res
     spec : float, str, path or ResistanceSource
         R in m^2 K W^-1, "R=...", "G=...", "MODEL:A/B", "MODEL" (with ``sides``), "power:R0,T0,n",
         or a result file ("path.json" or "path.json#NAME").
-    sides : (material, material), optional
+    sides : ``(material, material)``, optional
         The two neighbouring materials, for a bare model name ("dmm").
 
     Raises

@@ -95,7 +95,7 @@ class FullDispersionSpectrum:
     mesh : tuple of int
         Gamma-centred mesh (N1, N2, N3) on the primitive reciprocal basis.
     width : float
-        Adaptive broadening factor a (sigma = a |v| dk).
+        Adaptive broadening factor a (sigma = a ``|v|`` dk).
     blend : tuple of float
         rad/s: below blend[0] the acoustic bands are the continuum limit, above blend[1] the mesh sum.
     long_wavelength : LongWavelengthLimit
@@ -252,12 +252,12 @@ def full_dispersion_spectrum(
     mesh : int or (N1, N2, N3)
         Gamma-centred mesh on the primitive reciprocal basis (default 24^3).
     width : float
-        Adaptive Gaussian broadening factor a in sigma = a |v| dk (default 0.5).
+        Adaptive Gaussian broadening factor a in sigma = a ``|v|`` dk (default 0.5).
     phonopy_file : path, optional
         phonopy.yaml / phonopy_disp.yaml with FORCE_CONSTANTS or FORCE_SETS beside
         it; ``material`` then only names the result.
     symmetry : bool
-        Sample the irreducible wedge and unfold |v . n| over the star (default);
+        Sample the irreducible wedge and unfold ``|v . n|`` over the star (default);
         False computes the full mesh (same result, slower).
     cache : bool
         Use the on-disk cache for lattice constants and force constants.

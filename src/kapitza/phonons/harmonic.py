@@ -257,7 +257,7 @@ class HarmonicCrystal:
         Where bands are degenerate (band sticking on the zone faces of the diamond
         structure, high-symmetry lines) a band's velocity depends on the basis
         chosen in the degenerate subspace.  Here, for each direction d, the
-        components v.d are the eigenvalues of <e_i| dD/dk.d |e_j> / (2 omega)
+        components v.d are the eigenvalues of ``<e_i| dD/dk.d |e_j>`` / (2 omega)
         within the subspace (degenerate perturbation along d), the quantity that
         counts channels through a plane of normal d; the speed used for the
         broadening is the basis-independent root mean square over the subspace.
@@ -324,7 +324,7 @@ class HarmonicCrystal:
         symmetry: bool = True,
         progress: Progress | None = None,
     ) -> ModeSample:
-        """Phonons on a Gamma-centred mesh, irreducible wedge unfolded for |v . n|.
+        """Phonons on a Gamma-centred mesh, irreducible wedge unfolded for ``|v . n|``.
 
         Parameters
         ----------

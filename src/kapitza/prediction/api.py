@@ -195,10 +195,6 @@ def predict(
         Full dispersion: Gamma-centred Brillouin-zone mesh (default 24^3).
     width : float, optional
         Full dispersion: adaptive Gaussian broadening factor (default 0.5).
-
-    The full-dispersion options (``potential``, ``normal``, ``mesh``, ``width``,
-    ``phonopy_files``) are refused with ``dispersion="debye"``, where they would
-    have no effect.
     phonopy_files : (path or None, path or None)
         Full dispersion: phonopy.yaml (with FORCE_CONSTANTS / FORCE_SETS beside it)
         for side 1 and side 2, e.g. from DFT; None computes from ``potential``.
@@ -208,6 +204,12 @@ def predict(
     Returns
     -------
     ConductanceResult
+
+    Notes
+    -----
+    The full-dispersion options (``potential``, ``normal``, ``mesh``, ``width``,
+    ``phonopy_files``) are refused with ``dispersion="debye"``, where they would
+    have no effect.
     """
     t = landauer.as_temperatures(temperature)
     info, m1, m2, channels, settings = interface_model(

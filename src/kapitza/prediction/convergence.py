@@ -57,7 +57,7 @@ class ConvergenceTable:
 
     @property
     def relative_change(self) -> NDArray[np.float64]:
-        """|G / G(densest mesh, same width) - 1|, shape (n_meshes, n_widths)."""
+        """``|G / G(densest mesh, same width) - 1|``, shape (n_meshes, n_widths)."""
         return np.abs(self.conductance / self.conductance[-1][None, :] - 1.0)
 
 

@@ -238,7 +238,7 @@ class EmpiricalValidation:
     target : ndarray, shape (n_rows,)
         log10 of the measured G (W m^-2 K^-1).
     median_error : float
-        Median |held_out - target| (decades); ``median_factor`` = 10**median_error.
+        Median ``|held_out - target|`` (decades); ``median_factor`` = 10**median_error.
     within_2 : float
         Share of rows whose held-out prediction is within a factor 2 of the measurement.
     band : tuple of float
@@ -246,11 +246,11 @@ class EmpiricalValidation:
     band_factor : float
         10**((p84 - p16) / 2): the ``x/÷`` factor of a 68 % interval.
     baseline_error : float
-        Median |error| of the no-descriptor baseline (the median of the training folds' targets).
+        Median ``|error|`` of the no-descriptor baseline (the median of the training folds' targets).
     physics_models : tuple of str
         Physics models compared.
     physics_error, physics_within_2 : tuple of float
-        Their median |log10(predicted/measured)| and share within x2 on the compared rows.
+        Their median ``|log10(predicted/measured)|`` and share within x2 on the compared rows.
     compared_rows : int
         Rows on which every physics model has a prediction (the comparison uses only these).
     empirical_error_compared, empirical_within_2_compared : float

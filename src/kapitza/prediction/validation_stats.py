@@ -40,7 +40,7 @@ NO_VALUE = "the model gives no finite positive conductance"
 
 
 def ratio_statistics(ratio: NDArray[np.float64]) -> tuple[int, float, float, float]:
-    """(count, median ratio, share within x2, median |log10 ratio|) of the finite positive ratios.
+    """(count, median ratio, share within x2, median ``|log10 ratio|``) of the finite positive ratios.
 
     Parameters
     ----------
@@ -62,7 +62,7 @@ def ratio_statistics(ratio: NDArray[np.float64]) -> tuple[int, float, float, flo
 
 @result
 class ValidationStatistics:
-    """Per model, interface kind and basis: rows, median ratio, share within x2, median |log10 ratio|.
+    """Per model, interface kind and basis: rows, median ratio, share within x2, median ``|log10 ratio|``.
 
     Attributes
     ----------
@@ -81,7 +81,7 @@ class ValidationStatistics:
     within_2 : ndarray, shape (2, n_models, n_groups)
         Share (0..1) of those rows with 0.5 <= predicted / measured <= 2; NaN where ``rows`` is 0.
     median_abs_log10 : ndarray, shape (2, n_models, n_groups)
-        Median of |log10(predicted / measured)|; NaN where ``rows`` is 0.
+        Median of ``|log10(predicted / measured)|``; NaN where ``rows`` is 0.
     missing : mapping
         ``missing[basis][model]`` maps each reason to the number of rows without a prediction.
     phonon_only : mapping

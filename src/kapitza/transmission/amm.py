@@ -239,7 +239,7 @@ def critical_angles(side1: MaterialSpec, side2: MaterialSpec, incident: str, mod
 
     Parameters
     ----------
-    side1, side2 : Material or name
+    side1, side2 : Material or str
     incident : {"P", "SV", "SH"}
     model : {"amm", "amm-simple"}
 
@@ -389,7 +389,7 @@ def amm_coefficients(
 
     Parameters
     ----------
-    side1, side2 : Material or name
+    side1, side2 : Material or str
         Medium of the incident wave, and the medium beyond the interface.
     angle : float or array_like
         Angle of incidence from the interface normal in rad, in [0, pi/2];
@@ -564,7 +564,7 @@ def amm_angular(
 
     Parameters
     ----------
-    side1, side2 : Material or name
+    side1, side2 : Material or str
     model : {"amm", "amm-simple"}
     n_angles : int
         Number of uniformly spaced angles from 0 to pi/2 inclusive (2 to

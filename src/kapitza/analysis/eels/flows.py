@@ -51,7 +51,7 @@ class FlowComparison:
     Attributes
     ----------
     bands_mev : tuple of (float, float)
-        The energy bands (lo, hi), meV (|E|).
+        The energy bands (lo, hi), meV (``|E|``).
     positions_nm : tuple of ndarray
         Probe positions, nm, one array per navigation axis.
     nav_names : tuple of str
@@ -68,7 +68,7 @@ class FlowComparison:
     ratio_chi2, ratio_pvalue : ndarray (n_bands,)
         sum of z^2 over the valid positions and its chi2 p-value (small: the flows differ in that band).
     ratio_max_abs_z : ndarray (n_bands,)
-        Largest |z| of the band (NaN if no valid position).
+        Largest ``|z|`` of the band (NaN if no valid position).
     temperature_forward, temperature_forward_err, temperature_reverse, temperature_reverse_err : ndarray
         Mode temperature of each band, K (empty arrays when ``temperatures=False``).
     temperature_diff, temperature_diff_err, temperature_z, temperature_valid : ndarray
@@ -278,7 +278,7 @@ def compare_flows(
         The two runs (heat flowing one way, then the other), centred and background-subtracted, on the
         same probe grid (any nav_shape: one spectrum, a line scan or an image) and the same channels.
     bands_mev : sequence of (lo, hi)
-        Energy bands of the modes, meV (|E|), e.g. [(65, 75), (85, 95)] for the 70 and 90 meV
+        Energy bands of the modes, meV (``|E|``), e.g. [(65, 75), (85, 95)] for the 70 and 90 meV
         interface modes; the dominance is band 0 over band 1.
     window_mev : (float, float), optional
         Also fit one temperature per position over this window for both runs (overall lattice

@@ -367,7 +367,7 @@ def simulate_spectrum(
     zlp_tail : float
         Fraction (0 <= f < 1) of the ZLP and response counts in the power-law tail.
     zlp_tail_exponent : float
-        The tail falls as |E|^-p, p > 1 (Student-t profile of scale FWHM/2 with p - 1 degrees of freedom).
+        The tail falls as ``|E|^-p``, p > 1 (Student-t profile of scale FWHM/2 with p - 1 degrees of freedom).
     zlp_offset_mev : float
         Where the ZLP sits on the recorded axis, in meV (raw spectra are not centred; the phonon lines shift
         with it).

@@ -63,7 +63,7 @@ class PlanTable:
     temperature_k : float
         True temperature in K.
     window_mev : (lo, hi)
-        |E| window of the mode in meV.
+        ``|E|`` window of the mode in meV.
     effective_energy_mev : ndarray, shape (n_res,)
         E_eff = k_B T d ln r / d ln T of the summed window ratio, in meV.
     n_gain, n_loss : ndarray, shape (n_dose, n_res)
@@ -165,7 +165,7 @@ def plan_experiment(
     temperature_k : float
         Sample temperature in K.
     window_mev : (lo, hi)
-        |E| window of the mode used for the temperature, in meV (0 < lo < hi).
+        ``|E|`` window of the mode used for the temperature, in meV (0 < lo < hi).
     doses : array_like, shape (n_dose,)
         Electrons per spectrum.
     resolutions_mev : array_like, shape (n_res,)

@@ -67,7 +67,7 @@ class EELSProfile:
         False where no temperature could be measured; default: where the temperature and its error
         are finite and the error is > 0.
     window_mev : tuple of float
-        The energy window (lo, hi) of the temperature fit, meV (|E|).
+        The energy window (lo, hi) of the temperature fit, meV (``|E|``).
     source : str
         Where the data came from.
     steps : tuple of str
@@ -175,7 +175,7 @@ def temperature_profile(
         A centred (and usually background-subtracted) line scan, nav_shape (n,), or spectrum image
         (ny, nx).  For a line scan the profile runs along its one axis.
     window_mev : (float, float), optional
-        Energy window (lo, hi) in meV (|E|) of the temperature fit; default: the fit's automatic window.
+        Energy window (lo, hi) in meV (``|E|``) of the temperature fit; default: the fit's automatic window.
     across : str
         For an image: the navigation axis that crosses the interface ("x" or "y"); the spectra are
         summed along the other axis (parallel to the interface) with
@@ -221,7 +221,7 @@ def temperature_map(data: EELSData, window_mev: tuple[float, float] | None = Non
     data : EELSData
         A centred (and usually background-subtracted) spectrum image, nav_shape (ny, nx).
     window_mev : (float, float), optional
-        Energy window (lo, hi) in meV (|E|); default: the fit's automatic window.
+        Energy window (lo, hi) in meV (``|E|``); default: the fit's automatic window.
 
     Pixels where no temperature can be measured are ``valid=False`` (never a silent NaN).
     """
@@ -268,7 +268,7 @@ class KapitzaJump:
     gradient_left_k_per_nm, gradient_left_err_k_per_nm, gradient_right_k_per_nm, gradient_right_err_k_per_nm : float
         Slopes dT/dx of the two lines, K/nm (signed, along +x).
     kapitza_length_left_nm, kapitza_length_left_err_nm, kapitza_length_right_nm, kapitza_length_right_err_nm : float
-        L_K = Delta T / |gradient| of each side, nm, with the errors propagated through the fit
+        L_K = Delta T / ``|gradient|`` of each side, nm, with the errors propagated through the fit
         covariance of value and slope (the jump shares its value with that side's line).
     gradient_given_k_per_nm, gradient_given_err_k_per_nm : float
         A gradient given by the user (e.g. from a micrometre-scale map), K/nm; NaN when none.
@@ -414,7 +414,7 @@ def analyze_profile(
     interface_nm : float
         Position of the interface plane, nm; must lie inside the profile.
     exclude_nm : float
-        Points with |x - interface_nm| < exclude_nm are left out of both fits (default 1 nm: probe
+        Points with ``|x - interface_nm|`` < exclude_nm are left out of both fits (default 1 nm: probe
         delocalisation and the interface's own width mix both materials there).
     fit_range_nm : float, optional
         Use only points within this distance of the plane, nm (> exclude_nm); default: all.

@@ -98,9 +98,9 @@ class TemperatureFit:
     reasons : str or ndarray of str, nav_shape
         Why a pixel is not valid, in plain words ("" where valid).
     window_mev : tuple (lo, hi)
-        The |E| window in meV.
+        The ``|E|`` window in meV.
     energies_mev : ndarray (n,)
-        The |E| of the channel pairs used, meV.
+        The ``|E|`` of the channel pairs used, meV.
     ratio, ratio_err : ndarray nav_shape + (n,)
         I_gain / I_loss per channel pair and its error (first-order; NaN where I_loss <= 0).
     log_ratio, log_ratio_err : ndarray nav_shape + (n,)
@@ -143,7 +143,7 @@ class BandTemperatures:
     Attributes
     ----------
     bands_mev : ndarray (n_bands, 2)
-        The |E| windows in meV.
+        The ``|E|`` windows in meV.
     temperature, temperature_err : ndarray nav_shape + (n_bands,)
         Each band's temperature and error in K (NaN where ``valid`` is False).
     valid : ndarray bool, nav_shape + (n_bands,)
@@ -236,7 +236,7 @@ def _check_window(window_mev: Any, w: float) -> tuple[float, float]:
 
 
 def _pairs(data: EELSData, window: tuple[float, float], n_params: int) -> tuple[NDArray, NDArray, NDArray]:
-    """(|E| of the pairs, loss indices, gain indices) inside the window."""
+    """(``|E|`` of the pairs, loss indices, gain indices) inside the window."""
     w, k = _check_centred(data)
     lo, hi = window
     index = {int(kk): i for i, kk in enumerate(k)}
@@ -493,7 +493,7 @@ def fit_temperature(
         Centred (zero-loss peak at 0 meV, channels at integer multiples of the width) and
         background-subtracted spectra, any navigation shape.
     window_mev : (lo, hi), optional
-        |E| window in meV, 0 < lo < hi, at least one channel wide; default :func:`auto_window`.
+        ``|E|`` window in meV, 0 < lo < hi, at least one channel wide; default :func:`auto_window`.
     intercept : bool
         Fit r = exp(c - E/k_B T) with a free c (default False: c = 0, pure detailed balance).
 
@@ -573,19 +573,19 @@ def band_temperatures(
 ) -> BandTemperatures:
     """Per-band temperatures and a chi-square test that all bands share one Bose-Einstein temperature.
 
+    Each band gets its own :func:`fit_temperature` (slope only).  The test is done on beta = 1 / k_B T:
+    chi2 = sum_b (beta_b - beta_mean)^2 / sigma_b^2 with beta_mean the inverse-variance weighted mean,
+    dof = n_bands - 1, p = chi2 survival function.  Bands are independent (disjoint channels), so
+    under equilibrium p is uniform.
+
     Parameters
     ----------
     data : EELSData
         Centred, background-subtracted spectra (any navigation shape).
     bands_mev : sequence of (lo, hi)
-        Two or more non-overlapping |E| windows in meV (e.g. one per mode).
+        Two or more non-overlapping ``|E|`` windows in meV (e.g. one per mode).
     alpha : float
         Significance level (0 < alpha < 1): p_value < alpha means "not one temperature".
-
-    Each band gets its own :func:`fit_temperature` (slope only).  The test is done on beta = 1 / k_B T:
-    chi2 = sum_b (beta_b - beta_mean)^2 / sigma_b^2 with beta_mean the inverse-variance weighted mean,
-    dof = n_bands - 1, p = chi2 survival function.  Bands are independent (disjoint channels), so
-    under equilibrium p is uniform.
     """
     if not isinstance(data, EELSData):
         raise InputError(f"expected EELSData, got {type(data).__name__}")
@@ -680,12 +680,12 @@ def _zlp_fwhm_from_variance(e: NDArray, v: NDArray, w: float) -> float | None:
 
 
 def auto_window(data: EELSData) -> tuple[float, float]:
-    """A default |E| window (meV) from the summed spectrum.
+    """A default ``|E|`` window (meV) from the summed spectrum.
 
     Rule: sum all pixels; smooth each side over one resolution element (a box of round(FWHM / width)
     channels, FWHM the zero-loss peak's full width at half maximum read from the summed variances, which
     keep the peak's Poisson noise after background subtraction; 3 channels when no peak is seen there).
-    Candidate channels: |E| >= 2 x FWHM (>= 3 channels without a peak), loss signal > 5 sigma and gain
+    Candidate channels: ``|E|`` >= 2 x FWHM (>= 3 channels without a peak), loss signal > 5 sigma and gain
     signal > 2 sigma.  The window is the contiguous run of candidates around the strongest loss channel
     among them (at least two channels: a one-channel run is widened by a channel each side).
     InputError when no channel qualifies (then give window_mev).

@@ -82,11 +82,11 @@ class ThermoreflectanceFit:
         Their 1-sigma errors, SI.
     contributions : ndarray, shape (n_fit, n_fixed)
         Signed shift of each fitted value (SI) when a fixed input is off by +1 sigma.
-    bounds : mapping name -> (low, high)
+    bounds : ``mapping name -> (low, high)``
         The bounds used, SI.
     at_bound : tuple of str
         Fitted parameters that ended at a bound (their errors are then not meaningful).
-    parameters : mapping name -> float
+    parameters : ``mapping name -> float``
         Every parameter of the fitted sample (``Sample.parameters()``), SI.
     scale : float
         The data/model scale of a quantity in ``model.SCALED`` (1.0 for the others).
@@ -469,7 +469,7 @@ def fit(
     sigma : float or array_like, shape (n,), optional
         1-sigma error of y, in y's units.  Without it the weights are one and the covariance is scaled by
         the reduced chi^2 (``sigma_source = "residuals"``); with it ``sigma_source = "data"``.
-    bounds : mapping name -> (low, high), optional
+    bounds : ``mapping name -> (low, high)``, optional
         SI; each must contain the start value.  Default p0/100 .. 100 p0.
     x_range : (low, high), optional
         Fit only points with low <= x <= high (s or Hz).
@@ -477,7 +477,7 @@ def fit(
         Relative accuracy of the model's Hankel integral.
     max_nfev : int, optional
         Most model evaluations of the optimiser (default 100 per fitted parameter, plus 100).
-    progress : callable(done, total), optional
+    progress : ``callable(done, total)``, optional
         Called after every model evaluation.
 
     Raises
@@ -676,7 +676,7 @@ def sample_posterior(
         Seeds the walkers' start and the sampler.
     max_evaluations : int
         Refuse more than walkers * steps model evaluations (raise it to run longer).
-    progress : callable(done, total), optional
+    progress : ``callable(done, total)``, optional
         Called after every step of the ensemble (total = steps).
     """
     emcee = _emcee()

@@ -146,7 +146,7 @@ class FDTRSignal:
     phase_deg : ndarray, shape (n,)
         arg H, degrees (negative: lag).
     amplitude : ndarray, shape (n,)
-        |H|, K per W of absorbed modulated power.
+        ``|H|``, K per W of absorbed modulated power.
     quadrature_error : float
         Relative accuracy of H.
     """
@@ -381,7 +381,7 @@ def tdtr_signal(sample: Sample, delay: ArrayLike, *, rtol: float = 1e-6, sum_rto
 
 
 def fdtr_signal(sample: Sample, frequency: ArrayLike, *, rtol: float = 1e-6) -> FDTRSignal:
-    """Phase (degrees, arg H) and amplitude (|H|, K W^-1) at the modulation frequencies (Hz, > 0)."""
+    """Phase (degrees, arg H) and amplitude (``|H|``, K W^-1) at the modulation frequencies (Hz, > 0)."""
     f = _positive_array(frequency, "frequency", "Hz")
     h, err = _response(sample, 2.0 * math.pi * f, _check_rtol(rtol))
     return FDTRSignal(frequency=f, phase_deg=np.degrees(np.angle(h)), amplitude=np.abs(h), quadrature_error=err)

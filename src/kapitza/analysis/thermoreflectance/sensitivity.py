@@ -72,7 +72,7 @@ class Sensitivity:
     absolute : ndarray, shape (len(names), n)
         d signal / d ln p, in the quantity's unit (degrees for the phase).
     peak : ndarray, shape (len(names),)
-        max over x of |S_p|: what the data can determine at a glance.
+        max over x of ``|S_p|``: what the data can determine at a glance.
     step : float
         The stencil step h in ln p.
     """
@@ -97,7 +97,7 @@ class Sensitivity:
         return self.sensitivity[self.names.index(name)]
 
     def peaks(self) -> dict[str, float]:
-        """max |S_p| over x by parameter, largest first."""
+        """max ``|S_p|`` over x by parameter, largest first."""
         order = np.argsort(-self.peak, kind="stable")
         return {self.names[i]: float(self.peak[i]) for i in order}
 

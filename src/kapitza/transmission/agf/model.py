@@ -47,7 +47,7 @@ class LayeredModel:
     matrices : tuple of scipy.sparse.csr_matrix
         D_n in s^-2, each of shape (n_dof, n_dof); ``matrices[i]`` belongs to ``translations[i]``.
     bounds : tuple of int
-        DOF offsets of [U_-1, U_0, slice_1..slice_N, U_1, U_2]: block j spans
+        DOF offsets of ``[U_-1, U_0, slice_1..slice_N, U_1, U_2]``: block j spans
         ``bounds[j]:bounds[j+1]``; length N + 5.
     atom_of_dof : ndarray
         Atom index (into ``positions``) of each DOF, shape (n_dof,).
@@ -123,7 +123,7 @@ class LayeredModel:
         return float(np.linalg.norm(np.cross(a1, a2)))
 
     def block_range(self, j: int) -> slice:
-        """DOF range of block j of [U_-1, U_0, slices..., U_1, U_2]."""
+        """DOF range of block j of ``[U_-1, U_0, slices..., U_1, U_2]``."""
         return slice(self.bounds[j], self.bounds[j + 1])
 
     def slice_atoms(self, s: int) -> NDArray[np.int64]:
