@@ -20,7 +20,6 @@ The command-line equivalents are ``kapitza eels simulate``, ``kapitza eels map``
 # The forward model (:func:`kapitza.analysis.eels.simulate_spectrum`) puts a one-phonon signal from a
 # phonon density of states on a zero-loss peak (ZLP) with a power-law tail, at a given energy resolution and
 # electron dose, with Poisson noise. The DOS here is the Debye DOS of AlN from the materials database.
-import time
 
 import numpy as np
 
@@ -37,7 +36,6 @@ from kapitza.analysis.eels import (
 from kapitza.analysis.eels.preprocess import preprocess
 from kapitza.prediction.phonon_dos import material_dos
 
-start = time.perf_counter()
 aln = material_dos("AlN")
 sic = material_dos("4H-SiC")
 print(f"AlN Debye DOS up to {aln.energy_mev.max():.1f} meV, 4H-SiC up to {sic.energy_mev.max():.1f} meV")
@@ -154,7 +152,7 @@ print(
 
 # %%
 # The jump is recovered, the local gradients are not: 0.18 K/nm changes T by only about 5 K over 30 nm, which
-# is close to the error of a single point. The Kapitza length L_K = Delta T / |dT/dx| therefore needs a
+# is close to the error of a single point. The Kapitza length L_K = Delta T / ``|dT/dx|`` therefore needs a
 # gradient measured on a longer scale (here the true one, passed as ``gradient_k_per_nm``; on the command
 # line ``--gradient``). The true value is 15 / 0.18 = 83.3 nm.
 print(
@@ -174,7 +172,6 @@ print(
     f"R_K = {with_flux.resistance:.3g} +- {with_flux.resistance_err:.2g} m^2 K/W, "
     f"G = {with_flux.conductance / 1e6:.0f} +- {with_flux.conductance_err / 1e6:.0f} MW m^-2 K^-1"
 )
-print(f"this tutorial ran in {time.perf_counter() - start:.1f} s")
 
 # %%
 # Where next: ``kapitza eels plan`` (:func:`kapitza.analysis.eels.plan_experiment`) runs the same chain on

@@ -79,7 +79,6 @@ def report(result, sample) -> None:
         print("note:", note)
 
 
-start = time.perf_counter()
 folder = _find_examples()
 tdtr_sample = read_sample(folder / "tdtr_sample.toml")
 tdtr_data = read_data(folder / "tdtr_ratio.txt", mode="tdtr")
@@ -176,7 +175,6 @@ for (a, b), result in ((("Al", "sapphire"), tdtr_fit), (("Au", "Si"), fdtr_fit))
     fitted = result.value("G")[0]
     models = ", ".join(f"{m.upper()} {kapitza.conductance(a, b, 300.0, model=m) / 1e6:.4g}" for m in ("dmm", "amm"))
     print(f"{a}|{b} at 300 K: fitted {fitted / 1e6:.4g}, predicted {models} MW m^-2 K^-1")
-print(f"this tutorial ran in {time.perf_counter() - start:.1f} s")
 
 # %%
 # Correlated parameters are better described by the posterior than by a covariance:
