@@ -151,10 +151,11 @@ def test_import_kapitza_loads_no_heavy_library(statement):
 
 def test_command_modules_never_import_the_app():
     """Issue 9 item 3: commands are registered in cli/commands.py only, so no command module imports
-    cli/app.py (which imports commands) and there is no import cycle."""
+    cli/app.py (which imports commands) and there is no import cycle.  cli/reference.py (the docs' CLI
+    reference) assembles the app like commands.py does and is imported by no CLI module."""
     offenders = []
     for path in sorted((PACKAGE / "cli").glob("*.py")):
-        if path.stem in ("app", "commands", "__init__"):
+        if path.stem in ("app", "commands", "reference", "__init__"):
             continue
         offenders += [f"{path.stem}:{line}" for line, target in _imports(path) if target == "cli.app"]
     assert offenders == []
