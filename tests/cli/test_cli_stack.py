@@ -130,3 +130,17 @@ def test_film_bad_input(capsys, args, message):
         base = base[:-2]
     status, _, err = run(capsys, *base, *args)
     assert status == 2 and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_material_file_is_read_beside_the_stack_file(capsys, tmp_path, monkeypatch):
+    """material = "mine.toml" is looked up in the stack file's folder, not the working directory."""
+    from kapitza.materials import material_template
+
+    folder = tmp_path / "design"
+    folder.mkdir()
+    (folder / "mine.toml").write_text(material_template())
+    (folder / "stack.toml").write_text(STACK.replace('material = "Si"', 'material = "mine.toml"'))
+    monkeypatch.chdir(tmp_path)
+    status, out, err = run(capsys, "stack", folder / "stack.toml", "--json")
+    assert status == 0, err
+    assert json.loads(out)["layers"][1]["thickness"] == pytest.approx(10e-6)

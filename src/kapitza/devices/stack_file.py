@@ -21,7 +21,8 @@ Format (units in the key names or in the comments; everything else is refused, s
     material = "Si"
     thickness_um = 500.0
 
-Relative paths of result files are read from the stack file's folder.
+Relative paths of result files and material files (``material = "mine.toml"`` or ``"mine.toml:Name"``) are
+read from the stack file's folder, as in a thermoreflectance sample file.
 """
 
 from __future__ import annotations
@@ -79,7 +80,15 @@ def _number(value: Any, where: str, unit: str) -> float:
     return x
 
 
-def _layer(raw: Any, i: int, origin: str) -> dict[str, Any]:
+def _beside(spec: str, folder: Path) -> str:
+    """A material file named relative to the stack file ("mine.toml" or "mine.toml:Name") is read from its folder."""
+    path_part = spec.rsplit(":", 1)[0] if ".toml:" in spec.lower() else spec
+    if path_part.lower().endswith(".toml") and not os.path.isabs(path_part):
+        return str(folder / spec)
+    return spec
+
+
+def _layer(raw: Any, i: int, origin: str, folder: Path) -> dict[str, Any]:
     where = f"{origin}: layer {i + 1}"
     if not isinstance(raw, dict):
         raise InputError(f"{where} must be a table ([[layer]])")
@@ -101,7 +110,7 @@ def _layer(raw: Any, i: int, origin: str) -> dict[str, Any]:
     if "material" in raw:
         if not isinstance(raw["material"], str) or not raw["material"].strip():
             raise InputError(f"{where}: material must be a name, got {raw['material']!r}")
-        out["material"] = raw["material"].strip()
+        out["material"] = _beside(raw["material"].strip(), folder)
     if "name" in raw:
         out["name"] = str(raw["name"])
     if "material" not in out and "conductivity" not in out:
@@ -157,7 +166,7 @@ def read_stack(path: str | os.PathLike[str]) -> StackFile:
         raise InputError(f"{origin}: no layers; add [[layer]] tables")
     if not isinstance(interfaces_raw, list):
         raise InputError(f"{origin}: interfaces are [[interface]] tables")
-    layers = [_layer(raw, i, origin) for i, raw in enumerate(layers_raw)]
+    layers = [_layer(raw, i, origin, p.parent) for i, raw in enumerate(layers_raw)]
     interfaces = [_interface(raw, i, origin, p.parent) for i, raw in enumerate(interfaces_raw)]
     try:
         stack = make_stack(layers, interfaces)
