@@ -84,7 +84,8 @@ campaign = data / "lj_length_campaign"
 members = sorted((p for p in campaign.iterdir() if p.is_dir()), key=lambda p: int(p.name.split("-")[-1]))
 runs = [analyze_run(m) for m in members]
 for m, r in zip(members, runs):
-    print(f"{m.name:11s} G = {r.jump.G:.4g} +- {r.jump.G_err:.2g}   Delta T = {r.jump.delta_T:.4g}   J = {r.jump.flux:.4g}")
+    j = r.jump
+    print(f"{m.name:11s} G = {j.G:.4g} +- {j.G_err:.2g}   Delta T = {j.delta_T:.4g}   J = {j.flux:.4g}")
 
 # %%
 # NEMD interface resistances depend on the length of the cell (Landry & McGaughey, Phys. Rev. B 80,
@@ -101,11 +102,12 @@ fit = fit_thickness_series(lengths, totals, sigmas)
 print(fit)
 
 # %%
-# Read the numbers, not the hope: in these three short cells the bath-to-bath resistance *falls* as the
+# Read the numbers as they are: in these three short cells the bath-to-bath resistance *falls* as the
 # cell grows (printed above), so the fit finds no positive 1/kappa and reports kappa as NaN, and its
-# intercept is the extrapolation of a falling line, not an interface resistance. Cells this short (6 to 16 cells of A, 3x3 across, 20,000 production steps) are far
-# from the diffusive regime the linear law assumes; a length series that means something needs longer
-# cells and longer runs (hours on two cores). A campaign that varies the temperature or the bath
+# intercept is the extrapolation of a falling line, not an interface resistance. Cells this short (6 to
+# 16 cells of A, 3x3 across, 20,000 production steps) are far from the diffusive regime the linear law
+# assumes; a length series that means something needs longer cells and longer runs (hours on two cores).
+# A campaign that varies the temperature or the bath
 # difference gives G(T) and J(Delta T) through :func:`kapitza.analysis.response.summarize_runs` and
 # :func:`kapitza.plotting.md_response.plot_response` in the same way.
 slope_sign = np.sign(np.polyfit(lengths, totals, 1)[0])

@@ -44,7 +44,8 @@ print(f"Delta T at the interface = {sc.delta_T:.4g} +- {sc.delta_T_err:.2g}")
 print(f"G from the spectrum = {sc.G_spectral:.4g} +- {sc.G_spectral_err:.2g} {sc.G_unit}")
 print(f"G from the bath flux = {sc.G_nemd:.4g} +- {sc.G_nemd_err:.2g} {sc.G_unit}")
 if sc.q_other is not None:
-    print(f"the harmonic form of the same velocities carries {np.sum(sc.q_other) / np.sum(sc.q):.0%} of the force form's q")
+    harmonic_share = np.sum(sc.q_other) / np.sum(sc.q)
+    print(f"the harmonic form of the same velocities carries {harmonic_share:.0%} of the force form's q")
 
 # %%
 # Elastic or inelastic: the harmonic models of the same interface
