@@ -76,25 +76,19 @@ fig_spectrum = spectrum_figure(sc, harmonic)
 # Interface modes and modal temperatures
 # --------------------------------------
 # The plane-resolved density of states comes from the MD velocities. The harmonic modes at Gamma of the
-# run's own periodic cell (phonopy) give the reference: their participation ratios and plane weights
-# flag the modes localised at the interface, and their local DOS turns the kinetic energy of each plane
-# and frequency band into a modal temperature T = 2 KE_band / (k_B n_dof,band).
+# run's own periodic cell (:func:`kapitza.atomistic.interface_modes.interface_modes`, through phonopy)
+# give the reference: their participation ratios and plane weights flag the modes localised at the
+# interface, and their local DOS turns the kinetic energy of each plane and frequency band into a modal
+# temperature T = 2 KE_band / (k_B n_dof,band). The modes of this 1024-atom cell are a 3072 x 3072
+# eigenproblem (what ``kapitza md modes`` solves); the page reads them from ``lattice_modes.npz``, written
+# by ``examples/data/spectral/make_spectral.py`` with that same function.
 from kapitza.analysis.modes import interface_mode_share, modal_temperatures, plane_dos_map  # noqa: E402
 from kapitza.analysis.spectral import display_factors, read_spectral_run  # noqa: E402
-from kapitza.atomistic.interface_modes import interface_modes  # noqa: E402
-from kapitza.md.nemd import NemdConfig  # noqa: E402
-from kapitza.md.systems import build_structure  # noqa: E402
+from kapitza.atomistic.interface_modes import InterfaceModes  # noqa: E402
 
-config = NemdConfig.from_mapping(read_run_config(run_dir))
-modes = interface_modes(
-    build_structure(config),
-    config.potential,
-    interface_z=config.cells_a * config.lattice_constant,
-    plane_spacing=config.plane_spacing,
-    planes_per_side=config.spectral_sampled_planes,
-    units=config.units,
-    sigma=config.sigma,
-)
+with np.load(run_dir / "lattice_modes.npz", allow_pickle=False) as stored:
+    modes = InterfaceModes(**{k: stored[k] if stored[k].ndim else stored[k].item() for k in stored.files})
+print(modes)
 run = read_spectral_run(run_dir)
 width = 3 * run.d_omega
 ldos = np.asarray(modes.plane_dos(run.omega, width), dtype=float)
@@ -111,7 +105,17 @@ if flagged.size:
     print(f"their frequencies: {flagged.min():.3g} to {flagged.max():.3g} {sc.omega_unit}")
 print(f"share of q carried by interface modes: {share.value:.1%} +- {share.err:.1%}")
 print(modal)
+edges = modal.band_edges
+header = "  ".join(f"{f'{lo:.3g}-{hi:.3g}':>11s}" for lo, hi in zip(edges[:-1], edges[1:]))
+print(f"plane  T_plane  {header}  ({modal.omega_unit})")
+for j, plane in enumerate(modal.plane_index):
+    bands = "  ".join(f"{'-':>11s}" if not np.isfinite(t) else f"{t:11.3f}" for t in modal.T[:, j])
+    print(f"{plane:5d}  {modal.T_plane[j]:7.3f}  {bands}")
 
+# %%
+# Planes -6 .. -1 are side A (light), 0 .. 5 side B (heavy). Bands where a plane has no reference modes
+# (side B above its band edge) are left blank. The figure: the plane-resolved DOS with the frequencies of
+# the interface modes marked, and the modal temperatures plane by plane.
 from kapitza.plotting.md_spectral import modes_figure  # noqa: E402
 
 fig_modes = modes_figure(dos_map, modal, modes)

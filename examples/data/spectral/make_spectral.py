@@ -9,14 +9,26 @@ The second step copies what the analysis reads from the run directory (``*.run/`
 ``lj_spectral_small/``: the spectral blocks, the temperature profile, the bath energies, the box, the
 structure and the config. ``spectral/setup.npz`` is rewritten with ``numpy.savez_compressed`` (the same
 arrays, 23 kB instead of 500 kB); the restart file and the LAMMPS log are left out.
+
+It also writes ``lattice_modes.npz``: the harmonic modes at Gamma of the run's own periodic cell
+(:func:`kapitza.atomistic.interface_modes.interface_modes`, what ``kapitza md modes`` computes: a
+3072 x 3072 eigenproblem, 5-30 s), every field of the :class:`~kapitza.atomistic.interface_modes.InterfaceModes`
+result as one array (``plane_weight`` as float32 to stay under 200 kB), so that the tutorial rebuilds it with
+``InterfaceModes(**fields)`` instead of solving it at every docs build.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
 import numpy as np
+
+from kapitza.analysis.response import read_run_config
+from kapitza.atomistic.interface_modes import interface_modes
+from kapitza.md.nemd import NemdConfig
+from kapitza.md.systems import build_structure
 
 HERE = Path(__file__).resolve().parent
 KEEP = ("baths.txt", "bicrystal.data", "box.txt", "config.toml", "in.lammps", "profile.chunk", "state.json")
@@ -30,7 +42,20 @@ def main(run: Path = HERE / "lj_spectral_small.run", out: Path = HERE / "lj_spec
         shutil.copy2(block, out / "spectral" / block.name)
     with np.load(run / "spectral" / "setup.npz", allow_pickle=False) as setup:
         np.savez_compressed(out / "spectral" / "setup.npz", **{k: setup[k] for k in setup.files})
-    print(f"wrote {out}")
+    config = NemdConfig.from_mapping(read_run_config(out))
+    modes = interface_modes(
+        build_structure(config),
+        config.potential,
+        interface_z=config.cells_a * config.lattice_constant,  # as kapitza md modes does
+        plane_spacing=config.plane_spacing,
+        planes_per_side=config.spectral_sampled_planes,
+        units=config.units,
+        sigma=config.sigma,
+    )
+    fields = {f.name: np.asarray(getattr(modes, f.name)) for f in dataclasses.fields(modes)}
+    fields["plane_weight"] = fields["plane_weight"].astype(np.float32)
+    np.savez_compressed(out / "lattice_modes.npz", **fields)
+    print(f"wrote {out} ({modes.n_interface} interface modes of {modes.omega.size})")
 
 
 if __name__ == "__main__":
