@@ -22,7 +22,7 @@ The meshes here are 12^3 so that the page builds in seconds; the default (24^3) 
 # Spectra from a potential
 # ------------------------
 # :func:`kapitza.phonons.full_dispersion_spectrum` relaxes the lattice constant under the potential,
-# computes the force constants (phonopy), and sums |v . n| over the mesh, band by band. In the
+# computes the force constants (phonopy), and sums ``|v . n|`` over the mesh, band by band. In the
 # Stillinger-Weber model of Si|Ge used here both sides have Si's force constants and lattice constant,
 # Ge is heavier (the mass-mismatch interface of the AGF tutorial).
 import warnings
