@@ -2,21 +2,127 @@
 Predict and compare models
 ==========================
 
-The main job: the thermal boundary conductance of an interface under every model.
+The main job: the thermal boundary conductance G of an interface under every model, from the
+material database, over temperature, next to what has been measured.
+
+On the command line the same job is one command (not run here; its table prints G, R and the
+Kapitza length of every model, the electron-phonon part of a metal and the measured values)::
+
+    kapitza predict Al Si
+    kapitza predict Al Si -t 10:500:50 --model dmm --model amm --plot g.png
+
+Everything below is SI: temperatures in K, conductances in W m^-2 K^-1, resistances in m^2 K W^-1.
 """
 
 # %%
-# Al on Si from 10 to 500 K under the diffuse mismatch model.
+# One model, one interface
+# ------------------------
+# :func:`kapitza.predict` returns a frozen result: its arrays are read-only, its repr is one line,
+# and it keeps the inputs and settings that made it. Al on Si under the diffuse mismatch model (DMM),
+# Debye spectra with the default single Debye-temperature cutoff:
 import numpy as np
 
 import kapitza
 
-result = kapitza.predict("Al", "Si", np.geomspace(10, 500, 6), model="dmm")
+temperatures = np.geomspace(10, 500, 6)
+result = kapitza.predict("Al", "Si", temperatures, model="dmm")
+print(result)
 for t, g in zip(result.temperature, result.conductance):
     print(f"T = {t:6.1f} K   G = {g / 1e6:8.2f} MW m^-2 K^-1")
 
 # %%
-# The same interface drawn.
+# Every model
+# -----------
+# :func:`kapitza.available_models` lists the registered models. The four Debye-type phonon models:
+# ``dmm`` (diffuse mismatch), ``limit`` (phonon radiation limit, the largest elastic G detailed
+# balance allows), ``amm`` (acoustic mismatch with full elasticity: mode conversion, critical angles)
+# and ``amm-simple`` (the textbook AMM, no mode conversion).
+print("models:", ", ".join(kapitza.available_models()))
+
+models = ("dmm", "limit", "amm", "amm-simple")
+dense = np.geomspace(1, 1000, 60)
+curves = {pair: [kapitza.predict(*pair, dense, model=m) for m in models] for pair in (("Al", "Si"), ("Si", "Ge"))}
+
+print(f"{'pair':8s} {'model':11s} {'G(10 K)':>10s} {'G(300 K)':>10s}   MW m^-2 K^-1")
+for (a, b), results in curves.items():
+    for r in results:
+        g10, g300 = np.interp([10.0, 300.0], r.temperature, r.conductance) / 1e6
+        print(f"{a + '/' + b:8s} {r.model:11s} {g10:10.4g} {g300:10.4g}")
+
+# %%
+# At low temperature every model follows T^3 (only long acoustic waves are occupied) and the ratio
+# of two models is a constant; at high temperature G saturates at its classical value. The radiation
+# limit is above the DMM everywhere, as it must be.
 from kapitza.plotting.conductance import plot_conductance  # noqa: E402
 
-fig = plot_conductance([result])
+fig_al_si = plot_conductance(curves[("Al", "Si")])
+
+# %%
+fig_si_ge = plot_conductance(curves[("Si", "Ge")])
+
+# %%
+# Resistance, Kapitza length and the electrons of a metal
+# -------------------------------------------------------
+# The same numbers as a resistance R = 1/G, and as the Kapitza length: the thickness of bulk Si
+# whose resistance equals the interface's (``side=2`` is Si).
+print(f"R(Al/Si, 300 K) = {kapitza.resistance('Al', 'Si', 300.0):.4g} m^2 K W^-1")
+print(f"L_K in Si at 300 K = {kapitza.kapitza_length('Al', 'Si', 300.0, side=2) * 1e9:.4g} nm")
+
+# %%
+# Al is a metal: its electrons carry the heat and must hand it to its phonons first. That adds an
+# electron-phonon conductance G_ep in series with every phonon model (Majumdar & Reddy, Appl. Phys.
+# Lett. 84, 4768 (2004)); :func:`kapitza.prediction.electronic_parts` gives it and the totals that
+# ``kapitza predict`` reports.
+from kapitza.prediction import electronic_parts  # noqa: E402
+
+t300 = np.array([300.0])
+phonon_results = [kapitza.predict("Al", "Si", t300, model=m) for m in models]
+parts = electronic_parts("Al", "Si", t300, phonon_results)
+print(f"kind: {parts.kind};  G_ep of {parts.metal} = {parts.electron_phonon / 1e6:.4g} MW m^-2 K^-1")
+for m, g_ph, g_tot in zip(parts.models, parts.phonon[:, 0], parts.total[:, 0]):
+    print(f"{m:11s} G_ph = {g_ph / 1e6:7.4g}   G total = {g_tot / 1e6:7.4g} MW m^-2 K^-1")
+
+# %%
+# Next to what has been measured
+# ------------------------------
+# The package ships a compilation of measured conductances (:mod:`kapitza.literature`; the ITR
+# dataset, Zenodo DOI 10.5281/zenodo.3361417). :func:`~kapitza.literature.measurements_for` picks one
+# pair, in either order, near the requested temperatures (CLI: ``kapitza measured Al Si -t 300``).
+from kapitza.literature import measurements_for  # noqa: E402
+
+measured = measurements_for("Al", "Si", 300.0)
+print(f"{len(measured)} measurements of Al/Si within 10 % of 300 K from {measured.references} references")
+methods = ", ".join(sorted(set(measured.method)))
+print(
+    f"G measured: {measured.conductance.min() / 1e6:.3g} to {measured.conductance.max() / 1e6:.3g}, "
+    f"median {np.median(measured.conductance) / 1e6:.3g} MW m^-2 K^-1;  methods: {methods}"
+)
+print(f"predicted (DMM with G_ep): {parts.total[0, 0] / 1e6:.4g} MW m^-2 K^-1")
+
+# %%
+# Every model against every measurement
+# -------------------------------------
+# :func:`kapitza.prediction.validation.validation_table` predicts every measured row whose two sides
+# are in the database, the way ``kapitza predict`` reports it (CLI: ``kapitza validate --plot v.png``),
+# and :func:`~kapitza.prediction.validation_stats.validation_statistics` summarises it: the median
+# predicted/measured ratio and the share of rows within a factor of two.
+from kapitza.plotting.validation import plot_validation  # noqa: E402
+from kapitza.prediction.validation import validation_table  # noqa: E402
+from kapitza.prediction.validation_stats import validation_statistics  # noqa: E402
+
+table = validation_table(("dmm", "amm"))
+stats = validation_statistics(table)
+print(table)
+print(stats)
+for m, row in zip(table.models, table.predicted):
+    ok = np.isfinite(row)
+    ratio = row[ok] / table.measured[ok]
+    within = np.mean((ratio >= 0.5) & (ratio <= 2.0))
+    print(f"{m:5s} rows {ok.sum():4d}   median predicted/measured {np.median(ratio):.3g}   within x2 {within:.0%}")
+
+fig_validation = plot_validation(table, statistics=stats)
+
+# %%
+# The models overpredict most metal/dielectric interfaces: real interfaces carry oxides, adhesion
+# layers, roughness and disorder that the models leave out. The physics of each model, its sources and
+# its validity limits are on the physics pages.
