@@ -182,7 +182,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", nargs="+", default=None, help="SIDE1/SIDE2 pairs (default: every supported pair)")
     parser.add_argument("--mesh", type=int, default=24, help="full-dispersion mesh N (N^3)")
-    parser.add_argument("--out", default="docs/physics/cutoffs.md", help="Markdown table written when all pairs are run")
+    parser.add_argument("--out", default="docs/physics/cutoffs.md", help="Markdown table written when all pairs run")
     args = parser.parse_args()
     start = time.perf_counter()
     if args.pairs:
