@@ -88,6 +88,26 @@ def parse_floats(spec: str | None, option: str) -> tuple[float, ...] | None:
     return tuple(parse_number(p.strip(), spec, option) for p in spec.split(","))
 
 
+def parse_grid(spec: str, option: str) -> NDArray[np.float64]:
+    """'LO:HI:N' -> N log-spaced values from LO to HI (> 0); or 'a,b,c' -> those values."""
+    if ":" in spec:
+        parts = spec.split(":")
+        if len(parts) != 3:
+            raise InputError(f"{option} takes LO:HI:N (log-spaced) or a comma list, got {spec!r}")
+        lo, hi = (parse_number(p.strip(), spec, option) for p in parts[:2])
+        try:
+            n = int(parts[2])
+        except ValueError:
+            raise InputError(f"{option}: N must be a whole number, got {spec!r}") from None
+        if not (0 < lo < hi) or not (2 <= n <= 10_000):
+            raise InputError(f"{option} needs 0 < LO < HI and 2 <= N <= 10000, got {spec!r}")
+        return np.geomspace(lo, hi, n)
+    values = np.array([parse_number(p.strip(), spec, option) for p in spec.split(",")])
+    if values.size == 0 or np.any(values <= 0):
+        raise InputError(f"{option} values must be > 0, got {spec!r}")
+    return np.sort(values)
+
+
 def parse_interval(spec: str | None, option: str, example: str) -> tuple[float, float] | None:
     """'LO:HI' -> (lo, hi) with lo < hi (None stays None); ``example`` shows the form in the message."""
     if spec is None:

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import InputError
-from .common import check_output, parse_floats, parse_number
+from .common import check_output, parse_grid, parse_number
 
 PLOT_SUFFIXES = (".png", ".pdf", ".svg")
 
@@ -169,26 +169,11 @@ def film_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON (SI).")] = False,
 ) -> None:
     """A heated film on a substrate: temperature rise vs film thickness with and without the interface R_K."""
-    import numpy as np
-
     from ..devices.film import film_scaling
 
     if plot is not None:
         check_output(plot, PLOT_SUFFIXES, "--plot")
-    if ":" in thickness_nm:
-        parts = thickness_nm.split(":")
-        if len(parts) != 3:
-            raise InputError(f"--thickness-nm takes a comma list or LO:HI:N, got {thickness_nm!r}")
-        lo, hi = (parse_number(p, thickness_nm, "--thickness-nm") for p in parts[:2])
-        try:
-            n = int(parts[2])
-        except ValueError:
-            raise InputError(f"--thickness-nm LO:HI:N needs a whole N, got {thickness_nm!r}") from None
-        if not (0 < lo < hi) or not 2 <= n <= 2000:
-            raise InputError(f"--thickness-nm needs 0 < LO < HI and 2 <= N <= 2000, got {thickness_nm!r}")
-        d = np.geomspace(lo, hi, n) * 1e-9
-    else:
-        d = np.asarray(parse_floats(thickness_nm, "--thickness-nm"), dtype=float) * 1e-9
+    d = parse_grid(thickness_nm, "--thickness-nm") * 1e-9
     if not substrate_um > 0:
         raise InputError(f"--substrate-um must be > 0, got {substrate_um:g}")
     q = parse_number(heat_flux, heat_flux, "--heat-flux")

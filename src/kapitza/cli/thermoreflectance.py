@@ -21,7 +21,7 @@ from rich.table import Table
 from ..errors import InputError, KapitzaError
 from ..io.atomic import atomic_write_text
 from ..io.results import to_jsonable
-from .common import check_output, parse_interval, parse_number, progress_bar
+from .common import check_output, parse_grid, parse_interval, progress_bar
 
 _PLOT_SUFFIXES = (".png", ".pdf", ".svg")
 _DATA_SUFFIXES = (".txt", ".dat", ".csv", ".tsv")
@@ -61,26 +61,6 @@ def _show(name: str, value: float) -> str:
 
 def _emit(doc: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(to_jsonable(doc), indent=1) + "\n")
-
-
-def parse_grid(spec: str, option: str) -> np.ndarray:
-    """'LO:HI:N' -> N log-spaced values from LO to HI (> 0); or 'a,b,c' -> those values."""
-    if ":" in spec:
-        parts = spec.split(":")
-        if len(parts) != 3:
-            raise InputError(f"{option} takes LO:HI:N (log-spaced) or a comma list, got {spec!r}")
-        lo, hi = (parse_number(p.strip(), spec, option) for p in parts[:2])
-        try:
-            n = int(parts[2])
-        except ValueError:
-            raise InputError(f"{option}: N must be a whole number, got {spec!r}") from None
-        if not (0 < lo < hi) or not (2 <= n <= 10_000):
-            raise InputError(f"{option} needs 0 < LO < HI and 2 <= N <= 10000, got {spec!r}")
-        return np.geomspace(lo, hi, n)
-    values = np.array([parse_number(p.strip(), spec, option) for p in spec.split(",")])
-    if values.size == 0 or np.any(values <= 0):
-        raise InputError(f"{option} values must be > 0, got {spec!r}")
-    return np.sort(values)
 
 
 def parse_range(spec: str | None, option: str) -> tuple[float, float] | None:
