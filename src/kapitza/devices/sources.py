@@ -49,6 +49,8 @@ from ..errors import InputError
 from ..io.results import result
 from ..materials import Material, get_material
 from ..materials.conductivity import thermal_conductivity
+from ._checks import non_negative, positive
+from ._checks import temperature as _temperature
 
 __all__ = [
     "ConductivitySource",
@@ -91,23 +93,6 @@ class ConductivitySource(Protocol):
     def temperature_dependent(self) -> bool: ...
 
 
-def _positive_temperature(temperature: float) -> float:
-    t = float(temperature)
-    if not math.isfinite(t) or t <= 0:
-        raise InputError(f"an interface or layer temperature must be finite and > 0 K, got {t:g}")
-    return t
-
-
-def _check_resistance(value: float, what: str) -> float:
-    try:
-        r = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{what} must be a number (m^2 K W^-1), got {value!r}") from None
-    if not math.isfinite(r) or r < 0:
-        raise InputError(f"{what} must be a finite resistance >= 0 m^2 K W^-1, got {r:g}")
-    return r
-
-
 @result
 class FixedResistance:
     """R (m^2 K W^-1) independent of temperature: a measured or assumed value."""
@@ -116,13 +101,13 @@ class FixedResistance:
     label: str = "given"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "value", _check_resistance(self.value, "R"))
+        object.__setattr__(self, "value", non_negative(self.value, "interface resistance R", "m^2 K W^-1"))
 
     temperature_dependent: ClassVar[bool] = False
 
     def at(self, temperature: float) -> float:
         """R in m^2 K W^-1 (the same at every T)."""
-        _positive_temperature(temperature)
+        _temperature(temperature)
         return self.value
 
 
@@ -148,11 +133,11 @@ class PowerLawResistance:
     temperature_dependent: ClassVar[bool] = True
 
     def __post_init__(self) -> None:
-        r0 = _check_resistance(self.r0, "R0")
+        r0 = non_negative(self.r0, "power-law resistance R0", "m^2 K W^-1")
         if r0 <= 0:
             raise InputError("R0 of a power law must be > 0 m^2 K W^-1")
         object.__setattr__(self, "r0", r0)
-        object.__setattr__(self, "t0", _positive_temperature(self.t0))
+        object.__setattr__(self, "t0", _temperature(self.t0, "T0"))
         n = float(self.exponent)
         if not math.isfinite(n) or abs(n) > 20:
             raise InputError(f"the power-law exponent must be finite and |n| <= 20, got {n:g}")
@@ -160,7 +145,7 @@ class PowerLawResistance:
 
     def at(self, temperature: float) -> float:
         """R0 (T/T0)^-n in m^2 K W^-1."""
-        t = _positive_temperature(temperature)
+        t = _temperature(temperature)
         return self.r0 * (t / self.t0) ** (-self.exponent)
 
 
@@ -201,7 +186,7 @@ class TabulatedResistance:
 
     def at(self, temperature: float) -> float:
         """R at T (m^2 K W^-1); InputError outside the tabulated range."""
-        t = _positive_temperature(temperature)
+        t = _temperature(temperature)
         low, high = float(self.temperature[0]), float(self.temperature[-1])
         if t < low * (1 - 1e-9) or t > high * (1 + 1e-9):
             raise InputError(f"{self.label} gives R for {low:g}-{high:g} K only, needed at {t:g} K")
@@ -246,7 +231,7 @@ class PredictedResistance:
         """The model's phonon resistance alone, m^2 K W^-1."""
         from ..prediction import resistance
 
-        return float(resistance(self.side1, self.side2, _positive_temperature(temperature), self.model))
+        return float(resistance(self.side1, self.side2, _temperature(temperature), self.model))
 
     def electron_phonon_resistance(self) -> float:
         """1/G_ep (m^2 K W^-1) at a metal/non-metal pair with electron data, else 0."""
@@ -286,7 +271,7 @@ class FixedConductivity:
 
     def at(self, temperature: float) -> float:
         """kappa in W m^-1 K^-1."""
-        _positive_temperature(temperature)
+        _temperature(temperature)
         return self.value
 
 
@@ -310,7 +295,7 @@ class MaterialConductivity:
 
     def at(self, temperature: float) -> float:
         """kappa(T) in W m^-1 K^-1; InputError outside the tabulated range."""
-        return float(thermal_conductivity(self.material, _positive_temperature(temperature)))
+        return float(thermal_conductivity(self.material, _temperature(temperature)))
 
 
 def conductivity_source(spec: Any) -> ConductivitySource:
@@ -437,16 +422,6 @@ def _read_json(path: Path) -> Any:
         raise InputError(f"result file {str(path)!r} is not JSON ({type(exc).__name__})") from None
 
 
-def _finite_positive(value: Any, what: str) -> float:
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{what} is not a number ({value!r})") from None
-    if not math.isfinite(x) or x <= 0:
-        raise InputError(f"{what} is {x:g}; a conductance must be finite and > 0 W m^-2 K^-1")
-    return x
-
-
 def _from_document(doc: Any, name: str | None, where: str) -> ResistanceSource:
     if not isinstance(doc, dict):
         raise InputError(f"{where}: not a kapitza result (a JSON object)")
@@ -472,13 +447,13 @@ def _from_document(doc: Any, name: str | None, where: str) -> ResistanceSource:
             name = g_names[0]
         if name not in names:
             raise InputError(f"{where}: no fitted parameter {name!r} (fitted: {', '.join(names)})")
-        g = _finite_positive(values[names.index(name)], f"{where}#{name}")
+        g = positive(values[names.index(name)], f"{where}#{name}", "W m^-2 K^-1")
         return FixedResistance(1.0 / g, label=f"{where}#{name}")
     if kind in ("JumpAnalysis", "EmdConductance"):
-        g = _finite_positive(body.get("G_si"), f"{where} G_si (an LJ-unit run has no SI value)")
+        g = positive(body.get("G_si"), f"{where} G_si (an LJ-unit run has no SI value)", "W m^-2 K^-1")
         return FixedResistance(1.0 / g, label=f"{where} ({kind})")
     if kind == "PowerLawFit":
-        a = _finite_positive(body.get("a"), f"{where} a")
+        a = positive(body.get("a"), f"{where} a", "W m^-2 K^-(1+n)")
         n = float(body.get("n", float("nan")))
         if not math.isfinite(n):
             raise InputError(f"{where}: the power-law exponent is not finite")
