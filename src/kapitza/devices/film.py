@@ -25,7 +25,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ..errors import InputError
 from ..io.results import result
-from .sources import conductivity_source, resistance_source
+from .sources import conductivity_source
 from .stack import make_stack, solve_stack
 
 __all__ = ["FilmScaling", "film_scaling"]
@@ -147,7 +147,7 @@ def film_scaling(
     probe = make_stack(
         [{**film_side, "thickness": float(d[0])}, {**substrate_side, "thickness": substrate_thickness}], [interface]
     )
-    source = resistance_source(probe.interfaces[0])
+    source = probe.interfaces[0]
     with_r, without_r, jumps, drops, bare_drops = [], [], [], [], []
     crossover = math.nan
     for i, thickness in enumerate(d):
