@@ -347,6 +347,105 @@ def _ratio_err(a: float, a_err: float, b: float, b_err: float) -> float:
     return math.hypot(a_err / b, a * b_err / (b * b))
 
 
+def block_integral(q_blocks: ArrayLike, d_omega: float, weight: ArrayLike | None = None) -> tuple[float, float]:
+    """Mean over blocks of the Parseval sum ``sum_k q_k w_k d_omega`` and its standard error from the block scatter.
+
+    Parameters
+    ----------
+    q_blocks : array_like, shape (nb, nf)
+        Unsmoothed spectral densities of ``nb`` >= 2 blocks (any unit per unit angular frequency).
+    d_omega : float
+        Bin width (angular frequency unit).
+    weight : array_like, shape (nf,), optional
+        Per-bin weight (default 1: the total, e.g. the flux of the sum rule; an indicator: a band).
+
+    The blocks of one run are consecutive stretches of one trajectory; the standard error treats their
+    integrals as independent, which holds when the heat current's correlation time is short against a block
+    (the Hann window of :mod:`kapitza.spectra` further down-weights the block edges).  Calibrated in
+    ``scripts/calibration/spectral.py``.
+    """
+    q = np.asarray(q_blocks, dtype=float)
+    if q.ndim != 2 or q.shape[0] < 2:
+        raise InputError(f"q_blocks must be (blocks >= 2, frequencies), got shape {q.shape}")
+    w = np.ones(q.shape[1]) if weight is None else np.asarray(weight, dtype=float)
+    if w.shape != (q.shape[1],):
+        raise InputError(f"the weight must have one value per frequency ({q.shape[1]}), got shape {w.shape}")
+    values = (q @ w) * d_omega
+    return float(values.mean()), float(values.std(ddof=1) / math.sqrt(values.size))
+
+
+@result
+class SumRule:
+    """The sum rule: the Parseval sum of q(omega) against the flux measured at the baths.
+
+    Attributes
+    ----------
+    flux_spectral, flux_spectral_err : float
+        Block mean of the integral of q and its standard error over blocks (flux unit).
+    flux_bath, flux_bath_err : float
+        The bath flux and its stated error (NaN when there is none: no verdict then).
+    difference, combined_err : float
+        flux_spectral - flux_bath and the two errors added in quadrature.
+    agrees : bool
+        |difference| <= :data:`SUM_RULE_SE` x combined_err.
+    verdict : str
+    """
+
+    flux_spectral: float
+    flux_spectral_err: float
+    flux_bath: float
+    flux_bath_err: float
+    difference: float
+    combined_err: float
+    agrees: bool
+    verdict: str
+
+    _summary_fields: ClassVar[tuple[str, ...]] = ("flux_spectral", "flux_bath", "agrees")
+
+
+#: The sum rule agrees when the difference is within this many combined standard errors (95.4 % for honest ones).
+SUM_RULE_SE = 2.0
+
+
+def sum_rule(
+    q_blocks: ArrayLike,
+    d_omega: float,
+    flux_bath: float,
+    flux_bath_err: float,
+    *,
+    name: str = "q",
+    flux_unit: str = "",
+) -> SumRule:
+    """Check that the integral of q(omega) equals the bath flux (Saaskilahti et al., PRB 90, 134312 (2014), eq. 9:
+    the spectral current sums to the total heat current).
+
+    Parameters
+    ----------
+    q_blocks : array_like, shape (nb, nf)
+        Unsmoothed per-block spectral flux (flux unit per unit angular frequency).
+    d_omega : float
+        Bin width.
+    flux_bath, flux_bath_err : float
+        The flux at the baths (same sign convention) and its standard error; NaN when unknown.
+    name, flux_unit : str
+        Words for the verdict.
+    """
+    flux, flux_err = block_integral(q_blocks, d_omega)
+    combined = math.hypot(flux_err, flux_bath_err)
+    diff = flux - flux_bath
+    agrees = bool(abs(diff) <= SUM_RULE_SE * combined)
+    verdict = (
+        f"sum rule: integral of {name} = {flux:.4g} +- {flux_err:.2g} {flux_unit}, bath flux "
+        f"{flux_bath:.4g} +- {flux_bath_err:.2g}; difference {diff:.3g} "
+        + ("within" if agrees else "beyond")
+        + f" {SUM_RULE_SE:g} SE ({SUM_RULE_SE * combined:.2g}): "
+        + ("agrees" if agrees else "does not agree")
+    )
+    if not math.isfinite(combined):
+        verdict = f"sum rule: integral of {name} = {flux:.4g} +- {flux_err:.2g} {flux_unit}; no bath flux to check it"
+    return SumRule(flux, flux_err, float(flux_bath), float(flux_bath_err), diff, combined, agrees, verdict)
+
+
 def sampled_interface(run: RunAnalysis) -> tuple[float, float, float, float, int]:
     """(Delta T_AB, its error, G, its error, index) of the interface the spectral planes sit at.
 
@@ -420,8 +519,7 @@ def spectral_conductance(
 
     q, q_err = smoothed(main)
     o, o_err = smoothed(other) if other is not None else (None, None)
-    fluxes = main.sum(axis=1) * d_omega
-    flux_spectral, flux_spectral_err = float(fluxes.mean()), float(fluxes.std(ddof=1) / math.sqrt(fluxes.size))
+    flux_spectral, flux_spectral_err = block_integral(main, d_omega)
     delta_t, delta_t_err, g_nemd, g_nemd_err, index = sampled_interface(run)
     bath = run.jump.bath_flux
     direction = run.jump.interfaces[index].direction
@@ -442,17 +540,9 @@ def spectral_conductance(
         assert fs is not None
         g_nemd, g_nemd_err = g_nemd * fs, g_nemd_err * fs
         flux_bath, flux_bath_err = flux_bath * fs, flux_bath_err * fs
-    combined = math.hypot(flux_spectral_err, flux_bath_err)
-    diff = flux_spectral - flux_bath
-    agrees = bool(abs(diff) <= 2 * combined)
     name = "q_force" if use_force else "q_harmonic"
-    verdict = (
-        f"sum rule: integral of {name} = {flux_spectral:.4g} +- {flux_spectral_err:.2g} {flux_unit}, bath flux "
-        f"{flux_bath:.4g} +- {flux_bath_err:.2g}; difference {diff:.3g} "
-        + ("within" if agrees else "beyond")
-        + f" 2 SE ({2 * combined:.2g}): "
-        + ("agrees" if agrees else "does not agree")
-    )
+    check = sum_rule(main, d_omega, flux_bath, flux_bath_err, name=name, flux_unit=flux_unit)
+    agrees, verdict = check.agrees, check.verdict
     cumulative = np.cumsum(g) * d_omega
     G_spec = flux_spectral / delta_t
     return SpectralConductance(

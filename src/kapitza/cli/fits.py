@@ -161,5 +161,32 @@ def inelastic_command(
         console.print("  ".join(f"{v:.4g}" for v in row))
 
 
+def thickness_lines(fit: Any, names: dict[str, str]) -> list[str]:
+    """Plain-text lines of a thickness fit (``kapitza md thickness`` / ``fit thickness``): kappa with its error,
+    or its 2-sigma lower bound, or "not determined" with the reason; never a NaN."""
+    lines = [
+        f"R_K   = {fit.R_K:.4g} \u00b1 {fit.R_K_err:.2g} {names['R_K']}",
+        f"1/\u03ba   = {fit.slope:.4g} \u00b1 {fit.slope_err:.2g} {names['slope']}",
+    ]
+    if fit.kappa_status == "determined":
+        lines.append(f"\u03ba     = {fit.kappa:.4g} \u00b1 {fit.kappa_err:.2g} {names['kappa']}")
+    elif fit.kappa_status == "lower bound":
+        lines.append(
+            f"\u03ba     > {fit.kappa_lower:.4g} {names['kappa']} "
+            f"(2\u03c3 lower bound: 1/\u03ba is within 3\u03c3 of zero, so \u03ba has no symmetric error bar)"
+        )
+    else:
+        lines.append(f"\u03ba     not determined: {fit.kappa_note.removeprefix('kappa not determined: ')}")
+    if fit.lengths.size > 2:
+        lines.append(
+            f"\u03c7\u00b2/dof = {fit.chi2_per_dof:.3g} (p = {fit.chi2_pvalue:.2g}; {fit.lengths.size} points, "
+            "weighted by 1/\u03c3\u00b2)"
+        )
+    else:
+        lines.append("2 points: the line passes through both; errors from the stated \u03c3 alone")
+    lines += [f"warning: {w}" for w in fit.warnings if w != fit.kappa_note]
+    return lines
+
+
 fit_app.command("power-law")(power_law_command)
 fit_app.command("inelastic")(inelastic_command)

@@ -263,26 +263,17 @@ def thickness_command(
         if units == "si"
         else {"R_K": "tau sigma^2/k_B (LJ reduced)", "slope": "tau sigma/k_B", "kappa": "k_B/(tau sigma)"}
     )
+    from .fits import thickness_lines
+
     if as_json:
-        doc = {
-            "R_K": _f(fit.R_K),
-            "R_K_err": _f(fit.R_K_err),
-            "slope": _f(fit.slope),
-            "slope_err": _f(fit.slope_err),
-            "kappa": _f(fit.kappa),
-            "kappa_err": _f(fit.kappa_err),
-            "chi2_per_dof": _f(fit.chi2_per_dof),
-            "points": int(fit.lengths.size),
-            "units": units,
-            "unit_names": names,
-        }
+        from ..analysis.thickness import thickness_json
+
+        doc = thickness_json(fit) | {"units": units, "unit_names": names}
         sys.stdout.write(json.dumps(doc, indent=2) + "\n")
         return
-    console = Console()
-    console.print(f"R_K   = {fit.R_K:.4g} \u00b1 {fit.R_K_err:.2g} {names['R_K']}")
-    console.print(f"1/\u03ba   = {fit.slope:.4g} \u00b1 {fit.slope_err:.2g} {names['slope']}")
-    console.print(f"\u03ba     = {fit.kappa:.4g} \u00b1 {fit.kappa_err:.2g} {names['kappa']}")
-    console.print(f"\u03c7\u00b2/dof = {fit.chi2_per_dof:.3g} ({fit.lengths.size} points, weighted by 1/\u03c3\u00b2)")
+    console = Console(soft_wrap=True)  # one line per statement
+    for line in thickness_lines(fit, names):
+        console.print(line)
 
 
 def response_command(

@@ -60,9 +60,14 @@ def md_campaign_command(
             out.print(line)
     if table.thickness is not None:
         t = table.thickness
+        kappa = (
+            f"kappa = {t.kappa:.4g} \u00b1 {t.kappa_err:.2g}"
+            if t.kappa_status == "determined"
+            else t.kappa_note.split(";")[0]
+        )
         out.print(
             f"thickness series (bath-to-bath resistance vs length): R_K = {t.R_K:.4g} \u00b1 {t.R_K_err:.2g}, "
-            f"kappa = {t.kappa:.4g} \u00b1 {t.kappa_err:.2g} (\u03c7\u00b2/dof {t.chi2_per_dof:.3g})"
+            f"{kappa} (\u03c7\u00b2/dof {t.chi2_per_dof:.3g})"
         )
     units = table.summary.units if table.summary is not None else "lj"
     out.print(f"units: {units}{' (LJ reduced)' if units == 'lj' else ''}; table: {table.csv_path}, {table.json_path}")
