@@ -41,19 +41,34 @@ GEOMETRIES = ("periodic", "fixed")
 
 @result
 class BathFlux:
-    """The heat flux from the energy two baths exchange.
+    """The heat flux from the energy two baths exchange, with its error from block averages.
 
     Attributes
     ----------
     flux, flux_err : float
-        J = mean(``|P_hot|``, ``|P_cold|``) / (paths * area) and its standard error (flux unit of ``units``).
+        J = mean(``|P_hot|``, ``|P_cold|``) / (paths * area) over the blocks used, and its standard error: the
+        standard deviation of the per-block fluxes over sqrt(n_blocks) (flux unit of ``units``); never the
+        regression error of the cumulative energy curve, whose points are correlated.
+    flux_err_inefficiency : float
+        The same error from the statistical inefficiency of the per-interval flux (a cross-check, see
+        :mod:`kapitza.analysis.blocking`).
+    inefficiency : float
+        Statistical inefficiency of the per-interval flux (sampling intervals per independent sample).
+    n_blocks, block_size : int
+        Blocks the error is taken over and sampling intervals per block.
+    block_time : float
+        Duration of one block (time unit of ``units``).
+    converged : bool
+        False when the blocks needed exceed an eighth of the run (the error is then a lower bound).
+    error_method : str
+        In words.
     power_hot, power_cold : float
-        Slopes of the cumulative bath energies (energy per time, signed as in the file).
+        Mean rates of change of the two bath energies over the blocks used (energy per time, signed as in the
+        file: with the reservoir convention of ``fix langevin ... tally yes`` the hot bath's is negative).
     relative_difference : float
         | ``|P_hot|`` - ``|P_cold|`` | / mean(``|P|``).
     relative_difference_err : float
-        Standard error of ``|P_hot| - |P_cold|`` over the sampling intervals (the interval rates are treated as
-        independent), divided by mean(``|P|``); nan with fewer than 3 intervals.
+        Standard error of ``|P_hot| - |P_cold|`` over the same blocks, divided by mean(``|P|``).
     balanced : bool
         relative_difference <= tolerance, or within 2 standard errors of zero: a difference the thermal noise
         of the bath tallies explains is not an energy leak.
@@ -65,6 +80,13 @@ class BathFlux:
 
     flux: float
     flux_err: float
+    flux_err_inefficiency: float
+    inefficiency: float
+    n_blocks: int
+    block_size: int
+    block_time: float
+    converged: bool
+    error_method: str
     power_hot: float
     power_cold: float
     relative_difference: float
@@ -74,7 +96,7 @@ class BathFlux:
     paths: int
     units: str
 
-    _summary_fields: ClassVar[tuple[str, ...]] = ("flux", "flux_err", "relative_difference", "balanced", "units")
+    _summary_fields: ClassVar[tuple[str, ...]] = ("flux", "flux_err", "n_blocks", "balanced", "units")
 
 
 def flux_from_baths(
@@ -85,8 +107,15 @@ def flux_from_baths(
     paths: int = 2,
     tolerance: float = DEFAULT_BATH_TOLERANCE,
     units: str = "lj",
+    n_blocks: int | None = None,
 ) -> BathFlux:
     """Heat flux from the cumulative energies of the hot and cold baths (e.g. ``fix langevin ... tally yes``).
+
+    The cumulative energies are differenced over each sampling interval; the per-interval flux
+    J_i = (s_hot dE_hot + s_cold dE_cold) / (2 dt_i paths area), with s the sign that makes each bath's mean
+    contribution positive, is averaged in blocks (Flyvbjerg & Petersen, J. Chem. Phys. 91, 461 (1989)) and J's
+    error is the standard error of the block means (:func:`kapitza.analysis.blocking.block_average`, which also
+    gives the statistical inefficiency beside it).
 
     Parameters
     ----------
@@ -102,11 +131,15 @@ def flux_from_baths(
         Largest relative difference of the two powers called balanced.
     units : str
         lj, metal, real or si.
+    n_blocks : int, optional
+        Blocks for the error; default chosen from the data (Lee et al. criterion, at least 8 blocks).
 
     Returns
     -------
     BathFlux
     """
+    from .blocking import MIN_BLOCKS, block_average
+
     unit_system(units)
     t = np.asarray(time, dtype=float)
     eh = np.asarray(energy_hot, dtype=float)
@@ -123,25 +156,46 @@ def flux_from_baths(
         raise InputError(f"paths= must be 1 or 2, got {paths}")
     if not (np.isfinite(tolerance) and tolerance > 0):
         raise InputError(f"tolerance= must be > 0, got {float(tolerance):g}")
-    fits = [stats.linregress(t, e) for e in (eh, ec)]
-    ph, pc = float(fits[0].slope), float(fits[1].slope)
+    dt = np.diff(t)
+    if np.ptp(dt) > 1e-6 * float(np.mean(dt)) + 1e-12 * abs(float(t[-1])):
+        raise InputError(
+            f"the bath energies must be sampled at equal time intervals (found intervals from {dt.min():g} to "
+            f"{dt.max():g}); block averages need equal samples"
+        )
+    n_int = dt.size
+    if n_blocks is None and n_int < 2 * MIN_BLOCKS:
+        raise InputError(
+            f"the bath energies hold {n_int} sampling intervals; block averages need at least {2 * MIN_BLOCKS} "
+            "(write the bath tallies more often), or give the number of blocks"
+        )
+    ph_i, pc_i = np.diff(eh) / dt, np.diff(ec) / dt
+    ph, pc = float(np.mean(ph_i)), float(np.mean(pc_i))
     if ph == 0 or pc == 0 or np.sign(ph) == np.sign(pc):
         raise InputError(
             f"the bath energies must change with opposite signs (one bath gives heat, the other takes it); "
             f"their rates are {ph:g} and {pc:g}"
         )
+    scale = paths * float(area)
+    per_interval = 0.5 * (np.sign(ph) * ph_i + np.sign(pc) * pc_i) / scale
+    blocks = block_average(per_interval, n_blocks)
+    used = slice(n_int - blocks.n_blocks * blocks.block_size, None)
+    ph, pc = float(np.mean(ph_i[used])), float(np.mean(pc_i[used]))
     mean = 0.5 * (abs(ph) + abs(pc))
     rel = abs(abs(ph) - abs(pc)) / mean
-    # per-interval imbalance: P_hot + P_cold (opposite signs) is the rate at which the system's energy changes
-    dt = np.diff(t)
-    imbalance = (np.diff(eh) + np.diff(ec)) / dt
-    rel_err = float(np.std(imbalance, ddof=1) / np.sqrt(imbalance.size) / mean) if imbalance.size >= 3 else math.nan
+    # imbalance: P_hot + P_cold (opposite signs) is the rate at which the system's energy changes
+    imbalance = block_average(ph_i + pc_i, blocks.n_blocks) if blocks.n_blocks >= 2 else None
+    rel_err = imbalance.err / mean if imbalance is not None else math.nan
     within_noise = math.isfinite(rel_err) and rel <= 2 * rel_err
-    err = 0.5 * float(np.hypot(fits[0].stderr, fits[1].stderr))
-    scale = paths * float(area)
     return BathFlux(
-        flux=mean / scale,
-        flux_err=err / scale,
+        flux=blocks.mean,
+        flux_err=blocks.err,
+        flux_err_inefficiency=blocks.err_inefficiency,
+        inefficiency=blocks.inefficiency,
+        n_blocks=blocks.n_blocks,
+        block_size=blocks.block_size,
+        block_time=float(blocks.block_size * np.mean(dt)),
+        converged=blocks.converged,
+        error_method=f"standard error of block means: {blocks.method}",
         power_hot=ph,
         power_cold=pc,
         relative_difference=rel,

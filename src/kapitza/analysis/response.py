@@ -82,8 +82,12 @@ def flux_from_bath_blocks(
     paths: int = 2,
     tolerance: float = DEFAULT_BATH_TOLERANCE,
     units: str = "lj",
+    n_blocks: int | None = None,
 ) -> BathFlux:
     """The heat flux from per-block bath energies (the kapitza ``baths.txt`` layout).
+
+    The error is the standard error of block means (:func:`kapitza.analysis.flux_from_baths`): with fewer than
+    16 rows each row of the file is one block; with more the rows are grouped into blocks chosen from the data.
 
     Parameters
     ----------
@@ -95,6 +99,8 @@ def flux_from_bath_blocks(
         Duration of one block (time unit: tau, ps, fs, s), > 0.
     paths, tolerance, units
         As in :func:`kapitza.analysis.flux_from_baths`.
+    n_blocks : int, optional
+        Blocks for the error (default: see above).
     """
     b = np.asarray(blocks, dtype=float)
     if b.ndim != 2 or b.shape[1] != 5:
@@ -107,7 +113,9 @@ def flux_from_bath_blocks(
     time = block_time * np.arange(n + 1, dtype=float)
     hot = np.concatenate([[0.0], np.cumsum(b[:, 2])])
     cold = np.concatenate([[0.0], np.cumsum(b[:, 3])])
-    return flux_from_baths(time, hot, cold, area, paths, tolerance, units)
+    if n_blocks is None and n < 16:
+        n_blocks = n
+    return flux_from_baths(time, hot, cold, area, paths, tolerance, units, n_blocks)
 
 
 def _data_file_area(path: Path) -> float:
