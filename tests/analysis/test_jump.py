@@ -117,7 +117,11 @@ def test_bath_imbalance_within_its_noise_is_balanced():
     ("kwargs", "match"),
     [
         ({"interfaces": (10,)}, "periodic geometry has 2 interface"),
-        ({"interfaces": (10, 50)}, "must lie inside the profile"),
+        ({"interfaces": (10, 50)}, "closer than two bins"),  # periodic: 50 is 10 modulo the box of 40
+        ({"interfaces": (50,), "geometry": "fixed"}, "must lie inside the profile"),
+        ({"interfaces": (10, 30), "hot_bath": 10.0}, "as near to the bath"),
+        ({"interfaces": (10, 30), "bath_width": 30.0}, "nothing lies between the bath edge"),
+        ({"interfaces": (10, 30), "bath_width": -1.0}, "bath_width= must be > 0"),
         ({"interfaces": (10, 30), "geometry": "slab"}, "geometry= must be one of"),
         ({"interfaces": (10, 30), "bath_positions": (10, 0)}, "overlaps the interface"),
         ({"interfaces": (10, 30), "exclude_bins": 5}, "keeps 0 bins after the exclusions"),

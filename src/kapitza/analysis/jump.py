@@ -277,7 +277,17 @@ class JumpAnalysis:
         p-value of a linear trend of Delta T over the blocks used (NaN with fewer than 6 blocks).
     error_method : str
     exclusion : str
-        How the excluded zones were chosen.
+        How the excluded zones were chosen, and from where they are counted (the bath edge when the bath width
+        is known, else the bath centre).
+    bath_positions : tuple of float
+        Centres of the two baths used (length unit; periodic: the one between the interfaces first).
+    bath_width : float
+        Width of each bath slab (length unit; NaN when unknown: exclusions then count from the bath centre).
+    hot_bath : float
+        Centre of the hot bath (length unit): the heat flows away from it.
+    direction_source : str
+        Where the heat-flow direction came from: given (the set-up) or inferred from the profile, with the
+        numbers it was inferred from.
     warnings : tuple of str
     """
 
@@ -301,6 +311,10 @@ class JumpAnalysis:
     trend_pvalue: float
     error_method: str
     exclusion: str
+    bath_positions: tuple[float, float]
+    bath_width: float
+    hot_bath: float
+    direction_source: str
     warnings: tuple[str, ...]
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("delta_T", "delta_T_err", "G", "G_err", "units", "blocks_used")
@@ -341,6 +355,8 @@ def analyze_jump(
     exclude_fraction: float = DEFAULT_EXCLUDE_FRACTION,
     steady_state: bool = True,
     significance: float = DEFAULT_SIGNIFICANCE,
+    hot_bath: float | None = None,
+    bath_width: float | None = None,
 ) -> JumpAnalysis:
     """Delta T at each interface of ``profile``, its error over blocks, and G = J / Delta T.
 
@@ -349,7 +365,8 @@ def analyze_jump(
     profile : TemperatureProfile
     interfaces : array_like of float, optional
         Interface planes (length unit of the profile): 2 for ``periodic``, 1 for ``fixed``.  Default:
-        found from the profile's composition column.
+        found from the profile's composition column.  In the periodic geometry any position is taken modulo
+        the box length (an interface at 0 and one at Lz are the same plane; segments wrap around the box).
     geometry : {"periodic", "fixed"}
     flux : float or BathFlux, optional
         Heat flux through each interface (flux unit of the profile's units), or a :class:`BathFlux`.
@@ -359,13 +376,22 @@ def analyze_jump(
     bath_positions : array_like of 2 floats, optional
         Centres of the two baths.  Default: half-way between the interfaces (periodic), the box ends (fixed).
     exclude_bins : int, optional
-        Bins left out at each end of every bath-interface segment; default: ``exclude_fraction`` of it.
+        Bins left out at each end of every bath-interface segment, counted from the bath's edge (when
+        ``bath_width`` is known; else from its centre) and from the interface; default: ``exclude_fraction``.
     exclude_fraction : float
-        Fraction of each segment's length left out at each end when ``exclude_bins`` is not given.
+        Fraction of each segment's length (bath edge to interface) left out at each end when ``exclude_bins``
+        is not given.
     steady_state : bool
         Test Delta T over the blocks for a trend and drop a leading transient.
     significance : float
         p-value below which a trend is significant.
+    hot_bath : float, optional
+        Position of the hot bath (length unit; the bath nearest to it, modulo the box in the periodic
+        geometry): the heat-flow direction at every interface follows from it, never from the sign of fitted
+        slopes.  Default: inferred from the profile (the bath region that is hotter by more than 3 standard
+        errors over the blocks), said so in ``direction_source``; refused when the profile cannot tell.
+    bath_width : float, optional
+        Width of each bath slab (length unit), so that exclusions count from the bath's edge.
 
     Raises
     ------
@@ -395,36 +421,48 @@ def analyze_jump(
         raise InputError(f"the {geometry} geometry has {want} interface(s); got {len(planes)} position(s)")
     lo, hi = profile.box
     length = hi - lo
-    if geometry == "periodic" and all(np.isfinite(planes)):  # a plane on the box edge is its own periodic image
-        edge = 1e-9 * length
-        planes = tuple(lo if abs(p - lo) < edge or abs(p - hi) < edge else p for p in planes)
-    inside = (lambda p: lo <= p < hi) if geometry == "periodic" else (lambda p: lo < p < hi)
-    if not all(np.isfinite(planes)) or not all(inside(p) for p in planes):
+    dz = profile.bin_width
+    if not all(np.isfinite(planes)):
+        raise InputError(f"interface positions must be finite numbers, got {', '.join(f'{p:g}' for p in planes)}")
+    if geometry == "periodic":  # any plane modulo the box: 0, Lz and -Lz are one plane
+        planes = tuple(_wrap(p, lo, length) for p in planes)
+    elif not all(lo < p < hi for p in planes):
         shown = ", ".join(f"{p:g}" for p in planes)
         raise InputError(f"interface positions {shown} must lie inside the profile, {lo:g} < z < {hi:g}")
     planes = tuple(sorted(planes))
-    if want == 2 and planes[1] - planes[0] < 2 * profile.bin_width:
+    if want == 2 and min(planes[1] - planes[0], planes[0] + length - planes[1]) < 2 * dz:
         raise InputError(f"the interfaces at {planes[0]:g} and {planes[1]:g} are closer than two bins")
     baths = _baths(planes, bath_positions, geometry, lo, hi)
+    half = _half_width(bath_width)
     sides = _segments(planes, baths, geometry, lo, hi)
-    dz = profile.bin_width
+    where = "the bath edge" if half > 0 else "the bath centre (bath width unknown: give bath_width=, --bath-width)"
     exclusion = (
-        f"{int(exclude_bins)} bins ({int(exclude_bins) * dz:g} {system.length}) at each end of every segment"
+        f"{int(exclude_bins)} bins ({int(exclude_bins) * dz:g} {system.length}) from {where} and from the interface"
         if exclude_bins is not None
-        else f"{exclude_fraction:g} of each segment's length at each end (default)"
+        else f"{exclude_fraction:g} of each segment's length at each end, counted from {where} (default)"
     )
+    hot_index, direction_source = _hot_bath(profile, baths, hot_bath, half, geometry, lo, length)
+    if geometry == "fixed":
+        directions = (1,) if hot_index == 0 else (-1,)
+    else:  # sides: (outer, z1), (z1, inner) and (inner, z2), (z2, outer)
+        directions = (-1, 1) if hot_index == 0 else (1, -1)
     flux_value, flux_error, source, bath = _flux(flux, flux_err, profile.units)
     temps = profile.temperatures
     per_interface: list[dict[str, Any]] = []
-    for plane, (left, right) in zip(planes, sides, strict=True):
+    for plane, (left, right), direction in zip(planes, sides, directions, strict=True):
         fits = []
         excluded: list[tuple[float, float]] = []
-        for a, b in (left, right):
-            seg = b - a
+        for k, (a, b) in enumerate((left, right)):
+            # the bath is at a for the left segment, at b for the right one: start from its edge
+            a_edge, b_edge = (a + half, b) if k == 0 else (a, b - half)
+            seg = b_edge - a_edge
             if seg <= 0:
-                raise InputError(f"a bath overlaps the interface at {plane:g}: the segment between them is empty")
+                raise InputError(
+                    f"a bath overlaps the interface at {plane:g}: nothing lies between the bath edge and the "
+                    f"interface (bath width {2 * half:g})"
+                )
             w = exclude_bins * dz if exclude_bins is not None else exclude_fraction * seg
-            start, end = a + w, b - w
+            start, end = a_edge + w, b_edge - w
             excluded += [(a, start), (end, b)]
             idx, zz = _bins_in(profile.positions, start, end, length, geometry)
             if idx.size < MIN_FIT_BINS:
@@ -436,8 +474,6 @@ def analyze_jump(
             fits.append(_fit(zz - plane, temps[:, idx]))
             fits[-1]["range"] = (float(start), float(end))
         (tl, vl, sl, rl), (tr, vr, sr, rr) = ((f["intercept"], f["var"], f["slope"], f["range"]) for f in fits)
-        mean_slope = float(np.mean(sl) + np.mean(sr))
-        direction = 1 if mean_slope <= 0 else -1
         per_interface.append(
             dict(
                 plane=plane,
@@ -535,6 +571,10 @@ def analyze_jump(
         trend_pvalue=float(pvalue),
         error_method=error_method,
         exclusion=exclusion,
+        bath_positions=(float(baths[0]), float(baths[1])),
+        bath_width=2 * half if half > 0 else float("nan"),
+        hot_bath=float(baths[hot_index]),
+        direction_source=direction_source,
         warnings=tuple(warnings),
     )
 
@@ -571,6 +611,8 @@ def _baths(
     b = np.atleast_1d(np.asarray(given, dtype=float))
     if b.size != 2 or not np.all(np.isfinite(b)):
         raise InputError("bath_positions= must be two finite numbers")
+    if geometry == "periodic":
+        b = np.array([_wrap(x, lo, length) for x in b])
     for x in b:
         if not lo <= x <= hi:
             raise InputError(f"bath position {x:g} lies outside the profile {lo:g}..{hi:g}")
@@ -591,6 +633,89 @@ def _baths(
         )
     outside = float(b[0] if b[1] == inside[0] else b[1])
     return float(inside[0]), outside
+
+
+#: Relative precision of a box length LAMMPS prints with six digits: planes this close to the box's top edge
+#: (relative to its length) are the bottom edge (0 and Lz as printed are one plane).
+EDGE_TOLERANCE = 1e-5
+
+
+def _wrap(p: float, lo: float, length: float) -> float:
+    """``p`` brought into [lo, lo + length) modulo the box; within :data:`EDGE_TOLERANCE` L of the top edge it
+    is the bottom one (a box read from six printed digits may end a little below the printed Lz)."""
+    w = lo + (float(p) - lo) % length
+    return lo if lo + length - w < EDGE_TOLERANCE * length else w
+
+
+def _half_width(bath_width: float | None) -> float:
+    if bath_width is None:
+        return 0.0
+    try:
+        w = float(bath_width)
+    except (TypeError, ValueError):
+        raise InputError(f"bath_width= must be a number, got {bath_width!r}") from None
+    if not (math.isfinite(w) and w > 0):
+        raise InputError(f"bath_width= must be > 0 (the bath slab's width, length unit), got {w:g}")
+    return 0.5 * w
+
+
+def _hot_bath(
+    profile: TemperatureProfile,
+    baths: tuple[float, float],
+    given: float | None,
+    half: float,
+    geometry: str,
+    lo: float,
+    length: float,
+) -> tuple[int, str]:
+    """Index (into ``baths``) of the hot bath and a sentence saying where that came from."""
+
+    def distance(z: Any, x: float) -> Any:
+        d = np.abs(np.asarray(z, dtype=float) - x)
+        return np.minimum(d, length - d) if geometry == "periodic" else d
+
+    if given is not None:
+        try:
+            g = float(given)
+        except (TypeError, ValueError):
+            raise InputError(f"hot_bath= must be a position (length unit), got {given!r}") from None
+        if not math.isfinite(g):
+            raise InputError(f"hot_bath= must be a finite position, got {g:g}")
+        if geometry == "periodic":
+            g = _wrap(g, lo, length)
+        d = [float(distance(g, b)) for b in baths]
+        if abs(d[0] - d[1]) < profile.bin_width:
+            raise InputError(
+                f"hot_bath= {g:g} is as near to the bath at {baths[0]:g} as to the one at {baths[1]:g}; "
+                "give the hot bath's centre"
+            )
+        k = int(np.argmin(d))
+        return k, f"given: the hot bath is the one at {baths[k]:g} (hot_bath= {g:g})"
+    radius = max(half, profile.bin_width)
+    temps = profile.temperatures
+    near = [np.nonzero(distance(profile.positions, b) <= radius)[0] for b in baths]
+    if any(idx.size == 0 for idx in near):
+        raise InputError("cannot tell which bath is hot (no profile bins at a bath): give hot_bath= (--hot-bath-at Z)")
+    t0, t1 = (temps[:, idx].mean(axis=1) for idx in near)
+    diff = t0 - t1
+    n = diff.size
+    if n >= 3:
+        mean, err = float(diff.mean()), float(diff.std(ddof=1) / math.sqrt(n))
+    else:
+        a, b = (temps[:, idx].ravel() for idx in near)
+        mean = float(a.mean() - b.mean())
+        err = float(np.sqrt(a.var(ddof=1) / a.size + b.var(ddof=1) / b.size)) if min(a.size, b.size) >= 2 else math.inf
+    if not (math.isfinite(err) and abs(mean) > 3 * err):
+        raise InputError(
+            f"cannot tell which bath is hot: the profile at the baths ({baths[0]:g}, {baths[1]:g}) differs by "
+            f"{mean:.3g} +- {err:.2g}, not significantly; give the hot bath's position (hot_bath=, --hot-bath-at Z)"
+        )
+    k = 0 if mean > 0 else 1
+    return k, (
+        f"inferred from the profile: the bath region at {baths[k]:g} is hotter than at {baths[1 - k]:g} by "
+        f"{abs(mean):.3g} +- {err:.2g} ({abs(mean) / err:.0f} standard errors); state it with hot_bath= "
+        "(--hot-bath-at Z)"
+    )
 
 
 def _segments(
