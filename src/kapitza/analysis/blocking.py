@@ -144,8 +144,12 @@ def block_average(x: ArrayLike, n_blocks: int | None = None) -> BlockAverage:
     if not converged:
         size = n // MIN_BLOCKS
     mean, err, nb = _block_error(a, size)
-    how = "Lee et al. criterion" if converged else (
-        f"the Lee et al. criterion wants fewer than {MIN_BLOCKS} blocks: correlated over much of the series, "
-        "the error is a lower bound"
+    how = (
+        "Lee et al. criterion"
+        if converged
+        else (
+            f"the Lee et al. criterion wants fewer than {MIN_BLOCKS} blocks: correlated over much of the series, "
+            "the error is a lower bound"
+        )
     )
     return BlockAverage(mean, err, nb, size, n, converged, g, err_g, f"{nb} blocks of {size} samples ({how})")

@@ -711,10 +711,10 @@ def _hot_bath(
             f"{mean:.3g} +- {err:.2g}, not significantly; give the hot bath's position (hot_bath=, --hot-bath-at Z)"
         )
     k = 0 if mean > 0 else 1
+    sigmas = f"{abs(mean) / err:.0f} standard errors" if err > 0 else "no spread over the blocks"
     return k, (
         f"inferred from the profile: the bath region at {baths[k]:g} is hotter than at {baths[1 - k]:g} by "
-        f"{abs(mean):.3g} +- {err:.2g} ({abs(mean) / err:.0f} standard errors); state it with hot_bath= "
-        "(--hot-bath-at Z)"
+        f"{abs(mean):.3g} +- {err:.2g} ({sigmas}); state it with hot_bath= (--hot-bath-at Z)"
     )
 
 
