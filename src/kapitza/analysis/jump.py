@@ -34,6 +34,8 @@ DEFAULT_EXCLUDE_FRACTION = 0.2
 DEFAULT_SIGNIFICANCE = 0.01
 #: Relative difference of the two bath powers accepted as balanced.
 DEFAULT_BATH_TOLERANCE = 0.05
+#: Fewest blocks over which the statistical inefficiency of the block series is estimated (else taken as 1).
+MIN_BLOCKS_INEFFICIENCY = 6
 #: Fewest bins a segment's fit may use.
 MIN_FIT_BINS = 3
 GEOMETRIES = ("periodic", "fixed")
@@ -449,6 +451,8 @@ def analyze_jump(
     flux_value, flux_error, source, bath = _flux(flux, flux_err, profile.units)
     temps = profile.temperatures
     per_interface: list[dict[str, Any]] = []
+    curvature: list[str] = []
+    fallback: list[str] = []
     for plane, (left, right), direction in zip(planes, sides, directions, strict=True):
         fits = []
         excluded: list[tuple[float, float]] = []
@@ -463,8 +467,14 @@ def analyze_jump(
                 )
             w = exclude_bins * dz if exclude_bins is not None else exclude_fraction * seg
             start, end = a_edge + w, b_edge - w
-            excluded += [(a, start), (end, b)]
             idx, zz = _bins_in(profile.positions, start, end, length, geometry)
+            if idx.size < MIN_FIT_BINS and exclude_bins is None and half > 0:
+                # a short segment: the default fraction counted from the bath centre (the older convention)
+                w = exclude_fraction * (b - a)
+                start, end = a + w, b - w
+                idx, zz = _bins_in(profile.positions, start, end, length, geometry)
+                fallback.append(f"{a:.4g}..{b:.4g}")
+            excluded += [(a, start), (end, b)]
             if idx.size < MIN_FIT_BINS:
                 raise InputError(
                     f"the segment {a:g}..{b:g} next to the interface at {plane:g} keeps {idx.size} bins after the "
@@ -473,6 +483,9 @@ def analyze_jump(
                 )
             fits.append(_fit(zz - plane, temps[:, idx]))
             fits[-1]["range"] = (float(start), float(end))
+            curved = _curvature_pvalue(zz, temps[:, idx])
+            if curved < CURVATURE_SIGNIFICANCE:
+                curvature.append(f"{start:.4g}..{end:.4g} (p = {curved:.1g})")
         (tl, vl, sl, rl), (tr, vr, sr, rr) = ((f["intercept"], f["var"], f["slope"], f["range"]) for f in fits)
         per_interface.append(
             dict(
@@ -489,6 +502,19 @@ def analyze_jump(
         )
     combined = np.mean([d["blocks"] for d in per_interface], axis=0)
     warnings: list[str] = []
+    if fallback:
+        exclusion += (
+            f"; in the short segment(s) {', '.join(fallback)} too few bins remained, so there the fraction is "
+            "counted from the bath centre"
+        )
+        warnings.append(f"exclusions counted from the bath centre in the short segment(s) {', '.join(fallback)}")
+    if curvature:
+        warnings.append(
+            "the block-mean profile is curved within the fit range(s) "
+            + ", ".join(curvature)
+            + ": the straight-line extrapolation to the interface is biased; exclude more bins next to the baths "
+            "(exclude_bins=, --exclude; give the bath width so that they count from its edge)"
+        )
     n_all = combined.size
     first, pvalue = 0, float("nan")
     if steady_state and n_all >= 6:
@@ -500,7 +526,7 @@ def analyze_jump(
     used = slice(first, None)
     n = n_all - first
     error_method = (
-        "standard error over blocks (jackknife beside it)"
+        "standard error over blocks x sqrt(statistical inefficiency of the block series) (jackknife beside it)"
         if n >= 3
         else f"fit residuals within the block(s) (only {n} block(s): no spread over blocks)"
     )
@@ -853,6 +879,28 @@ def _fit(x: NDArray[np.float64], t: NDArray[np.float64]) -> dict[str, Any]:
     return {"intercept": f.value, "slope": f.slope, "var": f.value_err**2}
 
 
+#: p-value below which a segment's block-mean profile counts as curved (a quadratic term significant).
+CURVATURE_SIGNIFICANCE = 0.01
+
+
+def _curvature_pvalue(x: NDArray[np.float64], t: NDArray[np.float64]) -> float:
+    """Two-sided p-value of the quadratic term of the block-mean profile T(x), weighted by each bin's standard
+    error over the blocks (NaN with fewer than 3 blocks or 4 bins, or no spread)."""
+    nb, n = t.shape
+    if nb < 3 or n < 4:
+        return float("nan")
+    mean = t.mean(axis=0)
+    se = t.std(axis=0, ddof=1) / math.sqrt(nb)
+    if not np.all(se > 0):
+        return float("nan")
+    xc = x - x.mean()
+    design = np.column_stack([np.ones(n), xc, xc**2]) / se[:, None]
+    cov = np.linalg.pinv(design.T @ design)
+    coef = cov @ (design.T @ (mean / se))
+    z = coef[2] / math.sqrt(cov[2, 2]) if cov[2, 2] > 0 else 0.0
+    return float(2 * stats.norm.sf(abs(z)))
+
+
 def _steady_start(series: NDArray[np.float64], significance: float) -> tuple[int, float]:
     """Smallest number of leading blocks to drop so that no significant linear trend remains (<= half)."""
     n = series.size
@@ -875,10 +923,16 @@ def _jump(d: dict[str, Any], used: slice, n: int, flux: float, flux_err: float) 
     blocks = d["blocks"][used]
     mean = float(np.mean(blocks))
     if n >= 3:
-        err = float(np.std(blocks, ddof=1) / np.sqrt(n))
+        # consecutive blocks may be correlated: inflate by sqrt(g), g the statistical inefficiency of the block
+        # series (Chodera et al., J. Chem. Theory Comput. 3, 26 (2007)); g = 1 for independent blocks
+        from .blocking import statistical_inefficiency
+
+        factor = math.sqrt(statistical_inefficiency(blocks)) if n >= MIN_BLOCKS_INEFFICIENCY else 1.0
+        err = factor * float(np.std(blocks, ddof=1) / np.sqrt(n))
         loo = (np.sum(blocks) - blocks) / (n - 1)
-        jk = float(np.sqrt((n - 1) / n * np.sum((loo - np.mean(loo)) ** 2)))
+        jk = factor * float(np.sqrt((n - 1) / n * np.sum((loo - np.mean(loo)) ** 2)))
     else:
+        factor = 1.0
         err = float(np.sqrt(np.sum(d["var"][used])) / n)
         jk = float("nan")
         loo = None
@@ -887,7 +941,7 @@ def _jump(d: dict[str, Any], used: slice, n: int, flux: float, flux_err: float) 
     g = flux / mean
     if loo is not None and np.all(loo > 0):
         g_loo = flux / loo
-        g_stat = float(np.sqrt((n - 1) / n * np.sum((g_loo - np.mean(g_loo)) ** 2)))
+        g_stat = factor * float(np.sqrt((n - 1) / n * np.sum((g_loo - np.mean(g_loo)) ** 2)))
     else:
         g_stat = g * err / mean
     g_err = float(np.hypot(g_stat, g * flux_err / flux))
