@@ -58,6 +58,8 @@ def write_spectral_run(
             positions=p.positions, temperatures=2.0 - p.temperatures, counts=None, steps=None, units="lj"
         )
         (folder / "profile.chunk").write_text(ave_chunk_text(mirrored))
+        config = folder / "config.toml"  # the set-up says which bath is hot (the direction is read from it)
+        config.write_text(config.read_text() + "reverse = true\n")
     rng = np.random.default_rng(seed)
     omega, _ = grid()
     sign = -1.0 if reverse else 1.0

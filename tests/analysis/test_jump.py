@@ -98,12 +98,14 @@ def test_bath_flux_balance_and_units():
 def test_bath_imbalance_within_its_noise_is_balanced():
     """Rates -2 and +2.4 on average (18 % apart), but with a per-interval noise of sd 3 on each bath over 20
     intervals the imbalance's standard error is ~0.95 / 2.2 = 43 %: noise, not a leak (balanced).  The same
-    means with no noise are 18 % apart, beyond 2 standard errors of zero: not balanced (the test above)."""
+    means with no noise are 18 % apart, beyond 2 standard errors of zero: not balanced (the test above).  With
+    20 blocks of one interval (white noise) the block error is the plain standard error of the 20 rates."""
     rng = np.random.default_rng(5)
     t = np.arange(21.0)
     hot = np.concatenate([[0.0], np.cumsum(-2.0 + 3.0 * rng.standard_normal(20))])
     cold = np.concatenate([[0.0], np.cumsum(2.4 + 3.0 * rng.standard_normal(20))])
-    b = flux_from_baths(t, hot, cold, area=1.0)
+    b = flux_from_baths(t, hot, cold, area=1.0, n_blocks=20)
+    assert b.n_blocks == 20 and b.block_size == 1
     assert b.relative_difference > b.tolerance
     assert b.relative_difference <= 2 * b.relative_difference_err and b.balanced
     rates = np.diff(hot) + np.diff(cold)
@@ -115,7 +117,11 @@ def test_bath_imbalance_within_its_noise_is_balanced():
     ("kwargs", "match"),
     [
         ({"interfaces": (10,)}, "periodic geometry has 2 interface"),
-        ({"interfaces": (10, 50)}, "must lie inside the profile"),
+        ({"interfaces": (10, 50)}, "closer than two bins"),  # periodic: 50 is 10 modulo the box of 40
+        ({"interfaces": (50,), "geometry": "fixed"}, "must lie inside the profile"),
+        ({"interfaces": (10, 30), "hot_bath": 10.0}, "as near to the bath"),
+        ({"interfaces": (10, 30), "bath_width": 30.0}, "nothing lies between the bath edge"),
+        ({"interfaces": (10, 30), "bath_width": -1.0}, "bath_width= must be > 0"),
         ({"interfaces": (10, 30), "geometry": "slab"}, "geometry= must be one of"),
         ({"interfaces": (10, 30), "bath_positions": (10, 0)}, "overlaps the interface"),
         ({"interfaces": (10, 30), "exclude_bins": 5}, "keeps 0 bins after the exclusions"),

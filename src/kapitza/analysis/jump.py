@@ -34,6 +34,8 @@ DEFAULT_EXCLUDE_FRACTION = 0.2
 DEFAULT_SIGNIFICANCE = 0.01
 #: Relative difference of the two bath powers accepted as balanced.
 DEFAULT_BATH_TOLERANCE = 0.05
+#: Fewest blocks over which the statistical inefficiency of the block series is estimated (else taken as 1).
+MIN_BLOCKS_INEFFICIENCY = 6
 #: Fewest bins a segment's fit may use.
 MIN_FIT_BINS = 3
 GEOMETRIES = ("periodic", "fixed")
@@ -41,19 +43,34 @@ GEOMETRIES = ("periodic", "fixed")
 
 @result
 class BathFlux:
-    """The heat flux from the energy two baths exchange.
+    """The heat flux from the energy two baths exchange, with its error from block averages.
 
     Attributes
     ----------
     flux, flux_err : float
-        J = mean(``|P_hot|``, ``|P_cold|``) / (paths * area) and its standard error (flux unit of ``units``).
+        J = mean(``|P_hot|``, ``|P_cold|``) / (paths * area) over the blocks used, and its standard error: the
+        standard deviation of the per-block fluxes over sqrt(n_blocks) (flux unit of ``units``); never the
+        regression error of the cumulative energy curve, whose points are correlated.
+    flux_err_inefficiency : float
+        The same error from the statistical inefficiency of the per-interval flux (a cross-check, see
+        :mod:`kapitza.analysis.blocking`).
+    inefficiency : float
+        Statistical inefficiency of the per-interval flux (sampling intervals per independent sample).
+    n_blocks, block_size : int
+        Blocks the error is taken over and sampling intervals per block.
+    block_time : float
+        Duration of one block (time unit of ``units``).
+    converged : bool
+        False when the blocks needed exceed an eighth of the run (the error is then a lower bound).
+    error_method : str
+        In words.
     power_hot, power_cold : float
-        Slopes of the cumulative bath energies (energy per time, signed as in the file).
+        Mean rates of change of the two bath energies over the blocks used (energy per time, signed as in the
+        file: with the reservoir convention of ``fix langevin ... tally yes`` the hot bath's is negative).
     relative_difference : float
         | ``|P_hot|`` - ``|P_cold|`` | / mean(``|P|``).
     relative_difference_err : float
-        Standard error of ``|P_hot| - |P_cold|`` over the sampling intervals (the interval rates are treated as
-        independent), divided by mean(``|P|``); nan with fewer than 3 intervals.
+        Standard error of ``|P_hot| - |P_cold|`` over the same blocks, divided by mean(``|P|``).
     balanced : bool
         relative_difference <= tolerance, or within 2 standard errors of zero: a difference the thermal noise
         of the bath tallies explains is not an energy leak.
@@ -65,6 +82,13 @@ class BathFlux:
 
     flux: float
     flux_err: float
+    flux_err_inefficiency: float
+    inefficiency: float
+    n_blocks: int
+    block_size: int
+    block_time: float
+    converged: bool
+    error_method: str
     power_hot: float
     power_cold: float
     relative_difference: float
@@ -74,7 +98,7 @@ class BathFlux:
     paths: int
     units: str
 
-    _summary_fields: ClassVar[tuple[str, ...]] = ("flux", "flux_err", "relative_difference", "balanced", "units")
+    _summary_fields: ClassVar[tuple[str, ...]] = ("flux", "flux_err", "n_blocks", "balanced", "units")
 
 
 def flux_from_baths(
@@ -85,8 +109,15 @@ def flux_from_baths(
     paths: int = 2,
     tolerance: float = DEFAULT_BATH_TOLERANCE,
     units: str = "lj",
+    n_blocks: int | None = None,
 ) -> BathFlux:
     """Heat flux from the cumulative energies of the hot and cold baths (e.g. ``fix langevin ... tally yes``).
+
+    The cumulative energies are differenced over each sampling interval; the per-interval flux
+    J_i = (s_hot dE_hot + s_cold dE_cold) / (2 dt_i paths area), with s the sign that makes each bath's mean
+    contribution positive, is averaged in blocks (Flyvbjerg & Petersen, J. Chem. Phys. 91, 461 (1989)) and J's
+    error is the standard error of the block means (:func:`kapitza.analysis.blocking.block_average`, which also
+    gives the statistical inefficiency beside it).
 
     Parameters
     ----------
@@ -102,11 +133,15 @@ def flux_from_baths(
         Largest relative difference of the two powers called balanced.
     units : str
         lj, metal, real or si.
+    n_blocks : int, optional
+        Blocks for the error; default chosen from the data (Lee et al. criterion, at least 8 blocks).
 
     Returns
     -------
     BathFlux
     """
+    from .blocking import MIN_BLOCKS, block_average
+
     unit_system(units)
     t = np.asarray(time, dtype=float)
     eh = np.asarray(energy_hot, dtype=float)
@@ -123,25 +158,46 @@ def flux_from_baths(
         raise InputError(f"paths= must be 1 or 2, got {paths}")
     if not (np.isfinite(tolerance) and tolerance > 0):
         raise InputError(f"tolerance= must be > 0, got {float(tolerance):g}")
-    fits = [stats.linregress(t, e) for e in (eh, ec)]
-    ph, pc = float(fits[0].slope), float(fits[1].slope)
+    dt = np.diff(t)
+    if np.ptp(dt) > 1e-6 * float(np.mean(dt)) + 1e-12 * abs(float(t[-1])):
+        raise InputError(
+            f"the bath energies must be sampled at equal time intervals (found intervals from {dt.min():g} to "
+            f"{dt.max():g}); block averages need equal samples"
+        )
+    n_int = dt.size
+    if n_blocks is None and n_int < 2 * MIN_BLOCKS:
+        raise InputError(
+            f"the bath energies hold {n_int} sampling intervals; block averages need at least {2 * MIN_BLOCKS} "
+            "(write the bath tallies more often), or give the number of blocks"
+        )
+    ph_i, pc_i = np.diff(eh) / dt, np.diff(ec) / dt
+    ph, pc = float(np.mean(ph_i)), float(np.mean(pc_i))
     if ph == 0 or pc == 0 or np.sign(ph) == np.sign(pc):
         raise InputError(
             f"the bath energies must change with opposite signs (one bath gives heat, the other takes it); "
             f"their rates are {ph:g} and {pc:g}"
         )
+    scale = paths * float(area)
+    per_interval = 0.5 * (np.sign(ph) * ph_i + np.sign(pc) * pc_i) / scale
+    blocks = block_average(per_interval, n_blocks)
+    used = slice(n_int - blocks.n_blocks * blocks.block_size, None)
+    ph, pc = float(np.mean(ph_i[used])), float(np.mean(pc_i[used]))
     mean = 0.5 * (abs(ph) + abs(pc))
     rel = abs(abs(ph) - abs(pc)) / mean
-    # per-interval imbalance: P_hot + P_cold (opposite signs) is the rate at which the system's energy changes
-    dt = np.diff(t)
-    imbalance = (np.diff(eh) + np.diff(ec)) / dt
-    rel_err = float(np.std(imbalance, ddof=1) / np.sqrt(imbalance.size) / mean) if imbalance.size >= 3 else math.nan
+    # imbalance: P_hot + P_cold (opposite signs) is the rate at which the system's energy changes
+    imbalance = block_average(ph_i + pc_i, blocks.n_blocks) if blocks.n_blocks >= 2 else None
+    rel_err = imbalance.err / mean if imbalance is not None else math.nan
     within_noise = math.isfinite(rel_err) and rel <= 2 * rel_err
-    err = 0.5 * float(np.hypot(fits[0].stderr, fits[1].stderr))
-    scale = paths * float(area)
     return BathFlux(
-        flux=mean / scale,
-        flux_err=err / scale,
+        flux=blocks.mean,
+        flux_err=blocks.err,
+        flux_err_inefficiency=blocks.err_inefficiency,
+        inefficiency=blocks.inefficiency,
+        n_blocks=blocks.n_blocks,
+        block_size=blocks.block_size,
+        block_time=float(blocks.block_size * np.mean(dt)),
+        converged=blocks.converged,
+        error_method=f"standard error of block means: {blocks.method}",
         power_hot=ph,
         power_cold=pc,
         relative_difference=rel,
@@ -223,7 +279,17 @@ class JumpAnalysis:
         p-value of a linear trend of Delta T over the blocks used (NaN with fewer than 6 blocks).
     error_method : str
     exclusion : str
-        How the excluded zones were chosen.
+        How the excluded zones were chosen, and from where they are counted (the bath edge when the bath width
+        is known, else the bath centre).
+    bath_positions : tuple of float
+        Centres of the two baths used (length unit; periodic: the one between the interfaces first).
+    bath_width : float
+        Width of each bath slab (length unit; NaN when unknown: exclusions then count from the bath centre).
+    hot_bath : float
+        Centre of the hot bath (length unit): the heat flows away from it.
+    direction_source : str
+        Where the heat-flow direction came from: given (the set-up) or inferred from the profile, with the
+        numbers it was inferred from.
     warnings : tuple of str
     """
 
@@ -247,6 +313,10 @@ class JumpAnalysis:
     trend_pvalue: float
     error_method: str
     exclusion: str
+    bath_positions: tuple[float, float]
+    bath_width: float
+    hot_bath: float
+    direction_source: str
     warnings: tuple[str, ...]
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("delta_T", "delta_T_err", "G", "G_err", "units", "blocks_used")
@@ -287,6 +357,8 @@ def analyze_jump(
     exclude_fraction: float = DEFAULT_EXCLUDE_FRACTION,
     steady_state: bool = True,
     significance: float = DEFAULT_SIGNIFICANCE,
+    hot_bath: float | None = None,
+    bath_width: float | None = None,
 ) -> JumpAnalysis:
     """Delta T at each interface of ``profile``, its error over blocks, and G = J / Delta T.
 
@@ -295,7 +367,8 @@ def analyze_jump(
     profile : TemperatureProfile
     interfaces : array_like of float, optional
         Interface planes (length unit of the profile): 2 for ``periodic``, 1 for ``fixed``.  Default:
-        found from the profile's composition column.
+        found from the profile's composition column.  In the periodic geometry any position is taken modulo
+        the box length (an interface at 0 and one at Lz are the same plane; segments wrap around the box).
     geometry : {"periodic", "fixed"}
     flux : float or BathFlux, optional
         Heat flux through each interface (flux unit of the profile's units), or a :class:`BathFlux`.
@@ -305,13 +378,22 @@ def analyze_jump(
     bath_positions : array_like of 2 floats, optional
         Centres of the two baths.  Default: half-way between the interfaces (periodic), the box ends (fixed).
     exclude_bins : int, optional
-        Bins left out at each end of every bath-interface segment; default: ``exclude_fraction`` of it.
+        Bins left out at each end of every bath-interface segment, counted from the bath's edge (when
+        ``bath_width`` is known; else from its centre) and from the interface; default: ``exclude_fraction``.
     exclude_fraction : float
-        Fraction of each segment's length left out at each end when ``exclude_bins`` is not given.
+        Fraction of each segment's length (bath edge to interface) left out at each end when ``exclude_bins``
+        is not given.
     steady_state : bool
         Test Delta T over the blocks for a trend and drop a leading transient.
     significance : float
         p-value below which a trend is significant.
+    hot_bath : float, optional
+        Position of the hot bath (length unit; the bath nearest to it, modulo the box in the periodic
+        geometry): the heat-flow direction at every interface follows from it, never from the sign of fitted
+        slopes.  Default: inferred from the profile (the bath region that is hotter by more than 3 standard
+        errors over the blocks), said so in ``direction_source``; refused when the profile cannot tell.
+    bath_width : float, optional
+        Width of each bath slab (length unit), so that exclusions count from the bath's edge.
 
     Raises
     ------
@@ -341,38 +423,58 @@ def analyze_jump(
         raise InputError(f"the {geometry} geometry has {want} interface(s); got {len(planes)} position(s)")
     lo, hi = profile.box
     length = hi - lo
-    if geometry == "periodic" and all(np.isfinite(planes)):  # a plane on the box edge is its own periodic image
-        edge = 1e-9 * length
-        planes = tuple(lo if abs(p - lo) < edge or abs(p - hi) < edge else p for p in planes)
-    inside = (lambda p: lo <= p < hi) if geometry == "periodic" else (lambda p: lo < p < hi)
-    if not all(np.isfinite(planes)) or not all(inside(p) for p in planes):
+    dz = profile.bin_width
+    if not all(np.isfinite(planes)):
+        raise InputError(f"interface positions must be finite numbers, got {', '.join(f'{p:g}' for p in planes)}")
+    if geometry == "periodic":  # any plane modulo the box: 0, Lz and -Lz are one plane
+        planes = tuple(_wrap(p, lo, length) for p in planes)
+    elif not all(lo < p < hi for p in planes):
         shown = ", ".join(f"{p:g}" for p in planes)
         raise InputError(f"interface positions {shown} must lie inside the profile, {lo:g} < z < {hi:g}")
     planes = tuple(sorted(planes))
-    if want == 2 and planes[1] - planes[0] < 2 * profile.bin_width:
+    if want == 2 and min(planes[1] - planes[0], planes[0] + length - planes[1]) < 2 * dz:
         raise InputError(f"the interfaces at {planes[0]:g} and {planes[1]:g} are closer than two bins")
     baths = _baths(planes, bath_positions, geometry, lo, hi)
+    half = _half_width(bath_width)
     sides = _segments(planes, baths, geometry, lo, hi)
-    dz = profile.bin_width
+    where = "the bath edge" if half > 0 else "the bath centre (bath width unknown: give bath_width=, --bath-width)"
     exclusion = (
-        f"{int(exclude_bins)} bins ({int(exclude_bins) * dz:g} {system.length}) at each end of every segment"
+        f"{int(exclude_bins)} bins ({int(exclude_bins) * dz:g} {system.length}) from {where} and from the interface"
         if exclude_bins is not None
-        else f"{exclude_fraction:g} of each segment's length at each end (default)"
+        else f"{exclude_fraction:g} of each segment's length at each end, counted from {where} (default)"
     )
+    hot_index, direction_source = _hot_bath(profile, baths, hot_bath, half, geometry, lo, length)
+    if geometry == "fixed":
+        directions = (1,) if hot_index == 0 else (-1,)
+    else:  # sides: (outer, z1), (z1, inner) and (inner, z2), (z2, outer)
+        directions = (-1, 1) if hot_index == 0 else (1, -1)
     flux_value, flux_error, source, bath = _flux(flux, flux_err, profile.units)
     temps = profile.temperatures
     per_interface: list[dict[str, Any]] = []
-    for plane, (left, right) in zip(planes, sides, strict=True):
+    curvature: list[str] = []
+    fallback: list[str] = []
+    for plane, (left, right), direction in zip(planes, sides, directions, strict=True):
         fits = []
         excluded: list[tuple[float, float]] = []
-        for a, b in (left, right):
-            seg = b - a
+        for k, (a, b) in enumerate((left, right)):
+            # the bath is at a for the left segment, at b for the right one: start from its edge
+            a_edge, b_edge = (a + half, b) if k == 0 else (a, b - half)
+            seg = b_edge - a_edge
             if seg <= 0:
-                raise InputError(f"a bath overlaps the interface at {plane:g}: the segment between them is empty")
+                raise InputError(
+                    f"a bath overlaps the interface at {plane:g}: nothing lies between the bath edge and the "
+                    f"interface (bath width {2 * half:g})"
+                )
             w = exclude_bins * dz if exclude_bins is not None else exclude_fraction * seg
-            start, end = a + w, b - w
-            excluded += [(a, start), (end, b)]
+            start, end = a_edge + w, b_edge - w
             idx, zz = _bins_in(profile.positions, start, end, length, geometry)
+            if idx.size < MIN_FIT_BINS and exclude_bins is None and half > 0:
+                # a short segment: the default fraction counted from the bath centre (the older convention)
+                w = exclude_fraction * (b - a)
+                start, end = a + w, b - w
+                idx, zz = _bins_in(profile.positions, start, end, length, geometry)
+                fallback.append(f"{a:.4g}..{b:.4g}")
+            excluded += [(a, start), (end, b)]
             if idx.size < MIN_FIT_BINS:
                 raise InputError(
                     f"the segment {a:g}..{b:g} next to the interface at {plane:g} keeps {idx.size} bins after the "
@@ -381,9 +483,10 @@ def analyze_jump(
                 )
             fits.append(_fit(zz - plane, temps[:, idx]))
             fits[-1]["range"] = (float(start), float(end))
+            curved = _curvature_pvalue(zz, temps[:, idx])
+            if curved < CURVATURE_SIGNIFICANCE:
+                curvature.append(f"{start:.4g}..{end:.4g} (p = {curved:.1g})")
         (tl, vl, sl, rl), (tr, vr, sr, rr) = ((f["intercept"], f["var"], f["slope"], f["range"]) for f in fits)
-        mean_slope = float(np.mean(sl) + np.mean(sr))
-        direction = 1 if mean_slope <= 0 else -1
         per_interface.append(
             dict(
                 plane=plane,
@@ -399,6 +502,19 @@ def analyze_jump(
         )
     combined = np.mean([d["blocks"] for d in per_interface], axis=0)
     warnings: list[str] = []
+    if fallback:
+        exclusion += (
+            f"; in the short segment(s) {', '.join(fallback)} too few bins remained, so there the fraction is "
+            "counted from the bath centre"
+        )
+        warnings.append(f"exclusions counted from the bath centre in the short segment(s) {', '.join(fallback)}")
+    if curvature:
+        warnings.append(
+            "the block-mean profile is curved within the fit range(s) "
+            + ", ".join(curvature)
+            + ": the straight-line extrapolation to the interface is biased; exclude more bins next to the baths "
+            "(exclude_bins=, --exclude; give the bath width so that they count from its edge)"
+        )
     n_all = combined.size
     first, pvalue = 0, float("nan")
     if steady_state and n_all >= 6:
@@ -410,7 +526,7 @@ def analyze_jump(
     used = slice(first, None)
     n = n_all - first
     error_method = (
-        "standard error over blocks (jackknife beside it)"
+        "standard error over blocks x sqrt(statistical inefficiency of the block series) (jackknife beside it)"
         if n >= 3
         else f"fit residuals within the block(s) (only {n} block(s): no spread over blocks)"
     )
@@ -481,6 +597,10 @@ def analyze_jump(
         trend_pvalue=float(pvalue),
         error_method=error_method,
         exclusion=exclusion,
+        bath_positions=(float(baths[0]), float(baths[1])),
+        bath_width=2 * half if half > 0 else float("nan"),
+        hot_bath=float(baths[hot_index]),
+        direction_source=direction_source,
         warnings=tuple(warnings),
     )
 
@@ -517,6 +637,8 @@ def _baths(
     b = np.atleast_1d(np.asarray(given, dtype=float))
     if b.size != 2 or not np.all(np.isfinite(b)):
         raise InputError("bath_positions= must be two finite numbers")
+    if geometry == "periodic":
+        b = np.array([_wrap(x, lo, length) for x in b])
     for x in b:
         if not lo <= x <= hi:
             raise InputError(f"bath position {x:g} lies outside the profile {lo:g}..{hi:g}")
@@ -537,6 +659,89 @@ def _baths(
         )
     outside = float(b[0] if b[1] == inside[0] else b[1])
     return float(inside[0]), outside
+
+
+#: Relative precision of a box length LAMMPS prints with six digits: planes this close to the box's top edge
+#: (relative to its length) are the bottom edge (0 and Lz as printed are one plane).
+EDGE_TOLERANCE = 1e-5
+
+
+def _wrap(p: float, lo: float, length: float) -> float:
+    """``p`` brought into [lo, lo + length) modulo the box; within :data:`EDGE_TOLERANCE` L of the top edge it
+    is the bottom one (a box read from six printed digits may end a little below the printed Lz)."""
+    w = lo + (float(p) - lo) % length
+    return lo if lo + length - w < EDGE_TOLERANCE * length else w
+
+
+def _half_width(bath_width: float | None) -> float:
+    if bath_width is None:
+        return 0.0
+    try:
+        w = float(bath_width)
+    except (TypeError, ValueError):
+        raise InputError(f"bath_width= must be a number, got {bath_width!r}") from None
+    if not (math.isfinite(w) and w > 0):
+        raise InputError(f"bath_width= must be > 0 (the bath slab's width, length unit), got {w:g}")
+    return 0.5 * w
+
+
+def _hot_bath(
+    profile: TemperatureProfile,
+    baths: tuple[float, float],
+    given: float | None,
+    half: float,
+    geometry: str,
+    lo: float,
+    length: float,
+) -> tuple[int, str]:
+    """Index (into ``baths``) of the hot bath and a sentence saying where that came from."""
+
+    def distance(z: Any, x: float) -> Any:
+        d = np.abs(np.asarray(z, dtype=float) - x)
+        return np.minimum(d, length - d) if geometry == "periodic" else d
+
+    if given is not None:
+        try:
+            g = float(given)
+        except (TypeError, ValueError):
+            raise InputError(f"hot_bath= must be a position (length unit), got {given!r}") from None
+        if not math.isfinite(g):
+            raise InputError(f"hot_bath= must be a finite position, got {g:g}")
+        if geometry == "periodic":
+            g = _wrap(g, lo, length)
+        d = [float(distance(g, b)) for b in baths]
+        if abs(d[0] - d[1]) < profile.bin_width:
+            raise InputError(
+                f"hot_bath= {g:g} is as near to the bath at {baths[0]:g} as to the one at {baths[1]:g}; "
+                "give the hot bath's centre"
+            )
+        k = int(np.argmin(d))
+        return k, f"given: the hot bath is the one at {baths[k]:g} (hot_bath= {g:g})"
+    radius = max(half, profile.bin_width)
+    temps = profile.temperatures
+    near = [np.nonzero(distance(profile.positions, b) <= radius)[0] for b in baths]
+    if any(idx.size == 0 for idx in near):
+        raise InputError("cannot tell which bath is hot (no profile bins at a bath): give hot_bath= (--hot-bath-at Z)")
+    t0, t1 = (temps[:, idx].mean(axis=1) for idx in near)
+    diff = t0 - t1
+    n = diff.size
+    if n >= 3:
+        mean, err = float(diff.mean()), float(diff.std(ddof=1) / math.sqrt(n))
+    else:
+        a, b = (temps[:, idx].ravel() for idx in near)
+        mean = float(a.mean() - b.mean())
+        err = float(np.sqrt(a.var(ddof=1) / a.size + b.var(ddof=1) / b.size)) if min(a.size, b.size) >= 2 else math.inf
+    if not (math.isfinite(err) and abs(mean) > 3 * err):
+        raise InputError(
+            f"cannot tell which bath is hot: the profile at the baths ({baths[0]:g}, {baths[1]:g}) differs by "
+            f"{mean:.3g} +- {err:.2g}, not significantly; give the hot bath's position (hot_bath=, --hot-bath-at Z)"
+        )
+    k = 0 if mean > 0 else 1
+    sigmas = f"{abs(mean) / err:.0f} standard errors" if err > 0 else "no spread over the blocks"
+    return k, (
+        f"inferred from the profile: the bath region at {baths[k]:g} is hotter than at {baths[1 - k]:g} by "
+        f"{abs(mean):.3g} +- {err:.2g} ({sigmas}); state it with hot_bath= (--hot-bath-at Z)"
+    )
 
 
 def _segments(
@@ -674,6 +879,28 @@ def _fit(x: NDArray[np.float64], t: NDArray[np.float64]) -> dict[str, Any]:
     return {"intercept": f.value, "slope": f.slope, "var": f.value_err**2}
 
 
+#: p-value below which a segment's block-mean profile counts as curved (a quadratic term significant).
+CURVATURE_SIGNIFICANCE = 0.01
+
+
+def _curvature_pvalue(x: NDArray[np.float64], t: NDArray[np.float64]) -> float:
+    """Two-sided p-value of the quadratic term of the block-mean profile T(x), weighted by each bin's standard
+    error over the blocks (NaN with fewer than 3 blocks or 4 bins, or no spread)."""
+    nb, n = t.shape
+    if nb < 3 or n < 4:
+        return float("nan")
+    mean = t.mean(axis=0)
+    se = t.std(axis=0, ddof=1) / math.sqrt(nb)
+    if not np.all(se > 0):
+        return float("nan")
+    xc = x - x.mean()
+    design = np.column_stack([np.ones(n), xc, xc**2]) / se[:, None]
+    cov = np.linalg.pinv(design.T @ design)
+    coef = cov @ (design.T @ (mean / se))
+    z = coef[2] / math.sqrt(cov[2, 2]) if cov[2, 2] > 0 else 0.0
+    return float(2 * stats.norm.sf(abs(z)))
+
+
 def _steady_start(series: NDArray[np.float64], significance: float) -> tuple[int, float]:
     """Smallest number of leading blocks to drop so that no significant linear trend remains (<= half)."""
     n = series.size
@@ -696,10 +923,16 @@ def _jump(d: dict[str, Any], used: slice, n: int, flux: float, flux_err: float) 
     blocks = d["blocks"][used]
     mean = float(np.mean(blocks))
     if n >= 3:
-        err = float(np.std(blocks, ddof=1) / np.sqrt(n))
+        # consecutive blocks may be correlated: inflate by sqrt(g), g the statistical inefficiency of the block
+        # series (Chodera et al., J. Chem. Theory Comput. 3, 26 (2007)); g = 1 for independent blocks
+        from .blocking import statistical_inefficiency
+
+        factor = math.sqrt(statistical_inefficiency(blocks)) if n >= MIN_BLOCKS_INEFFICIENCY else 1.0
+        err = factor * float(np.std(blocks, ddof=1) / np.sqrt(n))
         loo = (np.sum(blocks) - blocks) / (n - 1)
-        jk = float(np.sqrt((n - 1) / n * np.sum((loo - np.mean(loo)) ** 2)))
+        jk = factor * float(np.sqrt((n - 1) / n * np.sum((loo - np.mean(loo)) ** 2)))
     else:
+        factor = 1.0
         err = float(np.sqrt(np.sum(d["var"][used])) / n)
         jk = float("nan")
         loo = None
@@ -708,7 +941,7 @@ def _jump(d: dict[str, Any], used: slice, n: int, flux: float, flux_err: float) 
     g = flux / mean
     if loo is not None and np.all(loo > 0):
         g_loo = flux / loo
-        g_stat = float(np.sqrt((n - 1) / n * np.sum((g_loo - np.mean(g_loo)) ** 2)))
+        g_stat = factor * float(np.sqrt((n - 1) / n * np.sum((g_loo - np.mean(g_loo)) ** 2)))
     else:
         g_stat = g * err / mean
     g_err = float(np.hypot(g_stat, g * flux_err / flux))

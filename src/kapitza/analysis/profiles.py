@@ -122,8 +122,8 @@ class TemperatureProfile:
         """(low, high) edges: half a bin beyond the first and last bin centres."""
         h = 0.5 * self.bin_width
         lo, hi = float(self.positions[0] - h), float(self.positions[-1] + h)
-        if abs(lo) < 1e-9 * (hi - lo):
-            lo = 0.0  # a box starting at 0 read back from rounded bin centres (1.1e-16 otherwise)
+        if abs(lo) < 1e-5 * (hi - lo):
+            lo = 0.0  # a box starting at 0 read back from bin centres printed with six digits (LAMMPS)
         return lo, hi
 
 

@@ -82,8 +82,12 @@ def flux_from_bath_blocks(
     paths: int = 2,
     tolerance: float = DEFAULT_BATH_TOLERANCE,
     units: str = "lj",
+    n_blocks: int | None = None,
 ) -> BathFlux:
     """The heat flux from per-block bath energies (the kapitza ``baths.txt`` layout).
+
+    The error is the standard error of block means (:func:`kapitza.analysis.flux_from_baths`): with fewer than
+    16 rows each row of the file is one block; with more the rows are grouped into blocks chosen from the data.
 
     Parameters
     ----------
@@ -95,6 +99,8 @@ def flux_from_bath_blocks(
         Duration of one block (time unit: tau, ps, fs, s), > 0.
     paths, tolerance, units
         As in :func:`kapitza.analysis.flux_from_baths`.
+    n_blocks : int, optional
+        Blocks for the error (default: see above).
     """
     b = np.asarray(blocks, dtype=float)
     if b.ndim != 2 or b.shape[1] != 5:
@@ -107,7 +113,9 @@ def flux_from_bath_blocks(
     time = block_time * np.arange(n + 1, dtype=float)
     hot = np.concatenate([[0.0], np.cumsum(b[:, 2])])
     cold = np.concatenate([[0.0], np.cumsum(b[:, 3])])
-    return flux_from_baths(time, hot, cold, area, paths, tolerance, units)
+    if n_blocks is None and n < 16:
+        n_blocks = n
+    return flux_from_baths(time, hot, cold, area, paths, tolerance, units, n_blocks)
 
 
 def _data_file_area(path: Path) -> float:
@@ -249,6 +257,8 @@ def analyze_run(
     interfaces: ArrayLike | None = None,
     exclude_bins: int | None = None,
     tolerance: float = DEFAULT_BATH_TOLERANCE,
+    hot_bath: float | None = None,
+    n_blocks: int | None = None,
 ) -> RunAnalysis:
     """Delta T, J and G of a kapitza NEMD run directory, with nothing else to type.
 
@@ -263,6 +273,14 @@ def analyze_run(
         As in :func:`kapitza.analysis.analyze_jump`.
     tolerance : float
         Accepted relative difference of the two baths' powers.
+    hot_bath : float, optional
+        Override of the hot bath's position (length unit).  Default: from the config, as kapitza.md places
+        the baths (periodic: the middle of A, of B with ``reverse``; fixed: next to the left frozen end, the
+        right one with ``reverse``), so the heat-flow direction comes from the set-up.
+    n_blocks : int, optional
+        Blocks for the flux error (default: see :func:`flux_from_bath_blocks`).
+
+    The bath slabs' width is the config's ``bath_width``: the exclusions count from the bath edge.
     """
     folder = Path(run_dir)
     if not folder.is_dir():
@@ -297,18 +315,34 @@ def analyze_run(
     box_file = folder / BOX_FILE
     area = _box_file_area(box_file) if box_file.is_file() else _data_file_area(folder / DATA_FILE)
     paths = 2 if geometry == "periodic" else 1
-    bath = flux_from_bath_blocks(blocks, area, block_time, paths, tolerance, units)
+    bath = flux_from_bath_blocks(blocks, area, block_time, paths, tolerance, units, n_blocks)
     lo, hi = profile.box
     baths = None
+    reverse = bool(config.get("reverse", False))
     if geometry == "fixed":
         baths = _fixed_bath_centres(config, (lo, hi), where)
         if interfaces is None:
             interfaces = (lo + fraction * (hi - lo),)
         profile = _without_frozen_planes(profile, config, where)
-    elif interfaces is None:
-        interfaces = (lo, lo + fraction * (hi - lo))
+        hot = baths[1] if reverse else baths[0]
+    else:
+        if interfaces is None:
+            interfaces = (lo, lo + fraction * (hi - lo))
+        # kapitza.md.inputs: the hot bath in the middle of A (of B with reverse)
+        f_a, f_b = fraction / 2, (1 + fraction) / 2
+        hot = lo + (f_b if reverse else f_a) * (hi - lo)
+    if hot_bath is None:
+        hot_bath = hot
+    width = _config_number(config, "bath_width", where) if "bath_width" in config else None
     jump = analyze_jump(
-        profile, interfaces=interfaces, geometry=geometry, flux=bath, exclude_bins=exclude_bins, bath_positions=baths
+        profile,
+        interfaces=interfaces,
+        geometry=geometry,
+        flux=bath,
+        exclude_bins=exclude_bins,
+        bath_positions=baths,
+        hot_bath=hot_bath,
+        bath_width=width,
     )
     t_mean = float(np.mean([0.5 * (j.T_left + j.T_right) for j in jump.interfaces]))
     return RunAnalysis(
@@ -634,7 +668,7 @@ def path_resistance(run: RunAnalysis) -> tuple[float, float, float]:
         one = TemperatureProfile(
             positions=profile.positions, temperatures=profile.temperatures[b], counts=None, steps=None, units=jump.units
         )
-        a = analyze_jump(one, interfaces=(z1, z2), geometry="periodic", steady_state=False)
+        a = analyze_jump(one, interfaces=(z1, z2), geometry="periodic", steady_state=False, hot_bath=hot)
         first, second = a.interfaces
         # interface z1: B (cold bath at cold - length) on its left, A (hot bath at hot) on its right
         d1 = (first.T_right + first.slopes[1] * (hot - z1)) - (first.T_left + first.slopes[0] * (cold - length - z1))

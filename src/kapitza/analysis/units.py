@@ -3,6 +3,13 @@
 The analysis works in the units of the file it reads (a fit does not care); only the final
 conductance is converted, to W m^-2 K^-1, where the unit system has an SI meaning.  Reduced
 Lennard-Jones units have none: G stays in k_B / (tau sigma^2) and every output says so.
+
+The factors (``flux_to_si``), from :mod:`kapitza.units` (CODATA / SI 2019):
+
+* metal: 1 eV ps^-1 A^-2 = 1.602176634e-19 J / (1e-12 s x 1e-20 m^2) = 1.602176634e13 W m^-2, so
+  1 eV ps^-1 A^-2 K^-1 = 1.602176634e13 W m^-2 K^-1 = 1.602176634e7 MW m^-2 K^-1 (the unit users read);
+* real: 1 kcal mol^-1 fs^-1 A^-2 = (4184 J / N_A) / (1e-15 s x 1e-20 m^2) = 6.947695e14 W m^-2;
+* si: 1.
 """
 
 from __future__ import annotations

@@ -36,12 +36,32 @@ def analyze_command(
     flux: Annotated[
         float | None, typer.Option("--flux", help="Heat flux through each interface, in the --units flux unit.")
     ] = None,
+    flux_err: Annotated[
+        float | None,
+        typer.Option("--flux-err", help="Standard error of --flux (same unit); it enters G's error. Default: exact."),
+    ] = None,
     baths: Annotated[
         Path | None,
         typer.Option(
-            help="Bath energies: a kapitza baths.txt (block step E_hot E_cold E_total, per block; needs --area and "
-            "--block-time) or columns time E_hot E_cold (cumulative, e.g. fix langevin tally; needs --area)."
+            help="Bath energies: kapitza's baths.txt (per block; needs --area and --block-time) or cumulative "
+            "tallies (fix langevin ... tally yes via fix print / ave/time; needs --area), read by the header's "
+            "names (time, *hot*, *cold*) or by --bath-columns; never by the column count."
         ),
+    ] = None,
+    bath_columns: Annotated[
+        str | None,
+        typer.Option(
+            "--bath-columns",
+            help="Layout of a --baths tally: time=COL,hot=COL,cold=COL (header names or 0-based indices; "
+            "step=COL with --timestep in place of time).",
+        ),
+    ] = None,
+    timestep: Annotated[
+        float | None, typer.Option("--timestep", help="Time per step, for --bath-columns step=COL (time unit).")
+    ] = None,
+    blocks: Annotated[
+        int | None,
+        typer.Option("--blocks", help="Blocks for the flux error from the bath tallies (default: from the data)."),
     ] = None,
     area: Annotated[float | None, typer.Option(help="Cross-section for --baths (length unit squared).")] = None,
     block_time: Annotated[
@@ -50,8 +70,28 @@ def analyze_command(
     interfaces: Annotated[
         str | None,
         typer.Option(
-            help="Interface positions z1,z2 (periodic) or z1 (fixed); default: from --composition, or for a run "
-            "directory from its config and the profile's box."
+            help="Interface positions z1,z2 (periodic; any position modulo the box: 0 and Lz are one plane) or z1 "
+            "(fixed); default: from --composition, or for a run directory from its config and the profile's box."
+        ),
+    ] = None,
+    hot_bath_at: Annotated[
+        float | None,
+        typer.Option(
+            "--hot-bath-at",
+            help="Centre of the hot bath (length unit): the heat-flow direction. Default: the run's config, or "
+            "inferred from the profile at the baths (and said so); refused when the profile cannot tell.",
+        ),
+    ] = None,
+    cold_bath_at: Annotated[
+        float | None,
+        typer.Option("--cold-bath-at", help="Centre of the cold bath (with --hot-bath-at; default half-way)."),
+    ] = None,
+    bath_width: Annotated[
+        float | None,
+        typer.Option(
+            "--bath-width",
+            help="Width of each bath slab (length unit): --exclude then counts from the bath edge "
+            "(default: from the bath centre; a run directory gives it).",
         ),
     ] = None,
     geometry: Annotated[
@@ -63,7 +103,11 @@ def analyze_command(
     column: Annotated[str | None, typer.Option(help="Temperature column: a header name or 0-based index.")] = None,
     composition: Annotated[str | None, typer.Option(help="Composition column, to find the interfaces.")] = None,
     exclude: Annotated[
-        int | None, typer.Option(help="Bins left out at each end of every segment (default: 20 % of it).")
+        int | None,
+        typer.Option(
+            help="Bins left out next to each bath (from its edge with --bath-width or a run directory, else its "
+            "centre) and next to each interface (default: 20 % of each segment)."
+        ),
     ] = None,
     tolerance: Annotated[float, typer.Option(help="Accepted relative difference of the two baths' powers.")] = 0.05,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
@@ -71,47 +115,70 @@ def analyze_command(
 ) -> None:
     """Temperature jump Delta T at each interface and G = J / Delta T, with errors over blocks."""
     from ..analysis import analyze_jump, flux_from_baths, read_profile, unit_system
+    from ..analysis.baths import parse_layout, read_bath_tally
 
     if geometry is not None and geometry not in ("periodic", "fixed"):
         raise InputError(f"--geometry must be periodic or fixed, got {geometry!r}")
     if flux is not None and baths is not None:
         raise InputError("give either --flux or --baths, not both")
+    if flux_err is not None and flux is None:
+        raise InputError("--flux-err goes with --flux (a flux from --baths carries its own error)")
+    if cold_bath_at is not None and hot_bath_at is None:
+        raise InputError("--cold-bath-at goes with --hot-bath-at (the hot bath's centre)")
     if plot is not None:
         check_output(plot, (".png", ".pdf", ".svg"), "--plot")
     planes = parse_floats(interfaces, "--interfaces")
     if profile.is_dir():
         given = dict(flux=flux, baths=baths, area=area, block_time=block_time, column=column, units=units)
         given.update(composition=composition, geometry=geometry, planes=planes, exclude=exclude, plot=plot)
+        given.update(flux_err=flux_err, bath_columns=bath_columns, timestep=timestep, cold_bath_at=cold_bath_at)
+        given.update(bath_width=bath_width, hot_bath_at=hot_bath_at, blocks=blocks)
         _analyze_run_dir(profile, {**given, "tolerance": tolerance, "as_json": as_json})
         return
-    if block_time is not None and baths is None:
-        raise InputError("--block-time goes with --baths (a kapitza baths.txt)")
+    for value, option in ((block_time, "--block-time"), (bath_columns, "--bath-columns"), (blocks, "--blocks")):
+        if value is not None and baths is None:
+            raise InputError(f"{option} goes with --baths")
+    if timestep is not None and bath_columns is None:
+        raise InputError("--timestep goes with --bath-columns step=COL")
     units = units or "lj"
     geometry = geometry or "periodic"
     system = unit_system(units, "--units")
     col: str | int | None = int(column) if column is not None and column.isdigit() else column
     comp: str | int | None = int(composition) if composition is not None and composition.isdigit() else composition
     j: Any = flux
-    table = None
+    tally = None
     if baths is not None:
         if area is None:
             raise InputError("--baths needs --area (the cross-section, in the --units length unit squared)")
-        table = read_table(baths, (3, 5), "--baths")
-        if table.shape[1] == 5 and block_time is None:
-            raise InputError("--baths with a kapitza baths.txt (5 columns, energies per block) needs --block-time")
-        if table.shape[1] == 3 and block_time is not None:
-            raise InputError("--block-time is for a kapitza baths.txt (5 columns); this --baths file has 3")
+        layout = parse_layout(bath_columns) if bath_columns is not None else None
+        tally = read_bath_tally(baths, layout, timestep)
+        if tally.kind == "blocks" and block_time is None:
+            raise InputError("--baths with a kapitza baths.txt (energies per block) needs --block-time")
+        if tally.kind == "cumulative" and block_time is not None:
+            raise InputError(f"--block-time is for a kapitza baths.txt; {str(baths)!r} holds cumulative tallies")
     prof = read_profile(profile, column=col, units=units, composition=comp)
-    if table is not None:
+    if tally is not None:
         paths = 2 if geometry == "periodic" else 1
-        if table.shape[1] == 5:
+        if tally.kind == "blocks":
             from ..analysis.response import flux_from_bath_blocks
 
-            j = flux_from_bath_blocks(table, float(area), float(block_time), paths, tolerance, units)  # type: ignore[arg-type]
+            j = flux_from_bath_blocks(tally.table, float(area), float(block_time), paths, tolerance, units, blocks)  # type: ignore[arg-type]
         else:
-            j = flux_from_baths(table[:, 0], table[:, 1], table[:, 2], float(area), paths, tolerance, units)  # type: ignore[arg-type]
-    result = analyze_jump(prof, interfaces=planes, geometry=geometry, flux=j, exclude_bins=exclude)
-    _report(result, prof, system, as_json, plot, {})
+            j = flux_from_baths(tally.time, tally.hot, tally.cold, float(area), paths, tolerance, units, blocks)  # type: ignore[arg-type]
+    bath_positions = (hot_bath_at, cold_bath_at) if cold_bath_at is not None else None
+    result = analyze_jump(
+        prof,
+        interfaces=planes,
+        geometry=geometry,
+        flux=j,
+        flux_err=0.0 if flux_err is None else flux_err,
+        exclude_bins=exclude,
+        bath_positions=bath_positions,
+        hot_bath=hot_bath_at,
+        bath_width=bath_width,
+    )
+    extra = {} if tally is None else {"bath_file_layout": tally.layout}
+    _report(result, prof, system, as_json, plot, extra, flux_err_given=flux_err is not None)
 
 
 def _analyze_run_dir(folder: Path, given: dict[str, Any]) -> None:
@@ -121,15 +188,27 @@ def _analyze_run_dir(folder: Path, given: dict[str, Any]) -> None:
 
     for name, option in (
         ("flux", "--flux"),
+        ("flux_err", "--flux-err"),
         ("baths", "--baths"),
+        ("bath_columns", "--bath-columns"),
+        ("timestep", "--timestep"),
         ("area", "--area"),
         ("block_time", "--block-time"),
         ("column", "--column"),
         ("composition", "--composition"),
+        ("cold_bath_at", "--cold-bath-at"),
+        ("bath_width", "--bath-width"),
     ):
         if given[name] is not None:
             raise InputError(f"{option} is for a profile file; a run directory provides it ({str(folder)!r})")
-    run = analyze_run(folder, interfaces=given["planes"], exclude_bins=given["exclude"], tolerance=given["tolerance"])
+    run = analyze_run(
+        folder,
+        interfaces=given["planes"],
+        exclude_bins=given["exclude"],
+        tolerance=given["tolerance"],
+        hot_bath=given["hot_bath_at"],
+        n_blocks=given["blocks"],
+    )
     if given["geometry"] is not None and given["geometry"] != run.jump.geometry:
         raise InputError(f"--geometry {given['geometry']} contradicts the run directory's ({run.jump.geometry})")
     if given["units"] is not None and unit_system(given["units"], "--units").name != run.jump.units:
@@ -150,18 +229,30 @@ def _analyze_run_dir(folder: Path, given: dict[str, Any]) -> None:
     _report(run.jump, profile, unit_system(run.jump.units), given["as_json"], given["plot"], extra)
 
 
-def _report(result: Any, prof: Any, system: Any, as_json: bool, plot: Path | None, extra: dict[str, Any]) -> None:
+def _report(
+    result: Any,
+    prof: Any,
+    system: Any,
+    as_json: bool,
+    plot: Path | None,
+    extra: dict[str, Any],
+    flux_err_given: bool = True,
+) -> None:
     for w in result.warnings:
         sys.stderr.write(f"kapitza: warning: {w}\n")
+    if result.bath_flux is not None and not result.bath_flux.converged:
+        sys.stderr.write(f"kapitza: warning: flux error: {result.bath_flux.error_method}\n")
     if plot is not None:
         from ..plotting.md import plot_profile
 
         plot_profile(prof, result, plot)
     if as_json:
-        sys.stdout.write(json.dumps({**_json(result), **extra}, indent=2) + "\n")
+        sys.stdout.write(json.dumps({**_json(result, system, flux_err_given), **extra}, indent=2) + "\n")
         return
-    _print(result, system)
-    if extra:
+    _print(result, system, flux_err_given)
+    if "bath_file_layout" in extra:
+        Console().print(f"bath file: {extra['bath_file_layout']}")
+    if "run_dir" in extra:
         Console().print(
             f"run {extra['run_dir']}: T_mean = {extra['T_mean']:.4g} {system.temperature} at the interfaces, "
             f"bath difference {extra['bath_delta_T']:.4g}, area {extra['area']:.4g} {system.length}^2"
@@ -173,9 +264,63 @@ def _f(x: float) -> float | str:
     return x if np.isfinite(x) else "nan"
 
 
-def _json(r: Any) -> dict[str, Any]:
+def _mw(system: Any, g: float) -> float:
+    """G in the profile's conductance unit -> MW m^-2 K^-1 (through UnitSystem.flux_to_si and kapitza.units)."""
+    from ..units import MW_PER_M2K
+
+    return float(g) * system.flux_to_si / MW_PER_M2K
+
+
+def _error_notes(r: Any, system: Any, flux_err_given: bool) -> dict[str, str]:
+    """Why an error in the JSON is zero or NaN, by key (only the reasons that apply)."""
+    notes: dict[str, str] = {}
+    if r.flux_source == "none":
+        notes["J_err"] = notes["G_err"] = "no flux given (--flux or --baths): J and G are not computed"
+    elif r.flux_source == "given" and r.flux_err == 0:
+        notes["J_err"] = (
+            "the flux was given with --flux and no --flux-err: treated as exact, so G's error holds Delta T's only"
+            if not flux_err_given
+            else "--flux-err 0 was given: the flux is treated as exact"
+        )
+    if r.flux_source != "none" and not (np.isfinite(r.G) and r.delta_T > 0):
+        notes["G_err"] = "Delta T <= 0: G = J / Delta T is not defined"
+    if system.reduced:
+        notes["G_si_err"] = notes["G_MW_m2K_err"] = "LJ reduced units have no SI value"
+    elif "G_err" in notes:
+        notes["G_si_err"] = notes["G_MW_m2K_err"] = notes["G_err"]
+    if r.blocks_used < 3:
+        notes["delta_T_err_jackknife"] = f"only {r.blocks_used} block(s) used: no jackknife over blocks"
+    return notes
+
+
+#: Why an error is exactly zero (whatever the case): the data have no spread to measure.
+ZERO_NOTES = {
+    "delta_T_err": "the blocks' Delta T are identical (noise-free data?): zero spread is not a measurement error",
+    "delta_T_err_jackknife": "the blocks' Delta T are identical (noise-free data?): zero spread",
+    "G_err": "Delta T has zero spread over the blocks and the flux is exact: not a measurement error",
+    "G_si_err": "Delta T has zero spread over the blocks and the flux is exact: not a measurement error",
+    "G_MW_m2K_err": "Delta T has zero spread over the blocks and the flux is exact: not a measurement error",
+}
+
+
+def _annotate(doc: dict[str, Any], notes: dict[str, str]) -> dict[str, Any]:
+    """``doc`` with a sibling ``<key>_note`` beside every error that is zero or NaN and has a reason."""
+    out = dict(doc)
+    for key, value in doc.items():
+        if key.endswith("_err") or key.endswith("_err_jackknife"):
+            if value == "nan" and key in notes:
+                out[f"{key}_note"] = notes[key]
+            elif value == 0 and (key in notes or key in ZERO_NOTES):
+                out[f"{key}_note"] = notes.get(key, ZERO_NOTES.get(key, ""))
+    return out
+
+
+def _json(r: Any, system: Any, flux_err_given: bool = True) -> dict[str, Any]:
+    notes = _error_notes(r, system, flux_err_given)
+    si = not system.reduced
+
     def one(j: Any) -> dict[str, Any]:
-        return {
+        d = {
             "position": _f(j.position),
             "delta_T": _f(j.delta_T),
             "delta_T_err": _f(j.delta_T_err),
@@ -186,25 +331,34 @@ def _json(r: Any) -> dict[str, Any]:
             "fit_ranges": [list(map(_f, x)) for x in j.fit_ranges],
             "excluded_zones": [list(map(_f, x)) for x in j.excluded],
         }
+        if si:
+            d.update(G_MW_m2K=_f(_mw(system, j.G)), G_MW_m2K_err=_f(_mw(system, j.G_err)))
+        return _annotate(d, notes)
 
+    combined = {
+        "delta_T": _f(r.delta_T),
+        "delta_T_err": _f(r.delta_T_err),
+        "delta_T_err_jackknife": _f(r.delta_T_err_jackknife),
+        "G": _f(r.G),
+        "G_err": _f(r.G_err),
+        "G_si": _f(r.G_si),
+        "G_si_err": _f(r.G_si_err),
+    }
+    if si:
+        combined.update(G_MW_m2K=_f(_mw(system, r.G)), G_MW_m2K_err=_f(_mw(system, r.G_err)))
     out: dict[str, Any] = {
         "units": r.units,
-        "unit_names": dict(r.unit_names),
+        "unit_names": {**dict(r.unit_names), **({"conductance_MW": "MW m^-2 K^-1"} if si else {})},
         "geometry": r.geometry,
         "interfaces": [one(j) for j in r.interfaces],
-        "combined": {
-            "delta_T": _f(r.delta_T),
-            "delta_T_err": _f(r.delta_T_err),
-            "delta_T_err_jackknife": _f(r.delta_T_err_jackknife),
-            "G": _f(r.G),
-            "G_err": _f(r.G_err),
-            "G_si": _f(r.G_si),
-            "G_si_err": _f(r.G_si_err),
-        },
-        "J": _f(r.flux),
-        "J_err": _f(r.flux_err),
+        "combined": _annotate(combined, notes),
+        **_annotate({"J": _f(r.flux), "J_err": _f(r.flux_err)}, notes),
         "flux_source": r.flux_source,
         "exclusion": r.exclusion,
+        "bath_positions": [_f(x) for x in r.bath_positions],
+        "bath_width": _f(r.bath_width),
+        "hot_bath": _f(r.hot_bath),
+        "direction_source": r.direction_source,
         "blocks_used": r.blocks_used,
         "blocks_dropped": r.blocks_dropped,
         "error_method": r.error_method,
@@ -212,7 +366,13 @@ def _json(r: Any) -> dict[str, Any]:
     }
     if r.bath_flux is not None:
         b = r.bath_flux
-        out["baths"] = {
+        baths = {
+            "flux_err_method": b.error_method,
+            "flux_blocks": b.n_blocks,
+            "block_time": _f(b.block_time),
+            "flux_err_inefficiency": _f(b.flux_err_inefficiency),
+            "statistical_inefficiency": _f(b.inefficiency),
+            "converged": b.converged,
             "power_hot": _f(b.power_hot),
             "power_cold": _f(b.power_cold),
             "relative_difference": _f(b.relative_difference),
@@ -220,28 +380,47 @@ def _json(r: Any) -> dict[str, Any]:
             "balanced": b.balanced,
             "tolerance": _f(b.tolerance),
         }
+        reasons = {"relative_difference_err": "the two baths' powers are equal in every block: no spread"}
+        reasons["flux_err_inefficiency"] = "the per-interval flux does not fluctuate (noise-free tallies)"
+        out["baths"] = _annotate(baths, reasons)
+        if b.flux_err == 0:
+            out["J_err_note"] = "the flux is the same in every block (noise-free tallies): no spread over blocks"
     return out
 
 
-def _print(r: Any, system: Any) -> None:
+def _print(r: Any, system: Any, flux_err_given: bool = True) -> None:
     console = Console()
     units_note = "LJ reduced units" if system.reduced else f"{system.name} units"
     table = Table(title=f"Temperature jump ({r.geometry} geometry, {units_note})")
     table.add_column(f"interface at ({system.length})", justify="right")
     table.add_column(f"\u0394T ({system.temperature})", justify="right")
     table.add_column(f"G ({system.flux} per {system.temperature})", justify="right")
+    if not system.reduced:
+        table.add_column("G (MW m\u207b\u00b2 K\u207b\u00b9)", justify="right")
     rows = [(f"{j.position:.4g}", j.delta_T, j.delta_T_err, j.G, j.G_err) for j in r.interfaces]
     if len(r.interfaces) > 1:
         rows.append(("combined", r.delta_T, r.delta_T_err, r.G, r.G_err))
     for name, dt, dte, g, ge in rows:
-        table.add_row(name, f"{dt:.4g} \u00b1 {dte:.2g}", f"{g:.4g} \u00b1 {ge:.2g}" if np.isfinite(g) else "\u2014")
+        cells = [name, f"{dt:.4g} \u00b1 {dte:.2g}", f"{g:.4g} \u00b1 {ge:.2g}" if np.isfinite(g) else "\u2014"]
+        if not system.reduced:
+            cells.append(f"{_mw(system, g):.4g} \u00b1 {_mw(system, ge):.2g}" if np.isfinite(g) else "\u2014")
+        table.add_row(*cells)
     console.print(table)
     if np.isfinite(r.flux):
-        console.print(f"J = {r.flux:.4g} \u00b1 {r.flux_err:.2g} {system.flux} ({r.flux_source})")
+        note = "" if r.flux_source != "given" or flux_err_given else " (no --flux-err: taken as exact)"
+        console.print(f"J = {r.flux:.4g} \u00b1 {r.flux_err:.2g} {system.flux} ({r.flux_source}){note}")
+    if r.bath_flux is not None:
+        b = r.bath_flux
+        console.print(
+            f"J error: {b.error_method}; from the statistical inefficiency ({b.inefficiency:.3g} samples): "
+            f"\u00b1 {b.flux_err_inefficiency:.2g}"
+        )
     if not system.reduced and np.isfinite(r.G_si):
-        console.print(f"G = {r.G_si / 1e6:.4g} \u00b1 {r.G_si_err / 1e6:.2g} MW m\u207b\u00b2 K\u207b\u00b9 (SI)")
+        mw, mw_err = _mw(system, r.G), _mw(system, r.G_err)
+        console.print(f"G = {mw:.4g} \u00b1 {mw_err:.2g} MW m\u207b\u00b2 K\u207b\u00b9 (SI)")
     if system.reduced:
         console.print("LJ reduced units: \u0394T in \u03b5/k_B, G in k_B/(\u03c4 \u03c3\u00b2); no SI value")
+    console.print(f"heat-flow direction: {r.direction_source}")
     console.print(f"blocks used {r.blocks_used} (dropped {r.blocks_dropped} as transient); error: {r.error_method}")
     console.print(f"excluded zones: {r.exclusion}")
 

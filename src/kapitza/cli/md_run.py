@@ -68,13 +68,18 @@ def md_run_command(
         out.print(f"speed: {result.steps_per_second:.0f} steps/s")
     out.print(f"blocks: {result.n_blocks} of {result.block_steps} steps (profile.chunk, baths.txt)")
     if result.n_blocks:
+        from ..analysis.blocking import block_average
+        from ..analysis.units import unit_system
+
         flux = result.heat_flux
-        err = float(np.std(flux, ddof=1) / np.sqrt(flux.size)) if flux.size > 1 else float("nan")
-        if result.units == "lj":
-            unit, si = "epsilon/(sigma^2 tau) (LJ units)", ""
-        else:  # metal: eV / (A^2 ps) = 1.602176634e-19 J / (1e-20 m^2 1e-12 s)
-            unit = "eV/(A^2 ps)"
-            si = f" = {float(np.mean(flux)) * 1.602176634e13:.4g} W/m^2"
+        system = unit_system(result.units)
+        mean = float(np.mean(flux))
+        if flux.size >= 2:  # as analyze_run: the run's blocks (grouped when 16 or more), standard error of means
+            b = block_average(flux, n_blocks=flux.size if flux.size < 16 else None)
+            err, how = b.err, f"error over {b.method}; statistical inefficiency {b.inefficiency:.3g}"
+        else:
+            err, how = float("nan"), "one block: no error yet"
+        si = " (LJ units)" if system.reduced else f" = {mean * system.flux_to_si:.4g} W/m^2"
         out.print(
-            f"heat flux per interface (A->B, mean of both baths): {float(np.mean(flux)):.5g} +- {err:.2g} {unit}{si}"
+            f"heat flux per interface (A->B, mean of both baths): {mean:.5g} +- {err:.2g} {system.flux}{si} ({how})"
         )
