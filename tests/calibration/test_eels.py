@@ -7,7 +7,8 @@ sub-channel offset, two Gaussian phonon modes with detailed balance restated fro
 
 Assertions on claimed cases: 1-sigma coverage in [0.60, 0.76] (Gaussian 0.683; with n seeds its standard
 error is sqrt(0.68 x 0.32 / n), 0.047 at n = 100) and |bias| < 0.35 sigma; the flagged case must be flagged
-in >= 80 % of the seeds (85 % measured).  The default run covers two families (one temperature and dose each) and the edge cases;
+in >= 80 % of the seeds (85 % measured).  The default run covers two families (one temperature and dose
+each) and the edge cases;
 the full grid (4 families x 3 temperatures x 2 doses) is ``slow``.
 """
 
