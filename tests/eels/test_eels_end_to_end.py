@@ -45,7 +45,15 @@ def test_forward_model_temperatures_are_recovered_within_their_errors(aln, tempe
     t, e = np.asarray(fit.temperature), np.asarray(fit.temperature_err)
     assert np.asarray(fit.valid).all()
     assert 0.57 <= np.mean(np.abs(t - temperature) < e) <= 0.79
-    assert np.median(e) == pytest.approx(np.std(t), rel=0.2)
+    # where the ratio fit's chi2 says inadequate (p < 0.001; at 100 K chi2/dof ~ 3.4, from the correlated residual
+    # of the subtracted background) its statistical error is inflated by sqrt(chi2/dof) (issue 25): the stated
+    # error is then allowed up to 1.3 x the scatter, and the verdict must say so
+    ok = np.asarray(fit.adequate)
+    if ok.mean() > 0.5:
+        assert np.median(e) == pytest.approx(np.std(t), rel=0.2)
+    else:
+        assert 0.8 * np.std(t) <= np.median(e) <= 1.3 * np.std(t)
+        assert "inadequate" in fit.verdict
     assert abs(np.mean(t) - temperature) < 3 * np.std(t) / np.sqrt(t.size) + 0.03 * temperature
 
 

@@ -31,6 +31,8 @@ eels_app = typer.Typer(
 
 _PLOT_SUFFIXES = (".png", ".pdf", ".svg")
 _BACKGROUNDS = ("power-law", "zlp-fit", "none")
+#: ``joint``: the ZLP tail fitted together with the temperature (analysis.eels.joint); temperature and profile only.
+_JOINT = "joint"
 
 
 # ---------------------------------------------------------------------------------------------- option parsing
@@ -77,10 +79,25 @@ def parse_mode_temperatures(spec: str | None, option: str = "--mode-temperature"
     return out
 
 
-def _background(name: str) -> str | None:
-    if name not in _BACKGROUNDS:
-        raise InputError(f"--background must be one of {', '.join(_BACKGROUNDS)}, got {name!r}")
-    return None if name == "none" else name
+def _background(name: str, *, joint: bool = False) -> str | None:
+    allowed = ((_JOINT,) if joint else ()) + _BACKGROUNDS
+    if name not in allowed:
+        raise InputError(f"--background must be one of {', '.join(allowed)}, got {name!r}")
+    return None if name in ("none", _JOINT) else name
+
+
+def _joint_options(background: str, background_windows: str | None, region: str | None) -> tuple[float, float] | None:
+    """Check the options that go with ``--background joint`` (the region) and those that do not."""
+    if background == _JOINT:
+        if background_windows is not None:
+            raise InputError(
+                "--background-windows is for a subtracted background (power-law, zlp-fit); the joint fit uses "
+                "--region LO:HI (|E| meV) for the channels it fits"
+            )
+        return parse_range(region, "--region")
+    if region is not None:
+        raise InputError(f"--region is for --background joint (got --background {background})")
+    return None
 
 
 def _positive(value: float, option: str, *, integer: bool = False) -> None:
@@ -121,7 +138,7 @@ def _load(
         raise InputError(f"--read-noise must be >= 0, got {read_noise:g}")
     _positive(bin_energy, "--bin-energy", integer=True)
     _positive(bin_position, "--bin-position", integer=True)
-    model = _background(background)
+    model = _background(background, joint=True)
     windows = parse_ranges(background_windows, "--background-windows")
     from ..analysis.eels.data import with_noise_model
     from ..analysis.eels.preprocess import preprocess, sum_along
@@ -152,6 +169,30 @@ _ReadNoise = Annotated[float, typer.Option("--read-noise", help="read noise, cou
 _Background = Annotated[
     str, typer.Option("--background", help="ZLP-tail model on both sides: power-law (default), zlp-fit, none")
 ]
+_JointBackground = Annotated[
+    str,
+    typer.Option(
+        "--background",
+        help="auto (default: joint when --window is given and no option needs a subtracted tail, else power-law), "
+        "joint (the symmetric ZLP tail fitted with the temperature, tail families averaged by Akaike weights), "
+        "or a subtracted tail: power-law, zlp-fit, none",
+    ),
+]
+_AUTO = "auto"
+
+
+def _resolve(background: str, window: Any, *needs_subtracted: Any) -> str:
+    """``auto`` -> joint when a window is given and no option that needs a subtracted tail is, else power-law."""
+    if background != _AUTO:
+        _background(background, joint=True)
+        return background
+    if window is not None and not any(x for x in needs_subtracted):
+        return _JOINT
+    return "power-law"
+_Region = Annotated[
+    str | None,
+    typer.Option("--region", help="--background joint: |E| channels fitted, LO:HI meV (default: window to axis end)"),
+]
 _BackgroundWindows = Annotated[
     str | None,
     typer.Option("--background-windows", help="|E| windows (meV) the background is fitted in, e.g. 15:25,150:180"),
@@ -172,8 +213,9 @@ def temperature_command(
     intercept: Annotated[
         bool, typer.Option("--intercept/--no-intercept", help="free ln-ratio intercept (detector asymmetry)")
     ] = False,
-    background: _Background = "power-law",
+    background: _JointBackground = _AUTO,
     background_windows: _BackgroundWindows = None,
+    region: _Region = None,
     energy_unit: _EnergyUnit = None,
     detector_gain: _Gain = 1.0,
     read_noise: _ReadNoise = 0.0,
@@ -185,6 +227,17 @@ def temperature_command(
         check_output(plot, _PLOT_SUFFIXES, "--plot")
     win = parse_range(window, "--window")
     band_list = parse_ranges(bands, "--bands")
+    background = _resolve(background, win, band_list, intercept, plot, background_windows)
+    reg = _joint_options(background, background_windows, region)
+    if background == _JOINT:
+        if band_list:
+            raise InputError("--bands needs a subtracted background: add --background power-law (or zlp-fit)")
+        if intercept:
+            raise InputError("--intercept is for a subtracted background; the joint fit models the tail instead")
+        if plot is not None:
+            raise InputError("--plot is drawn for a subtracted background: add --background power-law (or zlp-fit)")
+        _joint_temperature(file, win, reg, energy_unit, detector_gain, read_noise, as_json)
+        return
     from ..analysis.eels.temperature import band_temperatures, fit_temperature
 
     data = _load(
@@ -210,6 +263,10 @@ def temperature_command(
             "window_mev": list(fit.window_mev),
             "background": fit.background,
             "chi2_reduced": fit.chi2_reduced,
+            "p_value": fit.p_value,
+            "adequate": fit.adequate,
+            "error_inflation": fit.inflation,
+            "verdict": fit.verdict,
             "n_channels": fit.n_channels,
             "method": fit.method,
             "cross_section": fit.form_note,
@@ -224,6 +281,7 @@ def temperature_command(
         f"T = {_fmt(fit.temperature)} +- {_fmt(fit.temperature_err, 2)} K from {fit.n_channels} channel pairs in "
         f"|E| = {_fmt(fit.window_mev[0])}-{_fmt(fit.window_mev[1])} meV; chi2/dof = {_fmt(fit.chi2_reduced, 3)}"
     )
+    out.print(f"model: {fit.verdict}")
     out.print(f"method: {fit.method}; background: {fit.background}")
     if bt is not None:
         table = Table("band (meV)", "T (K)", "+- (K)")
@@ -231,6 +289,73 @@ def temperature_command(
             table.add_row(f"{lo:g}-{hi:g}", _fmt(t), _fmt(e, 2))
         out.print(table)
         out.print(bt.verdict)
+
+
+def _joint_temperature(
+    file: Path,
+    win: tuple[float, float] | None,
+    region: tuple[float, float] | None,
+    energy_unit: str | None,
+    detector_gain: float,
+    read_noise: float,
+    as_json: bool,
+) -> None:
+    from ..analysis.eels.joint import fit_joint_temperature
+
+    if win is None:
+        raise InputError("--background joint needs --window LO:HI (|E| meV of the mode), e.g. --window 60:100")
+    data = _load(
+        file,
+        energy_unit=energy_unit,
+        detector_gain=detector_gain,
+        read_noise=read_noise,
+        background="none",
+        background_windows=None,
+        sum_all=True,
+    )
+    fit = fit_joint_temperature(data, win, region_mev=region)
+    if as_json:
+        _emit(
+            {
+                "file": str(file),
+                "temperature": fit.temperature,
+                "temperature_err": fit.temperature_err,
+                "window_mev": list(fit.window_mev),
+                "region_mev": list(fit.region_mev),
+                "background": fit.background,
+                "chi2_reduced": fit.chi2_reduced,
+                "dof": fit.dof,
+                "p_value": fit.p_value,
+                "adequate": fit.adequate,
+                "error_inflation": fit.inflation,
+                "verdict": fit.verdict,
+                "tail_family": fit.family,
+                "tail_families": {
+                    f: {"weight": w, "temperature": t, "temperature_err": e, "chi2": c}
+                    for f, w, t, e, c in zip(
+                        fit.families, fit.family_weights, fit.family_temperatures, fit.family_errors, fit.family_chi2
+                    )
+                },
+                "criterion": fit.criterion,
+                "n_channels": fit.n_channels,
+                "method": fit.method,
+                "steps": list(data.steps),
+            }
+        )
+        return
+    out = Console(highlight=False)
+    out.print(f"{file}: {' -> '.join(data.steps) or 'as read'}")
+    out.print(
+        f"T = {_fmt(fit.temperature)} +- {_fmt(fit.temperature_err, 2)} K (window {_fmt(fit.window_mev[0])}-"
+        f"{_fmt(fit.window_mev[1])} meV; {fit.n_channels} channel pairs fitted in |E| = {_fmt(fit.region_mev[0])}-"
+        f"{_fmt(fit.region_mev[1])} meV)"
+    )
+    out.print(f"model: {fit.verdict}")
+    weights = ", ".join(
+        f"{f} {w:.2f} ({_fmt(t)} K)" for f, w, t in zip(fit.families, fit.family_weights, fit.family_temperatures)
+    )
+    out.print(f"tail families (Akaike weight, T): {weights}")
+    out.print(f"method: {fit.method}; {fit.criterion}")
 
 
 # --------------------------------------------------------------------------------------------------- profile
@@ -254,8 +379,9 @@ def profile_command(
     ] = None,
     heat_flux_err: Annotated[float, typer.Option("--heat-flux-err", help="its standard error, W/m^2")] = 0.0,
     bin_position: Annotated[int, typer.Option("--bin-position", help="sum this many probe positions")] = 1,
-    background: _Background = "power-law",
+    background: _JointBackground = _AUTO,
     background_windows: _BackgroundWindows = None,
+    region: _Region = None,
     energy_unit: _EnergyUnit = None,
     detector_gain: _Gain = 1.0,
     read_noise: _ReadNoise = 0.0,
@@ -276,6 +402,10 @@ def profile_command(
         _positive(abs(gradient), "--gradient")
     if heat_flux is not None:
         _positive(abs(heat_flux), "--heat-flux")
+    background = _resolve(background, win, background_windows)
+    reg = _joint_options(background, background_windows, region)
+    if background == _JOINT and win is None:
+        raise InputError("--background joint needs --window LO:HI (|E| meV of the mode), e.g. --window 60:100")
     from ..analysis.eels.profile import analyze_profile, temperature_profile
 
     data = _load(
@@ -287,7 +417,12 @@ def profile_command(
         background_windows=background_windows,
         bin_position=bin_position,
     )
-    profile = temperature_profile(data, win, across=across)
+    if background == _JOINT:
+        from ..analysis.eels.joint import joint_profile
+
+        profile = joint_profile(data, win, across=across, region_mev=reg)  # type: ignore[arg-type]
+    else:
+        profile = temperature_profile(data, win, across=across)
     jump = analyze_profile(
         profile,
         interface,
@@ -311,6 +446,12 @@ def profile_command(
         f"{n_ok} of {profile.valid.size} positions with a temperature; window "
         f"{_fmt(profile.window_mev[0])}-{_fmt(profile.window_mev[1])} meV"
     )
+    if profile.adequate is not None:
+        bad = int(np.count_nonzero(profile.valid & ~np.asarray(profile.adequate)))
+        out.print(
+            f"model: {bad} of {n_ok} positions inadequate (chi2 p < 0.001; their errors inflated by sqrt(chi2/dof)); "
+            f"median chi2/dof {_fmt(np.nanmedian(profile.chi2_reduced), 3)}"
+        )
     _print_jump(out, jump)
 
 
@@ -369,6 +510,7 @@ def map_command(
     if plot is not None:
         check_output(plot, _PLOT_SUFFIXES, "--plot")
     win = parse_range(window, "--window")
+    _background(background)  # joint is not offered for maps (one fit per pixel): refused here, not ignored
     from ..analysis.eels.profile import temperature_map
 
     data = _load(
@@ -420,6 +562,7 @@ def flows_command(
         check_output(plot, _PLOT_SUFFIXES, "--plot")
     band_list = parse_ranges(bands, "--bands")
     win = parse_range(window, "--window")
+    _background(background)  # joint is not offered for flows: refused here, not ignored
     from ..analysis.eels.flows import compare_flows
 
     kw = dict(

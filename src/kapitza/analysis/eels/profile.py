@@ -72,6 +72,10 @@ class EELSProfile:
         Where the data came from.
     steps : tuple of str
         Processing applied to the data, oldest first.
+    chi2_reduced : ndarray, shape (n), or None
+        chi2 / dof of each position's temperature fit, when the fit reports one (the joint fit does).
+    adequate : ndarray of bool, shape (n), or None
+        The fit's adequacy verdict per position (False: its error was inflated by sqrt(chi2_reduced)).
     """
 
     positions_nm: NDArray[np.float64]
@@ -81,6 +85,8 @@ class EELSProfile:
     window_mev: tuple[float, float] = (float("nan"), float("nan"))
     source: str = "array"
     steps: tuple[str, ...] = ()
+    chi2_reduced: Any = None
+    adequate: Any = None
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("positions_nm", "temperature", "window_mev", "source")
 
@@ -114,6 +120,13 @@ class EELSProfile:
         object.__setattr__(self, "temperature_err", e)
         object.__setattr__(self, "valid", v)
         object.__setattr__(self, "window_mev", tuple(float(w) for w in self.window_mev))
+        for name, kind in (("chi2_reduced", float), ("adequate", bool)):
+            value = getattr(self, name)
+            if value is not None:
+                arr = np.asarray(value, dtype=kind)
+                if arr.shape != x.shape:
+                    raise InputError(f"{name} has shape {arr.shape}, the profile {x.shape}")
+                object.__setattr__(self, name, arr)
 
 
 @result

@@ -96,6 +96,12 @@ _LENGTH_UNITS = {
 _NO_UNITS = {"", "<undefined>", "undefined", "none", "px", "pixel", "pixels"}
 _MAX_NAV_DIMS = 2
 _MAX_JSON_BYTES = 64 * 2**20
+#: A member of a .ndata zip may inflate to at most this many bytes (a 2048 x 2048 x 512 float32 image is 8 GiB;
+#: a vibrational spectrum image is far smaller) ...
+_MAX_NDATA_MEMBER_BYTES = 4 * 2**30
+#: ... and, above 64 MiB, to at most this many times the size of the whole file (Nion stores data.npy
+#: uncompressed; a larger ratio is a zip bomb: issue 25's 7.8 MB file declared 8 GB).
+_MAX_NDATA_RATIO = 50
 
 
 # ----------------------------------------------------------------------------------------------- helpers
@@ -463,6 +469,36 @@ def _from_nion(path: Path, fmt: str, data: np.ndarray, props: dict[str, Any], en
     return _build(path, fmt, data, axes, data.ndim - 1, energy_unit=energy_unit, metadata=meta)
 
 
+def _ndata_cap(path: Path, info: zipfile.ZipInfo, file_size: int) -> int:
+    """Bytes data.npy may inflate to; InputError (before inflating anything) when its declared size is too big."""
+    declared = int(info.file_size)
+    bound = min(_MAX_NDATA_MEMBER_BYTES, max(64 * 2**20, _MAX_NDATA_RATIO * file_size))
+    if declared > bound:
+        raise InputError(
+            f"{path.name}: data.npy declares {declared:,} bytes uncompressed in a {file_size:,}-byte file; refused "
+            f"before inflating (at most {bound:,} bytes: 4 GiB, and {_MAX_NDATA_RATIO}x the file size above 64 MiB)"
+        )
+    return declared
+
+
+def _read_member(path: Path, zf: zipfile.ZipFile, name: str, cap: int) -> bytes:
+    """A zip member read in chunks, refused as soon as it inflates beyond ``cap`` bytes (declared sizes can lie)."""
+    chunks = []
+    total = 0
+    with zf.open(name) as fh:
+        while True:
+            block = fh.read(min(2**20, cap + 1 - total))
+            if not block:
+                break
+            total += len(block)
+            if total > cap:
+                raise InputError(
+                    f"{path.name}: {name} inflates beyond its declared {cap:,} bytes; refused (corrupt or a zip bomb)"
+                )
+            chunks.append(block)
+    return b"".join(chunks)
+
+
 def _read_ndata(path: Path, energy_unit: str | None) -> EELSData:
     fmt = "Nion ndata"
     try:
@@ -472,8 +508,10 @@ def _read_ndata(path: Path, energy_unit: str | None) -> EELSData:
                 raise InputError(f"{path.name}: not a Nion ndata file (no data.npy and metadata.json inside)")
             if zf.getinfo("metadata.json").file_size > _MAX_JSON_BYTES:
                 raise InputError(f"{path.name}: metadata.json is larger than 64 MB")
-            props = json.loads(zf.read("metadata.json").decode("utf-8"))
-            data = np.load(io.BytesIO(zf.read("data.npy")), allow_pickle=False)
+            size = path.stat().st_size
+            cap = _ndata_cap(path, zf.getinfo("data.npy"), size)
+            props = json.loads(_read_member(path, zf, "metadata.json", _MAX_JSON_BYTES).decode("utf-8"))
+            data = np.load(io.BytesIO(_read_member(path, zf, "data.npy", cap)), allow_pickle=False)
     except InputError:
         raise
     except Exception as exc:

@@ -67,6 +67,8 @@ SIGNAL_SIGMA = 2.0
 #: auto_window: per-channel significance required on the loss and the gain side (summed spectrum).
 AUTO_LOSS_SIGMA = 5.0
 AUTO_GAIN_SIGMA = 2.0
+#: A fit whose chi2 has a p-value below this is "inadequate": its error is inflated by sqrt(chi2_reduced).
+ADEQUACY_P = 1e-3
 #: Default significance level of the Bose-Einstein consistency test of band temperatures.
 DEFAULT_ALPHA = 0.01
 _MAX_ITER = 60
@@ -113,6 +115,16 @@ class TemperatureFit:
         Number of channel pairs in the window.
     method, background, form_note : str
         The estimator, the background step read from ``data.steps``, and the cross-section note.
+    p_value : float or ndarray nav_shape
+        P(chi2_dof >= chi2) of the fit (NaN where not valid).
+    adequate : bool or ndarray nav_shape
+        p_value >= ``ADEQUACY_P``: one ratio exp(c - E/k_B T) describes the window within the noise.
+    inflation : float or ndarray nav_shape
+        Factor already applied to ``temperature_err``: 1 where adequate; where not, the fit's statistical
+        variance is multiplied by chi2_reduced (the propagated background variance, correlated across
+        channels and itself a cause of a large chi2, is added unscaled) and this is the resulting factor.
+    verdict : str
+        The adequacy verdict in words (for a map: how many pixels were inadequate).
     """
 
     temperature: Any
@@ -132,6 +144,10 @@ class TemperatureFit:
     method: str
     background: str
     form_note: str = FORM_NOTE
+    p_value: Any = math.nan
+    adequate: Any = True
+    inflation: Any = 1.0
+    verdict: str = ""
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("temperature", "temperature_err", "window_mev", "chi2_reduced")
 
@@ -507,6 +523,14 @@ def fit_temperature(
         raise InputError(f"expected EELSData, got {type(data).__name__}")
     w, _ = _check_centred(data)
     window = auto_window(data) if window_mev is None else _check_window(window_mev, w)
+    bg = data.background
+    core = None if bg is None else getattr(bg, "parameters", {}).get("core_mev")
+    if core is not None and window[0] < float(core) - 0.5 * w:
+        raise InputError(
+            f"the window {window[0]:g}:{window[1]:g} meV reaches below {float(core):g} meV, where the subtracted "
+            f"{bg.model} background is not defined (the zero-loss-peak core): start the window at >= "
+            f"{float(core):g} meV"
+        )
     e, g, lc, vg, vl = _split(data, window, intercept)
     gain = _detector_gain(data)
     propagation = _background_propagation(data, window, intercept)
@@ -515,7 +539,7 @@ def fit_temperature(
     else:
         vg, vl = propagation["variances"]
         out = _fit_pixels(e, g, lc, vg, vl, intercept, gain)
-        out["var_b"] = out["var_b"] + _background_variance(out, propagation, e, g, lc, vg, vl, intercept, gain)
+        out["var_bg"] = _background_variance(out, propagation, e, g, lc, vg, vl, intercept, gain)
     nav = data.nav_shape
     reasons = out["reasons"]
     valid = reasons == ""
@@ -523,10 +547,37 @@ def fit_temperature(
         raise InputError(f"no temperature in the window {window[0]:g}:{window[1]:g} meV: {reasons[0]}")
     beta = np.where(valid, out["beta"], 1.0)
     temperature = np.where(valid, 1.0 / (KB_MEV * beta), np.nan)
-    temperature_err = np.where(valid, np.sqrt(np.abs(out["var_b"])) / (KB_MEV * beta**2), np.nan)
-    c = np.where(valid, out["c"], np.nan)
-    c_err = np.where(valid, np.sqrt(np.abs(out["var_c"])), np.nan)
     chi2r = np.where(valid, out["chi2"], np.nan)
+    dof = e.size - (2 if intercept else 1)
+    p_value = np.where(valid, stats.chi2.sf(np.where(valid, chi2r, 0.0) * dof, dof), np.nan)
+    adequate = ~valid | (p_value >= ADEQUACY_P)
+    # inadequate: the fit's own (statistical) variance is scaled by chi2/dof; the propagated background variance
+    # (one fit, correlated across channels, which itself raises chi2) is added unscaled
+    var_bg = out.get("var_bg", np.zeros_like(out["var_b"]))
+    var_stat = np.abs(out["var_b"]) * np.where(adequate, 1.0, np.where(valid, chi2r, 1.0))
+    var_old = np.abs(out["var_b"]) + var_bg
+    var_new = var_stat + var_bg
+    inflation = np.sqrt(_safe_div(var_new, var_old) + (var_old <= 0))
+    temperature_err = np.where(valid, np.sqrt(var_new) / (KB_MEV * beta**2), np.nan)
+    c = np.where(valid, out["c"], np.nan)
+    c_err = np.where(valid, inflation * np.sqrt(np.abs(out["var_c"])), np.nan)
+    if not nav:
+        verdict = (
+            f"adequate: chi2/dof = {float(chi2r[0]):.3g} (p = {float(p_value[0]):.3g} >= {ADEQUACY_P:g})"
+            if adequate[0]
+            else (
+                f"INADEQUATE: chi2/dof = {float(chi2r[0]):.3g} (p = {float(p_value[0]):.2g} < {ADEQUACY_P:g}); the "
+                f"fit's statistical error is inflated by sqrt(chi2/dof) (total error x {float(inflation[0]):.3g}): "
+                "one detailed-balance ratio does "
+                "not describe the window (background misfit, a non-equilibrium mode): treat the number as doubtful"
+            )
+        )
+    else:
+        nbad = int(np.count_nonzero(valid & ~adequate))
+        verdict = (
+            f"{nbad} of {int(valid.sum())} valid pixels inadequate (p < {ADEQUACY_P:g}): their errors are inflated "
+            "by sqrt(chi2/dof)"
+        )
     ratio, ratio_err, log_ratio, log_err = _figure_ratios(g, lc, vg, vl)
     n = e.size
 
@@ -550,6 +601,10 @@ def fit_temperature(
         n_channels=int(n),
         method=(METHOD_INTERCEPT if intercept else METHOD_SLOPE) + ("" if propagation is None else BACKGROUND_NOTE),
         background=_background(data),
+        p_value=shape(p_value),
+        adequate=bool(adequate[0]) if not nav else adequate.reshape(nav),
+        inflation=shape(inflation),
+        verdict=verdict,
     )
 
 
