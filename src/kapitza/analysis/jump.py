@@ -544,8 +544,10 @@ def analyze_jump(
         exclusion += "; " + "; ".join(nonlinear_notes)
     if nonlinear_notes or nonlinear_unresolved:
         warnings.append(
-            "the thermostat's non-linear zone next to the bath reaches the default fit range: "
-            + "; ".join(nonlinear_notes + nonlinear_unresolved)
+            "the thermostat's non-linear zone next to the bath reaches the fit range at "
+            f"{len(nonlinear_notes) + len(nonlinear_unresolved)} of {2 * len(planes)} bath ends"
+            + (f" ({len(nonlinear_notes)} widened, see the exclusion note)" if nonlinear_notes else "")
+            + "".join("; " + u for u in nonlinear_unresolved)
             + ". The tail of that zone, too small to detect bin by bin, may still bias the straight-line "
             "extrapolation to the interface by more than its error: make the segments longer (more bins between "
             "bath and interface) or the bath coupling stronger, or compare with a larger exclusion "
