@@ -12,7 +12,7 @@ import pytest
 from calibration import common, nemd
 
 N_SEEDS = 150
-CURVED = "decays over 1 bin"
+CURVED = "reaching into the default fit range"
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +31,7 @@ def test_claimed_cases_cover_68_percent_without_bias(rows):
 
 
 def test_a_tally_correlated_over_a_tenth_of_the_run_is_flagged_or_refused(rows):
-    (r,) = [r for r in rows if r.expected == "flagged"]
+    (r,) = [r for r in rows if r.expected == "flagged" and CURVED not in r.case]
     assert r.flagged == r.accepted and r.accepted < N_SEEDS  # every accepted seed flagged, the rest refused
 
 
@@ -40,9 +40,13 @@ def test_a_drifting_jump_is_refused_or_flagged(rows):
     assert r.accepted - r.flagged <= 0.05 * N_SEEDS
 
 
-@pytest.mark.xfail(strict=True, reason="known: bath-edge curvature reaching into the default fit range biases "
-                   "Delta T by ~2 sigma and is rarely flagged (see the case's note)")  # fmt: skip
-def test_curvature_reaching_the_fit_range(rows):
-    (r,) = [r for r in rows if CURVED in r.case]
-    lo, hi = common.COVERAGE_BAND
-    assert lo <= r.coverage <= hi or r.flagged > 0.9 * r.accepted
+def test_a_thermostat_zone_reaching_the_fit_range_is_flagged(rows):
+    """Bath-edge curvature decaying over 1 and 2 bins reaches into the default fit range of 8-bin segments: the
+    extrapolation is biased by more than its error (|bias| > 1 sigma, coverage below the band), so kapitza must
+    say so on at least 90 % of the seeds (the probe test at two-sided p = 0.01 on four segments)."""
+    curved = [r for r in rows if CURVED in r.case]
+    assert [r.expected for r in curved] == ["flagged", "flagged"]
+    for r in curved:
+        assert r.accepted == N_SEEDS, r.case
+        assert r.coverage < common.COVERAGE_BAND[0] and r.bias_over_sigma < -1.0, r.case  # the case is real
+        assert r.flagged > 0.9 * r.accepted, (r.case, r.flagged)

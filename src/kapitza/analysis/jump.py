@@ -3,7 +3,8 @@
 Method (the "direct method" of NEMD, e.g. Schelling, Phillpot & Keblinski, Phys. Rev. B 65,
 144306 (2002); Landry & McGaughey, Phys. Rev. B 80, 165304 (2009)): each bulk segment between a
 bath and an interface is fitted by a straight line, leaving out zones near the bath (non-linear
-thermostat region) and near the interface; both lines are extrapolated to the interface plane and
+thermostat region, widened at the bath end when the profile shows that region reaching the fit) and near
+the interface; both lines are extrapolated to the interface plane and
 Delta T is the difference, taken along the heat flow.  This is done for every block of the
 profile, so Delta T has a standard error over blocks (the jackknife is reported beside it).  A
 significant linear trend of Delta T over the blocks means the run had not reached steady state:
@@ -234,6 +235,9 @@ class InterfaceJump:
     excluded : tuple of (float, float)
         The zones left out next to the baths and the interface.
     delta_T_blocks : ndarray, shape (n_blocks_used,)
+    widened : tuple of int
+        Bins added to the default exclusion at the bath end of the left and right fits because the thermostat's
+        non-linear zone reached the fit range (see :func:`analyze_jump`); 0 when it did not.
     """
 
     position: float
@@ -249,6 +253,7 @@ class InterfaceJump:
     fit_ranges: tuple[tuple[float, float], tuple[float, float]]
     excluded: tuple[tuple[float, float], ...]
     delta_T_blocks: NDArray[np.float64]
+    widened: tuple[int, int] = (0, 0)
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("position", "delta_T", "delta_T_err", "G", "G_err")
 
@@ -382,7 +387,12 @@ def analyze_jump(
         ``bath_width`` is known; else from its centre) and from the interface; default: ``exclude_fraction``.
     exclude_fraction : float
         Fraction of each segment's length (bath edge to interface) left out at each end when ``exclude_bins``
-        is not given.
+        is not given.  With this default and a known ``bath_width``, the exclusion at the *bath* end is widened
+        bin by bin while the bin next to the fit range deviates from the fitted line by more than
+        :data:`NONLINEAR_ZONE_Z` standard errors over blocks (the thermostat's non-linear zone reaching the fit
+        range); the bins added are in ``InterfaceJump.widened``, the reason in ``exclusion`` and a warning (the
+        zone's undetectable tail may still bias the extrapolation).  The interface end is never widened.  With
+        ``exclude_bins`` given nothing is widened, but a deviating bath-end bin is warned about.
     steady_state : bool
         Test Delta T over the blocks for a trend and drop a leading transient.
     significance : float
@@ -453,9 +463,12 @@ def analyze_jump(
     per_interface: list[dict[str, Any]] = []
     curvature: list[str] = []
     fallback: list[str] = []
+    nonlinear_notes: list[str] = []
+    nonlinear_unresolved: list[str] = []
     for plane, (left, right), direction in zip(planes, sides, directions, strict=True):
         fits = []
         excluded: list[tuple[float, float]] = []
+        widened = [0, 0]
         for k, (a, b) in enumerate((left, right)):
             # the bath is at a for the left segment, at b for the right one: start from its edge
             a_edge, b_edge = (a + half, b) if k == 0 else (a, b - half)
@@ -474,13 +487,31 @@ def analyze_jump(
                 start, end = a + w, b - w
                 idx, zz = _bins_in(profile.positions, start, end, length, geometry)
                 fallback.append(f"{a:.4g}..{b:.4g}")
-            excluded += [(a, start), (end, b)]
             if idx.size < MIN_FIT_BINS:
                 raise InputError(
                     f"the segment {a:g}..{b:g} next to the interface at {plane:g} keeps {idx.size} bins after the "
                     f"exclusions ({exclusion}); at least {MIN_FIT_BINS} are needed: a bath overlaps the "
                     "interface, or exclude fewer bins (exclude_bins=, --exclude)"
                 )
+            if half > 0:
+                # the thermostat's non-linear zone: does it reach the bin next to the fit range on the bath side?
+                start, end, idx, zz, nl = _nonlinear_zone(
+                    profile.positions,
+                    temps,
+                    (start, end),
+                    k == 1,
+                    (a_edge, b_edge),
+                    idx,
+                    zz,
+                    length,
+                    geometry,
+                    dz,
+                    adapt=exclude_bins is None,
+                )
+                widened[k] = nl["widened"]
+                if nl["note"]:
+                    (nonlinear_notes if nl["resolved"] else nonlinear_unresolved).append(nl["note"])
+            excluded += [(a, start), (end, b)]
             fits.append(_fit(zz - plane, temps[:, idx]))
             fits[-1]["range"] = (float(start), float(end))
             curved = _curvature_pvalue(zz, temps[:, idx])
@@ -498,6 +529,7 @@ def analyze_jump(
                 ranges=(rl, rr),
                 excluded=tuple(excluded),
                 direction=direction,
+                widened=tuple(widened),
             )
         )
     combined = np.mean([d["blocks"] for d in per_interface], axis=0)
@@ -508,6 +540,19 @@ def analyze_jump(
             "counted from the bath centre"
         )
         warnings.append(f"exclusions counted from the bath centre in the short segment(s) {', '.join(fallback)}")
+    if nonlinear_notes:
+        exclusion += "; " + "; ".join(nonlinear_notes)
+    if nonlinear_notes or nonlinear_unresolved:
+        warnings.append(
+            "the thermostat's non-linear zone next to the bath reaches the fit range at "
+            f"{len(nonlinear_notes) + len(nonlinear_unresolved)} of {2 * len(planes)} bath ends"
+            + (f" ({len(nonlinear_notes)} widened, see the exclusion note)" if nonlinear_notes else "")
+            + "".join("; " + u for u in nonlinear_unresolved)
+            + ". The tail of that zone, too small to detect bin by bin, may still bias the straight-line "
+            "extrapolation to the interface by more than its error: make the segments longer (more bins between "
+            "bath and interface) or the bath coupling stronger, or compare with a larger exclusion "
+            "(exclude_bins=, --exclude)"
+        )
     if curvature:
         warnings.append(
             "the block-mean profile is curved within the fit range(s) "
@@ -567,6 +612,7 @@ def analyze_jump(
             fit_ranges=d["ranges"],
             excluded=d["excluded"],
             delta_T_blocks=d["blocks"][used],
+            widened=d["widened"],
         )
         for d, j in zip(per_interface, jumps, strict=True)
     )
@@ -877,6 +923,118 @@ def _fit(x: NDArray[np.float64], t: NDArray[np.float64]) -> dict[str, Any]:
     """Straight line T = a + b x for every block (rows of ``t``): a, b and var(a) from the residuals."""
     f = fit_line(x, t)
     return {"intercept": f.value, "slope": f.slope, "var": f.value_err**2}
+
+
+#: |z| (deviation of the bin next to a fit range on the bath side from the fitted line, in standard errors over
+#: blocks) above which the thermostat's non-linear zone counts as reaching that bin: two-sided p = 0.01.
+NONLINEAR_ZONE_Z = float(stats.norm.isf(0.005))
+
+
+def _probe_z(
+    x_fit: NDArray[np.float64], t_fit: NDArray[np.float64], x_probe: float, t_probe: NDArray[np.float64]
+) -> tuple[float, float]:
+    """Deviation of one bin from the straight line fitted (per block) to the fit bins, read at the bin: its mean
+    over blocks and that mean in standard errors over blocks (x sqrt(statistical inefficiency of the block series)
+    with >= MIN_BLOCKS_INEFFICIENCY blocks).  The per-block residual carries the line's own error and the
+    correlation between neighbouring bins, so no model of the noise is needed.  NaN with fewer than 3 blocks."""
+    from .blocking import statistical_inefficiency
+
+    r = t_probe - fit_line(x_fit, t_fit, x0=x_probe).value
+    r = np.atleast_1d(np.asarray(r, dtype=float))
+    nb = r.size
+    if nb < 3:
+        return float("nan"), float("nan")
+    se = float(np.std(r, ddof=1) / math.sqrt(nb))
+    if nb >= MIN_BLOCKS_INEFFICIENCY:
+        se *= math.sqrt(statistical_inefficiency(r))
+    mean = float(np.mean(r))
+    if abs(mean) <= 1e3 * np.finfo(float).eps * max(1.0, float(np.max(np.abs(t_fit)))):
+        return mean, 0.0  # round-off of a noise-free profile
+    return mean, (mean / se if se > 0 else math.copysign(math.inf, mean))
+
+
+def _nonlinear_zone(
+    z: NDArray[np.float64],
+    temps: NDArray[np.float64],
+    fit_range: tuple[float, float],
+    bath_above: bool,
+    segment: tuple[float, float],
+    idx: NDArray[np.intp],
+    zz: NDArray[np.float64],
+    length: float,
+    geometry: str,
+    dz: float,
+    adapt: bool,
+) -> tuple[float, float, NDArray[np.intp], NDArray[np.float64], dict[str, Any]]:
+    """Widen a fit range bin by bin at its bath end while the thermostat's non-linear zone reaches it.
+
+    The probe is the bin just outside the fit range on the bath side (between the bath's edge and the fit
+    range).  When its block-mean temperature deviates from the line fitted to the fit range by more than
+    :data:`NONLINEAR_ZONE_Z` standard errors over blocks (:func:`_probe_z`), the non-linear zone next to the
+    bath (Schelling, Phillpot & Keblinski, PRB 65, 144306 (2002); Landry & McGaughey, PRB 80, 165304
+    (2009)) reaches the probe, and the excess that decays from it still lifts (or lowers) the first
+    fitted bins: the bath-most fitted bin is moved to the excluded zone and the test repeated, so that at the end
+    at least one bin that does not deviate separates the non-linear zone from the fit.  The interface end is
+    never touched (curvature next to the interface is physics).  Widening stops when :data:`MIN_FIT_BINS` bins
+    are left; if the probe still deviates then, the zone is "unresolved" (a warning).  With ``adapt`` False (the
+    user chose the exclusion) nothing is widened and a deviating probe is reported as unresolved.
+
+    Returns the new (start, end), the fit bins and positions, and a dict with ``widened`` (bins added),
+    ``resolved`` and ``note`` (a sentence, empty when nothing happened).
+    """
+    start, end = fit_range
+    seg_lo, seg_hi = segment
+    # bins between the bath edge and the fit range, on the bath side
+    gap = (end, seg_hi) if bath_above else (seg_lo, start)
+    gidx, gzz = _bins_in(z, gap[0], gap[1], length, geometry)
+    keep = (gzz > end) if bath_above else (gzz < start)
+    gidx, gzz = gidx[keep], gzz[keep]
+    order = np.argsort(zz)
+    idx, zz = idx[order], zz[order]
+    widened, first_z = 0, None
+    while True:
+        if gidx.size == 0 or idx.size < MIN_FIT_BINS:
+            break
+        p = int(np.argmin(gzz)) if bath_above else int(np.argmax(gzz))
+        dev, zscore = _probe_z(zz, temps[:, idx], float(gzz[p]), temps[:, gidx[p]])
+        if not (math.isfinite(zscore) and abs(zscore) > NONLINEAR_ZONE_Z):
+            break
+        if first_z is None:
+            first_z = (float(gzz[p]), dev, zscore)
+        if not adapt or idx.size <= MIN_FIT_BINS:
+            where = f"{start:.4g}..{end:.4g}"
+            reason = "the exclusion was given" if not adapt else f"only {MIN_FIT_BINS} bins are left"
+            return (
+                start,
+                end,
+                idx,
+                zz,
+                {
+                    "widened": widened,
+                    "resolved": False,
+                    "note": (
+                        f"the bin at {gzz[p]:.4g} next to the fit range {where} deviates from its line by {dev:.3g} "
+                        f"({zscore:.1f} standard errors) and {reason}"
+                    ),
+                },
+            )
+        # move the bath-most fitted bin to the excluded zone
+        j = idx.size - 1 if bath_above else 0
+        gidx, gzz = np.append(gidx, idx[j]), np.append(gzz, zz[j])
+        if bath_above:
+            end = float(zz[j] - 0.5 * dz)
+        else:
+            start = float(zz[j] + 0.5 * dz)
+        idx, zz = np.delete(idx, j), np.delete(zz, j)
+        widened += 1
+    note = ""
+    if widened:
+        zp, dev, zscore = first_z
+        note = (
+            f"{widened} more bin(s) excluded at the bath end of {start:.4g}..{end:.4g} (the thermostat's non-linear "
+            f"zone: the bin at {zp:.4g} deviated from the fitted line by {dev:.3g}, {zscore:.1f} standard errors)"
+        )
+    return start, end, idx, zz, {"widened": widened, "resolved": True, "note": note}
 
 
 #: p-value below which a segment's block-mean profile counts as curved (a quadratic term significant).
