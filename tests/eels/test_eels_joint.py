@@ -121,3 +121,18 @@ def test_ndata_zip_bomb_is_refused_before_inflating(tmp_path):
     with pytest.raises(InputError, match="refused before inflating") as info:
         read_eels(path)
     assert "\n" not in str(info.value)
+
+
+def test_one_sided_likelihood_is_refused_with_an_upper_bound():
+    """Issue 25: at 80 K (dose 1e8) the gain side at 60-100 meV holds ~exp(-80/6.9) ~ 1e-5 of the loss signal,
+    i.e. nothing: r = 0 (T -> 0) fits within 2 sigma, so no T +- error may be given.  The refusal quotes a
+    one-sided 95 % upper bound (profile chi2 rising by 2.71), which must lie above the truth (80 K)."""
+    import re
+
+    e, c = _spectrum(t_k=80.0, dose=1e8, seed=2)
+    with pytest.raises(InputError, match="one-sided") as info:
+        fit_joint_temperature(centre_zlp(eels_data(e, c)), (60, 100))
+    msg = str(info.value)
+    assert "no gain signal" in msg and "\n" not in msg
+    bound = float(re.search(r"T < ([0-9.e+]+) K \(one-sided 95 % bound\)", msg).group(1))
+    assert 80.0 < bound < 1000.0
