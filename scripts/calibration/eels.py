@@ -259,24 +259,28 @@ def edge_rows(n_seeds: int) -> list[common.CalibrationRow]:
             "650 K",
             out,
             "not claimed",
-            note="outside the model and NOT flagged: coverage stays near 0.64 but the bias is about +0.5 sigma "
-            "(a smooth asymmetry is mostly absorbed by the tail families); a known gap",
+            note="outside the model and NOT flagged (a stated limit, docs/physics/eels.md): the phonon signal is "
+            "free per channel, so a smooth asymmetry is absorbed into it and the tail and leaves no chi2 excess; "
+            "coverage stays near 0.64 but the bias is about +0.5 sigma (100 seeds: 0.64, +0.48)",
         )
     )
+    rows.append(two_temperature_row(n_seeds))
+    return rows
+
+
+def two_temperature_row(n_seeds: int) -> common.CalibrationRow:
+    """The 80 meV mode at 800 K, the 30 meV mode at 650 K: not one temperature, must be flagged."""
     case = Case("lorentzian-power", 650.0, 1e9, mode_temperature_k=800.0)
     out = common.run_seeds(lambda s, c=case: _temperature(c, s, truth=800.0), n_seeds, first_seed=8000)
-    rows.append(
-        common.summarize(
-            EST_T,
-            "the 80 meV mode (in the window) at 800 K, the 30 meV mode at 650 K, dose 1e9",
-            "800 K (window's mode)",
-            out,
-            "flagged",
-            note="two temperatures in the fitted channels (the region reaches down to 40 meV, into the 650 K mode's "
-            "tail): the chi2 verdict must flag it and inflate the error by sqrt(chi2/dof)",
-        )
+    return common.summarize(
+        EST_T,
+        "the 80 meV mode (in the window) at 800 K, the 30 meV mode at 650 K, dose 1e9",
+        "800 K (window's mode)",
+        out,
+        "flagged",
+        note="two temperatures in the fitted channels (the region reaches down to 40 meV, into the 650 K mode's "
+        "tail): the chi2 verdict must flag it and inflate the error by sqrt(chi2/dof)",
     )
-    return rows
 
 
 def old_default_rows(n_seeds: int) -> list[common.CalibrationRow]:

@@ -6,10 +6,13 @@ sub-channel offset, two Gaussian phonon modes with detailed balance restated fro
 095901 (2018), Eq. 1, and Poisson noise.  Truth = the generator's temperature.
 
 Assertions on claimed cases: 1-sigma coverage in [0.60, 0.76] (Gaussian 0.683; with n seeds its standard
-error is sqrt(0.68 x 0.32 / n), 0.047 at n = 100) and |bias| < 0.35 sigma; the flagged case must be flagged
-in >= 80 % of the seeds (85 % measured).  The default run covers two families (one temperature and dose
-each) and the edge cases;
-the full grid (4 families x 3 temperatures x 2 doses) is ``slow``.
+error is sqrt(0.68 x 0.32 / n), 0.047 at n = 100) and |bias| < 0.35 sigma.
+
+Default run (about 300 joint fits, ~25 s on a quiet machine; one fit is ~0.075 s of CPU): one claimed case
+per temperature regime at N = 100 seeds (300 K Lorentzian-power dose 1e9, 650 K Pearson VII dose 1e8,
+950 K Voigt dose 1e9: three families, both doses), the two-temperature case that must be flagged (30
+seeds) and the old default on the issue's spectra (5 seeds per temperature).  ``slow``: the full grid
+(4 families x 3 temperatures x 2 doses, 200 seeds), the window-edge modes (200 seeds) and the profile.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ MAX_BIAS = 0.35
 
 
 def _claimed(row: common.CalibrationRow) -> None:
+    assert row.n >= N, row
     assert row.accepted >= 0.95 * row.n, row
     assert row.flagged <= 0.05 * row.accepted, row
     assert 0.60 <= row.coverage <= 0.76, row
@@ -36,37 +40,42 @@ def _claimed(row: common.CalibrationRow) -> None:
         ("lorentzian-power", 300.0, 1e9),
         ("pearson7", 650.0, 1e8),
         ("voigt", 950.0, 1e9),
-        ("power-law", 650.0, 1e8),
     ],
 )
-def test_temperature_coverage_per_tail_family(family, temperature, dose):
+def test_temperature_coverage_one_family_per_temperature_regime(family, temperature, dose):
     (row,) = cal.temperature_rows(N, families=(family,), temps=(temperature,), doses=(dose,))
     _claimed(row)
 
 
-def test_modes_at_the_window_edges_are_claimed_and_two_temperatures_are_flagged():
-    rows = cal.edge_rows(N)
-    for row in rows:
-        if row.expected == "claimed":
-            _claimed(row)
-    (flagged,) = [r for r in rows if r.expected == "flagged"]
-    assert flagged.flagged >= 0.8 * flagged.accepted  # measured 85 of 100 seeds flagged
+def test_two_temperatures_are_flagged():
+    """The 80 meV mode at 800 K, the 30 meV mode at 650 K: flagged by the chi2 verdict in >= 80 % of the seeds."""
+    row = cal.two_temperature_row(30)
+    assert row.accepted >= 0.95 * row.n
+    assert row.flagged >= 0.8 * row.accepted, row
 
 
 def test_old_default_is_flagged_on_the_issue_spectra():
     """The pre-issue-25 default (power-law background, ratio fit) on the Lorentzian-power spectra: flagged."""
-    for row in cal.old_default_rows(10):
+    for row in cal.old_default_rows(5):
         assert row.flagged == row.accepted == row.n
 
 
+@pytest.mark.slow
+def test_modes_at_the_window_edges_are_claimed():
+    for row in cal.edge_rows(200):
+        if row.expected == "claimed":
+            _claimed(row)
+
+
+@pytest.mark.slow
 def test_profile_jump_coverage():
-    rows = cal.profile_rows(20)
+    rows = cal.profile_rows(100)
     jump = rows[0]
-    assert jump.accepted == jump.n
-    assert 0.50 <= jump.coverage <= 0.90, jump  # 20 seeds: standard error 0.10
+    assert jump.accepted >= 0.95 * jump.n
+    assert 0.60 <= jump.coverage <= 0.76, jump
     assert abs(jump.bias_over_sigma) < 0.5, jump
     points = rows[1]
-    assert 0.60 <= points.coverage <= 0.76, points  # 4 scans x 21 positions
+    assert 0.60 <= points.coverage <= 0.76, points  # 20 scans x 21 positions
     assert abs(points.bias_over_sigma) < MAX_BIAS, points
 
 

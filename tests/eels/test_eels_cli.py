@@ -176,9 +176,6 @@ def test_no_gain_signal_is_an_error_not_a_nan(capsys, tmp_path):
     assert "no gain signal" in err
 
 
-@pytest.mark.xfail(
-    strict=True, reason="known: the joint fit returns 207 +- 34 K on this 20 K spectrum instead of refusing"
-)
 def test_no_gain_signal_is_refused_by_the_joint_fit(capsys, tmp_path):
     path = tmp_path / "cold.npz"
     assert (

@@ -21,8 +21,9 @@ from kapitza.analysis.eels.temperature import fit_temperature
 from kapitza.errors import InputError
 
 
-def _spectrum(t_k=400.0, dose=1e9, seed=0, tail=0.03, gain_tail=1.0, e_max=160.0, t_mode=None):
-    e = np.arange(-e_max, e_max + 0.5, 1.0)
+def _spectrum(t_k=400.0, dose=1e9, seed=0, tail=0.03, gain_tail=1.0, e_max=160.0, t_mode=None, offset=0.0):
+    axis = np.arange(-e_max, e_max + 0.5, 1.0)
+    e = axis - offset  # energy from the ZLP, which sits at ``offset`` on the axis
     core = np.exp(-0.5 * (e / 2.5) ** 2)
     tl = 4.0**3 / (16.0 + e * e) ** 1.5
     tl = np.where(e < -15, tl * gain_tail, tl)
@@ -37,7 +38,7 @@ def _spectrum(t_k=400.0, dose=1e9, seed=0, tail=0.03, gain_tail=1.0, e_max=160.0
         ph += 1e-3 * np.where(e > 0, s * (n + 1), s * n)
     ph[e == 0] = 0.0
     mu = dose * (zlp + ph)
-    return e, np.random.default_rng(seed).poisson(mu).astype(float)
+    return axis, np.random.default_rng(seed).poisson(mu).astype(float)
 
 
 def test_power_law_fitted_above_the_window_is_subtracted_in_it():
@@ -121,3 +122,33 @@ def test_ndata_zip_bomb_is_refused_before_inflating(tmp_path):
     with pytest.raises(InputError, match="refused before inflating") as info:
         read_eels(path)
     assert "\n" not in str(info.value)
+
+
+def test_one_sided_likelihood_is_refused_with_an_upper_bound():
+    """Issue 25: at 80 K (dose 1e8) the gain side at 60-100 meV holds ~exp(-80/6.9) ~ 1e-5 of the loss signal,
+    i.e. nothing: r = 0 (T -> 0) fits within 2 sigma, so no T +- error may be given.  The refusal quotes a
+    one-sided 95 % upper bound (profile chi2 rising by 2.71), which must lie above the truth (80 K)."""
+    import re
+
+    e, c = _spectrum(t_k=80.0, dose=1e8, seed=2)
+    with pytest.raises(InputError, match="one-sided") as info:
+        fit_joint_temperature(centre_zlp(eels_data(e, c)), (60, 100))
+    msg = str(info.value)
+    assert "no gain signal" in msg and "\n" not in msg
+    bound = float(re.search(r"T < ([0-9.e+]+) K \(one-sided 95 % bound\)", msg).group(1))
+    assert 80.0 < bound < 1000.0
+
+
+def test_chi2_of_an_adequate_fit_is_near_one_after_a_half_channel_shift():
+    """The ZLP half a channel off (at +0.5 meV, point-sampled): the centring's interpolation leaves each
+    channel's stated variance twice its true one (kappa = 0.5, preprocess.centring_variance_ratio); the joint fit
+    divides chi2 by kappa, so chi2/dof of an adequate model is ~1 (it was ~0.5).  Mean over 5 seeds of
+    ~120 dof each: standard error ~0.06 (sqrt(2 (1 + 2 rho^2) / 600), rho = 0.5)."""
+    r = []
+    for seed in range(5):
+        e, c = _spectrum(seed=20 + seed, offset=0.5)
+        fit = fit_joint_temperature(centre_zlp(eels_data(e, c)), (60, 100))
+        assert fit.variance_ratio == pytest.approx(0.5, abs=0.02)
+        assert fit.adequate and "TOO SMALL" not in fit.verdict
+        r.append(fit.chi2_reduced)
+    assert 0.85 < np.mean(r) < 1.15

@@ -12,6 +12,7 @@ from kapitza.analysis.eels.preprocess import (
     bin_channels,
     bin_positions,
     centre_zlp,
+    centring_variance_ratio,
     default_fit_windows,
     fit_background,
     is_centred,
@@ -195,6 +196,33 @@ def test_band_sum_variance_after_centring_matches_monte_carlo():
     sums = c.counts[:, band].sum(axis=1)
     stated = c.variance[:, band].sum(axis=1).mean()
     assert np.var(sums, ddof=1) == pytest.approx(stated, rel=0.15)
+
+
+def test_single_channel_variance_after_centring_is_kappa_times_the_stated_one():
+    """Monte Carlo (400 seeds, ZLP 0.5 channel off): one channel's scatter after centring is kappa = (1-f)^2 + f^2
+    (= 0.5 at f = 1/2; analytic: the new count is (1-f) c_i + f c_(i+1)) times its stated variance, and the lag-1
+    covariance is (1 - kappa)/2 of it.  Sampling error of a variance from 400 draws: 7 % (sqrt(2/399)), summed
+    over 41 channels (30-70 meV) and pooled: about 2 %.  The recorded kappa follows binning ((m-1+kappa)/m) and
+    summing (variance-weighted mean)."""
+    mean = zlp_model(AXIS, centre=0.5) + phonon_peaks(AXIS, centre=0.5, e0=45.0)
+    counts = noisy(mean, seed=7, n=400)
+    c = centre_zlp(eels_data(AXIS, counts))
+    kappa = centring_variance_ratio(c)
+    assert kappa.shape == (400,)
+    assert np.all(np.abs(kappa - 0.5) < 0.02)  # the centring finds f = 1/2 to ~0.1 channel
+    band = (c.energy_mev >= 30.0) & (c.energy_mev <= 70.0)
+    x = c.counts[:, band]
+    scatter = np.var(x, axis=0, ddof=1).sum()
+    stated = c.variance[:, band].mean(axis=0).sum()
+    assert scatter / stated == pytest.approx(kappa.mean(), rel=0.06)
+    d = x - x.mean(axis=0)
+    lag1 = np.mean(d[:, :-1] * d[:, 1:], axis=0).sum() / stated
+    assert lag1 == pytest.approx((1 - kappa.mean()) / 2, abs=0.04)
+    assert centring_variance_ratio(bin_channels(c, 3)) == pytest.approx((2 + kappa) / 3)
+    summed = centring_variance_ratio(sum_along(c, 0))
+    w = c.variance.sum(axis=1)
+    assert summed.shape == () and float(summed) == pytest.approx(np.sum(kappa * w) / np.sum(w))
+    assert np.all(centring_variance_ratio(eels_data(AXIS, counts)) == 1.0)  # not centred: no correction
 
 
 def test_binning_and_summing_add_variances():

@@ -328,6 +328,7 @@ def _joint_temperature(
                 "p_value": fit.p_value,
                 "adequate": fit.adequate,
                 "error_inflation": fit.inflation,
+                "centring_variance_ratio": fit.variance_ratio,
                 "verdict": fit.verdict,
                 "tail_family": fit.family,
                 "tail_families": {

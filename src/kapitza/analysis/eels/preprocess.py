@@ -201,6 +201,56 @@ def _cumulative_at(cum: NDArray[np.float64], per: NDArray[np.float64], u: NDArra
     return np.take_along_axis(cum, i, axis=1) + frac * np.take_along_axis(per, i, axis=1)
 
 
+#: Metadata key of the per-spectrum variance ratio left by :func:`centre_zlp` (see :func:`centring_variance_ratio`).
+KAPPA_KEY = "centring_variance_ratio"
+
+
+def centring_variance_ratio(data: EELSData) -> NDArray[np.float64]:
+    """kappa per spectrum (shape nav_shape): true / stated variance of ONE channel after the centring shift.
+
+    The sum-preserving shift by a fraction f of a channel makes each new count (1 - f) c_i + f c_(i+1);
+    :func:`centre_zlp` carries the variance with the same weights, (1 - f) v_i + f v_(i+1), which is exact
+    for sums over several channels but overstates one channel's variance, whose true value is
+    (1 - f)^2 v_i + f^2 v_(i+1): kappa = (1 - f)^2 + f^2 (1 at f = 0, 1/2 at f = 1/2), and neighbouring
+    channels share the covariance f (1 - f) v = (1 - kappa) v / 2 (kappa + 2 f (1 - f) = 1: the shift
+    preserves sums).  A chi2 summed over channels with the stated variances is therefore about kappa times
+    its nominal value (chi2/dof ~ 0.5-1 on well-modelled centred data); the variance of a smooth weighted
+    sum (a fitted parameter) is right, because the overstated diagonal and the neglected positive
+    covariance cancel.  Sums of spectra (:func:`sum_along`, :func:`bin_positions`) average kappa weighted by
+    each spectrum's total variance; binning m channels gives (m - 1 + kappa) / m.  1 where not centred on a
+    uniform axis.
+    """
+    raw = data.metadata.get(KAPPA_KEY) if hasattr(data.metadata, "get") else None
+    if raw is not None:
+        try:
+            k = np.asarray(raw, dtype=float).reshape(data.nav_shape)
+        except (TypeError, ValueError):
+            k = None
+        if k is not None and np.all(np.isfinite(k)) and np.all((k >= 0.5 - 1e-9) & (k <= 1.0 + 1e-9)):
+            return k
+    return np.ones(data.nav_shape)
+
+
+def _with_kappa(data: EELSData, kappa: NDArray[np.float64] | None) -> dict[str, Any]:
+    meta = dict(data.metadata) if hasattr(data.metadata, "items") else {}
+    if kappa is None:
+        meta.pop(KAPPA_KEY, None)
+    else:
+        meta[KAPPA_KEY] = np.asarray(kappa, dtype=float).tolist()
+    return meta
+
+
+def _kappa_summed(data: EELSData, reshape: Any, axis: int) -> NDArray[np.float64] | None:
+    """kappa of sums of spectra: the mean of the parts' kappa weighted by their total variance."""
+    if KAPPA_KEY not in (data.metadata if hasattr(data.metadata, "keys") else {}):
+        return None
+    k = centring_variance_ratio(data)
+    w = data.variance.sum(axis=-1)
+    k, w = reshape(k), reshape(w)
+    tot = w.sum(axis=axis)
+    return np.where(tot > 0, (k * w).sum(axis=axis) / np.where(tot > 0, tot, 1.0), k.mean(axis=axis))
+
+
 def centre_zlp(data: EELSData) -> EELSData:
     """Shift every spectrum so that its zero-loss peak is at 0 meV, keeping the gain and loss sides.
 
@@ -215,7 +265,8 @@ def centre_zlp(data: EELSData) -> EELSData:
     channels it covers (up to fractions of the two end channels), so its variance is the sum of the old
     variances, which is what the interpolated variances sum to; this is exact for the multi-channel sums
     that every fit uses.  The price: neighbouring output channels are correlated (they share an old
-    channel), so a single channel's variance is slightly overstated ((1-f)v instead of (1-f)^2 v).
+    channel), so a single channel's variance is overstated by 1/kappa, kappa = (1-f)^2 + f^2; kappa per
+    spectrum is kept in the metadata (:func:`centring_variance_ratio`) so that a chi2 can be corrected.
 
     Parameters
     ----------
@@ -250,6 +301,7 @@ def centre_zlp(data: EELSData) -> EELSData:
     n_pix = flat_c.shape[0]
     out_c = np.empty((n_pix, k.size))
     out_v = np.empty((n_pix, k.size))
+    kappa = np.ones(n_pix)
     steps_ = np.diff(energy)
     uniform = bool(np.all(np.abs(steps_ - width) <= 1e-9 * width))
     for sl in _chunks(n_pix, data.n_channels):
@@ -259,6 +311,7 @@ def centre_zlp(data: EELSData) -> EELSData:
             q = (shifts[sl] - energy[0]) / width
             q_floor = np.floor(q)
             frac = (q - q_floor)[:, None]
+            kappa[sl] = (1.0 - frac[:, 0]) ** 2 + frac[:, 0] ** 2
             idx = np.clip(q_floor.astype(np.intp)[:, None] + np.arange(k_lo, k_hi + 2)[None, :], 0, energy.size - 1)
             for src, dst in ((flat_c, out_c), (flat_v, out_v)):
                 g = np.take_along_axis(src[sl], idx, axis=1)
@@ -280,7 +333,11 @@ def centre_zlp(data: EELSData) -> EELSData:
         f" to {float(new_energy[-1]):g} meV in steps of {width:g} meV"
     )
     return data.replace(
-        step, energy_mev=new_energy, counts=out_c.reshape(nav + (k.size,)), variance=out_v.reshape(nav + (k.size,))
+        step,
+        energy_mev=new_energy,
+        counts=out_c.reshape(nav + (k.size,)),
+        variance=out_v.reshape(nav + (k.size,)),
+        metadata=_with_kappa(data, kappa.reshape(nav) if uniform else None),
     )
 
 
@@ -751,11 +808,15 @@ def bin_channels(data: EELSData, factor: int) -> EELSData:
     shape = data.nav_shape + (-1, f)
     counts = data.counts[..., sl].reshape(shape).sum(axis=-1)
     variance = data.variance[..., sl].reshape(shape).sum(axis=-1)
+    kappa = None
+    if KAPPA_KEY in (data.metadata if hasattr(data.metadata, "keys") else {}):
+        kappa = (f - 1 + centring_variance_ratio(data)) / f  # m channels: true var m k v + 2 (m-1)(1-k)/2 v
     return data.replace(
         f"binned energy channels by {f} (counts and variances summed){note}",
         energy_mev=energy,
         counts=counts,
         variance=variance,
+        metadata=_with_kappa(data, kappa),
     )
 
 
@@ -802,11 +863,15 @@ def bin_positions(data: EELSData, factor: int, axis: int | str = -1) -> EELSData
     variance = data.variance.reshape(shape).sum(axis=ax + 1)
     positions = list(data.positions_nm)
     positions[ax] = positions[ax].reshape(-1, f).mean(axis=1)
+    kappa = _kappa_summed(
+        data, lambda a: a.reshape(data.nav_shape[:ax] + (n // f, f) + data.nav_shape[ax + 1 :]), ax + 1
+    )
     return data.replace(
         f"binned probe positions along {data.nav_names[ax]!r} by {f} (counts and variances summed)",
         counts=counts,
         variance=variance,
         positions_nm=tuple(positions),
+        metadata=_with_kappa(data, kappa),
     )
 
 
@@ -832,6 +897,7 @@ def sum_along(data: EELSData, axis: int | str) -> EELSData:
         variance=data.variance.sum(axis=ax),
         positions_nm=tuple(p for i, p in enumerate(data.positions_nm) if i != ax),
         nav_names=tuple(nm for i, nm in enumerate(data.nav_names) if i != ax),
+        metadata=_with_kappa(data, _kappa_summed(data, lambda a: a, ax)),
     )
 
 
