@@ -28,7 +28,8 @@ def parse_temperatures(spec: str) -> NDArray[np.float64]:
     Raises
     ------
     InputError
-        For non-numbers, negative, NaN or infinite values, or a malformed range.
+        For non-numbers, negative, NaN or infinite values, values above
+        :data:`kapitza.prediction.settings.MAX_TEMPERATURE` (1e5 K), or a malformed range.
     """
     text = spec.strip()
     if ":" in text:
@@ -39,9 +40,16 @@ def parse_temperatures(spec: str) -> NDArray[np.float64]:
         count = _count(parts[2], spec)
         if start <= 0 or stop <= 0:
             raise InputError(f"temperature range {spec!r} is log-spaced and needs START and STOP > 0 K")
-        return as_temperatures(np.geomspace(start, stop, count))
+        return _bounded(as_temperatures(np.geomspace(start, stop, count)))
     values = [_number(p, spec) for p in text.split(",")]
-    return as_temperatures(values)
+    return _bounded(as_temperatures(values))
+
+
+def _bounded(t: NDArray[np.float64]) -> NDArray[np.float64]:
+    from ..prediction.settings import check_temperature_bound
+
+    check_temperature_bound(t)
+    return t
 
 
 def _number(text: str, spec: str) -> float:

@@ -8,6 +8,7 @@ Thin over :mod:`kapitza.analysis.spectral` and :mod:`kapitza.analysis.modes` (th
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,6 +25,13 @@ from .common import check_output, progress_bar
 _PLOT_SUFFIXES = (".png", ".pdf", ".svg")
 #: Frequency bands of the modal temperature table at most (each a column; more are noise on a block's grid).
 MAX_BANDS = 12
+#: Default largest cell whose lattice dynamics ``md modes`` computes.  The dense diagonalisation of the 3N x 3N
+#: dynamical matrix takes time ~N^3: measured 74 s for 1,000 LJ atoms (59 s of it in scipy's eigh) and 116 s
+#: for 1,440 on one busy core, where 3,000 atoms (the library's limit) would take ~30 min and look like a hang;
+#: ``--max-atoms`` raises it up to that limit.
+DEFAULT_MODE_ATOMS = 1_000
+#: The library's own limit (memory of the dense matrix, kapitza.atomistic.interface_modes).
+MAX_MODE_ATOMS = 3_000
 
 
 def _harmonic(run_dir: Path, kpoints: int, frequencies: int, progress: bool) -> tuple[Any, str | None]:
@@ -45,9 +53,8 @@ def _harmonic(run_dir: Path, kpoints: int, frequencies: int, progress: bool) -> 
         return harmonic_spectra(config, kpoints=kpoints, frequencies=frequencies, progress=report), None
 
 
-def _lattice_modes(run_dir: Path, progress: bool) -> Any:
-    """Lattice dynamics at Gamma of the run's own periodic cell (the built structure)."""
-    from ..atomistic.interface_modes import interface_modes
+def _periodic_cell(run_dir: Path, max_atoms: int = DEFAULT_MODE_ATOMS) -> tuple[Any, Any]:
+    """The run's config and its periodic cell, refused before it is built when it exceeds ``max_atoms``."""
     from ..md.nemd import NemdConfig
     from ..md.systems import build_structure
 
@@ -56,7 +63,23 @@ def _lattice_modes(run_dir: Path, progress: bool) -> Any:
         raise InputError(
             "md modes needs a periodic run (geometry = periodic): the lattice dynamics is that of the periodic cell"
         )
-    structure = build_structure(config)
+    per_cell = 4 if config.potential == "lj/cut" else 8  # conventional fcc / diamond cubic cell
+    n_atoms = per_cell * config.n_x * config.n_y * (config.cells_a + config.cells_b)
+    if n_atoms > max_atoms:
+        minutes = 1.2 * (n_atoms / 1000) ** 3
+        raise InputError(
+            f"the run's periodic cell has {n_atoms:,} atoms; md modes diagonalises its lattice dynamics densely "
+            f"(time ~N^3, ~{minutes:.2g} min on one core) up to --max-atoms {max_atoms:,}"
+            + (f" (at most {MAX_MODE_ATOMS:,})" if max_atoms < MAX_MODE_ATOMS else "")
+        )
+    return config, build_structure(config)
+
+
+def _lattice_modes(cell: tuple[Any, Any], progress: bool) -> Any:
+    """Lattice dynamics at Gamma of the run's own periodic cell (from :func:`_periodic_cell`)."""
+    from ..atomistic.interface_modes import interface_modes
+
+    config, structure = cell
     if progress:
         sys.stderr.write(f"kapitza: lattice dynamics of the {structure.n_atoms}-atom cell (phonopy, Gamma)...\n")
     return interface_modes(
@@ -67,6 +90,7 @@ def _lattice_modes(run_dir: Path, progress: bool) -> Any:
         planes_per_side=config.spectral_sampled_planes,
         units=config.units,
         sigma=config.sigma,
+        max_atoms=MAX_MODE_ATOMS,
     )
 
 
@@ -76,6 +100,15 @@ def _reference_ldos(modes: Any, run: Any, smoothing_bins: float) -> tuple[np.nda
     ldos = np.asarray(modes.plane_dos(run.omega, width), dtype=float)
     norm = ldos.sum(axis=1, keepdims=True) * run.d_omega  # the analysis integrates by Parseval sums
     return np.divide(ldos, norm, out=np.zeros_like(ldos), where=norm > 0), width
+
+
+def _check_smoothing(smoothing_bins: float, run: Any) -> None:
+    """A Gaussian wider than the whole spectrum flattens it into one number: refuse it with the grid's size."""
+    bins = int(np.asarray(run.omega).size)
+    if not math.isfinite(smoothing_bins) or not 0 <= smoothing_bins <= bins:
+        raise InputError(
+            f"--smoothing-bins must be 0 .. {bins} (the run's frequency bins; a few is usual), got {smoothing_bins:g}"
+        )
 
 
 def _f(x: Any) -> Any:
@@ -170,18 +203,25 @@ def modes_command(
         float, typer.Option("--smoothing-bins", help="Gaussian width of the reference LDOS and of q, in bins")
     ] = 3.0,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="progress on stderr")] = True,
+    max_atoms: Annotated[
+        int, typer.Option("--max-atoms", help=f"largest cell diagonalised (time ~N^3; at most {MAX_MODE_ATOMS})")
+    ] = DEFAULT_MODE_ATOMS,
 ) -> None:
     """Plane-resolved vibrational DOS, interface modes (lattice dynamics), modal temperatures across the interface."""
     if plot is not None:
         check_output(plot, _PLOT_SUFFIXES, "--plot")
     if not 1 <= bands <= MAX_BANDS:
         raise InputError(f"--bands must be 1 .. {MAX_BANDS} (one table column each), got {bands}")
+    if not 2 <= max_atoms <= MAX_MODE_ATOMS:
+        raise InputError(f"--max-atoms must be 2 .. {MAX_MODE_ATOMS:,} (dense diagonalisation), got {max_atoms}")
+    cell = _periodic_cell(run_dir, max_atoms)  # before any reading: a cell too large is refused at once
     from ..analysis.modes import interface_mode_share, modal_temperatures, plane_dos_map
     from ..analysis.spectral import display_factors, read_spectral_run, spectral_conductance
 
     run = read_spectral_run(run_dir)
+    _check_smoothing(smoothing_bins, run)
     sc = spectral_conductance(run_dir, smoothing_bins=smoothing_bins)
-    modes = _lattice_modes(run_dir, progress)
+    modes = _lattice_modes(cell, progress)
     ldos, width = _reference_ldos(modes, run, smoothing_bins)
     dos_map = plane_dos_map(run)
     modal = modal_temperatures(run, ldos, bands=bands)
@@ -254,7 +294,8 @@ def rectification_command(
     ldos = None
     if modes:
         run = read_spectral_run(forward)
-        ldos = _reference_ldos(_lattice_modes(forward, progress), run, smoothing_bins)[0]
+        _check_smoothing(smoothing_bins, run)
+        ldos = _reference_ldos(_lattice_modes(_periodic_cell(forward), progress), run, smoothing_bins)[0]
     rect = rectification(forward, reverse, reference_ldos=ldos, smoothing_bins=smoothing_bins)
     if plot is not None:
         from ..plotting.md_spectral import rectification_figure

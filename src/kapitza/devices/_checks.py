@@ -16,6 +16,12 @@ from ..errors import InputError
 
 #: Most points in a sweep (period, radius, grain size): a figure needs a few hundred.
 MAX_SWEEP = 10_000
+#: Shortest device length (m): a tenth of the shortest bond (H2, 0.074 nm).  A layer, source, particle or grain
+#: thinner than that is not a continuum body, so the heat-conduction models below do not apply.
+MIN_LENGTH = 1e-11
+#: Longest device length (m): larger than any chip, leg, heat sink or wall these models describe (a wafer is
+#: 0.3 m); above it 1e308-style typos overflow the formulas into nan, inf or a division by zero.
+MAX_LENGTH = 10.0
 
 
 def number(value: Any, name: str, unit: str) -> float:
@@ -48,8 +54,36 @@ def non_negative(value: Any, name: str, unit: str) -> float:
 
 
 def temperature(value: Any, name: str = "temperature") -> float:
-    """An operating temperature, finite and > 0 K."""
-    return positive(value, name, "K")
+    """An operating temperature, finite, > 0 K and at most :data:`kapitza.prediction.settings.MAX_TEMPERATURE`."""
+    from ..prediction.settings import check_temperature_bound
+
+    t = positive(value, name, "K")
+    check_temperature_bound(t, name)
+    return t
+
+
+def length(value: Any, name: str, *, zero: bool = False) -> float:
+    """A device length in m, from :data:`MIN_LENGTH` to :data:`MAX_LENGTH` (``zero=True``: 0 allowed too)."""
+    x = number(value, name, "m")
+    if zero and x == 0:
+        return 0.0
+    if x <= 0:
+        raise InputError(f"{name} must be {'>= 0' if zero else '> 0'} m, got {x:g} m")
+    if not MIN_LENGTH <= x <= MAX_LENGTH:
+        raise InputError(
+            f"{name} must be {MIN_LENGTH:g} to {MAX_LENGTH:g} m (a tenth of a bond to larger than any device), "
+            f"got {x:g} m"
+        )
+    return x
+
+
+def length_sweep(values: Any, name: str) -> NDArray[np.float64]:
+    """:func:`sweep` of lengths in m, each from :data:`MIN_LENGTH` to :data:`MAX_LENGTH`."""
+    x = sweep(values, name, "m")
+    bad = x[(x < MIN_LENGTH) | (x > MAX_LENGTH)]
+    if bad.size:
+        raise InputError(f"{name} values must be {MIN_LENGTH:g} to {MAX_LENGTH:g} m, got {float(bad[0]):g} m")
+    return x
 
 
 def sweep(values: Any, name: str, unit: str) -> NDArray[np.float64]:

@@ -77,6 +77,7 @@ from numpy.typing import NDArray
 
 from ..errors import InputError, MissingDependencyError
 from ..io.results import result
+from . import _checks
 from .sources import ConductivitySource, ResistanceSource, conductivity_source, resistance_source
 
 __all__ = [
@@ -137,9 +138,7 @@ def _layer(spec: Any, index: int) -> _Layer:
         raise InputError(
             f"{where} must be a HotspotLayer, a (conductivity, thickness_m) pair or a mapping, got {spec!r}"
         )
-    thickness = _finite(spec.thickness, f"{where} thickness (m)")
-    if thickness <= 0:
-        raise InputError(f"{where} thickness must be > 0 m, got {thickness:g}")
+    thickness = _checks.length(spec.thickness, f"{where} thickness")
     anisotropy = _finite(getattr(spec, "anisotropy", 1.0), f"{where} anisotropy")
     if anisotropy <= 0:
         raise InputError(f"{where} anisotropy (k_r/k_z) must be > 0, got {anisotropy:g}")
@@ -568,19 +567,13 @@ def hotspot(
     sources = [resistance_source(r) for r in resistances]
     if geometry not in GEOMETRIES:
         raise InputError(f"geometry= must be one of {', '.join(GEOMETRIES)}, got {geometry!r}")
-    w = _finite(source_width, "source_width= (m)")
-    if w <= 0:
-        raise InputError(f"source_width= must be > 0 m, got {w:g}")
+    w = _checks.length(source_width, "source_width=")
     total = sum(layer.thickness for layer in parsed)
-    big_w = max(4 * total, 20 * w) if domain_width is None else _finite(domain_width, "domain_width= (m)")
-    if big_w <= 0:
-        raise InputError(f"domain_width= must be > 0 m, got {big_w:g}")
+    big_w = max(4 * total, 20 * w) if domain_width is None else _checks.length(domain_width, "domain_width=")
     if w > big_w * (1 + 1e-12):
         raise InputError(f"source_width= ({w:g} m) must not exceed domain_width= ({big_w:g} m)")
     w = min(w, big_w)
-    t_sink = _finite(sink_temperature, "sink_temperature= (K)")
-    if t_sink <= 0:
-        raise InputError(f"sink_temperature= must be > 0 K, got {t_sink:g}")
+    t_sink = _checks.temperature(sink_temperature, "sink_temperature=")
     if (power is None) == (heat_flux is None):
         raise InputError("give exactly one of power= (W/m planar, W axisymmetric) and heat_flux= (W m^-2)")
     area = w if geometry == "planar" else math.pi * (w / 2) ** 2

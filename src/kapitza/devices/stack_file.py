@@ -35,7 +35,7 @@ from typing import Any, ClassVar
 from ..errors import InputError
 from ..io import toml_file
 from ..io.results import result
-from .stack import Stack, make_stack
+from .stack import MAX_LAYERS, Stack, make_stack
 
 __all__ = ["StackFile", "read_stack"]
 
@@ -166,6 +166,11 @@ def read_stack(path: str | os.PathLike[str]) -> StackFile:
         raise InputError(f"{origin}: no layers; add [[layer]] tables")
     if not isinstance(interfaces_raw, list):
         raise InputError(f"{origin}: interfaces are [[interface]] tables")
+    if len(layers_raw) > MAX_LAYERS:
+        raise InputError(
+            f"{origin}: {len(layers_raw):,} layers; a stack file holds at most {MAX_LAYERS:,} (for many periods of "
+            "the same layers use kapitza device superlattice)"
+        )
     layers = [_layer(raw, i, origin, p.parent) for i, raw in enumerate(layers_raw)]
     interfaces = [_interface(raw, i, origin, p.parent) for i, raw in enumerate(interfaces_raw)]
     try:

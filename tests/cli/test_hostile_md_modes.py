@@ -1,0 +1,77 @@
+"""Issue 25: the ``md modes`` inputs that hung.
+
+``md modes`` diagonalises the dense 3N x 3N dynamical matrix of the run's periodic cell (time ~N^3).  The
+hostile review's run directories whose config describes a cell of a few thousand atoms ran for minutes with one
+line of progress and were killed at 90 s: measured here, 74 s for 1,000 LJ atoms (59 s in scipy's eigh) and
+116 s for 1,440 on one busy core.  Now the cell is counted from the config before anything is built or read and
+refused above ``--max-atoms`` (default 1,000, at most the library's 3,000), with the expected time; a Gaussian
+smoothing wider than the run's whole frequency grid (``--smoothing-bins 1e300`` printed a table of flattened
+numbers) is refused too.
+"""
+
+from __future__ import annotations
+
+import time
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from kapitza.cli import main
+from kapitza.cli.md_spectral import DEFAULT_MODE_ATOMS, MAX_MODE_ATOMS, _check_smoothing
+from kapitza.errors import InputError
+from kapitza.md.nemd import NemdConfig
+
+
+def _run_dir(tmp_path, **overrides):
+    """A run directory holding only the config (the refusal comes before any spectral block is read)."""
+    base = {"potential": "lj/cut", "n_x": 2, "n_y": 2, "cells_a": 5, "cells_b": 5, "spectral_planes": 4}
+    config = NemdConfig(**{**base, "spectral_every": 5, **overrides})
+    folder = tmp_path / "run"
+    folder.mkdir()
+    (folder / "config.toml").write_text(config.to_toml())
+    return folder
+
+
+def _one_line(capsys, *args):
+    status = main([str(a) for a in args])
+    err = capsys.readouterr().err
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert status == 2 and len(lines) == 1 and lines[0].startswith("kapitza: error: "), err
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    "overrides, atoms",
+    [({"n_x": 6, "n_y": 6}, 1440), ({"n_x": 60, "n_y": 60}, 144_000), ({"cells_a": 5000, "cells_b": 5000}, 160_000)],
+)
+def test_a_large_cell_is_refused_before_any_work(capsys, tmp_path, overrides, atoms):
+    """4 atoms per fcc cell x n_x x n_y x (cells_a + cells_b); refused within seconds, naming --max-atoms."""
+    folder = _run_dir(tmp_path, **overrides)
+    start = time.perf_counter()
+    line = _one_line(capsys, "md", "modes", folder, "--no-progress")
+    assert f"{atoms:,} atoms" in line and f"--max-atoms {DEFAULT_MODE_ATOMS:,}" in line and "N^3" in line
+    assert time.perf_counter() - start < 5.0
+
+
+@pytest.mark.parametrize("value", ["0", "1", "100000", "-5"])
+def test_max_atoms_itself_is_bounded(capsys, tmp_path, value):
+    line = _one_line(capsys, "md", "modes", _run_dir(tmp_path), "--max-atoms", value)
+    assert f"--max-atoms must be 2 .. {MAX_MODE_ATOMS:,}" in line
+
+
+def test_a_cell_within_max_atoms_passes_the_size_check(capsys, tmp_path):
+    """160 atoms (the tiny test run) is below the default; the command goes on and stops at the missing
+    spectral data instead, so the bound does not refuse real small cells."""
+    line = _one_line(capsys, "md", "modes", _run_dir(tmp_path), "--no-progress")
+    assert "--max-atoms" not in line and "no spectral/ folder" in line
+
+
+@pytest.mark.parametrize("bins", [1e300, 42.0, -1.0, float("nan"), float("inf")])
+def test_smoothing_wider_than_the_grid_is_refused(bins):
+    """A run with 41 frequency bins: a Gaussian of more than 41 bins (or a negative / non-finite one) is refused."""
+    run = SimpleNamespace(omega=np.linspace(0.0, 40.0, 41))
+    with pytest.raises(InputError, match=r"--smoothing-bins must be 0 \.\. 41"):
+        _check_smoothing(bins, run)
+    _check_smoothing(41.0, run)
+    _check_smoothing(3.0, run)
