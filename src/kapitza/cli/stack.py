@@ -149,6 +149,10 @@ def stack_command(
     ] = False,
     plot: Annotated[Path | None, typer.Option(help="Write the profile and budget (.png, .pdf, .svg).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON (SI).")] = False,
+    allow_outside: Annotated[
+        bool,
+        typer.Option("--allow-outside", help="Let the file name material/result files outside its own folder."),
+    ] = False,
 ) -> None:
     """Temperature profile through a stack of layers and interfaces, with each term's share of the budget."""
     from ..devices.stack import solve_stack
@@ -156,7 +160,7 @@ def stack_command(
 
     if plot is not None:
         check_output(plot, PLOT_SUFFIXES, "--plot")
-    spec = read_stack(file)
+    spec = read_stack(file, allow_outside=allow_outside)
     q = parse_number(heat_flux, heat_flux, "--heat-flux") if heat_flux is not None else spec.heat_flux
     t = parse_number(sink_temperature, sink_temperature, "--sink-temperature") if sink_temperature else None
     t = t if t is not None else spec.sink_temperature
