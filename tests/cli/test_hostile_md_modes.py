@@ -4,7 +4,7 @@
 hostile review's run directories whose config describes a cell of a few thousand atoms ran for minutes with one
 line of progress and were killed at 90 s: measured here, 74 s for 1,000 LJ atoms (59 s in scipy's eigh) and
 116 s for 1,440 on one busy core.  Now the cell is counted from the config before anything is built or read and
-refused above ``--max-atoms`` (default 1,000, at most the library's 3,000), with the expected time; a Gaussian
+refused above ``--max-atoms`` (default 1,500, at most the library's 3,000), with the expected time; a Gaussian
 smoothing wider than the run's whole frequency grid (``--smoothing-bins 1e300`` printed a table of flattened
 numbers) is refused too.
 """
@@ -43,7 +43,7 @@ def _one_line(capsys, *args):
 
 @pytest.mark.parametrize(
     "overrides, atoms",
-    [({"n_x": 6, "n_y": 6}, 1440), ({"n_x": 60, "n_y": 60}, 144_000), ({"cells_a": 5000, "cells_b": 5000}, 160_000)],
+    [({"n_x": 8, "n_y": 8}, 2560), ({"n_x": 60, "n_y": 60}, 144_000), ({"cells_a": 5000, "cells_b": 5000}, 160_000)],
 )
 def test_a_large_cell_is_refused_before_any_work(capsys, tmp_path, overrides, atoms):
     """4 atoms per fcc cell x n_x x n_y x (cells_a + cells_b); refused within seconds, naming --max-atoms."""
@@ -75,3 +75,21 @@ def test_smoothing_wider_than_the_grid_is_refused(bins):
         _check_smoothing(bins, run)
     _check_smoothing(41.0, run)
     _check_smoothing(3.0, run)
+
+
+def test_the_shipped_spectral_examples_fit_the_default(tmp_path):
+    """The default must not refuse the examples the docs tell users to run (examples/md/*spectral*.toml)."""
+    import tomllib
+    from pathlib import Path
+
+    from kapitza.cli.md_spectral import _periodic_cell
+
+    docs = [tomllib.loads(p.read_text()) for p in (Path(__file__).resolve().parents[2] / "examples" / "md").glob("*")
+            if p.name.endswith(".toml") and "spectral" in p.name]  # fmt: skip
+    runs = [doc for doc in docs if "campaign" not in doc]  # a campaign's members are runs like these
+    assert len(runs) >= 4
+    for i, doc in enumerate(runs):
+        folder = tmp_path / str(i)
+        folder.mkdir()
+        (folder / "config.toml").write_text(NemdConfig(**doc).to_toml())
+        assert _periodic_cell(folder)[1].n_atoms <= DEFAULT_MODE_ATOMS

@@ -27,9 +27,10 @@ _PLOT_SUFFIXES = (".png", ".pdf", ".svg")
 MAX_BANDS = 12
 #: Default largest cell whose lattice dynamics ``md modes`` computes.  The dense diagonalisation of the 3N x 3N
 #: dynamical matrix takes time ~N^3: measured 74 s for 1,000 LJ atoms (59 s of it in scipy's eigh) and 116 s
-#: for 1,440 on one busy core, where 3,000 atoms (the library's limit) would take ~30 min and look like a hang;
-#: ``--max-atoms`` raises it up to that limit.
-DEFAULT_MODE_ATOMS = 1_000
+#: for 1,440 on one busy core, where 3,000 atoms (the library's limit) would take ~30 min and look like a hang.
+#: 1,500 keeps the shipped examples (examples/md/lj_spectral: 1,024 atoms, si_ge_spectral: 1,440);
+#: ``--max-atoms`` raises it up to the library's limit.
+DEFAULT_MODE_ATOMS = 1_500
 #: The library's own limit (memory of the dense matrix, kapitza.atomistic.interface_modes).
 MAX_MODE_ATOMS = 3_000
 
@@ -53,6 +54,11 @@ def _harmonic(run_dir: Path, kpoints: int, frequencies: int, progress: bool) -> 
         return harmonic_spectra(config, kpoints=kpoints, frequencies=frequencies, progress=report), None
 
 
+def _minutes(n_atoms: int) -> float:
+    """Rough time of the lattice dynamics on one core, minutes: ~N^3, 1.2 min at 1,000 atoms (measured)."""
+    return 1.2 * (n_atoms / 1000) ** 3
+
+
 def _periodic_cell(run_dir: Path, max_atoms: int = DEFAULT_MODE_ATOMS) -> tuple[Any, Any]:
     """The run's config and its periodic cell, refused before it is built when it exceeds ``max_atoms``."""
     from ..md.nemd import NemdConfig
@@ -66,7 +72,7 @@ def _periodic_cell(run_dir: Path, max_atoms: int = DEFAULT_MODE_ATOMS) -> tuple[
     per_cell = 4 if config.potential == "lj/cut" else 8  # conventional fcc / diamond cubic cell
     n_atoms = per_cell * config.n_x * config.n_y * (config.cells_a + config.cells_b)
     if n_atoms > max_atoms:
-        minutes = 1.2 * (n_atoms / 1000) ** 3
+        minutes = _minutes(n_atoms)
         raise InputError(
             f"the run's periodic cell has {n_atoms:,} atoms; md modes diagonalises its lattice dynamics densely "
             f"(time ~N^3, ~{minutes:.2g} min on one core) up to --max-atoms {max_atoms:,}"
@@ -81,7 +87,11 @@ def _lattice_modes(cell: tuple[Any, Any], progress: bool) -> Any:
 
     config, structure = cell
     if progress:
-        sys.stderr.write(f"kapitza: lattice dynamics of the {structure.n_atoms}-atom cell (phonopy, Gamma)...\n")
+        minutes = _minutes(structure.n_atoms)
+        sys.stderr.write(
+            f"kapitza: lattice dynamics of the {structure.n_atoms}-atom cell (phonopy, Gamma; ~{minutes:.2g} min on "
+            "one core)...\n"
+        )
     return interface_modes(
         structure,
         config.potential,
