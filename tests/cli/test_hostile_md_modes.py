@@ -93,3 +93,39 @@ def test_the_shipped_spectral_examples_fit_the_default(tmp_path):
         folder.mkdir()
         (folder / "config.toml").write_text(NemdConfig(**doc).to_toml())
         assert _periodic_cell(folder)[1].n_atoms <= DEFAULT_MODE_ATOMS
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    """The tiny LJ run of tests/cli/test_md_spectral_cli.py (160 atoms, a few seconds of LAMMPS)."""
+    from kapitza.md.run import run_nemd
+
+    folder = tmp_path_factory.mktemp("hostile_modes") / "fwd"
+    config = NemdConfig(potential="lj/cut", n_x=2, n_y=2, cells_a=5, cells_b=5, mass_b=4.0, delta_temperature=0.4,
+                        bath_width=1.0, steps_equilibration=500, steps_steady=2000, spectral_planes=4,
+                        steps_production=4000, block_steps=400, spectral_every=5)  # fmt: skip
+    run_nemd(config, folder)
+    return folder
+
+
+def test_empty_bands_and_no_interface_modes_are_explained_not_printed_as_nan(capsys, tiny_run):
+    """Before: six bands on this 160-atom cell printed columns of 'nan' and a share of '0.0% +- 0.0%'
+    with no word why.  Now a '-' with its legend, and the share says there are no interface modes."""
+    import json
+
+    assert main(["md", "modes", str(tiny_run), "--no-progress", "--bands", "6"]) == 0
+    out = capsys.readouterr().out
+    text = " ".join(out.split())
+    assert "nan" not in out.split() and "+- 0.0%" not in text
+    # the lattice dynamics of this cell (no MD noise): no interface mode, the top band empty on every plane
+    assert "0 interface modes" in text
+    assert "none (no mode of the cell is localised at the interface)" in text
+    table = [ln.split() for ln in out.splitlines() if ln.split() and ln.split()[0].lstrip("-").isdigit()]
+    assert all(row[-1] == "-" for row in table) and len(table) == 8
+    assert "-: the band holds too few of the plane's modes" in text
+    assert main(["md", "modes", str(tiny_run), "--no-progress", "--bands", "6", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert all(t == "nan" for t in doc["modal_temperatures"]["T"][-1])
+    assert "too few of the plane's modes" in doc["modal_temperatures_note"]
+    assert doc["interface_modes"] == 0
+    assert "no mode" in doc["interface_mode_share_note"]

@@ -251,6 +251,12 @@ def modes_command(
             "interface_mode_share": to_jsonable(share),
             "reference_ldos_width": _f(width * factor),
         }
+        if not n_interface:
+            doc["interface_mode_share_note"] = "no mode of the cell is localised at the interface: no share to give"
+        if not np.all(np.isfinite(np.asarray(modal.T))):
+            doc["modal_temperatures_note"] = (
+                '"nan": the band holds too few of the plane\'s modes for a temperature (reference LDOS < 1 % of 3N)'
+            )
         sys.stdout.write(json.dumps(doc, indent=1) + "\n")
         return
     out = Console(highlight=False)
@@ -262,7 +268,10 @@ def modes_command(
         f"lattice dynamics of the periodic cell: {np.asarray(modes.omega).size} modes, {n_interface} interface modes"
         + (f" ({w.min():.4g} .. {w.max():.4g} {w_unit})" if n_interface else "")
     )
-    out.print(f"share of q carried by interface modes: {share.value:.1%} +- {share.err:.1%}")
+    if n_interface:
+        out.print(f"share of q carried by interface modes: {share.value:.1%} +- {share.err:.1%}")
+    else:  # 0 +- 0 is no measurement: say why there is no share
+        out.print("share of q carried by interface modes: none (no mode of the cell is localised at the interface)")
     edges = np.asarray(modal.band_edges)  # display units already
     band_unit = sc.omega_unit
     if run.units == "metal":
@@ -274,10 +283,12 @@ def modes_command(
     header = "plane  T(all)  " + "  ".join(f"[{edges[i]:.3g},{edges[i + 1]:.3g})" for i in range(edges.size - 1))
     out.print(header)
     T = np.asarray(modal.T)  # (bands, planes)
+    width_cell = len(f"[{edges[0]:.3g},{edges[1]:.3g})")
     for k, p in enumerate(np.asarray(modal.plane_index)):
-        row = T[:, k]
-        cells = "  ".join(f"{t:>{len(f'[{edges[0]:.3g},{edges[1]:.3g})')}.4g}" for t in row)
+        cells = "  ".join(f"{t:>{width_cell}.4g}" if np.isfinite(t) else f"{'-':>{width_cell}}" for t in T[:, k])
         out.print(f"{int(p):>5}  {float(modal.T_plane[k]):6.4g}  {cells}")
+    if not np.all(np.isfinite(T)):
+        out.print("-: the band holds too few of the plane's modes for a temperature (reference LDOS < 1 % of 3N)")
 
 
 def rectification_command(
