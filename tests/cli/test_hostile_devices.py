@@ -170,3 +170,53 @@ def test_the_temperature_bound_lets_every_solid_through():
     with pytest.raises(InputError, match="above 100000 K"):
         check_temperature_bound(MAX_TEMPERATURE * 1.001, "T")
     assert MAX_TEMPERATURE / 4300.0 > 20
+
+
+# ---- other device numbers that printed nonsense or a traceback in a sweep of every option at 1e+-308 -----------
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (("device", "nanofluidic", "--fluid-conductivity", "1e308"), ("conductivity", "1e+308")),  # ZeroDivisionError
+        (("device", "nanofluidic", "--resistance-2", "1e308"), ("interface resistance R",)),  # ZeroDivisionError
+        (("device", "spin", "--r-up", "1e-308"), ("interface resistance R",)),  # OverflowError
+        (("device", "contact", "--resistance", "1e-308"), ("interface resistance R",)),  # OverflowError
+        (("device", "contact", "--conductivity", "1e-308"), ("conductivity",)),  # ZeroDivisionError
+        (("device", "pcm", "--cell-conductivity", "1e-308"), ("conductivity",)),  # centre rise nan K
+        (("device", "cryogenic", "--area", "1e308"), ("area",)),  # q = 1e-310 W/m^2
+        ((*HOTSPOT[:-2], "--width", "1um", "--power", "1e10W/mm"), ("heat flux", "1e+15")),  # overflow warnings
+        (
+            (
+                "device",
+                "hotspot",
+                "--layer",
+                "160:2um",
+                "--layer",
+                "1:1um",
+                "--interface",
+                "1e3",
+                "--width",
+                "1um",
+                "--power",
+                "5W/mm",
+            ),
+            ("would reach", "100000 K"),
+        ),  # fmt: skip
+    ],
+    ids=lambda a: " ".join(a[1:2] + a[-2:]) if isinstance(a, tuple) and len(a) > 2 else None,
+)
+def test_conductivities_resistances_and_fluxes_out_of_any_material_are_refused(capsys, args, words):
+    assert_one_line_error(*run(capsys, *args)[::2], *words)
+
+
+def test_resistance_and_conductivity_bounds_keep_real_values():
+    """R = 0 (perfect contact), 1e-9 (a good interface), 1e3 (a solid in helium at ~10 mK) pass; kappa of
+    air (0.026) and of copper's low-T peak (~2.5e4, kapitza's own table) pass."""
+    for r in (0.0, 1e-14, 1e-9, 1e3):
+        assert _checks.resistance(r, "R") == r
+    for k in (0.026, 1.5, 2.49e4):
+        assert _checks.conductivity(k, "k") == k
+    for r in (1e-15, 1e7):
+        with pytest.raises(InputError, match="must be 0 or 1e-14 to 1e"):
+            _checks.resistance(r, "R")

@@ -53,6 +53,41 @@ def non_negative(value: Any, name: str, unit: str) -> float:
     return x
 
 
+#: Largest heat flux of a source, W m^-2: above any continuous source (a laser-ablation spot, ~1e13 W m^-2;
+#: the Sun's surface emits 6e7).
+MAX_HEAT_FLUX = 1e15
+#: Given interface resistances (m^2 K W^-1): 0 (a perfect contact) or from 1e-14, a conductance of 1e14
+#: W m^-2 K^-1, far above the phonon radiation limit of any pair of solids (~1e10), to 1e6, above the Kapitza
+#: resistance of a solid in helium at 1 mK (R T^3 ~ 1e-3 m^2 K^4 W^-1, Pollack, Rev. Mod. Phys. 41, 48 (1969)).
+RESISTANCE_RANGE = (1e-14, 1e6)
+#: Given thermal conductivities (W m^-1 K^-1): from 1e-4 (below any gas at room temperature, air 0.026) to
+#: 1e6 (above the low-temperature peak of the purest crystals, ~3e4 for sapphire and copper).
+CONDUCTIVITY_RANGE = (1e-4, 1e6)
+
+
+def resistance(value: Any, name: str) -> float:
+    """A given interface resistance in m^2 K W^-1: 0 or within :data:`RESISTANCE_RANGE`."""
+    r = non_negative(value, name, "m^2 K W^-1")
+    lo, hi = RESISTANCE_RANGE
+    if r != 0 and not lo <= r <= hi:
+        raise InputError(
+            f"{name} must be 0 or {lo:g} to {hi:g} m^2 K W^-1 (G above 1e14 W m^-2 K^-1 or R above that of any "
+            f"interface at 1 mK are not physical), got {r:g}"
+        )
+    return r
+
+
+def conductivity(value: Any, name: str) -> float:
+    """A given thermal conductivity in W m^-1 K^-1 within :data:`CONDUCTIVITY_RANGE`."""
+    k = positive(value, name, "W m^-1 K^-1")
+    lo, hi = CONDUCTIVITY_RANGE
+    if not lo <= k <= hi:
+        raise InputError(
+            f"{name} must be {lo:g} to {hi:g} W m^-1 K^-1 (from below any gas to above the purest crystal), got {k:g}"
+        )
+    return k
+
+
 def temperature(value: Any, name: str = "temperature") -> float:
     """An operating temperature, finite, > 0 K and at most :data:`kapitza.prediction.settings.MAX_TEMPERATURE`."""
     from ..prediction.settings import check_temperature_bound

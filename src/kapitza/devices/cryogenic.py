@@ -219,6 +219,11 @@ class ChipInHelium:
 
 def _validated(area, thickness, bath_temperature, critical_temperature, law):  # noqa: ANN001, ANN202
     a = positive(area, "area", "m^2")
+    if not _checks.MIN_LENGTH**2 <= a <= _checks.MAX_LENGTH**2:
+        raise InputError(
+            f"area must be {_checks.MIN_LENGTH**2:g} to {_checks.MAX_LENGTH**2:g} m^2 (sides of a tenth of a bond to "
+            f"larger than any device), got {a:g} m^2"
+        )
     d = _checks.length(thickness, "thickness")
     tb = _checks.temperature(bath_temperature, "bath_temperature")
     tc = None if critical_temperature is None else _checks.temperature(critical_temperature, "critical_temperature")

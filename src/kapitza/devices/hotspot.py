@@ -77,6 +77,7 @@ from numpy.typing import NDArray
 
 from ..errors import InputError, MissingDependencyError
 from ..io.results import result
+from ..prediction.settings import MAX_TEMPERATURE
 from . import _checks
 from .sources import ConductivitySource, ResistanceSource, conductivity_source, resistance_source
 
@@ -587,6 +588,11 @@ def hotspot(
         if q <= 0:
             raise InputError(f"heat_flux= must be > 0 W m^-2, got {q:g}")
         pw = q * area
+    if q > _checks.MAX_HEAT_FLUX:
+        raise InputError(
+            f"the source's heat flux {q:g} W m^-2 (power= over its area) is above {_checks.MAX_HEAT_FLUX:g} W m^-2, "
+            "more than any continuous source (a laser-ablation spot is ~1e13): check the power and its unit"
+        )
     if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)) or not 2 <= resolution <= 400:
         raise InputError(f"resolution= must be a whole number from 2 to 400, got {resolution!r}")
     g = _finite(growth, "growth=")
@@ -629,6 +635,11 @@ def hotspot(
     if error_estimate:
         coarse = _solve(parsed, kz, rs, resolution=max(1, int(resolution) // 2), **common)
         err = abs(sol["peak"] - coarse["peak"]) / 3.0
+    if not math.isfinite(sol["peak"]) or t_sink + sol["peak"] > MAX_TEMPERATURE:
+        raise InputError(
+            f"the source would reach {t_sink + sol['peak']:g} K, above the {MAX_TEMPERATURE:g} K any device model "
+            "accepts (every layer would have melted): lower the power or the resistances"
+        )
     d = np.array([layer.thickness for layer in parsed])
     stack = q * (float(np.sum(d / np.array(kz))) + float(np.sum(rs)))
     return HotspotResult(
