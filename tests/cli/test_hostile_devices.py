@@ -220,3 +220,13 @@ def test_resistance_and_conductivity_bounds_keep_real_values():
     for r in (1e-15, 1e7):
         with pytest.raises(InputError, match="must be 0 or 1e-14 to 1e"):
             _checks.resistance(r, "R")
+
+
+def test_solve_stack_reports_progress_after_every_layer():
+    """The CLI's progress bar (on a terminal) is fed once per layer, ending at n of n."""
+    from kapitza.devices.stack import make_stack, solve_stack
+
+    stack = make_stack([{"conductivity": 1.0 + i, "thickness": 1e-8} for i in range(5)], [1e-9] * 4)
+    calls = []
+    solve_stack(stack, 1e6, 300.0, progress=lambda stage, done, total: calls.append((stage, done, total)))
+    assert calls == [("layers", i, 5) for i in range(1, 6)]
