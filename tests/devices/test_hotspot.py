@@ -46,7 +46,7 @@ def test_zero_resistance_equals_one_merged_conductor():
     merged = hotspot([(160.0, 22e-6)], [], source_width=1e-6, power=5000.0, domain_width=40e-6)
     assert split.peak_temperature_rise == pytest.approx(merged.peak_temperature_rise, rel=1e-3)
     assert split.interface_jumps[0] == 0.0
-    tiny = hotspot([(160.0, 2e-6), (160.0, 20e-6)], [1e-15], source_width=1e-6, power=5000.0, domain_width=40e-6)
+    tiny = hotspot([(160.0, 2e-6), (160.0, 20e-6)], [1e-14], source_width=1e-6, power=5000.0, domain_width=40e-6)
     assert tiny.peak_temperature_rise == pytest.approx(split.peak_temperature_rise, rel=1e-6)
 
 
@@ -55,7 +55,7 @@ def test_large_resistance_jump_is_r_times_uniform_flux():
 
     Closed-form limit (planar, adiabatic sides); at R = 1e-3 m^2K/W the relative excess is R_spread/R < 1e-3.
     """
-    power, width = 5000.0, 40e-6
+    power, width = 500.0, 40e-6  # jump 1.25e4 K: below the 1e5 K every device model accepts
     res = hotspot([(160.0, 2e-6), (370.0, 20e-6)], [1e-3], source_width=1e-6, power=power, domain_width=width)
     assert res.interface_jumps[0] == pytest.approx(1e-3 * power / width, rel=1e-3)
     assert res.spreading_ratio < 0.1

@@ -40,10 +40,11 @@ def test_interface_dominates_below_the_kapitza_length():
 
 def test_resistance_to_infinity_drives_the_rise_up_and_the_power_down():
     """Larger R: the same power heats the centre more (R -> inf: no heat leaves, dT -> inf), and less power
-    programs the cell."""
-    rises = [pcm_cell(10e-9, power=1e-5, resistance=r).centre_rise for r in (0.0, 1e-8, 1e-6, 1e-3)]
+    programs the cell.  The largest R here gives a jump P R / (4 pi a^2) = 8e4 K, just below the 1e5 K that
+    every device model refuses (kapitza.prediction.settings.MAX_TEMPERATURE)."""
+    rises = [pcm_cell(10e-9, power=1e-5, resistance=r).centre_rise for r in (0.0, 1e-8, 1e-6, 1e-5)]
     powers = [pcm_cell(10e-9, resistance=r).programming_power for r in (0.0, 1e-8, 1e-6, 1e-3)]
-    assert np.all(np.diff(rises) > 0) and rises[-1] > 1e6
+    assert np.all(np.diff(rises) > 0) and rises[-1] > 5e4
     assert np.all(np.diff(powers) < 0)
 
 

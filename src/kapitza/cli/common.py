@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from ..errors import InputError
 from ..io.atomic import check_writable
+from ..io.paths import excerpt
 from ..landauer import MAX_TEMPERATURES, as_temperatures
 
 
@@ -28,7 +29,8 @@ def parse_temperatures(spec: str) -> NDArray[np.float64]:
     Raises
     ------
     InputError
-        For non-numbers, negative, NaN or infinite values, or a malformed range.
+        For non-numbers, negative, NaN or infinite values, values above
+        :data:`kapitza.prediction.settings.MAX_TEMPERATURE` (1e5 K), or a malformed range.
     """
     text = spec.strip()
     if ":" in text:
@@ -39,9 +41,16 @@ def parse_temperatures(spec: str) -> NDArray[np.float64]:
         count = _count(parts[2], spec)
         if start <= 0 or stop <= 0:
             raise InputError(f"temperature range {spec!r} is log-spaced and needs START and STOP > 0 K")
-        return as_temperatures(np.geomspace(start, stop, count))
+        return _bounded(as_temperatures(np.geomspace(start, stop, count)))
     values = [_number(p, spec) for p in text.split(",")]
-    return as_temperatures(values)
+    return _bounded(as_temperatures(values))
+
+
+def _bounded(t: NDArray[np.float64]) -> NDArray[np.float64]:
+    from ..prediction.settings import check_temperature_bound
+
+    check_temperature_bound(t)
+    return t
 
 
 def _number(text: str, spec: str) -> float:
@@ -183,7 +192,7 @@ def read_table(path: Path, ncols: int | tuple[int, ...], what: str) -> NDArray[n
             if not rows and not header_seen and not any(c.isdigit() for c in fields[0]):
                 header_seen = True  # a header line of names
                 continue
-            raise InputError(f"{where} line {n}: not a number in {text[:40]!r}") from None
+            raise InputError(f"{where} line {n}: not a number in {excerpt(path, text)}") from None
         want = len(rows[0]) if rows else None
         if (want is not None and len(numbers) != want) or len(numbers) not in allowed:
             shown = want if want is not None else " or ".join(map(str, allowed))
@@ -243,18 +252,22 @@ def progress_bar(enabled: bool) -> Iterator[Callable[[str, int, int], None] | No
         yield update
 
 
-def load_run_config(path: Path, option: Path | None, from_mapping: Callable[[Any, str], Any]) -> tuple[Any, Path]:
+def load_run_config(
+    path: Path, option: Path | None, from_mapping: Callable[[Any, str], Any], allow_outside: bool = False
+) -> tuple[Any, Path]:
     """A run's config TOML read once, validated by ``from_mapping(data, where)``, and its run directory:
-    ``option`` (``--run-dir``), else ``run_dir`` in the file (relative to it), else the file with suffix .run."""
+    ``option`` (``--run-dir``), else ``run_dir`` in the file (relative to it, and at or below its folder unless
+    ``allow_outside``: :func:`kapitza.io.paths.confined`), else the file with suffix .run."""
     from ..io import toml_file
+    from ..io.paths import confined
 
     raw = toml_file.read_document(path, "config file", toml_file.MAX_CONFIG_BYTES)
     value = raw.pop("run_dir", None)
     config = from_mapping(raw, f"config file {str(path)!r}")
-    if option is not None:
+    if option is not None:  # named on the command line: the user's choice
         return config, option
     if value is None:
         return config, path.with_suffix(".run")
     if not isinstance(value, str) or not value:
         raise InputError(f"run_dir in {str(path)!r} must be a folder name, got {value!r}")
-    return config, (path.parent / value) if not Path(value).is_absolute() else Path(value)
+    return config, confined(value, path.parent, f"run_dir in {path.name}", allow_outside)

@@ -36,9 +36,16 @@ def parse_length(text: str, option: str) -> float:
     m = re.fullmatch(r"\s*([-+0-9.eE]+)\s*([a-zA-Z\u00b5]+)\s*", text)
     if m is None or m.group(2) not in _LENGTH_UNITS:
         raise InputError(f"{option} takes a length with its unit (nm, um, mm or m), e.g. 2um; got {text!r}")
+    from ..devices._checks import MAX_LENGTH, MIN_LENGTH
+
     value = parse_number(m.group(1), text, option) * _LENGTH_UNITS[m.group(2)]
     if value <= 0:
         raise InputError(f"{option} lengths must be > 0, got {text!r}")
+    if not MIN_LENGTH <= value <= MAX_LENGTH:
+        raise InputError(
+            f"{option} lengths must be {MIN_LENGTH:g} to {MAX_LENGTH:g} m (a tenth of a bond to larger than any "
+            f"device), got {text!r}"
+        )
     return value
 
 

@@ -8,6 +8,7 @@ Thin over :mod:`kapitza.analysis.spectral` and :mod:`kapitza.analysis.modes` (th
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,6 +25,14 @@ from .common import check_output, progress_bar
 _PLOT_SUFFIXES = (".png", ".pdf", ".svg")
 #: Frequency bands of the modal temperature table at most (each a column; more are noise on a block's grid).
 MAX_BANDS = 12
+#: Default largest cell whose lattice dynamics ``md modes`` computes.  The dense diagonalisation of the 3N x 3N
+#: dynamical matrix takes time ~N^3: measured 74 s for 1,000 LJ atoms (59 s of it in scipy's eigh) and 116 s
+#: for 1,440 on one busy core, where 3,000 atoms (the library's limit) would take ~30 min and look like a hang.
+#: 1,500 keeps the shipped examples (examples/md/lj_spectral: 1,024 atoms, si_ge_spectral: 1,440);
+#: ``--max-atoms`` raises it up to the library's limit.
+DEFAULT_MODE_ATOMS = 1_500
+#: The library's own limit (memory of the dense matrix, kapitza.atomistic.interface_modes).
+MAX_MODE_ATOMS = 3_000
 
 
 def _harmonic(run_dir: Path, kpoints: int, frequencies: int, progress: bool) -> tuple[Any, str | None]:
@@ -45,9 +54,13 @@ def _harmonic(run_dir: Path, kpoints: int, frequencies: int, progress: bool) -> 
         return harmonic_spectra(config, kpoints=kpoints, frequencies=frequencies, progress=report), None
 
 
-def _lattice_modes(run_dir: Path, progress: bool) -> Any:
-    """Lattice dynamics at Gamma of the run's own periodic cell (the built structure)."""
-    from ..atomistic.interface_modes import interface_modes
+def _minutes(n_atoms: int) -> float:
+    """Rough time of the lattice dynamics on one core, minutes: ~N^3, 1.2 min at 1,000 atoms (measured)."""
+    return 1.2 * (n_atoms / 1000) ** 3
+
+
+def _periodic_cell(run_dir: Path, max_atoms: int = DEFAULT_MODE_ATOMS) -> tuple[Any, Any]:
+    """The run's config and its periodic cell, refused before it is built when it exceeds ``max_atoms``."""
     from ..md.nemd import NemdConfig
     from ..md.systems import build_structure
 
@@ -56,9 +69,29 @@ def _lattice_modes(run_dir: Path, progress: bool) -> Any:
         raise InputError(
             "md modes needs a periodic run (geometry = periodic): the lattice dynamics is that of the periodic cell"
         )
-    structure = build_structure(config)
+    per_cell = 4 if config.potential == "lj/cut" else 8  # conventional fcc / diamond cubic cell
+    n_atoms = per_cell * config.n_x * config.n_y * (config.cells_a + config.cells_b)
+    if n_atoms > max_atoms:
+        minutes = _minutes(n_atoms)
+        raise InputError(
+            f"the run's periodic cell has {n_atoms:,} atoms; md modes diagonalises its lattice dynamics densely "
+            f"(time ~N^3, ~{minutes:.2g} min on one core) up to --max-atoms {max_atoms:,}"
+            + (f" (at most {MAX_MODE_ATOMS:,})" if max_atoms < MAX_MODE_ATOMS else "")
+        )
+    return config, build_structure(config)
+
+
+def _lattice_modes(cell: tuple[Any, Any], progress: bool) -> Any:
+    """Lattice dynamics at Gamma of the run's own periodic cell (from :func:`_periodic_cell`)."""
+    from ..atomistic.interface_modes import interface_modes
+
+    config, structure = cell
     if progress:
-        sys.stderr.write(f"kapitza: lattice dynamics of the {structure.n_atoms}-atom cell (phonopy, Gamma)...\n")
+        minutes = _minutes(structure.n_atoms)
+        sys.stderr.write(
+            f"kapitza: lattice dynamics of the {structure.n_atoms}-atom cell (phonopy, Gamma; ~{minutes:.2g} min on "
+            "one core)...\n"
+        )
     return interface_modes(
         structure,
         config.potential,
@@ -67,6 +100,7 @@ def _lattice_modes(run_dir: Path, progress: bool) -> Any:
         planes_per_side=config.spectral_sampled_planes,
         units=config.units,
         sigma=config.sigma,
+        max_atoms=MAX_MODE_ATOMS,
     )
 
 
@@ -76,6 +110,15 @@ def _reference_ldos(modes: Any, run: Any, smoothing_bins: float) -> tuple[np.nda
     ldos = np.asarray(modes.plane_dos(run.omega, width), dtype=float)
     norm = ldos.sum(axis=1, keepdims=True) * run.d_omega  # the analysis integrates by Parseval sums
     return np.divide(ldos, norm, out=np.zeros_like(ldos), where=norm > 0), width
+
+
+def _check_smoothing(smoothing_bins: float, run: Any) -> None:
+    """A Gaussian wider than the whole spectrum flattens it into one number: refuse it with the grid's size."""
+    bins = int(np.asarray(run.omega).size)
+    if not math.isfinite(smoothing_bins) or not 0 <= smoothing_bins <= bins:
+        raise InputError(
+            f"--smoothing-bins must be 0 .. {bins} (the run's frequency bins; a few is usual), got {smoothing_bins:g}"
+        )
 
 
 def _f(x: Any) -> Any:
@@ -170,18 +213,25 @@ def modes_command(
         float, typer.Option("--smoothing-bins", help="Gaussian width of the reference LDOS and of q, in bins")
     ] = 3.0,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="progress on stderr")] = True,
+    max_atoms: Annotated[
+        int, typer.Option("--max-atoms", help=f"largest cell diagonalised (time ~N^3; at most {MAX_MODE_ATOMS})")
+    ] = DEFAULT_MODE_ATOMS,
 ) -> None:
     """Plane-resolved vibrational DOS, interface modes (lattice dynamics), modal temperatures across the interface."""
     if plot is not None:
         check_output(plot, _PLOT_SUFFIXES, "--plot")
     if not 1 <= bands <= MAX_BANDS:
         raise InputError(f"--bands must be 1 .. {MAX_BANDS} (one table column each), got {bands}")
+    if not 2 <= max_atoms <= MAX_MODE_ATOMS:
+        raise InputError(f"--max-atoms must be 2 .. {MAX_MODE_ATOMS:,} (dense diagonalisation), got {max_atoms}")
+    cell = _periodic_cell(run_dir, max_atoms)  # before any reading: a cell too large is refused at once
     from ..analysis.modes import interface_mode_share, modal_temperatures, plane_dos_map
     from ..analysis.spectral import display_factors, read_spectral_run, spectral_conductance
 
     run = read_spectral_run(run_dir)
+    _check_smoothing(smoothing_bins, run)
     sc = spectral_conductance(run_dir, smoothing_bins=smoothing_bins)
-    modes = _lattice_modes(run_dir, progress)
+    modes = _lattice_modes(cell, progress)
     ldos, width = _reference_ldos(modes, run, smoothing_bins)
     dos_map = plane_dos_map(run)
     modal = modal_temperatures(run, ldos, bands=bands)
@@ -201,6 +251,12 @@ def modes_command(
             "interface_mode_share": to_jsonable(share),
             "reference_ldos_width": _f(width * factor),
         }
+        if not n_interface:
+            doc["interface_mode_share_note"] = "no mode of the cell is localised at the interface: no share to give"
+        if not np.all(np.isfinite(np.asarray(modal.T))):
+            doc["modal_temperatures_note"] = (
+                '"nan": the band holds too few of the plane\'s modes for a temperature (reference LDOS < 1 % of 3N)'
+            )
         sys.stdout.write(json.dumps(doc, indent=1) + "\n")
         return
     out = Console(highlight=False)
@@ -212,7 +268,10 @@ def modes_command(
         f"lattice dynamics of the periodic cell: {np.asarray(modes.omega).size} modes, {n_interface} interface modes"
         + (f" ({w.min():.4g} .. {w.max():.4g} {w_unit})" if n_interface else "")
     )
-    out.print(f"share of q carried by interface modes: {share.value:.1%} +- {share.err:.1%}")
+    if n_interface:
+        out.print(f"share of q carried by interface modes: {share.value:.1%} +- {share.err:.1%}")
+    else:  # 0 +- 0 is no measurement: say why there is no share
+        out.print("share of q carried by interface modes: none (no mode of the cell is localised at the interface)")
     edges = np.asarray(modal.band_edges)  # display units already
     band_unit = sc.omega_unit
     if run.units == "metal":
@@ -224,10 +283,12 @@ def modes_command(
     header = "plane  T(all)  " + "  ".join(f"[{edges[i]:.3g},{edges[i + 1]:.3g})" for i in range(edges.size - 1))
     out.print(header)
     T = np.asarray(modal.T)  # (bands, planes)
+    width_cell = len(f"[{edges[0]:.3g},{edges[1]:.3g})")
     for k, p in enumerate(np.asarray(modal.plane_index)):
-        row = T[:, k]
-        cells = "  ".join(f"{t:>{len(f'[{edges[0]:.3g},{edges[1]:.3g})')}.4g}" for t in row)
+        cells = "  ".join(f"{t:>{width_cell}.4g}" if np.isfinite(t) else f"{'-':>{width_cell}}" for t in T[:, k])
         out.print(f"{int(p):>5}  {float(modal.T_plane[k]):6.4g}  {cells}")
+    if not np.all(np.isfinite(T)):
+        out.print("-: the band holds too few of the plane's modes for a temperature (reference LDOS < 1 % of 3N)")
 
 
 def rectification_command(
@@ -254,7 +315,8 @@ def rectification_command(
     ldos = None
     if modes:
         run = read_spectral_run(forward)
-        ldos = _reference_ldos(_lattice_modes(forward, progress), run, smoothing_bins)[0]
+        _check_smoothing(smoothing_bins, run)
+        ldos = _reference_ldos(_lattice_modes(_periodic_cell(forward), progress), run, smoothing_bins)[0]
     rect = rectification(forward, reverse, reference_ldos=ldos, smoothing_bins=smoothing_bins)
     if plot is not None:
         from ..plotting.md_spectral import rectification_figure

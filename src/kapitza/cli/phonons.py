@@ -16,7 +16,7 @@ from ..phonons.full_dispersion import DEFAULT_MESH, FullDispersionSpectrum, full
 from ..phonons.harmonic import HarmonicCrystal
 from ..phonons.modes import DEFAULT_MAX_MEMORY_GB, DEFAULT_WIDTH, check_mesh, check_width, mesh_numbers
 from ..units import MW_PER_M2K, rad_s_to_thz
-from .common import progress_bar
+from .common import check_output, progress_bar
 
 #: Special points reported in the table for fcc lattices (reduced coordinates of the primitive basis).
 FCC_REPORT = {"Γ": (0.0, 0.0, 0.0), "X": (0.5, 0.5, 0.0), "L": (0.5, 0.5, 0.5)}
@@ -104,11 +104,8 @@ def phonons_command(
         raise InputError(
             str(exc).replace("max_memory_gb=, --max-memory-gb on the command line", "--max-memory-gb")
         ) from None
-    if plot_path is not None:
-        if plot_path.suffix.lower() not in (".png", ".pdf", ".svg"):
-            raise InputError(f"--plot file {str(plot_path)!r} must end in .png, .pdf or .svg")
-        if not plot_path.parent.exists():
-            raise InputError(f"--plot: directory {str(plot_path.parent)!r} does not exist")
+    if plot_path is not None:  # a folder, a missing parent or an unwritable place: one line, before the work
+        check_output(plot_path, (".png", ".pdf", ".svg"), "--plot")
     if convergence and phonopy_file is not None:
         raise InputError("--convergence works with potentials; for a phonopy file compare --mesh values by hand")
     if potential is not None and phonopy_file is not None:

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import InputError
-from .common import check_output, parse_grid, parse_number
+from .common import check_output, parse_grid, parse_number, progress_bar
 
 PLOT_SUFFIXES = (".png", ".pdf", ".svg")
 
@@ -69,42 +69,64 @@ def _nm(x: float) -> str:
     return f"{x / 1e-9:.4g} nm"
 
 
+#: Rows of the budget table and lines per interface printed in full; a longer stack shows its largest terms
+#: (--json gives every one): a terminal table of thousands of rows is neither readable nor quick to draw.
+MAX_PRINTED_TERMS = 40
+
+
 def _print_stack(res: Any, title: str) -> None:
     console = Console()
     if title:
         console.print(title)
-    table = Table(title="resistance budget (heat flows top to bottom)")
-    for col in ("term", "thickness", "R (m\u00b2 K/W)", "\u0394T (K)", "share", "source"):
-        table.add_column(col)
     layers = res.stack.layers
+    n_if = len(res.interface_jump)
+    terms: list[tuple[float, tuple[str, ...]]] = []
     for i, layer in enumerate(layers):
         share = f"{100 * res.layer_resistance[i] / res.total_resistance:.3g} %"
-        table.add_row(layer.name, _nm(layer.thickness), f"{res.layer_resistance[i]:.4g}", f"{res.layer_drop[i]:.4g}",
-                      share, layer.conductivity.label)  # fmt: skip
-        if i < len(res.interface_jump):
+        terms.append((res.layer_resistance[i], (layer.name, _nm(layer.thickness), f"{res.layer_resistance[i]:.4g}",
+                      f"{res.layer_drop[i]:.4g}", share, layer.conductivity.label)))  # fmt: skip
+        if i < n_if:
             r = res.interface_resistance[i]
-            table.add_row(f"{layer.name}/{layers[i + 1].name}", "", f"{r:.4g}", f"{res.interface_jump[i]:.4g}",
-                          f"{100 * r / res.total_resistance:.3g} %", res.interface_labels[i])  # fmt: skip
+            terms.append((r, (f"{layer.name}/{layers[i + 1].name}", "", f"{r:.4g}", f"{res.interface_jump[i]:.4g}",
+                          f"{100 * r / res.total_resistance:.3g} %", res.interface_labels[i])))  # fmt: skip
+    caption = None
+    if len(terms) > MAX_PRINTED_TERMS:
+        keep = sorted(sorted(range(len(terms)), key=lambda j: -abs(terms[j][0]))[:MAX_PRINTED_TERMS])
+        caption = f"the {MAX_PRINTED_TERMS} largest of {len(terms):,} terms, in stack order (--json lists all)"
+        terms = [terms[j] for j in keep]
+    table = Table(title="resistance budget (heat flows top to bottom)", caption=caption)
+    for col in ("term", "thickness", "R (m\u00b2 K/W)", "\u0394T (K)", "share", "source"):
+        table.add_column(col)
+    for _, row in terms:
+        table.add_row(*row)
     console.print(table)
     console.print(
         f"T_top = {res.top_temperature:.5g} K at q = {res.heat_flux:.4g} W m^-2 with T_sink = "
         f"{res.sink_temperature:.5g} K; R_total = {res.total_resistance:.4g} m^2 K/W; "
         f"interfaces take {100 * res.interface_share:.3g} % of the drop"
     )
-    for i in range(len(res.interface_jump)):
-        above, below = res.kapitza_length[i]
-        console.print(
-            f"interface {layers[i].name}/{layers[i + 1].name} at {res.interface_temperature[i]:.4g} K: Kapitza length "
-            f"{_nm(above)} of {layers[i].name}, {_nm(below)} of {layers[i + 1].name}"
-        )
+    if n_if > MAX_PRINTED_TERMS:
+        console.print(f"Kapitza lengths and interface temperatures of the {n_if:,} interfaces: --json")
+    else:
+        for i in range(n_if):
+            above, below = res.kapitza_length[i]
+            console.print(
+                f"interface {layers[i].name}/{layers[i + 1].name} at {res.interface_temperature[i]:.4g} K: Kapitza "
+                f"length {_nm(above)} of {layers[i].name}, {_nm(below)} of {layers[i + 1].name}"
+            )
     scale = res.crossover_scale
-    if len(res.interface_jump):
+    if n_if:
         if scale >= 1:
             console.print(f"the interfaces dominate: their R is {scale:.3g}x that of all the layers")
+        elif len(layers) > MAX_PRINTED_TERMS:
+            console.print(f"interfaces would dominate with every layer {scale:.3g}x as thick")
         else:
             thin = ", ".join(f"{layer.name} < {_nm(layer.thickness * scale)}" for layer in layers)
             console.print(f"interfaces would dominate with every layer {scale:.3g}x as thick: {thin}")
-    for m in res.metal_sides:
+    metal_sides = res.metal_sides if len(res.metal_sides) <= MAX_PRINTED_TERMS else ()
+    if len(res.metal_sides) > MAX_PRINTED_TERMS:
+        console.print(f"electron-phonon: {len(res.metal_sides):,} metal sides, each R_ep part of its R (--json)")
+    for m in metal_sides:
         console.print(
             f"electron-phonon: in {layers[m.layer].name} the electrons and phonons differ within "
             f"d = {_nm(m.cooling_length)} of interface {m.interface + 1}; R_ep = {m.electron_phonon_resistance:.3g} "
@@ -127,6 +149,10 @@ def stack_command(
     ] = False,
     plot: Annotated[Path | None, typer.Option(help="Write the profile and budget (.png, .pdf, .svg).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON (SI).")] = False,
+    allow_outside: Annotated[
+        bool,
+        typer.Option("--allow-outside", help="Let the file name material/result files outside its own folder."),
+    ] = False,
 ) -> None:
     """Temperature profile through a stack of layers and interfaces, with each term's share of the budget."""
     from ..devices.stack import solve_stack
@@ -134,7 +160,7 @@ def stack_command(
 
     if plot is not None:
         check_output(plot, PLOT_SUFFIXES, "--plot")
-    spec = read_stack(file)
+    spec = read_stack(file, allow_outside=allow_outside)
     q = parse_number(heat_flux, heat_flux, "--heat-flux") if heat_flux is not None else spec.heat_flux
     t = parse_number(sink_temperature, sink_temperature, "--sink-temperature") if sink_temperature else None
     t = t if t is not None else spec.sink_temperature
@@ -142,7 +168,8 @@ def stack_command(
         raise InputError(f"{file.name} gives no heat_flux; add heat_flux = ... (W m^-2) or --heat-flux")
     if t is None:
         raise InputError(f"{file.name} gives no sink_temperature; add sink_temperature = ... (K) or --sink-temperature")
-    res = solve_stack(spec.stack, q, t, self_consistent=not linear)
+    with progress_bar(sys.stderr.isatty()) as progress:  # no bar in pipes and logs
+        res = solve_stack(spec.stack, q, t, self_consistent=not linear, progress=progress)
     if plot is not None:
         from ..plotting.devices.stack import stack_figure
 

@@ -16,6 +16,12 @@ from ..errors import InputError
 
 #: Most points in a sweep (period, radius, grain size): a figure needs a few hundred.
 MAX_SWEEP = 10_000
+#: Shortest device length (m): a tenth of the shortest bond (H2, 0.074 nm).  A layer, source, particle or grain
+#: thinner than that is not a continuum body, so the heat-conduction models below do not apply.
+MIN_LENGTH = 1e-11
+#: Longest device length (m): larger than any chip, leg, heat sink or wall these models describe (a wafer is
+#: 0.3 m); above it 1e308-style typos overflow the formulas into nan, inf or a division by zero.
+MAX_LENGTH = 10.0
 
 
 def number(value: Any, name: str, unit: str) -> float:
@@ -47,9 +53,72 @@ def non_negative(value: Any, name: str, unit: str) -> float:
     return x
 
 
+#: Largest heat flux of a source, W m^-2: above any continuous source (a laser-ablation spot, ~1e13 W m^-2;
+#: the Sun's surface emits 6e7).
+MAX_HEAT_FLUX = 1e15
+#: Given interface resistances (m^2 K W^-1): 0 (a perfect contact) or from 1e-14, a conductance of 1e14
+#: W m^-2 K^-1, far above the phonon radiation limit of any pair of solids (~1e10), to 1e6, above the Kapitza
+#: resistance of a solid in helium at 1 mK (R T^3 ~ 1e-3 m^2 K^4 W^-1, Pollack, Rev. Mod. Phys. 41, 48 (1969)).
+RESISTANCE_RANGE = (1e-14, 1e6)
+#: Given thermal conductivities (W m^-1 K^-1): from 1e-4 (below any gas at room temperature, air 0.026) to
+#: 1e6 (above the low-temperature peak of the purest crystals, ~3e4 for sapphire and copper).
+CONDUCTIVITY_RANGE = (1e-4, 1e6)
+
+
+def resistance(value: Any, name: str) -> float:
+    """A given interface resistance in m^2 K W^-1: 0 or within :data:`RESISTANCE_RANGE`."""
+    r = non_negative(value, name, "m^2 K W^-1")
+    lo, hi = RESISTANCE_RANGE
+    if r != 0 and not lo <= r <= hi:
+        raise InputError(
+            f"{name} must be 0 or {lo:g} to {hi:g} m^2 K W^-1 (G above 1e14 W m^-2 K^-1 or R above that of any "
+            f"interface at 1 mK are not physical), got {r:g}"
+        )
+    return r
+
+
+def conductivity(value: Any, name: str) -> float:
+    """A given thermal conductivity in W m^-1 K^-1 within :data:`CONDUCTIVITY_RANGE`."""
+    k = positive(value, name, "W m^-1 K^-1")
+    lo, hi = CONDUCTIVITY_RANGE
+    if not lo <= k <= hi:
+        raise InputError(
+            f"{name} must be {lo:g} to {hi:g} W m^-1 K^-1 (from below any gas to above the purest crystal), got {k:g}"
+        )
+    return k
+
+
 def temperature(value: Any, name: str = "temperature") -> float:
-    """An operating temperature, finite and > 0 K."""
-    return positive(value, name, "K")
+    """An operating temperature, finite, > 0 K and at most :data:`kapitza.prediction.settings.MAX_TEMPERATURE`."""
+    from ..prediction.settings import check_temperature_bound
+
+    t = positive(value, name, "K")
+    check_temperature_bound(t, name)
+    return t
+
+
+def length(value: Any, name: str, *, zero: bool = False) -> float:
+    """A device length in m, from :data:`MIN_LENGTH` to :data:`MAX_LENGTH` (``zero=True``: 0 allowed too)."""
+    x = number(value, name, "m")
+    if zero and x == 0:
+        return 0.0
+    if x <= 0:
+        raise InputError(f"{name} must be {'>= 0' if zero else '> 0'} m, got {x:g} m")
+    if not MIN_LENGTH <= x <= MAX_LENGTH:
+        raise InputError(
+            f"{name} must be {MIN_LENGTH:g} to {MAX_LENGTH:g} m (a tenth of a bond to larger than any device), "
+            f"got {x:g} m"
+        )
+    return x
+
+
+def length_sweep(values: Any, name: str) -> NDArray[np.float64]:
+    """:func:`sweep` of lengths in m, each from :data:`MIN_LENGTH` to :data:`MAX_LENGTH`."""
+    x = sweep(values, name, "m")
+    bad = x[(x < MIN_LENGTH) | (x > MAX_LENGTH)]
+    if bad.size:
+        raise InputError(f"{name} values must be {MIN_LENGTH:g} to {MAX_LENGTH:g} m, got {float(bad[0]):g} m")
+    return x
 
 
 def sweep(values: Any, name: str, unit: str) -> NDArray[np.float64]:

@@ -176,7 +176,7 @@ def lognormal_radii(median: float, sigma: float, count: int = 41) -> tuple[NDArr
     radii, weights : ndarray, shape (count,)
         Weights are relative volume fractions n(a) a^3 da on the log grid, summing to 1.
     """
-    mu = _checks.positive(median, "median radius", "m")
+    mu = _checks.length(median, "median radius")
     s = _checks.positive(sigma, "lognormal sigma", "")
     if s > 2:
         raise InputError(f"lognormal sigma (of ln a) must be <= 2, got {s:g}")
@@ -301,7 +301,7 @@ def composite(
         bad conductivity or resistance specs.
     """
     name = _shape(shape)
-    a = np.array([_checks.positive(x, "radius", "m") for x in np.ravel(np.asarray(radius, dtype=object))])
+    a = np.array([_checks.length(x, "radius") for x in np.ravel(np.asarray(radius, dtype=object))])
     if a.size == 0 or a.size > _checks.MAX_SWEEP:
         raise InputError(f"radius takes 1 to {_checks.MAX_SWEEP} values, got {a.size}")
     if weights is None:
@@ -319,7 +319,7 @@ def composite(
     fractions = tuple(_checks.number(x, "sweep_fractions", "0 <= f < 1") for x in np.ravel(sweep_fractions))
     if not fractions or any(not 0 <= x < 1 for x in fractions):
         raise InputError("sweep_fractions must be volume fractions in [0, 1)")
-    swept = None if sweep_radii is None else _checks.sweep(sweep_radii, "sweep_radii", "m")
+    swept = None if sweep_radii is None else _checks.length_sweep(sweep_radii, "sweep_radii")
     t = _checks.temperature(temperature)
     src_m, src_p = conductivity_source(matrix_conductivity), conductivity_source(particle_conductivity)
     src_r = resistance_source(resistance)

@@ -53,6 +53,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ..errors import InputError
 from ..io.results import result
+from . import _checks
 from .sources import conductivity_source, resistance_source
 
 __all__ = [
@@ -99,7 +100,10 @@ def _pressures(pressure: ArrayLike) -> NDArray[np.float64]:
 
 
 def _rms(a: Any, b: Any, name: str, unit: str) -> float:
-    return math.hypot(_num(a, f"{name}1", unit, strict=False), _num(b, f"{name}2", unit, strict=False))
+    x, y = _num(a, f"{name}1", unit, strict=False), _num(b, f"{name}2", unit, strict=False)
+    if unit == "m":  # a roughness: 0 (a flat face) or a device length
+        x, y = _checks.length(x, f"{name}1", zero=True), _checks.length(y, f"{name}2", zero=True)
+    return math.hypot(x, y)
 
 
 def cmy_conductance(
@@ -138,7 +142,7 @@ def cmy_conductance(
     if sigma == 0 or m == 0:
         raise InputError("roughness1/2 and slope1/2 cannot both be 0: a perfectly flat contact has no CMY h_c")
     hc = _num(hardness, "hardness", "Pa")
-    t = _num(temperature, "temperature", "K")
+    t = _checks.temperature(temperature, "temperature")
     a, b = k1.at(t), k2.at(t)
     ks = 2 * a * b / (a + b)
     h = 1.25 * ks * (m / sigma) * (p / hc) ** 0.95

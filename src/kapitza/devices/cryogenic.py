@@ -47,6 +47,7 @@ from scipy.optimize import brentq
 
 from ..errors import ConvergenceError, InputError
 from ..io.results import result
+from . import _checks
 from ._checks import non_negative, positive
 from .sources import conductivity_source, resistance_source
 
@@ -218,9 +219,14 @@ class ChipInHelium:
 
 def _validated(area, thickness, bath_temperature, critical_temperature, law):  # noqa: ANN001, ANN202
     a = positive(area, "area", "m^2")
-    d = positive(thickness, "thickness", "m")
-    tb = positive(bath_temperature, "bath_temperature", "K")
-    tc = None if critical_temperature is None else positive(critical_temperature, "critical_temperature", "K")
+    if not _checks.MIN_LENGTH**2 <= a <= _checks.MAX_LENGTH**2:
+        raise InputError(
+            f"area must be {_checks.MIN_LENGTH**2:g} to {_checks.MAX_LENGTH**2:g} m^2 (sides of a tenth of a bond to "
+            f"larger than any device), got {a:g} m^2"
+        )
+    d = _checks.length(thickness, "thickness")
+    tb = _checks.temperature(bath_temperature, "bath_temperature")
+    tc = None if critical_temperature is None else _checks.temperature(critical_temperature, "critical_temperature")
     if tc is not None and tc <= tb:
         raise InputError(f"critical_temperature ({tc:g} K) must be above the bath ({tb:g} K)")
     return a, d, tb, tc, _check_law(law)

@@ -25,6 +25,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ..errors import InputError
 from ..io.results import result
+from . import _checks
 from .sources import conductivity_source
 from .stack import make_stack, solve_stack
 
@@ -99,9 +100,7 @@ def _thicknesses(film_thickness: ArrayLike) -> NDArray[np.float64]:
     d = np.atleast_1d(np.asarray(film_thickness, dtype=float))
     if d.ndim != 1 or d.size == 0 or d.size > MAX_THICKNESSES:
         raise InputError(f"film_thickness must be a list of 1 to {MAX_THICKNESSES} thicknesses (m)")
-    if not np.all(np.isfinite(d)) or np.any(d <= 0):
-        raise InputError("every film thickness must be finite and > 0 m")
-    return np.sort(d)
+    return _checks.length_sweep(d, "film_thickness")
 
 
 def _side(spec: Any, role: str) -> dict[str, Any]:

@@ -77,6 +77,8 @@ from numpy.typing import NDArray
 
 from ..errors import InputError, MissingDependencyError
 from ..io.results import result
+from ..prediction.settings import MAX_TEMPERATURE
+from . import _checks
 from .sources import ConductivitySource, ResistanceSource, conductivity_source, resistance_source
 
 __all__ = [
@@ -137,9 +139,7 @@ def _layer(spec: Any, index: int) -> _Layer:
         raise InputError(
             f"{where} must be a HotspotLayer, a (conductivity, thickness_m) pair or a mapping, got {spec!r}"
         )
-    thickness = _finite(spec.thickness, f"{where} thickness (m)")
-    if thickness <= 0:
-        raise InputError(f"{where} thickness must be > 0 m, got {thickness:g}")
+    thickness = _checks.length(spec.thickness, f"{where} thickness")
     anisotropy = _finite(getattr(spec, "anisotropy", 1.0), f"{where} anisotropy")
     if anisotropy <= 0:
         raise InputError(f"{where} anisotropy (k_r/k_z) must be > 0, got {anisotropy:g}")
@@ -568,19 +568,13 @@ def hotspot(
     sources = [resistance_source(r) for r in resistances]
     if geometry not in GEOMETRIES:
         raise InputError(f"geometry= must be one of {', '.join(GEOMETRIES)}, got {geometry!r}")
-    w = _finite(source_width, "source_width= (m)")
-    if w <= 0:
-        raise InputError(f"source_width= must be > 0 m, got {w:g}")
+    w = _checks.length(source_width, "source_width=")
     total = sum(layer.thickness for layer in parsed)
-    big_w = max(4 * total, 20 * w) if domain_width is None else _finite(domain_width, "domain_width= (m)")
-    if big_w <= 0:
-        raise InputError(f"domain_width= must be > 0 m, got {big_w:g}")
+    big_w = max(4 * total, 20 * w) if domain_width is None else _checks.length(domain_width, "domain_width=")
     if w > big_w * (1 + 1e-12):
         raise InputError(f"source_width= ({w:g} m) must not exceed domain_width= ({big_w:g} m)")
     w = min(w, big_w)
-    t_sink = _finite(sink_temperature, "sink_temperature= (K)")
-    if t_sink <= 0:
-        raise InputError(f"sink_temperature= must be > 0 K, got {t_sink:g}")
+    t_sink = _checks.temperature(sink_temperature, "sink_temperature=")
     if (power is None) == (heat_flux is None):
         raise InputError("give exactly one of power= (W/m planar, W axisymmetric) and heat_flux= (W m^-2)")
     area = w if geometry == "planar" else math.pi * (w / 2) ** 2
@@ -594,6 +588,11 @@ def hotspot(
         if q <= 0:
             raise InputError(f"heat_flux= must be > 0 W m^-2, got {q:g}")
         pw = q * area
+    if q > _checks.MAX_HEAT_FLUX:
+        raise InputError(
+            f"the source's heat flux {q:g} W m^-2 (power= over its area) is above {_checks.MAX_HEAT_FLUX:g} W m^-2, "
+            "more than any continuous source (a laser-ablation spot is ~1e13): check the power and its unit"
+        )
     if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)) or not 2 <= resolution <= 400:
         raise InputError(f"resolution= must be a whole number from 2 to 400, got {resolution!r}")
     g = _finite(growth, "growth=")
@@ -636,6 +635,11 @@ def hotspot(
     if error_estimate:
         coarse = _solve(parsed, kz, rs, resolution=max(1, int(resolution) // 2), **common)
         err = abs(sol["peak"] - coarse["peak"]) / 3.0
+    if not math.isfinite(sol["peak"]) or t_sink + sol["peak"] > MAX_TEMPERATURE:
+        raise InputError(
+            f"the source would reach {t_sink + sol['peak']:g} K, above the {MAX_TEMPERATURE:g} K any device model "
+            "accepts (every layer would have melted): lower the power or the resistances"
+        )
     d = np.array([layer.thickness for layer in parsed])
     stack = q * (float(np.sum(d / np.array(kz))) + float(np.sum(rs)))
     return HotspotResult(

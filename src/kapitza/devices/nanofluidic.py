@@ -47,7 +47,7 @@ from numpy.typing import NDArray
 
 from ..errors import InputError
 from ..io.results import result
-from ._checks import non_negative, positive
+from . import _checks
 from .sources import conductivity_source, resistance_source
 
 __all__ = ["NUSSELT", "ExchangerResult", "ExchangerSweep", "exchanger_sweep", "nanofluidic_exchanger", "nusselt_number"]
@@ -92,6 +92,12 @@ def _heights(values: Any, name: str) -> NDArray[np.float64]:
     ok = np.isfinite(arr) & (arr > 0)
     if not np.all(ok):
         raise InputError(f"{name} channel heights must be finite and > 0 m, got {float(arr[~ok][0]):g}")
+    ok = (arr >= _checks.MIN_LENGTH) & (arr <= _checks.MAX_LENGTH)
+    if not np.all(ok):
+        raise InputError(
+            f"{name} channel heights must be {_checks.MIN_LENGTH:g} to {_checks.MAX_LENGTH:g} m (a tenth of a bond "
+            f"to larger than any device), got {float(arr[~ok][0]):g}"
+        )
     return arr
 
 
@@ -115,10 +121,10 @@ class _Sides:
         k1 = conductivity_source(fluid_conductivity)
         k2 = k1 if fluid_conductivity_2 is None else conductivity_source(fluid_conductivity_2)
         kw = conductivity_source(wall_conductivity)
-        self.t = positive(temperature, "temperature=", "K")
+        self.t = _checks.temperature(temperature, "temperature=")
         self.nu1 = nusselt_number(nusselt)
         self.nu2 = self.nu1 if nusselt_2 is None else nusselt_number(nusselt_2)
-        self.wall_thickness = non_negative(wall_thickness, "wall_thickness=", "m")
+        self.wall_thickness = _checks.length(wall_thickness, "wall_thickness=", zero=True)
         self.k1, self.k2, self.kw = float(k1.at(self.t)), float(k2.at(self.t)), float(kw.at(self.t))
         self.r1, self.r2 = float(s1.at(self.t)), float(s2.at(self.t))
         self.labels = (s1.label, s2.label)

@@ -51,6 +51,7 @@ from numpy.typing import NDArray
 
 from ..errors import ConvergenceError, InputError
 from ..io.results import result
+from . import _checks
 from ._checks import positive
 from .sources import ResistanceSource, conductivity_source, resistance_source
 
@@ -176,8 +177,8 @@ def _inputs(
     source = resistance_source(resistance)
     kc_source = conductivity_source(cell_conductivity)
     kd_source = conductivity_source(dielectric_conductivity)
-    t0 = positive(ambient, "ambient_temperature=", "K")
-    t_m = positive(melting, "melting_temperature=", "K")
+    t0 = _checks.temperature(ambient, "ambient_temperature=")
+    t_m = _checks.temperature(melting, "melting_temperature=")
     if not t_m > t0:
         raise InputError(f"melting_temperature= ({t_m:g} K) must be above ambient_temperature= ({t0:g} K)")
     return source, float(kc_source.at(t0)), float(kd_source.at(t0)), t0, t_m
@@ -221,7 +222,7 @@ def pcm_cell(
     source, k_c, k_d, t0, t_m = _inputs(
         resistance, cell_conductivity, dielectric_conductivity, ambient_temperature, melting_temperature
     )
-    a = positive(radius, "radius=", "m")
+    a = _checks.length(radius, "radius=")
     p_given = None if power is None else positive(power, "power=", "W")
     r_int, p = _self_consistent(source, a, p_given, k_c, k_d, t0, t_m)
     terms = _terms(a, k_c, k_d, r_int)

@@ -163,13 +163,13 @@ def polycrystal(
     InputError
         d <= 0, phi outside (0, 1], c <= 0, bad conductivity or resistance specs.
     """
-    d = _checks.positive(grain_size, "grain_size", "m")
+    d = _checks.length(grain_size, "grain_size")
     c = _checks.positive(shape_factor, "shape_factor", "")
     phi = _checks.number(contact_fraction, "contact_fraction", "0 < phi <= 1")
     if not 0 < phi <= 1:
         raise InputError(f"contact_fraction must be in (0, 1], got {phi:g}")
     t = _checks.temperature(temperature)
-    swept = None if sweep_grain_sizes is None else _checks.sweep(sweep_grain_sizes, "sweep_grain_sizes", "m")
+    swept = None if sweep_grain_sizes is None else _checks.length_sweep(sweep_grain_sizes, "sweep_grain_sizes")
     src_k, src_r = conductivity_source(bulk_conductivity), resistance_source(resistance)
 
     k0, r_c = float(src_k.at(t)), float(src_r.at(t))

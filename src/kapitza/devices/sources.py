@@ -49,7 +49,8 @@ from ..errors import InputError
 from ..io.results import result
 from ..materials import Material, get_material
 from ..materials.conductivity import thermal_conductivity
-from ._checks import non_negative, positive
+from . import _checks
+from ._checks import positive
 from ._checks import temperature as _temperature
 
 __all__ = [
@@ -101,7 +102,7 @@ class FixedResistance:
     label: str = "given"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "value", non_negative(self.value, "interface resistance R", "m^2 K W^-1"))
+        object.__setattr__(self, "value", _checks.resistance(self.value, "interface resistance R"))
 
     temperature_dependent: ClassVar[bool] = False
 
@@ -133,7 +134,7 @@ class PowerLawResistance:
     temperature_dependent: ClassVar[bool] = True
 
     def __post_init__(self) -> None:
-        r0 = non_negative(self.r0, "power-law resistance R0", "m^2 K W^-1")
+        r0 = _checks.resistance(self.r0, "power-law resistance R0")
         if r0 <= 0:
             raise InputError("R0 of a power law must be > 0 m^2 K W^-1")
         object.__setattr__(self, "r0", r0)
@@ -267,7 +268,7 @@ class FixedConductivity:
             raise InputError(f"a conductivity must be a number (W m^-1 K^-1), got {self.value!r}") from None
         if not math.isfinite(k) or k <= 0:
             raise InputError(f"a conductivity must be finite and > 0 W m^-1 K^-1, got {k:g}")
-        object.__setattr__(self, "value", k)
+        object.__setattr__(self, "value", _checks.conductivity(k, "a conductivity"))
 
     def at(self, temperature: float) -> float:
         """kappa in W m^-1 K^-1."""
@@ -309,9 +310,11 @@ def conductivity_source(spec: Any) -> ConductivitySource:
     if isinstance(spec, (str, os.PathLike, Material)):
         if isinstance(spec, str):
             try:
-                return FixedConductivity(float(spec))
-            except (InputError, ValueError):
+                value = float(spec)
+            except ValueError:
                 pass
+            else:  # a number given as text: its own checks, not "unknown material '1e308'"
+                return FixedConductivity(value)
         return MaterialConductivity(get_material(spec))
     raise InputError(f"a conductivity is a number (W m^-1 K^-1) or a material name, got {type(spec).__name__}")
 

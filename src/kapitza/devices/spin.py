@@ -45,6 +45,7 @@ from numpy.typing import NDArray
 
 from ..errors import InputError
 from ..io.results import result
+from . import _checks
 from .sources import resistance_source
 
 __all__ = ["SpinHeatAccumulation", "spin_heat_accumulation"]
@@ -155,7 +156,7 @@ def spin_heat_accumulation(
     q = _number(heat_flux, "heat_flux", "W m^-2", positive=False)
     kappa = _number(conductivity, "conductivity", "W m^-1 K^-1")
     lam = _number(relaxation_length, "relaxation_length", "m", allow_inf=True)
-    t0 = _number(temperature, "temperature", "K")
+    t0 = _checks.temperature(temperature, "temperature")
     r_up, r_down = source_up.at(t0), source_down.at(t0)
     for name, r in (("resistance_up", r_up), ("resistance_down", r_down)):
         if not (math.isfinite(r) and r > 0):

@@ -22,7 +22,9 @@ Format (units in the key names or in the comments; everything else is refused, s
     thickness_um = 500.0
 
 Relative paths of result files and material files (``material = "mine.toml"`` or ``"mine.toml:Name"``) are
-read from the stack file's folder, as in a thermoreflectance sample file.
+read from the stack file's folder, as in a thermoreflectance sample file, and must lie at or below it
+(:func:`kapitza.io.paths.confined`: no ``../``, absolute paths or symbolic links leading elsewhere) unless
+``allow_outside=True`` (``kapitza stack --allow-outside``).
 """
 
 from __future__ import annotations
@@ -34,8 +36,9 @@ from typing import Any, ClassVar
 
 from ..errors import InputError
 from ..io import toml_file
+from ..io.paths import confined
 from ..io.results import result
-from .stack import Stack, make_stack
+from .stack import MAX_LAYERS, Stack, make_stack
 
 __all__ = ["StackFile", "read_stack"]
 
@@ -80,15 +83,17 @@ def _number(value: Any, where: str, unit: str) -> float:
     return x
 
 
-def _beside(spec: str, folder: Path) -> str:
+def _beside(spec: str, folder: Path, where: str, allow_outside: bool) -> str:
     """A material file named relative to the stack file ("mine.toml" or "mine.toml:Name") is read from its folder."""
     path_part = spec.rsplit(":", 1)[0] if ".toml:" in spec.lower() else spec
-    if path_part.lower().endswith(".toml") and not os.path.isabs(path_part):
-        return str(folder / spec)
+    if path_part.lower().endswith(".toml"):
+        confined(path_part, folder, f"{where} material file", allow_outside)
+        if not os.path.isabs(path_part):
+            return str(folder / spec)
     return spec
 
 
-def _layer(raw: Any, i: int, origin: str, folder: Path) -> dict[str, Any]:
+def _layer(raw: Any, i: int, origin: str, folder: Path, allow_outside: bool) -> dict[str, Any]:
     where = f"{origin}: layer {i + 1}"
     if not isinstance(raw, dict):
         raise InputError(f"{where} must be a table ([[layer]])")
@@ -110,7 +115,7 @@ def _layer(raw: Any, i: int, origin: str, folder: Path) -> dict[str, Any]:
     if "material" in raw:
         if not isinstance(raw["material"], str) or not raw["material"].strip():
             raise InputError(f"{where}: material must be a name, got {raw['material']!r}")
-        out["material"] = _beside(raw["material"].strip(), folder)
+        out["material"] = _beside(raw["material"].strip(), folder, where, allow_outside)
     if "name" in raw:
         out["name"] = str(raw["name"])
     if "material" not in out and "conductivity" not in out:
@@ -118,7 +123,7 @@ def _layer(raw: Any, i: int, origin: str, folder: Path) -> dict[str, Any]:
     return out
 
 
-def _interface(raw: Any, i: int, origin: str, folder: Path) -> Any:
+def _interface(raw: Any, i: int, origin: str, folder: Path, allow_outside: bool) -> Any:
     where = f"{origin}: interface {i + 1}"
     if not isinstance(raw, dict):
         raise InputError(f"{where} must be a table ([[interface]])")
@@ -140,19 +145,24 @@ def _interface(raw: Any, i: int, origin: str, folder: Path) -> Any:
     if not isinstance(spec, str):
         raise InputError(f"{where}: resistance must be a number or a string, got {spec!r}")
     path_part = spec.split("#", 1)[0].strip()
-    if path_part.lower().endswith(".json") and not os.path.isabs(path_part):
-        return str(folder / spec.strip())
+    if path_part.lower().endswith(".json"):
+        confined(path_part, folder, f"{where} result file", allow_outside)
+        if not os.path.isabs(path_part):
+            return str(folder / spec.strip())
     return spec
 
 
-def read_stack(path: str | os.PathLike[str]) -> StackFile:
+def read_stack(path: str | os.PathLike[str], *, allow_outside: bool = False) -> StackFile:
     """Read and validate a stack file (format in the module docstring).
+
+    ``allow_outside``: let the file name material and result files outside its own folder.
 
     Raises
     ------
     InputError
         A missing, binary or malformed file, unknown keys, no layers, a wrong number of interfaces,
-        a non-positive thickness, conductivity or sink temperature, an unknown material or model.
+        a non-positive thickness, conductivity or sink temperature, an unknown material or model, a file named
+        outside the stack file's folder (without ``allow_outside``).
     """
     p = Path(path)
     origin = p.name
@@ -166,8 +176,13 @@ def read_stack(path: str | os.PathLike[str]) -> StackFile:
         raise InputError(f"{origin}: no layers; add [[layer]] tables")
     if not isinstance(interfaces_raw, list):
         raise InputError(f"{origin}: interfaces are [[interface]] tables")
-    layers = [_layer(raw, i, origin, p.parent) for i, raw in enumerate(layers_raw)]
-    interfaces = [_interface(raw, i, origin, p.parent) for i, raw in enumerate(interfaces_raw)]
+    if len(layers_raw) > MAX_LAYERS:
+        raise InputError(
+            f"{origin}: {len(layers_raw):,} layers; a stack file holds at most {MAX_LAYERS:,} (for many periods of "
+            "the same layers use kapitza device superlattice)"
+        )
+    layers = [_layer(raw, i, origin, p.parent, allow_outside) for i, raw in enumerate(layers_raw)]
+    interfaces = [_interface(raw, i, origin, p.parent, allow_outside) for i, raw in enumerate(interfaces_raw)]
     try:
         stack = make_stack(layers, interfaces)
     except InputError as exc:

@@ -197,8 +197,8 @@ def superlattice(
         A thickness or period <= 0 or not finite, N not an integer >= 1, a bad conductivity or resistance
         spec, a non-positive alloy conductivity.
     """
-    d_a = _checks.positive(thickness_a, "thickness_a", "m")
-    d_b = _checks.positive(thickness_b, "thickness_b", "m")
+    d_a = _checks.length(thickness_a, "thickness_a")
+    d_b = _checks.length(thickness_b, "thickness_b")
     if isinstance(periods, bool) or not isinstance(periods, (int, np.integer)):
         raise InputError(f"periods must be a whole number >= 1, got {periods!r}")
     n = int(periods)
@@ -217,7 +217,7 @@ def superlattice(
         k_alloy, alloy_label = SIGE_ALLOY_CONDUCTIVITY, SIGE_ALLOY_SOURCE
     else:
         k_alloy = None
-    swept = None if sweep_periods is None else _checks.sweep(sweep_periods, "sweep_periods", "m")
+    swept = None if sweep_periods is None else _checks.length_sweep(sweep_periods, "sweep_periods")
 
     k_a, k_b = float(src_a.at(t)), float(src_b.at(t))
     r_ab, r_ba = float(src_ab.at(t)), float(src_ba.at(t))

@@ -45,6 +45,7 @@ from numpy.typing import NDArray
 
 from ..errors import InputError
 from ..io.results import result
+from . import _checks
 from ._checks import non_negative, positive
 from .sources import conductivity_source, resistance_source
 
@@ -186,7 +187,7 @@ def thermoelectric_leg(
     zt_value = positive(zt, "zt=", "(dimensionless)")
     rho = positive(resistivity, "resistivity=", "Ohm m")
     rho_c = non_negative(contact_resistivity, "contact_resistivity=", "Ohm m^2")
-    t = positive(temperature, "temperature=", "K")
+    t = _checks.temperature(temperature, "temperature=")
     x = _fraction(fraction)
     k = float(ksource.at(t))
     r_k = float(source.at(t))
@@ -235,5 +236,5 @@ def leg_length_for_fraction(
     x = _fraction(fraction)
     rho = positive(resistivity, "resistivity=", "Ohm m")
     rho_c = non_negative(contact_resistivity, "contact_resistivity=", "Ohm m^2")
-    t = positive(temperature, "temperature=", "K")
+    t = _checks.temperature(temperature, "temperature=")
     return _length_for(x, 2.0 * rho_c / rho, 2.0 * float(source.at(t)) * float(ksource.at(t)))

@@ -29,6 +29,7 @@ from numpy.typing import NDArray
 
 from ..errors import InputError
 from .numbers_text import parse_numbers
+from .paths import excerpt
 
 __all__ = ["DumpFrame", "DumpFrames", "iter_frames", "read_frames"]
 
@@ -62,7 +63,7 @@ def _expect(handle, path: str, line_no: list[int], prefix: str) -> str:
     if not line:
         raise InputError(f"{path}: ends inside a frame (line {line_no[0]}, expected {prefix!r})")
     if not line.startswith(prefix):
-        raise InputError(f"{path} line {line_no[0]}: expected {prefix!r}, got {line.strip()[:60]!r}")
+        raise InputError(f"{path} line {line_no[0]}: expected {prefix!r}, got {excerpt(path, line)}")
     return line
 
 
@@ -73,11 +74,11 @@ def _number_line(handle, path: str, line_no: list[int], count: int) -> list[floa
         raise InputError(f"{path}: ends inside a frame (line {line_no[0]})")
     fields = line.split()
     if len(fields) < count:
-        raise InputError(f"{path} line {line_no[0]}: expected {count} numbers, got {line.strip()[:60]!r}")
+        raise InputError(f"{path} line {line_no[0]}: expected {count} numbers, got {excerpt(path, line)}")
     try:
         return [float(x) for x in fields[:count]]
     except ValueError:
-        raise InputError(f"{path} line {line_no[0]}: not a number in {line.strip()[:60]!r}") from None
+        raise InputError(f"{path} line {line_no[0]}: not a number in {excerpt(path, line)}") from None
 
 
 def iter_frames(path: str | os.PathLike) -> Iterator[DumpFrame]:
@@ -95,7 +96,7 @@ def iter_frames(path: str | os.PathLike) -> Iterator[DumpFrame]:
                 return
             line_no[0] += 1
             if first.strip() != "ITEM: TIMESTEP":
-                raise InputError(f"{name} line {line_no[0]}: expected 'ITEM: TIMESTEP', got {first.strip()[:60]!r}")
+                raise InputError(f"{name} line {line_no[0]}: expected 'ITEM: TIMESTEP', got {excerpt(name, first)}")
             step = _number_line(handle, name, line_no, 1)[0]
             _expect(handle, name, line_no, "ITEM: NUMBER OF ATOMS")
             n_atoms = _number_line(handle, name, line_no, 1)[0]
@@ -108,10 +109,17 @@ def iter_frames(path: str | os.PathLike) -> Iterator[DumpFrame]:
             box = np.array([_number_line(handle, name, line_no, 2) for _ in range(3)])
             header = _expect(handle, name, line_no, "ITEM: ATOMS").split()[2:]
             if not header or header[0] != "id":
-                raise InputError(f"{name} line {line_no[0]}: the first column must be id, got {' '.join(header)!r}")
-            rows = [handle.readline() for _ in range(n_atoms)]
+                raise InputError(
+                    f"{name} line {line_no[0]}: the first column must be id, got {excerpt(name, ' '.join(header))}"
+                )
+            rows = []
+            for _ in range(n_atoms):  # stop at the end of the file: an atom count of 1e12 must not loop 1e12 times
+                row = handle.readline()
+                rows.append(row)
+                if not row.endswith("\n"):
+                    break
             start = line_no[0] + 1
-            line_no[0] += n_atoms
+            line_no[0] += len(rows)
             if not rows[-1].endswith("\n"):
                 raise InputError(f"{name}: ends inside a frame (timestep {int(step)}, from line {start})")
             try:

@@ -42,12 +42,16 @@ from typing import Any
 
 from ..errors import InputError
 from ..io import toml_file
+from ..io.paths import confined
 from .nemd import NemdConfig
 
 CAMPAIGN_KEYS = ("folder", "processes", "workers")
 TOP_KEYS = ("campaign", "base", "series")
 #: Members refused above this count (a typo in a list multiplies quickly).
 MAX_MEMBERS = 10_000
+#: Local workers refused above this count: each is a process running LAMMPS, and the largest single machines
+#: have 256 cores (2 x 128-core CPUs); more workers than cores only oversubscribe the machine (issue 25).
+MAX_WORKERS = 256
 STATE_FILE = "state.json"
 CONFIG_FILE = "config.toml"
 
@@ -78,14 +82,19 @@ def _name_part(value: Any) -> str:
     return re.sub(r"[^A-Za-z0-9.+-]", "_", text)
 
 
-def _count(value: Any, name: str, where: str) -> int:
+def _count(value: Any, name: str, where: str, most: int | None = None) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         raise InputError(f"{where}: {name} must be an integer >= 1, got {value!r}")
+    if most is not None and value > most:
+        raise InputError(f"{where}: {name} must be at most {most} (one LAMMPS process each), got {value}")
     return value
 
 
-def load_campaign(path: str | os.PathLike) -> Campaign:
+def load_campaign(path: str | os.PathLike, *, allow_outside: bool = False) -> Campaign:
     """Read and validate a campaign TOML: every member's config is built before anything runs.
+
+    ``[campaign] folder`` must lie at or below the TOML's folder unless ``allow_outside``
+    (:func:`kapitza.io.paths.confined`).
 
     Raises
     ------
@@ -113,9 +122,9 @@ def load_campaign(path: str | os.PathLike) -> Campaign:
     folder_value = settings.get("folder", p.with_suffix(".campaign").name)
     if not isinstance(folder_value, str) or not folder_value.strip():
         raise InputError(f"{where}: [campaign] folder must be a folder name, got {folder_value!r}")
-    folder = Path(folder_value) if Path(folder_value).is_absolute() else p.parent / folder_value
+    folder = confined(folder_value, p.parent, f"{where}: [campaign] folder", allow_outside)
     processes = _count(settings.get("processes", 1), "[campaign] processes", where)
-    workers = _count(settings.get("workers", 1), "[campaign] workers", where)
+    workers = _count(settings.get("workers", 1), "[campaign] workers", where, MAX_WORKERS)
     known = {f.name for f in fields(NemdConfig)}
     unknown = sorted((set(base) | set(series)) - known)
     if unknown:
@@ -218,7 +227,7 @@ def run_campaign(
     if address is not None and workers is not None:
         raise InputError("give either a scheduler address (--address) or a local worker count (--workers), not both")
     if workers is not None:
-        _count(workers, "workers= (--workers)", "campaign")
+        _count(workers, "workers= (--workers)", "campaign", MAX_WORKERS)
     if not campaign.folder.parent.is_dir():
         raise InputError(f"the folder of campaign folder {str(campaign.folder)!r} does not exist")
     try:

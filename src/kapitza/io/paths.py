@@ -1,0 +1,85 @@
+"""Where a file may name another file, and what an error may quote of a file.
+
+Two rules for files from users (issue 25):
+
+* A file that names other files (a stack file's material or result files, a run config's ``run_dir``, a
+  campaign's ``folder``) reaches only paths at or below its own folder: :func:`confined` resolves the name
+  (symlinks included) and refuses ``../``, absolute paths and symlinks that lead elsewhere, unless the user
+  allowed more on the command line (``--allow-outside``) or named the path there directly.
+* An error about a bad line quotes at most a short, printable excerpt of a file the user named directly, never
+  of a file reached through a symbolic link (a link to /etc/passwd must not print its lines): :func:`excerpt`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import InputError
+
+__all__ = ["EXCERPT_CHARS", "confined", "excerpt", "through_link"]
+
+#: Longest excerpt of a bad line quoted in an error message, characters.
+EXCERPT_CHARS = 24
+
+
+def confined(
+    path: str | os.PathLike[str], base: str | os.PathLike[str], what: str, allow_outside: bool = False
+) -> Path:
+    """``path`` (relative to ``base`` unless absolute), refused unless it resolves to ``base`` or below.
+
+    Parameters
+    ----------
+    path : path-like
+        The name as written in the file (``"mine.toml"``, ``"runs/a"``, ``"../x"``, ``"/etc/x"``).
+    base : path-like
+        The folder of the file that names it.
+    what : str
+        How the message names the entry (e.g. ``"stack.toml: layer 2 material"``).
+    allow_outside : bool
+        True: no confinement (the user allowed it on the command line); the path is still joined to ``base``.
+
+    Returns
+    -------
+    Path
+        ``base / path`` (or ``path`` if absolute), not resolved: messages keep the user's spelling.
+
+    Raises
+    ------
+    InputError
+        The path, with every symbolic link followed, lies outside ``base``.
+    """
+    raw = Path(path)
+    joined = raw if raw.is_absolute() else Path(base) / raw
+    if allow_outside:
+        return joined
+    root = Path(os.path.realpath(base))
+    target = Path(os.path.realpath(joined))
+    if target != root and root not in target.parents:
+        link = " (through a symbolic link)" if not raw.is_absolute() and ".." not in raw.parts else ""
+        raise InputError(
+            f"{what} {str(path)!r} leads outside {str(base) or '.'!r}{link}; a file may name only files at or "
+            "below its own folder (give the path on the command line, or --allow-outside where offered)"
+        )
+    return joined
+
+
+def through_link(path: str | os.PathLike[str]) -> bool:
+    """True when ``path`` or one of its folders is a symbolic link (its real place differs from its name)."""
+    p = Path(path)
+    return os.path.realpath(p) != os.path.abspath(p)
+
+
+def excerpt(path: str | os.PathLike[str], text: str) -> str:
+    """A short, printable, quoted excerpt of a bad line of ``path`` for an error message.
+
+    Nothing of the line is quoted from a file reached through a symbolic link (its content may be another
+    file's): the result is then ``"a line not quoted (the file is read through a symbolic link)"``.  Otherwise
+    only printable ASCII is kept (control characters and escapes become ``?``), cut to :data:`EXCERPT_CHARS`.
+    """
+    if through_link(path):
+        return "a line not quoted (the file is read through a symbolic link)"
+    clean = "".join(c if " " <= c <= "~" else "?" for c in text.strip())
+    if len(clean) > EXCERPT_CHARS:
+        clean = clean[: EXCERPT_CHARS - 3] + "..."
+    return repr(clean)
