@@ -198,3 +198,14 @@ def test_noise_free_fit_json_says_so_and_no_error_is_zero_without_a_note(capsys,
     status, out, err = run(capsys, "fdtr", "fit", start, data, "--fit", "G", "--no-progress", "--predict", "none")
     assert status == 0, err
     assert "round-off*" in out and "noise-free data" in out
+
+
+def test_fit_on_data_with_1e308_is_one_line_naming_the_row(capsys, tmp_path, sample):
+    """Issue 25 hostile input: `tdtr fit` on a data file holding 1e308 ended in an lmfit traceback; now exit 2 and
+    one stderr line naming the file, the line and the value."""
+    data = tmp_path / "d.txt"
+    data.write_text("Delay (ps) Ratio\n100 7.2\n200 1e308\n400 5.0\n800 3.9\n")
+    status, out, err = run(capsys, "tdtr", "fit", sample, data, "--fit", "G", "--no-progress", "--predict", "none")
+    assert status == 2 and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "d.txt': line 3: Ratio is 1e+308" in lines[0] and "Traceback" not in err

@@ -69,6 +69,10 @@ _DEFAULT_SPAN = 100.0  # default bounds p0 / 100 .. p0 * 100
 #: quadrature accuracy (rtol = 1e-6) and 100x below the relative noise of any thermoreflectance measurement
 #: (~1e-3 at best: Yang, Ziade & Schmidt 2016).
 _ROUNDOFF = 1e-5
+#: Most data points a fit takes (the data reader's MAX_DATA_ROWS, and the CLI grids' bound).
+MAX_POINTS = 10_000
+#: Largest |y / sigma| accepted: its square, summed over MAX_POINTS, stays far from overflow.
+_MAX_WEIGHTED = 1e100
 #: chi^2 with a probability below this (either tail) flags the fit: the model or the stated errors are wrong.
 _P_REJECT = 1e-3
 
@@ -301,6 +305,11 @@ class _Problem:
         ys = _array(y, "y=")
         if xs.size != ys.size:
             raise InputError(f"x= and y= must have the same length, got {xs.size} and {ys.size}")
+        if xs.size > MAX_POINTS:
+            raise InputError(
+                f"x= and y= have {xs.size} points; at most {MAX_POINTS} are fitted (a model evaluation costs "
+                "~0.3 ms per TDTR delay and a fit needs tens to hundreds): average or decimate the data first"
+            )
         if (xs <= 0).any():
             raise InputError(f"x= ({unit}) must be > 0, got {float(xs[xs <= 0][0]):g}")
         if mode == "tdtr" and xs.max() >= 1.0 / sample.laser.repetition_rate:
@@ -380,6 +389,13 @@ class _Problem:
             raise InputError(
                 f"{what} {xs.size} points; fitting {self.n_free} parameter(s)"
                 f"{' (with the scale)' if self.scaled else ''} needs at least {self.n_free + 1}"
+            )
+        big = np.flatnonzero(~(np.abs(ys / sig) <= _MAX_WEIGHTED))
+        if big.size:
+            i = int(big[0])
+            raise InputError(
+                f"y= point {i} (x = {xs[i]:g}) is {ys[i]:g} with sigma {sig[i]:g}: beyond {_MAX_WEIGHTED:g} sigma "
+                "no value is a measurement (its chi^2 overflows)"
             )
         self.x, self.y, self.sigma = xs, ys, sig
         self.weight = 1.0 / sig
@@ -643,7 +659,13 @@ def fit(
         return prob.residual_theta(np.array([pars[k].value for k in keys]))
 
     minimizer = lmfit.Minimizer(objective, params, max_nfev=int(max_nfev))
-    out = minimizer.minimize(method="least_squares", xtol=1e-8, ftol=1e-8, gtol=1e-8, diff_step=1e-6)
+    try:
+        out = minimizer.minimize(method="least_squares", xtol=1e-8, ftol=1e-8, gtol=1e-8, diff_step=1e-6)
+    except ValueError as exc:  # lmfit refuses NaN residuals; scipy non-finite costs
+        raise ConvergenceError(
+            f"the fit of {', '.join(prob.names)} failed: {' '.join(str(exc).split())[:200]}; check the data's "
+            "values and units"
+        ) from None
     theta = np.array([out.params[k].value for k in keys])
     if not out.success or getattr(out, "aborted", False) or not np.isfinite(theta).all():
         raise ConvergenceError(
