@@ -93,3 +93,17 @@ def test_correlated_noise_is_flagged_and_inflated() -> None:
     expected = math.sqrt((1 + rho) / (1 - rho)) * (1.0 if r.adequate else math.sqrt(r.reduced_chi2))
     assert r.error_inflation > 1.0
     assert math.isclose(r.error_inflation, expected, rel_tol=0.2)
+
+
+def test_the_flag_names_the_input_that_is_off() -> None:
+    """Beam radius 20 % (6 stated sigma) larger than stated, 0.1 degree noise: the fixed-input test (the offsets'
+    posterior mean against its spread under the stated errors) flags the fit and names w, about +6 sigma."""
+    truth = au_si(w=0.1e-6, d_Au=3e-9, C_Au=0.03 * 2.49e6)
+    y = M.observable(truth.with_parameters({"w": 3.6e-6}), "fdtr", "phase", FREQ)
+    y = y + np.random.default_rng(5).normal(0.0, 0.1, FREQ.size)
+    r = fit(truth, "fdtr", FREQ, y, ["G"], sigma=0.1)
+    assert not r.adequate
+    note = next(n for n in r.notes if n.startswith("fixed inputs inconsistent"))
+    assert "most: w by +" in note
+    shift = float(note.split("most: w by ")[1].split(" sigma")[0])
+    assert 3.0 < shift < 9.0

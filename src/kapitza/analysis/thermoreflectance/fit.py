@@ -131,7 +131,8 @@ class ThermoreflectanceFit:
         Probability of a chi^2 at least this large if the model and the stated sigmas were right
         (``sigma_source == "data"``; NaN for "residuals", where chi^2 is the noise estimate itself).
     adequate : bool
-        False when ``p_value < 1e-3``: the model does not describe the data within their stated errors.
+        False when ``p_value < 1e-3`` (the model does not describe the data within their stated errors) or when
+        the data put a fixed input far beyond its stated error (see ``notes``).
     residual_correlation : float
         Lag-1 autocorrelation of the weighted residuals in the order of x (0 for white noise).
     error_inflation : float
@@ -499,6 +500,11 @@ def _honesty(
     ``chi2_x = r^T r - r^T A (1 + A^T A)^-1 A^T r = r^T (r - A delta_hat)``, with ``delta_hat`` the offsets'
     posterior mean; ``r - A delta_hat`` is what the fixed inputs cannot explain.
 
+    * **Fixed inputs off** (any ``sigma_source``): if the inputs are within their stated errors, ``delta_hat`` is
+      N(0, (1 + S)^-1 S) with ``S = A^T A``; its chi^2 in the eigenbasis of ``S`` (``rank S`` degrees of freedom)
+      beyond the 1 - :data:`_P_REJECT` quantile says an input is off by more than its error (the marginal
+      likelihood test of the nuisance parameters' prior); ``adequate = False`` and the note names the inputs
+      the data move most, in units of their stated error.  Nothing is inflated: the result is not reliable.
     * **Inadequate model** (``sigma_source == "data"`` only): ``chi2_x`` beyond its 1 - :data:`_P_REJECT` quantile
       for ``dof`` degrees of freedom rejects the model with the stated errors; the statistical errors are multiplied
       by sqrt(chi^2_nu) (the Birge ratio: Birge, Phys. Rev. 40, 207 (1932); Bevington & Robinson, *Data
@@ -517,10 +523,25 @@ def _honesty(
     # in units of the noise: the stated sigmas, or (no sigmas) the residual scatter
     noise = 1.0 if prob.sigma_source == "data" else math.sqrt(max(chi2 / max(dof, 1), 1e-300))
     r, a = r0 / noise, shifts / noise
+    offsets: list[tuple[str, float]] = []
+    t_fixed, p_fixed = 0.0, math.nan
     if a.size:
-        delta = np.linalg.solve(np.eye(a.shape[1]) + a.T @ a, a.T @ r)
+        gram = a.T @ a
+        delta = np.linalg.solve(np.eye(a.shape[1]) + gram, a.T @ r)
         rest = r - a @ delta
         chi2_x = float(r @ rest) * noise**2
+        # delta_hat ~ N(0, (1 + S)^-1 S) if the inputs are within their errors (S = A^T A): its chi^2 in S's
+        # eigenbasis (directions the data see, lambda > 1e-6) tests the stated inputs against the data.
+        lam, vec = np.linalg.eigh(gram)
+        seen = lam > 1e-6
+        if seen.any():
+            proj = vec[:, seen].T @ delta
+            t_fixed = float(np.sum(proj**2 * (1 + lam[seen]) / lam[seen]))
+            p_fixed = float(stats.chi2.sf(t_fixed, int(seen.sum())))
+            var = np.diag(gram) / (1 + np.diag(gram)) ** 2 + 1e-300  # marginal spread of each delta_hat_j
+            z = delta / np.sqrt(np.maximum(var, 1e-300))
+            # r = model(stated) - data ~ -A (true - stated): the inputs' offsets from their stated values are -delta
+            offsets = [(prob.fixed[j], -float(delta[j])) for j in np.argsort(-np.abs(z))[:2]]
     else:
         rest, chi2_x = r, chi2
     order = np.argsort(prob.x, kind="stable")
@@ -533,7 +554,8 @@ def _honesty(
         rms_y = math.sqrt(float(prob.y @ prob.y) / n)
         noise_free = rms_res <= _ROUNDOFF * rms_y
     p_value = float(stats.chi2.sf(chi2_x, dof)) if prob.sigma_source == "data" and dof > 0 else math.nan
-    adequate = not (p_value < _P_REJECT)
+    inputs_ok = not (p_fixed < _P_REJECT)
+    adequate = not (p_value < _P_REJECT) and inputs_ok
     inflation = 1.0
     if noise_free:
         notes.append(
@@ -542,7 +564,14 @@ def _honesty(
             "error; give the data's 1-sigma errors (a sigma column, or sigma=) for a meaningful statistical error"
         )
     else:
-        if not adequate:
+        if not inputs_ok:
+            where = ", ".join(f"{n} by {d:+.1f} sigma" for n, d in offsets)
+            notes.append(
+                f"fixed inputs inconsistent with the data: the data move them by {t_fixed:.3g} in chi^2 (p = "
+                f"{p_fixed:.2g}; most: {where} of its stated error); an input is probably off by more than its "
+                "stated error, and the fitted values and errors are not reliable: check it, or fit it"
+            )
+        if p_value < _P_REJECT:
             inflation *= math.sqrt(chi2_x / dof)
             notes.append(
                 f"inadequate fit: chi^2 = {chi2_x:.4g} for {dof} degrees of freedom (reduced {chi2_x / dof:.3g}, "
