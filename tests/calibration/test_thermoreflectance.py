@@ -4,7 +4,8 @@ quad_vec), with white noise, AR(1)-correlated noise and fixed inputs drawn from 
 coverage 0.60-0.76, |bias| < 0.25 sigma), and a beam radius 6 stated sigma off (not claimed: must be flagged).
 
 Seed counts: 200 for the noise cases (coverage error 0.033), 100 for the drawn inputs (0.047; each seed needs its
-own generator call); the TDTR rows (seconds per fit) are on the docs page only."""
+own generator call; marked slow so that the default run stays well under a minute); the TDTR rows (seconds per
+fit) are on the docs page only."""
 
 from __future__ import annotations
 
@@ -29,7 +30,11 @@ def test_the_independent_generator_agrees_with_kapitzas_model() -> None:
 
 @pytest.mark.parametrize(
     ("one", "n"),
-    [(T.fdtr_white, 200), (T.fdtr_ar1, 200), (T.fdtr_fixed_drawn, 100)],
+    [
+        (T.fdtr_white, 200),
+        (T.fdtr_ar1, 200),
+        pytest.param(T.fdtr_fixed_drawn, 100, marks=pytest.mark.slow),  # a generator call per seed: ~20 s alone
+    ],
     ids=["white-noise", "ar1-noise", "fixed-inputs-drawn"],
 )
 def test_claimed_fdtr_cases_cover_68_percent(one, n: int) -> None:
