@@ -447,7 +447,7 @@ def _make_app(mode: str) -> typer.Typer:
             "quantity": q,
             "sample": str(sample_file),
             "data": str(data_file),
-            "notes": list(data.notes),
+            "notes": list(data.notes) + list(result.notes),
             "fitted": {
                 n: {
                     "value": v,
@@ -455,6 +455,7 @@ def _make_app(mode: str) -> typer.Typer:
                     "error_statistical": es,
                     "error_fixed": ef,
                     "unit": _SI_UNITS[n.partition("_")[0]],
+                    **_error_notes(result, n, e, es, ef),
                 }
                 for n, v, e, es, ef in zip(
                     result.names, result.values, result.error, result.error_statistical, result.error_fixed
@@ -474,6 +475,16 @@ def _make_app(mode: str) -> typer.Typer:
                 "dof": result.dof,
                 "reduced_chi2": result.reduced_chi2,
                 "sigma_source": result.sigma_source,
+                "p_value": result.p_value,
+                "adequate": result.adequate,
+                "residual_correlation": result.residual_correlation,
+                "error_inflation": result.error_inflation,
+                "noise_free": result.noise_free,
+                **(
+                    {"p_value_note": "no p-value: without data errors chi^2 is the noise estimate itself"}
+                    if result.sigma_source == "residuals"
+                    else {}
+                ),
             },
             "at_bound": list(result.at_bound),
             "predicted": predicted,
@@ -490,6 +501,29 @@ def _make_app(mode: str) -> typer.Typer:
     return app
 
 
+def _error_notes(result: Any, name: str, error: float, stat: float, fixed: float) -> dict[str, str]:
+    """A note beside every error of a fitted parameter that is not a measurement error, or is zero or NaN."""
+    out: dict[str, str] = {}
+    if result.noise_free:
+        out["error_statistical_note"] = (
+            "noise-free data: the residuals are round-off, so this statistical error is not a measurement error; "
+            "give the data's 1-sigma errors"
+        )
+    elif not (math.isfinite(stat) and stat > 0):
+        out["error_statistical_note"] = f"the statistical error is {stat:g}: the fit is exact or degenerate"
+    if not (math.isfinite(fixed) and fixed > 0):
+        out["error_fixed_note"] = (
+            "no fixed input has a stated error (give <key>_err or <key>_rel_err in the sample file)"
+            if not result.fixed_names
+            else f"the fixed inputs' errors do not move {name} (zero sensitivity)"
+        )
+    if not (math.isfinite(error) and error > 0):
+        out["error_note"] = f"the total error is {error:g}: see error_statistical_note and error_fixed_note"
+    if name in result.at_bound:
+        out["error_note"] = f"{name} ended at its bound: its error is not meaningful"
+    return out
+
+
 def _print_fit(
     con: Console, name: str, result: Any, sample: Any, predicted: list[dict[str, Any]], posterior: Any
 ) -> None:
@@ -498,7 +532,10 @@ def _print_fit(
         table.add_column(col, justify="left" if col in ("parameter", "unit") else "right")
     for n, v, e, es, ef in zip(result.names, result.values, result.error, result.error_statistical, result.error_fixed):
         factor, unit = _unit(n)
-        table.add_row(n, *(f"{x * factor:.4g}" for x in (v, e, es, ef)), unit)
+        cells = [f"{x * factor:.4g}" for x in (v, e, es, ef)]
+        if result.noise_free:
+            cells[2] = "round-off*"
+        table.add_row(n, *cells, unit)
     con.print(table)
     con.print(
         f"chi^2 = {result.chi2:.4g} for {result.dof} degrees of freedom (reduced {result.reduced_chi2:.3g})"
@@ -506,6 +543,11 @@ def _print_fit(
         else f"no errors in the data: rms residual {math.sqrt(result.reduced_chi2):.3g} (the errors are scaled by it), "
         f"{result.dof} degrees of freedom"
     )
+    for note in result.notes:
+        if "ended at its bound" in note:
+            continue  # said below, with the remedy
+        star = "* " if result.noise_free and note.startswith("noise-free") else ""
+        con.print(f"[yellow]{star}{note}[/yellow]")
     contributions = np.abs(np.asarray(result.contributions))
     for i, n in enumerate(result.names):
         if contributions.size and contributions[i].max() > 0:

@@ -29,6 +29,15 @@ step :math:`10^{-3}` in :math:`\ln p`) and :math:`W` the weights:
   input is off by :math:`\sigma_x`;
 * total: :math:`C = C_\mathrm{stat} + \sum_x (\partial\theta/\partial x)(\partial\theta/\partial x)^T \sigma_x^2`.
 
+**What the residuals say** (``_honesty``; each case is a note in ``notes`` and a field of the result):
+
+* noise-free data (no ``sigma`` and residuals at round-off, below 1e-5 of the data): the statistical error
+  scaled from them is not a measurement error (``noise_free``); give the data's sigmas;
+* an inadequate model (``sigma`` given and chi^2 beyond its 99.9 % quantile, ``adequate = False``): the
+  statistical errors are multiplied by sqrt(chi^2_nu) (Birge ratio) and the note names the likely causes;
+* correlated residuals (lag-1 autocorrelation rho above 2/sqrt(n)): the statistical variances are multiplied
+  by (1 + rho)/(1 - rho), the AR(1) loss of independent points.  ``error_inflation`` is the product.
+
 Errors are reported in SI, to first order (:math:`\sigma_p = p\,\sigma_\theta`); ``contributions[i, j]`` is
 the signed shift of fitted parameter *i* per 1-sigma of fixed input *j*.
 
@@ -56,6 +65,16 @@ Progress = Callable[[int, int], None]
 _STEP = 1e-3  # central-difference step in ln p: truncation ~1e-6, and steps over the TDTR sum's ~1e-6 jumps
 _AT_BOUND = 1e-4  # |ln p - ln bound| below this: the parameter sits at its bound
 _DEFAULT_SPAN = 100.0  # default bounds p0 / 100 .. p0 * 100
+#: Residuals (rms) below this fraction of the data's rms are round-off, not noise: 10x the model's default
+#: quadrature accuracy (rtol = 1e-6) and 100x below the relative noise of any thermoreflectance measurement
+#: (~1e-3 at best: Yang, Ziade & Schmidt 2016).
+_ROUNDOFF = 1e-5
+#: Most data points a fit takes (the data reader's MAX_DATA_ROWS, and the CLI grids' bound).
+MAX_POINTS = 10_000
+#: Largest |y / sigma| accepted: its square, summed over MAX_POINTS, stays far from overflow.
+_MAX_WEIGHTED = 1e100
+#: chi^2 with a probability below this (either tail) flags the fit: the model or the stated errors are wrong.
+_P_REJECT = 1e-3
 
 
 @result
@@ -108,8 +127,23 @@ class ThermoreflectanceFit:
         Model evaluations, the uncertainty analysis included.
     message : str
         The optimiser's message.
+    p_value : float
+        Probability of a chi^2 at least this large if the model and the stated sigmas were right
+        (``sigma_source == "data"``; NaN for "residuals", where chi^2 is the noise estimate itself).
+    adequate : bool
+        False when ``p_value < 1e-3`` (the model does not describe the data within their stated errors) or when
+        the data put a fixed input far beyond its stated error (see ``notes``).
+    residual_correlation : float
+        Lag-1 autocorrelation of the weighted residuals in the order of x (0 for white noise).
+    error_inflation : float
+        Factor (>= 1) by which the statistical errors were multiplied: sqrt(chi^2_nu) for an inadequate
+        fit, times sqrt((1 + rho) / (1 - rho)) for significantly correlated residuals (module docstring).
+    noise_free : bool
+        True when ``sigma_source == "residuals"`` and the residuals are at round-off level (rms below
+        1e-5 of the data's rms): the statistical error scaled from them is not a measurement error.
     notes : tuple of str
-        Anything the user should know (errors not propagated because the parameter was fitted, ...).
+        Anything the user should know (errors not propagated because the parameter was fitted, noise-free
+        data, an inadequate fit, correlated residuals, ...).
     """
 
     names: tuple[str, ...]
@@ -142,6 +176,11 @@ class ThermoreflectanceFit:
     success: bool
     nfev: int
     message: str
+    p_value: float
+    adequate: bool
+    residual_correlation: float
+    error_inflation: float
+    noise_free: bool
     notes: tuple[str, ...]
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("names", "values", "error", "reduced_chi2", "sigma_source")
@@ -267,6 +306,11 @@ class _Problem:
         ys = _array(y, "y=")
         if xs.size != ys.size:
             raise InputError(f"x= and y= must have the same length, got {xs.size} and {ys.size}")
+        if xs.size > MAX_POINTS:
+            raise InputError(
+                f"x= and y= have {xs.size} points; at most {MAX_POINTS} are fitted (a model evaluation costs "
+                "~0.3 ms per TDTR delay and a fit needs tens to hundreds): average or decimate the data first"
+            )
         if (xs <= 0).any():
             raise InputError(f"x= ({unit}) must be > 0, got {float(xs[xs <= 0][0]):g}")
         if mode == "tdtr" and xs.max() >= 1.0 / sample.laser.repetition_rate:
@@ -346,6 +390,13 @@ class _Problem:
             raise InputError(
                 f"{what} {xs.size} points; fitting {self.n_free} parameter(s)"
                 f"{' (with the scale)' if self.scaled else ''} needs at least {self.n_free + 1}"
+            )
+        big = np.flatnonzero(~(np.abs(ys / sig) <= _MAX_WEIGHTED))
+        if big.size:
+            i = int(big[0])
+            raise InputError(
+                f"y= point {i} (x = {xs[i]:g}) is {ys[i]:g} with sigma {sig[i]:g}: beyond {_MAX_WEIGHTED:g} sigma "
+                "no value is a measurement (its chi^2 overflows)"
             )
         self.x, self.y, self.sigma = xs, ys, sig
         self.weight = 1.0 / sig
@@ -433,6 +484,125 @@ def _correlation(cov: NDArray[np.float64]) -> NDArray[np.float64]:
         return cov / np.outer(d, d)
 
 
+def _honesty(
+    prob: _Problem, r0: NDArray[np.float64], shifts: NDArray[np.float64], chi2: float, dof: int
+) -> dict[str, Any]:
+    """What the residuals say about the statistical error: noise-free data, an inadequate model, correlated noise.
+
+    * **Noise-free data** (``sigma_source == "residuals"`` only): the rms residual below :data:`_ROUNDOFF` of the
+      data's rms is round-off (the data's printed digits, the model's quadrature accuracy ``rtol``), not noise;
+      scaling the covariance by it gives an error that is not a measurement error.  Flagged, not inflated.
+    The fixed inputs with errors may be off by about their sigma, which leaves structure in the residuals that
+    their propagated error already covers.  So the tests below use the residuals with that structure taken out:
+    with ``A`` the residual shifts per +1 sigma of each fixed input (columns of ``shifts``, projected orthogonal
+    to the fitted parameters' Jacobian) and the fixed-input offsets ``delta ~ N(0, 1)``, the residuals' covariance
+    is ``P + A A^T`` (``P`` the projector), whose chi^2 is, by the Woodbury identity,
+    ``chi2_x = r^T r - r^T A (1 + A^T A)^-1 A^T r = r^T (r - A delta_hat)``, with ``delta_hat`` the offsets'
+    posterior mean; ``r - A delta_hat`` is what the fixed inputs cannot explain.
+
+    * **Fixed inputs off** (any ``sigma_source``): if the inputs are within their stated errors, ``delta_hat`` is
+      N(0, (1 + S)^-1 S) with ``S = A^T A``; its chi^2 in the eigenbasis of ``S`` (``rank S`` degrees of freedom)
+      beyond the 1 - :data:`_P_REJECT` quantile says an input is off by more than its error (the marginal
+      likelihood test of the nuisance parameters' prior); ``adequate = False`` and the note names the inputs
+      the data move most, in units of their stated error.  Nothing is inflated: the result is not reliable.
+    * **Inadequate model** (``sigma_source == "data"`` only): ``chi2_x`` beyond its 1 - :data:`_P_REJECT` quantile
+      for ``dof`` degrees of freedom rejects the model with the stated errors; the statistical errors are multiplied
+      by sqrt(chi^2_nu) (the Birge ratio: Birge, Phys. Rev. 40, 207 (1932); Bevington & Robinson, *Data
+      Reduction and Error Analysis*, 3rd ed., Sec. 11.1) and the result says so.
+    * **Correlated residuals**: the lag-1 autocorrelation rho of the weighted residuals (in the order of x)
+      above 2/sqrt(n) (its 95 % bound for white noise, Box & Jenkins) means the points are not independent; for
+      AR(1) noise the effective number of points is n (1 - rho)/(1 + rho) (Bayley & Hammersley, Suppl. J. R.
+      Stat. Soc. 8, 184 (1946); Zieba, Metrol. Meas. Syst. 17, 3 (2010)), so the statistical variances are
+      multiplied by (1 + rho)/(1 - rho).
+    """
+    from scipy import stats
+
+    notes: list[str] = []
+    n = r0.size
+    res = r0 / prob.weight  # in the data's units
+    # in units of the noise: the stated sigmas, or (no sigmas) the residual scatter
+    noise = 1.0 if prob.sigma_source == "data" else math.sqrt(max(chi2 / max(dof, 1), 1e-300))
+    r, a = r0 / noise, shifts / noise
+    offsets: list[tuple[str, float]] = []
+    t_fixed, p_fixed = 0.0, math.nan
+    if a.size:
+        gram = a.T @ a
+        delta = np.linalg.solve(np.eye(a.shape[1]) + gram, a.T @ r)
+        rest = r - a @ delta
+        chi2_x = float(r @ rest) * noise**2
+        # delta_hat ~ N(0, (1 + S)^-1 S) if the inputs are within their errors (S = A^T A): its chi^2 in S's
+        # eigenbasis (directions the data see, lambda > 1e-6) tests the stated inputs against the data.
+        lam, vec = np.linalg.eigh(gram)
+        seen = lam > 1e-6
+        if seen.any():
+            proj = vec[:, seen].T @ delta
+            t_fixed = float(np.sum(proj**2 * (1 + lam[seen]) / lam[seen]))
+            p_fixed = float(stats.chi2.sf(t_fixed, int(seen.sum())))
+            var = np.diag(gram) / (1 + np.diag(gram)) ** 2 + 1e-300  # marginal spread of each delta_hat_j
+            z = delta / np.sqrt(np.maximum(var, 1e-300))
+            # r = model(stated) - data ~ -A (true - stated): the inputs' offsets from their stated values are -delta
+            offsets = [(prob.fixed[j], -float(delta[j])) for j in np.argsort(-np.abs(z))[:2]]
+    else:
+        rest, chi2_x = r, chi2
+    order = np.argsort(prob.x, kind="stable")
+    rw = rest[order] - rest.mean()
+    den = float(rw @ rw)
+    rho = float(rw[1:] @ rw[:-1] / den) if den > 0 and n > 2 else 0.0
+    noise_free = False
+    if prob.sigma_source == "residuals":
+        rms_res = math.sqrt(float(res @ res) / n)
+        rms_y = math.sqrt(float(prob.y @ prob.y) / n)
+        noise_free = rms_res <= _ROUNDOFF * rms_y
+    p_value = float(stats.chi2.sf(chi2_x, dof)) if prob.sigma_source == "data" and dof > 0 else math.nan
+    inputs_ok = not (p_fixed < _P_REJECT)
+    adequate = not (p_value < _P_REJECT) and inputs_ok
+    inflation = 1.0
+    if noise_free:
+        notes.append(
+            f"noise-free data: the residuals are at round-off level (rms {math.sqrt(float(res @ res) / n):.2g}, "
+            f"below {_ROUNDOFF:g} of the data's rms), so the statistical error scaled from them is not a measurement "
+            "error; give the data's 1-sigma errors (a sigma column, or sigma=) for a meaningful statistical error"
+        )
+    else:
+        if not inputs_ok:
+            where = ", ".join(f"{n} by {d:+.1f} sigma" for n, d in offsets)
+            notes.append(
+                f"fixed inputs inconsistent with the data: the data move them by {t_fixed:.3g} in chi^2 (p = "
+                f"{p_fixed:.2g}; most: {where} of its stated error); an input is probably off by more than its "
+                "stated error, and the fitted values and errors are not reliable: check it, or fit it"
+            )
+        if p_value < _P_REJECT:
+            inflation *= math.sqrt(chi2_x / dof)
+            notes.append(
+                f"inadequate fit: chi^2 = {chi2_x:.4g} for {dof} degrees of freedom (reduced {chi2_x / dof:.3g}, "
+                f"p = {p_value:.2g}, the fixed inputs' stated errors allowed for): the model does not describe the "
+                "data within their stated errors (a fixed input off by more than its error, a missing layer, or "
+                f"data errors understated); statistical errors inflated by sqrt(reduced chi^2) = "
+                f"{math.sqrt(chi2_x / dof):.3g}"
+            )
+        if n > 2 and rho > 2.0 / math.sqrt(n):
+            factor = math.sqrt((1 + rho) / (1 - rho)) if rho < 1 else math.inf
+            inflation *= factor
+            notes.append(
+                f"correlated residuals: lag-1 autocorrelation {rho:.2f} (white noise: below {2 / math.sqrt(n):.2f}); "
+                f"the points are not independent, statistical errors inflated by sqrt((1 + rho)/(1 - rho)) = "
+                f"{factor:.3g}"
+            )
+        if prob.sigma_source == "data" and dof > 0 and float(stats.chi2.cdf(chi2_x, dof)) < _P_REJECT:
+            notes.append(
+                f"chi^2 = {chi2_x:.4g} for {dof} degrees of freedom is improbably small: the stated data errors look "
+                "larger than the scatter, so the statistical errors are probably overestimated"
+            )
+    return {
+        "p_value": p_value,
+        "adequate": bool(adequate),
+        "residual_correlation": rho,
+        "error_inflation": float(inflation),
+        "noise_free": bool(noise_free),
+        "notes": notes,
+    }
+
+
 # --- the fit ---------------------------------------------------------------------------------------
 def fit(
     sample: Sample,
@@ -518,7 +688,13 @@ def fit(
         return prob.residual_theta(np.array([pars[k].value for k in keys]))
 
     minimizer = lmfit.Minimizer(objective, params, max_nfev=int(max_nfev))
-    out = minimizer.minimize(method="least_squares", xtol=1e-8, ftol=1e-8, gtol=1e-8, diff_step=1e-6)
+    try:
+        out = minimizer.minimize(method="least_squares", xtol=1e-8, ftol=1e-8, gtol=1e-8, diff_step=1e-6)
+    except ValueError as exc:  # lmfit refuses NaN residuals; scipy non-finite costs
+        raise ConvergenceError(
+            f"the fit of {', '.join(prob.names)} failed: {' '.join(str(exc).split())[:200]}; check the data's "
+            "values and units"
+        ) from None
     theta = np.array([out.params[k].value for k in keys])
     if not out.success or getattr(out, "aborted", False) or not np.isfinite(theta).all():
         raise ConvergenceError(
@@ -546,17 +722,24 @@ def fit(
     chi2 = float(r0 @ r0)
     dof = r0.size - prob.n_free
     reduced = chi2 / dof
-    cov_theta = inv * (reduced if prob.sigma_source == "residuals" else 1.0)
 
     # The fixed inputs: d theta / d x = -(J^T W J)^-1 J^T W J_x, per 1 sigma_x.
     params_now = prob.sample.parameters()
     contrib_theta = np.zeros((n_fit, len(prob.fixed)))
+    shifts = np.zeros((r0.size, len(prob.fixed)))  # d r per +1 sigma of each fixed input
     for j, (name, sx) in enumerate(zip(prob.fixed, prob.fixed_sigma, strict=True)):
         x0 = params_now[name]
         up = prob.residual_theta(theta, {name: x0 * math.exp(_STEP)})
         down = prob.residual_theta(theta, {name: x0 * math.exp(-_STEP)})
         jx = (up - down) / (2 * _STEP * x0)  # d r / d x, per SI unit of x
         contrib_theta[:, j] = -inv @ (jac.T @ jx) * sx
+        shifts[:, j] = jx * sx
+
+    # What the residuals say (noise-free data, an inadequate model, correlated noise), with the fixed inputs'
+    # own freedom (their stated errors) allowed for: the residual directions they can explain are projected out.
+    shifts = shifts - jac @ (inv @ (jac.T @ shifts))
+    honesty = _honesty(prob, r0, shifts, chi2, int(dof))
+    cov_theta = inv * (reduced if prob.sigma_source == "residuals" else 1.0) * honesty["error_inflation"] ** 2
 
     p = np.exp(theta)
     cov_stat = cov_theta * np.outer(p, p)
@@ -607,7 +790,14 @@ def fit(
         success=True,
         nfev=prob.nfev,
         message=" ".join(str(out.message).split()),
-        notes=tuple(prob.notes) + tuple(f"{n} ended at its bound: its error is not meaningful" for n in at_bound),
+        p_value=honesty["p_value"],
+        adequate=honesty["adequate"],
+        residual_correlation=honesty["residual_correlation"],
+        error_inflation=honesty["error_inflation"],
+        noise_free=honesty["noise_free"],
+        notes=tuple(prob.notes)
+        + tuple(honesty["notes"])
+        + tuple(f"{n} ended at its bound: its error is not meaningful" for n in at_bound),
     )
 
 

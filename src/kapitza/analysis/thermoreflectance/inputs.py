@@ -2,9 +2,9 @@
 
 The sample file
 ---------------
-A TOML file (at most 1 MB) describing the laser, the layers top (the transducer) first, and the
-interfaces between them.  Units are in the key names; numbers must be numbers (``80`` or ``80.0``,
-not ``"80"``, not ``true``)::
+A TOML file (at most 1 MB) describing the laser, the layers top (the transducer) first (at most
+:data:`~.sample.MAX_LAYERS`, 100), and the interfaces between them.  Units are in the key names;
+numbers must be numbers (``80`` or ``80.0``, not ``"80"``, not ``true``)::
 
     title = "80 nm Al on sapphire"          # optional free text
 
@@ -98,12 +98,14 @@ column whose values are ALL above zero is read as lags written as positive numbe
 too; :attr:`TRData.notes` says so.  Amplitudes and V_in / V_out are in arbitrary units (a fit
 scales them).
 
-Refused, each with one :class:`~kapitza.errors.InputError` naming the file and the line: fewer
-than 3 rows; a value that is not a finite number; a row with a different number of values than
-the header has columns; an unknown or repeated column name; a quantity that the mode does not
-measure (a ratio against frequency, a phase against delay); a delay or frequency <= 0; two rows
-with the same x (rows in another order are sorted, with a note); an error <= 0; V_out = 0 when
-the ratio is computed; an amplitude < 0; a phase beyond +-360 degrees.  Nothing is unpickled.
+Refused, each with one :class:`~kapitza.errors.InputError` naming the file and the line: fewer than
+3 rows; more than :data:`MAX_DATA_ROWS` (10,000) rows (average or decimate them first: nothing is
+decimated silently); a value that is not a finite number, or beyond +-:data:`MAX_DATA_VALUE` (1e30);
+a row with a different number of values than the header has columns; an unknown or repeated column
+name; a quantity that the mode does not measure (a ratio against frequency, a phase against delay);
+a delay or frequency <= 0; two rows with the same x (rows in another order are sorted, with a note);
+an error <= 0; V_out = 0 when the ratio is computed; an amplitude < 0; a phase beyond +-360 degrees.
+Nothing is unpickled.
 """
 
 from __future__ import annotations
@@ -122,14 +124,29 @@ from numpy.typing import NDArray
 from ...errors import InputError
 from ...io import toml_file
 from ...io.results import result
-from .sample import Interface, Laser, Layer, Sample
+from .sample import MAX_LAYERS, Interface, Laser, Layer, Sample
 
-__all__ = ["MAX_DATA_BYTES", "MAX_SAMPLE_BYTES", "TRData", "read_data", "read_sample"]
+__all__ = [
+    "MAX_DATA_BYTES",
+    "MAX_DATA_ROWS",
+    "MAX_DATA_VALUE",
+    "MAX_SAMPLE_BYTES",
+    "TRData",
+    "read_data",
+    "read_sample",
+]
 
 #: Largest sample file accepted, bytes (a sample is a few dozen lines).
 MAX_SAMPLE_BYTES = toml_file.MAX_CONFIG_BYTES
 #: Largest data file accepted, bytes.
 MAX_DATA_BYTES = 50_000_000
+#: Most data rows accepted (refused, not decimated: the user chooses how to average).  A TDTR model evaluation
+#: costs ~0.3 ms per delay and a fit needs tens to hundreds of evaluations, so 10,000 delays are already
+#: minutes of fitting; the same bound as the CLI's LO:HI:N grids.  Real TDTR/FDTR data have 10-1000 points.
+MAX_DATA_ROWS = 10_000
+#: Largest magnitude of a measured value accepted: beyond it a number is an export or unit error, not a
+#: measurement, and its square (the fit's chi^2) overflows.
+MAX_DATA_VALUE = 1e30
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 _UM, _NM, _MHZ, _MW = 1e-6, 1e-9, 1e6, 1e-3
@@ -423,6 +440,11 @@ def read_sample(path: str | os.PathLike[str]) -> Sample:
         raise InputError(f"{origin}: no layers; write one [[layer]] table per layer, top (transducer) first")
     if not isinstance(raw_layers, list):
         raise InputError(f"{origin}: write the layers as [[layer]] tables (double brackets), one per layer")
+    if len(raw_layers) > MAX_LAYERS:
+        raise InputError(
+            f"{origin}: {len(raw_layers)} [[layer]] tables; at most {MAX_LAYERS} are allowed (thermoreflectance "
+            "probes a few thermal penetration depths, and every layer adds to the cost of each signal)"
+        )
     raw_interfaces = doc.get("interface", [])
     if not isinstance(raw_interfaces, list):
         raise InputError(f"{origin}: write the interfaces as [[interface]] tables (double brackets)")
@@ -779,6 +801,11 @@ def read_data(path: str | os.PathLike[str], *, mode: str | None = None, columns:
         if rows:
             if not comment:
                 rows.append((number, _split_row(line)))
+                if len(rows) > MAX_DATA_ROWS:
+                    raise InputError(
+                        f"{origin}: line {number}: more than {MAX_DATA_ROWS} data rows; average or decimate the "
+                        f"data to at most {MAX_DATA_ROWS} rows (a fit costs ~0.3 ms per delay per model evaluation)"
+                    )
             continue
         if _is_number_row(line):
             rows.append((number, _split_row(line)))
@@ -897,6 +924,11 @@ def _build(
                 raise InputError(f"{lw}: {field[:40]!r} is not a number") from None
             if not math.isfinite(value):
                 raise InputError(f"{lw}: {header[j].label} is {value:g}; every value must be a finite number")
+            if abs(value) > MAX_DATA_VALUE:
+                raise InputError(
+                    f"{lw}: {header[j].label} is {value:g}; a measured value beyond +-{MAX_DATA_VALUE:g} is not "
+                    "physical (an export or unit error?)"
+                )
             table[i, j] = value
         line_of[i] = number
     if len(rows) < 3:

@@ -38,6 +38,13 @@ from ...errors import InputError
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 
+#: Most layers a sample may have.  Every layer adds one step of the impedance recursion at every Hankel node
+#: and every frequency (a TDTR signal sums up to 2^17 frequencies), so the cost grows with the layer count: a
+#: 3,001-layer stack takes minutes per signal and a fit needs hundreds of signals.  Thermoreflectance probes a
+#: few thermal penetration depths (~0.1-10 um at 0.1-20 MHz), so no measurement resolves more than a handful
+#: of buried layers; 100 is far beyond any stack whose parameters the data could determine.
+MAX_LAYERS = 100
+
 
 def _positive(what: str, value: Any, *, allow_inf: bool = False) -> float:
     try:
@@ -147,6 +154,11 @@ class Sample:
         interfaces = tuple(self.interfaces)
         if not layers:
             raise InputError("the sample needs at least one layer")
+        if len(layers) > MAX_LAYERS:
+            raise InputError(
+                f"the sample has {len(layers)} layers; at most {MAX_LAYERS} are allowed (thermoreflectance probes "
+                "a few thermal penetration depths, and every layer adds to the cost of each signal)"
+            )
         if len(interfaces) != len(layers) - 1:
             raise InputError(
                 f"{len(layers)} layers need {len(layers) - 1} interfaces (one between each pair), got {len(interfaces)}"
