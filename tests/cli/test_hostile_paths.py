@@ -252,3 +252,38 @@ def test_a_dump_claiming_1e12_atoms_ends_at_once(tmp_path):
     with pytest.raises(InputError, match="ends inside a frame"):
         read_frames(path)
     assert time.perf_counter() - start < 1.0
+
+
+@pytest.mark.parametrize("reader", ["profile", "eels", "measurements"])
+def test_profile_eels_and_measurement_readers_never_quote_through_a_link(tmp_path, reader):
+    """The profile, EELS text and measurement-table readers quote a bad line only through io.paths.excerpt."""
+    from kapitza.analysis import read_profile
+    from kapitza.analysis.eels.read import read_eels
+    from kapitza.literature.measurements import load_measurements
+
+    secret = tmp_path / "private" / "passwd"
+    secret.parent.mkdir()
+    # good lines first, so that the secret line is the bad one (the readers take a header before data)
+    from kapitza.literature.measurements import REQUIRED_COLUMNS
+
+    # good lines first and the secret in a number's place, so that the secret line is the bad one and would be
+    # quoted (before io.paths.excerpt each reader quoted it)
+    columns = ",".join(REQUIRED_COLUMNS)
+    number_at = REQUIRED_COLUMNS.index("conductance_w_m2k")
+    row = ["x"] * len(REQUIRED_COLUMNS)
+    row[number_at] = SECRET.replace(",", "")
+    text = {
+        "profile": f"1 300\n2 301\n{SECRET} 7\n",
+        "eels": f"1,2\n3,4\n{SECRET},7\n",
+        "measurements": f"{columns}\n{','.join(row)}\n",
+    }[reader]
+    secret.write_text(text)
+    name = {"profile": "p.profile", "eels": "s.csv", "measurements": "m.csv"}[reader]
+    link = tmp_path / "data" / name
+    link.parent.mkdir()
+    os.symlink(secret, link)
+    call = {"profile": read_profile, "eels": read_eels, "measurements": load_measurements}[reader]
+    with pytest.raises(InputError) as info:
+        call(link)
+    message = str(info.value)
+    assert SECRET not in message and "s3cret" not in message

@@ -32,6 +32,7 @@ from numpy.typing import NDArray
 
 from ..errors import InputError
 from ..io.numbers_text import parse_numbers
+from ..io.paths import excerpt
 from ..io.results import result
 from .units import unit_system
 
@@ -324,7 +325,7 @@ def _diagnose_ave_chunk(body: str, ncol: int, where: str, first: int) -> None:
             nums = [float(f) for f in fields]
         except ValueError:
             bad = next(f for f in fields if not _is_number(f))
-            raise InputError(f"{where} line {lineno}: {bad[:30]!r} is not a number") from None
+            raise InputError(f"{where} line {lineno}: {excerpt(p, bad)} is not a number") from None
         if expect_header:
             if len(nums) != 3:
                 raise InputError(
@@ -404,7 +405,7 @@ def _read_columns(
                 raise InputError(f"{where} line {n}: expected {ncol} columns, got {len(fields)}") from None
             bad = [f for f in fields if not _is_number(f)]
             if bad:
-                raise InputError(f"{where} line {n}: {bad[0][:30]!r} is not a number") from None
+                raise InputError(f"{where} line {n}: {excerpt(p, bad[0])} is not a number") from None
         raise InputError(f"{where}: the columns cannot be read as numbers") from None
     if not np.all(np.isfinite(table)):
         r = int(np.argwhere(~np.isfinite(table))[0][0])

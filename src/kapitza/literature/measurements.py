@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..errors import InputError
+from ..io.paths import excerpt
 from ..io.results import result
 from ..materials import get_material
 from .names import database_name, unmapped_reason
@@ -175,9 +176,9 @@ def _number(text: str, column: str, line: int, path: Path, *, allow_blank: bool 
     try:
         value = float(text)
     except ValueError:
-        raise InputError(f"{path} line {line}: {column} {text!r} is not a number") from None
+        raise InputError(f"{path} line {line}: {column} {excerpt(path, text)} is not a number") from None
     if not np.isfinite(value):
-        raise InputError(f"{path} line {line}: {column} must be finite, got {text!r}")
+        raise InputError(f"{path} line {line}: {column} must be finite, got {excerpt(path, text)}")
     return value
 
 

@@ -42,6 +42,7 @@ import numpy as np
 
 from ...errors import InputError, MissingDependencyError
 from ...io.atomic import atomic_write, check_writable
+from ...io.paths import excerpt
 from ...io.results import to_jsonable
 from .data import EELSData, eels_data
 
@@ -591,7 +592,7 @@ def _read_csv(path: Path, suffix: str, energy_unit: str | None) -> EELSData:
         fields = _split(stripped)
         if not all(_NUMBER.match(f) for f in fields):
             if rows or header is not None:
-                raise InputError(f"{path.name}: line {number} is not numbers: {stripped[:60]!r}")
+                raise InputError(f"{path.name}: line {number} is not numbers: {excerpt(path, stripped)}")
             header = fields
             continue
         if width is None:
