@@ -234,7 +234,7 @@ def _read_ave_chunk(
     comp_col = None if composition is None else _pick(names, composition, where, "composition column")
     first_line_no = 4
     if b"#" in body:  # appended runs (restarts, one fix per block) repeat the three header lines
-        body = _drop_repeated_headers(body.decode("ascii"), head[:3], where, first_line_no)
+        body = _drop_repeated_headers(body.decode("ascii"), head[:3], where, first_line_no, p)
     values, ok = parse_numbers(body)
     nblocks = 0
     if ok and values.size >= 3:
@@ -255,7 +255,7 @@ def _read_ave_chunk(
                 if not good:
                     nblocks = 0
     if nblocks == 0:
-        _diagnose_ave_chunk(body.decode("ascii") if isinstance(body, bytes) else body, ncol, where, first_line_no)
+        _diagnose_ave_chunk(body.decode("ascii") if isinstance(body, bytes) else body, ncol, where, first_line_no, p)
         raise InputError(f"{where}: the blocks do not follow the ave/chunk layout")  # pragma: no cover
     if not np.all(np.isfinite(chunks[:, :, col])):
         b, i = np.argwhere(~np.isfinite(chunks[:, :, col]))[0]
@@ -279,7 +279,7 @@ def _read_ave_chunk(
     )
 
 
-def _drop_repeated_headers(body: str, header: list[str], where: str, first: int) -> str:
+def _drop_repeated_headers(body: str, header: list[str], where: str, first: int, p: Path) -> str:
     """``body`` without comment lines that repeat the file's header; any other comment line is an error.
 
     Line numbers in later messages then count the data lines only (the message says so).
@@ -292,7 +292,7 @@ def _drop_repeated_headers(body: str, header: list[str], where: str, first: int)
             if stripped not in known:
                 raise InputError(
                     f"{where} line {first + k}: a comment line that is not a repeat of the header "
-                    f"({stripped[:60]!r}); were two different profiles appended to one file?"
+                    f"({excerpt(p, stripped)}); were two different profiles appended to one file?"
                 )
             continue
         kept.append(line)
@@ -308,7 +308,7 @@ def _line_count_ok(body: str | bytes, expected: int) -> bool:
     return sum(1 for line in body.split(newline) if line.strip()) == expected
 
 
-def _diagnose_ave_chunk(body: str, ncol: int, where: str, first: int) -> None:
+def _diagnose_ave_chunk(body: str, ncol: int, where: str, first: int, p: Path) -> None:
     """Walk the body line by line and raise InputError at the first line that breaks the layout."""
     lines = body.split("\n")
     expect_header = True
