@@ -16,6 +16,7 @@ processes (started and closed here).
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Collection
 from typing import Any
 
@@ -26,10 +27,14 @@ from ...errors import InputError, KapitzaError, MissingDependencyError
 
 #: Seconds to wait for a scheduler to answer (an unreachable address is an input error after this).
 CONNECT_TIMEOUT = 10.0
+#: Seconds to wait for a scheduler without workers to get one.
+WORKERS_TIMEOUT = 30.0
 #: Seconds to wait for the blocks to reach the workers.
 SCATTER_TIMEOUT = 120.0
 #: Seconds without any finished task before the run is abandoned (a worker lost or a client stuck).
 TASK_TIMEOUT = 1800.0
+#: Seconds between looks at the finished tasks while waiting.
+POLL_SECONDS = 0.05
 
 
 class DaskError(KapitzaError, RuntimeError):
@@ -143,22 +148,61 @@ def close_client(client: Any, cluster: Any = None) -> None:
                 pass
 
 
-def _wait_all(distributed: Any, futures: list[Any], timeout: float) -> Any:
-    """Yield (future, result) as tasks finish; DaskError when none finishes for ``timeout`` s."""
-    pending = set(futures)
-    while pending:
-        try:
-            done, pending = distributed.wait(list(pending), timeout=timeout, return_when="FIRST_COMPLETED")
-        except TimeoutError:
-            raise DaskError(
-                f"no AGF task finished for {timeout:g} s ({len(pending)} of {len(futures)} still pending): "
-                "the dask workers are lost or stuck; finished chunks are kept if --output was given, rerun to resume"
-            ) from None
-        for f in done:
-            if f.status == "error":
-                f.result()  # re-raises the task's own exception
+def _task_failure(future: Any) -> BaseException:
+    """The one-line error for a task that ended as ``error`` or ``cancelled`` (a kapitza error kept as it is).
+
+    A kapitza error raised inside the task (a ConvergenceError of the solver) goes on as it is; anything
+    else (a worker that cannot import kapitza, a worker killed, the scheduler gone) becomes a DaskError
+    naming what happened, so the CLI prints one line instead of a remote traceback.
+    """
+    if future.status == "cancelled":
+        return DaskError(
+            "an AGF task was cancelled by the dask cluster (the scheduler closed or lost the client); "
+            "finished chunks are kept if --output was given, rerun to resume"
+        )
+    try:
+        exc = future.exception(timeout=CONNECT_TIMEOUT)
+    except Exception as inner:  # noqa: BLE001 - the reason is reported, never hidden
+        exc = inner
+    if isinstance(exc, KapitzaError):
+        return exc
+    reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+    if isinstance(exc, ImportError):
+        return DaskError(
+            f"a dask worker could not run the AGF task ({reason}): install kapitza in the workers' environment"
+        )
+    return DaskError(
+        f"an AGF task failed on the dask cluster ({reason}); "
+        "finished chunks are kept if --output was given, rerun to resume"
+    )
+
+
+def _wait_all(distributed: Any, client: Any, futures: list[Any], timeout: float) -> Any:
+    """Yield (future, result) as tasks finish; DaskError when none finishes for ``timeout`` s.
+
+    The futures are followed on ``client``'s own event loop (``as_completed(..., loop=client.loop)``):
+    nothing here looks for a default client, so a client made with ``set_as_default=False`` (the one
+    :func:`connect` makes) works, and no process-wide default client is ever set.
+    """
+    done_so_far = 0
+    stream = distributed.as_completed(futures, loop=client.loop)
+    deadline = time.monotonic() + timeout
+    while not stream.is_empty():
+        batch = stream.next_batch(block=False)
+        if not batch:
+            if time.monotonic() > deadline:
+                raise DaskError(
+                    f"no AGF task finished for {timeout:g} s ({len(futures) - done_so_far} of {len(futures)} still "
+                    "pending): the dask workers are lost or stuck; finished chunks are kept if --output was given, "
+                    "rerun to resume"
+                )
+            time.sleep(POLL_SECONDS)
+            continue
+        deadline = time.monotonic() + timeout
+        for f in batch:
+            done_so_far += 1
             if f.status != "finished":
-                raise DaskError(f"an AGF task ended as {f.status!r} on the dask cluster")
+                raise _task_failure(f)
             yield f, f.result(timeout=timeout)
 
 
@@ -229,10 +273,11 @@ def run_on_dask(
     (benchmarks/agf.py): fewer, larger tasks and the broadcast are what make the second
     worker pay off on a 0.1 s problem.
 
-    Every wait is bounded: connecting (:data:`CONNECT_TIMEOUT`, InputError), scattering the
-    blocks (:data:`SCATTER_TIMEOUT`) and each stretch without a finished task (``task_timeout``)
-    raise :class:`DaskError`.  On Ctrl-C the client (and a cluster started here) is closed with
-    distributed's loggers silenced, and the KeyboardInterrupt goes on.
+    Every wait is bounded: connecting (:data:`CONNECT_TIMEOUT`, InputError), a first
+    worker (:data:`WORKERS_TIMEOUT`), scattering the blocks (:data:`SCATTER_TIMEOUT`) and
+    each stretch without a finished task (``task_timeout``) raise :class:`DaskError`.
+    On Ctrl-C the client (and a cluster started here) is closed with distributed's loggers
+    silenced, and the KeyboardInterrupt goes on.
     """
     distributed = _distributed()
     own = None
@@ -243,13 +288,20 @@ def run_on_dask(
     try:
         blocks = [model.blocks_at(k) for k in kappa]
         try:
+            client.wait_for_workers(1, timeout=WORKERS_TIMEOUT)
+        except TimeoutError:
+            raise DaskError(
+                f"the dask scheduler has no workers (none joined within {WORKERS_TIMEOUT:g} s): start some with "
+                "'dask worker ADDRESS', or use --workers N for a local cluster"
+            ) from None
+        try:
             remote = client.scatter(blocks, hash=False, broadcast=True, timeout=SCATTER_TIMEOUT)
             n_workers = max(1, sum(client.nthreads().values()))
         except TimeoutError:
             raise DaskError(f"the dask workers did not take the model within {SCATTER_TIMEOUT:g} s") from None
         tasks = split_work(kappa.shape[0], chunks, TASKS_PER_WORKER * n_workers, only)
         futures = [client.submit(_task, remote, work, eta, pure=False) for work in tasks]
-        for _, parts in _wait_all(distributed, futures, task_timeout):
+        for _, parts in _wait_all(distributed, client, futures, task_timeout):
             for ik, start, x, sl, sr in parts:
                 record(ik, start, x, sl, sr)
     except BaseException:
