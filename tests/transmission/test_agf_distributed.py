@@ -1,0 +1,91 @@
+"""``kapitza agf --address`` against a dask scheduler and two workers started as separate processes (loopback).
+
+The reference is the same command run in this process without dask: the distributed run must give the same
+numbers bit for bit (each (k, chunk) unit is the same stacked solve wherever it runs, and the results are
+put back at their (k, frequency) place, so the order in which tasks finish cannot change a sum).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the separate-process cluster helper
+
+from dask_processes import HOST, free_port, separate_cluster  # noqa: E402
+from kapitza.cli import main  # noqa: E402
+
+pytest.importorskip("distributed")
+
+TINY = ("Si", "Ge", "--kpoints", "2", "--frequencies", "20", "--no-check", "-t", "100,300")
+
+
+@pytest.fixture(scope="module")
+def address(tmp_path_factory):
+    """tcp://127.0.0.1:PORT of a scheduler with two single-threaded workers, all separate processes."""
+    with separate_cluster(tmp_path_factory.mktemp("dask"), n_workers=2) as addr:
+        yield addr
+
+
+def run(capsys, *args):
+    status = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def _arrays(path):
+    with np.load(path, allow_pickle=False) as data:
+        return {k: data[k] for k in data.files if k != "metadata"}, json.loads(str(data["metadata"]))
+
+
+def _without_seconds(doc):
+    if isinstance(doc, dict):
+        return {k: _without_seconds(v) for k, v in doc.items() if k != "seconds"}
+    if isinstance(doc, list):
+        return [_without_seconds(v) for v in doc]
+    return doc
+
+
+def test_cli_with_address_gives_the_in_process_result_bitwise(capsys, tmp_path, address):
+    """Two workers in their own processes: every array of the saved result equals the in-process one exactly,
+    and the metadata too except the measured wall times.  No global default client is left behind."""
+    import distributed
+
+    status, out_local, err = run(capsys, "agf", *TINY, "--output", tmp_path / "local.npz")
+    assert status == 0, err
+    status, out_dask, err = run(capsys, "agf", *TINY, "--address", address, "--output", tmp_path / "dask.npz")
+    assert status == 0, err
+    assert "Traceback" not in err and "No clients found" not in err
+    local, meta_local = _arrays(tmp_path / "local.npz")
+    remote, meta_dask = _arrays(tmp_path / "dask.npz")
+    assert local.keys() == remote.keys() and "conductance" in local and "transmission.xi_k" in local
+    for key in local:
+        assert np.array_equal(local[key], remote[key]), key
+    assert _without_seconds(meta_local) == _without_seconds(meta_dask)
+    assert meta_dask["result"]["settings"]["seed"] is None  # no intermixing: nothing random, no seed
+    with pytest.raises(ValueError, match="No clients found"):
+        distributed.default_client()  # the client was passed explicitly and closed, never made the default
+
+
+def test_a_scheduler_without_workers_is_one_line_and_status_2(capsys, tmp_path, monkeypatch):
+    """A scheduler with no worker: refused after WORKERS_TIMEOUT (shortened here) with one line, exit 2."""
+    from kapitza.transmission.agf import parallel
+
+    monkeypatch.setattr(parallel, "WORKERS_TIMEOUT", 2.0)
+    with separate_cluster(tmp_path, n_workers=0) as lonely:
+        status, out, err = run(capsys, "agf", *TINY, "--address", lonely)
+    errors = [line for line in err.splitlines() if line.startswith("kapitza: error:")]
+    assert status == 2 and len(errors) == 1 and err.splitlines()[-1] == errors[0], err  # after the start line
+    assert "the dask scheduler has no workers" in errors[0] and "Traceback" not in err
+
+
+def test_an_address_where_nothing_listens_is_one_line_and_status_2(capsys):
+    """A free loopback port: nothing listens; refused before any model is built, one line, exit 2."""
+    status, out, err = run(capsys, "agf", *TINY, "--address", f"tcp://{HOST}:{free_port()}")
+    errors = [line for line in err.splitlines() if line.startswith("kapitza: error:")]
+    assert status == 2 and len(errors) == 1 and err.splitlines()[-1] == errors[0], err  # after the start line
+    assert "no dask scheduler answered" in errors[0] and "Connection refused" in errors[0]
