@@ -89,3 +89,41 @@ def test_an_address_where_nothing_listens_is_one_line_and_status_2(capsys):
     errors = [line for line in err.splitlines() if line.startswith("kapitza: error:")]
     assert status == 2 and len(errors) == 1 and err.splitlines()[-1] == errors[0], err  # after the start line
     assert "no dask scheduler answered" in errors[0] and "Connection refused" in errors[0]
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_sweep_changes_nothing(tmp_path):
+    """Issue 25: with a client passed to run_agf, a worker killed (SIGKILL) when the first (k, chunk) unit has
+    come back leaves the result bitwise equal to the in-process one: dask reruns the lost tasks on the other
+    worker.  (8 k points x 4 chunks in 4 tasks per sweep: at the kill, three of the first sweep's tasks are not
+    back yet, and the two lead sweeps run on one worker.)  Slow: ~30 s of CPU on two cores."""
+    import os
+    import signal
+
+    from distributed import Client
+
+    from kapitza.transmission.agf.run import run_agf
+
+    settings = {"kpoints": 4, "frequencies": 100, "temperature": [300.0], "check_broadening": False}
+    reference, _ = run_agf("Si", "Ge", **settings)
+    with separate_cluster(tmp_path, n_workers=2) as addr:
+        client = Client(addr, timeout=30, set_as_default=False)
+        try:
+            pids = client.run(os.getpid)
+            victim = max(pids)  # one of the two workers, by address
+            killed = []
+
+            def kill_after_first(done, total):
+                if done > 0 and not killed:
+                    os.kill(pids[victim], signal.SIGKILL)
+                    killed.append(done)
+
+            result, _ = run_agf("Si", "Ge", client=client, progress=kill_after_first, **settings)
+            alive = set(client.scheduler_info()["workers"])
+        finally:
+            client.close()
+    assert killed == [1]  # killed when the first unit of the first sweep came back
+    assert victim not in alive and len(alive) == 1
+    assert np.array_equal(result.transmission.xi, reference.transmission.xi)
+    assert np.array_equal(result.conductance, reference.conductance)
+    assert np.array_equal(result.ballistic, reference.ballistic)
