@@ -70,17 +70,20 @@ def _wait_port(port: int, procs: list[subprocess.Popen[bytes]], deadline: float,
 
 
 @contextmanager
-def separate_cluster(folder: Path, n_workers: int = 2) -> Iterator[str]:
+def separate_cluster(
+    folder: Path, n_workers: int = 2, started: list[subprocess.Popen[bytes]] | None = None
+) -> Iterator[str]:
     """Scheduler + ``n_workers`` workers as subprocesses on loopback; yields ``tcp://127.0.0.1:PORT``.
 
     ``folder`` holds their logs and scratch space.  Every process is killed when the block ends.
+    ``started``, if given, receives the processes (the scheduler first) as they start.
     """
     from distributed import Client
 
     port = free_port()
     address = f"tcp://{HOST}:{port}"
     env = worker_env()
-    procs: list[subprocess.Popen[bytes]] = []
+    procs: list[subprocess.Popen[bytes]] = [] if started is None else started
     deadline = time.monotonic() + STARTUP_TIMEOUT
 
     def start(args: list[str], name: str) -> None:

@@ -21,6 +21,8 @@ from kapitza.cli import main  # noqa: E402
 
 pytest.importorskip("distributed")
 
+#: The two one-line errors of a cluster lost mid-run (parallel._task_failure, parallel._lost).
+LOST_CLUSTER = r"an AGF task was cancelled by the dask cluster|lost the dask cluster during the AGF sweep"
 TINY = ("Si", "Ge", "--kpoints", "2", "--frequencies", "20", "--no-check", "-t", "100,300")
 
 
@@ -81,6 +83,41 @@ def test_a_scheduler_without_workers_is_one_line_and_status_2(capsys, tmp_path, 
     errors = [line for line in err.splitlines() if line.startswith("kapitza: error:")]
     assert status == 2 and len(errors) == 1 and err.splitlines()[-1] == errors[0], err  # after the start line
     assert "the dask scheduler has no workers" in errors[0] and "Traceback" not in err
+
+
+def test_a_scheduler_killed_mid_run_is_one_line(tmp_path):
+    """The scheduler killed (SIGKILL) when the first unit has come back: the run ends at once with one DaskError
+    line, not a traceback and not a 30-minute wait.  Which line depends on where the client was when the
+    connection broke: a task cancelled under it, or a result being fetched (CommClosedError): both are seen."""
+    import os
+    import signal
+    import time
+
+    from kapitza.transmission.agf.parallel import DaskError
+    from kapitza.transmission.agf.run import run_agf
+
+    procs = []
+    with separate_cluster(tmp_path, n_workers=2, started=procs) as addr:
+        killed = []
+
+        def kill_scheduler(done, total):
+            if done > 0 and not killed:
+                os.killpg(procs[0].pid, signal.SIGKILL)
+                killed.append(time.monotonic())
+
+        with pytest.raises(DaskError, match=LOST_CLUSTER) as info:
+            run_agf(
+                "Si",
+                "Ge",
+                kpoints=2,
+                frequencies=40,
+                temperature=[300.0],
+                check_broadening=False,
+                address=addr,
+                progress=kill_scheduler,
+            )
+        waited = time.monotonic() - killed[0]
+    assert "\n" not in str(info.value) and waited < 60
 
 
 def test_an_address_where_nothing_listens_is_one_line_and_status_2(capsys):

@@ -15,6 +15,8 @@ processes (started and closed here).
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import logging
 import time
 from collections.abc import Callable, Collection
@@ -152,7 +154,7 @@ def _task_failure(future: Any) -> BaseException:
     """The one-line error for a task that ended as ``error`` or ``cancelled`` (a kapitza error kept as it is).
 
     A kapitza error raised inside the task (a ConvergenceError of the solver) goes on as it is; anything
-    else (a worker that cannot import kapitza, a worker killed, the scheduler gone) becomes a DaskError
+    else (a worker that cannot import kapitza, tasks that killed their workers) becomes a DaskError
     naming what happened, so the CLI prints one line instead of a remote traceback.
     """
     if future.status == "cancelled":
@@ -173,6 +175,20 @@ def _task_failure(future: Any) -> BaseException:
         )
     return DaskError(
         f"an AGF task failed on the dask cluster ({reason}); "
+        "finished chunks are kept if --output was given, rerun to resume"
+    )
+
+
+#: What the client raises when the scheduler or a worker goes away under it (distributed's CommClosedError
+#: is an OSError, as is TimeoutError; a future cancelled under the client raises a CancelledError).
+LOST = (OSError, concurrent.futures.CancelledError, asyncio.CancelledError)
+
+
+def _lost(exc: BaseException) -> DaskError:
+    """One line for a connection to the dask cluster lost while the sweep ran."""
+    reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+    return DaskError(
+        f"lost the dask cluster during the AGF sweep ({reason}); "
         "finished chunks are kept if --output was given, rerun to resume"
     )
 
@@ -203,7 +219,11 @@ def _wait_all(distributed: Any, client: Any, futures: list[Any], timeout: float)
             done_so_far += 1
             if f.status != "finished":
                 raise _task_failure(f)
-            yield f, f.result(timeout=timeout)
+            try:
+                value = f.result(timeout=timeout)
+            except LOST as exc:
+                raise _lost(exc) from None
+            yield f, value
 
 
 def _task(
@@ -294,13 +314,17 @@ def run_on_dask(
                 f"the dask scheduler has no workers (none joined within {WORKERS_TIMEOUT:g} s): start some with "
                 "'dask worker ADDRESS', or use --workers N for a local cluster"
             ) from None
+        except LOST as exc:
+            raise _lost(exc) from None
         try:
             remote = client.scatter(blocks, hash=False, broadcast=True, timeout=SCATTER_TIMEOUT)
             n_workers = max(1, sum(client.nthreads().values()))
+            tasks = split_work(kappa.shape[0], chunks, TASKS_PER_WORKER * n_workers, only)
+            futures = [client.submit(_task, remote, work, eta, pure=False) for work in tasks]
         except TimeoutError:
             raise DaskError(f"the dask workers did not take the model within {SCATTER_TIMEOUT:g} s") from None
-        tasks = split_work(kappa.shape[0], chunks, TASKS_PER_WORKER * n_workers, only)
-        futures = [client.submit(_task, remote, work, eta, pure=False) for work in tasks]
+        except LOST as exc:
+            raise _lost(exc) from None
         for _, parts in _wait_all(distributed, client, futures, task_timeout):
             for ik, start, x, sl, sr in parts:
                 record(ik, start, x, sl, sr)
