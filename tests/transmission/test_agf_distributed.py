@@ -164,3 +164,32 @@ def test_a_worker_killed_mid_sweep_changes_nothing(tmp_path):
     assert np.array_equal(result.transmission.xi, reference.transmission.xi)
     assert np.array_equal(result.conductance, reference.conductance)
     assert np.array_equal(result.ballistic, reference.ballistic)
+
+
+def test_a_port_where_a_web_server_listens_is_one_line_and_status_2(capsys):
+    """Something that is not a dask scheduler on the port (here an HTTP reply, which distributed read as a frame
+    of 3 EiB: a MemoryError traceback, then a 20 s wait at exit): refused with one line before any work."""
+    import socket
+    import threading
+
+    server = socket.create_server((HOST, 0))
+    port = server.getsockname()[1]
+
+    def answer():  # every connection (the reachability check, then dask's handshake) gets an HTTP reply
+        while True:
+            try:
+                conn, _ = server.accept()
+                with conn:
+                    conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\nhello")
+            except OSError:  # the peer hung up, or the server was closed: the test is over
+                if server.fileno() == -1:
+                    return
+
+    threading.Thread(target=answer, daemon=True).start()
+    try:
+        status, out, err = run(capsys, "agf", *TINY, "--address", f"tcp://{HOST}:{port}")
+    finally:
+        server.close()
+    errors = [line for line in err.splitlines() if line.startswith("kapitza: error:")]
+    assert status == 2 and len(errors) == 1 and err.splitlines()[-1] == errors[0], err
+    assert "did not answer as a dask scheduler" in errors[0] and "Traceback" not in err

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import logging
+import threading
 import time
 from collections.abc import Callable, Collection
 from typing import Any
@@ -88,8 +89,9 @@ def local_client(workers: int = 2, **kwargs: Any) -> Any:
 def connect(address: str, timeout: float = CONNECT_TIMEOUT) -> Any:
     """A ``distributed.Client`` on the scheduler at ``address``; InputError if none answers within ``timeout`` s.
 
-    A tcp/tls address is first checked with a plain socket connection, so a malformed or
-    unreachable address fails fast without leaving a half-made client behind.
+    A tcp/tls address is first checked with a plain socket connection, then with one dask
+    handshake (:func:`_probe`), so a malformed or unreachable address, or a server that is not a
+    dask scheduler, fails fast with one line and without leaving a half-made client behind.
     """
     distributed = _distributed()
     if not isinstance(address, str) or not address.strip():
@@ -113,10 +115,55 @@ def connect(address: str, timeout: float = CONNECT_TIMEOUT) -> Any:
     except (OSError, ValueError, TypeError) as exc:
         raise refuse(" ".join(str(exc).split())[:160] or type(exc).__name__) from None
     try:
+        _probe(address, timeout)
+    except Exception as exc:  # noqa: BLE001 - whatever the peer sends, the answer is one line
+        raise InputError(
+            f"the server at {address!r} did not answer as a dask scheduler within {timeout:g} s (dask's handshake: "
+            f"{' '.join(f'{type(exc).__name__}: {exc}'.split())[:160]}); give the address of a dask scheduler, "
+            "e.g. tcp://host:8786"
+        ) from None
+    try:
         with _quiet():
             return distributed.Client(address, timeout=timeout, set_as_default=False)
-    except (OSError, TimeoutError, ValueError, TypeError) as exc:
-        raise refuse(" ".join(str(exc).split())[:160] or type(exc).__name__) from None
+    except Exception as exc:  # noqa: BLE001 - a client that cannot start is one line, never a traceback
+        raise refuse(" ".join(f"{type(exc).__name__}: {exc}".split())[:160]) from None
+
+
+def _probe(address: str, timeout: float) -> None:
+    """Open and close one dask comm to ``address`` (its handshake), in a thread of its own.
+
+    A port where something other than a dask scheduler listens (a web server, a database) fails
+    here, before any ``Client`` exists: a Client whose start failed is left half-made and tries to
+    close itself when garbage-collected, printing a traceback after a 20 s wait at the program's
+    exit.  (Distributed reads the peer's first 8 bytes as a frame length: an HTTP reply asked it
+    for 3 EiB, a MemoryError.)  The thread keeps the probe off any event loop the caller runs.
+    """
+
+    from distributed.comm import connect as open_comm
+
+    async def probe() -> None:
+        comm = await open_comm(address, timeout=timeout)
+        await comm.close()
+
+    async def bounded() -> None:  # the handshake's read has no timeout of its own: a silent peer would hang
+        await asyncio.wait_for(probe(), timeout)
+
+    outcome: list[BaseException | None] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(bounded())
+            outcome.append(None)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run, name="kapitza-dask-probe", daemon=True)  # never holds up exit
+    thread.start()
+    thread.join(2 * timeout + 5)
+    if not outcome:
+        raise TimeoutError(f"no handshake within {timeout:g} s")
+    if outcome[0] is not None:
+        raise outcome[0]
 
 
 def _quiet() -> Any:
