@@ -92,6 +92,21 @@ def test_errors_are_one_line_and_status_2(capsys, tmp_path):
     assert status == 2 and "colour" in err
 
 
+def test_a_meaningless_broadening_is_refused_in_one_line_even_with_no_check(capsys, tmp_path):
+    """Issue 25: ``--eta 10 --no-check`` printed G = 1.7e-12 MW m^-2 K^-1 as a result.  eta >= 0.1 is refused
+    always; without the check, eta above 1e-4 too (inputs.ETA_MAX, ETA_UNCHECKED_MAX); nothing is written."""
+    out_file = tmp_path / "r.npz"
+    for args in (("--eta", "10", "--no-check"), ("--eta", "10"), ("--eta", "0.1")):
+        status, out, err = run(capsys, "agf", "Si", "Ge", *args, "--output", str(out_file))
+        assert status == 2 and err.count("\n") == 1 and out == "", err
+        assert "--eta must be < 0.1 (a broadening that large damps every phonon" in err
+    status, out, err = run(capsys, "agf", "Si", "Ge", "--eta", "1e-3", "--no-check", "--output", str(out_file))
+    assert status == 2 and err.count("\n") == 1 and "--eta 0.001 is refused with --no-check" in err, err
+    assert list(tmp_path.iterdir()) == []
+    status, out, err = run(capsys, "agf", "--help")
+    assert status == 0 and "< 0.1" in out
+
+
 def test_nothing_is_written_without_output_and_stderr_has_a_start_and_finish_line(capsys, tmp_path, monkeypatch):
     """Issue 9: `kapitza agf` wrote agf-Si-Ge-001.npz and .json into the current directory unasked."""
     monkeypatch.chdir(tmp_path)

@@ -18,6 +18,8 @@ from ..io import toml_file
 from ..transmission.agf.inputs import (
     DEFAULT_MAX_HOURS,
     DEFAULT_MAX_MEMORY_GB,
+    ETA_MAX,
+    ETA_UNCHECKED_MAX,
     MIN_FREQUENCIES,
     SCHEMA,
     check_value,
@@ -147,7 +149,11 @@ def agf_command(
     ] = None,
     eta: Annotated[
         float | None,
-        typer.Option(help="Relative broadening eta in z = omega^2 (1 + i eta), > 0.", show_default=f"{DEFAULT_ETA:g}"),
+        typer.Option(
+            help=f"Relative broadening eta in z = omega^2 (1 + i eta), > 0 and < {ETA_MAX:g} (a half-width "
+            f"eta*omega/2: G falls linearly with it); above {ETA_UNCHECKED_MAX:g} only with the broadening check.",
+            show_default=f"{DEFAULT_ETA:g}",
+        ),
     ] = None,
     cells: Annotated[
         str | None,
@@ -191,7 +197,13 @@ def agf_command(
     ] = None,
     plot: Annotated[Path | None, typer.Option(help="Draw the transmission and G(T) to this .png/.pdf/.svg.")] = None,
     ldos_plot: Annotated[Path | None, typer.Option(help="Draw the local DOS of the interface planes.")] = None,
-    no_check: Annotated[bool, typer.Option("--no-check", help="Skip the broadening check (solve at eta/2).")] = False,
+    no_check: Annotated[
+        bool,
+        typer.Option(
+            "--no-check",
+            help=f"Skip the broadening check (the second solve at eta/2); refused for eta above {ETA_UNCHECKED_MAX:g}.",
+        ),
+    ] = False,
     max_memory_gb: Annotated[
         float | None,
         typer.Option(help="Refuse runs whose memory estimate exceeds this.", show_default=f"{DEFAULT_MAX_MEMORY_GB:g}"),

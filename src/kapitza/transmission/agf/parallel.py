@@ -15,7 +15,11 @@ processes (started and closed here).
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import logging
+import threading
+import time
 from collections.abc import Callable, Collection
 from typing import Any
 
@@ -26,10 +30,14 @@ from ...errors import InputError, KapitzaError, MissingDependencyError
 
 #: Seconds to wait for a scheduler to answer (an unreachable address is an input error after this).
 CONNECT_TIMEOUT = 10.0
+#: Seconds to wait for a scheduler without workers to get one.
+WORKERS_TIMEOUT = 30.0
 #: Seconds to wait for the blocks to reach the workers.
 SCATTER_TIMEOUT = 120.0
 #: Seconds without any finished task before the run is abandoned (a worker lost or a client stuck).
 TASK_TIMEOUT = 1800.0
+#: Seconds between looks at the finished tasks while waiting.
+POLL_SECONDS = 0.05
 
 
 class DaskError(KapitzaError, RuntimeError):
@@ -81,8 +89,9 @@ def local_client(workers: int = 2, **kwargs: Any) -> Any:
 def connect(address: str, timeout: float = CONNECT_TIMEOUT) -> Any:
     """A ``distributed.Client`` on the scheduler at ``address``; InputError if none answers within ``timeout`` s.
 
-    A tcp/tls address is first checked with a plain socket connection, so a malformed or
-    unreachable address fails fast without leaving a half-made client behind.
+    A tcp/tls address is first checked with a plain socket connection, then with one dask
+    handshake (:func:`_probe`), so a malformed or unreachable address, or a server that is not a
+    dask scheduler, fails fast with one line and without leaving a half-made client behind.
     """
     distributed = _distributed()
     if not isinstance(address, str) or not address.strip():
@@ -106,10 +115,55 @@ def connect(address: str, timeout: float = CONNECT_TIMEOUT) -> Any:
     except (OSError, ValueError, TypeError) as exc:
         raise refuse(" ".join(str(exc).split())[:160] or type(exc).__name__) from None
     try:
+        _probe(address, timeout)
+    except Exception as exc:  # noqa: BLE001 - whatever the peer sends, the answer is one line
+        raise InputError(
+            f"the server at {address!r} did not answer as a dask scheduler within {timeout:g} s (dask's handshake: "
+            f"{' '.join(f'{type(exc).__name__}: {exc}'.split())[:160]}); give the address of a dask scheduler, "
+            "e.g. tcp://host:8786"
+        ) from None
+    try:
         with _quiet():
             return distributed.Client(address, timeout=timeout, set_as_default=False)
-    except (OSError, TimeoutError, ValueError, TypeError) as exc:
-        raise refuse(" ".join(str(exc).split())[:160] or type(exc).__name__) from None
+    except Exception as exc:  # noqa: BLE001 - a client that cannot start is one line, never a traceback
+        raise refuse(" ".join(f"{type(exc).__name__}: {exc}".split())[:160]) from None
+
+
+def _probe(address: str, timeout: float) -> None:
+    """Open and close one dask comm to ``address`` (its handshake), in a thread of its own.
+
+    A port where something other than a dask scheduler listens (a web server, a database) fails
+    here, before any ``Client`` exists: a Client whose start failed is left half-made and tries to
+    close itself when garbage-collected, printing a traceback after a 20 s wait at the program's
+    exit.  (Distributed reads the peer's first 8 bytes as a frame length: an HTTP reply asked it
+    for 3 EiB, a MemoryError.)  The thread keeps the probe off any event loop the caller runs.
+    """
+
+    from distributed.comm import connect as open_comm
+
+    async def probe() -> None:
+        comm = await open_comm(address, timeout=timeout)
+        await comm.close()
+
+    async def bounded() -> None:  # the handshake's read has no timeout of its own: a silent peer would hang
+        await asyncio.wait_for(probe(), timeout)
+
+    outcome: list[BaseException | None] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(bounded())
+            outcome.append(None)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run, name="kapitza-dask-probe", daemon=True)  # never holds up exit
+    thread.start()
+    thread.join(2 * timeout + 5)
+    if not outcome:
+        raise TimeoutError(f"no handshake within {timeout:g} s")
+    if outcome[0] is not None:
+        raise outcome[0]
 
 
 def _quiet() -> Any:
@@ -143,23 +197,80 @@ def close_client(client: Any, cluster: Any = None) -> None:
                 pass
 
 
-def _wait_all(distributed: Any, futures: list[Any], timeout: float) -> Any:
-    """Yield (future, result) as tasks finish; DaskError when none finishes for ``timeout`` s."""
-    pending = set(futures)
-    while pending:
-        try:
-            done, pending = distributed.wait(list(pending), timeout=timeout, return_when="FIRST_COMPLETED")
-        except TimeoutError:
-            raise DaskError(
-                f"no AGF task finished for {timeout:g} s ({len(pending)} of {len(futures)} still pending): "
-                "the dask workers are lost or stuck; finished chunks are kept if --output was given, rerun to resume"
-            ) from None
-        for f in done:
-            if f.status == "error":
-                f.result()  # re-raises the task's own exception
+def _task_failure(future: Any) -> BaseException:
+    """The one-line error for a task that ended as ``error`` or ``cancelled`` (a kapitza error kept as it is).
+
+    A kapitza error raised inside the task (a ConvergenceError of the solver) goes on as it is; anything
+    else (a worker that cannot import kapitza, tasks that killed their workers) becomes a DaskError
+    naming what happened, so the CLI prints one line instead of a remote traceback.
+    """
+    if future.status == "cancelled":
+        return DaskError(
+            "an AGF task was cancelled by the dask cluster (the scheduler closed or lost the client); "
+            "finished chunks are kept if --output was given, rerun to resume"
+        )
+    try:
+        exc = future.exception(timeout=CONNECT_TIMEOUT)
+    except Exception as inner:  # noqa: BLE001 - the reason is reported, never hidden
+        exc = inner
+    if isinstance(exc, KapitzaError):
+        return exc
+    reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+    if isinstance(exc, ImportError):
+        return DaskError(
+            f"a dask worker could not run the AGF task ({reason}): install kapitza in the workers' environment"
+        )
+    return DaskError(
+        f"an AGF task failed on the dask cluster ({reason}); "
+        "finished chunks are kept if --output was given, rerun to resume"
+    )
+
+
+#: What the client raises when the scheduler or a worker goes away under it (distributed's CommClosedError
+#: is an OSError, as is TimeoutError; a future cancelled under the client raises a CancelledError).
+LOST = (OSError, concurrent.futures.CancelledError, asyncio.CancelledError)
+
+
+def _lost(exc: BaseException) -> DaskError:
+    """One line for a connection to the dask cluster lost while the sweep ran."""
+    reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+    return DaskError(
+        f"lost the dask cluster during the AGF sweep ({reason}); "
+        "finished chunks are kept if --output was given, rerun to resume"
+    )
+
+
+def _wait_all(distributed: Any, client: Any, futures: list[Any], timeout: float) -> Any:
+    """Yield (future, result) as tasks finish; DaskError when none finishes for ``timeout`` s.
+
+    The futures are followed on ``client``'s own event loop (``as_completed(..., loop=client.loop)``):
+    nothing here looks for a default client, so a client made with ``set_as_default=False`` (the one
+    :func:`connect` makes) works, and no process-wide default client is ever set.
+    """
+    done_so_far = 0
+    stream = distributed.as_completed(futures, loop=client.loop)
+    deadline = time.monotonic() + timeout
+    while not stream.is_empty():
+        batch = stream.next_batch(block=False)
+        if not batch:
+            if time.monotonic() > deadline:
+                raise DaskError(
+                    f"no AGF task finished for {timeout:g} s ({len(futures) - done_so_far} of {len(futures)} still "
+                    "pending): the dask workers are lost or stuck; finished chunks are kept if --output was given, "
+                    "rerun to resume"
+                )
+            time.sleep(POLL_SECONDS)
+            continue
+        deadline = time.monotonic() + timeout
+        for f in batch:
+            done_so_far += 1
             if f.status != "finished":
-                raise DaskError(f"an AGF task ended as {f.status!r} on the dask cluster")
-            yield f, f.result(timeout=timeout)
+                raise _task_failure(f)
+            try:
+                value = f.result(timeout=timeout)
+            except LOST as exc:
+                raise _lost(exc) from None
+            yield f, value
 
 
 def _task(
@@ -229,10 +340,11 @@ def run_on_dask(
     (benchmarks/agf.py): fewer, larger tasks and the broadcast are what make the second
     worker pay off on a 0.1 s problem.
 
-    Every wait is bounded: connecting (:data:`CONNECT_TIMEOUT`, InputError), scattering the
-    blocks (:data:`SCATTER_TIMEOUT`) and each stretch without a finished task (``task_timeout``)
-    raise :class:`DaskError`.  On Ctrl-C the client (and a cluster started here) is closed with
-    distributed's loggers silenced, and the KeyboardInterrupt goes on.
+    Every wait is bounded: connecting (:data:`CONNECT_TIMEOUT`, InputError), a first
+    worker (:data:`WORKERS_TIMEOUT`), scattering the blocks (:data:`SCATTER_TIMEOUT`) and
+    each stretch without a finished task (``task_timeout``) raise :class:`DaskError`.
+    On Ctrl-C the client (and a cluster started here) is closed with distributed's loggers
+    silenced, and the KeyboardInterrupt goes on.
     """
     distributed = _distributed()
     own = None
@@ -243,13 +355,24 @@ def run_on_dask(
     try:
         blocks = [model.blocks_at(k) for k in kappa]
         try:
+            client.wait_for_workers(1, timeout=WORKERS_TIMEOUT)
+        except TimeoutError:
+            raise DaskError(
+                f"the dask scheduler has no workers (none joined within {WORKERS_TIMEOUT:g} s): start some with "
+                "'dask worker ADDRESS', or use --workers N for a local cluster"
+            ) from None
+        except LOST as exc:
+            raise _lost(exc) from None
+        try:
             remote = client.scatter(blocks, hash=False, broadcast=True, timeout=SCATTER_TIMEOUT)
             n_workers = max(1, sum(client.nthreads().values()))
+            tasks = split_work(kappa.shape[0], chunks, TASKS_PER_WORKER * n_workers, only)
+            futures = [client.submit(_task, remote, work, eta, pure=False) for work in tasks]
         except TimeoutError:
             raise DaskError(f"the dask workers did not take the model within {SCATTER_TIMEOUT:g} s") from None
-        tasks = split_work(kappa.shape[0], chunks, TASKS_PER_WORKER * n_workers, only)
-        futures = [client.submit(_task, remote, work, eta, pure=False) for work in tasks]
-        for _, parts in _wait_all(distributed, futures, task_timeout):
+        except LOST as exc:
+            raise _lost(exc) from None
+        for _, parts in _wait_all(distributed, client, futures, task_timeout):
             for ik, start, x, sl, sr in parts:
                 record(ik, start, x, sl, sr)
     except BaseException:

@@ -55,6 +55,19 @@ def principal_layer_cells(structure: Any, force_range: float) -> tuple[int, int]
     return tuple(int(np.ceil(force_range / (p / ANGSTROM) - 1e-9)) for p in structure.periods)  # type: ignore[return-value]
 
 
+def structure_record(description: dict[str, Any]) -> dict[str, Any]:
+    """The structure's description as a model records it: its seed only where intermixing used one.
+
+    The structure builder draws a fresh random seed when none is given, also for a sharp interface
+    where nothing random happens; recording it would make two identical runs differ in their output.
+    Without intermixing (``mixing_layers`` 0) the recorded seed is None.
+    """
+    out = dict(description)
+    if not out.get("mixing_layers"):
+        out["seed"] = None
+    return out
+
+
 def interface_model(
     structure: Any,
     source: Any,
@@ -306,7 +319,7 @@ def _layered(
         lateral_cell=fc.lateral_cell,
         labels=labels,
         metadata={
-            "structure": dict(structure.description),
+            "structure": structure_record(structure.description),
             "principal_layer_cells": list(pl),
             "force_range_A": force_range,
             "force_constants": fc.method,

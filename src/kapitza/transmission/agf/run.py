@@ -61,6 +61,9 @@ DEFAULT_TEMPERATURES = (50.0, 100.0, 200.0, 300.0, 500.0)
 TOP_MARGIN = 1.01
 #: Below this many frequencies the result carries a note that G is not converged (see inputs.MIN_FREQUENCIES).
 CONVERGED_FREQUENCIES = 100
+#: Largest relative change of G(check_temperature) between eta and eta/2 accepted without a note.  The
+#: broadening lowers G linearly in eta (inputs.ETA_MAX), so a change r at eta/2 means G(eta) is ~2r low.
+BROADENING_TOLERANCE = 0.01
 #: Runs of at least this many (omega, k) chunks time one chunk first to estimate their duration.
 PROBE_UNITS = 400
 
@@ -324,6 +327,8 @@ def run_agf(
         Lateral repetitions of the smallest cell (needed for intermixing).
     mixing_layers, seed : int
         Interface intermixing (see :func:`kapitza.atomistic.structures.build_interface`); integers >= 0.
+        The seed is recorded (given or drawn) only when ``mixing_layers`` > 0; without intermixing nothing
+        is random, the recorded seed is None and identical runs give identical outputs.
     masses_amu : (float, float), optional
         Atomic masses of the left and right crystal in amu (default: the elements' standard atomic
         weights), e.g. ``("Ar", "Ar", potential="lj", masses_amu=(39.948, 159.792))`` for the
@@ -446,6 +451,11 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
             f"atomic masses set by hand: {masses[0]:g} amu on the left ({left}), "
             f"{masses[1]:g} amu on the right ({right})"
         )
+    if seed is not None and not mixing_layers:
+        notes.append(
+            f"{option_names('seed')} {seed} is not used: without intermixing ({option_names('mixing_layers')} 0) "
+            "nothing is random, and no seed is recorded"
+        )
     if statistics == "classical":
         notes.append("classical statistics: every transmitted mode carries k_B (as in classical MD), not Bose-Einstein")
     probe = build_interface(
@@ -542,6 +552,12 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
             g1 = float(result.conductance(check_temperature, statistics)[0])
             g2 = float(half.conductance(check_temperature, statistics)[0])
             check = BroadeningCheck(eta=float(eta), temperature=float(check_temperature), conductance=(g1, g2))
+            if check.relative_change > BROADENING_TOLERANCE:
+                notes.append(
+                    f"NOT CONVERGED IN THE BROADENING: halving {option_names('eta')} {eta:g} changed "
+                    f"G({check_temperature:g} K) by {100 * check.relative_change:.2g} %; the loss is linear in eta, "
+                    f"so G at {eta:g} is low by about {200 * check.relative_change:.2g} %: rerun with a smaller eta"
+                )
     finally:
         if own_local is not None:
             from .parallel import close_client
@@ -561,7 +577,7 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
         "principal_layer_cells": list(pl),
         "lateral": list(lateral),
         "mixing_layers": int(mixing_layers),
-        "seed": structure.description["seed"],
+        "seed": structure.description["seed"] if mixing_layers else None,  # recorded only where it was used
         "masses_amu": list(structure.description["masses_amu"]),
         "statistics": statistics,
         "temperature_K": temps.tolist(),

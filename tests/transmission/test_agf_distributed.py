@@ -1,0 +1,195 @@
+"""``kapitza agf --address`` against a dask scheduler and two workers started as separate processes (loopback).
+
+The reference is the same command run in this process without dask: the distributed run must give the same
+numbers bit for bit (each (k, chunk) unit is the same stacked solve wherever it runs, and the results are
+put back at their (k, frequency) place, so the order in which tasks finish cannot change a sum).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the separate-process cluster helper
+
+from dask_processes import HOST, free_port, separate_cluster  # noqa: E402
+from kapitza.cli import main  # noqa: E402
+
+pytest.importorskip("distributed")
+
+#: The two one-line errors of a cluster lost mid-run (parallel._task_failure, parallel._lost).
+LOST_CLUSTER = r"an AGF task was cancelled by the dask cluster|lost the dask cluster during the AGF sweep"
+TINY = ("Si", "Ge", "--kpoints", "2", "--frequencies", "20", "--no-check", "-t", "100,300")
+
+
+@pytest.fixture(scope="module")
+def address(tmp_path_factory):
+    """tcp://127.0.0.1:PORT of a scheduler with two single-threaded workers, all separate processes."""
+    with separate_cluster(tmp_path_factory.mktemp("dask"), n_workers=2) as addr:
+        yield addr
+
+
+def run(capsys, *args):
+    status = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def _arrays(path):
+    with np.load(path, allow_pickle=False) as data:
+        return {k: data[k] for k in data.files if k != "metadata"}, json.loads(str(data["metadata"]))
+
+
+def _without_seconds(doc):
+    if isinstance(doc, dict):
+        return {k: _without_seconds(v) for k, v in doc.items() if k != "seconds"}
+    if isinstance(doc, list):
+        return [_without_seconds(v) for v in doc]
+    return doc
+
+
+def test_cli_with_address_gives_the_in_process_result_bitwise(capsys, tmp_path, address):
+    """Two workers in their own processes: every array of the saved result equals the in-process one exactly,
+    and the metadata too except the measured wall times.  No global default client is left behind."""
+    import distributed
+
+    status, out_local, err = run(capsys, "agf", *TINY, "--output", tmp_path / "local.npz")
+    assert status == 0, err
+    status, out_dask, err = run(capsys, "agf", *TINY, "--address", address, "--output", tmp_path / "dask.npz")
+    assert status == 0, err
+    assert "Traceback" not in err and "No clients found" not in err
+    local, meta_local = _arrays(tmp_path / "local.npz")
+    remote, meta_dask = _arrays(tmp_path / "dask.npz")
+    assert local.keys() == remote.keys() and "conductance" in local and "transmission.xi_k" in local
+    for key in local:
+        assert np.array_equal(local[key], remote[key]), key
+    assert _without_seconds(meta_local) == _without_seconds(meta_dask)
+    assert meta_dask["result"]["settings"]["seed"] is None  # no intermixing: nothing random, no seed
+    with pytest.raises(ValueError, match="No clients found"):
+        distributed.default_client()  # the client was passed explicitly and closed, never made the default
+
+
+def test_a_scheduler_without_workers_is_one_line_and_status_2(capsys, tmp_path, monkeypatch):
+    """A scheduler with no worker: refused after WORKERS_TIMEOUT (shortened here) with one line, exit 2."""
+    from kapitza.transmission.agf import parallel
+
+    monkeypatch.setattr(parallel, "WORKERS_TIMEOUT", 2.0)
+    with separate_cluster(tmp_path, n_workers=0) as lonely:
+        status, out, err = run(capsys, "agf", *TINY, "--address", lonely)
+    errors = [line for line in err.splitlines() if line.startswith("kapitza: error:")]
+    assert status == 2 and len(errors) == 1 and err.splitlines()[-1] == errors[0], err  # after the start line
+    assert "the dask scheduler has no workers" in errors[0] and "Traceback" not in err
+
+
+def test_a_scheduler_killed_mid_run_is_one_line(tmp_path):
+    """The scheduler killed (SIGKILL) when the first unit has come back: the run ends at once with one DaskError
+    line, not a traceback and not a 30-minute wait.  Which line depends on where the client was when the
+    connection broke: a task cancelled under it, or a result being fetched (CommClosedError): both are seen."""
+    import os
+    import signal
+    import time
+
+    from kapitza.transmission.agf.parallel import DaskError
+    from kapitza.transmission.agf.run import run_agf
+
+    procs = []
+    with separate_cluster(tmp_path, n_workers=2, started=procs) as addr:
+        killed = []
+
+        def kill_scheduler(done, total):
+            if done > 0 and not killed:
+                os.killpg(procs[0].pid, signal.SIGKILL)
+                killed.append(time.monotonic())
+
+        with pytest.raises(DaskError, match=LOST_CLUSTER) as info:
+            run_agf(
+                "Si",
+                "Ge",
+                kpoints=2,
+                frequencies=40,
+                temperature=[300.0],
+                check_broadening=False,
+                address=addr,
+                progress=kill_scheduler,
+            )
+        waited = time.monotonic() - killed[0]
+    assert "\n" not in str(info.value) and waited < 60
+
+
+def test_an_address_where_nothing_listens_is_one_line_and_status_2(capsys):
+    """A free loopback port: nothing listens; refused before any model is built, one line, exit 2."""
+    status, out, err = run(capsys, "agf", *TINY, "--address", f"tcp://{HOST}:{free_port()}")
+    errors = [line for line in err.splitlines() if line.startswith("kapitza: error:")]
+    assert status == 2 and len(errors) == 1 and err.splitlines()[-1] == errors[0], err  # after the start line
+    assert "no dask scheduler answered" in errors[0] and "Connection refused" in errors[0]
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_sweep_changes_nothing(tmp_path):
+    """Issue 25: with a client passed to run_agf, a worker killed (SIGKILL) when the first (k, chunk) unit has
+    come back leaves the result bitwise equal to the in-process one: dask reruns the lost tasks on the other
+    worker.  (8 k points x 4 chunks in 4 tasks per sweep: at the kill, three of the first sweep's tasks are not
+    back yet, and the two lead sweeps run on one worker.)  Slow: ~30 s of CPU on two cores."""
+    import os
+    import signal
+
+    from distributed import Client
+
+    from kapitza.transmission.agf.run import run_agf
+
+    settings = {"kpoints": 4, "frequencies": 100, "temperature": [300.0], "check_broadening": False}
+    reference, _ = run_agf("Si", "Ge", **settings)
+    with separate_cluster(tmp_path, n_workers=2) as addr:
+        client = Client(addr, timeout=30, set_as_default=False)
+        try:
+            pids = client.run(os.getpid)
+            victim = max(pids)  # one of the two workers, by address
+            killed = []
+
+            def kill_after_first(done, total):
+                if done > 0 and not killed:
+                    os.kill(pids[victim], signal.SIGKILL)
+                    killed.append(done)
+
+            result, _ = run_agf("Si", "Ge", client=client, progress=kill_after_first, **settings)
+            alive = set(client.scheduler_info()["workers"])
+        finally:
+            client.close()
+    assert killed == [1]  # killed when the first unit of the first sweep came back
+    assert victim not in alive and len(alive) == 1
+    assert np.array_equal(result.transmission.xi, reference.transmission.xi)
+    assert np.array_equal(result.conductance, reference.conductance)
+    assert np.array_equal(result.ballistic, reference.ballistic)
+
+
+def test_a_port_where_a_web_server_listens_is_one_line_and_status_2(capsys):
+    """Something that is not a dask scheduler on the port (here an HTTP reply, which distributed read as a frame
+    of 3 EiB: a MemoryError traceback, then a 20 s wait at exit): refused with one line before any work."""
+    import socket
+    import threading
+
+    server = socket.create_server((HOST, 0))
+    port = server.getsockname()[1]
+
+    def answer():  # every connection (the reachability check, then dask's handshake) gets an HTTP reply
+        while True:
+            try:
+                conn, _ = server.accept()
+                with conn:
+                    conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\nhello")
+            except OSError:  # the peer hung up, or the server was closed: the test is over
+                if server.fileno() == -1:
+                    return
+
+    threading.Thread(target=answer, daemon=True).start()
+    try:
+        status, out, err = run(capsys, "agf", *TINY, "--address", f"tcp://{HOST}:{port}")
+    finally:
+        server.close()
+    errors = [line for line in err.splitlines() if line.startswith("kapitza: error:")]
+    assert status == 2 and len(errors) == 1 and err.splitlines()[-1] == errors[0], err
+    assert "did not answer as a dask scheduler" in errors[0] and "Traceback" not in err
