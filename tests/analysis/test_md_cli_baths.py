@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from analysis_synthetic import ave_chunk_text, synthetic
 
+from json_rules import strict_loads, unexplained_errors
 from kapitza.analysis import flux_from_baths
 from kapitza.cli import main
 
@@ -34,21 +35,6 @@ def _tally(n=400, seed=0):
     return t, hot, cold
 
 
-def _unexplained(doc, path="$"):
-    """Keys whose error is zero or NaN with no sibling ``<key>_note`` (issue 25's strict rule)."""
-    bad = []
-    if isinstance(doc, dict):
-        for k, v in doc.items():
-            if (k.endswith("_err") or k.endswith("_err_jackknife")) and (v == "nan" or v == 0):
-                if f"{k}_note" not in doc:
-                    bad.append(f"{path}.{k}")
-            bad += _unexplained(v, f"{path}.{k}")
-    elif isinstance(doc, list):
-        for i, v in enumerate(doc):
-            bad += _unexplained(v, f"{path}[{i}]")
-    return bad
-
-
 def test_fix_print_file_read_by_its_header_names(capsys, tmp_path, profile):
     """A LAMMPS fix print file (step time f_hot f_cold etotal): the flux equals flux_from_baths on the same
     columns (the independent computation), and the output says which columns were used."""
@@ -67,7 +53,7 @@ def test_fix_print_file_read_by_its_header_names(capsys, tmp_path, profile):
     ref = flux_from_baths(t, hot, cold, area=30.0, units="metal")
     assert doc["J"] == pytest.approx(ref.flux, rel=1e-6) and doc["J_err"] == pytest.approx(ref.flux_err, rel=1e-6)
     assert "time, f_hot, f_cold" in doc["bath_file_layout"] and doc["baths"]["flux_blocks"] >= 8
-    assert "block means" in doc["baths"]["flux_err_method"] and _unexplained(doc) == []
+    assert "block means" in doc["baths"]["flux_err_method"] and unexplained_errors(doc) == []
     status, out, err = run(capsys, *args)
     assert status == 0 and "statistical inefficiency" in out and "by their header names" in out
 
@@ -95,7 +81,7 @@ def test_flux_err_enters_g_error_and_an_exact_flux_is_said_so(capsys, profile):
     doc = json.loads(out)
     g, ge0 = exact["combined"]["G"], exact["combined"]["G_err"]
     assert doc["combined"]["G_err"] == pytest.approx(np.hypot(ge0, g * 0.1), rel=1e-9)
-    assert "no --flux-err" in exact["J_err_note"] and _unexplained(exact) == [] and _unexplained(doc) == []
+    assert "no --flux-err" in exact["J_err_note"] and unexplained_errors(exact) == [] and unexplained_errors(doc) == []
     status, out, err = run(capsys, "md", "analyze", profile, "--interfaces", "10,30", "--flux-err", "0.1")
     assert status == 2 and "--flux-err goes with --flux" in err
 
@@ -111,8 +97,8 @@ def test_no_json_error_is_zero_or_nan_without_a_note(capsys, tmp_path, profile):
         status, out, err = run(capsys, "md", "analyze", f, "--interfaces", "10,30", "--hot-bath-at", "20", *extra,
                                "--json")  # fmt: skip
         assert status == 0, err
-        doc = json.loads(out)
-        assert _unexplained(doc) == [], (f.name, extra)
+        doc = strict_loads(out)
+        assert unexplained_errors(doc) == [], (f.name, extra)
 
 
 def test_metal_units_print_g_in_mw(capsys, profile):

@@ -333,6 +333,7 @@ def _joint_temperature(
                 "tail_family": fit.family,
                 "tail_families": {
                     f: {"weight": w, "temperature": t, "temperature_err": e, "chi2": c}
+                    | ({} if t == t else {"note": "the fit with this tail family failed; it carries no weight"})
                     for f, w, t, e, c in zip(
                         fit.families, fit.family_weights, fit.family_temperatures, fit.family_errors, fit.family_chi2
                     )
