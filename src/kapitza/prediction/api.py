@@ -27,7 +27,7 @@ from ..phonons.full_dispersion import FullDispersionSpectrum, full_dispersion_sp
 from ..phonons.spectrum import ChannelSpectrum
 from ..transmission.inelastic import InelasticChannel
 from .registry import ModelInfo, get_model
-from .settings import PotentialSpec, Progress, Settings, SideSpec, side_potentials
+from .settings import PotentialSpec, Progress, Settings, SideSpec, check_temperature_bound, side_potentials
 from .shares import ConductanceShares, conductance_shares
 
 __all__ = [
@@ -212,6 +212,7 @@ def predict(
     have no effect.
     """
     t = landauer.as_temperatures(temperature)
+    check_temperature_bound(t)
     info, m1, m2, channels, settings = interface_model(
         side1,
         side2,
@@ -277,6 +278,7 @@ def shares(
     :func:`kapitza.prediction.shares.conductance_shares`.
     """
     t = landauer.as_temperatures(temperature)
+    check_temperature_bound(t)
     _, _, _, channels, settings = interface_model(side1, side2, model, **options)
     return conductance_shares(channels, t, statistics=settings.statistics)
 
