@@ -104,3 +104,17 @@ def test_a_member_failing_on_a_worker_is_reported_and_the_other_runs(capsys, tmp
     errors = [line for line in err.splitlines() if line.startswith("kapitza: error:")]
     assert errors == [err.splitlines()[-1]] and "1 of 2 members failed (first: seed-1" in errors[0]
     assert (folder / "seed-2" / "profile.chunk").is_file() and (folder / "seed-1").read_text() == "in the way\n"
+
+
+def test_a_scheduler_without_workers_is_one_line_not_a_hang(capsys, tmp_path, monkeypatch):
+    """Before: ``md campaign --address`` on a scheduler with no workers waited for ever (as_completed has no
+    bound).  Now it waits WORKER_WAIT_S (shortened here) for a first worker and says there is none."""
+    import kapitza.md.campaign as campaign_module
+
+    monkeypatch.setattr(campaign_module, "WORKER_WAIT_S", 2.0)
+    spec = _campaign(tmp_path / "none")
+    (tmp_path / "dask").mkdir()
+    with separate_cluster(tmp_path / "dask", n_workers=0) as addr:
+        status, out, err = run(capsys, "md", "campaign", spec, "--address", addr)
+    assert status == 2 and "has no workers" in err and "Traceback" not in err
+    assert [line for line in err.splitlines() if line.startswith("kapitza: error:")] == [err.splitlines()[-1]]

@@ -265,6 +265,10 @@ def _why(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0] if text else ''}"
 
 
+#: Seconds a campaign waits for the first worker of an external scheduler before it says there is none.
+WORKER_WAIT_S = 30.0
+
+
 def _run_distributed(
     campaign: Campaign, pending: list[Member], address: str | None, workers: int, done: Callable[..., None]
 ) -> None:
@@ -273,7 +277,7 @@ def _run_distributed(
     except ImportError:
         from ..errors import MissingDependencyError
 
-        raise MissingDependencyError("campaigns need dask.distributed: pip install 'dask[distributed]'") from None
+        raise MissingDependencyError("distributed", "md", "campaigns on dask") from None
     cluster = None
     try:
         if address is None:
@@ -286,6 +290,14 @@ def _run_distributed(
                 client = Client(address, timeout=30)
             except (OSError, TimeoutError, ValueError) as exc:
                 raise InputError(f"cannot reach the dask scheduler at {address!r}: {exc}") from None
+            try:  # a scheduler without workers would leave as_completed waiting for ever
+                client.wait_for_workers(1, timeout=WORKER_WAIT_S)
+            except (OSError, TimeoutError) as exc:
+                client.close()
+                raise InputError(
+                    f"the dask scheduler at {address!r} has no workers (none joined within {WORKER_WAIT_S:g} s); "
+                    "start workers with `dask worker ADDRESS`, or leave out --address for a local cluster"
+                ) from exc
         with client:
             futures = {
                 client.submit(
