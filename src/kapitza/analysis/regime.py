@@ -26,10 +26,15 @@ From a (block-averaged) temperature profile, the bath set points and slabs and t
   given (e.g. from :func:`kapitza.analysis.jump.analyze_jump`), or estimated here by straight lines fitted
   to the middle half of each bulk segment between a slab edge and the interface, extrapolated to the plane.
 
-Verdict: ``"thermostat-limited"`` when :math:`s >` :data:`SHORTFALL_LIMIT`, or when
-:math:`s >` :data:`SHORTFALL_WARN` and :math:`f >` :data:`INTERFACE_SHARE_LIMIT` (slabs off their set points
-*and* flat bulk profiles); ``"ok"`` otherwise.  The thresholds come from the protocol study.  The remedy is
-stronger coupling (a shorter damping time) and wider baths, and checking that G no longer moves.
+Verdict: ``"thermostat-limited"`` when :math:`s >` :data:`SHORTFALL_LIMIT` (the slabs far from their set
+points) or :math:`f >` :data:`INTERFACE_SHARE_LIMIT` (flat, ballistic bulk profiles: the interface takes
+nearly all of the drop); ``"ok"`` otherwise.  The thresholds come from the protocol study: the SW Si|Ge
+bicrystal (2 x 2 x (10 + 10) cells) with a 1 ps damping time has its slabs within 5 % of their set points
+but f = 0.99, and G = 103 +- 25 MW m^-2 K^-1 against 281 +- 50 at 0.1 ps (f = 0.77); LJ runs whose G does
+not move with the damping time have f = 0.56-0.66.  The estimate of f carries the statistical error of the
+jump (about 0.15 on those runs), so a verdict near the threshold is to be checked by halving the damping
+time.  The remedy is stronger coupling (a shorter damping time) and wider baths, and checking that G no
+longer moves.
 """
 
 from __future__ import annotations
@@ -44,12 +49,10 @@ from numpy.typing import ArrayLike, NDArray
 from ..errors import InputError
 from ..io.results import result
 
-#: Bath shortfall above which the run is thermostat-limited whatever the profile's shape.
+#: Bath shortfall above which the run is thermostat-limited (the baths take half the imposed difference).
 SHORTFALL_LIMIT = 0.5
-#: Bath shortfall above which a flat bulk (interface share above INTERFACE_SHARE_LIMIT) is thermostat-limited.
-SHORTFALL_WARN = 0.25
-#: Interface share of the slab-to-slab drop that, with slabs off their set points, marks ballistic bulk.
-INTERFACE_SHARE_LIMIT = 0.7
+#: Interface share of the slab-to-slab drop above which the bulk profiles are flat (ballistic crystals).
+INTERFACE_SHARE_LIMIT = 0.9
 REMEDY = (
     "shorten the Langevin damping time (damp=, e.g. halve it) and/or widen the baths (bath_width=), and check "
     "that G no longer moves (docs/physics/nemd-protocol.md)"
@@ -219,9 +222,7 @@ def thermostat_regime(
         jumps = [float(v) for v in _finite("interface_jumps", interface_jumps, (planes.size,))]
     share = float(np.nanmean(np.abs(jumps)) / drop) if drop > 0 and not np.all(np.isnan(jumps)) else math.nan
 
-    limited = shortfall > SHORTFALL_LIMIT or (
-        shortfall > SHORTFALL_WARN and math.isfinite(share) and share > INTERFACE_SHARE_LIMIT
-    )
+    limited = shortfall > SHORTFALL_LIMIT or (math.isfinite(share) and share > INTERFACE_SHARE_LIMIT)
     numbers = (
         f"bath slabs at {t_hot:.4g} and {t_cold:.4g} for set points {hot_set:.4g} and {cold_set:.4g} "
         f"({100 * shortfall:.0f} % of the set difference lost in the baths), interface share of the slab-to-slab "
