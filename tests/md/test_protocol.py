@@ -20,8 +20,8 @@ from kapitza.md.nemd import NemdConfig
 
 #: (damping time, bath width) per system chosen by the study (docs/physics/nemd-protocol.md, "Defaults").
 STUDY_DEFAULTS = {
-    ("lj/cut", "lj"): (0.5, 3.0),
-    ("lj/cut", "metal"): (1.074, 10.215),
+    ("lj/cut", "lj"): (0.2, 3.0),
+    ("lj/cut", "metal"): (0.4296, 10.215),
     ("sw", "metal"): (0.1, 10.0),
     ("tersoff", "metal"): (0.1, 10.0),
 }

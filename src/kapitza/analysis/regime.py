@@ -30,8 +30,9 @@ Verdict: ``"thermostat-limited"`` when :math:`s >` :data:`SHORTFALL_LIMIT` (the 
 points) or :math:`f >` :data:`INTERFACE_SHARE_LIMIT` (flat, ballistic bulk profiles: the interface takes
 nearly all of the drop); ``"ok"`` otherwise.  The thresholds come from the protocol study: the SW Si|Ge
 bicrystal (2 x 2 x (10 + 10) cells) with a 1 ps damping time has its slabs within 5 % of their set points
-but f = 0.99, and G = 103 +- 25 MW m^-2 K^-1 against 281 +- 50 at 0.1 ps (f = 0.77); LJ runs whose G does
-not move with the damping time have f = 0.56-0.66.  The estimate of f carries the statistical error of the
+but f = 0.99 (f = 1.5 at 0.3 ps: the bulk profiles even slope the wrong way), and G = 117 +- 37
+MW m^-2 K^-1 against 307 +- 77 at 0.1 ps (f = 0.77) and 350 +- 110 at 0.05 ps (f = 0.59); the LJ
+mass-ratio runs have f = 0.39-0.66 between 2 and 0.05 tau.  The estimate of f carries the statistical error of the
 jump (about 0.15 on those runs), so a verdict near the threshold is to be checked by halving the damping
 time.  The remedy is stronger coupling (a shorter damping time) and wider baths, and checking that G no
 longer moves.

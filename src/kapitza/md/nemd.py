@@ -35,20 +35,22 @@ file fixes the energies).  :attr:`NemdConfig.masses` and
 Defaults
 --------
 Temperatures, timestep, damping time and bath width default by system (temperature, delta_temperature,
-timestep, damp, bath_width): ``units lj`` 0.3, 0.1, 0.005 tau, 0.5 tau, 3 sigma; argon (metal) 40 K, 10 K,
-0.002 ps, 1.074 ps, 10.215 A (the LJ damping time and width in argon's units, tau = 2.148 ps, sigma = 3.405 A);
+timestep, damp, bath_width): ``units lj`` 0.3, 0.1, 0.005 tau, 0.2 tau, 3 sigma; argon (metal) 40 K, 10 K,
+0.002 ps, 0.4296 ps, 10.215 A (the LJ damping time and width in argon's units, tau = 2.148 ps, sigma = 3.405 A);
 Si/Ge 300 K, 40 K, 0.001 ps, 0.1 ps, 10 A.
 
 The damping time and the bath width come from the NEMD protocol study (``docs/physics/nemd-protocol.md``,
 ``scripts/nemd_protocol_study.py``): G against the Langevin damping time and the bath width at fixed geometry
-until it stops moving.  With SW Si|Ge the old 1 ps gave G = 103 +- 25 MW m^-2 K^-1 (2 x 2 x (10 + 10) cells)
-against 281 +- 50 at 0.1 ps: with weak baths the crystals are ballistic and G measures the thermostat (issue
-25; an independent run found 134 at 1 ps and 434 at 0.1 ps on 3 x 3 x (30 + 30) cells).  The LJ mass-ratio
-bicrystal gives one G from 2 tau to 0.5 tau.  Tersoff Si/Ge takes SW's values (same atoms, same phonon
-frequencies; not studied separately).  Every run reports whether it is thermostat-limited
-(:mod:`kapitza.analysis.regime`, printed by ``kapitza md run``).  Lengths: the study's 1/L extrapolation
-(Sellan et al., PRB 81, 214305 (2010); Wei et al., Chin. Phys. B 34, 116301 (2025)) gives G_inf; the
-default cells (8 + 8) are a short-cell value to be extrapolated, not G_inf.
+until it stops moving.  SW Si|Ge (2 x 2 x (10 + 10) cells, 100 ps): G = 117 +- 37 and 133 +- 40 MW m^-2 K^-1
+at 1 and 0.3 ps, thermostat-limited (flat bulk profiles), against 307 +- 77 and 350 +- 110 at 0.1 and 0.05 ps
+(issue 25's independent run: 134 at 1 ps, 434 at 0.1 ps on 3 x 3 x (30 + 30) cells).  The LJ mass-ratio
+bicrystal (masses 1 | 4) is never thermostat-limited between 2 and 0.05 tau, but its interface share of the
+drop falls with stronger coupling and G stops moving from 0.2 tau down (0.93 +- 0.09, 1.14 +- 0.18 and
+0.94 +- 0.15 at 0.2, 0.1 and 0.05 tau; 0.75 +- 0.09 at the former 0.5 tau).  Tersoff Si/Ge takes SW's values
+(same atoms, same phonon frequencies; not studied separately).  Every run reports whether it is
+thermostat-limited (:mod:`kapitza.analysis.regime`, printed by ``kapitza md run``).  Lengths: the study's
+1/L extrapolation (Sellan et al., PRB 81, 214305 (2010); Wei et al., Chin. Phys. B 34, 116301 (2025)) gives
+G_inf; the default cells (8 + 8) give a short-cell value to be extrapolated, not G_inf.
 
 The protocol (see :mod:`kapitza.md.inputs`): minimise, optional NPT at zero
 pressure (``steps_npt``), NVT equilibration at
@@ -86,8 +88,8 @@ _OPTIONAL_DEFAULTS = {"spectral_every": 0, "spectral_planes": 8, "reverse": Fals
 #: Defaults of (temperature, delta_temperature, timestep, damp, bath_width) by system: the module docstring's
 #: "Defaults"; damp and bath_width from the protocol study, docs/physics/nemd-protocol.md.
 _DEFAULTS = {
-    ("lj/cut", "lj"): (0.3, 0.1, 0.005, 0.5, 3.0),
-    ("lj/cut", "metal"): (40.0, 10.0, 0.002, 1.074, 10.215),
+    ("lj/cut", "lj"): (0.3, 0.1, 0.005, 0.2, 3.0),
+    ("lj/cut", "metal"): (40.0, 10.0, 0.002, 0.4296, 10.215),
     ("sw", "metal"): (300.0, 40.0, 0.001, 0.1, 10.0),
     ("tersoff", "metal"): (300.0, 40.0, 0.001, 0.1, 10.0),
 }
@@ -166,7 +168,7 @@ class NemdConfig:
     temperature: float = None  # type: ignore[assignment]  # by system, see _DEFAULTS
     delta_temperature: float = None  # type: ignore[assignment]  # by system, see _DEFAULTS
     timestep: float = None  # type: ignore[assignment]  # by system, see _DEFAULTS
-    damp: float = None  # type: ignore[assignment]  # by system, see _DEFAULTS
+    damp: float = None  # type: ignore[assignment]  # by system, see _DEFAULTS (protocol study)
     bath_width: float = None  # type: ignore[assignment]  # by system, see _DEFAULTS
     steps_npt: int = 0
     steps_equilibration: int = 5000
