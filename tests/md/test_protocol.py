@@ -103,3 +103,24 @@ def test_g_does_not_move_when_the_damping_time_is_halved(tmp_path, system):
     print(f"{system}: G(damp {base.damp:g}) = {g1:.4g} +- {e1:.2g}; G(damp {half.damp:g}) = {g2:.4g} +- {e2:.2g}")
     assert g1 > 0 and g2 > 0 and e1 < 0.3 * g1 and e2 < 0.3 * g2
     assert abs(g1 - g2) < 2 * math.hypot(e1, e2)
+
+
+def test_bath_regions_follow_the_generated_slabs():
+    """NemdConfig.bath_regions (what the regime check reads) places the slabs where md.inputs writes them:
+    periodic, centred at cells_a/2 and cells_a + cells_b/2 of the box; fixed ends, next to the frozen planes;
+    ``reverse`` swaps hot and cold."""
+    c = NemdConfig(potential="lj/cut", cells_a=6, cells_b=10, bath_width=2.0)
+    (h0, h1), (c0, c1) = c.bath_regions(0.0, 16.0)
+    assert (h0 + h1) / 2 == pytest.approx(3.0) and (c0 + c1) / 2 == pytest.approx(11.0) and h1 - h0 == 2.0
+    assert c.interface_planes(0.0, 16.0) == (0.0, pytest.approx(6.0))
+    r = NemdConfig(potential="lj/cut", cells_a=6, cells_b=10, bath_width=2.0, reverse=True)
+    assert r.bath_regions(0.0, 16.0) == ((c0, c1), (h0, h1))
+    f = NemdConfig(potential="lj/cut", geometry="fixed", cells_a=6, cells_b=10, frozen_planes=2, bath_width=2.0)
+    frozen = 2 / f.n_planes * 16.0  # two planes of the 32
+    assert f.bath_regions(0.0, 16.0) == (
+        (pytest.approx(frozen), pytest.approx(frozen + 2.0)),
+        (pytest.approx(16.0 - frozen - 2.0), pytest.approx(16.0 - frozen)),
+    )
+    assert f.interface_planes(0.0, 16.0) == (pytest.approx(6.0),)
+    text = lammps_input(f)
+    assert f"$(zlo+{2 / f.n_planes:.12g}*lz) $(zlo+{2 / f.n_planes:.12g}*lz+2)" in text
