@@ -81,6 +81,9 @@ def _cases(phase: str) -> list[tuple[str, str, dict]]:
         out = [(f"lj-length-{n}", "lj-length", dict(lj, cells_a=n, cells_b=n)) for n in (6, 16)]
         out += [(f"sw-length-{n}", "sw-length", dict(sw, cells_a=n, cells_b=n)) for n in (5, 20)]
         return out
+    if phase == "seeds":  # replicas at the defaults: the seed-to-seed scatter against the stated errors
+        out = [(f"lj-seed-{k}", "lj-seed", dict(lj, seed=k)) for k in (1, 2, 3)]
+        return out + [(f"sw-seed-{k}", "sw-seed", dict(sw, seed=k)) for k in (1, 2)]
     if phase == "examples":  # the documented examples as they stand (examples/md/*.toml), SW's production shortened
         import tomllib
 
@@ -123,6 +126,7 @@ def run_case(name: str, series: str, settings: dict, root: Path) -> dict:
         "settings": {k: settings[k] for k in sorted(settings)},
         "damp": cfg.damp,
         "bath_width": cfg.bath_width,
+        "seed": cfg.seed,
         "atoms": cfg.n_x * cfg.n_y * (cfg.cells_a + cfg.cells_b) * per_cell,
         "side_length": cfg.cells_a * cfg.lattice_constant,
         "steps_per_second": run.steps_per_second,
@@ -280,6 +284,7 @@ def _table(records: list[tuple[str, dict]], key: str, label: str) -> list[str]:
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for _name, r in records:
+        r = dict(r, seed=r["settings"]["seed"])
         g, ge, unit = _g(r)
         if "error" in r:
             rows.append(f"| {r[key]:.4g} | refused: {r['error']} | | | | | {r['atoms']} | | |")
@@ -310,6 +315,8 @@ def main_page(_args: argparse.Namespace) -> None:
         ("SW Si|Ge: bath width", "sw-width", "bath_width", "width (A)"),
         ("LJ: length series at the defaults", "lj-length", "side_length", "side (sigma)"),
         ("SW Si|Ge: length series at the defaults", "sw-length", "side_length", "side (A)"),
+        ("LJ: replicas at the defaults (other seeds)", "lj-seed", "seed", "seed"),
+        ("SW Si|Ge: replicas at the defaults (other seeds)", "sw-seed", "seed", "seed"),
     ):  # fmt: skip
         rec = series(name, key)
         if name.endswith("width"):  # the width series includes the coupling run at the default damp, width as given
@@ -321,6 +328,11 @@ def main_page(_args: argparse.Namespace) -> None:
             same = ("damp", "bath_width")
             ref = [nr for nr in base if rec and all(nr[1][k] == rec[0][1][k] for k in same)]
             rec = sorted(rec + ref, key=lambda nr: nr[1]["side_length"])
+        if name.endswith("seed"):
+            base = [(n, r) for n, r in runs.items() if r["series"] == name.replace("seed", "damp")]
+            same = ("damp", "bath_width")
+            rec += [nr for nr in base if rec and all(nr[1][k] == rec[0][1][k] for k in same)]
+            rec = sorted(rec, key=lambda nr: nr[1]["settings"]["seed"])
         if not rec:
             continue
         out += [f"## {title}", "", *_table(rec, key, label), ""]
@@ -369,9 +381,9 @@ crystals at once (L below is the length of one crystal); everything else as abov
 Delta T: the bulk fits and extrapolations of `kapitza md analyze` (`kapitza.analysis.response.analyze_run`),
 each interface's block series signed by the heat-flow direction of the set-up (hot bath in A), the combined
 jump the per-block mean of the two interfaces, its error the standard error over blocks. J: the mean of the
-blocks' bath fluxes with their standard error. G = J / Delta T, relative errors in quadrature. "Slabs off set points" is the share of the set difference T_hot - T_cold that the bath
-slabs' own mean temperatures miss; "interface share" the share of the slab-to-slab drop taken by the interface
-jump; the verdict is `kapitza.analysis.regime.thermostat_regime`'s, which every `kapitza md run` now prints.
+blocks' bath fluxes with their standard error. G = J / Delta T, relative errors in quadrature. "Slabs off set
+points" is the share of the set difference T_hot - T_cold that the bath slabs' own mean temperatures miss;
+"interface share" the share of the slab-to-slab drop taken by the interface jump; the verdict is `kapitza.analysis.regime.thermostat_regime`'s, which every `kapitza md run` now prints.
 """
 
 
@@ -510,7 +522,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run")
-    run.add_argument("--phase", action="append", choices=["coupling", "width", "length", "examples"])
+    run.add_argument("--phase", action="append", choices=["coupling", "width", "length", "examples", "seeds"])
     run.add_argument("--only", action="append")
     run.add_argument("--run-root", default="/tmp/nemd_study")
     sub.add_parser("page")
