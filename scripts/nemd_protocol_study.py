@@ -383,7 +383,8 @@ each interface's block series signed by the heat-flow direction of the set-up (h
 jump the per-block mean of the two interfaces, its error the standard error over blocks. J: the mean of the
 blocks' bath fluxes with their standard error. G = J / Delta T, relative errors in quadrature. "Slabs off set
 points" is the share of the set difference T_hot - T_cold that the bath slabs' own mean temperatures miss;
-"interface share" the share of the slab-to-slab drop taken by the interface jump; the verdict is `kapitza.analysis.regime.thermostat_regime`'s, which every `kapitza md run` now prints.
+"interface share" the share of the slab-to-slab drop taken by the interface jump; the verdict is
+`kapitza.analysis.regime.thermostat_regime`'s, which every `kapitza md run` now prints.
 """
 
 
