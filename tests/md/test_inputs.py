@@ -35,8 +35,8 @@ def test_input_is_deterministic_and_has_the_key_commands_in_order():
         "fix nvt all nvt",
         "write_restart restart.eq",
         "read_restart restart.eq",
-        "fix hot hot langevin 0.35 0.35 0.5",
-        "fix cold cold langevin 0.25 0.25 0.5",
+        "fix hot hot langevin 0.35 0.35 0.2",  # damp: the protocol study's default (docs/physics/nemd-protocol.md)
+        "fix cold cold langevin 0.25 0.25 0.2",
         f"run {config.steps_steady}",
         "reset_timestep 0   # production",
         "write_restart restart.0",

@@ -34,6 +34,7 @@ SETTINGS = {
     "temperature": 0.25,
     "delta_temperature": 0.2,
     "bath_width": 2.0,
+    "damp": 0.5,  # the driver's mechanics at the damping time these bounds were measured with (the default until 0.2)
     "steps_equilibration": 1000,
     "steps_steady": 4000,
     "steps_production": 8000,

@@ -83,3 +83,22 @@ def md_run_command(
         out.print(
             f"heat flux per interface (A->B, mean of both baths): {mean:.5g} +- {err:.2g} {system.flux}{si} ({how})"
         )
+        out.print(f"regime: {_regime(cfg, result).message}", soft_wrap=True)
+
+
+def _regime(cfg: Any, result: Any) -> Any:
+    """The thermostat-limited diagnostic of a finished run (kapitza.analysis.regime; the slabs and planes of md)."""
+    from ..analysis.profiles import read_profile
+    from ..analysis.regime import thermostat_regime
+    from ..md.inputs import PROFILE_FILE
+
+    profile = read_profile(Path(result.run_dir) / PROFILE_FILE, units=result.units)
+    lo, hi = profile.box
+    return thermostat_regime(
+        profile.positions,
+        profile.temperatures,
+        set_points=(cfg.hot_temperature, cfg.cold_temperature),
+        bath_regions=cfg.bath_regions(lo, hi),
+        interfaces=cfg.interface_planes(lo, hi),
+        box=(lo, hi) if cfg.geometry == "periodic" else None,
+    )

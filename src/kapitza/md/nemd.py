@@ -32,10 +32,25 @@ Ge's 72.630 amu for B (sw, tersoff; their epsilons must stay 1: the potential
 file fixes the energies).  :attr:`NemdConfig.masses` and
 :attr:`NemdConfig.epsilons` give the absolute values in the run's units.
 
-Temperatures, timestep, damping time and bath width default by system:
-``units lj`` 0.3, 0.1, 0.005 tau, 0.5 tau, 3 sigma; argon (metal) 40 K, 10 K,
-0.002 ps, 1 ps, 10 A; Si/Ge 300 K, 40 K, 0.001 ps, 1 ps, 10 A (temperature,
-delta_temperature, timestep, damp, bath_width).
+Defaults
+--------
+Temperatures, timestep, damping time and bath width default by system (temperature, delta_temperature,
+timestep, damp, bath_width): ``units lj`` 0.3, 0.1, 0.005 tau, 0.2 tau, 3 sigma; argon (metal) 40 K, 10 K,
+0.002 ps, 0.4296 ps, 10.215 A (the LJ damping time and width in argon's units, tau = 2.148 ps, sigma = 3.405 A);
+Si/Ge 300 K, 40 K, 0.001 ps, 0.1 ps, 10 A.
+
+The damping time and the bath width come from the NEMD protocol study (``docs/physics/nemd-protocol.md``,
+``scripts/nemd_protocol_study.py``): G against the Langevin damping time and the bath width at fixed geometry
+until it stops moving.  SW Si|Ge (2 x 2 x (10 + 10) cells, 100 ps): G = 117 +- 37 and 133 +- 40 MW m^-2 K^-1
+at 1 and 0.3 ps, thermostat-limited (flat bulk profiles), against 307 +- 77 and 350 +- 110 at 0.1 and 0.05 ps
+(issue 25's independent run: 134 at 1 ps, 434 at 0.1 ps on 3 x 3 x (30 + 30) cells).  The LJ mass-ratio
+bicrystal (masses 1 | 4) is never thermostat-limited between 2 and 0.05 tau and its G shows no trend with
+the damping time (0.75-1.14; four seeds at 0.2 tau give 0.69-0.93); 0.2 tau keeps
+its slabs within 4 % of their set points (9 % at the former 0.5 tau).  Tersoff Si/Ge takes SW's values
+(same atoms, same phonon frequencies; not studied separately).  Every run reports whether it is
+thermostat-limited (:mod:`kapitza.analysis.regime`, printed by ``kapitza md run``).  Lengths: the study's
+1/L extrapolation (Sellan et al., PRB 81, 214305 (2010); Wei et al., Chin. Phys. B 34, 116301 (2025)) gives
+G_inf; the default cells (8 + 8) give a short-cell value to be extrapolated, not G_inf.
 
 The protocol (see :mod:`kapitza.md.inputs`): minimise, optional NPT at zero
 pressure (``steps_npt``), NVT equilibration at
@@ -70,12 +85,13 @@ MIN_SPECTRAL_SAMPLES = 64
 TERSOFF_RANGE_ANGSTROM = 3.1
 #: Settings added after the first runs: left out of to_toml() at their default so that old run directories match.
 _OPTIONAL_DEFAULTS = {"spectral_every": 0, "spectral_planes": 8, "reverse": False}
-#: Defaults of (temperature, delta_temperature, timestep, damp, bath_width) by system (see the module docstring).
+#: Defaults of (temperature, delta_temperature, timestep, damp, bath_width) by system: the module docstring's
+#: "Defaults"; damp and bath_width from the protocol study, docs/physics/nemd-protocol.md.
 _DEFAULTS = {
-    ("lj/cut", "lj"): (0.3, 0.1, 0.005, 0.5, 3.0),
-    ("lj/cut", "metal"): (40.0, 10.0, 0.002, 1.0, 10.0),
-    ("sw", "metal"): (300.0, 40.0, 0.001, 1.0, 10.0),
-    ("tersoff", "metal"): (300.0, 40.0, 0.001, 1.0, 10.0),
+    ("lj/cut", "lj"): (0.3, 0.1, 0.005, 0.2, 3.0),
+    ("lj/cut", "metal"): (40.0, 10.0, 0.002, 0.4296, 10.215),
+    ("sw", "metal"): (300.0, 40.0, 0.001, 0.1, 10.0),
+    ("tersoff", "metal"): (300.0, 40.0, 0.001, 0.1, 10.0),
 }
 _DEFAULTED = ("temperature", "delta_temperature", "timestep", "damp", "bath_width")
 
@@ -152,7 +168,7 @@ class NemdConfig:
     temperature: float = None  # type: ignore[assignment]  # by system, see _DEFAULTS
     delta_temperature: float = None  # type: ignore[assignment]  # by system, see _DEFAULTS
     timestep: float = None  # type: ignore[assignment]  # by system, see _DEFAULTS
-    damp: float = None  # type: ignore[assignment]  # by system, see _DEFAULTS
+    damp: float = None  # type: ignore[assignment]  # by system, see _DEFAULTS (protocol study)
     bath_width: float = None  # type: ignore[assignment]  # by system, see _DEFAULTS
     steps_npt: int = 0
     steps_equilibration: int = 5000
@@ -347,6 +363,33 @@ class NemdConfig:
     def interface_fraction(self) -> float:
         """z of the A|B interface as a fraction of the box length (the other interface is at 0 = 1)."""
         return self.cells_a / (self.cells_a + self.cells_b)
+
+    def bath_regions(self, low: float, high: float) -> tuple[tuple[float, float], tuple[float, float]]:
+        """The hot and the cold bath slab as (start, end) along z in a box ``low`` .. ``high`` (run length unit).
+
+        The slabs of :mod:`kapitza.md.inputs`: periodic, centred in the middle of A and of B (a slab may not
+        cross the box edge, since the baths sit mid-crystal); fixed ends, next to the frozen planes.  With
+        ``reverse`` the hot slab is B's.
+        """
+        length, w = high - low, self.bath_width
+        if self.geometry == "fixed":
+            f = self.frozen_planes / self.n_planes
+            left, right = (low + f * length, low + f * length + w), (high - f * length - w, high - f * length)
+            return (right, left) if self.reverse else (left, right)
+        n_z = self.cells_a + self.cells_b
+        f_hot, f_cold = self.cells_a / 2 / n_z, (self.cells_a + self.cells_b / 2) / n_z
+        if self.reverse:
+            f_hot, f_cold = f_cold, f_hot
+        return (
+            (low + f_hot * length - w / 2, low + f_hot * length + w / 2),
+            (low + f_cold * length - w / 2, low + f_cold * length + w / 2),
+        )
+
+    def interface_planes(self, low: float, high: float) -> tuple[float, ...]:
+        """The interface planes in a box ``low`` .. ``high``: the box edge and the A|B plane (periodic), or the
+        A|B plane alone (fixed ends)."""
+        plane = low + self.interface_fraction * (high - low)
+        return (plane,) if self.geometry == "fixed" else (low, plane)
 
     @property
     def n_blocks(self) -> int:
