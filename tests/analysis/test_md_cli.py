@@ -189,3 +189,19 @@ def test_response_command_refuses_what_is_not_a_run_directory(capsys, tmp_path):
     assert status == 2 and "not a kapitza run directory" in err and err.count("\n") == 1
     status, out, err = run(capsys, "md", "response", tmp_path / "nowhere")
     assert status == 2 and "does not exist" in err
+
+
+def test_analyze_a_kapitza_run_directory_gives_the_thermostat_regime(capsys):
+    """``md analyze RUN_DIR`` says what ``md run`` says after a run: the thermostat-regime verdict (issue 25:
+    "a check in every run"), from the run's own profile, set points and slabs.  The shipped LJ run
+    (examples/data/md/lj_small, bath slabs within 7 % of their set points, interface 60 % of the slab-to-slab
+    drop: see analysis/regime.py's thresholds) is not thermostat-limited."""
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[2] / "examples" / "data" / "md" / "lj_small"
+    status, out, err = run(capsys, "md", "analyze", folder, "--json")
+    assert status == 0, err
+    regime = json.loads(out)["regime"]
+    assert regime["verdict"] == "ok" and "lost in the baths" in regime["message"]
+    status, out, err = run(capsys, "md", "analyze", folder)
+    assert status == 0 and "regime: not thermostat-limited" in out

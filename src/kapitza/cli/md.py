@@ -221,12 +221,35 @@ def _analyze_run_dir(folder: Path, given: dict[str, Any]) -> None:
         "block_time": _f(run.block_time),
         "interface_fraction": _f(run.interface_fraction),
     }
+    regime = _run_dir_regime(folder, run.jump.units)
+    if regime is not None:
+        extra["regime"] = {"verdict": regime.verdict, "message": regime.message}
     profile = None
     if given["plot"] is not None:
         from ..analysis.response import run_profile
 
         profile = run_profile(folder)
     _report(run.jump, profile, unit_system(run.jump.units), given["as_json"], given["plot"], extra)
+
+
+def _run_dir_regime(folder: Path, units: str) -> Any:
+    """The thermostat-regime verdict of a kapitza run directory (None when its config is not a NEMD config)."""
+    from ..md.nemd import NemdConfig
+    from ..md.run import CONFIG_FILE
+    from .md_run import run_regime
+
+    try:
+        cfg = NemdConfig.from_mapping(_toml(folder / CONFIG_FILE))
+        return run_regime(cfg, folder, units)
+    except (InputError, OSError, ValueError):
+        return None
+
+
+def _toml(path: Path) -> dict[str, Any]:
+    import tomllib
+
+    with open(path, "rb") as fh:
+        return tomllib.load(fh)
 
 
 def _report(
@@ -257,6 +280,8 @@ def _report(
             f"run {extra['run_dir']}: T_mean = {extra['T_mean']:.4g} {system.temperature} at the interfaces, "
             f"bath difference {extra['bath_delta_T']:.4g}, area {extra['area']:.4g} {system.length}^2"
         )
+        if "regime" in extra:
+            Console().print(f"regime: {extra['regime']['message']}", soft_wrap=True)
 
 
 def _f(x: float) -> float | str:

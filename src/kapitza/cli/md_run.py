@@ -88,11 +88,17 @@ def md_run_command(
 
 def _regime(cfg: Any, result: Any) -> Any:
     """The thermostat-limited diagnostic of a finished run (kapitza.analysis.regime; the slabs and planes of md)."""
+    return run_regime(cfg, Path(result.run_dir), result.units)
+
+
+def run_regime(cfg: Any, run_dir: Path, units: str) -> Any:
+    """:func:`kapitza.analysis.regime.thermostat_regime` of the run directory ``run_dir`` made with ``cfg``
+    (``md run`` after a run, ``md analyze RUN_DIR`` on any finished one)."""
     from ..analysis.profiles import read_profile
     from ..analysis.regime import thermostat_regime
     from ..md.inputs import PROFILE_FILE
 
-    profile = read_profile(Path(result.run_dir) / PROFILE_FILE, units=result.units)
+    profile = read_profile(run_dir / PROFILE_FILE, units=units)
     lo, hi = profile.box
     return thermostat_regime(
         profile.positions,
