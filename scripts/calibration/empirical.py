@@ -13,11 +13,20 @@ Two rows: every held-out measurement counts once, and every held-out paper count
 weighted 1/rows of its paper), since rows of one paper share a sample and an apparatus.  Errors and bias are in
 decades of G (log10); the coverage's own error is set by the ~50 papers, not the ~900 rows: about
 sqrt(0.68 * 0.32 / 50) = 0.066.
+
+A deal costs 30 regressor fits (about 15 s on a quiet machine).  So that the default test suite checks the
+calibration in seconds, the held-out outcomes of deal 0 are stored in ``tests/calibration/data/empirical_deal0.json``
+(:func:`write_deal`; regenerate with ``PYTHONPATH=src:scripts python -m calibration.empirical --write PATH``
+after any change to the estimator); the default test recomputes one outer fold (6 fits) and requires it to equal
+the stored one, the slow test recomputes the whole deal.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import math
+from pathlib import Path
 
 import numpy as np
 
@@ -30,9 +39,9 @@ ESTIMATOR = "Empirical G estimate (gradient boosting, x/÷ band from grouped cro
 SEEDS = 3
 
 
-def held_out(seed: int) -> dict[str, np.ndarray]:
+def held_out(seed: int, folds: tuple[int, ...] | None = None) -> dict[str, np.ndarray]:
     """One random deal of the papers into folds: per held-out measurement its estimate, band (decades), truth
-    (log10 measured G) and paper."""
+    (log10 measured G), paper and outer fold; ``folds`` (default all) limits the outer folds computed."""
     table = validation_table(E.PHYSICS_MODELS)
     x, y, groups, _ = E._training_data(table)
     groups_a = np.array(groups)
@@ -40,8 +49,8 @@ def held_out(seed: int) -> dict[str, np.ndarray]:
     order = np.random.default_rng(seed).permutation(papers.size)
     fold_of = {papers[j]: i % E.N_SPLITS for i, j in enumerate(order)}
     fold = np.array([fold_of[g] for g in groups])
-    est, sig, tru, pap = [], [], [], []
-    for k in range(E.N_SPLITS):
+    est, sig, tru, pap, fol = [], [], [], [], []
+    for k in range(E.N_SPLITS) if folds is None else folds:
         train, test = fold != k, fold == k
         inner = E.grouped_cross_validation(x[train], y[train], tuple(groups_a[train]))
         with E._one_thread():
@@ -50,7 +59,22 @@ def held_out(seed: int) -> dict[str, np.ndarray]:
         sig.append(np.full(pred.size, math.log10(inner.band_factor)))
         tru.append(y[test])
         pap.append(groups_a[test])
-    return {k: np.concatenate(v) for k, v in (("est", est), ("sig", sig), ("tru", tru), ("paper", pap))}
+        fol.append(np.full(pred.size, k))
+    pairs = (("est", est), ("sig", sig), ("tru", tru), ("paper", pap), ("fold", fol))
+    return {k: np.concatenate(v) for k, v in pairs}
+
+
+def write_deal(path: str | Path, seed: int = 0) -> None:
+    """Store the held-out outcomes of one deal as JSON (the default test's precomputed piece)."""
+    d = held_out(seed)
+    doc = {"seed": seed, **{k: v.tolist() for k, v in d.items()}}
+    Path(path).write_text(json.dumps(doc, separators=(",", ":")) + "\n", encoding="utf-8")
+
+
+def read_deal(path: str | Path) -> dict[str, np.ndarray]:
+    """The outcomes stored by :func:`write_deal`."""
+    doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    return {k: np.asarray(doc[k]) for k in ("est", "sig", "tru", "paper", "fold")}
 
 
 def _paper_weighted(deals: list[dict[str, np.ndarray]]) -> tuple[float, float]:
@@ -69,7 +93,12 @@ def _paper_weighted(deals: list[dict[str, np.ndarray]]) -> tuple[float, float]:
 def run(n_seeds: int, deals: int | None = None) -> list[common.CalibrationRow]:
     """The two rows, over ``deals`` random deals of the papers (default min(n_seeds, SEEDS): each costs 30 fits)."""
     n = min(n_seeds, SEEDS) if deals is None else deals
-    results = [held_out(s) for s in range(n)]
+    return rows_of([held_out(s) for s in range(n)])
+
+
+def rows_of(results: list[dict[str, np.ndarray]]) -> list[common.CalibrationRow]:
+    """The two rows (every measurement once; every paper once) of the given deals' held-out outcomes."""
+    n = len(results)
     outcomes = [
         (float(e), float(s), float(t), False)
         for d in results
@@ -97,3 +126,11 @@ def run(n_seeds: int, deals: int | None = None) -> list[common.CalibrationRow]:
         note=f"coverage error about {common.coverage_error(papers):.3f} (papers, not rows, are independent)",
     )
     return [rows_row, paper_row]
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description="store the held-out outcomes of one deal (the default test's data)")
+    parser.add_argument("--write", required=True, help="JSON file to write")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    write_deal(args.write, args.seed)

@@ -97,10 +97,10 @@ def parse_bounds(spec: str | None) -> dict[str, tuple[float, float]] | None:
 
 
 # ------------------------------------------------------------------------------------------------ building blocks
-def _sample(path: Path) -> Any:
+def _sample(path: Path, allow_outside: bool) -> Any:
     from ..analysis.thermoreflectance.inputs import read_sample
 
-    return read_sample(path)
+    return read_sample(path, allow_outside=allow_outside)
 
 
 def _x_in_si(mode: str, values: np.ndarray) -> np.ndarray:
@@ -173,6 +173,12 @@ def _make_app(mode: str) -> typer.Typer:
     )
     _Sample = Annotated[Path, typer.Argument(help="sample description (TOML): laser, layers, interfaces")]
     _X = Annotated[str, typer.Option(x_option, help=x_help)]
+    _Outside = Annotated[
+        bool,
+        typer.Option(
+            "--allow-outside", help="Let the sample file name material files outside its own folder (../, /abs, links)."
+        ),
+    ]
     _Json = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
     _Plot = Annotated[Path | None, typer.Option("--plot", help="figure file (.png, .pdf, .svg)")]
     _Quantity = Annotated[str | None, typer.Option("--quantity", help=f"what is fitted/shown: {', '.join(quantities)}")]
@@ -200,6 +206,7 @@ def _make_app(mode: str) -> typer.Typer:
         seed: Annotated[int | None, typer.Option("--seed", help="noise seed")] = None,
         plot: _Plot = None,
         as_json: _Json = False,
+        allow_outside: _Outside = False,
     ) -> None:
         """The model signal of a sample (no data needed): ratio, V_in, V_out vs delay, or phase and amplitude vs f."""
         from ..analysis.thermoreflectance import fdtr_signal, steady_heating, tdtr_signal
@@ -210,7 +217,7 @@ def _make_app(mode: str) -> typer.Typer:
             check_output(plot, _PLOT_SUFFIXES, "--plot")
         if not (math.isfinite(noise) and noise >= 0):
             raise InputError(f"--noise must be >= 0, got {noise:g}")
-        sample = _sample(sample_file)
+        sample = _sample(sample_file, allow_outside)
         x = _x_in_si(mode, parse_grid(x_spec, x_option))
         if mode == "tdtr":
             sig = tdtr_signal(sample, x)
@@ -283,6 +290,7 @@ def _make_app(mode: str) -> typer.Typer:
         quantity: _Quantity = None,
         plot: _Plot = None,
         as_json: _Json = False,
+        allow_outside: _Outside = False,
     ) -> None:
         """S_p = d ln(signal) / d ln(p) for each parameter vs delay or frequency: what the data can determine."""
         from ..analysis.thermoreflectance.sensitivity import sensitivity
@@ -290,7 +298,7 @@ def _make_app(mode: str) -> typer.Typer:
         if plot is not None:
             check_output(plot, _PLOT_SUFFIXES, "--plot")
         q = _quantity(quantity)
-        sample = _sample(sample_file)
+        sample = _sample(sample_file, allow_outside)
         names = None if params is None else sample.check_names(parse_names(params, "--params"))
         x = _x_in_si(mode, parse_grid(x_spec, x_option))
         sens = sensitivity(sample, mode, x, names, quantity=q)
@@ -359,6 +367,7 @@ def _make_app(mode: str) -> typer.Typer:
         save_path: Annotated[Path | None, typer.Option("--save", help="save the fit result (.json or .npz)")] = None,
         as_json: _Json = False,
         progress: Annotated[bool, typer.Option("--progress/--no-progress", help="progress bar on stderr")] = True,
+        allow_outside: _Outside = False,
     ) -> None:
         """Fit parameters of the sample to data: values, errors with the fixed inputs' errors propagated, chi^2."""
         from ..analysis.thermoreflectance.fit import fit
@@ -373,7 +382,7 @@ def _make_app(mode: str) -> typer.Typer:
         if not (math.isfinite(temperature) and temperature > 0):
             raise InputError(f"--temperature must be > 0 K, got {temperature:g}")
         models = () if predict.strip().lower() == "none" else parse_names(predict, "--predict")
-        sample = _sample(sample_file)
+        sample = _sample(sample_file, allow_outside)
         names = sample.check_names(parse_names(fit_names, "--fit"), "--fit parameter")
         data = read_data(data_file, mode=mode, columns=columns)
         q = quantity or (

@@ -35,8 +35,10 @@ step :math:`10^{-3}` in :math:`\ln p`) and :math:`W` the weights:
   scaled from them is not a measurement error (``noise_free``); give the data's sigmas;
 * an inadequate model (``sigma`` given and chi^2 beyond its 99.9 % quantile, ``adequate = False``): the
   statistical errors are multiplied by sqrt(chi^2_nu) (Birge ratio) and the note names the likely causes;
-* correlated residuals (lag-1 autocorrelation rho above 2/sqrt(n)): the statistical variances are multiplied
-  by (1 + rho)/(1 - rho), the AR(1) loss of independent points.  ``error_inflation`` is the product.
+* correlated noise (an AR(1) correlation rho_hat > 0 from one point to the next, estimated by restricted maximum
+  likelihood with the fit's projection allowed for): the statistical covariance is the least-squares one under
+  that noise, (J^T J)^-1 J^T V J (J^T J)^-1 with V_ij = rho_hat^|i-j|, never below the white-noise one.
+  ``error_inflation`` is the largest ratio of a statistical error to its white-noise value.
 
 Errors are reported in SI, to first order (:math:`\sigma_p = p\,\sigma_\theta`); ``contributions[i, j]`` is
 the signed shift of fitted parameter *i* per 1-sigma of fixed input *j*.
@@ -134,10 +136,11 @@ class ThermoreflectanceFit:
         False when ``p_value < 1e-3`` (the model does not describe the data within their stated errors) or when
         the data put a fixed input far beyond its stated error (see ``notes``).
     residual_correlation : float
-        Lag-1 autocorrelation of the weighted residuals in the order of x (0 for white noise).
+        The noise's AR(1) correlation from one point to the next (in the order of x), estimated by restricted
+        maximum likelihood from the residuals (0 when white noise is likelier, or when chi^2 is improbably small).
     error_inflation : float
-        Factor (>= 1) by which the statistical errors were multiplied: sqrt(chi^2_nu) for an inadequate
-        fit, times sqrt((1 + rho) / (1 - rho)) for significantly correlated residuals (module docstring).
+        Largest factor (>= 1) by which a statistical error exceeds its white-noise value: sqrt(chi^2_nu) for an
+        inadequate fit, times the AR(1) factor sqrt(diag sandwich / diag (J^T J)^-1) (module docstring).
     noise_free : bool
         True when ``sigma_source == "residuals"`` and the residuals are at round-off level (rms below
         1e-5 of the data's rms): the statistical error scaled from them is not a measurement error.
@@ -484,8 +487,94 @@ def _correlation(cov: NDArray[np.float64]) -> NDArray[np.float64]:
         return cov / np.outer(d, d)
 
 
+# --- AR(1) noise: its correlation estimated with the fit's projection allowed for ---------------------------------
+#: Grid of the AR(1) correlation searched by :func:`_ar1_reml` (then refined within one grid step).
+_RHO_GRID = np.linspace(0.0, 0.99, 100)
+
+
+def _ar1_precision(x: NDArray[np.float64], rho: float) -> NDArray[np.float64]:
+    """V^-1 x for the unit-variance AR(1) correlation V_ij = rho^|i-j| (tridiagonal precision), columns of x."""
+    y = (1.0 + rho * rho) * x
+    y[0] = x[0]
+    y[-1] = x[-1]
+    y[:-1] -= rho * x[1:]
+    y[1:] -= rho * x[:-1]
+    return y / (1.0 - rho * rho)
+
+
+def _ar1_times(x: NDArray[np.float64], rho: float) -> NDArray[np.float64]:
+    """V x for V_ij = rho^|i-j| (columns of x): a forward and a backward first-order filter, minus x."""
+    from scipy.signal import lfilter
+
+    if rho == 0.0:
+        return x.copy()
+    fwd = lfilter([1.0], [1.0, -rho], x, axis=0)
+    bwd = lfilter([1.0], [1.0, -rho], x[::-1], axis=0)[::-1]
+    return fwd + bwd - x
+
+
+def _ar1_loglik(
+    rho: float, r: NDArray[np.float64], x: NDArray[np.float64], a: NDArray[np.float64], scale_known: bool
+) -> float:
+    """Restricted (REML) log-likelihood of an AR(1) correlation rho given the residuals r of a least-squares fit.
+
+    Model: ``e ~ N(0, s^2 V(rho) + A A^T)`` (the fixed inputs' offsets as random effects with the columns of
+    ``a`` per +1 sigma), regressors ``x`` (the fitted parameters' Jacobian); ``r`` lies in the residual space of
+    ``x``, so the restricted likelihood of r (Patterson & Thompson, Biometrika 58, 545 (1971); Harville, JASA 72,
+    320 (1977)) is that of the data with the regression integrated out:
+    ``-1/2 [log|S| + log|X^T S^-1 X| + r^T Q r]``, ``Q = S^-1 - S^-1 X (X^T S^-1 X)^-1 X^T S^-1``.  It corrects
+    the low bias of the residuals' own lag-1 autocorrelation (the projection removes part of the correlated
+    noise: for r = (I - H) e, E[r_i r_(i+1)] < rho).  ``scale_known``: s = 1 (the data's sigmas); otherwise s^2
+    is profiled (``(n - p) log r^T Q r``).  AR(1) algebra: ``log|V| = (n-1) log(1 - rho^2)``, ``V^-1``
+    tridiagonal; ``A A^T`` through the Woodbury identity.
+    """
+    n, p = x.shape
+    q = a.shape[1]
+    w = np.column_stack([x, a, r])
+    g = w.T @ _ar1_precision(w, rho)
+    logdet = (n - 1) * math.log1p(-rho * rho)
+    if q:
+        k = np.eye(q) + g[p : p + q, p : p + q]
+        logdet += float(np.linalg.slogdet(k)[1])
+        cross = g[:, p : p + q]
+        g = g - cross @ np.linalg.solve(k, cross.T)
+    gxx, gxr, grr = g[:p, :p], g[:p, -1], float(g[-1, -1])
+    rqr = grr - float(gxr @ np.linalg.solve(gxx, gxr))
+    logdet += float(np.linalg.slogdet(gxx)[1])
+    if scale_known:
+        return -0.5 * (logdet + rqr)
+    return -0.5 * (logdet + (n - p) * math.log(max(rqr, 1e-300)))
+
+
+def _ar1_reml(
+    r: NDArray[np.float64], x: NDArray[np.float64], a: NDArray[np.float64], scale_known: bool
+) -> tuple[float, float]:
+    """(rho_hat, 2 * log-likelihood ratio against rho = 0) of :func:`_ar1_loglik`, rho_hat in [0, 0.99]."""
+    from scipy.optimize import minimize_scalar
+
+    ll = np.array([_ar1_loglik(float(g), r, x, a, scale_known) for g in _RHO_GRID])
+    k = int(np.argmax(ll))
+    rho, best = float(_RHO_GRID[k]), float(ll[k])
+    if 0 < k < _RHO_GRID.size - 1:
+        out = minimize_scalar(
+            lambda t: -_ar1_loglik(t, r, x, a, scale_known),
+            bounds=(float(_RHO_GRID[k - 1]), float(_RHO_GRID[k + 1])),
+            method="bounded",
+            options={"xatol": 1e-4},
+        )
+        if -out.fun > best:
+            rho, best = float(out.x), float(-out.fun)
+    return rho, max(0.0, 2.0 * (best - float(ll[0])))
+
+
 def _honesty(
-    prob: _Problem, r0: NDArray[np.float64], shifts: NDArray[np.float64], chi2: float, dof: int
+    prob: _Problem,
+    r0: NDArray[np.float64],
+    shifts: NDArray[np.float64],
+    chi2: float,
+    dof: int,
+    jac: NDArray[np.float64],
+    regressors: NDArray[np.float64],
 ) -> dict[str, Any]:
     """What the residuals say about the statistical error: noise-free data, an inadequate model, correlated noise.
 
@@ -509,11 +598,17 @@ def _honesty(
       for ``dof`` degrees of freedom rejects the model with the stated errors; the statistical errors are multiplied
       by sqrt(chi^2_nu) (the Birge ratio: Birge, Phys. Rev. 40, 207 (1932); Bevington & Robinson, *Data
       Reduction and Error Analysis*, 3rd ed., Sec. 11.1) and the result says so.
-    * **Correlated residuals**: the lag-1 autocorrelation rho of the weighted residuals (in the order of x)
-      above 2/sqrt(n) (its 95 % bound for white noise, Box & Jenkins) means the points are not independent; for
-      AR(1) noise the effective number of points is n (1 - rho)/(1 + rho) (Bayley & Hammersley, Suppl. J. R.
-      Stat. Soc. 8, 184 (1946); Zieba, Metrol. Meas. Syst. 17, 3 (2010)), so the statistical variances are
-      multiplied by (1 + rho)/(1 - rho).
+    * **Correlated noise**: an AR(1) correlation rho of the noise from one point to the next (in the order of
+      x) is estimated by restricted maximum likelihood from the residuals (:func:`_ar1_reml`: the fitted
+      parameters' Jacobian and a scale as regressors, the fixed inputs' shifts as random effects), which, unlike
+      the residuals' own lag-1 autocorrelation, is not biased low by the fit's projection ``r = (I - H) e``.
+      Whenever rho_hat > 0 (no significance threshold: a threshold misses most AR(1) noise in 20 points, whose
+      residual autocorrelation the fit absorbs) the statistical covariance is the least-squares estimator's
+      covariance under that noise, the sandwich ``(J^T J)^-1 J^T V J (J^T J)^-1`` with ``V_ij = rho^|i-j|``
+      (Prais & Winsten, Cowles Commission Discussion Paper 383 (1954) for the AR(1) model of regression errors;
+      the effective number of points n (1 - rho)/(1 + rho): Bayley & Hammersley, Suppl. J. R. Stat. Soc. 8, 184
+      (1946)), never below the white-noise covariance; without the data's sigmas the noise variance is the
+      REML one.  A note names rho and the likelihood ratio against white noise.
     """
     from scipy import stats
 
@@ -544,10 +639,33 @@ def _honesty(
             offsets = [(prob.fixed[j], -float(delta[j])) for j in np.argsort(-np.abs(z))[:2]]
     else:
         rest, chi2_x = r, chi2
+    # AR(1) noise: rho by REML (the noise variance profiled, so that stated sigmas larger or smaller than the
+    # scatter do not move rho; with the data's sigmas the fixed inputs are random effects), then the least-squares
+    # covariance under it (sandwich) with the stated variance (data) or the REML variance (no sigmas).  Not when
+    # chi^2 is improbably small: the stated sigmas already exceed the scatter (round-off residuals are smooth).
     order = np.argsort(prob.x, kind="stable")
-    rw = rest[order] - rest.mean()
-    den = float(rw @ rw)
-    rho = float(rw[1:] @ rw[:-1] / den) if den > 0 and n > 2 else 0.0
+    known = prob.sigma_source == "data"
+    n_reg = regressors.shape[1]
+    inv = np.linalg.inv(jac.T @ jac)
+    base = np.diag(inv) * (1.0 if known else noise**2)
+    rho, lr_rho = 0.0, 0.0
+    white = inv * (1.0 if known else noise**2)
+    cov_corr = white
+    too_small = known and dof > 0 and float(stats.chi2.cdf(chi2_x, dof)) < _P_REJECT
+    if n > n_reg + 2 and not too_small:
+        a_ord = a[order] if (known and a.size) else np.zeros((n, 0))
+        rho, lr_rho = _ar1_reml(r[order], regressors[order], a_ord, False)
+        if rho > 0:
+            j_ord = jac[order]
+            sand = inv @ (j_ord.T @ _ar1_times(j_ord, rho)) @ inv
+            if not known:  # the REML variance of the noise, in the weighted residuals' units
+                rs, xs = r0[order], regressors[order]
+                w = np.column_stack([xs, rs])
+                g = w.T @ _ar1_precision(w, rho)
+                gxx, gxr = g[:n_reg, :n_reg], g[:n_reg, -1]
+                sand = sand * (float(g[-1, -1]) - float(gxr @ np.linalg.solve(gxx, gxr))) / max(dof, 1)
+            if np.all(np.diag(sand) > 0):  # never below the white-noise covariance
+                cov_corr = sand * max(1.0, float(np.max(base / np.diag(sand))))
     noise_free = False
     if prob.sigma_source == "residuals":
         rms_res = math.sqrt(float(res @ res) / n)
@@ -556,8 +674,9 @@ def _honesty(
     p_value = float(stats.chi2.sf(chi2_x, dof)) if prob.sigma_source == "data" and dof > 0 else math.nan
     inputs_ok = not (p_fixed < _P_REJECT)
     adequate = not (p_value < _P_REJECT) and inputs_ok
-    inflation = 1.0
+    birge, factor = 1.0, 1.0
     if noise_free:
+        cov_corr = white
         notes.append(
             f"noise-free data: the residuals are at round-off level (rms {math.sqrt(float(res @ res) / n):.2g}, "
             f"below {_ROUNDOFF:g} of the data's rms), so the statistical error scaled from them is not a measurement "
@@ -572,7 +691,7 @@ def _honesty(
                 "stated error, and the fitted values and errors are not reliable: check it, or fit it"
             )
         if p_value < _P_REJECT:
-            inflation *= math.sqrt(chi2_x / dof)
+            birge = math.sqrt(chi2_x / dof)
             notes.append(
                 f"inadequate fit: chi^2 = {chi2_x:.4g} for {dof} degrees of freedom (reduced {chi2_x / dof:.3g}, "
                 f"p = {p_value:.2g}, the fixed inputs' stated errors allowed for): the model does not describe the "
@@ -580,24 +699,27 @@ def _honesty(
                 f"data errors understated); statistical errors inflated by sqrt(reduced chi^2) = "
                 f"{math.sqrt(chi2_x / dof):.3g}"
             )
-        if n > 2 and rho > 2.0 / math.sqrt(n):
-            factor = math.sqrt((1 + rho) / (1 - rho)) if rho < 1 else math.inf
-            inflation *= factor
+        factor = float(np.sqrt(np.max(np.diag(cov_corr) / base)))
+        if factor > 1.0 + 1e-6:
+            p_rho = float(stats.chi2.sf(lr_rho, 1) / 2.0)  # rho >= 0 on the boundary: half a chi^2_1
             notes.append(
-                f"correlated residuals: lag-1 autocorrelation {rho:.2f} (white noise: below {2 / math.sqrt(n):.2f}); "
-                f"the points are not independent, statistical errors inflated by sqrt((1 + rho)/(1 - rho)) = "
-                f"{factor:.3g}"
+                f"correlated residuals: AR(1) correlation {rho:.2f} from one point to the next (restricted maximum "
+                f"likelihood, the fit's projection allowed for; p = {p_rho:.2g} against white noise): statistical "
+                f"errors up to x{factor:.3g} (the least-squares covariance under that noise)"
             )
+        else:
+            cov_corr, factor = white, 1.0
         if prob.sigma_source == "data" and dof > 0 and float(stats.chi2.cdf(chi2_x, dof)) < _P_REJECT:
             notes.append(
                 f"chi^2 = {chi2_x:.4g} for {dof} degrees of freedom is improbably small: the stated data errors look "
                 "larger than the scatter, so the statistical errors are probably overestimated"
             )
     return {
+        "covariance": cov_corr * birge**2,
         "p_value": p_value,
         "adequate": bool(adequate),
         "residual_correlation": rho,
-        "error_inflation": float(inflation),
+        "error_inflation": float(birge * factor),
         "noise_free": bool(noise_free),
         "notes": notes,
     }
@@ -738,8 +860,9 @@ def fit(
     # What the residuals say (noise-free data, an inadequate model, correlated noise), with the fixed inputs'
     # own freedom (their stated errors) allowed for: the residual directions they can explain are projected out.
     shifts = shifts - jac @ (inv @ (jac.T @ shifts))
-    honesty = _honesty(prob, r0, shifts, chi2, int(dof))
-    cov_theta = inv * (reduced if prob.sigma_source == "residuals" else 1.0) * honesty["error_inflation"] ** 2
+    regressors = jac if not prob.scaled else np.column_stack([jac, prob.weight * m])
+    honesty = _honesty(prob, r0, shifts, chi2, int(dof), jac, regressors)
+    cov_theta = honesty["covariance"]  # (J^T J)^-1, times chi^2_nu without sigmas, AR(1) and Birge as found
 
     p = np.exp(theta)
     cov_stat = cov_theta * np.outer(p, p)

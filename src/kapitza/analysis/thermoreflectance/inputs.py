@@ -113,7 +113,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -123,6 +123,7 @@ from numpy.typing import NDArray
 
 from ...errors import InputError
 from ...io import toml_file
+from ...io.paths import confined, excerpt, through_link
 from ...io.results import result
 from .sample import MAX_LAYERS, Interface, Laser, Layer, Sample
 
@@ -257,15 +258,18 @@ class _Table:
         return _si(given, factor) if absolute is not None else given * _si(abs(value), factor)
 
 
-def _material(spec: str, base: Path, table: _Table) -> Any:
-    """The database material ``spec`` names, or the one in a .toml file (relative paths: beside the sample)."""
+def _material(spec: str, base: Path, table: _Table, allow_outside: bool) -> Any:
+    """The database material ``spec`` names, or the one in a .toml file (relative paths: beside the sample).
+
+    A file must lie at or below the sample file's folder (:func:`kapitza.io.paths.confined`: no ``../``, no
+    absolute path, no symbolic link leading elsewhere) unless ``allow_outside``."""
     from ...materials import get_material
 
     text = spec.strip()
     head, sep, tail = text.rpartition(":")
     path, selected = (head, tail) if sep and head.lower().endswith(".toml") else (text, "")
     if path.lower().endswith(".toml") or "/" in path:
-        full = Path(path) if Path(path).is_absolute() else base / path
+        full = confined(path, base, f"{table.origin}: {table.label}: material file", allow_outside)
         text = str(full) + (f":{selected}" if selected else "")
     try:
         return get_material(text)
@@ -324,7 +328,9 @@ def _laser(origin: str, raw: Any, errors: dict[str, float]) -> Laser:
     return laser
 
 
-def _layer(origin: str, index: int, raw: Any, last: bool, base: Path, errors: dict[str, float]) -> Layer:
+def _layer(
+    origin: str, index: int, raw: Any, last: bool, base: Path, errors: dict[str, float], allow_outside: bool
+) -> Layer:
     label = f"[[layer]] {index + 1}"
     if isinstance(raw, Mapping) and isinstance(raw.get("name"), str):
         label += f" ({raw['name']!r})"
@@ -335,7 +341,7 @@ def _layer(origin: str, index: int, raw: Any, last: bool, base: Path, errors: di
         if spec is None or not _NAME.match(spec.strip()):
             raise t.error('needs a name (letters and digits, e.g. name = "Al"); it names the layer\'s parameters')
         name = spec.strip()
-    material = _material(spec, base, t) if spec is not None else None
+    material = _material(spec, base, t, allow_outside) if spec is not None else None
     v = {key: t.number(key) for key in _LAYER_NUMBERS}
 
     thickness = v["thickness_nm"]
@@ -403,7 +409,7 @@ def _interface(origin: str, index: int, raw: Any, default_name: str, errors: dic
     return interface
 
 
-def read_sample(path: str | os.PathLike[str]) -> Sample:
+def read_sample(path: str | os.PathLike[str], *, allow_outside: bool = False) -> Sample:
     """The :class:`~kapitza.analysis.thermoreflectance.sample.Sample` described by a TOML file.
 
     Parameters
@@ -411,6 +417,9 @@ def read_sample(path: str | os.PathLike[str]) -> Sample:
     path : str or os.PathLike
         The sample file (format: this module's docstring).  A ``material`` given as a relative
         ``.toml`` path is found beside it.
+    allow_outside : bool
+        Let a ``material`` file lie outside the sample file's folder (``../``, an absolute path, a symbolic
+        link leading elsewhere); by default such a name is refused (:func:`kapitza.io.paths.confined`).
 
     Returns
     -------
@@ -422,7 +431,8 @@ def read_sample(path: str | os.PathLike[str]) -> Sample:
     InputError
         Missing, unreadable, oversized or invalid file; an unknown key (named with its table and
         the keys allowed there); a value of the wrong type or out of range; a missing thickness,
-        heat capacity or conductivity; the wrong number of interfaces.
+        heat capacity or conductivity; the wrong number of interfaces; a material file outside the
+        sample file's folder (without ``allow_outside``).
     """
     p = Path(path)
     origin = f"sample file {str(p)!r}"
@@ -456,7 +466,10 @@ def read_sample(path: str | os.PathLike[str]) -> Sample:
     errors: dict[str, float] = {}
     laser = _laser(origin, doc["laser"], errors)
     base = p.parent
-    layers = [_layer(origin, i, raw, i == len(raw_layers) - 1, base, errors) for i, raw in enumerate(raw_layers)]
+    layers = [
+        _layer(origin, i, raw, i == len(raw_layers) - 1, base, errors, allow_outside)
+        for i, raw in enumerate(raw_layers)
+    ]
     single = len(raw_interfaces) == 1
     interfaces = [
         _interface(origin, i, raw, "G" if single else f"G{i + 1}", errors) for i, raw in enumerate(raw_interfaces)
@@ -501,6 +514,9 @@ _X_KINDS = {"delay": "tdtr", "frequency": "fdtr"}
 _MODE_QUANTITIES = {"tdtr": ("ratio", "in_phase", "out_of_phase"), "fdtr": ("phase", "amplitude")}
 _UNIT_TOKEN = re.compile(r"^[\(\[](.*)[\)\]]$")
 _TOKEN = re.compile(r"\([^)]*\)|\[[^\]]*\]|[^\s()\[\]]+")
+#: How an error message quotes text of the data file: :func:`kapitza.io.paths.excerpt` of the file (short and
+#: printable, nothing at all through a symbolic link), or ``repr`` for the user's own ``columns=``.
+Quote = Callable[[str], str]
 
 
 def _norm(text: str) -> str:
@@ -538,7 +554,7 @@ def _error_prefixed(word: str) -> tuple[str, str] | None:
     return None
 
 
-def _columns_of(tokens: list[str], where: str) -> list[_Column]:
+def _columns_of(tokens: list[str], where: str, q: Quote = repr) -> list[_Column]:
     """The columns named by header tokens (units in brackets are tokens of their own)."""
     out: list[_Column] = []
     i = 0
@@ -547,14 +563,14 @@ def _columns_of(tokens: list[str], where: str) -> list[_Column]:
         unit = _UNIT_TOKEN.match(tok)
         if unit:
             if not out or out[-1].unit:
-                raise InputError(f"{where}: unit {tok!r} follows no column name")
+                raise InputError(f"{where}: unit {q(tok)} follows no column name")
             c = out[-1]
             out[-1] = _Column(c.kind, unit.group(1).strip(), c.error, f"{c.label} {tok}")
             i += 1
             continue
         if tok.casefold() in _ERROR_WORDS:
             if not out or out[-1].error or out[-1].kind in _X_KINDS:
-                raise InputError(f"{where}: error column {tok!r} must follow the quantity it belongs to")
+                raise InputError(f"{where}: error column {q(tok)} must follow the quantity it belongs to")
             c = out[-1]
             out.append(_Column(c.kind, c.unit, True, tok))
             i += 1
@@ -575,7 +591,7 @@ def _columns_of(tokens: list[str], where: str) -> list[_Column]:
         else:
             known = ", ".join(sorted({k for k in _NAMES if len(k) > 1 and k.isalpha()}))
             raise InputError(
-                f"{where}: unknown column name {tok!r}; known names: {known}, and error columns "
+                f"{where}: unknown column name {q(tok)}; known names: {known}, and error columns "
                 f"({', '.join(sorted(w for w in _ERROR_WORDS if w.isascii()))})"
             )
         kind, unit_text = found
@@ -592,7 +608,7 @@ def _columns_of(tokens: list[str], where: str) -> list[_Column]:
     return out
 
 
-def _parse_header(line: str, where: str) -> list[_Column]:
+def _parse_header(line: str, where: str, q: Quote = repr) -> list[_Column]:
     """Columns of a header line: tab- or comma-separated fields, else words separated by spaces."""
     text = line.strip().lstrip("#").strip()
     if "\t" in text or "," in text:
@@ -603,17 +619,17 @@ def _parse_header(line: str, where: str) -> list[_Column]:
         for field in fields:
             if field.casefold() in _ERROR_WORDS:  # "sigma" alone: the error of the column before
                 if not out or out[-1].error or out[-1].kind in _X_KINDS:
-                    raise InputError(f"{where}: error column {field!r} must follow the quantity it belongs to")
+                    raise InputError(f"{where}: error column {q(field)} must follow the quantity it belongs to")
                 out.append(_Column(out[-1].kind, out[-1].unit, True, field))
                 continue
-            cols = _columns_of(_TOKEN.findall(field), where)
+            cols = _columns_of(_TOKEN.findall(field), where, q)
             if len(cols) == 2 and cols[1].error and cols[1].kind == cols[0].kind and not cols[0].error:
                 cols = [_Column(cols[0].kind, cols[0].unit, True, field)]  # "Ratio error" in one field
             if len(cols) != 1:
-                raise InputError(f"{where}: cannot read the column name {field!r}")
+                raise InputError(f"{where}: cannot read the column name {q(field)}")
             out.append(_Column(cols[0].kind, cols[0].unit, cols[0].error, field))
         return out
-    return _columns_of(_TOKEN.findall(text), where)
+    return _columns_of(_TOKEN.findall(text), where, q)
 
 
 def _is_number_row(line: str) -> bool:
@@ -721,7 +737,7 @@ def _read_lines(path: Path) -> list[str]:
     return text.splitlines()
 
 
-def _unit_factor(col: _Column, where: str) -> float:
+def _unit_factor(col: _Column, where: str, q: Quote = repr) -> float:
     unit = col.unit.strip()
     low = unit.casefold().replace(" ", "")
     if col.kind == "delay":
@@ -729,23 +745,23 @@ def _unit_factor(col: _Column, where: str) -> float:
         if not unit:
             raise InputError(f"{where}: give the delay's unit, e.g. 'Delay (ps)' (units: {', '.join(_TIME_UNITS)})")
         if factor is None:
-            raise InputError(f"{where}: unknown time unit {unit!r} of {col.label!r}; units: {', '.join(_TIME_UNITS)}")
+            raise InputError(f"{where}: unknown time unit {q(unit)} of {q(col.label)}; units: {', '.join(_TIME_UNITS)}")
         return factor
     if col.kind == "frequency":
         if not unit:
             raise InputError(f"{where}: give the frequency's unit, e.g. 'Frequency (Hz)' (units: Hz, kHz, MHz, GHz)")
         if low not in _FREQ_UNITS:
-            raise InputError(f"{where}: unknown frequency unit {unit!r} of {col.label!r}; units: Hz, kHz, MHz, GHz")
+            raise InputError(f"{where}: unknown frequency unit {q(unit)} of {q(col.label)}; units: Hz, kHz, MHz, GHz")
         return _FREQ_UNITS[low]
     if col.kind in ("phase", "lag"):
         if not unit:
             raise InputError(f"{where}: give the phase's unit, e.g. 'Phase (deg)' or 'Phase (rad)'")
         if low not in _PHASE_UNITS:
-            raise InputError(f"{where}: unknown phase unit {unit!r} of {col.label!r}; units: deg, degree, rad")
+            raise InputError(f"{where}: unknown phase unit {q(unit)} of {q(col.label)}; units: deg, degree, rad")
         return _PHASE_UNITS[low]
     if col.kind == "ratio":
         if low not in _RATIO_UNITS:
-            raise InputError(f"{where}: the ratio has no unit; got {unit!r} in {col.label!r}")
+            raise InputError(f"{where}: the ratio has no unit; got {q(unit)} in {q(col.label)}")
         return 1.0
     if col.kind in ("in_phase", "out_of_phase"):
         return _VOLT_UNITS.get(low, 1.0)
@@ -786,6 +802,9 @@ def read_data(path: str | os.PathLike[str], *, mode: str | None = None, columns:
         raise InputError(f"columns= must be comma-separated names such as 'delay_ps,ratio', got {columns!r}")
     lines = _read_lines(p)
 
+    def q(text: str) -> str:
+        return excerpt(p, text)
+
     title = ""
     header: list[_Column] | None = None
     header_text = ""
@@ -817,7 +836,7 @@ def read_data(path: str | os.PathLike[str], *, mode: str | None = None, columns:
         why: InputError | None = None  # why this line is not a header
         if header is None and columns is None:
             try:
-                found = _parse_header(body, where)
+                found = _parse_header(body, where, q)
                 if len(found) < 2:
                     raise InputError(f"{where}: a header names at least two columns, x first")
                 header, header_text, header_where = found, body, where
@@ -835,7 +854,7 @@ def read_data(path: str | os.PathLike[str], *, mode: str | None = None, columns:
             continue
         if why is not None:
             raise why
-        raise InputError(f"{where}: expected a row of numbers, got {line[:60]!r}")
+        raise InputError(f"{where}: expected a row of numbers, got {q(line)}")
 
     if columns is not None:
         header, header_where = _parse_header(columns, "columns="), "columns="
@@ -849,7 +868,7 @@ def read_data(path: str | os.PathLike[str], *, mode: str | None = None, columns:
             f"{origin}: no header naming the columns{why_not}; add one (e.g. 'Delay (ps)  Ratio' or "
             "'Frequency (Hz)  Phase (deg)') or give columns= (CLI --columns), e.g. 'delay_ps,ratio'"
         )
-    return _build(origin, header, header_where, rows, mode, title, str(p), columns, header_text)
+    return _build(origin, header, header_where, rows, mode, title, str(p), columns, header_text, q)
 
 
 def _build(
@@ -862,20 +881,29 @@ def _build(
     source: str,
     columns: str | None,
     header_text: str,
+    q_file: Quote = repr,
 ) -> TRData:
     where = hwhere
+    q = repr if columns is not None else q_file  # the column labels: the user's columns=, or the file's header
+
+    def named(col: _Column) -> str:
+        """A column's label unquoted in a message about its values (its kind when read through a link)."""
+        if columns is None and through_link(source):
+            return col.kind
+        return q(col.label)[1:-1]
+
     if not 2 <= len(header) <= 6:
         raise InputError(f"{where}: {len(header)} columns; a data file has 2 to 6 (x, quantities and their errors)")
     x_col = header[0]
     if x_col.kind not in _X_KINDS or x_col.error:
-        raise InputError(f"{where}: the first column must be the delay or the frequency, got {x_col.label!r}")
+        raise InputError(f"{where}: the first column must be the delay or the frequency, got {q(x_col.label)}")
     data_mode = _X_KINDS[x_col.kind]
     if mode is not None and mode != data_mode:
         raise InputError(f"{where}: mode={mode!r} but the first column is the {x_col.kind} ({data_mode} data)")
     seen: set[tuple[str, bool]] = set()
     for col in header[1:]:
         if col.kind in _X_KINDS:
-            raise InputError(f"{where}: {col.label!r}: only the first column may be the delay or frequency")
+            raise InputError(f"{where}: {q(col.label)}: only the first column may be the delay or frequency")
         kind = "phase" if col.kind == "lag" else col.kind
         if kind not in _MODE_QUANTITIES[data_mode]:
             hint = {
@@ -885,17 +913,17 @@ def _build(
                 "phase": "a phase against delay is not a TDTR observable: give Ratio, or Vin and Vout",
                 "amplitude": "an amplitude against delay is not a TDTR observable: give Ratio, or Vin and Vout",
             }[kind]
-            raise InputError(f"{where}: column {col.label!r} in {data_mode} data: {hint}")
+            raise InputError(f"{where}: column {q(col.label)} in {data_mode} data: {hint}")
         if (kind, col.error) in seen:
-            raise InputError(f"{where}: column {col.label!r} repeats a quantity")
+            raise InputError(f"{where}: column {q(col.label)} repeats a quantity")
         seen.add((kind, col.error))
     for col in header[1:]:
         kind = "phase" if col.kind == "lag" else col.kind
         if col.error and (kind, False) not in seen:
-            raise InputError(f"{where}: error column {col.label!r} without its quantity")
+            raise InputError(f"{where}: error column {q(col.label)} without its quantity")
     if ("phase", False) in seen and sum(c.kind in ("phase", "lag") and not c.error for c in header) > 1:
         raise InputError(f"{where}: two phase columns")
-    factors = [_unit_factor(c, where) for c in header]
+    factors = [_unit_factor(c, where, q) for c in header]
     vin = next((c for c in header if c.kind == "in_phase" and not c.error), None)
     vout = next((c for c in header if c.kind == "out_of_phase" and not c.error), None)
     if vin is not None and vout is not None:
@@ -915,18 +943,18 @@ def _build(
         if len(fields) != ncol:
             named = "columns= names" if columns is not None else "the header names"
             raise InputError(
-                f"{lw}: {len(fields)} values, {named} {ncol} columns ({', '.join(c.label for c in header)})"
+                f"{lw}: {len(fields)} values, {named} {ncol} columns ({', '.join(q(c.label) for c in header)})"
             )
         for j, field in enumerate(fields):
             try:
                 value = float(field)
             except ValueError:
-                raise InputError(f"{lw}: {field[:40]!r} is not a number") from None
+                raise InputError(f"{lw}: {q_file(field)} is not a number") from None
             if not math.isfinite(value):
-                raise InputError(f"{lw}: {header[j].label} is {value:g}; every value must be a finite number")
+                raise InputError(f"{lw}: {named(header[j])} is {value:g}; every value must be a finite number")
             if abs(value) > MAX_DATA_VALUE:
                 raise InputError(
-                    f"{lw}: {header[j].label} is {value:g}; a measured value beyond +-{MAX_DATA_VALUE:g} is not "
+                    f"{lw}: {named(header[j])} is {value:g}; a measured value beyond +-{MAX_DATA_VALUE:g} is not "
                     "physical (an export or unit error?)"
                 )
             table[i, j] = value
@@ -965,7 +993,7 @@ def _build(
             bad = np.flatnonzero(column <= 0)
             if bad.size:
                 i = int(bad[0])
-                raise InputError(f"{origin}: line {line_of[i]}: error {table[i, j]:g} of {col.label!r} must be > 0")
+                raise InputError(f"{origin}: line {line_of[i]}: error {table[i, j]:g} of {q(col.label)} must be > 0")
             sigmas[kind] = column
         else:
             values[kind] = column
