@@ -48,7 +48,7 @@ G_FDTR = 5e7
 G_TDTR = 1e8
 NOISE_DEG = 0.1
 RHO = 0.7
-TDTR_SEEDS = 60
+TDTR_SEEDS = 100
 #: the stated 1-sigma errors of the fixed inputs of the FDTR sample, SI
 FDTR_ERRORS = {"w": 0.1e-6, "d_Au": 3e-9, "C_Au": 0.03 * 2.49e6, "C_Si": 0.03 * 1.64e6}
 TDTR_ERRORS = {"w_pump": 0.3e-6, "w_probe": 0.2e-6, "d_Al": 2e-9, "C_Al": 0.03 * 2.42e6, "C_sub": 0.03 * 3.06e6}
