@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import sys
 import warnings
 from contextlib import contextmanager
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from kapitza.units import HBAR, KB
+
+#: scripts/ on the path: tests/calibration imports the calibration generators shared with the docs page
+#: (``from calibration import eels, common``).  Here, not in a conftest of tests/calibration, because a second
+#: conftest module would shadow this one for the tests that import ``no_warnings`` from ``conftest``.
+SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
+if str(SCRIPTS) not in sys.path:
+    sys.path.insert(0, str(SCRIPTS))
 
 #: pi^2 kB^4 / (30 hbar^3): G/T^3 of a unit-transmission channel sum S = sum_p 1/v_p^2.
 #: From G = sum_p tau_p/(8 pi^2 v_p^2) * int hbar w^3 dn/dT dw and
