@@ -289,7 +289,8 @@ def run(n_seeds: int, tdtr_seeds: int | None = None) -> list[common.CalibrationR
             "the fit's; rho estimated by restricted likelihood, least-squares error under AR(1) noise. KNOWN "
             "FAILURE: under-covers (0.53 over 60 seeds, 0.57 over 100) although the same error formula on the fit's "
             "linearised model covers 0.648 over 1,000 seeds, and averaging the covariance over rho's likelihood did "
-            "not change it (0.56 over 100); the cause in the non-linear TDTR fit is not found yet",
+            "not change it (0.56 over 100), nor did estimating rho without the fixed inputs as random effects (0.57); "
+            "the cause in the non-linear TDTR fit is not found yet",
         ),
         common.summarize(
             ESTIMATOR,
