@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import InputError
+from ..io.paths import read_ascii_text
 from ..io.results import result
 
 #: Bath files larger than this are refused (a tally is a few columns per output step).
@@ -85,19 +86,12 @@ def parse_layout(text: str, option: str = "--bath-columns") -> dict[str, str | i
 def _rows(p: Path) -> tuple[list[str] | None, list[str], NDArray[np.float64], list[int]]:
     """(header names or None, all comment lines, the numeric table, line numbers of its rows)."""
     where = f"bath file {str(p)!r}"
-    if not p.is_file():
-        raise InputError(f"{where} does not exist or is not a file")
-    size = p.stat().st_size
-    if size > MAX_BATH_BYTES:
-        raise InputError(f"{where} is {size / 1e6:.3g} MB; bath files are read up to {MAX_BATH_BYTES / 1e6:g} MB")
-    data = p.read_bytes()
-    if b"\0" in data or not data.isascii():
-        raise InputError(f"{where} is not a plain (ASCII) text file")
+    text = read_ascii_text(p, where, MAX_BATH_BYTES, "bath files are read")
     comments: list[str] = []
     names: list[str] | None = None
     rows: list[list[float]] = []
     numbers: list[int] = []
-    for n, raw in enumerate(data.decode("ascii").splitlines(), start=1):
+    for n, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         if not line:
             continue

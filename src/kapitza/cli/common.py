@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from ..errors import InputError
 from ..io.atomic import check_writable
-from ..io.paths import excerpt
+from ..io.paths import excerpt, read_ascii_text
 from ..landauer import MAX_TEMPERATURES, as_temperatures
 
 
@@ -171,17 +171,10 @@ def read_table(path: Path, ncols: int | tuple[int, ...], what: str) -> NDArray[n
     (e.g. ``"--baths"``, ``"G(T)"``)."""
     allowed = (ncols,) if isinstance(ncols, int) else tuple(ncols)
     where = f"{what} file {str(path)!r}"
-    if not path.is_file():
-        raise InputError(f"{where} does not exist or is not a file")
-    size = path.stat().st_size
-    if size > MAX_TABLE_BYTES:
-        raise InputError(f"{where} is {size / 1e6:.3g} MB; a data table is read up to {MAX_TABLE_BYTES / 1e6:g} MB")
-    data = path.read_bytes()
-    if b"\0" in data or not data.isascii():
-        raise InputError(f"{where} is not a plain (ASCII) text file")
+    text_all = read_ascii_text(path, where, MAX_TABLE_BYTES, "a data table is read")
     rows: list[list[float]] = []
     header_seen = False
-    for n, raw in enumerate(data.decode("ascii").splitlines(), start=1):
+    for n, raw in enumerate(text_all.splitlines(), start=1):
         text = raw.split("#", 1)[0].strip()
         if not text:
             continue

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..errors import InputError
 
-__all__ = ["EXCERPT_CHARS", "confined", "excerpt", "through_link"]
+__all__ = ["EXCERPT_CHARS", "confined", "excerpt", "read_ascii_text", "through_link"]
 
 #: Longest excerpt of a bad line quoted in an error message, characters.
 EXCERPT_CHARS = 24
@@ -83,3 +83,21 @@ def excerpt(path: str | os.PathLike[str], text: str) -> str:
     if len(clean) > EXCERPT_CHARS:
         clean = clean[: EXCERPT_CHARS - 3] + "..."
     return repr(clean)
+
+
+def read_ascii_text(path: Path, where: str, max_bytes: int, limit_text: str) -> str:
+    """The text of a small plain-ASCII data file the user named, checked before it is parsed.
+
+    ``where`` names the file in messages (``"bath file 'x.txt'"``); ``limit_text`` says what the size bound is for
+    (``"bath files are read"``).  InputError for a missing path or a folder, a file above ``max_bytes``, or one
+    holding NUL or non-ASCII bytes (binary data).
+    """
+    if not path.is_file():
+        raise InputError(f"{where} does not exist or is not a file")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise InputError(f"{where} is {size / 1e6:.3g} MB; {limit_text} up to {max_bytes / 1e6:g} MB")
+    data = path.read_bytes()
+    if b"\0" in data or not data.isascii():
+        raise InputError(f"{where} is not a plain (ASCII) text file")
+    return data.decode("ascii")
