@@ -57,3 +57,23 @@ def strict():
     """Fixture form of :func:`no_warnings`."""
     with no_warnings():
         yield
+
+
+def run_cli(capsys, *args):
+    """Run the kapitza CLI in-process on ``args`` (any path-like or number is turned into text): returns
+    (exit status, stdout, stderr)."""
+    from kapitza.cli import main
+
+    status = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.fixture(scope="module")
+def dask_address(tmp_path_factory):
+    """tcp://127.0.0.1:PORT of a scheduler with two single-threaded workers, all separate processes
+    (tests/dask_processes.py), shared by the tests of one module and killed after them."""
+    from dask_processes import separate_cluster
+
+    with separate_cluster(tmp_path_factory.mktemp("dask"), n_workers=2) as addr:
+        yield addr

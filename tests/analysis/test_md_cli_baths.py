@@ -8,15 +8,9 @@ import numpy as np
 import pytest
 from analysis_synthetic import ave_chunk_text, synthetic
 
+from conftest import run_cli as run  # noqa: E402
 from json_rules import strict_loads, unexplained_errors
 from kapitza.analysis import flux_from_baths
-from kapitza.cli import main
-
-
-def run(capsys, *args):
-    status = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 @pytest.fixture

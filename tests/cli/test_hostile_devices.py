@@ -16,17 +16,11 @@ import time
 
 import pytest
 
-from kapitza.cli import main
+from conftest import run_cli as run  # noqa: E402
 from kapitza.devices import _checks
 from kapitza.devices.stack import MAX_LAYERS
 from kapitza.errors import InputError
 from kapitza.prediction.settings import MAX_TEMPERATURE, check_temperature_bound
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    status = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def assert_one_line_error(status: int, err: str, *words: str) -> str:

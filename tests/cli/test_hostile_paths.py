@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from kapitza.cli import main
+from conftest import run_cli as run  # noqa: E402
 from kapitza.cli.common import load_run_config, read_table
 from kapitza.errors import InputError
 from kapitza.io.lammps_dump import read_frames
@@ -32,12 +32,6 @@ v_t = 3040.0
 debye_temperature = 428.0
 number_density = 6.02e28
 """
-
-
-def run(capsys, *args) -> tuple[int, str, str]:
-    status = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def one_line(status: int, err: str) -> str:

@@ -12,17 +12,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conftest import run_cli as run  # noqa: E402
 from json_rules import strict_loads, unexplained_errors
-from kapitza.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
-
-
-def run(capsys, *args) -> tuple[int, str, str]:
-    status = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def _thickness_csv(tmp_path: Path, falling: bool) -> Path:

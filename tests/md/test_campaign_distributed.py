@@ -17,8 +17,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the separate-process cluster helper
 
+from conftest import run_cli as run  # noqa: E402
 from dask_processes import separate_cluster  # noqa: E402
-from kapitza.cli import main  # noqa: E402
 from kapitza.md.campaign import load_campaign, run_campaign  # noqa: E402
 
 pytest.importorskip("distributed")
@@ -53,17 +53,6 @@ MEMBERS = ("seed-1", "seed-2")
 DATA_FILES = ("baths.txt", "profile.chunk", "bicrystal.data", "restart.3", "config.toml", "state.json")
 
 
-@pytest.fixture(scope="module")
-def address(tmp_path_factory):
-    """tcp://127.0.0.1:PORT of a scheduler with two single-threaded workers, all separate processes."""
-    with separate_cluster(tmp_path_factory.mktemp("dask"), n_workers=2) as addr:
-        yield addr
-
-
-def run(capsys, *args):
-    status = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def _campaign(folder: Path) -> Path:
@@ -73,9 +62,9 @@ def _campaign(folder: Path) -> Path:
     return spec
 
 
-def test_campaign_on_separate_workers_writes_the_files_of_the_in_process_run(capsys, tmp_path, address):
+def test_campaign_on_separate_workers_writes_the_files_of_the_in_process_run(capsys, tmp_path, dask_address):
     spec = _campaign(tmp_path / "dask")
-    status, out, err = run(capsys, "md", "campaign", spec, "--address", address)
+    status, out, err = run(capsys, "md", "campaign", spec, "--address", dask_address)
     assert status == 0, err
     assert "seed-1: ran" in err and "seed-2: ran" in err and "Traceback" not in err
     reference = load_campaign(_campaign(tmp_path / "local"))
@@ -89,17 +78,17 @@ def test_campaign_on_separate_workers_writes_the_files_of_the_in_process_run(cap
     with open(tmp_path / "dask" / "series.campaign" / "campaign.csv", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert [r["member"] for r in rows] == list(MEMBERS) and all(float(r["J"]) > 0 for r in rows)
-    status, out, err = run(capsys, "md", "campaign", spec, "--address", address)  # finished members: skipped
+    status, out, err = run(capsys, "md", "campaign", spec, "--address", dask_address)  # finished members: skipped
     assert status == 0 and "seed-1: skipped" in err and "seed-2: skipped" in err, err
 
 
-def test_a_member_failing_on_a_worker_is_reported_and_the_other_runs(capsys, tmp_path, address):
+def test_a_member_failing_on_a_worker_is_reported_and_the_other_runs(capsys, tmp_path, dask_address):
     """A file where seed-1's run directory should be: it fails on its worker, seed-2 runs; one error line, exit 2."""
     spec = _campaign(tmp_path / "dask")
     folder = tmp_path / "dask" / "series.campaign"
     folder.mkdir()
     (folder / "seed-1").write_text("in the way\n")
-    status, out, err = run(capsys, "md", "campaign", spec, "--address", address)
+    status, out, err = run(capsys, "md", "campaign", spec, "--address", dask_address)
     assert status == 2 and "seed-2: ran" in err and "seed-1: failed (InputError:" in err, err
     errors = [line for line in err.splitlines() if line.startswith("kapitza: error:")]
     assert errors == [err.splitlines()[-1]] and "1 of 2 members failed (first: seed-1" in errors[0]

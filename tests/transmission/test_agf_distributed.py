@@ -16,8 +16,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the separate-process cluster helper
 
+from conftest import run_cli as run  # noqa: E402
 from dask_processes import HOST, free_port, separate_cluster  # noqa: E402
-from kapitza.cli import main  # noqa: E402
 
 pytest.importorskip("distributed")
 
@@ -26,17 +26,6 @@ LOST_CLUSTER = r"an AGF task was cancelled by the dask cluster|lost the dask clu
 TINY = ("Si", "Ge", "--kpoints", "2", "--frequencies", "20", "--no-check", "-t", "100,300")
 
 
-@pytest.fixture(scope="module")
-def address(tmp_path_factory):
-    """tcp://127.0.0.1:PORT of a scheduler with two single-threaded workers, all separate processes."""
-    with separate_cluster(tmp_path_factory.mktemp("dask"), n_workers=2) as addr:
-        yield addr
-
-
-def run(capsys, *args):
-    status = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def _arrays(path):
@@ -52,14 +41,14 @@ def _without_seconds(doc):
     return doc
 
 
-def test_cli_with_address_gives_the_in_process_result_bitwise(capsys, tmp_path, address):
+def test_cli_with_address_gives_the_in_process_result_bitwise(capsys, tmp_path, dask_address):
     """Two workers in their own processes: every array of the saved result equals the in-process one exactly,
     and the metadata too except the measured wall times.  No global default client is left behind."""
     import distributed
 
     status, out_local, err = run(capsys, "agf", *TINY, "--output", tmp_path / "local.npz")
     assert status == 0, err
-    status, out_dask, err = run(capsys, "agf", *TINY, "--address", address, "--output", tmp_path / "dask.npz")
+    status, out_dask, err = run(capsys, "agf", *TINY, "--address", dask_address, "--output", tmp_path / "dask.npz")
     assert status == 0, err
     assert "Traceback" not in err and "No clients found" not in err
     local, meta_local = _arrays(tmp_path / "local.npz")
