@@ -82,7 +82,7 @@ MIN_SAMPLES = 64
 #: Fewer independent runs than this: the error (a t-interval with n_runs - 1 dof) carries a warning.
 MIN_RUNS_CLAIMED = 5
 #: The probability a stated 1-sigma interval should hold: erf(1/sqrt 2).
-ONE_SIGMA = 0.6826894921370859
+ONE_SIGMA = math.erf(1.0 / math.sqrt(2.0))
 
 
 @result
