@@ -23,6 +23,7 @@ PACKAGE = Path(kapitza.__file__).parent
 #: DESIGN.md's layers, lowest first; each entry is a top-level module or subpackage of kapitza.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("_version", "units", "errors"),
+    ("_checks",),
     ("io", "spectra"),
     ("materials",),
     ("literature",),
@@ -50,7 +51,7 @@ FORBIDDEN = (
     ("analysis", "phonons"),
 )
 #: devices may import these (and the base layers below io).
-DEVICES_ALLOWED = ("prediction", "materials", "landauer", "io", "units", "errors", "_version", "devices")
+DEVICES_ALLOWED = ("prediction", "materials", "landauer", "io", "units", "errors", "_checks", "_version", "devices")
 
 
 def _module_name(path: Path) -> str:

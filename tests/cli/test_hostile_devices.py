@@ -4,8 +4,8 @@ Each case comes from the hostile run of 560 inputs: before, a 5,000-layer stack 
 ``device hotspot --domain-width 1e308m`` printed nan K, ``device pcm --radius 1e308`` ended in ZeroDivisionError
 and 1e12 K was accepted silently.  Now: one line on stderr naming the value and what is allowed, exit 2.
 
-The bounds: lengths from :data:`kapitza.devices._checks.MIN_LENGTH` (1e-11 m, a tenth of the shortest bond) to
-:data:`~kapitza.devices._checks.MAX_LENGTH` (10 m, larger than any device); temperatures up to
+The bounds: lengths from :data:`kapitza._checks.MIN_LENGTH` (1e-11 m, a tenth of the shortest bond) to
+:data:`~kapitza._checks.MAX_LENGTH` (10 m, larger than any device); temperatures up to
 :data:`kapitza.prediction.settings.MAX_TEMPERATURE` (1e5 K, twenty times the highest melting point of any solid);
 stacks up to :data:`kapitza.devices.stack.MAX_LAYERS` (1,000) layers.
 """
@@ -17,7 +17,7 @@ import time
 import pytest
 
 from conftest import run_cli as run  # noqa: E402
-from kapitza.devices import _checks
+from kapitza import _checks
 from kapitza.devices.stack import MAX_LAYERS
 from kapitza.errors import InputError
 from kapitza.prediction.settings import MAX_TEMPERATURE, check_temperature_bound

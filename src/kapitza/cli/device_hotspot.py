@@ -36,7 +36,7 @@ def parse_length(text: str, option: str) -> float:
     m = re.fullmatch(r"\s*([-+0-9.eE]+)\s*([a-zA-Z\u00b5]+)\s*", text)
     if m is None or m.group(2) not in _LENGTH_UNITS:
         raise InputError(f"{option} takes a length with its unit (nm, um, mm or m), e.g. 2um; got {text!r}")
-    from ..devices._checks import MAX_LENGTH, MIN_LENGTH
+    from .._checks import MAX_LENGTH, MIN_LENGTH
 
     value = parse_number(m.group(1), text, option) * _LENGTH_UNITS[m.group(2)]
     if value <= 0:

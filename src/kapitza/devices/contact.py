@@ -53,7 +53,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ..errors import InputError
 from ..io.results import result
-from . import _checks
+from .. import _checks
 from .sources import conductivity_source, resistance_source
 
 __all__ = [

@@ -47,8 +47,8 @@ from scipy.optimize import brentq
 
 from ..errors import ConvergenceError, InputError
 from ..io.results import result
-from . import _checks
-from ._checks import non_negative, positive
+from .. import _checks
+from .._checks import non_negative, positive
 from .sources import conductivity_source, resistance_source
 
 __all__ = ["LAWS", "ChipInHelium", "ChipSweep", "chip_in_helium", "chip_sweep", "interface_flux"]

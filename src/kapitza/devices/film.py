@@ -25,7 +25,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ..errors import InputError
 from ..io.results import result
-from . import _checks
+from .. import _checks
 from .sources import conductivity_source
 from .stack import make_stack, solve_stack
 

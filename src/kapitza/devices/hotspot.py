@@ -78,7 +78,7 @@ from numpy.typing import NDArray
 from ..errors import InputError, MissingDependencyError
 from ..io.results import result
 from ..prediction.settings import MAX_TEMPERATURE
-from . import _checks
+from .. import _checks
 from .sources import ConductivitySource, ResistanceSource, conductivity_source, resistance_source
 
 __all__ = [

@@ -51,8 +51,8 @@ from numpy.typing import NDArray
 
 from ..errors import ConvergenceError, InputError
 from ..io.results import result
-from . import _checks
-from ._checks import positive
+from .. import _checks
+from .._checks import positive
 from .sources import ResistanceSource, conductivity_source, resistance_source
 
 __all__ = ["PCMCell", "PCMSweep", "pcm_cell", "pcm_sweep"]

@@ -46,7 +46,7 @@ from numpy.typing import NDArray
 
 from ..errors import InputError
 from ..io.results import result
-from . import _checks
+from .. import _checks
 from .sources import conductivity_source, resistance_source
 
 __all__ = ["PolycrystalResult", "grain_boundary_resistance", "polycrystal", "polycrystal_conductivity"]

@@ -49,9 +49,9 @@ from ..errors import InputError
 from ..io.results import result
 from ..materials import Material, get_material
 from ..materials.conductivity import thermal_conductivity
-from . import _checks
-from ._checks import positive
-from ._checks import temperature as _temperature
+from .. import _checks
+from .._checks import positive
+from .._checks import temperature as _temperature
 
 __all__ = [
     "ConductivitySource",

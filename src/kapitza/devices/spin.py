@@ -45,7 +45,7 @@ from numpy.typing import NDArray
 
 from ..errors import InputError
 from ..io.results import result
-from . import _checks
+from .. import _checks
 from .sources import resistance_source
 
 __all__ = ["SpinHeatAccumulation", "spin_heat_accumulation"]

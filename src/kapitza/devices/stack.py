@@ -44,7 +44,7 @@ from numpy.typing import NDArray
 from ..errors import ConvergenceError, InputError
 from ..io.results import result
 from ..materials import Material, get_material
-from . import _checks
+from .. import _checks
 from .sources import (
     ConductivitySource,
     PredictedResistance,

@@ -51,7 +51,7 @@ from numpy.typing import NDArray
 
 from ..errors import InputError
 from ..io.results import result
-from . import _checks
+from .. import _checks
 from .sources import conductivity_source, resistance_source
 
 __all__ = ["SIGE_ALLOY_CONDUCTIVITY", "SIGE_ALLOY_SOURCE", "SuperlatticeResult", "superlattice"]

@@ -45,8 +45,8 @@ from numpy.typing import NDArray
 
 from ..errors import InputError
 from ..io.results import result
-from . import _checks
-from ._checks import non_negative, positive
+from .. import _checks
+from .._checks import non_negative, positive
 from .sources import conductivity_source, resistance_source
 
 __all__ = ["ThermoelectricLeg", "leg_length_for_fraction", "thermoelectric_leg"]

@@ -150,6 +150,17 @@ def to_jsonable(value: Any) -> Any:
     return repr(value)
 
 
+def dumps(document: Any, indent: int | None = 2) -> str:
+    """``document`` as strict JSON text: kapitza's one JSON policy for ``--json`` output and :meth:`save`.
+
+    Non-finite numbers become the strings ``"inf"``, ``"-inf"`` and ``"nan"`` (:func:`to_jsonable`), never the
+    bare ``Infinity``/``NaN`` that Python's ``json`` writes and strict parsers (RFC 8259, ``jq``, JavaScript)
+    refuse; arrays become nested lists.  A non-finite value that a reader must understand (an error that is
+    not determined) carries a sibling ``<key>_note`` saying why, written by the caller.
+    """
+    return json.dumps(to_jsonable(document), indent=indent, allow_nan=False, ensure_ascii=False)
+
+
 def to_dict(obj: Any) -> dict[str, Any]:
     """All fields of a result as JSON-able values."""
     return {f.name: to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}

@@ -18,6 +18,7 @@ import numpy as np
 
 from .. import landauer
 from ..errors import InputError
+from .._checks import MAX_TEMPERATURE, check_temperature_bound
 from ..materials.spec import MaterialSpec
 from ..phonons.debye import CUTOFFS, DEFAULT_CUTOFF
 from ..phonons.full_dispersion import DEFAULT_MESH, FullDispersionSpectrum
@@ -36,26 +37,6 @@ __all__ = [
     "MAX_TEMPERATURE",
     "check_temperature_bound",
 ]
-
-#: Highest temperature (K) accepted for a prediction or a device.  Every model here describes a solid (phonons,
-#: kappa(T) tables, interface resistances), and no solid exists above ~4,300 K (the highest measured melting
-#: points, HfC and TaC at ~4,200 K: Cedillos-Barraza et al., Sci. Rep. 6, 37962 (2016)); 1e5 K is more than
-#: twenty times that, high enough never to refuse a real case and low enough to catch 1e12 typed for 1e2.
-MAX_TEMPERATURE = 1.0e5
-
-
-def check_temperature_bound(temperature: Any, option: str = "temperature") -> None:
-    """Raise InputError if any of ``temperature`` (K, scalar or array) exceeds :data:`MAX_TEMPERATURE`.
-
-    The other checks (a number, finite, >= 0) are the caller's (:func:`kapitza.landauer.as_temperatures`).
-    """
-    t = np.asarray(temperature, dtype=float)
-    if t.size and np.nanmax(t) > MAX_TEMPERATURE:
-        raise InputError(
-            f"{option} {float(np.nanmax(t)):g} K is above {MAX_TEMPERATURE:g} K, the most kapitza accepts: every "
-            "model here is for solids, and none exists above ~4,300 K (the highest melting points)"
-        )
-
 
 #: A side of an interface: a material, or a ready full-dispersion spectrum (implies dispersion="phonopy").
 SideSpec = MaterialSpec | FullDispersionSpectrum

@@ -1,6 +1,6 @@
-"""Input checks shared by the device models: one number, range and sweep check for every module.
+"""The one set of argument validators of kapitza: ``check(value, name, unit)`` for every layer.
 
-Every check raises :class:`~kapitza.errors.InputError` with the argument's name and the value as a plain
+Every check has the signature ``(value, name, unit)`` (unit where the check is not tied to one) and raises :class:`~kapitza.errors.InputError` with the argument's name and the value as a plain
 number, before any work is done.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import InputError
+from .errors import InputError
 
 #: Most points in a sweep (period, radius, grain size): a figure needs a few hundred.
 MAX_SWEEP = 10_000
@@ -88,10 +88,28 @@ def conductivity(value: Any, name: str) -> float:
     return k
 
 
-def temperature(value: Any, name: str = "temperature") -> float:
-    """An operating temperature, finite, > 0 K and at most :data:`kapitza.prediction.settings.MAX_TEMPERATURE`."""
-    from ..prediction.settings import check_temperature_bound
+#: Highest temperature (K) accepted for a prediction or a device.  Every model here describes a solid (phonons,
+#: kappa(T) tables, interface resistances), and no solid exists above ~4,300 K (the highest measured melting
+#: points, HfC and TaC at ~4,200 K: Cedillos-Barraza et al., Sci. Rep. 6, 37962 (2016)); 1e5 K is more than
+#: twenty times that, high enough never to refuse a real case and low enough to catch 1e12 typed for 1e2.
+MAX_TEMPERATURE = 1.0e5
 
+
+def check_temperature_bound(temperature: Any, option: str = "temperature") -> None:
+    """Raise InputError if any of ``temperature`` (K, scalar or array) exceeds :data:`MAX_TEMPERATURE`.
+
+    The other checks (a number, finite, >= 0) are the caller's (:func:`kapitza.landauer.as_temperatures`).
+    """
+    t = np.asarray(temperature, dtype=float)
+    if t.size and np.nanmax(t) > MAX_TEMPERATURE:
+        raise InputError(
+            f"{option} {float(np.nanmax(t)):g} K is above {MAX_TEMPERATURE:g} K, the most kapitza accepts: every "
+            "model here is for solids, and none exists above ~4,300 K (the highest melting points)"
+        )
+
+
+def temperature(value: Any, name: str = "temperature") -> float:
+    """An operating temperature, finite, > 0 K and at most :data:`MAX_TEMPERATURE`."""
     t = positive(value, name, "K")
     check_temperature_bound(t, name)
     return t
