@@ -567,6 +567,37 @@ def _ar1_reml(
     return rho, max(0.0, 2.0 * (best - float(ll[0])))
 
 
+def _ar1_t_factor(
+    rho: float, r: NDArray[np.float64], x: NDArray[np.float64], a: NDArray[np.float64], jac: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Per parameter, the factor that turns the AR(1) sandwich error at the estimated rho into a 68.3 % interval.
+
+    rho is estimated from the same few points (20 delays hold only ~4 independent ones at rho = 0.7), so the
+    sandwich variance ``v_j(rho_hat)`` is itself uncertain, and plugging it in under-covers (0.650 over 2,000
+    seeds of the linearised TDTR fit, against 0.687 at the true rho).  Satterthwaite's approximation
+    (Biometrics Bull. 2, 110 (1946); the same step as Kenward & Roger, Biometrics 53, 983 (1997)) gives the
+    variance estimate ``nu_j = 2 v_j^2 / Var(v_j)`` degrees of freedom, with ``Var(v_j) = (dv_j/drho)^2 Var(rho_hat)``
+    by the delta method and ``Var(rho_hat)`` from the curvature of the restricted log-likelihood at rho_hat; the
+    1-sigma error is then multiplied by the Student-t quantile ``t_nu(Phi(1)) / 1`` (1.03 on that case, coverage
+    0.665).  rho_hat is held inside [0.02, 0.97] for the derivatives.
+    """
+    from scipy import stats
+
+    inv = np.linalg.inv(jac.T @ jac)
+
+    def var(t: float) -> NDArray[np.float64]:
+        return np.diag(inv @ (jac.T @ _ar1_times(jac, t)) @ inv)
+
+    c, h = min(max(rho, 0.02), 0.97), 0.01
+    ll = [_ar1_loglik(c + k * h, r, x, a, False) for k in (-1, 0, 1)]
+    curvature = -(ll[0] - 2.0 * ll[1] + ll[2]) / (h * h)
+    var_rho = 1.0 / curvature if curvature > 0 else (1.0 - c * c)  # a flat likelihood: rho anywhere in [0, 1)
+    dv = (var(c + 1e-4) - var(c - 1e-4)) / 2e-4
+    v = var(c)
+    nu = 2.0 * v * v / np.maximum(dv * dv * var_rho, 1e-300)
+    return np.asarray(stats.t.ppf(stats.norm.cdf(1.0), np.maximum(nu, 1.0)), dtype=float)
+
+
 def _honesty(
     prob: _Problem,
     r0: NDArray[np.float64],
@@ -608,7 +639,9 @@ def _honesty(
       (Prais & Winsten, Cowles Commission Discussion Paper 383 (1954) for the AR(1) model of regression errors;
       the effective number of points n (1 - rho)/(1 + rho): Bayley & Hammersley, Suppl. J. R. Stat. Soc. 8, 184
       (1946)), never below the white-noise covariance; without the data's sigmas the noise variance is the
-      REML one.  A note names rho and the likelihood ratio against white noise.
+      REML one.  Because rho is estimated from the same points, each error is then widened to a 68.3 % Student-t
+      interval with Satterthwaite's degrees of freedom (:func:`_ar1_t_factor`).  A note names rho and the
+      likelihood ratio against white noise.
     """
     from scipy import stats
 
@@ -666,6 +699,8 @@ def _honesty(
                 sand = sand * (float(g[-1, -1]) - float(gxr @ np.linalg.solve(gxx, gxr))) / max(dof, 1)
             if np.all(np.diag(sand) > 0):  # never below the white-noise covariance
                 cov_corr = sand * max(1.0, float(np.max(base / np.diag(sand))))
+                k = _ar1_t_factor(rho, r[order], regressors[order], a_ord, j_ord)
+                cov_corr = cov_corr * np.outer(k, k)  # rho estimated from the same points (Satterthwaite)
     noise_free = False
     if prob.sigma_source == "residuals":
         rms_res = math.sqrt(float(res @ res) / n)
