@@ -19,6 +19,7 @@ from calibration import thermoreflectance as T
 from kapitza.analysis.thermoreflectance import model as M
 
 BIAS = 0.25  # |mean error| / median sigma allowed on claimed cases
+SURROGATE_SEEDS = 300  # coverage error 0.027
 
 
 def test_the_independent_generator_agrees_with_kapitzas_model() -> None:
@@ -59,3 +60,35 @@ def test_a_beam_radius_far_off_is_flagged() -> None:
     assert row.flagged >= 0.9 * row.accepted
     assert T.FLAG_SOURCES["offsets"] == row.flagged
     assert T.FLAG_SOURCES["chi2"] < T.FLAG_SOURCES["offsets"]
+
+
+def test_tdtr_ar1_error_formula_covers_68_percent_on_the_linearised_fit() -> None:
+    """The TDTR AR(1) case (rho 0.7, 20 delays, 1 % stated) through the fit's own error formula on its
+    linearisation at the truth: G_hat - G = j.e / j.j for weighted sensitivity j, rho from the residuals by
+    restricted likelihood, the sandwich at rho_hat widened by Satterthwaite's t (fit._ar1_t_factor).  The full
+    non-linear fit tracks this linearisation (correlation 0.9993 of the two z over 35 seeds, measured when the
+    t factor was added); a full fit costs seconds, so only here are :data:`SURROGATE_SEEDS` seeds affordable.
+    Claimed: coverage 0.60-0.76; the plug-in sandwich alone reaches less (0.650 over 2,000 seeds)."""
+    from kapitza.analysis.thermoreflectance.fit import _ar1_reml, _ar1_t_factor, _ar1_times
+
+    clean = M.observable(T.al_sapphire(), "tdtr", "ratio", T.DELAY)
+    h = 1e-4 * T.G_TDTR
+    up = M.observable(T.al_sapphire(G=T.G_TDTR + h), "tdtr", "ratio", T.DELAY)
+    down = M.observable(T.al_sapphire(G=T.G_TDTR - h), "tdtr", "ratio", T.DELAY)
+    j = ((up - down) / (2 * h) / (0.01 * clean))[:, None]
+    jj = float(j[:, 0] @ j[:, 0])
+    n = j.shape[0]
+    hits_t, hits_plug = [], []
+    for seed in range(SURROGATE_SEEDS):
+        e = T.ar1(np.random.default_rng(50_000 + seed), n, T.RHO)
+        d = float(j[:, 0] @ e) / jj
+        r = e - j[:, 0] * d
+        rho, _ = _ar1_reml(r, j, np.zeros((n, 0)), False)
+        var = max(float(j[:, 0] @ _ar1_times(j, rho)[:, 0]) / jj**2, 1 / jj) if rho > 0 else 1 / jj
+        k = float(_ar1_t_factor(rho, r, j, np.zeros((n, 0)), j)[0]) if rho > 0 else 1.0
+        hits_plug.append(abs(d) < var**0.5)
+        hits_t.append(abs(d) < k * var**0.5)
+    lo, hi = common.COVERAGE_BAND
+    assert lo <= np.mean(hits_t) <= hi
+    assert np.mean(hits_t) > np.mean(hits_plug), (np.mean(hits_t), np.mean(hits_plug))
+    print(f"coverage {np.mean(hits_t):.3f} (plug-in {np.mean(hits_plug):.3f}) over {SURROGATE_SEEDS} seeds")
