@@ -25,23 +25,33 @@ MIN_LENGTH = 1e-11
 MAX_LENGTH = 10.0
 
 
+def _in(unit: str) -> str:
+    """" (unit)" for a message, or nothing for a dimensionless value (unit "")."""
+    return f" ({unit})" if unit else ""
+
+
+def _of(unit: str) -> str:
+    """" unit" after a bound in a message, or nothing for a dimensionless value (unit "")."""
+    return f" {unit}" if unit else ""
+
+
 def _float(value: Any, name: str, unit: str) -> float:
     """``value`` as a float (inf and nan included), or InputError naming ``name``."""
     if isinstance(value, bool):
-        raise InputError(f"{name} must be a number ({unit}), got {value!r}")
+        raise InputError(f"{name} must be a number{_in(unit)}, got {value!r}")
     if isinstance(value, np.ndarray | list | tuple) and np.ndim(value) != 0:
-        raise InputError(f"{name} must be a number ({unit}), not an array of shape {np.shape(value)}")
+        raise InputError(f"{name} must be a number{_in(unit)}, not an array of shape {np.shape(value)}")
     try:
         return float(value)
     except (TypeError, ValueError):
-        raise InputError(f"{name} must be a number ({unit}), got {value!r}") from None
+        raise InputError(f"{name} must be a number{_in(unit)}, got {value!r}") from None
 
 
 def number(value: Any, name: str, unit: str) -> float:
     """``value`` as a finite float, or InputError naming ``name`` (unit shown in the message)."""
     x = _float(value, name, unit)
     if not math.isfinite(x):
-        raise InputError(f"{name} must be finite ({unit}), got {x:g}")
+        raise InputError(f"{name} must be finite{_in(unit)}, got {x:g}")
     return x
 
 
@@ -49,7 +59,7 @@ def positive(value: Any, name: str, unit: str, *, inf: bool = False) -> float:
     """A finite number > 0 (``inf=True``: +inf allowed too, e.g. a semi-infinite layer or a perfect contact)."""
     x = _float(value, name, unit) if inf else number(value, name, unit)
     if not x > 0:  # also nan
-        raise InputError(f"{name} must be > 0 {unit}{' (or inf)' if inf else ''}, got {x:g}")
+        raise InputError(f"{name} must be > 0{_of(unit)}{' (or inf)' if inf else ''}, got {x:g}")
     return x
 
 
@@ -57,7 +67,7 @@ def non_negative(value: Any, name: str, unit: str) -> float:
     """A finite number >= 0."""
     x = number(value, name, unit)
     if x < 0:
-        raise InputError(f"{name} must be >= 0 {unit}, got {x:g}")
+        raise InputError(f"{name} must be >= 0{_of(unit)}, got {x:g}")
     return x
 
 
@@ -152,14 +162,14 @@ def sweep(values: Any, name: str, unit: str) -> NDArray[np.float64]:
     try:
         x = np.asarray(values, dtype=float).reshape(-1)
     except (TypeError, ValueError):
-        raise InputError(f"{name} must be numbers ({unit})") from None
+        raise InputError(f"{name} must be numbers{_in(unit)}") from None
     if x.size == 0:
         raise InputError(f"{name} is empty")
     if x.size > MAX_SWEEP:
         raise InputError(f"{name} has {x.size} points; at most {MAX_SWEEP} are computed")
     if not np.all(np.isfinite(x)) or np.any(x <= 0):
         bad = x[~(np.isfinite(x) & (x > 0))][0]
-        raise InputError(f"{name} values must be finite and > 0 {unit}, got {float(bad):g}")
+        raise InputError(f"{name} values must be finite and > 0{_of(unit)}, got {float(bad):g}")
     return np.sort(x)
 
 
@@ -167,9 +177,9 @@ def _float_array(values: Any, name: str, unit: str, ndim: int | None) -> NDArray
     try:
         x = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
-        raise InputError(f"{name} must be a number or an array of numbers ({unit}), got {values!r}") from None
+        raise InputError(f"{name} must be a number or an array of numbers{_in(unit)}, got {values!r}") from None
     if ndim is not None and (x.ndim != ndim or x.size == 0):
-        raise InputError(f"{name} must be a non-empty {ndim}-D list of numbers ({unit})")
+        raise InputError(f"{name} must be a non-empty {ndim}-D list of numbers{_in(unit)}")
     return x
 
 
@@ -187,7 +197,7 @@ def number_array(values: Any, name: str, unit: str, *, ndim: int | None = None) 
     x = _float_array(values, name, unit, ndim)
     bad = ~np.isfinite(x)
     if np.any(bad):
-        raise InputError(f"{name} must be finite ({unit}), got {_first(x, bad)}")
+        raise InputError(f"{name} must be finite{_in(unit)}, got {_first(x, bad)}")
     return x
 
 
@@ -200,8 +210,16 @@ def positive_array(
     bad = ~((x >= 0) if zero else (x > 0)) | (np.isnan(x) if inf else ~np.isfinite(x))
     if np.any(bad):
         bound = ">= 0" if zero else "> 0"
-        allowed = f"{bound} {unit} (or inf)" if inf else f"finite and {bound} {unit}"
+        allowed = f"{bound}{_of(unit)} (or inf)" if inf else f"finite and {bound}{_of(unit)}"
         raise InputError(f"{name} must be {allowed}, got {_first(x, bad)}")
+    return x
+
+
+def between(value: Any, name: str, unit: str, low: float, high: float) -> float:
+    """A finite number from ``low`` to ``high`` (both included): a tolerance, a step, a fraction."""
+    x = number(value, name, unit)
+    if not low <= x <= high:
+        raise InputError(f"{name} must be between {low:g} and {high:g}{_of(unit)}, got {x:g}")
     return x
 
 

@@ -210,12 +210,12 @@ def build_lj_bicrystal(
     n_x, n_y = _checks.count(n_x, "n_x="), _checks.count(n_y, "n_y=")
     cells_a, cells_b = _checks.count(cells_a, "cells_a="), _checks.count(cells_b, "cells_b=")
     masses = np.array(
-        [_checks.positive(mass_a, "mass_a=", "(LJ mass)"), _checks.positive(mass_b, "mass_b=", "(LJ mass)")]
+        [_checks.positive(mass_a, "mass_a=", "LJ mass units"), _checks.positive(mass_b, "mass_b=", "LJ mass units")]
     )
     epsilons = np.array(
         [
-            _checks.positive(epsilon_a, "epsilon_a=", "(LJ energy)"),
-            _checks.positive(epsilon_b, "epsilon_b=", "(LJ energy)"),
+            _checks.positive(epsilon_a, "epsilon_a=", "LJ energy units"),
+            _checks.positive(epsilon_b, "epsilon_b=", "LJ energy units"),
         ]
     )
     a = _checks.positive(lattice_constant, "lattice_constant=", "sigma")

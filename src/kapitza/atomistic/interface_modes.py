@@ -400,7 +400,7 @@ def interface_modes(
             f"the cell has {n} atoms: the dense diagonalisation needs ~{gb:.2g} GB (limit {max_atoms} atoms; "
             "raise with max_atoms=)"
         )
-    length = "(the structure's length unit)"
+    length = "structure length units"
     _checks.number(interface_z, "interface_z=", length)
     spacing = _checks.positive(plane_spacing, "plane_spacing=", length)
     _checks.count(planes_per_side, "planes_per_side=", 1)
@@ -412,9 +412,9 @@ def interface_modes(
             f"planes_per_side={planes_per_side} with plane_spacing={spacing:g} spans "
             f"{2 * planes_per_side * spacing:g}, more than the cell's length {float(box[2]):g} along z"
         )
-    localisation = _checks.positive(localisation, "localisation=", "(a ratio)")
-    participation_factor = _checks.positive(participation_factor, "participation_factor=", "(a ratio)")
-    degeneracy_tolerance = _checks.positive(degeneracy_tolerance, "degeneracy_tolerance=", "(relative)")
+    localisation = _checks.positive(localisation, "localisation=", "")
+    participation_factor = _checks.positive(participation_factor, "participation_factor=", "")
+    degeneracy_tolerance = _checks.positive(degeneracy_tolerance, "degeneracy_tolerance=", "")
     displacement = _checks.positive(displacement_angstrom, "displacement_angstrom=", "A")
     if sigma is None:
         sigma = 1.0 if units == "lj" else 3.405
