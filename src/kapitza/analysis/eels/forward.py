@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ... import _checks
 from ...errors import InputError
 from .balance import FORMS, occupation_factors
 from .data import EELSData, eels_data
@@ -83,16 +84,6 @@ def _check_dos(energy_mev: ArrayLike, dos: ArrayLike, name: str) -> tuple[NDArra
     if np.any(d < 0) or not np.any(d[e > 0] > 0):
         raise InputError(f"{name}: the DOS must be >= 0 and non-zero somewhere above 0 meV")
     return e, d
-
-
-def _positive(value: Any, name: str, *, allow_zero: bool = False) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{name}= must be a number (got {value!r})") from None
-    if not np.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
-        raise InputError(f"{name}= must be {'>= 0' if allow_zero else '> 0'} (got {v:g})")
-    return v
 
 
 def _check_bands(mode_temperatures: Mapping[Any, Any] | None, n_pos: int | None) -> list[tuple[float, float, Any]]:
@@ -281,24 +272,23 @@ def _components(
 def _check_common(
     resolution_mev, dose, signal_fraction, channel_mev, zlp_tail, zlp_tail_exponent, zlp_offset_mev, form
 ):
-    _positive(resolution_mev, "resolution_mev")
-    if _positive(dose, "dose") > MAX_DOSE:
+    _checks.positive(resolution_mev, "resolution_mev=", "meV")
+    if _checks.positive(dose, "dose=", "electrons") > MAX_DOSE:
         raise InputError(
             f"dose= {float(dose):g} electrons per spectrum is beyond what the Poisson sampler draws (at most "
             f"{MAX_DOSE:g}; a real spectrum holds far fewer)"
         )
-    _positive(channel_mev, "channel_mev")
-    sf = _positive(signal_fraction, "signal_fraction")
+    _checks.positive(channel_mev, "channel_mev=", "meV")
+    sf = _checks.positive(signal_fraction, "signal_fraction=", "")
     if sf >= 0.5:
         raise InputError(f"signal_fraction= must be below 0.5 (got {sf:g}): the zero-loss peak holds most counts")
-    tail = _positive(zlp_tail, "zlp_tail", allow_zero=True)
+    tail = _checks.non_negative(zlp_tail, "zlp_tail=", "")
     if tail >= 1:
         raise InputError(f"zlp_tail= is the fraction of ZLP counts in its tail, below 1 (got {tail:g})")
-    p = _positive(zlp_tail_exponent, "zlp_tail_exponent")
+    p = _checks.positive(zlp_tail_exponent, "zlp_tail_exponent=", "")
     if p <= 1.0:
         raise InputError(f"zlp_tail_exponent= must be > 1 for a tail with finite counts (got {p:g})")
-    if not np.isfinite(float(zlp_offset_mev)):
-        raise InputError("zlp_offset_mev= must be finite")
+    _checks.number(zlp_offset_mev, "zlp_offset_mev=", "meV")
     if form not in FORMS:
         raise InputError(f"unknown cross-section form {form!r}; choose one of {', '.join(FORMS)}")
 
@@ -387,7 +377,7 @@ def simulate_spectrum(
     """
     _check_common(resolution_mev, dose, signal_fraction, channel_mev, zlp_tail, zlp_tail_exponent, zlp_offset_mev, form)
     e, d = _check_dos(dos_energy_mev, dos, "dos")
-    t = _positive(temperature_k, "temperature_k")
+    t = _checks.positive(temperature_k, "temperature_k=", "K")
     bands = _check_bands(mode_temperatures, None)
     comp = _components(
         [(e, d)],
@@ -548,7 +538,7 @@ def simulate_line_scan(
     xi = float(interface_nm)
     if not np.isfinite(xi):
         raise InputError("interface_nm= must be finite")
-    s = _positive(mixing_nm, "mixing_nm", allow_zero=True)
+    s = _checks.non_negative(mixing_nm, "mixing_nm=", "nm")
     left = _dos_arrays(dos_left, "dos_left")
     right = _dos_arrays(dos_right, "dos_right")
     bands = _check_bands(mode_temperatures, x.size)

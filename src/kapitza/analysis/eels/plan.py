@@ -28,6 +28,7 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ... import _checks
 from ...errors import InputError
 from ...io.results import result
 from .balance import KB_MEV, relative_temperature_error
@@ -39,7 +40,6 @@ from .forward import (
     _check_common,
     _check_dos,
     _components,
-    _positive,
     simulate_stack,
 )
 
@@ -180,7 +180,7 @@ def plan_experiment(
         Background model of the analysis chain (``preprocess(background=...)``).
     """
     e, d = _check_dos(dos_energy_mev, dos, "dos")
-    t = _positive(temperature_k, "temperature_k")
+    t = _checks.positive(temperature_k, "temperature_k=", "K")
     dose_arr = _values(doses, "doses")
     res_arr = _values(resolutions_mev, "resolutions_mev")
     for r in res_arr:
