@@ -18,7 +18,7 @@ import numpy as np
 from ..errors import InputError
 from ..io.cache import cached_arrays
 from ..units import ANGSTROM
-from .potentials import Potential, _import_ase
+from .potentials import Potential, require_ase
 
 #: Rigid shift (A) of the cells handed to calculators, then wrapped: keeps atoms off (and not a
 #: round-off outside) the cell boundary, where LAMMPS's MEAM returns wrong forces (fcc Cu at
@@ -70,7 +70,7 @@ def equilibrium_lattice_constant(
     """
     from .structures import crystal_structure
 
-    _import_ase()
+    require_ase()
     if structure is None:
         structure = crystal_structure(element)
     if guess_m is None:

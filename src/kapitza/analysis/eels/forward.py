@@ -69,10 +69,11 @@ def _dos_arrays(dos: Any, name: str) -> tuple[NDArray[np.float64], NDArray[np.fl
             e, d = dos
         except (TypeError, ValueError):
             raise InputError(f"{name}= must be a pair (energy_mev, dos) or a DOS table") from None
-    return _check_dos(e, d, name)
+    return check_dos(e, d, name)
 
 
-def _check_dos(energy_mev: ArrayLike, dos: ArrayLike, name: str) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def check_dos(energy_mev: ArrayLike, dos: ArrayLike, name: str) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """A phonon DOS table (energy in meV, DOS) as float arrays, or InputError naming ``name``."""
     e = np.asarray(energy_mev, dtype=float)
     d = np.asarray(dos, dtype=float)
     if e.ndim != 1 or e.size < 2 or d.shape != e.shape:
@@ -190,7 +191,7 @@ def _axis(channel_mev: float, energy_range_mev: Any, e_max: float, fwhm: float, 
     return k * channel_mev
 
 
-def _components(
+def spectrum_components(
     dos_list: list[tuple[NDArray[np.float64], NDArray[np.float64]]],
     weights: NDArray[np.float64],
     temperature_k: NDArray[np.float64],
@@ -269,9 +270,10 @@ def _components(
     }
 
 
-def _check_common(
+def check_simulation_options(
     resolution_mev, dose, signal_fraction, channel_mev, zlp_tail, zlp_tail_exponent, zlp_offset_mev, form
 ):
+    """InputError unless the acquisition options of a simulated spectrum are usable (see :func:`simulate_spectrum`)."""
     _checks.positive(resolution_mev, "resolution_mev=", "meV")
     if _checks.positive(dose, "dose=", "electrons") > MAX_DOSE:
         raise InputError(
@@ -375,11 +377,13 @@ def simulate_spectrum(
     EELSData
         One spectrum (nav_shape ()), source "simulated", the truth in ``metadata``.
     """
-    _check_common(resolution_mev, dose, signal_fraction, channel_mev, zlp_tail, zlp_tail_exponent, zlp_offset_mev, form)
-    e, d = _check_dos(dos_energy_mev, dos, "dos")
+    check_simulation_options(
+        resolution_mev, dose, signal_fraction, channel_mev, zlp_tail, zlp_tail_exponent, zlp_offset_mev, form
+    )
+    e, d = check_dos(dos_energy_mev, dos, "dos")
     t = _checks.positive(temperature_k, "temperature_k=", "K")
     bands = _check_bands(mode_temperatures, None)
-    comp = _components(
+    comp = spectrum_components(
         [(e, d)],
         np.ones((1, 1)),
         np.array([t]),
@@ -524,7 +528,9 @@ def simulate_line_scan(
     """
     from scipy.special import erf
 
-    _check_common(resolution_mev, dose, signal_fraction, channel_mev, zlp_tail, zlp_tail_exponent, zlp_offset_mev, form)
+    check_simulation_options(
+        resolution_mev, dose, signal_fraction, channel_mev, zlp_tail, zlp_tail_exponent, zlp_offset_mev, form
+    )
     x = np.asarray(positions_nm, dtype=float)
     if x.ndim != 1 or x.size == 0 or not np.all(np.isfinite(x)):
         raise InputError("positions_nm= must be a non-empty 1-D array of finite positions in nm")
@@ -549,7 +555,7 @@ def simulate_line_scan(
     # each DOS is first normalised to unit area, so the mixing weights are fractions of the vibrational signal
     left_n = (left[0], left[1] / np.trapezoid(left[1], left[0]))
     right_n = (right[0], right[1] / np.trapezoid(right[1], right[0]))
-    comp = _components(
+    comp = spectrum_components(
         [left_n, right_n],
         np.stack([1.0 - f, f], axis=1),
         np.array(t, dtype=float),

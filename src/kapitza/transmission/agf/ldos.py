@@ -24,7 +24,7 @@ from ...errors import InputError
 from ...io.results import result
 from . import kernels
 from .model import LayeredModel
-from .solver import DEFAULT_ETA, _kgrid, reduce_time_reversal, single_threaded_blas
+from .solver import DEFAULT_ETA, kpoint_grid, reduce_time_reversal, single_threaded_blas
 
 #: Atoms within this distance along z (m) are one plane.
 PLANE_TOLERANCE = 1e-13
@@ -86,7 +86,7 @@ def local_dos(
         raise InputError("omega must be a 1D array of positive angular frequencies (rad/s)")
     if not np.isfinite(eta) or eta <= 0:
         raise InputError(f"eta must be positive, got {eta!r}")
-    kappa, kw = reduce_time_reversal(_kgrid(model, kpoints))
+    kappa, kw = reduce_time_reversal(kpoint_grid(model, kpoints))
     z = (w**2 * (1 + 1j * eta)).astype(complex)
     first = model.bounds[2]
     last = model.bounds[-3]
