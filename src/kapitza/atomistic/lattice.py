@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _checks
 from ..errors import InputError
 from ..io.cache import cached_arrays
 from ..units import ANGSTROM
@@ -77,9 +78,7 @@ def equilibrium_lattice_constant(
         from ase.data import atomic_numbers, reference_states
 
         guess_m = float(reference_states[atomic_numbers[element]]["a"]) * ANGSTROM
-    guess_m = float(guess_m)
-    if not np.isfinite(guess_m) or guess_m <= 0:
-        raise InputError(f"the starting lattice constant must be a positive length in m, got {guess_m:g}")
+    guess_m = _checks.positive(guess_m, "guess_m (the starting lattice constant)", "m")
     guess_a = guess_m / ANGSTROM
     lo, hi = (1 - SEARCH_WIDTH) * guess_a, (1 + SEARCH_WIDTH) * guess_a
     parts = {

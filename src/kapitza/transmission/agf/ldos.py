@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ...errors import InputError
+from ... import _checks
 from ...io.results import result
 from . import kernels
 from .model import LayeredModel
@@ -81,11 +81,8 @@ def local_dos(
         Relative broadening; the LDOS is a sum of Lorentzians of relative width eta,
         so use a larger eta (1e-3 to 1e-2) for smooth curves on a coarse frequency grid.
     """
-    w = np.atleast_1d(np.asarray(omega, dtype=float))
-    if w.ndim != 1 or not np.all(np.isfinite(w)) or np.any(w <= 0):
-        raise InputError("omega must be a 1D array of positive angular frequencies (rad/s)")
-    if not np.isfinite(eta) or eta <= 0:
-        raise InputError(f"eta must be positive, got {eta!r}")
+    w = _checks.positive_array(np.atleast_1d(omega), "omega", "rad/s", ndim=1)
+    eta = _checks.positive(eta, "eta", "")
     kappa, kw = reduce_time_reversal(kpoint_grid(model, kpoints))
     z = (w**2 * (1 + 1j * eta)).astype(complex)
     first = model.bounds[2]
