@@ -424,12 +424,7 @@ def analyze_profile(
     """
     if not isinstance(profile, EELSProfile):
         raise InputError(f"profile must be an EELSProfile, got {type(profile).__name__}")
-    try:
-        xi = float(interface_nm)
-    except (TypeError, ValueError):
-        raise InputError(f"interface_nm must be a number, got {interface_nm!r}") from None
-    if not np.isfinite(xi):
-        raise InputError(f"interface_nm must be finite, got {xi:g}")
+    xi = _checks.number(interface_nm, "interface_nm", "nm")
     excl = _checks.non_negative(exclude_nm, "exclude_nm", "nm")
     frange = None if fit_range_nm is None else _checks.positive(fit_range_nm, "fit_range_nm", "nm")
     if frange is not None and frange <= excl:
