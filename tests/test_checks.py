@@ -94,6 +94,6 @@ def test_between_includes_both_ends():
 def test_count_takes_whole_numbers_from_the_minimum():
     assert _checks.count(np.int64(3), "cells") == 3 and type(_checks.count(np.int64(3), "cells")) is int
     assert _checks.count(0, "seed", 0) == 0
-    for bad in (0, 2.0, True, "3"):
-        with pytest.raises(InputError, match=r"^cells must be an integer >= 1, got"):
+    for bad, shown in ((np.int64(0), "0"), (2.0, "2.0"), (True, "True"), ("3", "'3'")):
+        with pytest.raises(InputError, match=rf"^cells must be an integer >= 1, got {shown}$"):
             _checks.count(bad, "cells")

@@ -26,12 +26,12 @@ MAX_LENGTH = 10.0
 
 
 def _in(unit: str) -> str:
-    """" (unit)" for a message, or nothing for a dimensionless value (unit "")."""
+    """The unit in parentheses after a space, for a message; nothing for a dimensionless value (unit "")."""
     return f" ({unit})" if unit else ""
 
 
 def _of(unit: str) -> str:
-    """" unit" after a bound in a message, or nothing for a dimensionless value (unit "")."""
+    """The unit after a space, to follow a bound in a message; nothing for a dimensionless value (unit "")."""
     return f" {unit}" if unit else ""
 
 
@@ -225,8 +225,9 @@ def between(value: Any, name: str, unit: str, low: float, high: float) -> float:
 
 def count(value: Any, name: str, minimum: int = 1) -> int:
     """A whole number (a Python or numpy integer, not a bool) >= ``minimum``: a number of cells, planes, seeds..."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise InputError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    whole = isinstance(value, int | np.integer) and not isinstance(value, bool)
+    if not whole or value < minimum:
+        raise InputError(f"{name} must be an integer >= {minimum}, got {int(value) if whole else repr(value)}")
     return int(value)
 
 
