@@ -10,7 +10,7 @@ against its long-wavelength (1D acoustic mismatch) limit.
 import numpy as np
 
 import kapitza
-from kapitza.plotting._mpl import figure
+from kapitza.plotting.canvas import figure
 from kapitza.transmission.chain import band_edge, long_wavelength_transmission
 
 amu = 1.66053906660e-27

@@ -1,7 +1,8 @@
 """The one set of argument validators of kapitza: ``check(value, name, unit)`` for every layer.
 
-Every check has the signature ``(value, name, unit)`` (unit where the check is not tied to one) and raises :class:`~kapitza.errors.InputError` with the argument's name and the value as a plain
-number, before any work is done.
+Every check has the signature ``(value, name, unit)`` (unit where the check is not tied to one) and raises
+:class:`~kapitza.errors.InputError` with the argument's name and the value as a plain number, before any work
+is done.  The ``*_array`` checks do the same for every entry of an array and name the first bad one.
 """
 
 from __future__ import annotations
@@ -24,24 +25,41 @@ MIN_LENGTH = 1e-11
 MAX_LENGTH = 10.0
 
 
+def _in(unit: str) -> str:
+    """The unit in parentheses after a space, for a message; nothing for a dimensionless value (unit "")."""
+    return f" ({unit})" if unit else ""
+
+
+def _of(unit: str) -> str:
+    """The unit after a space, to follow a bound in a message; nothing for a dimensionless value (unit "")."""
+    return f" {unit}" if unit else ""
+
+
+def _float(value: Any, name: str, unit: str) -> float:
+    """``value`` as a float (inf and nan included), or InputError naming ``name``."""
+    if isinstance(value, bool):
+        raise InputError(f"{name} must be a number{_in(unit)}, got {value!r}")
+    if isinstance(value, np.ndarray | list | tuple) and np.ndim(value) != 0:
+        raise InputError(f"{name} must be a number{_in(unit)}, not an array of shape {np.shape(value)}")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be a number{_in(unit)}, got {value!r}") from None
+
+
 def number(value: Any, name: str, unit: str) -> float:
     """``value`` as a finite float, or InputError naming ``name`` (unit shown in the message)."""
-    if isinstance(value, bool):
-        raise InputError(f"{name} must be a number ({unit}), got {value!r}")
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be a number ({unit}), got {value!r}") from None
+    x = _float(value, name, unit)
     if not math.isfinite(x):
-        raise InputError(f"{name} must be finite ({unit}), got {x:g}")
+        raise InputError(f"{name} must be finite{_in(unit)}, got {x:g}")
     return x
 
 
-def positive(value: Any, name: str, unit: str) -> float:
-    """A finite number > 0."""
-    x = number(value, name, unit)
-    if x <= 0:
-        raise InputError(f"{name} must be > 0 {unit}, got {x:g}")
+def positive(value: Any, name: str, unit: str, *, inf: bool = False) -> float:
+    """A finite number > 0 (``inf=True``: +inf allowed too, e.g. a semi-infinite layer or a perfect contact)."""
+    x = _float(value, name, unit) if inf else number(value, name, unit)
+    if not x > 0:  # also nan
+        raise InputError(f"{name} must be > 0{_of(unit)}{' (or inf)' if inf else ''}, got {x:g}")
     return x
 
 
@@ -49,7 +67,7 @@ def non_negative(value: Any, name: str, unit: str) -> float:
     """A finite number >= 0."""
     x = number(value, name, unit)
     if x < 0:
-        raise InputError(f"{name} must be >= 0 {unit}, got {x:g}")
+        raise InputError(f"{name} must be >= 0{_of(unit)}, got {x:g}")
     return x
 
 
@@ -144,15 +162,73 @@ def sweep(values: Any, name: str, unit: str) -> NDArray[np.float64]:
     try:
         x = np.asarray(values, dtype=float).reshape(-1)
     except (TypeError, ValueError):
-        raise InputError(f"{name} must be numbers ({unit})") from None
+        raise InputError(f"{name} must be numbers{_in(unit)}") from None
     if x.size == 0:
         raise InputError(f"{name} is empty")
     if x.size > MAX_SWEEP:
         raise InputError(f"{name} has {x.size} points; at most {MAX_SWEEP} are computed")
     if not np.all(np.isfinite(x)) or np.any(x <= 0):
         bad = x[~(np.isfinite(x) & (x > 0))][0]
-        raise InputError(f"{name} values must be finite and > 0 {unit}, got {float(bad):g}")
+        raise InputError(f"{name} values must be finite and > 0{_of(unit)}, got {float(bad):g}")
     return np.sort(x)
+
+
+def _float_array(values: Any, name: str, unit: str, ndim: int | None) -> NDArray[np.float64]:
+    try:
+        x = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be a number or an array of numbers{_in(unit)}, got {values!r}") from None
+    if ndim is not None and (x.ndim != ndim or x.size == 0):
+        raise InputError(f"{name} must be a non-empty {ndim}-D list of numbers{_in(unit)}")
+    return x
+
+
+def _first(x: NDArray[np.float64], bad: NDArray[np.bool_]) -> str:
+    """The first flagged value as a plain number, with its index when ``x`` is an array."""
+    if x.ndim == 0:
+        return f"{float(x):g}"
+    index = tuple(int(i[0]) for i in np.nonzero(bad))
+    return f"{float(x[index]):g} at index {index[0] if len(index) == 1 else index}"
+
+
+def number_array(values: Any, name: str, unit: str, *, ndim: int | None = None) -> NDArray[np.float64]:
+    """``values`` as a float array of any shape (0-d kept), every entry finite; ``ndim``: that many
+    dimensions and at least one entry."""
+    x = _float_array(values, name, unit, ndim)
+    bad = ~np.isfinite(x)
+    if np.any(bad):
+        raise InputError(f"{name} must be finite{_in(unit)}, got {_first(x, bad)}")
+    return x
+
+
+def positive_array(
+    values: Any, name: str, unit: str, *, zero: bool = False, inf: bool = False, ndim: int | None = None
+) -> NDArray[np.float64]:
+    """:func:`positive` for every entry of an array of any shape (0-d kept): finite and > 0 (``zero=True``:
+    >= 0; ``inf=True``: +inf allowed); ``ndim``: that many dimensions and at least one entry."""
+    x = _float_array(values, name, unit, ndim)
+    bad = ~((x >= 0) if zero else (x > 0)) | (np.isnan(x) if inf else ~np.isfinite(x))
+    if np.any(bad):
+        bound = ">= 0" if zero else "> 0"
+        allowed = f"{bound}{_of(unit)} (or inf)" if inf else f"finite and {bound}{_of(unit)}"
+        raise InputError(f"{name} must be {allowed}, got {_first(x, bad)}")
+    return x
+
+
+def between(value: Any, name: str, unit: str, low: float, high: float) -> float:
+    """A finite number from ``low`` to ``high`` (both included): a tolerance, a step, a fraction."""
+    x = number(value, name, unit)
+    if not low <= x <= high:
+        raise InputError(f"{name} must be between {low:g} and {high:g}{_of(unit)}, got {x:g}")
+    return x
+
+
+def count(value: Any, name: str, minimum: int = 1) -> int:
+    """A whole number (a Python or numpy integer, not a bool) >= ``minimum``: a number of cells, planes, seeds..."""
+    whole = isinstance(value, int | np.integer) and not isinstance(value, bool)
+    if not whole or value < minimum:
+        raise InputError(f"{name} must be an integer >= {minimum}, got {int(value) if whole else repr(value)}")
+    return int(value)
 
 
 def around(center: float, decades: float = 3.0, count: int = 121) -> NDArray[np.float64]:

@@ -48,7 +48,9 @@ def test_minimum_on_the_edge_of_the_search_is_refused():
 
 @pytest.mark.parametrize("guess", [0.0, -5e-10, float("nan")])
 def test_bad_guess_is_refused(guess):
-    with pytest.raises(InputError, match="positive length"):
+    with pytest.raises(
+        InputError, match=r"guess_m \(the starting lattice constant\) must be (> 0 m|finite \(m\)), got"
+    ):
         equilibrium_lattice_constant(get_potential("sw", ["Si"]), "Si", guess_m=guess, cache=False)
 
 

@@ -23,7 +23,7 @@ from matplotlib.collections import QuadMesh
 from matplotlib.figure import Figure
 
 from kapitza import amm_angular, predict
-from kapitza.plotting import _mpl
+from kapitza.plotting import canvas
 from kapitza.plotting.agf import plot_ldos, plot_transmission
 from kapitza.plotting.conductance import plot_conductance
 from kapitza.plotting.transmission import plot_angular_transmission
@@ -96,10 +96,10 @@ def test_failed_save_leaves_no_temporary_file_and_keeps_the_old_one(tmp_path, su
     """A savefig that raises leaves the directory as it was: no temporary file, the old figure intact."""
     target = tmp_path / f"x{suffix}"
     target.write_bytes(b"old figure")
-    fig = _mpl.figure()
+    fig = canvas.figure()
     fig.add_artist(_Explodes())
     with pytest.raises(RuntimeError, match="boom"):
-        _mpl.save(fig, target)
+        canvas.save(fig, target)
     assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]
     assert target.read_bytes() == b"old figure"
 
@@ -111,10 +111,10 @@ def test_interrupted_save_leaves_no_temporary_file(tmp_path):
         def draw(self, renderer):
             raise KeyboardInterrupt
 
-    fig = _mpl.figure()
+    fig = canvas.figure()
     fig.add_artist(_Interrupted())
     with pytest.raises(KeyboardInterrupt):
-        _mpl.save(fig, tmp_path / "y.png")
+        canvas.save(fig, tmp_path / "y.png")
     assert list(tmp_path.iterdir()) == []
 
 

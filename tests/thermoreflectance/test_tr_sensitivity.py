@@ -249,7 +249,7 @@ def test_names_may_be_chosen_and_the_result_is_frozen_and_saves(tmp_path) -> Non
         ({"names": ["G_nope"]}, "unknown parameter 'G_nope'"),
         ({"names": ["G_top", "G_top"]}, "repeats G_top"),
         ({"names": []}, "names= is empty"),
-        ({"step": 0.5}, "step must be between 1e-6 and 0.1"),
+        ({"step": 0.5}, "step must be between 1e-06 and 0.1 in ln p, got 0.5"),
         ({"step": "big"}, "step must be a number"),
         ({"x": [1e6, -1.0]}, "frequency must be finite and > 0"),
         ({"x": []}, "non-empty"),

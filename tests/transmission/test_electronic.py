@@ -150,15 +150,21 @@ def test_metal_without_coupling_or_nonmetal_is_refused_clearly():
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: electron_phonon_conductance(-5.0, 6.0), "coupling must be a positive number .*got -5$"),
-        (lambda: electron_phonon_conductance(1e17, 0.0), "kappa_phonon must be a positive finite number"),
-        (lambda: series_conductance(np.nan, 1e8), "g_phonon must be a positive number"),
-        (lambda: two_temperature_profile([-1e-9], 1e8, 1e17, 200, 5), "must be >= 0 m, got -1e-09"),
+        (lambda: electron_phonon_conductance(-5.0, 6.0), r"coupling must be > 0 W m\^-3 K\^-1 \(or inf\), got -5$"),
+        (lambda: electron_phonon_conductance(1e17, 0.0), "kappa_phonon must be finite and > 0"),
+        (lambda: series_conductance(np.nan, 1e8), r"g_phonon must be > 0 W m\^-2 K\^-1 \(or inf\), got nan"),
+        (
+            lambda: two_temperature_profile([-1e-9], 1e8, 1e17, 200, 5),
+            "x must be finite and >= 0 m, got -1e-09 at index 0",
+        ),
         (lambda: two_temperature_profile([0.0], math.inf, 1e17, 200, 5), "heat_flux must be finite"),
-        (lambda: two_temperature_profile([[0.0]], 1e8, 1e17, 200, 5), "one-dimensional"),
+        (lambda: two_temperature_profile([[0.0]], 1e8, 1e17, 200, 5), "x must be a non-empty 1-D list"),
         (lambda: two_temperature_profile([0.0], 1e8, 1e17, 200, 5, -3.0), "reference_temperature"),
-        (lambda: cooling_length([1e17, 1e18], 200, 5), "single number"),
-        (lambda: electronic_dmm("Al", "Cu", 0.0), "temperature must be a positive finite number .*got 0$"),
+        (
+            lambda: cooling_length([1e17, 1e18], 200, 5),
+            r"coupling must be a number \(W m\^-3 K\^-1\), not an array of shape \(2,\)",
+        ),
+        (lambda: electronic_dmm("Al", "Cu", 0.0), "temperature must be finite and > 0 K, got 0$"),
         (lambda: electronic_dmm_conductance(-1.0, 1e6, 100.0, 1e6, 300.0), "gamma_1"),
         (lambda: electronic_transmission(100.0, "fast", 100.0, 1e6), "fermi_velocity_1 must be a number"),
     ],

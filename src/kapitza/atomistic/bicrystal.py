@@ -31,13 +31,13 @@ recorded in the result (drawn if not given), so the structure can be rebuilt.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
 
+from .. import _checks
 from ..errors import InputError
 from ..io.atomic import atomic_write_text
 from ..io.results import result
@@ -133,18 +133,6 @@ def lammps_data_text(
     return "\n".join(lines) + "\n"
 
 
-def _positive(name: str, value: float) -> float:
-    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value) or value <= 0:
-        raise InputError(f"{name}= must be a positive number, got {value!r}")
-    return float(value)
-
-
-def _count(name: str, value: int, minimum: int) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-        raise InputError(f"{name}= must be an integer >= {minimum}, got {value!r}")
-    return value
-
-
 def mix_interfaces(
     types: NDArray[np.int64],
     plane: NDArray[np.int64],
@@ -219,12 +207,19 @@ def build_lj_bicrystal(
     max_atoms : int
         Refuse larger structures (raise it with ``max_atoms=``).
     """
-    n_x, n_y = _count("n_x", n_x, 1), _count("n_y", n_y, 1)
-    cells_a, cells_b = _count("cells_a", cells_a, 1), _count("cells_b", cells_b, 1)
-    masses = np.array([_positive("mass_a", mass_a), _positive("mass_b", mass_b)])
-    epsilons = np.array([_positive("epsilon_a", epsilon_a), _positive("epsilon_b", epsilon_b)])
-    a = _positive("lattice_constant", lattice_constant)
-    mixing_layers = _count("mixing_layers", mixing_layers, 0)
+    n_x, n_y = _checks.count(n_x, "n_x="), _checks.count(n_y, "n_y=")
+    cells_a, cells_b = _checks.count(cells_a, "cells_a="), _checks.count(cells_b, "cells_b=")
+    masses = np.array(
+        [_checks.positive(mass_a, "mass_a=", "LJ mass units"), _checks.positive(mass_b, "mass_b=", "LJ mass units")]
+    )
+    epsilons = np.array(
+        [
+            _checks.positive(epsilon_a, "epsilon_a=", "LJ energy units"),
+            _checks.positive(epsilon_b, "epsilon_b=", "LJ energy units"),
+        ]
+    )
+    a = _checks.positive(lattice_constant, "lattice_constant=", "sigma")
+    mixing_layers = _checks.count(mixing_layers, "mixing_layers=", 0)
     n_atoms = 4 * n_x * n_y * (cells_a + cells_b)
     if n_atoms > max_atoms:
         raise InputError(f"the bicrystal would have {n_atoms} atoms (limit {max_atoms}; raise with max_atoms=)")
@@ -233,8 +228,8 @@ def build_lj_bicrystal(
             f"mixing_layers={mixing_layers} needs at least {mixing_layers} cells on each side "
             f"(cells_a={cells_a}, cells_b={cells_b}): the two interfaces' mixed zones would overlap"
         )
-    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or seed < 0):
-        raise InputError(f"seed= must be a non-negative integer, got {seed!r}")
+    if seed is not None:
+        _checks.count(seed, "seed=", 0)
 
     n_z = cells_a + cells_b
     grid = np.stack(np.meshgrid(np.arange(n_x), np.arange(n_y), np.arange(n_z), indexing="ij"), axis=-1).reshape(-1, 3)

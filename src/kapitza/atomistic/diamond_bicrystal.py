@@ -33,10 +33,11 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
+from .. import _checks
 from ..errors import InputError
 from ..io.atomic import atomic_write_text
 from ..io.results import result
-from .bicrystal import _count, _positive, lammps_data_text, mix_interfaces
+from .bicrystal import lammps_data_text, mix_interfaces
 
 #: Zero-pressure T = 0 lattice constant (Angstrom) of Stillinger-Weber silicon (LAMMPS Si.sw).
 SI_SW_LATTICE_CONSTANT = 5.431
@@ -152,11 +153,13 @@ def build_diamond_bicrystal(
     max_atoms : int
         Refuse larger structures (raise it with ``max_atoms=``).
     """
-    n_x, n_y = _count("n_x", n_x, 1), _count("n_y", n_y, 1)
-    cells_a, cells_b = _count("cells_a", cells_a, 1), _count("cells_b", cells_b, 1)
-    a = _positive("lattice_constant_angstrom", lattice_constant_angstrom)
-    masses = np.array([_positive("mass_a_amu", mass_a_amu), _positive("mass_b_amu", mass_b_amu)])
-    mixing_layers = _count("mixing_layers", mixing_layers, 0)
+    n_x, n_y = _checks.count(n_x, "n_x="), _checks.count(n_y, "n_y=")
+    cells_a, cells_b = _checks.count(cells_a, "cells_a="), _checks.count(cells_b, "cells_b=")
+    a = _checks.positive(lattice_constant_angstrom, "lattice_constant_angstrom=", "A")
+    masses = np.array(
+        [_checks.positive(mass_a_amu, "mass_a_amu=", "amu"), _checks.positive(mass_b_amu, "mass_b_amu=", "amu")]
+    )
+    mixing_layers = _checks.count(mixing_layers, "mixing_layers=", 0)
     n_atoms = 8 * n_x * n_y * (cells_a + cells_b)
     if n_atoms > max_atoms:
         raise InputError(f"the bicrystal would have {n_atoms} atoms (limit {max_atoms}; raise with max_atoms=)")
@@ -165,8 +168,8 @@ def build_diamond_bicrystal(
             f"mixing_layers={mixing_layers} needs at least {mixing_layers / 2:g} cells on each side "
             f"(cells_a={cells_a}, cells_b={cells_b}): the two interfaces' mixed zones would overlap"
         )
-    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or seed < 0):
-        raise InputError(f"seed= must be a non-negative integer, got {seed!r}")
+    if seed is not None:
+        _checks.count(seed, "seed=", 0)
 
     n_z = cells_a + cells_b
     grid = np.stack(np.meshgrid(np.arange(n_x), np.arange(n_y), np.arange(n_z), indexing="ij"), axis=-1).reshape(-1, 3)

@@ -18,7 +18,7 @@ from ..io.cache import cached_arrays
 from ..io.results import result
 from ..units import AMU, ANGSTROM, EV
 from .hessian import finite_difference_hessian
-from .potentials import Potential, _import_ase
+from .potentials import Potential, require_ase
 
 #: 1 eV/A^2 in N/m (the one conversion of ASE Hessians to SI).
 EV_PER_A2: float = EV / ANGSTROM**2
@@ -88,7 +88,7 @@ def force_constants(
     -------
     ForceConstants
     """
-    _import_ase()
+    require_ase()
     potential.check_species(atoms.get_chemical_symbols())
     if method not in ("auto", "analytic", "finite-difference"):
         raise InputError(f"unknown method {method!r}; expected 'auto', 'analytic' or 'finite-difference'")

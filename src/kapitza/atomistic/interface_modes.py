@@ -68,6 +68,7 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
+from .. import _checks
 from ..errors import ConvergenceError, InputError, MissingDependencyError
 from ..io.results import result
 from ..units import AMU, ANGSTROM, EV
@@ -328,12 +329,6 @@ def _check_and_impose(k: NDArray[np.float64]) -> tuple[NDArray[np.float64], floa
     return k, asr, sym
 
 
-def _positive(name: str, value: Any) -> float:
-    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value) or value <= 0:
-        raise InputError(f"{name}= must be a positive number, got {value!r}")
-    return float(value)
-
-
 def interface_modes(
     structure: Any,
     potential: str,
@@ -398,20 +393,18 @@ def interface_modes(
         raise InputError(f'potential="{potential}" needs units="metal" (Angstrom, eV, amu)')
     positions, types, masses, box, epsilons = _structure_arrays(structure, potential)
     n = positions.shape[0]
-    if not isinstance(max_atoms, int) or isinstance(max_atoms, bool) or max_atoms < 2:
-        raise InputError(f"max_atoms= must be an integer >= 2, got {max_atoms!r}")
+    _checks.count(max_atoms, "max_atoms=", 2)
     if n > max_atoms:
         gb = 4 * 8 * (3 * n) ** 2 / 1e9
         raise InputError(
             f"the cell has {n} atoms: the dense diagonalisation needs ~{gb:.2g} GB (limit {max_atoms} atoms; "
             "raise with max_atoms=)"
         )
-    if not isinstance(interface_z, int | float) or isinstance(interface_z, bool) or not math.isfinite(interface_z):
-        raise InputError(f"interface_z= must be a finite length, got {interface_z!r}")
-    spacing = _positive("plane_spacing", plane_spacing)
-    for name, value, low in (("planes_per_side", planes_per_side, 1), ("near_planes", near_planes, 1)):
-        if not isinstance(value, int) or isinstance(value, bool) or value < low:
-            raise InputError(f"{name}= must be an integer >= {low}, got {value!r}")
+    length = "structure length units"
+    _checks.number(interface_z, "interface_z=", length)
+    spacing = _checks.positive(plane_spacing, "plane_spacing=", length)
+    _checks.count(planes_per_side, "planes_per_side=", 1)
+    _checks.count(near_planes, "near_planes=", 1)
     if near_planes > planes_per_side:
         raise InputError(f"near_planes={near_planes} must not exceed planes_per_side={planes_per_side}")
     if 2 * planes_per_side * spacing > box[2] * (1 + 1e-9):
@@ -419,13 +412,13 @@ def interface_modes(
             f"planes_per_side={planes_per_side} with plane_spacing={spacing:g} spans "
             f"{2 * planes_per_side * spacing:g}, more than the cell's length {float(box[2]):g} along z"
         )
-    localisation = _positive("localisation", localisation)
-    participation_factor = _positive("participation_factor", participation_factor)
-    degeneracy_tolerance = _positive("degeneracy_tolerance", degeneracy_tolerance)
-    displacement = _positive("displacement_angstrom", displacement_angstrom)
+    localisation = _checks.positive(localisation, "localisation=", "")
+    participation_factor = _checks.positive(participation_factor, "participation_factor=", "")
+    degeneracy_tolerance = _checks.positive(degeneracy_tolerance, "degeneracy_tolerance=", "")
+    displacement = _checks.positive(displacement_angstrom, "displacement_angstrom=", "A")
     if sigma is None:
         sigma = 1.0 if units == "lj" else 3.405
-    sigma = _positive("sigma", sigma)
+    sigma = _checks.positive(sigma, "sigma=", length)
 
     # planes: floor((z - z_interface) / spacing), z wrapped into [-Lz/2, Lz/2)
     dz = positions[:, 2] - float(interface_z)

@@ -15,10 +15,11 @@ from typing import Any
 
 import numpy as np
 
+from .. import _checks
 from ..errors import InputError
 from ..io.cache import cached_arrays
 from ..units import ANGSTROM
-from .potentials import Potential, _import_ase
+from .potentials import Potential, require_ase
 
 #: Rigid shift (A) of the cells handed to calculators, then wrapped: keeps atoms off (and not a
 #: round-off outside) the cell boundary, where LAMMPS's MEAM returns wrong forces (fcc Cu at
@@ -70,16 +71,14 @@ def equilibrium_lattice_constant(
     """
     from .structures import crystal_structure
 
-    _import_ase()
+    require_ase()
     if structure is None:
         structure = crystal_structure(element)
     if guess_m is None:
         from ase.data import atomic_numbers, reference_states
 
         guess_m = float(reference_states[atomic_numbers[element]]["a"]) * ANGSTROM
-    guess_m = float(guess_m)
-    if not np.isfinite(guess_m) or guess_m <= 0:
-        raise InputError(f"the starting lattice constant must be a positive length in m, got {guess_m:g}")
+    guess_m = _checks.positive(guess_m, "guess_m (the starting lattice constant)", "m")
     guess_a = guess_m / ANGSTROM
     lo, hi = (1 - SEARCH_WIDTH) * guess_a, (1 + SEARCH_WIDTH) * guess_a
     parts = {

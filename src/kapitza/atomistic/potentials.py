@@ -213,7 +213,7 @@ def _lj(species: tuple[str, ...]) -> Potential:
     rc = float(params["cutoff_sigma"]) * sigma
 
     def factory() -> Any:
-        _import_ase()
+        require_ase()
         from ase.calculators.lj import LennardJones
 
         # smooth=False: plain truncation; forces are those of LAMMPS lj/cut (ASE only shifts the energy)
@@ -296,7 +296,8 @@ def _import_matscipy() -> Any:
     return manybody
 
 
-def _import_ase() -> Any:
+def require_ase() -> Any:
+    """The ``ase`` module, or MissingDependencyError naming the extra that installs it."""
     try:
         import ase
     except ImportError:

@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from .. import _checks
 from ..errors import InputError
 from ..io.results import to_jsonable
 from .common import check_output, parse_floats, parse_interval, parse_number
@@ -100,12 +101,6 @@ def _joint_options(background: str, background_windows: str | None, region: str 
     return None
 
 
-def _positive(value: float, option: str, *, integer: bool = False) -> None:
-    if not (math.isfinite(value) and value > 0) or (integer and value != int(value)):
-        kind = "a whole number >= 1" if integer else "a finite number > 0"
-        raise InputError(f"{option} must be {kind}, got {value:g}")
-
-
 def _emit(doc: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(to_jsonable(doc), indent=1) + "\n")
 
@@ -133,11 +128,11 @@ def _load(
     ``sum_all``: every probe position summed into one spectrum after centring and before the background fit,
     so one background is fitted on all the counts (and its covariance reaches the temperature error).
     """
-    _positive(detector_gain, "--detector-gain")
+    _checks.positive(detector_gain, "--detector-gain", "counts per electron")
     if not (math.isfinite(read_noise) and read_noise >= 0):
         raise InputError(f"--read-noise must be >= 0, got {read_noise:g}")
-    _positive(bin_energy, "--bin-energy", integer=True)
-    _positive(bin_position, "--bin-position", integer=True)
+    _checks.count(bin_energy, "--bin-energy")
+    _checks.count(bin_position, "--bin-position")
     model = _background(background, joint=True)
     windows = parse_ranges(background_windows, "--background-windows")
     from ..analysis.eels.data import with_noise_model
@@ -399,11 +394,11 @@ def profile_command(
     if not math.isfinite(interface):
         raise InputError("--interface must be a finite position in nm")
     if fit_range is not None:
-        _positive(fit_range, "--fit-range")
+        _checks.positive(fit_range, "--fit-range", "nm")
     if gradient is not None:
-        _positive(abs(gradient), "--gradient")
+        _checks.positive(abs(gradient), "--gradient", "K/nm in magnitude")
     if heat_flux is not None:
-        _positive(abs(heat_flux), "--heat-flux")
+        _checks.positive(abs(heat_flux), "--heat-flux", "W/m^2 in magnitude")
     background = _resolve(background, win, background_windows)
     reg = _joint_options(background, background_windows, region)
     if background == _JOINT and win is None:
@@ -614,7 +609,7 @@ def _signal_fraction(value: float | None) -> dict[str, Any]:
     """The forward model's keyword for --signal-fraction (empty: its documented default)."""
     if value is None:
         return {}
-    _positive(value, "--signal-fraction")
+    _checks.positive(value, "--signal-fraction", "")
     return {"signal_fraction": value}
 
 
@@ -667,9 +662,9 @@ def simulate_command(
     from ..analysis.eels.read import SUPPORTED_SUFFIXES, write_eels
 
     check_output(out, tuple(s for s in (".hspy", ".msa", ".csv", ".npz") if s in SUPPORTED_SUFFIXES), "--out")
-    _positive(temperature, "--temperature")
-    _positive(resolution, "--resolution")
-    _positive(dose, "--dose")
+    _checks.positive(temperature, "--temperature", "K")
+    _checks.positive(resolution, "--resolution", "meV")
+    _checks.positive(dose, "--dose", "electrons")
     modes = parse_mode_temperatures(mode_temperature)
     extra = _signal_fraction(signal_fraction)
     dos = _dos(material, dos_model, phonopy, dos_table, mesh)
@@ -723,13 +718,15 @@ def plan_command(
     as_json: _Json = False,
 ) -> None:
     """Temperature error vs dose and resolution for one mode: simulated spectra through the real analysis."""
-    _positive(temperature, "--temperature")
+    _checks.positive(temperature, "--temperature", "K")
     win = parse_range(window, "--window")
     dose_list = parse_floats(doses, "--doses")
     res_list = parse_floats(resolutions, "--resolutions")
-    for v in (*dose_list, *res_list):  # type: ignore[misc]
-        _positive(v, "--doses/--resolutions")
-    _positive(seeds, "--seeds", integer=True)
+    for v in dose_list or ():
+        _checks.positive(v, "--doses", "electrons")
+    for v in res_list or ():
+        _checks.positive(v, "--resolutions", "meV")
+    _checks.count(seeds, "--seeds")
     extra = _signal_fraction(signal_fraction)
     from ..analysis.eels.plan import plan_experiment
 

@@ -22,7 +22,7 @@ def _load(path: Path, option: Path | None) -> tuple[Any, Path]:
 
 
 def _plot(g: Any, path: Path) -> None:
-    from ..plotting._mpl import figure, save
+    from ..plotting.canvas import figure, save
 
     fig = figure(figsize=(6.5, 4.0))
     ax = fig.add_subplot()

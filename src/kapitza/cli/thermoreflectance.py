@@ -248,7 +248,7 @@ def _make_app(mode: str) -> typer.Typer:
             )
             atomic_write_text(out, _data_text(mode, x, noisy, title))
         if plot is not None:
-            from ..plotting._mpl import save
+            from ..plotting.canvas import save
             from ..plotting.thermoreflectance import signal_figure
 
             save(signal_figure(sig, title=sample.title or sample_file.name), plot)
@@ -303,7 +303,7 @@ def _make_app(mode: str) -> typer.Typer:
         x = _x_in_si(mode, parse_grid(x_spec, x_option))
         sens = sensitivity(sample, mode, x, names, quantity=q)
         if plot is not None:
-            from ..plotting._mpl import save
+            from ..plotting.canvas import save
             from ..plotting.thermoreflectance import sensitivity_figure
 
             save(sensitivity_figure(sens), plot)
@@ -429,7 +429,7 @@ def _make_app(mode: str) -> typer.Typer:
                 )
         predicted = _predicted(sample, temperature, models) if models else []
         if plot is not None:
-            from ..plotting._mpl import save
+            from ..plotting.canvas import save
             from ..plotting.thermoreflectance import fit_figure
 
             note = "\n".join(

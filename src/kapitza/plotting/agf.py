@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..units import MW_PER_M2K, rad_s_to_thz
-from ._mpl import colormap, figure, save
+from .canvas import colormap, figure, save
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

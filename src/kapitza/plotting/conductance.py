@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..units import MW_PER_M2K
-from ._mpl import figure, save
+from .canvas import figure, save
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

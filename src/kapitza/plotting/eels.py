@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._mpl import colormap, figure, save
+from .canvas import colormap, figure, save
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

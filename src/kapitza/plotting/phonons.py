@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..units import MW_PER_M2K
-from ._mpl import figure, save
+from .canvas import figure, save
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import InputError
-from ._mpl import figure, save
+from .canvas import figure, save
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -43,26 +43,30 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .. import landauer
+from .. import _checks, landauer
 from ..errors import InputError
 from ..io.results import result
 
 
-def _positive(**values: float) -> None:
-    for name, value in values.items():
-        if not np.isfinite(value) or value <= 0:
-            raise InputError(f"{name} must be a finite positive number, got {value!r}")
+def _check_junction(m1: float, m2: float, k1: float, k2: float, k12: float) -> None:
+    """Each mass (kg) and spring (N/m) of the junction > 0 and finite (:func:`kapitza._checks.positive`)."""
+    for name, mass in (("m1", m1), ("m2", m2)):
+        _checks.positive(mass, name, "kg")
+    for name, spring in (("k1", k1), ("k2", k2), ("k12", k12)):
+        _checks.positive(spring, name, "N/m")
 
 
 def band_edge(mass: float, spring: float) -> float:
     """Top of the band of a monatomic chain, 2 sqrt(k/m), in rad/s (mass in kg, spring in N/m)."""
-    _positive(mass=mass, spring=spring)
+    _checks.positive(mass, "mass", "kg")
+    _checks.positive(spring, "spring", "N/m")
     return 2.0 * np.sqrt(spring / mass)
 
 
 def impedance(mass: float, spring: float) -> float:
     """Long-wavelength impedance Z = sqrt(m k) of a chain, in kg/s."""
-    _positive(mass=mass, spring=spring)
+    _checks.positive(mass, "mass", "kg")
+    _checks.positive(spring, "spring", "N/m")
     return float(np.sqrt(mass * spring))
 
 
@@ -93,10 +97,8 @@ def chain_transmission(
     float or ndarray
         tau in [0, 1], same shape as ``omega``; 0 at and above min(2 sqrt(k1/m1), 2 sqrt(k2/m2)).
     """
-    _positive(m1=m1, m2=m2, k1=k1, k2=k2, k12=k12)
-    w = np.asarray(omega, dtype=float)
-    if np.any(~np.isfinite(w)) or np.any(w < 0):
-        raise InputError("omega must be finite and >= 0 rad/s")
+    _check_junction(m1, m2, k1, k2, k12)
+    w = _checks.positive_array(omega, "omega", "rad/s", zero=True)
     edge = min(band_edge(m1, k1), band_edge(m2, k2))
     inside = (w > 0) & (w < edge)
     wi = w[inside]
@@ -132,9 +134,9 @@ class ChainJunction:
     cross_section: float | None = None
 
     def __post_init__(self) -> None:
-        _positive(m1=self.m1, m2=self.m2, k1=self.k1, k2=self.k2, k12=self.k12)
+        _check_junction(self.m1, self.m2, self.k1, self.k2, self.k12)
         if self.cross_section is not None:
-            _positive(cross_section=self.cross_section)
+            _checks.positive(self.cross_section, "cross_section", "m^2")
 
     labels: ClassVar[tuple[str, ...]] = ("chain",)
 
@@ -197,16 +199,6 @@ def chain_conductance(
     return ChainConductance(junction, r.temperature, r.conductance, statistics)
 
 
-def _positive_array(name: str, values: ArrayLike) -> NDArray[np.float64]:
-    a = np.asarray(values, dtype=np.float64)
-    if a.ndim != 1 or a.size == 0:
-        raise InputError(f"{name} must be a one-dimensional list of numbers")
-    bad = ~np.isfinite(a) | (a <= 0)
-    if np.any(bad):
-        raise InputError(f"{name} must be finite and positive, got {float(a[bad][0]):g} at index {int(np.argmax(bad))}")
-    return a
-
-
 def langevin_chain_transmission(
     omega: ArrayLike, masses: ArrayLike, springs: ArrayLike, gamma_left: float, gamma_right: float
 ) -> float | NDArray[np.float64]:
@@ -251,8 +243,8 @@ def langevin_chain_transmission(
     float or ndarray
         The transmission, dimensionless, shape of ``omega``.
     """
-    m = _positive_array("masses", masses)
-    k = _positive_array("springs", springs)
+    m = _checks.positive_array(masses, "masses", "kg", ndim=1)
+    k = _checks.positive_array(springs, "springs", "N/m", ndim=1)
     n = m.size
     if n < 2:
         raise InputError(f"masses must hold at least 2 atoms, got {n}")
@@ -260,10 +252,9 @@ def langevin_chain_transmission(
         raise InputError(
             f"springs must hold N - 1 = {n - 1} (free ends) or N + 1 = {n + 1} (fixed ends) values, got {k.size}"
         )
-    _positive(gamma_left=gamma_left, gamma_right=gamma_right)
-    w = np.asarray(omega, dtype=np.float64)
-    if np.any(~np.isfinite(w)) or np.any(w < 0):
-        raise InputError("omega must be finite and >= 0")
+    _checks.positive(gamma_left, "gamma_left", "1/s")
+    _checks.positive(gamma_right, "gamma_right", "1/s")
+    w = _checks.positive_array(omega, "omega", "rad/s", zero=True)
     fixed = k.size == n + 1
     inner = k[1:-1] if fixed else k  # the N - 1 springs between atoms
     diag = np.zeros(n)
@@ -324,7 +315,9 @@ def defect_mode_frequency(spring: float, mass_left: float, mass_right: float, ma
     """
     from scipy.optimize import brentq
 
-    _positive(spring=spring, mass_left=mass_left, mass_right=mass_right, mass_defect=mass_defect)
+    _checks.positive(spring, "spring", "N/m")
+    for name, mass in (("mass_left", mass_left), ("mass_right", mass_right), ("mass_defect", mass_defect)):
+        _checks.positive(mass, name, "kg")
     k = float(spring)
     edge = max(band_edge(mass_left, k), band_edge(mass_right, k))
 

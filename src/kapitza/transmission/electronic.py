@@ -79,47 +79,13 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .. import _checks
 from ..errors import InputError
 from ..io.results import result
 from ..materials import Material, get_material
 from ..materials.electrons import ElectronData, get_electrons
 
 MetalSpec = str | os.PathLike[str] | Material
-
-
-# -- input checks ------------------------------------------------------------
-
-
-def _positive(name: str, value: ArrayLike, unit: str, allow_inf: bool = False) -> NDArray[np.float64]:
-    """``value`` as a float array, or InputError naming ``name`` if any entry is not a positive number."""
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be a number ({unit}), got {value!r}") from None
-    bad = ~(arr > 0) | (np.isinf(arr) if not allow_inf else np.isnan(arr))
-    if np.any(bad):
-        first = float(arr[bad].flat[0]) if arr.ndim else float(arr)
-        kind = "a positive number" if allow_inf else "a positive finite number"
-        raise InputError(f"{name} must be {kind} ({unit}), got {first:g}")
-    return arr
-
-
-def _finite(name: str, value: ArrayLike, unit: str) -> NDArray[np.float64]:
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be a number ({unit}), got {value!r}") from None
-    if not np.all(np.isfinite(arr)):
-        first = float(arr[~np.isfinite(arr)].flat[0])
-        raise InputError(f"{name} must be finite ({unit}), got {first:g}")
-    return arr
-
-
-def _scalar(name: str, value: float, unit: str, allow_inf: bool = False) -> float:
-    arr = _positive(name, value, unit, allow_inf)
-    if arr.ndim:
-        raise InputError(f"{name} must be a single number ({unit}), got an array of shape {arr.shape}")
-    return float(arr)
 
 
 # -- metal / non-metal: electron-phonon series resistance --------------------
@@ -135,9 +101,9 @@ def cooling_length(coupling: float, kappa_electron: float, kappa_phonon: float) 
     kappa_electron, kappa_phonon : float
         Electronic and lattice thermal conductivities of the metal, W m^-1 K^-1.
     """
-    g = _scalar("coupling", coupling, "W m^-3 K^-1")
-    ke = _scalar("kappa_electron", kappa_electron, "W m^-1 K^-1")
-    kp = _scalar("kappa_phonon", kappa_phonon, "W m^-1 K^-1")
+    g = _checks.positive(coupling, "coupling", "W m^-3 K^-1")
+    ke = _checks.positive(kappa_electron, "kappa_electron", "W m^-1 K^-1")
+    kp = _checks.positive(kappa_phonon, "kappa_phonon", "W m^-1 K^-1")
     return float(np.sqrt(ke * kp / (g * (ke + kp))))
 
 
@@ -165,11 +131,11 @@ def electron_phonon_conductance(
     float or ndarray
         G_ep, broadcast shape of the inputs (a float for scalar inputs).
     """
-    g = _positive("coupling", coupling, "W m^-3 K^-1", allow_inf=True)
-    kp = _positive("kappa_phonon", kappa_phonon, "W m^-1 K^-1")
+    g = _checks.positive_array(coupling, "coupling", "W m^-3 K^-1", inf=True)
+    kp = _checks.positive_array(kappa_phonon, "kappa_phonon", "W m^-1 K^-1")
     out = np.sqrt(g * kp)
     if kappa_electron is not None:
-        ke = _positive("kappa_electron", kappa_electron, "W m^-1 K^-1")
+        ke = _checks.positive_array(kappa_electron, "kappa_electron", "W m^-1 K^-1")
         out = out * (1.0 + kp / ke) ** 1.5
     return float(out) if np.ndim(out) == 0 else out
 
@@ -184,8 +150,8 @@ def series_conductance(g_phonon: ArrayLike, g_electron_phonon: ArrayLike) -> NDA
     g_electron_phonon : float or array
         G_ep, W m^-2 K^-1, broadcast against ``g_phonon``; ``inf`` gives G_ph back exactly.
     """
-    gph = _positive("g_phonon", g_phonon, "W m^-2 K^-1", allow_inf=True)
-    gep = _positive("g_electron_phonon", g_electron_phonon, "W m^-2 K^-1", allow_inf=True)
+    gph = _checks.positive_array(g_phonon, "g_phonon", "W m^-2 K^-1", inf=True)
+    gep = _checks.positive_array(g_electron_phonon, "g_electron_phonon", "W m^-2 K^-1", inf=True)
     # 1/inf = 0 exactly, so an infinite side gives the other conductance back; both infinite: 1/0 = inf is
     # the correct IEEE result (no resistance at all), hence the local errstate.
     with np.errstate(divide="ignore"):
@@ -270,16 +236,12 @@ def two_temperature_profile(
         A negative or non-finite depth, a non-positive coupling or conductivity, a non-finite flux, or a
         non-positive reference temperature.
     """
-    depth = _finite("x", x, "m")
-    if depth.ndim != 1 or depth.size == 0:
-        raise InputError(f"x must be a one-dimensional list of depths (m), got shape {depth.shape}")
-    if np.any(depth < 0):
-        raise InputError(f"x is the depth into the metal and must be >= 0 m, got {float(depth.min()):g}")
-    q = float(_finite("heat_flux", heat_flux, "W m^-2"))
-    t0 = _scalar("reference_temperature", reference_temperature, "K")
-    g = _scalar("coupling", coupling, "W m^-3 K^-1")
-    ke = _scalar("kappa_electron", kappa_electron, "W m^-1 K^-1")
-    kp = _scalar("kappa_phonon", kappa_phonon, "W m^-1 K^-1")
+    depth = _checks.positive_array(x, "x", "m", zero=True, ndim=1)
+    q = _checks.number(heat_flux, "heat_flux", "W m^-2")
+    t0 = _checks.positive(reference_temperature, "reference_temperature", "K")
+    g = _checks.positive(coupling, "coupling", "W m^-3 K^-1")
+    ke = _checks.positive(kappa_electron, "kappa_electron", "W m^-1 K^-1")
+    kp = _checks.positive(kappa_phonon, "kappa_phonon", "W m^-1 K^-1")
     d = cooling_length(g, ke, kp)
     total = ke + kp
     far = t0 + q * depth / total
@@ -375,8 +337,8 @@ def metal_nonmetal_conductance(
     phonon_conductance : array_like, shape (n_T,)
         G_ph at those temperatures, W m^-2 K^-1 (from any phonon model).
     """
-    t = np.atleast_1d(_positive("temperature", temperature, "K"))
-    gph = np.atleast_1d(_positive("phonon_conductance", phonon_conductance, "W m^-2 K^-1"))
+    t = np.atleast_1d(_checks.positive_array(temperature, "temperature", "K"))
+    gph = np.atleast_1d(_checks.positive_array(phonon_conductance, "phonon_conductance", "W m^-2 K^-1"))
     if t.ndim != 1 or gph.shape != t.shape:
         raise InputError(
             f"phonon_conductance (shape {gph.shape}) must have one value per temperature (shape {t.shape})"
@@ -408,8 +370,12 @@ def electronic_transmission(
     fermi_velocity_1, fermi_velocity_2 : float or array
         Fermi velocities, m/s.
     """
-    z1 = _positive("gamma_1", gamma_1, "J m^-3 K^-2") * _positive("fermi_velocity_1", fermi_velocity_1, "m/s")
-    z2 = _positive("gamma_2", gamma_2, "J m^-3 K^-2") * _positive("fermi_velocity_2", fermi_velocity_2, "m/s")
+    z1 = _checks.positive_array(gamma_1, "gamma_1", "J m^-3 K^-2") * _checks.positive_array(
+        fermi_velocity_1, "fermi_velocity_1", "m/s"
+    )
+    z2 = _checks.positive_array(gamma_2, "gamma_2", "J m^-3 K^-2") * _checks.positive_array(
+        fermi_velocity_2, "fermi_velocity_2", "m/s"
+    )
     out = z2 / (z1 + z2)
     return float(out) if np.ndim(out) == 0 else out
 
@@ -430,9 +396,13 @@ def electronic_dmm_conductance(
     temperature : float or array, shape (n_T,)
         K.
     """
-    z1 = _scalar("gamma_1", gamma_1, "J m^-3 K^-2") * _scalar("fermi_velocity_1", fermi_velocity_1, "m/s")
-    z2 = _scalar("gamma_2", gamma_2, "J m^-3 K^-2") * _scalar("fermi_velocity_2", fermi_velocity_2, "m/s")
-    t = _positive("temperature", temperature, "K")
+    z1 = _checks.positive(gamma_1, "gamma_1", "J m^-3 K^-2") * _checks.positive(
+        fermi_velocity_1, "fermi_velocity_1", "m/s"
+    )
+    z2 = _checks.positive(gamma_2, "gamma_2", "J m^-3 K^-2") * _checks.positive(
+        fermi_velocity_2, "fermi_velocity_2", "m/s"
+    )
+    t = _checks.positive_array(temperature, "temperature", "K")
     out = (z1 * z2) / (z1 + z2) / 4.0 * t
     return float(out) if np.ndim(out) == 0 else out
 
@@ -481,7 +451,7 @@ def electronic_dmm(metal_1: MetalSpec, metal_2: MetalSpec, temperature: ArrayLik
     InputError
         A side is not a metal with electron data, or lacks gamma or v_F, or a temperature is not positive.
     """
-    t = np.atleast_1d(_positive("temperature", temperature, "K"))
+    t = np.atleast_1d(_checks.positive_array(temperature, "temperature", "K"))
     if t.ndim != 1:
         raise InputError(f"temperature must be a number or a list of numbers (K), got shape {t.shape}")
     (m1, d1), (m2, d2) = _metal(metal_1), _metal(metal_2)

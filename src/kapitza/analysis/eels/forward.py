@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ... import _checks
 from ...errors import InputError
 from .balance import FORMS, occupation_factors
 from .data import EELSData, eels_data
@@ -68,10 +69,11 @@ def _dos_arrays(dos: Any, name: str) -> tuple[NDArray[np.float64], NDArray[np.fl
             e, d = dos
         except (TypeError, ValueError):
             raise InputError(f"{name}= must be a pair (energy_mev, dos) or a DOS table") from None
-    return _check_dos(e, d, name)
+    return check_dos(e, d, name)
 
 
-def _check_dos(energy_mev: ArrayLike, dos: ArrayLike, name: str) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def check_dos(energy_mev: ArrayLike, dos: ArrayLike, name: str) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """A phonon DOS table (energy in meV, DOS) as float arrays, or InputError naming ``name``."""
     e = np.asarray(energy_mev, dtype=float)
     d = np.asarray(dos, dtype=float)
     if e.ndim != 1 or e.size < 2 or d.shape != e.shape:
@@ -83,16 +85,6 @@ def _check_dos(energy_mev: ArrayLike, dos: ArrayLike, name: str) -> tuple[NDArra
     if np.any(d < 0) or not np.any(d[e > 0] > 0):
         raise InputError(f"{name}: the DOS must be >= 0 and non-zero somewhere above 0 meV")
     return e, d
-
-
-def _positive(value: Any, name: str, *, allow_zero: bool = False) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{name}= must be a number (got {value!r})") from None
-    if not np.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
-        raise InputError(f"{name}= must be {'>= 0' if allow_zero else '> 0'} (got {v:g})")
-    return v
 
 
 def _check_bands(mode_temperatures: Mapping[Any, Any] | None, n_pos: int | None) -> list[tuple[float, float, Any]]:
@@ -199,7 +191,7 @@ def _axis(channel_mev: float, energy_range_mev: Any, e_max: float, fwhm: float, 
     return k * channel_mev
 
 
-def _components(
+def spectrum_components(
     dos_list: list[tuple[NDArray[np.float64], NDArray[np.float64]]],
     weights: NDArray[np.float64],
     temperature_k: NDArray[np.float64],
@@ -278,27 +270,27 @@ def _components(
     }
 
 
-def _check_common(
+def check_simulation_options(
     resolution_mev, dose, signal_fraction, channel_mev, zlp_tail, zlp_tail_exponent, zlp_offset_mev, form
 ):
-    _positive(resolution_mev, "resolution_mev")
-    if _positive(dose, "dose") > MAX_DOSE:
+    """InputError unless the acquisition options of a simulated spectrum are usable (see :func:`simulate_spectrum`)."""
+    _checks.positive(resolution_mev, "resolution_mev=", "meV")
+    if _checks.positive(dose, "dose=", "electrons") > MAX_DOSE:
         raise InputError(
             f"dose= {float(dose):g} electrons per spectrum is beyond what the Poisson sampler draws (at most "
             f"{MAX_DOSE:g}; a real spectrum holds far fewer)"
         )
-    _positive(channel_mev, "channel_mev")
-    sf = _positive(signal_fraction, "signal_fraction")
+    _checks.positive(channel_mev, "channel_mev=", "meV")
+    sf = _checks.positive(signal_fraction, "signal_fraction=", "")
     if sf >= 0.5:
         raise InputError(f"signal_fraction= must be below 0.5 (got {sf:g}): the zero-loss peak holds most counts")
-    tail = _positive(zlp_tail, "zlp_tail", allow_zero=True)
+    tail = _checks.non_negative(zlp_tail, "zlp_tail=", "")
     if tail >= 1:
         raise InputError(f"zlp_tail= is the fraction of ZLP counts in its tail, below 1 (got {tail:g})")
-    p = _positive(zlp_tail_exponent, "zlp_tail_exponent")
+    p = _checks.positive(zlp_tail_exponent, "zlp_tail_exponent=", "")
     if p <= 1.0:
         raise InputError(f"zlp_tail_exponent= must be > 1 for a tail with finite counts (got {p:g})")
-    if not np.isfinite(float(zlp_offset_mev)):
-        raise InputError("zlp_offset_mev= must be finite")
+    _checks.number(zlp_offset_mev, "zlp_offset_mev=", "meV")
     if form not in FORMS:
         raise InputError(f"unknown cross-section form {form!r}; choose one of {', '.join(FORMS)}")
 
@@ -385,11 +377,13 @@ def simulate_spectrum(
     EELSData
         One spectrum (nav_shape ()), source "simulated", the truth in ``metadata``.
     """
-    _check_common(resolution_mev, dose, signal_fraction, channel_mev, zlp_tail, zlp_tail_exponent, zlp_offset_mev, form)
-    e, d = _check_dos(dos_energy_mev, dos, "dos")
-    t = _positive(temperature_k, "temperature_k")
+    check_simulation_options(
+        resolution_mev, dose, signal_fraction, channel_mev, zlp_tail, zlp_tail_exponent, zlp_offset_mev, form
+    )
+    e, d = check_dos(dos_energy_mev, dos, "dos")
+    t = _checks.positive(temperature_k, "temperature_k=", "K")
     bands = _check_bands(mode_temperatures, None)
-    comp = _components(
+    comp = spectrum_components(
         [(e, d)],
         np.ones((1, 1)),
         np.array([t]),
@@ -534,7 +528,9 @@ def simulate_line_scan(
     """
     from scipy.special import erf
 
-    _check_common(resolution_mev, dose, signal_fraction, channel_mev, zlp_tail, zlp_tail_exponent, zlp_offset_mev, form)
+    check_simulation_options(
+        resolution_mev, dose, signal_fraction, channel_mev, zlp_tail, zlp_tail_exponent, zlp_offset_mev, form
+    )
     x = np.asarray(positions_nm, dtype=float)
     if x.ndim != 1 or x.size == 0 or not np.all(np.isfinite(x)):
         raise InputError("positions_nm= must be a non-empty 1-D array of finite positions in nm")
@@ -548,7 +544,7 @@ def simulate_line_scan(
     xi = float(interface_nm)
     if not np.isfinite(xi):
         raise InputError("interface_nm= must be finite")
-    s = _positive(mixing_nm, "mixing_nm", allow_zero=True)
+    s = _checks.non_negative(mixing_nm, "mixing_nm=", "nm")
     left = _dos_arrays(dos_left, "dos_left")
     right = _dos_arrays(dos_right, "dos_right")
     bands = _check_bands(mode_temperatures, x.size)
@@ -559,7 +555,7 @@ def simulate_line_scan(
     # each DOS is first normalised to unit area, so the mixing weights are fractions of the vibrational signal
     left_n = (left[0], left[1] / np.trapezoid(left[1], left[0]))
     right_n = (right[0], right[1] / np.trapezoid(right[1], right[0]))
-    comp = _components(
+    comp = spectrum_components(
         [left_n, right_n],
         np.stack([1.0 - f, f], axis=1),
         np.array(t, dtype=float),

@@ -214,9 +214,9 @@ def _theta0(family: str, a0: float) -> tuple[NDArray, tuple[NDArray, NDArray], t
 
 def _pair_arrays(data: EELSData, region: tuple[float, float]) -> tuple[NDArray, ...]:
     """(|E|, G, L, var G, var L) of the channel pairs in the region (centred data, one spectrum)."""
-    from .temperature import _check_centred
+    from .temperature import centred_channels
 
-    w, k = _check_centred(data)
+    w, k = centred_channels(data)
     index = {int(kk): i for i, kk in enumerate(k)}
     lo, hi = region
     ks = [kk for kk in range(max(1, math.ceil(lo / w - 1e-6)), math.floor(hi / w + 1e-6) + 1)]
@@ -329,17 +329,17 @@ def _fit_family(
 
 def _zlp_shape(data: EELSData) -> tuple[float, float]:
     """(HWHM, Gaussian sigma) in meV of the ZLP of the summed, centred data."""
-    from .preprocess import _fwhm_of
+    from .preprocess import peak_fwhm
 
     summed = np.asarray(data.counts, dtype=float).reshape(-1, data.n_channels).sum(axis=0)
-    fwhm = _fwhm_of(data.energy_mev, summed)
+    fwhm = peak_fwhm(data.energy_mev, summed)
     return 0.5 * fwhm, fwhm / _FWHM_GAUSS
 
 
 def _check_region(
     data: EELSData, window: tuple[float, float], region_mev: Any, fwhm: float
 ) -> tuple[tuple[float, float], float]:
-    from .temperature import _check_window
+    from .temperature import check_window
 
     w = data.channel_width_mev
     e = data.energy_mev
@@ -354,7 +354,7 @@ def _check_region(
         rlo = max(lo - 0.5 * (hi - lo), 2.0 * fwhm)
         region = (min(rlo, lo), e_max)
     else:
-        region = _check_window(region_mev, w)
+        region = check_window(region_mev, w)
         if region[0] > lo or region[1] < min(hi, e_max):
             raise InputError(f"region_mev {region[0]:g}:{region[1]:g} meV must contain the window {lo:g}:{hi:g} meV")
         if region[1] > e_max + w:
@@ -555,13 +555,13 @@ def _check_families(families: Any) -> tuple[str, ...]:
 
 
 def _gain(data: EELSData) -> float:
-    from .temperature import _detector_gain
+    from .temperature import detector_gain
 
-    return _detector_gain(data)
+    return detector_gain(data)
 
 
 def _prepare(data: EELSData, window_mev: Any, region_mev: Any) -> tuple[Any, ...]:
-    from .temperature import _check_centred, _check_window
+    from .temperature import centred_channels, check_window
 
     if not isinstance(data, EELSData):
         raise InputError(f"expected EELSData, got {type(data).__name__}")
@@ -570,10 +570,10 @@ def _prepare(data: EELSData, window_mev: Any, region_mev: Any) -> tuple[Any, ...
             "the joint fit models the zero-loss-peak tail itself: give centred data with the background NOT "
             "subtracted (preprocess(..., background=None))"
         )
-    w, _ = _check_centred(data)
+    w, _ = centred_channels(data)
     if window_mev is None:
         raise InputError("window_mev is required for the joint fit: give the |E| window of the mode, e.g. (60, 100)")
-    window = _check_window(window_mev, w)
+    window = check_window(window_mev, w)
     h, sigma = _zlp_shape(data)
     region, _ = _check_region(data, window, region_mev, 2.0 * h)
     e, g, lc, vg, vl = _pair_arrays(data, region)

@@ -28,6 +28,7 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ... import _checks
 from ...errors import InputError
 from ...io.results import result
 from .balance import KB_MEV, relative_temperature_error
@@ -36,11 +37,10 @@ from .forward import (
     DEFAULT_SIGNAL_FRACTION,
     DEFAULT_TAIL_EXPONENT,
     DEFAULT_ZLP_TAIL,
-    _check_common,
-    _check_dos,
-    _components,
-    _positive,
+    check_dos,
+    check_simulation_options,
     simulate_stack,
+    spectrum_components,
 )
 
 #: Most cells (doses x resolutions) and most Monte-Carlo spectra (cells x seeds) in one plan.
@@ -179,12 +179,12 @@ def plan_experiment(
     background : str
         Background model of the analysis chain (``preprocess(background=...)``).
     """
-    e, d = _check_dos(dos_energy_mev, dos, "dos")
-    t = _positive(temperature_k, "temperature_k")
+    e, d = check_dos(dos_energy_mev, dos, "dos")
+    t = _checks.positive(temperature_k, "temperature_k=", "K")
     dose_arr = _values(doses, "doses")
     res_arr = _values(resolutions_mev, "resolutions_mev")
     for r in res_arr:
-        _check_common(r, 1.0, signal_fraction, channel_mev, zlp_tail, zlp_tail_exponent, 0.0, form)
+        check_simulation_options(r, 1.0, signal_fraction, channel_mev, zlp_tail, zlp_tail_exponent, 0.0, form)
     try:
         lo, hi = (float(x) for x in window_mev)
     except (TypeError, ValueError):
@@ -218,7 +218,7 @@ def plan_experiment(
     e_eff = np.empty(res_arr.size)
     per_dose = np.empty((4, res_arr.size))
     for j, res in enumerate(res_arr):
-        comp = _components([(e, d)], np.ones((3, 1)), temps, resolution_mev=float(res), **common)
+        comp = spectrum_components([(e, d)], np.ones((3, 1)), temps, resolution_mev=float(res), **common)
         ng, nl, bg, bl = _window_sums(comp, (lo, hi))
         if not (ng[0] > 0 and nl[0] > 0):
             raise InputError(f"window_mev= {lo:g}:{hi:g} holds no phonon counts on the recorded axis")

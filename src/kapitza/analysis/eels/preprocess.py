@@ -341,7 +341,8 @@ def centre_zlp(data: EELSData) -> EELSData:
     )
 
 
-def _fwhm_of(energy: NDArray[np.float64], spectrum: NDArray[np.float64]) -> float:
+def peak_fwhm(energy: NDArray[np.float64], spectrum: NDArray[np.float64]) -> float:
+    """Full width at half maximum (units of ``energy``) of the highest peak of ``spectrum``."""
     i = int(np.argmax(spectrum))
     peak = spectrum[i]
     if peak <= 0:
@@ -368,7 +369,7 @@ def zlp_fwhm(data: EELSData) -> float:
     if not is_centred(data):
         data = centre_zlp(data)
     summed, _ = _summed(data)
-    return _fwhm_of(data.energy_mev, summed)
+    return peak_fwhm(data.energy_mev, summed)
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -602,7 +603,7 @@ def _fit_zlp_shape(data: EELSData, windows: tuple[tuple[float, float], ...]) -> 
     summed, _ = _summed(data)
     y = np.log(summed[shape_mask])
     x = e[shape_mask]
-    fwhm = _fwhm_of(e, summed)
+    fwhm = peak_fwhm(e, summed)
     h0 = float(summed.max())
 
     def residual(p: NDArray[np.float64]) -> NDArray[np.float64]:

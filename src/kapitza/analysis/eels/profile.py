@@ -29,6 +29,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
+from ... import _checks
 from ...errors import InputError
 from ...io.results import result
 from ..jump import LineFit, fit_line
@@ -358,28 +359,6 @@ class KapitzaJump:
     )
 
 
-def _positive_or_none(value: Any, name: str) -> float | None:
-    if value is None:
-        return None
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be a number, got {value!r}") from None
-    if not (np.isfinite(v) and v > 0):
-        raise InputError(f"{name} must be > 0, got {v:g}")
-    return v
-
-
-def _non_negative(value: Any, name: str) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be a number, got {value!r}") from None
-    if not (np.isfinite(v) and v >= 0):
-        raise InputError(f"{name} must be >= 0, got {v:g}")
-    return v
-
-
 def _length_error(
     delta: float, var_delta: float, slope: float, var_slope: float, cov_delta_slope: float
 ) -> tuple[float, float]:
@@ -445,20 +424,15 @@ def analyze_profile(
     """
     if not isinstance(profile, EELSProfile):
         raise InputError(f"profile must be an EELSProfile, got {type(profile).__name__}")
-    try:
-        xi = float(interface_nm)
-    except (TypeError, ValueError):
-        raise InputError(f"interface_nm must be a number, got {interface_nm!r}") from None
-    if not np.isfinite(xi):
-        raise InputError(f"interface_nm must be finite, got {xi:g}")
-    excl = _non_negative(exclude_nm, "exclude_nm")
-    frange = _positive_or_none(fit_range_nm, "fit_range_nm")
+    xi = _checks.number(interface_nm, "interface_nm", "nm")
+    excl = _checks.non_negative(exclude_nm, "exclude_nm", "nm")
+    frange = None if fit_range_nm is None else _checks.positive(fit_range_nm, "fit_range_nm", "nm")
     if frange is not None and frange <= excl:
         raise InputError(f"fit_range_nm ({frange:g}) must exceed exclude_nm ({excl:g}): no point would be left")
-    grad_given = _positive_or_none(gradient_k_per_nm, "gradient_k_per_nm")
-    grad_given_err = _non_negative(gradient_err_k_per_nm, "gradient_err_k_per_nm")
-    flux = _positive_or_none(heat_flux_w_m2, "heat_flux_w_m2")
-    flux_err = _non_negative(heat_flux_err, "heat_flux_err")
+    grad_given = None if gradient_k_per_nm is None else _checks.positive(gradient_k_per_nm, "gradient_k_per_nm", "K/nm")
+    grad_given_err = _checks.non_negative(gradient_err_k_per_nm, "gradient_err_k_per_nm", "K/nm")
+    flux = None if heat_flux_w_m2 is None else _checks.positive(heat_flux_w_m2, "heat_flux_w_m2", "W m^-2")
+    flux_err = _checks.non_negative(heat_flux_err, "heat_flux_err", "W m^-2")
     if heat_flow not in (None, "+x", "-x"):
         raise InputError(f"heat_flow must be '+x', '-x' or None (from the fits), got {heat_flow!r}")
 

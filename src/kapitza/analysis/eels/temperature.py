@@ -206,7 +206,7 @@ class BandTemperatures:
 # --------------------------------------------------------------------------------------------- helpers
 
 
-def _check_centred(data: EELSData) -> tuple[float, NDArray[np.int64]]:
+def centred_channels(data: EELSData) -> tuple[float, NDArray[np.int64]]:
     """Channel width and integer channel indices k (E = k w); InputError unless the data are centred."""
     if not isinstance(data, EELSData):
         raise InputError(f"expected EELSData, got {type(data).__name__}")
@@ -239,7 +239,8 @@ def _check_centred(data: EELSData) -> tuple[float, NDArray[np.int64]]:
     return w, k.astype(np.int64)
 
 
-def _check_window(window_mev: Any, w: float) -> tuple[float, float]:
+def check_window(window_mev: Any, w: float) -> tuple[float, float]:
+    """The |E| window (lo, hi) in meV, 0 < lo < hi and at least one channel ``w`` (meV) wide."""
     try:
         lo, hi = (float(x) for x in window_mev)
     except (TypeError, ValueError):
@@ -253,7 +254,7 @@ def _check_window(window_mev: Any, w: float) -> tuple[float, float]:
 
 def _pairs(data: EELSData, window: tuple[float, float], n_params: int) -> tuple[NDArray, NDArray, NDArray]:
     """(``|E|`` of the pairs, loss indices, gain indices) inside the window."""
-    w, k = _check_centred(data)
+    w, k = centred_channels(data)
     lo, hi = window
     index = {int(kk): i for i, kk in enumerate(k)}
     ks = [kk for kk in range(max(1, math.ceil(lo / w - 1e-6)), math.floor(hi / w + 1e-6) + 1)]
@@ -278,7 +279,8 @@ def _background(data: EELSData) -> str:
     return steps[-1] if steps else "none recorded in data.steps (background assumed already removed)"
 
 
-def _detector_gain(data: EELSData) -> float:
+def detector_gain(data: EELSData) -> float:
+    """The detector gain (counts per electron) in ``data.metadata``; 1 where absent or not a number > 0."""
     g = data.metadata.get("detector_gain", 1.0) if hasattr(data.metadata, "get") else 1.0
     try:
         g = float(g)
@@ -521,8 +523,8 @@ def fit_temperature(
     """
     if not isinstance(data, EELSData):
         raise InputError(f"expected EELSData, got {type(data).__name__}")
-    w, _ = _check_centred(data)
-    window = auto_window(data) if window_mev is None else _check_window(window_mev, w)
+    w, _ = centred_channels(data)
+    window = auto_window(data) if window_mev is None else check_window(window_mev, w)
     bg = data.background
     core = None if bg is None else getattr(bg, "parameters", {}).get("core_mev")
     if core is not None and window[0] < float(core) - 0.5 * w:
@@ -532,7 +534,7 @@ def fit_temperature(
             f"{float(core):g} meV"
         )
     e, g, lc, vg, vl = _split(data, window, intercept)
-    gain = _detector_gain(data)
+    gain = detector_gain(data)
     propagation = _background_propagation(data, window, intercept)
     if propagation is None:
         out = _fit_pixels(e, g, lc, vg, vl, intercept, gain)
@@ -615,7 +617,7 @@ def _check_bands(bands_mev: Any, w: float) -> list[tuple[float, float]]:
         raise InputError(f"bands_mev must be a list of (lo, hi) windows in meV, got {bands_mev!r}") from None
     if len(bands) < 2:
         raise InputError(f"bands_mev needs at least two bands to compare temperatures (got {len(bands)})")
-    checked = [_check_window(b, w) for b in bands]
+    checked = [check_window(b, w) for b in bands]
     order = sorted(checked)
     for (lo1, hi1), (lo2, hi2) in zip(order, order[1:]):
         if lo2 <= hi1:
@@ -646,7 +648,7 @@ def band_temperatures(
         raise InputError(f"expected EELSData, got {type(data).__name__}")
     if not (isinstance(alpha, (int, float)) and 0 < alpha < 1):
         raise InputError(f"alpha must lie between 0 and 1, got {alpha!r}")
-    w, _ = _check_centred(data)
+    w, _ = centred_channels(data)
     bands = _check_bands(bands_mev, w)
     fits = []
     for lo, hi in bands:
@@ -745,7 +747,7 @@ def auto_window(data: EELSData) -> tuple[float, float]:
     among them (at least two channels: a one-channel run is widened by a channel each side).
     InputError when no channel qualifies (then give window_mev).
     """
-    w, k = _check_centred(data)
+    w, k = centred_channels(data)
     e = data.energy_mev
     nch = data.n_channels
     c = data.counts.reshape(-1, nch).sum(axis=0)

@@ -76,9 +76,14 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ... import _checks
 from ...errors import ConvergenceError, InputError
 from ...io.results import result
 from .sample import Sample
+
+#: Relative accuracies ``rtol`` and ``sum_rtol`` may ask of the Hankel integral and the TDTR pulse sum: from
+#: near double-precision round-off (1e-12) to 10 % (a looser signal is not worth fitting).
+RTOL_RANGE = (1e-12, 0.1)
 
 #: The quantities a fit or a sensitivity can use, by mode.
 OBSERVABLES: dict[str, tuple[str, ...]] = {
@@ -259,24 +264,6 @@ def _response(sample: Sample, omega: NDArray[np.float64], rtol: float) -> tuple[
     )
 
 
-def _check_rtol(rtol: float, name: str = "rtol") -> float:
-    rtol = float(rtol)
-    if not (1e-12 <= rtol <= 0.1):
-        raise InputError(f"{name} must be between 1e-12 and 0.1, got {rtol:g}")
-    return rtol
-
-
-def _positive_array(values: ArrayLike, what: str, unit: str, *, allow_zero: bool = False) -> NDArray[np.float64]:
-    x = np.atleast_1d(np.asarray(values, dtype=float))
-    if x.ndim != 1 or x.size == 0:
-        raise InputError(f"{what} must be a non-empty 1-D list of numbers ({unit})")
-    bad = ~np.isfinite(x) | ((x < 0) if allow_zero else (x <= 0))
-    if bad.any():
-        bound = ">= 0" if allow_zero else "> 0"
-        raise InputError(f"{what} must be finite and {bound} ({unit}); got {float(x[bad][0]):g}")
-    return x
-
-
 def _first_terms(sample: Sample, ws: float) -> int:
     """Terms M of the TDTR sum where Re(q) d = 5 in the top layer (at least 16)."""
     top = sample.layers[0]
@@ -322,26 +309,26 @@ def surface_response(sample: Sample, frequency: ArrayLike, *, rtol: float = 1e-6
     rtol : float
         Relative accuracy of the Hankel integral (see the module docstring).
     """
-    f = _positive_array(frequency, "frequency", "Hz", allow_zero=True)
+    f = _checks.positive_array(np.atleast_1d(frequency), "frequency", "Hz", zero=True, ndim=1)
     if (f == 0).any() and math.isfinite(sample.layers[-1].thickness):
         raise InputError(
             "the steady state (f = 0) needs a semi-infinite substrate: "
             "a finite stack on an adiabatic back face heats up without bound"
         )
-    h, _ = _response(sample, 2.0 * math.pi * f, _check_rtol(rtol))
+    h, _ = _response(sample, 2.0 * math.pi * f, _checks.between(rtol, "rtol", "", *RTOL_RANGE))
     return h
 
 
 def tdtr_signal(sample: Sample, delay: ArrayLike, *, rtol: float = 1e-6, sum_rtol: float = 1e-4) -> TDTRSignal:
     """The TDTR lock-in signals at the given pump-probe delays (s, > 0), for ``sample.laser``'s
     repetition rate and modulation frequency; see the module docstring for the sum and its check."""
-    tau = _positive_array(delay, "delay", "s")
+    tau = _checks.positive_array(np.atleast_1d(delay), "delay", "s", ndim=1)
     laser = sample.laser
     f_rep = laser.repetition_rate
     if tau.max() >= 1.0 / f_rep:
         raise InputError(f"delays must be shorter than the pulse period {1e9 / f_rep:g} ns, got {tau.max() * 1e9:g} ns")
-    rtol = _check_rtol(rtol)
-    sum_rtol = _check_rtol(sum_rtol, "sum_rtol")
+    rtol = _checks.between(rtol, "rtol", "", *RTOL_RANGE)
+    sum_rtol = _checks.between(sum_rtol, "sum_rtol", "", *RTOL_RANGE)
     w0, ws = 2.0 * math.pi * laser.modulation_frequency, 2.0 * math.pi * f_rep
     top = sample.layers[0]
     a = 2.0 / (math.pi * (laser.pump_radius**2 + laser.probe_radius**2) * math.sqrt(top.k_z * top.heat_capacity))
@@ -382,8 +369,8 @@ def tdtr_signal(sample: Sample, delay: ArrayLike, *, rtol: float = 1e-6, sum_rto
 
 def fdtr_signal(sample: Sample, frequency: ArrayLike, *, rtol: float = 1e-6) -> FDTRSignal:
     """Phase (degrees, arg H) and amplitude (``|H|``, K W^-1) at the modulation frequencies (Hz, > 0)."""
-    f = _positive_array(frequency, "frequency", "Hz")
-    h, err = _response(sample, 2.0 * math.pi * f, _check_rtol(rtol))
+    f = _checks.positive_array(np.atleast_1d(frequency), "frequency", "Hz", ndim=1)
+    h, err = _response(sample, 2.0 * math.pi * f, _checks.between(rtol, "rtol", "", *RTOL_RANGE))
     return FDTRSignal(frequency=f, phase_deg=np.degrees(np.angle(h)), amplitude=np.abs(h), quadrature_error=err)
 
 

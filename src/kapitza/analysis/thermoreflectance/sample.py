@@ -34,6 +34,7 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
+from ... import _checks
 from ...errors import InputError
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
@@ -44,17 +45,6 @@ _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 #: few thermal penetration depths (~0.1-10 um at 0.1-20 MHz), so no measurement resolves more than a handful
 #: of buried layers; 100 is far beyond any stack whose parameters the data could determine.
 MAX_LAYERS = 100
-
-
-def _positive(what: str, value: Any, *, allow_inf: bool = False) -> float:
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{what} must be a number, got {value!r}") from None
-    if math.isnan(x) or x <= 0 or (math.isinf(x) and not allow_inf):
-        bound = "a positive number (or inf)" if allow_inf else "a positive finite number"
-        raise InputError(f"{what} must be {bound}, got {x:g}")
-    return x
 
 
 @dataclass(frozen=True)
@@ -73,14 +63,14 @@ class Layer:
         if not isinstance(self.name, str) or not _NAME.match(self.name):
             raise InputError(f"layer name {self.name!r} must be letters and digits, starting with a letter")
         object.__setattr__(
-            self, "thickness", _positive(f"layer {self.name!r} thickness", self.thickness, allow_inf=True)
+            self, "thickness", _checks.positive(self.thickness, f"layer {self.name!r} thickness", "m", inf=True)
         )
-        for attr, what in (
-            ("heat_capacity", "heat capacity"),
-            ("k_z", "cross-plane conductivity"),
-            ("k_r", "in-plane conductivity"),
+        for attr, what, unit in (
+            ("heat_capacity", "heat capacity", "J m^-3 K^-1"),
+            ("k_z", "cross-plane conductivity", "W m^-1 K^-1"),
+            ("k_r", "in-plane conductivity", "W m^-1 K^-1"),
         ):
-            object.__setattr__(self, attr, _positive(f"layer {self.name!r} {what}", getattr(self, attr)))
+            object.__setattr__(self, attr, _checks.positive(getattr(self, attr), f"layer {self.name!r} {what}", unit))
 
     @property
     def isotropic(self) -> bool:
@@ -98,7 +88,9 @@ class Interface:
         if not isinstance(self.name, str) or not _NAME.match(self.name):
             raise InputError(f"interface name {self.name!r} must be letters and digits, starting with a letter")
         object.__setattr__(
-            self, "conductance", _positive(f"interface {self.name!r} conductance", self.conductance, allow_inf=True)
+            self,
+            "conductance",
+            _checks.positive(self.conductance, f"interface {self.name!r} conductance", "W m^-2 K^-1", inf=True),
         )
 
 
@@ -120,12 +112,17 @@ class Laser:
     effective_radius: bool = False
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "pump_radius", _positive("pump radius", self.pump_radius))
-        object.__setattr__(self, "probe_radius", _positive("probe radius", self.probe_radius))
-        object.__setattr__(self, "repetition_rate", _positive("repetition rate", self.repetition_rate))
-        object.__setattr__(self, "modulation_frequency", _positive("modulation frequency", self.modulation_frequency))
+        for attr, what, unit in (
+            ("pump_radius", "pump radius", "m"),
+            ("probe_radius", "probe radius", "m"),
+            ("repetition_rate", "repetition rate", "Hz"),
+            ("modulation_frequency", "modulation frequency", "Hz"),
+        ):
+            object.__setattr__(self, attr, _checks.positive(getattr(self, attr), what, unit))
         if self.absorbed_power is not None:
-            object.__setattr__(self, "absorbed_power", _positive("absorbed pump power", self.absorbed_power))
+            object.__setattr__(
+                self, "absorbed_power", _checks.positive(self.absorbed_power, "absorbed pump power", "W")
+            )
         if self.effective_radius and self.pump_radius != self.probe_radius:
             raise InputError("an effective radius means one radius for pump and probe")
         if self.modulation_frequency >= self.repetition_rate / 2:
@@ -177,10 +174,7 @@ class Sample:
         for key, value in dict(self.errors).items():
             if key not in known:
                 raise InputError(f"error given for unknown parameter {key!r}; parameters: {', '.join(known)}")
-            x = float(value)
-            if not math.isfinite(x) or x < 0:
-                raise InputError(f"the error of {key} must be a finite number >= 0, got {x:g}")
-            errors[key] = x
+            errors[key] = _checks.non_negative(value, f"the error of {key}", "in the parameter's unit")
         object.__setattr__(self, "errors", MappingProxyType(errors))
 
     # --- named parameters -------------------------------------------------------------------

@@ -36,9 +36,10 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ... import _checks
 from ...errors import InputError
 from ...io.results import result
-from .model import OBSERVABLES, _check_rtol, _positive_array, observable
+from .model import OBSERVABLES, RTOL_RANGE, observable
 from .sample import Sample
 
 #: The quantity a sensitivity uses when none is named, by mode.
@@ -189,19 +190,14 @@ def sensitivity(
     if quantity not in OBSERVABLES[mode]:
         raise InputError(f"{mode} quantity must be one of {', '.join(OBSERVABLES[mode])}, got {quantity!r}")
     unit = "s" if mode == "tdtr" else "Hz"
-    xs = _positive_array(x, "delay" if mode == "tdtr" else "frequency", unit)
+    xs = _checks.positive_array(np.atleast_1d(x), "delay" if mode == "tdtr" else "frequency", unit, ndim=1)
     if mode == "tdtr" and xs.max() >= 1.0 / sample.laser.repetition_rate:
         raise InputError(
             f"delays must be shorter than the pulse period {1e9 / sample.laser.repetition_rate:g} ns, "
             f"got {xs.max() * 1e9:g} ns"
         )
-    try:
-        h = float(step)
-    except (TypeError, ValueError):
-        raise InputError(f"step must be a number, got {step!r}") from None
-    if not (1e-6 <= h <= 0.1):
-        raise InputError(f"step must be between 1e-6 and 0.1 (in ln p), got {h:g}")
-    rtol = _check_rtol(rtol)
+    h = _checks.between(step, "step", "in ln p", 1e-6, 0.1)
+    rtol = _checks.between(rtol, "rtol", "", *RTOL_RANGE)
     names = _check_names(sample, names)
     values = sample.parameters()
 

@@ -1,7 +1,7 @@
 """Figures of the thermoelectric leg, the phase-change memory cell and the nanofluidic exchanger.
 
 Each function returns a :class:`matplotlib.figure.Figure` (no pyplot) and saves it atomically when
-given a path (:func:`kapitza.plotting._mpl.save`).
+given a path (:func:`kapitza.plotting.canvas.save`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .._mpl import figure, save
+from ..canvas import figure, save
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._mpl import figure, save
+from ..canvas import figure, save
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -20,11 +20,11 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ...errors import InputError
+from ... import _checks
 from ...io.results import result
 from . import kernels
 from .model import LayeredModel
-from .solver import DEFAULT_ETA, _kgrid, reduce_time_reversal, single_threaded_blas
+from .solver import DEFAULT_ETA, kpoint_grid, reduce_time_reversal, single_threaded_blas
 
 #: Atoms within this distance along z (m) are one plane.
 PLANE_TOLERANCE = 1e-13
@@ -81,12 +81,9 @@ def local_dos(
         Relative broadening; the LDOS is a sum of Lorentzians of relative width eta,
         so use a larger eta (1e-3 to 1e-2) for smooth curves on a coarse frequency grid.
     """
-    w = np.atleast_1d(np.asarray(omega, dtype=float))
-    if w.ndim != 1 or not np.all(np.isfinite(w)) or np.any(w <= 0):
-        raise InputError("omega must be a 1D array of positive angular frequencies (rad/s)")
-    if not np.isfinite(eta) or eta <= 0:
-        raise InputError(f"eta must be positive, got {eta!r}")
-    kappa, kw = reduce_time_reversal(_kgrid(model, kpoints))
+    w = _checks.positive_array(np.atleast_1d(omega), "omega", "rad/s", ndim=1)
+    eta = _checks.positive(eta, "eta", "")
+    kappa, kw = reduce_time_reversal(kpoint_grid(model, kpoints))
     z = (w**2 * (1 + 1j * eta)).astype(complex)
     first = model.bounds[2]
     last = model.bounds[-3]

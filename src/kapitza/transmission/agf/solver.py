@@ -264,7 +264,7 @@ def transmission(
     weights = trapezoid_weights(w) if omega_weights is None else np.asarray(omega_weights, dtype=float)
     if weights.shape != w.shape:
         raise InputError(f"omega_weights has shape {weights.shape}, expected {w.shape}")
-    kappa = _kgrid(model, kpoints)
+    kappa = kpoint_grid(model, kpoints)
     if time_reversal:
         kappa, kw = reduce_time_reversal(kappa)
     else:
@@ -328,7 +328,9 @@ def transmission(
     )
 
 
-def _kgrid(model: LayeredModel, kpoints: Any) -> NDArray[np.float64]:
+def kpoint_grid(model: LayeredModel, kpoints: Any) -> NDArray[np.float64]:
+    """The in-plane wavevectors kappa (n, 2) for ``kpoints``: Gamma alone without a lateral cell, else an n x n
+    (or n1 x n2) Monkhorst-Pack grid (default 4), or the given kappa points."""
     if model.lateral_cell is None:
         return np.zeros((1, 2))
     if kpoints is None:
