@@ -61,9 +61,9 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
+from .. import _checks
 from ..errors import InputError
 from ..io.results import result
-from .. import _checks
 from .sources import conductivity_source, resistance_source
 
 __all__ = [

@@ -45,10 +45,10 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import brentq
 
-from ..errors import ConvergenceError, InputError
-from ..io.results import result
 from .. import _checks
 from .._checks import non_negative, positive
+from ..errors import ConvergenceError, InputError
+from ..io.results import result
 from .sources import conductivity_source, resistance_source
 
 __all__ = ["LAWS", "ChipInHelium", "ChipSweep", "chip_in_helium", "chip_sweep", "interface_flux"]

@@ -23,9 +23,9 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .. import _checks
 from ..errors import InputError
 from ..io.results import result
-from .. import _checks
 from .sources import conductivity_source
 from .stack import make_stack, solve_stack
 

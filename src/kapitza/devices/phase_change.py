@@ -49,10 +49,10 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import ConvergenceError, InputError
-from ..io.results import result
 from .. import _checks
 from .._checks import positive
+from ..errors import ConvergenceError, InputError
+from ..io.results import result
 from .sources import ResistanceSource, conductivity_source, resistance_source
 
 __all__ = ["PCMCell", "PCMSweep", "pcm_cell", "pcm_sweep"]

@@ -44,9 +44,9 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
+from .. import _checks
 from ..errors import InputError
 from ..io.results import result
-from .. import _checks
 from .sources import conductivity_source, resistance_source
 
 __all__ = ["PolycrystalResult", "grain_boundary_resistance", "polycrystal", "polycrystal_conductivity"]

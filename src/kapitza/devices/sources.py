@@ -45,13 +45,13 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 import numpy as np
 from numpy.typing import NDArray
 
+from .. import _checks
+from .._checks import positive
+from .._checks import temperature as _temperature
 from ..errors import InputError
 from ..io.results import result
 from ..materials import Material, get_material
 from ..materials.conductivity import thermal_conductivity
-from .. import _checks
-from .._checks import positive
-from .._checks import temperature as _temperature
 
 __all__ = [
     "ConductivitySource",

@@ -41,10 +41,10 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
+from .. import _checks
 from ..errors import ConvergenceError, InputError
 from ..io.results import result
 from ..materials import Material, get_material
-from .. import _checks
 from .sources import (
     ConductivitySource,
     PredictedResistance,

@@ -43,10 +43,10 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import InputError
-from ..io.results import result
 from .. import _checks
 from .._checks import non_negative, positive
+from ..errors import InputError
+from ..io.results import result
 from .sources import conductivity_source, resistance_source
 
 __all__ = ["ThermoelectricLeg", "leg_length_for_fraction", "thermoelectric_leg"]

@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 
 from .. import landauer
-from ..errors import InputError
 from .._checks import MAX_TEMPERATURE, check_temperature_bound
+from ..errors import InputError
 from ..materials.spec import MaterialSpec
 from ..phonons.debye import CUTOFFS, DEFAULT_CUTOFF
 from ..phonons.full_dispersion import DEFAULT_MESH, FullDispersionSpectrum
