@@ -72,11 +72,12 @@ from scipy.stats import t as student_t
 
 from ..errors import InputError
 from ..io.results import result
-from ..units import EV, KB
+from ..units import AVOGADRO, EV, KB
 from .units import unit_system
 
-#: k_B in each unit system's energy per temperature unit (LJ: 1 by definition).
-BOLTZMANN = {"lj": 1.0, "metal": KB / EV, "real": KB / (4184.0 / 6.02214076e23), "si": KB}
+#: k_B in each unit system's energy per temperature unit (LJ: 1 by definition; real: kcal/mol per K, with
+#: 1 kcal = 4184 J, the thermochemical calorie, and N_A from kapitza.units).
+BOLTZMANN = {"lj": 1.0, "metal": KB / EV, "real": KB / (4184.0 / AVOGADRO), "si": KB}
 #: Fewest samples a run may have.
 MIN_SAMPLES = 64
 #: Fewer independent runs than this: the error (a t-interval with n_runs - 1 dof) carries a warning.
