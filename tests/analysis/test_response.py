@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from run_dir_synthetic import AREA, BLOCK_TIME, FLUX, JUMP, write_run_dir
@@ -17,7 +19,8 @@ from kapitza.errors import InputError
 
 
 def test_run_directory_gives_the_jump_and_flux_it_was_built_with(tmp_path):
-    """Synthetic run: Delta T = 0.2 at interfaces 0 and L/2 (from cells_a/(cells_a+cells_b)), J = 0.05 exactly."""
+    """Synthetic run: Delta T = 0.2 at interfaces 0 and L/2 (the manifest's, from cells_a/(cells_a+cells_b)),
+    J = 0.05 exactly (written into baths.txt: 2 J area block_time per block)."""
     run = analyze_run(write_run_dir(tmp_path / "r"))
     j = run.jump
     assert [i.position for i in j.interfaces] == pytest.approx([0.0, 20.0], abs=1e-9)
@@ -35,16 +38,27 @@ def test_bath_blocks_to_flux_exact():
     assert flux_from_bath_blocks(blocks, 30.0, 2.0, paths=1).flux == pytest.approx(6.0 / 2 / 30)
 
 
+def _edit_manifest(folder, **changes):
+    doc = json.loads((folder / "run.json").read_text())
+    doc.update(changes)
+    for key in [k for k, v in changes.items() if v is None]:
+        del doc[key]
+    (folder / "run.json").write_text(json.dumps(doc))
+
+
 @pytest.mark.parametrize(
     ("change", "match"),
     [
-        (lambda d: (d / "config.toml").unlink(), "not a kapitza run directory"),
+        (lambda d: (d / "run.json").unlink(), "has no run.json .made before kapitza wrote run manifests"),
         (lambda d: (d / "baths.txt").write_text("1 100 -3 3 0\n"), "holds 20 blocks but baths.txt 1"),
         (lambda d: (d / "baths.txt").write_text("1 100 -3 3\n"), "expected 5 columns"),
         (lambda d: (d / "profile.chunk").unlink(), "has no profile.chunk"),
-        (lambda d: (d / "bicrystal.data").write_text("nothing\n"), "xlo xhi"),
-        (lambda d: (d / "config.toml").write_text('units = "cgs"\ncells_a = 4\n'), "units must be one of"),
-        (lambda d: (d / "config.toml").write_text("cells_a = 4\ncells_b = 4\n"), "block_steps must be a number"),
+        (lambda d: (d / "box.txt").write_text("nothing\n"), "not a kapitza box file"),
+        (lambda d: _edit_manifest(d, system={"kind": "lj-fcc"}), "system: missing key 'species'"),
+        (lambda d: _edit_manifest(d, block_steps=None), "missing key 'block_steps'"),
+        (lambda d: _edit_manifest(d, timestep="0.01"), "timestep must be a finite number"),
+        (lambda d: _edit_manifest(d, schema_version=2), "schema_version 2 is not 1"),
+        (lambda d: (d / "run.json").write_text('{"timestep": NaN}'), "not valid JSON"),
     ],
 )
 def test_bad_run_directories_are_one_input_error(tmp_path, change, match):

@@ -112,7 +112,7 @@ def test_changed_config_is_refused_and_nothing_is_written(tmp_path):
     result = run_nemd(NemdConfig(**SMALL), run, stop_after_units=0)
     assert result.n_blocks == 0
     names = sorted(p.name for p in run.iterdir())
-    assert names == ["baths.txt", "bicrystal.data", "config.toml", "in.lammps", "state.json"]
+    assert names == ["baths.txt", "bicrystal.data", "config.toml", "in.lammps", "run.json", "state.json"]
     before = {p.name: p.read_bytes() for p in run.iterdir()}
     with pytest.raises(InputError, match="config changed since the run started"):
         run_nemd(NemdConfig(**{**SMALL, "temperature": 0.4}), run)

@@ -360,6 +360,12 @@ class NemdConfig:
         return (self.cells_a + self.cells_b) * (2 if self.potential == "lj/cut" else 4)
 
     @property
+    def n_atoms(self) -> int:
+        """Atoms in the bicrystal: 4 per conventional fcc cell (LJ), 8 per diamond cell (Si/Ge)."""
+        per_cell = 4 if self.potential == "lj/cut" else 8
+        return per_cell * self.n_x * self.n_y * (self.cells_a + self.cells_b)
+
+    @property
     def interface_fraction(self) -> float:
         """z of the A|B interface as a fraction of the box length (the other interface is at 0 = 1)."""
         return self.cells_a / (self.cells_a + self.cells_b)
