@@ -152,3 +152,25 @@ def test_path_resistance_of_a_synthetic_run(tmp_path):
 
     length, r, err = path_resistance(analyze_run(write_run_dir(tmp_path / "r")))
     assert length == pytest.approx(20.0) and abs(r - 8.0) < 3 * err and 0 < err < 0.5
+
+
+def test_flux_from_tally_chooses_the_formula_by_the_file_kind(tmp_path):
+    """One flux whichever file carries it: per-block energies (kapitza baths.txt) and the same energies as
+    cumulative tallies (time, hot, cold) give J = 6 / 2 / (2 x 30) per block of 2 time units (exact data,
+    derivation: each block moves 6 energy units through two interfaces of area 30 in 2 time units, mean of the
+    two baths); the block time is required for the first kind and refused for the second."""
+    from kapitza.analysis.baths import read_bath_tally
+    from kapitza.analysis.response import flux_from_tally
+
+    blocks = tmp_path / "baths.txt"
+    blocks.write_text("# block step E_hot E_cold E_total\n" + "".join(f"{b} {100 * b} -6 6 0\n" for b in range(1, 9)))
+    cumulative = tmp_path / "tally.txt"
+    cumulative.write_text("# time hot cold\n" + "".join(f"{2.0 * i} {-6.0 * i} {6.0 * i}\n" for i in range(9)))
+    per_block = flux_from_tally(read_bath_tally(blocks), 30.0, block_time=2.0)
+    tallied = flux_from_tally(read_bath_tally(cumulative), 30.0, n_blocks=8)
+    assert per_block.flux == pytest.approx(6.0 / 2 / (2 * 30)) and tallied.flux == pytest.approx(per_block.flux)
+    assert flux_from_tally(read_bath_tally(blocks), 30.0, "fixed", 2.0).flux == pytest.approx(2 * per_block.flux)
+    with pytest.raises(InputError, match="needs the block time"):
+        flux_from_tally(read_bath_tally(blocks), 30.0)
+    with pytest.raises(InputError, match="holds cumulative tallies"):
+        flux_from_tally(read_bath_tally(cumulative), 30.0, block_time=2.0)

@@ -30,6 +30,7 @@ from scipy import stats
 from ..errors import InputError
 from ..io.results import dumps, result
 from ..io.run_manifest import RunManifest, read_baths_file, read_box_file, read_manifest
+from .baths import BathTally
 from .jump import BLOCK_ERROR_PREFIX, DEFAULT_BATH_TOLERANCE, BathFlux, JumpAnalysis, analyze_jump, flux_from_baths
 from .profiles import TemperatureProfile, read_profile
 from .units import unit_system
@@ -88,6 +89,44 @@ def flux_from_bath_blocks(
     if n_blocks is None and n < 16:
         n_blocks = n
     return flux_from_baths(time, hot, cold, area, paths, tolerance, units, n_blocks)
+
+
+def flux_from_tally(
+    tally: BathTally,
+    area: float,
+    geometry: str = "periodic",
+    block_time: float | None = None,
+    tolerance: float = DEFAULT_BATH_TOLERANCE,
+    units: str = "lj",
+    n_blocks: int | None = None,
+) -> BathFlux:
+    """The heat flux of a bath file as read (:func:`kapitza.analysis.baths.read_bath_tally`), whichever kind.
+
+    A kapitza ``baths.txt`` (energies per block) goes through :func:`flux_from_bath_blocks` and needs
+    ``block_time``; cumulative tallies through :func:`kapitza.analysis.flux_from_baths`.  The heat crosses two
+    interfaces in parallel in the ``periodic`` geometry, one with ``fixed`` ends.
+
+    Parameters
+    ----------
+    tally : BathTally
+    area : float
+        Cross-section (length unit squared), > 0.
+    geometry : {"periodic", "fixed"}
+    block_time : float, optional
+        Duration of one block of a kapitza baths.txt (time unit); refused for cumulative tallies.
+    tolerance, units, n_blocks
+        As in :func:`kapitza.analysis.flux_from_baths`.
+    """
+    if geometry not in ("periodic", "fixed"):
+        raise InputError(f"geometry= must be periodic or fixed, got {geometry!r}")
+    paths = 2 if geometry == "periodic" else 1
+    if tally.kind == "blocks":
+        if block_time is None:
+            raise InputError(f"{tally.source!r} is a kapitza baths.txt (energies per block): it needs the block time")
+        return flux_from_bath_blocks(tally.table, area, block_time, paths, tolerance, units, n_blocks)
+    if block_time is not None:
+        raise InputError(f"the block time is for a kapitza baths.txt; {tally.source!r} holds cumulative tallies")
+    return flux_from_baths(tally.time, tally.hot, tally.cold, area, paths, tolerance, units, n_blocks)
 
 
 @result

@@ -115,7 +115,7 @@ def analyze_command(
     plot: Annotated[Path | None, typer.Option(help="Write the profile figure (.png, .pdf, .svg).")] = None,
 ) -> None:
     """Temperature jump Delta T at each interface and G = J / Delta T, with errors over blocks."""
-    from ..analysis import analyze_jump, flux_from_baths, read_profile, unit_system
+    from ..analysis import analyze_jump, read_profile, unit_system
     from ..analysis.baths import parse_layout, read_bath_tally
 
     if geometry is not None and geometry not in ("periodic", "fixed"):
@@ -159,13 +159,9 @@ def analyze_command(
             raise InputError(f"--block-time is for a kapitza baths.txt; {str(baths)!r} holds cumulative tallies")
     prof = read_profile(profile, column=col, units=units, composition=comp)
     if tally is not None:
-        paths = 2 if geometry == "periodic" else 1
-        if tally.kind == "blocks":
-            from ..analysis.response import flux_from_bath_blocks
+        from ..analysis.response import flux_from_tally
 
-            j = flux_from_bath_blocks(tally.table, float(area), float(block_time), paths, tolerance, units, blocks)  # type: ignore[arg-type]
-        else:
-            j = flux_from_baths(tally.time, tally.hot, tally.cold, float(area), paths, tolerance, units, blocks)  # type: ignore[arg-type]
+        j = flux_from_tally(tally, float(area), geometry, block_time, tolerance, units, blocks)  # type: ignore[arg-type]
     bath_positions = (hot_bath_at, cold_bath_at) if cold_bath_at is not None else None
     result = analyze_jump(
         prof,
