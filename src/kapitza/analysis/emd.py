@@ -70,6 +70,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import minimize_scalar
 from scipy.stats import t as student_t
 
+from .._checks import positive
 from ..errors import InputError
 from ..io.results import result
 from ..units import AVOGADRO, EV, KB
@@ -230,7 +231,7 @@ def emd_conductance(
         if not np.all(np.isfinite(e)):
             raise InputError(f"energy_a= run {i} holds NaN or infinite values")
     n_runs = len(runs)
-    h = _positive_scalar(sample_interval, "sample_interval=")
+    h = positive(sample_interval, "sample_interval=", "(time unit of the run)")
     areas = _per_run(area, n_runs, "area=")
     temps = _per_run(temperature, n_runs, "temperature=")
     shortest = min(e.size for e in runs)
@@ -352,16 +353,6 @@ def emd_conductance(
         ),
         warnings=tuple(warnings),
     )
-
-
-def _positive_scalar(value: object, option: str) -> float:
-    try:
-        x = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise InputError(f"{option} must be a positive number, got {value!r}") from None
-    if not (math.isfinite(x) and x > 0):
-        raise InputError(f"{option} must be a positive number, got {x:g}")
-    return x
 
 
 def _per_run(value: float | ArrayLike, n_runs: int, option: str) -> NDArray[np.float64]:

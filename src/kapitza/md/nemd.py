@@ -67,6 +67,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .._checks import number, positive
 from ..errors import InputError
 
 #: Potentials this driver can write (the LAMMPS pair style); the cutoff is that of the builder's lattice constant.
@@ -210,9 +211,15 @@ class NemdConfig:
         _integer("frozen_planes", self.frozen_planes, 1)
         if self.steps_npt == 1:
             raise InputError("steps_npt= must be 0 (no NPT) or at least 2 (the box is averaged over its second half)")
-        for name in ("mass_a", "mass_b", "epsilon_a", "epsilon_b", "temperature", "timestep", "damp", "bath_width"):
-            _positive(name, getattr(self, name))
-        _number("delta_temperature", self.delta_temperature)
+        lj = self.units == "lj"
+        units = dict.fromkeys(("mass_a", "mass_b", "epsilon_a", "epsilon_b"), "(a ratio)")
+        units.update(temperature="epsilon/k_B" if lj else "K", delta_temperature="epsilon/k_B" if lj else "K")
+        units.update(timestep="tau" if lj else "ps", damp="tau" if lj else "ps", bath_width=self.length_unit)
+        for name, unit in units.items():  # kapitza._checks: finite (and > 0)
+            value = getattr(self, name)
+            checked = (number if name == "delta_temperature" else positive)(value, f"{name}=", unit)
+            if not isinstance(value, int | float):  # a number given as text: stored as the number (an int or float
+                object.__setattr__(self, name, checked)  # given stays as given, so that config.toml is unchanged)
         if self.delta_temperature <= 0 or self.delta_temperature >= 2 * self.temperature:
             raise InputError(
                 f"delta_temperature= must be positive and below 2*temperature (= {2 * self.temperature:g}), "
@@ -444,14 +451,3 @@ class NemdConfig:
 def _integer(name: str, value: Any, minimum: int) -> None:
     if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
         raise InputError(f"{name}= must be an integer >= {minimum}, got {value!r}")
-
-
-def _number(name: str, value: Any) -> None:
-    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
-        raise InputError(f"{name}= must be a finite number, got {value!r}")
-
-
-def _positive(name: str, value: Any) -> None:
-    _number(name, value)
-    if value <= 0:
-        raise InputError(f"{name}= must be positive, got {float(value):g}")
