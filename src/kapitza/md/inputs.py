@@ -51,7 +51,8 @@ def restart_name(unit: int) -> str:
     return "restart.eq" if unit == 0 else f"restart.{unit - 1}"
 
 
-def _header(config: NemdConfig) -> str:
+def lammps_header(config: NemdConfig) -> str:
+    """The first lines of every unit: units, atom style and boundaries (z fixed or periodic)."""
     z = "f" if config.geometry == "fixed" else "p"
     return f"units {config.units}\natom_style atomic\nboundary p p {z}\n"
 
@@ -97,7 +98,8 @@ def _pair(config: NemdConfig) -> str:
     )
 
 
-def _interactions(config: NemdConfig) -> str:
+def lammps_interactions(config: NemdConfig) -> str:
+    """The pair lines, the neighbour list and the timestep (shared by the NEMD units and the EMD run)."""
     skin = 0.3 if config.units == "lj" else 1.0
     time_unit = "tau" if config.units == "lj" else "ps"
     return (
@@ -172,10 +174,10 @@ def _start(config: NemdConfig) -> str:
     t, g = config.temperature, _group(config)
     return (
         "# ---- unit 0: structure, minimisation, NVT equilibration ----\n"
-        + _header(config)
+        + lammps_header(config)
         + f"read_data {DATA_FILE}\n"
         + _walls(config)
-        + _interactions(config)
+        + lammps_interactions(config)
         + _thermo()
         + "thermo 1000\n"
         + ("fix freeze walls setforce 0.0 0.0 0.0\n" if config.geometry == "fixed" else "")
@@ -228,9 +230,9 @@ def _steady(config: NemdConfig) -> str:
     return (
         "# ---- unit 1: baths on, transient to steady state (tallies discarded) ----\n"
         "clear\n"
-        + _header(config)
+        + lammps_header(config)
         + f"read_restart {restart_name(0)}\n"
-        + _interactions(config)
+        + lammps_interactions(config)
         + _baths(config, "0")
         + f"run {config.steps_steady}\n"
         "reset_timestep 0   # production block b ends at timestep b*block_steps\n"
@@ -252,9 +254,9 @@ def _block(config: NemdConfig) -> str:
     n = config.sample_every
     return (
         "# ---- production block ${b}: reads restart.(b-1), writes restart.${b} ----\n"
-        "clear\n" + _header(config) + "variable prev equal ${b}-1\n"
+        "clear\n" + lammps_header(config) + "variable prev equal ${b}-1\n"
         "read_restart restart.${prev}\n"
-        + _interactions(config)
+        + lammps_interactions(config)
         + _baths(config, "${b}")
         + f"compute planes all chunk/atom bin/1d z lower $(lz/{config.n_planes}) units box"
         "   # one bin per (001) plane\n"

@@ -201,14 +201,14 @@ class NemdConfig:
                 f"from its file): leave them at 1, got {self.epsilon_a!r} and {self.epsilon_b!r}"
             )
         for name in ("n_x", "n_y", "cells_a", "cells_b", "block_steps", "sample_every"):
-            _integer(name, getattr(self, name), 1)
+            check_integer(name, getattr(self, name), 1)
         for name in ("mixing_layers", "structure_seed", "steps_equilibration", "steps_steady", "seed"):
-            _integer(name, getattr(self, name), 0)
-        _integer("steps_production", self.steps_production, 1)
-        _integer("steps_npt", self.steps_npt, 0)
+            check_integer(name, getattr(self, name), 0)
+        check_integer("steps_production", self.steps_production, 1)
+        check_integer("steps_npt", self.steps_npt, 0)
         if self.geometry not in ("periodic", "fixed"):
             raise InputError(f"geometry= must be periodic or fixed, got {self.geometry!r}")
-        _integer("frozen_planes", self.frozen_planes, 1)
+        check_integer("frozen_planes", self.frozen_planes, 1)
         if self.steps_npt == 1:
             raise InputError("steps_npt= must be 0 (no NPT) or at least 2 (the box is averaged over its second half)")
         lj = self.units == "lj"
@@ -256,8 +256,8 @@ class NemdConfig:
     def _check_spectral(self) -> None:
         if not isinstance(self.reverse, bool):
             raise InputError(f"reverse= must be true or false, got {self.reverse!r}")
-        _integer("spectral_every", self.spectral_every, 0)
-        _integer("spectral_planes", self.spectral_planes, 1)
+        check_integer("spectral_every", self.spectral_every, 0)
+        check_integer("spectral_planes", self.spectral_planes, 1)
         if self.spectral_every == 0:
             return
         if self.block_steps % self.spectral_every:
@@ -448,6 +448,7 @@ class NemdConfig:
         return "\n".join(lines) + "\n"
 
 
-def _integer(name: str, value: Any, minimum: int) -> None:
+def check_integer(name: str, value: Any, minimum: int) -> None:
+    """InputError unless ``value`` is an int (not a bool) >= ``minimum`` (steps, cells, seeds of md configs)."""
     if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
         raise InputError(f"{name}= must be an integer >= {minimum}, got {value!r}")

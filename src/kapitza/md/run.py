@@ -114,7 +114,7 @@ def _unit_steps(config: NemdConfig, unit: int) -> int:
 
 
 @contextmanager
-def _inside(folder: Path) -> Iterator[None]:
+def inside_directory(folder: Path) -> Iterator[None]:
     """LAMMPS writes relative to the process's working directory: work inside the run directory."""
     previous = os.getcwd()
     os.chdir(folder)
@@ -515,7 +515,7 @@ def run_nemd(
         from ..atomistic.lammps import lammps_module
 
         lammps = lammps_module()
-        with _inside(run_dir):
+        with inside_directory(run_dir):
             lmp_ = lammps.lammps(cmdargs=["-screen", "none", "-log", "none", "-nocite"])
             try:
                 lmp_.command("log log.lammps append")
