@@ -331,6 +331,15 @@ class JumpAnalysis:
     _summary_fields: ClassVar[tuple[str, ...]] = ("delta_T", "delta_T_err", "G", "G_err", "units", "blocks_used")
 
 
+def conductance_mw(g: float, units: str) -> float:
+    """A conductance in the conductance unit of ``units`` (flux unit per temperature unit) in MW m^-2 K^-1,
+    through :attr:`kapitza.analysis.units.UnitSystem.flux_to_si` (NaN for LJ reduced units: no SI value)."""
+    from ..units import MW_PER_M2K
+
+    system = unit_system(units)
+    return float("nan") if system.flux_to_si is None else float(g) * system.flux_to_si / MW_PER_M2K
+
+
 def find_interfaces(profile: TemperatureProfile, geometry: str = "periodic") -> tuple[float, ...]:
     """Interface planes where the composition column crosses half-way between its extremes.
 

@@ -281,10 +281,10 @@ def _undetermined(value: object) -> bool:
 
 
 def _mw(system: Any, g: float) -> float:
-    """G in the profile's conductance unit -> MW m^-2 K^-1 (through UnitSystem.flux_to_si and kapitza.units)."""
-    from ..units import MW_PER_M2K
+    """G in the profile's conductance unit -> MW m^-2 K^-1 (kapitza.analysis.jump.conductance_mw)."""
+    from ..analysis.jump import conductance_mw
 
-    return float(g) * system.flux_to_si / MW_PER_M2K
+    return conductance_mw(g, system.name)
 
 
 def _error_notes(r: Any, system: Any, flux_err_given: bool) -> dict[str, str]:
