@@ -25,6 +25,8 @@ import argparse
 import tomllib
 from pathlib import Path
 
+from kapitza.md.inputs import run_manifest
+from kapitza.md.nemd import NemdConfig
 from kapitza.prediction.md_systems import harmonic_spectra
 
 EXAMPLES = {
@@ -48,7 +50,8 @@ def main() -> None:
         systems = EXAMPLES
     print(f"AGF {args.kpoints}x{args.kpoints} k, {args.frequencies} frequencies; DMM mesh {args.mesh}^3; classical")
     for name, config in systems.items():
-        r = harmonic_spectra(config, kpoints=args.kpoints, frequencies=args.frequencies, mesh=args.mesh)
+        system = run_manifest(NemdConfig(**config))  # what run.json of this config holds
+        r = harmonic_spectra(system, kpoints=args.kpoints, frequencies=args.frequencies, mesh=args.mesh)
         print(
             f"{name:10s} G in {r.conductance_unit}: AGF two-probe {r.conductance_agf:.4g}, intrinsic "
             f"{r.conductance_agf_intrinsic:.4g} (ballistic A {r.ballistic_a:.4g}, B {r.ballistic_b:.4g}); "

@@ -193,7 +193,11 @@ def main_harmonic(_args: argparse.Namespace) -> None:
     from kapitza.prediction.md_systems import harmonic_spectra
 
     t0 = time.perf_counter()
-    r = harmonic_spectra({"potential": "sw", "units": "metal"}, kpoints=8, frequencies=100, mesh=16)
+    from kapitza.md.inputs import run_manifest
+    from kapitza.md.nemd import NemdConfig
+
+    system = run_manifest(NemdConfig(potential="sw", units="metal"))
+    r = harmonic_spectra(system, kpoints=8, frequencies=100, mesh=16)
     data = _load()
     data["harmonic"] = {
         "sw": {

@@ -1,4 +1,5 @@
-"""A kapitza run directory written by hand: config.toml, profile.chunk, baths.txt, bicrystal.data, state.json."""
+"""A kapitza run directory written by hand: run.json (from kapitza.md), config.toml, profile.chunk, baths.txt,
+box.txt, bicrystal.data, state.json."""
 
 from __future__ import annotations
 
@@ -8,14 +9,20 @@ import numpy as np
 from analysis_synthetic import ave_chunk_text, synthetic
 
 from kapitza.analysis import TemperatureProfile
+from kapitza.io.run_manifest import write_manifest
+from kapitza.md.inputs import run_manifest
+from kapitza.md.nemd import NemdConfig
 
 #: The flux per interface written into baths.txt, the area of the data file and the block time of the config.
 FLUX, AREA, BLOCK_TIME, JUMP = 0.05, 30.0, 1.0, 0.2
 
 
-def write_run_dir(folder, seed=3, blocks=20, jump=JUMP, flux=FLUX, temperature=None, delta_temperature=0.4):
+def write_run_dir(
+    folder, seed=3, blocks=20, jump=JUMP, flux=FLUX, temperature=None, delta_temperature=0.4, reverse=False
+):
     """The synthetic profile of analysis_synthetic moved so that its interfaces sit at 0 and L/2 (as in a kapitza
-    LJ box with cells_a = cells_b), hot bath in the middle of A; baths.txt with exactly ``flux`` per interface."""
+    LJ box with cells_a = cells_b), hot bath in the middle of A (of B in the manifest with ``reverse``, whose
+    profile the caller mirrors); baths.txt with exactly ``flux`` per interface."""
     p = synthetic(seed, blocks=blocks, jump=jump)
     length = 40.0
     z = (p.positions - length / 4) % length
@@ -32,9 +39,13 @@ def write_run_dir(folder, seed=3, blocks=20, jump=JUMP, flux=FLUX, temperature=N
     (folder / "bicrystal.data").write_text(
         "test\n\n10 atoms\n2 atom types\n\n0.0 5.0 xlo xhi\n0.0 6.0 ylo yhi\n0.0 40.0 zlo zhi\n\nMasses\n\n1 1\n"
     )
-    (folder / "config.toml").write_text(
-        'potential = "lj/cut"\nunits = "lj"\ncells_a = 4\ncells_b = 4\nblock_steps = 100\ntimestep = 0.01\n'
-        f"temperature = {temperature or 1.0}\ndelta_temperature = {delta_temperature}\nseed = {seed}\n"
-    )
+    (folder / "box.txt").write_text("5 6 40\n")  # lx ly lz after equilibration: area 30
+    config = NemdConfig(
+        potential="lj/cut", units="lj", cells_a=4, cells_b=4, block_steps=100, timestep=0.01,
+        steps_production=100 * blocks, temperature=temperature or 1.0, delta_temperature=delta_temperature,
+        seed=seed, reverse=reverse,
+    )  # fmt: skip
+    (folder / "config.toml").write_text(config.to_toml())
+    write_manifest(folder, run_manifest(config))
     (folder / "state.json").write_text(json.dumps({"completed_units": blocks + 2, "n_blocks": blocks}))
     return folder

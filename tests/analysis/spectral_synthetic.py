@@ -9,6 +9,7 @@ from run_dir_synthetic import AREA, FLUX, write_run_dir
 from kapitza import spectra
 from kapitza.analysis import read_profile
 from kapitza.analysis.profiles import TemperatureProfile
+from kapitza.io.run_manifest import manifest_from_document, read_manifest, write_manifest
 
 N_SAMPLES, SAMPLE_EVERY, TIMESTEP = 64, 10, 0.01
 PLANE_FIRST, N_PLANES, PLANE_ATOMS = -4, 8, 18
@@ -51,15 +52,13 @@ def write_spectral_run(
     """``write_run_dir`` plus spectral/setup.npz and block files whose q integrates to ``scale`` times the bath
     flux (A -> B, negative for ``reverse``, whose profile is mirrored so that heat flows B -> A) and whose
     plane KE spectra are those of equilibrium at ``plane_temperature`` with :func:`reference_ldos` (k_B = 1)."""
-    write_run_dir(folder, blocks=blocks, **({} if jump is None else {"jump": jump}))
+    write_run_dir(folder, blocks=blocks, reverse=reverse, **({} if jump is None else {"jump": jump}))
     if reverse:
         p = read_profile(folder / "profile.chunk", units="lj")
         mirrored = TemperatureProfile(
             positions=p.positions, temperatures=2.0 - p.temperatures, counts=None, steps=None, units="lj"
         )
         (folder / "profile.chunk").write_text(ave_chunk_text(mirrored))
-        config = folder / "config.toml"  # the set-up says which bath is hot (the direction is read from it)
-        config.write_text(config.read_text() + "reverse = true\n")
     rng = np.random.default_rng(seed)
     omega, _ = grid()
     sign = -1.0 if reverse else 1.0
@@ -105,8 +104,10 @@ def write_spectral_run(
 
 
 def as_metal(folder):
-    """Make the config.toml of a run written with ``units="metal"`` say metal too (the writer leaves it lj, so
+    """Make the run.json of a run written with ``units="metal"`` say metal too (the writer leaves it lj, so
     that a mismatch can be tested)."""
-    config = folder / "config.toml"
-    config.write_text(config.read_text().replace('units = "lj"', 'units = "metal"'))
+    manifest = read_manifest(folder)
+    doc = manifest.to_document()
+    doc["system"]["units"] = "metal"
+    write_manifest(folder, manifest_from_document(doc))
     return folder

@@ -119,7 +119,7 @@ def test_given_window_is_used():
         ({"energy_a": [np.zeros(10)]}, "at least 64"),
         ({"energy_a": [np.full(100, np.nan)]}, "NaN"),
         ({"energy_a": np.arange(100.0)}, "list of runs"),
-        ({"sample_interval": -1.0}, "sample_interval= must be a positive"),
+        ({"sample_interval": -1.0}, "sample_interval= must be > 0"),
         ({"area": 0.0}, "area= must be positive"),
         ({"temperature": [1.0, 2.0]}, "one per run"),
         ({"units": "cgs"}, "units= must be one of"),

@@ -186,7 +186,7 @@ def test_response_command_g_of_t_and_j_of_delta_t(capsys, tmp_path):
 def test_response_command_refuses_what_is_not_a_run_directory(capsys, tmp_path):
     (tmp_path / "empty").mkdir()
     status, out, err = run(capsys, "md", "response", tmp_path / "empty")
-    assert status == 2 and "not a kapitza run directory" in err and err.count("\n") == 1
+    assert status == 2 and "not a kapitza NEMD run directory: it has no run.json" in err and err.count("\n") == 1
     status, out, err = run(capsys, "md", "response", tmp_path / "nowhere")
     assert status == 2 and "does not exist" in err
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from run_dir_synthetic import AREA, BLOCK_TIME, FLUX, JUMP, write_run_dir
@@ -17,7 +19,8 @@ from kapitza.errors import InputError
 
 
 def test_run_directory_gives_the_jump_and_flux_it_was_built_with(tmp_path):
-    """Synthetic run: Delta T = 0.2 at interfaces 0 and L/2 (from cells_a/(cells_a+cells_b)), J = 0.05 exactly."""
+    """Synthetic run: Delta T = 0.2 at interfaces 0 and L/2 (the manifest's, from cells_a/(cells_a+cells_b)),
+    J = 0.05 exactly (written into baths.txt: 2 J area block_time per block)."""
     run = analyze_run(write_run_dir(tmp_path / "r"))
     j = run.jump
     assert [i.position for i in j.interfaces] == pytest.approx([0.0, 20.0], abs=1e-9)
@@ -35,16 +38,27 @@ def test_bath_blocks_to_flux_exact():
     assert flux_from_bath_blocks(blocks, 30.0, 2.0, paths=1).flux == pytest.approx(6.0 / 2 / 30)
 
 
+def _edit_manifest(folder, **changes):
+    doc = json.loads((folder / "run.json").read_text())
+    doc.update(changes)
+    for key in [k for k, v in changes.items() if v is None]:
+        del doc[key]
+    (folder / "run.json").write_text(json.dumps(doc))
+
+
 @pytest.mark.parametrize(
     ("change", "match"),
     [
-        (lambda d: (d / "config.toml").unlink(), "not a kapitza run directory"),
+        (lambda d: (d / "run.json").unlink(), "has no run.json .made before kapitza wrote run manifests"),
         (lambda d: (d / "baths.txt").write_text("1 100 -3 3 0\n"), "holds 20 blocks but baths.txt 1"),
         (lambda d: (d / "baths.txt").write_text("1 100 -3 3\n"), "expected 5 columns"),
         (lambda d: (d / "profile.chunk").unlink(), "has no profile.chunk"),
-        (lambda d: (d / "bicrystal.data").write_text("nothing\n"), "xlo xhi"),
-        (lambda d: (d / "config.toml").write_text('units = "cgs"\ncells_a = 4\n'), "units must be one of"),
-        (lambda d: (d / "config.toml").write_text("cells_a = 4\ncells_b = 4\n"), "block_steps must be a number"),
+        (lambda d: (d / "box.txt").write_text("nothing\n"), "not a kapitza box file"),
+        (lambda d: _edit_manifest(d, system={"kind": "lj-fcc"}), "system: missing key 'species'"),
+        (lambda d: _edit_manifest(d, block_steps=None), "missing key 'block_steps'"),
+        (lambda d: _edit_manifest(d, timestep="0.01"), "timestep must be a finite number"),
+        (lambda d: _edit_manifest(d, schema_version=2), "schema_version 2 is not 1"),
+        (lambda d: (d / "run.json").write_text('{"timestep": NaN}'), "not valid JSON"),
     ],
 )
 def test_bad_run_directories_are_one_input_error(tmp_path, change, match):
@@ -138,3 +152,25 @@ def test_path_resistance_of_a_synthetic_run(tmp_path):
 
     length, r, err = path_resistance(analyze_run(write_run_dir(tmp_path / "r")))
     assert length == pytest.approx(20.0) and abs(r - 8.0) < 3 * err and 0 < err < 0.5
+
+
+def test_flux_from_tally_chooses_the_formula_by_the_file_kind(tmp_path):
+    """One flux whichever file carries it: per-block energies (kapitza baths.txt) and the same energies as
+    cumulative tallies (time, hot, cold) give J = 6 / 2 / (2 x 30) per block of 2 time units (exact data,
+    derivation: each block moves 6 energy units through two interfaces of area 30 in 2 time units, mean of the
+    two baths); the block time is required for the first kind and refused for the second."""
+    from kapitza.analysis.baths import read_bath_tally
+    from kapitza.analysis.response import flux_from_tally
+
+    blocks = tmp_path / "baths.txt"
+    blocks.write_text("# block step E_hot E_cold E_total\n" + "".join(f"{b} {100 * b} -6 6 0\n" for b in range(1, 9)))
+    cumulative = tmp_path / "tally.txt"
+    cumulative.write_text("# time hot cold\n" + "".join(f"{2.0 * i} {-6.0 * i} {6.0 * i}\n" for i in range(9)))
+    per_block = flux_from_tally(read_bath_tally(blocks), 30.0, block_time=2.0)
+    tallied = flux_from_tally(read_bath_tally(cumulative), 30.0, n_blocks=8)
+    assert per_block.flux == pytest.approx(6.0 / 2 / (2 * 30)) and tallied.flux == pytest.approx(per_block.flux)
+    assert flux_from_tally(read_bath_tally(blocks), 30.0, "fixed", 2.0).flux == pytest.approx(2 * per_block.flux)
+    with pytest.raises(InputError, match="needs the block time"):
+        flux_from_tally(read_bath_tally(blocks), 30.0)
+    with pytest.raises(InputError, match="holds cumulative tallies"):
+        flux_from_tally(read_bath_tally(cumulative), 30.0, block_time=2.0)

@@ -193,7 +193,7 @@ def test_metal_runs_are_shown_in_si(tmp_path):
 
 def test_units_of_setup_and_config_must_agree(tmp_path):
     run = write_spectral_run(tmp_path / "run", units="metal")
-    with pytest.raises(InputError, match="metal units but config.toml in lj"):
+    with pytest.raises(InputError, match="metal units but run.json in lj"):
         spectral_conductance(run)
 
 

@@ -94,7 +94,7 @@ def test_a_failed_member_is_reported_and_the_others_go_on(tmp_path):
         (TINY + "[series]\ncells_a = 6\n", "cells_a must be a non-empty list"),
         (
             TINY.replace("mass_a = 1.0\n", "") + "[series]\nmass_a = [1.0, -1.0]\n",
-            "member mass_a--1.0: mass_a= must be positive",
+            "member mass_a--1.0: mass_a= must be > 0",
         ),
         (TINY + "[series]\ncells_b = [6, 8]\n", "cells_b in both [base] and [series]"),
         (TINY + "[series]\nseed = [1, 1]\n", "lists a value twice"),

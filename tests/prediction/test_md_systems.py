@@ -9,6 +9,9 @@ import numpy as np
 import pytest
 
 from kapitza.errors import InputError
+from kapitza.io.run_manifest import manifest_from_document
+from kapitza.md.inputs import run_manifest
+from kapitza.md.nemd import NemdConfig
 from kapitza.prediction import md_systems
 from kapitza.prediction.md_systems import harmonic_spectra, intrinsic_or_inf
 from kapitza.units import ANGSTROM, KB
@@ -18,10 +21,21 @@ SMALL = {"kpoints": 1, "frequencies": 20, "mesh": 4}
 SIGE = {"potential": "sw", "units": "metal"}
 
 
+def _m(config, **system_changes):
+    """The run manifest of the NEMD config ``config`` (kapitza.md writes it), with its system edited."""
+    manifest = run_manifest(NemdConfig(**config))
+    if not system_changes:
+        return manifest
+    doc = manifest.to_document()
+    builder = {**doc["system"]["builder"], **system_changes.pop("builder", {})}
+    doc["system"] = {**doc["system"], **system_changes, "builder": builder}
+    return manifest_from_document(doc)
+
+
 def _run(config, **kwargs):
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*mesh.*")  # mesh 4 < 8: the DMM warns it is not converged
-        return harmonic_spectra(config, **{**SMALL, **kwargs})
+        return harmonic_spectra(_m(config), **{**SMALL, **kwargs})
 
 
 @pytest.fixture(scope="module")
@@ -125,8 +139,8 @@ def test_reduced_and_si_results_differ_by_the_unit_factors(monkeypatch):
     (argon-like sigma 3.405 A, epsilon 0.0104 eV, m 39.948 amu; tau by hand from CODATA constants)."""
     calls = []
     monkeypatch.setattr(md_systems, "_compute", _fake_si(calls))
-    si = harmonic_spectra({"potential": "lj/cut", "units": "metal", "mass_b": 4.0}, frequencies=20)
-    lj = harmonic_spectra({"potential": "lj/cut", "units": "lj", "mass_b": 4.0}, frequencies=20)
+    si = harmonic_spectra(_m({"potential": "lj/cut", "units": "metal", "mass_b": 4.0}), frequencies=20)
+    lj = harmonic_spectra(_m({"potential": "lj/cut", "units": "lj", "mass_b": 4.0}), frequencies=20)
     assert len(calls) == 1
     assert calls[0]["masses_amu"] == pytest.approx((39.948, 4 * 39.948))
     tau, sigma = 2.1485e-12, 3.405e-10
@@ -147,35 +161,45 @@ def test_equal_epsilons_are_solved_as_lighter_masses(monkeypatch):
     """epsilon_a = epsilon_b = c: c K / m = K / (m / c), so the harmonic problem uses argon's epsilon and masses m/c."""
     calls = []
     monkeypatch.setattr(md_systems, "_compute", _fake_si(calls))
-    r = harmonic_spectra({"potential": "lj/cut", "epsilon_a": 2.0, "epsilon_b": 2.0, "mass_b": 3.0}, frequencies=20)
+    r = harmonic_spectra(_m({"potential": "lj/cut", "epsilon_a": 2.0, "epsilon_b": 2.0, "mass_b": 3.0}), frequencies=20)
     assert calls[0]["masses_amu"] == pytest.approx((39.948 / 2, 3 * 39.948 / 2))
     assert r.settings["epsilon_scale"] == 2.0 and any("masses divided" in n for n in r.notes)
 
 
+LJ = {"potential": "lj/cut"}
+SW = {"potential": "sw", "units": "metal"}
+
+
 @pytest.mark.parametrize(
-    ("config", "kwargs", "words"),
+    ("config", "edits", "kwargs", "words"),
     [
-        ({"potential": "tersoff", "units": "metal"}, {}, "different structures"),
-        ({"potential": "lj/cut", "epsilon_b": 2.0}, {}, "epsilon mismatch is not modelled"),
-        ({"potential": "sw", "units": "metal", "epsilon_a": 2.0}, {}, "leave them at 1"),
-        ({"potential": "sw", "units": "lj"}, {}, 'needs units "metal"'),
-        ({"potential": "lj/cut", "mixing_layers": 2}, {}, "intermixed interfaces are not supported"),
-        ({"potential": "lj/cut", "mass_b": -1}, {}, "mass_b must be a positive number"),
-        ({"potential": "lj/cut", "mass_a": True}, {}, "mass_a must be a positive number"),
-        ({"potential": "eam"}, {}, "potential must be one of lj/cut, sw, tersoff"),
-        ({"potential": "lj/cut", "units": "real"}, {}, 'units must be "lj" or "metal"'),
-        ({"potential": "lj/cut"}, {"kpoints": 0}, "kpoints= must be an integer >= 1"),
-        ({"potential": "lj/cut"}, {"frequencies": 10}, "frequencies= must be an integer >= 20"),
-        ({"potential": "lj/cut"}, {"mesh": 2.5}, "mesh= must be an integer >= 2"),
-        ({"potential": "lj/cut"}, {"progress": 3}, "progress= must be callable"),
-        ("lj/cut", {}, "config must be a mapping"),
+        ({"potential": "tersoff", "units": "metal"}, {}, {}, "different structures"),
+        ({**LJ, "epsilon_b": 2.0}, {}, {}, "epsilon mismatch is not modelled"),
+        (SW, {"builder": {"epsilon_a": 2.0}}, {}, "leave them at 1"),
+        (SW, {"units": "lj"}, {}, 'needs units "metal"'),
+        ({**LJ, "mixing_layers": 2}, {}, {}, "intermixed interfaces are not supported"),
+        (LJ, {"builder": {"epsilon_a": -1}}, {}, "epsilon_a must be a positive number"),
+        (LJ, {"builder": {"epsilon_b": True}}, {}, "epsilon_b must be a positive number"),
+        (LJ, {"potential": "eam"}, {}, "potential must be one of lj/cut, sw, tersoff"),
+        (LJ, {"kind": "user", "structure": "mine.xyz"}, {}, "a user's structure is not supported"),
+        (LJ, {}, {"kpoints": 0}, "kpoints= must be an integer >= 1"),
+        (LJ, {}, {"frequencies": 10}, "frequencies= must be an integer >= 20"),
+        (LJ, {}, {"mesh": 2.5}, "mesh= must be an integer >= 2"),
+        (LJ, {}, {"progress": 3}, "progress= must be callable"),
     ],
 )
-def test_bad_configs_are_refused_before_any_work(config, kwargs, words, monkeypatch):
+def test_bad_systems_are_refused_before_any_work(config, edits, kwargs, words, monkeypatch):
     """Refused with an InputError naming the reason, before anything is computed."""
     monkeypatch.setattr(md_systems, "_compute", lambda *a, **k: pytest.fail("work started"))
     with pytest.raises(InputError, match=words.replace("(", r"\(").replace(")", r"\)")):
-        harmonic_spectra(config, **kwargs)
+        harmonic_spectra(_m(config, **edits), **kwargs)
+
+
+def test_a_mapping_is_not_a_manifest(monkeypatch):
+    """The raw config keys are md's to interpret: harmonic_spectra takes the run manifest only."""
+    monkeypatch.setattr(md_systems, "_compute", lambda *a, **k: pytest.fail("work started"))
+    with pytest.raises(InputError, match="need an NEMD run manifest"):
+        harmonic_spectra({"potential": "lj/cut"})
 
 
 @pytest.mark.slow  # about a minute: the AGF's finite-difference LJ force constants (ASE) dominate

@@ -29,9 +29,9 @@ from pathlib import Path
 
 import numpy as np
 
-from kapitza.analysis.response import read_run_config
 from kapitza.atomistic.interface_modes import interface_modes
-from kapitza.md.nemd import NemdConfig
+from kapitza.io.run_manifest import read_manifest
+from kapitza.md.run import read_run_config
 from kapitza.md.systems import build_structure
 from kapitza.prediction.md_systems import harmonic_spectra
 
@@ -47,7 +47,7 @@ def main(run: Path = HERE / "lj_spectral_small.run", out: Path = HERE / "lj_spec
         shutil.copy2(block, out / "spectral" / block.name)
     with np.load(run / "spectral" / "setup.npz", allow_pickle=False) as setup:
         np.savez_compressed(out / "spectral" / "setup.npz", **{k: setup[k] for k in setup.files})
-    config = NemdConfig.from_mapping(read_run_config(out))
+    config = read_run_config(out)
     modes = interface_modes(
         build_structure(config),
         config.potential,
@@ -60,7 +60,7 @@ def main(run: Path = HERE / "lj_spectral_small.run", out: Path = HERE / "lj_spec
     fields = {f.name: np.asarray(getattr(modes, f.name)) for f in dataclasses.fields(modes)}
     fields["plane_weight"] = fields["plane_weight"].astype(np.float32)
     np.savez_compressed(out / "lattice_modes.npz", **fields)
-    harmonic = harmonic_spectra(read_run_config(out), kpoints=8, frequencies=100)  # kapitza md spectral's defaults
+    harmonic = harmonic_spectra(read_manifest(out), kpoints=8, frequencies=100)  # kapitza md spectral's defaults
     fields = {f.name: getattr(harmonic, f.name) for f in dataclasses.fields(harmonic)}
     fields["settings"] = json.dumps(dict(fields["settings"]))
     fields["notes"] = np.array(list(fields["notes"]), dtype=str)

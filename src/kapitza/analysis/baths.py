@@ -28,10 +28,11 @@ from numpy.typing import NDArray
 from ..errors import InputError
 from ..io.paths import read_ascii_text
 from ..io.results import result
+from ..io.run_manifest import BATHS_COLUMNS, read_baths_file
 
 #: Bath files larger than this are refused (a tally is a few columns per output step).
 MAX_BATH_BYTES = 500_000_000
-KAPITZA_HEADER = ("block", "step", "E_hot", "E_cold", "E_total")
+KAPITZA_HEADER = BATHS_COLUMNS
 LAYOUT_KEYS = ("time", "step", "hot", "cold")
 TIME_NAMES = ("time", "v_time", "c_time", "t", "v_t", "elapsed_time")
 
@@ -166,6 +167,7 @@ def read_bath_tally(
         if tuple(header[:5]) == KAPITZA_HEADER or (names is not None and tuple(names) == KAPITZA_HEADER):
             if width != 5:
                 raise InputError(f"{where}: the kapitza baths.txt layout has 5 columns, this file {width}")
+            table = read_baths_file(p)  # the one reader of the kapitza layout
             return BathTally(
                 kind="blocks",
                 time=table[:, 0],

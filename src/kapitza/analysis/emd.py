@@ -70,13 +70,15 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import minimize_scalar
 from scipy.stats import t as student_t
 
+from .._checks import positive
 from ..errors import InputError
 from ..io.results import result
-from ..units import EV, KB
+from ..units import AVOGADRO, EV, KB
 from .units import unit_system
 
-#: k_B in each unit system's energy per temperature unit (LJ: 1 by definition).
-BOLTZMANN = {"lj": 1.0, "metal": KB / EV, "real": KB / (4184.0 / 6.02214076e23), "si": KB}
+#: k_B in each unit system's energy per temperature unit (LJ: 1 by definition; real: kcal/mol per K, with
+#: 1 kcal = 4184 J, the thermochemical calorie, and N_A from kapitza.units).
+BOLTZMANN = {"lj": 1.0, "metal": KB / EV, "real": KB / (4184.0 / AVOGADRO), "si": KB}
 #: Fewest samples a run may have.
 MIN_SAMPLES = 64
 #: Fewer independent runs than this: the error (a t-interval with n_runs - 1 dof) carries a warning.
@@ -229,7 +231,7 @@ def emd_conductance(
         if not np.all(np.isfinite(e)):
             raise InputError(f"energy_a= run {i} holds NaN or infinite values")
     n_runs = len(runs)
-    h = _positive_scalar(sample_interval, "sample_interval=")
+    h = positive(sample_interval, "sample_interval=", "(time unit of the run)")
     areas = _per_run(area, n_runs, "area=")
     temps = _per_run(temperature, n_runs, "temperature=")
     shortest = min(e.size for e in runs)
@@ -351,16 +353,6 @@ def emd_conductance(
         ),
         warnings=tuple(warnings),
     )
-
-
-def _positive_scalar(value: object, option: str) -> float:
-    try:
-        x = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise InputError(f"{option} must be a positive number, got {value!r}") from None
-    if not (math.isfinite(x) and x > 0):
-        raise InputError(f"{option} must be a positive number, got {x:g}")
-    return x
 
 
 def _per_run(value: float | ArrayLike, n_runs: int, option: str) -> NDArray[np.float64]:

@@ -42,6 +42,10 @@ MIN_FIT_BINS = 3
 GEOMETRIES = ("periodic", "fixed")
 
 
+#: The start of :attr:`BathFlux.error_method`; the rest is the blocking's own words (blocks and their size).
+BLOCK_ERROR_PREFIX = "standard error of block means: "
+
+
 @result
 class BathFlux:
     """The heat flux from the energy two baths exchange, with its error from block averages.
@@ -198,7 +202,7 @@ def flux_from_baths(
         block_size=blocks.block_size,
         block_time=float(blocks.block_size * np.mean(dt)),
         converged=blocks.converged,
-        error_method=f"standard error of block means: {blocks.method}",
+        error_method=BLOCK_ERROR_PREFIX + blocks.method,
         power_hot=ph,
         power_cold=pc,
         relative_difference=rel,
@@ -327,6 +331,15 @@ class JumpAnalysis:
     _summary_fields: ClassVar[tuple[str, ...]] = ("delta_T", "delta_T_err", "G", "G_err", "units", "blocks_used")
 
 
+def conductance_mw(g: float, units: str) -> float:
+    """A conductance in the conductance unit of ``units`` (flux unit per temperature unit) in MW m^-2 K^-1,
+    through :attr:`kapitza.analysis.units.UnitSystem.flux_to_si` (NaN for LJ reduced units: no SI value)."""
+    from ..units import MW_PER_M2K
+
+    system = unit_system(units)
+    return float("nan") if system.flux_to_si is None else float(g) * system.flux_to_si / MW_PER_M2K
+
+
 def find_interfaces(profile: TemperatureProfile, geometry: str = "periodic") -> tuple[float, ...]:
     """Interface planes where the composition column crosses half-way between its extremes.
 
@@ -411,39 +424,12 @@ def analyze_jump(
         Bad geometry, interfaces outside the box, a bath on an interface, too few bins to fit, no
         steady state.
     """
-    if geometry not in GEOMETRIES:
-        raise InputError(f"geometry= must be one of {', '.join(GEOMETRIES)}, got {geometry!r}")
-    if not isinstance(profile, TemperatureProfile):
-        raise InputError(f"profile= must be a TemperatureProfile, got {type(profile).__name__}")
+    _check_arguments(profile, geometry, exclude_bins, exclude_fraction, significance)
     system = unit_system(profile.units)
-    if exclude_bins is not None and (
-        isinstance(exclude_bins, bool) or int(exclude_bins) != exclude_bins or exclude_bins < 0
-    ):
-        raise InputError(f"exclude_bins= must be an integer >= 0, got {exclude_bins!r}")
-    if not (np.isfinite(exclude_fraction) and 0 <= exclude_fraction < 0.5):
-        raise InputError(f"exclude_fraction= must be in [0, 0.5), got {float(exclude_fraction):g}")
-    if not (0 < significance < 1):
-        raise InputError(f"significance= must be in (0, 1), got {float(significance):g}")
-    want = 2 if geometry == "periodic" else 1
-    if interfaces is None:
-        planes = find_interfaces(profile, geometry)
-    else:
-        planes = tuple(float(x) for x in np.atleast_1d(np.asarray(interfaces, dtype=float)))
-    if len(planes) != want:
-        raise InputError(f"the {geometry} geometry has {want} interface(s); got {len(planes)} position(s)")
+    planes = _interface_planes(profile, interfaces, geometry)
     lo, hi = profile.box
     length = hi - lo
     dz = profile.bin_width
-    if not all(np.isfinite(planes)):
-        raise InputError(f"interface positions must be finite numbers, got {', '.join(f'{p:g}' for p in planes)}")
-    if geometry == "periodic":  # any plane modulo the box: 0, Lz and -Lz are one plane
-        planes = tuple(_wrap(p, lo, length) for p in planes)
-    elif not all(lo < p < hi for p in planes):
-        shown = ", ".join(f"{p:g}" for p in planes)
-        raise InputError(f"interface positions {shown} must lie inside the profile, {lo:g} < z < {hi:g}")
-    planes = tuple(sorted(planes))
-    if want == 2 and min(planes[1] - planes[0], planes[0] + length - planes[1]) < 2 * dz:
-        raise InputError(f"the interfaces at {planes[0]:g} and {planes[1]:g} are closer than two bins")
     baths = _baths(planes, bath_positions, geometry, lo, hi)
     half = _half_width(bath_width)
     sides = _segments(planes, baths, geometry, lo, hi)
@@ -649,6 +635,49 @@ def analyze_jump(
         direction_source=direction_source,
         warnings=tuple(warnings),
     )
+
+
+def _check_arguments(
+    profile: Any, geometry: str, exclude_bins: int | None, exclude_fraction: float, significance: float
+) -> None:
+    """The checks of :func:`analyze_jump`'s arguments that need no computation."""
+    if geometry not in GEOMETRIES:
+        raise InputError(f"geometry= must be one of {', '.join(GEOMETRIES)}, got {geometry!r}")
+    if not isinstance(profile, TemperatureProfile):
+        raise InputError(f"profile= must be a TemperatureProfile, got {type(profile).__name__}")
+    if exclude_bins is not None and (
+        isinstance(exclude_bins, bool) or int(exclude_bins) != exclude_bins or exclude_bins < 0
+    ):
+        raise InputError(f"exclude_bins= must be an integer >= 0, got {exclude_bins!r}")
+    if not (np.isfinite(exclude_fraction) and 0 <= exclude_fraction < 0.5):
+        raise InputError(f"exclude_fraction= must be in [0, 0.5), got {float(exclude_fraction):g}")
+    if not (0 < significance < 1):
+        raise InputError(f"significance= must be in (0, 1), got {float(significance):g}")
+
+
+def _interface_planes(profile: TemperatureProfile, interfaces: ArrayLike | None, geometry: str) -> tuple[float, ...]:
+    """The interface planes, sorted: given (periodic: modulo the box) or found from the composition; checked to
+    be as many as the geometry has, inside the profile (fixed) and at least two bins apart (periodic)."""
+    want = 2 if geometry == "periodic" else 1
+    if interfaces is None:
+        planes = find_interfaces(profile, geometry)
+    else:
+        planes = tuple(float(x) for x in np.atleast_1d(np.asarray(interfaces, dtype=float)))
+    if len(planes) != want:
+        raise InputError(f"the {geometry} geometry has {want} interface(s); got {len(planes)} position(s)")
+    lo, hi = profile.box
+    length = hi - lo
+    if not all(np.isfinite(planes)):
+        raise InputError(f"interface positions must be finite numbers, got {', '.join(f'{p:g}' for p in planes)}")
+    if geometry == "periodic":  # any plane modulo the box: 0, Lz and -Lz are one plane
+        planes = tuple(_wrap(p, lo, length) for p in planes)
+    elif not all(lo < p < hi for p in planes):
+        shown = ", ".join(f"{p:g}" for p in planes)
+        raise InputError(f"interface positions {shown} must lie inside the profile, {lo:g} < z < {hi:g}")
+    planes = tuple(sorted(planes))
+    if want == 2 and min(planes[1] - planes[0], planes[0] + length - planes[1]) < 2 * profile.bin_width:
+        raise InputError(f"the interfaces at {planes[0]:g} and {planes[1]:g} are closer than two bins")
+    return planes
 
 
 def _flux(flux: Any, flux_err: float, units: str) -> tuple[float, float, str, BathFlux | None]:

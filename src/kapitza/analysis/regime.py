@@ -43,7 +43,9 @@ longer moves.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
@@ -288,4 +290,26 @@ def thermostat_regime(
         interface_share_err=share_err,
         interface_jumps=tuple(jumps),
         jumps_estimated=estimated,
+    )
+
+
+def run_regime(run_dir: str | os.PathLike) -> ThermostatRegime:
+    """:func:`thermostat_regime` of a kapitza NEMD run directory: its profile (``profile.chunk``) with the set
+    points, bath slabs and interfaces of its manifest (``run.json``), placed in the profile's own box.
+
+    ``md run`` prints it after a run and ``md analyze RUN_DIR`` on any finished one.
+    """
+    from ..io.run_manifest import read_manifest
+    from .profiles import read_profile
+
+    manifest = read_manifest(run_dir)
+    profile = read_profile(Path(run_dir) / manifest.file("profile"), units=manifest.units)
+    lo, hi = profile.box
+    return thermostat_regime(
+        profile.positions,
+        profile.temperatures,
+        set_points=(manifest.hot_temperature, manifest.cold_temperature),
+        bath_regions=manifest.bath_regions(lo, hi),
+        interfaces=manifest.interface_planes(lo, hi),
+        box=(lo, hi) if manifest.geometry == "periodic" else None,
     )

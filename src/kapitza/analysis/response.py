@@ -1,9 +1,10 @@
 """Runs -> response: one kapitza run directory analysed, G(T_mean) over runs, and J(Delta T) for non-linear response.
 
-* :func:`analyze_run` reads a kapitza NEMD run directory (``config.toml``, ``profile.chunk``,
-  ``baths.txt``, ``bicrystal.data``) as plain files (no simulation package is imported): the
-  interfaces from the config's A|B length fraction and the profile's own box (the box may change
-  under NPT), the flux from both baths (checked to agree), the area from the data file.
+* :func:`analyze_run` reads a kapitza NEMD run directory (its manifest ``run.json``, ``profile.chunk``,
+  ``baths.txt``, ``box.txt``; see :mod:`kapitza.io.run_manifest`) as plain files (no simulation package is
+  imported and the TOML config is never read): the interfaces and baths from the manifest placed in the
+  profile's own box (the box may change under NPT), the flux from both baths (checked to agree) through
+  :func:`run_flux`, the one flux computation that ``md run`` prints too, the area from box.txt.
 * :func:`conductance_vs_temperature`: G at several mean temperatures, fitted (>= 3 points) by a
   power law G = A T^n (straight line in log-log) and by a straight line G = a + b T, weighted by
   each point's error.
@@ -18,7 +19,6 @@ All fits are weighted least squares with absolute errors (covariance (A^T W A)^-
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Any, ClassVar
@@ -28,51 +28,24 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
 from ..errors import InputError
-from ..io.results import result
-from .jump import DEFAULT_BATH_TOLERANCE, BathFlux, JumpAnalysis, analyze_jump, flux_from_baths
+from ..io.results import dumps, result
+from ..io.run_manifest import RunManifest, read_baths_file, read_box_file, read_manifest
+from .baths import BathTally
+from .jump import BLOCK_ERROR_PREFIX, DEFAULT_BATH_TOLERANCE, BathFlux, JumpAnalysis, analyze_jump, flux_from_baths
 from .profiles import TemperatureProfile, read_profile
 from .units import unit_system
 
-CONFIG_FILE = "config.toml"
-PROFILE_FILE = "profile.chunk"
-BATHS_FILE = "baths.txt"
-DATA_FILE = "bicrystal.data"
-#: lx ly lz after the equilibration (NPT may have changed the box), written by kapitza.md.
-BOX_FILE = "box.txt"
-STATE_FILE = "state.json"
 #: p-value below which the quadratic term of J(Delta T) is called significant.
 DEFAULT_SIGNIFICANCE = 0.01
 
 
 def read_bath_blocks(path: str | Path) -> NDArray[np.float64]:
-    """A kapitza ``baths.txt`` (block step E_hot E_cold E_total per row, ``#`` comments) as an (n, 5) array."""
-    p = Path(path)
-    where = f"baths file {str(p)!r}"
-    if not p.is_file():
-        raise InputError(f"{where} does not exist or is not a file")
-    data = p.read_bytes()
-    if b"\0" in data or not data.isascii():
-        raise InputError(f"{where} is not a text file")
-    rows = []
-    for n, raw in enumerate(data.decode("ascii").splitlines(), start=1):
-        s = raw.split("#", 1)[0].strip()
-        if not s:
-            continue
-        fields = s.split()
-        if len(fields) != 5:
-            raise InputError(
-                f"{where} line {n}: expected 5 columns (block step E_hot E_cold E_total), got {len(fields)}"
-            )
-        try:
-            nums = [float(f) for f in fields]
-        except ValueError:
-            raise InputError(f"{where} line {n}: not a number in {s[:40]!r}") from None
-        if not all(math.isfinite(x) for x in nums):
-            raise InputError(f"{where} line {n}: NaN or infinite value")
-        rows.append(nums)
-    if not rows:
-        raise InputError(f"{where} holds no blocks")
-    return np.asarray(rows, dtype=float)
+    """A kapitza ``baths.txt`` as an (n, 5) array (:func:`kapitza.io.run_manifest.read_baths_file`); InputError if
+    it holds no block."""
+    blocks = read_baths_file(path)
+    if blocks.shape[0] == 0:
+        raise InputError(f"baths file {str(path)!r} holds no blocks")
+    return blocks
 
 
 def flux_from_bath_blocks(
@@ -118,62 +91,141 @@ def flux_from_bath_blocks(
     return flux_from_baths(time, hot, cold, area, paths, tolerance, units, n_blocks)
 
 
-def _data_file_area(path: Path) -> float:
-    """x and y box lengths from a LAMMPS data file header: their product."""
-    where = f"data file {str(path)!r}"
-    if not path.is_file():
-        raise InputError(f"{where} does not exist (needed for the cross-section)")
-    lengths: dict[str, float] = {}
-    with path.open("r", encoding="ascii", errors="replace") as fh:
-        for n, line in enumerate(fh):
-            if n > 200 or line.strip() in ("Atoms", "Masses"):
-                break
-            fields = line.split()
-            if len(fields) >= 4 and fields[2] in ("xlo", "ylo") and fields[3] in ("xhi", "yhi"):
-                try:
-                    lengths[fields[2][0]] = float(fields[1]) - float(fields[0])
-                except ValueError:
-                    break
-    if set(lengths) != {"x", "y"} or not all(v > 0 for v in lengths.values()):
-        raise InputError(f"{where}: no valid 'xlo xhi' and 'ylo yhi' lines in its header")
-    return lengths["x"] * lengths["y"]
+def flux_from_tally(
+    tally: BathTally,
+    area: float,
+    geometry: str = "periodic",
+    block_time: float | None = None,
+    tolerance: float = DEFAULT_BATH_TOLERANCE,
+    units: str = "lj",
+    n_blocks: int | None = None,
+) -> BathFlux:
+    """The heat flux of a bath file as read (:func:`kapitza.analysis.baths.read_bath_tally`), whichever kind.
+
+    A kapitza ``baths.txt`` (energies per block) goes through :func:`flux_from_bath_blocks` and needs
+    ``block_time``; cumulative tallies through :func:`kapitza.analysis.flux_from_baths`.  The heat crosses two
+    interfaces in parallel in the ``periodic`` geometry, one with ``fixed`` ends.
+
+    Parameters
+    ----------
+    tally : BathTally
+    area : float
+        Cross-section (length unit squared), > 0.
+    geometry : {"periodic", "fixed"}
+    block_time : float, optional
+        Duration of one block of a kapitza baths.txt (time unit); refused for cumulative tallies.
+    tolerance, units, n_blocks
+        As in :func:`kapitza.analysis.flux_from_baths`.
+    """
+    if geometry not in ("periodic", "fixed"):
+        raise InputError(f"geometry= must be periodic or fixed, got {geometry!r}")
+    paths = 2 if geometry == "periodic" else 1
+    if tally.kind == "blocks":
+        if block_time is None:
+            raise InputError(f"{tally.source!r} is a kapitza baths.txt (energies per block): it needs the block time")
+        return flux_from_bath_blocks(tally.table, area, block_time, paths, tolerance, units, n_blocks)
+    if block_time is not None:
+        raise InputError(f"the block time is for a kapitza baths.txt; {tally.source!r} holds cumulative tallies")
+    return flux_from_baths(tally.time, tally.hot, tally.cold, area, paths, tolerance, units, n_blocks)
 
 
-def _box_file_area(path: Path) -> float:
-    """lx * ly from a run directory's ``box.txt`` (the box after equilibration)."""
-    try:
-        lx, ly, _ = (float(x) for x in path.read_text(encoding="ascii").split())
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise InputError(f"{str(path)!r} is not a kapitza box file (lx ly lz): {exc}") from None
-    if not (math.isfinite(lx * ly) and lx > 0 and ly > 0):
-        raise InputError(f"{str(path)!r}: the box lengths must be positive")
+@result
+class RunFlux:
+    """The heat flux of a kapitza NEMD run directory: the one computation behind ``md run`` and ``md analyze``.
+
+    Attributes
+    ----------
+    flux : float
+        A->B flux through each interface (the manifest's ``flux_convention``: negative with ``reverse``), mean of
+        the blocks the error uses (flux unit of the run).
+    flux_err : float
+        Standard error of block means (:mod:`kapitza.analysis.blocking`); NaN with one block.
+    n_blocks : int
+        Production blocks in baths.txt.
+    method : str
+        How the error was made: the blocks and their size (or why there is none).
+    inefficiency : float
+        Statistical inefficiency of the per-block flux (NaN with one block).
+    bath : BathFlux or None
+        The magnitude, its error and the balance of the two baths (None with fewer than 2 blocks).
+    area : float
+        Cross-section from box.txt (length unit squared).
+    units : str
+    """
+
+    flux: float
+    flux_err: float
+    n_blocks: int
+    method: str
+    inefficiency: float
+    bath: BathFlux | None
+    area: float
+    units: str
+
+    _summary_fields: ClassVar[tuple[str, ...]] = ("flux", "flux_err", "n_blocks")
+
+    @property
+    def flux_si(self) -> float:
+        """The flux in W/m^2 (NaN for LJ reduced units, which have no SI value)."""
+        system = unit_system(self.units)
+        return float("nan") if system.reduced else self.flux * system.flux_to_si
+
+
+def run_area(run_dir: str | Path, manifest: RunManifest) -> float:
+    """The flux's cross-section of a run directory: lx ly from its box file (the box after equilibration)."""
+    lx, ly, _ = read_box_file(Path(run_dir) / manifest.file("box"))
     return lx * ly
 
 
-def _planes_per_cell(config: dict[str, Any]) -> int:
-    """(001) atomic planes per conventional cell: 2 for the LJ fcc builder, 4 for the diamond (Si/Ge) one."""
-    return 2 if config.get("potential", "lj/cut") == "lj/cut" else 4
+def run_flux(
+    run_dir: str | Path,
+    tolerance: float = DEFAULT_BATH_TOLERANCE,
+    n_blocks: int | None = None,
+    manifest: RunManifest | None = None,
+) -> RunFlux:
+    """The heat flux of a kapitza NEMD run directory from its manifest, baths file and box file.
+
+    Per block J_b = sign (E_cold - E_hot) / 2 / (n_interfaces area block_time) (the manifest's convention); the
+    mean and its error are those of :func:`flux_from_bath_blocks` (standard error of block means, Flyvbjerg &
+    Petersen 1989), whose magnitude is signed by the manifest's ``reverse``.  One block: its flux, no error.
+    Where the baths do not exchange heat with opposite signs (a run too short to be steady), there is no
+    :class:`BathFlux` (``bath`` is None, :func:`analyze_run` refuses the run) and the flux is the blocks' mean,
+    with the reason in ``method``.
+
+    Parameters
+    ----------
+    run_dir : path-like
+    tolerance : float
+        Accepted relative difference of the two baths' powers.
+    n_blocks : int, optional
+        Blocks for the error (default: see :func:`flux_from_bath_blocks`).
+    manifest : RunManifest, optional
+        The run's manifest, if already read.
+    """
+    folder = Path(run_dir)
+    m = read_manifest(folder) if manifest is None else manifest
+    blocks = read_bath_blocks(folder / m.file("baths"))
+    area = run_area(folder, m)
+    fluxes = m.block_fluxes(blocks, area)
+    n = int(blocks.shape[0])
+    if n < 2:
+        return RunFlux(float(fluxes[0]), float("nan"), 1, "one block: no error yet", float("nan"), None, area, m.units)
+    try:
+        bath = flux_from_bath_blocks(blocks, area, m.block_time, m.n_interfaces, tolerance, m.units, n_blocks)
+    except InputError as exc:  # e.g. both baths lost energy in a short run: the blocks' own mean, said why
+        from .blocking import block_average
+
+        b = block_average(fluxes, n_blocks if n_blocks is not None or n >= 16 else n)
+        return RunFlux(b.mean, b.err, n, f"{b.method}; no bath flux: {exc}", b.inefficiency, None, area, m.units)
+    sign = -1.0 if m.reverse else 1.0
+    method = bath.error_method.removeprefix(BLOCK_ERROR_PREFIX)
+    return RunFlux(sign * bath.flux, bath.flux_err, n, method, bath.inefficiency, bath, area, m.units)
 
 
-def _fixed_bath_centres(config: dict[str, Any], box: tuple[float, float], where: str) -> tuple[float, float]:
-    """Centres of the hot and cold baths of a fixed-ends run: each ``bath_width`` wide, next to the
-    ``frozen_planes`` frozen planes at its end (the layout of kapitza.md.inputs)."""
-    lo, hi = box
-    n_planes = _planes_per_cell(config) * (
-        _config_number(config, "cells_a", where) + _config_number(config, "cells_b", where)
-    )
-    frozen = _config_number(config, "frozen_planes", where) / n_planes * (hi - lo)
-    half = _config_number(config, "bath_width", where) / 2
-    return lo + frozen + half, hi - frozen - half
-
-
-def _without_frozen_planes(profile: TemperatureProfile, config: dict[str, Any], where: str) -> TemperatureProfile:
+def _without_frozen_planes(profile: TemperatureProfile, manifest: RunManifest, where: str) -> TemperatureProfile:
     """A fixed-ends profile without the bins of the frozen planes at both ends (their temperature is 0)."""
     lo, hi = profile.box
-    n_planes = _planes_per_cell(config) * (
-        _config_number(config, "cells_a", where) + _config_number(config, "cells_b", where)
-    )
-    frozen = _config_number(config, "frozen_planes", where) / n_planes * (hi - lo)
+    frozen = manifest.frozen_fraction * (hi - lo)
     keep = (profile.positions > lo + frozen) & (profile.positions < hi - frozen)
     if keep.sum() < 2:
         raise InputError(f"{where}: no profile bins between the frozen ends")
@@ -192,22 +244,11 @@ def run_profile(run_dir: str | Path) -> TemperatureProfile:
     """The temperature profile of a kapitza run directory as :func:`analyze_run` analyses it (for a fixed-ends
     run, without the frozen planes' bins)."""
     folder = Path(run_dir)
-    config = read_run_config(folder)
-    where = f"{str(folder / CONFIG_FILE)!r}"
-    profile = read_profile(folder / PROFILE_FILE, units=config.get("units", "lj"))
-    if config.get("geometry", "periodic") == "fixed":
-        profile = _without_frozen_planes(profile, config, where)
+    manifest = read_manifest(folder)
+    profile = read_profile(folder / manifest.file("profile"), units=manifest.units)
+    if manifest.geometry == "fixed":
+        profile = _without_frozen_planes(profile, manifest, str(folder))
     return profile
-
-
-def read_run_config(run_dir: str | Path) -> dict[str, Any]:
-    """The ``config.toml`` of a kapitza run directory, as a plain mapping (read with the safe TOML reader)."""
-    from ..io import toml_file
-
-    p = Path(run_dir) / CONFIG_FILE
-    if not p.is_file():
-        raise InputError(f"{str(run_dir)!r} is not a kapitza run directory (no {CONFIG_FILE})")
-    return toml_file.read_document(p, "run config", toml_file.MAX_CONFIG_BYTES)
 
 
 @result
@@ -222,15 +263,15 @@ class RunAnalysis:
     T_mean : float
         Mean of the extrapolated temperatures on both sides of both interfaces (temperature unit).
     bath_delta_T : float
-        Hot minus cold bath set point from the config (temperature unit).
+        Hot minus cold bath set point from the manifest (temperature unit).
     area : float
-        Cross-section after equilibration, from box.txt (else the data file) (length unit squared).
+        Cross-section after equilibration, from box.txt (length unit squared).
     block_time : float
         block_steps * timestep (time unit).
     interface_fraction : float
         z of the A|B interface as a fraction of the box (cells_a / (cells_a + cells_b)).
-    config : mapping
-        The run's settings as read.
+    manifest : RunManifest
+        The run's manifest (run.json) as read.
     """
 
     run_dir: str
@@ -240,16 +281,9 @@ class RunAnalysis:
     area: float
     block_time: float
     interface_fraction: float
-    config: Any
+    manifest: RunManifest
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("run_dir", "T_mean", "bath_delta_T")
-
-
-def _config_number(config: dict[str, Any], name: str, where: str) -> float:
-    value = config.get(name)
-    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
-        raise InputError(f"{where}: {name} must be a number, got {value!r}")
-    return float(value)
 
 
 def analyze_run(
@@ -262,98 +296,78 @@ def analyze_run(
 ) -> RunAnalysis:
     """Delta T, J and G of a kapitza NEMD run directory, with nothing else to type.
 
+    Reads the run's manifest (``run.json``), ``profile.chunk``, ``baths.txt`` and ``box.txt``.
+
     Parameters
     ----------
     run_dir : path-like
         A folder written by :func:`kapitza.md.run.run_nemd`.
     interfaces : array_like of 2 floats, optional
-        Override of the interface planes (length unit of the run).  Default: the box's low edge and
-        low + interface_fraction * length, the box taken from the profile itself.
+        Override of the interface planes (length unit of the run).  Default: the manifest's, placed in the
+        profile's own box (NPT may have changed it).
     exclude_bins : int, optional
         As in :func:`kapitza.analysis.analyze_jump`.
     tolerance : float
         Accepted relative difference of the two baths' powers.
     hot_bath : float, optional
-        Override of the hot bath's position (length unit).  Default: from the config, as kapitza.md places
-        the baths (periodic: the middle of A, of B with ``reverse``; fixed: next to the left frozen end, the
-        right one with ``reverse``), so the heat-flow direction comes from the set-up.
+        Override of the hot bath's position (length unit).  Default: the centre of the manifest's hot slab
+        (periodic: the middle of A, of B with ``reverse``; fixed: next to the left frozen end, the right one with
+        ``reverse``), so the heat-flow direction comes from the set-up.
     n_blocks : int, optional
         Blocks for the flux error (default: see :func:`flux_from_bath_blocks`).
 
-    The bath slabs' width is the config's ``bath_width``: the exclusions count from the bath edge.
+    The bath slabs' width is the manifest's ``bath_width``: the exclusions count from the bath edge.
     """
     folder = Path(run_dir)
-    if not folder.is_dir():
-        raise InputError(f"run directory {str(folder)!r} does not exist or is not a folder")
-    config = read_run_config(folder)
-    where = f"{str(folder / CONFIG_FILE)!r}"
-    units = config.get("units", "lj")
-    unit_system(units, f"{where}: units")
-    cells_a = _config_number(config, "cells_a", where) if "cells_a" in config else 8.0
-    cells_b = _config_number(config, "cells_b", where) if "cells_b" in config else 8.0
-    if "interface_fraction" in config:
-        fraction = _config_number(config, "interface_fraction", where)
-    else:
-        fraction = cells_a / (cells_a + cells_b) if cells_a > 0 and cells_b > 0 else float("nan")
-    if not 0 < fraction < 1:
-        raise InputError(f"{where}: the interface fraction must lie in (0, 1), got {fraction:g}")
-    block_time = _config_number(config, "block_steps", where) * _config_number(config, "timestep", where)
-    bath_dt = _config_number(config, "delta_temperature", where) if "delta_temperature" in config else float("nan")
-    for name in (PROFILE_FILE, BATHS_FILE):
-        if not (folder / name).is_file():
-            raise InputError(f"run directory {str(folder)!r} has no {name}: the run has not produced a block yet")
-    profile = read_profile(folder / PROFILE_FILE, units=units)
-    blocks = read_bath_blocks(folder / BATHS_FILE)
+    manifest = read_manifest(folder)
+    units = manifest.units
+    unit_system(units)
+    for role in ("profile", "baths"):
+        if not (folder / manifest.file(role)).is_file():
+            raise InputError(
+                f"run directory {str(folder)!r} has no {manifest.file(role)}: the run has not produced a block yet"
+            )
+    profile = read_profile(folder / manifest.file("profile"), units=units)
+    blocks = read_bath_blocks(folder / manifest.file("baths"))
     if blocks.shape[0] != profile.n_blocks:
         raise InputError(
-            f"run directory {str(folder)!r}: {PROFILE_FILE} holds {profile.n_blocks} blocks but {BATHS_FILE} "
-            f"{blocks.shape[0]}; resume the run (kapitza md run) to make them agree"
+            f"run directory {str(folder)!r}: {manifest.file('profile')} holds {profile.n_blocks} blocks but "
+            f"{manifest.file('baths')} {blocks.shape[0]}; resume the run (kapitza md run) to make them agree"
         )
-    geometry = config.get("geometry", "periodic")
-    if geometry not in ("periodic", "fixed"):
-        raise InputError(f"{where}: geometry must be periodic or fixed, got {geometry!r}")
-    box_file = folder / BOX_FILE
-    area = _box_file_area(box_file) if box_file.is_file() else _data_file_area(folder / DATA_FILE)
-    paths = 2 if geometry == "periodic" else 1
-    bath = flux_from_bath_blocks(blocks, area, block_time, paths, tolerance, units, n_blocks)
+    flux = run_flux(folder, tolerance, n_blocks, manifest)
+    if flux.bath is None:
+        raise InputError(f"the bath flux needs at least 2 blocks, got {flux.n_blocks}")
     lo, hi = profile.box
+    hot, cold = manifest.bath_centres(lo, hi)
     baths = None
-    reverse = bool(config.get("reverse", False))
-    if geometry == "fixed":
-        baths = _fixed_bath_centres(config, (lo, hi), where)
-        if interfaces is None:
-            interfaces = (lo + fraction * (hi - lo),)
-        profile = _without_frozen_planes(profile, config, where)
-        hot = baths[1] if reverse else baths[0]
-    else:
-        if interfaces is None:
-            interfaces = (lo, lo + fraction * (hi - lo))
-        # kapitza.md.inputs: the hot bath in the middle of A (of B with reverse)
-        f_a, f_b = fraction / 2, (1 + fraction) / 2
-        hot = lo + (f_b if reverse else f_a) * (hi - lo)
+    if interfaces is None:
+        interfaces = manifest.interface_planes(lo, hi)
+    if manifest.geometry == "fixed":
+        baths = (hot, cold) if not manifest.reverse else (cold, hot)  # left, right
+        profile = _without_frozen_planes(profile, manifest, str(folder))
     if hot_bath is None:
         hot_bath = hot
-    width = _config_number(config, "bath_width", where) if "bath_width" in config else None
     jump = analyze_jump(
         profile,
         interfaces=interfaces,
-        geometry=geometry,
-        flux=bath,
+        geometry=manifest.geometry,
+        flux=flux.bath,
         exclude_bins=exclude_bins,
         bath_positions=baths,
         hot_bath=hot_bath,
-        bath_width=width,
+        bath_width=manifest.bath_width,
     )
     t_mean = float(np.mean([0.5 * (j.T_left + j.T_right) for j in jump.interfaces]))
+    fraction = manifest.interfaces[-1][0]
     return RunAnalysis(
         run_dir=str(folder),
         jump=jump,
         T_mean=t_mean,
-        bath_delta_T=bath_dt,
-        area=area,
-        block_time=block_time,
+        bath_delta_T=manifest.delta_temperature,
+        area=flux.area,
+        block_time=manifest.block_time,
         interface_fraction=fraction,
-        config=config,
+        manifest=manifest,
     )
 
 
@@ -594,9 +608,9 @@ class ResponseSummary:
     ----------
     runs : tuple of RunAnalysis
     temperature : TemperatureDependence or None
-        Over the runs' T_mean, when the configs' ``temperature`` takes two or more values.
+        Over the runs' T_mean, when the manifests' ``temperature`` takes two or more values.
     response : FluxResponse or None
-        Over the runs' (Delta T, J), when the configs' ``delta_temperature`` takes two or more values.
+        Over the runs' (Delta T, J), when the manifests' ``delta_temperature`` takes two or more values.
     units : str
     """
 
@@ -609,7 +623,7 @@ class ResponseSummary:
 
 
 def _distinct(runs: tuple[RunAnalysis, ...], key: str) -> int:
-    return len({run.config.get(key) for run in runs})
+    return len({getattr(run.manifest, key) for run in runs})
 
 
 def summarize_runs(runs: Any, significance: float = DEFAULT_SIGNIFICANCE) -> ResponseSummary:
@@ -658,7 +672,7 @@ def path_resistance(run: RunAnalysis) -> tuple[float, float, float]:
     if not isinstance(run, RunAnalysis):
         raise InputError(f"path_resistance needs a RunAnalysis (from analyze_run), got {type(run).__name__}")
     jump = run.jump
-    profile = read_profile(Path(run.run_dir) / PROFILE_FILE, units=jump.units)
+    profile = read_profile(Path(run.run_dir) / run.manifest.file("profile"), units=jump.units)
     lo, hi = profile.box
     length = hi - lo
     z1, z2 = (i.position for i in jump.interfaces)
@@ -827,7 +841,7 @@ def gather_runs(entries: Any, series: Any, folder: str | Path, source: str = "")
         doc["thickness"]["lengths"] = [float(x) for x in thickness.lengths]
         doc["thickness"]["resistances"] = [float(x) for x in thickness.resistances]
         doc["thickness"]["sigmas"] = [float(x) for x in thickness.sigmas]
-    atomic_write_text(out / TABLE_JSON, json.dumps(doc, indent=2) + "\n")
+    atomic_write_text(out / TABLE_JSON, dumps(doc) + "\n")
     return RunTable(
         rows=tuple(rows),
         summary=summary,

@@ -499,7 +499,7 @@ def spectral_conductance(
         first_block = run.jump.blocks_dropped + 1
     if raw.units != run.jump.units:
         raise InputError(
-            f"{str(run_dir)!r}: {SPECTRAL_DIR}/{SETUP_FILE} is in {raw.units} units but config.toml in {run.jump.units}"
+            f"{str(run_dir)!r}: {SPECTRAL_DIR}/{SETUP_FILE} is in {raw.units} units but run.json in {run.jump.units}"
         )
     sr = raw.select(first_block)
     if source == "force" and sr.q_force is None:

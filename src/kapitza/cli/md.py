@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-import json
+import math
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import InputError
+from ..io.results import dumps
 from .common import check_output, parse_floats, read_table
 
 md_app = typer.Typer(
@@ -114,7 +115,7 @@ def analyze_command(
     plot: Annotated[Path | None, typer.Option(help="Write the profile figure (.png, .pdf, .svg).")] = None,
 ) -> None:
     """Temperature jump Delta T at each interface and G = J / Delta T, with errors over blocks."""
-    from ..analysis import analyze_jump, flux_from_baths, read_profile, unit_system
+    from ..analysis import analyze_jump, read_profile, unit_system
     from ..analysis.baths import parse_layout, read_bath_tally
 
     if geometry is not None and geometry not in ("periodic", "fixed"):
@@ -158,13 +159,9 @@ def analyze_command(
             raise InputError(f"--block-time is for a kapitza baths.txt; {str(baths)!r} holds cumulative tallies")
     prof = read_profile(profile, column=col, units=units, composition=comp)
     if tally is not None:
-        paths = 2 if geometry == "periodic" else 1
-        if tally.kind == "blocks":
-            from ..analysis.response import flux_from_bath_blocks
+        from ..analysis.response import flux_from_tally
 
-            j = flux_from_bath_blocks(tally.table, float(area), float(block_time), paths, tolerance, units, blocks)  # type: ignore[arg-type]
-        else:
-            j = flux_from_baths(tally.time, tally.hot, tally.cold, float(area), paths, tolerance, units, blocks)  # type: ignore[arg-type]
+        j = flux_from_tally(tally, float(area), geometry, block_time, tolerance, units, blocks)  # type: ignore[arg-type]
     bath_positions = (hot_bath_at, cold_bath_at) if cold_bath_at is not None else None
     result = analyze_jump(
         prof,
@@ -221,7 +218,7 @@ def _analyze_run_dir(folder: Path, given: dict[str, Any]) -> None:
         "block_time": _f(run.block_time),
         "interface_fraction": _f(run.interface_fraction),
     }
-    regime = _run_dir_regime(folder, run.jump.units)
+    regime = _run_dir_regime(folder)
     if regime is not None:
         extra["regime"] = {"verdict": regime.verdict, "message": regime.message}
     profile = None
@@ -232,24 +229,14 @@ def _analyze_run_dir(folder: Path, given: dict[str, Any]) -> None:
     _report(run.jump, profile, unit_system(run.jump.units), given["as_json"], given["plot"], extra)
 
 
-def _run_dir_regime(folder: Path, units: str) -> Any:
-    """The thermostat-regime verdict of a kapitza run directory (None when its config is not a NEMD config)."""
-    from ..md.nemd import NemdConfig
-    from ..md.run import CONFIG_FILE
-    from .md_run import run_regime
+def _run_dir_regime(folder: Path) -> Any:
+    """The thermostat-regime verdict of a kapitza run directory (None when it cannot be made)."""
+    from ..analysis.regime import run_regime
 
     try:
-        cfg = NemdConfig.from_mapping(_toml(folder / CONFIG_FILE))
-        return run_regime(cfg, folder, units)
+        return run_regime(folder)
     except (InputError, OSError, ValueError):
         return None
-
-
-def _toml(path: Path) -> dict[str, Any]:
-    import tomllib
-
-    with open(path, "rb") as fh:
-        return tomllib.load(fh)
 
 
 def _report(
@@ -270,7 +257,7 @@ def _report(
 
         plot_profile(prof, result, plot)
     if as_json:
-        sys.stdout.write(json.dumps({**_json(result, system, flux_err_given), **extra}, indent=2) + "\n")
+        sys.stdout.write(dumps({**_json(result, system, flux_err_given), **extra}) + "\n")
         return
     _print(result, system, flux_err_given)
     if "bath_file_layout" in extra:
@@ -284,16 +271,20 @@ def _report(
             Console().print(f"regime: {extra['regime']['message']}", soft_wrap=True)
 
 
-def _f(x: float) -> float | str:
-    x = float(x)
-    return x if np.isfinite(x) else "nan"
+def _f(x: float) -> float:
+    """A number for the JSON document (kapitza.io.results.dumps writes a non-finite one as "nan", "inf", "-inf")."""
+    return float(x)
+
+
+def _undetermined(value: object) -> bool:
+    return isinstance(value, float) and not math.isfinite(value)
 
 
 def _mw(system: Any, g: float) -> float:
-    """G in the profile's conductance unit -> MW m^-2 K^-1 (through UnitSystem.flux_to_si and kapitza.units)."""
-    from ..units import MW_PER_M2K
+    """G in the profile's conductance unit -> MW m^-2 K^-1 (kapitza.analysis.jump.conductance_mw)."""
+    from ..analysis.jump import conductance_mw
 
-    return float(g) * system.flux_to_si / MW_PER_M2K
+    return conductance_mw(g, system.name)
 
 
 def _error_notes(r: Any, system: Any, flux_err_given: bool) -> dict[str, str]:
@@ -333,7 +324,7 @@ def _annotate(doc: dict[str, Any], notes: dict[str, str]) -> dict[str, Any]:
     out = dict(doc)
     for key, value in doc.items():
         if key.endswith("_err") or key.endswith("_err_jackknife"):
-            if value == "nan" and key in notes:
+            if _undetermined(value) and key in notes:
                 out[f"{key}_note"] = notes[key]
             elif value == 0 and (key in notes or key in ZERO_NOTES):
                 out[f"{key}_note"] = notes.get(key, ZERO_NOTES.get(key, ""))
@@ -473,7 +464,7 @@ def thickness_command(
         from ..analysis.thickness import thickness_json
 
         doc = thickness_json(fit) | {"units": units, "unit_names": names}
-        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+        sys.stdout.write(dumps(doc) + "\n")
         return
     console = Console(soft_wrap=True)  # one line per statement
     for line in thickness_lines(fit, names):
@@ -500,7 +491,7 @@ def response_command(
     system = unit_system(summary.units)
     doc = summary_json(summary)
     if as_json:
-        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+        sys.stdout.write(dumps(doc) + "\n")
         return
     console = Console()
     table = Table(title=f"NEMD runs ({'LJ reduced units' if system.reduced else system.name + ' units'})")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,6 +10,7 @@ import numpy as np
 import typer
 from rich.console import Console
 
+from ..io.results import dumps
 from .common import check_output, load_run_config
 
 
@@ -88,7 +88,7 @@ def md_emd_command(
             "run_dir": run.run_dir,
             "warnings": list(g.warnings),
         }
-        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+        sys.stdout.write(dumps(doc) + "\n")
         return
     out = Console()
     out.print(f"run directory: {run.run_dir} ({run.n_runs} runs)")
@@ -101,6 +101,6 @@ def md_emd_command(
     out.print(f"per run: {', '.join(f'{x:.4g}' for x in g.G_runs)}; naive plateau maximum {g.plateau_max:.4g}")
 
 
-def _f(x: float) -> float | str:
-    x = float(x)
-    return x if np.isfinite(x) else "nan"
+def _f(x: float) -> float:
+    """A number for the JSON document (kapitza.io.results.dumps writes a non-finite one as "nan", "inf", "-inf")."""
+    return float(x)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-import numpy as np
 import typer
 from rich.console import Console
 
@@ -64,47 +63,24 @@ def md_run_command(
     out.print(f"run directory: {result.run_dir}")
     if result.resumed_from_unit:
         out.print(f"resumed after unit {result.resumed_from_unit} (equilibration, transient, blocks)")
-    if np.isfinite(result.steps_per_second):
+    if result.steps_per_second == result.steps_per_second:  # NaN when no unit ran
         out.print(f"speed: {result.steps_per_second:.0f} steps/s")
     out.print(f"blocks: {result.n_blocks} of {result.block_steps} steps (profile.chunk, baths.txt)")
     if result.n_blocks:
-        from ..analysis.blocking import block_average
+        from ..analysis.regime import run_regime
+        from ..analysis.response import run_flux
         from ..analysis.units import unit_system
 
-        flux = result.heat_flux
-        system = unit_system(result.units)
-        mean = float(np.mean(flux))
-        if flux.size >= 2:  # as analyze_run: the run's blocks (grouped when 16 or more), standard error of means
-            b = block_average(flux, n_blocks=flux.size if flux.size < 16 else None)
-            err, how = b.err, f"error over {b.method}; statistical inefficiency {b.inefficiency:.3g}"
-        else:
-            err, how = float("nan"), "one block: no error yet"
-        si = " (LJ units)" if system.reduced else f" = {mean * system.flux_to_si:.4g} W/m^2"
-        out.print(
-            f"heat flux per interface (A->B, mean of both baths): {mean:.5g} +- {err:.2g} {system.flux}{si} ({how})"
+        flux = run_flux(result.run_dir)  # the one flux computation, as md analyze
+        system = unit_system(flux.units)
+        how = (
+            flux.method
+            if flux.n_blocks < 2
+            else f"error over {flux.method}; statistical inefficiency {flux.inefficiency:.3g}"
         )
-        out.print(f"regime: {_regime(cfg, result).message}", soft_wrap=True)
-
-
-def _regime(cfg: Any, result: Any) -> Any:
-    """The thermostat-limited diagnostic of a finished run (kapitza.analysis.regime; the slabs and planes of md)."""
-    return run_regime(cfg, Path(result.run_dir), result.units)
-
-
-def run_regime(cfg: Any, run_dir: Path, units: str) -> Any:
-    """:func:`kapitza.analysis.regime.thermostat_regime` of the run directory ``run_dir`` made with ``cfg``
-    (``md run`` after a run, ``md analyze RUN_DIR`` on any finished one)."""
-    from ..analysis.profiles import read_profile
-    from ..analysis.regime import thermostat_regime
-    from ..md.inputs import PROFILE_FILE
-
-    profile = read_profile(run_dir / PROFILE_FILE, units=units)
-    lo, hi = profile.box
-    return thermostat_regime(
-        profile.positions,
-        profile.temperatures,
-        set_points=(cfg.hot_temperature, cfg.cold_temperature),
-        bath_regions=cfg.bath_regions(lo, hi),
-        interfaces=cfg.interface_planes(lo, hi),
-        box=(lo, hi) if cfg.geometry == "periodic" else None,
-    )
+        si = " (LJ units)" if system.reduced else f" = {flux.flux_si:.4g} W/m^2"
+        out.print(
+            f"heat flux per interface (A->B, mean of both baths): {flux.flux:.5g} +- {flux.flux_err:.2g} "
+            f"{system.flux}{si} ({how})"
+        )
+        out.print(f"regime: {run_regime(result.run_dir).message}", soft_wrap=True)

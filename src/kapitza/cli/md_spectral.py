@@ -7,7 +7,6 @@ Thin over :mod:`kapitza.analysis.spectral` and :mod:`kapitza.analysis.modes` (th
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 from pathlib import Path
@@ -17,9 +16,9 @@ import numpy as np
 import typer
 from rich.console import Console
 
-from ..analysis.response import read_run_config
 from ..errors import InputError
-from ..io.results import to_jsonable
+from ..io.results import dumps, to_jsonable
+from ..io.run_manifest import read_manifest
 from .common import check_output, progress_bar
 
 _PLOT_SUFFIXES = (".png", ".pdf", ".svg")
@@ -39,9 +38,9 @@ def _harmonic(run_dir: Path, kpoints: int, frequencies: int, progress: bool) -> 
     """The AGF/DMM spectra of the run's interface, or (None, the reason none can be given)."""
     from ..prediction.md_systems import harmonic_spectra, system_of
 
-    config = read_run_config(run_dir)
+    manifest = read_manifest(run_dir)
     try:
-        system_of(config)
+        system_of(manifest)
     except InputError as exc:  # a system the harmonic models do not describe (tersoff, disorder...): say why
         return None, str(exc)
     with progress_bar(progress) as bar:
@@ -51,7 +50,7 @@ def _harmonic(run_dir: Path, kpoints: int, frequencies: int, progress: bool) -> 
                 bar("AGF of the same interface", done, total)
 
         # a bad --kpoints or --frequencies is the user's error: it propagates (one line, exit 2)
-        return harmonic_spectra(config, kpoints=kpoints, frequencies=frequencies, progress=report), None
+        return harmonic_spectra(manifest, kpoints=kpoints, frequencies=frequencies, progress=report), None
 
 
 def _minutes(n_atoms: int) -> float:
@@ -61,16 +60,15 @@ def _minutes(n_atoms: int) -> float:
 
 def _periodic_cell(run_dir: Path, max_atoms: int = DEFAULT_MODE_ATOMS) -> tuple[Any, Any]:
     """The run's config and its periodic cell, refused before it is built when it exceeds ``max_atoms``."""
-    from ..md.nemd import NemdConfig
+    from ..md.run import read_run_config
     from ..md.systems import build_structure
 
-    config = NemdConfig.from_mapping(read_run_config(run_dir), where=str(run_dir / "config.toml"))
+    config = read_run_config(run_dir)
     if config.geometry != "periodic":
         raise InputError(
             "md modes needs a periodic run (geometry = periodic): the lattice dynamics is that of the periodic cell"
         )
-    per_cell = 4 if config.potential == "lj/cut" else 8  # conventional fcc / diamond cubic cell
-    n_atoms = per_cell * config.n_x * config.n_y * (config.cells_a + config.cells_b)
+    n_atoms = config.n_atoms
     if n_atoms > max_atoms:
         minutes = _minutes(n_atoms)
         raise InputError(
@@ -121,9 +119,9 @@ def _check_smoothing(smoothing_bins: float, run: Any) -> None:
         )
 
 
-def _f(x: Any) -> Any:
-    x = float(x)
-    return x if np.isfinite(x) else "nan"
+def _f(x: Any) -> float:
+    """A number for the JSON document (kapitza.io.results.dumps writes a non-finite one as "nan", "inf", "-inf")."""
+    return float(x)
 
 
 def spectral_command(
@@ -167,7 +165,7 @@ def spectral_command(
             "inelastic_fraction": None if inelastic is None else to_jsonable(inelastic),
             "nemd_minus_agf": None if diff is None else to_jsonable(diff),
         }
-        sys.stdout.write(json.dumps(doc, indent=1) + "\n")
+        sys.stdout.write(dumps(doc, indent=1) + "\n")
         return
     out = Console(highlight=False)
     out.print(f"run directory: {sc.run_dir} ({sc.blocks_used} blocks from block {sc.first_block})")
@@ -257,7 +255,7 @@ def modes_command(
             doc["modal_temperatures_note"] = (
                 '"nan": the band holds too few of the plane\'s modes for a temperature (reference LDOS < 1 % of 3N)'
             )
-        sys.stdout.write(json.dumps(doc, indent=1) + "\n")
+        sys.stdout.write(dumps(doc, indent=1) + "\n")
         return
     out = Console(highlight=False)
     w = np.asarray(modes.omega)[np.asarray(modes.interface)] * factor
@@ -308,7 +306,7 @@ def rectification_command(
     from ..analysis.spectral import read_spectral_run, rectification
 
     for folder, want in ((forward, False), (reverse, True)):
-        if bool(read_run_config(folder).get("reverse", False)) != want:
+        if read_manifest(folder).reverse != want:
             raise InputError(
                 f"{str(folder)!r} has reverse = {str(not want).lower()}: give the forward run first, the reverse second"
             )
@@ -323,15 +321,15 @@ def rectification_command(
 
         rectification_figure(rect, path=plot)
     if as_json:
-        sys.stdout.write(json.dumps(to_jsonable(rect), indent=1) + "\n")
+        sys.stdout.write(dumps(rect, indent=1) + "\n")
         return
     out = Console(highlight=False)
     out.print(f"G forward (A -> B) = {rect.G_forward:.4g} +- {rect.G_forward_err:.2g} {rect.G_unit}")
     out.print(f"G reverse (B -> A) = {rect.G_reverse:.4g} +- {rect.G_reverse_err:.2g} {rect.G_unit}")
     out.print(rect.verdict)
-    cfg = read_run_config(forward)
-    t, dt = cfg.get("temperature"), cfg.get("delta_temperature")
-    if isinstance(t, (int, float)) and isinstance(dt, (int, float)) and t > 0:
+    manifest = read_manifest(forward)
+    t, dt = manifest.temperature, manifest.delta_temperature
+    if t > 0:
         out.print(
             f"baths {dt:g} apart at T = {t:g} (Delta T / T = {dt / t:.0%}): in linear response (Delta T << T) G is the "
             "same both ways (Onsager); a difference needs G to change with temperature across the interface, "

@@ -43,6 +43,7 @@ from typing import Any
 from ..errors import InputError
 from ..io import toml_file
 from ..io.paths import confined
+from ..io.run_manifest import CONFIG_FILE, STATE_FILE
 from .nemd import NemdConfig
 
 CAMPAIGN_KEYS = ("folder", "processes", "workers")
@@ -52,8 +53,6 @@ MAX_MEMBERS = 10_000
 #: Local workers refused above this count: each is a process running LAMMPS, and the largest single machines
 #: have 256 cores (2 x 128-core CPUs); more workers than cores only oversubscribe the machine (issue 25).
 MAX_WORKERS = 256
-STATE_FILE = "state.json"
-CONFIG_FILE = "config.toml"
 
 
 @dataclass(frozen=True)

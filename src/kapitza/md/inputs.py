@@ -28,18 +28,22 @@ as the script's.
 
 from __future__ import annotations
 
+from ..io.run_manifest import (
+    BATHS_FILE,
+    BATHS_HEADER,
+    BOX_FILE,
+    CONFIG_FILE,
+    DATA_FILE,
+    FLUX_CONVENTION,
+    INPUT_FILE,
+    LOG_FILE,
+    PROFILE_FILE,
+    STATE_FILE,
+    RunManifest,
+    RunSystem,
+)
 from .nemd import LJ_CUTOFF, NemdConfig
 from .systems import POTENTIAL_FILES
-
-DATA_FILE = "bicrystal.data"
-PROFILE_FILE = "profile.chunk"
-BATHS_FILE = "baths.txt"
-#: The box after equilibration (lx ly lz, length unit): its cross-section is the area of the flux.
-BOX_FILE = "box.txt"
-BATHS_HEADER = (
-    "# block step E_hot E_cold E_total   (energy into the reservoir of each bath during the block,"
-    " system energy at its end; epsilon for units lj, eV for units metal)\n"
-)
 
 
 def restart_name(unit: int) -> str:
@@ -47,7 +51,8 @@ def restart_name(unit: int) -> str:
     return "restart.eq" if unit == 0 else f"restart.{unit - 1}"
 
 
-def _header(config: NemdConfig) -> str:
+def lammps_header(config: NemdConfig) -> str:
+    """The first lines of every unit: units, atom style and boundaries (z fixed or periodic)."""
     z = "f" if config.geometry == "fixed" else "p"
     return f"units {config.units}\natom_style atomic\nboundary p p {z}\n"
 
@@ -93,7 +98,8 @@ def _pair(config: NemdConfig) -> str:
     )
 
 
-def _interactions(config: NemdConfig) -> str:
+def lammps_interactions(config: NemdConfig) -> str:
+    """The pair lines, the neighbour list and the timestep (shared by the NEMD units and the EMD run)."""
     skin = 0.3 if config.units == "lj" else 1.0
     time_unit = "tau" if config.units == "lj" else "ps"
     return (
@@ -168,10 +174,10 @@ def _start(config: NemdConfig) -> str:
     t, g = config.temperature, _group(config)
     return (
         "# ---- unit 0: structure, minimisation, NVT equilibration ----\n"
-        + _header(config)
+        + lammps_header(config)
         + f"read_data {DATA_FILE}\n"
         + _walls(config)
-        + _interactions(config)
+        + lammps_interactions(config)
         + _thermo()
         + "thermo 1000\n"
         + ("fix freeze walls setforce 0.0 0.0 0.0\n" if config.geometry == "fixed" else "")
@@ -224,9 +230,9 @@ def _steady(config: NemdConfig) -> str:
     return (
         "# ---- unit 1: baths on, transient to steady state (tallies discarded) ----\n"
         "clear\n"
-        + _header(config)
+        + lammps_header(config)
         + f"read_restart {restart_name(0)}\n"
-        + _interactions(config)
+        + lammps_interactions(config)
         + _baths(config, "0")
         + f"run {config.steps_steady}\n"
         "reset_timestep 0   # production block b ends at timestep b*block_steps\n"
@@ -248,9 +254,9 @@ def _block(config: NemdConfig) -> str:
     n = config.sample_every
     return (
         "# ---- production block ${b}: reads restart.(b-1), writes restart.${b} ----\n"
-        "clear\n" + _header(config) + "variable prev equal ${b}-1\n"
+        "clear\n" + lammps_header(config) + "variable prev equal ${b}-1\n"
         "read_restart restart.${prev}\n"
-        + _interactions(config)
+        + lammps_interactions(config)
         + _baths(config, "${b}")
         + f"compute planes all chunk/atom bin/1d z lower $(lz/{config.n_planes}) units box"
         "   # one bin per (001) plane\n"
@@ -314,3 +320,73 @@ def lammps_input(config: NemdConfig) -> str:
         "label block\n" + _block(config) + "next b\njump SELF block\n"
     )
     return intro + _start(config) + "\n" + _steady(config) + "\n" + loop
+
+
+#: The NemdConfig settings that say how the built-in family was built (recorded in the manifest's system).
+BUILDER_KEYS = ("n_x", "n_y", "cells_a", "cells_b", "mass_a", "mass_b", "epsilon_a", "epsilon_b", "mixing_layers",
+                "structure_seed")  # fmt: skip
+
+
+def _bath_ranges(config: NemdConfig) -> tuple[tuple[tuple[float, float], tuple[float, float]], ...]:
+    """The hot and the cold slab as ((fraction, offset), (fraction, offset)): the rule of :func:`_bath_slabs`."""
+    if config.geometry == "fixed":
+        f, w = config.frozen_planes / config.n_planes, config.bath_width
+        left, right = ((f, 0.0), (f, w)), ((1 - f, -w), (1 - f, 0.0))
+        return (right, left) if config.reverse else (left, right)
+    n_z = config.cells_a + config.cells_b
+    f_hot, f_cold = config.cells_a / 2 / n_z, (config.cells_a + config.cells_b / 2) / n_z
+    if config.reverse:
+        f_hot, f_cold = f_cold, f_hot
+    w = config.bath_width / 2
+    return ((f_hot, -w), (f_hot, w)), ((f_cold, -w), (f_cold, w))
+
+
+def run_manifest(config: NemdConfig) -> RunManifest:
+    """The :class:`~kapitza.io.run_manifest.RunManifest` (``run.json``) of the run directory of ``config``."""
+    lj = config.potential == "lj/cut"
+    n_z = config.cells_a + config.cells_b
+    a = config.lattice_constant
+    fraction = config.interface_fraction
+    hot, cold = _bath_ranges(config)
+    pair = [ln.split("#", 1)[0].rstrip() for ln in _pair(config).splitlines()]
+    return RunManifest(
+        system=RunSystem(
+            kind="lj-fcc" if lj else "si-ge-diamond",
+            species=("A", "B") if lj else ("Si", "Si" if config.potential == "sw" else "Ge"),
+            masses=tuple(float(m) for m in config.masses),
+            potential=config.potential,
+            pair_lines=tuple(ln for ln in pair if ln),
+            structure=None,
+            units=config.units,
+            builder={name: getattr(config, name) for name in BUILDER_KEYS},
+        ),
+        geometry=config.geometry,
+        box=(config.n_x * a, config.n_y * a, n_z * a),
+        cells=(config.n_x, config.n_y, config.cells_a, config.cells_b),
+        planes_per_cell=config.n_planes // n_z,
+        n_planes=config.n_planes,
+        interfaces=((fraction, 0.0),) if config.geometry == "fixed" else ((0.0, 0.0), (fraction, 0.0)),
+        frozen_fraction=config.frozen_planes / config.n_planes if config.geometry == "fixed" else 0.0,
+        hot_bath=hot,
+        cold_bath=cold,
+        bath_width=float(config.bath_width),
+        temperature=float(config.temperature),
+        delta_temperature=float(config.delta_temperature),
+        timestep=float(config.timestep),
+        block_steps=config.block_steps,
+        sample_every=config.sample_every,
+        n_blocks=config.n_blocks,
+        reverse=bool(config.reverse),
+        n_interfaces=config.n_interfaces,
+        flux_convention=FLUX_CONVENTION,
+        files={
+            "config": CONFIG_FILE,
+            "data": DATA_FILE,
+            "input": INPUT_FILE,
+            "log": LOG_FILE,
+            "profile": PROFILE_FILE,
+            "baths": BATHS_FILE,
+            "box": BOX_FILE,
+            "state": STATE_FILE,
+        },
+    )

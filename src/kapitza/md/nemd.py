@@ -67,6 +67,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .._checks import number, positive
 from ..errors import InputError
 
 #: Potentials this driver can write (the LAMMPS pair style); the cutoff is that of the builder's lattice constant.
@@ -200,19 +201,25 @@ class NemdConfig:
                 f"from its file): leave them at 1, got {self.epsilon_a!r} and {self.epsilon_b!r}"
             )
         for name in ("n_x", "n_y", "cells_a", "cells_b", "block_steps", "sample_every"):
-            _integer(name, getattr(self, name), 1)
+            check_integer(name, getattr(self, name), 1)
         for name in ("mixing_layers", "structure_seed", "steps_equilibration", "steps_steady", "seed"):
-            _integer(name, getattr(self, name), 0)
-        _integer("steps_production", self.steps_production, 1)
-        _integer("steps_npt", self.steps_npt, 0)
+            check_integer(name, getattr(self, name), 0)
+        check_integer("steps_production", self.steps_production, 1)
+        check_integer("steps_npt", self.steps_npt, 0)
         if self.geometry not in ("periodic", "fixed"):
             raise InputError(f"geometry= must be periodic or fixed, got {self.geometry!r}")
-        _integer("frozen_planes", self.frozen_planes, 1)
+        check_integer("frozen_planes", self.frozen_planes, 1)
         if self.steps_npt == 1:
             raise InputError("steps_npt= must be 0 (no NPT) or at least 2 (the box is averaged over its second half)")
-        for name in ("mass_a", "mass_b", "epsilon_a", "epsilon_b", "temperature", "timestep", "damp", "bath_width"):
-            _positive(name, getattr(self, name))
-        _number("delta_temperature", self.delta_temperature)
+        lj = self.units == "lj"
+        units = dict.fromkeys(("mass_a", "mass_b", "epsilon_a", "epsilon_b"), "(a ratio)")
+        units.update(temperature="epsilon/k_B" if lj else "K", delta_temperature="epsilon/k_B" if lj else "K")
+        units.update(timestep="tau" if lj else "ps", damp="tau" if lj else "ps", bath_width=self.length_unit)
+        for name, unit in units.items():  # kapitza._checks: finite (and > 0)
+            value = getattr(self, name)
+            checked = (number if name == "delta_temperature" else positive)(value, f"{name}=", unit)
+            if not isinstance(value, int | float):  # a number given as text: stored as the number (an int or float
+                object.__setattr__(self, name, checked)  # given stays as given, so that config.toml is unchanged)
         if self.delta_temperature <= 0 or self.delta_temperature >= 2 * self.temperature:
             raise InputError(
                 f"delta_temperature= must be positive and below 2*temperature (= {2 * self.temperature:g}), "
@@ -249,8 +256,8 @@ class NemdConfig:
     def _check_spectral(self) -> None:
         if not isinstance(self.reverse, bool):
             raise InputError(f"reverse= must be true or false, got {self.reverse!r}")
-        _integer("spectral_every", self.spectral_every, 0)
-        _integer("spectral_planes", self.spectral_planes, 1)
+        check_integer("spectral_every", self.spectral_every, 0)
+        check_integer("spectral_planes", self.spectral_planes, 1)
         if self.spectral_every == 0:
             return
         if self.block_steps % self.spectral_every:
@@ -360,6 +367,12 @@ class NemdConfig:
         return (self.cells_a + self.cells_b) * (2 if self.potential == "lj/cut" else 4)
 
     @property
+    def n_atoms(self) -> int:
+        """Atoms in the bicrystal: 4 per conventional fcc cell (LJ), 8 per diamond cell (Si/Ge)."""
+        per_cell = 4 if self.potential == "lj/cut" else 8
+        return per_cell * self.n_x * self.n_y * (self.cells_a + self.cells_b)
+
+    @property
     def interface_fraction(self) -> float:
         """z of the A|B interface as a fraction of the box length (the other interface is at 0 = 1)."""
         return self.cells_a / (self.cells_a + self.cells_b)
@@ -435,17 +448,7 @@ class NemdConfig:
         return "\n".join(lines) + "\n"
 
 
-def _integer(name: str, value: Any, minimum: int) -> None:
+def check_integer(name: str, value: Any, minimum: int) -> None:
+    """InputError unless ``value`` is an int (not a bool) >= ``minimum`` (steps, cells, seeds of md configs)."""
     if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
         raise InputError(f"{name}= must be an integer >= {minimum}, got {value!r}")
-
-
-def _number(name: str, value: Any) -> None:
-    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
-        raise InputError(f"{name}= must be a finite number, got {value!r}")
-
-
-def _positive(name: str, value: Any) -> None:
-    _number(name, value)
-    if value <= 0:
-        raise InputError(f"{name}= must be positive, got {float(value):g}")

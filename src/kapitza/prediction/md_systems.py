@@ -1,7 +1,7 @@
 r"""Harmonic spectral predictions (AGF and full-dispersion DMM) for the interface of an NEMD run.
 
-:func:`harmonic_spectra` takes an NEMD configuration as a mapping (the keys of
-``kapitza.md.nemd.NemdConfig.to_toml()``; this module does not import :mod:`kapitza.md`)
+:func:`harmonic_spectra` takes an NEMD run's manifest (:class:`kapitza.io.run_manifest.RunManifest`, what
+``run.json`` holds; this module does not import :mod:`kapitza.md` and reads no config)
 and returns, for the same interface (same potential, same masses, [001]), the spectral
 conductance of the atomistic Green's function (:func:`kapitza.transmission.agf.run.run_agf`)
 and of the full-dispersion diffuse mismatch model, with classical occupation (k_B per
@@ -66,6 +66,7 @@ from numpy.typing import NDArray
 
 from ..errors import InputError
 from ..io.results import result
+from ..io.run_manifest import RunManifest
 from ..units import AMU, ANGSTROM, EV, KB
 
 #: Format of the cached arrays; bump when what is computed changes.
@@ -83,9 +84,6 @@ NO_INTERFACE_TOLERANCE = 1e-3
 LJ_SIGMA_ANGSTROM = 3.405
 LJ_EPSILON_EV = 0.0104
 LJ_MASS_AMU = 39.948
-#: Si and Ge masses (amu): the references of mass_a and mass_b for sw (as kapitza.md.nemd).
-MASS_SI_AMU = 28.0855
-MASS_GE_AMU = 72.630
 #: The potentials of the NEMD driver.
 MD_POTENTIALS = ("lj/cut", "sw", "tersoff")
 
@@ -175,32 +173,40 @@ class HarmonicSpectra:
     )
 
 
-def _ratio(config: Mapping[str, Any], name: str, default: float = 1.0) -> float:
-    value = config.get(name, default)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
-        raise InputError(f"config {name} must be a positive number, got {value!r}")
-    return float(value)
-
-
 def _count(name: str, value: Any, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
         raise InputError(f"{name}= must be an integer >= {minimum}, got {value!r}")
     return int(value)
 
 
-def system_of(config: Mapping[str, Any]) -> dict[str, Any]:
-    """The harmonic system of an NEMD config: potential (registry name), masses (amu), epsilon scale, units.
+def _builder_number(builder: Mapping[str, Any], name: str, where: str) -> float:
+    if name not in builder:
+        raise InputError(f"{where}: the manifest's system.builder has no {name}")
+    value = builder[name]
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
+        raise InputError(f"{where}: {name} must be a positive number, got {value!r}")
+    return float(value)
 
-    Raises InputError for what the AGF cannot model, naming the reason.
+
+def system_of(manifest: RunManifest) -> dict[str, Any]:
+    """The harmonic system of an NEMD run's manifest: potential (registry name), masses (amu), epsilon scale, units.
+
+    The masses are the manifest's (LJ mass unit = argon's for units lj, amu for metal); the well-depth ratios and
+    the intermixed layers come from its ``system.builder``.  Raises InputError for what the AGF cannot model,
+    naming the reason.
     """
-    if not isinstance(config, Mapping):
-        raise InputError(f"config must be a mapping of NEMD settings (NemdConfig keys), got {type(config).__name__}")
-    potential = config.get("potential")
+    if not isinstance(manifest, RunManifest):
+        raise InputError(
+            f"harmonic spectra need an NEMD run manifest (kapitza.io.run_manifest.RunManifest, e.g. "
+            f"kapitza.md.inputs.run_manifest(config)), got {type(manifest).__name__}"
+        )
+    system = manifest.system
+    where = "run manifest"
+    potential, units = system.potential, system.units
+    if system.kind == "user" or system.structure is not None:
+        raise InputError("a user's structure is not supported: the AGF here knows the built-in families only")
     if potential not in MD_POTENTIALS:
-        raise InputError(f"config potential must be one of {', '.join(MD_POTENTIALS)}, got {potential!r}")
-    units = config.get("units", "lj")
-    if units not in ("lj", "metal"):
-        raise InputError(f'config units must be "lj" or "metal", got {units!r}')
+        raise InputError(f"{where}: potential must be one of {', '.join(MD_POTENTIALS)}, got {potential!r}")
     if potential == "tersoff":
         raise InputError(
             "potential tersoff is not supported: the MD's Tersoff Si|Ge bicrystal puts Ge on silicon's lattice "
@@ -209,14 +215,16 @@ def system_of(config: Mapping[str, Any]) -> dict[str, Any]:
         )
     if potential != "lj/cut" and units != "metal":
         raise InputError(f'potential {potential} needs units "metal", got {units!r}')
-    mixing = config.get("mixing_layers", 0)
+    mixing = system.builder.get("mixing_layers")
     if mixing != 0:
         raise InputError(
             f"mixing_layers = {mixing!r}: intermixed interfaces are not supported (the AGF would need the MD's "
             "cross-section as its lateral cell and the MD's random realisation of the disorder); use 0"
         )
-    mass_a, mass_b = _ratio(config, "mass_a"), _ratio(config, "mass_b")
-    eps_a, eps_b = _ratio(config, "epsilon_a"), _ratio(config, "epsilon_b")
+    if len(system.masses) != 2:
+        raise InputError(f"{where}: a bicrystal has two atom types, got {len(system.masses)}")
+    eps_a = _builder_number(system.builder, "epsilon_a", where)
+    eps_b = _builder_number(system.builder, "epsilon_b", where)
     if potential == "lj/cut":
         if eps_a != eps_b:
             raise InputError(
@@ -224,15 +232,15 @@ def system_of(config: Mapping[str, Any]) -> dict[str, Any]:
                 "A, B and the A-B pairs, so an epsilon mismatch is not modelled; use equal epsilons"
             )
         scale = eps_a
-        masses = (mass_a * LJ_MASS_AMU / scale, mass_b * LJ_MASS_AMU / scale)
+        unit = LJ_MASS_AMU if units == "lj" else 1.0  # the LJ mass unit is argon's
+        masses = tuple(m * unit / scale for m in system.masses)
         return {"potential": "lj", "units": units, "masses_amu": masses, "epsilon_scale": scale}
     if eps_a != 1 or eps_b != 1:
         raise InputError(
             f"epsilon_a and epsilon_b apply to lj/cut only (sw takes its energies from its file): "
             f"leave them at 1, got {eps_a:g} and {eps_b:g}"
         )
-    masses = (mass_a * MASS_SI_AMU, mass_b * MASS_GE_AMU)
-    return {"potential": "sw", "units": units, "masses_amu": masses, "epsilon_scale": 1.0}
+    return {"potential": "sw", "units": units, "masses_amu": tuple(system.masses), "epsilon_scale": 1.0}
 
 
 def lj_crystal(mass_amu: float, *, cache: bool = True) -> Any:
@@ -362,7 +370,7 @@ def intrinsic_or_inf(g: float, ballistic_a: float, ballistic_b: float) -> float:
 
 
 def harmonic_spectra(
-    config: Mapping[str, Any],
+    manifest: RunManifest,
     *,
     kpoints: int = 8,
     frequencies: int = 100,
@@ -374,10 +382,10 @@ def harmonic_spectra(
 
     Parameters
     ----------
-    config : mapping
-        NEMD settings (keys of ``NemdConfig.to_toml()``); read: potential, units, mass_a, mass_b,
-        epsilon_a, epsilon_b, mixing_layers (defaults as NemdConfig's); other keys are ignored
-        (temperatures do not matter: classical occupation).
+    manifest : RunManifest
+        The run's manifest (:func:`kapitza.io.run_manifest.read_manifest`, or
+        ``kapitza.md.inputs.run_manifest(config)`` before a run); read: its system's potential, units, masses
+        and builder (epsilon_a, epsilon_b, mixing_layers); temperatures do not matter (classical occupation).
     kpoints : int
         AGF transverse k grid kpoints x kpoints, >= 1.
     frequencies : int
@@ -393,9 +401,9 @@ def harmonic_spectra(
     Returns
     -------
     HarmonicSpectra
-        In the display units of the config's ``units`` (module docstring).
+        In the display units of the run's ``units`` (module docstring).
     """
-    system = system_of(config)
+    system = system_of(manifest)
     kpoints = _count("kpoints", kpoints, 1)
     frequencies = _count("frequencies", frequencies, MIN_FREQUENCIES)
     mesh = _count("mesh", mesh, 2)
