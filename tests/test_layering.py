@@ -148,15 +148,9 @@ def test_the_checker_sees_an_upward_import(tmp_path, monkeypatch):
 
 #: Private modules any layer may import: each is the one home of its rule (DESIGN.md), not a helper's hiding place.
 SHARED_PRIVATE_MODULES = ("_checks", "_version")
-#: Private imports across modules that remain in files other developers of issue 26 own; the lead removes each
-#: entry when its owner's branch is merged.  Nothing may be added here.
-KNOWN_PRIVATE_IMPORTS = frozenset(
-    {
-        # md/emd.py reuses nemd's integer check and run's path check (owner: the md run-directory work, item 1)
-        "md.emd imports md.nemd._integer",
-        "md.emd imports md.run._inside",
-    }
-)
+#: Private imports across modules still allowed: none (issue 26 removed the last two, md.emd's).  Nothing may be
+#: added here.
+KNOWN_PRIVATE_IMPORTS: frozenset[str] = frozenset()
 
 
 def _is_private(name: str) -> bool:
