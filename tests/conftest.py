@@ -19,6 +19,14 @@ SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
 if str(SCRIPTS) not in sys.path:
     sys.path.insert(0, str(SCRIPTS))
 
+#: Test helper modules shared across directories, importable from any test whatever was collected first:
+#: tests/ itself (chain_md, dask_processes, json_rules; pytest puts it there for this conftest) and
+#: tests/analysis (analysis_synthetic, run_dir_synthetic, spectral_synthetic, also used by tests/md and
+#: tests/plotting).
+HELPERS = Path(__file__).resolve().parent / "analysis"
+if str(HELPERS) not in sys.path:
+    sys.path.append(str(HELPERS))
+
 #: pi^2 kB^4 / (30 hbar^3): G/T^3 of a unit-transmission channel sum S = sum_p 1/v_p^2.
 #: From G = sum_p tau_p/(8 pi^2 v_p^2) * int hbar w^3 dn/dT dw and
 #: int_0^inf x^4 e^x/(e^x-1)^2 dx = 4 pi^4/15 (Swartz & Pohl 1989, Eq. (14)).

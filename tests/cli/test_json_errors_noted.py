@@ -61,7 +61,7 @@ def test_estimator_json_is_strict_and_explains_every_zero_or_nan_error(capsys, t
 
 
 def test_eels_temperature_json_is_strict_and_explains_every_error(capsys, tmp_path):
-    """A spectrum from kapitza's own simulator at a dose where the joint fit answers (1e7: see tests/eels)."""
+    """A spectrum from kapitza's own simulator at a dose where the joint fit answers (1e7: see tests/analysis/eels)."""
     spectrum = tmp_path / "s.hspy"
     status, _, err = run(capsys, "eels", "simulate", "--material", "AlN", "--temperature", "300", "--dose", "1e7",
                          "--seed", "4", "--out", spectrum)  # fmt: skip

@@ -2,7 +2,7 @@
 
 The pair: LJ 2x2 cross-section, 5 + 5 cells, masses 1 | 4, baths 0.5 / 0.1, 10 blocks of 400 steps sampled
 every 5 steps (a few seconds each).  The numbers of such short runs are noisy; these tests check the commands'
-wiring, outputs and refusals; the physics is tested in tests/spectral, tests/md/test_spectral.py and tests/analysis.
+wiring, outputs and refusals; the physics is tested in tests/test_spectra_chain.py, tests/md/test_spectral.py and tests/analysis.
 """
 
 from __future__ import annotations

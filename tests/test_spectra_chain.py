@@ -1,6 +1,6 @@
 """kapitza.spectra on a harmonic chain between Langevin baths, against the exact transmission.
 
-One NEMD run (numpy Langevin MD, tests/spectral/chain_md.py) of a mass-mismatched chain m | 3m, 20 atoms,
+One NEMD run (numpy Langevin MD, tests/chain_md.py) of a mass-mismatched chain m | 3m, 20 atoms,
 64 replicas x 8 blocks of 256 samples, is shared by the tests of this module; its reference is
 :func:`kapitza.transmission.chain.langevin_chain_transmission` (Dhar, PRL 86, 5882 (2001)).  Units: m = k = k_B = 1.
 

@@ -1,0 +1,74 @@
+"""The test tree mirrors ``src/kapitza``: a maintainer finds the tests of ``kapitza/a/b.py`` under ``tests/a/``.
+
+Rules (issue 26, item 10; DESIGN "Tests ... all in tests/, mirrored on the package"):
+
+* every directory under ``tests/`` names a package or module of ``src/kapitza`` at the same place
+  (``tests/analysis/eels`` <-> ``src/kapitza/analysis/eels``), or is one of :data:`NOT_A_MODULE`;
+* a test file at the top of ``tests/`` tests a top-level module (``test_landauer*.py`` <-> ``landauer.py``)
+  or is one of the repository-wide checks in :data:`REPOSITORY_WIDE`;
+* test file names are unique across the tree (pytest's default ``prepend`` import mode, with no
+  ``__init__.py`` in tests/, imports each test file by its bare name).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+TESTS = Path(__file__).resolve().parent
+PACKAGE = TESTS.parent / "src" / "kapitza"
+
+#: Directories of tests that belong to no single module: the physical laws every model obeys (tier 1), the
+#: estimators' calibration (tier 4, shared with the docs page), the commands printed in the docs, and data.
+NOT_A_MODULE = {"laws", "calibration", "docs", "data"}
+
+#: Top-level test files that check the whole repository rather than one module.
+REPOSITORY_WIDE = {"test_layering.py", "test_docs_reference.py", "test_tree.py"}
+
+
+def _directories():
+    """Directories under tests/ that hold a file (a folder left with only ``__pycache__`` after a move is none)."""
+    return sorted(
+        {
+            p.parent.relative_to(TESTS)
+            for p in TESTS.rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts and p.parent != TESTS
+        }
+    )
+
+
+def _names_a_module(relative: Path) -> bool:
+    target = PACKAGE / relative
+    return (target.is_dir() and (target / "__init__.py").is_file()) or target.with_suffix(".py").is_file()
+
+
+def test_every_test_directory_names_a_package_or_module_of_src():
+    stray = [
+        str(d) for d in _directories() if not _names_a_module(d) and not any(part in NOT_A_MODULE for part in d.parts)
+    ]
+    assert not stray, f"tests/ directories with no src/kapitza counterpart: {stray} (move them, or list the reason)"
+
+
+def test_the_rule_sees_real_directories():
+    """The check above would pass vacuously on an empty tree: it sees the moved areas and refuses an invented one."""
+    dirs = {str(d) for d in _directories()}
+    assert {"analysis/eels", "analysis/thermoreflectance", "transmission/agf", "laws"} <= dirs
+    assert not {"eels", "thermoreflectance", "spectral"} & dirs
+    assert not _names_a_module(Path("spectral")) and _names_a_module(Path("analysis/eels"))
+    assert _names_a_module(Path("landauer"))  # a module file counts as well as a package
+
+
+def test_top_level_test_files_test_a_top_level_module():
+    modules = {p.stem for p in PACKAGE.glob("*.py") if not p.stem.startswith("__")}
+    stray = [
+        p.name
+        for p in TESTS.glob("test_*.py")
+        if p.name not in REPOSITORY_WIDE
+        and not any(p.stem == f"test_{m}" or p.stem.startswith(f"test_{m}_") for m in modules)
+    ]
+    assert not stray, f"top-level test files that belong in a package's directory: {stray}"
+
+
+def test_test_file_names_are_unique():
+    counts = Counter(p.name for p in TESTS.rglob("test_*.py"))
+    assert not [n for n, c in counts.items() if c > 1], "two test files share a name: pytest imports them by name"
