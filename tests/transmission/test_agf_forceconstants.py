@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
+pytest.importorskip("ase")  # the [agf] extra: ase builds the slabs, matscipy gives the SW potential
+pytest.importorskip("matscipy")
+
 from ase.build import bulk
 
 from kapitza.atomistic.force_constants import force_constants
