@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 import warnings
 from contextlib import contextmanager
@@ -75,6 +76,16 @@ def run_cli(capsys, *args):
     status = main([str(a) for a in args])
     out, err = capsys.readouterr()
     return status, out, err
+
+
+@pytest.fixture
+def cli(capsys):
+    """The one in-process CLI runner as a fixture: ``status, out, err = cli("predict", "Al", "Si", "-t", 300)``.
+
+    Each call returns what that command alone printed (capsys is read after it).  A test that needs a separate
+    process (start-up, environment, signals) uses subprocess itself, and says why.
+    """
+    return functools.partial(run_cli, capsys)
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,6 @@ import numpy as np
 import pytest
 from scipy import integrate
 
-from kapitza.cli import main
 from kapitza.errors import InputError
 from kapitza.io.results import to_jsonable
 from kapitza.materials import Material, get_material, list_materials, load_materials
@@ -199,9 +198,9 @@ def test_alternative_may_carry_a_heat_capacity():
     assert gan.heat_capacity < barin.values["heat_capacity"]
 
 
-def test_show_prints_it_with_unit_and_source(capsys):
-    assert main(["materials", "show", "Cu"]) == 0
-    out = capsys.readouterr().out
+def test_show_prints_it_with_unit_and_source(cli):
+    status, out, _ = cli("materials", "show", "Cu")
+    assert status == 0
     assert "C (volumetric)" in out and "3.45" in out and "MJ m" in out and "Heat Capacity" in out
-    assert main(["materials", "show", "GaN"]) == 0
-    assert "barin" in capsys.readouterr().out
+    status, out, _ = cli("materials", "show", "GaN")
+    assert status == 0 and "barin" in out

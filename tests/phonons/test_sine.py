@@ -16,7 +16,6 @@ from scipy import integrate
 import kapitza
 from conftest import LOW_T_PREFACTOR
 from kapitza import get_material, landauer
-from kapitza.cli import main
 from kapitza.errors import InputError
 from kapitza.materials.zone_boundary import list_zone_boundaries, zone_boundary
 from kapitza.phonons import SineSpectrum, debye_spectrum
@@ -217,9 +216,8 @@ def test_dmm_builds_from_sine_spectra_directly():
     assert g == pytest.approx(kapitza.conductance("Al", "Si", 300.0, cutoff="sine"), rel=1e-13)
 
 
-def test_cli_predict_with_sine_runs_dmm_and_limit_only(capsys):
-    status = main(["predict", "Al", "Si", "-t", "300", "--cutoff", "sine"])
-    out, err = capsys.readouterr()
+def test_cli_predict_with_sine_runs_dmm_and_limit_only(cli):
+    status, out, err = cli("predict", "Al", "Si", "-t", "300", "--cutoff", "sine")
     assert status == 0, err
     assert "dmm" in out and "limit" in out and "amm" not in out
     assert f"{kapitza.conductance('Al', 'Si', 300.0, cutoff='sine') / 1e6:.4g}" in out
