@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import sys
 import warnings
 from contextlib import contextmanager
@@ -32,6 +33,36 @@ if str(HELPERS) not in sys.path:
 #: From G = sum_p tau_p/(8 pi^2 v_p^2) * int hbar w^3 dn/dT dw and
 #: int_0^inf x^4 e^x/(e^x-1)^2 dx = 4 pi^4/15 (Swartz & Pohl 1989, Eq. (14)).
 LOW_T_PREFACTOR = np.pi**2 * KB**4 / (30 * HBAR**3)
+
+
+#: What makes a test a *reference* test (DESIGN "Tests", tier 2): its docstring names the source of its expected
+#: value.  A publication: a DOI, "et al.", a journal, "Author (year)", "Author & Author year", "volume, page (year)",
+#: a book's edition, a handbook or CODATA/IUPAC/NIST; or an analytic result: "analytic", "derivation", "closed
+#: form", "by hand", "Eq. (n)".  Such tests get the ``reference`` marker at collection
+#: (:func:`pytest_collection_modifyitems`), so ``pytest -m reference`` runs them and the marker cannot drift from
+#: the docstring.
+SOURCE = re.compile(
+    r"\bdoi\b|\b10\.\d{4,}/|\bet al\b|(?i:\banalytic|\bderivation|\bderived\b|\bclosed[- ]form|\bby hand\b)"
+    r"|\b\d+, [A-Z]?\d+ \((?:18|19|20)\d\d\)|\bEqs?\. ?\(?\d|\b\d+(?:st|nd|rd|th) ed\."
+    r"|\b(?:CODATA|IUPAC|NIST|CRC|Handbook)\b"
+    r"|\b(?:Phys\. Rev|Rev\. Mod\. Phys|Appl\. Phys\. Lett|J\. Appl\. Phys|PRB|PRL|Nano Lett|Nature|Science|"
+    r"J\. Chem\. Phys|J\. Heat Transfer|Int\. J\. Heat|Annu\. Rev|Physica|Cryogenics|Rev\. Sci\. Instrum)\b"
+    r"|\b[A-Z][A-Za-z\u00c0-\u017f-]+(?: (?:&|and) [A-Z][A-Za-z\u00c0-\u017f-]+)?,? \(?(?:18|19|20)\d\d\b"
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    """The tiers of DESIGN "Tests" as markers: ``law`` for everything in tests/laws/ (a law checked elsewhere,
+    detailed balance in tests/transmission say, carries ``@pytest.mark.law`` itself), ``reference`` for a test
+    whose docstring names its source (:data:`SOURCE`); ``parity`` (two routes to one number) is written on the
+    test itself."""
+    laws = Path(__file__).resolve().parent / "laws"
+    for item in items:
+        if laws in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.law)
+        doc = getattr(getattr(item, "function", None), "__doc__", None) or ""
+        if SOURCE.search(doc) and not item.get_closest_marker("reference"):
+            item.add_marker(pytest.mark.reference)
 
 
 @contextmanager

@@ -113,3 +113,47 @@ def test_a_module_importing_an_extra_at_the_top_skips_without_it():
     guarded = ast.parse('import pytest\npytest.importorskip("ase")\nfrom ase.build import bulk\n')
     assert _module_level_optional_imports(guarded) == []
     assert _module_level_optional_imports(ast.parse("from ase.build import bulk\n")) == ["ase.build"]
+
+
+def test_a_source_in_the_docstring_makes_a_reference_test():
+    """The pattern behind the ``reference`` marker (tests/conftest.py): citations as the suite writes them."""
+    from conftest import SOURCE
+
+    cited = [
+        "Swartz & Pohl 1989, Eq. (14)",
+        "Montroll & Potts, Phys. Rev. 100, 525 (1955)",
+        "Dhar, PRL 86, 5882 (2001)",
+        "the analytic T^3 law",
+        "from the derivation in the module docstring",
+        "Hasselman and Johnson (1987)",
+        "doi:10.1063/1.1812604",
+        "Cahill et al. 2003",
+    ]
+    plain = ["G grows with T", "refused with exit status 2", "the 300 K record of the table", "ten blocks"]
+    assert all(SOURCE.search(text) for text in cited), [t for t in cited if not SOURCE.search(t)]
+    assert not any(SOURCE.search(text) for text in plain), [t for t in plain if SOURCE.search(t)]
+
+
+def test_collection_marks_the_tiers():
+    """A test under tests/laws/ gets ``law``; a test whose docstring cites its source gets ``reference``."""
+    from conftest import pytest_collection_modifyitems
+
+    class Item:
+        def __init__(self, path, doc):
+            self.path, self.markers = path, []
+            self.function = lambda: None
+            self.function.__doc__ = doc
+
+        def add_marker(self, marker):
+            self.markers.append(marker.name)
+
+        def get_closest_marker(self, name):
+            return name if name in self.markers else None
+
+    items = [
+        Item(TESTS / "laws" / "test_laws.py", "R + T = 1."),
+        Item(TESTS / "transmission" / "test_chain.py", "Against Dhar, PRL 86, 5882 (2001)."),
+        Item(TESTS / "cli" / "test_predict_cli.py", "Exit status 2."),
+    ]
+    pytest_collection_modifyitems(None, items)
+    assert [item.markers for item in items] == [["law"], ["reference"], []]

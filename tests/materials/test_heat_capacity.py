@@ -47,7 +47,8 @@ def debye_fraction(temperature: float, theta: float) -> float:
 
 
 def test_debye_function_reference_values():
-    """The Debye integral here reproduces its limits: 1 for T >> theta, (4 pi^4 / 5)(T/theta)^3 for T << theta."""
+    """The Debye integral here reproduces its analytic limits: 1 for T >> theta, (4 pi^4 / 5)(T/theta)^3 for
+    T << theta (Debye 1912; Kittel, Introduction to Solid State Physics, 8th ed., Ch. 5)."""
     assert debye_fraction(1e4, 1.0) == pytest.approx(1.0, abs=1e-6)
     assert debye_fraction(1.0, 100.0) == pytest.approx(4 * math.pi**4 / 5 / 100**3, rel=1e-6)
     # tabulated: C_v / 3 N k = 0.8250 at theta / T = 2 (e.g. Landolt-Boernstein Debye-function tables)

@@ -65,6 +65,7 @@ def test_halving_the_broadening_changes_g300_by_less_than_a_permille(sige):
     assert b.relative_change < 1e-3
 
 
+@pytest.mark.law
 def test_detailed_balance_ge_to_si_equals_si_to_ge(model):
     """Laws: the elastic, harmonic transmission is symmetric, so Xi(Si -> Ge) = Xi(Ge -> Si)."""
     s = build_interface(
