@@ -50,6 +50,9 @@ def matched_transmission(w, m1, m2, k1, k2, k12):
 @pytest.mark.parametrize("k12_factor", [1.0, 0.3, 2.5])
 @pytest.mark.parity
 def test_closed_form_equals_direct_matching_and_conserves_energy(mass_ratio, k12_factor):
+    """The closed form derived in kapitza.transmission.chain (whose low-frequency limit is the 1D acoustic mismatch
+    of Zhang, Fisher & Mingo, Numer. Heat Transfer B 51, 333 (2007)) equals the interface matching equations
+    solved as a 2x2 system, and tau + R = 1."""
     k1, k2 = 10.0, 8.0
     m1, m2 = M_SI, M_SI * mass_ratio
     k12 = k12_factor * np.sqrt(k1 * k2)
@@ -88,6 +91,8 @@ def test_zero_above_the_smaller_band_edge():
 
 @pytest.mark.law
 def test_detailed_balance_of_the_transmission():
+    """tau(1 -> 2) = tau(2 -> 1): the closed form is symmetric under 1 <-> 2 (derivation in
+    kapitza.transmission.chain)."""
     w = np.linspace(0.05, 0.95, 19) * band_edge(M_GE, 9.0)
     np.testing.assert_allclose(
         chain_transmission(w, M_SI, M_GE, 11.0, 9.0, 4.0), chain_transmission(w, M_GE, M_SI, 9.0, 11.0, 4.0), rtol=1e-12

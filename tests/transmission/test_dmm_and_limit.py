@@ -106,6 +106,8 @@ def test_identical_materials_give_half_transmission():
 
 
 def test_dmm_transmission_function():
+    """tau_12 = M_2 / (M_1 + M_2) of the channel sums (the DMM, Swartz & Pohl, Rev. Mod. Phys. 61, 605 (1989)):
+    1/(1+1) and 1/(3+1) by hand; 0 where neither side has a channel."""
     np.testing.assert_allclose(dmm_transmission([1.0, 3.0, 0.0], [1.0, 1.0, 0.0]), [0.5, 0.25, 0.0])
 
 
