@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 import sys
 import warnings
 from contextlib import contextmanager
@@ -19,10 +21,48 @@ SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
 if str(SCRIPTS) not in sys.path:
     sys.path.insert(0, str(SCRIPTS))
 
+#: Test helper modules shared across directories, importable from any test whatever was collected first:
+#: tests/ itself (chain_md, dask_processes, json_rules; pytest puts it there for this conftest) and
+#: tests/analysis (analysis_synthetic, run_dir_synthetic, spectral_synthetic, also used by tests/md and
+#: tests/plotting).
+HELPERS = Path(__file__).resolve().parent / "analysis"
+if str(HELPERS) not in sys.path:
+    sys.path.append(str(HELPERS))
+
 #: pi^2 kB^4 / (30 hbar^3): G/T^3 of a unit-transmission channel sum S = sum_p 1/v_p^2.
 #: From G = sum_p tau_p/(8 pi^2 v_p^2) * int hbar w^3 dn/dT dw and
 #: int_0^inf x^4 e^x/(e^x-1)^2 dx = 4 pi^4/15 (Swartz & Pohl 1989, Eq. (14)).
 LOW_T_PREFACTOR = np.pi**2 * KB**4 / (30 * HBAR**3)
+
+
+#: What makes a test a *reference* test (DESIGN "Tests", tier 2): its docstring names the source of its expected
+#: value.  A publication: a DOI, "et al.", a journal, "Author (year)", "Author & Author year", "volume, page (year)",
+#: a book's edition, a handbook or CODATA/IUPAC/NIST; or an analytic result: "analytic", "derivation", "closed
+#: form", "by hand", "Eq. (n)".  Such tests get the ``reference`` marker at collection
+#: (:func:`pytest_collection_modifyitems`), so ``pytest -m reference`` runs them and the marker cannot drift from
+#: the docstring.
+SOURCE = re.compile(
+    r"\bdoi\b|\b10\.\d{4,}/|\bet al\b|(?i:\banalytic|\bderivation|\bderived\b|\bclosed[- ]form|\bby hand\b)"
+    r"|\b\d+, [A-Z]?\d+ \((?:18|19|20)\d\d\)|\bEqs?\. ?\(?\d|\b\d+(?:st|nd|rd|th) ed\."
+    r"|\b(?:CODATA|IUPAC|NIST|CRC|Handbook)\b"
+    r"|\b(?:Phys\. Rev|Rev\. Mod\. Phys|Appl\. Phys\. Lett|J\. Appl\. Phys|PRB|PRL|Nano Lett|Nature|Science|"
+    r"J\. Chem\. Phys|J\. Heat Transfer|Int\. J\. Heat|Annu\. Rev|Physica|Cryogenics|Rev\. Sci\. Instrum)\b"
+    r"|\b[A-Z][A-Za-z\u00c0-\u017f-]+(?: (?:&|and) [A-Z][A-Za-z\u00c0-\u017f-]+)?,? \(?(?:18|19|20)\d\d\b"
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    """The tiers of DESIGN "Tests" as markers: ``law`` for everything in tests/laws/ (a law checked elsewhere,
+    detailed balance in tests/transmission say, carries ``@pytest.mark.law`` itself), ``reference`` for a test
+    whose docstring names its source (:data:`SOURCE`); ``parity`` (two routes to one number) is written on the
+    test itself."""
+    laws = Path(__file__).resolve().parent / "laws"
+    for item in items:
+        if laws in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.law)
+        doc = getattr(getattr(item, "function", None), "__doc__", None) or ""
+        if SOURCE.search(doc) and not item.get_closest_marker("reference"):
+            item.add_marker(pytest.mark.reference)
 
 
 @contextmanager
@@ -67,6 +107,16 @@ def run_cli(capsys, *args):
     status = main([str(a) for a in args])
     out, err = capsys.readouterr()
     return status, out, err
+
+
+@pytest.fixture
+def cli(capsys):
+    """The one in-process CLI runner as a fixture: ``status, out, err = cli("predict", "Al", "Si", "-t", 300)``.
+
+    Each call returns what that command alone printed (capsys is read after it).  A test that needs a separate
+    process (start-up, environment, signals) uses subprocess itself, and says why.
+    """
+    return functools.partial(run_cli, capsys)
 
 
 @pytest.fixture(scope="module")

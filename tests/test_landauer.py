@@ -73,6 +73,7 @@ class PowerLaw:
         return np.where(w <= self.cutoff, self.c * w**self.p, 0.0)[None, None, :]
 
 
+@pytest.mark.parity
 def test_t_cubed_integral_matches_closed_form():
     """Phi = c w^2: G = c kB^4 T^3/hbar^3 * 4 pi^4/15 when the cutoff is far above kT/hbar."""
     model = PowerLaw(c=1.0, p=2.0, cutoff=1e15)
@@ -100,6 +101,7 @@ def test_classical_limit_of_one_channel_is_kb_wc_over_2pi():
     np.testing.assert_allclose(g, KB * 3e13 / (2 * np.pi), rtol=1e-12)
 
 
+@pytest.mark.parity
 def test_vectorised_result_equals_one_temperature_at_a_time():
     model = PowerLaw(c=2.0, p=2.0, cutoff=5e13)
     t = np.geomspace(0.5, 2000, 37)
@@ -197,6 +199,7 @@ def test_tiny_temperatures_give_zero_conductance_without_overflow(t):
     assert g[0] == 0.0 and g[1] > 0
 
 
+@pytest.mark.law
 def test_tiny_temperature_that_is_representable_follows_t_cubed():
     """At 1e-100 K, G = c kB^4 T^3/hbar^3 * 4 pi^4/15 (closed form of the T^3 integral), ~1e-279 W m^-2 K^-1."""
     model = PowerLaw(c=1.0, p=2.0, cutoff=5e13)

@@ -41,6 +41,7 @@ def lumped_energy(rng, n, h, g, area, c_a, c_b, temperature, kb=1.0, fast=0.0):
     return c_a * temperature + x, tau
 
 
+@pytest.mark.parity
 def test_msd_matches_direct_sum():
     """The FFT mean squared displacement equals the direct double sum."""
     rng = np.random.default_rng(1)

@@ -8,15 +8,7 @@ import numpy as np
 import pytest
 from analysis_synthetic import ave_chunk_text, synthetic
 
-from kapitza.cli import main
-
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-
-
-def run(capsys, *args):
-    status = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 @pytest.fixture
@@ -26,10 +18,10 @@ def profile(tmp_path):
     return path
 
 
-def test_analyze_json_and_plot(capsys, tmp_path, profile):
+def test_analyze_json_and_plot(cli, tmp_path, profile):
     plot = tmp_path / "profile.png"
-    status, out, err = run(
-        capsys, "md", "analyze", profile, "--interfaces", "10,30", "--flux", "0.05", "--json", "--plot", plot
+    status, out, err = cli(
+        "md", "analyze", profile, "--interfaces", "10,30", "--flux", "0.05", "--json", "--plot", plot
     )
     assert status == 0, err
     doc = json.loads(out)
@@ -41,12 +33,11 @@ def test_analyze_json_and_plot(capsys, tmp_path, profile):
     assert plot.read_bytes()[:8] == PNG_MAGIC
 
 
-def test_analyze_table_with_baths_in_metal_units(capsys, tmp_path, profile):
+def test_analyze_table_with_baths_in_metal_units(cli, tmp_path, profile):
     baths = tmp_path / "baths.txt"
     t = np.linspace(0, 10, 20)
     baths.write_text("time e_hot e_cold\n" + "".join(f"{a} {-3 * a} {3 * a}\n" for a in t))
-    status, out, err = run(
-        capsys,
+    status, out, err = cli(
         "md",
         "analyze",
         profile,
@@ -65,14 +56,14 @@ def test_analyze_table_with_baths_in_metal_units(capsys, tmp_path, profile):
     assert "metal units" in out and "MW m" in out and "(baths)" in out and "2 bins" in out
 
 
-def test_thickness_cli(capsys, tmp_path):
+def test_thickness_cli(cli, tmp_path):
     f = tmp_path / "series.csv"
     f.write_text("L,R,sigma_R\n" + "".join(f"{L},{2e-9 + L / 100},{1e-10}\n" for L in (1e-8, 2e-8, 4e-8)))
-    status, out, err = run(capsys, "md", "thickness", f, "--json")
+    status, out, err = cli("md", "thickness", f, "--json")
     assert status == 0, err
     doc = json.loads(out)
     assert doc["R_K"] == pytest.approx(2e-9) and doc["kappa"] == pytest.approx(100.0) and doc["units"] == "si"
-    status, out, _ = run(capsys, "md", "thickness", f)
+    status, out, _ = cli("md", "thickness", f)
     assert status == 0 and "W m^-1 K^-1" in out
 
 
@@ -93,7 +84,7 @@ def test_thickness_cli(capsys, tmp_path):
         ("OK", ("--interfaces", "10,30", "--plot", "out.txt"), "--plot file"),
     ],
 )
-def test_hostile_inputs_exit_2_with_one_line_and_write_nothing(capsys, tmp_path, content, args, match):
+def test_hostile_inputs_exit_2_with_one_line_and_write_nothing(cli, tmp_path, content, args, match):
     path = tmp_path / "in.profile"
     if content == "OK":
         path.write_text(ave_chunk_text(synthetic(3)))
@@ -103,19 +94,19 @@ def test_hostile_inputs_exit_2_with_one_line_and_write_nothing(capsys, tmp_path,
         path.write_bytes(content)
     before = sorted(p.name for p in tmp_path.iterdir())
     plot = () if "--plot" in args else ("--plot", tmp_path / "fig.png")
-    status, out, err = run(capsys, "md", "analyze", path, *args, *plot)
+    status, out, err = cli("md", "analyze", path, *args, *plot)
     assert status == 2
     assert err.count("\n") == 1 and err.startswith("kapitza: error:") and match in err, err
     assert sorted(p.name for p in tmp_path.iterdir()) == before
 
 
-def test_analyze_run_directory_needs_nothing_else(capsys, tmp_path):
+def test_analyze_run_directory_needs_nothing_else(cli, tmp_path):
     """A kapitza run directory: interfaces, flux (both baths), area and units all from its files."""
     from run_dir_synthetic import AREA, FLUX, JUMP, write_run_dir
 
     folder = write_run_dir(tmp_path / "r")
     plot = tmp_path / "p.png"
-    status, out, err = run(capsys, "md", "analyze", folder, "--json", "--plot", plot)
+    status, out, err = cli("md", "analyze", folder, "--json", "--plot", plot)
     assert status == 0, err
     doc = json.loads(out)
     assert doc["J"] == pytest.approx(FLUX) and doc["flux_source"] == "baths" and doc["baths"]["balanced"]
@@ -124,23 +115,23 @@ def test_analyze_run_directory_needs_nothing_else(capsys, tmp_path):
     assert abs(c["delta_T"] - JUMP) < 3 * c["delta_T_err"] and abs(c["G"] - FLUX / JUMP) < 3 * c["G_err"]
     assert [i["position"] for i in doc["interfaces"]] == pytest.approx([0.0, 20.0], abs=1e-9)
     assert doc["T_mean"] == pytest.approx(1.0, abs=0.02) and plot.read_bytes()[:8] == PNG_MAGIC
-    status, out, err = run(capsys, "md", "analyze", folder)
+    status, out, err = cli("md", "analyze", folder)
     assert status == 0 and "T_mean" in out and "(baths)" in out
 
 
-def test_analyze_baths_txt_outside_a_run_directory(capsys, tmp_path):
+def test_analyze_baths_txt_outside_a_run_directory(cli, tmp_path):
     """profile.chunk + baths.txt given as files: the same J as from the run directory, once area and block time
     are given; without them one error naming what is missing."""
     from run_dir_synthetic import FLUX, write_run_dir
 
     folder = write_run_dir(tmp_path / "r")
     args = ("md", "analyze", folder / "profile.chunk", "--interfaces", "0,20", "--baths", folder / "baths.txt")
-    status, out, err = run(capsys, *args, "--area", "30", "--block-time", "1", "--json")
+    status, out, err = cli(*args, "--area", "30", "--block-time", "1", "--json")
     assert status == 0, err
     assert json.loads(out)["J"] == pytest.approx(FLUX)
-    status, out, err = run(capsys, *args, "--area", "30")
+    status, out, err = cli(*args, "--area", "30")
     assert status == 2 and "needs --block-time" in err
-    status, out, err = run(capsys, *args)
+    status, out, err = cli(*args)
     assert status == 2 and "needs --area" in err
 
 
@@ -152,21 +143,21 @@ def test_analyze_baths_txt_outside_a_run_directory(capsys, tmp_path):
         (("--geometry", "fixed"), "contradicts the run directory"),
     ],
 )
-def test_analyze_run_directory_refuses_contradicting_options(capsys, tmp_path, args, match):
+def test_analyze_run_directory_refuses_contradicting_options(cli, tmp_path, args, match):
     from run_dir_synthetic import write_run_dir
 
-    status, out, err = run(capsys, "md", "analyze", write_run_dir(tmp_path / "r"), *args)
+    status, out, err = cli("md", "analyze", write_run_dir(tmp_path / "r"), *args)
     assert status == 2 and match in err and err.count("\n") == 1, err
 
 
-def test_response_command_g_of_t_and_j_of_delta_t(capsys, tmp_path):
+def test_response_command_g_of_t_and_j_of_delta_t(cli, tmp_path):
     """Runs at T = 0.5, 1, 2 with G = 0.25 T (synthetic): exponent ~1; runs at Delta T = 0.1, 0.2, 0.4 with J = 0.25
     Delta T: slope G = 0.25, no significant quadratic term."""
     from run_dir_synthetic import write_run_dir
 
     temps = [write_run_dir(tmp_path / f"t{i}", seed=i, temperature=t, flux=0.05 * t) for i, t in enumerate((0.5, 1, 2))]
     plot = tmp_path / "r.png"
-    status, out, err = run(capsys, "md", "response", *temps, "--json", "--plot", plot)
+    status, out, err = cli("md", "response", *temps, "--json", "--plot", plot)
     assert status == 0, err
     doc = json.loads(out)
     g = doc["G_of_T"]
@@ -176,22 +167,22 @@ def test_response_command_g_of_t_and_j_of_delta_t(capsys, tmp_path):
         write_run_dir(tmp_path / f"d{i}", seed=i, jump=d, flux=0.25 * d, delta_temperature=2 * d)
         for i, d in enumerate((0.1, 0.2, 0.4))
     ]
-    status, out, err = run(capsys, "md", "response", *jumps, "--json")
+    status, out, err = cli("md", "response", *jumps, "--json")
     r = json.loads(out)["J_of_delta_T"]
     assert status == 0 and abs(r["G"] - 0.25) < 3 * r["G_err"] and r["nonlinear"] is False
-    status, out, err = run(capsys, "md", "response", *jumps)
+    status, out, err = cli("md", "response", *jumps)
     assert status == 0 and "no significant non-linearity" in out
 
 
-def test_response_command_refuses_what_is_not_a_run_directory(capsys, tmp_path):
+def test_response_command_refuses_what_is_not_a_run_directory(cli, tmp_path):
     (tmp_path / "empty").mkdir()
-    status, out, err = run(capsys, "md", "response", tmp_path / "empty")
+    status, out, err = cli("md", "response", tmp_path / "empty")
     assert status == 2 and "not a kapitza NEMD run directory: it has no run.json" in err and err.count("\n") == 1
-    status, out, err = run(capsys, "md", "response", tmp_path / "nowhere")
+    status, out, err = cli("md", "response", tmp_path / "nowhere")
     assert status == 2 and "does not exist" in err
 
 
-def test_analyze_a_kapitza_run_directory_gives_the_thermostat_regime(capsys):
+def test_analyze_a_kapitza_run_directory_gives_the_thermostat_regime(cli):
     """``md analyze RUN_DIR`` says what ``md run`` says after a run: the thermostat-regime verdict (issue 25:
     "a check in every run"), from the run's own profile, set points and slabs.  The shipped LJ run
     (examples/data/md/lj_small, bath slabs within 7 % of their set points, interface 60 % of the slab-to-slab
@@ -199,9 +190,9 @@ def test_analyze_a_kapitza_run_directory_gives_the_thermostat_regime(capsys):
     from pathlib import Path
 
     folder = Path(__file__).resolve().parents[2] / "examples" / "data" / "md" / "lj_small"
-    status, out, err = run(capsys, "md", "analyze", folder, "--json")
+    status, out, err = cli("md", "analyze", folder, "--json")
     assert status == 0, err
     regime = json.loads(out)["regime"]
     assert regime["verdict"] == "ok" and "lost in the baths" in regime["message"]
-    status, out, err = run(capsys, "md", "analyze", folder)
+    status, out, err = cli("md", "analyze", folder)
     assert status == 0 and "regime: not thermostat-limited" in out

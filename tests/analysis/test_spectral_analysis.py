@@ -29,6 +29,7 @@ def reverse(tmp_path_factory):
     return write_spectral_run(tmp_path_factory.mktemp("rev") / "run", reverse=True)
 
 
+@pytest.mark.parity
 def test_sum_rule_agrees_when_q_integrates_to_the_bath_flux(forward):
     """The synthetic q_force integrates to the bath flux FLUX per area (by construction, up to 5 % noise per bin)."""
     sc = spectral_conductance(forward)

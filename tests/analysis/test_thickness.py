@@ -91,23 +91,22 @@ def test_scatter_beyond_the_sigmas_scales_the_errors_and_says_so():
     assert raw.error_scale == 1.0 and not raw.warnings
 
 
-def test_cli_never_prints_nan_for_a_falling_series(capsys, tmp_path):
+def test_cli_never_prints_nan_for_a_falling_series(cli, tmp_path):
     """`kapitza md thickness` and `fit thickness` on a falling series: exit 0, one line saying kappa is not
     determined and why; --json carries NaN only with a note under "notes"."""
     import json
 
-    from kapitza.cli import main
-
     f = tmp_path / "falling.csv"
     f.write_text("L,R,sigma_R\n1e-8,5e-9,1e-10\n2e-8,4.5e-9,1e-10\n4e-8,4.1e-9,1e-10\n8e-8,3.2e-9,1e-10\n")
     for command in ("md", "fit"):
-        assert main([command, "thickness", str(f)]) == 0
-        out = capsys.readouterr().out
+        status, out, _ = cli(command, "thickness", f)
+        assert status == 0
         assert "nan" not in out.lower()
         lines = [x for x in out.splitlines() if x.startswith("\u03ba")]
         assert len(lines) == 1 and "not determined" in lines[0] and "does not grow with length" in lines[0]
-    assert main(["md", "thickness", str(f), "--json"]) == 0
-    doc = json.loads(capsys.readouterr().out)
+    status, out, _ = cli("md", "thickness", f, "--json")
+    assert status == 0
+    doc = json.loads(out)
     nan_keys = {k for k, v in doc.items() if v == "nan"}
     assert nan_keys == {"kappa", "kappa_err", "kappa_lower_2sigma"} and nan_keys <= set(doc["notes"])
     assert doc["kappa_status"] == "not determined"

@@ -6,6 +6,9 @@ import sys
 
 import numpy as np
 import pytest
+
+pytest.importorskip("ase")  # the [phonons] extra: ase builds the crystals of every test here
+
 from ase.build import bulk
 
 from kapitza.atomistic import lammps as lammps_loader
@@ -35,6 +38,7 @@ def test_force_constants_are_symmetric_and_obey_the_acoustic_sum_rule(name, atom
     assert np.abs(fc.matrix.reshape(n, 3, n, 3).sum(axis=2)).max() < 1e-6 * scale
 
 
+@pytest.mark.parity
 def test_analytic_hessian_equals_finite_differences():
     atoms = si_cell()
     pot = get_potential("sw", ["Si"])
@@ -65,6 +69,7 @@ def test_ding_andersen_germanium_sits_at_its_lattice_constant():
     assert min(energies) == pytest.approx(-2 * 1.93, rel=1e-3)
 
 
+@pytest.mark.parity
 def test_lammps_tersoff_equals_matscipy_tersoff_for_silicon():
     """Two implementations of Tersoff (1989) Si: LAMMPS SiCGe.tersoff and matscipy agree."""
     pytest.importorskip("lammps")

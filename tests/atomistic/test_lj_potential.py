@@ -46,13 +46,15 @@ def _pair_dynamical_matrix(q: np.ndarray, a: float, rc: float = RC) -> np.ndarra
 def test_lj_lattice_constant_is_the_md_one():
     """Zero-pressure T = 0 fcc lattice constant of LJ cut at 2.5 sigma: 1.5496 sigma, the lattice sum of
     kapitza.atomistic.bicrystal (LJ_FCC_LATTICE_CONSTANT, repeated in tests/md/test_bicrystal.py), i.e. the
-    AGF runs on the structure of the LJ NEMD runs; 5.276 A for argon."""
+    AGF runs on the structure of the LJ NEMD runs; 5.276 A for argon (sigma = 3.405 A, argon-like, near
+    Rahman, Phys. Rev. 136, A405 (1964))."""
     pot = get_potential("lj", ["Ar"])
     a = equilibrium_lattice_constant(pot, "Ar", cache=False) * 1e10
     assert a / SIGMA == pytest.approx(LJ_FCC_LATTICE_CONSTANT, abs=1e-4)
     assert a == pytest.approx(5.276, abs=1e-3)
 
 
+@pytest.mark.parity
 def test_lj_zone_boundary_phonons_equal_the_lattice_sum():
     """The X-point frequencies from the registry's calculator (finite-difference Hessian of the 4-atom
     cubic cell, where X = 2 pi/a (0,0,1) folds onto Gamma) equal the analytic pair-potential lattice sum

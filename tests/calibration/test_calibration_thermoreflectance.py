@@ -22,6 +22,7 @@ BIAS = 0.25  # |mean error| / median sigma allowed on claimed cases
 SURROGATE_SEEDS = 300  # coverage error 0.027
 
 
+@pytest.mark.parity
 def test_the_independent_generator_agrees_with_kapitzas_model() -> None:
     """Cahill's transfer matrices + adaptive quadrature on a linear u axis and kapitza's impedance recursion +
     Gauss-Legendre panels in ln u agree to 1e-9 degree at the nominal and a wider beam: the calibration data

@@ -9,7 +9,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kapitza.cli import main
 from kapitza.errors import InputError
 from kapitza.transmission.agf.inputs import SCHEMA
 
@@ -25,17 +24,10 @@ def _truncations(valid):
     return st.integers(0, len(valid)).map(lambda n: valid[:n])
 
 
-def run(capsys, *args):
-    status = main(list(args))
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def test_si_ge_run_prints_notes_table_and_saves_results(capsys, tmp_path):
+def test_si_ge_run_prints_notes_table_and_saves_results(cli, tmp_path):
     out_file = tmp_path / "sige.npz"
     plot = tmp_path / "xi.png"
-    status, out, err = run(
-        capsys,
+    status, out, err = cli(
         "agf",
         "Si",
         "Ge",
@@ -68,49 +60,49 @@ def test_si_ge_run_prints_notes_table_and_saves_results(capsys, tmp_path):
     assert out.count("K\u207b\u00b9)") == 4  # units on all four G columns (the ballistic ones had none)
 
 
-def test_toml_config_sets_the_options_and_the_command_line_wins(capsys, tmp_path):
+def test_toml_config_sets_the_options_and_the_command_line_wins(cli, tmp_path):
     cfg = tmp_path / "run.toml"
     cfg.write_text(
         '[agf]\nleft = "Si"\nright = "Ge"\nkpoints = 2\nfrequencies = 30\ncheck-broadening = false\n'
         "temperature = [300.0]\n"
     )
-    status, out, err = run(capsys, "agf", "--config", str(cfg), "--frequencies", "20", "--json")
+    status, out, err = cli("agf", "--config", str(cfg), "--frequencies", "20", "--json")
     assert status == 0, err
     doc = json.loads(out)
     assert doc["omega_rad_s"]["count"] == 20 and doc["settings"]["kpoints"] == [2, 2]
     assert doc["results"]["temperature"] == [300.0]
 
 
-def test_errors_are_one_line_and_status_2(capsys, tmp_path):
-    status, out, err = run(capsys, "agf", "Si", "Ge", "--normal", "123")
+def test_errors_are_one_line_and_status_2(cli, tmp_path):
+    status, out, err = cli("agf", "Si", "Ge", "--normal", "123")
     assert status == 2 and err.count("\n") == 1 and "normal" in err
-    status, _, err = run(capsys, "agf", "Si", "Ge", "--output", str(tmp_path / "x.txt"))
+    status, _, err = cli("agf", "Si", "Ge", "--output", str(tmp_path / "x.txt"))
     assert status == 2 and ".npz" in err
     bad = tmp_path / "bad.toml"
     bad.write_text("colour = 'red'\n")
-    status, _, err = run(capsys, "agf", "--config", str(bad))
+    status, _, err = cli("agf", "--config", str(bad))
     assert status == 2 and "colour" in err
 
 
-def test_a_meaningless_broadening_is_refused_in_one_line_even_with_no_check(capsys, tmp_path):
+def test_a_meaningless_broadening_is_refused_in_one_line_even_with_no_check(cli, tmp_path):
     """Issue 25: ``--eta 10 --no-check`` printed G = 1.7e-12 MW m^-2 K^-1 as a result.  eta >= 0.1 is refused
     always; without the check, eta above 1e-4 too (inputs.ETA_MAX, ETA_UNCHECKED_MAX); nothing is written."""
     out_file = tmp_path / "r.npz"
     for args in (("--eta", "10", "--no-check"), ("--eta", "10"), ("--eta", "0.1")):
-        status, out, err = run(capsys, "agf", "Si", "Ge", *args, "--output", str(out_file))
+        status, out, err = cli("agf", "Si", "Ge", *args, "--output", str(out_file))
         assert status == 2 and err.count("\n") == 1 and out == "", err
         assert "--eta must be < 0.1 (a broadening that large damps every phonon" in err
-    status, out, err = run(capsys, "agf", "Si", "Ge", "--eta", "1e-3", "--no-check", "--output", str(out_file))
+    status, out, err = cli("agf", "Si", "Ge", "--eta", "1e-3", "--no-check", "--output", str(out_file))
     assert status == 2 and err.count("\n") == 1 and "--eta 0.001 is refused with --no-check" in err, err
     assert list(tmp_path.iterdir()) == []
-    status, out, err = run(capsys, "agf", "--help")
+    status, out, err = cli("agf", "--help")
     assert status == 0 and "< 0.1" in out
 
 
-def test_nothing_is_written_without_output_and_stderr_has_a_start_and_finish_line(capsys, tmp_path, monkeypatch):
+def test_nothing_is_written_without_output_and_stderr_has_a_start_and_finish_line(cli, tmp_path, monkeypatch):
     """Issue 9: `kapitza agf` wrote agf-Si-Ge-001.npz and .json into the current directory unasked."""
     monkeypatch.chdir(tmp_path)
-    status, out, err = run(capsys, "agf", "Si", "Ge", *FAST, "-t", "0,300")
+    status, out, err = cli("agf", "Si", "Ge", *FAST, "-t", "0,300")
     assert status == 0, err
     assert list(tmp_path.iterdir()) == []
     assert "started" in err and "finished" in err  # not a terminal: one line each instead of a bar
@@ -119,8 +111,8 @@ def test_nothing_is_written_without_output_and_stderr_has_a_start_and_finish_lin
     assert cells[:4] == ["0", "0", "0", "inf"]  # T = 0 K: G = 0 and R = inf, not inf and 0
 
 
-def test_help_shows_the_defaults(capsys):
-    status, out, _ = run(capsys, "agf", "--help")
+def test_help_shows_the_defaults(cli):
+    status, out, _ = cli("agf", "--help")
     text = " ".join(out.translate({ord(c): " " for c in "\u2502\u256d\u256e\u2570\u256f\u2500"}).split())
     for words in ("[default: (8)]", "[default: (200)]", "[default: (50,100,200,300,500)]", "[default: (1e-06)]"):
         assert words in text
@@ -142,26 +134,26 @@ def test_help_shows_the_defaults(capsys):
         ("temperature = [300, -1]", ">= 0 K"),
     ],
 )
-def test_config_with_wrong_types_is_one_line_and_status_2(capsys, tmp_path, content, words):
+def test_config_with_wrong_types_is_one_line_and_status_2(cli, tmp_path, content, words):
     cfg = tmp_path / "run.toml"
     cfg.write_text(content + "\n")
-    status, _, err = run(capsys, "agf", "Si", "Ge", "--config", str(cfg))
+    status, _, err = cli("agf", "Si", "Ge", "--config", str(cfg))
     assert status == 2 and err.count("\n") == 1 and words in err, err
 
 
-def test_config_that_is_a_folder_or_binary_is_refused(capsys, tmp_path):
-    status, _, err = run(capsys, "agf", "Si", "Ge", "--config", str(tmp_path))
+def test_config_that_is_a_folder_or_binary_is_refused(cli, tmp_path):
+    status, _, err = cli("agf", "Si", "Ge", "--config", str(tmp_path))
     assert status == 2 and "not a file" in err
     binary = tmp_path / "x.toml"
     binary.write_bytes(bytes(range(256)))
-    status, _, err = run(capsys, "agf", "Si", "Ge", "--config", str(binary))
+    status, _, err = cli("agf", "Si", "Ge", "--config", str(binary))
     assert status == 2 and err.count("\n") == 1
 
 
-def test_workers_zero_and_a_silent_scheduler_are_refused(capsys):
-    status, _, err = run(capsys, "agf", "Si", "Ge", "--workers", "0")
+def test_workers_zero_and_a_silent_scheduler_are_refused(cli):
+    status, _, err = cli("agf", "Si", "Ge", "--workers", "0")
     assert status == 2 and "--workers must be >= 1, got 0" in err
-    status, _, err = run(capsys, "agf", "Si", "Ge", "--address", "tcp://127.0.0.1:1", *FAST)
+    status, _, err = cli("agf", "Si", "Ge", "--address", "tcp://127.0.0.1:1", *FAST)
     assert status == 2 and "no dask scheduler answered" in err
 
 

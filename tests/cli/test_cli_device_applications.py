@@ -6,7 +6,6 @@ import json
 
 import pytest
 
-from kapitza.cli import main
 from kapitza.devices.nanofluidic import nanofluidic_exchanger
 from kapitza.devices.phase_change import pcm_cell
 from kapitza.devices.thermoelectric import thermoelectric_leg
@@ -14,16 +13,10 @@ from kapitza.devices.thermoelectric import thermoelectric_leg
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-def run(capsys, *args):
-    status = main(list(args))
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def test_thermoelectric_prints_the_library_numbers_and_plots(capsys, tmp_path):
+def test_thermoelectric_prints_the_library_numbers_and_plots(cli, tmp_path):
     """Key numbers equal the library's (ZT_dev at L, length for 90 %), and the PNG is written."""
     png = tmp_path / "te.png"
-    status, out, err = run(capsys, "device", "thermoelectric", "-R", "1e-6", "--length", "2e-4", "--plot", str(png))
+    status, out, err = cli("device", "thermoelectric", "-R", "1e-6", "--length", "2e-4", "--plot", str(png))
     assert status == 0, err
     leg = thermoelectric_leg(2e-4, resistance=1e-6)
     assert f"ZT_device = {float(leg.zt_device[0]):.4g}" in out
@@ -31,24 +24,24 @@ def test_thermoelectric_prints_the_library_numbers_and_plots(capsys, tmp_path):
     assert png.read_bytes()[:8] == PNG_MAGIC and png.stat().st_size > 10_000
 
 
-def test_pcm_prints_power_and_enhancement(capsys, tmp_path):
+def test_pcm_prints_power_and_enhancement(cli, tmp_path):
     """The programming power (19.96 uW for the default 10 nm GST cell, see test_phase_change) and the
     enhancement are printed; --json carries the profile."""
-    status, out, err = run(capsys, "device", "pcm")
+    status, out, err = cli("device", "pcm")
     assert status == 0, err
     cell = pcm_cell(10e-9)
     assert f"{cell.programming_power:.4g} W" in out and "1.996e-05 W" in out
     assert f"x{cell.enhancement:.4g}" in out and "Kapitza length" in out
-    status, out, err = run(capsys, "device", "pcm", "--radius", "5e-9", "--power", "1e-5", "--json")
+    status, out, err = cli("device", "pcm", "--radius", "5e-9", "--power", "1e-5", "--json")
     assert status == 0, err
     doc = json.loads(out)["cell"]
     assert doc["power"] == 1e-5 and doc["radius"] == 5e-9 and len(doc["temperature"]) == len(doc["r"])
 
 
-def test_nanofluidic_prints_u_and_the_crossover(capsys, tmp_path):
+def test_nanofluidic_prints_u_and_the_crossover(cli, tmp_path):
     """U, U without interfaces and H* as the library computes them; the plot is written."""
     png = tmp_path / "nf.png"
-    status, out, err = run(capsys, "device", "nanofluidic", "--height", "1e-7", "--nusselt", "flux", "--plot", str(png))
+    status, out, err = cli("device", "nanofluidic", "--height", "1e-7", "--nusselt", "flux", "--plot", str(png))
     assert status == 0, err
     ex = nanofluidic_exchanger(1e-7, nusselt="flux")
     assert f"U = {ex.U:.4g} W/m^2K" in out and f"H* = {ex.crossover_height:.4g} m" in out
@@ -70,17 +63,17 @@ def test_nanofluidic_prints_u_and_the_crossover(capsys, tmp_path):
         ("device", "nanofluidic", "--wall-thickness", "-1"),
     ],
 )
-def test_bad_input_is_one_line_exit_2_and_no_file(capsys, tmp_path, args):
+def test_bad_input_is_one_line_exit_2_and_no_file(cli, tmp_path, args):
     """InputError -> exit 2, one line on stderr, and no figure written."""
     png = tmp_path / "x.png"
-    status, out, err = run(capsys, *args, "--plot", str(png))
+    status, out, err = cli(*args, "--plot", str(png))
     assert status == 2
     assert err.startswith("kapitza: error:") and len(err.strip().splitlines()) == 1
     assert not png.exists()
 
 
-def test_bad_plot_path_is_refused_before_work(capsys, tmp_path):
+def test_bad_plot_path_is_refused_before_work(cli, tmp_path):
     """--plot with a wrong suffix or a missing folder -> exit 2, nothing printed to stdout."""
     for target in (tmp_path / "x.txt", tmp_path / "missing" / "x.png"):
-        status, out, err = run(capsys, "device", "pcm", "--plot", str(target))
+        status, out, err = cli("device", "pcm", "--plot", str(target))
         assert status == 2 and out == "" and "--plot" in err

@@ -6,8 +6,6 @@ import json
 
 import pytest
 
-from kapitza.cli import main
-
 pytest.importorskip("skfem")
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -27,23 +25,17 @@ BASE = (
 )
 
 
-def run(capsys, *args):
-    status = main(list(args))
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def test_prints_peak_1d_and_jump(capsys):
-    status, out, err = run(capsys, *BASE, "--power", "5W/mm")
+def test_prints_peak_1d_and_jump(cli):
+    status, out, err = cli(*BASE, "--power", "5W/mm")
     assert status == 0, err
     for text in ("peak temperature rise", "1D stack estimate", "spreading ratio", "jump on the axis", "GaN", "SiC"):
         assert text in out
     assert "5000 W/m in, 5000 W/m into the sink" in out
 
 
-def test_json_sweep_and_plot(capsys, tmp_path):
+def test_json_sweep_and_plot(cli, tmp_path):
     png = tmp_path / "h.png"
-    status, out, err = run(capsys, *BASE, "--power", "5000", "--sweep-r", "0,3e-8", "--json", "--plot", str(png))
+    status, out, err = cli(*BASE, "--power", "5000", "--sweep-r", "0,3e-8", "--json", "--plot", str(png))
     assert status == 0, err
     doc = json.loads(out)
     assert doc["sweep"]["values"] == [0.0, 3e-8]
@@ -53,9 +45,8 @@ def test_json_sweep_and_plot(capsys, tmp_path):
     assert png.read_bytes()[:8] == PNG_MAGIC
 
 
-def test_axisymmetric_width_sweep(capsys):
-    status, out, err = run(
-        capsys,
+def test_axisymmetric_width_sweep(cli):
+    status, out, err = cli(
         "device",
         "hotspot",
         "--layer",
@@ -91,14 +82,14 @@ def test_axisymmetric_width_sweep(capsys):
         (("--power", "5W/mm", "--layer", "Unobtainium:1um", "--interface", "1e-8"), "Unobtainium"),
     ],
 )
-def test_bad_input_exits_2_with_one_line_and_no_file(capsys, tmp_path, extra, message):
+def test_bad_input_exits_2_with_one_line_and_no_file(cli, tmp_path, extra, message):
     png = tmp_path / "h.png"
-    status, out, err = run(capsys, *BASE, *extra, "--plot", str(png))
+    status, out, err = cli(*BASE, *extra, "--plot", str(png))
     assert status == 2
     assert message in err and len(err.strip().splitlines()) == 1
     assert not png.exists()
 
 
-def test_bad_plot_suffix_refused_before_work(capsys, tmp_path):
-    status, _, err = run(capsys, *BASE, "--power", "5W/mm", "--plot", str(tmp_path / "h.txt"))
+def test_bad_plot_suffix_refused_before_work(cli, tmp_path):
+    status, _, err = cli(*BASE, "--power", "5W/mm", "--plot", str(tmp_path / "h.txt"))
     assert status == 2 and "--plot" in err

@@ -7,16 +7,9 @@ import json
 import numpy as np
 import pytest
 
-from kapitza.cli import main
 from kapitza.prediction import predict
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-
-
-def run(capsys, *args):
-    status = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 @pytest.fixture
@@ -29,28 +22,28 @@ def cubic(tmp_path):
     return path
 
 
-def test_power_law_json_and_plot(capsys, tmp_path, cubic):
+def test_power_law_json_and_plot(cli, tmp_path, cubic):
     plot = tmp_path / "fit.png"
-    status, out, err = run(capsys, "fit", "power-law", cubic, "--t-max", "20", "--json", "--plot", plot)
+    status, out, err = cli("fit", "power-law", cubic, "--t-max", "20", "--json", "--plot", plot)
     assert status == 0, err
     doc = json.loads(out)
     assert abs(doc["n"] - 3.0) < 3 * doc["n_err"] and doc["points_used"] < doc["points"] == 12
     assert doc["errors_from"].startswith("sigma") and doc["t_max"] == 20.0
     assert plot.read_bytes()[:8] == PNG_MAGIC
-    status, out, _ = run(capsys, "fit", "power-law", cubic)
+    status, out, _ = cli("fit", "power-law", cubic)
     assert status == 0 and "n = " in out and "12 of 12 points" in out
 
 
-def test_power_law_two_columns_use_the_scatter(capsys, tmp_path):
+def test_power_law_two_columns_use_the_scatter(cli, tmp_path):
     path = tmp_path / "g2.dat"
     path.write_text("# T G\n" + "".join(f"{a} {5 * a**2.5}\n" for a in (1, 2, 3, 5, 8)))
-    status, out, err = run(capsys, "fit", "power-law", path, "--json")
+    status, out, err = cli("fit", "power-law", path, "--json")
     assert status == 0, err
     doc = json.loads(out)
     assert doc["n"] == pytest.approx(2.5) and doc["errors_from"].startswith("scatter")
 
 
-def test_inelastic_json_and_plot(capsys, tmp_path):
+def test_inelastic_json_and_plot(cli, tmp_path):
     """Noise-free G(T) from predict (DMM + A=1e-12, q=0.5, m=0.8), m held: A and q come back to 1e-3."""
     t = np.array([30.0, 60.0, 100.0, 200.0, 300.0])
     g = predict("Al", "Al2O3", t, "dmm", inelastic={"A": 1e-12, "q": 0.5, "m": 0.8}).conductance
@@ -58,31 +51,31 @@ def test_inelastic_json_and_plot(capsys, tmp_path):
     path.write_text("".join(f"{a},{b},{0.01 * b}\n" for a, b in zip(t, g)))
     plot = tmp_path / "inel.svg"
     args = ("fit", "inelastic", path, "--side1", "Al", "--side2", "Al2O3", "--fit", "A,q", "--fixed", "m=0.8")
-    status, out, err = run(capsys, *args, "--json", "--plot", plot)
+    status, out, err = cli(*args, "--json", "--plot", plot)
     assert status == 0, err
     doc = json.loads(out)
     assert doc["values"]["A"] == pytest.approx(1e-12, rel=1e-3) and doc["values"]["q"] == pytest.approx(0.5, abs=1e-3)
     assert doc["fitted"] == ["A", "q"] and len(doc["elastic_conductance"]) == 5
     assert plot.read_text().lstrip().startswith("<?xml")
-    status, out, err = run(capsys, *args)
+    status, out, err = cli(*args)
     assert status == 0, err
     assert "m = 0.8 (held)" in out and "log10 A" in out
 
 
-def test_thickness_matches_md_thickness(capsys, tmp_path):
+def test_thickness_matches_md_thickness(cli, tmp_path):
     f = tmp_path / "series.csv"
     f.write_text("L,R,sigma_R\n" + "".join(f"{L},{2e-9 + L / 100},{1e-10}\n" for L in (1e-8, 2e-8, 4e-8)))
-    status, out, err = run(capsys, "fit", "thickness", f, "--json")
+    status, out, err = cli("fit", "thickness", f, "--json")
     assert status == 0, err
     mine = json.loads(out)
-    status, out, err = run(capsys, "md", "thickness", f, "--json")
+    status, out, err = cli("md", "thickness", f, "--json")
     assert status == 0, err
     theirs = json.loads(out)
     assert mine["R_K"] == pytest.approx(2e-9) and mine["kappa"] == pytest.approx(100.0)
     assert {k: mine[k] for k in ("R_K", "R_K_err", "kappa", "points")} == {
         k: theirs[k] for k in ("R_K", "R_K_err", "kappa", "points")
     }
-    status, out, _ = run(capsys, "fit", "thickness", f)
+    status, out, _ = cli("fit", "thickness", f)
     assert status == 0 and "W m^-1 K^-1" in out
 
 
@@ -107,14 +100,14 @@ def test_thickness_matches_md_thickness(capsys, tmp_path):
         ("1 2 1\n2 3 1\n", ("thickness", "--units", "cgs"), "--units must be si or lj"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_2(capsys, tmp_path, content, args, match):
+def test_bad_input_is_one_line_and_exit_2(cli, tmp_path, content, args, match):
     path = tmp_path / "data.txt"
     if isinstance(content, bytes):
         path.write_bytes(content)
     elif content is not None:
         path.write_text(content)
     command, *rest = args
-    status, out, err = run(capsys, "fit", command, path, *rest)
+    status, out, err = cli("fit", command, path, *rest)
     assert status == 2
     assert err.count("\n") == 1 and match in err, err
     assert out == ""

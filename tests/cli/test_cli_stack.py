@@ -6,8 +6,6 @@ import json
 
 import pytest
 
-from kapitza.cli import main
-
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 STACK = """
@@ -30,12 +28,6 @@ thickness_um = 10.0
 """
 
 
-def run(capsys, *args):
-    status = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
 @pytest.fixture
 def stack_file(tmp_path):
     path = tmp_path / "stack.toml"
@@ -43,17 +35,17 @@ def stack_file(tmp_path):
     return path
 
 
-def test_stack_prints_the_budget_and_draws(capsys, tmp_path, stack_file):
+def test_stack_prints_the_budget_and_draws(cli, tmp_path, stack_file):
     plot = tmp_path / "profile.png"
-    status, out, err = run(capsys, "stack", stack_file, "--plot", plot)
+    status, out, err = cli("stack", stack_file, "--plot", plot)
     assert status == 0, err
     assert "resistance budget" in out and "Kapitza length" in out and "G=1e+08" in out
     assert plot.read_bytes()[:8] == PNG_MAGIC
 
 
-def test_stack_json_is_si_and_consistent(capsys, stack_file):
+def test_stack_json_is_si_and_consistent(cli, stack_file):
     """T_top = T_sink + q (d1/k1 + 1/G + d2/k2) for constant conductivities."""
-    status, out, err = run(capsys, "stack", stack_file, "--json", "--heat-flux", "2e8")
+    status, out, err = cli("stack", stack_file, "--json", "--heat-flux", "2e8")
     assert status == 0, err
     doc = json.loads(out)
     expected = 300.0 + 2e8 * (100e-9 / 10.0 + 1e-8 + 10e-6 / 148.0)
@@ -75,40 +67,40 @@ def test_stack_json_is_si_and_consistent(capsys, stack_file):
         (("[[interface]]", "[[interfaces]]"), "unknown keys"),
     ],
 )
-def test_bad_stack_files(capsys, tmp_path, edit, message):
+def test_bad_stack_files(cli, tmp_path, edit, message):
     path = tmp_path / "bad.toml"
     path.write_text(STACK.replace(*edit))
     plot = tmp_path / "never.png"
-    status, out, err = run(capsys, "stack", path, "--plot", plot)
+    status, out, err = cli("stack", path, "--plot", plot)
     assert status == 2
     assert message in err and len(err.strip().splitlines()) == 1
     assert not plot.exists()
 
 
-def test_empty_binary_and_missing_stack_files(capsys, tmp_path):
+def test_empty_binary_and_missing_stack_files(cli, tmp_path):
     empty = tmp_path / "empty.toml"
     empty.write_text("")
     binary = tmp_path / "binary.toml"
     binary.write_bytes(b"\x00\xff\x00")
     for path, message in ((empty, "no layers"), (binary, "stack file"), (tmp_path / "none.toml", "none.toml")):
-        status, _, err = run(capsys, "stack", path)
+        status, _, err = cli("stack", path)
         assert status == 2 and message in err and len(err.strip().splitlines()) == 1
 
 
-def test_stack_refuses_a_bad_plot_path_before_work(capsys, tmp_path, stack_file):
-    status, _, err = run(capsys, "stack", stack_file, "--plot", tmp_path / "x.txt")
+def test_stack_refuses_a_bad_plot_path_before_work(cli, tmp_path, stack_file):
+    status, _, err = cli("stack", stack_file, "--plot", tmp_path / "x.txt")
     assert status == 2 and "--plot" in err
-    status, _, err = run(capsys, "stack", stack_file, "--plot", tmp_path / "missing" / "x.png")
+    status, _, err = cli("stack", stack_file, "--plot", tmp_path / "missing" / "x.png")
     assert status == 2 and "--plot" in err
 
 
-def test_film_table_json_and_plot(capsys, tmp_path):
+def test_film_table_json_and_plot(cli, tmp_path):
     plot = tmp_path / "film.png"
     args = ["device", "film", "--film", "10", "--substrate", "148", "--resistance", "G=1e8", "--substrate-um", "10"]
-    status, out, err = run(capsys, *args, "--thickness-nm", "1,10,100", "--plot", plot)
+    status, out, err = cli(*args, "--thickness-nm", "1,10,100", "--plot", plot)
     assert status == 0, err
     assert "Kapitza length" in out and plot.read_bytes()[:8] == PNG_MAGIC
-    status, out, err = run(capsys, *args, "--thickness-nm", "1:1000:4", "--json")
+    status, out, err = cli(*args, "--thickness-nm", "1:1000:4", "--json")
     doc = json.loads(out)
     assert doc["crossover_thickness"] == pytest.approx(10.0 * 1e-8, rel=1e-12)
     assert len(doc["film_thickness"]) == 4
@@ -124,15 +116,15 @@ def test_film_table_json_and_plot(capsys, tmp_path):
         (["--resistance", "R=-1"], "resistance"),
     ],
 )
-def test_film_bad_input(capsys, args, message):
+def test_film_bad_input(cli, args, message):
     base = ["device", "film", "--film", "10", "--substrate", "148", "--resistance", "G=1e8"]
     if "--resistance" in args:
         base = base[:-2]
-    status, _, err = run(capsys, *base, *args)
+    status, _, err = cli(*base, *args)
     assert status == 2 and message in err and len(err.strip().splitlines()) == 1
 
 
-def test_material_file_is_read_beside_the_stack_file(capsys, tmp_path, monkeypatch):
+def test_material_file_is_read_beside_the_stack_file(cli, tmp_path, monkeypatch):
     """material = "mine.toml" is looked up in the stack file's folder, not the working directory."""
     from kapitza.materials import material_template
 
@@ -141,6 +133,6 @@ def test_material_file_is_read_beside_the_stack_file(capsys, tmp_path, monkeypat
     (folder / "mine.toml").write_text(material_template())
     (folder / "stack.toml").write_text(STACK.replace('material = "Si"', 'material = "mine.toml"'))
     monkeypatch.chdir(tmp_path)
-    status, out, err = run(capsys, "stack", folder / "stack.toml", "--json")
+    status, out, err = cli("stack", folder / "stack.toml", "--json")
     assert status == 0, err
     assert json.loads(out)["layers"][1]["thickness"] == pytest.approx(10e-6)

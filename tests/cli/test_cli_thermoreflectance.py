@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from kapitza.cli import main
-
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "thermoreflectance"
 
@@ -33,12 +31,6 @@ conductance = 1.0e8
 """
 
 
-def run(capsys, *args):
-    status = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
 @pytest.fixture
 def sample(tmp_path):
     path = tmp_path / "sample.toml"
@@ -46,18 +38,16 @@ def sample(tmp_path):
     return path
 
 
-def test_simulate_then_fit_recovers_g(capsys, tmp_path, sample):
+def test_simulate_then_fit_recovers_g(cli, tmp_path, sample):
     """Data written by `simulate` (the model at G = 100 MW m^-2 K^-1, no noise) read back by `fit`, started at
     G = 50: G comes back to 1e-3 (the written data carry 8 digits), and the JSON is SI with the errors split."""
     data = tmp_path / "d.txt"
-    status, _, err = run(capsys, "tdtr", "simulate", sample, "--delays", "100:4000:20", "--out", data)
+    status, _, err = cli("tdtr", "simulate", sample, "--delays", "100:4000:20", "--out", data)
     assert status == 0, err
     start = tmp_path / "start.toml"
     start.write_text(SAMPLE.replace("conductance = 1.0e8", "conductance = 5.0e7"))
     plot = tmp_path / "fit.png"
-    status, out, err = run(
-        capsys, "tdtr", "fit", start, data, "--fit", "G", "--json", "--plot", plot, "--predict", "none"
-    )
+    status, out, err = cli("tdtr", "fit", start, data, "--fit", "G", "--json", "--plot", plot, "--predict", "none")
     assert status == 0, err
     doc = json.loads(out)
     g = doc["fitted"]["G"]
@@ -69,22 +59,20 @@ def test_simulate_then_fit_recovers_g(capsys, tmp_path, sample):
     assert plot.read_bytes()[:8] == PNG_MAGIC
 
 
-def test_examples_fit_within_their_errors(capsys):
+def test_examples_fit_within_their_errors(cli):
     """The README's FDTR example: the true G of the synthetic data (80 MW m^-2 K^-1, stated in the file's title)
     lies within 2 sigma of the fitted value."""
-    status, out, err = run(
-        capsys, "fdtr", "fit", EXAMPLES / "fdtr_sample.toml", EXAMPLES / "fdtr_phase.txt", "--fit", "G,k_Si", "--json"
+    status, out, err = cli(
+        "fdtr", "fit", EXAMPLES / "fdtr_sample.toml", EXAMPLES / "fdtr_phase.txt", "--fit", "G,k_Si", "--json"
     )
     assert status == 0, err
     g = json.loads(out)["fitted"]["G"]
     assert abs(g["value"] - 8e7) < 2 * g["error"]
 
 
-def test_sensitivity_json_and_plot(capsys, tmp_path, sample):
+def test_sensitivity_json_and_plot(cli, tmp_path, sample):
     plot = tmp_path / "s.png"
-    status, out, err = run(
-        capsys, "fdtr", "sensitivity", sample, "--frequencies", "1e4:1e7:12", "--json", "--plot", plot
-    )
+    status, out, err = cli("fdtr", "sensitivity", sample, "--frequencies", "1e4:1e7:12", "--json", "--plot", plot)
     assert status == 0, err
     doc = json.loads(out)
     assert doc["quantity"] == "phase" and "G" in doc["sensitivity"]["names"]
@@ -105,55 +93,55 @@ def test_sensitivity_json_and_plot(capsys, tmp_path, sample):
         (("[[interface]]\nconductance = 1.0e8", ""), ("--fit", "G"), "interface"),
     ],
 )
-def test_bad_input_is_one_line_and_writes_nothing(capsys, tmp_path, edit, args, message):
+def test_bad_input_is_one_line_and_writes_nothing(cli, tmp_path, edit, args, message):
     text = SAMPLE if edit is None else SAMPLE.replace(*edit)
     sample = tmp_path / "s.toml"
     sample.write_text(text)
     data = tmp_path / "d.txt"
     data.write_text("Delay (ps)  Ratio\n100 3.0\n200 2.5\n400 2.0\n800 1.5\n")
     args = tuple(str(tmp_path / a) if a.endswith(".gif") else a for a in args)
-    status, out, err = run(capsys, "tdtr", "fit", sample, data, *args)
+    status, out, err = cli("tdtr", "fit", sample, data, *args)
     assert status == 2
     assert message in err and len(err.strip().splitlines()) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.txt", "s.toml"]
 
 
-def test_bad_data_file_is_one_line(capsys, tmp_path, sample):
+def test_bad_data_file_is_one_line(cli, tmp_path, sample):
     data = tmp_path / "d.txt"
     data.write_text("Delay (ps)  Ratio\n100 3.0 7\n200 2.5\n400 2.0\n")
-    status, _, err = run(capsys, "tdtr", "fit", sample, data, "--fit", "G")
+    status, _, err = cli("tdtr", "fit", sample, data, "--fit", "G")
     assert status == 2 and "d.txt" in err and len(err.strip().splitlines()) == 1
     data.write_text("Frequency (Hz)  Phase (deg)\n1e5 -10\n1e6 -20\n1e7 -30\n")
-    status, _, err = run(capsys, "tdtr", "fit", sample, data, "--fit", "G")
+    status, _, err = cli("tdtr", "fit", sample, data, "--fit", "G")
     assert status == 2 and len(err.strip().splitlines()) == 1
 
 
-def test_unresolvable_fit_is_one_line(capsys, tmp_path, sample):
+def test_unresolvable_fit_is_one_line(cli, tmp_path, sample):
     """Pump and probe radii enter only through w_pump^2 + w_probe^2: a fit of both cannot converge to a
     unique answer and must say so in one line (exit 2), not print a meaningless covariance."""
     data = tmp_path / "d.txt"
-    assert run(capsys, "fdtr", "simulate", sample, "--frequencies", "1e4:1e7:15", "--out", data)[0] == 0
-    status, _, err = run(capsys, "fdtr", "fit", sample, data, "--fit", "w_pump,w_probe", "--predict", "none")
+    assert cli("fdtr", "simulate", sample, "--frequencies", "1e4:1e7:15", "--out", data)[0] == 0
+    status, _, err = cli("fdtr", "fit", sample, data, "--fit", "w_pump,w_probe", "--predict", "none")
     assert status == 2 and len(err.strip().splitlines()) == 1
 
 
-def test_simulate_refuses_bad_grid_and_noise(capsys, tmp_path, sample):
+def test_simulate_refuses_bad_grid_and_noise(cli, tmp_path, sample):
     for args, message in (
         (("--delays", "100:50:10"), "LO < HI"),
         (("--delays", "100:4000:x"), "whole number"),
         (("--delays", "1:20000:5"), "pulse period"),
         (("--noise", "-1"), "--noise"),
     ):
-        status, _, err = run(capsys, "tdtr", "simulate", sample, *args)
+        status, _, err = cli("tdtr", "simulate", sample, *args)
         assert status == 2 and message in err, (args, err)
 
 
-def test_error_before_any_work_prints_no_progress_residue(capsys, tmp_path, sample):
+def test_error_before_any_work_prints_no_progress_residue(cli, tmp_path, sample):
     """Two names for one quantity (G and G_G) are refused before the model runs: stderr is that one line and
     nothing else (the progress bar only appears at the first model evaluation)."""
     data = tmp_path / "d.txt"
     data.write_text("Delay (ps)  Ratio\n100 3.0\n200 2.5\n400 2.0\n800 1.5\n")
-    status, out, err = run(capsys, "tdtr", "fit", sample, data, "--fit", "G,G_G")
+    status, out, err = cli("tdtr", "fit", sample, data, "--fit", "G,G_G")
     assert status == 2 and out == ""
     assert err.startswith("kapitza: error: ") and err.count("\n") == 1 and "G_G" in err
 
@@ -177,16 +165,16 @@ def _unexplained_errors(doc, path=""):
     return bad
 
 
-def test_noise_free_fit_json_says_so_and_no_error_is_zero_without_a_note(capsys, tmp_path, sample):
+def test_noise_free_fit_json_says_so_and_no_error_is_zero_without_a_note(cli, tmp_path, sample):
     """Issue 25 item 7: `fdtr simulate` data (noise-free, 8 digits) fitted without sigmas give a statistical error at
     round-off.  The console marks it 'round-off*' with the note; the JSON has noise_free = true, the note in
     'notes' and beside every statistical error; the sample states no fixed-input error (error_fixed = 0, noted), and
     no JSON error is zero or NaN without a note beside it (checked over the whole document)."""
     data = tmp_path / "d.txt"
-    assert run(capsys, "fdtr", "simulate", sample, "--frequencies", "1e5:2e7:20", "--out", data)[0] == 0
+    assert cli("fdtr", "simulate", sample, "--frequencies", "1e5:2e7:20", "--out", data)[0] == 0
     start = tmp_path / "start.toml"
     start.write_text(SAMPLE.replace("conductance = 1.0e8", "conductance = 5.0e7").replace("thickness_nm_err = 2.0", ""))
-    status, out, err = run(capsys, "fdtr", "fit", start, data, "--fit", "G", "--json", "--predict", "none")
+    status, out, err = cli("fdtr", "fit", start, data, "--fit", "G", "--json", "--predict", "none")
     assert status == 0, err
     doc = json.loads(out)
     assert doc["goodness_of_fit"]["noise_free"] is True
@@ -195,17 +183,17 @@ def test_noise_free_fit_json_says_so_and_no_error_is_zero_without_a_note(capsys,
     assert "not a measurement error" in g["error_statistical_note"]
     assert g["error_fixed"] == 0 and "no fixed input has a stated error" in g["error_fixed_note"]
     assert _unexplained_errors(doc) == []
-    status, out, err = run(capsys, "fdtr", "fit", start, data, "--fit", "G", "--no-progress", "--predict", "none")
+    status, out, err = cli("fdtr", "fit", start, data, "--fit", "G", "--no-progress", "--predict", "none")
     assert status == 0, err
     assert "round-off*" in out and "noise-free data" in out
 
 
-def test_fit_on_data_with_1e308_is_one_line_naming_the_row(capsys, tmp_path, sample):
+def test_fit_on_data_with_1e308_is_one_line_naming_the_row(cli, tmp_path, sample):
     """Issue 25 hostile input: `tdtr fit` on a data file holding 1e308 ended in an lmfit traceback; now exit 2 and
     one stderr line naming the file, the line and the value."""
     data = tmp_path / "d.txt"
     data.write_text("Delay (ps) Ratio\n100 7.2\n200 1e308\n400 5.0\n800 3.9\n")
-    status, out, err = run(capsys, "tdtr", "fit", sample, data, "--fit", "G", "--no-progress", "--predict", "none")
+    status, out, err = cli("tdtr", "fit", sample, data, "--fit", "G", "--no-progress", "--predict", "none")
     assert status == 2 and out == ""
     lines = err.strip().splitlines()
     assert len(lines) == 1 and "d.txt': line 3: Ratio is 1e+308" in lines[0] and "Traceback" not in err

@@ -8,20 +8,13 @@ import numpy as np
 import pytest
 
 import kapitza
-from kapitza.cli import main
 
 FAST = ["--mesh", "10"]
 
 
-def run(capsys, *args):
-    status = main(list(args))
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def test_full_dispersion_json_records_settings_and_shares(capsys):
-    status, out, err = run(
-        capsys, "predict", "Si", "Ge", "--dispersion", "phonopy", "--potential", "sw", "-t", "30,300", "--json", *FAST
+def test_full_dispersion_json_records_settings_and_shares(cli):
+    status, out, err = cli(
+        "predict", "Si", "Ge", "--dispersion", "phonopy", "--potential", "sw", "-t", "30,300", "--json", *FAST
     )
     assert status == 0, err
     doc = json.loads(out)
@@ -38,16 +31,16 @@ def test_full_dispersion_json_records_settings_and_shares(capsys):
     assert shares["frequency_band_edges_THz"][0] == 0.0
 
 
-def test_table_shows_shares_by_band_and_frequency(capsys):
-    status, out, _ = run(capsys, "predict", "Si", "Ge", "--dispersion", "phonopy", "-m", "dmm", "-t", "300", *FAST)
+def test_table_shows_shares_by_band_and_frequency(cli):
+    status, out, _ = cli("predict", "Si", "Ge", "--dispersion", "phonopy", "-m", "dmm", "-t", "300", *FAST)
     assert status == 0
     assert "share of G by incident band of Si" in out and "share of G by frequency band" in out
     assert "TA1" in out and "O1" in out
 
 
-def test_compare_debye_prints_both_and_plots_spectral_conductance(capsys, tmp_path):
+def test_compare_debye_prints_both_and_plots_spectral_conductance(cli, tmp_path):
     png = tmp_path / "cmp.png"
-    status, out, err = run(capsys, "predict", "Al", "Si", "--compare-debye", "-t", "300", "--plot", str(png), *FAST)
+    status, out, err = cli("predict", "Al", "Si", "--compare-debye", "-t", "300", "--plot", str(png), *FAST)
     assert status == 0, err
     assert "Debye vs full dispersion" in out and "full / Debye" in out
     debye = kapitza.conductance("Al", "Si", 300.0, "dmm") / 1e6
@@ -55,8 +48,8 @@ def test_compare_debye_prints_both_and_plots_spectral_conductance(capsys, tmp_pa
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_compare_debye_json_has_spectral_conductance(capsys):
-    status, out, _ = run(capsys, "predict", "Al", "Si", "--compare-debye", "-m", "dmm", "-t", "300", "--json", *FAST)
+def test_compare_debye_json_has_spectral_conductance(cli):
+    status, out, _ = cli("predict", "Al", "Si", "--compare-debye", "-m", "dmm", "-t", "300", "--json", *FAST)
     assert status == 0
     c = json.loads(out)["comparisons"][0]
     omega = np.array(c["omega"])
@@ -75,15 +68,15 @@ def test_compare_debye_json_has_spectral_conductance(capsys):
         (["predict", "Al", "Si", "--dispersion", "phonopy", "--potential", "sw"], "sw"),
     ],
 )
-def test_bad_full_dispersion_requests(capsys, args, needle):
-    status, _, err = run(capsys, *args)
+def test_bad_full_dispersion_requests(cli, args, needle):
+    status, _, err = cli(*args)
     assert status == 2 and needle in err and err.count("\n") == 1
 
 
-def test_inelastic_with_full_dispersion_runs(capsys):
+def test_inelastic_with_full_dispersion_runs(cli):
     """Issue 9 crash: `predict Si Ge -m dmm --dispersion phonopy --mesh 8 --inelastic ...` ended in AttributeError."""
-    status, out, err = run(
-        capsys, "predict", "Si", "Ge", "-m", "dmm", "--dispersion", "phonopy", "--mesh", "8",
+    status, out, err = cli(
+        "predict", "Si", "Ge", "-m", "dmm", "--dispersion", "phonopy", "--mesh", "8",
         "--inelastic", "A=1e-15,q=1,m=1", "-t", "300", "--json",
     )  # fmt: skip
     assert status == 0, err
@@ -96,8 +89,8 @@ def test_inelastic_with_full_dispersion_runs(capsys):
 
 
 @pytest.mark.parametrize("args", [["--mesh", "0"], ["--normal", "abc"], ["--width", "2"], ["--potential", "sw"]])
-def test_full_dispersion_options_are_refused_with_debye(capsys, args):
+def test_full_dispersion_options_are_refused_with_debye(cli, args):
     """--mesh 0 and --normal abc used to be ignored with Debye spectra while --potential was refused."""
-    status, _, err = run(capsys, "predict", "Si", "Ge", *args)
+    status, _, err = cli("predict", "Si", "Ge", *args)
     assert status == 2 and err.count("\n") == 1
     assert args[0] in err and "--dispersion phonopy" in err

@@ -8,21 +8,14 @@ import json
 import numpy as np
 import pytest
 
-from kapitza.cli import main
 from kapitza.prediction import empirical_estimate, empirical_validation
 
 pytest.importorskip("sklearn")
 
 
-def run(capsys, *args):
-    status = main(list(args))
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def test_predict_shows_the_empirical_line_with_its_band(capsys):
+def test_predict_shows_the_empirical_line_with_its_band(cli):
     """The values and band printed are the library's (empirical_estimate), and the line says it is not physics."""
-    status, out, err = run(capsys, "predict", "Al", "Si", "-t", "300", "--empirical")
+    status, out, err = cli("predict", "Al", "Si", "-t", "300", "--empirical")
     assert status == 0, err
     line = next(x for x in out.splitlines() if x.startswith("empirical estimate"))
     e = empirical_estimate("Al", "Si", 300.0)
@@ -31,8 +24,8 @@ def test_predict_shows_the_empirical_line_with_its_band(capsys):
     assert e.low[0] < e.value[0] < e.high[0]
 
 
-def test_predict_json_carries_the_estimate(capsys):
-    status, out, err = run(capsys, "predict", "Al", "Si", "-t", "100,300", "--empirical", "--json")
+def test_predict_json_carries_the_estimate(cli):
+    status, out, err = cli("predict", "Al", "Si", "-t", "100,300", "--empirical", "--json")
     assert status == 0, err
     doc = json.loads(out)["empirical"]
     e = empirical_estimate("Al", "Si", [100.0, 300.0])
@@ -46,21 +39,21 @@ def test_predict_json_carries_the_estimate(capsys):
     "args,reason",
     [(("Si", "Ag", "-t", "300"), "no training measurement"), (("Al", "Si", "-t", "3000"), "outside the range")],
 )
-def test_predict_says_why_there_is_no_estimate(capsys, args, reason):
+def test_predict_says_why_there_is_no_estimate(cli, args, reason):
     """A pair or temperature outside the training data: the physics table as usual, and one line saying why."""
-    status, out, err = run(capsys, "predict", *args, "--empirical")
+    status, out, err = cli("predict", *args, "--empirical")
     assert status == 0, err
     line = next(x for x in out.splitlines() if x.startswith("empirical estimate"))
     assert "not available" in line and reason in line
 
 
-def test_without_the_flag_there_is_no_empirical_line(capsys):
-    status, out, _ = run(capsys, "predict", "Al", "Si", "-t", "300")
+def test_without_the_flag_there_is_no_empirical_line(cli):
+    status, out, _ = cli("predict", "Al", "Si", "-t", "300")
     assert status == 0 and "empirical" not in out
 
 
-def test_validate_prints_the_grouped_cross_validation(capsys):
-    status, out, err = run(capsys, "validate", "--empirical")
+def test_validate_prints_the_grouped_cross_validation(cli):
+    status, out, err = cli("validate", "--empirical")
     assert status == 0, err
     text = " ".join(out.split())
     v = empirical_validation()

@@ -16,7 +16,6 @@ import time
 
 import pytest
 
-from conftest import run_cli as run  # noqa: E402
 from kapitza import _checks
 from kapitza.devices.stack import MAX_LAYERS
 from kapitza.errors import InputError
@@ -45,21 +44,21 @@ def _stack_file(path, layers: int, *, conductivity: bool = True) -> None:
 # ---- item 1: a stack of thousands of layers -----------------------------------------------------------------
 
 
-def test_a_5000_layer_stack_is_refused_at_once(capsys, tmp_path):
+def test_a_5000_layer_stack_is_refused_at_once(cli, tmp_path):
     """Before: unbounded (killed at 90 s).  Now refused while reading the file, naming the limit."""
     path = tmp_path / "big.toml"
     _stack_file(path, 5000)
     start = time.perf_counter()
-    line = assert_one_line_error(*run(capsys, "stack", path)[::2], "5,000 layers", f"at most {MAX_LAYERS:,}")
+    line = assert_one_line_error(*cli("stack", path)[::2], "5,000 layers", f"at most {MAX_LAYERS:,}")
     assert "superlattice" in line  # the remedy for many periods
     assert time.perf_counter() - start < 10.0
 
 
-def test_a_long_stack_prints_its_largest_terms_not_thousands_of_rows(capsys, tmp_path):
+def test_a_long_stack_prints_its_largest_terms_not_thousands_of_rows(cli, tmp_path):
     """300 layers (599 terms): the text shows the 40 largest terms and says so; --json keeps every layer."""
     path = tmp_path / "long.toml"
     _stack_file(path, 300)
-    status, out, err = run(capsys, "stack", path)
+    status, out, err = cli("stack", path)
     assert status == 0, err
     text = " ".join(out.split())
     assert "the 40 largest of 599 terms" in text and "--json lists all" in text
@@ -68,7 +67,7 @@ def test_a_long_stack_prints_its_largest_terms_not_thousands_of_rows(capsys, tmp
     assert len(out.splitlines()) < 120
     import json
 
-    doc = json.loads(run(capsys, "stack", path, "--json")[1])
+    doc = json.loads(cli("stack", path, "--json")[1])
     assert len(doc["layers"]) == 300 and len(doc["interfaces"]) == 299
 
 
@@ -110,9 +109,9 @@ PC = ("device", "polycrystal", "--k0", "148", "-R", "1e-9")
     ],
     ids=lambda a: " ".join(a[-2:]) if isinstance(a, tuple) and len(a) > 2 else None,
 )
-def test_device_lengths_out_of_any_device_are_refused(capsys, args, words):
+def test_device_lengths_out_of_any_device_are_refused(cli, args, words):
     """Before: nan K (hotspot), ZeroDivisionError (pcm), inf K (cryogenic), U = 1.4e-308 (nanofluidic)."""
-    assert_one_line_error(*run(capsys, *args)[::2], *words)
+    assert_one_line_error(*cli(*args)[::2], *words)
 
 
 def test_the_length_bounds_keep_every_real_device():
@@ -147,15 +146,15 @@ def test_the_length_bounds_keep_every_real_device():
     ],
     ids=lambda a: " ".join(a[:2]) + " " + " ".join(a[-2:]),
 )
-def test_temperatures_above_1e5_k_are_refused(capsys, args):
+def test_temperatures_above_1e5_k_are_refused(cli, args):
     """Before: 1e12 K accepted silently.  Now one line naming the value and the bound."""
-    assert_one_line_error(*run(capsys, *args)[::2], "1e+12 K", "100000 K")
+    assert_one_line_error(*cli(*args)[::2], "1e+12 K", "100000 K")
 
 
-def test_a_stack_sink_above_the_bound_is_refused(capsys, tmp_path):
+def test_a_stack_sink_above_the_bound_is_refused(cli, tmp_path):
     path = tmp_path / "s.toml"
     _stack_file(path, 2)
-    assert_one_line_error(*run(capsys, "stack", path, "--sink-temperature", "1e12")[::2], "1e+12 K")
+    assert_one_line_error(*cli("stack", path, "--sink-temperature", "1e12")[::2], "1e+12 K")
 
 
 def test_the_temperature_bound_lets_every_solid_through():
@@ -200,8 +199,8 @@ def test_the_temperature_bound_lets_every_solid_through():
     ],
     ids=lambda a: " ".join(a[1:2] + a[-2:]) if isinstance(a, tuple) and len(a) > 2 else None,
 )
-def test_conductivities_resistances_and_fluxes_out_of_any_material_are_refused(capsys, args, words):
-    assert_one_line_error(*run(capsys, *args)[::2], *words)
+def test_conductivities_resistances_and_fluxes_out_of_any_material_are_refused(cli, args, words):
+    assert_one_line_error(*cli(*args)[::2], *words)
 
 
 def test_resistance_and_conductivity_bounds_keep_real_values():

@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from kapitza.cli import main
-
 VALID_MATERIAL = """[materials.Mine]
 density = 2700.0
 v_l = 6420.0
@@ -20,12 +18,6 @@ v_t = 3040.0
 debye_temperature = 428.0
 number_density = 6.02e28
 """
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    status = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def assert_one_line_error(status: int, err: str) -> None:
@@ -54,28 +46,28 @@ def _material_files(tmp: Path) -> dict[str, Path]:
     return out
 
 
-def test_the_valid_base_material_loads(capsys, tmp_path):
+def test_the_valid_base_material_loads(cli, tmp_path):
     """The damaged files below are one change away from this file, which must load."""
     path = tmp_path / "mine.toml"
     path.write_text(VALID_MATERIAL)
-    status, out, err = run(capsys, "predict", path, "Si", "-t", "300")
+    status, out, err = cli("predict", path, "Si", "-t", "300")
     assert status == 0, err
 
 
 @pytest.mark.parametrize("case", ["binary", "nested", "zero-mass", "huge-speed", "unstable-c11"])
-def test_bad_material_files_are_refused(capsys, tmp_path, case):
+def test_bad_material_files_are_refused(cli, tmp_path, case):
     path = _material_files(tmp_path)[case]
-    assert_one_line_error(*run(capsys, "predict", path, "Si", "-t", "300")[::2])
+    assert_one_line_error(*cli("predict", path, "Si", "-t", "300")[::2])
 
 
 @pytest.mark.parametrize(
     "option, where",
     [("--csv", "dir"), ("--csv", "/proc/kapitza.csv"), ("--plot", "under-a-file")],
 )
-def test_unwritable_outputs_fail_before_the_work(capsys, tmp_path, option, where):
+def test_unwritable_outputs_fail_before_the_work(cli, tmp_path, option, where):
     target = {"dir": tmp_path, "under-a-file": tmp_path / "file.txt" / "g.png"}.get(where, where)
     (tmp_path / "file.txt").write_text("x")
-    status, _, err = run(capsys, "predict", "Al", "Si", option, target)
+    status, _, err = cli("predict", "Al", "Si", option, target)
     assert_one_line_error(status, err)
 
 
@@ -94,8 +86,8 @@ def test_unwritable_outputs_fail_before_the_work(capsys, tmp_path, option, where
     ],
     ids=lambda a: " ".join(a),
 )
-def test_unbounded_or_meaningless_sizes_are_refused_at_once(capsys, args):
-    assert_one_line_error(*run(capsys, *args)[::2])
+def test_unbounded_or_meaningless_sizes_are_refused_at_once(cli, args):
+    assert_one_line_error(*cli(*args)[::2])
 
 
 @pytest.mark.parametrize(
@@ -111,17 +103,17 @@ def test_unbounded_or_meaningless_sizes_are_refused_at_once(capsys, args):
     ],
     ids=["folder", "binary", "frequencies-string", "agf-int", "bool-as-string", "float-seed", "float-layers"],
 )
-def test_bad_agf_configs_are_refused(capsys, tmp_path, content):
+def test_bad_agf_configs_are_refused(cli, tmp_path, content):
     config = tmp_path / "agf.toml"
     if content is None:
         config.mkdir()
     else:
         config.write_bytes(content)
-    assert_one_line_error(*run(capsys, "agf", "Si", "Ge", "--config", config)[::2])
+    assert_one_line_error(*cli("agf", "Si", "Ge", "--config", config)[::2])
 
 
-def test_garbage_scheduler_address_is_refused(capsys):
-    assert_one_line_error(*run(capsys, "agf", "Si", "Ge", "--kpoints", "2", "--address", "garbage")[::2])
+def test_garbage_scheduler_address_is_refused(cli):
+    assert_one_line_error(*cli("agf", "Si", "Ge", "--kpoints", "2", "--address", "garbage")[::2])
 
 
 @pytest.mark.parametrize(
@@ -129,29 +121,28 @@ def test_garbage_scheduler_address_is_refused(capsys):
     [b"", b"[1, 2, 3]\n", b"word\n", b"\x00\xff" * 40, b"phonopy:\n  version: 2.20\nunit_cell: ["],
     ids=["empty", "list", "word", "binary", "truncated"],
 )
-def test_bad_phonopy_files_are_refused(capsys, tmp_path, content):
+def test_bad_phonopy_files_are_refused(cli, tmp_path, content):
     path = tmp_path / "phonopy.yaml"
     path.write_bytes(content)
-    assert_one_line_error(*run(capsys, "phonons", "Si", "--phonopy-file", path)[::2])
+    assert_one_line_error(*cli("phonons", "Si", "--phonopy-file", path)[::2])
 
 
-def test_a_folder_as_phonopy_file_is_called_a_folder(capsys, tmp_path):
-    status, _, err = run(capsys, "phonons", "Si", "--phonopy-file", tmp_path)
+def test_a_folder_as_phonopy_file_is_called_a_folder(cli, tmp_path):
+    status, _, err = cli("phonons", "Si", "--phonopy-file", tmp_path)
     assert_one_line_error(status, err)
     assert "does not exist" not in err
 
 
-def test_tiny_temperatures_give_zero_conductance_not_a_traceback(capsys):
+def test_tiny_temperatures_give_zero_conductance_not_a_traceback(cli):
     """Between 0 and ~1e-290 K the Landauer integral overflowed (issue 9); G is 0 to double precision."""
-    status, out, err = run(capsys, "predict", "Al", "Si", "-t", "1e-300,1e-200", "--json")
+    status, out, err = cli("predict", "Al", "Si", "-t", "1e-300,1e-200", "--json")
     assert status == 0, err
     assert "Warning" not in err
 
 
-def test_inelastic_channel_with_full_dispersion_runs(capsys):
+def test_inelastic_channel_with_full_dispersion_runs(cli):
     """The crash of issue 9 item 2: spectral.py called transmitted_channels, which InelasticChannel lacks."""
-    status, out, err = run(
-        capsys,
+    status, out, err = cli(
         "predict",
         "Si",
         "Ge",

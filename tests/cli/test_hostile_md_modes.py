@@ -17,7 +17,6 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from kapitza.cli import main
 from kapitza.cli.md_spectral import DEFAULT_MODE_ATOMS, MAX_MODE_ATOMS, _check_smoothing
 from kapitza.errors import InputError
 from kapitza.md.nemd import NemdConfig
@@ -33,9 +32,9 @@ def _run_dir(tmp_path, **overrides):
     return folder
 
 
-def _one_line(capsys, *args):
-    status = main([str(a) for a in args])
-    err = capsys.readouterr().err
+def _one_line(cli, *args):
+    """The one stderr line of a refused command (``cli``: the conftest fixture)."""
+    status, _, err = cli(*args)
     lines = [ln for ln in err.splitlines() if ln.strip()]
     assert status == 2 and len(lines) == 1 and lines[0].startswith("kapitza: error: "), err
     return lines[0]
@@ -45,25 +44,25 @@ def _one_line(capsys, *args):
     "overrides, atoms",
     [({"n_x": 8, "n_y": 8}, 2560), ({"n_x": 60, "n_y": 60}, 144_000), ({"cells_a": 5000, "cells_b": 5000}, 160_000)],
 )
-def test_a_large_cell_is_refused_before_any_work(capsys, tmp_path, overrides, atoms):
+def test_a_large_cell_is_refused_before_any_work(cli, tmp_path, overrides, atoms):
     """4 atoms per fcc cell x n_x x n_y x (cells_a + cells_b); refused within seconds, naming --max-atoms."""
     folder = _run_dir(tmp_path, **overrides)
     start = time.perf_counter()
-    line = _one_line(capsys, "md", "modes", folder, "--no-progress")
+    line = _one_line(cli, "md", "modes", folder, "--no-progress")
     assert f"{atoms:,} atoms" in line and f"--max-atoms {DEFAULT_MODE_ATOMS:,}" in line and "N^3" in line
     assert time.perf_counter() - start < 5.0
 
 
 @pytest.mark.parametrize("value", ["0", "1", "100000", "-5"])
-def test_max_atoms_itself_is_bounded(capsys, tmp_path, value):
-    line = _one_line(capsys, "md", "modes", _run_dir(tmp_path), "--max-atoms", value)
+def test_max_atoms_itself_is_bounded(cli, tmp_path, value):
+    line = _one_line(cli, "md", "modes", _run_dir(tmp_path), "--max-atoms", value)
     assert f"--max-atoms must be 2 .. {MAX_MODE_ATOMS:,}" in line
 
 
-def test_a_cell_within_max_atoms_passes_the_size_check(capsys, tmp_path):
+def test_a_cell_within_max_atoms_passes_the_size_check(cli, tmp_path):
     """160 atoms (the tiny test run) is below the default; the command goes on and stops at the missing
     spectral data instead, so the bound does not refuse real small cells."""
-    line = _one_line(capsys, "md", "modes", _run_dir(tmp_path), "--no-progress")
+    line = _one_line(cli, "md", "modes", _run_dir(tmp_path), "--no-progress")
     assert "--max-atoms" not in line and "no spectral/ folder" in line
 
 
@@ -108,13 +107,13 @@ def tiny_run(tmp_path_factory):
     return folder
 
 
-def test_empty_bands_and_no_interface_modes_are_explained_not_printed_as_nan(capsys, tiny_run):
+def test_empty_bands_and_no_interface_modes_are_explained_not_printed_as_nan(cli, tiny_run):
     """Before: six bands on this 160-atom cell printed columns of 'nan' and a share of '0.0% +- 0.0%'
     with no word why.  Now a '-' with its legend, and the share says there are no interface modes."""
     import json
 
-    assert main(["md", "modes", str(tiny_run), "--no-progress", "--bands", "6"]) == 0
-    out = capsys.readouterr().out
+    status, out, _ = cli("md", "modes", tiny_run, "--no-progress", "--bands", "6")
+    assert status == 0
     text = " ".join(out.split())
     assert "nan" not in out.split() and "+- 0.0%" not in text
     # the lattice dynamics of this cell (no MD noise): no interface mode, the top band empty on every plane
@@ -123,8 +122,9 @@ def test_empty_bands_and_no_interface_modes_are_explained_not_printed_as_nan(cap
     table = [ln.split() for ln in out.splitlines() if ln.split() and ln.split()[0].lstrip("-").isdigit()]
     assert all(row[-1] == "-" for row in table) and len(table) == 8
     assert "-: the band holds too few of the plane's modes" in text
-    assert main(["md", "modes", str(tiny_run), "--no-progress", "--bands", "6", "--json"]) == 0
-    doc = json.loads(capsys.readouterr().out)
+    status, out, _ = cli("md", "modes", tiny_run, "--no-progress", "--bands", "6", "--json")
+    assert status == 0
+    doc = json.loads(out)
     assert all(t == "nan" for t in doc["modal_temperatures"]["T"][-1])
     assert "too few of the plane's modes" in doc["modal_temperatures_note"]
     assert doc["interface_modes"] == 0

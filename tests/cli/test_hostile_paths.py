@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli as run  # noqa: E402
 from kapitza.cli.common import load_run_config, read_table
 from kapitza.errors import InputError
 from kapitza.io.lammps_dump import read_frames
@@ -72,7 +71,7 @@ COMMANDS = {
 
 @pytest.mark.parametrize("command", list(COMMANDS))
 @pytest.mark.parametrize("where", ["folder", "missing-parent", "file-as-parent", "proc"])
-def test_every_plot_destination_is_checked_before_the_work(capsys, tmp_path, command, where):
+def test_every_plot_destination_is_checked_before_the_work(cli, tmp_path, command, where):
     """Before: ``phonons --plot DIR.png`` ended in IsADirectoryError; now one line naming --plot."""
     (tmp_path / "folder.png").mkdir()
     (tmp_path / "file.txt").write_text("x")
@@ -86,7 +85,7 @@ def test_every_plot_destination_is_checked_before_the_work(capsys, tmp_path, com
     }[where]
     args = [a.format(stack=stack, tmp=tmp_path) for a in COMMANDS[command]]
     start = time.perf_counter()
-    line = one_line(*run(capsys, *args, target)[::2])
+    line = one_line(*cli(*args, target)[::2])
     assert "--plot" in line and str(target) in line
     assert time.perf_counter() - start < 10.0  # refused before any model runs
     assert not any(tmp_path.glob("nowhere")) and sorted(p.name for p in tmp_path.iterdir()) == [
@@ -96,9 +95,9 @@ def test_every_plot_destination_is_checked_before_the_work(capsys, tmp_path, com
     ]
 
 
-def test_predict_csv_onto_a_folder(capsys, tmp_path):
+def test_predict_csv_onto_a_folder(cli, tmp_path):
     (tmp_path / "out.csv").mkdir()
-    assert "--csv" in one_line(*run(capsys, "predict", "Al", "Si", "--csv", tmp_path / "out.csv")[::2])
+    assert "--csv" in one_line(*cli("predict", "Al", "Si", "--csv", tmp_path / "out.csv")[::2])
 
 
 # ---- item 6: files naming other files ------------------------------------------------------------------------
@@ -126,22 +125,22 @@ def _stack(folder: Path, material: str) -> Path:
 
 
 @pytest.mark.parametrize("name", ["../outside/mine.toml", "{outside}/mine.toml", "link.toml", "../outside/x.json#G"])
-def test_a_stack_file_names_files_only_below_its_folder(capsys, two_folders, name):
+def test_a_stack_file_names_files_only_below_its_folder(cli, two_folders, name):
     inside, outside = two_folders
     spec = name.format(outside=outside)
     path = _stack(inside, spec)
     if spec.endswith("#G"):  # a result file as the interface resistance
         path.write_text(path.read_text().replace("resistance = 1e-9", f'resistance = "{spec}"'))
         path.write_text(path.read_text().replace(f'material = "{spec}"\n', ""))
-    line = one_line(*run(capsys, "stack", path)[::2])
+    line = one_line(*cli("stack", path)[::2])
     assert "leads outside" in line and "--allow-outside" in line and repr(spec.split("#")[0]) in line
 
 
-def test_allow_outside_and_a_file_inside_are_accepted(capsys, two_folders):
+def test_allow_outside_and_a_file_inside_are_accepted(cli, two_folders):
     inside, _ = two_folders
-    status, _, err = run(capsys, "stack", _stack(inside, "mine.toml"))
+    status, _, err = cli("stack", _stack(inside, "mine.toml"))
     assert status == 0, err
-    status, _, err = run(capsys, "stack", _stack(inside, "../outside/mine.toml"), "--allow-outside")
+    status, _, err = cli("stack", _stack(inside, "../outside/mine.toml"), "--allow-outside")
     assert status == 0, err
 
 
@@ -210,9 +209,9 @@ def secret_link(tmp_path):
     return data / "g.txt"
 
 
-def test_a_table_through_a_link_is_never_quoted(capsys, secret_link):
+def test_a_table_through_a_link_is_never_quoted(cli, secret_link):
     """Before: the error quoted the line (the hostile review saw /etc/passwd's second line)."""
-    line = one_line(*run(capsys, "fit", "power-law", secret_link)[::2])
+    line = one_line(*cli("fit", "power-law", secret_link)[::2])
     assert "line 1" in line and "not quoted" in line
     assert "root:x" not in line and SECRET not in line and "s3cret" not in line
 

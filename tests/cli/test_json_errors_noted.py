@@ -12,7 +12,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import run_cli as run  # noqa: E402
 from json_rules import strict_loads, unexplained_errors
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,20 +52,20 @@ CASES = {
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_estimator_json_is_strict_and_explains_every_zero_or_nan_error(capsys, tmp_path, name):
-    status, out, err = run(capsys, *CASES[name](tmp_path), "--json")
+def test_estimator_json_is_strict_and_explains_every_zero_or_nan_error(cli, tmp_path, name):
+    status, out, err = cli(*CASES[name](tmp_path), "--json")
     assert status == 0, err
     doc = strict_loads(out)
     assert unexplained_errors(doc) == []
 
 
-def test_eels_temperature_json_is_strict_and_explains_every_error(capsys, tmp_path):
-    """A spectrum from kapitza's own simulator at a dose where the joint fit answers (1e7: see tests/eels)."""
+def test_eels_temperature_json_is_strict_and_explains_every_error(cli, tmp_path):
+    """A spectrum from kapitza's own simulator at a dose where the joint fit answers (1e7: see tests/analysis/eels)."""
     spectrum = tmp_path / "s.hspy"
-    status, _, err = run(capsys, "eels", "simulate", "--material", "AlN", "--temperature", "300", "--dose", "1e7",
+    status, _, err = cli("eels", "simulate", "--material", "AlN", "--temperature", "300", "--dose", "1e7",
                          "--seed", "4", "--out", spectrum)  # fmt: skip
     assert status == 0, err
-    status, out, err = run(capsys, "eels", "temperature", spectrum, "--window", "50:80", "--json")
+    status, out, err = cli("eels", "temperature", spectrum, "--window", "50:80", "--json")
     assert status == 0, err
     assert unexplained_errors(strict_loads(out)) == []
 

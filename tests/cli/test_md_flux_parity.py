@@ -21,7 +21,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "analysis"))
 
 from run_dir_synthetic import AREA, BLOCK_TIME, FLUX, write_run_dir  # noqa: E402
 
-from conftest import run_cli  # noqa: E402
 from json_rules import strict_loads  # noqa: E402
 from kapitza.analysis.blocking import block_average  # noqa: E402
 from kapitza.analysis.response import analyze_run, run_flux  # noqa: E402
@@ -44,17 +43,17 @@ def _noisy_run(folder: Path, blocks: int, seed: int = 7) -> Path:
 
 
 @pytest.mark.parametrize("blocks", [10, 17])
-def test_md_run_and_md_analyze_print_one_flux(capsys, tmp_path, blocks):
+def test_md_run_and_md_analyze_print_one_flux(cli, tmp_path, blocks):
     """10 blocks: each row one block; 17: the rows grouped into blocks chosen from the data (the first row left
     out), where md run used to print the mean of all 17 rows beside md analyze's mean of the grouped ones."""
     folder = _noisy_run(tmp_path / "run", blocks)
     config = tmp_path / "run.toml"
     shutil.copy(folder / "config.toml", config)
-    status, out, err = run_cli(capsys, "md", "run", str(config), "--run-dir", str(folder), "--no-progress")
+    status, out, err = cli("md", "run", str(config), "--run-dir", str(folder), "--no-progress")
     assert status == 0, err
     match = FLUX_LINE.search(" ".join(out.split()))
     assert match, out
-    status, text, err = run_cli(capsys, "md", "analyze", str(folder), "--json")
+    status, text, err = cli("md", "analyze", str(folder), "--json")
     assert status == 0, err
     doc = strict_loads(text)
     assert match.group(1) == f"{doc['J']:.5g}" and match.group(2) == f"{doc['J_err']:.2g}"

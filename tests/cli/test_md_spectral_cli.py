@@ -2,7 +2,8 @@
 
 The pair: LJ 2x2 cross-section, 5 + 5 cells, masses 1 | 4, baths 0.5 / 0.1, 10 blocks of 400 steps sampled
 every 5 steps (a few seconds each).  The numbers of such short runs are noisy; these tests check the commands'
-wiring, outputs and refusals; the physics is tested in tests/spectral, tests/md/test_spectral.py and tests/analysis.
+wiring, outputs and refusals; the physics is tested in tests/test_spectra_chain.py, tests/md/test_spectral.py and
+tests/analysis.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import shutil
 
 import pytest
 
-from kapitza.cli.app import main
 from kapitza.md.nemd import NemdConfig
 from kapitza.md.run import run_nemd
 
@@ -42,30 +42,22 @@ def runs(tmp_path_factory):
     return root
 
 
-def _invoke(capsys, *args):
-    status = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def test_spectral_json_and_plot(runs, capsys):
+def test_spectral_json_and_plot(runs, cli):
     """The sum rule is printed and in the JSON; --no-harmonic says why there is no AGF curve; the plot is written."""
-    status, out, err = _invoke(capsys, "md", "spectral", runs / "fwd", "--no-harmonic", "--plot", runs / "s.png")
+    status, out, err = cli("md", "spectral", runs / "fwd", "--no-harmonic", "--plot", runs / "s.png")
     assert status == 0, err
     text = " ".join(out.split())  # rich wraps lines
     assert "sum rule: integral of q_force" in text and "no harmonic comparison: --no-harmonic" in text
     assert (runs / "s.png").stat().st_size > 10_000
-    doc = json.loads(_invoke(capsys, "md", "spectral", runs / "fwd", "--no-harmonic", "--json")[1])
+    doc = json.loads(cli("md", "spectral", runs / "fwd", "--no-harmonic", "--json")[1])
     sc = doc["spectral"]
     assert sc["q_source"] == "force" and sc["sum_rule"].startswith("sum rule")
     assert sc["G_nemd"] > 0 and doc["harmonic"] is None
 
 
-def test_modes_prints_a_modal_temperature_per_plane(runs, capsys):
+def test_modes_prints_a_modal_temperature_per_plane(runs, cli):
     """Lattice dynamics of the run's own 160-atom cell, then one table row per sampled plane (-4 .. 3)."""
-    status, out, err = _invoke(
-        capsys, "md", "modes", runs / "fwd", "--no-progress", "--bands", "3", "--plot", runs / "m.png"
-    )
+    status, out, err = cli("md", "modes", runs / "fwd", "--no-progress", "--bands", "3", "--plot", runs / "m.png")
     assert status == 0, err
     assert "480 modes" in " ".join(out.split())  # 160 atoms x 3
     rows = [ln.split() for ln in out.splitlines() if ln.split() and ln.split()[0].lstrip("-").isdigit()]
@@ -74,8 +66,8 @@ def test_modes_prints_a_modal_temperature_per_plane(runs, capsys):
     assert (runs / "m.png").exists()
 
 
-def test_rectification_forward_then_reverse(runs, capsys):
-    status, out, err = _invoke(capsys, "md", "rectification", runs / "fwd", runs / "rev", "--plot", runs / "r.png")
+def test_rectification_forward_then_reverse(runs, cli):
+    status, out, err = cli("md", "rectification", runs / "fwd", runs / "rev", "--plot", runs / "r.png")
     assert status == 0, err
     assert "G forward (A -> B)" in out and "rectification" in out
     assert (runs / "r.png").exists()
@@ -95,12 +87,12 @@ def test_rectification_forward_then_reverse(runs, capsys):
         (("md", "spectral", "{root}/plain"), "spectral"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_2(runs, capsys, args, message):
+def test_bad_input_is_one_line_and_exit_2(runs, cli, args, message):
     """Every refusal: exit status 2, one line on stderr naming the problem, no file written."""
     plain = runs / "plain"
     if not plain.exists():  # a run directory without spectral sampling
         shutil.copytree(runs / "fwd", plain, ignore=shutil.ignore_patterns("spectral"))
-    status, out, err = _invoke(capsys, *(a.format(root=runs) for a in args))
+    status, out, err = cli(*(a.format(root=runs) for a in args))
     lines = [ln for ln in err.splitlines() if ln.strip()]
     assert status == 2 and len(lines) == 1 and lines[0].startswith("kapitza: error: "), err
     assert message in lines[0] and "Traceback" not in err, err

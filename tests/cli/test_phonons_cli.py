@@ -7,20 +7,13 @@ import json
 import numpy as np
 import pytest
 
-from kapitza.cli import main
 from kapitza.phonons import full_dispersion_spectrum
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-def run(capsys, *args):
-    status = main(list(args))
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def test_json_report_of_stillinger_weber_silicon(capsys):
-    status, out, err = run(capsys, "phonons", "Si", "--mesh", "8", "--quiet", "--json")
+def test_json_report_of_stillinger_weber_silicon(cli):
+    status, out, err = cli("phonons", "Si", "--mesh", "8", "--quiet", "--json")
     assert status == 0, err
     doc = json.loads(out)
     assert doc["material"] == "Si" and doc["bands"] == ["TA1", "TA2", "LA", "O1", "O2", "O3"]
@@ -32,16 +25,16 @@ def test_json_report_of_stillinger_weber_silicon(capsys):
     assert doc["symmetry_operations"] == 48 and doc["mesh"] == [8, 8, 8]
 
 
-def test_table_and_plot(capsys, tmp_path):
+def test_table_and_plot(cli, tmp_path):
     png = tmp_path / "si.png"
-    status, out, err = run(capsys, "phonons", "Si", "--mesh", "8", "--normal", "111", "--plot", str(png))
+    status, out, err = cli("phonons", "Si", "--mesh", "8", "--normal", "111", "--plot", str(png))
     assert status == 0, err
     assert "full-dispersion phonons" in out and "17.833" in out and "[0.577 0.577 0.577]" in out.replace("\n", "")
     assert png.read_bytes()[:8] == PNG_MAGIC and png.stat().st_size > 20_000
 
 
-def test_convergence_table(capsys):
-    status, out, err = run(capsys, "phonons", "Ge", "--mesh", "8", "--quiet", "--json", "--convergence")
+def test_convergence_table(cli):
+    status, out, err = cli("phonons", "Ge", "--mesh", "8", "--quiet", "--json", "--convergence")
     assert status == 0, err
     table = json.loads(out)["convergence"]
     g = np.array(table["conductance"])
@@ -49,7 +42,7 @@ def test_convergence_table(capsys):
     assert abs(g[1, 1] / g[2, 1] - 1) < 0.01
 
 
-def test_phonopy_file(capsys, tmp_path):
+def test_phonopy_file(cli, tmp_path):
     from phonopy.file_IO import write_FORCE_CONSTANTS
 
     from kapitza.phonons import HarmonicCrystal
@@ -57,8 +50,8 @@ def test_phonopy_file(capsys, tmp_path):
     crystal = HarmonicCrystal.from_potential("Si")
     crystal.phonopy.save(tmp_path / "phonopy.yaml", settings={"force_constants": False, "force_sets": False})
     write_FORCE_CONSTANTS(crystal.phonopy.force_constants, filename=tmp_path / "FORCE_CONSTANTS")
-    status, out, err = run(
-        capsys, "phonons", "my-si", "--phonopy-file", str(tmp_path / "phonopy.yaml"), "--mesh", "8", "--quiet", "--json"
+    status, out, err = cli(
+        "phonons", "my-si", "--phonopy-file", str(tmp_path / "phonopy.yaml"), "--mesh", "8", "--quiet", "--json"
     )
     assert status == 0, err
     doc = json.loads(out)
@@ -81,12 +74,12 @@ def test_phonopy_file(capsys, tmp_path):
         (("Si", "--plot", "out.txt"), ".png"),
     ],
 )
-def test_errors_are_one_line_and_status_2(capsys, args, message):
-    status, out, err = run(capsys, "phonons", *args, "--quiet")
+def test_errors_are_one_line_and_status_2(cli, args, message):
+    status, out, err = cli("phonons", *args, "--quiet")
     assert status == 2 and message in err and err.count("\n") == 1
 
 
-def test_phonopy_file_with_python_tag_runs_nothing(capsys, tmp_path):
+def test_phonopy_file_with_python_tag_runs_nothing(cli, tmp_path):
     """Issue 9: a phonopy.yaml with a !!python tag ran its command; now: one line, status 2, no marker."""
     from phonopy.file_IO import write_FORCE_CONSTANTS
 
@@ -98,7 +91,7 @@ def test_phonopy_file_with_python_tag_runs_nothing(capsys, tmp_path):
     marker = tmp_path / "PWNED"
     with open(tmp_path / "phonopy.yaml", "a") as fh:
         fh.write(f'evil: !!python/object/apply:os.system ["id > {marker}"]\n')
-    status, out, err = run(capsys, "phonons", "Si", "--phonopy-file", str(tmp_path / "phonopy.yaml"), "--quiet")
+    status, out, err = cli("phonons", "Si", "--phonopy-file", str(tmp_path / "phonopy.yaml"), "--quiet")
     assert status == 2 and err.count("\n") == 1 and "python" in err.lower()
     assert not marker.exists()
     assert "Stillinger" not in err and "phonopy_file=" not in err

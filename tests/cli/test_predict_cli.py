@@ -15,14 +15,8 @@ from kapitza.cli import main
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-def run(capsys, *args):
-    status = main(list(args))
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def test_table_lists_every_model_at_default_temperatures(capsys):
-    status, out, err = run(capsys, "predict", "Al", "Si")
+def test_table_lists_every_model_at_default_temperatures(cli):
+    status, out, err = cli("predict", "Al", "Si")
     assert status == 0, err
     for model in kapitza.available_models():
         assert model in out
@@ -32,8 +26,8 @@ def test_table_lists_every_model_at_default_temperatures(capsys):
     assert f"{g300:.4g}" in out
 
 
-def test_json_output_has_exact_si_values(capsys):
-    status, out, _ = run(capsys, "predict", "Al", "Si", "--temperature", "10:1000:5", "--json")
+def test_json_output_has_exact_si_values(cli):
+    status, out, _ = cli("predict", "Al", "Si", "--temperature", "10:1000:5", "--json")
     assert status == 0
     doc = json.loads(out)
     assert doc["side1"] == "Al" and doc["units"]["conductance"] == "W m^-2 K^-1"
@@ -46,16 +40,16 @@ def test_json_output_has_exact_si_values(capsys):
     )
 
 
-def test_single_temperature_and_model_selection(capsys):
-    status, out, _ = run(capsys, "predict", "Al", "Si", "-t", "300", "--model", "limit", "--json")
+def test_single_temperature_and_model_selection(cli):
+    status, out, _ = cli("predict", "Al", "Si", "-t", "300", "--model", "limit", "--json")
     doc = json.loads(out)
     assert status == 0 and [r["model"] for r in doc["results"]] == ["limit"]
     assert doc["results"][0]["temperature"] == [300.0]
 
 
-def test_plot_and_csv_are_written(capsys, tmp_path):
+def test_plot_and_csv_are_written(cli, tmp_path):
     png, table = tmp_path / "g.png", tmp_path / "g.csv"
-    status, _, err = run(capsys, "predict", "Al", "Si", "-t", "10:1000:4", "--plot", str(png), "--csv", str(table))
+    status, _, err = cli("predict", "Al", "Si", "-t", "10:1000:4", "--plot", str(png), "--csv", str(table))
     assert status == 0, err
     assert png.read_bytes()[:8] == PNG_MAGIC and png.stat().st_size > 10_000
     rows = table.read_text().strip().splitlines()
@@ -76,18 +70,18 @@ def test_plot_and_csv_are_written(capsys, tmp_path):
         (["materials", "show", "Sillicon"], "Si"),
     ],
 )
-def test_bad_input_is_one_line_on_stderr_and_status_2(capsys, args, needle):
-    status, out, err = run(capsys, *args)
+def test_bad_input_is_one_line_on_stderr_and_status_2(cli, args, needle):
+    status, out, err = cli(*args)
     assert status == 2
     assert err.count("\n") == 1 and err.startswith("kapitza: error:")
     assert needle in err
     assert "Traceback" not in err
 
 
-def test_malformed_user_material_file(capsys, tmp_path):
+def test_malformed_user_material_file(cli, tmp_path):
     bad = tmp_path / "mine.toml"
     bad.write_text("[materials.X]\ndensity = 'heavy'\n")
-    status, _, err = run(capsys, "predict", str(bad), "Si")
+    status, _, err = cli("predict", str(bad), "Si")
     assert status == 2 and "mine.toml" in err
 
 
@@ -96,12 +90,12 @@ def test_traceback_flag_reraises(capsys):
         main(["predict", "Al", "Si", "-t", "-5", "--traceback"])
 
 
-def test_materials_list_and_show(capsys):
-    status, out, _ = run(capsys, "materials")
+def test_materials_list_and_show(cli):
+    status, out, _ = cli("materials")
     assert status == 0
     for name in ("Si", "He4", "Al2O3", "4H-SiC"):
         assert name in out
-    status, out, _ = run(capsys, "materials", "show", "silicon")
+    status, out, _ = cli("materials", "show", "silicon")
     assert status == 0 and "2329" in out and "v_L" in out
 
 
@@ -116,18 +110,18 @@ def test_console_script_runs_in_a_subprocess():
     assert json.loads(proc.stdout)["results"][0]["temperature"] == [300.0]
 
 
-def test_usage_error_exits_with_status_2(capsys):
-    status, _, err = run(capsys, "predict", "Al", "Si", "--no-such-option")
+def test_usage_error_exits_with_status_2(cli):
+    status, _, err = cli("predict", "Al", "Si", "--no-such-option")
     assert status == 2 and "no-such-option" in err
 
 
-def test_version(capsys):
-    status, out, _ = run(capsys, "--version")
+def test_version(cli):
+    status, out, _ = cli("--version")
     assert status == 0 and out.strip() == f"kapitza {kapitza.__version__}"
 
 
-def test_help_of_temperature_says_ranges_may_descend(capsys):
-    status, out, _ = run(capsys, "predict", "--help")
+def test_help_of_temperature_says_ranges_may_descend(cli):
+    status, out, _ = cli("predict", "--help")
     assert status == 0 and "descending" in " ".join(out.split())
 
 
@@ -138,12 +132,12 @@ def test_help_of_temperature_says_ranges_may_descend(capsys):
         (["-t", "-5"], "got -5 K"),
     ],
 )
-def test_sizes_and_numbers_in_temperature_messages(capsys, args, needle):
-    status, _, err = run(capsys, "predict", "Al", "Si", *args)
+def test_sizes_and_numbers_in_temperature_messages(cli, args, needle):
+    status, _, err = cli("predict", "Al", "Si", *args)
     assert status == 2 and needle in err and "np." not in err
 
 
-def test_kapitza_length_footnote_names_a_user_file(capsys, tmp_path):
+def test_kapitza_length_footnote_names_a_user_file(cli, tmp_path):
     """The footnote called a user's material file "database"."""
     from kapitza.materials import get_material
 
@@ -154,9 +148,9 @@ def test_kapitza_length_footnote_names_a_user_file(capsys, tmp_path):
         f"density = {si.density}\nv_l = {si.v_l}\nv_t = {si.v_t}\nnumber_density = {si.number_density}\n"
         f"debye_temperature = {si.debye_temperature}\nthermal_conductivity = {si.thermal_conductivity}\n"
     )
-    status, out, err = run(capsys, "predict", str(mine), "Ge", "-t", "300", "-m", "dmm")
+    status, out, err = cli("predict", str(mine), "Ge", "-t", "300", "-m", "dmm")
     assert status == 0, err
     flat = " ".join(out.split())
     assert "mine.toml" in flat
-    status, out, _ = run(capsys, "predict", "Si", "Ge", "-t", "300", "-m", "dmm")
+    status, out, _ = cli("predict", "Si", "Ge", "-t", "300", "-m", "dmm")
     assert "database" in " ".join(out.split())

@@ -9,25 +9,24 @@ import numpy as np
 import pytest
 
 import kapitza
-from kapitza.cli import main
 from kapitza.literature import measurements_for
 from kapitza.prediction import get_model
 from kapitza.transmission.electronic import electronic_dmm, metal_electron_phonon_conductance
 
 
-def run(capsys, *args):
-    status = main(list(args))
-    out, err = capsys.readouterr()
+def run(cli, *args):
+    """stdout of a command that must succeed (``cli``: the conftest fixture)."""
+    status, out, err = cli(*args)
     assert status == 0, err
     return out
 
 
-def _json(capsys, *args):
-    return json.loads(run(capsys, "predict", *args, "--json"))
+def _json(cli, *args):
+    return json.loads(run(cli, "predict", *args, "--json"))
 
 
-def test_metal_nonmetal_shows_g_ep_total_and_what_limits(capsys):
-    out = run(capsys, "predict", "Al", "sapphire", "-t", "300")
+def test_metal_nonmetal_shows_g_ep_total_and_what_limits(cli):
+    out = run(cli, "predict", "Al", "sapphire", "-t", "300")
     gep = metal_electron_phonon_conductance("Al") / 1e6
     for text in ("G_ph", "G_ep Al", "G total", "R total", f"{gep:.4g}"):
         assert text in out
@@ -39,16 +38,16 @@ def test_metal_nonmetal_shows_g_ep_total_and_what_limits(capsys):
     assert "R_ep = 1/sqrt(g \u03ba_p)" in out and "Majumdar and P. Reddy, Appl. Phys. Lett. 84, 4768 (2004)" in out
 
 
-def test_electron_phonon_limits_where_g_ph_exceeds_g_ep(capsys):
+def test_electron_phonon_limits_where_g_ph_exceeds_g_ep(cli):
     """Al/Si at 1000 K with per-branch cutoffs: the radiation limit's G_ph (1333) exceeds G_ep (1273), so there
     the coupling limits."""
-    out = run(capsys, "predict", "Al", "Si", "-t", "300,1000", "-m", "limit", "--cutoff", "branch")
+    out = run(cli, "predict", "Al", "Si", "-t", "300,1000", "-m", "limit", "--cutoff", "branch")
     assert "electron-phonon coupling in Al limits" in out and "limit at 1000 K" in out
 
 
-def test_json_total_is_the_series_value_and_below_both(capsys):
+def test_json_total_is_the_series_value_and_below_both(cli):
     """1/G_total = 1/G_ph + 1/G_ep (resistances in series, Majumdar & Reddy 2004)."""
-    doc = _json(capsys, "Au", "Si", "-t", "10,100,300")
+    doc = _json(cli, "Au", "Si", "-t", "10,100,300")
     assert doc["interface_kind"] == "metal/non-metal"
     gep = doc["electron_phonon"]["conductance"]
     assert gep == metal_electron_phonon_conductance("Au") and doc["electron_phonon"]["metal"] == "Au"
@@ -61,42 +60,42 @@ def test_json_total_is_the_series_value_and_below_both(capsys):
         assert entry["limited_by"] == ["electron-phonon" if gep < g else "phonon" for g in gph]
 
 
-def test_metal_metal_shows_the_electronic_dmm_and_the_statement(capsys):
-    out = run(capsys, "predict", "Al", "Cu", "-t", "300")
+def test_metal_metal_shows_the_electronic_dmm_and_the_statement(cli):
+    out = run(cli, "predict", "Al", "Cu", "-t", "300")
     g = float(electronic_dmm("Al", "Cu", 300.0).conductance[0]) / 1e6
     assert "electronic diffuse mismatch model" in out and "electronic-dmm" in out and f"{g:.4g}" in out
     assert "Gundrum, D. G. Cahill and R. S. Averback, Phys. Rev. B 72, 245426 (2005)" in out
     assert "metal/metal interface: electrons carry the heat across it" in out
     assert "phonon models below do not describe it" in out
     assert out.index("electronic-dmm") < out.index("amm-simple")  # the electrons come first
-    doc = _json(capsys, "Al", "Cu", "-t", "300")
+    doc = _json(cli, "Al", "Cu", "-t", "300")
     assert doc["electronic_dmm"]["conductance"] == pytest.approx([g * 1e6], rel=1e-14)
     assert doc["electron_phonon"] is None and "conductance_total" not in doc["results"][0]
 
 
-def test_metal_metal_without_fermi_velocity_says_why(capsys):
-    out = run(capsys, "predict", "Pt", "Au", "-t", "300")
+def test_metal_metal_without_fermi_velocity_says_why(cli):
+    out = run(cli, "predict", "Pt", "Au", "-t", "300")
     assert "electronic DMM cannot be computed: no Fermi velocity" in out and "Pt" in out
     assert "metal/metal interface" in out
-    assert _json(capsys, "Pt", "Au", "-t", "300")["electronic_missing"].startswith("the electronic DMM")
+    assert _json(cli, "Pt", "Au", "-t", "300")["electronic_missing"].startswith("the electronic DMM")
 
 
-def test_metal_without_coupling_says_so_and_shows_phonons_only(capsys):
-    out = run(capsys, "predict", "Pb", "Si", "-t", "300")
+def test_metal_without_coupling_says_so_and_shows_phonons_only(cli):
+    out = run(cli, "predict", "Pb", "Si", "-t", "300")
     assert "no electron-phonon coupling constant" in out and "phonon numbers only" in out
     assert "G_ep Pb" not in out and "G total" not in out and "R_ep" not in out
 
 
-def test_non_metals_have_no_electron_lines(capsys):
-    out = run(capsys, "predict", "Si", "Ge", "-t", "300")
+def test_non_metals_have_no_electron_lines(cli):
+    out = run(cli, "predict", "Si", "Ge", "-t", "300")
     for text in ("G_ep", "R_ep", "electron", "metal/metal"):
         assert text not in out
-    doc = _json(capsys, "Si", "Ge", "-t", "300")
+    doc = _json(cli, "Si", "Ge", "-t", "300")
     assert doc["interface_kind"] == "non-metal/non-metal" and doc["electron_phonon"] is None
 
 
-def test_each_shown_model_is_named_in_words(capsys):
-    out = run(capsys, "predict", "Si", "Ge", "-t", "300", "-m", "limit", "-m", "dmm")
+def test_each_shown_model_is_named_in_words(cli):
+    out = run(cli, "predict", "Si", "Ge", "-t", "300", "-m", "limit", "-m", "dmm")
     lines = out.splitlines()
     for name in ("limit", "dmm"):
         assert f"{name} = {get_model(name).description}" in lines
@@ -104,10 +103,10 @@ def test_each_shown_model_is_named_in_words(capsys):
     assert not any(line.startswith("amm") for line in lines)
 
 
-def test_measured_line_for_al_si_is_the_last_line(capsys):
+def test_measured_line_for_al_si_is_the_last_line(cli):
     rows = measurements_for("Al", "Si", [300.0])
     assert len(rows) > 0
-    out = run(capsys, "predict", "Al", "Si", "-t", "300")
+    out = run(cli, "predict", "Al", "Si", "-t", "300")
     last = out.strip().splitlines()[-1]
     assert last.startswith("measured (within 10 % of the requested temperatures)")
     assert f"{len(rows)} values from {rows.references} papers" in last
@@ -115,43 +114,43 @@ def test_measured_line_for_al_si_is_the_last_line(capsys):
     low, high = rows.conductance.min() / 1e6, rows.conductance.max() / 1e6
     assert f"G = {low:.4g}-{high:.4g} MW" in last
     assert "TDTR" in last
-    measured = _json(capsys, "Al", "Si", "-t", "300")["measured"]
+    measured = _json(cli, "Al", "Si", "-t", "300")["measured"]
     assert measured["count"] == len(rows) and measured["papers"] == rows.references
     assert measured["conductance_w_m2k"] == [rows.conductance.min(), rows.conductance.max()]
 
 
-def test_no_measured_line_for_a_pair_without_data(capsys):
+def test_no_measured_line_for_a_pair_without_data(cli):
     assert len(measurements_for("Ge", "He4")) == 0  # the compilation has no Ge/liquid-helium row at all
-    out = run(capsys, "predict", "Ge", "He4", "-t", "1")
+    out = run(cli, "predict", "Ge", "He4", "-t", "1")
     assert "measured" not in out
-    assert _json(capsys, "Ge", "He4", "-t", "1")["measured"] is None
+    assert _json(cli, "Ge", "He4", "-t", "1")["measured"] is None
     # Al/Si has data, but none near 3 K.
     assert len(measurements_for("Al", "Si", [3.0])) == 0
-    assert "measured" not in run(capsys, "predict", "Al", "Si", "-t", "3")
+    assert "measured" not in run(cli, "predict", "Al", "Si", "-t", "3")
 
 
-def test_measurements_above_the_radiation_limit_point_to_inelastic(capsys):
+def test_measurements_above_the_radiation_limit_point_to_inelastic(cli):
     """Pb/diamond near 300 K: measured up to 30 MW m^-2 K^-1 (compilation), above the elastic limit (~20)."""
     rows = measurements_for("Pb", "C", [300.0])
     limit = kapitza.conductance("Pb", "C", rows.temperature, "limit")
     n_over = int(np.sum(rows.conductance > limit))
     assert n_over > 0
-    out = run(capsys, "predict", "Pb", "diamond", "-t", "300", "-m", "dmm")  # the check runs without -m limit
+    out = run(cli, "predict", "Pb", "diamond", "-t", "300", "-m", "dmm")  # the check runs without -m limit
     assert f"{n_over} of these {len(rows)} measured values exceed the phonon radiation limit" in out
     assert "--inelastic" in out
-    over = _json(capsys, "Pb", "C", "-t", "300", "-m", "dmm")["measured"]["above_radiation_limit"]
+    over = _json(cli, "Pb", "C", "-t", "300", "-m", "dmm")["measured"]["above_radiation_limit"]
     assert over["count"] == n_over and over["max_ratio"] == pytest.approx(np.max(rows.conductance / limit))
 
 
-def test_no_inelastic_hint_where_measurements_are_below_the_limit(capsys):
+def test_no_inelastic_hint_where_measurements_are_below_the_limit(cli):
     rows = measurements_for("Al", "Si", [300.0])
     assert np.all(rows.conductance < kapitza.conductance("Al", "Si", rows.temperature, "limit"))
-    assert "--inelastic" not in run(capsys, "predict", "Al", "Si", "-t", "300")
+    assert "--inelastic" not in run(cli, "predict", "Al", "Si", "-t", "300")
 
 
-def test_csv_carries_the_electronic_columns(capsys, tmp_path):
+def test_csv_carries_the_electronic_columns(cli, tmp_path):
     path = tmp_path / "g.csv"
-    run(capsys, "predict", "Al", "Si", "-t", "100,300", "-m", "dmm", "--csv", str(path))
+    run(cli, "predict", "Al", "Si", "-t", "100,300", "-m", "dmm", "--csv", str(path))
     rows = list(csv.DictReader(path.open()))
     assert len(rows) == 2
     gep = metal_electron_phonon_conductance("Al")
@@ -160,6 +159,6 @@ def test_csv_carries_the_electronic_columns(capsys, tmp_path):
         assert float(row["conductance_electron_phonon_W_m-2_K-1"]) == gep
         assert total == pytest.approx(1 / (1 / gph + 1 / gep), rel=1e-14)
     path2 = tmp_path / "m.csv"
-    run(capsys, "predict", "Al", "Cu", "-t", "300", "-m", "dmm", "--csv", str(path2))
+    run(cli, "predict", "Al", "Cu", "-t", "300", "-m", "dmm", "--csv", str(path2))
     models = [row["model"] for row in csv.DictReader(path2.open())]
     assert models == ["dmm", "electronic-dmm"]

@@ -6,16 +6,9 @@ import json
 
 import pytest
 
-from kapitza.cli import main
 from kapitza.prediction import validation_statistics, validation_table
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-
-
-def run(capsys, *args):
-    status = main(list(args))
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 @pytest.fixture(scope="module")
@@ -24,11 +17,11 @@ def stats():
     return validation_statistics(validation_table())
 
 
-def test_plot_is_written_and_statistics_printed(capsys, tmp_path, stats):
+def test_plot_is_written_and_statistics_printed(cli, tmp_path, stats):
     """The PNG exists (magic bytes, > 10 kB) and the table shows each model's rows, median ratio,
     share within x2 and median |log10| as the library computes them, with the data credit."""
     png = tmp_path / "v.png"
-    status, out, err = run(capsys, "validate", "--plot", str(png))
+    status, out, err = cli("validate", "--plot", str(png))
     assert status == 0, err
     assert png.read_bytes()[:8] == PNG_MAGIC and png.stat().st_size > 10_000
     text = " ".join(out.split())
@@ -44,9 +37,9 @@ def test_plot_is_written_and_statistics_printed(capsys, tmp_path, stats):
     assert "without a prediction" in text  # Pt has no Fermi velocity: counted and said why
 
 
-def test_json_carries_the_numbers(capsys, stats):
+def test_json_carries_the_numbers(cli, stats):
     """--json: the same numbers as the library, for both bases and every interface kind."""
-    status, out, err = run(capsys, "validate", "--model", "dmm", "--json", "--phonons-only")
+    status, out, err = cli("validate", "--model", "dmm", "--json", "--phonons-only")
     assert status == 0, err
     doc = json.loads(out)
     assert doc["models"] == ["dmm"] and doc["cutoff"] == "debye" and doc["shown"] == "phonon"
@@ -76,10 +69,10 @@ def test_json_carries_the_numbers(capsys, stats):
         (("--plot", "{tmp}/v"), "--plot"),
     ],
 )
-def test_hostile_inputs_exit_2_with_one_line(capsys, tmp_path, args, fragment):
+def test_hostile_inputs_exit_2_with_one_line(cli, tmp_path, args, fragment):
     """Bad options: exit 2, one line on stderr naming the option, nothing on stdout, nothing written."""
     args = tuple(a.replace("{tmp}", str(tmp_path)) for a in args)
-    status, out, err = run(capsys, "validate", *args)
+    status, out, err = cli("validate", *args)
     assert status == 2
     assert out == ""
     assert err.startswith("kapitza: error:") and err.count("\n") == 1 and fragment in err

@@ -94,6 +94,7 @@ def test_no_critical_radius():
     assert critical_radius(KM, KP, 0.0) is None
 
 
+@pytest.mark.parity
 def test_delta_distribution_equals_single_size():
     one = composite(KM, KP, 1e-8, radius=70e-9, volume_fraction=0.25)
     delta = composite(KM, KP, 1e-8, radius=[70e-9, 70e-9], weights=[0.3, 0.7], volume_fraction=0.25)

@@ -41,7 +41,8 @@ def test_cmy_worked_number():
 
 
 def test_cmy_laws():
-    """h_c ~ P^0.95; k_s is the harmonic mean 2 k1 k2/(k1+k2); sigma and m add in quadrature."""
+    """h_c ~ P^0.95; k_s is the harmonic mean 2 k1 k2/(k1+k2); sigma and m add in quadrature (the CMY correlation,
+    Cooper, Mikic & Yovanovich, Int. J. Heat Mass Transfer 12, 279 (1969); Yovanovich 2005)."""
     h = cmy_conductance([1e5, 1e6], **STEEL)
     assert h[1] / h[0] == pytest.approx(10**0.95, rel=1e-12)
     mixed = cmy_conductance(1e6, **{**STEEL, "conductivity1": 400.0})
@@ -74,7 +75,8 @@ def test_intrinsic_resistance_at_room_temperature_is_negligible_against_contact(
 def test_mean_free_path_and_kennard_slip():
     """Air at 300 K, 1 atm with a kinetic diameter 3.7e-10 m: lambda = k_B T/(sqrt(2) pi d^2 p) = 67.2 nm (closed
     form; ~68 nm is the textbook value). Kennard's slip for a monatomic gas (gamma = 5/3, Pr = 2/3) with full
-    accommodation: factor (2-1)/1 * 2(5/3)/(8/3) / (2/3) = 1.875; alpha = 0.5 triples (2-a)/a."""
+    accommodation: factor (2-1)/1 * 2(5/3)/(8/3) / (2/3) = 1.875; alpha = 0.5 triples (2-a)/a (Kennard, Kinetic
+    Theory of Gases, 1938, Sec. 180-182)."""
     lam = mean_free_path(300.0, 101325.0, 3.7e-10)
     assert lam == pytest.approx(67.2e-9, rel=2e-3)
     assert temperature_slip(1e6, mean_free_path=lam) == pytest.approx(1.875 * lam * 1e6, rel=1e-12)

@@ -70,6 +70,7 @@ def test_energy_balance_flux_through_chip_equals_flux_into_helium():
     assert q_interface == pytest.approx(0.5 / 1e-4, rel=1e-9)
 
 
+@pytest.mark.parity
 def test_temperature_dependent_conductivity_profile_matches_kirchhoff_transform():
     """kappa = c T (a metal's electronic conductivity) gives the closed form T_top^2 = T_s^2 + 2 q d / c."""
 

@@ -21,7 +21,7 @@ def test_closed_form_rise():
 
 
 def test_crossover_is_the_kapitza_length():
-    """At d_f = L_K = k_f R the film and its interface drop the same temperature; R multiplies the film's own
+    """Analytic: at d_f = L_K = k_f R the film and its interface drop the same temperature; R multiplies the film's own
     rise by 1 + L_K/d_f."""
     res = film_scaling(10.0, 148.0, 2e-8, [2e-7], heat_flux=Q, substrate_thickness=1e-4)
     assert res.crossover_thickness == pytest.approx(10.0 * 2e-8, rel=1e-12)

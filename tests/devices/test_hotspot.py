@@ -40,6 +40,7 @@ def test_mesh_refinement_changes_the_peak_by_less_than_0p1_percent():
     assert fine.peak_error_estimate < 1e-3 * fine.peak_temperature_rise
 
 
+@pytest.mark.parity
 def test_zero_resistance_equals_one_merged_conductor():
     """R = 0 between two layers of the same k is one layer of the summed thickness (mesh difference < 0.1 %)."""
     split = hotspot([(160.0, 2e-6), (160.0, 20e-6)], [0.0], source_width=1e-6, power=5000.0, domain_width=40e-6)
@@ -113,6 +114,7 @@ def _series_peak(layers, resistances, q, w, domain, modes=200_000):
     return q * w / domain * z0 + float(np.sum(coefficient * z))
 
 
+@pytest.mark.parity
 def test_gan_on_sic_gate_matches_the_series_solution():
     """GaN 2 um (160 W/m/K) on SiC 100 um (370), 1 um gate at 5 W/mm, TBR 0, 3e-8 and 5e-8 m^2K/W (the order
     measured for GaN/SiC, Sarua et al. 2007): the finite-element peak equals the cosine-series peak of the same

@@ -24,7 +24,7 @@ def test_equal_channels_give_no_spin_heat_accumulation():
 
 
 def test_parallel_law_when_relaxation_is_instant():
-    """lambda -> 0: T_s0 -> 0 and R_eff -> 1/(1/R_up + 1/R_down) = 0.75e-9 m^2 K W^-1 (parallel law)."""
+    """lambda -> 0: T_s0 -> 0 and R_eff -> 1/(1/R_up + 1/R_down) = 0.75e-9 m^2 K W^-1 (parallel law, analytic)."""
     res = spin_heat_accumulation(1e9, **{**BASE, "relaxation_length": 1e-18})
     assert res.parallel_resistance == pytest.approx(0.75e-9, rel=1e-12)
     assert res.effective_resistance == pytest.approx(0.75e-9, rel=1e-6)
@@ -51,6 +51,7 @@ def test_spin_temperature_decays_over_lambda_and_reverses_with_flux():
     assert res.parallel_resistance < res.effective_resistance < (1e-9 + 3e-9) / 4
 
 
+@pytest.mark.parity
 def test_closed_form_matches_finite_difference_two_channel_solution():
     """Independent route: finite differences of (kappa/2) T_s'' = +-g (T_up - T_down), g = kappa/(4 lambda^2),
     with q_sigma = (T_F - T_sigma(0)) / R_sigma at z = 0 and q/2 per channel far away (sparse solve, 4000 cells);

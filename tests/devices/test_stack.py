@@ -74,7 +74,8 @@ def test_kapitza_length_and_crossover():
 
 
 def test_kappa_of_t_obeys_the_kirchhoff_transform():
-    """In a layer with kappa(T): int_{T_bottom}^{T_top} kappa dT = q d (Kirchhoff transform of Fourier's law)."""
+    """In a layer with kappa(T): int_{T_bottom}^{T_top} kappa dT = q d (Kirchhoff transform of Fourier's law:
+    analytic)."""
     stack = make_stack([{"material": "Si", "thickness": 500e-6}], [])
     q = 3e7
     res = solve_stack(stack, q, 300.0)

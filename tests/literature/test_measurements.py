@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kapitza.cli import main
 from kapitza.errors import InputError
 from kapitza.literature import load_measurements, measurements_for, shipped_measurements, unmapped
 from kapitza.literature.measurements import REQUIRED_COLUMNS
@@ -25,12 +24,6 @@ from kapitza.materials import get_material, list_materials
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "convert_itr_dataset.py"
 XLSX = Path("/work/shared/data/itr_dataset.xlsx")
-
-
-def run(capsys, *args):
-    status = main(list(args))
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def _csv(tmp_path, rows, header=None, comments="# a test file\n"):
@@ -225,16 +218,16 @@ def test_loader_refuses_missing_columns_wrong_cell_count_empty_and_binary(tmp_pa
 # --- the CLI -------------------------------------------------------------------------------------
 
 
-def test_cli_lists_al_si_with_references_and_credit(capsys):
-    status, out, err = run(capsys, "measured", "Al", "Si", "-t", "300")
+def test_cli_lists_al_si_with_references_and_credit(cli):
+    status, out, err = cli("measured", "Al", "Si", "-t", "300")
     assert status == 0 and err == ""
     assert "measured G of Al/Si near 300 K" in out
     assert "TDTR" in out and "doi:" in out and "10.5281/zenodo.3361417" in out
 
 
-def test_cli_json_gives_si_values(capsys):
+def test_cli_json_gives_si_values(cli):
     """Al/Cu at 298 K: 4000 MW m^-2 K^-1 (Gundrum, Cahill & Averback, PRB 72, 245426 (2005), as in the sheet)."""
-    status, out, _ = run(capsys, "measured", "Cu", "Al", "--json")
+    status, out, _ = cli("measured", "Cu", "Al", "--json")
     assert status == 0
     payload = json.loads(out)
     assert payload["interface"] == ["Cu", "Al"]
@@ -245,17 +238,17 @@ def test_cli_json_gives_si_values(capsys):
     assert at_298[0]["reference_doi"] == "10.1103/PhysRevB.72.245426"
 
 
-def test_cli_pair_without_data_says_so_and_exits_0(capsys):
-    status, out, err = run(capsys, "measured", "Ge", "Cu")
+def test_cli_pair_without_data_says_so_and_exits_0(cli):
+    status, out, err = cli("measured", "Ge", "Cu")
     assert status == 0 and err == ""
     assert "no measurements of Ge/Cu in the shipped compilation" in out
-    status, out, _ = run(capsys, "measured", "Al", "Si", "-t", "5")
+    status, out, _ = cli("measured", "Al", "Si", "-t", "5")
     assert status == 0 and "no measurements of Al/Si near 5 K" in out
 
 
-def test_cli_unknown_material_and_bad_window_give_one_line_and_exit_2(capsys):
-    status, out, err = run(capsys, "measured", "Al", "Unobtainium")
+def test_cli_unknown_material_and_bad_window_give_one_line_and_exit_2(cli):
+    status, out, err = cli("measured", "Al", "Unobtainium")
     assert status == 2 and out == "" and err.count("\n") == 1 and "unknown material 'Unobtainium'" in err
-    status, _, err = run(capsys, "measured", "Al", "Si", "--window", "2")
+    status, _, err = cli("measured", "Al", "Si", "--window", "2")
     assert status == 2 and "--window must be a fraction in [0, 1), got 2" in err
     assert get_material("Al").name == "Al"

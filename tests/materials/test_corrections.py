@@ -8,7 +8,6 @@ import math
 
 import pytest
 
-from kapitza.cli import main
 from kapitza.errors import InputError
 from kapitza.materials import Alternative, Material, elastic_debye_temperature, get_material, load_materials
 from kapitza.materials.elastic import hill_sound_speeds, voigt_matrix
@@ -55,10 +54,9 @@ def test_lead_keeps_the_hill_average_for_comparison():
     assert vrh.values["v_t"] == pytest.approx(v_t, rel=0.01)
 
 
-def test_show_lists_the_alternative_with_its_source(capsys, monkeypatch):
+def test_show_lists_the_alternative_with_its_source(cli, monkeypatch):
     monkeypatch.setenv("COLUMNS", "200")
-    status = main(["materials", "show", "Pb"])
-    out = capsys.readouterr().out
+    status, out, _ = cli("materials", "show", "Pb")
     assert status == 0
     assert "alternative values" in out
     assert "871.7" in out and "vrh" in out and "Hill" in out

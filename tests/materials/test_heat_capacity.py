@@ -14,7 +14,6 @@ import numpy as np
 import pytest
 from scipy import integrate
 
-from kapitza.cli import main
 from kapitza.errors import InputError
 from kapitza.io.results import to_jsonable
 from kapitza.materials import Material, get_material, list_materials, load_materials
@@ -48,7 +47,8 @@ def debye_fraction(temperature: float, theta: float) -> float:
 
 
 def test_debye_function_reference_values():
-    """The Debye integral here reproduces its limits: 1 for T >> theta, (4 pi^4 / 5)(T/theta)^3 for T << theta."""
+    """The Debye integral here reproduces its analytic limits: 1 for T >> theta, (4 pi^4 / 5)(T/theta)^3 for
+    T << theta (Debye 1912; Kittel, Introduction to Solid State Physics, 8th ed., Ch. 5)."""
     assert debye_fraction(1e4, 1.0) == pytest.approx(1.0, abs=1e-6)
     assert debye_fraction(1.0, 100.0) == pytest.approx(4 * math.pi**4 / 5 / 100**3, rel=1e-6)
     # tabulated: C_v / 3 N k = 0.8250 at theta / T = 2 (e.g. Landolt-Boernstein Debye-function tables)
@@ -199,9 +199,9 @@ def test_alternative_may_carry_a_heat_capacity():
     assert gan.heat_capacity < barin.values["heat_capacity"]
 
 
-def test_show_prints_it_with_unit_and_source(capsys):
-    assert main(["materials", "show", "Cu"]) == 0
-    out = capsys.readouterr().out
+def test_show_prints_it_with_unit_and_source(cli):
+    status, out, _ = cli("materials", "show", "Cu")
+    assert status == 0
     assert "C (volumetric)" in out and "3.45" in out and "MJ m" in out and "Heat Capacity" in out
-    assert main(["materials", "show", "GaN"]) == 0
-    assert "barin" in capsys.readouterr().out
+    status, out, _ = cli("materials", "show", "GaN")
+    assert status == 0 and "barin" in out

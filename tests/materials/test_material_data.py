@@ -177,7 +177,7 @@ def test_copper_debye_temperature():
 
 
 def test_gold_and_lead_debye_temperatures():
-    """Au 165 K, Pb 105 K (Kittel, Ch. 5, Table 1): the soft metals of AMM/DMM work."""
+    """Au 165 K, Pb 105 K (Kittel, 8th ed., Ch. 5, Table 1): the soft metals of AMM/DMM work."""
     assert BY_NAME["Au"].debye_temperature == pytest.approx(165.0, abs=0.5)
     assert BY_NAME["Pb"].debye_temperature == pytest.approx(105.0, abs=0.5)
 

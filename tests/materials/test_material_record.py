@@ -27,7 +27,8 @@ def make(**overrides) -> Material:
 
 
 def test_derived_properties_of_a_solid():
-    """Z = rho v; a solid has L + 2T branches."""
+    """Z = rho v (the acoustic impedance of the AMM, Swartz & Pohl, Rev. Mod. Phys. 61, 605 (1989)); a solid has
+    L + 2T branches."""
     m = make()
     assert not m.is_fluid
     assert m.n_branches == 3

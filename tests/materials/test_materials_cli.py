@@ -6,20 +6,13 @@ import tomllib
 
 import pytest
 
-from kapitza.cli import main
 from kapitza.materials import Material, get_material, load_materials, material_template
 from kapitza.materials.database import _ALLOWED_KEYS
 
 
-def run(capsys, *args):
-    status = main(list(args))
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def test_template_written_to_a_file_loads_back_as_a_material(capsys, tmp_path):
+def test_template_written_to_a_file_loads_back_as_a_material(cli, tmp_path):
     """template -> mine.toml -> load -> Material, with the file's path as its origin."""
-    status, out, err = run(capsys, "materials", "template")
+    status, out, err = cli("materials", "template")
     assert status == 0 and err == ""
     path = tmp_path / "mine.toml"
     path.write_text(out, encoding="utf-8")
@@ -44,8 +37,8 @@ def test_template_uses_every_key_and_says_its_unit():
         assert word in text
 
 
-def test_show_gives_elastic_constants_with_sources_mass_and_lattice_constant(capsys):
-    status, out, _ = run(capsys, "materials", "show", "Si")
+def test_show_gives_elastic_constants_with_sources_mass_and_lattice_constant(cli):
+    status, out, _ = cli("materials", "show", "Si")
     assert status == 0
     for fragment in ("C11 (cubic)", "165.7", "C12", "63.9", "C44", "79.56", "GPa", "McSkimin"):
         assert fragment in out, fragment
@@ -54,17 +47,17 @@ def test_show_gives_elastic_constants_with_sources_mass_and_lattice_constant(cap
     assert "from: the kapitza database" in out
 
 
-def test_show_of_a_user_file_says_it_is_the_users_file(capsys, tmp_path):
+def test_show_of_a_user_file_says_it_is_the_users_file(cli, tmp_path):
     path = tmp_path / "mine.toml"
     path.write_text(material_template(), encoding="utf-8")
-    status, out, _ = run(capsys, "materials", "show", str(path))
+    status, out, _ = cli("materials", "show", str(path))
     assert status == 0
     assert "your file" in out and "database" not in out.split("from:")[-1]
 
 
-def test_show_of_a_fluid_without_elastic_constants(capsys):
+def test_show_of_a_fluid_without_elastic_constants(cli):
     """He4 has neither elastic constants nor a lattice constant: those rows are left out."""
-    status, out, _ = run(capsys, "materials", "show", "He4")
+    status, out, _ = cli("materials", "show", "He4")
     assert status == 0
     assert "GPa" not in out and "lattice constant" not in out
     assert "1.5 K" in out

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from kapitza.analysis.response import gather_runs
-from kapitza.cli import main
 from kapitza.errors import InputError
 from kapitza.md.campaign import campaign_entries, load_campaign, member_complete, run_campaign
 
@@ -39,18 +38,12 @@ sample_every = 10
 """
 
 
-def run(capsys, *args):
-    status = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def test_tiny_real_campaign_on_a_local_cluster_then_skipped(capsys, tmp_path):
+def test_tiny_real_campaign_on_a_local_cluster_then_skipped(cli, tmp_path):
     """Two LJ members (cells_a 6 and 8) on LocalCluster(1 worker): both run, the table has both with a finite flux
     and the thickness fit is made; a rerun skips both and leaves their run directories untouched."""
     spec = tmp_path / "series.toml"
     spec.write_text(TINY + "\n[series]\ncells_a = [6, 8]\n")
-    status, out, err = run(capsys, "md", "campaign", spec)
+    status, out, err = cli("md", "campaign", spec)
     assert status == 0, err
     assert "cells_a-6: ran" in err and "cells_a-8: ran" in err and "thickness series" in out
     folder = tmp_path / "series.campaign"
@@ -61,7 +54,7 @@ def test_tiny_real_campaign_on_a_local_cluster_then_skipped(capsys, tmp_path):
     doc = json.loads((folder / "campaign.json").read_text())
     assert doc["units"] == "lj" and doc["thickness"]["lengths"] == pytest.approx([6 * 1.5496, 7 * 1.5496], rel=1e-3)
     stamp = (folder / "cells_a-6" / "state.json").stat().st_mtime_ns
-    status, out, err = run(capsys, "md", "campaign", spec)
+    status, out, err = cli("md", "campaign", spec)
     assert status == 0 and "cells_a-6: skipped" in err and "cells_a-8: skipped" in err
     assert (folder / "cells_a-6" / "state.json").stat().st_mtime_ns == stamp
     with open(folder / "campaign.csv", newline="") as fh:
@@ -103,12 +96,12 @@ def test_a_failed_member_is_reported_and_the_others_go_on(tmp_path):
         ("[series\n", "not valid TOML"),
     ],
 )
-def test_bad_campaign_is_refused_before_anything_runs(capsys, tmp_path, text, match):
+def test_bad_campaign_is_refused_before_anything_runs(cli, tmp_path, text, match):
     spec = tmp_path / "bad.toml"
     spec.write_text(text)
     with pytest.raises(InputError, match=match.replace("[", r"\[").replace("(", r"\(").replace(")", r"\)")):
         load_campaign(spec)
-    status, out, err = run(capsys, "md", "campaign", spec)
+    status, out, err = cli("md", "campaign", spec)
     assert status == 2 and err.count("\n") == 1 and match in err, err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.toml"]
 
@@ -142,25 +135,25 @@ def test_gather_on_synthetic_run_directories_fits_G_of_T(tmp_path):
     assert doc["G_of_T"]["exponent"] == pytest.approx(fit.exponent) and doc["J_of_delta_T"] is None
 
 
-def test_gather_only_runs_nothing_and_needs_the_folder(capsys, tmp_path):
+def test_gather_only_runs_nothing_and_needs_the_folder(cli, tmp_path):
     """--gather-only on a campaign whose members never ran: refused while the folder is missing; with the folder,
     the table lists every member as not complete and no run directory is created."""
     spec = tmp_path / "g.toml"
     spec.write_text(TINY + "\n[series]\nseed = [1, 2]\n")
-    status, out, err = run(capsys, "md", "campaign", spec, "--gather-only")
+    status, out, err = cli("md", "campaign", spec, "--gather-only")
     assert status == 2 and "does not exist yet" in err
     (tmp_path / "g.campaign").mkdir()
-    status, out, err = run(capsys, "md", "campaign", spec, "--gather-only")
+    status, out, err = cli("md", "campaign", spec, "--gather-only")
     assert status == 0, err
     with open(tmp_path / "g.campaign" / "campaign.csv", newline="") as fh:
         assert [r["status"] for r in csv.DictReader(fh)] == ["not complete", "not complete"]
     assert sorted(p.name for p in (tmp_path / "g.campaign").iterdir()) == ["campaign.csv", "campaign.json"]
 
 
-def test_address_and_workers_together_are_refused(capsys, tmp_path):
+def test_address_and_workers_together_are_refused(cli, tmp_path):
     spec = tmp_path / "a.toml"
     spec.write_text(TINY + "\n[series]\nseed = [1]\n")
-    status, out, err = run(capsys, "md", "campaign", spec, "--address", "tcp://127.0.0.1:1", "--workers", "2")
+    status, out, err = cli("md", "campaign", spec, "--address", "tcp://127.0.0.1:1", "--workers", "2")
     assert status == 2 and "not both" in err
-    status, out, err = run(capsys, "md", "campaign", spec, "--workers", "0")
+    status, out, err = cli("md", "campaign", spec, "--workers", "0")
     assert status == 2 and "--workers must be >= 1" in err

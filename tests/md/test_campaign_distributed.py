@@ -17,7 +17,6 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the separate-process cluster helper
 
-from conftest import run_cli as run  # noqa: E402
 from dask_processes import separate_cluster  # noqa: E402
 from kapitza.md.campaign import load_campaign, run_campaign  # noqa: E402
 
@@ -53,8 +52,6 @@ MEMBERS = ("seed-1", "seed-2")
 DATA_FILES = ("baths.txt", "profile.chunk", "bicrystal.data", "restart.3", "config.toml", "state.json")
 
 
-
-
 def _campaign(folder: Path) -> Path:
     folder.mkdir()
     spec = folder / "series.toml"
@@ -62,9 +59,9 @@ def _campaign(folder: Path) -> Path:
     return spec
 
 
-def test_campaign_on_separate_workers_writes_the_files_of_the_in_process_run(capsys, tmp_path, dask_address):
+def test_campaign_on_separate_workers_writes_the_files_of_the_in_process_run(cli, tmp_path, dask_address):
     spec = _campaign(tmp_path / "dask")
-    status, out, err = run(capsys, "md", "campaign", spec, "--address", dask_address)
+    status, out, err = cli("md", "campaign", spec, "--address", dask_address)
     assert status == 0, err
     assert "seed-1: ran" in err and "seed-2: ran" in err and "Traceback" not in err
     reference = load_campaign(_campaign(tmp_path / "local"))
@@ -78,24 +75,24 @@ def test_campaign_on_separate_workers_writes_the_files_of_the_in_process_run(cap
     with open(tmp_path / "dask" / "series.campaign" / "campaign.csv", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert [r["member"] for r in rows] == list(MEMBERS) and all(float(r["J"]) > 0 for r in rows)
-    status, out, err = run(capsys, "md", "campaign", spec, "--address", dask_address)  # finished members: skipped
+    status, out, err = cli("md", "campaign", spec, "--address", dask_address)  # finished members: skipped
     assert status == 0 and "seed-1: skipped" in err and "seed-2: skipped" in err, err
 
 
-def test_a_member_failing_on_a_worker_is_reported_and_the_other_runs(capsys, tmp_path, dask_address):
+def test_a_member_failing_on_a_worker_is_reported_and_the_other_runs(cli, tmp_path, dask_address):
     """A file where seed-1's run directory should be: it fails on its worker, seed-2 runs; one error line, exit 2."""
     spec = _campaign(tmp_path / "dask")
     folder = tmp_path / "dask" / "series.campaign"
     folder.mkdir()
     (folder / "seed-1").write_text("in the way\n")
-    status, out, err = run(capsys, "md", "campaign", spec, "--address", dask_address)
+    status, out, err = cli("md", "campaign", spec, "--address", dask_address)
     assert status == 2 and "seed-2: ran" in err and "seed-1: failed (InputError:" in err, err
     errors = [line for line in err.splitlines() if line.startswith("kapitza: error:")]
     assert errors == [err.splitlines()[-1]] and "1 of 2 members failed (first: seed-1" in errors[0]
     assert (folder / "seed-2" / "profile.chunk").is_file() and (folder / "seed-1").read_text() == "in the way\n"
 
 
-def test_a_scheduler_without_workers_is_one_line_not_a_hang(capsys, tmp_path, monkeypatch):
+def test_a_scheduler_without_workers_is_one_line_not_a_hang(cli, tmp_path, monkeypatch):
     """Before: ``md campaign --address`` on a scheduler with no workers waited for ever (as_completed has no
     bound).  Now it waits WORKER_WAIT_S (shortened here) for a first worker and says there is none."""
     import kapitza.md.campaign as campaign_module
@@ -104,6 +101,6 @@ def test_a_scheduler_without_workers_is_one_line_not_a_hang(capsys, tmp_path, mo
     spec = _campaign(tmp_path / "none")
     (tmp_path / "dask").mkdir()
     with separate_cluster(tmp_path / "dask", n_workers=0) as addr:
-        status, out, err = run(capsys, "md", "campaign", spec, "--address", addr)
+        status, out, err = cli("md", "campaign", spec, "--address", addr)
     assert status == 2 and "has no workers" in err and "Traceback" not in err
     assert [line for line in err.splitlines() if line.startswith("kapitza: error:")] == [err.splitlines()[-1]]

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
 
 from kapitza.analysis.emd import emd_conductance
 from kapitza.errors import InputError
@@ -77,25 +76,21 @@ def test_generated_input_runs_with_plain_lmp(tiny_run, tmp_path):
         assert (tmp_path / name).read_bytes() == (Path(run.run_dir) / name).read_bytes()
 
 
-def test_cli_json_and_plot(tiny_run, tmp_path, capsys):
+def test_cli_json_and_plot(tiny_run, tmp_path, cli):
     """``kapitza md emd --json --plot`` on the finished run directory (no LAMMPS work) prints G with its units."""
-    from kapitza.cli.app import app, main
-    from kapitza.cli.commands import app as registered  # noqa: F401  (registers the commands)
-
     cfg, _, run = tiny_run
     toml = tmp_path / "c.toml"
     toml.write_text(cfg.to_toml())
     png = tmp_path / "acf.png"
-    args = ["md", "emd", str(toml), "--run-dir", run.run_dir, "--json", "--plot", str(png)]
-    res = CliRunner().invoke(app, args)
-    assert res.exit_code == 0, res.output
-    doc = json.loads(res.stdout)
+    status, out, err = cli("md", "emd", toml, "--run-dir", run.run_dir, "--json", "--plot", png)
+    assert status == 0, err
+    doc = json.loads(out)
     assert doc["units"] == "lj" and "LJ" in doc["conductance_unit"] and doc["n_runs"] == 2
     assert doc["G"] > 0 and len(doc["window"]) == 2
     assert png.stat().st_size > 1000
-    status = main(["md", "emd", str(toml), "--run-dir", str(tmp_path / "new"), "--plot", str(tmp_path / "x.txt")])
+    status, _, err = cli("md", "emd", toml, "--run-dir", tmp_path / "new", "--plot", tmp_path / "x.txt")
     assert status == 2 and not (tmp_path / "new").exists()  # refused before any work
-    assert "--plot" in capsys.readouterr().err
+    assert "--plot" in err
 
 
 def test_changed_config_refused(tmp_path):

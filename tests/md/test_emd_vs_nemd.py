@@ -35,6 +35,7 @@ SYSTEM = {
 
 
 @pytest.mark.slow
+@pytest.mark.parity
 def test_emd_agrees_with_nemd(tmp_path):
     nemd = NemdConfig.from_mapping(
         dict(SYSTEM, delta_temperature=0.1, steps_steady=10000, steps_production=40000, block_steps=4000)

@@ -50,7 +50,8 @@ def test_fluid_has_only_a_longitudinal_branch():
 
 
 def test_high_temperature_heat_capacity_is_dulong_petit():
-    """Integrating the Debye DOS with kB per mode gives 3 n kB: the DOS counts 3 modes per atom."""
+    """Integrating the Debye DOS with kB per mode gives 3 n kB: the DOS counts 3 modes per atom (the classical
+    limit, analytic: Dulong & Petit 1819; Kittel, Introduction to Solid State Physics, 8th ed., Ch. 5)."""
     m = get_material("Ge")
     s = debye_spectrum(m, "branch")
     c = 0.0

@@ -48,6 +48,7 @@ def test_spectrum_is_a_channel_spectrum_with_every_band(si):
 
 
 @pytest.mark.parametrize("rule", [diffuse_mismatch, radiation_limit])
+@pytest.mark.law
 def test_detailed_balance(si, ge, rule):
     """G12 = G21: M1 tau12 is symmetric for DMM and the limit.
 
@@ -61,7 +62,8 @@ def test_detailed_balance(si, ge, rule):
 
 
 def test_dmm_is_half_the_limit_between_identical_crystals_and_below_it_otherwise(si, ge):
-    """tau_DMM = 1/2 between identical media (min(M, M) = M for the limit); DMM <= limit always."""
+    """tau_DMM = 1/2 between identical media (min(M, M) = M for the limit); DMM <= limit always (analytic: the
+    DMM of Swartz & Pohl, Rev. Mod. Phys. 61, 605 (1989), tau_12 = M_2 / (M_1 + M_2))."""
     t = [10.0, 300.0]
     same_dmm = landauer.conductance(diffuse_mismatch(si, si), t).conductance
     same_lim = landauer.conductance(radiation_limit(si, si), t).conductance
@@ -71,6 +73,7 @@ def test_dmm_is_half_the_limit_between_identical_crystals_and_below_it_otherwise
 
 @pytest.mark.filterwarnings("ignore::kapitza.phonons.modes.ConvergenceWarning")  # a small mesh on purpose
 @pytest.mark.parametrize("normal", ["001", "111", "110", (1, 2, 3)])
+@pytest.mark.parity
 def test_irreducible_wedge_equals_the_full_mesh(si_crystal, normal):
     """Unfolding |v.n| over the star (images of the normal, degenerate perturbation along each)
 
@@ -233,7 +236,7 @@ def test_conductance_converges_in_mesh_and_width(si_crystal, ge_crystal, si, ge)
 
 
 def test_density_of_states_holds_six_modes_per_primitive_cell(si):
-    """int DOS = 3 n_atoms / V_cell (2 atoms in the primitive cell of diamond), to 0.1 %.
+    """int DOS = 3 n_atoms / V_cell (2 atoms in the primitive cell of diamond), to 0.1 % (analytic mode count).
 
     The Gamma acoustic modes are replaced by the continuum (1 mesh point in 24^3) and the
     broadening tails lost below omega = 0 are tiny: measured deficit 4.4e-4.

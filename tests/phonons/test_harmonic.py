@@ -103,6 +103,7 @@ def _save_phonopy_files(crystal, folder, with_force_constants):
     return folder / "phonopy_disp.yaml"
 
 
+@pytest.mark.parity
 def test_phonopy_yaml_with_force_constants_reproduces_the_potential_route(si_crystal, tmp_path):
     """The same force constants written to phonopy.yaml + FORCE_CONSTANTS give the same spectrum (1e-10)."""
     path = _save_phonopy_files(si_crystal, tmp_path, with_force_constants=True)
@@ -115,6 +116,7 @@ def test_phonopy_yaml_with_force_constants_reproduces_the_potential_route(si_cry
     np.testing.assert_allclose(b.sound_speeds, a.sound_speeds, rtol=1e-9)
 
 
+@pytest.mark.parity
 def test_phonopy_disp_yaml_with_force_sets_matches_the_analytic_hessian(si_crystal, tmp_path):
     """FORCE_SETS (finite differences, 0.01 A, plus and minus) reproduce the analytic-Hessian phonons.
 

@@ -68,6 +68,7 @@ def debye_pair():
 
 
 @pytest.mark.parametrize("rule", [diffuse_mismatch, radiation_limit])
+@pytest.mark.parity
 def test_mode_sum_of_a_debye_solid_reproduces_the_closed_form_conductance(debye_pair, rule):
     """Parity: the Si/Ge Debye spectra rebuilt as mode sums give the closed-form G(300 K).
 
@@ -88,6 +89,7 @@ def test_mode_sum_of_a_debye_solid_reproduces_the_closed_form_conductance(debye_
     assert errors[0] > errors[1] > errors[2]
 
 
+@pytest.mark.law
 def test_low_temperature_conductance_of_the_mode_sum_is_the_debye_t3_law(debye_pair):
     """At 3 K the continuum limit C_b omega^2 carries the heat: the mode-sum path equals the closed form.
 
@@ -103,7 +105,7 @@ def test_low_temperature_conductance_of_the_mode_sum_is_the_debye_t3_law(debye_p
 
 
 def test_density_of_states_counts_three_modes_per_atom(debye_pair):
-    """int DOS d omega = 3 n (one mode per atom per polarisation): 0.5 % at n_radial = 16.
+    """int DOS d omega = 3 n (one mode per atom per polarisation, the analytic count): 0.5 % at n_radial = 16.
 
     The deficit is the lattice-point count inside the sphere and the Gamma point; it
     shrinks as the mesh grows (2.3 %, 0.54 %, 0.15 % at 8, 16, 32).
@@ -145,6 +147,7 @@ def test_sound_speeds_of_the_isotropic_limit_are_the_input_speeds():
     np.testing.assert_allclose(limit.sound_speeds, [3000.0, 3000.0, 7000.0], rtol=1e-9)
 
 
+@pytest.mark.parity
 def test_irreducible_mesh_matches_phonopy_weights():
     """Our reduction of a Gamma-centred fcc mesh under O_h and time reversal has phonopy's ir-points and weights."""
     pytest.importorskip("phonopy")

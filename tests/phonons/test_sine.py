@@ -16,7 +16,6 @@ from scipy import integrate
 import kapitza
 from conftest import LOW_T_PREFACTOR
 from kapitza import get_material, landauer
-from kapitza.cli import main
 from kapitza.errors import InputError
 from kapitza.materials.zone_boundary import list_zone_boundaries, zone_boundary
 from kapitza.phonons import SineSpectrum, debye_spectrum
@@ -50,6 +49,7 @@ def low_k_sum(name, rule):
 
 
 @pytest.mark.parametrize("rule,name", [("sine", "Si"), ("sine", "He4"), ("sine-zb", "Al"), ("sine-zb", "Ge")])
+@pytest.mark.parity
 def test_channel_density_equals_numerical_k_space_flux_integral(rule, name):
     """int_0^W M(w) dw = (2 pi)^-3 int_{w(k)<W, v_z>0} v_z d^3k, to 1e-8.
 
@@ -77,7 +77,8 @@ def test_channel_density_equals_numerical_k_space_flux_integral(rule, name):
 
 
 def test_channel_density_reduces_to_debye_at_low_frequency_and_counts_k_max_at_the_top():
-    """M -> g w^2/(8 pi^2 v^2) as w -> 0 (relative correction (w/w_max)^2/3); M(w_max) = g k_max^2/(8 pi^2)."""
+    """Analytic: M -> g w^2/(8 pi^2 v^2) as w -> 0 (relative correction (w/w_max)^2/3); M(w_max) =
+    g k_max^2/(8 pi^2)."""
     m = get_material("Al")
     s, d = debye_spectrum(m, "sine"), debye_spectrum(m, "branch")
     w = 1e-4 * s.cutoffs.min()
@@ -112,6 +113,7 @@ def test_classical_saturation_of_the_limit_is_the_closed_form(rule):
 
 
 @pytest.mark.parametrize("a,b", [("Al", "Si"), ("Cu", "He4"), ("Pb", "C")])
+@pytest.mark.parity
 def test_classical_dmm_saturation_equals_quadrature_of_the_closed_form(a, b):
     """Classical DMM G = kB int M1 M2/(M1+M2) dw, the integral done by scipy quad with the test's own M."""
 
@@ -148,6 +150,7 @@ def test_quantum_result_approaches_classical_at_high_temperature():
 
 @pytest.mark.parametrize("model", ["dmm", "limit"])
 @pytest.mark.parametrize("rule,a,b", [("sine", a, b) for a, b in PAIRS] + [("sine-zb", a, b) for a, b in ZB_PAIRS])
+@pytest.mark.law
 def test_detailed_balance(model, rule, a, b):
     """G(A->B) == G(B->A) to 1e-9 from 1 K to 1000 K with the sine spectra."""
     g_ab = kapitza.conductance(a, b, T_GRID, model=model, cutoff=rule)
@@ -156,6 +159,7 @@ def test_detailed_balance(model, rule, a, b):
 
 
 @pytest.mark.parametrize("rule,a,b", [("sine", a, b) for a, b in PAIRS] + [("sine-zb", a, b) for a, b in ZB_PAIRS])
+@pytest.mark.law
 def test_low_temperature_t_cubed_law(rule, a, b):
     """G/T^3 -> (pi^2 kB^4/30 hbar^3) S1 S2/(S1+S2) (DMM) and -> prefactor min(S1, S2) (limit), S from low-k slopes.
 
@@ -217,9 +221,8 @@ def test_dmm_builds_from_sine_spectra_directly():
     assert g == pytest.approx(kapitza.conductance("Al", "Si", 300.0, cutoff="sine"), rel=1e-13)
 
 
-def test_cli_predict_with_sine_runs_dmm_and_limit_only(capsys):
-    status = main(["predict", "Al", "Si", "-t", "300", "--cutoff", "sine"])
-    out, err = capsys.readouterr()
+def test_cli_predict_with_sine_runs_dmm_and_limit_only(cli):
+    status, out, err = cli("predict", "Al", "Si", "-t", "300", "--cutoff", "sine")
     assert status == 0, err
     assert "dmm" in out and "limit" in out and "amm" not in out
     assert f"{kapitza.conductance('Al', 'Si', 300.0, cutoff='sine') / 1e6:.4g}" in out

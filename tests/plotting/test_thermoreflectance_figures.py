@@ -18,7 +18,7 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 def _sample() -> Sample:
-    """80 nm Al on sapphire, G = 100 MW m^-2 K^-1 (as in tests/thermoreflectance)."""
+    """80 nm Al on sapphire, G = 100 MW m^-2 K^-1 (as in tests/analysis/thermoreflectance)."""
     return Sample(
         (Layer("Al", 80e-9, 2.42e6, 200.0, 200.0), Layer("sub", math.inf, 3.06e6, 35.0, 35.0)),
         (Interface("G", 1e8),),

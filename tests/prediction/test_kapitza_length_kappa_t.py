@@ -13,7 +13,6 @@ import numpy as np
 import pytest
 
 import kapitza
-from kapitza.cli import main
 from kapitza.materials import get_material
 
 
@@ -45,24 +44,23 @@ def test_user_material_keeps_its_single_kappa():
     np.testing.assert_allclose(result.kapitza_length(2), 148.0 * result.resistance, rtol=1e-12)
 
 
-def run(capsys, *args):
-    status = main(list(args))
-    out, err = capsys.readouterr()
+def run(cli, *args):
+    """(status, stdout with its whitespace runs made single spaces, stderr) (``cli``: the conftest fixture)."""
+    status, out, err = cli(*args)
     return status, " ".join(out.split()), err
 
 
-def test_cli_prints_the_lengths_it_can_and_a_footnote(capsys):
+def test_cli_prints_the_lengths_it_can_and_a_footnote(cli):
     """`kapitza predict Al Si -T 0.5,10,300,2000`: n/a outside the tables, the footnote names them."""
-    status, flat, err = run(capsys, "predict", "Al", "Si", "-t", "0.5,10,300,2000", "-m", "dmm")
+    status, flat, err = run(cli, "predict", "Al", "Si", "-t", "0.5,10,300,2000", "-m", "dmm")
     assert status == 0, err
     assert "n/a" in flat
     assert "Si: κ(T) table 1-1685 K" in flat and "Al: κ(T) table 1-933.52 K" in flat
     assert "Al at 0.5, 2000 K" in flat and "Si at 0.5, 2000 K" in flat
 
 
-def test_cli_json_and_csv_lengths(capsys, tmp_path):
-    status = main(["predict", "Al", "Si", "-t", "0.5,100,300", "-m", "dmm", "--json"])
-    out, err = capsys.readouterr()
+def test_cli_json_and_csv_lengths(cli, tmp_path):
+    status, out, err = cli("predict", "Al", "Si", "-t", "0.5,100,300", "-m", "dmm", "--json")
     assert status == 0, err
     doc = json.loads(out)
     si = doc["results"][0]["kapitza_length"]["Si"]
@@ -70,7 +68,7 @@ def test_cli_json_and_csv_lengths(capsys, tmp_path):
     assert si[0] is None
     np.testing.assert_allclose(si[1:], [884.0 * r[0], 148.0 * r[1]], rtol=1e-12)
     out = tmp_path / "g.csv"
-    status, _, err = run(capsys, "predict", "Al", "Si", "-t", "0.5,100", "-m", "dmm", "--csv", str(out))
+    status, _, err = run(cli, "predict", "Al", "Si", "-t", "0.5,100", "-m", "dmm", "--csv", str(out))
     assert status == 0, err
     rows = [line.split(",") for line in out.read_text().splitlines()]
     header = rows[0]
@@ -78,7 +76,7 @@ def test_cli_json_and_csv_lengths(capsys, tmp_path):
     assert rows[1][col] == "" and float(rows[2][col]) == pytest.approx(884.0 * r[0], rel=1e-12)
 
 
-def test_cli_footnote_for_a_user_file(capsys, tmp_path):
+def test_cli_footnote_for_a_user_file(cli, tmp_path):
     si = get_material("Si")
     mine = tmp_path / "mine.toml"
     mine.write_text(
@@ -86,6 +84,6 @@ def test_cli_footnote_for_a_user_file(capsys, tmp_path):
         f"density = {si.density}\nv_l = {si.v_l}\nv_t = {si.v_t}\nnumber_density = {si.number_density}\n"
         f"debye_temperature = {si.debye_temperature}\nthermal_conductivity = {si.thermal_conductivity}\n"
     )
-    status, flat, err = run(capsys, "predict", str(mine), "Ge", "-t", "1,300", "-m", "dmm")
+    status, flat, err = run(cli, "predict", str(mine), "Ge", "-t", "1,300", "-m", "dmm")
     assert status == 0, err
     assert "MySi: κ near 300 K from the file mine.toml" in flat

@@ -203,6 +203,7 @@ def test_a_mapping_is_not_a_manifest(monkeypatch):
 
 
 @pytest.mark.slow  # about a minute: the AGF's finite-difference LJ force constants (ASE) dominate
+@pytest.mark.parity
 def test_lj_reduced_run_matches_the_agf_of_the_same_system():
     """The LJ 4:1 mass system through the real AGF: the reduced G* integral matches, and the two-probe G lies
     below the intrinsic G and below the smaller ballistic G (the heavy lead's, half the light one's: harmonic

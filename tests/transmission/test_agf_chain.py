@@ -15,6 +15,7 @@ K1, K2, K12 = 12.0, 9.5, 7.0
 
 
 @pytest.mark.parametrize("device_sites", [(1, 1), (3, 2)])
+@pytest.mark.parity
 def test_chain_through_agf_equals_exact_formula(strict, device_sites):
     """Parity (DESIGN tier 3): the AGF transmission of two semi-infinite chains joined by k12 equals
     the closed form of transmission/chain.py (Zhang, Fisher & Mingo, Numer. Heat Transfer B 51, 333
@@ -29,6 +30,7 @@ def test_chain_through_agf_equals_exact_formula(strict, device_sites):
     assert r.kpoints.shape == (1, 2)
 
 
+@pytest.mark.parity
 def test_chain_conductance_matches_landauer_of_exact_formula():
     """G through the AGF result equals G of the exact chain (same Landauer engine, fine grid): 1e-4,
     the trapezoid error of 4000 nodes against the engine's adaptive Gauss-Legendre panels."""

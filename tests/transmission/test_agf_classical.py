@@ -97,14 +97,12 @@ def test_masses_and_statistics_are_normalised():
         (["--statistics", "boltzmann"], "--statistics must be one of bose-einstein, classical"),
     ],
 )
-def test_cli_bad_masses_and_statistics_exit_2(args, words, monkeypatch, capsys):
+def test_cli_bad_masses_and_statistics_exit_2(args, words, monkeypatch, cli):
     """Refused before any work: one line on stderr, exit 2."""
     import kapitza.atomistic.structures as structures
-    from kapitza.cli import main
 
     monkeypatch.setattr(structures, "build_interface", lambda *a, **k: pytest.fail("work started"))
-    status = main(["agf", "Ar", "Ar", "--potential", "lj", *args])
-    err = capsys.readouterr().err
+    status, _, err = cli("agf", "Ar", "Ar", "--potential", "lj", *args)
     assert status == 2
     lines = [line for line in err.splitlines() if line.strip()]
     assert len(lines) == 1 and words in lines[0], err

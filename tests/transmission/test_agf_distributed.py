@@ -16,7 +16,6 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the separate-process cluster helper
 
-from conftest import run_cli as run  # noqa: E402
 from dask_processes import HOST, free_port, separate_cluster  # noqa: E402
 
 pytest.importorskip("distributed")
@@ -24,8 +23,6 @@ pytest.importorskip("distributed")
 #: The two one-line errors of a cluster lost mid-run (parallel._task_failure, parallel._lost).
 LOST_CLUSTER = r"an AGF task was cancelled by the dask cluster|lost the dask cluster during the AGF sweep"
 TINY = ("Si", "Ge", "--kpoints", "2", "--frequencies", "20", "--no-check", "-t", "100,300")
-
-
 
 
 def _arrays(path):
@@ -41,14 +38,14 @@ def _without_seconds(doc):
     return doc
 
 
-def test_cli_with_address_gives_the_in_process_result_bitwise(capsys, tmp_path, dask_address):
+def test_cli_with_address_gives_the_in_process_result_bitwise(cli, tmp_path, dask_address):
     """Two workers in their own processes: every array of the saved result equals the in-process one exactly,
     and the metadata too except the measured wall times.  No global default client is left behind."""
     import distributed
 
-    status, out_local, err = run(capsys, "agf", *TINY, "--output", tmp_path / "local.npz")
+    status, out_local, err = cli("agf", *TINY, "--output", tmp_path / "local.npz")
     assert status == 0, err
-    status, out_dask, err = run(capsys, "agf", *TINY, "--address", dask_address, "--output", tmp_path / "dask.npz")
+    status, out_dask, err = cli("agf", *TINY, "--address", dask_address, "--output", tmp_path / "dask.npz")
     assert status == 0, err
     assert "Traceback" not in err and "No clients found" not in err
     local, meta_local = _arrays(tmp_path / "local.npz")
@@ -62,13 +59,13 @@ def test_cli_with_address_gives_the_in_process_result_bitwise(capsys, tmp_path, 
         distributed.default_client()  # the client was passed explicitly and closed, never made the default
 
 
-def test_a_scheduler_without_workers_is_one_line_and_status_2(capsys, tmp_path, monkeypatch):
+def test_a_scheduler_without_workers_is_one_line_and_status_2(cli, tmp_path, monkeypatch):
     """A scheduler with no worker: refused after WORKERS_TIMEOUT (shortened here) with one line, exit 2."""
     from kapitza.transmission.agf import parallel
 
     monkeypatch.setattr(parallel, "WORKERS_TIMEOUT", 2.0)
     with separate_cluster(tmp_path, n_workers=0) as lonely:
-        status, out, err = run(capsys, "agf", *TINY, "--address", lonely)
+        status, out, err = cli("agf", *TINY, "--address", lonely)
     errors = [line for line in err.splitlines() if line.startswith("kapitza: error:")]
     assert status == 2 and len(errors) == 1 and err.splitlines()[-1] == errors[0], err  # after the start line
     assert "the dask scheduler has no workers" in errors[0] and "Traceback" not in err
@@ -109,9 +106,9 @@ def test_a_scheduler_killed_mid_run_is_one_line(tmp_path):
     assert "\n" not in str(info.value) and waited < 60
 
 
-def test_an_address_where_nothing_listens_is_one_line_and_status_2(capsys):
+def test_an_address_where_nothing_listens_is_one_line_and_status_2(cli):
     """A free loopback port: nothing listens; refused before any model is built, one line, exit 2."""
-    status, out, err = run(capsys, "agf", *TINY, "--address", f"tcp://{HOST}:{free_port()}")
+    status, out, err = cli("agf", *TINY, "--address", f"tcp://{HOST}:{free_port()}")
     errors = [line for line in err.splitlines() if line.startswith("kapitza: error:")]
     assert status == 2 and len(errors) == 1 and err.splitlines()[-1] == errors[0], err  # after the start line
     assert "no dask scheduler answered" in errors[0] and "Connection refused" in errors[0]
@@ -155,7 +152,7 @@ def test_a_worker_killed_mid_sweep_changes_nothing(tmp_path):
     assert np.array_equal(result.ballistic, reference.ballistic)
 
 
-def test_a_port_where_a_web_server_listens_is_one_line_and_status_2(capsys):
+def test_a_port_where_a_web_server_listens_is_one_line_and_status_2(cli):
     """Something that is not a dask scheduler on the port (here an HTTP reply, which distributed read as a frame
     of 3 EiB: a MemoryError traceback, then a 20 s wait at exit): refused with one line before any work."""
     import socket
@@ -176,7 +173,7 @@ def test_a_port_where_a_web_server_listens_is_one_line_and_status_2(capsys):
 
     threading.Thread(target=answer, daemon=True).start()
     try:
-        status, out, err = run(capsys, "agf", *TINY, "--address", f"tcp://{HOST}:{port}")
+        status, out, err = cli("agf", *TINY, "--address", f"tcp://{HOST}:{port}")
     finally:
         server.close()
     errors = [line for line in err.splitlines() if line.startswith("kapitza: error:")]

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
+pytest.importorskip("ase")  # the [agf] extra: ase builds the slabs, matscipy gives the SW potential
+pytest.importorskip("matscipy")
+
 from ase.build import bulk
 
 from kapitza.atomistic.force_constants import force_constants
@@ -28,6 +32,7 @@ def lateral(slab):
     return lateral_force_constants(slab, SW)
 
 
+@pytest.mark.parity
 def test_k_zero_sum_equals_the_folded_hessian_of_the_cell(slab, lateral):
     """sum_n Phi(i0, jn) is the Hessian of the periodic cell with images folded in, which
     kapitza.atomistic.potentials.force_constants computes directly (matscipy, analytic): equal to round-off."""
@@ -62,6 +67,7 @@ def test_an_understated_force_range_is_detected(slab):
         lateral_force_constants(slab, SW, force_range=3.0, cache=False)
 
 
+@pytest.mark.parity
 def test_phonopy_route_equals_the_analytic_route(slab, lateral):
     """Finite-difference force constants from phonopy (0.01 A steps) on the same 3x3 supercell give the
     same blocks as matscipy's analytic Hessian, to the O(h^2) finite-difference error (~1e-4 relative)."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+pytest.importorskip("matscipy")  # the [agf] extra: the SW potential built at import below
+
 from kapitza import landauer
 from kapitza.atomistic.potentials import get_potential
 from kapitza.atomistic.structures import build_interface

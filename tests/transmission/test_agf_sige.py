@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+pytest.importorskip("matscipy")  # the [agf] extra: the SW potential built at import below
+
 from kapitza.atomistic.potentials import get_potential
 from kapitza.atomistic.structures import build_interface
 from kapitza.transmission.agf import interface_model, lead_max_frequency, transmission
@@ -63,6 +65,7 @@ def test_halving_the_broadening_changes_g300_by_less_than_a_permille(sige):
     assert b.relative_change < 1e-3
 
 
+@pytest.mark.law
 def test_detailed_balance_ge_to_si_equals_si_to_ge(model):
     """Laws: the elastic, harmonic transmission is symmetric, so Xi(Si -> Ge) = Xi(Ge -> Si)."""
     s = build_interface(

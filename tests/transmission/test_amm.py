@@ -45,6 +45,7 @@ def impedance(spec, pol):
 
 
 @pytest.mark.parametrize("a,b", SOLID_PAIRS + FLUID_PAIRS + FLUID_FLUID + [("Al", WATERLIKE), (WATERLIKE, "Al")])
+@pytest.mark.law
 def test_energy_is_conserved_at_every_angle(a, b):
     """R + T = 1 to 1e-12 (the requirement is 1e-10) for every polarisation over 4001 angles, pre- and post-critical.
 
@@ -63,7 +64,8 @@ def test_energy_is_conserved_at_every_angle(a, b):
 
 @pytest.mark.parametrize("a,b", SOLID_PAIRS + FLUID_PAIRS + FLUID_FLUID)
 def test_normal_incidence_is_the_impedance_formula(a, b):
-    """At theta = 0 every polarisation gives 4 Z1 Z2 / (Z1 + Z2)^2 (Z = rho v_L for P, rho v_T for S), no conversion.
+    """At theta = 0 every polarisation gives 4 Z1 Z2 / (Z1 + Z2)^2 (Z = rho v_L for P, rho v_T for S), no conversion
+    (the analytic normal-incidence limit; Swartz & Pohl, Rev. Mod. Phys. 61, 605 (1989)).
 
     Shear waves cannot enter a fluid: they are reflected entirely.
     """
@@ -99,6 +101,7 @@ def test_nearly_identical_media_go_through_the_solver_and_transmit_almost_everyt
 
 
 @pytest.mark.parametrize("a,b", SOLID_PAIRS)
+@pytest.mark.parity
 def test_sh_closed_form_matches_the_general_solver(a, b):
     """SH: u_y and mu du_y/dz continuous give t = 2 Z1c1/(Z1c1 + Z2c2), so alpha = 4 Z1 Z2 c1 c2/(Z1c1 + Z2c2)^2.
 
@@ -140,6 +143,7 @@ def brekhovskikh(fluid, solid, theta):
 
 
 @pytest.mark.parametrize("fluid,solid", [("He4", "Cu"), (WATERLIKE, "Al"), (WATERLIKE, "Pb"), ("He4", "C")])
+@pytest.mark.parity
 def test_fluid_into_solid_matches_the_closed_form(fluid, solid):
     """The 4x4 fluid/solid system equals Brekhovskikh's closed form, before and past both critical angles.
 
@@ -235,6 +239,7 @@ def test_hemispherical_averages_match_adaptive_quadrature(a, b):
 
 @pytest.mark.parametrize("a,b", [("Al", "Si"), ("C", "Pb"), ("Cu", "He4"), ("Au", "C"), ("He4", WATERLIKE)])
 @pytest.mark.parametrize("model", ["amm", "amm-simple"])
+@pytest.mark.law
 def test_reciprocity_of_hemispherical_averages(a, b, model):
     """<alpha_{i->j}>/v_i^2 = <alpha_{j->i}>/v_j^2: the flux-normalised scattering matrix is symmetric.
 
@@ -252,7 +257,8 @@ def test_reciprocity_of_hemispherical_averages(a, b, model):
 
 
 def test_simplified_model_is_its_formula_and_has_no_mode_conversion():
-    """amm-simple: alpha = 4 Z1 Z2 c1 c2 / (Z1 c2 + Z2 c1)^2 per polarisation, total reflection past v1/v2."""
+    """amm-simple: alpha = 4 Z1 Z2 c1 c2 / (Z1 c2 + Z2 c1)^2 per polarisation, total reflection past v1/v2 (Little,
+    Can. J. Phys. 37, 334 (1959); Swartz & Pohl, Rev. Mod. Phys. 61, 605 (1989))."""
     al, si = material("Al"), material("Si")
     for pol in ("P", "SV", "SH"):
         v1, v2 = speed(al, pol), speed(si, pol)
@@ -328,7 +334,8 @@ def test_bad_angle_count():
 
 @pytest.mark.parametrize("a,b", [("Al", "Si"), ("C", "Pb"), ("He4", "Cu"), ("Cu", "He4")])
 def test_grazing_incidence_is_specular_reflection(a, b):
-    """theta -> pi/2: the incident wave carries no normal flux and is reflected as it came; near it, continuously."""
+    """theta -> pi/2: the incident wave carries no normal flux and is reflected as it came; near it, continuously
+    (analytic limit)."""
     for pol in pols(a):
         at = amm_coefficients(a, b, np.pi / 2, pol)
         near = amm_coefficients(a, b, np.pi / 2 - 1e-7, pol)

@@ -34,6 +34,7 @@ def low_t_slope(a, b, model):
 
 @pytest.mark.parametrize("model", MODELS)
 @pytest.mark.parametrize("a,b", PAIRS)
+@pytest.mark.law
 def test_detailed_balance_at_low_temperature(model, a, b):
     """G(A -> B) == G(B -> A) within 1e-9 in the T^3 regime.
 
@@ -49,6 +50,7 @@ def test_detailed_balance_at_low_temperature(model, a, b):
 
 @pytest.mark.parametrize("model", MODELS)
 @pytest.mark.parametrize("a,b", PAIRS)
+@pytest.mark.law
 def test_detailed_balance_at_every_temperature_with_the_pair_cutoff_rule(model, a, b):
     """The cutoff is applied per (incident, transmitted) pair, which keeps G12 = G21 above the cutoffs too."""
     t = np.geomspace(1.0, 3000.0, 15)
@@ -59,6 +61,7 @@ def test_detailed_balance_at_every_temperature_with_the_pair_cutoff_rule(model, 
 
 @pytest.mark.parametrize("model", MODELS)
 @pytest.mark.parametrize("a,b", PAIRS)
+@pytest.mark.law
 def test_t_cubed_law_at_low_temperature(model, a, b):
     """G/T^3 at 0.05 and 0.2 K equals the closed form; every Debye cutoff is > 100 kT there."""
     t = np.array([0.05, 0.2])
@@ -105,6 +108,7 @@ def classical_closed_form(a, b, model):
 
 @pytest.mark.parametrize("model", MODELS)
 @pytest.mark.parametrize("a,b", [("Al", "Si"), ("Pb", "C"), ("C", "Pb"), ("Cu", "He4")])
+@pytest.mark.parity
 def test_classical_saturation_equals_the_pair_cutoff_closed_form(model, a, b):
     g = kapitza.conductance(a, b, [1.0, 300.0], model=model, statistics="classical", cutoff="branch")
     np.testing.assert_allclose(g, classical_closed_form(a, b, model), rtol=1e-10)
@@ -141,6 +145,7 @@ def test_amm_and_dmm_differ_for_al_si_and_models_are_listed():
     assert g["amm"] < g["limit"] and g["amm-simple"] < g["limit"]
 
 
+@pytest.mark.law
 def test_detailed_balance_at_a_strong_impedance_contrast():
     """Issue 9 counterexample: G(A,B) and G(B,A) differed by 1.6e-7 at 1.132 K (73.10855075 vs 73.10853902).
 

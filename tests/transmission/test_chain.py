@@ -48,7 +48,11 @@ def matched_transmission(w, m1, m2, k1, k2, k12):
 
 @pytest.mark.parametrize("mass_ratio", [1.0, 2.586, 0.2, 7.0])
 @pytest.mark.parametrize("k12_factor", [1.0, 0.3, 2.5])
+@pytest.mark.parity
 def test_closed_form_equals_direct_matching_and_conserves_energy(mass_ratio, k12_factor):
+    """The closed form derived in kapitza.transmission.chain (whose low-frequency limit is the 1D acoustic mismatch
+    of Zhang, Fisher & Mingo, Numer. Heat Transfer B 51, 333 (2007)) equals the interface matching equations
+    solved as a 2x2 system, and tau + R = 1."""
     k1, k2 = 10.0, 8.0
     m1, m2 = M_SI, M_SI * mass_ratio
     k12 = k12_factor * np.sqrt(k1 * k2)
@@ -59,6 +63,7 @@ def test_closed_form_equals_direct_matching_and_conserves_energy(mass_ratio, k12
         assert tau_direct + refl == pytest.approx(1.0, abs=1e-10)
 
 
+@pytest.mark.law
 def test_identical_chains_transmit_everything_below_the_band_edge():
     k, m = 12.0, M_SI
     w = np.linspace(0, 0.999, 200) * band_edge(m, k)
@@ -84,7 +89,10 @@ def test_zero_above_the_smaller_band_edge():
     assert chain_transmission(0.9999 * edge, m1, m2, k, k, k) > 0
 
 
+@pytest.mark.law
 def test_detailed_balance_of_the_transmission():
+    """tau(1 -> 2) = tau(2 -> 1): the closed form is symmetric under 1 <-> 2 (derivation in
+    kapitza.transmission.chain)."""
     w = np.linspace(0.05, 0.95, 19) * band_edge(M_GE, 9.0)
     np.testing.assert_allclose(
         chain_transmission(w, M_SI, M_GE, 11.0, 9.0, 4.0), chain_transmission(w, M_GE, M_SI, 9.0, 11.0, 4.0), rtol=1e-12
@@ -111,6 +119,7 @@ def test_quantum_conductance_at_low_temperature_is_tau0_times_the_quantum():
     assert not chain_conductance(j, t).per_area
 
 
+@pytest.mark.law
 def test_conductance_detailed_balance():
     t = np.geomspace(1, 1000, 7)
     a = chain_conductance(ChainJunction(M_SI, M_GE, 10.0, 9.0, 6.0), t).conductance

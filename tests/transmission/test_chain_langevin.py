@@ -27,6 +27,7 @@ def brute_force(w, masses, springs, gamma_left, gamma_right):
 
 
 @pytest.mark.parametrize("fixed", [False, True])
+@pytest.mark.parity
 def test_langevin_transmission_matches_dense_green_function(fixed):
     """The tridiagonal recurrence equals the dense inverse (independent route) to 1e-12 on a random chain."""
     rng = np.random.default_rng(3)
@@ -79,6 +80,7 @@ def test_defect_mode_uniform_chain_is_montroll_potts(light):
     assert defect_mode_frequency(k, m, m, light * m) == pytest.approx(want, rel=1e-12)
 
 
+@pytest.mark.parity
 def test_defect_mode_heterogeneous_matches_finite_chain_eigenvalue():
     """m | 2m with a light defect (m/2) at the junction: the top eigenfrequency of a long finite chain (200 + 1 + 200
     atoms, free ends; the mode's tails decay as 0.33^n and 0.17^n) equals the semi-infinite result to 1e-10; it lies

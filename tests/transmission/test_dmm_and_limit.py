@@ -29,6 +29,7 @@ def s_sum(name):
 
 @pytest.mark.parametrize("model", ["dmm", "limit"])
 @pytest.mark.parametrize("a,b", PAIRS)
+@pytest.mark.law
 def test_detailed_balance(model, a, b):
     """G(A->B) == G(B->A) to 1e-9 from 1 K to 1000 K (both models obey detailed balance)."""
     g_ab = kapitza.conductance(a, b, T_GRID, model=model)
@@ -37,6 +38,7 @@ def test_detailed_balance(model, a, b):
 
 
 @pytest.mark.parametrize("a,b", PAIRS)
+@pytest.mark.law
 def test_low_temperature_t_cubed_laws(a, b):
     """G/T^3 -> (pi^2 kB^4/30 hbar^3) S1 S2/(S1+S2) for DMM and -> prefactor * min(S1, S2) for the limit.
 
@@ -70,6 +72,7 @@ def classical_dmm_closed_form(a, b):
 
 
 @pytest.mark.parametrize("a,b", PAIRS)
+@pytest.mark.parity
 def test_classical_saturation_equals_closed_form(a, b):
     """Classical statistics: G is temperature independent and equals the piecewise closed form."""
     g = kapitza.conductance(a, b, [1.0, 300.0, 1e4], model="dmm", statistics="classical")
@@ -103,6 +106,8 @@ def test_identical_materials_give_half_transmission():
 
 
 def test_dmm_transmission_function():
+    """tau_12 = M_2 / (M_1 + M_2) of the channel sums (the DMM, Swartz & Pohl, Rev. Mod. Phys. 61, 605 (1989)):
+    1/(1+1) and 1/(3+1) by hand; 0 where neither side has a channel."""
     np.testing.assert_allclose(dmm_transmission([1.0, 3.0, 0.0], [1.0, 1.0, 0.0]), [0.5, 0.25, 0.0])
 
 

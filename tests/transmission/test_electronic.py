@@ -178,6 +178,7 @@ def test_bad_inputs_are_refused_with_plain_numbers(call, message):
 # -- electronic DMM -----------------------------------------------------------
 
 
+@pytest.mark.law
 def test_electronic_dmm_detailed_balance_is_exact_for_every_pair():
     """G12 == G21 to the last bit (the formula is written symmetrically), and t12 + t21 = 1."""
     metals = [m for m in list_electron_metals() if get_electrons(m).fermi_velocity is not None]

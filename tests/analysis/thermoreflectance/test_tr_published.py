@@ -103,6 +103,7 @@ def test_schmidt_fdtr_phase_al_on_sapphire(interface_layer: bool) -> None:
     assert abs(float(np.mean(residual))) < 0.25
 
 
+@pytest.mark.parity
 def test_interface_as_thin_layer_equals_conductance() -> None:
     """The example writes its interface as a 1 nm layer with k = 0.1 W/m/K and C = 0.1e6 J/m^3/K;
     kapitza's interface is a conductance with C = 0.  Their difference is the layer's heat capacity

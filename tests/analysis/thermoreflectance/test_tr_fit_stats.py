@@ -87,6 +87,7 @@ def test_tdtr_g_and_substrate_conductivity_from_noisy_ratio(seed: int) -> None:
     assert -1 < r.correlation[0, 1] < 1
 
 
+@pytest.mark.parity
 def test_posterior_agrees_with_least_squares_on_a_well_determined_fit() -> None:
     """For one well-determined parameter (G from FDTR phase, 0.3 degree noise) the likelihood is near Gaussian in
     ln G, so the emcee median is within 0.3 sigma of the least-squares value and the 16-84 % half-width within 30 %

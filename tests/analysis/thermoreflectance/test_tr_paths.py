@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 from kapitza.analysis.thermoreflectance.inputs import read_data, read_sample
-from kapitza.cli import main
 from kapitza.errors import InputError
 from kapitza.io.paths import EXCERPT_CHARS
 
@@ -106,16 +105,14 @@ def test_a_material_file_at_or_below_the_sample_folder_is_read(tree) -> None:
 
 
 @pytest.mark.parametrize("mode", ["tdtr", "fdtr"])
-def test_cli_refuses_outside_material_and_allow_outside_lets_it(capsys, tree, mode) -> None:
+def test_cli_refuses_outside_material_and_allow_outside_lets_it(cli, tree, mode) -> None:
     """``kapitza tdtr|fdtr sensitivity SAMPLE``: one line on stderr and exit 2 for ``../`` without the option; the
     same command with ``--allow-outside`` runs (exit 0)."""
     path = _sample(tree["inside"], "../outside/mine.toml:MyAl")
-    status = main([mode, "sensitivity", str(path), "--params", "G", "--json"])
-    out, err = capsys.readouterr()
+    status, out, err = cli(mode, "sensitivity", path, "--params", "G", "--json")
     assert status == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and "leads outside" in err and "--allow-outside" in err
-    status = main([mode, "sensitivity", str(path), "--params", "G", "--json", "--allow-outside"])
-    out, err = capsys.readouterr()
+    status, out, err = cli(mode, "sensitivity", path, "--params", "G", "--json", "--allow-outside")
     assert status == 0, err
     assert '"G"' in out
 

@@ -540,7 +540,7 @@ def test_trdata_checks_its_fields():
 # the shipped examples
 # ----------------------------------------------------------------------------------------------
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "thermoreflectance"
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "thermoreflectance"
 
 
 def _make_examples_module():

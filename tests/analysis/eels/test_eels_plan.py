@@ -54,6 +54,7 @@ def test_bad_plans_are_input_errors(kwargs, message):
         plan_experiment(E, D, 300.0, **args)
 
 
+@pytest.mark.parity
 def test_monte_carlo_through_the_analysis_chain_agrees_with_poisson():
     """Monte-Carlo (forward model -> preprocess -> fit_temperature over 80 seeds) against the analytic Poisson
     estimate: the spread agrees within the sampling error of a standard deviation over 80 copies (~8 %) plus

@@ -38,6 +38,7 @@ def test_noise_free_gain_over_loss_is_boltzmann_channel_by_channel(temperature):
     assert np.allclose(ratio, np.exp(-e[loss] / (KB_MEV * temperature)), rtol=2e-3)
 
 
+@pytest.mark.law
 def test_classical_form_obeys_detailed_balance_too():
     """Schofield-corrected classical form (balance module docstring): same ratio exp(-E/kT), other intensities."""
     kw = {"resolution_mev": 0.5, "zlp_tail": 0.0, "noise": False}

@@ -55,6 +55,7 @@ def test_analytic_ratio_at_300k_83mev():
     assert isinstance(fit.temperature, float) and fit.valid is True and fit.reasons == ""
 
 
+@pytest.mark.parity
 def test_error_matches_dt_over_t_propagation():
     """Analytic: dT/T = (kT/E) dr/r per channel pair (dr/r = sqrt(1/G + 1/L) for Poisson counts), combined
     over the pairs as independent measurements of 1/T."""

@@ -20,12 +20,6 @@ from kapitza.prediction.phonon_dos import material_dos
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-def run(capsys, *args):
-    status = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
 @pytest.fixture(scope="module")
 def spectrum(tmp_path_factory):
     path = tmp_path_factory.mktemp("eels") / "spec.hspy"
@@ -58,10 +52,10 @@ def line_scan(tmp_path_factory):
     return path
 
 
-def test_temperature_json_has_the_documented_fields(capsys, spectrum, tmp_path):
+def test_temperature_json_has_the_documented_fields(cli, spectrum, tmp_path):
     """Truth 300 K (the forward model's); within 3 sigma + the 3 % background systematic."""
     plot = tmp_path / "spec.png"
-    status, out, err = run(capsys, "eels", "temperature", spectrum, "--window", "50:80", "--json", "--plot", plot)
+    status, out, err = cli("eels", "temperature", spectrum, "--window", "50:80", "--json", "--plot", plot)
     assert status == 0, err
     doc = json.loads(out)
     for key in ("temperature", "temperature_err", "window_mev", "background", "chi2_reduced", "method"):
@@ -72,24 +66,24 @@ def test_temperature_json_has_the_documented_fields(capsys, spectrum, tmp_path):
     assert plot.read_bytes()[:8] == PNG_MAGIC
 
 
-def test_a_two_column_csv_with_a_header_is_a_valid_file(capsys, tmp_path):
+def test_a_two_column_csv_with_a_header_is_a_valid_file(cli, tmp_path):
     """The issue's plain format: energy in meV (loss positive, gain negative) and counts, optional header."""
     dos = material_dos("AlN")
     stack = simulate_stack(dos.energy_mev, dos.dos, 300.0, n_copies=1, seed=9, dose=1e8)
     csv = tmp_path / "spec.csv"
     rows = "\n".join(f"{e:.4f},{c:.0f}" for e, c in zip(stack.energy_mev, stack.counts[0]))
     csv.write_text("energy_meV,counts\n" + rows + "\n")
-    status, out, err = run(capsys, "eels", "temperature", csv, "--window", "50:80", "--json")
+    status, out, err = cli("eels", "temperature", csv, "--window", "50:80", "--json")
     assert status == 0, err
     doc = json.loads(out)
     assert abs(doc["temperature"] - 300.0) < 3 * doc["temperature_err"] + 9.0
 
 
-def test_profile_recovers_the_simulated_jump(capsys, line_scan, tmp_path):
+def test_profile_recovers_the_simulated_jump(cli, line_scan, tmp_path):
     """Truth: a 15 K jump (forward model); also R_K = Delta T / q with the given flux."""
     plot = tmp_path / "profile.png"
     args = ["eels", "profile", line_scan, "--interface", "0", "--window", "40:80", "--json", "--plot", plot]
-    status, out, err = run(capsys, *args, "--heat-flux", "1e9", "--gradient", "0.18")
+    status, out, err = cli(*args, "--heat-flux", "1e9", "--gradient", "0.18")
     assert status == 0, err
     jump = json.loads(out)["jump"]
     assert abs(jump["delta_T"] - 15.0) < 3 * jump["delta_T_err"]
@@ -98,7 +92,7 @@ def test_profile_recovers_the_simulated_jump(capsys, line_scan, tmp_path):
     assert plot.read_bytes()[:8] == PNG_MAGIC
 
 
-def test_map_of_an_image(capsys, tmp_path):
+def test_map_of_an_image(cli, tmp_path):
     """A 3 x 4 image at 400 K everywhere: every pixel valid and within 4 sigma + 3 % of 400 K."""
     dos = material_dos("AlN")
     stack = simulate_stack(dos.energy_mev, dos.dos, 400.0, n_copies=12, seed=4, dose=1e8)
@@ -111,7 +105,7 @@ def test_map_of_an_image(capsys, tmp_path):
     )
     path = write_eels(tmp_path / "image.npz", image)
     plot = tmp_path / "map.png"
-    status, out, err = run(capsys, "eels", "map", path, "--window", "50:80", "--json", "--plot", plot)
+    status, out, err = cli("eels", "map", path, "--window", "50:80", "--json", "--plot", plot)
     assert status == 0, err
     m = json.loads(out)["map"]
     t, e = np.asarray(m["temperature"]), np.asarray(m["temperature_err"])
@@ -120,10 +114,10 @@ def test_map_of_an_image(capsys, tmp_path):
     assert plot.read_bytes()[:8] == PNG_MAGIC
 
 
-def test_plan_table(capsys):
+def test_plan_table(cli):
     """The error falls with dose (Poisson): the 1e8 row is below the 1e6 row in every column."""
     args = ["eels", "plan", "--material", "AlN", "--temperature", "300", "--window", "50:80"]
-    status, out, err = run(capsys, *args, "--doses", "1e6,1e8", "--resolutions", "6,10", "--seeds", "20", "--json")
+    status, out, err = cli(*args, "--doses", "1e6,1e8", "--resolutions", "6,10", "--seeds", "20", "--json")
     assert status == 0, err
     plan = json.loads(out)["plan"]
     err_k = np.asarray(plan["temperature_err"], dtype=float)
@@ -141,15 +135,15 @@ def test_plan_table(capsys):
         (["--bands", "40:60,50:70"], "overlap"),
     ],
 )
-def test_bad_temperature_options_are_one_line_exit_2(capsys, spectrum, args, needle, tmp_path):
+def test_bad_temperature_options_are_one_line_exit_2(cli, spectrum, args, needle, tmp_path):
     plot = tmp_path / "never.png"
-    status, out, err = run(capsys, "eels", "temperature", spectrum, *args, "--plot", plot)
+    status, out, err = cli("eels", "temperature", spectrum, *args, "--plot", plot)
     assert status == 2
     assert needle in err and err.count("\n") == 1
     assert not plot.exists()
 
 
-def test_bad_files_are_one_line_exit_2(capsys, tmp_path):
+def test_bad_files_are_one_line_exit_2(cli, tmp_path):
     junk = tmp_path / "junk.dm3"
     junk.write_bytes(b"\x00\x01garbage" * 50)
     negative = tmp_path / "neg.csv"
@@ -157,36 +151,28 @@ def test_bad_files_are_one_line_exit_2(capsys, tmp_path):
     odd = tmp_path / "spec.xyz"
     odd.write_text("1 2\n")
     for path, needle in ((junk, "junk.dm3"), (negative, "negative"), (odd, ".xyz"), (tmp_path / "nope.hspy", "nope")):
-        status, _out, err = run(capsys, "eels", "temperature", path)
+        status, _out, err = cli("eels", "temperature", path)
         assert status == 2, path
         assert needle in err and err.count("\n") == 1
 
 
-def test_no_gain_signal_is_an_error_not_a_nan(capsys, tmp_path):
+def test_no_gain_signal_is_an_error_not_a_nan(cli, tmp_path):
     """At 20 K the 50-80 meV gain side holds exp(-E/kT) < 1e-12 of the loss side: nothing to measure."""
     path = tmp_path / "cold.npz"
-    assert (
-        main(["eels", "simulate", "--material", "AlN", "--temperature", "20", "--seed", "1", "--out", str(path)]) == 0
-    )
-    capsys.readouterr()
-    status, out, err = run(
-        capsys, "eels", "temperature", path, "--window", "50:80", "--background", "power-law", "--json"
-    )
+    assert cli("eels", "simulate", "--material", "AlN", "--temperature", "20", "--seed", "1", "--out", path)[0] == 0
+    status, out, err = cli("eels", "temperature", path, "--window", "50:80", "--background", "power-law", "--json")
     assert status == 2 and out == ""
     assert "no gain signal" in err
 
 
-def test_no_gain_signal_is_refused_by_the_joint_fit(capsys, tmp_path):
+def test_no_gain_signal_is_refused_by_the_joint_fit(cli, tmp_path):
     path = tmp_path / "cold.npz"
-    assert (
-        main(["eels", "simulate", "--material", "AlN", "--temperature", "20", "--seed", "1", "--out", str(path)]) == 0
-    )
-    capsys.readouterr()
-    status, out, err = run(capsys, "eels", "temperature", path, "--window", "50:80", "--json")
+    assert cli("eels", "simulate", "--material", "AlN", "--temperature", "20", "--seed", "1", "--out", path)[0] == 0
+    status, out, err = cli("eels", "temperature", path, "--window", "50:80", "--json")
     assert status == 2 and "no gain signal" in err
 
 
-def test_bad_simulate_and_profile_options(capsys, line_scan, tmp_path):
+def test_bad_simulate_and_profile_options(cli, line_scan, tmp_path):
     out_file = tmp_path / "x.hspy"
     cases = [
         (["eels", "simulate", "--temperature", "-3", "--material", "AlN", "--out", out_file], "--temperature"),
@@ -216,18 +202,16 @@ def test_bad_simulate_and_profile_options(capsys, line_scan, tmp_path):
         ),
     ]
     for args, needle in cases:
-        status, _out, err = run(capsys, *args)
+        status, _out, err = cli(*args)
         assert status == 2, args
         assert needle in err and err.count("\n") == 1, (args, err)
     assert not out_file.exists()
 
 
-def test_temperature_of_a_line_scan_sums_before_the_background(capsys, line_scan):
+def test_temperature_of_a_line_scan_sums_before_the_background(cli, line_scan):
     """One background fitted on the summed counts (not one per position, then dropped by the sum), so its
     covariance reaches the error: the steps say summed -> subtracted, and the method says propagated."""
-    status, out, err = run(
-        capsys, "eels", "temperature", line_scan, "--window", "40:80", "--background", "power-law", "--json"
-    )
+    status, out, err = cli("eels", "temperature", line_scan, "--window", "40:80", "--background", "power-law", "--json")
     assert status == 0, err
     doc = json.loads(out)
     summed = next(i for i, s in enumerate(doc["steps"]) if s.startswith("summed"))

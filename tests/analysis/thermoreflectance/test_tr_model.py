@@ -22,6 +22,7 @@ def _al_sapphire(g: float = 1e8) -> Sample:
     )
 
 
+@pytest.mark.parity
 def test_lerch_sum_equals_the_frequency_sum_done_by_brute_force() -> None:
     """sum_M (i w_M)^-1/2 e^{i M ws tau} summed over 2^21 terms with a smooth (Gaussian) cut,
     vs the Poisson/Lerch form.  The Gaussian cut smooths the time response over

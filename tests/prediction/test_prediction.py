@@ -106,6 +106,7 @@ def test_unknown_material_suggests_close_match():
         kapitza.conductance("Al", "Sillicon", 300.0)
 
 
+@pytest.mark.parity
 def test_full_dispersion_through_predict_equals_the_spectral_route():
     """predict(dispersion="phonopy") is the DMM of the two full-dispersion spectra through landauer."""
     from kapitza import landauer

@@ -1,6 +1,6 @@
 """kapitza.spectra on a harmonic chain between Langevin baths, against the exact transmission.
 
-One NEMD run (numpy Langevin MD, tests/spectral/chain_md.py) of a mass-mismatched chain m | 3m, 20 atoms,
+One NEMD run (numpy Langevin MD, tests/chain_md.py) of a mass-mismatched chain m | 3m, 20 atoms,
 64 replicas x 8 blocks of 256 samples, is shared by the tests of this module; its reference is
 :func:`kapitza.transmission.chain.langevin_chain_transmission` (Dhar, PRL 86, 5882 (2001)).  Units: m = k = k_B = 1.
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from chain_md import ChainMD
 
+from chain_md import ChainMD
 from kapitza import spectra
 from kapitza.transmission.chain import langevin_chain_transmission
 
@@ -114,6 +114,7 @@ def test_parseval_on_the_chain(nemd):
     assert spectra.integrate(q, N_SAMPLES, DTS) == pytest.approx(expected, rel=1e-12)
 
 
+@pytest.mark.parity
 def test_harmonic_and_force_forms_agree(nemd):
     """On a harmonic chain F21 = -K u is exact, so the two forms estimate the same spectrum; they differ only by the
     window's end effects (the windowed transform of v is i w times that of u up to a w'(t) u(t) term) and the
@@ -131,6 +132,7 @@ def test_harmonic_and_force_forms_agree(nemd):
     assert abs(diff) < 3 * se_diff
 
 
+@pytest.mark.parity
 def test_harmonic_limit_matches_exact_transmission(nemd):
     """NEMD q(w) / (T_hot - T_cold) = k_B T(w) / (2 pi) frequency by frequency (Dhar 2001; the reference convolved
     with the Hann kernel, see expected_spectrum), in 14 bands of 2 bins from k = 1 to 28 (w up to 1.37, past the
@@ -146,6 +148,7 @@ def test_harmonic_limit_matches_exact_transmission(nemd):
         assert np.all(np.abs(mean - expected) < 3.5 * se), (key, (mean - expected) / se)
 
 
+@pytest.mark.parity
 def test_integral_matches_bath_flux_and_exact_current(nemd):
     """Sum rule: integrate(q) equals the bath flux (the work of the Langevin forces per time, (P_hot - P_cold)/2) and
     the exact current k_B dT / (2 pi) integral T dw (Dhar 2001), each within 3 SE (SEs added in quadrature)."""

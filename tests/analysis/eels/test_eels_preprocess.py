@@ -183,6 +183,7 @@ def test_preprocessing_keeps_the_detailed_balance_ratio():
 # ---------------------------------------------------------------------------------------------- variances
 
 
+@pytest.mark.parity
 def test_band_sum_variance_after_centring_matches_monte_carlo():
     """Monte Carlo (200 seeds): the stated variance of a 30-60 meV band sum after centring is the scatter.
 
@@ -315,6 +316,7 @@ def test_bad_inputs_are_input_errors():
         preprocess(line, background="linear")
 
 
+@pytest.mark.parity
 def test_uniform_fast_shift_equals_general_rebinning():
     """Parity: the two-tap shift of a uniform axis equals the cumulative-sum rebinning of a non-uniform one.
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from chain_md import ChainMD
 
+from chain_md import ChainMD
 from kapitza import spectra
 from kapitza.transmission.chain import defect_mode_frequency
 

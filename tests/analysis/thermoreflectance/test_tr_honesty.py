@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 
 from kapitza.analysis.thermoreflectance import Interface, Laser, Layer, Sample
 from kapitza.analysis.thermoreflectance import model as M
@@ -159,6 +160,7 @@ def test_the_ar1_estimate_is_not_biased_low_by_the_fit() -> None:
     assert np.mean(lag1) < 0.5
 
 
+@pytest.mark.parity
 def test_the_ar1_algebra_matches_dense_matrices() -> None:
     """V x by two first-order filters and V^-1 x by the tridiagonal precision agree with the dense V = rho^|i-j|
     and its numerical inverse; the restricted log-likelihood matches its dense definition (Harville 1977)."""
