@@ -65,7 +65,7 @@ def test_top_level_test_files_test_a_top_level_module():
         p.name
         for p in TESTS.glob("test_*.py")
         if p.name not in REPOSITORY_WIDE
-        and not any(p.stem == f"test_{m}" or p.stem.startswith(f"test_{m}_") for m in modules)
+        and not any(p.stem == f"test_{m.lstrip('_')}" or p.stem.startswith(f"test_{m.lstrip('_')}_") for m in modules)
     ]
     assert not stray, f"top-level test files that belong in a package's directory: {stray}"
 
