@@ -38,6 +38,7 @@ _LAZY_NAMES = {
     "Material": "kapitza.materials",
     "get_material": "kapitza.materials",
     "list_materials": "kapitza.materials",
+    "load": "kapitza.io.results",
     # kept importable for existing code; not task-level, so not in __all__
     "load_materials": "kapitza.materials",
     "AngularTransmission": "kapitza.transmission.amm",
@@ -80,6 +81,7 @@ __all__ = [
     "get_material",
     "kapitza_length",
     "list_materials",
+    "load",
     "predict",
     "resistance",
 ]
