@@ -80,7 +80,6 @@ def test_generated_input_runs_with_plain_lmp(tiny_run, tmp_path):
 def test_cli_json_and_plot(tiny_run, tmp_path, capsys):
     """``kapitza md emd --json --plot`` on the finished run directory (no LAMMPS work) prints G with its units."""
     from kapitza.cli.app import app, main
-    from kapitza.cli.commands import app as registered  # noqa: F401  (registers the commands)
 
     cfg, _, run = tiny_run
     toml = tmp_path / "c.toml"
