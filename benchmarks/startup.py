@@ -2,7 +2,8 @@
 
 Each is a fresh interpreter (``python -c``), run ``--repeats`` times in turn with the others so that a
 change of load on the machine hits all of them alike; the median is printed beside the time of a bare
-``python -c pass`` and of ``import numpy`` (the floor any computation pays), and with ``--baseline SRC``
+``python -c pass``, of ``import numpy`` (the floor any computation pays) and of typer with its rich help
+formatter (the floor of ``--help``, which must render typer's help), and with ``--baseline SRC``
 (another checkout's ``src/``, e.g. from ``git archive main src | tar -x -C /tmp/main``) the same
 statements on that tree, side by side, with the ratio.  A benchmark, never a timed test.
 
@@ -24,6 +25,7 @@ SRC = Path(__file__).resolve().parent.parent / "src"
 CASES = {
     "python -c pass": "pass",
     "import numpy": "import numpy",
+    "import typer (+rich)": "import typer, typer.rich_utils",
     "import kapitza": "import kapitza",
     "kapitza --version": "import sys; sys.argv[1:] = ['--version']; import kapitza.__main__",
     "kapitza --help": "import sys; sys.argv[1:] = ['--help']; import kapitza.__main__",
