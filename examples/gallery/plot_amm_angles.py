@@ -11,7 +11,7 @@ The same as ``kapitza transmission Al Si --model amm --plot alpha.png``.
 import numpy as np
 
 import kapitza
-from kapitza.plotting.transmission import plot_angular_transmission
+from kapitza.plotting.transmission import angular_transmission_figure
 
 result = kapitza.amm_angular("Al", "Si", model="amm")
 print(result)
@@ -25,4 +25,4 @@ c = kapitza.amm_coefficients("Al", "Si", np.radians(25.0), "SV")
 print("incident SV at 25 deg: " + ", ".join(f"{k} {v:.4g}" for k, v in c.items()))
 
 # %%
-fig = plot_angular_transmission(result)
+fig = angular_transmission_figure(result)

@@ -11,7 +11,7 @@ the Debye temperatures.
 import numpy as np
 
 import kapitza
-from kapitza.plotting.conductance import plot_conductance
+from kapitza.plotting.conductance import conductance_figure
 
 temperatures = np.geomspace(1.0, 1000.0, 61)
 results = [kapitza.predict("Al", "Si", temperatures, model=m) for m in ("dmm", "limit", "amm", "amm-simple")]
@@ -20,4 +20,4 @@ for p in points:
     print(f"{p.model:10s} G(10, 100, 300 K) = " + ", ".join(f"{g / 1e6:.4g}" for g in p.conductance) + " MW m^-2 K^-1")
 
 # %%
-fig = plot_conductance(results, markers=points)
+fig = conductance_figure(results, markers=points)

@@ -20,13 +20,13 @@ print(f"sum = {sum(float(a) for a in coefficients.values()):.15f}")
 
 # %%
 # Angle-resolved transmission; the critical angles are marked.
-from kapitza.plotting.transmission import plot_angular_transmission  # noqa: E402
+from kapitza.plotting.transmission import angular_transmission_figure  # noqa: E402
 
 angular = kapitza.amm_angular("Al", "Si", model="amm", n_angles=361)
 for incident, waves in angular.critical.items():
     for wave, angle in waves.items():
         print(f"incident {incident:2s} -> {wave:14s} critical angle {np.degrees(angle):7.3f} deg")
-fig = plot_angular_transmission(angular)
+fig = angular_transmission_figure(angular)
 
 # %%
 # Energy conservation is not imposed in the solver; it is a check: reflected + transmitted fractions

@@ -19,9 +19,9 @@ for r in results:
     g300 = kapitza.conductance("Al", "Si", 300.0, model=r.model)
     print(f"{r.model:10s} G(300 K) = {g300 / 1e6:7.1f} MW m^-2 K^-1")
 
-from kapitza.plotting.conductance import plot_conductance  # noqa: E402
+from kapitza.plotting.conductance import conductance_figure  # noqa: E402
 
-fig = plot_conductance(results)
+fig = conductance_figure(results)
 
 # %%
 # Below every cutoff a Debye branch gives :math:`M_p = g_p\omega^2/(8\pi^2 v_p^2)` and the DMM gives

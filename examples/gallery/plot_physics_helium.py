@@ -24,9 +24,9 @@ print(f"mean transmission of He-4 P phonons into Cu: {float(angular.mean_transmi
 for wave, angle in angular.critical["P"].items():
     print(f"critical angle for {wave}: {np.degrees(angle):.2f} deg")
 
-from kapitza.plotting.transmission import plot_angular_transmission  # noqa: E402
+from kapitza.plotting.transmission import angular_transmission_figure  # noqa: E402
 
-fig = plot_angular_transmission(angular, log=True)
+fig = angular_transmission_figure(angular, log=True)
 
 # %%
 # The sound-speed ratio that makes the cone narrow.

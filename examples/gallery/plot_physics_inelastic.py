@@ -29,6 +29,6 @@ print(f"G(Al->Si) / G(Si->Al) at 300 K = {ratio:.4f}")
 zero = kapitza.conductance("Al", "Si", 300.0, model="dmm", inelastic={"A": 0.0, "q": 1.0, "m": 1.0})
 print(f"A = 0 recovers the elastic DMM: {zero / kapitza.conductance('Al', 'Si', 300.0, model='dmm'):.15f}")
 
-from kapitza.plotting.conductance import plot_conductance  # noqa: E402
+from kapitza.plotting.conductance import conductance_figure  # noqa: E402
 
-fig = plot_conductance([elastic, inelastic, limit], title="Al -> Si: DMM, DMM + inelastic, radiation limit")
+fig = conductance_figure([elastic, inelastic, limit], title="Al -> Si: DMM, DMM + inelastic, radiation limit")

@@ -47,11 +47,11 @@ for note, count in stats.phonon_only.items():
 
 # %%
 # Predicted against measured, log-log, with the 1:1, x2 and x0.5 lines.
-from kapitza.plotting.validation import plot_validation  # noqa: E402
+from kapitza.plotting.validation import validation_figure  # noqa: E402
 
-fig = plot_validation(table, statistics=stats)
+fig = validation_figure(table, statistics=stats)
 
 # %%
 # The phonon models alone: for metals on non-metals they leave out the electron-phonon resistance, for
 # two metals the electrons that carry the heat.
-fig_phonon = plot_validation(table, statistics=stats, basis="phonon")
+fig_phonon = validation_figure(table, statistics=stats, basis="phonon")

@@ -53,12 +53,12 @@ for (a, b), results in curves.items():
 # At low temperature every model follows T^3 (only long acoustic waves are occupied) and the ratio
 # of two models is a constant; at high temperature G saturates at its classical value. The radiation
 # limit is above the DMM everywhere, as it must be.
-from kapitza.plotting.conductance import plot_conductance  # noqa: E402
+from kapitza.plotting.conductance import conductance_figure  # noqa: E402
 
-fig_al_si = plot_conductance(curves[("Al", "Si")])
+fig_al_si = conductance_figure(curves[("Al", "Si")])
 
 # %%
-fig_si_ge = plot_conductance(curves[("Si", "Ge")])
+fig_si_ge = conductance_figure(curves[("Si", "Ge")])
 
 # %%
 # Resistance, Kapitza length and the electrons of a metal
@@ -106,7 +106,7 @@ print(f"predicted (DMM with G_ep): {parts.total[0, 0] / 1e6:.4g} MW m^-2 K^-1")
 # are in the database, the way ``kapitza predict`` reports it (CLI: ``kapitza validate --plot v.png``),
 # and :func:`~kapitza.prediction.validation_stats.validation_statistics` summarises it: the median
 # predicted/measured ratio and the share of rows within a factor of two.
-from kapitza.plotting.validation import plot_validation  # noqa: E402
+from kapitza.plotting.validation import validation_figure  # noqa: E402
 from kapitza.prediction.validation import validation_table  # noqa: E402
 from kapitza.prediction.validation_stats import validation_statistics  # noqa: E402
 
@@ -120,7 +120,7 @@ for m, row in zip(table.models, table.predicted):
     within = np.mean((ratio >= 0.5) & (ratio <= 2.0))
     print(f"{m:5s} rows {ok.sum():4d}   median predicted/measured {np.median(ratio):.3g}   within x2 {within:.0%}")
 
-fig_validation = plot_validation(table, statistics=stats)
+fig_validation = validation_figure(table, statistics=stats)
 
 # %%
 # The models overpredict most metal/dielectric interfaces: real interfaces carry oxides, adhesion

@@ -55,9 +55,9 @@ for pol, waves in angular.critical.items():
 # The figure: alpha(theta) per incident polarisation, the critical angles dotted. Mode conversion shows
 # as the transmitted SV of an incident P wave (and the transmitted P of an incident SV wave below its
 # critical angle).
-from kapitza.plotting.transmission import plot_angular_transmission  # noqa: E402
+from kapitza.plotting.transmission import angular_transmission_figure  # noqa: E402
 
-fig_full = plot_angular_transmission(angular)
+fig_full = angular_transmission_figure(angular)
 
 # %%
 # The textbook AMM
@@ -77,7 +77,7 @@ def transmitted_average(result):
 for pol, full, textbook in zip(angular.incident, transmitted_average(angular), transmitted_average(simple)):
     print(f"incident {pol:2s}: transmitted <alpha> full AMM {full:.4f}, textbook AMM {textbook:.4f}")
 
-fig_simple = plot_angular_transmission(simple)
+fig_simple = angular_transmission_figure(simple)
 
 # %%
 # How much this changes G: the two models over temperature (the Debye-limit ratio is the ratio of

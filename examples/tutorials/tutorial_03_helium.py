@@ -42,9 +42,9 @@ for m, r in results.items():
 print(f"textbook AMM / full AMM = {rt3['amm-simple'] / rt3['amm']:.3g}")
 print(f"full AMM / DMM          = {rt3['amm'] / rt3['dmm']:.3g}")
 
-from kapitza.plotting.conductance import plot_conductance  # noqa: E402
+from kapitza.plotting.conductance import conductance_figure  # noqa: E402
 
-fig_g = plot_conductance(list(results.values()), title="Cu -> He-4")
+fig_g = conductance_figure(list(results.values()), title="Cu -> He-4")
 
 # %%
 # Why so little gets through: the cone of acceptance
@@ -58,9 +58,9 @@ print(f"hemispherical average of the transmission from helium: {angular.averages
 for wave, theta in angular.critical["P"].items():
     print(f"critical angle for {wave}: {np.degrees(theta):.3f} deg")
 
-from kapitza.plotting.transmission import plot_angular_transmission  # noqa: E402
+from kapitza.plotting.transmission import angular_transmission_figure  # noqa: E402
 
-fig_cone = plot_angular_transmission(angular, log=True)
+fig_cone = angular_transmission_figure(angular, log=True)
 
 # %%
 # Kapitza's anomaly

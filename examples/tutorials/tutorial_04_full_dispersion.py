@@ -74,9 +74,9 @@ for t in (10.0, 100.0, 300.0):
 # At room temperature the Debye model runs its branches linearly up to a cutoff above the real bands;
 # at low temperature the potential's own (anisotropic) sound speeds decide. The figure: dG/domega of both
 # descriptions at 300 K and G(T).
-from kapitza.plotting.phonons import plot_spectral_comparison  # noqa: E402
+from kapitza.plotting.phonons import spectral_comparison_figure  # noqa: E402
 
-fig_compare = plot_spectral_comparison(comparison, temperature=300.0)
+fig_compare = spectral_comparison_figure(comparison, temperature=300.0)
 
 # %%
 # From a phonopy file
@@ -104,8 +104,8 @@ print(f"G(300 K) from the phonopy file {g_file / 1e6:.6g}, from the potential {g
 # %%
 # The dispersion and density of states of the crystal read from the file (``kapitza phonons`` draws
 # the same for any supported material):
-from kapitza.plotting.phonons import plot_dispersion  # noqa: E402
+from kapitza.plotting.phonons import dispersion_figure  # noqa: E402
 
 bands = band_structure(crystal)
 print(f"highest frequency on the path: {bands.omega.max() / (2e12 * np.pi):.2f} THz")
-fig_dispersion = plot_dispersion(bands, si_file)
+fig_dispersion = dispersion_figure(bands, si_file)

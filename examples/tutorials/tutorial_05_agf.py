@@ -52,9 +52,9 @@ if check is not None:
 # %%
 # The transmission per area against the channel counts of the two perfect leads (left), and G(T)
 # (right). Ge's band ends below Si's: nothing above it is transmitted elastically.
-from kapitza.plotting.agf import plot_ldos, plot_transmission  # noqa: E402
+from kapitza.plotting.agf import ldos_figure, transmission_figure  # noqa: E402
 
-fig_transmission = plot_transmission(result)
+fig_transmission = transmission_figure(result)
 xi = result.transmission
 print(xi)
 
@@ -69,4 +69,4 @@ from kapitza.transmission.agf.ldos import local_dos  # noqa: E402
 omega = 2 * np.pi * np.linspace(0.2, 16.0, 120) * 1e12
 ldos = local_dos(model, omega, kpoints=4, eta=5e-3)
 print(ldos)
-fig_ldos = plot_ldos(ldos, planes=6)
+fig_ldos = ldos_figure(ldos, planes=6)

@@ -51,11 +51,11 @@ for w in jump.warnings:
 # The profile with its fits: block-mean temperatures with their standard errors, the fitted bulk
 # segments, the excluded zones and the extrapolated jumps.
 from kapitza.analysis.profiles import read_profile  # noqa: E402
-from kapitza.plotting.md import plot_profile  # noqa: E402
+from kapitza.plotting.md import profile_figure  # noqa: E402
 
 profile = read_profile(data / "lj_small" / "profile.chunk", units="lj")
 print(profile)
-fig_profile = plot_profile(profile, jump)
+fig_profile = profile_figure(profile, jump)
 
 # %%
 # Your own LAMMPS files
@@ -109,6 +109,6 @@ print(fit)
 # assumes; a length series that means something needs longer cells and longer runs (hours on two cores).
 # A campaign that varies the temperature or the bath
 # difference gives G(T) and J(Delta T) through :func:`kapitza.analysis.response.summarize_runs` and
-# :func:`kapitza.plotting.md_response.plot_response` in the same way.
+# :func:`kapitza.plotting.md_response.response_figure` in the same way.
 slope_sign = np.sign(np.polyfit(lengths, totals, 1)[0])
 print(f"sign of dR/dL: {slope_sign:+.0f};  fitted intercept R_K = {fit.R_K:.4g} +- {fit.R_K_err:.2g}")

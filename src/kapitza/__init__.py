@@ -7,40 +7,99 @@ rad/s, kg, m); side 1 is where phonons come from and heat flows 1 -> 2.
 
 >>> import kapitza
 >>> g = kapitza.conductance("Al", "Si", 300.0, model="dmm")   # W m^-2 K^-1
+
+The task-level entry point of each layer is reachable from here:
+
+- prediction: :func:`kapitza.predict`, :func:`kapitza.conductance`, :func:`kapitza.resistance`
+  (the whole layer as :mod:`kapitza.prediction`);
+- molecular dynamics: :mod:`kapitza.md` (``kapitza.md.run_nemd``);
+- analysis of simulations and measurements: :mod:`kapitza.analysis`;
+- devices: :mod:`kapitza.devices`;
+- any saved result back as the object that saved it: :func:`kapitza.load`.
+
+Everything but the exceptions (the version included) is imported on first use (PEP 562), so
+``import kapitza`` and ``kapitza --version`` stay light.
 """
 
-from ._version import __version__
+from __future__ import annotations
+
+import importlib
+
 from .errors import ConvergenceError, InputError, KapitzaError, MissingDependencyError
-from .materials import Material, get_material, list_materials, load_materials
-from .prediction import (
-    ConductanceResult,
-    available_models,
-    conductance,
-    kapitza_length,
-    predict,
-    resistance,
+
+#: Public names imported on first access: name -> module that defines it.
+_LAZY_NAMES = {
+    "ConductanceResult": "kapitza.prediction",
+    "available_models": "kapitza.prediction",
+    "conductance": "kapitza.prediction",
+    "kapitza_length": "kapitza.prediction",
+    "predict": "kapitza.prediction",
+    "resistance": "kapitza.prediction",
+    "Material": "kapitza.materials",
+    "get_material": "kapitza.materials",
+    "list_materials": "kapitza.materials",
+    "load": "kapitza.io.results",
+    # kept importable for existing code; not task-level, so not in __all__
+    "load_materials": "kapitza.materials",
+    "AngularTransmission": "kapitza.transmission.amm",
+    "amm_angular": "kapitza.transmission.amm",
+    "amm_coefficients": "kapitza.transmission.amm",
+    "chain_transmission": "kapitza.transmission.chain",
+}
+
+#: Subpackages and modules reachable as attributes (``kapitza.md.run_nemd``) without importing them first.
+_LAZY_MODULES = frozenset(
+    {
+        "analysis",
+        "atomistic",
+        "devices",
+        "errors",
+        "io",
+        "landauer",
+        "literature",
+        "materials",
+        "md",
+        "phonons",
+        "plotting",
+        "prediction",
+        "spectra",
+        "transmission",
+        "units",
+    }
 )
-from .transmission.amm import AngularTransmission, amm_angular, amm_coefficients
-from .transmission.chain import chain_transmission
 
 __all__ = [
     "__version__",
-    "AngularTransmission",
     "ConductanceResult",
     "ConvergenceError",
     "InputError",
     "KapitzaError",
     "Material",
     "MissingDependencyError",
-    "amm_angular",
-    "amm_coefficients",
     "available_models",
-    "chain_transmission",
     "conductance",
     "get_material",
     "kapitza_length",
     "list_materials",
-    "load_materials",
+    "load",
     "predict",
     "resistance",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """Import a public name or a subpackage on first access and keep it in the module's namespace."""
+    if name == "__version__":  # importlib.metadata is slow to import: read only when asked
+        from ._version import __version__ as value
+    elif name in _LAZY_NAMES:
+        value = getattr(importlib.import_module(_LAZY_NAMES[name]), name)
+    elif name in _LAZY_MODULES:
+        value = importlib.import_module(f"kapitza.{name}")
+    else:
+        raise AttributeError(f"module 'kapitza' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY_NAMES) | _LAZY_MODULES | {"__version__"})

@@ -24,9 +24,9 @@ from matplotlib.figure import Figure
 
 from kapitza import amm_angular, predict
 from kapitza.plotting import canvas
-from kapitza.plotting.agf import plot_ldos, plot_transmission
-from kapitza.plotting.conductance import plot_conductance
-from kapitza.plotting.transmission import plot_angular_transmission
+from kapitza.plotting.agf import ldos_figure, transmission_figure
+from kapitza.plotting.conductance import conductance_figure
+from kapitza.plotting.transmission import angular_transmission_figure
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -41,7 +41,7 @@ def _fake_ldos(n_planes: int = 12, n_omega: int = 60) -> SimpleNamespace:
 
 
 def _fake_agf_result() -> SimpleNamespace:
-    """An AGFResult stand-in with the fields plot_transmission reads."""
+    """An AGFResult stand-in with the fields transmission_figure reads."""
     omega = np.linspace(1e12, 1e14, 50)
     temps = np.array([50.0, 300.0])
     return SimpleNamespace(
@@ -68,9 +68,9 @@ def test_library_leaves_backend_alone_and_never_imports_pyplot(tmp_path):
         import matplotlib
         matplotlib.use("pdf")
         from kapitza import amm_angular, predict
-        from kapitza.plotting import plot_angular_transmission, plot_conductance
-        fig1 = plot_angular_transmission(amm_angular("Al", "Si", n_angles=91), {str(tmp_path / "a.png")!r})
-        fig2 = plot_conductance([predict("Al", "Si", [10.0, 100.0, 300.0])], {str(tmp_path / "g.svg")!r})
+        from kapitza.plotting import angular_transmission_figure, conductance_figure
+        fig1 = angular_transmission_figure(amm_angular("Al", "Si", n_angles=91), {str(tmp_path / "a.png")!r})
+        fig2 = conductance_figure([predict("Al", "Si", [10.0, 100.0, 300.0])], {str(tmp_path / "g.svg")!r})
         assert type(fig1).__name__ == "Figure" and type(fig2).__name__ == "Figure"
         print(matplotlib.get_backend(), "matplotlib.pyplot" in sys.modules)
         """
@@ -123,10 +123,10 @@ def test_every_plotting_function_returns_a_figure_and_saves_only_when_asked(tmp_
     angular = amm_angular("Al", "Si", n_angles=91)
     curves = [predict("Al", "Si", [10.0, 100.0, 300.0])]
     calls = [
-        lambda p: plot_angular_transmission(angular, p),
-        lambda p: plot_conductance(curves, p),
-        lambda p: plot_transmission(_fake_agf_result(), p),
-        lambda p: plot_ldos(_fake_ldos(), p),
+        lambda p: angular_transmission_figure(angular, p),
+        lambda p: conductance_figure(curves, p),
+        lambda p: transmission_figure(_fake_agf_result(), p),
+        lambda p: ldos_figure(_fake_ldos(), p),
     ]
     for n, call in enumerate(calls):
         assert isinstance(call(None), Figure)
@@ -143,7 +143,7 @@ def test_critical_angle_labels_are_horizontal_above_the_panel_and_do_not_collide
     Their labels used to be rotated 90 deg inside the axes, across the curves.
     Now each is horizontal, wholly above the axes, and no two overlap.
     """
-    fig = plot_angular_transmission(amm_angular("Al", "Si", n_angles=181))
+    fig = angular_transmission_figure(amm_angular("Al", "Si", n_angles=181))
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     n_labels = 0
@@ -166,7 +166,7 @@ def test_critical_angle_labels_are_horizontal_above_the_panel_and_do_not_collide
 
 def test_helium_critical_angles_inside_the_narrow_axis_are_labelled_above_it():
     """He4 -> Cu transmits within about 7 deg (Khalatnikov cone); both critical angles get a label above the axes."""
-    fig = plot_angular_transmission(amm_angular("He4", "Cu", n_angles=721), log=True)
+    fig = angular_transmission_figure(amm_angular("He4", "Cu", n_angles=721), log=True)
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     (ax,) = fig.axes
@@ -179,12 +179,12 @@ def test_helium_critical_angles_inside_the_narrow_axis_are_labelled_above_it():
 def test_ldos_is_a_plane_by_frequency_map():
     """The LDOS figure is one map (planes x frequencies) plus the two outermost planes, not 10 overlapping curves."""
     ldos = _fake_ldos(n_planes=12, n_omega=60)
-    fig = plot_ldos(ldos)
+    fig = ldos_figure(ldos)
     meshes = [c for c in fig.axes[0].collections if isinstance(c, QuadMesh)]
     assert len(meshes) == 1
     assert meshes[0].get_array().shape == (12, 60)
     np.testing.assert_allclose(meshes[0].get_array(), ldos.plane * 2 * np.pi * 1e12)
     assert len(fig.axes[1].get_lines()) == 2
-    limited = plot_ldos(ldos, planes=3)
+    limited = ldos_figure(ldos, planes=3)
     mesh = next(c for c in limited.axes[0].collections if isinstance(c, QuadMesh))
     assert mesh.get_array().shape == (6, 60)

@@ -8,7 +8,7 @@ import pytest
 from kapitza import get_material
 from kapitza.phonons import HarmonicCrystal, debye_spectrum, full_dispersion_spectrum
 from kapitza.phonons.bands import band_structure
-from kapitza.plotting.phonons import plot_dispersion, plot_spectral_comparison
+from kapitza.plotting.phonons import dispersion_figure, spectral_comparison_figure
 from kapitza.prediction import compare_debye
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -23,7 +23,7 @@ def test_dispersion_figure(al, tmp_path):
     """The figure is written, and its legend covers neither DOS curve (review note: the Debye spike ran under it)."""
     path = tmp_path / "al.png"
     m = get_material("Al")
-    fig = plot_dispersion(
+    fig = dispersion_figure(
         band_structure(al, 20),
         full_dispersion_spectrum(al, mesh=8),
         path,
@@ -45,7 +45,7 @@ def test_comparison_figure_one_and_many_temperatures(tmp_path):
     one = compare_debye("Al", "Si", 300.0, "limit", mesh=8, n_omega=200)
     assert one.model == "limit" and np.all(one.full.conductance > many.full.conductance[-1])
     for comparison, name in ((many, "many.svg"), (one, "one.png")):
-        plot_spectral_comparison(comparison, tmp_path / name)
+        spectral_comparison_figure(comparison, tmp_path / name)
         assert (tmp_path / name).stat().st_size > 10_000
     assert (tmp_path / "many.svg").read_text().count("G(T)") >= 1
     assert np.all(many.full.conductance > 0)

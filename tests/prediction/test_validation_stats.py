@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from kapitza.errors import InputError
-from kapitza.plotting import plot_validation
+from kapitza.plotting import validation_figure
 from kapitza.prediction import ValidationTable, validation_statistics
 from kapitza.prediction.validation_stats import NO_VALUE, ratio_statistics
 
@@ -119,12 +119,12 @@ def test_bad_arguments_are_refused():
 
 
 def test_plot_of_a_small_table(tmp_path):
-    """plot_validation builds a Figure and writes a PNG; its legend carries each model's statistics."""
+    """validation_figure builds a Figure and writes a PNG; its legend carries each model's statistics."""
     path = tmp_path / "v.png"
-    fig = plot_validation(small_table(), path)
+    fig = validation_figure(small_table(), path)
     assert path.read_bytes()[:8] == PNG_MAGIC and path.stat().st_size > 10_000
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert any(label.startswith("a: median ratio 1.25, 50 % within") for label in labels)
     assert {"non-metal", "metal/non-metal", "metal/metal", "1:1"} <= set(labels)
     with pytest.raises(InputError, match="basis"):
-        plot_validation(small_table(), basis="electrons")
+        validation_figure(small_table(), basis="electrons")

@@ -1,5 +1,20 @@
-"""Command-line interface: a thin typer layer over the public API."""
+"""Command-line interface: a thin typer layer over the public API.
 
-from .app import app, main, run
+``main`` and ``run`` import neither typer nor any command module until a command needs them;
+``app`` (the Typer app) is built on first access.
+"""
+
+from .app import main, run
+
+# importing the submodule bound ``app`` to it; ``kapitza.cli.app`` is the Typer app, as it always was
+globals().pop("app", None)
 
 __all__ = ["app", "main", "run"]
+
+
+def __getattr__(name: str):
+    if name == "app":
+        from . import app as _app_module
+
+        return _app_module.__getattr__("app")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

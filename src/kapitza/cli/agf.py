@@ -293,18 +293,18 @@ def agf_command(
     elapsed = time.perf_counter() - t0
     files = [] if out_path is None else [out_path]
     if plot_path is not None:
-        from ..plotting.agf import plot_transmission
+        from ..plotting.agf import transmission_figure
 
-        plot_transmission(result, plot_path)
+        transmission_figure(result, plot_path)
         files.append(plot_path)
     if ldos_path is not None:
-        from ..plotting.agf import plot_ldos
+        from ..plotting.agf import ldos_figure
         from ..transmission.agf.ldos import local_dos
 
         top = float(result.transmission.omega[-1]) * 1.6
         w = (np.arange(300) + 0.5) / 300 * top
         ldos = local_dos(model, w, result.settings["kpoints"], eta=1e-2)
-        plot_ldos(ldos, ldos_path)
+        ldos_figure(ldos, ldos_path)
         files.append(ldos_path)
     if not show_bar:
         err.print(f"{describe}: finished in {elapsed:.1f} s", highlight=False, soft_wrap=True)

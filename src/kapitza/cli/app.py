@@ -1,24 +1,50 @@
-"""The typer application and the entry point that turns errors into exit status 2."""
+"""The typer application and the entry point that turns errors into exit status 2.
+
+Light to import: typer and the command modules are imported only when a command (or ``--help``) needs
+them, so ``kapitza --version`` imports neither; ``app`` is built on first access.
+"""
 
 from __future__ import annotations
 
 import signal
 import sys
 
-import typer
-
 from ..errors import KapitzaError
 
-app = typer.Typer(
-    name="kapitza",
-    help=(
-        "Thermal boundary (Kapitza) resistance: predict, simulate, analyse.\n\n"
-        "Add --traceback anywhere to see the full traceback of an error."
-    ),
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
+_HELP = (
+    "Thermal boundary (Kapitza) resistance: predict, simulate, analyse.\n\n"
+    "Add --traceback anywhere to see the full traceback of an error."
 )
+
+
+def new_app(cls: type | None = None):
+    """A ``kapitza`` Typer app with no command registered (``cls``: the class of its click group)."""
+    import typer
+
+    return typer.Typer(
+        name="kapitza",
+        help=_HELP,
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        cls=cls,
+        # a callback makes typer build a group even before any command is registered (it takes no option)
+        callback=_no_options if cls is not None else None,
+    )
+
+
+def _no_options() -> None:
+    """Top-level options: none (``--version`` is answered before typer is imported)."""
+
+
+def __getattr__(name: str):
+    """``app``: the CLI's Typer app, whose commands are imported when called (:class:`commands.LazyGroup`)."""
+    if name == "app":
+        from .commands import LazyGroup
+
+        value = globals()["app"] = new_app(cls=LazyGroup)
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,8 +53,6 @@ def main(argv: list[str] | None = None) -> int:
     A :class:`~kapitza.errors.KapitzaError` becomes one line on stderr and
     status 2; ``--traceback`` re-raises it instead.  Usage errors also give 2.
     """
-    from . import commands  # noqa: F401  (registers the commands)
-
     args = list(sys.argv[1:] if argv is None else argv)
     if args in (["--version"], ["-V"]):
         from .._version import __version__
@@ -37,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     show_traceback = "--traceback" in args
     args = [a for a in args if a != "--traceback"]
+    app = __getattr__("app") if "app" not in globals() else globals()["app"]
     try:
         app(args=args, prog_name="kapitza")
     except KapitzaError as exc:

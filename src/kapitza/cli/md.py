@@ -253,9 +253,9 @@ def _report(
     if result.bath_flux is not None and not result.bath_flux.converged:
         sys.stderr.write(f"kapitza: warning: flux error: {result.bath_flux.error_method}\n")
     if plot is not None:
-        from ..plotting.md import plot_profile
+        from ..plotting.md import profile_figure
 
-        plot_profile(prof, result, plot)
+        profile_figure(prof, result, plot)
     if as_json:
         sys.stdout.write(dumps({**_json(result, system, flux_err_given), **extra}) + "\n")
         return
@@ -485,9 +485,9 @@ def response_command(
         check_output(plot, (".png", ".pdf", ".svg"), "--plot")
     summary = summarize_runs([analyze_run(d) for d in run_dirs])
     if plot is not None:
-        from ..plotting.md_response import plot_response
+        from ..plotting.md_response import response_figure
 
-        plot_response(summary, plot)
+        response_figure(summary, plot)
     system = unit_system(summary.units)
     doc = summary_json(summary)
     if as_json:

@@ -149,7 +149,7 @@ def phonons_command(
             console.print(conv)
     if plot_path is not None:
         from ..phonons.debye import debye_spectrum
-        from ..plotting.phonons import plot_dispersion
+        from ..plotting.phonons import dispersion_figure
 
         debye, density = None, None
         if phonopy_file is None:
@@ -157,4 +157,4 @@ def phonons_command(
 
             m = get_material(material)
             debye, density = debye_spectrum(m), m.number_density
-        plot_dispersion(band_structure(crystal), spectrum, plot_path, debye=debye, number_density=density)
+        dispersion_figure(band_structure(crystal), spectrum, plot_path, debye=debye, number_density=density)

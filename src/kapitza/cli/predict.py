@@ -700,11 +700,11 @@ def predict_command(
     if csv_path is not None:
         atomic_write_text(csv_path, to_csv(results, parts))
     if plot_path is not None:
-        from ..plotting import plot_conductance
+        from ..plotting import conductance_figure
 
         dense = plot_temperatures(temps, m1, m2)
         curves = [predict(*sides, dense, name, **options) for name in models]
-        plot_conductance(curves, plot_path, markers=results)
+        conductance_figure(curves, plot_path, markers=results)
     if not as_json:
         for label, path in (("CSV", csv_path), ("plot", plot_path)):
             if path is not None:
@@ -821,9 +821,9 @@ def _print_comparison(
             for table in render_shares(c.full, f"{c.model} (full dispersion)", m1.name):
                 Console().print(table)
     if plot_path is not None:
-        from ..plotting.phonons import plot_spectral_comparison
+        from ..plotting.phonons import spectral_comparison_figure
 
         dense = np.union1d(plot_temperatures(temps, m1, m2)[::4], temps)  # smooth G(T), requested T kept
-        plot_spectral_comparison(compare_debye(*sides, dense, models[0], **options), plot_path)
+        spectral_comparison_figure(compare_debye(*sides, dense, models[0], **options), plot_path)
         if not as_json:
             Console(stderr=True).print(f"plot of dG/dw ({comparisons[0].model}) written to {plot_path}")

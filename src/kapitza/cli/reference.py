@@ -14,10 +14,11 @@ from pathlib import Path
 
 import typer
 
-from . import commands  # noqa: F401  (registers the commands on the app)
-from .app import app
+from .app import new_app
+from .commands import register_all
 
-click_app = typer.main.get_command(app)
+#: The whole CLI with every command registered (the app of the CLI itself imports a command when called).
+click_app = typer.main.get_command(register_all(new_app()))
 
 _PUNCTUATION = re.compile(r"([\\`*_{}\[\]<>|$])")
 

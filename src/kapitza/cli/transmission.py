@@ -106,12 +106,12 @@ def transmission_command(
         console.print(render_averages(result))
         console.print(render_critical(result))
     if plot_path is not None:
-        from ..plotting.transmission import plot_angular_transmission
+        from ..plotting.transmission import angular_transmission_figure
 
         # the figure gets a fine grid of its own: helium transmits within a few degrees only
         dense = result
         if n_angles < PLOT_ANGLES:
             dense = amm_angular(result.side1, result.side2, result.model, PLOT_ANGLES)
-        plot_angular_transmission(dense, plot_path, log=log)
+        angular_transmission_figure(dense, plot_path, log=log)
         if not as_json:
             Console(stderr=True).print(f"plot written to {plot_path}")

@@ -192,8 +192,8 @@ def validate_command(
             console.print(escape(checked.summary()))
         console.print(escape(CREDIT))
     if plot_path is not None:
-        from ..plotting.validation import plot_validation
+        from ..plotting.validation import validation_figure
 
-        plot_validation(table, plot_path, statistics=stats, basis=basis)
+        validation_figure(table, plot_path, statistics=stats, basis=basis)
         if not as_json:
             Console(stderr=True).print(f"plot written to {escape(str(plot_path))}")

@@ -4,6 +4,6 @@ Imports nothing above :mod:`kapitza.units` and :mod:`kapitza.errors`.
 """
 
 from .atomic import atomic_write, atomic_write_text, check_writable
-from .results import result, save, to_jsonable
+from .results import load, result, save, to_jsonable
 
-__all__ = ["atomic_write", "atomic_write_text", "check_writable", "result", "save", "to_jsonable"]
+__all__ = ["atomic_write", "atomic_write_text", "check_writable", "load", "result", "save", "to_jsonable"]

@@ -19,6 +19,9 @@ which makes it a frozen dataclass whose
   as ``.json`` (everything) or ``.npz`` (arrays as arrays, the rest as a JSON
   string under ``"metadata"``), with the class name and package version.
 
+:func:`load` reads any saved result back as an instance of the class that saved it (every @result
+class is registered by name, the ``kind`` of the file).
+
 A class may define ``__post_init__``; it runs before the freezing.  It may list
 ``_summary_fields`` (names) to choose what the repr shows.
 """
@@ -216,4 +219,186 @@ def result(cls: type[T]) -> type[T]:
     for name, method in (("__repr__", summary), ("__str__", summary), ("to_dict", to_dict), ("save", save)):
         if name not in cls.__dict__:
             setattr(cls, name, method)
+    _register(cls)
     return dataclasses.dataclass(frozen=True, repr=False, eq=False)(cls)  # type: ignore[return-value]
+
+
+# --------------------------------------------------------------------------- load
+
+#: Every @result class by name: the ``kind`` that :func:`save` writes.
+_REGISTRY: dict[str, type] = {}
+_NON_FINITE = {"inf": math.inf, "-inf": -math.inf, "nan": math.nan}
+
+
+def _register(cls: type) -> None:
+    _REGISTRY[cls.__name__] = cls
+
+
+def _result_class(kind: str, path: Path) -> type:
+    """The @result class named ``kind``; result modules not imported yet are imported until it is found."""
+    if kind not in _REGISTRY:
+        import importlib
+        import pkgutil
+
+        import kapitza
+
+        for info in pkgutil.walk_packages(kapitza.__path__, "kapitza."):
+            if kind in _REGISTRY:
+                break
+            if info.name.startswith("kapitza.cli") or info.name.endswith("__main__"):
+                continue
+            try:
+                importlib.import_module(info.name)
+            except ImportError:  # a module needing an extra that is not installed holds no result of this file
+                continue
+    if kind not in _REGISTRY:
+        raise InputError(f"{str(path)!r}: kind {kind!r} is no kapitza result (saved by another version?)")
+    return _REGISTRY[kind]
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    """Field types of ``cls``: evaluated where possible, else the annotation strings."""
+    import typing
+
+    try:
+        return typing.get_type_hints(cls)
+    except Exception:  # noqa: BLE001  (a name only imported for type checking: fall back to the strings)
+        return {f.name: f.type for f in dataclasses.fields(cls)}
+
+
+def _number(value: Any) -> Any:
+    """A JSON number back from :func:`to_jsonable`: "inf"/"-inf"/"nan" strings to floats, recursively."""
+    if isinstance(value, str) and value in _NON_FINITE:
+        return _NON_FINITE[value]
+    if isinstance(value, list):
+        return [_number(v) for v in value]
+    if isinstance(value, dict) and set(value) == {"real", "imag"}:
+        return np.asarray(_number(value["real"])) + 1j * np.asarray(_number(value["imag"]))
+    return value
+
+
+def _array(value: Any, hint: Any) -> Any:
+    if value is None:
+        return None
+    data = _number(value)
+    text = str(hint)
+    if isinstance(data, np.ndarray):
+        return data
+    if "int" in text and "float" not in text:
+        return np.asarray(data, dtype=np.int64)
+    if "bool" in text:
+        return np.asarray(data, dtype=bool)
+    return np.asarray(data, dtype=complex if "complex" in text else float)
+
+
+def _value(value: Any, hint: Any) -> Any:
+    """``value`` (as :func:`to_dict` wrote it) as the type ``hint`` of its field says."""
+    import typing
+
+    if value is None:
+        return None
+    text = hint if isinstance(hint, str) else str(hint)
+    if isinstance(hint, type) and issubclass(hint, np.ndarray) or "NDArray" in text or "ndarray" in text:
+        return _array(value, hint)
+    if isinstance(hint, type) and hint in _REGISTRY.values() and isinstance(value, dict):
+        return _from_dict(hint, value)
+    if isinstance(hint, type) and issubclass(hint, Enum) and isinstance(value, str):
+        return hint[value]
+    if isinstance(hint, type) and issubclass(hint, os.PathLike) and isinstance(value, str):
+        return Path(value)
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        for option in (a for a in args if a is not type(None)):
+            try:
+                return _value(value, option)
+            except (TypeError, ValueError, KeyError, InputError):
+                continue
+        return _number(value)
+    if origin in (tuple, list) and isinstance(value, list):
+        if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_value(v, args[0]) for v in value)
+        if origin is tuple and args and len(args) == len(value):
+            return tuple(_value(v, a) for v, a in zip(value, args))
+        return tuple(_value(v, args[0] if args else Any) for v in value)
+    if origin is not None and isinstance(value, dict) and issubclass(origin, Mapping):
+        item = args[1] if len(args) == 2 else Any
+        return {k: _value(v, item) for k, v in value.items()}
+    if isinstance(value, dict):
+        kind = next((c for name, c in _REGISTRY.items() if name in text), None)
+        if kind is not None and set(value) <= {f.name for f in dataclasses.fields(kind)}:
+            return _from_dict(kind, value)
+    if isinstance(value, list):
+        return tuple(_value(v, Any) for v in value)
+    return _number(value)
+
+
+def _from_dict(
+    cls: type, data: Mapping[str, Any], arrays: Mapping[str, np.ndarray] | None = None, prefix: str = ""
+) -> Any:
+    hints = _hints(cls)
+    kwargs: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        if not f.init:
+            continue
+        if prefix + f.name in (arrays or {}):
+            kwargs[f.name] = np.asarray(arrays[prefix + f.name])  # type: ignore[index]
+        elif f.name in data:
+            hint = hints.get(f.name, f.type)
+            value = data[f.name]
+            if isinstance(hint, type) and hint in _REGISTRY.values() and isinstance(value, dict):
+                kwargs[f.name] = _from_dict(hint, value, arrays, prefix + f.name + ".")
+            else:
+                kwargs[f.name] = _value(value, hint)
+    return cls(**kwargs)
+
+
+def load(path: str | os.PathLike) -> Any:
+    """Read a result written by ``r.save(path)`` back as the object that saved it.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A ``.json`` or ``.npz`` file written by the ``save`` method of any kapitza result.
+
+    Returns
+    -------
+    object
+        An instance of the result class named in the file (``kind``): arrays read-only again, the strings
+        ``"inf"``, ``"-inf"`` and ``"nan"`` numbers again, nested results rebuilt; built through the class's
+        constructor, so its own checks run.
+
+    Raises
+    ------
+    InputError
+        A missing file, another suffix, a file that is not a saved kapitza result (no ``kind`` and ``result``,
+        or a kind that is no kapitza result class), or one whose values the class refuses.
+    """
+    source = Path(path)
+    suffix = source.suffix.lower()
+    if suffix not in SAVE_SUFFIXES:
+        raise InputError(f"results are loaded from {' or '.join(SAVE_SUFFIXES)} files; got {str(source)!r}")
+    if not source.is_file():
+        raise InputError(f"result file {str(source)!r} does not exist")
+    arrays: dict[str, np.ndarray] = {}
+    try:
+        if suffix == ".json":
+            document = json.loads(source.read_text(encoding="utf-8"))
+        else:
+            with np.load(source, allow_pickle=False) as npz:
+                if "metadata" not in npz.files:
+                    raise InputError(f"{str(source)!r} is no saved kapitza result (no 'metadata' entry)")
+                document = json.loads(str(npz["metadata"]))
+                arrays = {name: npz[name] for name in npz.files if name != "metadata"}
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise InputError(f"{str(source)!r} is no saved kapitza result: {' '.join(str(exc).split())}") from None
+    if (
+        not isinstance(document, dict)
+        or not isinstance(document.get("kind"), str)
+        or not isinstance(document.get("result"), dict)
+    ):
+        raise InputError(f"{str(source)!r} is no saved kapitza result (expected 'kind' and 'result' entries)")
+    cls = _result_class(document["kind"], source)
+    try:
+        return _from_dict(cls, document["result"], arrays)
+    except (TypeError, ValueError, KeyError) as exc:
+        raise InputError(f"{str(source)!r}: cannot rebuild a {cls.__name__}: {' '.join(str(exc).split())}") from None

@@ -56,7 +56,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..errors import InputError
-from ..materials import Material
+from ..io.results import freeze_value
+from ..materials import Material, get_material
+from ..materials.spec import MaterialSpec
 from ..materials.zone_boundary import zone_boundary
 from ..units import HBAR, KB
 
@@ -74,6 +76,12 @@ _GRADING = 16
 def _below_cutoffs(omega: NDArray[np.float64], cutoffs: NDArray[np.float64]) -> NDArray[np.bool_]:
     """Mask of shape (n_branches, n_omega): 0 <= omega <= the branch's cutoff (rad/s)."""
     return (omega[None, :] <= cutoffs[:, None]) & (omega[None, :] >= 0)
+
+
+def _freeze_arrays(spectrum: DebyeSpectrum | SineSpectrum) -> None:
+    """Make the spectrum's arrays read-only copies, as every result's (:func:`kapitza.io.results.freeze_value`)."""
+    for name in ("velocities", "degeneracy", "cutoffs"):
+        object.__setattr__(spectrum, name, freeze_value(np.asarray(getattr(spectrum, name), dtype=float)))
 
 
 @dataclass(frozen=True)
@@ -102,6 +110,9 @@ class DebyeSpectrum:
     degeneracy: NDArray[np.float64]
     cutoffs: NDArray[np.float64]
     cutoff_rule: str
+
+    def __post_init__(self) -> None:
+        _freeze_arrays(self)
 
     @property
     def breakpoints(self) -> NDArray[np.float64]:
@@ -148,8 +159,10 @@ DENSITY_RANGE = (1e-3, 1e6)
 NUMBER_DENSITY_MAX = 1e32
 
 
-def check_continuum(material: Material) -> Material:
+def check_continuum(material: MaterialSpec) -> Material:
     """Refuse elastic data outside physical ranges before a continuum model uses them.
+
+    ``material`` is a name, a path to a material file or a :class:`Material`; the Material is returned.
 
     Speeds above the speed of light or densities of 1e300 kg/m^3 are not
     physics, and in products such as Z = rho v or v^2 they overflow; this check
@@ -160,6 +173,7 @@ def check_continuum(material: Material) -> Material:
     InputError
         Naming the material, the quantity, its value and the accepted range.
     """
+    material = get_material(material)
     speeds = [("v_l", material.v_l)] + ([] if material.is_fluid else [("v_t", material.v_t)])
     for name, value in speeds:
         if not SPEED_RANGE[0] <= float(value) <= SPEED_RANGE[1]:
@@ -200,12 +214,13 @@ def branch_cutoff(velocity: float, number_density: float) -> float:
     return velocity * (6 * np.pi**2 * number_density) ** (1.0 / 3.0)
 
 
-def debye_spectrum(material: Material, cutoff: str = DEFAULT_CUTOFF) -> DebyeSpectrum | SineSpectrum:
+def debye_spectrum(material: MaterialSpec, cutoff: str = DEFAULT_CUTOFF) -> DebyeSpectrum | SineSpectrum:
     """Build the Debye (or sine) spectrum of ``material``.
 
     Parameters
     ----------
-    material : Material
+    material : str, os.PathLike or Material
+        A database name or alias, a material file, or a Material (:func:`kapitza.materials.get_material`).
     cutoff : {"branch", "debye", "sine", "sine-zb"}
         Cutoff rule, see the module docstring.
 
@@ -220,7 +235,7 @@ def debye_spectrum(material: Material, cutoff: str = DEFAULT_CUTOFF) -> DebyeSpe
         raise InputError(f"unknown cutoff rule {cutoff!r}; expected one of {', '.join(CUTOFFS)}")
     if cutoff in SINE_CUTOFFS:
         return sine_spectrum(material, measured=cutoff == "sine-zb")
-    check_continuum(material)
+    material = check_continuum(material)
     labels, v, g = _branches(material)
     if cutoff == "branch":
         wc = np.array([branch_cutoff(vi, material.number_density) for vi in v])
@@ -292,6 +307,9 @@ class SineSpectrum:
     cutoff_rule: str
     source: str
 
+    def __post_init__(self) -> None:
+        _freeze_arrays(self)
+
     @property
     def breakpoints(self) -> NDArray[np.float64]:
         """Branch maxima in rad/s with panel edges graded towards each, sorted, shape (n_unique,).
@@ -361,12 +379,13 @@ class SineSpectrum:
         return np.where(inside, d, 0.0)
 
 
-def sine_spectrum(material: Material, measured: bool = False) -> SineSpectrum:
+def sine_spectrum(material: MaterialSpec, measured: bool = False) -> SineSpectrum:
     r"""Build the sine (Born-von Karman) spectrum of ``material``.
 
     Parameters
     ----------
-    material : Material
+    material : str, os.PathLike or Material
+        A database name or alias, a material file, or a Material (:func:`kapitza.materials.get_material`).
     measured : bool
         False ("sine"): branch maxima :math:`2 v_p k_{max}/\pi` from the
         tabulated sound speeds (Dames & Chen 2006), so the low-k slope is
@@ -380,7 +399,7 @@ def sine_spectrum(material: Material, measured: bool = False) -> SineSpectrum:
         Unphysical elastic data, or ``measured=True`` for a material without
         stored zone-boundary frequencies (or a fluid).
     """
-    check_continuum(material)
+    material = check_continuum(material)
     labels, v, g = _branches(material)
     k_max = (6 * np.pi**2 * material.number_density) ** (1.0 / 3.0)
     if measured:

@@ -6,8 +6,8 @@ backend), returns it, and writes it atomically when given a path.
 matplotlib is imported only when a figure is made.
 """
 
-from .conductance import plot_conductance
-from .transmission import plot_angular_transmission
-from .validation import plot_validation
+from .conductance import conductance_figure
+from .transmission import angular_transmission_figure
+from .validation import validation_figure
 
-__all__ = ["plot_angular_transmission", "plot_conductance", "plot_validation"]
+__all__ = ["angular_transmission_figure", "conductance_figure", "validation_figure"]

@@ -19,7 +19,7 @@ NM2 = 1e-18
 _PER_THZ = 2.0 * np.pi * 1e12
 
 
-def plot_transmission(result: Any, path: str | os.PathLike | None = None, title: str | None = None) -> Figure:
+def transmission_figure(result: Any, path: str | os.PathLike | None = None, title: str | None = None) -> Figure:
     """Transmission per area of an :class:`~kapitza.transmission.agf.run.AGFResult`, and G(T).
 
     Left panel: Xi(omega)/A of the interface and the ballistic channel counts
@@ -103,7 +103,7 @@ def _first_right_plane(labels: list[str]) -> int:
     return next((i for i in range(1, len(labels)) if labels[i] != labels[0]), len(labels) // 2)
 
 
-def plot_ldos(
+def ldos_figure(
     ldos: Any, path: str | os.PathLike | None = None, planes: int | None = None, title: str | None = None
 ) -> Figure:
     """Local DOS as a map over atomic plane and frequency, and the two outermost (bulk-like) planes.

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from ..prediction import ConductanceResult
 
 
-def plot_conductance(
+def conductance_figure(
     results: Sequence[ConductanceResult],
     path: str | os.PathLike | None = None,
     markers: Sequence[ConductanceResult] = (),

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 
-def plot_profile(profile: Any, analysis: Any, path: str | os.PathLike | None = None) -> Figure:
+def profile_figure(profile: Any, analysis: Any, path: str | os.PathLike | None = None) -> Figure:
     """The block-mean profile with standard errors, each fitted segment, the extrapolated jump and the exclusions.
 
     Parameters

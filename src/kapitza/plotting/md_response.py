@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 
-def plot_response(summary: Any, path: str | os.PathLike | None = None) -> Figure:
+def response_figure(summary: Any, path: str | os.PathLike | None = None) -> Figure:
     """G(T_mean) (left) and J(Delta T) (right) of a :class:`kapitza.analysis.response.ResponseSummary`.
 
     Parameters

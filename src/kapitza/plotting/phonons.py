@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 _RAD_PER_THZ = 2.0 * np.pi * 1e12
 
 
-def plot_dispersion(
+def dispersion_figure(
     bands: BandStructure,
     spectrum: FullDispersionSpectrum,
     path: str | os.PathLike | None = None,
@@ -84,7 +84,7 @@ def plot_dispersion(
     return save(fig, path)
 
 
-def plot_spectral_comparison(
+def spectral_comparison_figure(
     comparison: DebyeComparison,
     path: str | os.PathLike | None = None,
     temperature: float | None = None,

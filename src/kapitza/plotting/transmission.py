@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 _COLOURS = {"P": "tab:blue", "SV": "tab:orange", "SH": "tab:green"}
 
 
-def plot_angular_transmission(
+def angular_transmission_figure(
     result: AngularTransmission, path: str | os.PathLike | None = None, title: str | None = None, log: bool = False
 ) -> Figure:
     """Plot alpha(theta) per incident polarisation and outgoing wave, critical angles marked.

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 MARKERS = {"non-metal": "o", "metal/non-metal": "^", "metal/metal": "s"}
 
 
-def plot_validation(
+def validation_figure(
     table: ValidationTable,
     path: str | os.PathLike | None = None,
     statistics: ValidationStatistics | None = None,

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import brentq
 
 from ..phonons.spectrum import ChannelSpectrum, total_channel_density
 from .channel_rule import ChannelRuleModel, joint_breakpoints
@@ -52,6 +51,8 @@ def channel_crossings(side1: ChannelSpectrum, side2: ChannelSpectrum, edges: Arr
     Each interval is sampled at ``_CROSSING_SAMPLES`` points and every sign change refined to round-off
     (brentq); shape (n_crossings,).
     """
+    from scipy.optimize import brentq  # here, not at the top: scipy.optimize is 0.6 s of `import kapitza`
+
     bounds = np.union1d([0.0], np.asarray(edges, dtype=float))
     roots: list[float] = []
 
