@@ -49,7 +49,9 @@ def test_pcm_prints_power_and_enhancement(capsys, tmp_path):
 def test_nanofluidic_prints_u_and_the_crossover(capsys, tmp_path):
     """U, U without interfaces and H* as the library computes them; the plot is written."""
     png = tmp_path / "nf.png"
-    status, out, err = run(capsys, "device", "nanofluidic", "--height", "100nm", "--nusselt", "flux", "--plot", str(png))
+    status, out, err = run(
+        capsys, "device", "nanofluidic", "--height", "100nm", "--nusselt", "flux", "--plot", str(png)
+    )
     assert status == 0, err
     ex = nanofluidic_exchanger(1e-7, nusselt="flux")
     assert f"U = {ex.U:.4g} W/m^2K" in out and f"H* = {format_length(ex.crossover_height)}" in out

@@ -104,7 +104,18 @@ def test_stack_refuses_a_bad_plot_path_before_work(capsys, tmp_path, stack_file)
 
 def test_film_table_json_and_plot(capsys, tmp_path):
     plot = tmp_path / "film.png"
-    args = ["device", "film", "--film", "10", "--substrate", "148", "--resistance", "G=1e8", "--substrate-thickness", "10"]
+    args = [
+        "device",
+        "film",
+        "--film",
+        "10",
+        "--substrate",
+        "148",
+        "--resistance",
+        "G=1e8",
+        "--substrate-thickness",
+        "10",
+    ]
     status, out, err = run(capsys, *args, "--thickness", "1,10,100", "--plot", plot)
     assert status == 0, err
     assert "Kapitza length" in out and plot.read_bytes()[:8] == PNG_MAGIC

@@ -106,7 +106,10 @@ PC = ("device", "polycrystal", "--k0", "148", "-R", "1e-9")
         ((*CO, "--radius", "1e300"), ("--radius", "1e-11 to 10 m")),
         ((*PC, "--grain", "1e305"), ("--grain", "1e-11 to 10 m")),
         (("device", "film", "--film", "Al", "--substrate", "Si", "--substrate-thickness", "1e300"), ("thickness",)),
-        (("device", "film", "--film", "Al", "--substrate", "Si", "--thickness", "1e300"), ("--thickness", "1e-11 to 10 m")),
+        (
+            ("device", "film", "--film", "Al", "--substrate", "Si", "--thickness", "1e300"),
+            ("--thickness", "1e-11 to 10 m"),
+        ),
     ],
     ids=lambda a: " ".join(a[-2:]) if isinstance(a, tuple) and len(a) > 2 else None,
 )
