@@ -58,7 +58,7 @@ from numpy.typing import ArrayLike, NDArray
 from ..errors import InputError
 from ..materials import Material
 from ..materials.zone_boundary import zone_boundary
-from ..units import HBAR, KB
+from ..units import HBAR, KB, RAD_S_PER_THZ, SPEED_OF_LIGHT
 
 CUTOFFS: tuple[str, ...] = ("branch", "debye", "sine", "sine-zb")
 #: The default rule, chosen by the table in docs/physics/cutoffs.md (closest to full dispersion).
@@ -141,7 +141,7 @@ class DebyeSpectrum:
 
 
 #: Sound speeds (m/s) a continuum model accepts: from slow shear waves in gels to the speed of light.
-SPEED_RANGE = (1e-2, 299_792_458.0)
+SPEED_RANGE = (1e-2, SPEED_OF_LIGHT)
 #: Mass densities (kg/m^3) accepted: from aerogels to 50x osmium (22,590 kg/m^3).
 DENSITY_RANGE = (1e-3, 1e6)
 #: Atom number densities (m^-3) accepted: up to 500x diamond (1.76e29 m^-3).
@@ -387,7 +387,7 @@ def sine_spectrum(material: Material, measured: bool = False) -> SineSpectrum:
         if material.is_fluid:
             raise InputError(f"{material.name} is a fluid; cutoff 'sine-zb' needs a crystal's measured dispersion")
         zb = zone_boundary(material.name)
-        wmax = 2 * np.pi * 1e12 * np.array([zb.la_thz, zb.ta_thz])
+        wmax = RAD_S_PER_THZ * np.array([zb.la_thz, zb.ta_thz])
         v = np.pi * wmax / (2 * k_max)
         rule, source = "sine-zb", f"zone-boundary frequencies at {zb.point}: {zb.source}"
     else:
