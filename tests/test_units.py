@@ -15,7 +15,13 @@ import pytest
 
 from conftest import run_cli
 from kapitza import _checks
-from kapitza.cli.common import parse_length_grid, parse_length_interval, parse_length_option, parse_lengths
+from kapitza.cli.common import (
+    parse_length_grid,
+    parse_length_in,
+    parse_length_interval,
+    parse_length_option,
+    parse_lengths,
+)
 from kapitza.errors import InputError
 from kapitza.units import LENGTH_UNITS, format_length, parse_length
 
@@ -96,6 +102,20 @@ def test_lists_intervals_and_grids_of_lengths():
         parse_length_grid("1nm:1um:x", "--thickness", "nm")
 
 
+def test_a_length_for_a_library_argument_in_nm_is_the_number_as_typed():
+    """``exclude_nm`` and the like get the typed number itself when it is in nm or bare (no round trip through
+    metres that could move a window edge by one bit), and an exact power-of-ten ratio otherwise."""
+    assert parse_length_in("0.7", "--exclude", "nm") == 0.7
+    assert parse_length_in("0.7nm", "--exclude", "nm") == 0.7
+    assert parse_length_in("2.5um", "--exclude", "nm") == 2500.0
+    assert parse_length_in("5A", "--mixing", "nm") == 0.5
+    assert parse_length_in("0", "--mixing", "nm", zero=True) == 0.0
+    with pytest.raises(InputError, match="--exclude takes a length"):
+        parse_length_in("1 parsec", "--exclude", "nm")
+    with pytest.raises(InputError, match="--exclude must be a length >= 0"):
+        parse_length_in("-1", "--exclude", "nm", zero=True)
+
+
 @pytest.mark.parametrize(
     ("metres", "text"),
     [
@@ -145,6 +165,9 @@ LENGTH_OPTIONS = [
     (("device", "film"), "--thickness", "nm"),
     (("device", "film"), "--substrate-thickness", "um"),
     (("device", "hotspot"), "--width", "um"),
+    (("eels", "profile"), "--exclude", "nm"),
+    (("eels", "profile"), "--fit-range", "nm"),
+    (("eels", "simulate"), "--mixing", "nm"),
 ]
 
 

@@ -116,6 +116,25 @@ LENGTH_UNITS: dict[str, float] = {
 _LENGTH = re.compile(r"\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([^\s\d.+-][^\s]*)?\s*")
 
 
+def split_length(text: str, default_unit: str, name: str = "length") -> tuple[float, str]:
+    """A length typed by a user -> (its number, its unit): ``"2.5 um"`` -> ``(2.5, "um")``, a bare number in
+    ``default_unit``.  Only the form is checked (InputError for an unknown unit or no number); see
+    :func:`parse_length`."""
+    from .errors import InputError
+
+    if default_unit not in LENGTH_UNITS:
+        raise ValueError(f"default_unit {default_unit!r} is not one of {', '.join(LENGTH_UNITS)}")
+    units = "m, cm, mm, um (or \u00b5m), nm, A (or \u00c5), pm"
+    raw = str(text)
+    match = _LENGTH.fullmatch(raw)
+    if match is None or (match.group(2) is not None and match.group(2) not in LENGTH_UNITS):
+        raise InputError(
+            f"{name} takes a length: a number with a unit ({units}), e.g. 100nm or 2um, or a bare number in "
+            f"{default_unit}; got {raw!r}"
+        )
+    return float(match.group(1)), match.group(2) or default_unit
+
+
 def parse_length(text: str, default_unit: str, name: str = "length", *, zero: bool = False) -> float:
     """A length typed by a user -> metres.
 
@@ -131,21 +150,12 @@ def parse_length(text: str, default_unit: str, name: str = "length", *, zero: bo
     """
     from .errors import InputError
 
-    if default_unit not in LENGTH_UNITS:
-        raise ValueError(f"default_unit {default_unit!r} is not one of {', '.join(LENGTH_UNITS)}")
-    units = "m, cm, mm, um (or \u00b5m), nm, A (or \u00c5), pm"
-    raw = str(text)
-    match = _LENGTH.fullmatch(raw)
-    if match is None or (match.group(2) is not None and match.group(2) not in LENGTH_UNITS):
-        raise InputError(
-            f"{name} takes a length: a number with a unit ({units}), e.g. 100nm or 2um, or a bare number in "
-            f"{default_unit}; got {raw!r}"
-        )
-    value = float(match.group(1)) / LENGTH_UNITS[match.group(2) or default_unit]
+    number, unit = split_length(text, default_unit, name)
+    value = number / LENGTH_UNITS[unit]
     if not math.isfinite(value):
-        raise InputError(f"{name} must be a finite length, got {raw!r}")
+        raise InputError(f"{name} must be a finite length, got {str(text)!r}")
     if value < 0 or (value == 0 and not zero):
-        raise InputError(f"{name} must be a length {'>= 0' if zero else '> 0'}, got {raw!r}")
+        raise InputError(f"{name} must be a length {'>= 0' if zero else '> 0'}, got {str(text)!r}")
     return value
 
 

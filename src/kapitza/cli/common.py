@@ -25,7 +25,7 @@ from ..errors import InputError
 from ..io.atomic import check_writable
 from ..io.paths import excerpt, read_ascii_text
 from ..landauer import MAX_TEMPERATURES, as_temperatures
-from ..units import parse_length
+from ..units import LENGTH_UNITS, parse_length, split_length
 
 
 def parse_temperatures(spec: str) -> NDArray[np.float64]:
@@ -148,6 +148,15 @@ def parse_length_option(text: str, option: str, default_unit: str, *, zero: bool
     InputError naming ``option`` for another form, a value <= 0, or one outside
     [:data:`kapitza._checks.MIN_LENGTH`, :data:`kapitza._checks.MAX_LENGTH`] (0 too with ``zero=True``)."""
     return _checks.length(parse_length(text, default_unit, option, zero=zero), option, zero=zero)
+
+
+def parse_length_in(text: str, option: str, unit: str, *, zero: bool = False) -> float:
+    """A length option for a library argument in ``unit`` (e.g. ``exclude_nm``): checked as
+    :func:`parse_length_option`, returned in ``unit``: the number as typed when it is in ``unit`` or bare (no
+    round trip through metres), else scaled by an exact ratio of powers of ten (``2.5um`` -> 2500.0 nm)."""
+    parse_length_option(text, option, unit, zero=zero)
+    number, given = split_length(text, unit, option)
+    return number * (LENGTH_UNITS[unit] / LENGTH_UNITS[given]) if given != unit else number
 
 
 def parse_lengths(spec: str, option: str, default_unit: str) -> tuple[float, ...]:
