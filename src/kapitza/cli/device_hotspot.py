@@ -222,7 +222,7 @@ def hotspot_command(
     )
     for j, label in enumerate(res.interface_labels):
         console.print(
-            f"interface {j + 1} ({label}) at {res.interface_depths[j] * 1e6:.4g} um: "
+            f"interface {j + 1} ({label}) at {format_length(res.interface_depths[j])}: "
             f"R = {res.interface_resistances[j]:.4g} m^2K/W (at {res.interface_temperatures[j]:.4g} K), "
             f"jump on the axis {res.interface_jumps[j]:.4g} K"
         )
