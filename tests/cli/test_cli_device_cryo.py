@@ -41,6 +41,7 @@ def test_spin_prints_accumulation(capsys, tmp_path):
     status, out, err = run(capsys, "device", "spin", "--relaxation-length", "inf", "--plot", str(png))
     assert status == 0, err
     assert "T_up - T_down = 1 K" in out
+    assert "decays over lambda = inf (no relaxation) into N" in out
     assert png.read_bytes()[:8] == PNG_MAGIC
 
 

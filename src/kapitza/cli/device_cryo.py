@@ -132,7 +132,8 @@ def spin_command(
     else:
         typer.echo(f"R_up = {res.resistance_up:.4g}, R_down = {res.resistance_down:.4g} m^2 K/W; q = {flux:g} W/m^2")
         typer.echo(f"spin heat accumulation T_up - T_down = {res.spin_temperature:.4g} K at the interface")
-        typer.echo(f"decays over lambda = {format_length(relaxation, 6)} into N")
+        shown = "inf (no relaxation)" if math.isinf(relaxation) else format_length(relaxation, 6)
+        typer.echo(f"decays over lambda = {shown} into N")
         typer.echo(
             f"effective R = {res.effective_resistance:.4g} m^2 K/W (parallel law {res.parallel_resistance:.4g}, "
             f"no relaxation {(res.resistance_up + res.resistance_down) / 4:.4g})"
