@@ -4,7 +4,7 @@ A nanocomposite
 
 Particles (k = 100 W/m/K, radius 50 nm, 20 % by volume) in a matrix (k = 10 W/m/K) with a boundary resistance of
 1e-8 m^2 K/W (Nan et al. 1997): below the critical radius the particles lower the conductivity.
-The same as ``kapitza device composite --km 10 --kp 100 -R 1e-8 --radius-nm 50 -f 0.2``.
+The same as ``kapitza device composite --km 10 --kp 100 -R 1e-8 --radius 50nm -f 0.2``.
 """
 
 # %%

@@ -4,7 +4,7 @@ A heated film on a substrate
 
 The temperature rise of a GaN film on 100 um of 4H-SiC under 1e8 W m^-2, with and without a boundary resistance
 of 3e-8 m^2 K/W, as the film thins: below the Kapitza length the interface drops more than the film itself.
-The same as ``kapitza device film --film GaN --substrate 4H-SiC --resistance 3e-8 --substrate-um 100``.
+The same as ``kapitza device film --film GaN --substrate 4H-SiC --resistance 3e-8 --substrate-thickness 100um``.
 """
 
 # %%

@@ -3,7 +3,7 @@ A polycrystal
 =============
 
 Grains of 100 nm of Si with a grain-boundary resistance of 1e-9 m^2 K/W: k_eff = k0 / (1 + k0 R / d).
-The same as ``kapitza device polycrystal --k0 Si --grain-nm 100 -R 1e-9``.
+The same as ``kapitza device polycrystal --k0 Si --grain 100nm -R 1e-9``.
 """
 
 # %%

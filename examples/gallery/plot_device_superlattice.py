@@ -4,7 +4,7 @@ A Si/Ge superlattice
 
 Cross-plane conductivity of 20 periods of 5 nm Si / 5 nm Ge with the DMM boundary resistance at each interface,
 against the bulk Si-Ge alloy. The same as
-``kapitza device superlattice --ka Si --kb Ge --da-nm 5 --db-nm 5 -R dmm:Si/Ge -n 20``.
+``kapitza device superlattice --ka Si --kb Ge --da 5nm --db 5nm -R dmm:Si/Ge -n 20``.
 """
 
 # %%

@@ -2,10 +2,18 @@
 
 kapitza computes in SI throughout: K, W m^-2 K^-1, m^2 K W^-1, rad/s, kg, m.
 Conversions happen only at the edges (CLI, file readers, plots); this module is
-the one place that knows the factors.
+the one place that knows the factors and the one place where a physical constant is
+written (``tests/test_units_policy.py`` scans the package for typed-in copies).
+
+Lengths at the edge: :func:`parse_length` reads ``100nm``, ``2um``, ``2 µm``, ``1e-6m``,
+``0.3 mm``, ``5 Å`` into metres (a bare number in the caller's default unit), and
+:func:`format_length` prints metres in a readable unit (``1e-4`` -> ``"100 µm"``).
 """
 
 from __future__ import annotations
+
+import math
+import re
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -21,6 +29,34 @@ AMU: float = _c.atomic_mass
 AVOGADRO: float = _c.N_A
 #: Electron volt, J.
 EV: float = _c.electron_volt
+#: Elementary charge, C (the same number as :data:`EV`).
+ELEMENTARY_CHARGE: float = _c.elementary_charge
+#: Planck constant, J s.
+PLANCK: float = _c.h
+#: Speed of light in vacuum, m s^-1.
+SPEED_OF_LIGHT: float = _c.c
+#: Electron mass, kg.
+ELECTRON_MASS: float = _c.m_e
+#: Stefan-Boltzmann constant, W m^-2 K^-4.
+STEFAN_BOLTZMANN: float = _c.Stefan_Boltzmann
+
+#: The CODATA constants above by their usual symbol: no module outside this one may type their values
+#: (``tests/test_units_policy.py``).
+CODATA: dict[str, float] = {
+    "hbar": HBAR,
+    "h": PLANCK,
+    "k_B": KB,
+    "e": ELEMENTARY_CHARGE,
+    "N_A": AVOGADRO,
+    "amu": AMU,
+    "c": SPEED_OF_LIGHT,
+    "m_e": ELECTRON_MASS,
+    "sigma_SB": STEFAN_BOLTZMANN,
+}
+
+#: rad/s per THz of ordinary frequency: omega = 2 pi f (a scalar factor for axes and bounds; arrays go through
+#: :func:`thz_to_rad_s` and :func:`rad_s_to_thz`).
+RAD_S_PER_THZ: float = 2.0 * math.pi * 1e12
 
 # Conductance and resistance units used for display.
 MW_PER_M2K: float = 1e6  #: 1 MW m^-2 K^-1 in W m^-2 K^-1
@@ -32,12 +68,12 @@ GPA: float = 1e9
 
 def thz_to_rad_s(frequency_thz: ArrayLike) -> NDArray[np.float64]:
     """Ordinary frequency in THz -> angular frequency in rad/s (omega = 2 pi f)."""
-    return np.asarray(frequency_thz, dtype=float) * (2.0 * np.pi * 1e12)
+    return np.asarray(frequency_thz, dtype=float) * RAD_S_PER_THZ
 
 
 def rad_s_to_thz(omega: ArrayLike) -> NDArray[np.float64]:
     """Angular frequency in rad/s -> ordinary frequency in THz."""
-    return np.asarray(omega, dtype=float) / (2.0 * np.pi * 1e12)
+    return np.asarray(omega, dtype=float) / RAD_S_PER_THZ
 
 
 def mev_to_rad_s(energy_mev: ArrayLike) -> NDArray[np.float64]:
@@ -58,3 +94,84 @@ def kelvin_to_rad_s(temperature: ArrayLike) -> NDArray[np.float64]:
 def rad_s_to_kelvin(omega: ArrayLike) -> NDArray[np.float64]:
     """Angular frequency in rad/s -> the temperature hbar omega / kB in K."""
     return np.asarray(omega, dtype=float) * (HBAR / KB)
+
+
+#: Length units accepted by :func:`parse_length`: how many of each make one metre (a division by an exact power
+#: of ten, so ``100nm`` is 1e-07 m to the last bit).  ``u``, the micro sign and the Greek mu all spell micro;
+#: ``A``, the Latin capital A with ring and the angstrom sign all spell the angstrom.
+LENGTH_UNITS: dict[str, float] = {
+    "m": 1.0,
+    "cm": 1e2,
+    "mm": 1e3,
+    "um": 1e6,
+    "\u00b5m": 1e6,
+    "\u03bcm": 1e6,
+    "nm": 1e9,
+    "A": 1e10,
+    "\u00c5": 1e10,
+    "\u212b": 1e10,
+    "pm": 1e12,
+}
+
+_LENGTH = re.compile(r"\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([^\s\d.+-][^\s]*)?\s*")
+
+
+def split_length(text: str, default_unit: str, name: str = "length") -> tuple[float, str]:
+    """A length typed by a user -> (its number, its unit): ``"2.5 um"`` -> ``(2.5, "um")``, a bare number in
+    ``default_unit``.  Only the form is checked (InputError for an unknown unit or no number); see
+    :func:`parse_length`."""
+    from .errors import InputError
+
+    if default_unit not in LENGTH_UNITS:
+        raise ValueError(f"default_unit {default_unit!r} is not one of {', '.join(LENGTH_UNITS)}")
+    units = "m, cm, mm, um (or \u00b5m), nm, A (or \u00c5), pm"
+    raw = str(text)
+    match = _LENGTH.fullmatch(raw)
+    if match is None or (match.group(2) is not None and match.group(2) not in LENGTH_UNITS):
+        raise InputError(
+            f"{name} takes a length: a number with a unit ({units}), e.g. 100nm or 2um, or a bare number in "
+            f"{default_unit}; got {raw!r}"
+        )
+    return float(match.group(1)), match.group(2) or default_unit
+
+
+def parse_length(text: str, default_unit: str, name: str = "length", *, zero: bool = False) -> float:
+    """A length typed by a user -> metres.
+
+    ``text`` is a number with one of :data:`LENGTH_UNITS` (``100nm``, ``2um``, ``2 µm``, ``1e-6m``, ``0.3 mm``,
+    ``5 Å``, ``5A``) or a bare number, taken in ``default_unit``.  Only the form is checked here: the number is
+    finite and > 0 (or 0 too with ``zero=True``); the range of a device length is :func:`kapitza._checks.length`'s.
+
+    Raises
+    ------
+    InputError
+        Naming ``name`` and the text, for an unknown unit (``10 parsecs``), a unit without a number (``nm``), a
+        value that is not finite, or one <= 0.
+    """
+    from .errors import InputError
+
+    number, unit = split_length(text, default_unit, name)
+    value = number / LENGTH_UNITS[unit]
+    if not math.isfinite(value):
+        raise InputError(f"{name} must be a finite length, got {str(text)!r}")
+    if value < 0 or (value == 0 and not zero):
+        raise InputError(f"{name} must be a length {'>= 0' if zero else '> 0'}, got {str(text)!r}")
+    return value
+
+
+#: Units :func:`format_length` prints, largest first: (metres per unit, symbol).
+_PRINTED_LENGTHS = ((1.0, "m"), (1e-3, "mm"), (1e-6, "\u00b5m"), (1e-9, "nm"))
+
+
+def format_length(metres: float, digits: int = 4) -> str:
+    """A length in m as text in the largest of m, mm, µm and nm that keeps the number >= 1: ``1e-4`` ->
+    ``"100 µm"``, ``3.2e-9`` -> ``"3.2 nm"``, ``5e-11`` -> ``"0.05 nm"``; ``digits`` significant digits (``g``
+    format).  0 prints ``"0 m"``; inf and nan print as themselves with ``m``."""
+    x = float(metres)
+    if x == 0 or not math.isfinite(x):
+        return f"{x:g} m"
+    for scale, symbol in _PRINTED_LENGTHS:
+        shown = f"{x / scale:.{digits}g}"
+        if abs(float(shown)) >= 1:
+            return f"{shown} {symbol}"
+    return f"{x / 1e-9:.{digits}g} nm"

@@ -9,6 +9,7 @@ import pytest
 from kapitza.devices.nanofluidic import nanofluidic_exchanger
 from kapitza.devices.phase_change import pcm_cell
 from kapitza.devices.thermoelectric import thermoelectric_leg
+from kapitza.units import format_length
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -16,11 +17,11 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 def test_thermoelectric_prints_the_library_numbers_and_plots(cli, tmp_path):
     """Key numbers equal the library's (ZT_dev at L, length for 90 %), and the PNG is written."""
     png = tmp_path / "te.png"
-    status, out, err = cli("device", "thermoelectric", "-R", "1e-6", "--length", "2e-4", "--plot", str(png))
+    status, out, err = cli("device", "thermoelectric", "-R", "1e-6", "--length", "0.2mm", "--plot", str(png))
     assert status == 0, err
     leg = thermoelectric_leg(2e-4, resistance=1e-6)
     assert f"ZT_device = {float(leg.zt_device[0]):.4g}" in out
-    assert f"{leg.length_for_fraction:.4g} m" in out
+    assert f"leg length keeping 90 % of ZT: {format_length(leg.length_for_fraction)}" in out
     assert png.read_bytes()[:8] == PNG_MAGIC and png.stat().st_size > 10_000
 
 
@@ -41,10 +42,10 @@ def test_pcm_prints_power_and_enhancement(cli, tmp_path):
 def test_nanofluidic_prints_u_and_the_crossover(cli, tmp_path):
     """U, U without interfaces and H* as the library computes them; the plot is written."""
     png = tmp_path / "nf.png"
-    status, out, err = cli("device", "nanofluidic", "--height", "1e-7", "--nusselt", "flux", "--plot", str(png))
+    status, out, err = cli("device", "nanofluidic", "--height", "100nm", "--nusselt", "flux", "--plot", str(png))
     assert status == 0, err
     ex = nanofluidic_exchanger(1e-7, nusselt="flux")
-    assert f"U = {ex.U:.4g} W/m^2K" in out and f"H* = {ex.crossover_height:.4g} m" in out
+    assert f"U = {ex.U:.4g} W/m^2K" in out and f"H* = {format_length(ex.crossover_height)}" in out
     assert png.read_bytes()[:8] == PNG_MAGIC
 
 

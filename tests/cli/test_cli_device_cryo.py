@@ -30,9 +30,10 @@ def test_cryogenic_json_and_exceeds(cli):
 def test_spin_prints_accumulation(cli, tmp_path):
     """lambda = inf: T_up - T_down = q (R_down - R_up)/2 = 1 K (closed form, module docstring of devices.spin)."""
     png = tmp_path / "s.png"
-    status, out, err = cli("device", "spin", "--lambda-nm", "inf", "--plot", str(png))
+    status, out, err = cli("device", "spin", "--relaxation-length", "inf", "--plot", str(png))
     assert status == 0, err
     assert "T_up - T_down = 1 K" in out
+    assert "decays over lambda = inf (no relaxation) into N" in out
     assert png.read_bytes()[:8] == PNG_MAGIC
 
 
@@ -55,7 +56,7 @@ def test_contact_prints_dominance(cli, tmp_path):
         ("cryogenic", "--resistance", "bogus"),
         ("cryogenic", "--sweep", "0:1"),
         ("spin", "--r-up", "-1e-9"),
-        ("spin", "--lambda-nm", "0"),
+        ("spin", "--relaxation-length", "0"),
         ("contact", "--pressure", "-1:10"),
         ("contact", "--slope", "0.1,0.1,0.1"),
         ("contact", "--hardness-gpa", "0"),

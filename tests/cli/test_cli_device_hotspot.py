@@ -69,8 +69,8 @@ def test_axisymmetric_width_sweep(cli):
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        (("--power", "5W/mm", "--layer", "1:-2um"), "must be > 0"),
-        (("--power", "5W/mm", "--layer", "1:2"), "with its unit"),
+        (("--power", "5W/mm", "--layer", "1:-2um"), "must be a length > 0"),
+        (("--power", "5W/mm", "--layer", "1:2parsecs"), "takes a length: a number with a unit"),
         (("--power", "-5W/mm"), "--power must be > 0"),
         (("--power", "5W"), "--power for a planar"),
         (("--power", "5W/mm", "--heat-flux", "1e9"), "exactly one"),

@@ -96,11 +96,22 @@ def test_stack_refuses_a_bad_plot_path_before_work(cli, tmp_path, stack_file):
 
 def test_film_table_json_and_plot(cli, tmp_path):
     plot = tmp_path / "film.png"
-    args = ["device", "film", "--film", "10", "--substrate", "148", "--resistance", "G=1e8", "--substrate-um", "10"]
-    status, out, err = cli(*args, "--thickness-nm", "1,10,100", "--plot", plot)
+    args = [
+        "device",
+        "film",
+        "--film",
+        "10",
+        "--substrate",
+        "148",
+        "--resistance",
+        "G=1e8",
+        "--substrate-thickness",
+        "10",
+    ]
+    status, out, err = cli(*args, "--thickness", "1,10,100", "--plot", plot)
     assert status == 0, err
     assert "Kapitza length" in out and plot.read_bytes()[:8] == PNG_MAGIC
-    status, out, err = cli(*args, "--thickness-nm", "1:1000:4", "--json")
+    status, out, err = cli(*args, "--thickness", "1:1000:4", "--json")
     doc = json.loads(out)
     assert doc["crossover_thickness"] == pytest.approx(10.0 * 1e-8, rel=1e-12)
     assert len(doc["film_thickness"]) == 4
@@ -109,9 +120,9 @@ def test_film_table_json_and_plot(cli, tmp_path):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--thickness-nm", "-1,2"], "thickness"),
-        (["--thickness-nm", "10:1:5"], "--thickness-nm"),
-        (["--substrate-um", "0"], "--substrate-um"),
+        (["--thickness", "-1,2"], "thickness"),
+        (["--thickness", "10:1:5"], "--thickness"),
+        (["--substrate-thickness", "0"], "--substrate-thickness"),
         (["--heat-flux", "-5"], "heat_flux"),
         (["--resistance", "R=-1"], "resistance"),
     ],

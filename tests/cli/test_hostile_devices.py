@@ -82,7 +82,7 @@ def test_the_layer_bound_is_in_the_library_too():
 
 HOTSPOT = ("device", "hotspot", "--layer", "GaN=160:2um", "--layer", "SiC=370:100um", "--interface", "3e-8",
            "--power", "5W/mm")  # fmt: skip
-SL = ("device", "superlattice", "--ka", "148", "--kb", "60", "--db-nm", "5", "-R", "3e-9")
+SL = ("device", "superlattice", "--ka", "148", "--kb", "60", "--db", "5", "-R", "3e-9")
 CO = ("device", "composite", "--km", "10", "--kp", "100", "-R", "1e-8", "-f", "0.2")
 PC = ("device", "polycrystal", "--k0", "148", "-R", "1e-9")
 
@@ -96,16 +96,19 @@ PC = ("device", "polycrystal", "--k0", "148", "-R", "1e-9")
         (("device", "hotspot", "--layer", "160:1e308m", "--width", "1um", "--power", "1W/mm"), ("--layer",)),
         (("device", "pcm", "--radius", "1e308"), ("radius", "1e+308 m")),
         (("device", "pcm", "--radius", "1e-300"), ("radius", "1e-300 m")),
-        (("device", "nanofluidic", "--wall-thickness", "1e308"), ("wall_thickness",)),
+        (("device", "nanofluidic", "--wall-thickness", "1e308"), ("--wall-thickness", "1e-11 to 10 m")),
         (("device", "nanofluidic", "--height", "1e308"), ("height",)),
         (("device", "cryogenic", "--thickness", "1e308"), ("thickness",)),
-        (("device", "contact", "--roughness-um", "1e300,1"), ("roughness1",)),
-        ((*SL, "--da-nm", "1e300"), ("thickness_a",)),
-        ((*SL, "--da-nm", "5", "--sweep-nm", "1:1e300"), ("sweep_periods",)),
-        ((*CO, "--radius-nm", "1e300"), ("radius",)),
-        ((*PC, "--grain-nm", "1e305"), ("grain_size",)),
-        (("device", "film", "--film", "Al", "--substrate", "Si", "--substrate-um", "1e300"), ("thickness",)),
-        (("device", "film", "--film", "Al", "--substrate", "Si", "--thickness-nm", "1e300"), ("film_thickness",)),
+        (("device", "contact", "--roughness", "1e300,1"), ("--roughness", "1e-11 to 10 m")),
+        ((*SL, "--da", "1e300"), ("--da", "1e-11 to 10 m")),
+        ((*SL, "--da", "5", "--sweep", "1:1e300"), ("--sweep", "1e-11 to 10 m")),
+        ((*CO, "--radius", "1e300"), ("--radius", "1e-11 to 10 m")),
+        ((*PC, "--grain", "1e305"), ("--grain", "1e-11 to 10 m")),
+        (("device", "film", "--film", "Al", "--substrate", "Si", "--substrate-thickness", "1e300"), ("thickness",)),
+        (
+            ("device", "film", "--film", "Al", "--substrate", "Si", "--thickness", "1e300"),
+            ("--thickness", "1e-11 to 10 m"),
+        ),
     ],
     ids=lambda a: " ".join(a[-2:]) if isinstance(a, tuple) and len(a) > 2 else None,
 )
@@ -141,8 +144,8 @@ def test_the_length_bounds_keep_every_real_device():
         ("device", "spin", "--temperature", "1e12"),
         ("device", "contact", "--temperature", "1e12"),
         ("device", "film", "--film", "Al", "--substrate", "Si", "--sink-temperature", "1e12"),
-        ((*SL, "--da-nm", "5", "-t", "1e12")),
-        ((*PC, "--grain-nm", "100", "-t", "1e12")),
+        ((*SL, "--da", "5", "-t", "1e12")),
+        ((*PC, "--grain", "100", "-t", "1e12")),
     ],
     ids=lambda a: " ".join(a[:2]) + " " + " ".join(a[-2:]),
 )

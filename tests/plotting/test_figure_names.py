@@ -13,7 +13,7 @@ import kapitza.plotting
 def _figure_functions() -> dict[str, object]:
     found = {}
     for info in pkgutil.walk_packages(kapitza.plotting.__path__, "kapitza.plotting."):
-        if info.name.rsplit(".", 1)[-1].startswith("_"):  # _mpl: the private helpers (figure, save)
+        if info.name.rsplit(".", 1)[-1].startswith("_"):  # private helpers (figure, save)
             continue
         module = importlib.import_module(info.name)
         for name, obj in vars(module).items():

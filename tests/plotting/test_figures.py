@@ -59,7 +59,7 @@ def _fake_agf_result() -> SimpleNamespace:
 def test_library_leaves_backend_alone_and_never_imports_pyplot(tmp_path):
     """In a fresh interpreter whose backend is 'pdf', drawing and saving every kind of figure keeps 'pdf'.
 
-    Before the fix, ``_mpl.pyplot()`` called ``matplotlib.use("Agg", force=True)``
+    Before the fix, ``canvas.pyplot()`` (then ``_mpl``) called ``matplotlib.use("Agg", force=True)``
     and imported pyplot, so both assertions failed.
     """
     script = textwrap.dedent(

@@ -1,5 +1,11 @@
 """Helpers shared by the commands: parsing values into SI, output checks, the progress bar.
 
+Every length option goes through :func:`parse_length_option` (one value), :func:`parse_lengths` (a comma list),
+:func:`parse_length_interval` (LO:HI) or :func:`parse_length_grid` (LO:HI:N or a list): a value with its unit
+(``20nm``, ``2um``, ``1e-6m``, ``5A``) or a bare number in the option's default unit, which its help names
+(:func:`length_help`); the form is :func:`kapitza.units.parse_length`'s and the range
+:func:`kapitza._checks.length`'s.
+
 Every command imports what it needs from here; no command borrows from another.
 """
 
@@ -14,10 +20,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .. import _checks
 from ..errors import InputError
 from ..io.atomic import check_writable
 from ..io.paths import excerpt, read_ascii_text
 from ..landauer import MAX_TEMPERATURES, as_temperatures
+from ..units import LENGTH_UNITS, parse_length, split_length
 
 
 def parse_temperatures(spec: str) -> NDArray[np.float64]:
@@ -128,6 +136,63 @@ def parse_interval(spec: str | None, option: str, example: str) -> tuple[float, 
     if not lo < hi:
         raise InputError(f"{option} needs LO < HI, got {spec!r}")
     return lo, hi
+
+
+def length_help(what: str, default_unit: str, example: str = "20nm") -> str:
+    """An option's help for a length: ``what``, then how to give it, naming the unit of a bare number."""
+    return f"{what}: a length with its unit (e.g. {example}, 2um, 1e-6m); a bare number is in {default_unit}."
+
+
+def parse_length_option(text: str, option: str, default_unit: str, *, zero: bool = False) -> float:
+    """One length option -> metres: ``20nm``, ``2um``, ``1e-6m``, ``5A`` or a bare number in ``default_unit``;
+    InputError naming ``option`` for another form, a value <= 0, or one outside
+    [:data:`kapitza._checks.MIN_LENGTH`, :data:`kapitza._checks.MAX_LENGTH`] (0 too with ``zero=True``)."""
+    return _checks.length(parse_length(text, default_unit, option, zero=zero), option, zero=zero)
+
+
+def parse_length_in(text: str, option: str, unit: str, *, zero: bool = False) -> float:
+    """A length option for a library argument in ``unit`` (e.g. ``exclude_nm``): checked as
+    :func:`parse_length_option`, returned in ``unit``: the number as typed when it is in ``unit`` or bare (no
+    round trip through metres), else scaled by an exact ratio of powers of ten (``2.5um`` -> 2500.0 nm)."""
+    parse_length_option(text, option, unit, zero=zero)
+    number, given = split_length(text, unit, option)
+    return number * (LENGTH_UNITS[unit] / LENGTH_UNITS[given]) if given != unit else number
+
+
+def parse_lengths(spec: str, option: str, default_unit: str) -> tuple[float, ...]:
+    """'10nm,50nm,0.2um' (or bare numbers in ``default_unit``) -> lengths in m, each as :func:`parse_length_option`."""
+    return tuple(parse_length_option(p, option, default_unit) for p in spec.split(","))
+
+
+def parse_length_interval(spec: str | None, option: str, default_unit: str, example: str) -> tuple[float, float] | None:
+    """'LO:HI' of lengths (each with its unit or in ``default_unit``) -> (lo, hi) in m, lo < hi (None stays None)."""
+    if spec is None:
+        return None
+    parts = spec.split(":")
+    if len(parts) != 2:
+        raise InputError(f"{option} takes LO:HI (e.g. {example}), got {spec!r}")
+    lo, hi = (parse_length_option(p, option, default_unit) for p in parts)
+    if not lo < hi:
+        raise InputError(f"{option} needs LO < HI, got {spec!r}")
+    return lo, hi
+
+
+def parse_length_grid(spec: str, option: str, default_unit: str) -> NDArray[np.float64]:
+    """'LO:HI:N' -> N log-spaced lengths from LO to HI (m); or a comma list of lengths -> those, sorted."""
+    if ":" in spec:
+        parts = spec.split(":")
+        if len(parts) != 3:
+            raise InputError(f"{option} takes LO:HI:N (log-spaced) or a comma list, got {spec!r}")
+        interval = parse_length_interval(":".join(parts[:2]), option, default_unit, "1nm:1um")
+        assert interval is not None
+        try:
+            n = int(parts[2])
+        except ValueError:
+            raise InputError(f"{option}: N must be a whole number, got {spec!r}") from None
+        if not 2 <= n <= _checks.MAX_SWEEP:
+            raise InputError(f"{option} needs 2 <= N <= {_checks.MAX_SWEEP}, got {spec!r}")
+        return np.geomspace(*interval, n)
+    return np.sort(np.array(parse_lengths(spec, option, default_unit)))
 
 
 def parse_pairs(spec: str | None, option: str, example: str = "A=1e-15,q=1,m=1") -> dict[str, float] | None:

@@ -1,7 +1,8 @@
 """``kapitza device thermoelectric | pcm | nanofluidic``: contact-limited ZT, a PCM cell, a nanofluidic exchanger.
 
 Thin commands: parse -> call :mod:`kapitza.devices` -> print the key numbers (SI, with units) ->
-``--plot FILE`` -> ``--json``.  Lengths are in metres.
+``--plot FILE`` -> ``--json``.  Lengths take their unit (``10nm``, ``1mm``); a bare number is in metres, as
+before the units were written out.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import numpy as np
 import typer
 
 from ..io.results import to_jsonable
-from .common import check_output
+from ..units import format_length
+from .common import check_output, length_help, parse_length_option
 
 PLOT_SUFFIXES = (".png", ".pdf", ".svg")
 
@@ -36,7 +38,7 @@ def _lines(lines: list[str]) -> None:
 
 
 def thermoelectric_command(
-    length: Annotated[float, typer.Option("--length", help="Leg length, m.")] = 1e-3,
+    length: Annotated[str, typer.Option("--length", help=length_help("Leg length", "m", "1mm"))] = "1mm",
     zt: Annotated[float, typer.Option("--zt", help="Material figure of merit ZT.")] = 1.0,
     resistivity: Annotated[float, typer.Option("--resistivity", help="Electrical resistivity rho, Ohm m.")] = 1e-5,
     contact_resistivity: Annotated[
@@ -72,7 +74,8 @@ def thermoelectric_command(
         temperature=temperature,
         fraction=fraction,
     )
-    at_length = [thermoelectric_leg(length, resistance=spec, **common) for spec in specs]
+    leg_length = parse_length_option(length, "--length", "m")
+    at_length = [thermoelectric_leg(leg_length, resistance=spec, **common) for spec in specs]
     grid = np.geomspace(1e-7, 1e-1, 121)
     if as_json:
         _emit({"legs": [leg.to_dict() for leg in at_length]})
@@ -81,16 +84,16 @@ def thermoelectric_command(
         lines = [
             f"material ZT {first.zt:g}, rho {first.resistivity:g} Ohm m, k {first.conductivity:g} W/m/K "
             f"({first.conductivity_label}), rho_c {first.contact_resistivity:g} Ohm m^2 per end, T {temperature:g} K",
-            f"electrical contact length 2 rho_c/rho = {first.electrical_length:.4g} m",
+            f"electrical contact length 2 rho_c/rho = {format_length(first.electrical_length)}",
         ]
         for leg in at_length:
             lines += [
                 f"R_K = {leg.resistance:.4g} m^2 K/W ({leg.resistance_label}): thermal contact length 2 R_K k = "
-                f"{leg.thermal_length:.4g} m",
-                f"  at L = {float(leg.length[0]):g} m: ZT_device = {float(leg.zt_device[0]):.4g} "
+                f"{format_length(leg.thermal_length)}",
+                f"  at L = {format_length(float(leg.length[0]), 6)}: ZT_device = {float(leg.zt_device[0]):.4g} "
                 f"({100 * float(leg.ratio[0]):.4g} % of ZT), {100 * float(leg.leg_fraction[0]):.4g} % of the "
                 f"temperature difference across the leg",
-                f"  leg length keeping {100 * leg.fraction:g} % of ZT: {leg.length_for_fraction:.4g} m",
+                f"  leg length keeping {100 * leg.fraction:g} % of ZT: {format_length(leg.length_for_fraction)}",
             ]
         _lines(lines)
     if target is not None:
@@ -103,7 +106,7 @@ def thermoelectric_command(
 
 
 def pcm_command(
-    radius: Annotated[float, typer.Option("--radius", help="Cell radius a, m.")] = 10e-9,
+    radius: Annotated[str, typer.Option("--radius", help=length_help("Cell radius a", "m", "10nm"))] = "10nm",
     power: Annotated[
         float | None, typer.Option("--power", help="Heating power, W (default: the programming power).")
     ] = None,
@@ -135,7 +138,7 @@ def pcm_command(
         ambient_temperature=ambient,
         melting_temperature=melting,
     )
-    cell = pcm_cell(radius, power=power, **kw)
+    cell = pcm_cell(parse_length_option(radius, "--radius", "m"), power=power, **kw)
     if as_json:
         _emit({"cell": cell.to_dict()})
     else:
@@ -143,9 +146,9 @@ def pcm_command(
         budget = ", ".join(f"{n} {100 * s:.3g} %" for n, s in zip(names, cell.shares))
         _lines(
             [
-                f"cell radius {cell.radius:g} m, k_cell {cell.cell_conductivity:g}, k_dielectric "
+                f"cell radius {format_length(cell.radius, 6)}, k_cell {cell.cell_conductivity:g}, k_dielectric "
                 f"{cell.dielectric_conductivity:g} W/m/K, R = {cell.resistance:.4g} m^2 K/W ({cell.resistance_label})",
-                f"Kapitza length k_d R = {cell.kapitza_length:.4g} m "
+                f"Kapitza length k_d R = {format_length(cell.kapitza_length)} "
                 f"(a / L_K = {cell.radius / cell.kapitza_length:.3g})"
                 if cell.kapitza_length > 0
                 else "Kapitza length 0 (no interface resistance)",
@@ -169,13 +172,18 @@ def pcm_command(
 
 def nanofluidic_command(
     height: Annotated[
-        float, typer.Option("--height", help="Channel height H (both channels unless --height-2), m.")
-    ] = 50e-9,
-    height_2: Annotated[float | None, typer.Option("--height-2", help="Channel height of liquid 2, m.")] = None,
+        str,
+        typer.Option("--height", help=length_help("Channel height H (both channels unless --height-2)", "m", "50nm")),
+    ] = "50nm",
+    height_2: Annotated[
+        str | None, typer.Option("--height-2", help=length_help("Channel height of liquid 2", "m", "50nm"))
+    ] = None,
     fluid_conductivity: Annotated[
         str, typer.Option("--fluid-conductivity", help="Liquid conductivity, W m^-1 K^-1 (water 0.6).")
     ] = "0.6",
-    wall_thickness: Annotated[float, typer.Option("--wall-thickness", help="Wall thickness, m.")] = 20e-9,
+    wall_thickness: Annotated[
+        str, typer.Option("--wall-thickness", help=length_help("Wall thickness (0: none)", "m", "20nm"))
+    ] = "20nm",
     wall_conductivity: Annotated[
         str, typer.Option("--wall-conductivity", help="Wall conductivity, W m^-1 K^-1 or a material name.")
     ] = "1.4",
@@ -202,14 +210,18 @@ def nanofluidic_command(
     target = _plot_target(plot)
     kw = dict(
         fluid_conductivity=fluid_conductivity,
-        wall_thickness=wall_thickness,
+        wall_thickness=parse_length_option(wall_thickness, "--wall-thickness", "m", zero=True),
         wall_conductivity=wall_conductivity,
         resistance=resistance,
         resistance_2=resistance_2,
         nusselt=nusselt,
         temperature=temperature,
     )
-    ex = nanofluidic_exchanger(height, channel_height_2=height_2, **kw)
+    ex = nanofluidic_exchanger(
+        parse_length_option(height, "--height", "m"),
+        channel_height_2=None if height_2 is None else parse_length_option(height_2, "--height-2", "m"),
+        **kw,
+    )
     if as_json:
         _emit({"exchanger": ex.to_dict()})
     else:
@@ -218,13 +230,13 @@ def nanofluidic_command(
         )
         _lines(
             [
-                f"channels {ex.channel_height_1:g} m / {ex.channel_height_2:g} m, Nu {ex.nusselt_1:g} / "
-                f"{ex.nusselt_2:g}: h = {ex.h_1:.4g} / {ex.h_2:.4g} W/m^2K",
+                f"channels {format_length(ex.channel_height_1, 6)} / {format_length(ex.channel_height_2, 6)}, "
+                f"Nu {ex.nusselt_1:g} / {ex.nusselt_2:g}: h = {ex.h_1:.4g} / {ex.h_2:.4g} W/m^2K",
                 f"interfaces R = {ex.resistance_1:.4g} / {ex.resistance_2:.4g} m^2K/W, Kapitza lengths "
-                f"{ex.kapitza_lengths[0]:.3g} / {ex.kapitza_lengths[1]:.3g} m",
+                f"{format_length(ex.kapitza_lengths[0], 3)} / {format_length(ex.kapitza_lengths[1], 3)}",
                 f"1/U budget: {budget}",
                 f"U = {ex.U:.4g} W/m^2K ({ex.U_without_interfaces:.4g} without the interfaces)",
-                f"interfaces weigh as much as convection below H* = {ex.crossover_height:.4g} m",
+                f"interfaces weigh as much as convection below H* = {format_length(ex.crossover_height)}",
             ]
         )
     if target is not None:

@@ -11,7 +11,8 @@ import numpy as np
 import typer
 
 from ..errors import InputError
-from .common import check_output, parse_floats, parse_interval
+from ..units import format_length
+from .common import check_output, length_help, parse_floats, parse_interval, parse_length_option
 
 _PLOT_SUFFIXES = (".png", ".pdf", ".svg")
 _POINTS = 40
@@ -35,7 +36,7 @@ def _pair(spec: str, option: str) -> tuple[float, float]:
 def cryogenic_command(
     power: Annotated[float, typer.Option(help="Power dissipated at the chip's top face, W.")] = 0.01,
     area: Annotated[float, typer.Option(help="Chip (cooled-face) area, m^2.")] = 1e-4,
-    thickness: Annotated[float, typer.Option(help="Chip thickness, m.")] = 5e-4,
+    thickness: Annotated[str, typer.Option(help=length_help("Chip thickness", "m", "0.5mm"))] = "0.5mm",
     conductivity: Annotated[str, typer.Option(help="Chip conductivity, W/m/K, or a material name.")] = "5",
     resistance: Annotated[
         str,
@@ -62,7 +63,7 @@ def cryogenic_command(
         raise InputError(f"--sweep needs powers > 0 W, got {sweep!r}")
     kwargs = {
         "area": area,
-        "thickness": thickness,
+        "thickness": parse_length_option(thickness, "--thickness", "m"),
         "conductivity": conductivity,
         "resistance": resistance,
         "bath_temperature": bath,
@@ -72,7 +73,8 @@ def cryogenic_command(
     if as_json:
         _emit_json(res.to_dict())
     else:
-        typer.echo(f"chip: {area:g} m^2, {thickness:g} m, kappa {res.conductivity_label}; bath {bath:g} K")
+        shown = format_length(kwargs["thickness"], 6)
+        typer.echo(f"chip: {area:g} m^2, {shown}, kappa {res.conductivity_label}; bath {bath:g} K")
         typer.echo(f"R_K: {res.resistance_label}, R_K(T_He) = {res.resistance_at_bath:.4g} m^2 K/W; law: {law}")
         typer.echo(f"P = {res.power:g} W, q = {res.heat_flux:.4g} W/m^2")
         typer.echo(
@@ -99,7 +101,10 @@ def spin_command(
     r_up: Annotated[str, typer.Option(help="Spin-up channel R, m^2 K/W (or a source spec).")] = "1e-9",
     r_down: Annotated[str, typer.Option(help="Spin-down channel boundary resistance, m^2 K/W.")] = "3e-9",
     conductivity: Annotated[float, typer.Option(help="Electronic conductivity of N (both spins), W/m/K.")] = 100.0,
-    lambda_nm: Annotated[float, typer.Option(help="Spin heat relaxation length in N, nm (inf: none).")] = 20.0,
+    relaxation_length: Annotated[
+        str,
+        typer.Option(help=length_help("Spin heat relaxation length in N (inf: none)", "nm", "20nm")),
+    ] = "20nm",
     temperature: Annotated[float, typer.Option(help="Temperature of N at the interface, K.")] = 300.0,
     plot: Annotated[Path | None, typer.Option(help="Spin temperatures vs distance (.png/.pdf/.svg).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON (SI).")] = False,
@@ -109,14 +114,17 @@ def spin_command(
 
     if plot is not None:
         check_output(plot, _PLOT_SUFFIXES, "--plot")
-    if not (lambda_nm > 0):
-        raise InputError(f"--lambda-nm must be > 0 nm, got {lambda_nm:g}")
+    relaxation = (
+        math.inf
+        if relaxation_length.strip().lower() == "inf"
+        else parse_length_option(relaxation_length, "--relaxation-length", "nm")
+    )
     res = spin_heat_accumulation(
         flux,
         resistance_up=r_up,
         resistance_down=r_down,
         conductivity=conductivity,
-        relaxation_length=lambda_nm * 1e-9,
+        relaxation_length=relaxation,
         temperature=temperature,
     )
     if as_json:
@@ -124,7 +132,8 @@ def spin_command(
     else:
         typer.echo(f"R_up = {res.resistance_up:.4g}, R_down = {res.resistance_down:.4g} m^2 K/W; q = {flux:g} W/m^2")
         typer.echo(f"spin heat accumulation T_up - T_down = {res.spin_temperature:.4g} K at the interface")
-        typer.echo(f"decays over lambda = {lambda_nm:g} nm into N")
+        shown = "inf (no relaxation)" if math.isinf(relaxation) else format_length(relaxation, 6)
+        typer.echo(f"decays over lambda = {shown} into N")
         typer.echo(
             f"effective R = {res.effective_resistance:.4g} m^2 K/W (parallel law {res.parallel_resistance:.4g}, "
             f"no relaxation {(res.resistance_up + res.resistance_down) / 4:.4g})"
@@ -143,7 +152,13 @@ def contact_command(
         str, typer.Option("--resistance", "-R", help="Intrinsic R_K: m^2 K/W, dmm:Al/Si, G=...")
     ] = "dmm:Al/Si",
     conductivity: Annotated[str, typer.Option(help="k1,k2 of the two bodies, W/m/K (or material names).")] = "16,16",
-    roughness_um: Annotated[str, typer.Option(help="RMS roughness sigma1,sigma2, micrometres.")] = "1,1",
+    roughness: Annotated[
+        str,
+        typer.Option(
+            help="RMS roughness sigma1,sigma2 (one value: both), lengths with their unit (e.g. 1um,0.5um); bare "
+            "numbers are in um."
+        ),
+    ] = "1um,1um",
     slope: Annotated[str, typer.Option(help="RMS asperity slopes m1,m2.")] = "0.1,0.1",
     hardness_gpa: Annotated[float, typer.Option(help="Microhardness of the softer surface, GPa.")] = 3.0,
     pressure: Annotated[str, typer.Option(help="Apparent pressure range LO:HI, Pa.")] = "1e4:1e8",
@@ -160,14 +175,20 @@ def contact_command(
     if len(parts) not in (1, 2) or not all(parts):
         raise InputError(f"--conductivity takes k1,k2 (W/m/K or material names), got {conductivity!r}")
     k1, k2 = (parts[0], parts[-1])
-    s1, s2 = _pair(roughness_um, "--roughness-um")
+    sides = roughness.split(",")
+    if len(sides) not in (1, 2):
+        raise InputError(
+            f"--roughness takes one length or two separated by a comma (side 1, side 2), got {roughness!r}"
+        )
+    s1, s2 = (parse_length_option(sides[0], "--roughness", "um", zero=True),
+              parse_length_option(sides[-1], "--roughness", "um", zero=True))  # fmt: skip
     m1, m2 = _pair(slope, "--slope")
     lo, hi = parse_interval(pressure, "--pressure", "1e4:1e8") or (0.0, 0.0)
     if lo <= 0:
         raise InputError(f"--pressure needs LO > 0 Pa, got {pressure!r}")
     if not (math.isfinite(hardness_gpa) and hardness_gpa > 0):
         raise InputError(f"--hardness-gpa must be > 0 GPa, got {hardness_gpa:g}")
-    for name, value in (("--roughness-um", s1), ("--roughness-um", s2), ("--slope", m1), ("--slope", m2)):
+    for name, value in (("--slope", m1), ("--slope", m2)):
         if value < 0:
             raise InputError(f"{name} values must be >= 0, got {value:g}")
     res = contact_vs_kapitza(
@@ -175,8 +196,8 @@ def contact_command(
         resistance=resistance,
         conductivity1=k1,
         conductivity2=k2,
-        roughness1=s1 * 1e-6,
-        roughness2=s2 * 1e-6,
+        roughness1=s1,
+        roughness2=s2,
         slope1=m1,
         slope2=m2,
         hardness=hardness_gpa * 1e9,
@@ -186,7 +207,7 @@ def contact_command(
         _emit_json(res.to_dict())
     else:
         typer.echo(
-            f"CMY: k_s = {res.effective_conductivity:.4g} W/m/K, sigma = {res.roughness * 1e6:.4g} um, "
+            f"CMY: k_s = {res.effective_conductivity:.4g} W/m/K, sigma = {format_length(res.roughness)}, "
             f"m = {res.slope:.4g}, H_c = {hardness_gpa:g} GPa"
         )
         typer.echo(f"R_K ({res.resistance_label}) at {temperature:g} K = {res.kapitza_resistance:.4g} m^2 K/W")

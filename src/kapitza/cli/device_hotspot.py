@@ -2,7 +2,8 @@
 
 Thin over :func:`kapitza.devices.hotspot.hotspot` / :func:`~kapitza.devices.hotspot.hotspot_sweep`.  Layers are
 ``--layer CONDUCTIVITY:THICKNESS[:ANISOTROPY]`` (top first; CONDUCTIVITY a number in W/m/K, a material name,
-or NAME=NUMBER for a labelled number; THICKNESS with its unit: nm, um, mm or m), interfaces ``--interface R``
+or NAME=NUMBER for a labelled number; THICKNESS a length with its unit, e.g. 2um or 500nm;
+a bare number is in um), interfaces ``--interface R``
 (one per pair of neighbouring layers, top first: a number in m^2 K/W, G=..., dmm:A/B, power:R0,T0,n or a result
 file).  Example (a GaN-on-SiC HEMT gate)::
 
@@ -24,29 +25,16 @@ from rich.table import Table
 
 from ..errors import InputError
 from ..io.results import to_jsonable
-from .common import check_output, parse_number
+from ..units import format_length
+from .common import check_output, parse_length_option, parse_number
 
 _PLOT_SUFFIXES = (".png", ".pdf", ".svg")
-_LENGTH_UNITS = {"nm": 1e-9, "um": 1e-6, "\u00b5m": 1e-6, "mm": 1e-3, "m": 1.0}
 _POWER_UNITS = {"planar": {"w/mm": 1e3, "w/m": 1.0}, "axisymmetric": {"mw": 1e-3, "w": 1.0}}
 
 
 def parse_length(text: str, option: str) -> float:
-    """'2um' / '500 nm' / '1e-4m' -> metres (> 0); the unit is required."""
-    m = re.fullmatch(r"\s*([-+0-9.eE]+)\s*([a-zA-Z\u00b5]+)\s*", text)
-    if m is None or m.group(2) not in _LENGTH_UNITS:
-        raise InputError(f"{option} takes a length with its unit (nm, um, mm or m), e.g. 2um; got {text!r}")
-    from .._checks import MAX_LENGTH, MIN_LENGTH
-
-    value = parse_number(m.group(1), text, option) * _LENGTH_UNITS[m.group(2)]
-    if value <= 0:
-        raise InputError(f"{option} lengths must be > 0, got {text!r}")
-    if not MIN_LENGTH <= value <= MAX_LENGTH:
-        raise InputError(
-            f"{option} lengths must be {MIN_LENGTH:g} to {MAX_LENGTH:g} m (a tenth of a bond to larger than any "
-            f"device), got {text!r}"
-        )
-    return value
+    """'2um' / '500 nm' / '1e-4m' / a bare number in um -> metres: :func:`kapitza.cli.common.parse_length_option`."""
+    return parse_length_option(text, option, "um")
 
 
 def parse_layer(spec: str) -> Any:
@@ -119,7 +107,9 @@ def hotspot_command(
             "(e.g. GaN=160:2um); THICKNESS in nm/um/mm/m; ANISOTROPY = k_in-plane/k_cross-plane",
         ),
     ],
-    width: Annotated[str, typer.Option("--width", help="source width (strip) or diameter (disc), e.g. 1um")],
+    width: Annotated[
+        str, typer.Option("--width", help="source width (strip) or diameter (disc), e.g. 1um (a bare number is in um)")
+    ],
     interface: Annotated[
         list[str] | None,
         typer.Option(
@@ -227,12 +217,12 @@ def hotspot_command(
     console.print(_table(res))
     unit = res.power_unit
     console.print(
-        f"source: width {res.source_width * 1e6:.4g} um, power {res.power:.4g} {unit}, "
-        f"flux {res.heat_flux:.4g} W/m^2; domain width {res.domain_width * 1e6:.4g} um; {res.n_nodes} nodes"
+        f"source: width {format_length(res.source_width)}, power {res.power:.4g} {unit}, "
+        f"flux {res.heat_flux:.4g} W/m^2; domain width {format_length(res.domain_width)}; {res.n_nodes} nodes"
     )
     for j, label in enumerate(res.interface_labels):
         console.print(
-            f"interface {j + 1} ({label}) at {res.interface_depths[j] * 1e6:.4g} um: "
+            f"interface {j + 1} ({label}) at {format_length(res.interface_depths[j])}: "
             f"R = {res.interface_resistances[j]:.4g} m^2K/W (at {res.interface_temperatures[j]:.4g} K), "
             f"jump on the axis {res.interface_jumps[j]:.4g} K"
         )

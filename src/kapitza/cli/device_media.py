@@ -1,6 +1,7 @@
 """``kapitza device superlattice | composite | polycrystal``: effective media with interface resistances.
 
-Lengths are given in nm (options ending in ``-nm``), everything else in SI; ``--json`` prints SI numbers.
+Lengths are given with their unit (``20nm``, ``2um``; a bare number is in nm), everything else in SI; ``--json``
+prints SI numbers.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from rich.console import Console
 from rich.markup import escape
 
 from ..errors import InputError
-from .common import check_output, parse_floats, parse_interval
+from ..units import format_length
+from .common import check_output, length_help, parse_floats, parse_length_interval, parse_length_option, parse_lengths
 
 PLOT_SUFFIXES = (".png", ".pdf", ".svg")
-NM = 1e-9
 SWEEP_POINTS = 121
 
 ResistanceOpt = Annotated[
@@ -37,13 +38,14 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON 
 
 
 def _sweep(spec: str | None) -> np.ndarray | None:
-    interval = parse_interval(spec, "--sweep-nm", "0.1:1000")
+    interval = parse_length_interval(spec, "--sweep", "nm", "0.1nm:1um")
     if interval is None:
         return None
-    lo, hi = interval
-    if lo <= 0:
-        raise InputError(f"--sweep-nm needs LO > 0 nm, got {spec!r}")
-    return np.geomspace(lo, hi, SWEEP_POINTS) * NM
+    return np.geomspace(*interval, SWEEP_POINTS)
+
+
+def _sweep_help(what: str) -> str:
+    return f"{what} sweep LO:HI, lengths with their unit (e.g. 1nm:1um); bare numbers are in nm."
 
 
 def _conductivity(spec: str) -> float | str:
@@ -73,23 +75,16 @@ def _finish(res: Any, plot: Path | None, as_json: bool, lines: list[str], draw: 
         console.print(escape(f"figure: {plot}"))
 
 
-def _length_nm(value: float, option: str) -> float:
-    """A length option in nm, checked here so that the message names the option: metres out."""
-    if not (value > 0 and np.isfinite(value)):
-        raise InputError(f"{option} must be a finite length > 0 nm, got {value:g}")
-    return value * NM
-
-
-def _nm(x: float | None) -> str:
-    return "none" if x is None else f"{x / NM:.4g} nm"
+def _length(x: float | None) -> str:
+    return "none" if x is None else format_length(x)
 
 
 def superlattice_command(
     resistance: ResistanceOpt,
     ka: Annotated[str, typer.Option("--ka", help="Conductivity of layer A: W/m/K or a material name.")],
     kb: Annotated[str, typer.Option("--kb", help="Conductivity of layer B: W/m/K or a material name.")],
-    da_nm: Annotated[float, typer.Option("--da-nm", help="Thickness of layer A, nm.")],
-    db_nm: Annotated[float, typer.Option("--db-nm", help="Thickness of layer B, nm.")],
+    da: Annotated[str, typer.Option("--da", help=length_help("Thickness of layer A", "nm", "2nm"))],
+    db: Annotated[str, typer.Option("--db", help=length_help("Thickness of layer B", "nm", "2nm"))],
     resistance_ba: Annotated[
         str | None, typer.Option("--resistance-ba", help="B->A interface resistance (default: the same as -R).")
     ] = None,
@@ -100,7 +95,7 @@ def superlattice_command(
     alloy: Annotated[
         float | None, typer.Option("--alloy", help="Bulk alloy conductivity to compare with, W/m/K (Si/Ge: 8).")
     ] = None,
-    sweep_nm: Annotated[str | None, typer.Option("--sweep-nm", help="Period sweep LO:HI in nm.")] = None,
+    sweep: Annotated[str | None, typer.Option("--sweep", help=_sweep_help("Period"))] = None,
     temperature: TemperatureOpt = 300.0,
     plot: PlotOpt = None,
     as_json: JsonOpt = False,
@@ -111,8 +106,8 @@ def superlattice_command(
 
     _start(plot)
     res = superlattice(
-        _length_nm(da_nm, "--da-nm"),
-        _length_nm(db_nm, "--db-nm"),
+        parse_length_option(da, "--da", "nm"),
+        parse_length_option(db, "--db", "nm"),
         _conductivity(ka),
         _conductivity(kb),
         resistance,
@@ -121,22 +116,22 @@ def superlattice_command(
         temperature=temperature,
         contact_resistance=contact,
         alloy_conductivity=alloy,
-        sweep_periods=_sweep(sweep_nm),
+        sweep_periods=_sweep(sweep),
     )
     lines = [
-        f"superlattice at {res.temperature:g} K: {res.periods} x ({res.thickness_a / NM:g} nm {res.labels[0]} / "
-        f"{res.thickness_b / NM:g} nm {res.labels[1]})",
+        f"superlattice at {res.temperature:g} K: {res.periods} x ({format_length(res.thickness_a, 6)} "
+        f"{res.labels[0]} / {format_length(res.thickness_b, 6)} {res.labels[1]})",
         f"k_A = {res.conductivity_a:.4g} W/m/K, k_B = {res.conductivity_b:.4g} W/m/K, "
         f"R_AB = {res.resistance_ab:.4g} m^2K/W ({res.labels[2]}), R_BA = {res.resistance_ba:.4g} m^2K/W",
         f"k_eff (cross-plane) = {res.effective_conductivity:.4g} W/m/K; "
         f"layers alone {res.layer_conductivity:.4g} W/m/K",
         f"interfaces carry {100 * res.interface_share:.3g} % of the resistance",
-        f"critical period (layers = interfaces) = {_nm(res.critical_period)}; thin-layer limit k -> period/(2R)",
+        f"critical period (layers = interfaces) = {_length(res.critical_period)}; thin-layer limit k -> period/(2R)",
     ]
     if res.alloy_conductivity is not None:
         lines.append(
             f"bulk alloy {res.alloy_conductivity:.4g} W/m/K; the superlattice conducts less below a period of "
-            f"{_nm(res.alloy_period)}"
+            f"{_length(res.alloy_period)}"
         )
     _finish(res, plot, as_json, lines, superlattice_figure)
 
@@ -146,21 +141,28 @@ def composite_command(
     km: Annotated[str, typer.Option("--km", help="Matrix conductivity: W/m/K or a material name.")],
     kp: Annotated[str, typer.Option("--kp", help="Particle conductivity: W/m/K or a material name.")],
     fraction: Annotated[float, typer.Option("-f", "--fraction", help="Particle volume fraction, 0 <= f < 1.")],
-    radius_nm: Annotated[
-        str | None, typer.Option("--radius-nm", help="Particle radius in nm, or several: 10,50,200.")
+    radius: Annotated[
+        str | None,
+        typer.Option(
+            "--radius",
+            help="Particle radius, or several: 10nm,50nm,0.2um (lengths with their unit; bare numbers are in nm).",
+        ),
     ] = None,
     weights: Annotated[
-        str | None, typer.Option("--weights", help="Relative volume fractions of the --radius-nm values.")
+        str | None, typer.Option("--weights", help="Relative volume fractions of the --radius values.")
     ] = None,
-    lognormal_nm: Annotated[
+    lognormal: Annotated[
         str | None,
-        typer.Option("--lognormal-nm", help="MEDIAN,SIGMA: lognormal number distribution of radii (median in nm)."),
+        typer.Option(
+            "--lognormal",
+            help="MEDIAN,SIGMA: lognormal number distribution of radii (median a length, e.g. 50nm; bare in nm).",
+        ),
     ] = None,
     shape: Annotated[str, typer.Option("--shape", help="sphere, cylinder-aligned or cylinder-random.")] = "sphere",
     fractions: Annotated[
         str, typer.Option("--fractions", help="Volume fractions drawn in the radius sweep.")
     ] = "0.1,0.2,0.3",
-    sweep_nm: Annotated[str | None, typer.Option("--sweep-nm", help="Radius sweep LO:HI in nm.")] = None,
+    sweep: Annotated[str | None, typer.Option("--sweep", help=_sweep_help("Radius"))] = None,
     temperature: TemperatureOpt = 300.0,
     plot: PlotOpt = None,
     as_json: JsonOpt = False,
@@ -170,18 +172,20 @@ def composite_command(
     from ..plotting.devices.media import composite_figure
 
     _start(plot)
-    if (radius_nm is None) == (lognormal_nm is None):
-        raise InputError("give the particle size with exactly one of --radius-nm and --lognormal-nm")
+    if (radius is None) == (lognormal is None):
+        raise InputError("give the particle size with exactly one of --radius and --lognormal")
     w: Any = None
-    if lognormal_nm is not None:
+    if lognormal is not None:
         if weights is not None:
-            raise InputError("--weights goes with --radius-nm, not with --lognormal-nm")
-        pair = parse_floats(lognormal_nm, "--lognormal-nm") or ()
+            raise InputError("--weights goes with --radius, not with --lognormal")
+        pair = lognormal.split(",")
         if len(pair) != 2:
-            raise InputError(f"--lognormal-nm takes MEDIAN,SIGMA (e.g. 50,0.4), got {lognormal_nm!r}")
-        radii, w = lognormal_radii(pair[0] * NM, pair[1])
+            raise InputError(f"--lognormal takes MEDIAN,SIGMA (e.g. 50nm,0.4), got {lognormal!r}")
+        sigma = parse_floats(pair[1], "--lognormal") or ()
+        radii, w = lognormal_radii(parse_length_option(pair[0], "--lognormal", "nm"), sigma[0])
     else:
-        radii = np.array([_length_nm(x, "--radius-nm") for x in parse_floats(radius_nm, "--radius-nm") or ()])
+        assert radius is not None
+        radii = np.array(parse_lengths(radius, "--radius", "nm"))
         w = parse_floats(weights, "--weights")
     res = composite(
         _conductivity(km),
@@ -192,19 +196,20 @@ def composite_command(
         volume_fraction=fraction,
         shape=shape,
         temperature=temperature,
-        sweep_radii=_sweep(sweep_nm),
+        sweep_radii=_sweep(sweep),
         sweep_fractions=parse_floats(fractions, "--fractions"),
     )
     size = (
-        f"radius {res.radii[0] / NM:g} nm"
+        f"radius {format_length(res.radii[0], 6)}"
         if res.radii.size == 1
-        else f"{res.radii.size} radii {res.radii.min() / NM:.3g}-{res.radii.max() / NM:.3g} nm"
+        else f"{res.radii.size} radii {format_length(res.radii.min(), 3)} to {format_length(res.radii.max(), 3)}"
     )
     lines = [
         f"composite at {res.temperature:g} K: {res.shape}s, {size}, f = {res.volume_fraction:g}",
         f"k_m = {res.matrix_conductivity:.4g} W/m/K ({res.labels[0]}), k_p = {res.particle_conductivity:.4g} W/m/K "
         f"({res.labels[1]}), R = {res.resistance:.4g} m^2K/W ({res.labels[2]})",
-        f"Kapitza radius a_K = R k_m = {_nm(res.kapitza_radius)}; critical radius a_c = {_nm(res.critical_radius)}",
+        f"Kapitza radius a_K = R k_m = {_length(res.kapitza_radius)}; "
+        f"critical radius a_c = {_length(res.critical_radius)}",
         f"k_eff = {res.effective_conductivity:.4g} W/m/K (k_eff/k_m = {res.ratio:.4g}); "
         f"without R (Maxwell-Garnett) {res.maxwell_garnett:.4g} W/m/K",
     ]
@@ -216,14 +221,14 @@ def composite_command(
 def polycrystal_command(
     resistance: ResistanceOpt,
     k0: Annotated[str, typer.Option("--k0", help="Single-crystal conductivity: W/m/K or a material name.")],
-    grain_nm: Annotated[float, typer.Option("--grain-nm", help="Grain size d, nm.")],
+    grain: Annotated[str, typer.Option("--grain", help=length_help("Grain size d", "nm", "100nm"))],
     contact_fraction: Annotated[
         float, typer.Option("--contact-fraction", help="Bonded fraction of the boundary area (R_gb = R / phi).")
     ] = 1.0,
     shape_factor: Annotated[
         float, typer.Option("--shape-factor", help="c in k0/(1 + c k0 R_gb/d): 1 series, 2 per-grain.")
     ] = 1.0,
-    sweep_nm: Annotated[str | None, typer.Option("--sweep-nm", help="Grain-size sweep LO:HI in nm.")] = None,
+    sweep: Annotated[str | None, typer.Option("--sweep", help=_sweep_help("Grain-size"))] = None,
     temperature: TemperatureOpt = 300.0,
     plot: PlotOpt = None,
     as_json: JsonOpt = False,
@@ -235,19 +240,19 @@ def polycrystal_command(
     _start(plot)
     res = polycrystal(
         _conductivity(k0),
-        _length_nm(grain_nm, "--grain-nm"),
+        parse_length_option(grain, "--grain", "nm"),
         resistance,
         contact_fraction=contact_fraction,
         shape_factor=shape_factor,
         temperature=temperature,
-        sweep_grain_sizes=_sweep(sweep_nm),
+        sweep_grain_sizes=_sweep(sweep),
     )
     lines = [
-        f"polycrystal at {res.temperature:g} K: grains of {res.grain_size / NM:g} nm, "
+        f"polycrystal at {res.temperature:g} K: grains of {format_length(res.grain_size, 6)}, "
         f"k0 = {res.bulk_conductivity:.4g} W/m/K ({res.labels[0]})",
         f"boundary R_gb = {res.boundary_resistance:.4g} m^2K/W ({res.labels[1]}, bonded fraction "
         f"{res.contact_fraction:g})",
-        f"Kapitza length k0 R_gb = {_nm(res.kapitza_length)}",
+        f"Kapitza length k0 R_gb = {_length(res.kapitza_length)}",
         f"k_eff = {res.effective_conductivity:.4g} W/m/K "
         f"({100 * res.effective_conductivity / res.bulk_conductivity:.3g} % of k0); "
         f"boundaries carry {100 * res.boundary_share:.3g} % of the resistance",

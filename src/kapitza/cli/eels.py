@@ -22,7 +22,7 @@ from rich.table import Table
 from .. import _checks
 from ..errors import InputError
 from ..io.results import to_jsonable
-from .common import check_output, parse_floats, parse_interval, parse_number
+from .common import check_output, length_help, parse_floats, parse_interval, parse_length_in, parse_number
 
 eels_app = typer.Typer(
     help="STEM-EELS phonon thermometry: temperatures from the gain/loss ratio (detailed balance), profiles and "
@@ -184,6 +184,8 @@ def _resolve(background: str, window: Any, *needs_subtracted: Any) -> str:
     if window is not None and not any(x for x in needs_subtracted):
         return _JOINT
     return "power-law"
+
+
 _Region = Annotated[
     str | None,
     typer.Option("--region", help="--background joint: |E| channels fitted, LO:HI meV (default: window to axis end)"),
@@ -363,9 +365,12 @@ def profile_command(
     across: Annotated[
         str, typer.Option("--across", help="image axis that crosses the interface (the other one is summed)")
     ] = "x",
-    exclude: Annotated[float, typer.Option("--exclude", help="nm left out on each side of the interface")] = 1.0,
+    exclude: Annotated[
+        str, typer.Option("--exclude", help=length_help("left out on each side of the interface", "nm", "1nm"))
+    ] = "1nm",
     fit_range: Annotated[
-        float | None, typer.Option("--fit-range", help="fit only this far (nm) from the interface on each side")
+        str | None,
+        typer.Option("--fit-range", help=length_help("fit only this far from the interface on each side", "nm", "5nm")),
     ] = None,
     gradient: Annotated[
         float | None,
@@ -389,12 +394,10 @@ def profile_command(
     if plot is not None:
         check_output(plot, _PLOT_SUFFIXES, "--plot")
     win = parse_range(window, "--window")
-    if not (math.isfinite(exclude) and exclude >= 0):
-        raise InputError(f"--exclude must be >= 0 nm, got {exclude:g}")
+    exclude_nm = parse_length_in(exclude, "--exclude", "nm", zero=True)
     if not math.isfinite(interface):
         raise InputError("--interface must be a finite position in nm")
-    if fit_range is not None:
-        _checks.positive(fit_range, "--fit-range", "nm")
+    fit_range_nm = None if fit_range is None else parse_length_in(fit_range, "--fit-range", "nm")
     if gradient is not None:
         _checks.positive(abs(gradient), "--gradient", "K/nm in magnitude")
     if heat_flux is not None:
@@ -423,8 +426,8 @@ def profile_command(
     jump = analyze_profile(
         profile,
         interface,
-        exclude_nm=exclude,
-        fit_range_nm=fit_range,
+        exclude_nm=exclude_nm,
+        fit_range_nm=fit_range_nm,
         gradient_k_per_nm=None if gradient is None else abs(gradient),  # a magnitude: the side is from the fits
         heat_flux_w_m2=None if heat_flux is None else abs(heat_flux),
         heat_flux_err=heat_flux_err,
@@ -652,8 +655,9 @@ def simulate_command(
         str, typer.Option("--gradient", help="|dT/dx| K/nm on the left[,right] (heat flows left to right)")
     ] = "0.18",
     mixing: Annotated[
-        float, typer.Option("--mixing", help="probe/delocalisation width across the interface, nm")
-    ] = 0.5,
+        str,
+        typer.Option("--mixing", help=length_help("probe/delocalisation width across the interface", "nm", "0.5nm")),
+    ] = "0.5nm",
     seed: Annotated[int | None, typer.Option("--seed", help="noise seed (default: random)")] = None,
     noise: Annotated[bool, typer.Option("--noise/--no-noise", help="Poisson noise")] = True,
 ) -> None:
@@ -665,6 +669,7 @@ def simulate_command(
     _checks.positive(temperature, "--temperature", "K")
     _checks.positive(resolution, "--resolution", "meV")
     _checks.positive(dose, "--dose", "electrons")
+    mixing_nm = parse_length_in(mixing, "--mixing", "nm", zero=True)
     modes = parse_mode_temperatures(mode_temperature)
     extra = _signal_fraction(signal_fraction)
     dos = _dos(material, dos_model, phonopy, dos_table, mesh)
@@ -694,7 +699,7 @@ def simulate_command(
         if np.min(t) <= 0:
             raise InputError("the temperature profile drops below 0 K: lower --gradient or --jump, shorten --positions")
         data = forward.simulate_line_scan(
-            x, t, (dos.energy_mev, dos.dos), (right.energy_mev, right.dos), interface, mixing_nm=mixing, **common
+            x, t, (dos.energy_mev, dos.dos), (right.energy_mev, right.dos), interface, mixing_nm=mixing_nm, **common
         )
     path = write_eels(out, data)
     con = Console(highlight=False, stderr=True)

@@ -13,7 +13,8 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import InputError
-from .common import check_output, parse_grid, parse_number, progress_bar
+from ..units import format_length
+from .common import check_output, length_help, parse_length_grid, parse_length_option, parse_number, progress_bar
 
 PLOT_SUFFIXES = (".png", ".pdf", ".svg")
 
@@ -65,10 +66,6 @@ def _stack_json(res: Any, title: str) -> dict[str, Any]:
     }
 
 
-def _nm(x: float) -> str:
-    return f"{x / 1e-9:.4g} nm"
-
-
 #: Rows of the budget table and lines per interface printed in full; a longer stack shows its largest terms
 #: (--json gives every one): a terminal table of thousands of rows is neither readable nor quick to draw.
 MAX_PRINTED_TERMS = 40
@@ -83,8 +80,9 @@ def _print_stack(res: Any, title: str) -> None:
     terms: list[tuple[float, tuple[str, ...]]] = []
     for i, layer in enumerate(layers):
         share = f"{100 * res.layer_resistance[i] / res.total_resistance:.3g} %"
-        terms.append((res.layer_resistance[i], (layer.name, _nm(layer.thickness), f"{res.layer_resistance[i]:.4g}",
-                      f"{res.layer_drop[i]:.4g}", share, layer.conductivity.label)))  # fmt: skip
+        terms.append((res.layer_resistance[i], (layer.name, format_length(layer.thickness),
+                      f"{res.layer_resistance[i]:.4g}", f"{res.layer_drop[i]:.4g}", share,
+                      layer.conductivity.label)))  # fmt: skip
         if i < n_if:
             r = res.interface_resistance[i]
             terms.append((r, (f"{layer.name}/{layers[i + 1].name}", "", f"{r:.4g}", f"{res.interface_jump[i]:.4g}",
@@ -112,7 +110,7 @@ def _print_stack(res: Any, title: str) -> None:
             above, below = res.kapitza_length[i]
             console.print(
                 f"interface {layers[i].name}/{layers[i + 1].name} at {res.interface_temperature[i]:.4g} K: Kapitza "
-                f"length {_nm(above)} of {layers[i].name}, {_nm(below)} of {layers[i + 1].name}"
+                f"length {format_length(above)} of {layers[i].name}, {format_length(below)} of {layers[i + 1].name}"
             )
     scale = res.crossover_scale
     if n_if:
@@ -121,7 +119,7 @@ def _print_stack(res: Any, title: str) -> None:
         elif len(layers) > MAX_PRINTED_TERMS:
             console.print(f"interfaces would dominate with every layer {scale:.3g}x as thick")
         else:
-            thin = ", ".join(f"{layer.name} < {_nm(layer.thickness * scale)}" for layer in layers)
+            thin = ", ".join(f"{layer.name} < {format_length(layer.thickness * scale)}" for layer in layers)
             console.print(f"interfaces would dominate with every layer {scale:.3g}x as thick: {thin}")
     metal_sides = res.metal_sides if len(res.metal_sides) <= MAX_PRINTED_TERMS else ()
     if len(res.metal_sides) > MAX_PRINTED_TERMS:
@@ -129,8 +127,8 @@ def _print_stack(res: Any, title: str) -> None:
     for m in metal_sides:
         console.print(
             f"electron-phonon: in {layers[m.layer].name} the electrons and phonons differ within "
-            f"d = {_nm(m.cooling_length)} of interface {m.interface + 1}; R_ep = {m.electron_phonon_resistance:.3g} "
-            "m^2 K/W is part of its R"
+            f"d = {format_length(m.cooling_length)} of interface {m.interface + 1}; "
+            f"R_ep = {m.electron_phonon_resistance:.3g} m^2 K/W is part of its R"
         )
     if not res.self_consistent:
         console.print("(linear estimate: every kappa and R at T_sink)")
@@ -186,10 +184,17 @@ def film_command(
     resistance: Annotated[
         str, typer.Option("--resistance", "-R", help="R_K: 'dmm' (the two materials), 'dmm:A/B', a number, 'G=...'.")
     ] = "dmm",
-    thickness_nm: Annotated[
-        str, typer.Option("--thickness-nm", help="Film thicknesses, nm: a comma list or LO:HI:N (log-spaced).")
-    ] = "1:1000:13",
-    substrate_um: Annotated[float, typer.Option("--substrate-um", help="Substrate thickness, um.")] = 500.0,
+    thickness: Annotated[
+        str,
+        typer.Option(
+            "--thickness",
+            help="Film thicknesses: a comma list (10nm,100nm) or LO:HI:N (log-spaced), each a length with its unit; "
+            "a bare number is in nm.",
+        ),
+    ] = "1nm:1um:13",
+    substrate_thickness: Annotated[
+        str, typer.Option("--substrate-thickness", help=length_help("Substrate thickness", "um", "500um"))
+    ] = "500um",
     heat_flux: Annotated[str, typer.Option("--heat-flux", help="W m^-2 into the film's free face.")] = "1e8",
     sink_temperature: Annotated[float, typer.Option("--sink-temperature", help="K.")] = 300.0,
     plot: Annotated[Path | None, typer.Option(help="Write rise vs thickness (.png, .pdf, .svg).")] = None,
@@ -200,9 +205,8 @@ def film_command(
 
     if plot is not None:
         check_output(plot, PLOT_SUFFIXES, "--plot")
-    d = parse_grid(thickness_nm, "--thickness-nm") * 1e-9
-    if not substrate_um > 0:
-        raise InputError(f"--substrate-um must be > 0, got {substrate_um:g}")
+    d = parse_length_grid(thickness, "--thickness", "nm")
+    substrate_m = parse_length_option(substrate_thickness, "--substrate-thickness", "um")
     q = parse_number(heat_flux, heat_flux, "--heat-flux")
 
     def side(text: str) -> Any:
@@ -211,7 +215,7 @@ def film_command(
         except ValueError:
             return text
 
-    res = film_scaling(side(film), side(substrate), resistance, d, heat_flux=q, substrate_thickness=substrate_um * 1e-6,
+    res = film_scaling(side(film), side(substrate), resistance, d, heat_flux=q, substrate_thickness=substrate_m,
                        sink_temperature=sink_temperature)  # fmt: skip
     if plot is not None:
         from ..plotting.devices.stack import film_figure
@@ -223,16 +227,16 @@ def film_command(
                      "units": {"length": "m", "temperature": "K", "heat_flux": "W m^-2"}})  # fmt: skip
         return
     console = Console()
-    table = Table(title=f"{res.film} on {res.substrate} ({_nm(res.substrate_thickness)}), q = {q:.3g} W m^-2")
+    table = Table(title=f"{res.film} on {res.substrate} ({format_length(res.substrate_thickness)}), q = {q:.3g} W m^-2")
     for col in ("film", "\u0394T with R (K)", "\u0394T without R (K)", "q R_K (K)", "film's own rise: with R",
                 "without R", "x"):  # fmt: skip
         table.add_column(col)
     for i, thickness in enumerate(res.film_thickness):
-        table.add_row(_nm(thickness), f"{res.rise_with[i]:.4g}", f"{res.rise_without[i]:.4g}",
+        table.add_row(format_length(thickness), f"{res.rise_with[i]:.4g}", f"{res.rise_without[i]:.4g}",
                       f"{res.interface_jump[i]:.4g}", f"{res.excess_with[i]:.4g}", f"{res.film_drop_without[i]:.4g}",
                       f"{res.enhancement[i]:.3g}")  # fmt: skip
     console.print(table)
     console.print(
-        f"R_K from {res.interface_label}; films thinner than the Kapitza length {_nm(res.crossover_thickness)} "
-        f"drop more temperature at the interface than across themselves"
+        f"R_K from {res.interface_label}; films thinner than the Kapitza length "
+        f"{format_length(res.crossover_thickness)} drop more temperature at the interface than across themselves"
     )

@@ -54,6 +54,7 @@ from numpy.typing import ArrayLike, NDArray
 from .. import _checks
 from ..errors import InputError
 from ..io.results import result
+from ..units import KB
 from .sources import conductivity_source, resistance_source
 
 __all__ = [
@@ -71,8 +72,8 @@ __all__ = [
     "temperature_slip",
 ]
 
-#: k_B, J K^-1 (CODATA exact).
-BOLTZMANN = 1.380649e-23
+#: k_B, J K^-1 (CODATA exact): :data:`kapitza.units.KB`.
+BOLTZMANN = KB
 #: Range of P / H_c over which the CMY correlation was fitted (Yovanovich 2005).
 CMY_RANGE = (1e-6, 2e-2)
 MAX_PRESSURES = 10_000

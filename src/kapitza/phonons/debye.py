@@ -60,7 +60,7 @@ from ..io.results import freeze_value
 from ..materials import Material, get_material
 from ..materials.spec import MaterialSpec
 from ..materials.zone_boundary import zone_boundary
-from ..units import HBAR, KB
+from ..units import HBAR, KB, RAD_S_PER_THZ, SPEED_OF_LIGHT
 
 CUTOFFS: tuple[str, ...] = ("branch", "debye", "sine", "sine-zb")
 #: The default rule, chosen by the table in docs/physics/cutoffs.md (closest to full dispersion).
@@ -152,7 +152,7 @@ class DebyeSpectrum:
 
 
 #: Sound speeds (m/s) a continuum model accepts: from slow shear waves in gels to the speed of light.
-SPEED_RANGE = (1e-2, 299_792_458.0)
+SPEED_RANGE = (1e-2, SPEED_OF_LIGHT)
 #: Mass densities (kg/m^3) accepted: from aerogels to 50x osmium (22,590 kg/m^3).
 DENSITY_RANGE = (1e-3, 1e6)
 #: Atom number densities (m^-3) accepted: up to 500x diamond (1.76e29 m^-3).
@@ -406,7 +406,7 @@ def sine_spectrum(material: MaterialSpec, measured: bool = False) -> SineSpectru
         if material.is_fluid:
             raise InputError(f"{material.name} is a fluid; cutoff 'sine-zb' needs a crystal's measured dispersion")
         zb = zone_boundary(material.name)
-        wmax = 2 * np.pi * 1e12 * np.array([zb.la_thz, zb.ta_thz])
+        wmax = RAD_S_PER_THZ * np.array([zb.la_thz, zb.ta_thz])
         v = np.pi * wmax / (2 * k_max)
         rule, source = "sine-zb", f"zone-boundary frequencies at {zb.point}: {zb.source}"
     else:

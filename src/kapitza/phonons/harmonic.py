@@ -44,7 +44,7 @@ from ..atomistic.lattice import OFF_BOUNDARY_SHIFT
 from ..errors import InputError, MissingDependencyError
 from ..io.cache import cached_arrays
 from ..materials import Material
-from ..units import ANGSTROM
+from ..units import ANGSTROM, RAD_S_PER_THZ
 from .crystal import FCC_PRIMITIVE, crystal_spec
 from .modes import ModeSample, irreducible_mesh, unit_vector
 
@@ -232,7 +232,7 @@ class HarmonicCrystal:
     def frequencies(self, qpoints: ArrayLike) -> NDArray[np.float64]:
         """Angular frequencies in rad/s at reduced q-points, shape (n, n_bands) (no velocities)."""
         q = np.atleast_2d(np.asarray(qpoints, dtype=float))
-        return np.asarray(self.phonopy.run_qpoints(q).frequencies) * (2.0 * np.pi * 1e12)
+        return np.asarray(self.phonopy.run_qpoints(q).frequencies) * RAD_S_PER_THZ
 
     def dispersion(self, k: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Frequencies (rad/s) and group velocities (m/s) at Cartesian wave vectors ``k`` in 1/m, shape (n, 3).
@@ -302,7 +302,7 @@ class HarmonicCrystal:
             dynmat.run(qi)
             values, vectors = np.linalg.eigh(dynmat.dynamical_matrix)
             f = np.sqrt(np.abs(values)) * np.sign(values) * factor  # THz
-            omega[i] = f * (2.0 * np.pi * 1e12)
+            omega[i] = f * RAD_S_PER_THZ
             derivative.run(qi)
             dd = np.asarray(derivative.d_dynamical_matrix)  # (3, nb, nb), Cartesian
             for group in _degenerate_groups(f, DEGENERACY * np.abs(f).max()):
@@ -350,7 +350,7 @@ class HarmonicCrystal:
         omega, along, speed = self.normal_velocities(q, images, progress=progress)
         top = float(omega.max())
         if omega.min() < -UNSTABLE_FRACTION * top:
-            worst = float(omega.min()) / (2.0 * np.pi * 1e12)
+            worst = float(omega.min()) / RAD_S_PER_THZ
             raise InputError(
                 f"{self.name}: imaginary phonon frequencies (down to {worst:.3f} THz as negative numbers): "
                 "the crystal is dynamically unstable with these force constants"

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..units import MW_PER_M2K, rad_s_to_thz
+from ..units import MW_PER_M2K, RAD_S_PER_THZ, rad_s_to_thz
 from .canvas import colormap, figure, save
 
 if TYPE_CHECKING:
@@ -15,8 +15,6 @@ if TYPE_CHECKING:
 
 #: 1 nm^2 in m^2.
 NM2 = 1e-18
-#: States per rad/s -> states per THz (ordinary frequency).
-_PER_THZ = 2.0 * np.pi * 1e12
 
 
 def transmission_figure(result: Any, path: str | os.PathLike | None = None, title: str | None = None) -> Figure:
@@ -135,7 +133,7 @@ def ldos_figure(
     if planes is not None:
         lo, hi = max(first_right - planes, 0), min(first_right + planes, len(labels))
     f = rad_s_to_thz(np.asarray(ldos.omega))
-    values = np.asarray(ldos.plane) * _PER_THZ
+    values = np.asarray(ldos.plane) * RAD_S_PER_THZ
     offsets = np.arange(lo, hi) - first_right
     fig = figure(figsize=(7.0, 6.2))
     ax, bx = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [2.2, 1.0], "hspace": 0.08})

@@ -6,12 +6,12 @@ frequency axis is in THz (omega / 2 pi / 1e12); the spectral densities keep thei
 
 from __future__ import annotations
 
-import math
 import os
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..units import RAD_S_PER_THZ
 from .canvas import figure, save
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 def _frequency_axis(omega_unit: str) -> tuple[float, str]:
     """(factor from the display omega unit to the plotted one, axis label)."""
     if omega_unit == "rad/s":
-        return 1.0 / (2.0 * math.pi * 1e12), "frequency (THz)"
+        return 1.0 / RAD_S_PER_THZ, "frequency (THz)"
     return 1.0, f"\u03c9 ({omega_unit})"
 
 

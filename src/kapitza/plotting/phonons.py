@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..units import MW_PER_M2K
+from ..units import MW_PER_M2K, RAD_S_PER_THZ
 from .canvas import figure, save
 
 if TYPE_CHECKING:
@@ -17,9 +17,6 @@ if TYPE_CHECKING:
     from ..phonons.debye import DebyeSpectrum
     from ..phonons.full_dispersion import FullDispersionSpectrum
     from ..prediction.comparison import DebyeComparison
-
-#: rad/s per THz (ordinary frequency).
-_RAD_PER_THZ = 2.0 * np.pi * 1e12
 
 
 def dispersion_figure(
@@ -51,7 +48,7 @@ def dispersion_figure(
     """
     fig = figure(figsize=(8.0, 4.5))
     ax, ax_dos = fig.subplots(1, 2, sharey=True, gridspec_kw={"width_ratios": [3, 1], "wspace": 0.12})
-    freq = bands.omega / _RAD_PER_THZ
+    freq = bands.omega / RAD_S_PER_THZ
     for s in np.unique(bands.segment):
         sel = bands.segment == s
         ax.plot(bands.distance[sel], freq[sel], color="C0", lw=1.2)
@@ -61,21 +58,21 @@ def dispersion_figure(
     ax.set_xlim(bands.distance[0], bands.distance[-1])
     top = float(freq.max())
     if debye is not None and number_density is not None:
-        top = max(top, debye.max_frequency / _RAD_PER_THZ)
+        top = max(top, debye.max_frequency / RAD_S_PER_THZ)
     ax.set_ylim(0.0, 1.05 * top)
     ax.set_ylabel("frequency (THz)")
     ax.set_title(title or f"{spectrum.material}: phonon dispersion")
 
     w = np.linspace(0.0, spectrum.max_frequency, 2000)
-    per_atom_thz = spectrum.cell_volume / max(spectrum.n_atoms, 1) * _RAD_PER_THZ
+    per_atom_thz = spectrum.cell_volume / max(spectrum.n_atoms, 1) * RAD_S_PER_THZ
     dos = spectrum.density_of_states(w).sum(axis=0) * per_atom_thz
-    ax_dos.plot(dos, w / _RAD_PER_THZ, color="C0", label="full dispersion")
-    ax_dos.fill_betweenx(w / _RAD_PER_THZ, 0.0, dos, color="C0", alpha=0.2)
+    ax_dos.plot(dos, w / RAD_S_PER_THZ, color="C0", label="full dispersion")
+    ax_dos.fill_betweenx(w / RAD_S_PER_THZ, 0.0, dos, color="C0", alpha=0.2)
     right = 1.08 * float(dos.max()) if dos.max() > 0 else 1.0
     if debye is not None and number_density is not None:
         wd = np.linspace(0.0, debye.max_frequency * 1.001, 2000)
-        dd = debye.density_of_states(wd).sum(axis=0) / number_density * _RAD_PER_THZ
-        ax_dos.plot(dd, wd / _RAD_PER_THZ, color="C3", ls="--", label="Debye", clip_on=True)
+        dd = debye.density_of_states(wd).sum(axis=0) / number_density * RAD_S_PER_THZ
+        ax_dos.plot(dd, wd / RAD_S_PER_THZ, color="C3", ls="--", label="Debye", clip_on=True)
         right = max(right, 1.08 * float(dd.max()))
         # below the lowest band's first peak both densities are small (omega^2): room for the legend
         ax_dos.legend(loc="lower right", fontsize="small", framealpha=0.9)
@@ -112,8 +109,8 @@ def spectral_comparison_figure(
     axes = fig.subplots(1, 2 if many else 1, squeeze=False)
     ax = axes[0, 0]
     i = int(np.argmin(np.abs(t - (300.0 if temperature is None else temperature))))
-    f = comparison.omega / _RAD_PER_THZ
-    scale = _RAD_PER_THZ / MW_PER_M2K  # per rad/s -> per THz, W -> MW
+    f = comparison.omega / RAD_S_PER_THZ
+    scale = RAD_S_PER_THZ / MW_PER_M2K  # per rad/s -> per THz, W -> MW
     for spectral, shares, style, label in (
         (comparison.debye_spectral, comparison.debye, dict(color="C3", ls="--"), "Debye"),
         (comparison.full_spectral, comparison.full, dict(color="C0"), "full dispersion"),
