@@ -24,7 +24,8 @@ PACKAGE = TESTS.parent / "src" / "kapitza"
 NOT_A_MODULE = {"laws", "calibration", "docs", "data"}
 
 #: Top-level test files that check the whole repository rather than one module.
-REPOSITORY_WIDE = {"test_layering.py", "test_docs_reference.py", "test_tree.py"}
+#: Checks of the whole repository or of the package's top (kapitza/__init__.py: the public API, start-up).
+REPOSITORY_WIDE = {"test_layering.py", "test_docs_reference.py", "test_tree.py", "test_api.py", "test_api_startup.py"}
 
 
 def _directories():

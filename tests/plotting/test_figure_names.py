@@ -13,7 +13,7 @@ import kapitza.plotting
 def _figure_functions() -> dict[str, object]:
     found = {}
     for info in pkgutil.walk_packages(kapitza.plotting.__path__, "kapitza.plotting."):
-        if info.name.rsplit(".", 1)[-1].startswith("_"):  # private helpers (figure, save)
+        if info.name.rsplit(".", 1)[-1].startswith("_") or info.name.endswith(".canvas"):  # the blank canvas
             continue
         module = importlib.import_module(info.name)
         for name, obj in vars(module).items():
