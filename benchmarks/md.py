@@ -30,8 +30,8 @@ from pathlib import Path
 import numpy as np
 from timing import best
 
-from kapitza.analysis.jump import analyze_jump
-from kapitza.analysis.profiles import read_profile
+from kapitza.analysis.md.jump import analyze_jump
+from kapitza.analysis.md.profiles import read_profile
 from kapitza.io.numbers_text import parse_decimal_text
 from kapitza.md.inputs import DATA_FILE
 from kapitza.md.nemd import NemdConfig

@@ -56,13 +56,14 @@ DESCRIPTIONS: dict[str, str] = {
     "md": "LAMMPS runs: NemdConfig (nemd.py), systems.py, the generated input (inputs.py), run directories "
     "with resume and mpirun (run.py), EMD (emd.py), campaigns on dask (campaign.py), streaming spectral "
     "sampling (spectral.py)",
-    "analysis": "data -> numbers for anyone's files, with no simulation import.  Its top level is MD "
-    "post-processing: profiles, temperature jump and bath flux (jump.py), thickness series, the EMD "
-    "estimator, run directories and G(T), J(dT) (response.py), spectral heat current, sum rule, "
-    "rectification (spectral.py), DOS map and modal temperatures (modes.py); beside it fits.py (G(T) power "
-    "law, inelastic A q m, thickness intercept), eels/ (STEM-EELS thermometry: data, balance, read, "
-    "preprocess, temperature, profile, flows, forward, plan) and thermoreflectance/ (TDTR/FDTR: sample, "
-    "inputs, model, fit, sensitivity)",
+    "analysis": "data -> numbers for anyone's files, with no simulation import: md/ (MD post-processing: "
+    "profiles, temperature jump (jump.py), bath flux and its block error (baths.py, blocking.py), the "
+    "thermostat-regime check (regime.py), thickness series, the EMD estimator, run directories through "
+    "their run.json and G(T), J(dT) (response.py), spectral heat current, sum rule, rectification "
+    "(spectral.py), DOS map and modal temperatures (modes.py), LAMMPS unit systems (units.py)); "
+    "eels/ (STEM-EELS thermometry: data, balance, read, preprocess, temperature, joint, profile, flows, "
+    "forward, plan); thermoreflectance/ (TDTR/FDTR: sample, inputs, model, fit, sensitivity); fits.py "
+    "(G(T) power law, inelastic A q m, thickness intercept)",
     "devices": "thermal circuits and applications: sources.py (R(T) and kappa(T) from what a user writes), "
     "stack.py + stack_file.py, film.py, hotspot.py (scikit-fem), superlattice.py, composite.py, "
     "polycrystal.py, thermoelectric.py, phase_change.py, nanofluidic.py, cryogenic.py, spin.py, contact.py",

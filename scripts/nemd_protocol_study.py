@@ -8,10 +8,10 @@ Usage::
 
 ``run`` runs the cases of a phase one after the other (LAMMPS in-process: one MPI rank, one thread), each in its
 own run directory under ``--run-root`` (resumable: a rerun skips finished cases and resumes an interrupted
-one), analyses it with :func:`kapitza.analysis.response.analyze_run` and adds one record to
+one), analyses it with :func:`kapitza.analysis.md.response.analyze_run` and adds one record to
 ``docs/physics/nemd-protocol-data.json`` as soon as it is done (written atomically).  ``page`` turns that file
 into ``docs/physics/nemd-protocol.md``; the thermostat-limited diagnostic
-(:func:`kapitza.analysis.regime.thermostat_regime`) is recomputed there from the stored mean profiles.
+(:func:`kapitza.analysis.md.regime.thermostat_regime`) is recomputed there from the stored mean profiles.
 
 The systems are the smallest that still give G to about 10-15 %:
 
@@ -114,7 +114,7 @@ def _save(data: dict) -> None:
 
 
 def run_case(name: str, series: str, settings: dict, root: Path) -> dict:
-    from kapitza.analysis.profiles import read_profile
+    from kapitza.analysis.md.profiles import read_profile
     from kapitza.md.nemd import NemdConfig
     from kapitza.md.run import run_nemd
 
@@ -156,7 +156,7 @@ def analyze(run_dir: Path, cfg, flux_blocks) -> dict:
     combined jump is the per-block mean over the two interfaces; its error is the standard error over blocks;
     G = J / Delta T with both relative errors added in quadrature.
     """
-    from kapitza.analysis.response import analyze_run
+    from kapitza.analysis.md.response import analyze_run
     from kapitza.errors import KapitzaError
 
     try:
@@ -262,7 +262,7 @@ def _g(record: dict) -> tuple[float, float, str]:
 
 
 def _regime(record: dict):
-    from kapitza.analysis.regime import thermostat_regime
+    from kapitza.analysis.md.regime import thermostat_regime
 
     jumps = [j[0] for j in record["jumps"]] if "jumps" in record else None
     errors = [j[1] for j in record["jumps"]] if "jumps" in record else None
@@ -280,9 +280,9 @@ def extrapolate(lengths: list[float], g: list[float], g_err: list[float]) -> tup
     The form of the NEMD size extrapolation (Sellan et al., PRB 81, 214305 (2010), for 1/kappa; Wei et al.,
     Chin. Phys. B 34, 116301 (2025), for the interface conductance): the bath-to-interface phonon transport
     adds a resistance proportional to 1/L.  The same weighted line as kapitza's
-    :func:`kapitza.analysis.thickness.extrapolate_conductivity` (weights from sigma(1/G) = G_err / G^2).
+    :func:`kapitza.analysis.md.thickness.extrapolate_conductivity` (weights from sigma(1/G) = G_err / G^2).
     """
-    from kapitza.analysis.thickness import extrapolate_conductivity
+    from kapitza.analysis.md.thickness import extrapolate_conductivity
 
     fit = extrapolate_conductivity(lengths, g, g_err)
     return fit.kappa_inf, fit.kappa_inf_err, fit.c, fit.chi2_per_dof
@@ -392,13 +392,13 @@ shared with other jobs (the speeds are not benchmarks). Systems:
 No NPT in the study (the lattice constants are the builder's). The length series varies the cells of both
 crystals at once (L below is the length of one crystal); everything else as above.
 
-Delta T: the bulk fits and extrapolations of `kapitza md analyze` (`kapitza.analysis.response.analyze_run`),
+Delta T: the bulk fits and extrapolations of `kapitza md analyze` (`kapitza.analysis.md.response.analyze_run`),
 each interface's block series signed by the heat-flow direction of the set-up (hot bath in A), the combined
 jump the per-block mean of the two interfaces, its error the standard error over blocks. J: the mean of the
 blocks' bath fluxes with their standard error. G = J / Delta T, relative errors in quadrature. "Slabs off set
 points" is the share of the set difference T_hot - T_cold that the bath slabs' own mean temperatures miss;
 "interface share" the share of the slab-to-slab drop taken by the interface jump; the verdict is
-`kapitza.analysis.regime.thermostat_regime`'s, which every `kapitza md run` now prints.
+`kapitza.analysis.md.regime.thermostat_regime`'s, which every `kapitza md run` now prints.
 """
 
 

@@ -23,9 +23,9 @@ if str(SCRIPTS) not in sys.path:
 
 #: Test helper modules shared across directories, importable from any test whatever was collected first:
 #: tests/ itself (chain_md, dask_processes, json_rules; pytest puts it there for this conftest) and
-#: tests/analysis (analysis_synthetic, run_dir_synthetic, spectral_synthetic, also used by tests/md and
+#: tests/analysis/md (analysis_synthetic, run_dir_synthetic, spectral_synthetic, also used by tests/md and
 #: tests/plotting).
-HELPERS = Path(__file__).resolve().parent / "analysis"
+HELPERS = Path(__file__).resolve().parent / "analysis" / "md"
 if str(HELPERS) not in sys.path:
     sys.path.append(str(HELPERS))
 

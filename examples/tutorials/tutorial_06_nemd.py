@@ -21,7 +21,7 @@ Needs ``pip install 'kapitza[md]'`` to run them; the analysis below needs only n
 # %%
 # One run directory
 # -----------------
-# :func:`kapitza.analysis.response.analyze_run` reads everything from the run directory: the profile
+# :func:`kapitza.analysis.md.response.analyze_run` reads everything from the run directory: the profile
 # (LAMMPS ``fix ave/chunk``, one profile per production block), the energy each bath exchanged per block,
 # the box and the config. It fits every bulk segment (exclusion zones near baths and interfaces,
 # reported), extrapolates to the interface planes, and gives Delta T per block with its standard error,
@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kapitza.analysis.response import analyze_run
+from kapitza.analysis.md.response import analyze_run
 
 here = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
 data = here.parent / "data" / "md"
@@ -50,7 +50,7 @@ for w in jump.warnings:
 # %%
 # The profile with its fits: block-mean temperatures with their standard errors, the fitted bulk
 # segments, the excluded zones and the extrapolated jumps.
-from kapitza.analysis.profiles import read_profile  # noqa: E402
+from kapitza.analysis.md.profiles import read_profile  # noqa: E402
 from kapitza.plotting.md import profile_figure  # noqa: E402
 
 profile = read_profile(data / "lj_small" / "profile.chunk", units="lj")
@@ -63,10 +63,10 @@ fig_profile = profile_figure(profile, jump)
 # The same analysis takes any profile: a LAMMPS ``fix ave/chunk`` file (one or many blocks, appended
 # runs; recognised by its three ``#`` header lines) or plain columns (position, temperature) from any
 # code. You give what kapitza cannot know: the interface planes and the flux (a number, or the bath
-# energies through :func:`kapitza.analysis.jump.flux_from_baths`). Here the stored file is read as if it
+# energies through :func:`kapitza.analysis.md.jump.flux_from_baths`). Here the stored file is read as if it
 # came from elsewhere; the interfaces of this periodic box are at its low edge and half-way, and the flux
 # is a number typed in (CLI: ``kapitza md analyze profile.chunk --interfaces 0,12.4 --flux 0.043``).
-from kapitza.analysis.jump import analyze_jump  # noqa: E402
+from kapitza.analysis.md.jump import analyze_jump  # noqa: E402
 
 lo, hi = profile.box
 own = analyze_jump(profile, interfaces=[lo, lo + (hi - lo) / 2], geometry="periodic", flux=0.043)
@@ -91,9 +91,9 @@ for m, r in zip(members, runs):
 # NEMD interface resistances depend on the length of the cell (Landry & McGaughey, Phys. Rev. B 80,
 # 165304 (2009)): long waves that the short cell cannot hold, and ballistic phonons between the baths.
 # The thickness series: the bath-to-bath resistance of each heat path, R = R_K + L / kappa, fitted with
-# weights 1/sigma^2 (:func:`kapitza.analysis.thickness.fit_thickness_series`; CLI ``kapitza md thickness``).
-from kapitza.analysis.response import path_resistance  # noqa: E402
-from kapitza.analysis.thickness import fit_thickness_series  # noqa: E402
+# weights 1/sigma^2 (:func:`kapitza.analysis.md.thickness.fit_thickness_series`; CLI ``kapitza md thickness``).
+from kapitza.analysis.md.response import path_resistance  # noqa: E402
+from kapitza.analysis.md.thickness import fit_thickness_series  # noqa: E402
 
 lengths, totals, sigmas = np.array([path_resistance(r) for r in runs]).T
 for length, total, sigma in zip(lengths, totals, sigmas):
@@ -108,7 +108,7 @@ print(fit)
 # 16 cells of A, 3x3 across, 20,000 production steps) are far from the diffusive regime the linear law
 # assumes; a length series that means something needs longer cells and longer runs (hours on two cores).
 # A campaign that varies the temperature or the bath
-# difference gives G(T) and J(Delta T) through :func:`kapitza.analysis.response.summarize_runs` and
+# difference gives G(T) and J(Delta T) through :func:`kapitza.analysis.md.response.summarize_runs` and
 # :func:`kapitza.plotting.md_response.response_figure` in the same way.
 slope_sign = np.sign(np.polyfit(lengths, totals, 1)[0])
 print(f"sign of dR/dL: {slope_sign:+.0f};  fitted intercept R_K = {fit.R_K:.4g} +- {fit.R_K_err:.2g}")

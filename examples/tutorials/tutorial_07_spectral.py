@@ -24,14 +24,14 @@ behind the numbers quoted on the physics pages.
 # %%
 # q(omega), the sum rule and g(omega)
 # -----------------------------------
-# :func:`kapitza.analysis.spectral.spectral_conductance` reads the run directory: q(omega) per block
+# :func:`kapitza.analysis.md.spectral.spectral_conductance` reads the run directory: q(omega) per block
 # (the force-velocity form for LJ), its Parseval sum against the flux the baths measured, the jump Delta T
 # at the sampled interface, g(omega) = q / Delta T and the cumulative G(omega).
 from pathlib import Path
 
 import numpy as np
 
-from kapitza.analysis.spectral import spectral_conductance
+from kapitza.analysis.md.spectral import spectral_conductance
 
 here = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
 run_dir = here.parent / "data" / "spectral" / "lj_spectral_small"
@@ -58,7 +58,7 @@ if sc.q_other is not None:
 # from ``harmonic_spectra.npz``, written by ``examples/data/spectral/make_spectral.py`` with that function:
 import json  # noqa: E402
 
-from kapitza.analysis.spectral import inelastic_fraction  # noqa: E402
+from kapitza.analysis.md.spectral import inelastic_fraction  # noqa: E402
 from kapitza.prediction.md_systems import HarmonicSpectra  # noqa: E402
 
 
@@ -102,8 +102,8 @@ fig_spectrum = spectrum_figure(sc, harmonic)
 # temperature T = 2 KE_band / (k_B n_dof,band). The modes of this 1024-atom cell are a 3072 x 3072
 # eigenproblem (what ``kapitza md modes`` solves); the page reads them from ``lattice_modes.npz``, written
 # by ``examples/data/spectral/make_spectral.py`` with that same function.
-from kapitza.analysis.modes import interface_mode_share, modal_temperatures, plane_dos_map  # noqa: E402
-from kapitza.analysis.spectral import display_factors, read_spectral_run  # noqa: E402
+from kapitza.analysis.md.modes import interface_mode_share, modal_temperatures, plane_dos_map  # noqa: E402
+from kapitza.analysis.md.spectral import display_factors, read_spectral_run  # noqa: E402
 from kapitza.atomistic.interface_modes import InterfaceModes  # noqa: E402
 
 modes = InterfaceModes(**stored_fields(run_dir / "lattice_modes.npz"))

@@ -1,4 +1,4 @@
-r"""Calibration of the EMD conductance (:func:`kapitza.analysis.emd.emd_conductance`).
+r"""Calibration of the EMD conductance (:func:`kapitza.analysis.md.emd.emd_conductance`).
 
 The estimator fits one exponential to the Helfand mean squared displacement of side A's energy (the
 lumped two-capacitance model of Rajabpour & Volz, J. Appl. Phys. 108, 094324 (2010)) and states the
@@ -30,7 +30,7 @@ import math
 import numpy as np
 from scipy.signal import lfilter
 
-from kapitza.analysis.emd import emd_conductance
+from kapitza.analysis.md.emd import emd_conductance
 from kapitza.errors import InputError
 
 from . import common

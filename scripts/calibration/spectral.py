@@ -1,4 +1,4 @@
-r"""Calibration of the spectral heat current's integrals and the sum-rule check (:mod:`kapitza.analysis.spectral`).
+r"""Calibration of the spectral heat current's integrals and the sum-rule check (:mod:`kapitza.analysis.md.spectral`).
 
 Synthetic "force" and "velocity" signals with a prescribed cross-spectrum, made in the time domain (not by
 the estimator's Fourier model):
@@ -15,8 +15,8 @@ by adaptive quadrature (scipy.integrate.quad), independent of the FFT estimator.
 
 Each experiment is one continuous trajectory cut into consecutive blocks, as a run is; each block goes
 through :func:`kapitza.spectra.transform` and :func:`kapitza.spectra.cross_density` (the Hann-windowed
-one-sided density the MD sampler writes), and the blocks through :func:`kapitza.analysis.spectral.block_integral`
-(band and total) and :func:`kapitza.analysis.spectral.sum_rule` (against a bath flux = truth + Gaussian noise
+one-sided density the MD sampler writes), and the blocks through :func:`kapitza.analysis.md.spectral.block_integral`
+(band and total) and :func:`kapitza.analysis.md.spectral.sum_rule` (against a bath flux = truth + Gaussian noise
 of a stated error, or against a flux the spectrum only partly carries).
 """
 
@@ -29,7 +29,7 @@ from scipy.integrate import quad
 from scipy.signal import lfilter
 
 from kapitza import spectra
-from kapitza.analysis.spectral import block_integral, sum_rule
+from kapitza.analysis.md.spectral import block_integral, sum_rule
 
 from . import common
 

@@ -1,4 +1,4 @@
-r"""Calibration of the thickness-series fit R_total(L) = R_K + L / kappa (:mod:`kapitza.analysis.thickness`).
+r"""Calibration of the thickness-series fit R_total(L) = R_K + L / kappa (:mod:`kapitza.analysis.md.thickness`).
 
 The fit is a weighted straight line with Gaussian, independent, correctly stated errors.  The synthetic
 series here break that in the ways real series do:
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from kapitza.analysis.thickness import fit_thickness_series
+from kapitza.analysis.md.thickness import fit_thickness_series
 
 from . import common
 

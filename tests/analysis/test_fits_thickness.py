@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kapitza.analysis import fits, thickness
+from kapitza.analysis import fits
+from kapitza.analysis.md import thickness
 from kapitza.errors import InputError
 
 

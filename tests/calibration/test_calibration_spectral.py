@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from calibration import common, spectral
-from kapitza.analysis.spectral import block_integral, sum_rule
+from kapitza.analysis.md.spectral import block_integral, sum_rule
 from kapitza.errors import InputError
 
 N = 150

@@ -1,8 +1,8 @@
 """``md run`` and ``md analyze`` print one flux for one run directory (issue 26, item 1): both call
-:func:`kapitza.analysis.response.run_flux`, the one computation of the value, its sign (``reverse``) and its block
+:func:`kapitza.analysis.md.response.run_flux`, the one computation of the value, its sign (``reverse``) and its block
 error.
 
-The run directory is the synthetic one of ``tests/analysis/run_dir_synthetic.py`` (written by hand, with the
+The run directory is the synthetic one of ``tests/analysis/md/run_dir_synthetic.py`` (written by hand, with the
 manifest kapitza.md writes), so no LAMMPS is needed: ``md run`` on a finished run directory with the same config
 runs nothing and reports what the directory holds.
 """
@@ -17,13 +17,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "analysis"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "analysis" / "md"))
 
 from run_dir_synthetic import AREA, BLOCK_TIME, FLUX, write_run_dir  # noqa: E402
 
 from json_rules import strict_loads  # noqa: E402
-from kapitza.analysis.blocking import block_average  # noqa: E402
-from kapitza.analysis.response import analyze_run, run_flux  # noqa: E402
+from kapitza.analysis.md.blocking import block_average  # noqa: E402
+from kapitza.analysis.md.response import analyze_run, run_flux  # noqa: E402
 from kapitza.io.run_manifest import read_baths_file, read_manifest  # noqa: E402
 from kapitza.md.run import read_run_config, run_nemd  # noqa: E402
 

@@ -8,9 +8,9 @@ import json
 import numpy as np
 import pytest
 
-from kapitza.analysis.emd import EmdConductance
 from kapitza.analysis.fits import fit_power_law
-from kapitza.analysis.jump import JumpAnalysis
+from kapitza.analysis.md.emd import EmdConductance
+from kapitza.analysis.md.jump import JumpAnalysis
 from kapitza.analysis.thermoreflectance.fit import ThermoreflectanceFit
 from kapitza.devices.sources import (
     FixedResistance,

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from kapitza.analysis.response import gather_runs
+from kapitza.analysis.md.response import gather_runs
 from kapitza.errors import InputError
 from kapitza.md.campaign import campaign_entries, load_campaign, member_complete, run_campaign
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "analysis"))  # the synthetic run directory writer
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "analysis" / "md"))  # the synthetic run directory writer
 
 TINY = """
 [campaign]

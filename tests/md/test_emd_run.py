@@ -1,7 +1,7 @@
 """EMD runs in LAMMPS (kapitza.md.emd) and ``kapitza md emd``: a tiny LJ bicrystal gives a positive finite G.
 
 Physics of the estimator: Domingues et al., PRL 94, 085901 (2005); Rajabpour & Volz, JAP 108, 094324 (2010)
-(tested exactly in tests/analysis/test_emd.py).  Here: the LAMMPS side records what the estimator needs.
+(tested exactly in tests/analysis/md/test_emd.py).  Here: the LAMMPS side records what the estimator needs.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kapitza.analysis.emd import emd_conductance
+from kapitza.analysis.md.emd import emd_conductance
 from kapitza.errors import InputError
 from kapitza.md.emd import EmdConfig, lammps_input, run_emd
 

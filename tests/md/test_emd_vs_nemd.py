@@ -1,7 +1,7 @@
 """EMD and NEMD give the same interfacial conductance on one small LJ mass-ratio bicrystal (slow).
 
 EMD: Domingues et al., PRL 94, 085901 (2005) with the Rajabpour & Volz, JAP 108, 094324 (2010) extrapolation
-(kapitza.analysis.emd); NEMD: kapitza.md.run + kapitza.analysis.analyze_jump.  Agreement within two combined
+(kapitza.analysis.md.emd); NEMD: kapitza.md.run + kapitza.analysis.analyze_jump.  Agreement within two combined
 standard errors.  Measured once here (2 cores, 112 s): NEMD G = 0.822 +- 0.11, EMD G = 0.684 +- 0.13
 k_B/(tau sigma^2), tau = 10.8.  Marked slow: run with `pytest -m slow`.
 """
@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from kapitza.analysis import analyze_jump, read_profile
-from kapitza.analysis.emd import emd_conductance
+from kapitza.analysis.md.emd import emd_conductance
 from kapitza.md.emd import EmdConfig, run_emd
 from kapitza.md.nemd import NemdConfig
 from kapitza.md.run import run_nemd

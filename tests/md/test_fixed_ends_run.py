@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from kapitza.analysis import read_profile
-from kapitza.analysis.response import analyze_run, run_profile
+from kapitza.analysis.md.response import analyze_run, run_profile
 from kapitza.md.nemd import NemdConfig
 from kapitza.md.run import read_area, read_baths, run_nemd
 

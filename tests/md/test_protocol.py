@@ -77,7 +77,7 @@ SLOW_SYSTEMS = {
 def _g(run_dir, reverse: bool = False) -> tuple[float, float]:
     """G and its error, the jumps' signs from the set-up (hot bath in A: heat -z through the box edge, +z
     through the A|B plane), the combined jump per block, errors over blocks, J's error added in quadrature."""
-    from kapitza.analysis.response import analyze_run
+    from kapitza.analysis.md.response import analyze_run
 
     a = analyze_run(run_dir).jump
     setup = (1, -1) if reverse else (-1, 1)

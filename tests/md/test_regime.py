@@ -1,4 +1,4 @@
-"""The thermostat-limited diagnostic (kapitza.analysis.regime) on synthetic steady profiles of both regimes.
+"""The thermostat-limited diagnostic (kapitza.analysis.md.regime) on synthetic steady profiles of both regimes.
 
 The profiles are written here piecewise-analytically (flat bath slabs, linear bulk segments, a jump at each
 interface) for a periodic box of length 100 with the hot slab centred at 25, the cold one at 75 (both 10 wide)
@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kapitza.analysis.regime import thermostat_regime
+from kapitza.analysis.md.regime import thermostat_regime
 from kapitza.errors import InputError
 
 L = 100.0

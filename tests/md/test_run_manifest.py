@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kapitza.analysis.response import analyze_run
+from kapitza.analysis.md.response import analyze_run
 from kapitza.errors import InputError
 from kapitza.io.run_manifest import (
     MANIFEST_FILE,

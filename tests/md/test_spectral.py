@@ -339,7 +339,7 @@ def test_reverse_analysis_gives_positive_g(tmp_path):
     """analysis.response.analyze_run on a reversed run (heat B -> A): Delta T and the flux come out as magnitudes
     along the heat flow (both positive), so G is positive and equals the forward run's within 4 combined errors
     (LJ 2x2, 6+6 cells, mass ratio 3; seen: G* 1.11 +- 0.14 forward, 1.16 +- 0.10 reversed at 10 x 2000 steps)."""
-    from kapitza.analysis.response import analyze_run
+    from kapitza.analysis.md.response import analyze_run
 
     results = []
     for reverse in (False, True):

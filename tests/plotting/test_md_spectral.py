@@ -12,12 +12,12 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "analysis"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "analysis" / "md"))
 
 from spectral_synthetic import reference_ldos, write_spectral_run  # noqa: E402
 
-from kapitza.analysis.modes import modal_temperatures, plane_dos_map  # noqa: E402
-from kapitza.analysis.spectral import read_spectral_run, rectification, spectral_conductance  # noqa: E402
+from kapitza.analysis.md.modes import modal_temperatures, plane_dos_map  # noqa: E402
+from kapitza.analysis.md.spectral import read_spectral_run, rectification, spectral_conductance  # noqa: E402
 from kapitza.plotting.md_spectral import modes_figure, rectification_figure, spectrum_figure  # noqa: E402
 
 
@@ -69,8 +69,8 @@ def test_spectral_figures_never_import_pyplot(runs, tmp_path):
     code = textwrap.dedent(
         f"""
         import sys
-        sys.path.insert(0, {str(Path(__file__).resolve().parents[1] / "analysis")!r})
-        from kapitza.analysis.spectral import spectral_conductance
+        sys.path.insert(0, {str(Path(__file__).resolve().parents[1] / "analysis" / "md")!r})
+        from kapitza.analysis.md.spectral import spectral_conductance
         from kapitza.plotting.md_spectral import spectrum_figure
         spectrum_figure(spectral_conductance({str(runs[0])!r}), path={str(tmp_path / "x.png")!r})
         assert "matplotlib.pyplot" not in sys.modules

@@ -15,7 +15,7 @@ Three fits, each returning a frozen result with values, standard errors, the cov
     parameter; the errors of A follow from that of log10(A).  The elastic-only G is reported beside.
 :func:`fit_thickness`
     R_total(L) = R_K + L / kappa: the one implementation is
-    :func:`kapitza.analysis.thickness.fit_thickness_series` (weighted straight line), called here.
+    :func:`kapitza.analysis.md.thickness.fit_thickness_series` (weighted straight line), called here.
 
 Uncertainties (power law and model fits, least squares by lmfit, an optional extra:
 ``pip install 'kapitza[thermoreflectance]'``):
@@ -41,7 +41,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ..errors import ConvergenceError, InputError, MissingDependencyError
 from ..io.results import result
-from .thickness import ThicknessFit, fit_thickness_series
+from .md.thickness import ThicknessFit, fit_thickness_series
 
 __all__ = ["INELASTIC_NAMES", "ModelFit", "PowerLawFit", "fit_model", "fit_power_law", "fit_thickness"]
 
@@ -497,7 +497,7 @@ def fit_model(
 def fit_thickness(lengths: ArrayLike, resistances: ArrayLike, sigmas: ArrayLike) -> ThicknessFit:
     """R_total(L) = R_K + L / kappa weighted by 1/sigma^2: the intercept R_K is the interface resistance.
 
-    The one implementation is :func:`kapitza.analysis.thickness.fit_thickness_series` (shared with the MD
+    The one implementation is :func:`kapitza.analysis.md.thickness.fit_thickness_series` (shared with the MD
     thickness series, ``kapitza md thickness``); this calls it.  Errors are absolute (from ``sigmas``,
     covariance not scaled); chi^2/dof in the result says whether the line and the sigmas agree.
 

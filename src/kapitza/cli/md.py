@@ -116,7 +116,7 @@ def analyze_command(
 ) -> None:
     """Temperature jump Delta T at each interface and G = J / Delta T, with errors over blocks."""
     from ..analysis import analyze_jump, read_profile, unit_system
-    from ..analysis.baths import parse_layout, read_bath_tally
+    from ..analysis.md.baths import parse_layout, read_bath_tally
 
     if geometry is not None and geometry not in ("periodic", "fixed"):
         raise InputError(f"--geometry must be periodic or fixed, got {geometry!r}")
@@ -159,7 +159,7 @@ def analyze_command(
             raise InputError(f"--block-time is for a kapitza baths.txt; {str(baths)!r} holds cumulative tallies")
     prof = read_profile(profile, column=col, units=units, composition=comp)
     if tally is not None:
-        from ..analysis.response import flux_from_tally
+        from ..analysis.md.response import flux_from_tally
 
         j = flux_from_tally(tally, float(area), geometry, block_time, tolerance, units, blocks)  # type: ignore[arg-type]
     bath_positions = (hot_bath_at, cold_bath_at) if cold_bath_at is not None else None
@@ -181,7 +181,7 @@ def analyze_command(
 def _analyze_run_dir(folder: Path, given: dict[str, Any]) -> None:
     """``md analyze RUN_DIR``: everything from the run directory; options that would contradict it are refused."""
     from ..analysis import unit_system
-    from ..analysis.response import analyze_run
+    from ..analysis.md.response import analyze_run
 
     for name, option in (
         ("flux", "--flux"),
@@ -223,7 +223,7 @@ def _analyze_run_dir(folder: Path, given: dict[str, Any]) -> None:
         extra["regime"] = {"verdict": regime.verdict, "message": regime.message}
     profile = None
     if given["plot"] is not None:
-        from ..analysis.response import run_profile
+        from ..analysis.md.response import run_profile
 
         profile = run_profile(folder)
     _report(run.jump, profile, unit_system(run.jump.units), given["as_json"], given["plot"], extra)
@@ -231,7 +231,7 @@ def _analyze_run_dir(folder: Path, given: dict[str, Any]) -> None:
 
 def _run_dir_regime(folder: Path) -> Any:
     """The thermostat-regime verdict of a kapitza run directory (None when it cannot be made)."""
-    from ..analysis.regime import run_regime
+    from ..analysis.md.regime import run_regime
 
     try:
         return run_regime(folder)
@@ -281,8 +281,8 @@ def _undetermined(value: object) -> bool:
 
 
 def _mw(system: Any, g: float) -> float:
-    """G in the profile's conductance unit -> MW m^-2 K^-1 (kapitza.analysis.jump.conductance_mw)."""
-    from ..analysis.jump import conductance_mw
+    """G in the profile's conductance unit -> MW m^-2 K^-1 (kapitza.analysis.md.jump.conductance_mw)."""
+    from ..analysis.md.jump import conductance_mw
 
     return conductance_mw(g, system.name)
 
@@ -461,7 +461,7 @@ def thickness_command(
     from .fits import thickness_lines
 
     if as_json:
-        from ..analysis.thickness import thickness_json
+        from ..analysis.md.thickness import thickness_json
 
         doc = thickness_json(fit) | {"units": units, "unit_names": names}
         sys.stdout.write(dumps(doc) + "\n")
@@ -479,7 +479,7 @@ def response_command(
     """G, Delta T and J of several runs; G(T_mean) where their temperatures differ, J(Delta T) where their bath
     differences do (linear fit through the origin and the significance of a quadratic term)."""
     from ..analysis import unit_system
-    from ..analysis.response import analyze_run, summarize_runs, summary_json
+    from ..analysis.md.response import analyze_run, summarize_runs, summary_json
 
     if plot is not None:
         check_output(plot, (".png", ".pdf", ".svg"), "--plot")

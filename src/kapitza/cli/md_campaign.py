@@ -27,7 +27,7 @@ def md_campaign_command(
     ] = False,
 ) -> None:
     """Run every member of a campaign (finished ones are skipped) and gather G, Delta T, J into one table."""
-    from ..analysis.response import gather_runs
+    from ..analysis.md.response import gather_runs
     from ..md.campaign import MemberOutcome, campaign_entries, load_campaign, run_campaign
 
     if address is not None and not address.strip():

@@ -53,7 +53,7 @@ def md_emd_command(
     if plot is not None:
         check_output(plot, (".png", ".pdf", ".svg"), "--plot")
     cfg, folder = _load(config, run_dir)
-    from ..analysis.emd import emd_conductance
+    from ..analysis.md.emd import emd_conductance
     from ..md.emd import run_emd
 
     def report(stage: str, done: int, total: int) -> None:

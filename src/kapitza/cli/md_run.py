@@ -67,9 +67,9 @@ def md_run_command(
         out.print(f"speed: {result.steps_per_second:.0f} steps/s")
     out.print(f"blocks: {result.n_blocks} of {result.block_steps} steps (profile.chunk, baths.txt)")
     if result.n_blocks:
-        from ..analysis.regime import run_regime
-        from ..analysis.response import run_flux
-        from ..analysis.units import unit_system
+        from ..analysis.md.regime import run_regime
+        from ..analysis.md.response import run_flux
+        from ..analysis.md.units import unit_system
 
         flux = run_flux(result.run_dir)  # the one flux computation, as md analyze
         system = unit_system(flux.units)

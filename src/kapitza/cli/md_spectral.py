@@ -1,6 +1,6 @@
 """``kapitza md spectral|modes|rectification``: which phonons carry heat across an NEMD run's interface.
 
-Thin over :mod:`kapitza.analysis.spectral` and :mod:`kapitza.analysis.modes` (the run's ``spectral/`` blocks),
+Thin over :mod:`kapitza.analysis.md.spectral` and :mod:`kapitza.analysis.md.modes` (the run's ``spectral/`` blocks),
 :func:`kapitza.prediction.md_systems.harmonic_spectra` (AGF and full-dispersion DMM of the same interface) and
 :func:`kapitza.atomistic.interface_modes.interface_modes` (lattice dynamics of the run's periodic cell).
 """
@@ -144,7 +144,7 @@ def spectral_command(
     """Spectral heat current q(omega) across the interface, g = q / Delta T, the sum rule, elastic vs inelastic."""
     if plot is not None:
         check_output(plot, _PLOT_SUFFIXES, "--plot")
-    from ..analysis.spectral import harmonic_difference, inelastic_fraction, spectral_conductance
+    from ..analysis.md.spectral import harmonic_difference, inelastic_fraction, spectral_conductance
 
     sc = spectral_conductance(run_dir, smoothing_bins=smoothing_bins, first_block=first_block)
     pred, why_not = _harmonic(run_dir, kpoints, frequencies, progress) if harmonic else (None, "--no-harmonic")
@@ -223,8 +223,8 @@ def modes_command(
     if not 2 <= max_atoms <= MAX_MODE_ATOMS:
         raise InputError(f"--max-atoms must be 2 .. {MAX_MODE_ATOMS:,} (dense diagonalisation), got {max_atoms}")
     cell = _periodic_cell(run_dir, max_atoms)  # before any reading: a cell too large is refused at once
-    from ..analysis.modes import interface_mode_share, modal_temperatures, plane_dos_map
-    from ..analysis.spectral import display_factors, read_spectral_run, spectral_conductance
+    from ..analysis.md.modes import interface_mode_share, modal_temperatures, plane_dos_map
+    from ..analysis.md.spectral import display_factors, read_spectral_run, spectral_conductance
 
     run = read_spectral_run(run_dir)
     _check_smoothing(smoothing_bins, run)
@@ -303,7 +303,7 @@ def rectification_command(
     """Forward vs reverse heat flow across one interface: G each way, rectification with its error, spectra."""
     if plot is not None:
         check_output(plot, _PLOT_SUFFIXES, "--plot")
-    from ..analysis.spectral import read_spectral_run, rectification
+    from ..analysis.md.spectral import read_spectral_run, rectification
 
     for folder, want in ((forward, False), (reverse, True)):
         if read_manifest(folder).reverse != want:

@@ -1,6 +1,6 @@
 """The NEMD run directory, defined once: its file names, its manifest ``run.json`` and the readers of its data files.
 
-:mod:`kapitza.md.run` writes a run directory and :mod:`kapitza.analysis.response` reads it; the two may not
+:mod:`kapitza.md.run` writes a run directory and :mod:`kapitza.analysis.md.response` reads it; the two may not
 import each other, so what both must agree on lives here:
 
 * the file names (``config.toml``, ``profile.chunk``, ``baths.txt``, ``box.txt``, ``state.json``, ...);

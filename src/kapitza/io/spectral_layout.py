@@ -1,7 +1,7 @@
 """Where a run directory keeps its spectral data: the file names shared by the writer and the reader.
 
 :mod:`kapitza.md.spectral` writes ``spectral/setup.npz`` and one ``spectral/block_NNNNN.npz`` per finished
-production block; :mod:`kapitza.analysis.spectral` reads them (the two may not import each other).
+production block; :mod:`kapitza.analysis.md.spectral` reads them (the two may not import each other).
 """
 
 from __future__ import annotations

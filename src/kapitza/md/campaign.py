@@ -23,7 +23,7 @@ series values, e.g. ``cells_a-4_temperature-0.2_seed-1``) as one dask task, on a
 (e.g. one started by dask-jobqueue on Slurm).  A member whose run directory is complete (its
 ``state.json`` counts every unit and its ``config.toml`` is the member's) is skipped; one that fails
 is reported and the others go on; an interrupted member resumes where it stopped (run_nemd
-resumes).  :func:`kapitza.analysis.response.gather_runs` analyses every complete member
+resumes).  :func:`kapitza.analysis.md.response.gather_runs` analyses every complete member
 (:func:`campaign_entries`) into one table (``campaign.csv``, ``campaign.json``) with G(T_mean) where
 the temperatures vary, J(Delta T) where the bath differences do, the thickness fit where lengths do.
 """
@@ -323,7 +323,7 @@ def _run_distributed(
 
 
 def campaign_entries(campaign: Campaign, outcomes: tuple[MemberOutcome, ...] = ()) -> list[dict[str, Any]]:
-    """One plain entry per member for :func:`kapitza.analysis.response.gather_runs` (which analyses them; md does
+    """One plain entry per member for :func:`kapitza.analysis.md.response.gather_runs` (which analyses them; md does
     not import analysis): name, series values, run directory, whether it is complete, and its status text."""
     status = {o.name: o for o in outcomes}
     out = []

@@ -11,7 +11,7 @@ to ``emd.<i>.txt`` (``fix ave/time``, one row per sample).  Side A is the group 
 z in [zlo, zlo + f Lz), f = cells_a / (cells_a + cells_b), fixed at the start of the run
 (the builder's planes sit a quarter cell off the interfaces, so this is crystal A); in the
 periodic cell A exchanges heat with B through two interfaces, so the area is 2 lx ly.  The
-analysis (:mod:`kapitza.analysis.emd`) turns the series into G.
+analysis (:mod:`kapitza.analysis.md.emd`) turns the series into G.
 
 The run directory holds ``config.toml`` (a rerun must match it), ``bicrystal.data``,
 ``in.lammps`` (the whole thing for plain ``lmp -in in.lammps``), ``log.lammps``,

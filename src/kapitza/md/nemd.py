@@ -48,7 +48,7 @@ bicrystal (masses 1 | 4) is never thermostat-limited between 2 and 0.05 tau and 
 the damping time (0.75-1.14; four seeds at 0.2 tau give 0.69-0.93); 0.2 tau keeps
 its slabs within 4 % of their set points (9 % at the former 0.5 tau).  Tersoff Si/Ge takes SW's values
 (same atoms, same phonon frequencies; not studied separately).  Every run reports whether it is
-thermostat-limited (:mod:`kapitza.analysis.regime`, printed by ``kapitza md run``).  Lengths: the study's
+thermostat-limited (:mod:`kapitza.analysis.md.regime`, printed by ``kapitza md run``).  Lengths: the study's
 1/L extrapolation (Sellan et al., PRB 81, 214305 (2010); Wei et al., Chin. Phys. B 34, 116301 (2025)) gives
 G_inf; the default cells (8 + 8) give a short-cell value to be extrapolated, not G_inf.
 

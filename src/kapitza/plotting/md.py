@@ -24,7 +24,7 @@ def profile_figure(profile: Any, analysis: Any, path: str | os.PathLike | None =
     path : path-like, optional
         Output file (.png, .pdf, .svg), written atomically if given.
     """
-    from ..analysis.units import unit_system
+    from ..analysis.md.units import unit_system
 
     system = unit_system(profile.units)
     used = profile.temperatures[analysis.blocks_dropped :]

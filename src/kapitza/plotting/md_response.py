@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 def response_figure(summary: Any, path: str | os.PathLike | None = None) -> Figure:
-    """G(T_mean) (left) and J(Delta T) (right) of a :class:`kapitza.analysis.response.ResponseSummary`.
+    """G(T_mean) (left) and J(Delta T) (right) of a :class:`kapitza.analysis.md.response.ResponseSummary`.
 
     Parameters
     ----------
@@ -22,7 +22,7 @@ def response_figure(summary: Any, path: str | os.PathLike | None = None) -> Figu
     path : path-like, optional
         Output file (.png, .pdf, .svg), written atomically if given.
     """
-    from ..analysis.units import unit_system
+    from ..analysis.md.units import unit_system
 
     system = unit_system(summary.units)
     fig = figure(figsize=(9.0, 3.8))

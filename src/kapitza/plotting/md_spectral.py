@@ -55,7 +55,7 @@ def spectrum_figure(
     Parameters
     ----------
     sc : SpectralConductance
-        From :func:`kapitza.analysis.spectral.spectral_conductance`.
+        From :func:`kapitza.analysis.md.spectral.spectral_conductance`.
     harmonic : HarmonicSpectra, optional
         Harmonic predictions (``omega``, ``g_agf``, ``g_dmm`` in the same display units, ``omega_max_a``,
         ``omega_max_b``): drawn as AGF and DMM curves; the softer side's highest frequency as a vertical line.
@@ -127,9 +127,9 @@ def modes_figure(
     Parameters
     ----------
     dos_map : PlaneDosMap
-        From :func:`kapitza.analysis.modes.plane_dos_map`.
+        From :func:`kapitza.analysis.md.modes.plane_dos_map`.
     modal_temperatures : ModalTemperatures or None
-        From :func:`kapitza.analysis.modes.modal_temperatures`; None draws the map only.
+        From :func:`kapitza.analysis.md.modes.modal_temperatures`; None draws the map only.
     interface_modes : InterfaceModes, optional
         Lattice-dynamics modes (``omega`` in rad per run time unit, ``interface`` flags): the frequencies of the
         interface modes are marked on the map.
@@ -192,7 +192,7 @@ def rectification_figure(rect: Any, *, path: str | os.PathLike | None = None) ->
     Parameters
     ----------
     rect : Rectification
-        From :func:`kapitza.analysis.spectral.rectification`.
+        From :func:`kapitza.analysis.md.spectral.rectification`.
     path : path-like, optional
         Output file, written atomically if given.
     """

@@ -6,7 +6,7 @@ position (:func:`temperature_profile`); an image gives a map (:func:`temperature
 
 :func:`analyze_profile` extracts the jump the way the NEMD analysis does (the "direct method":
 Schelling, Phillpot & Keblinski, Phys. Rev. B 65, 144306 (2002)): a straight line is fitted to each
-side of the interface with :func:`kapitza.analysis.jump.fit_line` (weighted by the per-point errors),
+side of the interface with :func:`kapitza.analysis.md.jump.fit_line` (weighted by the per-point errors),
 leaving out a zone around the plane, and both lines are extrapolated to the plane.  The jump is taken
 along the heat flow, Delta T = T_upstream - T_downstream (heat flows from hot to cold), so a drop
 along the flow is positive whichever way the flow runs.
@@ -32,7 +32,7 @@ from scipy import stats
 from ... import _checks
 from ...errors import InputError
 from ...io.results import result
-from ..jump import LineFit, fit_line
+from ..md.jump import LineFit, fit_line
 from .data import EELSData
 
 #: Default half-width (nm) of the zone left out on each side of the interface plane.  The probe is
@@ -390,7 +390,7 @@ def analyze_profile(
 ) -> KapitzaJump:
     """Delta T, both gradients and the Kapitza lengths at an interface from a temperature profile.
 
-    Each side is fitted by a straight line (:func:`kapitza.analysis.jump.fit_line`, weighted by
+    Each side is fitted by a straight line (:func:`kapitza.analysis.md.jump.fit_line`, weighted by
     ``temperature_err``; only ``valid`` points), leaving out the points closer than ``exclude_nm`` to
     the plane; both lines are extrapolated to the plane.  Delta T = T_upstream - T_downstream, heat
     flowing from hot to cold: unless ``heat_flow`` is given, the upstream side is the one whose fitted

@@ -30,10 +30,10 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import InputError
-from ..io.numbers_text import parse_numbers
-from ..io.paths import excerpt
-from ..io.results import result
+from ...errors import InputError
+from ...io.numbers_text import parse_numbers
+from ...io.paths import excerpt
+from ...io.results import result
 from .units import unit_system
 
 #: Files larger than this are refused (the parse needs ~3x the file size in memory).

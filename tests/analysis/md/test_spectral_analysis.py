@@ -1,4 +1,4 @@
-"""analysis.spectral on synthetic spectral run directories (tests/analysis/spectral_synthetic.py)."""
+"""analysis.spectral on synthetic spectral run directories (tests/analysis/md/spectral_synthetic.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from run_dir_synthetic import FLUX
 from spectral_synthetic import N_SAMPLES, SAMPLE_EVERY, TIMESTEP, as_metal, grid, shape, write_spectral_run
 
 from kapitza import spectra
-from kapitza.analysis.response import analyze_run
-from kapitza.analysis.spectral import (
+from kapitza.analysis.md.response import analyze_run
+from kapitza.analysis.md.spectral import (
     harmonic_difference,
     inelastic_fraction,
     read_spectral_run,

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import InputError
-from ..units import ANGSTROM, AVOGADRO, EV
+from ...errors import InputError
+from ...units import ANGSTROM, AVOGADRO, EV
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ From a (block-averaged) temperature profile, the bath set points and slabs and t
   difference spent driving the thermostats;
 * the **interface share** :math:`f = |\Delta T_\mathrm{interface}|/(\bar T_h - \bar T_c)`: the share of the
   slab-to-slab drop along one heat path taken by its interface (mean over the interfaces).  The jumps are
-  given (e.g. from :func:`kapitza.analysis.jump.analyze_jump`), or estimated here by straight lines fitted
+  given (e.g. from :func:`kapitza.analysis.md.jump.analyze_jump`), or estimated here by straight lines fitted
   to the middle half of each bulk segment between a slab edge and the interface, extrapolated to the plane.
 
 Verdict: ``"thermostat-limited"`` when :math:`s >` :data:`SHORTFALL_LIMIT` (the slabs far from their set
@@ -51,8 +51,8 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ..errors import InputError
-from ..io.results import result
+from ...errors import InputError
+from ...io.results import result
 
 #: Bath shortfall above which the run is thermostat-limited (the baths take half the imposed difference).
 SHORTFALL_LIMIT = 0.5
@@ -183,7 +183,7 @@ def thermostat_regime(
         (low, high) of a periodic box: positions, slabs and planes wrap modulo its length.  None: not periodic.
     interface_jumps : floats, optional
         Temperature jump at each interface (any sign; its magnitude is used), e.g. the ``delta_T`` of
-        :func:`kapitza.analysis.jump.analyze_jump`'s interfaces.  Default: estimated from the profile.
+        :func:`kapitza.analysis.md.jump.analyze_jump`'s interfaces.  Default: estimated from the profile.
     interface_jump_errors : floats, optional
         Standard errors of ``interface_jumps`` (independent): they give the share's error.
     """
@@ -299,7 +299,7 @@ def run_regime(run_dir: str | os.PathLike) -> ThermostatRegime:
 
     ``md run`` prints it after a run and ``md analyze RUN_DIR`` on any finished one.
     """
-    from ..io.run_manifest import read_manifest
+    from ...io.run_manifest import read_manifest
     from .profiles import read_profile
 
     manifest = read_manifest(run_dir)

@@ -189,7 +189,7 @@ def test_analyze_a_kapitza_run_directory_gives_the_thermostat_regime(cli):
     drop: see analysis/regime.py's thresholds) is not thermostat-limited."""
     from pathlib import Path
 
-    folder = Path(__file__).resolve().parents[2] / "examples" / "data" / "md" / "lj_small"
+    folder = Path(__file__).resolve().parents[3] / "examples" / "data" / "md" / "lj_small"
     status, out, err = cli("md", "analyze", folder, "--json")
     assert status == 0, err
     regime = json.loads(out)["regime"]

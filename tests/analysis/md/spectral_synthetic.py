@@ -8,7 +8,7 @@ from run_dir_synthetic import AREA, FLUX, write_run_dir
 
 from kapitza import spectra
 from kapitza.analysis import read_profile
-from kapitza.analysis.profiles import TemperatureProfile
+from kapitza.analysis.md.profiles import TemperatureProfile
 from kapitza.io.run_manifest import manifest_from_document, read_manifest, write_manifest
 
 N_SAMPLES, SAMPLE_EVERY, TIMESTEP = 64, 10, 0.01

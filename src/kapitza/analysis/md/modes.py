@@ -1,6 +1,6 @@
 """Plane-resolved vibrational spectra of a spectral NEMD run: DOS map, modal temperatures, interface-mode share.
 
-Input is the plane kinetic-energy spectra of :class:`kapitza.analysis.spectral.SpectralRun` (run units) and,
+Input is the plane kinetic-energy spectra of :class:`kapitza.analysis.md.spectral.SpectralRun` (run units) and,
 for modal temperatures, a reference local density of states from lattice dynamics (rows integrating to 1 over
 omega in rad per run time unit, e.g. ``InterfaceModes.plane_dos(run.omega, width)``).
 
@@ -23,8 +23,8 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ..errors import InputError
-from ..io.results import result
+from ...errors import InputError
+from ...io.results import result
 from .spectral import SpectralConductance, SpectralRun, SpectralShare, boltzmann, display_factors, share_weight
 from .spectral import weighted_share as _weighted_share
 
@@ -135,7 +135,7 @@ def modal_temperatures(
     Parameters
     ----------
     run : SpectralRun
-        From :func:`kapitza.analysis.spectral.read_spectral_run` (select the blocks first with ``run.select``).
+        From :func:`kapitza.analysis.md.spectral.read_spectral_run` (select the blocks first with ``run.select``).
     reference_ldos : array_like, (n_planes, nf) or (nf,)
         Local density of states of each plane on ``run.omega`` (rad per run time unit), each row with Parseval
         sum 1 (``sum(row) * run.d_omega``); a single row is used for every plane.

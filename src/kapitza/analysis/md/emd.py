@@ -70,10 +70,10 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import minimize_scalar
 from scipy.stats import t as student_t
 
-from .._checks import positive
-from ..errors import InputError
-from ..io.results import result
-from ..units import AVOGADRO, EV, KB
+from ..._checks import positive
+from ...errors import InputError
+from ...io.results import result
+from ...units import AVOGADRO, EV, KB
 from .units import unit_system
 
 #: k_B in each unit system's energy per temperature unit (LJ: 1 by definition; real: kcal/mol per K, with

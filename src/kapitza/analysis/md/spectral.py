@@ -2,7 +2,7 @@
 
 Reads the ``spectral/`` folder of a run directory (``setup.npz`` and one ``block_NNNNN.npz`` per finished
 production block; the layout is written by :mod:`kapitza.md.spectral`, the Fourier conventions are those of
-:mod:`kapitza.spectra`) and the rest of the run through :func:`kapitza.analysis.response.analyze_run`.
+:mod:`kapitza.spectra`) and the rest of the run through :func:`kapitza.analysis.md.response.analyze_run`.
 
 Sign convention: everything is taken from side A (side 1, below the interface plane) to side B.  ``q > 0`` is
 heat flowing A -> B; ``Delta T = T_A - T_B`` at the sampled interface, so ``g = q / Delta T`` is positive for a
@@ -11,7 +11,7 @@ forward run (hot bath in A) and for a reverse one (hot bath in B, q < 0 and Delt
 Display units: LJ runs stay in reduced units (omega in rad/tau, q in epsilon/(tau sigma^2) per (rad/tau), g in
 k_B/(tau sigma^2) per (rad/tau)); metal runs are converted to SI (omega in rad/s, q in W m^-2 per (rad/s), g in
 W m^-2 K^-1 per (rad/s)).  Integrals over omega (the Parseval sums of :func:`kapitza.spectra.integrate`) then
-give a flux or a conductance in the units of :mod:`kapitza.analysis.units`.
+give a flux or a conductance in the units of :mod:`kapitza.analysis.md.units`.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .. import spectra
-from ..errors import InputError
-from ..io.results import result
-from ..io.spectral_layout import BLOCK_PATTERN, SETUP_FILE, SPECTRAL_DIR, block_file
-from ..units import AMU, ANGSTROM, EV, KB
+from ... import spectra
+from ...errors import InputError
+from ...io.results import result
+from ...io.spectral_layout import BLOCK_PATTERN, SETUP_FILE, SPECTRAL_DIR, block_file
+from ...units import AMU, ANGSTROM, EV, KB
 from .response import RunAnalysis, analyze_run
 from .units import unit_system
 
@@ -777,7 +777,7 @@ def rectification(
     forward_run, reverse_run : path-like
         Run directories of the same system with ``reverse = false`` and ``reverse = true``.
     reference_ldos : array_like, optional
-        As in :func:`kapitza.analysis.modes.modal_temperatures` (on the forward run's grid); gives the modal
+        As in :func:`kapitza.analysis.md.modes.modal_temperatures` (on the forward run's grid); gives the modal
         temperatures of both runs.
     smoothing_bins : float
         As in :func:`spectral_conductance`.

@@ -24,8 +24,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
-from ..errors import InputError
-from ..io.results import result
+from ...errors import InputError
+from ...io.results import result
 from .profiles import TemperatureProfile
 from .units import unit_system
 
@@ -58,7 +58,7 @@ class BathFlux:
         regression error of the cumulative energy curve, whose points are correlated.
     flux_err_inefficiency : float
         The same error from the statistical inefficiency of the per-interval flux (a cross-check, see
-        :mod:`kapitza.analysis.blocking`).
+        :mod:`kapitza.analysis.md.blocking`).
     inefficiency : float
         Statistical inefficiency of the per-interval flux (sampling intervals per independent sample).
     n_blocks, block_size : int
@@ -121,7 +121,7 @@ def flux_from_baths(
     The cumulative energies are differenced over each sampling interval; the per-interval flux
     J_i = (s_hot dE_hot + s_cold dE_cold) / (2 dt_i paths area), with s the sign that makes each bath's mean
     contribution positive, is averaged in blocks (Flyvbjerg & Petersen, J. Chem. Phys. 91, 461 (1989)) and J's
-    error is the standard error of the block means (:func:`kapitza.analysis.blocking.block_average`, which also
+    error is the standard error of the block means (:func:`kapitza.analysis.md.blocking.block_average`, which also
     gives the statistical inefficiency beside it).
 
     Parameters
@@ -333,8 +333,8 @@ class JumpAnalysis:
 
 def conductance_mw(g: float, units: str) -> float:
     """A conductance in the conductance unit of ``units`` (flux unit per temperature unit) in MW m^-2 K^-1,
-    through :attr:`kapitza.analysis.units.UnitSystem.flux_to_si` (NaN for LJ reduced units: no SI value)."""
-    from ..units import MW_PER_M2K
+    through :attr:`kapitza.analysis.md.units.UnitSystem.flux_to_si` (NaN for LJ reduced units: no SI value)."""
+    from ...units import MW_PER_M2K
 
     system = unit_system(units)
     return float("nan") if system.flux_to_si is None else float(g) * system.flux_to_si / MW_PER_M2K

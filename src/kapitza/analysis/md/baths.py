@@ -25,10 +25,10 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import InputError
-from ..io.paths import read_ascii_text
-from ..io.results import result
-from ..io.run_manifest import BATHS_COLUMNS, read_baths_file
+from ...errors import InputError
+from ...io.paths import read_ascii_text
+from ...io.results import result
+from ...io.run_manifest import BATHS_COLUMNS, read_baths_file
 
 #: Bath files larger than this are refused (a tally is a few columns per output step).
 MAX_BATH_BYTES = 500_000_000

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from spectral_synthetic import N_PLANES, PLANE_FIRST, as_metal, grid, reference_ldos, write_spectral_run
 
-from kapitza.analysis.modes import interface_mode_share, modal_temperatures, plane_dos_map
-from kapitza.analysis.spectral import read_spectral_run, spectral_conductance
+from kapitza.analysis.md.modes import interface_mode_share, modal_temperatures, plane_dos_map
+from kapitza.analysis.md.spectral import read_spectral_run, spectral_conductance
 from kapitza.errors import InputError
 
 

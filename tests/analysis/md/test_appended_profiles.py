@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kapitza.analysis.jump import analyze_jump
-from kapitza.analysis.profiles import read_profile
+from kapitza.analysis.md.jump import analyze_jump
+from kapitza.analysis.md.profiles import read_profile
 from kapitza.errors import InputError
 
 HEADER = [

@@ -1,4 +1,4 @@
-"""EMD conductance estimator (kapitza.analysis.emd) on the exact lumped two-capacitance model.
+"""EMD conductance estimator (kapitza.analysis.md.emd) on the exact lumped two-capacitance model.
 
 Reference: Rajabpour & Volz, J. Appl. Phys. 108, 094324 (2010): C_A dT_A/dt = -G A (T_A - T_B) + xi,
 C_B dT_B/dt = +G A (T_A - T_B) - xi, with <xi(t) xi(0)> = 2 k_B T^2 G A delta(t) (fluctuation-dissipation),
@@ -13,7 +13,7 @@ import math
 import numpy as np
 import pytest
 
-from kapitza.analysis.emd import emd_conductance, energy_msd
+from kapitza.analysis.md.emd import emd_conductance, energy_msd
 from kapitza.errors import InputError
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from run_dir_synthetic import AREA, BLOCK_TIME, FLUX, JUMP, write_run_dir
 
-from kapitza.analysis.response import (
+from kapitza.analysis.md.response import (
     analyze_run,
     conductance_vs_temperature,
     flux_from_bath_blocks,
@@ -148,7 +148,7 @@ def test_bad_response_input(call, match):
 def test_path_resistance_of_a_synthetic_run(tmp_path):
     """Synthetic run (analysis_synthetic): bath centres at 1.2 and 0.8 on the extrapolated lines (jump 0.2 plus a
     gradient 0.01 over 2 x 10 length units), J = 0.05: R_total = 0.4 / 0.05 = 8 over a path of L/2 = 20."""
-    from kapitza.analysis.response import path_resistance
+    from kapitza.analysis.md.response import path_resistance
 
     length, r, err = path_resistance(analyze_run(write_run_dir(tmp_path / "r")))
     assert length == pytest.approx(20.0) and abs(r - 8.0) < 3 * err and 0 < err < 0.5
@@ -159,8 +159,8 @@ def test_flux_from_tally_chooses_the_formula_by_the_file_kind(tmp_path):
     cumulative tallies (time, hot, cold) give J = 6 / 2 / (2 x 30) per block of 2 time units (exact data,
     derivation: each block moves 6 energy units through two interfaces of area 30 in 2 time units, mean of the
     two baths); the block time is required for the first kind and refused for the second."""
-    from kapitza.analysis.baths import read_bath_tally
-    from kapitza.analysis.response import flux_from_tally
+    from kapitza.analysis.md.baths import read_bath_tally
+    from kapitza.analysis.md.response import flux_from_tally
 
     blocks = tmp_path / "baths.txt"
     blocks.write_text("# block step E_hot E_cold E_total\n" + "".join(f"{b} {100 * b} -6 6 0\n" for b in range(1, 9)))

@@ -29,8 +29,8 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ..errors import InputError
-from ..io.results import result
+from ...errors import InputError
+from ...io.results import result
 
 #: Fewest blocks an error is taken over (the error of the error is then ~27 %).
 MIN_BLOCKS = 8

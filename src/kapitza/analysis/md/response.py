@@ -14,7 +14,7 @@
   variance sigma_J^2 + (dJ/dDelta T)^2 sigma_DeltaT^2 (Orear, Am. J. Phys. 50, 912 (1982)).
 
 All fits are weighted least squares with absolute errors (covariance (A^T W A)^-1), as in
-:mod:`kapitza.analysis.thickness`; chi^2 per degree of freedom is reported beside them.
+:mod:`kapitza.analysis.md.thickness`; chi^2 per degree of freedom is reported beside them.
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
-from ..errors import InputError
-from ..io.results import dumps, result
-from ..io.run_manifest import RunManifest, read_baths_file, read_box_file, read_manifest
+from ...errors import InputError
+from ...io.results import dumps, result
+from ...io.run_manifest import RunManifest, read_baths_file, read_box_file, read_manifest
 from .baths import BathTally
 from .jump import BLOCK_ERROR_PREFIX, DEFAULT_BATH_TOLERANCE, BathFlux, JumpAnalysis, analyze_jump, flux_from_baths
 from .profiles import TemperatureProfile, read_profile
@@ -100,7 +100,7 @@ def flux_from_tally(
     units: str = "lj",
     n_blocks: int | None = None,
 ) -> BathFlux:
-    """The heat flux of a bath file as read (:func:`kapitza.analysis.baths.read_bath_tally`), whichever kind.
+    """The heat flux of a bath file as read (:func:`kapitza.analysis.md.baths.read_bath_tally`), whichever kind.
 
     A kapitza ``baths.txt`` (energies per block) goes through :func:`flux_from_bath_blocks` and needs
     ``block_time``; cumulative tallies through :func:`kapitza.analysis.flux_from_baths`.  The heat crosses two
@@ -139,7 +139,7 @@ class RunFlux:
         A->B flux through each interface (the manifest's ``flux_convention``: negative with ``reverse``), mean of
         the blocks the error uses (flux unit of the run).
     flux_err : float
-        Standard error of block means (:mod:`kapitza.analysis.blocking`); NaN with one block.
+        Standard error of block means (:mod:`kapitza.analysis.md.blocking`); NaN with one block.
     n_blocks : int
         Production blocks in baths.txt.
     method : str
@@ -784,8 +784,8 @@ def gather_runs(entries: Any, series: Any, folder: str | Path, source: str = "")
     source : str
         The campaign file, recorded in the JSON.
     """
-    from ..errors import KapitzaError
-    from ..io.atomic import atomic_write_text
+    from ...errors import KapitzaError
+    from ...io.atomic import atomic_write_text
     from .thickness import fit_thickness_series
 
     series = tuple(series)

@@ -31,8 +31,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.stats import chi2 as chi2_distribution
 
-from ..errors import InputError
-from ..io.results import result
+from ...errors import InputError
+from ...io.results import result
 
 #: chi^2 upper-tail probability below which the scatter exceeds the stated sigmas (errors are then scaled).
 CHI2_P_MIN = 0.01
