@@ -262,3 +262,43 @@ def test_command_modules_never_import_the_app():
             continue
         offenders += [f"{path.stem}:{line}" for line, target in _imports(path) if target == "cli.app"]
     assert offenders == []
+
+
+#: numpy names a CLI module may use: to parse and check what a user typed (arrays from text, finiteness, a grid
+#: the user asked for by its ends and count), to order and count rows for printing, and to convert a unit for
+#: display; anything else (sums, medians, extrema, ratios, random numbers, pi) is arithmetic, the library's.
+CLI_NUMPY_ALLOWED = frozenset(
+    {
+        "asarray", "array", "ndarray", "isfinite", "isnan", "isinf", "float64", "int64", "atleast_1d", "all",
+        "any", "inf", "nan", "geomspace", "linspace", "arange", "errstate", "sort", "argsort", "lexsort",
+        "unique", "flatnonzero", "count_nonzero", "degrees",
+    }
+)  # fmt: skip
+#: Arithmetic still in the CLI, per module (numpy calls outside CLI_NUMPY_ALLOWED): the count may only fall.
+CLI_NUMPY_KNOWN: dict[str, int] = {}
+
+
+def _cli_numpy_arithmetic(folder: Path) -> dict[str, list[str]]:
+    """``{module: ["name:line", ...]}`` for every ``np.name`` in ``folder/*.py`` outside CLI_NUMPY_ALLOWED."""
+    found: dict[str, list[str]] = {}
+    for path in sorted(folder.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in ("np", "numpy"):
+                if node.attr not in CLI_NUMPY_ALLOWED:
+                    found.setdefault(path.stem, []).append(f"{node.attr}:{node.lineno}")
+    return {m: sorted(uses) for m, uses in found.items()}
+
+
+def test_the_cli_does_no_array_arithmetic():
+    """Issue 26 item 2: the CLI parses, calls one public function, prints and plots; numbers are computed in the
+    library, where the Python API gives the same.  The physical constants are checked by test_units_policy."""
+    found = _cli_numpy_arithmetic(PACKAGE / "cli")
+    grown = {m: uses for m, uses in found.items() if len(uses) > CLI_NUMPY_KNOWN.get(m, 0)}
+    assert grown == {}
+    shrunk = {m: n for m, n in CLI_NUMPY_KNOWN.items() if len(found.get(m, [])) < n}
+    assert shrunk == {}, "lower CLI_NUMPY_KNOWN to what is left"
+
+
+def test_the_cli_arithmetic_check_sees_a_sum(tmp_path):
+    (tmp_path / "cmd.py").write_text("import numpy as np\n\nx = np.asarray([1.0])\ny = np.sum(x) * np.pi\n")
+    assert _cli_numpy_arithmetic(tmp_path) == {"cmd": ["pi:4", "sum:4"]}

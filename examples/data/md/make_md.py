@@ -18,8 +18,19 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from kapitza.io import run_manifest as layout
+
 HERE = Path(__file__).resolve().parent
-KEEP = ("baths.txt", "box.txt", "config.toml", "in.lammps", "profile.chunk", "state.json")
+#: what the analysis reads (the manifest and the data files) and what made them; restarts and logs are left out
+KEEP = (
+    layout.MANIFEST_FILE,
+    layout.BATHS_FILE,
+    layout.BOX_FILE,
+    layout.CONFIG_FILE,
+    layout.INPUT_FILE,
+    layout.PROFILE_FILE,
+    layout.STATE_FILE,
+)
 
 
 def copy_run(run: Path, out: Path) -> None:
