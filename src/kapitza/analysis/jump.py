@@ -351,7 +351,7 @@ def find_interfaces(profile: TemperatureProfile, geometry: str = "periodic") -> 
     return tuple(found)
 
 
-def analyze_jump(
+def analyze_jump(  # noqa: C901  (31; being split in issue 26 by the analysis/jump.py owner, then removed)
     profile: TemperatureProfile,
     interfaces: ArrayLike | None = None,
     geometry: str = "periodic",

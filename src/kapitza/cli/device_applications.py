@@ -6,7 +6,6 @@ Thin commands: parse -> call :mod:`kapitza.devices` -> print the key numbers (SI
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,7 +13,7 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 
-from ..io.results import to_jsonable
+from ..io.results import dumps
 from .common import check_output
 
 PLOT_SUFFIXES = (".png", ".pdf", ".svg")
@@ -24,7 +23,7 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print the results as J
 
 
 def _emit(doc: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(to_jsonable(doc), indent=1) + "\n")
+    sys.stdout.write(dumps(doc, indent=1) + "\n")
 
 
 def _plot_target(plot: Path | None) -> Path | None:

@@ -12,7 +12,6 @@ file).  Example (a GaN-on-SiC HEMT gate)::
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from pathlib import Path
@@ -23,7 +22,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import InputError
-from ..io.results import to_jsonable
+from ..io.results import dumps, to_jsonable
 from .common import check_output, parse_number
 
 _PLOT_SUFFIXES = (".png", ".pdf", ".svg")
@@ -221,7 +220,7 @@ def hotspot_command(
                 "spreading_ratio": to_jsonable(sweep.spreading_ratio),
                 "peak_error_estimate": to_jsonable(sweep.peak_error_estimate),
             }
-        typer.echo(json.dumps(doc))
+        typer.echo(dumps(doc, indent=None))
         return
     console = Console()
     console.print(_table(res))

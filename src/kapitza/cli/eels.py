@@ -8,7 +8,6 @@ temperatures in K.
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 from pathlib import Path
@@ -20,7 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import InputError
-from ..io.results import to_jsonable
+from ..io.results import dumps, to_jsonable
 from .common import check_output, parse_floats, parse_interval, parse_number
 
 eels_app = typer.Typer(
@@ -107,7 +106,7 @@ def _positive(value: float, option: str, *, integer: bool = False) -> None:
 
 
 def _emit(doc: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(to_jsonable(doc), indent=1) + "\n")
+    sys.stdout.write(dumps(doc, indent=1) + "\n")
 
 
 def _fmt(x: Any, digits: int = 4) -> str:

@@ -75,10 +75,10 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
+from .. import _checks
 from ..errors import InputError, MissingDependencyError
 from ..io.results import result
 from ..prediction.settings import MAX_TEMPERATURE
-from .. import _checks
 from .sources import ConductivitySource, ResistanceSource, conductivity_source, resistance_source
 
 __all__ = [
