@@ -110,6 +110,7 @@ Nothing is unpickled.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import re
@@ -805,70 +806,91 @@ def read_data(path: str | os.PathLike[str], *, mode: str | None = None, columns:
     def q(text: str) -> str:
         return excerpt(p, text)
 
-    title = ""
-    header: list[_Column] | None = None
-    header_text = ""
-    header_where = ""
-    rows: list[tuple[int, list[str]]] = []
-    seen_text = False  # a non-empty, non-numeric line came before
-    title_why: InputError | None = None  # why the title line is not a header
+    scan = _Scan()
     for number, raw in enumerate(lines, start=1):
         line = raw.strip()
         if not line:
             continue
-        comment = line.startswith("#")
-        if rows:
-            if not comment:
-                rows.append((number, _split_row(line)))
-                if len(rows) > MAX_DATA_ROWS:
-                    raise InputError(
-                        f"{origin}: line {number}: more than {MAX_DATA_ROWS} data rows; average or decimate the "
-                        f"data to at most {MAX_DATA_ROWS} rows (a fit costs ~0.3 ms per delay per model evaluation)"
-                    )
+        if scan.rows or _is_number_row(line):
+            if not line.startswith("#"):
+                _add_row(scan, origin, number, line)
             continue
-        if _is_number_row(line):
-            rows.append((number, _split_row(line)))
-            continue
-        where = f"{origin}: line {number}"
-        body = line.lstrip("#").strip()
-        if not body:
-            continue
-        why: InputError | None = None  # why this line is not a header
-        if header is None and columns is None:
-            try:
-                found = _parse_header(body, where, q)
-                if len(found) < 2:
-                    raise InputError(f"{where}: a header names at least two columns, x first")
-                header, header_text, header_where = found, body, where
-                seen_text = True
-                continue
-            except InputError as exc:
-                why = exc
-        if not seen_text and header is None:
-            title, seen_text, title_why = body, True, why
-            continue
-        if comment:
-            continue
-        if columns is not None and not header_text:
-            header_text = body  # a header that columns= replaces
-            continue
-        if why is not None:
-            raise why
-        raise InputError(f"{where}: expected a row of numbers, got {q(line)}")
-
+        _text_line(scan, f"{origin}: line {number}", line, columns, q)
+    header, header_where = scan.header, scan.header_where
     if columns is not None:
         header, header_where = _parse_header(columns, "columns="), "columns="
     if header is None:
-        why_not = ""
-        if title_why is not None:
-            why_not = (
-                f" (the first line was read as a title, not a header: {str(title_why).removeprefix(origin + ': ')})"
-            )
-        raise InputError(
-            f"{origin}: no header naming the columns{why_not}; add one (e.g. 'Delay (ps)  Ratio' or "
-            "'Frequency (Hz)  Phase (deg)') or give columns= (CLI --columns), e.g. 'delay_ps,ratio'"
-        )
+        raise _no_header(origin, scan.title_why)
+    title, rows, header_text = scan.title, scan.rows, scan.header_text
     return _build(origin, header, header_where, rows, mode, title, str(p), columns, header_text, q)
+
+
+@dataclass
+class _Scan:
+    """What :func:`read_data` has read so far: title, header (and where), data rows."""
+
+    title: str = ""
+    header: list[_Column] | None = None
+    header_text: str = ""
+    header_where: str = ""
+    rows: list[tuple[int, list[str]]] = dataclasses.field(default_factory=list)
+    seen_text: bool = False  # a non-empty, non-numeric line came before
+    title_why: InputError | None = None  # why the title line is not a header
+
+
+def _add_row(scan: _Scan, origin: str, number: int, line: str) -> None:
+    """Append a data row, refusing more than MAX_DATA_ROWS."""
+    scan.rows.append((number, _split_row(line)))
+    if len(scan.rows) > MAX_DATA_ROWS:
+        raise InputError(
+            f"{origin}: line {number}: more than {MAX_DATA_ROWS} data rows; average or decimate the "
+            f"data to at most {MAX_DATA_ROWS} rows (a fit costs ~0.3 ms per delay per model evaluation)"
+        )
+
+
+def _text_line(scan: _Scan, where: str, line: str, columns: str | None, q: Quote) -> None:
+    """A non-numeric line before the data: the header, else the title (first text line), else a comment.
+
+    Without columns= the first line that parses as a header (two columns or more) is the header; with
+    columns= the file's own header line is skipped (columns= replaces it).  Any other text line is refused.
+    """
+    comment = line.startswith("#")
+    body = line.lstrip("#").strip()
+    if not body:
+        return
+    why: InputError | None = None  # why this line is not a header
+    if scan.header is None and columns is None:
+        try:
+            found = _parse_header(body, where, q)
+            if len(found) < 2:
+                raise InputError(f"{where}: a header names at least two columns, x first")
+            scan.header, scan.header_text, scan.header_where = found, body, where
+            scan.seen_text = True
+            return
+        except InputError as exc:
+            why = exc
+    if not scan.seen_text and scan.header is None:
+        scan.title, scan.seen_text, scan.title_why = body, True, why
+        return
+    if comment:
+        return
+    if columns is not None and not scan.header_text:
+        scan.header_text = body  # a header that columns= replaces
+        return
+    if why is not None:
+        raise why
+    raise InputError(f"{where}: expected a row of numbers, got {q(line)}")
+
+
+def _no_header(origin: str, title_why: InputError | None) -> InputError:
+    """The error for a file with no header and no columns=, saying why the title line was not one."""
+    why_not = ""
+    if title_why is not None:
+        why_not = f" (the first line was read as a title, not a header: {str(title_why).removeprefix(origin + ': ')})"
+    return InputError(
+        f"{origin}: no header naming the columns{why_not}; add one (e.g. 'Delay (ps)  Ratio' or "
+        "'Frequency (Hz)  Phase (deg)') or give columns= (CLI --columns), e.g. 'delay_ps,ratio'"
+    )
 
 
 def _build(
