@@ -234,9 +234,14 @@ def _args(spec: str, tmp: Path) -> list[str]:
     return out
 
 
-#: Commands whose --json is converted to io.results.dumps by another part of issue 26; the lead clears this list
-#: once those parts are merged.  name -> the file that owns its JSON output.
+#: Commands whose --json fails the strict parse until another part of issue 26 is merged (name -> the file that
+#: owns its JSON output); the lead clears it.  Empty: on these inputs every command already parses strictly, those
+#: still on json.dumps included (JSON_DUMPS_LEFT below).
 NOT_YET_STRICT: dict[str, str] = {}
+
+#: CLI modules that still call json.dumps themselves, converted to io.results.dumps by their owners in issue 26
+#: (cli/md*.py, cli/predict.py, cli/agf.py, cli/validate.py); the lead clears this set after merging.
+JSON_DUMPS_LEFT = {"agf.py", "md.py", "md_emd.py", "md_spectral.py", "predict.py", "validate.py"}
 
 #: Cases that take from 20 s to minutes on a busy core (a LAMMPS run, a dense 3N x 3N diagonalisation, AGF force
 #: constants, a TDTR fit with the fixed inputs' errors propagated): run with ``pytest -m slow``.  The default suite
@@ -263,3 +268,11 @@ def test_json_output_is_strict(capsys, tmp_path, name):
     assert status == 0, err
     doc = strict_loads(out)
     assert isinstance(doc, (dict, list)) and doc
+
+
+def test_cli_modules_write_json_only_through_the_one_policy():
+    """No CLI module calls json.dumps (which writes NaN/Infinity) itself: every --json goes through
+    kapitza.io.results.dumps, except the modules still being converted (JSON_DUMPS_LEFT)."""
+    cli = ROOT / "src" / "kapitza" / "cli"
+    calling = {f.name for f in cli.glob("*.py") if "json.dumps(" in f.read_text()}
+    assert sorted(calling - JSON_DUMPS_LEFT) == []
