@@ -222,9 +222,74 @@ def build_interface(
     InterfaceStructure
     """
     from ase import Atoms
-    from ase.data import atomic_masses, atomic_numbers
 
     normal = _normal(normal)
+    n_left, n_right, l1, l2, a_left, a_right, mix = _check_sizes(
+        left, right, cells, lateral, lattice_constants_angstrom, mixing_layers
+    )
+    mass = _masses(left, right, masses_amu)
+    a_right, a_par, strain = _in_plane(left, right, a_left, a_right, in_plane, mass_only)
+    cl, cr = (
+        _lateral_block(sym, normal, a, a_par, (l1, l2))
+        for sym, a in ((left, a_left), (left if mass_only else right, a_right))
+    )
+    if cl.cell[0] @ cr.cell[0] <= 0 or not np.allclose(cl.cell[:2], cr.cell[:2], atol=1e-8):
+        raise InputError(
+            f"{left} and {right} have different lateral cells along [{normal}]; "
+            "the builder joins crystals of one structure type"
+        )
+    pos, cell, symbols, cell_idx, side_arr, (height_l, height_r) = _stack(cl, n_left, cr, n_right)
+    species = [left if s == 0 else right for s in side_arr]
+    masses_arr = np.where(side_arr == 0, mass[0], mass[1]).astype(float)
+
+    if seed is None:
+        seed = int(np.random.SeedSequence().generate_state(1)[0])
+    seed = int(seed)
+    if mix:
+        _intermix(
+            pos[:, 2], side_arr, mix, seed, (left, right), mass, species, masses_arr, None if mass_only else symbols
+        )
+    atoms = Atoms(symbols=symbols, positions=pos, cell=cell, pbc=(True, True, True))
+    atoms.set_masses(masses_arr)
+    description = {
+        "left": left,
+        "right": right,
+        "normal": normal,
+        "lattice_constants_A": [a_left, a_right],
+        "in_plane_lattice_constant_A": a_par,
+        "strain": strain,
+        "mass_only": bool(mass_only),
+        "masses_amu": mass,
+        "cells": [n_left, n_right],
+        "lateral": [l1, l2],
+        "mixing_layers": mix,
+        "seed": seed,
+    }
+    return InterfaceStructure(
+        atoms=atoms,
+        species=tuple(species),
+        cell_index=np.array(cell_idx, dtype=np.int64),
+        side=side_arr,
+        periods=(height_l * ANGSTROM, height_r * ANGSTROM),
+        cells=(n_left, n_right),
+        description=description,
+    )
+
+
+def _check_sizes(
+    left: str,
+    right: str,
+    cells: tuple[int, int],
+    lateral: tuple[int, int],
+    lattice_constants_angstrom: tuple[float, float],
+    mixing_layers: int,
+) -> tuple[int, int, int, int, float, float, int]:
+    """Known symbols, cells and lateral repetitions >= 1, positive lattice constants (A), mixing_layers >= 0.
+
+    Returns (cells left, cells right, lateral 1, lateral 2, a left, a right, mixing layers).
+    """
+    from ase.data import atomic_numbers
+
     for sym in (left, right):
         if sym not in atomic_numbers:
             raise InputError(f"unknown chemical symbol {sym!r}")
@@ -243,55 +308,71 @@ def build_interface(
     mix = int(mixing_layers)
     if mix < 0:
         raise InputError(f"mixing_layers must be >= 0, got {mixing_layers!r}")
+    return n_left, n_right, l1, l2, a_left, a_right, mix
+
+
+def _masses(left: str, right: str, masses_amu: tuple[float | None, float | None]) -> list[float]:
+    """The two atomic masses in amu: the given ones, ASE's standard atomic weight for None; each > 0."""
+    from ase.data import atomic_masses, atomic_numbers
+
     mass = [
         float(atomic_masses[atomic_numbers[s]]) if m is None else float(m) for s, m in zip((left, right), masses_amu)
     ]
     if any(not np.isfinite(m) or m <= 0 for m in mass):
         raise InputError(f"masses_amu must be positive numbers in amu, got {masses_amu!r}")
+    return mass
 
+
+def _in_plane(
+    left: str, right: str, a_left: float, a_right: float, in_plane: str | float, mass_only: bool
+) -> tuple[float, float, str]:
+    """(right lattice constant, common in-plane lattice constant, strain description), lengths in A.
+
+    The mass-mismatch model uses the left lattice on both sides; a heterointerface strains both crystals
+    in the plane to the mean, the left, the right or a given constant and keeps their bulk periods along z.
+    """
     if mass_only:
         if crystal_structure(left) != crystal_structure(right):
             raise InputError(f"the mass-mismatch model needs one crystal structure; {left} and {right} differ")
-        a_right = a_left
-        a_par = a_left
-        strain = "none (mass-mismatch model: one lattice)"
-    elif isinstance(in_plane, str):
+        return a_left, a_left, "none (mass-mismatch model: one lattice)"
+    if isinstance(in_plane, str):
         choice = in_plane.strip().lower()
         if choice not in ("mean", "left", "right"):
             raise InputError(f"in_plane must be 'mean', 'left', 'right' or a length in A, got {in_plane!r}")
         a_par = {"mean": 0.5 * (a_left + a_right), "left": a_left, "right": a_right}[choice]
-        strain = f"in-plane lattice constant = {choice} ({a_par:.6g} A); bulk periods along the normal"
-    else:
-        a_par = float(in_plane)
-        if not np.isfinite(a_par) or a_par <= 0:
-            raise InputError(f"in_plane must be a positive length in A, got {in_plane!r}")
-        strain = f"in-plane lattice constant {a_par:.6g} A; bulk periods along the normal"
+        return a_right, a_par, f"in-plane lattice constant = {choice} ({a_par:.6g} A); bulk periods along the normal"
+    a_par = float(in_plane)
+    if not np.isfinite(a_par) or a_par <= 0:
+        raise InputError(f"in_plane must be a positive length in A, got {in_plane!r}")
+    return a_right, a_par, f"in-plane lattice constant {a_par:.6g} A; bulk periods along the normal"
 
-    right_symbol = left if mass_only else right
-    blocks = []
-    for sym, a, n in ((left, a_left, n_left), (right_symbol, a_right, n_right)):
-        cell = _cell(sym, normal, a)
-        scale = np.diag([a_par / a, a_par / a, 1.0])
-        cell.set_cell(np.asarray(cell.cell) @ scale, scale_atoms=True)
-        cell = cell.repeat((l1, l2, 1))
-        blocks.append((cell, n))
-    (cl, nl), (cr, nr) = blocks
-    if cl.cell[0] @ cr.cell[0] <= 0 or not np.allclose(cl.cell[:2], cr.cell[:2], atol=1e-8):
-        raise InputError(
-            f"{left} and {right} have different lateral cells along [{normal}]; "
-            "the builder joins crystals of one structure type"
-        )
+
+def _lateral_block(symbol: str, normal: str, a: float, a_par: float, lateral: tuple[int, int]) -> Any:
+    """One conventional cell (lattice constant ``a``, A) strained in the plane to ``a_par`` and repeated laterally."""
+    cell = _cell(symbol, normal, a)
+    scale = np.diag([a_par / a, a_par / a, 1.0])
+    cell.set_cell(np.asarray(cell.cell) @ scale, scale_atoms=True)
+    return cell.repeat((lateral[0], lateral[1], 1))
+
+
+def _stack(
+    cl: Any, nl: int, cr: Any, nr: int
+) -> tuple[NDArray[np.float64], NDArray[np.float64], list[str], list[int], NDArray[np.int64], tuple[float, float]]:
+    """``nl`` blocks ``cl`` then ``nr`` blocks ``cr`` along z, the interface gap the mean of the two bulk gaps.
+
+    Returns positions (A), the cell (A), symbols, each atom's cell index and side (0 left, 1 right), and the
+    two periods along z (A).
+    """
     height_l, height_r = float(cl.cell[2, 2]), float(cr.cell[2, 2])
     zl, zr = np.sort(cl.positions[:, 2]), np.sort(cr.positions[:, 2])
     gap_l = height_l - (zl.max() - zl.min())  # bulk gap from the last plane of a cell to the next cell's first
     gap_r = height_r - (zr.max() - zr.min())
-    positions, symbols, cell_idx, side, amass = [], [], [], [], []
+    positions, symbols, cell_idx, side = [], [], [], []
     for i in range(nl):
         positions.append(cl.positions + [0.0, 0.0, i * height_l - zl.min()])
         symbols += cl.get_chemical_symbols()
         cell_idx += [i] * len(cl)
         side += [0] * len(cl)
-        amass += [mass[0]] * len(cl)
     top_left = (nl - 1) * height_l + (zl.max() - zl.min())
     start_right = top_left + 0.5 * (gap_l + gap_r)
     for i in range(nr):
@@ -299,56 +380,41 @@ def build_interface(
         symbols += cr.get_chemical_symbols()
         cell_idx += [nl + i] * len(cr)
         side += [1] * len(cr)
-        amass += [mass[1]] * len(cr)
-    pos = np.vstack(positions)
     cell = np.array([cl.cell[0], cl.cell[1], [0.0, 0.0, top_left + 0.5 * (gap_l + gap_r) + nr * height_r]])
-    side_arr = np.array(side, dtype=np.int64)
-    species = [left if s == 0 else right for s in side_arr]
-    masses_arr = np.array(amass)
+    return np.vstack(positions), cell, symbols, cell_idx, np.array(side, dtype=np.int64), (height_l, height_r)
 
-    if seed is None:
-        seed = int(np.random.SeedSequence().generate_state(1)[0])
-    seed = int(seed)
-    if mix:
-        planes = _planes(pos[:, 2])
-        interface_plane = int(planes[side_arr == 1].min())
-        rng = np.random.default_rng(seed)
-        lo = interface_plane - mix
-        if lo < 0 or interface_plane + mix > planes.max() + 1:
-            raise InputError(f"mixing_layers={mix} reaches beyond the structure; add cells")
-        for j, plane in enumerate(range(lo, interface_plane + mix)):
-            p = (j + 0.5) / (2 * mix)
-            for atom in np.flatnonzero(planes == plane):
-                to_right = rng.random() < p
-                species[atom] = right if to_right else left
-                masses_arr[atom] = mass[1] if to_right else mass[0]
-                if not mass_only:
-                    symbols[atom] = right if to_right else left
-    atoms = Atoms(symbols=symbols, positions=pos, cell=cell, pbc=(True, True, True))
-    atoms.set_masses(masses_arr)
-    description = {
-        "left": left,
-        "right": right,
-        "normal": normal,
-        "lattice_constants_A": [a_left, a_right],
-        "in_plane_lattice_constant_A": a_par,
-        "strain": strain,
-        "mass_only": bool(mass_only),
-        "masses_amu": mass,
-        "cells": [nl, nr],
-        "lateral": [l1, l2],
-        "mixing_layers": mix,
-        "seed": seed,
-    }
-    return InterfaceStructure(
-        atoms=atoms,
-        species=tuple(species),
-        cell_index=np.array(cell_idx, dtype=np.int64),
-        side=side_arr,
-        periods=(height_l * ANGSTROM, height_r * ANGSTROM),
-        cells=(nl, nr),
-        description=description,
-    )
+
+def _intermix(
+    z: NDArray[np.float64],
+    side: NDArray[np.int64],
+    mix: int,
+    seed: int,
+    names: tuple[str, str],
+    mass: list[float],
+    species: list[str],
+    masses: NDArray[np.float64],
+    symbols: list[str] | None,
+) -> None:
+    """Intermix ``mix`` atomic planes on each side of the interface, in place.
+
+    In the j-th of the 2 mix planes (from the left) an atom is the right species with probability
+    (j + 1/2) / (2 mix), a linear profile; ``symbols`` (None in the mass-mismatch model) follow the species.
+    """
+    planes = _planes(z)
+    interface_plane = int(planes[side == 1].min())
+    rng = np.random.default_rng(seed)
+    lo = interface_plane - mix
+    if lo < 0 or interface_plane + mix > planes.max() + 1:
+        raise InputError(f"mixing_layers={mix} reaches beyond the structure; add cells")
+    left, right = names
+    for j, plane in enumerate(range(lo, interface_plane + mix)):
+        p = (j + 0.5) / (2 * mix)
+        for atom in np.flatnonzero(planes == plane):
+            to_right = rng.random() < p
+            species[atom] = right if to_right else left
+            masses[atom] = mass[1] if to_right else mass[0]
+            if symbols is not None:
+                symbols[atom] = right if to_right else left
 
 
 def _planes(z: NDArray[np.float64]) -> NDArray[np.int64]:

@@ -7,7 +7,6 @@ before the units were written out.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,7 +14,7 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 
-from ..io.results import to_jsonable
+from ..io.results import dumps
 from ..units import format_length
 from .common import check_output, length_help, parse_length_option
 
@@ -26,7 +25,7 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print the results as J
 
 
 def _emit(doc: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(to_jsonable(doc), indent=1) + "\n")
+    sys.stdout.write(dumps(doc, indent=1) + "\n")
 
 
 def _plot_target(plot: Path | None) -> Path | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,9 +18,9 @@ _POINTS = 40
 
 
 def _emit_json(payload: dict[str, Any]) -> None:
-    from ..io.results import to_jsonable
+    from ..io.results import dumps
 
-    typer.echo(json.dumps(to_jsonable(payload), indent=2))
+    typer.echo(dumps(payload, indent=2))
 
 
 def _pair(spec: str, option: str) -> tuple[float, float]:

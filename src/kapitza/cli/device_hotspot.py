@@ -13,7 +13,6 @@ file).  Example (a GaN-on-SiC HEMT gate)::
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from pathlib import Path
@@ -24,7 +23,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import InputError
-from ..io.results import to_jsonable
+from ..io.results import dumps, to_jsonable
 from ..units import format_length
 from .common import check_output, parse_length_option, parse_number
 
@@ -211,7 +210,7 @@ def hotspot_command(
                 "spreading_ratio": to_jsonable(sweep.spreading_ratio),
                 "peak_error_estimate": to_jsonable(sweep.peak_error_estimate),
             }
-        typer.echo(json.dumps(doc))
+        typer.echo(dumps(doc, indent=None))
         return
     console = Console()
     console.print(_table(res))

@@ -6,7 +6,6 @@ prints SI numbers.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -64,9 +63,9 @@ def _finish(res: Any, plot: Path | None, as_json: bool, lines: list[str], draw: 
     if plot is not None:
         draw(res, path=plot)
     if as_json:
-        from ..io.results import to_jsonable
+        from ..io.results import dumps
 
-        sys.stdout.write(json.dumps(to_jsonable(res.to_dict()), indent=2) + "\n")
+        sys.stdout.write(dumps(res.to_dict(), indent=2) + "\n")
         return
     console = Console(highlight=False, soft_wrap=True)
     for line in lines:

@@ -8,7 +8,6 @@ temperatures in K.
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 from pathlib import Path
@@ -21,7 +20,7 @@ from rich.table import Table
 
 from .. import _checks
 from ..errors import InputError
-from ..io.results import to_jsonable
+from ..io.results import dumps, to_jsonable
 from .common import check_output, length_help, parse_floats, parse_interval, parse_length_in, parse_number
 
 eels_app = typer.Typer(
@@ -102,7 +101,7 @@ def _joint_options(background: str, background_windows: str | None, region: str 
 
 
 def _emit(doc: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(to_jsonable(doc), indent=1) + "\n")
+    sys.stdout.write(dumps(doc, indent=1) + "\n")
 
 
 def _fmt(x: Any, digits: int = 4) -> str:

@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -34,9 +33,9 @@ def _gt(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
 
 
 def _print_json(doc: dict[str, Any]) -> None:
-    from ..io.results import to_jsonable
+    from ..io.results import dumps
 
-    sys.stdout.write(json.dumps(to_jsonable(doc), indent=2) + "\n")
+    sys.stdout.write(dumps(doc, indent=2) + "\n")
 
 
 def power_law_command(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import InputError
+from ..io.results import dumps
 from ..phonons.bands import band_structure, is_fcc
 from ..phonons.full_dispersion import DEFAULT_MESH, FullDispersionSpectrum, full_dispersion_spectrum, harmonic_crystal
 from ..phonons.harmonic import HarmonicCrystal
@@ -133,7 +133,7 @@ def phonons_command(
             "conductance": table.conductance.tolist(),
         }
     if as_json:
-        typer.echo(json.dumps(doc, indent=2))
+        typer.echo(dumps(doc, indent=2))
     else:
         console = Console()
         console.print(_table(doc))

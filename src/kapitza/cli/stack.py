@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,9 +19,9 @@ PLOT_SUFFIXES = (".png", ".pdf", ".svg")
 
 
 def _print_json(doc: dict[str, Any]) -> None:
-    from ..io.results import to_jsonable
+    from ..io.results import dumps
 
-    sys.stdout.write(json.dumps(to_jsonable(doc), indent=2) + "\n")
+    sys.stdout.write(dumps(doc, indent=2) + "\n")
 
 
 def _stack_json(res: Any, title: str) -> dict[str, Any]:

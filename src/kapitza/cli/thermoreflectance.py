@@ -7,9 +7,9 @@ the mode's x: delays in ps for TDTR, modulation frequencies in Hz for FDTR.
 """
 
 import contextlib
-import json
 import math
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,7 +20,7 @@ from rich.table import Table
 
 from ..errors import InputError, KapitzaError
 from ..io.atomic import atomic_write_text
-from ..io.results import to_jsonable
+from ..io.results import dumps, to_jsonable
 from .common import check_output, parse_grid, parse_interval, progress_bar
 
 _PLOT_SUFFIXES = (".png", ".pdf", ".svg")
@@ -48,6 +48,7 @@ _SI_UNITS = {
 _DEFAULT_X = {"tdtr": "100:4000:40", "fdtr": "1e4:2e7:40"}
 _X_UNIT = {"tdtr": ("ps", 1e-12), "fdtr": ("Hz", 1.0)}
 _DEFAULT_QUANTITY = {"tdtr": "ratio", "fdtr": "phase"}
+_QUANTITIES = {"tdtr": ("ratio", "in_phase", "out_of_phase"), "fdtr": ("phase", "amplitude")}
 
 
 def _unit(name: str) -> tuple[float, str]:
@@ -60,7 +61,8 @@ def _show(name: str, value: float) -> str:
 
 
 def _emit(doc: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(to_jsonable(doc), indent=1) + "\n")
+    """Print a --json document through the one strict-JSON policy (non-finite numbers as strings)."""
+    sys.stdout.write(dumps(doc, indent=1) + "\n")
 
 
 def parse_range(spec: str | None, option: str) -> tuple[float, float] | None:
@@ -158,21 +160,34 @@ def _lazy_bar(stack: contextlib.ExitStack) -> Any:
 
 
 # --------------------------------------------------------------------------------------------------- commands
+def _x_option(mode: str) -> str:
+    """The option that takes the x grid: delays (TDTR) or modulation frequencies (FDTR)."""
+    return "--delays" if mode == "tdtr" else "--frequencies"
+
+
+def _check_quantity(mode: str, q: str | None) -> str:
+    """The --quantity of a command (the mode's default when None), checked against the mode's quantities."""
+    q = q or _DEFAULT_QUANTITY[mode]
+    if q not in _QUANTITIES[mode]:
+        raise InputError(f"--quantity for {mode.upper()} must be one of {', '.join(_QUANTITIES[mode])}, got {q!r}")
+    return q
+
+
 def _make_app(mode: str) -> typer.Typer:
+    """The ``kapitza tdtr`` or ``kapitza fdtr`` app: three commands whose bodies are :func:`_simulate`,
+    :func:`_sensitivity` and :func:`_fit`; only the options' help and defaults depend on the mode here."""
     name = mode.upper()
     unit = _X_UNIT[mode][0]
-    x_option = "--delays" if mode == "tdtr" else "--frequencies"
     x_help = (
         f"{'delays in ps' if mode == 'tdtr' else 'modulation frequencies in Hz'}: LO:HI:N (log-spaced) or a comma list"
     )
-    quantities = ("ratio", "in_phase", "out_of_phase") if mode == "tdtr" else ("phase", "amplitude")
     app = typer.Typer(
         help=f"{name}: simulate the signal of a layered sample, fit its parameters (G, conductivities, ...) to "
         "data with the fixed inputs' errors propagated, and see which parameters the data can determine.",
         no_args_is_help=True,
     )
     _Sample = Annotated[Path, typer.Argument(help="sample description (TOML): laser, layers, interfaces")]
-    _X = Annotated[str, typer.Option(x_option, help=x_help)]
+    _X = Annotated[str, typer.Option(_x_option(mode), help=x_help)]
     _Outside = Annotated[
         bool,
         typer.Option(
@@ -181,13 +196,9 @@ def _make_app(mode: str) -> typer.Typer:
     ]
     _Json = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
     _Plot = Annotated[Path | None, typer.Option("--plot", help="figure file (.png, .pdf, .svg)")]
-    _Quantity = Annotated[str | None, typer.Option("--quantity", help=f"what is fitted/shown: {', '.join(quantities)}")]
-
-    def _quantity(q: str | None) -> str:
-        q = q or _DEFAULT_QUANTITY[mode]
-        if q not in quantities:
-            raise InputError(f"--quantity for {name} must be one of {', '.join(quantities)}, got {q!r}")
-        return q
+    _Quantity = Annotated[
+        str | None, typer.Option("--quantity", help=f"what is fitted/shown: {', '.join(_QUANTITIES[mode])}")
+    ]
 
     @app.command("simulate")
     def simulate_command(
@@ -209,76 +220,7 @@ def _make_app(mode: str) -> typer.Typer:
         allow_outside: _Outside = False,
     ) -> None:
         """The model signal of a sample (no data needed): ratio, V_in, V_out vs delay, or phase and amplitude vs f."""
-        from ..analysis.thermoreflectance import fdtr_signal, steady_heating, tdtr_signal
-
-        if out is not None:
-            check_output(out, _DATA_SUFFIXES, "--out")
-        if plot is not None:
-            check_output(plot, _PLOT_SUFFIXES, "--plot")
-        if not (math.isfinite(noise) and noise >= 0):
-            raise InputError(f"--noise must be >= 0, got {noise:g}")
-        sample = _sample(sample_file, allow_outside)
-        x = _x_in_si(mode, parse_grid(x_spec, x_option))
-        if mode == "tdtr":
-            sig = tdtr_signal(sample, x)
-            cols = {
-                "ratio": np.array(sig.ratio),
-                "in_phase": np.array(sig.in_phase),
-                "out_of_phase": np.array(sig.out_of_phase),
-            }
-        else:
-            sig = fdtr_signal(sample, x)
-            cols = {"phase": np.array(sig.phase_deg), "amplitude": np.array(sig.amplitude)}
-        heating = (
-            steady_heating(sample) if sample.laser.absorbed_power and math.isinf(sample.layers[-1].thickness) else None
-        )
-        if out is not None:
-            rng = np.random.default_rng(seed)
-            noisy = {}
-            for key, values in cols.items():
-                if key == "phase":
-                    noisy[key] = values + noise * rng.standard_normal(values.size)
-                else:
-                    noisy[key] = values * (1.0 + noise * rng.standard_normal(values.size))
-            if mode == "tdtr":
-                noisy["ratio"] = -noisy["in_phase"] / noisy["out_of_phase"] if noise else cols["ratio"]
-                noisy = {"ratio": noisy["ratio"]} if noise == 0 else {k: noisy[k] for k in ("in_phase", "out_of_phase")}
-            title = f"{sample.title or sample_file.name}: kapitza {mode} simulate" + (
-                f", noise {noise:g}, seed {seed}" if noise else ""
-            )
-            atomic_write_text(out, _data_text(mode, x, noisy, title))
-        if plot is not None:
-            from ..plotting.canvas import save
-            from ..plotting.thermoreflectance import signal_figure
-
-            save(signal_figure(sig, title=sample.title or sample_file.name), plot)
-        if as_json:
-            _emit(
-                {
-                    "mode": mode,
-                    "parameters": sample.parameters(),
-                    "signal": to_jsonable(sig),
-                    "steady_heating_K": heating,
-                }
-            )
-            return
-        con = Console(highlight=False)
-        table = Table(title=f"{name} signal of {sample.title or sample_file.name}")
-        table.add_column(f"{'delay' if mode == 'tdtr' else 'frequency'} ({unit})", justify="right")
-        for key in cols:
-            table.add_column(key, justify="right")
-        factor = _X_UNIT[mode][1]
-        for i in range(x.size):
-            table.add_row(f"{x[i] / factor:.4g}", *(f"{cols[k][i]:.5g}" for k in cols))
-        con.print(table)
-        if heating is not None:
-            con.print(
-                f"steady heating of the probed spot: {heating:.3g} K"
-                f" at {sample.laser.absorbed_power * 1e3:g} mW absorbed"
-            )
-        for path in (out, plot):
-            if path is not None:
-                con.print(f"wrote {path}")
+        _simulate(mode, sample_file, x_spec, out, noise, seed, plot, as_json, allow_outside)
 
     @app.command("sensitivity")
     def sensitivity_command(
@@ -293,48 +235,7 @@ def _make_app(mode: str) -> typer.Typer:
         allow_outside: _Outside = False,
     ) -> None:
         """S_p = d ln(signal) / d ln(p) for each parameter vs delay or frequency: what the data can determine."""
-        from ..analysis.thermoreflectance.sensitivity import sensitivity
-
-        if plot is not None:
-            check_output(plot, _PLOT_SUFFIXES, "--plot")
-        q = _quantity(quantity)
-        sample = _sample(sample_file, allow_outside)
-        names = None if params is None else sample.check_names(parse_names(params, "--params"))
-        x = _x_in_si(mode, parse_grid(x_spec, x_option))
-        sens = sensitivity(sample, mode, x, names, quantity=q)
-        if plot is not None:
-            from ..plotting.canvas import save
-            from ..plotting.thermoreflectance import sensitivity_figure
-
-            save(sensitivity_figure(sens), plot)
-        if as_json:
-            _emit({"mode": mode, "quantity": q, "sensitivity": to_jsonable(sens)})
-            return
-        con = Console(highlight=False)
-        values = np.asarray(sens.sensitivity)
-        table = Table(title=f"{name} sensitivity S = d ln({q}) / d ln(p), {sample.title or sample_file.name}")
-        table.add_column("parameter")
-        table.add_column("value", justify="right")
-        table.add_column("max |S|", justify="right")
-        table.add_column(f"at ({unit})", justify="right")
-        if q == "phase":
-            table.add_column("max |dφ/d ln p| (deg)", justify="right")
-        factor = _X_UNIT[mode][1]
-        params_now = sample.parameters()
-        order = np.argsort(-np.max(np.abs(values), axis=1))
-        for i in order:
-            j = int(np.argmax(np.abs(values[i])))
-            extra = (f"{np.max(np.abs(np.asarray(sens.absolute)[i])):.3g}",) if q == "phase" else ()
-            table.add_row(
-                sens.names[i],
-                _show(sens.names[i], params_now[sens.names[i]]),
-                f"{abs(values[i, j]):.3g}",
-                f"{x[j] / factor:.4g}",
-                *extra,
-            )
-        con.print(table)
-        if plot is not None:
-            con.print(f"wrote {plot}")
+        _sensitivity(mode, sample_file, params, x_spec, quantity, plot, as_json, allow_outside)
 
     @app.command("fit")
     def fit_command(
@@ -370,35 +271,290 @@ def _make_app(mode: str) -> typer.Typer:
         allow_outside: _Outside = False,
     ) -> None:
         """Fit parameters of the sample to data: values, errors with the fixed inputs' errors propagated, chi^2."""
-        from ..analysis.thermoreflectance.fit import fit
-        from ..analysis.thermoreflectance.inputs import read_data
-
-        if plot is not None:
-            check_output(plot, _PLOT_SUFFIXES, "--plot")
-        if save_path is not None:
-            check_output(save_path, (".json", ".npz"), "--save")
-        if mcmc < 0 or mcmc > 1_000_000:
-            raise InputError(f"--mcmc takes a number of steps between 0 and 1000000, got {mcmc}")
-        if not (math.isfinite(temperature) and temperature > 0):
-            raise InputError(f"--temperature must be > 0 K, got {temperature:g}")
-        models = () if predict.strip().lower() == "none" else parse_names(predict, "--predict")
-        sample = _sample(sample_file, allow_outside)
-        names = sample.check_names(parse_names(fit_names, "--fit"), "--fit parameter")
-        data = read_data(data_file, mode=mode, columns=columns)
-        q = quantity or (
-            _DEFAULT_QUANTITY[mode] if _DEFAULT_QUANTITY[mode] in data.quantities else next(iter(data.quantities))
+        options = _FitOptions(
+            quantity, columns, x_range, bounds, mcmc, predict, temperature, plot, save_path, as_json, progress
         )
-        q = _quantity(q)
-        if q not in data.quantities:
-            raise InputError(f"{data_file} has no {q!r} column (it has {', '.join(data.quantities)})")
-        rng = parse_range(x_range, "--range")
-        if rng is not None:
-            rng = (rng[0] * _X_UNIT[mode][1], rng[1] * _X_UNIT[mode][1])
-        sigma = data.sigmas.get(q)
-        with contextlib.ExitStack() as stack:
-            bar = _lazy_bar(stack) if progress and not as_json else None
-            callback = None if bar is None else (lambda done, total: bar("fitting", done, total))
-            result = fit(
+        _fit(mode, sample_file, data_file, fit_names, options, allow_outside)
+
+    return app
+
+
+# --- simulate ------------------------------------------------------------------------------------------------------
+def _simulate(
+    mode: str,
+    sample_file: Path,
+    x_spec: str,
+    out: Path | None,
+    noise: float,
+    seed: int | None,
+    plot: Path | None,
+    as_json: bool,
+    allow_outside: bool,
+) -> None:
+    """``simulate``: check the outputs, compute the signal, write the noisy data file, plot, print."""
+    from ..analysis.thermoreflectance import steady_heating
+
+    if out is not None:
+        check_output(out, _DATA_SUFFIXES, "--out")
+    if plot is not None:
+        check_output(plot, _PLOT_SUFFIXES, "--plot")
+    if not (math.isfinite(noise) and noise >= 0):
+        raise InputError(f"--noise must be >= 0, got {noise:g}")
+    sample = _sample(sample_file, allow_outside)
+    x = _x_in_si(mode, parse_grid(x_spec, _x_option(mode)))
+    sig, cols = _signal(mode, sample, x)
+    heating = (
+        steady_heating(sample) if sample.laser.absorbed_power and math.isinf(sample.layers[-1].thickness) else None
+    )
+    if out is not None:
+        noisy = _noisy_columns(mode, cols, noise, seed)
+        title = f"{sample.title or sample_file.name}: kapitza {mode} simulate" + (
+            f", noise {noise:g}, seed {seed}" if noise else ""
+        )
+        atomic_write_text(out, _data_text(mode, x, noisy, title))
+    if plot is not None:
+        from ..plotting.canvas import save
+        from ..plotting.thermoreflectance import signal_figure
+
+        save(signal_figure(sig, title=sample.title or sample_file.name), plot)
+    if as_json:
+        _emit(
+            {
+                "mode": mode,
+                "parameters": sample.parameters(),
+                "signal": to_jsonable(sig),
+                "steady_heating_K": heating,
+            }
+        )
+        return
+    _print_signal(mode, sample, sample_file, x, cols, heating, (out, plot))
+
+
+def _signal(mode: str, sample: Any, x: np.ndarray) -> tuple[Any, dict[str, np.ndarray]]:
+    """The model signal at x (SI) and its columns by quantity: ratio, V_in, V_out (TDTR) or phase, amplitude."""
+    from ..analysis.thermoreflectance import fdtr_signal, tdtr_signal
+
+    if mode == "tdtr":
+        sig = tdtr_signal(sample, x)
+        return sig, {
+            "ratio": np.array(sig.ratio),
+            "in_phase": np.array(sig.in_phase),
+            "out_of_phase": np.array(sig.out_of_phase),
+        }
+    sig = fdtr_signal(sample, x)
+    return sig, {"phase": np.array(sig.phase_deg), "amplitude": np.array(sig.amplitude)}
+
+
+def _noisy_columns(mode: str, cols: dict[str, np.ndarray], noise: float, seed: int | None) -> dict[str, np.ndarray]:
+    """The columns --out writes: Gaussian noise added (relative, or in degrees for the phase).
+
+    TDTR writes the ratio when noise is 0, else the noisy V_in and V_out (whose ratio is then the noisy one).
+    """
+    rng = np.random.default_rng(seed)
+    noisy = {}
+    for key, values in cols.items():
+        if key == "phase":
+            noisy[key] = values + noise * rng.standard_normal(values.size)
+        else:
+            noisy[key] = values * (1.0 + noise * rng.standard_normal(values.size))
+    if mode == "tdtr":
+        noisy["ratio"] = -noisy["in_phase"] / noisy["out_of_phase"] if noise else cols["ratio"]
+        noisy = {"ratio": noisy["ratio"]} if noise == 0 else {k: noisy[k] for k in ("in_phase", "out_of_phase")}
+    return noisy
+
+
+def _print_signal(
+    mode: str,
+    sample: Any,
+    sample_file: Path,
+    x: np.ndarray,
+    cols: dict[str, np.ndarray],
+    heating: float | None,
+    written: tuple[Path | None, ...],
+) -> None:
+    """The signal as a table, the steady heating when known, and the files written."""
+    con = Console(highlight=False)
+    table = Table(title=f"{mode.upper()} signal of {sample.title or sample_file.name}")
+    table.add_column(f"{'delay' if mode == 'tdtr' else 'frequency'} ({_X_UNIT[mode][0]})", justify="right")
+    for key in cols:
+        table.add_column(key, justify="right")
+    factor = _X_UNIT[mode][1]
+    for i in range(x.size):
+        table.add_row(f"{x[i] / factor:.4g}", *(f"{cols[k][i]:.5g}" for k in cols))
+    con.print(table)
+    if heating is not None:
+        con.print(
+            f"steady heating of the probed spot: {heating:.3g} K at {sample.laser.absorbed_power * 1e3:g} mW absorbed"
+        )
+    for path in written:
+        if path is not None:
+            con.print(f"wrote {path}")
+
+
+# --- sensitivity ---------------------------------------------------------------------------------------------------
+def _sensitivity(
+    mode: str,
+    sample_file: Path,
+    params: str | None,
+    x_spec: str,
+    quantity: str | None,
+    plot: Path | None,
+    as_json: bool,
+    allow_outside: bool,
+) -> None:
+    """``sensitivity``: check the options, compute S_p, plot, print."""
+    from ..analysis.thermoreflectance.sensitivity import sensitivity
+
+    if plot is not None:
+        check_output(plot, _PLOT_SUFFIXES, "--plot")
+    q = _check_quantity(mode, quantity)
+    sample = _sample(sample_file, allow_outside)
+    names = None if params is None else sample.check_names(parse_names(params, "--params"))
+    x = _x_in_si(mode, parse_grid(x_spec, _x_option(mode)))
+    sens = sensitivity(sample, mode, x, names, quantity=q)
+    if plot is not None:
+        from ..plotting.canvas import save
+        from ..plotting.thermoreflectance import sensitivity_figure
+
+        save(sensitivity_figure(sens), plot)
+    if as_json:
+        _emit({"mode": mode, "quantity": q, "sensitivity": to_jsonable(sens)})
+        return
+    _print_sensitivity(mode, q, sample, sample_file, x, sens)
+    if plot is not None:
+        Console(highlight=False).print(f"wrote {plot}")
+
+
+def _print_sensitivity(mode: str, q: str, sample: Any, sample_file: Path, x: np.ndarray, sens: Any) -> None:
+    """One row per parameter, the most sensitive first: its value, max |S| and where (and max |dphi/d ln p|)."""
+    con = Console(highlight=False)
+    values = np.asarray(sens.sensitivity)
+    table = Table(title=f"{mode.upper()} sensitivity S = d ln({q}) / d ln(p), {sample.title or sample_file.name}")
+    table.add_column("parameter")
+    table.add_column("value", justify="right")
+    table.add_column("max |S|", justify="right")
+    table.add_column(f"at ({_X_UNIT[mode][0]})", justify="right")
+    if q == "phase":
+        table.add_column("max |dφ/d ln p| (deg)", justify="right")
+    factor = _X_UNIT[mode][1]
+    params_now = sample.parameters()
+    order = np.argsort(-np.max(np.abs(values), axis=1))
+    for i in order:
+        j = int(np.argmax(np.abs(values[i])))
+        extra = (f"{np.max(np.abs(np.asarray(sens.absolute)[i])):.3g}",) if q == "phase" else ()
+        table.add_row(
+            sens.names[i],
+            _show(sens.names[i], params_now[sens.names[i]]),
+            f"{abs(values[i, j]):.3g}",
+            f"{x[j] / factor:.4g}",
+            *extra,
+        )
+    con.print(table)
+
+
+# --- fit -----------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _FitOptions:
+    """The ``fit`` command's options as typed (units as the CLI takes them)."""
+
+    quantity: str | None
+    columns: str | None
+    x_range: str | None
+    bounds: str | None
+    mcmc: int
+    predict: str
+    temperature: float
+    plot: Path | None
+    save_path: Path | None
+    as_json: bool
+    progress: bool
+
+
+def _fit(mode: str, sample_file: Path, data_file: Path, fit_names: str, o: _FitOptions, allow_outside: bool) -> None:
+    """``fit``: check the options, read the sample and data, fit (and sample), plot, save, print."""
+    from ..analysis.thermoreflectance.inputs import read_data
+
+    models = _check_fit_options(o)
+    sample = _sample(sample_file, allow_outside)
+    names = sample.check_names(parse_names(fit_names, "--fit"), "--fit parameter")
+    data = read_data(data_file, mode=mode, columns=o.columns)
+    q = _fit_quantity(mode, o.quantity, data, data_file)
+    rng = parse_range(o.x_range, "--range")
+    if rng is not None:
+        rng = (rng[0] * _X_UNIT[mode][1], rng[1] * _X_UNIT[mode][1])
+    result, posterior = _run_fit(mode, sample, data, q, names, rng, o)
+    predicted = _predicted(sample, o.temperature, models) if models else []
+    if o.plot is not None:
+        _plot_fit(mode, q, result, sample.title or data.title or data_file.name, o.plot)
+    if o.save_path is not None:
+        result.save(o.save_path)
+    if o.as_json:
+        _emit(_fit_document(mode, q, sample_file, data_file, data, result, predicted, posterior))
+        return
+    _print_fit(Console(highlight=False), mode.upper(), result, sample, predicted, posterior)
+    for path in (o.plot, o.save_path):
+        if path is not None:
+            Console(highlight=False).print(f"wrote {path}")
+
+
+def _check_fit_options(o: _FitOptions) -> tuple[str, ...]:
+    """Check the outputs, --mcmc and --temperature before any work; the --predict models (none: empty)."""
+    if o.plot is not None:
+        check_output(o.plot, _PLOT_SUFFIXES, "--plot")
+    if o.save_path is not None:
+        check_output(o.save_path, (".json", ".npz"), "--save")
+    if o.mcmc < 0 or o.mcmc > 1_000_000:
+        raise InputError(f"--mcmc takes a number of steps between 0 and 1000000, got {o.mcmc}")
+    if not (math.isfinite(o.temperature) and o.temperature > 0):
+        raise InputError(f"--temperature must be > 0 K, got {o.temperature:g}")
+    return () if o.predict.strip().lower() == "none" else parse_names(o.predict, "--predict")
+
+
+def _fit_quantity(mode: str, quantity: str | None, data: Any, data_file: Path) -> str:
+    """The fitted quantity: --quantity, else the mode's default if the data have it, else the data's first."""
+    q = quantity or (
+        _DEFAULT_QUANTITY[mode] if _DEFAULT_QUANTITY[mode] in data.quantities else next(iter(data.quantities))
+    )
+    q = _check_quantity(mode, q)
+    if q not in data.quantities:
+        raise InputError(f"{data_file} has no {q!r} column (it has {', '.join(data.quantities)})")
+    return q
+
+
+def _run_fit(
+    mode: str,
+    sample: Any,
+    data: Any,
+    q: str,
+    names: Any,
+    rng: tuple[float, float] | None,
+    o: _FitOptions,
+) -> tuple[Any, Any]:
+    """The least-squares fit and, with --mcmc, the posterior; one progress bar on stderr unless --json."""
+    from ..analysis.thermoreflectance.fit import fit
+
+    sigma = data.sigmas.get(q)
+    with contextlib.ExitStack() as stack:
+        bar = _lazy_bar(stack) if o.progress and not o.as_json else None
+        callback = None if bar is None else (lambda done, total: bar("fitting", done, total))
+        result = fit(
+            sample,
+            mode,
+            data.x,
+            data.quantities[q],
+            names,
+            quantity=q,
+            sigma=sigma,
+            bounds=parse_bounds(o.bounds),
+            x_range=rng,
+            progress=callback,
+        )
+        posterior = None
+        if o.mcmc:
+            from ..analysis.thermoreflectance.fit import sample_posterior
+
+            cb = None if bar is None else (lambda done, total: bar("sampling", done, total))
+            posterior = sample_posterior(
                 sample,
                 mode,
                 data.x,
@@ -406,108 +562,101 @@ def _make_app(mode: str) -> typer.Typer:
                 names,
                 quantity=q,
                 sigma=sigma,
-                bounds=parse_bounds(bounds),
-                x_range=rng,
-                progress=callback,
+                steps=o.mcmc,
+                burn=o.mcmc // 4,
+                progress=cb,
             )
-            posterior = None
-            if mcmc:
-                from ..analysis.thermoreflectance.fit import sample_posterior
+    return result, posterior
 
-                cb = None if bar is None else (lambda done, total: bar("sampling", done, total))
-                posterior = sample_posterior(
-                    sample,
-                    mode,
-                    data.x,
-                    data.quantities[q],
-                    names,
-                    quantity=q,
-                    sigma=sigma,
-                    steps=mcmc,
-                    burn=mcmc // 4,
-                    progress=cb,
-                )
-        predicted = _predicted(sample, temperature, models) if models else []
-        if plot is not None:
-            from ..plotting.canvas import save
-            from ..plotting.thermoreflectance import fit_figure
 
-            note = "\n".join(
-                f"{n} = {v * _unit(n)[0]:.4g} ± {e * _unit(n)[0]:.2g} {_unit(n)[1]}"
-                for n, v, e in zip(result.names, result.values, result.error)
+def _plot_fit(mode: str, q: str, result: Any, title: str, plot: Path) -> None:
+    """The data, the fitted curve and the fitted values with their errors, to the --plot file."""
+    from ..plotting.canvas import save
+    from ..plotting.thermoreflectance import fit_figure
+
+    note = "\n".join(
+        f"{n} = {v * _unit(n)[0]:.4g} ± {e * _unit(n)[0]:.2g} {_unit(n)[1]}"
+        for n, v, e in zip(result.names, result.values, result.error)
+    )
+    save(
+        fit_figure(
+            result.x,
+            result.y,
+            result.y_fit,
+            mode=mode,
+            quantity=q,
+            sigma=result.sigma,
+            title=title,
+            annotation=note,
+        ),
+        plot,
+    )
+
+
+def _fit_document(
+    mode: str,
+    q: str,
+    sample_file: Path,
+    data_file: Path,
+    data: Any,
+    result: Any,
+    predicted: list[dict[str, Any]],
+    posterior: Any,
+) -> dict[str, Any]:
+    """The fit's --json document (SI numbers, a note beside every error that is not a measurement error)."""
+    return {
+        "mode": mode,
+        "quantity": q,
+        "sample": str(sample_file),
+        "data": str(data_file),
+        "notes": list(data.notes) + list(result.notes),
+        "fitted": {
+            n: {
+                "value": v,
+                "error": e,
+                "error_statistical": es,
+                "error_fixed": ef,
+                "unit": _SI_UNITS[n.partition("_")[0]],
+                **_error_notes(result, n, e, es, ef),
+            }
+            for n, v, e, es, ef in zip(
+                result.names, result.values, result.error, result.error_statistical, result.error_fixed
             )
-            save(
-                fit_figure(
-                    result.x,
-                    result.y,
-                    result.y_fit,
-                    mode=mode,
-                    quantity=q,
-                    sigma=result.sigma,
-                    title=sample.title or data.title or data_file.name,
-                    annotation=note,
-                ),
-                plot,
-            )
-        if save_path is not None:
-            result.save(save_path)
-        doc = {
-            "mode": mode,
-            "quantity": q,
-            "sample": str(sample_file),
-            "data": str(data_file),
-            "notes": list(data.notes) + list(result.notes),
-            "fitted": {
-                n: {
-                    "value": v,
-                    "error": e,
-                    "error_statistical": es,
-                    "error_fixed": ef,
-                    "unit": _SI_UNITS[n.partition("_")[0]],
-                    **_error_notes(result, n, e, es, ef),
-                }
-                for n, v, e, es, ef in zip(
-                    result.names, result.values, result.error, result.error_statistical, result.error_fixed
-                )
-            },
-            "fixed": {
-                n: {"value": result.parameters[n], "error": float(e)}
-                for n, e in zip(result.fixed_names, result.fixed_sigma)
-            },
-            "contributions": {
-                f: {x: float(result.contributions[i, j]) for j, x in enumerate(result.fixed_names)}
-                for i, f in enumerate(result.names)
-            },
-            "scale": result.scale,
-            "goodness_of_fit": {
-                "chi2": result.chi2,
-                "dof": result.dof,
-                "reduced_chi2": result.reduced_chi2,
-                "sigma_source": result.sigma_source,
-                "p_value": result.p_value,
-                "adequate": result.adequate,
-                "residual_correlation": result.residual_correlation,
-                "error_inflation": result.error_inflation,
-                "noise_free": result.noise_free,
-                **(
-                    {"p_value_note": "no p-value: without data errors chi^2 is the noise estimate itself"}
-                    if result.sigma_source == "residuals"
-                    else {}
-                ),
-            },
-            "at_bound": list(result.at_bound),
-            "predicted": predicted,
-            "posterior": None if posterior is None else to_jsonable(posterior),
-        }
-        if as_json:
-            _emit(doc)
-            return
-        _print_fit(Console(highlight=False), name, result, sample, predicted, posterior)
-        for path in (plot, save_path):
-            if path is not None:
-                Console(highlight=False).print(f"wrote {path}")
+        },
+        "fixed": {
+            n: {"value": result.parameters[n], "error": float(e)}
+            for n, e in zip(result.fixed_names, result.fixed_sigma)
+        },
+        "contributions": {
+            f: {x: float(result.contributions[i, j]) for j, x in enumerate(result.fixed_names)}
+            for i, f in enumerate(result.names)
+        },
+        "scale": result.scale,
+        "goodness_of_fit": _goodness_of_fit(result),
+        "at_bound": list(result.at_bound),
+        "predicted": predicted,
+        "posterior": None if posterior is None else to_jsonable(posterior),
+    }
 
-    return app
+
+def _goodness_of_fit(result: Any) -> dict[str, Any]:
+    """chi^2, its degrees of freedom and p-value (with a note when there is none), and the residual checks."""
+    return {
+        "chi2": result.chi2,
+        "dof": result.dof,
+        "reduced_chi2": result.reduced_chi2,
+        "sigma_source": result.sigma_source,
+        "p_value": result.p_value,
+        "adequate": result.adequate,
+        "residual_correlation": result.residual_correlation,
+        "error_inflation": result.error_inflation,
+        "noise_free": result.noise_free,
+        **(
+            {"p_value_note": "no p-value: without data errors chi^2 is the noise estimate itself"}
+            if result.sigma_source == "residuals"
+            else {}
+        ),
+    }
 
 
 def _error_notes(result: Any, name: str, error: float, stat: float, fixed: float) -> dict[str, str]:

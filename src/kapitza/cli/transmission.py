@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ..io.results import dumps
 from ..materials import get_material
 from ..transmission.amm import AMM_MODELS, MAX_ANGLES, AngularTransmission, amm_angular
 from .common import check_output
@@ -74,7 +74,7 @@ def to_json(result: AngularTransmission) -> str:
             for i, pol in enumerate(result.incident)
         },
     }
-    return json.dumps(doc, indent=2)
+    return dumps(doc, indent=2)
 
 
 def transmission_command(

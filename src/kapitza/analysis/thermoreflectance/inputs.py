@@ -110,6 +110,7 @@ Nothing is unpickled.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import re
@@ -805,70 +806,91 @@ def read_data(path: str | os.PathLike[str], *, mode: str | None = None, columns:
     def q(text: str) -> str:
         return excerpt(p, text)
 
-    title = ""
-    header: list[_Column] | None = None
-    header_text = ""
-    header_where = ""
-    rows: list[tuple[int, list[str]]] = []
-    seen_text = False  # a non-empty, non-numeric line came before
-    title_why: InputError | None = None  # why the title line is not a header
+    scan = _Scan()
     for number, raw in enumerate(lines, start=1):
         line = raw.strip()
         if not line:
             continue
-        comment = line.startswith("#")
-        if rows:
-            if not comment:
-                rows.append((number, _split_row(line)))
-                if len(rows) > MAX_DATA_ROWS:
-                    raise InputError(
-                        f"{origin}: line {number}: more than {MAX_DATA_ROWS} data rows; average or decimate the "
-                        f"data to at most {MAX_DATA_ROWS} rows (a fit costs ~0.3 ms per delay per model evaluation)"
-                    )
+        if scan.rows or _is_number_row(line):
+            if not line.startswith("#"):
+                _add_row(scan, origin, number, line)
             continue
-        if _is_number_row(line):
-            rows.append((number, _split_row(line)))
-            continue
-        where = f"{origin}: line {number}"
-        body = line.lstrip("#").strip()
-        if not body:
-            continue
-        why: InputError | None = None  # why this line is not a header
-        if header is None and columns is None:
-            try:
-                found = _parse_header(body, where, q)
-                if len(found) < 2:
-                    raise InputError(f"{where}: a header names at least two columns, x first")
-                header, header_text, header_where = found, body, where
-                seen_text = True
-                continue
-            except InputError as exc:
-                why = exc
-        if not seen_text and header is None:
-            title, seen_text, title_why = body, True, why
-            continue
-        if comment:
-            continue
-        if columns is not None and not header_text:
-            header_text = body  # a header that columns= replaces
-            continue
-        if why is not None:
-            raise why
-        raise InputError(f"{where}: expected a row of numbers, got {q(line)}")
-
+        _text_line(scan, f"{origin}: line {number}", line, columns, q)
+    header, header_where = scan.header, scan.header_where
     if columns is not None:
         header, header_where = _parse_header(columns, "columns="), "columns="
     if header is None:
-        why_not = ""
-        if title_why is not None:
-            why_not = (
-                f" (the first line was read as a title, not a header: {str(title_why).removeprefix(origin + ': ')})"
-            )
-        raise InputError(
-            f"{origin}: no header naming the columns{why_not}; add one (e.g. 'Delay (ps)  Ratio' or "
-            "'Frequency (Hz)  Phase (deg)') or give columns= (CLI --columns), e.g. 'delay_ps,ratio'"
-        )
+        raise _no_header(origin, scan.title_why)
+    title, rows, header_text = scan.title, scan.rows, scan.header_text
     return _build(origin, header, header_where, rows, mode, title, str(p), columns, header_text, q)
+
+
+@dataclass
+class _Scan:
+    """What :func:`read_data` has read so far: title, header (and where), data rows."""
+
+    title: str = ""
+    header: list[_Column] | None = None
+    header_text: str = ""
+    header_where: str = ""
+    rows: list[tuple[int, list[str]]] = dataclasses.field(default_factory=list)
+    seen_text: bool = False  # a non-empty, non-numeric line came before
+    title_why: InputError | None = None  # why the title line is not a header
+
+
+def _add_row(scan: _Scan, origin: str, number: int, line: str) -> None:
+    """Append a data row, refusing more than MAX_DATA_ROWS."""
+    scan.rows.append((number, _split_row(line)))
+    if len(scan.rows) > MAX_DATA_ROWS:
+        raise InputError(
+            f"{origin}: line {number}: more than {MAX_DATA_ROWS} data rows; average or decimate the "
+            f"data to at most {MAX_DATA_ROWS} rows (a fit costs ~0.3 ms per delay per model evaluation)"
+        )
+
+
+def _text_line(scan: _Scan, where: str, line: str, columns: str | None, q: Quote) -> None:
+    """A non-numeric line before the data: the header, else the title (first text line), else a comment.
+
+    Without columns= the first line that parses as a header (two columns or more) is the header; with
+    columns= the file's own header line is skipped (columns= replaces it).  Any other text line is refused.
+    """
+    comment = line.startswith("#")
+    body = line.lstrip("#").strip()
+    if not body:
+        return
+    why: InputError | None = None  # why this line is not a header
+    if scan.header is None and columns is None:
+        try:
+            found = _parse_header(body, where, q)
+            if len(found) < 2:
+                raise InputError(f"{where}: a header names at least two columns, x first")
+            scan.header, scan.header_text, scan.header_where = found, body, where
+            scan.seen_text = True
+            return
+        except InputError as exc:
+            why = exc
+    if not scan.seen_text and scan.header is None:
+        scan.title, scan.seen_text, scan.title_why = body, True, why
+        return
+    if comment:
+        return
+    if columns is not None and not scan.header_text:
+        scan.header_text = body  # a header that columns= replaces
+        return
+    if why is not None:
+        raise why
+    raise InputError(f"{where}: expected a row of numbers, got {q(line)}")
+
+
+def _no_header(origin: str, title_why: InputError | None) -> InputError:
+    """The error for a file with no header and no columns=, saying why the title line was not one."""
+    why_not = ""
+    if title_why is not None:
+        why_not = f" (the first line was read as a title, not a header: {str(title_why).removeprefix(origin + ': ')})"
+    return InputError(
+        f"{origin}: no header naming the columns{why_not}; add one (e.g. 'Delay (ps)  Ratio' or "
+        "'Frequency (Hz)  Phase (deg)') or give columns= (CLI --columns), e.g. 'delay_ps,ratio'"
+    )
 
 
 def _build(
@@ -883,7 +905,29 @@ def _build(
     header_text: str,
     q_file: Quote = repr,
 ) -> TRData:
-    where = hwhere
+    """The checked :class:`TRData` of a parsed header and its rows: validate, convert to SI, derive.
+
+    Parameters
+    ----------
+    origin : str
+        The file, as messages name it.
+    header : list of _Column
+        The columns, x first (from the file's header or from ``columns=``).
+    hwhere : str
+        Where the header was read, as messages name it.
+    rows : list of (int, list of str)
+        The data rows: line number and fields.
+    mode : {"tdtr", "fdtr"} or None
+        The mode the caller asked for, checked against the x column.
+    title, source : str
+        Carried into the result.
+    columns : str or None
+        The user's ``columns=``; None when the header came from the file.
+    header_text : str
+        The header line's text (unused here; kept for the caller's signature).
+    q_file : callable
+        Quotes text from the file for a message.
+    """
     q = repr if columns is not None else q_file  # the column labels: the user's columns=, or the file's header
 
     def named(col: _Column) -> str:
@@ -892,6 +936,50 @@ def _build(
             return col.kind
         return q(col.label)[1:-1]
 
+    data_mode = _check_header(header, hwhere, mode, q)
+    factors = [_unit_factor(c, hwhere, q) for c in header]
+    _check_voltage_units(header, hwhere)
+    table, line_of = _read_rows(origin, header, rows, columns, q, q_file, named)
+    notes: list[str] = []
+    xs, table, line_of = _sort_by_x(origin, header[0], _si(table[:, 0], factors[0]), table, line_of, notes)
+    values, sigmas, lag = _quantities(origin, header, factors, table, line_of, q)
+    _normalise_phase(origin, values, lag, line_of, notes)
+    _check_amplitude(origin, values, line_of)
+    _ratio_from_voltages(origin, hwhere, values, sigmas, line_of, notes)
+    # keep the model's order of quantities
+    order_q = _MODE_QUANTITIES[data_mode]
+    return TRData(
+        mode=data_mode,
+        x=xs,
+        quantities={k: values[k] for k in order_q if k in values},
+        sigmas={k: sigmas[k] for k in order_q if k in sigmas},
+        title=title,
+        source=source,
+        columns=tuple(c.label for c in header),
+        notes=tuple(notes),
+    )
+
+
+def _quantity_kind(col: _Column) -> str:
+    """The quantity a column holds; a phase lag is a phase (negated later)."""
+    return "phase" if col.kind == "lag" else col.kind
+
+
+_WRONG_MODE_HINT = {
+    "ratio": "the ratio -Vin/Vout is a TDTR quantity (x = delay)",
+    "in_phase": "V_in is a TDTR quantity (x = delay)",
+    "out_of_phase": "V_out is a TDTR quantity (x = delay)",
+    "phase": "a phase against delay is not a TDTR observable: give Ratio, or Vin and Vout",
+    "amplitude": "an amplitude against delay is not a TDTR observable: give Ratio, or Vin and Vout",
+}
+
+
+def _check_header(header: list[_Column], where: str, mode: str | None, q: Quote) -> str:
+    """The data mode ("tdtr" or "fdtr") of a header, after checking its columns make one data set.
+
+    2 to 6 columns; x (delay or frequency) first and only first; each quantity belongs to the mode,
+    appears once, and each error column has its quantity column.
+    """
     if not 2 <= len(header) <= 6:
         raise InputError(f"{where}: {len(header)} columns; a data file has 2 to 6 (x, quantities and their errors)")
     x_col = header[0]
@@ -904,66 +992,89 @@ def _build(
     for col in header[1:]:
         if col.kind in _X_KINDS:
             raise InputError(f"{where}: {q(col.label)}: only the first column may be the delay or frequency")
-        kind = "phase" if col.kind == "lag" else col.kind
+        kind = _quantity_kind(col)
         if kind not in _MODE_QUANTITIES[data_mode]:
-            hint = {
-                "ratio": "the ratio -Vin/Vout is a TDTR quantity (x = delay)",
-                "in_phase": "V_in is a TDTR quantity (x = delay)",
-                "out_of_phase": "V_out is a TDTR quantity (x = delay)",
-                "phase": "a phase against delay is not a TDTR observable: give Ratio, or Vin and Vout",
-                "amplitude": "an amplitude against delay is not a TDTR observable: give Ratio, or Vin and Vout",
-            }[kind]
-            raise InputError(f"{where}: column {q(col.label)} in {data_mode} data: {hint}")
+            raise InputError(f"{where}: column {q(col.label)} in {data_mode} data: {_WRONG_MODE_HINT[kind]}")
         if (kind, col.error) in seen:
             raise InputError(f"{where}: column {q(col.label)} repeats a quantity")
         seen.add((kind, col.error))
     for col in header[1:]:
-        kind = "phase" if col.kind == "lag" else col.kind
-        if col.error and (kind, False) not in seen:
+        if col.error and (_quantity_kind(col), False) not in seen:
             raise InputError(f"{where}: error column {q(col.label)} without its quantity")
     if ("phase", False) in seen and sum(c.kind in ("phase", "lag") and not c.error for c in header) > 1:
         raise InputError(f"{where}: two phase columns")
-    factors = [_unit_factor(c, where, q) for c in header]
+    return data_mode
+
+
+def _check_voltage_units(header: list[_Column], where: str) -> None:
+    """Refuse V_in and V_out in different units (unless both are volt units): -Vin/Vout needs one unit."""
     vin = next((c for c in header if c.kind == "in_phase" and not c.error), None)
     vout = next((c for c in header if c.kind == "out_of_phase" and not c.error), None)
-    if vin is not None and vout is not None:
-        same = vin.unit.casefold() == vout.unit.casefold()
-        volts = vin.unit.casefold() in _VOLT_UNITS and vout.unit.casefold() in _VOLT_UNITS
-        if not (same or volts):
-            raise InputError(
-                f"{where}: V_in ({vin.unit or 'no unit'}) and V_out ({vout.unit or 'no unit'}) "
-                "need the same unit for the ratio -Vin/Vout"
-            )
+    if vin is None or vout is None:
+        return
+    same = vin.unit.casefold() == vout.unit.casefold()
+    volts = vin.unit.casefold() in _VOLT_UNITS and vout.unit.casefold() in _VOLT_UNITS
+    if not (same or volts):
+        raise InputError(
+            f"{where}: V_in ({vin.unit or 'no unit'}) and V_out ({vout.unit or 'no unit'}) "
+            "need the same unit for the ratio -Vin/Vout"
+        )
 
+
+def _read_rows(
+    origin: str,
+    header: list[_Column],
+    rows: list[tuple[int, list[str]]],
+    columns: str | None,
+    q: Quote,
+    q_file: Quote,
+    named: Callable[[_Column], str],
+) -> tuple[np.ndarray, np.ndarray]:
+    """The rows as a float table in the file's units, shape (rows, columns), and each row's line number.
+
+    Every row has one value per column, each a finite number within +-MAX_DATA_VALUE; at least 3 rows.
+    """
     ncol = len(header)
     table = np.empty((len(rows), ncol))
     line_of = np.empty(len(rows), dtype=int)
     for i, (number, fields) in enumerate(rows):
         lw = f"{origin}: line {number}"
         if len(fields) != ncol:
-            named = "columns= names" if columns is not None else "the header names"
+            names = "columns= names" if columns is not None else "the header names"
             raise InputError(
-                f"{lw}: {len(fields)} values, {named} {ncol} columns ({', '.join(q(c.label) for c in header)})"
+                f"{lw}: {len(fields)} values, {names} {ncol} columns ({', '.join(q(c.label) for c in header)})"
             )
         for j, field in enumerate(fields):
-            try:
-                value = float(field)
-            except ValueError:
-                raise InputError(f"{lw}: {q_file(field)} is not a number") from None
-            if not math.isfinite(value):
-                raise InputError(f"{lw}: {named(header[j])} is {value:g}; every value must be a finite number")
-            if abs(value) > MAX_DATA_VALUE:
-                raise InputError(
-                    f"{lw}: {named(header[j])} is {value:g}; a measured value beyond +-{MAX_DATA_VALUE:g} is not "
-                    "physical (an export or unit error?)"
-                )
-            table[i, j] = value
+            table[i, j] = _data_value(field, lw, named(header[j]), q_file)
         line_of[i] = number
     if len(rows) < 3:
         raise InputError(f"{origin}: {len(rows)} data rows; a fit needs at least 3")
+    return table, line_of
 
-    notes: list[str] = []
-    x = _si(table[:, 0], factors[0])
+
+def _data_value(field: str, lw: str, label: str, q_file: Quote) -> float:
+    """One field of a data row as a finite float within +-MAX_DATA_VALUE (``lw`` names the line)."""
+    try:
+        value = float(field)
+    except ValueError:
+        raise InputError(f"{lw}: {q_file(field)} is not a number") from None
+    if not math.isfinite(value):
+        raise InputError(f"{lw}: {label} is {value:g}; every value must be a finite number")
+    if abs(value) > MAX_DATA_VALUE:
+        raise InputError(
+            f"{lw}: {label} is {value:g}; a measured value beyond +-{MAX_DATA_VALUE:g} is not "
+            "physical (an export or unit error?)"
+        )
+    return value
+
+
+def _sort_by_x(
+    origin: str, x_col: _Column, x: np.ndarray, table: np.ndarray, line_of: np.ndarray, notes: list[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """x (SI) increasing with the table and line numbers in its order; x > 0 and no x twice.
+
+    Appends a note to ``notes`` when the rows had to be reordered.
+    """
     bad = np.flatnonzero(x <= 0)
     if bad.size:
         i = int(bad[0])
@@ -981,67 +1092,93 @@ def _build(
         )
     if np.any(order != np.arange(order.size)):
         notes.append(f"rows sorted by increasing {x_col.kind}")
-    table, line_of = table[order], line_of[order]
+    return xs, table[order], line_of[order]
 
+
+def _quantities(
+    origin: str,
+    header: list[_Column],
+    factors: list[float],
+    table: np.ndarray,
+    line_of: np.ndarray,
+    q: Quote,
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], bool]:
+    """The quantity columns (SI) by kind, their error columns (each error > 0), and whether a phase is a lag."""
     values: dict[str, np.ndarray] = {}
     sigmas: dict[str, np.ndarray] = {}
     lag = False
     for j, col in enumerate(header[1:], start=1):
-        kind = "phase" if col.kind == "lag" else col.kind
         column = _si(table[:, j], factors[j])
         if col.error:
             bad = np.flatnonzero(column <= 0)
             if bad.size:
                 i = int(bad[0])
                 raise InputError(f"{origin}: line {line_of[i]}: error {table[i, j]:g} of {q(col.label)} must be > 0")
-            sigmas[kind] = column
+            sigmas[_quantity_kind(col)] = column
         else:
-            values[kind] = column
+            values[_quantity_kind(col)] = column
             lag = lag or col.kind == "lag"
-    if "phase" in values:
-        phase = values["phase"]
-        bad = np.flatnonzero(np.abs(phase) > 360)
-        if bad.size:
-            i = int(bad[0])
-            raise InputError(
-                f"{origin}: line {line_of[i]}: phase {phase[i]:g} degrees is beyond +-360 degrees; is the unit right?"
-            )
-        if lag:
-            values["phase"] = -phase
-            notes.append("phase lags negated: kapitza's phase is arg(H), negative = lag")
-        elif np.all(phase > 0):
-            values["phase"] = -phase
-            notes.append("all phases > 0, read as lags and negated: kapitza's phase is arg(H), negative = lag")
-    if "amplitude" in values:
-        bad = np.flatnonzero(values["amplitude"] < 0)
-        if bad.size:
-            i = int(bad[0])
-            raise InputError(f"{origin}: line {line_of[i]}: amplitude {values['amplitude'][i]:g} must be >= 0")
-    if "in_phase" in values and "out_of_phase" in values:
-        if "ratio" in values:
-            raise InputError(f"{where}: give the ratio or V_in and V_out, not both")
-        vin_v, vout_v = values["in_phase"], values["out_of_phase"]
-        bad = np.flatnonzero(vout_v == 0)
-        if bad.size:
-            i = int(bad[0])
-            raise InputError(f"{origin}: line {line_of[i]}: V_out is 0; the ratio -Vin/Vout is undefined")
-        values["ratio"] = -vin_v / vout_v
-        if "in_phase" in sigmas and "out_of_phase" in sigmas:
-            s_in, s_out = sigmas["in_phase"], sigmas["out_of_phase"]
-            sigmas["ratio"] = np.hypot(s_in / vout_v, vin_v * s_out / vout_v**2)
-        notes.append("ratio computed as -V_in/V_out")
-    # keep the model's order of quantities
-    order_q = _MODE_QUANTITIES[data_mode]
-    values = {k: values[k] for k in order_q if k in values}
-    sigmas = {k: sigmas[k] for k in order_q if k in sigmas}
-    labels = tuple(c.label for c in header)
-    return TRData(
-        mode=data_mode,
-        x=xs,
-        quantities=values,
-        sigmas=sigmas,
-        title=title,
-        source=source,
-        columns=labels,
-        notes=tuple(notes),
-    )
+    return values, sigmas, lag
+
+
+def _normalise_phase(
+    origin: str, values: dict[str, np.ndarray], lag: bool, line_of: np.ndarray, notes: list[str]
+) -> None:
+    """Check the phase (degrees) is within +-360 and make it arg(H), negative = lag, noting a negation.
+
+    A column named as a lag, or one whose phases are all > 0, is read as a lag and negated.
+    """
+    if "phase" not in values:
+        return
+    phase = values["phase"]
+    bad = np.flatnonzero(np.abs(phase) > 360)
+    if bad.size:
+        i = int(bad[0])
+        raise InputError(
+            f"{origin}: line {line_of[i]}: phase {phase[i]:g} degrees is beyond +-360 degrees; is the unit right?"
+        )
+    if lag:
+        values["phase"] = -phase
+        notes.append("phase lags negated: kapitza's phase is arg(H), negative = lag")
+    elif np.all(phase > 0):
+        values["phase"] = -phase
+        notes.append("all phases > 0, read as lags and negated: kapitza's phase is arg(H), negative = lag")
+
+
+def _check_amplitude(origin: str, values: dict[str, np.ndarray], line_of: np.ndarray) -> None:
+    """Refuse a negative amplitude."""
+    if "amplitude" not in values:
+        return
+    bad = np.flatnonzero(values["amplitude"] < 0)
+    if bad.size:
+        i = int(bad[0])
+        raise InputError(f"{origin}: line {line_of[i]}: amplitude {values['amplitude'][i]:g} must be >= 0")
+
+
+def _ratio_from_voltages(
+    origin: str,
+    where: str,
+    values: dict[str, np.ndarray],
+    sigmas: dict[str, np.ndarray],
+    line_of: np.ndarray,
+    notes: list[str],
+) -> None:
+    """Add the ratio -V_in/V_out (and its error, propagated to first order) when both voltages are given.
+
+    sigma_ratio = hypot(sigma_in / V_out, V_in sigma_out / V_out^2), the linear propagation of independent
+    errors through r = -V_in/V_out.
+    """
+    if "in_phase" not in values or "out_of_phase" not in values:
+        return
+    if "ratio" in values:
+        raise InputError(f"{where}: give the ratio or V_in and V_out, not both")
+    vin_v, vout_v = values["in_phase"], values["out_of_phase"]
+    bad = np.flatnonzero(vout_v == 0)
+    if bad.size:
+        i = int(bad[0])
+        raise InputError(f"{origin}: line {line_of[i]}: V_out is 0; the ratio -Vin/Vout is undefined")
+    values["ratio"] = -vin_v / vout_v
+    if "in_phase" in sigmas and "out_of_phase" in sigmas:
+        s_in, s_out = sigmas["in_phase"], sigmas["out_of_phase"]
+        sigmas["ratio"] = np.hypot(s_in / vout_v, vin_v * s_out / vout_v**2)
+    notes.append("ratio computed as -V_in/V_out")
