@@ -30,10 +30,10 @@ def _json_commands() -> list[str]:
     """Every command of the app that has a --json option, as "group command" strings."""
     import typer
 
-    import kapitza.cli.commands  # noqa: F401  (registers the commands)
-    from kapitza.cli.app import app
+    from kapitza.cli.app import new_app
+    from kapitza.cli.commands import register_all
 
-    root = typer.main.get_command(app)
+    root = typer.main.get_command(register_all(new_app()))  # every command registered (the app itself is lazy)
     ctx = root.context_class(root)
     found: list[str] = []
 
@@ -208,14 +208,14 @@ CASES = {
     "device film": "device film --film 10 --substrate 148 --resistance G=1e8",
     "device hotspot": "device hotspot --layer GaN=160:2um --layer SiC=370:100um --interface 3e-8 --width 1um"
     " --power 1W/mm",
-    "device superlattice": "device superlattice --ka 148 --kb 60 --da-nm 5 --db-nm 5 -R 3e-9 -n 20",
-    "device composite": "device composite --km 10 --kp 100 -R 1e-8 -f 0.2 --radius-nm 20",
-    "device polycrystal": "device polycrystal --k0 148 --grain-nm 100 -R 1e-9",
+    "device superlattice": "device superlattice --ka 148 --kb 60 --da 5nm --db 5nm -R 3e-9 -n 20",
+    "device composite": "device composite --km 10 --kp 100 -R 1e-8 -f 0.2 --radius 20nm",
+    "device polycrystal": "device polycrystal --k0 148 --grain 100nm -R 1e-9",
     "device thermoelectric": "device thermoelectric -R 1e-6 --length 2e-4",
     "device pcm": "device pcm --radius 5e-9 --power 1e-5",
     "device nanofluidic": "device nanofluidic --height 1e-7 --nusselt flux",
     "device cryogenic": "device cryogenic --power 1 --tc 2",
-    "device spin": "device spin --lambda-nm inf",
+    "device spin": "device spin --relaxation-length inf",
     "device contact": "device contact",
 }
 
