@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Annotated, Any
 
@@ -13,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..errors import InputError
+from ..io.results import dumps
 from ..literature import DEFAULT_WINDOW, Measurements, measurements_for
 from ..materials import get_material
 from ..units import MW_PER_M2K
@@ -91,7 +91,7 @@ def measured_command(
             "source": CREDIT,
             "measurements": [_row_dict(rows, i) for i in range(len(rows))],
         }
-        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        typer.echo(dumps(payload))
         return
     console = Console()
     if len(rows) == 0:

@@ -34,8 +34,10 @@ __all__ = [
     "ConductanceResult",
     "build_spectra",
     "conductance",
+    "conductance_result",
     "interface_model",
     "kapitza_length",
+    "model_channels",
     "predict",
     "resistance",
     "resolve_sides",
@@ -228,7 +230,19 @@ def predict(
         phonopy_files=phonopy_files,
         progress=progress,
     )
-    found = landauer.conductance(channels, t, settings.statistics)
+    return conductance_result(info, m1, m2, channels, t, settings)
+
+
+def conductance_result(
+    info: ModelInfo,
+    m1: Material,
+    m2: Material,
+    channels: landauer.TransmittedChannels,
+    temperature: NDArray[np.float64],
+    settings: Settings,
+) -> ConductanceResult:
+    """Integrate a ready model (``channels``) at checked temperatures (K, shape (n_T,)) into a ConductanceResult."""
+    found = landauer.conductance(channels, temperature, settings.statistics)  # type: ignore[arg-type]
     return ConductanceResult(
         side1=m1,
         side2=m2,
@@ -239,6 +253,19 @@ def predict(
         branch_labels=found.labels,
         settings=settings,
     )
+
+
+def model_channels(
+    info: ModelInfo, m1: Material, m2: Material, spectra: tuple[Any, Any], settings: Settings
+) -> landauer.TransmittedChannels:
+    """The model ``info`` on two ready spectra, with the inelastic channel of ``settings`` if it has one.
+
+    Build the spectra once (:func:`build_spectra`) and call this for each model: no spectrum is rebuilt.
+    """
+    channels = info.build(m1, m2, *spectra)
+    if settings.inelastic is not None:
+        channels = InelasticChannel(channels, settings.inelastic)
+    return channels
 
 
 def resolve_sides(side1: SideSpec, side2: SideSpec) -> tuple[Material, Material, tuple[Any, Any]]:
@@ -263,10 +290,7 @@ def interface_model(
     info = get_model(model, settings.dispersion)
     m1, m2, given = resolve_sides(side1, side2)
     spectra = build_spectra(m1, m2, settings, given=given, progress=progress)
-    channels = info.build(m1, m2, *spectra)
-    if settings.inelastic is not None:
-        channels = InelasticChannel(channels, settings.inelastic)
-    return info, m1, m2, channels, settings
+    return info, m1, m2, model_channels(info, m1, m2, spectra, settings), settings
 
 
 def shares(
