@@ -344,14 +344,37 @@ def _shape_like(values: NDArray[np.float64], temperature: ArrayLike) -> float | 
 
 
 def conductance(
-    side1: SideSpec, side2: SideSpec, temperature: ArrayLike, model: str = "dmm", **options: Any
+    side1: SideSpec,
+    side2: SideSpec,
+    temperature: ArrayLike,
+    model: str = "dmm",
+    *,
+    electrons: bool = False,
+    **options: Any,
 ) -> float | NDArray[np.float64]:
     """Thermal boundary conductance in W m^-2 K^-1.
 
     A float for a scalar temperature, an ndarray of shape (n_T,) for an array.
     ``options`` are those of :func:`predict`.
+
+    Parameters
+    ----------
+    electrons : bool
+        False (default): the phonon model alone, G_ph.  True: the conductance ``kapitza predict``
+        reports for the interface (:meth:`~kapitza.prediction.report.InterfacePrediction.interface_conductance`):
+        G_ph for two non-metals, G_ph in series with the metal's electron-phonon conductance,
+        1/(1/G_ph + 1/G_ep), for a metal and a non-metal (Majumdar & Reddy, Appl. Phys. Lett. 84,
+        4768 (2004)), the electronic DMM for two metals (Gundrum, Cahill & Averback, Phys. Rev. B 72,
+        245426 (2005)); InputError where the electron data this needs are not stored.
     """
-    return _shape_like(predict(side1, side2, temperature, model, **options).conductance, temperature)
+    if not isinstance(electrons, bool):
+        raise InputError(f"electrons= must be True or False, got {electrons!r}")
+    if not electrons:
+        return _shape_like(predict(side1, side2, temperature, model, **options).conductance, temperature)
+    from .report import predict_interface  # report builds on this module
+
+    found = predict_interface(side1, side2, temperature, [model], measured=False, **options)
+    return _shape_like(found.interface_conductance(model), temperature)
 
 
 def resistance(
