@@ -106,7 +106,7 @@ def kappa_footnote(results: list[ConductanceResult], origins: tuple[str, str] | 
 
     A database solid uses its tabulated kappa(T) (range named); a user's file keeps its one
     conductivity ("kappa near 300 K from the file mine.toml").  Temperatures outside a side's table
-    get no L_K (printed n/a, null in JSON, empty in CSV) and are listed here.
+    get no L_K (printed n/a, "nan" in JSON, empty in CSV) and are listed here.
     """
     m1, m2 = results[0].side1, results[0].side2
     origins = origins or ("database", "database")
