@@ -32,6 +32,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ..errors import InputError
 from ..io.results import result
+from ..landauer import as_temperatures
 from ..materials import Material, get_material
 from ..materials.electrons import ELECTRON_BOUNDS, list_electron_metals
 from ..materials.electrons import get_electrons as _get_electrons
@@ -167,19 +168,6 @@ class ElectronicParts:
         )
 
 
-def _temperatures(temperature: ArrayLike) -> NDArray[np.float64]:
-    try:
-        t = np.atleast_1d(np.asarray(temperature, dtype=float))
-    except (TypeError, ValueError):
-        raise InputError(f"temperature must be a number or a list of numbers (K), got {temperature!r}") from None
-    if t.ndim != 1 or t.size == 0:
-        raise InputError(f"temperature must be a number or a list of numbers (K), got shape {t.shape}")
-    bad = ~np.isfinite(t) | (t < 0)
-    if np.any(bad):
-        raise InputError(f"temperature must be finite and >= 0 K, got {float(t[bad][0]):g}")
-    return t
-
-
 def _phonon_table(
     temperature: NDArray[np.float64], phonon_results: Sequence[Any]
 ) -> tuple[tuple[str, ...], NDArray[np.float64]]:
@@ -236,7 +224,7 @@ def electronic_parts(
         Unknown material, a bad temperature, or phonon results at other temperatures.
     """
     m1, m2 = get_material(side1), get_material(side2)
-    t = _temperatures(temperature)
+    t = as_temperatures(temperature)
     models, gph = _phonon_table(t, phonon_results)
     kind = interface_kind(m1, m2)
     common: dict[str, Any] = {"kind": kind, "side1": m1.name, "side2": m2.name, "temperature": t}
