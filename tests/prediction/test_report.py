@@ -184,3 +184,35 @@ def test_settings_messages_use_the_api_spelling_by_default():
         Settings(mesh=0)
     with pytest.raises(InputError, match=r"^<mesh> describes full dispersion.*<dispersion> phonopy"):
         Settings(mesh=0, option_names=lambda name: f"<{name}>")
+
+
+def test_reported_resistance_is_that_of_the_series_total():
+    """At a metal/non-metal interface the table's R and L_K are those of G_total (independent computation here:
+    1/G_total from conductance(..., electrons=True), kappa from the material's kappa(T) table)."""
+    from kapitza.materials.conductivity import conductivity_or_nan
+
+    found = predict_interface("Al", "Si", [0.0, 300.0])
+    total = kapitza.conductance("Al", "Si", [0.0, 300.0], "dmm", electrons=True)
+    r = found.reported_resistance("dmm")
+    assert r[0] == np.inf and r[1] == pytest.approx(1.0 / total[1], rel=1e-12)
+    si = kapitza.get_material("Si")
+    length = found.reported_kapitza_length("dmm", 2)
+    assert np.isnan(length[0]) and length[1] == pytest.approx(conductivity_or_nan(si, 300.0) / total[1], rel=1e-12)
+    rt3 = found.reported_resistance_t3("dmm")
+    assert np.isnan(rt3[0]) and rt3[1] == pytest.approx(300.0**3 / total[1], rel=1e-12)
+    # two non-metals: the phonon model's own R
+    plain = predict_interface("Si", "Ge", 300.0)
+    np.testing.assert_array_equal(plain.reported_resistance("dmm"), plain.results[0].resistance)
+
+
+def test_electronic_parts_give_r_ep_the_two_temperature_factor_and_edmm_resistance():
+    """(1 + kappa_p/kappa_e)^(3/2) written out here from the metal's stored kappa_p and kappa_e
+    (two-temperature model, transmission.electronic); R = 1/G for R_ep and the electronic DMM."""
+    parts = predict_interface("Al", "Si", 300.0).electronic
+    assert parts.two_temperature_factor == pytest.approx(
+        (1.0 + parts.kappa_phonon / parts.kappa_electron) ** 1.5, rel=1e-12
+    )
+    assert parts.electron_phonon_resistance == pytest.approx(1.0 / parts.electron_phonon, rel=1e-15)
+    edmm = predict_interface("Al", "Cu", [0.0, 300.0]).electronic
+    r = edmm.electronic_dmm_resistance
+    assert r[0] == np.inf and r[1] == pytest.approx(1.0 / edmm.electronic_dmm.conductance[1], rel=1e-15)

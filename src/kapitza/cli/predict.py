@@ -150,20 +150,20 @@ def _csv_length(values: np.ndarray | None, i: int) -> str:
     return repr(float(values[i]))
 
 
-def render_table(
-    results: list[ConductanceResult], origins: tuple[str, str] | None = None, parts: ElectronicParts | None = None
-) -> Table:
+def render_table(found: InterfacePrediction, origins: tuple[str, str] | None = None) -> Table:
     """A rich table: one row per model and temperature, display units in the headers.
 
     A Kapitza-length column appears for each side with a bulk thermal
     conductivity; with a fluid side (helium) an R T^3 column is added.
     ``origins`` says where each side's data came from ("database", "file mine.toml").
-    With ``parts`` of a metal/non-metal interface that has a series total, the
-    table shows G_ph, G_ep and the total, and R and L_K are those of the total.
+    At a metal/non-metal interface that has a series total, the table shows
+    G_ph, G_ep and the total, and R and L_K are those of the total
+    (:meth:`InterfacePrediction.reported_resistance`).
     """
-    m1, m2 = results[0].side1, results[0].side2
+    results, parts = list(found.results), found.electronic
+    m1, m2 = found.side1, found.side2
     cryo = has_fluid(results[0])
-    series = parts is not None and parts.total is not None
+    series = parts.total is not None
     sides = [(side, m) for side, m in ((1, m1), (2, m2)) if m.thermal_conductivity is not None]
     table = Table(title=f"{m1.name} \u2192 {m2.name}  (heat flows from {m1.name} into {m2.name})")
     table.caption = kappa_footnote(results, origins)
@@ -183,14 +183,9 @@ def render_table(
     if cryo:
         table.add_column("R T\u00b3 (m\u00b2 K\u2074 W\u207b\u00b9)", justify="right")
     for k, r in enumerate(results):
-        resistance = r.resistance
-        if series:
-            resistance = parts.resistance_total[k]
-        lengths = [
-            resistance * conductivity_or_nan(m, r.temperature) if series else r.kapitza_length(side)
-            for side, m in sides
-        ]
-        rt3 = resistance * r.temperature**3 if series else r.resistance_t3
+        resistance = found.reported_resistance(r.model)
+        lengths = [found.reported_kapitza_length(r.model, side) for side, _ in sides]
+        rt3 = found.reported_resistance_t3(r.model)
         for i, t in enumerate(r.temperature):
             row = [r.model, f"{t:g}", _fmt(r.conductance[i], MW_PER_M2K)]
             if series:
@@ -211,14 +206,13 @@ def render_table(
 
 def render_edmm(parts: ElectronicParts) -> Table:
     """The electronic DMM of a metal/metal interface: G and R per temperature."""
-    edmm = parts.electronic_dmm
+    edmm, resistances = parts.electronic_dmm, parts.electronic_dmm_resistance
     table = Table(title=f"{parts.side1} \u2192 {parts.side2}: electronic diffuse mismatch model (electrons)")
     table.add_column("model", no_wrap=True)
     table.add_column("T (K)", justify="right")
     table.add_column("G (MW m\u207b\u00b2 K\u207b\u00b9)", justify="right")
     table.add_column("R (m\u00b2 K GW\u207b\u00b9)", justify="right")
-    for t, g in zip(edmm.temperature, edmm.conductance):
-        resistance = 1.0 / g if g > 0 else math.inf
+    for t, g, resistance in zip(edmm.temperature, edmm.conductance, resistances):
         table.add_row("electronic-dmm", f"{t:g}", _fmt(g, MW_PER_M2K), _fmt(resistance, M2K_PER_GW))
     return table
 
@@ -256,17 +250,17 @@ def limiting_line(parts: ElectronicParts) -> str:
 def electron_phonon_line(parts: ElectronicParts) -> str:
     """R_ep named with its source and the metal's numbers behind it."""
     factor = ""
-    if parts.kappa_electron is not None:
+    if parts.two_temperature_factor is not None:
         factor = (
             f", times the two-temperature factor (1 + \u03ba_p/\u03ba_e)^3/2 = "
-            f"{(1 + parts.kappa_phonon / parts.kappa_electron) ** 1.5:.3g}"
+            f"{parts.two_temperature_factor:.3g}"
         )
     return (
         f"R_ep = 1/sqrt(g \u03ba_p) ({ELECTRON_PHONON_REFERENCE}): the electrons of {parts.metal} hand the heat to "
         f"its phonons before it can cross, in series with each phonon model's R; g = {parts.coupling:.3g} "
         f"W m\u207b\u00b3 K\u207b\u00b9, \u03ba_p = {parts.kappa_phonon:g} W m\u207b\u00b9 K\u207b\u00b9 "
         f"(room-temperature values, used at every T){factor}: "
-        f"R_ep = {_fmt(1.0 / parts.electron_phonon, M2K_PER_GW)} m\u00b2 K GW\u207b\u00b9"
+        f"R_ep = {_fmt(parts.electron_phonon_resistance, M2K_PER_GW)} m\u00b2 K GW\u207b\u00b9"
     )
 
 
@@ -388,9 +382,11 @@ def to_csv(results: list[ConductanceResult], parts: ElectronicParts | None = Non
                 ]
             )
     if parts is not None and parts.electronic_dmm is not None:
-        for t, g in zip(parts.electronic_dmm.temperature, parts.electronic_dmm.conductance):
-            resistance = 1.0 / g if g > 0 else math.inf
-            writer.writerow(["electronic-dmm", repr(float(t)), repr(float(g)), repr(resistance), "", "", "", "", ""])
+        edmm = parts.electronic_dmm
+        for t, g, resistance in zip(edmm.temperature, edmm.conductance, parts.electronic_dmm_resistance):
+            writer.writerow(
+                ["electronic-dmm", repr(float(t)), repr(float(g)), repr(float(resistance)), "", "", "", "", ""]
+            )
     return buf.getvalue()
 
 
@@ -603,7 +599,7 @@ def _print_story(found: InterfacePrediction, origins: tuple[str, str]) -> None:
         else:
             say(f"electronic DMM ({ELECTRONIC_DMM_REFERENCE}): {parts.missing}")
         say(metal_metal_line(parts))
-    console.print(render_table(results, origins, parts))
+    console.print(render_table(found, origins))
     for r, split in zip(results, found.shares):  # full dispersion only
         for table in render_shares(split, r.model, m1.name):
             console.print(table)

@@ -39,6 +39,7 @@ from ..materials.electrons import get_electrons as _get_electrons
 from ..transmission.electronic import (
     ElectronicDMMResult,
     TwoTemperatureProfile,
+    electron_phonon_conductance,
     electronic_dmm,
     metal_electron_phonon_conductance,
     series_conductance,
@@ -137,6 +138,27 @@ class ElectronicParts:
         if model not in self.models:
             raise InputError(f"model {model!r} is not among {', '.join(self.models)}")
         return self.total[self.models.index(model)]
+
+    @property
+    def electron_phonon_resistance(self) -> float | None:
+        """R_ep = 1/G_ep, m^2 K W^-1 (None without G_ep)."""
+        return None if self.electron_phonon is None else 1.0 / self.electron_phonon
+
+    @property
+    def two_temperature_factor(self) -> float | None:
+        """G_ep / sqrt(g kappa_p) = (1 + kappa_p/kappa_e)^(3/2), the two-temperature correction of the metal
+        (:func:`kapitza.transmission.electronic.electron_phonon_conductance`); None where kappa_e is not known."""
+        if self.electron_phonon is None or self.coupling is None or self.kappa_electron is None:
+            return None
+        return self.electron_phonon / electron_phonon_conductance(self.coupling, self.kappa_phonon)
+
+    @property
+    def electronic_dmm_resistance(self) -> NDArray[np.float64] | None:
+        """1/G of the electronic DMM, m^2 K W^-1, shape (n_T,) (inf where G = 0, e.g. at T = 0), or None."""
+        if self.electronic_dmm is None:
+            return None
+        g = self.electronic_dmm.conductance
+        return np.divide(1.0, g, out=np.full(g.shape, np.inf), where=g > 0)
 
     @property
     def resistance_total(self) -> NDArray[np.float64] | None:

@@ -34,6 +34,7 @@ from ..errors import InputError
 from ..io.results import result, to_jsonable
 from ..literature import DEFAULT_WINDOW, Measurements, measurements_for
 from ..materials import Material
+from ..materials.conductivity import conductivity_or_nan
 from ..phonons.full_dispersion import FullDispersionSpectrum
 from ..transmission.limit import radiation_limit
 from ..units import rad_s_to_thz
@@ -206,6 +207,35 @@ class InterfacePrediction:
             out.append(conductance_result(info, self.side1, self.side2, channels, t, self.settings))
         return tuple(out)
 
+    def _index(self, model: str) -> int:
+        key = get_model(model).name
+        if key not in self.models:
+            raise InputError(f"model {model!r} is not among {', '.join(self.models)}")
+        return self.models.index(key)
+
+    def reported_resistance(self, model: str) -> NDArray[np.float64]:
+        """R in m^2 K W^-1 as ``predict``'s table shows it, shape (n_T,): 1/G_total where the interface has a
+        series total (a metal and a non-metal, :attr:`ElectronicParts.total`), else the phonon model's 1/G
+        (inf where G = 0)."""
+        k = self._index(model)
+        total = self.electronic.resistance_total
+        return self.results[k].resistance if total is None else total[k]
+
+    def reported_kapitza_length(self, model: str, side: int) -> NDArray[np.float64] | None:
+        """L_K = kappa(T) R of side 1 or 2 with :meth:`reported_resistance`, m, shape (n_T,); None where that side
+        has no bulk thermal conductivity, NaN outside its kappa(T) table (as ConductanceResult.kapitza_length)."""
+        material = self.side1 if side == 1 else self.side2
+        if material.thermal_conductivity is None:
+            return None
+        return self.reported_resistance(model) * conductivity_or_nan(material, self.temperature)
+
+    def reported_resistance_t3(self, model: str) -> NDArray[np.float64]:
+        """R T^3 in m^2 K^4 W^-1 with :meth:`reported_resistance`, shape (n_T,); NaN at T = 0 (R = inf)."""
+        out = np.full(self.temperature.shape, np.nan)
+        positive = self.temperature > 0
+        out[positive] = self.reported_resistance(model)[positive] * self.temperature[positive] ** 3
+        return out
+
     def interface_conductance(self, model: str) -> NDArray[np.float64]:
         """The interface's conductance under ``model`` as ``kapitza predict`` reports it, W m^-2 K^-1, shape (n_T,).
 
@@ -215,20 +245,17 @@ class InterfacePrediction:
         in parallel, is left out as ``kapitza validate`` does).  InputError where the electron data
         that this needs are not stored (``electronic.missing`` says which).
         """
-        names = self.models
-        key = get_model(model).name
-        if key not in names:
-            raise InputError(f"model {model!r} is not among {', '.join(names)}")
+        k = self._index(model)
         parts = self.electronic
         if parts.kind == "non-metal/non-metal":
-            return self.results[names.index(key)].conductance
+            return self.results[k].conductance
         if parts.kind == "metal/metal":
             if parts.electronic_dmm is None:
                 raise InputError(f"{parts.side1}/{parts.side2}: {parts.missing}")
             return parts.electronic_dmm.conductance
         if parts.total is None:
             raise InputError(f"{parts.side1}/{parts.side2}: {parts.missing}")
-        return parts.total_of(key)
+        return parts.total_of(self.models[k])
 
     def to_dict(self) -> dict[str, Any]:
         """The ``kapitza predict --json`` document: exact SI values, non-finite ones as "inf"/"nan".
@@ -293,7 +320,7 @@ def _electronic_document(parts: ElectronicParts) -> dict[str, Any]:
         doc["electron_phonon"] = {
             "metal": parts.metal,
             "conductance": parts.electron_phonon,
-            "resistance": 1.0 / parts.electron_phonon,
+            "resistance": parts.electron_phonon_resistance,
             "coupling_w_m3k": parts.coupling,
             "kappa_phonon_w_mk": parts.kappa_phonon,
             "kappa_electron_w_mk": parts.kappa_electron,
@@ -301,11 +328,10 @@ def _electronic_document(parts: ElectronicParts) -> dict[str, Any]:
         }
     if parts.electronic_dmm is not None:
         edmm = parts.electronic_dmm
-        g = edmm.conductance
         doc["electronic_dmm"] = {
             "temperature": edmm.temperature.tolist(),
-            "conductance": g.tolist(),
-            "resistance": np.divide(1.0, g, out=np.full(g.shape, np.inf), where=g > 0).tolist(),
+            "conductance": edmm.conductance.tolist(),
+            "resistance": parts.electronic_dmm_resistance.tolist(),  # type: ignore[union-attr]
             "transmission_12": edmm.transmission_12,
             "reference": ELECTRONIC_DMM_REFERENCE,
             "note": edmm.note,
