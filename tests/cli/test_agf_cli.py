@@ -68,7 +68,7 @@ def test_toml_config_sets_the_options_and_the_command_line_wins(cli, tmp_path):
     )
     status, out, err = cli("agf", "--config", str(cfg), "--frequencies", "20", "--json")
     assert status == 0, err
-    doc = json.loads(out)
+    doc = json.loads(out, parse_constant=lambda name: pytest.fail(f"not strict JSON: {name}"))
     assert doc["omega_rad_s"]["count"] == 20 and doc["settings"]["kpoints"] == [2, 2]
     assert doc["results"]["temperature"] == [300.0]
 
@@ -161,12 +161,13 @@ def test_workers_zero_and_a_silent_scheduler_are_refused(cli):
 @given(data=st.one_of(st.binary(max_size=200), st.sampled_from(VALID).flatmap(_truncations)))
 def test_config_reader_fuzz_gives_input_error_only(tmp_path, data):
     """Random bytes and truncations of a valid config: the reader returns settings or raises InputError."""
-    from kapitza.cli.agf import _load_config
+    from kapitza.cli.common import parse_temperatures
+    from kapitza.transmission.agf.config import AGFConfig, read_config
 
     cfg = tmp_path / "fuzz.toml"
     cfg.write_bytes(data)
     try:
-        _load_config(cfg)
+        assert isinstance(read_config(cfg, parse_temperature=parse_temperatures), AGFConfig)
     except InputError:
         pass
 
@@ -185,9 +186,42 @@ def test_config_reader_fuzz_gives_input_error_only(tmp_path, data):
     ),
 )
 def test_config_values_of_any_type_give_settings_or_input_error(key, value):
-    from kapitza.cli.agf import validate_config
+    from kapitza.transmission.agf.config import AGFConfig, config_from_mapping
 
     try:
-        validate_config({"agf": {key: value}})
+        assert isinstance(config_from_mapping({"agf": {key: value}}), AGFConfig)
     except InputError:
         pass
+
+
+def test_run_agf_and_the_command_take_their_defaults_from_one_place():
+    """Issue 26 item 2: cli/agf.py held a second copy of run_agf's defaults; both now read AGFConfig's."""
+    import inspect
+
+    from kapitza.transmission.agf.config import AGF_DEFAULTS
+    from kapitza.transmission.agf.run import run_agf
+
+    signature = inspect.signature(run_agf).parameters
+    options = AGF_DEFAULTS.run_options()
+    for name, default in options.items():
+        assert signature[name].default is default, name
+    # every setting of run_agf that is not execution plumbing is in the config
+    plumbing = {"left", "right", "client", "progress", "resume", "option_names"}
+    assert set(signature) - plumbing == set(options)
+
+
+def test_config_reader_gives_the_dataclass_run_agf_takes(tmp_path):
+    from kapitza.cli.common import parse_temperatures
+    from kapitza.transmission.agf.config import AGF_DEFAULTS, read_config
+
+    cfg = tmp_path / "run.toml"
+    cfg.write_text('[agf]\nleft = "Si"\nright = "Ge"\nkpoints = "2x3"\ntemperature = "100,300"\n')
+    with pytest.raises(InputError, match="temperature in config file .* must be a number or an array"):
+        read_config(cfg)
+    found = read_config(cfg, parse_temperature=parse_temperatures)
+    assert (found.left, found.right, found.kpoints) == ("Si", "Ge", (2, 3))
+    assert list(found.temperature) == [100.0, 300.0]
+    assert found.frequencies == AGF_DEFAULTS.frequencies == 200 and found.eta == AGF_DEFAULTS.eta
+    assert found.updated(frequencies=30, eta=None).frequencies == 30
+    with pytest.raises(InputError, match="unknown AGF setting"):
+        found.updated(colour="red")

@@ -239,9 +239,8 @@ def _args(spec: str, tmp: Path) -> list[str]:
 #: still on json.dumps included (JSON_DUMPS_LEFT below).
 NOT_YET_STRICT: dict[str, str] = {}
 
-#: CLI modules that still call json.dumps themselves, converted to io.results.dumps by their owners in issue 26
-#: (cli/md*.py, cli/predict.py, cli/agf.py, cli/validate.py); the lead clears this set after merging.
-JSON_DUMPS_LEFT = {"agf.py", "md.py", "md_emd.py", "md_spectral.py", "predict.py", "validate.py"}
+#: CLI modules allowed to call json.dumps themselves: none (issue 26 moved the last six to io.results.dumps).
+JSON_DUMPS_LEFT: set[str] = set()
 
 #: Cases that take from 20 s to minutes on a busy core (a LAMMPS run, a dense 3N x 3N diagonalisation, AGF force
 #: constants, a TDTR fit with the fixed inputs' errors propagated): run with ``pytest -m slow``.  The default suite

@@ -154,3 +154,13 @@ def test_kapitza_length_footnote_names_a_user_file(cli, tmp_path):
     assert "mine.toml" in flat
     status, out, _ = cli("predict", "Si", "Ge", "-t", "300", "-m", "dmm")
     assert "database" in " ".join(out.split())
+
+
+def test_csv_electronic_dmm_resistance_is_a_plain_number(cli, tmp_path):
+    """Issue 26: the CSV wrote the metal/metal R as 'np.float64(1.35e-10)' (the repr of a numpy scalar); R = 1/G."""
+    out = tmp_path / "g.csv"
+    status, _, err = cli("predict", "Al", "Cu", "-t", "0,300", "--csv", out)
+    assert status == 0, err
+    rows = [line.split(",") for line in out.read_text().splitlines() if line.startswith("electronic-dmm")]
+    assert [r[3] for r in rows][0] == "inf"
+    assert float(rows[1][3]) == pytest.approx(1.0 / float(rows[1][2]), rel=1e-15)

@@ -38,10 +38,11 @@ def test_plot_is_written_and_statistics_printed(cli, tmp_path, stats):
 
 
 def test_json_carries_the_numbers(cli, stats):
-    """--json: the same numbers as the library, for both bases and every interface kind."""
+    """--json: the same numbers as the library, for both bases and every interface kind, as strict JSON
+    (io.results.dumps: a bare Infinity or NaN is refused here)."""
     status, out, err = cli("validate", "--model", "dmm", "--json", "--phonons-only")
     assert status == 0, err
-    doc = json.loads(out)
+    doc = json.loads(out, parse_constant=lambda name: pytest.fail(f"not JSON: {name}"))
     assert doc["models"] == ["dmm"] and doc["cutoff"] == "debye" and doc["shown"] == "phonon"
     for basis in ("predicted", "phonon"):
         for group in stats.groups:

@@ -65,7 +65,7 @@ def test_cli_json_and_csv_lengths(cli, tmp_path):
     doc = json.loads(out)
     si = doc["results"][0]["kapitza_length"]["Si"]
     r = kapitza.resistance("Al", "Si", [100.0, 300.0])
-    assert si[0] is None
+    assert si[0] == "nan"  # outside the kappa(T) table; one JSON policy (io.results.dumps), null before issue 26
     np.testing.assert_allclose(si[1:], [884.0 * r[0], 148.0 * r[1]], rtol=1e-12)
     out = tmp_path / "g.csv"
     status, _, err = run(cli, "predict", "Al", "Si", "-t", "0.5,100", "-m", "dmm", "--csv", str(out))

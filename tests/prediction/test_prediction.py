@@ -186,11 +186,11 @@ def test_full_dispersion_options_are_refused_with_debye_spectra(kwargs):
         kapitza.predict("Si", "Ge", 300.0, **kwargs)
 
 
-def test_settings_name_options_as_the_command_line_does():
+def test_settings_name_options_as_the_caller_spells_them():
     from kapitza.prediction import Settings
 
     with pytest.raises(InputError, match="--mesh describes full dispersion.*--dispersion phonopy"):
-        Settings(mesh=0, spelling="cli")
+        Settings(mesh=0, option_names=lambda name: "--" + name)
 
 
 def test_inelastic_channel_with_full_dispersion_spectra():

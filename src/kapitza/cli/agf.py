@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,80 +13,22 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ..errors import InputError
-from ..io import toml_file
+from ..io.results import dumps
+from ..transmission.agf.config import AGF_DEFAULTS, read_config
 from ..transmission.agf.inputs import (
-    DEFAULT_MAX_HOURS,
-    DEFAULT_MAX_MEMORY_GB,
     ETA_MAX,
     ETA_UNCHECKED_MAX,
     MIN_FREQUENCIES,
-    SCHEMA,
-    check_value,
     cli_name,
     validate_inputs,
 )
-from ..transmission.agf.inputs import show as check_value_show
-from ..transmission.agf.solver import DEFAULT_ETA
 from ..units import M2K_PER_GW, MW_PER_M2K
 from .common import check_output, parse_temperatures
 
-#: Settings that a --config TOML file may hold (the options' names, dashes or underscores), and their defaults.
-DEFAULTS: dict[str, Any] = {
-    "potential": "sw",
-    "normal": "001",
-    "kpoints": 8,
-    "frequencies": 200,
-    "temperature": "50,100,200,300,500",
-    "eta": DEFAULT_ETA,
-    "lateral": "1x1",
-    "mixing_layers": 0,
-    "statistics": "bose-einstein",
-    "check_broadening": True,
-    "max_memory_gb": DEFAULT_MAX_MEMORY_GB,
-    "max_hours": DEFAULT_MAX_HOURS,
-}
-CONFIG_KEYS = tuple(k for k in SCHEMA if k != "check_temperature")
-
-
-def _load_config(path: Path | None) -> dict[str, Any]:
-    """Read and validate a --config TOML file (tomllib; every value checked against the schema)."""
-    if path is None:
-        return {}
-    where = f"config file {str(path)!r}"
-    raw = toml_file.read_document(path, "config file", toml_file.MAX_CONFIG_BYTES)
-    return validate_config(raw, where)
-
-
-def validate_config(raw: Any, where: str = "the config") -> dict[str, Any]:
-    """Check a parsed config against :data:`kapitza.transmission.agf.inputs.SCHEMA`; return it normalised.
-
-    The settings sit at the top level or in an ``[agf]`` table.  Unknown keys and values of the wrong
-    type (``check_broadening = "no"``, ``seed = 1.5``, ``frequencies = "many"``) are InputErrors.
-    """
-    if not isinstance(raw, dict):
-        raise InputError(f"{where} must hold a table of settings")
-    if "agf" in raw:
-        doc = raw["agf"]
-        if not isinstance(doc, dict):
-            raise InputError(f"agf in {where} must be a table ([agf]), got {check_value_show(doc)}")
-        others = [str(k) for k in raw if k != "agf"]
-        if others:
-            raise InputError(f"{where}: put every setting under [agf]; found also {', '.join(map(repr, others))}")
-    else:
-        doc = raw
-    unknown = [str(k) for k in doc if str(k).replace("-", "_") not in CONFIG_KEYS]
-    if unknown:
-        raise InputError(
-            f"unknown key(s) {', '.join(map(repr, unknown))} in {where}; allowed: {', '.join(CONFIG_KEYS)}"
-        )
-    out: dict[str, Any] = {}
-    for key, value in doc.items():
-        name = str(key).replace("-", "_")
-        if name == "temperature" and isinstance(value, str):
-            out[name] = parse_temperatures(value)  # the same forms as -t
-            continue
-        out[name] = check_value(name, value, f"{key} in {where}")
-    return out
+#: The library's defaults as --help shows them.
+_SHOW_KPOINTS = str(AGF_DEFAULTS.kpoints)
+_SHOW_TEMPERATURES = ",".join(f"{t:g}" for t in AGF_DEFAULTS.temperature)
+_SHOW_LATERAL = "x".join(str(n) for n in AGF_DEFAULTS.lateral)
 
 
 def render_table(result: Any) -> Table:
@@ -126,25 +67,27 @@ def agf_command(
         typer.Option(
             help="Interatomic potential: sw (Si/Ge: mass-mismatch model), tersoff, tersoff-lammps, emt, "
             "lj (argon Lennard-Jones cut at 2.5 sigma, as the LJ NEMD runs).",
-            show_default="sw",
+            show_default=AGF_DEFAULTS.potential,
         ),
     ] = None,
-    normal: Annotated[str | None, typer.Option(help="Interface normal: 001, 110 or 111.", show_default="001")] = None,
+    normal: Annotated[
+        str | None, typer.Option(help="Interface normal: 001, 110 or 111.", show_default=AGF_DEFAULTS.normal)
+    ] = None,
     kpoints: Annotated[
-        str | None, typer.Option(help="Transverse k grid: N or N1xN2 (Monkhorst-Pack).", show_default="8")
+        str | None, typer.Option(help="Transverse k grid: N or N1xN2 (Monkhorst-Pack).", show_default=_SHOW_KPOINTS)
     ] = None,
     frequencies: Annotated[
         int | None,
         typer.Option(
             help=f"Frequencies up to the smaller lead's band top; fewer than {MIN_FREQUENCIES} are refused, fewer "
             "than 100 give a note that G is not converged.",
-            show_default="200",
+            show_default=str(AGF_DEFAULTS.frequencies),
         ),
     ] = None,
     temperature: Annotated[
         str | None,
         typer.Option(
-            "--temperature", "-t", help="K: '300', '50,300' or START:STOP:COUNT.", show_default="50,100,200,300,500"
+            "--temperature", "-t", help="K: '300', '50,300' or START:STOP:COUNT.", show_default=_SHOW_TEMPERATURES
         ),
     ] = None,
     eta: Annotated[
@@ -152,7 +95,7 @@ def agf_command(
         typer.Option(
             help=f"Relative broadening eta in z = omega^2 (1 + i eta), > 0 and < {ETA_MAX:g} (a half-width "
             f"eta*omega/2: G falls linearly with it); above {ETA_UNCHECKED_MAX:g} only with the broadening check.",
-            show_default=f"{DEFAULT_ETA:g}",
+            show_default=f"{AGF_DEFAULTS.eta:g}",
         ),
     ] = None,
     cells: Annotated[
@@ -161,10 +104,11 @@ def agf_command(
     ] = None,
     pl_cells: Annotated[str | None, typer.Option(help="Cells per lead principal layer (default: force range).")] = None,
     lateral: Annotated[
-        str | None, typer.Option(help="Lateral repetitions of the cell, N1xN2.", show_default="1x1")
+        str | None, typer.Option(help="Lateral repetitions of the cell, N1xN2.", show_default=_SHOW_LATERAL)
     ] = None,
     mixing_layers: Annotated[
-        int | None, typer.Option(help="Intermixed atomic planes on each side.", show_default="0")
+        int | None,
+        typer.Option(help="Intermixed atomic planes on each side.", show_default=str(AGF_DEFAULTS.mixing_layers)),
     ] = None,
     seed: Annotated[int | None, typer.Option(help="Seed of the intermixing (recorded in the output).")] = None,
     masses_amu: Annotated[
@@ -178,7 +122,7 @@ def agf_command(
         str | None,
         typer.Option(
             help="Occupation in G(T): bose-einstein, or classical (k_B per transmitted mode, to compare with MD).",
-            show_default="bose-einstein",
+            show_default=AGF_DEFAULTS.statistics,
         ),
     ] = None,
     workers: Annotated[
@@ -206,11 +150,13 @@ def agf_command(
     ] = False,
     max_memory_gb: Annotated[
         float | None,
-        typer.Option(help="Refuse runs whose memory estimate exceeds this.", show_default=f"{DEFAULT_MAX_MEMORY_GB:g}"),
+        typer.Option(
+            help="Refuse runs whose memory estimate exceeds this.", show_default=f"{AGF_DEFAULTS.max_memory_gb:g}"
+        ),
     ] = None,
     max_hours: Annotated[
         float | None,
-        typer.Option(help="Refuse runs whose time estimate exceeds this.", show_default=f"{DEFAULT_MAX_HOURS:g}"),
+        typer.Option(help="Refuse runs whose time estimate exceeds this.", show_default=f"{AGF_DEFAULTS.max_hours:g}"),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON (SI).")] = False,
     config: Annotated[Path | None, typer.Option(help="TOML file with any of these options (CLI wins).")] = None,
@@ -221,39 +167,35 @@ def agf_command(
     """
     from ..transmission.agf.run import run_agf
 
-    cfg = {**DEFAULTS, **_load_config(config)}
-    given = {
-        "left": left,
-        "right": right,
-        "potential": potential,
-        "normal": normal,
-        "kpoints": kpoints,
-        "frequencies": frequencies,
-        "temperature": None if temperature is None else parse_temperatures(temperature),
-        "eta": eta,
-        "cells": cells,
-        "pl_cells": pl_cells,
-        "lateral": lateral,
-        "mixing_layers": mixing_layers,
-        "seed": seed,
-        "masses_amu": masses_amu,
-        "statistics": statistics,
-        "workers": workers,
-        "address": address,
-        "output": output,
-        "plot": plot,
-        "ldos_plot": ldos_plot,
-        "max_memory_gb": max_memory_gb,
-        "max_hours": max_hours,
-    }
-    opts = {**cfg, **{k: v for k, v in given.items() if v is not None}}
-    if no_check:
-        opts["check_broadening"] = False
-    if not opts.get("left") or not opts.get("right"):
+    cfg = AGF_DEFAULTS if config is None else read_config(config, parse_temperature=parse_temperatures)
+    cfg = cfg.updated(
+        left=left,
+        right=right,
+        potential=potential,
+        normal=normal,
+        kpoints=kpoints,
+        frequencies=frequencies,
+        temperature=None if temperature is None else parse_temperatures(temperature),
+        eta=eta,
+        cells=cells,
+        pl_cells=pl_cells,
+        lateral=lateral,
+        mixing_layers=mixing_layers,
+        seed=seed,
+        masses_amu=masses_amu,
+        statistics=statistics,
+        workers=workers,
+        address=address,
+        output=output,
+        plot=plot,
+        ldos_plot=ldos_plot,
+        max_memory_gb=max_memory_gb,
+        max_hours=max_hours,
+        check_broadening=False if no_check else None,
+    )
+    if not cfg.left or not cfg.right:
         raise InputError("give the two crystals, e.g. 'kapitza agf Si Ge', or set left and right in --config")
-    if isinstance(opts["temperature"], str):
-        opts["temperature"] = parse_temperatures(opts["temperature"])
-    opts = validate_inputs(opts, cli_name)
+    opts = validate_inputs(cfg.settings(), cli_name)
     out_path = opts.pop("output", None)
     if out_path is not None:
         out_path = check_output(out_path, (".npz", ".json"), "--output")
@@ -315,11 +257,11 @@ def agf_command(
             "statistics": result.settings["statistics"],
             "temperature": result.temperature.tolist(),
             "conductance": result.conductance.tolist(),
-            "intrinsic_conductance": [float(x) if np.isfinite(x) else None for x in result.intrinsic],
+            "intrinsic_conductance": result.intrinsic.tolist(),
             "ballistic_conductance": result.ballistic.tolist(),
             "seconds": elapsed,
         }
-        typer.echo(json.dumps(doc, indent=2))
+        typer.echo(dumps(doc))
     else:
         console = Console()
         for note in result.notes:

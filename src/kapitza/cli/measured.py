@@ -91,7 +91,7 @@ def measured_command(
             "source": CREDIT,
             "measurements": [_row_dict(rows, i) for i in range(len(rows))],
         }
-        typer.echo(dumps(payload, indent=2))
+        typer.echo(dumps(payload))
         return
     console = Console()
     if len(rows) == 0:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 import sys
 from pathlib import Path
@@ -15,33 +14,45 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .._version import __version__
 from ..errors import InputError, MissingDependencyError
 from ..io import atomic_write_text
+from ..io.results import dumps
 from ..landauer import MAX_TEMPERATURES
-from ..literature import DEFAULT_WINDOW, Measurements, measurements_for
+from ..literature import DEFAULT_WINDOW, Measurements
 from ..materials import Material, get_material
 from ..materials.conductivity import conductivity_or_nan, conductivity_table, uses_conductivity_table
-from ..phonons.debye import DEFAULT_CUTOFF, SINE_CUTOFFS
+from ..phonons.debye import DEFAULT_CUTOFF
 from ..prediction import (
     ConductanceResult,
     ConductanceShares,
     DebyeComparison,
     ElectronicParts,
     EmpiricalEstimate,
+    InterfacePrediction,
+    RadiationLimitCheck,
     Settings,
     available_models,
     build_spectra,
     compare_debye,
-    electronic_parts,
+    comparison_document,
+    default_models,
     empirical_estimate,
     get_model,
-    predict,
-    shares,
+    measured_summary,
+    predict_interface,
 )
 from ..prediction.interface import ELECTRON_PHONON_REFERENCE, ELECTRONIC_DMM_REFERENCE
 from ..units import M2K_PER_GW, MW_PER_M2K, NANOMETRE, rad_s_to_thz
 from .common import check_output, parse_inelastic, parse_potential, parse_temperatures, progress_bar
+
+#: How this command spells the options of :class:`kapitza.prediction.Settings` in its messages.
+_OPTION_NAMES = {"phonopy_files": "--phonopy1/--phonopy2", "inelastic": "--inelastic"}
+
+
+def option_name(name: str) -> str:
+    """An option of :class:`~kapitza.prediction.Settings` as typed on this command line: ``mesh`` -> ``--mesh``."""
+    return _OPTION_NAMES.get(name, "--" + name.replace("_", "-"))
+
 
 #: Temperatures (K) shown when none are given: solid/solid and solid/fluid (He II).
 DEFAULT_TEMPERATURES = (1.0, 10.0, 30.0, 100.0, 300.0, 1000.0)
@@ -95,7 +106,7 @@ def kappa_footnote(results: list[ConductanceResult], origins: tuple[str, str] | 
 
     A database solid uses its tabulated kappa(T) (range named); a user's file keeps its one
     conductivity ("kappa near 300 K from the file mine.toml").  Temperatures outside a side's table
-    get no L_K (printed n/a, null in JSON, empty in CSV) and are listed here.
+    get no L_K (printed n/a, "nan" in JSON, empty in CSV) and are listed here.
     """
     m1, m2 = results[0].side1, results[0].side2
     origins = origins or ("database", "database")
@@ -139,20 +150,20 @@ def _csv_length(values: np.ndarray | None, i: int) -> str:
     return repr(float(values[i]))
 
 
-def render_table(
-    results: list[ConductanceResult], origins: tuple[str, str] | None = None, parts: ElectronicParts | None = None
-) -> Table:
+def render_table(found: InterfacePrediction, origins: tuple[str, str] | None = None) -> Table:
     """A rich table: one row per model and temperature, display units in the headers.
 
     A Kapitza-length column appears for each side with a bulk thermal
     conductivity; with a fluid side (helium) an R T^3 column is added.
     ``origins`` says where each side's data came from ("database", "file mine.toml").
-    With ``parts`` of a metal/non-metal interface that has a series total, the
-    table shows G_ph, G_ep and the total, and R and L_K are those of the total.
+    At a metal/non-metal interface that has a series total, the table shows
+    G_ph, G_ep and the total, and R and L_K are those of the total
+    (:meth:`InterfacePrediction.reported_resistance`).
     """
-    m1, m2 = results[0].side1, results[0].side2
+    results, parts = list(found.results), found.electronic
+    m1, m2 = found.side1, found.side2
     cryo = has_fluid(results[0])
-    series = parts is not None and parts.total is not None
+    series = parts.total is not None
     sides = [(side, m) for side, m in ((1, m1), (2, m2)) if m.thermal_conductivity is not None]
     table = Table(title=f"{m1.name} \u2192 {m2.name}  (heat flows from {m1.name} into {m2.name})")
     table.caption = kappa_footnote(results, origins)
@@ -172,14 +183,9 @@ def render_table(
     if cryo:
         table.add_column("R T\u00b3 (m\u00b2 K\u2074 W\u207b\u00b9)", justify="right")
     for k, r in enumerate(results):
-        resistance = r.resistance
-        if series:
-            resistance = parts.resistance_total[k]
-        lengths = [
-            resistance * conductivity_or_nan(m, r.temperature) if series else r.kapitza_length(side)
-            for side, m in sides
-        ]
-        rt3 = resistance * r.temperature**3 if series else r.resistance_t3
+        resistance = found.reported_resistance(r.model)
+        lengths = [found.reported_kapitza_length(r.model, side) for side, _ in sides]
+        rt3 = found.reported_resistance_t3(r.model)
         for i, t in enumerate(r.temperature):
             row = [r.model, f"{t:g}", _fmt(r.conductance[i], MW_PER_M2K)]
             if series:
@@ -200,14 +206,13 @@ def render_table(
 
 def render_edmm(parts: ElectronicParts) -> Table:
     """The electronic DMM of a metal/metal interface: G and R per temperature."""
-    edmm = parts.electronic_dmm
+    edmm, resistances = parts.electronic_dmm, parts.electronic_dmm_resistance
     table = Table(title=f"{parts.side1} \u2192 {parts.side2}: electronic diffuse mismatch model (electrons)")
     table.add_column("model", no_wrap=True)
     table.add_column("T (K)", justify="right")
     table.add_column("G (MW m\u207b\u00b2 K\u207b\u00b9)", justify="right")
     table.add_column("R (m\u00b2 K GW\u207b\u00b9)", justify="right")
-    for t, g in zip(edmm.temperature, edmm.conductance):
-        resistance = 1.0 / g if g > 0 else math.inf
+    for t, g, resistance in zip(edmm.temperature, edmm.conductance, resistances):
         table.add_row("electronic-dmm", f"{t:g}", _fmt(g, MW_PER_M2K), _fmt(resistance, M2K_PER_GW))
     return table
 
@@ -245,17 +250,17 @@ def limiting_line(parts: ElectronicParts) -> str:
 def electron_phonon_line(parts: ElectronicParts) -> str:
     """R_ep named with its source and the metal's numbers behind it."""
     factor = ""
-    if parts.kappa_electron is not None:
+    if parts.two_temperature_factor is not None:
         factor = (
             f", times the two-temperature factor (1 + \u03ba_p/\u03ba_e)^3/2 = "
-            f"{(1 + parts.kappa_phonon / parts.kappa_electron) ** 1.5:.3g}"
+            f"{parts.two_temperature_factor:.3g}"
         )
     return (
         f"R_ep = 1/sqrt(g \u03ba_p) ({ELECTRON_PHONON_REFERENCE}): the electrons of {parts.metal} hand the heat to "
         f"its phonons before it can cross, in series with each phonon model's R; g = {parts.coupling:.3g} "
         f"W m\u207b\u00b3 K\u207b\u00b9, \u03ba_p = {parts.kappa_phonon:g} W m\u207b\u00b9 K\u207b\u00b9 "
         f"(room-temperature values, used at every T){factor}: "
-        f"R_ep = {_fmt(1.0 / parts.electron_phonon, M2K_PER_GW)} m\u00b2 K GW\u207b\u00b9"
+        f"R_ep = {_fmt(parts.electron_phonon_resistance, M2K_PER_GW)} m\u00b2 K GW\u207b\u00b9"
     )
 
 
@@ -270,35 +275,6 @@ def metal_metal_line(parts: ElectronicParts) -> str:
 def model_lines(models: list[str]) -> list[str]:
     """Each shown model in words, one line each, from the registry."""
     return [f"{name} = {get_model(name).description}" for name in models]
-
-
-def measured_near(
-    m1: Material, m2: Material, temps: np.ndarray, origins: tuple[str, str], window: float = DEFAULT_WINDOW
-) -> Measurements | None:
-    """The shipped measurements of this pair (either order) within ``window`` of the requested temperatures.
-
-    None when there are none, or when a side is a user's file (its measurements are not the database's).
-    """
-    if origins != ("database", "database"):
-        return None
-    rows = measurements_for(m1.name, m2.name, temps, window)
-    return rows if len(rows) else None
-
-
-def _methods(rows: Measurements) -> list[str]:
-    return sorted({m or "method not given" for m in rows.method})
-
-
-def measured_summary(rows: Measurements, window: float = DEFAULT_WINDOW) -> dict[str, Any]:
-    """Count, papers, temperature span, G range (SI) and methods of the measured rows."""
-    return {
-        "count": len(rows),
-        "papers": rows.references,
-        "window": window,
-        "temperature_k": [float(rows.temperature.min()), float(rows.temperature.max())],
-        "conductance_w_m2k": [float(rows.conductance.min()), float(rows.conductance.max())],
-        "methods": _methods(rows),
-    }
 
 
 def measured_line(rows: Measurements, m1: Material, m2: Material, window: float = DEFAULT_WINDOW) -> str:
@@ -316,135 +292,14 @@ def measured_line(rows: Measurements, m1: Material, m2: Material, window: float 
     )
 
 
-def above_limit(sides: tuple[Any, Any], rows: Measurements, options: dict[str, Any]) -> dict[str, Any]:
-    """How many measured values exceed the elastic phonon radiation limit at their own temperature.
-
-    The limit is evaluated on the spectra already built (``sides``), without any inelastic channel.
-    """
-    positive = rows.temperature > 0
-    measured = rows.conductance[positive]
-    if not measured.size:
-        return {"count": 0, "of": len(rows), "max_ratio": None}
-    limit = predict(*sides, rows.temperature[positive], "limit", **{**options, "inelastic": None}).conductance
-    ratio = np.divide(measured, limit, out=np.full(measured.shape, np.inf), where=limit > 0)
-    over = ratio > 1
-    return {
-        "count": int(over.sum()),
-        "of": len(rows),
-        "max_ratio": float(ratio.max()) if over.any() and math.isfinite(ratio.max()) else None,
-    }
-
-
-def above_limit_line(found: dict[str, Any]) -> str:
+def above_limit_line(found: RadiationLimitCheck) -> str:
     """The hint that measurements above the radiation limit need inelastic scattering (--inelastic)."""
-    worst = f" (up to {found['max_ratio']:.3g} times)" if found["max_ratio"] is not None else ""
+    worst = f" (up to {found.max_ratio:.3g} times)" if found.max_ratio is not None else ""
     return (
-        f"{found['count']} of these {found['of']} measured values exceed the phonon radiation limit at their "
+        f"{found.count} of these {found.of} measured values exceed the phonon radiation limit at their "
         f"temperature{worst}: elastic phonon scattering cannot carry that much heat, inelastic scattering can; "
         "see --inelastic (tau_inel = A T^q \u03c9^m)"
     )
-
-
-def _finite_or_none(values: np.ndarray) -> list[float | None]:
-    """JSON has no inf or NaN: undefined values (R at T = 0) become null."""
-    return [float(v) if math.isfinite(v) else None for v in values]
-
-
-def to_json(
-    results: list[ConductanceResult],
-    shares_of: tuple[Any, Any] | None = None,
-    parts: ElectronicParts | None = None,
-    measured: dict[str, Any] | None = None,
-) -> str:
-    """Exact SI values as JSON (infinities, e.g. R at T = 0, become null).
-
-    Besides each model's phonon ``conductance``: the interface ``kind``; for a metal/non-metal
-    interface ``electron_phonon`` (G_ep and the metal's g, kappa_p) and per model
-    ``conductance_electron_phonon``, ``conductance_total``, ``resistance_total`` and ``limited_by``;
-    for metal/metal ``electronic_dmm``; ``electronic_missing`` (why a part could not be computed);
-    ``measured`` (the summary of the shipped measurements near the temperatures, or null).
-    """
-    m1, m2 = results[0].side1, results[0].side2
-    doc: dict[str, Any] = {
-        "kapitza_version": __version__,
-        "side1": m1.name,
-        "side2": m2.name,
-        "heat_flow": "side1 -> side2",
-        "units": {
-            "temperature": "K",
-            "conductance": "W m^-2 K^-1",
-            "resistance": "m^2 K W^-1",
-            "kapitza_length": "m",
-        },
-        "results": [],
-    }
-    if has_fluid(results[0]):
-        doc["units"]["resistance_t3"] = "m^2 K^4 W^-1"
-    for k, r in enumerate(results):
-        lengths = {}
-        for side, m in ((1, r.side1), (2, r.side2)):
-            values = _lengths(r, side)
-            lengths[m.name] = None if values is None else _finite_or_none(values)
-        entry = {
-            "model": r.model,
-            "settings": r.settings.to_dict(),
-            "temperature": r.temperature.tolist(),
-            "conductance": _finite_or_none(r.conductance),
-            "resistance": _finite_or_none(r.resistance),
-            "kapitza_length": lengths,
-            "conductance_by_branch": {label: _finite_or_none(row) for label, row in zip(r.branch_labels, r.by_branch)},
-        }
-        if has_fluid(r):
-            entry["resistance_t3"] = _finite_or_none(r.resistance_t3)
-        if parts is not None and parts.total is not None:
-            entry["conductance_phonon"] = entry["conductance"]
-            entry["conductance_electron_phonon"] = [parts.electron_phonon] * r.temperature.size
-            entry["conductance_total"] = _finite_or_none(parts.total[k])
-            entry["resistance_total"] = _finite_or_none(parts.resistance_total[k])
-            entry["limited_by"] = list(parts.limited_by[k])
-        if shares_of is not None:
-            entry["shares"] = shares_json(shares(*shares_of, r.temperature, r.model, **r.settings.options()))
-        doc["results"].append(entry)
-    if parts is not None:
-        doc.update(electronic_json(parts))
-    doc["measured"] = measured
-    return json.dumps(doc, indent=2)
-
-
-def electronic_json(parts: ElectronicParts) -> dict[str, Any]:
-    """The interface kind and its electronic parts (SI), for --json."""
-    doc: dict[str, Any] = {"interface_kind": parts.kind, "electron_phonon": None, "electronic_dmm": None}
-    if parts.electron_phonon is not None:
-        doc["electron_phonon"] = {
-            "metal": parts.metal,
-            "conductance": parts.electron_phonon,
-            "resistance": 1.0 / parts.electron_phonon,
-            "coupling_w_m3k": parts.coupling,
-            "kappa_phonon_w_mk": parts.kappa_phonon,
-            "kappa_electron_w_mk": parts.kappa_electron,
-            "reference": ELECTRON_PHONON_REFERENCE,
-        }
-    if parts.electronic_dmm is not None:
-        edmm = parts.electronic_dmm
-        doc["electronic_dmm"] = {
-            "temperature": edmm.temperature.tolist(),
-            "conductance": _finite_or_none(edmm.conductance),
-            "resistance": [1.0 / g if g > 0 else None for g in edmm.conductance.tolist()],
-            "transmission_12": edmm.transmission_12,
-            "reference": ELECTRONIC_DMM_REFERENCE,
-            "note": edmm.note,
-        }
-    doc["electronic_missing"] = parts.missing or None
-    return doc
-
-
-def shares_json(found: ConductanceShares) -> dict[str, Any]:
-    """Shares of G by incident band of side 1 and by frequency band (fractions of G)."""
-    return {
-        "by_branch": {k: v.tolist() for k, v in zip(found.labels, found.fractions("branch"))},
-        "frequency_band_edges_THz": rad_s_to_thz(found.band_edges).tolist(),
-        "by_frequency_band": found.fractions("band").tolist(),
-    }
 
 
 def render_shares(found: ConductanceShares, model: str, side1: str) -> list[Table]:
@@ -483,28 +338,6 @@ def render_comparison(comparisons: list[DebyeComparison]) -> Table:
                 f"{c.ratio[i]:.3f}",
             )
     return table
-
-
-def comparison_json(comparisons: list[DebyeComparison]) -> str:
-    """The Debye / full-dispersion comparison as JSON (SI), with shares and dG/domega."""
-    c0 = comparisons[0]
-    doc: dict[str, Any] = {"side1": c0.side1, "side2": c0.side2, "heat_flow": "side1 -> side2", "comparisons": []}
-    for c in comparisons:
-        doc["comparisons"].append(
-            {
-                "model": c.model,
-                "temperature": c.temperature.tolist(),
-                "conductance_debye": _finite_or_none(c.debye.conductance),
-                "conductance_full_dispersion": _finite_or_none(c.full.conductance),
-                "shares_debye": shares_json(c.debye),
-                "shares_full_dispersion": shares_json(c.full),
-                "omega": c.omega.tolist(),
-                "dG_domega_debye": c.debye_spectral.tolist(),
-                "dG_domega_full_dispersion": c.full_spectral.tolist(),
-            }
-        )
-    doc["units"] = {"conductance": "W m^-2 K^-1", "omega": "rad/s", "dG_domega": "W m^-2 K^-1 (rad/s)^-1"}
-    return json.dumps(doc, indent=2)
 
 
 def to_csv(results: list[ConductanceResult], parts: ElectronicParts | None = None) -> str:
@@ -549,9 +382,11 @@ def to_csv(results: list[ConductanceResult], parts: ElectronicParts | None = Non
                 ]
             )
     if parts is not None and parts.electronic_dmm is not None:
-        for t, g in zip(parts.electronic_dmm.temperature, parts.electronic_dmm.conductance):
-            resistance = 1.0 / g if g > 0 else math.inf
-            writer.writerow(["electronic-dmm", repr(float(t)), repr(float(g)), repr(resistance), "", "", "", "", ""])
+        edmm = parts.electronic_dmm
+        for t, g, resistance in zip(edmm.temperature, edmm.conductance, parts.electronic_dmm_resistance):
+            writer.writerow(
+                ["electronic-dmm", repr(float(t)), repr(float(g)), repr(float(resistance)), "", "", "", "", ""]
+            )
     return buf.getvalue()
 
 
@@ -650,7 +485,7 @@ def predict_command(
     """Thermal boundary conductance, resistance and Kapitza lengths of SIDE1 -> SIDE2."""
     m1, m2 = get_material(side1), get_material(side2)
     temps = parse_temperatures(temperature) if temperature is not None else default_temperatures(m1, m2)
-    settings = Settings(  # the library validates every option, naming them as typed here
+    settings = Settings(  # the library validates every option; its messages spell them as typed here
         cutoff=cutoff,
         statistics=statistics,
         inelastic=parse_inelastic(inelastic),
@@ -660,50 +495,40 @@ def predict_command(
         mesh=mesh,
         width=width,
         phonopy_files=(phonopy1, phonopy2),
-        spelling="cli",
+        option_names=option_name,
     )
-    default = available_models(settings.dispersion)
-    if settings.cutoff in SINE_CUTOFFS:  # the AMM (continuum) takes linear Debye spectra only
-        default = tuple(name for name in default if not name.startswith("amm"))
-    models = [get_model(name, settings.dispersion).name for name in model or default]
+    names = model or default_models(settings.dispersion, settings.cutoff)
+    models = [get_model(name, settings.dispersion).name for name in names]
     if csv_path is not None:
         check_output(csv_path, (".csv",), "--csv")
     if plot_path is not None:
         check_output(plot_path, (".png", ".pdf", ".svg"), "--plot")
-    options = settings.options()
-    sides: tuple[Any, Any] = (m1, m2)
-    if settings.dispersion == "phonopy":
+    full_dispersion = settings.dispersion == "phonopy"
+    if compare_debye:
         with progress_bar(sys.stderr.isatty()) as progress:  # no bar in pipes and logs
             sides = build_spectra(m1, m2, settings, progress=progress)
-    origins = (material_origin(m1, side1), material_origin(m2, side2))
-    if compare_debye:
-        _print_comparison(m1, m2, sides, temps, models, options, as_json, plot_path)
+        _print_comparison(m1, m2, sides, temps, models, settings.options(), as_json, plot_path)
         return
-    results = [predict(*sides, temps, name, **options) for name in models]
-    parts = electronic_parts(m1, m2, temps, results)
-    rows = measured_near(m1, m2, temps, origins)
-    over = None
-    if rows is not None and parts.kind != "metal/metal":  # at metal/metal the electrons carry far more anyway
-        over = above_limit(sides, rows, options)
-    summary = None if rows is None else {**measured_summary(rows), "above_radiation_limit": over}
+    with progress_bar(full_dispersion and sys.stderr.isatty()) as progress:  # no bar in pipes and logs
+        found = predict_interface(m1, m2, temps, models, settings=settings, progress=progress)
+    origins = (material_origin(m1, side1), material_origin(m2, side2))
     estimate, why_not = empirical_or_reason(m1, m2, origins, temps) if empirical else (None, None)
+    results = list(found.results)
     if as_json:
-        shares_of = sides if settings.dispersion == "phonopy" else None
-        doc = to_json(results, shares_of=shares_of, parts=parts, measured=summary)
+        doc = found.to_dict()
         if empirical:
-            doc = json.dumps({**json.loads(doc), "empirical": empirical_json(estimate, why_not)}, indent=2)
-        typer.echo(doc)
+            doc["empirical"] = empirical_json(estimate, why_not)
+        typer.echo(dumps(doc))
     else:
-        _print_story(results, origins, parts, models, rows, over, settings.dispersion == "phonopy", sides, options)
+        _print_story(found, origins)
         if empirical:
             Console(width=10_000).print(empirical_line(estimate, why_not), markup=False, highlight=False)
     if csv_path is not None:
-        atomic_write_text(csv_path, to_csv(results, parts))
+        atomic_write_text(csv_path, to_csv(results, found.electronic))
     if plot_path is not None:
         from ..plotting import conductance_figure
 
-        dense = plot_temperatures(temps, m1, m2)
-        curves = [predict(*sides, dense, name, **options) for name in models]
+        curves = list(found.results_at(plot_temperatures(temps, m1, m2)))
         conductance_figure(curves, plot_path, markers=results)
     if not as_json:
         for label, path in (("CSV", csv_path), ("plot", plot_path)):
@@ -754,17 +579,7 @@ def empirical_json(estimate: EmpiricalEstimate | None, why_not: str | None) -> d
     }
 
 
-def _print_story(
-    results: list[ConductanceResult],
-    origins: tuple[str, str],
-    parts: ElectronicParts,
-    models: list[str],
-    rows: Measurements | None,
-    over: dict[str, Any] | None,
-    full_dispersion: bool,
-    sides: tuple[Any, Any],
-    options: dict[str, Any],
-) -> None:
+def _print_story(found: InterfacePrediction, origins: tuple[str, str]) -> None:
     """The table and the lines under it: electrons, the models in words, the limit check, the measured range."""
     console = Console()
     if not console.is_terminal:  # pipes and files: no need to squeeze the tables into rich's 80 columns
@@ -773,7 +588,8 @@ def _print_story(
     def say(line: str) -> None:
         console.print(line, markup=False, highlight=False, soft_wrap=True)
 
-    m1, m2 = results[0].side1, results[0].side2
+    results, parts, models, rows = list(found.results), found.electronic, list(found.models), found.measured
+    m1, m2 = found.side1, found.side2
     if parts.kind == "metal/metal":
         if parts.electronic_dmm is not None:
             console.print(render_edmm(parts))
@@ -783,11 +599,10 @@ def _print_story(
         else:
             say(f"electronic DMM ({ELECTRONIC_DMM_REFERENCE}): {parts.missing}")
         say(metal_metal_line(parts))
-    console.print(render_table(results, origins, parts))
-    if full_dispersion:
-        for r in results:
-            for table in render_shares(shares(*sides, r.temperature, r.model, **options), r.model, m1.name):
-                console.print(table)
+    console.print(render_table(found, origins))
+    for r, split in zip(results, found.shares):  # full dispersion only
+        for table in render_shares(split, r.model, m1.name):
+            console.print(table)
     if parts.total is not None:
         say(limiting_line(parts))
         say(electron_phonon_line(parts))
@@ -795,7 +610,8 @@ def _print_story(
         say(f"{parts.missing}; phonon numbers only")
     for line in model_lines(models):
         say(line)
-    if over is not None and over["count"]:
+    over = found.radiation_limit
+    if over is not None and over.count:
         say(above_limit_line(over))
     if rows is not None:
         say(measured_line(rows, m1, m2))
@@ -814,7 +630,7 @@ def _print_comparison(
     """--compare-debye: print (and plot) the library's Debye / full-dispersion comparison."""
     comparisons = [compare_debye(*sides, temps, name, **options) for name in models]
     if as_json:
-        typer.echo(comparison_json(comparisons))
+        typer.echo(dumps(comparison_document(comparisons)))
     else:
         Console().print(render_comparison(comparisons))
         for c in comparisons:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,13 +12,15 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..errors import InputError
-from ..phonons.debye import DEFAULT_CUTOFF, SINE_CUTOFFS
+from ..io.results import dumps
+from ..phonons.debye import DEFAULT_CUTOFF
 from ..prediction.empirical import empirical_validation
-from ..prediction.registry import get_model
+from ..prediction.registry import default_models, get_model
 from ..prediction.settings import Settings
 from ..prediction.validation import DEFAULT_MODELS, ValidationTable, validation_table
 from ..prediction.validation_stats import GROUPS, ValidationStatistics, validation_statistics
 from .common import check_output
+from .predict import option_name
 
 CREDIT = (
     "Measurements: ITR compilation, Zenodo DOI 10.5281/zenodo.3361417, as redistributed in OpenKapitza "
@@ -44,16 +45,12 @@ def _number(value: float, fmt: str) -> str:
     return "-" if math.isnan(value) else format(value, fmt)
 
 
-def _json_float(value: float) -> float | None:
-    return None if math.isnan(value) else value
-
-
 def _document(table: ValidationTable, stats: ValidationStatistics, basis: str) -> dict[str, Any]:
     per_model: dict[str, Any] = {}
     for model in stats.models:
         per_model[model] = {
             b: {
-                group: {k: _json_float(v) if k != "rows" else v for k, v in stats.get(model, group, b).items()}
+                group: dict(stats.get(model, group, b))
                 for group in stats.groups
             }
             for b in stats.bases
@@ -118,13 +115,6 @@ def _missing_lines(stats: ValidationStatistics, basis: str) -> list[str]:
     return lines
 
 
-def _plain(value: object) -> object:
-    """JSON for numpy arrays and scalars in a result's to_dict()."""
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    return str(value)
-
-
 def validate_command(
     model: Annotated[
         list[str] | None,
@@ -151,19 +141,20 @@ def validate_command(
     ] = False,
 ) -> None:
     """Compare every model with every measured conductance whose two sides are in the database."""
-    settings = Settings(cutoff=cutoff, spelling="cli")  # refuses an unknown --cutoff, named as typed
+    settings = Settings(cutoff=cutoff, option_names=option_name)  # refuses an unknown --cutoff, named as typed
     if model:
         names = [get_model(name, "debye").name for name in model]
         if len(set(names)) != len(names):
             raise InputError(f"--model lists a model twice: {', '.join(names)}")
-        continuum = [name for name in names if name.startswith("amm")]
-        if settings.cutoff in SINE_CUTOFFS and continuum:
+        takes = default_models("debye", settings.cutoff)  # the library's rule: no AMM with a sine cutoff
+        continuum = [name for name in names if name not in takes]
+        if continuum:
             raise InputError(
                 f"--cutoff {settings.cutoff} is a sine dispersion, which --model {continuum[0]} (a continuum "
                 "model) does not take; use --cutoff branch or debye, or another --model"
             )
-    else:  # the AMM (continuum) takes linear Debye spectra only
-        names = [n for n in DEFAULT_MODELS if not (settings.cutoff in SINE_CUTOFFS and n.startswith("amm"))]
+    else:  # the library's rule: the AMM (continuum) takes linear Debye spectra only
+        names = [n for n in DEFAULT_MODELS if n in default_models("debye", settings.cutoff)]
     if plot_path is not None:
         check_output(plot_path, (".png", ".pdf", ".svg"), "--plot")
     basis = "phonon" if phonons_only else "predicted"
@@ -175,7 +166,7 @@ def validate_command(
         if checked is not None:
             numbers = {k: v for k, v in checked.to_dict().items() if not hasattr(v, "__len__") or isinstance(v, str)}
             doc["empirical"] = {**numbers, "summary": checked.summary()}
-        typer.echo(json.dumps(doc, indent=2, ensure_ascii=False, default=_plain))
+        typer.echo(dumps(doc))
     else:
         console = Console()
         console.print(_render(stats, basis))

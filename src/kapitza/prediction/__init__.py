@@ -18,6 +18,9 @@ shares
     G split by incident branch and by frequency band.
 comparison
     Debye vs full dispersion, side by side.
+report
+    :func:`predict_interface`: everything ``kapitza predict`` reports (every model, the electrons,
+    the measured values against the radiation limit), from one Settings and one pair of spectra.
 empirical
     :func:`empirical_estimate`: gradient boosting on the shipped measurements, with the
     error bar of a cross-validation grouped by paper (needs ``kapitza[empirical]``).
@@ -37,8 +40,10 @@ from .api import (
     ConductanceResult,
     build_spectra,
     conductance,
+    conductance_result,
     interface_model,
     kapitza_length,
+    model_channels,
     predict,
     resistance,
     shares,
@@ -47,7 +52,16 @@ from .comparison import DebyeComparison, compare_debye, spectral_comparison
 from .convergence import ConvergenceTable, convergence_table
 from .empirical import EmpiricalEstimate, EmpiricalValidation, empirical_estimate, empirical_validation
 from .interface import ElectronicParts, electronic_parts, interface_kind, is_metal
-from .registry import MODELS, ModelInfo, available_models, get_model
+from .registry import MODELS, ModelInfo, available_models, default_models, get_model
+from .report import (
+    InterfacePrediction,
+    RadiationLimitCheck,
+    comparison_document,
+    measured_summary,
+    predict_interface,
+    radiation_limit_check,
+    shares_document,
+)
 from .settings import DISPERSIONS, MaterialSpec, Settings, SideSpec
 from .shares import ConductanceShares, conductance_shares
 from .validation import ValidationTable, validation_table
@@ -63,9 +77,11 @@ __all__ = [
     "EmpiricalEstimate",
     "EmpiricalValidation",
     "ElectronicParts",
+    "InterfacePrediction",
     "MaterialSpec",
     "ModelInfo",
     "Settings",
+    "RadiationLimitCheck",
     "SideSpec",
     "ValidationStatistics",
     "ValidationTable",
@@ -88,5 +104,13 @@ __all__ = [
     "shares",
     "spectral_comparison",
     "validation_statistics",
+    "comparison_document",
+    "conductance_result",
+    "default_models",
+    "measured_summary",
+    "model_channels",
+    "predict_interface",
+    "radiation_limit_check",
+    "shares_document",
     "validation_table",
 ]

@@ -34,8 +34,10 @@ __all__ = [
     "ConductanceResult",
     "build_spectra",
     "conductance",
+    "conductance_result",
     "interface_model",
     "kapitza_length",
+    "model_channels",
     "predict",
     "resistance",
     "resolve_sides",
@@ -228,7 +230,19 @@ def predict(
         phonopy_files=phonopy_files,
         progress=progress,
     )
-    found = landauer.conductance(channels, t, settings.statistics)
+    return conductance_result(info, m1, m2, channels, t, settings)
+
+
+def conductance_result(
+    info: ModelInfo,
+    m1: Material,
+    m2: Material,
+    channels: landauer.TransmittedChannels,
+    temperature: NDArray[np.float64],
+    settings: Settings,
+) -> ConductanceResult:
+    """Integrate a ready model (``channels``) at checked temperatures (K, shape (n_T,)) into a ConductanceResult."""
+    found = landauer.conductance(channels, temperature, settings.statistics)  # type: ignore[arg-type]
     return ConductanceResult(
         side1=m1,
         side2=m2,
@@ -239,6 +253,19 @@ def predict(
         branch_labels=found.labels,
         settings=settings,
     )
+
+
+def model_channels(
+    info: ModelInfo, m1: Material, m2: Material, spectra: tuple[Any, Any], settings: Settings
+) -> landauer.TransmittedChannels:
+    """The model ``info`` on two ready spectra, with the inelastic channel of ``settings`` if it has one.
+
+    Build the spectra once (:func:`build_spectra`) and call this for each model: no spectrum is rebuilt.
+    """
+    channels = info.build(m1, m2, *spectra)
+    if settings.inelastic is not None:
+        channels = InelasticChannel(channels, settings.inelastic)
+    return channels
 
 
 def resolve_sides(side1: SideSpec, side2: SideSpec) -> tuple[Material, Material, tuple[Any, Any]]:
@@ -263,10 +290,7 @@ def interface_model(
     info = get_model(model, settings.dispersion)
     m1, m2, given = resolve_sides(side1, side2)
     spectra = build_spectra(m1, m2, settings, given=given, progress=progress)
-    channels = info.build(m1, m2, *spectra)
-    if settings.inelastic is not None:
-        channels = InelasticChannel(channels, settings.inelastic)
-    return info, m1, m2, channels, settings
+    return info, m1, m2, model_channels(info, m1, m2, spectra, settings), settings
 
 
 def shares(
@@ -320,14 +344,37 @@ def _shape_like(values: NDArray[np.float64], temperature: ArrayLike) -> float | 
 
 
 def conductance(
-    side1: SideSpec, side2: SideSpec, temperature: ArrayLike, model: str = "dmm", **options: Any
+    side1: SideSpec,
+    side2: SideSpec,
+    temperature: ArrayLike,
+    model: str = "dmm",
+    *,
+    electrons: bool = False,
+    **options: Any,
 ) -> float | NDArray[np.float64]:
     """Thermal boundary conductance in W m^-2 K^-1.
 
     A float for a scalar temperature, an ndarray of shape (n_T,) for an array.
     ``options`` are those of :func:`predict`.
+
+    Parameters
+    ----------
+    electrons : bool
+        False (default): the phonon model alone, G_ph.  True: the conductance ``kapitza predict``
+        reports for the interface (:meth:`~kapitza.prediction.report.InterfacePrediction.interface_conductance`):
+        G_ph for two non-metals, G_ph in series with the metal's electron-phonon conductance,
+        1/(1/G_ph + 1/G_ep), for a metal and a non-metal (Majumdar & Reddy, Appl. Phys. Lett. 84,
+        4768 (2004)), the electronic DMM for two metals (Gundrum, Cahill & Averback, Phys. Rev. B 72,
+        245426 (2005)); InputError where the electron data this needs are not stored.
     """
-    return _shape_like(predict(side1, side2, temperature, model, **options).conductance, temperature)
+    if not isinstance(electrons, bool):
+        raise InputError(f"electrons= must be True or False, got {electrons!r}")
+    if not electrons:
+        return _shape_like(predict(side1, side2, temperature, model, **options).conductance, temperature)
+    from .report import predict_interface  # report builds on this module
+
+    found = predict_interface(side1, side2, temperature, [model], measured=False, **options)
+    return _shape_like(found.interface_conductance(model), temperature)
 
 
 def resistance(

@@ -32,12 +32,14 @@ from numpy.typing import ArrayLike, NDArray
 
 from ..errors import InputError
 from ..io.results import result
+from ..landauer import as_temperatures
 from ..materials import Material, get_material
 from ..materials.electrons import ELECTRON_BOUNDS, list_electron_metals
 from ..materials.electrons import get_electrons as _get_electrons
 from ..transmission.electronic import (
     ElectronicDMMResult,
     TwoTemperatureProfile,
+    electron_phonon_conductance,
     electronic_dmm,
     metal_electron_phonon_conductance,
     series_conductance,
@@ -138,6 +140,27 @@ class ElectronicParts:
         return self.total[self.models.index(model)]
 
     @property
+    def electron_phonon_resistance(self) -> float | None:
+        """R_ep = 1/G_ep, m^2 K W^-1 (None without G_ep)."""
+        return None if self.electron_phonon is None else 1.0 / self.electron_phonon
+
+    @property
+    def two_temperature_factor(self) -> float | None:
+        """G_ep / sqrt(g kappa_p) = (1 + kappa_p/kappa_e)^(3/2), the two-temperature correction of the metal
+        (:func:`kapitza.transmission.electronic.electron_phonon_conductance`); None where kappa_e is not known."""
+        if self.electron_phonon is None or self.coupling is None or self.kappa_electron is None:
+            return None
+        return self.electron_phonon / electron_phonon_conductance(self.coupling, self.kappa_phonon)
+
+    @property
+    def electronic_dmm_resistance(self) -> NDArray[np.float64] | None:
+        """1/G of the electronic DMM, m^2 K W^-1, shape (n_T,) (inf where G = 0, e.g. at T = 0), or None."""
+        if self.electronic_dmm is None:
+            return None
+        g = self.electronic_dmm.conductance
+        return np.divide(1.0, g, out=np.full(g.shape, np.inf), where=g > 0)
+
+    @property
     def resistance_total(self) -> NDArray[np.float64] | None:
         """1/G_total, m^2 K W^-1, shape (n_models, n_T) (inf where G_total = 0), or None."""
         if self.total is None:
@@ -165,19 +188,6 @@ class ElectronicParts:
         return two_temperature_profile(
             x, heat_flux, self.coupling, self.kappa_electron, self.kappa_phonon, reference_temperature
         )
-
-
-def _temperatures(temperature: ArrayLike) -> NDArray[np.float64]:
-    try:
-        t = np.atleast_1d(np.asarray(temperature, dtype=float))
-    except (TypeError, ValueError):
-        raise InputError(f"temperature must be a number or a list of numbers (K), got {temperature!r}") from None
-    if t.ndim != 1 or t.size == 0:
-        raise InputError(f"temperature must be a number or a list of numbers (K), got shape {t.shape}")
-    bad = ~np.isfinite(t) | (t < 0)
-    if np.any(bad):
-        raise InputError(f"temperature must be finite and >= 0 K, got {float(t[bad][0]):g}")
-    return t
 
 
 def _phonon_table(
@@ -236,7 +246,7 @@ def electronic_parts(
         Unknown material, a bad temperature, or phonon results at other temperatures.
     """
     m1, m2 = get_material(side1), get_material(side2)
-    t = _temperatures(temperature)
+    t = as_temperatures(temperature)
     models, gph = _phonon_table(t, phonon_results)
     kind = interface_kind(m1, m2)
     common: dict[str, Any] = {"kind": kind, "side1": m1.name, "side2": m2.name, "temperature": t}

@@ -27,6 +27,7 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .. import _checks
 from ..errors import InputError
 from ..io.results import result
 from ..units import rad_s_to_mev, thz_to_rad_s
@@ -161,8 +162,8 @@ def _mesh(mesh: tuple[int, int, int] | int) -> tuple[int, int, int]:
 
 
 def _check_sigma(sigma_mev: float | None) -> None:
-    if sigma_mev is not None and not (np.isfinite(sigma_mev) and sigma_mev > 0):
-        raise InputError(f"sigma_mev= must be > 0 meV (got {float(sigma_mev):g})")
+    if sigma_mev is not None:
+        _checks.positive(sigma_mev, "sigma_mev=", "meV")
 
 
 def _mesh_dos(ph: object, mesh: tuple[int, int, int], sigma_mev: float | None, label: str) -> DOSTable:

@@ -14,14 +14,14 @@ from types import MappingProxyType
 from .. import landauer
 from ..errors import InputError
 from ..materials import Material
-from ..phonons.debye import DebyeSpectrum
+from ..phonons.debye import SINE_CUTOFFS, DebyeSpectrum
 from ..phonons.spectrum import ChannelSpectrum
 from ..transmission.amm import acoustic_mismatch
 from ..transmission.dmm import diffuse_mismatch
 from ..transmission.limit import radiation_limit
 from .settings import DISPERSIONS
 
-__all__ = ["MODELS", "ModelInfo", "available_models", "get_model"]
+__all__ = ["MODELS", "ModelInfo", "available_models", "default_models", "get_model"]
 
 Builder = Callable[[Material, Material, ChannelSpectrum, ChannelSpectrum], landauer.TransmittedChannels]
 
@@ -120,6 +120,18 @@ MODELS: Mapping[str, ModelInfo] = MappingProxyType(
 def available_models(dispersion: str | None = None) -> tuple[str, ...]:
     """Names accepted by ``model=`` (those that take ``dispersion``, if given)."""
     return tuple(name for name, info in MODELS.items() if dispersion is None or dispersion in info.dispersions)
+
+
+def default_models(dispersion: str = "debye", cutoff: str | None = None) -> tuple[str, ...]:
+    """The models run when none are named: every model that takes ``dispersion``, less those ``cutoff`` excludes.
+
+    The AMM (both forms) is a continuum model: it takes linear Debye spectra only, so the sine
+    cutoffs ("sine", "sine-zb", :data:`kapitza.phonons.debye.SINE_CUTOFFS`) drop it.
+    """
+    names = available_models(dispersion)
+    if cutoff in SINE_CUTOFFS:
+        names = tuple(name for name in names if not name.startswith("amm"))
+    return names
 
 
 def get_model(name: str, dispersion: str | None = None) -> ModelInfo:

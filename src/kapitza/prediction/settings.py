@@ -1,10 +1,12 @@
 """The choices that, with two materials and a model, determine G(T); validated before any work.
 
-:class:`Settings` checks every option up front and spells the option back the
-way the caller gave it: ``mesh=`` from Python, ``--mesh`` from the command line
-(``Settings(..., spelling="cli")``).  Options that only describe full
-dispersion (``potential``, ``normal``, ``mesh``, ``width``, ``phonopy_files``)
-are refused with Debye spectra rather than silently ignored.
+:class:`Settings` checks every option up front.  Its messages name an option
+``mesh=`` (as a Python caller types it); a caller that spells options otherwise
+(the command line's ``--mesh``) passes ``option_names``, a function from the
+option's name to its spelling: the spelling is the caller's, not this module's.
+Options that only describe full dispersion (``potential``, ``normal``, ``mesh``,
+``width``, ``phonopy_files``) are refused with Debye spectra rather than
+silently ignored.
 """
 
 from __future__ import annotations
@@ -14,9 +16,7 @@ from collections.abc import Callable
 from dataclasses import InitVar, dataclass
 from typing import Any
 
-import numpy as np
-
-from .. import landauer
+from .. import _checks, landauer
 from .._checks import MAX_TEMPERATURE, check_temperature_bound
 from ..errors import InputError
 from ..materials.spec import MaterialSpec
@@ -35,6 +35,8 @@ __all__ = [
     "SideSpec",
     "side_potentials",
     "MAX_TEMPERATURE",
+    "OptionNames",
+    "api_name",
     "check_temperature_bound",
 ]
 
@@ -52,21 +54,18 @@ DISPERSIONS: tuple[str, ...] = ("debye", "phonopy")
 #: Options that only mean something with dispersion="phonopy".
 FULL_DISPERSION_OPTIONS: tuple[str, ...] = ("potential", "normal", "mesh", "width", "phonopy_files")
 
-_CLI_NAMES = {
-    "phonopy_files": "--phonopy1/--phonopy2",
-    "inelastic": "--inelastic",
-}
+#: How an option is spelled in messages: its name to the text the caller typed (``mesh`` -> ``mesh=``).
+OptionNames = Callable[[str], str]
 
 
-def option_name(name: str, spelling: str = "api") -> str:
-    """``mesh=`` (API) or ``--mesh`` (CLI): an option as the caller typed it."""
-    if spelling == "cli":
-        return _CLI_NAMES.get(name, "--" + name.replace("_", "-"))
+def api_name(name: str) -> str:
+    """``mesh=``: an option as a Python caller types it (the default of :class:`Settings`' messages)."""
     return f"{name}="
 
 
-def _phonopy(spelling: str) -> str:
-    return "--dispersion phonopy" if spelling == "cli" else "dispersion='phonopy'"
+def _with_value(label: str, value: str) -> str:
+    """``dispersion='phonopy'`` for a keyword spelling (ending in '='), ``--dispersion phonopy`` otherwise."""
+    return f"{label}{value!r}" if label.endswith("=") else f"{label} {value}"
 
 
 def side_potentials(potential: PotentialSpec) -> tuple[str | None, str | None]:
@@ -110,8 +109,9 @@ class Settings:
         Full dispersion only: adaptive Gaussian broadening factor (default 0.5). None with Debye spectra.
     phonopy_files : (str or None, str or None)
         Full dispersion only: phonopy.yaml of side 1 and side 2 (None: from ``potential``).
-    spelling : {"api", "cli"}
-        Construction only: how error messages name options (``mesh=`` or ``--mesh``).
+    option_names : callable, optional
+        Construction only: how error messages name an option, ``option_names("mesh")``; default
+        :func:`api_name` (``mesh=``).  The command line passes its own (``--mesh``).
     """
 
     cutoff: str = DEFAULT_CUTOFF
@@ -123,10 +123,10 @@ class Settings:
     mesh: tuple[int, int, int] | None = None
     width: float | None = None
     phonopy_files: tuple[str | None, str | None] = (None, None)
-    spelling: InitVar[str] = "api"
+    option_names: InitVar[OptionNames | None] = None
 
-    def __post_init__(self, spelling: str) -> None:
-        name = lambda option: option_name(option, spelling)  # noqa: E731
+    def __post_init__(self, option_names: OptionNames | None) -> None:
+        name = option_names or api_name
         if self.cutoff not in CUTOFFS:
             raise InputError(
                 f"unknown cutoff rule {self.cutoff!r} ({name('cutoff')}); expected one of {', '.join(CUTOFFS)}"
@@ -150,7 +150,7 @@ class Settings:
                 one = len(given) == 1
                 raise InputError(
                     f"{', '.join(name(o) for o in given)} {'describes' if one else 'describe'} full dispersion "
-                    f"and would be ignored with Debye spectra; add {_phonopy(spelling)} or "
+                    f"and would be ignored with Debye spectra; add {_with_value(name('dispersion'), 'phonopy')} or "
                     f"leave {'it' if one else 'them'} out"
                 )
             object.__setattr__(self, "phonopy_files", files)
@@ -158,7 +158,7 @@ class Settings:
         potential = None if self.potential is None else side_potentials(self.potential)
         if potential is not None and potential[0] == potential[1]:
             potential = potential[0]
-        width = DEFAULT_WIDTH if self.width is None else _positive_float(self.width, name("width"))
+        width = DEFAULT_WIDTH if self.width is None else _checks.positive(self.width, name("width"), "(a factor)")
         object.__setattr__(self, "potential", potential)
         object.__setattr__(self, "width", width)
         normal = (0, 0, 1) if self.normal is None else self.normal
@@ -202,12 +202,3 @@ def _pair_of_paths(value: Any, option: str) -> tuple[str | None, str | None]:
     if len(files) != 2:
         raise InputError(f"{option} must be a pair of paths (side 1, side 2), got {value!r}")
     return files[0], files[1]
-
-
-def _positive_float(value: Any, option: str) -> float:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise InputError(f"{option} must be a positive number, got {value!r}")
-    x = float(value)
-    if not np.isfinite(x) or x <= 0:
-        raise InputError(f"{option} must be a positive number, got {x:g}")
-    return x

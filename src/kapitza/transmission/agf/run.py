@@ -43,11 +43,11 @@ from numpy.typing import ArrayLike, NDArray
 
 from ...errors import InputError
 from ...io.results import result
+from . import config as _config
 from . import inputs as _inputs
 from .model import LayeredModel
 from .solver import (
     DEFAULT_CHUNK,
-    DEFAULT_ETA,
     TransmissionResult,
     frequency_grid,
     lead_max_frequency,
@@ -55,8 +55,10 @@ from .solver import (
     transmission,
 )
 
-#: Temperatures (K) reported by default.
-DEFAULT_TEMPERATURES = (50.0, 100.0, 200.0, 300.0, 500.0)
+#: Temperatures (K) reported by default (:data:`.config.DEFAULT_TEMPERATURES`).
+DEFAULT_TEMPERATURES = _config.DEFAULT_TEMPERATURES
+#: The defaults of every setting (:class:`.config.AGFConfig`), the keyword defaults of :func:`run_agf`.
+_D = _config.AGF_DEFAULTS
 #: The frequency grid ends this factor above the smaller lead's band top (its sampled maximum).
 TOP_MARGIN = 1.01
 #: Below this many frequencies the result carries a note that G is not converged (see inputs.MIN_FREQUENCIES).
@@ -272,33 +274,35 @@ def run_agf(
     left: str,
     right: str,
     *,
-    potential: str = "sw",
-    normal: str = "001",
-    kpoints: int | Sequence[int] = 8,
-    frequencies: int = 200,
-    temperature: ArrayLike = DEFAULT_TEMPERATURES,
-    eta: float = DEFAULT_ETA,
-    cells: tuple[int, int] | None = None,
-    pl_cells: int | tuple[int, int] | None = None,
-    lateral: tuple[int, int] = (1, 1),
-    mixing_layers: int = 0,
-    seed: int | None = None,
-    masses_amu: Sequence[float] | str | None = None,
-    statistics: str = "bose-einstein",
-    check_broadening: bool = True,
-    check_temperature: float = 300.0,
-    workers: int | None = None,
-    address: str | None = None,
+    potential: str = _D.potential,
+    normal: str = _D.normal,
+    kpoints: int | Sequence[int] = _D.kpoints,
+    frequencies: int = _D.frequencies,
+    temperature: ArrayLike = _D.temperature,
+    eta: float = _D.eta,
+    cells: tuple[int, int] | None = _D.cells,
+    pl_cells: int | tuple[int, int] | None = _D.pl_cells,
+    lateral: tuple[int, int] = _D.lateral,
+    mixing_layers: int = _D.mixing_layers,
+    seed: int | None = _D.seed,
+    masses_amu: Sequence[float] | str | None = _D.masses_amu,
+    statistics: str = _D.statistics,
+    check_broadening: bool = _D.check_broadening,
+    check_temperature: float = _D.check_temperature,
+    workers: int | None = _D.workers,
+    address: str | None = _D.address,
     client: Any = None,
     progress: Callable[[int, int], None] | None = None,
-    output: str | Path | None = None,
+    output: str | Path | None = _D.output,
     resume: bool = True,
-    max_memory_gb: float = _inputs.DEFAULT_MAX_MEMORY_GB,
-    max_hours: float = _inputs.DEFAULT_MAX_HOURS,
+    max_memory_gb: float = _D.max_memory_gb,
+    max_hours: float = _D.max_hours,
     option_names: Callable[[str], str] = _inputs.api_name,
 ) -> tuple[AGFResult, LayeredModel]:
     """Build the interface ``left``/``right``, solve the AGF and integrate G(T).
 
+    The defaults are those of :class:`.config.AGFConfig` (one place); a config file is read into one
+    with :func:`.config.read_config`, and ``run_agf(cfg.left, cfg.right, **cfg.run_options())`` runs it.
     Every input is validated before any work (:mod:`.inputs`), including the
     memory the run needs; the time it needs is estimated from one timed chunk
     once the model is built, before the sweeps.

@@ -1,0 +1,417 @@
+"""Everything ``kapitza predict`` reports about one interface, computed once: :func:`predict_interface`.
+
+One call gives, for two materials and a set of temperatures, what the command line prints:
+
+* G(T) of every model (:class:`~kapitza.prediction.api.ConductanceResult`), all from one
+  :class:`~kapitza.prediction.settings.Settings` and one pair of bulk spectra (built once, shared by
+  the models, the radiation-limit check and the shares);
+* the electronic parts (:func:`~kapitza.prediction.interface.electronic_parts`): the electron-phonon
+  resistance in series at a metal/non-metal interface, the electronic DMM at metal/metal;
+* the shipped measurements of the pair near the temperatures, and how many of them exceed the
+  elastic phonon radiation limit at their own temperature (:class:`RadiationLimitCheck`): a
+  measurement above it needs inelastic scattering (Swartz & Pohl, Rev. Mod. Phys. 61, 605 (1989);
+  Hopkins, J. Appl. Phys. 106, 013528 (2009));
+* with full dispersion, the shares of G by incident band and by frequency band.
+
+:meth:`InterfacePrediction.to_dict` is the document ``kapitza predict --json`` prints (SI units;
+non-finite numbers as the strings "inf" and "nan", :func:`kapitza.io.results.dumps`).
+:meth:`InterfacePrediction.interface_conductance` is the number the command reports as the
+interface's conductance; :func:`kapitza.conductance` with ``electrons=True`` returns it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from .. import landauer
+from .._version import __version__
+from ..errors import InputError
+from ..io.results import result, to_jsonable
+from ..literature import DEFAULT_WINDOW, Measurements, measurements_for
+from ..materials import Material
+from ..materials.conductivity import conductivity_or_nan
+from ..phonons.full_dispersion import FullDispersionSpectrum
+from ..transmission.limit import radiation_limit
+from ..units import rad_s_to_thz
+from .api import ConductanceResult, build_spectra, conductance_result, model_channels, resolve_sides
+from .comparison import DebyeComparison
+from .interface import ELECTRON_PHONON_REFERENCE, ELECTRONIC_DMM_REFERENCE, ElectronicParts, electronic_parts
+from .registry import default_models, get_model
+from .settings import Progress, Settings, SideSpec, check_temperature_bound
+from .shares import ConductanceShares, conductance_shares
+
+__all__ = [
+    "InterfacePrediction",
+    "RadiationLimitCheck",
+    "comparison_document",
+    "measured_summary",
+    "predict_interface",
+    "radiation_limit_check",
+    "shares_document",
+]
+
+
+@result
+class RadiationLimitCheck:
+    """How many measured conductances exceed the elastic phonon radiation limit at their own temperature.
+
+    Attributes
+    ----------
+    count : int
+        Measured values (at T > 0) above the limit.
+    of : int
+        Measured values looked at (all rows, T = 0 rows included).
+    max_ratio : float or None
+        The largest measured / limit among those above it; None when none is above (or the ratio is infinite).
+    """
+
+    count: int
+    of: int
+    max_ratio: float | None
+
+
+def radiation_limit_check(
+    spectra: tuple[Any, Any], rows: Measurements, statistics: str = "bose-einstein"
+) -> RadiationLimitCheck:
+    """Compare measured conductances with the elastic radiation limit on two ready bulk spectra.
+
+    Parameters
+    ----------
+    spectra : (ChannelSpectrum, ChannelSpectrum)
+        Bulk spectra of side 1 and side 2 (Debye or full dispersion), as :func:`build_spectra` gives them.
+    rows : Measurements
+        The measurements (W m^-2 K^-1 at their temperature in K).
+    statistics : {"bose-einstein", "classical"}
+
+    The limit has no inelastic channel: it is the most elastic scattering can carry.
+    """
+    positive = rows.temperature > 0
+    measured = rows.conductance[positive]
+    if not measured.size:
+        return RadiationLimitCheck(count=0, of=len(rows), max_ratio=None)
+    t = landauer.as_temperatures(rows.temperature[positive])
+    limit = landauer.conductance(radiation_limit(*spectra), t, statistics).conductance  # type: ignore[arg-type]
+    ratio = np.divide(measured, limit, out=np.full(measured.shape, np.inf), where=limit > 0)
+    over = ratio > 1
+    worst = float(ratio.max())
+    return RadiationLimitCheck(
+        count=int(over.sum()), of=len(rows), max_ratio=worst if over.any() and math.isfinite(worst) else None
+    )
+
+
+def measured_summary(rows: Measurements, window: float = DEFAULT_WINDOW) -> dict[str, Any]:
+    """Count, papers, temperature span (K), G range (W m^-2 K^-1) and methods of measured rows."""
+    return {
+        "count": len(rows),
+        "papers": rows.references,
+        "window": window,
+        "temperature_k": [float(rows.temperature.min()), float(rows.temperature.max())],
+        "conductance_w_m2k": [float(rows.conductance.min()), float(rows.conductance.max())],
+        "methods": sorted({m or "method not given" for m in rows.method}),
+    }
+
+
+def shares_document(found: ConductanceShares) -> dict[str, Any]:
+    """Shares of G by incident band of side 1 and by frequency band (fractions of G), band edges in THz."""
+    return {
+        "by_branch": {k: v.tolist() for k, v in zip(found.labels, found.fractions("branch"))},
+        "frequency_band_edges_THz": rad_s_to_thz(found.band_edges).tolist(),
+        "by_frequency_band": found.fractions("band").tolist(),
+    }
+
+
+def comparison_document(comparisons: Sequence[DebyeComparison]) -> dict[str, Any]:
+    """Debye / full-dispersion comparisons (SI) with shares and dG/domega: ``predict --compare-debye --json``."""
+    c0 = comparisons[0]
+    doc: dict[str, Any] = {"side1": c0.side1, "side2": c0.side2, "heat_flow": "side1 -> side2", "comparisons": []}
+    for c in comparisons:
+        doc["comparisons"].append(
+            {
+                "model": c.model,
+                "temperature": c.temperature.tolist(),
+                "conductance_debye": c.debye.conductance.tolist(),
+                "conductance_full_dispersion": c.full.conductance.tolist(),
+                "shares_debye": shares_document(c.debye),
+                "shares_full_dispersion": shares_document(c.full),
+                "omega": c.omega.tolist(),
+                "dG_domega_debye": c.debye_spectral.tolist(),
+                "dG_domega_full_dispersion": c.full_spectral.tolist(),
+            }
+        )
+    doc["units"] = {"conductance": "W m^-2 K^-1", "omega": "rad/s", "dG_domega": "W m^-2 K^-1 (rad/s)^-1"}
+    return doc
+
+
+@result
+class InterfacePrediction:
+    """What ``kapitza predict`` reports for one interface: every model, the electrons, the measurements.
+
+    Attributes
+    ----------
+    side1, side2 : Material
+        Heat flows 1 -> 2.
+    temperature : ndarray, shape (n_T,)
+        K.
+    settings : Settings
+        The one set of settings every result was computed with.
+    results : tuple of ConductanceResult, length n_models
+        G_ph(T) of each phonon model.
+    electronic : ElectronicParts
+        Electron-phonon resistance in series (metal/non-metal) or the electronic DMM (metal/metal).
+    measured : Measurements or None
+        Shipped measurements of the pair within ``window`` of the temperatures (None: none, or a side is
+        not a database material).
+    radiation_limit : RadiationLimitCheck or None
+        The measurements against the elastic radiation limit (None without measurements, and at
+        metal/metal interfaces, where electrons carry far more heat than phonons anyway).
+    shares : tuple of ConductanceShares
+        With full dispersion, G of each model split by band and frequency band; empty with Debye spectra.
+    spectra : (ChannelSpectrum, ChannelSpectrum)
+        The bulk spectra of the two sides, built once; :meth:`results_at` reuses them.
+    window : float
+        Relative temperature window of the measured rows.
+    """
+
+    _summary_fields: ClassVar[tuple[str, ...]] = ("side1", "side2", "temperature", "models")
+
+    side1: Material
+    side2: Material
+    temperature: NDArray[np.float64]
+    settings: Settings
+    results: tuple[ConductanceResult, ...]
+    electronic: ElectronicParts
+    measured: Measurements | None = None
+    radiation_limit: RadiationLimitCheck | None = None
+    shares: tuple[ConductanceShares, ...] = ()
+    spectra: tuple[Any, Any] = (None, None)
+    window: float = DEFAULT_WINDOW
+
+    @property
+    def models(self) -> tuple[str, ...]:
+        """The phonon models, in the order of :attr:`results`."""
+        return tuple(r.model for r in self.results)
+
+    def results_at(self, temperature: ArrayLike) -> tuple[ConductanceResult, ...]:
+        """G(T) of every model at other temperatures (K), on the same spectra and settings (nothing rebuilt)."""
+        t = landauer.as_temperatures(temperature)
+        check_temperature_bound(t)
+        out = []
+        for r in self.results:
+            info = get_model(r.model, self.settings.dispersion)
+            channels = model_channels(info, self.side1, self.side2, self.spectra, self.settings)
+            out.append(conductance_result(info, self.side1, self.side2, channels, t, self.settings))
+        return tuple(out)
+
+    def _index(self, model: str) -> int:
+        key = get_model(model).name
+        if key not in self.models:
+            raise InputError(f"model {model!r} is not among {', '.join(self.models)}")
+        return self.models.index(key)
+
+    def reported_resistance(self, model: str) -> NDArray[np.float64]:
+        """R in m^2 K W^-1 as ``predict``'s table shows it, shape (n_T,): 1/G_total where the interface has a
+        series total (a metal and a non-metal, :attr:`ElectronicParts.total`), else the phonon model's 1/G
+        (inf where G = 0)."""
+        k = self._index(model)
+        total = self.electronic.resistance_total
+        return self.results[k].resistance if total is None else total[k]
+
+    def reported_kapitza_length(self, model: str, side: int) -> NDArray[np.float64] | None:
+        """L_K = kappa(T) R of side 1 or 2 with :meth:`reported_resistance`, m, shape (n_T,); None where that side
+        has no bulk thermal conductivity, NaN outside its kappa(T) table (as ConductanceResult.kapitza_length)."""
+        material = self.side1 if side == 1 else self.side2
+        if material.thermal_conductivity is None:
+            return None
+        return self.reported_resistance(model) * conductivity_or_nan(material, self.temperature)
+
+    def reported_resistance_t3(self, model: str) -> NDArray[np.float64]:
+        """R T^3 in m^2 K^4 W^-1 with :meth:`reported_resistance`, shape (n_T,); NaN at T = 0 (R = inf)."""
+        out = np.full(self.temperature.shape, np.nan)
+        positive = self.temperature > 0
+        out[positive] = self.reported_resistance(model)[positive] * self.temperature[positive] ** 3
+        return out
+
+    def interface_conductance(self, model: str) -> NDArray[np.float64]:
+        """The interface's conductance under ``model`` as ``kapitza predict`` reports it, W m^-2 K^-1, shape (n_T,).
+
+        Two non-metals: the phonon model's G.  A metal and a non-metal: G_ph in series with the metal's
+        electron-phonon conductance, 1/(1/G_ph + 1/G_ep) (Majumdar & Reddy 2004).  Two metals: the
+        electronic DMM (Gundrum, Cahill & Averback 2005), the same for every model (the phonon channel,
+        in parallel, is left out as ``kapitza validate`` does).  InputError where the electron data
+        that this needs are not stored (``electronic.missing`` says which).
+        """
+        k = self._index(model)
+        parts = self.electronic
+        if parts.kind == "non-metal/non-metal":
+            return self.results[k].conductance
+        if parts.kind == "metal/metal":
+            if parts.electronic_dmm is None:
+                raise InputError(f"{parts.side1}/{parts.side2}: {parts.missing}")
+            return parts.electronic_dmm.conductance
+        if parts.total is None:
+            raise InputError(f"{parts.side1}/{parts.side2}: {parts.missing}")
+        return parts.total_of(self.models[k])
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``kapitza predict --json`` document: exact SI values, non-finite ones as "inf"/"nan".
+
+        Besides each model's phonon ``conductance``: the ``interface_kind``; for a metal/non-metal
+        interface ``electron_phonon`` (G_ep and the metal's g, kappa_p) and per model
+        ``conductance_electron_phonon``, ``conductance_total``, ``resistance_total`` and ``limited_by``;
+        for metal/metal ``electronic_dmm``; ``electronic_missing`` (why a part could not be computed);
+        ``measured`` (the summary of the shipped measurements near the temperatures, with
+        ``above_radiation_limit``, or null).
+        """
+        fluid = self.side1.is_fluid or self.side2.is_fluid
+        units = {"temperature": "K", "conductance": "W m^-2 K^-1", "resistance": "m^2 K W^-1", "kapitza_length": "m"}
+        if fluid:
+            units["resistance_t3"] = "m^2 K^4 W^-1"
+        doc: dict[str, Any] = {
+            "kapitza_version": __version__,
+            "side1": self.side1.name,
+            "side2": self.side2.name,
+            "heat_flow": "side1 -> side2",
+            "units": units,
+            "results": [self._entry(k, r, fluid) for k, r in enumerate(self.results)],
+        }
+        doc.update(_electronic_document(self.electronic))
+        doc["measured"] = None
+        if self.measured is not None:
+            over = None if self.radiation_limit is None else self.radiation_limit.to_dict()
+            doc["measured"] = {**measured_summary(self.measured, self.window), "above_radiation_limit": over}
+        return to_jsonable(doc)
+
+    def _entry(self, k: int, r: ConductanceResult, fluid: bool) -> dict[str, Any]:
+        lengths = {
+            m.name: None if m.thermal_conductivity is None else r.kapitza_length(side).tolist()
+            for side, m in ((1, r.side1), (2, r.side2))
+        }
+        entry: dict[str, Any] = {
+            "model": r.model,
+            "settings": r.settings.to_dict(),
+            "temperature": r.temperature.tolist(),
+            "conductance": r.conductance.tolist(),
+            "resistance": r.resistance.tolist(),
+            "kapitza_length": lengths,
+            "conductance_by_branch": {label: row.tolist() for label, row in zip(r.branch_labels, r.by_branch)},
+        }
+        if fluid:
+            entry["resistance_t3"] = r.resistance_t3.tolist()
+        parts = self.electronic
+        if parts.total is not None:
+            entry["conductance_phonon"] = entry["conductance"]
+            entry["conductance_electron_phonon"] = [parts.electron_phonon] * r.temperature.size
+            entry["conductance_total"] = parts.total[k].tolist()
+            entry["resistance_total"] = parts.resistance_total[k].tolist()  # type: ignore[index]
+            entry["limited_by"] = list(parts.limited_by[k])
+        if self.shares:
+            entry["shares"] = shares_document(self.shares[k])
+        return entry
+
+
+def _electronic_document(parts: ElectronicParts) -> dict[str, Any]:
+    doc: dict[str, Any] = {"interface_kind": parts.kind, "electron_phonon": None, "electronic_dmm": None}
+    if parts.electron_phonon is not None:
+        doc["electron_phonon"] = {
+            "metal": parts.metal,
+            "conductance": parts.electron_phonon,
+            "resistance": parts.electron_phonon_resistance,
+            "coupling_w_m3k": parts.coupling,
+            "kappa_phonon_w_mk": parts.kappa_phonon,
+            "kappa_electron_w_mk": parts.kappa_electron,
+            "reference": ELECTRON_PHONON_REFERENCE,
+        }
+    if parts.electronic_dmm is not None:
+        edmm = parts.electronic_dmm
+        doc["electronic_dmm"] = {
+            "temperature": edmm.temperature.tolist(),
+            "conductance": edmm.conductance.tolist(),
+            "resistance": parts.electronic_dmm_resistance.tolist(),  # type: ignore[union-attr]
+            "transmission_12": edmm.transmission_12,
+            "reference": ELECTRONIC_DMM_REFERENCE,
+            "note": edmm.note,
+        }
+    doc["electronic_missing"] = parts.missing or None
+    return doc
+
+
+def predict_interface(
+    side1: SideSpec,
+    side2: SideSpec,
+    temperature: ArrayLike,
+    models: Sequence[str] | None = None,
+    *,
+    settings: Settings | None = None,
+    measured: bool = True,
+    window: float = DEFAULT_WINDOW,
+    progress: Progress | None = None,
+    **options: Any,
+) -> InterfacePrediction:
+    """Every model, the electronic parts and the measured values of ``side1`` -> ``side2``: what ``predict`` prints.
+
+    Parameters
+    ----------
+    side1, side2 : str, path, Material or FullDispersionSpectrum
+        As in :func:`kapitza.predict`.
+    temperature : float or array_like
+        K (>= 0), scalar or shape (n_T,).
+    models : sequence of str, optional
+        Default :func:`~kapitza.prediction.registry.default_models` of the dispersion and cutoff (every
+        model that takes them; no AMM with a sine cutoff).
+    settings : Settings, optional
+        Ready settings; otherwise ``options`` (the keyword arguments of :func:`kapitza.predict`:
+        cutoff, statistics, inelastic, dispersion, potential, normal, mesh, width, phonopy_files) build them.
+    measured : bool
+        Look up the shipped measurements (both sides database materials) and check them against the
+        radiation limit.
+    window : float
+        Relative temperature window of the measured rows (default 0.1: within 10 %).
+    progress : callable, optional
+        ``progress(stage, done, total)`` while full-dispersion spectra are built.
+
+    Returns
+    -------
+    InterfacePrediction
+        Built from one Settings and one pair of spectra, shared by every model and check.
+    """
+    if settings is not None and options:
+        raise InputError(f"give settings= or the options {', '.join(sorted(options))}, not both")
+    if any(isinstance(s, FullDispersionSpectrum) for s in (side1, side2)):
+        options["dispersion"] = "phonopy"  # a ready full-dispersion spectrum, as in kapitza.predict
+    settings = settings if settings is not None else Settings(**options)
+    t = landauer.as_temperatures(temperature)
+    check_temperature_bound(t)
+    names = models or default_models(settings.dispersion, settings.cutoff)
+    infos = [get_model(name, settings.dispersion) for name in names]
+    m1, m2, given = resolve_sides(side1, side2)
+    spectra = build_spectra(m1, m2, settings, given=given, progress=progress)
+    channels = [model_channels(info, m1, m2, spectra, settings) for info in infos]
+    results = tuple(conductance_result(info, m1, m2, c, t, settings) for info, c in zip(infos, channels))
+    shares: tuple[ConductanceShares, ...] = ()
+    if settings.dispersion == "phonopy":
+        shares = tuple(conductance_shares(c, t, statistics=settings.statistics) for c in channels)
+    parts = electronic_parts(m1, m2, t, results)
+    rows, over = None, None
+    if measured and m1.origin == "database" and m2.origin == "database":
+        found = measurements_for(m1.name, m2.name, t, window)
+        rows = found if len(found) else None
+    if rows is not None and parts.kind != "metal/metal":  # at metal/metal the electrons carry far more anyway
+        over = radiation_limit_check(spectra, rows, settings.statistics)
+    return InterfacePrediction(
+        side1=m1,
+        side2=m2,
+        temperature=t,
+        settings=settings,
+        results=results,
+        electronic=parts,
+        measured=rows,
+        radiation_limit=over,
+        shares=shares,
+        spectra=spectra,
+        window=window,
+    )

@@ -1,0 +1,218 @@
+"""prediction.report: one computation behind ``kapitza predict``, and ``conductance(..., electrons=True)``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+
+import numpy as np
+import pytest
+
+import kapitza
+from conftest import run_cli
+from kapitza.errors import InputError
+from kapitza.literature import measurements_for
+from kapitza.prediction import (
+    Settings,
+    available_models,
+    default_models,
+    predict_interface,
+    radiation_limit_check,
+)
+from kapitza.prediction.settings import DISPERSIONS
+from kapitza.transmission.electronic import metal_electron_phonon_conductance
+
+
+def _strict(text: str):
+    """json.loads that refuses the bare Infinity / NaN that Python writes and RFC 8259 does not allow."""
+
+    def refuse(name):
+        raise ValueError(f"not JSON: {name}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """Count Settings constructions and Debye-spectrum builds (every kapitza module's reference patched)."""
+    import kapitza.phonons.debye as debye
+
+    counts: Counter = Counter()
+    post_init = Settings.__post_init__
+
+    def counting_post_init(self, *args):
+        counts["Settings"] += 1
+        return post_init(self, *args)
+
+    original = debye.debye_spectrum
+
+    def counting_spectrum(*args, **kwargs):
+        counts["debye_spectrum"] += 1
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(Settings, "__post_init__", counting_post_init)
+    for module in list(sys.modules.values()):
+        ours = getattr(module, "__name__", "").startswith("kapitza")
+        if ours and getattr(module, "debye_spectrum", None) is original:
+            monkeypatch.setattr(module, "debye_spectrum", counting_spectrum)
+    return counts
+
+
+def test_cli_predict_builds_the_settings_once_and_each_spectrum_once(capsys, counted):
+    """Issue 26 item 9: ``predict Al Si -t 300`` built Settings 6 times and the Debye spectrum 10 times.
+
+    Four models, the electrons and the radiation-limit check against 64 measurements need one Settings and
+    one spectrum per side (2).
+    """
+    status, out, _ = run_cli(capsys, "predict", "Al", "Si", "-t", "300")
+    assert status == 0 and "measured" in out
+    assert counted == {"Settings": 1, "debye_spectrum": 2}
+
+
+def test_predict_interface_reuses_its_spectra_for_other_temperatures(counted):
+    found = predict_interface("Si", "Ge", [100.0, 300.0])
+    again = found.results_at([50.0, 500.0])
+    assert counted == {"Settings": 1, "debye_spectrum": 2}
+    # the same numbers as a fresh kapitza.predict at those temperatures (an independent route: own settings and spectra)
+    for r in again:
+        fresh = kapitza.predict("Si", "Ge", [50.0, 500.0], r.model)
+        np.testing.assert_allclose(r.conductance, fresh.conductance, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("pair", "key"),
+    [
+        (("Al", "Si"), "conductance_total"),  # metal/non-metal: series total
+        (("Si", "Ge"), "conductance"),  # two non-metals: the phonon model
+        (("Al", "Cu"), None),  # two metals: the electronic DMM
+    ],
+)
+def test_conductance_with_electrons_is_what_predict_json_prints(capsys, pair, key):
+    """Issue 26 item 6: the Python call and ``kapitza predict --json`` give the same numbers."""
+    temps = [10.0, 300.0]
+    status, out, _ = run_cli(capsys, "predict", *pair, "-t", "10,300", "--json")
+    assert status == 0
+    doc = _strict(out)
+    for entry in doc["results"]:
+        printed = entry[key] if key else doc["electronic_dmm"]["conductance"]
+        g = kapitza.conductance(*pair, temps, entry["model"], electrons=True)
+        np.testing.assert_allclose(g, printed, rtol=1e-12)
+
+
+def test_electrons_add_the_electron_phonon_resistance_in_series():
+    """1/G = 1/G_ph + 1/G_ep at a metal/non-metal interface (Majumdar & Reddy, APL 84, 4768 (2004)),
+    computed here from the phonon-only G and the metal's G_ep."""
+    g_ph = kapitza.conductance("Al", "Si", 300.0, "dmm")
+    g_ep = metal_electron_phonon_conductance("Al")
+    total = kapitza.conductance("Al", "Si", 300.0, "dmm", electrons=True)
+    assert total == pytest.approx(1.0 / (1.0 / g_ph + 1.0 / g_ep), rel=1e-12)
+    assert total < min(g_ph, g_ep)
+    assert kapitza.conductance("Si", "Ge", 300.0, "dmm", electrons=True) == kapitza.conductance("Si", "Ge", 300.0)
+
+
+def test_electrons_without_electron_data_are_refused():
+    """Pb has no stored electron-phonon coupling: a series total cannot be given, and is not replaced silently."""
+    with pytest.raises(InputError, match="electron-phonon coupling"):
+        kapitza.conductance("Pb", "diamond", 300.0, electrons=True)
+    with pytest.raises(InputError, match="electrons= must be True or False"):
+        kapitza.conductance("Si", "Ge", 300.0, electrons="yes")
+
+
+@pytest.mark.parametrize(("pair", "temps"), [(("Au", "Si"), [100.0, 300.0]), (("Al", "Si"), [300.0])])
+def test_radiation_limit_check_counts_measurements_above_the_limit(pair, temps):
+    """Independent computation: kapitza.predict's limit model at each measured temperature, compared here row
+    by row (Au/Si has measurements above the elastic limit, Al/Si none)."""
+    found = predict_interface(*pair, temps)
+    rows = measurements_for(*pair, temps)
+    check = found.radiation_limit
+    assert check.to_dict() == radiation_limit_check(found.spectra, rows).to_dict()
+    limit = kapitza.conductance(*pair, rows.temperature, "limit")
+    ratio = rows.conductance / limit
+    assert check.of == len(rows) > 0
+    assert check.count == int((ratio > 1).sum())
+    assert check.max_ratio == (pytest.approx(ratio.max(), rel=1e-12) if check.count else None)
+
+
+def test_radiation_limit_is_not_checked_at_metal_metal_interfaces():
+    found = predict_interface("Al", "Cu", 300.0)
+    assert found.electronic.kind == "metal/metal"
+    assert found.radiation_limit is None
+
+
+def test_default_models_drop_the_amm_for_sine_cutoffs():
+    """The AMM is a continuum model: sine dispersions have no single sound speed (registry.default_models)."""
+    for dispersion in DISPERSIONS:
+        assert default_models(dispersion, "debye") == available_models(dispersion)
+    assert default_models("debye", "sine") == ("dmm", "limit")
+    assert default_models("debye", "sine-zb") == ("dmm", "limit")
+    assert predict_interface("Si", "Ge", 300.0, cutoff="sine").models == ("dmm", "limit")
+
+
+def test_json_document_is_strict_with_inf_and_nan_as_strings(capsys):
+    """R = 1/G is infinite at T = 0 (G = 0) and L_K is NaN outside the kappa(T) table: one JSON policy
+    (io.results.dumps), where predict wrote null before."""
+    status, out, _ = run_cli(capsys, "predict", "Al", "Si", "-t", "0,300", "--json")
+    assert status == 0
+    doc = _strict(out)
+    entry = doc["results"][0]
+    assert entry["conductance"][0] == 0.0 and entry["resistance"][0] == "inf"
+    assert entry["resistance_total"][0] == "inf"
+    assert entry["kapitza_length"]["Al"][0] == "nan"
+    python = predict_interface("Al", "Si", [0.0, 300.0]).to_dict()
+    assert {k: v for k, v in doc.items() if k != "kapitza_version"} == {
+        k: v for k, v in python.items() if k != "kapitza_version"
+    }
+
+
+def test_settings_and_options_are_exclusive():
+    with pytest.raises(InputError, match="not both"):
+        predict_interface("Si", "Ge", 300.0, settings=Settings(), cutoff="branch")
+
+
+def test_interface_prediction_arrays_are_read_only():
+    found = predict_interface("Si", "Ge", [100.0, 300.0])
+    with pytest.raises(ValueError):
+        found.temperature[0] = 1.0
+    with pytest.raises(ValueError):
+        found.results[0].conductance[0] = 1.0
+
+
+def test_settings_messages_use_the_api_spelling_by_default():
+    """The library spells options as a Python caller types them; a caller with another spelling passes it."""
+    with pytest.raises(InputError, match=r"^mesh= describes full dispersion.*dispersion='phonopy'"):
+        Settings(mesh=0)
+    with pytest.raises(InputError, match=r"^<mesh> describes full dispersion.*<dispersion> phonopy"):
+        Settings(mesh=0, option_names=lambda name: f"<{name}>")
+
+
+def test_reported_resistance_is_that_of_the_series_total():
+    """At a metal/non-metal interface the table's R and L_K are those of G_total (independent computation here:
+    1/G_total from conductance(..., electrons=True), kappa from the material's kappa(T) table)."""
+    from kapitza.materials.conductivity import conductivity_or_nan
+
+    found = predict_interface("Al", "Si", [0.0, 300.0])
+    total = kapitza.conductance("Al", "Si", [0.0, 300.0], "dmm", electrons=True)
+    r = found.reported_resistance("dmm")
+    assert r[0] == np.inf and r[1] == pytest.approx(1.0 / total[1], rel=1e-12)
+    si = kapitza.get_material("Si")
+    length = found.reported_kapitza_length("dmm", 2)
+    assert np.isnan(length[0]) and length[1] == pytest.approx(conductivity_or_nan(si, 300.0) / total[1], rel=1e-12)
+    rt3 = found.reported_resistance_t3("dmm")
+    assert np.isnan(rt3[0]) and rt3[1] == pytest.approx(300.0**3 / total[1], rel=1e-12)
+    # two non-metals: the phonon model's own R
+    plain = predict_interface("Si", "Ge", 300.0)
+    np.testing.assert_array_equal(plain.reported_resistance("dmm"), plain.results[0].resistance)
+
+
+def test_electronic_parts_give_r_ep_the_two_temperature_factor_and_edmm_resistance():
+    """(1 + kappa_p/kappa_e)^(3/2) written out here from the metal's stored kappa_p and kappa_e
+    (two-temperature model, transmission.electronic); R = 1/G for R_ep and the electronic DMM."""
+    parts = predict_interface("Al", "Si", 300.0).electronic
+    assert parts.two_temperature_factor == pytest.approx(
+        (1.0 + parts.kappa_phonon / parts.kappa_electron) ** 1.5, rel=1e-12
+    )
+    assert parts.electron_phonon_resistance == pytest.approx(1.0 / parts.electron_phonon, rel=1e-15)
+    edmm = predict_interface("Al", "Cu", [0.0, 300.0]).electronic
+    r = edmm.electronic_dmm_resistance
+    assert r[0] == np.inf and r[1] == pytest.approx(1.0 / edmm.electronic_dmm.conductance[1], rel=1e-15)
