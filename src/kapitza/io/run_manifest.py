@@ -79,6 +79,11 @@ FLUX_CONVENTION = (
 Position = tuple[float, float]
 
 
+def bath_set_points(temperature: float, delta_temperature: float) -> tuple[float, float]:
+    """(hot, cold) set points of the two baths: the mean temperature plus and minus half the difference."""
+    return temperature + delta_temperature / 2, temperature - delta_temperature / 2
+
+
 @result
 class RunSystem:
     """What the atoms are and how they interact.
@@ -193,11 +198,11 @@ class RunManifest:
 
     @property
     def hot_temperature(self) -> float:
-        return self.temperature + self.delta_temperature / 2
+        return bath_set_points(self.temperature, self.delta_temperature)[0]
 
     @property
     def cold_temperature(self) -> float:
-        return self.temperature - self.delta_temperature / 2
+        return bath_set_points(self.temperature, self.delta_temperature)[1]
 
     @property
     def area(self) -> float:

@@ -69,6 +69,7 @@ from typing import Any
 
 from .._checks import number, positive
 from ..errors import InputError
+from ..io.run_manifest import bath_set_points
 
 #: Potentials this driver can write (the LAMMPS pair style); the cutoff is that of the builder's lattice constant.
 POTENTIALS = ("lj/cut", "sw", "tersoff")
@@ -410,11 +411,11 @@ class NemdConfig:
 
     @property
     def hot_temperature(self) -> float:
-        return self.temperature + self.delta_temperature / 2
+        return bath_set_points(self.temperature, self.delta_temperature)[0]
 
     @property
     def cold_temperature(self) -> float:
-        return self.temperature - self.delta_temperature / 2
+        return bath_set_points(self.temperature, self.delta_temperature)[1]
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], where: str = "config") -> NemdConfig:
