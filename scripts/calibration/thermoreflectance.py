@@ -266,7 +266,8 @@ def run(n_seeds: int, tdtr_seeds: int | None = None) -> list[common.CalibrationR
             g_f,
             common.run_seeds(fdtr_ar1, n_seeds),
             note="the white-noise covariance alone under-covers here; the fit estimates rho by restricted likelihood "
-            "(its projection allowed for) and states the least-squares error under AR(1) noise",
+            "(its projection allowed for) and states the least-squares error under AR(1) noise, widened to a "
+            "Student-t interval with Satterthwaite's degrees of freedom",
         ),
         common.summarize(
             ESTIMATOR,
