@@ -275,7 +275,7 @@ CLI_NUMPY_ALLOWED = frozenset(
     }
 )  # fmt: skip
 #: Arithmetic still in the CLI, per module (numpy calls outside CLI_NUMPY_ALLOWED): the count may only fall.
-CLI_NUMPY_KNOWN: dict[str, int] = {"eels": 4, "md_spectral": 6, "predict": 2, "thermoreflectance": 8}
+CLI_NUMPY_KNOWN: dict[str, int] = {}
 
 
 def _cli_numpy_arithmetic(folder: Path) -> dict[str, list[str]]:

@@ -216,3 +216,53 @@ def test_electronic_parts_give_r_ep_the_two_temperature_factor_and_edmm_resistan
     edmm = predict_interface("Al", "Cu", [0.0, 300.0]).electronic
     r = edmm.electronic_dmm_resistance
     assert r[0] == np.inf and r[1] == pytest.approx(1.0 / edmm.electronic_dmm.conductance[1], rel=1e-15)
+
+
+def test_plot_temperatures_span_the_request_or_the_default_decades():
+    """By construction: a request covering a decade or more keeps its own span; a narrower one gets the
+    1-1000 K default, 0.05-2 K with liquid helium; log-spaced, so consecutive points share one ratio."""
+    from kapitza.materials import get_material
+    from kapitza.prediction.report import PLOT_POINTS, plot_temperatures
+
+    al, si, he = get_material("Al"), get_material("Si"), get_material("He4")
+    wide = plot_temperatures([0.0, 2.0, 300.0, 20.0], al, si)  # 0 K is left out of the span
+    assert wide[0] == pytest.approx(2.0) and wide[-1] == pytest.approx(300.0) and wide.size == PLOT_POINTS
+    ratios = wide[1:] / wide[:-1]
+    assert np.allclose(ratios, (300.0 / 2.0) ** (1 / (PLOT_POINTS - 1)))
+    assert plot_temperatures([300.0], al, si)[[0, -1]].tolist() == pytest.approx([1.0, 1000.0])
+    assert plot_temperatures([1.0], si, he)[[0, -1]].tolist() == pytest.approx([0.05, 2.0])
+    assert not wide.flags.writeable
+
+
+def test_comparison_plot_temperatures_keep_the_requested_ones():
+    """The union of every fourth grid point with the request: sorted, distinct, the request included (by
+    construction: 50 grid points of 200, plus the 2 requested values that are not grid points)."""
+    from kapitza.materials import get_material
+    from kapitza.prediction.report import comparison_plot_temperatures, plot_temperatures
+
+    al, si = get_material("Al"), get_material("Si")
+    requested = [10.0, 123.0, 700.0]
+    t = comparison_plot_temperatures(requested, al, si)
+    grid = plot_temperatures(requested, al, si)
+    assert set(requested) <= set(t.tolist()) and set(grid[::4].tolist()) <= set(t.tolist())
+    assert t.size == 50 + 2  # 10 K is the grid's first point, counted once
+    assert np.all(np.diff(t) > 0) and not t.flags.writeable
+
+
+def test_conductivity_gaps_are_the_temperatures_outside_the_table():
+    """Al2O3's shipped kappa(T) table spans 100-1000 K (materials/data/conductivity.toml): of the pooled
+    {50, 300, 2000, 300} K, 50 and 2000 K have no kappa; a material with one conductivity has no gap."""
+    from dataclasses import replace
+
+    from kapitza.materials import get_material
+    from kapitza.materials.conductivity import conductivity_table
+    from kapitza.prediction.report import conductivity_gaps
+
+    sapphire = get_material("Al2O3")
+    assert conductivity_table(sapphire).range == pytest.approx((100.0, 1000.0))
+    gaps = conductivity_gaps(sapphire, [300.0, 50.0], np.array([2000.0, 300.0]))
+    assert gaps.tolist() == [50.0, 2000.0] and not gaps.flags.writeable
+    assert conductivity_gaps(sapphire, [100.0, 1000.0]).size == 0  # the table's ends are inside
+    assert conductivity_gaps(sapphire).size == 0
+    user = replace(sapphire, origin="user")  # a user's record: its one conductivity at every T
+    assert conductivity_gaps(user, [1.0, 50.0, 5000.0]).size == 0

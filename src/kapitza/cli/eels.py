@@ -440,16 +440,15 @@ def profile_command(
         return
     out = Console(highlight=False)
     out.print(f"{file}: {' -> '.join(data.steps) or 'as read'}")
-    n_ok = int(np.count_nonzero(profile.valid))
+    n_ok = profile.n_valid
     out.print(
         f"{n_ok} of {profile.valid.size} positions with a temperature; window "
         f"{_fmt(profile.window_mev[0])}-{_fmt(profile.window_mev[1])} meV"
     )
     if profile.adequate is not None:
-        bad = int(np.count_nonzero(profile.valid & ~np.asarray(profile.adequate)))
         out.print(
-            f"model: {bad} of {n_ok} positions inadequate (chi2 p < 0.001; their errors inflated by sqrt(chi2/dof)); "
-            f"median chi2/dof {_fmt(np.nanmedian(profile.chi2_reduced), 3)}"
+            f"model: {profile.n_inadequate} of {n_ok} positions inadequate (chi2 p < 0.001; their errors inflated by "
+            f"sqrt(chi2/dof)); median chi2/dof {_fmt(profile.median_chi2_reduced, 3)}"
         )
     _print_jump(out, jump)
 
@@ -532,15 +531,12 @@ def map_command(
         _emit({"file": str(file), "steps": list(data.steps), "map": tmap})
         return
     out = Console(highlight=False)
-    t = np.asarray(tmap.temperature, dtype=float)
-    ok = np.asarray(tmap.valid, dtype=bool)
     out.print(f"{file}: {' -> '.join(data.steps) or 'as read'}")
-    out.print(f"{int(ok.sum())} of {ok.size} pixels with a temperature ({t.shape} grid)")
-    if ok.any():
-        e = np.asarray(tmap.temperature_err, dtype=float)[ok]
+    out.print(f"{tmap.n_valid} of {tmap.valid.size} pixels with a temperature ({tmap.shape} grid)")
+    if tmap.n_valid:
+        t_min, t_max, t_median, err_median = tmap.valid_summary()
         out.print(
-            f"T from {_fmt(t[ok].min())} to {_fmt(t[ok].max())} K, median {_fmt(np.median(t[ok]))} K; "
-            f"median error {_fmt(np.median(e), 2)} K"
+            f"T from {_fmt(t_min)} to {_fmt(t_max)} K, median {_fmt(t_median)} K; median error {_fmt(err_median, 2)} K"
         )
 
 
@@ -694,9 +690,7 @@ def simulate_command(
             raise InputError(f"--jump must be >= 0 K, got {jump:g}")
         g_left, g_right = grads[0], grads[-1]
         # heat flows left to right: T falls along +x on both sides (signed dT/dx = -|gradient|)
-        t = forward.interface_temperatures(x, interface, temperature, jump, -g_left, -g_right)
-        if np.min(t) <= 0:
-            raise InputError("the temperature profile drops below 0 K: lower --gradient or --jump, shorten --positions")
+        t = forward.interface_temperatures(x, interface, temperature, jump, -g_left, -g_right)  # raises if T <= 0
         data = forward.simulate_line_scan(
             x, t, (dos.energy_mev, dos.dos), (right.energy_mev, right.dos), interface, mixing_nm=mixing_nm, **common
         )

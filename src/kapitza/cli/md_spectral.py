@@ -102,14 +102,6 @@ def _lattice_modes(cell: tuple[Any, Any], progress: bool) -> Any:
     )
 
 
-def _reference_ldos(modes: Any, run: Any, smoothing_bins: float) -> tuple[np.ndarray, float]:
-    """Plane LDOS of the lattice modes on the run's grid (Gaussian width = smoothing_bins bins, at least one)."""
-    width = max(float(smoothing_bins), 1.0) * run.d_omega
-    ldos = np.asarray(modes.plane_dos(run.omega, width), dtype=float)
-    norm = ldos.sum(axis=1, keepdims=True) * run.d_omega  # the analysis integrates by Parseval sums
-    return np.divide(ldos, norm, out=np.zeros_like(ldos), where=norm > 0), width
-
-
 def _check_smoothing(smoothing_bins: float, run: Any) -> None:
     """A Gaussian wider than the whole spectrum flattens it into one number: refuse it with the grid's size."""
     bins = int(np.asarray(run.omega).size)
@@ -179,8 +171,8 @@ def spectral_command(
         f"G from the spectrum = {sc.G_spectral:.4g} +- {sc.G_spectral_err:.2g}, "
         f"G from the bath flux = {sc.G_nemd:.4g} +- {sc.G_nemd_err:.2g} {sc.G_unit}"
     )
-    if sc.q_other is not None and sc.q_source == "force":
-        share = float(np.sum(sc.q_other) / np.sum(sc.q))
+    share = sc.harmonic_share
+    if share is not None:
         out.print(
             f"the harmonic form of the same velocities (force constants at the lattice sites) carries {share:.0%} "
             "of the force form's q: the rest is the anharmonic part of the interfacial forces"
@@ -223,14 +215,14 @@ def modes_command(
     if not 2 <= max_atoms <= MAX_MODE_ATOMS:
         raise InputError(f"--max-atoms must be 2 .. {MAX_MODE_ATOMS:,} (dense diagonalisation), got {max_atoms}")
     cell = _periodic_cell(run_dir, max_atoms)  # before any reading: a cell too large is refused at once
-    from ..analysis.md.modes import interface_mode_share, modal_temperatures, plane_dos_map
-    from ..analysis.md.spectral import display_factors, read_spectral_run, spectral_conductance
+    from ..analysis.md.modes import interface_mode_share, modal_temperatures, plane_dos_map, reference_ldos
+    from ..analysis.md.spectral import display_factors, read_spectral_run, readable_frequencies, spectral_conductance
 
     run = read_spectral_run(run_dir)
     _check_smoothing(smoothing_bins, run)
     sc = spectral_conductance(run_dir, smoothing_bins=smoothing_bins)
     modes = _lattice_modes(cell, progress)
-    ldos, width = _reference_ldos(modes, run, smoothing_bins)
+    ldos, width = reference_ldos(modes, run, smoothing_bins)
     dos_map = plane_dos_map(run)
     modal = modal_temperatures(run, ldos, bands=bands)
     factor = display_factors(run.units)[0]
@@ -258,10 +250,7 @@ def modes_command(
         sys.stdout.write(dumps(doc, indent=1) + "\n")
         return
     out = Console(highlight=False)
-    w = np.asarray(modes.omega)[np.asarray(modes.interface)] * factor
-    w_unit = sc.omega_unit
-    if run.units == "metal":
-        w, w_unit = w / (2e12 * np.pi), "THz"
+    w, w_unit = readable_frequencies(np.asarray(modes.omega)[np.asarray(modes.interface)] * factor, run.units)
     out.print(
         f"lattice dynamics of the periodic cell: {np.asarray(modes.omega).size} modes, {n_interface} interface modes"
         + (f" ({w.min():.4g} .. {w.max():.4g} {w_unit})" if n_interface else "")
@@ -270,10 +259,7 @@ def modes_command(
         out.print(f"share of q carried by interface modes: {share.value:.1%} +- {share.err:.1%}")
     else:  # 0 +- 0 is no measurement: say why there is no share
         out.print("share of q carried by interface modes: none (no mode of the cell is localised at the interface)")
-    edges = np.asarray(modal.band_edges)  # display units already
-    band_unit = sc.omega_unit
-    if run.units == "metal":
-        edges, band_unit = edges / (2e12 * np.pi), "THz"
+    edges, band_unit = readable_frequencies(modal.band_edges, run.units)  # band_edges: display units already
     out.print(
         f"modal temperatures (reference LDOS: the lattice modes, Gaussian width {width * factor:.3g} "
         f"{sc.omega_unit}); bands in {band_unit}; plane -1 is the last plane of A, 0 the first of B"
@@ -303,6 +289,7 @@ def rectification_command(
     """Forward vs reverse heat flow across one interface: G each way, rectification with its error, spectra."""
     if plot is not None:
         check_output(plot, _PLOT_SUFFIXES, "--plot")
+    from ..analysis.md.modes import reference_ldos
     from ..analysis.md.spectral import read_spectral_run, rectification
 
     for folder, want in ((forward, False), (reverse, True)):
@@ -314,7 +301,7 @@ def rectification_command(
     if modes:
         run = read_spectral_run(forward)
         _check_smoothing(smoothing_bins, run)
-        ldos = _reference_ldos(_lattice_modes(_periodic_cell(forward), progress), run, smoothing_bins)[0]
+        ldos = reference_ldos(_lattice_modes(_periodic_cell(forward), progress), run, smoothing_bins)[0]
     rect = rectification(forward, reverse, reference_ldos=ldos, smoothing_bins=smoothing_bins)
     if plot is not None:
         from ..plotting.md_spectral import rectification_figure

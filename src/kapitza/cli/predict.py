@@ -20,7 +20,7 @@ from ..io.results import dumps
 from ..landauer import MAX_TEMPERATURES
 from ..literature import DEFAULT_WINDOW, Measurements
 from ..materials import Material, get_material
-from ..materials.conductivity import conductivity_or_nan, conductivity_table, uses_conductivity_table
+from ..materials.conductivity import conductivity_table, uses_conductivity_table
 from ..phonons.debye import DEFAULT_CUTOFF
 from ..prediction import (
     ConductanceResult,
@@ -42,6 +42,7 @@ from ..prediction import (
     predict_interface,
 )
 from ..prediction.interface import ELECTRON_PHONON_REFERENCE, ELECTRONIC_DMM_REFERENCE
+from ..prediction.report import comparison_plot_temperatures, conductivity_gaps, plot_temperatures
 from ..units import M2K_PER_GW, MW_PER_M2K, NANOMETRE, rad_s_to_thz
 from .common import check_output, parse_inelastic, parse_potential, parse_temperatures, progress_bar
 
@@ -57,9 +58,6 @@ def option_name(name: str) -> str:
 #: Temperatures (K) shown when none are given: solid/solid and solid/fluid (He II).
 DEFAULT_TEMPERATURES = (1.0, 10.0, 30.0, 100.0, 300.0, 1000.0)
 DEFAULT_CRYOGENIC_TEMPERATURES = (0.1, 0.3, 0.5, 1.0, 1.5, 2.0)
-#: Range of the dense G(T) curve drawn by --plot when the request spans less than a decade.
-PLOT_RANGE = (1.0, 1000.0)
-PLOT_CRYOGENIC_RANGE = (0.05, 2.0)
 
 
 def default_temperatures(m1: Material, m2: Material) -> np.ndarray:
@@ -110,7 +108,6 @@ def kappa_footnote(results: list[ConductanceResult], origins: tuple[str, str] | 
     """
     m1, m2 = results[0].side1, results[0].side2
     origins = origins or ("database", "database")
-    temps = np.unique(np.concatenate([np.asarray(r.temperature, dtype=float) for r in results]))
     where, outside = [], []
     for m, origin in zip((m1, m2), origins):
         if m.thermal_conductivity is None:
@@ -118,7 +115,7 @@ def kappa_footnote(results: list[ConductanceResult], origins: tuple[str, str] | 
         if origin == "database" and uses_conductivity_table(m):
             low, high = conductivity_table(m).range
             where.append(f"{m.name}: \u03ba(T) table {low:g}-{high:g} K, database")
-            bad = temps[np.isnan(conductivity_or_nan(m, temps))]
+            bad = conductivity_gaps(m, *(r.temperature for r in results))
             if bad.size:
                 at = ", ".join(f"{t:g}" for t in bad)
                 if bad.size > 4:
@@ -390,16 +387,6 @@ def to_csv(results: list[ConductanceResult], parts: ElectronicParts | None = Non
     return buf.getvalue()
 
 
-def plot_temperatures(requested: np.ndarray, m1: Material, m2: Material) -> np.ndarray:
-    """A dense log grid for the G(T) figure: the requested span, or a default decade range."""
-    positive = requested[requested > 0]
-    if positive.size and positive.max() / positive.min() >= 10:
-        lo, hi = positive.min(), positive.max()
-    else:
-        lo, hi = PLOT_CRYOGENIC_RANGE if (m1.is_fluid or m2.is_fluid) else PLOT_RANGE
-    return np.geomspace(lo, hi, 200)
-
-
 def predict_command(
     side1: Annotated[str, typer.Argument(help="Incident material (heat comes from here): name, alias or .toml file.")],
     side2: Annotated[str, typer.Argument(help="Receiving material.")],
@@ -639,7 +626,7 @@ def _print_comparison(
     if plot_path is not None:
         from ..plotting.phonons import spectral_comparison_figure
 
-        dense = np.union1d(plot_temperatures(temps, m1, m2)[::4], temps)  # smooth G(T), requested T kept
+        dense = comparison_plot_temperatures(temps, m1, m2)  # smooth G(T), requested T kept
         spectral_comparison_figure(compare_debye(*sides, dense, models[0], **options), plot_path)
         if not as_json:
             Console(stderr=True).print(f"plot of dG/dw ({comparisons[0].model}) written to {plot_path}")

@@ -292,7 +292,7 @@ def _simulate(
     allow_outside: bool,
 ) -> None:
     """``simulate``: check the outputs, compute the signal, write the noisy data file, plot, print."""
-    from ..analysis.thermoreflectance import steady_heating
+    from ..analysis.thermoreflectance import simulated_columns, steady_heating
 
     if out is not None:
         check_output(out, _DATA_SUFFIXES, "--out")
@@ -307,7 +307,7 @@ def _simulate(
         steady_heating(sample) if sample.laser.absorbed_power and math.isinf(sample.layers[-1].thickness) else None
     )
     if out is not None:
-        noisy = _noisy_columns(mode, cols, noise, seed)
+        noisy = simulated_columns(sig, noise, seed)
         title = f"{sample.title or sample_file.name}: kapitza {mode} simulate" + (
             f", noise {noise:g}, seed {seed}" if noise else ""
         )
@@ -343,24 +343,6 @@ def _signal(mode: str, sample: Any, x: np.ndarray) -> tuple[Any, dict[str, np.nd
         }
     sig = fdtr_signal(sample, x)
     return sig, {"phase": np.array(sig.phase_deg), "amplitude": np.array(sig.amplitude)}
-
-
-def _noisy_columns(mode: str, cols: dict[str, np.ndarray], noise: float, seed: int | None) -> dict[str, np.ndarray]:
-    """The columns --out writes: Gaussian noise added (relative, or in degrees for the phase).
-
-    TDTR writes the ratio when noise is 0, else the noisy V_in and V_out (whose ratio is then the noisy one).
-    """
-    rng = np.random.default_rng(seed)
-    noisy = {}
-    for key, values in cols.items():
-        if key == "phase":
-            noisy[key] = values + noise * rng.standard_normal(values.size)
-        else:
-            noisy[key] = values * (1.0 + noise * rng.standard_normal(values.size))
-    if mode == "tdtr":
-        noisy["ratio"] = -noisy["in_phase"] / noisy["out_of_phase"] if noise else cols["ratio"]
-        noisy = {"ratio": noisy["ratio"]} if noise == 0 else {k: noisy[k] for k in ("in_phase", "out_of_phase")}
-    return noisy
 
 
 def _print_signal(
@@ -428,7 +410,6 @@ def _sensitivity(
 def _print_sensitivity(mode: str, q: str, sample: Any, sample_file: Path, x: np.ndarray, sens: Any) -> None:
     """One row per parameter, the most sensitive first: its value, max |S| and where (and max |dphi/d ln p|)."""
     con = Console(highlight=False)
-    values = np.asarray(sens.sensitivity)
     table = Table(title=f"{mode.upper()} sensitivity S = d ln({q}) / d ln(p), {sample.title or sample_file.name}")
     table.add_column("parameter")
     table.add_column("value", justify="right")
@@ -438,14 +419,13 @@ def _print_sensitivity(mode: str, q: str, sample: Any, sample_file: Path, x: np.
         table.add_column("max |dφ/d ln p| (deg)", justify="right")
     factor = _X_UNIT[mode][1]
     params_now = sample.parameters()
-    order = np.argsort(-np.max(np.abs(values), axis=1))
-    for i in order:
-        j = int(np.argmax(np.abs(values[i])))
-        extra = (f"{np.max(np.abs(np.asarray(sens.absolute)[i])):.3g}",) if q == "phase" else ()
+    for i in sens.ranking():
+        j = int(sens.peak_index[i])
+        extra = (f"{sens.absolute_peak[i]:.3g}",) if q == "phase" else ()
         table.add_row(
             sens.names[i],
             _show(sens.names[i], params_now[sens.names[i]]),
-            f"{abs(values[i, j]):.3g}",
+            f"{sens.peak[i]:.3g}",
             f"{x[j] / factor:.4g}",
             *extra,
         )
@@ -706,13 +686,10 @@ def _print_fit(
             continue  # said below, with the remedy
         star = "* " if result.noise_free and note.startswith("noise-free") else ""
         con.print(f"[yellow]{star}{note}[/yellow]")
-    contributions = np.abs(np.asarray(result.contributions))
-    for i, n in enumerate(result.names):
-        if contributions.size and contributions[i].max() > 0:
-            top = np.argsort(-contributions[i])[:3]
-            parts = ", ".join(
-                f"{result.fixed_names[j]} {_show(n, contributions[i, j])}" for j in top if contributions[i, j] > 0
-            )
+    for n in result.names:
+        top = result.largest_contributions(n, 3)
+        if top:
+            parts = ", ".join(f"{fixed} {_show(n, shift)}" for fixed, shift in top)
             con.print(f"largest fixed-input contributions to {n}: {parts}")
     if result.at_bound:
         con.print(f"[yellow]at a bound: {', '.join(result.at_bound)} (widen --bounds or fix it)[/yellow]")

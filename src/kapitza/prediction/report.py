@@ -48,8 +48,13 @@ from .shares import ConductanceShares, conductance_shares
 __all__ = [
     "InterfacePrediction",
     "RadiationLimitCheck",
+    "PLOT_CRYOGENIC_RANGE",
+    "PLOT_RANGE",
     "comparison_document",
+    "comparison_plot_temperatures",
+    "conductivity_gaps",
     "measured_summary",
+    "plot_temperatures",
     "predict_interface",
     "radiation_limit_check",
     "shares_document",
@@ -102,6 +107,59 @@ def radiation_limit_check(
     return RadiationLimitCheck(
         count=int(over.sum()), of=len(rows), max_ratio=worst if over.any() and math.isfinite(worst) else None
     )
+
+
+#: Temperature span (K) of a G(T) figure when the requested temperatures span less than a decade.
+PLOT_RANGE = (1.0, 1000.0)
+#: The same for an interface with a fluid (liquid helium): the Kapitza resistance's own cryogenic range.
+PLOT_CRYOGENIC_RANGE = (0.05, 2.0)
+#: Points of the dense G(T) grid of :func:`plot_temperatures` (log-spaced).
+PLOT_POINTS = 200
+
+
+def plot_temperatures(requested: ArrayLike, side1: Material, side2: Material) -> NDArray[np.float64]:
+    """A dense log-spaced grid of temperatures (K, ascending, read-only) for a G(T) figure.
+
+    The span of the requested temperatures (K) when their positive ones cover a decade or more; otherwise
+    :data:`PLOT_RANGE`, or :data:`PLOT_CRYOGENIC_RANGE` when either side is a fluid.  :data:`PLOT_POINTS`
+    points, end points included.
+    """
+    t = np.asarray(requested, dtype=float).ravel()
+    positive = t[t > 0]
+    if positive.size and positive.max() / positive.min() >= 10:
+        lo, hi = float(positive.min()), float(positive.max())
+    else:
+        lo, hi = PLOT_CRYOGENIC_RANGE if (side1.is_fluid or side2.is_fluid) else PLOT_RANGE
+    grid = np.geomspace(lo, hi, PLOT_POINTS)
+    grid.flags.writeable = False
+    return grid
+
+
+def comparison_plot_temperatures(requested: ArrayLike, side1: Material, side2: Material) -> NDArray[np.float64]:
+    """Temperatures (K, ascending, distinct, read-only) of the Debye / full-dispersion comparison figure.
+
+    Every fourth point of :func:`plot_temperatures` (a full-dispersion G(T) costs more per point) joined with
+    the requested temperatures, so that the figure passes through the numbers the table prints.
+    """
+    t = np.asarray(requested, dtype=float).ravel()
+    grid = np.union1d(plot_temperatures(t, side1, side2)[::4], t)
+    grid.flags.writeable = False
+    return grid
+
+
+def conductivity_gaps(material: Material, *temperatures: ArrayLike) -> NDArray[np.float64]:
+    """The distinct temperatures (K, ascending, read-only) at which ``material`` has no kappa(T).
+
+    ``temperatures``: one or more arrays of temperatures in K (any shapes; e.g. each model's
+    ``ConductanceResult.temperature``), pooled.  A database material with a kappa(T) table has none outside
+    the table (:func:`~kapitza.materials.conductivity.conductivity_or_nan` gives NaN there, no extrapolation);
+    a material with one conductivity has no gap.  Raises InputError for a material without a conductivity.
+    """
+    pooled = [np.asarray(t, dtype=float).ravel() for t in temperatures]
+    t = np.unique(np.concatenate(pooled)) if pooled else np.zeros(0)
+    gaps = t[np.isnan(conductivity_or_nan(material, t))]
+    gaps.flags.writeable = False
+    return gaps
 
 
 def measured_summary(rows: Measurements, window: float = DEFAULT_WINDOW) -> dict[str, Any]:

@@ -223,3 +223,46 @@ def test_temperature_profile_and_map_wrappers(monkeypatch):
         temperature_profile(image, across="z")
     with pytest.raises(InputError, match="spectrum image"):
         temperature_map(line)
+
+
+def test_profile_counts_and_median_chi2_follow_their_definitions():
+    """Hand-counted: 4 positions, position 2 invalid (error 0); of the 3 valid ones position 1 is inadequate;
+    the median of the non-NaN chi2 values {0.9, 3.0, 1.2} is 1.2 (the middle of three)."""
+    p = EELSProfile(
+        positions_nm=[0.0, 1.0, 2.0, 3.0],
+        temperature=[300.0, 301.0, 302.0, 303.0],
+        temperature_err=[1.0, 1.0, 0.0, 1.0],
+        chi2_reduced=[0.9, 3.0, np.nan, 1.2],
+        adequate=[True, False, False, True],
+    )
+    assert p.n_valid == 3
+    assert p.n_inadequate == 1  # position 2 is inadequate too but has no temperature
+    assert p.median_chi2_reduced == pytest.approx(1.2)
+    bare = EELSProfile(positions_nm=[0.0, 1.0], temperature=[300.0, 301.0], temperature_err=[1.0, 1.0])
+    assert bare.n_inadequate is None and bare.median_chi2_reduced is None
+    all_nan = EELSProfile(positions_nm=[0.0], temperature=[300.0], temperature_err=[1.0], chi2_reduced=[np.nan])
+    assert np.isnan(all_nan.median_chi2_reduced)
+
+
+def test_map_summary_is_over_the_valid_pixels_only():
+    """A 2 x 2 map with pixel (1, 1) invalid and a wild value there that must not count: over the three valid
+    pixels T = {300, 310, 305} -> min 300, max 310, median 305; errors {2, 4, 3} -> median 3 (hand-sorted)."""
+    m = TemperatureMap(
+        positions_nm=(np.arange(2.0), np.arange(2.0)),
+        nav_names=("y", "x"),
+        temperature=np.array([[300.0, 310.0], [305.0, 1e6]]),
+        temperature_err=np.array([[2.0, 4.0], [3.0, 99.0]]),
+        valid=np.array([[True, True], [True, False]]),
+        window_mev=(50.0, 80.0),
+    )
+    assert m.n_valid == 3
+    assert m.valid_summary() == (300.0, 310.0, 305.0, 3.0)
+    none = TemperatureMap(
+        positions_nm=(np.arange(1.0),),
+        nav_names=("x",),
+        temperature=np.array([300.0]),
+        temperature_err=np.array([1.0]),
+        valid=np.array([False]),
+        window_mev=(50.0, 80.0),
+    )
+    assert none.n_valid == 0 and all(np.isnan(v) for v in none.valid_summary())

@@ -95,3 +95,28 @@ def test_metal_modal_temperatures_are_in_kelvin(tmp_path):
     mt = modal_temperatures(run, reference_ldos(), min_dof_fraction=0.0)
     assert np.allclose(mt.T, 300.0, rtol=1e-6)
     assert np.allclose(mt.T_plane, 300.0, rtol=1e-6)
+
+
+def test_reference_ldos_rows_have_parseval_sum_one(equilibrium):
+    """A stand-in for InterfaceModes whose plane_dos gives row k = (k + 1) x a flat row, and a last row of zeros:
+    after rescaling every non-zero row has sum(row) d_omega = 1 (the normalisation of modal_temperatures), the zero
+    row stays zero, and the Gaussian width is max(bins, 1) bins (by definition)."""
+    from kapitza.analysis.md.modes import reference_ldos
+
+    run = read_spectral_run(equilibrium)
+    nf = run.omega.size
+
+    class FlatModes:
+        def plane_dos(self, omega, width):
+            self.width = width
+            rows = np.arange(1.0, N_PLANES + 1)[:, None] * np.ones((N_PLANES, omega.size))
+            rows[-1] = 0.0
+            return rows
+
+    modes = FlatModes()
+    ldos, width = reference_ldos(modes, run, 0.25)
+    assert width == pytest.approx(run.d_omega) and modes.width == width  # below one bin: one bin
+    assert ldos.shape == (N_PLANES, nf) and not ldos.flags.writeable
+    assert np.allclose(ldos[:-1].sum(axis=1) * run.d_omega, 1.0)
+    assert np.allclose(ldos[:-1], 1.0 / (nf * run.d_omega)) and not ldos[-1].any()
+    assert reference_ldos(modes, run, 3.0)[1] == pytest.approx(3.0 * run.d_omega)

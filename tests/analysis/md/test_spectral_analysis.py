@@ -205,3 +205,24 @@ def test_rectification_detected_when_the_reverse_jump_is_larger(tmp_path):
     assert rect.ratio == pytest.approx(0.5, abs=0.1)
     assert not rect.zero_within_error
     assert "not zero within error" in rect.verdict
+
+
+def test_harmonic_share_is_the_ratio_of_the_two_forms(forward, tmp_path):
+    """The synthetic run writes q_harmonic as 0.9 of the bath flux and q_force as the flux itself (by construction,
+    5 % noise per bin): the harmonic form carries 0.9 of the force form's q.  Without q_force there is no share."""
+    sc = spectral_conductance(forward)
+    assert sc.harmonic_share == pytest.approx(0.9, rel=0.01)
+    assert sc.harmonic_share == pytest.approx(float(np.sum(sc.q_other)) / float(np.sum(sc.q)))
+    assert spectral_conductance(write_spectral_run(tmp_path / "run", force=False)).harmonic_share is None
+
+
+def test_readable_frequencies_are_thz_for_metal_runs():
+    """f = omega / 2 pi: 2 pi x 1e12 rad/s is 1 THz (definition); LJ frequencies stay in rad/tau."""
+    from kapitza.analysis.md.spectral import readable_frequencies
+
+    thz, unit = readable_frequencies([2 * np.pi * 1e12, 2 * np.pi * 5e12], "metal")
+    assert unit == "THz" and thz.tolist() == pytest.approx([1.0, 5.0]) and not thz.flags.writeable
+    lj, unit = readable_frequencies([3.0], "lj")
+    assert unit == "rad/tau" and lj.tolist() == [3.0]
+    with pytest.raises(InputError, match="lj or metal"):
+        readable_frequencies([1.0], "real")

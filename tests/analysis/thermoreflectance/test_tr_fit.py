@@ -178,3 +178,24 @@ def test_a_parameter_pinned_at_its_bound_is_reported() -> None:
     r = fit(truth.with_parameters({"G": 3e8}), "fdtr", FREQ, y, ["G"], bounds={"G": (2e8, 1e9)})
     assert r.at_bound == ("G",) and r.values[0] == pytest.approx(2e8, rel=1e-6)
     assert any("bound" in n for n in r.notes)
+
+
+def test_largest_contributions_are_sorted_magnitudes_without_zeros() -> None:
+    """Hand-made shifts of two fitted parameters under three fixed inputs: for G the magnitudes {2, 5, 0} give
+    (C 5, d 2) (the zero shift left out); for k {1, 1, 3} give (w 3, d 1, C 1), the tie in fixed_names order."""
+    from types import SimpleNamespace
+
+    from kapitza.analysis.thermoreflectance.fit import ThermoreflectanceFit
+
+    fake = SimpleNamespace(
+        names=("G", "k"),
+        fixed_names=("d", "C", "w"),
+        contributions=np.array([[-2.0, 5.0, 0.0], [1.0, -1.0, 3.0]]),
+    )
+    top = ThermoreflectanceFit.largest_contributions
+    assert top(fake, "G") == (("C", 5.0), ("d", 2.0))
+    assert top(fake, "k") == (("w", 3.0), ("d", 1.0), ("C", 1.0))
+    assert top(fake, "k", 1) == (("w", 3.0),)
+    assert top(SimpleNamespace(names=("G",), fixed_names=(), contributions=np.zeros((1, 0))), "G") == ()
+    with pytest.raises(InputError, match="not fitted"):
+        top(fake, "R")

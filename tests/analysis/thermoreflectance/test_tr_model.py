@@ -106,3 +106,52 @@ def test_steady_state_needs_a_heat_sink() -> None:
     s = Sample((Layer("film", 1e-6, 2e6, 10.0, 10.0),), (), Laser(5e-6, 5e-6))
     with pytest.raises(InputError, match="semi-infinite"):
         M.surface_response(s, [0.0])
+
+
+def _signals():
+    n = 4
+    tdtr = M.TDTRSignal(
+        delay=np.linspace(1e-10, 4e-9, n),
+        in_phase=np.array([300.0, 250.0, 200.0, 150.0]),
+        out_of_phase=np.array([-50.0, -52.0, -55.0, -60.0]),
+        ratio=np.array([6.0, 250.0 / 52.0, 200.0 / 55.0, 2.5]),
+        phase_deg=np.zeros(n),
+        modulation_frequency=1e7,
+        repetition_rate=8e7,
+        terms=10,
+        quadrature_error=0.0,
+        sum_error=0.0,
+    )
+    fdtr = M.FDTRSignal(
+        frequency=np.array([1e4, 1e5, 1e6, 1e7]),
+        phase_deg=np.array([-1.0, -3.0, -9.0, -20.0]),
+        amplitude=np.array([1000.0, 900.0, 500.0, 100.0]),
+        quadrature_error=0.0,
+    )
+    return tdtr, fdtr
+
+
+def test_simulated_columns_follow_the_documented_draws() -> None:
+    """Independent computation of the documented recipe: one default_rng(seed), one standard-normal draw per column
+    in the order ratio, in_phase, out_of_phase (TDTR) or phase, amplitude (FDTR); relative noise except the phase
+    (degrees); without noise TDTR writes the exact ratio alone."""
+    tdtr, fdtr = _signals()
+    exact = M.simulated_columns(tdtr)
+    assert list(exact) == ["ratio"] and exact["ratio"].tolist() == tdtr.ratio.tolist()
+    rng = np.random.default_rng(7)
+    z_ratio, z_in, z_out = (rng.standard_normal(4) for _ in range(3))
+    noisy = M.simulated_columns(tdtr, 0.02, 7)
+    assert list(noisy) == ["in_phase", "out_of_phase"]
+    assert np.allclose(noisy["in_phase"], tdtr.in_phase * (1 + 0.02 * z_in))
+    assert np.allclose(noisy["out_of_phase"], tdtr.out_of_phase * (1 + 0.02 * z_out))
+    assert not noisy["in_phase"].flags.writeable and z_ratio.size == 4
+    rng = np.random.default_rng(3)
+    z_phase, z_amp = rng.standard_normal(4), rng.standard_normal(4)
+    f = M.simulated_columns(fdtr, 0.5, 3)
+    assert np.allclose(f["phase"], fdtr.phase_deg + 0.5 * z_phase)
+    assert np.allclose(f["amplitude"], fdtr.amplitude * (1 + 0.5 * z_amp))
+    assert M.simulated_columns(fdtr)["phase"].tolist() == fdtr.phase_deg.tolist()
+    with pytest.raises(InputError, match="noise"):
+        M.simulated_columns(fdtr, -0.1)
+    with pytest.raises(InputError, match="TDTRSignal or an FDTRSignal"):
+        M.simulated_columns(object())

@@ -276,3 +276,26 @@ def test_infinite_parameters_and_long_delays_are_refused() -> None:
         sensitivity(_al_sapphire(), "fdtr", FREQUENCIES, ["d_sub"])
     with pytest.raises(InputError, match="pulse period 12.5 ns"):
         sensitivity(_al_sapphire(), "tdtr", [1e-9, 20e-9])
+
+
+def test_ranking_peak_index_and_absolute_peak_follow_their_definitions() -> None:
+    """Hand-made rows: |S| of G peaks at x[2] (0.9), of k at x[0] (0.5, its NaN ignored as for ``peak``), of d
+    at x[1] (0.9, a tie with G, kept in the order of names); max |d signal / d ln p| is read off the rows."""
+    s = np.array([[0.1, -0.3, 0.9], [-0.5, np.nan, 0.2], [0.0, -0.9, 0.4]])
+    a = np.array([[1.0, -4.0, 2.0], [0.5, 0.1, -0.2], [3.0, 0.0, -7.0]])
+    sens = Sensitivity(
+        mode="fdtr",
+        quantity="phase",
+        x=np.array([1e4, 1e5, 1e6]),
+        names=("G", "k", "d"),
+        values={"G": 1e8, "k": 100.0, "d": 1e-7},
+        signal=np.array([-1.0, -2.0, -3.0]),
+        sensitivity=s,
+        absolute=a,
+        peak=np.array([0.9, 0.5, 0.9]),
+        step=1e-3,
+    )
+    assert sens.ranking() == (0, 2, 1)
+    assert list(sens.peaks()) == ["G", "d", "k"]
+    assert sens.peak_index.tolist() == [2, 0, 1] and not sens.peak_index.flags.writeable
+    assert sens.absolute_peak.tolist() == [4.0, 0.5, 7.0] and not sens.absolute_peak.flags.writeable

@@ -129,6 +129,29 @@ class EELSProfile:
                     raise InputError(f"{name} has shape {arr.shape}, the profile {x.shape}")
                 object.__setattr__(self, name, arr)
 
+    @property
+    def n_valid(self) -> int:
+        """Number of positions with a temperature (``valid`` True)."""
+        return int(np.count_nonzero(self.valid))
+
+    @property
+    def n_inadequate(self) -> int | None:
+        """Number of valid positions whose fit was called inadequate (None when the fit gives no verdict)."""
+        if self.adequate is None:
+            return None
+        return int(np.count_nonzero(self.valid & ~self.adequate))
+
+    @property
+    def median_chi2_reduced(self) -> float | None:
+        """Median of ``chi2_reduced`` over the positions where it is not NaN (dimensionless).
+
+        None when the fit reports no chi2; NaN when every position's chi2 is NaN.
+        """
+        if self.chi2_reduced is None:
+            return None
+        finite = self.chi2_reduced[~np.isnan(self.chi2_reduced)]
+        return float(np.median(finite)) if finite.size else float("nan")
+
 
 @result
 class TemperatureMap:
@@ -164,6 +187,24 @@ class TemperatureMap:
     @property
     def shape(self) -> tuple[int, ...]:
         return tuple(self.temperature.shape)
+
+    @property
+    def n_valid(self) -> int:
+        """Number of pixels with a temperature (``valid`` True)."""
+        return int(np.count_nonzero(self.valid))
+
+    def valid_summary(self) -> tuple[float, float, float, float]:
+        """``(T_min, T_max, T_median, error_median)`` over the valid pixels, all in K.
+
+        The median is numpy's (the mean of the two middle values for an even count); all four are NaN when no
+        pixel is valid.
+        """
+        ok = np.asarray(self.valid, dtype=bool)
+        if not ok.any():
+            return (float("nan"),) * 4
+        t = np.asarray(self.temperature, dtype=float)[ok]
+        e = np.asarray(self.temperature_err, dtype=float)[ok]
+        return float(t.min()), float(t.max()), float(np.median(t)), float(np.median(e))
 
 
 def _check_data(data: Any) -> EELSData:

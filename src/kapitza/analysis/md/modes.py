@@ -221,6 +221,35 @@ def modal_temperatures(
     )
 
 
+def reference_ldos(modes: Any, run: SpectralRun, smoothing_bins: float) -> tuple[NDArray[np.float64], float]:
+    """The reference LDOS of :func:`modal_temperatures` from lattice modes, on a run's grid: ``(ldos, width)``.
+
+    Parameters
+    ----------
+    modes : object with ``plane_dos(omega, width)``
+        E.g. :class:`kapitza.atomistic.interface_modes.InterfaceModes` of the run's cell, frequencies in rad per
+        run time unit.
+    run : SpectralRun
+    smoothing_bins : float
+        Gaussian standard deviation in frequency bins (at least one bin is used).
+
+    Returns
+    -------
+    ldos : ndarray (n_planes, nf), read-only
+        Each plane's broadened DOS on ``run.omega`` rescaled so that its Parseval sum ``sum(row) * run.d_omega``
+        is 1 (the integral the modal temperatures use; ``plane_dos`` normalises by the trapezoid rule instead); a
+        row without weight stays 0.
+    width : float
+        The Gaussian standard deviation used, rad per run time unit.
+    """
+    width = max(float(smoothing_bins), 1.0) * run.d_omega
+    ldos = np.asarray(modes.plane_dos(run.omega, width), dtype=float)
+    norm = ldos.sum(axis=1, keepdims=True) * run.d_omega
+    out = np.divide(ldos, norm, out=np.zeros_like(ldos), where=norm > 0)
+    out.flags.writeable = False
+    return out, width
+
+
 def interface_mode_share(
     sc: SpectralConductance, omega: ArrayLike | None, fraction: ArrayLike | Callable[..., Any]
 ) -> SpectralShare:

@@ -29,7 +29,7 @@ from ... import spectra
 from ...errors import InputError
 from ...io.results import result
 from ...io.spectral_layout import BLOCK_PATTERN, SETUP_FILE, SPECTRAL_DIR, block_file
-from ...units import AMU, ANGSTROM, EV, KB
+from ...units import AMU, ANGSTROM, EV, KB, rad_s_to_thz
 from .response import RunAnalysis, analyze_run
 from .units import unit_system
 
@@ -66,6 +66,21 @@ def display_factors(units: str) -> tuple[float, float, str, str, str]:
         assert time is not None
         return 1.0 / time, flux * time, "rad/s", "W m^-2 per (rad/s)", "W m^-2 K^-1 per (rad/s)"
     raise InputError(f"spectral runs must use units lj or metal, got {units!r}")
+
+
+def readable_frequencies(omega: ArrayLike, units: str) -> tuple[NDArray[np.float64], str]:
+    """Angular frequencies in a run's display unit -> (values, unit) for printing.
+
+    ``omega`` is in the display unit of :func:`display_factors` (rad/tau for lj, rad/s for metal).  Metal runs are
+    printed in THz (f = omega / 2 pi, :func:`kapitza.units.rad_s_to_thz`); LJ runs stay in rad/tau.  The array
+    returned is read-only.
+    """
+    unit = display_factors(units)[2]
+    w = np.array(omega, dtype=float)
+    if units == "metal":
+        w, unit = rad_s_to_thz(w), "THz"
+    w.flags.writeable = False
+    return w, unit
 
 
 def boltzmann(units: str) -> float:
@@ -335,6 +350,19 @@ class SpectralConductance:
     blocks_used: int
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("q_source", "G_spectral", "G_spectral_err", "G_nemd", "sum_rule")
+
+    @property
+    def harmonic_share(self) -> float | None:
+        """The harmonic form's total q over the force form's (dimensionless), when q comes from the force form.
+
+        ``sum(q_other) / sum(q)``: on the uniform grid the ratio of the Parseval integrals (the bin width
+        cancels).  The harmonic form (force constants at the lattice sites) misses the anharmonic part of the
+        interfacial forces, so 1 minus this is the anharmonic share.  None when ``q_source`` is ``"harmonic"`` or
+        only one form was computed.
+        """
+        if self.q_source != "force" or self.q_other is None:
+            return None
+        return float(np.sum(self.q_other) / np.sum(self.q))
 
 
 def _mean_err(blocks: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:

@@ -195,6 +195,21 @@ class ThermoreflectanceFit:
         i = self.names.index(name)
         return float(self.values[i]), float(self.error[i])
 
+    def largest_contributions(self, name: str, count: int = 3) -> tuple[tuple[str, float], ...]:
+        """The fixed inputs that move one fitted parameter most: ``((fixed name, |shift|), ...)``, largest first.
+
+        ``|shift|`` is ``|contributions[i, j]|``: how far the fitted value (SI) moves when the fixed input is off by
+        its 1-sigma error.  At most ``count`` of them, only those with a non-zero shift (ties in the order of
+        :attr:`fixed_names`); empty when no fixed input has an error.
+        """
+        if name not in self.names:
+            raise InputError(f"{name!r} was not fitted; fitted: {', '.join(self.names)}")
+        if not self.contributions.size:
+            return ()
+        shifts = np.abs(self.contributions[self.names.index(name)])
+        top = np.argsort(-shifts, kind="stable")[: max(int(count), 0)]
+        return tuple((self.fixed_names[j], float(shifts[j])) for j in top if shifts[j] > 0)
+
 
 @result
 class PosteriorResult:

@@ -164,6 +164,55 @@ class FDTRSignal:
     _summary_fields: ClassVar[tuple[str, ...]] = ("frequency", "phase_deg")
 
 
+def simulated_columns(
+    signal: TDTRSignal | FDTRSignal, noise: float = 0.0, seed: int | None = None
+) -> dict[str, NDArray[np.float64]]:
+    """The columns of a simulated data file (what :func:`~.inputs.read_data` reads back), with Gaussian noise.
+
+    Parameters
+    ----------
+    signal : TDTRSignal or FDTRSignal
+        The model signal (:func:`tdtr_signal`, :func:`fdtr_signal`).
+    noise : float
+        Standard deviation of the noise: relative (a fraction of the value) for the ratio, the lock-in voltages
+        and the amplitude; in degrees for the FDTR phase.  0: the exact model values.
+    seed : int or None
+        Seed of ``numpy.random.default_rng``; the draws are made column by column in the order ratio, in_phase,
+        out_of_phase (TDTR) or phase, amplitude (FDTR), so one seed gives one file.
+
+    Returns
+    -------
+    dict of str -> read-only ndarray, shape (n,)
+        TDTR: ``{"ratio"}`` when ``noise`` is 0, else the noisy ``{"in_phase", "out_of_phase"}`` (K W^-1), whose
+        ratio -V_in/V_out is then the noisy one.  FDTR: ``{"phase", "amplitude"}`` (degrees, K W^-1).
+    """
+    noise = float(noise)
+    if not (math.isfinite(noise) and noise >= 0):
+        raise InputError(f"noise= must be a finite number >= 0, got {noise:g}")
+    if isinstance(signal, TDTRSignal):
+        cols = {"ratio": signal.ratio, "in_phase": signal.in_phase, "out_of_phase": signal.out_of_phase}
+    elif isinstance(signal, FDTRSignal):
+        cols = {"phase": signal.phase_deg, "amplitude": signal.amplitude}
+    else:
+        raise InputError(f"signal= must be a TDTRSignal or an FDTRSignal, got {type(signal).__name__}")
+    rng = np.random.default_rng(seed)
+    noisy = {}
+    for key, values in cols.items():
+        values = np.asarray(values, dtype=float)
+        if key == "phase":
+            noisy[key] = values + noise * rng.standard_normal(values.size)
+        else:
+            noisy[key] = values * (1.0 + noise * rng.standard_normal(values.size))
+    if isinstance(signal, TDTRSignal):
+        if noise == 0:
+            noisy = {"ratio": np.array(signal.ratio, dtype=float)}
+        else:
+            noisy = {k: noisy[k] for k in ("in_phase", "out_of_phase")}
+    for values in noisy.values():
+        values.flags.writeable = False
+    return noisy
+
+
 # --- the layered impedance -----------------------------------------------------------------------
 def _tanh(z: NDArray[np.complex128]) -> NDArray[np.complex128]:
     """tanh for Re z >= 0 without overflow: (1 - e^-2z) / (1 + e^-2z)."""

@@ -97,10 +97,37 @@ class Sensitivity:
             raise InputError(f"no sensitivity to {name!r}; computed for: {', '.join(self.names)}")
         return self.sensitivity[self.names.index(name)]
 
+    def ranking(self) -> tuple[int, ...]:
+        """Row indices by :attr:`peak`, largest first (ties in the order of :attr:`names`; NaN peaks last)."""
+        return tuple(int(i) for i in np.argsort(-self.peak, kind="stable"))
+
     def peaks(self) -> dict[str, float]:
         """max ``|S_p|`` over x by parameter, largest first."""
-        order = np.argsort(-self.peak, kind="stable")
-        return {self.names[i]: float(self.peak[i]) for i in order}
+        return {self.names[i]: float(self.peak[i]) for i in self.ranking()}
+
+    @property
+    def peak_index(self) -> NDArray[np.int64]:
+        """Per parameter, the index into :attr:`x` where ``|S_p|`` is largest, the one :attr:`peak` reports.
+
+        Only finite sensitivities count (as for :attr:`peak`); 0 for a row without any.  Read-only, shape
+        (len(names),).
+        """
+        finite = np.where(np.isfinite(self.sensitivity), np.abs(self.sensitivity), -np.inf)
+        index = finite.argmax(axis=1) if self.x.size else np.zeros(len(self.names), dtype=np.int64)
+        index = np.asarray(index, dtype=np.int64)
+        index.flags.writeable = False
+        return index
+
+    @property
+    def absolute_peak(self) -> NDArray[np.float64]:
+        """Per parameter, max over x of ``|d signal / d ln p|`` (the quantity's unit: degrees for the phase).
+
+        Read-only, shape (len(names),).
+        """
+        peak = np.abs(self.absolute).max(axis=1) if self.x.size else np.zeros(len(self.names))
+        peak = np.asarray(peak, dtype=float)
+        peak.flags.writeable = False
+        return peak
 
 
 def default_names(sample: Sample) -> tuple[str, ...]:
