@@ -140,24 +140,12 @@ def _layer(spec: Any, index: int) -> _Layer:
             f"{where} must be a HotspotLayer, a (conductivity, thickness_m) pair or a mapping, got {spec!r}"
         )
     thickness = _checks.length(spec.thickness, f"{where} thickness")
-    anisotropy = _finite(getattr(spec, "anisotropy", 1.0), f"{where} anisotropy")
+    anisotropy = _checks.number(getattr(spec, "anisotropy", 1.0), f"{where} anisotropy", "")
     if anisotropy <= 0:
         raise InputError(f"{where} anisotropy (k_r/k_z) must be > 0, got {anisotropy:g}")
     source = conductivity_source(spec.conductivity)
     label = str(getattr(spec, "label", "") or getattr(source, "label", "") or f"layer {index + 1}")
     return _Layer(thickness, source, anisotropy, label)
-
-
-def _finite(value: Any, what: str) -> float:
-    if isinstance(value, bool):
-        raise InputError(f"{what} must be a number, got {value!r}")
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{what} must be a number, got {value!r}") from None
-    if not math.isfinite(x):
-        raise InputError(f"{what} must be finite, got {x:g}")
-    return x
 
 
 def _kappa(source: ConductivitySource, temperature: float, label: str) -> float:
@@ -579,12 +567,12 @@ def hotspot(
         raise InputError("give exactly one of power= (W/m planar, W axisymmetric) and heat_flux= (W m^-2)")
     area = w if geometry == "planar" else math.pi * (w / 2) ** 2
     if power is not None:
-        pw = _finite(power, "power=")
+        pw = _checks.number(power, "power=", "")
         if pw <= 0:
             raise InputError(f"power= must be > 0, got {pw:g}")
         q = pw / area
     else:
-        q = _finite(heat_flux, "heat_flux= (W m^-2)")
+        q = _checks.number(heat_flux, "heat_flux= (W m^-2)", "")
         if q <= 0:
             raise InputError(f"heat_flux= must be > 0 W m^-2, got {q:g}")
         pw = q * area
@@ -595,7 +583,7 @@ def hotspot(
         )
     if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)) or not 2 <= resolution <= 400:
         raise InputError(f"resolution= must be a whole number from 2 to 400, got {resolution!r}")
-    g = _finite(growth, "growth=")
+    g = _checks.number(growth, "growth=", "")
     if not 1 < g <= 2:
         raise InputError(f"growth= must be in (1, 2], got {g:g}")
     if isinstance(iterations, bool) or not isinstance(iterations, (int, np.integer)) or not 0 <= iterations <= 10:
@@ -712,7 +700,7 @@ def hotspot_sweep(
         assert sweep_resistances is not None
         if isinstance(sweep_resistances, (str, bytes)) or len(sweep_resistances) == 0:
             raise InputError("sweep_resistances= must be a non-empty list of R values (m^2 K W^-1)")
-        values = np.array([_finite(v, "sweep_resistances= value") for v in sweep_resistances])
+        values = np.array([_checks.number(v, "sweep_resistances= value", "") for v in sweep_resistances])
         if np.any(values < 0):
             raise InputError(f"sweep_resistances= values must be >= 0 m^2 K W^-1, got {float(values.min()):g}")
         if isinstance(interface, bool) or not isinstance(interface, (int, np.integer)):

@@ -64,6 +64,7 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
+from .. import _checks
 from ..errors import InputError
 from ..io.results import result
 from ..io.run_manifest import RunManifest
@@ -171,12 +172,6 @@ class HarmonicSpectra:
         "omega_max_a",
         "omega_max_b",
     )
-
-
-def _count(name: str, value: Any, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise InputError(f"{name}= must be an integer >= {minimum}, got {value!r}")
-    return int(value)
 
 
 def _builder_number(builder: Mapping[str, Any], name: str, where: str) -> float:
@@ -404,9 +399,9 @@ def harmonic_spectra(
         In the display units of the run's ``units`` (module docstring).
     """
     system = system_of(manifest)
-    kpoints = _count("kpoints", kpoints, 1)
-    frequencies = _count("frequencies", frequencies, MIN_FREQUENCIES)
-    mesh = _count("mesh", mesh, 2)
+    kpoints = _checks.count(kpoints, "kpoints=", 1)
+    frequencies = _checks.count(frequencies, "frequencies=", MIN_FREQUENCIES)
+    mesh = _checks.count(mesh, "mesh=", 2)
     if progress is not None and not callable(progress):
         raise InputError(f"progress= must be callable, got {type(progress).__name__}")
     if not isinstance(cache, bool):
