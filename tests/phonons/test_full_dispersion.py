@@ -58,7 +58,8 @@ def test_detailed_balance(si, ge, rule):
     The two orders integrate on different panels (the breakpoints of both spectra up to the
     top of side 1), so they agree to the quadrature accuracy, measured 2e-8; 1e-6 leaves room.
 
-    Analytic: M1 M2/(M1 + M2) and min(M1, M2) are symmetric (Swartz & Pohl, Rev. Mod. Phys. 61, 605 (1989), Eq. (21)).
+    Analytic: M1 M2/(M1 + M2) (DMM, Eq. (21)) and min(M1, M2) (limit, Sec. IV.C) are symmetric (Swartz & Pohl,
+    Rev. Mod. Phys. 61, 605 (1989)).
     """
     t = [1.0, 10.0, 100.0, 300.0, 1000.0]
     g12 = landauer.conductance(rule(si, ge), t).conductance

@@ -165,8 +165,8 @@ def test_quantum_result_approaches_classical_at_high_temperature():
 def test_detailed_balance(model, rule, a, b):
     """G(A->B) == G(B->A) to 1e-9 from 1 K to 1000 K with the sine spectra.
 
-    Analytic: M1 M2/(M1 + M2) and min(M1, M2) are symmetric in 1 <-> 2 (Swartz & Pohl, Rev. Mod. Phys. 61, 605 (1989),
-    Eq. (21)).
+    Analytic: M1 M2/(M1 + M2) (DMM, Eq. (21)) and min(M1, M2) (limit, Sec. IV.C) are symmetric in 1 <-> 2 (Swartz &
+    Pohl, Rev. Mod. Phys. 61, 605 (1989)).
     """
     g_ab = kapitza.conductance(a, b, T_GRID, model=model, cutoff=rule)
     g_ba = kapitza.conductance(b, a, T_GRID, model=model, cutoff=rule)

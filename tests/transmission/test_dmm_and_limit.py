@@ -33,8 +33,8 @@ def s_sum(name):
 def test_detailed_balance(model, a, b):
     """G(A->B) == G(B->A) to 1e-9 from 1 K to 1000 K (both models obey detailed balance).
 
-    Analytic: M_1 tau_12 = M_1 M_2/(M_1 + M_2) (DMM) or min(M_1, M_2) (limit) is symmetric in 1 <-> 2, Swartz & Pohl,
-    Rev. Mod. Phys. 61, 605 (1989), Eq. (21).
+    Analytic: M_1 tau_12 = M_1 M_2/(M_1 + M_2) (DMM, Eq. (21)) or min(M_1, M_2) (limit, Sec. IV.C) is symmetric in
+    1 <-> 2 (Swartz & Pohl, Rev. Mod. Phys. 61, 605 (1989)).
     """
     g_ab = kapitza.conductance(a, b, T_GRID, model=model)
     g_ba = kapitza.conductance(b, a, T_GRID, model=model)
@@ -108,8 +108,8 @@ def test_dmm_never_exceeds_radiation_limit(a, b):
 def test_identical_materials_give_half_transmission():
     """DMM tau = 1/2 exactly for identical media (a known artefact); the limit gives tau = 1.
 
-    Analytic: tau = M2/(M1 + M2) = 1/2 and min(1, M2/M1) = 1 at M1 = M2, Swartz & Pohl, Rev. Mod. Phys. 61, 605
-    (1989), Eq. (21).
+    Analytic: tau = M2/(M1 + M2) = 1/2 (DMM, Eq. (21)) and min(1, M2/M1) = 1 (limit, Sec. IV.C) at M1 = M2, Swartz
+    & Pohl, Rev. Mod. Phys. 61, 605 (1989).
     """
     s = debye_spectrum(get_material("Si"))
     w = np.linspace(1e11, 0.99 * s.max_frequency, 101)
@@ -130,7 +130,8 @@ def test_dmm_transmission_function():
 def test_no_transmission_above_receiving_cutoff():
     """Side-1 phonons above every cutoff of side 2 have nothing to go into.
 
-    Analytic: M2 = 0 above side 2's cutoffs, so M2/(M1 + M2) = 0 and min(1, M2/M1) = 0 (Swartz & Pohl 1989, Eq. (21)).
+    Analytic: M2 = 0 above side 2's cutoffs, so M2/(M1 + M2) = 0 and min(1, M2/M1) = 0 (Swartz & Pohl 1989, Eq. (21)
+    and Sec. IV.C).
     """
     s_c, s_pb = debye_spectrum(get_material("C")), debye_spectrum(get_material("Pb"))
     w = np.array([1.01 * s_pb.max_frequency, 0.5 * s_c.max_frequency])
