@@ -92,7 +92,7 @@ def test_elements_with_low_debye_temperature_obey_dulong_petit(m):
     within 10 %.  At T / theta_D >= 2/3 the Debye C_v is >= 0.90 of it; c_p exceeds c_v by a few per cent
     (c_p - c_v = alpha^2 B V T: Pb about 5 %), which is why Pb and Pt sit slightly above 1.
 
-    Derivation: the Debye C_v at T/theta_D = 2/3 is 0.90 of 3 n kB (debye_fraction, computed in this file); Kittel,
+    Derivation: the Debye C_v at T/theta_D = 2/3 is 0.896 of 3 n kB (debye_fraction, computed in this file); Kittel,
     Introduction to Solid State Physics, 8th ed., Ch. 5.
     """
     ratio = m.heat_capacity / dulong_petit(m)
