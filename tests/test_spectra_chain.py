@@ -94,7 +94,10 @@ def expected_spectrum(omega):
 
 def test_parseval_force_form_is_the_window_weighted_mean_power():
     """integrate(force_heat_spectrum) equals sum_t w_t^2 P_t / sum_t w_t^2 with P = (F21 v2 - F12 v1)/2 (Parseval,
-    kapitza.spectra docstring): an identity, so to 1e-12 relative (round-off of a 256-point FFT is ~1e-15)."""
+    kapitza.spectra docstring): an identity, so to 1e-12 relative (round-off of a 256-point FFT is ~1e-15).
+
+    The expected value is an analytic identity computed independently in the test.
+    """
     rng = np.random.default_rng(7)
     n, dt = 256, 0.3
     f21, v2, f12, v1 = rng.standard_normal((4, n, 5, 3)) + 0.2
@@ -106,7 +109,10 @@ def test_parseval_force_form_is_the_window_weighted_mean_power():
 
 
 def test_parseval_on_the_chain(nemd):
-    """The same identity on one block of the chain MD (replica 0, block 0)."""
+    """The same identity on one block of the chain MD (replica 0, block 0).
+
+    The expected value is the analytic Parseval identity, computed in the time domain in the test.
+    """
     f, v1, v2 = nemd["force"][:, 0], nemd["v1"][:, 0], nemd["v2"][:, 0]
     q = nemd["q_force"][0]
     w2 = spectra.window(N_SAMPLES) ** 2

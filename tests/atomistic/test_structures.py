@@ -16,7 +16,10 @@ def planes(atoms):
 
 def test_coherent_si_ge_stack_geometry():
     """[001] diamond: 8 atoms and 4 planes per cubic cell; planes a/4 apart in each crystal, the mean
-    gap at the interface; a common in-plane lattice constant (mean of the two)."""
+    gap at the interface; a common in-plane lattice constant (mean of the two).
+
+    Analytic geometry of the diamond structure: 8 atoms and 4 (001) planes a/4 apart per cubic cell.
+    """
     s = build_interface("Si", "Ge", "001", lattice_constants_angstrom=(5.431, 5.658), cells=(2, 3))
     assert len(s.atoms) == 8 * 5
     z = planes(s.atoms)
@@ -30,6 +33,7 @@ def test_coherent_si_ge_stack_geometry():
 
 
 def test_mass_mismatch_model_changes_only_masses():
+    """Analytic count: 2 cubic cells of 8 atoms on the Ge side give 16 atoms labelled Ge."""
     s = build_interface(
         "Si",
         "Ge",
@@ -47,6 +51,7 @@ def test_mass_mismatch_model_changes_only_masses():
 
 
 def test_intermixing_is_reproducible_from_the_recorded_seed():
+    """Analytic: two (001) planes are 2 a/4 deep."""
     kw = dict(lattice_constants_angstrom=(5.431, 5.431), cells=(3, 3), lateral=(3, 3), mass_only=True, mixing_layers=2)
     a = build_interface("Si", "Ge", "001", **kw)
     b = build_interface("Si", "Ge", "001", seed=a.description["seed"], **kw)

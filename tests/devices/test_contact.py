@@ -52,7 +52,12 @@ def test_cmy_laws():
 
 
 def test_contact_vs_kapitza_crossover_and_limits():
-    """At P* the two conductances are equal; below it contact dominates, above it R_K; R_K = 0 -> contact always."""
+    """At P* the two conductances are equal; below it contact dominates, above it R_K; R_K = 0 -> contact always.
+
+    Expectations: h_c(P*) = G by the definition of P*; resistances in series add (analytic); the range 1e-6 < P/H_c <
+    2e-2 is the CMY validity range of Cooper, Mikic & Yovanovich, Int. J. Heat Mass Transfer 12, 279 (1969), as
+    kapitza.devices.contact states.
+    """
     res = contact_vs_kapitza(np.geomspace(1e4, 1e8, 9), resistance="G=1e6", **STEEL)
     p_star = res.crossover_pressure
     at = contact_vs_kapitza(p_star, resistance="G=1e6", **STEEL)
@@ -88,7 +93,10 @@ def test_mean_free_path_and_kennard_slip():
 
 def test_one_way_flux_resistance_is_the_derivative():
     """Seed 002: flux = sigma T^n gives R = 1/(sigma n T^(n-1)); checked by a central finite difference of the
-    net flux sigma((T+h)^n - (T-h)^n)/(2h), and n = 4 gives R ~ T^-3."""
+    net flux sigma((T+h)^n - (T-h)^n)/(2h), and n = 4 gives R ~ T^-3.
+
+    Analytic: R = 1/(sigma n T^(n-1)), derived in kapitza.devices.contact's docstring; for n = 4, R(1)/R(2) = 2^3 = 8.
+    """
     sigma, n, t, h = 120.0, 4.0, 1.5, 1e-5
     numeric = (
         one_way_flux(t + h, coefficient=sigma, exponent=n) - one_way_flux(t - h, coefficient=sigma, exponent=n)
@@ -101,7 +109,11 @@ def test_one_way_flux_resistance_is_the_derivative():
 
 
 def test_onsager_small_drop_limit_and_nonlinear_difference():
-    """Seed 003: J = L Delta(1/T); small drops -> G = L / T^2; finite drops -> G at the geometric mean."""
+    """Seed 003: J = L Delta(1/T); small drops -> G = L / T^2; finite drops -> G at the geometric mean.
+
+    Derivation: J = L (1/T_c - 1/T_h) = L (T_h - T_c)/(T_h T_c) = [L/(sqrt(T_h T_c))^2] (T_h - T_c), so G = L/T^2 at
+    the geometric mean.
+    """
     lc, t = 3e12, 300.0
     g = onsager_conductance(t, coefficient=lc)
     small = onsager_flux(t + 1e-4, t, coefficient=lc)

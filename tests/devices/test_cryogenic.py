@@ -40,7 +40,11 @@ def test_worked_number_one_square_centimetre_10_mW():
 
 def test_small_drop_limit_of_t4_law_is_linear():
     """Issue 15 test: for q -> 0, (T_s - T_He) of the T^4 law -> q R_K(T_He); the difference is second order,
-    (T_s^4 - T^4) = 4 T^3 dT (1 + 3/2 dT/T + ...), so the ratio differs from 1 by ~ 1.5 dT / T."""
+    (T_s^4 - T^4) = 4 T^3 dT (1 + 3/2 dT/T + ...), so the ratio differs from 1 by ~ 1.5 dT / T.
+
+    Derivation: the binomial expansion above; the T^4 law is that of Pollack, Rev. Mod. Phys. 41, 48 (1969), Sec. II,
+    as kapitza.devices.cryogenic states.
+    """
     for power in (1e-7, 1e-6, 1e-5):
         lin = chip_in_helium(power, resistance=rk(), law="linear", **CHIP)
         t4 = chip_in_helium(power, resistance=rk(), law="t4", **CHIP)
@@ -51,7 +55,11 @@ def test_small_drop_limit_of_t4_law_is_linear():
 
 
 def test_t4_and_linear_diverge_at_large_power_with_t4_cooler():
-    """A(T_s^4 - T^4) > 4 A T^3 (T_s - T) for T_s > T: the T^4 chip is always cooler, and the gap grows with P."""
+    """A(T_s^4 - T^4) > 4 A T^3 (T_s - T) for T_s > T: the T^4 chip is always cooler, and the gap grows with P.
+
+    Analytic: T^4 is convex, so its chord lies above its tangent at T_He (derivation in kapitza.devices.cryogenic's
+    docstring); at 1e-4 W the drop is in the small-drop limit where the two laws agree to first order.
+    """
     sweep = chip_sweep([1e-4, 1e-2, 1.0, 10.0], resistance=rk(), **CHIP)
     gap = sweep.surface_linear - sweep.surface_nonlinear
     assert np.all(gap > 0)
@@ -61,7 +69,11 @@ def test_t4_and_linear_diverge_at_large_power_with_t4_cooler():
 
 
 def test_energy_balance_flux_through_chip_equals_flux_into_helium():
-    """The flux kappa dT/dz through the chip equals the interface law's flux at T_s, which is P / A."""
+    """The flux kappa dT/dz through the chip equals the interface law's flux at T_s, which is P / A.
+
+    Analytic: steady one-dimensional energy balance, q = P/A = 0.5 W/1e-4 m^2 through the chip and across the
+    interface.
+    """
     kappa = 5.0
     res = chip_in_helium(0.5, resistance=rk(), law="integral", **CHIP)
     q_chip = kappa * float(np.gradient(res.temperature, res.z)[len(res.z) // 2])
@@ -87,7 +99,10 @@ def test_temperature_dependent_conductivity_profile_matches_kirchhoff_transform(
 
 
 def test_resistance_limits():
-    """R -> 0: the face sits at the bath; R huge: the interface takes the whole rise."""
+    """R -> 0: the face sits at the bath; R huge: the interface takes the whole rise.
+
+    Analytic: the interface drop is q R, 0 for R = 0 and dominant over the chip's drop q d/kappa when R >> d/kappa.
+    """
     zero = chip_in_helium(0.01, resistance=0.0, **CHIP)
     assert zero.surface_temperature == 1.5 and zero.interface_drop == 0
     big = chip_in_helium(1e-6, resistance=1e3, law="linear", **CHIP)
@@ -111,7 +126,11 @@ def test_critical_temperature_flag_and_power():
 
 def test_model_source_amm_si_helium():
     """Any source works: the acoustic-mismatch R_K of Si/He-4 (R ~ T^-3 at these temperatures) through the
-    exact integral agrees with its own T^4 law to better than 1 % for a 50 mK drop."""
+    exact integral agrees with its own T^4 law to better than 1 % for a 50 mK drop.
+
+    Analytic: for R_K ~ T^-3 the integral law is exactly the T^4 law (derived in kapitza.devices.cryogenic's
+    docstring); the 1 % allows the AMM's departure from a pure T^-3.
+    """
     lin = chip_in_helium(1e-4, resistance="amm:Si/He4", law="t4", **CHIP)
     exact = chip_in_helium(1e-4, resistance="amm:Si/He4", law="integral", **CHIP)
     assert lin.resistance_label == "amm:Si/He4"

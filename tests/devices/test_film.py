@@ -31,7 +31,11 @@ def test_crossover_is_the_kapitza_length():
 
 
 def test_r_limits():
-    """R -> 0: with and without agree; R large: the interface takes nearly all of the rise."""
+    """R -> 0: with and without agree; R large: the interface takes nearly all of the rise.
+
+    Analytic: Delta T = q (d_f/kappa_f + R_K + d_s/kappa_s) (kapitza.devices.film's docstring); R_K = 1e-2 dwarfs the
+    layers' d/kappa.
+    """
     zero = film_scaling(10.0, 148.0, 0.0, D, heat_flux=Q, substrate_thickness=1e-6)
     np.testing.assert_allclose(zero.rise_with, zero.rise_without, rtol=1e-12)
     big = film_scaling(10.0, 148.0, 1e-2, D, heat_flux=1e3, substrate_thickness=1e-6)

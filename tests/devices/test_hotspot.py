@@ -42,7 +42,11 @@ def test_mesh_refinement_changes_the_peak_by_less_than_0p1_percent():
 
 @pytest.mark.parity
 def test_zero_resistance_equals_one_merged_conductor():
-    """R = 0 between two layers of the same k is one layer of the summed thickness (mesh difference < 0.1 %)."""
+    """R = 0 between two layers of the same k is one layer of the summed thickness (mesh difference < 0.1 %).
+
+    Analytic: with R = 0 the Kapitza condition reduces to continuity of T, so two layers of one k are one layer; the
+    0.1 % is the mesh tolerance.
+    """
     split = hotspot([(160.0, 2e-6), (160.0, 20e-6)], [0.0], source_width=1e-6, power=5000.0, domain_width=40e-6)
     merged = hotspot([(160.0, 22e-6)], [], source_width=1e-6, power=5000.0, domain_width=40e-6)
     assert split.peak_temperature_rise == pytest.approx(merged.peak_temperature_rise, rel=1e-3)
@@ -76,7 +80,11 @@ def test_disc_on_half_space_centre_rise_is_q_a_over_k():
 
 @pytest.mark.parametrize("geometry", ["planar", "axisymmetric"])
 def test_energy_balance_power_in_equals_heat_into_sink(geometry):
-    """Power of the source = heat through the sink (reaction at the fixed-temperature nodes), to 1e-8."""
+    """Power of the source = heat through the sink (reaction at the fixed-temperature nodes), to 1e-8.
+
+    Analytic: steady conduction with no internal sources and adiabatic walls sends all the source's power into the
+    sink.
+    """
     res = hotspot(
         GAN_SIC,
         ["G=5e7"],
@@ -136,7 +144,11 @@ def test_gan_on_sic_gate_matches_the_series_solution():
 
 
 def test_width_sweep_approaches_1d_as_source_widens():
-    """At a fixed flux the spreading ratio rises towards 1 as the source widens to the domain width."""
+    """At a fixed flux the spreading ratio rises towards 1 as the source widens to the domain width.
+
+    Analytic: a source covering the whole domain width with adiabatic side walls is the one-dimensional stack, ratio
+    1.
+    """
     sweep = hotspot_sweep(
         [(160.0, 2e-6), (370.0, 10e-6)],
         [3e-8],
@@ -150,7 +162,10 @@ def test_width_sweep_approaches_1d_as_source_widens():
 
 
 def test_temperature_dependent_resistance_is_re_evaluated():
-    """R = R0 (T/T0)^-1 is evaluated at the interface's flux-weighted temperature (> sink) after one pass."""
+    """R = R0 (T/T0)^-1 is evaluated at the interface's flux-weighted temperature (> sink) after one pass.
+
+    The expected R is the closed form of the power-law source, R0 (T/T0)^-1 = 3e-8 * 300/T_i, coded in the test.
+    """
     res = hotspot(GAN_SIC, ["power:3e-8,300,1"], source_width=1e-6, power=5000.0, resolution=6)
     assert res.iterations == 1
     t_i = res.interface_temperatures[0]

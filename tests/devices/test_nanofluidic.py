@@ -41,7 +41,11 @@ def test_series_law_and_shares():
 
 
 def test_no_interfaces_and_huge_interfaces():
-    """R = 0: U = U_without_interfaces; R -> inf: U -> 1/(2R) whatever the channel."""
+    """R = 0: U = U_without_interfaces; R -> inf: U -> 1/(2R) whatever the channel.
+
+    Derivation from the series sum 1/U = 1/h_1 + R_1 + t_w/k_w + R_2 + 1/h_2 of kapitza.devices.nanofluidic: R = 0
+    drops two terms; R = 1e3 makes 1/U = 2R to 1e-9.
+    """
     ex = nanofluidic_exchanger(100e-9, resistance=0.0)
     assert ex.U == ex.U_without_interfaces and ex.crossover_height == 0.0
     big = exchanger_sweep([1e-9, 1e-6], resistance=1e3)
@@ -50,7 +54,11 @@ def test_no_interfaces_and_huge_interfaces():
 
 def test_interfaces_take_over_in_narrow_channels():
     """As H shrinks, the convective terms fall ~ H and the interface shares rise to (2R)/(2R + t/k_w);
-    U without interfaces grows ~ 1/H; at H* the two convective terms equal the two interface terms."""
+    U without interfaces grows ~ 1/H; at H* the two convective terms equal the two interface terms.
+
+    Derivation in kapitza.devices.nanofluidic's docstring: 1/h = 2 H/(Nu k_f) is proportional to H, and H* is where
+    the convective terms equal the boundary terms.
+    """
     sweep = exchanger_sweep(np.geomspace(1e-10, 1e-3, 40), wall_thickness=0.0)
     interface = sweep.shares[:, 1] + sweep.shares[:, 3]
     assert np.all(np.diff(interface) < 0) and interface[0] > 0.99 and interface[-1] < 1e-4
@@ -75,7 +83,7 @@ def test_worked_number_water_exchanger():
 
 
 def test_resistance_at_the_operating_temperature():
-    """A power-law R(T) is evaluated at ``temperature``."""
+    """A power-law R(T) is evaluated at ``temperature``. Analytic: R0 (T/T0)^-2 = 1e-8 (600/300)^-2 = 0.25e-8."""
     ex = nanofluidic_exchanger(50e-9, resistance="power:1e-8,300,2", temperature=600.0)
     assert ex.resistance_1 == pytest.approx(0.25e-8) and ex.resistance_2 == ex.resistance_1
 

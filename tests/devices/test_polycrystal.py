@@ -23,14 +23,21 @@ def test_worked_number():
 
 
 def test_chain_of_grains():
-    """Parity with the explicit 1D sum over N grains and N boundaries (each grain then a boundary)."""
+    """Parity with the explicit 1D sum over N grains and N boundaries (each grain then a boundary).
+
+    Analytic: N grains and N boundaries in series, the sum coded in the test.
+    """
     k0, d, rgb, n = 40.0, 30e-9, 2e-9, 17
     chain = n * d / (n * d / k0 + n * rgb)
     assert polycrystal_conductivity(k0, d, rgb) == pytest.approx(chain, rel=1e-13)
 
 
 def test_limits():
-    """R -> 0 and d -> inf: bulk; d << L_K: d / R_gb (c = 1) or d / (2 R_gb) (c = 2)."""
+    """R -> 0 and d -> inf: bulk; d << L_K: d / R_gb (c = 1) or d / (2 R_gb) (c = 2).
+
+    Derivation in kapitza.devices.polycrystal's docstring: k_eff = k_0/(1 + c L_K/d) tends to k_0 as R -> 0 or d ->
+    inf, and to d/(c R_gb) for d << c L_K.
+    """
     assert polycrystal(148.0, 100e-9, 0.0).effective_conductivity == pytest.approx(148.0, rel=1e-14)
     assert polycrystal(148.0, 1.0, 1e-9).effective_conductivity == pytest.approx(148.0, rel=1e-6)
     small = polycrystal(148.0, 1e-10, 1e-8)
@@ -42,7 +49,11 @@ def test_limits():
 
 
 def test_open_area():
-    """A boundary bonded over half its area conducts half as well: R_gb = R_contact / phi."""
+    """A boundary bonded over half its area conducts half as well: R_gb = R_contact / phi.
+
+    Analytic: only the bonded fraction phi conducts, so G_gb = phi G_contact and R_gb = R_contact/phi = 2e-9/0.5 =
+    4e-9.
+    """
     assert grain_boundary_resistance(2e-9, 0.5) == pytest.approx(4e-9)
     half = polycrystal(100.0, 50e-9, 2e-9, contact_fraction=0.5)
     full = polycrystal(100.0, 50e-9, 4e-9)

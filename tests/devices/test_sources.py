@@ -25,6 +25,7 @@ from kapitza.prediction import electronic_parts, predict, resistance
 
 
 def test_numbers_r_and_g():
+    """Analytic: R = 1/G, 1/2e8 = 5e-9 m^2 K/W."""
     assert resistance_source(5e-9).at(300.0) == 5e-9
     assert resistance_source("R=5e-9").at(10.0) == 5e-9
     assert resistance_source("G=2e8").at(10.0) == pytest.approx(5e-9, rel=1e-15)
@@ -46,13 +47,17 @@ def test_model_spec_is_the_prediction_plus_electron_phonon():
 
 
 def test_power_law_is_t_to_the_minus_n():
+    """Analytic: R0 (T/T0)^-n = 1e-3 * 2^-3 = 1e-3/8."""
     law = resistance_source("power:1e-3,1,3")
     assert isinstance(law, PowerLawResistance)
     assert law.at(2.0) == pytest.approx(1e-3 / 8, rel=1e-15)
 
 
 def test_prediction_file_is_interpolated_log_log(tmp_path):
-    """A saved ConductanceResult: R = 1/G at its temperatures, power laws exact in between, no extrapolation."""
+    """A saved ConductanceResult: R = 1/G at its temperatures, power laws exact in between, no extrapolation.
+
+    Analytic: linear interpolation in log R vs log T gives the geometric mean of R at the geometric mean of T.
+    """
     t = np.array([1.0, 2.0, 4.0, 8.0])
     pred = predict("Au", "He4", t, "amm")
     path = pred.save(tmp_path / "amm.json")
@@ -66,6 +71,7 @@ def test_prediction_file_is_interpolated_log_log(tmp_path):
 
 
 def test_power_law_fit_file(tmp_path):
+    """Analytic: G = 300 T^3 is 300 * 125 at 5 K, and R = 1/G."""
     t = np.geomspace(2, 20, 8)
     fit = fit_power_law(t, 300.0 * t**3)
     path = fit.save(tmp_path / "fit.json")
@@ -87,6 +93,7 @@ def _write(tmp_path, doc, name="r.json"):
 
 
 def test_thermoreflectance_and_md_documents(tmp_path):
+    """Analytic: R = 1/G for the G written into each document (1/2e8 = 5e-9, 1/4e8 = 2.5e-9)."""
     tr = _write(tmp_path, {"kind": "ThermoreflectanceFit", "result": {"names": ["G", "k_sub"], "values": [2e8, 35]}})
     assert resistance_source(tr).at(300.0) == pytest.approx(5e-9)
     two = _write(tmp_path, {"kind": "ThermoreflectanceFit", "result": {"names": ["G_1", "G_2"], "values": [1e8, 4e8]}})

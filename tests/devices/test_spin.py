@@ -16,7 +16,11 @@ BASE = {"resistance_up": 1e-9, "resistance_down": 3e-9, "conductivity": 50.0, "r
 
 
 def test_equal_channels_give_no_spin_heat_accumulation():
-    """R_up = R_down: the two channels are identical, T_up = T_down everywhere, R_eff = R / 2."""
+    """R_up = R_down: the two channels are identical, T_up = T_down everywhere, R_eff = R / 2.
+
+    Analytic: dG = 0 gives T_s0 = 0 and R_eff = 1/G = R/2 (two equal channels in parallel), derived in
+    kapitza.devices.spin's docstring.
+    """
     res = spin_heat_accumulation(1e9, **{**BASE, "resistance_down": 1e-9})
     assert res.spin_temperature == 0.0
     assert np.array_equal(res.temperature_up, res.temperature_down)
@@ -41,7 +45,12 @@ def test_no_relaxation_each_channel_carries_half_the_flux():
 
 
 def test_spin_temperature_decays_over_lambda_and_reverses_with_flux():
-    """T_s(z) = T_s0 exp(-z/lambda); the up channel (lower R) is hotter for q > 0 and colder for q < 0."""
+    """T_s(z) = T_s0 exp(-z/lambda); the up channel (lower R) is hotter for q > 0 and colder for q < 0.
+
+    Derivation in kapitza.devices.spin's docstring (Heikkilae, Hatami & Bauer, Phys. Rev. B 81, 100408(R) (2010)
+    picture): T_s'' = T_s/lambda^2, so T_s(z)/T_s0 = exp(-z/lambda); T_s0 is linear in q, so it reverses with the
+    flux.
+    """
     res = spin_heat_accumulation(1e9, **BASE)
     ts = res.temperature_up - res.temperature_down
     i = np.searchsorted(res.z, 20e-9)

@@ -33,7 +33,11 @@ def test_constant_properties_closed_form():
 
 
 def test_jumps_are_q_times_r_and_flux_is_the_same_everywhere():
-    """Energy balance: the same flux crosses every layer (kappa dT/dx = q), and each jump is q R."""
+    """Energy balance: the same flux crosses every layer (kappa dT/dx = q), and each jump is q R.
+
+    Derivation in kapitza.devices.stack's docstring: steady 1D conduction carries one flux q, and Delta T = q R at
+    each interface (Swartz & Pohl, Rev. Mod. Phys. 61, 605 (1989)).
+    """
     res = solve_stack(_three(), Q, 300.0, points_per_layer=11)
     np.testing.assert_allclose(res.interface_jump, Q * np.array([1e-8, 2e-8]), rtol=1e-12)
     for i, k in enumerate((10.0, 100.0, 50.0)):
@@ -48,7 +52,11 @@ def test_jumps_are_q_times_r_and_flux_is_the_same_everywhere():
 
 
 def test_no_interface_resistance_is_the_bulk_result():
-    """R = 0 everywhere: the drop is that of the layers alone, and one merged layer gives the same."""
+    """R = 0 everywhere: the drop is that of the layers alone, and one merged layer gives the same.
+
+    Analytic: the layers' drops q d/kappa add, Q (100e-9/10 + 1e-6/100 + 10e-6/50) = Q (1e-8 + 1e-8 + 2e-7); one 100
+    nm layer of kappa 10 gives Q 1e-8.
+    """
     res = solve_stack(_three(0.0, 0.0), Q, 300.0)
     merged = make_stack([{"conductivity": 10.0, "thickness": 100e-9}], [])
     assert solve_stack(merged, Q, 300.0).total_drop == pytest.approx(Q * 1e-8, rel=1e-12)
@@ -57,7 +65,10 @@ def test_no_interface_resistance_is_the_bulk_result():
 
 
 def test_large_r_dominates_the_budget():
-    """R -> large: the interface takes the whole drop and crossover_scale >> 1."""
+    """R -> large: the interface takes the whole drop and crossover_scale >> 1.
+
+    Analytic: the shares are fractions of one total (sum 1); R = 1e-3 per interface is far above the layers' d/kappa.
+    """
     res = solve_stack(_three(1e-3, 1e-3), 10.0, 300.0)
     assert res.interface_share > 0.999
     assert res.crossover_scale > 1e3
@@ -66,7 +77,10 @@ def test_large_r_dominates_the_budget():
 
 
 def test_kapitza_length_and_crossover():
-    """L_K = kappa R for both neighbours; crossover_scale = sum R / sum d/kappa."""
+    """L_K = kappa R for both neighbours; crossover_scale = sum R / sum d/kappa.
+
+    Analytic: L_K = kappa R, and sum R/sum d/kappa = (1e-8 + 2e-8)/(1e-8 + 1e-8 + 2e-7) = 3e-8/2.2e-7.
+    """
     res = solve_stack(_three(), Q, 300.0)
     np.testing.assert_allclose(res.kapitza_length[0], [10.0 * 1e-8, 100.0 * 1e-8], rtol=1e-12)
     np.testing.assert_allclose(res.kapitza_length[1], [100.0 * 2e-8, 50.0 * 2e-8], rtol=1e-12)
@@ -89,7 +103,11 @@ def test_kappa_of_t_obeys_the_kirchhoff_transform():
 
 
 def test_r_of_t_is_evaluated_at_the_interface_mean_temperature():
-    """A T^-3 resistance: the jump satisfies Delta T = q R((T_u + T_l)/2) exactly, and the small-q limit is linear."""
+    """A T^-3 resistance: the jump satisfies Delta T = q R((T_u + T_l)/2) exactly, and the small-q limit is linear.
+
+    Derivation in kapitza.devices.stack's docstring: the jump solves Delta T = q R((T_lower + Delta T/2)) exactly; for
+    q -> 0 it tends to q R(T_sink).
+    """
     law = PowerLawResistance(1e-3, 1.0, 3.0)
     stack = make_stack([{"conductivity": 100.0, "thickness": 1e-6}, {"conductivity": 100.0, "thickness": 1e-6}], [law])
     res = solve_stack(stack, 2e3, 1.5)

@@ -29,7 +29,11 @@ def test_worked_number_si_ge():
 
 
 def test_no_interfaces_gives_layer_series():
-    """R = 0: k_eff is the series average of the layers, at every period."""
+    """R = 0: k_eff is the series average of the layers, at every period.
+
+    Analytic: layers in series, 1/(x/k_A + (1 - x)/k_B) with x = 0.3, derived in kapitza.devices.superlattice's
+    docstring.
+    """
     r = superlattice(3e-9, 7e-9, 100.0, 10.0, 0.0, periods=5)
     expected = 1.0 / (0.3 / 100.0 + 0.7 / 10.0)
     assert r.effective_conductivity == pytest.approx(expected, rel=1e-12)
@@ -39,7 +43,11 @@ def test_no_interfaces_gives_layer_series():
 
 
 def test_large_r_and_thin_limit():
-    """R -> inf: k_eff -> 0; thin layers: k_eff -> period / (2R) (interfaces only)."""
+    """R -> inf: k_eff -> 0; thin layers: k_eff -> period / (2R) (interfaces only).
+
+    Derivation from k_eff = N p/(N r_period + 2 R_c) of kapitza.devices.superlattice: r_period -> 2R for thin layers,
+    so k_eff -> p/(2R) = 0.2e-9/4e-9.
+    """
     huge = superlattice(5e-9, 5e-9, 148.0, 60.0, 1.0)
     assert huge.effective_conductivity < 1e-8
     r = superlattice(0.1e-9, 0.1e-9, 148.0, 60.0, 2e-9, periods=100)
@@ -49,7 +57,11 @@ def test_large_r_and_thin_limit():
 
 
 def test_critical_period_halves_the_layer_conductivity():
-    """At p = p_c the layers and interfaces resist equally: k_eff = k_layers / 2; thick periods -> k_layers."""
+    """At p = p_c the layers and interfaces resist equally: k_eff = k_layers / 2; thick periods -> k_layers.
+
+    Derivation in kapitza.devices.superlattice's docstring: p_c = (R_AB + R_BA)/(x/k_A + (1 - x)/k_B), where layers
+    and interfaces resist equally.
+    """
     base = superlattice(2e-9, 6e-9, 50.0, 20.0, 1e-9, resistance_ba=3e-9)
     p_c = base.critical_period
     assert p_c == pytest.approx(4e-9 / (0.25 / 50 + 0.75 / 20))
@@ -61,7 +73,10 @@ def test_critical_period_halves_the_layer_conductivity():
 
 
 def test_contacts_and_finite_n():
-    """End contacts add 2 R_c once: their weight falls as 1/N."""
+    """End contacts add 2 R_c once: their weight falls as 1/N.
+
+    Analytic: r_period = d/k + 2R = 1e-8/100 + 2e-9 and k_eff = N p/(N r_period + 2 R_c), coded in the test.
+    """
     few = superlattice(5e-9, 5e-9, 100.0, 100.0, 1e-9, periods=1, contact_resistance=1e-8)
     many = superlattice(5e-9, 5e-9, 100.0, 100.0, 1e-9, periods=1000, contact_resistance=1e-8)
     per = 1e-8 / 100.0 + 2e-9
@@ -70,7 +85,11 @@ def test_contacts_and_finite_n():
 
 
 def test_alloy_period():
-    """The period where k_eff equals the alloy's value; for Si/Ge by name the default alloy value applies."""
+    """The period where k_eff equals the alloy's value; for Si/Ge by name the default alloy value applies.
+
+    The alloy period is where the closed-form k_eff of kapitza.devices.superlattice equals the alloy value (analytic),
+    checked by evaluating k_eff there.
+    """
     r = superlattice(5e-9, 5e-9, 148.0, 60.0, 3e-9, alloy_conductivity=1.0)
     p = r.alloy_period
     at = superlattice(p / 2, p / 2, 148.0, 60.0, 3e-9, alloy_conductivity=1.0)

@@ -15,7 +15,10 @@ LENGTHS = np.geomspace(1e-7, 1e-1, 25)
 
 
 def test_no_contact_resistance_gives_the_material_zt():
-    """rho_c = R_K = 0: ZT_dev = ZT at every length and the whole drop is across the leg."""
+    """rho_c = R_K = 0: ZT_dev = ZT at every length and the whole drop is across the leg.
+
+    Analytic: n = m = 0 in ZT_dev = ZT/[(1 + n/L)(1 + m/L)], derived in kapitza.devices.thermoelectric's docstring.
+    """
     leg = thermoelectric_leg(LENGTHS, zt=1.3, contact_resistivity=0.0, resistance=0.0)
     assert np.allclose(leg.zt_device, 1.3, rtol=0, atol=1e-15)
     assert np.all(leg.leg_fraction == 1.0)
@@ -23,7 +26,11 @@ def test_no_contact_resistance_gives_the_material_zt():
 
 
 def test_long_and_short_legs():
-    """L -> inf: ZT_dev -> ZT; L -> 0: ZT_dev -> 0 (the contacts take everything); monotonic in between."""
+    """L -> inf: ZT_dev -> ZT; L -> 0: ZT_dev -> 0 (the contacts take everything); monotonic in between.
+
+    Analytic limits of ZT_dev/ZT = 1/[(1 + n/L)(1 + m/L)] (derived in kapitza.devices.thermoelectric's docstring): 1
+    as L -> inf, 0 as L -> 0, increasing in L.
+    """
     leg = thermoelectric_leg([1e-12, *LENGTHS, 1e3], zt=1.0, contact_resistivity=1e-10, resistance=1e-6)
     assert leg.ratio[-1] == pytest.approx(1.0, abs=1e-6)
     assert leg.ratio[0] < 1e-6
@@ -31,7 +38,10 @@ def test_long_and_short_legs():
 
 
 def test_kapitza_only_sets_the_share_of_the_temperature_drop():
-    """With rho_c = 0 the ratio is the share of dT across the leg: L/k / (L/k + 2 R_K) (1D series)."""
+    """With rho_c = 0 the ratio is the share of dT across the leg: L/k / (L/k + 2 R_K) (1D series).
+
+    The expected fraction is the closed form derived in kapitza.devices.thermoelectric's docstring, coded in the test.
+    """
     k, r, length = 1.5, 1e-6, 1e-4
     leg = thermoelectric_leg(length, contact_resistivity=0.0, resistance=r, conductivity=k)
     expected = (length / k) / (length / k + 2 * r)
@@ -41,7 +51,11 @@ def test_kapitza_only_sets_the_share_of_the_temperature_drop():
 
 def test_device_zt_from_the_definition():
     """ZT_dev = S_dev^2 T / (R_e K) from S, rho, k directly (S_dev = S times the leg's share of dT), against
-    the factored formula: two routes to one number."""
+    the factored formula: two routes to one number.
+
+    The direct route is an independent computation written in the test; the factored formula is derived in
+    kapitza.devices.thermoelectric's docstring (Min & Rowe, J. Power Sources 38, 253 (1992)).
+    """
     s, rho, k, t, rho_c, r_k, length = 200e-6, 1e-5, 1.5, 300.0, 1e-10, 1e-6, 2e-4
     zt = s * s * t / (rho * k)
     area = 1e-6
@@ -82,7 +96,10 @@ def test_worked_number_bi2te3_leg():
 
 
 def test_resistance_from_any_source():
-    """R_K may be 'G=...' (R = 1/G) or a power law evaluated at the leg temperature."""
+    """R_K may be 'G=...' (R = 1/G) or a power law evaluated at the leg temperature.
+
+    Analytic: R = 1/G = 1e-8, and R0 (T/T0)^-1 = 2e-8 * 150/300 = 1e-8.
+    """
     a = thermoelectric_leg(1e-4, resistance="G=1e8")
     b = thermoelectric_leg(1e-4, resistance=1e-8)
     assert a.ratio[0] == pytest.approx(b.ratio[0], rel=1e-12) and a.resistance_label == "G=1e+08"

@@ -67,7 +67,11 @@ def test_detailed_balance(a, b, t, model):
     model=st.sampled_from(("amm", "amm-simple")),
 )
 def test_energy_is_conserved_at_every_angle(a, b, angle, incident, model):
-    """R + T = 1 for a plane wave at any angle of incidence (energy conservation at the boundary)."""
+    """R + T = 1 for a plane wave at any angle of incidence (energy conservation at the boundary).
+
+    The expected sum 1 is analytic (a lossless elastic boundary, derived in kapitza.transmission.amm's docstring);
+    1e-12 is round-off.
+    """
     with no_warnings():
         c = kapitza.amm_coefficients(a, b, angle, incident, model)
     assert all(0.0 <= v <= 1.0 + 1e-12 for v in c.values())
@@ -84,7 +88,11 @@ def test_dmm_does_not_exceed_the_radiation_limit(a, b, t):
 @LAW
 @given(a=materials("A"), b=materials("B"), t=temperatures, model=st.sampled_from(BALANCED))
 def test_conductance_is_finite_and_positive_above_zero_and_zero_at_zero(a, b, t, model):
-    """G > 0 and finite for T > 0; G(0) = 0 (no phonons are excited at T = 0)."""
+    """G > 0 and finite for T > 0; G(0) = 0 (no phonons are excited at T = 0).
+
+    Analytic: dn/dT = 0 for every w > 0 at T = 0, and the Landauer integrand is positive for T > 0 (kapitza.landauer's
+    docstring).
+    """
     with no_warnings():
         g = kapitza.conductance(a, b, [0.0, t], model)
     assert g[0] == 0.0
@@ -94,7 +102,10 @@ def test_conductance_is_finite_and_positive_above_zero_and_zero_at_zero(a, b, t,
 @LAW
 @given(a=materials("A"), b=materials("B"), t=temperatures)
 def test_the_inelastic_channel_only_adds(a, b, t):
-    """tau_el + min(tau_inel, 1 - tau_el) >= tau_el: G with the channel >= G without (and <= the limit of 1)."""
+    """tau_el + min(tau_inel, 1 - tau_el) >= tau_el: G with the channel >= G without (and <= the limit of 1).
+
+    Analytic: min(tau_inel, 1 - tau_el) >= 0 (the rule of kapitza.transmission.inelastic); 1e-12 is round-off.
+    """
     inelastic = dict(A=1e-14, q=1.0, m=1.0)
     g_el = kapitza.conductance(a, b, t, "dmm")
     g_in = kapitza.conductance(a, b, t, "dmm", inelastic=inelastic)
@@ -111,7 +122,11 @@ def test_the_inelastic_channel_only_adds(a, b, t):
     t=temperatures,
 )
 def test_chain_detailed_balance(m1, m2, k1, k2, k12, t):
-    """The 1D chain junction: G(1 -> 2) = G(2 -> 1) (tau is symmetric, Landauer 1D)."""
+    """The 1D chain junction: G(1 -> 2) = G(2 -> 1) (tau is symmetric, Landauer 1D).
+
+    Analytic: the chain's tau is symmetric under 1 <-> 2 (derivation in kapitza.transmission.chain's docstring; Zhang,
+    Fisher & Mingo, Numer. Heat Transfer B 51, 333 (2007)).
+    """
     g12 = chain_conductance(ChainJunction(m1 * AMU, m2 * AMU, k1, k2, k12), t).conductance[0]
     g21 = chain_conductance(ChainJunction(m2 * AMU, m1 * AMU, k2, k1, k12), t).conductance[0]
     assert g12 == pytest.approx(g21, rel=1e-9)

@@ -96,7 +96,10 @@ def test_alternative_debye_temperatures_quoted_elsewhere():
 def test_elastic_debye_temperature_by_hand():
     """Cu (database v_l = 4727, v_t = 2299 m/s, n = 8.491e28 m^-3): v_D = (3 / (1/4727^3 +
     2/2299^3))^(1/3) = 2583.09 m/s, k_D = (6 pi^2 n)^(1/3) = 1.3593e10 m^-1,
-    theta = hbar v_D k_D / k_B = 338.0 K (hand calculation; Kittel Ch. 5 gives 343 K calorimetric)."""
+    theta = hbar v_D k_D / k_B = 338.0 K (hand calculation; Kittel Ch. 5 gives 343 K calorimetric).
+
+    The numbers are computed by hand as above, and the test repeats the computation independently.
+    """
     cu = get_material("Cu")
     v_d = (3.0 / (1.0 / 4727.0**3 + 2.0 / 2299.0**3)) ** (1.0 / 3.0)
     k_d = (6.0 * math.pi**2 * 8.491e28) ** (1.0 / 3.0)
@@ -107,7 +110,11 @@ def test_elastic_debye_temperature_by_hand():
 
 
 def test_elastic_debye_temperature_of_a_fluid_uses_one_branch():
-    """He-4: one longitudinal branch, v_D = v_l (the database's Debye cutoff, 1 %)."""
+    """He-4: one longitudinal branch, v_D = v_l (the database's Debye cutoff, 1 %).
+
+    Analytic: a fluid has only the longitudinal branch, so v_D = v_l and theta = hbar v_l (6 pi^2 n)^(1/3)/kB (the 1 %
+    stated above).
+    """
     he = get_material("He4")
     assert elastic_debye_temperature(he) == pytest.approx(he.debye_temperature, rel=0.01)
 

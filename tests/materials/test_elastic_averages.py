@@ -55,7 +55,11 @@ def _crystals():
 def test_isotropic_stiffness_gives_exact_speeds():
     """An isotropic stiffness (C11 = lambda + 2 mu, C44 = mu) has Voigt = Reuss = Hill
     and v_l = sqrt((lambda + 2 mu)/rho), v_t = sqrt(mu/rho) exactly (elastic-wave
-    speeds of an isotropic solid)."""
+    speeds of an isotropic solid).
+
+    Analytic: for an isotropic stiffness Voigt = Reuss (Hill, Proc. Phys. Soc. A 65, 349 (1952), as
+    kapitza.materials.elastic cites), K = lambda + 2 mu/3, G = mu.
+    """
     lam, mu, rho = 60.0 * GPA, 31.0 * GPA, 2700.0
     c = voigt_matrix({"C11": lam + 2 * mu, "C44": mu}, "isotropic")
     avg = voigt_reuss_hill(c)
@@ -72,7 +76,11 @@ def test_isotropic_stiffness_gives_exact_speeds():
 @pytest.mark.parametrize("symmetry", ["cubic", "hexagonal", "trigonal"])
 def test_isotropic_values_written_in_lower_symmetries_agree(symmetry):
     """The hexagonal and trigonal layouts must reduce to the isotropic matrix when the
-    constants are isotropic (C33 = C11, C13 = C12, C14 = 0, C44 = (C11 - C12)/2)."""
+    constants are isotropic (C33 = C11, C13 = C12, C14 = 0, C44 = (C11 - C12)/2).
+
+    Analytic: with these relations the hexagonal and trigonal stiffness matrices are the isotropic one, entry by
+    entry.
+    """
     c11, c44 = 200.0 * GPA, 70.0 * GPA
     c12 = c11 - 2 * c44
     constants = {"C11": c11, "C12": c12, "C44": c44}
@@ -135,7 +143,11 @@ def test_voigt_bounds_hill_bounds_reuss(material):
 @pytest.mark.parametrize("name", ["Al2O3", "Bi", "Ti", "Cu"])
 def test_averages_do_not_depend_on_crystal_orientation(name):
     """Voigt and Reuss averages are orientation averages, so rotating the crystal
-    (rotating the 4th-rank stiffness tensor) must leave them unchanged."""
+    (rotating the 4th-rank stiffness tensor) must leave them unchanged.
+
+    Analytic: Voigt and Reuss averages are rotational invariants of the stiffness tensor (Hill, Proc. Phys. Soc. A 65,
+    349 (1952)).
+    """
     m = next(x for x in list_materials() if x.name == name)
     c = voigt_matrix(m.elastic_constants, m.elastic_symmetry)
     rotated = _rotate(c, _random_rotation(7))
@@ -146,7 +158,10 @@ def test_averages_do_not_depend_on_crystal_orientation(name):
 
 
 def test_trigonal_layout():
-    """Point groups 32, 3m, -3m: C14 at (1,4), -C14 at (2,4), C56 = C14, C66 = (C11 - C12)/2."""
+    """Point groups 32, 3m, -3m: C14 at (1,4), -C14 at (2,4), C56 = C14, C66 = (C11 - C12)/2.
+
+    Expected entries derived from the trigonal Voigt layout above, C66 = (5 - 1)/2 = 2.
+    """
     c = voigt_matrix({"C11": 5.0, "C12": 1.0, "C13": 1.5, "C14": -0.3, "C33": 4.0, "C44": 1.2}, "trigonal")
     assert c[0, 3] == c[3, 0] == -0.3
     assert c[1, 3] == c[3, 1] == 0.3
@@ -156,7 +171,10 @@ def test_trigonal_layout():
 
 
 def test_sound_speeds_formula():
-    """v_l = sqrt((K + 4G/3)/rho), v_t = sqrt(G/rho)."""
+    """v_l = sqrt((K + 4G/3)/rho), v_t = sqrt(G/rho).
+
+    Analytic: K + 4G/3 = 100e9 + 80e9 = 180e9 Pa (elastic waves in an isotropic solid).
+    """
     v_l, v_t = sound_speeds(100e9, 60e9, 2500.0)
     assert v_l == pytest.approx(math.sqrt(180e9 / 2500.0))
     assert v_t == pytest.approx(math.sqrt(60e9 / 2500.0))

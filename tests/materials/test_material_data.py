@@ -114,7 +114,10 @@ def test_number_density_is_density_over_mean_atomic_mass(m):
 def test_cubic_number_density_matches_lattice_constant(m):
     """Parity of two routes to n: density / mass, and atoms per cell / a^3 (8 diamond,
     4 fcc, 2 bcc).  1 % tolerance: handbook densities are rounded to 3 figures and
-    are not always X-ray densities (Cr: 7.15 vs 7.19 g cm^-3)."""
+    are not always X-ray densities (Cr: 7.15 vs 7.19 g cm^-3).
+
+    Analytic: n = (atoms per cubic cell)/a^3.
+    """
     n_lattice = ATOMS_PER_CUBIC_CELL[m.structure] / m.lattice_constant**3
     assert m.number_density == pytest.approx(n_lattice, rel=0.01)
 
@@ -125,7 +128,11 @@ def test_debye_temperature_close_to_elastic_limit(m):
     the sound speeds and n.  The stored speeds are room-temperature ones (softer than
     at 0 K; Pb and Cr by ~10 %), and real spectra deviate from Debye, so allow 15 %.
     Single-crystal (Hill) speeds are used where the database keeps them as the 'vrh'
-    alternative: Pb's measured polycrystalline speeds give 76 K against 105 K."""
+    alternative: Pb's measured polycrystalline speeds give 76 K against 105 K.
+
+    Analytic: theta = hbar v_D (6 pi^2 n)^(1/3)/kB with 3/v_D^3 = 1/v_l^3 + 2/v_t^3 (Kittel, Introduction to Solid
+    State Physics, 8th ed., Ch. 5).
+    """
     vrh = {a.label: a.values for a in m.alternatives}.get("vrh")
     if vrh is not None:
         m = dataclasses.replace(m, v_l=vrh["v_l"], v_t=vrh["v_t"], alternatives=())
@@ -135,7 +142,10 @@ def test_debye_temperature_close_to_elastic_limit(m):
 @pytest.mark.parametrize("m", MATERIALS, ids=ids)
 def test_debye_temperatures_stated_as_elastic_are_elastic(m):
     """Where the source says the Debye temperature is the elastic one (or the Debye
-    cutoff, for He4), it must follow from the stored numbers (1 %: 3-figure rounding)."""
+    cutoff, for He4), it must follow from the stored numbers (1 %: 3-figure rounding).
+
+    Analytic: theta = hbar v_D (6 pi^2 n)^(1/3)/kB from the stored speeds and n.
+    """
     source = m.sources["debye_temperature"].lower()
     if "elastic debye temperature" in source or "debye cutoff" in source:
         assert m.debye_temperature == pytest.approx(elastic_debye_temperature(m), rel=0.01)
@@ -200,7 +210,11 @@ def test_liquid_helium_first_sound_and_density():
 def test_silicon_hill_speeds():
     """Si polycrystal (Hill average of McSkimin's 1953 constants): v_l = 8.95 km/s, above
     the [100] value sqrt(C11/rho) = 8.43 km/s, and v_t = 5.34 km/s, below
-    sqrt(C44/rho) = 5.84 km/s.  Guards against storing directional speeds."""
+    sqrt(C44/rho) = 5.84 km/s.  Guards against storing directional speeds.
+
+    Sources: McSkimin, J. Appl. Phys. 24, 988 (1953) (the stored constants) averaged as in Hill, Proc. Phys. Soc. A
+    65, 349 (1952).
+    """
     m = BY_NAME["Si"]
     assert m.v_l == pytest.approx(8949.0, rel=2e-3)
     assert m.v_t == pytest.approx(5344.0, rel=2e-3)

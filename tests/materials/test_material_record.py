@@ -37,6 +37,7 @@ def test_derived_properties_of_a_solid():
 
 
 def test_a_fluid_has_one_branch():
+    """Analytic: v_t = 0 leaves only the longitudinal branch, and Z_t = rho v_t = 0."""
     m = make(v_t=0.0, thermal_conductivity=None)
     assert m.is_fluid
     assert m.n_branches == 1
@@ -78,7 +79,10 @@ def test_bad_values_name_material_field_value_and_rule(field, value, fragment):
 
 
 def test_transverse_speed_bounded_by_positive_bulk_modulus():
-    """K = rho (v_l^2 - 4 v_t^2 / 3) > 0 requires v_t < v_l sqrt(3)/2."""
+    """K = rho (v_l^2 - 4 v_t^2 / 3) > 0 requires v_t < v_l sqrt(3)/2.
+
+    Derivation: K = rho (v_l^2 - 4 v_t^2/3) > 0 gives v_t < v_l sqrt(3)/2.
+    """
     limit = 6000.0 * math.sqrt(3) / 2
     make(v_t=limit * 0.999)
     with pytest.raises(InputError, match="sqrt\\(3\\)/2"):

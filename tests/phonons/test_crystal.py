@@ -23,7 +23,10 @@ def test_stillinger_weber_silicon_relaxes_to_its_analytic_lattice_constant():
 
 
 def test_relaxed_crystal_is_stress_free():
-    """At the potential's own lattice constant the cubic cell has no stress (EMT Al: |sigma| < 10 kPa)."""
+    """At the potential's own lattice constant the cubic cell has no stress (EMT Al: |sigma| < 10 kPa).
+
+    Analytic: the stress is dE/d(strain)/V, zero at the energy minimum that defines the relaxed lattice constant.
+    """
     from ase.units import GPa
 
     spec = crystal_spec("Al", "emt")

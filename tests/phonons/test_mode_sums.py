@@ -125,6 +125,8 @@ def test_continuum_limit_of_an_ellipsoidal_dispersion_is_its_shadow_area():
     M = (shadow area of the surface on the xy plane) / (2 pi)^3 = omega^2 / (8 pi^2 c_x c_y),
     although v is not parallel to k (coarea formula; the isotropic case gives the Debye
     1 / (8 pi^2 v^2)).  This checks the |v.n| / c^3 integral with anisotropy, to 1e-6.
+
+    The expectations are derived above (coarea formula) and coded in the test.
     """
     c = np.array([3000.0, 5000.0, 8000.0])
 
@@ -143,13 +145,17 @@ def test_continuum_limit_of_an_ellipsoidal_dispersion_is_its_shadow_area():
 
 
 def test_sound_speeds_of_the_isotropic_limit_are_the_input_speeds():
+    """Analytic: for omega = v k on every branch the long-wavelength speeds are the input speeds."""
     limit = long_wavelength_limit(isotropic_dispersion([3000.0, 3000.0, 7000.0]), "111", 1e7)
     np.testing.assert_allclose(limit.sound_speeds, [3000.0, 3000.0, 7000.0], rtol=1e-9)
 
 
 @pytest.mark.parity
 def test_irreducible_mesh_matches_phonopy_weights():
-    """Our reduction of a Gamma-centred fcc mesh under O_h and time reversal has phonopy's ir-points and weights."""
+    """Our reduction of a Gamma-centred fcc mesh under O_h and time reversal has phonopy's ir-points and weights.
+
+    The reference is an independent computation written in the test (phonopy's mesh); 48 = order of O_h (analytic).
+    """
     pytest.importorskip("phonopy")
     from phonopy import Phonopy
     from phonopy.structure.atoms import PhonopyAtoms
@@ -171,12 +177,16 @@ def test_irreducible_mesh_matches_phonopy_weights():
 
 
 def test_irreducible_mesh_without_symmetry_is_the_full_mesh():
+    """Analytic: with only the identity every point is its own orbit, 3 x 4 x 5 = 60 points of weight 1."""
     grid, weights, ops = irreducible_mesh((3, 4, 5), None)
     assert grid.shape == (60, 3) and np.all(weights == 1) and len(ops) == 1
 
 
 def test_broadened_sums_conserve_the_weights():
-    """int DOS = sum of weights and int M = sum of weights |v.n| / 2 when no weight is pushed below omega = 0."""
+    """int DOS = sum of weights and int M = sum of weights |v.n| / 2 when no weight is pushed below omega = 0.
+
+    Analytic: each mode is spread with a normalised kernel, so the integrals equal the sums computed in the test.
+    """
     rng = np.random.default_rng(3)
     f = rng.uniform(5e13, 9e13, size=(400, 2))
     sample = ModeSample(

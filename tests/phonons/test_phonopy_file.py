@@ -46,6 +46,10 @@ def work(valid_folder, tmp_path):
 
 
 def test_valid_file_loads(work, si_crystal):
+    """The reference is an independent computation (the potential route on the same crystal); 1.2e14 rad/s is the
+    order of SW Si's top phonon (17.83 THz times 2 pi, the LAMMPS value of tests/phonons/test_harmonic.py,
+    Stillinger & Weber 1985).
+    """
     crystal = HarmonicCrystal.from_phonopy_file(work / "phonopy.yaml", name="Si")
     np.testing.assert_allclose(
         crystal.frequencies(Q), si_crystal.frequencies(Q), rtol=1e-9, atol=1e-6 * 1.2e14
@@ -174,7 +178,11 @@ def test_no_force_constants(work):
 
 
 def test_inline_force_constants_match_the_file(si_crystal, tmp_path):
-    """The same force constants inside the YAML give the same frequencies (1e-9)."""
+    """The same force constants inside the YAML give the same frequencies (1e-9).
+
+    The reference is an independent computation (the potential route); 1.2e14 rad/s is about 2 pi times SW Si's 17.83
+    THz top (Stillinger & Weber 1985).
+    """
     si_crystal.phonopy.save(tmp_path / "phonopy.yaml", settings={"force_constants": True})
     crystal = HarmonicCrystal.from_phonopy_file(tmp_path / "phonopy.yaml")
     np.testing.assert_allclose(

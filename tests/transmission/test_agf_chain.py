@@ -33,7 +33,11 @@ def test_chain_through_agf_equals_exact_formula(strict, device_sites):
 @pytest.mark.parity
 def test_chain_conductance_matches_landauer_of_exact_formula():
     """G through the AGF result equals G of the exact chain (same Landauer engine, fine grid): 1e-4,
-    the trapezoid error of 4000 nodes against the engine's adaptive Gauss-Legendre panels."""
+    the trapezoid error of 4000 nodes against the engine's adaptive Gauss-Legendre panels.
+
+    The exact chain transmission is derived in kapitza.transmission.chain's docstring (Zhang, Fisher & Mingo, Numer.
+    Heat Transfer B 51, 333 (2007), Sec. 4).
+    """
     model = chain_model(M1, M2, K1, K2, K12)
     edge = min(band_edge(M1, K1), band_edge(M2, K2))
     omega = np.linspace(1, 4000, 4000) / 4000 * edge
@@ -43,6 +47,9 @@ def test_chain_conductance_matches_landauer_of_exact_formula():
 
 
 def test_identical_chains_transmit_everything_and_one_mode():
+    """Analytic: identical chains transmit tau = 1 (kapitza.transmission.chain's docstring), one mode per frequency,
+    and the group velocity is d omega/dq of omega = 2 sqrt(k/m) sin(q/2).
+    """
     model = chain_model(M1, M1, K1, K1, K1)
     omega = np.linspace(0.05, 0.95, 50) * band_edge(M1, K1)
     r = transmission(model, omega, eta=1e-10)

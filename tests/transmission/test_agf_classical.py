@@ -18,7 +18,10 @@ K1, K2, K12 = 12.0, 9.5, 7.0
 def test_classical_gives_kB_per_channel_exactly():
     """Two identical chains transmit one mode with tau = 1 up to the band edge omega_max = 2 sqrt(k/m):
     classically each mode carries k_B, so the 1D Landauer G = k_B omega_max / (2 pi) at every T
-    (Landauer; the 1D quantum of thermal conductance pi^2 k_B^2 T / (3 h) is its low-T BE counterpart)."""
+    (Landauer; the 1D quantum of thermal conductance pi^2 k_B^2 T / (3 h) is its low-T BE counterpart).
+
+    Analytic: G = kB int_0^w_max tau dw/(2 pi) with tau = 1, as derived above.
+    """
     edge = band_edge(M1, K1)
     omega, weights = frequency_grid(edge, 400)
     r = transmission(chain_model(M1, M1, K1, K1, K1), omega, eta=1e-10, omega_weights=weights)
@@ -29,7 +32,10 @@ def test_classical_gives_kB_per_channel_exactly():
 
 def test_classical_is_the_high_temperature_limit_of_bose_einstein():
     """The BE mode heat capacity x^2 e^x / (e^x - 1)^2 = 1 - x^2/12 + ..., x = hbar omega / k_B T: at
-    x_max = 0.01 BE equals the classical G to < 1e-5; at low T BE is smaller (modes frozen out)."""
+    x_max = 0.01 BE equals the classical G to < 1e-5; at low T BE is smaller (modes frozen out).
+
+    Derivation: the series above puts the gap at x_max^2/12 or below, about 1e-5 at x_max = 0.01.
+    """
     edge = min(band_edge(M1, K1), band_edge(M2, K2))
     omega, weights = frequency_grid(edge, 200)
     r = transmission(chain_model(M1, M2, K1, K2, K12), omega, eta=1e-10, omega_weights=weights)
@@ -46,7 +52,11 @@ def test_run_agf_classical_and_masses_match_the_mass_mismatch_model():
     """Si | Si with the masses of Si and Ge (masses_amu) is the Si/Ge Stillinger-Weber mass-mismatch model
     (same lattice, same force constants, same masses): same G.  With statistics="classical" every G
     (two-probe, the leads' ballistic ones) is k_B per mode: independent of T, equal to the transmission's
-    classical integral, and above Bose-Einstein at 300 K."""
+    classical integral, and above Bose-Einstein at 300 K.
+
+    Analytic: with kB per mode G does not depend on T, and the classical G exceeds the Bose-Einstein one (x^2
+    e^x/(e^x-1)^2 < 1).
+    """
     kw = {"potential": "sw", "kpoints": 2, "frequencies": 20, "temperature": [300.0, 3000.0], "check_broadening": False}
     from ase.data import atomic_masses, atomic_numbers
 
@@ -113,7 +123,11 @@ def test_lj_argon_heavy_argon_runs_and_scales_with_mass():
     """The LJ NEMD system in the AGF: Ar | Ar with 4x the mass on the right (potential="lj", masses_amu).
     Harmonic scaling: the same force constants with mass 4m give every frequency / 2, so with classical
     occupation (k_B per mode, the channel count integrated over omega) the right lead's ballistic G is
-    exactly half the left one's; the interface G lies below both."""
+    exactly half the left one's; the interface G lies below both.
+
+    Derivation: omega scales as m^(-1/2), so the classical ballistic G (kB times the channel count integrated over
+    omega) halves for 4 m; the atomic mass unit 1.66053906660e-27 kg is CODATA 2018.
+    """
     result, model = run_agf(
         "Ar",
         "Ar",

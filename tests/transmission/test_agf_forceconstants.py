@@ -42,7 +42,11 @@ def test_k_zero_sum_equals_the_folded_hessian_of_the_cell(slab, lateral):
 
 def test_diagonal_images_are_kept_and_matter(slab, lateral):
     """Second neighbours across a corner of the 5.43 A cell couple through (+-1, +-1) translations;
-    dropping them (as nearest-lateral-image codes do) breaks the k = 0 sum by far more than round-off."""
+    dropping them (as nearest-lateral-image codes do) breaks the k = 0 sum by far more than round-off.
+
+    Derivation: the SW cutoff is a sigma = 1.80 x 2.0951 A (Stillinger & Weber, Phys. Rev. B 31, 5262 (1985)) and a
+    three-body term couples atoms up to twice that apart.
+    """
     diagonal = (lateral.translations[:, 0] != 0) & (lateral.translations[:, 1] != 0)
     assert diagonal.any()
     assert hessian_range(SW) == pytest.approx(2 * 1.80 * 2.0951)
@@ -56,13 +60,20 @@ def test_diagonal_images_are_kept_and_matter(slab, lateral):
 
 
 def test_a_too_small_supercell_is_detected(slab):
-    """A 2x2 supercell (10.9 A) cannot hold two images 2 x 7.54 A apart: refused before any work."""
+    """A 2x2 supercell (10.9 A) cannot hold two images 2 x 7.54 A apart: refused before any work.
+
+    Analytic: 7.54 A = 2 x 1.80 x 2.0951 A, the SW Hessian range (Stillinger & Weber, Phys. Rev. B 31, 5262 (1985)); 2
+    x 5.431 A = 10.9 A.
+    """
     with pytest.raises(InputError, match="too small"):
         lateral_force_constants(slab, SW, repeat=(2, 2))
 
 
 def test_an_understated_force_range_is_detected(slab):
-    """Claiming a 3.0 A range: the second neighbours at 3.84 A have nonzero constants, so it is wrong."""
+    """Claiming a 3.0 A range: the second neighbours at 3.84 A have nonzero constants, so it is wrong.
+
+    Analytic: second neighbours in diamond Si are a/sqrt(2) = 5.431/sqrt(2) = 3.84 A apart.
+    """
     with pytest.raises(InputError, match="beyond the stated force range"):
         lateral_force_constants(slab, SW, force_range=3.0, cache=False)
 

@@ -41,7 +41,10 @@ def test_identical_leads_and_device_transmit_the_channel_count(perfect, strict):
     integer staircase.  Three routes agree: the Caroli trace, the Bloch-mode count and upward band
     crossings of the bulk bands.  Points within 1% of a band edge (where a step is smeared and a
     720-point k_z grid can miss a crossing) are skipped.  eta = 1e-8 shifts Xi by < 1e-5 elsewhere
-    (O(eta) times the device length over the decay length of the slowest mode); 1e-4 is the tolerance."""
+    (O(eta) times the device length over the decay length of the slowest mode); 1e-4 is the tolerance.
+
+    Analytic: without scattering every propagating channel transmits with probability 1, so Xi is the channel count.
+    """
     top = lead_max_frequency(perfect, "left", [(0, 0)])
     omega = np.linspace(0.02, 0.98, 97) * top
     for kappa in ((0.125, 0.375), (0.25, 0.0)):
@@ -59,7 +62,10 @@ def test_identical_leads_and_device_transmit_the_channel_count(perfect, strict):
 def test_perfect_crystal_conductance_is_the_ballistic_value(perfect):
     """G of the perfect crystal equals the ballistic G = int hbar w N(w)/(2 pi A) dn/dT dw built from the
     channel counts on the same grid (2x2 k).  With eta = 1e-8 the steps are sharp; 1e-3 covers the few
-    frequency nodes that fall on a smeared band edge."""
+    frequency nodes that fall on a smeared band edge.
+
+    The reference is an independent computation written in the test from the analytic ballistic formula above.
+    """
     top = 1.001 * lead_max_frequency(perfect, "left", [(0, 0)])
     n = 160
     omega = (np.arange(n) + 0.5) * top / n
@@ -76,7 +82,10 @@ def test_time_reversal_k_and_minus_k_transmit_alike():
 
     D(-k) = D(k)*, so Xi_LR(-k) = Xi_RL(k), which equals Xi_LR(k) as eta -> 0 (current conservation);
     the difference is O(eta), hence eta = 1e-9 and a 1e-6 tolerance (at eta = 1e-6 it is ~1e-5,
-    the size of the broadening error itself)."""
+    the size of the broadening error itself).
+
+    Derivation above: D(-k) = D(k)* and current conservation.
+    """
     s = build_interface(
         "Si",
         "Ge",

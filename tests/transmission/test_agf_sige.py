@@ -44,7 +44,10 @@ def test_sige_conductance_near_300k_compares_with_published_values(sige):
     includes anharmonic (inelastic) channels and the real Si-Ge bond and lattice mismatch that the
     mass-only model leaves out, and its G is an interface-local one, which is what the intrinsic (Simons-
     corrected) AGF conductance estimates; the two-probe Caroli value, which includes the ballistic
-    resistance of the leads, must lie below it.  A factor-2-pi or unit slip fails this test."""
+    resistance of the leads, must lie below it.  A factor-2-pi or unit slip fails this test.
+
+    Source: Hahn et al. 2015, the arXiv preprint named above.
+    """
     result, _ = sige
     g_ref = 1.0 / 3.76e-9
     i300 = 1
@@ -67,7 +70,11 @@ def test_halving_the_broadening_changes_g300_by_less_than_a_permille(sige):
 
 @pytest.mark.law
 def test_detailed_balance_ge_to_si_equals_si_to_ge(model):
-    """Laws: the elastic, harmonic transmission is symmetric, so Xi(Si -> Ge) = Xi(Ge -> Si)."""
+    """Laws: the elastic, harmonic transmission is symmetric, so Xi(Si -> Ge) = Xi(Ge -> Si).
+
+    Analytic: for a harmonic, elastic system the Caroli trace is symmetric under exchanging the leads (the AGF method
+    of Zhang, Fisher & Mingo, Numer. Heat Transfer B 51, 333 (2007)).
+    """
     s = build_interface(
         "Ge",
         "Si",
@@ -87,7 +94,11 @@ def test_detailed_balance_ge_to_si_equals_si_to_ge(model):
 @pytest.mark.parametrize("kappa", [(0.125, 0.375), (0.0, 0.0), (0.25, 0.25)])
 def test_mode_resolved_transmission_sums_to_the_caroli_trace(model, kappa):
     """Each incident Bloch mode's transmission lies in [0, 1] and their sum is the Caroli trace:
-    Gamma_L = sum_n s_n s_n^dagger / J_n over incident modes holds as eta -> 0 (eta = 1e-9 here: 1e-7)."""
+    Gamma_L = sum_n s_n s_n^dagger / J_n over incident modes holds as eta -> 0 (eta = 1e-9 here: 1e-7).
+
+    Analytic: the sum over incident Bloch modes is the Caroli trace written in the mode basis; the bound on k_z is the
+    zone edge pi/(2a) of a principal layer of two cubic cells (pl_cells=2).
+    """
     top = lead_max_frequency(model, "left", [(0, 0)])
     counted = 0
     for f in (0.12, 0.33, 0.5):
@@ -102,7 +113,10 @@ def test_mode_resolved_transmission_sums_to_the_caroli_trace(model, kappa):
 def test_local_dos_integrates_to_three_modes_per_atom_and_shows_interface_modes(model):
     """Each atom carries 3 modes: int rho_a d omega = 3 (to 3%: Lorentzian tails of relative width
     eta = 1e-2 beyond the grid).  Above Ge's band top (0.62 of Si's) bulk Ge has no states, but the Ge
-    plane at the interface, bonded to Si, does: an interface-localised mode."""
+    plane at the interface, bonded to Si, does: an interface-localised mode.
+
+    Analytic sum rule: three degrees of freedom per atom give int rho_a d omega = 3.
+    """
     top = lead_max_frequency(model, "left", [(0, 0)])
     w = (np.arange(600) + 0.5) / 600 * 1.6 * top
     d = local_dos(model, w, 2, eta=1e-2)

@@ -52,6 +52,9 @@ def test_energy_is_conserved_at_every_angle(a, b):
     Nothing in the solver imposes this: the amplitudes come from the boundary
     conditions and the fluxes from rho v^2 Re(q) |A|^2, so a wrong flux factor,
     a wrong branch of q or uncrossed terms would show here.
+
+    Source of the expectation: energy conservation at a lossless elastic interface (analytic: sum of the outgoing flux
+    fractions is 1), the continuum elasticity derived in kapitza.transmission.amm's docstring.
     """
     with no_warnings():
         for pol in pols(a):
@@ -83,6 +86,9 @@ def test_normal_incidence_is_the_impedance_formula(a, b):
 
 @pytest.mark.parametrize("name", ["Si", "Pb", "He4"])
 def test_identical_media_transmit_everything(name):
+    """Analytic: identical media have equal impedances and speeds, so the boundary conditions give no reflected wave
+    and tau = 1 exactly (the alpha = 4 Z1 Z2 c1 c2/(Z1 c1 + Z2 c2)^2 closed form at Z1 = Z2, c1 = c2).
+    """
     m = get_material(name)
     twin = dataclasses.replace(m, name="twin")
     for pol in pols(name):
@@ -91,7 +97,11 @@ def test_identical_media_transmit_everything(name):
 
 
 def test_nearly_identical_media_go_through_the_solver_and_transmit_almost_everything():
-    """Media differing by 1e-6 in density use the general solver; away from grazing, tau = 1 to ~1e-10."""
+    """Media differing by 1e-6 in density use the general solver; away from grazing, tau = 1 to ~1e-10.
+
+    Analytic: alpha = 4 Z1 Z2/(Z1 + Z2)^2 at normal incidence differs from 1 by (dZ/2Z)^2 ~ 2.5e-13 for dZ/Z = 1e-6,
+    so 1e-9 bounds the solver's round-off, not the physics.
+    """
     si = get_material("Si")
     other = dataclasses.replace(si, name="Si'", density=si.density * (1 + 1e-6))
     theta = np.linspace(0, np.radians(85), 500)
@@ -108,6 +118,8 @@ def test_sh_closed_form_matches_the_general_solver(a, b):
     Z = rho v_T, c = cos of the angle on each side (Snell: sin2 = sin1 v_T2/v_T1);
     total reflection past the critical angle.  The cosines are *not* crossed
     (unlike sound in fluids).
+
+    The closed form is derived above and coded in the test (an independent computation).
     """
     m1, m2 = material(a), material(b)
     z1, z2 = impedance(a, "SH"), impedance(b, "SH")
@@ -160,7 +172,11 @@ def test_fluid_into_solid_matches_the_closed_form(fluid, solid):
 
 
 def test_fluid_between_fluids_is_the_simplified_formula():
-    """Two fluids: the full model reduces to 4 Z1 Z2 c1 c2 / (Z1 c2 + Z2 c1)^2, the simplified AMM (exact here)."""
+    """Two fluids: the full model reduces to 4 Z1 Z2 c1 c2 / (Z1 c2 + Z2 c1)^2, the simplified AMM (exact here).
+
+    The simplified formula is the closed form of kapitza.transmission.amm (model="amm-simple"), exact for two fluids
+    (analytic: no shear waves, so only pressure and normal displacement are matched).
+    """
     full = amm_coefficients("He4", WATERLIKE, ANGLES, "P")["transmitted_P"]
     simple = amm_coefficients("He4", WATERLIKE, ANGLES, "P", model="amm-simple")["transmitted_P"]
     np.testing.assert_allclose(full, simple, rtol=1e-11, atol=1e-15)
@@ -168,13 +184,20 @@ def test_fluid_between_fluids_is_the_simplified_formula():
 
 @pytest.mark.parametrize("a,b", [("Cu", "He4"), ("Al", WATERLIKE), ("C", "He4")])
 def test_shear_horizontal_waves_do_not_enter_a_fluid(a, b):
+    """Analytic: a fluid has mu = 0, so the SH traction mu du_y/dz vanishes on its side and an SH wave is totally
+    reflected (R_SH = 1, nothing transmitted).
+    """
     c = amm_coefficients(a, b, ANGLES, "SH")
     np.testing.assert_allclose(c["reflected_SH"], 1.0, rtol=0, atol=1e-15)
     assert np.all(c["transmitted_P"] == 0)
 
 
 def test_critical_angles_are_where_snell_puts_them():
-    """sin(theta_c) = v_in / v_out for every faster coupled wave; past it that wave carries exactly 0."""
+    """sin(theta_c) = v_in / v_out for every faster coupled wave; past it that wave carries exactly 0.
+
+    Expected angles computed in the test from Snell's law p = sin(theta)/v_in (analytic, kapitza.transmission.amm's
+    docstring).
+    """
     al, si = material("Al"), material("Si")
     crit_p = critical_angles(al, si, "P")
     assert dict(crit_p) == pytest.approx({"transmitted_P": np.arcsin(al.v_l / si.v_l)}, rel=1e-15)
@@ -198,7 +221,10 @@ def test_critical_angles_are_where_snell_puts_them():
 
 
 def test_no_critical_angle_into_a_slower_medium():
-    """Pb is slower than diamond in every polarisation: C -> Pb has no transmitted critical angle."""
+    """Pb is slower than diamond in every polarisation: C -> Pb has no transmitted critical angle.
+
+    Analytic: by Snell's law a critical angle sin(theta_c) = v_in/v_out exists only where v_out > v_in.
+    """
     for pol in ("P", "SV", "SH"):
         assert not any(k.startswith("transmitted") for k in critical_angles("C", "Pb", pol))
     # helium is slower than any solid: from the solid side nothing is ever totally reflected into helium
@@ -218,6 +244,9 @@ def test_hemispherical_averages_match_adaptive_quadrature(a, b):
 
     quad gets the critical cos(theta) values as break points and up to 500
     subintervals; both routes agree to 1e-11 relative (or 1e-16 absolute).
+
+    The reference is an independent computation written in the test (scipy.integrate.quad); the averages sum to 1 by
+    energy conservation (analytic).
     """
     ma, mb = material(a), material(b)
     for pol in pols(a):
@@ -245,6 +274,9 @@ def test_reciprocity_of_hemispherical_averages(a, b, model):
 
     This is detailed balance mode by mode (M_1,i <alpha_ij> = M_2,j <alpha_ji>);
     it checks angles, mode conversion and flux normalisation together.
+
+    Derivation: M_i is proportional to 1/v_i^2 in a Debye medium, so detailed balance M_1,i <alpha_ij> = M_2,j
+    <alpha_ji> gives the ratio tested.
     """
     ma, mb = material(a), material(b)
     for i in pols(a):
@@ -279,6 +311,9 @@ def test_simplified_model_is_its_formula_and_has_no_mode_conversion():
 
 
 def test_angular_result_is_consistent():
+    """Expectations: the coefficients sum to 1 by energy conservation (analytic) and equal amm_coefficients /
+    hemispherical_averages (an independent computation written in the test, through the public functions).
+    """
     r = amm_angular("Al", "Si", n_angles=91)
     assert r.incident == ("P", "SV", "SH") and r.outgoing == outgoing_modes(material("Al"), material("Si"))
     crit = [a for pol in r.incident for a in r.critical[pol].values()]

@@ -41,6 +41,9 @@ def test_detailed_balance_at_low_temperature(model, a, b):
     The whole chain is involved: angles (Snell), mode conversion, the flux
     normalisation rho v^2 Re(q)|A|^2, the hemispherical averages, the
     polarisation-to-branch bookkeeping and the Debye channel densities.
+
+    Analytic: mode by mode M_1,i <alpha_ij> = M_2,j <alpha_ji> (reciprocity of the elastic scattering matrix), so G12
+    = G21 (Swartz & Pohl, Rev. Mod. Phys. 61, 605 (1989)).
     """
     t = np.array([0.05, 0.2, 1.0])
     np.testing.assert_allclose(
@@ -52,7 +55,11 @@ def test_detailed_balance_at_low_temperature(model, a, b):
 @pytest.mark.parametrize("a,b", PAIRS)
 @pytest.mark.law
 def test_detailed_balance_at_every_temperature_with_the_pair_cutoff_rule(model, a, b):
-    """The cutoff is applied per (incident, transmitted) pair, which keeps G12 = G21 above the cutoffs too."""
+    """The cutoff is applied per (incident, transmitted) pair, which keeps G12 = G21 above the cutoffs too.
+
+    Analytic: the pair (i, j) is cut at the smaller of its two cutoffs on both sides, so the reciprocity M_1,i
+    <alpha_ij> = M_2,j <alpha_ji> holds at every frequency.
+    """
     t = np.geomspace(1.0, 3000.0, 15)
     np.testing.assert_allclose(
         kapitza.conductance(a, b, t, model=model), kapitza.conductance(b, a, t, model=model), rtol=1e-9
@@ -71,7 +78,10 @@ def test_t_cubed_law_at_low_temperature(model, a, b):
 @pytest.mark.parametrize("model", MODELS)
 @pytest.mark.parametrize("a,b", PAIRS)
 def test_never_above_the_radiation_limit(model, a, b):
-    """Detailed balance bounds M1 tau12 by min(M1, M2) at each frequency, hence G_AMM <= G_limit."""
+    """Detailed balance bounds M1 tau12 by min(M1, M2) at each frequency, hence G_AMM <= G_limit.
+
+    Analytic bound of Swartz & Pohl, Rev. Mod. Phys. 61, 605 (1989), Sec. IV.C, as kapitza.transmission.limit states.
+    """
     t = np.geomspace(0.1, 3000, 30)
     with no_warnings():
         assert np.all(kapitza.conductance(a, b, t, model) <= kapitza.conductance(a, b, t, "limit") * (1 + 1e-12))
@@ -79,7 +89,10 @@ def test_never_above_the_radiation_limit(model, a, b):
 
 @pytest.mark.parametrize("model", MODELS)
 def test_identical_media_reach_the_radiation_limit(model):
-    """No interface, no resistance beyond the channel count: tau = 1, G_AMM(A, A) = G_limit(A, A)."""
+    """No interface, no resistance beyond the channel count: tau = 1, G_AMM(A, A) = G_limit(A, A).
+
+    Analytic: identical media give alpha = 1 at every angle (no impedance step), so M1 tau = M1 = min(M1, M1).
+    """
     t = np.array([1.0, 30.0, 300.0])
     np.testing.assert_allclose(
         kapitza.conductance("Si", "Si", t, model), kapitza.conductance("Si", "Si", t, "limit"), rtol=1e-12
@@ -110,13 +123,18 @@ def classical_closed_form(a, b, model):
 @pytest.mark.parametrize("a,b", [("Al", "Si"), ("Pb", "C"), ("C", "Pb"), ("Cu", "He4")])
 @pytest.mark.parity
 def test_classical_saturation_equals_the_pair_cutoff_closed_form(model, a, b):
+    """The reference is the closed form derived in classical_closed_form, coded in this file (analytic)."""
     g = kapitza.conductance(a, b, [1.0, 300.0], model=model, statistics="classical", cutoff="branch")
     np.testing.assert_allclose(g, classical_closed_form(a, b, model), rtol=1e-10)
 
 
 def test_nothing_is_transmitted_into_modes_that_do_not_exist():
     """Diamond phonons above every cutoff of Pb find no modes to enter: tau = 0; T phonons between Pb's cutoffs
-    can still enter Pb's longitudinal branch."""
+    can still enter Pb's longitudinal branch.
+
+    Analytic: above a receiving branch's cutoff there are no modes to enter; below it tau is the frequency-independent
+    hemispherical average (the continuum AMM of kapitza.transmission.amm).
+    """
     c, pb = get_material("C"), get_material("Pb")
     sc, spb = debye_spectrum(c, "branch"), debye_spectrum(pb, "branch")
     model = acoustic_mismatch(c, pb, sc, spb)
@@ -130,6 +148,7 @@ def test_nothing_is_transmitted_into_modes_that_do_not_exist():
 
 
 def test_branch_shares_and_labels():
+    """Analytic: the Landauer integral is linear in the per-branch channel densities, so the branch terms add to G."""
     r = kapitza.predict("Al", "Si", [10.0, 300.0], "amm")
     assert r.branch_labels == ("L", "T") and r.model == "amm"
     np.testing.assert_allclose(r.by_branch.sum(axis=0), r.conductance, rtol=1e-13)

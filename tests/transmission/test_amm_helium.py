@@ -110,6 +110,9 @@ def test_diffuse_scattering_lowers_helium_resistance_by_over_two_orders():
 
 
 def test_resistance_t3_is_constant_in_the_t_cubed_regime_and_undefined_at_zero():
+    """Analytic: below every cutoff G = prefactor * T^3 (the low-temperature T^3 law, Swartz & Pohl, Rev. Mod. Phys.
+    61, 605 (1989)), so R T^3 is constant; at T = 0 it is 0/0.
+    """
     r = kapitza.predict("Cu", "He4", [0.0, 0.05, 0.1, 0.3], "amm")
     assert np.isnan(r.resistance_t3[0])
     np.testing.assert_allclose(r.resistance_t3[1:], r.resistance_t3[1], rtol=1e-9)

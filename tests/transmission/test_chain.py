@@ -65,13 +65,20 @@ def test_closed_form_equals_direct_matching_and_conserves_energy(mass_ratio, k12
 
 @pytest.mark.law
 def test_identical_chains_transmit_everything_below_the_band_edge():
+    """Analytic: identical chains with k12 = k give tau = 1 below the band edge (derivation in
+    kapitza.transmission.chain's docstring).
+    """
     k, m = 12.0, M_SI
     w = np.linspace(0, 0.999, 200) * band_edge(m, k)
     np.testing.assert_allclose(chain_transmission(w, m, m, k, k, k), 1.0, rtol=1e-12)
 
 
 def test_long_wavelength_limit_is_the_impedance_formula():
-    """tau -> 4 Z1 Z2/(Z1+Z2)^2, Z = sqrt(m k) (seed 004, 1D acoustic mismatch)."""
+    """tau -> 4 Z1 Z2/(Z1+Z2)^2, Z = sqrt(m k) (seed 004, 1D acoustic mismatch).
+
+    Derivation in kapitza.transmission.chain's docstring: A_i -> i w Z_i as w -> 0 (Zhang, Fisher & Mingo, Numer. Heat
+    Transfer B 51, 333 (2007), Sec. 4).
+    """
     m1, m2, k1, k2 = M_SI, M_GE, 10.0, 7.0
     z1, z2 = np.sqrt(m1 * k1), np.sqrt(m2 * k2)
     expected = 4 * z1 * z2 / (z1 + z2) ** 2
@@ -82,6 +89,9 @@ def test_long_wavelength_limit_is_the_impedance_formula():
 
 
 def test_zero_above_the_smaller_band_edge():
+    """Analytic: above w_2 = 2 sqrt(k/m2) the heavier chain has no propagating wave (m w^2 = 2k(1 - cos q) has no real
+    q), so tau = 0.
+    """
     m1, m2, k = M_SI, M_GE, 10.0
     edge = band_edge(m2, k)  # the heavier chain has the lower band edge
     w = np.array([1.0001, 1.5, 1.99]) * edge
@@ -100,7 +110,11 @@ def test_detailed_balance_of_the_transmission():
 
 
 def test_classical_conductance_of_a_perfect_chain_is_kb_wc_over_2pi_s():
-    """tau = 1 below w_c: G = kB w_c tau / (2 pi S) (seed 004, classical 1D limit)."""
+    """tau = 1 below w_c: G = kB w_c tau / (2 pi S) (seed 004, classical 1D limit).
+
+    Analytic: every mode holds kB and a 1D channel has 1/(2 pi) modes per rad/s, so G = kB w_c/(2 pi S); at 1e6 K the
+    quantum correction is of order (hbar w_c/kT)^2.
+    """
     area = (5.431e-10) ** 2 / 4
     j = ChainJunction(M_SI, M_SI, 10.0, 10.0, 10.0, cross_section=area)
     g = chain_conductance(j, [10.0, 1000.0], statistics="classical").conductance
@@ -110,7 +124,10 @@ def test_classical_conductance_of_a_perfect_chain_is_kb_wc_over_2pi_s():
 
 
 def test_quantum_conductance_at_low_temperature_is_tau0_times_the_quantum():
-    """kT << hbar w_c: G per chain -> tau(0) * pi kB^2 T / (6 hbar) (quantum of thermal conductance)."""
+    """kT << hbar w_c: G per chain -> tau(0) * pi kB^2 T / (6 hbar) (quantum of thermal conductance).
+
+    Derivation: G = tau0 kB^2 T/(2 pi hbar) int x^2 e^x/(e^x-1)^2 dx and the integral over (0, infinity) is pi^2/3.
+    """
     j = ChainJunction(M_SI, M_GE, 10.0, 9.0, 6.0)
     t = 1e-3 * HBAR * j.band_edge / KB
     g = chain_conductance(j, t).conductance[0]
@@ -121,6 +138,7 @@ def test_quantum_conductance_at_low_temperature_is_tau0_times_the_quantum():
 
 @pytest.mark.law
 def test_conductance_detailed_balance():
+    """Analytic: the tau formula of kapitza.transmission.chain is symmetric under 1 <-> 2 (detailed balance)."""
     t = np.geomspace(1, 1000, 7)
     a = chain_conductance(ChainJunction(M_SI, M_GE, 10.0, 9.0, 6.0), t).conductance
     b = chain_conductance(ChainJunction(M_GE, M_SI, 9.0, 10.0, 6.0), t).conductance

@@ -29,7 +29,10 @@ def brute_force(w, masses, springs, gamma_left, gamma_right):
 @pytest.mark.parametrize("fixed", [False, True])
 @pytest.mark.parity
 def test_langevin_transmission_matches_dense_green_function(fixed):
-    """The tridiagonal recurrence equals the dense inverse (independent route) to 1e-12 on a random chain."""
+    """The tridiagonal recurrence equals the dense inverse (independent route) to 1e-12 on a random chain.
+
+    The reference is an independent computation written in the test (dense matrix inverse).
+    """
     rng = np.random.default_rng(3)
     masses = rng.uniform(1, 3, 12)
     springs = rng.uniform(0.5, 2, 13 if fixed else 11)
@@ -42,7 +45,10 @@ def test_langevin_transmission_matches_dense_green_function(fixed):
 def test_langevin_transmission_is_a_landauer_transmission():
     """0 <= T <= 1; reciprocity: the mirrored chain with the baths swapped has the same T (detailed balance);
     a uniform chain with impedance-matched baths (gamma m = sqrt(k m)) transmits T -> 1 as w -> 0, and a free
-    chain's w = 0 limit is 4 g'L g'R / (g'L + g'R)^2 (the chain moves as one body: G_1N -> 1 / (-i w (g'L + g'R)))."""
+    chain's w = 0 limit is 4 g'L g'R / (g'L + g'R)^2 (the chain moves as one body: G_1N -> 1 / (-i w (g'L + g'R))).
+
+    The w = 0 limit is derived above (the chain moves as one body).
+    """
     rng = np.random.default_rng(4)
     masses, springs = rng.uniform(1, 3, 9), rng.uniform(0.5, 2, 8)
     omega = np.linspace(0, 3, 301)
@@ -84,7 +90,11 @@ def test_defect_mode_uniform_chain_is_montroll_potts(light):
 def test_defect_mode_heterogeneous_matches_finite_chain_eigenvalue():
     """m | 2m with a light defect (m/2) at the junction: the top eigenfrequency of a long finite chain (200 + 1 + 200
     atoms, free ends; the mode's tails decay as 0.33^n and 0.17^n) equals the semi-infinite result to 1e-10; it lies
-    above both band edges; heavy defects have no such mode (None)."""
+    above both band edges; heavy defects have no such mode (None).
+
+    The reference is an independent computation written in the test (eigenvalues of the finite chain); the band edge 2
+    sqrt(k/m) is analytic.
+    """
     k, m = 1.0, 1.0
     w = defect_mode_frequency(k, m, 2 * m, 0.5 * m)
     masses = np.r_[np.full(200, m), 0.5 * m, np.full(200, 2 * m)]

@@ -33,7 +33,11 @@ G_AL, KE_AL, KP_AL = 2.5e17, 231.0, 6.0
 
 
 def test_infinite_coupling_gives_the_phonon_result_exactly():
-    """g -> inf: electrons and phonons are in equilibrium, G_ep = inf and the total is the phonon conductance."""
+    """g -> inf: electrons and phonons are in equilibrium, G_ep = inf and the total is the phonon conductance.
+
+    Analytic: G_ep = sqrt(g kappa_p) is infinite for g = inf, so 1/G = 1/G_ph + 0 (Majumdar & Reddy, Appl. Phys. Lett.
+    84, 4768 (2004), as kapitza.transmission.electronic derives).
+    """
     g_ph = np.array([1.0e7, 2.5e8, 8.66e8])
     g_ep = electron_phonon_conductance(math.inf, KP_AL)
     assert g_ep == math.inf
@@ -41,7 +45,11 @@ def test_infinite_coupling_gives_the_phonon_result_exactly():
 
 
 def test_large_coupling_approaches_the_phonon_result_continuously():
-    """R_ep = 1/sqrt(g kappa_p) -> 0 as g grows: the total tends to G_ph (and the profile's T_p(0) to T_0)."""
+    """R_ep = 1/sqrt(g kappa_p) -> 0 as g grows: the total tends to G_ph (and the profile's T_p(0) to T_0).
+
+    Derivation in kapitza.transmission.electronic's docstring: R_ep = (1/sqrt(g kappa_p)) (kappa_e/(kappa_e +
+    kappa_p))^(3/2) falls as g^-1/2 (Majumdar & Reddy, Appl. Phys. Lett. 84, 4768 (2004)).
+    """
     g_ph = 3.0e8
     totals = [series_conductance(g_ph, electron_phonon_conductance(g, KP_AL, KE_AL)) for g in (1e17, 1e19, 1e27)]
     assert totals[0] < totals[1] < totals[2] < g_ph
@@ -51,7 +59,7 @@ def test_large_coupling_approaches_the_phonon_result_continuously():
 
 
 def test_series_conductance_is_the_sum_of_resistances():
-    """1/G = 1/G_ph + 1/G_ep (resistances in series)."""
+    """1/G = 1/G_ph + 1/G_ep (resistances in series). Analytic: 1/(1/2e8 + 1/6e8) = 1.5e8."""
     assert series_conductance(2.0e8, 6.0e8) == pytest.approx(1.5e8, rel=1e-14)
 
 
@@ -71,7 +79,11 @@ def _profile(q: float = 1.0e8) -> TwoTemperatureProfile:
 
 
 def test_profiles_meet_far_from_the_interface():
-    """T_e - T_p decays as exp(-x/d): at 30 d it is below 1e-12 of its interface value, on the far-field line."""
+    """T_e - T_p decays as exp(-x/d): at 30 d it is below 1e-12 of its interface value, on the far-field line.
+
+    Analytic: the gap is theta(0) exp(-x/d) (derived in kapitza.transmission.electronic's docstring), and exp(-30) =
+    9.4e-14 < 1e-12.
+    """
     p = _profile()
     gap = p.electron_temperature - p.phonon_temperature
     assert gap[0] > 0
@@ -82,7 +94,11 @@ def test_profiles_meet_far_from_the_interface():
 
 def test_profiles_solve_the_two_temperature_equations_with_constant_total_flux():
     """Energy balance: kappa_e T_e' + kappa_p T_p' = q at every depth; T_e'(0) = 0 (electrons do not cross);
-    kappa_e T_e'' = g (T_e - T_p) (finite differences; tolerances from the O(h^2) error)."""
+    kappa_e T_e'' = g (T_e - T_p) (finite differences; tolerances from the O(h^2) error).
+
+    The equations are those derived in kapitza.transmission.electronic's docstring (Majumdar & Reddy, Appl. Phys.
+    Lett. 84, 4768 (2004)).
+    """
     q = 1.0e8
     p = _profile(q)
     h = p.x[1] - p.x[0]
@@ -130,7 +146,11 @@ def test_electron_phonon_conductance_of_shipped_metals_has_the_majumdar_reddy_or
 
 def test_metal_nonmetal_conductance_reports_the_limiting_resistance():
     """Al with a phonon conductance of 866 MW (the Debye DMM of Al/sapphire at 300 K, from issue 10) in series
-    with Al's G_ep (1.27 GW): the total is 1/(1/866e6 + 1/G_ep) and the phonon side limits."""
+    with Al's G_ep (1.27 GW): the total is 1/(1/866e6 + 1/G_ep) and the phonon side limits.
+
+    Analytic: conductances in series, the formula coded in the test (Majumdar & Reddy, Appl. Phys. Lett. 84, 4768
+    (2004)).
+    """
     g_ep = metal_electron_phonon_conductance("Al")
     r = metal_nonmetal_conductance("Al", [300.0, 400.0], [8.66e8, 2.0e9])
     np.testing.assert_allclose(r.total, 1 / (1 / np.array([8.66e8, 2.0e9]) + 1 / g_ep), rtol=1e-14)
@@ -180,7 +200,11 @@ def test_bad_inputs_are_refused_with_plain_numbers(call, message):
 
 @pytest.mark.law
 def test_electronic_dmm_detailed_balance_is_exact_for_every_pair():
-    """G12 == G21 to the last bit (the formula is written symmetrically), and t12 + t21 = 1."""
+    """G12 == G21 to the last bit (the formula is written symmetrically), and t12 + t21 = 1.
+
+    Analytic: t12 = Z2/(Z1 + Z2), so t12 + t21 = 1 and G = Z1 Z2 T/(4 (Z1 + Z2)) is symmetric (Gundrum, Cahill &
+    Averback, Phys. Rev. B 72, 245426 (2005)).
+    """
     metals = [m for m in list_electron_metals() if get_electrons(m).fermi_velocity is not None]
     assert len(metals) >= 4
     t = np.array([10.0, 300.0, 1000.0])
@@ -191,12 +215,20 @@ def test_electronic_dmm_detailed_balance_is_exact_for_every_pair():
 
 
 def test_electronic_dmm_is_linear_in_temperature():
+    """Analytic: G = Z1 Z2 T/(4 (Z1 + Z2)) with Z = gamma v_F, linear in T (Gundrum, Cahill & Averback, Phys. Rev. B
+    72, 245426 (2005)).
+    """
     r = electronic_dmm("Al", "Cu", [150.0, 300.0, 600.0])
     np.testing.assert_allclose(r.conductance / r.temperature, r.conductance[0] / 150.0, rtol=1e-14)
 
 
 def test_identical_metals_transmit_half():
-    """Like the phonon DMM, identical sides give t = 1/2 and G = gamma v_F T / 8."""
+    """Like the phonon DMM, identical sides give t = 1/2 and G = gamma v_F T / 8.
+
+    Analytic: Z1 = Z2 in G = Z1 Z2 T/(4 (Z1 + Z2)) (Gundrum, Cahill & Averback, Phys. Rev. B 72, 245426 (2005)); 98.0
+    J m^-3 K^-2 and 1.57e6 m/s are Cu's shipped values (electrons.toml: Kittel Ch. 6 Table 2; Ashcroft & Mermin Table
+    2.1).
+    """
     r = electronic_dmm("Cu", "Cu", 300.0)
     assert r.transmission_12 == pytest.approx(0.5, abs=1e-15)
     assert r.conductance[0] == pytest.approx(98.0 * 1.57e6 * 300.0 / 8.0, rel=1e-14)
@@ -243,7 +275,11 @@ KITTEL_GAMMA_MOLAR = {
 
 
 def test_sommerfeld_gamma_is_kittel_over_the_molar_volume_of_the_materials_database():
-    """gamma [J m^-3 K^-2] = gamma_mol * 1e-3 / (M / rho): recomputed from materials.toml (4 significant figures)."""
+    """gamma [J m^-3 K^-2] = gamma_mol * 1e-3 / (M / rho): recomputed from materials.toml (4 significant figures).
+
+    Kittel, Introduction to Solid State Physics, 8th ed., Ch. 6, Table 2 (KITTEL_GAMMA_MOLAR); the atomic mass unit
+    1.66053906660e-27 kg is CODATA 2018.
+    """
     assert set(list_electron_metals()) == set(KITTEL_GAMMA_MOLAR)
     for name, molar in KITTEL_GAMMA_MOLAR.items():
         m = get_material(name)

@@ -23,7 +23,10 @@ T_GRID = np.array([1.0, 30.0, 300.0, 1000.0])
 @pytest.mark.parametrize("model", ["dmm", "limit", "amm", "amm-simple"])
 @pytest.mark.parametrize("a,b", [("Al", "Si"), ("C", "Pb"), ("Cu", "He4")])
 def test_zero_prefactor_gives_the_elastic_model(model, a, b):
-    """A = 0: the wrapper goes through the engine's temperature-dependent path and must reproduce the elastic G."""
+    """A = 0: the wrapper goes through the engine's temperature-dependent path and must reproduce the elastic G.
+
+    Analytic: tau_inel = A T^q w^m = 0 for A = 0, so tau_tot = tau_el (kapitza.transmission.inelastic's docstring).
+    """
     elastic = kapitza.conductance(a, b, T_GRID, model)
     with no_warnings():
         wrapped = kapitza.conductance(a, b, T_GRID, model, inelastic=dict(A=0.0, q=1.0, m=1.0))
@@ -39,7 +42,11 @@ def wrapper(a, b, parameters, model="dmm"):
 
 @pytest.mark.parametrize("model", ["dmm", "amm"])
 def test_caps_are_respected(model):
-    """tau_el <= tau_tot <= 1; tau_tot = tau_el + tau_inel where that fits; 1 - tau_el is the cap."""
+    """tau_el <= tau_tot <= 1; tau_tot = tau_el + tau_inel where that fits; 1 - tau_el is the cap.
+
+    Analytic: tau_tot = tau_el + min(tau_inel, 1 - tau_el), the rule of kapitza.transmission.inelastic, coded in the
+    test.
+    """
     channel = wrapper("C", "Pb", dict(A=3e-16, q=1.0, m=1.0), model)
     w = np.linspace(1e10, channel.breakpoints.max(), 4000)
     t = np.array([1.0, 50.0, 300.0, 3000.0])
@@ -54,7 +61,11 @@ def test_caps_are_respected(model):
 
 
 def test_above_the_receiving_cutoff_only_the_inelastic_channel_transmits_capped_at_one():
-    """Diamond phonons above every Pb cutoff: tau_el = 0, tau = min(A T^q w^m, 1)."""
+    """Diamond phonons above every Pb cutoff: tau_el = 0, tau = min(A T^q w^m, 1).
+
+    Analytic: tau_el = 0 there, so tau_tot = min(A T^q w^m, 1) (kapitza.transmission.inelastic's docstring), coded in
+    the test.
+    """
     channel = wrapper("C", "Pb", dict(A=1e-14, q=0.5, m=1.0))
     pb_top = debye_spectrum(get_material("Pb")).max_frequency
     w = np.geomspace(1.01 * pb_top, 0.99 * channel.breakpoints.max(), 50)
@@ -69,14 +80,21 @@ def test_above_the_receiving_cutoff_only_the_inelastic_channel_transmits_capped_
 
 @pytest.mark.parametrize("model", ["dmm", "amm"])
 def test_saturated_channel_is_side_one_emitting_into_a_perfect_sink(model):
-    """Huge A: every side-1 phonon crosses, tau = 1, so G = G_limit(A, A) (identical media, tau = 1)."""
+    """Huge A: every side-1 phonon crosses, tau = 1, so G = G_limit(A, A) (identical media, tau = 1).
+
+    Analytic: tau = 1 for every side-1 phonon gives Phi = M_1, which is min(M_1, M_1) of the radiation limit for C/C.
+    """
     huge = dict(A=1e10, q=0.0, m=0.0)
     g = kapitza.conductance("C", "Pb", T_GRID, model, inelastic=huge)
     np.testing.assert_allclose(g, kapitza.conductance("C", "C", T_GRID, "limit"), rtol=1e-12)
 
 
 def test_conductance_grows_with_the_prefactor_and_breaks_detailed_balance():
-    """The inelastic term adds conductance monotonically in A; it is one-directional (no detailed balance)."""
+    """The inelastic term adds conductance monotonically in A; it is one-directional (no detailed balance).
+
+    Analytic: tau_tot = tau_el + min(A T^q w^m, 1 - tau_el) is non-decreasing in A; the term is one-directional, as
+    kapitza.transmission.inelastic's docstring derives (no detailed balance).
+    """
     g = [kapitza.conductance("Al", "Si", 300.0, "dmm", inelastic=dict(A=a, q=1.0, m=1.0)) for a in (0, 1e-18, 1e-17)]
     assert g[0] < g[1] < g[2]
     forward = kapitza.conductance("C", "Pb", 300.0, "dmm", inelastic=dict(A=1e-17, q=1.0, m=1.0))
@@ -85,7 +103,11 @@ def test_conductance_grows_with_the_prefactor_and_breaks_detailed_balance():
 
 
 def test_temperature_exponent_enters():
-    """tau_inel = A T w with A = 1e-19 equals A' w with A' = 300 A at 300 K, and exceeds it at 600 K."""
+    """tau_inel = A T w with A = 1e-19 equals A' w with A' = 300 A at 300 K, and exceeds it at 600 K.
+
+    Analytic: A T w at 300 K is (300 A) w; at 600 K it is twice that, less where the cap 1 - tau_el binds, hence >
+    1.5.
+    """
     elastic = kapitza.conductance("C", "Pb", [300.0, 600.0], "dmm")
     p = dict(A=1e-19, q=1.0, m=1.0)
     total = kapitza.conductance("C", "Pb", [300.0, 600.0], "dmm", inelastic=p)
@@ -129,7 +151,10 @@ def test_a_model_without_an_incident_spectrum_is_refused():
 
 
 def test_no_overflow_or_nan_at_the_edges():
-    """Zero temperature, zero frequency, huge and negative exponents: finite transmissions in [0, 1]."""
+    """Zero temperature, zero frequency, huge and negative exponents: finite transmissions in [0, 1].
+
+    Analytic: the term is 0 at T = 0 or w = 0 and capped to [0, 1] (kapitza.transmission.inelastic's docstring).
+    """
     p = InelasticParameters(1e-3, -2.0, 5.0)
     with no_warnings():
         tau = p.transmission(np.array([0.0, 1.0, 1e14]), np.array([0.0, 1e-3, 1e3]))

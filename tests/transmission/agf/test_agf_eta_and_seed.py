@@ -52,7 +52,10 @@ def test_without_the_check_eta_above_1e_4_is_refused_and_up_to_it_accepted(no_bu
 def test_a_checked_run_whose_g_moves_with_eta_says_it_is_not_converged(tmp_path):
     """eta = 3e-3 on the tiny model: G at eta/2 is larger (the broadening absorbs), by more than 1 %; the note
     quotes that change and twice it as the bias (linear loss: G(eta) = G0 (1 - a eta) => G(eta) is low by
-    about 2 |G(eta/2) - G(eta)| / G(eta/2)).  The default eta gives no such note."""
+    about 2 |G(eta/2) - G(eta)| / G(eta/2)).  The default eta gives no such note.
+
+    The factor two is derived above (linear loss in eta).
+    """
     result, _ = run_agf("Si", "Ge", eta=3e-3, **TINY)
     b = result.broadening
     assert b.conductance[1] > b.conductance[0] and b.relative_change > BROADENING_TOLERANCE
