@@ -42,7 +42,8 @@ LOW_T_PREFACTOR = np.pi**2 * KB**4 / (30 * HBAR**3)
 #: (:func:`pytest_collection_modifyitems`), so ``pytest -m reference`` runs them and the marker cannot drift from
 #: the docstring.
 SOURCE = re.compile(
-    r"\bdoi\b|\b10\.\d{4,}/|\bet al\b|(?i:\banalytic|\bderivation|\bderived\b|\bclosed[- ]form|\bby hand\b)"
+    r"\bdoi\b|\b10\.\d{4,}/|\bet al\b|(?i:\banalytic|\bderivation|\bderived\b|\bclosed[- ]form|\bby hand\b"
+    r"|\bindependent (?:computation|calculation)|\bcomputed in the test)"
     r"|\b\d+, [A-Z]?\d+ \((?:18|19|20)\d\d\)|\bEqs?\. ?\(?\d|\b\d+(?:st|nd|rd|th) ed\."
     r"|\b(?:CODATA|IUPAC|NIST|CRC|Handbook)\b"
     r"|\b(?:Phys\. Rev|Rev\. Mod\. Phys|Appl\. Phys\. Lett|J\. Appl\. Phys|PRB|PRL|Nano Lett|Nature|Science|"
