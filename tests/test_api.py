@@ -250,27 +250,39 @@ def _is_result_class(cls: type) -> bool:
     )
 
 
-def test_every_public_array_class_freezes_its_arrays():
-    """Every public dataclass with array fields is a @result class (frozen by construction) or a spectrum whose
+def _dump_file(path):
+    """A two-frame LAMMPS ``dump custom`` text file (two atoms, id vx), the format io.lammps_dump reads."""
+    frame = "ITEM: TIMESTEP\n{}\nITEM: NUMBER OF ATOMS\n2\nITEM: BOX BOUNDS pp pp pp\n0 1\n0 1\n0 1\n"
+    path.write_text("".join(frame.format(step) + "ITEM: ATOMS id vx\n1 0.5\n2 -0.5\n" for step in (0, 10)))
+    return path
+
+
+def test_every_public_array_class_freezes_its_arrays(tmp_path):
+    """Every public dataclass with array fields is a @result class (frozen by construction) or a class whose
     instance is checked here; a new class of neither kind fails this test until it freezes its arrays."""
+    from kapitza.io.lammps_dump import DumpFrame, DumpFrames, iter_frames, read_frames
     from kapitza.phonons import DebyeSpectrum, SineSpectrum, debye_spectrum, sine_spectrum
+    from kapitza.transmission.agf import LayeredModel, chain_model
 
     classes = _public_array_classes()
     assert len(classes) > 40  # the walk found the package's result classes
-    checked = {DebyeSpectrum: debye_spectrum("Si"), SineSpectrum: sine_spectrum("Ge", measured=True)}
+    dump = _dump_file(tmp_path / "two.dump")
+    cell = np.array([[3e-10, 0.0, 0.0], [0.0, 3e-10, 0.0]])  # a lateral cell, so that no array field is None
+    checked = {
+        DebyeSpectrum: debye_spectrum("Si"),
+        SineSpectrum: sine_spectrum("Ge", measured=True),
+        DumpFrame: next(iter_frames(dump)),
+        DumpFrames: read_frames(dump),
+        LayeredModel: dataclasses.replace(chain_model(1.0, 2.0, 1.0, 1.0, 0.5), lateral_cell=cell),
+    }
+    assert cell.flags.writeable  # the caller's array was copied, not locked
     for cls, instance in checked.items():
         for name in classes[cls]:
             array = getattr(instance, name)
             assert isinstance(array, np.ndarray) and not array.flags.writeable, f"{cls.__name__}.{name}"
             with pytest.raises(ValueError, match="read-only"):
-                array[0] = 0.0
-    # not in this item's files: listed so the walk stays complete; each is a frozen dataclass of another owner
-    elsewhere = {"DumpFrame", "DumpFrames", "LayeredModel"}
-    unchecked = [
-        cls.__name__
-        for cls in classes
-        if not _is_result_class(cls) and cls not in checked and cls.__name__ not in elsewhere
-    ]
+                array.flat[0] = 0
+    unchecked = [cls.__name__ for cls in classes if not _is_result_class(cls) and cls not in checked]
     assert unchecked == []
 
 
