@@ -116,10 +116,14 @@ def _tabled(value):
 
 
 def _material_functions():
+    from kapitza.materials import elastic_debye_temperature
     from kapitza.materials.conductivity import thermal_conductivity
+    from kapitza.materials.zone_boundary import zone_boundary
     from kapitza.phonons import debye_spectrum, default_potential, sine_spectrum
     from kapitza.phonons.debye import check_continuum
     from kapitza.prediction import interface_kind, is_metal
+    from kapitza.prediction.api import build_spectra
+    from kapitza.prediction.settings import Settings
     from kapitza.transmission.amm import amm_angular, amm_coefficients, critical_angles
 
     one = {
@@ -130,6 +134,8 @@ def _material_functions():
         "default_potential": lambda m: default_potential(m),
         "thermal_conductivity": lambda m: thermal_conductivity(m, 300.0),
         "is_metal": lambda m: is_metal(m),
+        "elastic_debye_temperature": lambda m: elastic_debye_temperature(m),
+        "zone_boundary": lambda m: dataclasses.asdict(zone_boundary(m)),
     }
     two = {
         "conductance": lambda a, b: kapitza.conductance(a, b, 300.0, model="dmm"),
@@ -140,6 +146,8 @@ def _material_functions():
         "amm_angular": lambda a, b: amm_angular(a, b, n_angles=5),
         "critical_angles": lambda a, b: critical_angles(a, b, "P"),
         "interface_kind": lambda a, b: interface_kind(a, b),
+        "build_spectra": lambda a, b: build_spectra(a, b, Settings()),
+        "build_spectra(sine)": lambda a, b: build_spectra(a, b, Settings(cutoff="sine")),
     }
     return one, two
 
@@ -157,6 +165,31 @@ def test_a_material_is_a_name_a_path_or_a_material(function):
 def test_both_sides_are_names_paths_or_materials(function):
     al, si = _ways("Al"), _ways("Si")
     _same({how: _tabled(_TWO[function](al[how], si[how])) for how in al})
+
+
+def test_empirical_estimate_of_a_name_is_the_estimate_of_its_material():
+    """empirical_estimate goes through the one resolver: "Al"/"Si" and their Materials give the same estimate.
+    (The regressor is fitted once per process, cached, and shared with tests/prediction/test_empirical.py.)"""
+    pytest.importorskip("sklearn")
+    from kapitza.prediction.empirical import empirical_estimate
+
+    al, si = _ways("Al"), _ways("Si")
+    results = {how: _tabled(empirical_estimate(al[how], si[how], [100.0, 300.0])) for how in ("name", "Material(name)")}
+    assert results["name"] == results["Material(name)"]
+
+
+def test_empirical_estimate_refuses_a_path_and_its_material_alike():
+    """The regressor learnt from the shipped database only, so a material file (here the shipped file itself)
+    and the Material read from it are refused with one and the same InputError naming the material."""
+    from kapitza.prediction.empirical import empirical_estimate
+
+    al, si = _ways("Al"), _ways("Si")
+    refusals = []
+    for how in ("path", "Material(path)"):
+        with pytest.raises(kapitza.InputError, match="'Al' is not a shipped material") as caught:
+            empirical_estimate(al[how], si[how], 300.0)
+        refusals.append(str(caught.value))
+    assert refusals[0] == refusals[1]
 
 
 def test_debye_spectrum_of_a_name_is_the_spectrum_of_the_material():
@@ -202,32 +235,54 @@ def _public_array_classes() -> dict[type, list[str]]:
 
 
 def _is_result_class(cls: type) -> bool:
-    """Declared with kapitza.io.results.result, whose __post_init__ freezes every field (tested in tests/io); the
-    class may have its own to_dict (InterfacePrediction's is the predict --json document)."""
-    return "result.<locals>" in getattr(getattr(cls, "__post_init__", None), "__qualname__", "")
+    """Declared with kapitza.io.results.result, whose __post_init__ freezes every field (tested in tests/io).
+
+    The __post_init__ is what freezes; a result class may write its own ``to_dict`` (InterfacePrediction's
+    --json document), which result() keeps, so ``to_dict`` does not tell.
+    """
+    from kapitza.io import results
+
+    post_init = getattr(cls, "__post_init__", None)
+    return (
+        post_init is not None
+        and post_init.__module__ == results.__name__
+        and post_init.__qualname__ == "result.<locals>.__post_init__"
+    )
 
 
-def test_every_public_array_class_freezes_its_arrays():
-    """Every public dataclass with array fields is a @result class (frozen by construction) or a spectrum whose
+def _dump_file(path):
+    """A two-frame LAMMPS ``dump custom`` text file (two atoms, id vx), the format io.lammps_dump reads."""
+    frame = "ITEM: TIMESTEP\n{}\nITEM: NUMBER OF ATOMS\n2\nITEM: BOX BOUNDS pp pp pp\n0 1\n0 1\n0 1\n"
+    path.write_text("".join(frame.format(step) + "ITEM: ATOMS id vx\n1 0.5\n2 -0.5\n" for step in (0, 10)))
+    return path
+
+
+def test_every_public_array_class_freezes_its_arrays(tmp_path):
+    """Every public dataclass with array fields is a @result class (frozen by construction) or a class whose
     instance is checked here; a new class of neither kind fails this test until it freezes its arrays."""
+    from kapitza.io.lammps_dump import DumpFrame, DumpFrames, iter_frames, read_frames
     from kapitza.phonons import DebyeSpectrum, SineSpectrum, debye_spectrum, sine_spectrum
+    from kapitza.transmission.agf import LayeredModel, chain_model
 
     classes = _public_array_classes()
     assert len(classes) > 40  # the walk found the package's result classes
-    checked = {DebyeSpectrum: debye_spectrum("Si"), SineSpectrum: sine_spectrum("Ge", measured=True)}
+    dump = _dump_file(tmp_path / "two.dump")
+    cell = np.array([[3e-10, 0.0, 0.0], [0.0, 3e-10, 0.0]])  # a lateral cell, so that no array field is None
+    checked = {
+        DebyeSpectrum: debye_spectrum("Si"),
+        SineSpectrum: sine_spectrum("Ge", measured=True),
+        DumpFrame: next(iter_frames(dump)),
+        DumpFrames: read_frames(dump),
+        LayeredModel: dataclasses.replace(chain_model(1.0, 2.0, 1.0, 1.0, 0.5), lateral_cell=cell),
+    }
+    assert cell.flags.writeable  # the caller's array was copied, not locked
     for cls, instance in checked.items():
         for name in classes[cls]:
             array = getattr(instance, name)
             assert isinstance(array, np.ndarray) and not array.flags.writeable, f"{cls.__name__}.{name}"
             with pytest.raises(ValueError, match="read-only"):
-                array[0] = 0.0
-    # not in this item's files: listed so the walk stays complete; each is a frozen dataclass of another owner
-    elsewhere = {"DumpFrame", "DumpFrames", "LayeredModel"}
-    unchecked = [
-        cls.__name__
-        for cls in classes
-        if not _is_result_class(cls) and cls not in checked and cls.__name__ not in elsewhere
-    ]
+                array.flat[0] = 0
+    unchecked = [cls.__name__ for cls in classes if not _is_result_class(cls) and cls not in checked]
     assert unchecked == []
 
 

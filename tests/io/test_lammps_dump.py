@@ -51,3 +51,31 @@ def test_irregular_dumps_fall_back_and_are_diagnosed(tmp_path):
         lammps_dump.read_frames(cut)
     with pytest.raises(InputError, match="expected 9"):
         lammps_dump.read_frames(_dump(tmp_path / "short.dump", range(0, 20, 5)), 9)
+
+
+def _assert_read_only(obj):
+    arrays = {f: getattr(obj, f) for f in ("box", "boxes", "timesteps", "ids", "values") if hasattr(obj, f)}
+    assert arrays
+    for name, array in arrays.items():
+        assert isinstance(array, np.ndarray) and not array.flags.writeable, name
+        with pytest.raises(ValueError, match="read-only"):
+            array.flat[0] = 0
+
+
+def test_frames_are_read_only_from_every_reader(tmp_path):
+    """Issue 26 item 6: every public array read-only; the fast path, the frame-by-frame path and iter_frames."""
+    path = _dump(tmp_path / "a.dump", range(0, 30, 10))
+    for frames in (lammps_dump.read_frames(path), lammps_dump._read_frame_by_frame(path, None, None)):
+        _assert_read_only(frames)
+        assert frames.values.base is None  # the values own their data: not a view into the parsed text's array
+    for frame in lammps_dump.iter_frames(path):
+        _assert_read_only(frame)
+
+
+def test_frames_built_by_hand_copy_a_writeable_array():
+    """A caller's writeable array is copied before it is locked: the caller's own stays writeable and unchanged."""
+    values = np.arange(6.0).reshape(2, 3)
+    frame = lammps_dump.DumpFrame(0, np.zeros((3, 2)), ("vx", "vy", "vz"), np.array([1, 2]), values)
+    _assert_read_only(frame)
+    assert values.flags.writeable and frame.values is not values
+    np.testing.assert_array_equal(frame.values, values)

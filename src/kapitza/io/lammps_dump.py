@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -30,14 +31,31 @@ from numpy.typing import NDArray
 from ..errors import InputError
 from .numbers_text import parse_numbers
 from .paths import excerpt
+from .results import freeze_value
 
 __all__ = ["DumpFrame", "DumpFrames", "iter_frames", "read_frames"]
+
+
+def _freeze_arrays(obj: DumpFrame | DumpFrames) -> None:
+    """Every array field read-only, as every result's (:func:`kapitza.io.results.freeze_value`): an array given
+    writeable (or a view) is copied first; the readers hand over arrays they own already locked, so the frames of a
+    large dump are never copied twice."""
+    for f in fields(obj):
+        value = getattr(obj, f.name)
+        if isinstance(value, np.ndarray):
+            object.__setattr__(obj, f.name, freeze_value(value))
+
+
+def _locked(array: NDArray[Any]) -> NDArray[Any]:
+    """``array`` (owned by the reader, no other reference) made read-only in place."""
+    array.setflags(write=False)
+    return array
 
 
 @dataclass(frozen=True)
 class DumpFrame:
     """One frame: ``timestep``; ``box`` (3, 2) lo/hi; ``columns`` names after ``id``; ``ids`` (atoms,) int;
-    ``values`` (atoms, len(columns)) float."""
+    ``values`` (atoms, len(columns)) float.  The arrays are read-only."""
 
     timestep: int
     box: NDArray[np.float64]
@@ -45,16 +63,23 @@ class DumpFrame:
     ids: NDArray[np.int64]
     values: NDArray[np.float64]
 
+    def __post_init__(self) -> None:
+        _freeze_arrays(self)
+
 
 @dataclass(frozen=True)
 class DumpFrames:
-    """``n`` frames stacked: ``timesteps`` (n,), ``boxes`` (n, 3, 2), ``ids`` (atoms,), ``values`` (n, atoms, k)."""
+    """``n`` frames stacked: ``timesteps`` (n,), ``boxes`` (n, 3, 2), ``ids`` (atoms,), ``values`` (n, atoms, k).
+    The arrays are read-only."""
 
     timesteps: NDArray[np.int64]
     boxes: NDArray[np.float64]
     columns: tuple[str, ...]
     ids: NDArray[np.int64]
     values: NDArray[np.float64]
+
+    def __post_init__(self) -> None:
+        _freeze_arrays(self)
 
 
 def _expect(handle, path: str, line_no: list[int], prefix: str) -> str:
@@ -134,7 +159,8 @@ def iter_frames(path: str | os.PathLike) -> Iterator[DumpFrame]:
                     f"expected {n_atoms} atoms x {len(header)} columns"
                 )
             data = data.reshape(n_atoms, len(header))
-            yield DumpFrame(int(step), box, tuple(header[1:]), data[:, 0].astype(np.int64), data[:, 1:])
+            ids = _locked(data[:, 0].astype(np.int64))
+            yield DumpFrame(int(step), _locked(box), tuple(header[1:]), ids, data[:, 1:])  # values: copied, locked
 
 
 def read_frames(path: str | os.PathLike, n: int | None = None, *, after: int | None = None) -> DumpFrames:
@@ -202,7 +228,8 @@ def _read_uniform(path: str | os.PathLike, n: int | None, after: int | None) -> 
     if np.any(values[:, :, 0] != values[0:1, :, 0]):
         return None  # atoms differ between frames: the checked path names the frame
     steps = np.array([int(lines[k * per + 1]) for k in keep], dtype=np.int64)
-    return DumpFrames(steps, box_values.reshape(len(keep), 3, 2), tuple(names[1:]), ids, values[:, :, 1:].copy())
+    frames = _locked(values[:, :, 1:].copy())
+    return DumpFrames(_locked(steps), box_values.reshape(len(keep), 3, 2), tuple(names[1:]), _locked(ids), frames)
 
 
 def _read_frame_by_frame(path: str | os.PathLike, n: int | None, after: int | None) -> DumpFrames:
@@ -236,4 +263,4 @@ def _read_frame_by_frame(path: str | os.PathLike, n: int | None, after: int | No
     if ids is None:
         raise InputError(f"{str(path)}: no frames")
     stacked = values if values is not None else np.stack(rows)
-    return DumpFrames(np.array(steps, dtype=np.int64), np.stack(boxes), columns, ids, stacked)
+    return DumpFrames(np.array(steps, dtype=np.int64), np.stack(boxes), columns, ids, _locked(stacked))

@@ -6,10 +6,11 @@ import math
 
 from kapitza.units import HBAR, KB
 
-from .material import Material
+from .database import get_material
+from .spec import MaterialSpec
 
 
-def elastic_debye_temperature(material: Material) -> float:
+def elastic_debye_temperature(material: MaterialSpec) -> float:
     """Elastic (T -> 0) Debye temperature, K, from the stored sound speeds and number density.
 
     theta = hbar v_D (6 pi^2 n)^(1/3) / k_B with the Debye-averaged speed
@@ -18,7 +19,8 @@ def elastic_debye_temperature(material: Material) -> float:
 
     Parameters
     ----------
-    material : Material
+    material : str, os.PathLike or Material
+        A database name or alias, a material file, or a Material (:func:`kapitza.materials.get_material`).
         Uses ``v_l`` and ``v_t`` (m/s) and ``number_density`` (atoms m^-3).
 
     Returns
@@ -28,6 +30,7 @@ def elastic_debye_temperature(material: Material) -> float:
         only where the speeds are the 0 K ones and the crystal is elastically
         isotropic; compare with ``material.debye_temperature`` and its source.
     """
+    material = get_material(material)
     if material.is_fluid:
         v_d = material.v_l
     else:

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from importlib import resources
 
 from ..errors import InputError
+from .database import get_material
+from .spec import MaterialSpec
 
 __all__ = ["ZoneBoundary", "list_zone_boundaries", "zone_boundary"]
 
@@ -73,15 +75,23 @@ def list_zone_boundaries() -> tuple[ZoneBoundary, ...]:
     return tuple(sorted(_shipped().values(), key=lambda z: z.material))
 
 
-def zone_boundary(material: str) -> ZoneBoundary:
-    """Measured zone-boundary frequencies of ``material`` (its database name, e.g. "Si").
+def zone_boundary(material: MaterialSpec) -> ZoneBoundary:
+    """Measured zone-boundary frequencies of ``material``.
+
+    Parameters
+    ----------
+    material : str, os.PathLike or Material
+        A database name or alias ("Si", "silicon"), a material file, or a Material
+        (:func:`kapitza.materials.get_material`); the values are looked up by the material's name, as
+        :func:`kapitza.phonons.sine_spectrum` does.
 
     Raises
     ------
     InputError
-        No measured values are stored for the material; the message lists those that have them.
+        An unknown material, or no measured values stored for it; the message lists those that have them.
     """
     entries = _shipped()
+    material = get_material(material).name
     if material not in entries:
         raise InputError(
             f"no measured zone-boundary frequencies for {material}; cutoff 'sine-zb' needs them and they are "

@@ -22,6 +22,7 @@ from .. import landauer
 from ..errors import InputError
 from ..io.results import result
 from ..materials import Material, get_material
+from ..materials.spec import MaterialSpec
 from ..phonons.debye import DEFAULT_CUTOFF, debye_spectrum
 from ..phonons.full_dispersion import FullDispersionSpectrum, full_dispersion_spectrum
 from ..phonons.spectrum import ChannelSpectrum
@@ -308,8 +309,8 @@ def shares(
 
 
 def build_spectra(
-    m1: Material,
-    m2: Material,
+    m1: MaterialSpec,
+    m2: MaterialSpec,
     settings: Settings,
     *,
     given: tuple[ChannelSpectrum | None, ChannelSpectrum | None] = (None, None),
@@ -318,8 +319,10 @@ def build_spectra(
     """The two bulk spectra ``settings`` asks for (Debye, or full dispersion built or given).
 
     Build full-dispersion spectra once with this and pass them to :func:`predict`
-    as sides to run several models without rebuilding them.
+    as sides to run several models without rebuilding them.  ``m1`` and ``m2`` are each a database name or
+    alias, a material file, or a Material (:func:`kapitza.materials.get_material`).
     """
+    m1, m2 = get_material(m1), get_material(m2)
     if settings.dispersion == "debye":
         return debye_spectrum(m1, settings.cutoff), debye_spectrum(m2, settings.cutoff)
     potentials = side_potentials(settings.potential)

@@ -59,6 +59,7 @@ from ..io.results import result
 from ..literature import Measurements
 from ..materials import Material, get_material
 from ..materials.electrons import list_electron_metals
+from ..materials.spec import MaterialSpec
 from ..transmission.electronic import metal_electron_phonon_conductance
 from .validation import DEFAULT_MODELS, KINDS, ValidationTable, validation_table
 
@@ -526,12 +527,11 @@ class EmpiricalEstimate:
 
 
 def _database_name(side: Any, option: str) -> str:
-    if isinstance(side, Material):
-        material = side
-    elif isinstance(side, (str, os.PathLike)):
-        material = get_material(side)
-    else:
-        raise InputError(f"{option} must be a material name; got {type(side).__name__}")
+    """The database name of ``side`` through the one resolver; a material from a file is refused (see
+    :func:`empirical_estimate`)."""
+    if not isinstance(side, (str, os.PathLike, Material)):
+        raise InputError(f"{option} must be a material name, a material file or a Material; got {type(side).__name__}")
+    material = get_material(side)
     if material.origin != "database":
         raise InputError(
             f"{option} {material.name!r} is not a shipped material; the empirical estimate only knows the database"
@@ -578,8 +578,8 @@ def _query_rows(
 
 
 def empirical_estimate(
-    side1: str,
-    side2: str,
+    side1: MaterialSpec,
+    side2: MaterialSpec,
     temperature: ArrayLike,
     method: str = "TDTR",
     interlayer: bool = False,
@@ -588,8 +588,11 @@ def empirical_estimate(
 
     Parameters
     ----------
-    side1, side2 : str
-        Film and substrate: names (or aliases) of shipped database materials.
+    side1, side2 : str, os.PathLike or Material
+        Film and substrate, each a name or alias, a material file, or a Material
+        (:func:`kapitza.materials.get_material`).  The regressor learnt from the shipped database's
+        materials, so the material must be one of them: a material read from a file (``Material.origin``
+        not "database") is refused, whatever its numbers.
     temperature : float or array_like, shape (n_T,)
         Temperatures, K, inside the range of the training measurements.
     method : str
@@ -605,8 +608,8 @@ def empirical_estimate(
     Raises
     ------
     InputError
-        A side not in the database or in no training measurement, the same material twice, a
-        temperature outside the training range, an unknown method.
+        A side not in the database (a file's material included) or in no training measurement, the
+        same material twice, a temperature outside the training range, an unknown method.
     MissingDependencyError
         scikit-learn is not installed.
     """

@@ -33,12 +33,16 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
 from ...errors import InputError
+from ...io.results import freeze_value
 from .kernels import DeviceBlocks, LeadBlocks
 
 
 @dataclass(frozen=True)
 class LayeredModel:
     """Mass-weighted force constants of lead | device | lead, ready for the AGF solver.
+
+    The array attributes are read-only (a writeable array given is copied first); the sparse
+    ``matrices`` are kept as given.
 
     Attributes
     ----------
@@ -91,6 +95,11 @@ class LayeredModel:
         if self.bounds[-1] - self.bounds[-2] != self.bounds[-2] - self.bounds[-3]:
             raise InputError("the two right lead units differ in size")
         object.__setattr__(self, "metadata", MappingProxyType(dict(self.metadata)))
+        # read-only arrays, as every result's (a writeable array given is copied first, the caller's is untouched)
+        for name in ("translations", "atom_of_dof", "positions", "masses", "lateral_cell"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, freeze_value(np.asarray(value)))
 
     # ------------------------------------------------------------------ sizes
     @property
