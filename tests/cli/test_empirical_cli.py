@@ -60,3 +60,24 @@ def test_validate_prints_the_grouped_cross_validation(cli):
     assert f"held-out median error x{v.median_factor:.2g}" in text
     assert "grouped by paper" in text
     assert ("beats" if v.beats_physics else "does not beat") in text
+
+
+def test_a_material_file_gets_no_empirical_estimate_and_says_why(cli, tmp_path):
+    """The regressor learnt from the shipped database only (prediction.empirical, its one rule): a material file,
+    even with Si's own numbers, gets the library's reason in the text and in --json, and the command succeeds."""
+    from kapitza.materials import get_material
+
+    si = get_material("Si")
+    mine = tmp_path / "mine.toml"
+    mine.write_text(
+        "[materials.MySi]\n"
+        f"density = {si.density}\nv_l = {si.v_l}\nv_t = {si.v_t}\nnumber_density = {si.number_density}\n"
+        f"debye_temperature = {si.debye_temperature}\nthermal_conductivity = {si.thermal_conductivity}\n"
+    )
+    status, out, err = cli("predict", str(mine), "Ge", "-t", "300", "-m", "dmm", "--empirical")
+    assert status == 0, err
+    flat = " ".join(out.split())
+    assert "empirical estimate: not available" in flat and "is not a shipped material" in flat
+    status, out, err = cli("predict", str(mine), "Ge", "-t", "300", "-m", "dmm", "--empirical", "--json")
+    doc = json.loads(out)["empirical"]
+    assert status == 0 and doc["available"] is False and "is not a shipped material" in doc["reason"]

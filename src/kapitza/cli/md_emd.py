@@ -21,22 +21,6 @@ def _load(path: Path, option: Path | None) -> tuple[Any, Path]:
     return load_run_config(path, option, EmdConfig.from_mapping)
 
 
-def _plot(g: Any, path: Path) -> None:
-    from ..plotting.canvas import figure, save
-
-    fig = figure(figsize=(6.5, 4.0))
-    ax = fig.add_subplot()
-    ax.plot(g.lag, g.running_integral, lw=0.8, color="0.3", label="running integral / (k_B T\u00b2 A)")
-    ax.plot(g.lag, g.fit_curve, "--", color="C0", label=f"exponential fit, G = {g.G_pooled:.3g} at t = 0")
-    ax.axvspan(g.window[0], g.window[1], color="C0", alpha=0.12, label="fit window")
-    ax.axhline(0.0, color="0.6", lw=0.5)
-    ax.set_xlim(0, min(float(g.lag[-1]), 3 * float(g.window[1])))
-    ax.set_xlabel("lag time")
-    ax.set_ylabel(f"G(t) ({g.conductance_unit})")
-    ax.legend(fontsize=8)
-    save(fig, path)
-
-
 def md_emd_command(
     config: Annotated[Path, typer.Argument(help="TOML file: NEMD system settings plus an emd table")],
     run_dir: Annotated[
@@ -64,7 +48,9 @@ def md_emd_command(
     for w in g.warnings:
         sys.stderr.write(f"kapitza: warning: {w}\n")
     if plot is not None:
-        _plot(g, plot)
+        from ..plotting.md import emd_figure
+
+        emd_figure(g, plot)
     if as_json:
         doc = {
             "G": _f(g.G),

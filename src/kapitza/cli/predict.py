@@ -14,7 +14,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..errors import InputError, MissingDependencyError
 from ..io import atomic_write_text
 from ..io.results import dumps
 from ..landauer import MAX_TEMPERATURES
@@ -36,11 +35,11 @@ from ..prediction import (
     compare_debye,
     comparison_document,
     default_models,
-    empirical_estimate,
     get_model,
     measured_summary,
     predict_interface,
 )
+from ..prediction.empirical import empirical_document, empirical_or_reason
 from ..prediction.interface import ELECTRON_PHONON_REFERENCE, ELECTRONIC_DMM_REFERENCE
 from ..prediction.report import comparison_plot_temperatures, conductivity_gaps, plot_temperatures
 from ..units import M2K_PER_GW, MW_PER_M2K, NANOMETRE, rad_s_to_thz
@@ -248,10 +247,7 @@ def electron_phonon_line(parts: ElectronicParts) -> str:
     """R_ep named with its source and the metal's numbers behind it."""
     factor = ""
     if parts.two_temperature_factor is not None:
-        factor = (
-            f", times the two-temperature factor (1 + \u03ba_p/\u03ba_e)^3/2 = "
-            f"{parts.two_temperature_factor:.3g}"
-        )
+        factor = f", times the two-temperature factor (1 + \u03ba_p/\u03ba_e)^3/2 = {parts.two_temperature_factor:.3g}"
     return (
         f"R_ep = 1/sqrt(g \u03ba_p) ({ELECTRON_PHONON_REFERENCE}): the electrons of {parts.metal} hand the heat to "
         f"its phonons before it can cross, in series with each phonon model's R; g = {parts.coupling:.3g} "
@@ -499,12 +495,12 @@ def predict_command(
     with progress_bar(full_dispersion and sys.stderr.isatty()) as progress:  # no bar in pipes and logs
         found = predict_interface(m1, m2, temps, models, settings=settings, progress=progress)
     origins = (material_origin(m1, side1), material_origin(m2, side2))
-    estimate, why_not = empirical_or_reason(m1, m2, origins, temps) if empirical else (None, None)
+    estimate, why_not = empirical_or_reason(m1, m2, temps) if empirical else (None, None)
     results = list(found.results)
     if as_json:
         doc = found.to_dict()
         if empirical:
-            doc["empirical"] = empirical_json(estimate, why_not)
+            doc["empirical"] = empirical_document(estimate, why_not)
         typer.echo(dumps(doc))
     else:
         _print_story(found, origins)
@@ -523,20 +519,6 @@ def predict_command(
                 Console(stderr=True).print(f"{label} written to {path}")
 
 
-def empirical_or_reason(
-    m1: Material, m2: Material, origins: tuple[str, str], temps: np.ndarray
-) -> tuple[EmpiricalEstimate | None, str | None]:
-    """The empirical estimate, or None and why it cannot be given for this pair (missing scikit-learn raises)."""
-    if any(o != "database" for o in origins):
-        return None, "the empirical estimate is trained on database materials only, not on material files"
-    try:
-        return empirical_estimate(m1.name, m2.name, temps), None
-    except MissingDependencyError:
-        raise
-    except InputError as exc:
-        return None, str(exc)
-
-
 def empirical_line(estimate: EmpiricalEstimate | None, why_not: str | None) -> str:
     """One line: the empirical values with their 68 % band and what they are, or why there are none."""
     if estimate is None:
@@ -546,24 +528,6 @@ def empirical_line(estimate: EmpiricalEstimate | None, why_not: str | None) -> s
         for t, v, lo, hi in zip(estimate.temperature, estimate.value, estimate.low, estimate.high)
     )
     return f"empirical estimate (not physics), G in MW m⁻² K⁻¹ with its 68 % band: {values}. {estimate.text}"
-
-
-def empirical_json(estimate: EmpiricalEstimate | None, why_not: str | None) -> dict[str, Any]:
-    """The empirical estimate in SI for --json (values null and the reason given where there is none)."""
-    if estimate is None:
-        return {"available": False, "reason": why_not}
-    return {
-        "available": True,
-        "temperature": estimate.temperature.tolist(),
-        "conductance": estimate.value.tolist(),
-        "low": estimate.low.tolist(),
-        "high": estimate.high.tolist(),
-        "band_factor": estimate.band_factor,
-        "held_out_median_factor": estimate.median_factor,
-        "held_out_within_2": estimate.within_2,
-        "beats_physics": estimate.beats_physics,
-        "text": estimate.text,
-    }
 
 
 def _print_story(found: InterfacePrediction, origins: tuple[str, str]) -> None:

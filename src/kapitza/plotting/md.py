@@ -1,4 +1,5 @@
-"""Figure of a NEMD temperature profile: bins with error bars, the segment fits, the jumps, excluded zones."""
+"""Figures of MD analyses: a NEMD temperature profile (bins with error bars, the segment fits, the jumps, excluded
+zones) and the EMD running conductance G(t) with its fit."""
 
 from __future__ import annotations
 
@@ -71,3 +72,32 @@ def profile_figure(profile: Any, analysis: Any, path: str | os.PathLike | None =
     ax.set_title(title, fontsize=10)
     ax.legend(fontsize=8, loc="best")
     return save(fig, path)
+
+
+def emd_figure(result: Any, path: str | os.PathLike | None = None) -> Figure:
+    """The EMD running integral G(t) against the lag time, the exponential fit extrapolated to t = 0 and the
+    fit window (``kapitza md emd --plot``).
+
+    Parameters
+    ----------
+    result : EmdConductance
+        An EMD run's analysis (:class:`kapitza.analysis.md.emd.EmdConductance`); lag in the run's time
+        unit, G in its ``conductance_unit``.
+    path : path-like, optional
+        Output file (.png, .pdf, .svg), written atomically if given.
+    """
+    fig = figure(figsize=(6.5, 4.0))
+    ax = fig.add_subplot()
+    ax.plot(result.lag, result.running_integral, lw=0.8, color="0.3", label="running integral / (k_B T\u00b2 A)")
+    ax.plot(
+        result.lag, result.fit_curve, "--", color="C0", label=f"exponential fit, G = {result.G_pooled:.3g} at t = 0"
+    )
+    ax.axvspan(result.window[0], result.window[1], color="C0", alpha=0.12, label="fit window")
+    ax.axhline(0.0, color="0.6", lw=0.5)
+    ax.set_xlim(0, min(float(result.lag[-1]), 3 * float(result.window[1])))
+    ax.set_xlabel("lag time")
+    ax.set_ylabel(f"G(t) ({result.conductance_unit})")
+    ax.legend(fontsize=8)
+    if path is not None:
+        save(fig, path)
+    return fig

@@ -69,7 +69,9 @@ __all__ = [
     "EmpiricalEstimate",
     "EmpiricalValidation",
     "descriptor_matrix",
+    "empirical_document",
     "empirical_estimate",
+    "empirical_or_reason",
     "empirical_validation",
     "grouped_cross_validation",
     "normalize_method",
@@ -671,3 +673,33 @@ def empirical_estimate(
         beats_physics=validation.beats_physics,
         text=text,
     )
+
+
+def empirical_or_reason(
+    side1: MaterialSpec, side2: MaterialSpec, temperature: ArrayLike
+) -> tuple[EmpiricalEstimate | None, str | None]:
+    """:func:`empirical_estimate`, or None and why it cannot be given for this pair (a material from a file, a
+    pair or temperature it cannot place); a missing scikit-learn still raises MissingDependencyError."""
+    try:
+        return empirical_estimate(side1, side2, temperature), None
+    except InputError as exc:
+        return None, str(exc)
+
+
+def empirical_document(estimate: EmpiricalEstimate | None, why_not: str | None) -> dict[str, Any]:
+    """The estimate in SI as ``kapitza predict --empirical --json`` writes it (``available`` false and the
+    reason where there is none)."""
+    if estimate is None:
+        return {"available": False, "reason": why_not}
+    return {
+        "available": True,
+        "temperature": estimate.temperature.tolist(),
+        "conductance": estimate.value.tolist(),
+        "low": estimate.low.tolist(),
+        "high": estimate.high.tolist(),
+        "band_factor": estimate.band_factor,
+        "held_out_median_factor": estimate.median_factor,
+        "held_out_within_2": estimate.within_2,
+        "beats_physics": estimate.beats_physics,
+        "text": estimate.text,
+    }
