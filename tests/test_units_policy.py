@@ -55,12 +55,6 @@ def _match(value: float) -> str | None:
     return None
 
 
-#: Files owned by other developers of issue 26 while it is open, each still typing a constant; the lead clears
-#: this list after merging (every entry then moves to kapitza.units).  Path relative to src/kapitza.
-#: Files allowed a typed constant, with the reason: none (analysis/emd.py's N_A went to kapitza.units).
-ALLOWED: dict[str, str] = {}
-
-
 def _is_pi(node: ast.AST) -> bool:
     if isinstance(node, ast.Attribute):
         return node.attr in ("pi", "tau")
@@ -143,18 +137,10 @@ def test_no_module_outside_units_types_a_physical_constant():
     problems: list[str] = []
     for path in sorted(PACKAGE.rglob("*.py")):
         rel = path.relative_to(PACKAGE).as_posix()
-        if rel == "units.py" or rel in ALLOWED:
+        if rel == "units.py":
             continue
         problems += find_constants(path.read_text(encoding="utf-8"), rel)
     assert not problems, "\n".join(problems)
-
-
-def test_the_allowed_files_exist_and_still_need_their_entry():
-    """An entry of ALLOWED whose file no longer types a constant is stale: remove it."""
-    for rel in ALLOWED:
-        path = PACKAGE / rel
-        assert path.is_file(), rel
-        assert find_constants(path.read_text(encoding="utf-8"), rel), f"{rel} is clean: remove it from ALLOWED"
 
 
 def test_the_constants_of_units_are_codata_2018():

@@ -17,7 +17,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import run_cli as run
 from json_rules import strict_loads
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -234,14 +233,6 @@ def _args(spec: str, tmp: Path) -> list[str]:
     return out
 
 
-#: Commands whose --json fails the strict parse until another part of issue 26 is merged (name -> the file that
-#: owns its JSON output); the lead clears it.  Empty: on these inputs every command already parses strictly, those
-#: still on json.dumps included (JSON_DUMPS_LEFT below).
-NOT_YET_STRICT: dict[str, str] = {}
-
-#: CLI modules allowed to call json.dumps themselves: none (issue 26 moved the last six to io.results.dumps).
-JSON_DUMPS_LEFT: set[str] = set()
-
 #: Cases that take from 20 s to minutes on a busy core (a LAMMPS run, a dense 3N x 3N diagonalisation, AGF force
 #: constants, a TDTR fit with the fixed inputs' errors propagated): run with ``pytest -m slow``.  The default suite
 #: still parses ``tdtr fit --json`` strictly, in tests/cli/test_json_errors_noted.py.
@@ -259,11 +250,9 @@ def test_every_json_command_has_a_case():
 @pytest.mark.parametrize(
     "name", [pytest.param(name, marks=pytest.mark.slow) if name in SLOW else name for name in sorted(CASES)]
 )
-def test_json_output_is_strict(capsys, tmp_path, name):
+def test_json_output_is_strict(cli, tmp_path, name):
     """The command's --json output parses with a strict parser and is a non-empty object or list."""
-    if name in NOT_YET_STRICT:
-        pytest.xfail(f"--json not yet through io.results.dumps (owner: {NOT_YET_STRICT[name]})")
-    status, out, err = run(capsys, *_args(CASES[name], tmp_path), "--json")
+    status, out, err = cli(*_args(CASES[name], tmp_path), "--json")
     assert status == 0, err
     doc = strict_loads(out)
     assert isinstance(doc, (dict, list)) and doc
@@ -271,7 +260,7 @@ def test_json_output_is_strict(capsys, tmp_path, name):
 
 def test_cli_modules_write_json_only_through_the_one_policy():
     """No CLI module calls json.dumps (which writes NaN/Infinity) itself: every --json goes through
-    kapitza.io.results.dumps, except the modules still being converted (JSON_DUMPS_LEFT)."""
+    kapitza.io.results.dumps."""
     cli = ROOT / "src" / "kapitza" / "cli"
     calling = {f.name for f in cli.glob("*.py") if "json.dumps(" in f.read_text()}
-    assert sorted(calling - JSON_DUMPS_LEFT) == []
+    assert sorted(calling) == []
