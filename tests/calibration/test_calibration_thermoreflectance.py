@@ -86,7 +86,7 @@ def test_tdtr_ar1_error_formula_covers_68_percent_on_the_linearised_fit() -> Non
         r = e - j[:, 0] * d
         rho, _ = _ar1_reml(r, j, np.zeros((n, 0)), False)
         var = max(float(j[:, 0] @ _ar1_times(j, rho)[:, 0]) / jj**2, 1 / jj) if rho > 0 else 1 / jj
-        k = float(_ar1_t_factor(rho, r, j, np.zeros((n, 0)), j)[0]) if rho > 0 else 1.0
+        k = float(_ar1_t_factor(rho, r, j, np.zeros((n, 0)), j, np.array([[1 / jj]]))[0]) if rho > 0 else 1.0
         hits_plug.append(abs(d) < var**0.5)
         hits_t.append(abs(d) < k * var**0.5)
     lo, hi = common.COVERAGE_BAND

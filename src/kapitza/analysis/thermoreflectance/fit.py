@@ -650,7 +650,12 @@ def _ar1_reml(
 
 
 def _ar1_t_factor(
-    rho: float, r: NDArray[np.float64], x: NDArray[np.float64], a: NDArray[np.float64], jac: NDArray[np.float64]
+    rho: float,
+    r: NDArray[np.float64],
+    x: NDArray[np.float64],
+    a: NDArray[np.float64],
+    jac: NDArray[np.float64],
+    inv: NDArray[np.float64],
 ) -> NDArray[np.float64]:
     """Per parameter, the factor that turns the AR(1) sandwich error at the estimated rho into a 68.3 % interval.
 
@@ -661,11 +666,9 @@ def _ar1_t_factor(
     variance estimate ``nu_j = 2 v_j^2 / Var(v_j)`` degrees of freedom, with ``Var(v_j) = (dv_j/drho)^2 Var(rho_hat)``
     by the delta method and ``Var(rho_hat)`` from the curvature of the restricted log-likelihood at rho_hat; the
     1-sigma error is then multiplied by the Student-t quantile ``t_nu(Phi(1)) / 1`` (1.03 on that case, coverage
-    0.665).  rho_hat is held inside [0.02, 0.97] for the derivatives.
+    0.665).  rho_hat is held inside [0.02, 0.97] for the derivatives; ``inv`` is ``(J^T J)^-1``.
     """
     from scipy import stats
-
-    inv = np.linalg.inv(jac.T @ jac)
 
     def var(t: float) -> NDArray[np.float64]:
         return np.diag(inv @ (jac.T @ _ar1_times(jac, t)) @ inv)
@@ -781,7 +784,7 @@ def _honesty(
                 sand = sand * (float(g[-1, -1]) - float(gxr @ np.linalg.solve(gxx, gxr))) / max(dof, 1)
             if np.all(np.diag(sand) > 0):  # never below the white-noise covariance
                 cov_corr = sand * max(1.0, float(np.max(base / np.diag(sand))))
-                k = _ar1_t_factor(rho, r[order], regressors[order], a_ord, j_ord)
+                k = _ar1_t_factor(rho, r[order], regressors[order], a_ord, j_ord, inv)
                 cov_corr = cov_corr * np.outer(k, k)  # rho estimated from the same points (Satterthwaite)
     noise_free = False
     if prob.sigma_source == "residuals":
