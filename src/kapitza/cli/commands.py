@@ -12,6 +12,7 @@ the fully registered app, so the table cannot drift from the commands' own help.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 import typer
@@ -70,54 +71,6 @@ def _command(target: typer.Typer, name: str, function: Callable) -> None:
         target.command(name)(function)
 
 
-def _predict(app: typer.Typer) -> None:
-    from .predict import predict_command
-
-    _command(app, "predict", predict_command)
-
-
-def _transmission(app: typer.Typer) -> None:
-    from .transmission import transmission_command
-
-    _command(app, "transmission", transmission_command)
-
-
-def _phonons(app: typer.Typer) -> None:
-    from .phonons import phonons_command
-
-    _command(app, "phonons", phonons_command)
-
-
-def _agf(app: typer.Typer) -> None:
-    from .agf import agf_command
-
-    _command(app, "agf", agf_command)
-
-
-def _measured(app: typer.Typer) -> None:
-    from .measured import measured_command
-
-    _command(app, "measured", measured_command)
-
-
-def _validate(app: typer.Typer) -> None:
-    from .validate import validate_command
-
-    _command(app, "validate", validate_command)
-
-
-def _stack(app: typer.Typer) -> None:
-    from .stack import stack_command
-
-    _command(app, "stack", stack_command)
-
-
-def _materials(app: typer.Typer) -> None:
-    from .materials import materials_app
-
-    app.add_typer(materials_app, name="materials")
-
-
 def _md(app: typer.Typer) -> None:
     from .md import md_app
     from .md_campaign import md_campaign_command
@@ -132,24 +85,6 @@ def _md(app: typer.Typer) -> None:
     _command(md_app, "modes", modes_command)
     _command(md_app, "rectification", rectification_command)
     app.add_typer(md_app, name="md")
-
-
-def _eels(app: typer.Typer) -> None:
-    from .eels import eels_app
-
-    app.add_typer(eels_app, name="eels")
-
-
-def _tdtr(app: typer.Typer) -> None:
-    from .thermoreflectance import tdtr_app
-
-    app.add_typer(tdtr_app, name="tdtr")
-
-
-def _fdtr(app: typer.Typer) -> None:
-    from .thermoreflectance import fdtr_app
-
-    app.add_typer(fdtr_app, name="fdtr")
 
 
 def _fit(app: typer.Typer) -> None:
@@ -183,27 +118,33 @@ def _device(app: typer.Typer) -> None:
     app.add_typer(device_app, name="device")
 
 
-_REGISTER: dict[str, Callable[[typer.Typer], None]] = {
-    "predict": _predict,
-    "transmission": _transmission,
-    "phonons": _phonons,
-    "agf": _agf,
-    "measured": _measured,
-    "validate": _validate,
-    "stack": _stack,
-    "materials": _materials,
-    "md": _md,
-    "eels": _eels,
-    "tdtr": _tdtr,
-    "fdtr": _fdtr,
-    "fit": _fit,
-    "device": _device,
+#: Top-level commands that are one function: name -> (command module, function).
+_SINGLE: dict[str, tuple[str, str]] = {
+    name: (name, f"{name}_command")
+    for name in ("predict", "transmission", "phonons", "agf", "measured", "validate", "stack")
 }
+#: Top-level groups that are one sub-app of a module: name -> (command module, sub-app).
+_GROUPS: dict[str, tuple[str, str]] = {
+    "materials": ("materials", "materials_app"),
+    "eels": ("eels", "eels_app"),
+    "tdtr": ("thermoreflectance", "tdtr_app"),
+    "fdtr": ("thermoreflectance", "fdtr_app"),
+}
+#: Top-level groups assembled from several modules.
+_ASSEMBLED: dict[str, Callable[[typer.Typer], None]] = {"md": _md, "fit": _fit, "device": _device}
 
 
 def register(app: typer.Typer, name: str) -> None:
     """Import the module(s) of top-level command ``name`` and register it on ``app``."""
-    _REGISTER[name](app)
+    if name in _ASSEMBLED:
+        _ASSEMBLED[name](app)
+        return
+    module, attribute = _SINGLE[name] if name in _SINGLE else _GROUPS[name]
+    found = getattr(importlib.import_module(f"{__package__}.{module}"), attribute)
+    if name in _SINGLE:
+        _command(app, name, found)
+    else:
+        app.add_typer(found, name=name)
 
 
 def register_all(app: typer.Typer) -> typer.Typer:
