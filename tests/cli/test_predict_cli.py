@@ -90,6 +90,20 @@ def test_traceback_flag_reraises(capsys):
         main(["predict", "Al", "Si", "-t", "-5", "--traceback"])
 
 
+def test_ctrl_c_gives_one_line_and_status_130(cli, monkeypatch):
+    """typer turns KeyboardInterrupt (Ctrl-C, and SIGTERM through cli.app.run) into a silent exit 130: the CLI
+    says so in one line (130 = 128 + SIGINT, the shell's convention)."""
+    import kapitza.cli.predict
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(kapitza.cli.predict, "predict_interface", interrupt)
+    status, out, err = cli("predict", "Al", "Si", "-t", "300")
+    assert status == 130 and out == ""
+    assert err.startswith("kapitza: interrupted") and err.count("\n") == 1
+
+
 def test_materials_list_and_show(cli):
     status, out, _ = cli("materials")
     assert status == 0

@@ -47,6 +47,14 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+#: Exit status and line of an interrupted command (128 + SIGINT, the shell's convention).
+INTERRUPTED = 130
+INTERRUPTED_LINE = (
+    "kapitza: interrupted (md run, md emd, md campaign and agf --output resume from their last completed unit "
+    "when rerun)\n"
+)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default: sys.argv[1:]) and return the exit status.
 
@@ -72,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except SystemExit as exc:  # typer exits on success, --help and usage errors (status 2)
         code = exc.code
+        if code == INTERRUPTED:  # typer turns Ctrl-C (and SIGTERM, see run) into a silent exit 130
+            sys.stderr.write(INTERRUPTED_LINE)
         return code if isinstance(code, int) else (0 if code is None else 1)
     return 0
 
@@ -86,7 +96,7 @@ def run() -> None:
     signal.signal(signal.SIGTERM, _terminate)
     try:
         status = main()
-    except KeyboardInterrupt:
-        sys.stderr.write("kapitza: interrupted\n")
-        status = 130
+    except KeyboardInterrupt:  # outside the typer app (while it is being built)
+        sys.stderr.write(INTERRUPTED_LINE)
+        status = INTERRUPTED
     sys.exit(status)
