@@ -62,6 +62,28 @@ def render_table(result: Any) -> Table:
 def agf_command(
     left: Annotated[str | None, typer.Argument(help="Left (incident) crystal, a chemical symbol, e.g. Si.")] = None,
     right: Annotated[str | None, typer.Argument(help="Right crystal, e.g. Ge.")] = None,
+    structure: Annotated[
+        Path | None,
+        typer.Option(help="Your interface: a structure file ASE reads (extxyz, POSCAR, CIF, ...); A at low z."),
+    ] = None,
+    pair: Annotated[
+        Path | None, typer.Option(help="With --structure: a file of LAMMPS pair_style/pair_coeff/mass lines.")
+    ] = None,
+    force_constants: Annotated[
+        Path | None,
+        typer.Option(help="With --structure: phonopy FORCE_CONSTANTS or fc2.hdf5 of the structure's supercell."),
+    ] = None,
+    sides: Annotated[
+        str | None,
+        typer.Option(
+            help="Sides of --structure: tags (1 = A, 2 = B), species:Ga,N/Si,C, plane:Z (A below Z, in A) or "
+            "column:NAME.",
+            show_default=AGF_DEFAULTS.sides,
+        ),
+    ] = None,
+    supercell: Annotated[
+        str | None, typer.Option(help="Lateral supercell of --force-constants, N1xN2.", show_default="from the file")
+    ] = None,
     potential: Annotated[
         str | None,
         typer.Option(
@@ -171,6 +193,11 @@ def agf_command(
     cfg = cfg.updated(
         left=left,
         right=right,
+        structure=structure,
+        pair=pair,
+        force_constants=force_constants,
+        sides=sides,
+        supercell=supercell,
         potential=potential,
         normal=normal,
         kpoints=kpoints,
@@ -193,8 +220,11 @@ def agf_command(
         max_hours=max_hours,
         check_broadening=False if no_check else None,
     )
-    if not cfg.left or not cfg.right:
-        raise InputError("give the two crystals, e.g. 'kapitza agf Si Ge', or set left and right in --config")
+    if cfg.structure is None and (not cfg.left or not cfg.right):
+        raise InputError(
+            "give the two crystals, e.g. 'kapitza agf Si Ge', or your interface with --structure FILE --pair FILE, "
+            "or set them in --config"
+        )
     opts = validate_inputs(cfg.settings(), cli_name)
     out_path = opts.pop("output", None)
     if out_path is not None:
@@ -205,7 +235,11 @@ def agf_command(
     plot_path, ldos_path = opts.pop("plot", None), opts.pop("ldos_plot", None)
     err = Console(stderr=True)
     show_bar = not as_json and err.is_terminal
-    describe = f"AGF {opts['left']}/{opts['right']} [{opts['normal']}], {opts['potential']}"
+    describe = (
+        f"AGF {opts['left']}/{opts['right']} [{opts['normal']}], {opts['potential']}"
+        if opts.get("structure") is None
+        else f"AGF {Path(opts['structure']).name} with {Path(opts['pair'] or opts['force_constants']).name}"
+    )
     if not show_bar:
         err.print(f"{describe}: started", highlight=False, soft_wrap=True)
     t0 = time.perf_counter()

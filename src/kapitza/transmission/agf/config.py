@@ -13,6 +13,7 @@ import dataclasses
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -34,6 +35,8 @@ TemperatureText = Callable[[str], NDArray[np.float64]]
 
 #: Settings that describe the command's figures, not the run: not passed to run_agf.
 _FIGURES = ("plot", "ldos_plot")
+#: Settings that name input files: in a config file, relative to the config file's folder.
+INPUT_FILES = ("structure", "pair", "force_constants")
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,11 @@ class AGFConfig:
 
     left: str | None = None
     right: str | None = None
+    structure: str | os.PathLike | None = None
+    pair: str | os.PathLike | None = None
+    force_constants: str | os.PathLike | None = None
+    sides: str = "tags"
+    supercell: int | tuple[int, int] | None = None
     potential: str = "sw"
     normal: str = "001"
     kpoints: int | tuple[int, int] = 8
@@ -135,4 +143,8 @@ def read_config(path: str | os.PathLike, parse_temperature: TemperatureText | No
     """
     where = f"config file {os.fspath(path)!r}"
     raw = toml_file.read_document(path, "config file", toml_file.MAX_CONFIG_BYTES)
-    return config_from_mapping(raw, where, parse_temperature)
+    cfg = config_from_mapping(raw, where, parse_temperature)
+    # input files named in a config are found beside it (outputs stay relative to the working directory)
+    base = Path(os.fspath(path)).parent
+    inputs = {k: base / Path(getattr(cfg, k)) for k in INPUT_FILES if getattr(cfg, k) is not None}
+    return dataclasses.replace(cfg, **{k: str(v) for k, v in inputs.items()})

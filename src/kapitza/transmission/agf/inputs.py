@@ -71,8 +71,13 @@ class Spec:
 
 #: Every setting of an AGF run: name -> kind and bounds.
 SCHEMA: Mapping[str, Spec] = {
-    "left": Spec("str", help="chemical symbol"),
-    "right": Spec("str", help="chemical symbol"),
+    "left": Spec("str", optional=True, help="chemical symbol"),
+    "right": Spec("str", optional=True, help="chemical symbol"),
+    "structure": Spec("path", optional=True),
+    "pair": Spec("path", optional=True),
+    "force_constants": Spec("path", optional=True),
+    "sides": Spec("str", help="tags, species:A1,A2/B1,B2, plane:Z (A) or column:NAME"),
+    "supercell": Spec("pair", low=1, optional=True, help="N1xN2, the lateral supercell of the force constants"),
     "potential": Spec("str", help="potential name"),
     "normal": Spec("str", choices=NORMALS),
     "kpoints": Spec("pair", low=1, help="N or N1xN2, positive integers"),

@@ -135,7 +135,8 @@ def _pl_cells(structure: Any, pl_cells: Sequence[int] | int | None, force_range:
     if len(pl) != 2 or min(pl) < 1:
         raise InputError(f"pl_cells must be >= 1 on each side, got {pl_cells!r}")
     n_left, n_right = structure.cells
-    if pl[0] >= n_left + n_right - pl[1]:
+    interface_atoms = bool(np.any(np.asarray(structure.cell_index) < 0))  # a read structure's interface region
+    if pl[0] + pl[1] > n_left + n_right or (pl[0] + pl[1] == n_left + n_right and not interface_atoms):
         raise InputError(
             f"the structure has {n_left}+{n_right} cells: too few for principal layers of {pl[0]} and {pl[1]} cells "
             "and a device between them"

@@ -271,9 +271,14 @@ def _resolve_materials(left: str, right: str, potential: str) -> tuple[Any, dict
 
 
 def run_agf(
-    left: str,
-    right: str,
+    left: str | None = None,
+    right: str | None = None,
     *,
+    structure: str | Path | None = _D.structure,
+    pair: str | Path | None = _D.pair,
+    force_constants: str | Path | None = _D.force_constants,
+    sides: str = _D.sides,
+    supercell: int | tuple[int, int] | None = _D.supercell,
     potential: str = _D.potential,
     normal: str = _D.normal,
     kpoints: int | Sequence[int] = _D.kpoints,
@@ -310,7 +315,21 @@ def run_agf(
     Parameters
     ----------
     left, right : str
-        Chemical symbols; heat flows left -> right.
+        Chemical symbols of a built-in interface; heat flows left -> right.  Give these, or ``structure``.
+    structure : path, optional
+        The user's interface: any structure file ASE reads (:func:`kapitza.atomistic.structure_file.read_structure`),
+        side A at low z (the left lead), side B at high z; with ``pair`` or ``force_constants``.
+    pair : path, optional
+        A pair file: the LAMMPS ``pair_style``/``pair_coeff``/``mass`` lines of the force field
+        (:func:`kapitza.atomistic.forcefield.read_pair_file`); force constants by finite differences of LAMMPS forces.
+    force_constants : path, optional
+        Force constants computed elsewhere (phonopy ``FORCE_CONSTANTS``, ``fc2.hdf5``/``force_constants.hdf5``):
+        of the structure's ``supercell`` (N1 x N2 x 1); the leads come from the structure's own end cells.
+    sides : str
+        How the structure's atoms are split into sides A and B: "tags" (1 and 2), "species:Ga,N/Si,C",
+        "plane:Z" (A below Z, in A) or "column:NAME".
+    supercell : int or (int, int), optional
+        Lateral supercell of ``force_constants``.
     potential : str
         Named potential (:func:`kapitza.atomistic.potentials.get_potential`).
     normal : {"001", "110", "111"}
@@ -370,6 +389,11 @@ def run_agf(
         {
             "left": left,
             "right": right,
+            "structure": structure,
+            "pair": pair,
+            "force_constants": force_constants,
+            "sides": sides,
+            "supercell": supercell,
             "potential": potential,
             "normal": normal,
             "kpoints": kpoints,
@@ -393,6 +417,7 @@ def run_agf(
         },
         option_names,
     )
+    _check_source(checked, option_names)
     if not isinstance(resume, bool):
         raise InputError(f"{option_names('resume')} must be true or false, got {resume!r}")
     if workers is not None and (address is not None or client is not None):
@@ -428,8 +453,40 @@ def run_agf(
             close_client(own_client, cluster=False)  # a cluster at an address stays up
 
 
-def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
-    """The work of :func:`run_agf` once its inputs are checked (``v``: its local variables)."""
+def _check_source(checked: dict[str, Any], option_names: Callable[[str], str]) -> None:
+    """Either two built-in crystals or a structure file with one source of force constants; not both."""
+    name = option_names
+    builtin = checked["left"] is not None or checked["right"] is not None
+    user = checked["structure"] is not None
+    if builtin and user:
+        raise InputError(f"give the two crystals or {name('structure')}, not both")
+    if not user:
+        if checked["left"] is None or checked["right"] is None:
+            raise InputError(f"give the two crystals (left and right) or {name('structure')} with {name('pair')}")
+        extra = [k for k in ("pair", "force_constants", "supercell") if checked[k] is not None]
+        if extra:
+            raise InputError(f"{name(extra[0])} goes with {name('structure')}; the built-in crystals use --potential")
+        return
+    sources = [k for k in ("pair", "force_constants") if checked[k] is not None]
+    if len(sources) != 1:
+        raise InputError(
+            f"{name('structure')} needs exactly one of {name('pair')} (LAMMPS pair lines) and "
+            f"{name('force_constants')} (a phonopy force-constant file)"
+        )
+    builder = {"normal": _D.normal, "cells": _D.cells, "lateral": _D.lateral, "mixing_layers": _D.mixing_layers,
+               "seed": _D.seed, "masses_amu": _D.masses_amu}  # fmt: skip
+    changed = [k for k, default in builder.items() if checked[k] != (_inputs.check_value(k, default) if default
+               is not None else None)]  # fmt: skip
+    if changed:
+        raise InputError(
+            f"{name(changed[0])} describes a built-in structure; with {name('structure')} the file gives the atoms"
+        )
+    if checked["supercell"] is not None and checked["pair"] is not None:
+        raise InputError(f"{name('supercell')} goes with {name('force_constants')}")
+
+
+def _builtin_model(v: dict[str, Any]) -> tuple[LayeredModel, dict[str, Any], list[str]]:
+    """The layered model of the built-in interface left/right; the settings it records and its notes."""
     left, right, potential, normal = v["left"], v["right"], v["potential"], v["normal"]
     lateral, cells, pl_cells, mixing_layers, seed = (
         v["lateral"],
@@ -438,11 +495,8 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
         v["mixing_layers"],
         v["seed"],
     )
-    checked, units, option_names, progress = v["checked"], v["units"], v["option_names"], v["progress"]
-    n_freq, kgrid, eta, temps, workers = v["n_freq"], v["kgrid"], v["eta"], v["temps"], v["workers"]
-    check_broadening, check_temperature = v["check_broadening"], v["check_temperature"]
-    out_path, resume = v["out_path"], v["resume"]
-    masses, statistics = checked["masses_amu"], checked["statistics"]
+    checked, option_names = v["checked"], v["option_names"]
+    masses = checked["masses_amu"]
 
     from ...atomistic.structures import build_interface
     from .forceconstants import hessian_range
@@ -460,8 +514,6 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
             f"{option_names('seed')} {seed} is not used: without intermixing ({option_names('mixing_layers')} 0) "
             "nothing is random, and no seed is recorded"
         )
-    if statistics == "classical":
-        notes.append("classical statistics: every transmitted mode carries k_B (as in classical MD), not Bose-Einstein")
     probe = build_interface(
         left,
         right,
@@ -489,6 +541,46 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
         seed=seed,
     )
     model = interface_model(structure, pot, pl_cells=pl, force_range=force_range)
+    settings = {
+        "left": left,
+        "right": right,
+        "potential": pot.name,
+        "potential_reference": pot.reference,
+        "normal": normal,
+        "cells": list(cells),
+        "principal_layer_cells": list(pl),
+        "lateral": list(lateral),
+        "mixing_layers": int(mixing_layers),
+        "seed": structure.description["seed"] if mixing_layers else None,  # recorded only where it was used
+        "masses_amu": list(structure.description["masses_amu"]),
+    }
+    return model, settings, notes
+
+
+def _user_model(v: dict[str, Any]) -> tuple[LayeredModel, dict[str, Any], list[str]]:
+    """The layered model of the user's structure file with its pair lines or force-constant file."""
+    from .user import user_interface_model
+
+    return user_interface_model(
+        v["checked"]["structure"],
+        sides=v["checked"]["sides"],
+        pair=v["checked"]["pair"],
+        force_constants=v["checked"]["force_constants"],
+        supercell=v["checked"]["supercell"],
+        pl_cells=v["pl_cells"],
+    )
+
+
+def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
+    """The work of :func:`run_agf` once its inputs are checked (``v``: its local variables)."""
+    checked, units, option_names, progress = v["checked"], v["units"], v["option_names"], v["progress"]
+    n_freq, kgrid, eta, temps, workers = v["n_freq"], v["kgrid"], v["eta"], v["temps"], v["workers"]
+    check_broadening, check_temperature = v["check_broadening"], v["check_temperature"]
+    out_path, resume = v["out_path"], v["resume"]
+    statistics = checked["statistics"]
+    model, model_settings, notes = _user_model(v) if checked["structure"] is not None else _builtin_model(v)
+    if statistics == "classical":
+        notes.append("classical statistics: every transmitted mode carries k_B (as in classical MD), not Bose-Einstein")
     w_top = TOP_MARGIN * min(
         lead_max_frequency(model, "left", [(0.0, 0.0)]), lead_max_frequency(model, "right", [(0.0, 0.0)])
     )
@@ -567,26 +659,16 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
             from .parallel import close_client
 
             close_client(own_local)  # ours: the client and its local cluster
-    settings = {
-        "left": left,
-        "right": right,
-        "potential": pot.name,
-        "potential_reference": pot.reference,
-        "normal": normal,
-        "kpoints": list(kgrid),
-        "frequencies": n_freq,
-        "omega_max_rad_s": float(w_top),
-        "eta": float(eta),
-        "cells": list(cells),
-        "principal_layer_cells": list(pl),
-        "lateral": list(lateral),
-        "mixing_layers": int(mixing_layers),
-        "seed": structure.description["seed"] if mixing_layers else None,  # recorded only where it was used
-        "masses_amu": list(structure.description["masses_amu"]),
-        "statistics": statistics,
-        "temperature_K": temps.tolist(),
-        "check_temperature_K": float(check_temperature),
-    }
+    grid = {"kpoints": list(kgrid), "frequencies": n_freq, "omega_max_rad_s": float(w_top), "eta": float(eta)}
+    settings: dict[str, Any] = {}
+    for key, value in model_settings.items():  # the grid after the normal, where records have always had it
+        settings[key] = value
+        if key == "normal":
+            settings.update(grid)
+    settings.update({**grid, **settings})
+    settings.update(
+        {"statistics": statistics, "temperature_K": temps.tolist(), "check_temperature_K": float(check_temperature)}
+    )
     out = AGFResult(
         transmission=result,
         temperature=temps,

@@ -1,0 +1,96 @@
+"""The AGF model of the user's interface: a structure file with LAMMPS pair lines or a force-constant file.
+
+Two routes to the same :class:`~.model.LayeredModel`:
+
+* **pair lines** (:func:`kapitza.atomistic.forcefield.read_pair_file`): the force constants are finite
+  differences of LAMMPS forces (:mod:`kapitza.atomistic.lammps_forces`), the same forces ``kapitza md run``
+  integrates, so the AGF and the NEMD describe one system.  The leads are extended by periodic copies of the
+  structure's end cells (:func:`.partition.interface_model`); the force range is the one LAMMPS reports
+  (twice the cutoff for many-body styles).
+* **force constants** computed elsewhere (phonopy ``FORCE_CONSTANTS``, ``fc2.hdf5``; :mod:`.fc_files`): no
+  forces are available for copies, so the leads are the structure's own end cells
+  (:func:`.partition.fc_interface_model`).
+
+Either way the structure comes from :func:`kapitza.atomistic.structure_file.read_structure` (sides by tags,
+species, a plane or a column); the record of the run names the files with their sha256.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ...errors import InputError
+from ...units import ANGSTROM
+from .model import LayeredModel
+
+
+def user_interface_model(
+    structure: str | Path,
+    *,
+    sides: str = "tags",
+    pair: str | Path | None = None,
+    force_constants: str | Path | None = None,
+    supercell: tuple[int, int] | None = None,
+    pl_cells: int | tuple[int, int] | None = None,
+) -> tuple[LayeredModel, dict[str, Any], list[str]]:
+    """The layered model of a structure file with pair lines or force constants; its record and notes.
+
+    Returns
+    -------
+    (LayeredModel, settings, notes)
+        ``settings`` is JSON-able: the structure (file, sha256, sides, detected periods and cells), the
+        force field's record or the force-constant file, the principal layers and the force range.
+    """
+    from ...atomistic.structure_file import read_structure
+
+    if (pair is None) == (force_constants is None):
+        raise InputError("give pair lines or a force-constant file with the structure, one of the two")
+    interface = read_structure(structure, sides=sides)
+    notes = list(_strain_notes(interface))
+    if pair is not None:
+        model, source = _pair_model(interface, pair, pl_cells)
+    else:
+        model, source = _fc_model(interface, force_constants, supercell, pl_cells)
+    meta = model.metadata
+    settings = {
+        "structure": dict(interface.description),
+        **source,
+        "cells": list(interface.cells),
+        "principal_layer_cells": list(meta.get("principal_layer_cells", [])),
+        "force_range_A": meta.get("force_range_A"),
+        "lateral_cell_A": (interface.lateral_cell / ANGSTROM).tolist(),
+    }
+    return model, settings, notes
+
+
+def _pair_model(interface: Any, pair: str | Path, pl_cells: Any) -> tuple[LayeredModel, dict[str, Any]]:
+    from ...atomistic.forcefield import read_pair_file
+    from ...atomistic.lammps_forces import LammpsSource, check_forcefield, force_range
+    from .partition import interface_model
+
+    ff = read_pair_file(pair)
+    check_forcefield(ff, interface.species, interface.side)
+    reach = force_range(ff, interface.atoms)
+    model = interface_model(interface, LammpsSource(ff), pl_cells=pl_cells, force_range=reach)
+    return model, {"pair": ff.record(), "force_constants": "finite differences of LAMMPS forces"}
+
+
+def _fc_model(
+    interface: Any, path: str | Path | None, supercell: tuple[int, int] | None, pl_cells: Any
+) -> tuple[LayeredModel, dict[str, Any]]:
+    from .fc_files import read_force_constants
+    from .partition import fc_interface_model
+
+    fc = read_force_constants(path, interface, supercell=supercell)
+    model = fc_interface_model(interface, fc, pl_cells=pl_cells)
+    return model, {"force_constants": {"file": Path(str(path)).name, "method": fc.method}}
+
+
+def _strain_notes(interface: Any) -> tuple[str, ...]:
+    """What the structure's description says the user should know (strain of a lattice-matched cell)."""
+    strain = interface.description.get("strain")
+    return (f"structure: {strain}",) if isinstance(strain, str) and strain else ()
+
+
+__all__ = ["user_interface_model"]
