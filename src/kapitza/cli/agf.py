@@ -238,7 +238,7 @@ def agf_command(
     describe = (
         f"AGF {opts['left']}/{opts['right']} [{opts['normal']}], {opts['potential']}"
         if opts.get("structure") is None
-        else f"AGF {Path(opts['structure']).name} with {Path(opts['pair'] or opts['force_constants']).name}"
+        else f"AGF {Path(opts['structure']).name} with {Path(opts['pair'] or opts['force_constants'] or '?').name}"
     )
     if not show_bar:
         err.print(f"{describe}: started", highlight=False, soft_wrap=True)
