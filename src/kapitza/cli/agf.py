@@ -187,7 +187,7 @@ def agf_command(
 
     The table goes to stdout; results are saved only with --output.
     """
-    from ..transmission.agf.run import run_agf
+    from ..transmission.agf.run import check_source, run_agf
 
     cfg = AGF_DEFAULTS if config is None else read_config(config, parse_temperature=parse_temperatures)
     cfg = cfg.updated(
@@ -226,6 +226,7 @@ def agf_command(
             "or set them in --config"
         )
     opts = validate_inputs(cfg.settings(), cli_name)
+    check_source(opts, cli_name)
     out_path = opts.pop("output", None)
     if out_path is not None:
         out_path = check_output(out_path, (".npz", ".json"), "--output")
@@ -238,7 +239,7 @@ def agf_command(
     describe = (
         f"AGF {opts['left']}/{opts['right']} [{opts['normal']}], {opts['potential']}"
         if opts.get("structure") is None
-        else f"AGF {Path(opts['structure']).name} with {Path(opts['pair'] or opts['force_constants'] or '?').name}"
+        else f"AGF {Path(opts['structure']).name} with {Path(opts['pair'] or opts['force_constants']).name}"
     )
     if not show_bar:
         err.print(f"{describe}: started", highlight=False, soft_wrap=True)

@@ -417,7 +417,7 @@ def run_agf(
         },
         option_names,
     )
-    _check_source(checked, option_names)
+    check_source(checked, option_names)
     if not isinstance(resume, bool):
         raise InputError(f"{option_names('resume')} must be true or false, got {resume!r}")
     if workers is not None and (address is not None or client is not None):
@@ -453,7 +453,7 @@ def run_agf(
             close_client(own_client, cluster=False)  # a cluster at an address stays up
 
 
-def _check_source(checked: dict[str, Any], option_names: Callable[[str], str]) -> None:
+def check_source(checked: dict[str, Any], option_names: Callable[[str], str]) -> None:
     """Either two built-in crystals or a structure file with one source of force constants; not both."""
     name = option_names
     builtin = checked["left"] is not None or checked["right"] is not None
