@@ -31,16 +31,25 @@ _SHOW_TEMPERATURES = ",".join(f"{t:g}" for t in AGF_DEFAULTS.temperature)
 _SHOW_LATERAL = "x".join(str(n) for n in AGF_DEFAULTS.lateral)
 
 
+def _title(s: Any) -> str:
+    """The table's title: the built-in crystals, or the user's structure file and force field."""
+    stats = ", classical statistics" if s.get("statistics") == "classical" else ""
+    if "structure" not in s:
+        return f"{s['left']} \u2192 {s['right']} [{s['normal']}], AGF ({s['potential']}){stats}"
+    source = "pair lines" if "pair" in s else "force constants from a file"
+    return f"A \u2192 B of {s['structure'].get('file', 'the structure')}, AGF ({source}){stats}"
+
+
 def render_table(result: Any) -> Table:
     s = result.settings
-    stats = ", classical statistics" if s.get("statistics") == "classical" else ""
-    table = Table(title=f"{s['left']} \u2192 {s['right']} [{s['normal']}], AGF ({s['potential']}){stats}")
+    left, right = s.get("left", "A"), s.get("right", "B")
+    table = Table(title=_title(s))
     table.add_column("T (K)", justify="right")
     table.add_column("G two-probe (MW m\u207b\u00b2 K\u207b\u00b9)", justify="right")
     table.add_column("G intrinsic (MW m\u207b\u00b2 K\u207b\u00b9)", justify="right")
     table.add_column("R intrinsic (m\u00b2 K GW\u207b\u00b9)", justify="right")
-    table.add_column(f"G ballistic {s['left']} (MW m\u207b\u00b2 K\u207b\u00b9)", justify="right")
-    table.add_column(f"G ballistic {s['right']} (MW m\u207b\u00b2 K\u207b\u00b9)", justify="right")
+    table.add_column(f"G ballistic {left} (MW m\u207b\u00b2 K\u207b\u00b9)", justify="right")
+    table.add_column(f"G ballistic {right} (MW m\u207b\u00b2 K\u207b\u00b9)", justify="right")
     intrinsic, resistance = result.intrinsic, result.resistance
     for i, t in enumerate(result.temperature):
         gi, ri = intrinsic[i], resistance[i]
@@ -268,6 +277,9 @@ def agf_command(
             option_names=cli_name,
         )
     elapsed = time.perf_counter() - t0
+    from ..transmission.agf.dmm import lead_dmm
+
+    dmm = lead_dmm(result)
     files = [] if out_path is None else [out_path]
     if plot_path is not None:
         from ..plotting.agf import transmission_figure
@@ -294,6 +306,7 @@ def agf_command(
             "conductance": result.conductance.tolist(),
             "intrinsic_conductance": result.intrinsic.tolist(),
             "ballistic_conductance": result.ballistic.tolist(),
+            "dmm_conductance": dmm.conductance.tolist(),
             "seconds": elapsed,
         }
         typer.echo(dumps(doc))
@@ -302,6 +315,13 @@ def agf_command(
         for note in result.notes:
             console.print(f"[yellow]note:[/yellow] {note}")
         console.print(render_table(result))
+        console.print(
+            "full-dispersion DMM of the same leads (their channel counts): G = "
+            + ", ".join(f"{g / MW_PER_M2K:.4g}" for g in dmm.conductance)
+            + " MW m\u207b\u00b2 K\u207b\u00b9 at T = "
+            + ", ".join(f"{t:g}" for t in dmm.temperature)
+            + " K"
+        )
         b = result.broadening
         if b is not None:
             console.print(
