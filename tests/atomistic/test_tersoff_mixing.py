@@ -15,6 +15,8 @@ import pytest
 from kapitza.atomistic.tersoff_mixing import (
     ANGULAR,
     PARAMETERS,
+    TWO_BODY,
+    TersoffFile,
     mix_tersoff,
     parse_tersoff,
     read_tersoff,
@@ -109,6 +111,31 @@ def test_mixed_two_body_parameters_follow_tersoffs_rule(sources, mixed, i, k):
     assert got["n"] == p_i["n"] and got["beta"] == p_i["beta"]  # the central atom's (Tersoff's b_ij uses beta_i, n_i)
     assert all(got[name] == p_i[name] for name in ANGULAR)  # mixed i-k bond: the central atom's angular part
     assert mixed.entry(i, k, k) == pytest.approx(mixed.entry(k, i, i) | {n: mixed.entry(i, k, k)[n] for n in ANGULAR})
+
+
+def _part(f, element):
+    """The homonuclear entry of ``element`` as a one-element file."""
+    row = f.parameters[f.triplets.index((element,) * 3)]
+    return TersoffFile(elements=(element,), triplets=((element,) * 3,), parameters=row[None, :], header="")
+
+
+def test_the_rule_rebuilds_tersoffs_own_sic_cross_terms(lammps):
+    """Independent source: SiC_1989.tersoff of the LAMMPS distribution holds Tersoff's own Si-C entries (Phys. Rev.
+    B 39, 5566 (1989), Table I, with chi_SiC = 0.9776); in that family the angular part and n, beta are the central
+    atom's. Mixing its pure C and Si entries rebuilds every number LAMMPS reads (file rounded to 5-6 digits: 2e-4),
+    B of the mixed pair being sqrt(B_C B_Si) times Tersoff's chi."""
+    from kapitza.atomistic.lammps import potential_file
+
+    tersoff = read_tersoff(potential_file("SiC_1989.tersoff"))
+    rebuilt = mix_tersoff(_part(tersoff, "C"), _part(tersoff, "Si"))
+    for i, j, k in tersoff.triplets:
+        got, ref = rebuilt.entry(i, j, k), tersoff.entry(i, j, k)
+        used = (*ANGULAR, "R", "D") + (TWO_BODY if j == k else ())
+        for name in used:
+            if name == "B" and i != j:
+                assert ref["B"] / got["B"] == pytest.approx(0.9776, rel=1e-4)
+            else:
+                assert got[name] == pytest.approx(ref[name], rel=2e-4), (i, j, k, name)
 
 
 def test_three_body_entries_take_the_ik_bond(sources, mixed):
