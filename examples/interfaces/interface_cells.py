@@ -1,8 +1,8 @@
 """Check each pair file on a small periodic interface cell: LAMMPS runs, minimises, and no atom ends within 1 A.
 
-* GaN|SiC: zincblende GaN on 3C-SiC along [001], 2x2 conventional cells laterally at the mean of the two
-  lattice constants (each side strained by half the mismatch), 3 cells of each along z; the periodic cell
-  holds two interfaces (C-Ga bonds at one, N-Si at the other).
+* GaN|SiC (GaN_SiC.pair and GaN_SiC_dimer.pair): zincblende GaN on 3C-SiC along [001], 2x2 conventional
+  cells laterally at the mean of the two lattice constants (each side strained by half the mismatch), 3 cells
+  of each along z; the periodic cell holds two interfaces (C-Ga bonds at one, N-Si at the other).
 * Al|Si: fcc Al on diamond Si along [001], 4x4 Al cells on 3x3 Si cells laterally (4 a_Al ~ 3 a_Si) at the
   mean of the two widths, 4 Al cells and 3 Si cells along z.
 
@@ -100,7 +100,8 @@ def check(name: str, atoms: Atoms, strain: str, pair_file: str) -> dict:
 
 def main() -> int:
     constants = json.loads((HERE / "lattice_constants.json").read_text(encoding="utf-8"))
-    check("GaN|SiC [001] zincblende", *gan_on_sic(constants), "GaN_SiC.pair")
+    for pair_file in ("GaN_SiC.pair", "GaN_SiC_dimer.pair"):
+        check(f"GaN|SiC [001] zincblende, {pair_file}", *gan_on_sic(constants), pair_file)
     check("Al|Si [001]", *al_on_si(constants), "Al_Si.pair")
     return 0
 

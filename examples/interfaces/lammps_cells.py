@@ -17,18 +17,23 @@ from kapitza.atomistic.lammps import lammps_module, potential_file
 
 HERE = Path(__file__).resolve().parent
 #: Atom types of each pair file (type i + 1 is the element at position i).
-TYPES: dict[str, tuple[str, ...]] = {"GaN_SiC.pair": ("Ga", "N", "Si", "C"), "Al_Si.pair": ("Al", "Si")}
+TYPES: dict[str, tuple[str, ...]] = {
+    "GaN_SiC.pair": ("Ga", "N", "Si", "C"),
+    "GaN_SiC_dimer.pair": ("Ga", "N", "Si", "C"),
+    "Al_Si.pair": ("Al", "Si"),
+}
 
 
 def _resolve(word: str, folder: Path) -> str:
-    """An absolute path for a word that names a potential file, the word itself otherwise."""
+    """An absolute path for a word that names a potential file (next to the pair file or in the LAMMPS wheel);
+    any other word (a style, an element, a number) unchanged."""
     if (folder / word).is_file():
         return str(folder / word)
-    if "." in word and word[0].isalpha() and word not in {"eam/alloy", "lj/cut"}:
+    if "." in word and not word[0].isdigit():
         try:
             return potential_file(word)
         except FileNotFoundError:
-            return word
+            pass
     return word
 
 

@@ -17,6 +17,7 @@ from kapitza.atomistic.tersoff_mixing import (
     PARAMETERS,
     TWO_BODY,
     TersoffFile,
+    dimer_parameters,
     mix_tersoff,
     parse_tersoff,
     read_tersoff,
@@ -136,6 +137,40 @@ def test_the_rule_rebuilds_tersoffs_own_sic_cross_terms(lammps):
                 assert ref["B"] / got["B"] == pytest.approx(0.9776, rel=1e-4)
             else:
                 assert got[name] == pytest.approx(ref[name], rel=2e-4), (i, j, k, name)
+
+
+def test_the_dimer_parameters_invert_the_albe_relations(sources):
+    """D0, r0, S, beta_A of each pure two-body entry rebuild its A, B, lambda1, lambda2 through the relations in
+    SiC_Erhart-Albe.tersoff's header; r0 is the minimum of A exp(-lambda1 r) - B exp(-lambda2 r) and -D0 its value
+    (checked by a grid). The round numbers the files were made from come back to the files' printed digits (1e-4):
+    Si-C D0 = 4.36 eV, r0 = 1.79 A; Ga-N D0 = 2.45 eV, r0 = 1.921 A."""
+    for f in sources:
+        for i, k in itertools.product(f.elements, repeat=2):
+            p = f.entry(i, k, k)
+            d = dimer_parameters(p)
+            l1, l2 = d["beta_A"] * math.sqrt(2 * d["S"]), d["beta_A"] * math.sqrt(2 / d["S"])
+            assert (l1, l2) == pytest.approx((p["lambda1"], p["lambda2"]), rel=1e-12)
+            assert d["D0"] / (d["S"] - 1) * math.exp(l1 * d["r0"]) == pytest.approx(p["A"], rel=1e-12)
+            assert d["S"] * d["D0"] / (d["S"] - 1) * math.exp(l2 * d["r0"]) == pytest.approx(p["B"], rel=1e-12)
+            r = np.linspace(0.5 * d["r0"], 2 * d["r0"], 20001)
+            v = p["A"] * np.exp(-p["lambda1"] * r) - p["B"] * np.exp(-p["lambda2"] * r)
+            assert r[v.argmin()] == pytest.approx(d["r0"], abs=2e-4) and v.min() == pytest.approx(-d["D0"], rel=1e-6)
+    sic, gan = dimer_parameters(sources[1].entry("Si", "C", "C")), dimer_parameters(sources[0].entry("Ga", "N", "N"))
+    assert (sic["D0"], sic["r0"], gan["D0"], gan["r0"]) == pytest.approx((4.36, 1.79, 2.45, 1.921), rel=1e-4)
+
+
+def test_tersoffs_rule_overbinds_ga_c_and_the_dimer_rule_averages_it(sources, mixed):
+    """Why the "dimer" rule exists: Tersoff's rule on these parameters gives a Ga-C dimer deeper than both parents'
+    (Ga-Ga 1.40 eV, C-C 6.00 eV); the dimer rule gives the geometric mean of D0 and the arithmetic mean of r0."""
+    gaga, cc = dimer_parameters(sources[0].entry("Ga", "Ga", "Ga")), dimer_parameters(sources[1].entry("C", "C", "C"))
+    assert dimer_parameters(mixed.entry("Ga", "C", "C"))["D0"] > max(gaga["D0"], cc["D0"])
+    by_dimer = dimer_parameters(mix_tersoff(*sources, rule="dimer").entry("Ga", "C", "C"))
+    assert by_dimer["D0"] == pytest.approx(math.sqrt(gaga["D0"] * cc["D0"]), rel=1e-12)
+    assert by_dimer["r0"] == pytest.approx((gaga["r0"] + cc["r0"]) / 2, rel=1e-12)
+    assert by_dimer["S"] == pytest.approx((gaga["S"] + cc["S"]) / 2, rel=1e-12)
+    dimer = mix_tersoff(*sources, rule="dimer")
+    for t in dimer.triplets:  # cutoffs and angular parts as Tersoff's rule; pure entries copied
+        assert all(dimer.entry(*t)[n] == mixed.entry(*t)[n] for n in (*ANGULAR, "R", "D", "n", "beta"))
 
 
 def test_three_body_entries_take_the_ik_bond(sources, mixed):

