@@ -21,7 +21,7 @@ PACKAGE = TESTS.parent / "src" / "kapitza"
 
 #: Directories of tests that belong to no single module: the physical laws every model obeys (tier 1), the
 #: estimators' calibration (tier 4, shared with the docs page), the commands printed in the docs, and data.
-NOT_A_MODULE = {"laws", "calibration", "docs", "data"}
+NOT_A_MODULE = {"laws", "calibration", "docs", "data", "examples"}
 
 #: Top-level test files that check the whole repository rather than one module.
 #: Checks of the whole repository or of the package's top (kapitza/__init__.py: the public API, start-up).
