@@ -84,7 +84,7 @@ def test_bounded_search_is_fast_and_bounded():
     assert [m.n_atoms for m in matches] == sorted(m.n_atoms for m in matches)
     m = matches[0]
     assert m.atoms == (40, 40)  # 1x1: each side half of the mismatch, about 1.7 %
-    assert m.max_strain_b == pytest.approx((3.135 / 3.08 - 1))
+    assert m.max_strain_b == pytest.approx(3.135 / 3.08 - 1)
 
 
 def test_bad_input_is_refused():

@@ -236,10 +236,19 @@ def _per_cell(atoms_per_cell: Any) -> tuple[int, int]:
 
 
 def _reduced_supercells(cell: NDArray[np.float64], n: int) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """Integer matrices (k, 2, 2) and reduced supercell bases (k, 2, 2) of every index-n sublattice of ``cell``."""
-    mats, bases = [], []
+    """Integer matrices (k, 2, 2) and reduced supercell bases (k, 2, 2) of the index-n sublattices of ``cell``.
+
+    Sublattices whose reduced bases have the same metric (Gram matrix) are the same lattice turned about the
+    normal; only the first is kept, so a match is found once per distinct shape.
+    """
+    mats, bases, shapes = [], [], set()
+    scale = math.sqrt(n * abs(_cross(*cell)))
     for h in _hermite_forms(n):
         u, t = reduce_basis(h @ cell)
+        shape = tuple(np.round(np.append(u @ u.T, 0.0).ravel() / scale**2, 9))
+        if shape in shapes:  # the same reduced lattice turned (a symmetry of the crystal): one is enough
+            continue
+        shapes.add(shape)
         mats.append(t @ h)
         bases.append(u)
     return np.array(mats), np.array(bases)
