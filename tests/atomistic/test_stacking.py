@@ -130,3 +130,35 @@ def test_bad_input_is_refused():
             {"name": "GaN", "crystalstructure": "wurtzite", "a": 3.19, "c": 5.19},
             mixing_layers=1,
         )
+
+
+def test_a_poscar_file_and_intermixing_reproducible_from_the_seed(tmp_path):
+    """A crystal read from a POSCAR the user wrote; 1 intermixed plane each side: the recorded seed rebuilds it.
+
+    Analytic: fcc (001) has 2 planes per cubic period, so only the two planes at the interface may change.
+    """
+    from ase.io import write
+
+    path = tmp_path / "POSCAR"
+    write(path, bulk("Cu", cubic=True, a=3.61), format="vasp")
+    kw = dict(cells=(2, 2), max_strain=0.07, mixing_layers=1)
+    a = stack_crystals(bulk("Al", cubic=True, a=4.05), str(path), **kw)
+    b = stack_crystals(bulk("Al", cubic=True, a=4.05), str(path), seed=a.description["seed"], **kw)
+    assert a.atoms.get_chemical_symbols() == b.atoms.get_chemical_symbols()
+    assert np.array_equal(a.atoms.get_masses(), b.atoms.get_masses())
+    swapped = (a.side == 0) != (np.array(a.species) == "Al")
+    z = a.atoms.positions[:, 2]
+    interface = 0.5 * (z[a.side == 0].max() + z[a.side == 1].min())
+    assert np.all(np.abs(z[swapped] - interface) < 3.61 / 2)  # only the planes next to the interface
+    assert set(a.species) == {"Al", "Cu"} and np.allclose(a.atoms.get_masses()[np.array(a.species) == "Cu"], 63.546)
+
+
+def test_description_is_json_and_max_atoms_is_checked():
+    """The record goes through the strict JSON writer; a stack already above max_atoms is refused."""
+    from kapitza.io.results import dumps
+
+    s = stack_crystals("Al", "Al", normal=(1, 1, 1), cells=(1, 1))
+    assert '"rotation_deg"' in dumps(dict(s.description))
+    assert len(s.atoms) == 2 * 3  # fcc primitive cell along its (111): 3 atoms per period (ABC stacking)
+    with pytest.raises(InputError, match="max_atoms"):
+        stack_crystals("Al", "Al", cells=(3, 3), max_atoms=4)

@@ -149,7 +149,7 @@ def _orientation(atoms: Any, hkl: NDArray[np.int64], name: str) -> NDArray[np.in
         c = np.cross(first, second)
         if np.array_equal(c, hkl) or np.array_equal(c, -hkl):
             rows = np.array([first, second, period])
-            if round(np.linalg.det(rows)) < 0:
+            if np.linalg.det(rows @ cell) < 0:  # right-handed in space, so a3 stays along +n
                 rows[[0, 1]] = rows[[1, 0]]
             return rows
     raise InputError(f"{name}: no in-plane lattice basis for the normal {tuple(hkl)} within {MAX_PERIOD_INDEX} cells")
@@ -210,6 +210,11 @@ def _choose(
     supercell up to ``max_atoms`` (a match found under a bound has the fewest atoms of all).
     """
     per_cell = (len(oa) * cells[0], len(ob) * cells[1])
+    if sum(per_cell) > max_atoms:
+        raise InputError(
+            f"the smallest stack ({cells[0]} + {cells[1]} periods) has {sum(per_cell)} atoms, above "
+            f"max_atoms={max_atoms}; raise max_atoms or use fewer cells"
+        )
     ca, cb = np.asarray(oa.cell)[:2], np.asarray(ob.cell)[:2]
     kw = dict(atoms_per_cell=per_cell, strain_on=strain_on)
     limit = sum(per_cell)
@@ -290,8 +295,9 @@ def stack_crystals(
     max_strain : float
         Largest principal in-plane strain either crystal may carry (dimensionless).
     allow_strain : bool
-        Beyond ``max_strain``, take the least strained match (up to :data:`MAX_SEARCH_STRAIN`) instead of
-        refusing.
+        Beyond ``max_strain``, take the least strained match (up to :data:`MAX_SEARCH_STRAIN`, common cells
+        of at most :data:`~kapitza.atomistic.matching.DEFAULT_MAX_INDEX` cells of the larger lattice) instead
+        of refusing.
     strain_on : {"a", "b", "both"}
         Which crystal is strained ("b": A is the substrate); see :mod:`~kapitza.atomistic.matching`.
     max_atoms : int
