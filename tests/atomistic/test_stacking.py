@@ -159,6 +159,11 @@ def test_description_is_json_and_max_atoms_is_checked():
 
     s = stack_crystals("Al", "Al", normal=(1, 1, 1), cells=(1, 1))
     assert '"rotation_deg"' in dumps(dict(s.description))
-    assert len(s.atoms) == 2 * 3  # fcc primitive cell along its (111): 3 atoms per period (ABC stacking)
+    # a name gives ASE's cubic cell: its (111) in-plane cell (1,-1,0) a x (0,1,-1) a and period a sqrt(3) hold
+    # 3 a^3 = 12 atoms of fcc (4 per a^3)
+    assert len(s.atoms) == 2 * 12
+    assert s.periods[0] == pytest.approx(4.05 * np.sqrt(3) * ANGSTROM)
+    cubic = stack_crystals("Al", "Al", cells=(1, 1))  # (0, 0, 1) of a name is the cubic [001]: 4 + 4 atoms
+    assert len(cubic.atoms) == 8 and np.allclose(np.diag(cubic.atoms.cell)[:2], 4.05)  # ASE's reference a
     with pytest.raises(InputError, match="max_atoms"):
         stack_crystals("Al", "Al", cells=(3, 3), max_atoms=4)

@@ -59,7 +59,8 @@ def bulk_crystal(spec: Any, name: str) -> Any:
     """An ASE ``Atoms`` bulk crystal from Atoms, a keyword dict for ``ase.build.bulk``, a file path or a name.
 
     A string is read as a structure file (CIF, POSCAR, ... through ``ase.io.read``) when such a file exists,
-    otherwise passed to ``ase.build.bulk`` as a name ("Al", "Si").
+    otherwise passed to ``ase.build.bulk`` as a name ("Al", "Si") with ``cubic=True`` where ASE can (cubic
+    crystals: the Miller indices are then those of the cubic cell).  A dict is passed as it is.
     """
     build = _ase_build()
     from ase import Atoms
@@ -75,7 +76,7 @@ def bulk_crystal(spec: Any, name: str) -> Any:
         atoms = _read(spec, name)
     elif isinstance(spec, str):
         try:
-            atoms = build.bulk(spec)
+            atoms = _named_bulk(build, spec)
         except (TypeError, ValueError, KeyError, RuntimeError) as exc:
             raise InputError(
                 f"{name}: {spec!r} is neither a structure file nor a bulk crystal ASE knows: {exc}"
@@ -85,6 +86,15 @@ def bulk_crystal(spec: Any, name: str) -> Any:
     if len(atoms) == 0 or abs(atoms.cell.volume) < 1e-9:
         raise InputError(f"{name}: the crystal needs atoms and a 3D periodic cell")
     return atoms
+
+
+def _named_bulk(build: Any, name: str) -> Any:
+    """ASE's reference crystal of ``name``: its cubic conventional cell where it has one (so (0, 0, 1) is the
+    cubic [001], as a reader of Miller indices expects), its primitive cell otherwise (hcp: (0, 0, 1) = [0001])."""
+    try:
+        return build.bulk(name, cubic=True)
+    except RuntimeError:  # ASE: no cubic cell for this structure (hcp, wurtzite, ...)
+        return build.bulk(name)
 
 
 def _read(path: Any, name: str) -> Any:
