@@ -28,10 +28,11 @@ of the symmetric in-plane stretch :math:`G` each side undergoes, expressed in th
   :math:`(S'^{-1} - I)/2`, B :math:`(S' - I)/2` (to first order half the mismatch each).
 
 A match is accepted when the largest principal strain (largest absolute eigenvalue) either side carries is at
-most ``max_strain``.  A match that is only a supercell of a smaller match (the same pairing, both matrices
-multiplied by one integer matrix) and matches that repeat another with the same multiplicities and the same
-principal strains (lattices equivalent under a symmetry of the crystals) are reported once: the one with the
-smallest rotation.  Lengths are in A, the unit of the crystal structures ASE reads (this is an edge module).
+most ``max_strain``.  Sublattices of one index with the same reduced metric (one lattice turned by a
+symmetry of the crystal) are searched once; a match with the same atoms and principal strains as another,
+or j times the atoms of a smaller match (both sides, one integer j) with its principal strains (a repeat
+of it), is dropped; among equal candidates the first in the order (atoms, strain, |rotation|) is kept.
+Lengths are in A, the unit of the crystal structures ASE reads (this is an edge module).
 """
 
 from __future__ import annotations
