@@ -427,6 +427,9 @@ def _planes(z: NDArray[np.float64]) -> NDArray[np.int64]:
     return idx
 
 
+#: The stacking and intermixing rules, shared with the builder from two bulk crystals (stacking.py).
+stack_blocks, intermix_planes = _stack, _intermix
+
 __all__ = [
     "NORMALS",
     "InterfaceStructure",

@@ -1,0 +1,492 @@
+r"""An interface from two bulk crystals: orient, match laterally, strain, stack, intermix, relax.
+
+:func:`stack_crystals` takes two bulk crystals (ASE ``Atoms``, an ASE ``bulk`` name or keyword dict, or a
+CIF/POSCAR file) and a normal given as Miller indices of each crystal's own lattice (for a hexagonal cell
+(0, 0, 1) is [0001]; for a cubic conventional cell (0, 0, 1) is [001]).  Each crystal is
+
+1. *oriented*: a primitive basis of its lattice vectors in the plane (the integer solutions of
+   :math:`hu + kv + lw = 0`, Gauss-reduced) becomes a1, a2 in the xy plane, and its shortest lattice vector
+   along the normal becomes a3 along +z, so one cell is an orthogonal repeat of the bulk along the normal
+   (refused when no lattice vector along the normal lies within :data:`MAX_PERIOD_INDEX` cells);
+2. *matched*: :func:`~kapitza.atomistic.matching.match_lattices` (Zur & McGill, J. Appl. Phys. 55, 378
+   (1984)) finds the smallest common lateral supercell within ``max_strain``;
+3. *strained*: each crystal's lateral supercell is mapped onto the common cell (B also turned about the
+   normal by the match's rotation); each keeps its own bulk period along the normal (no Poisson
+   relaxation);
+4. *stacked*: ``cells[0]`` periods of A below ``cells[1]`` of B, with the gap between the last plane of A
+   and the first of B the mean of the two bulk interplanar gaps (the rule of
+   :mod:`~kapitza.atomistic.structures`), or ``gap_angstrom``;
+5. *intermixed* (optional) by the linear-profile rule of :mod:`~kapitza.atomistic.structures`.
+
+:func:`relax` then minimises the positions with ASE's BFGS on any ASE calculator, optionally with the
+outermost period of each lead fixed, and reports the largest residual force.  Lengths are in A at this edge
+(ASE's unit); the periods of the returned :class:`~kapitza.atomistic.structures.InterfaceStructure` are in m.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .. import _checks
+from ..errors import InputError, MissingDependencyError
+from ..units import ANGSTROM
+from .matching import DEFAULT_MAX_INDEX, STRAIN_ON, LatticeMatch, match_lattices
+from .structures import InterfaceStructure, intermix_planes, stack_blocks
+
+#: Largest integer index searched for the lattice vector along the normal (and for in-plane vectors).
+MAX_PERIOD_INDEX = 8
+#: Largest strain searched when ``allow_strain=True`` asks for the best match beyond ``max_strain``.
+MAX_SEARCH_STRAIN = 0.25
+
+
+def _ase_build() -> Any:
+    try:
+        import ase.build
+        import ase.io  # noqa: F401
+    except ImportError:
+        raise MissingDependencyError("ase", "agf", "building interfaces from bulk crystals") from None
+    return ase.build
+
+
+def bulk_crystal(spec: Any, name: str) -> Any:
+    """An ASE ``Atoms`` bulk crystal from Atoms, a keyword dict for ``ase.build.bulk``, a file path or a name.
+
+    A string is read as a structure file (CIF, POSCAR, ... through ``ase.io.read``) when such a file exists,
+    otherwise passed to ``ase.build.bulk`` as a name ("Al", "Si") with ``cubic=True`` where ASE can (cubic
+    crystals: the Miller indices are then those of the cubic cell).  A dict is passed as it is.
+    """
+    build = _ase_build()
+    from ase import Atoms
+
+    if isinstance(spec, Atoms):
+        atoms = spec.copy()
+    elif isinstance(spec, Mapping):
+        try:
+            atoms = build.bulk(**dict(spec))
+        except (TypeError, ValueError, KeyError, RuntimeError) as exc:
+            raise InputError(f"{name}: ase.build.bulk cannot make {dict(spec)!r}: {exc}") from None
+    elif isinstance(spec, str | os.PathLike) and os.path.isfile(spec):
+        atoms = _read(spec, name)
+    elif isinstance(spec, str):
+        try:
+            atoms = _named_bulk(build, spec)
+        except (TypeError, ValueError, KeyError, RuntimeError) as exc:
+            raise InputError(
+                f"{name}: {spec!r} is neither a structure file nor a bulk crystal ASE knows: {exc}"
+            ) from None
+    else:
+        raise InputError(f"{name} must be ASE Atoms, a dict for ase.build.bulk, a file path or a name, got {spec!r}")
+    if len(atoms) == 0 or abs(atoms.cell.volume) < 1e-9:
+        raise InputError(f"{name}: the crystal needs atoms and a 3D periodic cell")
+    return atoms
+
+
+def _named_bulk(build: Any, name: str) -> Any:
+    """ASE's reference crystal of ``name``: its cubic conventional cell where it has one (so (0, 0, 1) is the
+    cubic [001], as a reader of Miller indices expects), its primitive cell otherwise (hcp: (0, 0, 1) = [0001])."""
+    try:
+        return build.bulk(name, cubic=True)
+    except RuntimeError:  # ASE: no cubic cell for this structure (hcp, wurtzite, ...)
+        return build.bulk(name)
+
+
+def _read(path: Any, name: str) -> Any:
+    """One structure from a file the user pointed to (ASE reads data formats only; no pickle formats)."""
+    import ase.io
+
+    if str(path).lower().endswith((".traj", ".pckl", ".pkl", ".pickle")):
+        raise InputError(
+            f"{name}: {path}: read bulk crystals from CIF, POSCAR or extxyz, not {os.path.splitext(path)[1]}"
+        )
+    try:
+        atoms = ase.io.read(path, index=-1)
+    except Exception as exc:  # ASE raises many types for a file it cannot parse
+        raise InputError(f"{name}: cannot read {path}: {type(exc).__name__}: {exc}") from None
+    return atoms
+
+
+def _miller(normal: Any) -> NDArray[np.int64]:
+    try:
+        hkl = np.array([int(v) for v in normal], dtype=np.int64)
+        exact = all(float(v) == int(v) for v in normal)
+    except (TypeError, ValueError):
+        raise InputError(f"normal must be three integer Miller indices, got {normal!r}") from None
+    if hkl.shape != (3,) or not exact or not hkl.any():
+        raise InputError(f"normal must be three integer Miller indices, not all zero, got {normal!r}")
+    return hkl // math.gcd(*(int(v) for v in hkl))
+
+
+def _integer_vectors(bound: int) -> NDArray[np.int64]:
+    """Every nonzero integer vector with entries in [-bound, bound], shape (n, 3)."""
+    r = range(-bound, bound + 1)
+    grid = np.array(list(itertools.product(r, r, r)), dtype=np.int64)
+    return grid[np.any(grid != 0, axis=1)]
+
+
+def _orientation(atoms: Any, hkl: NDArray[np.int64], name: str) -> NDArray[np.int64]:
+    """Integer rows (in units of the crystal's cell vectors): two in-plane basis vectors and the period along z.
+
+    The in-plane pair is a primitive basis of the plane lattice (their integer cross product is +-hkl); the
+    third is the shortest lattice vector parallel to the plane normal, pointing along it.
+    """
+    cell = np.asarray(atoms.cell)
+    recip = np.linalg.inv(cell).T  # rows b_i with a_i . b_j = delta_ij
+    n = hkl @ recip
+    n /= np.linalg.norm(n)
+    vec = _integer_vectors(MAX_PERIOD_INDEX)
+    cart = vec @ cell
+    length = np.linalg.norm(cart, axis=1)
+    along = np.abs(np.linalg.norm(np.cross(cart, n), axis=1)) < 1e-6 * length
+    along &= cart @ n > 0
+    if not along.any():
+        raise InputError(
+            f"{name}: no lattice vector along the normal {tuple(hkl)} within {MAX_PERIOD_INDEX} cells; "
+            "the crystal has no short orthogonal period along it"
+        )
+    period = vec[along][np.argmin(length[along])]
+    in_plane = vec[(vec @ hkl) == 0]
+    order = np.argsort(np.linalg.norm(in_plane @ cell, axis=1), kind="stable")
+    in_plane = in_plane[order]
+    first = in_plane[0]
+    for second in in_plane[1:]:
+        c = np.cross(first, second)
+        if np.array_equal(c, hkl) or np.array_equal(c, -hkl):
+            rows = np.array([first, second, period])
+            if np.linalg.det(rows @ cell) < 0:  # right-handed in space, so a3 stays along +n
+                rows[[0, 1]] = rows[[1, 0]]
+            return rows
+    raise InputError(f"{name}: no in-plane lattice basis for the normal {tuple(hkl)} within {MAX_PERIOD_INDEX} cells")
+
+
+def orient(atoms: Any, normal: Any, name: str = "crystal") -> Any:
+    """The bulk crystal as a cell with a1, a2 in the xy plane and a3 along +z, the bulk period along the normal.
+
+    Parameters
+    ----------
+    atoms : ase.Atoms
+        A bulk crystal (periodic in 3D).
+    normal : (int, int, int)
+        Miller indices of the plane in the crystal's own cell.
+
+    Returns
+    -------
+    ase.Atoms
+        The oriented (orthogonal along z) cell, positions wrapped into it, A.
+    """
+    build = _ase_build()
+    rows = _orientation(atoms, _miller(normal), name)
+    atoms = atoms.copy()
+    atoms.pbc = True
+    sup = build.make_supercell(atoms, rows, wrap=True)
+    v1, v2, v3 = np.asarray(sup.cell)
+    e1 = v1 / np.linalg.norm(v1)
+    e3 = v3 / np.linalg.norm(v3)
+    e2 = np.cross(e3, e1)
+    frame = np.array([e1, e2, e3])
+    sup.set_cell(np.asarray(sup.cell) @ frame.T, scale_atoms=True)
+    sup.cell[np.abs(sup.cell) < 1e-12] = 0.0
+    sup.wrap()
+    return sup
+
+
+def _strained_block(oriented: Any, matrix: NDArray[np.int64], common: NDArray[np.float64]) -> Any:
+    """The lateral supercell ``matrix`` of an oriented crystal mapped onto the common cell (A); z unchanged."""
+    build = _ase_build()
+    p = np.eye(3, dtype=np.int64)
+    p[:2, :2] = matrix
+    block = build.make_supercell(oriented, p, wrap=True)
+    height = float(oriented.cell[2, 2])
+    cell = np.zeros((3, 3))
+    cell[:2, :2] = common
+    cell[2, 2] = height
+    block.set_cell(cell, scale_atoms=True)  # fractional coordinates kept: the in-plane deformation of the match
+    block.wrap()
+    return block
+
+
+def _choose(
+    oa: Any, ob: Any, cells: tuple[int, int], max_strain: float, allow_strain: bool, strain_on: str, max_atoms: int
+) -> LatticeMatch:
+    """The match with the fewest atoms within ``max_strain``; beyond it the least strained, if allowed.
+
+    The search grows the atom bound by doubling, so the smallest match is found without enumerating every
+    supercell up to ``max_atoms`` (a match found under a bound has the fewest atoms of all).
+    """
+    per_cell = (len(oa) * cells[0], len(ob) * cells[1])
+    if sum(per_cell) > max_atoms:
+        raise InputError(
+            f"the smallest stack ({cells[0]} + {cells[1]} periods) has {sum(per_cell)} atoms, above "
+            f"max_atoms={max_atoms}; raise max_atoms or use fewer cells"
+        )
+    ca, cb = np.asarray(oa.cell)[:2], np.asarray(ob.cell)[:2]
+    kw = dict(atoms_per_cell=per_cell, strain_on=strain_on)
+    limit = sum(per_cell)
+    while True:
+        limit = min(limit, max_atoms)
+        matches = match_lattices(ca, cb, max_strain=max_strain, max_atoms=limit, **kw)
+        if matches:
+            return matches[0]
+        if limit >= max_atoms:
+            break
+        limit *= 2
+    area = DEFAULT_MAX_INDEX * max(abs(np.linalg.det(ca[:, :2])), abs(np.linalg.det(cb[:, :2])))
+    wider = sorted(
+        match_lattices(ca, cb, max_strain=max(MAX_SEARCH_STRAIN, max_strain), max_atoms=max_atoms, max_area=area, **kw),
+        key=lambda m: (round(m.max_strain, 9), m.n_atoms),
+    )
+    if not wider:
+        raise InputError(
+            f"no lateral match within {MAX_SEARCH_STRAIN:.0%} strain and {max_atoms} atoms; "
+            "raise max_atoms or choose another normal"
+        )
+    best = wider[0]
+    if allow_strain:
+        return best
+    raise InputError(
+        f"no lateral match within max_strain={max_strain:g} and {max_atoms} atoms; the smallest strain found is "
+        f"{best.max_strain:.3%} with A {best.matrix_a.tolist()} on B {best.matrix_b.tolist()} "
+        f"({best.n_atoms} atoms): pass allow_strain=True or a larger max_strain"
+    )
+
+
+def _mix(
+    atoms: Any, side: NDArray[np.int64], mixing_layers: int, seed: int
+) -> tuple[list[str], NDArray[np.float64], list[str]]:
+    """Species, masses and symbols after intermixing (the rule of structures.py); one element per crystal."""
+    symbols = atoms.get_chemical_symbols()
+    masses = atoms.get_masses().copy()
+    species = list(symbols)
+    if mixing_layers == 0:
+        return species, masses, symbols
+    names = [sorted({s for s, k in zip(symbols, side) if k == j}) for j in (0, 1)]
+    if len(names[0]) != 1 or len(names[1]) != 1:
+        raise InputError(
+            f"mixing_layers needs one element per crystal, got {'+'.join(names[0])} and {'+'.join(names[1])}"
+        )
+    mass = [float(masses[side == 0][0]), float(masses[side == 1][0])]
+    intermix_planes(
+        atoms.positions[:, 2], side, mixing_layers, seed, (names[0][0], names[1][0]), mass, species, masses, symbols
+    )
+    return species, masses, symbols
+
+
+def stack_crystals(
+    a: Any,
+    b: Any,
+    *,
+    normal: Any = (0, 0, 1),
+    cells: tuple[int, int] = (3, 3),
+    max_strain: float = 0.02,
+    allow_strain: bool = False,
+    strain_on: str = "both",
+    max_atoms: int = 2000,
+    gap_angstrom: float | None = None,
+    mixing_layers: int = 0,
+    seed: int | None = None,
+) -> InterfaceStructure:
+    """Stack crystal ``a`` (below) and crystal ``b`` (above) along ``normal`` in a laterally matched cell.
+
+    Parameters
+    ----------
+    a, b : ase.Atoms, dict, str or path
+        Bulk crystals: Atoms; keywords for ``ase.build.bulk`` (``{"name": "GaN", "crystalstructure":
+        "wurtzite", "a": 3.19, "c": 5.19}``); a CIF/POSCAR file; or a name for ``ase.build.bulk``.
+    normal : (int, int, int) or pair of them
+        Miller indices of the interface plane in each crystal's own cell (one triple for both, or two).
+    cells : (int, int)
+        Bulk periods along the normal of A and of B (each >= 1).
+    max_strain : float
+        Largest principal in-plane strain either crystal may carry (dimensionless).
+    allow_strain : bool
+        Beyond ``max_strain``, take the least strained match (up to :data:`MAX_SEARCH_STRAIN`, common cells
+        of at most :data:`~kapitza.atomistic.matching.DEFAULT_MAX_INDEX` cells of the larger lattice) instead
+        of refusing.
+    strain_on : {"a", "b", "both"}
+        Which crystal is strained ("b": A is the substrate); see :mod:`~kapitza.atomistic.matching`.
+    max_atoms : int
+        Most atoms in the whole structure.
+    gap_angstrom : float, optional
+        Distance along z from the last atomic plane of A to the first of B, A; default the mean of the two
+        bulk gaps between consecutive periods.
+    mixing_layers : int
+        Atomic planes on each side of the interface intermixed (crystals of one element each).
+    seed : int, optional
+        Seed of the intermixing; drawn (and recorded) if None.
+
+    Returns
+    -------
+    InterfaceStructure
+        Side 0 is A, side 1 is B; ``cell_index`` 0 .. n_a-1 for A from the bottom, n_a .. n_a+n_b-1 for B.
+    """
+    crystal_a, crystal_b = bulk_crystal(a, "a"), bulk_crystal(b, "b")
+    normals = _normals(normal)
+    n_a, n_b, mix, eps = _settings(cells, mixing_layers, max_strain, strain_on)
+    cap = int(_checks.positive(max_atoms, "max_atoms", ""))
+    oa, ob = orient(crystal_a, normals[0], "a"), orient(crystal_b, normals[1], "b")
+    match = _choose(oa, ob, (n_a, n_b), eps, bool(allow_strain), strain_on, cap)
+    block_a = _strained_block(oa, match.matrix_a, match.common_cell_angstrom)
+    block_b = _strained_block(ob, match.matrix_b, match.common_cell_angstrom)
+    pos, cell, symbols, cell_idx, side, (h_a, h_b) = stack_blocks(block_a, n_a, block_b, n_b)
+    default_gap = _default_gap(pos, side)
+    if gap_angstrom is not None:
+        shift = _checks.positive(gap_angstrom, "gap_angstrom", "A") - default_gap
+        pos[side == 1, 2] += shift
+        cell[2, 2] += shift
+    from ase import Atoms
+
+    masses = np.concatenate([np.tile(block_a.get_masses(), n_a), np.tile(block_b.get_masses(), n_b)])
+    atoms = Atoms(symbols=symbols, positions=pos, cell=cell, pbc=True, masses=masses)
+    seed = int(np.random.SeedSequence().generate_state(1)[0]) if seed is None else int(seed)
+    species, masses, symbols = _mix(atoms, side, mix, seed)
+    atoms.set_chemical_symbols(symbols)
+    atoms.set_masses(masses)
+    description = _describe(crystal_a, crystal_b, normals, match, (n_a, n_b), cell, mix, seed)
+    description["gap_A"] = default_gap if gap_angstrom is None else float(gap_angstrom)
+    return InterfaceStructure(
+        atoms=atoms,
+        species=tuple(species),
+        cell_index=np.asarray(cell_idx, dtype=np.int64),
+        side=side,
+        periods=(h_a * ANGSTROM, h_b * ANGSTROM),
+        cells=(n_a, n_b),
+        description=description,
+    )
+
+
+def _normals(normal: Any) -> tuple[Any, Any]:
+    arr = np.asarray(normal, dtype=object)
+    if arr.shape == (2, 3):
+        return tuple(arr[0]), tuple(arr[1])
+    return normal, normal
+
+
+def _settings(cells: Any, mixing_layers: Any, max_strain: Any, strain_on: Any) -> tuple[int, int, int, float]:
+    try:
+        n_a, n_b = (int(c) for c in cells)
+    except (TypeError, ValueError):
+        raise InputError(f"cells must be two integers >= 1, got {cells!r}") from None
+    if n_a < 1 or n_b < 1:
+        raise InputError(f"cells must be >= 1 on each side, got {cells!r}")
+    mix = int(mixing_layers)
+    if mix < 0:
+        raise InputError(f"mixing_layers must be >= 0, got {mixing_layers!r}")
+    if strain_on not in STRAIN_ON:
+        raise InputError(f"strain_on must be one of {', '.join(STRAIN_ON)}, got {strain_on!r}")
+    return n_a, n_b, mix, _checks.positive(max_strain, "max_strain", "")
+
+
+def _default_gap(pos: NDArray[np.float64], side: NDArray[np.int64]) -> float:
+    """Distance along z from the top plane of A to the bottom plane of B, A."""
+    return float(pos[side == 1, 2].min() - pos[side == 0, 2].max())
+
+
+def _describe(
+    crystal_a: Any,
+    crystal_b: Any,
+    normals: tuple[Any, Any],
+    match: LatticeMatch,
+    cells: tuple[int, int],
+    cell: NDArray[np.float64],
+    mix: int,
+    seed: int,
+) -> dict[str, Any]:
+    """The JSON-able record of how the structure was made."""
+    return {
+        "builder": "stack_crystals",
+        "a": crystal_a.get_chemical_formula(),
+        "b": crystal_b.get_chemical_formula(),
+        "normal": [[int(v) for v in n] for n in normals],
+        "matrix_a": match.matrix_a.tolist(),
+        "matrix_b": match.matrix_b.tolist(),
+        "strain_on": match.strain_on,
+        "strain_a": match.strain_a.tolist(),
+        "strain_b": match.strain_b.tolist(),
+        "max_strain_a": match.max_strain_a,
+        "max_strain_b": match.max_strain_b,
+        "rotation_deg": match.rotation_deg,
+        "lateral_cell_A": np.asarray(cell)[:2].tolist(),
+        "atoms": [match.atoms[0], match.atoms[1]],
+        "cells": list(cells),
+        "strain": "in-plane strain only; each crystal keeps its bulk period along the normal (no Poisson relaxation)",
+        "mixing_layers": mix,
+        "seed": seed,
+    }
+
+
+def relax(
+    structure: InterfaceStructure,
+    calculator: Any,
+    *,
+    fmax_ev_per_angstrom: float = 0.01,
+    steps: int = 500,
+    fix_leads: bool = True,
+) -> tuple[InterfaceStructure, float]:
+    """Relax the positions with ASE's BFGS on any ASE calculator; the lateral cell and the cell height stay.
+
+    Parameters
+    ----------
+    structure : InterfaceStructure
+    calculator : ase.calculators.calculator.Calculator
+        Any ASE calculator covering the structure's species.
+    fmax_ev_per_angstrom : float
+        Convergence: the largest force on a free atom, eV/A.
+    steps : int
+        Most optimiser steps.  Not converging is no error: the residual says so and the caller decides.
+    fix_leads : bool
+        Keep the first and the last period along z fixed, so the leads stay bulk.
+
+    Returns
+    -------
+    (InterfaceStructure, float)
+        The relaxed structure (same sides, cells, species; ``description["relaxation"]`` records the run) and
+        the largest residual force on a free atom, eV/A.
+    """
+    fmax = _checks.positive(fmax_ev_per_angstrom, "fmax_ev_per_angstrom", "eV/A")
+    n_steps = int(_checks.positive(steps, "steps", ""))
+    try:
+        from ase.constraints import FixAtoms
+        from ase.optimize import BFGS
+    except ImportError:
+        raise MissingDependencyError("ase", "agf", "relaxing interface structures") from None
+    atoms = structure.atoms.copy()
+    atoms.calc = calculator
+    fixed = np.zeros(len(atoms), dtype=bool)
+    if fix_leads:
+        fixed = (structure.cell_index == 0) | (structure.cell_index == structure.n_cells - 1)
+        atoms.set_constraint(FixAtoms(mask=fixed))
+    optimizer = BFGS(atoms, logfile=None)
+    converged = bool(optimizer.run(fmax=fmax, steps=n_steps))
+    forces = atoms.get_forces(apply_constraint=False)
+    residual = float(np.max(np.linalg.norm(forces[~fixed], axis=1))) if (~fixed).any() else 0.0
+    atoms.calc = None
+    atoms.set_constraint()
+    description = dict(structure.description)
+    description["relaxation"] = {
+        "optimizer": "BFGS (ASE)",
+        "calculator": type(calculator).__name__,
+        "fmax_eV_per_A": fmax,
+        "steps": int(optimizer.nsteps),
+        "converged": converged,
+        "residual_force_eV_per_A": residual,
+        "fixed_leads": bool(fix_leads),
+    }
+    relaxed = InterfaceStructure(
+        atoms=atoms,
+        species=structure.species,
+        cell_index=np.array(structure.cell_index),
+        side=np.array(structure.side),
+        periods=structure.periods,
+        cells=structure.cells,
+        description=description,
+    )
+    return relaxed, residual
+
+
+__all__ = ["MAX_PERIOD_INDEX", "bulk_crystal", "orient", "relax", "stack_crystals"]

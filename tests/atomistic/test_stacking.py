@@ -1,0 +1,169 @@
+"""Interfaces from two bulk crystals: orientation, lateral match, strain, stacking, refusal, relaxation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytest.importorskip("ase")  # the [agf] extra: ase builds and reads the crystals of every test here
+
+from ase import Atoms
+from ase.build import bulk
+
+from kapitza.atomistic.stacking import orient, relax, stack_crystals
+from kapitza.atomistic.structures import build_interface
+from kapitza.errors import InputError
+from kapitza.units import ANGSTROM
+
+
+def canonical(atoms):
+    """Positions shifted so the lowest atom (z, then y, then x) is at the origin, wrapped, sorted (A)."""
+    pos = atoms.positions
+    first = np.lexsort((pos[:, 0], pos[:, 1], pos[:, 2]))[0]
+    shifted = atoms.copy()
+    shifted.positions = pos - pos[first]
+    shifted.wrap(eps=1e-7)
+    p = np.round(shifted.positions, 6) % np.round(np.diag(shifted.cell), 6)
+    return p[np.lexsort((p[:, 0], p[:, 1], p[:, 2]))]
+
+
+def test_identical_fcc_crystals_reproduce_the_cubic_builder():
+    """Al|Al along 001 (a = 4.05 A, 3 + 3 cells) is build_interface's stack, up to a rigid shift and atom order."""
+    s = stack_crystals(bulk("Al", "fcc", a=4.05, cubic=True), {"name": "Al", "a": 4.05, "cubic": True}, cells=(3, 3))
+    ref = build_interface("Al", "Al", "001", lattice_constants_angstrom=(4.05, 4.05), cells=(3, 3))
+    assert len(s.atoms) == len(ref.atoms) == 24
+    assert np.allclose(s.atoms.cell, ref.atoms.cell)
+    assert np.allclose(canonical(s.atoms), canonical(ref.atoms), atol=1e-6)
+    assert s.periods == pytest.approx(ref.periods)
+    assert np.array_equal(np.bincount(s.cell_index), [4] * 6)
+    assert np.array_equal(s.side, (s.cell_index >= 3).astype(int))
+
+
+def test_si_on_ge_strain_on_b_takes_si_lateral_constant():
+    """Diamond 001, strain on B (Ge): lateral constant a_Si; Ge's strain (a_Si - a_Ge)/a_Ge (analytic)."""
+    a_si, a_ge = 5.431, 5.658
+    s = stack_crystals(
+        bulk("Si", "diamond", a=a_si, cubic=True),
+        bulk("Ge", "diamond", a=a_ge, cubic=True),
+        cells=(2, 2),
+        strain_on="b",
+        max_strain=0.05,
+    )
+    d = s.description
+    assert np.allclose(np.linalg.norm(s.atoms.cell[:2], axis=1), a_si)
+    assert np.allclose(d["strain_b"], (a_si - a_ge) / a_ge * np.eye(2))
+    assert np.allclose(d["strain_a"], 0.0)
+    assert d["max_strain_b"] == pytest.approx((a_ge - a_si) / a_ge)
+    assert s.periods == pytest.approx((a_si * ANGSTROM, a_ge * ANGSTROM))  # bulk periods kept along z
+    assert set(np.array(s.species)[s.side == 1]) == {"Ge"} and len(s.atoms) == 32
+
+
+def test_wurtzite_gan_on_sic_is_a_1x1_match():
+    """GaN (0001) on 2H-SiC (0001), a = 3.19 and 3.08 A: 1x1; GaN strained by 3.08/3.19 - 1 (strain_on b)."""
+    sic = {"name": "SiC", "crystalstructure": "wurtzite", "a": 3.08, "c": 5.04}
+    gan = {"name": "GaN", "crystalstructure": "wurtzite", "a": 3.19, "c": 5.19}
+    s = stack_crystals(sic, gan, cells=(2, 3), strain_on="b", max_strain=0.04)
+    d = s.description
+    assert d["matrix_a"] == [[1, 0], [0, 1]] and d["matrix_b"] == [[1, 0], [0, 1]]
+    assert d["max_strain_b"] == pytest.approx(1 - 3.08 / 3.19)
+    assert d["rotation_deg"] == pytest.approx(0, abs=1e-9)
+    assert len(s.atoms) == 4 * 5  # 4 atoms per wurtzite cell
+    assert s.periods == pytest.approx((5.04 * ANGSTROM, 5.19 * ANGSTROM))
+
+
+def hexagonal_crystal(a, c, symbol):
+    """A made-up simple hexagonal crystal, one atom per cell (lattice constants in A)."""
+    return Atoms(symbol, cell=[[a, 0, 0], [-a / 2, a * np.sqrt(3) / 2, 0], [0, 0, c]], pbc=True)
+
+
+def test_made_up_hexagonal_pair_3x3_on_2x2():
+    """a = 2 and a = 3 A: 9 cells of A on 4 of B, zero strain (3 x 2 = 2 x 3); area 9 * 2^2 sqrt(3)/2."""
+    s = stack_crystals(
+        hexagonal_crystal(2.0, 2.5, "Ar"), hexagonal_crystal(3.0, 3.0, "Kr"), cells=(2, 2), max_strain=0.005
+    )
+    d = s.description
+    assert d["atoms"] == [18, 8] and d["max_strain_a"] == pytest.approx(0, abs=1e-12)
+    assert np.allclose(np.linalg.norm(s.atoms.cell[:2], axis=1), 6.0)
+    assert s.area == pytest.approx(9 * 4 * np.sqrt(3) / 2 * ANGSTROM**2)
+
+
+def test_beyond_max_strain_is_refused_with_the_best_found():
+    """Al|Cu (4.05 vs 3.61 A) in at most 40 atoms within 0.1 %: refused, naming the smallest strain found."""
+    with pytest.raises(InputError, match=r"smallest strain found is [\d.]+%.*allow_strain=True") as info:
+        stack_crystals(bulk("Al", cubic=True), bulk("Cu", cubic=True), cells=(1, 1), max_strain=0.001, max_atoms=40)
+    assert "\n" not in str(info.value)
+    s = stack_crystals(
+        bulk("Al", cubic=True), bulk("Cu", cubic=True), cells=(1, 1), max_strain=0.001, max_atoms=40, allow_strain=True
+    )
+    assert s.description["max_strain_a"] > 0.001
+
+
+def test_orient_puts_the_normal_along_z():
+    """Fcc primitive cell, (1, 1, 1) of the primitive lattice: a cell with a3 along z, orthogonal to a1, a2."""
+    o = orient(bulk("Al", "fcc", a=4.05), (1, 1, 1))
+    cell = np.asarray(o.cell)
+    assert np.allclose(cell[:2, 2], 0) and np.allclose(cell[2, :2], 0) and cell[2, 2] > 0
+    assert abs(np.linalg.det(cell)) == pytest.approx(round(abs(np.linalg.det(cell)) / (4.05**3 / 4)) * 4.05**3 / 4)
+
+
+def test_relax_al_cu_with_emt_converges_and_keeps_the_leads():
+    """EMT (ASE) on a strained Al|Cu 1x1 stack: residual force below fmax; the fixed lead periods do not move."""
+    from ase.calculators.emt import EMT
+
+    s = stack_crystals(bulk("Al", cubic=True), bulk("Cu", cubic=True), cells=(2, 2), max_strain=0.07)
+    relaxed, residual = relax(s, EMT(), fmax_ev_per_angstrom=0.01, steps=300)
+    assert residual < 0.01
+    leads = (s.cell_index == 0) | (s.cell_index == s.n_cells - 1)
+    assert np.array_equal(relaxed.atoms.positions[leads], s.atoms.positions[leads])
+    assert not np.allclose(relaxed.atoms.positions[~leads], s.atoms.positions[~leads])
+    assert relaxed.description["relaxation"]["converged"]
+
+
+def test_bad_input_is_refused():
+    with pytest.raises(InputError, match="Miller"):
+        stack_crystals("Al", "Al", normal=(0, 0, 0))
+    with pytest.raises(InputError, match="neither a structure file"):
+        stack_crystals("Xx", "Al")
+    with pytest.raises(InputError, match="one element per crystal"):
+        stack_crystals(
+            {"name": "GaN", "crystalstructure": "wurtzite", "a": 3.19, "c": 5.19},
+            {"name": "GaN", "crystalstructure": "wurtzite", "a": 3.19, "c": 5.19},
+            mixing_layers=1,
+        )
+
+
+def test_a_poscar_file_and_intermixing_reproducible_from_the_seed(tmp_path):
+    """A crystal read from a POSCAR the user wrote; 1 intermixed plane each side: the recorded seed rebuilds it.
+
+    Analytic: fcc (001) has 2 planes per cubic period, so only the two planes at the interface may change.
+    """
+    from ase.io import write
+
+    path = tmp_path / "POSCAR"
+    write(path, bulk("Cu", cubic=True, a=3.61), format="vasp")
+    kw = dict(cells=(2, 2), max_strain=0.07, mixing_layers=1)
+    a = stack_crystals(bulk("Al", cubic=True, a=4.05), str(path), **kw)
+    b = stack_crystals(bulk("Al", cubic=True, a=4.05), str(path), seed=a.description["seed"], **kw)
+    assert a.atoms.get_chemical_symbols() == b.atoms.get_chemical_symbols()
+    assert np.array_equal(a.atoms.get_masses(), b.atoms.get_masses())
+    swapped = (a.side == 0) != (np.array(a.species) == "Al")
+    z = a.atoms.positions[:, 2]
+    interface = 0.5 * (z[a.side == 0].max() + z[a.side == 1].min())
+    assert np.all(np.abs(z[swapped] - interface) < 3.61 / 2)  # only the planes next to the interface
+    assert set(a.species) == {"Al", "Cu"} and np.allclose(a.atoms.get_masses()[np.array(a.species) == "Cu"], 63.546)
+
+
+def test_description_is_json_and_max_atoms_is_checked():
+    """The record goes through the strict JSON writer; a stack already above max_atoms is refused."""
+    from kapitza.io.results import dumps
+
+    s = stack_crystals("Al", "Al", normal=(1, 1, 1), cells=(1, 1))
+    assert '"rotation_deg"' in dumps(dict(s.description))
+    # a name gives ASE's cubic cell: its (111) in-plane cell (1,-1,0) a x (0,1,-1) a and period a sqrt(3) hold
+    # 3 a^3 = 12 atoms of fcc (4 per a^3)
+    assert len(s.atoms) == 2 * 12
+    assert s.periods[0] == pytest.approx(4.05 * np.sqrt(3) * ANGSTROM)
+    cubic = stack_crystals("Al", "Al", cells=(1, 1))  # (0, 0, 1) of a name is the cubic [001]: 4 + 4 atoms
+    assert len(cubic.atoms) == 8 and np.allclose(np.diag(cubic.atoms.cell)[:2], 4.05)  # ASE's reference a
+    with pytest.raises(InputError, match="max_atoms"):
+        stack_crystals("Al", "Al", cells=(3, 3), max_atoms=4)
