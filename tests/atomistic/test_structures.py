@@ -99,3 +99,23 @@ def test_non_si_arguments_carry_their_unit_in_the_name():
         build_interface("Si", "Si", lattice_constants=(5.431, 5.431))
     with pytest.raises(InputError, match=r"lattice_constants_angstrom: .* got -1$"):
         build_interface("Si", "Ge", lattice_constants_angstrom=(-1.0, 5.6))
+
+
+def test_repeat_lateral_is_the_builders_lateral_repetition():
+    # the builder's own lateral=(2, 3) is the reference: the same atoms, sides and cells, in another order
+    from kapitza.atomistic.structures import repeat_lateral
+
+    one = build_interface("Si", "Ge", "001", lattice_constants_angstrom=(5.431, 5.658), cells=(2, 2))
+    many = repeat_lateral(one, (2, 3))
+    ref = build_interface("Si", "Ge", "001", lattice_constants_angstrom=(5.431, 5.658), cells=(2, 2), lateral=(2, 3))
+    assert len(many.atoms) == len(ref.atoms) == 6 * len(one.atoms)
+    np.testing.assert_allclose(np.asarray(many.atoms.cell), np.asarray(ref.atoms.cell), atol=1e-12)
+
+    def key(s):
+        rows = np.column_stack([np.round(s.atoms.positions, 6), s.side, s.cell_index])
+        return rows[np.lexsort(rows.T[::-1])]
+
+    np.testing.assert_allclose(key(many), key(ref), atol=1e-6)
+    assert many.description["lateral_repeat"] == [2, 3] and many.periods == one.periods
+    with pytest.raises(InputError, match="lateral repetitions"):
+        repeat_lateral(one, (0, 1))

@@ -138,6 +138,26 @@ def _ase() -> Any:
     return cubic
 
 
+def repeat_lateral(structure: InterfaceStructure, lateral: tuple[int, int]) -> InterfaceStructure:
+    """The structure repeated ``lateral`` = (N1, N2) times in the plane (ASE's ``repeat`` order: N1 N2 blocks of
+    the original atoms); every per-atom array follows, the description records the repetition."""
+    n1, n2 = (int(v) for v in lateral)
+    if n1 < 1 or n2 < 1:
+        raise InputError(f"lateral repetitions must be >= 1, got {lateral!r}")
+    copies = n1 * n2
+    description = dict(structure.description)
+    description["lateral_repeat"] = [n1, n2]
+    return InterfaceStructure(
+        atoms=structure.atoms.repeat((n1, n2, 1)),
+        species=tuple(structure.species) * copies,
+        cell_index=np.tile(structure.cell_index, copies),
+        side=np.tile(structure.side, copies),
+        periods=structure.periods,
+        cells=structure.cells,
+        description=description,
+    )
+
+
 def crystal_structure(symbol: str) -> str:
     """ASE's reference crystal structure of an element ("diamond", "fcc", ...)."""
     from ase.data import atomic_numbers, reference_states
@@ -432,6 +452,7 @@ stack_blocks, intermix_planes = _stack, _intermix
 
 __all__ = [
     "NORMALS",
+    "repeat_lateral",
     "InterfaceStructure",
     "build_interface",
     "crystal_structure",
