@@ -30,6 +30,11 @@ TOP_LEVEL: tuple[tuple[str, str], ...] = (
     ("stack", "Temperature profile through a stack of layers and interfaces, with each term's share of the budget."),
     ("materials", "The materials database: list it, show one material with its sources, or write a template file."),
     (
+        "interface",
+        "Your interface: build one from two bulk crystals (lateral lattice matching, strain reported) and write it "
+        "as a structure file for 'kapitza agf --structure' and 'md run'; show how kapitza reads a structure file.",
+    ),
+    (
         "md",
         "Molecular dynamics on LAMMPS: NEMD and EMD of LJ and Si/Ge bicrystals, campaigns on dask; the "
         "temperature-jump analysis of any ave/chunk profile, G(T), J(Delta T) and thickness series.",
@@ -126,6 +131,7 @@ _SINGLE: dict[str, tuple[str, str]] = {
 #: Top-level groups that are one sub-app of a module: name -> (command module, sub-app).
 _GROUPS: dict[str, tuple[str, str]] = {
     "materials": ("materials", "materials_app"),
+    "interface": ("interface", "interface_app"),
     "eels": ("eels", "eels_app"),
     "tdtr": ("thermoreflectance", "tdtr_app"),
     "fdtr": ("thermoreflectance", "fdtr_app"),

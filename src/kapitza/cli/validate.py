@@ -48,13 +48,7 @@ def _number(value: float, fmt: str) -> str:
 def _document(table: ValidationTable, stats: ValidationStatistics, basis: str) -> dict[str, Any]:
     per_model: dict[str, Any] = {}
     for model in stats.models:
-        per_model[model] = {
-            b: {
-                group: dict(stats.get(model, group, b))
-                for group in stats.groups
-            }
-            for b in stats.bases
-        }
+        per_model[model] = {b: {group: dict(stats.get(model, group, b)) for group in stats.groups} for b in stats.bases}
     return {
         "models": list(stats.models),
         "cutoff": stats.cutoff,

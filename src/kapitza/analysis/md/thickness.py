@@ -227,8 +227,7 @@ def _kappa(slope: float, slope_err: float) -> tuple[str, float, float, str]:
     upper = slope + 2 * slope_err
     if slope <= 0:
         head = (
-            "kappa not determined: the resistance does not grow with length "
-            f"(1/kappa = {slope:.4g} +- {slope_err:.2g})"
+            f"kappa not determined: the resistance does not grow with length (1/kappa = {slope:.4g} +- {slope_err:.2g})"
         )
         if upper > 0:
             tail = f"; consistent with a flat R(L), kappa > {1 / upper:.4g} at 2 sigma"

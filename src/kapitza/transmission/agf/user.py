@@ -88,9 +88,15 @@ def _fc_model(
 
 
 def _strain_notes(interface: Any) -> tuple[str, ...]:
-    """What the structure's description says the user should know (strain of a lattice-matched cell)."""
-    strain = interface.description.get("strain")
-    return (f"structure: {strain}",) if isinstance(strain, str) and strain else ()
+    """The in-plane strain of a lattice-matched cell, where the structure file records it."""
+    d = interface.description
+    if "max_strain_a" not in d:
+        return ()
+    return (
+        f"the structure's common lateral cell strains side A by {100 * d['max_strain_a']:.3g} % and side B by "
+        f"{100 * d['max_strain_b']:.3g} % in-plane (largest principal strain, as recorded by the builder); the "
+        "leads are these strained crystals",
+    )
 
 
 __all__ = ["user_interface_model"]

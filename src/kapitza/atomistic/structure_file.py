@@ -1,0 +1,387 @@
+r"""The user's interface from a structure file: sides, normal, lead periods; and the file kapitza writes.
+
+:func:`read_structure` reads any structure file ASE reads as data (extxyz,
+POSCAR/CONTCAR, CIF, LAMMPS data, ...) into an
+:class:`~kapitza.atomistic.structures.InterfaceStructure`, the one description
+that the AGF (:mod:`kapitza.transmission.agf`) and the MD driver
+(:mod:`kapitza.md`) read; :func:`write_structure` writes one as extxyz (tags 1
+and 2 for the sides, the masses as a column) that reads back identically.
+
+Sides
+-----
+``sides="tags"`` (default): per-atom tags 1 (side A) and 2 (side B), as ASE
+writes them to extxyz.  ``"species:Ga,N/Si,C"``: A's species / B's species.
+``"plane:12.5"``: atoms below z = 12.5 A are side A.  ``"column:NAME"``: an
+integer per-atom column of the file with values 1 and 2.  Side A must hold the
+low-z end and side B the high-z end; atoms of either side may mix only in
+between.
+
+Normal
+------
+The normal is z, or ``normal="x"``/``"y"``: the axes are then permuted
+cyclically (x, y, z -> y, z, x for "x"), a right-handed relabelling, so that it
+becomes z.  The two in-plane cell vectors must lie in the interface plane and
+the cell must be periodic in-plane.
+
+Leads: periods and cells
+------------------------
+Each end must be a perfect crystal: its *period* along z is the smallest shift
+that maps the end's atoms (species, mass and position, the lateral position
+modulo the in-plane cell, within :data:`TOLERANCE`) onto atoms of the same
+side.  Whole periods are counted from the bottom for A and from the top for B,
+as long as each is an exact copy of the end one: ``cells = (n_A, n_B)``,
+``cell_index`` 0 .. n_A-1 from the bottom, n_A .. n_A+n_B-1 for B's (the
+topmost is the last), and -1 for atoms in no whole period (the interface
+region: relaxed, intermixed or reconstructed atoms).  The AGF cuts its leads'
+principal layers out of these cells.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..errors import InputError
+from ..units import ANGSTROM
+from .structures import InterfaceStructure
+
+#: Positions that agree within this (A) are the same site (the periodicity of a lead, the copy of a cell).
+TOLERANCE = 1e-3
+#: Two atoms closer than this (A) overlap.
+MIN_DISTANCE = 0.5
+#: The bulk period of an end is looked for up to this length (A).
+MAX_PERIOD = 40.0
+#: Formats read (ASE's names); others (e.g. pickle-based trajectories) are refused: a file is data.
+FORMATS = (
+    "extxyz", "xyz", "vasp", "cif", "lammps-data", "xsf", "espresso-in", "aims", "cfg", "proteindatabank", "res",
+    "gen", "castep-cell", "traj", "json",
+)  # fmt: skip
+#: The in-plane strain a matched cell gave each side (:func:`kapitza.atomistic.stacking.stack_crystals`): written
+#: to the file's comment line and read back, so that the AGF can say what strain the common cell implies.
+STRAIN_KEYS = ("max_strain_a", "max_strain_b")
+#: Axis order that makes each normal z (a cyclic, right-handed relabelling).
+AXES = {"z": (0, 1, 2), "x": (1, 2, 0), "y": (2, 0, 1)}
+
+
+def read_structure(
+    path: str | Path,
+    *,
+    sides: str = "tags",
+    normal: str = "z",
+    format: str | None = None,
+    species: Sequence[str] | Mapping[int, str] | None = None,
+) -> InterfaceStructure:
+    """Read an interface from a structure file (see the module doc).
+
+    Parameters
+    ----------
+    path : str or Path
+        Any file ASE reads as data (:data:`FORMATS`); positions in A.
+    sides : str
+        "tags", "species:A1,A2/B1,B2", "plane:Z" (Z in A) or "column:NAME".
+    normal : {"z", "x", "y"}
+        The interface normal in the file's axes.
+    format : str, optional
+        ASE's format name, when the file name does not say it.
+    species : sequence or mapping, optional
+        Chemical symbol of each atom type of a LAMMPS data file (type 1 first), which has no symbols.
+
+    Returns
+    -------
+    InterfaceStructure
+    """
+    p = Path(path)
+    atoms, fmt = _read(p, format, species)
+    axes = AXES.get(str(normal).strip().lower())
+    if axes is None:
+        raise InputError(f"{p}: normal must be x, y or z, got {normal!r}")
+    atoms = _permute(atoms, axes)
+    _check_cell(atoms, p)
+    side = _sides(atoms, sides, p)
+    _check_overlap(atoms, p)
+    cell_index, cells, periods = _leads(atoms, side, p)
+    symbols = atoms.get_chemical_symbols()
+    description = {
+        "file": p.name,
+        "sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
+        "format": fmt,
+        "sides": sides,
+        "normal": str(normal).strip().lower(),
+        "axes_from_file": list(axes),
+        "atoms": len(atoms),
+        "side_atoms": np.bincount(side, minlength=2).tolist(),
+        "species": {name: sorted({s for s, k in zip(symbols, side) if k == i}) for i, name in enumerate(("A", "B"))},
+        "periods_A": list(periods),
+        "lateral_area_A2": float(abs(np.linalg.det(np.asarray(atoms.cell)[:2, :2]))),
+        "cells": list(cells),
+        "interface_region_atoms": int(np.sum(cell_index < 0)),
+        **{k: float(atoms.info[k]) for k in STRAIN_KEYS if isinstance(atoms.info.get(k), (int, float))},
+    }
+    return InterfaceStructure(
+        atoms=atoms,
+        species=tuple(symbols),
+        cell_index=cell_index,
+        side=side,
+        periods=(periods[0] * ANGSTROM, periods[1] * ANGSTROM),
+        cells=cells,
+        description=description,
+    )
+
+
+def write_structure(structure: InterfaceStructure, path: str | Path) -> Path:
+    """Write ``structure`` as extxyz: tags 1 (side A) and 2 (side B), masses as a column; the path written.
+
+    :func:`read_structure` reads it back with the same atoms, order, masses, sides, cells and periods.
+    """
+    import ase.io
+
+    atoms = structure.atoms.copy()
+    atoms.info = {k: float(v) for k, v in structure.description.items() if k in STRAIN_KEYS}
+    atoms.set_tags(np.asarray(structure.side) + 1)
+    atoms.set_masses(structure.atoms.get_masses())
+    out = Path(path)
+    tmp = out.with_name(f".{out.name}.part")
+    ase.io.write(tmp, atoms, format="extxyz")
+    tmp.replace(out)
+    return out
+
+
+def _read(path: Path, format: str | None, species: Sequence[str] | Mapping[int, str] | None) -> tuple[Any, str]:
+    """One structure from ``path`` and ASE's name of its format; every problem is one InputError line."""
+    import ase.io
+    from ase.io.formats import filetype
+
+    if not path.is_file():
+        raise InputError(f"structure file {path} does not exist or is not a file")
+    lammps_name = path.suffix in (".data", ".lmp", ".lammps") or path.name.startswith("data.")
+    try:
+        fmt = format or ("lammps-data" if lammps_name else filetype(str(path), guess=True))
+    except Exception as exc:  # ASE raises several types for files it cannot place
+        raise InputError(f"{path}: ASE cannot tell the file's format ({exc}); give it (e.g. format='extxyz')") from None
+    if fmt not in FORMATS:
+        raise InputError(f"{path}: format {fmt!r} is not read; kapitza reads {', '.join(FORMATS)}")
+    kwargs: dict[str, Any] = {}
+    if fmt == "lammps-data":
+        kwargs = {"atom_style": "atomic", "Z_of_type": _types(species, path)}
+    try:
+        atoms = ase.io.read(str(path), index=0, format=fmt, **kwargs)
+    except Exception as exc:  # a malformed file raises anything from ValueError to IndexError
+        raise InputError(f"{path}: cannot be read as {fmt}: {type(exc).__name__}: {exc}".splitlines()[0]) from None
+    if len(atoms) == 0:
+        raise InputError(f"{path}: the file holds no atoms")
+    if not np.all(np.isfinite(atoms.positions)):
+        raise InputError(f"{path}: some positions are not finite numbers")
+    return atoms, str(fmt)
+
+
+def _types(species: Sequence[str] | Mapping[int, str] | None, path: Path) -> dict[int, int]:
+    """LAMMPS type -> atomic number, from the user's type symbols."""
+    from ase.data import atomic_numbers
+
+    if species is None:
+        raise InputError(
+            f"{path}: a LAMMPS data file has atom types, not elements; give species=('Ga', 'N', ...) "
+            "(type 1 first) or the pair file's element list"
+        )
+    pairs = species.items() if isinstance(species, Mapping) else enumerate(species, start=1)
+    out = {}
+    for t, s in pairs:
+        if s not in atomic_numbers:
+            raise InputError(f"{path}: species {s!r} of type {t} is not a chemical symbol")
+        out[int(t)] = atomic_numbers[s]
+    return out
+
+
+def _permute(atoms: Any, axes: tuple[int, int, int]) -> Any:
+    """``atoms`` with axes relabelled so that the normal is z (rows and columns of the cell, positions, pbc)."""
+    if axes == (0, 1, 2):
+        return atoms.copy()
+    out = atoms.copy()
+    cell = np.asarray(atoms.cell)[np.ix_(axes, axes)]
+    out.set_cell(cell, scale_atoms=False)
+    out.positions = atoms.positions[:, axes]
+    out.pbc = np.asarray(atoms.pbc)[list(axes)]
+    return out
+
+
+def _check_cell(atoms: Any, path: Path) -> None:
+    """In-plane cell vectors in the plane, periodic in-plane."""
+    cell = np.asarray(atoms.cell)
+    if not (atoms.pbc[0] and atoms.pbc[1]) or abs(np.linalg.det(cell[:2, :2])) < 1e-6:
+        raise InputError(f"{path}: the cell is not periodic across the interface plane (needs two in-plane vectors)")
+    if np.abs(cell[:2, 2]).max() > 1e-6:
+        raise InputError(
+            f"{path}: the cell is not periodic across the interface plane: its in-plane vectors have a component "
+            "along the normal (give normal= or rotate the cell)"
+        )
+
+
+def _sides(atoms: Any, rule: str, path: Path) -> NDArray[np.int64]:
+    """0 (A) or 1 (B) per atom by ``rule``; A must hold the low-z end and B the high-z end."""
+    kind, _, arg = str(rule).strip().partition(":")
+    if kind == "tags":
+        side = _from_labels(atoms.get_tags(), path, "tags")
+    elif kind == "column":
+        if arg not in atoms.arrays:
+            raise InputError(f"{path}: no per-atom column {arg!r}; the file has {', '.join(sorted(atoms.arrays))}")
+        side = _from_labels(np.asarray(atoms.arrays[arg]), path, f"column {arg}")
+    elif kind == "species":
+        side = _from_species(atoms.get_chemical_symbols(), arg, path)
+    elif kind == "plane":
+        try:
+            z = float(arg)
+        except ValueError:
+            raise InputError(f"{path}: sides 'plane:Z' needs Z in A, got {arg!r}") from None
+        side = (atoms.positions[:, 2] >= z).astype(np.int64)
+    else:
+        raise InputError(f"{path}: sides must be tags, species:A1,A2/B1,B2, plane:Z or column:NAME, got {rule!r}")
+    counts = np.bincount(side, minlength=2)
+    if counts.min() == 0:
+        raise InputError(f"{path}: side {'AB'[int(np.argmin(counts))]} has no atoms (sides by {rule})")
+    z = atoms.positions[:, 2]
+    if side[np.argmin(z)] != 0 or side[np.argmax(z)] != 1 or np.median(z[side == 0]) >= np.median(z[side == 1]):
+        raise InputError(
+            f"{path}: side A must hold the low-z end and side B the high-z end (sides by {rule}); the sides are "
+            "interleaved or swapped"
+        )
+    return side
+
+
+def _from_labels(labels: NDArray[Any], path: Path, what: str) -> NDArray[np.int64]:
+    values = np.asarray(labels)
+    if values.dtype.kind not in "iu" or not set(np.unique(values).tolist()) <= {1, 2}:
+        found = sorted(set(np.unique(values).tolist()))[:6]
+        raise InputError(f"{path}: {what} must be 1 (side A) or 2 (side B) on every atom, found {found}")
+    return (values - 1).astype(np.int64)
+
+
+def _from_species(symbols: Sequence[str], arg: str, path: Path) -> NDArray[np.int64]:
+    a_text, slash, b_text = arg.partition("/")
+    a, b = ({s.strip() for s in t.split(",") if s.strip()} for t in (a_text, b_text))
+    if not slash or not a or not b:
+        raise InputError(f"{path}: sides 'species:A1,A2/B1,B2' needs both lists, got {arg!r}")
+    both = a & b
+    if both:
+        raise InputError(f"{path}: species {', '.join(sorted(both))} is on both sides; use tags or a plane instead")
+    unknown = sorted(set(symbols) - a - b)
+    if unknown:
+        raise InputError(f"{path}: species {', '.join(unknown)} is on neither side of {arg!r}")
+    return np.array([0 if s in a else 1 for s in symbols], dtype=np.int64)
+
+
+def _check_overlap(atoms: Any, path: Path) -> None:
+    from ase.neighborlist import neighbor_list
+
+    i, j, d = neighbor_list("ijd", atoms, MIN_DISTANCE)
+    if i.size:
+        k = int(np.argmin(d))
+        raise InputError(
+            f"{path}: atoms {int(i[k])} and {int(j[k])} overlap ({d[k]:.3g} A apart, closer than {MIN_DISTANCE} A)"
+        )
+
+
+def _leads(
+    atoms: Any, side: NDArray[np.int64], path: Path
+) -> tuple[NDArray[np.int64], tuple[int, int], tuple[float, float]]:
+    """cell_index per atom, whole cells (n_A, n_B) and the two periods (A); see the module doc."""
+    z = atoms.positions[:, 2]
+    keys = _site_keys(atoms)
+    p_a, cells_a = _end_cells(atoms, keys, side == 0, z, path, "A")
+    p_b, cells_b = _end_cells(atoms, keys, side == 1, -z, path, "B")  # B's end is the top: heights along -z
+    n_a, n_b = len(cells_a), len(cells_b)
+    index = -np.ones(len(atoms), dtype=np.int64)
+    for k, members in enumerate(cells_a):
+        index[members] = k
+    for k, members in enumerate(cells_b):  # counted from the top: the topmost cell is the last
+        index[members] = n_a + n_b - 1 - k
+    return index, (n_a, n_b), (p_a, p_b)
+
+
+def _site_keys(atoms: Any) -> NDArray[np.float64]:
+    """Per atom: atomic number and mass, what must agree for two sites to be copies."""
+    return np.column_stack([atoms.numbers, np.round(atoms.get_masses(), 6)])
+
+
+def _end_cells(
+    atoms: Any, keys: NDArray[np.float64], mine: NDArray[np.bool_], height: NDArray[np.float64], path: Path, name: str
+) -> tuple[float, list[NDArray[np.int64]]]:
+    """The bulk period of the end of one side and the atoms of each whole period from that end."""
+    h0 = height[mine].min()
+    first = np.flatnonzero(mine & (height < h0 + TOLERANCE))[0]
+    same = np.flatnonzero(mine & np.all(keys == keys[first], axis=1))
+    candidates = np.unique(np.round(height[same] - h0, 4))
+    candidates = candidates[(candidates > 0.3) & (candidates <= MAX_PERIOD)]
+    lateral = np.asarray(atoms.cell)[:2, :2]
+    for p in candidates:
+        image = same[np.argmin(np.abs(height[same] - h0 - p))]
+        if _lateral_offset(atoms.positions[image, :2] - atoms.positions[first, :2], lateral) > TOLERANCE:
+            continue
+        cells = _whole_cells(atoms, keys, mine, height, h0, float(p), lateral)
+        if cells:  # the period to float precision: the mean shift between the first and the last whole cell
+            exact = (height[cells[-1]].mean() - height[cells[0]].mean()) / (len(cells) - 1)
+            return float(exact), cells
+    raise InputError(
+        f"{path}: side {name} has no bulk period along the normal within {MAX_PERIOD:g} A of its end: the lead must "
+        "be a perfect crystal at that end of the structure, two periods at least"
+    )
+
+
+def _whole_cells(
+    atoms: Any,
+    keys: NDArray[np.float64],
+    mine: NDArray[np.bool_],
+    height: NDArray[np.float64],
+    h0: float,
+    p: float,
+    lateral: NDArray[np.float64],
+) -> list[NDArray[np.int64]]:
+    """Consecutive periods of this side's atoms from the end that are exact copies of the first; empty unless the
+    second one is (atoms of the other side in a period's window belong to the other side's cells)."""
+    start = h0 - TOLERANCE
+    slot = np.where(mine, np.floor((height - start) / p), -1).astype(np.int64)  # the other side's atoms: no slot
+    first = np.flatnonzero(slot == 0)
+    cells = [first]
+    k = 1
+    while True:
+        members = np.flatnonzero(slot == k)
+        if members.size != first.size:
+            break
+        if not _copies(atoms, keys, first, members, height, k * p, lateral):
+            break
+        cells.append(members)
+        k += 1
+    return cells if len(cells) >= 2 else []
+
+
+def _copies(
+    atoms: Any,
+    keys: NDArray[np.float64],
+    ref: NDArray[np.int64],
+    members: NDArray[np.int64],
+    height: NDArray[np.float64],
+    shift: float,
+    lateral: NDArray[np.float64],
+) -> bool:
+    """Whether ``members`` are ``ref`` shifted by ``shift`` along the normal (species, mass, lateral modulo cell)."""
+    dz = np.abs((height[members][None, :] - shift) - height[ref][:, None])
+    dxy = atoms.positions[members][None, :, :2] - atoms.positions[ref][:, None, :2]
+    frac = dxy @ np.linalg.inv(lateral)
+    frac -= np.round(frac)
+    dist = np.hypot(np.linalg.norm(frac @ lateral, axis=-1), dz)
+    same = np.all(keys[ref][:, None, :] == keys[members][None, :, :], axis=-1)
+    match = (dist < TOLERANCE) & same
+    return bool(np.all(match.any(axis=1)) and np.all(match.any(axis=0)))
+
+
+def _lateral_offset(dxy: NDArray[np.float64], lateral: NDArray[np.float64]) -> float:
+    frac = dxy @ np.linalg.inv(lateral)
+    frac -= np.round(frac)
+    return float(np.linalg.norm(frac @ lateral))
+
+
+__all__ = ["FORMATS", "read_structure", "write_structure"]

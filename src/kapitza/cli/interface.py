@@ -1,0 +1,137 @@
+"""``kapitza interface``: build an interface from two bulk crystals, or look at a structure file's sides and leads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from ..errors import InputError
+from ..io.results import dumps
+from .common import check_output
+
+interface_app = typer.Typer(
+    help="Your interface: build one from two bulk crystals (lateral lattice matching, strain reported) and write "
+    "it as a structure file for 'kapitza agf --structure' and 'md run'; show how kapitza reads a structure file.",
+    no_args_is_help=True,
+)
+
+
+def _crystal(text: str) -> Any:
+    """A crystal on the command line: a structure file, a name ASE knows ("Al"), or NAME:STRUCTURE:a=..,c=..
+    for ``ase.build.bulk`` (lengths in A), e.g. ``GaN:wurtzite:a=3.18092,c=5.19443``."""
+    if Path(text).is_file() or ":" not in text:
+        return text
+    parts = text.split(":")
+    if len(parts) != 3:
+        raise InputError(f"crystal {text!r}: expected a file, a name, or NAME:STRUCTURE:a=...,c=... (A)")
+    name, structure, numbers = parts
+    spec: dict[str, Any] = {"name": name, "crystalstructure": structure}
+    for item in filter(None, numbers.split(",")):
+        key, _, value = item.partition("=")
+        if key not in ("a", "b", "c", "alpha", "u") or not value:
+            raise InputError(f"crystal {text!r}: {item!r} is not a=..., c=..., alpha=... or u=...")
+        try:
+            spec[key] = float(value)
+        except ValueError:
+            raise InputError(f"crystal {text!r}: {value!r} is not a number") from None
+    return spec
+
+
+def _pair(text: str, what: str) -> tuple[int, int]:
+    try:
+        items = [int(v) for v in text.lower().replace("x", ",").split(",")]
+    except ValueError:
+        raise InputError(f"{what} must be N or NxM, got {text!r}") from None
+    if len(items) == 1:
+        items *= 2
+    if len(items) != 2 or min(items) < 1:
+        raise InputError(f"{what} must be N or NxM with positive integers, got {text!r}")
+    return items[0], items[1]
+
+
+def _miller(text: str) -> tuple[int, int, int]:
+    digits = text.strip().strip("[]()")
+    try:
+        items = [int(v) for v in digits.split(",")] if "," in digits else [int(v) for v in digits]
+    except ValueError:
+        raise InputError(f"--normal must be Miller indices such as 001 or 1,1,0, got {text!r}") from None
+    if len(items) != 3 or not any(items):
+        raise InputError(f"--normal must be three Miller indices, not all zero, got {text!r}")
+    return items[0], items[1], items[2]
+
+
+@interface_app.command("build")
+def build_command(
+    crystal_a: Annotated[str, typer.Argument(help="Side A (bottom): a structure file, a name, or NAME:STRUCTURE:a=..")],
+    crystal_b: Annotated[str, typer.Argument(help="Side B (top), as side A.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The structure file to write (.extxyz).")],
+    normal: Annotated[str, typer.Option(help="Interface normal, Miller indices of each crystal's cell.")] = "001",
+    cells: Annotated[str, typer.Option(help="Periods of each crystal along the normal, NAxNB.")] = "6x6",
+    max_strain: Annotated[float, typer.Option(help="Largest in-plane strain accepted (0.02 = 2 %).")] = 0.02,
+    strain_on: Annotated[str, typer.Option(help="Who carries the strain: a, b or both.")] = "both",
+    allow_strain: Annotated[bool, typer.Option(help="Accept the smallest match even beyond --max-strain.")] = False,
+    max_atoms: Annotated[int, typer.Option(help="Largest matched cell accepted (before --lateral).")] = 2000,
+    lateral: Annotated[
+        str, typer.Option(help="Repeat the matched cell in the plane, N1xN2 (MD cross-sections).")
+    ] = "1",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the structure's description as JSON.")] = False,
+) -> None:
+    """Stack crystal B on crystal A along NORMAL with the smallest common lateral cell within --max-strain.
+
+    The strain each side carries, the matching supercells and the atom count are printed; the file has tags
+    1 (side A) and 2 (side B) and the masses, ready for 'kapitza agf --structure FILE --pair FILE'.
+    """
+    from ..atomistic.stacking import stack_crystals
+    from ..atomistic.structure_file import write_structure
+    from ..atomistic.structures import repeat_lateral
+
+    out = check_output(output, (".extxyz", ".xyz"), "--output")
+    structure = stack_crystals(
+        _crystal(crystal_a),
+        _crystal(crystal_b),
+        normal=_miller(normal),
+        cells=_pair(cells, "--cells"),
+        max_strain=max_strain,
+        allow_strain=allow_strain,
+        strain_on=strain_on,
+        max_atoms=max_atoms,
+    )
+    structure = repeat_lateral(structure, _pair(lateral, "--lateral"))
+    write_structure(structure, out)
+    d = structure.description
+    if as_json:
+        typer.echo(dumps({"file": str(out), "atoms": len(structure.atoms), "description": dict(d)}))
+    else:
+        console = Console()
+        console.print(f"{len(structure.atoms)} atoms, cells {structure.cells[0]} + {structure.cells[1]} along z")
+        for key in sorted(d):
+            console.print(f"  {key}: {d[key]}", highlight=False, soft_wrap=True)
+    Console(stderr=True).print(f"written: {out}", highlight=False, soft_wrap=True)
+
+
+@interface_app.command("show")
+def show_command(
+    structure: Annotated[Path, typer.Argument(help="A structure file ASE reads.")],
+    sides: Annotated[str, typer.Option(help="tags, species:A1,A2/B1,B2, plane:Z (A) or column:NAME.")] = "tags",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the description as JSON.")] = False,
+) -> None:
+    """How kapitza reads STRUCTURE: the sides, the lead periods and cells, the interface region, the lateral cell."""
+    from ..atomistic.structure_file import read_structure
+
+    s = read_structure(structure, sides=sides)
+    d = dict(s.description)
+    if as_json:
+        typer.echo(dumps({"file": str(structure), "description": d}))
+        return
+    (n_a, n_b), (p_a, p_b) = d["side_atoms"], d["periods_A"]
+    Console().print(
+        f"{structure}: {d['atoms']} atoms, side A {n_a} ({', '.join(d['species']['A'])}), side B {n_b} "
+        f"({', '.join(d['species']['B'])}); lead periods {p_a:.5g} and {p_b:.5g} A; whole periods {s.cells[0]} (A) "
+        f"and {s.cells[1]} (B); {d['interface_region_atoms']} atoms in the interface region; lateral cell "
+        f"{d['lateral_area_A2']:.5g} A^2",
+        highlight=False,
+        soft_wrap=True,
+    )

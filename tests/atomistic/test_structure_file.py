@@ -1,0 +1,169 @@
+"""Reading a user's interface structure: round trips of the built-ins, the side rules, the normal, bad files.
+
+The reference of every round trip is the built structure itself: its cells are exact periodic copies by
+construction (:func:`kapitza.atomistic.structures.build_interface`), so the reader must find the builder's
+periods, cells, sides and cell indices.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kapitza.atomistic.structure_file import read_structure, write_structure
+from kapitza.atomistic.structures import build_interface
+from kapitza.errors import InputError
+
+ase_io = pytest.importorskip("ase.io")
+
+SI_GE_MASS_ONLY = {
+    "lattice_constants_angstrom": (5.431, 5.431),
+    "cells": (4, 4),
+    "mass_only": True,
+    "masses_amu": (28.0855, 72.63),
+}
+
+
+def _same(read, built, *, species: bool = True) -> None:
+    assert read.cells == built.cells
+    np.testing.assert_array_equal(read.cell_index, built.cell_index)
+    np.testing.assert_array_equal(read.side, built.side)
+    np.testing.assert_allclose(read.periods, built.periods, rtol=1e-9)
+    np.testing.assert_allclose(read.atoms.positions, built.atoms.positions, atol=1e-7)
+    np.testing.assert_allclose(read.atoms.get_masses(), built.atoms.get_masses(), rtol=1e-12)
+    if species:
+        assert read.species == built.species
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "normal", "kwargs"),
+    [
+        ("Si", "Ge", "001", SI_GE_MASS_ONLY),
+        ("Ar", "Ar", "001", {"lattice_constants_angstrom": (5.27, 5.27), "cells": (3, 4), "mass_only": True,
+                             "masses_amu": (39.948, 159.792)}),
+        ("Si", "Ge", "001", {"lattice_constants_angstrom": (5.431, 5.658), "cells": (3, 5)}),
+        ("Si", "Ge", "111", {"lattice_constants_angstrom": (5.431, 5.658), "cells": (2, 3)}),
+        ("Al", "Cu", "110", {"lattice_constants_angstrom": (4.05, 3.61), "cells": (3, 3), "lateral": (2, 1)}),
+    ],
+)  # fmt: skip
+def test_extxyz_round_trip_of_the_built_ins(tmp_path, left, right, normal, kwargs):
+    built = build_interface(left, right, normal, **kwargs)
+    path = write_structure(built, tmp_path / "interface.extxyz")
+    read = read_structure(path)
+    # the mass-only model labels side B by the heavier species; the file holds chemical symbols and masses
+    _same(read, built, species=not kwargs.get("mass_only"))
+    assert read.description["file"] == "interface.extxyz" and len(read.description["sha256"]) == 64
+    assert read.description["interface_region_atoms"] == 0
+
+
+def test_ase_written_tags_and_masses_are_what_the_issue_describes(tmp_path):
+    # an extxyz written by plain ASE (tags 1 and 2, Ge masses on side 2, every symbol Si) reads as the built-in
+    built = build_interface("Si", "Ge", "001", **SI_GE_MASS_ONLY)
+    atoms = built.atoms.copy()
+    atoms.set_tags(built.side + 1)
+    ase_io.write(tmp_path / "sige.extxyz", atoms)
+    read = read_structure(tmp_path / "sige.extxyz")
+    _same(read, built, species=False)
+    assert set(read.species) == {"Si"} and set(np.round(read.atoms.get_masses()[read.side == 1], 3)) == {72.63}
+
+
+def test_poscar_with_species_sides_and_cif_with_a_plane(tmp_path):
+    built = build_interface("Si", "Ge", "001", lattice_constants_angstrom=(5.431, 5.658), cells=(3, 3))
+    ase_io.write(tmp_path / "POSCAR", built.atoms, format="vasp", direct=True)
+    read = read_structure(tmp_path / "POSCAR", sides="species:Si/Ge")
+    assert read.cells == (3, 3) and read.description["format"] == "vasp"
+    np.testing.assert_array_equal(read.side, built.side)  # POSCAR keeps the order of a species-sorted file
+    z_cut = 0.5 * (built.atoms.positions[built.side == 0, 2].max() + built.atoms.positions[built.side == 1, 2].min())
+    ase_io.write(tmp_path / "sige.cif", built.atoms)
+    read = read_structure(tmp_path / "sige.cif", sides=f"plane:{z_cut}")
+    assert read.cells == (3, 3) and np.bincount(read.side).tolist() == np.bincount(built.side).tolist()
+
+
+def test_normal_along_x_is_relabelled_to_z(tmp_path):
+    built = build_interface("Si", "Ge", "001", lattice_constants_angstrom=(5.431, 5.658), cells=(2, 3))
+    atoms = built.atoms.copy()
+    # the file's normal is x: z -> x, x -> y, y -> z (the inverse of the reader's cyclic relabelling)
+    atoms.set_cell(np.asarray(built.atoms.cell)[np.ix_((2, 0, 1), (2, 0, 1))])
+    atoms.positions = built.atoms.positions[:, (2, 0, 1)]
+    atoms.set_tags(built.side + 1)
+    ase_io.write(tmp_path / "x.extxyz", atoms)
+    read = read_structure(tmp_path / "x.extxyz", normal="x")
+    _same(read, built)
+    assert read.description["axes_from_file"] == [1, 2, 0]
+
+
+def test_intermixed_planes_are_the_interface_region(tmp_path):
+    built = build_interface("Si", "Ge", "001", **{**SI_GE_MASS_ONLY, "lateral": (2, 2)}, mixing_layers=1, seed=3)
+    read = read_structure(write_structure(built, tmp_path / "mixed.extxyz"))
+    region = read.cell_index < 0
+    # the mixed planes sit in the cell on each side of the interface (builder cells 3 and 4): those are the region
+    assert region.sum() == read.description["interface_region_atoms"] > 0
+    assert set(built.cell_index[region]) == {3, 4}
+    assert read.cells == (3, 3)
+    a, b = ~region & (read.side == 0), ~region & (read.side == 1)
+    np.testing.assert_array_equal(read.cell_index[a], built.cell_index[a])
+    # B's whole cells are numbered after A's 3 (the builder counted 4 on each side): two fewer below them
+    np.testing.assert_array_equal(read.cell_index[b], built.cell_index[b] - 2)
+
+
+def _bad(tmp_path: Path, atoms, name: str = "bad.extxyz") -> Path:
+    path = tmp_path / name
+    ase_io.write(path, atoms)
+    return path
+
+
+def test_bad_structures_are_one_line_errors(tmp_path):
+    built = build_interface("Si", "Ge", "001", **SI_GE_MASS_ONLY)
+    cases = []
+    untagged = built.atoms.copy()
+    cases.append((_bad(tmp_path, untagged, "untagged.extxyz"), {}, "tags must be 1"))
+    swapped = built.atoms.copy()
+    swapped.set_tags(2 - built.side)
+    cases.append((_bad(tmp_path, swapped, "swapped.extxyz"), {}, "low-z end"))
+    overlapping = built.atoms.copy()
+    overlapping.set_tags(built.side + 1)
+    overlapping.positions[1] = overlapping.positions[0] + [0.1, 0.0, 0.0]
+    cases.append((_bad(tmp_path, overlapping, "overlap.extxyz"), {}, "atoms 0 and 1 overlap"))
+    tilted = built.atoms.copy()
+    tilted.set_tags(built.side + 1)
+    cell = np.asarray(tilted.cell).copy()
+    cell[0, 2] = 1.0
+    tilted.set_cell(cell)
+    cases.append((_bad(tmp_path, tilted, "tilted.extxyz"), {}, "not periodic across the interface plane"))
+    one_side = built.atoms.copy()
+    one_side.set_tags(np.ones(len(one_side), dtype=int))
+    cases.append((_bad(tmp_path, one_side, "one.extxyz"), {}, "side B has no atoms"))
+    cases.append((_bad(tmp_path, swapped, "sp.extxyz"), {"sides": "species:Si/Si"}, "on both sides"))
+    cases.append((_bad(tmp_path, swapped, "pl.extxyz"), {"sides": "plane:abc"}, "needs Z in A"))
+    cases.append((_bad(tmp_path, swapped, "col.extxyz"), {"sides": "column:grain"}, "no per-atom column 'grain'"))
+    cases.append((_bad(tmp_path, swapped, "rule.extxyz"), {"sides": "color"}, "sides must be tags"))
+    cases.append((_bad(tmp_path, swapped, "n.extxyz"), {"normal": "w"}, "normal must be x, y or z"))
+    garbage = tmp_path / "garbage.extxyz"
+    garbage.write_text("3\nnot an extxyz comment line\nSi 0 0\n")
+    cases.append((garbage, {}, "cannot be read"))
+    cases.append((tmp_path / "missing.extxyz", {}, "does not exist"))
+    data = tmp_path / "in.data"
+    ase_io.write(data, built.atoms, format="lammps-data")
+    cases.append((data, {}, "LAMMPS data file has atom types"))
+    for path, kwargs, match in cases:
+        with pytest.raises(InputError, match=match) as info:
+            read_structure(path, **kwargs)
+        assert "\n" not in str(info.value), path
+
+
+def test_a_structure_without_a_bulk_end_is_refused(tmp_path):
+    built = build_interface("Si", "Ge", "001", **{**SI_GE_MASS_ONLY, "cells": (1, 4)})
+    atoms = built.atoms.copy()
+    atoms.set_tags(built.side + 1)
+    with pytest.raises(InputError, match="side A has no bulk period"):
+        read_structure(_bad(tmp_path, atoms, "short.extxyz"))
+
+
+def test_lammps_data_with_species_of_each_type(tmp_path):
+    built = build_interface("Si", "Ge", "001", lattice_constants_angstrom=(5.431, 5.658), cells=(2, 2))
+    ase_io.write(tmp_path / "in.data", built.atoms, format="lammps-data", specorder=["Si", "Ge"], masses=True)
+    read = read_structure(tmp_path / "in.data", sides="species:Si/Ge", species=["Si", "Ge"])
+    assert read.cells == (2, 2)
+    np.testing.assert_allclose(read.atoms.positions, built.atoms.positions, atol=1e-6)

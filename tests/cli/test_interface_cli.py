@@ -1,0 +1,56 @@
+"""``kapitza interface build`` and ``show``: a structure file from two bulk crystals, and how kapitza reads one."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kapitza.atomistic.structure_file import read_structure
+
+pytest.importorskip("ase")
+
+
+def test_build_writes_a_structure_that_show_and_the_reader_agree_on(cli, tmp_path):
+    out = tmp_path / "alcu.extxyz"
+    status, stdout, err = cli("interface", "build", "Al", "Cu", "-o", str(out), "--cells", "3x3", "--lateral", "1x2")
+    assert status == 0, err
+    assert f"written: {out}" in err and "max_strain_a" in stdout
+    s = read_structure(out)
+    assert s.cells == (3, 3) and sum(s.description["side_atoms"]) == len(s.atoms)
+    # Al (4.05 A) on Cu (3.61 A) along [001]: the search's smallest cell within 2 % (2x2 on sqrt5 x sqrt5 R26.6,
+    # the match helper's measured case); both strains below the bound
+    assert max(s.description["max_strain_a"], s.description["max_strain_b"]) <= 0.02
+    status, stdout, err = cli("interface", "show", str(out), "--json")
+    assert status == 0, err
+    doc = json.loads(stdout)
+    assert doc["description"]["cells"] == [3, 3] and doc["description"]["atoms"] == len(s.atoms)
+
+
+def test_build_refuses_a_strain_beyond_the_bound_in_one_line(cli, tmp_path):
+    out = tmp_path / "x.extxyz"
+    status, stdout, err = cli(
+        "interface", "build", "GaN:wurtzite:a=3.18092,c=5.19443", "SiC:wurtzite:a=3.08251,c=5.03372",
+        "--max-strain", "0.001", "--max-atoms", "60", "-o", str(out),
+    )  # fmt: skip
+    assert status == 2 and stdout == "" and not out.exists()
+    assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        (["GaN:wurtzite", "Al"], "expected a file, a name, or NAME:STRUCTURE"),
+        (["GaN:wurtzite:q=3", "Al"], "is not a=..."),
+        (["Al", "Cu", "--normal", "00x"], "--normal must be Miller indices"),
+        (["Al", "Cu", "--cells", "0x3"], "--cells must be N or NxM with positive"),
+    ],
+)
+def test_bad_build_arguments(cli, tmp_path, args, match):
+    status, stdout, err = cli("interface", "build", *args, "-o", str(tmp_path / "y.extxyz"))
+    assert status == 2 and match in err and stdout == ""
+
+
+def test_show_a_bad_file_is_one_line(cli, tmp_path):
+    status, _, err = cli("interface", "show", str(tmp_path / "none.extxyz"))
+    assert status == 2 and "does not exist" in err
