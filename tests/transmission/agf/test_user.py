@@ -34,3 +34,33 @@ def test_the_cli_names_its_options(cli, tmp_path):
     assert len(err.strip().splitlines()) == 1
     status, _, err = cli("agf", "Si", "Ge", "--pair", str(tmp_path / "p.lmp"))
     assert status == 2 and "--pair goes with --structure" in err
+
+
+@pytest.mark.parity
+def test_a_structure_file_gives_the_built_ins_transmission(tmp_path):
+    """The structure half of the user route: a built-in SW Si|Ge (mass mismatch) written to extxyz and read back
+    gives the built-in's transmission to 1e-8 with the same force constants (matscipy's SW).
+
+    a = 5.431 A puts every coordinate on extxyz's 1e-8 A grid, so the file holds the built positions exactly (at
+    the potential's own 5.43095... A the rounding alone moves the force constants by 2e-8).  The positions are
+    those of test_agf_partition's perfect-lead fixture: one Hessian for both (the cache ignores masses).
+    """
+    import numpy as np
+
+    from kapitza.atomistic.potentials import get_potential
+    from kapitza.atomistic.structure_file import read_structure, write_structure
+    from kapitza.atomistic.structures import build_interface
+    from kapitza.transmission.agf.partition import interface_model
+    from kapitza.transmission.agf.solver import transmission
+
+    pytest.importorskip("matscipy")
+    built = build_interface(
+        "Si", "Ge", "001", lattice_constants_angstrom=(5.431, 5.431), cells=(3, 3), mass_only=True,
+        masses_amu=(28.0855, 72.63),
+    )  # fmt: skip
+    read = read_structure(write_structure(built, tmp_path / "sige.extxyz"))
+    pot = get_potential("sw", ["Si"])
+    omega = np.array([5.0, 20.0, 45.0, 70.0, 90.0]) * 1e12
+    xi = [transmission(interface_model(s, pot, pl_cells=2), omega, (2, 2), eta=1e-6).xi for s in (built, read)]
+    assert np.all(xi[0] > 0)
+    np.testing.assert_allclose(xi[1], xi[0], rtol=1e-8)

@@ -232,7 +232,8 @@ def lateral_force_constants(
 
     parts = {
         "numbers": atoms.numbers,
-        "positions": atoms.positions,
+        # rounded to 1e-9 A: a structure read back from a file differs from the built one in the last bits only
+        "positions": np.round(atoms.positions, 9),
         "cell": np.asarray(atoms.cell),
         "repeat": list(repeat),
         "rows": rows,
