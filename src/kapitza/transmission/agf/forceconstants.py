@@ -147,7 +147,10 @@ def hessian_range(potential: Any, atoms: Any | None = None) -> float:
 
 
 def _calculator(source: Any) -> tuple[Any, str, dict[str, Any] | None]:
-    """(calculator, name, cache parameters or None) of a Potential or an ASE calculator."""
+    """(calculator, name, cache parameters or None) of a Potential, a source with ``hessian_rows`` (a LAMMPS force
+    field, :class:`kapitza.atomistic.lammps_forces.LammpsSource`) or an ASE calculator."""
+    if hasattr(source, "hessian_rows"):
+        return source, str(source.name), {"name": source.name, "parameters": dict(source.parameters)}
     if hasattr(source, "calculator") and hasattr(source, "name"):
         return source.calculator(), str(source.name), {"name": source.name, "parameters": dict(source.parameters)}
     if hasattr(source, "get_forces") or hasattr(source, "calculate"):
@@ -214,6 +217,8 @@ def lateral_force_constants(
         method = "analytic" if hasattr(calc, "get_hessian") else "finite-difference"
     if method == "analytic" and not hasattr(calc, "get_hessian"):
         raise InputError(f"{name} has no analytic Hessian; use method='finite-difference'")
+    if hasattr(calc, "hessian_rows"):
+        method = "finite-difference (LAMMPS)"
     n_atoms = len(atoms)
     rows = np.arange(n_atoms) if rows is None else np.unique(np.asarray(rows, dtype=np.int64))
 
@@ -226,6 +231,8 @@ def lateral_force_constants(
             dof = (3 * rows[:, None] + np.arange(3)[None, :]).ravel()
             sub = h[dof]
             sub = sub.toarray() if hasattr(sub, "toarray") else np.asarray(sub)
+        elif hasattr(calc, "hessian_rows"):
+            sub = calc.hessian_rows(supercell, rows, float(displacement_angstrom))
         else:
             sub = finite_difference_rows(supercell, rows, float(displacement_angstrom))
         return {"rows": sub * EV_PER_A2}
@@ -238,7 +245,8 @@ def lateral_force_constants(
         "repeat": list(repeat),
         "rows": rows,
         "method": method,
-        "displacement": float(displacement_angstrom) if method == "finite-difference" else None,
+        "displacement": float(displacement_angstrom) if method.startswith("finite-difference") else None,
+        "sides": atoms.get_tags() if hasattr(calc, "hessian_rows") else None,
         "source": cache_params,
     }
     data = cached_arrays("agf-lateral-fc", parts, compute, enabled=cache and cache_params is not None)

@@ -206,6 +206,7 @@ def padded_slab(structure: Any, pl_cells: tuple[int, int], force_range: float) -
     cell[2] = [0.0, 0.0, (z1 - z0) + vacuum]
     slab = Atoms(symbols=sym, positions=positions, cell=cell, pbc=(True, True, True))
     slab.set_masses(atoms.get_masses()[parts["source"]])
+    slab.set_tags(np.asarray(structure.side)[parts["source"]] + 1)  # the sides: a force field's types follow them
     return slab, parts
 
 

