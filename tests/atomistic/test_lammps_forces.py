@@ -116,3 +116,17 @@ def test_an_unreadable_potential_file_is_one_line(tmp_path):
     with pytest.raises(InputError, match="LAMMPS refused") as info:
         check_forcefield(read_pair_file(tmp_path / "p.lmp"), ["Si"], [0])
     assert "\n" not in str(info.value)
+
+
+def test_the_k_d_tree_pairs_are_ases_neighbour_pairs():
+    """The colouring's fast path (scipy's periodic k-d tree, orthogonal cells) against ASE's neighbour list."""
+    from ase.neighborlist import neighbor_list
+
+    from kapitza.atomistic.lammps_forces import _neighbours
+
+    atoms = bulk("Si", "diamond", a=5.431, cubic=True).repeat((2, 3, 6))
+    atoms.positions += np.random.default_rng(3).normal(0.0, 0.1, atoms.positions.shape)
+    start, nbr = _neighbours(atoms, 6.0)
+    i, j = neighbor_list("ij", atoms, 6.0)
+    mine = {(a, int(b)) for a in range(len(atoms)) for b in nbr[start[a] : start[a + 1]]}
+    assert mine == set(zip(i.tolist(), j.tolist()))

@@ -201,20 +201,54 @@ def force_range(forcefield: ForceField, atoms: Any | None = None) -> float:
     return 2.0 * cutoff if forcefield.manybody else cutoff
 
 
-def colours(positions: NDArray[np.float64], cell: NDArray[np.float64], pbc: Sequence[bool], separation: float,
-            atoms: NDArray[np.int64]) -> list[NDArray[np.int64]]:  # fmt: skip
-    """Greedy colouring of ``atoms``: within a colour every two are more than ``separation`` apart (minimum image,
-    which in a cell narrower than the separation is never: then every atom is its own colour)."""
-    from ase.geometry import get_distances
+def _neighbours(atoms: Any, cutoff: float) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """CSR of the atoms within ``cutoff`` (A) of each atom, any periodic image (ASE's neighbour list)."""
+    cell = np.asarray(atoms.cell)
+    if np.allclose(cell, np.diag(np.diag(cell))):  # orthogonal: scipy's periodic k-d tree (minimum image)
+        i, j = _kdtree_pairs(atoms.positions, np.diag(cell), atoms.pbc, cutoff)
+    else:
+        from ase.neighborlist import neighbor_list
 
-    _, d = get_distances(positions[atoms], positions[atoms], cell=cell, pbc=pbc)
-    close = d <= separation
-    colour = -np.ones(atoms.size, dtype=np.int64)
-    for k in range(atoms.size):
-        taken = np.unique(colour[close[k] & (colour >= 0)])
-        free = np.setdiff1d(np.arange(taken.size + 1), taken)
-        colour[k] = free[0]
-    return [atoms[colour == c] for c in range(int(colour.max()) + 1)]
+        i, j = neighbor_list("ij", atoms, cutoff)
+    order = np.argsort(i, kind="stable")
+    start = np.searchsorted(i[order], np.arange(len(atoms) + 1))
+    return start, j[order]
+
+
+def _kdtree_pairs(
+    positions: NDArray[np.float64], lengths: NDArray[np.float64], pbc: Sequence[bool], cutoff: float
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """(i, j) of every ordered pair within ``cutoff`` in an orthogonal cell, the pair (i, i) where an atom's own
+    periodic image is within it (an axis no longer than the cutoff)."""
+    from scipy.spatial import cKDTree
+
+    span = np.ptp(positions, axis=0) + 2 * cutoff + 1.0
+    box = np.where(pbc, lengths, np.maximum(span, lengths) * 3)  # non-periodic axes: a box too large to wrap
+    tree = cKDTree(np.mod(positions, box), boxsize=box)
+    pairs = tree.query_pairs(cutoff, output_type="ndarray")
+    i = np.concatenate([pairs[:, 0], pairs[:, 1]])
+    j = np.concatenate([pairs[:, 1], pairs[:, 0]])
+    if np.any(np.asarray(pbc) & (lengths <= cutoff)):
+        n = positions.shape[0]
+        i, j = np.concatenate([i, np.arange(n)]), np.concatenate([j, np.arange(n)])
+    return i.astype(np.int64), j.astype(np.int64)
+
+
+def colours(atoms: Any, separation: float, rows: NDArray[np.int64]) -> list[NDArray[np.int64]]:
+    """Greedy colouring of ``rows``: within a colour every two atoms are more than ``separation`` apart (every
+    periodic image; in a cell narrower than the separation an atom is within it of its own image, and alone)."""
+    start, nbr = _neighbours(atoms, separation)
+    colour = -np.ones(len(atoms), dtype=np.int64)
+    for a in rows.tolist():
+        taken = colour[nbr[start[a] : start[a + 1]]]
+        used = np.zeros(taken.size + 2, dtype=bool)
+        used[taken[(taken >= 0) & (taken < used.size)]] = True
+        if a in nbr[start[a] : start[a + 1]]:  # its own image is close: it needs a colour of its own
+            colour[a] = int(colour.max()) + 1
+            continue
+        colour[a] = int(np.argmin(used))
+    picked = colour[rows]
+    return [rows[picked == c] for c in np.unique(picked)]
 
 
 def hessian_rows(
@@ -240,35 +274,27 @@ def hessian_rows(
     n = len(atoms)
     where = {int(a): k for k, a in enumerate(rows)}
     out = np.zeros((rows.size, 3, n, 3))
-    groups = (
-        colours(pos0, np.asarray(atoms.cell), atoms.pbc, 2.0 * reach + 1e-6, rows)
-        if batched
-        else [np.array([a]) for a in rows]
-    )
+    groups = colours(atoms, 2.0 * reach + 1e-6, rows) if batched else [np.array([a]) for a in rows]
+    start, nbr = _neighbours(atoms, reach + 1e-6) if batched else (None, None)
     with LammpsForces(atoms, forcefield, types=types) as engine:
         for group in groups:
+            owned = None if group.size == 1 else _owned(group, start, nbr)
             for a in range(3):
                 plus, minus = pos0.copy(), pos0.copy()
                 plus[group, a] += step_angstrom
                 minus[group, a] -= step_angstrom
                 diff = -(engine.forces(plus) - engine.forces(minus)) / (2 * step_angstrom)
-                if group.size == 1:
+                if owned is None:
                     out[where[int(group[0])], a] = diff
                     continue
-                owner = _owner(pos0, np.asarray(atoms.cell), atoms.pbc, group)
-                for k, atom in enumerate(group):
-                    mine = owner == k
-                    out[where[int(atom)], a][mine] = diff[mine]
+                for atom, mine in zip(group.tolist(), owned):
+                    out[where[atom], a][mine] = diff[mine]
     return out
 
 
-def _owner(positions: NDArray[np.float64], cell: NDArray[np.float64], pbc: Sequence[bool],
-           group: NDArray[np.int64]) -> NDArray[np.int64]:  # fmt: skip
-    """For each atom, the index (into ``group``) of the displaced atom nearest to it (minimum image)."""
-    from ase.geometry import get_distances
-
-    _, d = get_distances(positions[group], positions, cell=cell, pbc=pbc)
-    return np.argmin(d, axis=0)
+def _owned(group: NDArray[np.int64], start: Any, nbr: Any) -> list[NDArray[np.int64]]:
+    """For each displaced atom of ``group``, the atoms whose forces respond to it: itself and those within reach."""
+    return [np.unique(np.concatenate([[atom], nbr[start[atom] : start[atom + 1]]])) for atom in group.tolist()]
 
 
 class LammpsSource:
