@@ -171,7 +171,7 @@ class NemdConfig:
         and the spectral heat current 1 -> 2 is negative.  Default False.
     """
 
-    potential: str
+    potential: str = None  # type: ignore[assignment]  # required, except with structure= ("user")
     n_x: int = 3
     n_y: int = 3
     cells_a: int = 8
