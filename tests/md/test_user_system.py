@@ -19,7 +19,9 @@ from kapitza.md.nemd import NemdConfig
 from kapitza.md.systems import build_structure
 
 SIZE = {"n_x": 2, "n_y": 2, "cells_a": 4, "cells_b": 4}
-LJ_PAIR = "pair_style lj/cut 8.5125\npair_coeff 1 1 0.0104 3.405\npair_coeff 2 2 0.0104 3.405\npair_coeff 1 2 0.0104 3.405\n"
+LJ_PAIR = (  # as the built-in writes them: 2.5 sigma, argon's epsilon (eV) and sigma (A), geometric-mean cross term
+    "pair_style lj/cut 8.5125\npair_coeff 1 1 0.0104 3.405\npair_coeff 2 2 0.0104 3.405\npair_coeff 1 2 0.0104 3.405\n"
+)
 SW_PAIR = "pair_style sw\npair_coeff * * Si.sw Si Si\n"
 SHORT = {"steps_equilibration": 100, "steps_steady": 100, "steps_production": 200, "block_steps": 100,
          "sample_every": 10}  # fmt: skip
@@ -31,9 +33,7 @@ def write_builtin_as_structure(config: NemdConfig, path, symbol: str):
     import ase.io
 
     built = build_structure(config)
-    atoms = ase.Atoms(
-        [symbol] * len(built.types), positions=built.positions, cell=np.diag(built.box), pbc=True
-    )
+    atoms = ase.Atoms([symbol] * len(built.types), positions=built.positions, cell=np.diag(built.box), pbc=True)
     atoms.set_tags(np.asarray(built.types))
     atoms.set_masses(np.asarray(built.masses)[np.asarray(built.types) - 1])
     ase.io.write(path, atoms, format="json")

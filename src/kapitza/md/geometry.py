@@ -155,13 +155,8 @@ def user_geometry(
     """
     lz = box[2]
     z = np.mod(np.asarray(positions, dtype=float)[:, 2], lz)
-    planes, base = find_planes(z, lz, where)
+    planes, _ = find_planes(z, lz, where)
     n = len(planes)
-    # heights measured upward from the first plane's lowest atom (so a plane cut by the boundary stays whole)
-    height = np.mod(z - base, lz)
-    lo = np.array([height[p].min() for p in planes])
-    hi = np.array([height[p].max() for p in planes])
-    centre = 0.5 * (lo + hi)
     is_b = np.array([np.mean(side[p]) > 0.5 for p in planes])
     up = [k for k in range(n) if not is_b[k] and is_b[(k + 1) % n]]  # last A plane below B
     down = [k for k in range(n) if is_b[k] and not is_b[(k + 1) % n]]  # last B plane below A (across the edge)
@@ -170,6 +165,18 @@ def user_geometry(
             f"{where}: the periodic geometry needs one slab of A and one of B along z (two interfaces); the planes "
             f"along z change side {len(up) + len(down)} times"
         )
+    start = (down[0] + 1) % n  # A's first plane becomes plane 0: the B -> A interface at the box edge
+    planes = planes[start:] + planes[:start]
+    is_b = np.roll(is_b, -start)
+    up, down = [(up[0] - start) % n], [n - 1]
+    first = z[planes[0]]
+    reach = np.mod(first - first[0] + lz / 2, lz) - lz / 2  # the first plane may be cut by the boundary
+    base = float(first[0] + reach.min())
+    # heights measured upward from the first plane's lowest atom (so a plane cut by the boundary stays whole)
+    height = np.mod(z - base, lz)
+    lo = np.array([height[p].min() for p in planes])
+    hi = np.array([height[p].max() for p in planes])
+    centre = 0.5 * (lo + hi)
 
     def between(k: int) -> float:
         nxt = centre[(k + 1) % n] + (lz if k == n - 1 else 0.0)
@@ -187,7 +194,7 @@ def user_geometry(
             )
         n_bins = n
     else:
-        shift = -centre[0]
+        shift = lz - between(n - 1)  # the B -> A interface at the box edge
         n_bins = max(2, int(round(lz / bin_width)))
     f_ab = np.mod(between(up[0]) + shift, lz) / lz
     f_ba = np.mod(between(down[0]) + shift, lz) / lz

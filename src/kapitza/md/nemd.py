@@ -207,10 +207,7 @@ class NemdConfig:
     bin_width: float | None = None
 
     def __post_init__(self) -> None:
-        if self.structure is not None and self.potential is None:
-            object.__setattr__(self, "potential", "user")
-        if self.units is None:
-            object.__setattr__(self, "units", "metal" if self.potential == "user" else "lj")
+        self._resolve_system()
         if not isinstance(self.potential, str) or self.potential not in POTENTIALS:
             raise InputError(f"potential= must be one of {', '.join(POTENTIALS)}, got {self.potential!r}")
         if not isinstance(self.units, str) or self.units not in UNITS:
@@ -264,10 +261,7 @@ class NemdConfig:
         if self.potential == "user" or self.structure is not None:
             self._check_user()
             return
-        for name in ("pair", "pair_lines", "bin_width"):
-            if getattr(self, name) is not None:
-                raise InputError(f"{name}= goes with structure= (a user's system); the built-in {self.potential} "
-                                 "writes its own pair lines and bins")
+        self._check_builtin_only()
         self._check_spectral()
         a, unit = self.lattice_constant, self.length_unit
         if self.geometry == "fixed":
@@ -288,6 +282,21 @@ class NemdConfig:
                     f"({cells} cells = {cells * a:g} {unit}, {free:g} {unit} clear of the interfaces)"
                 )
 
+    def _resolve_system(self) -> None:
+        """potential "user" with a structure; units "metal" for a user's system, "lj" by default otherwise."""
+        if self.structure is not None and self.potential is None:
+            object.__setattr__(self, "potential", "user")
+        if self.units is None:
+            object.__setattr__(self, "units", "metal" if self.potential == "user" else "lj")
+
+    def _check_builtin_only(self) -> None:
+        for name in ("pair", "pair_lines", "bin_width"):
+            if getattr(self, name) is not None:
+                raise InputError(
+                    f"{name}= goes with structure= (a user's system); the built-in {self.potential} writes its own "
+                    "pair lines and bins"
+                )
+
     def _check_user(self) -> None:
         """A user's structure and pair lines: no builder settings, periodic, no spectral sampling; then the
         structure and the force field are read and the geometry found (:func:`kapitza.md.systems.load_user_system`).
@@ -296,8 +305,8 @@ class NemdConfig:
             raise InputError('potential="user" needs structure= (a structure file) and pair= or pair_lines=')
         if self.potential != "user":
             raise InputError(
-                f'structure= brings its own pair lines (pair= or pair_lines=): leave potential out or set it to "user", '
-                f"got {self.potential!r}"
+                "structure= brings its own pair lines (pair= or pair_lines=): leave potential out or set it to "
+                f'"user", got {self.potential!r}'
             )
         if not isinstance(self.structure, str) or not self.structure:
             raise InputError(f"structure= must be a file path, got {self.structure!r}")

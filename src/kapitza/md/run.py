@@ -48,7 +48,6 @@ from ..io.run_manifest import (
     BATHS_HEADER,
     BOX_FILE,
     CONFIG_FILE,
-    DATA_FILE,
     INPUT_FILE,
     MANIFEST_FILE,
     PROFILE_FILE,
