@@ -196,3 +196,23 @@ def test_manifest_document_is_strict_json(tmp_path):
     doc = json.loads(json.dumps(run_manifest(user).to_document()))
     assert doc["system"]["kind"] == "user" and doc["system"]["species"] == ["Si", "Si"]
     assert doc["system"]["builder"]["potential_file:Si.sw"]
+
+
+def test_emd_on_a_user_structure_equals_the_builtin_series(tmp_path):
+    """EMD shares the system code: the same atoms and pair lines give the same E_A(t) series as the built-in."""
+    from kapitza.md.emd import EmdConfig, run_emd
+
+    emd = {"steps": 256, "sample_every": 1, "n_runs": 1, "steps_nvt": 20}
+    base = {"steps_equilibration": 50, **{k: v for k, v in SHORT.items() if k != "steps_equilibration"}}
+    builtin_doc = {"potential": "lj/cut", "units": "metal", "mass_b": 4.0, **SIZE, **base, "emd": emd}
+    builtin = EmdConfig.from_mapping(builtin_doc)
+    structure = write_builtin_as_structure(builtin.nemd, tmp_path / "s.json", "Ar")
+    common = {k: getattr(builtin.nemd, k) for k in ("temperature", "delta_temperature", "timestep", "damp")}
+    user_doc = {"structure": str(structure), "pair_lines": LJ_PAIR.splitlines(), **common, **base, "emd": emd}
+    user = EmdConfig.from_mapping(user_doc)
+    assert user.interface_fraction == pytest.approx(builtin.interface_fraction, abs=1e-12)
+    run_emd(builtin, tmp_path / "a")
+    run_emd(user, tmp_path / "b")
+    a = (tmp_path / "a" / "emd.0.txt").read_text().splitlines()
+    b = (tmp_path / "b" / "emd.0.txt").read_text().splitlines()
+    assert len(a) > 256 and a == b
