@@ -114,7 +114,7 @@ class EmdConfig:
 
     @property
     def interface_fraction(self) -> float:
-        return self.nemd.cells_a / (self.nemd.cells_a + self.nemd.cells_b)
+        return self.nemd.interface_fraction
 
     @property
     def sample_interval(self) -> float:
@@ -224,10 +224,9 @@ def _prepare(config: EmdConfig, run_dir: Path) -> dict[str, Any]:
     state: dict[str, Any] = {"equilibrated": False, "runs_done": []}
 
     def populate(folder: Path) -> None:
-        from .systems import build_structure, copy_potential_files
+        from .systems import write_system
 
-        build_structure(config.nemd).write_lammps_data(folder / inputs.DATA_FILE)
-        copy_potential_files(config.nemd, folder)
+        write_system(config.nemd, folder)
         atomic_write_text(folder / INPUT_FILE, lammps_input(config))
         _write_state(folder, state)
 

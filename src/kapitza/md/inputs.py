@@ -77,6 +77,8 @@ def _walls(config: NemdConfig) -> str:
 
 
 def _pair(config: NemdConfig) -> str:
+    if config.user_system is not None:  # the user's lines, potential files by name (copied into the run directory)
+        return "".join(line + "\n" for line in config.user_system.forcefield.commands(file_dir="."))
     if config.potential == "sw":
         return (
             f"pair_style sw\npair_coeff * * {POTENTIAL_FILES['sw']} Si Si"
@@ -115,8 +117,6 @@ def _thermo(extra: str = "") -> str:
 
 def _bath_slabs(config: NemdConfig) -> str:
     """The bath slabs, placed as fractions of the current box (it may have changed under NPT)."""
-    n_z = config.cells_a + config.cells_b
-    a = config.lattice_constant
     if config.geometry == "fixed":
         f, w = config.frozen_planes / config.n_planes, config.bath_width
         left = f"$(zlo+{f:.12g}*lz) $(zlo+{f:.12g}*lz+{w:.10g})"
@@ -134,10 +134,8 @@ def _bath_slabs(config: NemdConfig) -> str:
             "group hot region hot_slab\n"
             "group cold region cold_slab\n"
         )
-    f_hot, f_cold = config.cells_a / 2 / n_z, (config.cells_a + config.cells_b / 2) / n_z
+    ((f_hot, _), _), ((f_cold, _), _) = config.bath_ranges
     w = config.bath_width / 2
-    if config.reverse:
-        f_hot, f_cold = f_cold, f_hot
     where = (
         f"# reverse: hot bath in the middle of B (z = {f_hot:.6g} Lz, {2 * w:g} wide), cold bath in the middle of A"
         f" (z = {f_cold:.6g} Lz), heat flows B -> A;"
@@ -146,7 +144,7 @@ def _bath_slabs(config: NemdConfig) -> str:
         f" (z = {f_cold:.6g} Lz);"
     )
     return (
-        f"{where} before any NPT Lz = {n_z * a:.6g}\n"
+        f"{where} before any NPT Lz = {config.system_geometry.box[2]:.6g}\n"
         f"region hot_slab block INF INF INF INF $(zlo+{f_hot:.12g}*lz-{w:.10g}) $(zlo+{f_hot:.12g}*lz+{w:.10g}) "
         "units box\n"
         f"region cold_slab block INF INF INF INF $(zlo+{f_cold:.12g}*lz-{w:.10g}) $(zlo+{f_cold:.12g}*lz+{w:.10g}) "
@@ -258,9 +256,9 @@ def _block(config: NemdConfig) -> str:
         "read_restart restart.${prev}\n"
         + lammps_interactions(config)
         + _baths(config, "${b}")
-        + f"compute planes all chunk/atom bin/1d z lower $(lz/{config.n_planes}) units box"
-        "   # one bin per (001) plane\n"
-        f"fix profile all ave/chunk {n} {config.block_steps // n} {config.block_steps} planes "
+        + f"compute planes all chunk/atom bin/1d z lower $(lz/{config.system_geometry.n_bins}) units box"
+        + ("   # one bin per (001) plane\n" if config.user_system is None or config.bin_width is None else "\n")
+        + f"fix profile all ave/chunk {n} {config.block_steps // n} {config.block_steps} planes "
         f"density/number temp ave one append {PROFILE_FILE}\n" + _spectral_dump(config) + f"run {config.block_steps}\n"
         f'print "${{b}} $(step) $(f_hot:%.12g) $(f_cold:%.12g) $(etotal:%.12g)" append {BATHS_FILE} screen no\n'
         + ("undump spectral\n" if config.spectral_every else "")
@@ -279,8 +277,26 @@ def unit_commands(config: NemdConfig, unit: int) -> str:
     return f"variable b equal {unit - 1}\n" + _block(config)
 
 
+def _user_intro(config: NemdConfig) -> str:
+    """The comment lines that describe a user's system at the top of in.lammps."""
+    system = config.user_system
+    g = system.geometry
+    types = ", ".join(f"{t} {s} {m:g} amu" for t, (s, m) in enumerate(zip(system.type_species, system.type_masses), 1))
+    hot_side, cold_side = ("B", "A") if config.reverse else ("A", "B")
+    return (
+        f"# NEMD of the user's interface {config.structure} (sides by {config.sides}), periodic along z (kapitza); "
+        "units metal: Angstrom, eV, ps, amu, T in K\n"
+        f"# types: {types}; pair lines from {system.forcefield.origin}\n"
+        f"# {g.n_planes} atomic planes ({g.cells[2]} A, {g.cells[3]} B), {g.n_bins} profile bins; interfaces at "
+        f"z = {g.interfaces[0]:.6g} Lz and {g.interfaces[1]:.6g} Lz, Lz = {g.box[2]:.6g} A; baths at T = "
+        f"{config.hot_temperature:g} (hot, in {hot_side}) and {config.cold_temperature:g} (cold, in {cold_side})\n"
+    )
+
+
 def lammps_input(config: NemdConfig) -> str:
     """The whole NEMD run as one LAMMPS script (``lmp -in in.lammps`` in the run directory)."""
+    if config.user_system is not None:
+        return _script(config, _user_intro(config))
     a, length = config.lattice_constant, config.length_unit
     (m_a, m_b), (e_a, e_b) = config.masses, config.epsilons
     if config.potential == "lj/cut":
@@ -304,6 +320,14 @@ def lammps_input(config: NemdConfig) -> str:
         f"# interfaces at z = 0 (= Lz) and z = {config.cells_a * a:.6g}; baths at T = {config.hot_temperature:g}"
         f" (hot, in {hot_side}) and {config.cold_temperature:g} (cold, in {cold_side})"
         + (": reversed, heat flows B -> A\n" if config.reverse else "\n")
+    )
+    return _script(config, intro)
+
+
+def _script(config: NemdConfig, description: str) -> str:
+    """The script after the comment lines that describe the system."""
+    intro = (
+        description
         + f"# outputs: {PROFILE_FILE} (one temperature profile per block), {BATHS_FILE} (bath energies per block)\n"
         + (
             "# spectral/block.dump: the interface atoms sampled during each block; kapitza's run driver\n"
@@ -327,46 +351,61 @@ BUILDER_KEYS = ("n_x", "n_y", "cells_a", "cells_b", "mass_a", "mass_b", "epsilon
                 "structure_seed")  # fmt: skip
 
 
-def _bath_ranges(config: NemdConfig) -> tuple[tuple[tuple[float, float], tuple[float, float]], ...]:
-    """The hot and the cold slab as ((fraction, offset), (fraction, offset)): the rule of :func:`_bath_slabs`."""
-    if config.geometry == "fixed":
-        f, w = config.frozen_planes / config.n_planes, config.bath_width
-        left, right = ((f, 0.0), (f, w)), ((1 - f, -w), (1 - f, 0.0))
-        return (right, left) if config.reverse else (left, right)
-    n_z = config.cells_a + config.cells_b
-    f_hot, f_cold = config.cells_a / 2 / n_z, (config.cells_a + config.cells_b / 2) / n_z
-    if config.reverse:
-        f_hot, f_cold = f_cold, f_hot
-    w = config.bath_width / 2
-    return ((f_hot, -w), (f_hot, w)), ((f_cold, -w), (f_cold, w))
+def run_system(config: NemdConfig) -> RunSystem:
+    """The manifest's description of the atoms and their interactions: a built-in family's builder settings, or
+    the user's structure (file name, sha256, sides rule, copy in the run directory) and pair lines."""
+    pair = tuple(ln for ln in (ln.split("#", 1)[0].rstrip() for ln in _pair(config).splitlines()) if ln)
+    system = config.user_system
+    if system is not None:
+        from .systems import STRUCTURE_COPY
+
+        desc = system.structure.description
+        record = system.forcefield.record()
+        builder = {
+            "structure_file": str(desc.get("file", "")),
+            "structure_sha256": str(desc.get("sha256", "")),
+            "sides": config.sides,
+            "structure_copy": STRUCTURE_COPY,
+            "z_shift_angstrom": float(system.geometry.shift),
+            "pair_origin": str(record["origin"]),
+            **{f"potential_file:{name}": sha for name, sha in record["files"].items()},
+        }
+        return RunSystem(
+            kind="user",
+            species=system.type_species,
+            masses=system.type_masses,
+            potential=system.forcefield.pair_style.split()[1],
+            pair_lines=pair,
+            structure=STRUCTURE_COPY,
+            units=config.units,
+            builder=builder,
+        )
+    lj = config.potential == "lj/cut"
+    return RunSystem(
+        kind="lj-fcc" if lj else "si-ge-diamond",
+        species=("A", "B") if lj else ("Si", "Si" if config.potential == "sw" else "Ge"),
+        masses=tuple(float(m) for m in config.masses),
+        potential=config.potential,
+        pair_lines=pair,
+        structure=None,
+        units=config.units,
+        builder={name: getattr(config, name) for name in BUILDER_KEYS},
+    )
 
 
 def run_manifest(config: NemdConfig) -> RunManifest:
     """The :class:`~kapitza.io.run_manifest.RunManifest` (``run.json``) of the run directory of ``config``."""
-    lj = config.potential == "lj/cut"
-    n_z = config.cells_a + config.cells_b
-    a = config.lattice_constant
-    fraction = config.interface_fraction
-    hot, cold = _bath_ranges(config)
-    pair = [ln.split("#", 1)[0].rstrip() for ln in _pair(config).splitlines()]
+    g = config.system_geometry
+    hot, cold = config.bath_ranges
     return RunManifest(
-        system=RunSystem(
-            kind="lj-fcc" if lj else "si-ge-diamond",
-            species=("A", "B") if lj else ("Si", "Si" if config.potential == "sw" else "Ge"),
-            masses=tuple(float(m) for m in config.masses),
-            potential=config.potential,
-            pair_lines=tuple(ln for ln in pair if ln),
-            structure=None,
-            units=config.units,
-            builder={name: getattr(config, name) for name in BUILDER_KEYS},
-        ),
+        system=run_system(config),
         geometry=config.geometry,
-        box=(config.n_x * a, config.n_y * a, n_z * a),
-        cells=(config.n_x, config.n_y, config.cells_a, config.cells_b),
-        planes_per_cell=config.n_planes // n_z,
-        n_planes=config.n_planes,
-        interfaces=((fraction, 0.0),) if config.geometry == "fixed" else ((0.0, 0.0), (fraction, 0.0)),
-        frozen_fraction=config.frozen_planes / config.n_planes if config.geometry == "fixed" else 0.0,
+        box=g.box,
+        cells=g.cells,
+        planes_per_cell=g.planes_per_cell,
+        n_planes=g.n_bins,
+        interfaces=tuple((f, 0.0) for f in g.interfaces),
+        frozen_fraction=g.frozen_fraction,
         hot_bath=hot,
         cold_bath=cold,
         bath_width=float(config.bath_width),

@@ -23,6 +23,18 @@ Systems (``potential`` and ``units``)
 ``potential = "tersoff", units = "metal"``
     Si|Ge with Tersoff's Si/C/Ge parameters (Phys. Rev. B 39, 5566 (1989),
     LAMMPS ``SiCGe.tersoff``, elements Si(D) and Ge).
+``structure = "FILE"`` with ``pair = "FILE"`` or ``pair_lines = [...]`` (``potential = "user"``, ``units = "metal"``)
+    The user's interface: the atoms from a structure file
+    (:func:`kapitza.atomistic.structure_file.read_structure`, sides by ``sides``, default per-atom tags 1 = A,
+    2 = B), periodic along z with A at the bottom and B above (B wrapping onto A: two interfaces), and the
+    user's LAMMPS ``pair_style``/``pair_coeff`` (optional ``mass``) lines
+    (:mod:`kapitza.atomistic.forcefield`); Angstrom, eV, amu, ps, K.  The geometry (interfaces, baths in the
+    middle of A and of B, one profile bin per atomic plane, or ``bin_width``) comes from the atoms
+    (:mod:`kapitza.md.geometry`); the builder settings (n_x, n_y, cells_a, cells_b, mass and epsilon ratios,
+    mixing_layers, structure_seed) are refused with it.  Timestep, damping time and bath width default to the
+    Si/Ge ones (0.001 ps, 0.1 ps, 10 A), temperature 300 K and delta_temperature 40 K: the protocol study was
+    made on SW Si|Ge, so check the regime line ``kapitza md run`` prints (thermostat-limited or not) on your
+    system.
 
 ``mass_a``, ``mass_b``, ``epsilon_a`` and ``epsilon_b`` are always *ratios* to
 the reference of their side, so one TOML's numbers mean the same physics in
@@ -62,6 +74,7 @@ each block giving one temperature profile and the energy each bath exchanged.
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -72,7 +85,7 @@ from ..errors import InputError
 from ..io.run_manifest import bath_set_points
 
 #: Potentials this driver can write (the LAMMPS pair style); the cutoff is that of the builder's lattice constant.
-POTENTIALS = ("lj/cut", "sw", "tersoff")
+POTENTIALS = ("lj/cut", "sw", "tersoff", "user")
 #: LAMMPS unit systems: reduced LJ, or metal (Angstrom, eV, amu, ps, K, bar).
 UNITS = ("lj", "metal")
 #: The LJ cutoff (sigma) of ``pair_style lj/cut``, the one for which the builder's lattice constant is exact.
@@ -86,7 +99,11 @@ MIN_SPECTRAL_SAMPLES = 64
 #: Tersoff SiCGe cutoff R + D (Angstrom) of the Ge-Ge pair, the longest of the Si/Ge pairs (3.1 A).
 TERSOFF_RANGE_ANGSTROM = 3.1
 #: Settings added after the first runs: left out of to_toml() at their default so that old run directories match.
-_OPTIONAL_DEFAULTS = {"spectral_every": 0, "spectral_planes": 8, "reverse": False}
+_OPTIONAL_DEFAULTS = {"spectral_every": 0, "spectral_planes": 8, "reverse": False, "structure": None, "sides": "tags",
+                      "pair": None, "pair_lines": None, "bin_width": None}  # fmt: skip
+#: The settings of the built-in families' builders: refused together with a user's ``structure``.
+BUILDER_SETTINGS = ("n_x", "n_y", "cells_a", "cells_b", "mass_a", "mass_b", "epsilon_a", "epsilon_b", "mixing_layers",
+                    "structure_seed")  # fmt: skip
 #: Defaults of (temperature, delta_temperature, timestep, damp, bath_width) by system: the module docstring's
 #: "Defaults"; damp and bath_width from the protocol study, docs/physics/nemd-protocol.md.
 _DEFAULTS = {
@@ -94,6 +111,7 @@ _DEFAULTS = {
     ("lj/cut", "metal"): (40.0, 10.0, 0.002, 0.4296, 10.215),
     ("sw", "metal"): (300.0, 40.0, 0.001, 0.1, 10.0),
     ("tersoff", "metal"): (300.0, 40.0, 0.001, 0.1, 10.0),
+    ("user", "metal"): (300.0, 40.0, 0.001, 0.1, 10.0),  # Si/Ge's: check the regime line on your system
 }
 _DEFAULTED = ("temperature", "delta_temperature", "timestep", "damp", "bath_width")
 
@@ -153,7 +171,7 @@ class NemdConfig:
         and the spectral heat current 1 -> 2 is negative.  Default False.
     """
 
-    potential: str
+    potential: str = None  # type: ignore[assignment]  # required, except with structure= ("user")
     n_x: int = 3
     n_y: int = 3
     cells_a: int = 8
@@ -164,7 +182,7 @@ class NemdConfig:
     epsilon_b: float = 1.0
     mixing_layers: int = 0
     structure_seed: int = 0
-    units: str = "lj"
+    units: str = None  # type: ignore[assignment]  # "lj" for the built-ins, "metal" with a structure
     geometry: str = "periodic"
     frozen_planes: int = 2
     temperature: float = None  # type: ignore[assignment]  # by system, see _DEFAULTS
@@ -182,8 +200,14 @@ class NemdConfig:
     spectral_every: int = 0
     spectral_planes: int = 8
     reverse: bool = False
+    structure: str | None = None
+    sides: str = "tags"
+    pair: str | None = None
+    pair_lines: tuple[str, ...] | None = None
+    bin_width: float | None = None
 
     def __post_init__(self) -> None:
+        self._resolve_system()
         if not isinstance(self.potential, str) or self.potential not in POTENTIALS:
             raise InputError(f"potential= must be one of {', '.join(POTENTIALS)}, got {self.potential!r}")
         if not isinstance(self.units, str) or self.units not in UNITS:
@@ -234,6 +258,10 @@ class NemdConfig:
             raise InputError(
                 f"block_steps= ({self.block_steps}) must be a multiple of sample_every= ({self.sample_every})"
             )
+        if self.potential == "user" or self.structure is not None:
+            self._check_user()
+            return
+        self._check_builtin_only()
         self._check_spectral()
         a, unit = self.lattice_constant, self.length_unit
         if self.geometry == "fixed":
@@ -253,6 +281,81 @@ class NemdConfig:
                     f"bath_width= {self.bath_width:g} {unit} does not fit inside crystal {side} "
                     f"({cells} cells = {cells * a:g} {unit}, {free:g} {unit} clear of the interfaces)"
                 )
+
+    def _resolve_system(self) -> None:
+        """potential "user" with a structure; units "metal" for a user's system, "lj" by default otherwise."""
+        if self.structure is not None and self.potential is None:
+            object.__setattr__(self, "potential", "user")
+        if self.units is None:
+            object.__setattr__(self, "units", "metal" if self.potential == "user" else "lj")
+
+    def _check_builtin_only(self) -> None:
+        for name in ("pair", "pair_lines", "bin_width"):
+            if getattr(self, name) is not None:
+                raise InputError(
+                    f"{name}= goes with structure= (a user's system); the built-in {self.potential} writes its own "
+                    "pair lines and bins"
+                )
+
+    def _check_user(self) -> None:
+        """A user's structure and pair lines: no builder settings, periodic, no spectral sampling; then the
+        structure and the force field are read and the geometry found (:func:`kapitza.md.systems.load_user_system`).
+        """
+        if self.structure is None:
+            raise InputError('potential="user" needs structure= (a structure file) and pair= or pair_lines=')
+        if self.potential != "user":
+            raise InputError(
+                "structure= brings its own pair lines (pair= or pair_lines=): leave potential out or set it to "
+                f'"user", got {self.potential!r}'
+            )
+        if not isinstance(self.structure, str) or not self.structure:
+            raise InputError(f"structure= must be a file path, got {self.structure!r}")
+        fields = {f.name: f.default for f in dataclasses.fields(self)}
+        given = [name for name in BUILDER_SETTINGS if getattr(self, name) != fields[name]]
+        if given:
+            raise InputError(
+                f"{', '.join(given)} are settings of the built-in builders; with structure= the atoms come from "
+                f"{self.structure}: leave them out"
+            )
+        if (self.pair is None) == (self.pair_lines is None):
+            raise InputError("structure= needs the force field: give either pair= (a file) or pair_lines= (a list)")
+        if self.pair_lines is not None:
+            lines = self.pair_lines
+            if isinstance(lines, str) or not all(isinstance(x, str) for x in lines):
+                raise InputError("pair_lines= must be a list of LAMMPS lines (strings)")
+            object.__setattr__(self, "pair_lines", tuple(lines))
+        if self.geometry != "periodic":
+            raise InputError('structure= runs in the periodic geometry only (geometry = "periodic")')
+        if self.spectral_every:
+            raise InputError("spectral_every= is not available with structure= yet (built-in systems only)")
+        if self.bin_width is not None:
+            object.__setattr__(self, "bin_width", positive(self.bin_width, "bin_width=", "Angstrom"))
+        from .systems import load_user_system
+
+        system = load_user_system(self)
+        object.__setattr__(self, "_user", system)
+        for side, length in zip("AB", system.geometry.lengths, strict=True):
+            if self.bath_width >= length:
+                raise InputError(
+                    f"bath_width= {self.bath_width:g} Angstrom does not fit inside crystal {side} of {self.structure} "
+                    f"({length:.4g} Angstrom between its interfaces)"
+                )
+
+    @property
+    def user_system(self):
+        """The user's structure, force field and geometry (:class:`kapitza.md.systems.UserSystem`); None for a
+        built-in family."""
+        return getattr(self, "_user", None)
+
+    @property
+    def system_geometry(self):
+        """The :class:`~kapitza.md.geometry.SystemGeometry` of the run: from the cells of a built-in family, or
+        from the atoms of the user's structure."""
+        if self.user_system is not None:
+            return self.user_system.geometry
+        from .geometry import builtin_geometry
+
+        return builtin_geometry(self)
 
     def _check_spectral(self) -> None:
         if not isinstance(self.reverse, bool):
@@ -364,8 +467,8 @@ class NemdConfig:
 
     @property
     def n_planes(self) -> int:
-        """(001) atomic planes along z in the whole box."""
-        return (self.cells_a + self.cells_b) * (2 if self.potential == "lj/cut" else 4)
+        """Atomic planes along z in the whole box (the profile's bins unless bin_width= is given)."""
+        return self.system_geometry.n_planes
 
     @property
     def n_atoms(self) -> int:
@@ -375,8 +478,8 @@ class NemdConfig:
 
     @property
     def interface_fraction(self) -> float:
-        """z of the A|B interface as a fraction of the box length (the other interface is at 0 = 1)."""
-        return self.cells_a / (self.cells_a + self.cells_b)
+        """z of the A|B interface as a fraction of the box length (built-ins: the other interface is at 0 = 1)."""
+        return self.system_geometry.interface_fraction
 
     def bath_regions(self, low: float, high: float) -> tuple[tuple[float, float], tuple[float, float]]:
         """The hot and the cold bath slab as (start, end) along z in a box ``low`` .. ``high`` (run length unit).
@@ -385,25 +488,22 @@ class NemdConfig:
         cross the box edge, since the baths sit mid-crystal); fixed ends, next to the frozen planes.  With
         ``reverse`` the hot slab is B's.
         """
-        length, w = high - low, self.bath_width
-        if self.geometry == "fixed":
-            f = self.frozen_planes / self.n_planes
-            left, right = (low + f * length, low + f * length + w), (high - f * length - w, high - f * length)
-            return (right, left) if self.reverse else (left, right)
-        n_z = self.cells_a + self.cells_b
-        f_hot, f_cold = self.cells_a / 2 / n_z, (self.cells_a + self.cells_b / 2) / n_z
-        if self.reverse:
-            f_hot, f_cold = f_cold, f_hot
-        return (
-            (low + f_hot * length - w / 2, low + f_hot * length + w / 2),
-            (low + f_cold * length - w / 2, low + f_cold * length + w / 2),
+        hot, cold = self.bath_ranges
+        length = high - low
+        return tuple(  # type: ignore[return-value]
+            tuple(low + f * length + offset for f, offset in slab) for slab in (hot, cold)
         )
+
+    @property
+    def bath_ranges(self):
+        """The hot and the cold slab as ((fraction, offset), (fraction, offset)) of the box (z = zlo + fraction Lz +
+        offset): :meth:`kapitza.md.geometry.SystemGeometry.bath_ranges`, the one rule."""
+        return self.system_geometry.bath_ranges(self.geometry, self.bath_width, self.reverse)
 
     def interface_planes(self, low: float, high: float) -> tuple[float, ...]:
         """The interface planes in a box ``low`` .. ``high``: the box edge and the A|B plane (periodic), or the
         A|B plane alone (fixed ends)."""
-        plane = low + self.interface_fraction * (high - low)
-        return (plane,) if self.geometry == "fixed" else (low, plane)
+        return tuple(low + f * (high - low) for f in self.system_geometry.interfaces)
 
     @property
     def n_blocks(self) -> int:
@@ -424,7 +524,7 @@ class NemdConfig:
         unknown = sorted(set(data) - names)
         if unknown:
             raise InputError(f"{where}: unknown setting(s) {', '.join(unknown)} (known: {', '.join(sorted(names))})")
-        if "potential" not in data:
+        if "potential" not in data and "structure" not in data:
             raise InputError(f'{where}: missing potential (e.g. potential = "lj/cut")')
         return cls(**dict(data))
 
@@ -443,6 +543,8 @@ class NemdConfig:
                 continue
             if isinstance(value, bool):
                 text = "true" if value else "false"
+            elif isinstance(value, tuple):  # pair_lines: JSON strings are TOML basic strings
+                text = "[" + ", ".join(json.dumps(v) for v in value) + "]"
             else:
                 text = f'"{value}"' if isinstance(value, str) else repr(value)
             lines.append(f"{f.name} = {text}")

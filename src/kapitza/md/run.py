@@ -48,7 +48,6 @@ from ..io.run_manifest import (
     BATHS_HEADER,
     BOX_FILE,
     CONFIG_FILE,
-    DATA_FILE,
     INPUT_FILE,
     MANIFEST_FILE,
     PROFILE_FILE,
@@ -239,11 +238,9 @@ def _prepare(config: NemdConfig, run_dir: Path) -> int:
     """Create or check the run directory; return the number of units already completed."""
 
     def populate(folder: Path) -> None:
-        from .systems import build_structure, copy_potential_files
+        from .systems import write_system
 
-        structure = build_structure(config)
-        copy_potential_files(config, folder)
-        structure.write_lammps_data(folder / DATA_FILE)
+        structure = write_system(config, folder)
         atomic_write_text(folder / INPUT_FILE, lammps_input(config))
         atomic_write_text(folder / BATHS_FILE, BATHS_HEADER)
         write_manifest(folder, run_manifest(config))

