@@ -226,6 +226,60 @@ def test_buffer_thinner_than_the_force_range(tmp_path):
         fc_interface_model(s, fc, buffer_cells=0)
 
 
+def test_a_slab_with_vacuum_gives_the_periodic_cells_model(tmp_path):
+    """The same stack as a slab with 10 A of vacuum along z: its surface atoms lose springs, but they sit in the
+    buffers, so the model (hence the transmission) is the one of the cell periodic along z."""
+    import dataclasses
+
+    from kapitza.transmission.agf import solver
+
+    s, fc = _lead_model(tmp_path)
+    atoms = s.atoms.copy()
+    atoms.cell[2, 2] += 10.0
+    slab = dataclasses.replace(s, atoms=atoms)
+    path = _write_text(tmp_path / "FC_slab", spring_fc(atoms, (2, 2)), np.arange(len(atoms)) * 4)
+    fc_slab = read_force_constants(path, slab, supercell=(2, 2))
+    # the same pairs (the periodic cell's wrapped couplings are dropped, the slab has none); values differ only
+    # on the surface cells, the buffers
+    assert _blocks(fc_slab).keys() == _blocks(fc).keys()
+    differs = {int(i) for i, a, b in zip(fc.i, fc.blocks, fc_slab.blocks) if not np.allclose(a, b, atol=1e-12)}
+    assert differs and set(np.asarray(s.cell_index)[sorted(differs)]) <= {0, s.n_cells - 1}
+    omega, k = [5e12, 20e12], np.array([[0.0, 0.0], [0.2, 0.3]])
+    a = solver.transmission(fc_interface_model(s, fc), omega, k, time_reversal=False).xi_k
+    b = solver.transmission(fc_interface_model(slab, fc_slab), omega, k, time_reversal=False).xi_k
+    assert np.allclose(a, b, rtol=1e-9, atol=1e-12) and a.max() > 0.5
+
+
+@pytest.mark.filterwarnings("ignore:Warning. Point group symmetries")
+def test_phonopy_yaml_reads_like_the_text_file(tmp_path):
+    """A phonopy.yaml (written by phonopy) with FORCE_CONSTANTS beside it: supercell from the file, same blocks;
+    a yaml whose unit cell is another structure is refused."""
+    from phonopy import Phonopy
+    from phonopy.structure.atoms import PhonopyAtoms
+
+    s = _structure((1, 1))
+    full = spring_fc(s.atoms, (2, 2))
+    text = read_force_constants(_write_text(tmp_path / "FORCE_CONSTANTS", full), s, supercell=(2, 2))
+    atoms = s.atoms
+    unit = PhonopyAtoms(
+        symbols=atoms.get_chemical_symbols(), cell=np.asarray(atoms.cell), scaled_positions=atoms.get_scaled_positions()
+    )
+    Phonopy(unit, supercell_matrix=np.diag([2, 2, 1]), primitive_matrix="P").save(
+        filename=str(tmp_path / "phonopy.yaml"), settings={"force_constants": False}
+    )
+    via_yaml = read_force_constants(tmp_path / "phonopy.yaml", s)
+    assert via_yaml.repeat == (2, 2)
+    assert np.array_equal(via_yaml.i, text.i) and np.allclose(via_yaml.blocks, text.blocks, rtol=0, atol=1e-9)
+    other = _structure((1, 1))
+    moved = other.atoms.copy()
+    moved.positions[3] += 0.1
+    import dataclasses
+
+    with pytest.raises(InputError) as exc:
+        read_force_constants(tmp_path / "phonopy.yaml", dataclasses.replace(other, atoms=moved))
+    assert "its unit cell is not the structure" in _one_line(exc)
+
+
 def _one_line(exc):
     text = str(exc.value)
     assert "\n" not in text

@@ -23,6 +23,17 @@ Stillinger-Weber silicon along [001], two atomic planes.
 Errors are explicit: a principal layer thinner than the reach of the force
 constants, a lead that the interface perturbs (its two units differ), a
 device that does not connect the leads.
+
+Force constants from a file
+---------------------------
+When the force constants come from elsewhere (a DFT user's phonopy file,
+:mod:`.fc_files`), no copies can be added: there are no forces for them.
+:func:`fc_interface_model` then takes the leads from the structure itself:
+per end, ``buffer_cells`` outermost cells (at least the force range thick)
+are left out, since a surface or the wrap-around of a cell periodic along z
+perturbs them, and the next two principal layers are U_-1 and U_0 (U_1 and
+U_2 on the right).  Their force constants must agree (the lead is bulk
+within the structure), else one InputError says by how much they differ.
 """
 
 from __future__ import annotations
