@@ -72,7 +72,7 @@ def phonopy_force_constants(
     unit = PhonopyAtoms(
         symbols=atoms.get_chemical_symbols(),
         cell=np.asarray(atoms.cell),
-        scaled_positions=atoms.get_scaled_positions(),
+        scaled_positions=atoms.get_scaled_positions(wrap=False),  # the structure's own placement
         masses=atoms.get_masses(),
     )
     phonon = Phonopy(unit, supercell_matrix=np.diag([supercell[0], supercell[1], 1]), primitive_matrix="P")

@@ -46,7 +46,9 @@ def _phonopy_supercell(atoms, supercell):
     from phonopy.structure.cells import get_supercell
 
     unit = PhonopyAtoms(
-        symbols=atoms.get_chemical_symbols(), cell=np.asarray(atoms.cell), scaled_positions=atoms.get_scaled_positions()
+        symbols=atoms.get_chemical_symbols(),
+        cell=np.asarray(atoms.cell),
+        scaled_positions=atoms.get_scaled_positions(wrap=False),
     )
     return get_supercell(unit, np.diag([supercell[0], supercell[1], 1]))
 
@@ -224,6 +226,26 @@ def test_buffer_thinner_than_the_force_range(tmp_path):
     s, fc = _lead_model(tmp_path)
     with pytest.raises(InputError, match="0 buffer cell.* thinner than the force range"):
         fc_interface_model(s, fc, buffer_cells=0)
+
+
+def test_an_atom_wrapped_into_the_cell_differently_is_still_bulk(tmp_path):
+    """A lead atom moved by a lateral lattice vector (as a structure file may wrap it) is the same crystal: the
+    lead passes the bulk check and the transmission is unchanged."""
+    import dataclasses
+
+    from kapitza.transmission.agf import solver
+
+    s, fc = _lead_model(tmp_path)
+    atoms = s.atoms.copy()
+    moved = int(np.flatnonzero(s.cell_index == 1)[2])  # an atom of the left U_-1
+    atoms.positions[moved] += atoms.cell[0] - atoms.cell[1]
+    wrapped = dataclasses.replace(s, atoms=atoms)
+    path = _write_text(tmp_path / "FC_wrapped", spring_fc(atoms, (2, 2)), np.arange(len(atoms)) * 4)
+    fc_wrapped = read_force_constants(path, wrapped, supercell=(2, 2))
+    omega, k = [5e12, 20e12], np.array([[0.1, 0.0], [0.2, 0.3]])
+    a = solver.transmission(fc_interface_model(s, fc), omega, k, time_reversal=False).xi_k
+    b = solver.transmission(fc_interface_model(wrapped, fc_wrapped), omega, k, time_reversal=False).xi_k
+    assert np.allclose(a, b, rtol=1e-9, atol=1e-12) and a.max() > 0.5
 
 
 def test_a_slab_with_vacuum_gives_the_periodic_cells_model(tmp_path):

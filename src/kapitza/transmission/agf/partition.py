@@ -277,6 +277,7 @@ def fc_interface_model(
             )
     parts = fc_parts(structure, pl, buf)
     thick = (pl[0] * structure.periods[0] / ANGSTROM, pl[1] * structure.periods[1] / ANGSTROM)
+    structure, fc = _unwrap_leads(structure, fc, parts, thick)
     _check_bulk(structure, fc, "left", parts["U-1"], parts["U0"], thick[0])
     _check_bulk(structure, fc, "right", parts["U2"], parts["U1"], -thick[1])
     return _layered(
@@ -288,6 +289,33 @@ def fc_interface_model(
         force_range,
         extra_metadata={"buffer_cells": list(buf), "leads": "from the structure's own cells"},
     )
+
+
+def _unwrap_leads(
+    structure: Any, fc: LateralForceConstants, parts: dict[str, NDArray[Any]], thick: tuple[float, float]
+) -> tuple[Any, LateralForceConstants]:
+    """Move each atom of U_-1 and U_2 that the structure wraps into the lateral cell differently from its copy in
+    U_0 (U_1) by whole lateral lattice vectors onto the copy's place, and relabel the translations of its blocks
+    (Phi(i 0, j n) keeps its pair vector: n -> n + f_j - f_i for an atom moved by -f a), so that the two lead
+    units are identical matrices, as the lead's surface Green's function needs."""
+    shift = np.zeros((len(structure.atoms), 2), dtype=np.int64)
+    for outer, inner, dz in ((parts["U-1"], parts["U0"], -thick[0]), (parts["U2"], parts["U1"], thick[1])):
+        found = _copies(structure.atoms, inner, outer, dz)
+        if found is not None:
+            shift[found[0]] = found[1]
+    if not shift.any():
+        return structure, fc
+    import dataclasses
+
+    atoms = structure.atoms.copy()
+    lateral = np.asarray(atoms.cell)[:2]
+    atoms.positions = atoms.positions - shift @ lateral
+    moved = dataclasses.replace(
+        fc,
+        translations=fc.translations + shift[fc.j] - shift[fc.i],
+        positions=atoms.positions * ANGSTROM,
+    )
+    return dataclasses.replace(structure, atoms=atoms), moved
 
 
 def _per_side(value: Sequence[int] | int | None, default: tuple[int, int], name: str, least: int) -> tuple[int, int]:
@@ -345,46 +373,60 @@ def fc_parts(structure: Any, pl: tuple[int, int], buf: tuple[int, int]) -> dict[
                 f"layer away within {COPY_TOLERANCE} A); add cells on that side or increase buffer_cells"
             )
     return {
-        "U-1": u_m1,
+        "U-1": u_m1[0],  # type: ignore[index]
         "U0": inner_l,
         "device": device,
         "U1": inner_r,
-        "U2": u2,
+        "U2": u2[0],  # type: ignore[index]
         "pads": pads,
         "source": np.arange(len(structure.atoms)),
     }
 
 
-def _copies(atoms: Any, of: NDArray[np.int64], among: NDArray[np.int64], dz: float) -> NDArray[np.int64] | None:
+def _copies(
+    atoms: Any, of: NDArray[np.int64], among: NDArray[np.int64], dz: float
+) -> tuple[NDArray[np.int64], NDArray[np.int64]] | None:
     """For each atom of ``of``, the atom of ``among`` at its position shifted by dz (A) along z, in-plane modulo
-    the lateral cell; None when some atom has no such partner."""
+    the lateral cell, and the lateral translation (n1, n2) between them (an atom wrapped into the cell
+    differently from its copy); None when some atom has no such partner."""
     if of.size == 0 or among.size < of.size:
         return None
     pos = atoms.positions
     lateral = np.asarray(atoms.cell)[:2, :2]
     d = pos[among][None, :, :] - pos[of][:, None, :] - np.array([0.0, 0.0, dz])  # (of, among, 3)
     frac = np.linalg.solve(lateral.T, d[..., :2].reshape(-1, 2).T).T.reshape(of.size, among.size, 2)
-    frac -= np.rint(frac)
-    xy = frac @ lateral
+    whole = np.rint(frac)
+    xy = (frac - whole) @ lateral
     mismatch = np.sqrt((xy**2).sum(axis=2) + d[..., 2] ** 2)
     best = np.argmin(mismatch, axis=1)
     if mismatch[np.arange(of.size), best].max() > COPY_TOLERANCE or np.unique(best).size != of.size:
         return None
-    return among[best]
+    rows = np.arange(of.size)
+    return among[best], whole[rows, best].astype(np.int64)
 
 
 def _block_map(
-    fc: LateralForceConstants, rows: NDArray[np.int64], cols: NDArray[np.int64]
+    fc: LateralForceConstants,
+    rows: NDArray[np.int64],
+    cols: NDArray[np.int64],
+    row_shift: NDArray[np.int64] | None = None,
+    col_shift: NDArray[np.int64] | None = None,
 ) -> dict[tuple[int, int, int, int], NDArray[np.float64]]:
-    """Blocks Phi(rows[a] 0, cols[b] n) keyed by (a, b, n1, n2)."""
+    """Blocks Phi(rows[a] 0, cols[b] n) keyed by (a, b, n + col_shift[b] - row_shift[a]).
+
+    The shifts are the lateral translations of copies wrapped into the cell differently (see :func:`_copies`),
+    so that a block and its copy get the same key."""
     n = fc.positions.shape[0]
     ra, cb = -np.ones(n, dtype=np.int64), -np.ones(n, dtype=np.int64)
     ra[rows], cb[cols] = np.arange(rows.size), np.arange(cols.size)
     sel = np.flatnonzero((ra[fc.i] >= 0) & (cb[fc.j] >= 0))
-    return {
-        (int(ra[fc.i[k]]), int(cb[fc.j[k]]), int(fc.translations[k, 0]), int(fc.translations[k, 1])): fc.blocks[k]
-        for k in sel
-    }
+    a, b = ra[fc.i[sel]], cb[fc.j[sel]]
+    t = fc.translations[sel].copy()
+    if row_shift is not None:
+        t -= row_shift[a]
+    if col_shift is not None:
+        t += col_shift[b]
+    return {(int(a[k]), int(b[k]), int(t[k, 0]), int(t[k, 1])): fc.blocks[sel[k]] for k in range(sel.size)}
 
 
 def _difference(a: dict[Any, NDArray[np.float64]], b: dict[Any, NDArray[np.float64]]) -> float:
@@ -406,10 +448,12 @@ def _check_bulk(
     if not np.allclose(masses[outer], masses[inner], rtol=1e-9, atol=0.0):
         raise InputError(f"the {name} lead is not bulk within the structure: its two principal layers differ in mass")
     scale = float(np.abs(fc.blocks).max(initial=0.0))
-    diff = _difference(_block_map(fc, outer, outer), _block_map(fc, inner, inner))
+    _, shift = _copies(structure.atoms, inner, outer, -inward)  # type: ignore[misc]
+    diff = _difference(_block_map(fc, outer, outer, shift, shift), _block_map(fc, inner, inner))
     beyond = _copies(structure.atoms, inner, np.arange(len(structure.atoms)), inward)
     if beyond is not None:  # coupling outer -> inner against inner -> the next layer, where that layer is a copy
-        diff = max(diff, _difference(_block_map(fc, outer, inner), _block_map(fc, inner, beyond)))
+        outer_inner = _block_map(fc, outer, inner, row_shift=shift)
+        diff = max(diff, _difference(outer_inner, _block_map(fc, inner, beyond[0], col_shift=beyond[1])))
     if diff > BULK_TOLERANCE * scale:
         raise InputError(
             f"the {name} lead is not bulk within the structure: its two principal layers differ by "
