@@ -339,6 +339,26 @@ def test_non_numeric_line(tmp_path):
     assert "is damaged near block 1" in _one_line(exc)
 
 
+def test_hdf5_errors(tmp_path):
+    """An HDF5 file without the dataset, a damaged one and a wrong shape are each refused in one line."""
+    import h5py
+
+    s = _structure((1, 1))
+    with h5py.File(tmp_path / "empty.hdf5", "w") as f:
+        f["other"] = np.zeros(3)
+    (tmp_path / "damaged.hdf5").write_bytes(b"not an hdf5 file")
+    with h5py.File(tmp_path / "shape.hdf5", "w") as f:
+        f["force_constants"] = np.zeros((16, 64, 3))
+    for name, words in [
+        ("empty.hdf5", "has no dataset 'force_constants'"),
+        ("damaged.hdf5", "cannot be read as phonopy force constants"),
+        ("shape.hdf5", "shape (16, 64, 3) is not (n_rows, n_atoms, 3, 3)"),
+    ]:
+        with pytest.raises(InputError) as exc:
+            read_force_constants(tmp_path / name, s)
+        assert words in _one_line(exc)
+
+
 def test_missing_file(tmp_path):
     with pytest.raises(InputError, match="does not exist"):
         read_force_constants(tmp_path / "nothing", _structure((1, 1)))
