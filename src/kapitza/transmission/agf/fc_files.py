@@ -264,7 +264,10 @@ def read_force_constants(
         ``FORCE_CONSTANTS`` (text; any name that is not .hdf5/.h5/.yaml/.yml), ``fc2.hdf5`` /
         ``force_constants.hdf5``, or ``phonopy.yaml`` (with its force constants beside it or inside).
     structure : InterfaceStructure
-        The structure that phonopy's unit cell is (same atoms in the same order), positions in A.
+        The structure that phonopy's unit cell is (same atoms in the same order), positions in A,
+        each atom placed as in phonopy's unit cell: supercell atom (u, l1, l2) is read as atom u
+        translated by l1 a1 + l2 a2, so an atom wrapped into the cell by another lattice vector than
+        in the phonopy run would be given the wrong translation (a phonopy.yaml is checked for this).
     supercell : (int, int), optional
         Lateral repetitions (N1, N2) of phonopy's ``diag(N1, N2, 1)`` supercell.  Read from a
         phonopy.yaml; otherwise inferred from the atom count when only one choice exists (1x1).
