@@ -324,6 +324,10 @@ def _assign(
     )
 
 
+#: Public name of :func:`_assign` for the other force-constant sources (``fc_files``).
+assign_translations = _assign
+
+
 def lateral_force_constants_from_phonopy(phonon: Any, force_range: float) -> LateralForceConstants:
     """The same, from a phonopy object whose supercell repeats the slab (its unit cell) N1 x N2 x 1 times.
 

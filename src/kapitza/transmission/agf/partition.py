@@ -23,6 +23,17 @@ Stillinger-Weber silicon along [001], two atomic planes.
 Errors are explicit: a principal layer thinner than the reach of the force
 constants, a lead that the interface perturbs (its two units differ), a
 device that does not connect the leads.
+
+Force constants from a file
+---------------------------
+When the force constants come from elsewhere (a DFT user's phonopy file,
+:mod:`.fc_files`), no copies can be added: there are no forces for them.
+:func:`fc_interface_model` then takes the leads from the structure itself:
+per end, ``buffer_cells`` outermost cells (at least the force range thick)
+are left out, since a surface or the wrap-around of a cell periodic along z
+perturbs them, and the next two principal layers are U_-1 and U_0 (U_1 and
+U_2 on the right).  Their force constants must agree (the lead is bulk
+within the structure), else one InputError says by how much they differ.
 """
 
 from __future__ import annotations
@@ -210,6 +221,248 @@ def padded_slab(structure: Any, pl_cells: tuple[int, int], force_range: float) -
     return slab, parts
 
 
+#: Largest difference between a lead's two principal layers, as a fraction of the largest force constant.
+BULK_TOLERANCE = 1e-3
+#: Largest mismatch (A) between an atom and its copy one principal layer away.
+COPY_TOLERANCE = 1e-2
+
+
+def fc_interface_model(
+    structure: Any,
+    fc: LateralForceConstants,
+    *,
+    pl_cells: Sequence[int] | int | None = None,
+    buffer_cells: Sequence[int] | int | None = None,
+) -> LayeredModel:
+    """The layered AGF model of a structure whose force constants came from a file (no copies added).
+
+    Unlike :func:`interface_model`, nothing is padded by periodic copies (no
+    forces are known for copies).  At each end the structure's own outermost
+    ``buffer_cells`` are a buffer, excluded from the model (a surface, or the
+    wrap-around of a cell periodic along z, perturbs them); the next two
+    principal layers are the lead units U_-1, U_0 on the left and U_1, U_2 on
+    the right.  The leads must be bulk within the structure: the force
+    constants of U_-1 and U_0 (on-site, and their coupling to the next layer
+    where that layer is a copy) agree within :data:`BULK_TOLERANCE` of the
+    largest force constant, and so do their masses.
+
+    Parameters
+    ----------
+    structure : InterfaceStructure
+        The structure of the force constants; ``cell_index`` -1 marks interface-region atoms
+        (device).
+    fc : LateralForceConstants
+        Its force constants, e.g. from :func:`.fc_files.read_force_constants`.
+    pl_cells : int or (int, int), optional
+        Cells per principal layer (left, right); default: the fewest that cover the force range.
+    buffer_cells : int or (int, int), optional
+        Cells at each end left out of the model; default: the fewest at least as thick as the force
+        range (fewer raise InputError).
+
+    Returns
+    -------
+    LayeredModel
+    """
+    _require_ase()
+    n = len(structure.atoms)
+    if fc.positions.shape[0] != n or not np.allclose(fc.positions / ANGSTROM, structure.atoms.positions, atol=1e-6):
+        raise InputError(f"the force constants belong to another structure ({fc.positions.shape[0]} atoms, not {n})")
+    force_range = fc.force_range / ANGSTROM
+    pl = _per_side(pl_cells, principal_layer_cells(structure, force_range), "pl_cells", 1)
+    least = principal_layer_cells(structure, force_range)
+    buf = _per_side(buffer_cells, least, "buffer_cells", 0)
+    for name, b, need in (("left", buf[0], least[0]), ("right", buf[1], least[1])):
+        if b < need:
+            raise InputError(
+                f"{b} buffer cell(s) on the {name} are thinner than the force range ({force_range:.4g} A); "
+                f"use at least {need}"
+            )
+    parts = fc_parts(structure, pl, buf)
+    thick = (pl[0] * structure.periods[0] / ANGSTROM, pl[1] * structure.periods[1] / ANGSTROM)
+    structure, fc = _unwrap_leads(structure, fc, parts, thick)
+    _check_bulk(structure, fc, "left", parts["U-1"], parts["U0"], thick[0])
+    _check_bulk(structure, fc, "right", parts["U2"], parts["U1"], -thick[1])
+    return _layered(
+        structure,
+        structure.atoms,
+        parts,
+        fc,
+        pl,
+        force_range,
+        extra_metadata={"buffer_cells": list(buf), "leads": "from the structure's own cells"},
+    )
+
+
+def _unwrap_leads(
+    structure: Any, fc: LateralForceConstants, parts: dict[str, NDArray[Any]], thick: tuple[float, float]
+) -> tuple[Any, LateralForceConstants]:
+    """Move each atom of U_-1 and U_2 that the structure wraps into the lateral cell differently from its copy in
+    U_0 (U_1) by whole lateral lattice vectors onto the copy's place, and relabel the translations of its blocks
+    (Phi(i 0, j n) keeps its pair vector: n -> n + f_j - f_i for an atom moved by -f a), so that the two lead
+    units are identical matrices, as the lead's surface Green's function needs."""
+    shift = np.zeros((len(structure.atoms), 2), dtype=np.int64)
+    for outer, inner, dz in ((parts["U-1"], parts["U0"], -thick[0]), (parts["U2"], parts["U1"], thick[1])):
+        found = _copies(structure.atoms, inner, outer, dz)
+        if found is not None:
+            shift[found[0]] = found[1]
+    if not shift.any():
+        return structure, fc
+    import dataclasses
+
+    atoms = structure.atoms.copy()
+    lateral = np.asarray(atoms.cell)[:2]
+    atoms.positions = atoms.positions - shift @ lateral
+    moved = dataclasses.replace(
+        fc,
+        translations=fc.translations + shift[fc.j] - shift[fc.i],
+        positions=atoms.positions * ANGSTROM,
+    )
+    return dataclasses.replace(structure, atoms=atoms), moved
+
+
+def _per_side(value: Sequence[int] | int | None, default: tuple[int, int], name: str, least: int) -> tuple[int, int]:
+    if value is None:
+        return default
+    try:
+        pair = (int(value), int(value)) if isinstance(value, (int, np.integer)) else tuple(int(v) for v in value)
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be an integer or two integers (left, right), got {value!r}") from None
+    if len(pair) != 2 or min(pair) < least:
+        raise InputError(f"{name} must be >= {least} on each side, got {value!r}")
+    return pair  # type: ignore[return-value]
+
+
+def fc_parts(structure: Any, pl: tuple[int, int], buf: tuple[int, int]) -> dict[str, NDArray[Any]]:
+    """Atom indices of buffers, lead units and device of a structure used as it is (no copies).
+
+    Returns
+    -------
+    dict
+        "U-1", "U0", "device", "U1", "U2" (U-1[m] is the copy of U0[m] one principal layer
+        further out, U2[m] that of U1[m]), "pads" (the buffers) and "source" (0..n-1).
+    """
+    n_cells = structure.n_cells
+    need = (buf[0] + 2 * pl[0], buf[1] + 2 * pl[1])
+    for name, k, have in (("left", 0, structure.cells[0]), ("right", 1, structure.cells[1])):
+        if have < need[k]:
+            raise InputError(
+                f"the {name} end needs {need[k]} cells ({buf[k]} buffer + 2 principal layers of {pl[k]}), "
+                f"the structure has {have} {name} cells; add cells on that side"
+            )
+    cell = np.asarray(structure.cell_index)
+
+    def cells(first: int, count: int) -> NDArray[np.int64]:
+        return np.flatnonzero(np.isin(cell, np.arange(first, first + count)))
+
+    outer_l, inner_l = cells(buf[0], pl[0]), cells(buf[0] + pl[0], pl[0])
+    inner_r, outer_r = cells(n_cells - need[1], pl[1]), cells(n_cells - buf[1] - pl[1], pl[1])
+    pads = np.concatenate([cells(0, buf[0]), cells(n_cells - buf[1], buf[1])])
+    leads = np.concatenate([pads, outer_l, inner_l, inner_r, outer_r])
+    device = np.setdiff1d(np.arange(len(structure.atoms)), leads)
+    if device.size == 0:
+        raise InputError(
+            f"the structure has {n_cells} cells, all taken by buffers and leads ({need[0]} + {need[1]}); "
+            "add cells for a device"
+        )
+    thick_l = pl[0] * structure.periods[0] / ANGSTROM
+    thick_r = pl[1] * structure.periods[1] / ANGSTROM
+    u_m1 = _copies(structure.atoms, inner_l, outer_l, -thick_l) if inner_l.size == outer_l.size else None
+    u2 = _copies(structure.atoms, inner_r, outer_r, thick_r) if inner_r.size == outer_r.size else None
+    for name, found in (("left", u_m1), ("right", u2)):
+        if found is None:
+            raise InputError(
+                f"the {name} lead's two principal layers are not copies of each other (an atom has no partner one "
+                f"layer away within {COPY_TOLERANCE} A); add cells on that side or increase buffer_cells"
+            )
+    return {
+        "U-1": u_m1[0],  # type: ignore[index]
+        "U0": inner_l,
+        "device": device,
+        "U1": inner_r,
+        "U2": u2[0],  # type: ignore[index]
+        "pads": pads,
+        "source": np.arange(len(structure.atoms)),
+    }
+
+
+def _copies(
+    atoms: Any, of: NDArray[np.int64], among: NDArray[np.int64], dz: float
+) -> tuple[NDArray[np.int64], NDArray[np.int64]] | None:
+    """For each atom of ``of``, the atom of ``among`` at its position shifted by dz (A) along z, in-plane modulo
+    the lateral cell, and the lateral translation (n1, n2) between them (an atom wrapped into the cell
+    differently from its copy); None when some atom has no such partner."""
+    if of.size == 0 or among.size < of.size:
+        return None
+    pos = atoms.positions
+    lateral = np.asarray(atoms.cell)[:2, :2]
+    d = pos[among][None, :, :] - pos[of][:, None, :] - np.array([0.0, 0.0, dz])  # (of, among, 3)
+    frac = np.linalg.solve(lateral.T, d[..., :2].reshape(-1, 2).T).T.reshape(of.size, among.size, 2)
+    whole = np.rint(frac)
+    xy = (frac - whole) @ lateral
+    mismatch = np.sqrt((xy**2).sum(axis=2) + d[..., 2] ** 2)
+    best = np.argmin(mismatch, axis=1)
+    if mismatch[np.arange(of.size), best].max() > COPY_TOLERANCE or np.unique(best).size != of.size:
+        return None
+    rows = np.arange(of.size)
+    return among[best], whole[rows, best].astype(np.int64)
+
+
+def _block_map(
+    fc: LateralForceConstants,
+    rows: NDArray[np.int64],
+    cols: NDArray[np.int64],
+    row_shift: NDArray[np.int64] | None = None,
+    col_shift: NDArray[np.int64] | None = None,
+) -> dict[tuple[int, int, int, int], NDArray[np.float64]]:
+    """Blocks Phi(rows[a] 0, cols[b] n) keyed by (a, b, n + col_shift[b] - row_shift[a]).
+
+    The shifts are the lateral translations of copies wrapped into the cell differently (see :func:`_copies`),
+    so that a block and its copy get the same key."""
+    n = fc.positions.shape[0]
+    ra, cb = -np.ones(n, dtype=np.int64), -np.ones(n, dtype=np.int64)
+    ra[rows], cb[cols] = np.arange(rows.size), np.arange(cols.size)
+    sel = np.flatnonzero((ra[fc.i] >= 0) & (cb[fc.j] >= 0))
+    a, b = ra[fc.i[sel]], cb[fc.j[sel]]
+    t = fc.translations[sel].copy()
+    if row_shift is not None:
+        t -= row_shift[a]
+    if col_shift is not None:
+        t += col_shift[b]
+    return {(int(a[k]), int(b[k]), int(t[k, 0]), int(t[k, 1])): fc.blocks[sel[k]] for k in range(sel.size)}
+
+
+def _difference(a: dict[Any, NDArray[np.float64]], b: dict[Any, NDArray[np.float64]]) -> float:
+    zero = np.zeros((3, 3))
+    return max((float(np.abs(a.get(k, zero) - b.get(k, zero)).max()) for k in set(a) | set(b)), default=0.0)
+
+
+def _check_bulk(
+    structure: Any,
+    fc: LateralForceConstants,
+    name: str,
+    outer: NDArray[np.int64],
+    inner: NDArray[np.int64],
+    inward: float,
+) -> None:
+    """InputError unless the lead's two principal layers (outer[m] the copy of inner[m]) have the same force
+    constants; ``inward`` (A) is the shift along z from a principal layer to the next one towards the device."""
+    masses = structure.atoms.get_masses()
+    if not np.allclose(masses[outer], masses[inner], rtol=1e-9, atol=0.0):
+        raise InputError(f"the {name} lead is not bulk within the structure: its two principal layers differ in mass")
+    scale = float(np.abs(fc.blocks).max(initial=0.0))
+    _, shift = _copies(structure.atoms, inner, outer, -inward)  # type: ignore[misc]
+    diff = _difference(_block_map(fc, outer, outer, shift, shift), _block_map(fc, inner, inner))
+    beyond = _copies(structure.atoms, inner, np.arange(len(structure.atoms)), inward)
+    if beyond is not None:  # coupling outer -> inner against inner -> the next layer, where that layer is a copy
+        outer_inner = _block_map(fc, outer, inner, row_shift=shift)
+        diff = max(diff, _difference(outer_inner, _block_map(fc, inner, beyond[0], col_shift=beyond[1])))
+    if diff > BULK_TOLERANCE * scale:
+        raise InputError(
+            f"the {name} lead is not bulk within the structure: its two principal layers differ by "
+            f"{100 * diff / scale:.3g} % of the largest force constant; add cells on that side or increase buffer_cells"
+        )
+
+
 def _slices(
     device: NDArray[np.int64],
     left: NDArray[np.int64],
@@ -258,6 +511,7 @@ def _layered(
     fc: LateralForceConstants,
     pl: tuple[int, int],
     force_range: float,
+    extra_metadata: dict[str, Any] | None = None,
 ) -> LayeredModel:
     n_slab = len(slab)
     in_system = np.zeros(n_slab, dtype=bool)
@@ -329,6 +583,7 @@ def _layered(
             "slices": len(ordered_slices),
             "slice_atoms": [int(s.size) for s in ordered_slices],
             "reach_along_normal_A": reach,
+            **(extra_metadata or {}),
         },
     )
     model.check()
