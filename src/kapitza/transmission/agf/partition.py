@@ -153,11 +153,19 @@ def _pl_cells(structure: Any, pl_cells: Sequence[int] | int | None, force_range:
             "and a device between them"
         )
     ends = (("left", range(pl[0]), 0), ("right", range(structure.n_cells - pl[1], structure.n_cells), 1))
+    masses = structure.atoms.get_masses()
     for name, cells, side in ends:
         atoms = np.flatnonzero(np.isin(structure.cell_index, list(cells)))
-        species = {structure.species[a] for a in atoms}
-        masses = structure.atoms.get_masses()[atoms]
-        if np.any(structure.side[atoms] != side) or len(species) != 1 or np.ptp(masses) > 0:
+        # every cell of the principal layer holds the same atoms (species and masses) as the first one
+        content = [
+            sorted((structure.species[a], float(masses[a])) for a in np.flatnonzero(structure.cell_index == c))
+            for c in cells
+        ]
+        # intermixing (the builder's, recorded) must not reach the lead: every lead atom is its side's own species
+        d = structure.description
+        own = d.get(("left", "right")[side]) if d.get("mixing_layers") else None
+        mixed = own is not None and any(structure.species[a] != own for a in atoms)
+        if np.any(structure.side[atoms] != side) or any(c != content[0] for c in content) or mixed:
             raise InputError(
                 f"the {name} lead principal layer ({len(cells)} cells) is not a perfect crystal (intermixing or "
                 "another species reaches it); add cells on that side"
