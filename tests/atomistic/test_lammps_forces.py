@@ -130,3 +130,27 @@ def test_the_k_d_tree_pairs_are_ases_neighbour_pairs():
     i, j = neighbor_list("ij", atoms, 6.0)
     mine = {(a, int(b)) for a in range(len(atoms)) for b in nbr[start[a] : start[a + 1]]}
     assert mine == set(zip(i.tolist(), j.tolist()))
+
+
+def test_the_ase_calculator_gives_lammps_energy_and_forces_and_relaxes():
+    from ase.calculators.lj import LennardJones
+    from ase.optimize import BFGS
+
+    from kapitza.atomistic.lammps_forces import forcefield_calculator
+
+    atoms = bulk("Ar", "fcc", a=5.26, cubic=True).repeat((3, 3, 3))
+    atoms.positions += np.random.default_rng(4).normal(0.0, 0.05, atoms.positions.shape)
+    ref = atoms.copy()
+    ref.calc = LennardJones(sigma=3.405, epsilon=0.0104, rc=8.5125, smooth=False)
+    atoms.calc = forcefield_calculator(LJ)
+    np.testing.assert_allclose(atoms.get_forces(), ref.get_forces(), atol=1e-9)
+    # the energy of LAMMPS lj/cut (not shifted): the plain 12-6 sum over the pairs within the cutoff
+    from ase.neighborlist import neighbor_list
+
+    d = neighbor_list("d", atoms, 8.5125)
+    sr6 = (3.405 / d) ** 6
+    assert atoms.get_potential_energy() == pytest.approx(0.5 * np.sum(4 * 0.0104 * (sr6**2 - sr6)), abs=1e-9)
+    # the stress: the numerical derivative of the energy with respect to a homogeneous strain (ASE's convention)
+    np.testing.assert_allclose(atoms.get_stress(), ref.get_stress(), atol=1e-7)
+    BFGS(atoms, logfile=None).run(fmax=1e-3, steps=200)
+    assert np.abs(atoms.get_forces()).max() < 1e-3

@@ -167,3 +167,34 @@ def test_description_is_json_and_max_atoms_is_checked():
     assert len(cubic.atoms) == 8 and np.allclose(np.diag(cubic.atoms.cell)[:2], 4.05)  # ASE's reference a
     with pytest.raises(InputError, match="max_atoms"):
         stack_crystals("Al", "Al", cells=(3, 3), max_atoms=4)
+
+
+def test_relax_periods_is_the_poisson_response_and_nothing_without_strain():
+    """Law: a crystal at its own lattice constant has no normal stress, so its period stays; squeezed in-plane it
+    expands along the normal (positive Poisson ratio of fcc EMT metals), stretched it contracts."""
+    from ase.calculators.emt import EMT
+
+    from kapitza.atomistic.stacking import relax_periods, stack_crystals
+
+    a_al = 4.0500  # not EMT's own equilibrium: the normal strain is then measured against that of the bulk
+    unstrained = stack_crystals(
+        {"name": "Al", "crystalstructure": "fcc", "a": a_al, "cubic": True},
+        {"name": "Al", "crystalstructure": "fcc", "a": a_al, "cubic": True},
+        cells=(2, 2),
+    )
+    same = relax_periods(unstrained, EMT())
+    e_a, e_b = same.description["poisson"]["normal_strain"]
+    assert e_a == pytest.approx(e_b, abs=1e-6)  # two identical sides respond identically
+    squeezed = stack_crystals(
+        {"name": "Al", "crystalstructure": "fcc", "a": a_al, "cubic": True},
+        {"name": "Al", "crystalstructure": "fcc", "a": 0.98 * a_al, "cubic": True},
+        cells=(2, 2),
+        strain_on="a",
+    )
+    out = relax_periods(squeezed, EMT())
+    n_a, _ = out.description["poisson"]["normal_strain"]
+    # A squeezed by 2 % in-plane ends longer along z than the unstrained crystal relaxed the same way
+    assert out.periods[0] > same.periods[0] * 1.001
+    # B is Al at the same in-plane lattice constant (built at 0.98 a): one material, one relaxed period
+    assert out.periods[0] == pytest.approx(out.periods[1], rel=1e-4)
+    assert out.periods[0] == pytest.approx(squeezed.periods[0] * (1 + n_a), rel=1e-12)

@@ -100,9 +100,9 @@ class LammpsForces:
         for t in range(1, n_types + 1):
             chosen = masses[self.types == t]
             self._commands([f"mass {t} {float(chosen[0]) if chosen.size else 1.0:.17g}"])
-        self._commands(
-            [*self.forcefield.commands(), f"neighbor {float(skin):.17g} bin", "neigh_modify every 1 delay 0 check yes"]
-        )
+        neighbours = [f"neighbor {float(skin):.17g} bin", "neigh_modify every 1 delay 0 check yes"]
+        thermo = ["thermo_style custom step pe pxx pyy pzz pxy pxz pyz", "thermo_modify norm no"]
+        self._commands([*self.forcefield.commands(), *neighbours, *thermo])
         self._commands(["run 0 post no"])
 
     def _commands(self, lines: Sequence[str]) -> None:
@@ -123,6 +123,17 @@ class LammpsForces:
     def energy(self) -> float:
         """Potential energy of the current positions, eV."""
         return float(self.lmp.get_thermo("pe"))
+
+    def stress(self) -> NDArray[np.float64]:
+        """ASE's stress (Voigt xx yy zz yz xz xy, eV/A^3, positive when stretched) of the current positions:
+        minus LAMMPS's pressure tensor (bar, virial only: the atoms have no velocities), rotated into ASE's frame."""
+        bar = 1e5 / 1.602176634e11  # 1 bar in eV/A^3 (1 eV/A^3 = 160.2176634 GPa)
+        p = {k: float(self.lmp.get_thermo(k)) for k in ("pxx", "pyy", "pzz", "pxy", "pxz", "pyz")}
+        tensor = -bar * np.array(
+            [[p["pxx"], p["pxy"], p["pxz"]], [p["pxy"], p["pyy"], p["pyz"]], [p["pxz"], p["pyz"], p["pzz"]]]
+        )
+        t = self.prism.tensor2_to_ase(tensor)
+        return np.array([t[0, 0], t[1, 1], t[2, 2], t[1, 2], t[0, 2], t[0, 1]])
 
     def _set(self, positions: NDArray[np.float64]) -> None:
         import ctypes
@@ -297,6 +308,36 @@ def _owned(group: NDArray[np.int64], start: Any, nbr: Any) -> list[NDArray[np.in
     return [np.unique(np.concatenate([[atom], nbr[start[atom] : start[atom + 1]]])) for atom in group.tolist()]
 
 
+def forcefield_calculator(forcefield: ForceField, side: NDArray[np.int64] | None = None) -> Any:
+    """An ASE calculator (energy, forces) of ``forcefield`` through LAMMPS, e.g. for
+    :func:`kapitza.atomistic.stacking.relax`; ``side`` (0/1 per atom) picks the types (default: the atoms' tags).
+
+    One LAMMPS instance serves every call on atoms of the same count and cell (positions change); another cell
+    starts a new one.
+    """
+    from ase.calculators.calculator import Calculator, all_changes
+
+    class ForceFieldCalculator(Calculator):
+        implemented_properties = ("energy", "forces", "stress")
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.engine: LammpsForces | None = None
+            self.key: tuple[Any, ...] | None = None
+
+        def calculate(self, atoms: Any = None, properties: Any = ("energy",), system_changes: Any = all_changes):
+            super().calculate(atoms, properties, system_changes)
+            key = (len(self.atoms), np.asarray(self.atoms.cell).tobytes(), tuple(self.atoms.pbc))
+            if self.engine is None or key != self.key:
+                if self.engine is not None:
+                    self.engine.close()
+                self.engine, self.key = LammpsForces(self.atoms, forcefield, side=side), key
+            forces = self.engine.forces(self.atoms.positions)
+            self.results = {"energy": self.engine.energy(), "forces": forces, "stress": self.engine.stress()}
+
+    return ForceFieldCalculator()
+
+
 class LammpsSource:
     """A force field as a source of force constants for the AGF (finite differences of LAMMPS forces)."""
 
@@ -312,4 +353,4 @@ class LammpsSource:
         return h.reshape(rows.size * 3, -1)
 
 
-__all__ = ["LammpsForces", "LammpsSource", "check_forcefield", "force_range", "hessian_rows"]
+__all__ = ["LammpsForces", "LammpsSource", "check_forcefield", "force_range", "forcefield_calculator", "hessian_rows"]

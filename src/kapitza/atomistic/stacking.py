@@ -37,6 +37,7 @@ from numpy.typing import NDArray
 from .. import _checks
 from ..errors import InputError, MissingDependencyError
 from ..units import ANGSTROM
+from ..units import ANGSTROM
 from .matching import DEFAULT_MAX_INDEX, STRAIN_ON, LatticeMatch, match_lattices
 from .structures import InterfaceStructure, intermix_planes, stack_blocks
 
@@ -420,6 +421,67 @@ def _describe(
     }
 
 
+def relax_periods(
+    structure: InterfaceStructure, calculator: Any, *, fmax_ev_per_angstrom: float = 1e-3, steps: int = 300
+) -> InterfaceStructure:
+    """Each side's period along the normal relaxed under its in-plane strain (the Poisson response), atoms moved.
+
+    One period of each side's bulk (its first whole cell at the end of the structure), periodic, is relaxed with
+    ``calculator`` at fixed in-plane cell: positions and the length along z (ASE's FrechetCellFilter, zz only),
+    to zero normal stress.  Side A's atoms are then stretched along z by p_A'/p_A from the bottom, side B's by
+    p_B'/p_B from their lowest plane, shifted so the interface gap stays; the cell height follows.  The new periods
+    and the normal strain of each side go into ``description["poisson"]``.
+    """
+    try:
+        from ase.filters import FrechetCellFilter
+        from ase.optimize import BFGS
+    except ImportError:
+        raise MissingDependencyError("ase", "agf", "relaxing interface structures") from None
+    fmax = _checks.positive(fmax_ev_per_angstrom, "fmax_ev_per_angstrom", "eV/A")
+    z = structure.atoms.positions[:, 2]
+    cells = (0, structure.n_cells - 1)
+    factors = []
+    for side, cell in zip((0, 1), cells):
+        members = np.flatnonzero((structure.cell_index == cell) & (structure.side == side))
+        period = structure.periods[side] / ANGSTROM
+        bulk = structure.atoms[members].copy()
+        bulk.positions[:, 2] -= z[members].min()
+        bulk.set_cell(np.vstack([np.asarray(structure.atoms.cell)[:2], [0.0, 0.0, period]]))
+        bulk.pbc = True
+        bulk.set_tags(side + 1)
+        bulk.calc = calculator
+        BFGS(FrechetCellFilter(bulk, mask=[0, 0, 1, 0, 0, 0]), logfile=None).run(fmax=fmax, steps=int(steps))
+        factors.append(float(bulk.cell[2, 2]) / period)
+    atoms = structure.atoms.copy()
+    a_top, b_low = z[structure.side == 0].max(), z[structure.side == 1].min()
+    new_z = np.where(
+        structure.side == 0,
+        z * factors[0],
+        a_top * factors[0] + (b_low - a_top) + (z - b_low) * factors[1],
+    )
+    atoms.positions[:, 2] = new_z
+    cell = np.asarray(atoms.cell).copy()
+    top_gap = cell[2, 2] - z.max()  # the wrap-around gap (B onto A across the boundary) keeps its width too
+    cell[2, 2] = new_z.max() + top_gap
+    atoms.set_cell(cell)
+    description = dict(structure.description)
+    description["strain"] = "in-plane strain; each side's period along the normal relaxed under it (Poisson)"
+    description["poisson"] = {
+        "periods_A": [structure.periods[k] / ANGSTROM * factors[k] for k in (0, 1)],
+        "normal_strain": [f - 1.0 for f in factors],
+        "fmax_eV_per_A": fmax,
+    }
+    return InterfaceStructure(
+        atoms=atoms,
+        species=structure.species,
+        cell_index=np.array(structure.cell_index),
+        side=np.array(structure.side),
+        periods=(structure.periods[0] * factors[0], structure.periods[1] * factors[1]),
+        cells=structure.cells,
+        description=description,
+    )
+
+
 def relax(
     structure: InterfaceStructure,
     calculator: Any,
@@ -427,6 +489,8 @@ def relax(
     fmax_ev_per_angstrom: float = 0.01,
     steps: int = 500,
     fix_leads: bool = True,
+    fixed_periods: int = 1,
+    slab: bool = False,
 ) -> tuple[InterfaceStructure, float]:
     """Relax the positions with ASE's BFGS on any ASE calculator; the lateral cell and the cell height stay.
 
@@ -440,7 +504,14 @@ def relax(
     steps : int
         Most optimiser steps.  Not converging is no error: the residual says so and the caller decides.
     fix_leads : bool
-        Keep the first and the last period along z fixed, so the leads stay bulk.
+        Keep the first and the last ``fixed_periods`` periods along z fixed, so the leads stay bulk.
+    fixed_periods : int
+        Periods held at each end (>= 1); for an AGF structure at least the force range thick (a many-body
+        potential's surface reaches one period in), so that two whole lead periods stay exact copies.
+    slab : bool
+        Relax with no periodicity along the normal (the AGF's view: one interface, the leads continue beyond the
+        fixed ends); otherwise the cell is periodic along z and its second interface (B onto A across the
+        boundary) relaxes too (the MD's view).
 
     Returns
     -------
@@ -455,11 +526,17 @@ def relax(
         from ase.optimize import BFGS
     except ImportError:
         raise MissingDependencyError("ase", "agf", "relaxing interface structures") from None
+    n_fixed = int(_checks.positive(fixed_periods, "fixed_periods", ""))
     atoms = structure.atoms.copy()
+    pbc = atoms.pbc.copy()
+    if slab:
+        atoms.pbc = (pbc[0], pbc[1], False)
+    atoms.set_tags(np.asarray(structure.side) + 1)  # the sides, for calculators whose atom types follow them
     atoms.calc = calculator
     fixed = np.zeros(len(atoms), dtype=bool)
     if fix_leads:
-        fixed = (structure.cell_index == 0) | (structure.cell_index == structure.n_cells - 1)
+        k = np.asarray(structure.cell_index)
+        fixed = ((k >= 0) & (k < n_fixed)) | (k >= structure.n_cells - n_fixed)
         atoms.set_constraint(FixAtoms(mask=fixed))
     optimizer = BFGS(atoms, logfile=None)
     converged = bool(optimizer.run(fmax=fmax, steps=n_steps))
@@ -467,6 +544,7 @@ def relax(
     residual = float(np.max(np.linalg.norm(forces[~fixed], axis=1))) if (~fixed).any() else 0.0
     atoms.calc = None
     atoms.set_constraint()
+    atoms.pbc = pbc
     description = dict(structure.description)
     description["relaxation"] = {
         "optimizer": "BFGS (ASE)",
@@ -476,6 +554,8 @@ def relax(
         "converged": converged,
         "residual_force_eV_per_A": residual,
         "fixed_leads": bool(fix_leads),
+        "fixed_periods": n_fixed if fix_leads else 0,
+        "periodic_along_normal": not slab,
     }
     relaxed = InterfaceStructure(
         atoms=atoms,
@@ -489,4 +569,4 @@ def relax(
     return relaxed, residual
 
 
-__all__ = ["MAX_PERIOD_INDEX", "bulk_crystal", "orient", "relax", "stack_crystals"]
+__all__ = ["MAX_PERIOD_INDEX", "bulk_crystal", "orient", "relax", "relax_periods", "stack_crystals"]

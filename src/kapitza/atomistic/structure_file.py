@@ -340,20 +340,25 @@ def _whole_cells(
     p: float,
     lateral: NDArray[np.float64],
 ) -> list[NDArray[np.int64]]:
-    """Consecutive periods of this side's atoms from the end that are exact copies of the first; empty unless the
-    second one is (atoms of the other side in a period's window belong to the other side's cells)."""
-    start = h0 - TOLERANCE
-    slot = np.where(mine, np.floor((height - start) / p), -1).astype(np.int64)  # the other side's atoms: no slot
-    first = np.flatnonzero(slot == 0)
+    """Consecutive periods of this side from the end whose atoms are exact copies of the first period's (each atom
+    of the first, shifted by k p, has its own copy, and the period's slab holds no other atom of this side); empty
+    unless the second period is one.  Atoms that are no copy (relaxed, intermixed, the other side's) belong to no
+    whole period."""
+    # a period's slab starts half a bulk gap below its first plane, so that atoms relaxed by less than half the gap
+    # stay in their own slab
+    raw = mine & (height >= h0 - TOLERANCE) & (height < h0 - TOLERANCE + p)
+    start = h0 - 0.5 * (h0 + p - height[raw].max())
+    first = np.flatnonzero(mine & (height >= start) & (height < start + p))
     cells = [first]
     k = 1
     while True:
-        members = np.flatnonzero(slot == k)
-        if members.size != first.size:
+        shift = k * p
+        near = np.flatnonzero(mine & (np.abs(height - h0 - shift - 0.5 * p) <= 0.5 * p + 1.0))
+        match = _copies(atoms, keys, first, near, height, shift, lateral)
+        window = np.flatnonzero(mine & (height >= start + shift) & (height < start + shift + p))
+        if match is None or np.setdiff1d(window, match).size:  # a copy, and nothing else of this side in its slab
             break
-        if not _copies(atoms, keys, first, members, height, k * p, lateral):
-            break
-        cells.append(members)
+        cells.append(match)
         k += 1
     return cells if len(cells) >= 2 else []
 
@@ -362,20 +367,26 @@ def _copies(
     atoms: Any,
     keys: NDArray[np.float64],
     ref: NDArray[np.int64],
-    members: NDArray[np.int64],
+    candidates: NDArray[np.int64],
     height: NDArray[np.float64],
     shift: float,
     lateral: NDArray[np.float64],
-) -> bool:
-    """Whether ``members`` are ``ref`` shifted by ``shift`` along the normal (species, mass, lateral modulo cell)."""
-    dz = np.abs((height[members][None, :] - shift) - height[ref][:, None])
-    dxy = atoms.positions[members][None, :, :2] - atoms.positions[ref][:, None, :2]
+) -> NDArray[np.int64] | None:
+    """The atoms among ``candidates`` that are ``ref`` shifted by ``shift`` along the normal (species, mass, lateral
+    position modulo the cell), one for each, in ``ref``'s order; None unless every ``ref`` atom has one."""
+    if candidates.size < ref.size:
+        return None
+    dz = np.abs((height[candidates][None, :] - shift) - height[ref][:, None])
+    dxy = atoms.positions[candidates][None, :, :2] - atoms.positions[ref][:, None, :2]
     frac = dxy @ np.linalg.inv(lateral)
     frac -= np.round(frac)
     dist = np.hypot(np.linalg.norm(frac @ lateral, axis=-1), dz)
-    same = np.all(keys[ref][:, None, :] == keys[members][None, :, :], axis=-1)
-    match = (dist < TOLERANCE) & same
-    return bool(np.all(match.any(axis=1)) and np.all(match.any(axis=0)))
+    same = np.all(keys[ref][:, None, :] == keys[candidates][None, :, :], axis=-1)
+    dist = np.where(same, dist, np.inf)
+    best = np.argmin(dist, axis=1)
+    if not np.all(dist[np.arange(ref.size), best] < TOLERANCE) or np.unique(best).size != ref.size:
+        return None
+    return candidates[best]
 
 
 def _lateral_offset(dxy: NDArray[np.float64], lateral: NDArray[np.float64]) -> float:

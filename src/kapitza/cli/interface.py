@@ -77,6 +77,17 @@ def build_command(
     lateral: Annotated[
         str, typer.Option(help="Repeat the matched cell in the plane, N1xN2 (MD cross-sections).")
     ] = "1",
+    relax: Annotated[
+        Path | None,
+        typer.Option(
+            help="Relax with this pair file's force field (LAMMPS): each side's period under its in-plane strain, "
+            "then the positions as a slab (one interface), the end periods held."
+        ),
+    ] = None,
+    fixed_periods: Annotated[
+        int, typer.Option(help="With --relax: periods held at each end (the AGF's principal layer and its reach).")
+    ] = 4,
+    fmax: Annotated[float, typer.Option(help="With --relax: largest residual force accepted, eV/A.")] = 0.01,
     as_json: Annotated[bool, typer.Option("--json", help="Print the structure's description as JSON.")] = False,
 ) -> None:
     """Stack crystal B on crystal A along NORMAL with the smallest common lateral cell within --max-strain.
@@ -100,6 +111,17 @@ def build_command(
         max_atoms=max_atoms,
     )
     structure = repeat_lateral(structure, _pair(lateral, "--lateral"))
+    if relax is not None:
+        from ..atomistic.forcefield import read_pair_file
+        from ..atomistic.lammps_forces import forcefield_calculator
+        from ..atomistic.stacking import relax as relax_structure
+        from ..atomistic.stacking import relax_periods
+
+        calculator = forcefield_calculator(read_pair_file(relax))  # the sides from the atoms' tags
+        structure = relax_periods(structure, calculator)
+        structure, _ = relax_structure(
+            structure, calculator, fmax_ev_per_angstrom=fmax, fixed_periods=fixed_periods, slab=True
+        )
     write_structure(structure, out)
     d = structure.description
     if as_json:
