@@ -37,7 +37,6 @@ from numpy.typing import NDArray
 from .. import _checks
 from ..errors import InputError, MissingDependencyError
 from ..units import ANGSTROM
-from ..units import ANGSTROM
 from .matching import DEFAULT_MAX_INDEX, STRAIN_ON, LatticeMatch, match_lattices
 from .structures import InterfaceStructure, intermix_planes, stack_blocks
 
