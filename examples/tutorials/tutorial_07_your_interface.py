@@ -32,8 +32,6 @@ so GaN stands in for the seed's AlN. Needs ``pip install 'kapitza[agf,md]'``.
 import tempfile
 from pathlib import Path
 
-import numpy as np
-
 from kapitza.atomistic.forcefield import read_pair_file
 from kapitza.atomistic.lammps_forces import forcefield_calculator
 from kapitza.atomistic.stacking import relax, relax_periods, stack_crystals
