@@ -43,9 +43,8 @@ gan = {"name": "GaN", "crystalstructure": "wurtzite", "a": 3.18092, "c": 5.19443
 sic = {"name": "SiC", "crystalstructure": "wurtzite", "a": 3.08251, "c": 5.03372}
 built = stack_crystals(gan, sic, normal=(0, 0, 1), cells=(10, 10), strain_on="a", max_strain=0.04)
 d = built.description
-print(
-    f"{len(built.atoms)} atoms; in-plane strain: GaN {100 * d['max_strain_a']:.2f} %, SiC {100 * d['max_strain_b']:.2f} %"
-)
+strain_a, strain_b = 100 * d["max_strain_a"], 100 * d["max_strain_b"]
+print(f"{len(built.atoms)} atoms; in-plane strain: GaN {strain_a:.2f} %, SiC {strain_b:.2f} %")
 calculator = forcefield_calculator(read_pair_file(pair))
 poisson = relax_periods(built, calculator)
 print("normal strain (Poisson):", [f"{100 * e:.2f} %" for e in poisson.description["poisson"]["normal_strain"]])
