@@ -158,8 +158,18 @@ def _main(*args) -> int:
     return main([str(a) for a in args])
 
 
+def _structure_file(tmp: Path) -> Path:
+    """A small Si|Ge interface as a user's structure file (extxyz, tags 1 and 2)."""
+    from kapitza.atomistic.structure_file import write_structure
+    from kapitza.atomistic.structures import build_interface
+
+    s = build_interface("Si", "Ge", "001", lattice_constants_angstrom=(5.431, 5.658), cells=(2, 2))
+    return write_structure(s, tmp / "sige.extxyz")
+
+
 #: Files written per case: a {name} in a case is replaced by what the builder returns (a path or paths).
 BUILDERS = {
+    "structure_file": _structure_file,
     "thickness_csv": _thickness_csv,
     "inelastic_csv": _inelastic_csv,
     "spectrum": _spectrum,
@@ -179,6 +189,8 @@ CASES = {
     "transmission": "transmission He4 Cu --model amm --angles 46",
     "phonons": "phonons Si --mesh 4 --quiet",
     "agf": "agf --config {agf_config} --frequencies 20",
+    "interface build": "interface build Al Cu --cells 2x2 -o {tmp}/alcu.extxyz",
+    "interface show": "interface show {structure_file}",
     "measured": "measured Cu Al",
     "validate": "validate --model dmm --phonons-only",
     "stack": "stack {ex}/devices/gan_on_sic.toml",

@@ -30,6 +30,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import InputError
+from ..units import ANGSTROM, EV
 from .forcefield import ForceField
 from .lammps import lammps_module
 
@@ -127,7 +128,7 @@ class LammpsForces:
     def stress(self) -> NDArray[np.float64]:
         """ASE's stress (Voigt xx yy zz yz xz xy, eV/A^3, positive when stretched) of the current positions:
         minus LAMMPS's pressure tensor (bar, virial only: the atoms have no velocities), rotated into ASE's frame."""
-        bar = 1e5 / 1.602176634e11  # 1 bar in eV/A^3 (1 eV/A^3 = 160.2176634 GPa)
+        bar = 1e5 / (EV / ANGSTROM**3)  # 1 bar = 1e5 Pa, in eV/A^3
         p = {k: float(self.lmp.get_thermo(k)) for k in ("pxx", "pyy", "pzz", "pxy", "pxz", "pyz")}
         tensor = -bar * np.array(
             [[p["pxx"], p["pxy"], p["pxz"]], [p["pxy"], p["pyy"], p["pyz"]], [p["pxz"], p["pyz"], p["pzz"]]]
