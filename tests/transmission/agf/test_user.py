@@ -140,6 +140,7 @@ def test_phonopy_force_constants_and_lammps_pair_lines_give_one_agf(tmp_path):
     np.testing.assert_allclose(from_file.intrinsic, from_pair.intrinsic, rtol=5e-4)
 
 
+@pytest.mark.slow  # 46 s on a busy core: ASE's LJ force constants by finite differences of a 1,700-atom slab
 @pytest.mark.parity
 def test_lj_structure_and_pair_lines_reproduce_the_built_in_lj_agf(tmp_path):
     """The LJ built-in (argon | heavy argon, ASE's Lennard-Jones, finite differences) against the same structure
