@@ -478,7 +478,8 @@ class NemdConfig:
 
     @property
     def interface_fraction(self) -> float:
-        """z of the A|B interface as a fraction of the box length (built-ins: the other interface is at 0 = 1)."""
+        """The position of the A|B interface along the normal, a fraction of the box length (built-ins: the other
+        interface is at 0 = 1)."""
         return self.system_geometry.interface_fraction
 
     def bath_regions(self, low: float, high: float) -> tuple[tuple[float, float], tuple[float, float]]:
