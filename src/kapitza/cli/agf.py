@@ -236,6 +236,10 @@ def agf_command(
         )
     opts = validate_inputs(cfg.settings(), cli_name)
     check_source(opts, cli_name)
+    if opts.get("structure") is not None:
+        from ..transmission.agf.user import check_user_files
+
+        check_user_files(opts["structure"], sides=opts["sides"], pair=opts.get("pair"))
     out_path = opts.pop("output", None)
     if out_path is not None:
         out_path = check_output(out_path, (".npz", ".json"), "--output")

