@@ -75,17 +75,19 @@ def _inputs(folder: Path, periods=(6, 6), lateral=(2, 1)) -> Path:
         ('structure = "gan_sic.extxyz"\npair = "GaN_SiC_dimer.pair"\n', "not evenly spaced enough"),
     ],
 )
-def test_bad_user_toml_is_one_line_exit_2_and_no_run_directory(cli, tmp_path, monkeypatch, line, message):
-    """Relative names are looked up beside the TOML (not in the cwd), and every refusal is one line with
-    nothing written; the last case is the showcase's own structure without bin_width= (wurtzite planes
-    alternate 0.65 and 1.95 A apart)."""
+@pytest.mark.parametrize("command", ["run", "emd"])
+def test_bad_user_toml_is_one_line_exit_2_and_no_run_directory(cli, tmp_path, monkeypatch, command, line, message):
+    """Relative names are looked up beside the TOML (not in the cwd), by ``md run`` and ``md emd`` alike, and
+    every refusal is one line with nothing written; the last case is the showcase's own structure without
+    bin_width= (wurtzite planes alternate 0.65 and 1.95 A apart): reaching that check proves both files were
+    found beside the TOML."""
     _inputs(tmp_path / "inputs", periods=(2, 2), lateral=(1, 1))
     config = tmp_path / "inputs" / "c.toml"
     config.write_text(line)
     elsewhere = tmp_path / "cwd"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
-    status, out, err = cli("md", "run", str(config), "--run-dir", "run", "--no-progress")
+    status, out, err = cli("md", command, str(config), "--run-dir", "run", "--no-progress")
     assert status == 2, out + err
     assert message in err and len(err.strip().splitlines()) == 1
     assert not (elsewhere / "run").exists()
