@@ -17,8 +17,12 @@ from .common import check_output, load_run_config
 def _load(path: Path, option: Path | None) -> tuple[Any, Path]:
     """The validated EmdConfig in ``path`` and its run directory (see :func:`~kapitza.cli.common.load_run_config`)."""
     from ..md.emd import EmdConfig
+    from ..md.nemd import files_beside
 
-    return load_run_config(path, option, EmdConfig.from_mapping)
+    def from_mapping(data: Any, where: str) -> Any:  # structure= and pair= are found beside the config file
+        return EmdConfig.from_mapping(files_beside(data, path.parent), where)
+
+    return load_run_config(path, option, from_mapping)
 
 
 def md_emd_command(

@@ -14,9 +14,12 @@ from .common import load_run_config
 
 def _load(path: Path, option: Path | None) -> tuple[Any, Path]:
     """The validated NemdConfig in ``path`` and its run directory (see :func:`~kapitza.cli.common.load_run_config`)."""
-    from ..md.nemd import NemdConfig
+    from ..md.nemd import NemdConfig, files_beside
 
-    return load_run_config(path, option, NemdConfig.from_mapping)
+    def from_mapping(data: Any, where: str) -> Any:  # structure= and pair= are found beside the config file
+        return NemdConfig.from_mapping(files_beside(data, path.parent), where)
+
+    return load_run_config(path, option, from_mapping)
 
 
 def md_run_command(

@@ -76,6 +76,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -550,6 +551,24 @@ class NemdConfig:
                 text = f'"{value}"' if isinstance(value, str) else repr(value)
             lines.append(f"{f.name} = {text}")
         return "\n".join(lines) + "\n"
+
+
+#: Settings that name input files: in a config file, relative to the config file's folder (as ``kapitza agf``).
+INPUT_FILES = ("structure", "pair")
+
+
+def files_beside(data: Mapping[str, Any], folder: str | os.PathLike) -> dict[str, Any]:
+    """``data`` (a config's table) with its relative input files (:data:`INPUT_FILES`) joined onto ``folder``,
+    the config file's folder, so that a config names its structure and pair file as seen from itself.
+
+    Absolute paths and values that are not strings (refused later by the config) are left as they are.
+    """
+    out = dict(data)
+    for key in INPUT_FILES:
+        value = out.get(key)
+        if isinstance(value, str) and value and not os.path.isabs(value):
+            out[key] = os.path.join(os.fspath(folder), value) if os.fspath(folder) not in ("", ".") else value
+    return out
 
 
 def check_integer(name: str, value: Any, minimum: int) -> None:
