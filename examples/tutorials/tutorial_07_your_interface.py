@@ -106,3 +106,32 @@ for k, w, gi, change in zip(table.kpoints[:, 0], table.frequencies, table.intrin
 # bonds across the interface (here from a stated mixing rule), the DMM only the two bulk channel counts. The
 # unrelaxed stack (atoms on their bulk sites) gives a larger G, so relaxation matters for a number to quote.
 print(f"G_int / G_DMM at 300 K: {result.intrinsic[3] / dmm.conductance[3]:.2f}")
+
+# %%
+# NEMD of the same interface
+# --------------------------
+# The same force field in LAMMPS, the run made by ``examples/interfaces/gan_sic_nemd.toml`` (1280 atoms, periodic
+# along c: GaN | SiC | GaN, two interfaces; baths at 350 and 250 K; 100 ps of production in 10 blocks) and stored
+# with the files the analysis reads. Classical MD puts k_B T in every mode and lets phonons scatter inelastically;
+# the AGF above is harmonic and elastic.
+from kapitza.analysis.md.response import analyze_run  # noqa: E402
+from kapitza.analysis.md.regime import run_regime  # noqa: E402
+from kapitza.analysis.md.units import unit_system  # noqa: E402
+
+run_dir = here.parent / "data" / "interfaces" / "gan_sic_nemd"
+run = analyze_run(run_dir)
+jump = run.jump
+si = unit_system("metal").flux_to_si  # 1 eV ps^-1 A^-2 in W m^-2 (so G in W m^-2 K^-1)
+print(f"flux J = {jump.flux:.4g} +- {jump.flux_err:.2g} eV ps^-1 A^-2 ({jump.flux_source})")
+for i in jump.interfaces:
+    print(f"interface at z = {i.position:.4g} A: Delta T = {i.delta_T:.3g} +- {i.delta_T_err:.2g} K")
+print(f"G = {jump.G * si / 1e6:.4g} +- {jump.G_err * si / 1e6:.2g} MW m^-2 K^-1 (mean of the two interfaces)")
+print("regime:", run_regime(run_dir).message)
+for w in jump.warnings:
+    print("warning:", w)
+
+# %%
+# The two numbers disagree by far more than the anharmonic channels usually give (classical statistics raise the
+# AGF only to about 51). This is not resolved: the candidates are the lateral registry of SiC on GaN (the AGF slab
+# is relaxed with its ends held, the MD cell is free) and the MD cell's second, differently terminated interface.
+# See the how-to *Your interface, your force field*; quote neither as *the* GaN|SiC conductance of this model.
