@@ -114,8 +114,8 @@ print(f"G_int / G_DMM at 300 K: {result.intrinsic[3] / dmm.conductance[3]:.2f}")
 # along c: GaN | SiC | GaN, two interfaces; baths at 350 and 250 K; 100 ps of production in 10 blocks) and stored
 # with the files the analysis reads. Classical MD puts k_B T in every mode and lets phonons scatter inelastically;
 # the AGF above is harmonic and elastic.
-from kapitza.analysis.md.response import analyze_run  # noqa: E402
 from kapitza.analysis.md.regime import run_regime  # noqa: E402
+from kapitza.analysis.md.response import analyze_run  # noqa: E402
 from kapitza.analysis.md.units import unit_system  # noqa: E402
 
 run_dir = here.parent / "data" / "interfaces" / "gan_sic_nemd"
