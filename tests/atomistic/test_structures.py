@@ -119,3 +119,5 @@ def test_repeat_lateral_is_the_builders_lateral_repetition():
     assert many.description["lateral_repeat"] == [2, 3] and many.periods == one.periods
     with pytest.raises(InputError, match="lateral repetitions"):
         repeat_lateral(one, (0, 1))
+    with pytest.raises(InputError, match="more than 1000000"):
+        repeat_lateral(one, (100000, 100000))

@@ -64,6 +64,8 @@ NORMALS: Mapping[str, tuple[tuple[int, int, int], ...]] = MappingProxyType(
 )
 #: Crystal structures the builder knows (ASE reference-state names).
 STRUCTURES = ("diamond", "fcc", "bcc", "sc")
+#: Largest structure :func:`repeat_lateral` makes (atoms): beyond it no LAMMPS run or AGF here is practical.
+MAX_REPEATED_ATOMS = 1_000_000
 #: Planes closer than this along z (A) are one atomic plane.
 PLANE_TOLERANCE = 1e-3
 
@@ -145,6 +147,12 @@ def repeat_lateral(structure: InterfaceStructure, lateral: tuple[int, int]) -> I
     if n1 < 1 or n2 < 1:
         raise InputError(f"lateral repetitions must be >= 1, got {lateral!r}")
     copies = n1 * n2
+    total = copies * len(structure.atoms)
+    if total > MAX_REPEATED_ATOMS:
+        raise InputError(
+            f"{n1}x{n2} lateral repetitions of {len(structure.atoms)} atoms make {total} atoms, more than "
+            f"{MAX_REPEATED_ATOMS}"
+        )
     description = dict(structure.description)
     description["lateral_repeat"] = [n1, n2]
     return InterfaceStructure(
