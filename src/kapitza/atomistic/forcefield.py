@@ -142,26 +142,24 @@ class ForceField:
 
         See the module doc for the rule; an atom whose species no type describes is an InputError.
         """
-        names = self.type_names(species, side)
         side = np.asarray(side, dtype=np.int64)
+        groups = _groups(species, side)
+        names = self.types or _names(groups)
         out = np.empty(len(species), dtype=np.int64)
-        for (s, k), rows in _groups(species, side).items():
+        for (s, k), rows in groups.items():
             candidates = [t + 1 for t, name in enumerate(names) if name == s]
             if not candidates:
                 raise InputError(
                     f"{self.origin}: the pair lines describe atom types {' '.join(names)}; the structure has "
                     f"{s} atoms, which no type describes"
                 )
-            rank = sorted({kk for (ss, kk) in _groups(species, side) if ss == s}).index(k)
+            rank = sorted(kk for (ss, kk) in groups if ss == s).index(k)
             out[rows] = candidates[min(rank, len(candidates) - 1)]
         return out
 
     def type_names(self, species: Sequence[str], side: NDArray[np.int64] | Sequence[int]) -> tuple[str, ...]:
         """The species of each LAMMPS type: :attr:`types`, or one per (species, side) when the lines name none."""
-        if self.types:
-            return self.types
-        side = np.asarray(side, dtype=np.int64)
-        return tuple(s for s, _ in sorted(_groups(species, side), key=lambda key: (key[1], _first(species, side, key))))
+        return self.types or _names(_groups(species, np.asarray(side, dtype=np.int64)))
 
     def atom_masses(self, types: NDArray[np.int64], masses_amu: NDArray[np.float64]) -> NDArray[np.float64]:
         """Masses in amu, shape (n_atoms,): the pair file's ``mass`` of each atom's type, else ``masses_amu``."""
@@ -190,8 +188,9 @@ def _groups(species: Sequence[str], side: NDArray[np.int64]) -> dict[tuple[str, 
     }
 
 
-def _first(species: Sequence[str], side: NDArray[np.int64], key: tuple[str, int]) -> int:
-    return int(_groups(species, side)[key][0])
+def _names(groups: dict[tuple[str, int], NDArray[np.int64]]) -> tuple[str, ...]:
+    """One type per (species, side) group: side A's first, each side's in order of first appearance."""
+    return tuple(s for s, _ in sorted(groups, key=lambda key: (key[1], int(groups[key][0]))))
 
 
 def _sha256(path: str) -> str:
