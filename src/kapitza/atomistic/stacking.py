@@ -25,6 +25,7 @@ outermost period of each lead fixed, and reports the largest residual force.  Le
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import os
@@ -470,15 +471,8 @@ def relax_periods(
         "normal_strain": [f - 1.0 for f in factors],
         "fmax_eV_per_A": fmax,
     }
-    return InterfaceStructure(
-        atoms=atoms,
-        species=structure.species,
-        cell_index=np.array(structure.cell_index),
-        side=np.array(structure.side),
-        periods=(structure.periods[0] * factors[0], structure.periods[1] * factors[1]),
-        cells=structure.cells,
-        description=description,
-    )
+    periods = (structure.periods[0] * factors[0], structure.periods[1] * factors[1])
+    return dataclasses.replace(structure, atoms=atoms, periods=periods, description=description)
 
 
 def relax(
@@ -556,16 +550,7 @@ def relax(
         "fixed_periods": n_fixed if fix_leads else 0,
         "periodic_along_normal": not slab,
     }
-    relaxed = InterfaceStructure(
-        atoms=atoms,
-        species=structure.species,
-        cell_index=np.array(structure.cell_index),
-        side=np.array(structure.side),
-        periods=structure.periods,
-        cells=structure.cells,
-        description=description,
-    )
-    return relaxed, residual
+    return dataclasses.replace(structure, atoms=atoms, description=description), residual
 
 
 __all__ = ["MAX_PERIOD_INDEX", "bulk_crystal", "orient", "relax", "relax_periods", "stack_crystals"]
