@@ -378,9 +378,7 @@ def _copies(
         return None
     dz = np.abs((height[candidates][None, :] - shift) - height[ref][:, None])
     dxy = atoms.positions[candidates][None, :, :2] - atoms.positions[ref][:, None, :2]
-    frac = dxy @ np.linalg.inv(lateral)
-    frac -= np.round(frac)
-    dist = np.hypot(np.linalg.norm(frac @ lateral, axis=-1), dz)
+    dist = np.hypot(_lateral_offset(dxy, lateral), dz)
     same = np.all(keys[ref][:, None, :] == keys[candidates][None, :, :], axis=-1)
     dist = np.where(same, dist, np.inf)
     best = np.argmin(dist, axis=1)
@@ -389,10 +387,12 @@ def _copies(
     return candidates[best]
 
 
-def _lateral_offset(dxy: NDArray[np.float64], lateral: NDArray[np.float64]) -> float:
+def _lateral_offset(dxy: NDArray[np.float64], lateral: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Length of in-plane offsets ``dxy`` (A, shape (..., 2)) modulo the lateral cell (the nearest image's, for the
+    small offsets compared here), shape (...)."""
     frac = dxy @ np.linalg.inv(lateral)
     frac -= np.round(frac)
-    return float(np.linalg.norm(frac @ lateral))
+    return np.linalg.norm(frac @ lateral, axis=-1)
 
 
 __all__ = ["FORMATS", "read_structure", "write_structure"]
