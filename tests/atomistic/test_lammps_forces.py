@@ -154,3 +154,21 @@ def test_the_ase_calculator_gives_lammps_energy_and_forces_and_relaxes():
     np.testing.assert_allclose(atoms.get_stress(), ref.get_stress(), atol=1e-7)
     BFGS(atoms, logfile=None).run(fmax=1e-3, steps=200)
     assert np.abs(atoms.get_forces()).max() < 1e-3
+
+
+def test_minimised_finds_the_lj_dimer_at_two_to_the_sixth_sigma():
+    """Analytic: the minimum of 4 eps ((s/r)^12 - (s/r)^6) is at r = 2^(1/6) s; the cell stays, and each atom
+    comes back as the image nearest where it started (the dimer straddles the periodic boundary)."""
+    from ase import Atoms
+
+    from kapitza.atomistic.forcefield import parse_pair_lines
+    from kapitza.atomistic.lammps_forces import minimised
+
+    ff = parse_pair_lines(["pair_style lj/cut 8.0", "pair_coeff * * 0.0104 3.405"], types=["Ar"])
+    atoms = Atoms("Ar2", positions=[[0.2, 5.0, 5.0], [-3.6, 5.0, 5.0]], cell=[20.0, 20.0, 20.0], pbc=True)
+    relaxed, residual = minimised(atoms, ff, fmax_ev_per_angstrom=1e-6)
+    d = relaxed.positions[0] - relaxed.positions[1]
+    assert np.linalg.norm(d) == pytest.approx(2 ** (1 / 6) * 3.405, rel=1e-5)
+    assert residual < 1e-5
+    np.testing.assert_allclose(relaxed.cell, atoms.cell)
+    assert relaxed.positions[1, 0] < 0  # not wrapped to 16.4 A: the image nearest the start

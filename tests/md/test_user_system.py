@@ -216,3 +216,119 @@ def test_emd_on_a_user_structure_equals_the_builtin_series(tmp_path):
     a = (tmp_path / "a" / "emd.0.txt").read_text().splitlines()
     b = (tmp_path / "b" / "emd.0.txt").read_text().splitlines()
     assert len(a) > 256 and a == b
+
+
+# --- spectral sampling of a user's structure (issue 27, Build item 4: spectral heat current on the user's system)
+SPECTRAL = {"block_steps": 2560, "steps_production": 7680, "sample_every": 10, "spectral_every": 40,
+            "spectral_planes": 4}  # fmt: skip
+
+
+def lj_spectral_twins(tmp_path):
+    """The argon-like LJ built-in (B four times heavier) and the same atoms as a structure file plus its pair lines,
+    both sampling the spectral heat current."""
+    builtin = NemdConfig(potential="lj/cut", units="metal", mass_b=4.0, **SIZE, **{**SHORT, **SPECTRAL})
+    structure = write_builtin_as_structure(builtin, tmp_path / "interface.json", "Ar")
+    common = {k: getattr(builtin, k) for k in ("temperature", "delta_temperature", "timestep", "damp", "bath_width")}
+    user = NemdConfig(structure=str(structure), pair=str(pair_of(tmp_path, "lj/cut")), **common,
+                      **{**SHORT, **SPECTRAL})  # fmt: skip
+    return builtin, user
+
+
+def test_user_spectral_setup_equals_the_analytic_lj_one(tmp_path):
+    """The sampled planes of a user's structure are the built-in's, and the coupling K_ji from finite differences
+    of LAMMPS's lj/cut forces equals the built-in's analytic LJ second derivatives
+    (kapitza.atomistic.interface_modes.lj_pair_blocks: U'' r^r^ + U'/r (1 - r^r^), an independent route)."""
+    from kapitza.md.spectral import spectral_setup
+
+    builtin, user = lj_spectral_twins(tmp_path)
+    ref = spectral_setup(builtin, build_structure(builtin))
+    got = spectral_setup(user, None)
+    np.testing.assert_array_equal(got.ids, ref.ids)
+    np.testing.assert_array_equal(got.plane, ref.plane)
+    np.testing.assert_array_equal(got.side, ref.side)
+    np.testing.assert_allclose(got.masses, ref.masses, rtol=1e-9)
+    np.testing.assert_allclose(got.plane_z, ref.plane_z, atol=1e-9)
+    assert got.has_force_form == 0 and ref.has_force_form == 1  # the user's path: the harmonic form only
+    assert got.interface_z_fraction == pytest.approx(ref.interface_z_fraction, abs=1e-12)
+    k_ref, k_got = ref.coupling().toarray(), got.coupling().toarray()
+    user_k = spectral_setup(user, None).coupling().toarray()
+    scale = np.abs(k_ref).max()
+    assert scale > 0 and np.abs(k_got - k_ref).max() < 1e-4 * scale  # central differences, 0.005 A step
+    assert np.abs(user_k - k_got).max() == 0.0  # deterministic
+
+
+def test_user_spectral_sampling_must_end_before_the_crystal_middle(tmp_path):
+    _, user = lj_spectral_twins(tmp_path)
+    data = {k: getattr(user, k) for k in ("structure", "pair", "temperature", "delta_temperature", "timestep",
+                                          "damp", "bath_width")}  # fmt: skip
+    with pytest.raises(InputError, match=r"needs 6 atomic planes on each side.*crystal A has 4"):
+        NemdConfig(**data, **{**SHORT, **SPECTRAL, "spectral_planes": 6})
+
+
+def test_user_spectral_run_writes_blocks_and_modes_use_its_planes(tmp_path):
+    """A short spectral run of the user's LJ structure: blocks written, the harmonic q integrates to a finite
+    power, and the lattice modes of the run (LAMMPS force constants) agree with the built-in's analytic ones."""
+    from kapitza.atomistic.interface_modes import interface_modes, user_interface_modes
+    from kapitza.md.run import run_nemd
+    from kapitza.md.spectral import read_block, read_setup
+    from kapitza.md.systems import run_atoms
+
+    builtin, user = lj_spectral_twins(tmp_path)
+    run_dir = tmp_path / "user.run"
+    run_nemd(user, run_dir)
+    setup = read_setup(run_dir)
+    block = read_block(run_dir, 1)
+    assert block["q_harmonic"].shape == block["omega"].shape and np.all(np.isfinite(block["q_harmonic"]))
+    assert block["plane_ke"].shape[0] == setup.n_planes == 8
+    atoms = run_atoms(run_dir)
+    plane = np.full(len(atoms.atoms), np.iinfo(np.int64).min)
+    plane[setup.ids - 1] = setup.plane
+    got = user_interface_modes(atoms.atoms, atoms.forcefield, plane, setup.plane_z, masses=atoms.masses,
+                               types=atoms.types)  # fmt: skip
+    structure = build_structure(builtin)
+    ref = interface_modes(structure, "lj/cut", interface_z=builtin.cells_a * builtin.lattice_constant,
+                          plane_spacing=builtin.plane_spacing, planes_per_side=4, units="metal", sigma=3.405)  # fmt: skip
+    np.testing.assert_allclose(np.sort(got.omega), np.sort(ref.omega), atol=1e-3 * float(ref.omega.max()))
+    np.testing.assert_allclose(got.plane_atoms, ref.plane_atoms)
+    assert "LAMMPS" in got.method and got.sum_rule_error < 1e-3
+
+
+@pytest.fixture(scope="module")
+def user_spectral_run(tmp_path_factory):
+    """One short spectral run of the user's LJ structure (metal units), shared by the CLI tests below."""
+    from kapitza.md.run import run_nemd
+
+    tmp = tmp_path_factory.mktemp("user_spectral")
+    _, user = lj_spectral_twins(tmp)
+    run_nemd(user, tmp / "run")
+    return tmp / "run"
+
+
+def test_md_eels_runs_on_a_user_run_from_its_directory_alone(cli, user_spectral_run, tmp_path, monkeypatch):
+    """The run directory records the description: md eels (its lattice modes from the run's own pair lines and
+    structure copy) needs nothing else, run from another folder.  (md modes also analyses the bath flux, which
+    this short a run does not have; its lattice dynamics is the same call, tested above.)"""
+    monkeypatch.chdir(tmp_path)
+    status, out, err = cli("md", "eels", str(user_spectral_run), "--no-progress", "--json", "--plot", "scan.png",
+                           "--out", "scan.npz")  # fmt: skip
+    assert status == 0, err
+    doc = json.loads(out)
+    assert len(doc["positions_nm"]) == 8 and doc["mixing_nm"] == 0.3
+    assert (tmp_path / "scan.png").stat().st_size > 0 and (tmp_path / "scan.npz").stat().st_size > 0
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("--mixing", "0"), "--mixing"),
+        (("--window", "0:20"), "--window"),
+        (("--dose", "-1"), "dose"),
+        (("--bands", "0"), "--bands"),
+        (("--out", "scan.txt"), "--out"),
+    ],
+)
+def test_md_eels_bad_options_are_one_line(cli, user_spectral_run, tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    status, out, err = cli("md", "eels", str(user_spectral_run), "--no-progress", *args)
+    assert status == 2 and message in err and len(err.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []

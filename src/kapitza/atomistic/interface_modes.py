@@ -63,7 +63,7 @@ Mode measures
 from __future__ import annotations
 
 import math
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -329,6 +329,115 @@ def _check_and_impose(k: NDArray[np.float64]) -> tuple[NDArray[np.float64], floa
     return k, asr, sym
 
 
+class _Layout(NamedTuple):
+    """The planes around the interface: (n_planes, N) membership, atoms per plane, the near planes and their
+    share of the atoms, each plane's mean z relative to the interface, planes per side, near planes."""
+
+    member: NDArray[np.bool_]
+    plane_atoms: NDArray[np.int64]
+    near_mask: NDArray[np.bool_]
+    near_share: float
+    plane_z: NDArray[np.float64]
+    planes_per_side: int
+    near_planes: int
+
+
+def _plane_layout(
+    plane: NDArray[np.int64], planes_per_side: int, near_planes: int, localisation: float, empty_hint: str
+) -> tuple[NDArray[np.bool_], NDArray[np.int64], NDArray[np.bool_], float]:
+    """Membership (n_planes, N) of planes -planes_per_side .. planes_per_side - 1 (``plane`` per atom; any other
+    value: no plane), atoms per plane, the near planes and their share; an empty plane or near planes too large
+    for ``localisation`` is an InputError (``empty_hint`` finishes the first message)."""
+    index = np.arange(-planes_per_side, planes_per_side)
+    member = plane[None, :] == index[:, None]  # (n_planes, N)
+    plane_atoms = member.sum(axis=1)
+    if np.any(plane_atoms == 0):
+        raise InputError(f"plane {int(index[np.argmax(plane_atoms == 0)])} {empty_hint}")
+    near_mask = np.abs(index + 0.5) < near_planes
+    near_share = float(plane_atoms[near_mask].sum()) / plane.size
+    if localisation * near_share >= 1:
+        raise InputError(
+            f"the {2 * near_planes} near planes hold {near_share:.3g} of the atoms: no mode can have "
+            f"localisation={localisation:g} times that share; use a longer cell or fewer near_planes="
+        )
+    return member, plane_atoms, near_mask, near_share
+
+
+def _modes(
+    k: NDArray[np.float64],
+    atom_masses: NDArray[np.float64],
+    symbols: list[str],
+    cell: NDArray[np.float64],
+    positions: NDArray[np.float64],
+    layout: _Layout,
+    thresholds: dict[str, float],
+    *,
+    units: str,
+    potential: str,
+    method: str,
+) -> InterfaceModes:
+    """Check and impose the sum rule on the force constants ``k`` (3N, 3N), diagonalise the dynamical matrix at
+    Gamma through phonopy (the cell as its own unit cell and supercell) and measure each mode's localisation."""
+    n = atom_masses.size
+    k, asr, sym = _check_and_impose(k)
+    try:
+        import phonopy
+        from phonopy.structure.atoms import PhonopyAtoms
+    except ImportError:
+        raise MissingDependencyError("phonopy", "phonons", "interface modes") from None
+    unitcell = PhonopyAtoms(symbols=symbols, cell=cell, positions=positions, masses=atom_masses)
+    ph = phonopy.Phonopy(unitcell, supercell_matrix=np.eye(3, dtype=int), primitive_matrix="P", is_symmetry=False)
+    ph.force_constants = np.ascontiguousarray(k.reshape(n, 3, n, 3).transpose(0, 2, 1, 3))
+    ph.dynamical_matrix.run([0.0, 0.0, 0.0])
+    dyn = np.asarray(ph.dynamical_matrix.dynamical_matrix)
+    # at Gamma the dynamical matrix is real (phases 1): a real symmetric eigenproblem, ~4x faster than complex
+    real = np.ascontiguousarray(dyn.real) if np.iscomplexobj(dyn) else dyn
+    from scipy.linalg import eigh
+
+    eigenvalues, vectors = eigh(0.5 * (real + real.T), driver="evr", check_finite=False)
+    scale = 1.0 if units == "lj" else OMEGA_METAL_RAD_PER_PS
+    omega = np.sign(eigenvalues) * np.sqrt(np.abs(eigenvalues)) * scale
+
+    # per-atom density of each mode, averaged over degenerate sets (basis independent)
+    density = (np.abs(vectors) ** 2).reshape(n, 3, 3 * n).sum(axis=1).T  # (modes, N)
+    breaks = np.flatnonzero(np.diff(omega) > thresholds["degeneracy"] * float(np.abs(omega).max())) + 1
+    starts = np.concatenate([[0], breaks])
+    stops = np.concatenate([breaks, [3 * n]])
+    for s, e in zip(starts, stops, strict=True):
+        if e - s > 1:
+            density[s:e] = density[s:e].mean(axis=0)
+    participation = 1.0 / (n * np.sum(density**2, axis=1))
+    plane_weight = density @ layout.member.T.astype(float)
+    near_weight = plane_weight[:, layout.near_mask].sum(axis=1)
+    acoustic = np.zeros(3 * n, dtype=bool)
+    acoustic[np.argsort(np.abs(omega))[:3]] = True
+    localisation, factor = thresholds["localisation"], thresholds["participation_factor"]
+    share = layout.near_share
+    interface = (near_weight >= localisation * share) & (participation <= factor * share) & ~acoustic
+    return InterfaceModes(
+        omega=omega,
+        participation=participation,
+        plane_weight=plane_weight,
+        near_weight=near_weight,
+        interface=interface,
+        acoustic=acoustic,
+        plane_z=layout.plane_z,
+        plane_atoms=layout.plane_atoms.astype(np.int64),
+        plane_first=-layout.planes_per_side,
+        near_planes=layout.near_planes,
+        near_share=share,
+        localisation=localisation,
+        participation_factor=factor,
+        units=units,
+        omega_unit="rad/tau" if units == "lj" else "rad/ps",
+        n_atoms=n,
+        potential=potential,
+        method=method,
+        sum_rule_error=asr,
+        symmetry_error=sym,
+    )
+
+
 def interface_modes(
     structure: Any,
     potential: str,
@@ -430,22 +539,13 @@ def interface_modes(
             f"{float(interface_z):g} must fall between two atomic planes"
         )
     plane = np.floor(frac).astype(np.int64)
-    index = np.arange(-planes_per_side, planes_per_side)
-    member = plane[None, :] == index[:, None]  # (n_planes, N)
-    plane_atoms = member.sum(axis=1)
-    if np.any(plane_atoms == 0):
-        empty = int(index[np.argmax(plane_atoms == 0)])
-        raise InputError(
-            f"plane {empty} around interface_z={float(interface_z):g} holds no atom: check interface_z= and "
-            f"plane_spacing={spacing:g}"
-        )
-    near_mask = np.abs(index + 0.5) < near_planes
-    near_share = float(plane_atoms[near_mask].sum()) / n
-    if localisation * near_share >= 1:
-        raise InputError(
-            f"the {2 * near_planes} near planes hold {near_share:.3g} of the atoms: no mode can have "
-            f"localisation={localisation:g} times that share; use a longer cell or fewer near_planes="
-        )
+    member, plane_atoms, near_mask, near_share = _plane_layout(
+        plane,
+        planes_per_side,
+        near_planes,
+        localisation,
+        f"around interface_z={float(interface_z):g} holds no atom: check interface_z= and plane_spacing={spacing:g}",
+    )
 
     # force constants (energy / length^2 of the run's units)
     if potential == "lj/cut":
@@ -454,70 +554,117 @@ def interface_modes(
         method = "analytic"
     else:
         k, method = _many_body_force_constants(positions, types, box, masses, potential, displacement, cache)
-    k, asr, sym = _check_and_impose(k)
-
-    # phonopy: the cell as its own unit cell and supercell, dynamical matrix at Gamma
-    try:
-        import phonopy
-        from phonopy.structure.atoms import PhonopyAtoms
-    except ImportError:
-        raise MissingDependencyError("phonopy", "phonons", "interface modes") from None
-    atom_masses = masses[types - 1]
-    symbol = {"lj/cut": ("Ar",) * masses.size, "sw": ("Si",) * masses.size}.get(potential, ("Si", "Ge"))
-    unitcell = PhonopyAtoms(
-        symbols=[symbol[t - 1] for t in types], cell=np.diag(box), positions=positions, masses=atom_masses
-    )
-    ph = phonopy.Phonopy(unitcell, supercell_matrix=np.eye(3, dtype=int), primitive_matrix="P", is_symmetry=False)
-    ph.force_constants = np.ascontiguousarray(k.reshape(n, 3, n, 3).transpose(0, 2, 1, 3))
-    ph.dynamical_matrix.run([0.0, 0.0, 0.0])
-    dyn = np.asarray(ph.dynamical_matrix.dynamical_matrix)
-    # at Gamma the dynamical matrix is real (phases 1): a real symmetric eigenproblem, ~4x faster than complex
-    real = np.ascontiguousarray(dyn.real) if np.iscomplexobj(dyn) else dyn
-    from scipy.linalg import eigh
-
-    eigenvalues, vectors = eigh(0.5 * (real + real.T), driver="evr", check_finite=False)
-    scale = 1.0 if units == "lj" else OMEGA_METAL_RAD_PER_PS
-    omega = np.sign(eigenvalues) * np.sqrt(np.abs(eigenvalues)) * scale
-
-    # per-atom density of each mode, averaged over degenerate sets (basis independent)
-    density = (np.abs(vectors) ** 2).reshape(n, 3, 3 * n).sum(axis=1).T  # (modes, N)
-    breaks = np.flatnonzero(np.diff(omega) > degeneracy_tolerance * float(np.abs(omega).max())) + 1
-    starts = np.concatenate([[0], breaks])
-    stops = np.concatenate([breaks, [3 * n]])
-    for s, e in zip(starts, stops, strict=True):
-        if e - s > 1:
-            density[s:e] = density[s:e].mean(axis=0)
-    participation = 1.0 / (n * np.sum(density**2, axis=1))
-    plane_weight = density @ member.T.astype(float)
-    near_weight = plane_weight[:, near_mask].sum(axis=1)
-    acoustic = np.zeros(3 * n, dtype=bool)
-    acoustic[np.argsort(np.abs(omega))[:3]] = True
-    interface = (
-        (near_weight >= localisation * near_share) & (participation <= participation_factor * near_share) & ~acoustic
-    )
     plane_z = np.array([dz[m].mean() for m in member])
-    return InterfaceModes(
-        omega=omega,
-        participation=participation,
-        plane_weight=plane_weight,
-        near_weight=near_weight,
-        interface=interface,
-        acoustic=acoustic,
-        plane_z=plane_z,
-        plane_atoms=plane_atoms.astype(np.int64),
-        plane_first=-planes_per_side,
-        near_planes=near_planes,
-        near_share=near_share,
-        localisation=localisation,
-        participation_factor=participation_factor,
+    symbol = {"lj/cut": ("Ar",) * masses.size, "sw": ("Si",) * masses.size}.get(potential, ("Si", "Ge"))
+    return _modes(
+        k,
+        masses[types - 1],
+        [symbol[t - 1] for t in types],
+        np.diag(box),
+        positions,
+        _Layout(member, plane_atoms, near_mask, near_share, plane_z, planes_per_side, near_planes),
+        dict(localisation=localisation, participation_factor=participation_factor, degeneracy=degeneracy_tolerance),
         units=units,
-        omega_unit="rad/tau" if units == "lj" else "rad/ps",
-        n_atoms=n,
         potential=potential,
         method=method,
-        sum_rule_error=asr,
-        symmetry_error=sym,
     )
 
 
-__all__ = ["OMEGA_METAL_RAD_PER_PS", "InterfaceModes", "interface_modes", "lj_force_constants"]
+def user_interface_modes(
+    atoms: Any,
+    forcefield: Any,
+    plane: Any,
+    plane_z: Any,
+    *,
+    masses: Any = None,
+    types: Any = None,
+    near_planes: int = 2,
+    localisation: float = 3.0,
+    participation_factor: float = 2.0,
+    degeneracy_tolerance: float = 1e-6,
+    step_angstrom: float = 0.005,
+    max_atoms: int = 3000,
+    relax: bool = True,
+) -> InterfaceModes:
+    """Harmonic modes at Gamma of a user's periodic interface cell with a LAMMPS force field (units metal).
+
+    The force constants of the whole cell are central finite differences of the forces LAMMPS computes from the
+    user's pair lines (:func:`kapitza.atomistic.lammps_forces.hessian_rows`, displacements batched), then the
+    sum rule is checked and imposed and the modes measured as in :func:`interface_modes`.
+
+    Parameters
+    ----------
+    atoms : ase.Atoms
+        The cell, periodic in all three directions (Angstrom); its tags give the sides where the pair lines'
+        atom types depend on them.
+    forcefield : kapitza.atomistic.forcefield.ForceField
+        The pair lines.
+    plane : (N,) int array
+        Each atom's plane around the interface: -planes .. planes - 1 (-1 just below it, 0 just above); any
+        other value for atoms in no plane.  The planes come from the caller (e.g. a run's spectral setup), so
+        that uneven atomic planes (wurtzite's) are the caller's ones.
+    plane_z : (2 planes,) array
+        Mean z of each plane relative to the interface (Angstrom), from plane -planes up.
+    masses : (N,) array, optional
+        amu; default the atoms' own.
+    types : (N,) int array, optional
+        LAMMPS type of each atom (default: from the pair lines and the atoms' species and tags).
+    near_planes, localisation, participation_factor, degeneracy_tolerance
+        As in :func:`interface_modes`.
+    step_angstrom : float
+        Finite-difference step (A).
+    max_atoms : int
+        Refuse larger cells (dense diagonalisation).
+    relax : bool
+        First move the atoms to the force field's energy minimum nearest their positions, the cell fixed
+        (:func:`kapitza.atomistic.lammps_forces.minimised`): a structure as built (strained, not relaxed) is
+        no equilibrium and its force constants give unstable modes.  ``method`` records the residual force.
+    """
+    from .lammps_forces import hessian_rows, minimised
+
+    n = len(atoms)
+    _checks.count(max_atoms, "max_atoms=", 2)
+    if n > max_atoms:
+        raise InputError(f"the cell has {n} atoms: the dense diagonalisation is limited to max_atoms={max_atoms}")
+    if not all(atoms.pbc):
+        raise InputError("the cell must be periodic along x, y and z (the lattice dynamics of the periodic cell)")
+    plane = np.asarray(plane, dtype=np.int64)
+    plane_z = np.asarray(plane_z, dtype=float)
+    if plane.shape != (n,) or plane_z.ndim != 1 or plane_z.size < 2 or plane_z.size % 2:
+        raise InputError(f"plane= must give one plane per atom ({n}) and plane_z= an even number of planes")
+    planes_per_side = plane_z.size // 2
+    _checks.count(near_planes, "near_planes=", 1)
+    if near_planes > planes_per_side:
+        raise InputError(f"near_planes={near_planes} must not exceed the planes on each side ({planes_per_side})")
+    localisation = _checks.positive(localisation, "localisation=", "")
+    member, plane_atoms, near_mask, near_share = _plane_layout(
+        plane, planes_per_side, near_planes, localisation, "holds no atom: check plane="
+    )
+    atom_masses = np.asarray(atoms.get_masses() if masses is None else masses, dtype=float)
+    if atom_masses.shape != (n,) or not np.all(np.isfinite(atom_masses)) or np.any(atom_masses <= 0):
+        raise InputError("masses= must be one positive mass (amu) per atom")
+    method = "finite-difference (LAMMPS)"
+    if relax:  # the harmonic reference: the minimum nearest the structure, the cell fixed
+        atoms, residual = minimised(atoms, forcefield, types=types)
+        method += f" at the minimum nearest the structure (cell fixed; residual force {residual:.2g} eV/A)"
+    h = hessian_rows(atoms, forcefield, np.arange(n), _checks.positive(step_angstrom, "step_angstrom=", "A"),
+                     types=types)  # fmt: skip
+    return _modes(
+        h.reshape(3 * n, 3 * n),
+        atom_masses,
+        list(atoms.get_chemical_symbols()),
+        np.asarray(atoms.cell),
+        np.asarray(atoms.positions),
+        _Layout(member, plane_atoms, near_mask, near_share, plane_z, planes_per_side, near_planes),
+        dict(
+            localisation=localisation,
+            participation_factor=_checks.positive(participation_factor, "participation_factor=", ""),
+            degeneracy=_checks.positive(degeneracy_tolerance, "degeneracy_tolerance=", ""),
+        ),
+        units="metal",
+        potential=forcefield.pair_style,
+        method=method,
+    )
+
+
+__all__ = ["OMEGA_METAL_RAD_PER_PS", "InterfaceModes", "interface_modes", "lj_force_constants", "user_interface_modes"]

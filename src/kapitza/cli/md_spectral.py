@@ -1,8 +1,10 @@
-"""``kapitza md spectral|modes|rectification``: which phonons carry heat across an NEMD run's interface.
+"""``kapitza md spectral|modes|rectification|eels``: which phonons carry heat across an NEMD run's interface.
 
 Thin over :mod:`kapitza.analysis.md.spectral` and :mod:`kapitza.analysis.md.modes` (the run's ``spectral/`` blocks),
 :func:`kapitza.prediction.md_systems.harmonic_spectra` (AGF and full-dispersion DMM of the same interface) and
-:func:`kapitza.atomistic.interface_modes.interface_modes` (lattice dynamics of the run's periodic cell).
+:func:`kapitza.atomistic.interface_modes.interface_modes` (lattice dynamics of the run's periodic cell;
+``user_interface_modes`` for a user's structure) and :func:`kapitza.analysis.md.eels_scan.md_line_scan` (what an
+EELS line scan would see).
 """
 
 from __future__ import annotations
@@ -63,20 +65,57 @@ def _periodic_cell(run_dir: Path, max_atoms: int = DEFAULT_MODE_ATOMS) -> tuple[
     from ..md.run import read_run_config
     from ..md.systems import build_structure
 
+    from ..io.run_manifest import MANIFEST_FILE
+
+    if (run_dir / MANIFEST_FILE).is_file() and read_manifest(run_dir).system.kind == "user":
+        return None, _user_cell(run_dir, max_atoms)
     config = read_run_config(run_dir)
     if config.geometry != "periodic":
         raise InputError(
             "md modes needs a periodic run (geometry = periodic): the lattice dynamics is that of the periodic cell"
         )
-    n_atoms = config.n_atoms
-    if n_atoms > max_atoms:
-        minutes = _minutes(n_atoms)
-        raise InputError(
-            f"the run's periodic cell has {n_atoms:,} atoms; md modes diagonalises its lattice dynamics densely "
-            f"(time ~N^3, ~{minutes:.2g} min on one core) up to --max-atoms {max_atoms:,}"
-            + (f" (at most {MAX_MODE_ATOMS:,})" if max_atoms < MAX_MODE_ATOMS else "")
-        )
+    if config.n_atoms > max_atoms:
+        raise _too_large(config.n_atoms, max_atoms)
     return config, build_structure(config)
+
+
+def _too_large(n_atoms: int, max_atoms: int) -> InputError:
+    minutes = _minutes(n_atoms)
+    return InputError(
+        f"the run's periodic cell has {n_atoms:,} atoms; md modes diagonalises its lattice dynamics densely "
+        f"(time ~N^3, ~{minutes:.2g} min on one core) up to --max-atoms {max_atoms:,}"
+        + (f" (at most {MAX_MODE_ATOMS:,})" if max_atoms < MAX_MODE_ATOMS else "")
+    )
+
+
+def _user_cell(run_dir: Path, max_atoms: int) -> tuple[Any, Any]:
+    """A user's run: its atoms and force field (from the run directory alone) and its spectral setup's planes."""
+    from ..md.spectral import read_setup
+    from ..md.systems import run_atoms
+
+    setup = read_setup(run_dir)
+    atoms = run_atoms(run_dir)
+    if len(atoms.atoms) > max_atoms:
+        raise _too_large(len(atoms.atoms), max_atoms)
+    return atoms, setup
+
+
+def _user_modes(atoms: Any, setup: Any, progress: bool) -> Any:
+    """Lattice dynamics of a user's run: force constants from its own LAMMPS pair lines, the spectral planes."""
+    from ..atomistic.interface_modes import user_interface_modes
+
+    n = len(atoms.atoms)
+    if progress:
+        sys.stderr.write(
+            f"kapitza: lattice dynamics of the {n}-atom cell (LAMMPS force constants, phonopy, Gamma; "
+            f"~{_minutes(n):.2g} min on one core for the diagonalisation)...\n"
+        )
+    plane = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
+    plane[np.asarray(setup.ids) - 1] = setup.plane
+    return user_interface_modes(
+        atoms.atoms, atoms.forcefield, plane, setup.plane_z, masses=atoms.masses, types=atoms.types,
+        max_atoms=MAX_MODE_ATOMS,
+    )  # fmt: skip
 
 
 def _lattice_modes(cell: tuple[Any, Any], progress: bool) -> Any:
@@ -84,6 +123,8 @@ def _lattice_modes(cell: tuple[Any, Any], progress: bool) -> Any:
     from ..atomistic.interface_modes import interface_modes
 
     config, structure = cell
+    if config is None:  # a user's structure: (RunAtoms, SpectralSetup)
+        return _user_modes(*structure, progress)
     if progress:
         minutes = _minutes(structure.n_atoms)
         sys.stderr.write(
@@ -322,3 +363,92 @@ def rectification_command(
             "same both ways (Onsager); a difference needs G to change with temperature across the interface, "
             "so check it at a smaller Delta T"
         )
+
+
+def eels_command(
+    run_dir: Annotated[Path, typer.Argument(help="NEMD run directory with a spectral/ folder (units metal)")],
+    mixing: Annotated[
+        str, typer.Option("--mixing", help="probe reach across planes (Gaussian s.d.), e.g. 0.3nm or 3A")
+    ] = "0.3nm",
+    dose: Annotated[float, typer.Option("--dose", help="electrons per probe position")] = 1e8,
+    resolution: Annotated[float, typer.Option("--resolution", help="energy resolution (ZLP FWHM), meV")] = 6.0,
+    window: Annotated[
+        str | None, typer.Option("--window", help="|E| window of the temperature fit, meV, LO:HI")
+    ] = None,
+    bands: Annotated[int, typer.Option(help="frequency bands of the modal temperatures")] = 4,
+    smoothing_bins: Annotated[
+        float, typer.Option("--smoothing-bins", help="Gaussian width of the reference LDOS, in bins")
+    ] = 3.0,
+    seed: Annotated[int, typer.Option("--seed", help="noise seed")] = 0,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="write the simulated line scan (.hspy, .msa, .csv, .npz)")
+    ] = None,
+    plot: Annotated[Path | None, typer.Option(help="Write MD vs EELS temperatures (.png, .pdf, .svg).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="progress on stderr")] = True,
+    max_atoms: Annotated[
+        int, typer.Option("--max-atoms", help=f"largest cell diagonalised (time ~N^3; at most {MAX_MODE_ATOMS})")
+    ] = DEFAULT_MODE_ATOMS,
+) -> None:
+    """What a STEM-EELS line scan would see across the run's interface: its planes' modes and modal temperatures
+    fed to the EELS forward model, then fitted as measured spectra are."""
+    from .common import parse_interval, parse_length_in
+
+    if plot is not None:
+        check_output(plot, _PLOT_SUFFIXES, "--plot")
+    if out is not None:
+        from ..analysis.eels.read import SUPPORTED_SUFFIXES
+
+        check_output(out, tuple(s for s in (".hspy", ".msa", ".csv", ".npz") if s in SUPPORTED_SUFFIXES), "--out")
+    mixing_nm = parse_length_in(mixing, "--mixing", "nm")
+    win = parse_interval(window, "--window", "60:90")
+    if win is not None and win[0] <= 0:
+        raise InputError(f"--window energies are |E| in meV and must be > 0, got {window!r}")
+    if not 1 <= bands <= MAX_BANDS:
+        raise InputError(f"--bands must be 1 .. {MAX_BANDS} (one modal temperature each), got {bands}")
+    if not 2 <= max_atoms <= MAX_MODE_ATOMS:
+        raise InputError(f"--max-atoms must be 2 .. {MAX_MODE_ATOMS:,} (dense diagonalisation), got {max_atoms}")
+    if read_manifest(run_dir).units != "metal":
+        raise InputError("md eels needs a run in units metal (K, ps, Angstrom): an LJ run has no meV")
+    cell = _periodic_cell(run_dir, max_atoms)
+    from ..analysis.eels.forward import check_simulation_options
+    from ..analysis.md.eels_scan import md_line_scan
+    from ..analysis.md.modes import modal_temperatures, reference_ldos
+    from ..analysis.md.spectral import read_spectral_run
+
+    check_simulation_options(resolution, dose, 1e-3, 0.5, 0.0, 2.0, 0.0, "quantum")
+    run = read_spectral_run(run_dir)
+    _check_smoothing(smoothing_bins, run)
+    ldos, _ = reference_ldos(_lattice_modes(cell, progress), run, smoothing_bins)
+    modal = modal_temperatures(run, ldos, bands=bands)
+    scan = md_line_scan(run, modal, ldos, mixing_nm=mixing_nm, dose=dose, resolution_mev=resolution,
+                        window_mev=win, seed=seed)  # fmt: skip
+    if out is not None:
+        from ..analysis.eels.read import write_eels
+
+        write_eels(out, scan.data)
+    if plot is not None:
+        from ..plotting.md_spectral import line_scan_figure
+
+        line_scan_figure(scan, path=plot)
+    if as_json:
+        doc = {k: v for k, v in to_jsonable(scan).items() if k != "data"}
+        sys.stdout.write(dumps(doc, indent=1) + "\n")
+        return
+    con = Console(highlight=False)
+    con.print(
+        f"simulated EELS line scan of {run_dir}: one probe position per sampled plane, probe reach {mixing_nm:g} nm, "
+        f"{dose:.3g} electrons per position, {resolution:g} meV resolution; temperature fit on |E| "
+        f"{scan.window_mev[0]:.3g}-{scan.window_mev[1]:.3g} meV"
+    )
+    con.print("z (nm)   T_MD (K)         T_EELS (K)")
+    for z, t, te, e, ee in zip(scan.positions_nm, scan.md_temperature, scan.md_temperature_err,
+                               scan.eels_temperature, scan.eels_temperature_err):  # fmt: skip
+        eels = f"{e:7.1f} +- {ee:5.1f}" if np.isfinite(e) else "      - (fit invalid)"
+        con.print(f"{z:6.3f}   {t:6.1f} +- {te:4.1f}   {eels}")
+    con.print(
+        "jump across the sampled planes (mean of A minus mean of B): "
+        f"MD {scan.md_jump:.3g} +- {scan.md_jump_err:.2g} K, EELS {scan.eels_jump:.3g} +- {scan.eels_jump_err:.2g} K"
+    )
+    if out is not None:
+        con.print(f"wrote {out}")

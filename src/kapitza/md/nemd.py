@@ -327,8 +327,7 @@ class NemdConfig:
             object.__setattr__(self, "pair_lines", tuple(lines))
         if self.geometry != "periodic":
             raise InputError('structure= runs in the periodic geometry only (geometry = "periodic")')
-        if self.spectral_every:
-            raise InputError("spectral_every= is not available with structure= yet (built-in systems only)")
+        self._check_spectral_sampling()
         if self.bin_width is not None:
             object.__setattr__(self, "bin_width", positive(self.bin_width, "bin_width=", "Angstrom"))
         from .systems import load_user_system
@@ -341,6 +340,10 @@ class NemdConfig:
                     f"bath_width= {self.bath_width:g} Angstrom does not fit inside crystal {side} of {self.structure} "
                     f"({length:.4g} Angstrom between its interfaces)"
                 )
+        if self.spectral_every:
+            from .spectral import user_sites
+
+            user_sites(self)  # the sampled planes must fit between the interface and each crystal's middle
 
     @property
     def user_system(self):
@@ -358,7 +361,8 @@ class NemdConfig:
 
         return builtin_geometry(self)
 
-    def _check_spectral(self) -> None:
+    def _check_spectral_sampling(self) -> None:
+        """reverse, spectral_every and spectral_planes, and the samples per block (every system)."""
         if not isinstance(self.reverse, bool):
             raise InputError(f"reverse= must be true or false, got {self.reverse!r}")
         check_integer("spectral_every", self.spectral_every, 0)
@@ -374,6 +378,12 @@ class NemdConfig:
                 f"block_steps= / spectral_every= gives {self.block_steps // self.spectral_every} samples per block; "
                 f"the spectral heat current needs at least {MIN_SPECTRAL_SAMPLES} (lower spectral_every=)"
             )
+
+    def _check_spectral(self) -> None:
+        """The sampling checks, then the sampled planes of a built-in family against its crystals."""
+        self._check_spectral_sampling()
+        if self.spectral_every == 0:
+            return
         per_cell = 2 if self.potential == "lj/cut" else 4
         sampled = self.spectral_sampled_planes
         for side, cells in (("A", self.cells_a), ("B", self.cells_b)):

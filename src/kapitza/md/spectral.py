@@ -118,9 +118,109 @@ def _sites(config: NemdConfig, structure: Any) -> tuple[NDArray, NDArray, NDArra
     return index, plane, np.where(plane < 0, 1, 2), z0
 
 
+@result
+class UserSites:
+    """The sampled atoms of a user's structure (``structure=``), in the frame of the run's data file (Angstrom).
+
+    Attributes
+    ----------
+    index : (n,) int array
+        0-based indices of the sampled atoms, ascending (LAMMPS id - 1).
+    plane : (n,) int array
+        Plane of each: -1, -2, .. below the A -> B interface (-1 touches it), 0, 1, .. above.
+    side : (n,) int array
+        1 below the interface plane, 2 above (where the site is, whatever its species).
+    plane_z : (2 planes,) float array
+        Mean z of each plane relative to the interface, from plane -planes up.
+    planes : int
+        Planes sampled on each side.
+    reach : float
+        The force constants' range (:func:`kapitza.atomistic.lammps_forces.force_range`).
+    positions : (N, 3) float array
+        Every atom's position as the data file holds it.
+    """
+
+    index: NDArray[np.int64]
+    plane: NDArray[np.int64]
+    side: NDArray[np.int64]
+    plane_z: NDArray[np.float64]
+    planes: int
+    reach: float
+    positions: NDArray[np.float64]
+
+    _summary_fields: ClassVar[tuple[str, ...]] = ("planes", "reach")
+
+
+def _plane_centre(z: NDArray[np.float64], z_interface: float, lz: float) -> float:
+    """Mean z of one plane's atoms relative to the interface, in [-lz/2, lz/2) (a plane cut by the box stays one)."""
+    r = np.mod(z - z_interface + lz / 2, lz) - lz / 2
+    d = np.mod(r - r[0] + lz / 2, lz) - lz / 2
+    return float(r[0] + d.mean())
+
+
+def _frame_atoms(config: NemdConfig, positions: NDArray[np.float64]) -> Any:
+    """The user's atoms (species, tags = sides) at ``positions``, for the force field set-up."""
+    atoms = config.user_system.structure.atoms.copy()
+    atoms.positions = positions
+    return atoms
+
+
+@functools.lru_cache(maxsize=8)
+def user_sites(config: NemdConfig) -> UserSites:
+    """The atomic planes sampled around the A -> B interface of a user's structure (``config.user_system``).
+
+    The planes are :func:`kapitza.md.geometry.find_planes`'; ``spectral_planes`` on each side, or more, so that
+    every plane within the force range of the interface plane is sampled (every coupling across it is then
+    between two sampled atoms).  The sampled planes must end before each crystal's middle (where the baths sit);
+    otherwise InputError.
+    """
+    from ..atomistic.lammps_forces import force_range
+    from .geometry import PLANE_GAP_ANGSTROM, find_planes
+    from .systems import data_positions
+
+    system = config.user_system
+    geometry = system.geometry
+    lz = geometry.box[2]
+    positions = data_positions(system.structure.atoms.positions, geometry.shift, lz)
+    where = str(config.structure)
+    reach = force_range(system.forcefield, _frame_atoms(config, positions))
+    z_interface = geometry.interface_fraction * lz
+    planes, _ = find_planes(positions[:, 2], lz, where)
+    centres = np.array([_plane_centre(positions[p, 2], z_interface, lz) for p in planes])
+    below = [int(k) for k in np.argsort(centres)[::-1] if centres[k] < 0]  # nearest first
+    above = [int(k) for k in np.argsort(centres) if centres[k] >= 0]
+    within = [sum(abs(centres[k]) < reach + PLANE_GAP_ANGSTROM for k in ks) for ks in (below, above)]
+    n = max(config.spectral_planes, *within)
+    for name, ks, length in (("A", below, geometry.lengths[0]), ("B", above, geometry.lengths[1])):
+        fits = sum(abs(centres[k]) < length / 2 for k in ks)
+        if n > fits:
+            raise InputError(
+                f"{where}: spectral sampling needs {n} atomic planes on each side of the interface (spectral_planes="
+                f" {config.spectral_planes}, or the force range {reach:.3g} A), crystal {name} has {fits} between the "
+                "interface and its middle (where the bath sits): lower spectral_planes= or make the crystal longer"
+            )
+    chosen = [*below[:n][::-1], *above[:n]]
+    plane_of = np.full(len(positions), np.iinfo(np.int64).min, dtype=np.int64)
+    for label, k in zip(range(-n, n), chosen, strict=True):
+        plane_of[planes[k]] = label
+    index = np.flatnonzero(plane_of != np.iinfo(np.int64).min)
+    plane = plane_of[index]
+    return UserSites(
+        index=index.astype(np.int64),
+        plane=plane,
+        side=np.where(plane < 0, 1, 2).astype(np.int64),
+        plane_z=centres[chosen],
+        planes=n,
+        reach=float(reach),
+        positions=positions,
+    )
+
+
 @functools.lru_cache(maxsize=8)
 def sampled_ids(config: NemdConfig) -> tuple[int, ...]:
     """LAMMPS ids of the sampled atoms of ``config`` (builds the structure once per config)."""
+    if config.user_system is not None:
+        return tuple(int(i) + 1 for i in user_sites(config).index)
     from .systems import build_structure
 
     index, _, _, _ = _sites(config, build_structure(config))
@@ -237,10 +337,63 @@ def _manybody_coupling(config: NemdConfig, structure: Any, index: NDArray, side:
     return r.astype(np.int64), c.astype(np.int64), block[r, c]
 
 
+def _user_coupling(config: NemdConfig, sites: UserSites) -> tuple[NDArray, NDArray, NDArray]:
+    """COO of K_ji of a user's system: finite differences of the run's own LAMMPS forces (the pair lines), the
+    rows of the side-2 sites (:func:`kapitza.atomistic.lammps_forces.hessian_rows`, batched displacements), at
+    the force field's minimum nearest the structure with the box fixed (a structure as built need not be one)."""
+    from ..atomistic.lammps_forces import hessian_rows, minimised
+
+    system = config.user_system
+    rows = sites.index[sites.side == 2]
+    atoms, _ = minimised(_frame_atoms(config, sites.positions), system.forcefield, types=system.types)
+    h = hessian_rows(atoms, system.forcefield, rows, FD_STEP_ANGSTROM, reach=sites.reach, types=system.types)
+    block = h[:, :, sites.index[sites.side == 1], :].reshape(3 * rows.size, -1)
+    block[np.abs(block) < 1e-9 * max(float(np.abs(block).max()), 1e-300)] = 0.0
+    r, c = np.nonzero(block)
+    return r.astype(np.int64), c.astype(np.int64), block[r, c]
+
+
+def _user_setup(config: NemdConfig) -> SpectralSetup:
+    """The spectral setup of a user's structure: the harmonic form only (no pair forces are recomputed)."""
+    system = config.user_system
+    sites = user_sites(config)
+    rows, cols, vals = _user_coupling(config, sites)
+    box = np.asarray(system.geometry.box, dtype=np.float64)
+    return SpectralSetup(
+        ids=sites.index + 1,
+        side=sites.side,
+        plane=sites.plane,
+        plane_z=np.asarray(sites.plane_z, dtype=np.float64),
+        plane_first=-sites.planes,
+        masses=np.asarray(system.type_masses, dtype=np.float64)[np.asarray(system.types)[sites.index] - 1],
+        has_force_form=0,
+        coupling_rows=rows,
+        coupling_cols=cols,
+        coupling_vals=np.asarray(vals, dtype=np.float64),
+        units=config.units,
+        sample_every=config.spectral_every,
+        timestep=float(config.timestep),
+        n_samples=config.n_spectral_samples,
+        interface_z_fraction=float(system.geometry.interface_fraction),
+        positions=np.asarray(sites.positions)[sites.index].astype(np.float64),
+        box=box,
+        sigma=0.0,
+        cutoff=float(sites.reach),
+        periodic_z=1,
+        pair_first=np.zeros(0, dtype=np.int64),
+        pair_second=np.zeros(0, dtype=np.int64),
+        pair_offset=np.zeros((0, 3)),
+        pair_epsilon=np.zeros(0),
+    )
+
+
 def spectral_setup(config: NemdConfig, structure: Any) -> SpectralSetup:
-    """The sampled atoms of ``config`` on its built ``structure`` and their harmonic coupling across the interface."""
+    """The sampled atoms of ``config`` on its built ``structure`` and their harmonic coupling across the interface
+    (a user's structure, ``structure=``: ``structure`` is None and the atoms are ``config.user_system``'s)."""
     if not config.spectral_every:
         raise InputError("spectral_setup needs spectral_every= > 0")
+    if config.user_system is not None:
+        return _user_setup(config)
     index, plane, side, z0 = _sites(config, structure)
     planes = config.spectral_sampled_planes
     types = np.asarray(structure.types)[index]

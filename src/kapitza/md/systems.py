@@ -185,15 +185,21 @@ def _orthogonal_z_box(atoms: Any, where: str) -> tuple[float, float, float]:
     return float(cell[0, 0]), float(cell[1, 1]), float(cell[2, 2])
 
 
+def data_positions(positions: NDArray[np.float64], shift: float, lz: float) -> NDArray[np.float64]:
+    """Positions (A) as the run's data file holds them: z shifted by the geometry's ``shift`` modulo ``lz``."""
+    out = np.array(positions, dtype=float)
+    if shift:
+        out[:, 2] = np.mod(out[:, 2] + shift, lz)
+    return out
+
+
 def user_data_text(config: NemdConfig, system: UserSystem) -> str:
     """The LAMMPS data file (``atom_style atomic``) of a user's system: types and masses from the pair lines,
     z shifted by the geometry's shift (modulo Lz) so that the planes sit mid-bin; box from the origin."""
     atoms = system.structure.atoms
     cell = np.asarray(atoms.cell)
     lx, ly, lz = system.geometry.box
-    positions = np.array(atoms.positions, dtype=float)
-    if system.geometry.shift:
-        positions[:, 2] = np.mod(positions[:, 2] + system.geometry.shift, lz)
+    positions = data_positions(atoms.positions, system.geometry.shift, lz)
     name = Path(str(config.structure)).name
     lines = [
         f"kapitza: {name} (user structure, sides by {config.sides}), types from {system.forcefield.origin}",
@@ -235,3 +241,47 @@ def write_system(config: NemdConfig, folder: str | Path):
     write_structure(system.structure, folder / STRUCTURE_COPY)
     atomic_write_text(folder / DATA_FILE, user_data_text(config, system))
     return None
+
+
+@result
+class RunAtoms:
+    """A user's run directory's atoms as LAMMPS ran them: the structure copy in the data file's frame, the pair
+    lines (potential files in the run directory), each atom's type and mass (amu).
+
+    Attributes
+    ----------
+    atoms : ase.Atoms
+        Positions (A) shifted along z as in the data file; tags 1 / 2 the sides.
+    forcefield : ForceField
+    types : (N,) int array
+    masses : (N,) float array
+    """
+
+    atoms: Any
+    forcefield: Any
+    types: NDArray[np.int64]
+    masses: NDArray[np.float64]
+
+    _summary_fields: ClassVar[tuple[str, ...]] = ("types",)
+
+
+def run_atoms(run_dir: str | Path) -> RunAtoms:
+    """The atoms and force field of a user's run directory, from its own files only (``run.json``'s pair lines,
+    types and masses; ``structure.extxyz``; the copied potential files): no path outside it is needed."""
+    from ..atomistic.forcefield import parse_pair_lines
+    from ..atomistic.structure_file import read_structure
+    from ..io.run_manifest import MANIFEST_FILE, read_manifest
+
+    folder = Path(run_dir)
+    manifest = read_manifest(folder)
+    system = manifest.system
+    if system.kind != "user":
+        raise InputError(f"{str(folder)!r} ran a built-in {system.kind} system, not a user's structure")
+    structure = read_structure(folder / STRUCTURE_COPY, sides="tags")
+    ff = parse_pair_lines(list(system.pair_lines), origin=f"{folder / MANIFEST_FILE} pair_lines", base_dir=folder)
+    types = ff.atom_types(structure.species, structure.side)
+    if types.max() > len(system.masses):
+        raise InputError(f"{folder / STRUCTURE_COPY}: its atom types do not match the run's ({len(system.masses)})")
+    atoms = structure.atoms.copy()
+    atoms.positions = data_positions(atoms.positions, float(system.builder["z_shift_angstrom"]), manifest.box[2])
+    return RunAtoms(atoms=atoms, forcefield=ff, types=types, masses=np.asarray(system.masses, dtype=float)[types - 1])

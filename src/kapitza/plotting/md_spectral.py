@@ -239,3 +239,43 @@ def rectification_figure(rect: Any, *, path: str | os.PathLike | None = None) ->
         ax.legend(fontsize="x-small", ncol=2)
     fig.tight_layout()
     return save(fig, path)
+
+
+def line_scan_figure(scan: Any, *, path: str | os.PathLike | None = None) -> Figure:
+    """The MD's plane temperatures against what a simulated EELS line scan of them finds (left), and the spectra
+    of the two probe positions nearest the interface (right).
+
+    Parameters
+    ----------
+    scan : MdLineScan
+        From :func:`kapitza.analysis.md.eels_scan.md_line_scan`.
+    path : path-like, optional
+        Output file, written atomically if given.
+    """
+    fig = figure(figsize=(9.6, 4.0))
+    left, right = fig.subplots(1, 2)
+    x = np.asarray(scan.positions_nm)
+    left.errorbar(x, scan.md_temperature, yerr=scan.md_temperature_err, fmt="o-", label="MD plane temperature")
+    left.errorbar(x, scan.eels_temperature, yerr=scan.eels_temperature_err, fmt="s--",
+                  label=f"EELS gain/loss, {scan.window_mev[0]:.3g}-{scan.window_mev[1]:.3g} meV")  # fmt: skip
+    left.axvline(0.0, color="0.5", linewidth=0.8)
+    left.set_xlabel("z - z_interface (nm)")
+    left.set_ylabel("temperature (K)")
+    left.set_title(
+        f"jump: MD {scan.md_jump:.3g} \u00b1 {scan.md_jump_err:.2g} K, EELS {scan.eels_jump:.3g} \u00b1 "
+        f"{scan.eels_jump_err:.2g} K",
+        fontsize="small",
+    )
+    left.legend(fontsize="small")
+    e = np.asarray(scan.data.energy_mev)
+    counts = np.asarray(scan.data.counts)
+    keep = e > 0
+    for k, style in ((int(np.flatnonzero(x < 0)[-1]), "-"), (int(np.flatnonzero(x >= 0)[0]), "--")):
+        right.semilogy(e[keep], counts[k][keep], style, label=f"loss, z = {x[k]:.2f} nm")
+        right.semilogy(e[keep], counts[k][::-1][keep], style, alpha=0.6, label=f"gain (mirrored), z = {x[k]:.2f} nm")
+    right.set_xlim(0.0, float(scan.band_edges_mev[-1]) * 1.1)
+    right.set_xlabel("|energy| (meV)")
+    right.set_ylabel("counts per channel (electrons)")
+    right.legend(fontsize="x-small")
+    fig.tight_layout()
+    return save(fig, path)

@@ -223,3 +223,35 @@ def test_bad_dos_and_temperature():
         simulate_stack(E, D, 300.0, n_copies=0)
     with pytest.raises(InputError, match="temperature_k"):
         simulate_line_scan([0.0, 1.0], [300.0], (E, D), (E, D), 0.5)
+
+
+# --- simulate_plane_scan: planes with their own DOS and temperatures (the MD line scan of issue 27)
+def test_plane_scan_of_two_materials_equals_the_line_scan_with_a_sharp_step():
+    """Parity with simulate_line_scan (an independent assembly of the same physics): planes of material L at
+    x < 0 and R at x > 0, each at its own temperature, probed at the planes with a reach far below their
+    spacing, give the line scan of a sharp interface (mixing 0) at those temperatures."""
+    from kapitza.analysis.eels.forward import simulate_line_scan, simulate_plane_scan
+
+    e = np.linspace(0.0, 100.0, 201)
+    left, right = np.where(e < 40, e**2, 0.0), np.where(e < 90, e**2, 0.0)
+    z = np.array([-1.5, -0.5, 0.5, 1.5])
+    t = np.array([320.0, 310.0, 290.0, 280.0])
+    planes = simulate_plane_scan(z, e, np.vstack([left, left, right, right]), t, mixing_nm=1e-3, noise=False,
+                                 zlp_tail=0.0)  # fmt: skip
+    line = simulate_line_scan(z, t, (e, left), (e, right), 0.0, mixing_nm=0.0, noise=False, zlp_tail=0.0)
+    np.testing.assert_allclose(planes.energy_mev, line.energy_mev)
+    np.testing.assert_allclose(planes.counts, line.counts, rtol=1e-9, atol=1e-9 * float(line.counts.max()))
+
+
+def test_plane_scan_bad_inputs_are_one_line():
+    from kapitza.analysis.eels.forward import simulate_plane_scan
+    from kapitza.errors import InputError
+
+    e = np.linspace(0.0, 50.0, 51)
+    d = np.vstack([e**2, e**2])
+    with pytest.raises(InputError, match="one row per plane"):
+        simulate_plane_scan([0.0, 1.0], e, d[:1], [300.0, 300.0])
+    with pytest.raises(InputError, match="temperatures > 0 K"):
+        simulate_plane_scan([0.0, 1.0], e, d, [300.0, -1.0])
+    with pytest.raises(InputError, match="mixing_nm"):
+        simulate_plane_scan([0.0, 1.0], e, d, [300.0, 300.0], mixing_nm=0.0)

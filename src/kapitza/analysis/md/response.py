@@ -335,8 +335,8 @@ def analyze_run(
             f"{manifest.file('baths')} {blocks.shape[0]}; resume the run (kapitza md run) to make them agree"
         )
     flux = run_flux(folder, tolerance, n_blocks, manifest)
-    if flux.bath is None:
-        raise InputError(f"the bath flux needs at least 2 blocks, got {flux.n_blocks}")
+    if flux.bath is None:  # one block, or baths that do not exchange heat yet: run_flux's method says which
+        raise InputError(f"run directory {str(folder)!r} has no bath flux to analyse ({flux.method})")
     lo, hi = profile.box
     hot, cold = manifest.bath_centres(lo, hi)
     baths = None
