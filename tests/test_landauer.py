@@ -135,6 +135,7 @@ def test_zero_temperature_gives_zero_conductance_without_warnings():
 
 def test_groups_sum_to_total():
     """Analytic: the Landauer integral is linear in Phi_b, so the per-group conductances add to the total."""
+
     @dataclass(frozen=True)
     class TwoGroups:
         labels: tuple[str, ...] = ("a", "b")

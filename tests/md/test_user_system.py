@@ -281,13 +281,13 @@ def test_user_spectral_run_writes_blocks_and_modes_use_its_planes(tmp_path):
     assert block["q_harmonic"].shape == block["omega"].shape and np.all(np.isfinite(block["q_harmonic"]))
     assert block["plane_ke"].shape[0] == setup.n_planes == 8
     atoms = run_atoms(run_dir)
-    plane = np.full(len(atoms.atoms), np.iinfo(np.int64).min)
-    plane[setup.ids - 1] = setup.plane
-    got = user_interface_modes(atoms.atoms, atoms.forcefield, plane, setup.plane_z, masses=atoms.masses,
+    planes = setup.atom_planes(len(atoms.atoms))
+    got = user_interface_modes(atoms.atoms, atoms.forcefield, planes, setup.plane_z, masses=atoms.masses,
                                types=atoms.types)  # fmt: skip
     structure = build_structure(builtin)
     ref = interface_modes(structure, "lj/cut", interface_z=builtin.cells_a * builtin.lattice_constant,
-                          plane_spacing=builtin.plane_spacing, planes_per_side=4, units="metal", sigma=3.405)  # fmt: skip
+                          plane_spacing=builtin.plane_spacing, planes_per_side=4, units="metal",
+                          sigma=3.405)  # fmt: skip
     np.testing.assert_allclose(np.sort(got.omega), np.sort(ref.omega), atol=1e-3 * float(ref.omega.max()))
     np.testing.assert_allclose(got.plane_atoms, ref.plane_atoms)
     assert "LAMMPS" in got.method and got.sum_rule_error < 1e-3

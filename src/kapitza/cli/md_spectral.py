@@ -62,10 +62,9 @@ def _minutes(n_atoms: int) -> float:
 
 def _periodic_cell(run_dir: Path, max_atoms: int = DEFAULT_MODE_ATOMS) -> tuple[Any, Any]:
     """The run's config and its periodic cell, refused before it is built when it exceeds ``max_atoms``."""
+    from ..io.run_manifest import MANIFEST_FILE
     from ..md.run import read_run_config
     from ..md.systems import build_structure
-
-    from ..io.run_manifest import MANIFEST_FILE
 
     if (run_dir / MANIFEST_FILE).is_file() and read_manifest(run_dir).system.kind == "user":
         return None, _user_cell(run_dir, max_atoms)
@@ -110,10 +109,8 @@ def _user_modes(atoms: Any, setup: Any, progress: bool) -> Any:
             f"kapitza: lattice dynamics of the {n}-atom cell (LAMMPS force constants, phonopy, Gamma; "
             f"~{_minutes(n):.2g} min on one core for the diagonalisation)...\n"
         )
-    plane = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
-    plane[np.asarray(setup.ids) - 1] = setup.plane
     return user_interface_modes(
-        atoms.atoms, atoms.forcefield, plane, setup.plane_z, masses=atoms.masses, types=atoms.types,
+        atoms.atoms, atoms.forcefield, setup.atom_planes(n), setup.plane_z, masses=atoms.masses, types=atoms.types,
         max_atoms=MAX_MODE_ATOMS,
     )  # fmt: skip
 

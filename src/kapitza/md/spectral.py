@@ -96,6 +96,12 @@ class SpectralSetup:
     def n_planes(self) -> int:
         return int(self.plane_z.shape[0])
 
+    def atom_planes(self, n_atoms: int) -> NDArray[np.int64]:
+        """Each of the run's ``n_atoms`` atoms' plane (the sampled ones'; the smallest int64 for the others)."""
+        out = np.full(n_atoms, np.iinfo(np.int64).min, dtype=np.int64)
+        out[self.ids - 1] = self.plane
+        return out
+
     def coupling(self) -> Any:
         """K_ji as a scipy.sparse CSR matrix, shape (3 n2, 3 n1)."""
         from scipy import sparse
