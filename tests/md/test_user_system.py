@@ -332,3 +332,28 @@ def test_md_eels_bad_options_are_one_line(cli, user_spectral_run, tmp_path, monk
     status, out, err = cli("md", "eels", str(user_spectral_run), "--no-progress", *args)
     assert status == 2 and message in err and len(err.strip().splitlines()) == 1
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("--band-edges", "10,5"), "--band-edges takes at least 2 increasing"),
+        (("--band-edges", "5"), "--band-edges takes at least 2 increasing"),
+        (("--band-edges", "-1,5"), "--band-edges takes at least 2 increasing"),
+        (("--band-edges", "a,b"), "--band-edges"),
+    ],
+)
+def test_md_eels_bad_band_edges_are_one_line(cli, user_spectral_run, tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    status, out, err = cli("md", "eels", str(user_spectral_run), "--no-progress", *args)
+    assert status == 2 and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_md_eels_band_edges_set_the_bands(cli, user_spectral_run, tmp_path, monkeypatch):
+    """--band-edges in THz become the bands of the simulated spectra (meV = h nu: 1 THz = 4.135667 meV, CODATA
+    via kapitza.units)."""
+    monkeypatch.chdir(tmp_path)
+    status, out, err = cli("md", "eels", str(user_spectral_run), "--no-progress", "--json", "--band-edges", "0,1,2")
+    assert status == 0, err
+    edges = json.loads(out)["band_edges_mev"]
+    assert edges == pytest.approx([0.0, 4.135667696, 8.271335392], rel=1e-8)

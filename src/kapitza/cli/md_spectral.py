@@ -21,6 +21,7 @@ from rich.console import Console
 from ..errors import InputError
 from ..io.results import dumps, to_jsonable
 from ..io.run_manifest import read_manifest
+from ..units import thz_to_rad_s
 from .common import check_output, progress_bar
 
 _PLOT_SUFFIXES = (".png", ".pdf", ".svg")
@@ -149,6 +150,24 @@ def _check_smoothing(smoothing_bins: float, run: Any) -> None:
         )
 
 
+def _band_edges(spec: str | None, run: Any) -> Any:
+    """--band-edges 'a,b,c' in THz -> rad per run time unit (metal runs), increasing, >= 0; None stays None."""
+    from .common import parse_floats
+
+    edges = parse_floats(spec, "--band-edges")
+    if edges is None:
+        return None
+    if run.units != "metal":
+        raise InputError("--band-edges is in THz: it needs a run in units metal (use --bands for an LJ run)")
+    if len(edges) < 2 or edges[0] < 0 or any(b <= a for a, b in zip(edges, edges[1:])):
+        raise InputError(f"--band-edges takes at least 2 increasing frequencies >= 0 in THz, got {spec!r}")
+    if len(edges) - 1 > MAX_BANDS:
+        raise InputError(f"--band-edges gives {len(edges) - 1} bands, at most {MAX_BANDS}")
+    from ..analysis.md.spectral import run_omega_from_thz
+
+    return run_omega_from_thz(edges, run.units)
+
+
 def _f(x: Any) -> float:
     """A number for the JSON document (kapitza.io.results.dumps writes a non-finite one as "nan", "inf", "-inf")."""
     return float(x)
@@ -170,19 +189,31 @@ def spectral_command(
     kpoints: Annotated[int, typer.Option(help="AGF transverse k-points per direction")] = 8,
     frequencies: Annotated[int, typer.Option(help="AGF frequencies")] = 100,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="progress on stderr")] = True,
+    band_top: Annotated[
+        float | None,
+        typer.Option("--band-top", help="softer side's highest phonon frequency, THz (default: the AGF's)"),
+    ] = None,
 ) -> None:
     """Spectral heat current q(omega) across the interface, g = q / Delta T, the sum rule, elastic vs inelastic."""
     if plot is not None:
         check_output(plot, _PLOT_SUFFIXES, "--plot")
+    if band_top is not None:
+        from .. import _checks
+
+        _checks.positive(band_top, "--band-top", "THz")
     from ..analysis.md.spectral import harmonic_difference, inelastic_fraction, spectral_conductance
 
     sc = spectral_conductance(run_dir, smoothing_bins=smoothing_bins, first_block=first_block)
+    if band_top is not None and sc.omega_unit != "rad/s":
+        raise InputError("--band-top is in THz: it needs a run in units metal")
     pred, why_not = _harmonic(run_dir, kpoints, frequencies, progress) if harmonic else (None, "--no-harmonic")
     inelastic = diff = None
+    soft = None if band_top is None else float(thz_to_rad_s(band_top))
     if pred is not None:
-        soft = min(float(pred.omega_max_a), float(pred.omega_max_b))
-        inelastic = inelastic_fraction(sc, soft)
+        soft = min(float(pred.omega_max_a), float(pred.omega_max_b)) if soft is None else soft
         diff = harmonic_difference(sc, pred.omega, pred.g_agf)
+    if soft is not None:
+        inelastic = inelastic_fraction(sc, soft)
     if plot is not None:
         from ..plotting.md_spectral import spectrum_figure
 
@@ -215,6 +246,11 @@ def spectral_command(
             f"the harmonic form of the same velocities (force constants at the lattice sites) carries {share:.0%} "
             "of the force form's q: the rest is the anharmonic part of the interfacial forces"
         )
+    if inelastic is not None:
+        out.print(
+            f"inelastic: {inelastic.value:.1%} +- {inelastic.err:.1%} of q above the softer side's highest frequency "
+            f"({soft:.4g} {sc.omega_unit}{', --band-top' if band_top is not None else ''})"
+        )
     if pred is None:
         out.print(f"no harmonic comparison: {why_not}")
         return
@@ -223,11 +259,7 @@ def spectral_command(
         f"{pred.conductance_agf:.4g}, full-dispersion DMM {pred.conductance_dmm:.4g} {sc.G_unit} "
         f"(classical occupation; compare NEMD with the intrinsic AGF)"
     )
-    out.print(
-        f"inelastic: {inelastic.value:.1%} +- {inelastic.err:.1%} of q above the softer side's highest frequency "
-        f"({min(pred.omega_max_a, pred.omega_max_b):.4g} {sc.omega_unit}); NEMD minus AGF two-probe "
-        f"= {diff.integral:.4g} +- {diff.integral_err:.2g} {sc.G_unit}"
-    )
+    out.print(f"NEMD minus AGF two-probe = {diff.integral:.4g} +- {diff.integral_err:.2g} {sc.G_unit}")
 
 
 def modes_command(
@@ -237,6 +269,9 @@ def modes_command(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     bands: Annotated[int, typer.Option(help="equal frequency bands for the modal temperatures")] = 4,
+    band_edges: Annotated[
+        str | None, typer.Option("--band-edges", help="band limits in THz instead of --bands, e.g. 0,10,21,26,32")
+    ] = None,
     smoothing_bins: Annotated[
         float, typer.Option("--smoothing-bins", help="Gaussian width of the reference LDOS and of q, in bins")
     ] = 3.0,
@@ -262,7 +297,7 @@ def modes_command(
     modes = _lattice_modes(cell, progress)
     ldos, width = reference_ldos(modes, run, smoothing_bins)
     dos_map = plane_dos_map(run)
-    modal = modal_temperatures(run, ldos, bands=bands)
+    modal = modal_temperatures(run, ldos, bands=bands, band_edges=_band_edges(band_edges, run))
     factor = display_factors(run.units)[0]
     share = interface_mode_share(sc, run.omega * factor, modes.interface_fraction(run.omega, width))
     n_interface = int(np.count_nonzero(modes.interface))
@@ -278,6 +313,11 @@ def modes_command(
             "omega_unit": sc.omega_unit,
             "interface_mode_share": to_jsonable(share),
             "reference_ldos_width": _f(width * factor),
+            "force_constants": {
+                "method": modes.method,
+                "symmetry_error": _f(modes.symmetry_error),
+                "sum_rule_error": _f(modes.sum_rule_error),
+            },
         }
         if not n_interface:
             doc["interface_mode_share_note"] = "no mode of the cell is localised at the interface: no share to give"
@@ -289,6 +329,10 @@ def modes_command(
         return
     out = Console(highlight=False)
     w, w_unit = readable_frequencies(np.asarray(modes.omega)[np.asarray(modes.interface)] * factor, run.units)
+    out.print(
+        f"force constants: {modes.method}; measured violations of symmetry {modes.symmetry_error:.2g} and of the "
+        f"sum rule {modes.sum_rule_error:.2g} (relative to the largest), both imposed"
+    )
     out.print(
         f"lattice dynamics of the periodic cell: {np.asarray(modes.omega).size} modes, {n_interface} interface modes"
         + (f" ({w.min():.4g} .. {w.max():.4g} {w_unit})" if n_interface else "")
@@ -373,6 +417,9 @@ def eels_command(
         str | None, typer.Option("--window", help="|E| window of the temperature fit, meV, LO:HI")
     ] = None,
     bands: Annotated[int, typer.Option(help="frequency bands of the modal temperatures")] = 4,
+    band_edges: Annotated[
+        str | None, typer.Option("--band-edges", help="band limits in THz instead of --bands, e.g. 0,10,21,26,32")
+    ] = None,
     smoothing_bins: Annotated[
         float, typer.Option("--smoothing-bins", help="Gaussian width of the reference LDOS, in bins")
     ] = 3.0,
@@ -417,7 +464,7 @@ def eels_command(
     run = read_spectral_run(run_dir)
     _check_smoothing(smoothing_bins, run)
     ldos, _ = reference_ldos(_lattice_modes(cell, progress), run, smoothing_bins)
-    modal = modal_temperatures(run, ldos, bands=bands)
+    modal = modal_temperatures(run, ldos, bands=bands, band_edges=_band_edges(band_edges, run))
     scan = md_line_scan(run, modal, ldos, mixing_nm=mixing_nm, dose=dose, resolution_mev=resolution,
                         window_mev=win, seed=seed)  # fmt: skip
     if out is not None:

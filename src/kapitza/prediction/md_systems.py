@@ -199,7 +199,10 @@ def system_of(manifest: RunManifest) -> dict[str, Any]:
     where = "run manifest"
     potential, units = system.potential, system.units
     if system.kind == "user" or system.structure is not None:
-        raise InputError("a user's structure is not supported: the AGF here knows the built-in families only")
+        raise InputError(
+            "a user's structure: its AGF is a separate run on the same files, 'kapitza agf --structure "
+            "RUN_DIR/structure.extxyz --pair PAIR_FILE' (the AGF's leads are the structure's end periods)"
+        )
     if potential not in MD_POTENTIALS:
         raise InputError(f"{where}: potential must be one of {', '.join(MD_POTENTIALS)}, got {potential!r}")
     if potential == "tersoff":

@@ -29,7 +29,7 @@ from ... import spectra
 from ...errors import InputError
 from ...io.results import result
 from ...io.spectral_layout import BLOCK_PATTERN, SETUP_FILE, SPECTRAL_DIR, block_file
-from ...units import AMU, ANGSTROM, EV, KB, rad_s_to_thz
+from ...units import AMU, ANGSTROM, EV, KB, rad_s_to_thz, thz_to_rad_s
 from .response import RunAnalysis, analyze_run
 from .units import unit_system
 
@@ -66,6 +66,13 @@ def display_factors(units: str) -> tuple[float, float, str, str, str]:
         assert time is not None
         return 1.0 / time, flux * time, "rad/s", "W m^-2 per (rad/s)", "W m^-2 K^-1 per (rad/s)"
     raise InputError(f"spectral runs must use units lj or metal, got {units!r}")
+
+
+def run_omega_from_thz(frequency_thz: ArrayLike, units: str) -> NDArray[np.float64]:
+    """Ordinary frequencies (THz) -> angular frequencies in a metal run's own unit (rad/ps)."""
+    if units != "metal":
+        raise InputError(f"frequencies in THz need a run in units metal, got units {units}")
+    return thz_to_rad_s(frequency_thz) / display_factors(units)[0]
 
 
 def readable_frequencies(omega: ArrayLike, units: str) -> tuple[NDArray[np.float64], str]:
