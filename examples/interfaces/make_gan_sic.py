@@ -9,7 +9,7 @@ to about 12 x 11 A (4 x 2 orthorhombic cells: 4 a x 2 sqrt(3) a of SiC = 12.33 x
 
 Writes ``gan_sic.extxyz`` (tags 1 = GaN, 2 = SiC; masses as a column) into the folder given on the command line:
 
-    python examples/interfaces/make_gan_sic.py FOLDER [--periods N_GAN N_SIC] [--lateral N1 N2]
+    python examples/interfaces/make_gan_sic.py FOLDER [--periods N_GAN N_SIC] [--lateral N1 N2] [--name FILE]
 
 The default, 10 + 10 periods and 4 x 2 cells, is the 1280-atom system of gan_sic_nemd.toml.
 """
@@ -50,9 +50,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("folder", type=Path, help="existing folder to write gan_sic.extxyz into")
     parser.add_argument("--periods", type=int, nargs=2, default=(10, 10), metavar=("N_GAN", "N_SIC"))
     parser.add_argument("--lateral", type=int, nargs=2, default=(4, 2), metavar=("N1", "N2"))
+    parser.add_argument("--name", default="gan_sic.extxyz", help="file name in FOLDER (default gan_sic.extxyz)")
     args = parser.parse_args(argv)
     structure = build(tuple(args.periods), tuple(args.lateral))
-    path = write_structure(structure, args.folder / "gan_sic.extxyz")
+    path = write_structure(structure, args.folder / args.name)
     cell = structure.atoms.cell.lengths()
     print(f"{path}: {len(structure.atoms)} atoms, cell {cell[0]:.4f} x {cell[1]:.4f} x {cell[2]:.4f} A")
     for key, value in structure.description.items():

@@ -157,3 +157,73 @@ def test_address_and_workers_together_are_refused(cli, tmp_path):
     assert status == 2 and "not both" in err
     status, out, err = cli("md", "campaign", spec, "--workers", "0")
     assert status == 2 and "--workers must be >= 1" in err
+
+
+def _user_structures(folder: Path, cells: tuple[int, ...]) -> list[str]:
+    """Argon-like LJ bicrystals of 2 x cells cells (the built-in's atoms, tags = side), as users' extxyz files."""
+    import ase
+    import ase.io
+    import numpy as np
+
+    from kapitza.md.nemd import NemdConfig
+    from kapitza.md.systems import build_structure
+
+    names = []
+    for n in cells:
+        built = build_structure(NemdConfig(potential="lj/cut", units="metal", n_x=2, n_y=2, cells_a=n, cells_b=n))
+        atoms = ase.Atoms(["Ar"] * len(built.types), positions=built.positions, cell=np.diag(built.box), pbc=True)
+        atoms.set_tags(np.asarray(built.types))
+        name = f"ar_{n}.extxyz"
+        ase.io.write(folder / name, atoms, format="extxyz")
+        names.append(name)
+    (folder / "ar.pair").write_text("pair_style lj/cut 8.5125\npair_coeff * * 0.0104 3.405\n")
+    return names
+
+
+USER_BASE = """
+[base]
+pair = "ar.pair"
+temperature = 40.0
+delta_temperature = 10.0
+bath_width = 5.0
+steps_equilibration = 100
+steps_steady = 100
+steps_production = 200
+block_steps = 100
+"""
+
+
+def test_a_series_of_user_structures_is_a_length_series_with_files_beside_the_toml(tmp_path, monkeypatch):
+    """Issue 27: the NEMD length series of a user's system.  The structures and the pair file are named as seen
+    from the campaign TOML (found from any working directory), the members are named by the files' stems, and
+    "structure" is a length key, so gather_runs fits the thickness series."""
+    from kapitza.analysis.md.response import LENGTH_KEYS
+
+    sub = tmp_path / "study"
+    sub.mkdir()
+    names = _user_structures(sub, (4, 6))
+    spec = sub / "lengths.toml"
+    spec.write_text(USER_BASE + f"\n[series]\nstructure = {json.dumps(names)}\n")
+    monkeypatch.chdir(tmp_path)  # not the TOML's folder
+    campaign = load_campaign(spec)
+    assert [m.name for m in campaign.members] == ["structure-ar_4", "structure-ar_6"]
+    assert [Path(m.config.structure).resolve() for m in campaign.members] == [(sub / n).resolve() for n in names]
+    assert [len(m.config.user_system.structure.atoms) for m in campaign.members] == [128, 192]
+    assert "structure" in campaign.series and "structure" in LENGTH_KEYS
+
+
+@pytest.mark.parametrize(
+    "series, match",
+    [
+        ('structure = ["missing.extxyz"]', "member structure-missing"),
+        ('structure = "ar_4.extxyz"', "must be a non-empty list"),
+        ('structure = ["ar_4.extxyz", "sub/ar_4.extxyz"]', "lists a value twice"),
+    ],
+)
+def test_bad_structure_series_is_one_line(tmp_path, series, match):
+    _user_structures(tmp_path, (4,))
+    spec = tmp_path / "bad.toml"
+    spec.write_text(USER_BASE + f"\n[series]\n{series}\n")
+    with pytest.raises(InputError, match=match) as info:
+        load_campaign(spec)
+    assert "\n" not in str(info.value)

@@ -1,6 +1,7 @@
 """Campaigns: a series of NEMD runs (lengths x temperatures x bath differences x seeds) on dask.distributed.
 
-A campaign is one TOML file::
+A campaign is one TOML file (``structure`` and ``pair`` files, in [base] or as a [series] of structures,
+are found beside it; a series of a user's structures of different lengths is a length series)::
 
     [campaign]              # optional
     folder = "lj.campaign"  # default: the TOML's name with suffix .campaign, beside it
@@ -44,9 +45,11 @@ from ..errors import InputError
 from ..io import toml_file
 from ..io.paths import confined
 from ..io.run_manifest import CONFIG_FILE, STATE_FILE
-from .nemd import NemdConfig
+from .nemd import INPUT_FILES, NemdConfig, files_beside
 
 CAMPAIGN_KEYS = ("folder", "processes", "workers")
+#: Settings that name files (a user's structure and pair file): found beside the campaign TOML, named by stem.
+FILE_KEYS = INPUT_FILES
 TOP_KEYS = ("campaign", "base", "series")
 #: Members refused above this count (a typo in a list multiplies quickly).
 MAX_MEMBERS = 10_000
@@ -76,7 +79,9 @@ class Campaign:
     workers: int
 
 
-def _name_part(value: Any) -> str:
+def _name_part(value: Any, key: str = "") -> str:
+    if key in FILE_KEYS and isinstance(value, str):
+        value = Path(value).stem  # structure-gan_sic_6, not the whole path
     text = repr(value) if isinstance(value, float) else str(value)
     return re.sub(r"[^A-Za-z0-9.+-]", "_", text)
 
@@ -140,7 +145,7 @@ def load_campaign(path: str | os.PathLike, *, allow_outside: bool = False) -> Ca
         for v in values:
             if isinstance(v, list | dict) or (isinstance(v, float) and not math.isfinite(v)):
                 raise InputError(f"{where}: [series] {key} must list plain numbers or strings, got {v!r}")
-        if len({_name_part(v) for v in values}) != len(values):
+        if len({_name_part(v, key) for v in values}) != len(values):
             raise InputError(f"{where}: [series] {key} lists a value twice: {values!r}")
         total *= len(values)
     if total > MAX_MEMBERS:
@@ -148,9 +153,10 @@ def load_campaign(path: str | os.PathLike, *, allow_outside: bool = False) -> Ca
     members = []
     for combo in itertools.product(*(series[k] for k in keys)):
         values = tuple(zip(keys, combo, strict=True))
-        name = "_".join(f"{k}-{_name_part(v)}" for k, v in values) or "base"
+        name = "_".join(f"{k}-{_name_part(v, k)}" for k, v in values) or "base"
         try:
-            config = NemdConfig.from_mapping({**base, **dict(values)}, f"{where} member {name}")
+            merged = files_beside({**base, **dict(values)}, p.parent)  # files named as seen from the TOML
+            config = NemdConfig.from_mapping(merged, f"{where} member {name}")
         except TypeError as exc:  # a dataclass argument error: report it as bad input
             raise InputError(f"{where} member {name}: {exc}") from None
         except InputError as exc:

@@ -740,8 +740,9 @@ def summary_json(summary: ResponseSummary) -> dict[str, Any]:
 TABLE_CSV = "campaign.csv"
 TABLE_JSON = "campaign.json"
 TABLE_COLUMNS = ("G", "G_err", "delta_T", "delta_T_err", "J", "J_err", "T_mean", "status")
-#: Series keys that change the sample length: when one varies, the thickness series is fitted.
-LENGTH_KEYS = ("cells_a", "cells_b")
+#: Series keys that change the sample length: when one varies, the thickness series is fitted (a series of a
+#: user's structures is taken to be one of lengths; each member's length is its own box's).
+LENGTH_KEYS = ("cells_a", "cells_b", "structure")
 
 
 @result
