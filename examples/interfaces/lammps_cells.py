@@ -21,6 +21,7 @@ TYPES: dict[str, tuple[str, ...]] = {
     "GaN_SiC.pair": ("Ga", "N", "Si", "C"),
     "GaN_SiC_dimer.pair": ("Ga", "N", "Si", "C"),
     "Al_Si.pair": ("Al", "Si"),
+    "Al_Si_meam.pair": ("Al", "Si"),
 }
 
 

@@ -1,9 +1,10 @@
 """Equilibrium lattice constants at 0 K of the bulk phases behind the interface showcases, measured with LAMMPS.
 
 Each phase is minimised (positions and box, ``fix box/relax`` at zero pressure) with the exact lines of
-its pair file (GaN_SiC.pair, Al_Si.pair). Hexagonal phases use their orthorhombic cell (a, sqrt(3) a, c), so
-a = lx and the hexagonal shape is checked (ly / lx = sqrt(3)). Writes lattice_constants.json next to this
-script (what tests/examples/test_interface_pair_files.py reproduces) and prints a table.
+its pair file (GaN_SiC.pair, Al_Si.pair, Al_Si_meam.pair). Hexagonal phases use their orthorhombic cell
+(a, sqrt(3) a, c), so a = lx and the hexagonal shape is checked (ly / lx = sqrt(3)). Writes
+lattice_constants.json next to this script (what tests/examples/test_interface_pair_files.py reproduces) and
+prints a table.
 
 Run:  python examples/interfaces/lattice_constants.py
 """
@@ -61,6 +62,8 @@ PHASES: tuple[Phase, ...] = (
     Phase("SiC 4H", "GaN_SiC.pair", "aniso", lambda: polytype_4h(3.08, 10.08)),
     Phase("Al fcc", "Al_Si.pair", "iso", lambda: bulk("Al", "fcc", a=4.05, cubic=True)),
     Phase("Si diamond", "Al_Si.pair", "iso", lambda: bulk("Si", "diamond", a=5.43, cubic=True)),
+    Phase("Al fcc meam", "Al_Si_meam.pair", "iso", lambda: bulk("Al", "fcc", a=4.05, cubic=True)),
+    Phase("Si diamond meam", "Al_Si_meam.pair", "iso", lambda: bulk("Si", "diamond", a=5.43, cubic=True)),
 )
 
 

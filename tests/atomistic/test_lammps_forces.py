@@ -172,3 +172,27 @@ def test_minimised_finds_the_lj_dimer_at_two_to_the_sixth_sigma():
     assert residual < 1e-5
     np.testing.assert_allclose(relaxed.cell, atoms.cell)
     assert relaxed.positions[1, 0] < 0  # not wrapped to 16.4 A: the image nearest the start
+
+
+def test_a_hybrid_of_pair_and_many_body_styles_reaches_the_longer_of_their_own_reaches():
+    """lj/cut (pair: reach = its 8 A cutoff) overlaid on Stillinger-Weber Si (many-body: twice its cutoff
+    a sigma = 1.8 x 2.0951 A, Stillinger & Weber 1985): max(8, 7.54) = 8 A, not twice the longest cutoff (16 A)."""
+    lines = ["pair_style hybrid/overlay sw lj/cut 8.0", "pair_coeff * * sw Si.sw Si", "pair_coeff 1 1 lj/cut 0.001 3.0"]
+    assert force_range(parse_pair_lines(lines)) == pytest.approx(8.0, abs=1e-6)
+    longer = [lines[0].replace("8.0", "6.0"), *lines[1:]]
+    assert force_range(parse_pair_lines(longer)) == pytest.approx(2 * 1.8 * 2.0951, abs=1e-3)
+    assert force_range(parse_pair_lines(["pair_style sw", "pair_coeff * * Si.sw Si"])) == pytest.approx(
+        2 * 1.8 * 2.0951, abs=1e-3
+    )
+
+
+def test_meam_lines_name_their_types_after_the_parameter_file():
+    """pair_style meam: library elements, the parameter file, then one element per type (LAMMPS pair_meam doc)."""
+    from pathlib import Path
+
+    ff = parse_pair_lines(
+        ["pair_style meam", "pair_coeff * * library.meam AlS SiS MgS CuS FeS AlSiMgCuFe.meam AlS SiS"],
+        base_dir=Path("."),
+    )
+    assert ff.types == ("Al", "Si")  # "AlS": the library entry of Al (the element is its leading symbol)
+    check_forcefield(ff, ["Al", "Si"], [0, 1])

@@ -45,7 +45,8 @@ def reported():
     return json.loads((FOLDER / "lattice_constants.json").read_text(encoding="utf-8"))
 
 
-PHASE_NAMES = ("GaN wurtzite", "GaN zincblende", "SiC 3C", "SiC 2H", "SiC 4H", "Al fcc", "Si diamond")
+PHASE_NAMES = ("GaN wurtzite", "GaN zincblende", "SiC 3C", "SiC 2H", "SiC 4H", "Al fcc", "Si diamond", "Al fcc meam",
+               "Si diamond meam")  # fmt: skip
 
 
 @pytest.mark.parametrize("name", PHASE_NAMES)

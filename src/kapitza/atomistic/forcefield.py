@@ -103,7 +103,7 @@ class ForceField:
         """The pair styles in use: the style itself, or the sub-styles of a hybrid."""
         words = self.pair_style.split()[1:]
         if words and words[0] in ("hybrid", "hybrid/overlay", "hybrid/scaled"):
-            return tuple(w for w in words[1:] if _is_style_name(w))
+            return tuple(w for w in words[1:] if is_style_name(w))
         return tuple(words[:1])
 
     @property
@@ -197,7 +197,7 @@ def _sha256(path: str) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def _is_style_name(word: str) -> bool:
+def is_style_name(word: str) -> bool:
     """A pair style name in a hybrid list (not a cutoff or another number)."""
     try:
         float(word)
@@ -355,7 +355,7 @@ def _files(line: str, styles: tuple[str, ...], base_dir: Path, where: str) -> di
         raise InputError(f"{where}: pair_coeff needs two atom types and coefficients")
     out = {}
     for w in words:
-        if w in styles or not ("." in w or "/" in w) or not _is_style_name(w):
+        if w in styles or not ("." in w or "/" in w) or not is_style_name(w):
             continue
         out[w] = _resolve(w, base_dir, where)
     return out
@@ -388,11 +388,15 @@ def _element_types(
         if words[1:3] != ["*", "*"]:
             continue
         rest = words[3:]
+        style = styles[0] if len(styles) == 1 else ""
         if rest and rest[0] in styles:
-            rest = rest[1:]
+            style, rest = rest[0], rest[1:]
             if rest and rest[0].isdigit():  # hybrid with a repeated sub-style: "tersoff 1"
                 rest = rest[1:]
         if rest and rest[0] in files:
+            if style.startswith("meam"):  # library elements, then the parameter file (or NULL), then the types
+                named = [i for i, w in enumerate(rest) if i > 0 and (w in files or w == "NULL")]
+                rest = rest[named[0]:] if named else rest
             lists.append(rest[1:])
     if not lists:
         return ()

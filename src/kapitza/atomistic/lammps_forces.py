@@ -20,6 +20,7 @@ use the same forces.  Units are LAMMPS ``metal``/ASE: A, eV, eV/A, eV/A^2.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tempfile
 from collections.abc import Sequence
@@ -32,7 +33,7 @@ from numpy.typing import NDArray
 from .. import _checks
 from ..errors import InputError
 from ..units import ANGSTROM, EV
-from .forcefield import ForceField
+from .forcefield import MANYBODY_STYLES, ForceField, is_style_name
 from .lammps import lammps_module
 
 #: Central-difference step (A) of the force constants.
@@ -227,8 +228,56 @@ def force_range(forcefield: ForceField, atoms: Any | None = None) -> float:
     """Reach of the force constants (A): LAMMPS's pair cutoff, twice it for many-body styles.
 
     The cutoff is the one LAMMPS reports for its neighbour list with a zero skin ("master list distance cutoff").
+    A many-body style couples two atoms through a third within its cutoff of both (Stillinger-Weber and Tersoff
+    angles, the embedding density of EAM: d2E/dr_j dr_k has F''(rho_i) f'(r_ij) f'(r_ik)), so its force
+    constants reach twice its cutoff; a pair style's reach is its cutoff.  A hybrid of both kinds is measured one
+    kind at a time (the other kind's coefficients set to ``none``): max(pair cutoff, 2 x many-body cutoff), not
+    twice the longest cutoff (Al_Si.pair: the 9.79 A Lennard-Jones cross term, not 19.6 A).
     ``atoms`` (optional) supplies the species and sides to set the force field up with; default one atom per type.
     """
+    kinds = _hybrid_kinds(forcefield)
+    if kinds is not None:
+        many, pair = (_cutoff(_keeping(forcefield, keep), atoms) for keep in kinds)
+        return max(2.0 * many, pair)
+    cutoff = _cutoff(forcefield, atoms)
+    return 2.0 * cutoff if forcefield.manybody else cutoff
+
+
+def _hybrid_kinds(forcefield: ForceField) -> tuple[set[str], set[str]] | None:
+    """(many-body, pair) sub-style names of a hybrid that has both kinds; None otherwise."""
+    words = forcefield.pair_style.split()
+    if len(words) < 2 or not words[1].startswith("hybrid"):
+        return None
+    many = {s for s in forcefield.styles if s.split("/")[0] in MANYBODY_STYLES}
+    pair = set(forcefield.styles) - many
+    return (many, pair) if many and pair else None
+
+
+def _keeping(forcefield: ForceField, keep: set[str]) -> ForceField:
+    """The hybrid of the sub-styles ``keep`` alone (their arguments, coefficients and ``pair_modify pair`` lines);
+    every other type pair ``none``."""
+    words = forcefield.pair_style.split()
+    groups: list[list[str]] = []
+    for word in words[2:]:
+        if is_style_name(word):
+            groups.append([word])
+        elif groups:
+            groups[-1].append(word)
+    style = " ".join([*words[:2], *(w for g in groups if g[0] in keep for w in g)])
+    coeffs = tuple(line for line in forcefield.pair_coeffs if len(line.split()) > 3 and line.split()[3] in keep)
+    other = [m.split() for m in forcefield.modifiers]
+    modifiers = tuple(
+        m
+        for m, w in zip(forcefield.modifiers, other, strict=True)
+        if not (len(w) > 2 and w[1] == "pair" and w[2] not in keep)
+    )
+    return dataclasses.replace(
+        forcefield, pair_style=style, pair_coeffs=("pair_coeff * * none", *coeffs), modifiers=modifiers
+    )
+
+
+def _cutoff(forcefield: ForceField, atoms: Any | None) -> float:
+    """LAMMPS's master neighbour-list cutoff at zero skin for ``forcefield`` (A), read from its log."""
     from ase import Atoms
 
     names = forcefield.types or ("H",)
@@ -244,8 +293,7 @@ def force_range(forcefield: ForceField, atoms: Any | None = None) -> float:
     found = re.findall(r"master list distance cutoff\s*=\s*([0-9.eE+-]+)", text)
     if not found:
         raise InputError(f"{forcefield.origin}: LAMMPS reported no pair cutoff; give the force range by hand")
-    cutoff = float(found[-1])
-    return 2.0 * cutoff if forcefield.manybody else cutoff
+    return float(found[-1])
 
 
 def _neighbours(atoms: Any, cutoff: float) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
