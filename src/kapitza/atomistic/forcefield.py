@@ -396,7 +396,7 @@ def _element_types(
         if rest and rest[0] in files:
             if style.startswith("meam"):  # library elements, then the parameter file (or NULL), then the types
                 named = [i for i, w in enumerate(rest) if i > 0 and (w in files or w == "NULL")]
-                rest = rest[named[0]:] if named else rest
+                rest = rest[named[0] :] if named else rest
             lists.append(rest[1:])
     if not lists:
         return ()
