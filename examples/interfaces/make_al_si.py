@@ -19,18 +19,18 @@ import json
 from pathlib import Path
 
 from kapitza.atomistic.forcefield import read_pair_file
-from kapitza.atomistic.lammps_forces import forcefield_calculator
-from kapitza.atomistic.stacking import relax, stack_crystals
+from kapitza.atomistic.lammps_forces import LammpsForces, minimised
+from kapitza.atomistic.stacking import stack_crystals
 from kapitza.atomistic.structure_file import write_structure
 from kapitza.atomistic.structures import repeat_lateral
 
 HERE = Path(__file__).resolve().parent
 #: Al-Si plane gaps tried (A).
-GAPS = (2.8, 3.2, 3.6, 4.0, 4.4)
+GAPS = tuple(round(3.0 + 0.2 * k, 1) for k in range(9))
 
 
 def build(periods: tuple[int, int] = (12, 9), lateral: tuple[int, int] = (1, 1)):
-    """(structure at the best gap, {gap: minimised energy in eV}) for ``periods`` of Al and Si along [001]."""
+    """(structure at the best gap, {gap: energy in eV}) for ``periods`` of Al and Si along [001]."""
     constants = json.loads((HERE / "lattice_constants.json").read_text())
     al = {"name": "Al", "crystalstructure": "fcc", "a": constants["Al fcc meam"]["a_angstrom"], "cubic": True}
     si = {"name": "Si", "crystalstructure": "diamond", "a": constants["Si diamond meam"]["a_angstrom"], "cubic": True}
@@ -38,14 +38,14 @@ def build(periods: tuple[int, int] = (12, 9), lateral: tuple[int, int] = (1, 1))
     energies, best = {}, None
     for gap in GAPS:
         stacked = stack_crystals(al, si, normal=(0, 0, 1), cells=periods, max_strain=0.01, gap_angstrom=gap, seed=0)
-        calculator = forcefield_calculator(forcefield)
-        relaxed, residual = relax(repeat_lateral(stacked, lateral), calculator, fixed_periods=2, steps=2000)
-        atoms = relaxed.atoms.copy()
-        atoms.calc = calculator
-        energies[gap] = float(atoms.get_potential_energy())
+        structure = repeat_lateral(stacked, lateral)
+        atoms, residual = minimised(structure.atoms, forcefield)
+        with LammpsForces(atoms, forcefield) as engine:
+            engine.forces(atoms.positions)
+            energies[gap] = engine.energy()
         if best is None or energies[gap] < energies[best[0]]:
-            description = {**relaxed.description, "gap_A": gap, "relaxed_residual_ev_per_A": residual}
-            best = (gap, dataclasses.replace(relaxed, description=description))
+            description = {**structure.description, "gap_A": gap, "residual_force_ev_per_A": residual}
+            best = (gap, dataclasses.replace(structure, atoms=atoms, description=description))
     return best[1], energies
 
 
@@ -56,12 +56,12 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     structure, energies = build(tuple(args.periods))
     for gap, energy in energies.items():
-        print(f"gap {gap:.1f} A: minimised energy {energy:.4f} eV")
+        print(f"gap {gap:.1f} A: energy {energy:.4f} eV")
     path = write_structure(structure, args.folder / "al_si.extxyz")
     cell = structure.atoms.cell.lengths()
     info = structure.description
     print(f"{path}: {len(structure.atoms)} atoms, cell {cell[0]:.4f} x {cell[1]:.4f} x {cell[2]:.4f} A, "
-          f"gap {info['gap_A']} A, residual force {info['relaxed_residual_ev_per_A']:.2g} eV/A")  # fmt: skip
+          f"gap {info['gap_A']} A, residual force {info['residual_force_ev_per_A']:.2g} eV/A")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -167,3 +167,26 @@ def test_lammps_data_with_species_of_each_type(tmp_path):
     read = read_structure(tmp_path / "in.data", sides="species:Si/Ge", species=["Si", "Ge"])
     assert read.cells == (2, 2)
     np.testing.assert_allclose(read.atoms.positions, built.atoms.positions, atol=1e-6)
+
+
+def test_an_md_cell_relaxed_as_a_whole_reads_without_leads(tmp_path):
+    """A periodic cell whose every atom moved (no exact bulk copies at its ends) is refused where leads are needed
+    (the AGF) and read with leads=False (MD): all atoms in the interface region, no periods."""
+    import ase.io
+    import numpy as np
+
+    from kapitza.atomistic.structure_file import read_structure
+    from kapitza.atomistic.structures import build_interface
+
+    s = build_interface("Si", "Ge", "001", lattice_constants_angstrom=(5.431, 5.658), cells=(3, 3))
+    atoms = s.atoms.copy()
+    atoms.set_tags(np.asarray(s.side) + 1)
+    atoms.positions += np.random.default_rng(1).normal(0.0, 0.02, atoms.positions.shape)  # every atom moved
+    path = tmp_path / "relaxed.extxyz"
+    ase.io.write(path, atoms, format="extxyz")
+    with pytest.raises(InputError, match="bulk period"):
+        read_structure(path)
+    md = read_structure(path, leads=False)
+    assert np.all(md.cell_index == -1) and md.cells == (0, 0) and np.all(np.isnan(md.periods))
+    np.testing.assert_array_equal(md.side, s.side)
+    assert md.description["periods_A"] is None

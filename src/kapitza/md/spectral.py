@@ -45,6 +45,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .. import spectra
+from ..atomistic.lammps import id_ranges
 from ..errors import InputError
 from ..io.atomic import atomic_write
 from ..io.lammps_dump import read_frames
@@ -231,21 +232,6 @@ def sampled_ids(config: NemdConfig) -> tuple[int, ...]:
 
     index, _, _, _ = _sites(config, build_structure(config))
     return tuple(int(i) + 1 for i in index)
-
-
-def id_ranges(ids: tuple[int, ...] | NDArray[np.int64]) -> str:
-    """Sorted ids as compact LAMMPS ranges: ``1:48 97:144 150``."""
-    parts: list[str] = []
-    ids = [int(i) for i in ids]
-    start = prev = ids[0]
-    for i in [*ids[1:], None]:
-        if i is not None and i == prev + 1:
-            prev = i
-            continue
-        parts.append(f"{start}:{prev}" if prev > start else f"{start}")
-        if i is not None:
-            start = prev = i
-    return " ".join(parts)
 
 
 def spectral_dump_commands(config: NemdConfig) -> str:

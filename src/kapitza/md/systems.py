@@ -136,7 +136,7 @@ def load_user_system(config: NemdConfig) -> UserSystem:
     from ..atomistic.forcefield import parse_pair_lines, read_pair_file
     from ..atomistic.structure_file import read_structure
 
-    structure = read_structure(config.structure, sides=config.sides)
+    structure = read_structure(config.structure, sides=config.sides, leads=False)  # an MD cell needs no leads
     where = str(config.structure)
     box = _orthogonal_z_box(structure.atoms, where)
     if config.pair is not None:
@@ -277,7 +277,7 @@ def run_atoms(run_dir: str | Path) -> RunAtoms:
     system = manifest.system
     if system.kind != "user":
         raise InputError(f"{str(folder)!r} ran a built-in {system.kind} system, not a user's structure")
-    structure = read_structure(folder / STRUCTURE_COPY, sides="tags")
+    structure = read_structure(folder / STRUCTURE_COPY, sides="tags", leads=False)
     ff = parse_pair_lines(list(system.pair_lines), origin=f"{folder / MANIFEST_FILE} pair_lines", base_dir=folder)
     types = ff.atom_types(structure.species, structure.side)
     if types.max() > len(system.masses):

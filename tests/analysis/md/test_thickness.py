@@ -110,3 +110,13 @@ def test_cli_never_prints_nan_for_a_falling_series(cli, tmp_path):
     nan_keys = {k for k, v in doc.items() if v == "nan"}
     assert nan_keys == {"kappa", "kappa_err", "kappa_lower_2sigma"} and nan_keys <= set(doc["notes"])
     assert doc["kappa_status"] == "not determined"
+
+
+def test_the_extrapolated_conductance_is_one_over_r_k_with_its_first_order_error():
+    """G_K = 1/R_K and sigma_G = sigma_R / R_K^2 (first-order propagation), on a series made exactly linear:
+    R(L) = 2 + L/5 at L = 1, 2, 3 (reference values written here)."""
+    from kapitza.analysis.md.thickness import fit_thickness_series
+
+    fit = fit_thickness_series([1.0, 2.0, 3.0], [2.2, 2.4, 2.6], [0.1, 0.1, 0.1])
+    assert fit.R_K == pytest.approx(2.0)
+    assert fit.G_K == pytest.approx(0.5) and fit.G_K_err == pytest.approx(fit.R_K_err / 4.0)

@@ -94,6 +94,16 @@ class ThicknessFit:
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("R_K", "R_K_err", "kappa", "kappa_err", "chi2_per_dof")
 
+    @property
+    def G_K(self) -> float:
+        """The interface conductance extrapolated to infinite length, 1 / R_K (NaN unless R_K > 0)."""
+        return 1.0 / self.R_K if self.R_K > 0 else float("nan")
+
+    @property
+    def G_K_err(self) -> float:
+        """Its standard error, R_K_err / R_K^2 (first order)."""
+        return self.R_K_err / self.R_K**2 if self.R_K > 0 else float("nan")
+
 
 @result
 class SizeExtrapolation:
