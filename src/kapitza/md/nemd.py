@@ -34,7 +34,10 @@ Systems (``potential`` and ``units``)
     mixing_layers, structure_seed) are refused with it.  Timestep, damping time and bath width default to the
     Si/Ge ones (0.001 ps, 0.1 ps, 10 A), temperature 300 K and delta_temperature 40 K: the protocol study was
     made on SW Si|Ge, so check the regime line ``kapitza md run`` prints (thermostat-limited or not) on your
-    system.
+    system.  The structure needs no exact bulk periods (an MD cell relaxed as a whole is read with
+    ``leads=False``).  With ``spectral_every`` the atomic planes around the A -> B interface are sampled and
+    their coupling comes from the pair lines through LAMMPS (:func:`kapitza.md.spectral.user_sites`; the
+    harmonic form of the spectral heat current).
 
 ``mass_a``, ``mass_b``, ``epsilon_a`` and ``epsilon_b`` are always *ratios* to
 the reference of their side, so one TOML's numbers mean the same physics in
