@@ -245,3 +245,18 @@ def test_stored_length_series_extrapolates_to_the_documented_conductance():
     assert conductance_mw(fit.G_K, "metal") == pytest.approx(464, abs=1)
     assert conductance_mw(fit.G_K_err, "metal") == pytest.approx(88, abs=1)
     assert [m["structure"] for m in doc["members"]] == ["gan_sic_6.extxyz", "gan_sic_10.extxyz", "gan_sic_16.extxyz"]
+
+
+def test_shipped_al_si_run_has_a_clear_jump_at_both_interfaces_and_balanced_baths():
+    """examples/data/interfaces/al_si_nemd (al_si_nemd.toml: the Jelinek et al. 2012 MEAM, a cell relaxed as a
+    whole, read without leads): both jumps significant, the baths balance, the manifest names Al and Si."""
+    from kapitza.analysis.md.response import analyze_run
+    from kapitza.io.run_manifest import read_manifest
+
+    run_dir = EXAMPLES.parent / "data" / "interfaces" / "al_si_nemd"
+    manifest = read_manifest(run_dir)
+    assert manifest.system.kind == "user" and manifest.system.species == ("Al", "Si")
+    assert manifest.system.potential == "meam"
+    jump = analyze_run(run_dir).jump
+    assert all(i.delta_T > 3 * i.delta_T_err for i in jump.interfaces)
+    assert jump.bath_flux.balanced
