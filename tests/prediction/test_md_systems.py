@@ -181,7 +181,7 @@ SW = {"potential": "sw", "units": "metal"}
         (LJ, {"builder": {"epsilon_a": -1}}, {}, "epsilon_a must be a positive number"),
         (LJ, {"builder": {"epsilon_b": True}}, {}, "epsilon_b must be a positive number"),
         (LJ, {"potential": "eam"}, {}, "potential must be one of lj/cut, sw, tersoff"),
-        (LJ, {"kind": "user", "structure": "mine.xyz"}, {}, "a user's structure is not supported"),
+        (LJ, {"kind": "user", "structure": "mine.xyz"}, {}, "a user's structure: its AGF is a separate run"),
         (LJ, {}, {"kpoints": 0}, "kpoints= must be an integer >= 1"),
         (LJ, {}, {"frequencies": 10}, "frequencies= must be an integer >= 20"),
         (LJ, {}, {"mesh": 2.5}, "mesh= must be an integer >= 2"),
