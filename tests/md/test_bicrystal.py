@@ -104,3 +104,27 @@ def test_bad_input(kwargs, word):
     args.update(kwargs)
     with pytest.raises(InputError, match=word):
         build_lj_bicrystal(**args)
+
+
+def test_the_built_in_is_the_user_route_and_the_textbook_fcc_lattice():
+    """The LJ bicrystal's atoms are those of stack_crystals (the builder of a user's interface) on ASE's cubic fcc
+    cell, and equal the fcc lattice written out by hand: basis (0,0,0), (1/2,1/2,0), (1/2,0,1/2), (0,1/2,1/2)
+    (Kittel, Introduction to Solid State Physics, ch. 1), shifted by a/4, ordered by z, y, x."""
+    from ase.build import bulk
+
+    from kapitza.atomistic.stacking import stack_crystals
+    from kapitza.atomistic.structures import repeat_lateral
+
+    a = LJ_FCC_LATTICE_CONSTANT
+    s = build_lj_bicrystal(3, 2, 4, 5, 1.0, 2.0)
+    basis = np.array([[0, 0, 0], [0.5, 0.5, 0], [0.5, 0, 0.5], [0, 0.5, 0.5]]) + 0.25
+    grid = np.stack(np.meshgrid(np.arange(3), np.arange(2), np.arange(9), indexing="ij"), axis=-1).reshape(-1, 3)
+    frac = (grid[:, None, :] + basis[None]).reshape(-1, 3)
+    frac = frac[np.lexsort((frac[:, 0], frac[:, 1], frac[:, 2]))]
+    np.testing.assert_allclose(s.positions, frac * a, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(s.types, np.where(frac[:, 2] < 4, 1, 2))
+    user = repeat_lateral(
+        stack_crystals(bulk("Ar", "fcc", a=a, cubic=True), bulk("Ar", "fcc", a=a, cubic=True), cells=(4, 5)), (3, 2)
+    )
+    np.testing.assert_allclose(np.diag(user.atoms.cell), s.box, rtol=0, atol=1e-12)
+    assert sorted(np.bincount(user.side)) == sorted(np.bincount(s.types)[1:])

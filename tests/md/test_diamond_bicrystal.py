@@ -101,3 +101,26 @@ def test_lammps_reads_the_data_file_and_sw_gives_the_silicon_cohesive_energy(tmp
         assert lmp.get_thermo("lz") == pytest.approx(4 * SI_SW_LATTICE_CONSTANT)
     finally:
         lmp.close()
+
+
+def test_the_built_in_is_the_user_route_and_the_textbook_diamond_lattice():
+    """The Si|Ge bicrystal's atoms equal the diamond lattice written out by hand (fcc basis plus the same shifted
+    by (1/4, 1/4, 1/4); Kittel, ch. 1), shifted by a/8 and ordered by z, y, x, and its cell is that of
+    stack_crystals (the builder of a user's interface) on ASE's cubic diamond cell."""
+    from ase.build import bulk
+
+    from kapitza.atomistic.stacking import stack_crystals
+    from kapitza.atomistic.structures import repeat_lateral
+
+    a = SI_SW_LATTICE_CONSTANT
+    s = build_diamond_bicrystal(2, 3, 3, 2)
+    fcc = np.array([[0, 0, 0], [0, 0.5, 0.5], [0.5, 0, 0.5], [0.5, 0.5, 0]])
+    basis = np.vstack([fcc, fcc + 0.25]) + 0.125
+    grid = np.stack(np.meshgrid(np.arange(2), np.arange(3), np.arange(5), indexing="ij"), axis=-1).reshape(-1, 3)
+    frac = (grid[:, None, :] + basis[None]).reshape(-1, 3)
+    frac = frac[np.lexsort((frac[:, 0], frac[:, 1], frac[:, 2]))]
+    np.testing.assert_allclose(s.positions, frac * a, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(s.types, np.where(frac[:, 2] < 3, 1, 2))
+    si = bulk("Si", "diamond", a=a, cubic=True)
+    user = repeat_lateral(stack_crystals(si, si, cells=(3, 2)), (2, 3))
+    np.testing.assert_allclose(np.diag(user.atoms.cell), s.box, rtol=0, atol=1e-12)

@@ -9,6 +9,13 @@ of A followed by ``cells_b`` of B, so there are two interfaces, at
 :math:`z = 0` (equivalently :math:`L_z`) and at :math:`z = n_A a`; heat put in
 the middle of A and taken out in the middle of B crosses both from A to B.
 
+The lattice is made by the builder of a user's interface
+(:func:`kapitza.atomistic.stacking.stack_crystals`, two bulk crystals along a
+normal) from ASE's cubic fcc cell, repeated across the plane
+(:func:`kapitza.atomistic.structures.repeat_lateral`): the built-in system is
+one use of that route, not a second copy of it (:func:`stacked_cubic_lattice`,
+shared with the Si|Ge builder).
+
 Lattice constant
 ----------------
 The default :data:`LJ_FCC_LATTICE_CONSTANT` = 1.5496 sigma is the zero-pressure
@@ -44,8 +51,8 @@ from ..io.results import result
 
 #: Zero-pressure T = 0 fcc lattice constant (sigma) of LJ truncated at 2.5 sigma (see the module docstring).
 LJ_FCC_LATTICE_CONSTANT = 1.5496
-#: fcc basis in units of the lattice constant, shifted by a/4 so that no plane sits on a cell face.
-_BASIS = np.array([[0.0, 0.0, 0.0], [0.5, 0.5, 0.0], [0.5, 0.0, 0.5], [0.0, 0.5, 0.5]]) + 0.25
+#: Origin shift of the fcc lattice, in units of the lattice constant: no atomic plane sits on a cell face.
+_FCC_SHIFT = 0.25
 
 
 @result
@@ -131,6 +138,35 @@ def lammps_data_text(
     for i, (t, r) in enumerate(zip(types, positions, strict=True), start=1):
         lines.append(f"{i} {int(t)} {r[0]:.10g} {r[1]:.10g} {r[2]:.10g}")
     return "\n".join(lines) + "\n"
+
+
+def stacked_cubic_lattice(
+    kind: str, a: float, lateral: tuple[int, int], cells: tuple[int, int], shift: float
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """A periodic A|B stack of one cubic lattice along [001], made by the builder of a user's interface.
+
+    ASE's conventional cubic cell of ``kind`` ("fcc" or "diamond", lattice constant ``a``) is stacked
+    ``cells[0]`` + ``cells[1]`` times along z by :func:`~kapitza.atomistic.stacking.stack_crystals` (one lattice:
+    the lateral match is the conventional cell itself, no strain) and repeated ``lateral`` times across the plane
+    (:func:`~kapitza.atomistic.structures.repeat_lateral`).  The origin is moved by ``shift`` * a along x, y and z
+    (so no plane sits on a cell face) and the atoms are ordered by z, then y, then x.
+
+    Returns the positions (the length unit of ``a``) and the LAMMPS types (1 for A, 2 for B).
+    """
+    from ase.build import bulk
+
+    from .stacking import stack_crystals
+    from .structures import repeat_lateral
+
+    crystal = bulk("Si" if kind == "diamond" else "Ar", kind, a=a, cubic=True)  # the symbol only names the sites
+    structure = stack_crystals(crystal, crystal, normal=(0, 0, 1), cells=cells, max_atoms=2**62)
+    structure = repeat_lateral(structure, lateral)
+    positions = np.array(structure.atoms.positions, dtype=float)
+    positions[:, 2] -= positions[:, 2].min()
+    positions += shift * a
+    key = np.rint(positions / a * 64).astype(np.int64)  # exact sort keys: sites sit on multiples of a/8
+    order = np.lexsort((key[:, 0], key[:, 1], key[:, 2]))
+    return positions[order], (np.asarray(structure.side)[order] + 1).astype(np.int64)
 
 
 def mix_interfaces(
@@ -232,15 +268,9 @@ def build_lj_bicrystal(
         _checks.count(seed, "seed=", 0)
 
     n_z = cells_a + cells_b
-    grid = np.stack(np.meshgrid(np.arange(n_x), np.arange(n_y), np.arange(n_z), indexing="ij"), axis=-1).reshape(-1, 3)
-    frac = (grid[:, None, :] + _BASIS[None, :, :]).reshape(-1, 3)
-    order = np.lexsort((frac[:, 0], frac[:, 1], frac[:, 2]))
-    frac = frac[order]
-    positions = frac * a
-    plane = np.rint((frac[:, 2] - 0.25) * 2).astype(np.int64)  # 0 .. 2 n_z - 1
+    positions, types = stacked_cubic_lattice("fcc", a, (n_x, n_y), (cells_a, cells_b), _FCC_SHIFT)
+    plane = np.rint((positions[:, 2] / a - _FCC_SHIFT) * 2).astype(np.int64)  # 0 .. 2 n_z - 1
     n_planes_a = 2 * cells_a
-    types = np.where(plane < n_planes_a, 1, 2).astype(np.int64)
-
     types, seed = mix_interfaces(types, plane, n_planes_a, 2 * n_z, mixing_layers, seed, periodic)
 
     box = np.array([n_x * a, n_y * a, n_z * a])

@@ -20,7 +20,9 @@ constant of the potential's silicon.
   ``SiCGe.tersoff`` (Phys. Rev. B 39, 5566 (1989); relaxed with LAMMPS
   ``fix box/relax iso 0``: 5.43201 A; Ge of the same file gives 5.6567 A).
 
-Intermixing works as in :mod:`kapitza.atomistic.bicrystal`
+The lattice is made as in :mod:`kapitza.atomistic.bicrystal`, by the builder of
+a user's interface (:func:`~kapitza.atomistic.bicrystal.stacked_cubic_lattice`),
+from ASE's cubic diamond cell.  Intermixing works as in :mod:`kapitza.atomistic.bicrystal`
 (:func:`~kapitza.atomistic.bicrystal.mix_interfaces`): ``mixing_layers``
 atomic planes on each side of each interface, the seed recorded.
 """
@@ -37,7 +39,7 @@ from .. import _checks
 from ..errors import InputError
 from ..io.atomic import atomic_write_text
 from ..io.results import result
-from .bicrystal import lammps_data_text, mix_interfaces
+from .bicrystal import lammps_data_text, mix_interfaces, stacked_cubic_lattice
 
 #: Zero-pressure T = 0 lattice constant (Angstrom) of Stillinger-Weber silicon (LAMMPS Si.sw).
 SI_SW_LATTICE_CONSTANT = 5.431
@@ -47,22 +49,8 @@ SI_TERSOFF_LATTICE_CONSTANT = 5.432
 MASS_SI_AMU = 28.0855
 MASS_GE_AMU = 72.630
 
-#: Diamond basis (8 atoms) in units of the lattice constant, shifted by a/8 so no (001) plane sits on a cell face.
-_BASIS = (
-    np.array(
-        [
-            [0.0, 0.0, 0.0],
-            [0.0, 0.5, 0.5],
-            [0.5, 0.0, 0.5],
-            [0.5, 0.5, 0.0],
-            [0.25, 0.25, 0.25],
-            [0.25, 0.75, 0.75],
-            [0.75, 0.25, 0.75],
-            [0.75, 0.75, 0.25],
-        ]
-    )
-    + 0.125
-)
+#: Origin shift of the diamond lattice, in units of the lattice constant: no (001) plane sits on a cell face.
+_DIAMOND_SHIFT = 0.125
 
 
 @result
@@ -172,15 +160,12 @@ def build_diamond_bicrystal(
         _checks.count(seed, "seed=", 0)
 
     n_z = cells_a + cells_b
-    grid = np.stack(np.meshgrid(np.arange(n_x), np.arange(n_y), np.arange(n_z), indexing="ij"), axis=-1).reshape(-1, 3)
-    frac = (grid[:, None, :] + _BASIS[None, :, :]).reshape(-1, 3)
-    frac = frac[np.lexsort((frac[:, 0], frac[:, 1], frac[:, 2]))]
-    plane = np.rint((frac[:, 2] - 0.125) * 4).astype(np.int64)  # 0 .. 4 n_z - 1
+    positions, types = stacked_cubic_lattice("diamond", a, (n_x, n_y), (cells_a, cells_b), _DIAMOND_SHIFT)
+    plane = np.rint((positions[:, 2] / a - _DIAMOND_SHIFT) * 4).astype(np.int64)  # 0 .. 4 n_z - 1
     n_planes_a = 4 * cells_a
-    types = np.where(plane < n_planes_a, 1, 2).astype(np.int64)
     types, seed = mix_interfaces(types, plane, n_planes_a, 4 * n_z, mixing_layers, seed, periodic)
     return DiamondBicrystal(
-        positions=frac * a,
+        positions=positions,
         types=types,
         box=np.array([n_x * a, n_y * a, n_z * a]),
         masses=masses,
