@@ -12,7 +12,10 @@ Writes into the folder given (and nowhere else):
 
 - ``structure.extxyz``: the structure (ASE extxyz, tags 1 = left side, 2 = right side, masses);
 - ``FORCE_CONSTANTS``: phonopy's text file (eV/A^2), full or ``--compact``;
-- ``phonopy.yaml`` with ``--yaml``: the cells and supercell matrix, read with the FORCE_CONSTANTS beside it.
+- ``phonopy.yaml`` with ``--yaml``: the cells and supercell matrix, read with the FORCE_CONSTANTS beside it;
+- with ``--bulk-leads``: ``lead_si/phonopy.yaml`` and ``lead_ge/phonopy.yaml``, the two bulk crystals on the
+  structure's lateral cell, ``--bulk-cells`` periods tall (force constants inside the YAML), the DFT user's
+  separate bulk runs: pass them as ``--left-lead`` and ``--right-lead``.
 
 Then::
 
@@ -22,7 +25,8 @@ Then::
     fc = read_force_constants("out/FORCE_CONSTANTS", structure, supercell=(2, 2))
     model = fc_interface_model(structure, fc)
 
-Usage: ``python examples/interfaces/make_phonopy_fc.py OUT [--cells 4 4] [--supercell 2 2] [--compact]``.
+Usage: ``python examples/interfaces/make_phonopy_fc.py OUT [--cells 4 4] [--supercell 2 2] [--compact]
+[--bulk-leads [--bulk-cells 4]]``.
 """
 
 from __future__ import annotations
@@ -113,6 +117,32 @@ def write_files(
     return written
 
 
+def bulk_lead(structure: Any, side: int, periods: int) -> Any:
+    """Side ``side``'s bulk crystal: the structure's end cell on that side (its atoms and masses, the structure's
+    lateral cell, one lead period tall) repeated ``periods`` times along z."""
+    from kapitza.units import ANGSTROM
+
+    cells = np.asarray(structure.cell_index)
+    one = structure.atoms[np.flatnonzero(cells == (0 if side == 0 else int(cells.max())))]
+    one.set_cell(np.vstack([np.asarray(structure.atoms.cell)[:2], [0.0, 0.0, structure.periods[side] / ANGSTROM]]))
+    one.positions[:, 2] -= one.positions[:, 2].min()
+    return one.repeat((1, 1, periods))
+
+
+def bulk_lead_files(
+    out: Path, structure: Any, calculator: Any, supercell: tuple[int, int], periods: int, displacement: float
+) -> list[Path]:
+    """``lead_si/phonopy.yaml`` and ``lead_ge/phonopy.yaml``: each side's :func:`bulk_lead` with its force
+    constants inside the YAML."""
+    written = []
+    for side, name in ((0, "lead_si"), (1, "lead_ge")):
+        phonon = phonopy_force_constants(bulk_lead(structure, side, periods), calculator, supercell, displacement)
+        (out / name).mkdir(parents=True, exist_ok=True)
+        written.append(out / name / "phonopy.yaml")
+        phonon.save(filename=str(written[-1]), settings={"force_constants": True, "displacements": False})
+    return written
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path, help="folder to write into (created if missing)")
@@ -121,6 +151,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--displacement", type=float, default=1e-4, help="finite displacement, A")
     parser.add_argument("--compact", action="store_true", help="compact force constants (n_atoms x n_supercell)")
     parser.add_argument("--yaml", action="store_true", help="also write phonopy.yaml")
+    parser.add_argument("--bulk-leads", action="store_true", help="also write the two bulk leads' phonopy.yaml")
+    parser.add_argument("--bulk-cells", type=int, default=4, help="periods along z of each bulk lead cell")
     args = parser.parse_args(argv)
 
     from kapitza.atomistic.potentials import get_potential
@@ -130,7 +162,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     phonon = phonopy_force_constants(
         structure.atoms, calculator, tuple(args.supercell), args.displacement, compact=args.compact
     )
-    for path in write_files(args.out, structure, phonon, yaml=args.yaml):
+    written = write_files(args.out, structure, phonon, yaml=args.yaml)
+    if args.bulk_leads:
+        written += bulk_lead_files(
+            args.out, structure, calculator, tuple(args.supercell), args.bulk_cells, args.displacement
+        )
+    for path in written:
         print(path)
     n1, n2 = args.supercell
     print(f"{len(structure.atoms)} atoms; phonopy supercell diag({n1}, {n2}, 1): pass supercell=({n1}, {n2})")

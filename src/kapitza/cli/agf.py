@@ -82,6 +82,18 @@ def agf_command(
         Path | None,
         typer.Option(help="With --structure: phonopy FORCE_CONSTANTS or fc2.hdf5 of the structure's supercell."),
     ] = None,
+    left_lead: Annotated[
+        Path | None,
+        typer.Option(
+            help="With --force-constants: the left bulk crystal's phonopy.yaml (force constants inside or beside "
+            "it); its force constants replace the left lead's.",
+            show_default="the structure's own end cells",
+        ),
+    ] = None,
+    right_lead: Annotated[
+        Path | None,
+        typer.Option(help="The same for the right lead.", show_default="the structure's own end cells"),
+    ] = None,
     sides: Annotated[
         str | None,
         typer.Option(
@@ -205,6 +217,8 @@ def agf_command(
         structure=structure,
         pair=pair,
         force_constants=force_constants,
+        left_lead=left_lead,
+        right_lead=right_lead,
         sides=sides,
         supercell=supercell,
         potential=potential,
@@ -239,7 +253,12 @@ def agf_command(
     if opts.get("structure") is not None:
         from ..transmission.agf.user import check_user_files
 
-        check_user_files(opts["structure"], sides=opts["sides"], pair=opts.get("pair"))
+        check_user_files(
+            opts["structure"],
+            sides=opts["sides"],
+            pair=opts.get("pair"),
+            leads=(opts.get("left_lead"), opts.get("right_lead")),
+        )
     out_path = opts.pop("output", None)
     if out_path is not None:
         out_path = check_output(out_path, (".npz", ".json"), "--output")

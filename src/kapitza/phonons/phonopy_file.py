@@ -398,18 +398,19 @@ def load_phonopy(path: str | os.PathLike) -> tuple[Any, str | None]:
         ph.force_constants = parse_force_constants_text(fc_text, n_super, n_prim)
     elif fc_hdf5.is_file():
         ph.force_constants = _force_constants_hdf5(fc_hdf5, n_super, n_prim)
+    elif "force_constants" in data and not force_sets.is_file():  # the docstring's order: 2 before 3 before 4
+        ph.force_constants = _inline_force_constants(p, data["force_constants"], n_super, n_prim)
     elif force_sets.is_file() or "displacements" in data:
-        if force_sets.is_file():
-            dataset = _force_sets(force_sets, n_super)
-        else:
-            dataset = _inline_dataset(p, data["displacements"], n_super)
+        dataset = (
+            _force_sets(force_sets, n_super)
+            if force_sets.is_file()
+            else _inline_dataset(p, data["displacements"], n_super)
+        )
         try:
             ph.dataset = dataset
             ph.produce_force_constants()
         except Exception as exc:  # noqa: BLE001 - inconsistent displacements surface in many forms
             raise _fail(p, f"phonopy cannot make force constants from these forces ({_one_line(exc)})") from None
-    elif "force_constants" in data:
-        ph.force_constants = _inline_force_constants(p, data["force_constants"], n_super, n_prim)
     else:
         raise _fail(
             p,

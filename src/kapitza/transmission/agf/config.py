@@ -36,7 +36,7 @@ TemperatureText = Callable[[str], NDArray[np.float64]]
 #: Settings that describe the command's figures, not the run: not passed to run_agf.
 _FIGURES = ("plot", "ldos_plot")
 #: Settings that name input files: in a config file, relative to the config file's folder.
-INPUT_FILES = ("structure", "pair", "force_constants")
+INPUT_FILES = ("structure", "pair", "force_constants", "left_lead", "right_lead")
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,8 @@ class AGFConfig:
     structure: str | os.PathLike | None = None
     pair: str | os.PathLike | None = None
     force_constants: str | os.PathLike | None = None
+    left_lead: str | os.PathLike | None = None
+    right_lead: str | os.PathLike | None = None
     sides: str = "tags"
     supercell: int | tuple[int, int] | None = None
     potential: str = "sw"

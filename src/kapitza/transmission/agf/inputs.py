@@ -76,6 +76,8 @@ SCHEMA: Mapping[str, Spec] = {
     "structure": Spec("path", optional=True),
     "pair": Spec("path", optional=True),
     "force_constants": Spec("path", optional=True),
+    "left_lead": Spec("path", optional=True),
+    "right_lead": Spec("path", optional=True),
     "sides": Spec("str", help="tags, species:A1,A2/B1,B2, plane:Z (A) or column:NAME"),
     "supercell": Spec("pair", low=1, optional=True, help="N1xN2, the lateral supercell of the force constants"),
     "potential": Spec("str", help="potential name"),

@@ -241,6 +241,7 @@ def fc_interface_model(
     *,
     pl_cells: Sequence[int] | int | None = None,
     buffer_cells: Sequence[int] | int | None = None,
+    leads: tuple[Any, Any] = (None, None),
 ) -> LayeredModel:
     """The layered AGF model of a structure whose force constants came from a file (no copies added).
 
@@ -266,6 +267,10 @@ def fc_interface_model(
     buffer_cells : int or (int, int), optional
         Cells at each end left out of the model; default: the fewest at least as thick as the force
         range (fewer raise InputError).
+    leads : (BulkLead or None, BulkLead or None)
+        Bulk force constants of the left and right lead (:func:`.bulk_leads.read_bulk_lead`): the blocks
+        within that lead's two principal layers are taken from them (:func:`.bulk_leads.with_bulk_lead`),
+        and the mismatch with the structure's own lead is recorded as ``lead_mismatch``.
 
     Returns
     -------
@@ -288,8 +293,11 @@ def fc_interface_model(
     parts = fc_parts(structure, pl, buf)
     thick = (pl[0] * structure.periods[0] / ANGSTROM, pl[1] * structure.periods[1] / ANGSTROM)
     structure, fc = _unwrap_leads(structure, fc, parts, thick)
-    _check_bulk(structure, fc, "left", parts["U-1"], parts["U0"], thick[0])
-    _check_bulk(structure, fc, "right", parts["U2"], parts["U1"], -thick[1])
+    fc, record = _leads(structure, fc, parts, leads)
+    if leads[0] is None:
+        _check_bulk(structure, fc, "left", parts["U-1"], parts["U0"], thick[0])
+    if leads[1] is None:
+        _check_bulk(structure, fc, "right", parts["U2"], parts["U1"], -thick[1])
     return _layered(
         structure,
         structure.atoms,
@@ -297,8 +305,33 @@ def fc_interface_model(
         fc,
         pl,
         force_range,
-        extra_metadata={"buffer_cells": list(buf), "leads": "from the structure's own cells"},
+        extra_metadata={"buffer_cells": list(buf), **record},
     )
+
+
+def _leads(
+    structure: Any, fc: LateralForceConstants, parts: dict[str, NDArray[Any]], leads: tuple[Any, Any]
+) -> tuple[LateralForceConstants, dict[str, Any]]:
+    """The force constants with the bulk leads' blocks put in, and the record of where each lead came from."""
+    from .bulk_leads import with_bulk_lead
+
+    if len(leads) != 2:
+        raise InputError(f"leads must be (left, right), each a BulkLead or None, got {len(leads)} entries")
+    source, mismatch = [], {}
+    for k, (side, units) in enumerate((("left", ("U-1", "U0")), ("right", ("U1", "U2")))):
+        bulk = leads[k]
+        if bulk is None:
+            source.append("the structure's own cells")
+            continue
+        lead = np.concatenate([parts[units[0]], parts[units[1]]])
+        fc, mismatch[side] = with_bulk_lead(
+            structure, fc, lead, structure.periods[k] / ANGSTROM, bulk, f"the {side} lead ({bulk.file})"
+        )
+        source.append(f"bulk file {bulk.file}")
+    record: dict[str, Any] = {"leads": {"left": source[0], "right": source[1]}}
+    if mismatch:
+        record["lead_mismatch"] = mismatch
+    return fc, record
 
 
 def _unwrap_leads(

@@ -277,6 +277,8 @@ def run_agf(
     structure: str | Path | None = _D.structure,
     pair: str | Path | None = _D.pair,
     force_constants: str | Path | None = _D.force_constants,
+    left_lead: str | Path | None = _D.left_lead,
+    right_lead: str | Path | None = _D.right_lead,
     sides: str = _D.sides,
     supercell: int | tuple[int, int] | None = _D.supercell,
     potential: str = _D.potential,
@@ -330,6 +332,10 @@ def run_agf(
         "plane:Z" (A below Z, in A) or "column:NAME".
     supercell : int or (int, int), optional
         Lateral supercell of ``force_constants``.
+    left_lead, right_lead : path, optional
+        With ``force_constants``: a bulk crystal's ``phonopy.yaml`` (force constants inside or beside it) whose
+        force constants replace those of that lead's principal layers (:mod:`.bulk_leads`); default: the
+        structure's own end cells.
     potential : str
         Named potential (:func:`kapitza.atomistic.potentials.get_potential`).
     normal : {"001", "110", "111"}
@@ -392,6 +398,8 @@ def run_agf(
             "structure": structure,
             "pair": pair,
             "force_constants": force_constants,
+            "left_lead": left_lead,
+            "right_lead": right_lead,
             "sides": sides,
             "supercell": supercell,
             "potential": potential,
@@ -463,7 +471,9 @@ def check_source(checked: dict[str, Any], option_names: Callable[[str], str]) ->
     if not user:
         if checked["left"] is None or checked["right"] is None:
             raise InputError(f"give the two crystals (left and right) or {name('structure')} with {name('pair')}")
-        extra = [k for k in ("pair", "force_constants", "supercell") if checked[k] is not None]
+        extra = [
+            k for k in ("pair", "force_constants", "supercell", "left_lead", "right_lead") if checked[k] is not None
+        ]
         if extra:
             raise InputError(f"{name(extra[0])} goes with {name('structure')}; the built-in crystals use --potential")
         return
@@ -483,6 +493,12 @@ def check_source(checked: dict[str, Any], option_names: Callable[[str], str]) ->
         )
     if checked["supercell"] is not None and checked["pair"] is not None:
         raise InputError(f"{name('supercell')} goes with {name('force_constants')}")
+    for lead in ("left_lead", "right_lead"):
+        if checked[lead] is not None and checked["force_constants"] is None:
+            raise InputError(
+                f"{name(lead)} goes with {name('force_constants')}: with {name('pair')} the leads are periodic "
+                "copies of the structure's end cells, computed with the same force field"
+            )
 
 
 def _builtin_model(v: dict[str, Any]) -> tuple[LayeredModel, dict[str, Any], list[str]]:
@@ -566,6 +582,7 @@ def _user_model(v: dict[str, Any]) -> tuple[LayeredModel, dict[str, Any], list[s
         sides=v["checked"]["sides"],
         pair=v["checked"]["pair"],
         force_constants=v["checked"]["force_constants"],
+        leads=(v["checked"]["left_lead"], v["checked"]["right_lead"]),
         supercell=v["checked"]["supercell"],
         pl_cells=v["pl_cells"],
     )

@@ -9,7 +9,8 @@ Two routes to the same :class:`~.model.LayeredModel`:
   (twice the cutoff for many-body styles).
 * **force constants** computed elsewhere (phonopy ``FORCE_CONSTANTS``, ``fc2.hdf5``; :mod:`.fc_files`): no
   forces are available for copies, so the leads are the structure's own end cells
-  (:func:`.partition.fc_interface_model`).
+  (:func:`.partition.fc_interface_model`), or, with ``leads``, the bulk crystals' own phonopy files
+  (:mod:`.bulk_leads`).
 
 Either way the structure comes from :func:`kapitza.atomistic.structure_file.read_structure` (sides by tags,
 species, a plane or a column); the record of the run names the files with their sha256.
@@ -31,6 +32,7 @@ def user_interface_model(
     sides: str = "tags",
     pair: str | Path | None = None,
     force_constants: str | Path | None = None,
+    leads: tuple[str | Path | None, str | Path | None] = (None, None),
     supercell: tuple[int, int] | None = None,
     pl_cells: int | tuple[int, int] | None = None,
 ) -> tuple[LayeredModel, dict[str, Any], list[str]]:
@@ -46,13 +48,20 @@ def user_interface_model(
 
     if (pair is None) == (force_constants is None):
         raise InputError("give pair lines or a force-constant file with the structure, one of the two")
+    if pair is not None and any(lead is not None for lead in leads):
+        raise InputError("bulk lead files go with a force-constant file; with pair lines the leads are computed")
     interface = read_structure(structure, sides=sides)
     notes = list(_strain_notes(interface))
     if pair is not None:
         model, source = _pair_model(interface, pair, pl_cells)
     else:
-        model, source = _fc_model(interface, force_constants, supercell, pl_cells)
+        model, source = _fc_model(interface, force_constants, supercell, pl_cells, leads)
     meta = model.metadata
+    notes += [
+        f"the {side} lead's force constants come from {meta['leads'][side]}; the structure's own lead differs from "
+        f"them by {100 * value:.3g} % of the largest force constant"
+        for side, value in meta.get("lead_mismatch", {}).items()
+    ]
     settings = {
         "structure": dict(interface.description),
         **source,
@@ -64,9 +73,21 @@ def user_interface_model(
     return model, settings, notes
 
 
-def check_user_files(structure: str | Path, *, sides: str = "tags", pair: str | Path | None = None) -> None:
+def check_user_files(
+    structure: str | Path,
+    *,
+    sides: str = "tags",
+    pair: str | Path | None = None,
+    leads: tuple[str | Path | None, str | Path | None] = (None, None),
+) -> None:
     """Read the structure and the pair file and let LAMMPS check the force field, before any work is announced;
-    every problem is the one InputError line the run would raise (the run reads them again: milliseconds)."""
+    every problem is the one InputError line the run would raise (the run reads them again: milliseconds).
+    Bulk lead files are checked for existence and kind only (reading them is the run's first work)."""
+    from .bulk_leads import check_lead_path
+
+    for lead, side in zip(leads, ("left", "right"), strict=True):
+        if lead is not None:
+            check_lead_path(lead, f"the {side} lead")
     from ...atomistic.forcefield import read_pair_file
     from ...atomistic.lammps_forces import check_forcefield
     from ...atomistic.structure_file import read_structure
@@ -89,14 +110,22 @@ def _pair_model(interface: Any, pair: str | Path, pl_cells: Any) -> tuple[Layere
 
 
 def _fc_model(
-    interface: Any, path: str | Path | None, supercell: tuple[int, int] | None, pl_cells: Any
+    interface: Any, path: str | Path | None, supercell: tuple[int, int] | None, pl_cells: Any, leads: Any
 ) -> tuple[LayeredModel, dict[str, Any]]:
+    from .bulk_leads import read_bulk_lead
     from .fc_files import read_force_constants
     from .partition import fc_interface_model
 
     fc = read_force_constants(path, interface, supercell=supercell)
-    model = fc_interface_model(interface, fc, pl_cells=pl_cells)
-    return model, {"force_constants": {"file": Path(str(path)).name, "method": fc.method}}
+    bulk = tuple(
+        None if lead is None else read_bulk_lead(lead, f"the {side} lead")
+        for lead, side in zip(leads, ("left", "right"), strict=True)
+    )
+    model = fc_interface_model(interface, fc, pl_cells=pl_cells, leads=bulk)  # type: ignore[arg-type]
+    record: dict[str, Any] = {"file": Path(str(path)).name, "method": fc.method, "leads": model.metadata["leads"]}
+    if "lead_mismatch" in model.metadata:
+        record["lead_mismatch"] = model.metadata["lead_mismatch"]
+    return model, {"force_constants": record}
 
 
 def _strain_notes(interface: Any) -> tuple[str, ...]:
