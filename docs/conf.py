@@ -40,6 +40,7 @@ extensions = [
     "sphinx.ext.autosummary",
     "sphinx.ext.napoleon",
     "sphinx.ext.mathjax",
+    "sphinx-mathjax-offline",  # MathJax 3 served from _static/mathjax: the math renders offline
     "sphinx.ext.viewcode",
     "sphinx_gallery.gen_gallery",
     "myst_parser",
@@ -86,6 +87,7 @@ sphinx_gallery_conf = {
     "abort_on_example_error": True,
     "within_subsection_order": "FileNameSortKey",
     "matplotlib_animations": False,
+    "write_computation_times": False,  # its pages load DataTables and Bootstrap from CDNs: the site must work offline
     "image_scrapers": ("figure_scraper.figure_scraper", "matplotlib"),
     "reset_modules": ("matplotlib",),
 }

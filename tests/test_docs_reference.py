@@ -105,25 +105,18 @@ def test_every_cli_command_is_in_the_cli_reference(tmp_path):
         assert option in section
 
 
-def test_version_comes_from_the_installed_distribution(monkeypatch):
-    """kapitza.__version__ is the distribution's version, and a fixed fallback when not installed."""
+def test_one_version_in_the_package_the_distribution_citation_and_changelog():
+    """The version is written once (kapitza/_version.py); the installed distribution, CITATION.cff and the
+    changelog agree with it (issue 28: a clone printed 0.1.dev407 while both said 0.16.0)."""
     import kapitza._version as version_module
 
-    try:
-        expected = importlib.metadata.version("kapitza")
-    except importlib.metadata.PackageNotFoundError:
-        expected = "0.0.0+unknown"
-    assert version_module.__version__ == expected
-
-    def not_installed(name):
-        raise importlib.metadata.PackageNotFoundError(name)
-
-    monkeypatch.setattr(importlib.metadata, "version", not_installed)
-    try:
-        assert importlib.reload(version_module).__version__ == "0.0.0+unknown"
-    finally:
-        monkeypatch.undo()
-        importlib.reload(version_module)
+    root = Path(__file__).resolve().parents[1]
+    v = version_module.__version__
+    assert re.fullmatch(r"\d+\.\d+\.\d+(\.dev\d+)?", v)
+    assert importlib.metadata.version("kapitza") == v
+    assert f'version: "{v}"' in (root / "CITATION.cff").read_text(encoding="utf-8")
+    assert v in (root / "docs" / "changelog.md").read_text(encoding="utf-8")
+    assert 'attr = "kapitza._version.__version__"' in (root / "pyproject.toml").read_text(encoding="utf-8")
 
 
 def test_cli_version_option():

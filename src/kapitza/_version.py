@@ -1,15 +1,11 @@
-"""The package version, in one place (read by results' metadata and ``kapitza --version``).
+"""The package version, in one place (read by the build, results' metadata and ``kapitza --version``).
 
-It is the version of the installed distribution, which setuptools-scm takes from the git tag at install
-time (``v0.16.0`` gives ``0.16.0``; commits after it ``0.16.1.devN+gHASH``). Imported from a source tree
-that was never installed, the version is unknown: ``0.0.0+unknown``.
+Written here, not taken from a git tag: a clone carries no tags, and a version derived from one then disagreed
+with the changelog and CITATION.cff (0.1.devN against 0.16.0).  ``pyproject.toml`` reads this string
+(``[tool.setuptools.dynamic]``), CITATION.cff repeats it and the changelog names it; a test ties the three.
+Between releases it is the next release with ``.dev0``.
 """
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__: str = version("kapitza")
-except PackageNotFoundError:  # running from a source tree that was not installed
-    __version__ = "0.0.0+unknown"
+__version__: str = "0.17.0.dev0"
