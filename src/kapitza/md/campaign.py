@@ -4,7 +4,7 @@ A campaign is one TOML file (``structure`` and ``pair`` files, in [base] or as a
 are found beside it; a series of a user's structures of different lengths is a length series)::
 
     [campaign]              # optional
-    folder = "lj.campaign"  # default: the TOML's name with suffix .campaign, beside it
+    folder = "lj.campaign"  # beside the TOML; default: the TOML's name with suffix .campaign in the current directory
     processes = 1           # MPI processes per member (run_nemd(..., processes=n) when n > 1)
     workers = 2             # members run at once on the default local cluster
 
@@ -123,10 +123,13 @@ def load_campaign(path: str | os.PathLike, *, allow_outside: bool = False) -> Ca
     unknown = sorted(set(settings) - set(CAMPAIGN_KEYS))
     if unknown:
         raise InputError(f"{where}: unknown [campaign] key(s) {', '.join(unknown)} (known: {', '.join(CAMPAIGN_KEYS)})")
-    folder_value = settings.get("folder", p.with_suffix(".campaign").name)
-    if not isinstance(folder_value, str) or not folder_value.strip():
+    folder_value = settings.get("folder")
+    if folder_value is None:  # the default lies in the current directory, never beside a shipped example
+        folder = Path.cwd() / p.with_suffix(".campaign").name
+    elif not isinstance(folder_value, str) or not folder_value.strip():
         raise InputError(f"{where}: [campaign] folder must be a folder name, got {folder_value!r}")
-    folder = confined(folder_value, p.parent, f"{where}: [campaign] folder", allow_outside)
+    else:
+        folder = confined(folder_value, p.parent, f"{where}: [campaign] folder", allow_outside)
     processes = _count(settings.get("processes", 1), "[campaign] processes", where)
     workers = _count(settings.get("workers", 1), "[campaign] workers", where, MAX_WORKERS)
     known = {f.name for f in fields(NemdConfig)}

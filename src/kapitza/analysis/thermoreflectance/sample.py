@@ -204,7 +204,8 @@ class Sample:
         known = self.parameters()
         bad = [n for n in names if n not in known]
         if bad:
-            raise InputError(f"unknown {what} {', '.join(map(repr, bad))}; this sample has: {', '.join(known)}")
+            shown = [k for k in known if not (len(self.interfaces) == 1 and k == f"G_{self.interfaces[0].name}")]
+            raise InputError(f"unknown {what} {', '.join(map(repr, bad))}; this sample has: {', '.join(shown)}")
         return names
 
     def quantities_of(self, name: str) -> set[str]:
