@@ -24,6 +24,9 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 ROOT = DOCS.parent
 PAGES = [DOCS / "getting-started.md", *sorted((DOCS / "howto").glob("*.md")), *sorted((DOCS / "physics").glob("*.md"))]
 EXAMPLE_CONFIGS = sorted((ROOT / "examples").rglob("*.toml"))
+EXAMPLE_SCRIPTS = sorted((ROOT / "examples").rglob("*.py"))
+#: A command in an example script's docstring: an indented ``kapitza ...`` line (a trailing ``\\`` continues it).
+INDENTED = re.compile(r"^\s+kapitza (.+)$")
 #: A commented command in an example file: ``# Run:  kapitza md run ...`` or ``#   kapitza md analyze ...``.
 COMMENTED = re.compile(r"^#[^`(]*?\bkapitza (.+?)(?:\s{2,}\(.*\))?$")
 FENCE = re.compile(r"^```(\w*)\s*\n(.*?)^```", re.S | re.M)
@@ -72,16 +75,32 @@ def _example_lines(path: Path) -> list[str]:
     return lines
 
 
+def _script_lines(path: Path) -> list[str]:
+    lines, raw = [], path.read_text(encoding="utf-8").splitlines()
+    for k, text in enumerate(raw):
+        m = INDENTED.match(text)
+        if not m:
+            continue
+        line = m.group(1)
+        while line.endswith("\\") and k + 1 < len(raw):
+            k += 1
+            line = line.rstrip("\\") + " " + raw[k].strip()
+        if _resolve(line.split())[1]:
+            lines.append(line.strip())
+    return lines
+
+
 def _cases() -> list[tuple[str, str]]:
     pages = [(page.name, line) for page in PAGES for line in _command_lines(page)]
-    return pages + [(path.name, line) for path in EXAMPLE_CONFIGS for line in _example_lines(path)]
+    configs = [(path.name, line) for path in EXAMPLE_CONFIGS for line in _example_lines(path)]
+    return pages + configs + [(path.name, line) for path in EXAMPLE_SCRIPTS for line in _script_lines(path)]
 
 
 def test_pages_have_commands() -> None:
     """Source: the pages themselves; each of them gives at least one kapitza command (so the parser finds them)."""
     found = {name for name, _ in _cases()}
     assert {"getting-started.md", "material-file.md", "cluster-dask.md", "resume.md"} <= found
-    assert {"thermoreflectance.md", "lj_mass_ratio.toml", "lj_spectral.toml"} <= found
+    assert {"thermoreflectance.md", "lj_mass_ratio.toml", "lj_spectral.toml", "tutorial_11_al_si.py"} <= found
 
 
 @pytest.mark.parametrize(("page", "line"), _cases())
