@@ -10,7 +10,8 @@ File format (TOML, one table per material; the shipped file
     v_t = 5344.0                      # m/s (0 for a fluid)
     number_density = 4.994e28         # atoms m^-3 (may be left out if
                                       # mean_atomic_mass_amu is given)
-    debye_temperature = 645.0         # K
+    debye_temperature = 645.0         # K (may be left out: then the elastic
+                                      # value from v_l, v_t, number_density)
     thermal_conductivity = 148.0      # W m^-1 K^-1 (leave out where undefined)
     heat_capacity = 1.642e6           # J m^-3 K^-1, volumetric: density * c_p
     mean_atomic_mass_amu = 28.085     # u, converted to kg
@@ -86,7 +87,7 @@ _NUMBER_KEYS: frozenset[str] = frozenset(
 _STRING_KEYS: frozenset[str] = frozenset({"formula", "description", "structure", "sound_speed_average", "notes"})
 _TABLE_KEYS: frozenset[str] = frozenset({"sources", "elastic_constants_gpa", "alternatives"})
 _ALLOWED_KEYS: frozenset[str] = _NUMBER_KEYS | _STRING_KEYS | _TABLE_KEYS | {"aliases"}
-_REQUIRED_KEYS: tuple[str, ...] = ("density", "v_l", "v_t", "debye_temperature")
+_REQUIRED_KEYS: tuple[str, ...] = ("density", "v_l", "v_t")
 _SOURCE_KEYS: frozenset[str] = frozenset({*NUMBER_FIELDS, "temperature"})
 
 _SHIPPED = ("data", "materials.toml")
@@ -211,6 +212,20 @@ def _check_keys(where: _Where, table: Mapping[str, Any]) -> None:
         raise where.error("number_density", "required field is missing (or give mean_atomic_mass_amu)")
 
 
+def _derive_debye_temperature(where: _Where, kwargs: dict[str, Any]) -> None:
+    """Put the elastic Debye temperature into ``kwargs`` from the speeds and number density given, and say so in
+    its source; a missing or unphysical input is reported against its own field first."""
+    from .debye_temperature import DERIVED_SOURCE, debye_temperature_from_speeds
+
+    for key in ("v_l", "v_t", "number_density"):
+        lo, hi, unit = BOUNDS[key]
+        value = kwargs[key]
+        if not (lo <= value <= hi or (key == "v_t" and value == 0.0)):
+            raise where.error(key, f"{value:g} {unit} is outside the physical range {lo:g} to {hi:g} {unit}")
+    kwargs["debye_temperature"] = debye_temperature_from_speeds(kwargs["v_l"], kwargs["v_t"], kwargs["number_density"])
+    kwargs["sources"] = {**kwargs.get("sources", {}), "debye_temperature": DERIVED_SOURCE}
+
+
 def _material_from_table(origin: str, name: str, table: Any, source: str) -> Material:
     """Build a Material from one ``[materials.<name>]`` table (file units); ``source`` becomes its ``origin``."""
     where = _Where(origin, name)
@@ -249,6 +264,12 @@ def _material_from_table(origin: str, name: str, table: Any, source: str) -> Mat
                     "density", f"{kwargs['density']:g} {unit} is outside the physical range {lo:g} to {hi:g} {unit}"
                 )
             kwargs["number_density"] = kwargs["density"] / kwargs["mean_atomic_mass"]
+            kwargs["sources"] = {
+                **kwargs.get("sources", {}),
+                "number_density": "derived here: density / mean atomic mass",
+            }
+    if "debye_temperature" not in kwargs:
+        _derive_debye_temperature(where, kwargs)
     try:
         return Material(name=name, origin=source, **kwargs)
     except InputError as exc:

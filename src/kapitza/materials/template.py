@@ -34,7 +34,8 @@ TEMPLATE = f"""\
 density = 2329.0                  # kg m^-3
 v_l = 8949.0                      # longitudinal sound speed, m/s
 v_t = 5344.0                      # transverse sound speed, m/s (0 marks a fluid: no transverse branch)
-debye_temperature = 645.0         # K
+debye_temperature = 645.0         # K; optional: left out, the elastic Debye temperature from v_l, v_t and
+                                  # number_density is used, and `materials show` says it was derived
 number_density = 4.994e28         # atoms m^-3, counting every atom (5 per Al2O3)
                                   # optional if mean_atomic_mass_amu is given:
                                   # then number_density = density / mean atomic mass
