@@ -266,3 +266,15 @@ def test_conductivity_gaps_are_the_temperatures_outside_the_table():
     assert conductivity_gaps(sapphire).size == 0
     user = replace(sapphire, origin="user")  # a user's record: its one conductivity at every T
     assert conductivity_gaps(user, [1.0, 50.0, 5000.0]).size == 0
+
+
+def test_notes_at_zero_kelvin_and_above_a_melting_point():
+    """Issue 28 item 7: T = 0 and T above a side's melting point (Al 933.473 K, CRC Handbook via chemicals) get a
+    plain note in the result and its JSON; temperatures inside the solid's range get none."""
+    from kapitza.prediction.report import predict_interface
+
+    found = predict_interface("Al", "Si", [0.0, 300.0, 1200.0], models=["dmm"])
+    text = " | ".join(found.notes)
+    assert "T = 0 K" in text and "melting point of Al (933.473 K" in text and "of Si" not in text
+    assert found.to_dict()["notes"] == list(found.notes)
+    assert predict_interface("Al", "Si", [300.0], models=["dmm"]).notes == ()

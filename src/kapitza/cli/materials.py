@@ -36,6 +36,7 @@ SHOW_FIELDS = (
 EXTRA_FIELDS = (
     ("mean_atomic_mass", "mean atomic mass", "u", AMU),
     ("lattice_constant", "lattice constant a", "\u00c5", 1e-10),
+    ("melting_temperature", "melting point", "K", 1.0),
 )
 
 

@@ -566,6 +566,8 @@ def _print_story(found: InterfacePrediction, origins: tuple[str, str]) -> None:
         say(above_limit_line(over))
     if rows is not None:
         say(measured_line(rows, m1, m2))
+    for note in found.notes:
+        say(f"note: {note}")
 
 
 def _print_comparison(

@@ -82,7 +82,15 @@ DATABASE = "database"
 
 #: Number keys of a material table (TOML name); values must be int or float.
 _NUMBER_KEYS: frozenset[str] = frozenset(
-    {*FLOAT_FIELDS, "thermal_conductivity", "heat_capacity", "temperature", "mean_atomic_mass_amu", "lattice_constant"}
+    {
+        *FLOAT_FIELDS,
+        "thermal_conductivity",
+        "heat_capacity",
+        "temperature",
+        "mean_atomic_mass_amu",
+        "lattice_constant",
+        "melting_temperature",
+    }
 )
 _STRING_KEYS: frozenset[str] = frozenset({"formula", "description", "structure", "sound_speed_average", "notes"})
 _TABLE_KEYS: frozenset[str] = frozenset({"sources", "elastic_constants_gpa", "alternatives"})

@@ -41,6 +41,7 @@ OPTIONAL_FLOAT_FIELDS: dict[str, str] = {
     "mean_atomic_mass": "kg",
     "lattice_constant": "m",
     "heat_capacity": "J m^-3 K^-1",
+    "melting_temperature": "K",
 }
 
 #: Physical range (inclusive) of each number field, SI, and the unit to print.
@@ -57,6 +58,7 @@ BOUNDS: dict[str, tuple[float, float, str]] = {
     "mean_atomic_mass": (0.5 * AMU, 1000.0 * AMU, "kg"),
     "lattice_constant": (1e-11, 1e-8, "m"),
     "heat_capacity": (1e-3, 1e8, "J m^-3 K^-1"),
+    "melting_temperature": (1.0, 5000.0, "K"),
     "temperature": (1e-3, 1e4, "K"),
 }
 
@@ -149,6 +151,10 @@ class Material:
         :data:`HEAT_CAPACITY_MIN_DULONG_PETIT` (where ``temperature`` >=
         ``debye_temperature`` / 10) .. :data:`HEAT_CAPACITY_MAX_DULONG_PETIT`
         times the Dulong-Petit value 3 n k_B.
+    melting_temperature : float or None
+        Melting (or decomposition) point at atmospheric pressure, K; above it a model of the solid does not
+        apply, and the predictions say so.  None where not known (or, as for diamond and helium, not defined at
+        1 atm).
     sources : Mapping[str, str]
         Field name -> citation, one for every number field set.  Stored
         read-only; excluded from comparison and hashing.
@@ -207,6 +213,7 @@ class Material:
     mean_atomic_mass: float | None = None
     structure: str | None = None
     lattice_constant: float | None = None
+    melting_temperature: float | None = None
     elastic_constants: Mapping[str, float] | None = field(default=None, compare=False, hash=False, repr=False)
     elastic_symmetry: str | None = None
     sound_speed_average: str = ""

@@ -46,6 +46,7 @@ thermal_conductivity = 148.0      # W m^-1 K^-1 near `temperature`; leave out wh
 heat_capacity = 1.642e6           # J m^-3 K^-1 at `temperature`, VOLUMETRIC: density * c_p
                                   # (c_p 0.705 J g^-1 K^-1 = 705 J kg^-1 K^-1 times 2329 kg m^-3)
 lattice_constant = 5.431e-10      # m (cubic a, or hexagonal a)
+melting_temperature = 1687.15     # K at 1 atm; above it predictions say the numbers are for the solid
 temperature = 300.0               # K at which the values hold (default 300)
 aliases = ["my silicon"]          # other names it answers to
 formula = "Si"
@@ -87,6 +88,7 @@ debye_temperature = "Kittel, Introduction to Solid State Physics, Ch. 5, Table 1
 thermal_conductivity = "CRC Handbook, 300 K"
 heat_capacity = "density * c_p, c_p = 0.705 J g^-1 K^-1 at 25 C (CRC Handbook)"
 lattice_constant = "CRC Handbook"
+melting_temperature = "CRC Handbook, 'Physical Constants of Inorganic Compounds'"
 elastic_constants = "H. J. McSkimin, J. Appl. Phys. 24, 988 (1953)"
 """
 

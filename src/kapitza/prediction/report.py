@@ -233,6 +233,9 @@ class InterfacePrediction:
         The bulk spectra of the two sides, built once; :meth:`results_at` reuses them.
     window : float
         Relative temperature window of the measured rows.
+    notes : tuple of str
+        Where the temperatures leave the models' ground (:func:`validity_notes`): T = 0, above a side's melting
+        point.
     """
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("side1", "side2", "temperature", "models")
@@ -248,6 +251,7 @@ class InterfacePrediction:
     shares: tuple[ConductanceShares, ...] = ()
     spectra: tuple[Any, Any] = (None, None)
     window: float = DEFAULT_WINDOW
+    notes: tuple[str, ...] = ()
 
     @property
     def models(self) -> tuple[str, ...]:
@@ -323,7 +327,7 @@ class InterfacePrediction:
         ``conductance_electron_phonon``, ``conductance_total``, ``resistance_total`` and ``limited_by``;
         for metal/metal ``electronic_dmm``; ``electronic_missing`` (why a part could not be computed);
         ``measured`` (the summary of the shipped measurements near the temperatures, with
-        ``above_radiation_limit``, or null).
+        ``above_radiation_limit``, or null); ``notes`` (where the temperatures leave the models' ground).
         """
         fluid = self.side1.is_fluid or self.side2.is_fluid
         units = {"temperature": "K", "conductance": "W m^-2 K^-1", "resistance": "m^2 K W^-1", "kapitza_length": "m"}
@@ -342,6 +346,7 @@ class InterfacePrediction:
         if self.measured is not None:
             over = None if self.radiation_limit is None else self.radiation_limit.to_dict()
             doc["measured"] = {**measured_summary(self.measured, self.window), "above_radiation_limit": over}
+        doc["notes"] = list(self.notes)
         return to_jsonable(doc)
 
     def _entry(self, k: int, r: ConductanceResult, fluid: bool) -> dict[str, Any]:
@@ -472,4 +477,23 @@ def predict_interface(
         shares=shares,
         spectra=spectra,
         window=window,
+        notes=validity_notes(m1, m2, t),
     )
+
+
+def validity_notes(m1: Material, m2: Material, temperature: NDArray[np.float64]) -> tuple[str, ...]:
+    """Plain-language notes where the temperatures (K) leave the ground of the models: T = 0 (nothing is
+    populated), T above a side's melting point (the models are of the solid)."""
+    notes = []
+    if np.any(temperature == 0.0):
+        notes.append("at T = 0 K no phonon is populated: G = 0 and R is infinite (G falls as T^3 at low T)")
+    for m in (m1, m2):
+        melt = m.melting_temperature
+        if melt is not None and np.any(temperature > melt):
+            hot = temperature[temperature > melt]
+            shown = f"{hot.min():g} K" if hot.size == 1 else f"{hot.min():g}-{hot.max():g} K"
+            notes.append(
+                f"{shown} is above the melting point of {m.name} ({melt:g} K at 1 atm): the models here describe "
+                "the solid, so these numbers are not a prediction for the melt"
+            )
+    return tuple(notes)
