@@ -49,11 +49,18 @@ REFERENCE_COLUMNS = ("id-R", "Title", "Authors", "Journal", "DOI")
 #: Columns appended from the reference sheet.
 REFERENCE_FIELDS = ("reference_title", "reference_authors", "reference_journal", "reference_doi")
 
+#: Corrections of the sheet, by measurement id: column -> value, with the reason (printed into the CSV header).
+CORRECTIONS: dict[str, tuple[dict[str, str], str]] = {
+    "1024": ({"substrate": "Si"}, "the stack reads Al/Si, the sheet's substrate column Al"),
+}
+
 HEADER_COMMENT = """\
 # Measured interfacial thermal conductances compiled from the literature (one row per measurement).
-# Source: "ITR dataset", Zenodo, DOI 10.5281/zenodo.3361417, as redistributed in the OpenKapitza
+# Original compilation: Y.-J. Wu, L. Fang and Y. Xu, "Predicting interfacial thermal resistance by machine
+# learning", npj Comput. Mater. 5, 56 (2019); data: "ITR dataset", Zenodo, DOI 10.5281/zenodo.3361417 (its
+# licence terms are those of that Zenodo record). Read here from the copy redistributed in the OpenKapitza
 # repository (data_files/ITR dataset.xlsx), MIT licence, copyright (c) 2022 Aria Hosseini;
-# the licence text is in itr_dataset.LICENSE next to this file. Credit both when you use these data.
+# the licence text is in itr_dataset.LICENSE next to this file. Credit all of them when you use these data.
 # Converted by scripts/convert_itr_dataset.py (do not edit by hand; rerun the script).
 # Units: conductance_w_m2k in W m^-2 K^-1 (the sheet's MW m^-2 K^-1 times 1e6), temperature_k in K,
 # film_thickness_nm in nm. interlayer: 1 if the stack has a layer between film and substrate, else 0.
@@ -106,6 +113,8 @@ def convert(xlsx: Path) -> str:
 
     out = io.StringIO()
     out.write(HEADER_COMMENT)
+    for row_id, (fix, why) in CORRECTIONS.items():
+        out.write(f"# Corrected: id {row_id}: {', '.join(f'{k} = {v}' for k, v in fix.items())} ({why}).\n")
     writer = csv.writer(out, lineterminator="\n")
     names = [csv_name for _, csv_name in MEASUREMENT_COLUMNS if csv_name is not None]
     writer.writerow([*names, *REFERENCE_FIELDS])
@@ -126,6 +135,9 @@ def convert(xlsx: Path) -> str:
                 cells.append(format(float(g_mw) * 1e6, ".15g"))
             else:
                 cells.append(_text(value))
+        fix, _ = CORRECTIONS.get(cells[0], ({}, ""))
+        for column, value in fix.items():
+            cells[names.index(column)] = value
         ref_ids = [r.strip() for r in cells[-1].split(",") if r.strip()]
         missing = [r for r in ref_ids if r not in refs]
         if missing:

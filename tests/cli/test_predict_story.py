@@ -107,7 +107,9 @@ def test_measured_line_for_al_si_is_the_last_line(cli):
     rows = measurements_for("Al", "Si", [300.0])
     assert len(rows) > 0
     out = run(cli, "predict", "Al", "Si", "-t", "300")
-    last = out.strip().splitlines()[-1]
+    lines = out.strip().splitlines()
+    last = lines[-2]  # then the count of interlayer stacks left out (issue 28)
+    assert lines[-1].startswith("besides ") and "--interlayers" in lines[-1]
     assert last.startswith("measured (within 10 % of the requested temperatures)")
     assert f"{len(rows)} values from {rows.references} papers" in last
     assert "(kapitza measured Al Si lists them)" in last

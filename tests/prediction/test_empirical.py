@@ -160,7 +160,7 @@ def test_query_descriptors_equal_those_of_a_training_row(table):
     rows = empirical._query_rows(
         "Al", "Si", table.temperature[i : i + 1], normalize_method(table.method[i]), bool(table.interlayer[i])
     )
-    query = descriptor_matrix(validation_table(measurements=rows))
+    query = descriptor_matrix(validation_table(measurements=rows, interlayers=True))
     np.testing.assert_allclose(query[0], x[i], rtol=1e-12, equal_nan=True)
 
 

@@ -44,29 +44,31 @@ def small_table(note: tuple[str, ...] = ("", "", PB_NOTE, "", PT_NOTE)) -> Valid
 
 
 def test_statistics_by_hand():
-    """Model a, all rows: ratios 0.25, 0.5, 2, 3 -> median (0.5 + 2)/2 = 1.25, 2 of 4 within x2,
-    |log10| = 0.602, 0.301, 0.301, 0.477 -> median (log10 2 + log10 3)/2 = log10(6)/2 (by hand)."""
+    """Model a, all rows: the Pb row (phonon model only: it does not describe a metal's interface) is left out of
+    the "predicted" medians (issue 28), so the ratios are 0.25, 0.5, 2 -> median 0.5, 2 of 3 within x2,
+    |log10| = 0.602, 0.301, 0.301 -> median log10 2 (by hand)."""
     stats = validation_statistics(small_table())
     a = stats.get("a")
-    assert a["rows"] == 4
-    assert a["median_ratio"] == pytest.approx(1.25, rel=1e-12)
-    assert a["within_2"] == pytest.approx(0.5, rel=1e-12)
-    assert a["median_abs_log10"] == pytest.approx(math.log10(6) / 2, rel=1e-12)
+    assert a["rows"] == 3
+    assert a["median_ratio"] == pytest.approx(0.5, rel=1e-12)
+    assert a["within_2"] == pytest.approx(2 / 3, rel=1e-12)
+    assert a["median_abs_log10"] == pytest.approx(math.log10(2), rel=1e-12)
     b = stats.get("b")
-    assert (b["rows"], b["median_ratio"], b["within_2"], b["median_abs_log10"]) == (4, 1.0, 1.0, 0.0)
+    assert (b["rows"], b["median_ratio"], b["within_2"], b["median_abs_log10"]) == (3, 1.0, 1.0, 0.0)
     assert list(stats.total) == [5, 2, 2, 1]
 
 
 def test_statistics_by_kind_and_basis():
     """Split by kind: non-metal ratios 0.5, 2 (median 1.25, all within x2, |log10| = log10 2);
-    metal/non-metal 3, 0.25 (median 1.625, none within x2); metal/metal has no prediction (NaN, 0 rows)
+    metal/non-metal 0.25 (the Pb row is phonon-only, left out; none within x2); metal/metal has no prediction
+    (NaN, 0 rows)
     but a phonon-only ratio of 8 (|log10| = log10 8, by hand)."""
     stats = validation_statistics(small_table())
     nm = stats.get("a", "non-metal")
     assert (nm["rows"], nm["median_ratio"], nm["within_2"]) == (2, 1.25, 1.0)
     assert nm["median_abs_log10"] == pytest.approx(math.log10(2), rel=1e-12)
     mn = stats.get("a", "metal/non-metal")
-    assert (mn["rows"], mn["median_ratio"], mn["within_2"]) == (2, 1.625, 0.0)
+    assert (mn["rows"], mn["median_ratio"], mn["within_2"]) == (1, 0.25, 0.0)
     mm = stats.get("a", "metal/metal")
     assert mm["rows"] == 0 and all(math.isnan(mm[k]) for k in ("median_ratio", "within_2", "median_abs_log10"))
     ph = stats.get("a", "metal/metal", "phonon")
@@ -77,10 +79,12 @@ def test_statistics_by_kind_and_basis():
 
 
 def test_rows_without_prediction_are_counted_with_the_reason():
-    """The Pt row is missing for every model with the table's note; Pb is counted as phonon-only."""
+    """The Pt row is missing for every model with the table's note; Pb is counted as phonon-only and, in the
+    "predicted" basis, as a row the model does not describe (left out of the medians, issue 28)."""
     stats = validation_statistics(small_table())
-    assert dict(stats.missing["predicted"]["a"]) == {PT_NOTE: 1}
-    assert dict(stats.missing["predicted"]["b"]) == {PT_NOTE: 1}
+    pb = f"{PB_NOTE}: the phonon model alone does not describe a metal's interface"
+    assert dict(stats.missing["predicted"]["a"]) == {PT_NOTE: 1, pb: 1}
+    assert dict(stats.missing["predicted"]["b"]) == {PT_NOTE: 1, pb: 1}
     assert dict(stats.missing["phonon"]["a"]) == {}
     assert dict(stats.phonon_only) == {PB_NOTE: 1}
     bare = validation_statistics(small_table(note=()))  # a table without notes: a generic reason
@@ -93,7 +97,7 @@ def test_result_is_frozen_and_saves(tmp_path):
         stats.median_ratio[0, 0, 0] = 1.0
     with pytest.raises(TypeError):
         stats.missing["predicted"]["a"][PT_NOTE] = 2  # read-only mapping
-    assert stats.to_dict()["median_ratio"][0][0][0] == 1.25
+    assert stats.to_dict()["median_ratio"][0][0][0] == 0.5  # the phonon-only Pb row left out (test_statistics_by_hand)
     assert stats.save(tmp_path / "s.json").stat().st_size > 0
     assert "ValidationStatistics(" in repr(stats) and len(repr(stats)) < 250
 
@@ -124,7 +128,7 @@ def test_plot_of_a_small_table(tmp_path):
     fig = validation_figure(small_table(), path)
     assert path.read_bytes()[:8] == PNG_MAGIC and path.stat().st_size > 10_000
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    assert any(label.startswith("a: median ratio 1.25, 50 % within") for label in labels)
+    assert any(label.startswith("a: median ratio 0.5, 67 % within") for label in labels)
     assert {"non-metal", "metal/non-metal", "metal/metal", "1:1"} <= set(labels)
     with pytest.raises(InputError, match="basis"):
         validation_figure(small_table(), basis="electrons")

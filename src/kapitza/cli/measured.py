@@ -13,15 +13,10 @@ from rich.table import Table
 
 from ..errors import InputError
 from ..io.results import dumps
-from ..literature import DEFAULT_WINDOW, Measurements, measurements_for
+from ..literature import CREDIT, DEFAULT_WINDOW, Measurements, measurements_for
 from ..materials import get_material
 from ..units import MW_PER_M2K
 from .common import parse_temperatures
-
-CREDIT = (
-    "Source: ITR compilation, Zenodo DOI 10.5281/zenodo.3361417, as redistributed in OpenKapitza "
-    "(MIT licence, (c) 2022 Aria Hosseini)."
-)
 
 
 def _thickness_nm(value: float) -> str:
@@ -75,27 +70,45 @@ def measured_command(
         typer.Option(help="Half-width of the temperature window as a fraction of each temperature (0.1 = +-10 %)."),
     ] = DEFAULT_WINDOW,
     as_json: Annotated[bool, typer.Option("--json", help="Print the rows as JSON instead of a table.")] = False,
+    interlayers: Annotated[
+        bool,
+        typer.Option(
+            "--interlayers",
+            help="Also list stacks with a layer between A and B (e.g. Au/Ti/diamond), labelled: another interface.",
+        ),
+    ] = False,
 ) -> None:
     """List the measured conductances of the interface A/B (either order) in the shipped compilation."""
     if not (math.isfinite(window) and 0 <= window < 1):
         raise InputError(f"--window must be a fraction in [0, 1), got {window:g}")
     first, second = get_material(material_a).name, get_material(material_b).name
     wanted = None if temperature is None else parse_temperatures(temperature)
-    rows = measurements_for(first, second, temperature=wanted, window=window)
+    rows = measurements_for(first, second, temperature=wanted, window=window, interlayers=interlayers)
+    hidden = 0 if interlayers else len(measurements_for(first, second, wanted, window, interlayers=True)) - len(rows)
     near = "" if wanted is None else " near " + ", ".join(f"{float(t):g}" for t in wanted) + " K"
     if as_json:
         payload = {
             "interface": [first, second],
             "temperature_k": None if wanted is None else [float(t) for t in wanted],
             "window": window,
+            "interlayers": interlayers,
+            "interlayer_rows_left_out": hidden,
             "source": CREDIT,
             "measurements": [_row_dict(rows, i) for i in range(len(rows))],
         }
         typer.echo(dumps(payload))
         return
     console = Console()
+    more = (
+        f"; {hidden} more with a layer between them (another interface): add --interlayers to list them"
+        if hidden
+        else ""
+    )
     if len(rows) == 0:
-        console.print(f"no measurements of {escape(first)}/{escape(second)}{near} in the shipped compilation")
+        what = "bare " if hidden else ""
+        console.print(
+            f"no {what}measurements of {escape(first)}/{escape(second)}{near} in the shipped compilation{more}"
+        )
         return
     order = np.lexsort((rows.conductance, rows.temperature))
     papers = f"{rows.references} paper" + ("" if rows.references == 1 else "s")
@@ -124,4 +137,6 @@ def measured_command(
     first_row = {rid: int(np.flatnonzero(np.array(rows.reference_id) == rid)[0]) for rid in numbers}
     for rid, n in numbers.items():
         console.print(f"\\[{n}] {escape(_reference(rows, first_row[rid]))}")
+    if more:
+        console.print(escape(more[2:]))
     console.print(escape(CREDIT))

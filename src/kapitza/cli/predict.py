@@ -566,6 +566,12 @@ def _print_story(found: InterfacePrediction, origins: tuple[str, str]) -> None:
         say(above_limit_line(over))
     if rows is not None:
         say(measured_line(rows, m1, m2))
+    if found.interlayer_rows:
+        lead = "besides" if rows is not None else "no bare-interface measurement near these temperatures;"
+        say(
+            f"{lead} {found.interlayer_rows} measured with a layer between {m1.name} and {m2.name} (another "
+            f"interface, not compared here: kapitza measured {m1.name} {m2.name} --interlayers)"
+        )
     for note in found.notes:
         say(f"note: {note}")
 

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from ..errors import InputError
 from ..io.results import dumps
+from ..literature import CREDIT
 from ..phonons.debye import DEFAULT_CUTOFF
 from ..prediction.empirical import empirical_validation
 from ..prediction.registry import default_models, get_model
@@ -21,11 +22,6 @@ from ..prediction.validation import DEFAULT_MODELS, ValidationTable, validation_
 from ..prediction.validation_stats import GROUPS, ValidationStatistics, validation_statistics
 from .common import check_output
 from .predict import option_name
-
-CREDIT = (
-    "Measurements: ITR compilation, Zenodo DOI 10.5281/zenodo.3361417, as redistributed in OpenKapitza "
-    "(MIT licence, (c) 2022 Aria Hosseini)."
-)
 
 MEANING = {
     "predicted": (
@@ -100,8 +96,6 @@ def _missing_lines(stats: ValidationStatistics, basis: str) -> list[str]:
         if reasons:
             by_reasons.setdefault(tuple(sorted(reasons.items())), []).append(model)
     lines = []
-    if basis == "predicted":
-        lines += [f"{count} row{'' if count == 1 else 's'}: {note}" for note, count in stats.phonon_only.items()]
     for reasons, models in by_reasons.items():
         who = "every model" if len(models) == len(stats.models) > 1 else ", ".join(models)
         for reason, count in reasons:
@@ -124,6 +118,14 @@ def validate_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the statistics as JSON instead of the table.")] = False,
     phonons_only: Annotated[
         bool, typer.Option("--phonons-only", help="Show the phonon models alone (no electrons) in table and plot.")
+    ] = False,
+    interlayers: Annotated[
+        bool,
+        typer.Option(
+            "--interlayers",
+            help="Also score stacks with a layer between the two sides (another interface than the models'); "
+            "by default only bare interfaces count.",
+        ),
     ] = False,
     empirical: Annotated[
         bool,
@@ -152,7 +154,7 @@ def validate_command(
     if plot_path is not None:
         check_output(plot_path, (".png", ".pdf", ".svg"), "--plot")
     basis = "phonon" if phonons_only else "predicted"
-    table = validation_table(names, cutoff=settings.cutoff)
+    table = validation_table(names, cutoff=settings.cutoff, interlayers=interlayers)
     stats = validation_statistics(table)
     checked = empirical_validation() if empirical else None
     if as_json:
@@ -170,7 +172,13 @@ def validate_command(
         console.print(
             escape(
                 "ratio = predicted / measured; within \u00d72: 0.5 <= ratio <= 2; rows: measurements with both "
-                "sides in the database (kapitza measured A B lists them)."
+                "sides in the database"
+                + (
+                    ", interlayer stacks included"
+                    if interlayers
+                    else ", bare interfaces only (--interlayers adds stacks with a layer between)"
+                )
+                + " (kapitza measured A B lists them)."
             )
         )
         if checked is not None:

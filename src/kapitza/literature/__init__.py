@@ -1,7 +1,8 @@
 """Measured interfacial thermal conductances shipped with kapitza, and their loader.
 
 The shipped table (``data/itr_measurements.csv``) is the compilation of measured
-interfacial thermal resistances published on Zenodo (DOI 10.5281/zenodo.3361417) and
+interfacial thermal resistances by Y.-J. Wu, L. Fang and Y. Xu (npj Comput. Mater. 5, 56
+(2019)), published on Zenodo (DOI 10.5281/zenodo.3361417) and
 redistributed in the OpenKapitza repository under the MIT licence, copyright (c) 2022
 Aria Hosseini (``data/itr_dataset.LICENSE``); it was converted from the xlsx by
 ``scripts/convert_itr_dataset.py``.  :mod:`kapitza.literature.names` maps its material
@@ -9,6 +10,7 @@ names onto the database; :func:`unmapped` lists the names that cannot be mapped 
 """
 
 from .measurements import (
+    CREDIT,
     DEFAULT_WINDOW,
     Measurements,
     UnmappedName,
@@ -20,6 +22,7 @@ from .measurements import (
 from .names import database_name
 
 __all__ = [
+    "CREDIT",
     "DEFAULT_WINDOW",
     "Measurements",
     "UnmappedName",

@@ -296,12 +296,21 @@ def _order(item: tuple[str, int]) -> tuple[int, str]:
     return (-item[1], item[0])
 
 
+#: The credit line every output that shows these measurements prints.
+CREDIT = (
+    "Measurements: the ITR compilation of Y.-J. Wu, L. Fang and Y. Xu (npj Comput. Mater. 5, 56 (2019); Zenodo DOI "
+    "10.5281/zenodo.3361417), as redistributed in OpenKapitza (MIT licence, (c) 2022 Aria Hosseini)."
+)
+
+
 def measurements_for(
     a: str,
     b: str,
     temperature: ArrayLike | None = None,
     window: float = DEFAULT_WINDOW,
     measurements: Measurements | None = None,
+    *,
+    interlayers: bool = False,
 ) -> Measurements:
     """The measurements of the interface between ``a`` and ``b``, in either order (film/substrate).
 
@@ -317,6 +326,9 @@ def measurements_for(
         (dimensionless; 0.1 keeps 270-330 K for 300 K).
     measurements : Measurements or None
         The table to search (default: the shipped compilation).
+    interlayers : bool
+        Also the rows whose stack has a layer between the two (e.g. Au/Ti/diamond for Au and diamond): they
+        measure another interface, so they are left out unless asked for (and then labelled by ``interlayer``).
 
     Returns
     -------
@@ -336,6 +348,8 @@ def measurements_for(
     film = np.array([m or "" for m in data.film_material], dtype=object)
     substrate = np.array([m or "" for m in data.substrate_material], dtype=object)
     keep = ((film == first) & (substrate == second)) | ((film == second) & (substrate == first))
+    if not interlayers:
+        keep &= ~data.interlayer
     if temperature is not None:
         wanted = np.atleast_1d(np.asarray(temperature, dtype=float)).ravel()
         if wanted.size == 0 or not np.all(np.isfinite(wanted)) or np.any(wanted < 0):

@@ -447,7 +447,8 @@ def empirical_validation(table: ValidationTable | None = None, *, n_splits: int 
     ----------
     table : ValidationTable, optional
         Rows to use (default: :func:`kapitza.prediction.validation.validation_table` of the
-        shipped compilation with the models :data:`PHYSICS_MODELS`).
+        shipped compilation with the models :data:`PHYSICS_MODELS`, interlayer stacks included: the
+        regressor takes the interlayer as a descriptor).
     n_splits : int
         Number of folds, grouped by paper.
     """
@@ -460,7 +461,7 @@ def empirical_validation(table: ValidationTable | None = None, *, n_splits: int 
 def _shipped_fit() -> tuple[Any, EmpiricalValidation, ValidationTable]:
     """(regressor fitted on every row, its grouped cross-validation, the table), computed once."""
     _sklearn()
-    table = validation_table(PHYSICS_MODELS)
+    table = validation_table(PHYSICS_MODELS, interlayers=True)  # the regressor takes the interlayer as a descriptor
     features, target, groups, physics = _training_data(table)
     validation = grouped_cross_validation(features, target, groups, physics)
     with _one_thread():
@@ -644,7 +645,10 @@ def empirical_estimate(
             f"({t_min:g} to {t_max:g} K); the empirical estimate does not extrapolate"
         )
     query = validation_table(
-        PHYSICS_MODELS, cutoff=table.cutoff, measurements=_query_rows(a, b, t, category, bool(interlayer))
+        PHYSICS_MODELS,
+        cutoff=table.cutoff,
+        measurements=_query_rows(a, b, t, category, bool(interlayer)),
+        interlayers=True,
     )
     with _one_thread():
         value = 10 ** model.predict(descriptor_matrix(query))

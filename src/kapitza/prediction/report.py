@@ -222,8 +222,11 @@ class InterfacePrediction:
     electronic : ElectronicParts
         Electron-phonon resistance in series (metal/non-metal) or the electronic DMM (metal/metal).
     measured : Measurements or None
-        Shipped measurements of the pair within ``window`` of the temperatures (None: none, or a side is
-        not a database material).
+        Shipped measurements of the bare pair within ``window`` of the temperatures (None: none, or a side is
+        not a database material); stacks with a layer between the two are another interface, left out.
+    interlayer_rows : int
+        How many rows of the pair near the temperatures have such a layer (``kapitza measured A B
+        --interlayers`` lists them).
     radiation_limit : RadiationLimitCheck or None
         The measurements against the elastic radiation limit (None without measurements, and at
         metal/metal interfaces, where electrons carry far more heat than phonons anyway).
@@ -247,6 +250,7 @@ class InterfacePrediction:
     results: tuple[ConductanceResult, ...]
     electronic: ElectronicParts
     measured: Measurements | None = None
+    interlayer_rows: int = 0
     radiation_limit: RadiationLimitCheck | None = None
     shares: tuple[ConductanceShares, ...] = ()
     spectra: tuple[Any, Any] = (None, None)
@@ -327,7 +331,8 @@ class InterfacePrediction:
         ``conductance_electron_phonon``, ``conductance_total``, ``resistance_total`` and ``limited_by``;
         for metal/metal ``electronic_dmm``; ``electronic_missing`` (why a part could not be computed);
         ``measured`` (the summary of the shipped measurements near the temperatures, with
-        ``above_radiation_limit``, or null); ``notes`` (where the temperatures leave the models' ground).
+        ``above_radiation_limit``, or null; bare interfaces only), ``measured_interlayer_rows`` (rows of stacks
+        with a layer between the two, left out); ``notes`` (where the temperatures leave the models' ground).
         """
         fluid = self.side1.is_fluid or self.side2.is_fluid
         units = {"temperature": "K", "conductance": "W m^-2 K^-1", "resistance": "m^2 K W^-1", "kapitza_length": "m"}
@@ -346,6 +351,7 @@ class InterfacePrediction:
         if self.measured is not None:
             over = None if self.radiation_limit is None else self.radiation_limit.to_dict()
             doc["measured"] = {**measured_summary(self.measured, self.window), "above_radiation_limit": over}
+        doc["measured_interlayer_rows"] = self.interlayer_rows
         doc["notes"] = list(self.notes)
         return to_jsonable(doc)
 
@@ -459,10 +465,11 @@ def predict_interface(
     if settings.dispersion == "phonopy":
         shares = tuple(conductance_shares(c, t, statistics=settings.statistics) for c in channels)
     parts = electronic_parts(m1, m2, t, results)
-    rows, over = None, None
+    rows, over, layered = None, None, 0
     if measured and m1.origin == "database" and m2.origin == "database":
         found = measurements_for(m1.name, m2.name, t, window)
         rows = found if len(found) else None
+        layered = len(measurements_for(m1.name, m2.name, t, window, interlayers=True)) - len(found)
     if rows is not None and parts.kind != "metal/metal":  # at metal/metal the electrons carry far more anyway
         over = radiation_limit_check(spectra, rows, settings.statistics)
     return InterfacePrediction(
@@ -473,6 +480,7 @@ def predict_interface(
         results=results,
         electronic=parts,
         measured=rows,
+        interlayer_rows=layered,
         radiation_limit=over,
         shares=shares,
         spectra=spectra,

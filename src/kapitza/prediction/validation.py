@@ -129,6 +129,7 @@ def validation_table(
     *,
     cutoff: str = DEFAULT_CUTOFF,
     measurements: Measurements | None = None,
+    interlayers: bool = False,
 ) -> ValidationTable:
     """Predict every measured row whose two sides are in the database, with each model.
 
@@ -140,11 +141,15 @@ def validation_table(
         Debye cutoff rule for the phonon models (see :func:`kapitza.predict`).
     measurements : Measurements, optional
         The table to use (default: the shipped compilation).
+    interlayers : bool
+        Also the rows whose stack has a layer between the two sides (another interface than the one the
+        models describe); left out by default.
 
     Returns
     -------
     ValidationTable
-        Rows in the order of the measurements; rows with an unmapped side, or at T = 0, are left out.
+        Rows in the order of the measurements; rows with an unmapped side, or at T = 0, are left out, and
+        interlayer rows unless asked for.
     """
     Settings(cutoff=cutoff)  # refuses an unknown cutoff rule before any work
     names = tuple(get_model(m, "debye").name for m in models)
@@ -162,6 +167,8 @@ def validation_table(
     keep = np.array([bool(f) and bool(s) for f, s in zip(data.film_material, data.substrate_material)], dtype=bool) & (
         data.temperature > 0
     )
+    if not interlayers:
+        keep &= ~data.interlayer
     rows = data.select(keep)
     side1 = tuple(str(s) for s in rows.film_material)
     side2 = tuple(str(s) for s in rows.substrate_material)
