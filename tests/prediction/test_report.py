@@ -278,3 +278,17 @@ def test_notes_at_zero_kelvin_and_above_a_melting_point():
     assert "T = 0 K" in text and "melting point of Al (933.473 K" in text and "of Si" not in text
     assert found.to_dict()["notes"] == list(found.notes)
     assert predict_interface("Al", "Si", [300.0], models=["dmm"]).notes == ()
+
+
+def test_cryogenic_notes_for_a_metal_in_liquid_helium():
+    """Issue 28 item 10: Cu in He-4 at 1.5 K carries the Kapitza-anomaly caveat (Pollack 1969), the roton note
+    (He II entropy grows as T^5.7 at 1.5 K: Donnelly and Barenghi 1998, the stored heat capacity's source) and the
+    room-temperature electron data caveat below a tenth of Cu's Debye temperature; Al/Si at 300 K has none."""
+    from kapitza.prediction.report import KAPITZA_ANOMALY_REFERENCE, predict_interface
+
+    text = " | ".join(predict_interface("Cu", "He4", [1.5], models=["amm"]).notes)
+    assert KAPITZA_ANOMALY_REFERENCE in text and "upper bound" in text
+    assert "rotons" in text and "room-temperature g and kappa_p" in text
+    assert predict_interface("Cu", "He4", [0.5], models=["amm"]).notes[1:2] != ("rotons",)
+    assert not any("rotons" in n for n in predict_interface("Cu", "He4", [0.5], models=["amm"]).notes)
+    assert predict_interface("Al", "Si", [300.0], models=["dmm"]).notes == ()

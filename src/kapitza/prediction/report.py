@@ -40,7 +40,13 @@ from ..transmission.limit import radiation_limit
 from ..units import rad_s_to_thz
 from .api import ConductanceResult, build_spectra, conductance_result, model_channels, resolve_sides
 from .comparison import DebyeComparison
-from .interface import ELECTRON_PHONON_REFERENCE, ELECTRONIC_DMM_REFERENCE, ElectronicParts, electronic_parts
+from .interface import (
+    ELECTRON_PHONON_REFERENCE,
+    ELECTRONIC_DMM_REFERENCE,
+    ElectronicParts,
+    electronic_parts,
+    is_metal,
+)
 from .registry import default_models, get_model
 from .settings import Progress, Settings, SideSpec, check_temperature_bound
 from .shares import ConductanceShares, conductance_shares
@@ -489,12 +495,43 @@ def predict_interface(
     )
 
 
+#: The review of the Kapitza anomaly that the solid/helium notes cite.
+KAPITZA_ANOMALY_REFERENCE = "G. L. Pollack, Rev. Mod. Phys. 41, 48 (1969)"
+
+
+def _cryogenic_notes(m1: Material, m2: Material, temperature: NDArray[np.float64]) -> list[str]:
+    """Caveats of a solid/liquid-helium interface and of room-temperature electron data at low T."""
+    notes = []
+    fluid = [m for m in (m1, m2) if m.is_fluid]
+    if fluid and not all(m.is_fluid for m in (m1, m2)):
+        notes.append(
+            "solid/helium: measured Kapitza resistances above about 0.1 K are several times lower than the acoustic "
+            f"mismatch model gives (the Kapitza anomaly; {KAPITZA_ANOMALY_REFERENCE}): read the AMM R as an upper "
+            "bound, not a prediction of a real surface"
+        )
+        if np.any(temperature >= 1.0):
+            notes.append(
+                f"{fluid[0].name} above 1 K: its entropy already grows as T^5.7 at 1.5 K, not as the phonon T^3 "
+                "(the stored heat capacity's source, Donnelly and Barenghi 1998): rotons hold much of the heat, and "
+                "the models here treat the liquid as a phonon gas"
+            )
+    for m in (m1, m2):
+        if is_metal(m) and not m.is_fluid and np.any(temperature < m.debye_temperature / 10.0):
+            notes.append(
+                f"below {m.debye_temperature / 10.0:.3g} K (a tenth of the Debye temperature of {m.name}) the "
+                "electron-phonon numbers use room-temperature g and kappa_p: the coupling of a metal falls steeply on "
+                "cooling, so R_ep there is not a prediction"
+            )
+    return notes
+
+
 def validity_notes(m1: Material, m2: Material, temperature: NDArray[np.float64]) -> tuple[str, ...]:
     """Plain-language notes where the temperatures (K) leave the ground of the models: T = 0 (nothing is
     populated), T above a side's melting point (the models are of the solid)."""
     notes = []
     if np.any(temperature == 0.0):
         notes.append("at T = 0 K no phonon is populated: G = 0 and R is infinite (G falls as T^3 at low T)")
+    notes += _cryogenic_notes(m1, m2, temperature)
     for m in (m1, m2):
         melt = m.melting_temperature
         if melt is not None and np.any(temperature > melt):
