@@ -91,8 +91,8 @@ def test_traceback_flag_reraises(capsys):
 
 
 def test_ctrl_c_gives_one_line_and_status_130(cli, monkeypatch):
-    """typer turns KeyboardInterrupt (Ctrl-C, and SIGTERM through cli.app.run) into a silent exit 130: the CLI
-    says so in one line (130 = 128 + SIGINT, the shell's convention)."""
+    """click turns KeyboardInterrupt (Ctrl-C, and SIGTERM through cli.app.run) into Abort, after ending the
+    terminal's line (the ^C); the CLI says so in one line (130 = 128 + SIGINT, the shell's convention)."""
     import kapitza.cli.predict
 
     def interrupt(*args, **kwargs):
@@ -101,7 +101,8 @@ def test_ctrl_c_gives_one_line_and_status_130(cli, monkeypatch):
     monkeypatch.setattr(kapitza.cli.predict, "predict_interface", interrupt)
     status, out, err = cli("predict", "Al", "Si", "-t", "300")
     assert status == 130 and out == ""
-    assert err.startswith("kapitza: interrupted") and err.count("\n") == 1
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("kapitza: interrupted")
 
 
 def test_materials_list_and_show(cli):
@@ -178,3 +179,19 @@ def test_csv_electronic_dmm_resistance_is_a_plain_number(cli, tmp_path):
     rows = [line.split(",") for line in out.read_text().splitlines() if line.startswith("electronic-dmm")]
     assert [r[3] for r in rows][0] == "inf"
     assert float(rows[1][3]) == pytest.approx(1.0 / float(rows[1][2]), rel=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("predict",), "Missing argument 'side1'. (see kapitza predict --help)"),
+        (("predict", "Al", "Si", "--bogus"), "No such option: --bogus (see kapitza predict --help)"),
+        (("nosuch",), "No such command 'nosuch'. (see kapitza --help)"),
+    ],
+)
+def test_usage_errors_are_one_line(cli, args, words):
+    """Issue 28 item 11: a missing argument or unknown option is one line naming the help to read (it was a
+    five-line Typer box), status 2, nothing on stdout."""
+    status, out, err = cli(*args)
+    assert status == 2 and out == ""
+    assert err == f"kapitza: error: {words}\n"

@@ -71,19 +71,35 @@ def main(argv: list[str] | None = None) -> int:
     args = [a for a in args if a != "--traceback"]
     app = __getattr__("app") if "app" not in globals() else globals()["app"]
     try:
-        app(args=args, prog_name="kapitza")
+        result = app(args=args, prog_name="kapitza", standalone_mode=False)
     except KapitzaError as exc:
         if show_traceback:
             raise
         message = " ".join(str(exc).split())
         sys.stderr.write(f"kapitza: error: {message}\n")
         return 2
-    except SystemExit as exc:  # typer exits on success, --help and usage errors (status 2)
+    except SystemExit as exc:
         code = exc.code
-        if code == INTERRUPTED:  # typer turns Ctrl-C (and SIGTERM, see run) into a silent exit 130
+        if code == INTERRUPTED:
             sys.stderr.write(INTERRUPTED_LINE)
         return code if isinstance(code, int) else (0 if code is None else 1)
-    return 0
+    except KeyboardInterrupt:
+        sys.stderr.write(INTERRUPTED_LINE)
+        return INTERRUPTED
+    except Exception as exc:
+        if type(exc).__name__ == "Abort":  # click's Ctrl-C (and SIGTERM, see run) without standalone mode
+            sys.stderr.write(INTERRUPTED_LINE)
+            return INTERRUPTED
+        if not hasattr(exc, "format_message") or not hasattr(exc, "exit_code"):  # not a click usage error
+            raise
+        # a usage error (missing argument, unknown option, bad choice): one line, the command to ask for help
+        where = getattr(getattr(exc, "ctx", None), "command_path", "kapitza")
+        message = " ".join(str(exc.format_message()).split())
+        sys.stderr.write(f"kapitza: error: {message} (see {where} --help)\n")
+        return int(exc.exit_code)
+    if result == INTERRUPTED:  # typer turns Ctrl-C (and SIGTERM, see run) into a silent exit 130
+        sys.stderr.write(INTERRUPTED_LINE)
+    return result if isinstance(result, int) else 0
 
 
 def _terminate(signum: int, frame: object) -> None:
