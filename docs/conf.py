@@ -59,6 +59,8 @@ exclude_patterns = [
 ]
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
 myst_heading_anchors = 3
+# no "smart" dashes and quotes: an option such as --output must stay two hyphens when pasted from the page
+smartquotes = False
 
 html_theme = "furo"
 html_title = f"kapitza {version}"

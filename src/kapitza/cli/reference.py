@@ -54,10 +54,15 @@ def command_paths(root=None) -> list[str]:
 
 def _default_text(param) -> str:
     default = param.default
+    shown = getattr(param, "show_default", None)
+    if isinstance(shown, str) and shown:  # the option's own words for a default that is computed or looked up
+        return shown
     if getattr(param, "is_flag", False) and not getattr(param, "secondary_opts", None):
         return "off" if not default else "on"
+    if getattr(param, "required", False):
+        return "required"
     if default is None or callable(default) or default == ():
-        return ""
+        return "none"
     if isinstance(default, enum.Enum):
         default = default.value
     if isinstance(default, list | tuple):
