@@ -188,3 +188,28 @@ def test_ldos_is_a_plane_by_frequency_map():
     limited = ldos_figure(ldos, planes=3)
     mesh = next(c for c in limited.axes[0].collections if isinstance(c, QuadMesh))
     assert mesh.get_array().shape == (6, 60)
+
+
+def test_conductance_figure_says_which_g_and_shows_the_measurements_and_the_electrons(tmp_path):
+    """Issue 28 item 5: the G(T) figure labels the phonon curves as phonons, draws the metal's electron-phonon
+    conductance and the first model in series with it (1/G = 1/G_ph + 1/G_ep), and the measured bare-interface
+    values of the pair as points; no marker for each of 50 requested temperatures."""
+    import numpy as np
+
+    from kapitza.literature import measurements_for
+    from kapitza.plotting import conductance_figure
+    from kapitza.prediction import predict
+
+    t = np.geomspace(1.0, 1000.0, 50)
+    curves = [predict("Al", "Si", t, "dmm"), predict("Al", "Si", t, "amm")]
+    rows = measurements_for("Al", "Si")
+    fig = conductance_figure(curves, tmp_path / "g.png", markers=curves, measured=rows, electron_phonon=("Al", 1e9))
+    ax = fig.axes[0]
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert "dmm (phonons)" in labels and "G_ep of Al (electrons to phonons)" in labels
+    assert f"measured, bare interfaces ({len(rows)})" in labels and "dmm + G_ep in series" in labels
+    series = next(line for line in ax.get_lines() if line.get_label() == "dmm + G_ep in series")
+    g = curves[0].conductance[-1]
+    assert series.get_ydata()[-1] == pytest.approx(1.0 / (1.0 / g + 1.0 / 1e9) / 1e6, rel=1e-12)
+    assert not any(line.get_marker() == "o" for line in ax.get_lines())  # 50 temperatures: no markers
+    assert (tmp_path / "g.png").stat().st_size > 10_000

@@ -17,7 +17,7 @@ from rich.table import Table
 from ..io import atomic_write_text
 from ..io.results import dumps
 from ..landauer import MAX_TEMPERATURES
-from ..literature import DEFAULT_WINDOW, Measurements
+from ..literature import DEFAULT_WINDOW, Measurements, measurements_for
 from ..materials import Material, get_material
 from ..materials.conductivity import conductivity_table, uses_conductivity_table
 from ..phonons.debye import DEFAULT_CUTOFF
@@ -512,7 +512,15 @@ def predict_command(
         from ..plotting import conductance_figure
 
         curves = list(found.results_at(plot_temperatures(temps, m1, m2)))
-        conductance_figure(curves, plot_path, markers=results)
+        parts = found.electronic
+        both_database = m1.origin == "database" and m2.origin == "database"
+        conductance_figure(
+            curves,
+            plot_path,
+            markers=results,
+            measured=measurements_for(m1.name, m2.name) if both_database else None,
+            electron_phonon=None if parts.electron_phonon is None else (str(parts.metal), parts.electron_phonon),
+        )
     if not as_json:
         for label, path in (("CSV", csv_path), ("plot", plot_path)):
             if path is not None:

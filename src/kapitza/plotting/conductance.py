@@ -1,4 +1,4 @@
-"""G(T) on log-log axes, one curve per model, with a T^3 guide."""
+"""G(T) on log-log axes, one curve per model, with a T^3 guide, the measured values and the electrons in series."""
 
 from __future__ import annotations
 
@@ -14,7 +14,11 @@ from .canvas import figure, save
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+    from ..literature import Measurements
     from ..prediction import ConductanceResult
+
+#: Above this many requested temperatures, their points would hide the curves: none are drawn.
+MAX_MARKERS = 12
 
 
 def conductance_figure(
@@ -22,6 +26,9 @@ def conductance_figure(
     path: str | os.PathLike | None = None,
     markers: Sequence[ConductanceResult] = (),
     title: str | None = None,
+    *,
+    measured: Measurements | None = None,
+    electron_phonon: tuple[str, float] | None = None,
 ) -> Figure:
     """Plot G(T) of several results (log-log, MW m^-2 K^-1); save it to ``path`` if given.
 
@@ -35,6 +42,12 @@ def conductance_figure(
         Results at the user's own temperatures, drawn as points on the curves.
     title : str, optional
         Defaults to "side1 -> side2".
+    measured : Measurements, optional
+        Measured conductances of the pair, drawn as black crosses (bare interfaces: pass what
+        :func:`kapitza.literature.measurements_for` gives by default).
+    electron_phonon : (str, float), optional
+        The metal and its electron-phonon conductance G_ep (W m^-2 K^-1): drawn as a level, and the first
+        model's total 1 / (1/G_ph + 1/G_ep) as a dashed curve (what a measurement of the metal's interface sees).
 
     Returns
     -------
@@ -45,9 +58,9 @@ def conductance_figure(
     ax = fig.subplots()
     for r in results:
         ok = r.conductance > 0
-        (line,) = ax.loglog(r.temperature[ok], r.conductance[ok] / MW_PER_M2K, label=r.model)
+        (line,) = ax.loglog(r.temperature[ok], r.conductance[ok] / MW_PER_M2K, label=f"{r.model} (phonons)", lw=1.4)
         for m in markers:
-            if m.model == r.model:
+            if m.model == r.model and m.temperature.size <= MAX_MARKERS:
                 okm = m.conductance > 0
                 ax.loglog(m.temperature[okm], m.conductance[okm] / MW_PER_M2K, "o", color=line.get_color(), ms=4)
     if results:
@@ -61,8 +74,25 @@ def conductance_figure(
             ax.loglog(t[keep], guide[keep], ":", color="grey", label=r"$\propto T^3$")
         side1, side2 = r0.side1.name, r0.side2.name
         ax.set_title(title or f"{side1} \u2192 {side2}")
+    if electron_phonon is not None and results:
+        metal, g_ep = electron_phonon
+        r0 = results[0]
+        ok = r0.conductance > 0
+        ax.axhline(g_ep / MW_PER_M2K, color="0.35", lw=1.0, ls="-.", label=f"G_ep of {metal} (electrons to phonons)")
+        total = 1.0 / (1.0 / r0.conductance[ok] + 1.0 / g_ep)
+        ax.loglog(r0.temperature[ok], total / MW_PER_M2K, "--", color="k", lw=1.2, label=f"{r0.model} + G_ep in series")
+    if measured is not None and len(measured):
+        ax.loglog(
+            measured.temperature,
+            measured.conductance / MW_PER_M2K,
+            "x",
+            color="k",
+            ms=5,
+            mew=1.0,
+            label=f"measured, bare interfaces ({len(measured)})",
+        )
     ax.set_xlabel("temperature (K)")
     ax.set_ylabel(r"G (MW m$^{-2}$ K$^{-1}$)")
     ax.grid(True, which="both", alpha=0.25)
-    ax.legend()
+    ax.legend(fontsize=8, loc="lower right")
     return save(fig, path)
