@@ -62,6 +62,9 @@ class ConductivityTable:
         Citation of the points.
     sample : str
         What was measured (purity, orientation, form), "" when not stated.
+    unchecked : float
+        0 for a table transcribed from its source; otherwise the stated relative uncertainty of a table that
+        was not checked against its source (outputs that use it say so).
     """
 
     material: str
@@ -69,6 +72,7 @@ class ConductivityTable:
     conductivity: NDArray[np.float64]
     source: str
     sample: str = ""
+    unchecked: float = 0.0
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("material", "temperature", "conductivity")
 
@@ -101,7 +105,7 @@ def _table(name: str, raw: Any) -> ConductivityTable:
     where = f"conductivity table {name!r}"
     if not isinstance(raw, dict):
         raise InputError(f"{where} must be a table")
-    unknown = set(raw) - {"temperature", "conductivity", "source", "sample"}
+    unknown = set(raw) - {"temperature", "conductivity", "source", "sample", "unchecked"}
     if unknown:
         raise InputError(f"{where}: unknown keys {sorted(unknown)}")
     try:
@@ -116,8 +120,16 @@ def _table(name: str, raw: Any) -> ConductivityTable:
         raise InputError(f"{where}: temperatures and conductivities must be finite and > 0")
     if np.any(np.diff(t) <= 0):
         raise InputError(f"{where}: temperatures must increase strictly")
+    unchecked = raw.get("unchecked", 0.0)
+    if isinstance(unchecked, bool) or not isinstance(unchecked, (int, float)) or not 0 <= unchecked < 1:
+        raise InputError(f"{where}: unchecked must be a relative uncertainty in [0, 1), got {unchecked!r}")
     return ConductivityTable(
-        material=name, temperature=t, conductivity=k, source=source, sample=str(raw.get("sample", ""))
+        material=name,
+        temperature=t,
+        conductivity=k,
+        source=source,
+        sample=str(raw.get("sample", "")),
+        unchecked=float(unchecked),
     )
 
 

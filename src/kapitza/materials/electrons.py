@@ -72,6 +72,9 @@ class ElectronData:
         kappa_p, W m^-1 K^-1, the phonon part of the thermal conductivity near 300 K.
     sources : Mapping[str, str]
         Field name -> citation.
+    unchecked : Mapping[str, float]
+        Field name -> stated relative uncertainty of a value that was not checked against its source (every
+        output that uses it says so); fields not listed are as their source gives them.
     origin : str
         ``"database"`` or the file it was read from.
     """
@@ -82,6 +85,7 @@ class ElectronData:
     electron_phonon_coupling: float | None = None
     lattice_thermal_conductivity: float | None = None
     sources: Mapping[str, str] | None = None
+    unchecked: Mapping[str, float] | None = None
     origin: str = "database"
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("name", "sommerfeld_gamma", "fermi_velocity")
@@ -89,6 +93,13 @@ class ElectronData:
     def __post_init__(self) -> None:
         if self.sources is None:
             object.__setattr__(self, "sources", {})
+        if self.unchecked is None:
+            object.__setattr__(self, "unchecked", {})
+        for key, value in self.unchecked.items():  # type: ignore[union-attr]
+            if key not in ELECTRON_BOUNDS or isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise InputError(f"metal {self.name!r}: unchecked.{key} must be a number field's relative uncertainty")
+            if not 0 < value < 10:
+                raise InputError(f"metal {self.name!r}: unchecked.{key} = {value!r} is not a relative uncertainty")
         for key, (lo, hi, unit, words) in ELECTRON_BOUNDS.items():
             value = getattr(self, key)
             if value is None:
@@ -121,7 +132,7 @@ class ElectronData:
 def _metal_from_table(origin: str, name: str, table: Any) -> ElectronData:
     if not isinstance(table, Mapping):
         raise InputError(f"{origin}: metal {name!r}: expected a table, got {type(table).__name__}")
-    allowed = {*ELECTRON_BOUNDS, "sources"}
+    allowed = {*ELECTRON_BOUNDS, "sources", "unchecked"}
     kwargs: dict[str, Any] = {}
     for key, value in table.items():
         if key not in allowed:
@@ -133,6 +144,10 @@ def _metal_from_table(origin: str, name: str, table: Any) -> ElectronData:
             if unknown:
                 raise InputError(f"{origin}: metal {name!r}: 'sources.{unknown[0]}' is not a number field")
             kwargs["sources"] = dict(value)
+        elif key == "unchecked":
+            if not isinstance(value, Mapping):
+                raise InputError(f"{origin}: metal {name!r}: 'unchecked' must be a table of relative uncertainties")
+            kwargs["unchecked"] = dict(value)
         else:
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise InputError(

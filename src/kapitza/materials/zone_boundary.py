@@ -25,6 +25,8 @@ __all__ = ["ZoneBoundary", "list_zone_boundaries", "zone_boundary"]
 
 _FILE = ("data", "zone_boundary.toml")
 _KEYS = {"point", "la_thz", "ta_thz", "source"}
+#: Optional key: the stated relative uncertainty of values not checked against their source.
+_OPTIONAL = {"unchecked"}
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,9 @@ class ZoneBoundary:
         Frequency (not angular) of the LA and TA branches at ``point``, in THz.
     source : str
         Where the numbers come from.
+    unchecked : float
+        0 when the values are as their source gives them; otherwise their stated relative uncertainty (not
+        checked against the source: every output that uses them says so).
     """
 
     material: str
@@ -48,19 +53,23 @@ class ZoneBoundary:
     la_thz: float
     ta_thz: float
     source: str
+    unchecked: float = 0.0
 
 
 def _entry(name: str, table: object) -> ZoneBoundary:
     where = f"kapitza/materials/data/zone_boundary.toml [{name}]"
-    if not isinstance(table, dict) or set(table) != _KEYS:
-        raise InputError(f"{where}: expected exactly the keys {', '.join(sorted(_KEYS))}")
+    if not isinstance(table, dict) or not _KEYS <= set(table) <= _KEYS | _OPTIONAL:
+        raise InputError(f"{where}: expected the keys {', '.join(sorted(_KEYS))} (and optionally unchecked)")
+    unchecked = table.get("unchecked", 0.0)
+    if isinstance(unchecked, bool) or not isinstance(unchecked, (int, float)) or not 0 <= unchecked < 1:
+        raise InputError(f"{where}: unchecked must be a relative uncertainty in [0, 1), got {unchecked!r}")
     la, ta = table["la_thz"], table["ta_thz"]
     for key, value in (("la_thz", la), ("ta_thz", ta)):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < 100:
             raise InputError(f"{where}: {key} must be a frequency between 0 and 100 THz, got {value!r}")
     if not ta < la:
         raise InputError(f"{where}: ta_thz = {ta:g} must be below la_thz = {la:g}")
-    return ZoneBoundary(name, str(table["point"]), float(la), float(ta), str(table["source"]))
+    return ZoneBoundary(name, str(table["point"]), float(la), float(ta), str(table["source"]), float(unchecked))
 
 
 @functools.lru_cache(maxsize=1)

@@ -491,7 +491,7 @@ def predict_interface(
         shares=shares,
         spectra=spectra,
         window=window,
-        notes=validity_notes(m1, m2, t),
+        notes=validity_notes(m1, m2, t) + unchecked_notes(m1, m2, settings.cutoff),
     )
 
 
@@ -523,6 +523,40 @@ def _cryogenic_notes(m1: Material, m2: Material, temperature: NDArray[np.float64
                 "cooling, so R_ep there is not a prediction"
             )
     return notes
+
+
+def unchecked_notes(m1: Material, m2: Material, cutoff: str = "") -> tuple[str, ...]:
+    """One note per shipped value this prediction uses that was not checked against its source, with its stated
+    uncertainty: a metal's g and kappa_p (electron-phonon conductance), a kappa(T) table (Kapitza lengths), the
+    zone-boundary frequencies (cutoff "sine-zb")."""
+    from ..materials.conductivity import conductivity_table, uses_conductivity_table
+    from ..materials.electrons import get_electrons, list_electron_metals
+    from ..materials.zone_boundary import list_zone_boundaries
+
+    notes = []
+    for m in (m1, m2):
+        if m.origin == "database" and m.name in list_electron_metals():
+            loose = dict(get_electrons(m.name).unchecked or {})
+            if loose:
+                shown = ", ".join(f"{k} +-{100 * v:g} %" for k, v in loose.items())
+                notes.append(
+                    f"{m.name}'s electron data were not checked against their sources ({shown}, stated): its "
+                    "electron-phonon conductance carries that uncertainty (G_ep = sqrt(g kappa_p): half of each)"
+                )
+        if uses_conductivity_table(m) and conductivity_table(m).unchecked:
+            notes.append(
+                f"the kappa(T) table of {m.name} was not checked against its source (+-"
+                f"{100 * conductivity_table(m).unchecked:g} %, stated): the Kapitza lengths L_K carry it"
+            )
+    if cutoff == "sine-zb":
+        zb = {z.material: z for z in list_zone_boundaries()}
+        for m in (m1, m2):
+            if m.name in zb and zb[m.name].unchecked:
+                notes.append(
+                    f"the zone-boundary frequencies of {m.name} (cutoff sine-zb) were not checked against their "
+                    f"source (+-{100 * zb[m.name].unchecked:g} %, stated)"
+                )
+    return tuple(notes)
 
 
 def validity_notes(m1: Material, m2: Material, temperature: NDArray[np.float64]) -> tuple[str, ...]:
