@@ -34,17 +34,17 @@ def _profile(ax: Any, res: Any) -> None:
         ax.plot(u, res.temperature[here], color="C3", lw=2)
         ax.axvspan(i, i + 1, color=("0.93" if i % 2 == 0 else "0.85"), zorder=0)
         ax.text(i + 0.5, 0.02, f"{layer.name}\n{_length(layer.thickness)}", transform=ax.get_xaxis_transform(),
-                ha="center", va="bottom", fontsize="small")  # fmt: skip
+                ha="center", va="bottom", fontsize="medium")  # fmt: skip
     for j, jump in enumerate(res.interface_jump):
         upper = res.temperature[res.layer_index == j][-1]
         lower = res.temperature[res.layer_index == j + 1][0]
         ax.plot([j + 1, j + 1], [lower, upper], color="C0", lw=2.5)
         ax.annotate(
-            f"\u0394T = {jump:.3g} K\nR = {res.interface_resistance[j]:.3g}",
+            f"\u0394T = {jump:.3g} K\nR = {res.interface_resistance[j]:.3g} m\u00b2 K W\u207b\u00b9",
             (j + 1, 0.5 * (upper + lower)),
             xytext=(4, 0),
             textcoords="offset points",
-            fontsize="x-small",
+            fontsize="medium",
             color="C0",
             va="center",
         )
@@ -53,7 +53,7 @@ def _profile(ax: Any, res: Any) -> None:
     ax.set_xticklabels([])
     ax.set_xlabel("layers (each drawn the same width; heat flows left to right)")
     ax.set_ylabel("T (K)")
-    ax.set_title(f"q = {res.heat_flux:.3g} W m\u207b\u00b2, T_sink = {res.sink_temperature:.4g} K", fontsize="small")
+    ax.set_title(f"q = {res.heat_flux:.3g} W m\u207b\u00b2, T_sink = {res.sink_temperature:.4g} K", fontsize="medium")
 
 
 def _budget(ax: Any, res: Any) -> None:
@@ -64,25 +64,30 @@ def _budget(ax: Any, res: Any) -> None:
     y = np.arange(len(rows))[::-1]
     ax.barh(y, shares, color=colors)
     ax.set_yticks(y)
-    ax.set_yticklabels(names, fontsize="small")
+    ax.set_yticklabels(names, fontsize="medium")
     for yy, s in zip(y, shares, strict=True):
-        ax.text(s, yy, f" {s:.3g} %", va="center", fontsize="x-small")
+        ax.text(s, yy, f" {s:.3g} %", va="center", fontsize="medium")
     ax.set_xlabel("share of the total resistance (%)")
     ax.set_xlim(0, max(shares) * 1.3 if max(shares) > 0 else 1)
-    ax.set_title(f"R_total = {res.total_resistance:.3g} m\u00b2 K W\u207b\u00b9", fontsize="small")
+    ax.set_title(f"R_total = {res.total_resistance:.3g} m\u00b2 K W\u207b\u00b9", fontsize="medium")
 
 
 def _metal(ax: Any, side: Any, res: Any) -> None:
+    """T_e and T_p near the metal's interface, as millikelvin above the far-field line's value at the interface
+    (the differences are tiny next to T), the far-field line drawn first and thin so the electrons stay visible."""
     x0 = res.interface_position[side.interface]
     depth = np.abs(side.position - x0) / 1e-9
-    ax.plot(depth, side.electron_temperature, "C1-", label="electrons T_e")
-    ax.plot(depth, side.phonon_temperature, "C2-", label="phonons T_p")
-    ax.plot(depth, side.fourier_temperature, "k--", lw=1, label="far-field line")
-    ax.ticklabel_format(axis="y", useOffset=False)
+    ref = float(side.fourier_temperature[np.argmin(depth)])
+    mk = 1e3
+    ax.plot(
+        depth, (side.fourier_temperature - ref) * mk, color="0.55", ls=":", lw=1.0, label="far-field line", zorder=1
+    )
+    ax.plot(depth, (side.phonon_temperature - ref) * mk, "C2-", lw=2.0, label="phonons T_p", zorder=2)
+    ax.plot(depth, (side.electron_temperature - ref) * mk, "C1-", lw=2.0, label="electrons T_e", zorder=3)
     ax.set_xlabel(f"depth into {res.stack.layers[side.layer].name} from the interface (nm)")
-    ax.set_ylabel("T (K)")
-    ax.set_title(f"two-temperature: d = {side.cooling_length / 1e-9:.3g} nm", fontsize="small")
-    ax.legend(fontsize="x-small")
+    ax.set_ylabel(f"T \u2212 {ref:.6g} K (mK)")
+    ax.set_title(f"two-temperature: d = {side.cooling_length / 1e-9:.3g} nm", fontsize="medium")
+    ax.legend(fontsize="small")
 
 
 def stack_figure(res: Any, path: str | os.PathLike | None = None) -> Figure:
