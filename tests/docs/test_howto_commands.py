@@ -90,8 +90,27 @@ def _script_lines(path: Path) -> list[str]:
     return lines
 
 
+def _help_lines() -> list[tuple[str, str]]:
+    """``kapitza ...`` commands quoted in the --help texts of the CLI (the command's and its options' help)."""
+    from kapitza.cli.reference import click_app
+
+    found: list[tuple[str, str]] = []
+
+    def walk(command: Any, path: str) -> None:
+        for text in [command.help or ""] + [getattr(p, "help", None) or "" for p in command.params]:
+            for m in re.finditer(r"kapitza ((?:[a-z]+ )*[a-z]+(?: --[a-z][\w-]*(?: [A-Z]+)?)*)", text):
+                if _resolve(m.group(1).split())[1]:
+                    found.append((f"{path} --help", m.group(1)))
+        if _is_group(command):
+            for name in command.list_commands(None):
+                walk(command.get_command(None, name), f"{path} {name}")
+
+    walk(click_app, "kapitza")
+    return found
+
+
 def _cases() -> list[tuple[str, str]]:
-    pages = [(page.name, line) for page in PAGES for line in _command_lines(page)]
+    pages = [(page.name, line) for page in PAGES for line in _command_lines(page)] + _help_lines()
     configs = [(path.name, line) for path in EXAMPLE_CONFIGS for line in _example_lines(path)]
     return pages + configs + [(path.name, line) for path in EXAMPLE_SCRIPTS for line in _script_lines(path)]
 
@@ -101,6 +120,7 @@ def test_pages_have_commands() -> None:
     found = {name for name, _ in _cases()}
     assert {"getting-started.md", "material-file.md", "cluster-dask.md", "resume.md"} <= found
     assert {"thermoreflectance.md", "lj_mass_ratio.toml", "lj_spectral.toml", "tutorial_11_al_si.py"} <= found
+    assert any(name.endswith("--help") for name in found)  # the commands quoted in --help texts
 
 
 @pytest.mark.parametrize(("page", "line"), _cases())
@@ -152,6 +172,8 @@ def _runnable(line: str) -> list[str] | None:
 def _runnable_cases() -> list[tuple[str, list[str]]]:
     cases = []
     for page, line in _cases():
+        if page.endswith("--help"):  # a --help text quotes a command's name and options, not a whole command
+            continue
         words = _runnable(line)
         if words is not None and (page, words) not in cases:
             cases.append((page, words))
