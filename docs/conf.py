@@ -64,7 +64,8 @@ smartquotes = False
 
 html_theme = "furo"
 html_title = f"kapitza {version}"
-html_static_path: list[str] = []
+html_static_path: list[str] = ["_static"]
+html_css_files = ["kapitza.css"]
 
 # numpydoc-style docstrings through napoleon
 napoleon_google_docstring = False
