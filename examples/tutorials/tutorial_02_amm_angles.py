@@ -14,6 +14,8 @@ On the command line (not run here)::
     kapitza transmission Al Si --model amm --plot alpha.png
 """
 
+# sphinx_gallery_thumbnail_number = 2
+
 # %%
 # One angle
 # ---------

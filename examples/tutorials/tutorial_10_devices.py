@@ -16,6 +16,8 @@ The command-line equivalents are ``kapitza stack FILE`` and ``kapitza device hot
 (each with ``--plot`` and ``--json``).
 """
 
+# sphinx_gallery_thumbnail_number = 2
+
 # %%
 # The stack
 # ---------
