@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -147,3 +148,17 @@ def test_material_file_is_read_beside_the_stack_file(cli, tmp_path, monkeypatch)
     status, out, err = cli("stack", folder / "stack.toml", "--json")
     assert status == 0, err
     assert json.loads(out)["layers"][1]["thickness"] == pytest.approx(10e-6)
+
+
+EXAMPLES_DEVICES = Path(__file__).resolve().parents[2] / "examples" / "devices"
+
+
+def test_stack_notes_unchecked_kappa_tables_and_electron_data(cli):
+    """GaN on 4H-SiC uses two kappa(T) tables stated at +-15 % (conductivity.toml 'unchecked'); the Al|Si cold
+    stack uses Al's electron data stated at +-50 % (electrons.toml [unchecked])."""
+    status, out, err = cli("stack", EXAMPLES_DEVICES / "gan_on_sic.toml")
+    assert status == 0, err
+    assert "note: the kappa(T) table of GaN was not checked against its source (+-15 %" in out
+    status, out, err = cli("stack", EXAMPLES_DEVICES / "al_si_cold.toml")
+    assert status == 0, err
+    assert "note: Al's electron data were not checked against their sources" in out

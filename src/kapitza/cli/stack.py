@@ -131,6 +131,12 @@ def _print_stack(res: Any, title: str) -> None:
         )
     if not res.self_consistent:
         console.print("(linear estimate: every kappa and R at T_sink)")
+    from ..prediction.report import unchecked_material_notes
+
+    materials = [layer.material for layer in layers if layer.material is not None]
+    metals = [layers[m.layer].material for m in res.metal_sides if layers[m.layer].material is not None]
+    for note in unchecked_material_notes(materials, metals, "the layers' resistances"):
+        console.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
 
 
 def stack_command(

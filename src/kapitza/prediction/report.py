@@ -525,16 +525,17 @@ def _cryogenic_notes(m1: Material, m2: Material, temperature: NDArray[np.float64
     return notes
 
 
-def unchecked_notes(m1: Material, m2: Material, cutoff: str = "") -> tuple[str, ...]:
-    """One note per shipped value this prediction uses that was not checked against its source, with its stated
-    uncertainty: a metal's g and kappa_p (electron-phonon conductance), a kappa(T) table (Kapitza lengths), the
-    zone-boundary frequencies (cutoff "sine-zb")."""
+def unchecked_material_notes(
+    conducting: Sequence[Material], electronic: Sequence[Material], where: str = "the Kapitza lengths L_K"
+) -> tuple[str, ...]:
+    """Notes for the shipped kappa(T) tables of ``conducting`` and the electron data of the metals among
+    ``electronic`` that were not checked against their source, with their stated uncertainty; ``where`` names
+    what the kappa(T) values enter."""
     from ..materials.conductivity import conductivity_table, uses_conductivity_table
     from ..materials.electrons import get_electrons, list_electron_metals
-    from ..materials.zone_boundary import list_zone_boundaries
 
-    notes = []
-    for m in (m1, m2):
+    notes: list[str] = []
+    for m in dict.fromkeys(electronic):
         if m.origin == "database" and m.name in list_electron_metals():
             loose = dict(get_electrons(m.name).unchecked or {})
             if loose:
@@ -543,11 +544,22 @@ def unchecked_notes(m1: Material, m2: Material, cutoff: str = "") -> tuple[str, 
                     f"{m.name}'s electron data were not checked against their sources ({shown}, stated): its "
                     "electron-phonon conductance carries that uncertainty (G_ep = sqrt(g kappa_p): half of each)"
                 )
+    for m in dict.fromkeys(conducting):
         if uses_conductivity_table(m) and conductivity_table(m).unchecked:
             notes.append(
                 f"the kappa(T) table of {m.name} was not checked against its source (+-"
-                f"{100 * conductivity_table(m).unchecked:g} %, stated): the Kapitza lengths L_K carry it"
+                f"{100 * conductivity_table(m).unchecked:g} %, stated): {where} carry it"
             )
+    return tuple(notes)
+
+
+def unchecked_notes(m1: Material, m2: Material, cutoff: str = "") -> tuple[str, ...]:
+    """One note per shipped value this prediction uses that was not checked against its source, with its stated
+    uncertainty: a metal's g and kappa_p (electron-phonon conductance), a kappa(T) table (Kapitza lengths), the
+    zone-boundary frequencies (cutoff "sine-zb")."""
+    from ..materials.zone_boundary import list_zone_boundaries
+
+    notes = list(unchecked_material_notes((m1, m2), (m1, m2)))
     if cutoff == "sine-zb":
         zb = {z.material: z for z in list_zone_boundaries()}
         for m in (m1, m2):
