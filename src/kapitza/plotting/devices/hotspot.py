@@ -87,12 +87,12 @@ def hotspot_figure(
     if sweep is not None:
         bx = axes[1]
         v = np.asarray(sweep.values)
-        xs = v if sweep.parameter == "resistance" else v * 1e6
+        xs = v * 1e9 if sweep.parameter == "resistance" else v * 1e6  # m^2 K GW^-1 or um: no axis offset
         bx.plot(xs, sweep.peak_temperature_rise, "o-", color="C3", label="peak (FEM)")
         bx.plot(xs, sweep.stack_1d_rise, "s--", color="0.4", label="1D stack, source flux")
         bx.set_yscale("log")
         if sweep.parameter == "resistance":
-            bx.set_xlabel(f"R of interface {sweep.interface + 1} (m\u00b2K/W)")
+            bx.set_xlabel(f"R of interface {sweep.interface + 1} (m\u00b2 K GW\u207b\u00b9)")
             if np.all(v > 0):
                 bx.set_xscale("log")
         else:
