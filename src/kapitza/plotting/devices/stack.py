@@ -130,13 +130,13 @@ def film_figure(res: Any, path: str | os.PathLike | None = None) -> Figure:
     ax2.set_ylabel("film's rise above the substrate surface (K)")
     for a in (ax, ax2):
         a.axvline(res.crossover_thickness / 1e-9, color="0.5", ls=":", lw=1)
-    ax2.text(res.crossover_thickness / 1e-9, 0.95, " L_K", transform=ax2.get_xaxis_transform(), fontsize="x-small",
+    ax2.text(res.crossover_thickness / 1e-9, 0.95, " L_K", transform=ax2.get_xaxis_transform(), fontsize="medium",
              va="top")  # fmt: skip
-    ax2.legend(fontsize="small")
+    ax2.legend(fontsize="medium")
     ax.set_xscale("log")
     ax.set_xlabel(f"{res.film} thickness (nm)")
     ax.set_ylabel("temperature rise of the heated face (K)")
-    ax.set_title(f"{res.film} on {res.substrate}, q = {res.heat_flux:.3g} W m\u207b\u00b2", fontsize="small")
-    ax.legend(fontsize="small")
+    ax.set_title(f"{res.film} on {res.substrate}, q = {res.heat_flux:.3g} W m\u207b\u00b2", fontsize="medium")
+    ax.legend(fontsize="medium")
     fig.tight_layout()
     return save(fig, path, dpi=100)
