@@ -48,6 +48,7 @@ from numpy.typing import NDArray
 from ...errors import InputError
 from ...units import ANGSTROM
 from .forceconstants import LateralForceConstants
+from .partition import block_difference, nearest_images
 
 #: In-plane cell vectors of the bulk lead and of the interface must agree to this (A).
 LATERAL_TOLERANCE = 1e-2
@@ -170,21 +171,6 @@ def _sites(
     return best
 
 
-def _targets(
-    pos: NDArray[np.float64], lateral: NDArray[np.float64], target: NDArray[np.float64]
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
-    """The structure's atom at each target position (A) modulo the lateral lattice: (atom, translation n with
-    pos[atom] + n . lateral = target, distance left in A)."""
-    d = pos[None, :, :] - target[:, None, :]
-    frac = np.linalg.solve(lateral[:, :2].T, d[..., :2].reshape(-1, 2).T).T.reshape(d.shape[:-1] + (2,))
-    whole = np.rint(frac)
-    xy = (frac - whole) @ lateral[:, :2]
-    resid = np.sqrt((xy**2).sum(axis=2) + d[..., 2] ** 2)
-    atom = np.argmin(resid, axis=1)
-    rows = np.arange(atom.size)
-    return atom, -whole[rows, atom].astype(np.int64), resid[rows, atom]
-
-
 def _keyed(i: Any, j: Any, t: Any, blocks: Any) -> dict[tuple[int, int, int, int], NDArray[np.float64]]:
     return {(int(a), int(b), int(c[0]), int(c[1])): blk for a, b, c, blk in zip(i, j, t, blocks, strict=True)}
 
@@ -232,7 +218,7 @@ def with_bulk_lead(
     for p, q in zip(lead, sites, strict=True):
         rows = np.flatnonzero(bfc.i == q)
         target = pos[p] + bpos[bfc.j[rows]] + bfc.translations[rows] @ blat - bpos[q]
-        atom, trans, resid = _targets(pos, lateral, target)
+        atom, trans, resid = nearest_images(pos, lateral, target)
         found = resid <= SITE_TOLERANCE
         within = (target[:, 2] >= z_lo) & (target[:, 2] <= z_hi)
         if (within & ~found).any():
@@ -248,15 +234,7 @@ def with_bulk_lead(
     old = in_lead[fc.i] & in_lead[fc.j]
     replaced = _keyed(fc.i[old], fc.j[old], fc.translations[old], fc.blocks[old])
     i, j, t, b = (np.concatenate(x) for x in (new_i, new_j, new_t, new_b))
-    bulk_blocks = _keyed(i, j, t, b)
-    zero = np.zeros((3, 3))
-    diff = max(
-        (
-            float(np.abs(replaced.get(k, zero) - bulk_blocks.get(k, zero)).max())
-            for k in set(replaced) | set(bulk_blocks)
-        ),
-        default=0.0,
-    )
+    diff = block_difference(replaced, _keyed(i, j, t, b))
     scale = float(np.abs(fc.blocks).max(initial=0.0))
     mismatch = diff / scale if scale > 0 else 0.0
     if mismatch > MISMATCH_LIMIT:

@@ -426,6 +426,23 @@ def fc_parts(structure: Any, pl: tuple[int, int], buf: tuple[int, int]) -> dict[
     }
 
 
+def nearest_images(
+    positions: NDArray[np.float64], lateral: NDArray[np.float64], targets: NDArray[np.float64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+    """For each target position (A), the atom of ``positions`` (A) nearest to it modulo the lateral lattice
+    (rows a1, a2 of ``lateral``, in the xy plane): its index, the translation n with
+    positions[index] + n . lateral = target, and the distance left (A)."""
+    d = positions[None, :, :] - targets[:, None, :]  # (targets, atoms, 3)
+    ab = np.asarray(lateral)[:2, :2]
+    frac = np.linalg.solve(ab.T, d[..., :2].reshape(-1, 2).T).T.reshape(d.shape[:-1] + (2,))
+    whole = np.rint(frac)
+    xy = (frac - whole) @ ab
+    mismatch = np.sqrt((xy**2).sum(axis=2) + d[..., 2] ** 2)
+    best = np.argmin(mismatch, axis=1)
+    rows = np.arange(best.size)
+    return best, -whole[rows, best].astype(np.int64), mismatch[rows, best]
+
+
 def _copies(
     atoms: Any, of: NDArray[np.int64], among: NDArray[np.int64], dz: float
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]] | None:
@@ -435,17 +452,10 @@ def _copies(
     if of.size == 0 or among.size < of.size:
         return None
     pos = atoms.positions
-    lateral = np.asarray(atoms.cell)[:2, :2]
-    d = pos[among][None, :, :] - pos[of][:, None, :] - np.array([0.0, 0.0, dz])  # (of, among, 3)
-    frac = np.linalg.solve(lateral.T, d[..., :2].reshape(-1, 2).T).T.reshape(of.size, among.size, 2)
-    whole = np.rint(frac)
-    xy = (frac - whole) @ lateral
-    mismatch = np.sqrt((xy**2).sum(axis=2) + d[..., 2] ** 2)
-    best = np.argmin(mismatch, axis=1)
-    if mismatch[np.arange(of.size), best].max() > COPY_TOLERANCE or np.unique(best).size != of.size:
+    best, translation, left = nearest_images(pos[among], np.asarray(atoms.cell), pos[of] + np.array([0.0, 0.0, dz]))
+    if left.max() > COPY_TOLERANCE or np.unique(best).size != of.size:
         return None
-    rows = np.arange(of.size)
-    return among[best], whole[rows, best].astype(np.int64)
+    return among[best], -translation
 
 
 def _block_map(
@@ -472,7 +482,8 @@ def _block_map(
     return {(int(a[k]), int(b[k]), int(t[k, 0]), int(t[k, 1])): fc.blocks[sel[k]] for k in range(sel.size)}
 
 
-def _difference(a: dict[Any, NDArray[np.float64]], b: dict[Any, NDArray[np.float64]]) -> float:
+def block_difference(a: dict[Any, NDArray[np.float64]], b: dict[Any, NDArray[np.float64]]) -> float:
+    """Largest entry of the difference of two block maps (a block missing from one counts as zero)."""
     zero = np.zeros((3, 3))
     return max((float(np.abs(a.get(k, zero) - b.get(k, zero)).max()) for k in set(a) | set(b)), default=0.0)
 
@@ -492,11 +503,11 @@ def _check_bulk(
         raise InputError(f"the {name} lead is not bulk within the structure: its two principal layers differ in mass")
     scale = float(np.abs(fc.blocks).max(initial=0.0))
     _, shift = _copies(structure.atoms, inner, outer, -inward)  # type: ignore[misc]
-    diff = _difference(_block_map(fc, outer, outer, shift, shift), _block_map(fc, inner, inner))
+    diff = block_difference(_block_map(fc, outer, outer, shift, shift), _block_map(fc, inner, inner))
     beyond = _copies(structure.atoms, inner, np.arange(len(structure.atoms)), inward)
     if beyond is not None:  # coupling outer -> inner against inner -> the next layer, where that layer is a copy
         outer_inner = _block_map(fc, outer, inner, row_shift=shift)
-        diff = max(diff, _difference(outer_inner, _block_map(fc, inner, beyond[0], col_shift=beyond[1])))
+        diff = max(diff, block_difference(outer_inner, _block_map(fc, inner, beyond[0], col_shift=beyond[1])))
     if diff > BULK_TOLERANCE * scale:
         raise InputError(
             f"the {name} lead is not bulk within the structure: its two principal layers differ by "
