@@ -83,8 +83,9 @@ def measured_command(
         raise InputError(f"--window must be a fraction in [0, 1), got {window:g}")
     first, second = get_material(material_a).name, get_material(material_b).name
     wanted = None if temperature is None else parse_temperatures(temperature)
-    rows = measurements_for(first, second, temperature=wanted, window=window, interlayers=interlayers)
-    hidden = 0 if interlayers else len(measurements_for(first, second, wanted, window, interlayers=True)) - len(rows)
+    every = measurements_for(first, second, temperature=wanted, window=window, interlayers=True)
+    rows = every if interlayers else every.select(~every.interlayer)
+    hidden = len(every) - len(rows)
     near = "" if wanted is None else " near " + ", ".join(f"{float(t):g}" for t in wanted) + " K"
     if as_json:
         payload = {

@@ -184,13 +184,7 @@ def _alternatives(where: _Where, value: Any) -> tuple[Alternative, ...]:
             if k not in ALTERNATIVE_FIELDS or k == "mean_atomic_mass":
                 allowed = ", ".join(f for f in ALTERNATIVE_FIELDS if f != "mean_atomic_mass")
                 raise where.error(f"{here}.{k}", f"not a field that can have an alternative value; allowed: {allowed}")
-            number = _number(where, f"{here}.{k}", v)
-            lo, hi, unit = BOUNDS[k]
-            if not lo <= number <= hi:
-                raise where.error(
-                    f"{here}.{k}", f"{number:g} {unit} is outside the physical range {lo:g} to {hi:g} {unit}"
-                )
-            numbers[k] = number
+            numbers[k] = _in_bounds(where, f"{here}.{k}", k, _number(where, f"{here}.{k}", v))
         if not numbers:
             raise where.error(here, "give at least one value beside the source")
         out.append(Alternative(label, numbers, source))
@@ -220,16 +214,22 @@ def _check_keys(where: _Where, table: Mapping[str, Any]) -> None:
         raise where.error("number_density", "required field is missing (or give mean_atomic_mass_amu)")
 
 
+def _in_bounds(where: _Where, label: str, key: str, value: float) -> float:
+    """``value`` if it lies in :data:`BOUNDS` of ``key``; otherwise the InputError naming ``label``."""
+    lo, hi, unit = BOUNDS[key]
+    if not lo <= value <= hi:
+        raise where.error(label, f"{value:g} {unit} is outside the physical range {lo:g} to {hi:g} {unit}")
+    return value
+
+
 def _derive_debye_temperature(where: _Where, kwargs: dict[str, Any]) -> None:
     """Put the elastic Debye temperature into ``kwargs`` from the speeds and number density given, and say so in
     its source; a missing or unphysical input is reported against its own field first."""
     from .debye_temperature import DERIVED_SOURCE, debye_temperature_from_speeds
 
     for key in ("v_l", "v_t", "number_density"):
-        lo, hi, unit = BOUNDS[key]
-        value = kwargs[key]
-        if not (lo <= value <= hi or (key == "v_t" and value == 0.0)):
-            raise where.error(key, f"{value:g} {unit} is outside the physical range {lo:g} to {hi:g} {unit}")
+        if not (key == "v_t" and kwargs[key] == 0.0):  # v_t = 0 marks a fluid
+            _in_bounds(where, key, key, kwargs[key])
     kwargs["debye_temperature"] = debye_temperature_from_speeds(kwargs["v_l"], kwargs["v_t"], kwargs["number_density"])
     kwargs["sources"] = {**kwargs.get("sources", {}), "debye_temperature": DERIVED_SOURCE}
 
@@ -266,11 +266,7 @@ def _material_from_table(origin: str, name: str, table: Any, source: str) -> Mat
     if "mean_atomic_mass_amu" in kwargs:
         kwargs["mean_atomic_mass"] = _mean_atomic_mass(where, kwargs.pop("mean_atomic_mass_amu"))
         if "number_density" not in kwargs:
-            lo, hi, unit = BOUNDS["density"]
-            if not lo <= kwargs["density"] <= hi:  # checked here too: number_density is derived from it
-                raise where.error(
-                    "density", f"{kwargs['density']:g} {unit} is outside the physical range {lo:g} to {hi:g} {unit}"
-                )
+            _in_bounds(where, "density", "density", kwargs["density"])  # checked here too: n is derived from it
             kwargs["number_density"] = kwargs["density"] / kwargs["mean_atomic_mass"]
             kwargs["sources"] = {
                 **kwargs.get("sources", {}),

@@ -473,9 +473,10 @@ def predict_interface(
     parts = electronic_parts(m1, m2, t, results)
     rows, over, layered = None, None, 0
     if measured and m1.origin == "database" and m2.origin == "database":
-        found = measurements_for(m1.name, m2.name, t, window)
+        every = measurements_for(m1.name, m2.name, t, window, interlayers=True)
+        found = every.select(~every.interlayer)
         rows = found if len(found) else None
-        layered = len(measurements_for(m1.name, m2.name, t, window, interlayers=True)) - len(found)
+        layered = len(every) - len(found)
     if rows is not None and parts.kind != "metal/metal":  # at metal/metal the electrons carry far more anyway
         over = radiation_limit_check(spectra, rows, settings.statistics)
     return InterfacePrediction(
