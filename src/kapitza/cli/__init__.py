@@ -14,7 +14,8 @@ __all__ = ["app", "main", "run"]
 
 def __getattr__(name: str):
     if name == "app":
-        from . import app as _app_module
+        # not ``from . import app``: with the attribute popped, that would call this function again
+        import importlib
 
-        return _app_module.__getattr__("app")
+        return importlib.import_module(f"{__name__}.app").__getattr__("app")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
