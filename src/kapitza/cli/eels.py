@@ -653,6 +653,10 @@ def simulate_command(
         str,
         typer.Option("--mixing", help=length_help("probe/delocalisation width across the interface", "nm", "0.5nm")),
     ] = "0.5nm",
+    rows: Annotated[
+        int,
+        typer.Option("--rows", help="with --material-right: this many line scans 1 nm apart, a spectrum image"),
+    ] = 1,
     seed: Annotated[int | None, typer.Option("--seed", help="noise seed (default: random)")] = None,
     noise: Annotated[bool, typer.Option("--noise/--no-noise", help="Poisson noise")] = True,
 ) -> None:
@@ -665,6 +669,8 @@ def simulate_command(
     _checks.positive(resolution, "--resolution", "meV")
     _checks.positive(dose, "--dose", "electrons")
     mixing_nm = parse_length_in(mixing, "--mixing", "nm", zero=True)
+    if rows > 1 and material_right is None:
+        raise InputError("--rows makes a spectrum image from line scans: give --material-right too")
     modes = parse_mode_temperatures(mode_temperature)
     extra = _signal_fraction(signal_fraction)
     dos = _dos(material, dos_model, phonopy, dos_table, mesh)
@@ -691,9 +697,11 @@ def simulate_command(
         g_left, g_right = grads[0], grads[-1]
         # heat flows left to right: T falls along +x on both sides (signed dT/dx = -|gradient|)
         t = forward.interface_temperatures(x, interface, temperature, jump, -g_left, -g_right)  # raises if T <= 0
-        data = forward.simulate_line_scan(
-            x, t, (dos.energy_mev, dos.dos), (right.energy_mev, right.dos), interface, mixing_nm=mixing_nm, **common
-        )
+        scan = (x, t, (dos.energy_mev, dos.dos), (right.energy_mev, right.dos), interface)
+        if rows == 1:
+            data = forward.simulate_line_scan(*scan, mixing_nm=mixing_nm, **common)
+        else:
+            data = forward.simulate_spectrum_image(rows, *scan, mixing_nm=mixing_nm, **common)
     path = write_eels(out, data)
     con = Console(highlight=False, stderr=True)
     con.print(f"wrote {path}: {data.nav_shape or 'one spectrum'} x {data.n_channels} channels, {data.source}")

@@ -218,3 +218,22 @@ def test_temperature_of_a_line_scan_sums_before_the_background(cli, line_scan):
     subtracted = next(i for i, s in enumerate(doc["steps"]) if "background" in s)
     assert summed < subtracted
     assert "propagated" in doc["method"]
+
+
+def test_simulate_rows_writes_a_spectrum_image_that_map_reads(cli, tmp_path):
+    """--rows N: N line scans as one spectrum image; eels map reads it (2 navigation axes); --rows without
+    --material-right, and --rows 0, are one line and exit 2 with nothing written."""
+    from kapitza.analysis.eels import read_eels
+
+    path = tmp_path / "image.npz"
+    base = ["eels", "simulate", "--material", "AlN", "--temperature", "320", "--dose", "1e6", "--seed", "3"]
+    status, _, err = cli(*base, "--material-right", "4H-SiC", "--rows", "3", "--positions", "-4:4:5", "--out", path)
+    assert status == 0, err
+    assert read_eels(path).nav_shape == (3, 5)
+    status, out, err = cli("eels", "map", path, "--json")
+    assert status == 0, err
+    for bad in (["--rows", "2"], ["--material-right", "4H-SiC", "--rows", "0"]):
+        target = tmp_path / "bad.npz"
+        status, _, err = cli(*base, *bad, "--out", target)
+        assert status == 2 and "rows" in err and len(err.strip().splitlines()) == 1
+        assert not target.exists()

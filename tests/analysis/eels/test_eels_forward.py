@@ -10,7 +10,9 @@ from kapitza.analysis.eels.forward import (
     interface_temperatures,
     simulate_line_scan,
     simulate_spectrum,
+    simulate_spectrum_image,
     simulate_stack,
+    stack_rows,
 )
 from kapitza.errors import InputError
 
@@ -255,3 +257,43 @@ def test_plane_scan_bad_inputs_are_one_line():
         simulate_plane_scan([0.0, 1.0], e, d, [300.0, -1.0])
     with pytest.raises(InputError, match="mixing_nm"):
         simulate_plane_scan([0.0, 1.0], e, d, [300.0, 300.0], mixing_nm=0.0)
+
+
+# --- simulate_spectrum_image / stack_rows: a spectrum image from line scans (the figures page's eels map, issue 28)
+
+
+def test_spectrum_image_rows_are_independent_line_scans_from_one_seed():
+    """Definition: row k of the image is the line scan with the k-th spawned noise stream; noise-free rows are
+    all the same line scan; the same seed gives the same image (reproducible), rows 1 nm apart by default."""
+    x = np.linspace(-6.0, 6.0, 7)
+    t = interface_temperatures(x, 0.0, 320.0, 15.0, -0.2, -0.2)
+    args = (x, t, _line(40.0), _line(90.0), 0.0)
+    kw = {"resolution_mev": 2.0, "dose": 1e5, "mixing_nm": 1.0}
+    image = simulate_spectrum_image(4, *args, seed=7, **kw)
+    assert image.nav_shape == (4, 7) and image.nav_names == ("y", "x")
+    assert np.array_equal(image.positions_nm[0], [0.0, 1.0, 2.0, 3.0])
+    assert np.array_equal(image.positions_nm[1], x)
+    streams = np.random.SeedSequence(7).spawn(4)
+    assert np.array_equal(image.counts[2], simulate_line_scan(*args, seed=streams[2], **kw).counts)
+    assert not np.array_equal(image.counts[0], image.counts[1])  # independent noise
+    assert np.array_equal(image.counts, simulate_spectrum_image(4, *args, seed=7, **kw).counts)
+    clean = simulate_spectrum_image(3, *args, noise=False, **kw)
+    assert np.array_equal(clean.counts[0], clean.counts[2])
+    with pytest.raises(InputError, match="rows"):
+        simulate_spectrum_image(0, *args, **kw)
+
+
+def test_stack_rows_refuses_mismatched_scans():
+    """Rows must share the energy axis and x grid, and be line scans."""
+    x = np.linspace(-3.0, 3.0, 4)
+    kw = {"resolution_mev": 2.0, "noise": False}
+    a = simulate_line_scan(x, 300.0, _line(40.0), _line(90.0), 0.0, **kw)
+    b = simulate_line_scan(x + 1.0, 300.0, _line(40.0), _line(90.0), 0.0, **kw)
+    with pytest.raises(InputError, match="x grid"):
+        stack_rows([a, b])
+    with pytest.raises(InputError, match="line scans"):
+        stack_rows([stack_rows([a, a])])
+    with pytest.raises(InputError, match="at least one"):
+        stack_rows([])
+    with pytest.raises(InputError, match="row_spacing_nm"):
+        stack_rows([a], row_spacing_nm=0.0)

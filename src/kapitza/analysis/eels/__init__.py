@@ -25,7 +25,14 @@ from __future__ import annotations
 from .balance import bose_occupation, gain_loss_ratio, temperature_from_ratio
 from .data import EELSData, eels_data
 from .flows import FlowComparison, compare_flows
-from .forward import interface_temperatures, simulate_line_scan, simulate_spectrum, simulate_stack
+from .forward import (
+    interface_temperatures,
+    simulate_line_scan,
+    simulate_spectrum,
+    simulate_spectrum_image,
+    simulate_stack,
+    stack_rows,
+)
 from .plan import PlanTable, plan_experiment
 from .preprocess import centre_zlp, remove_background, sum_along
 from .profile import EELSProfile, KapitzaJump, TemperatureMap, analyze_profile, temperature_map, temperature_profile
@@ -54,6 +61,8 @@ __all__ = [
     "read_eels",
     "remove_background",
     "simulate_line_scan",
+    "simulate_spectrum_image",
+    "stack_rows",
     "simulate_spectrum",
     "simulate_stack",
     "sum_along",

@@ -33,7 +33,8 @@ metadata.  Units: energies in meV, temperatures in K, positions in nm.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -744,4 +745,72 @@ def simulate_stack(
         nav_names=("copy",),
         source="simulated",
         metadata=meta,
+    )
+
+
+def simulate_spectrum_image(
+    rows: int, *args: Any, seed: Any = None, row_spacing_nm: float = 1.0, **kwargs: Any
+) -> EELSData:
+    """``rows`` line scans across the interface, one below the other: a spectrum image (rows, positions, channels).
+
+    Every row is :func:`simulate_line_scan` with ``args`` and ``kwargs`` (the same temperatures and DOS), with
+    its own noise stream spawned from ``seed`` (``numpy.random.SeedSequence(seed).spawn(rows)``), so the image
+    is reproducible from one seed and its rows are independent; the rows are ``row_spacing_nm`` apart.
+
+    Raises
+    ------
+    InputError
+        ``rows`` not a whole number from 1 to 4096, or what :func:`simulate_line_scan` refuses.
+    """
+    from ...errors import InputError
+
+    if isinstance(rows, bool) or not isinstance(rows, (int, np.integer)) or not 1 <= rows <= 4096:
+        raise InputError(f"rows must be a whole number from 1 to 4096, got {rows!r}")
+    streams = np.random.SeedSequence(seed).spawn(int(rows))
+    return stack_rows([simulate_line_scan(*args, seed=s, **kwargs) for s in streams], row_spacing_nm)
+
+
+def stack_rows(scans: Sequence[EELSData], row_spacing_nm: float = 1.0) -> EELSData:
+    """Line scans taken one below the other -> a spectrum image of shape (rows, positions, channels).
+
+    Each row keeps its own counts and variances (independent noise); the rows must share the energy axis and
+    the probe positions along x.  The rows sit ``row_spacing_nm`` apart along y, starting at 0.
+
+    Parameters
+    ----------
+    scans : sequence of EELSData
+        Line scans (one navigation axis each), all on one energy axis (meV) and one x grid (nm).
+    row_spacing_nm : float
+        Distance between rows (nm), > 0.
+
+    Raises
+    ------
+    InputError
+        No scan, a scan that is not a line scan, or scans on different energy axes or x grids.
+    """
+    from ...errors import InputError
+
+    scans = list(scans)
+    if not scans:
+        raise InputError("stack_rows needs at least one line scan")
+    if not (math.isfinite(row_spacing_nm) and row_spacing_nm > 0):
+        raise InputError(f"row_spacing_nm must be a finite length > 0 nm, got {row_spacing_nm!r}")
+    first = scans[0]
+    for k, scan in enumerate(scans):
+        if len(scan.nav_shape) != 1:
+            raise InputError(f"stack_rows takes line scans; scan {k} has navigation shape {scan.nav_shape}")
+        if not np.array_equal(scan.energy_mev, first.energy_mev) or not np.array_equal(
+            scan.positions_nm[0], first.positions_nm[0]
+        ):
+            raise InputError(f"scan {k} is not on the first scan's energy axis and x grid")
+    rows = np.arange(len(scans), dtype=float) * row_spacing_nm
+    return EELSData(
+        energy_mev=first.energy_mev,
+        counts=np.stack([s.counts for s in scans]),
+        variance=np.stack([s.variance for s in scans]),
+        positions_nm=(rows, first.positions_nm[0]),
+        nav_names=("y", "x"),
+        source=first.source,
+        steps=first.steps,
+        metadata={**dict(first.metadata), "rows": len(scans), "row_spacing_nm": row_spacing_nm},
     )
