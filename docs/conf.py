@@ -46,6 +46,7 @@ extensions = [
     "myst_parser",
     "cli_reference",
     "api_reference",
+    "cli_figures",
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
