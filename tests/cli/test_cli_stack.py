@@ -40,7 +40,7 @@ def test_stack_prints_the_budget_and_draws(cli, tmp_path, stack_file):
     plot = tmp_path / "profile.png"
     status, out, err = cli("stack", stack_file, "--plot", plot)
     assert status == 0, err
-    assert "resistance budget" in out and "Kapitza length" in out and "G=1e+08" in out
+    assert "resistance budget" in out and "Kapitza length" in out and "G = 1e+08 W m⁻² K⁻¹" in out
     assert plot.read_bytes()[:8] == PNG_MAGIC
 
 

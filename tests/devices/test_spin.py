@@ -109,7 +109,7 @@ def test_sources_and_result():
     """Resistances from specs ("G=...", power law) are evaluated at the interface temperature; result is frozen."""
     res = spin_heat_accumulation(1e8, **{**BASE, "resistance_up": "G=1e9", "resistance_down": "power:3e-9,300,1"})
     assert res.resistance_up == pytest.approx(1e-9) and res.resistance_down == pytest.approx(3e-9)
-    assert res.resistance_labels == ("G=1e+09", "power:3e-9,300,1")
+    assert res.resistance_labels == ("G = 1e+09 W m⁻² K⁻¹", "R = 3e-09 (T/300 K)^-1 m² K W⁻¹")
     assert not res.z.flags.writeable
     assert "SpinHeatAccumulation(" in repr(res)
 

@@ -102,7 +102,7 @@ def test_resistance_from_any_source():
     """
     a = thermoelectric_leg(1e-4, resistance="G=1e8")
     b = thermoelectric_leg(1e-4, resistance=1e-8)
-    assert a.ratio[0] == pytest.approx(b.ratio[0], rel=1e-12) and a.resistance_label == "G=1e+08"
+    assert a.ratio[0] == pytest.approx(b.ratio[0], rel=1e-12) and a.resistance_label == "G = 1e+08 W m⁻² K⁻¹"
     c = thermoelectric_leg(1e-4, resistance="power:2e-8,150,1", temperature=300.0)
     assert c.resistance == pytest.approx(1e-8)
 

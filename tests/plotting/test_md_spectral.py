@@ -79,3 +79,22 @@ def test_spectral_figures_never_import_pyplot(runs, tmp_path):
     env = {"PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src"), "MPLBACKEND": "agg"}
     subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=120)
     _png(tmp_path / "x.png")
+
+
+def test_si_spectrum_area_under_plotted_g_is_plotted_G(tmp_path):
+    """Law: g is plotted per THz against a THz axis, so its area is the plotted G (MW m^-2 K^-1) (issue 28:
+    the SI figure showed g per rad/s against THz and G with a 1e8 axis offset). Source of the data: the stored
+    GaN/SiC spectral run shipped in examples/data/interfaces (LAMMPS metal units)."""
+    run = Path(__file__).resolve().parents[2] / "examples" / "data" / "interfaces" / "gan_sic_spectral"
+    sc = spectral_conductance(run)
+    fig = spectrum_figure(sc, path=tmp_path / "s.png")
+    top, bottom = fig.axes
+    assert "THz" in bottom.get_xlabel() and "MW" in top.get_ylabel() and "THz" in top.get_ylabel()
+    assert "MW" in bottom.get_ylabel()
+    g_line, G_line = top.get_lines()[0], bottom.get_lines()[0]
+    x, g = np.asarray(g_line.get_xdata()), np.asarray(g_line.get_ydata())
+    area = float(np.sum(0.5 * (g[1:] + g[:-1]) * np.diff(x)))
+    G_end = float(np.asarray(G_line.get_ydata())[-1])
+    assert G_end == pytest.approx(sc.G_cumulative[-1] * 1e-6, rel=1e-12)
+    assert area == pytest.approx(G_end, rel=0.02)  # trapezoid vs the analysis' own cumulative sum
+    assert 10.0 < G_end < 1e4  # MW m^-2 K^-1, not W m^-2 K^-1

@@ -223,7 +223,8 @@ def hotspot_command(
         console.print(
             f"interface {j + 1} ({label}) at {format_length(res.interface_depths[j])}: "
             f"R = {res.interface_resistances[j]:.4g} m^2K/W (at {res.interface_temperatures[j]:.4g} K), "
-            f"jump on the axis {res.interface_jumps[j]:.4g} K"
+            f"jump on the axis {res.interface_jumps[j]:.4g} K",
+            soft_wrap=True,  # one line per interface, however long the resistance's label
         )
     console.print(
         f"peak temperature rise {res.peak_temperature_rise:.4g} K "

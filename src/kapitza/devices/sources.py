@@ -333,6 +333,10 @@ def _model_spec(spec: str) -> PredictedResistance | None:
     return PredictedResistance(model.strip().lower(), get_material(sides[0].strip()), get_material(sides[1].strip()))
 
 
+#: The unit written into the labels of fixed and power-law resistances (they end up in legends and tables).
+_R_UNIT = "m\u00b2 K W\u207b\u00b9"
+
+
 def _power_spec(spec: str) -> PowerLawResistance:
     parts = spec.split(":", 1)[1].split(",")
     if len(parts) != 3:
@@ -341,7 +345,7 @@ def _power_spec(spec: str) -> PowerLawResistance:
         r0, t0, n = (float(p) for p in parts)
     except ValueError:
         raise InputError(f"a power law is power:R0,T0,n with three numbers, got {spec!r}") from None
-    return PowerLawResistance(r0, t0, n, label=spec)
+    return PowerLawResistance(r0, t0, n, label=f"R = {r0:g} (T/{t0:g} K)^-{n:g} {_R_UNIT}")
 
 
 def _number(text: str) -> float | None:
@@ -384,16 +388,16 @@ def resistance_source(spec: Any, *, sides: tuple[Any, Any] | None = None) -> Res
     lower = text.lower()
     value = _number(text)
     if value is not None:
-        return FixedResistance(value, label=f"R={value:g}")
+        return FixedResistance(value, label=f"R = {value:g} {_R_UNIT}")
     if lower.startswith(("r=", "g=")):
         number = _number(text[2:].strip())
         if number is None:
             raise InputError(f"{text[:2]} takes a number, got {spec!r}")
         if lower.startswith("r="):
-            return FixedResistance(number, label=f"R={number:g}")
+            return FixedResistance(number, label=f"R = {number:g} {_R_UNIT}")
         if not math.isfinite(number) or number <= 0:
             raise InputError(f"G must be a finite conductance > 0 W m^-2 K^-1, got {number:g}")
-        return FixedResistance(1.0 / number, label=f"G={number:g}")
+        return FixedResistance(1.0 / number, label=f"G = {number:g} W m\u207b\u00b2 K\u207b\u00b9")
     if lower.startswith("power:"):
         return _power_spec(text)
     model = _model_spec(text)

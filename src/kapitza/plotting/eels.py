@@ -95,11 +95,9 @@ def profile_figure(profile: Any, jump: Any = None, *, path: str | os.PathLike | 
             a, b = (float(v) for v in getattr(jump, f"{side}_range_nm"))
             xx = np.linspace(min(a, z), max(b, z), 20)
             ax.plot(xx, value + slope * (xx - z), color=color, lw=1.5, label=f"{side} fit, to the plane")
-        ax.annotate(
-            f"\u0394T = {float(jump.delta_T):.3g} \u00b1 {float(jump.delta_T_err):.2g} K",
-            xy=(z, 0.5 * (float(jump.T_left) + float(jump.T_right))),
-            xytext=(8, 0),
-            textcoords="offset points",
+        # in the title, not beside the jump, where it would sit on the data points
+        ax.set_title(
+            f"jump at {z:.3g} nm: \u0394T = {float(jump.delta_T):.3g} \u00b1 {float(jump.delta_T_err):.2g} K",
             fontsize=9,
         )
     ax.set_xlabel("position (nm)")

@@ -95,7 +95,9 @@ def emd_figure(result: Any, path: str | os.PathLike | None = None) -> Figure:
     ax.axvspan(result.window[0], result.window[1], color="C0", alpha=0.12, label="fit window")
     ax.axhline(0.0, color="0.6", lw=0.5)
     ax.set_xlim(0, min(float(result.lag[-1]), 3 * float(result.window[1])))
-    ax.set_xlabel("lag time")
+    from ..analysis.md.units import unit_system
+
+    ax.set_xlabel(f"lag time ({unit_system(result.units).time})")
     ax.set_ylabel(f"G(t) ({result.conductance_unit})")
     ax.legend(fontsize=8)
     if path is not None:

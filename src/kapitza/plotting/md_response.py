@@ -29,16 +29,20 @@ def response_figure(summary: Any, path: str | os.PathLike | None = None) -> Figu
     left, right = fig.subplots(1, 2)
     runs = summary.runs
     t = np.array([r.T_mean for r in runs])
-    g = np.array([r.jump.G for r in runs])
-    ge = np.array([r.jump.G_err for r in runs])
+    # G in the run's units (reduced LJ), else in MW m^-2 K^-1, the unit users read
+    gf, g_unit = (
+        (1.0, system.conductance) if system.reduced else (system.flux_to_si * 1e-6, "MW m\u207b\u00b2 K\u207b\u00b9")
+    )
+    g = np.array([r.jump.G for r in runs]) * gf
+    ge = np.array([r.jump.G_err for r in runs]) * gf
     left.errorbar(t, g, yerr=ge, fmt="o", color="C0", label="runs")
     dep = summary.temperature
     if dep is not None and np.isfinite(dep.exponent):
         tt = np.linspace(dep.temperatures.min(), dep.temperatures.max(), 100)
-        left.plot(tt, dep.prefactor * tt**dep.exponent, "C1-", label=f"G \u221d T^{dep.exponent:.2g}")
-        left.plot(tt, dep.intercept + dep.slope * tt, "C2--", label="linear")
+        left.plot(tt, gf * dep.prefactor * tt**dep.exponent, "C1-", label=f"G \u221d T^{dep.exponent:.2g}")
+        left.plot(tt, gf * (dep.intercept + dep.slope * tt), "C2--", label="linear")
     left.set_xlabel(f"T_mean ({system.temperature})")
-    left.set_ylabel(f"G ({system.flux} per {system.temperature})")
+    left.set_ylabel(f"G ({g_unit})")
     left.legend(fontsize="small")
     dt = np.array([r.jump.delta_T for r in runs])
     dte = np.array([r.jump.delta_T_err for r in runs])

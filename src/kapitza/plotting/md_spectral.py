@@ -1,7 +1,8 @@
 """Figures of spectral NEMD runs: q(omega) and G(omega), plane DOS maps and modal temperatures, rectification.
 
 Frequencies are shown in the analysis' display unit (rad/tau for LJ runs) except for SI (metal) runs, whose
-frequency axis is in THz (omega / 2 pi / 1e12); the spectral densities keep their per (rad/s) unit.
+frequency axis is in THz (omega / 2 pi / 1e12); their conductances are then shown in MW m^-2 K^-1 and their
+spectral conductances g per THz (MW m^-2 K^-1 THz^-1), so that the area under the plotted g is the plotted G.
 """
 
 from __future__ import annotations
@@ -24,6 +25,14 @@ def _frequency_axis(omega_unit: str) -> tuple[float, str]:
     if omega_unit == "rad/s":
         return 1.0 / RAD_S_PER_THZ, "frequency (THz)"
     return 1.0, f"\u03c9 ({omega_unit})"
+
+
+def _si_display(omega_unit: str, G_unit: str) -> tuple[float, str, float, str]:
+    """(factor, unit) for g and for G as plotted: per THz and MW m^-2 K^-1 for SI runs, else unchanged."""
+    if omega_unit == "rad/s" and G_unit == "W m^-2 K^-1":
+        mw = "MW m\u207b\u00b2 K\u207b\u00b9"
+        return RAD_S_PER_THZ * 1e-6, f"{mw} THz\u207b\u00b9", 1e-6, mw
+    return 1.0, "", 1.0, G_unit
 
 
 def _upper_limit(x: np.ndarray, weight: np.ndarray, fraction: float) -> float | None:
@@ -74,8 +83,9 @@ def spectrum_figure(
     x = sc.omega * fx
     fig = figure(figsize=(6.4, 6.4))
     top, bottom = fig.subplots(2, 1, sharex=True)
+    gf, g_unit, Gf, G_unit = _si_display(sc.omega_unit, sc.G_unit)
     if show == "g":
-        y, e, unit, name = sc.g, sc.g_err, sc.g_unit, "g = q/\u0394T"
+        y, e, unit, name = sc.g * gf, sc.g_err * gf, g_unit or sc.g_unit, "g = q/\u0394T"
     else:
         y, e, unit, name = sc.q, sc.q_err, sc.q_unit, "q"
     top.plot(x, y, color="C0", label=f"NEMD ({sc.q_source} form)")
@@ -87,7 +97,7 @@ def spectrum_figure(
             for attr, label, style in (("g_agf", "AGF", "C1-"), ("g_dmm", "DMM", "C2--")):
                 values = getattr(harmonic, attr, None)
                 if values is not None:
-                    top.plot(w, values, style, label=label)
+                    top.plot(w, np.asarray(values, dtype=float) * gf, style, label=label)
         maxima = [getattr(harmonic, a, None) for a in ("omega_max_a", "omega_max_b")]
         maxima = [float(m) for m in maxima if m is not None and np.isfinite(m)]
         if soft is None and maxima:
@@ -99,17 +109,18 @@ def spectrum_figure(
     top.legend(fontsize="small")
     verdict = "sum rule agrees" if sc.sum_rule_agrees else "sum rule does not agree"
     top.set_title(f"Gaussian smoothing \u03c3 = {sc.smoothing_width:.3g} {sc.omega_unit}; {verdict}", fontsize="small")
-    bottom.plot(x, sc.G_cumulative, color="C0", label="cumulative G(\u03c9)")
-    bottom.axhline(sc.G_nemd, color="C3", linestyle="--", label=f"G NEMD = {sc.G_nemd:.3g}")
-    if np.isfinite(sc.G_nemd_err):
-        bottom.axhspan(sc.G_nemd - sc.G_nemd_err, sc.G_nemd + sc.G_nemd_err, color="C3", alpha=0.15, linewidth=0)
+    G, G_err = sc.G_nemd * Gf, sc.G_nemd_err * Gf
+    bottom.plot(x, sc.G_cumulative * Gf, color="C0", label="cumulative G(\u03c9)")
+    bottom.axhline(G, color="C3", linestyle="--", label=f"G NEMD = {G:.3g} \u00b1 {G_err:.3g} {G_unit}")
+    if np.isfinite(G_err):
+        bottom.axhspan(G - G_err, G + G_err, color="C3", alpha=0.15, linewidth=0)
     if soft is not None:
         bottom.axvline(soft * fx, color="0.4", linestyle=":")
     upper = _upper_limit(x, y, 0.02)
     if upper is not None:
         bottom.set_xlim(0.0, max(upper, 1.1 * soft * fx) if soft is not None else upper)
     bottom.set_xlabel(xlabel)
-    bottom.set_ylabel(f"G(\u03c9) ({sc.G_unit})")
+    bottom.set_ylabel(f"G(\u03c9) ({G_unit})")
     bottom.legend(fontsize="small")
     fig.tight_layout()
     return save(fig, path)
@@ -202,10 +213,12 @@ def rectification_figure(rect: Any, *, path: str | os.PathLike | None = None) ->
     fig = figure(figsize=(4.6 * panels, 4.0))
     axes = list(np.atleast_1d(fig.subplots(1, panels)))
     bars = axes.pop(0)
-    bars.errorbar([0, 1], [rect.G_forward, rect.G_reverse], yerr=[rect.G_forward_err, rect.G_reverse_err], fmt="o")
+    gf, g_unit, Gf, G_unit = _si_display(rect.omega_unit or "", rect.G_unit)
+    G = np.array([rect.G_forward, rect.G_reverse]) * Gf
+    bars.errorbar([0, 1], G, yerr=np.array([rect.G_forward_err, rect.G_reverse_err]) * Gf, fmt="o")
     bars.set_xticks([0, 1], ["forward (hot A)", "reverse (hot B)"])
     bars.set_xlim(-0.5, 1.5)
-    bars.set_ylabel(f"G ({rect.G_unit})")
+    bars.set_ylabel(f"G ({G_unit})")
     bars.set_title(f"(G_f - G_r)/G_r = {rect.ratio:.3g} \u00b1 {rect.ratio_err:.2g}", fontsize="small")
     if has_spectra:
         ax = axes.pop(0)
@@ -215,13 +228,13 @@ def rectification_figure(rect: Any, *, path: str | os.PathLike | None = None) ->
             (rect.g_forward, rect.g_forward_err, "forward", "C0"),
             (rect.g_reverse, rect.g_reverse_err, "reverse", "C1"),
         ):
-            ax.plot(x, y, color=color, label=label)
-            ax.fill_between(x, y - e, y + e, color=color, alpha=0.25, linewidth=0)
+            ax.plot(x, y * gf, color=color, label=label)
+            ax.fill_between(x, (y - e) * gf, (y + e) * gf, color=color, alpha=0.25, linewidth=0)
         upper = _upper_limit(x, np.vstack([rect.g_forward, rect.g_reverse]), 0.02)
         if upper is not None:
             ax.set_xlim(0.0, upper)
         ax.set_xlabel(xlabel)
-        ax.set_ylabel(f"g = q/\u0394T ({rect.g_unit})")
+        ax.set_ylabel(f"g = q/\u0394T ({g_unit or rect.g_unit})")
         ax.legend(fontsize="small")
     if has_modes:
         ax = axes.pop(0)

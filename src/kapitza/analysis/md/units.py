@@ -34,6 +34,8 @@ class UnitSystem:
         1 flux unit in W m^-2 (None for reduced LJ units, which have no SI value).
     length_to_si : float or None
         1 length unit in m (None for LJ).
+    time : str
+        Name of the time unit (LAMMPS: tau, ps, fs; SI: s).
     """
 
     name: str
@@ -43,6 +45,7 @@ class UnitSystem:
     conductance: str
     flux_to_si: float | None
     length_to_si: float | None
+    time: str = "s"
 
     @property
     def reduced(self) -> bool:
@@ -52,10 +55,10 @@ class UnitSystem:
 _KCAL_PER_MOL = 4184.0 / AVOGADRO  # J
 UNIT_SYSTEMS = {
     "lj": UnitSystem(
-        "lj", "sigma", "epsilon/k_B", "epsilon/(tau sigma^2)", "k_B/(tau sigma^2) (LJ reduced units)", None, None
+        "lj", "sigma", "epsilon/k_B", "epsilon/(tau sigma^2)", "k_B/(tau sigma^2) (LJ reduced units)", None, None, "tau"
     ),
     "metal": UnitSystem(
-        "metal", "Angstrom", "K", "eV/(ps Angstrom^2)", "W m^-2 K^-1", EV / 1e-12 / ANGSTROM**2, ANGSTROM
+        "metal", "Angstrom", "K", "eV/(ps Angstrom^2)", "W m^-2 K^-1", EV / 1e-12 / ANGSTROM**2, ANGSTROM, "ps"
     ),
     "real": UnitSystem(
         "real",
@@ -65,6 +68,7 @@ UNIT_SYSTEMS = {
         "W m^-2 K^-1",
         _KCAL_PER_MOL / 1e-15 / ANGSTROM**2,
         ANGSTROM,
+        "fs",
     ),
     "si": UnitSystem("si", "m", "K", "W m^-2", "W m^-2 K^-1", 1.0, 1.0),
 }

@@ -43,7 +43,7 @@ def thermoelectric_figure(legs: Sequence[ThermoelectricLeg], path: str | os.Path
             f"k = {leg.conductivity:.3g} W/m/K",
             fontsize=9,
         )
-    ax.set_xlabel("leg length L (um)")
+    ax.set_xlabel("leg length L (\u00b5m)")
     ax.set_ylabel("ZT$_{device}$ / ZT")
     ax.set_ylim(0, 1.05)
     ax.grid(True, which="both", alpha=0.3)
@@ -61,7 +61,7 @@ def pcm_figure(sweep: PCMSweep, cell: PCMCell, path: str | os.PathLike | None = 
     ax.axvline(sweep.kapitza_length * 1e9, color="0.5", lw=0.8, ls=":")
     ax.text(sweep.kapitza_length * 1e9, ax.get_ylim()[0] * 1.5, " a = L$_K$", fontsize=8, color="0.4")
     ax.set_xlabel("cell radius a (nm)")
-    ax.set_ylabel(f"centre temperature rise at P = {sweep.power * 1e6:.3g} uW (K)")
+    ax.set_ylabel(f"centre temperature rise at P = {sweep.power * 1e6:.3g} \u00b5W (K)")
     ax.legend(fontsize=8, loc="lower left")
     ax.grid(True, which="both", alpha=0.3)
     inset = ax.inset_axes((0.56, 0.52, 0.4, 0.38))
@@ -73,7 +73,7 @@ def pcm_figure(sweep: PCMSweep, cell: PCMCell, path: str | os.PathLike | None = 
     inset.plot(r_nm, cell.temperature_without_interface, "--", color="C1", lw=0.8)
     inset.axhline(cell.melting_temperature, color="0.6", lw=0.6, ls=":")
     inset.set_xlim(0, 4 * cell.radius * 1e9)
-    inset.set_title(f"T(r), a = {cell.radius * 1e9:.3g} nm, P = {cell.power * 1e6:.3g} uW", fontsize=7)
+    inset.set_title(f"T(r), a = {cell.radius * 1e9:.3g} nm, P = {cell.power * 1e6:.3g} \u00b5W", fontsize=8)
     inset.tick_params(labelsize=6)
     inset.set_xlabel("r (nm)", fontsize=6)
     inset.set_ylabel("T (K)", fontsize=6)

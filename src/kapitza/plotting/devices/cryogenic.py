@@ -16,6 +16,10 @@ if TYPE_CHECKING:
 DPI = 100
 
 
+#: How the legend names the interface laws of :data:`kapitza.devices.cryogenic.LAWS`.
+_LAW_NAMES = {"t4": "T\u2074 law", "integral": "exact \u222b dT/R_K"}
+
+
 def cryogenic_figure(sweep: Any, *, path: str | os.PathLike | None = None) -> Figure:
     """Chip temperature vs dissipated power (a :class:`kapitza.devices.cryogenic.ChipSweep`): linear vs T^4 law,
     cooled face and top face, with the critical temperature as a line."""
@@ -25,9 +29,10 @@ def cryogenic_figure(sweep: Any, *, path: str | os.PathLike | None = None) -> Fi
     keep = p > 0
     ax.plot(p[keep], sweep.top_linear[keep], "C0-", label="top face, linear R_K(T_He)")
     ax.plot(p[keep], sweep.surface_linear[keep], "C0:", label="cooled face, linear")
-    ax.plot(p[keep], sweep.top_nonlinear[keep], "C1-", label=f"top face, {sweep.law} law")
-    ax.plot(p[keep], sweep.surface_nonlinear[keep], "C1:", label=f"cooled face, {sweep.law}")
-    ax.axhline(sweep.bath_temperature, color="0.5", lw=0.8)
+    law = _LAW_NAMES.get(sweep.law, sweep.law)
+    ax.plot(p[keep], sweep.top_nonlinear[keep], "C1-", label=f"top face, {law}")
+    ax.plot(p[keep], sweep.surface_nonlinear[keep], "C1:", label=f"cooled face, {law}")
+    ax.axhline(sweep.bath_temperature, color="0.5", lw=0.8, label=f"bath, {sweep.bath_temperature:g} K")
     if sweep.critical_temperature is not None:
         ax.axhline(sweep.critical_temperature, color="C3", ls="--", label=f"T_c = {sweep.critical_temperature:g} K")
         for pc, color in ((sweep.critical_power_linear, "C0"), (sweep.critical_power_nonlinear, "C1")):
@@ -36,7 +41,7 @@ def cryogenic_figure(sweep: Any, *, path: str | os.PathLike | None = None) -> Fi
     ax.set_xscale("log")
     ax.set_xlabel("dissipated power P (W)")
     ax.set_ylabel("temperature (K)")
-    ax.set_title(f"chip in He bath at {sweep.bath_temperature:g} K; R_K: {sweep.resistance_label}", fontsize=9)
+    ax.set_title(f"chip in He bath at {sweep.bath_temperature:g} K; {sweep.resistance_label}", fontsize=9)
     ax.legend(fontsize=8)
     return save(fig, path, dpi=DPI)
 
@@ -54,7 +59,8 @@ def spin_figure(res: Any, *, path: str | os.PathLike | None = None) -> Figure:
     ax.set_xlabel("distance into the normal metal (nm)")
     ax.set_ylabel("electron temperature (K)")
     ax.set_title(
-        f"q = {res.heat_flux:g} W/m2: T_up - T_down = {res.spin_temperature:.3g} K at the interface", fontsize=9
+        f"q = {res.heat_flux:g} W m\u207b\u00b2: T_up - T_down = {res.spin_temperature:.3g} K at the interface",
+        fontsize=9,
     )
     ax.legend(fontsize=8)
     return save(fig, path, dpi=DPI)

@@ -35,19 +35,22 @@ def _profile(ax: Any, res: Any) -> None:
         ax.axvspan(i, i + 1, color=("0.93" if i % 2 == 0 else "0.85"), zorder=0)
         ax.text(i + 0.5, 0.02, f"{layer.name}\n{_length(layer.thickness)}", transform=ax.get_xaxis_transform(),
                 ha="center", va="bottom", fontsize="medium")  # fmt: skip
+    # each jump gets a number beside it; the numbers are explained in one box in the lower left, which the
+    # falling profile leaves free (labels beside the jumps collide when the layers between them are thin)
+    lines = []
     for j, jump in enumerate(res.interface_jump):
         upper = res.temperature[res.layer_index == j][-1]
         lower = res.temperature[res.layer_index == j + 1][0]
         ax.plot([j + 1, j + 1], [lower, upper], color="C0", lw=2.5)
-        ax.annotate(
-            f"\u0394T = {jump:.3g} K\nR = {res.interface_resistance[j]:.3g} m\u00b2 K W\u207b\u00b9",
-            (j + 1, 0.5 * (upper + lower)),
-            xytext=(4, 0),
-            textcoords="offset points",
-            fontsize="medium",
-            color="C0",
-            va="center",
+        ax.annotate(f"{j + 1}", (j + 1, upper), xytext=(3, 2), textcoords="offset points", color="C0",
+                    fontsize="medium", va="bottom", fontweight="bold")  # fmt: skip
+        names = f"{layers[j].name}/{layers[j + 1].name}"
+        lines.append(
+            f"{j + 1} {names}: \u0394T = {jump:.3g} K, R = {res.interface_resistance[j]:.3g} m\u00b2 K W\u207b\u00b9"
         )
+    if lines:
+        ax.text(0.02, 0.16, "\n".join(lines), transform=ax.transAxes, fontsize="small", color="C0", va="bottom",
+                bbox={"facecolor": "white", "edgecolor": "0.8", "alpha": 0.85})  # fmt: skip
     ax.set_xlim(0, len(layers))
     ax.set_xticks(np.arange(len(layers) + 1))
     ax.set_xticklabels([])
@@ -122,7 +125,7 @@ def film_figure(res: Any, path: str | os.PathLike | None = None) -> Figure:
     fig = figure(figsize=(10.0, 4.0))
     ax, ax2 = fig.subplots(1, 2)
     d = res.film_thickness / 1e-9
-    ax.plot(d, res.rise_with, "C3o-", ms=3, label=f"with R ({res.interface_label})")
+    ax.plot(d, res.rise_with, "C3o-", ms=3, label=f"with the interface: {res.interface_label}")
     ax.plot(d, res.rise_without, "C0s--", ms=3, label="without R (perfect contact)")
     ax2.loglog(d, res.excess_with, "C3o-", ms=3, label="with R: film + interface")
     ax2.loglog(d, res.film_drop_without, "C0s--", ms=3, label="without R: film alone")
@@ -130,8 +133,8 @@ def film_figure(res: Any, path: str | os.PathLike | None = None) -> Figure:
     ax2.set_ylabel("film's rise above the substrate surface (K)")
     for a in (ax, ax2):
         a.axvline(res.crossover_thickness / 1e-9, color="0.5", ls=":", lw=1)
-    ax2.text(res.crossover_thickness / 1e-9, 0.95, " L_K", transform=ax2.get_xaxis_transform(), fontsize="medium",
-             va="top")  # fmt: skip
+    ax2.text(res.crossover_thickness / 1e-9, 0.95, "L_K ", transform=ax2.get_xaxis_transform(), fontsize="medium",
+             va="top", ha="right")  # fmt: skip
     ax2.legend(fontsize="medium")
     ax.set_xscale("log")
     ax.set_xlabel(f"{res.film} thickness (nm)")
