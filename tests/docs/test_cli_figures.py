@@ -23,6 +23,7 @@ BLOCK = re.compile(r"^```\{kapitza-figure\} (\S+)\n(.*?)^```", re.S | re.M)
 sys.path.insert(0, str(DOCS / "_ext"))
 
 import cli_figures  # noqa: E402
+from test_howto_commands import _is_group, _resolve  # noqa: E402  (the one walk of the CLI's commands)
 
 
 def _blocks() -> list[tuple[str, list[str]]]:
@@ -31,10 +32,6 @@ def _blocks() -> list[tuple[str, list[str]]]:
         lines = [line.strip() for line in body.splitlines() if line.strip() and not line.startswith(":")]
         found.append((name, lines))
     return found
-
-
-def _is_group(command: Any) -> bool:
-    return hasattr(command, "get_command") and hasattr(command, "list_commands")
 
 
 def _plot_options() -> set[tuple[str, str]]:
@@ -58,18 +55,8 @@ def _plot_options() -> set[tuple[str, str]]:
 
 
 def _command_of(words: list[str]) -> tuple[Any, str]:
-    from kapitza.cli.reference import click_app
-
-    command: Any = click_app
-    path: list[str] = []
-    for word in words:
-        if not _is_group(command):
-            break
-        sub = command.get_command(None, word)
-        if sub is None:
-            break
-        command, path = sub, [*path, word]
-    return command, " ".join(path)
+    command, used = _resolve(words)
+    return command, " ".join(used)
 
 
 def test_page_is_in_the_reference_toctree() -> None:
