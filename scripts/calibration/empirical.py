@@ -66,9 +66,19 @@ def held_out(seed: int, folds: tuple[int, ...] | None = None) -> dict[str, np.nd
 
 def write_deal(path: str | Path, seed: int = 0) -> None:
     """Store the held-out outcomes of one deal as JSON (the default test's precomputed piece)."""
+    import sklearn
+
     d = held_out(seed)
-    doc = {"seed": seed, **{k: v.tolist() for k, v in d.items()}}
+    # the inner grouped folds come from scikit-learn's GroupKFold, whose assignment of groups to folds has
+    # changed between releases: the version that made the deal is stored so that a mismatch can say why
+    doc = {"seed": seed, "sklearn": sklearn.__version__, **{k: v.tolist() for k, v in d.items()}}
     Path(path).write_text(json.dumps(doc, separators=(",", ":")) + "\n", encoding="utf-8")
+
+
+def deal_sklearn_version(path: str | Path) -> str:
+    """The scikit-learn version that made the deal stored at ``path`` ("unknown" for a deal from before it was
+    recorded)."""
+    return str(json.loads(Path(path).read_text(encoding="utf-8")).get("sklearn", "unknown"))
 
 
 def read_deal(path: str | Path) -> dict[str, np.ndarray]:

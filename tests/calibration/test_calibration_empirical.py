@@ -38,13 +38,19 @@ def test_stored_deal_covers_held_out_papers() -> None:
 def test_stored_deal_is_what_the_estimator_gives_now() -> None:
     """Outer fold 0 of deal 0 recomputed now (its inner grouped cross-validation and its regressor: 6 fits) equals
     the stored outcomes of that fold to 1e-9 decades: the stored deal is not stale."""
+    import sklearn
+
     stored = C.read_deal(STORED)
     now = C.held_out(0, folds=(0,))
     mine = stored["fold"] == 0
-    assert mine.sum() == now["est"].size > 50, REGENERATE
-    assert list(stored["paper"][mine]) == list(now["paper"]), REGENERATE
+    # GroupKFold's assignment of papers to the inner folds has changed between scikit-learn releases (the band,
+    # "sig", moved by up to 0.003 decades from one release to the next): say which versions differ
+    made = C.deal_sklearn_version(STORED)
+    why = f"{REGENERATE} (stored deal made with scikit-learn {made}, this is {sklearn.__version__})"
+    assert mine.sum() == now["est"].size > 50, why
+    assert list(stored["paper"][mine]) == list(now["paper"]), why
     for key in ("est", "sig", "tru"):
-        assert np.allclose(stored[key][mine], now[key], rtol=0, atol=1e-9), f"{key} differs; {REGENERATE}"
+        assert np.allclose(stored[key][mine], now[key], rtol=0, atol=1e-9), f"{key} differs; {why}"
 
 
 @pytest.mark.slow
