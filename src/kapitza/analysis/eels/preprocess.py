@@ -113,14 +113,28 @@ def _peak_fraction(counts: NDArray[np.float64], variance: NDArray[np.float64], h
     squares with a parabola (weights counts^2/variance = 1/var(ln counts)); its vertex is the centre.  For
     a Gaussian peak the log is exactly a parabola, so the vertex is exact whatever the sampling.
     """
-    n_pix, n = counts.shape
     top = np.argmax(counts, axis=1)
+    c, v = _around(counts, variance, top, half)
+    return _vertex(top, c, v, half, counts.shape[1])
+
+
+def _around(
+    counts: NDArray[np.float64], variance: NDArray[np.float64], top: NDArray[np.intp], half: int
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Counts and variances of the 2*half+1 channels around ``top`` per row (indices clipped to the axis)."""
+    n = counts.shape[1]
+    idx_c = np.clip(top[:, None] + np.arange(-half, half + 1)[None, :], 0, n - 1)
+    return np.take_along_axis(counts, idx_c, axis=1), np.take_along_axis(variance, idx_c, axis=1)
+
+
+def _vertex(
+    top: NDArray[np.intp], c: NDArray[np.float64], v: NDArray[np.float64], half: int, n: int
+) -> NDArray[np.float64]:
+    """The log-parabola vertex of :func:`_peak_fraction` from the channels around ``top`` (see :func:`_around`)."""
+    n_pix = c.shape[0]
     offsets = np.arange(-half, half + 1)
     idx = top[:, None] + offsets[None, :]
     inside = (idx >= 0) & (idx < n)
-    idx_c = np.clip(idx, 0, n - 1)
-    c = np.take_along_axis(counts, idx_c, axis=1)
-    v = np.take_along_axis(variance, idx_c, axis=1)
     ok = inside & (c > 0)
     c_safe = np.where(ok, c, 1.0)
     v_safe = np.where(ok & (v > 0), v, c_safe)  # zero variance (no noise model): weight by counts
@@ -251,6 +265,78 @@ def _kappa_summed(data: EELSData, reshape: Any, axis: int) -> NDArray[np.float64
     return np.where(tot > 0, (k * w).sum(axis=axis) / np.where(tot > 0, tot, 1.0), k.mean(axis=axis))
 
 
+def is_uniform(energy: NDArray[np.float64], width: float) -> bool:
+    """True when every channel of ``energy`` (meV) is ``width`` (meV) wide (to 1e-9 relative)."""
+    return bool(np.all(np.abs(np.diff(energy) - width) <= 1e-9 * width))
+
+
+def centred_axis(energy: NDArray[np.float64], width: float, shift_min: float, shift_max: float) -> NDArray[np.int64]:
+    """Integer channels k (E = k * width, meV) that every spectrum covers after its shift by ``shifts`` (meV).
+
+    ``shift_min``, ``shift_max``: the smallest and largest zero-loss-peak position (meV) over the spectra.
+    InputError when fewer than 3 channels (or not both sides of 0) remain.
+    """
+    edges = _edges(energy)
+    tol = 1e-9 * width
+    k_lo = int(np.ceil((edges[0] - shift_min + 0.5 * width - tol) / width))
+    k_hi = int(np.floor((edges[-1] - shift_max - 0.5 * width + tol) / width))
+    if k_lo > 0 or k_hi < 0 or k_hi - k_lo + 1 < 3:
+        raise InputError(
+            f"the zero-loss peaks move by {shift_max - shift_min:g} meV across the data, leaving "
+            "fewer than 3 channels common to all spectra after centring"
+        )
+    return np.arange(k_lo, k_hi + 1)
+
+
+def centring_kappa(shifts: NDArray[np.float64], energy: NDArray[np.float64], width: float) -> NDArray[np.float64]:
+    """kappa = (1 - f)^2 + f^2 of each shift (meV) on a uniform axis (see :func:`centring_variance_ratio`)."""
+    q = (shifts - energy[0]) / width
+    f = q - np.floor(q)
+    return (1.0 - f) ** 2 + f**2
+
+
+def shift_rows(
+    rows: NDArray[np.float64],
+    shifts: NDArray[np.float64],
+    energy: NDArray[np.float64],
+    width: float,
+    k: NDArray[np.int64],
+    columns: NDArray[np.intp] | None = None,
+) -> NDArray[np.float64]:
+    """The sum-preserving shift of :func:`centre_zlp` applied to ``rows`` (n_pix, n_channels) of counts or variances.
+
+    ``shifts`` (n_pix,) are the zero-loss-peak positions in meV, ``k`` the output channels (:func:`centred_axis`);
+    ``columns`` (indices into ``k``) restricts the output to those channels, with the same numbers as the whole
+    row would give (each output channel depends on two input channels only, on a uniform axis).  Returns
+    (n_pix, len(k)) or (n_pix, len(columns)).
+    """
+    if is_uniform(energy, width):
+        # uniform axis: lower edge of new channel k sits at old fractional edge index k + q, q = (s - e0)/w,
+        # so the new count is (1 - f) c[i] + f c[i + 1] with i = floor(q) + k, f = q - floor(q)
+        q = (shifts - energy[0]) / width
+        q_floor = np.floor(q)
+        frac = (q - q_floor)[:, None]
+        base = q_floor.astype(np.intp)[:, None]
+        if columns is None:
+            idx = np.clip(base + np.arange(k[0], k[-1] + 2)[None, :], 0, energy.size - 1)
+            g = np.take_along_axis(rows, idx, axis=1)
+            return (1.0 - frac) * g[:, :-1] + frac * g[:, 1:]
+        kk = k[columns][None, :]
+        g0 = np.take_along_axis(rows, np.clip(base + kk, 0, energy.size - 1), axis=1)
+        g1 = np.take_along_axis(rows, np.clip(base + kk + 1, 0, energy.size - 1), axis=1)
+        return (1.0 - frac) * g0 + frac * g1
+    edges = _edges(energy)
+    new_energy = k * width
+    new_edges = np.concatenate((new_energy - 0.5 * width, [new_energy[-1] + 0.5 * width]))
+    old_index = np.arange(edges.size, dtype=float)
+    u = np.interp(new_edges[None, :] + shifts[:, None], edges, old_index)
+    cum = np.zeros((rows.shape[0], rows.shape[1] + 1))
+    np.cumsum(rows, axis=1, out=cum[:, 1:])
+    at = _cumulative_at(cum, rows, u)
+    out = np.diff(at, axis=1)
+    return out if columns is None else out[:, columns]
+
+
 def centre_zlp(data: EELSData) -> EELSData:
     """Shift every spectrum so that its zero-loss peak is at 0 meV, keeping the gain and loss sides.
 
@@ -284,46 +370,19 @@ def centre_zlp(data: EELSData) -> EELSData:
     energy = data.energy_mev
     width = data.channel_width_mev
     shifts = np.atleast_1d(zlp_position(data)).reshape(-1)
-    edges = _edges(energy)
-    tol = 1e-9 * width
-    k_lo = int(np.ceil((edges[0] - shifts.min() + 0.5 * width - tol) / width))
-    k_hi = int(np.floor((edges[-1] - shifts.max() - 0.5 * width + tol) / width))
-    if k_lo > 0 or k_hi < 0 or k_hi - k_lo + 1 < 3:
-        raise InputError(
-            f"the zero-loss peaks move by {float(shifts.max() - shifts.min()):g} meV across the data, leaving "
-            "fewer than 3 channels common to all spectra after centring"
-        )
-    k = np.arange(k_lo, k_hi + 1)
+    k = centred_axis(energy, width, float(shifts.min()), float(shifts.max()))
     new_energy = k * width
-    new_edges = np.concatenate((new_energy - 0.5 * width, [new_energy[-1] + 0.5 * width]))
-    old_index = np.arange(edges.size, dtype=float)
     flat_c, flat_v = _flat(data.counts), _flat(data.variance)
     n_pix = flat_c.shape[0]
     out_c = np.empty((n_pix, k.size))
     out_v = np.empty((n_pix, k.size))
     kappa = np.ones(n_pix)
-    steps_ = np.diff(energy)
-    uniform = bool(np.all(np.abs(steps_ - width) <= 1e-9 * width))
+    uniform = is_uniform(energy, width)
     for sl in _chunks(n_pix, data.n_channels):
-        if uniform:
-            # uniform axis: lower edge of new channel k sits at old fractional edge index k + q, q = (s - e0)/w,
-            # so the new count is (1 - f) c[i] + f c[i + 1] with i = floor(q) + k, f = q - floor(q)
-            q = (shifts[sl] - energy[0]) / width
-            q_floor = np.floor(q)
-            frac = (q - q_floor)[:, None]
-            kappa[sl] = (1.0 - frac[:, 0]) ** 2 + frac[:, 0] ** 2
-            idx = np.clip(q_floor.astype(np.intp)[:, None] + np.arange(k_lo, k_hi + 2)[None, :], 0, energy.size - 1)
-            for src, dst in ((flat_c, out_c), (flat_v, out_v)):
-                g = np.take_along_axis(src[sl], idx, axis=1)
-                dst[sl] = (1.0 - frac) * g[:, :-1] + frac * g[:, 1:]
-            continue
-        u = np.interp(new_edges[None, :] + shifts[sl, None], edges, old_index)
         for src, dst in ((flat_c, out_c), (flat_v, out_v)):
-            per = src[sl]
-            cum = np.zeros((per.shape[0], per.shape[1] + 1))
-            np.cumsum(per, axis=1, out=cum[:, 1:])
-            at = _cumulative_at(cum, per, u)
-            dst[sl] = np.diff(at, axis=1)
+            dst[sl] = shift_rows(src[sl], shifts[sl], energy, width, k)
+        if uniform:
+            kappa[sl] = centring_kappa(shifts[sl], energy, width)
     # cumulative differences may leave -1e-12 rounding on empty channels; the IEEE value is noise, not data
     np.maximum(out_v, 0.0, out=out_v)
     nav = data.nav_shape
@@ -532,11 +591,32 @@ def _power_law_side(
     return icpt, -slope, cov, chi2r
 
 
+def power_law_values(
+    a: NDArray[np.float64], r: NDArray[np.float64], cov: NDArray[np.float64], x_eval: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Background counts and their variances (n_pix, n) of ln B = a - r x at x = ln |E / 1 meV| (n,).
+
+    ``a``, ``r`` (n_pix,) and ``cov`` (n_pix, 2, 2) of (a, r) from :func:`_power_law_side`.
+    """
+    # ln B = a - r x; var(ln B) = var(a) - 2 x cov(a, r) + x^2 var(r); var(B) = B^2 var(ln B)
+    log_b = a[:, None] - r[:, None] * x_eval[None, :]
+    var_log = (
+        cov[:, 0, 0, None] - 2.0 * x_eval[None, :] * cov[:, 0, 1, None] + x_eval[None, :] ** 2 * cov[:, 1, 1, None]
+    )
+    b = np.exp(log_b)
+    return b, b * b * np.maximum(var_log, 0.0)
+
+
+def power_law_core(windows: tuple[tuple[float, float], ...], fwhm: float) -> float:
+    """|E| (meV) down to which the power law is evaluated: the lowest window start or 2 x the ZLP FWHM (meV)."""
+    # evaluated down to 2 x FWHM even when every window lies higher (it was silently 0 below the lowest window)
+    return min(min(lo for lo, _ in windows), 2.0 * fwhm)
+
+
 def _fit_power_law(data: EELSData, windows: tuple[tuple[float, float], ...]) -> Background:
     e = data.energy_mev
     abs_e = np.abs(e)
-    # evaluated down to 2 x FWHM even when every window lies higher (it was silently 0 below the lowest window)
-    core = min(min(lo for lo, _ in windows), 2.0 * zlp_fwhm(data))
+    core = power_law_core(windows, zlp_fwhm(data))
     fit_mask = _window_mask(abs_e, windows)
     flat_c, flat_v = _flat(data.counts), _flat(data.variance)
     n_pix = flat_c.shape[0]
@@ -560,16 +640,7 @@ def _fit_power_law(data: EELSData, windows: tuple[tuple[float, float], ...]) -> 
         for sl in _chunks(n_pix, data.n_channels):
             a, r, cov, chi2r = _power_law_side(flat_c[sl][:, cols], flat_v[sl][:, cols], x_fit[None, :])
             params[f"{side}_chi2_reduced"][sl] = chi2r
-            # ln B = a - r x; var(ln B) = var(a) - 2 x cov(a, r) + x^2 var(r); var(B) = B^2 var(ln B)
-            log_b = a[:, None] - r[:, None] * x_eval[None, :]
-            var_log = (
-                cov[:, 0, 0, None]
-                - 2.0 * x_eval[None, :] * cov[:, 0, 1, None]
-                + x_eval[None, :] ** 2 * cov[:, 1, 1, None]
-            )
-            b = np.exp(log_b)
-            out_c[sl, eval_cols] = b
-            out_v[sl, eval_cols] = b * b * np.maximum(var_log, 0.0)
+            out_c[sl, eval_cols], out_v[sl, eval_cols] = power_law_values(a, r, cov, x_eval)
             params[f"{side}_exponent"][sl] = r
             params[f"{side}_exponent_err"][sl] = np.sqrt(cov[:, 1, 1])
             params[f"{side}_amplitude"][sl] = np.exp(a)
@@ -592,15 +663,17 @@ def _pearson7(e: NDArray[np.float64], height: float, centre: float, width: float
     return height / (1.0 + ((e - centre) / width) ** 2 * (2.0 ** (1.0 / m) - 1.0)) ** m
 
 
-def _fit_zlp_shape(data: EELSData, windows: tuple[tuple[float, float], ...]) -> Background:
+def zlp_shape(
+    e: NDArray[np.float64], summed: NDArray[np.float64], windows: tuple[tuple[float, float], ...]
+) -> tuple[NDArray[np.float64], tuple[float, float, float, float]]:
+    """The Pearson VII ZLP shape (height 1) on ``e`` (meV) fitted to the summed centred counts, and
+    (height, centre, width, m) of the fit; see :func:`fit_background`, model ``"zlp-fit"``."""
     from scipy.optimize import least_squares
 
-    e = data.energy_mev
     abs_e = np.abs(e)
     core = min(lo for lo, _ in windows)
     fit_mask = _window_mask(abs_e, windows)
-    shape_mask = (fit_mask | (abs_e < core)) & (_summed(data)[0] > 0)
-    summed, _ = _summed(data)
+    shape_mask = (fit_mask | (abs_e < core)) & (summed > 0)
     y = np.log(summed[shape_mask])
     x = e[shape_mask]
     fwhm = peak_fwhm(e, summed)
@@ -613,8 +686,25 @@ def _fit_zlp_shape(data: EELSData, windows: tuple[tuple[float, float], ...]) -> 
     p0 = np.array([np.log(h0), 0.0, np.log(0.5 * fwhm), np.log(1.5)])
     fit = least_squares(residual, p0, method="lm", max_nfev=2000)
     height, centre, width, m = np.exp(fit.x[0]), fit.x[1], np.exp(fit.x[2]), np.exp(fit.x[3])
-    shape = _pearson7(e, 1.0, centre, width, m)
-    cols = np.flatnonzero(fit_mask)
+    return _pearson7(e, 1.0, centre, width, m), (float(height), float(centre), float(width), float(m))
+
+
+def zlp_scale(
+    c: NDArray[np.float64], v: NDArray[np.float64], p_fit: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Per-row scale of the ZLP shape ``p_fit`` (n,) and its variance, by linear LS over the window channels
+    ``c``, ``v`` (n_pix, n)."""
+    w = np.where(v > 0, 1.0 / np.where(v > 0, v, 1.0), 1.0 / np.maximum(np.abs(c), 1.0))
+    spp = np.sum(w * p_fit**2, axis=1)
+    s = np.sum(w * c * p_fit, axis=1) / spp
+    return s, 1.0 / spp  # linear LS: var(scale) = 1 / sum(P^2 / var)
+
+
+def _fit_zlp_shape(data: EELSData, windows: tuple[tuple[float, float], ...]) -> Background:
+    e = data.energy_mev
+    summed, _ = _summed(data)
+    shape, (height, centre, width, m) = zlp_shape(e, summed, windows)
+    cols = np.flatnonzero(_window_mask(np.abs(e), windows))
     if cols.size < 2:
         raise InputError(f"the background fit windows {_fmt_windows(windows)} hold fewer than 2 channels")
     p_fit = shape[cols]
@@ -624,11 +714,7 @@ def _fit_zlp_shape(data: EELSData, windows: tuple[tuple[float, float], ...]) -> 
     out_v = np.empty_like(flat_v)
     scale = np.empty(n_pix)
     for sl in _chunks(n_pix, data.n_channels):
-        c, v = flat_c[sl][:, cols], flat_v[sl][:, cols]
-        w = np.where(v > 0, 1.0 / np.where(v > 0, v, 1.0), 1.0 / np.maximum(np.abs(c), 1.0))
-        spp = np.sum(w * p_fit**2, axis=1)
-        s = np.sum(w * c * p_fit, axis=1) / spp
-        var_s = 1.0 / spp  # linear LS: var(scale) = 1 / sum(P^2 / var)
+        s, var_s = zlp_scale(flat_c[sl][:, cols], flat_v[sl][:, cols], p_fit)
         out_c[sl] = s[:, None] * shape[None, :]
         out_v[sl] = var_s[:, None] * shape[None, :] ** 2
         scale[sl] = s

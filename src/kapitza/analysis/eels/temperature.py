@@ -459,16 +459,32 @@ def _background_propagation(data: EELSData, window: tuple[float, float], interce
     bc = np.asarray(bg.counts).reshape(-1, nch)
     bv = np.asarray(bg.variance).reshape(-1, nch)
     var = data.variance.reshape(-1, nch)
-    variances = (np.maximum(var[:, igain] - bv[:, igain], 0.0), np.maximum(var[:, iloss] - bv[:, iloss], 0.0))
+    return power_law_propagation(
+        e,
+        {side: (bc[:, idx], bv[:, idx], var[:, idx]) for side, idx in (("gain", igain), ("loss", iloss))},
+        {side: bg.parameters[f"{side}_covariance"] for side in ("gain", "loss")},
+    )
+
+
+def power_law_propagation(
+    e: NDArray[np.float64], sides: dict[str, tuple[NDArray, NDArray, NDArray]], covariances: dict[str, Any]
+) -> dict[str, Any]:
+    """The propagation of a subtracted power-law background into the temperature fit, from the window channels.
+
+    ``e`` (n,): ``|E|`` of the channel pairs, meV.  ``sides["gain"]``, ``sides["loss"]``: the background counts,
+    the background variances and the variances of the subtracted data at the pairs' channels, each (n_pix, n).
+    ``covariances[side]``: (n_pix, 2, 2) or nav_shape + (2, 2), the (ln A, r) covariance of that side's fit.
+    """
+    variances = tuple(np.maximum(sides[s][2] - sides[s][1], 0.0) for s in ("gain", "loss"))
     x = np.log(e)
     deltas = []  # (side, delta counts (n_pix, n)) for each principal direction of each side's covariance
-    for side, idx in (("gain", igain), ("loss", iloss)):
-        cov = np.asarray(bg.parameters[f"{side}_covariance"], dtype=float).reshape(-1, 2, 2)
+    for side in ("gain", "loss"):
+        cov = np.asarray(covariances[side], dtype=float).reshape(-1, 2, 2)
         lam, vec = np.linalg.eigh(cov)
         for k in range(2):
             step = np.sqrt(np.maximum(lam[:, k], 0.0))[:, None] * vec[:, :, k]  # (n_pix, 2): (d ln A, d r)
             factor = np.expm1(np.clip(step[:, :1] - step[:, 1:] * x[None, :], -50.0, 50.0))
-            deltas.append((side, bc[:, idx] * factor))
+            deltas.append((side, sides[side][0] * factor))
     return {"variances": variances, "deltas": deltas}
 
 
@@ -498,6 +514,68 @@ def _background_variance(
 
 
 # --------------------------------------------------------------------------------------------- public API
+
+
+def map_verdict(valid: NDArray[np.bool_], adequate: NDArray[np.bool_]) -> str:
+    """The adequacy verdict of a map in words (how many valid pixels are inadequate)."""
+    nbad = int(np.count_nonzero(valid & ~adequate))
+    return (
+        f"{nbad} of {int(valid.sum())} valid pixels inadequate (p < {ADEQUACY_P:g}): their errors are inflated "
+        "by sqrt(chi2/dof)"
+    )
+
+
+def window_fit(
+    e: NDArray[np.float64],
+    g: NDArray[np.float64],
+    lc: NDArray[np.float64],
+    vg: NDArray[np.float64],
+    vl: NDArray[np.float64],
+    propagation: dict[str, Any] | None,
+    intercept: bool,
+    gain: float,
+) -> dict[str, NDArray]:
+    """Per-pixel temperatures of :func:`fit_temperature` from the window's channel pairs, flat over pixels.
+
+    ``e`` (n,): ``|E|`` of the pairs, meV; ``g``, ``lc``, ``vg``, ``vl`` (n_pix, n): gain and loss counts and
+    their variances (with a subtracted power law: the variances without the background's, see
+    :func:`power_law_propagation`); ``gain``: detector counts per electron.  Returns arrays (n_pix,):
+    temperature, temperature_err (K), valid, reasons, intercept, intercept_err, chi2_reduced, p_value, adequate,
+    inflation.  Row-independent: a pixel's numbers do not depend on the other rows.
+    """
+    out = _fit_pixels(e, g, lc, vg, vl, intercept, gain)
+    if propagation is not None:
+        out["var_bg"] = _background_variance(out, propagation, e, g, lc, vg, vl, intercept, gain)
+    reasons = out["reasons"]
+    valid = reasons == ""
+    beta = np.where(valid, out["beta"], 1.0)
+    temperature = np.where(valid, 1.0 / (KB_MEV * beta), np.nan)
+    chi2r = np.where(valid, out["chi2"], np.nan)
+    dof = e.size - (2 if intercept else 1)
+    p_value = np.where(valid, stats.chi2.sf(np.where(valid, chi2r, 0.0) * dof, dof), np.nan)
+    adequate = ~valid | (p_value >= ADEQUACY_P)
+    # inadequate: the fit's own (statistical) variance is scaled by chi2/dof; the propagated background variance
+    # (one fit, correlated across channels, which itself raises chi2) is added unscaled
+    var_bg = out.get("var_bg", np.zeros_like(out["var_b"]))
+    var_stat = np.abs(out["var_b"]) * np.where(adequate, 1.0, np.where(valid, chi2r, 1.0))
+    var_old = np.abs(out["var_b"]) + var_bg
+    var_new = var_stat + var_bg
+    inflation = np.sqrt(_safe_div(var_new, var_old) + (var_old <= 0))
+    temperature_err = np.where(valid, np.sqrt(var_new) / (KB_MEV * beta**2), np.nan)
+    c = np.where(valid, out["c"], np.nan)
+    c_err = np.where(valid, inflation * np.sqrt(np.abs(out["var_c"])), np.nan)
+    return {
+        "temperature": temperature,
+        "temperature_err": temperature_err,
+        "valid": valid,
+        "reasons": reasons,
+        "intercept": c,
+        "intercept_err": c_err,
+        "chi2_reduced": chi2r,
+        "p_value": p_value,
+        "adequate": adequate,
+        "inflation": inflation,
+    }
 
 
 def fit_temperature(
@@ -536,33 +614,20 @@ def fit_temperature(
     e, g, lc, vg, vl = _split(data, window, intercept)
     gain = detector_gain(data)
     propagation = _background_propagation(data, window, intercept)
-    if propagation is None:
-        out = _fit_pixels(e, g, lc, vg, vl, intercept, gain)
-    else:
+    if propagation is not None:
         vg, vl = propagation["variances"]
-        out = _fit_pixels(e, g, lc, vg, vl, intercept, gain)
-        out["var_bg"] = _background_variance(out, propagation, e, g, lc, vg, vl, intercept, gain)
     nav = data.nav_shape
-    reasons = out["reasons"]
-    valid = reasons == ""
+    m = window_fit(e, g, lc, vg, vl, propagation, intercept, gain)
+    valid, reasons, chi2r, p_value, adequate = m["valid"], m["reasons"], m["chi2_reduced"], m["p_value"], m["adequate"]
     if not nav and not valid[0]:
         raise InputError(f"no temperature in the window {window[0]:g}:{window[1]:g} meV: {reasons[0]}")
-    beta = np.where(valid, out["beta"], 1.0)
-    temperature = np.where(valid, 1.0 / (KB_MEV * beta), np.nan)
-    chi2r = np.where(valid, out["chi2"], np.nan)
-    dof = e.size - (2 if intercept else 1)
-    p_value = np.where(valid, stats.chi2.sf(np.where(valid, chi2r, 0.0) * dof, dof), np.nan)
-    adequate = ~valid | (p_value >= ADEQUACY_P)
-    # inadequate: the fit's own (statistical) variance is scaled by chi2/dof; the propagated background variance
-    # (one fit, correlated across channels, which itself raises chi2) is added unscaled
-    var_bg = out.get("var_bg", np.zeros_like(out["var_b"]))
-    var_stat = np.abs(out["var_b"]) * np.where(adequate, 1.0, np.where(valid, chi2r, 1.0))
-    var_old = np.abs(out["var_b"]) + var_bg
-    var_new = var_stat + var_bg
-    inflation = np.sqrt(_safe_div(var_new, var_old) + (var_old <= 0))
-    temperature_err = np.where(valid, np.sqrt(var_new) / (KB_MEV * beta**2), np.nan)
-    c = np.where(valid, out["c"], np.nan)
-    c_err = np.where(valid, inflation * np.sqrt(np.abs(out["var_c"])), np.nan)
+    temperature, temperature_err, c, c_err, inflation = (
+        m["temperature"],
+        m["temperature_err"],
+        m["intercept"],
+        m["intercept_err"],
+        m["inflation"],
+    )
     if not nav:
         verdict = (
             f"adequate: chi2/dof = {float(chi2r[0]):.3g} (p = {float(p_value[0]):.3g} >= {ADEQUACY_P:g})"
@@ -575,11 +640,7 @@ def fit_temperature(
             )
         )
     else:
-        nbad = int(np.count_nonzero(valid & ~adequate))
-        verdict = (
-            f"{nbad} of {int(valid.sum())} valid pixels inadequate (p < {ADEQUACY_P:g}): their errors are inflated "
-            "by sqrt(chi2/dof)"
-        )
+        verdict = map_verdict(valid, adequate)
     ratio, ratio_err, log_ratio, log_err = _figure_ratios(g, lc, vg, vl)
     n = e.size
 
