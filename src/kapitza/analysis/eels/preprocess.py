@@ -96,7 +96,7 @@ def _summed(data: EELSData) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     return flat_c.sum(axis=0), flat_v.sum(axis=0)
 
 
-def _half_width_channels(spectrum: NDArray[np.float64]) -> int:
+def half_width_channels(spectrum: NDArray[np.float64]) -> int:
     """Half width at half maximum of a summed spectrum, in whole channels (>= 1)."""
     i = int(np.argmax(spectrum))
     half = 0.5 * spectrum[i]
@@ -114,11 +114,11 @@ def _peak_fraction(counts: NDArray[np.float64], variance: NDArray[np.float64], h
     a Gaussian peak the log is exactly a parabola, so the vertex is exact whatever the sampling.
     """
     top = np.argmax(counts, axis=1)
-    c, v = _around(counts, variance, top, half)
-    return _vertex(top, c, v, half, counts.shape[1])
+    c, v = around_peak(counts, variance, top, half)
+    return peak_vertex(top, c, v, half, counts.shape[1])
 
 
-def _around(
+def around_peak(
     counts: NDArray[np.float64], variance: NDArray[np.float64], top: NDArray[np.intp], half: int
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Counts and variances of the 2*half+1 channels around ``top`` per row (indices clipped to the axis)."""
@@ -127,10 +127,10 @@ def _around(
     return np.take_along_axis(counts, idx_c, axis=1), np.take_along_axis(variance, idx_c, axis=1)
 
 
-def _vertex(
+def peak_vertex(
     top: NDArray[np.intp], c: NDArray[np.float64], v: NDArray[np.float64], half: int, n: int
 ) -> NDArray[np.float64]:
-    """The log-parabola vertex of :func:`_peak_fraction` from the channels around ``top`` (see :func:`_around`)."""
+    """The log-parabola vertex of :func:`_peak_fraction` from the channels around ``top`` (see :func:`around_peak`)."""
     n_pix = c.shape[0]
     offsets = np.arange(-half, half + 1)
     idx = top[:, None] + offsets[None, :]
@@ -171,7 +171,7 @@ def _zlp_index(data: EELSData) -> NDArray[np.float64]:
     if not np.any(data.counts > 0):
         raise InputError("no zero-loss peak found: all counts are zero")
     summed, _ = _summed(data)
-    half = _half_width_channels(summed)
+    half = half_width_channels(summed)
     half = min(max(1, half), 5)
     flat_c, flat_v = _flat(data.counts), _flat(data.variance)
     out = np.empty(flat_c.shape[0])
@@ -310,31 +310,71 @@ def shift_rows(
     row would give (each output channel depends on two input channels only, on a uniform axis).  Returns
     (n_pix, len(k)) or (n_pix, len(columns)).
     """
+    return shift_many((rows,), shifts, energy, width, k, columns)[0]
+
+
+def shift_many(
+    arrays: tuple[NDArray[np.float64], ...],
+    shifts: NDArray[np.float64],
+    energy: NDArray[np.float64],
+    width: float,
+    k: NDArray[np.int64],
+    columns: NDArray[np.intp] | None = None,
+) -> list[NDArray[np.float64]]:
+    """:func:`shift_rows` of several arrays of the same shape with the same shifts (the indices found once)."""
     if is_uniform(energy, width):
         # uniform axis: lower edge of new channel k sits at old fractional edge index k + q, q = (s - e0)/w,
         # so the new count is (1 - f) c[i] + f c[i + 1] with i = floor(q) + k, f = q - floor(q)
         q = (shifts - energy[0]) / width
         q_floor = np.floor(q)
         frac = (q - q_floor)[:, None]
-        base = q_floor.astype(np.intp)[:, None]
-        if columns is None:
-            idx = np.clip(base + np.arange(k[0], k[-1] + 2)[None, :], 0, energy.size - 1)
-            g = np.take_along_axis(rows, idx, axis=1)
-            return (1.0 - frac) * g[:, :-1] + frac * g[:, 1:]
-        kk = k[columns][None, :]
-        g0 = np.take_along_axis(rows, np.clip(base + kk, 0, energy.size - 1), axis=1)
-        g1 = np.take_along_axis(rows, np.clip(base + kk + 1, 0, energy.size - 1), axis=1)
-        return (1.0 - frac) * g0 + frac * g1
+        base = q_floor.astype(np.intp)
+        n = energy.size
+        kk = k if columns is None else k[columns]
+        groups = np.unique(base)
+        out = [np.empty((base.size, kk.size)) for _ in arrays]
+        if groups.size > max(4, base.size // 16):  # many different whole-channel shifts: one gather of all rows
+            first = base[:, None] + kk[None, :]
+            rows = np.arange(base.size, dtype=np.intp)[:, None] * n
+            i0 = np.clip(first, 0, n - 1) + rows  # flat indices into each C-ordered (n_pix, n) array
+            i1 = np.clip(first + 1, 0, n - 1) + rows
+            for a, o in zip(arrays, out):
+                flat = np.ascontiguousarray(a).reshape(-1)
+                o[...] = (1.0 - frac) * np.take(flat, i0) + frac * np.take(flat, i1)
+            return out
+        # rows sharing a whole-channel shift read the same columns: slices of the runs of consecutive channels
+        breaks = np.flatnonzero(np.diff(kk) != 1) + 1
+        runs = list(zip(np.concatenate(([0], breaks)).tolist(), np.concatenate((breaks, [kk.size])).tolist()))
+        for b in groups:
+            sel: Any = slice(None) if groups.size == 1 else np.flatnonzero(base == b)
+            f = frac[sel]
+            one_f = 1.0 - f
+            parts = [a if groups.size == 1 else a[sel] for a in arrays]
+            for r0, r1 in runs:
+                lo = int(b + kk[r0])
+                if lo >= 0 and lo + (r1 - r0) <= n - 1:
+                    c0: Any = slice(lo, lo + r1 - r0)
+                    c1: Any = slice(lo + 1, lo + 1 + r1 - r0)
+                else:
+                    c0, c1 = np.clip(b + kk[r0:r1], 0, n - 1), np.clip(b + kk[r0:r1] + 1, 0, n - 1)
+                for part, o in zip(parts, out):
+                    if groups.size == 1:
+                        o[:, r0:r1] = one_f * part[:, c0] + f * part[:, c1]
+                    else:
+                        o[sel, r0:r1] = one_f * part[:, c0] + f * part[:, c1]
+        return out
     edges = _edges(energy)
     new_energy = k * width
     new_edges = np.concatenate((new_energy - 0.5 * width, [new_energy[-1] + 0.5 * width]))
     old_index = np.arange(edges.size, dtype=float)
     u = np.interp(new_edges[None, :] + shifts[:, None], edges, old_index)
-    cum = np.zeros((rows.shape[0], rows.shape[1] + 1))
-    np.cumsum(rows, axis=1, out=cum[:, 1:])
-    at = _cumulative_at(cum, rows, u)
-    out = np.diff(at, axis=1)
-    return out if columns is None else out[:, columns]
+    out = []
+    for a in arrays:
+        cum = np.zeros((a.shape[0], a.shape[1] + 1))
+        np.cumsum(a, axis=1, out=cum[:, 1:])
+        shifted = np.diff(_cumulative_at(cum, a, u), axis=1)
+        out.append(shifted if columns is None else shifted[:, columns])
+    return out
 
 
 def centre_zlp(data: EELSData) -> EELSData:
@@ -379,8 +419,7 @@ def centre_zlp(data: EELSData) -> EELSData:
     kappa = np.ones(n_pix)
     uniform = is_uniform(energy, width)
     for sl in _chunks(n_pix, data.n_channels):
-        for src, dst in ((flat_c, out_c), (flat_v, out_v)):
-            dst[sl] = shift_rows(src[sl], shifts[sl], energy, width, k)
+        out_c[sl], out_v[sl] = shift_many((flat_c[sl], flat_v[sl]), shifts[sl], energy, width, k)
         if uniform:
             kappa[sl] = centring_kappa(shifts[sl], energy, width)
     # cumulative differences may leave -1e-12 rounding on empty channels; the IEEE value is noise, not data
@@ -471,7 +510,7 @@ class Background:
     _summary_fields: ClassVar[tuple[str, ...]] = ("model", "windows_mev", "counts")
 
 
-def _check_windows(windows: Any, data: EELSData) -> tuple[tuple[float, float], ...]:
+def check_fit_windows(windows: Any, data: EELSData) -> tuple[tuple[float, float], ...]:
     try:
         pairs = tuple((float(lo), float(hi)) for lo, hi in windows)
     except (TypeError, ValueError):
@@ -505,8 +544,11 @@ def default_fit_windows(data: EELSData) -> tuple[tuple[float, float], tuple[floa
     - outer: the top 15 % of the |E| range present on both sides (0.85 E_max to E_max): above the phonon
       range when the axis reaches well beyond the highest phonon (~ 1.3 x its energy or more).
     """
-    fwhm = zlp_fwhm(data)
-    e = data.energy_mev
+    return windows_from_fwhm(data.energy_mev, zlp_fwhm(data))
+
+
+def windows_from_fwhm(e: NDArray[np.float64], fwhm: float) -> tuple[tuple[float, float], tuple[float, float]]:
+    """:func:`default_fit_windows` on the centred axis ``e`` (meV) for a zero-loss peak ``fwhm`` meV wide."""
     e_max = float(min(-e[0], e[-1]))
     inner = (_INNER_WINDOW_FWHM[0] * fwhm, _INNER_WINDOW_FWHM[1] * fwhm)
     outer = (max(_OUTER_WINDOW_FRACTION * e_max, inner[1]), e_max)
@@ -518,14 +560,14 @@ def default_fit_windows(data: EELSData) -> tuple[tuple[float, float], tuple[floa
     return inner, outer
 
 
-def _window_mask(abs_e: NDArray[np.float64], windows: tuple[tuple[float, float], ...]) -> NDArray[np.bool_]:
+def window_mask(abs_e: NDArray[np.float64], windows: tuple[tuple[float, float], ...]) -> NDArray[np.bool_]:
     mask = np.zeros(abs_e.shape, dtype=bool)
     for lo, hi in windows:
         mask |= (abs_e >= lo) & (abs_e <= hi)
     return mask
 
 
-def _power_law_side(
+def power_law_side(
     counts: NDArray[np.float64], variance: NDArray[np.float64], x: NDArray[np.float64]
 ) -> tuple[NDArray, NDArray, NDArray, NDArray]:
     """Fit ln I = a - r ln|E| per row; returns (a, r, covariance of (a, r), shape (n_pix, 2, 2), chi2/dof).
@@ -596,7 +638,7 @@ def power_law_values(
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Background counts and their variances (n_pix, n) of ln B = a - r x at x = ln |E / 1 meV| (n,).
 
-    ``a``, ``r`` (n_pix,) and ``cov`` (n_pix, 2, 2) of (a, r) from :func:`_power_law_side`.
+    ``a``, ``r`` (n_pix,) and ``cov`` (n_pix, 2, 2) of (a, r) from :func:`power_law_side`.
     """
     # ln B = a - r x; var(ln B) = var(a) - 2 x cov(a, r) + x^2 var(r); var(B) = B^2 var(ln B)
     log_b = a[:, None] - r[:, None] * x_eval[None, :]
@@ -617,7 +659,7 @@ def _fit_power_law(data: EELSData, windows: tuple[tuple[float, float], ...]) -> 
     e = data.energy_mev
     abs_e = np.abs(e)
     core = power_law_core(windows, zlp_fwhm(data))
-    fit_mask = _window_mask(abs_e, windows)
+    fit_mask = window_mask(abs_e, windows)
     flat_c, flat_v = _flat(data.counts), _flat(data.variance)
     n_pix = flat_c.shape[0]
     out_c = np.zeros_like(flat_c)
@@ -632,13 +674,13 @@ def _fit_power_law(data: EELSData, windows: tuple[tuple[float, float], ...]) -> 
         cols = np.flatnonzero(sel & fit_mask)
         if cols.size < 3:
             raise InputError(
-                f"the background fit windows {_fmt_windows(windows)} hold fewer than 3 channels on the {side} side"
+                f"the background fit windows {format_windows(windows)} hold fewer than 3 channels on the {side} side"
             )
         x_fit = np.log(abs_e[cols])
         eval_cols = np.flatnonzero(sel & (abs_e >= core))
         x_eval = np.log(abs_e[eval_cols])
         for sl in _chunks(n_pix, data.n_channels):
-            a, r, cov, chi2r = _power_law_side(flat_c[sl][:, cols], flat_v[sl][:, cols], x_fit[None, :])
+            a, r, cov, chi2r = power_law_side(flat_c[sl][:, cols], flat_v[sl][:, cols], x_fit[None, :])
             params[f"{side}_chi2_reduced"][sl] = chi2r
             out_c[sl, eval_cols], out_v[sl, eval_cols] = power_law_values(a, r, cov, x_eval)
             params[f"{side}_exponent"][sl] = r
@@ -672,7 +714,7 @@ def zlp_shape(
 
     abs_e = np.abs(e)
     core = min(lo for lo, _ in windows)
-    fit_mask = _window_mask(abs_e, windows)
+    fit_mask = window_mask(abs_e, windows)
     shape_mask = (fit_mask | (abs_e < core)) & (summed > 0)
     y = np.log(summed[shape_mask])
     x = e[shape_mask]
@@ -704,9 +746,9 @@ def _fit_zlp_shape(data: EELSData, windows: tuple[tuple[float, float], ...]) -> 
     e = data.energy_mev
     summed, _ = _summed(data)
     shape, (height, centre, width, m) = zlp_shape(e, summed, windows)
-    cols = np.flatnonzero(_window_mask(np.abs(e), windows))
+    cols = np.flatnonzero(window_mask(np.abs(e), windows))
     if cols.size < 2:
-        raise InputError(f"the background fit windows {_fmt_windows(windows)} hold fewer than 2 channels")
+        raise InputError(f"the background fit windows {format_windows(windows)} hold fewer than 2 channels")
     p_fit = shape[cols]
     flat_c, flat_v = _flat(data.counts), _flat(data.variance)
     n_pix = flat_c.shape[0]
@@ -735,7 +777,7 @@ def _fit_zlp_shape(data: EELSData, windows: tuple[tuple[float, float], ...]) -> 
     )
 
 
-def _fmt_windows(windows: tuple[tuple[float, float], ...]) -> str:
+def format_windows(windows: tuple[tuple[float, float], ...]) -> str:
     return ", ".join(f"{lo:g}:{hi:g}" for lo, hi in windows) + " meV"
 
 
@@ -794,7 +836,7 @@ def fit_background(data: EELSData, model: str = "power-law", fit_windows_mev: An
     if fit_windows_mev is None:
         windows: tuple[tuple[float, float], ...] = default_fit_windows(data)
     else:
-        windows = _check_windows(fit_windows_mev, data)
+        windows = check_fit_windows(fit_windows_mev, data)
     if model == "power-law":
         return _fit_power_law(data, windows)
     return _fit_zlp_shape(data, windows)
@@ -820,7 +862,7 @@ def subtract_background(data: EELSData, background: Background) -> EELSData:
         )
     step = (
         f"subtracted the {background.model} ZLP-tail background (both sides, fitted on |E| in "
-        + _fmt_windows(background.windows_mev)
+        + format_windows(background.windows_mev)
         + ")"
     )
     return data.replace(
@@ -841,7 +883,7 @@ def remove_background(data: EELSData, model: str = "power-law", fit_windows_mev:
 # ----------------------------------------------------------------------------------------------------------
 
 
-def _check_factor(factor: Any, name: str) -> int:
+def check_factor(factor: Any, name: str) -> int:
     if isinstance(factor, bool) or not isinstance(factor, (int, np.integer)) or factor < 1:
         raise InputError(f"{name} must be an integer >= 1 (got {factor!r})")
     return int(factor)
@@ -862,7 +904,7 @@ def bin_channels(data: EELSData, factor: int) -> EELSData:
         Channels per bin, >= 1.
     """
     data = _check_data(data)
-    f = _check_factor(factor, "factor")
+    f = check_factor(factor, "factor")
     if f == 1:
         return data
     n = data.n_channels
@@ -938,7 +980,7 @@ def bin_positions(data: EELSData, factor: int, axis: int | str = -1) -> EELSData
     The counts and variances are summed; the new position is the mean of the group's positions (nm).
     """
     data = _check_data(data)
-    f = _check_factor(factor, "factor")
+    f = check_factor(factor, "factor")
     ax = _nav_axis(data, axis, "axis")
     n = data.nav_shape[ax]
     if n % f:
@@ -1028,8 +1070,8 @@ def preprocess(
     data = _check_data(data)
     if background is not None and background not in BACKGROUND_MODELS:
         raise InputError(f"background must be one of {', '.join(BACKGROUND_MODELS)} or None (got {background!r})")
-    _check_factor(bin_energy, "bin_energy")
-    _check_factor(bin_position, "bin_position")
+    check_factor(bin_energy, "bin_energy")
+    check_factor(bin_position, "bin_position")
     if sum_axis is not None:
         _nav_axis(data, sum_axis, "sum_axis")
     if bin_position > 1 and not data.nav_shape:

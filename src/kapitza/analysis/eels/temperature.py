@@ -252,7 +252,7 @@ def check_window(window_mev: Any, w: float) -> tuple[float, float]:
     return lo, hi
 
 
-def _pairs(data: EELSData, window: tuple[float, float], n_params: int) -> tuple[NDArray, NDArray, NDArray]:
+def window_pairs(data: EELSData, window: tuple[float, float], n_params: int) -> tuple[NDArray, NDArray, NDArray]:
     """(``|E|`` of the pairs, loss indices, gain indices) inside the window."""
     w, k = centred_channels(data)
     lo, hi = window
@@ -338,6 +338,19 @@ def _fit_pixels(
             f"gain/loss ratio {float(ratio_sum[i]):.4g} >= 1: no positive temperature (is the loss side positive?)"
         )
 
+    if start is not None:  # linear response: one Gauss-Newton step from a converged fit (see _background_variance)
+        beta = np.array(start[0], dtype=float)
+        c = np.array(start[1], dtype=float)
+    else:
+        beta, c = _start(e, g, lc, vg, vl, sl, ratio_sum, intercept)
+    return _gauss_newton(e, g, lc, vg, vl, intercept, gain, beta, c, reasons, linear=start is not None)
+
+
+def _start(
+    e: NDArray, g: NDArray, lc: NDArray, vg: NDArray, vl: NDArray, sl: NDArray, ratio_sum: NDArray, intercept: bool
+) -> tuple[NDArray, NDArray]:
+    """Start of the fit: weighted ln(G/L) vs E where both sides are positive, else the ratio of the window sums."""
+    npix = g.shape[0]
     # Start: weighted fit of ln(G/L) vs E on the channels where both sides are positive.
     both = (g > 0) & (lc > 0)
     y = np.log(np.where(both, g, 1.0) / np.where(both, lc, 1.0))
@@ -360,12 +373,25 @@ def _fit_pixels(
     rs = np.clip(ratio_sum, 1e-300, 1.0 - 1e-12)
     fallback = -np.log(rs) / emean
     bad0 = ~np.isfinite(beta0) | (beta0 <= 0) | ~np.isfinite(c0) | (np.abs(c0) > 5)
-    beta = np.where(bad0, fallback, beta0)
-    c = np.where(bad0, 0.0, c0)
-    if start is not None:  # linear response: one Gauss-Newton step from a converged fit (see _background_variance)
-        beta = np.array(start[0], dtype=float)
-        c = np.array(start[1], dtype=float)
+    return np.where(bad0, fallback, beta0), np.where(bad0, 0.0, c0)
 
+
+def _gauss_newton(
+    e: NDArray,
+    g: NDArray,
+    lc: NDArray,
+    vg: NDArray,
+    vl: NDArray,
+    intercept: bool,
+    gain: float,
+    beta: NDArray,
+    c: NDArray,
+    reasons: NDArray,
+    *,
+    linear: bool,
+) -> dict[str, NDArray]:
+    """The iteratively reweighted Gauss-Newton fit of :func:`_fit_pixels` from (beta, c); ``linear``: one step."""
+    npix, n = g.shape
     n_total = g + lc
     npos = np.maximum(n_total, 0.0)
     extra_g = np.maximum(vg - gain * g, 0.0)  # read noise, background variance: not the signal's Poisson part
@@ -376,29 +402,52 @@ def _fit_pixels(
     converged = np.zeros(npix, dtype=bool)
     p = 2 if intercept else 1
 
-    def moments(rows: NDArray, beta_: NDArray, c_: NDArray) -> tuple[NDArray, ...]:
-        """Fisher matrix entries, scores and chi2 of the given rows (variances model-consistent at beta_, c_)."""
+    def moments(rows: NDArray, beta_: NDArray, c_: NDArray, with_chi2: bool = True) -> tuple[NDArray, ...]:
+        """Fisher matrix entries, scores and chi2 of the given rows (variances model-consistent at beta_, c_).
+
+        The intercept's entries (fcc, fbc, sc) only with ``intercept`` and chi2 only ``with_chi2`` (else the fbb
+        array stands in for them): what is computed is computed by the same operations either way.
+        """
         r = np.exp(np.clip(c_[:, None] - beta_[:, None] * e, -700.0, 700.0))
-        npr, gr, lr = npos[rows], g[rows], lc[rows]
-        vgm = extra_g[rows] + gain * r * npr / (1.0 + r)
-        vlm = extra_l[rows] + gain * npr / (1.0 + r)
-        wt = np.maximum(vgm + r * r * vlm, 1e-14 * vscale[rows])
+        pick: Any = slice(None) if rows.size == npix else rows  # all rows: views, not copies (same numbers)
+        npr, gr, lr = npos[pick], g[pick], lc[pick]
+        one_r = 1.0 + r
+        vgm = extra_g[pick] + gain * r * npr / one_r
+        vlm = extra_l[pick] + gain * npr / one_r
+        wt = np.maximum(vgm + r * r * vlm, 1e-14 * vscale[pick])
         lam = (lr * vgm + r * gr * vlm) / wt  # errors-in-variables projection of the loss intensity
         resid = gr - r * lr
         a_b = -lam * e * r / wt  # lam * dr/dbeta / w
-        a_c = lam * r / wt
         fbb, sb = (a_b * a_b * wt).sum(1), (a_b * resid).sum(1)
-        fcc, fbc, sc = (a_c * a_c * wt).sum(1), (a_b * a_c * wt).sum(1), (a_c * resid).sum(1)
-        return fbb, fcc, fbc, sb, sc, (resid * resid / wt).sum(1)
+        fcc = fbc = sc = fbb
+        if intercept:
+            a_c = lam * r / wt
+            fcc, fbc, sc = (a_c * a_c * wt).sum(1), (a_b * a_c * wt).sum(1), (a_c * resid).sum(1)
+        return fbb, fcc, fbc, sb, sc, ((resid * resid / wt).sum(1) if with_chi2 else fbb)
+
+    def fisher(beta_: NDArray, c_: NDArray) -> tuple[NDArray, NDArray, NDArray]:
+        """The Fisher entries of :func:`moments` for all rows, the same operations without the scores and chi2."""
+        r = np.exp(np.clip(c_[:, None] - beta_[:, None] * e, -700.0, 700.0))
+        one_r = 1.0 + r
+        vgm = extra_g + gain * r * npos / one_r
+        vlm = extra_l + gain * npos / one_r
+        wt = np.maximum(vgm + r * r * vlm, 1e-14 * vscale)
+        lam = (lc * vgm + r * g * vlm) / wt
+        a_b = -lam * e * r / wt
+        fbb = (a_b * a_b * wt).sum(1)
+        if not intercept:
+            return fbb, fbb, fbb
+        a_c = lam * r / wt
+        return fbb, (a_c * a_c * wt).sum(1), (a_b * a_c * wt).sum(1)
 
     for iteration in range(_MAX_ITER):
-        if start is not None and iteration == 1:
+        if linear and iteration == 1:
             converged[:] = True
             break
         rows = np.flatnonzero(active & ~converged)
         if rows.size == 0:
             break
-        fbb, fcc, fbc, sb, sc, _chi2 = moments(rows, beta[rows], c[rows])
+        fbb, fcc, fbc, sb, sc, _ = moments(rows, beta[rows], c[rows], with_chi2=False)
         if intercept:
             det = fbb * fcc - fbc * fbc
             okd = det > 1e-14 * np.maximum(fbb * fcc, 1e-300)
@@ -414,7 +463,11 @@ def _fit_pixels(
         c[rows] += dc
         converged[rows] = okd & (np.abs(db) * float(np.max(e)) < _TOL) & (np.abs(dc) < _TOL)
 
-    fbb, fcc, fbc, _sb, _sc, chi2 = moments(np.arange(npix), beta, c)
+    if linear:  # only beta and the reasons are used (see _background_variance): the Fisher entries suffice
+        fbb, fcc, fbc = fisher(beta, c)
+        chi2 = np.full(npix, np.nan)
+    else:
+        fbb, fcc, fbc, _sb, _sc, chi2 = moments(np.arange(npix), beta, c)
     if intercept:
         det = fbb * fcc - fbc * fbc
         okf = det > 0
@@ -434,7 +487,7 @@ def _fit_pixels(
 
 
 def _split(data: EELSData, window: tuple[float, float], intercept: bool) -> tuple[NDArray, ...]:
-    e, iloss, igain = _pairs(data, window, 2 if intercept else 1)
+    e, iloss, igain = window_pairs(data, window, 2 if intercept else 1)
     nch = data.n_channels
     counts = data.counts.reshape(-1, nch)
     var = data.variance.reshape(-1, nch)
@@ -454,7 +507,7 @@ def _background_propagation(data: EELSData, window: tuple[float, float], interce
     bg = data.background
     if bg is None or getattr(bg, "model", None) != "power-law" or bg.counts.shape != data.counts.shape:
         return None
-    e, iloss, igain = _pairs(data, window, 2 if intercept else 1)
+    e, iloss, igain = window_pairs(data, window, 2 if intercept else 1)
     nch = data.n_channels
     bc = np.asarray(bg.counts).reshape(-1, nch)
     bv = np.asarray(bg.variance).reshape(-1, nch)
