@@ -87,7 +87,7 @@ DEFAULT_CHUNK_MB = 64.0
 #: Channels kept around each pixel's highest channel in pass 1 (the largest half width of the ZLP fit).
 _MAX_HALF = 5
 #: Pixels per block of the fits (whole rows, at least one): small enough for the temporaries to stay in cache.
-_FIT_PIXELS = 256
+_FIT_PIXELS = 64
 
 
 # ----------------------------------------------------------------------------------------------------- reading
@@ -189,11 +189,12 @@ class _Plan:
 
 
 def _bin(rows: NDArray[np.float64], nx: int, f: int) -> NDArray[np.float64]:
-    """Sum groups of ``f`` neighbouring pixels along x of flat rows (n_rows * nx, m), as bin_positions does."""
+    """Sum groups of ``f`` neighbouring pixels along x of flat pixels (n, m), as bin_positions does (n a multiple of
+    ``f`` starting at a group: ``nx`` is a multiple of ``f``, so groups never straddle two rows)."""
     if f == 1:
         return rows
     m = rows.shape[1]
-    return rows.reshape(-1, nx // f, f, m).sum(axis=2).reshape(-1, m)
+    return rows.reshape(-1, f, m).sum(axis=1)
 
 
 def _zlp_pass(data: EELSData | LazyEELSData, rows: list[slice]) -> NDArray[np.float64]:
@@ -484,7 +485,7 @@ def stream_temperature_map(
     n_out = ny * (nx // f)
     results = {key: np.empty(n_out) for key in ("temperature", "temperature_err")}
     valid = np.empty(n_out, dtype=bool)
-    step = max(1, _FIT_PIXELS // nx) * nx  # blocks of whole rows of about _FIT_PIXELS pixels for the fits
+    step = max(1, _FIT_PIXELS // f) * f  # blocks of about _FIT_PIXELS pixels, whole bins, for the fits
 
     def fit_block(c: NDArray[np.float64], v: NDArray[np.float64], first: int) -> None:
         """Fit the raw pixels ``c``, ``v`` whose first is pixel ``first`` of the image; store the results."""

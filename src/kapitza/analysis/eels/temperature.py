@@ -72,6 +72,8 @@ ADEQUACY_P = 1e-3
 #: Default significance level of the Bose-Einstein consistency test of band temperatures.
 DEFAULT_ALPHA = 0.01
 _MAX_ITER = 60
+#: Rows per block of the stacked background refits (:func:`_background_variance`).
+_REFIT_ROWS = 256
 _TOL = 1e-9
 
 METHOD_SLOPE = (
@@ -412,33 +414,39 @@ def _gauss_newton(
         pick: Any = slice(None) if rows.size == npix else rows  # all rows: views, not copies (same numbers)
         npr, gr, lr = npos[pick], g[pick], lc[pick]
         one_r = 1.0 + r
-        vgm = extra_g[pick] + gain * r * npr / one_r
-        vlm = extra_l[pick] + gain * npr / one_r
+        vgm, vlm = model_variances(r, one_r, npr, extra_g[pick], extra_l[pick])
         wt = np.maximum(vgm + r * r * vlm, 1e-14 * vscale[pick])
         lam = (lr * vgm + r * gr * vlm) / wt  # errors-in-variables projection of the loss intensity
         resid = gr - r * lr
-        a_b = -lam * e * r / wt  # lam * dr/dbeta / w
-        fbb, sb = (a_b * a_b * wt).sum(1), (a_b * resid).sum(1)
+        # minus lam * dr/dbeta / w: the sign is carried by the sums below (IEEE rounding is symmetric in sign, so
+        # the sums are the same numbers as with a_b = -lam e r / w)
+        a_b_neg = lam * e * r / wt
+        fbb, sb = (a_b_neg * a_b_neg * wt).sum(1), -(a_b_neg * resid).sum(1)
         fcc = fbc = sc = fbb
         if intercept:
             a_c = lam * r / wt
-            fcc, fbc, sc = (a_c * a_c * wt).sum(1), (a_b * a_c * wt).sum(1), (a_c * resid).sum(1)
+            fcc, fbc, sc = (a_c * a_c * wt).sum(1), -(a_b_neg * a_c * wt).sum(1), (a_c * resid).sum(1)
         return fbb, fcc, fbc, sb, sc, ((resid * resid / wt).sum(1) if with_chi2 else fbb)
+
+    def model_variances(r: NDArray, one_r: NDArray, npr: NDArray, xg: NDArray, xl: NDArray) -> tuple[NDArray, ...]:
+        """Model-consistent variances of the gain and loss counts (a gain of exactly 1 multiplies by nothing)."""
+        if gain == 1.0:
+            return xg + r * npr / one_r, xl + npr / one_r
+        return xg + gain * r * npr / one_r, xl + gain * npr / one_r
 
     def fisher(beta_: NDArray, c_: NDArray) -> tuple[NDArray, NDArray, NDArray]:
         """The Fisher entries of :func:`moments` for all rows, the same operations without the scores and chi2."""
         r = np.exp(np.clip(c_[:, None] - beta_[:, None] * e, -700.0, 700.0))
         one_r = 1.0 + r
-        vgm = extra_g + gain * r * npos / one_r
-        vlm = extra_l + gain * npos / one_r
+        vgm, vlm = model_variances(r, one_r, npos, extra_g, extra_l)
         wt = np.maximum(vgm + r * r * vlm, 1e-14 * vscale)
         lam = (lc * vgm + r * g * vlm) / wt
-        a_b = -lam * e * r / wt
-        fbb = (a_b * a_b * wt).sum(1)
+        a_b_neg = lam * e * r / wt
+        fbb = (a_b_neg * a_b_neg * wt).sum(1)
         if not intercept:
             return fbb, fbb, fbb
         a_c = lam * r / wt
-        return fbb, (a_c * a_c * wt).sum(1), (a_b * a_c * wt).sum(1)
+        return fbb, (a_c * a_c * wt).sum(1), -(a_b_neg * a_c * wt).sum(1)
 
     for iteration in range(_MAX_ITER):
         if linear and iteration == 1:
@@ -558,11 +566,21 @@ def _background_variance(
     by one of its standard deviations, a small change), not a fit from scratch.
     """
     total = np.zeros_like(out["beta"])
-    for side, delta in prop["deltas"]:
-        gg, ll = (g - delta, lc) if side == "gain" else (g, lc - delta)
-        moved = _fit_pixels(e, gg, ll, vg, vl, intercept, gain, start=(out["beta"], out["c"]))
-        d = np.where(moved["reasons"] == "", moved["beta"] - out["beta"], 0.0)
-        total += d * d
+    npix = g.shape[0]
+    k = len(prop["deltas"])
+    # the k shifted fits of a block of rows run as one fit of k x rows (every row is fitted on its own, so the
+    # numbers are those of k separate fits; the blocks bound the stacked copies)
+    for b0 in range(0, npix, _REFIT_ROWS):
+        rows = slice(b0, min(b0 + _REFIT_ROWS, npix))
+        gg = np.concatenate([g[rows] - d[rows] if side == "gain" else g[rows] for side, d in prop["deltas"]])
+        ll = np.concatenate([lc[rows] - d[rows] if side == "loss" else lc[rows] for side, d in prop["deltas"]])
+        start = (np.tile(out["beta"][rows], k), np.tile(out["c"][rows], k))
+        moved = _fit_pixels(e, gg, ll, np.tile(vg[rows], (k, 1)), np.tile(vl[rows], (k, 1)), intercept, gain, start)
+        m = rows.stop - rows.start
+        for i in range(k):
+            part = slice(i * m, (i + 1) * m)
+            d = np.where(moved["reasons"][part] == "", moved["beta"][part] - out["beta"][rows], 0.0)
+            total[rows] += d * d
     return total
 
 
