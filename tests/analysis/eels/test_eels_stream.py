@@ -220,3 +220,26 @@ def test_memory_is_bounded_by_the_chunk(tmp_path):
     assert tmap.n_valid == 1600
     assert lazy.nbytes == 40 * 40 * 1024 * 8
     assert peak < 0.5 * lazy.nbytes
+
+
+def test_eels_map_reads_lazily_and_streams(cli, raw, tmp_path):
+    """``eels map``: --lazy (rosettasciio dask arrays, one row per chunk) and --no-lazy give the whole-image
+    chain's map (parity to 1e-12); a bad --chunk-mb is one line and exit 2."""
+    import json
+
+    pytest.importorskip("rsciio")
+    path = write_eels(tmp_path / "image.hspy", raw)
+    whole = temperature_map(preprocess(read_eels(path), fit_windows_mev=BG), WINDOW)
+    args = ("eels", "map", path, "--window", "50:80", "--background-windows", "12:18,110:125", "--json")
+    for extra in (("--lazy", "--chunk-mb", "0.01"), ("--no-lazy",)):
+        status, out, err = cli(*args, *extra)
+        assert status == 0, err
+        doc = json.loads(out)
+        m = doc["map"]
+        t = np.asarray(m["temperature"], dtype=float)
+        np.testing.assert_allclose(t, whole.temperature, rtol=RTOL, atol=0)
+        np.testing.assert_allclose(np.asarray(m["temperature_err"], dtype=float), whole.temperature_err, rtol=RTOL)
+        assert "streamed" in doc["steps"][-1]
+    assert ("left on disk" in json.loads(cli(*args, "--lazy")[1])["steps"][0]) is True
+    status, out, err = cli(*args, "--chunk-mb", "0")
+    assert status == 2 and "--chunk-mb" in err and len(err.strip().splitlines()) == 1
