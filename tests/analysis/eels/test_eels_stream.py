@@ -243,3 +243,20 @@ def test_eels_map_reads_lazily_and_streams(cli, raw, tmp_path):
     assert ("left on disk" in json.loads(cli(*args, "--lazy")[1])["steps"][0]) is True
     status, out, err = cli(*args, "--chunk-mb", "0")
     assert status == 2 and "--chunk-mb" in err and len(err.strip().splitlines()) == 1
+
+
+def test_defaults_on_an_interface_image():
+    """Everything automatic (background windows from the ZLP width, the window from the summed spectrum) on three
+    AlN | 4H-SiC line scans at dose 1e6 stacked into an image: the streamed map is the whole-image chain's."""
+    from kapitza.analysis.eels.forward import simulate_line_scan
+
+    left, right = material_dos("AlN"), material_dos("4H-SiC")
+    x = np.linspace(-4.0, 4.0, 5)
+    scans = [
+        simulate_line_scan(
+            x, np.full(5, 320.0), (left.energy_mev, left.dos), (right.energy_mev, right.dos), 0.0, dose=1e6, seed=s
+        )
+        for s in range(3)
+    ]
+    image = eels_data(scans[0].energy_mev, np.stack([s.counts for s in scans]), (np.arange(3.0), x))
+    assert_same(stream_temperature_map(image, chunk_mb=0.01), temperature_map(preprocess(image)))

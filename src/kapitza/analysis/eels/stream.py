@@ -51,6 +51,7 @@ from .data import EELSData, LazyEELSData, check_noise_model
 from .preprocess import (
     BACKGROUND_MODELS,
     CENTRED_STEP,
+    Background,
     around_peak,
     centred_axis,
     check_factor,
@@ -393,18 +394,36 @@ def _subtracted(
 def _auto_window(data: EELSData | LazyEELSData, plan: _Plan) -> tuple[float, float]:
     """Pass 3: the automatic window from the summed centred, subtracted spectrum (as fit_temperature finds it)."""
     cols = np.arange(plan.k.size)
-    sums = (_Accumulator(), _Accumulator())
+    sums = {key: _Accumulator() for key in ("counts", "variance", "bg_counts", "bg_variance")}
     start = 0
     nx = data.nav_shape[1]
     for _rows, c, v in _chunks(data, plan):
         sh = plan.shifts[start : start + c.shape[0]]
         start += c.shape[0]
         out = _subtracted(c, v, sh, data.energy_mev, plan, nx, cols)
-        sums[0].add(out["counts"])
-        sums[1].add(out["variance"])
-    assert sums[0].total is not None and sums[1].total is not None
-    total = EELSData(energy_mev=plan.energy, counts=sums[0].total, variance=sums[1].total, steps=tuple(plan.steps))
-    return auto_window(total)
+        for key, acc in sums.items():
+            acc.add(out[key])
+    total = {key: acc.total for key, acc in sums.items()}
+    e = plan.energy
+    background = None
+    if plan.model is not None:
+        # the summed background travels with the sum, as it does with the image: the check that the zero-loss
+        # peak sits at 0 (centred_channels) leaves the background's own variance out of the summed variance
+        background = Background(
+            energy_mev=e,
+            counts=total["bg_counts"],
+            variance=total["bg_variance"],
+            model=plan.model,
+            windows_mev=plan.windows,
+        )
+    summed = EELSData(
+        energy_mev=e,
+        counts=total["counts"],
+        variance=total["variance"],
+        steps=tuple(plan.steps),
+        background=background,
+    )
+    return auto_window(summed)
 
 
 # ---------------------------------------------------------------------------------------------------- public
