@@ -98,6 +98,21 @@ def test_the_centring_is_the_whole_image_centring(raw):
     np.testing.assert_array_equal(
         shift_rows(counts[:40], moved, raw.energy_mev, raw.channel_width_mev, k2, ends), full2[:, ends]
     )
+    # three whole-channel shifts among 40 rows (rows grouped by shift), whole axis and the ends
+    moved = shifts[:40] + np.repeat([-7, 0, 5], [10, 20, 10]) * raw.channel_width_mev
+    k3 = centred_axis(raw.energy_mev, raw.channel_width_mev, float(moved.min()), float(moved.max()))
+    full3 = shift_rows(counts[:40], moved, raw.energy_mev, raw.channel_width_mev, k3)
+    np.testing.assert_array_equal(full3[20:30], shift_rows(counts[20:30], moved[20:30], raw.energy_mev, 0.25, k3))
+    q = (moved - raw.energy_mev[0]) / raw.channel_width_mev  # the formula of centre_zlp, one row at a time
+    for row in (0, 15, 39):
+        i = np.floor(q[row]).astype(int) + k3
+        f = q[row] - np.floor(q[row])
+        one = (1.0 - f) * counts[row, np.clip(i, 0, raw.n_channels - 1)] + f * counts[row, np.clip(i + 1, 0, 1023)]
+        np.testing.assert_array_equal(full3[row], one)
+    ends = np.r_[0, 1, 2, k3.size - 2, k3.size - 1]
+    np.testing.assert_array_equal(
+        shift_rows(counts[:40], moved, raw.energy_mev, raw.channel_width_mev, k3, ends), full3[:, ends]
+    )
 
 
 def test_workers_do_not_change_the_numbers(raw):

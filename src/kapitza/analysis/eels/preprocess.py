@@ -349,7 +349,6 @@ def shift_many(
             sel: Any = slice(None) if groups.size == 1 else np.flatnonzero(base == b)
             f = frac[sel]
             one_f = 1.0 - f
-            parts = [a if groups.size == 1 else a[sel] for a in arrays]
             for r0, r1 in runs:
                 lo = int(b + kk[r0])
                 if lo >= 0 and lo + (r1 - r0) <= n - 1:
@@ -357,11 +356,12 @@ def shift_many(
                     c1: Any = slice(lo + 1, lo + 1 + r1 - r0)
                 else:
                     c0, c1 = np.clip(b + kk[r0:r1], 0, n - 1), np.clip(b + kk[r0:r1] + 1, 0, n - 1)
-                for part, o in zip(parts, out):
-                    if groups.size == 1:
-                        o[:, r0:r1] = one_f * part[:, c0] + f * part[:, c1]
-                    else:
-                        o[sel, r0:r1] = one_f * part[:, c0] + f * part[:, c1]
+                    if groups.size > 1:  # rows and columns both by index: the block they span
+                        c0, c1 = np.ix_(sel, c0)[1], np.ix_(sel, c1)[1]
+                rows_: Any = sel if groups.size == 1 or isinstance(c0, slice) else sel[:, None]
+                for a, o in zip(arrays, out):
+                    # only the rows of this shift and the columns of this run are read (not whole rows)
+                    o[sel, r0:r1] = one_f * a[rows_, c0] + f * a[rows_, c1]
         return out
     edges = _edges(energy)
     new_energy = k * width
@@ -568,8 +568,8 @@ def window_mask(abs_e: NDArray[np.float64], windows: tuple[tuple[float, float], 
 
 
 def power_law_side(
-    counts: NDArray[np.float64], variance: NDArray[np.float64], x: NDArray[np.float64]
-) -> tuple[NDArray, NDArray, NDArray, NDArray]:
+    counts: NDArray[np.float64], variance: NDArray[np.float64], x: NDArray[np.float64], *, with_chi2: bool = True
+) -> tuple[NDArray, NDArray, NDArray, NDArray | None]:
     """Fit ln I = a - r ln|E| per row; returns (a, r, covariance of (a, r), shape (n_pix, 2, 2), chi2/dof).
 
     Start: weighted LS of ln counts on x = ln|E| (weights counts^2 / variance, counts > 0).  Then iteratively
@@ -578,7 +578,8 @@ def power_law_side(
     the counts (data weights on ln c are biased by about +1/(2N) at N counts per channel).  Covariance: the
     sandwich H^-1 (sum var [1,x][1,x]^T) H^-1 with the stated variances (detector gain and read noise
     included), NOT scaled by chi2/dof (see the comment in the code for the measured reason); chi2/dof
-    (chi2 = sum (c - mu)^2 / var over the window channels, dof = n - 2) is returned and stored.
+    (chi2 = sum (c - mu)^2 / var over the window channels, dof = n - 2) is returned and stored (None
+    without ``with_chi2``).  Products such as w x x are formed as (w x) x, once: the same numbers.
     """
     n_pix = counts.shape[0]
     ok = counts > 0
@@ -586,8 +587,9 @@ def power_law_side(
     v_safe = np.where(ok & (variance > 0), variance, c_safe)
     w = np.where(ok, c_safe**2 / v_safe, 0.0)
     y = np.log(c_safe)
-    s0, s1, s2 = w.sum(axis=1), (w * x).sum(axis=1), (w * x * x).sum(axis=1)
-    t0, t1 = (w * y).sum(axis=1), (w * x * y).sum(axis=1)
+    wx = w * x
+    s0, s1, s2 = w.sum(axis=1), wx.sum(axis=1), (wx * x).sum(axis=1)
+    t0, t1 = (w * y).sum(axis=1), (wx * y).sum(axis=1)
     det = s0 * s2 - s1 * s1
     n_ok = np.count_nonzero(ok, axis=1)
     bad = (n_ok < 3) | ~(det > 1e-12 * np.maximum(s0 * s2, 1e-300))
@@ -603,27 +605,32 @@ def power_law_side(
         mu = np.exp(np.clip(icpt[:, None] + slope[:, None] * x, -700.0, 700.0))
         resid = counts - mu
         grad = np.stack(((resid).sum(axis=1), (resid * x).sum(axis=1)), axis=1)
+        mx = mu * x
         h[:, 0, 0] = mu.sum(axis=1)
-        h[:, 0, 1] = h[:, 1, 0] = (mu * x).sum(axis=1)
-        h[:, 1, 1] = (mu * x * x).sum(axis=1)
+        h[:, 0, 1] = h[:, 1, 0] = mx.sum(axis=1)
+        h[:, 1, 1] = (mx * x).sum(axis=1)
         step = np.linalg.solve(h, grad[..., None])[..., 0]
         icpt = icpt + step[:, 0]
         slope = slope + step[:, 1]
         if np.all(np.abs(step) < 1e-10 * (1.0 + np.abs(np.stack((icpt, slope), axis=1)))):
             break
     mu = np.exp(np.clip(icpt[:, None] + slope[:, None] * x, -700.0, 700.0))
+    mx = mu * x
     h[:, 0, 0] = mu.sum(axis=1)
-    h[:, 0, 1] = h[:, 1, 0] = (mu * x).sum(axis=1)
-    h[:, 1, 1] = (mu * x * x).sum(axis=1)
+    h[:, 0, 1] = h[:, 1, 0] = mx.sum(axis=1)
+    h[:, 1, 1] = (mx * x).sum(axis=1)
     meat = np.empty((n_pix, 2, 2))
+    vx = variance * x
     meat[:, 0, 0] = variance.sum(axis=1)
-    meat[:, 0, 1] = meat[:, 1, 0] = (variance * x).sum(axis=1)
-    meat[:, 1, 1] = (variance * x * x).sum(axis=1)
+    meat[:, 0, 1] = meat[:, 1, 0] = vx.sum(axis=1)
+    meat[:, 1, 1] = (vx * x).sum(axis=1)
     h_inv = np.linalg.inv(h)
     cov_slope = h_inv @ meat @ h_inv
-    v_safe = np.where(variance > 0, variance, np.maximum(mu, 1.0))
-    dof = max(counts.shape[1] - 2, 1)
-    chi2r = np.sum((counts - mu) ** 2 / v_safe, axis=1) / dof
+    chi2r = None
+    if with_chi2:
+        v_safe = np.where(variance > 0, variance, np.maximum(mu, 1.0))
+        dof = max(counts.shape[1] - 2, 1)
+        chi2r = np.sum((counts - mu) ** 2 / v_safe, axis=1) / dof
     # NOT scaled by chi2/dof (measured choice): on the forward model's spectra (tests/eels/test_eels_end_to_end.py)
     # scaling by max(1, chi2/dof) made the temperature errors about 7x their scatter (coverage 1.0), because the
     # window misfit there is phonon signal that barely moves the temperature; a misfit that does bias the

@@ -378,7 +378,8 @@ def _subtracted(
     if plan.model == "power-law":
         for side in ("gain", "loss"):
             p = pos[side]
-            a, r, cov[side], _ = power_law_side(_take(cc, p), _take(vv, p), np.log(abs_e[fit[side]])[None, :])
+            x = np.log(abs_e[fit[side]])[None, :]
+            a, r, cov[side], _ = power_law_side(_take(cc, p), _take(vv, p), x, with_chi2=False)
             w = where[side]
             bc[:, w], bv[:, w] = power_law_values(a, r, cov[side], np.log(abs_e[cols[w]]))
     elif plan.model == "zlp-fit":
