@@ -176,6 +176,7 @@ def test_hostile_chunks_are_refused_with_the_rows(raw):
     [
         ({"chunk_mb": 0}, "chunk_mb must be"),
         ({"chunk_mb": float("nan")}, "chunk_mb must be"),
+        ({"chunk_mb": float("inf")}, "chunk_mb must be"),
         ({"workers": 0}, "workers must be"),
         ({"bin_position": 4}, "does not divide the 6 positions"),
         ({"background": "joint"}, "background must be one of"),

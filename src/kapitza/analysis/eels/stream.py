@@ -27,7 +27,13 @@ Equality with the whole-image chain: every per-pixel step is the same code on th
 summed spectra are accumulated in the order ``ndarray.sum(axis=0)`` adds them, so the two agree to the last
 bit except for one thing: the power law's iteratively reweighted fit stops when *every* pixel of a chunk has
 converged (relative step < 1e-10), so a pixel can take one more (quadratically smaller) step in one chunking
-than in another.  Measured difference on the test images: below 1e-12 relative in T and its error.
+than in another.  Measured: no difference at all on the test images; 1.1e-15 in T and 2.4e-13 in its error on
+the 128 x 128 benchmark image (benchmarks/eels.py), whose whole-image chain fits the power law over about 2,000
+pixels at a time against 64 here.
+
+Speed: the fits run on blocks of 64 pixels (their temporaries stay in the processor's cache), the four
+background-covariance refits of :func:`~.temperature.window_fit` as one stacked fit per block; the channels a
+chunk needs are shifted as slices of runs of consecutive channels.
 
 Memory: one chunk of raw counts and variances (``chunk_mb``, default :data:`DEFAULT_CHUNK_MB`) plus
 temporaries of the shifted channels (a fraction of a chunk) and per-pixel results (22 numbers per pixel from
@@ -485,8 +491,8 @@ def stream_temperature_map(
     f = check_factor(bin_position, "bin_position")
     if data.nav_shape[1] % f:
         raise InputError(f"bin_position={f} does not divide the {data.nav_shape[1]} positions along x")
-    if isinstance(chunk_mb, bool) or not isinstance(chunk_mb, (int, float)) or not (chunk_mb > 0):
-        raise InputError(f"chunk_mb must be a number of MB > 0, got {chunk_mb!r}")
+    if isinstance(chunk_mb, bool) or not isinstance(chunk_mb, (int, float)) or not (0 < chunk_mb < math.inf):
+        raise InputError(f"chunk_mb must be a finite number of MB > 0, got {chunk_mb!r}")
     workers = check_factor(workers, "workers")
     if 0 in data.nav_shape:
         raise InputError(f"the spectrum image has no pixels (navigation shape {data.nav_shape})")
