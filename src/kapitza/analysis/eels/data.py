@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ...errors import InputError
-from ...io.results import result
+from ...io.results import freeze_value, result
 
 
 @result
@@ -183,10 +184,18 @@ class LazyEELSData:
         )
         if len(pos) != 2 or any(p.shape != (n,) for p, n in zip(pos, shape[:2])):
             raise InputError(f"positions of lengths {tuple(p.size for p in pos)} for navigation shape {shape[:2]}")
-        object.__setattr__(self, "energy_mev", e)
-        object.__setattr__(self, "positions_nm", pos)
+        # arrays read-only as in every result: the axes copied (small), numpy counts and variances as read-only
+        # views (no copy of an image); other array types (dask, h5py) are not written through by kapitza
+        object.__setattr__(self, "energy_mev", freeze_value(e))
+        object.__setattr__(self, "positions_nm", freeze_value(pos))
+        for name in ("counts", "variance"):
+            value = getattr(self, name)
+            if isinstance(value, np.ndarray) and value.flags.writeable:
+                view = value.view()
+                view.flags.writeable = False
+                object.__setattr__(self, name, view)
         object.__setattr__(self, "nav_names", tuple(self.nav_names) or ("y", "x"))
-        object.__setattr__(self, "metadata", dict(self.metadata))
+        object.__setattr__(self, "metadata", MappingProxyType(dict(self.metadata)))
 
     @property
     def nav_shape(self) -> tuple[int, ...]:
