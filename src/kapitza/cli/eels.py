@@ -522,8 +522,8 @@ def map_command(
 ) -> None:
     """Temperature at every probe position of a spectrum image, with its error.
 
-    The image is analysed in chunks of rows (``--chunk-mb``): the same temperatures as the whole-image chain with
-    memory bounded by the chunk; a large file is also left on disk and read chunk by chunk (``--lazy``).
+    The image is analysed in chunks of rows (--chunk-mb), with the temperatures of the whole-image chain and
+    memory bounded by the chunk; a large file is also left on disk and read chunk by chunk (--lazy).
     """
     if plot is not None:
         check_output(plot, _PLOT_SUFFIXES, "--plot")
