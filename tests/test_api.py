@@ -260,6 +260,7 @@ def _dump_file(path):
 def test_every_public_array_class_freezes_its_arrays(tmp_path):
     """Every public dataclass with array fields is a @result class (frozen by construction) or a class whose
     instance is checked here; a new class of neither kind fails this test until it freezes its arrays."""
+    from kapitza.analysis.eels.data import LazyEELSData
     from kapitza.io.lammps_dump import DumpFrame, DumpFrames, iter_frames, read_frames
     from kapitza.phonons import DebyeSpectrum, SineSpectrum, debye_spectrum, sine_spectrum
     from kapitza.transmission.agf import LayeredModel, chain_model
@@ -274,14 +275,16 @@ def test_every_public_array_class_freezes_its_arrays(tmp_path):
         DumpFrame: next(iter_frames(dump)),
         DumpFrames: read_frames(dump),
         LayeredModel: dataclasses.replace(chain_model(1.0, 2.0, 1.0, 1.0, 0.5), lateral_cell=cell),
+        LazyEELSData: LazyEELSData(energy_mev=np.array([-1.0, 0.0, 1.0]), counts=np.ones((2, 2, 3))),
     }
     assert cell.flags.writeable  # the caller's array was copied, not locked
     for cls, instance in checked.items():
         for name in classes[cls]:
-            array = getattr(instance, name)
-            assert isinstance(array, np.ndarray) and not array.flags.writeable, f"{cls.__name__}.{name}"
-            with pytest.raises(ValueError, match="read-only"):
-                array.flat[0] = 0
+            value = getattr(instance, name)
+            for array in value if isinstance(value, tuple) else (value,):  # a tuple of arrays: each one
+                assert isinstance(array, np.ndarray) and not array.flags.writeable, f"{cls.__name__}.{name}"
+                with pytest.raises(ValueError, match="read-only"):
+                    array.flat[0] = 0
     unchecked = [cls.__name__ for cls in classes if not _is_result_class(cls) and cls not in checked]
     assert unchecked == []
 

@@ -492,46 +492,85 @@ def _has(obj: Any, name: str) -> bool:
 
 
 # ------------------------------------------------------------------------------------------------------- map
+#: Files at least this large (bytes) in a format rosettasciio reads lazily are left on disk by ``eels map``.
+LAZY_FILE_BYTES = 1 << 30
+
+
 def map_command(
-    file: Annotated[Path, typer.Argument(help="spectrum image (or line scan)")],
+    file: Annotated[Path, typer.Argument(help="spectrum image")],
     window: _Window = None,
-    bin_position: Annotated[int, typer.Option("--bin-position", help="bin this many probe positions per axis")] = 1,
+    bin_position: Annotated[int, typer.Option("--bin-position", help="bin this many probe positions along x")] = 1,
     background: _Background = "power-law",
     background_windows: _BackgroundWindows = None,
     energy_unit: _EnergyUnit = None,
     detector_gain: _Gain = 1.0,
     read_noise: _ReadNoise = 0.0,
+    chunk_mb: Annotated[
+        float, typer.Option("--chunk-mb", help="raw data (counts and variances) processed at a time, MB")
+    ] = 64.0,
+    lazy: Annotated[
+        bool | None,
+        typer.Option(
+            "--lazy/--no-lazy",
+            help="leave the image on disk and read it in chunks (default: for .dm3/.dm4/.emd/.hspy files of 1 GiB "
+            "or more)",
+        ),
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", help="threads fitting the pixels of a chunk")] = 1,
     plot: Annotated[Path | None, typer.Option(help="temperature map and its error map")] = None,
     as_json: _Json = False,
 ) -> None:
-    """Temperature at every probe position of a spectrum image, with its error."""
+    """Temperature at every probe position of a spectrum image, with its error.
+
+    The image is analysed in chunks of rows (--chunk-mb), with the temperatures of the whole-image chain and
+    memory bounded by the chunk; a large file is also left on disk and read chunk by chunk (--lazy).
+    """
     if plot is not None:
         check_output(plot, _PLOT_SUFFIXES, "--plot")
     win = parse_range(window, "--window")
-    _background(background)  # joint is not offered for maps (one fit per pixel): refused here, not ignored
-    from ..analysis.eels.profile import temperature_map
+    model = _background(background)  # joint is not offered for maps (one fit per pixel): refused here, not ignored
+    windows = parse_ranges(background_windows, "--background-windows")
+    _checks.positive(detector_gain, "--detector-gain", "counts per electron")
+    if not (math.isfinite(read_noise) and read_noise >= 0):
+        raise InputError(f"--read-noise must be >= 0, got {read_noise:g}")
+    _checks.count(bin_position, "--bin-position")
+    _checks.count(workers, "--workers")
+    _checks.positive(chunk_mb, "--chunk-mb", "MB")
+    from ..analysis.eels.data import with_noise_model
+    from ..analysis.eels.read import read_eels, read_eels_lazy
+    from ..analysis.eels.stream import LAZY_SUFFIXES, stream_temperature_map, with_lazy_noise_model
 
-    data = _load(
-        file,
-        energy_unit=energy_unit,
-        detector_gain=detector_gain,
-        read_noise=read_noise,
-        background=background,
-        background_windows=background_windows,
-        bin_position=bin_position,
-    )
+    if lazy is None:
+        lazy = file.suffix.lower() in LAZY_SUFFIXES and file.is_file() and file.stat().st_size >= LAZY_FILE_BYTES
+    noise = detector_gain != 1.0 or read_noise != 0.0
+    if lazy:
+        data: Any = read_eels_lazy(file, energy_unit=energy_unit)
+        if noise:
+            data = with_lazy_noise_model(data, detector_gain, read_noise)
+    else:
+        data = read_eels(file, energy_unit=energy_unit)
+        if noise:
+            data = with_noise_model(data, detector_gain, read_noise)
     if not data.nav_shape:
-        raise InputError(f"{file} holds one spectrum: a map needs a line scan or an image (use eels temperature)")
-    tmap = temperature_map(data, win)
+        raise InputError(f"{file} holds one spectrum: a map needs a spectrum image (use eels temperature)")
+    tmap = stream_temperature_map(
+        data,
+        win,
+        background=model,
+        fit_windows_mev=windows,
+        bin_position=int(bin_position),
+        chunk_mb=float(chunk_mb),
+        workers=int(workers),
+    )
     if plot is not None:
         from ..plotting.eels import map_figure
 
         map_figure(tmap, path=plot)
     if as_json:
-        _emit({"file": str(file), "steps": list(data.steps), "map": tmap})
+        _emit({"file": str(file), "steps": list(tmap.steps), "map": tmap})
         return
     out = Console(highlight=False)
-    out.print(f"{file}: {' -> '.join(data.steps) or 'as read'}")
+    out.print(f"{file}: {' -> '.join(tmap.steps)}")
     out.print(f"{tmap.n_valid} of {tmap.valid.size} pixels with a temperature ({tmap.shape} grid)")
     if tmap.n_valid:
         t_min, t_max, t_median, err_median = tmap.valid_summary()

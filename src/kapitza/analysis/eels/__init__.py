@@ -16,6 +16,8 @@ Modules (data flows down the list):
   ``preprocess.preprocess``, is not re-exported here: the name would hide the module).
 - :mod:`.temperature` -- T from the gain/loss ratio, per-band temperatures, a Bose-Einstein test.
 - :mod:`.profile` -- temperature profiles and maps, the jump at an interface, Kapitza lengths.
+- :mod:`.stream` -- temperature maps of images of any size, in chunks of rows (from memory, a memory map, or a
+  file left on disk: :class:`~.data.LazyEELSData`, :func:`~.read.read_eels_lazy`).
 - :mod:`.flows` -- forward vs reverse heat flow: per-mode asymmetries and their significance.
 - :mod:`.forward` -- synthetic spectra from a phonon DOS (the forward model), and :mod:`.plan`.
 """
@@ -23,7 +25,7 @@ Modules (data flows down the list):
 from __future__ import annotations
 
 from .balance import bose_occupation, gain_loss_ratio, temperature_from_ratio
-from .data import EELSData, eels_data
+from .data import EELSData, LazyEELSData, eels_data
 from .flows import FlowComparison, compare_flows
 from .forward import (
     interface_temperatures,
@@ -36,7 +38,8 @@ from .forward import (
 from .plan import PlanTable, plan_experiment
 from .preprocess import centre_zlp, remove_background, sum_along
 from .profile import EELSProfile, KapitzaJump, TemperatureMap, analyze_profile, temperature_map, temperature_profile
-from .read import read_eels, write_eels
+from .read import read_eels, read_eels_lazy, write_eels
+from .stream import stream_temperature_map
 from .temperature import BandTemperatures, TemperatureFit, band_temperatures, fit_temperature
 
 __all__ = [
@@ -45,6 +48,7 @@ __all__ = [
     "EELSProfile",
     "FlowComparison",
     "KapitzaJump",
+    "LazyEELSData",
     "PlanTable",
     "TemperatureFit",
     "TemperatureMap",
@@ -59,12 +63,14 @@ __all__ = [
     "interface_temperatures",
     "plan_experiment",
     "read_eels",
+    "read_eels_lazy",
     "remove_background",
     "simulate_line_scan",
     "simulate_spectrum_image",
     "stack_rows",
     "simulate_spectrum",
     "simulate_stack",
+    "stream_temperature_map",
     "sum_along",
     "temperature_from_ratio",
     "temperature_map",

@@ -19,13 +19,15 @@ Conventions (every module of :mod:`kapitza.analysis.eels` keeps them):
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ...errors import InputError
-from ...io.results import result
+from ...io.results import freeze_value, result
 
 
 @result
@@ -131,6 +133,91 @@ class EELSData:
         return dataclasses.replace(self, steps=(*self.steps, step), **changes)
 
 
+@dataclasses.dataclass(frozen=True, repr=False)
+class LazyEELSData:
+    """A spectrum image read lazily: counts in any array sliceable along the first navigation axis.
+
+    The conventions of :class:`EELSData` (energy in meV, loss > 0; counts nav_shape + (n_channels,); positions
+    in nm), but ``counts`` (and ``variance``) are not loaded: a dask array (``read.read_eels_lazy``), an
+    ``np.memmap`` or an h5py dataset, read a chunk of rows at a time by
+    :func:`~kapitza.analysis.eels.stream.stream_temperature_map`, which checks each chunk (finite, counts >= 0,
+    variances >= 0) as :func:`eels_data` checks a whole image.
+
+    Attributes
+    ----------
+    energy_mev : ndarray, shape (n_channels,)
+        Signed energy axis in meV, strictly increasing.
+    counts : array-like, shape (ny, nx, n_channels)
+        Raw counts (any real dtype; converted to float64 per chunk).
+    variance : array-like of the same shape, or None
+        Variances; None: ``detector_gain * counts + read_noise**2`` per chunk (the noise model of
+        :func:`eels_data`, from ``metadata``, default 1 and 0).
+    positions_nm, nav_names, source, steps, metadata
+        As in :class:`EELSData`.
+    """
+
+    energy_mev: NDArray[np.float64]
+    counts: Any
+    variance: Any = None
+    positions_nm: tuple[NDArray[np.float64], ...] = ()
+    nav_names: tuple[str, ...] = ()
+    source: str = "array"
+    steps: tuple[str, ...] = ()
+    metadata: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        e = np.asarray(self.energy_mev, dtype=float)
+        if e.ndim != 1 or e.size < 3 or not np.all(np.isfinite(e)) or np.any(np.diff(e) <= 0):
+            raise InputError("the energy axis must be 1-D, finite, strictly increasing, with at least 3 channels")
+        shape = tuple(int(n) for n in getattr(self.counts, "shape", ()))
+        if len(shape) != 3 or shape[-1] != e.size:
+            raise InputError(
+                f"a lazily read spectrum image needs counts of shape (ny, nx, {e.size}) (got {shape}); line scans "
+                "and single spectra are read whole"
+            )
+        if getattr(self.counts, "dtype", np.dtype(float)).kind not in "biuf":
+            raise InputError(f"the counts are of type {self.counts.dtype}, not real numbers")
+        if self.variance is not None and tuple(getattr(self.variance, "shape", ())) != shape:
+            raise InputError(f"the variance has shape {getattr(self.variance, 'shape', None)}, the counts {shape}")
+        pos = tuple(np.asarray(p, dtype=float) for p in self.positions_nm) or tuple(
+            np.arange(n, dtype=float) for n in shape[:2]
+        )
+        if len(pos) != 2 or any(p.shape != (n,) for p, n in zip(pos, shape[:2])):
+            raise InputError(f"positions of lengths {tuple(p.size for p in pos)} for navigation shape {shape[:2]}")
+        # arrays read-only as in every result: the axes copied (small), numpy counts and variances as read-only
+        # views (no copy of an image); other array types (dask, h5py) are not written through by kapitza
+        object.__setattr__(self, "energy_mev", freeze_value(e))
+        object.__setattr__(self, "positions_nm", freeze_value(pos))
+        for name in ("counts", "variance"):
+            value = getattr(self, name)
+            if isinstance(value, np.ndarray) and value.flags.writeable:
+                view = value.view()
+                view.flags.writeable = False
+                object.__setattr__(self, name, view)
+        object.__setattr__(self, "nav_names", tuple(self.nav_names) or ("y", "x"))
+        object.__setattr__(self, "metadata", MappingProxyType(dict(self.metadata)))
+
+    @property
+    def nav_shape(self) -> tuple[int, ...]:
+        return tuple(int(n) for n in self.counts.shape[:-1])
+
+    @property
+    def n_channels(self) -> int:
+        return int(self.energy_mev.size)
+
+    @property
+    def channel_width_mev(self) -> float:
+        return float(np.median(np.diff(self.energy_mev)))
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the counts as float64 (what the whole-image chain holds for them)."""
+        return int(np.prod(self.counts.shape)) * 8
+
+    def __repr__(self) -> str:
+        return f"LazyEELSData(nav_shape={self.nav_shape}, n_channels={self.n_channels}, source={self.source!r})"
+
+
 def eels_data(
     energy_mev: ArrayLike,
     counts: ArrayLike,
@@ -163,7 +250,7 @@ def eels_data(
     """
     e = np.asarray(energy_mev, dtype=float)
     c = np.asarray(counts, dtype=float)
-    _check_noise_model(detector_gain, read_noise)
+    check_noise_model(detector_gain, read_noise)
     if c.ndim < 1 or c.size == 0:
         raise InputError("no counts: the spectrum is empty")
     if not np.all(np.isfinite(c)):
@@ -196,7 +283,7 @@ def eels_data(
     )
 
 
-def _check_noise_model(detector_gain: float, read_noise: float) -> None:
+def check_noise_model(detector_gain: float, read_noise: float) -> None:
     if not (np.isfinite(detector_gain) and detector_gain > 0):
         raise InputError(f"detector_gain must be > 0 (got {float(detector_gain):g})")
     if not (np.isfinite(read_noise) and read_noise >= 0):
@@ -206,7 +293,7 @@ def _check_noise_model(detector_gain: float, read_noise: float) -> None:
 def with_noise_model(data: EELSData, detector_gain: float, read_noise: float) -> EELSData:
     """Raw ``data`` with the variance rebuilt as detector_gain * counts + read_noise**2 and the model recorded
     in ``metadata`` (the temperature fit reads ``detector_gain`` there to split the Poisson part off)."""
-    _check_noise_model(detector_gain, read_noise)
+    check_noise_model(detector_gain, read_noise)
     return data.replace(
         f"variance = {detector_gain:g} x counts + {read_noise:g}^2 (detector gain, read noise)",
         variance=detector_gain * np.clip(data.counts, 0, None) + read_noise**2,

@@ -96,7 +96,7 @@ def _summed(data: EELSData) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     return flat_c.sum(axis=0), flat_v.sum(axis=0)
 
 
-def _half_width_channels(spectrum: NDArray[np.float64]) -> int:
+def half_width_channels(spectrum: NDArray[np.float64]) -> int:
     """Half width at half maximum of a summed spectrum, in whole channels (>= 1)."""
     i = int(np.argmax(spectrum))
     half = 0.5 * spectrum[i]
@@ -113,14 +113,28 @@ def _peak_fraction(counts: NDArray[np.float64], variance: NDArray[np.float64], h
     squares with a parabola (weights counts^2/variance = 1/var(ln counts)); its vertex is the centre.  For
     a Gaussian peak the log is exactly a parabola, so the vertex is exact whatever the sampling.
     """
-    n_pix, n = counts.shape
     top = np.argmax(counts, axis=1)
+    c, v = around_peak(counts, variance, top, half)
+    return peak_vertex(top, c, v, half, counts.shape[1])
+
+
+def around_peak(
+    counts: NDArray[np.float64], variance: NDArray[np.float64], top: NDArray[np.intp], half: int
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Counts and variances of the 2*half+1 channels around ``top`` per row (indices clipped to the axis)."""
+    n = counts.shape[1]
+    idx_c = np.clip(top[:, None] + np.arange(-half, half + 1)[None, :], 0, n - 1)
+    return np.take_along_axis(counts, idx_c, axis=1), np.take_along_axis(variance, idx_c, axis=1)
+
+
+def peak_vertex(
+    top: NDArray[np.intp], c: NDArray[np.float64], v: NDArray[np.float64], half: int, n: int
+) -> NDArray[np.float64]:
+    """The log-parabola vertex of :func:`_peak_fraction` from the channels around ``top`` (see :func:`around_peak`)."""
+    n_pix = c.shape[0]
     offsets = np.arange(-half, half + 1)
     idx = top[:, None] + offsets[None, :]
     inside = (idx >= 0) & (idx < n)
-    idx_c = np.clip(idx, 0, n - 1)
-    c = np.take_along_axis(counts, idx_c, axis=1)
-    v = np.take_along_axis(variance, idx_c, axis=1)
     ok = inside & (c > 0)
     c_safe = np.where(ok, c, 1.0)
     v_safe = np.where(ok & (v > 0), v, c_safe)  # zero variance (no noise model): weight by counts
@@ -157,7 +171,7 @@ def _zlp_index(data: EELSData) -> NDArray[np.float64]:
     if not np.any(data.counts > 0):
         raise InputError("no zero-loss peak found: all counts are zero")
     summed, _ = _summed(data)
-    half = _half_width_channels(summed)
+    half = half_width_channels(summed)
     half = min(max(1, half), 5)
     flat_c, flat_v = _flat(data.counts), _flat(data.variance)
     out = np.empty(flat_c.shape[0])
@@ -251,6 +265,118 @@ def _kappa_summed(data: EELSData, reshape: Any, axis: int) -> NDArray[np.float64
     return np.where(tot > 0, (k * w).sum(axis=axis) / np.where(tot > 0, tot, 1.0), k.mean(axis=axis))
 
 
+def is_uniform(energy: NDArray[np.float64], width: float) -> bool:
+    """True when every channel of ``energy`` (meV) is ``width`` (meV) wide (to 1e-9 relative)."""
+    return bool(np.all(np.abs(np.diff(energy) - width) <= 1e-9 * width))
+
+
+def centred_axis(energy: NDArray[np.float64], width: float, shift_min: float, shift_max: float) -> NDArray[np.int64]:
+    """Integer channels k (E = k * width, meV) that every spectrum covers after its shift by ``shifts`` (meV).
+
+    ``shift_min``, ``shift_max``: the smallest and largest zero-loss-peak position (meV) over the spectra.
+    InputError when fewer than 3 channels (or not both sides of 0) remain.
+    """
+    edges = _edges(energy)
+    tol = 1e-9 * width
+    k_lo = int(np.ceil((edges[0] - shift_min + 0.5 * width - tol) / width))
+    k_hi = int(np.floor((edges[-1] - shift_max - 0.5 * width + tol) / width))
+    if k_lo > 0 or k_hi < 0 or k_hi - k_lo + 1 < 3:
+        raise InputError(
+            f"the zero-loss peaks move by {shift_max - shift_min:g} meV across the data, leaving "
+            "fewer than 3 channels common to all spectra after centring"
+        )
+    return np.arange(k_lo, k_hi + 1)
+
+
+def centring_kappa(shifts: NDArray[np.float64], energy: NDArray[np.float64], width: float) -> NDArray[np.float64]:
+    """kappa = (1 - f)^2 + f^2 of each shift (meV) on a uniform axis (see :func:`centring_variance_ratio`)."""
+    q = (shifts - energy[0]) / width
+    f = q - np.floor(q)
+    return (1.0 - f) ** 2 + f**2
+
+
+def shift_rows(
+    rows: NDArray[np.float64],
+    shifts: NDArray[np.float64],
+    energy: NDArray[np.float64],
+    width: float,
+    k: NDArray[np.int64],
+    columns: NDArray[np.intp] | None = None,
+) -> NDArray[np.float64]:
+    """The sum-preserving shift of :func:`centre_zlp` applied to ``rows`` (n_pix, n_channels) of counts or variances.
+
+    ``shifts`` (n_pix,) are the zero-loss-peak positions in meV, ``k`` the output channels (:func:`centred_axis`);
+    ``columns`` (indices into ``k``) restricts the output to those channels, with the same numbers as the whole
+    row would give (each output channel depends on two input channels only, on a uniform axis).  Returns
+    (n_pix, len(k)) or (n_pix, len(columns)).
+    """
+    return shift_many((rows,), shifts, energy, width, k, columns)[0]
+
+
+def shift_many(
+    arrays: tuple[NDArray[np.float64], ...],
+    shifts: NDArray[np.float64],
+    energy: NDArray[np.float64],
+    width: float,
+    k: NDArray[np.int64],
+    columns: NDArray[np.intp] | None = None,
+) -> list[NDArray[np.float64]]:
+    """:func:`shift_rows` of several arrays of the same shape with the same shifts (the indices found once)."""
+    if is_uniform(energy, width):
+        # uniform axis: lower edge of new channel k sits at old fractional edge index k + q, q = (s - e0)/w,
+        # so the new count is (1 - f) c[i] + f c[i + 1] with i = floor(q) + k, f = q - floor(q)
+        q = (shifts - energy[0]) / width
+        q_floor = np.floor(q)
+        frac = (q - q_floor)[:, None]
+        base = q_floor.astype(np.intp)
+        n = energy.size
+        kk = k if columns is None else k[columns]
+        groups = np.unique(base)
+        out = [np.empty((base.size, kk.size)) for _ in arrays]
+        if groups.size > max(4, base.size // 16):  # many different whole-channel shifts: one gather of all rows
+            first = base[:, None] + kk[None, :]
+            rows = np.arange(base.size, dtype=np.intp)[:, None] * n
+            i0 = np.clip(first, 0, n - 1) + rows  # flat indices into each C-ordered (n_pix, n) array
+            i1 = np.clip(first + 1, 0, n - 1) + rows
+            for a, o in zip(arrays, out):
+                flat = np.ascontiguousarray(a).reshape(-1)
+                o[...] = (1.0 - frac) * np.take(flat, i0) + frac * np.take(flat, i1)
+            return out
+        # rows sharing a whole-channel shift read the same columns: slices of the runs of consecutive channels
+        breaks = np.flatnonzero(np.diff(kk) != 1) + 1
+        runs = list(zip(np.concatenate(([0], breaks)).tolist(), np.concatenate((breaks, [kk.size])).tolist()))
+        for b in groups:
+            sel: Any = slice(None) if groups.size == 1 else np.flatnonzero(base == b)
+            f = frac[sel]
+            one_f = 1.0 - f
+            for r0, r1 in runs:
+                lo = int(b + kk[r0])
+                if lo >= 0 and lo + (r1 - r0) <= n - 1:
+                    c0: Any = slice(lo, lo + r1 - r0)
+                    c1: Any = slice(lo + 1, lo + 1 + r1 - r0)
+                else:
+                    c0, c1 = np.clip(b + kk[r0:r1], 0, n - 1), np.clip(b + kk[r0:r1] + 1, 0, n - 1)
+                    if groups.size > 1:  # rows and columns both by index: the block they span
+                        c0, c1 = np.ix_(sel, c0)[1], np.ix_(sel, c1)[1]
+                rows_: Any = sel if groups.size == 1 or isinstance(c0, slice) else sel[:, None]
+                for a, o in zip(arrays, out):
+                    # only the rows of this shift and the columns of this run are read (not whole rows)
+                    o[sel, r0:r1] = one_f * a[rows_, c0] + f * a[rows_, c1]
+        return out
+    edges = _edges(energy)
+    new_energy = k * width
+    new_edges = np.concatenate((new_energy - 0.5 * width, [new_energy[-1] + 0.5 * width]))
+    old_index = np.arange(edges.size, dtype=float)
+    u = np.interp(new_edges[None, :] + shifts[:, None], edges, old_index)
+    out = []
+    for a in arrays:
+        cum = np.zeros((a.shape[0], a.shape[1] + 1))
+        np.cumsum(a, axis=1, out=cum[:, 1:])
+        shifted = np.diff(_cumulative_at(cum, a, u), axis=1)
+        out.append(shifted if columns is None else shifted[:, columns])
+    return out
+
+
 def centre_zlp(data: EELSData) -> EELSData:
     """Shift every spectrum so that its zero-loss peak is at 0 meV, keeping the gain and loss sides.
 
@@ -284,46 +410,18 @@ def centre_zlp(data: EELSData) -> EELSData:
     energy = data.energy_mev
     width = data.channel_width_mev
     shifts = np.atleast_1d(zlp_position(data)).reshape(-1)
-    edges = _edges(energy)
-    tol = 1e-9 * width
-    k_lo = int(np.ceil((edges[0] - shifts.min() + 0.5 * width - tol) / width))
-    k_hi = int(np.floor((edges[-1] - shifts.max() - 0.5 * width + tol) / width))
-    if k_lo > 0 or k_hi < 0 or k_hi - k_lo + 1 < 3:
-        raise InputError(
-            f"the zero-loss peaks move by {float(shifts.max() - shifts.min()):g} meV across the data, leaving "
-            "fewer than 3 channels common to all spectra after centring"
-        )
-    k = np.arange(k_lo, k_hi + 1)
+    k = centred_axis(energy, width, float(shifts.min()), float(shifts.max()))
     new_energy = k * width
-    new_edges = np.concatenate((new_energy - 0.5 * width, [new_energy[-1] + 0.5 * width]))
-    old_index = np.arange(edges.size, dtype=float)
     flat_c, flat_v = _flat(data.counts), _flat(data.variance)
     n_pix = flat_c.shape[0]
     out_c = np.empty((n_pix, k.size))
     out_v = np.empty((n_pix, k.size))
     kappa = np.ones(n_pix)
-    steps_ = np.diff(energy)
-    uniform = bool(np.all(np.abs(steps_ - width) <= 1e-9 * width))
+    uniform = is_uniform(energy, width)
     for sl in _chunks(n_pix, data.n_channels):
+        out_c[sl], out_v[sl] = shift_many((flat_c[sl], flat_v[sl]), shifts[sl], energy, width, k)
         if uniform:
-            # uniform axis: lower edge of new channel k sits at old fractional edge index k + q, q = (s - e0)/w,
-            # so the new count is (1 - f) c[i] + f c[i + 1] with i = floor(q) + k, f = q - floor(q)
-            q = (shifts[sl] - energy[0]) / width
-            q_floor = np.floor(q)
-            frac = (q - q_floor)[:, None]
-            kappa[sl] = (1.0 - frac[:, 0]) ** 2 + frac[:, 0] ** 2
-            idx = np.clip(q_floor.astype(np.intp)[:, None] + np.arange(k_lo, k_hi + 2)[None, :], 0, energy.size - 1)
-            for src, dst in ((flat_c, out_c), (flat_v, out_v)):
-                g = np.take_along_axis(src[sl], idx, axis=1)
-                dst[sl] = (1.0 - frac) * g[:, :-1] + frac * g[:, 1:]
-            continue
-        u = np.interp(new_edges[None, :] + shifts[sl, None], edges, old_index)
-        for src, dst in ((flat_c, out_c), (flat_v, out_v)):
-            per = src[sl]
-            cum = np.zeros((per.shape[0], per.shape[1] + 1))
-            np.cumsum(per, axis=1, out=cum[:, 1:])
-            at = _cumulative_at(cum, per, u)
-            dst[sl] = np.diff(at, axis=1)
+            kappa[sl] = centring_kappa(shifts[sl], energy, width)
     # cumulative differences may leave -1e-12 rounding on empty channels; the IEEE value is noise, not data
     np.maximum(out_v, 0.0, out=out_v)
     nav = data.nav_shape
@@ -412,7 +510,7 @@ class Background:
     _summary_fields: ClassVar[tuple[str, ...]] = ("model", "windows_mev", "counts")
 
 
-def _check_windows(windows: Any, data: EELSData) -> tuple[tuple[float, float], ...]:
+def check_fit_windows(windows: Any, data: EELSData) -> tuple[tuple[float, float], ...]:
     try:
         pairs = tuple((float(lo), float(hi)) for lo, hi in windows)
     except (TypeError, ValueError):
@@ -446,8 +544,11 @@ def default_fit_windows(data: EELSData) -> tuple[tuple[float, float], tuple[floa
     - outer: the top 15 % of the |E| range present on both sides (0.85 E_max to E_max): above the phonon
       range when the axis reaches well beyond the highest phonon (~ 1.3 x its energy or more).
     """
-    fwhm = zlp_fwhm(data)
-    e = data.energy_mev
+    return windows_from_fwhm(data.energy_mev, zlp_fwhm(data))
+
+
+def windows_from_fwhm(e: NDArray[np.float64], fwhm: float) -> tuple[tuple[float, float], tuple[float, float]]:
+    """:func:`default_fit_windows` on the centred axis ``e`` (meV) for a zero-loss peak ``fwhm`` meV wide."""
     e_max = float(min(-e[0], e[-1]))
     inner = (_INNER_WINDOW_FWHM[0] * fwhm, _INNER_WINDOW_FWHM[1] * fwhm)
     outer = (max(_OUTER_WINDOW_FRACTION * e_max, inner[1]), e_max)
@@ -459,16 +560,16 @@ def default_fit_windows(data: EELSData) -> tuple[tuple[float, float], tuple[floa
     return inner, outer
 
 
-def _window_mask(abs_e: NDArray[np.float64], windows: tuple[tuple[float, float], ...]) -> NDArray[np.bool_]:
+def window_mask(abs_e: NDArray[np.float64], windows: tuple[tuple[float, float], ...]) -> NDArray[np.bool_]:
     mask = np.zeros(abs_e.shape, dtype=bool)
     for lo, hi in windows:
         mask |= (abs_e >= lo) & (abs_e <= hi)
     return mask
 
 
-def _power_law_side(
-    counts: NDArray[np.float64], variance: NDArray[np.float64], x: NDArray[np.float64]
-) -> tuple[NDArray, NDArray, NDArray, NDArray]:
+def power_law_side(
+    counts: NDArray[np.float64], variance: NDArray[np.float64], x: NDArray[np.float64], *, with_chi2: bool = True
+) -> tuple[NDArray, NDArray, NDArray, NDArray | None]:
     """Fit ln I = a - r ln|E| per row; returns (a, r, covariance of (a, r), shape (n_pix, 2, 2), chi2/dof).
 
     Start: weighted LS of ln counts on x = ln|E| (weights counts^2 / variance, counts > 0).  Then iteratively
@@ -477,7 +578,8 @@ def _power_law_side(
     the counts (data weights on ln c are biased by about +1/(2N) at N counts per channel).  Covariance: the
     sandwich H^-1 (sum var [1,x][1,x]^T) H^-1 with the stated variances (detector gain and read noise
     included), NOT scaled by chi2/dof (see the comment in the code for the measured reason); chi2/dof
-    (chi2 = sum (c - mu)^2 / var over the window channels, dof = n - 2) is returned and stored.
+    (chi2 = sum (c - mu)^2 / var over the window channels, dof = n - 2) is returned and stored (None
+    without ``with_chi2``).  Products such as w x x are formed as (w x) x, once: the same numbers.
     """
     n_pix = counts.shape[0]
     ok = counts > 0
@@ -485,8 +587,9 @@ def _power_law_side(
     v_safe = np.where(ok & (variance > 0), variance, c_safe)
     w = np.where(ok, c_safe**2 / v_safe, 0.0)
     y = np.log(c_safe)
-    s0, s1, s2 = w.sum(axis=1), (w * x).sum(axis=1), (w * x * x).sum(axis=1)
-    t0, t1 = (w * y).sum(axis=1), (w * x * y).sum(axis=1)
+    wx = w * x
+    s0, s1, s2 = w.sum(axis=1), wx.sum(axis=1), (wx * x).sum(axis=1)
+    t0, t1 = (w * y).sum(axis=1), (wx * y).sum(axis=1)
     det = s0 * s2 - s1 * s1
     n_ok = np.count_nonzero(ok, axis=1)
     bad = (n_ok < 3) | ~(det > 1e-12 * np.maximum(s0 * s2, 1e-300))
@@ -502,27 +605,32 @@ def _power_law_side(
         mu = np.exp(np.clip(icpt[:, None] + slope[:, None] * x, -700.0, 700.0))
         resid = counts - mu
         grad = np.stack(((resid).sum(axis=1), (resid * x).sum(axis=1)), axis=1)
+        mx = mu * x
         h[:, 0, 0] = mu.sum(axis=1)
-        h[:, 0, 1] = h[:, 1, 0] = (mu * x).sum(axis=1)
-        h[:, 1, 1] = (mu * x * x).sum(axis=1)
+        h[:, 0, 1] = h[:, 1, 0] = mx.sum(axis=1)
+        h[:, 1, 1] = (mx * x).sum(axis=1)
         step = np.linalg.solve(h, grad[..., None])[..., 0]
         icpt = icpt + step[:, 0]
         slope = slope + step[:, 1]
         if np.all(np.abs(step) < 1e-10 * (1.0 + np.abs(np.stack((icpt, slope), axis=1)))):
             break
     mu = np.exp(np.clip(icpt[:, None] + slope[:, None] * x, -700.0, 700.0))
+    mx = mu * x
     h[:, 0, 0] = mu.sum(axis=1)
-    h[:, 0, 1] = h[:, 1, 0] = (mu * x).sum(axis=1)
-    h[:, 1, 1] = (mu * x * x).sum(axis=1)
+    h[:, 0, 1] = h[:, 1, 0] = mx.sum(axis=1)
+    h[:, 1, 1] = (mx * x).sum(axis=1)
     meat = np.empty((n_pix, 2, 2))
+    vx = variance * x
     meat[:, 0, 0] = variance.sum(axis=1)
-    meat[:, 0, 1] = meat[:, 1, 0] = (variance * x).sum(axis=1)
-    meat[:, 1, 1] = (variance * x * x).sum(axis=1)
+    meat[:, 0, 1] = meat[:, 1, 0] = vx.sum(axis=1)
+    meat[:, 1, 1] = (vx * x).sum(axis=1)
     h_inv = np.linalg.inv(h)
     cov_slope = h_inv @ meat @ h_inv
-    v_safe = np.where(variance > 0, variance, np.maximum(mu, 1.0))
-    dof = max(counts.shape[1] - 2, 1)
-    chi2r = np.sum((counts - mu) ** 2 / v_safe, axis=1) / dof
+    chi2r = None
+    if with_chi2:
+        v_safe = np.where(variance > 0, variance, np.maximum(mu, 1.0))
+        dof = max(counts.shape[1] - 2, 1)
+        chi2r = np.sum((counts - mu) ** 2 / v_safe, axis=1) / dof
     # NOT scaled by chi2/dof (measured choice): on the forward model's spectra (tests/eels/test_eels_end_to_end.py)
     # scaling by max(1, chi2/dof) made the temperature errors about 7x their scatter (coverage 1.0), because the
     # window misfit there is phonon signal that barely moves the temperature; a misfit that does bias the
@@ -532,12 +640,33 @@ def _power_law_side(
     return icpt, -slope, cov, chi2r
 
 
+def power_law_values(
+    a: NDArray[np.float64], r: NDArray[np.float64], cov: NDArray[np.float64], x_eval: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Background counts and their variances (n_pix, n) of ln B = a - r x at x = ln |E / 1 meV| (n,).
+
+    ``a``, ``r`` (n_pix,) and ``cov`` (n_pix, 2, 2) of (a, r) from :func:`power_law_side`.
+    """
+    # ln B = a - r x; var(ln B) = var(a) - 2 x cov(a, r) + x^2 var(r); var(B) = B^2 var(ln B)
+    log_b = a[:, None] - r[:, None] * x_eval[None, :]
+    var_log = (
+        cov[:, 0, 0, None] - 2.0 * x_eval[None, :] * cov[:, 0, 1, None] + x_eval[None, :] ** 2 * cov[:, 1, 1, None]
+    )
+    b = np.exp(log_b)
+    return b, b * b * np.maximum(var_log, 0.0)
+
+
+def power_law_core(windows: tuple[tuple[float, float], ...], fwhm: float) -> float:
+    """|E| (meV) down to which the power law is evaluated: the lowest window start or 2 x the ZLP FWHM (meV)."""
+    # evaluated down to 2 x FWHM even when every window lies higher (it was silently 0 below the lowest window)
+    return min(min(lo for lo, _ in windows), 2.0 * fwhm)
+
+
 def _fit_power_law(data: EELSData, windows: tuple[tuple[float, float], ...]) -> Background:
     e = data.energy_mev
     abs_e = np.abs(e)
-    # evaluated down to 2 x FWHM even when every window lies higher (it was silently 0 below the lowest window)
-    core = min(min(lo for lo, _ in windows), 2.0 * zlp_fwhm(data))
-    fit_mask = _window_mask(abs_e, windows)
+    core = power_law_core(windows, zlp_fwhm(data))
+    fit_mask = window_mask(abs_e, windows)
     flat_c, flat_v = _flat(data.counts), _flat(data.variance)
     n_pix = flat_c.shape[0]
     out_c = np.zeros_like(flat_c)
@@ -552,24 +681,15 @@ def _fit_power_law(data: EELSData, windows: tuple[tuple[float, float], ...]) -> 
         cols = np.flatnonzero(sel & fit_mask)
         if cols.size < 3:
             raise InputError(
-                f"the background fit windows {_fmt_windows(windows)} hold fewer than 3 channels on the {side} side"
+                f"the background fit windows {format_windows(windows)} hold fewer than 3 channels on the {side} side"
             )
         x_fit = np.log(abs_e[cols])
         eval_cols = np.flatnonzero(sel & (abs_e >= core))
         x_eval = np.log(abs_e[eval_cols])
         for sl in _chunks(n_pix, data.n_channels):
-            a, r, cov, chi2r = _power_law_side(flat_c[sl][:, cols], flat_v[sl][:, cols], x_fit[None, :])
+            a, r, cov, chi2r = power_law_side(flat_c[sl][:, cols], flat_v[sl][:, cols], x_fit[None, :])
             params[f"{side}_chi2_reduced"][sl] = chi2r
-            # ln B = a - r x; var(ln B) = var(a) - 2 x cov(a, r) + x^2 var(r); var(B) = B^2 var(ln B)
-            log_b = a[:, None] - r[:, None] * x_eval[None, :]
-            var_log = (
-                cov[:, 0, 0, None]
-                - 2.0 * x_eval[None, :] * cov[:, 0, 1, None]
-                + x_eval[None, :] ** 2 * cov[:, 1, 1, None]
-            )
-            b = np.exp(log_b)
-            out_c[sl, eval_cols] = b
-            out_v[sl, eval_cols] = b * b * np.maximum(var_log, 0.0)
+            out_c[sl, eval_cols], out_v[sl, eval_cols] = power_law_values(a, r, cov, x_eval)
             params[f"{side}_exponent"][sl] = r
             params[f"{side}_exponent_err"][sl] = np.sqrt(cov[:, 1, 1])
             params[f"{side}_amplitude"][sl] = np.exp(a)
@@ -592,15 +712,17 @@ def _pearson7(e: NDArray[np.float64], height: float, centre: float, width: float
     return height / (1.0 + ((e - centre) / width) ** 2 * (2.0 ** (1.0 / m) - 1.0)) ** m
 
 
-def _fit_zlp_shape(data: EELSData, windows: tuple[tuple[float, float], ...]) -> Background:
+def zlp_shape(
+    e: NDArray[np.float64], summed: NDArray[np.float64], windows: tuple[tuple[float, float], ...]
+) -> tuple[NDArray[np.float64], tuple[float, float, float, float]]:
+    """The Pearson VII ZLP shape (height 1) on ``e`` (meV) fitted to the summed centred counts, and
+    (height, centre, width, m) of the fit; see :func:`fit_background`, model ``"zlp-fit"``."""
     from scipy.optimize import least_squares
 
-    e = data.energy_mev
     abs_e = np.abs(e)
     core = min(lo for lo, _ in windows)
-    fit_mask = _window_mask(abs_e, windows)
-    shape_mask = (fit_mask | (abs_e < core)) & (_summed(data)[0] > 0)
-    summed, _ = _summed(data)
+    fit_mask = window_mask(abs_e, windows)
+    shape_mask = (fit_mask | (abs_e < core)) & (summed > 0)
     y = np.log(summed[shape_mask])
     x = e[shape_mask]
     fwhm = peak_fwhm(e, summed)
@@ -613,10 +735,27 @@ def _fit_zlp_shape(data: EELSData, windows: tuple[tuple[float, float], ...]) -> 
     p0 = np.array([np.log(h0), 0.0, np.log(0.5 * fwhm), np.log(1.5)])
     fit = least_squares(residual, p0, method="lm", max_nfev=2000)
     height, centre, width, m = np.exp(fit.x[0]), fit.x[1], np.exp(fit.x[2]), np.exp(fit.x[3])
-    shape = _pearson7(e, 1.0, centre, width, m)
-    cols = np.flatnonzero(fit_mask)
+    return _pearson7(e, 1.0, centre, width, m), (float(height), float(centre), float(width), float(m))
+
+
+def zlp_scale(
+    c: NDArray[np.float64], v: NDArray[np.float64], p_fit: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Per-row scale of the ZLP shape ``p_fit`` (n,) and its variance, by linear LS over the window channels
+    ``c``, ``v`` (n_pix, n)."""
+    w = np.where(v > 0, 1.0 / np.where(v > 0, v, 1.0), 1.0 / np.maximum(np.abs(c), 1.0))
+    spp = np.sum(w * p_fit**2, axis=1)
+    s = np.sum(w * c * p_fit, axis=1) / spp
+    return s, 1.0 / spp  # linear LS: var(scale) = 1 / sum(P^2 / var)
+
+
+def _fit_zlp_shape(data: EELSData, windows: tuple[tuple[float, float], ...]) -> Background:
+    e = data.energy_mev
+    summed, _ = _summed(data)
+    shape, (height, centre, width, m) = zlp_shape(e, summed, windows)
+    cols = np.flatnonzero(window_mask(np.abs(e), windows))
     if cols.size < 2:
-        raise InputError(f"the background fit windows {_fmt_windows(windows)} hold fewer than 2 channels")
+        raise InputError(f"the background fit windows {format_windows(windows)} hold fewer than 2 channels")
     p_fit = shape[cols]
     flat_c, flat_v = _flat(data.counts), _flat(data.variance)
     n_pix = flat_c.shape[0]
@@ -624,11 +763,7 @@ def _fit_zlp_shape(data: EELSData, windows: tuple[tuple[float, float], ...]) -> 
     out_v = np.empty_like(flat_v)
     scale = np.empty(n_pix)
     for sl in _chunks(n_pix, data.n_channels):
-        c, v = flat_c[sl][:, cols], flat_v[sl][:, cols]
-        w = np.where(v > 0, 1.0 / np.where(v > 0, v, 1.0), 1.0 / np.maximum(np.abs(c), 1.0))
-        spp = np.sum(w * p_fit**2, axis=1)
-        s = np.sum(w * c * p_fit, axis=1) / spp
-        var_s = 1.0 / spp  # linear LS: var(scale) = 1 / sum(P^2 / var)
+        s, var_s = zlp_scale(flat_c[sl][:, cols], flat_v[sl][:, cols], p_fit)
         out_c[sl] = s[:, None] * shape[None, :]
         out_v[sl] = var_s[:, None] * shape[None, :] ** 2
         scale[sl] = s
@@ -649,7 +784,7 @@ def _fit_zlp_shape(data: EELSData, windows: tuple[tuple[float, float], ...]) -> 
     )
 
 
-def _fmt_windows(windows: tuple[tuple[float, float], ...]) -> str:
+def format_windows(windows: tuple[tuple[float, float], ...]) -> str:
     return ", ".join(f"{lo:g}:{hi:g}" for lo, hi in windows) + " meV"
 
 
@@ -708,7 +843,7 @@ def fit_background(data: EELSData, model: str = "power-law", fit_windows_mev: An
     if fit_windows_mev is None:
         windows: tuple[tuple[float, float], ...] = default_fit_windows(data)
     else:
-        windows = _check_windows(fit_windows_mev, data)
+        windows = check_fit_windows(fit_windows_mev, data)
     if model == "power-law":
         return _fit_power_law(data, windows)
     return _fit_zlp_shape(data, windows)
@@ -734,7 +869,7 @@ def subtract_background(data: EELSData, background: Background) -> EELSData:
         )
     step = (
         f"subtracted the {background.model} ZLP-tail background (both sides, fitted on |E| in "
-        + _fmt_windows(background.windows_mev)
+        + format_windows(background.windows_mev)
         + ")"
     )
     return data.replace(
@@ -755,7 +890,7 @@ def remove_background(data: EELSData, model: str = "power-law", fit_windows_mev:
 # ----------------------------------------------------------------------------------------------------------
 
 
-def _check_factor(factor: Any, name: str) -> int:
+def check_factor(factor: Any, name: str) -> int:
     if isinstance(factor, bool) or not isinstance(factor, (int, np.integer)) or factor < 1:
         raise InputError(f"{name} must be an integer >= 1 (got {factor!r})")
     return int(factor)
@@ -776,7 +911,7 @@ def bin_channels(data: EELSData, factor: int) -> EELSData:
         Channels per bin, >= 1.
     """
     data = _check_data(data)
-    f = _check_factor(factor, "factor")
+    f = check_factor(factor, "factor")
     if f == 1:
         return data
     n = data.n_channels
@@ -852,7 +987,7 @@ def bin_positions(data: EELSData, factor: int, axis: int | str = -1) -> EELSData
     The counts and variances are summed; the new position is the mean of the group's positions (nm).
     """
     data = _check_data(data)
-    f = _check_factor(factor, "factor")
+    f = check_factor(factor, "factor")
     ax = _nav_axis(data, axis, "axis")
     n = data.nav_shape[ax]
     if n % f:
@@ -942,8 +1077,8 @@ def preprocess(
     data = _check_data(data)
     if background is not None and background not in BACKGROUND_MODELS:
         raise InputError(f"background must be one of {', '.join(BACKGROUND_MODELS)} or None (got {background!r})")
-    _check_factor(bin_energy, "bin_energy")
-    _check_factor(bin_position, "bin_position")
+    check_factor(bin_energy, "bin_energy")
+    check_factor(bin_position, "bin_position")
     if sum_axis is not None:
         _nav_axis(data, sum_axis, "sum_axis")
     if bin_position > 1 and not data.nav_shape:

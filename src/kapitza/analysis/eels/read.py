@@ -44,7 +44,7 @@ from ...errors import InputError, MissingDependencyError
 from ...io.atomic import atomic_write, check_writable
 from ...io.paths import excerpt
 from ...io.results import to_jsonable
-from .data import EELSData, eels_data
+from .data import EELSData, LazyEELSData, eels_data
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (
     ".dm3",
@@ -225,6 +225,38 @@ def _build(
 ) -> EELSData:
     """Counts with per-array-axis descriptions {name, units, offset, scale[, axis]} -> EELSData."""
     arr = np.asarray(data)
+    energy, positions, words, meta = _describe(path, fmt, arr, axes, signal_index, energy_unit, metadata)
+    counts = np.moveaxis(arr, signal_index, -1).astype(float)
+    var = None
+    if variance is not None:
+        v = np.asarray(variance)
+        if v.shape != arr.shape:
+            raise InputError(f"{path.name}: the stored variance has shape {v.shape}, the counts {arr.shape}")
+        var = np.moveaxis(v, signal_index, -1).astype(float)
+    try:
+        data = eels_data(
+            energy,
+            counts,
+            tuple(positions) if positions else None,
+            variance=var,
+            source=source or path.name,
+            metadata=meta,
+        )
+    except InputError as exc:
+        raise InputError(f"{path.name}: {exc}") from None
+    return _with_steps(data, (*steps, "; ".join(words)))
+
+
+def _describe(
+    path: Path,
+    fmt: str,
+    arr: Any,
+    axes: list[dict[str, Any]],
+    signal_index: int,
+    energy_unit: str | None,
+    metadata: dict[str, Any] | None,
+) -> tuple[np.ndarray, list[np.ndarray], list[str], dict[str, Any]]:
+    """The energy axis (meV), positions (nm), the reading's words and metadata of an array (loaded or lazy)."""
     if arr.dtype.kind not in "biuf":
         raise InputError(f"{path.name}: the {fmt} data are of type {arr.dtype}, not real numbers")
     if len(axes) != arr.ndim:
@@ -239,13 +271,6 @@ def _build(
     unit = energy_unit if energy_unit is not None else e_axis.get("units")
     factor = _energy_factor(unit if isinstance(unit, str) else None, where=path.name)
     energy = _axis_values(e_axis, arr.shape[signal_index]) * factor
-    counts = np.moveaxis(arr, signal_index, -1).astype(float)
-    var = None
-    if variance is not None:
-        v = np.asarray(variance)
-        if v.shape != arr.shape:
-            raise InputError(f"{path.name}: the stored variance has shape {v.shape}, the counts {arr.shape}")
-        var = np.moveaxis(v, signal_index, -1).astype(float)
     words = [f"read {path.name} ({fmt})"]
     file_unit = unit if isinstance(unit, str) else ""
     if factor != 1.0:
@@ -273,18 +298,7 @@ def _build(
     names = [str(axes[i].get("name") or "") for i in nav_axes]
     if any(names):
         meta["nav_axis_names_in_file"] = ", ".join(names)
-    try:
-        data = eels_data(
-            energy,
-            counts,
-            tuple(positions) if positions else None,
-            variance=var,
-            source=source or path.name,
-            metadata=meta,
-        )
-    except InputError as exc:
-        raise InputError(f"{path.name}: {exc}") from None
-    return _with_steps(data, (*steps, "; ".join(words)))
+    return energy, positions, words, meta
 
 
 def _with_steps(data: EELSData, steps: tuple[str, ...]) -> EELSData:
@@ -358,7 +372,7 @@ def _rsciio_reader(plugin: str) -> Callable[..., Any]:
     return file_reader
 
 
-def _read_rsciio(path: Path, suffix: str, plugin: str, energy_unit: str | None) -> EELSData:
+def _read_rsciio(path: Path, suffix: str, plugin: str, energy_unit: str | None, lazy: bool = False) -> Any:
     fmt = _FORMAT_NAMES[suffix]
     reader = _rsciio_reader(plugin)
     if plugin == "msa":  # rosettasciio reads any text as an empty MSA spectrum; the standard's first keyword
@@ -370,7 +384,7 @@ def _read_rsciio(path: Path, suffix: str, plugin: str, energy_unit: str | None) 
         if not head.startswith(b"#FORMAT"):
             raise InputError(f"{path.name}: not a readable MSA file (no #FORMAT line at the top)")
     try:
-        signals = reader(str(path), lazy=False)
+        signals = reader(str(path), lazy=lazy)
         if isinstance(signals, dict):
             signals = [signals]
         signals = list(signals)
@@ -400,7 +414,7 @@ def _read_rsciio(path: Path, suffix: str, plugin: str, energy_unit: str | None) 
     md = sig.get("metadata") or {}
     title = str(_get(md, "General", "title") or "")
     index = _pick_signal_axis(path, fmt, axes, title)
-    if np.size(data) == 0:
+    if math.prod(np.shape(data) if not hasattr(data, "shape") else data.shape) == 0:
         raise InputError(f"{path.name}: not a readable {fmt} file (no data)")
     variance = _get(md, "Kapitza", "variance")
     if variance is not None and np.shape(variance) != np.shape(data):
@@ -414,6 +428,8 @@ def _read_rsciio(path: Path, suffix: str, plugin: str, energy_unit: str | None) 
     if len(candidates) > 1:
         meta["signals_in_file"] = len(candidates)
     source = _get(md, "Kapitza", "source")
+    if lazy:
+        return _lazy(path, fmt, data, axes, index, energy_unit, variance, meta, steps, source)
     return _build(
         path,
         fmt,
@@ -426,6 +442,83 @@ def _read_rsciio(path: Path, suffix: str, plugin: str, energy_unit: str | None) 
         steps=steps,
         source=str(source) if isinstance(source, str) and source else None,
     )
+
+
+def _lazy(
+    path: Path,
+    fmt: str,
+    data: Any,
+    axes: list[dict[str, Any]],
+    index: int,
+    energy_unit: str | None,
+    variance: Any,
+    meta: dict[str, Any],
+    steps: tuple[str, ...],
+    source: Any,
+) -> LazyEELSData:
+    """A spectrum image left on disk (rosettasciio's dask array), the spectrum axis moved last."""
+    import dask.array as da
+
+    arr = da.asarray(data)
+    energy, positions, words, meta = _describe(path, fmt, arr, axes, index, energy_unit, meta)
+    if arr.ndim != 3:
+        raise InputError(
+            f"{path.name}: holds {arr.ndim - 1} navigation axes (shape {arr.shape}); lazy reading is for spectrum "
+            "images (2 navigation axes): read line scans and single spectra with read_eels"
+        )
+    counts = da.moveaxis(arr, index, -1)
+    var = None
+    if variance is not None:
+        var = da.moveaxis(da.asarray(variance), index, -1)
+    flip = energy.size > 1 and energy[0] > energy[-1]
+    if flip:  # a decreasing axis is reversed with the data, as eels_data does
+        energy = energy[::-1]
+        counts = counts[..., ::-1]
+        var = None if var is None else var[..., ::-1]
+    meta = {**meta, "detector_gain": 1.0, "read_noise": 0.0}
+    try:
+        return LazyEELSData(
+            energy_mev=energy,
+            counts=counts,
+            variance=var,
+            positions_nm=tuple(positions),
+            source=str(source) if isinstance(source, str) and source else path.name,
+            steps=(*steps, "; ".join(words) + "; left on disk (lazy), read in chunks of rows"),
+            metadata=meta,
+        )
+    except InputError as exc:
+        raise InputError(f"{path.name}: {exc}") from None
+
+
+def read_eels_lazy(path: str | os.PathLike, *, energy_unit: str | None = None) -> LazyEELSData:
+    """Open a spectrum image without reading its counts: rosettasciio's ``lazy=True`` (dask arrays).
+
+    For images larger than memory: :func:`~kapitza.analysis.eels.stream.stream_temperature_map` then reads a
+    chunk of rows at a time.  Formats: those read through rosettasciio (``.dm3`` ``.dm4`` ``.emd`` ``.hspy``);
+    the others are refused (read them with :func:`read_eels`).  Energy in meV and positions in nm as
+    :func:`read_eels` makes them; Poisson variances (variance = counts) unless the file stores its own.
+
+    Raises
+    ------
+    InputError
+        Unsupported suffix, a corrupt file, not a spectrum image (2 navigation axes).
+    MissingDependencyError
+        rosettasciio (the ``eels`` extra) is not installed.
+    """
+    _check_energy_unit(energy_unit)
+    p, suffix = _file_checks(path)
+    # the suffixes of stream.LAZY_SUFFIXES
+    plugins = {".dm3": "digitalmicrograph", ".dm4": "digitalmicrograph", ".emd": "emd", ".hspy": "hspy"}
+    if suffix not in plugins:
+        raise InputError(
+            f"{p.name}: lazy reading is for {', '.join(plugins)} files (through rosettasciio); read {suffix} files "
+            "with read_eels"
+        )
+    try:
+        import dask.array  # noqa: F401  (rosettasciio's lazy arrays)
+    except ImportError:
+        raise MissingDependencyError("dask", "eels", "reading spectrum images lazily") from None
+    return _read_rsciio(p, suffix, plugins[suffix], energy_unit, lazy=True)
 
 
 def _nion_properties(props: Any) -> dict[str, Any]:

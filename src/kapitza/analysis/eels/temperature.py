@@ -72,6 +72,8 @@ ADEQUACY_P = 1e-3
 #: Default significance level of the Bose-Einstein consistency test of band temperatures.
 DEFAULT_ALPHA = 0.01
 _MAX_ITER = 60
+#: Rows per block of the stacked background refits (:func:`_background_variance`).
+_REFIT_ROWS = 256
 _TOL = 1e-9
 
 METHOD_SLOPE = (
@@ -252,7 +254,7 @@ def check_window(window_mev: Any, w: float) -> tuple[float, float]:
     return lo, hi
 
 
-def _pairs(data: EELSData, window: tuple[float, float], n_params: int) -> tuple[NDArray, NDArray, NDArray]:
+def window_pairs(data: EELSData, window: tuple[float, float], n_params: int) -> tuple[NDArray, NDArray, NDArray]:
     """(``|E|`` of the pairs, loss indices, gain indices) inside the window."""
     w, k = centred_channels(data)
     lo, hi = window
@@ -338,6 +340,19 @@ def _fit_pixels(
             f"gain/loss ratio {float(ratio_sum[i]):.4g} >= 1: no positive temperature (is the loss side positive?)"
         )
 
+    if start is not None:  # linear response: one Gauss-Newton step from a converged fit (see _background_variance)
+        beta = np.array(start[0], dtype=float)
+        c = np.array(start[1], dtype=float)
+    else:
+        beta, c = _start(e, g, lc, vg, vl, sl, ratio_sum, intercept)
+    return _gauss_newton(e, g, lc, vg, vl, intercept, gain, beta, c, reasons, linear=start is not None)
+
+
+def _start(
+    e: NDArray, g: NDArray, lc: NDArray, vg: NDArray, vl: NDArray, sl: NDArray, ratio_sum: NDArray, intercept: bool
+) -> tuple[NDArray, NDArray]:
+    """Start of the fit: weighted ln(G/L) vs E where both sides are positive, else the ratio of the window sums."""
+    npix = g.shape[0]
     # Start: weighted fit of ln(G/L) vs E on the channels where both sides are positive.
     both = (g > 0) & (lc > 0)
     y = np.log(np.where(both, g, 1.0) / np.where(both, lc, 1.0))
@@ -360,12 +375,25 @@ def _fit_pixels(
     rs = np.clip(ratio_sum, 1e-300, 1.0 - 1e-12)
     fallback = -np.log(rs) / emean
     bad0 = ~np.isfinite(beta0) | (beta0 <= 0) | ~np.isfinite(c0) | (np.abs(c0) > 5)
-    beta = np.where(bad0, fallback, beta0)
-    c = np.where(bad0, 0.0, c0)
-    if start is not None:  # linear response: one Gauss-Newton step from a converged fit (see _background_variance)
-        beta = np.array(start[0], dtype=float)
-        c = np.array(start[1], dtype=float)
+    return np.where(bad0, fallback, beta0), np.where(bad0, 0.0, c0)
 
+
+def _gauss_newton(
+    e: NDArray,
+    g: NDArray,
+    lc: NDArray,
+    vg: NDArray,
+    vl: NDArray,
+    intercept: bool,
+    gain: float,
+    beta: NDArray,
+    c: NDArray,
+    reasons: NDArray,
+    *,
+    linear: bool,
+) -> dict[str, NDArray]:
+    """The iteratively reweighted Gauss-Newton fit of :func:`_fit_pixels` from (beta, c); ``linear``: one step."""
+    npix, n = g.shape
     n_total = g + lc
     npos = np.maximum(n_total, 0.0)
     extra_g = np.maximum(vg - gain * g, 0.0)  # read noise, background variance: not the signal's Poisson part
@@ -376,29 +404,58 @@ def _fit_pixels(
     converged = np.zeros(npix, dtype=bool)
     p = 2 if intercept else 1
 
-    def moments(rows: NDArray, beta_: NDArray, c_: NDArray) -> tuple[NDArray, ...]:
-        """Fisher matrix entries, scores and chi2 of the given rows (variances model-consistent at beta_, c_)."""
+    def moments(rows: NDArray, beta_: NDArray, c_: NDArray, with_chi2: bool = True) -> tuple[NDArray, ...]:
+        """Fisher matrix entries, scores and chi2 of the given rows (variances model-consistent at beta_, c_).
+
+        The intercept's entries (fcc, fbc, sc) only with ``intercept`` and chi2 only ``with_chi2`` (else the fbb
+        array stands in for them): what is computed is computed by the same operations either way.
+        """
         r = np.exp(np.clip(c_[:, None] - beta_[:, None] * e, -700.0, 700.0))
-        npr, gr, lr = npos[rows], g[rows], lc[rows]
-        vgm = extra_g[rows] + gain * r * npr / (1.0 + r)
-        vlm = extra_l[rows] + gain * npr / (1.0 + r)
-        wt = np.maximum(vgm + r * r * vlm, 1e-14 * vscale[rows])
+        pick: Any = slice(None) if rows.size == npix else rows  # all rows: views, not copies (same numbers)
+        npr, gr, lr = npos[pick], g[pick], lc[pick]
+        one_r = 1.0 + r
+        vgm, vlm = model_variances(r, one_r, npr, extra_g[pick], extra_l[pick])
+        wt = np.maximum(vgm + r * r * vlm, 1e-14 * vscale[pick])
         lam = (lr * vgm + r * gr * vlm) / wt  # errors-in-variables projection of the loss intensity
         resid = gr - r * lr
-        a_b = -lam * e * r / wt  # lam * dr/dbeta / w
+        # minus lam * dr/dbeta / w: the sign is carried by the sums below (IEEE rounding is symmetric in sign, so
+        # the sums are the same numbers as with a_b = -lam e r / w)
+        a_b_neg = lam * e * r / wt
+        fbb, sb = (a_b_neg * a_b_neg * wt).sum(1), -(a_b_neg * resid).sum(1)
+        fcc = fbc = sc = fbb
+        if intercept:
+            a_c = lam * r / wt
+            fcc, fbc, sc = (a_c * a_c * wt).sum(1), -(a_b_neg * a_c * wt).sum(1), (a_c * resid).sum(1)
+        return fbb, fcc, fbc, sb, sc, ((resid * resid / wt).sum(1) if with_chi2 else fbb)
+
+    def model_variances(r: NDArray, one_r: NDArray, npr: NDArray, xg: NDArray, xl: NDArray) -> tuple[NDArray, ...]:
+        """Model-consistent variances of the gain and loss counts (a gain of exactly 1 multiplies by nothing)."""
+        if gain == 1.0:
+            return xg + r * npr / one_r, xl + npr / one_r
+        return xg + gain * r * npr / one_r, xl + gain * npr / one_r
+
+    def fisher(beta_: NDArray, c_: NDArray) -> tuple[NDArray, NDArray, NDArray]:
+        """The Fisher entries of :func:`moments` for all rows, the same operations without the scores and chi2."""
+        r = np.exp(np.clip(c_[:, None] - beta_[:, None] * e, -700.0, 700.0))
+        one_r = 1.0 + r
+        vgm, vlm = model_variances(r, one_r, npos, extra_g, extra_l)
+        wt = np.maximum(vgm + r * r * vlm, 1e-14 * vscale)
+        lam = (lc * vgm + r * g * vlm) / wt
+        a_b_neg = lam * e * r / wt
+        fbb = (a_b_neg * a_b_neg * wt).sum(1)
+        if not intercept:
+            return fbb, fbb, fbb
         a_c = lam * r / wt
-        fbb, sb = (a_b * a_b * wt).sum(1), (a_b * resid).sum(1)
-        fcc, fbc, sc = (a_c * a_c * wt).sum(1), (a_b * a_c * wt).sum(1), (a_c * resid).sum(1)
-        return fbb, fcc, fbc, sb, sc, (resid * resid / wt).sum(1)
+        return fbb, (a_c * a_c * wt).sum(1), -(a_b_neg * a_c * wt).sum(1)
 
     for iteration in range(_MAX_ITER):
-        if start is not None and iteration == 1:
+        if linear and iteration == 1:
             converged[:] = True
             break
         rows = np.flatnonzero(active & ~converged)
         if rows.size == 0:
             break
-        fbb, fcc, fbc, sb, sc, _chi2 = moments(rows, beta[rows], c[rows])
+        fbb, fcc, fbc, sb, sc, _ = moments(rows, beta[rows], c[rows], with_chi2=False)
         if intercept:
             det = fbb * fcc - fbc * fbc
             okd = det > 1e-14 * np.maximum(fbb * fcc, 1e-300)
@@ -414,7 +471,11 @@ def _fit_pixels(
         c[rows] += dc
         converged[rows] = okd & (np.abs(db) * float(np.max(e)) < _TOL) & (np.abs(dc) < _TOL)
 
-    fbb, fcc, fbc, _sb, _sc, chi2 = moments(np.arange(npix), beta, c)
+    if linear:  # only beta and the reasons are used (see _background_variance): the Fisher entries suffice
+        fbb, fcc, fbc = fisher(beta, c)
+        chi2 = np.full(npix, np.nan)
+    else:
+        fbb, fcc, fbc, _sb, _sc, chi2 = moments(np.arange(npix), beta, c)
     if intercept:
         det = fbb * fcc - fbc * fbc
         okf = det > 0
@@ -434,7 +495,7 @@ def _fit_pixels(
 
 
 def _split(data: EELSData, window: tuple[float, float], intercept: bool) -> tuple[NDArray, ...]:
-    e, iloss, igain = _pairs(data, window, 2 if intercept else 1)
+    e, iloss, igain = window_pairs(data, window, 2 if intercept else 1)
     nch = data.n_channels
     counts = data.counts.reshape(-1, nch)
     var = data.variance.reshape(-1, nch)
@@ -454,21 +515,37 @@ def _background_propagation(data: EELSData, window: tuple[float, float], interce
     bg = data.background
     if bg is None or getattr(bg, "model", None) != "power-law" or bg.counts.shape != data.counts.shape:
         return None
-    e, iloss, igain = _pairs(data, window, 2 if intercept else 1)
+    e, iloss, igain = window_pairs(data, window, 2 if intercept else 1)
     nch = data.n_channels
     bc = np.asarray(bg.counts).reshape(-1, nch)
     bv = np.asarray(bg.variance).reshape(-1, nch)
     var = data.variance.reshape(-1, nch)
-    variances = (np.maximum(var[:, igain] - bv[:, igain], 0.0), np.maximum(var[:, iloss] - bv[:, iloss], 0.0))
+    return power_law_propagation(
+        e,
+        {side: (bc[:, idx], bv[:, idx], var[:, idx]) for side, idx in (("gain", igain), ("loss", iloss))},
+        {side: bg.parameters[f"{side}_covariance"] for side in ("gain", "loss")},
+    )
+
+
+def power_law_propagation(
+    e: NDArray[np.float64], sides: dict[str, tuple[NDArray, NDArray, NDArray]], covariances: dict[str, Any]
+) -> dict[str, Any]:
+    """The propagation of a subtracted power-law background into the temperature fit, from the window channels.
+
+    ``e`` (n,): ``|E|`` of the channel pairs, meV.  ``sides["gain"]``, ``sides["loss"]``: the background counts,
+    the background variances and the variances of the subtracted data at the pairs' channels, each (n_pix, n).
+    ``covariances[side]``: (n_pix, 2, 2) or nav_shape + (2, 2), the (ln A, r) covariance of that side's fit.
+    """
+    variances = tuple(np.maximum(sides[s][2] - sides[s][1], 0.0) for s in ("gain", "loss"))
     x = np.log(e)
     deltas = []  # (side, delta counts (n_pix, n)) for each principal direction of each side's covariance
-    for side, idx in (("gain", igain), ("loss", iloss)):
-        cov = np.asarray(bg.parameters[f"{side}_covariance"], dtype=float).reshape(-1, 2, 2)
+    for side in ("gain", "loss"):
+        cov = np.asarray(covariances[side], dtype=float).reshape(-1, 2, 2)
         lam, vec = np.linalg.eigh(cov)
         for k in range(2):
             step = np.sqrt(np.maximum(lam[:, k], 0.0))[:, None] * vec[:, :, k]  # (n_pix, 2): (d ln A, d r)
             factor = np.expm1(np.clip(step[:, :1] - step[:, 1:] * x[None, :], -50.0, 50.0))
-            deltas.append((side, bc[:, idx] * factor))
+            deltas.append((side, sides[side][0] * factor))
     return {"variances": variances, "deltas": deltas}
 
 
@@ -489,15 +566,87 @@ def _background_variance(
     by one of its standard deviations, a small change), not a fit from scratch.
     """
     total = np.zeros_like(out["beta"])
-    for side, delta in prop["deltas"]:
-        gg, ll = (g - delta, lc) if side == "gain" else (g, lc - delta)
-        moved = _fit_pixels(e, gg, ll, vg, vl, intercept, gain, start=(out["beta"], out["c"]))
-        d = np.where(moved["reasons"] == "", moved["beta"] - out["beta"], 0.0)
-        total += d * d
+    npix = g.shape[0]
+    k = len(prop["deltas"])
+    # the k shifted fits of a block of rows run as one fit of k x rows (every row is fitted on its own, so the
+    # numbers are those of k separate fits; the blocks bound the stacked copies)
+    for b0 in range(0, npix, _REFIT_ROWS):
+        rows = slice(b0, min(b0 + _REFIT_ROWS, npix))
+        gg = np.concatenate([g[rows] - d[rows] if side == "gain" else g[rows] for side, d in prop["deltas"]])
+        ll = np.concatenate([lc[rows] - d[rows] if side == "loss" else lc[rows] for side, d in prop["deltas"]])
+        start = (np.tile(out["beta"][rows], k), np.tile(out["c"][rows], k))
+        moved = _fit_pixels(e, gg, ll, np.tile(vg[rows], (k, 1)), np.tile(vl[rows], (k, 1)), intercept, gain, start)
+        m = rows.stop - rows.start
+        for i in range(k):
+            part = slice(i * m, (i + 1) * m)
+            d = np.where(moved["reasons"][part] == "", moved["beta"][part] - out["beta"][rows], 0.0)
+            total[rows] += d * d
     return total
 
 
 # --------------------------------------------------------------------------------------------- public API
+
+
+def map_verdict(valid: NDArray[np.bool_], adequate: NDArray[np.bool_]) -> str:
+    """The adequacy verdict of a map in words (how many valid pixels are inadequate)."""
+    nbad = int(np.count_nonzero(valid & ~adequate))
+    return (
+        f"{nbad} of {int(valid.sum())} valid pixels inadequate (p < {ADEQUACY_P:g}): their errors are inflated "
+        "by sqrt(chi2/dof)"
+    )
+
+
+def window_fit(
+    e: NDArray[np.float64],
+    g: NDArray[np.float64],
+    lc: NDArray[np.float64],
+    vg: NDArray[np.float64],
+    vl: NDArray[np.float64],
+    propagation: dict[str, Any] | None,
+    intercept: bool,
+    gain: float,
+) -> dict[str, NDArray]:
+    """Per-pixel temperatures of :func:`fit_temperature` from the window's channel pairs, flat over pixels.
+
+    ``e`` (n,): ``|E|`` of the pairs, meV; ``g``, ``lc``, ``vg``, ``vl`` (n_pix, n): gain and loss counts and
+    their variances (with a subtracted power law: the variances without the background's, see
+    :func:`power_law_propagation`); ``gain``: detector counts per electron.  Returns arrays (n_pix,):
+    temperature, temperature_err (K), valid, reasons, intercept, intercept_err, chi2_reduced, p_value, adequate,
+    inflation.  Row-independent: a pixel's numbers do not depend on the other rows.
+    """
+    out = _fit_pixels(e, g, lc, vg, vl, intercept, gain)
+    if propagation is not None:
+        out["var_bg"] = _background_variance(out, propagation, e, g, lc, vg, vl, intercept, gain)
+    reasons = out["reasons"]
+    valid = reasons == ""
+    beta = np.where(valid, out["beta"], 1.0)
+    temperature = np.where(valid, 1.0 / (KB_MEV * beta), np.nan)
+    chi2r = np.where(valid, out["chi2"], np.nan)
+    dof = e.size - (2 if intercept else 1)
+    p_value = np.where(valid, stats.chi2.sf(np.where(valid, chi2r, 0.0) * dof, dof), np.nan)
+    adequate = ~valid | (p_value >= ADEQUACY_P)
+    # inadequate: the fit's own (statistical) variance is scaled by chi2/dof; the propagated background variance
+    # (one fit, correlated across channels, which itself raises chi2) is added unscaled
+    var_bg = out.get("var_bg", np.zeros_like(out["var_b"]))
+    var_stat = np.abs(out["var_b"]) * np.where(adequate, 1.0, np.where(valid, chi2r, 1.0))
+    var_old = np.abs(out["var_b"]) + var_bg
+    var_new = var_stat + var_bg
+    inflation = np.sqrt(_safe_div(var_new, var_old) + (var_old <= 0))
+    temperature_err = np.where(valid, np.sqrt(var_new) / (KB_MEV * beta**2), np.nan)
+    c = np.where(valid, out["c"], np.nan)
+    c_err = np.where(valid, inflation * np.sqrt(np.abs(out["var_c"])), np.nan)
+    return {
+        "temperature": temperature,
+        "temperature_err": temperature_err,
+        "valid": valid,
+        "reasons": reasons,
+        "intercept": c,
+        "intercept_err": c_err,
+        "chi2_reduced": chi2r,
+        "p_value": p_value,
+        "adequate": adequate,
+        "inflation": inflation,
+    }
 
 
 def fit_temperature(
@@ -536,33 +685,20 @@ def fit_temperature(
     e, g, lc, vg, vl = _split(data, window, intercept)
     gain = detector_gain(data)
     propagation = _background_propagation(data, window, intercept)
-    if propagation is None:
-        out = _fit_pixels(e, g, lc, vg, vl, intercept, gain)
-    else:
+    if propagation is not None:
         vg, vl = propagation["variances"]
-        out = _fit_pixels(e, g, lc, vg, vl, intercept, gain)
-        out["var_bg"] = _background_variance(out, propagation, e, g, lc, vg, vl, intercept, gain)
     nav = data.nav_shape
-    reasons = out["reasons"]
-    valid = reasons == ""
+    m = window_fit(e, g, lc, vg, vl, propagation, intercept, gain)
+    valid, reasons, chi2r, p_value, adequate = m["valid"], m["reasons"], m["chi2_reduced"], m["p_value"], m["adequate"]
     if not nav and not valid[0]:
         raise InputError(f"no temperature in the window {window[0]:g}:{window[1]:g} meV: {reasons[0]}")
-    beta = np.where(valid, out["beta"], 1.0)
-    temperature = np.where(valid, 1.0 / (KB_MEV * beta), np.nan)
-    chi2r = np.where(valid, out["chi2"], np.nan)
-    dof = e.size - (2 if intercept else 1)
-    p_value = np.where(valid, stats.chi2.sf(np.where(valid, chi2r, 0.0) * dof, dof), np.nan)
-    adequate = ~valid | (p_value >= ADEQUACY_P)
-    # inadequate: the fit's own (statistical) variance is scaled by chi2/dof; the propagated background variance
-    # (one fit, correlated across channels, which itself raises chi2) is added unscaled
-    var_bg = out.get("var_bg", np.zeros_like(out["var_b"]))
-    var_stat = np.abs(out["var_b"]) * np.where(adequate, 1.0, np.where(valid, chi2r, 1.0))
-    var_old = np.abs(out["var_b"]) + var_bg
-    var_new = var_stat + var_bg
-    inflation = np.sqrt(_safe_div(var_new, var_old) + (var_old <= 0))
-    temperature_err = np.where(valid, np.sqrt(var_new) / (KB_MEV * beta**2), np.nan)
-    c = np.where(valid, out["c"], np.nan)
-    c_err = np.where(valid, inflation * np.sqrt(np.abs(out["var_c"])), np.nan)
+    temperature, temperature_err, c, c_err, inflation = (
+        m["temperature"],
+        m["temperature_err"],
+        m["intercept"],
+        m["intercept_err"],
+        m["inflation"],
+    )
     if not nav:
         verdict = (
             f"adequate: chi2/dof = {float(chi2r[0]):.3g} (p = {float(p_value[0]):.3g} >= {ADEQUACY_P:g})"
@@ -575,11 +711,7 @@ def fit_temperature(
             )
         )
     else:
-        nbad = int(np.count_nonzero(valid & ~adequate))
-        verdict = (
-            f"{nbad} of {int(valid.sum())} valid pixels inadequate (p < {ADEQUACY_P:g}): their errors are inflated "
-            "by sqrt(chi2/dof)"
-        )
+        verdict = map_verdict(valid, adequate)
     ratio, ratio_err, log_ratio, log_err = _figure_ratios(g, lc, vg, vl)
     n = e.size
 

@@ -1,0 +1,580 @@
+"""Temperature maps of spectrum images of any size: the standard chain run over bounded chunks of pixels.
+
+:func:`stream_temperature_map` gives the temperatures and errors of ``fit_temperature(preprocess(data, ...),
+window)`` (centre -> bin positions -> background -> gain/loss fit, see :mod:`.preprocess` and
+:mod:`.temperature`) without ever holding more than one chunk of the image, as raw counts or as any full-size
+temporary.  The image may be an in-memory :class:`~.data.EELSData` or a :class:`LazyEELSData`, whose counts
+are any array sliceable along the first navigation axis: a dask array (``read_eels_lazy``, rosettasciio's
+``lazy=True``), an ``np.memmap``, an h5py dataset.
+
+Passes (each reads the image once, chunk by chunk of whole rows):
+
+1. **ZLP positions.**  Per pixel: the highest channel and the 11 channels around it (what the sub-channel
+   log-parabola needs for any half width up to 5 channels); the raw summed spectrum.  After the pass: the half
+   width from the summed spectrum, every pixel's zero-loss-peak position, and the common centred axis (the
+   channels every pixel covers after its shift) -- the first half of the two-pass centring.
+2. **The summed centred spectrum** (only with a background: its FWHM places the power law's core and the
+   default fit windows; the ZLP-shape model is fitted to it).  Each chunk is shifted (the second half of the
+   centring) and summed.
+3. *(only without a window)* the summed centred, background-subtracted spectrum, for
+   :func:`~.temperature.auto_window`.
+4. **The map.**  Each chunk is shifted onto the common axis *only at the channels the fits read* (the
+   background fit windows and the window's gain/loss pairs: a shifted channel needs two raw channels), the
+   background fitted there and evaluated at the pairs, and the temperatures fitted
+   (:func:`~.temperature.window_fit`).
+
+Equality with the whole-image chain: every per-pixel step is the same code on the same numbers, and the
+summed spectra are accumulated in the order ``ndarray.sum(axis=0)`` adds them, so the two agree to the last
+bit except for one thing: the power law's iteratively reweighted fit stops when *every* pixel of a chunk has
+converged (relative step < 1e-10), so a pixel can take one more (quadratically smaller) step in one chunking
+than in another.  Measured: no difference at all on the test images; 1.1e-15 in T and 2.4e-13 in its error on
+the 128 x 128 benchmark image (benchmarks/eels.py), whose whole-image chain fits the power law over about 2,000
+pixels at a time against 64 here.
+
+Speed: the fits run on blocks of 64 pixels (their temporaries stay in the processor's cache), the four
+background-covariance refits of :func:`~.temperature.window_fit` as one stacked fit per block; the channels a
+chunk needs are shifted as slices of runs of consecutive channels.
+
+Memory: one chunk of raw counts and variances (``chunk_mb``, default :data:`DEFAULT_CHUNK_MB`) plus
+temporaries of the shifted channels (a fraction of a chunk) and per-pixel results (22 numbers per pixel from
+pass 1, a few per pixel after).  Not supported here (use the whole-image chain): summing along an axis, energy
+binning, line scans.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ...errors import InputError
+from .data import EELSData, LazyEELSData, check_noise_model
+from .preprocess import (
+    BACKGROUND_MODELS,
+    CENTRED_STEP,
+    Background,
+    around_peak,
+    centred_axis,
+    check_factor,
+    check_fit_windows,
+    format_windows,
+    half_width_channels,
+    is_centred,
+    peak_fwhm,
+    peak_vertex,
+    power_law_core,
+    power_law_side,
+    power_law_values,
+    shift_many,
+    shift_rows,
+    window_mask,
+    windows_from_fwhm,
+    zlp_scale,
+    zlp_shape,
+)
+from .profile import TemperatureMap
+from .temperature import (
+    auto_window,
+    check_window,
+    detector_gain,
+    power_law_propagation,
+    window_fit,
+    window_pairs,
+)
+
+#: Suffixes read lazily (rosettasciio's dask arrays) by :func:`~.read.read_eels_lazy`.
+LAZY_SUFFIXES = (".dm3", ".dm4", ".emd", ".hspy")
+#: Default raw data per chunk, MB (counts and variances as float64 together).
+DEFAULT_CHUNK_MB = 64.0
+#: Channels kept around each pixel's highest channel in pass 1 (the largest half width of the ZLP fit).
+_MAX_HALF = 5
+#: Pixels per block of the fits (whole bins of positions): small enough for the temporaries to stay in cache
+#: (measured on the 2-core development machine: 48-192 pixels about equally fast, 256 and more slower).
+_FIT_PIXELS = 64
+
+
+# ----------------------------------------------------------------------------------------------------- reading
+
+
+def _noise(data: EELSData | LazyEELSData) -> tuple[float, float]:
+    meta = data.metadata if isinstance(data.metadata, Mapping) else {}
+    gain, read = meta.get("detector_gain", 1.0), meta.get("read_noise", 0.0)
+    try:
+        gain, read = float(gain), float(read)
+    except (TypeError, ValueError):
+        return 1.0, 0.0
+    return (gain if math.isfinite(gain) and gain > 0 else 1.0), (read if math.isfinite(read) and read >= 0 else 0.0)
+
+
+def _row_chunks(data: EELSData | LazyEELSData, chunk_mb: float) -> list[slice]:
+    """Chunks of whole rows holding at most ``chunk_mb`` MB of raw counts and variances (float64), >= 1 row."""
+    ny, nx = data.nav_shape
+    per_row = nx * data.n_channels * 16  # counts and variances, float64
+    rows = max(1, int(chunk_mb * 1e6 // per_row))
+    return [slice(r, min(r + rows, ny)) for r in range(0, ny, rows)]
+
+
+def _read_rows(data: EELSData | LazyEELSData, rows: slice) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Counts and variances of the pixels in ``rows``, flat (n_pix, n_channels) float64, checked."""
+    n = data.n_channels
+    counts = np.asarray(data.counts[rows], dtype=float).reshape(-1, n)
+    if isinstance(data, EELSData):
+        return counts, np.asarray(data.variance[rows]).reshape(-1, n)
+    where = f"rows {rows.start}..{rows.stop - 1} of {data.source}"
+    if not np.all(np.isfinite(counts)):
+        raise InputError(f"the counts contain NaN or infinite values ({where})")
+    if np.any(counts < 0):
+        raise InputError(f"negative counts ({float(counts.min()):g}, {where}): raw spectra must be >= 0")
+    if data.variance is None:
+        gain, read = _noise(data)
+        return counts, gain * counts + read**2
+    var = np.asarray(data.variance[rows], dtype=float).reshape(-1, n)
+    if not np.all(np.isfinite(var)) or np.any(var < 0):
+        raise InputError(f"the variances must be finite and >= 0 ({where})")
+    return counts, var
+
+
+def _chunks(data: EELSData | LazyEELSData, plan: _Plan) -> Iterator[tuple[slice, NDArray, NDArray]]:
+    for rows in plan.rows:
+        c, v = _read_rows(data, rows)
+        yield rows, c, v
+
+
+def with_lazy_noise_model(data: LazyEELSData, detector_gain: float, read_noise: float) -> LazyEELSData:
+    """``data`` with its variances made per chunk as detector_gain * counts + read_noise**2 (the noise model of
+    :func:`~.data.with_noise_model`, recorded in ``metadata`` and ``steps``)."""
+    check_noise_model(detector_gain, read_noise)
+    return dataclasses.replace(
+        data,
+        variance=None,
+        metadata={**dict(data.metadata), "detector_gain": float(detector_gain), "read_noise": float(read_noise)},
+        steps=(*data.steps, f"variance = {detector_gain:g} x counts + {read_noise:g}^2 (detector gain, read noise)"),
+    )
+
+
+class _Accumulator:
+    """Sum over rows in the order ``ndarray.sum(axis=0)`` adds them (one row after another), chunk by chunk."""
+
+    def __init__(self) -> None:
+        self.total: NDArray[np.float64] | None = None
+
+    def add(self, rows: NDArray[np.float64]) -> None:
+        if self.total is None:
+            self.total = rows.sum(axis=0)
+            return
+        stacked = np.empty((rows.shape[0] + 1, rows.shape[1]))
+        stacked[0] = self.total
+        stacked[1:] = rows
+        self.total = stacked.sum(axis=0)
+
+
+# ------------------------------------------------------------------------------------------------------ plan
+
+
+@dataclasses.dataclass
+class _Plan:
+    """What the passes find: chunks, shifts, the centred axis, windows and the background's global parts."""
+
+    rows: list[slice]
+    shifts: NDArray[np.float64]
+    k: NDArray[np.int64]
+    width: float
+    bin_position: int
+    model: str | None
+    windows: tuple[tuple[float, float], ...] = ()
+    core: float = 0.0
+    shape: NDArray[np.float64] | None = None
+    steps: list[str] = dataclasses.field(default_factory=list)
+    cache: dict[bytes, Any] = dataclasses.field(default_factory=dict)
+
+    @property
+    def energy(self) -> NDArray[np.float64]:
+        return self.k * self.width
+
+
+def _bin(rows: NDArray[np.float64], nx: int, f: int) -> NDArray[np.float64]:
+    """Sum groups of ``f`` neighbouring pixels along x of flat pixels (n, m), as bin_positions does (n a multiple of
+    ``f`` starting at a group: ``nx`` is a multiple of ``f``, so groups never straddle two rows)."""
+    if f == 1:
+        return rows
+    m = rows.shape[1]
+    return rows.reshape(-1, f, m).sum(axis=1)
+
+
+def _zlp_pass(data: EELSData | LazyEELSData, rows: list[slice]) -> NDArray[np.float64]:
+    """Pass 1: every pixel's zero-loss-peak position (meV), as :func:`~.preprocess.zlp_position` finds it."""
+    n = data.n_channels
+    n_pix = int(np.prod(data.nav_shape))
+    top = np.empty(n_pix, dtype=np.intp)
+    cw = np.empty((n_pix, 2 * _MAX_HALF + 1))
+    vw = np.empty_like(cw)
+    raw = _Accumulator()
+    positive = False
+    start = 0
+    for sl in rows:
+        c, v = _read_rows(data, sl)
+        stop = start + c.shape[0]
+        positive = positive or bool(np.any(c > 0))
+        raw.add(c)
+        top[start:stop] = np.argmax(c, axis=1)
+        cw[start:stop], vw[start:stop] = around_peak(c, v, top[start:stop], _MAX_HALF)
+        start = stop
+    if not positive:
+        raise InputError("no zero-loss peak found: all counts are zero")
+    assert raw.total is not None
+    half = min(max(1, half_width_channels(raw.total)), _MAX_HALF)
+    keep = slice(_MAX_HALF - half, _MAX_HALF + half + 1)
+    index = peak_vertex(top, cw[:, keep], vw[:, keep], half, n)
+    return np.interp(index, np.arange(n, dtype=float), data.energy_mev)
+
+
+def _axis_data(energy: NDArray[np.float64], steps: Sequence[str]) -> EELSData:
+    """A one-spectrum EELSData of zeros on the centred axis: for the checks that read only the axis."""
+    z = np.zeros(energy.size)
+    return EELSData(energy_mev=energy, counts=z, variance=z, steps=tuple(steps))
+
+
+def _centred_sum(data: EELSData | LazyEELSData, plan: _Plan) -> NDArray[np.float64]:
+    """Pass 2: the summed centred counts (binned first when positions are binned, as the chain sums them)."""
+    acc = _Accumulator()
+    nx = data.nav_shape[1]
+    start = 0
+    for _rows, c, _v in _chunks(data, plan):
+        sh = plan.shifts[start : start + c.shape[0]]
+        start += c.shape[0]
+        acc.add(_bin(shift_rows(c, sh, data.energy_mev, plan.width, plan.k), nx, plan.bin_position))
+    assert acc.total is not None
+    return acc.total
+
+
+def _plan(
+    data: EELSData | LazyEELSData,
+    model: str | None,
+    fit_windows_mev: Any,
+    bin_position: int,
+    chunk_mb: float,
+) -> _Plan:
+    width = data.channel_width_mev
+    rows = _row_chunks(data, chunk_mb)
+    shifts = _zlp_pass(data, rows)
+    k = centred_axis(data.energy_mev, width, float(shifts.min()), float(shifts.max()))
+    plan = _Plan(rows=rows, shifts=shifts, k=k, width=width, bin_position=bin_position, model=model)
+    e = plan.energy
+    plan.steps.append(
+        f"{CENTRED_STEP} of each spectrum (sub-channel log-parabola, sum-preserving linear shift of counts and "
+        f"variances); shifts {float(shifts.min()):g} to {float(shifts.max()):g} meV; axis {float(e[0]):g}"
+        f" to {float(e[-1]):g} meV in steps of {width:g} meV"
+    )
+    if bin_position > 1:
+        plan.steps.append(
+            f"binned probe positions along {data.nav_names[-1]!r} by {bin_position} (counts and variances summed)"
+        )
+    if model is None:
+        return plan
+    summed = _centred_sum(data, plan)
+    axis = _axis_data(e, plan.steps)
+    if fit_windows_mev is None:
+        plan.windows = windows_from_fwhm(e, peak_fwhm(e, summed))
+    else:
+        plan.windows = check_fit_windows(fit_windows_mev, axis)
+    if model == "power-law":
+        plan.core = power_law_core(plan.windows, peak_fwhm(e, summed))
+        for side, sel in (("gain", e < 0), ("loss", e > 0)):
+            if np.count_nonzero(sel & window_mask(np.abs(e), plan.windows)) < 3:
+                raise InputError(
+                    f"the background fit windows {format_windows(plan.windows)} hold fewer than 3 channels on the "
+                    f"{side} side"
+                )
+    else:
+        plan.shape, _ = zlp_shape(e, summed, plan.windows)
+        if np.count_nonzero(window_mask(np.abs(e), plan.windows)) < 2:
+            raise InputError(f"the background fit windows {format_windows(plan.windows)} hold fewer than 2 channels")
+    plan.steps.append(
+        f"subtracted the {model} ZLP-tail background (both sides, fitted on |E| in "
+        + format_windows(plan.windows)
+        + ")"
+    )
+    return plan
+
+
+# ------------------------------------------------------------------------------------------------ the chunks
+
+
+def _columns(plan: _Plan, cols: NDArray[np.intp]) -> tuple[Any, ...]:
+    """The centred channels a chunk needs for ``cols`` and the background fit, and where each set sits in them."""
+    key = cols.tobytes()
+    if key in plan.cache:
+        return plan.cache[key]
+    e = plan.energy
+    abs_e = np.abs(e)
+    mask = window_mask(abs_e, plan.windows) if plan.model is not None else np.zeros(e.size, dtype=bool)
+    where: dict[str, NDArray[np.intp]] = {}
+    if plan.model == "power-law":
+        fit = {side: np.flatnonzero(sel & mask) for side, sel in (("gain", e < 0), ("loss", e > 0))}
+        where = {
+            side: np.flatnonzero(sel[cols] & (abs_e[cols] >= plan.core))
+            for side, sel in (("gain", e < 0), ("loss", e > 0))
+        }
+    elif plan.model == "zlp-fit":
+        fit = {"all": np.flatnonzero(mask)}
+    else:
+        fit = {}
+    need = np.unique(np.concatenate([cols, *fit.values()]))
+    pos = {name: _runs(np.searchsorted(need, js)) for name, js in (*fit.items(), ("cols", cols))}
+    plan.cache[key] = (need, fit, where, pos)
+    return plan.cache[key]
+
+
+def _runs(p: NDArray[np.intp]) -> list[tuple[int, int, slice]]:
+    """``p`` as runs of step +1 or -1: (first, stop) in ``p`` and the slice of the indices they hold."""
+    out = []
+    i = 0
+    while i < p.size:
+        j = i + 1
+        step = int(p[j] - p[i]) if j < p.size and abs(int(p[j] - p[i])) == 1 else 1
+        while j < p.size and int(p[j] - p[j - 1]) == step:
+            j += 1
+        stop = int(p[j - 1]) + step
+        out.append((i, j, slice(int(p[i]), stop if stop >= 0 else None, step)))
+        i = j
+    return out
+
+
+def _take(a: NDArray[np.float64], runs: list[tuple[int, int, slice]]) -> NDArray[np.float64]:
+    """``a[:, p]`` for the runs of :func:`_runs`, in the memory order numpy's fancy indexing gives it (Fortran):
+    the whole-image chain indexes so, and numpy's sums over a row add in another order on another layout (the
+    numbers would differ in the last bits)."""
+    if len(runs) == 1:
+        return np.asfortranarray(a[:, runs[0][2]])
+    out = np.empty((a.shape[0], runs[-1][1]), order="F")
+    for i, j, sl in runs:
+        out[:, i:j] = a[:, sl]
+    return out
+
+
+def _subtracted(
+    c: NDArray[np.float64],
+    v: NDArray[np.float64],
+    shifts: NDArray[np.float64],
+    energy_raw: NDArray[np.float64],
+    plan: _Plan,
+    nx: int,
+    cols: NDArray[np.intp],
+) -> dict[str, Any]:
+    """One chunk centred, binned and background-subtracted at the centred channels ``cols`` (indices into k).
+
+    Returns counts and variances (n_pix, len(cols)) after subtraction, the background's counts and variances
+    there, and for the power law the (ln A, r) covariances per side.
+    """
+    e = plan.energy
+    abs_e = np.abs(e)
+    need, fit, where, pos = _columns(plan, cols)
+    cc, vv = shift_many((c, v), shifts, energy_raw, plan.width, plan.k, need)
+    np.maximum(vv, 0.0, out=vv)
+    cc, vv = _bin(cc, nx, plan.bin_position), _bin(vv, nx, plan.bin_position)
+    n_pix = cc.shape[0]
+    bc = np.zeros((n_pix, cols.size))
+    bv = np.zeros((n_pix, cols.size))
+    cov: dict[str, NDArray[np.float64]] = {}
+    if plan.model == "power-law":
+        for side in ("gain", "loss"):
+            p = pos[side]
+            x = np.log(abs_e[fit[side]])[None, :]
+            a, r, cov[side], _ = power_law_side(_take(cc, p), _take(vv, p), x, with_chi2=False)
+            w = where[side]
+            bc[:, w], bv[:, w] = power_law_values(a, r, cov[side], np.log(abs_e[cols[w]]))
+    elif plan.model == "zlp-fit":
+        assert plan.shape is not None
+        p = pos["all"]
+        s, var_s = zlp_scale(_take(cc, p), _take(vv, p), plan.shape[fit["all"]])
+        bc = s[:, None] * plan.shape[cols][None, :]
+        bv = var_s[:, None] * plan.shape[cols][None, :] ** 2
+    p = pos["cols"]
+    return {"counts": _take(cc, p) - bc, "variance": _take(vv, p) + bv, "bg_counts": bc, "bg_variance": bv, "cov": cov}
+
+
+def _auto_window(data: EELSData | LazyEELSData, plan: _Plan) -> tuple[float, float]:
+    """Pass 3: the automatic window from the summed centred, subtracted spectrum (as fit_temperature finds it)."""
+    cols = np.arange(plan.k.size)
+    sums = {key: _Accumulator() for key in ("counts", "variance", "bg_counts", "bg_variance")}
+    start = 0
+    nx = data.nav_shape[1]
+    for _rows, c, v in _chunks(data, plan):
+        sh = plan.shifts[start : start + c.shape[0]]
+        start += c.shape[0]
+        out = _subtracted(c, v, sh, data.energy_mev, plan, nx, cols)
+        for key, acc in sums.items():
+            acc.add(out[key])
+    total = {key: acc.total for key, acc in sums.items()}
+    e = plan.energy
+    background = None
+    if plan.model is not None:
+        # the summed background travels with the sum, as it does with the image: the check that the zero-loss
+        # peak sits at 0 (centred_channels) leaves the background's own variance out of the summed variance
+        background = Background(
+            energy_mev=e,
+            counts=total["bg_counts"],
+            variance=total["bg_variance"],
+            model=plan.model,
+            windows_mev=plan.windows,
+        )
+    summed = EELSData(
+        energy_mev=e,
+        counts=total["counts"],
+        variance=total["variance"],
+        steps=tuple(plan.steps),
+        background=background,
+    )
+    return auto_window(summed)
+
+
+# ---------------------------------------------------------------------------------------------------- public
+
+
+def stream_temperature_map(
+    data: EELSData | LazyEELSData,
+    window_mev: Sequence[float] | None = None,
+    *,
+    background: str | None = "power-law",
+    fit_windows_mev: Any = None,
+    bin_position: int = 1,
+    intercept: bool = False,
+    chunk_mb: float = DEFAULT_CHUNK_MB,
+    workers: int = 1,
+) -> TemperatureMap:
+    """Temperature map of a raw spectrum image, processed in chunks of rows (see the module docstring).
+
+    The same numbers as ``temperature_map(preprocess(data, background=background, fit_windows_mev=...,
+    bin_position=...), window_mev)`` (to < 1e-12 relative; exactly, except for the power law's stopping rule)
+    for any image size, holding one chunk at a time.
+
+    Parameters
+    ----------
+    data : EELSData or LazyEELSData
+        Raw (not centred) spectrum image, navigation shape (ny, nx); counts (ny, nx, n_channels).
+    window_mev : (lo, hi), optional
+        ``|E|`` window of the gain/loss fit, meV; default: :func:`~.temperature.auto_window` of the summed,
+        preprocessed image (one more pass over the data).
+    background : {"power-law", "zlp-fit"} or None
+        ZLP-tail model (:func:`~.preprocess.fit_background`); None: no subtraction.
+    fit_windows_mev : sequence of (lo, hi), optional
+        Background fit windows, ``|E|`` in meV (default :func:`~.preprocess.default_fit_windows`).
+    bin_position : int
+        Probe positions summed per bin along x (must divide nx).
+    intercept : bool
+        Fit r = exp(c - E/k_B T) with a free c (see :func:`~.temperature.fit_temperature`).
+    chunk_mb : float
+        Raw counts and variances (float64) per chunk, MB (> 0); at least one row of the image per chunk.
+    workers : int
+        Threads fitting the blocks of a chunk (>= 1; the numbers do not depend on it).
+
+    Returns
+    -------
+    TemperatureMap
+        Temperatures and errors (K), valid pixels, the window; ``steps`` say what was done, and in how many chunks.
+    """
+    if not isinstance(data, (EELSData, LazyEELSData)):
+        raise InputError(f"data must be an EELSData or a LazyEELSData, got {type(data).__name__}")
+    if len(data.nav_shape) != 2:
+        raise InputError(
+            f"a temperature map needs a spectrum image (2 navigation axes), got navigation shape {data.nav_shape}"
+        )
+    if isinstance(data, EELSData) and is_centred(data):
+        raise InputError("stream_temperature_map takes raw spectra; these are centred already (use temperature_map)")
+    if background is not None and background not in BACKGROUND_MODELS:
+        raise InputError(f"background must be one of {', '.join(BACKGROUND_MODELS)} or None (got {background!r})")
+    f = check_factor(bin_position, "bin_position")
+    if data.nav_shape[1] % f:
+        raise InputError(f"bin_position={f} does not divide the {data.nav_shape[1]} positions along x")
+    if isinstance(chunk_mb, bool) or not isinstance(chunk_mb, (int, float)) or not (0 < chunk_mb < math.inf):
+        raise InputError(f"chunk_mb must be a finite number of MB > 0, got {chunk_mb!r}")
+    workers = check_factor(workers, "workers")
+    if 0 in data.nav_shape:
+        raise InputError(f"the spectrum image has no pixels (navigation shape {data.nav_shape})")
+    plan = _plan(data, background, fit_windows_mev, f, float(chunk_mb))
+    w = plan.width
+    axis = _axis_data(plan.energy, plan.steps)
+    window = _auto_window(data, plan) if window_mev is None else check_window(window_mev, w)
+    if plan.model == "power-law" and window[0] < plan.core - 0.5 * w:
+        raise InputError(
+            f"the window {window[0]:g}:{window[1]:g} meV reaches below {plan.core:g} meV, where the subtracted "
+            f"power-law background is not defined (the zero-loss-peak core): start the window at >= {plan.core:g} meV"
+        )
+    e, iloss, igain = window_pairs(axis, window, 2 if intercept else 1)
+    cols = np.concatenate([igain, iloss])
+    n = e.size
+    gain = detector_gain(data) if isinstance(data, EELSData) else _noise(data)[0]
+    ny, nx = data.nav_shape
+    n_out = ny * (nx // f)
+    results = {key: np.empty(n_out) for key in ("temperature", "temperature_err")}
+    valid = np.empty(n_out, dtype=bool)
+    step = max(1, _FIT_PIXELS // f) * f  # blocks of about _FIT_PIXELS pixels, whole bins, for the fits
+
+    def fit_block(c: NDArray[np.float64], v: NDArray[np.float64], first: int) -> None:
+        """Fit the raw pixels ``c``, ``v`` whose first is pixel ``first`` of the image; store the results."""
+        sh = plan.shifts[first : first + c.shape[0]]
+        s = _subtracted(c, v, sh, data.energy_mev, plan, nx, cols)
+        g, lc = s["counts"][:, :n], s["counts"][:, n:]
+        vg, vl = s["variance"][:, :n], s["variance"][:, n:]
+        prop = None
+        if plan.model == "power-law":
+            sides = {
+                "gain": (s["bg_counts"][:, :n], s["bg_variance"][:, :n], vg),
+                "loss": (s["bg_counts"][:, n:], s["bg_variance"][:, n:], vl),
+            }
+            prop = power_law_propagation(e, sides, s["cov"])
+            vg, vl = prop["variances"]
+        m = window_fit(e, g, lc, vg, vl, prop, intercept, gain)
+        o = first // f
+        results["temperature"][o : o + g.shape[0]] = m["temperature"]
+        results["temperature_err"][o : o + g.shape[0]] = m["temperature_err"]
+        valid[o : o + g.shape[0]] = m["valid"]
+
+    _columns(plan, cols)  # found once, before any thread reads the plan
+    pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
+    try:
+        start = 0
+        for _rows, chunk_c, chunk_v in _chunks(data, plan):
+            # blocks keep their (pixels, pairs) temporaries in the processor's cache; with workers > 1 the blocks
+            # of a chunk are fitted in threads (numpy releases the GIL in its array loops)
+            blocks = [(chunk_c[b : b + step], chunk_v[b : b + step], start + b) for b in range(0, len(chunk_c), step)]
+            start += chunk_c.shape[0]
+            if pool is None:
+                for block in blocks:
+                    fit_block(*block)
+            else:
+                for done in [pool.submit(fit_block, *block) for block in blocks]:
+                    done.result()
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    t = results["temperature"].reshape(ny, nx // f)
+    err = results["temperature_err"].reshape(ny, nx // f)
+    ok = valid.reshape(t.shape) & np.isfinite(t) & np.isfinite(err) & (err > 0)
+    positions = list(data.positions_nm)
+    if f > 1:
+        positions[1] = positions[1].reshape(-1, f).mean(axis=1)
+    rows = plan.rows[0].stop - plan.rows[0].start
+    return TemperatureMap(
+        positions_nm=tuple(positions),
+        nav_names=tuple(data.nav_names),
+        temperature=t,
+        temperature_err=err,
+        valid=ok,
+        window_mev=(float(window[0]), float(window[1])),
+        source=data.source,
+        steps=(
+            *data.steps,
+            *plan.steps,
+            f"temperature per pixel (streamed: {len(plan.rows)} chunk(s) of up to {rows} rows, "
+            f"{'4' if window_mev is None else '3' if plan.model else '2'} passes over the data)",
+        ),
+    )
+
+
+__all__ = ["DEFAULT_CHUNK_MB", "LAZY_SUFFIXES", "LazyEELSData", "stream_temperature_map", "with_lazy_noise_model"]
