@@ -95,10 +95,10 @@ def test_a_member_failing_on_a_worker_is_reported_and_the_other_runs(cli, tmp_pa
 
 def test_a_scheduler_without_workers_is_one_line_not_a_hang(cli, tmp_path, monkeypatch):
     """Before: ``md campaign --address`` on a scheduler with no workers waited for ever (as_completed has no
-    bound).  Now it waits WORKER_WAIT_S (shortened here) for a first worker and says there is none."""
-    import kapitza.md.campaign as campaign_module
+    bound).  Now it waits kapitza.cluster.WORKERS_TIMEOUT (shortened here) for a first worker and says there is none."""
+    from kapitza import cluster
 
-    monkeypatch.setattr(campaign_module, "WORKER_WAIT_S", 2.0)
+    monkeypatch.setattr(cluster, "WORKERS_TIMEOUT", 2.0)  # the one wait of every command (kapitza.cluster)
     spec = _campaign(tmp_path / "none")
     (tmp_path / "dask").mkdir()
     with separate_cluster(tmp_path / "dask", n_workers=0) as addr:
