@@ -105,3 +105,28 @@ def test_a_scheduler_without_workers_is_one_line_not_a_hang(cli, tmp_path, monke
         status, out, err = cli("md", "campaign", spec, "--address", addr)
     assert status == 2 and "has no workers" in err and "Traceback" not in err
     assert [line for line in err.splitlines() if line.startswith("kapitza: error:")] == [err.splitlines()[-1]]
+
+
+def test_a_callers_client_runs_the_members_and_stays_open(tmp_path, dask_address):
+    """run_campaign(client=...) (the benchmark's way to time runs without the cluster start-up): the members
+    run on that client's workers and give the synchronous run's bytes; the client is left open for the caller;
+    a client together with an address is refused."""
+    from kapitza.cluster import close_client, connect
+    from kapitza.errors import InputError
+
+    reference = load_campaign(_campaign(tmp_path / "here"))
+    run_campaign(reference, scheduler="synchronous")
+    spec = load_campaign(_campaign(tmp_path / "there"))
+    client = connect(dask_address, extra="md")
+    try:
+        outcomes = run_campaign(spec, client=client)
+        assert client.status == "running"
+        with pytest.raises(InputError, match="not both"):
+            run_campaign(spec, client=client, address=dask_address)
+    finally:
+        close_client(client, cluster=False)
+    assert [o.status for o in outcomes] == ["ran", "ran"]
+    for member in MEMBERS:
+        for name in DATA_FILES:
+            here = (reference.folder / member / name).read_bytes()
+            assert (spec.folder / member / name).read_bytes() == here, (member, name)

@@ -216,6 +216,7 @@ def run_campaign(
     scheduler: str = "distributed",
     report: Callable[[MemberOutcome], None] | None = None,
     connect_timeout: float = CONNECT_TIMEOUT,
+    client: Any = None,
 ) -> tuple[MemberOutcome, ...]:
     """Run every unfinished member as a dask task; complete members are skipped, failures reported.
 
@@ -234,11 +235,15 @@ def run_campaign(
     connect_timeout : float
         Seconds to wait for the scheduler at ``address``, > 0 (:data:`kapitza.cluster.CONNECT_TIMEOUT`, the one
         default of every command that takes ``--address``); a silent or unreachable one is an InputError.
+    client : distributed.Client, optional
+        Run on this existing client's cluster instead (left open); not with ``address`` or ``workers``.
     """
     if scheduler not in ("distributed", "synchronous"):
         raise InputError(f"scheduler= must be distributed or synchronous, got {scheduler!r}")
     if address is not None and workers is not None:
         raise InputError("give either a scheduler address (--address) or a local worker count (--workers), not both")
+    if client is not None and (address is not None or workers is not None):
+        raise InputError("give a client= or a scheduler address / local worker count, not both")
     if workers is not None:
         _count(workers, "workers= (--workers)", "campaign", MAX_WORKERS)
     connect_timeout = check_connect_timeout(connect_timeout, "connect_timeout= (--connect-timeout)")
@@ -270,7 +275,7 @@ def run_campaign(
             else:
                 done(MemberOutcome(m.name, "ran"))
     elif pending:
-        _run_distributed(campaign, pending, address, workers or campaign.workers, done, connect_timeout)
+        _run_distributed(campaign, pending, address, workers or campaign.workers, done, connect_timeout, client)
     return tuple(outcomes[m.name] for m in campaign.members)
 
 
@@ -286,6 +291,7 @@ def _run_distributed(
     workers: int,
     done: Callable[..., None],
     connect_timeout: float,
+    client: Any = None,
 ) -> None:
     """One dask task per member, on a new local cluster or the scheduler at ``address`` (:mod:`kapitza.cluster`).
 
@@ -295,12 +301,13 @@ def _run_distributed(
     from .. import cluster
 
     distributed = cluster.distributed_module("md", "campaigns on dask")
-    if address is None:
-        client = cluster.local_client(workers, extra="md", dashboard_address=None)
-    else:
+    own = client is None  # a caller's client stays open
+    if own and address is None:
+        client = cluster.local_client(workers, extra="md")
+    elif own:
         client = cluster.connect(address, connect_timeout, extra="md")
     try:
-        if address is not None:  # a scheduler without workers would leave as_completed waiting for ever
+        if address is not None or not own:  # a scheduler without workers would leave as_completed waiting for ever
             cluster.wait_for_workers(
                 client,
                 cluster.WORKERS_TIMEOUT,
@@ -326,7 +333,8 @@ def _run_distributed(
             else:
                 done(MemberOutcome(name, "ran"))
     finally:
-        cluster.close_client(client, cluster=None if address is None else False)
+        if own:
+            cluster.close_client(client, cluster=None if address is None else False)
 
 
 def campaign_entries(campaign: Campaign, outcomes: tuple[MemberOutcome, ...] = ()) -> list[dict[str, Any]]:
