@@ -19,7 +19,7 @@ dask's nanny starts every worker process with ``MALLOC_TRIM_THRESHOLD_=65536`` (
 ``distributed.nanny.pre-spawn-environ``, for a ``LocalCluster`` and for ``dask worker ADDRESS`` alike).  Setting
 any glibc malloc threshold freezes glibc's *dynamic* mmap threshold at its 128 KiB start value, so every array
 above 128 KiB is mmap-ed, page-faulted in and unmapped again: the AGF kernels (stacks of small complex matrices,
-0.1-1 MB each) ran 1.7-1.9x slower in such a worker than in a plain process (benchmarks/dask.py; in a plain
+0.1-1 MB each) ran 1.7-2.4x slower in such a worker than in a plain process (benchmarks/dask_scaling.py; in a plain
 process with only ``MALLOC_TRIM_THRESHOLD_=65536`` set the same slow-down appears).  Environment variables given
 to the nanny (``env=``) are set after the worker process has started, too late for glibc.  :func:`malloc_kept`
 raises the thresholds with ``mallopt`` while a task runs, and sets the worker's own values back afterwards.
@@ -307,7 +307,8 @@ def malloc_kept() -> Iterator[None]:
     instead of a fresh mmap each (see the module's docstring); afterwards the thresholds go back to the
     worker's (``MALLOC_TRIM_THRESHOLD_``/``MALLOC_MMAP_THRESHOLD_`` as dask's nanny set them, or glibc's
     128 KiB) and the freed heap is returned to the system (``malloc_trim``), as dask wants for its memory
-    accounting.  Does nothing on a system without glibc.  Used only by the tasks that run in dask workers,
+    accounting.  (A worker thread's malloc arena keeps its heap's address range, its pages given back, so a
+    later task in that thread may reuse it even without this.)  Does nothing on a system without glibc.  Used only by the tasks that run in dask workers,
     never in the caller's process.
     """
     libc = _glibc()

@@ -8,7 +8,7 @@ OPENBLAS_NUM_THREADS = MKL_NUM_THREADS = 1, and each task limits it again), so n
 workers use n cores without oversubscription: the kernels work on small matrices,
 where one thread per process is fastest.  Each task also raises glibc's malloc
 thresholds while it runs (:func:`kapitza.cluster.malloc_kept`): the trim threshold
-dask's nanny gives every worker made the kernels 1.7-1.9x slower there than in a
+dask's nanny gives every worker made the kernels 1.7-2.4x slower there than in a
 plain process (the "external-worker penalty").  How many tasks: measured, see
 :func:`run_on_dask`.
 
@@ -159,7 +159,7 @@ def _task(
     once per sweep); each unit is one stacked solve of :func:`.solver.solve_chunk`.
     The work runs with one BLAS thread and glibc's malloc thresholds raised
     (:func:`kapitza.cluster.malloc_kept`: without it, a worker started by dask's
-    nanny ran the kernels 1.7-1.9x slower than a plain process).  The seconds are
+    nanny ran the kernels 1.7-2.4x slower than a plain process).  The seconds are
     the solves' alone (not the imports or the transfer): the estimate that sizes
     the other tasks (:func:`run_on_dask`).
     """
