@@ -130,3 +130,22 @@ def test_a_callers_client_runs_the_members_and_stays_open(tmp_path, dask_address
         for name in DATA_FILES:
             here = (reference.folder / member / name).read_bytes()
             assert (spec.folder / member / name).read_bytes() == here, (member, name)
+
+
+def test_members_of_the_same_name_elsewhere_on_the_cluster_still_run(tmp_path, dask_address):
+    """A task key is global on a scheduler: a member submitted under a bare name ("kapitza-seed-1") while another
+    campaign's member of that name is held on the same cluster got that other result back and never ran (its
+    run directory stayed empty, its outcome said "ran").  Each run_campaign now makes keys of its own."""
+    from kapitza.cluster import close_client, connect
+
+    spec = load_campaign(_campaign(tmp_path / "mine"))
+    client = connect(dask_address, extra="md")
+    try:
+        held = [client.submit(str, "another campaign", key=f"kapitza-{name}", pure=False) for name in MEMBERS]
+        assert [f.result(timeout=60) for f in held] == ["another campaign"] * 2
+        outcomes = run_campaign(spec, client=client)
+    finally:
+        close_client(client, cluster=False)
+    assert [o.status for o in outcomes] == ["ran", "ran"]
+    for member in MEMBERS:
+        assert (spec.folder / member / "state.json").is_file() and (spec.folder / member / "profile.chunk").is_file()

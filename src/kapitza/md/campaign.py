@@ -36,6 +36,7 @@ import json
 import math
 import os
 import re
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -313,13 +314,15 @@ def _run_distributed(
                 cluster.WORKERS_TIMEOUT,
                 "start workers with `dask worker ADDRESS`, or leave out --address for a local cluster",
             )
+        # a key is global on a scheduler: a bare member name would pick up another campaign's member of that name
+        token = uuid.uuid4().hex[:12]
         futures = {
             client.submit(
                 run_member,
                 m.config,
                 str((campaign.folder / m.name).resolve()),
                 campaign.processes,
-                key=f"kapitza-{m.name}",
+                key=f"kapitza-{m.name}-{token}",
                 pure=False,
             ): m.name
             for m in pending
