@@ -42,6 +42,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from .. import cluster
 from ..cluster import CONNECT_TIMEOUT, check_connect_timeout
 from ..errors import InputError
 from ..io import toml_file
@@ -250,10 +251,6 @@ def run_campaign(
     connect_timeout = check_connect_timeout(connect_timeout, "connect_timeout= (--connect-timeout)")
     if not campaign.folder.parent.is_dir():
         raise InputError(f"the folder of campaign folder {str(campaign.folder)!r} does not exist")
-    try:
-        campaign.folder.mkdir(exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"cannot create campaign folder {str(campaign.folder)!r}: {exc.strerror or exc}") from None
     outcomes: dict[str, MemberOutcome] = {}
 
     def done(outcome: MemberOutcome) -> None:
@@ -267,16 +264,28 @@ def run_campaign(
             done(MemberOutcome(m.name, "skipped"))
         else:
             pending.append(m)
-    if pending and scheduler == "synchronous":
-        for m in pending:
-            try:
-                run_member(m.config, str(campaign.folder / m.name), campaign.processes)
-            except Exception as exc:  # one member's failure must not stop the others
-                done(MemberOutcome(m.name, "failed", _why(exc)))
-            else:
-                done(MemberOutcome(m.name, "ran"))
-    elif pending:
-        _run_distributed(campaign, pending, address, workers or campaign.workers, done, connect_timeout, client)
+    own_client = None
+    if pending and scheduler == "distributed" and address is not None and client is None:
+        # fails fast, before the campaign folder is made, if no scheduler answers
+        own_client = client = cluster.connect(address, connect_timeout, extra="md")
+    try:
+        try:
+            campaign.folder.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"cannot create campaign folder {str(campaign.folder)!r}: {exc.strerror or exc}") from None
+        if pending and scheduler == "synchronous":
+            for m in pending:
+                try:
+                    run_member(m.config, str(campaign.folder / m.name), campaign.processes)
+                except Exception as exc:  # one member's failure must not stop the others
+                    done(MemberOutcome(m.name, "failed", _why(exc)))
+                else:
+                    done(MemberOutcome(m.name, "ran"))
+        elif pending:
+            _run_distributed(campaign, pending, workers or campaign.workers, done, client)
+    finally:
+        if own_client is not None:
+            cluster.close_client(own_client, cluster=False)  # a cluster at an address stays up
     return tuple(outcomes[m.name] for m in campaign.members)
 
 
@@ -286,29 +295,20 @@ def _why(exc: BaseException) -> str:
 
 
 def _run_distributed(
-    campaign: Campaign,
-    pending: list[Member],
-    address: str | None,
-    workers: int,
-    done: Callable[..., None],
-    connect_timeout: float,
-    client: Any = None,
+    campaign: Campaign, pending: list[Member], workers: int, done: Callable[..., None], client: Any = None
 ) -> None:
-    """One dask task per member, on a new local cluster or the scheduler at ``address`` (:mod:`kapitza.cluster`).
+    """One dask task per member, on ``client`` (connected by :func:`run_campaign` to ``--address``, or the
+    caller's) or, without one, on a new local cluster of ``workers`` processes (:mod:`kapitza.cluster`).
 
     The connection, its timeout and the wait for a first worker are the AGF sweep's (one definition); the
     client is passed explicitly and never made the process's default one.
     """
-    from .. import cluster
-
     distributed = cluster.distributed_module("md", "campaigns on dask")
-    own = client is None  # a caller's client stays open
-    if own and address is None:
+    own = client is None  # a client given here stays open
+    if own:
         client = cluster.local_client(workers, extra="md")
-    elif own:
-        client = cluster.connect(address, connect_timeout, extra="md")
     try:
-        if address is not None or not own:  # a scheduler without workers would leave as_completed waiting for ever
+        if not own:  # a scheduler without workers would leave as_completed waiting for ever
             cluster.wait_for_workers(
                 client,
                 cluster.WORKERS_TIMEOUT,
@@ -337,7 +337,7 @@ def _run_distributed(
                 done(MemberOutcome(name, "ran"))
     finally:
         if own:
-            cluster.close_client(client, cluster=None if address is None else False)
+            cluster.close_client(client)
 
 
 def campaign_entries(campaign: Campaign, outcomes: tuple[MemberOutcome, ...] = ()) -> list[dict[str, Any]]:
