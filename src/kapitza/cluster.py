@@ -52,8 +52,9 @@ WORKERS_TIMEOUT = 30.0
 OVERHEAD_FRACTION = 0.05
 #: Most tasks per worker: more of them balance uneven units and unevenly loaded cores; each costs a round trip.
 MAX_TASKS_PER_WORKER = 8
-#: Empty tasks timed, in turn, by :func:`task_overhead` (the median is taken).
-OVERHEAD_SAMPLES = 5
+#: Empty tasks timed, in turn, by :func:`task_overhead` (the median is taken): a fixed cost of one sweep of
+#: about 3 round trips (10 ms each on the busy 2-core machine), small against any sweep worth sending to dask.
+OVERHEAD_SAMPLES = 3
 
 #: Environment of local workers: one BLAS thread each.  (The malloc settings cannot go here: the nanny sets
 #: these after the worker process started; see :func:`malloc_kept`.)
@@ -308,8 +309,8 @@ def malloc_kept() -> Iterator[None]:
     worker's (``MALLOC_TRIM_THRESHOLD_``/``MALLOC_MMAP_THRESHOLD_`` as dask's nanny set them, or glibc's
     128 KiB) and the freed heap is returned to the system (``malloc_trim``), as dask wants for its memory
     accounting.  (A worker thread's malloc arena keeps its heap's address range, its pages given back, so a
-    later task in that thread may reuse it even without this.)  Does nothing on a system without glibc.  Used only by the tasks that run in dask workers,
-    never in the caller's process.
+    later task in that thread may reuse it even without this.)  Does nothing on a system without glibc.
+    Used only by the tasks that run in dask workers, never in the caller's process.
     """
     libc = _glibc()
     if libc is None:
