@@ -28,6 +28,7 @@ raises the thresholds with ``mallopt`` while a task runs, and sets the worker's 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import ctypes
 import logging
 import os
@@ -250,7 +251,16 @@ def task_overhead(client: Any, samples: int = OVERHEAD_SAMPLES, timeout: float =
     times = []
     for i in range(int(samples)):
         t0 = time.perf_counter()
-        client.submit(_nothing, i, pure=False).result(timeout=timeout)
+        try:
+            client.submit(_nothing, i, pure=False).result(timeout=timeout)
+        except (OSError, concurrent.futures.CancelledError):  # a timeout or a lost cluster: the caller's to say
+            raise
+        except Exception as exc:  # noqa: BLE001 - a worker that cannot unpickle the task (distributed re-raises
+            # its ImportError as a plain Exception): one line
+            reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+            raise DaskError(
+                f"a dask worker could not run a kapitza task ({reason}): install kapitza in the workers' environment"
+            ) from None
         times.append(time.perf_counter() - t0)
     return float(statistics.median(times))
 

@@ -220,3 +220,30 @@ def test_a_port_where_a_web_server_listens_is_one_line_and_status_2(cli):
     errors = [line for line in err.splitlines() if line.startswith("kapitza: error:")]
     assert status == 2 and len(errors) == 1 and err.splitlines()[-1] == errors[0], err
     assert "did not answer as a dask scheduler" in errors[0] and "Traceback" not in err
+
+
+def test_workers_without_kapitza_are_one_line(tmp_path, monkeypatch):
+    """Workers whose kapitza cannot be imported (here a stand-in package that raises ImportError, first on their
+    path): the model scattered to them (or the first task) fails to unpickle there, which distributed re-raises
+    as a plain Exception; the run ends with one DaskError saying to install kapitza in the workers'
+    environment, not a remote traceback."""
+    import dask_processes
+    from kapitza.transmission.agf.parallel import DaskError
+    from kapitza.transmission.agf.run import run_agf
+
+    fake = tmp_path / "fake"
+    (fake / "kapitza").mkdir(parents=True)
+    (fake / "kapitza" / "__init__.py").write_text("raise ImportError('no kapitza in this environment')\n")
+    real = dask_processes.worker_env
+
+    def env_without_kapitza():
+        env = real()
+        env["PYTHONPATH"] = str(fake)
+        return env
+
+    monkeypatch.setattr(dask_processes, "worker_env", env_without_kapitza)
+    (tmp_path / "dask").mkdir()
+    with separate_cluster(tmp_path / "dask", n_workers=1) as addr:
+        with pytest.raises(DaskError, match="install kapitza in the workers' environment") as info:
+            run_agf("Si", "Ge", kpoints=2, frequencies=20, temperature=[300.0], check_broadening=False, address=addr)
+    assert "\n" not in str(info.value) and "no kapitza in this environment" in str(info.value)

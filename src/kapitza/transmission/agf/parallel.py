@@ -303,6 +303,14 @@ def run_on_dask(
             raise DaskError(f"the dask workers did not take the model within {SCATTER_TIMEOUT:g} s") from None
         except LOST as exc:
             raise _lost(exc) from None
+        except KapitzaError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a worker that cannot unpickle the model (no kapitza there):
+            # distributed re-raises its ImportError as a plain Exception; one line instead of a remote traceback
+            reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+            raise DaskError(
+                f"the dask workers could not take the AGF model ({reason}): install kapitza in the workers' environment"
+            ) from None
         stream = distributed.as_completed(futures, loop=client.loop)
         per_frequency = 0.0
         sized: list[list[Unit]] = []
