@@ -33,6 +33,8 @@ DESCRIPTIONS: dict[str, str] = {
     "read-only arrays, short repr, save() and the one strict-JSON policy (results.py), the fast exact number "
     "parser (numbers_text.py), the LAMMPS dump reader, file layouts shared by a writer in one layer and a "
     "reader in another (spectral_layout.py)",
+    "cluster": "dask.distributed for every command that runs on it (AGF sweeps, MD campaigns): one connect "
+    "timeout, connecting, local clusters, task sizing from the measured per-task overhead, workers' malloc",
     "spectra": "the Fourier conventions of every spectrum (window, densities, harmonic and force-velocity "
     "heat current): shared by md/ and analysis/",
     "materials": "Material, the shipped database (data/materials.toml), kappa(T) tables (conductivity.py, "

@@ -25,7 +25,7 @@ PACKAGE = Path(kapitza.__file__).parent
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("_version", "units", "errors"),
     ("_checks",),
-    ("io", "spectra"),
+    ("io", "spectra", "cluster"),
     ("materials",),
     ("literature",),
     ("atomistic",),

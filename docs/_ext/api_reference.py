@@ -37,6 +37,7 @@ PUBLIC_MODULES = (
     "kapitza.md.emd",
     "kapitza.md.spectral",
     "kapitza.md.campaign",
+    "kapitza.cluster",
     "kapitza.analysis",
     "kapitza.analysis.eels",
     "kapitza.analysis.thermoreflectance",

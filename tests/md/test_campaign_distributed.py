@@ -95,13 +95,57 @@ def test_a_member_failing_on_a_worker_is_reported_and_the_other_runs(cli, tmp_pa
 
 def test_a_scheduler_without_workers_is_one_line_not_a_hang(cli, tmp_path, monkeypatch):
     """Before: ``md campaign --address`` on a scheduler with no workers waited for ever (as_completed has no
-    bound).  Now it waits WORKER_WAIT_S (shortened here) for a first worker and says there is none."""
-    import kapitza.md.campaign as campaign_module
+    bound).  Now it waits kapitza.cluster.WORKERS_TIMEOUT (shortened here) for a first worker and says there is none."""
+    from kapitza import cluster
 
-    monkeypatch.setattr(campaign_module, "WORKER_WAIT_S", 2.0)
+    monkeypatch.setattr(cluster, "WORKERS_TIMEOUT", 2.0)  # the one wait of every command (kapitza.cluster)
     spec = _campaign(tmp_path / "none")
     (tmp_path / "dask").mkdir()
     with separate_cluster(tmp_path / "dask", n_workers=0) as addr:
         status, out, err = cli("md", "campaign", spec, "--address", addr)
     assert status == 2 and "has no workers" in err and "Traceback" not in err
     assert [line for line in err.splitlines() if line.startswith("kapitza: error:")] == [err.splitlines()[-1]]
+
+
+def test_a_callers_client_runs_the_members_and_stays_open(tmp_path, dask_address):
+    """run_campaign(client=...) (the benchmark's way to time runs without the cluster start-up): the members
+    run on that client's workers and give the synchronous run's bytes; the client is left open for the caller;
+    a client together with an address is refused."""
+    from kapitza.cluster import close_client, connect
+    from kapitza.errors import InputError
+
+    reference = load_campaign(_campaign(tmp_path / "here"))
+    run_campaign(reference, scheduler="synchronous")
+    spec = load_campaign(_campaign(tmp_path / "there"))
+    client = connect(dask_address, extra="md")
+    try:
+        outcomes = run_campaign(spec, client=client)
+        assert client.status == "running"
+        with pytest.raises(InputError, match="not both"):
+            run_campaign(spec, client=client, address=dask_address)
+    finally:
+        close_client(client, cluster=False)
+    assert [o.status for o in outcomes] == ["ran", "ran"]
+    for member in MEMBERS:
+        for name in DATA_FILES:
+            here = (reference.folder / member / name).read_bytes()
+            assert (spec.folder / member / name).read_bytes() == here, (member, name)
+
+
+def test_members_of_the_same_name_elsewhere_on_the_cluster_still_run(tmp_path, dask_address):
+    """A task key is global on a scheduler: a member submitted under a bare name ("kapitza-seed-1") while another
+    campaign's member of that name is held on the same cluster got that other result back and never ran (its
+    run directory stayed empty, its outcome said "ran").  Each run_campaign now makes keys of its own."""
+    from kapitza.cluster import close_client, connect
+
+    spec = load_campaign(_campaign(tmp_path / "mine"))
+    client = connect(dask_address, extra="md")
+    try:
+        held = [client.submit(str, "another campaign", key=f"kapitza-{name}", pure=False) for name in MEMBERS]
+        assert [f.result(timeout=60) for f in held] == ["another campaign"] * 2
+        outcomes = run_campaign(spec, client=client)
+    finally:
+        close_client(client, cluster=False)
+    assert [o.status for o in outcomes] == ["ran", "ran"]
+    for member in MEMBERS:
+        assert (spec.folder / member / "state.json").is_file() and (spec.folder / member / "profile.chunk").is_file()

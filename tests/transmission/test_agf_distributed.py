@@ -61,9 +61,9 @@ def test_cli_with_address_gives_the_in_process_result_bitwise(cli, tmp_path, das
 
 def test_a_scheduler_without_workers_is_one_line_and_status_2(cli, tmp_path, monkeypatch):
     """A scheduler with no worker: refused after WORKERS_TIMEOUT (shortened here) with one line, exit 2."""
-    from kapitza.transmission.agf import parallel
+    from kapitza import cluster
 
-    monkeypatch.setattr(parallel, "WORKERS_TIMEOUT", 2.0)
+    monkeypatch.setattr(cluster, "WORKERS_TIMEOUT", 2.0)
     with separate_cluster(tmp_path, n_workers=0) as lonely:
         status, out, err = cli("agf", *TINY, "--address", lonely)
     errors = [line for line in err.splitlines() if line.startswith("kapitza: error:")]
@@ -106,6 +106,46 @@ def test_a_scheduler_killed_mid_run_is_one_line(tmp_path):
     assert "\n" not in str(info.value) and waited < 60
 
 
+def test_the_work_is_sized_from_measurements_and_gives_the_in_process_numbers(dask_address):
+    """run_on_dask on two separate workers: one unit on each worker first, then the rest in
+    kapitza.cluster.task_count tasks sized from the measured per-task overhead and unit time; every (k, chunk)
+    unit is recorded once, and Xi equals the in-process sweep bit for bit (the same stacked solve per unit)."""
+    from kapitza import cluster
+    from kapitza.atomistic.potentials import get_potential
+    from kapitza.atomistic.structures import build_interface
+    from kapitza.transmission.agf import interface_model, monkhorst_pack, reduce_time_reversal, transmission
+    from kapitza.transmission.agf.parallel import connect, run_on_dask
+
+    structure = build_interface("Si", "Ge", "001", lattice_constants_angstrom=(5.431, 5.431), cells=(4, 4),
+                                mass_only=True)  # fmt: skip
+    model = interface_model(structure, get_potential("sw", ["Si"]), pl_cells=2)
+    omega = np.linspace(1e12, 6e13, 30)
+    grid = monkhorst_pack(4)
+    reference = transmission(model, omega, grid, eta=1e-6, chunk=5)
+    kappa, _ = reduce_time_reversal(grid)
+    chunks = [omega[i : i + 5] for i in range(0, omega.size, 5)]
+    xi = np.full((kappa.shape[0], omega.size), np.nan)
+    seen = []
+
+    def record(ik, start, x, sl, sr):
+        seen.append((ik, start))
+        xi[ik, start : start + x.size] = x
+
+    client = connect(dask_address)
+    try:
+        plan = run_on_dask(model, kappa, chunks, 1e-6, record, client=client)
+    finally:
+        cluster.close_client(client, cluster=False)
+    n_units = kappa.shape[0] * len(chunks)
+    assert sorted(seen) == sorted({(ik, 5 * ic) for ik in range(kappa.shape[0]) for ic in range(len(chunks))})
+    assert np.array_equal(xi, reference.xi_k)
+    assert plan.workers == 2 and plan.overhead_s > 0 and plan.frequency_s > 0
+    rest = n_units - plan.workers
+    expected = cluster.task_count(plan.frequency_s * 5 * rest, plan.overhead_s, 2, rest)
+    assert plan.tasks == plan.workers + expected
+    assert plan.task_s == pytest.approx(plan.frequency_s * 5 * rest / expected)
+
+
 def test_an_address_where_nothing_listens_is_one_line_and_status_2(cli):
     """A free loopback port: nothing listens; refused before any model is built, one line, exit 2."""
     status, out, err = cli("agf", *TINY, "--address", f"tcp://{HOST}:{free_port()}")
@@ -118,8 +158,9 @@ def test_an_address_where_nothing_listens_is_one_line_and_status_2(cli):
 def test_a_worker_killed_mid_sweep_changes_nothing(tmp_path):
     """Issue 25: with a client passed to run_agf, a worker killed (SIGKILL) when the first (k, chunk) unit has
     come back leaves the result bitwise equal to the in-process one: dask reruns the lost tasks on the other
-    worker.  (8 k points x 4 chunks in 4 tasks per sweep: at the kill, three of the first sweep's tasks are not
-    back yet, and the two lead sweeps run on one worker.)  Slow: ~30 s of CPU on two cores."""
+    worker.  (8 k points x 4 chunks per sweep: one unit on each worker first, then the rest in tasks sized from
+    the measured overhead; at the kill the other worker's tasks are not back yet, and the two lead sweeps run
+    on one worker.)  Slow: ~30 s of CPU on two cores."""
     import os
     import signal
 
@@ -179,3 +220,30 @@ def test_a_port_where_a_web_server_listens_is_one_line_and_status_2(cli):
     errors = [line for line in err.splitlines() if line.startswith("kapitza: error:")]
     assert status == 2 and len(errors) == 1 and err.splitlines()[-1] == errors[0], err
     assert "did not answer as a dask scheduler" in errors[0] and "Traceback" not in err
+
+
+def test_workers_without_kapitza_are_one_line(tmp_path, monkeypatch):
+    """Workers whose kapitza cannot be imported (here a stand-in package that raises ImportError, first on their
+    path): the model scattered to them (or the first task) fails to unpickle there, which distributed re-raises
+    as a plain Exception; the run ends with one DaskError saying to install kapitza in the workers'
+    environment, not a remote traceback."""
+    import dask_processes
+    from kapitza.transmission.agf.parallel import DaskError
+    from kapitza.transmission.agf.run import run_agf
+
+    fake = tmp_path / "fake"
+    (fake / "kapitza").mkdir(parents=True)
+    (fake / "kapitza" / "__init__.py").write_text("raise ImportError('no kapitza in this environment')\n")
+    real = dask_processes.worker_env
+
+    def env_without_kapitza():
+        env = real()
+        env["PYTHONPATH"] = str(fake)
+        return env
+
+    monkeypatch.setattr(dask_processes, "worker_env", env_without_kapitza)
+    (tmp_path / "dask").mkdir()
+    with separate_cluster(tmp_path / "dask", n_workers=1) as addr:
+        with pytest.raises(DaskError, match="install kapitza in the workers' environment") as info:
+            run_agf("Si", "Ge", kpoints=2, frequencies=20, temperature=[300.0], check_broadening=False, address=addr)
+    assert "\n" not in str(info.value) and "no kapitza in this environment" in str(info.value)

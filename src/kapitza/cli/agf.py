@@ -23,7 +23,7 @@ from ..transmission.agf.inputs import (
     validate_inputs,
 )
 from ..units import M2K_PER_GW, MW_PER_M2K
-from .common import check_output, parse_temperatures
+from .common import DEFAULT_CONNECT_TIMEOUT, ConnectTimeoutOption, check_output, parse_temperatures
 
 #: The library's defaults as --help shows them.
 _SHOW_KPOINTS = str(AGF_DEFAULTS.kpoints)
@@ -172,8 +172,10 @@ def agf_command(
         int | None, typer.Option(help="Run on a local dask cluster of this many processes (>= 1).")
     ] = None,
     address: Annotated[
-        str | None, typer.Option(help="Run on the dask scheduler at this address (refused if silent for 10 s).")
+        str | None,
+        typer.Option(help="Run on the dask scheduler at this address (refused if silent for --connect-timeout)."),
     ] = None,
+    connect_timeout: ConnectTimeoutOption = DEFAULT_CONNECT_TIMEOUT,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -296,6 +298,7 @@ def agf_command(
             opts.pop("right"),
             **opts,
             output=out_path,
+            connect_timeout=connect_timeout,
             progress=progress,
             option_names=cli_name,
         )

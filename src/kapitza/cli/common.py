@@ -15,12 +15,14 @@ import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
+import typer
 from numpy.typing import NDArray
 
 from .. import _checks
+from ..cluster import CONNECT_TIMEOUT
 from ..errors import InputError
 from ..io.atomic import check_writable
 from ..io.paths import excerpt, read_ascii_text
@@ -330,3 +332,17 @@ def load_run_config(
     if not isinstance(value, str) or not value:
         raise InputError(f"run_dir in {str(path)!r} must be a folder name, got {value!r}")
     return config, confined(value, path.parent, f"run_dir in {path.name}", allow_outside)
+
+
+#: ``--connect-timeout``, the one option (and default, :data:`kapitza.cluster.CONNECT_TIMEOUT`) of every command
+#: that takes ``--address``: ``kapitza agf`` and ``kapitza md campaign`` wait the same time for a scheduler.
+ConnectTimeoutOption = Annotated[
+    float,
+    typer.Option(
+        "--connect-timeout",
+        help="Seconds to wait for the dask scheduler at --address; one that does not answer in time is refused "
+        "(one line, exit status 2).",
+        show_default=f"{CONNECT_TIMEOUT:g}",
+    ),
+]
+DEFAULT_CONNECT_TIMEOUT = CONNECT_TIMEOUT

@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from ..errors import InputError, KapitzaError
+from .common import DEFAULT_CONNECT_TIMEOUT, ConnectTimeoutOption
 
 
 def md_campaign_command(
@@ -22,6 +23,7 @@ def md_campaign_command(
     workers: Annotated[
         int | None, typer.Option("--workers", help="Workers of the local dask cluster (default: the TOML's).")
     ] = None,
+    connect_timeout: ConnectTimeoutOption = DEFAULT_CONNECT_TIMEOUT,
     gather_only: Annotated[
         bool, typer.Option("--gather-only", help="Run nothing: analyse the complete members into the table.")
     ] = False,
@@ -44,7 +46,7 @@ def md_campaign_command(
         def report(o: MemberOutcome) -> None:
             err.print(f"  {o.name}: {o.status}" + (f" ({o.error})" if o.error else ""))
 
-        outcomes = run_campaign(spec, address=address, workers=workers, report=report)
+        outcomes = run_campaign(spec, address=address, workers=workers, report=report, connect_timeout=connect_timeout)
     elif not spec.folder.is_dir():
         raise InputError(f"--gather-only: the campaign folder {str(spec.folder)!r} does not exist yet")
     table = gather_runs(campaign_entries(spec, outcomes), spec.series, spec.folder, spec.source)

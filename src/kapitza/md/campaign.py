@@ -36,11 +36,14 @@ import json
 import math
 import os
 import re
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from .. import cluster
+from ..cluster import CONNECT_TIMEOUT, check_connect_timeout
 from ..errors import InputError
 from ..io import toml_file
 from ..io.paths import confined
@@ -214,6 +217,8 @@ def run_campaign(
     workers: int | None = None,
     scheduler: str = "distributed",
     report: Callable[[MemberOutcome], None] | None = None,
+    connect_timeout: float = CONNECT_TIMEOUT,
+    client: Any = None,
 ) -> tuple[MemberOutcome, ...]:
     """Run every unfinished member as a dask task; complete members are skipped, failures reported.
 
@@ -229,19 +234,23 @@ def run_campaign(
         ``"synchronous"`` runs the members one after the other in this process (tests, debugging).
     report : callable, optional
         Called with each member's outcome as it finishes.
+    connect_timeout : float
+        Seconds to wait for the scheduler at ``address``, > 0 (:data:`kapitza.cluster.CONNECT_TIMEOUT`, the one
+        default of every command that takes ``--address``); a silent or unreachable one is an InputError.
+    client : distributed.Client, optional
+        Run on this existing client's cluster instead (left open); not with ``address`` or ``workers``.
     """
     if scheduler not in ("distributed", "synchronous"):
         raise InputError(f"scheduler= must be distributed or synchronous, got {scheduler!r}")
     if address is not None and workers is not None:
         raise InputError("give either a scheduler address (--address) or a local worker count (--workers), not both")
+    if client is not None and (address is not None or workers is not None):
+        raise InputError("give a client= or a scheduler address / local worker count, not both")
     if workers is not None:
         _count(workers, "workers= (--workers)", "campaign", MAX_WORKERS)
+    connect_timeout = check_connect_timeout(connect_timeout, "connect_timeout= (--connect-timeout)")
     if not campaign.folder.parent.is_dir():
         raise InputError(f"the folder of campaign folder {str(campaign.folder)!r} does not exist")
-    try:
-        campaign.folder.mkdir(exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"cannot create campaign folder {str(campaign.folder)!r}: {exc.strerror or exc}") from None
     outcomes: dict[str, MemberOutcome] = {}
 
     def done(outcome: MemberOutcome) -> None:
@@ -255,16 +264,28 @@ def run_campaign(
             done(MemberOutcome(m.name, "skipped"))
         else:
             pending.append(m)
-    if pending and scheduler == "synchronous":
-        for m in pending:
-            try:
-                run_member(m.config, str(campaign.folder / m.name), campaign.processes)
-            except Exception as exc:  # one member's failure must not stop the others
-                done(MemberOutcome(m.name, "failed", _why(exc)))
-            else:
-                done(MemberOutcome(m.name, "ran"))
-    elif pending:
-        _run_distributed(campaign, pending, address, workers or campaign.workers, done)
+    own_client = None
+    if pending and scheduler == "distributed" and address is not None and client is None:
+        # fails fast, before the campaign folder is made, if no scheduler answers
+        own_client = client = cluster.connect(address, connect_timeout, extra="md")
+    try:
+        try:
+            campaign.folder.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"cannot create campaign folder {str(campaign.folder)!r}: {exc.strerror or exc}") from None
+        if pending and scheduler == "synchronous":
+            for m in pending:
+                try:
+                    run_member(m.config, str(campaign.folder / m.name), campaign.processes)
+                except Exception as exc:  # one member's failure must not stop the others
+                    done(MemberOutcome(m.name, "failed", _why(exc)))
+                else:
+                    done(MemberOutcome(m.name, "ran"))
+        elif pending:
+            _run_distributed(campaign, pending, workers or campaign.workers, done, client)
+    finally:
+        if own_client is not None:
+            cluster.close_client(own_client, cluster=False)  # a cluster at an address stays up
     return tuple(outcomes[m.name] for m in campaign.members)
 
 
@@ -273,62 +294,50 @@ def _why(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0] if text else ''}"
 
 
-#: Seconds a campaign waits for the first worker of an external scheduler before it says there is none.
-WORKER_WAIT_S = 30.0
-
-
 def _run_distributed(
-    campaign: Campaign, pending: list[Member], address: str | None, workers: int, done: Callable[..., None]
+    campaign: Campaign, pending: list[Member], workers: int, done: Callable[..., None], client: Any = None
 ) -> None:
-    try:
-        from dask.distributed import Client, LocalCluster, as_completed
-    except ImportError:
-        from ..errors import MissingDependencyError
+    """One dask task per member, on ``client`` (connected by :func:`run_campaign` to ``--address``, or the
+    caller's) or, without one, on a new local cluster of ``workers`` processes (:mod:`kapitza.cluster`).
 
-        raise MissingDependencyError("distributed", "md", "campaigns on dask") from None
-    cluster = None
+    The connection, its timeout and the wait for a first worker are the AGF sweep's (one definition); the
+    client is passed explicitly and never made the process's default one.
+    """
+    distributed = cluster.distributed_module("md", "campaigns on dask")
+    own = client is None  # a client given here stays open
+    if own:
+        client = cluster.local_client(workers, extra="md")
     try:
-        if address is None:
-            cluster = LocalCluster(
-                n_workers=workers, processes=True, threads_per_worker=1, dashboard_address=None, silence_logs=40
+        if not own:  # a scheduler without workers would leave as_completed waiting for ever
+            cluster.wait_for_workers(
+                client,
+                cluster.WORKERS_TIMEOUT,
+                "start workers with `dask worker ADDRESS`, or leave out --address for a local cluster",
             )
-            client = Client(cluster)
-        else:
+        # a key is global on a scheduler: a bare member name would pick up another campaign's member of that name
+        token = uuid.uuid4().hex[:12]
+        futures = {
+            client.submit(
+                run_member,
+                m.config,
+                str((campaign.folder / m.name).resolve()),
+                campaign.processes,
+                key=f"kapitza-{m.name}-{token}",
+                pure=False,
+            ): m.name
+            for m in pending
+        }
+        for future in distributed.as_completed(futures, loop=client.loop):
+            name = futures[future]
             try:
-                client = Client(address, timeout=30)
-            except (OSError, TimeoutError, ValueError) as exc:
-                raise InputError(f"cannot reach the dask scheduler at {address!r}: {exc}") from None
-            try:  # a scheduler without workers would leave as_completed waiting for ever
-                client.wait_for_workers(1, timeout=WORKER_WAIT_S)
-            except (OSError, TimeoutError) as exc:
-                client.close()
-                raise InputError(
-                    f"the dask scheduler at {address!r} has no workers (none joined within {WORKER_WAIT_S:g} s); "
-                    "start workers with `dask worker ADDRESS`, or leave out --address for a local cluster"
-                ) from exc
-        with client:
-            futures = {
-                client.submit(
-                    run_member,
-                    m.config,
-                    str((campaign.folder / m.name).resolve()),
-                    campaign.processes,
-                    key=f"kapitza-{m.name}",
-                    pure=False,
-                ): m.name
-                for m in pending
-            }
-            for future in as_completed(futures):
-                name = futures[future]
-                try:
-                    future.result()
-                except Exception as exc:  # a failed member is reported; the others go on
-                    done(MemberOutcome(name, "failed", _why(exc)))
-                else:
-                    done(MemberOutcome(name, "ran"))
+                future.result()
+            except Exception as exc:  # a failed member is reported; the others go on
+                done(MemberOutcome(name, "failed", _why(exc)))
+            else:
+                done(MemberOutcome(name, "ran"))
     finally:
-        if cluster is not None:
-            cluster.close()
+        if own:
+            cluster.close_client(client)
 
 
 def campaign_entries(campaign: Campaign, outcomes: tuple[MemberOutcome, ...] = ()) -> list[dict[str, Any]]:

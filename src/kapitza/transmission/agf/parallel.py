@@ -1,200 +1,68 @@
 """Running the (omega, k_par) sweep on dask.distributed.
 
-The work splits into independent tasks, one per (k point, chunk of
-frequencies).  The dense blocks of each k point are built once here and
-scattered to the workers; each task runs the stacked kernels of
-:mod:`.kernels` on its chunk.  Workers are single-threaded processes with
-their BLAS limited to one thread (OMP_NUM_THREADS = OPENBLAS_NUM_THREADS =
-MKL_NUM_THREADS = 1), so n workers use n cores without oversubscription:
-the kernels work on small matrices, where one thread per process is fastest.
+The work splits into independent (k point, chunk of frequencies) units, grouped into
+tasks.  The dense blocks of each k point are built once here and scattered to the
+workers; each task runs the stacked kernels of :mod:`.kernels` on its units.  Workers
+are single-threaded processes with their BLAS limited to one thread (OMP_NUM_THREADS =
+OPENBLAS_NUM_THREADS = MKL_NUM_THREADS = 1, and each task limits it again), so n
+workers use n cores without oversubscription: the kernels work on small matrices,
+where one thread per process is fastest.  Each task also raises glibc's malloc
+thresholds while it runs (:func:`kapitza.cluster.malloc_kept`): the trim threshold
+dask's nanny gives every worker made the kernels 1.7-2.4x slower there than in a
+plain process (the "external-worker penalty").  How many tasks: measured, see
+:func:`run_on_dask`.
 
 Use an existing ``distributed.Client``, the scheduler at ``address``
 (any dask cluster), or a throw-away ``LocalCluster`` of ``workers``
-processes (started and closed here).
+processes (started and closed here).  Connecting, local clusters and the task
+sizing are shared with the MD campaigns: :mod:`kapitza.cluster`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import logging
-import threading
 import time
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from ...errors import InputError, KapitzaError, MissingDependencyError
+from ... import cluster
+from ...cluster import (  # noqa: F401 - re-exported: the names this module has always offered
+    CONNECT_TIMEOUT,
+    THREAD_ENV,
+    DaskError,
+    close_client,
+    task_count,
+    task_overhead,
+)
+from ...cluster import quiet as _quiet
+from ...errors import KapitzaError
 
-#: Seconds to wait for a scheduler to answer (an unreachable address is an input error after this).
-CONNECT_TIMEOUT = 10.0
-#: Seconds to wait for a scheduler without workers to get one.
-WORKERS_TIMEOUT = 30.0
 #: Seconds to wait for the blocks to reach the workers.
 SCATTER_TIMEOUT = 120.0
 #: Seconds without any finished task before the run is abandoned (a worker lost or a client stuck).
 TASK_TIMEOUT = 1800.0
-#: Seconds between looks at the finished tasks while waiting.
+#: Seconds between looks at the finished tasks while waiting (a finished task wakes the wait at once).
 POLL_SECONDS = 0.05
 
 
-class DaskError(KapitzaError, RuntimeError):
-    """The dask cluster did not answer in time or lost the work."""
-
-
-#: Environment of local workers: one BLAS thread each, and glibc's heap kept.  (dask sets
-#: MALLOC_TRIM_THRESHOLD_ = 64 KiB for its workers, which also freezes glibc's mmap threshold at
-#: 128 KiB: every stack of small matrices above it is mmap-ed, page-faulted in and unmapped again, and
-#: the kernels ran 2-3x slower in a worker than in the main process.)
-THREAD_ENV = {
-    "OMP_NUM_THREADS": "1",
-    "OPENBLAS_NUM_THREADS": "1",
-    "MKL_NUM_THREADS": "1",
-    "MALLOC_TRIM_THRESHOLD_": str(256 * 1024 * 1024),
-    "MALLOC_MMAP_THRESHOLD_": str(64 * 1024 * 1024),
-}
-
-
 def _distributed() -> Any:
-    try:
-        import distributed
-    except ImportError:
-        raise MissingDependencyError("dask[distributed]", "agf", "parallel AGF sweeps") from None
-    return distributed
+    return cluster.distributed_module("agf", "parallel AGF sweeps")
 
 
 def local_client(workers: int = 2, **kwargs: Any) -> Any:
-    """A ``distributed.Client`` on a new local cluster of ``workers`` single-threaded processes.
-
-    Close it with :func:`close_client`.
-    """
-    distributed = _distributed()
-    if int(workers) != workers or workers < 1:
-        raise InputError(f"workers must be a positive integer, got {workers!r}")
-    options = {
-        "n_workers": int(workers),
-        "threads_per_worker": 1,
-        "processes": True,
-        "dashboard_address": ":0",  # any free port: several local clusters may coexist
-        "env": dict(THREAD_ENV),
-        "silence_logs": 40,
-    }
-    options.update(kwargs)
-    cluster = distributed.LocalCluster(**options)
-    return distributed.Client(cluster, timeout=CONNECT_TIMEOUT)
+    """A ``distributed.Client`` on a new local cluster of ``workers`` single-threaded processes
+    (:func:`kapitza.cluster.local_client`).  Close it with :func:`close_client`."""
+    return cluster.local_client(workers, extra="agf", **kwargs)
 
 
 def connect(address: str, timeout: float = CONNECT_TIMEOUT) -> Any:
-    """A ``distributed.Client`` on the scheduler at ``address``; InputError if none answers within ``timeout`` s.
-
-    A tcp/tls address is first checked with a plain socket connection, then with one dask
-    handshake (:func:`_probe`), so a malformed or unreachable address, or a server that is not a
-    dask scheduler, fails fast with one line and without leaving a half-made client behind.
-    """
-    distributed = _distributed()
-    if not isinstance(address, str) or not address.strip():
-        raise InputError(f"the dask scheduler address must be a non-empty string, got {address!r}")
-
-    def refuse(reason: str) -> InputError:
-        return InputError(
-            f"no dask scheduler answered at {address!r} within {timeout:g} s ({reason}); "
-            "give an address such as tcp://host:8786, or use --workers N for a local cluster"
-        )
-
-    try:
-        from distributed.comm import parse_address, parse_host_port
-
-        scheme, loc = parse_address(address)
-        if scheme in ("tcp", "tls"):
-            import socket
-
-            host, port = parse_host_port(loc)
-            socket.create_connection((host, int(port)), timeout=timeout).close()
-    except (OSError, ValueError, TypeError) as exc:
-        raise refuse(" ".join(str(exc).split())[:160] or type(exc).__name__) from None
-    try:
-        _probe(address, timeout)
-    except Exception as exc:  # noqa: BLE001 - whatever the peer sends, the answer is one line
-        raise InputError(
-            f"the server at {address!r} did not answer as a dask scheduler within {timeout:g} s (dask's handshake: "
-            f"{' '.join(f'{type(exc).__name__}: {exc}'.split())[:160]}); give the address of a dask scheduler, "
-            "e.g. tcp://host:8786"
-        ) from None
-    try:
-        with _quiet():
-            return distributed.Client(address, timeout=timeout, set_as_default=False)
-    except Exception as exc:  # noqa: BLE001 - a client that cannot start is one line, never a traceback
-        raise refuse(" ".join(f"{type(exc).__name__}: {exc}".split())[:160]) from None
-
-
-def _probe(address: str, timeout: float) -> None:
-    """Open and close one dask comm to ``address`` (its handshake), in a thread of its own.
-
-    A port where something other than a dask scheduler listens (a web server, a database) fails
-    here, before any ``Client`` exists: a Client whose start failed is left half-made and tries to
-    close itself when garbage-collected, printing a traceback after a 20 s wait at the program's
-    exit.  (Distributed reads the peer's first 8 bytes as a frame length: an HTTP reply asked it
-    for 3 EiB, a MemoryError.)  The thread keeps the probe off any event loop the caller runs.
-    """
-
-    from distributed.comm import connect as open_comm
-
-    async def probe() -> None:
-        comm = await open_comm(address, timeout=timeout)
-        await comm.close()
-
-    async def bounded() -> None:  # the handshake's read has no timeout of its own: a silent peer would hang
-        await asyncio.wait_for(probe(), timeout)
-
-    outcome: list[BaseException | None] = []
-
-    def run() -> None:
-        try:
-            asyncio.run(bounded())
-            outcome.append(None)
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
-            outcome.append(exc)
-
-    thread = threading.Thread(target=run, name="kapitza-dask-probe", daemon=True)  # never holds up exit
-    thread.start()
-    thread.join(2 * timeout + 5)
-    if not outcome:
-        raise TimeoutError(f"no handshake within {timeout:g} s")
-    if outcome[0] is not None:
-        raise outcome[0]
-
-
-def _quiet() -> Any:
-    """Silence distributed's loggers (tracebacks of closing workers, connection retries) in a block."""
-    from distributed.utils import silence_logging_cmgr
-
-    return silence_logging_cmgr(logging.CRITICAL)
-
-
-#: Tasks per worker: two balance uneven chunks (band edges converge more slowly) while keeping
-#: dask's per-task cost (a few ms per round trip on two cores) small against the work.
-TASKS_PER_WORKER = 2
-
-
-def close_client(client: Any, cluster: Any = None) -> None:
-    """Close ``client`` (and ``cluster``, default: the client's own LocalCluster) without dask's chatter.
-
-    ``cluster=False`` closes the client only (a cluster someone else runs stays up).  LocalCluster
-    silences its logs only while it starts; closing it prints a dozen INFO lines, and closing it on
-    Ctrl-C about sixty lines of worker tracebacks: all silenced here.  Errors while closing are
-    swallowed, so they never hide the error or the interrupt that led here.
-    """
-    cluster = getattr(client, "cluster", None) if cluster is None else (cluster or None)
-    with _quiet():
-        for thing in (client, cluster):
-            if thing is None:
-                continue
-            try:
-                thing.close(timeout=CONNECT_TIMEOUT)
-            except Exception:  # noqa: BLE001 - closing must not hide the error or interrupt that got us here
-                pass
+    """A ``distributed.Client`` on the scheduler at ``address`` (:func:`kapitza.cluster.connect`)."""
+    return cluster.connect(address, timeout, extra="agf")
 
 
 def _task_failure(future: Any) -> BaseException:
@@ -240,26 +108,32 @@ def _lost(exc: BaseException) -> DaskError:
     )
 
 
-def _wait_all(distributed: Any, client: Any, futures: list[Any], timeout: float) -> Any:
-    """Yield (future, result) as tasks finish; DaskError when none finishes for ``timeout`` s.
+def _wait_all(stream: Any, total: Callable[[], int], timeout: float) -> Any:
+    """Yield (future, result) as the tasks of ``stream`` finish; DaskError when none finishes for ``timeout`` s.
 
-    The futures are followed on ``client``'s own event loop (``as_completed(..., loop=client.loop)``):
-    nothing here looks for a default client, so a client made with ``set_as_default=False`` (the one
-    :func:`connect` makes) works, and no process-wide default client is ever set.
+    ``stream`` is a ``distributed.as_completed`` made on the client's own event loop
+    (``as_completed(..., loop=client.loop)``): nothing here looks for a default client, so a client made
+    with ``set_as_default=False`` (the one :func:`connect` makes) works, and no process-wide default client
+    is ever set.  Tasks may be added to ``stream`` while this runs; ``total()`` counts those submitted.  A
+    finished task wakes the wait at once (the stream's condition), so no worker waits on a poll interval.
     """
     done_so_far = 0
-    stream = distributed.as_completed(futures, loop=client.loop)
     deadline = time.monotonic() + timeout
+    condition = getattr(stream, "thread_condition", None)
     while not stream.is_empty():
         batch = stream.next_batch(block=False)
         if not batch:
             if time.monotonic() > deadline:
                 raise DaskError(
-                    f"no AGF task finished for {timeout:g} s ({len(futures) - done_so_far} of {len(futures)} still "
+                    f"no AGF task finished for {timeout:g} s ({total() - done_so_far} of {total()} still "
                     "pending): the dask workers are lost or stuck; finished chunks are kept if --output was given, "
                     "rerun to resume"
                 )
-            time.sleep(POLL_SECONDS)
+            if condition is None:
+                time.sleep(POLL_SECONDS)
+            else:
+                with condition:
+                    condition.wait(timeout=POLL_SECONDS)
             continue
         deadline = time.monotonic() + timeout
         for f in batch:
@@ -273,43 +147,49 @@ def _wait_all(distributed: Any, client: Any, futures: list[Any], timeout: float)
             yield f, value
 
 
+Unit = tuple[int, int, NDArray[np.float64]]
+
+
 def _task(
-    blocks: list[Any], work: list[tuple[int, int, NDArray[np.float64]]], eta: float
-) -> list[tuple[int, int, NDArray[np.float64], int, int]]:
-    """Xi for a list of (k index, frequency offset, frequency chunk) work units.
+    blocks: list[Any], work: list[Unit], eta: float
+) -> tuple[list[tuple[int, int, NDArray[np.float64], int, int]], float]:
+    """Xi for a list of (k index, frequency offset, frequency chunk) work units, and the seconds they took.
 
     ``blocks`` holds the dense blocks of every k point (broadcast to every worker
     once per sweep); each unit is one stacked solve of :func:`.solver.solve_chunk`.
+    The work runs with one BLAS thread and glibc's malloc thresholds raised
+    (:func:`kapitza.cluster.malloc_kept`: without it, a worker started by dask's
+    nanny ran the kernels 1.7-2.4x slower than a plain process).  The seconds are
+    the solves' alone (not the imports or the transfer): the estimate that sizes
+    the other tasks (:func:`run_on_dask`).
     """
     from .solver import single_threaded_blas, solve_chunk
 
     out = []
-    with single_threaded_blas():
+    with single_threaded_blas(), cluster.malloc_kept():
+        t0 = time.perf_counter()
         for ik, start, omega in work:
             x, sl, sr = solve_chunk(blocks[ik], omega, eta)
             out.append((ik, start, x, sl, sr))
-    return out
+        seconds = time.perf_counter() - t0
+    return out, seconds
 
 
-def split_work(
-    n_k: int,
-    chunks: list[NDArray[np.float64]],
-    n_tasks: int,
-    only: Collection[tuple[int, int]] | None = None,
-) -> list[list[tuple[int, int, Any]]]:
-    """Spread the (k, chunk) units over ``n_tasks`` tasks of nearly equal numbers of frequencies.
-
-    Units are taken in (k, chunk) order, so a task holds few k points (their blocks
-    are reused across its chunks).  ``only`` restricts the work to these (k index,
-    chunk index) units (the ones a resumed run still lacks).
-    """
+def work_units(
+    n_k: int, chunks: list[NDArray[np.float64]], only: Collection[tuple[int, int]] | None = None
+) -> list[Unit]:
+    """The (k index, frequency offset, frequencies) units in (k, chunk) order; ``only``: these (k, chunk) alone."""
     offsets = np.concatenate([[0], np.cumsum([c.size for c in chunks])])
-    units = [
+    return [
         (ik, int(offsets[ic]), c)
         for ik in range(n_k)
         for ic, c in enumerate(chunks)
         if only is None or (ik, ic) in only
     ]
+
+
+def split_units(units: list[Unit], n_tasks: int) -> list[list[Unit]]:
+    """Consecutive runs of ``units`` for ``n_tasks`` tasks of nearly equal numbers of frequencies."""
     if not units:
         return []
     sizes = np.array([u[2].size for u in units], dtype=float)
@@ -317,6 +197,51 @@ def split_work(
     cuts = np.searchsorted(np.cumsum(sizes), np.arange(1, n_tasks) * sizes.sum() / n_tasks, side="left") + 1
     edges = [0, *sorted(set(int(c) for c in cuts)), len(units)]
     return [units[a:b] for a, b in zip(edges[:-1], edges[1:]) if b > a]
+
+
+def split_work(
+    n_k: int,
+    chunks: list[NDArray[np.float64]],
+    n_tasks: int,
+    only: Collection[tuple[int, int]] | None = None,
+) -> list[list[Unit]]:
+    """Spread the (k, chunk) units over ``n_tasks`` tasks of nearly equal numbers of frequencies.
+
+    Units are taken in (k, chunk) order, so a task holds few k points (their blocks
+    are reused across its chunks).  ``only`` restricts the work to these (k index,
+    chunk index) units (the ones a resumed run still lacks).
+    """
+    return split_units(work_units(n_k, chunks, only), n_tasks)
+
+
+@dataclass(frozen=True)
+class DaskPlan:
+    """How :func:`run_on_dask` cut the work: measured overhead and unit cost, and the tasks chosen.
+
+    Attributes
+    ----------
+    workers : int
+        Worker threads of the cluster.
+    overhead_s : float
+        Per-task round trip of an empty task (:func:`kapitza.cluster.task_overhead`), s.
+    frequency_s : float
+        Compute time per frequency of one k point, measured by the first tasks, s.
+    tasks : int
+        Tasks submitted in all (the first one per worker, then the rest as sized).
+    task_s : float
+        Mean estimated compute time of the sized tasks, s (0 when all the work fitted in the first ones).
+    """
+
+    workers: int
+    overhead_s: float
+    frequency_s: float
+    tasks: int
+    task_s: float
+
+    @property
+    def overhead_fraction(self) -> float:
+        """Per-task overhead over the sized tasks' compute time (the goal: below 5 %)."""
+        return self.overhead_s / self.task_s if self.task_s > 0 else float("nan")
 
 
 def run_on_dask(
@@ -331,50 +256,80 @@ def run_on_dask(
     address: str | None = None,
     only: Collection[tuple[int, int]] | None = None,
     task_timeout: float = TASK_TIMEOUT,
-) -> None:
+    connect_timeout: float = CONNECT_TIMEOUT,
+) -> DaskPlan | None:
     """Compute the (k, chunk) units as dask tasks; ``record(ik, start, xi, steps_left, steps_right)`` takes each.
 
     The dense blocks of all k points are built here and broadcast to every worker once
-    (they are small: a few layers of 3N x 3N), then the (k, chunk) work is split into
-    :data:`TASKS_PER_WORKER` tasks per worker of equal size.  Measured on two cores
-    (benchmarks/agf.py): fewer, larger tasks and the broadcast are what make the second
-    worker pay off on a 0.1 s problem.
+    (they are small: a few layers of 3N x 3N).  The work is then sized from measurements,
+    not a constant: the per-task overhead of the cluster (:func:`kapitza.cluster.task_overhead`)
+    and the compute time of the first units, one per worker, sent first; the rest is split
+    into :func:`kapitza.cluster.task_count` tasks of equal frequencies, each long enough
+    that the overhead stays under 5 % of it.  Returns the :class:`DaskPlan` (None when
+    there was nothing to do).
 
-    Every wait is bounded: connecting (:data:`CONNECT_TIMEOUT`, InputError), a first
-    worker (:data:`WORKERS_TIMEOUT`), scattering the blocks (:data:`SCATTER_TIMEOUT`) and
+    Every wait is bounded: connecting (``connect_timeout``, InputError), a first
+    worker (:data:`kapitza.cluster.WORKERS_TIMEOUT`), scattering the blocks (:data:`SCATTER_TIMEOUT`) and
     each stretch without a finished task (``task_timeout``) raise :class:`DaskError`.
     On Ctrl-C the client (and a cluster started here) is closed with distributed's loggers
     silenced, and the KeyboardInterrupt goes on.
     """
     distributed = _distributed()
+    units = work_units(kappa.shape[0], chunks, only)
+    if not units:
+        return None
     own = None
     close = client is None
     if client is None:
-        client = connect(address) if address is not None else (own := local_client(workers or 2))
+        client = connect(address, connect_timeout) if address is not None else (own := local_client(workers or 2))
     futures: list[Any] = []
     try:
         blocks = [model.blocks_at(k) for k in kappa]
         try:
-            client.wait_for_workers(1, timeout=WORKERS_TIMEOUT)
-        except TimeoutError:
-            raise DaskError(
-                f"the dask scheduler has no workers (none joined within {WORKERS_TIMEOUT:g} s): start some with "
-                "'dask worker ADDRESS', or use --workers N for a local cluster"
-            ) from None
+            cluster.wait_for_workers(
+                client,
+                cluster.WORKERS_TIMEOUT,
+                "start some with 'dask worker ADDRESS', or use --workers N for a local cluster",
+            )
         except LOST as exc:
             raise _lost(exc) from None
         try:
             remote = client.scatter(blocks, hash=False, broadcast=True, timeout=SCATTER_TIMEOUT)
             n_workers = max(1, sum(client.nthreads().values()))
-            tasks = split_work(kappa.shape[0], chunks, TASKS_PER_WORKER * n_workers, only)
-            futures = [client.submit(_task, remote, work, eta, pure=False) for work in tasks]
+            overhead = task_overhead(client, timeout=SCATTER_TIMEOUT)
+            first, rest = units[:n_workers], units[n_workers:]
+            futures = [client.submit(_task, remote, [u], eta, pure=False) for u in first]
         except TimeoutError:
             raise DaskError(f"the dask workers did not take the model within {SCATTER_TIMEOUT:g} s") from None
         except LOST as exc:
             raise _lost(exc) from None
-        for _, parts in _wait_all(distributed, client, futures, task_timeout):
+        except KapitzaError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a worker that cannot unpickle the model (no kapitza there):
+            # distributed re-raises its ImportError as a plain Exception; one line instead of a remote traceback
+            reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+            raise DaskError(
+                f"the dask workers could not take the AGF model ({reason}): install kapitza in the workers' environment"
+            ) from None
+        stream = distributed.as_completed(futures, loop=client.loop)
+        per_frequency = 0.0
+        sized: list[list[Unit]] = []
+        for _, (parts, seconds) in _wait_all(stream, lambda: len(futures), task_timeout):
             for ik, start, x, sl, sr in parts:
                 record(ik, start, x, sl, sr)
+            if rest and not sized:  # the first unit back: its time sizes the rest
+                per_frequency = seconds / max(1, sum(p[2].size for p in parts))
+                work_s = per_frequency * sum(u[2].size for u in rest)
+                sized = split_units(rest, task_count(work_s, overhead, n_workers, len(rest)))
+                more = [client.submit(_task, remote, w, eta, pure=False) for w in sized]
+                futures.extend(more)
+                stream.update(more)
+            elif not per_frequency:
+                per_frequency = seconds / max(1, sum(p[2].size for p in parts))
+        task_s = per_frequency * sum(u[2].size for u in rest) / len(sized) if sized else 0.0
+        return DaskPlan(
+            workers=n_workers, overhead_s=overhead, frequency_s=per_frequency, tasks=len(futures), task_s=task_s
+        )
     except BaseException:
         with _quiet():
             for f in futures:

@@ -41,6 +41,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
+from ...cluster import CONNECT_TIMEOUT, check_connect_timeout
 from ...errors import InputError
 from ...io.results import result
 from . import config as _config
@@ -299,6 +300,7 @@ def run_agf(
     workers: int | None = _D.workers,
     address: str | None = _D.address,
     client: Any = None,
+    connect_timeout: float = CONNECT_TIMEOUT,
     progress: Callable[[int, int], None] | None = None,
     output: str | Path | None = _D.output,
     resume: bool = True,
@@ -372,7 +374,10 @@ def run_agf(
         K, > 0.
     workers, address, client
         dask.distributed execution (see :mod:`.parallel`); default in-process.  ``workers`` >= 1;
-        a scheduler at ``address`` that does not answer within 10 s is an InputError.
+        a scheduler at ``address`` that does not answer within ``connect_timeout`` is an InputError.
+    connect_timeout : float
+        Seconds to wait for the scheduler at ``address``, > 0 (:data:`kapitza.cluster.CONNECT_TIMEOUT`, the
+        one default of every command that takes ``--address``).
     progress : callable, optional
         progress(done, total) in (omega, k) chunks over all sweeps; called with the total before any work.
     output : path, optional
@@ -448,10 +453,11 @@ def run_agf(
     if progress is not None:
         progress(0, units)  # the total is known before any work
     own_client = None
+    connect_timeout = check_connect_timeout(connect_timeout, option_names("connect_timeout"))
     if client is None and address is not None:
         from .parallel import connect
 
-        own_client = connect(address)  # fails fast, before any work, if no scheduler answers
+        own_client = connect(address, connect_timeout)  # fails fast, before any work, if no scheduler answers
     try:
         return _run(**locals())
     finally:

@@ -1,0 +1,336 @@
+"""dask.distributed for every command that runs on it: connecting, local clusters, task sizing, workers' malloc.
+
+AGF sweeps (:mod:`kapitza.transmission.agf.parallel`) and MD campaigns (:mod:`kapitza.md.campaign`) both run
+on dask; what they share is here, defined once, so that every command that takes ``--address`` waits the same
+:data:`CONNECT_TIMEOUT` for a scheduler (``--connect-timeout``), refuses an unreachable or silent address with the
+same one-line :class:`~kapitza.errors.InputError`, and waits the same :data:`WORKERS_TIMEOUT` for a first worker.
+``distributed`` is imported inside the functions that need it.
+
+Work-unit sizing
+----------------
+A dask task costs a round trip through the scheduler on top of its own work.  :func:`task_overhead` measures
+that round trip on the cluster at hand (empty tasks, in turn); :func:`task_count` then chooses as many tasks as
+balance the workers (up to :data:`MAX_TASKS_PER_WORKER` each) while each task stays at least
+``1 / OVERHEAD_FRACTION`` (20) times the overhead long, so the scheduling costs under 5 % of the work.
+
+Workers' malloc
+---------------
+dask's nanny starts every worker process with ``MALLOC_TRIM_THRESHOLD_=65536`` (its config
+``distributed.nanny.pre-spawn-environ``, for a ``LocalCluster`` and for ``dask worker ADDRESS`` alike).  Setting
+any glibc malloc threshold freezes glibc's *dynamic* mmap threshold at its 128 KiB start value, so every array
+above 128 KiB is mmap-ed, page-faulted in and unmapped again: the AGF kernels (stacks of small complex matrices,
+0.1-1 MB each) ran 1.7-2.4x slower in such a worker than in a plain process (benchmarks/dask_scaling.py; in a plain
+process with only ``MALLOC_TRIM_THRESHOLD_=65536`` set the same slow-down appears).  Environment variables given
+to the nanny (``env=``) are set after the worker process has started, too late for glibc.  :func:`malloc_kept`
+raises the thresholds with ``mallopt`` while a task runs, and sets the worker's own values back afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import ctypes
+import logging
+import os
+import statistics
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from . import _checks
+from .errors import InputError, KapitzaError, MissingDependencyError
+
+#: Seconds to wait for a scheduler to answer (``--connect-timeout``); an unreachable address is an input error.
+CONNECT_TIMEOUT = 10.0
+#: Longest connect timeout accepted (s): a scheduler that takes an hour to answer is not there.
+MAX_CONNECT_TIMEOUT = 3600.0
+#: Seconds to wait for a scheduler without workers to get one.
+WORKERS_TIMEOUT = 30.0
+#: Scheduling overhead allowed per task, as a fraction of the task's own time.
+OVERHEAD_FRACTION = 0.05
+#: Most tasks per worker: more of them balance uneven units and unevenly loaded cores; each costs a round trip.
+MAX_TASKS_PER_WORKER = 8
+#: Empty tasks timed, in turn, by :func:`task_overhead` (the median is taken): a fixed cost of one sweep of
+#: about 3 round trips (10 ms each on the busy 2-core machine), small against any sweep worth sending to dask.
+OVERHEAD_SAMPLES = 3
+
+#: Environment of local workers: one BLAS thread each.  (The malloc settings cannot go here: the nanny sets
+#: these after the worker process started; see :func:`malloc_kept`.)
+THREAD_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+#: glibc's mallopt parameters and its default thresholds (bytes).
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+GLIBC_DEFAULT_THRESHOLD = 128 * 1024
+#: The thresholds while a task runs: 64 MiB before mmap, 256 MiB of free heap before it is given back.
+KEPT_MMAP_THRESHOLD = 64 * 1024 * 1024
+KEPT_TRIM_THRESHOLD = 256 * 1024 * 1024
+
+
+class DaskError(KapitzaError, RuntimeError):
+    """The dask cluster did not answer in time or lost the work."""
+
+
+def distributed_module(extra: str = "agf", purpose: str = "parallel runs on dask") -> Any:
+    """``import distributed``, or MissingDependencyError naming the pip ``extra`` that installs it."""
+    try:
+        import distributed
+    except ImportError:
+        raise MissingDependencyError("dask[distributed]", extra, purpose) from None
+    return distributed
+
+
+def check_connect_timeout(value: Any, name: str = "connect timeout") -> float:
+    """A connect timeout in s, above 0 and at most :data:`MAX_CONNECT_TIMEOUT`."""
+    t = _checks.positive(value, name, "s")
+    if t > MAX_CONNECT_TIMEOUT:
+        raise InputError(f"{name} must be at most {MAX_CONNECT_TIMEOUT:g} s, got {t:g}")
+    return t
+
+
+def connect(address: str, timeout: float = CONNECT_TIMEOUT, *, extra: str = "agf") -> Any:
+    """A ``distributed.Client`` on the scheduler at ``address``; InputError if none answers within ``timeout`` s.
+
+    A tcp/tls address is first checked with a plain socket connection, then with one dask
+    handshake (:func:`_probe`), so a malformed or unreachable address, or a server that is not a
+    dask scheduler, fails fast with one line and without leaving a half-made client behind.  The
+    client is never made the process's default client.
+
+    Parameters
+    ----------
+    address : str
+        ``tcp://host:port`` (or any address distributed understands).
+    timeout : float
+        Seconds to wait for the scheduler, > 0 (:data:`CONNECT_TIMEOUT` by default).
+    extra : str
+        The pip extra named if distributed is missing.
+    """
+    distributed = distributed_module(extra)
+    if not isinstance(address, str) or not address.strip():
+        raise InputError(f"the dask scheduler address must be a non-empty string, got {address!r}")
+    timeout = check_connect_timeout(timeout)
+
+    def refuse(reason: str) -> InputError:
+        return InputError(
+            f"no dask scheduler answered at {address!r} within {timeout:g} s ({reason}); "
+            "give an address such as tcp://host:8786, or use --workers N for a local cluster"
+        )
+
+    try:
+        from distributed.comm import parse_address, parse_host_port
+
+        scheme, loc = parse_address(address)
+        if scheme in ("tcp", "tls"):
+            import socket
+
+            host, port = parse_host_port(loc)
+            socket.create_connection((host, int(port)), timeout=timeout).close()
+    except (OSError, ValueError, TypeError) as exc:
+        raise refuse(" ".join(str(exc).split())[:160] or type(exc).__name__) from None
+    try:
+        _probe(address, timeout)
+    except Exception as exc:  # noqa: BLE001 - whatever the peer sends, the answer is one line
+        raise InputError(
+            f"the server at {address!r} did not answer as a dask scheduler within {timeout:g} s (dask's handshake: "
+            f"{' '.join(f'{type(exc).__name__}: {exc}'.split())[:160]}); give the address of a dask scheduler, "
+            "e.g. tcp://host:8786"
+        ) from None
+    try:
+        with quiet():
+            return distributed.Client(address, timeout=timeout, set_as_default=False)
+    except Exception as exc:  # noqa: BLE001 - a client that cannot start is one line, never a traceback
+        raise refuse(" ".join(f"{type(exc).__name__}: {exc}".split())[:160]) from None
+
+
+def _probe(address: str, timeout: float) -> None:
+    """Open and close one dask comm to ``address`` (its handshake), in a thread of its own.
+
+    A port where something other than a dask scheduler listens (a web server, a database) fails
+    here, before any ``Client`` exists: a Client whose start failed is left half-made and tries to
+    close itself when garbage-collected, printing a traceback after a 20 s wait at the program's
+    exit.  (Distributed reads the peer's first 8 bytes as a frame length: an HTTP reply asked it
+    for 3 EiB, a MemoryError.)  The thread keeps the probe off any event loop the caller runs.
+    """
+
+    from distributed.comm import connect as open_comm
+
+    async def probe() -> None:
+        comm = await open_comm(address, timeout=timeout)
+        await comm.close()
+
+    async def bounded() -> None:  # the handshake's read has no timeout of its own: a silent peer would hang
+        await asyncio.wait_for(probe(), timeout)
+
+    outcome: list[BaseException | None] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(bounded())
+            outcome.append(None)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run, name="kapitza-dask-probe", daemon=True)  # never holds up exit
+    thread.start()
+    thread.join(2 * timeout + 5)
+    if not outcome:
+        raise TimeoutError(f"no handshake within {timeout:g} s")
+    if outcome[0] is not None:
+        raise outcome[0]
+
+
+def quiet() -> Any:
+    """Silence distributed's loggers (tracebacks of closing workers, connection retries) in a block."""
+    from distributed.utils import silence_logging_cmgr
+
+    return silence_logging_cmgr(logging.CRITICAL)
+
+
+def local_client(workers: int = 2, *, extra: str = "agf", **kwargs: Any) -> Any:
+    """A ``distributed.Client`` on a new local cluster of ``workers`` single-threaded processes.
+
+    Each worker has one BLAS thread (:data:`THREAD_ENV`).  Close it with :func:`close_client`.
+    """
+    distributed = distributed_module(extra)
+    if isinstance(workers, bool) or int(workers) != workers or workers < 1:
+        raise InputError(f"workers must be a positive integer, got {workers!r}")
+    options = {
+        "n_workers": int(workers),
+        "threads_per_worker": 1,
+        "processes": True,
+        "dashboard_address": ":0",  # any free port: several local clusters may coexist
+        "env": dict(THREAD_ENV),
+        "silence_logs": 40,
+    }
+    options.update(kwargs)
+    cluster = distributed.LocalCluster(**options)
+    return distributed.Client(cluster, timeout=CONNECT_TIMEOUT, set_as_default=False)
+
+
+def close_client(client: Any, cluster: Any = None) -> None:
+    """Close ``client`` (and ``cluster``, default: the client's own LocalCluster) without dask's chatter.
+
+    ``cluster=False`` closes the client only (a cluster someone else runs stays up).  LocalCluster
+    silences its logs only while it starts; closing it prints a dozen INFO lines, and closing it on
+    Ctrl-C about sixty lines of worker tracebacks: all silenced here.  Errors while closing are
+    swallowed, so they never hide the error or the interrupt that led here.
+    """
+    cluster = getattr(client, "cluster", None) if cluster is None else (cluster or None)
+    with quiet():
+        for thing in (client, cluster):
+            if thing is None:
+                continue
+            try:
+                thing.close(timeout=CONNECT_TIMEOUT)
+            except Exception:  # noqa: BLE001 - closing must not hide the error or interrupt that got us here
+                pass
+
+
+def wait_for_workers(client: Any, timeout: float, hint: str) -> None:
+    """Wait up to ``timeout`` s for a first worker; DaskError naming ``hint`` (how to start one) otherwise."""
+    try:
+        client.wait_for_workers(1, timeout=timeout)
+    except (OSError, TimeoutError):
+        raise DaskError(f"the dask scheduler has no workers (none joined within {timeout:g} s): {hint}") from None
+
+
+def _nothing(x: int) -> int:
+    """An empty task (it returns its argument): what :func:`task_overhead` times."""
+    return x
+
+
+def task_overhead(client: Any, samples: int = OVERHEAD_SAMPLES, timeout: float = CONNECT_TIMEOUT) -> float:
+    """Seconds one task costs on ``client``'s cluster beyond its own work: the median round trip of empty tasks.
+
+    The tasks are submitted one after the other (each waits for the last), so each time is a whole round
+    trip client -> scheduler -> worker -> scheduler -> client: an upper bound of the gap a worker sees
+    between two tasks of a queue.
+    """
+    times = []
+    for i in range(int(samples)):
+        t0 = time.perf_counter()
+        try:
+            client.submit(_nothing, i, pure=False).result(timeout=timeout)
+        except (OSError, concurrent.futures.CancelledError):  # a timeout or a lost cluster: the caller's to say
+            raise
+        except Exception as exc:  # noqa: BLE001 - a worker that cannot unpickle the task (distributed re-raises
+            # its ImportError as a plain Exception): one line
+            reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+            raise DaskError(
+                f"a dask worker could not run a kapitza task ({reason}): install kapitza in the workers' environment"
+            ) from None
+        times.append(time.perf_counter() - t0)
+    return float(statistics.median(times))
+
+
+def task_count(work_s: float, overhead_s: float, n_workers: int, n_units: int) -> int:
+    """How many tasks to split ``work_s`` seconds of work (``n_units`` indivisible units) into.
+
+    As many as balance the workers, up to :data:`MAX_TASKS_PER_WORKER` each, while every task stays at
+    least ``overhead_s / OVERHEAD_FRACTION`` long (scheduling under 5 % of the work); never fewer than
+    the workers (an idle worker costs more than a round trip) and never more than the units.
+
+    Parameters
+    ----------
+    work_s : float
+        Estimated compute time of all the work on one worker, s.
+    overhead_s : float
+        Per-task overhead (:func:`task_overhead`), s.
+    n_workers, n_units : int
+        Workers (threads) of the cluster; units the work is made of.
+    """
+    if n_units < 1:
+        return 0
+    longest = MAX_TASKS_PER_WORKER * max(1, n_workers)
+    by_overhead = longest if overhead_s <= 0 else int(work_s * OVERHEAD_FRACTION / overhead_s)
+    n = max(min(by_overhead, longest), max(1, n_workers))
+    return max(1, min(n, n_units))
+
+
+def _glibc() -> Any:
+    """glibc's C library (its ``mallopt`` and ``malloc_trim``), or None on another libc or system."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        if not os.confstr("CS_GNU_LIBC_VERSION"):
+            return None
+        return ctypes.CDLL("libc.so.6")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _threshold(name: str) -> int:
+    """The worker's own malloc threshold ``name`` (its environment, else glibc's 128 KiB default)."""
+    try:
+        return max(0, int(os.environ.get(name, GLIBC_DEFAULT_THRESHOLD)))
+    except ValueError:
+        return GLIBC_DEFAULT_THRESHOLD
+
+
+@contextmanager
+def malloc_kept() -> Iterator[None]:
+    """Inside a dask worker: let glibc keep freed memory while a task runs, and set the worker's values back.
+
+    Raises glibc's mmap threshold to :data:`KEPT_MMAP_THRESHOLD` and its trim threshold to
+    :data:`KEPT_TRIM_THRESHOLD` (``mallopt``), so that the task's short-lived arrays reuse heap memory
+    instead of a fresh mmap each (see the module's docstring); afterwards the thresholds go back to the
+    worker's (``MALLOC_TRIM_THRESHOLD_``/``MALLOC_MMAP_THRESHOLD_`` as dask's nanny set them, or glibc's
+    128 KiB) and the freed heap is returned to the system (``malloc_trim``), as dask wants for its memory
+    accounting.  (A worker thread's malloc arena keeps its heap's address range, its pages given back, so a
+    later task in that thread may reuse it even without this.)  Does nothing on a system without glibc.
+    Used only by the tasks that run in dask workers, never in the caller's process.
+    """
+    libc = _glibc()
+    if libc is None:
+        yield
+        return
+    libc.mallopt(M_MMAP_THRESHOLD, KEPT_MMAP_THRESHOLD)
+    libc.mallopt(M_TRIM_THRESHOLD, KEPT_TRIM_THRESHOLD)
+    try:
+        yield
+    finally:
+        libc.mallopt(M_MMAP_THRESHOLD, _threshold("MALLOC_MMAP_THRESHOLD_"))
+        libc.mallopt(M_TRIM_THRESHOLD, _threshold("MALLOC_TRIM_THRESHOLD_"))
+        libc.malloc_trim(0)
