@@ -183,3 +183,21 @@ def test_malloc_kept_takes_arrays_from_the_heap_and_sets_the_workers_threshold_b
     )
     before, inside, after = (int(x) for x in done.stdout.split())
     assert (before, inside, after) == (1, 0, 1), done.stdout
+
+
+def test_a_local_cluster_leaves_the_callers_environment_as_it_was():
+    """DESIGN.md: the library changes no process-wide state. dask's nannies (in this process) write their
+    workers' settings (OMP_NUM_THREADS, MALLOC_TRIM_THRESHOLD_, ...) into os.environ while starting them."""
+    import os
+
+    pytest.importorskip("distributed")
+    from kapitza.cluster import close_client, local_client
+
+    before = dict(os.environ)
+    client = local_client(1)
+    try:
+        assert dict(os.environ) == before
+        assert client.submit(int, "3").result(timeout=60) == 3  # the workers still run
+    finally:
+        close_client(client)
+    assert dict(os.environ) == before

@@ -205,8 +205,23 @@ def local_client(workers: int = 2, *, extra: str = "agf", **kwargs: Any) -> Any:
         "silence_logs": 40,
     }
     options.update(kwargs)
-    cluster = distributed.LocalCluster(**options)
+    with _environment_kept():
+        cluster = distributed.LocalCluster(**options)
     return distributed.Client(cluster, timeout=CONNECT_TIMEOUT, set_as_default=False)
+
+
+@contextmanager
+def _environment_kept() -> Iterator[None]:
+    """Put ``os.environ`` back as it was: dask's nannies live in this process and write their workers'
+    settings (``OMP_NUM_THREADS=1``, ``MALLOC_TRIM_THRESHOLD_``, ``PYTHONHASHSEED`` ...) into its environment
+    while they start them; the caller's environment is not the library's to change."""
+    saved = dict(os.environ)
+    try:
+        yield
+    finally:
+        for key in set(os.environ) - set(saved):
+            del os.environ[key]
+        os.environ.update(saved)
 
 
 def close_client(client: Any, cluster: Any = None) -> None:
