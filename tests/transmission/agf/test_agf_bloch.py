@@ -1,0 +1,146 @@
+"""Lead self-energies from the leads' Bloch modes: parity with decimation, band edges, eta = 0."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytest.importorskip("matscipy")  # the [agf] extra: the SW potential
+
+from kapitza.atomistic.potentials import get_potential
+from kapitza.atomistic.structures import build_interface
+from kapitza.errors import InputError
+from kapitza.transmission.agf import chain_model, interface_model, kernels, lead_max_frequency, transmission
+from kapitza.transmission.agf.solver import lead_method_for
+from kapitza.transmission.chain import band_edge, chain_transmission
+
+SW = get_potential("sw", ["Si"])
+A_SW = 5.431
+M1, M2 = 28.0855 * 1.66053906660e-27, 72.63 * 1.66053906660e-27
+K1, K2, K12 = 12.0, 9.5, 7.0
+
+
+def sige(lateral: int, mixing_layers: int = 0, seed: int | None = None):
+    s = build_interface(
+        "Si",
+        "Ge",
+        "001",
+        lattice_constants_angstrom=(A_SW, A_SW),
+        cells=(4, 4),
+        lateral=(lateral, lateral),
+        mass_only=True,
+        masses_amu=(28.0855, 72.63),
+        mixing_layers=mixing_layers,
+        seed=seed,
+    )
+    return interface_model(s, SW, pl_cells=2)
+
+
+def both(model, omega, kpoints, eta=1e-6):
+    d = transmission(model, omega, kpoints, eta=eta, time_reversal=False, lead_method="decimation")
+    b = transmission(model, omega, kpoints, eta=eta, time_reversal=False, lead_method="bloch")
+    return d, b
+
+
+@pytest.mark.parity
+@pytest.mark.parametrize(
+    ("lateral", "mixing", "kpoints", "n_omega"),
+    [
+        (1, 0, [[0.0, 0.0], [0.13, 0.29], [0.5, 0.25]], 30),
+        (2, 2, [[0.1, 0.2], [0.37, -0.21]], 10),
+        (3, 2, [[0.17, 0.31]], 4),
+    ],
+    ids=["1x1 sharp", "2x2 intermixed", "3x3 intermixed"],
+)
+def test_bloch_mode_leads_give_the_decimation_transmission(lateral, mixing, kpoints, n_omega):
+    """Parity (tier 3): Xi(omega, k) with the leads' self-energies from their Bloch modes equals Xi with
+    Lopez Sancho-Rubio decimation to 1e-8 of its maximum, on 1x1 (sharp), 2x2 and 3x3 (two intermixed
+    planes each side) SW Si|Ge [001] cross-sections, at eta = 1e-6, frequencies across the band.  Two
+    independent routes to the same surface Green's function: a doubling iteration converged to 1e-13 and
+    one eigenproblem (Ando, Phys. Rev. B 44, 8017 (1991))."""
+    model = sige(lateral, mixing, seed=11 if mixing else None)
+    top = lead_max_frequency(model, "left", [(0.0, 0.0)])
+    omega = np.linspace(0.03, 1.0, n_omega) * top
+    d, b = both(model, omega, np.array(kpoints))
+    assert d.xi_k.max() > 0.5  # something is transmitted
+    assert np.abs(b.xi_k - d.xi_k).max() < 1e-8 * d.xi_k.max()
+    assert (d.steps > 0).all() and (b.steps == 0).all()  # the routes really differ: no Bloch point decimated
+
+
+def lead_band_edges(model, kappa):
+    """omega (rad/s) of the left lead's bulk band extrema at q = 0 and q = pi (lambda = +1 and -1)."""
+    h00, h01 = model.lead_blocks("left", kappa)
+    e0 = np.linalg.eigvalsh(h00 + h01 + h01.conj().T)
+    e1 = np.linalg.eigvalsh(h00 - h01 - h01.conj().T)
+    e = np.concatenate([e0, e1])
+    return np.sqrt(e[e > 1e-6 * e.max()])
+
+
+@pytest.mark.parity
+def test_bloch_leads_at_band_edges_equal_decimation():
+    """At frequencies exactly on band extrema of the lead (q = 0 and pi, where two Bloch modes merge and the
+    group velocity vanishes) the Bloch route still equals decimation to 1e-8 of the maximum at eta = 1e-6:
+    the broadening splits the merging pair by ~sqrt(eta), and |lambda| < 1 picks the retarded one."""
+    model = sige(1)
+    k = (0.13, 0.29)
+    omega = lead_band_edges(model, k)[::3]
+    d, b = both(model, omega, np.array([k]))
+    assert np.abs(b.xi_k - d.xi_k).max() < 1e-8 * max(1.0, d.xi_k.max())
+
+
+def test_bloch_leads_at_zero_broadening_inside_the_band_are_exact():
+    """Analytic: at Im z = 0 (no broadening, where decimation cannot converge) the Bloch-mode self-energies
+    give the closed-form transmission of the 1D chain junction (kapitza.transmission.chain; Zhang, Fisher &
+    Mingo, Numer. Heat Transfer B 51, 333 (2007)) to 1e-10 over the band."""
+    model = chain_model(M1, M2, K1, K2, K12, (2, 2))
+    edge = min(band_edge(M1, K1), band_edge(M2, K2))
+    omega = np.linspace(1e-3, 1 - 1e-3, 200) * edge
+    z = (omega**2).astype(complex)
+    left, device, right = model.blocks_at((0.0, 0.0))
+    sl, sr = kernels.self_energy(z, left, "bloch"), kernels.self_energy(z, right, "bloch")
+    xi = kernels.caroli(z, device, sl.sigma, sr.sigma)
+    assert np.abs(xi - chain_transmission(omega, M1, M2, K1, K2, K12)).max() < 1e-10
+
+
+def test_bloch_leads_at_zero_broadening_on_band_edges_stay_finite():
+    """Robustness at a band edge with Im z = 0: two Bloch modes merge into one standing wave with no flux.
+    The retarded set then takes one of them (the limit from Im z > 0); the result is finite and no more than
+    the lead's number of channels, and the identical-chain junction (tau = 1 in the band) gives tau in [0, 1]
+    at its exact band top.  Away from the edge, at Im z = 0, the 1x1 Si|Ge values equal those at eta = 1e-12
+    of the decimation-free route to 1e-6 (the O(eta) shift)."""
+    chain = chain_model(M1, M1, K1, K1, K1)
+    left, device, right = chain.blocks_at((0.0, 0.0))
+    z = np.array([band_edge(M1, K1) ** 2], dtype=complex)
+    sl, sr = kernels.self_energy(z, left, "bloch"), kernels.self_energy(z, right, "bloch")
+    xi = kernels.caroli(z, device, sl.sigma, sr.sigma)
+    assert np.isfinite(sl.sigma).all() and 0.0 <= xi[0] <= 1.0 + 1e-9
+
+    model = sige(1)
+    k = (0.13, 0.29)
+    omega = lead_band_edges(model, k)
+    left, device, right = model.blocks_at(k)
+    z = (omega**2).astype(complex)
+    sl, sr = kernels.self_energy(z, left, "bloch"), kernels.self_energy(z, right, "bloch")
+    xi = kernels.caroli(z, device, sl.sigma, sr.sigma)
+    assert np.isfinite(xi).all() and (xi > -1e-8 * xi.max()).all() and (xi < 3 * left.boundary.size).all()
+    inside = np.linspace(0.1, 0.9, 7) * omega.max()
+    z0 = (inside**2).astype(complex)
+    zs = (inside**2 * (1 + 1e-12j)).astype(complex)
+    x0 = kernels.caroli(z0, device, kernels.self_energy(z0, left, "bloch").sigma,
+                        kernels.self_energy(z0, right, "bloch").sigma)  # fmt: skip
+    xs = kernels.caroli(zs, device, kernels.self_energy(zs, left, "bloch").sigma,
+                        kernels.self_energy(zs, right, "bloch").sigma)  # fmt: skip
+    assert np.abs(x0 - xs).max() < 1e-6 * max(1.0, xs.max())
+
+
+def test_lead_method_choice_and_validation():
+    """ "auto" takes decimation for small reduced units and Bloch modes from BLOCH_MIN_SIZE up; an unknown
+    method is refused with the allowed ones named, and dask runs refuse a non-default method."""
+    model = sige(1)
+    left, _, _ = model.blocks_at((0.0, 0.0))
+    assert lead_method_for(left, "auto") == "decimation"
+    assert lead_method_for(left, "bloch") == "bloch"
+    with pytest.raises(InputError, match="lead_method must be 'auto' or one of 'decimation', 'bloch', got 'qr'"):
+        transmission(model, [1e13], [[0.0, 0.0]], lead_method="qr")
+    with pytest.raises(InputError, match="not passed to dask workers"):
+        transmission(model, [1e13], [[0.0, 0.0]], lead_method="bloch", workers=1)
