@@ -144,3 +144,58 @@ def test_lead_method_choice_and_validation():
         transmission(model, [1e13], [[0.0, 0.0]], lead_method="qr")
     with pytest.raises(InputError, match="not passed to dask workers"):
         transmission(model, [1e13], [[0.0, 0.0]], lead_method="bloch", workers=1)
+
+
+def _away_from_band_edges(lead, omega, delta=1e-3):
+    """Frequencies whose channel count is the same at omega (1 -+ delta): no band edge within delta."""
+    here = kernels.propagating_channels(omega**2, lead)
+    below = kernels.propagating_channels((omega * (1 - delta)) ** 2, lead)
+    above = kernels.propagating_channels((omega * (1 + delta)) ** 2, lead)
+    return here, (here == below) & (here == above)
+
+
+@pytest.mark.parity
+@pytest.mark.parametrize(("lateral", "sides"), [(1, ("left", "right")), (2, ("left",))], ids=["1x1", "2x2"])
+def test_counted_channels_equal_the_caroli_transmission_of_the_perfect_lead(lateral, sides):
+    """Parity (tier 3): the number of propagating modes of a lead (one eigenproblem of the reduced lead chain at
+    Im z = 0) equals the Caroli transmission of that perfect lead (``run.lead_model``: the lead unit repeated,
+    solved by Green's functions) to 1e-8 away from band edges, through two independent self-energy routes:
+    decimation at eta = 1e-12 (O(eta) from the limit) and Bloch modes at eta = 0; and it equals
+    ``modes.channel_count`` (the generalized eigenproblem of the whole lead unit, scipy QZ) exactly."""
+    from kapitza.transmission.agf.modes import channel_count
+    from kapitza.transmission.agf.run import lead_model
+
+    model = sige(lateral)
+    k = (0.13, 0.29)
+    for side in sides:
+        perfect = lead_model(model, side)
+        top = lead_max_frequency(model, side, [(0.0, 0.0)])
+        omega = np.linspace(0.013, 1.03, 24 if lateral == 1 else 8) * top
+        blocks = model.blocks_at(k)
+        count, away = _away_from_band_edges(blocks[0] if side == "left" else blocks[2], omega)
+        assert away.sum() >= omega.size // 2 and count.max() >= 2 and count[-1] == 0  # above the band: none
+        z0 = (omega**2).astype(complex)
+        left, device, right = perfect.blocks_at(k)
+        bloch = kernels.caroli(z0, device, *(kernels.self_energy(z0, x, "bloch").sigma for x in (left, right)))
+        decim = transmission(perfect, omega, np.array([k]), eta=1e-12, lead_method="decimation").xi_k[0]
+        assert np.abs(bloch - count)[away].max() < 1e-8
+        assert np.abs(decim - count)[away].max() < 1e-8
+        if lateral == 1:
+            np.testing.assert_array_equal(channel_count(model, side, omega, k), count)
+
+
+def test_run_agf_ballistic_conductance_from_counted_channels_equals_the_lead_sweeps():
+    """Parity: the leads' ballistic G(300 K) of run_agf (channels counted) equals G of the former route, a
+    Green's-function sweep over each perfect-lead model at the run's eta (1e-6) and grid, to 1e-4 relative
+    (the broadening's O(eta) effect, larger near band edges, is all that separates them)."""
+    from kapitza.transmission.agf.run import TOP_MARGIN, lead_model, run_agf
+    from kapitza.transmission.agf.solver import frequency_grid
+
+    result, model = run_agf("Si", "Ge", kpoints=2, frequencies=20, temperature=[300.0], check_broadening=False)
+    for i, side in enumerate(("left", "right")):
+        top = TOP_MARGIN * lead_max_frequency(model, side, [(0.0, 0.0)])
+        w, wt = frequency_grid(top, 20)
+        old = transmission(lead_model(model, side), w, 2, eta=1e-6, omega_weights=wt).conductance([300.0])[0]
+        assert result.ballistic[i, 0] == pytest.approx(old, rel=1e-4)
+        np.testing.assert_array_equal(result.lead_omega[i], w)
+        assert np.all(result.lead_xi[i] == np.round(result.lead_xi[i] * 4) / 4)  # k-averaged integers (2x2 grid)

@@ -106,6 +106,8 @@ CIRCLE_TOLERANCE = 1e-9
 #: Modes on the unit circle whose energy flux (for unit u, in units of the largest block entry) is below this
 #: are standing waves at a band edge.
 FLUX_TOLERANCE = 1e-8
+#: Counting channels at real z: modes with | |lambda| - 1 | below this are propagating (as in modes.py).
+COUNT_TOLERANCE = 1e-6
 #: Modes on the unit circle whose lambdas differ by less than this are one degenerate group.
 DEGENERATE_TOLERANCE = 1e-6
 #: A matrix of retarded modes U with a larger condition number is not trusted: that point falls back to decimation.
@@ -341,6 +343,39 @@ def bloch_surface(
         At a band edge with Im z = 0 the two modes that merge there count as one retarded mode.
     """
     batch, n, _ = eps_bulk.shape
+    lam, u, kind, mod, ok = _classified_modes(z, eps_bulk, up, down, CIRCLE_TOLERANCE)
+    n_ret, n_amb = (kind == 0).sum(axis=1), (kind == 1).sum(axis=1)
+    ok &= (n_ret <= n) & (n_ret + n_amb >= n)
+    order = np.argsort(kind * 4.0 + np.where(np.isfinite(mod), np.minimum(mod, 2.0), 2.0), axis=1, kind="stable")
+    order = order[:, :n]
+    lam_r = np.take_along_axis(lam, order, axis=1)
+    u_r = np.take_along_axis(u, order[:, None, :], axis=2)
+    u_r = u_r / np.maximum(np.linalg.norm(u_r, axis=1, keepdims=True), 1e-300)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        cond = np.linalg.cond(u_r)
+    ok &= np.isfinite(cond) & (cond < MODE_CONDITION_LIMIT) & np.all(np.isfinite(lam_r), axis=1)
+    g = np.full((batch, n, n), np.nan, dtype=complex)
+    if not ok.any():
+        return g, ok
+    u_ok, lam_ok = u_r[ok], lam_r[ok]
+    # up F = (up U Lambda) U^-1, from U^dagger (up F)^dagger = (up U Lambda)^dagger
+    rhs = up[ok] @ (u_ok * lam_ok[:, None, :])
+    up_f = _dagger(np.linalg.solve(_dagger(u_ok), _dagger(rhs)))
+    m = _eye_times(z[ok], n)
+    m -= eps_surface[ok]
+    m -= up_f
+    g[ok] = np.linalg.inv(m)
+    return g, ok
+
+
+def _classified_modes(
+    z: Complex, eps_bulk: Complex, up: Complex, down: Complex, circle_tolerance: float
+) -> tuple[Complex, Complex, NDArray[np.int64], NDArray[np.float64], NDArray[np.bool_]]:
+    """Bloch modes of the reduced chain and their kind: 0 retarded, 1 standing (on the circle, no flux), 2 advanced,
+    3 a duplicate of a merging pair.  Returns (lambda (B, 2n), u (B, n, 2n), kind (B, 2n), |lambda|, solved (B,)),
+    ``u`` not normalised; modes within ``circle_tolerance`` of the unit circle are classified by their flux.
+    """
+    batch, n, _ = eps_bulk.shape
     scale = max(float(np.abs(eps_bulk).max(initial=0.0)), float(np.abs(up).max(initial=0.0)), 1e-300)
     zs = z / scale
     a = np.zeros((batch, 2 * n, 2 * n), dtype=complex)
@@ -367,7 +402,7 @@ def bloch_surface(
         lam = np.where(theta != 0, BLOCH_SHIFT + 1.0 / theta, np.inf)
     u = vec[:, :n, :]
     mod = np.abs(lam)
-    near = np.abs(mod - 1.0) < CIRCLE_TOLERANCE
+    near = np.abs(mod - 1.0) < circle_tolerance
     # energy flux away from the surface, -2 Im(lambda u^dagger up u) / u^dagger u (sign only)
     flux = (
         -2.0
@@ -379,28 +414,31 @@ def bloch_surface(
     kind = np.where(near & (np.abs(flux) <= FLUX_TOLERANCE), 1, np.where(np.where(near, flux > 0, mod < 1.0), 0, 2))
     for i in np.flatnonzero(near.sum(axis=1) > 1):  # only as Im z -> 0: degenerate modes on the circle
         _split_degenerate(lam[i], u[i], kind[i], near[i], up[i] / scale, down[i] / scale)
-    n_ret, n_amb = (kind == 0).sum(axis=1), (kind == 1).sum(axis=1)
-    ok &= (n_ret <= n) & (n_ret + n_amb >= n)
-    order = np.argsort(kind * 4.0 + np.where(np.isfinite(mod), np.minimum(mod, 2.0), 2.0), axis=1, kind="stable")
-    order = order[:, :n]
-    lam_r = np.take_along_axis(lam, order, axis=1)
-    u_r = np.take_along_axis(u, order[:, None, :], axis=2)
-    u_r = u_r / np.maximum(np.linalg.norm(u_r, axis=1, keepdims=True), 1e-300)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        cond = np.linalg.cond(u_r)
-    ok &= np.isfinite(cond) & (cond < MODE_CONDITION_LIMIT) & np.all(np.isfinite(lam_r), axis=1)
-    g = np.full((batch, n, n), np.nan, dtype=complex)
-    if not ok.any():
-        return g, ok
-    u_ok, lam_ok = u_r[ok], lam_r[ok]
-    # up F = (up U Lambda) U^-1, from U^T (up F)^T = (up U Lambda)^T
-    rhs = up[ok] @ (u_ok * lam_ok[:, None, :])
-    up_f = _dagger(np.linalg.solve(_dagger(u_ok), _dagger(rhs)))
-    m = _eye_times(z[ok], n)
-    m -= eps_surface[ok]
-    m -= up_f
-    g[ok] = np.linalg.inv(m)
-    return g, ok
+    return lam, u, kind, mod, ok
+
+
+def propagating_channels(z: Complex, lead: LeadBlocks) -> NDArray[np.int64]:
+    """Number of propagating Bloch modes of a lead moving away from the device at real z = omega^2, shape (B,).
+
+    This is the ballistic transmission of the perfect lead (one per open channel), counted from the
+    modes of the reduced chain at Im z = 0 (:func:`bloch_surface`): those within
+    :data:`COUNT_TOLERANCE` of the unit circle with a positive energy flux.  Standing waves exactly at a
+    band edge (no flux) are not counted.
+
+    Parameters
+    ----------
+    z : ndarray
+        omega^2 in s^-2 (real; a complex part is ignored), shape (B,).
+    lead : LeadBlocks
+    """
+    zr = np.asarray(z).real.astype(complex)
+    _, eps, up, down = reduced_lead(zr, lead)
+    _, _, kind, mod, ok = _classified_modes(zr, eps, up, down, COUNT_TOLERANCE)
+    if not ok.all():
+        worst = float(np.sqrt(abs(zr[~ok][0])))
+        raise ConvergenceError(f"the lead's Bloch modes at omega = {worst:.4g} rad/s could not be computed")
+    near = np.abs(mod - 1.0) < COUNT_TOLERANCE
+    return np.count_nonzero(near & (kind == 0), axis=1).astype(np.int64)
 
 
 def _split_degenerate(lam: Complex, u: Complex, kind: NDArray[np.int64], near: NDArray[np.bool_], up: Complex,

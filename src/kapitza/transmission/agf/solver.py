@@ -45,6 +45,7 @@ from ... import landauer
 from ...errors import InputError
 from ...io.results import result
 from . import kernels
+from .inputs import ModelSizes
 from .model import LayeredModel, as_kappa
 
 #: Default relative broadening eta in z = omega^2 (1 + i eta).
@@ -367,6 +368,120 @@ def transmission(
         area=model.area,
         steps=steps,
         seconds=time.perf_counter() - t0,
+    )
+
+
+def lead_channels(
+    model: LayeredModel,
+    side: str,
+    omega: ArrayLike,
+    kpoints: int | Sequence[int] | ArrayLike | None = None,
+    *,
+    omega_weights: ArrayLike | None = None,
+    time_reversal: bool = True,
+    chunk: int = DEFAULT_CHUNK,
+    progress: Progress | None = None,
+    checkpoint: str | Path | None = None,
+) -> TransmissionResult:
+    """Ballistic transmission of the perfect ``side`` lead: its number of open channels at each (omega, k_par).
+
+    The Caroli transmission of a perfect lead is the number of its propagating Bloch modes in one direction;
+    here they are counted directly (:func:`.kernels.propagating_channels`, one eigenproblem per point at
+    Im z = 0, exact) instead of solving a perfect-lead model with Green's functions.  The result has the
+    shape of :func:`transmission`'s (integer ``xi_k``, ``eta`` = 0, ``steps`` 0), so its
+    :meth:`TransmissionResult.conductance` is the lead's ballistic conductance.
+
+    Parameters
+    ----------
+    model : LayeredModel
+    side : {"left", "right"}
+    omega : array_like
+        Angular frequencies, rad/s, > 0, shape (n_omega,).
+    kpoints, omega_weights, time_reversal, chunk, progress, checkpoint
+        As for :func:`transmission` (progress in (k, chunk) units; the checkpoint keyed as a sweep at eta = 0).
+    """
+    if side not in ("left", "right"):
+        raise InputError(f"side must be 'left' or 'right', got {side!r}")
+    w = _validate(omega, 1.0)
+    weights = trapezoid_weights(w) if omega_weights is None else np.asarray(omega_weights, dtype=float)
+    if weights.shape != w.shape:
+        raise InputError(f"omega_weights has shape {weights.shape}, expected {w.shape}")
+    kappa = kpoint_grid(model, kpoints)
+    kappa, kw = reduce_time_reversal(kappa) if time_reversal else (kappa, np.ones(kappa.shape[0]))
+    t0 = time.perf_counter()
+    xi_k = np.empty((kappa.shape[0], w.size))
+    starts = list(range(0, w.size, int(chunk)))
+    store = None
+    if checkpoint is not None:
+        from .checkpoint import Checkpoint, sweep_key
+
+        store = Checkpoint(checkpoint, sweep_key(model, w, kappa, 0.0, int(chunk)))
+    todo = []
+    for ik in range(kappa.shape[0]):
+        for ic, start in enumerate(starts):
+            part = w[start : start + int(chunk)]
+            found = None if store is None else store.load(ik, ic, part)
+            if found is None:
+                todo.append((ik, ic))
+            else:
+                xi_k[ik, start : start + part.size] = found[0]
+    total = kappa.shape[0] * len(starts)
+    done = total - len(todo)
+    if progress is not None:
+        progress(done, total)
+    with single_threaded_blas():
+        for ik, k in enumerate(kappa):
+            mine = [ic for jk, ic in todo if jk == ik]
+            if not mine:
+                continue
+            left, _, right = model.blocks_at(k)
+            lead = left if side == "left" else right
+            for ic in mine:
+                start = starts[ic]
+                part = w[start : start + int(chunk)]
+                count = kernels.propagating_channels(part**2, lead).astype(float)
+                xi_k[ik, start : start + part.size] = count
+                if store is not None:
+                    store.store(ik, ic, part, count, 0, 0)
+                done += 1
+                if progress is not None:
+                    progress(done, total)
+    return TransmissionResult(
+        omega=w,
+        omega_weights=weights,
+        kpoints=kappa,
+        kweights=kw,
+        xi_k=xi_k,
+        eta=0.0,
+        area=model.area,
+        steps=np.zeros((kappa.shape[0], 2), dtype=np.int64),
+        seconds=time.perf_counter() - t0,
+        metadata={"kind": f"channel count of the {side} lead"},
+    )
+
+
+def model_sizes(model: LayeredModel) -> ModelSizes:
+    """The sizes of ``model`` that set the memory of a sweep (:class:`.inputs.ModelSizes`), from its sparse
+    matrices alone (no dense block is formed)."""
+    coupled = sum(abs(m) for m in model.matrices).tocsr()
+    r = model.block_range
+    n_blocks = len(model.bounds) - 1
+
+    def boundary(deeper: int, unit: int, device: int) -> int:
+        # as LeadBlocks.boundary: DOFs of the deeper unit coupled to the shallower one, or of the surface unit
+        # coupled to the device (the same DOFs of a periodic unit)
+        inward = coupled[r(deeper), r(unit)].getnnz(axis=1) > 0
+        contact = coupled[r(unit), r(device)].getnnz(axis=1) > 0
+        return int(np.count_nonzero(inward | contact))
+
+    nb = max(boundary(0, 1, 2), boundary(n_blocks - 1, n_blocks - 2, n_blocks - 3))
+    return ModelSizes(
+        n_dof=model.n_dof,
+        nonzeros=int(sum(m.nnz for m in model.matrices)),
+        lead_dof=max(model.lead_sizes),
+        boundary_dof=nb,
+        slice_dof=max(model.slice_sizes),
+        n_slices=model.n_slices,
     )
 
 
