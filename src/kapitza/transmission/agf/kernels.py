@@ -377,16 +377,7 @@ def _classified_modes(
     """
     batch, n, _ = eps_bulk.shape
     scale = max(float(np.abs(eps_bulk).max(initial=0.0)), float(np.abs(up).max(initial=0.0)), 1e-300)
-    zs = z / scale
-    a = np.zeros((batch, 2 * n, 2 * n), dtype=complex)
-    b = np.zeros((batch, 2 * n, 2 * n), dtype=complex)
-    idx = np.arange(n)
-    a[:, idx, n + idx] = 1.0
-    a[:, n:, :n] = -down / scale
-    a[:, n:, n:] = -eps_bulk / scale
-    a[:, n + idx, n + idx] += zs[:, None]
-    b[:, idx, idx] = 1.0
-    b[:, n:, n:] = up / scale
+    a, b = _companion(z, eps_bulk, up, down)
     ok = np.ones(batch, dtype=bool)
     try:
         theta, vec = np.linalg.eig(np.linalg.solve(a - BLOCH_SHIFT * b, b))
@@ -418,12 +409,13 @@ def _classified_modes(
 
 
 def propagating_channels(z: Complex, lead: LeadBlocks) -> NDArray[np.int64]:
-    """Number of propagating Bloch modes of a lead moving away from the device at real z = omega^2, shape (B,).
+    r"""Number of propagating Bloch modes of a lead in one direction at real z = omega^2, shape (B,).
 
-    This is the ballistic transmission of the perfect lead (one per open channel), counted from the
-    modes of the reduced chain at Im z = 0 (:func:`bloch_surface`): those within
-    :data:`COUNT_TOLERANCE` of the unit circle with a positive energy flux.  Standing waves exactly at a
-    band edge (no flux) are not counted.
+    This is the ballistic transmission of the perfect lead (one per open channel).  At real z the reduced
+    chain is Hermitian (:math:`\tau_\uparrow = \tau_\downarrow^\dagger`), so its propagating modes come in
+    pairs of opposite flux with the same lambda on the unit circle: the count is half the eigenvalues
+    within :data:`COUNT_TOLERANCE` of the circle, from the eigenvalues alone (no eigenvectors, no
+    flux).  Exactly at a band edge a standing wave (two merged modes, no flux) counts as one.
 
     Parameters
     ----------
@@ -433,12 +425,37 @@ def propagating_channels(z: Complex, lead: LeadBlocks) -> NDArray[np.int64]:
     """
     zr = np.asarray(z).real.astype(complex)
     _, eps, up, down = reduced_lead(zr, lead)
-    _, _, kind, mod, ok = _classified_modes(zr, eps, up, down, COUNT_TOLERANCE)
-    if not ok.all():
-        worst = float(np.sqrt(abs(zr[~ok][0])))
-        raise ConvergenceError(f"the lead's Bloch modes at omega = {worst:.4g} rad/s could not be computed")
-    near = np.abs(mod - 1.0) < COUNT_TOLERANCE
-    return np.count_nonzero(near & (kind == 0), axis=1).astype(np.int64)
+    a, b = _companion(zr, eps, up, down)
+    shift = BLOCH_SHIFT
+    try:
+        theta = np.linalg.eigvals(np.linalg.solve(a - shift * b, b))
+    except np.linalg.LinAlgError:  # an eigenvalue at the shift: another shift, also off the unit circle
+        shift = 2 * BLOCH_SHIFT
+        theta = np.linalg.eigvals(np.linalg.solve(a - shift * b, b))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lam = np.where(theta != 0, shift + 1.0 / theta, np.inf)
+    return _count_on_circle(lam)
+
+
+def _count_on_circle(lam: Complex) -> NDArray[np.int64]:
+    near = np.count_nonzero(np.abs(np.abs(lam) - 1.0) < COUNT_TOLERANCE, axis=-1)
+    return ((near + 1) // 2).astype(np.int64)
+
+
+def _companion(z: Complex, eps: Complex, up: Complex, down: Complex) -> tuple[Complex, Complex]:
+    """The pencil (A, B) of the reduced chain's Bloch modes, every block divided by the largest entry."""
+    batch, n, _ = eps.shape
+    scale = max(float(np.abs(eps).max(initial=0.0)), float(np.abs(up).max(initial=0.0)), 1e-300)
+    a = np.zeros((batch, 2 * n, 2 * n), dtype=complex)
+    b = np.zeros((batch, 2 * n, 2 * n), dtype=complex)
+    idx = np.arange(n)
+    a[:, idx, n + idx] = 1.0
+    a[:, n:, :n] = -down / scale
+    a[:, n:, n:] = -eps / scale
+    a[:, n + idx, n + idx] += (z / scale)[:, None]
+    b[:, idx, idx] = 1.0
+    b[:, n:, n:] = up / scale
+    return a, b
 
 
 def _split_degenerate(lam: Complex, u: Complex, kind: NDArray[np.int64], near: NDArray[np.bool_], up: Complex,
