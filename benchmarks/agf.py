@@ -51,6 +51,7 @@ from kapitza.transmission.agf import (
     reduce_time_reversal,
     transmission,
 )
+from kapitza.transmission.agf.folding import fold_lead
 from kapitza.transmission.agf.parallel import close_client, local_client
 from kapitza.transmission.agf.solver import BLOCH_MIN_SIZE
 
@@ -235,20 +236,22 @@ def cross_sections(sizes) -> None:
     """Per-point cost, GFLOP/s and the single-thread zgemm rate at the slice size for N x N cross-sections.
 
     For each N, at one k point (0.13, 0.29) and SCALING_POINTS[N] frequencies across the band (one stacked
-    chunk), with one BLAS thread, best of 2: the two lead self-energies by decimation and by Bloch modes,
-    the device recursion (G_N1 and the Caroli trace), the two leads' channel counts, and the transmission's
-    parity between the two lead methods.  The 100 omega x 16 k run is extrapolated from the per-point cost
-    as 800 points (time reversal) of one interface sweep plus 2 x 800 channel counts, on one core; for two
-    cores divide by the two-worker speed-up that the dask section measures (no speed-up is assumed here).
+    chunk), with one BLAS thread, best of 2: the two lead self-energies of the supercell leads by decimation
+    and by Bloch modes, and folded onto the 1x1 cell's leads (agf.folding, "auto" method on those); the device
+    recursion (G_N1 and the Caroli trace); the two leads' channel counts (supercell and folded); the parity of
+    the transmission between the lead routes.  The 100 omega x 16 k run is extrapolated from the per-point
+    cost as 800 points (time reversal) of one interface sweep plus 2 x 800 channel counts, on one core; for
+    two cores divide by the two-worker speed-up that the dask section measures (no speed-up is assumed here).
     """
     print(
         "\n  Cross-sections (SW Si | Ge, 2 intermixed planes each side, 16 slices; 1 BLAS thread; ms per (omega, k)):"
     )
     print(
-        "    N  slice  lead nb | leads: decim  Bloch  B/D | device  GFLOP/s  zgemm(slice) % | counts | "
-        "point (auto) | parity | 100 w x 16 k, 1 core"
+        "    N  slice  nb | leads: decim   Bloch  folded | device  GFLOP/s  zgemm(slice)   % | counts: super folded"
+        " | point: auto  folded | parity | 100 w x 16 k on 1 core: auto, folded"
     )
     k = (0.13, 0.29)
+    primitive = scaling_model(1)
     for n in sizes:
         t0 = time.perf_counter()
         model = scaling_model(n)
@@ -259,11 +262,15 @@ def cross_sections(sizes) -> None:
         with threadpool_limits(limits=1, user_api="blas"):
             left, device, right = model.blocks_at(k)
             leads = (left, right)
+            folds = [fold_lead(model, primitive, side) for side in ("left", "right")]
             t_dec, dec = best(partial(_sigmas, z, leads, "decimation"), 2)
             t_blo, blo = best(partial(_sigmas, z, leads, "bloch"), 2)
+            t_fol, fol = best(partial(_folded_sigmas, z, leads, folds, k), 2)
             t_dev, xi_d = best(partial(kernels.caroli, z, device, dec[0].sigma, dec[1].sigma), 2)
             xi_b = kernels.caroli(z, device, blo[0].sigma, blo[1].sigma)
+            xi_f = kernels.caroli(z, device, fol[0].sigma, fol[1].sigma)
             t_cnt, _ = best(partial(_counts, z, leads), 1)
+            t_fcnt, _ = best(partial(_folded_counts, z, leads, folds, k), 2)
             m = max(model.slice_sizes)
             rate = zgemm_rate(m, max(1, min(25, int(2e8 // (16 * m * m)))), repeats=3)
         per = omega.size
@@ -271,24 +278,40 @@ def cross_sections(sizes) -> None:
         auto = "bloch" if nb >= BLOCH_MIN_SIZE else "decimation"
         t_lead = t_blo if auto == "bloch" else t_dec
         point = (t_lead + t_dev) / per
+        point_f = (t_fol + t_dev) / per
         gflops = device_flops(model.slice_sizes) * per / t_dev / 1e9
-        parity = float(np.abs(xi_b - xi_d).max() / max(xi_d.max(), 1e-300))
+        scale = max(xi_d.max(), 1e-300)
+        parity = float(max(np.abs(xi_b - xi_d).max(), np.abs(xi_f - xi_d).max()) / scale)
         total = TARGET_K * TARGET_OMEGA * (point + t_cnt / per)
+        total_f = TARGET_K * TARGET_OMEGA * (point_f + t_fcnt / per)
         print(
-            f"    {n}  {m:5d}  {nb:4d}   | {t_dec / per * 1e3:9.2f} {t_blo / per * 1e3:7.2f} {t_blo / t_dec:5.2f}"
-            f" | {t_dev / per * 1e3:7.2f} {gflops:7.1f} {rate / 1e9:6.1f} {gflops * 1e9 / rate:5.0%}"
-            f" | {t_cnt / per * 1e3:6.2f} | {point * 1e3:9.2f} ({auto[:5]}) | {parity:.0e} | {_duration(total)}"
-            f"   [{per} points; model built in {build:.0f} s]"
+            f"    {n}  {m:5d} {nb:4d} | {t_dec / per * 1e3:11.2f} {t_blo / per * 1e3:7.2f} {t_fol / per * 1e3:7.2f}"
+            f" | {t_dev / per * 1e3:7.2f} {gflops:7.1f} {rate / 1e9:8.1f} {gflops * 1e9 / rate:9.0%}"
+            f" | {t_cnt / per * 1e3:13.2f} {t_fcnt / per * 1e3:6.2f} | {point * 1e3:11.2f} {point_f * 1e3:7.2f}"
+            f" | {parity:.0e}  | {_duration(total)}, {_duration(total_f)}   [{per} points ({auto}); model built in"
+            f" {build:.0f} s]"
         )
         steps = float(np.mean([d.steps.mean() for d in dec]))
         lead_gflops = 2 * decimation_flops(nb, nr, device.onsite[0].shape[0], steps) * per / t_dec / 1e9
-        print(f"       decimation: {steps:.1f} steps per z, {lead_gflops:.1f} GFLOP/s (analytic count)")
+        print(
+            f"       decimation: {steps:.1f} steps per z, {lead_gflops:.1f} GFLOP/s (analytic count); "
+            f"Bloch / decimation {t_blo / t_dec:.2f}, folded / auto {t_fol / t_lead:.3f}"
+        )
     print(
-        "    leads: both lead self-energies (decim = Lopez Sancho-Rubio, Bloch = one eigenproblem per z), B/D their"
-        " ratio;\n    device: the G_N1 sweep + Caroli trace, its GFLOP/s from the analytic count and its share of the"
-        " zgemm rate at the slice size;\n    counts: both leads' channel counts (the ballistic G); point: leads"
-        " (auto choice) + device; the last column: 800 points + 1600 counts on one core (model build excluded)"
+        "    leads: both lead self-energies of the supercell (decim = Lopez Sancho-Rubio, Bloch = one eigenproblem"
+        " per z)\n    and folded onto N x N primitive leads; device: the G_N1 sweep + Caroli trace, its GFLOP/s"
+        " from the analytic count\n    and its share of the zgemm rate at the slice size; counts: both leads'"
+        " channel counts (the ballistic G); point: leads + device;\n    parity: largest |Xi - Xi_decimation| /"
+        " max Xi of the other two routes; last: 800 points + 1600 counts (model build excluded)"
     )
+
+
+def _folded_sigmas(z, leads, folds, k):
+    return [f.blocks(x, k).self_energy(z, "decimation") for x, f in zip(leads, folds)]
+
+
+def _folded_counts(z, leads, folds, k):
+    return [f.blocks(x, k).channels(z.real) for x, f in zip(leads, folds)]
 
 
 def _sigmas(z, leads, method):

@@ -199,3 +199,59 @@ def test_run_agf_ballistic_conductance_from_counted_channels_equals_the_lead_swe
         assert result.ballistic[i, 0] == pytest.approx(old, rel=1e-4)
         np.testing.assert_array_equal(result.lead_omega[i], w)
         assert np.all(result.lead_xi[i] == np.round(result.lead_xi[i] * 4) / 4)  # k-averaged integers (2x2 grid)
+
+
+@pytest.mark.parity
+def test_folded_supercell_leads_give_the_same_transmission_and_counts():
+    """Parity (tier 3): the leads of a 2x2 intermixed Si|Ge cross-section folded onto the 1x1 cell's leads
+    (four primitive leads at q = (kappa + (s, t)) / 2, agf.folding) give the transmission of the unfolded 2x2
+    leads to 1e-8 of its maximum, by either lead method, and the same channel counts, exactly."""
+    from kapitza.transmission.agf.folding import fold_lead
+    from kapitza.transmission.agf.solver import lead_channels
+
+    model, prim = sige(2, 2, seed=11), sige(1)
+    folds = (fold_lead(model, prim, "left"), fold_lead(model, prim, "right"))
+    assert folds[0].repeats == (2, 2)
+    top = lead_max_frequency(model, "left", [(0.0, 0.0)])
+    omega = np.linspace(0.03, 1.0, 8) * top
+    k = np.array([[0.1, 0.2], [0.37, -0.21]])
+    plain = transmission(model, omega, k, time_reversal=False, lead_method="bloch")
+    for method in ("decimation", "bloch"):
+        folded = transmission(model, omega, k, time_reversal=False, lead_method=method, folds=folds)
+        assert np.abs(folded.xi_k - plain.xi_k).max() < 1e-8 * plain.xi_k.max()
+    for side, fold in zip(("left", "right"), folds):
+        a = lead_channels(model, side, omega, k, time_reversal=False)
+        b = lead_channels(model, side, omega, k, time_reversal=False, fold=fold)
+        np.testing.assert_array_equal(a.xi_k, b.xi_k)
+        assert a.xi_k.max() >= 3
+
+
+def test_a_lead_that_is_not_a_repetition_is_not_folded():
+    """The fold checks itself: a primitive model of another crystal (Ge masses on the left) is refused with
+    the size of the mismatch, and a lateral cell that is not a multiple of the primitive one is refused."""
+    from kapitza.transmission.agf.folding import fold_lead
+
+    model = sige(2)
+    s = build_interface(
+        "Si", "Ge", "001", lattice_constants_angstrom=(A_SW, A_SW), cells=(4, 4), mass_only=True,
+        masses_amu=(72.63, 72.63),
+    )  # fmt: skip
+    other = interface_model(s, SW, pl_cells=2)
+    with pytest.raises(InputError, match="left lead is not a 2x2 repetition of the primitive lead"):
+        fold_lead(model, other, "left")
+    with pytest.raises(InputError, match="not an N1 x N2 multiple"):
+        fold_lead(sige(1), model, "left")
+
+
+def test_run_agf_folds_the_leads_of_a_lateral_supercell_and_keeps_g():
+    """Parity: run_agf on a 2x2 lateral supercell (leads folded onto the 1x1 cell's) gives the two-probe G of
+    the same model's transmission with the leads unfolded, to 1e-8."""
+    from kapitza.transmission.agf.run import run_agf
+
+    result, model = run_agf(
+        "Si", "Ge", lateral=(2, 2), kpoints=1, frequencies=20, temperature=[300.0], check_broadening=False
+    )
+    assert any("copies of the 1x1 cell's leads" in n for n in result.notes)
+    t = result.transmission
+    plain = transmission(model, t.omega, 1, eta=t.eta, omega_weights=t.omega_weights)
+    assert result.conductance[0] == pytest.approx(plain.conductance([300.0])[0], rel=1e-8)

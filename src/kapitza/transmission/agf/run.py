@@ -577,6 +577,29 @@ def _builtin_model(v: dict[str, Any]) -> tuple[LayeredModel, dict[str, Any], lis
         sizes=_inputs.structure_sizes(lead_atoms),
     )
     model = interface_model(structure, pot, pl_cells=pl, force_range=force_range)
+    if tuple(lateral) != (1, 1):
+        # the leads are perfect crystals: fold them onto the primitive lateral cell's (agf.folding)
+        from .folding import fold_lead
+
+        primitive = build_interface(
+            left,
+            right,
+            normal,
+            lattice_constants_angstrom=material["lattice_constants"],
+            cells=tuple(cells),
+            lateral=(1, 1),
+            mass_only=material["mass_only"],
+            masses_amu=mass_pair,
+        )
+        prim_model = interface_model(primitive, pot, pl_cells=pl, force_range=force_range)
+        try:
+            v["folds"] = (fold_lead(model, prim_model, "left"), fold_lead(model, prim_model, "right"))
+            notes.append(
+                f"leads solved as {lateral[0]}x{lateral[1]} copies of the 1x1 cell's leads (zone folding, exact; "
+                "in process only: a dask run solves the supercell leads)"
+            )
+        except InputError:
+            v["folds"] = None  # not a plain repetition (cannot happen for the built-ins): the leads as they are
     settings = {
         "left": left,
         "right": right,
@@ -638,7 +661,11 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
             progress(0, units)  # the new total, still before any work
     if units >= PROBE_UNITS:
         t0 = time.perf_counter()
-        solve_chunk(model.blocks_at((0.0, 0.0)), omega[:chunk], eta)
+        probe = model.blocks_at((0.0, 0.0))
+        if v.get("folds") is not None:
+            left_fold, right_fold = v["folds"]
+            probe = (left_fold.blocks(probe[0], (0.0, 0.0)), probe[1], right_fold.blocks(probe[2], (0.0, 0.0)))
+        solve_chunk(probe, omega[:chunk], eta)
         _inputs.check_time(
             time.perf_counter() - t0,
             units,
@@ -661,6 +688,7 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
 
     partial = None if out_path is None or not resume else out_path.parent / f".{out_path.name}.partial"
     run_opts: dict[str, Any] = {"client": v["own_client"] or v["client"]}
+    folds = v.get("folds") if run_opts["client"] is None and workers is None else None
     own_local = None
     if run_opts["client"] is None and workers is not None:
         from .parallel import local_client
@@ -668,6 +696,7 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
         own_local = run_opts["client"] = local_client(int(workers))
 
     def sweep(target: LayeredModel, w: Any, wt: Any, broadening: float, name: str) -> TransmissionResult:
+        extra = {} if folds is None else {"folds": folds}
         r = transmission(
             target,
             w,
@@ -678,6 +707,7 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
             progress=sub_progress,
             checkpoint=None if partial is None else partial / name,
             **run_opts,
+            **extra,
         )
         counter["offset"] += counter["last"]
         return r
@@ -698,6 +728,7 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
                 chunk=chunk,
                 progress=sub_progress,
                 checkpoint=None if partial is None else partial / f"lead-{side}",
+                fold=None if folds is None else folds[0 if side == "left" else 1],
             )
             counter["offset"] += counter["last"]
             ballistic.append(r.conductance(temps, statistics))

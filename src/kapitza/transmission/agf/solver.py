@@ -45,6 +45,7 @@ from ... import landauer
 from ...errors import InputError
 from ...io.results import result
 from . import kernels
+from .folding import FoldedLead, LeadFold
 from .inputs import ModelSizes
 from .model import LayeredModel, as_kappa
 
@@ -213,6 +214,13 @@ def _validate(omega: ArrayLike, eta: float) -> NDArray[np.float64]:
     return w
 
 
+def _self_energy(z: NDArray[np.complex128], lead: Any, method: str) -> kernels.SelfEnergy:
+    """A lead's self-energy: a supercell lead folded onto its primitive leads (:mod:`.folding`) or as it is."""
+    if isinstance(lead, FoldedLead):
+        return lead.self_energy(z, method)
+    return kernels.self_energy(z, lead, method)
+
+
 def lead_method_for(lead: kernels.LeadBlocks, lead_method: str = "auto") -> str:
     """The surface Green's function method for ``lead``: "decimation" or "bloch" as asked, or by size for "auto".
 
@@ -243,8 +251,8 @@ def solve_chunk(
     """
     left, device, right = blocks
     z = (omega**2 * (1.0 + 1j * eta)).astype(complex)
-    sl = kernels.self_energy(z, left, lead_method_for(left, lead_method))
-    sr = kernels.self_energy(z, right, lead_method_for(right, lead_method))
+    sl = _self_energy(z, left, lead_method_for(left, lead_method))
+    sr = _self_energy(z, right, lead_method_for(right, lead_method))
     xi = kernels.caroli(z, device, sl.sigma, sr.sigma)
     return xi, int(sl.steps.max(initial=0)), int(sr.steps.max(initial=0))
 
@@ -264,6 +272,7 @@ def transmission(
     progress: Progress | None = None,
     checkpoint: str | Path | None = None,
     lead_method: str = "auto",
+    folds: tuple[LeadFold, LeadFold] | None = None,
 ) -> TransmissionResult:
     """Caroli transmission Xi(omega, k_par) of a layered model, and its k average.
 
@@ -297,6 +306,10 @@ def transmission(
     lead_method : {"auto", "decimation", "bloch"}
         How the leads' surface Green's functions are found (:func:`lead_method_for`); both give the same
         transmission (to ~1e-11 of its maximum in the tests).  dask runs use "auto".
+    folds : (LeadFold, LeadFold), optional
+        The leads of a lateral supercell as repetitions of the primitive cell's
+        (:func:`.folding.fold_lead`): each lead's self-energy is then the sum of N1 N2 primitive ones, the
+        same to ~1e-13 and far cheaper.  In this process only (not passed to dask workers).
     """
     w = _validate(omega, eta)
     if lead_method != "auto" and (client is not None or workers is not None or address is not None):
@@ -304,6 +317,8 @@ def transmission(
             f"lead_method={lead_method!r} is not passed to dask workers (they use 'auto'); run it in process"
         )
     check_lead_method(lead_method)
+    if folds is not None and (client is not None or workers is not None or address is not None):
+        raise InputError("folded leads are not passed to dask workers; run in process or without folds")
     weights = trapezoid_weights(w) if omega_weights is None else np.asarray(omega_weights, dtype=float)
     if weights.shape != w.shape:
         raise InputError(f"omega_weights has shape {weights.shape}, expected {w.shape}")
@@ -353,7 +368,7 @@ def transmission(
         pass
     elif client is None and workers is None and address is None:
         with single_threaded_blas():
-            _sweep(model, kappa, chunks, starts, eta, todo, record, lead_method)
+            _sweep(model, kappa, chunks, starts, eta, todo, record, lead_method, folds)
     else:
         from .parallel import run_on_dask
 
@@ -382,6 +397,7 @@ def lead_channels(
     chunk: int = DEFAULT_CHUNK,
     progress: Progress | None = None,
     checkpoint: str | Path | None = None,
+    fold: LeadFold | None = None,
 ) -> TransmissionResult:
     """Ballistic transmission of the perfect ``side`` lead: its number of open channels at each (omega, k_par).
 
@@ -399,6 +415,9 @@ def lead_channels(
         Angular frequencies, rad/s, > 0, shape (n_omega,).
     kpoints, omega_weights, time_reversal, chunk, progress, checkpoint
         As for :func:`transmission` (progress in (k, chunk) units; the checkpoint keyed as a sweep at eta = 0).
+    fold : LeadFold, optional
+        This lead as a repetition of the primitive cell's (:func:`.folding.fold_lead`): the count is the sum
+        of the primitive leads' at the folded wavevectors.
     """
     if side not in ("left", "right"):
         raise InputError(f"side must be 'left' or 'right', got {side!r}")
@@ -436,10 +455,15 @@ def lead_channels(
                 continue
             left, _, right = model.blocks_at(k)
             lead = left if side == "left" else right
+            if fold is not None:
+                lead = fold.blocks(lead, k)
             for ic in mine:
                 start = starts[ic]
                 part = w[start : start + int(chunk)]
-                count = kernels.propagating_channels(part**2, lead).astype(float)
+                if isinstance(lead, FoldedLead):
+                    count = lead.channels(part**2).astype(float)
+                else:
+                    count = kernels.propagating_channels(part**2, lead).astype(float)
                 xi_k[ik, start : start + part.size] = count
                 if store is not None:
                     store.store(ik, ic, part, count, 0, 0)
@@ -509,12 +533,15 @@ def _sweep(
     todo: set[tuple[int, int]],
     record: Callable[[int, int, NDArray[np.float64], int, int], None],
     lead_method: str = "auto",
+    folds: tuple[LeadFold, LeadFold] | None = None,
 ) -> None:
     for ik, k in enumerate(kappa):
         mine = [ic for ic in range(len(chunks)) if (ik, ic) in todo]
         if not mine:
             continue
         blocks = model.blocks_at(k)
+        if folds is not None:
+            blocks = (folds[0].blocks(blocks[0], k), blocks[1], folds[1].blocks(blocks[2], k))
         for ic in mine:
             x, sl, sr = solve_chunk(blocks, chunks[ic], eta, lead_method)
             record(ik, starts[ic], x, sl, sr)
