@@ -105,18 +105,54 @@ class FoldedLead:
         return max((p.boundary for p in self.parts), key=lambda b: b.size)
 
     def self_energy(self, z: kernels.Complex, method: str) -> kernels.SelfEnergy:
-        """Sigma on the device slice, the sum of the primitive leads' (shape (B, m, m)); no surface function."""
-        sigma, steps = None, np.zeros(z.size, dtype=np.int64)
-        for p in self.parts:
-            se = kernels.self_energy(z, p, method)
-            sigma = se.sigma if sigma is None else sigma + se.sigma
-            steps = np.maximum(steps, se.steps)
-        assert sigma is not None
-        return kernels.SelfEnergy(sigma=sigma, steps=steps, surface=np.zeros((z.size, 0, 0), dtype=complex))
+        """Sigma on the device slice, the sum of the primitive leads' (shape (B, m, m)); no surface function.
+
+        All N1 N2 primitive leads and all z are solved as one stack (on the union of their boundary DOFs),
+        and the sum over the leads is one product: Sigma = sum_st C_st,b^dagger g_st C_st,b.
+        """
+        n_parts, nz = len(self.parts), z.size
+        onsite = np.stack([p.onsite for p in self.parts])
+        inward = np.stack([p.inward for p in self.parts])
+        contact = np.stack([p.contact for p in self.parts])  # (P, n0, m)
+        b = self.union_boundary
+        r = np.setdiff1d(np.arange(onsite.shape[-1]), b)
+        zz = np.tile(z, n_parts)  # part-major: index = part * nz + iz
+        eps_s, eps, up, down = kernels.reduce_chain(
+            zz, np.repeat(onsite, nz, axis=0), np.repeat(inward, nz, axis=0), b, r
+        )
+        if method == "bloch":
+            g_s, ok = kernels.bloch_surface(zz, eps_s, eps, up, down)
+            steps = np.zeros(zz.size, dtype=np.int64)
+            if not ok.all():
+                bad = ~ok
+                g_s[bad], steps[bad] = kernels.decimate(zz[bad], eps_s[bad], eps[bad], up[bad], down[bad])
+        else:
+            g_s, steps = kernels.decimate(zz, eps_s, eps, up, down)
+        cb = contact[:, b, :]  # (P, nb, m)
+        x = g_s.reshape(n_parts, nz, b.size, b.size) @ cb[:, None]  # (P, nz, nb, m)
+        x = np.swapaxes(x, 0, 1).reshape(nz, n_parts * b.size, -1)
+        sigma = cb.reshape(n_parts * b.size, -1).conj().T @ x
+        steps = steps.reshape(n_parts, nz).max(axis=0)
+        return kernels.SelfEnergy(sigma=sigma, steps=steps, surface=np.zeros((nz, 0, 0), dtype=complex))
+
+    @property
+    def union_boundary(self) -> NDArray[np.intp]:
+        """DOFs of a primitive lead unit that couple toward the device in any of the folded leads."""
+        return np.unique(np.concatenate([p.boundary for p in self.parts])).astype(np.intp)
 
     def channels(self, z: kernels.Complex) -> NDArray[np.int64]:
-        """Open channels of the supercell lead at real z, the sum of the primitive leads', shape (B,)."""
-        return sum(kernels.propagating_channels(z, p) for p in self.parts)  # type: ignore[return-value]
+        """Open channels of the supercell lead at real z, the sum of the primitive leads', shape (B,).
+
+        One stack over all primitive leads and z (:func:`.kernels.propagating_channels`'s count)."""
+        n_parts, zr = len(self.parts), np.asarray(z).real.astype(complex)
+        onsite = np.repeat(np.stack([p.onsite for p in self.parts]), zr.size, axis=0)
+        inward = np.repeat(np.stack([p.inward for p in self.parts]), zr.size, axis=0)
+        b = self.union_boundary
+        r = np.setdiff1d(np.arange(onsite.shape[-1]), b)
+        zz = np.tile(zr, n_parts)
+        _, eps, up, down = kernels.reduce_chain(zz, onsite, inward, b, r)
+        counts = kernels.count_channels(zz, eps, up, down)
+        return counts.reshape(n_parts, zr.size).sum(axis=0)
 
 
 def _unit(model: LayeredModel, side: str) -> slice:

@@ -214,26 +214,34 @@ def reduced_lead(z: Complex, lead: LeadBlocks) -> tuple[Complex, Complex, Comple
         Shapes (B, nb, nb): on-site blocks of the surface and bulk reduced units,
         up = H_{b_j, b_{j+1}} (shallower -> deeper) and down = H_{b_{j+1}, b_j}.
     """
-    b, r = lead.boundary, lead.rest
-    h, t = lead.onsite, lead.inward
-    hbb = h[np.ix_(b, b)]
-    tbb = t[np.ix_(b, b)]
+    return reduce_chain(z, lead.onsite, lead.inward, lead.boundary, lead.rest)
+
+
+def reduce_chain(
+    z: Complex, onsite: Complex, inward: Complex, boundary: NDArray[np.intp], rest: NDArray[np.intp]
+) -> tuple[Complex, Complex, Complex, Complex]:
+    """:func:`reduced_lead` for explicit blocks: ``onsite`` and ``inward`` of shape (n, n), or (B, n, n) for a
+    stack of leads (one per z), and the ``boundary`` and ``rest`` DOFs of a unit."""
+    b, r = boundary, rest
+    h, t = onsite, inward
+    hbb = h[..., b[:, None], b]
+    tbb = t[..., b[:, None], b]
     shape = (z.size, b.size, b.size)
     if r.size == 0:
         eps_s = np.broadcast_to(hbb, shape).copy()
         down = np.broadcast_to(tbb, shape).copy()
         return eps_s, eps_s.copy(), _dagger(down).copy(), down
-    hbr, hrb, hrr = h[np.ix_(b, r)], h[np.ix_(r, b)], h[np.ix_(r, r)]
-    tbr = t[np.ix_(b, r)]
-    rhs = np.concatenate([hrb, tbr.conj().T], axis=1)  # (nr, 2 nb)
+    hbr, hrb, hrr = h[..., b[:, None], r], h[..., r[:, None], b], h[..., r[:, None], r]
+    tbr = t[..., b[:, None], r]
+    rhs = np.concatenate([hrb, _dagger(tbr)], axis=-1)  # (..., nr, 2 nb)
     a = _eye_times(z, r.size)
     a -= hrr
-    x = np.linalg.solve(a, np.broadcast_to(rhs, (z.size, *rhs.shape)))
+    x = np.linalg.solve(a, np.broadcast_to(rhs, (z.size, *rhs.shape[-2:])))
     g_hrb, g_tbr_h = x[..., : b.size], x[..., b.size :]
     eps_s = hbb + hbr @ g_hrb
     eps = eps_s + tbr @ g_tbr_h
     down = tbb + tbr @ g_hrb
-    up = tbb.conj().T + hbr @ g_tbr_h
+    up = _dagger(tbb) + hbr @ g_tbr_h
     return eps_s, eps, up, down
 
 
@@ -425,7 +433,12 @@ def propagating_channels(z: Complex, lead: LeadBlocks) -> NDArray[np.int64]:
     """
     zr = np.asarray(z).real.astype(complex)
     _, eps, up, down = reduced_lead(zr, lead)
-    a, b = _companion(zr, eps, up, down)
+    return count_channels(zr, eps, up, down)
+
+
+def count_channels(z: Complex, eps: Complex, up: Complex, down: Complex) -> NDArray[np.int64]:
+    """:func:`propagating_channels` on a reduced chain given by its blocks (shape (B, n, n)) at real z (B,)."""
+    a, b = _companion(z, eps, up, down)
     shift = BLOCH_SHIFT
     try:
         theta = np.linalg.eigvals(np.linalg.solve(a - shift * b, b))
