@@ -240,7 +240,8 @@ def cross_sections(sizes) -> None:
     and by Bloch modes, and folded onto the 1x1 cell's leads (agf.folding, "auto" method on those); the device
     recursion (G_N1 and the Caroli trace); the two leads' channel counts (supercell and folded); the parity of
     the transmission between the lead routes.  The 100 omega x 16 k run is extrapolated from the per-point
-    cost as 800 points (time reversal) of one interface sweep plus 2 x 800 channel counts, on one core; for
+    cost as 800 points (time reversal) of one interface sweep plus 2 x 800 channel counts and the blocks of the
+    8 k points (three times: interface and both counts), on one core; for
     two cores divide by the two-worker speed-up that the dask section measures (no speed-up is assumed here).
     """
     print(
@@ -260,17 +261,18 @@ def cross_sections(sizes) -> None:
         omega = np.linspace(0.04, 0.96, SCALING_POINTS.get(n, 3)) * top
         z = (omega**2 * (1 + 1j * ETA)).astype(complex)
         with threadpool_limits(limits=1, user_api="blas"):
-            left, device, right = model.blocks_at(k)
+            t_blocks, (left, device, right) = best(partial(model.blocks_at, k), 1)
             leads = (left, right)
             folds = [fold_lead(model, primitive, side) for side in ("left", "right")]
+            t_fblocks, folded = best(partial(_fold_blocks, leads, folds, k), 1)
             t_dec, dec = best(partial(_sigmas, z, leads, "decimation"), 2)
             t_blo, blo = best(partial(_sigmas, z, leads, "bloch"), 2)
-            t_fol, fol = best(partial(_folded_sigmas, z, leads, folds, k), 2)
+            t_fol, fol = best(partial(_folded_sigmas, z, folded), 2)
             t_dev, xi_d = best(partial(kernels.caroli, z, device, dec[0].sigma, dec[1].sigma), 2)
             xi_b = kernels.caroli(z, device, blo[0].sigma, blo[1].sigma)
             xi_f = kernels.caroli(z, device, fol[0].sigma, fol[1].sigma)
             t_cnt, _ = best(partial(_counts, z, leads), 1)
-            t_fcnt, _ = best(partial(_folded_counts, z, leads, folds, k), 2)
+            t_fcnt, _ = best(partial(_folded_counts, z, folded), 2)
             m = max(model.slice_sizes)
             rate = zgemm_rate(m, max(1, min(25, int(2e8 // (16 * m * m)))), repeats=3)
         per = omega.size
@@ -282,8 +284,9 @@ def cross_sections(sizes) -> None:
         gflops = device_flops(model.slice_sizes) * per / t_dev / 1e9
         scale = max(xi_d.max(), 1e-300)
         parity = float(max(np.abs(xi_b - xi_d).max(), np.abs(xi_f - xi_d).max()) / scale)
-        total = TARGET_K * TARGET_OMEGA * (point + t_cnt / per)
-        total_f = TARGET_K * TARGET_OMEGA * (point_f + t_fcnt / per)
+        # per k: the blocks once for the interface sweep and once for each lead's count (the folded blocks too)
+        total = TARGET_K * (TARGET_OMEGA * (point + t_cnt / per) + 3 * t_blocks)
+        total_f = TARGET_K * (TARGET_OMEGA * (point_f + t_fcnt / per) + 3 * (t_blocks + t_fblocks))
         print(
             f"    {n}  {m:5d} {nb:4d} | {t_dec / per * 1e3:11.2f} {t_blo / per * 1e3:7.2f} {t_fol / per * 1e3:7.2f}"
             f" | {t_dev / per * 1e3:7.2f} {gflops:7.1f} {rate / 1e9:8.1f} {gflops * 1e9 / rate:9.0%}"
@@ -295,23 +298,29 @@ def cross_sections(sizes) -> None:
         lead_gflops = 2 * decimation_flops(nb, nr, device.onsite[0].shape[0], steps) * per / t_dec / 1e9
         print(
             f"       decimation: {steps:.1f} steps per z, {lead_gflops:.1f} GFLOP/s (analytic count); "
-            f"Bloch / decimation {t_blo / t_dec:.2f}, folded / auto {t_fol / t_lead:.3f}"
+            f"Bloch / decimation {t_blo / t_dec:.2f}, folded / auto {t_fol / t_lead:.3f}; per k: blocks"
+            f" {t_blocks * 1e3:.0f} ms, folded lead blocks {t_fblocks * 1e3:.0f} ms"
         )
     print(
         "    leads: both lead self-energies of the supercell (decim = Lopez Sancho-Rubio, Bloch = one eigenproblem"
         " per z)\n    and folded onto N x N primitive leads; device: the G_N1 sweep + Caroli trace, its GFLOP/s"
         " from the analytic count\n    and its share of the zgemm rate at the slice size; counts: both leads'"
         " channel counts (the ballistic G); point: leads + device;\n    parity: largest |Xi - Xi_decimation| /"
-        " max Xi of the other two routes; last: 800 points + 1600 counts (model build excluded)"
+        " max Xi of the other two routes; last: 800 points + 1600 counts + 3 x 8 k-point block set-ups"
+        " (model build excluded)"
     )
 
 
-def _folded_sigmas(z, leads, folds, k):
-    return [f.blocks(x, k).self_energy(z, "decimation") for x, f in zip(leads, folds)]
+def _fold_blocks(leads, folds, k):
+    return [f.blocks(x, k) for x, f in zip(leads, folds)]
 
 
-def _folded_counts(z, leads, folds, k):
-    return [f.blocks(x, k).channels(z.real) for x, f in zip(leads, folds)]
+def _folded_sigmas(z, folded):
+    return [f.self_energy(z, "decimation") for f in folded]
+
+
+def _folded_counts(z, folded):
+    return [f.channels(z.real) for f in folded]
 
 
 def _sigmas(z, leads, method):
