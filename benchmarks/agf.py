@@ -18,6 +18,14 @@ Both run in this process with BLAS limited to one thread (the kernels' and
 the baseline's matrices are small; see kapitza.transmission.agf.solver).
 Ratios are measured side by side; absolute times on these shared machines
 drift by tens of percent.
+
+Then, for N x N conventional-cell cross-sections (N = 1..6, ``--sizes``) of
+an intermixed SW Si | Ge interface: the cost per (omega, k) of the two lead
+self-energy methods (decimation and Bloch modes) side by side, which one
+``lead_method="auto"`` takes, the device recursion's GFLOP/s beside the
+single-thread zgemm rate at the slice size, the leads' channel counts, the
+parity of the two lead methods, and the 100 omega x 16 k run extrapolated
+from the measured per-point cost (``--scaling-only`` for this part alone).
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ import argparse
 import logging
 import os
 import time
+from functools import partial
 
 import agf_baseline
 import numpy as np
@@ -42,7 +51,9 @@ from kapitza.transmission.agf import (
     reduce_time_reversal,
     transmission,
 )
+from kapitza.transmission.agf.folding import fold_lead
 from kapitza.transmission.agf.parallel import close_client, local_client
+from kapitza.transmission.agf.solver import BLOCH_MIN_SIZE
 
 ETA = 1e-6
 #: Seconds any wait on the process pool may take (dask waits are bounded in kapitza.transmission.agf.parallel).
@@ -114,7 +125,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--dask-only", action="store_true", help="only the dask scaling part")
+    parser.add_argument("--scaling-only", action="store_true", help="only the cross-section scaling part")
+    parser.add_argument(
+        "--sizes", default="1,2,3,4,5,6", help="cross-sections (N for N x N conventional cells) of the scaling part"
+    )
     args = parser.parse_args()
+    if args.scaling_only:
+        cross_sections([int(n) for n in args.sizes.split(",")])
+        return
 
     model, omega, w_max = build()
     grid = monkhorst_pack(2)
@@ -132,6 +150,7 @@ def main() -> None:
 
     if not args.dask_only:
         compare(model, omega, grid, irreducible, n_points, args.repeats)
+        cross_sections([int(n) for n in args.sizes.split(",")])
     dask_scaling(model, omega, grid, args.repeats)
 
 
@@ -168,6 +187,152 @@ def compare(model, omega, grid, irreducible, n_points, repeats) -> None:
         f"  kapitza kernels: {flops / 1e9:.3f} GFLOP (analytic count) -> {achieved / 1e9:.1f} GFLOP/s = "
         f"{achieved / rate_small:.0%} of the 12x12 zgemm rate, {achieved / rate_large:.0%} of the 192x192 rate"
     )
+
+
+#: Frequencies timed per cross-section N (one k point): fewer for the large ones, whose cost is extrapolated.
+SCALING_POINTS = {1: 25, 2: 25, 3: 12, 4: 6, 5: 3, 6: 3}
+#: The issue's target run: 100 frequencies x a 4x4 k grid (16 points, 8 after time reversal).
+TARGET_OMEGA, TARGET_K = 100, 8
+
+
+def scaling_model(n: int):
+    """SW Si | Ge (mass mismatch), [001], N x N conventional cells in the plane, 6 + 6 cells along z, two atomic
+    planes intermixed on each side (seed 29): 16 device slices of 12 N^2 DOF, lead units of 48 N^2 DOF."""
+    structure = build_interface(
+        "Si",
+        "Ge",
+        "001",
+        lattice_constants_angstrom=(5.431, 5.431),
+        cells=(6, 6),
+        lateral=(n, n),
+        mass_only=True,
+        masses_amu=(28.0855, 72.63),
+        mixing_layers=2,
+        seed=29,
+    )
+    return interface_model(structure, get_potential("sw", ["Si"]), pl_cells=2)
+
+
+def device_flops(sizes) -> float:
+    """Analytic flops of one G_N1 sweep and the Caroli trace at one z (complex: 8 per multiply-add)."""
+    total = 0.0
+    for s, m in enumerate(sizes):
+        if s < len(sizes) - 1:
+            r = sizes[s + 1] + sizes[0]
+            total += 8.0 * m**3 / 3 + 8.0 * m * m * r + 8.0 * sizes[s + 1] * m * r
+        else:
+            total += 8.0 * m**3 / 3 + 8.0 * m * m * sizes[0]
+    return total + 2 * 8.0 * sizes[-1] ** 2 * sizes[0] + 8.0 * sizes[-1] * sizes[0]
+
+
+def decimation_flops(nb: int, nr: int, m: int, steps: float) -> float:
+    """Analytic flops of one lead's reduction, ``steps`` decimation steps and Sigma at one z."""
+    reduce = 8.0 * nr**3 / 3 + 8.0 * nr * nr * 2 * nb + 3 * 8.0 * nb * nr * nb
+    per_step = 8.0 * nb**3 / 3 + 8.0 * nb * nb * 2 * nb + 4 * 8.0 * nb**3
+    return reduce + steps * per_step + 8.0 * nb**3 + 8.0 * m * nb * nb + 8.0 * m * nb * m
+
+
+def cross_sections(sizes) -> None:
+    """Per-point cost, GFLOP/s and the single-thread zgemm rate at the slice size for N x N cross-sections.
+
+    For each N, at one k point (0.13, 0.29) and SCALING_POINTS[N] frequencies across the band (one stacked
+    chunk), with one BLAS thread, best of 2: the two lead self-energies of the supercell leads by decimation
+    and by Bloch modes, and folded onto the 1x1 cell's leads (agf.folding, "auto" method on those); the device
+    recursion (G_N1 and the Caroli trace); the two leads' channel counts (supercell and folded); the parity of
+    the transmission between the lead routes.  The 100 omega x 16 k run is extrapolated from the per-point
+    cost as 800 points (time reversal) of one interface sweep plus 2 x 800 channel counts and the blocks of the
+    8 k points (three times: interface and both counts), on one core; for
+    two cores divide by the two-worker speed-up that the dask section measures (no speed-up is assumed here).
+    """
+    print(
+        "\n  Cross-sections (SW Si | Ge, 2 intermixed planes each side, 16 slices; 1 BLAS thread; ms per (omega, k)):"
+    )
+    print(
+        "    N  slice  nb | leads: decim   Bloch  folded | device  GFLOP/s  zgemm(slice)   % | counts: super folded"
+        " | point: auto  folded | parity | 100 w x 16 k on 1 core: auto, folded"
+    )
+    k = (0.13, 0.29)
+    primitive = scaling_model(1)
+    for n in sizes:
+        t0 = time.perf_counter()
+        model = scaling_model(n)
+        build = time.perf_counter() - t0
+        top = lead_max_frequency(model, "left", [(0.0, 0.0)])
+        omega = np.linspace(0.04, 0.96, SCALING_POINTS.get(n, 3)) * top
+        z = (omega**2 * (1 + 1j * ETA)).astype(complex)
+        with threadpool_limits(limits=1, user_api="blas"):
+            t_blocks, (left, device, right) = best(partial(model.blocks_at, k), 1)
+            leads = (left, right)
+            folds = [fold_lead(model, primitive, side) for side in ("left", "right")]
+            t_fblocks, folded = best(partial(_fold_blocks, leads, folds, k), 1)
+            t_dec, dec = best(partial(_sigmas, z, leads, "decimation"), 2)
+            t_blo, blo = best(partial(_sigmas, z, leads, "bloch"), 2)
+            t_fol, fol = best(partial(_folded_sigmas, z, folded), 2)
+            t_dev, xi_d = best(partial(kernels.caroli, z, device, dec[0].sigma, dec[1].sigma), 2)
+            xi_b = kernels.caroli(z, device, blo[0].sigma, blo[1].sigma)
+            xi_f = kernels.caroli(z, device, fol[0].sigma, fol[1].sigma)
+            t_cnt, _ = best(partial(_counts, z, leads), 1)
+            t_fcnt, _ = best(partial(_folded_counts, z, folded), 2)
+            m = max(model.slice_sizes)
+            rate = zgemm_rate(m, max(1, min(25, int(2e8 // (16 * m * m)))), repeats=3)
+        per = omega.size
+        nb, nr = left.boundary.size, left.rest.size
+        auto = "bloch" if nb >= BLOCH_MIN_SIZE else "decimation"
+        t_lead = t_blo if auto == "bloch" else t_dec
+        point = (t_lead + t_dev) / per
+        point_f = (t_fol + t_dev) / per
+        gflops = device_flops(model.slice_sizes) * per / t_dev / 1e9
+        scale = max(xi_d.max(), 1e-300)
+        parity = float(max(np.abs(xi_b - xi_d).max(), np.abs(xi_f - xi_d).max()) / scale)
+        # per k: the blocks once for the interface sweep and once for each lead's count (the folded blocks too)
+        total = TARGET_K * (TARGET_OMEGA * (point + t_cnt / per) + 3 * t_blocks)
+        total_f = TARGET_K * (TARGET_OMEGA * (point_f + t_fcnt / per) + 3 * (t_blocks + t_fblocks))
+        print(
+            f"    {n}  {m:5d} {nb:4d} | {t_dec / per * 1e3:11.2f} {t_blo / per * 1e3:7.2f} {t_fol / per * 1e3:7.2f}"
+            f" | {t_dev / per * 1e3:7.2f} {gflops:7.1f} {rate / 1e9:8.1f} {gflops * 1e9 / rate:9.0%}"
+            f" | {t_cnt / per * 1e3:13.2f} {t_fcnt / per * 1e3:6.2f} | {point * 1e3:11.2f} {point_f * 1e3:7.2f}"
+            f" | {parity:.0e}  | {_duration(total)}, {_duration(total_f)}   [{per} points ({auto}); model built in"
+            f" {build:.0f} s]"
+        )
+        steps = float(np.mean([d.steps.mean() for d in dec]))
+        lead_gflops = 2 * decimation_flops(nb, nr, device.onsite[0].shape[0], steps) * per / t_dec / 1e9
+        print(
+            f"       decimation: {steps:.1f} steps per z, {lead_gflops:.1f} GFLOP/s (analytic count); "
+            f"Bloch / decimation {t_blo / t_dec:.2f}, folded / auto {t_fol / t_lead:.3f}; per k: blocks"
+            f" {t_blocks * 1e3:.0f} ms, folded lead blocks {t_fblocks * 1e3:.0f} ms"
+        )
+    print(
+        "    leads: both lead self-energies of the supercell (decim = Lopez Sancho-Rubio, Bloch = one eigenproblem"
+        " per z)\n    and folded onto N x N primitive leads; device: the G_N1 sweep + Caroli trace, its GFLOP/s"
+        " from the analytic count\n    and its share of the zgemm rate at the slice size; counts: both leads'"
+        " channel counts (the ballistic G); point: leads + device;\n    parity: largest |Xi - Xi_decimation| /"
+        " max Xi of the other two routes; last: 800 points + 1600 counts + 3 x 8 k-point block set-ups"
+        " (model build excluded)"
+    )
+
+
+def _fold_blocks(leads, folds, k):
+    return [f.blocks(x, k) for x, f in zip(leads, folds)]
+
+
+def _folded_sigmas(z, folded):
+    return [f.self_energy(z, "decimation") for f in folded]
+
+
+def _folded_counts(z, folded):
+    return [f.channels(z.real) for f in folded]
+
+
+def _sigmas(z, leads, method):
+    return [kernels.self_energy(z, x, method) for x in leads]
+
+
+def _counts(z, leads):
+    return [kernels.propagating_channels(z.real, x) for x in leads]
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds / 60:.1f} min" if seconds < 5400 else f"{seconds / 3600:.2f} h"
 
 
 def _solve_units(args):

@@ -196,7 +196,9 @@ def agf_command(
     max_memory_gb: Annotated[
         float | None,
         typer.Option(
-            help="Refuse runs whose memory estimate exceeds this.", show_default=f"{AGF_DEFAULTS.max_memory_gb:g}"
+            help="Refuse runs whose memory estimate (model and per-task workspace included) exceeds this; "
+            "fewer frequencies are stacked per task where that fits.",
+            show_default=f"{AGF_DEFAULTS.max_memory_gb:g}",
         ),
     ] = None,
     max_hours: Annotated[

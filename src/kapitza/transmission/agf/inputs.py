@@ -317,17 +317,92 @@ def sweeps(check_broadening: bool) -> int:
     return 4 if check_broadening else 3
 
 
-def estimate_memory(kgrid: tuple[int, int], frequencies: int, check_broadening: bool = True) -> float:
-    """Bytes a run of ``kgrid`` and ``frequencies`` holds at its peak (the k grid and the Xi(k, omega) arrays).
+#: Bytes of one complex128 entry.
+COMPLEX_BYTES = 16
 
-    Each sweep keeps Xi(k, omega) (8 bytes per value) and the result keeps three of them; the grid
-    itself holds the full Monkhorst-Pack points before the time-reversal merge (16 bytes each, with the
+
+@dataclass(frozen=True)
+class ModelSizes:
+    """The sizes of a layered model that set the memory of an AGF sweep (counts of degrees of freedom).
+
+    Attributes
+    ----------
+    n_dof : int
+        Degrees of freedom of the whole model (leads' two units each, and the device).
+    nonzeros : int
+        Stored entries of all the force-constant matrices D_n together.
+    lead_dof : int
+        Degrees of freedom of the larger lead unit.
+    boundary_dof : int
+        Of those, the ones that couple toward the device (the reduced lead chain the surface Green's
+        functions run on; the larger of the two leads).
+    slice_dof : int
+        Degrees of freedom of the largest device slice.
+    n_slices : int
+        Number of device slices.
+    """
+
+    n_dof: int
+    nonzeros: int
+    lead_dof: int
+    boundary_dof: int
+    slice_dof: int
+    n_slices: int
+
+    def model_bytes(self) -> float:
+        """The model and its dense blocks at one k_par: the sparse D_n (float64 values and int32 indices), D(k)
+        (complex), and the dense lead blocks (on-site, inward, contact; both leads) and device blocks."""
+        sparse = 12.0 * self.nonzeros + 20.0 * self.nonzeros + 4.0 * self.n_dof
+        lead, m = self.lead_dof, self.slice_dof
+        dense = 2 * (2 * lead * lead + lead * m) + (2 * self.n_slices - 1) * m * m
+        return sparse + COMPLEX_BYTES * dense
+
+    def bytes_per_frequency(self, lead_method: str = "bloch") -> float:
+        """Peak workspace of the kernels per stacked frequency (complex arrays alive at once, numpy's copies
+        for LAPACK included), for the lead ``lead_method`` ("bloch" or "decimation")."""
+        nb, m = self.boundary_dof, self.slice_dof
+        nr = max(self.lead_dof - nb, 0)
+        reduce = 2 * nr * nr + 4 * nr * 2 * nb + 6 * nb * nb  # z - H_rr and LAPACK's copy; rhs, copy, x; blocks
+        decimation = 16 * nb * nb
+        bloch = 10 * (2 * nb) ** 2 + 4 * nb * nb  # A, B, A - sB, solve (+copy), eig (+copy, vectors); U, F
+        lead = 6 * nb * nb + (bloch if lead_method == "bloch" else decimation)
+        device = 12 * m * m
+        kept = 2 * (m * m + nb * nb) + 4 * m * m  # both self-energies and surface functions; Gamma, G_N1
+        return COMPLEX_BYTES * (max(reduce, lead, device) + kept)
+
+
+def structure_sizes(lead_atoms: tuple[int, int]) -> ModelSizes:
+    """A lower bound of :class:`ModelSizes` from the atoms of one unit of each lead alone (before the model is
+    built): the lead blocks are certain, the boundary and the slices are taken as empty."""
+    lead = 3 * max(int(lead_atoms[0]), int(lead_atoms[1]))
+    return ModelSizes(n_dof=2 * lead, nonzeros=0, lead_dof=lead, boundary_dof=0, slice_dof=0, n_slices=1)
+
+
+def estimate_memory(
+    kgrid: tuple[int, int],
+    frequencies: int,
+    check_broadening: bool = True,
+    *,
+    sizes: ModelSizes | None = None,
+    chunk: int = 25,
+    lead_method: str = "bloch",
+) -> float:
+    """Bytes a run of ``kgrid`` and ``frequencies`` holds at its peak.
+
+    Always counted: each sweep keeps Xi(k, omega) (8 bytes per value) and the result keeps three of them; the
+    grid holds the full Monkhorst-Pack points before the time-reversal merge (16 bytes each, with the
     dictionary of pairs ~200 bytes per point); the frequency grids hold ~12 arrays of ``frequencies``.
+    With ``sizes`` (:class:`ModelSizes`) also the model with its dense blocks at one k
+    (:meth:`ModelSizes.model_bytes`) and the kernels' workspace for ``chunk`` stacked frequencies
+    (:meth:`ModelSizes.bytes_per_frequency`).
     """
     n_full = kgrid[0] * kgrid[1]
     n_k = irreducible_kpoints(kgrid)
     xi = 8.0 * n_k * frequencies * (sweeps(check_broadening) + 1)
-    return xi + 216.0 * n_full + 8.0 * 12 * frequencies
+    total = xi + 216.0 * n_full + 8.0 * 12 * frequencies
+    if sizes is not None:
+        total += sizes.model_bytes() + chunk * sizes.bytes_per_frequency(lead_method)
+    return total
 
 
 def check_size(
@@ -337,16 +412,49 @@ def check_size(
     check_broadening: bool = True,
     max_memory_gb: float = DEFAULT_MAX_MEMORY_GB,
     label: Callable[[str], str] = api_name,
+    sizes: ModelSizes | None = None,
 ) -> float:
-    """Refuse a run whose memory estimate exceeds ``max_memory_gb``; return the estimate in bytes."""
-    need = estimate_memory(kgrid, frequencies, check_broadening)
+    """Refuse a run whose memory estimate exceeds ``max_memory_gb``; return the estimate in bytes.
+
+    With ``sizes`` the model and the workspace of one frequency at a time count too (the least any run
+    of that model needs: :func:`fit_chunk` then stacks as many frequencies as fit).
+    """
+    need = estimate_memory(kgrid, frequencies, check_broadening, sizes=sizes, chunk=1)
     if need > max_memory_gb * 1e9:
+        model = "" if sizes is None else f" with a lead unit of {sizes.lead_dof} degrees of freedom"
         raise InputError(
             f"{_named(label('kpoints'), f'{kgrid[0]}x{kgrid[1]}')} and "
-            f"{_named(label('frequencies'), frequencies)} need "
+            f"{_named(label('frequencies'), frequencies)}{model} need "
             f"~{_gb(need)} of memory (limit {max_memory_gb:g} GB; raise it with {label('max_memory_gb')})"
         )
     return need
+
+
+def fit_chunk(
+    sizes: ModelSizes,
+    kgrid: tuple[int, int],
+    frequencies: int,
+    chunk: int,
+    *,
+    check_broadening: bool = True,
+    max_memory_gb: float = DEFAULT_MAX_MEMORY_GB,
+    lead_method: str = "bloch",
+    label: Callable[[str], str] = api_name,
+) -> int:
+    """The most frequencies per task, at most ``chunk``, whose memory estimate fits ``max_memory_gb``.
+
+    Raises
+    ------
+    InputError
+        If even one frequency at a time does not fit (:func:`check_size`).
+    """
+    check_size(
+        kgrid, frequencies, check_broadening=check_broadening, max_memory_gb=max_memory_gb, label=label, sizes=sizes
+    )
+    fixed = estimate_memory(kgrid, frequencies, check_broadening, sizes=sizes, chunk=0, lead_method=lead_method)
+    per = sizes.bytes_per_frequency(lead_method)
+    room = int((max_memory_gb * 1e9 - fixed) // per) if per > 0 else chunk
+    return max(1, min(int(chunk), room))
 
 
 def _named(label: str, value: Any) -> str:

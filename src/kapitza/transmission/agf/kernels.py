@@ -39,6 +39,36 @@ which takes :math:`\log_2` of (decay length / unit) steps: about 25 at
 :math:`\delta = 10^{-6}`.  The self-energy on the device slice next to the
 lead is :math:`\Sigma = C_b^\dagger g_s C_b` with :math:`C = H_{U_0,\mathrm{slice}}`.
 
+Leads from their Bloch modes
+----------------------------
+The same surface Green's function follows from the Bloch modes of the reduced
+chain (Ando, Phys. Rev. B 44, 8017 (1991); Wang, Wang & Lu, Eur. Phys. J. B
+62, 381 (2008)).  A mode :math:`u_{j+1} = \lambda u_j` solves
+:math:`(z - \varepsilon - \lambda\tau_\uparrow - \lambda^{-1}\tau_\downarrow)u = 0`,
+linearised as :math:`A x = \lambda B x` with :math:`x = (u, \lambda u)`,
+:math:`A = [[0, 1], [-\tau_\downarrow, z - \varepsilon]]`,
+:math:`B = [[1, 0], [0, \tau_\uparrow]]`.  The couplings of the reduced
+chain are rank-deficient (eigenvalues 0 and infinity), so B is singular; the
+problem is solved as the standard one :math:`(A - sB)^{-1}B x = \theta x`,
+:math:`\lambda = s + 1/\theta`, with a fixed shift s off the unit circle (the
+blocks are first divided by their largest entry, so that the identity blocks
+and the force constants are on one scale).  The retarded modes are the n
+with :math:`|\lambda| < 1` (at Im z > 0 exactly n of the 2n; the
+``lambda = 0`` ones included); a mode within :data:`CIRCLE_TOLERANCE` of the
+unit circle (possible only as Im z -> 0) is retarded if its energy flux
+:math:`J = -2\,\mathrm{Im}(\lambda u^\dagger\tau_\uparrow u)` points away from
+the device.  With :math:`U` the n retarded u's and :math:`\Lambda` their
+lambdas, the Bloch matrix :math:`F = U\Lambda U^{-1}` carries every solution
+one unit deeper (:math:`G_{j+1,0} = F G_{j,0}` for j >= 0), and the surface
+equation :math:`(z - \varepsilon_s)G_{00} - \tau_\uparrow G_{10} = 1` gives
+
+.. math:: g_s = (z - \varepsilon_s - \tau_\uparrow U\Lambda U^{-1})^{-1}.
+
+One eigenproblem of size 2n replaces the ~25 doubling steps of size n, and it
+is exact at any Im z >= 0.  Where it cannot be trusted (a retarded set of the
+wrong size, or an ill-conditioned U: two modes merging at a band edge) the
+point is done by decimation instead (:func:`bloch_surface` reports which).
+
 Device (recursive Green's function)
 -----------------------------------
 Only :math:`G_{N1}` enters the Caroli formula, so the device is swept once
@@ -64,12 +94,29 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from ...errors import ConvergenceError
+from ...errors import ConvergenceError, InputError
 
 #: Decimation stops when every effective coupling is below this fraction of the largest block entry.
 DECIMATION_TOLERANCE = 1e-13
 #: Each decimation step doubles the units folded in: 2^80 units is far beyond any decay length.
 MAX_DECIMATION_STEPS = 80
+
+#: Modes with | |lambda| - 1 | below this are classified by their energy flux rather than by |lambda|.
+CIRCLE_TOLERANCE = 1e-9
+#: Modes on the unit circle whose energy flux (for unit u, in units of the largest block entry) is below this
+#: are standing waves at a band edge.
+FLUX_TOLERANCE = 1e-8
+#: Counting channels at real z: modes with | |lambda| - 1 | below this are propagating (as in modes.py).
+COUNT_TOLERANCE = 1e-6
+#: Modes on the unit circle whose lambdas differ by less than this are one degenerate group.
+DEGENERATE_TOLERANCE = 1e-6
+#: A matrix of retarded modes U with a larger condition number is not trusted: that point falls back to decimation.
+MODE_CONDITION_LIMIT = 1e10
+#: Shift s of the shift-and-invert eigenproblem: off the unit circle, and away from the real axis where the
+#: eigenvalues of a Hermitian lead's evanescent modes lie; a point with an eigenvalue at s falls back to decimation.
+BLOCH_SHIFT = 0.5 + 0.6j
+#: The ways to get a lead's surface Green's function.
+LEAD_METHODS = ("decimation", "bloch")
 
 Complex = NDArray[np.complex128]
 
@@ -126,7 +173,7 @@ class SelfEnergy:
     sigma : ndarray
         Sigma, shape (B, m, m), s^-2.
     steps : ndarray
-        Decimation steps taken per z, shape (B,).
+        Decimation steps taken per z, shape (B,); 0 where the Bloch modes gave the surface Green's function.
     surface : ndarray
         Surface Green's function of the lead restricted to its boundary DOFs
         (``LeadBlocks.boundary``), shape (B, nb, nb), s^2.
@@ -167,26 +214,34 @@ def reduced_lead(z: Complex, lead: LeadBlocks) -> tuple[Complex, Complex, Comple
         Shapes (B, nb, nb): on-site blocks of the surface and bulk reduced units,
         up = H_{b_j, b_{j+1}} (shallower -> deeper) and down = H_{b_{j+1}, b_j}.
     """
-    b, r = lead.boundary, lead.rest
-    h, t = lead.onsite, lead.inward
-    hbb = h[np.ix_(b, b)]
-    tbb = t[np.ix_(b, b)]
+    return reduce_chain(z, lead.onsite, lead.inward, lead.boundary, lead.rest)
+
+
+def reduce_chain(
+    z: Complex, onsite: Complex, inward: Complex, boundary: NDArray[np.intp], rest: NDArray[np.intp]
+) -> tuple[Complex, Complex, Complex, Complex]:
+    """:func:`reduced_lead` for explicit blocks: ``onsite`` and ``inward`` of shape (n, n), or (B, n, n) for a
+    stack of leads (one per z), and the ``boundary`` and ``rest`` DOFs of a unit."""
+    b, r = boundary, rest
+    h, t = onsite, inward
+    hbb = h[..., b[:, None], b]
+    tbb = t[..., b[:, None], b]
     shape = (z.size, b.size, b.size)
     if r.size == 0:
         eps_s = np.broadcast_to(hbb, shape).copy()
         down = np.broadcast_to(tbb, shape).copy()
         return eps_s, eps_s.copy(), _dagger(down).copy(), down
-    hbr, hrb, hrr = h[np.ix_(b, r)], h[np.ix_(r, b)], h[np.ix_(r, r)]
-    tbr = t[np.ix_(b, r)]
-    rhs = np.concatenate([hrb, tbr.conj().T], axis=1)  # (nr, 2 nb)
+    hbr, hrb, hrr = h[..., b[:, None], r], h[..., r[:, None], b], h[..., r[:, None], r]
+    tbr = t[..., b[:, None], r]
+    rhs = np.concatenate([hrb, _dagger(tbr)], axis=-1)  # (..., nr, 2 nb)
     a = _eye_times(z, r.size)
     a -= hrr
-    x = np.linalg.solve(a, np.broadcast_to(rhs, (z.size, *rhs.shape)))
+    x = np.linalg.solve(a, np.broadcast_to(rhs, (z.size, *rhs.shape[-2:])))
     g_hrb, g_tbr_h = x[..., : b.size], x[..., b.size :]
     eps_s = hbb + hbr @ g_hrb
     eps = eps_s + tbr @ g_tbr_h
     down = tbb + tbr @ g_hrb
-    up = tbb.conj().T + hbr @ g_tbr_h
+    up = _dagger(tbb) + hbr @ g_tbr_h
     return eps_s, eps, up, down
 
 
@@ -267,10 +322,204 @@ def decimate(
     return np.linalg.inv(a), steps
 
 
-def self_energy(z: Complex, lead: LeadBlocks) -> SelfEnergy:
-    """Self-energy of a semi-infinite lead on the device slice it touches, shape (B, m, m)."""
+def bloch_surface(
+    z: Complex,
+    eps_surface: Complex,
+    eps_bulk: Complex,
+    up: Complex,
+    down: Complex,
+) -> tuple[Complex, NDArray[np.bool_]]:
+    """Surface Green's function of a semi-infinite chain from its retarded Bloch modes (see the module docstring).
+
+    The chain is unit 0 (on-site ``eps_surface``), then units 1, 2, ... (``eps_bulk``), with
+    H_{j,j+1} = ``up`` (away from the surface) and H_{j+1,j} = ``down``.
+
+    Parameters
+    ----------
+    z : ndarray
+        Complex omega^2 (s^-2), shape (B,); Im z >= 0 (Im z = 0 is exact here, unlike decimation).
+    eps_surface, eps_bulk, up, down : ndarray
+        Shape (B, n, n), s^-2.
+
+    Returns
+    -------
+    g_surface : ndarray
+        Shape (B, n, n), s^2; NaN where ``ok`` is False.
+    ok : ndarray
+        Shape (B,): False where the modes could not be trusted (a retarded set of the wrong size, an
+        ill-conditioned matrix of modes, or an eigenvalue at the shift); the caller decimates those.
+        At a band edge with Im z = 0 the two modes that merge there count as one retarded mode.
+    """
+    batch, n, _ = eps_bulk.shape
+    lam, u, kind, mod, ok = _classified_modes(z, eps_bulk, up, down, CIRCLE_TOLERANCE)
+    n_ret, n_amb = (kind == 0).sum(axis=1), (kind == 1).sum(axis=1)
+    ok &= (n_ret <= n) & (n_ret + n_amb >= n)
+    order = np.argsort(kind * 4.0 + np.where(np.isfinite(mod), np.minimum(mod, 2.0), 2.0), axis=1, kind="stable")
+    order = order[:, :n]
+    lam_r = np.take_along_axis(lam, order, axis=1)
+    u_r = np.take_along_axis(u, order[:, None, :], axis=2)
+    u_r = u_r / np.maximum(np.linalg.norm(u_r, axis=1, keepdims=True), 1e-300)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        cond = np.linalg.cond(u_r)
+    ok &= np.isfinite(cond) & (cond < MODE_CONDITION_LIMIT) & np.all(np.isfinite(lam_r), axis=1)
+    g = np.full((batch, n, n), np.nan, dtype=complex)
+    if not ok.any():
+        return g, ok
+    u_ok, lam_ok = u_r[ok], lam_r[ok]
+    # up F = (up U Lambda) U^-1, from U^dagger (up F)^dagger = (up U Lambda)^dagger
+    rhs = up[ok] @ (u_ok * lam_ok[:, None, :])
+    up_f = _dagger(np.linalg.solve(_dagger(u_ok), _dagger(rhs)))
+    m = _eye_times(z[ok], n)
+    m -= eps_surface[ok]
+    m -= up_f
+    g[ok] = np.linalg.inv(m)
+    return g, ok
+
+
+def _classified_modes(
+    z: Complex, eps_bulk: Complex, up: Complex, down: Complex, circle_tolerance: float
+) -> tuple[Complex, Complex, NDArray[np.int64], NDArray[np.float64], NDArray[np.bool_]]:
+    """Bloch modes of the reduced chain and their kind: 0 retarded, 1 standing (on the circle, no flux), 2 advanced,
+    3 a duplicate of a merging pair.  Returns (lambda (B, 2n), u (B, n, 2n), kind (B, 2n), |lambda|, solved (B,)),
+    ``u`` not normalised; modes within ``circle_tolerance`` of the unit circle are classified by their flux.
+    """
+    batch, n, _ = eps_bulk.shape
+    scale = max(float(np.abs(eps_bulk).max(initial=0.0)), float(np.abs(up).max(initial=0.0)), 1e-300)
+    a, b = _companion(z, eps_bulk, up, down)
+    ok = np.ones(batch, dtype=bool)
+    try:
+        theta, vec = np.linalg.eig(np.linalg.solve(a - BLOCH_SHIFT * b, b))
+    except np.linalg.LinAlgError:  # an eigenvalue at the shift in some z: do each z alone
+        theta = np.zeros((batch, 2 * n), dtype=complex)
+        vec = np.zeros((batch, 2 * n, 2 * n), dtype=complex)
+        for i in range(batch):
+            try:
+                theta[i], vec[i] = np.linalg.eig(np.linalg.solve(a[i] - BLOCH_SHIFT * b[i], b[i]))
+            except np.linalg.LinAlgError:
+                ok[i] = False
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lam = np.where(theta != 0, BLOCH_SHIFT + 1.0 / theta, np.inf)
+    u = vec[:, :n, :]
+    mod = np.abs(lam)
+    near = np.abs(mod - 1.0) < circle_tolerance
+    # energy flux away from the surface, -2 Im(lambda u^dagger up u) / u^dagger u (sign only)
+    flux = (
+        -2.0
+        * np.imag(lam * np.einsum("bin,bij,bjn->bn", u.conj(), up / scale, u))
+        / np.maximum(np.einsum("bin,bin->bn", u.conj(), u).real, 1e-300)
+    )
+    # 0: retarded (inside the circle, or on it moving away from the surface); 2: advanced; 1: on the circle
+    # with no flux (a band edge at Im z = 0: the two merging modes are one, either of them is the limit)
+    kind = np.where(near & (np.abs(flux) <= FLUX_TOLERANCE), 1, np.where(np.where(near, flux > 0, mod < 1.0), 0, 2))
+    for i in np.flatnonzero(near.sum(axis=1) > 1):  # only as Im z -> 0: degenerate modes on the circle
+        _split_degenerate(lam[i], u[i], kind[i], near[i], up[i] / scale, down[i] / scale)
+    return lam, u, kind, mod, ok
+
+
+def propagating_channels(z: Complex, lead: LeadBlocks) -> NDArray[np.int64]:
+    r"""Number of propagating Bloch modes of a lead in one direction at real z = omega^2, shape (B,).
+
+    This is the ballistic transmission of the perfect lead (one per open channel).  At real z the reduced
+    chain is Hermitian (:math:`\tau_\uparrow = \tau_\downarrow^\dagger`), so its propagating modes come in
+    pairs of opposite flux with the same lambda on the unit circle: the count is half the eigenvalues
+    within :data:`COUNT_TOLERANCE` of the circle, from the eigenvalues alone (no eigenvectors, no
+    flux).  Exactly at a band edge a standing wave (two merged modes, no flux) counts as one.
+
+    Parameters
+    ----------
+    z : ndarray
+        omega^2 in s^-2 (real; a complex part is ignored), shape (B,).
+    lead : LeadBlocks
+    """
+    zr = np.asarray(z).real.astype(complex)
+    _, eps, up, down = reduced_lead(zr, lead)
+    return count_channels(zr, eps, up, down)
+
+
+def count_channels(z: Complex, eps: Complex, up: Complex, down: Complex) -> NDArray[np.int64]:
+    """:func:`propagating_channels` on a reduced chain given by its blocks (shape (B, n, n)) at real z (B,)."""
+    a, b = _companion(z, eps, up, down)
+    shift = BLOCH_SHIFT
+    try:
+        theta = np.linalg.eigvals(np.linalg.solve(a - shift * b, b))
+    except np.linalg.LinAlgError:  # an eigenvalue at the shift: another shift, also off the unit circle
+        shift = 2 * BLOCH_SHIFT
+        theta = np.linalg.eigvals(np.linalg.solve(a - shift * b, b))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lam = np.where(theta != 0, shift + 1.0 / theta, np.inf)
+    return _count_on_circle(lam)
+
+
+def _count_on_circle(lam: Complex) -> NDArray[np.int64]:
+    near = np.count_nonzero(np.abs(np.abs(lam) - 1.0) < COUNT_TOLERANCE, axis=-1)
+    return ((near + 1) // 2).astype(np.int64)
+
+
+def _companion(z: Complex, eps: Complex, up: Complex, down: Complex) -> tuple[Complex, Complex]:
+    """The pencil (A, B) of the reduced chain's Bloch modes, every block divided by the largest entry."""
+    batch, n, _ = eps.shape
+    scale = max(float(np.abs(eps).max(initial=0.0)), float(np.abs(up).max(initial=0.0)), 1e-300)
+    a = np.zeros((batch, 2 * n, 2 * n), dtype=complex)
+    b = np.zeros((batch, 2 * n, 2 * n), dtype=complex)
+    idx = np.arange(n)
+    a[:, idx, n + idx] = 1.0
+    a[:, n:, :n] = -down / scale
+    a[:, n:, n:] = -eps / scale
+    a[:, n + idx, n + idx] += (z / scale)[:, None]
+    b[:, idx, idx] = 1.0
+    b[:, n:, n:] = up / scale
+    return a, b
+
+
+def _split_degenerate(lam: Complex, u: Complex, kind: NDArray[np.int64], near: NDArray[np.bool_], up: Complex,
+                      down: Complex) -> None:  # fmt: skip
+    """Make the modes of each group of equal lambdas on the unit circle flux-orthogonal (in place, one z).
+
+    Within a degenerate group eig returns any basis; the energy flux J = u^dagger i(lambda up - lambda* down) u
+    is diagonal only in the basis of eigenvectors of that Hermitian form on the group's span.  A merging pair
+    at a band edge (parallel vectors) spans one direction: the spare column is dropped (kind 2).
+    """
+    idx = np.flatnonzero(near)
+    used = np.zeros(idx.size, dtype=bool)
+    for a in range(idx.size):
+        if used[a]:
+            continue
+        group = idx[(~used) & (np.abs(lam[idx] - lam[idx[a]]) < DEGENERATE_TOLERANCE)]
+        used |= np.isin(idx, group)
+        if group.size < 2:
+            continue
+        q, sv, _ = np.linalg.svd(u[:, group], full_matrices=False)
+        q = q[:, sv > 1e-6 * sv[0]]
+        lg = lam[idx[a]]
+        form = q.conj().T @ (1j * (lg * up - np.conj(lg) * down)) @ q
+        flux, c = np.linalg.eigh(0.5 * (form + form.conj().T))
+        vecs = q @ c
+        for j, col in enumerate(group):
+            if j < vecs.shape[1]:
+                u[:, col] = vecs[:, j]
+                lam[col] = lg
+                kind[col] = 1 if abs(flux[j]) <= FLUX_TOLERANCE else (0 if flux[j] > 0 else 2)
+            else:
+                kind[col] = 3  # a duplicate direction of a merging pair: never chosen
+
+
+def self_energy(z: Complex, lead: LeadBlocks, method: str = "decimation") -> SelfEnergy:
+    """Self-energy of a semi-infinite lead on the device slice it touches, shape (B, m, m).
+
+    ``method`` is "decimation" (Lopez Sancho-Rubio, needs Im z > 0) or "bloch" (the lead's retarded Bloch
+    modes; points where they cannot be trusted are decimated, see :func:`bloch_surface`).
+    """
+    if method not in LEAD_METHODS:
+        raise InputError(f"the lead method must be one of {', '.join(LEAD_METHODS)}, got {method!r}")
     eps_s, eps, up, down = reduced_lead(z, lead)
-    g_s, steps = decimate(z, eps_s, eps, up, down)
+    if method == "bloch":
+        g_s, ok = bloch_surface(z, eps_s, eps, up, down)
+        steps = np.zeros(z.size, dtype=np.int64)
+        if not ok.all():
+            bad = ~ok
+            g_s[bad], steps[bad] = decimate(z[bad], eps_s[bad], eps[bad], up[bad], down[bad])
+    else:
+        g_s, steps = decimate(z, eps_s, eps, up, down)
     cb = lead.contact[lead.boundary, :]
     sigma = cb.conj().T @ g_s @ cb
     return SelfEnergy(sigma=sigma, steps=steps, surface=g_s)

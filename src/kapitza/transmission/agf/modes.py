@@ -40,7 +40,6 @@ check on every call.
 from __future__ import annotations
 
 import numpy as np
-import scipy.linalg as sla
 from numpy.typing import ArrayLike, NDArray
 
 from ...errors import InputError
@@ -111,6 +110,10 @@ def bloch_modes(model: LayeredModel, side: str, omega: float, kappa: ArrayLike) 
 
 
 def _modes(h00: NDArray[np.complex128], h01: NDArray[np.complex128], omega: float, length: float) -> BlochModes:
+    # scipy.linalg here, not at the top: it loads scipy's own OpenBLAS beside numpy's (a second BLAS library
+    # in the process), which the AGF sweeps themselves never need
+    import scipy.linalg as sla
+
     n = h00.shape[0]
     scale = float(np.abs(h00).max(initial=0.0)) or 1.0  # O(1) blocks: the identity blocks set the scale
     e = omega**2 / scale

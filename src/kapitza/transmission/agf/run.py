@@ -23,10 +23,13 @@ Two conductances
 interface | lead: it contains the ballistic contact resistance of the
 leads.  ``intrinsic`` removes it with Simons' correction (J. Phys. C 7,
 4048 (1974)), :math:`1/G_{int} = 1/G - \tfrac12(1/G_L + 1/G_R)`, where
-:math:`G_{L,R}` are the ballistic conductances of the two leads, computed
-with the same solver on each perfect lead (its transmission is its number of
-channels).  The intrinsic value is the one to compare with NEMD and with
-equilibrium-distribution models; the two-probe one with other AGF codes.
+:math:`G_{L,R}` are the ballistic conductances of the two leads: a perfect
+lead transmits one per open channel, and the channels are counted from its
+propagating Bloch modes at each (omega, k) (:func:`.solver.lead_channels`,
+exact), not by two more Green's-function sweeps over perfect-lead models
+(:func:`lead_model`, which give the same count up to the broadening).  The
+intrinsic value is the one to compare with NEMD and with equilibrium-
+distribution models; the two-probe one with other AGF codes.
 """
 
 from __future__ import annotations
@@ -51,7 +54,9 @@ from .solver import (
     DEFAULT_CHUNK,
     TransmissionResult,
     frequency_grid,
+    lead_channels,
     lead_max_frequency,
+    model_sizes,
     solve_chunk,
     transmission,
 )
@@ -388,7 +393,11 @@ def run_agf(
         skip those found there on a rerun with the same inputs, and delete the folder once the result
         is written.
     max_memory_gb, max_hours : float
-        Refuse runs whose memory (GB) or time (hours) estimate exceeds these bounds.
+        Refuse runs whose memory (GB) or time (hours) estimate exceeds these bounds.  The memory estimate
+        counts the Xi arrays, the model with its dense blocks at one k and the kernels' workspace per stacked
+        frequency (:class:`.inputs.ModelSizes`): a built-in model whose lead blocks alone exceed the bound is
+        refused before its force constants are computed, and a run whose default 25 frequencies per task do
+        not fit stacks fewer (refused only if one at a time does not fit).
     option_names : callable
         How error messages name a setting (default ``name=``; the CLI passes ``--name``).
 
@@ -562,7 +571,41 @@ def _builtin_model(v: dict[str, Any]) -> tuple[LayeredModel, dict[str, Any], lis
         mixing_layers=mixing_layers,
         seed=seed,
     )
+    # the lead blocks alone are known from the atoms: refuse a model too large for the memory bound before the
+    # force constants are computed (the whole estimate follows once the model is built, in _run)
+    lead_atoms = (len(structure.cell_atoms(0)) * pl[0], len(structure.cell_atoms(-1)) * pl[1])
+    _inputs.check_size(
+        v["kgrid"],
+        v["n_freq"],
+        check_broadening=v["check_broadening"],
+        max_memory_gb=checked["max_memory_gb"],
+        label=option_names,
+        sizes=_inputs.structure_sizes(lead_atoms),
+    )
     model = interface_model(structure, pot, pl_cells=pl, force_range=force_range)
+    if tuple(lateral) != (1, 1):
+        # the leads are perfect crystals: fold them onto the primitive lateral cell's (agf.folding)
+        from .folding import fold_lead
+
+        primitive = build_interface(
+            left,
+            right,
+            normal,
+            lattice_constants_angstrom=material["lattice_constants"],
+            cells=tuple(cells),
+            lateral=(1, 1),
+            mass_only=material["mass_only"],
+            masses_amu=mass_pair,
+        )
+        prim_model = interface_model(primitive, pot, pl_cells=pl, force_range=force_range)
+        try:
+            v["folds"] = (fold_lead(model, prim_model, "left"), fold_lead(model, prim_model, "right"))
+            notes.append(
+                f"leads solved as {lateral[0]}x{lateral[1]} copies of the 1x1 cell's leads (zone folding, exact; "
+                "in process only: a dask run solves the supercell leads)"
+            )
+        except InputError:
+            v["folds"] = None  # not a plain repetition (cannot happen for the built-ins): the leads as they are
     settings = {
         "left": left,
         "right": right,
@@ -608,9 +651,27 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
         lead_max_frequency(model, "left", [(0.0, 0.0)]), lead_max_frequency(model, "right", [(0.0, 0.0)])
     )
     omega, weights = frequency_grid(w_top, n_freq)
+    # the model and the kernels' workspace count too: stack fewer frequencies per task where they do not fit
+    chunk = _inputs.fit_chunk(
+        model_sizes(model),
+        kgrid,
+        n_freq,
+        DEFAULT_CHUNK,
+        check_broadening=check_broadening,
+        max_memory_gb=checked["max_memory_gb"],
+        label=option_names,
+    )
+    if chunk != DEFAULT_CHUNK:
+        units = _inputs.sweeps(check_broadening) * _inputs.irreducible_kpoints(kgrid) * -(-n_freq // chunk)
+        if progress is not None:
+            progress(0, units)  # the new total, still before any work
     if units >= PROBE_UNITS:
         t0 = time.perf_counter()
-        solve_chunk(model.blocks_at((0.0, 0.0)), omega[:DEFAULT_CHUNK], eta)
+        probe = model.blocks_at((0.0, 0.0))
+        if v.get("folds") is not None:
+            left_fold, right_fold = v["folds"]
+            probe = (left_fold.blocks(probe[0], (0.0, 0.0)), probe[1], right_fold.blocks(probe[2], (0.0, 0.0)))
+        solve_chunk(probe, omega[:chunk], eta)
         _inputs.check_time(
             time.perf_counter() - t0,
             units,
@@ -633,6 +694,7 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
 
     partial = None if out_path is None or not resume else out_path.parent / f".{out_path.name}.partial"
     run_opts: dict[str, Any] = {"client": v["own_client"] or v["client"]}
+    folds = v.get("folds") if run_opts["client"] is None and workers is None else None
     own_local = None
     if run_opts["client"] is None and workers is not None:
         from .parallel import local_client
@@ -640,15 +702,18 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
         own_local = run_opts["client"] = local_client(int(workers))
 
     def sweep(target: LayeredModel, w: Any, wt: Any, broadening: float, name: str) -> TransmissionResult:
+        extra = {} if folds is None else {"folds": folds}
         r = transmission(
             target,
             w,
             kgrid,
             eta=broadening,
             omega_weights=wt,
+            chunk=chunk,
             progress=sub_progress,
             checkpoint=None if partial is None else partial / name,
             **run_opts,
+            **extra,
         )
         counter["offset"] += counter["last"]
         return r
@@ -658,10 +723,20 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
         g = result.conductance(temps, statistics)
         ballistic, lead_omega, lead_xi = [], [], []
         for side in ("left", "right"):
-            lead = lead_model(model, side)
             top = TOP_MARGIN * lead_max_frequency(model, side, [(0.0, 0.0)])
             w_lead, wt_lead = frequency_grid(top, n_freq)
-            r = sweep(lead, w_lead, wt_lead, eta, f"lead-{side}")
+            r = lead_channels(
+                model,
+                side,
+                w_lead,
+                kgrid,
+                omega_weights=wt_lead,
+                chunk=chunk,
+                progress=sub_progress,
+                checkpoint=None if partial is None else partial / f"lead-{side}",
+                fold=None if folds is None else folds[0 if side == "left" else 1],
+            )
+            counter["offset"] += counter["last"]
             ballistic.append(r.conductance(temps, statistics))
             lead_omega.append(r.omega)
             lead_xi.append(r.xi)

@@ -45,12 +45,20 @@ from ... import landauer
 from ...errors import InputError
 from ...io.results import result
 from . import kernels
+from .folding import FoldedLead, LeadFold
+from .inputs import ModelSizes
 from .model import LayeredModel, as_kappa
 
 #: Default relative broadening eta in z = omega^2 (1 + i eta).
 DEFAULT_ETA = 1e-6
 #: Frequencies per task: large enough to amortise Python overhead, small enough to balance workers.
 DEFAULT_CHUNK = 25
+#: Reduced lead units (DOFs) from which ``lead_method="auto"`` takes the Bloch modes instead of decimation.
+#: Measured (SW Si [001], eta = 1e-6, one BLAS thread, ms per z, Bloch / decimation): 12 DOF (1x1 cells)
+#: 0.31 / 0.19; 48 (2x2) 6.7 / 6.5; 108 (3x3) 44 / 62; 192 (4x4) 177 / 155: decimation wins clearly only
+#: for small units, above that the two are within the machine's noise and the Bloch modes are exact at any eta.
+#: ``python benchmarks/agf.py`` prints this comparison for 1x1 to 6x6.
+BLOCH_MIN_SIZE = 100
 
 Progress = Callable[[int, int], None]
 
@@ -158,7 +166,8 @@ class TransmissionResult:
     area : float or None
         Lateral cell area, m^2 (None for a 1D model).
     steps : ndarray
-        Largest number of decimation steps per k point (left, right), shape (n_k, 2).
+        Largest number of decimation steps per k point (left, right), shape (n_k, 2); 0 for a lead whose
+        surface Green's functions all came from its Bloch modes.
     seconds : float
         Wall time of the sweep.
     """
@@ -205,12 +214,45 @@ def _validate(omega: ArrayLike, eta: float) -> NDArray[np.float64]:
     return w
 
 
-def solve_chunk(blocks: tuple[Any, Any, Any], omega: NDArray[np.float64], eta: float) -> tuple[NDArray[Any], int, int]:
-    """Xi for one k point's blocks and a chunk of frequencies; returns (xi, max steps left, right)."""
+def _self_energy(z: NDArray[np.complex128], lead: Any, method: str) -> kernels.SelfEnergy:
+    """A lead's self-energy: a supercell lead folded onto its primitive leads (:mod:`.folding`) or as it is."""
+    if isinstance(lead, FoldedLead):
+        return lead.self_energy(z, method)
+    return kernels.self_energy(z, lead, method)
+
+
+def lead_method_for(lead: kernels.LeadBlocks, lead_method: str = "auto") -> str:
+    """The surface Green's function method for ``lead``: "decimation" or "bloch" as asked, or by size for "auto".
+
+    "auto" takes the Bloch modes from a reduced lead unit of :data:`BLOCH_MIN_SIZE` DOFs up, decimation
+    below (see the constant for the measurement behind it).
+    """
+    if check_lead_method(lead_method) == "auto":
+        return "bloch" if lead.boundary.size >= BLOCH_MIN_SIZE else "decimation"
+    return lead_method
+
+
+def check_lead_method(lead_method: str) -> str:
+    """``lead_method`` if it is "auto", "decimation" or "bloch"; InputError otherwise."""
+    if lead_method != "auto" and lead_method not in kernels.LEAD_METHODS:
+        raise InputError(
+            f"lead_method must be 'auto' or one of {', '.join(repr(m) for m in kernels.LEAD_METHODS)}, "
+            f"got {lead_method!r}"
+        )
+    return lead_method
+
+
+def solve_chunk(
+    blocks: tuple[Any, Any, Any], omega: NDArray[np.float64], eta: float, lead_method: str = "auto"
+) -> tuple[NDArray[Any], int, int]:
+    """Xi for one k point's blocks and a chunk of frequencies; returns (xi, max steps left, right).
+
+    ``lead_method``: "auto", "decimation" or "bloch" (:func:`lead_method_for`); the steps are 0 for Bloch modes.
+    """
     left, device, right = blocks
     z = (omega**2 * (1.0 + 1j * eta)).astype(complex)
-    sl = kernels.self_energy(z, left)
-    sr = kernels.self_energy(z, right)
+    sl = _self_energy(z, left, lead_method_for(left, lead_method))
+    sr = _self_energy(z, right, lead_method_for(right, lead_method))
     xi = kernels.caroli(z, device, sl.sigma, sr.sigma)
     return xi, int(sl.steps.max(initial=0)), int(sr.steps.max(initial=0))
 
@@ -229,6 +271,8 @@ def transmission(
     address: str | None = None,
     progress: Progress | None = None,
     checkpoint: str | Path | None = None,
+    lead_method: str = "auto",
+    folds: tuple[LeadFold, LeadFold] | None = None,
 ) -> TransmissionResult:
     """Caroli transmission Xi(omega, k_par) of a layered model, and its k average.
 
@@ -259,8 +303,22 @@ def transmission(
         Folder for finished (k, chunk) units (:mod:`.checkpoint`): each is written
         as it completes, and a rerun with the same inputs skips those found there.
         The caller deletes the folder once the result is safe.
+    lead_method : {"auto", "decimation", "bloch"}
+        How the leads' surface Green's functions are found (:func:`lead_method_for`); both give the same
+        transmission (to ~1e-11 of its maximum in the tests).  dask runs use "auto".
+    folds : (LeadFold, LeadFold), optional
+        The leads of a lateral supercell as repetitions of the primitive cell's
+        (:func:`.folding.fold_lead`): each lead's self-energy is then the sum of N1 N2 primitive ones, the
+        same to ~1e-13 and far cheaper.  In this process only (not passed to dask workers).
     """
     w = _validate(omega, eta)
+    if lead_method != "auto" and (client is not None or workers is not None or address is not None):
+        raise InputError(
+            f"lead_method={lead_method!r} is not passed to dask workers (they use 'auto'); run it in process"
+        )
+    check_lead_method(lead_method)
+    if folds is not None and (client is not None or workers is not None or address is not None):
+        raise InputError("folded leads are not passed to dask workers; run in process or without folds")
     weights = trapezoid_weights(w) if omega_weights is None else np.asarray(omega_weights, dtype=float)
     if weights.shape != w.shape:
         raise InputError(f"omega_weights has shape {weights.shape}, expected {w.shape}")
@@ -310,7 +368,7 @@ def transmission(
         pass
     elif client is None and workers is None and address is None:
         with single_threaded_blas():
-            _sweep(model, kappa, chunks, starts, eta, todo, record)
+            _sweep(model, kappa, chunks, starts, eta, todo, record, lead_method, folds)
     else:
         from .parallel import run_on_dask
 
@@ -325,6 +383,129 @@ def transmission(
         area=model.area,
         steps=steps,
         seconds=time.perf_counter() - t0,
+    )
+
+
+def lead_channels(
+    model: LayeredModel,
+    side: str,
+    omega: ArrayLike,
+    kpoints: int | Sequence[int] | ArrayLike | None = None,
+    *,
+    omega_weights: ArrayLike | None = None,
+    time_reversal: bool = True,
+    chunk: int = DEFAULT_CHUNK,
+    progress: Progress | None = None,
+    checkpoint: str | Path | None = None,
+    fold: LeadFold | None = None,
+) -> TransmissionResult:
+    """Ballistic transmission of the perfect ``side`` lead: its number of open channels at each (omega, k_par).
+
+    The Caroli transmission of a perfect lead is the number of its propagating Bloch modes in one direction;
+    here they are counted directly (:func:`.kernels.propagating_channels`, one eigenproblem per point at
+    Im z = 0, exact) instead of solving a perfect-lead model with Green's functions.  The result has the
+    shape of :func:`transmission`'s (integer ``xi_k``, ``eta`` = 0, ``steps`` 0), so its
+    :meth:`TransmissionResult.conductance` is the lead's ballistic conductance.
+
+    Parameters
+    ----------
+    model : LayeredModel
+    side : {"left", "right"}
+    omega : array_like
+        Angular frequencies, rad/s, > 0, shape (n_omega,).
+    kpoints, omega_weights, time_reversal, chunk, progress, checkpoint
+        As for :func:`transmission` (progress in (k, chunk) units; the checkpoint keyed as a sweep at eta = 0).
+    fold : LeadFold, optional
+        This lead as a repetition of the primitive cell's (:func:`.folding.fold_lead`): the count is the sum
+        of the primitive leads' at the folded wavevectors.
+    """
+    if side not in ("left", "right"):
+        raise InputError(f"side must be 'left' or 'right', got {side!r}")
+    w = _validate(omega, 1.0)
+    weights = trapezoid_weights(w) if omega_weights is None else np.asarray(omega_weights, dtype=float)
+    if weights.shape != w.shape:
+        raise InputError(f"omega_weights has shape {weights.shape}, expected {w.shape}")
+    kappa = kpoint_grid(model, kpoints)
+    kappa, kw = reduce_time_reversal(kappa) if time_reversal else (kappa, np.ones(kappa.shape[0]))
+    t0 = time.perf_counter()
+    xi_k = np.empty((kappa.shape[0], w.size))
+    starts = list(range(0, w.size, int(chunk)))
+    store = None
+    if checkpoint is not None:
+        from .checkpoint import Checkpoint, sweep_key
+
+        store = Checkpoint(checkpoint, sweep_key(model, w, kappa, 0.0, int(chunk)))
+    todo = []
+    for ik in range(kappa.shape[0]):
+        for ic, start in enumerate(starts):
+            part = w[start : start + int(chunk)]
+            found = None if store is None else store.load(ik, ic, part)
+            if found is None:
+                todo.append((ik, ic))
+            else:
+                xi_k[ik, start : start + part.size] = found[0]
+    total = kappa.shape[0] * len(starts)
+    done = total - len(todo)
+    if progress is not None:
+        progress(done, total)
+    with single_threaded_blas():
+        for ik, k in enumerate(kappa):
+            mine = [ic for jk, ic in todo if jk == ik]
+            if not mine:
+                continue
+            left, _, right = model.blocks_at(k)
+            lead = left if side == "left" else right
+            if fold is not None:
+                lead = fold.blocks(lead, k)
+            for ic in mine:
+                start = starts[ic]
+                part = w[start : start + int(chunk)]
+                if isinstance(lead, FoldedLead):
+                    count = lead.channels(part**2).astype(float)
+                else:
+                    count = kernels.propagating_channels(part**2, lead).astype(float)
+                xi_k[ik, start : start + part.size] = count
+                if store is not None:
+                    store.store(ik, ic, part, count, 0, 0)
+                done += 1
+                if progress is not None:
+                    progress(done, total)
+    return TransmissionResult(
+        omega=w,
+        omega_weights=weights,
+        kpoints=kappa,
+        kweights=kw,
+        xi_k=xi_k,
+        eta=0.0,
+        area=model.area,
+        steps=np.zeros((kappa.shape[0], 2), dtype=np.int64),
+        seconds=time.perf_counter() - t0,
+        metadata={"kind": f"channel count of the {side} lead"},
+    )
+
+
+def model_sizes(model: LayeredModel) -> ModelSizes:
+    """The sizes of ``model`` that set the memory of a sweep (:class:`.inputs.ModelSizes`), from its sparse
+    matrices alone (no dense block is formed)."""
+    coupled = sum(abs(m) for m in model.matrices).tocsr()
+    r = model.block_range
+    n_blocks = len(model.bounds) - 1
+
+    def boundary(deeper: int, unit: int, device: int) -> int:
+        # as LeadBlocks.boundary: DOFs of the deeper unit coupled to the shallower one, or of the surface unit
+        # coupled to the device (the same DOFs of a periodic unit)
+        inward = coupled[r(deeper), r(unit)].getnnz(axis=1) > 0
+        contact = coupled[r(unit), r(device)].getnnz(axis=1) > 0
+        return int(np.count_nonzero(inward | contact))
+
+    nb = max(boundary(0, 1, 2), boundary(n_blocks - 1, n_blocks - 2, n_blocks - 3))
+    return ModelSizes(
+        n_dof=model.n_dof,
+        nonzeros=int(sum(m.nnz for m in model.matrices)),
+        lead_dof=max(model.lead_sizes),
+        boundary_dof=nb,
+        slice_dof=max(model.slice_sizes),
+        n_slices=model.n_slices,
     )
 
 
@@ -351,12 +532,16 @@ def _sweep(
     eta: float,
     todo: set[tuple[int, int]],
     record: Callable[[int, int, NDArray[np.float64], int, int], None],
+    lead_method: str = "auto",
+    folds: tuple[LeadFold, LeadFold] | None = None,
 ) -> None:
     for ik, k in enumerate(kappa):
         mine = [ic for ic in range(len(chunks)) if (ik, ic) in todo]
         if not mine:
             continue
         blocks = model.blocks_at(k)
+        if folds is not None:
+            blocks = (folds[0].blocks(blocks[0], k), blocks[1], folds[1].blocks(blocks[2], k))
         for ic in mine:
-            x, sl, sr = solve_chunk(blocks, chunks[ic], eta)
+            x, sl, sr = solve_chunk(blocks, chunks[ic], eta, lead_method)
             record(ik, starts[ic], x, sl, sr)
