@@ -135,15 +135,13 @@ def test_bloch_leads_at_zero_broadening_on_band_edges_stay_finite():
 
 def test_lead_method_choice_and_validation():
     """ "auto" takes decimation for small reduced units and Bloch modes from BLOCH_MIN_SIZE up; an unknown
-    method is refused with the allowed ones named, and dask runs refuse a non-default method."""
+    method is refused with the allowed ones named."""
     model = sige(1)
     left, _, _ = model.blocks_at((0.0, 0.0))
     assert lead_method_for(left, "auto") == "decimation"
     assert lead_method_for(left, "bloch") == "bloch"
     with pytest.raises(InputError, match="lead_method must be 'auto' or one of 'decimation', 'bloch', got 'qr'"):
         transmission(model, [1e13], [[0.0, 0.0]], lead_method="qr")
-    with pytest.raises(InputError, match="not passed to dask workers"):
-        transmission(model, [1e13], [[0.0, 0.0]], lead_method="bloch", workers=1)
 
 
 def _away_from_band_edges(lead, omega, delta=1e-3):

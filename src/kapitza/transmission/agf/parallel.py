@@ -151,7 +151,7 @@ Unit = tuple[int, int, NDArray[np.float64]]
 
 
 def _task(
-    blocks: list[Any], work: list[Unit], eta: float
+    blocks: list[Any], work: list[Unit], eta: float, lead_method: str = "auto"
 ) -> tuple[list[tuple[int, int, NDArray[np.float64], int, int]], float]:
     """Xi for a list of (k index, frequency offset, frequency chunk) work units, and the seconds they took.
 
@@ -169,7 +169,7 @@ def _task(
     with single_threaded_blas(), cluster.malloc_kept():
         t0 = time.perf_counter()
         for ik, start, omega in work:
-            x, sl, sr = solve_chunk(blocks[ik], omega, eta)
+            x, sl, sr = solve_chunk(blocks[ik], omega, eta, lead_method)
             out.append((ik, start, x, sl, sr))
         seconds = time.perf_counter() - t0
     return out, seconds
@@ -257,6 +257,8 @@ def run_on_dask(
     only: Collection[tuple[int, int]] | None = None,
     task_timeout: float = TASK_TIMEOUT,
     connect_timeout: float = CONNECT_TIMEOUT,
+    lead_method: str = "auto",
+    folds: tuple[Any, Any] | None = None,
 ) -> DaskPlan | None:
     """Compute the (k, chunk) units as dask tasks; ``record(ik, start, xi, steps_left, steps_right)`` takes each.
 
@@ -285,6 +287,8 @@ def run_on_dask(
     futures: list[Any] = []
     try:
         blocks = [model.blocks_at(k) for k in kappa]
+        if folds is not None:  # the supercell's leads as copies of the primitive cell's, built here, sent once
+            blocks = [(folds[0].blocks(b[0], k), b[1], folds[1].blocks(b[2], k)) for b, k in zip(blocks, kappa)]
         try:
             cluster.wait_for_workers(
                 client,
@@ -298,7 +302,7 @@ def run_on_dask(
             n_workers = max(1, sum(client.nthreads().values()))
             overhead = task_overhead(client, timeout=SCATTER_TIMEOUT)
             first, rest = units[:n_workers], units[n_workers:]
-            futures = [client.submit(_task, remote, [u], eta, pure=False) for u in first]
+            futures = [client.submit(_task, remote, [u], eta, lead_method, pure=False) for u in first]
         except TimeoutError:
             raise DaskError(f"the dask workers did not take the model within {SCATTER_TIMEOUT:g} s") from None
         except LOST as exc:
@@ -321,7 +325,7 @@ def run_on_dask(
                 per_frequency = seconds / max(1, sum(p[2].size for p in parts))
                 work_s = per_frequency * sum(u[2].size for u in rest)
                 sized = split_units(rest, task_count(work_s, overhead, n_workers, len(rest)))
-                more = [client.submit(_task, remote, w, eta, pure=False) for w in sized]
+                more = [client.submit(_task, remote, w, eta, lead_method, pure=False) for w in sized]
                 futures.extend(more)
                 stream.update(more)
             elif not per_frequency:

@@ -602,7 +602,7 @@ def _builtin_model(v: dict[str, Any]) -> tuple[LayeredModel, dict[str, Any], lis
             v["folds"] = (fold_lead(model, prim_model, "left"), fold_lead(model, prim_model, "right"))
             notes.append(
                 f"leads solved as {lateral[0]}x{lateral[1]} copies of the 1x1 cell's leads (zone folding, exact; "
-                "in process only: a dask run solves the supercell leads)"
+                "on dask too)"
             )
         except InputError:
             v["folds"] = None  # not a plain repetition (cannot happen for the built-ins): the leads as they are
@@ -694,7 +694,7 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
 
     partial = None if out_path is None or not resume else out_path.parent / f".{out_path.name}.partial"
     run_opts: dict[str, Any] = {"client": v["own_client"] or v["client"]}
-    folds = v.get("folds") if run_opts["client"] is None and workers is None else None
+    folds = v.get("folds")  # in process and on dask alike
     own_local = None
     if run_opts["client"] is None and workers is not None:
         from .parallel import local_client

@@ -305,20 +305,15 @@ def transmission(
         The caller deletes the folder once the result is safe.
     lead_method : {"auto", "decimation", "bloch"}
         How the leads' surface Green's functions are found (:func:`lead_method_for`); both give the same
-        transmission (to ~1e-11 of its maximum in the tests).  dask runs use "auto".
+        transmission (to ~1e-11 of its maximum in the tests); dask workers use the same.
     folds : (LeadFold, LeadFold), optional
         The leads of a lateral supercell as repetitions of the primitive cell's
         (:func:`.folding.fold_lead`): each lead's self-energy is then the sum of N1 N2 primitive ones, the
-        same to ~1e-13 and far cheaper.  In this process only (not passed to dask workers).
+        same to ~1e-13 and far cheaper.  On dask, the folded lead blocks are built here and sent to the
+        workers once, with the device blocks.
     """
     w = _validate(omega, eta)
-    if lead_method != "auto" and (client is not None or workers is not None or address is not None):
-        raise InputError(
-            f"lead_method={lead_method!r} is not passed to dask workers (they use 'auto'); run it in process"
-        )
     check_lead_method(lead_method)
-    if folds is not None and (client is not None or workers is not None or address is not None):
-        raise InputError("folded leads are not passed to dask workers; run in process or without folds")
     weights = trapezoid_weights(w) if omega_weights is None else np.asarray(omega_weights, dtype=float)
     if weights.shape != w.shape:
         raise InputError(f"omega_weights has shape {weights.shape}, expected {w.shape}")
@@ -372,7 +367,19 @@ def transmission(
     else:
         from .parallel import run_on_dask
 
-        run_on_dask(model, kappa, chunks, eta, record, client=client, workers=workers, address=address, only=todo)
+        run_on_dask(
+            model,
+            kappa,
+            chunks,
+            eta,
+            record,
+            client=client,
+            workers=workers,
+            address=address,
+            only=todo,
+            lead_method=lead_method,
+            folds=folds,
+        )
     return TransmissionResult(
         omega=w,
         omega_weights=weights,
