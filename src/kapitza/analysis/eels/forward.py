@@ -762,8 +762,6 @@ def simulate_spectrum_image(
     InputError
         ``rows`` not a whole number from 1 to 4096, or what :func:`simulate_line_scan` refuses.
     """
-    from ...errors import InputError
-
     if isinstance(rows, bool) or not isinstance(rows, (int, np.integer)) or not 1 <= rows <= 4096:
         raise InputError(f"rows must be a whole number from 1 to 4096, got {rows!r}")
     streams = np.random.SeedSequence(seed).spawn(int(rows))
@@ -788,8 +786,6 @@ def stack_rows(scans: Sequence[EELSData], row_spacing_nm: float = 1.0) -> EELSDa
     InputError
         No scan, a scan that is not a line scan, or scans on different energy axes or x grids.
     """
-    from ...errors import InputError
-
     scans = list(scans)
     if not scans:
         raise InputError("stack_rows needs at least one line scan")
