@@ -117,17 +117,8 @@ class FoldedLead:
         b = self.union_boundary
         r = np.setdiff1d(np.arange(onsite.shape[-1]), b)
         zz = np.tile(z, n_parts)  # part-major: index = part * nz + iz
-        eps_s, eps, up, down = kernels.reduce_chain(
-            zz, np.repeat(onsite, nz, axis=0), np.repeat(inward, nz, axis=0), b, r
-        )
-        if method == "bloch":
-            g_s, ok = kernels.bloch_surface(zz, eps_s, eps, up, down)
-            steps = np.zeros(zz.size, dtype=np.int64)
-            if not ok.all():
-                bad = ~ok
-                g_s[bad], steps[bad] = kernels.decimate(zz[bad], eps_s[bad], eps[bad], up[bad], down[bad])
-        else:
-            g_s, steps = kernels.decimate(zz, eps_s, eps, up, down)
+        blocks = kernels.reduce_chain(zz, np.repeat(onsite, nz, axis=0), np.repeat(inward, nz, axis=0), b, r)
+        g_s, steps = kernels.surface_green(zz, *blocks, method)
         cb = contact[:, b, :]  # (P, nb, m)
         x = g_s.reshape(n_parts, nz, b.size, b.size) @ cb[:, None]  # (P, nz, nb, m)
         x = np.swapaxes(x, 0, 1).reshape(nz, n_parts * b.size, -1)

@@ -507,22 +507,33 @@ def self_energy(z: Complex, lead: LeadBlocks, method: str = "decimation") -> Sel
     """Self-energy of a semi-infinite lead on the device slice it touches, shape (B, m, m).
 
     ``method`` is "decimation" (Lopez Sancho-Rubio, needs Im z > 0) or "bloch" (the lead's retarded Bloch
-    modes; points where they cannot be trusted are decimated, see :func:`bloch_surface`).
+    modes; points where they cannot be trusted are decimated, see :func:`surface_green`).
     """
-    if method not in LEAD_METHODS:
-        raise InputError(f"the lead method must be one of {', '.join(LEAD_METHODS)}, got {method!r}")
-    eps_s, eps, up, down = reduced_lead(z, lead)
-    if method == "bloch":
-        g_s, ok = bloch_surface(z, eps_s, eps, up, down)
-        steps = np.zeros(z.size, dtype=np.int64)
-        if not ok.all():
-            bad = ~ok
-            g_s[bad], steps[bad] = decimate(z[bad], eps_s[bad], eps[bad], up[bad], down[bad])
-    else:
-        g_s, steps = decimate(z, eps_s, eps, up, down)
+    g_s, steps = surface_green(z, *reduced_lead(z, lead), method)
     cb = lead.contact[lead.boundary, :]
     sigma = cb.conj().T @ g_s @ cb
     return SelfEnergy(sigma=sigma, steps=steps, surface=g_s)
+
+
+def surface_green(
+    z: Complex, eps_surface: Complex, eps_bulk: Complex, up: Complex, down: Complex, method: str
+) -> tuple[Complex, NDArray[np.int64]]:
+    """Surface Green's function of a reduced lead chain (:func:`reduced_lead`) for a stack of z, shape (B, n, n),
+    and the decimation steps per z, shape (B,).
+
+    "bloch": from the retarded Bloch modes (:func:`bloch_surface`); the points where those cannot be trusted are
+    decimated.  "decimation": by :func:`decimate` throughout.  Steps are 0 where the Bloch modes gave the answer.
+    """
+    if method not in LEAD_METHODS:
+        raise InputError(f"the lead method must be one of {', '.join(LEAD_METHODS)}, got {method!r}")
+    if method == "decimation":
+        return decimate(z, eps_surface, eps_bulk, up, down)
+    g_s, ok = bloch_surface(z, eps_surface, eps_bulk, up, down)
+    steps = np.zeros(z.size, dtype=np.int64)
+    if not ok.all():
+        bad = ~ok
+        g_s[bad], steps[bad] = decimate(z[bad], eps_surface[bad], eps_bulk[bad], up[bad], down[bad])
+    return g_s, steps
 
 
 def caroli(z: Complex, device: DeviceBlocks, sigma_left: Complex, sigma_right: Complex) -> NDArray[np.float64]:
