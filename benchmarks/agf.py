@@ -31,7 +31,8 @@ from the measured per-point cost (``--scaling-only`` for this part alone).
 API of ``kapitza agf Si Ge --potential sw --lateral NxN --mixing-layers 2 --seed 1 --kpoints 4
 --frequencies 100 --workers 2 --no-check``): model build, the interface sweep on a local dask cluster of
 ``--workers`` processes, both leads' channel counts; it prints the wall time, the peak memory of this
-process and its workers, and G.  Nothing else runs beside it, so the time is the job's.
+process and its workers, and G; then the parity of three of its points (one k) against the supercell leads
+decimated, the path the folded leads replaced.  Nothing else runs beside the job, so the time is the job's.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ from kapitza.transmission.agf import (
 )
 from kapitza.transmission.agf.folding import fold_lead
 from kapitza.transmission.agf.parallel import close_client, local_client
-from kapitza.transmission.agf.solver import BLOCH_MIN_SIZE
+from kapitza.transmission.agf.solver import BLOCH_MIN_SIZE, solve_chunk
 
 ETA = 1e-6
 #: Seconds any wait on the process pool may take (dask waits are bounded in kapitza.transmission.agf.parallel).
@@ -350,6 +351,19 @@ def end_to_end(n: int, workers: int) -> None:
     print(
         f"  G(300 K): two-probe {result.conductance[0] / 1e6:.1f}, intrinsic {result.intrinsic[0] / 1e6:.1f}"
         " MW m^-2 K^-1"
+    )
+    # parity: a few points of the run against the path it replaced (the supercell leads, decimated, one process)
+    ik = t.kpoints.shape[0] - 1
+    picks = np.array([10, 50, 90]) * t.omega.size // 100
+    t0 = time.perf_counter()
+    with threadpool_limits(limits=1, user_api="blas"):
+        ref, _, _ = solve_chunk(model.blocks_at(tuple(t.kpoints[ik])), t.omega[picks], t.eta, "decimation")
+    got = t.xi_k[ik, picks]
+    print(
+        f"  parity at k = ({t.kpoints[ik][0]:.4g}, {t.kpoints[ik][1]:.4g}), frequencies {picks.tolist()}: Xi of the run"
+        f" {np.round(got, 6).tolist()}, supercell leads decimated {np.round(ref, 6).tolist()};"
+        f" max |difference| / max Xi {np.abs(got - ref).max() / max(np.abs(ref).max(), 1e-300):.1e}"
+        f" ({time.perf_counter() - t0:.0f} s)"
     )
 
 
