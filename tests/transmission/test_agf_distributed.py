@@ -271,3 +271,27 @@ def test_folded_leads_and_bloch_method_on_dask_give_the_in_process_numbers(dask_
     np.testing.assert_array_equal(there.xi_k, here.xi_k)
     plain = transmission(model, omega, k, time_reversal=False, lead_method="decimation")
     assert np.abs(there.xi_k - plain.xi_k).max() < 1e-8 * plain.xi_k.max()
+
+
+def test_agf_workers_hold_one_blas_library_with_one_thread(dask_address):
+    """Issue 29 asks for one BLAS library in the process and threads set deliberately.  The sweep's processes
+    are the workers: after an intermixed 2x2 sweep on them (folded leads, Bloch modes) each holds numpy's
+    OpenBLAS alone, with one thread.  scipy's second OpenBLAS comes with the model's force constants (matscipy)
+    and stays in the process that built the model."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "agf"))
+    from distributed import Client
+    from test_agf_bloch import sige
+    from threadpoolctl import threadpool_info
+
+    from kapitza.transmission.agf import lead_max_frequency, transmission
+
+    model = sige(2, 2, seed=11)
+    omega = np.linspace(0.1, 0.9, 4) * lead_max_frequency(model, "left", [(0.0, 0.0)])
+    transmission(model, omega, np.array([[0.1, 0.2], [0.3, 0.1]]), address=dask_address, chunk=2)
+    with Client(dask_address, timeout=30, set_as_default=False) as client:
+        libraries = client.run(threadpool_info)
+    assert len(libraries) == 2
+    for worker, libs in libraries.items():
+        blas = [lib for lib in libs if lib["user_api"] == "blas"]
+        assert len(blas) == 1, f"{worker} holds {[lib['filepath'] for lib in blas]}"
+        assert blas[0]["num_threads"] == 1, f"{worker}: {blas[0]['num_threads']} BLAS threads"
