@@ -42,7 +42,8 @@ print("(MW m^-2 K^-1)")
 # contains the ballistic resistance of the two perfect leads; *intrinsic* removes it (Simons, J. Phys. C
 # 7, 4048 (1974)), 1/G_int = 1/G - (1/G_L + 1/G_R)/2, and is the number to compare with NEMD.
 #
-# The broadening eta of the Green's functions is checked: G at 300 K again with eta/2.
+# The broadening eta of the Green's functions is checked: G at 300 K again with eta/2, on one of the run's
+# irreducible k-points in eight (at least one; the loss eta causes is nearly the same at every k).
 check = result.broadening
 if check is not None:
     g_eta, g_half = check.conductance

@@ -190,7 +190,8 @@ def agf_command(
         bool,
         typer.Option(
             "--no-check",
-            help=f"Skip the broadening check (the second solve at eta/2); refused for eta above {ETA_UNCHECKED_MAX:g}.",
+            help=f"Skip the broadening check (a second solve at eta/2 on one k-point in eight); refused for eta above "
+            f"{ETA_UNCHECKED_MAX:g}.",
         ),
     ] = False,
     max_memory_gb: Annotated[
@@ -327,6 +328,7 @@ def agf_command(
         err.print(f"{describe}: finished in {elapsed:.1f} s", highlight=False, soft_wrap=True)
     if as_json:
         doc = result.inputs()
+        b = result.broadening
         doc["results"] = {
             "units": {"temperature": "K", "conductance": "W m^-2 K^-1"},
             "statistics": result.settings["statistics"],
@@ -335,6 +337,16 @@ def agf_command(
             "intrinsic_conductance": result.intrinsic.tolist(),
             "ballistic_conductance": result.ballistic.tolist(),
             "dmm_conductance": dmm.conductance.tolist(),
+            "broadening_check": None
+            if b is None
+            else {
+                "eta": b.eta,
+                "temperature": b.temperature,
+                "conductance": list(b.conductance),
+                "relative_change": b.relative_change,
+                "kpoints": b.kpoints.tolist(),
+                "of_kpoints": b.of_kpoints,
+            },
             "seconds": elapsed,
         }
         typer.echo(dumps(doc))
@@ -353,8 +365,9 @@ def agf_command(
         b = result.broadening
         if b is not None:
             console.print(
-                f"broadening check: G({b.temperature:g} K) = {b.conductance[0] / MW_PER_M2K:.5g} at eta = "
-                f"{b.eta:g}, {b.conductance[1] / MW_PER_M2K:.5g} at eta/2 (relative change {b.relative_change:.1e})"
+                f"broadening check on {len(b.kpoints)} of the {b.of_kpoints} k-points: G({b.temperature:g} K) = "
+                f"{b.conductance[0] / MW_PER_M2K:.5g} at eta = {b.eta:g}, {b.conductance[1] / MW_PER_M2K:.5g} at "
+                f"eta/2 (relative change {b.relative_change:.1e})"
             )
         md = result.model_metadata
         t = result.transmission

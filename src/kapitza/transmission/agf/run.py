@@ -34,6 +34,7 @@ distribution models; the two-probe one with other AGF codes.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import field
@@ -80,6 +81,10 @@ PROBE_UNITS = 400
 class BroadeningCheck:
     """G(T_check) at eta and eta/2: the convergence diagnostic of the broadening.
 
+    The interface is solved again at eta/2 on a sample of its irreducible k points
+    (:func:`.inputs.check_kpoints`: one in eight, at least one), and G of that sample at both broadenings is
+    compared; the measurement behind the sample is at :data:`.inputs.CHECK_EVERY`.
+
     Attributes
     ----------
     eta : float
@@ -87,7 +92,11 @@ class BroadeningCheck:
     temperature : float
         K.
     conductance : (float, float)
-        G at eta and at eta/2, W m^-2 K^-1.
+        G of the sample at eta and at eta/2, W m^-2 K^-1.
+    kpoints : ndarray
+        The sample's fractional in-plane wavevectors, shape (n_sample, 2).
+    of_kpoints : int
+        Irreducible k points of the run, which the sample was drawn from.
     relative_change : float
         |G(eta/2) - G(eta)| / |G(eta/2)| (0 when both are 0).
     """
@@ -95,6 +104,8 @@ class BroadeningCheck:
     eta: float
     temperature: float
     conductance: tuple[float, float]
+    kpoints: NDArray[np.float64]
+    of_kpoints: int
     relative_change: float = field(init=False)
 
     def __post_init__(self) -> None:
@@ -456,9 +467,7 @@ def run_agf(
     kgrid = checked["kpoints"]
     n_freq = checked["frequencies"]
     pl_cells, cells, lateral = checked["pl_cells"], checked["cells"], checked["lateral"]
-    n_sweeps = _inputs.sweeps(check_broadening)
-    n_chunks = -(-n_freq // DEFAULT_CHUNK)
-    units = n_sweeps * _inputs.irreducible_kpoints(kgrid) * n_chunks
+    units = _inputs.work_units(kgrid, -(-n_freq // DEFAULT_CHUNK), check_broadening)
     if progress is not None:
         progress(0, units)  # the total is known before any work
     own_client = None
@@ -662,7 +671,7 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
         label=option_names,
     )
     if chunk != DEFAULT_CHUNK:
-        units = _inputs.sweeps(check_broadening) * _inputs.irreducible_kpoints(kgrid) * -(-n_freq // chunk)
+        units = _inputs.work_units(kgrid, -(-n_freq // chunk), check_broadening)
         if progress is not None:
             progress(0, units)  # the new total, still before any work
     if units >= PROBE_UNITS:
@@ -701,12 +710,16 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
 
         own_local = run_opts["client"] = local_client(int(workers))
 
-    def sweep(target: LayeredModel, w: Any, wt: Any, broadening: float, name: str) -> TransmissionResult:
+    def sweep(
+        target: LayeredModel, w: Any, wt: Any, broadening: float, name: str, kpoints: Any = None
+    ) -> TransmissionResult:
         extra = {} if folds is None else {"folds": folds}
+        if kpoints is not None:  # explicit irreducible points, each computed as it is
+            extra["time_reversal"] = False
         r = transmission(
             target,
             w,
-            kgrid,
+            kgrid if kpoints is None else kpoints,
             eta=broadening,
             omega_weights=wt,
             chunk=chunk,
@@ -742,10 +755,19 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
             lead_xi.append(r.xi)
         check = None
         if check_broadening:
-            half = sweep(model, omega, weights, eta / 2, "half-eta")
-            g1 = float(result.conductance(check_temperature, statistics)[0])
+            rows = _inputs.check_kpoints(result.kpoints.shape[0])
+            sample = result.restricted(rows)
+            half = sweep(model, omega, weights, eta / 2, "half-eta", kpoints=sample.kpoints)
+            half = dataclasses.replace(half, kweights=sample.kweights)  # the time-reversal weights of the sample
+            g1 = float(sample.conductance(check_temperature, statistics)[0])
             g2 = float(half.conductance(check_temperature, statistics)[0])
-            check = BroadeningCheck(eta=float(eta), temperature=float(check_temperature), conductance=(g1, g2))
+            check = BroadeningCheck(
+                eta=float(eta),
+                temperature=float(check_temperature),
+                conductance=(g1, g2),
+                kpoints=sample.kpoints,
+                of_kpoints=int(result.kpoints.shape[0]),
+            )
             if check.relative_change > BROADENING_TOLERANCE:
                 notes.append(
                     f"NOT CONVERGED IN THE BROADENING: halving {option_names('eta')} {eta:g} changed "

@@ -31,6 +31,7 @@ conductance of lead | interface | lead.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -189,6 +190,13 @@ class TransmissionResult:
     def xi(self) -> NDArray[np.float64]:
         """k-averaged transmission Xi(omega) per lateral cell, shape (n_omega,)."""
         return (self.kweights @ self.xi_k) / self.kweights.sum()
+
+    def restricted(self, rows: ArrayLike) -> TransmissionResult:
+        """The same result on the k points ``rows`` of :attr:`kpoints` alone, with their weights."""
+        r = np.asarray(rows, dtype=np.intp)
+        return dataclasses.replace(
+            self, kpoints=self.kpoints[r], kweights=self.kweights[r], xi_k=self.xi_k[r], steps=self.steps[r]
+        )
 
     @property
     def transmitted_channels(self) -> NDArray[np.float64]:
