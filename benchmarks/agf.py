@@ -29,8 +29,9 @@ from the measured per-point cost (``--scaling-only`` for this part alone).
 
 ``--end-to-end N`` instead runs the whole N x N intermixed Si | Ge job as a user would (``run_agf``, the
 API of ``kapitza agf Si Ge --potential sw --lateral NxN --mixing-layers 2 --seed 1 --kpoints 4
---frequencies 100 --workers 2 --no-check``): model build, the interface sweep on a local dask cluster of
-``--workers`` processes, both leads' channel counts; it prints the wall time, the peak memory of this
+--frequencies 100 --workers 2``, defaults otherwise): model build, the interface sweep on a local dask cluster
+of ``--workers`` processes, both leads' channel counts, the broadening check (eta/2 on one k point in eight); it
+prints the wall time, the peak memory of this
 process and its workers, and G; then the parity of three of its points (one k) against the supercell leads
 decimated, the path the folded leads replaced.  Nothing else runs beside the job, so the time is the job's.
 """
@@ -333,11 +334,9 @@ def end_to_end(n: int, workers: int) -> None:
 
     settings = {"potential": "sw", "lateral": f"{n}x{n}", "mixing_layers": 2, "seed": 1, "kpoints": 4}
     shown = " ".join(f"{k}={v}" for k, v in settings.items())
-    print(f"AGF end to end: SW Si | Ge, {shown}, {TARGET_OMEGA} frequencies, {workers} dask workers, no check")
+    print(f"AGF end to end: SW Si | Ge, {shown}, {TARGET_OMEGA} frequencies, {workers} dask workers")
     t0 = time.perf_counter()
-    result, model = run_agf(
-        "Si", "Ge", frequencies=TARGET_OMEGA, workers=workers, check_broadening=False, temperature=300.0, **settings
-    )
+    result, model = run_agf("Si", "Ge", frequencies=TARGET_OMEGA, workers=workers, temperature=300.0, **settings)
     wall = time.perf_counter() - t0
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6  # kB on Linux -> GB
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1e6
@@ -351,6 +350,11 @@ def end_to_end(n: int, workers: int) -> None:
     print(
         f"  G(300 K): two-probe {result.conductance[0] / 1e6:.1f}, intrinsic {result.intrinsic[0] / 1e6:.1f}"
         " MW m^-2 K^-1"
+    )
+    b = result.broadening
+    print(
+        f"  broadening check on {len(b.kpoints)} of {b.of_kpoints} k points: G(300 K) {b.conductance[0] / 1e6:.2f} at"
+        f" eta = {b.eta:g}, {b.conductance[1] / 1e6:.2f} at eta/2 (relative change {b.relative_change:.1e})"
     )
     # parity: a few points of the run against the path it replaced (the supercell leads, decimated, one process)
     ik = t.kpoints.shape[0] - 1

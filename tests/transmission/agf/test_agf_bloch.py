@@ -222,6 +222,13 @@ def test_folded_supercell_leads_give_the_same_transmission_and_counts():
         b = lead_channels(model, side, omega, k, time_reversal=False, fold=fold)
         np.testing.assert_array_equal(a.xi_k, b.xi_k)
         assert a.xi_k.max() >= 3
+    # the band top that sets the frequency grid, from the primitive leads at the folded wavevectors
+    from kapitza.transmission.agf.run import band_top
+
+    for side in ("left", "right"):
+        supercell = lead_max_frequency(model, side, [(0.0, 0.0)])
+        assert band_top(model, side, folds) == pytest.approx(supercell, rel=1e-12)
+        assert band_top(model, side) == supercell
 
 
 def test_a_lead_that_is_not_a_repetition_is_not_folded():

@@ -646,6 +646,20 @@ def _user_model(v: dict[str, Any]) -> tuple[LayeredModel, dict[str, Any], list[s
     )
 
 
+def band_top(model: LayeredModel, side: str, folds: Any = None) -> float:
+    """Highest bulk frequency (rad/s) of a lead at kappa = 0 (:func:`.solver.lead_max_frequency`).
+
+    With folded leads (``folds``, the two :class:`.folding.LeadFold`) it is found on the primitive lead at the
+    N1 N2 wavevectors that fold onto kappa = 0: the same eigenvalues (the supercell lead is unitarily the
+    primitive leads side by side), from N1 N2 matrices of the primitive size instead of one N1 N2 times larger
+    (at 6x6: 36 of 48 DOF instead of one of 1728, each at 24 k_z).
+    """
+    if folds is None:
+        return lead_max_frequency(model, side, [(0.0, 0.0)])
+    fold = folds[0 if side == "left" else 1]
+    return lead_max_frequency(fold.primitive, side, fold.qpoints((0.0, 0.0)))
+
+
 def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
     """The work of :func:`run_agf` once its inputs are checked (``v``: its local variables)."""
     checked, units, option_names, progress = v["checked"], v["units"], v["option_names"], v["progress"]
@@ -656,9 +670,8 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
     model, model_settings, notes = _user_model(v) if checked["structure"] is not None else _builtin_model(v)
     if statistics == "classical":
         notes.append("classical statistics: every transmitted mode carries k_B (as in classical MD), not Bose-Einstein")
-    w_top = TOP_MARGIN * min(
-        lead_max_frequency(model, "left", [(0.0, 0.0)]), lead_max_frequency(model, "right", [(0.0, 0.0)])
-    )
+    tops = {side: band_top(model, side, v.get("folds")) for side in ("left", "right")}
+    w_top = TOP_MARGIN * min(tops.values())
     omega, weights = frequency_grid(w_top, n_freq)
     # the model and the kernels' workspace count too: stack fewer frequencies per task where they do not fit
     chunk = _inputs.fit_chunk(
@@ -736,8 +749,7 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
         g = result.conductance(temps, statistics)
         ballistic, lead_omega, lead_xi = [], [], []
         for side in ("left", "right"):
-            top = TOP_MARGIN * lead_max_frequency(model, side, [(0.0, 0.0)])
-            w_lead, wt_lead = frequency_grid(top, n_freq)
+            w_lead, wt_lead = frequency_grid(TOP_MARGIN * tops[side], n_freq)
             r = lead_channels(
                 model,
                 side,
