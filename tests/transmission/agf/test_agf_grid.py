@@ -100,7 +100,6 @@ def test_second_difference_is_exact_for_a_parabola_and_zero_for_a_line():
     np.testing.assert_allclose(line[0, 2:-2], 0.0, atol=1e-12)
 
 
-@pytest.mark.slow
 def test_adaptive_grid_on_a_dask_local_cluster_equals_the_in_process_run():
     """Two worker processes (a LocalCluster through workers=2): every round's frequencies are the same, so the
     merged transmission and G equal the in-process ones exactly."""
