@@ -8,49 +8,51 @@ The Landauer integral of a run is a midpoint sum over frequency cells,
 
 Embedded rule and the error estimate
 ------------------------------------
-Cells come in *triples*: three adjacent cells of width h that split a parent cell of width 3h, the middle
-child's node being the parent's node (the midpoint grid of n cells holds the one of n/3 cells: node i of the
-coarse grid is node 3i+1 of the fine one).  The parent's one-point rule and its children's three-point rule
-differ by
+The midpoint grid of n cells holds the one of n/3 cells (node i of the coarse grid is node 3i+1 of the fine
+one), and a cell split into three keeps its node as the middle child's: three adjacent cells of width h and
+the parent cell of width 3h they make differ, one-point rule against three-point rule, by
 
 .. math::
 
     D(T) = 3h\,f_m - h\,(f_l + f_m + f_r) = h\,(2 f_m - f_l - f_r),
 
-which costs no extra frequency.  For an integrand with a continuous second derivative the midpoint rule's
-error falls as :math:`h^2` and the children's error on the parent is :math:`D/(3^2 - 1)`.  The AGF integrand
-is not smooth: at each transverse wavevector Xi(omega) opens and closes channels with square-root onsets
-(van Hove points), and the k average carries many of them, so the error falls like :math:`h^{1.5}` or slower,
-irregularly and with changing sign: on 1x1 Si|Ge [001] (SW, 8x8 k) against 1215 frequencies the midpoint
-rule's error at T = 50/100/300 K was +3.3/+2.3/+1.5 % with 15 frequencies, +0.9/+1.0/+0.7 % with 45,
--0.16/-0.03/-0.002 % with 135 and -0.004/+0.025/+0.034 % with 405, while the difference of the two embedded
-rules, :math:`|\sum D|`, was at 45 frequencies 0.7 % at 300 K (below the true 0.75 %) and at 15 frequencies
-1.0 % at 100 K (true 2.3 %): the difference alone, with cancellations between cells, does not bound the error.
-The stated estimate is therefore the conservative
+a second difference that costs no extra frequency.  :func:`cell_errors` takes it for every cell at its own
+width (the neighbours' values interpolated where they are finer or coarser).  For an integrand with a
+continuous second derivative the midpoint rule's error falls as :math:`h^2` and the children's error on the
+parent is :math:`D/(3^2 - 1)`.  The AGF integrand is not smooth: at each transverse wavevector Xi(omega)
+opens and closes channels with square-root onsets (van Hove points), and the k average carries many of
+them, so the error falls like :math:`h^{1.5}` or slower, irregularly and with changing sign: on 1x1 Si|Ge
+[001] (SW, 8x8 k) against 1215 frequencies the midpoint rule's error at T = 50/100/300 K was
++3.3/+2.3/+1.5 % with 15 frequencies, +0.9/+1.0/+0.7 % with 45, -0.16/-0.03/-0.002 % with 135 and
+-0.004/+0.025/+0.034 % with 405, while the plain difference of the two embedded rules, :math:`|\sum D|`,
+was 0.7 % at 45 frequencies and 300 K (true 0.75 %) and 1.0 % at 15 and 100 K (true 2.3 %): with
+cancellations between cells it does not bound the error.  The stated estimate is therefore the conservative
 
 .. math::
 
-    \epsilon(T) = \sum_\text{triples} |D(T)| \,/\, (3^1 - 1),
+    \epsilon(T) = \sum_\text{cells} \max(|D_{i-1}|, |D_i|, |D_{i+1}|) \,/\, \bigl(3\,(3^1 - 1)\bigr),
 
-absolute values (no cancellation between triples assumed) and the factor of a first-order rule
-(:data:`RICHARDSON_FACTOR`).  On the case above it was 13/13/14 % at 15 frequencies, 3.5/3.1/3.0 % at 45,
-1.7/1.4/1.3 % at 135 and 0.46/0.47/0.48 % at 405: above the true error everywhere, by 4x to 20x (the
-test ``test_agf_grid.py`` checks the coverage on a case with a much finer grid as the reference).  What it
-assumes: the integrand is resolved well enough that a triple's second difference reflects its cells' error,
-i.e. no feature narrower than a cell falls between nodes unseen; a cell outside any triple (the last
-n mod 3 cells of a uniform grid of n, at the top end, above the smaller lead's band top for n >= 100)
-contributes no estimate.
+absolute values (no cancellation assumed), each cell taking the largest second difference of itself and
+its two neighbours (rescaled to its width; so that a D that vanishes by accident at an inflection hides
+nothing), and the factor of a first-order rule (:data:`RICHARDSON_FACTOR`).  On the case above it was
+15/14/15 % at 15 frequencies, 6.1/5.5/5.7 % at 45, 2.4/2.2/2.1 % at 135 and 0.84/0.80/0.83 % at 405:
+above the true error everywhere, by 5x at 15 frequencies and 15x to 1000x at 135 and 405 -- a bound, not a
+prediction (``tests/transmission/agf/test_agf_grid.py`` checks the coverage against a much finer grid).
+What it assumes: no feature narrower than a cell falls between nodes unseen by all three second
+differences around it.  A first version with triples alone (each cell only its own triple's D) was
+refined by the adaptive grid around a triple whose D vanished by accident, and stated 0.08 % where the
+true error was 0.26 % (50 K): hence the neighbours.
 
 Adaptive grid
 -------------
-:func:`adaptive_transmission` starts from the uniform midpoint grid of 3 :data:`START_CELLS` cells (read
-as :data:`START_CELLS` cells split once) and refines by splitting cells into three where the estimate is
-largest: a cell in a triple carries a third of its triple's :math:`|D|/2`, relative to G(T) and the
-largest over the reported temperatures.  Each round splits the fewest largest cells whose removal leaves the
-rest below half the tolerance, and at most as many cells as the grid holds; a split keeps the old node as
-the middle child's, so only two new frequencies per split are solved, and each round is one call of the
-sweep with only those.  It stops when the estimate is at most the tolerance at every reported temperature
-with G > 0, or when the next split would pass the cap on the number of frequencies (a note then says so).
+:func:`adaptive_transmission` starts from the uniform midpoint grid of 3 :data:`START_CELLS` cells (read as
+:data:`START_CELLS` cells split once) and refines by splitting cells into three where the estimate is largest
+(its share of :math:`\epsilon`, relative to G(T), the largest over the reported temperatures). Each round
+splits the fewest largest cells whose removal leaves the rest below half the tolerance, and at most as many
+cells as the grid holds; a split keeps the old node as the middle child's, so only two new frequencies per
+split are solved, and each round is one call of the sweep with only those. It stops when the estimate is at
+most the tolerance at every reported temperature with G > 0, or when the next split would pass the cap on the
+number of frequencies (a note then says so).
 """
 
 from __future__ import annotations
@@ -64,8 +66,8 @@ from numpy.typing import NDArray
 from ... import landauer
 from .solver import TransmissionResult, frequency_grid
 
-#: The children's error of a triple is |D| / RICHARDSON_FACTOR: 3^p - 1 with p = 1 (first order), the
-#: conservative end of the h^1.5..h^2 that a kinked or a smooth integrand give.
+#: The children's error on their parent cell is |D| / RICHARDSON_FACTOR: 3^p - 1 with p = 1 (first order),
+#: the conservative end of the h^1.5..h^2 that a kinked or a smooth integrand give.
 RICHARDSON_FACTOR = 3.0**1 - 1.0
 #: The adaptive grid starts from 3 x START_CELLS uniform midpoint cells (45 frequencies), fewer where the
 #: cap on the frequencies is below that.
@@ -131,8 +133,8 @@ def cell_errors(cells: Cells, f: NDArray[np.float64]) -> NDArray[np.float64]:
     values linearly interpolated between the solved nodes where the neighbours are finer or coarser, with
     f(0) = 0 and f constant past the top node); for three equal cells it is the :mod:`.grid` triple's D.
     A cell carries max(|D|) over itself and its two neighbours (a neighbour's rescaled to this width by the
-    larger of (h/h')^2 and (h/h')^3), divided by 3 (3^1 - 1): the maximum keeps a second difference that
-    vanishes by accident at an inflection from hiding a cell's error.
+    larger of (h/h')^2 and (h/h')^3), divided by 3 (3^1 - 1) (its third of a parent's first-order error): the
+    maximum keeps a second difference that vanishes by accident at an inflection from hiding a cell's error.
     """
     order = np.argsort(cells.omega, kind="stable")
     x, h = cells.omega[order], cells.width[order]
@@ -157,7 +159,8 @@ def grid_error(
     result: TransmissionResult, temperature: NDArray[np.float64], statistics: landauer.Statistics = "bose-einstein"
 ) -> NDArray[np.float64]:
     """Stated frequency-grid error of G(T) of a sweep on the uniform midpoint grid (:func:`.solver.frequency_grid`),
-    W m^-2 K^-1, shape (n_T,): the sum of :func:`cell_errors` over its triples (see the module docstring)."""
+    W m^-2 K^-1, shape (n_T,): the sum of :func:`cell_errors` over its cells (see the module docstring).
+    ``result``: any grid of midpoint cells (nodes ``omega``, widths ``omega_weights``); ``temperature`` K."""
     cells = Cells(result.omega, result.omega_weights)
     f = integrand(result.omega, result.transmitted_channels, temperature, statistics)
     return cell_errors(cells, f).sum(axis=1)
