@@ -149,3 +149,27 @@ def test_cli_refuses_a_bad_tolerance_with_one_line_and_writes_nothing(cli, tmp_p
     lines = [line for line in err.splitlines() if line.strip()]
     assert status == 2 and len(lines) == 1 and "--frequency-tolerance" in lines[0], err
     assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_a_bad_tolerance_in_a_config_file_is_one_line(cli, tmp_path):
+    config = tmp_path / "run.toml"
+    config.write_text("frequency_tolerance = 0.0\n")
+    status, _, err = cli("agf", "Si", "Ge", "--config", config)
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert status == 2 and len(lines) == 1 and "frequency_tolerance in config file" in lines[0], err
+
+
+def test_cli_reports_the_frequency_grid_error_in_json_and_in_the_summary(cli):
+    """--json carries frequency_grid_error (W m^-2 K^-1, one per temperature, within the tolerance of G);
+    the printed summary has the line in % of G."""
+    import json
+
+    args = ("agf", "Si", "Ge", "--kpoints", "2", "--frequencies", "120", "--frequency-tolerance", "0.05")
+    status, out, err = cli(*args, "--no-check", "-t", "100,300", "--json")
+    assert status == 0, err
+    doc = json.loads(out)
+    error, g = np.array(doc["results"]["frequency_grid_error"]), np.array(doc["results"]["conductance"])
+    assert error.shape == (2,) and np.all((error > 0) & (error <= 0.05 * g))
+    assert doc["settings"]["frequency_tolerance"] == 0.05
+    status, out, err = cli(*args, "--no-check", "-t", "100,300")
+    assert status == 0 and "frequency-grid error of G two-probe (stated, conservative):" in out, err
