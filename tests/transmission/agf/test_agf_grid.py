@@ -173,3 +173,14 @@ def test_cli_reports_the_frequency_grid_error_in_json_and_in_the_summary(cli):
     assert doc["settings"]["frequency_tolerance"] == 0.05
     status, out, err = cli(*args, "--no-check", "-t", "100,300")
     assert status == 0 and "frequency-grid error of G two-probe (stated, conservative):" in out, err
+
+
+def test_the_broadening_check_of_an_adaptive_run_sweeps_its_final_grid():
+    """G at eta/2 of the check equals a sweep at eta/2 over the adaptive grid's frequencies and weights."""
+    from kapitza.transmission.agf import transmission
+
+    args = dict(frequencies=120, frequency_tolerance=0.05, kpoints=2, temperature=[300.0])
+    result, model = run_agf("Si", "Ge", **args)
+    t = result.transmission
+    half = transmission(model, t.omega, (2, 2), eta=t.eta / 2, omega_weights=t.omega_weights)
+    assert result.broadening.conductance[1] == pytest.approx(float(half.conductance(300.0)[0]), rel=1e-12)
