@@ -68,6 +68,19 @@ def render_table(result: Any) -> Table:
     return table
 
 
+def grid_error_line(result: Any) -> str:
+    """The stated frequency-grid error of the two-probe G at each temperature, in % of G."""
+    err, g = result.frequency_grid_error, result.conductance
+    shown = [f"{100 * e / v:.2g} %" if v > 0 else "0" for e, v in zip(err, g)]
+    return (
+        "frequency-grid error of G two-probe (stated, conservative): "
+        + ", ".join(shown)
+        + " at T = "
+        + ", ".join(f"{t:g}" for t in result.temperature)
+        + " K"
+    )
+
+
 def agf_command(
     left: Annotated[str | None, typer.Argument(help="Left (incident) crystal, a chemical symbol, e.g. Si.")] = None,
     right: Annotated[str | None, typer.Argument(help="Right crystal, e.g. Ge.")] = None,
@@ -123,8 +136,17 @@ def agf_command(
         int | None,
         typer.Option(
             help=f"Frequencies up to the smaller lead's band top; fewer than {MIN_FREQUENCIES} are refused, fewer "
-            "than 100 give a note that G is not converged.",
+            "than 100 give a note that G is not converged.  With --frequency-tolerance: the most the adaptive "
+            "grid may use.",
             show_default=str(AGF_DEFAULTS.frequencies),
+        ),
+    ] = None,
+    frequency_tolerance: Annotated[
+        float | None,
+        typer.Option(
+            help="Adaptive frequency grid: refine where the integrand needs it until the stated frequency-grid "
+            "error of G is below this fraction of G at every temperature (e.g. 1e-2), > 0 and < 1.",
+            show_default="a uniform grid",
         ),
     ] = None,
     temperature: Annotated[
@@ -230,6 +252,7 @@ def agf_command(
         normal=normal,
         kpoints=kpoints,
         frequencies=frequencies,
+        frequency_tolerance=frequency_tolerance,
         temperature=None if temperature is None else parse_temperatures(temperature),
         eta=eta,
         cells=cells,
@@ -336,6 +359,7 @@ def agf_command(
             "conductance": result.conductance.tolist(),
             "intrinsic_conductance": result.intrinsic.tolist(),
             "ballistic_conductance": result.ballistic.tolist(),
+            "frequency_grid_error": result.frequency_grid_error.tolist(),
             "dmm_conductance": dmm.conductance.tolist(),
             "broadening_check": None
             if b is None
@@ -362,6 +386,7 @@ def agf_command(
             + ", ".join(f"{t:g}" for t in dmm.temperature)
             + " K"
         )
+        console.print(grid_error_line(result))
         b = result.broadening
         if b is not None:
             console.print(

@@ -60,6 +60,7 @@ class AGFConfig:
     normal: str = "001"
     kpoints: int | tuple[int, int] = 8
     frequencies: int = 200
+    frequency_tolerance: float | None = None
     temperature: Any = DEFAULT_TEMPERATURES
     eta: float = DEFAULT_ETA
     cells: tuple[int, int] | None = None

@@ -49,6 +49,7 @@ from ...cluster import CONNECT_TIMEOUT, check_connect_timeout
 from ...errors import InputError
 from ...io.results import result
 from . import config as _config
+from . import grid as _grid
 from . import inputs as _inputs
 from .model import LayeredModel
 from .solver import (
@@ -159,6 +160,9 @@ class AGFResult:
         The inputs of :func:`run_agf`.
     notes : tuple of str
         Modelling choices the user should know about.
+    frequency_grid_error : ndarray
+        Stated (conservative) quadrature error of ``conductance`` from the frequency grid, W m^-2 K^-1, shape
+        (n_T,) (:mod:`.grid`); empty for results saved before it was stated.
     intrinsic : ndarray
         Interface conductance with the leads' ballistic resistance removed (Simons), W m^-2 K^-1,
         shape (n_T,); 0 at T = 0 K (see :func:`intrinsic_conductance`).
@@ -174,6 +178,7 @@ class AGFResult:
     model_metadata: dict[str, Any] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    frequency_grid_error: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
     intrinsic: NDArray[np.float64] = field(init=False)
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("temperature", "conductance", "intrinsic", "broadening")
@@ -302,6 +307,7 @@ def run_agf(
     normal: str = _D.normal,
     kpoints: int | Sequence[int] = _D.kpoints,
     frequencies: int = _D.frequencies,
+    frequency_tolerance: float | None = _D.frequency_tolerance,
     temperature: ArrayLike = _D.temperature,
     eta: float = _D.eta,
     cells: tuple[int, int] | None = _D.cells,
@@ -361,7 +367,13 @@ def run_agf(
         Monkhorst-Pack grid of transverse wavevectors (>= 1 each).
     frequencies : int
         Midpoint-grid frequencies from 0 to the smaller lead's band top; at least
-        :data:`.inputs.MIN_FREQUENCIES` (fewer do not resolve the band).
+        :data:`.inputs.MIN_FREQUENCIES` (fewer do not resolve the band).  With ``frequency_tolerance``: the
+        most frequencies the adaptive grid may grow to.  Either way the result states the grid's error of G
+        (``frequency_grid_error``, :mod:`.grid`).
+    frequency_tolerance : float, optional
+        Relative error of the two-probe G(T) to aim for at every reported temperature, 0 < tolerance < 1: the
+        grid then starts coarse and is refined where the integrand needs it (:func:`.grid.adaptive_transmission`)
+        until its stated error is below the tolerance or ``frequencies`` are reached (a note says so).
     temperature : array_like
         K, >= 0, shape (n_T,).
     eta : float
@@ -431,6 +443,7 @@ def run_agf(
             "normal": normal,
             "kpoints": kpoints,
             "frequencies": frequencies,
+            "frequency_tolerance": frequency_tolerance,
             "temperature": temperature,
             "eta": eta,
             "cells": cells,
@@ -701,7 +714,8 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
             max_hours=checked["max_hours"],
             label=option_names,
         )
-    if n_freq < CONVERGED_FREQUENCIES:
+    tolerance = checked["frequency_tolerance"]
+    if n_freq < CONVERGED_FREQUENCIES and tolerance is None:
         notes.append(
             f"only {n_freq} frequencies: G is not converged (on Si/Ge [001] the intrinsic G(300 K) was off by "
             f"11 % with 20, 5 % with 40 and 0.7 % with 100 frequencies); use {CONVERGED_FREQUENCIES} or more "
@@ -711,8 +725,8 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
 
     def sub_progress(done: int, total: int) -> None:
         counter["last"] = total
-        if progress is not None:
-            progress(counter["offset"] + done, units)
+        if progress is not None:  # an adaptive grid's rounds may pass the estimate made from the cap
+            progress(counter["offset"] + done, max(units, counter["offset"] + total))
 
     partial = None if out_path is None or not resume else out_path.parent / f".{out_path.name}.partial"
     run_opts: dict[str, Any] = {"client": v["own_client"] or v["client"]}
@@ -745,11 +759,21 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
         return r
 
     try:
-        result = sweep(model, omega, weights, eta, "interface")
+        if tolerance is None:
+            result = sweep(model, omega, weights, eta, "interface")
+            grid_error = _grid.grid_error(result, temps, statistics)
+        else:
+            adaptive = _grid.adaptive_transmission(
+                lambda w, wt, r: sweep(model, w, wt, eta, f"interface-round{r}"), w_top, n_freq, tolerance, temps,
+                statistics,
+            )  # fmt: skip
+            result, grid_error = adaptive.transmission, adaptive.error
+            omega, weights = result.omega, result.omega_weights  # the broadening check sweeps the final grid
+            notes.append(_grid.adaptive_note(adaptive, tolerance, n_freq, option_names))
         g = result.conductance(temps, statistics)
         ballistic, lead_omega, lead_xi = [], [], []
         for side in ("left", "right"):
-            w_lead, wt_lead = frequency_grid(TOP_MARGIN * tops[side], n_freq)
+            w_lead, wt_lead = frequency_grid(TOP_MARGIN * tops[side], omega.size)
             r = lead_channels(
                 model,
                 side,
@@ -792,6 +816,8 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
 
             close_client(own_local)  # ours: the client and its local cluster
     grid = {"kpoints": list(kgrid), "frequencies": n_freq, "omega_max_rad_s": float(w_top), "eta": float(eta)}
+    if tolerance is not None:
+        grid.update({"frequency_tolerance": tolerance, "adaptive_frequencies": int(omega.size)})
     settings: dict[str, Any] = {}
     for key, value in model_settings.items():  # the grid after the normal, where records have always had it
         settings[key] = value
@@ -812,6 +838,7 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
         model_metadata=dict(model.metadata),
         settings=settings,
         notes=tuple(notes),
+        frequency_grid_error=grid_error,
     )
     if out_path is not None:
         out.save(out_path)

@@ -1,0 +1,186 @@
+"""The frequency grid of an AGF run: its stated error (agf.grid) against a much finer grid, and the adaptive grid.
+
+Reference for every comparison: the same interface (SW Si|Ge [001], mass-mismatch model, 1x1, 2x2 k) on the
+uniform midpoint grid of 1215 frequencies, computed here.  Its own error is far below the tolerances used:
+against it, 405 frequencies were within 4e-4 of G at 50-300 K (docs/reference/performance.md measured 8x8 k),
+and the grids of 45 and 135 compared below are 27x and 9x coarser.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kapitza.transmission.agf import grid
+from kapitza.transmission.agf.run import run_agf
+
+TEMPS = [50.0, 100.0, 300.0]
+BASE = dict(kpoints=2, check_broadening=False, temperature=TEMPS)
+
+
+@pytest.fixture(scope="module")
+def fine():
+    """The reference: 1215 uniform frequencies (holds the midpoint grids of 405, 135, 45 and 15 exactly)."""
+    result, _ = run_agf("Si", "Ge", frequencies=1215, **BASE)
+    return result
+
+
+def test_embedded_grids_are_nodes_of_the_fine_grid(fine):
+    """Node i of the midpoint grid of n/3 cells is node 3i+1 of the grid of n (what the estimate relies on)."""
+    t = fine.transmission
+    w_max = t.omega_weights[0] * t.omega.size
+    for n in (405, 135, 45):
+        coarse = grid.uniform_cells(w_max, n).omega
+        np.testing.assert_allclose(coarse, t.omega[1215 // n // 2 :: 1215 // n], rtol=1e-13)
+
+
+@pytest.mark.parametrize("n", [15, 45, 135])
+def test_stated_error_of_a_uniform_grid_covers_its_true_error(fine, n):
+    """The stated error of the midpoint grid of n (its nodes taken from the reference) is at least its distance
+    to the 1215-frequency G at every temperature; and it is not vacuous: below 50 % of G."""
+    t = fine.transmission
+    step = 1215 // n
+    cells = grid.Cells(t.omega[step // 2 :: step], np.full(n, t.omega_weights[0] * step))
+    f = grid.integrand(cells.omega, t.transmitted_channels[step // 2 :: step], np.array(TEMPS))
+    g = (f * cells.width).sum(axis=1)
+    stated = grid.cell_errors(cells, f).sum(axis=1)
+    true = np.abs(g - fine.conductance)
+    assert np.all(stated >= true), (stated / fine.conductance, true / fine.conductance)
+    assert np.all(stated < 0.5 * fine.conductance)
+
+
+def test_run_states_the_error_of_its_uniform_grid(fine):
+    """A uniform run reports the same estimate as grid.grid_error of its transmission; frequencies= n is the
+    plain midpoint grid of n (no adaptive setting recorded)."""
+    result, _ = run_agf("Si", "Ge", frequencies=45, **BASE)
+    assert result.transmission.omega.size == 45
+    expected = grid.grid_error(result.transmission, np.array(TEMPS))
+    np.testing.assert_array_equal(result.frequency_grid_error, expected)
+    assert "frequency_tolerance" not in result.settings
+    assert np.all(np.abs(result.conductance - fine.conductance) <= result.frequency_grid_error)
+
+
+def test_adaptive_grid_agrees_with_the_fine_grid_within_its_stated_error(fine):
+    """frequency_tolerance=0.03: the run stops below it, with fewer frequencies than the cap, and its G is within
+    its stated error of the 1215-frequency G; the merged transmission is sorted with widths that fill the grid."""
+    result, _ = run_agf("Si", "Ge", frequencies=400, frequency_tolerance=0.03, **BASE)
+    t = result.transmission
+    assert np.all(np.diff(t.omega) > 0)
+    np.testing.assert_allclose(t.omega_weights.sum(), result.settings["omega_max_rad_s"], rtol=1e-12)
+    assert t.omega.size < 400 and result.settings["adaptive_frequencies"] == t.omega.size
+    assert np.all(result.frequency_grid_error <= 0.03 * result.conductance)
+    assert np.all(np.abs(result.conductance - fine.conductance) <= result.frequency_grid_error)
+    assert any(n.startswith("adaptive frequency grid:") for n in result.notes)
+    assert result.lead_omega.shape[1] == t.omega.size  # the leads' grids have as many frequencies
+
+
+def test_adaptive_grid_stops_at_the_cap_with_a_note():
+    """A tolerance the cap cannot reach: exactly the cap or one below it (two per split), and a note."""
+    result, _ = run_agf("Si", "Ge", frequencies=60, frequency_tolerance=1e-4, **BASE)
+    assert 59 <= result.transmission.omega.size <= 60
+    assert any("NOT CONVERGED IN THE FREQUENCY GRID" in n and "frequencies= 60" in n for n in result.notes)
+
+
+def test_split_keeps_the_old_node_as_the_middle_child():
+    cells = grid.uniform_cells(9.0, 3)
+    out, new = grid.split(cells, np.array([1]))
+    np.testing.assert_allclose(new, [4.5 - 1.0, 4.5 + 1.0])
+    np.testing.assert_allclose(out.omega, [1.5, 4.5, 7.5, 3.5, 5.5])
+    np.testing.assert_allclose(out.width, [3.0, 1.0, 3.0, 1.0, 1.0])
+
+
+def test_second_difference_is_exact_for_a_parabola_and_zero_for_a_line():
+    """f = omega^2 on equal cells h: |D| = 2 h^3 inside; f linear: 0 inside (ends excepted: f(0) = 0 and the
+    constant continuation past the top)."""
+    cells = grid.uniform_cells(9.0, 9)
+    x = cells.omega
+    quad = grid.cell_errors(cells, (x**2)[None, :])
+    np.testing.assert_allclose(quad[0, 2:-2], 2.0 / (3 * grid.RICHARDSON_FACTOR))
+    line = grid.cell_errors(cells, x[None, :])
+    np.testing.assert_allclose(line[0, 2:-2], 0.0, atol=1e-12)
+
+
+def test_adaptive_grid_on_a_dask_local_cluster_equals_the_in_process_run():
+    """Two worker processes (a LocalCluster through workers=2): every round's frequencies are the same, so the
+    merged transmission and G equal the in-process ones exactly."""
+    pytest.importorskip("distributed")
+    args = dict(frequencies=120, frequency_tolerance=0.03, kpoints=2, check_broadening=False, temperature=TEMPS)
+    local, _ = run_agf("Si", "Ge", **args)
+    remote, _ = run_agf("Si", "Ge", workers=2, **args)
+    np.testing.assert_array_equal(remote.transmission.omega, local.transmission.omega)
+    np.testing.assert_array_equal(remote.transmission.xi_k, local.transmission.xi_k)
+    np.testing.assert_array_equal(remote.conductance, local.conductance)
+    np.testing.assert_array_equal(remote.frequency_grid_error, local.frequency_grid_error)
+
+
+class Stop(Exception):
+    pass
+
+
+def test_adaptive_run_resumes_finished_rounds(tmp_path):
+    """Stopped in its second round, a rerun with the same settings finds round 0 in its own checkpoint
+    subfolder (only later units computed) and gives the uninterrupted result bit for bit."""
+    out = tmp_path / "sige.npz"
+    args = dict(frequencies=200, frequency_tolerance=0.03, kpoints=2, check_broadening=False, temperature=TEMPS)
+    seen = []
+
+    def stop(done, total):
+        seen.append(done)
+        if done >= 5:  # round 0: 45 frequencies in 2 chunks x 2 k points = 4 units, then one unit of round 1
+            raise Stop
+
+    with pytest.raises(Stop):
+        run_agf("Si", "Ge", output=out, progress=stop, **args)
+    partial = tmp_path / ".sige.npz.partial"
+    assert (partial / "interface-round0").is_dir() and (partial / "interface-round1").is_dir()
+    calls = []
+    resumed, _ = run_agf("Si", "Ge", output=out, progress=lambda d, t: calls.append(d), **args)
+    fresh, _ = run_agf("Si", "Ge", **args)
+    assert calls[1:3] == [4, 5]  # after the start call (0): round 0's four units, then one of round 1, found
+    np.testing.assert_array_equal(resumed.transmission.xi_k, fresh.transmission.xi_k)
+    np.testing.assert_array_equal(resumed.conductance, fresh.conductance)
+    assert out.exists() and not partial.exists()
+
+
+@pytest.mark.parametrize("bad", ["0", "-1e-3", "1", "nan", "inf"])
+def test_cli_refuses_a_bad_tolerance_with_one_line_and_writes_nothing(cli, tmp_path, bad):
+    out = tmp_path / "g.npz"
+    status, stdout, err = cli("agf", "Si", "Ge", "--frequency-tolerance", bad, "--output", out)
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert status == 2 and len(lines) == 1 and "--frequency-tolerance" in lines[0], err
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_a_bad_tolerance_in_a_config_file_is_one_line(cli, tmp_path):
+    config = tmp_path / "run.toml"
+    config.write_text("frequency_tolerance = 0.0\n")
+    status, _, err = cli("agf", "Si", "Ge", "--config", config)
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert status == 2 and len(lines) == 1 and "frequency_tolerance in config file" in lines[0], err
+
+
+def test_cli_reports_the_frequency_grid_error_in_json_and_in_the_summary(cli):
+    """--json carries frequency_grid_error (W m^-2 K^-1, one per temperature, within the tolerance of G);
+    the printed summary has the line in % of G."""
+    import json
+
+    args = ("agf", "Si", "Ge", "--kpoints", "2", "--frequencies", "120", "--frequency-tolerance", "0.05")
+    status, out, err = cli(*args, "--no-check", "-t", "100,300", "--json")
+    assert status == 0, err
+    doc = json.loads(out)
+    error, g = np.array(doc["results"]["frequency_grid_error"]), np.array(doc["results"]["conductance"])
+    assert error.shape == (2,) and np.all((error > 0) & (error <= 0.05 * g))
+    assert doc["settings"]["frequency_tolerance"] == 0.05
+    status, out, err = cli(*args, "--no-check", "-t", "100,300")
+    assert status == 0 and "frequency-grid error of G two-probe (stated, conservative):" in out, err
+
+
+def test_the_broadening_check_of_an_adaptive_run_sweeps_its_final_grid():
+    """G at eta/2 of the check equals a sweep at eta/2 over the adaptive grid's frequencies and weights."""
+    from kapitza.transmission.agf import transmission
+
+    args = dict(frequencies=120, frequency_tolerance=0.05, kpoints=2, temperature=[300.0])
+    result, model = run_agf("Si", "Ge", **args)
+    t = result.transmission
+    half = transmission(model, t.omega, (2, 2), eta=t.eta / 2, omega_weights=t.omega_weights)
+    assert result.broadening.conductance[1] == pytest.approx(float(half.conductance(300.0)[0]), rel=1e-12)
