@@ -176,11 +176,17 @@ def test_cli_reports_the_frequency_grid_error_in_json_and_in_the_summary(cli):
 
 
 def test_the_broadening_check_of_an_adaptive_run_sweeps_its_final_grid():
-    """G at eta/2 of the check equals a sweep at eta/2 over the adaptive grid's frequencies and weights."""
-    from kapitza.transmission.agf import transmission
+    """G at eta/2 of the check equals a sweep at eta/2 over the adaptive grid's frequencies and weights, on the
+    check's k sample (inputs.check_kpoints) with the sample's weights."""
+    import dataclasses
+
+    from kapitza.transmission.agf import inputs, transmission
 
     args = dict(frequencies=120, frequency_tolerance=0.05, kpoints=2, temperature=[300.0])
     result, model = run_agf("Si", "Ge", **args)
     t = result.transmission
-    half = transmission(model, t.omega, (2, 2), eta=t.eta / 2, omega_weights=t.omega_weights)
+    sample = t.restricted(inputs.check_kpoints(t.kpoints.shape[0]))
+    half = transmission(model, t.omega, sample.kpoints, eta=t.eta / 2, omega_weights=t.omega_weights,
+                        time_reversal=False)  # fmt: skip
+    half = dataclasses.replace(half, kweights=sample.kweights)
     assert result.broadening.conductance[1] == pytest.approx(float(half.conductance(300.0)[0]), rel=1e-12)
