@@ -89,9 +89,7 @@ SCHEMA: Mapping[str, Spec] = {
     "normal": Spec("str", choices=NORMALS),
     "kpoints": Spec("pair", low=1, help="N or N1xN2, positive integers"),
     "frequencies": Spec("int", low=MIN_FREQUENCIES, help="an integer"),
-    "frequency_tolerance": Spec(
-        "float", above=0.0, below=1.0, optional=True, help="a relative error of G, e.g. 1e-3"
-    ),
+    "frequency_tolerance": Spec("float", above=0.0, below=1.0, optional=True, help="a relative error of G, e.g. 1e-3"),
     "temperature": Spec("temperature", help="K"),
     "eta": Spec("float", above=0.0, below=ETA_MAX, help="a positive number"),
     "cells": Spec("pair", low=1, optional=True, help="NLxNR, positive integers"),
