@@ -1,7 +1,9 @@
-"""The frequency grid of an AGF run: its stated error (agf.grid) against a much finer grid, and the adaptive grid.
+"""The frequency grid of an AGF run: its estimated error and its bound (agf.grid) against a much finer grid, and
+the adaptive grid.
 
-Reference for every comparison: the same interface (SW Si|Ge [001], mass-mismatch model, 1x1, 2x2 k) on the
-uniform midpoint grid of 1215 frequencies, computed here.  Its own error is far below the tolerances used:
+Reference for every comparison: the same interface (SW Si|Ge [001], mass-mismatch model, 1x1, 2x2 k; and for
+the estimate's coverage also 2x2 intermixed, seed 1) on the uniform midpoint grid of 1215 frequencies, computed
+here.  Its own error is far below the tolerances used:
 against it, 405 frequencies were within 4e-4 of G at 50-300 K (docs/reference/performance.md measured 8x8 k),
 and the grids of 45 and 135 compared below are 27x and 9x coarser.
 """
@@ -34,42 +36,75 @@ def test_embedded_grids_are_nodes_of_the_fine_grid(fine):
         np.testing.assert_allclose(coarse, t.omega[1215 // n // 2 :: 1215 // n], rtol=1e-13)
 
 
-@pytest.mark.parametrize("n", [15, 45, 135])
-def test_stated_error_of_a_uniform_grid_covers_its_true_error(fine, n):
-    """The stated error of the midpoint grid of n (its nodes taken from the reference) is at least its distance
-    to the 1215-frequency G at every temperature; and it is not vacuous: below 50 % of G."""
-    t = fine.transmission
+def embedded(reference, n):
+    """G, the estimate and the bound of the midpoint grid of n whose nodes are those of the 1215 reference."""
+    t = reference.transmission
     step = 1215 // n
     cells = grid.Cells(t.omega[step // 2 :: step], np.full(n, t.omega_weights[0] * step))
     f = grid.integrand(cells.omega, t.transmitted_channels[step // 2 :: step], np.array(TEMPS))
-    g = (f * cells.width).sum(axis=1)
-    stated = grid.cell_errors(cells, f).sum(axis=1)
+    return (f * cells.width).sum(axis=1), grid.estimated_error(cells, f), grid.cell_errors(cells, f).sum(axis=1)
+
+
+@pytest.mark.parametrize("n", [15, 45, 135])
+def test_bound_of_a_uniform_grid_covers_its_true_error(fine, n):
+    """The bound of the midpoint grid of n (its nodes taken from the reference) is at least its distance
+    to the 1215-frequency G at every temperature; and it is not vacuous: below 50 % of G."""
+    g, _, bound = embedded(fine, n)
     true = np.abs(g - fine.conductance)
-    assert np.all(stated >= true), (stated / fine.conductance, true / fine.conductance)
-    assert np.all(stated < 0.5 * fine.conductance)
+    assert np.all(bound >= true), (bound / fine.conductance, true / fine.conductance)
+    assert np.all(bound < 0.5 * fine.conductance)
+
+
+@pytest.fixture(scope="module")
+def mixed():
+    """A second reference: 2x2 intermixed (2 planes, seed 1), 2x2 k, 1215 uniform frequencies (about 15 s)."""
+    result, _ = run_agf("Si", "Ge", frequencies=1215, lateral=(2, 2), mixing_layers=2, seed=1, **BASE)
+    return result
+
+
+def test_estimate_is_calibrated_on_two_interfaces(fine, mixed):
+    """The calibrated estimate against the 1215-frequency G of the same sweep (the fixtures): on the uniform
+    grids of 15, 45, 135 and 405 at 50, 100 and 300 K of both interfaces (24 cases) it covers the true error in
+    at least 68 % of them (benchmarks/agf_grid_error.py measured 92 % on its design set), is below the bound
+    everywhere, and is much tighter: its median ratio to the true error is below 5 where the bound's is above."""
+    true, estimate, bound = [], [], []
+    for reference in (fine, mixed):
+        for n in (15, 45, 135, 405):
+            g, e, b = embedded(reference, n)
+            true.extend(np.abs(g - reference.conductance))
+            estimate.extend(e)
+            bound.extend(b)
+    true, estimate, bound = map(np.array, (true, estimate, bound))
+    assert np.mean(estimate >= true) >= 0.68, estimate / true
+    assert np.all(estimate < bound)
+    assert np.median(estimate / true) < 5.0 < np.median(bound / true), (estimate / true, bound / true)
 
 
 def test_run_states_the_error_of_its_uniform_grid(fine):
-    """A uniform run reports the same estimate as grid.grid_error of its transmission; frequencies= n is the
-    plain midpoint grid of n (no adaptive setting recorded)."""
+    """A uniform run reports the same estimate and bound as grid.grid_errors of its transmission; frequencies= n
+    is the plain midpoint grid of n (no adaptive setting recorded)."""
     result, _ = run_agf("Si", "Ge", frequencies=45, **BASE)
     assert result.transmission.omega.size == 45
-    expected = grid.grid_error(result.transmission, np.array(TEMPS))
-    np.testing.assert_array_equal(result.frequency_grid_error, expected)
+    estimate, bound = grid.grid_errors(result.transmission, np.array(TEMPS))
+    np.testing.assert_array_equal(result.frequency_grid_error_estimate, estimate)
+    np.testing.assert_array_equal(result.frequency_grid_error_bound, bound)
     assert "frequency_tolerance" not in result.settings
-    assert np.all(np.abs(result.conductance - fine.conductance) <= result.frequency_grid_error)
+    assert np.all(np.abs(result.conductance - fine.conductance) <= result.frequency_grid_error_bound)
 
 
-def test_adaptive_grid_agrees_with_the_fine_grid_within_its_stated_error(fine):
-    """frequency_tolerance=0.03: the run stops below it, with fewer frequencies than the cap, and its G is within
-    its stated error of the 1215-frequency G; the merged transmission is sorted with widths that fill the grid."""
+def test_adaptive_grid_agrees_with_the_fine_grid_within_its_bound(fine):
+    """frequency_tolerance=0.03: the run stops with its estimate below it, with fewer frequencies than the cap,
+    and its G is within its bound of the 1215-frequency G (and within the tolerance); the merged transmission is
+    sorted with widths that fill the grid."""
     result, _ = run_agf("Si", "Ge", frequencies=400, frequency_tolerance=0.03, **BASE)
     t = result.transmission
     assert np.all(np.diff(t.omega) > 0)
     np.testing.assert_allclose(t.omega_weights.sum(), result.settings["omega_max_rad_s"], rtol=1e-12)
     assert t.omega.size < 400 and result.settings["adaptive_frequencies"] == t.omega.size
-    assert np.all(result.frequency_grid_error <= 0.03 * result.conductance)
-    assert np.all(np.abs(result.conductance - fine.conductance) <= result.frequency_grid_error)
+    assert np.all(result.frequency_grid_error_estimate <= 0.03 * result.conductance)
+    assert np.all(result.frequency_grid_error_estimate <= result.frequency_grid_error_bound)
+    assert np.all(np.abs(result.conductance - fine.conductance) <= result.frequency_grid_error_bound)
+    assert np.all(np.abs(result.conductance - fine.conductance) <= 0.03 * fine.conductance)
     assert any(n.startswith("adaptive frequency grid:") for n in result.notes)
     assert result.lead_omega.shape[1] == t.omega.size  # the leads' grids have as many frequencies
 
@@ -110,7 +145,8 @@ def test_adaptive_grid_on_a_dask_local_cluster_equals_the_in_process_run():
     np.testing.assert_array_equal(remote.transmission.omega, local.transmission.omega)
     np.testing.assert_array_equal(remote.transmission.xi_k, local.transmission.xi_k)
     np.testing.assert_array_equal(remote.conductance, local.conductance)
-    np.testing.assert_array_equal(remote.frequency_grid_error, local.frequency_grid_error)
+    np.testing.assert_array_equal(remote.frequency_grid_error_estimate, local.frequency_grid_error_estimate)
+    np.testing.assert_array_equal(remote.frequency_grid_error_bound, local.frequency_grid_error_bound)
 
 
 class Stop(Exception):
@@ -160,19 +196,20 @@ def test_a_bad_tolerance_in_a_config_file_is_one_line(cli, tmp_path):
 
 
 def test_cli_reports_the_frequency_grid_error_in_json_and_in_the_summary(cli):
-    """--json carries frequency_grid_error (W m^-2 K^-1, one per temperature, within the tolerance of G);
-    the printed summary has the line in % of G."""
+    """--json carries frequency_grid_error_estimate (W m^-2 K^-1, one per temperature, within the tolerance of
+    G) and frequency_grid_error_bound (above it); the printed summary names both in % of G."""
     import json
 
     args = ("agf", "Si", "Ge", "--kpoints", "2", "--frequencies", "120", "--frequency-tolerance", "0.05")
     status, out, err = cli(*args, "--no-check", "-t", "100,300", "--json")
     assert status == 0, err
     doc = json.loads(out)
-    error, g = np.array(doc["results"]["frequency_grid_error"]), np.array(doc["results"]["conductance"])
-    assert error.shape == (2,) and np.all((error > 0) & (error <= 0.05 * g))
+    error, g = np.array(doc["results"]["frequency_grid_error_estimate"]), np.array(doc["results"]["conductance"])
+    bound = np.array(doc["results"]["frequency_grid_error_bound"])
+    assert error.shape == (2,) and np.all((error > 0) & (error <= 0.05 * g) & (error < bound))
     assert doc["settings"]["frequency_tolerance"] == 0.05
     status, out, err = cli(*args, "--no-check", "-t", "100,300")
-    assert status == 0 and "frequency-grid error of G two-probe (stated, conservative):" in out, err
+    assert status == 0 and "frequency-grid error of G two-probe: estimated" in out and "bound" in out, err
 
 
 def test_the_broadening_check_of_an_adaptive_run_sweeps_its_final_grid():
