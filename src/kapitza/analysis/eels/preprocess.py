@@ -572,24 +572,25 @@ def power_law_side(
 ) -> tuple[NDArray, NDArray, NDArray, NDArray | None]:
     """Fit ln I = a - r ln|E| per row; returns (a, r, covariance of (a, r), shape (n_pix, 2, 2), chi2/dof).
 
+    ``counts``, ``variance`` (n_pix, m) at the fit channels, ``x`` (m,) or (1, m) their ln|E / 1 meV|.
     Start: weighted LS of ln counts on x = ln|E| (weights counts^2 / variance, counts > 0).  Then iteratively
     reweighted LS in the same log-log space with the MODEL's weights (working response eta + (c - mu)/mu,
     weights mu), i.e. the Poisson score equations sum (c - mu) [1, x] = 0, which are unbiased however few
-    the counts (data weights on ln c are biased by about +1/(2N) at N counts per channel).  Covariance: the
+    the counts (data weights on ln c are biased by about +1/(2N) at N counts per channel): Newton steps, the 2 x 2
+    systems solved in closed form, until every row's step is below 1e-10 relative.  Covariance: the
     sandwich H^-1 (sum var [1,x][1,x]^T) H^-1 with the stated variances (detector gain and read noise
     included), NOT scaled by chi2/dof (see the comment in the code for the measured reason); chi2/dof
     (chi2 = sum (c - mu)^2 / var over the window channels, dof = n - 2) is returned and stored (None
-    without ``with_chi2``).  Products such as w x x are formed as (w x) x, once: the same numbers.
+    without ``with_chi2``).  The sums over channels are matrix products with the columns [1, x, x^2].
     """
-    n_pix = counts.shape[0]
+    x = np.asarray(x, dtype=float).reshape(-1)
+    basis = np.stack((np.ones_like(x), x, x * x), axis=1)  # (m, 3): sums of w, w x, w x^2 as one product
     ok = counts > 0
     c_safe = np.where(ok, counts, 1.0)
     v_safe = np.where(ok & (variance > 0), variance, c_safe)
     w = np.where(ok, c_safe**2 / v_safe, 0.0)
-    y = np.log(c_safe)
-    wx = w * x
-    s0, s1, s2 = w.sum(axis=1), wx.sum(axis=1), (wx * x).sum(axis=1)
-    t0, t1 = (w * y).sum(axis=1), (wx * y).sum(axis=1)
+    s0, s1, s2 = (w @ basis).T
+    t0, t1 = ((w * np.log(c_safe)) @ basis[:, :2]).T
     det = s0 * s2 - s1 * s1
     n_ok = np.count_nonzero(ok, axis=1)
     bad = (n_ok < 3) | ~(det > 1e-12 * np.maximum(s0 * s2, 1e-300))
@@ -600,32 +601,31 @@ def power_law_side(
         )
     slope = (s0 * t1 - s1 * t0) / det
     icpt = (s2 * t0 - s1 * t1) / det
-    h = np.empty((n_pix, 2, 2))
     for _ in range(50):
-        mu = np.exp(np.clip(icpt[:, None] + slope[:, None] * x, -700.0, 700.0))
-        resid = counts - mu
-        grad = np.stack(((resid).sum(axis=1), (resid * x).sum(axis=1)), axis=1)
-        mx = mu * x
-        h[:, 0, 0] = mu.sum(axis=1)
-        h[:, 0, 1] = h[:, 1, 0] = mx.sum(axis=1)
-        h[:, 1, 1] = (mx * x).sum(axis=1)
-        step = np.linalg.solve(h, grad[..., None])[..., 0]
-        icpt = icpt + step[:, 0]
-        slope = slope + step[:, 1]
-        if np.all(np.abs(step) < 1e-10 * (1.0 + np.abs(np.stack((icpt, slope), axis=1)))):
+        mu = _log_linear(icpt, slope, x)
+        h0, h1, h2 = (mu @ basis).T
+        g0, g1 = ((counts - mu) @ basis[:, :2]).T
+        det = h0 * h2 - h1 * h1
+        d_icpt = (h2 * g0 - h1 * g1) / det
+        d_slope = (h0 * g1 - h1 * g0) / det
+        icpt = icpt + d_icpt
+        slope = slope + d_slope
+        if np.all(np.abs(d_icpt) < 1e-10 * (1.0 + np.abs(icpt))) and np.all(
+            np.abs(d_slope) < 1e-10 * (1.0 + np.abs(slope))
+        ):
             break
-    mu = np.exp(np.clip(icpt[:, None] + slope[:, None] * x, -700.0, 700.0))
-    mx = mu * x
-    h[:, 0, 0] = mu.sum(axis=1)
-    h[:, 0, 1] = h[:, 1, 0] = mx.sum(axis=1)
-    h[:, 1, 1] = (mx * x).sum(axis=1)
-    meat = np.empty((n_pix, 2, 2))
-    vx = variance * x
-    meat[:, 0, 0] = variance.sum(axis=1)
-    meat[:, 0, 1] = meat[:, 1, 0] = vx.sum(axis=1)
-    meat[:, 1, 1] = (vx * x).sum(axis=1)
-    h_inv = np.linalg.inv(h)
-    cov_slope = h_inv @ meat @ h_inv
+    mu = _log_linear(icpt, slope, x)
+    h0, h1, h2 = (mu @ basis).T
+    m0, m1, m2 = (variance @ basis).T
+    det = h0 * h2 - h1 * h1
+    # H^-1 = [[h2, -h1], [-h1, h0]] / det; cov(icpt, slope) = H^-1 M H^-1 (M = [[m0, m1], [m1, m2]])
+    p00, p01 = (h2 * m0 - h1 * m1) / det, (h2 * m1 - h1 * m2) / det  # rows of H^-1 M
+    p10, p11 = (h0 * m1 - h1 * m0) / det, (h0 * m2 - h1 * m1) / det
+    cov = np.empty((counts.shape[0], 2, 2))
+    cov[:, 0, 0] = (p00 * h2 - p01 * h1) / det
+    cov[:, 1, 1] = (p11 * h0 - p10 * h1) / det
+    # (a, r) with r = -slope: the covariance of a and r is minus that of icpt and slope
+    cov[:, 0, 1] = cov[:, 1, 0] = -(p01 * h0 - p00 * h1) / det
     chi2r = None
     if with_chi2:
         v_safe = np.where(variance > 0, variance, np.maximum(mu, 1.0))
@@ -635,9 +635,15 @@ def power_law_side(
     # scaling by max(1, chi2/dof) made the temperature errors about 7x their scatter (coverage 1.0), because the
     # window misfit there is phonon signal that barely moves the temperature; a misfit that does bias the
     # temperature shows in the temperature fit's own chi2, whose adequacy verdict inflates that error instead
-    cov = cov_slope.copy()
-    cov[:, 0, 1] = cov[:, 1, 0] = -cov_slope[:, 0, 1]  # (a, r) with r = -slope
     return icpt, -slope, cov, chi2r
+
+
+def _log_linear(icpt: NDArray[np.float64], slope: NDArray[np.float64], x: NDArray[np.float64]) -> NDArray:
+    """exp(icpt + slope x) per row (n_pix, m), the exponent held within +-700."""
+    eta = np.multiply.outer(slope, x)
+    eta += icpt[:, None]
+    np.clip(eta, -700.0, 700.0, out=eta)
+    return np.exp(eta, out=eta)
 
 
 def power_law_values(
