@@ -603,7 +603,12 @@ def window_mask(abs_e: NDArray[np.float64], windows: tuple[tuple[float, float], 
 
 
 def power_law_side(
-    counts: NDArray[np.float64], variance: NDArray[np.float64], x: NDArray[np.float64], *, with_chi2: bool = True
+    counts: NDArray[np.float64],
+    variance: NDArray[np.float64],
+    x: NDArray[np.float64],
+    *,
+    with_chi2: bool = True,
+    table: tuple[NDArray[np.float64], ...] | None = None,
 ) -> tuple[NDArray, NDArray, NDArray, NDArray | None]:
     """Fit ln I = a - r ln|E| per row; returns (a, r, covariance of (a, r), shape (n_pix, 2, 2), chi2/dof).
 
@@ -628,7 +633,7 @@ def power_law_side(
             f"the background fit windows hold fewer than 3 channels with counts in {int(bad.sum())} spectra: widen "
             "fit_windows_mev, or sum/bin the spectra first"
         )
-    icpt, slope, found = _power_law_start(counts, x)
+    icpt, slope, found = _power_law_start(counts, x, power_law_table(x) if table is None else table)
     if not np.all(found):
         icpt[~found], slope[~found] = _log_start(counts[~found], variance[~found], basis)
     for _ in range(50):
@@ -695,16 +700,11 @@ def _hermite(t: NDArray, h: NDArray, y0: NDArray, y1: NDArray, d0: NDArray, d1: 
     return (2 * t3 - 3 * t2 + 1) * y0 + (t3 - 2 * t2 + t) * h * d0 + (3 * t2 - 2 * t3) * y1 + (t3 - t2) * h * d1
 
 
-def _power_law_start(counts: NDArray[np.float64], x: NDArray[np.float64]) -> tuple[NDArray, NDArray, NDArray]:
-    """(icpt, slope, found) of ln mu = icpt + slope x near the Poisson fit, from a table over r = -slope.
-
-    The Poisson score equations sum (c - mu) = 0 and sum (c - mu) x = 0 say: the mean of x weighted by the counts
-    equals m(r), its mean weighted by exp(-r x) (a function of r alone, decreasing), and A = sum c / sum exp(-r x).
-    m(r) and ln sum exp(-r x) (slope -m) are tabulated at _START_POINTS values of r; r is read off the table by
-    cubic Hermite interpolation of the inverse (slope -1 / variance of x) and ln A the same way (about 1e-5 from
-    the fit's answer, which the Newton steps then reach in two or three steps).  ``found`` is False where the
-    counts' mean x lies outside the table (or no counts): those rows start elsewhere.
-    """
+def power_law_table(x: NDArray[np.float64]) -> tuple[NDArray[np.float64], ...]:
+    """The table of :func:`_power_law_start` for the fit channels' x = ln|E / 1 meV| (m,): r, m(r), the variance of
+    x weighted by exp(-r x), ln sum exp(-r (x - <x>)) and <x> (a function of the channels only: one table serves
+    every spectrum fitted on them)."""
+    x = np.asarray(x, dtype=float).reshape(-1)
     xm = float(x.mean())
     xc = x - xm
     span = float(xc.max() - xc.min())
@@ -713,17 +713,32 @@ def _power_law_start(counts: NDArray[np.float64], x: NDArray[np.float64]) -> tup
     z = weights.sum(axis=1)
     mean = (weights @ xc) / z
     var = (weights @ (xc * xc)) / z - mean * mean
-    log_z = np.log(z)
+    return grid, mean, var, np.log(z), np.array([xm])
+
+
+def _power_law_start(
+    counts: NDArray[np.float64], x: NDArray[np.float64], table: tuple[NDArray[np.float64], ...]
+) -> tuple[NDArray, NDArray, NDArray]:
+    """(icpt, slope, found) of ln mu = icpt + slope x near the Poisson fit, from a table over r = -slope.
+
+    The Poisson score equations sum (c - mu) = 0 and sum (c - mu) x = 0 say: the mean of x weighted by the counts
+    equals m(r), its mean weighted by exp(-r x) (a function of r alone, decreasing), and A = sum c / sum exp(-r x).
+    m(r) and ln sum exp(-r x) (slope -m) are tabulated (:func:`power_law_table`) at _START_POINTS values of r; r is
+    read off the table by cubic Hermite interpolation of the inverse (slope -1 / variance of x) and ln A the same
+    way (about 1e-5 from the fit's answer, which the Newton steps then reach in two steps).  ``found`` is False
+    where the counts' mean x lies outside the table (or no counts): those rows start elsewhere.
+    """
+    grid, mean, var, log_z, xm = table
     total = counts.sum(axis=1)
     found = total > 0
-    xbar = (counts @ xc) / np.where(found, total, 1.0)
+    xbar = (counts @ (x - xm[0])) / np.where(found, total, 1.0)
     found &= (xbar > mean[0]) & (xbar < mean[-1])
     i = np.clip(np.searchsorted(mean, xbar) - 1, 0, grid.size - 2)
     h = mean[i + 1] - mean[i]
     r = _hermite((xbar - mean[i]) / h, h, grid[i], grid[i + 1], -1.0 / var[i], -1.0 / var[i + 1])
     h = grid[i + 1] - grid[i]
     log_zr = _hermite((r - grid[i]) / h, h, log_z[i], log_z[i + 1], -mean[i], -mean[i + 1])
-    icpt = np.log(np.where(found, total, 1.0)) - log_zr + r * xm  # sum mu = A exp(-r xm) sum exp(-r xc)
+    icpt = np.log(np.where(found, total, 1.0)) - log_zr + r * xm[0]  # sum mu = A exp(-r <x>) sum exp(-r (x - <x>))
     found &= np.isfinite(icpt) & np.isfinite(r)
     return icpt, -r, found
 
@@ -732,7 +747,11 @@ def _log_linear(icpt: NDArray[np.float64], slope: NDArray[np.float64], x: NDArra
     """exp(icpt + slope x) per row (n_pix, m), the exponent held within +-700."""
     eta = np.multiply.outer(slope, x)
     eta += icpt[:, None]
-    np.clip(eta, -700.0, 700.0, out=eta)
+    reach = float(np.max(np.abs(icpt), initial=0.0)) + float(np.max(np.abs(slope), initial=0.0)) * float(
+        np.max(np.abs(x))
+    )
+    if reach > 700.0:
+        np.clip(eta, -700.0, 700.0, out=eta)
     return np.exp(eta, out=eta)
 
 
@@ -782,8 +801,9 @@ def _fit_power_law(data: EELSData, windows: tuple[tuple[float, float], ...]) -> 
         x_fit = np.log(abs_e[cols])
         eval_cols = np.flatnonzero(sel & (abs_e >= core))
         x_eval = np.log(abs_e[eval_cols])
+        table = power_law_table(x_fit)
         for sl in _chunks(n_pix, data.n_channels):
-            a, r, cov, chi2r = power_law_side(flat_c[sl][:, cols], flat_v[sl][:, cols], x_fit[None, :])
+            a, r, cov, chi2r = power_law_side(flat_c[sl][:, cols], flat_v[sl][:, cols], x_fit, table=table)
             params[f"{side}_chi2_reduced"][sl] = chi2r
             out_c[sl, eval_cols], out_v[sl, eval_cols] = power_law_values(a, r, cov, x_eval)
             params[f"{side}_exponent"][sl] = r

@@ -69,6 +69,7 @@ from .preprocess import (
     peak_vertex,
     power_law_core,
     power_law_side,
+    power_law_table,
     power_law_values,
     shift_many,
     shift_rows,
@@ -317,7 +318,9 @@ def _plan(
 
 
 def _columns(plan: _Plan, cols: NDArray[np.intp]) -> tuple[Any, ...]:
-    """The centred channels a chunk needs for ``cols`` and the background fit, and where each set sits in them."""
+    """The centred channels a chunk needs for ``cols`` and the background fit, and where each set sits in them; for
+    the power law, per side, the fit channels' ln|E|, their start table (:func:`~.preprocess.power_law_table`) and
+    the ln|E| where the background is evaluated (the same for every block: found once)."""
     key = cols.tobytes()
     if key in plan.cache:
         return plan.cache[key]
@@ -325,19 +328,23 @@ def _columns(plan: _Plan, cols: NDArray[np.intp]) -> tuple[Any, ...]:
     abs_e = np.abs(e)
     mask = window_mask(abs_e, plan.windows) if plan.model is not None else np.zeros(e.size, dtype=bool)
     where: dict[str, NDArray[np.intp]] = {}
+    logs: dict[str, tuple[Any, ...]] = {}
     if plan.model == "power-law":
         fit = {side: np.flatnonzero(sel & mask) for side, sel in (("gain", e < 0), ("loss", e > 0))}
         where = {
             side: np.flatnonzero(sel[cols] & (abs_e[cols] >= plan.core))
             for side, sel in (("gain", e < 0), ("loss", e > 0))
         }
+        for side, js in fit.items():
+            x = np.log(abs_e[js])
+            logs[side] = (x, power_law_table(x), np.log(abs_e[cols[where[side]]]))
     elif plan.model == "zlp-fit":
         fit = {"all": np.flatnonzero(mask)}
     else:
         fit = {}
     need = np.unique(np.concatenate([cols, *fit.values()]))
     pos = {name: _runs(np.searchsorted(need, js)) for name, js in (*fit.items(), ("cols", cols))}
-    plan.cache[key] = (need, fit, where, pos)
+    plan.cache[key] = (need, fit, where, pos, logs)
     return plan.cache[key]
 
 
@@ -382,9 +389,7 @@ def _subtracted(
     Returns counts and variances (n_pix, len(cols)) after subtraction, the background's counts and variances
     there, and for the power law the (ln A, r) covariances per side.
     """
-    e = plan.energy
-    abs_e = np.abs(e)
-    need, fit, where, pos = _columns(plan, cols)
+    need, fit, where, pos, logs = _columns(plan, cols)
     cc, vv = shift_many((c, v), shifts, energy_raw, plan.width, plan.k, need)
     np.maximum(vv, 0.0, out=vv)
     cc, vv = _bin(cc, nx, plan.bin_position), _bin(vv, nx, plan.bin_position)
@@ -395,10 +400,10 @@ def _subtracted(
     if plan.model == "power-law":
         for side in ("gain", "loss"):
             p = pos[side]
-            x = np.log(abs_e[fit[side]])[None, :]
-            a, r, cov[side], _ = power_law_side(_take(cc, p), _take(vv, p), x, with_chi2=False)
+            x, table, x_eval = logs[side]
+            a, r, cov[side], _ = power_law_side(_take(cc, p), _take(vv, p), x, with_chi2=False, table=table)
             w = where[side]
-            bc[:, w], bv[:, w] = power_law_values(a, r, cov[side], np.log(abs_e[cols[w]]))
+            bc[:, w], bv[:, w] = power_law_values(a, r, cov[side], x_eval)
     elif plan.model == "zlp-fit":
         assert plan.shape is not None
         p = pos["all"]
