@@ -55,7 +55,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
+from scipy import special, stats
 
 from ...errors import InputError
 from ...io.results import result
@@ -307,19 +307,19 @@ def _figure_ratios(g: NDArray, lc: NDArray, vg: NDArray, vl: NDArray) -> tuple[N
     return ratio, ratio_err, log_ratio, log_err
 
 
-def _signal_checks(g: NDArray, lc: NDArray, vg: NDArray, vl: NDArray) -> tuple[NDArray, ...]:
-    """Window sums and the per-row failures found before any fit: no loss signal, no gain signal, ratio >= 1.
+def _signal_checks(sg: NDArray, sl: NDArray, svg: NDArray, svl: NDArray) -> tuple[NDArray, ...]:
+    """The per-row failures found before any fit, from the window sums of G, L and their variances (n_pix,): no loss
+    signal, no gain signal, ratio of the sums >= 1.
 
-    Returns (sum G, sum L, sigma of sum G, sigma of sum L, ratio of the sums, no_loss, no_gain, too_big), each
-    (n_pix,); the three failures exclude each other (in that order).
+    Returns (sigma of sum G, sigma of sum L, ratio of the sums, no_loss, no_gain, too_big), each (n_pix,); the three
+    failures exclude each other (in that order).
     """
-    sg, sl = g.sum(axis=1), lc.sum(axis=1)
-    sig_g, sig_l = np.sqrt(vg.sum(axis=1)), np.sqrt(vl.sum(axis=1))
+    sig_g, sig_l = np.sqrt(svg), np.sqrt(svl)
     no_loss = sl <= SIGNAL_SIGMA * sig_l
     no_gain = (sg <= SIGNAL_SIGMA * sig_g) & ~no_loss
     ratio_sum = _safe_div(sg, sl)
     too_big = ~no_loss & ~no_gain & (ratio_sum >= 1.0)
-    return sg, sl, sig_g, sig_l, ratio_sum, no_loss, no_gain, too_big
+    return sig_g, sig_l, ratio_sum, no_loss, no_gain, too_big
 
 
 def _fit_pixels(
@@ -328,7 +328,9 @@ def _fit_pixels(
     """Vectorised fit over pixels (rows).  Returns beta, c, their errors, chi2, and a reason per row ('' = ok)."""
     npix = g.shape[0]
     reasons = np.full(npix, "", dtype=object)
-    sg, sl, sig_g, sig_l, ratio_sum, no_loss, no_gain, too_big = _signal_checks(g, lc, vg, vl)
+    k = _fit_constants(e, g, lc, vg, vl, gain, intercept)
+    sg, sl = g @ k["ones"], lc @ k["ones"]
+    sig_g, sig_l, ratio_sum, no_loss, no_gain, too_big = _signal_checks(sg, sl, *k["variance_sums"])
     for i in np.flatnonzero(no_loss):
         reasons[i] = f"no loss signal above noise (loss sum {float(sl[i]):g} +- {float(sig_l[i]):g} counts)"
     for i in np.flatnonzero(no_gain):
@@ -341,7 +343,7 @@ def _fit_pixels(
             f"gain/loss ratio {float(ratio_sum[i]):.4g} >= 1: no positive temperature (is the loss side positive?)"
         )
     beta, c = _start(e, g, lc, vg, vl, sl, ratio_sum, intercept)
-    return _gauss_newton(e, g, lc, vg, vl, intercept, gain, beta, c, reasons)
+    return {**_gauss_newton(e, g, lc, k, intercept, beta, c, reasons), "constants": k}
 
 
 def _start(
@@ -457,14 +459,18 @@ def _fit_constants(
     e: NDArray, g: NDArray, lc: NDArray, vg: NDArray, vl: NDArray, gain: float, intercept: bool
 ) -> dict[str, Any]:
     """What the fit's terms need from the data and does not depend on (beta, c): gain x N, the non-Poisson
-    variances, the floor of w and the bases of the sums."""
+    variances, the floor of w, the bases of the sums (and the data's own row sums of the variances and the gain)."""
     bases = (np.stack((e * e, e, np.ones_like(e)), axis=1), np.stack((e, np.ones_like(e)), axis=1))
+    ones = np.ones(e.size)  # row sums as matrix-vector products
     return {
         "gn": gain * np.maximum(g + lc, 0.0),
         "xg": np.maximum(vg - gain * g, 0.0),  # read noise, background variance: not the signal's Poisson part
         "xl": np.maximum(vl - gain * lc, 0.0),
         "floor": 1e-14 * np.maximum((vg + vl).max(axis=1, keepdims=True), 1e-300),
         "bases": bases if intercept else (e * e, e),
+        "ones": ones,
+        "variance_sums": (vg @ ones, vl @ ones),
+        "gain": gain,
     }
 
 
@@ -472,10 +478,8 @@ def _gauss_newton(
     e: NDArray,
     g: NDArray,
     lc: NDArray,
-    vg: NDArray,
-    vl: NDArray,
+    k: dict[str, Any],
     intercept: bool,
-    gain: float,
     beta: NDArray,
     c: NDArray,
     reasons: NDArray,
@@ -490,7 +494,6 @@ def _gauss_newton(
     ``_TOL`` in ln r at the top of the window), so the same fixed point to that tolerance.
     """
     npix, n = g.shape
-    k = _fit_constants(e, g, lc, vg, vl, gain, intercept)
     emax = float(np.max(e))
     active = reasons == ""
     converged = np.zeros(npix, dtype=bool)
@@ -523,7 +526,9 @@ def _gauss_newton(
     r = _ratio(e, beta, c)
     wt, lam, resid = _pair_terms(r, g, lc, k["gn"], k["xg"], k["xl"], k["floor"])
     fbb, fcc, fbc, _sb, _sc = _fisher_score(r, wt, lam, resid, k["bases"], intercept)
-    chi2 = (resid * resid / wt).sum(1)
+    resid *= resid
+    resid /= wt
+    chi2 = resid @ k["ones"]
     if intercept:
         det = fbb * fcc - fbc * fbc
         okf = det > 0
@@ -606,7 +611,6 @@ def _background_variance(
     vg: NDArray,
     vl: NDArray,
     intercept: bool,
-    gain: float,
 ) -> NDArray:
     """Variance of beta from the background fit: sum over principal directions of (beta(shifted) - beta)^2.
 
@@ -614,17 +618,25 @@ def _background_variance(
     by one of its standard deviations, a small change), not a fit from scratch.  A shift counts where the moved
     data pass the fit's signal checks, the step's Fisher matrix allows it and the moved beta stays > 0.
     """
-    beta, c = out["beta"], out["c"]
+    beta, c, k = out["beta"], out["c"], out["constants"]
+    gain, ones = k["gain"], k["ones"]
     r = _ratio(e, beta, c)  # the same ratio for every shift: the step starts at the converged fit
     emax = float(np.max(e))
     total = np.zeros_like(beta)
     for side, delta in prop["deltas"]:
-        gk, lk = (g - delta, lc) if side == "gain" else (g, lc - delta)
-        k = _fit_constants(e, gk, lk, vg, vl, gain, intercept)
-        wt, lam, resid = _pair_terms(r, gk, lk, k["gn"], k["xg"], k["xl"], k["floor"])
+        if side == "gain":
+            gk, lk = g - delta, lc
+            xg, xl = np.maximum(vg - gain * gk, 0.0), k["xl"]
+        else:
+            gk, lk = g, lc - delta
+            xg, xl = k["xg"], np.maximum(vl - gain * lk, 0.0)
+        gn = gain * np.maximum(gk + lk, 0.0)
+        wt, lam, resid = _pair_terms(r, gk, lk, gn, xg, xl, k["floor"])
         db, _dc, okd = _step(*_fisher_score(r, wt, lam, resid, k["bases"], intercept), intercept)
         db = np.clip(db, -1.0 / emax, 1.0 / emax)
-        _sg, _sl, _eg, _el, _ratio_sum, no_loss, no_gain, too_big = _signal_checks(gk, lk, vg, vl)
+        _sig_g, _sig_l, _ratio_sum, no_loss, no_gain, too_big = _signal_checks(
+            gk @ ones, lk @ ones, *k["variance_sums"]
+        )
         ok = okd & ~(no_loss | no_gain | too_big) & (beta + db > 0)
         total += np.where(ok, db, 0.0) ** 2
     return total
@@ -662,14 +674,14 @@ def window_fit(
     """
     out = _fit_pixels(e, g, lc, vg, vl, intercept, gain)
     if propagation is not None:
-        out["var_bg"] = _background_variance(out, propagation, e, g, lc, vg, vl, intercept, gain)
+        out["var_bg"] = _background_variance(out, propagation, e, g, lc, vg, vl, intercept)
     reasons = out["reasons"]
     valid = reasons == ""
     beta = np.where(valid, out["beta"], 1.0)
     temperature = np.where(valid, 1.0 / (KB_MEV * beta), np.nan)
     chi2r = np.where(valid, out["chi2"], np.nan)
     dof = e.size - (2 if intercept else 1)
-    p_value = np.where(valid, stats.chi2.sf(np.where(valid, chi2r, 0.0) * dof, dof), np.nan)
+    p_value = np.where(valid, special.chdtrc(dof, np.where(valid, chi2r, 0.0) * dof), np.nan)  # = stats.chi2.sf
     adequate = ~valid | (p_value >= ADEQUACY_P)
     # inadequate: the fit's own (statistical) variance is scaled by chi2/dof; the propagated background variance
     # (one fit, correlated across channels, which itself raises chi2) is added unscaled
