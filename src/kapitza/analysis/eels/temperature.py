@@ -393,31 +393,54 @@ def _ratio(e: NDArray, beta: NDArray, c: NDArray) -> NDArray:
     return np.exp(x, out=x)
 
 
-def _pair_terms(
-    r: NDArray, g: NDArray, lc: NDArray, gn: NDArray, xg: NDArray, xl: NDArray, floor: NDArray
-) -> tuple[NDArray, NDArray, NDArray]:
+def _pair_data(
+    g: NDArray,
+    lc: NDArray,
+    vg: NDArray,
+    vl: NDArray,
+    gain: float,
+    floor: NDArray,
+    xg: NDArray | None = None,
+    xl: NDArray | None = None,
+) -> dict[str, NDArray]:
+    """The per-pair numbers :func:`_pair_terms` needs that do not depend on the ratio: G, L, gain x max(N, 0)
+    (N = G + L), the variances beyond the Poisson part xg = max(var G - gain G, 0) and xl (read noise, background;
+    made here unless given), L xg, G xl, N and the least w per row ``floor``.  A gain of exactly 1 multiplies by
+    nothing (the same numbers)."""
+    n = g + lc
+    scale = (lambda a: a) if gain == 1.0 else (lambda a: gain * a)
+    if xg is None:
+        xg = np.maximum(vg - scale(g), 0.0)
+    if xl is None:
+        xl = np.maximum(vl - scale(lc), 0.0)
+    gn = scale(np.maximum(n, 0.0))
+    return {"g": g, "lc": lc, "gn": gn, "xg": xg, "xl": xl, "lx": lc * xg, "gx": g * xl, "n": n, "floor": floor}
+
+
+def _pair_terms(r: NDArray, d: dict[str, NDArray]) -> tuple[NDArray, NDArray, NDArray]:
     """Per pixel and pair at the ratio ``r``: the variance w of G - r L (model-consistent: the Poisson part of
     each side's variance is its expectation given N = G + L and r), the errors-in-variables projection lam of the
-    loss intensity, and the residual G - r L.
+    loss intensity, and the residual G - r L (``d``: :func:`_pair_data`).
 
-    ``gn``: detector gain x max(N, 0); ``xg``, ``xl``: the variances beyond the Poisson part (read noise,
-    background); ``floor``: the least w (per row).
+    With u = gain N / (1 + r) the loss count expected given N (times the gain), the model variances are
+    xg + r u and xl + u, so w = xg + r u + r^2 (xl + u) = xg + r (gain N + r xl) and
+    lam w = L (xg + r u) + r G (xl + u) = L xg + r (G xl + u N).
     """
-    u = gn / (1.0 + r)  # gain x the loss count expected given N
-    vl_model = xl + u
-    vg_model = r * u
-    vg_model += xg
-    wt = r * r
-    wt *= vl_model
-    wt += vg_model
-    np.maximum(wt, floor, out=wt)
-    lam = lc * vg_model
-    vl_model *= r
-    vl_model *= g
-    lam += vl_model
+    wt = r * d["xl"]
+    wt += d["gn"]
+    wt *= r
+    wt += d["xg"]
+    np.maximum(wt, d["floor"], out=wt)
+    u = 1.0 + r
+    np.divide(d["gn"], u, out=u)
+    lam = u
+    lam *= d["n"]
+    lam += d["gx"]
+    lam *= r
+    lam += d["lx"]
     lam /= wt
-    resid = r * lc
-    np.subtract(g, resid, out=resid)
+    resid = r * d["lc"]
+    np.subtract(d["g"], resid, out=resid)
     return wt, lam, resid
 
 
@@ -430,12 +453,12 @@ def _fisher_score(
     s = sum a (G - r L) (``bases``: the columns E^2, E, 1 and E, 1 the sums are taken against, as matrix
     products; without ``intercept`` E^2 and E alone, and fcc, fbc, sc are fbb).
     """
-    q = lam * r
-    q /= wt
-    s = (q * resid) @ bases[1]
-    q *= lam
-    q *= r
-    f = q @ bases[0]
+    a = lam * r
+    q = a / wt
+    a *= q  # lam^2 r^2 / w
+    q *= resid
+    s = q @ bases[1]
+    f = a @ bases[0]
     if not intercept:
         return f, f, f, -s, f
     return f[:, 0], f[:, 2], -f[:, 1], -s[:, 0], s[:, 1]
@@ -458,15 +481,13 @@ def _step(fbb: NDArray, fcc: NDArray, fbc: NDArray, sb: NDArray, sc: NDArray, in
 def _fit_constants(
     e: NDArray, g: NDArray, lc: NDArray, vg: NDArray, vl: NDArray, gain: float, intercept: bool
 ) -> dict[str, Any]:
-    """What the fit's terms need from the data and does not depend on (beta, c): gain x N, the non-Poisson
-    variances, the floor of w, the bases of the sums (and the data's own row sums of the variances and the gain)."""
+    """What the fit needs from the data that does not depend on (beta, c): the per-pair numbers
+    (:func:`_pair_data`, under "pairs"), the bases of the sums, the row sums of the variances, the gain."""
     bases = (np.stack((e * e, e, np.ones_like(e)), axis=1), np.stack((e, np.ones_like(e)), axis=1))
     ones = np.ones(e.size)  # row sums as matrix-vector products
+    floor = 1e-14 * np.maximum((vg + vl).max(axis=1, keepdims=True), 1e-300)
     return {
-        "gn": gain * np.maximum(g + lc, 0.0),
-        "xg": np.maximum(vg - gain * g, 0.0),  # read noise, background variance: not the signal's Poisson part
-        "xl": np.maximum(vl - gain * lc, 0.0),
-        "floor": 1e-14 * np.maximum((vg + vl).max(axis=1, keepdims=True), 1e-300),
+        "pairs": _pair_data(g, lc, vg, vl, gain, floor),
         "bases": bases if intercept else (e * e, e),
         "ones": ones,
         "variance_sums": (vg @ ones, vl @ ones),
@@ -491,7 +512,8 @@ def _gauss_newton(
     step on the benchmark image).  Without an intercept the fixed point is found by the secant method on s(beta)
     instead (order 1.6), from the second step on and wherever the secant slope lies within a factor 5 of the
     Gauss-Newton one (-fbb); elsewhere the Gauss-Newton step.  Same stopping rule either way (a step below
-    ``_TOL`` in ln r at the top of the window), so the same fixed point to that tolerance.
+    ``_TOL`` in ln r at the top of the window), so the same fixed point to that tolerance.  Rows still iterating
+    are evaluated alone once they are fewer than half (a converged row evaluated with them is not moved).
     """
     npix, n = g.shape
     emax = float(np.max(e))
@@ -500,19 +522,21 @@ def _gauss_newton(
     p = 2 if intercept else 1
     prev_b = np.full(npix, np.nan)  # the last point and score of each row (the secant)
     prev_s = np.full(npix, np.nan)
+    pairs = k["pairs"]
     for _ in range(_MAX_ITER):
         rows = np.flatnonzero(active & ~converged)
         if rows.size == 0:
             break
-        pick: Any = slice(None) if rows.size == npix else rows  # all rows: views, not copies
-        b = beta[rows]
-        r = _ratio(e, b, c[rows])
-        wt, lam, resid = _pair_terms(
-            r, g[pick], lc[pick], k["gn"][pick], k["xg"][pick], k["xl"][pick], k["floor"][pick]
-        )
+        every = 2 * rows.size > npix  # evaluate every row (views, no copies), use those of ``rows``
+        d = pairs if every else {key: a[rows] for key, a in pairs.items()}
+        r = _ratio(e, beta, c) if every else _ratio(e, beta[rows], c[rows])
+        wt, lam, resid = _pair_terms(r, d)
         fbb, fcc, fbc, sb, sc = _fisher_score(r, wt, lam, resid, k["bases"], intercept)
+        if every and rows.size < npix:
+            fbb, fcc, fbc, sb, sc = (x[rows] for x in (fbb, fcc, fbc, sb, sc))
         db, dc, okd = _step(fbb, fcc, fbc, sb, sc, intercept)
         if not intercept:
+            b = beta[rows]
             slope = _safe_div(sb - prev_s[rows], b - prev_b[rows])  # NaN on the first step: no secant
             secant = okd & (slope < -0.2 * fbb) & (slope > -5.0 * fbb)
             db = np.where(secant, -_safe_div(sb, slope), db)
@@ -524,7 +548,7 @@ def _gauss_newton(
         converged[rows] = okd & (np.abs(db) * emax < _TOL) & (np.abs(dc) < _TOL)
 
     r = _ratio(e, beta, c)
-    wt, lam, resid = _pair_terms(r, g, lc, k["gn"], k["xg"], k["xl"], k["floor"])
+    wt, lam, resid = _pair_terms(r, pairs)
     fbb, fcc, fbc, _sb, _sc = _fisher_score(r, wt, lam, resid, k["bases"], intercept)
     resid *= resid
     resid /= wt
@@ -544,7 +568,15 @@ def _gauss_newton(
         reasons[i] = "the ratio fit has no curvature (no information in the window)"
     for i in np.flatnonzero((reasons == "") & (beta <= 0)):
         reasons[i] = "fitted gain/loss ratio >= 1: no positive temperature"
-    return {"beta": beta, "c": c, "var_b": var_b, "var_c": var_c, "chi2": chi2 / (n - p), "reasons": reasons}
+    return {
+        "beta": beta,
+        "c": c,
+        "var_b": var_b,
+        "var_c": var_c,
+        "chi2": chi2 / (n - p),
+        "reasons": reasons,
+        "ratio": r,  # at the answer (the background refits start there)
+    }
 
 
 def _split(data: EELSData, window: tuple[float, float], intercept: bool) -> tuple[NDArray, ...]:
@@ -618,20 +650,18 @@ def _background_variance(
     by one of its standard deviations, a small change), not a fit from scratch.  A shift counts where the moved
     data pass the fit's signal checks, the step's Fisher matrix allows it and the moved beta stays > 0.
     """
-    beta, c, k = out["beta"], out["c"], out["constants"]
-    gain, ones = k["gain"], k["ones"]
-    r = _ratio(e, beta, c)  # the same ratio for every shift: the step starts at the converged fit
+    beta, k, r = out["beta"], out["constants"], out["ratio"]  # the same ratio for every shift: the converged one
+    gain, ones, base = k["gain"], k["ones"], k["pairs"]
     emax = float(np.max(e))
     total = np.zeros_like(beta)
     for side, delta in prop["deltas"]:
-        if side == "gain":
+        if side == "gain":  # the other side's non-Poisson variance does not move
             gk, lk = g - delta, lc
-            xg, xl = np.maximum(vg - gain * gk, 0.0), k["xl"]
+            d = _pair_data(gk, lk, vg, vl, gain, base["floor"], xl=base["xl"])
         else:
             gk, lk = g, lc - delta
-            xg, xl = k["xg"], np.maximum(vl - gain * lk, 0.0)
-        gn = gain * np.maximum(gk + lk, 0.0)
-        wt, lam, resid = _pair_terms(r, gk, lk, gn, xg, xl, k["floor"])
+            d = _pair_data(gk, lk, vg, vl, gain, base["floor"], xg=base["xg"])
+        wt, lam, resid = _pair_terms(r, d)
         db, _dc, okd = _step(*_fisher_score(r, wt, lam, resid, k["bases"], intercept), intercept)
         db = np.clip(db, -1.0 / emax, 1.0 / emax)
         _sig_g, _sig_l, _ratio_sum, no_loss, no_gain, too_big = _signal_checks(
