@@ -636,10 +636,12 @@ def power_law_side(
     icpt, slope, found = _power_law_start(counts, x, power_law_table(x) if table is None else table)
     if not np.all(found):
         icpt[~found], slope[~found] = _log_start(counts[~found], variance[~found], basis)
+    ones, x2 = basis[:, 0], basis[:, 2]
     for _ in range(50):
         mu = _log_linear(icpt, slope, x)
-        h0, h1, h2 = (mu @ basis).T
-        g0, g1 = ((counts - mu) @ basis[:, :2]).T
+        h0, h1, h2 = mu @ ones, mu @ x, mu @ x2
+        resid = counts - mu
+        g0, g1 = resid @ ones, resid @ x
         det = h0 * h2 - h1 * h1
         d_icpt = (h2 * g0 - h1 * g1) / det
         d_slope = (h0 * g1 - h1 * g0) / det
@@ -650,8 +652,8 @@ def power_law_side(
         ):
             break
     mu = _log_linear(icpt, slope, x)
-    h0, h1, h2 = (mu @ basis).T
-    m0, m1, m2 = (variance @ basis).T
+    h0, h1, h2 = mu @ ones, mu @ x, mu @ x2
+    m0, m1, m2 = variance @ ones, variance @ x, variance @ x2
     det = h0 * h2 - h1 * h1
     # H^-1 = [[h2, -h1], [-h1, h0]] / det; cov(icpt, slope) = H^-1 M H^-1 (M = [[m0, m1], [m1, m2]])
     p00, p01 = (h2 * m0 - h1 * m1) / det, (h2 * m1 - h1 * m2) / det  # rows of H^-1 M
@@ -763,11 +765,10 @@ def power_law_values(
     ``a``, ``r`` (n_pix,) and ``cov`` (n_pix, 2, 2) of (a, r) from :func:`power_law_side`.
     """
     # ln B = a - r x; var(ln B) = var(a) - 2 x cov(a, r) + x^2 var(r); var(B) = B^2 var(ln B)
-    log_b = a[:, None] - r[:, None] * x_eval[None, :]
+    b = np.exp(a[:, None] - r[:, None] * x_eval[None, :])
     var_log = (
         cov[:, 0, 0, None] - 2.0 * x_eval[None, :] * cov[:, 0, 1, None] + x_eval[None, :] ** 2 * cov[:, 1, 1, None]
     )
-    b = np.exp(log_b)
     return b, b * b * np.maximum(var_log, 0.0)
 
 

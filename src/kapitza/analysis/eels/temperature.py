@@ -629,7 +629,10 @@ def power_law_propagation(
         lam, vec = np.linalg.eigh(cov)
         for k in range(2):
             step = np.sqrt(np.maximum(lam[:, k], 0.0))[:, None] * vec[:, :, k]  # (n_pix, 2): (d ln A, d r)
-            factor = np.expm1(np.clip(step[:, :1] - step[:, 1:] * x[None, :], -50.0, 50.0))
+            arg = step[:, :1] - step[:, 1:] * x[None, :]
+            if float(np.max(np.abs(arg), initial=0.0)) > 50.0:
+                np.clip(arg, -50.0, 50.0, out=arg)
+            factor = np.expm1(arg, out=arg)
             deltas.append((side, sides[side][0] * factor))
     return {"variances": variances, "deltas": deltas}
 
