@@ -630,7 +630,7 @@ def power_law_propagation(
         for k in range(2):
             step = np.sqrt(np.maximum(lam[:, k], 0.0))[:, None] * vec[:, :, k]  # (n_pix, 2): (d ln A, d r)
             arg = step[:, :1] - step[:, 1:] * x[None, :]
-            if float(np.max(np.abs(arg), initial=0.0)) > 50.0:
+            if float(np.max(np.abs(step[:, 0]) + np.abs(step[:, 1]) * float(np.max(np.abs(x))))) > 50.0:
                 np.clip(arg, -50.0, 50.0, out=arg)
             factor = np.expm1(arg, out=arg)
             deltas.append((side, sides[side][0] * factor))
