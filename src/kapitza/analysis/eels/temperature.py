@@ -523,10 +523,12 @@ def _gauss_newton(
     prev_b = np.full(npix, np.nan)  # the last point and score of each row (the secant)
     prev_s = np.full(npix, np.nan)
     pairs = k["pairs"]
+    limit = 1.0 / emax  # ln r changes by at most 1 at the top of the window per step
     for _ in range(_MAX_ITER):
         rows = np.flatnonzero(active & ~converged)
         if rows.size == 0:
             break
+        at: Any = slice(None) if rows.size == npix else rows
         every = 2 * rows.size > npix  # evaluate every row (views, no copies), use those of ``rows``
         d = pairs if every else {key: a[rows] for key, a in pairs.items()}
         r = _ratio(e, beta, c) if every else _ratio(e, beta[rows], c[rows])
@@ -534,18 +536,24 @@ def _gauss_newton(
         fbb, fcc, fbc, sb, sc = _fisher_score(r, wt, lam, resid, k["bases"], intercept)
         if every and rows.size < npix:
             fbb, fcc, fbc, sb, sc = (x[rows] for x in (fbb, fcc, fbc, sb, sc))
-        db, dc, okd = _step(fbb, fcc, fbc, sb, sc, intercept)
-        if not intercept:
-            b = beta[rows]
-            slope = _safe_div(sb - prev_s[rows], b - prev_b[rows])  # NaN on the first step: no secant
-            secant = okd & (slope < -0.2 * fbb) & (slope > -5.0 * fbb)
-            db = np.where(secant, -_safe_div(sb, slope), db)
-            prev_b[rows], prev_s[rows] = b, sb
-        db = np.clip(db, -1.0 / emax, 1.0 / emax)  # ln r changes by at most 1 at the top of the window per step
-        dc = np.clip(dc, -1.0, 1.0)
-        beta[rows] += db
-        c[rows] += dc
-        converged[rows] = okd & (np.abs(db) * emax < _TOL) & (np.abs(dc) < _TOL)
+        if intercept:
+            db, dc, okd = _step(fbb, fcc, fbc, sb, sc, intercept)
+            dc = np.clip(dc, -1.0, 1.0)
+            c[at] += dc
+            okd &= np.abs(dc) < _TOL
+        else:
+            okd = fbb > 0
+            db = np.divide(sb, fbb, out=np.zeros_like(sb), where=okd)  # the Gauss-Newton step
+            b = beta[at]
+            moved = b - prev_b[at]  # NaN on the first step: no secant
+            slope = np.divide(sb - prev_s[at], moved, out=np.zeros_like(sb), where=moved != 0)
+            secant = (slope < -0.2 * fbb) & (slope > -5.0 * fbb)  # (only where fbb > 0)
+            np.divide(sb, -slope, out=db, where=secant)
+            prev_b[at], prev_s[at] = b, sb
+        np.minimum(db, limit, out=db)
+        np.maximum(db, -limit, out=db)
+        beta[at] += db
+        converged[at] = okd & (np.abs(db) * emax < _TOL)
 
     r = _ratio(e, beta, c)
     wt, lam, resid = _pair_terms(r, pairs)
