@@ -483,12 +483,12 @@ def _fit_constants(
 ) -> dict[str, Any]:
     """What the fit needs from the data that does not depend on (beta, c): the per-pair numbers
     (:func:`_pair_data`, under "pairs"), the bases of the sums, the row sums of the variances, the gain."""
-    bases = (np.stack((e * e, e, np.ones_like(e)), axis=1), np.stack((e, np.ones_like(e)), axis=1))
     ones = np.ones(e.size)  # row sums as matrix-vector products
+    bases = (np.stack((e * e, e, ones), axis=1), np.stack((e, ones), axis=1)) if intercept else (e * e, e)
     floor = 1e-14 * np.maximum((vg + vl).max(axis=1, keepdims=True), 1e-300)
     return {
         "pairs": _pair_data(g, lc, vg, vl, gain, floor),
-        "bases": bases if intercept else (e * e, e),
+        "bases": bases,
         "ones": ones,
         "variance_sums": (vg @ ones, vl @ ones),
         "gain": gain,
