@@ -276,3 +276,18 @@ def test_defaults_on_an_interface_image():
     ]
     image = eels_data(scans[0].energy_mev, np.stack([s.counts for s in scans]), (np.arange(3.0), x))
     assert_same(stream_temperature_map(image, chunk_mb=0.01), temperature_map(preprocess(image)))
+
+
+@pytest.mark.parametrize("spread", [0.0, 1.5, 40.0])
+def test_shifted_sum_is_the_sum_of_the_shifted_rows(raw, spread):
+    """shifted_sum (pass 2: weights times raw channels, no shifted copy) = shift_rows(...).sum(axis=0) to 1e-13,
+    with one or two whole-channel shifts among the rows and with many (the shifted rows summed)."""
+    from kapitza.analysis.eels.preprocess import shifted_sum
+
+    counts = raw.counts.reshape(-1, raw.n_channels)
+    rng = np.random.default_rng(1)
+    shifts = np.asarray(zlp_position(raw)).reshape(-1) + rng.uniform(0, spread, counts.shape[0]) * 0.25
+    k = centred_axis(raw.energy_mev, raw.channel_width_mev, float(shifts.min()), float(shifts.max()))
+    expected = shift_rows(counts, shifts, raw.energy_mev, raw.channel_width_mev, k).sum(axis=0)
+    got = shifted_sum(counts, shifts, raw.energy_mev, raw.channel_width_mev, k)
+    np.testing.assert_allclose(got, expected, rtol=1e-13, atol=1e-13 * expected.max())
