@@ -14,8 +14,9 @@ Passes (each reads the image once, chunk by chunk of whole rows):
    width from the summed spectrum, every pixel's zero-loss-peak position, and the common centred axis (the
    channels every pixel covers after its shift) -- the first half of the two-pass centring.
 2. **The summed centred spectrum** (only with a background: its FWHM places the power law's core and the
-   default fit windows; the ZLP-shape model is fitted to it).  Each chunk is shifted (the second half of the
-   centring) and summed.
+   default fit windows; the ZLP-shape model is fitted to it).  For the power law the shifted channels of a chunk
+   are summed without being stored (:func:`~.preprocess.shifted_sum`); for the ZLP shape each chunk is shifted
+   (the second half of the centring) and summed in the whole-image chain's order.
 3. *(only without a window)* the summed centred, background-subtracted spectrum, for
    :func:`~.temperature.auto_window`.
 4. **The map.**  Each chunk is shifted onto the common axis *only at the channels the fits read* (the
@@ -23,17 +24,20 @@ Passes (each reads the image once, chunk by chunk of whole rows):
    background fitted there and evaluated at the pairs, and the temperatures fitted
    (:func:`~.temperature.window_fit`).
 
-Equality with the whole-image chain: every per-pixel step is the same code on the same numbers, and the
-summed spectra are accumulated in the order ``ndarray.sum(axis=0)`` adds them, so the two agree to the last
-bit except for one thing: the power law's iteratively reweighted fit stops when *every* pixel of a chunk has
-converged (relative step < 1e-10), so a pixel can take one more (quadratically smaller) step in one chunking
-than in another.  Measured: no difference at all on the test images; 1.1e-15 in T and 2.4e-13 in its error on
-the 128 x 128 benchmark image (benchmarks/eels.py), whose whole-image chain fits the power law over about 2,000
-pixels at a time against 64 here.
+Equality with the whole-image chain: every per-pixel step is the same code on the same numbers, so the two
+agree to rounding: the sums over channels are matrix-vector products, whose rounding may depend on how many
+rows they hold; the raw summed spectrum of pass 1 (only its half width in whole channels is read) and, for
+the power law, the summed centred spectrum of pass 2 (only its FWHM is read) are added in another order
+than the whole image's; and the power law's Newton fit stops when *every* pixel of a block has converged
+(relative step < 1e-10), so a pixel can take one more (quadratically smaller) step in one chunking than in
+another.  The ZLP-shape fit, whose parameters move by about 1e-9 when its summed spectrum changes in the last
+bit, gets that sum in the whole image's order.  ``tests/analysis/eels/test_eels_stream.py`` holds the two to
+1e-12; measured on the 128 x 128 benchmark image (benchmarks/eels.py): 7.8e-16 in T and 1.7e-13 in its
+error.
 
-Speed: the fits run on blocks of 64 pixels (their temporaries stay in the processor's cache), the four
-background-covariance refits of :func:`~.temperature.window_fit` as one stacked fit per block; the channels a
-chunk needs are shifted as slices of runs of consecutive channels.
+Speed: the fits run on blocks of 64 pixels (their temporaries stay in the processor's cache); the channels a
+chunk needs are shifted as slices of runs of consecutive channels; the power law's start table and the fit
+channels' logarithms are made once per map (:func:`_columns`).
 
 Memory: one chunk of raw counts and variances (``chunk_mb``, default :data:`DEFAULT_CHUNK_MB`) plus
 temporaries of the shifted channels (a fraction of a chunk) and per-pixel results (22 numbers per pixel from

@@ -17,13 +17,15 @@ only, so the temperature does not depend on which one holds.  The forward model
 
 Estimator.  The figure quantity is ln(I_gain / I_loss) against E, slope -1/k_B T (``log_ratio``,
 ``log_ratio_err``), but the logarithm of a few counts is biased (E[ln G] < ln E[G]) and undefined for
-a channel with no gain count, so it is only the starting point.  The estimate is the
+a channel with no gain count, so it is only the starting point of the fit with an intercept (the
+slope-only fit starts from the ratio of the window sums, see :func:`_start`).  The estimate is the
 **effective-variance least squares in ratio space**::
 
     chi2(beta, c) = sum_i (G_i - r_i L_i)^2 / (var G_i + r_i^2 var L_i),      r_i = exp(c - beta E_i)
 
 (G, L: gain and loss counts of channel pair i; the denominator is the variance of G - r L, errors in
-both variables), minimised by Gauss-Newton steps for all pixels at once.  The variances in the
+both variables), found by Gauss-Newton steps (slope only: secant steps on the score, see
+:func:`_gauss_newton`) for all pixels at once.  The variances in the
 denominator are *model-consistent*: the Poisson part of each side's variance (detector gain x counts)
 is replaced by its expectation given the pair's total N = G + L and the current ratio (G_hat =
 r N / (1 + r), L_hat = N / (1 + r)); the rest (read noise, background variance) is kept.  With the
