@@ -731,7 +731,7 @@ def _power_law_start(
     where the counts' mean x lies outside the table (or no counts): those rows start elsewhere.
     """
     grid, mean, var, log_z, xm = table
-    total = counts.sum(axis=1)
+    total = counts @ np.ones(x.size)
     found = total > 0
     xbar = (counts @ (x - xm[0])) / np.where(found, total, 1.0)
     found &= (xbar > mean[0]) & (xbar < mean[-1])

@@ -390,7 +390,8 @@ def _ratio(e: NDArray, beta: NDArray, c: NDArray) -> NDArray:
     within +-700 (no overflow for a wild start)."""
     x = np.multiply.outer(-beta, e)
     x += c[:, None]
-    if float(np.max(np.abs(c), initial=0.0)) + float(np.max(np.abs(beta), initial=0.0)) * float(np.max(e)) > 700.0:
+    reach = max(-float(np.min(beta, initial=0.0)), float(np.max(beta, initial=0.0))) * float(np.max(e))
+    if reach + max(-float(np.min(c, initial=0.0)), float(np.max(c, initial=0.0))) > 700.0:
         np.clip(x, -700.0, 700.0, out=x)
     return np.exp(x, out=x)
 
