@@ -69,6 +69,7 @@ from .preprocess import (
     format_windows,
     half_width_channels,
     is_centred,
+    is_uniform,
     peak_fwhm,
     peak_vertex,
     power_law_core,
@@ -212,8 +213,10 @@ def _bin(rows: NDArray[np.float64], nx: int, f: int) -> NDArray[np.float64]:
     return rows.reshape(-1, f, m).sum(axis=1)
 
 
-def _zlp_pass(data: EELSData | LazyEELSData, rows: list[slice]) -> NDArray[np.float64]:
-    """Pass 1: every pixel's zero-loss-peak position (meV), as :func:`~.preprocess.zlp_position` finds it."""
+def _zlp_pass(data: EELSData | LazyEELSData, rows: list[slice]) -> tuple[NDArray[np.float64], NDArray, bool]:
+    """Pass 1: every pixel's zero-loss-peak position (meV), as :func:`~.preprocess.zlp_position` finds it; the raw
+    summed spectrum; whether every count is >= 0 (always so for a LazyEELSData, whose reads refuse negative
+    counts)."""
     n = data.n_channels
     n_pix = int(np.prod(data.nav_shape))
     top = np.empty(n_pix, dtype=np.intp)
@@ -221,11 +224,13 @@ def _zlp_pass(data: EELSData | LazyEELSData, rows: list[slice]) -> NDArray[np.fl
     vw = np.empty_like(cw)
     raw = np.zeros(n)  # only its half width in whole channels is read: the order of the sum does not matter
     positive = False
+    nonnegative = True
     start = 0
     for sl in rows:
         c, v = _read_rows(data, sl)
         stop = start + c.shape[0]
         positive = positive or bool(np.any(c > 0))
+        nonnegative = nonnegative and (isinstance(data, LazyEELSData) or float(c.min()) >= 0.0)
         raw += c.sum(axis=0)
         top[start:stop] = np.argmax(c, axis=1)
         cw[start:stop], vw[start:stop] = around_peak(c, v, top[start:stop], _MAX_HALF)
@@ -235,7 +240,7 @@ def _zlp_pass(data: EELSData | LazyEELSData, rows: list[slice]) -> NDArray[np.fl
     half = min(max(1, half_width_channels(raw)), _MAX_HALF)
     keep = slice(_MAX_HALF - half, _MAX_HALF + half + 1)
     index = peak_vertex(top, cw[:, keep], vw[:, keep], half, n)
-    return np.interp(index, np.arange(n, dtype=float), data.energy_mev)
+    return np.interp(index, np.arange(n, dtype=float), data.energy_mev), raw, nonnegative
 
 
 def _axis_data(energy: NDArray[np.float64], steps: Sequence[str]) -> EELSData:
@@ -267,6 +272,43 @@ def _centred_sum(data: EELSData | LazyEELSData, plan: _Plan, exact: bool) -> NDA
     return acc.total if acc.total is not None else total
 
 
+def _centred_fwhm(data: EELSData | LazyEELSData, plan: _Plan, raw: NDArray, nonnegative: bool) -> float:
+    """The FWHM (meV) of the summed centred spectrum (pass 2 for the power law), summing only the channels
+    around 0 where they settle it.
+
+    With counts >= 0 on a uniform axis, a centred channel k of any pixel with whole-channel shift b in
+    [b_min, b_max] is at most the sum of its raw channels b + k and b + k + 1, so the summed centred channel k is
+    at most the raw summed channels b_min + k .. b_max + k + 1 added up.  Only the channels within 4 raw half
+    widths (plus the spread of the shifts) of 0 are summed; where every other channel's bound lies below their
+    highest value, and both half-maximum crossings lie among them, the FWHM is that of the whole spectrum
+    (:func:`~.preprocess.peak_fwhm` reads nothing else).  Otherwise every channel is summed.
+    """
+    e, k = plan.energy, plan.k
+    if nonnegative and is_uniform(data.energy_mev, plan.width):
+        base = np.floor((plan.shifts - data.energy_mev[0]) / plan.width).astype(np.intp)
+        b_min, b_max = int(base.min()), int(base.max())
+        reach = 4 * half_width_channels(raw) + (b_max - b_min) + 4
+        centre = int(np.argmin(np.abs(k)))
+        lo, hi = max(0, centre - reach), min(k.size, centre + reach + 1)
+        cum = np.concatenate(([0.0], np.cumsum(raw)))
+        first = np.clip(b_min + k, 0, raw.size)
+        last = np.clip(b_max + k + 2, 0, raw.size)
+        bound = cum[last] - cum[first]
+        bound[lo:hi] = -np.inf
+        part = np.zeros(hi - lo)
+        start = 0
+        for _rows, c, _v in _chunks(data, plan):
+            sh = plan.shifts[start : start + c.shape[0]]
+            start += c.shape[0]
+            part += shifted_sum(c, sh, data.energy_mev, plan.width, k[lo:hi])
+        if float(bound.max()) < (1.0 - 1e-9) * float(part.max()):
+            try:
+                return peak_fwhm(e[lo:hi], part)
+            except InputError:  # a half-maximum crossing beyond the channels summed
+                pass
+    return peak_fwhm(e, _centred_sum(data, plan, exact=False))
+
+
 def _plan(
     data: EELSData | LazyEELSData,
     model: str | None,
@@ -276,7 +318,7 @@ def _plan(
 ) -> _Plan:
     width = data.channel_width_mev
     rows = _row_chunks(data, chunk_mb)
-    shifts = _zlp_pass(data, rows)
+    shifts, raw, nonnegative = _zlp_pass(data, rows)
     k = centred_axis(data.energy_mev, width, float(shifts.min()), float(shifts.max()))
     plan = _Plan(rows=rows, shifts=shifts, k=k, width=width, bin_position=bin_position, model=model)
     e = plan.energy
@@ -291,14 +333,21 @@ def _plan(
         )
     if model is None:
         return plan
-    summed = _centred_sum(data, plan, exact=model == "zlp-fit")
+    summed = _centred_sum(data, plan, exact=True) if model == "zlp-fit" else None
+    fwhm: list[float] = []  # found once, when first needed
+
+    def centred_fwhm() -> float:
+        if not fwhm:
+            fwhm.append(peak_fwhm(e, summed) if summed is not None else _centred_fwhm(data, plan, raw, nonnegative))
+        return fwhm[0]
+
     axis = _axis_data(e, plan.steps)
     if fit_windows_mev is None:
-        plan.windows = windows_from_fwhm(e, peak_fwhm(e, summed))
+        plan.windows = windows_from_fwhm(e, centred_fwhm())
     else:
         plan.windows = check_fit_windows(fit_windows_mev, axis)
     if model == "power-law":
-        plan.core = power_law_core(plan.windows, peak_fwhm(e, summed))
+        plan.core = power_law_core(plan.windows, centred_fwhm())
         for side, sel in (("gain", e < 0), ("loss", e > 0)):
             if np.count_nonzero(sel & window_mask(np.abs(e), plan.windows)) < 3:
                 raise InputError(
@@ -306,6 +355,7 @@ def _plan(
                     f"{side} side"
                 )
     else:
+        assert summed is not None
         plan.shape, _ = zlp_shape(e, summed, plan.windows)
         if np.count_nonzero(window_mask(np.abs(e), plan.windows)) < 2:
             raise InputError(f"the background fit windows {format_windows(plan.windows)} hold fewer than 2 channels")
