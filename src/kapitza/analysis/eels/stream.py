@@ -380,7 +380,7 @@ def _columns(plan: _Plan, cols: NDArray[np.intp]) -> tuple[Any, ...]:
     e = plan.energy
     abs_e = np.abs(e)
     mask = window_mask(abs_e, plan.windows) if plan.model is not None else np.zeros(e.size, dtype=bool)
-    where: dict[str, NDArray[np.intp]] = {}
+    where: dict[str, Any] = {}  # index arrays, or slices where consecutive
     logs: dict[str, tuple[Any, ...]] = {}
     if plan.model == "power-law":
         fit = {side: np.flatnonzero(sel & mask) for side, sel in (("gain", e < 0), ("loss", e > 0))}
@@ -391,6 +391,9 @@ def _columns(plan: _Plan, cols: NDArray[np.intp]) -> tuple[Any, ...]:
         for side, js in fit.items():
             x = np.log(abs_e[js])
             logs[side] = (x, power_law_table(x), np.log(abs_e[cols[where[side]]]))
+            w = where[side]
+            if w.size and int(w[-1] - w[0]) + 1 == w.size:  # consecutive: a slice (no gather, no scatter)
+                where[side] = slice(int(w[0]), int(w[-1]) + 1)
     elif plan.model == "zlp-fit":
         fit = {"all": np.flatnonzero(mask)}
     else:

@@ -635,9 +635,10 @@ def power_law_propagation(
     variances = tuple(np.maximum(sides[s][2] - sides[s][1], 0.0) for s in ("gain", "loss"))
     x = np.log(e)
     deltas = []  # (side, delta counts (n_pix, n)) for each principal direction of each side's covariance
-    for side in ("gain", "loss"):
-        cov = np.asarray(covariances[side], dtype=float).reshape(-1, 2, 2)
-        lam, vec = np.linalg.eigh(cov)
+    both = np.stack([np.asarray(covariances[side], dtype=float).reshape(-1, 2, 2) for side in ("gain", "loss")])
+    eigen = np.linalg.eigh(both)  # one call for both sides (the same decomposition of each matrix)
+    for j, side in enumerate(("gain", "loss")):
+        lam, vec = eigen[0][j], eigen[1][j]
         for k in range(2):
             step = np.sqrt(np.maximum(lam[:, k], 0.0))[:, None] * vec[:, :, k]  # (n_pix, 2): (d ln A, d r)
             arg = step[:, :1] - step[:, 1:] * x[None, :]
