@@ -420,12 +420,10 @@ def _runs(p: NDArray[np.intp]) -> list[tuple[int, int, slice]]:
 
 
 def _take(a: NDArray[np.float64], runs: list[tuple[int, int, slice]]) -> NDArray[np.float64]:
-    """``a[:, p]`` for the runs of :func:`_runs`, in the memory order numpy's fancy indexing gives it (Fortran):
-    the whole-image chain indexes so, and numpy's sums over a row add in another order on another layout (the
-    numbers would differ in the last bits)."""
+    """``a[:, p]`` for the runs of :func:`_runs`, C-ordered (the pixels' rows contiguous, as the fits read them)."""
     if len(runs) == 1:
-        return np.asfortranarray(a[:, runs[0][2]])
-    out = np.empty((a.shape[0], runs[-1][1]), order="F")
+        return np.ascontiguousarray(a[:, runs[0][2]])
+    out = np.empty((a.shape[0], runs[-1][1]))
     for i, j, sl in runs:
         out[:, i:j] = a[:, sl]
     return out
