@@ -75,6 +75,8 @@ ADEQUACY_P = 1e-3
 DEFAULT_ALPHA = 0.01
 _MAX_ITER = 60
 _TOL = 1e-9
+#: Rows per block of the background refits (:func:`_background_variance`).
+_REFIT_ROWS = 256
 
 METHOD_SLOPE = (
     "ratio-space effective-variance least squares of I_gain = exp(-E/k_B T) I_loss (model-consistent variances)"
@@ -669,21 +671,26 @@ def _background_variance(
     gain, ones, base = k["gain"], k["ones"], k["pairs"]
     emax = float(np.max(e))
     total = np.zeros_like(beta)
-    for side, delta in prop["deltas"]:
-        if side == "gain":  # the other side's non-Poisson variance does not move
-            gk, lk = g - delta, lc
-            d = _pair_data(gk, lk, vg, vl, gain, base["floor"], xl=base["xl"])
-        else:
-            gk, lk = g, lc - delta
-            d = _pair_data(gk, lk, vg, vl, gain, base["floor"], xg=base["xg"])
-        wt, lam, resid = _pair_terms(r, d)
-        db, _dc, okd = _step(*_fisher_score(r, wt, lam, resid, k["bases"], intercept), intercept)
-        db = np.clip(db, -1.0 / emax, 1.0 / emax)
-        _sig_g, _sig_l, _ratio_sum, no_loss, no_gain, too_big = _signal_checks(
-            gk @ ones, lk @ ones, *k["variance_sums"]
-        )
-        ok = okd & ~(no_loss | no_gain | too_big) & (beta + db > 0)
-        total += np.where(ok, db, 0.0) ** 2
+    sums = k["variance_sums"]
+    # blocks of rows: a whole image's shifted copies would leave the processor's cache (every row on its own)
+    for b0 in range(0, beta.size, _REFIT_ROWS):
+        rows = slice(b0, min(b0 + _REFIT_ROWS, beta.size))
+        for side, delta in prop["deltas"]:
+            if side == "gain":  # the other side's non-Poisson variance does not move
+                gk, lk = g[rows] - delta[rows], lc[rows]
+                d = _pair_data(gk, lk, vg[rows], vl[rows], gain, base["floor"][rows], xl=base["xl"][rows])
+            else:
+                gk, lk = g[rows], lc[rows] - delta[rows]
+                d = _pair_data(gk, lk, vg[rows], vl[rows], gain, base["floor"][rows], xg=base["xg"][rows])
+            rr = r[rows]
+            wt, lam, resid = _pair_terms(rr, d)
+            db, _dc, okd = _step(*_fisher_score(rr, wt, lam, resid, k["bases"], intercept), intercept)
+            db = np.clip(db, -1.0 / emax, 1.0 / emax)
+            _sig_g, _sig_l, _ratio_sum, no_loss, no_gain, too_big = _signal_checks(
+                gk @ ones, lk @ ones, sums[0][rows], sums[1][rows]
+            )
+            ok = okd & ~(no_loss | no_gain | too_big) & (beta[rows] + db > 0)
+            total[rows] += np.where(ok, db, 0.0) ** 2
     return total
 
 
