@@ -276,3 +276,42 @@ def test_defaults_on_an_interface_image():
     ]
     image = eels_data(scans[0].energy_mev, np.stack([s.counts for s in scans]), (np.arange(3.0), x))
     assert_same(stream_temperature_map(image, chunk_mb=0.01), temperature_map(preprocess(image)))
+
+
+@pytest.mark.parametrize("spread", [0.0, 1.5, 40.0])
+def test_shifted_sum_is_the_sum_of_the_shifted_rows(raw, spread):
+    """shifted_sum (pass 2: weights times raw channels, no shifted copy) = shift_rows(...).sum(axis=0) to 1e-13,
+    with one or two whole-channel shifts among the rows and with many (the shifted rows summed)."""
+    from kapitza.analysis.eels.preprocess import shifted_sum
+
+    counts = raw.counts.reshape(-1, raw.n_channels)
+    rng = np.random.default_rng(1)
+    shifts = np.asarray(zlp_position(raw)).reshape(-1) + rng.uniform(0, spread, counts.shape[0]) * 0.25
+    k = centred_axis(raw.energy_mev, raw.channel_width_mev, float(shifts.min()), float(shifts.max()))
+    expected = shift_rows(counts, shifts, raw.energy_mev, raw.channel_width_mev, k).sum(axis=0)
+    got = shifted_sum(counts, shifts, raw.energy_mev, raw.channel_width_mev, k)
+    np.testing.assert_allclose(got, expected, rtol=1e-13, atol=1e-13 * expected.max())
+
+
+def test_the_fwhm_from_the_channels_around_zero_is_that_of_the_whole_sum(raw):
+    """Pass 2 for the power law sums only the centred channels around 0 where the raw sums bound every other
+    channel below their peak: the same FWHM as the whole summed centred spectrum (to rounding, 1e-13); with a
+    negative count (no bound) every channel is summed."""
+    import dataclasses
+
+    import kapitza.analysis.eels.stream as stream
+    from kapitza.analysis.eels.preprocess import peak_fwhm
+
+    plan = stream._plan(raw, None, None, 1, 64.0)
+    _shifts, total, nonnegative = stream._zlp_pass(raw, plan.rows)
+    whole = peak_fwhm(plan.energy, stream._centred_sum(raw, plan, exact=True))
+    assert nonnegative
+    assert stream._centred_fwhm(raw, plan, total, nonnegative) == pytest.approx(whole, rel=1e-13)
+    counts = raw.counts.copy()
+    counts[0, 0, 0] = -1.0
+    bad = dataclasses.replace(raw, counts=counts)
+    assert not stream._zlp_pass(bad, plan.rows)[2]
+    plan_bad = stream._plan(bad, None, None, 1, 64.0)
+    expected = peak_fwhm(plan_bad.energy, stream._centred_sum(bad, plan_bad, exact=True))
+    got = stream._centred_fwhm(bad, plan_bad, stream._zlp_pass(bad, plan.rows)[1], False)
+    assert got == pytest.approx(expected, rel=1e-13)

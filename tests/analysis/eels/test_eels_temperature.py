@@ -254,3 +254,93 @@ def test_map_pixel_with_ratio_above_one_is_invalid_with_reason():
     assert fit.valid.tolist() == [True, False]
     assert ">= 1: no positive temperature" in fit.reasons[1]
     assert np.isnan(fit.temperature[1]) and fit.temperature[0] == pytest.approx(300.0)
+
+
+# --------------------------------------------------------------------------------- the solver against a reference
+
+
+def reference_fit(e, g, lc, vg, vl, intercept, gain=1.0, start=None, steps=200):
+    """The estimator of the module docstring (temperature.py) written out plainly, one pixel at a time: the
+    iteratively reweighted Gauss-Newton fit as it was before the secant steps and the start from the window sums
+    (start: weighted ln(G/L) vs E; steps until the step is below 1e-14), or ``steps`` steps from ``start``.
+    Returns beta, c and the (beta, c) covariance of each pixel."""
+    out = []
+    for i in range(g.shape[0]):
+        gi, li, vgi, vli = g[i], lc[i], vg[i], vl[i]
+        if start is None:
+            ok = (gi > 0) & (li > 0)
+            y = np.log(gi[ok] / li[ok])
+            w = 1.0 / (vgi[ok] / gi[ok] ** 2 + vli[ok] / li[ok] ** 2)
+            a = np.stack([-e[ok], np.ones(ok.sum())], axis=1) if intercept else -e[ok][:, None]
+            p = np.linalg.solve(a.T @ (w[:, None] * a), a.T @ (w * y))
+            beta, c = float(p[0]), float(p[1]) if intercept else 0.0
+        else:
+            beta, c = float(start[0][i]), float(start[1][i])
+        n = np.maximum(gi + li, 0.0)
+        xg, xl = np.maximum(vgi - gain * gi, 0.0), np.maximum(vli - gain * li, 0.0)
+        for _ in range(steps):
+            r = np.exp(c - beta * e)
+            vgm, vlm = xg + gain * r * n / (1 + r), xl + gain * n / (1 + r)
+            w = vgm + r * r * vlm
+            lam = (li * vgm + r * gi * vlm) / w
+            jac = np.stack([-lam * e * r, lam * r]) if intercept else (-lam * e * r)[None, :]
+            fisher = (jac / w) @ jac.T
+            step = np.linalg.solve(fisher, (jac / w) @ (gi - r * li))
+            beta += step[0]
+            c += step[1] if intercept else 0.0
+            if start is None and abs(step[0]) * e.max() < 1e-14 and abs(step[-1]) < 1e-14:
+                break
+        out.append((beta, c, np.linalg.inv(fisher)))
+    return out
+
+
+@pytest.mark.parametrize("intercept", [False, True])
+@pytest.mark.parametrize("extra", [0.0, 4.0])
+def test_solver_reaches_the_reference_fixed_point(intercept, extra):
+    """The secant steps from the window sums' start reach the fixed point of the plain Gauss-Newton iteration
+    (reference_fit): T to 1e-9, its error and chi2/dof to 1e-8, with pure Poisson variances and with a read noise
+    (variance + 4 counts^2, where the reweighted fit converges only linearly)."""
+    d = noisy(300.0, 300.0, 40, seed=7)
+    d = d.replace("read noise", variance=d.variance + extra)
+    fit = fit_temperature(d, (60, 100), intercept=intercept)
+    e = fit.energies_mev
+    il, ig = np.searchsorted(E, e), np.searchsorted(E, -e)
+    ref = reference_fit(e, d.counts[:, ig], d.counts[:, il], d.variance[:, ig], d.variance[:, il], intercept)
+    beta = np.array([b for b, _, _ in ref])
+    var = np.array([cov[0, 0] for _, _, cov in ref])
+    ok = fit.valid & fit.adequate
+    assert ok.sum() >= 35
+    np.testing.assert_allclose(fit.temperature[ok], 1.0 / (KB_MEV * beta[ok]), rtol=1e-9)
+    np.testing.assert_allclose(fit.temperature_err[ok], np.sqrt(var[ok]) / (KB_MEV * beta[ok] ** 2), rtol=1e-8)
+
+
+def test_background_propagation_is_one_reference_step_per_direction():
+    """The background part of the error: one plain Gauss-Newton step (reference_fit, steps=1) from the converged
+    fit with the data moved along each principal direction of the power law's covariance, squared and summed; the
+    total error = sqrt(fit variance + that) / (k_B beta^2), to 1e-8."""
+    from kapitza.analysis.eels.forward import simulate_stack
+    from kapitza.analysis.eels.preprocess import preprocess
+    from kapitza.analysis.eels.temperature import _background_propagation, _split
+    from kapitza.prediction.phonon_dos import material_dos
+
+    dos = material_dos("AlN")
+    stack = simulate_stack(dos.energy_mev, dos.dos, 300.0, n_copies=12, seed=5, dose=1e7, channel_mev=0.25)
+    data = preprocess(stack, fit_windows_mev=((12.0, 18.0), (110.0, 125.0)))
+    window = (50.0, 80.0)
+    fit = fit_temperature(data, window)
+    e, g, lc, vg, vl = _split(data, window, False)
+    prop = _background_propagation(data, window, False)
+    vg, vl = prop["variances"]
+    ref = reference_fit(e, g, lc, vg, vl, False)
+    beta = np.array([b for b, _, _ in ref])
+    var = np.array([cov[0, 0] for _, _, cov in ref])
+    var_bg = np.zeros_like(beta)
+    for side, delta in prop["deltas"]:
+        gk, lk = (g - delta, lc) if side == "gain" else (g, lc - delta)
+        moved = reference_fit(e, gk, lk, vg, vl, False, start=(beta, np.zeros_like(beta)), steps=1)
+        var_bg += (np.array([b for b, _, _ in moved]) - beta) ** 2
+    ok = fit.valid & fit.adequate
+    assert ok.sum() >= 10 and np.all(var_bg[ok] > 0.01 * var[ok])  # the background part is not negligible
+    np.testing.assert_allclose(fit.temperature[ok], 1.0 / (KB_MEV * beta[ok]), rtol=1e-9)
+    expected = np.sqrt(var[ok] + var_bg[ok]) / (KB_MEV * beta[ok] ** 2)
+    np.testing.assert_allclose(fit.temperature_err[ok], expected, rtol=1e-8)

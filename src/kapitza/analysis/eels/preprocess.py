@@ -377,6 +377,41 @@ def shift_many(
     return out
 
 
+def shifted_sum(
+    rows: NDArray[np.float64],
+    shifts: NDArray[np.float64],
+    energy: NDArray[np.float64],
+    width: float,
+    k: NDArray[np.int64],
+) -> NDArray[np.float64]:
+    """``shift_rows(rows, shifts, energy, width, k).sum(axis=0)`` (len(k),) without the shifted copy.
+
+    On a uniform axis with few whole-channel shifts (at most 4) and consecutive ``k``: per whole-channel shift b,
+    the rows' weights (1 - f) and f (zero for the other rows) times the raw channels b + k and b + k + 1, one matrix
+    product that reads the rows once; otherwise the shifted rows summed.  The same sum in another order (the
+    numbers agree to rounding).
+    """
+    if is_uniform(energy, width) and k.size > 1 and int(k[-1] - k[0]) + 1 == k.size:
+        q = (shifts - energy[0]) / width
+        q_floor = np.floor(q)
+        frac = q - q_floor
+        base = q_floor.astype(np.intp)
+        groups = np.unique(base)
+        lo, hi = int(groups[0] + k[0]), int(groups[-1] + k[-1]) + 1  # the raw channels read
+        if groups.size <= 4 and lo >= 0 and hi < energy.size:
+            out = np.zeros(k.size)
+            for b in groups.tolist():
+                inside = base == b
+                weights = np.stack((np.where(inside, 1.0 - frac, 0.0), np.where(inside, frac, 0.0)))
+                first = b + int(k[0])
+                # einsum, not a BLAS product: one thread, the rows read once
+                part = np.einsum("gr,rk->gk", weights, rows[:, first : first + k.size + 1])
+                out += part[0, :-1]
+                out += part[1, 1:]
+            return out
+    return shift_rows(rows, shifts, energy, width, k).sum(axis=0)
+
+
 def centre_zlp(data: EELSData) -> EELSData:
     """Shift every spectrum so that its zero-loss peak is at 0 meV, keeping the gain and loss sides.
 
@@ -568,64 +603,66 @@ def window_mask(abs_e: NDArray[np.float64], windows: tuple[tuple[float, float], 
 
 
 def power_law_side(
-    counts: NDArray[np.float64], variance: NDArray[np.float64], x: NDArray[np.float64], *, with_chi2: bool = True
+    counts: NDArray[np.float64],
+    variance: NDArray[np.float64],
+    x: NDArray[np.float64],
+    *,
+    with_chi2: bool = True,
+    table: tuple[NDArray[np.float64], ...] | None = None,
 ) -> tuple[NDArray, NDArray, NDArray, NDArray | None]:
     """Fit ln I = a - r ln|E| per row; returns (a, r, covariance of (a, r), shape (n_pix, 2, 2), chi2/dof).
 
-    Start: weighted LS of ln counts on x = ln|E| (weights counts^2 / variance, counts > 0).  Then iteratively
-    reweighted LS in the same log-log space with the MODEL's weights (working response eta + (c - mu)/mu,
-    weights mu), i.e. the Poisson score equations sum (c - mu) [1, x] = 0, which are unbiased however few
-    the counts (data weights on ln c are biased by about +1/(2N) at N counts per channel).  Covariance: the
+    ``counts``, ``variance`` (n_pix, m) at the fit channels, ``x`` (m,) or (1, m) their ln|E / 1 meV|.
+    The fit solves the Poisson score equations sum (c - mu) [1, x] = 0 (mu = exp(a - r x)), which are unbiased
+    however few the counts (weights on ln c are biased by about +1/(2N) at N counts per channel), by Newton steps
+    (iteratively reweighted LS with the MODEL's weights mu, the 2 x 2 systems in closed form) until every row's
+    step is below 1e-10 relative.  Start: :func:`_power_law_start` (those equations solved on a table over r),
+    else the weighted LS of ln counts on x (weights counts^2 / variance, counts > 0).  Covariance: the
     sandwich H^-1 (sum var [1,x][1,x]^T) H^-1 with the stated variances (detector gain and read noise
     included), NOT scaled by chi2/dof (see the comment in the code for the measured reason); chi2/dof
     (chi2 = sum (c - mu)^2 / var over the window channels, dof = n - 2) is returned and stored (None
-    without ``with_chi2``).  Products such as w x x are formed as (w x) x, once: the same numbers.
+    without ``with_chi2``).  The sums over channels are matrix products with the columns [1, x, x^2].
     """
-    n_pix = counts.shape[0]
+    x = np.asarray(x, dtype=float).reshape(-1)
+    basis = np.stack((np.ones_like(x), x, x * x), axis=1)  # (m, 3): sums of w, w x, w x^2 as one product
     ok = counts > 0
-    c_safe = np.where(ok, counts, 1.0)
-    v_safe = np.where(ok & (variance > 0), variance, c_safe)
-    w = np.where(ok, c_safe**2 / v_safe, 0.0)
-    y = np.log(c_safe)
-    wx = w * x
-    s0, s1, s2 = w.sum(axis=1), wx.sum(axis=1), (wx * x).sum(axis=1)
-    t0, t1 = (w * y).sum(axis=1), (wx * y).sum(axis=1)
-    det = s0 * s2 - s1 * s1
-    n_ok = np.count_nonzero(ok, axis=1)
-    bad = (n_ok < 3) | ~(det > 1e-12 * np.maximum(s0 * s2, 1e-300))
+    s0, s1, s2 = (ok.astype(float) @ basis).T  # channels with counts, and the spread of their x
+    bad = (s0 < 3) | ~(s0 * s2 - s1 * s1 > 1e-12 * np.maximum(s0 * s2, 1e-300))
     if np.any(bad):
         raise InputError(
             f"the background fit windows hold fewer than 3 channels with counts in {int(bad.sum())} spectra: widen "
             "fit_windows_mev, or sum/bin the spectra first"
         )
-    slope = (s0 * t1 - s1 * t0) / det
-    icpt = (s2 * t0 - s1 * t1) / det
-    h = np.empty((n_pix, 2, 2))
+    icpt, slope, found = _power_law_start(counts, x, power_law_table(x) if table is None else table)
+    if not np.all(found):
+        icpt[~found], slope[~found] = _log_start(counts[~found], variance[~found], basis)
+    ones, x2 = basis[:, 0], basis[:, 2]
     for _ in range(50):
-        mu = np.exp(np.clip(icpt[:, None] + slope[:, None] * x, -700.0, 700.0))
+        mu = _log_linear(icpt, slope, x)
+        h0, h1, h2 = mu @ ones, mu @ x, mu @ x2
         resid = counts - mu
-        grad = np.stack(((resid).sum(axis=1), (resid * x).sum(axis=1)), axis=1)
-        mx = mu * x
-        h[:, 0, 0] = mu.sum(axis=1)
-        h[:, 0, 1] = h[:, 1, 0] = mx.sum(axis=1)
-        h[:, 1, 1] = (mx * x).sum(axis=1)
-        step = np.linalg.solve(h, grad[..., None])[..., 0]
-        icpt = icpt + step[:, 0]
-        slope = slope + step[:, 1]
-        if np.all(np.abs(step) < 1e-10 * (1.0 + np.abs(np.stack((icpt, slope), axis=1)))):
+        g0, g1 = resid @ ones, resid @ x
+        det = h0 * h2 - h1 * h1
+        d_icpt = (h2 * g0 - h1 * g1) / det
+        d_slope = (h0 * g1 - h1 * g0) / det
+        icpt = icpt + d_icpt
+        slope = slope + d_slope
+        if np.all(np.abs(d_icpt) < 1e-10 * (1.0 + np.abs(icpt))) and np.all(
+            np.abs(d_slope) < 1e-10 * (1.0 + np.abs(slope))
+        ):
             break
-    mu = np.exp(np.clip(icpt[:, None] + slope[:, None] * x, -700.0, 700.0))
-    mx = mu * x
-    h[:, 0, 0] = mu.sum(axis=1)
-    h[:, 0, 1] = h[:, 1, 0] = mx.sum(axis=1)
-    h[:, 1, 1] = (mx * x).sum(axis=1)
-    meat = np.empty((n_pix, 2, 2))
-    vx = variance * x
-    meat[:, 0, 0] = variance.sum(axis=1)
-    meat[:, 0, 1] = meat[:, 1, 0] = vx.sum(axis=1)
-    meat[:, 1, 1] = (vx * x).sum(axis=1)
-    h_inv = np.linalg.inv(h)
-    cov_slope = h_inv @ meat @ h_inv
+    mu = _log_linear(icpt, slope, x)
+    h0, h1, h2 = mu @ ones, mu @ x, mu @ x2
+    m0, m1, m2 = variance @ ones, variance @ x, variance @ x2
+    det = h0 * h2 - h1 * h1
+    # H^-1 = [[h2, -h1], [-h1, h0]] / det; cov(icpt, slope) = H^-1 M H^-1 (M = [[m0, m1], [m1, m2]])
+    p00, p01 = (h2 * m0 - h1 * m1) / det, (h2 * m1 - h1 * m2) / det  # rows of H^-1 M
+    p10, p11 = (h0 * m1 - h1 * m0) / det, (h0 * m2 - h1 * m1) / det
+    cov = np.empty((counts.shape[0], 2, 2))
+    cov[:, 0, 0] = (p00 * h2 - p01 * h1) / det
+    cov[:, 1, 1] = (p11 * h0 - p10 * h1) / det
+    # (a, r) with r = -slope: the covariance of a and r is minus that of icpt and slope
+    cov[:, 0, 1] = cov[:, 1, 0] = -(p01 * h0 - p00 * h1) / det
     chi2r = None
     if with_chi2:
         v_safe = np.where(variance > 0, variance, np.maximum(mu, 1.0))
@@ -635,9 +672,89 @@ def power_law_side(
     # scaling by max(1, chi2/dof) made the temperature errors about 7x their scatter (coverage 1.0), because the
     # window misfit there is phonon signal that barely moves the temperature; a misfit that does bias the
     # temperature shows in the temperature fit's own chi2, whose adequacy verdict inflates that error instead
-    cov = cov_slope.copy()
-    cov[:, 0, 1] = cov[:, 1, 0] = -cov_slope[:, 0, 1]  # (a, r) with r = -slope
     return icpt, -slope, cov, chi2r
+
+
+def _log_start(
+    counts: NDArray[np.float64], variance: NDArray[np.float64], basis: NDArray[np.float64]
+) -> tuple[NDArray, NDArray]:
+    """(icpt, slope) of the weighted LS of ln counts on x (weights counts^2 / variance, counts > 0; ``basis``: the
+    columns 1, x, x^2 of the channels)."""
+    ok = counts > 0
+    c_safe = np.where(ok, counts, 1.0)
+    v_safe = np.where(ok & (variance > 0), variance, c_safe)
+    w = np.where(ok, c_safe**2 / v_safe, 0.0)
+    s0, s1, s2 = (w @ basis).T
+    t0, t1 = ((w * np.log(c_safe)) @ basis[:, :2]).T
+    det = s0 * s2 - s1 * s1
+    return (s2 * t0 - s1 * t1) / det, (s0 * t1 - s1 * t0) / det
+
+
+#: Points of the table that starts the power-law fit (:func:`_power_law_start`), over r (ln x-span) in +-_START_RANGE.
+_START_POINTS = 193
+_START_RANGE = 30.0
+
+
+def _hermite(t: NDArray, h: NDArray, y0: NDArray, y1: NDArray, d0: NDArray, d1: NDArray) -> NDArray:
+    """The cubic through (0, y0) and (1, y1) with slopes d0 h, d1 h (a step h wide), at t in [0, 1]."""
+    t2 = t * t
+    t3 = t2 * t
+    return (2 * t3 - 3 * t2 + 1) * y0 + (t3 - 2 * t2 + t) * h * d0 + (3 * t2 - 2 * t3) * y1 + (t3 - t2) * h * d1
+
+
+def power_law_table(x: NDArray[np.float64]) -> tuple[NDArray[np.float64], ...]:
+    """The table of :func:`_power_law_start` for the fit channels' x = ln|E / 1 meV| (m,): r, m(r), the variance of
+    x weighted by exp(-r x), ln sum exp(-r (x - <x>)) and <x> (a function of the channels only: one table serves
+    every spectrum fitted on them)."""
+    x = np.asarray(x, dtype=float).reshape(-1)
+    xm = float(x.mean())
+    xc = x - xm
+    span = float(xc.max() - xc.min())
+    grid = np.linspace(_START_RANGE / span, -_START_RANGE / span, _START_POINTS)  # r, so that m(r) increases
+    weights = np.exp(-np.multiply.outer(grid, xc))  # (points, m)
+    z = weights.sum(axis=1)
+    mean = (weights @ xc) / z
+    var = (weights @ (xc * xc)) / z - mean * mean
+    return grid, mean, var, np.log(z), np.array([xm])
+
+
+def _power_law_start(
+    counts: NDArray[np.float64], x: NDArray[np.float64], table: tuple[NDArray[np.float64], ...]
+) -> tuple[NDArray, NDArray, NDArray]:
+    """(icpt, slope, found) of ln mu = icpt + slope x near the Poisson fit, from a table over r = -slope.
+
+    The Poisson score equations sum (c - mu) = 0 and sum (c - mu) x = 0 say: the mean of x weighted by the counts
+    equals m(r), its mean weighted by exp(-r x) (a function of r alone, decreasing), and A = sum c / sum exp(-r x).
+    m(r) and ln sum exp(-r x) (slope -m) are tabulated (:func:`power_law_table`) at _START_POINTS values of r; r is
+    read off the table by cubic Hermite interpolation of the inverse (slope -1 / variance of x) and ln A the same
+    way (about 1e-5 from the fit's answer, which the Newton steps then reach in two steps).  ``found`` is False
+    where the counts' mean x lies outside the table (or no counts): those rows start elsewhere.
+    """
+    grid, mean, var, log_z, xm = table
+    total = counts @ np.ones(x.size)
+    found = total > 0
+    xbar = (counts @ (x - xm[0])) / np.where(found, total, 1.0)
+    found &= (xbar > mean[0]) & (xbar < mean[-1])
+    i = np.clip(np.searchsorted(mean, xbar) - 1, 0, grid.size - 2)
+    h = mean[i + 1] - mean[i]
+    r = _hermite((xbar - mean[i]) / h, h, grid[i], grid[i + 1], -1.0 / var[i], -1.0 / var[i + 1])
+    h = grid[i + 1] - grid[i]
+    log_zr = _hermite((r - grid[i]) / h, h, log_z[i], log_z[i + 1], -mean[i], -mean[i + 1])
+    icpt = np.log(np.where(found, total, 1.0)) - log_zr + r * xm[0]  # sum mu = A exp(-r <x>) sum exp(-r (x - <x>))
+    found &= np.isfinite(icpt) & np.isfinite(r)
+    return icpt, -r, found
+
+
+def _log_linear(icpt: NDArray[np.float64], slope: NDArray[np.float64], x: NDArray[np.float64]) -> NDArray:
+    """exp(icpt + slope x) per row (n_pix, m), the exponent held within +-700."""
+    eta = np.multiply.outer(slope, x)
+    eta += icpt[:, None]
+    reach = float(np.max(np.abs(icpt), initial=0.0)) + float(np.max(np.abs(slope), initial=0.0)) * float(
+        np.max(np.abs(x))
+    )
+    if reach > 700.0:
+        np.clip(eta, -700.0, 700.0, out=eta)
+    return np.exp(eta, out=eta)
 
 
 def power_law_values(
@@ -648,11 +765,10 @@ def power_law_values(
     ``a``, ``r`` (n_pix,) and ``cov`` (n_pix, 2, 2) of (a, r) from :func:`power_law_side`.
     """
     # ln B = a - r x; var(ln B) = var(a) - 2 x cov(a, r) + x^2 var(r); var(B) = B^2 var(ln B)
-    log_b = a[:, None] - r[:, None] * x_eval[None, :]
+    b = np.exp(a[:, None] - r[:, None] * x_eval[None, :])
     var_log = (
         cov[:, 0, 0, None] - 2.0 * x_eval[None, :] * cov[:, 0, 1, None] + x_eval[None, :] ** 2 * cov[:, 1, 1, None]
     )
-    b = np.exp(log_b)
     return b, b * b * np.maximum(var_log, 0.0)
 
 
@@ -686,8 +802,9 @@ def _fit_power_law(data: EELSData, windows: tuple[tuple[float, float], ...]) -> 
         x_fit = np.log(abs_e[cols])
         eval_cols = np.flatnonzero(sel & (abs_e >= core))
         x_eval = np.log(abs_e[eval_cols])
+        table = power_law_table(x_fit)
         for sl in _chunks(n_pix, data.n_channels):
-            a, r, cov, chi2r = power_law_side(flat_c[sl][:, cols], flat_v[sl][:, cols], x_fit[None, :])
+            a, r, cov, chi2r = power_law_side(flat_c[sl][:, cols], flat_v[sl][:, cols], x_fit, table=table)
             params[f"{side}_chi2_reduced"][sl] = chi2r
             out_c[sl, eval_cols], out_v[sl, eval_cols] = power_law_values(a, r, cov, x_eval)
             params[f"{side}_exponent"][sl] = r

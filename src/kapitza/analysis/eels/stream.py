@@ -14,8 +14,9 @@ Passes (each reads the image once, chunk by chunk of whole rows):
    width from the summed spectrum, every pixel's zero-loss-peak position, and the common centred axis (the
    channels every pixel covers after its shift) -- the first half of the two-pass centring.
 2. **The summed centred spectrum** (only with a background: its FWHM places the power law's core and the
-   default fit windows; the ZLP-shape model is fitted to it).  Each chunk is shifted (the second half of the
-   centring) and summed.
+   default fit windows; the ZLP-shape model is fitted to it).  For the power law the shifted channels of a chunk
+   are summed without being stored (:func:`~.preprocess.shifted_sum`); for the ZLP shape each chunk is shifted
+   (the second half of the centring) and summed in the whole-image chain's order.
 3. *(only without a window)* the summed centred, background-subtracted spectrum, for
    :func:`~.temperature.auto_window`.
 4. **The map.**  Each chunk is shifted onto the common axis *only at the channels the fits read* (the
@@ -23,17 +24,20 @@ Passes (each reads the image once, chunk by chunk of whole rows):
    background fitted there and evaluated at the pairs, and the temperatures fitted
    (:func:`~.temperature.window_fit`).
 
-Equality with the whole-image chain: every per-pixel step is the same code on the same numbers, and the
-summed spectra are accumulated in the order ``ndarray.sum(axis=0)`` adds them, so the two agree to the last
-bit except for one thing: the power law's iteratively reweighted fit stops when *every* pixel of a chunk has
-converged (relative step < 1e-10), so a pixel can take one more (quadratically smaller) step in one chunking
-than in another.  Measured: no difference at all on the test images; 1.1e-15 in T and 2.4e-13 in its error on
-the 128 x 128 benchmark image (benchmarks/eels.py), whose whole-image chain fits the power law over about 2,000
-pixels at a time against 64 here.
+Equality with the whole-image chain: every per-pixel step is the same code on the same numbers, so the two
+agree to rounding: the sums over channels are matrix-vector products, whose rounding may depend on how many
+rows they hold; the raw summed spectrum of pass 1 (only its half width in whole channels is read) and, for
+the power law, the summed centred spectrum of pass 2 (only its FWHM is read) are added in another order
+than the whole image's; and the power law's Newton fit stops when *every* pixel of a block has converged
+(relative step < 1e-10), so a pixel can take one more (quadratically smaller) step in one chunking than in
+another.  The ZLP-shape fit, whose parameters move by about 1e-9 when its summed spectrum changes in the last
+bit, gets that sum in the whole image's order.  ``tests/analysis/eels/test_eels_stream.py`` holds the two to
+1e-12; measured on the 128 x 128 benchmark image (benchmarks/eels.py): 7.8e-16 in T and 1.7e-13 in its
+error.
 
-Speed: the fits run on blocks of 64 pixels (their temporaries stay in the processor's cache), the four
-background-covariance refits of :func:`~.temperature.window_fit` as one stacked fit per block; the channels a
-chunk needs are shifted as slices of runs of consecutive channels.
+Speed: the fits run on blocks of 64 pixels (their temporaries stay in the processor's cache); the channels a
+chunk needs are shifted as slices of runs of consecutive channels; the power law's start table and the fit
+channels' logarithms are made once per map (:func:`_columns`).
 
 Memory: one chunk of raw counts and variances (``chunk_mb``, default :data:`DEFAULT_CHUNK_MB`) plus
 temporaries of the shifted channels (a fraction of a chunk) and per-pixel results (22 numbers per pixel from
@@ -65,13 +69,16 @@ from .preprocess import (
     format_windows,
     half_width_channels,
     is_centred,
+    is_uniform,
     peak_fwhm,
     peak_vertex,
     power_law_core,
     power_law_side,
+    power_law_table,
     power_law_values,
     shift_many,
     shift_rows,
+    shifted_sum,
     window_mask,
     windows_from_fwhm,
     zlp_scale,
@@ -206,31 +213,34 @@ def _bin(rows: NDArray[np.float64], nx: int, f: int) -> NDArray[np.float64]:
     return rows.reshape(-1, f, m).sum(axis=1)
 
 
-def _zlp_pass(data: EELSData | LazyEELSData, rows: list[slice]) -> NDArray[np.float64]:
-    """Pass 1: every pixel's zero-loss-peak position (meV), as :func:`~.preprocess.zlp_position` finds it."""
+def _zlp_pass(data: EELSData | LazyEELSData, rows: list[slice]) -> tuple[NDArray[np.float64], NDArray, bool]:
+    """Pass 1: every pixel's zero-loss-peak position (meV), as :func:`~.preprocess.zlp_position` finds it; the raw
+    summed spectrum; whether every count is >= 0 (always so for a LazyEELSData, whose reads refuse negative
+    counts)."""
     n = data.n_channels
     n_pix = int(np.prod(data.nav_shape))
     top = np.empty(n_pix, dtype=np.intp)
     cw = np.empty((n_pix, 2 * _MAX_HALF + 1))
     vw = np.empty_like(cw)
-    raw = _Accumulator()
+    raw = np.zeros(n)  # only its half width in whole channels is read: the order of the sum does not matter
     positive = False
+    nonnegative = True
     start = 0
     for sl in rows:
         c, v = _read_rows(data, sl)
         stop = start + c.shape[0]
         positive = positive or bool(np.any(c > 0))
-        raw.add(c)
+        nonnegative = nonnegative and (isinstance(data, LazyEELSData) or float(c.min()) >= 0.0)
+        raw += c.sum(axis=0)
         top[start:stop] = np.argmax(c, axis=1)
         cw[start:stop], vw[start:stop] = around_peak(c, v, top[start:stop], _MAX_HALF)
         start = stop
     if not positive:
         raise InputError("no zero-loss peak found: all counts are zero")
-    assert raw.total is not None
-    half = min(max(1, half_width_channels(raw.total)), _MAX_HALF)
+    half = min(max(1, half_width_channels(raw)), _MAX_HALF)
     keep = slice(_MAX_HALF - half, _MAX_HALF + half + 1)
     index = peak_vertex(top, cw[:, keep], vw[:, keep], half, n)
-    return np.interp(index, np.arange(n, dtype=float), data.energy_mev)
+    return np.interp(index, np.arange(n, dtype=float), data.energy_mev), raw, nonnegative
 
 
 def _axis_data(energy: NDArray[np.float64], steps: Sequence[str]) -> EELSData:
@@ -239,17 +249,64 @@ def _axis_data(energy: NDArray[np.float64], steps: Sequence[str]) -> EELSData:
     return EELSData(energy_mev=energy, counts=z, variance=z, steps=tuple(steps))
 
 
-def _centred_sum(data: EELSData | LazyEELSData, plan: _Plan) -> NDArray[np.float64]:
-    """Pass 2: the summed centred counts (binned first when positions are binned, as the chain sums them)."""
+def _centred_sum(data: EELSData | LazyEELSData, plan: _Plan, exact: bool) -> NDArray[np.float64]:
+    """Pass 2: the summed centred counts.
+
+    ``exact``: in the order the whole-image chain adds them (each chunk shifted and binned as the chain does, the
+    rows summed one after another), for the ZLP-shape fit, whose parameters move by about 1e-9 when the sum changes
+    in its last bit.  Otherwise (only its FWHM is read) :func:`~.preprocess.shifted_sum` of each chunk: the same
+    sum without storing the shifted channels, in another order (binning positions does not change a sum over all
+    of them).
+    """
     acc = _Accumulator()
+    total = np.zeros(plan.k.size)
     nx = data.nav_shape[1]
     start = 0
     for _rows, c, _v in _chunks(data, plan):
         sh = plan.shifts[start : start + c.shape[0]]
         start += c.shape[0]
-        acc.add(_bin(shift_rows(c, sh, data.energy_mev, plan.width, plan.k), nx, plan.bin_position))
-    assert acc.total is not None
-    return acc.total
+        if exact:
+            acc.add(_bin(shift_rows(c, sh, data.energy_mev, plan.width, plan.k), nx, plan.bin_position))
+        else:
+            total += shifted_sum(c, sh, data.energy_mev, plan.width, plan.k)
+    return acc.total if acc.total is not None else total
+
+
+def _centred_fwhm(data: EELSData | LazyEELSData, plan: _Plan, raw: NDArray, nonnegative: bool) -> float:
+    """The FWHM (meV) of the summed centred spectrum (pass 2 for the power law), summing only the channels
+    around 0 where they settle it.
+
+    With counts >= 0 on a uniform axis, a centred channel k of any pixel with whole-channel shift b in
+    [b_min, b_max] is at most the sum of its raw channels b + k and b + k + 1, so the summed centred channel k is
+    at most the raw summed channels b_min + k .. b_max + k + 1 added up.  Only the channels within 4 raw half
+    widths (plus the spread of the shifts) of 0 are summed; where every other channel's bound lies below their
+    highest value, and both half-maximum crossings lie among them, the FWHM is that of the whole spectrum
+    (:func:`~.preprocess.peak_fwhm` reads nothing else).  Otherwise every channel is summed.
+    """
+    e, k = plan.energy, plan.k
+    if nonnegative and is_uniform(data.energy_mev, plan.width):
+        base = np.floor((plan.shifts - data.energy_mev[0]) / plan.width).astype(np.intp)
+        b_min, b_max = int(base.min()), int(base.max())
+        reach = 4 * half_width_channels(raw) + (b_max - b_min) + 4
+        centre = int(np.argmin(np.abs(k)))
+        lo, hi = max(0, centre - reach), min(k.size, centre + reach + 1)
+        cum = np.concatenate(([0.0], np.cumsum(raw)))
+        first = np.clip(b_min + k, 0, raw.size)
+        last = np.clip(b_max + k + 2, 0, raw.size)
+        bound = cum[last] - cum[first]
+        bound[lo:hi] = -np.inf
+        part = np.zeros(hi - lo)
+        start = 0
+        for _rows, c, _v in _chunks(data, plan):
+            sh = plan.shifts[start : start + c.shape[0]]
+            start += c.shape[0]
+            part += shifted_sum(c, sh, data.energy_mev, plan.width, k[lo:hi])
+        if float(bound.max()) < (1.0 - 1e-9) * float(part.max()):
+            try:
+                return peak_fwhm(e[lo:hi], part)
+            except InputError:  # a half-maximum crossing beyond the channels summed
+                pass
+    return peak_fwhm(e, _centred_sum(data, plan, exact=False))
 
 
 def _plan(
@@ -261,7 +318,7 @@ def _plan(
 ) -> _Plan:
     width = data.channel_width_mev
     rows = _row_chunks(data, chunk_mb)
-    shifts = _zlp_pass(data, rows)
+    shifts, raw, nonnegative = _zlp_pass(data, rows)
     k = centred_axis(data.energy_mev, width, float(shifts.min()), float(shifts.max()))
     plan = _Plan(rows=rows, shifts=shifts, k=k, width=width, bin_position=bin_position, model=model)
     e = plan.energy
@@ -276,14 +333,21 @@ def _plan(
         )
     if model is None:
         return plan
-    summed = _centred_sum(data, plan)
+    summed = _centred_sum(data, plan, exact=True) if model == "zlp-fit" else None
+    fwhm: list[float] = []  # found once, when first needed
+
+    def centred_fwhm() -> float:
+        if not fwhm:
+            fwhm.append(peak_fwhm(e, summed) if summed is not None else _centred_fwhm(data, plan, raw, nonnegative))
+        return fwhm[0]
+
     axis = _axis_data(e, plan.steps)
     if fit_windows_mev is None:
-        plan.windows = windows_from_fwhm(e, peak_fwhm(e, summed))
+        plan.windows = windows_from_fwhm(e, centred_fwhm())
     else:
         plan.windows = check_fit_windows(fit_windows_mev, axis)
     if model == "power-law":
-        plan.core = power_law_core(plan.windows, peak_fwhm(e, summed))
+        plan.core = power_law_core(plan.windows, centred_fwhm())
         for side, sel in (("gain", e < 0), ("loss", e > 0)):
             if np.count_nonzero(sel & window_mask(np.abs(e), plan.windows)) < 3:
                 raise InputError(
@@ -291,6 +355,7 @@ def _plan(
                     f"{side} side"
                 )
     else:
+        assert summed is not None
         plan.shape, _ = zlp_shape(e, summed, plan.windows)
         if np.count_nonzero(window_mask(np.abs(e), plan.windows)) < 2:
             raise InputError(f"the background fit windows {format_windows(plan.windows)} hold fewer than 2 channels")
@@ -306,27 +371,36 @@ def _plan(
 
 
 def _columns(plan: _Plan, cols: NDArray[np.intp]) -> tuple[Any, ...]:
-    """The centred channels a chunk needs for ``cols`` and the background fit, and where each set sits in them."""
+    """The centred channels a chunk needs for ``cols`` and the background fit, and where each set sits in them; for
+    the power law, per side, the fit channels' ln|E|, their start table (:func:`~.preprocess.power_law_table`) and
+    the ln|E| where the background is evaluated (the same for every block: found once)."""
     key = cols.tobytes()
     if key in plan.cache:
         return plan.cache[key]
     e = plan.energy
     abs_e = np.abs(e)
     mask = window_mask(abs_e, plan.windows) if plan.model is not None else np.zeros(e.size, dtype=bool)
-    where: dict[str, NDArray[np.intp]] = {}
+    where: dict[str, Any] = {}  # index arrays, or slices where consecutive
+    logs: dict[str, tuple[Any, ...]] = {}
     if plan.model == "power-law":
         fit = {side: np.flatnonzero(sel & mask) for side, sel in (("gain", e < 0), ("loss", e > 0))}
         where = {
             side: np.flatnonzero(sel[cols] & (abs_e[cols] >= plan.core))
             for side, sel in (("gain", e < 0), ("loss", e > 0))
         }
+        for side, js in fit.items():
+            x = np.log(abs_e[js])
+            logs[side] = (x, power_law_table(x), np.log(abs_e[cols[where[side]]]))
+            w = where[side]
+            if w.size and int(w[-1] - w[0]) + 1 == w.size:  # consecutive: a slice (no gather, no scatter)
+                where[side] = slice(int(w[0]), int(w[-1]) + 1)
     elif plan.model == "zlp-fit":
         fit = {"all": np.flatnonzero(mask)}
     else:
         fit = {}
     need = np.unique(np.concatenate([cols, *fit.values()]))
     pos = {name: _runs(np.searchsorted(need, js)) for name, js in (*fit.items(), ("cols", cols))}
-    plan.cache[key] = (need, fit, where, pos)
+    plan.cache[key] = (need, fit, where, pos, logs)
     return plan.cache[key]
 
 
@@ -346,12 +420,10 @@ def _runs(p: NDArray[np.intp]) -> list[tuple[int, int, slice]]:
 
 
 def _take(a: NDArray[np.float64], runs: list[tuple[int, int, slice]]) -> NDArray[np.float64]:
-    """``a[:, p]`` for the runs of :func:`_runs`, in the memory order numpy's fancy indexing gives it (Fortran):
-    the whole-image chain indexes so, and numpy's sums over a row add in another order on another layout (the
-    numbers would differ in the last bits)."""
+    """``a[:, p]`` for the runs of :func:`_runs`, C-ordered (the pixels' rows contiguous, as the fits read them)."""
     if len(runs) == 1:
-        return np.asfortranarray(a[:, runs[0][2]])
-    out = np.empty((a.shape[0], runs[-1][1]), order="F")
+        return np.ascontiguousarray(a[:, runs[0][2]])
+    out = np.empty((a.shape[0], runs[-1][1]))
     for i, j, sl in runs:
         out[:, i:j] = a[:, sl]
     return out
@@ -371,9 +443,7 @@ def _subtracted(
     Returns counts and variances (n_pix, len(cols)) after subtraction, the background's counts and variances
     there, and for the power law the (ln A, r) covariances per side.
     """
-    e = plan.energy
-    abs_e = np.abs(e)
-    need, fit, where, pos = _columns(plan, cols)
+    need, fit, where, pos, logs = _columns(plan, cols)
     cc, vv = shift_many((c, v), shifts, energy_raw, plan.width, plan.k, need)
     np.maximum(vv, 0.0, out=vv)
     cc, vv = _bin(cc, nx, plan.bin_position), _bin(vv, nx, plan.bin_position)
@@ -384,10 +454,10 @@ def _subtracted(
     if plan.model == "power-law":
         for side in ("gain", "loss"):
             p = pos[side]
-            x = np.log(abs_e[fit[side]])[None, :]
-            a, r, cov[side], _ = power_law_side(_take(cc, p), _take(vv, p), x, with_chi2=False)
+            x, table, x_eval = logs[side]
+            a, r, cov[side], _ = power_law_side(_take(cc, p), _take(vv, p), x, with_chi2=False, table=table)
             w = where[side]
-            bc[:, w], bv[:, w] = power_law_values(a, r, cov[side], np.log(abs_e[cols[w]]))
+            bc[:, w], bv[:, w] = power_law_values(a, r, cov[side], x_eval)
     elif plan.model == "zlp-fit":
         assert plan.shape is not None
         p = pos["all"]

@@ -17,13 +17,15 @@ only, so the temperature does not depend on which one holds.  The forward model
 
 Estimator.  The figure quantity is ln(I_gain / I_loss) against E, slope -1/k_B T (``log_ratio``,
 ``log_ratio_err``), but the logarithm of a few counts is biased (E[ln G] < ln E[G]) and undefined for
-a channel with no gain count, so it is only the starting point.  The estimate is the
+a channel with no gain count, so it is only the starting point of the fit with an intercept (the
+slope-only fit starts from the ratio of the window sums, see :func:`_start`).  The estimate is the
 **effective-variance least squares in ratio space**::
 
     chi2(beta, c) = sum_i (G_i - r_i L_i)^2 / (var G_i + r_i^2 var L_i),      r_i = exp(c - beta E_i)
 
 (G, L: gain and loss counts of channel pair i; the denominator is the variance of G - r L, errors in
-both variables), minimised by Gauss-Newton steps for all pixels at once.  The variances in the
+both variables), found by Gauss-Newton steps (slope only: secant steps on the score, see
+:func:`_gauss_newton`) for all pixels at once.  The variances in the
 denominator are *model-consistent*: the Poisson part of each side's variance (detector gain x counts)
 is replaced by its expectation given the pair's total N = G + L and the current ratio (G_hat =
 r N / (1 + r), L_hat = N / (1 + r)); the rest (read noise, background variance) is kept.  With the
@@ -55,7 +57,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
+from scipy import special, stats
 
 from ...errors import InputError
 from ...io.results import result
@@ -72,9 +74,9 @@ ADEQUACY_P = 1e-3
 #: Default significance level of the Bose-Einstein consistency test of band temperatures.
 DEFAULT_ALPHA = 0.01
 _MAX_ITER = 60
-#: Rows per block of the stacked background refits (:func:`_background_variance`).
-_REFIT_ROWS = 256
 _TOL = 1e-9
+#: Rows per block of the background refits (:func:`_background_variance`).
+_REFIT_ROWS = 256
 
 METHOD_SLOPE = (
     "ratio-space effective-variance least squares of I_gain = exp(-E/k_B T) I_loss (model-consistent variances)"
@@ -309,173 +311,261 @@ def _figure_ratios(g: NDArray, lc: NDArray, vg: NDArray, vl: NDArray) -> tuple[N
     return ratio, ratio_err, log_ratio, log_err
 
 
+def _signal_checks(sg: NDArray, sl: NDArray, svg: NDArray, svl: NDArray) -> tuple[NDArray, ...]:
+    """The per-row failures found before any fit, from the window sums of G, L and their variances (n_pix,): no loss
+    signal, no gain signal, ratio of the sums >= 1.
+
+    Returns (sigma of sum G, sigma of sum L, ratio of the sums, no_loss, no_gain, too_big), each (n_pix,); the three
+    failures exclude each other (in that order).
+    """
+    sig_g, sig_l = np.sqrt(svg), np.sqrt(svl)
+    no_loss = sl <= SIGNAL_SIGMA * sig_l
+    no_gain = (sg <= SIGNAL_SIGMA * sig_g) & ~no_loss
+    ratio_sum = _safe_div(sg, sl)
+    too_big = ~no_loss & ~no_gain & (ratio_sum >= 1.0)
+    return sig_g, sig_l, ratio_sum, no_loss, no_gain, too_big
+
+
 def _fit_pixels(
-    e: NDArray,
-    g: NDArray,
-    lc: NDArray,
-    vg: NDArray,
-    vl: NDArray,
-    intercept: bool,
-    gain: float,
-    start: tuple[NDArray, NDArray] | None = None,
+    e: NDArray, g: NDArray, lc: NDArray, vg: NDArray, vl: NDArray, intercept: bool, gain: float
 ) -> dict[str, NDArray]:
     """Vectorised fit over pixels (rows).  Returns beta, c, their errors, chi2, and a reason per row ('' = ok)."""
-    npix, n = g.shape
+    npix = g.shape[0]
     reasons = np.full(npix, "", dtype=object)
-    sg, sl = g.sum(axis=1), lc.sum(axis=1)
-    sig_g, sig_l = np.sqrt(vg.sum(axis=1)), np.sqrt(vl.sum(axis=1))
-    no_loss = sl <= SIGNAL_SIGMA * sig_l
-    no_gain = sg <= SIGNAL_SIGMA * sig_g
+    k = _fit_constants(e, g, lc, vg, vl, gain, intercept)
+    sg, sl = g @ k["ones"], lc @ k["ones"]
+    sig_g, sig_l, ratio_sum, no_loss, no_gain, too_big = _signal_checks(sg, sl, *k["variance_sums"])
     for i in np.flatnonzero(no_loss):
         reasons[i] = f"no loss signal above noise (loss sum {float(sl[i]):g} +- {float(sig_l[i]):g} counts)"
-    for i in np.flatnonzero(no_gain & ~no_loss):
+    for i in np.flatnonzero(no_gain):
         reasons[i] = (
             f"no gain signal above noise (gain sum {float(sg[i]):g} +- {float(sig_g[i]):g} counts, needs > "
             f"{SIGNAL_SIGMA:g} sigma)"
         )
-    ratio_sum = _safe_div(sg, sl)
-    too_big = (reasons == "") & (ratio_sum >= 1.0)
     for i in np.flatnonzero(too_big):
         reasons[i] = (
             f"gain/loss ratio {float(ratio_sum[i]):.4g} >= 1: no positive temperature (is the loss side positive?)"
         )
-
-    if start is not None:  # linear response: one Gauss-Newton step from a converged fit (see _background_variance)
-        beta = np.array(start[0], dtype=float)
-        c = np.array(start[1], dtype=float)
-    else:
-        beta, c = _start(e, g, lc, vg, vl, sl, ratio_sum, intercept)
-    return _gauss_newton(e, g, lc, vg, vl, intercept, gain, beta, c, reasons, linear=start is not None)
+    beta, c = _start(e, g, lc, vg, vl, sl, ratio_sum, intercept)
+    return {**_gauss_newton(e, g, lc, k, intercept, beta, c, reasons), "constants": k}
 
 
 def _start(
     e: NDArray, g: NDArray, lc: NDArray, vg: NDArray, vl: NDArray, sl: NDArray, ratio_sum: NDArray, intercept: bool
 ) -> tuple[NDArray, NDArray]:
-    """Start of the fit: weighted ln(G/L) vs E where both sides are positive, else the ratio of the window sums."""
+    """Start of the fit, from the ratio of the window sums: sum G / sum L = <exp(-beta E)>_L, the mean over the
+    window weighted by the loss counts.
+
+    Slope only: to second order in beta (E - <E>), ln(sum G / sum L) = -beta <E> + beta^2 var_L(E) / 2, solved for
+    beta (within the noise of the fit of the answer: a different estimator of the same beta); the first order
+    (-ln(ratio) / <E>) where that has no root.  With an intercept: the weighted fit of ln(G/L) vs E on the channels
+    where both sides are positive, else the first order with c = 0.
+    """
     npix = g.shape[0]
-    # Start: weighted fit of ln(G/L) vs E on the channels where both sides are positive.
+    emean = np.where(sl > 0, _safe_div(lc @ e, sl), e.mean())
+    emean = np.where(emean > 0, emean, e.mean())
+    log_rs = np.log(np.clip(ratio_sum, 1e-300, 1.0 - 1e-12))
+    first = -log_rs / emean
+    if not intercept:
+        var_e = np.where(sl > 0, _safe_div(lc @ (e * e), sl), 0.0) - emean * emean
+        disc = emean * emean + 2.0 * var_e * log_rs
+        ok = (var_e > 0) & (disc > 0)
+        second = _safe_div(emean - np.sqrt(np.where(ok, disc, 0.0)), var_e)
+        good = ok & np.isfinite(second) & (second > 0)
+        return np.where(good, second, first), np.zeros(npix)
     both = (g > 0) & (lc > 0)
     y = np.log(np.where(both, g, 1.0) / np.where(both, lc, 1.0))
     gs, ls = np.where(both, g, 1.0), np.where(both, lc, 1.0)
     wy = np.where(both, 1.0 / np.maximum(vg / gs**2 + vl / ls**2, 1e-300), 0.0)
-    if intercept:
-        s0, s1, s2 = wy.sum(1), (wy * e).sum(1), (wy * e * e).sum(1)
-        t0, t1 = (wy * y).sum(1), (wy * e * y).sum(1)
-        det = s0 * s2 - s1 * s1
-        ok = det > 1e-12 * np.maximum(s0 * s2, 1e-300)
-        beta0 = np.where(ok, -_safe_div(s0 * t1 - s1 * t0, det), np.nan)
-        c0 = np.where(ok, _safe_div(s2 * t0 - s1 * t1, det), 0.0)
-    else:
-        s2, t1 = (wy * e * e).sum(1), (wy * e * y).sum(1)
-        beta0 = np.where(s2 > 0, -_safe_div(t1, s2), np.nan)
-        c0 = np.zeros(npix)
-    # Fallback start: the ratio of the window sums at the loss-weighted mean energy.
-    emean = np.where(sl > 0, _safe_div((lc * e).sum(1), sl), e.mean())
-    emean = np.where(emean > 0, emean, e.mean())
-    rs = np.clip(ratio_sum, 1e-300, 1.0 - 1e-12)
-    fallback = -np.log(rs) / emean
+    s0, s1, s2 = wy.sum(1), (wy * e).sum(1), (wy * e * e).sum(1)
+    t0, t1 = (wy * y).sum(1), (wy * e * y).sum(1)
+    det = s0 * s2 - s1 * s1
+    ok = det > 1e-12 * np.maximum(s0 * s2, 1e-300)
+    beta0 = np.where(ok, -_safe_div(s0 * t1 - s1 * t0, det), np.nan)
+    c0 = np.where(ok, _safe_div(s2 * t0 - s1 * t1, det), 0.0)
     bad0 = ~np.isfinite(beta0) | (beta0 <= 0) | ~np.isfinite(c0) | (np.abs(c0) > 5)
-    return np.where(bad0, fallback, beta0), np.where(bad0, 0.0, c0)
+    return np.where(bad0, first, beta0), np.where(bad0, 0.0, c0)
+
+
+def _ratio(e: NDArray, beta: NDArray, c: NDArray) -> NDArray:
+    """r = exp(c - beta E) per pixel (rows of ``beta``, ``c``) and pair (columns of ``e``), the exponent held
+    within +-700 (no overflow for a wild start)."""
+    x = np.multiply.outer(-beta, e)
+    x += c[:, None]
+    reach = max(-float(np.min(beta, initial=0.0)), float(np.max(beta, initial=0.0))) * float(np.max(e))
+    if reach + max(-float(np.min(c, initial=0.0)), float(np.max(c, initial=0.0))) > 700.0:
+        np.clip(x, -700.0, 700.0, out=x)
+    return np.exp(x, out=x)
+
+
+def _pair_data(
+    g: NDArray,
+    lc: NDArray,
+    vg: NDArray,
+    vl: NDArray,
+    gain: float,
+    floor: NDArray,
+    xg: NDArray | None = None,
+    xl: NDArray | None = None,
+) -> dict[str, NDArray]:
+    """The per-pair numbers :func:`_pair_terms` needs that do not depend on the ratio: G, L, gain x max(N, 0)
+    (N = G + L), the variances beyond the Poisson part xg = max(var G - gain G, 0) and xl (read noise, background;
+    made here unless given), L xg, G xl, N and the least w per row ``floor``.  A gain of exactly 1 multiplies by
+    nothing (the same numbers)."""
+    n = g + lc
+    scale = (lambda a: a) if gain == 1.0 else (lambda a: gain * a)
+    if xg is None:
+        xg = np.maximum(vg - scale(g), 0.0)
+    if xl is None:
+        xl = np.maximum(vl - scale(lc), 0.0)
+    gn = scale(np.maximum(n, 0.0))
+    return {"g": g, "lc": lc, "gn": gn, "xg": xg, "xl": xl, "lx": lc * xg, "gx": g * xl, "n": n, "floor": floor}
+
+
+def _pair_terms(r: NDArray, d: dict[str, NDArray]) -> tuple[NDArray, NDArray, NDArray]:
+    """Per pixel and pair at the ratio ``r``: the variance w of G - r L (model-consistent: the Poisson part of
+    each side's variance is its expectation given N = G + L and r), the errors-in-variables projection lam of the
+    loss intensity, and the residual G - r L (``d``: :func:`_pair_data`).
+
+    With u = gain N / (1 + r) the loss count expected given N (times the gain), the model variances are
+    xg + r u and xl + u, so w = xg + r u + r^2 (xl + u) = xg + r (gain N + r xl) and
+    lam w = L (xg + r u) + r G (xl + u) = L xg + r (G xl + u N).
+    """
+    wt = r * d["xl"]
+    wt += d["gn"]
+    wt *= r
+    wt += d["xg"]
+    np.maximum(wt, d["floor"], out=wt)
+    u = 1.0 + r
+    np.divide(d["gn"], u, out=u)
+    lam = u
+    lam *= d["n"]
+    lam += d["gx"]
+    lam *= r
+    lam += d["lx"]
+    lam /= wt
+    resid = r * d["lc"]
+    np.subtract(d["g"], resid, out=resid)
+    return wt, lam, resid
+
+
+def _fisher_score(
+    r: NDArray, wt: NDArray, lam: NDArray, resid: NDArray, bases: tuple[NDArray, NDArray], intercept: bool
+) -> tuple[NDArray, ...]:
+    """Fisher entries (fbb, fcc, fbc) and scores (sb, sc) of (beta, c) from the terms of :func:`_pair_terms`.
+
+    With a_b = -lam E r / w and a_c = lam r / w the derivatives of the whitened residuals: F = sum a a^T w and
+    s = sum a (G - r L) (``bases``: the columns E^2, E, 1 and E, 1 the sums are taken against, as matrix
+    products; without ``intercept`` E^2 and E alone, and fcc, fbc, sc are fbb).
+    """
+    a = lam * r
+    q = a / wt
+    a *= q  # lam^2 r^2 / w
+    q *= resid
+    s = q @ bases[1]
+    f = a @ bases[0]
+    if not intercept:
+        return f, f, f, -s, f
+    return f[:, 0], f[:, 2], -f[:, 1], -s[:, 0], s[:, 1]
+
+
+def _step(fbb: NDArray, fcc: NDArray, fbc: NDArray, sb: NDArray, sc: NDArray, intercept: bool) -> tuple[NDArray, ...]:
+    """The Gauss-Newton step (d beta, d c) and where the Fisher matrix allows one."""
+    if intercept:
+        det = fbb * fcc - fbc * fbc
+        okd = det > 1e-14 * np.maximum(fbb * fcc, 1e-300)
+        return (
+            np.where(okd, _safe_div(fcc * sb - fbc * sc, det), 0.0),
+            np.where(okd, _safe_div(fbb * sc - fbc * sb, det), 0.0),
+            okd,
+        )
+    okd = fbb > 0
+    return np.where(okd, _safe_div(sb, fbb), 0.0), np.zeros(fbb.size), okd
+
+
+def _fit_constants(
+    e: NDArray, g: NDArray, lc: NDArray, vg: NDArray, vl: NDArray, gain: float, intercept: bool
+) -> dict[str, Any]:
+    """What the fit needs from the data that does not depend on (beta, c): the per-pair numbers
+    (:func:`_pair_data`, under "pairs"), the bases of the sums, the row sums of the variances, the gain."""
+    ones = np.ones(e.size)  # row sums as matrix-vector products
+    bases = (np.stack((e * e, e, ones), axis=1), np.stack((e, ones), axis=1)) if intercept else (e * e, e)
+    floor = 1e-14 * np.maximum((vg + vl).max(axis=1, keepdims=True), 1e-300)
+    return {
+        "pairs": _pair_data(g, lc, vg, vl, gain, floor),
+        "bases": bases,
+        "ones": ones,
+        "variance_sums": (vg @ ones, vl @ ones),
+        "gain": gain,
+    }
 
 
 def _gauss_newton(
     e: NDArray,
     g: NDArray,
     lc: NDArray,
-    vg: NDArray,
-    vl: NDArray,
+    k: dict[str, Any],
     intercept: bool,
-    gain: float,
     beta: NDArray,
     c: NDArray,
     reasons: NDArray,
-    *,
-    linear: bool,
 ) -> dict[str, NDArray]:
-    """The iteratively reweighted Gauss-Newton fit of :func:`_fit_pixels` from (beta, c); ``linear``: one step."""
+    """The iteratively reweighted Gauss-Newton fit of :func:`_fit_pixels` from (beta, c).
+
+    Each step re-evaluates the model-consistent variances at the current (beta, c), so the fit is a fixed point of
+    the reweighted scores, s(beta) = 0, which plain Gauss-Newton steps approach linearly (about a factor 30 per
+    step on the benchmark image).  Without an intercept the fixed point is found by the secant method on s(beta)
+    instead (order 1.6), from the second step on and wherever the secant slope lies within a factor 5 of the
+    Gauss-Newton one (-fbb); elsewhere the Gauss-Newton step.  Same stopping rule either way (a step below
+    ``_TOL`` in ln r at the top of the window), so the same fixed point to that tolerance.  Rows still iterating
+    are evaluated alone once they are fewer than half (a converged row evaluated with them is not moved).
+    """
     npix, n = g.shape
-    n_total = g + lc
-    npos = np.maximum(n_total, 0.0)
-    extra_g = np.maximum(vg - gain * g, 0.0)  # read noise, background variance: not the signal's Poisson part
-    extra_l = np.maximum(vl - gain * lc, 0.0)
-    vscale = np.maximum((vg + vl).max(axis=1, keepdims=True), 1e-300)
-    de = 1.0 / float(np.max(e))
+    emax = float(np.max(e))
     active = reasons == ""
     converged = np.zeros(npix, dtype=bool)
     p = 2 if intercept else 1
-
-    def moments(rows: NDArray, beta_: NDArray, c_: NDArray, with_chi2: bool = True) -> tuple[NDArray, ...]:
-        """Fisher matrix entries, scores and chi2 of the given rows (variances model-consistent at beta_, c_).
-
-        The intercept's entries (fcc, fbc, sc) only with ``intercept`` and chi2 only ``with_chi2`` (else the fbb
-        array stands in for them): what is computed is computed by the same operations either way.
-        """
-        r = np.exp(np.clip(c_[:, None] - beta_[:, None] * e, -700.0, 700.0))
-        pick: Any = slice(None) if rows.size == npix else rows  # all rows: views, not copies (same numbers)
-        npr, gr, lr = npos[pick], g[pick], lc[pick]
-        one_r = 1.0 + r
-        vgm, vlm = model_variances(r, one_r, npr, extra_g[pick], extra_l[pick])
-        wt = np.maximum(vgm + r * r * vlm, 1e-14 * vscale[pick])
-        lam = (lr * vgm + r * gr * vlm) / wt  # errors-in-variables projection of the loss intensity
-        resid = gr - r * lr
-        # minus lam * dr/dbeta / w: the sign is carried by the sums below (IEEE rounding is symmetric in sign, so
-        # the sums are the same numbers as with a_b = -lam e r / w)
-        a_b_neg = lam * e * r / wt
-        fbb, sb = (a_b_neg * a_b_neg * wt).sum(1), -(a_b_neg * resid).sum(1)
-        fcc = fbc = sc = fbb
-        if intercept:
-            a_c = lam * r / wt
-            fcc, fbc, sc = (a_c * a_c * wt).sum(1), -(a_b_neg * a_c * wt).sum(1), (a_c * resid).sum(1)
-        return fbb, fcc, fbc, sb, sc, ((resid * resid / wt).sum(1) if with_chi2 else fbb)
-
-    def model_variances(r: NDArray, one_r: NDArray, npr: NDArray, xg: NDArray, xl: NDArray) -> tuple[NDArray, ...]:
-        """Model-consistent variances of the gain and loss counts (a gain of exactly 1 multiplies by nothing)."""
-        if gain == 1.0:
-            return xg + r * npr / one_r, xl + npr / one_r
-        return xg + gain * r * npr / one_r, xl + gain * npr / one_r
-
-    def fisher(beta_: NDArray, c_: NDArray) -> tuple[NDArray, NDArray, NDArray]:
-        """The Fisher entries of :func:`moments` for all rows, the same operations without the scores and chi2."""
-        r = np.exp(np.clip(c_[:, None] - beta_[:, None] * e, -700.0, 700.0))
-        one_r = 1.0 + r
-        vgm, vlm = model_variances(r, one_r, npos, extra_g, extra_l)
-        wt = np.maximum(vgm + r * r * vlm, 1e-14 * vscale)
-        lam = (lc * vgm + r * g * vlm) / wt
-        a_b_neg = lam * e * r / wt
-        fbb = (a_b_neg * a_b_neg * wt).sum(1)
-        if not intercept:
-            return fbb, fbb, fbb
-        a_c = lam * r / wt
-        return fbb, (a_c * a_c * wt).sum(1), -(a_b_neg * a_c * wt).sum(1)
-
-    for iteration in range(_MAX_ITER):
-        if linear and iteration == 1:
-            converged[:] = True
-            break
+    prev_b = np.full(npix, np.nan)  # the last point and score of each row (the secant)
+    prev_s = np.full(npix, np.nan)
+    pairs = k["pairs"]
+    limit = 1.0 / emax  # ln r changes by at most 1 at the top of the window per step
+    for _ in range(_MAX_ITER):
         rows = np.flatnonzero(active & ~converged)
         if rows.size == 0:
             break
-        fbb, fcc, fbc, sb, sc, _ = moments(rows, beta[rows], c[rows], with_chi2=False)
+        at: Any = slice(None) if rows.size == npix else rows
+        every = 2 * rows.size > npix  # evaluate every row (views, no copies), use those of ``rows``
+        d = pairs if every else {key: a[rows] for key, a in pairs.items()}
+        r = _ratio(e, beta, c) if every else _ratio(e, beta[rows], c[rows])
+        wt, lam, resid = _pair_terms(r, d)
+        fbb, fcc, fbc, sb, sc = _fisher_score(r, wt, lam, resid, k["bases"], intercept)
+        if every and rows.size < npix:
+            fbb, fcc, fbc, sb, sc = (x[rows] for x in (fbb, fcc, fbc, sb, sc))
         if intercept:
-            det = fbb * fcc - fbc * fbc
-            okd = det > 1e-14 * np.maximum(fbb * fcc, 1e-300)
-            db = np.where(okd, _safe_div(fcc * sb - fbc * sc, det), 0.0)
-            dc = np.where(okd, _safe_div(fbb * sc - fbc * sb, det), 0.0)
+            db, dc, okd = _step(fbb, fcc, fbc, sb, sc, intercept)
+            dc = np.clip(dc, -1.0, 1.0)
+            c[at] += dc
+            okd &= np.abs(dc) < _TOL
         else:
             okd = fbb > 0
-            db = np.where(okd, _safe_div(sb, fbb), 0.0)
-            dc = np.zeros(rows.size)
-        db = np.clip(db, -de, de)  # ln r changes by at most 1 at the top of the window per step
-        dc = np.clip(dc, -1.0, 1.0)
-        beta[rows] += db
-        c[rows] += dc
-        converged[rows] = okd & (np.abs(db) * float(np.max(e)) < _TOL) & (np.abs(dc) < _TOL)
+            db = np.divide(sb, fbb, out=np.zeros_like(sb), where=okd)  # the Gauss-Newton step
+            b = beta[at]
+            moved = b - prev_b[at]  # NaN on the first step: no secant
+            slope = np.divide(sb - prev_s[at], moved, out=np.zeros_like(sb), where=moved != 0)
+            secant = (slope < -0.2 * fbb) & (slope > -5.0 * fbb)  # (only where fbb > 0)
+            np.divide(sb, -slope, out=db, where=secant)
+            prev_b[at], prev_s[at] = b, sb
+        np.minimum(db, limit, out=db)
+        np.maximum(db, -limit, out=db)
+        beta[at] += db
+        converged[at] = okd & (np.abs(db) * emax < _TOL)
 
-    if linear:  # only beta and the reasons are used (see _background_variance): the Fisher entries suffice
-        fbb, fcc, fbc = fisher(beta, c)
-        chi2 = np.full(npix, np.nan)
-    else:
-        fbb, fcc, fbc, _sb, _sc, chi2 = moments(np.arange(npix), beta, c)
+    r = _ratio(e, beta, c)
+    wt, lam, resid = _pair_terms(r, pairs)
+    fbb, fcc, fbc, _sb, _sc = _fisher_score(r, wt, lam, resid, k["bases"], intercept)
+    resid *= resid
+    resid /= wt
+    chi2 = resid @ k["ones"]
     if intercept:
         det = fbb * fcc - fbc * fbc
         okf = det > 0
@@ -491,7 +581,15 @@ def _gauss_newton(
         reasons[i] = "the ratio fit has no curvature (no information in the window)"
     for i in np.flatnonzero((reasons == "") & (beta <= 0)):
         reasons[i] = "fitted gain/loss ratio >= 1: no positive temperature"
-    return {"beta": beta, "c": c, "var_b": var_b, "var_c": var_c, "chi2": chi2 / (n - p), "reasons": reasons}
+    return {
+        "beta": beta,
+        "c": c,
+        "var_b": var_b,
+        "var_c": var_c,
+        "chi2": chi2 / (n - p),
+        "reasons": reasons,
+        "ratio": r,  # at the answer (the background refits start there)
+    }
 
 
 def _split(data: EELSData, window: tuple[float, float], intercept: bool) -> tuple[NDArray, ...]:
@@ -539,12 +637,16 @@ def power_law_propagation(
     variances = tuple(np.maximum(sides[s][2] - sides[s][1], 0.0) for s in ("gain", "loss"))
     x = np.log(e)
     deltas = []  # (side, delta counts (n_pix, n)) for each principal direction of each side's covariance
-    for side in ("gain", "loss"):
-        cov = np.asarray(covariances[side], dtype=float).reshape(-1, 2, 2)
-        lam, vec = np.linalg.eigh(cov)
+    both = np.stack([np.asarray(covariances[side], dtype=float).reshape(-1, 2, 2) for side in ("gain", "loss")])
+    eigen = np.linalg.eigh(both)  # one call for both sides (the same decomposition of each matrix)
+    for j, side in enumerate(("gain", "loss")):
+        lam, vec = eigen[0][j], eigen[1][j]
         for k in range(2):
             step = np.sqrt(np.maximum(lam[:, k], 0.0))[:, None] * vec[:, :, k]  # (n_pix, 2): (d ln A, d r)
-            factor = np.expm1(np.clip(step[:, :1] - step[:, 1:] * x[None, :], -50.0, 50.0))
+            arg = step[:, :1] - step[:, 1:] * x[None, :]
+            if float(np.max(np.abs(step[:, 0]) + np.abs(step[:, 1]) * float(np.max(np.abs(x))))) > 50.0:
+                np.clip(arg, -50.0, 50.0, out=arg)
+            factor = np.expm1(arg, out=arg)
             deltas.append((side, sides[side][0] * factor))
     return {"variances": variances, "deltas": deltas}
 
@@ -558,29 +660,37 @@ def _background_variance(
     vg: NDArray,
     vl: NDArray,
     intercept: bool,
-    gain: float,
 ) -> NDArray:
     """Variance of beta from the background fit: sum over principal directions of (beta(shifted) - beta)^2.
 
     Linear propagation: each shifted beta is one Gauss-Newton step from the converged fit (the background moves
-    by one of its standard deviations, a small change), not a fit from scratch.
+    by one of its standard deviations, a small change), not a fit from scratch.  A shift counts where the moved
+    data pass the fit's signal checks, the step's Fisher matrix allows it and the moved beta stays > 0.
     """
-    total = np.zeros_like(out["beta"])
-    npix = g.shape[0]
-    k = len(prop["deltas"])
-    # the k shifted fits of a block of rows run as one fit of k x rows (every row is fitted on its own, so the
-    # numbers are those of k separate fits; the blocks bound the stacked copies)
-    for b0 in range(0, npix, _REFIT_ROWS):
-        rows = slice(b0, min(b0 + _REFIT_ROWS, npix))
-        gg = np.concatenate([g[rows] - d[rows] if side == "gain" else g[rows] for side, d in prop["deltas"]])
-        ll = np.concatenate([lc[rows] - d[rows] if side == "loss" else lc[rows] for side, d in prop["deltas"]])
-        start = (np.tile(out["beta"][rows], k), np.tile(out["c"][rows], k))
-        moved = _fit_pixels(e, gg, ll, np.tile(vg[rows], (k, 1)), np.tile(vl[rows], (k, 1)), intercept, gain, start)
-        m = rows.stop - rows.start
-        for i in range(k):
-            part = slice(i * m, (i + 1) * m)
-            d = np.where(moved["reasons"][part] == "", moved["beta"][part] - out["beta"][rows], 0.0)
-            total[rows] += d * d
+    beta, k, r = out["beta"], out["constants"], out["ratio"]  # the same ratio for every shift: the converged one
+    gain, ones, base = k["gain"], k["ones"], k["pairs"]
+    emax = float(np.max(e))
+    total = np.zeros_like(beta)
+    sums = k["variance_sums"]
+    # blocks of rows: a whole image's shifted copies would leave the processor's cache (every row on its own)
+    for b0 in range(0, beta.size, _REFIT_ROWS):
+        rows = slice(b0, min(b0 + _REFIT_ROWS, beta.size))
+        for side, delta in prop["deltas"]:
+            if side == "gain":  # the other side's non-Poisson variance does not move
+                gk, lk = g[rows] - delta[rows], lc[rows]
+                d = _pair_data(gk, lk, vg[rows], vl[rows], gain, base["floor"][rows], xl=base["xl"][rows])
+            else:
+                gk, lk = g[rows], lc[rows] - delta[rows]
+                d = _pair_data(gk, lk, vg[rows], vl[rows], gain, base["floor"][rows], xg=base["xg"][rows])
+            rr = r[rows]
+            wt, lam, resid = _pair_terms(rr, d)
+            db, _dc, okd = _step(*_fisher_score(rr, wt, lam, resid, k["bases"], intercept), intercept)
+            db = np.clip(db, -1.0 / emax, 1.0 / emax)
+            _sig_g, _sig_l, _ratio_sum, no_loss, no_gain, too_big = _signal_checks(
+                gk @ ones, lk @ ones, sums[0][rows], sums[1][rows]
+            )
+            ok = okd & ~(no_loss | no_gain | too_big) & (beta[rows] + db > 0)
+            total[rows] += np.where(ok, db, 0.0) ** 2
     return total
 
 
@@ -616,14 +726,14 @@ def window_fit(
     """
     out = _fit_pixels(e, g, lc, vg, vl, intercept, gain)
     if propagation is not None:
-        out["var_bg"] = _background_variance(out, propagation, e, g, lc, vg, vl, intercept, gain)
+        out["var_bg"] = _background_variance(out, propagation, e, g, lc, vg, vl, intercept)
     reasons = out["reasons"]
     valid = reasons == ""
     beta = np.where(valid, out["beta"], 1.0)
     temperature = np.where(valid, 1.0 / (KB_MEV * beta), np.nan)
     chi2r = np.where(valid, out["chi2"], np.nan)
     dof = e.size - (2 if intercept else 1)
-    p_value = np.where(valid, stats.chi2.sf(np.where(valid, chi2r, 0.0) * dof, dof), np.nan)
+    p_value = np.where(valid, special.chdtrc(dof, np.where(valid, chi2r, 0.0) * dof), np.nan)  # = stats.chi2.sf
     adequate = ~valid | (p_value >= ADEQUACY_P)
     # inadequate: the fit's own (statistical) variance is scaled by chi2/dof; the propagated background variance
     # (one fit, correlated across channels, which itself raises chi2) is added unscaled
