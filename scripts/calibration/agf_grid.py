@@ -19,6 +19,12 @@ relative to the 1215-frequency G (truth 1).  The points are not independent (the
 move together), so a row's coverage has a larger error than sqrt(0.68 0.32 / n).  The 1215-frequency sweeps are
 read from ``.kapitza-cache/agf_grid_error/`` when the benchmark left them there, otherwise computed (a few
 minutes for all eleven on two cores).
+
+Measured (2026-11-24): pooled over the 220 points the estimate covered 0.795 (the design set it was fitted on:
+0.680), over the band's top; per family 0.68 ([110]/[111]), 0.76 (intermixed), 0.83 ([001] 1x1) and 1.00
+(LJ Ar|heavy-Ar, whose estimate is too wide).  The signed error is mostly positive (the coarse grid's G above
+the truth; median +0.18 estimates).  The rows are claimed and published as measured: the factor is not retuned
+on these cases.
 """
 
 from __future__ import annotations
@@ -104,18 +110,30 @@ def rows(
     grids: tuple[int, ...] = GRIDS,
     cache: Path | None = CACHE,
 ) -> list[common.CalibrationRow]:
-    """One row per family: its cases x ``grids`` x :data:`TEMPS`, against the ``fine``-frequency G."""
-    out = []
+    """One row per family (its cases x ``grids`` x :data:`TEMPS`, against the ``fine``-frequency G), and one of
+    all families pooled when there are several."""
+    out, pooled = [], {}
     for case, members in families.items():
-        points = [p for name, options in members.items() for p in outcomes(sweep(name, options, fine, cache), grids)]
-        z = np.array([(e - t) / s for e, s, t, _ in points])
-        note = (
-            f"n = {len(members)} cases x {len(grids)} grids ({'/'.join(map(str, grids))} of {fine} frequencies) x "
-            f"{TEMPS.size} temperatures (10-1000 K), not seeds; signed error / estimate: median {np.median(z):+.2f}, "
-            f"mean {np.mean(z):+.2f}; beyond 2 estimates {np.mean(np.abs(z) > 2):.0%}"
-        )
-        out.append(common.summarize(ESTIMATOR, case, f"G of {fine} frequencies", points, "claimed", note))
+        out.append(_row(case, members, fine, grids, cache))
+        pooled.update(members)
+    if len(families) > 1:
+        out.append(_row(f"all {len(families)} families above", pooled, fine, grids, cache))
     return out
+
+
+def _row(
+    case: str, members: dict[str, dict], fine: int, grids: tuple[int, ...], cache: Path | None
+) -> common.CalibrationRow:
+    points = [p for name, options in members.items() for p in outcomes(sweep(name, options, fine, cache), grids)]
+    z = np.array([(e - t) / s for e, s, t, _ in points])
+    note = (
+        f"n = {len(members)} cases x {len(grids)} grids ({'/'.join(map(str, grids))} of {fine} frequencies) x "
+        f"{TEMPS.size} temperatures (10-1000 K), not seeds; signed error / estimate per point: median "
+        f"{np.median(z):+.2f}, mean {np.mean(z):+.2f}, beyond 2 estimates {np.mean(np.abs(z) > 2):.0%} (bias / σ, "
+        "mean error / median σ, is led by the 15-frequency points, whose true errors (median 2.2 % of G on the "
+        "test set) are about 5x to 80x those of the finer grids)"
+    )
+    return common.summarize(ESTIMATOR, case, f"G of {fine} frequencies", points, "claimed", note)
 
 
 def run(n_seeds: int) -> list[common.CalibrationRow]:
