@@ -147,8 +147,8 @@ def agf_command(
         typer.Option(
             help="Adaptive frequency grid: refine where the integrand needs it until the estimated frequency-grid "
             "error of G is below this fraction of G at every temperature (e.g. 1e-2), > 0 and < 1.  A 1-sigma "
-            "statement: the true error is within it in about 2 cases in 3; the bound, also reported, is the "
-            "guarantee.",
+            "statement (the estimate covers the true error in about 2 cases in 3), not a guarantee: the bound, "
+            "also reported, is one.",
             show_default="a uniform grid",
         ),
     ] = None,

@@ -378,8 +378,8 @@ def run_agf(
     frequency_tolerance : float, optional
         Relative error of the two-probe G(T) to aim for at every reported temperature, 0 < tolerance < 1: the
         grid then starts coarse and is refined where the integrand needs it (:func:`.grid.adaptive_transmission`)
-        until its 1-sigma estimated error is below the tolerance (the true error then within it in about 2 cases
-        in 3; the bound, also reported, is the guarantee) or ``frequencies`` are reached (a note says so).
+        until its 1-sigma estimated error is below the tolerance (a 1-sigma statement, not a guarantee: the bound,
+        also reported, is one) or ``frequencies`` are reached (a note says so).
     temperature : array_like
         K, >= 0, shape (n_T,).
     eta : float
