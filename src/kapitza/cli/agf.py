@@ -77,7 +77,7 @@ def grid_error_line(result: Any) -> str:
 
     return (
         f"frequency-grid error of G two-probe: estimated {shown(result.frequency_grid_error_estimate)} "
-        f"(calibrated: covered the true error in about 9 cases in 10); bound "
+        f"(1-sigma: covered the true error in about 2 cases in 3); bound "
         f"{shown(result.frequency_grid_error_bound)} at T = " + ", ".join(f"{t:g}" for t in result.temperature) + " K"
     )
 
@@ -146,7 +146,9 @@ def agf_command(
         float | None,
         typer.Option(
             help="Adaptive frequency grid: refine where the integrand needs it until the estimated frequency-grid "
-            "error of G is below this fraction of G at every temperature (e.g. 1e-2), > 0 and < 1.",
+            "error of G is below this fraction of G at every temperature (e.g. 1e-2), > 0 and < 1.  A 1-sigma "
+            "statement (the estimate covers the true error in about 2 cases in 3), not a guarantee: the bound, "
+            "also reported, is one.",
             show_default="a uniform grid",
         ),
     ] = None,

@@ -63,20 +63,24 @@ def mixed():
     return result
 
 
-def test_estimate_is_calibrated_on_two_interfaces(fine, mixed):
-    """The calibrated estimate against the 1215-frequency G of the same sweep (the fixtures): on the uniform
-    grids of 15, 45, 135 and 405 at 50, 100 and 300 K of both interfaces (24 cases) it covers the true error in
-    at least 68 % of them (benchmarks/agf_grid_error.py measured 92 % on its design set), is below the bound
-    everywhere, and is much tighter: its median ratio to the true error is below 5 where the bound's is above."""
-    true, estimate, bound = [], [], []
+def test_estimate_is_a_one_sigma_error_on_two_interfaces(fine, mixed):
+    """The 1-sigma estimate against the 1215-frequency G of the same sweep (the fixtures): on the uniform grids of
+    15, 45, 135 and 405 at 50, 100 and 300 K of both interfaces (24 points) it covers the true error in a share
+    that 24 points (about 8 independent: the three temperatures of a grid move together) cannot pin to 0.60-0.76:
+    0.40-0.95 is asserted (measured 14 of 24 = 0.58; benchmarks/agf_grid_error.py 0.68 on its design set, 0.80
+    on its test set); no point is beyond 3 estimates (measured at most 1.96); it is below the bound everywhere
+    and much tighter: its median ratio to the true error is below 5 where the bound's is above (1.1 and 7.7)."""
+    true, signed, estimate, bound = [], [], [], []
     for reference in (fine, mixed):
         for n in (15, 45, 135, 405):
             g, e, b = embedded(reference, n)
             true.extend(np.abs(g - reference.conductance))
+            signed.extend(g - reference.conductance)
             estimate.extend(e)
             bound.extend(b)
-    true, estimate, bound = map(np.array, (true, estimate, bound))
-    assert np.mean(estimate >= true) >= 0.68, estimate / true
+    true, signed, estimate, bound = map(np.array, (true, signed, estimate, bound))
+    assert 0.40 <= np.mean(estimate >= true) <= 0.95, estimate / true
+    assert np.all(np.abs(signed) <= 3 * estimate), signed / estimate
     assert np.all(estimate < bound)
     assert np.median(estimate / true) < 5.0 < np.median(bound / true), (estimate / true, bound / true)
 
@@ -94,18 +98,19 @@ def test_run_states_the_error_of_its_uniform_grid(fine):
 
 
 def test_adaptive_grid_agrees_with_the_fine_grid_within_its_bound(fine):
-    """frequency_tolerance=0.03: the run stops with its estimate below it, with fewer frequencies than the cap,
-    and its G is within its bound of the 1215-frequency G (and within the tolerance); the merged transmission is
-    sorted with widths that fill the grid."""
-    result, _ = run_agf("Si", "Ge", frequencies=400, frequency_tolerance=0.03, **BASE)
+    """frequency_tolerance=0.01 (a 1-sigma tolerance: at 0.03 the 45 start frequencies already meet it here): the
+    run refines past its start grid and stops with its estimate below the tolerance, with fewer frequencies than
+    the cap, and its G is within its bound of the 1215-frequency G (and, here, within the tolerance); the merged
+    transmission is sorted with widths that fill the grid."""
+    result, _ = run_agf("Si", "Ge", frequencies=400, frequency_tolerance=0.01, **BASE)
     t = result.transmission
     assert np.all(np.diff(t.omega) > 0)
     np.testing.assert_allclose(t.omega_weights.sum(), result.settings["omega_max_rad_s"], rtol=1e-12)
-    assert t.omega.size < 400 and result.settings["adaptive_frequencies"] == t.omega.size
-    assert np.all(result.frequency_grid_error_estimate <= 0.03 * result.conductance)
+    assert 45 < t.omega.size < 400 and result.settings["adaptive_frequencies"] == t.omega.size
+    assert np.all(result.frequency_grid_error_estimate <= 0.01 * result.conductance)
     assert np.all(result.frequency_grid_error_estimate <= result.frequency_grid_error_bound)
     assert np.all(np.abs(result.conductance - fine.conductance) <= result.frequency_grid_error_bound)
-    assert np.all(np.abs(result.conductance - fine.conductance) <= 0.03 * fine.conductance)
+    assert np.all(np.abs(result.conductance - fine.conductance) <= 0.01 * fine.conductance)
     assert any(n.startswith("adaptive frequency grid:") for n in result.notes)
     assert result.lead_omega.shape[1] == t.omega.size  # the leads' grids have as many frequencies
 
@@ -140,8 +145,9 @@ def test_adaptive_grid_on_a_dask_local_cluster_equals_the_in_process_run():
     """Two worker processes (a LocalCluster through workers=2): every round's frequencies are the same, so the
     merged transmission and G equal the in-process ones exactly."""
     pytest.importorskip("distributed")
-    args = dict(frequencies=120, frequency_tolerance=0.03, kpoints=2, check_broadening=False, temperature=TEMPS)
+    args = dict(frequencies=120, frequency_tolerance=0.01, kpoints=2, check_broadening=False, temperature=TEMPS)
     local, _ = run_agf("Si", "Ge", **args)
+    assert local.transmission.omega.size > 45  # more than the start round
     remote, _ = run_agf("Si", "Ge", workers=2, **args)
     np.testing.assert_array_equal(remote.transmission.omega, local.transmission.omega)
     np.testing.assert_array_equal(remote.transmission.xi_k, local.transmission.xi_k)
@@ -158,7 +164,7 @@ def test_adaptive_run_resumes_finished_rounds(tmp_path):
     """Stopped in its second round, a rerun with the same settings finds round 0 in its own checkpoint
     subfolder (only later units computed) and gives the uninterrupted result bit for bit."""
     out = tmp_path / "sige.npz"
-    args = dict(frequencies=200, frequency_tolerance=0.03, kpoints=2, check_broadening=False, temperature=TEMPS)
+    args = dict(frequencies=200, frequency_tolerance=0.01, kpoints=2, check_broadening=False, temperature=TEMPS)
     seen = []
 
     def stop(done, total):

@@ -161,8 +161,8 @@ class AGFResult:
     notes : tuple of str
         Modelling choices the user should know about.
     frequency_grid_error_estimate : ndarray
-        Estimated (calibrated: it covered the true error in about 9 cases in 10 measured) quadrature error of
-        ``conductance`` from the frequency grid, W m^-2 K^-1, shape (n_T,) (:func:`.grid.estimated_error`);
+        Estimated 1-sigma quadrature error of ``conductance`` from the frequency grid (calibrated: it covered
+        the true error in about 2 cases in 3 measured), W m^-2 K^-1, shape (n_T,) (:func:`.grid.estimated_error`);
         empty for results saved before it was estimated.
     frequency_grid_error_bound : ndarray
         Conservative bound on the same error (typically 5x to 100x the true error), W m^-2 K^-1, shape (n_T,)
@@ -378,7 +378,8 @@ def run_agf(
     frequency_tolerance : float, optional
         Relative error of the two-probe G(T) to aim for at every reported temperature, 0 < tolerance < 1: the
         grid then starts coarse and is refined where the integrand needs it (:func:`.grid.adaptive_transmission`)
-        until its stated error is below the tolerance or ``frequencies`` are reached (a note says so).
+        until its 1-sigma estimated error is below the tolerance (a 1-sigma statement, not a guarantee: the bound,
+        also reported, is one) or ``frequencies`` are reached (a note says so).
     temperature : array_like
         K, >= 0, shape (n_T,).
     eta : float
