@@ -636,24 +636,24 @@ def power_law_side(
     icpt, slope, found = _power_law_start(counts, x, power_law_table(x) if table is None else table)
     if not np.all(found):
         icpt[~found], slope[~found] = _log_start(counts[~found], variance[~found], basis)
-    ones, x2 = basis[:, 0], basis[:, 2]
+    lin = basis[:, :2]
+    x_reach = float(np.abs(x).max())
     for _ in range(50):
-        mu = _log_linear(icpt, slope, x)
-        h0, h1, h2 = mu @ ones, mu @ x, mu @ x2
-        resid = counts - mu
-        g0, g1 = resid @ ones, resid @ x
+        mu = _log_linear(icpt, slope, x, x_reach)
+        h0, h1, h2 = (mu @ basis).T  # sums of mu, mu x, mu x^2: one product
+        g0, g1 = (np.subtract(counts, mu, out=mu) @ lin).T  # sums of the residuals, times 1 and x
         det = h0 * h2 - h1 * h1
         d_icpt = (h2 * g0 - h1 * g1) / det
         d_slope = (h0 * g1 - h1 * g0) / det
         icpt = icpt + d_icpt
         slope = slope + d_slope
-        if np.all(np.abs(d_icpt) < 1e-10 * (1.0 + np.abs(icpt))) and np.all(
+        if (np.abs(d_icpt) < 1e-10 * (1.0 + np.abs(icpt))).all() and (
             np.abs(d_slope) < 1e-10 * (1.0 + np.abs(slope))
-        ):
+        ).all():
             break
-    mu = _log_linear(icpt, slope, x)
-    h0, h1, h2 = mu @ ones, mu @ x, mu @ x2
-    m0, m1, m2 = variance @ ones, variance @ x, variance @ x2
+    mu = _log_linear(icpt, slope, x, x_reach)
+    h0, h1, h2 = (mu @ basis).T
+    m0, m1, m2 = (variance @ basis).T
     det = h0 * h2 - h1 * h1
     # H^-1 = [[h2, -h1], [-h1, h0]] / det; cov(icpt, slope) = H^-1 M H^-1 (M = [[m0, m1], [m1, m2]])
     p00, p01 = (h2 * m0 - h1 * m1) / det, (h2 * m1 - h1 * m2) / det  # rows of H^-1 M
@@ -745,13 +745,15 @@ def _power_law_start(
     return icpt, -r, found
 
 
-def _log_linear(icpt: NDArray[np.float64], slope: NDArray[np.float64], x: NDArray[np.float64]) -> NDArray:
-    """exp(icpt + slope x) per row (n_pix, m), the exponent held within +-700."""
+def _log_linear(
+    icpt: NDArray[np.float64], slope: NDArray[np.float64], x: NDArray[np.float64], x_reach: float | None = None
+) -> NDArray:
+    """exp(icpt + slope x) per row (n_pix, m), the exponent held within +-700 (``x_reach``: max |x|, if known)."""
     eta = np.multiply.outer(slope, x)
     eta += icpt[:, None]
-    reach = float(np.max(np.abs(icpt), initial=0.0)) + float(np.max(np.abs(slope), initial=0.0)) * float(
-        np.max(np.abs(x))
-    )
+    if x_reach is None:
+        x_reach = float(np.abs(x).max())
+    reach = float(np.abs(icpt).max(initial=0.0)) + float(np.abs(slope).max(initial=0.0)) * x_reach
     if reach > 700.0:
         np.clip(eta, -700.0, 700.0, out=eta)
     return np.exp(eta, out=eta)
