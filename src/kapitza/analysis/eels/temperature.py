@@ -720,9 +720,7 @@ def _background_variance(
         db, _dc, okd = _step(*fisher, intercept)
         np.clip(db, -1.0 / emax, 1.0 / emax, out=db)
         sgk, slk = (np.stack(x) for x in zip(*moved_sums))
-        _sig_g, _sig_l, _ratio_sum, no_loss, no_gain, too_big = _signal_checks(
-            sgk, slk, sums[0][rows], sums[1][rows]
-        )
+        _sig_g, _sig_l, _ratio_sum, no_loss, no_gain, too_big = _signal_checks(sgk, slk, sums[0][rows], sums[1][rows])
         ok = okd & ~(no_loss | no_gain | too_big) & (beta[rows] + db > 0)
         sq = np.where(ok, db, 0.0) ** 2
         for j in range(sq.shape[0]):  # shift by shift, in order
