@@ -102,7 +102,7 @@ DEFAULT_CHUNK_MB = 64.0
 _MAX_HALF = 5
 #: Pixels per block of the fits (whole bins of positions): large enough that numpy's fixed cost per call is small,
 #: small enough for the temporaries to stay in cache (measured on the 2-core development machine, 128 x 128 x 2048
-#: image, 2026-11-24: 64 pixels 41-43 us per pixel, 128-512 33-36, 1024 37).
+#: image, 2026-11-24: 64 pixels 41-43 us per pixel, 128-512 33-37, 1024 37).
 _FIT_PIXELS = 256
 
 
