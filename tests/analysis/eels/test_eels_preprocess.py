@@ -367,3 +367,30 @@ def test_power_law_fit_solves_the_poisson_score_equations():
         ref[0, 1] = ref[1, 0] = -ref[0, 1]  # (a, r) with r = -slope
         # the last row's H is nearly singular (condition ~1e9): the two inverses agree to rounding x that
         np.testing.assert_allclose(cov[i], ref, rtol=1e-8 if i < 6 else 1e-6)
+
+
+def test_power_law_start_table_cubics_are_the_hermite_interpolants():
+    """The start table's per-interval cubics (Horner in t) are the cubic Hermite interpolants of r(m) (slopes
+    -1 / var) and of ln z(r) (slopes -m) through the table's points, written out plainly here: to 1e-12."""
+    from kapitza.analysis.eels.preprocess import _cubic_at, power_law_table
+
+    x = np.log(np.r_[np.arange(12.0, 18.0, 0.25), np.arange(110.0, 125.0, 0.25)])
+    grid, mean, var, log_z, _xm, r_of_mean, log_z_of_r = power_law_table(x)
+
+    def hermite(t, h, y0, y1, d0, d1):
+        return (
+            (2 * t**3 - 3 * t**2 + 1) * y0
+            + (t**3 - 2 * t**2 + t) * h * d0
+            + (3 * t**2 - 2 * t**3) * y1
+            + (t**3 - t**2) * h * d1
+        )
+
+    rng = np.random.default_rng(2)
+    i = rng.integers(0, grid.size - 1, 200)
+    t = rng.random(200)
+    m = mean[i] + t * (mean[i + 1] - mean[i])
+    r = hermite(t, mean[i + 1] - mean[i], grid[i], grid[i + 1], -1.0 / var[i], -1.0 / var[i + 1])
+    np.testing.assert_allclose(_cubic_at(r_of_mean[:, i], m), r, rtol=1e-12, atol=1e-12 * np.abs(grid).max())
+    s = grid[i] + t * (grid[i + 1] - grid[i])
+    z = hermite(t, grid[i + 1] - grid[i], log_z[i], log_z[i + 1], -mean[i], -mean[i + 1])
+    np.testing.assert_allclose(_cubic_at(log_z_of_r[:, i], s), z, rtol=1e-12, atol=1e-12 * np.abs(log_z).max())

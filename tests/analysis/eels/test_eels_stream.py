@@ -315,3 +315,36 @@ def test_the_fwhm_from_the_channels_around_zero_is_that_of_the_whole_sum(raw):
     expected = peak_fwhm(plan_bad.energy, stream._centred_sum(bad, plan_bad, exact=True))
     got = stream._centred_fwhm(bad, plan_bad, stream._zlp_pass(bad, plan.rows)[1], False)
     assert got == pytest.approx(expected, rel=1e-13)
+
+
+@pytest.mark.parametrize("intercept", [False, True])
+def test_the_block_size_does_not_change_the_numbers(raw, monkeypatch, intercept):
+    """The fits run on blocks of ``_FIT_PIXELS`` pixels (256: the 42 pixels here are one block); blocks of 4 give
+    the same map to 1e-12 (the power law stops when all pixels of a block have converged)."""
+    import kapitza.analysis.eels.stream as stream
+
+    one = stream_temperature_map(raw, WINDOW, fit_windows_mev=BG, intercept=intercept)
+    monkeypatch.setattr(stream, "_FIT_PIXELS", 4)
+    many = stream_temperature_map(raw, WINDOW, fit_windows_mev=BG, intercept=intercept)
+    assert_same(many, one)
+
+
+#: Pixels (0, 0), (3, 2) and (6, 5) of the map of ``raw`` at commit 111e902: temperatures and errors, K.
+BEFORE = {
+    False: ([273.0874554998984, 291.13685542288573, 293.6131965373649], [12.942463922912685, 11.43223799555533,
+                                                                            12.126236239475404]),
+    True: ([242.19897122295905, 323.2901895467052, 507.0537530522179], [47.988621468947834, 71.30752191031192,
+                                                                           188.6980676737537]),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("intercept", [False, True])
+def test_the_map_keeps_the_numbers_of_before_the_second_speed_up(raw, intercept):
+    """Pixels (0, 0), (3, 2) and (6, 5) of the map as commit 111e902 gave them (before the refits were taken
+    together, the power law's start read off per-interval cubics and the blocks grew from 64 to 256 pixels): the
+    same fixed point, to 1e-9 (it moved by at most 6e-15 in T and 4e-13 in its error on the benchmark's images)."""
+    m = stream_temperature_map(raw, WINDOW, fit_windows_mev=BG, intercept=intercept)
+    temperature, error = BEFORE[intercept]
+    at = ([0, 3, 6], [0, 2, 5])
+    np.testing.assert_allclose(m.temperature[at], temperature, rtol=1e-9, atol=0)
+    np.testing.assert_allclose(m.temperature_err[at], error, rtol=1e-9, atol=0)

@@ -636,22 +636,23 @@ def power_law_side(
     icpt, slope, found = _power_law_start(counts, x, power_law_table(x) if table is None else table)
     if not np.all(found):
         icpt[~found], slope[~found] = _log_start(counts[~found], variance[~found], basis)
-    ones, x2 = basis[:, 0], basis[:, 2]
+    ones, x2 = basis[:, 0].copy(), basis[:, 2].copy()  # matrix-vector products (faster than one with 3 columns)
+    x_reach = float(np.abs(x).max())
     for _ in range(50):
-        mu = _log_linear(icpt, slope, x)
+        mu = _log_linear(icpt, slope, x, x_reach)
         h0, h1, h2 = mu @ ones, mu @ x, mu @ x2
-        resid = counts - mu
+        resid = np.subtract(counts, mu, out=mu)
         g0, g1 = resid @ ones, resid @ x
         det = h0 * h2 - h1 * h1
         d_icpt = (h2 * g0 - h1 * g1) / det
         d_slope = (h0 * g1 - h1 * g0) / det
         icpt = icpt + d_icpt
         slope = slope + d_slope
-        if np.all(np.abs(d_icpt) < 1e-10 * (1.0 + np.abs(icpt))) and np.all(
+        if (np.abs(d_icpt) < 1e-10 * (1.0 + np.abs(icpt))).all() and (
             np.abs(d_slope) < 1e-10 * (1.0 + np.abs(slope))
-        ):
+        ).all():
             break
-    mu = _log_linear(icpt, slope, x)
+    mu = _log_linear(icpt, slope, x, x_reach)
     h0, h1, h2 = mu @ ones, mu @ x, mu @ x2
     m0, m1, m2 = variance @ ones, variance @ x, variance @ x2
     det = h0 * h2 - h1 * h1
@@ -695,17 +696,11 @@ _START_POINTS = 193
 _START_RANGE = 30.0
 
 
-def _hermite(t: NDArray, h: NDArray, y0: NDArray, y1: NDArray, d0: NDArray, d1: NDArray) -> NDArray:
-    """The cubic through (0, y0) and (1, y1) with slopes d0 h, d1 h (a step h wide), at t in [0, 1]."""
-    t2 = t * t
-    t3 = t2 * t
-    return (2 * t3 - 3 * t2 + 1) * y0 + (t3 - 2 * t2 + t) * h * d0 + (3 * t2 - 2 * t3) * y1 + (t3 - t2) * h * d1
-
-
 def power_law_table(x: NDArray[np.float64]) -> tuple[NDArray[np.float64], ...]:
     """The table of :func:`_power_law_start` for the fit channels' x = ln|E / 1 meV| (m,): r, m(r), the variance of
-    x weighted by exp(-r x), ln sum exp(-r (x - <x>)) and <x> (a function of the channels only: one table serves
-    every spectrum fitted on them)."""
+    x weighted by exp(-r x), ln sum exp(-r (x - <x>)), <x>, and the cubic Hermite interpolants of r(m) and of
+    ln sum exp(-r (x - <x>)) over r, per interval (:func:`_cubics`; a function of the channels only: one table
+    serves every spectrum fitted on them)."""
     x = np.asarray(x, dtype=float).reshape(-1)
     xm = float(x.mean())
     xc = x - xm
@@ -715,7 +710,29 @@ def power_law_table(x: NDArray[np.float64]) -> tuple[NDArray[np.float64], ...]:
     z = weights.sum(axis=1)
     mean = (weights @ xc) / z
     var = (weights @ (xc * xc)) / z - mean * mean
-    return grid, mean, var, np.log(z), np.array([xm])
+    log_z = np.log(z)
+    return grid, mean, var, log_z, np.array([xm]), _cubics(mean, grid, -1.0 / var), _cubics(grid, log_z, -mean)
+
+
+def _cubics(u: NDArray[np.float64], y: NDArray[np.float64], dy: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The cubic Hermite interpolant of y(u) (slopes dy) on each interval of the knots u, as rows (u0, 1 / h, and the
+    coefficients of 1, t, t^2, t^3 in t = (u - u0) / h): (6, len(u) - 1)."""
+    h = np.diff(u)
+    y0, y1, d0, d1 = y[:-1], y[1:], h * dy[:-1], h * dy[1:]
+    return np.stack((u[:-1], 1.0 / h, y0, d0, 3.0 * (y1 - y0) - 2.0 * d0 - d1, 2.0 * (y0 - y1) + d0 + d1))
+
+
+def _cubic_at(c: NDArray[np.float64], u: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The interpolants of :func:`_cubics` (``c``: their rows at each point's interval) at the points u."""
+    t = u - c[0]
+    t *= c[1]
+    out = c[5] * t
+    out += c[4]
+    out *= t
+    out += c[3]
+    out *= t
+    out += c[2]
+    return out
 
 
 def _power_law_start(
@@ -730,28 +747,28 @@ def _power_law_start(
     way (about 1e-5 from the fit's answer, which the Newton steps then reach in two steps).  ``found`` is False
     where the counts' mean x lies outside the table (or no counts): those rows start elsewhere.
     """
-    grid, mean, var, log_z, xm = table
+    grid, mean, _var, _log_z, xm, r_of_mean, log_z_of_r = table
     total = counts @ np.ones(x.size)
     found = total > 0
     xbar = (counts @ (x - xm[0])) / np.where(found, total, 1.0)
     found &= (xbar > mean[0]) & (xbar < mean[-1])
     i = np.clip(np.searchsorted(mean, xbar) - 1, 0, grid.size - 2)
-    h = mean[i + 1] - mean[i]
-    r = _hermite((xbar - mean[i]) / h, h, grid[i], grid[i + 1], -1.0 / var[i], -1.0 / var[i + 1])
-    h = grid[i + 1] - grid[i]
-    log_zr = _hermite((r - grid[i]) / h, h, log_z[i], log_z[i + 1], -mean[i], -mean[i + 1])
+    r = _cubic_at(r_of_mean[:, i], xbar)
+    log_zr = _cubic_at(log_z_of_r[:, i], r)
     icpt = np.log(np.where(found, total, 1.0)) - log_zr + r * xm[0]  # sum mu = A exp(-r <x>) sum exp(-r (x - <x>))
     found &= np.isfinite(icpt) & np.isfinite(r)
     return icpt, -r, found
 
 
-def _log_linear(icpt: NDArray[np.float64], slope: NDArray[np.float64], x: NDArray[np.float64]) -> NDArray:
-    """exp(icpt + slope x) per row (n_pix, m), the exponent held within +-700."""
+def _log_linear(
+    icpt: NDArray[np.float64], slope: NDArray[np.float64], x: NDArray[np.float64], x_reach: float | None = None
+) -> NDArray:
+    """exp(icpt + slope x) per row (n_pix, m), the exponent held within +-700 (``x_reach``: max |x|, if known)."""
     eta = np.multiply.outer(slope, x)
     eta += icpt[:, None]
-    reach = float(np.max(np.abs(icpt), initial=0.0)) + float(np.max(np.abs(slope), initial=0.0)) * float(
-        np.max(np.abs(x))
-    )
+    if x_reach is None:
+        x_reach = float(np.abs(x).max())
+    reach = float(np.abs(icpt).max(initial=0.0)) + float(np.abs(slope).max(initial=0.0)) * x_reach
     if reach > 700.0:
         np.clip(eta, -700.0, 700.0, out=eta)
     return np.exp(eta, out=eta)

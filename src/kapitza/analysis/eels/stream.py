@@ -35,9 +35,9 @@ bit, gets that sum in the whole image's order.  ``tests/analysis/eels/test_eels_
 1e-12; measured on the 128 x 128 benchmark image (benchmarks/eels.py): 7.8e-16 in T and 1.7e-13 in its
 error.
 
-Speed: the fits run on blocks of 64 pixels (their temporaries stay in the processor's cache); the channels a
-chunk needs are shifted as slices of runs of consecutive channels; the power law's start table and the fit
-channels' logarithms are made once per map (:func:`_columns`).
+Speed: the fits run on blocks of 256 pixels (few numpy calls per pixel; their temporaries stay in the processor's
+cache); the channels a chunk needs are shifted as slices of runs of consecutive channels; the power law's start table
+and the fit channels' logarithms are made once per map (:func:`_columns`).
 
 Memory: one chunk of raw counts and variances (``chunk_mb``, default :data:`DEFAULT_CHUNK_MB`) plus
 temporaries of the shifted channels (a fraction of a chunk) and per-pixel results (22 numbers per pixel from
@@ -100,9 +100,10 @@ LAZY_SUFFIXES = (".dm3", ".dm4", ".emd", ".hspy")
 DEFAULT_CHUNK_MB = 64.0
 #: Channels kept around each pixel's highest channel in pass 1 (the largest half width of the ZLP fit).
 _MAX_HALF = 5
-#: Pixels per block of the fits (whole bins of positions): small enough for the temporaries to stay in cache
-#: (measured on the 2-core development machine: 48-192 pixels about equally fast, 256 and more slower).
-_FIT_PIXELS = 64
+#: Pixels per block of the fits (whole bins of positions): large enough that numpy's fixed cost per call is small,
+#: small enough for the temporaries to stay in cache (measured on the 2-core development machine, 128 x 128 x 2048
+#: image, 2026-11-24: 64 pixels 41-43 us per pixel, 128-512 33-37, 1024 37).
+_FIT_PIXELS = 256
 
 
 # ----------------------------------------------------------------------------------------------------- reading

@@ -347,7 +347,7 @@ def _fit_pixels(
             f"gain/loss ratio {float(ratio_sum[i]):.4g} >= 1: no positive temperature (is the loss side positive?)"
         )
     beta, c = _start(e, g, lc, vg, vl, sl, ratio_sum, intercept)
-    return {**_gauss_newton(e, g, lc, k, intercept, beta, c, reasons), "constants": k}
+    return {**_gauss_newton(e, g, lc, k, intercept, beta, c, reasons), "constants": k, "window_sums": (sg, sl)}
 
 
 def _start(
@@ -387,13 +387,15 @@ def _start(
     return np.where(bad0, first, beta0), np.where(bad0, 0.0, c0)
 
 
-def _ratio(e: NDArray, beta: NDArray, c: NDArray) -> NDArray:
-    """r = exp(c - beta E) per pixel (rows of ``beta``, ``c``) and pair (columns of ``e``), the exponent held
-    within +-700 (no overflow for a wild start)."""
+def _ratio(e: NDArray, beta: NDArray, c: NDArray | None) -> NDArray:
+    """r = exp(c - beta E) per pixel (rows of ``beta``, ``c``; None: c = 0) and pair (columns of ``e``), the
+    exponent held within +-700 (no overflow for a wild start)."""
     x = np.multiply.outer(-beta, e)
-    x += c[:, None]
-    reach = max(-float(np.min(beta, initial=0.0)), float(np.max(beta, initial=0.0))) * float(np.max(e))
-    if reach + max(-float(np.min(c, initial=0.0)), float(np.max(c, initial=0.0))) > 700.0:
+    reach = float(np.abs(beta).max(initial=0.0)) * float(e.max(initial=0.0))
+    if c is not None:
+        x += c[:, None]
+        reach += float(np.abs(c).max(initial=0.0))
+    if reach > 700.0:
         np.clip(x, -700.0, 700.0, out=x)
     return np.exp(x, out=x)
 
@@ -536,7 +538,8 @@ def _gauss_newton(
         at: Any = slice(None) if rows.size == npix else rows
         every = 2 * rows.size > npix  # evaluate every row (views, no copies), use those of ``rows``
         d = pairs if every else {key: a[rows] for key, a in pairs.items()}
-        r = _ratio(e, beta, c) if every else _ratio(e, beta[rows], c[rows])
+        cr = None if not intercept else c if every else c[rows]  # c = 0 without an intercept: not added
+        r = _ratio(e, beta if every else beta[rows], cr)
         wt, lam, resid = _pair_terms(r, d)
         fbb, fcc, fbc, sb, sc = _fisher_score(r, wt, lam, resid, k["bases"], intercept)
         if every and rows.size < npix:
@@ -560,7 +563,7 @@ def _gauss_newton(
         beta[at] += db
         converged[at] = okd & (np.abs(db) * emax < _TOL)
 
-    r = _ratio(e, beta, c)
+    r = _ratio(e, beta, c if intercept else None)
     wt, lam, resid = _pair_terms(r, pairs)
     fbb, fcc, fbc, _sb, _sc = _fisher_score(r, wt, lam, resid, k["bases"], intercept)
     resid *= resid
@@ -669,28 +672,59 @@ def _background_variance(
     """
     beta, k, r = out["beta"], out["constants"], out["ratio"]  # the same ratio for every shift: the converged one
     gain, ones, base = k["gain"], k["ones"], k["pairs"]
+    scale = (lambda a: a) if gain == 1.0 else (lambda a: gain * a)
     emax = float(np.max(e))
     total = np.zeros_like(beta)
     sums = k["variance_sums"]
+    sg, sl = out["window_sums"]
     # blocks of rows: a whole image's shifted copies would leave the processor's cache (every row on its own)
     for b0 in range(0, beta.size, _REFIT_ROWS):
         rows = slice(b0, min(b0 + _REFIT_ROWS, beta.size))
+        rr = r[rows]
+        # what the four shifts share (the ratio and the side that does not move): as _pair_data and _pair_terms
+        # make them, the same numbers in the same order
+        xg0, xl0, floor = base["xg"][rows], base["xl"][rows], base["floor"][rows]
+        g0, l0, vg0, vl0 = g[rows], lc[rows], vg[rows], vl[rows]
+        rxl = rr * xl0  # gain side moves: xl stays
+        one_r = 1.0 + rr
+        rl = rr * l0  # gain side moves: r L stays
+        terms = []  # the Fisher entries and scores of each shift (the big arrays), then the rest for all at once
+        moved_sums = []
         for side, delta in prop["deltas"]:
+            dk = delta[rows]
             if side == "gain":  # the other side's non-Poisson variance does not move
-                gk, lk = g[rows] - delta[rows], lc[rows]
-                d = _pair_data(gk, lk, vg[rows], vl[rows], gain, base["floor"][rows], xl=base["xl"][rows])
+                gk, lk = g0 - dk, l0
+                xg = np.maximum(vg0 - scale(gk), 0.0)
+                xl = xl0
+                moved_sums.append((sg[rows] - dk @ ones, sl[rows]))
             else:
-                gk, lk = g[rows], lc[rows] - delta[rows]
-                d = _pair_data(gk, lk, vg[rows], vl[rows], gain, base["floor"][rows], xg=base["xg"][rows])
-            rr = r[rows]
-            wt, lam, resid = _pair_terms(rr, d)
-            db, _dc, okd = _step(*_fisher_score(rr, wt, lam, resid, k["bases"], intercept), intercept)
-            db = np.clip(db, -1.0 / emax, 1.0 / emax)
-            _sig_g, _sig_l, _ratio_sum, no_loss, no_gain, too_big = _signal_checks(
-                gk @ ones, lk @ ones, sums[0][rows], sums[1][rows]
-            )
-            ok = okd & ~(no_loss | no_gain | too_big) & (beta[rows] + db > 0)
-            total[rows] += np.where(ok, db, 0.0) ** 2
+                gk, lk = g0, l0 - dk
+                xg = xg0
+                xl = np.maximum(vl0 - scale(lk), 0.0)
+                moved_sums.append((sg[rows], sl[rows] - dk @ ones))
+            n = gk + lk
+            gn = scale(np.maximum(n, 0.0))
+            wt = rxl + gn if side == "gain" else rr * xl + gn  # w = xg + r (gain N + r xl), as _pair_terms
+            wt *= rr
+            wt += xg
+            np.maximum(wt, floor, out=wt)
+            lam = np.divide(gn, one_r)
+            lam *= n
+            lam += gk * xl
+            lam *= rr
+            lam += lk * xg
+            lam /= wt
+            resid = np.subtract(gk, rl) if side == "gain" else gk - rr * lk
+            terms.append(_fisher_score(rr, wt, lam, resid, k["bases"], intercept))
+        fisher = [np.stack(x) for x in zip(*terms)]  # (shifts, rows) each
+        db, _dc, okd = _step(*fisher, intercept)
+        np.clip(db, -1.0 / emax, 1.0 / emax, out=db)
+        sgk, slk = (np.stack(x) for x in zip(*moved_sums))
+        _sig_g, _sig_l, _ratio_sum, no_loss, no_gain, too_big = _signal_checks(sgk, slk, sums[0][rows], sums[1][rows])
+        ok = okd & ~(no_loss | no_gain | too_big) & (beta[rows] + db > 0)
+        sq = np.where(ok, db, 0.0) ** 2
+        for j in range(sq.shape[0]):  # shift by shift, in order
+            total[rows] += sq[j]
     return total
 
 
