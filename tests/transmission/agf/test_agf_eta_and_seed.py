@@ -130,3 +130,11 @@ def test_the_sampled_check_measures_what_the_full_check_does():
     full_change = abs(g2 - g1) / g2
     assert 1e-4 < full_change < 1e-2
     assert full_change / 3 < b.relative_change < 3 * full_change
+
+
+def test_eta_zero_is_refused_with_the_reason(no_build):
+    """eta = 0 is not offered (measured at inputs.ETA_MAX: Xi = -19600 at a bound state of a 2x2 intermixed
+    device at real z); the refusal says why and what to use, before any work."""
+    with pytest.raises(InputError, match=r"eta= must be > 0 \(eta = 0 is not offered: .*bound states") as info:
+        run_agf("Si", "Ge", eta=0.0, **TINY)
+    assert "default 1e-6" in str(info.value)

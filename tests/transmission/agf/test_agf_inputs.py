@@ -26,7 +26,7 @@ def no_build(monkeypatch):
     [
         ({"temperature": [-5]}, "temperature= must be finite and >= 0 K, got -5 K"),
         ({"temperature": [float("nan")]}, "got nan K"),
-        ({"eta": 0.0}, "eta= must be > 0, got 0"),
+        ({"eta": 0.0}, "eta= must be > 0 (eta = 0 is not offered: an intermixed device has bound states"),
         ({"kpoints": 0}, "kpoints="),
         ({"frequencies": 1}, "frequencies= must be >= 20"),
         ({"cells": (0, 3)}, "cells="),

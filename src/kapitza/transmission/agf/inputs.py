@@ -157,7 +157,13 @@ def _bounds(name: str, spec: Spec, value: float, label: str) -> None:
             extra = " (fewer do not resolve the phonon band: 1 frequency gives G several times too large)"
         raise InputError(f"{label} must be >= {spec.low:g}{extra}, got {show(value)}")
     if spec.above is not None and not value > spec.above:
-        raise InputError(f"{label} must be > {spec.above:g}, got {show(value)}")
+        extra = ""
+        if name == "eta" and value == 0:
+            extra = (
+                " (eta = 0 is not offered: an intermixed device has bound states at real frequencies, where its "
+                "Green's function is singular; the default 1e-6 lowers G by about 1e-4)"
+            )
+        raise InputError(f"{label} must be > {spec.above:g}{extra}, got {show(value)}")
     if spec.below is not None and not value < spec.below:
         extra = ""
         if name == "eta":
