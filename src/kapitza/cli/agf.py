@@ -354,7 +354,6 @@ def agf_command(
         err.print(f"{describe}: finished in {elapsed:.1f} s", highlight=False, soft_wrap=True)
     if as_json:
         doc = result.inputs()
-        b = result.broadening
         doc["results"] = {
             "units": {"temperature": "K", "conductance": "W m^-2 K^-1"},
             "statistics": result.settings["statistics"],
@@ -365,16 +364,7 @@ def agf_command(
             "frequency_grid_error_estimate": result.frequency_grid_error_estimate.tolist(),
             "frequency_grid_error_bound": result.frequency_grid_error_bound.tolist(),
             "dmm_conductance": dmm.conductance.tolist(),
-            "broadening_check": None
-            if b is None
-            else {
-                "eta": b.eta,
-                "temperature": b.temperature,
-                "conductance": list(b.conductance),
-                "relative_change": b.relative_change,
-                "kpoints": b.kpoints.tolist(),
-                "of_kpoints": b.of_kpoints,
-            },
+            "broadening_check": None if result.broadening is None else result.broadening.to_dict(),
             "seconds": elapsed,
         }
         typer.echo(dumps(doc))
