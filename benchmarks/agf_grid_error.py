@@ -26,21 +26,19 @@ tolerances 1e-2 and 1e-3 (cap 2000) on SW Si|Ge 1x1 (8x8 k) and 2x2 intermixed (
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-from kapitza.transmission.agf import grid
-from kapitza.transmission.agf.run import run_agf
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))  # the calibration module: one set of cases
 
-CACHE = Path(".kapitza-cache/agf_grid_error")
-FINE = 1215
-GRIDS = (405, 135, 45, 15)
-TEMPS = np.array([10.0, 30.0, 100.0, 300.0, 1000.0])
-SIGE = dict(left="Si", right="Ge")
-MIX = dict(left="Si", right="Ge", lateral=(2, 2), mixing_layers=2)
-ARAR = dict(left="Ar", right="Ar", potential="lj", masses_amu=(39.948, 159.792))
+from calibration.agf_grid import ARAR, FAMILIES, FINE, GRIDS, MIX, SIGE, TEMPS, embedded, fine_conductance  # noqa: E402
+from calibration.agf_grid import sweep as cached_sweep  # noqa: E402
+
+from kapitza.transmission.agf import grid  # noqa: E402
+from kapitza.transmission.agf.run import run_agf  # noqa: E402
 
 DESIGN = {  # the estimator (root-sum-square of the cells' bounds) and its factor were chosen on these
     "SiGe-001-1x1-k2": dict(SIGE, kpoints=2),
@@ -54,19 +52,8 @@ DESIGN = {  # the estimator (root-sum-square of the cells' bounds) and its facto
     "SiGe-001-2x2mix-s3-k2": dict(MIX, seed=3, kpoints=2),
     "ArAr-lj-k2": dict(ARAR, kpoints=2),
 }
-TEST = {  # measured only after grid.ESTIMATE_FACTOR was fixed (also the cases of scripts/calibration/agf_grid.py)
-    "SiGe-001-1x1-k5": dict(SIGE, kpoints=5),
-    "SiGe-001-1x1-k7": dict(SIGE, kpoints=7),
-    "SiGe-110-1x1-k4": dict(SIGE, normal="110", kpoints=4),
-    "SiGe-111-1x1-k2": dict(SIGE, normal="111", kpoints=2),
-    "SiGe-111-1x1-k3": dict(SIGE, normal="111", kpoints=3),
-    "SiGe-001-2x2mix-s4-k4": dict(MIX, seed=4, kpoints=4),
-    "SiGe-001-2x2mix-s5-k3": dict(MIX, seed=5, kpoints=3),
-    "SiGe-001-2x2mix-s6-k2": dict(MIX, seed=6, kpoints=2),
-    "SiGe-001-2x2mix-s7-k5": dict(MIX, seed=7, kpoints=5),
-    "ArAr-lj-k3": dict(ARAR, kpoints=3),
-    "ArAr-lj-k4": dict(ARAR, kpoints=4),
-}
+#: Measured only after grid.ESTIMATE_FACTOR was fixed: the cases of scripts/calibration/agf_grid.py's families.
+TEST = {name: options for members in FAMILIES.values() for name, options in members.items()}
 
 
 HEADER = (
@@ -77,29 +64,17 @@ HEADER = (
 
 def sweep(name: str, options: dict) -> dict[str, np.ndarray]:
     """The 1215-frequency sweep of a case (omega, widths, channels Phi), from the cache or computed."""
-    path = CACHE / f"{name}.npz"
-    if not path.exists():
-        start = time.perf_counter()
-        result, _ = run_agf(frequencies=FINE, check_broadening=False, temperature=TEMPS, **options)
-        t = result.transmission
-        CACHE.mkdir(parents=True, exist_ok=True)
-        np.savez(path, omega=t.omega, width=t.omega_weights, phi=t.transmitted_channels)
+    start = time.perf_counter()
+    data = cached_sweep(name, options)
+    if time.perf_counter() - start > 1.0:  # computed, not read
         print(f"  swept {name}: {time.perf_counter() - start:.0f} s", flush=True)
-    data = np.load(path)
-    return {k: data[k] for k in data.files}
+    return data
 
 
 def statements(data: dict[str, np.ndarray], n: int) -> tuple[np.ndarray, ...]:
     """G, bound and estimate of the embedded grid of n, and the 1215-frequency G, each shape (n_T,)."""
-    f_fine = grid.integrand(data["omega"], data["phi"], TEMPS)
-    g_fine = (f_fine * data["width"]).sum(axis=1)
-    step = FINE // n
-    cells = grid.Cells(data["omega"][step // 2 :: step], data["width"][step // 2 :: step] * step)
-    f = grid.integrand(cells.omega, data["phi"][step // 2 :: step], TEMPS)
-    g = (f * cells.width).sum(axis=1)
-    bound = grid.cell_errors(cells, f).sum(axis=1)
-    estimate = grid.estimated_error(cells, f)
-    return g, bound, estimate, g_fine
+    cells, f, g = embedded(data, n)
+    return g, grid.cell_errors(cells, f).sum(axis=1), grid.estimated_error(cells, f), fine_conductance(data)
 
 
 def table(cases: dict[str, dict], label: str) -> None:
@@ -150,7 +125,7 @@ def adaptive() -> None:
     print(f"\nADAPTIVE grid: G two-probe at T = {', '.join(f'{t:g}' for t in ADAPTIVE_TEMPS)} K, in % of G")
     for name, options in ADAPTIVE.items():
         data = sweep(name, options)
-        g_fine = (grid.integrand(data["omega"], data["phi"], ADAPTIVE_TEMPS) * data["width"]).sum(axis=1)
+        g_fine = fine_conductance(data, ADAPTIVE_TEMPS)
         print(f"{name}: G(1215) = {', '.join(f'{g / 1e6:.2f}' for g in g_fine)} MW m^-2 K^-1")
         print(f"  {'run':<22} {'freq':>5} {'rounds':>6} {'estimated':>22} {'bound':>22} {'true':>26} {'s':>5}")
         for label, extra in (
@@ -191,7 +166,7 @@ def adaptive_offline(cases: dict[str, dict], label: str) -> None:
     for name, options in cases.items():
         data = sweep(name, options)
         omega, phi, h = data["omega"], data["phi"], data["width"][0]
-        g_fine = (grid.integrand(omega, phi, temps) * data["width"]).sum(axis=1)
+        g_fine = fine_conductance(data, temps)
 
         def lookup(w, wt, _round, omega=omega, phi=phi, h=h):
             index = np.rint(w / h - 0.5).astype(int)

@@ -89,16 +89,28 @@ def sweep(name: str, options: dict, fine: int = FINE, cache: Path | None = CACHE
     return out
 
 
+def fine_conductance(data: dict[str, np.ndarray], temps: np.ndarray = TEMPS) -> np.ndarray:
+    """G of a cached sweep on its own (fine) grid at ``temps``, shape (n_T,)."""
+    return (grid.integrand(data["omega"], data["phi"], temps) * data["width"]).sum(axis=1)
+
+
+def embedded(
+    data: dict[str, np.ndarray], n: int, temps: np.ndarray = TEMPS
+) -> tuple[grid.Cells, np.ndarray, np.ndarray]:
+    """The midpoint grid of ``n`` cells held in a sweep's finer one (nodes step i + step // 2, step = fine / n):
+    its cells, the Landauer integrand there (n_T, n) and its G at ``temps`` (n_T,)."""
+    step = data["omega"].size // n
+    cells = grid.Cells(data["omega"][step // 2 :: step], data["width"][step // 2 :: step] * step)
+    f = grid.integrand(cells.omega, data["phi"][step // 2 :: step], temps)
+    return cells, f, (f * cells.width).sum(axis=1)
+
+
 def outcomes(data: dict[str, np.ndarray], grids: tuple[int, ...]) -> list[tuple[float, float, float, bool]]:
     """(G / G_fine, estimate / G_fine, 1, False) for each embedded grid of ``grids`` and each temperature."""
-    fine = data["omega"].size
-    g_fine = (grid.integrand(data["omega"], data["phi"], TEMPS) * data["width"]).sum(axis=1)
+    g_fine = fine_conductance(data)
     out = []
     for n in grids:
-        step = fine // n
-        cells = grid.Cells(data["omega"][step // 2 :: step], data["width"][step // 2 :: step] * step)
-        f = grid.integrand(cells.omega, data["phi"][step // 2 :: step], TEMPS)
-        g = (f * cells.width).sum(axis=1)
+        cells, f, g = embedded(data, n)
         estimate = grid.estimated_error(cells, f)
         out += [(gi / gf, ei / gf, 1.0, False) for gi, ei, gf in zip(g, estimate, g_fine) if gf > 0]
     return out
