@@ -100,6 +100,7 @@ each test-set family.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -209,7 +210,12 @@ def estimated_error(cells: Cells, f: NDArray[np.float64]) -> NDArray[np.float64]
 
     The cells' errors are taken as independent, of either sign (see the module docstring), not as all of one
     sign as in the bound (their plain sum)."""
-    return ESTIMATE_FACTOR * np.sqrt((cell_errors(cells, f) ** 2).sum(axis=1))
+    return _statements(cell_errors(cells, f))[0]
+
+
+def _statements(errors: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The 1-sigma estimate and the bound of G(T)'s grid error from the cells' :func:`cell_errors` (n_T, n)."""
+    return ESTIMATE_FACTOR * np.sqrt((errors**2).sum(axis=1)), errors.sum(axis=1)
 
 
 def grid_errors(
@@ -220,8 +226,7 @@ def grid_errors(
     ``result``: any grid of midpoint cells (nodes ``omega``, widths ``omega_weights``); ``temperature`` K."""
     cells = Cells(result.omega, result.omega_weights)
     f = integrand(result.omega, result.transmitted_channels, temperature, statistics)
-    errors = cell_errors(cells, f)
-    return ESTIMATE_FACTOR * np.sqrt((errors**2).sum(axis=1)), errors.sum(axis=1)
+    return _statements(cell_errors(cells, f))
 
 
 @dataclass(frozen=True)
@@ -322,13 +327,11 @@ def adaptive_transmission(
     parts = [sweep(cells.omega, cells.width, 0)]
     while True:
         xi = np.concatenate([p.xi_k for p in parts], axis=1)
-        first = parts[0]
-        phi = (first.kweights @ xi) / first.kweights.sum() / (2 * np.pi * (first.area or 1.0))
+        phi = dataclasses.replace(parts[0], omega=cells.omega, omega_weights=cells.width, xi_k=xi).transmitted_channels
         f = integrand(cells.omega, phi, temperature, statistics)
         g = (f * cells.width[None, :]).sum(axis=1)
         errors = cell_errors(cells, f)
-        error = ESTIMATE_FACTOR * np.sqrt((errors**2).sum(axis=1))
-        bound = errors.sum(axis=1)
+        error, bound = _statements(errors)
         scale = np.where(g > 0, g, np.inf)[:, None]
         ratio = (errors / scale).max(axis=0) if g.size else np.zeros(cells.omega.size)
         worst = float(np.max(error / scale[:, 0], initial=0.0))
