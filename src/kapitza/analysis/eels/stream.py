@@ -250,8 +250,11 @@ def _axis_data(energy: NDArray[np.float64], steps: Sequence[str]) -> EELSData:
     return EELSData(energy_mev=energy, counts=z, variance=z, steps=tuple(steps))
 
 
-def _centred_sum(data: EELSData | LazyEELSData, plan: _Plan, exact: bool) -> NDArray[np.float64]:
-    """Pass 2: the summed centred counts.
+def _centred_sum(
+    data: EELSData | LazyEELSData, plan: _Plan, exact: bool, channels: NDArray[np.int64] | None = None
+) -> NDArray[np.float64]:
+    """Pass 2: the summed centred counts (at the centred ``channels`` alone, default all of ``plan.k``, when not
+    ``exact``).
 
     ``exact``: in the order the whole-image chain adds them (each chunk shifted and binned as the chain does, the
     rows summed one after another), for the ZLP-shape fit, whose parameters move by about 1e-9 when the sum changes
@@ -260,7 +263,8 @@ def _centred_sum(data: EELSData | LazyEELSData, plan: _Plan, exact: bool) -> NDA
     of them).
     """
     acc = _Accumulator()
-    total = np.zeros(plan.k.size)
+    k = plan.k if channels is None else channels
+    total = np.zeros(k.size)
     nx = data.nav_shape[1]
     start = 0
     for _rows, c, _v in _chunks(data, plan):
@@ -269,7 +273,7 @@ def _centred_sum(data: EELSData | LazyEELSData, plan: _Plan, exact: bool) -> NDA
         if exact:
             acc.add(_bin(shift_rows(c, sh, data.energy_mev, plan.width, plan.k), nx, plan.bin_position))
         else:
-            total += shifted_sum(c, sh, data.energy_mev, plan.width, plan.k)
+            total += shifted_sum(c, sh, data.energy_mev, plan.width, k)
     return acc.total if acc.total is not None else total
 
 
@@ -296,12 +300,7 @@ def _centred_fwhm(data: EELSData | LazyEELSData, plan: _Plan, raw: NDArray, nonn
         last = np.clip(b_max + k + 2, 0, raw.size)
         bound = cum[last] - cum[first]
         bound[lo:hi] = -np.inf
-        part = np.zeros(hi - lo)
-        start = 0
-        for _rows, c, _v in _chunks(data, plan):
-            sh = plan.shifts[start : start + c.shape[0]]
-            start += c.shape[0]
-            part += shifted_sum(c, sh, data.energy_mev, plan.width, k[lo:hi])
+        part = _centred_sum(data, plan, exact=False, channels=k[lo:hi])
         if float(bound.max()) < (1.0 - 1e-9) * float(part.max()):
             try:
                 return peak_fwhm(e[lo:hi], part)
