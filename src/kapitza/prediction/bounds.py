@@ -129,6 +129,7 @@ __all__ = [
     "CONDUCTANCE_QUANTUM",
     "LORENZ_NUMBER",
     "MARGIN",
+    "NOT_CHECKED",
     "UNDESCRIBED_CARRIERS",
     "BoundCheck",
     "ConductanceBound",
@@ -150,8 +151,10 @@ MARGIN = 2.0
 #: Database materials that are not metals in kapitza's electron data but whose carriers may conduct heat: their
 #: electron count is unknown, so they bound nothing (name -> why).
 UNDESCRIBED_CARRIERS: Mapping[str, str] = {
-    "Bi": "a semimetal whose few carriers kapitza does not describe (electrons.toml leaves it out)",
+    "Bi": "a semimetal whose few carriers kapitza does not count (electrons.toml leaves it out)",
 }
+#: How the reason of a row that could not be checked starts.
+NOT_CHECKED = "not checked: "
 #: How a row the bound says nothing about is described, by cause.
 NOT_IN_DATABASE = "a side is not in the kapitza database"
 NO_TEMPERATURE = "no temperature above 0 K"
@@ -284,14 +287,11 @@ def side_limit(material: MaterialLike, temperature: ArrayLike) -> SideLimit:
     k_f, note = None, ""
     if m.name in UNDESCRIBED_CARRIERS:
         electron[:] = np.nan
-        note = f"{m.name} is {UNDESCRIBED_CARRIERS[m.name]}"
+        note = f"{m.name}: {UNDESCRIBED_CARRIERS[m.name]}"
     elif m.name in list_electron_metals():
         if get_electrons(m.name).fermi_velocity is None:
             electron[:] = np.nan
-            note = (
-                f"no Fermi velocity is stored for the metal {m.name} (nor a valence for a free-electron density), "
-                "so its electrons' channels are not counted"
-            )
+            note = f"{m.name}: no Fermi velocity stored (nor a valence), so its electrons are not counted"
         else:
             k_f = fermi_wavevector(m.name)
             electron = electron_limit(k_f, t)
@@ -324,7 +324,8 @@ class ConductanceBound:
         The four-point bound B = 2 N_1 N_2 / |N_1 - N_2| at the most generous N of the intervals: what a
         measured G cannot exceed; inf where the intervals overlap; NaN at T = 0.
     note : str
-        Why the bound is infinite somewhere ("" where it is finite everywhere).
+        Why the bound is infinite somewhere ("" where it is finite everywhere): the two sides may carry equal
+        heat (a side's count unknown, or the intervals overlap), and then a measured conductance has no bound.
     """
 
     side1: str
@@ -356,14 +357,11 @@ def _why_unbounded(sides: Sequence[SideLimit], bound: NDArray[np.float64]) -> st
     if not np.any(np.isinf(bound)):
         return ""
     if sides[0].material == sides[1].material:
-        return f"{sides[0].material} on both sides: no interface, so no bound"
+        return f"{sides[0].material} on both sides (no interface)"
     unknown = [s.note for s in sides if s.note]
     if unknown:
-        return "; ".join(unknown) + ": the two sides may carry equal heat, and then a measured conductance has no bound"
-    return (
-        "the two sides' carriers may carry equal heat within the spread of kapitza's spectra, and then a measured "
-        "(four-point) conductance has no bound"
-    )
+        return "; ".join(unknown)
+    return "the two sides may carry equal heat within the spread of kapitza's spectra"
 
 
 def _combine(a: SideLimit, b: SideLimit) -> ConductanceBound:
@@ -474,9 +472,9 @@ def check_bounds(rows: Measurements, margin: float = MARGIN) -> BoundCheck:
     pairs: dict[tuple[str, str], list[int]] = {}
     for i, (a, b) in enumerate(zip(rows.film_material, rows.substrate_material)):
         if not a or not b:
-            reason[i] = f"not checked: {NOT_IN_DATABASE}"
+            reason[i] = f"{NOT_CHECKED}{NOT_IN_DATABASE}"
         elif not rows.temperature[i] > 0:
-            reason[i] = f"not checked: {NO_TEMPERATURE}"
+            reason[i] = f"{NOT_CHECKED}{NO_TEMPERATURE}"
         else:
             pairs.setdefault((a, b), []).append(i)
     materials = sorted({m for pair in pairs for m in pair})
@@ -490,7 +488,7 @@ def check_bounds(rows: Measurements, margin: float = MARGIN) -> BoundCheck:
         bound[index] = found.bound[where]
         for i, j in zip(index, where):
             if not math.isfinite(found.bound[j]):
-                reason[i] = f"not checked: {found.note}"
+                reason[i] = f"{NOT_CHECKED}{found.note}"
     checked = np.isfinite(bound)
     above = np.zeros(n, dtype=bool)
     above[checked] = rows.conductance[checked] > margin * bound[checked]
