@@ -361,7 +361,7 @@ def _why_unbounded(sides: Sequence[SideLimit], bound: NDArray[np.float64]) -> st
     unknown = [s.note for s in sides if s.note]
     if unknown:
         return "; ".join(unknown)
-    return "the two sides may carry equal heat within the spread of kapitza's spectra"
+    return "the two sides may carry equal heat within the spread of kapitza's spectra (then nothing bounds it)"
 
 
 def _combine(a: SideLimit, b: SideLimit) -> ConductanceBound:
@@ -436,12 +436,44 @@ class BoundCheck:
         np.divide(self.measured, self.bound, out=out, where=self.checked)
         return out
 
+    def summary(self) -> tuple[str, ...]:
+        """Sentences for a reader: the flagged rows (how many, their range, how far above the bound) and why the
+        rows not checked were not (one sentence per reason); empty when every row was checked and none is above."""
+        lines = []
+        above = np.flatnonzero(self.above)
+        if above.size:
+            t, g, b, r = self.temperature[above], self.measured[above], self.bound[above], self.ratio[above]
+            lines.append(
+                f"{above.size} row{' lies' if above.size == 1 else 's lie'} above the physical upper bound of the "
+                f"interface: {_span(g.min() / 1e6, g.max() / 1e6)} MW m^-2 K^-1 at {_span(t.min(), t.max())} K, "
+                f"{_span(r.min(), r.max(), '.3g')} times the bound there ({_span(b.min() / 1e6, b.max() / 1e6)} "
+                f"MW m^-2 K^-1, flagged above {self.margin:g}x): no physics allows such a value"
+            )
+        unchecked: dict[str, int] = {}
+        for i in np.flatnonzero(~self.checked):
+            why = self.reason[i].removeprefix(NOT_CHECKED)
+            unchecked[why] = unchecked.get(why, 0) + 1
+        for why, n in sorted(unchecked.items(), key=lambda item: -item[1]):
+            lines.append(f"{n} row{'' if n == 1 else 's'} not checked against the physical upper bound: {why}")
+        return tuple(lines)
+
+
+def _number(value: float, fmt: str = "") -> str:
+    """A number for a sentence: thousands separated from 10,000 on, else ``fmt`` (default 4 significant digits)."""
+    if fmt:
+        return format(value, fmt)
+    return f"{value:,.0f}" if abs(value) >= 1e4 else f"{value:.4g}"
+
+
+def _span(low: float, high: float, fmt: str = "") -> str:
+    return _number(low, fmt) if low == high else f"{_number(low, fmt)}-{_number(high, fmt)}"
+
 
 def above_reason(measured: float, bound: float, margin: float = MARGIN) -> str:
     """The sentence that says why one measured row is flagged (conductances in W m^-2 K^-1)."""
     return (
-        f"above the physical upper bound: {measured / 1e6:.4g} MW m^-2 K^-1 is {measured / bound:.3g} times the "
-        f"most its carriers can conduct ({bound / 1e6:.3g}; flagged above {margin:g}x)"
+        f"above the physical upper bound: {_number(measured / 1e6)} MW m^-2 K^-1 is {measured / bound:.3g} times the "
+        f"most its carriers can conduct ({_number(bound / 1e6)}; flagged above {margin:g}x)"
     )
 
 
