@@ -88,6 +88,9 @@ grows without limit as :math:`N_1 \to N_2`: two sides that carry equal heat may 
 resistance at all (identical sides have no interface).  The derivation takes a grey, isotropic
 interface; that is one of the reasons for the margin below.
 
+The same bound holds for a stack with a layer between the two sides (an interlayer): the heat still
+leaves side 1 on its carriers and enters side 2 on its own, whatever lies between them.
+
 Inputs and generosity
 ---------------------
 * :math:`P_i` is computed with every Debye-type spectrum kapitza has for the material (cutoff rules
