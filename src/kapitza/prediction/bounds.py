@@ -49,12 +49,13 @@ Bi, whose few carriers neither the Sommerfeld nor the free-electron picture desc
 The two-point (Landauer) bound
 ------------------------------
 In linear response the net flux from 1 to 2 is :math:`q = G_L (a_1 - a_2)`, with :math:`a_i` the
-temperature of the carriers arriving at the interface from side *i* (their emission temperature).
-The carriers leaving the interface are no hotter than the hotter incoming ones and no colder than
-the colder (a passive interface: raising an incoming temperature never lowers an outgoing one, and
-equal incoming temperatures give equal outgoing ones).  So the flux into side 2 is at most what
-side 2's outgoing carriers carry at :math:`a_1`, and the flux out of side 1 at most what side 1's
-incoming carriers carry above :math:`a_2`:
+temperature of the carriers arriving at the interface from side *i* (their emission temperature),
+and :math:`b_i` that of the carriers leaving it into side *i*.  Counted in each side,
+:math:`q = N_1 (a_1 - b_1) = N_2 (b_2 - a_2)`.  The leaving carriers are no hotter than the hotter
+arriving ones and no colder than the colder (a passive interface: raising an arriving temperature never
+lowers a leaving one, and equal arriving temperatures give equal leaving ones), so for
+:math:`a_1 > a_2`: :math:`b_1 \ge a_2` and :math:`b_2 \le a_1`, hence
+:math:`q \le N_1 (a_1 - a_2)` and :math:`q \le N_2 (a_1 - a_2)`:
 
 .. math:: G_L \le \min(N_1, N_2),
 
@@ -69,10 +70,8 @@ The four-point bound, which measurements obey
 Measurements do not divide the flux by :math:`a_1 - a_2`: they use the local temperature of each
 side at the interface, extrapolated from that side's bulk (the film against the substrate in
 thermoreflectance; each bulk's profile in steady-state methods).  Near the interface the local
-temperature of side *i* is the mean of its two streams, :math:`T_i = (a_i + b_i)/2`, where
-:math:`b_i` is the temperature of the carriers leaving the interface into side *i* (both streams
-carry the same heat capacity for isotropic carriers), and the flux is
-:math:`q = N_1 (a_1 - b_1) = N_2 (b_2 - a_2)`.  Then
+temperature of side *i* is the mean of its two streams, :math:`T_i = (a_i + b_i)/2` (both streams
+carry the same heat capacity for isotropic carriers).  With :math:`q = N_1 (a_1 - b_1) = N_2 (b_2 - a_2)`,
 :math:`T_1 - T_2 = (a_1 - a_2) - q/2N_1 - q/2N_2`, i.e.
 
 .. math:: \frac{1}{G} = \frac{1}{G_L} - \frac{1}{2N_1} - \frac{1}{2N_2},
