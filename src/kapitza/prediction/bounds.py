@@ -323,7 +323,7 @@ class ConductanceBound:
     landauer : ndarray, shape (n_T,)
         The two-point bound min(N_1, N_2) with the largest N of each side: no model's G exceeds it.
     bound : ndarray, shape (n_T,)
-        The four-point bound B = 2 N_1 N_2 / |N_1 - N_2| at the most generous N of the intervals: what a
+        The four-point bound B = 2 N_1 N_2 / abs(N_1 - N_2) at the most generous N of the intervals: what a
         measured G cannot exceed; inf where the intervals overlap; NaN at T = 0.
     note : str
         Why the bound is infinite somewhere ("" where it is finite everywhere): the two sides may carry equal
