@@ -53,7 +53,8 @@ DESCRIPTIONS: dict[str, str] = {
     "electronic.py (electron-phonon, electronic DMM), agf/ (solver, inputs, checkpoints, dask)",
     "prediction": "the model registry (registry.py), Settings, predict/conductance/resistance (api.py), "
     "shares by band, Debye vs full comparison, interface.py (metal or not, electronic parts), validation.py "
-    "and validation_stats.py (models vs measurements), empirical.py, md_systems.py (AGF and DMM spectra of "
+    "and validation_stats.py (models vs measurements), bounds.py (the physical upper bound on G, measured rows "
+    "above it), empirical.py, md_systems.py (AGF and DMM spectra of "
     "an MD run's interface), phonon_dos.py (the DOS the EELS forward model starts from)",
     "md": "LAMMPS runs: NemdConfig (nemd.py), systems.py, the generated input (inputs.py), run directories "
     "with resume and mpirun (run.py), EMD (emd.py), campaigns on dask (campaign.py), streaming spectral "

@@ -287,7 +287,7 @@ def test_cryogenic_notes_for_a_metal_in_liquid_helium():
     from kapitza.prediction.report import KAPITZA_ANOMALY_REFERENCE, predict_interface
 
     text = " | ".join(predict_interface("Cu", "He4", [1.5], models=["amm"]).notes)
-    assert KAPITZA_ANOMALY_REFERENCE in text and "upper bound" in text
+    assert KAPITZA_ANOMALY_REFERENCE in text and "upper end of the expected range" in text
     assert "rotons" in text and "room-temperature g and kappa_p" in text
     assert predict_interface("Cu", "He4", [0.5], models=["amm"]).notes[1:2] != ("rotons",)
     assert not any("rotons" in n for n in predict_interface("Cu", "He4", [0.5], models=["amm"]).notes)

@@ -41,7 +41,7 @@ from ..prediction import (
 )
 from ..prediction.empirical import empirical_document, empirical_or_reason
 from ..prediction.interface import ELECTRON_PHONON_REFERENCE, ELECTRONIC_DMM_REFERENCE
-from ..prediction.report import comparison_plot_temperatures, conductivity_gaps, plot_temperatures
+from ..prediction.report import HeliumRange, comparison_plot_temperatures, conductivity_gaps, plot_temperatures
 from ..units import M2K_PER_GW, MW_PER_M2K, NANOMETRE, rad_s_to_thz
 from .common import check_output, parse_inelastic, parse_potential, parse_temperatures, progress_bar
 
@@ -293,6 +293,31 @@ def above_limit_line(found: RadiationLimitCheck) -> str:
         f"temperature{worst}: elastic phonon scattering cannot carry that much heat, inelastic scattering can; "
         "see --inelastic (tau_inel = A T^q \u03c9^m)"
     )
+
+
+def render_helium_range(helium: HeliumRange) -> Table:
+    """The expected range of a solid/helium interface: R and R T^3 of the DMM (low end) and the AMM (high end)."""
+    table = Table(
+        title=f"{helium.solid}/{helium.fluid}: expected range, from the DMM (diffuse scattering: lowest R) to the "
+        "AMM (a clean, specular surface: highest R)"
+    )
+    table.add_column("T (K)", justify="right")
+    for header in ("R DMM", "R AMM"):
+        table.add_column(f"{header} (m\u00b2 K GW\u207b\u00b9)", justify="right")
+    for header in ("R T\u00b3 DMM", "R T\u00b3 AMM"):
+        table.add_column(f"{header} (m\u00b2 K\u2074 W\u207b\u00b9)", justify="right")
+    r_dmm, r_amm = helium.resistance_dmm, helium.resistance_amm
+    rt3_dmm, rt3_amm = helium.resistance_t3("dmm"), helium.resistance_t3("amm")
+    for i, t in enumerate(helium.temperature):
+        cubed = [_fmt(r[i], 1.0) if t > 0 else "n/a (T = 0)" for r in (rt3_dmm, rt3_amm)]
+        table.add_row(f"{t:g}", _fmt(r_dmm[i], M2K_PER_GW), _fmt(r_amm[i], M2K_PER_GW), *cubed)
+    return table
+
+
+def helium_line(helium: HeliumRange, measured: bool) -> str:
+    """What measured solid/helium resistances do against the AMM-DMM range, with the sources (their abstracts)."""
+    none = "" if measured else f"no measured value of {helium.solid}/{helium.fluid} in the shipped compilation; "
+    return f"expected range: {none}{helium.text}"
 
 
 def render_shares(found: ConductanceShares, model: str, side1: str) -> list[Table]:
@@ -580,6 +605,9 @@ def _print_story(found: InterfacePrediction, origins: tuple[str, str]) -> None:
             f"{lead} {found.interlayer_rows} measured with a layer between {m1.name} and {m2.name} (another "
             f"interface, not compared here: kapitza measured {m1.name} {m2.name} --interlayers)"
         )
+    if found.helium is not None:
+        console.print(render_helium_range(found.helium))
+        say(helium_line(found.helium, rows is not None))
     for note in found.notes:
         say(f"note: {note}")
 

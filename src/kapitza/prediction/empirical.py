@@ -29,6 +29,10 @@ but only an error measured on data it did not see says how much.  This module
   one-hot values.  The loss is the absolute error: the target is the median, which
   outliers of single papers move least;
 
+* leaves out the rows above the physical upper bound of their interface
+  (:attr:`ValidationTable.flagged`, :mod:`kapitza.prediction.bounds`): no physics allows them,
+  so they are neither learnt from nor scored;
+
 * validates it by cross-validation grouped by paper (:func:`grouped_folds`, GroupKFold's rule with its ties
   broken by the paper's name, so that the folds are the same on every machine): rows of one paper share a
   sample, an apparatus and an analysis, so they are never split between training and held-out folds.
@@ -454,6 +458,9 @@ def grouped_cross_validation(
 def _training_data(
     table: ValidationTable,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], tuple[str, ...], dict[str, NDArray[np.float64]]]:
+    """Descriptors, target, groups and physics errors of the rows the regressor may learn from: the table's rows
+    less those above the physical upper bound (:attr:`ValidationTable.flagged`), which no physics allows."""
+    table = table.select(~table.flagged)
     features = descriptor_matrix(table)
     target = np.log10(table.measured)
     physics = {m: _log10(table.ratio(m)) for m in PHYSICS_MODELS}
@@ -468,7 +475,8 @@ def empirical_validation(table: ValidationTable | None = None, *, n_splits: int 
     table : ValidationTable, optional
         Rows to use (default: :func:`kapitza.prediction.validation.validation_table` of the
         shipped compilation with the models :data:`PHYSICS_MODELS`, interlayer stacks included: the
-        regressor takes the interlayer as a descriptor).
+        regressor takes the interlayer as a descriptor).  Flagged rows (above the physical upper bound)
+        are left out.
     n_splits : int
         Number of folds, grouped by paper.
     """
@@ -482,6 +490,7 @@ def _shipped_fit() -> tuple[Any, EmpiricalValidation, ValidationTable]:
     """(regressor fitted on every row, its grouped cross-validation, the table), computed once."""
     _sklearn()
     table = validation_table(PHYSICS_MODELS, interlayers=True)  # the regressor takes the interlayer as a descriptor
+    table = table.select(~table.flagged)  # rows above the physical upper bound are not learnt from
     features, target, groups, physics = _training_data(table)
     validation = grouped_cross_validation(features, target, groups, physics)
     with _one_thread():

@@ -153,6 +153,18 @@ def _estimate_jump(z, t, plane, edges, period):
     return float(ends[0] - ends[1])
 
 
+def _share_text(share: float, share_err: float, t_hot: float, t_cold: float) -> str:
+    """The interface share in words: a percentage with its error, or why it is not defined (never "nan %")."""
+    if math.isfinite(share):
+        return f"{100 * share:.0f} %" + (f" +- {100 * share_err:.0f} %" if math.isfinite(share_err) else "")
+    if not t_hot > t_cold:
+        return (
+            f"not defined (the hot slab is not warmer than the cold one: {t_hot:.4g} against {t_cold:.4g}, so there "
+            "is no slab-to-slab drop to share)"
+        )
+    return "not defined (no interface jump could be estimated from the profile)"
+
+
 def thermostat_regime(
     positions: ArrayLike,
     temperatures: ArrayLike,
@@ -264,7 +276,7 @@ def thermostat_regime(
         verdict = "uncertain"
     else:
         verdict = "ok"
-    share_text = f"{100 * share:.0f} %" + (f" +- {100 * share_err:.0f} %" if math.isfinite(share_err) else "")
+    share_text = _share_text(share, share_err, t_hot, t_cold)
     numbers = (
         f"bath slabs at {t_hot:.4g} and {t_cold:.4g} for set points {hot_set:.4g} and {cold_set:.4g} "
         f"({100 * shortfall:.0f} % of the set difference lost in the baths), interface share of the slab-to-slab "
