@@ -218,3 +218,17 @@ def test_grouped_folds_keep_groups_whole_and_follow_group_k_fold_without_ties() 
     by_name = dict(zip(tied, empirical.grouped_folds(tied, 2), strict=True))
     assert dict(zip(shuffled, empirical.grouped_folds(shuffled, 2), strict=True)) == by_name
     assert by_name == {"p": 0, "q": 1, "r": 0, "s": 1}
+
+
+def test_paper_percentiles_weight_every_paper_equally() -> None:
+    """One paper of 100 rows at 0 and three papers of one row at 1, 2 and 3: with every paper weighted 1/4, the
+    weighted distribution puts its row midpoints at 1/8 (the big paper), 3/8, 5/8 and 7/8, so its median is 1.5
+    (linear between 3/8 and 5/8), where the plain median of the rows is 0; equal-size papers give np.percentile's
+    midpoint rule (the 16th-84th band of four single rows: linear between the midpoints 1/8 .. 7/8)."""
+    values = [0.0] * 100 + [1.0, 2.0, 3.0]
+    groups = ["big"] * 100 + ["a", "b", "c"]
+    (median,) = empirical.paper_percentiles(values, groups, (0.5,))
+    assert median == pytest.approx(1.5, abs=1e-12)
+    assert np.median(values) == 0.0
+    lo, hi = empirical.paper_percentiles([4.0, 1.0, 3.0, 2.0], ["p", "q", "r", "s"], (0.125, 0.875))
+    assert (lo, hi) == (pytest.approx(1.0), pytest.approx(4.0))
