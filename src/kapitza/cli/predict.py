@@ -278,10 +278,18 @@ def measured_line(rows: Measurements, m1: Material, m2: Material, window: float 
     g_range = _fmt(g_lo, MW_PER_M2K) if g_lo == g_hi else f"{_fmt(g_lo, MW_PER_M2K)}-{_fmt(g_hi, MW_PER_M2K)}"
     values = "value" if info["count"] == 1 else "values"
     papers = "paper" if info["papers"] == 1 else "papers"
+    n_above = info["above_physical_bound"]
+    one = info["count"] == 1
+    above = (
+        f"; {'it lies' if one else f'{n_above} of them lie'} above the physical upper bound of the pair (no physics "
+        f"allows such a value; kapitza validate leaves {'it' if one else 'them'} out)"
+        if n_above
+        else ""
+    )
     return (
         f"measured (within {100 * window:g} % of the requested temperatures): {info['count']} {values} from "
         f"{info['papers']} {papers}, {span}, G = {g_range} MW m\u207b\u00b2 K\u207b\u00b9, "
-        f"methods: {', '.join(info['methods'])} (kapitza measured {m1.name} {m2.name} lists them)"
+        f"methods: {', '.join(info['methods'])} (kapitza measured {m1.name} {m2.name} lists them){above}"
     )
 
 

@@ -37,7 +37,8 @@ but only an error measured on data it did not see says how much.  This module
   broken by the paper's name, so that the folds are the same on every machine): rows of one paper share a
   sample, an apparatus and an analysis, so they are never split between training and held-out folds.
   On the held-out rows it reports the median |log10 error| (and as a factor), the share within a
-  factor 2, and the 16th-84th percentile band of the residuals as a multiplicative interval; the physics models,
+  factor 2, and the 16th-84th percentile band of the residuals, every paper weighted equally
+  (:func:`paper_percentiles`), as a multiplicative interval; the physics models,
   which are not fitted, are scored on the SAME rows by their own ratio predicted/measured.
 
 scikit-learn is optional (``pip install kapitza[empirical]``) and imported only inside

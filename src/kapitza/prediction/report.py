@@ -41,6 +41,7 @@ from ..transmission.electronic import series_conductance
 from ..transmission.limit import radiation_limit
 from ..units import rad_s_to_thz
 from .api import ConductanceResult, build_spectra, conductance_result, model_channels, resolve_sides
+from .bounds import check_bounds
 from .comparison import DebyeComparison
 from .interface import (
     ELECTRON_PHONON_REFERENCE,
@@ -174,7 +175,8 @@ def conductivity_gaps(material: Material, *temperatures: ArrayLike) -> NDArray[n
 
 
 def measured_summary(rows: Measurements, window: float = DEFAULT_WINDOW) -> dict[str, Any]:
-    """Count, papers, temperature span (K), G range (W m^-2 K^-1) and methods of measured rows."""
+    """Count, papers, temperature span (K), G range (W m^-2 K^-1) and methods of measured rows, and how many of
+    them lie above the physical upper bound of their pair (:func:`~kapitza.prediction.bounds.check_bounds`)."""
     return {
         "count": len(rows),
         "papers": rows.references,
@@ -182,6 +184,7 @@ def measured_summary(rows: Measurements, window: float = DEFAULT_WINDOW) -> dict
         "temperature_k": [float(rows.temperature.min()), float(rows.temperature.max())],
         "conductance_w_m2k": [float(rows.conductance.min()), float(rows.conductance.max())],
         "methods": sorted({m or "method not given" for m in rows.method}),
+        "above_physical_bound": int(np.count_nonzero(check_bounds(rows).above)),
     }
 
 
