@@ -13,6 +13,16 @@ it cites.  The file header states the conventions: ``q`` in the reciprocal basis
 beside its value in THz.  The loader converts every ``given`` number itself and refuses the file if the
 stored THz value disagrees, so a conversion cannot be wrong silently.  Calculated phonons are compared with
 these numbers; the numbers are never fitted to.
+
+Polar longitudinal-optical modes.  In a polar crystal (GaN, AlN, GaAs, InP, SiC, MgO, ...) the LO frequencies at
+Gamma are raised above the TO ones by the macroscopic electric field of the long-wavelength longitudinal vibration:
+the non-analytic term of the dynamical matrix, which needs the Born effective charges and the high-frequency
+dielectric tensor.  A force field or machine-learned potential evaluated through finite displacements in a periodic
+supercell has no such term, so its Gamma LO frequency is the TO one, and a comparison with the measured LO says
+nothing about the potential.  Such modes carry ``polar_lo = True`` (the file's ``polar_lo = true``), allowed only at
+Gamma on a mode whose label names LO; an accuracy table leaves them out, or scores them only against a calculation
+that includes the non-analytic correction.  The degeneracy of polar modes at Gamma is that of the measured (split)
+spectrum: a zincblende TO is 2, its LO 1; a wurtzite E1(TO) is 2, E1(LO), A1(TO) and A1(LO) are 1.
 """
 
 from __future__ import annotations
@@ -43,6 +53,11 @@ UNIT_TO_THZ: Mapping[str, float] = {
     "cm-1": SPEED_OF_LIGHT * 100.0 / 1e12,
     "meV": 1e-3 * EV / PLANCK / 1e12,
 }
+#: Wavelength units (a vacuum wavelength, as infrared papers of the 1960s print their resonances) and their length in
+#: metres: f = c / lambda.
+WAVELENGTH_UNIT_M: Mapping[str, float] = {
+    "um": 1e-6,
+}
 #: A stored THz value may differ from the converted ``given`` number by this much (the file rounds to 1e-4 THz).
 CONVERSION_TOLERANCE_THZ = 2e-4
 #: Bounds on a stored frequency, THz: every phonon of a solid lies well inside them.
@@ -51,16 +66,21 @@ MAX_FREQUENCY_THZ = 60.0
 _CRYSTAL_KEYS = {"structure", "structure_name", "method", "source", "modes"}
 _CRYSTAL_OPTIONAL = {"temperature_k"}
 _MODE_KEYS = {"point", "q", "mode", "given", "unit", "frequency_thz"}
-_MODE_OPTIONAL = {"degeneracy", "uncertainty_thz"}
+_MODE_OPTIONAL = {"degeneracy", "uncertainty_thz", "polar_lo"}
 _SOURCE_KEYS = {"read"}
 _SOURCE_OPTIONAL = {"cites"}
 
 
 def convert_to_thz(value: float, unit: str) -> float:
-    """``value`` given in ``unit`` ("THz", "cm-1" or "meV") as an ordinary frequency in THz."""
-    if unit not in UNIT_TO_THZ:
-        raise InputError(f"unknown frequency unit {unit!r}; expected one of {', '.join(UNIT_TO_THZ)}")
-    return float(value) * UNIT_TO_THZ[unit]
+    """``value`` given in ``unit`` ("THz", "cm-1", "meV", or the vacuum wavelength in "um") as a frequency in THz."""
+    if unit in UNIT_TO_THZ:
+        return float(value) * UNIT_TO_THZ[unit]
+    if unit in WAVELENGTH_UNIT_M:
+        if not value > 0:
+            raise InputError(f"a wavelength must be positive, got {value!r} {unit}")
+        return SPEED_OF_LIGHT / (float(value) * WAVELENGTH_UNIT_M[unit]) / 1e12
+    known = ", ".join([*UNIT_TO_THZ, *WAVELENGTH_UNIT_M])
+    raise InputError(f"unknown frequency unit {unit!r}; expected one of {known}")
 
 
 @result
@@ -72,11 +92,12 @@ class ReferenceFrequencies:
     crystal : tuple of str, length n
         The crystal's name in the file (e.g. "Au", "C" for diamond).
     structure : tuple of str, length n
-        Its prototype as ``ase.build.bulk`` names it ("fcc", "bcc", "hcp", "diamond", "rocksalt").
+        Its prototype as ``ase.build.bulk`` names it ("fcc", "bcc", "hcp", "diamond", "rocksalt", "zincblende",
+        "wurtzite", "fluorite").
     structure_name : tuple of str, length n
         The entry of ``kapitza/literature/data/crystals.toml`` holding its crystal structure.
     point : tuple of str, length n
-        High-symmetry point label ("Gamma", "X", "L", "H", "N", "A").
+        High-symmetry point label ("Gamma", "X", "L", "H", "N", "P", "A").
     q : ndarray, shape (n, 3)
         The point in reduced coordinates of the reciprocal basis of ``ase.build.bulk``'s primitive cell.
     mode : tuple of str, length n
@@ -87,6 +108,9 @@ class ReferenceFrequencies:
         Measured frequency (ordinary, not angular), THz.
     uncertainty_thz : ndarray, shape (n,)
         The source's error bar, THz; NaN where the source gives none.
+    polar_lo : ndarray of bool, shape (n,)
+        True for a longitudinal-optical mode of a polar crystal at Gamma, whose measured frequency includes the
+        macroscopic-field (non-analytic) shift that a calculation without Born charges lacks (module docstring).
     given : tuple of str, length n
         The number exactly as the source prints it, with its unit (e.g. "521 cm-1").
     temperature_k : ndarray, shape (n,)
@@ -106,6 +130,7 @@ class ReferenceFrequencies:
     degeneracy: NDArray[np.int64]
     frequency_thz: NDArray[np.float64]
     uncertainty_thz: NDArray[np.float64]
+    polar_lo: NDArray[np.bool_]
     given: tuple[str, ...]
     temperature_k: NDArray[np.float64]
     method: tuple[str, ...]
@@ -141,6 +166,7 @@ def _select(ref: ReferenceFrequencies, keep: list[int]) -> ReferenceFrequencies:
         degeneracy=ref.degeneracy[index],
         frequency_thz=ref.frequency_thz[index],
         uncertainty_thz=ref.uncertainty_thz[index],
+        polar_lo=ref.polar_lo[index],
         given=tuple(ref.given[i] for i in keep),
         temperature_k=ref.temperature_k[index],
         method=tuple(ref.method[i] for i in keep),
@@ -242,6 +268,12 @@ def _parse(text: str) -> ReferenceFrequencies:
             )
             if "uncertainty_thz" in entry and not 0 < uncertainty < frequency:
                 raise InputError(f"{mwhere}: uncertainty_thz must lie in (0, frequency_thz), got {uncertainty!r}")
+            polar_lo = entry.get("polar_lo", False)
+            if not isinstance(polar_lo, bool):
+                raise InputError(f"{mwhere}: polar_lo must be true or false, got {polar_lo!r}")
+            if polar_lo and (entry["point"] != "Gamma" or "LO" not in str(entry["mode"])):
+                what = f"{entry['mode']!r} at {entry['point']!r}"
+                raise InputError(f"{mwhere}: polar_lo applies only to an LO mode at Gamma, not {what}")
             degeneracy = entry.get("degeneracy", 1)
             if isinstance(degeneracy, bool) or not isinstance(degeneracy, int) or not 1 <= degeneracy <= 6:
                 raise InputError(f"{mwhere}: degeneracy must be an integer from 1 to 6, got {degeneracy!r}")
@@ -254,6 +286,7 @@ def _parse(text: str) -> ReferenceFrequencies:
             rows["degeneracy"].append(degeneracy)
             rows["frequency_thz"].append(frequency)
             rows["uncertainty_thz"].append(uncertainty)
+            rows["polar_lo"].append(polar_lo)
             rows["given"].append(f"{given:g} {unit}")
             rows["temperature_k"].append(temperature)
             rows["method"].append(_text(table["method"], where, "method"))
@@ -268,6 +301,7 @@ def _parse(text: str) -> ReferenceFrequencies:
         degeneracy=np.asarray(rows["degeneracy"], dtype=np.int64),
         frequency_thz=np.asarray(rows["frequency_thz"], dtype=float),
         uncertainty_thz=np.asarray(rows["uncertainty_thz"], dtype=float),
+        polar_lo=np.asarray(rows["polar_lo"], dtype=bool),
         given=tuple(rows["given"]),
         temperature_k=np.asarray(rows["temperature_k"], dtype=float),
         method=tuple(rows["method"]),
