@@ -156,6 +156,14 @@ def test_torch_operations_mean_what_numpys_do():
         t.solve(t.zeros((2, 2), dtype=complex), t.ones((2, 1), dtype=complex))
     with pytest.raises(NUMPY.LinAlgError):
         NUMPY.solve(np.zeros((2, 2), dtype=complex), np.ones((2, 1), dtype=complex))
+    # the deferred check: solve_ex / inv_ex return at once, check_info raises for the singular one of a list
+    good, singular = t.solve_ex(ta, tb)[1], t.inv_ex(t.zeros((2, 2), dtype=complex))[1]
+    t.check_info([good, None])
+    with pytest.raises(t.LinAlgError, match="Singular matrix"):
+        t.check_info([good, singular])
+    with pytest.raises(NUMPY.LinAlgError):
+        NUMPY.inv_ex(np.zeros((2, 2), dtype=complex))
+    same(NUMPY.solve_ex(a, b)[0], t.solve_ex(ta, tb)[0], exact=False)
     # to_numpy resolves torch's lazy conjugate views; asarray takes read-only numpy arrays (a copy)
     same(np.conj(a), ta.conj())
     frozen = a.copy()

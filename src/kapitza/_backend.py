@@ -201,6 +201,20 @@ class _NumpyBackend(Backend):
         return np.linalg.norm(a, axis=axis, keepdims=keepdims)
 
     @staticmethod
+    def solve_ex(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, None]:
+        """``solve`` whose singular-matrix check may be deferred to :meth:`check_info` (numpy checks at once)."""
+        return np.linalg.solve(a, b), None
+
+    @staticmethod
+    def inv_ex(a: np.ndarray) -> tuple[np.ndarray, None]:
+        """``inv`` whose singular-matrix check may be deferred to :meth:`check_info` (numpy checks at once)."""
+        return np.linalg.inv(a), None
+
+    @staticmethod
+    def check_info(infos: Sequence[Any]) -> None:
+        """Raise LinAlgError if a deferred solve met a singular matrix (nothing to do on numpy)."""
+
+    @staticmethod
     def index(i: Any) -> np.ndarray:
         """An integer index array for this backend (numpy: as it is)."""
         return np.asarray(i, dtype=np.intp)
@@ -366,6 +380,26 @@ class _TorchBackend(Backend):
     @staticmethod
     def cond(a: Any) -> Any:
         return _torch().linalg.cond(a)
+
+    @staticmethod
+    def solve_ex(a: Any, b: Any) -> tuple[Any, Any]:
+        """``solve`` without its check for singular matrices, which makes a CUDA device wait for the host on every
+        call; returns (x, info), info checked later, once, by :meth:`check_info`."""
+        x, info = _torch().linalg.solve_ex(a, b)
+        return x, info
+
+    @staticmethod
+    def inv_ex(a: Any) -> tuple[Any, Any]:
+        """``inv`` with its check deferred, as :meth:`solve_ex`."""
+        x, info = _torch().linalg.inv_ex(a)
+        return x, info
+
+    def check_info(self, infos: Sequence[Any]) -> None:
+        """Raise LinAlgError (as numpy's solve and inv would have) if any of the deferred solves ``infos``
+        (from :meth:`solve_ex`, :meth:`inv_ex`) met a singular matrix: one read from the device for all."""
+        infos = [i.reshape(-1) for i in infos if i is not None]
+        if infos and bool((_torch().cat(infos) != 0).any()):
+            raise self.LinAlgError("Singular matrix")
 
     @staticmethod
     def repeat(x: Any, repeats: int, axis: int) -> Any:

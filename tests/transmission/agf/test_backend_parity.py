@@ -159,10 +159,27 @@ def test_inputs_on_the_host_are_moved_to_z_s_device(xp, chain):
     assert rel(kernels.self_energy(zt, left).sigma, sl.sigma) < PARITY
 
 
+def test_a_singular_slice_is_an_error_on_both_paths(xp):
+    """The deferred singular-matrix check still raises: z - H - Sigma singular in the device recursion (H = z on
+    one slice of two, no leads) is LinAlgError on numpy (at once) and on torch (once, at the end of the sweep)."""
+    z = np.array([2.0 + 0j, 3.0 + 0j])
+    device = kernels.DeviceBlocks(onsite=(2.0 * np.eye(2, dtype=complex), np.eye(2, dtype=complex)),
+                                  coupling=(np.zeros((2, 2), dtype=complex),))  # fmt: skip
+    zero = np.zeros((2, 2, 2), dtype=complex)
+    with pytest.raises(NUMPY.LinAlgError):
+        kernels.green_n1(z, device, zero, zero)
+    for kernel in (kernels.green_n1, kernels.diagonal_blocks):
+        with pytest.raises(xp.LinAlgError):
+            kernel(xp.asarray(z), kernels.to_backend(device, xp), xp.asarray(zero), xp.asarray(zero))
+    ok = kernels.green_n1(xp.asarray(z + 0.5j), kernels.to_backend(device, xp), xp.asarray(zero), xp.asarray(zero))
+    assert rel(ok, kernels.green_n1(z + 0.5j, device, zero, zero)) < PARITY
+
+
 def test_the_device_recursion_makes_no_host_round_trip(chain, monkeypatch):
-    """Data stays on the device through a stack: the G_N1 sweep and the Caroli trace read nothing back from the
-    tensors (no bool, float, item, numpy or cpu), and the Bloch self-energy reads back a fixed number of scalars
-    whatever the number of z (the scale of the blocks, whether every point was solved: no per-z loop)."""
+    """Data stays on the device through a stack: the G_N1 sweep and the Caroli trace read one scalar back from
+    the tensors (the solvers' singular-matrix flags of all slices at once: one bool; no float, item, numpy or
+    cpu), and the Bloch self-energy reads back a fixed number of scalars whatever the number of z (the scale of
+    the blocks, whether every point was solved, the flags: no per-z loop)."""
     left, device, right, z = chain
     xp = select_backend("torch-cpu")
     lt, dt, rt = kernels.to_backend((left, device, right), xp)
@@ -182,7 +199,8 @@ def test_the_device_recursion_makes_no_host_round_trip(chain, monkeypatch):
         counts.append(len(reads))
         reads.clear()
         kernels.caroli(zt, dt, sl.sigma, sr.sigma)
-        assert reads == []
+        assert reads == ["__bool__"] and len(dt.onsite) == 4
+        reads.clear()
     assert 0 < counts[0] == counts[1] <= 16  # the counter sees the scalars the Bloch route does read
 
 

@@ -91,10 +91,12 @@ Array backends
 Every kernel runs on numpy or on torch (:mod:`kapitza._backend`): the library of ``z`` decides
 (``backend_of(z)``), and the blocks and self-energies passed in are moved to ``z``'s device once per call (a
 no-op where they are there already: :func:`to_backend` moves a whole set of blocks ahead of a sweep).  Inside a
-call nothing returns to the host but the scalars that steer the work: the blocks' largest entry, whether some z
-has converged (once per decimation step), which points fall back from the Bloch modes to decimation, and the
-rare degenerate groups of modes on the unit circle at Im z = 0 (:func:`_split_degenerate`, on the host).  The
-numpy path is the numpy code it always was: the backend's numpy operations are numpy's functions.
+call no array returns to the host; what is read back are the scalars that steer the work: the blocks' largest
+entry, whether some z has converged (once per decimation step), which points fall back from the Bloch modes to
+decimation, the rare degenerate groups of modes on the unit circle at Im z = 0 (:func:`_split_degenerate`, on
+the host), and the solvers' singular-matrix flags, read once per call instead of once per solve (torch's
+``solve_ex``; a CUDA device would otherwise wait for the host at every slice).  The numpy path is the numpy code
+it always was: the backend's numpy operations are numpy's functions.
 """
 
 from __future__ import annotations
@@ -280,12 +282,13 @@ def reduce_chain(
     rhs = xp.concatenate([hrb, xp.dagger(tbr)], axis=-1)  # (..., nr, 2 nb)
     a = _eye_times(xp, z, nr)
     a -= hrr
-    x = xp.solve(a, xp.broadcast_to(rhs, (batch, *rhs.shape[-2:])))
+    x, info = xp.solve_ex(a, xp.broadcast_to(rhs, (batch, *rhs.shape[-2:])))
     g_hrb, g_tbr_h = x[..., :nb], x[..., nb:]
     eps_s = hbb + hbr @ g_hrb
     eps = eps_s + tbr @ g_tbr_h
     down = tbb + tbr @ g_hrb
     up = xp.dagger(tbb) + hbr @ g_tbr_h
+    xp.check_info([info])
     return eps_s, eps, up, down
 
 
@@ -335,6 +338,7 @@ def decimate(
     active = xp.arange(batch)
     zz = xp.copy(z)
     step = 0
+    infos = []  # of the solves, checked once at the end (a GPU need not wait for the host at every step)
     while active.shape[0]:
         small = xp.maximum(xp.amax(xp.abs(alpha), (1, 2)), xp.amax(xp.abs(beta), (1, 2))) <= tolerance * scale
         if xp.any(small):
@@ -346,6 +350,7 @@ def decimate(
             if not active.shape[0]:
                 break
         if step >= max_steps:
+            xp.check_info(infos)  # a singular matrix on the way is the error to report
             worst = float(xp.abs(z[active[0]])) ** 0.5
             raise ConvergenceError(
                 f"surface Green's function decimation did not converge after {max_steps} steps "
@@ -354,7 +359,8 @@ def decimate(
             )
         a = _eye_times(xp, zz, n)
         a -= eps
-        x = xp.solve(a, xp.concatenate([alpha, beta], axis=2))
+        x, info = xp.solve_ex(a, xp.concatenate([alpha, beta], axis=2))
+        infos.append(info)
         g_alpha, g_beta = x[..., :n], x[..., n:]
         a_g_b = alpha @ g_beta
         eps_s[active] += a_g_b
@@ -364,7 +370,9 @@ def decimate(
         step += 1
     a = _eye_times(xp, z, n)
     a -= eps_s
-    return xp.inv(a), steps
+    g, info = xp.inv_ex(a)
+    xp.check_info([*infos, info])
+    return g, steps
 
 
 def bloch_surface(
@@ -415,11 +423,13 @@ def bloch_surface(
     u_ok, lam_ok = u_r[ok], lam_r[ok]
     # up F = (up U Lambda) U^-1, from U^dagger (up F)^dagger = (up U Lambda)^dagger
     rhs = up[ok] @ (u_ok * lam_ok[:, None, :])
-    up_f = xp.dagger(xp.solve(xp.dagger(u_ok), xp.dagger(rhs)))
+    x, info = xp.solve_ex(xp.dagger(u_ok), xp.dagger(rhs))
+    up_f = xp.dagger(x)
     m = _eye_times(xp, z[ok], n)
     m -= eps_surface[ok]
     m -= up_f
-    g[ok] = xp.inv(m)
+    g[ok], info_inv = xp.inv_ex(m)
+    xp.check_info([info, info_inv])
     return g, ok
 
 
@@ -617,6 +627,7 @@ def green_n1(z: Complex, device: DeviceBlocks, sigma_left: Complex, sigma_right:
     batch = z.shape[0]
     schur = xp.asarray(sigma_left)  # what the part left of the current slice adds to it
     carry = None  # H_{s,s-1} G_{s-1,1}: the source for G_s1
+    infos = []  # of the solves, checked once at the end (no host round trip inside the sweep)
     for s in range(n_slices):
         h = xp.asarray(device.onsite[s])
         m = h.shape[0]
@@ -628,14 +639,16 @@ def green_n1(z: Complex, device: DeviceBlocks, sigma_left: Complex, sigma_right:
         source = xp.broadcast_to(xp.eye(m, dtype=xp.complex128), (batch, m, m)) if carry is None else carry
         if s < n_slices - 1:
             right = xp.asarray(device.coupling[s])
-            x = xp.solve(a, xp.concatenate([xp.broadcast_to(right, (batch, *right.shape)), source], axis=2))
+            x, info = xp.solve_ex(a, xp.concatenate([xp.broadcast_to(right, (batch, *right.shape)), source], axis=2))
             down = xp.conj(right).T  # H_{s+1,s}
             y = down @ x
             k = right.shape[1]
             schur = y[..., :k]
             carry = y[..., k:]
         else:
-            g_n1 = xp.solve(a, source)
+            g_n1, info = xp.solve_ex(a, source)
+        infos.append(info)
+    xp.check_info(infos)
     return g_n1
 
 
@@ -651,23 +664,29 @@ def diagonal_blocks(z: Complex, device: DeviceBlocks, sigma_left: Complex, sigma
     coupling = [xp.asarray(c) for c in device.coupling]
     sigma_left, sigma_right = xp.asarray(sigma_left), xp.asarray(sigma_right)
     n_slices = len(onsite)
+    infos = []  # of the solves, checked once at the end
     left = [sigma_left]
     for s in range(n_slices - 1):
         a = _eye_times(xp, z, onsite[s].shape[0]) - onsite[s] - left[s]
         right = coupling[s]
-        x = xp.solve(a, xp.broadcast_to(right, (batch, *right.shape)))
+        x, info = xp.solve_ex(a, xp.broadcast_to(right, (batch, *right.shape)))
+        infos.append(info)
         left.append(xp.conj(right).T @ x)
     right_sigma: list[Complex] = [sigma_right] * n_slices
     for s in range(n_slices - 1, 0, -1):
         a = _eye_times(xp, z, onsite[s].shape[0]) - onsite[s] - right_sigma[s]
         up = coupling[s - 1]  # H_{s-1,s}
-        x = xp.solve(a, xp.broadcast_to(xp.conj(up).T, (batch, up.shape[1], up.shape[0])))
+        x, info = xp.solve_ex(a, xp.broadcast_to(xp.conj(up).T, (batch, up.shape[1], up.shape[0])))
+        infos.append(info)
         right_sigma[s - 1] = up @ x
     out = []
     for s in range(n_slices):
         extra = right_sigma[s] if s < n_slices - 1 else sigma_right
         a = _eye_times(xp, z, onsite[s].shape[0]) - onsite[s] - left[s] - extra
-        out.append(xp.inv(a))
+        g, info = xp.inv_ex(a)
+        out.append(g)
+        infos.append(info)
+    xp.check_info(infos)
     return out
 
 
