@@ -245,6 +245,7 @@ HEAVY = (
     "sklearn",
     "lmfit",
     "scipy.optimize",
+    "torch",
 )
 
 
