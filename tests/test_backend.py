@@ -40,6 +40,15 @@ def test_auto_takes_the_gpu_only_where_there_is_one():
         assert chosen is NUMPY
 
 
+@pytest.mark.skipif(_backend.gpu_possible(), reason="a GPU driver is installed here")
+def test_auto_without_a_gpu_driver_does_not_import_torch():
+    """Importing torch costs seconds; on a machine without a GPU driver "auto" is numpy without it."""
+    code = "import sys; from kapitza._backend import select_backend; b = select_backend('auto'); "
+    code += "print(b.name, 'torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["numpy", "False"]
+
+
 @pytest.mark.skipif(_has_gpu(), reason="this machine has a GPU")
 def test_gpu_without_a_gpu_is_one_clear_line():
     pytest.importorskip("torch")
@@ -53,6 +62,7 @@ def test_torch_missing_names_the_gpu_extra(monkeypatch):
     """With torch not importable, "gpu" and "torch-cpu" name the extra that installs it and "auto" is numpy."""
     monkeypatch.setitem(sys.modules, "torch", None)  # import torch -> ImportError
     monkeypatch.setattr(_backend, "torch_installed", lambda: False)
+    monkeypatch.setattr(_backend, "gpu_possible", lambda: True)
     _backend._torch.cache_clear()
     try:
         for device in ("gpu", "torch-cpu"):

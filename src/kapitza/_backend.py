@@ -29,7 +29,8 @@ would need a special path for their one eigenproblem anyway.
 Selection
 ---------
 :func:`select_backend` maps a ``--device`` value to a backend: ``"cpu"`` is numpy, ``"gpu"`` (or ``"cuda"``,
-``"cuda:N"``) torch on that CUDA device, ``"auto"`` the GPU where torch sees one and numpy otherwise, and
+``"cuda:N"``) torch on that CUDA device, ``"auto"`` the GPU where torch sees one and numpy otherwise (without
+importing torch where no GPU driver is installed: :func:`gpu_possible`), and
 ``"torch-cpu"`` torch on the CPU (the GPU code path without a GPU: for tests and benchmarks).  A GPU asked for and
 not there is an :class:`~kapitza.errors.InputError`; torch asked for and not installed a
 :class:`~kapitza.errors.MissingDependencyError` naming the ``gpu`` extra.  torch is imported only when a torch
@@ -42,6 +43,8 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import os
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -75,6 +78,18 @@ def _torch() -> Any:
 def torch_installed() -> bool:
     """Whether torch can be imported (without importing it)."""
     return importlib.util.find_spec("torch") is not None
+
+
+#: Files that a GPU driver makes on Linux (NVIDIA's; AMD ROCm's, which torch also drives through torch.cuda).
+GPU_DRIVER_FILES = ("/dev/nvidia0", "/dev/nvidiactl", "/proc/driver/nvidia", "/dev/kfd")
+
+
+def gpu_possible() -> bool:
+    """False where no GPU can be there (Linux without a GPU driver's files), so that ``--device auto`` need not
+    import torch (seconds) to find that out; True elsewhere (then torch is asked)."""
+    if not sys.platform.startswith("linux"):
+        return True
+    return any(os.path.exists(path) for path in GPU_DRIVER_FILES)
 
 
 @dataclass(frozen=True)
@@ -522,7 +537,7 @@ def select_backend(device: str = "auto") -> Backend:
     if key == "torch-cpu":
         return torch_backend("cpu")
     if key == "auto":
-        if not torch_installed():
+        if not torch_installed() or not gpu_possible():
             return NUMPY
         torch = _torch()
         return _TorchBackend("torch", f"cuda:{torch.cuda.current_device()}") if torch.cuda.is_available() else NUMPY
