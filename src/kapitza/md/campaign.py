@@ -161,7 +161,8 @@ def load_campaign(path: str | os.PathLike, *, allow_outside: bool = False) -> Ca
         values = tuple(zip(keys, combo, strict=True))
         name = "_".join(f"{k}-{_name_part(v, k)}" for k, v in values) or "base"
         try:
-            merged = files_beside({**base, **dict(values)}, p.parent)  # files named as seen from the TOML
+            # files named as seen from the TOML, at or below its folder
+            merged = files_beside({**base, **dict(values)}, p.parent, allow_outside, where)
             config = NemdConfig.from_mapping(merged, f"{where} member {name}")
         except TypeError as exc:  # a dataclass argument error: report it as bad input
             raise InputError(f"{where} member {name}: {exc}") from None
