@@ -100,17 +100,16 @@ def _named_bulk(build: Any, name: str) -> Any:
 
 def _read(path: Any, name: str) -> Any:
     """One structure from a file the user pointed to (ASE reads data formats only; no pickle formats)."""
-    import ase.io
+    from .structure_file import read_atoms
 
     if str(path).lower().endswith((".traj", ".pckl", ".pkl", ".pickle")):
         raise InputError(
             f"{name}: {path}: read bulk crystals from CIF, POSCAR or extxyz, not {os.path.splitext(path)[1]}"
         )
-    try:
-        atoms = ase.io.read(path, index=-1)
-    except Exception as exc:  # ASE raises many types for a file it cannot parse
-        raise InputError(f"{name}: cannot read {path}: {type(exc).__name__}: {exc}") from None
-    return atoms
+    try:  # the one structure reader: data formats only, counts and cell checked before and after ASE reads
+        return read_atoms(path, index=-1, what="file")[0]
+    except InputError as exc:
+        raise InputError(f"{name}: {exc}") from None
 
 
 def _miller(normal: Any) -> NDArray[np.int64]:
