@@ -325,8 +325,8 @@ class NemdConfig:
             raise InputError("structure= needs the force field: give either pair= (a file) or pair_lines= (a list)")
         if self.pair_lines is not None:
             lines = self.pair_lines
-            if isinstance(lines, str) or not all(isinstance(x, str) for x in lines):
-                raise InputError("pair_lines= must be a list of LAMMPS lines (strings)")
+            if not isinstance(lines, (list, tuple)) or not all(isinstance(x, str) for x in lines):
+                raise InputError(f"pair_lines= must be a list of LAMMPS lines (strings), got {_shown(lines)}")
             object.__setattr__(self, "pair_lines", tuple(lines))
         if self.geometry != "periodic":
             raise InputError('structure= runs in the periodic geometry only (geometry = "periodic")')
@@ -599,6 +599,12 @@ def files_beside(
 
         out["pair_lines"] = lines_beside(lines, base, f"{where}: pair_lines", allow_outside=allow_outside)
     return out
+
+
+def _shown(value: Any) -> str:
+    """A value for a message: its repr, cut to 40 characters."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def check_integer(name: str, value: Any, minimum: int) -> None:
