@@ -99,8 +99,55 @@ class ForceField:
     origin: str = "lines"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "masses", MappingProxyType(dict(self.masses)))
-        object.__setattr__(self, "files", MappingProxyType(dict(self.files)))
+        # the checks of read_pair_file, also for a force field built in code or loaded from a file (kapitza.load):
+        # one LAMMPS command per entry (a newline would start another: ``shell``), no variables, no style that
+        # runs code, positive masses of integer types, chemical symbols, file names and paths as strings
+        if not isinstance(self.origin, str) or not self.origin.isprintable() or len(self.origin) > 4096:
+            raise InputError("a force field's origin must be a printable string (a file's path or 'lines')")
+        origin = self.origin
+        for command, lines in (
+            ("pair_style", (self.pair_style,)),
+            ("pair_coeff", self.pair_coeffs),
+            ("pair_modify", self.modifiers),
+        ):
+            if isinstance(lines, str):
+                raise InputError(f"{origin}: the {command} commands must be a sequence of lines, got a string")
+            for line in lines:
+                _check_command(line, command, origin)
+        if not self.pair_coeffs:
+            raise InputError(f"{origin}: no pair_coeff command")
+        _check_style(self.pair_style, origin)
+        masses = {}
+        for t, m in dict(self.masses).items():
+            where = f"{origin}: mass of type {excerpt(origin, str(t))}"
+            if isinstance(t, bool) or not str(t).strip().isdigit() or int(t) < 1:
+                raise InputError(f"{where}: an atom type is an integer >= 1")
+            if isinstance(m, bool) or not isinstance(m, (int, float)) or not np.isfinite(m) or m <= 0:
+                raise InputError(f"{where}: a mass must be a positive number of amu, got {excerpt(origin, str(m))}")
+            masses[int(t)] = float(m)
+        object.__setattr__(self, "masses", MappingProxyType(masses))
+        for name in self.types:
+            if not isinstance(name, str) or _species(name, origin) != name:
+                raise InputError(f"{origin}: types must be chemical symbols, got {excerpt(origin, str(name))}")
+        files = dict(self.files)
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
+            raise InputError(f"{origin}: files must map the names in the lines to paths (strings)")
+        object.__setattr__(self, "files", MappingProxyType(files))
+
+    def _check_loaded(self, folder: Path) -> None:
+        """A force field read from a saved file (:func:`kapitza.load`) in ``folder``: the potential files it names
+        must lie at or below that folder or be shipped with LAMMPS (:func:`kapitza.io.paths.confined`), so that a
+        file from elsewhere cannot make a run read or copy ``/etc/shadow``."""
+        for name, path in self.files.items():
+            if Path(path).name == name and "/" not in name:
+                from .lammps import potential_file
+
+                try:
+                    if os.path.realpath(potential_file(name)) == os.path.realpath(path):
+                        continue
+                except FileNotFoundError:
+                    pass
+            confined(path, folder, f"{self.origin}: potential file", hint="copy it beside the saved force field")
 
     @property
     def styles(self) -> tuple[str, ...]:
@@ -349,6 +396,16 @@ def _logical_lines(text: str) -> list[tuple[int, str]]:
     if pending.strip():
         out.append((start, " ".join(pending.split())))
     return out
+
+
+def _check_command(line: Any, command: str, origin: str) -> None:
+    """One LAMMPS ``command`` line on one line, without variables."""
+    if not isinstance(line, str) or line.split()[:1] != [command]:
+        raise InputError(f"{origin}: expected a {command} command, got {excerpt(origin, str(line))}")
+    if any(c in line for c in "\n\r\0"):
+        raise InputError(f"{origin}: a {command} command must be one line")
+    if "$" in line:
+        raise InputError(f"{origin}: LAMMPS variables ($) are not accepted in a {command} command")
 
 
 def _check_style(style: str, origin: str) -> None:
