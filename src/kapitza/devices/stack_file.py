@@ -117,7 +117,10 @@ def _model_files(spec: str, folder: Path, where: str, allow_outside: bool) -> An
         if path is not None:
             confined(path, folder, f"{where} material file", allow_outside)
             side = side.strip() if path.is_absolute() else str(folder / side.strip())
-        materials.append(get_material(side.strip()))
+        try:
+            materials.append(get_material(side.strip()))
+        except InputError as exc:
+            raise InputError(f"{where}: {exc}") from None
     return PredictedResistance(model.strip().lower(), materials[0], materials[1])
 
 

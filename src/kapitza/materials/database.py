@@ -402,9 +402,11 @@ def material_file(spec: str | os.PathLike[str]) -> Path | None:
 
 
 def _from_file(path: Path, selected: str | None) -> Material:
-    if path.is_dir():
+    from ..io.paths import is_file
+
+    if not is_file(path) and os.path.isdir(path):
         raise InputError(f"material file {str(path)!r} is a folder; give a .toml file")
-    if not path.is_file():
+    if not is_file(path):
         raise InputError(f"material file {str(path)!r} does not exist")
     materials = load_materials(path)
     if selected is not None:
