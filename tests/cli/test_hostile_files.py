@@ -436,3 +436,81 @@ def test_pair_lines_that_are_not_a_list_of_lines(cli, world, value):
         *cli("md", "run", config, "--run-dir", inside / "run", "--no-progress")[::2]
     )
     assert not (inside / "run").exists()
+
+
+# ---- more hostile inputs on the same surfaces (issue 39, tried this round) -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pair", "message"),
+    [
+        ("pair_style tersoff\npair_coeff * * GaN_SiC_dimer.tersoff Ga N Si C\nmass 1*1000000000 28\n", "above 1,000"),
+        ("pair_style hybrid tersoff python 1.0\npair_coeff * * tersoff GaN_SiC_dimer.tersoff Ga N Si C\n", "runs code"),
+        ("pair_style tersoff\npair_coeff * * ~/x.tersoff Ga N Si C\n", "does not exist"),
+    ],
+)
+def test_hostile_pair_files_end_at_once(cli, world, pair, message):
+    """A mass range of 1e9 types filled memory for minutes (dict of every type)."""
+    inside, _ = world
+    (inside / "h.pair").write_text(pair)
+    config = inside / "run.toml"
+    config.write_text(f'structure = "gan_sic.extxyz"\npair = "h.pair"\n{RUN_TOML}')
+    start = time.perf_counter()
+    assert message in one_line(*cli("md", "run", config, "--run-dir", inside / "run", "--no-progress")[::2])
+    assert time.perf_counter() - start < 10.0 and not (inside / "run").exists()
+
+
+@pytest.mark.parametrize("name", ["gan_sic.extxyz\\u0000x", "a" * 5000 + ".extxyz"])
+def test_impossible_names_in_a_config_are_one_line(cli, world, name):
+    """A NUL character (ValueError) or a name longer than the system allows (OSError) ended in tracebacks."""
+    inside, _ = world
+    config = inside / "run.toml"
+    config.write_text(f'structure = "{name}"\npair = "GaN_SiC_dimer.pair"\n{RUN_TOML}')
+    one_line(*cli("md", "run", config, "--run-dir", inside / "run", "--no-progress")[::2])
+    assert not (inside / "run").exists()
+
+
+def test_a_cif_whose_symmetry_expands_past_the_limit_is_refused_before_ase_expands_it(cli, tmp_path):
+    """3,000 sites of F m -3 m: ASE expanded them to 576,000 atoms for minutes, warning on stderr all along."""
+    rng = np.random.default_rng(1)
+    sites = "\n".join(f"Si{i} Si {x:.6f} {y:.6f} {z:.6f}" for i, (x, y, z) in enumerate(rng.random((3000, 3))))
+    path = tmp_path / "big.cif"
+    path.write_text(
+        "data_x\n_symmetry_space_group_name_H-M 'F m -3 m'\n_cell_length_a 2000\n_cell_length_b 2000\n"
+        "_cell_length_c 2000\n_cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 90\nloop_\n"
+        "_atom_site_label\n_atom_site_type_symbol\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\n"
+        + sites
+        + "\n"
+    )
+    start = time.perf_counter()
+    assert "give up to 576,000 atoms" in one_line(*cli("interface", "show", path)[::2])
+    assert time.perf_counter() - start < 10.0
+
+
+@pytest.mark.parametrize(
+    ("crystal", "message"),
+    [("Cu:fcc:a=1e308", "between 0.5 and 100 A"), ("Cu:fcc:a=-3", "between"), ("Cu:fcc:a=nan", "finite")],
+)
+def test_interface_build_refuses_lattice_constants_no_crystal_has(cli, tmp_path, crystal, message):
+    """a = -3 built a mirrored crystal (exit 0); 1e308 and nan printed numpy warnings before the error."""
+    out = tmp_path / "x.extxyz"
+    assert message in one_line(*cli("interface", "build", crystal, "Ni", "-o", out)[::2])
+    assert not out.exists()
+
+
+def test_objects_rebuilt_from_files_are_not_loaded_from_text(world):
+    """An InterfaceStructure's atoms are saved as text: loading one gave an object whose atoms were a dict."""
+    from kapitza.atomistic.structure_file import read_structure
+
+    inside, _ = world
+    path = read_structure(inside / "gan_sic.extxyz").save(inside / "s.json")
+    with pytest.raises(InputError, match="holds ase.Atoms"):
+        kapitza.load(path)
+
+
+def test_a_run_directory_config_naming_a_structure_is_not_opened(cli, tmp_path):
+    """md modes rebuilt a run from its config.toml: a crafted run folder named /etc/passwd as its structure."""
+    run = tmp_path / "fake.run"
+    run.mkdir()
+    (run / "config.toml").write_text('structure = "/etc/passwd"\npair = "/etc/shadow"\n')
+    assert "is a user's run" in one_line(*cli("md", "modes", run)[::2])
