@@ -514,3 +514,21 @@ def test_a_run_directory_config_naming_a_structure_is_not_opened(cli, tmp_path):
     run.mkdir()
     (run / "config.toml").write_text('structure = "/etc/passwd"\npair = "/etc/shadow"\n')
     assert "is a user's run" in one_line(*cli("md", "modes", run)[::2])
+
+
+def test_two_potential_files_of_one_name_are_refused(world):
+    """A run folder holds its potential files by name: a/Si.sw and b/Si.sw were copied onto one another and both
+    sub-styles then read the last one, silently."""
+    from kapitza.atomistic.forcefield import read_pair_file
+    from kapitza.atomistic.lammps import potential_file
+
+    inside, _ = world
+    for sub in ("a", "b"):
+        (inside / sub).mkdir()
+        shutil.copyfile(potential_file("Si.sw"), inside / sub / "Si.sw")
+    pair = inside / "ab.pair"
+    pair.write_text(
+        "pair_style hybrid sw sw\npair_coeff * * sw 1 a/Si.sw Si NULL\npair_coeff * * sw 2 b/Si.sw NULL Si\n"
+    )
+    with pytest.raises(InputError, match="two potential files are named 'Si.sw'"):
+        read_pair_file(pair)

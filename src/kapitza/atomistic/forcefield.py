@@ -134,6 +134,14 @@ class ForceField:
         files = dict(self.files)
         if not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
             raise InputError(f"{origin}: files must map the names in the lines to paths (strings)")
+        by_name: dict[str, str] = {}
+        for path in files.values():  # a run folder holds its copies by name (copy_files, commands(file_dir=))
+            name = Path(path).name
+            if by_name.setdefault(name, path) != path:
+                raise InputError(
+                    f"{origin}: two potential files are named {excerpt(origin, name)} ({by_name[name]} and {path}); "
+                    "a run folder holds its copies by name: rename one"
+                )
         object.__setattr__(self, "files", MappingProxyType(files))
 
     def _check_loaded(self, folder: Path) -> None:
