@@ -58,10 +58,11 @@ TOLERANCE = 1e-3
 MIN_DISTANCE = 0.5
 #: The bulk period of an end is looked for up to this length (A).
 MAX_PERIOD = 40.0
-#: Formats read (ASE's names); others (e.g. pickle-based trajectories) are refused: a file is data.
+#: Formats read (ASE's names); others (e.g. pickle-based trajectories) are refused: a file is data.  Not
+#: "castep-cell": ASE's reader of it runs ``castep --version`` (or $CASTEP_COMMAND) to load its keywords.
 FORMATS = (
     "extxyz", "xyz", "vasp", "cif", "lammps-data", "xsf", "espresso-in", "aims", "cfg", "proteindatabank", "res",
-    "gen", "castep-cell", "traj", "json",
+    "gen", "traj", "json",
 )  # fmt: skip
 #: The in-plane strain a matched cell gave each side (:func:`kapitza.atomistic.stacking.stack_crystals`): written
 #: to the file's comment line and read back, so that the AGF can say what strain the common cell implies.
