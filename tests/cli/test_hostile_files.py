@@ -532,3 +532,21 @@ def test_two_potential_files_of_one_name_are_refused(world):
     )
     with pytest.raises(InputError, match="two potential files are named 'Si.sw'"):
         read_pair_file(pair)
+
+
+def test_a_corrupted_deflated_npz_is_one_input_error(tmp_path):
+    """A deflated member with damaged bytes raised zlib.error (neither OSError nor ValueError): a traceback."""
+    saved = kapitza.predict("Al", "Si", [100.0, 300.0]).save(tmp_path / "r.npz")
+    packed = tmp_path / "packed.npz"
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(packed, "w", compression=zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            out.writestr(info.filename, source.read(info))
+    assert isinstance(kapitza.load(packed), type(kapitza.load(saved)))  # a deflated .npz is read
+    with zipfile.ZipFile(packed) as archive:
+        last = archive.infolist()[-1]
+    data = bytearray(packed.read_bytes())
+    start = last.header_offset + 30 + len(last.filename) + 40
+    data[start : start + 30] = bytes(b ^ 0x55 for b in data[start : start + 30])
+    packed.write_bytes(bytes(data))
+    with pytest.raises(InputError, match="damaged or truncated zip"):
+        kapitza.load(packed)

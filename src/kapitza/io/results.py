@@ -437,7 +437,9 @@ _MAX_NPZ_MEMBERS = 10_000
 def _read_npz(source: Path, not_result: str) -> tuple[Any, dict[str, np.ndarray]]:
     """The metadata document and the arrays of a saved .npz, each array's header checked against what its zip
     member really holds before anything is allocated (a header may claim 2.5e9 elements in a 1 kB file)."""
+    import lzma
     import zipfile
+    import zlib
 
     size = source.stat().st_size
     with open(source, "rb") as handle:
@@ -457,7 +459,7 @@ def _read_npz(source: Path, not_result: str) -> tuple[Any, dict[str, np.ndarray]
                 _check_member(archive, info, size, not_result)
                 with archive.open(info) as member:
                     found[info.filename[:-4]] = np.lib.format.read_array(member, allow_pickle=False)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, zlib.error, lzma.LZMAError, EOFError) as exc:
         raise InputError(
             f"{not_result} (a damaged or truncated zip archive: {' '.join(str(exc).split())[:120]})"
         ) from None
