@@ -550,3 +550,19 @@ def test_a_corrupted_deflated_npz_is_one_input_error(tmp_path):
     packed.write_bytes(bytes(data))
     with pytest.raises(InputError, match="damaged or truncated zip"):
         kapitza.load(packed)
+
+
+def test_no_loaded_result_holds_a_negative_temperature(tmp_path):
+    """A result class without checks of its own (a chain's G(T)) is still refused with T < 0 when loaded; its
+    nested junction comes back as a ChainJunction (a plain dict before: ``per_area`` failed)."""
+    from kapitza.transmission.chain import ChainJunction, chain_conductance
+
+    path = chain_conductance(ChainJunction(1e-26, 2e-26, 10.0, 10.0, 5.0, 1e-19), [10.0, 100.0]).save(
+        tmp_path / "c.json"
+    )
+    assert kapitza.load(path).per_area
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["result"]["temperature"] = [-5.0, 100.0]
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(InputError, match="ChainConductance.temperature holds -5 K"):
+        kapitza.load(path)

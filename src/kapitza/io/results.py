@@ -376,7 +376,7 @@ def load(path: str | os.PathLike) -> Any:
         ``"inf"``, ``"-inf"`` and ``"nan"`` numbers again, nested objects rebuilt; each built through its class's
         constructor, nested ones included (a Material, the Settings, a ForceField), so their own checks run
         (a ConductanceResult's finite G >= 0 and T >= 0, a Material's bounds, a ForceField's refusal of code).
-        Then the checks of a loaded file: no negative or infinite temperature anywhere, and the potential files
+        Then the checks of a loaded file: no negative temperature anywhere, and the potential files
         of a ForceField at or below the file's folder (or shipped with LAMMPS).
 
     Raises
@@ -502,7 +502,8 @@ def _check_member(archive: Any, info: Any, size: int, not_result: str) -> None:
 
 def _check_loaded(obj: Any, folder: Path, where: str, depth: int = 0) -> None:
     """Checks that only a loaded result needs, on it and the objects nested in it: no negative temperature
-    (a field named ``temperature`` or ``temperatures``; NaN stands for "not determined"), and each object's own
+    (a field named ``temperature`` or ``temperatures``; NaN stands for "not determined", inf is left to the
+    class), and each object's own
     ``_check_loaded(folder)`` (a force field's potential files must lie beside the file,
     :func:`kapitza.io.paths.confined`)."""
     if depth > 20:
@@ -518,10 +519,8 @@ def _check_loaded(obj: Any, folder: Path, where: str, depth: int = 0) -> None:
                     x = np.asarray(value, dtype=float)
                 except (TypeError, ValueError):
                     x = np.zeros(0)
-                if np.any(x < 0) or np.any(np.isinf(x)):
-                    raise InputError(
-                        f"{where}: {type(obj).__name__}.{f.name} holds {x[(x < 0) | np.isinf(x)].flat[0]:g} K"
-                    )
+                if np.any(x < 0):  # an absolute temperature (K, or epsilon/k_B in LJ units) is never below zero
+                    raise InputError(f"{where}: {type(obj).__name__}.{f.name} holds {x[x < 0].flat[0]:g} K")
             _check_loaded(value, folder, where, depth + 1)
     elif isinstance(obj, (tuple, list)):
         for item in obj:
