@@ -100,7 +100,8 @@ def _count(value: Any, name: str, where: str, most: int | None = None) -> int:
 def load_campaign(path: str | os.PathLike, *, allow_outside: bool = False) -> Campaign:
     """Read and validate a campaign TOML: every member's config is built before anything runs.
 
-    ``[campaign] folder`` must lie at or below the TOML's folder unless ``allow_outside``
+    ``[campaign] folder`` and the files the members name (``structure``, ``pair``, the potential files of
+    ``pair_lines``) must lie at or below the TOML's folder unless ``allow_outside``
     (:func:`kapitza.io.paths.confined`).
 
     Raises
