@@ -56,6 +56,10 @@ def _ase_build() -> Any:
     return ase.build
 
 
+#: Largest lattice constant of a bulk crystal given by its numbers (A); a bulk cell's vectors stay below ten times it.
+MAX_LATTICE_CONSTANT = 100.0
+
+
 def bulk_crystal(spec: Any, name: str) -> Any:
     """An ASE ``Atoms`` bulk crystal from Atoms, a keyword dict for ``ase.build.bulk``, a file path or a name.
 
@@ -69,6 +73,9 @@ def bulk_crystal(spec: Any, name: str) -> Any:
     if isinstance(spec, Atoms):
         atoms = spec.copy()
     elif isinstance(spec, Mapping):
+        for key in ("a", "b", "c"):  # a = -3 built a mirrored crystal, a = 1e308 numpy warnings and no match
+            if key in spec:
+                _checks.between(spec[key], f"{name}: lattice constant {key}", "A", 0.5, MAX_LATTICE_CONSTANT)
         try:
             atoms = build.bulk(**dict(spec))
         except (TypeError, ValueError, KeyError, RuntimeError) as exc:
@@ -84,6 +91,11 @@ def bulk_crystal(spec: Any, name: str) -> Any:
             ) from None
     else:
         raise InputError(f"{name} must be ASE Atoms, a dict for ase.build.bulk, a file path or a name, got {spec!r}")
+    cell = np.asarray(atoms.cell, dtype=float)
+    if not np.all(np.isfinite(cell)) or np.abs(cell).max() > MAX_LATTICE_CONSTANT * 10:
+        raise InputError(
+            f"{name}: the crystal's cell must be finite, its vectors at most {MAX_LATTICE_CONSTANT * 10:g} A"
+        )
     if len(atoms) == 0 or abs(atoms.cell.volume) < 1e-9:
         raise InputError(f"{name}: the crystal needs atoms and a 3D periodic cell")
     return atoms
@@ -100,17 +112,16 @@ def _named_bulk(build: Any, name: str) -> Any:
 
 def _read(path: Any, name: str) -> Any:
     """One structure from a file the user pointed to (ASE reads data formats only; no pickle formats)."""
-    import ase.io
+    from .structure_file import read_atoms
 
     if str(path).lower().endswith((".traj", ".pckl", ".pkl", ".pickle")):
         raise InputError(
             f"{name}: {path}: read bulk crystals from CIF, POSCAR or extxyz, not {os.path.splitext(path)[1]}"
         )
-    try:
-        atoms = ase.io.read(path, index=-1)
-    except Exception as exc:  # ASE raises many types for a file it cannot parse
-        raise InputError(f"{name}: cannot read {path}: {type(exc).__name__}: {exc}") from None
-    return atoms
+    try:  # the one structure reader: data formats only, counts and cell checked before and after ASE reads
+        return read_atoms(path, index=-1, what="file")[0]
+    except InputError as exc:
+        raise InputError(f"{name}: {exc}") from None
 
 
 def _miller(normal: Any) -> NDArray[np.int64]:

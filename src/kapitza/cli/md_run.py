@@ -17,7 +17,7 @@ def _load(path: Path, option: Path | None) -> tuple[Any, Path]:
     from ..md.nemd import NemdConfig, files_beside
 
     def from_mapping(data: Any, where: str) -> Any:  # structure= and pair= are found beside the config file
-        return NemdConfig.from_mapping(files_beside(data, path.parent), where)
+        return NemdConfig.from_mapping(files_beside(data, path.parent, where=where), where)
 
     return load_run_config(path, option, from_mapping)
 

@@ -393,10 +393,20 @@ def _split_path_spec(spec: str | os.PathLike[str]) -> tuple[Path, str | None] | 
     return None
 
 
+def material_file(spec: str | os.PathLike[str]) -> Path | None:
+    """The file a material spec names (``"mine.toml"``, ``"mine.toml:Name"``, any text with a path separator), or
+    None for a database name: what :func:`get_material` would open, for a reader that must confine it first
+    (:func:`kapitza.io.paths.confined`)."""
+    found = _split_path_spec(spec)
+    return None if found is None else found[0]
+
+
 def _from_file(path: Path, selected: str | None) -> Material:
-    if path.is_dir():
+    from ..io.paths import is_file
+
+    if not is_file(path) and os.path.isdir(path):
         raise InputError(f"material file {str(path)!r} is a folder; give a .toml file")
-    if not path.is_file():
+    if not is_file(path):
         raise InputError(f"material file {str(path)!r} does not exist")
     materials = load_materials(path)
     if selected is not None:

@@ -325,8 +325,8 @@ class NemdConfig:
             raise InputError("structure= needs the force field: give either pair= (a file) or pair_lines= (a list)")
         if self.pair_lines is not None:
             lines = self.pair_lines
-            if isinstance(lines, str) or not all(isinstance(x, str) for x in lines):
-                raise InputError("pair_lines= must be a list of LAMMPS lines (strings)")
+            if not isinstance(lines, (list, tuple)) or not all(isinstance(x, str) for x in lines):
+                raise InputError(f"pair_lines= must be a list of LAMMPS lines (strings), got {_shown(lines)}")
             object.__setattr__(self, "pair_lines", tuple(lines))
         if self.geometry != "periodic":
             raise InputError('structure= runs in the periodic geometry only (geometry = "periodic")')
@@ -566,22 +566,45 @@ class NemdConfig:
         return "\n".join(lines) + "\n"
 
 
+#: What to do with an input file a config may not name (:func:`kapitza.io.paths.confined`).
+_BESIDE = "copy the file into the config's folder; a symbolic link there may not lead elsewhere"
 #: Settings that name input files: in a config file, relative to the config file's folder (as ``kapitza agf``).
 INPUT_FILES = ("structure", "pair")
 
 
-def files_beside(data: Mapping[str, Any], folder: str | os.PathLike) -> dict[str, Any]:
-    """``data`` (a config's table) with its relative input files (:data:`INPUT_FILES`) joined onto ``folder``,
-    the config file's folder, so that a config names its structure and pair file as seen from itself.
+def files_beside(
+    data: Mapping[str, Any], folder: str | os.PathLike, allow_outside: bool = False, where: str = "the config"
+) -> dict[str, Any]:
+    """``data`` (a config file's table) with its input files (:data:`INPUT_FILES`) joined onto ``folder``, the
+    config file's folder, so that a config names its structure and pair file as seen from itself.
 
-    Absolute paths and values that are not strings (refused later by the config) are left as they are.
+    Every path the file names must lie at or below ``folder`` (:func:`kapitza.io.paths.confined`: no ``../``,
+    absolute path or symbolic link leading elsewhere, refused before anything is opened) unless
+    ``allow_outside``; so must the potential files of its ``pair_lines``
+    (:func:`kapitza.atomistic.forcefield.lines_beside`, which also joins them onto ``folder``).  Values that are
+    not strings (refused later by the config) are left as they are.  ``where`` names the file in messages.
     """
+    from ..io.paths import confined
+
     out = dict(data)
+    base = os.fspath(folder)
     for key in INPUT_FILES:
         value = out.get(key)
-        if isinstance(value, str) and value and not os.path.isabs(value):
-            out[key] = os.path.join(os.fspath(folder), value) if os.fspath(folder) not in ("", ".") else value
+        if isinstance(value, str) and value:
+            path = confined(value, base, f"{where}: {key}=", allow_outside, hint=_BESIDE)
+            out[key] = os.fspath(path) if base not in ("", ".") or os.path.isabs(value) else value
+    lines = out.get("pair_lines")
+    if isinstance(lines, list) and lines and all(isinstance(x, str) for x in lines):
+        from ..atomistic.forcefield import lines_beside
+
+        out["pair_lines"] = lines_beside(lines, base, f"{where}: pair_lines", allow_outside=allow_outside)
     return out
+
+
+def _shown(value: Any) -> str:
+    """A value for a message: its repr, cut to 40 characters."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def check_integer(name: str, value: Any, minimum: int) -> None:

@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .. import landauer
+from .. import _checks, landauer
 from ..errors import InputError
 from ..io.results import result
 from ..materials import Material, get_material
@@ -82,6 +82,26 @@ class ConductanceResult:
     by_branch: NDArray[np.float64]
     branch_labels: tuple[str, ...]
     settings: Settings = Settings()
+
+    def __post_init__(self) -> None:
+        """What every result of :func:`predict` satisfies, checked also for one built in code or loaded from a file
+        (:func:`kapitza.load`): two Materials and Settings, temperatures finite and >= 0 K, G finite and >= 0 at
+        each, the branches' table (n_branches, n_T) finite and labelled."""
+        for name, kind in (("side1", Material), ("side2", Material), ("settings", Settings), ("model", str)):
+            if not isinstance(getattr(self, name), kind):
+                raise InputError(
+                    f"ConductanceResult {name} must be a {kind.__name__}, got {type(getattr(self, name)).__name__}"
+                )
+        t = _checks.positive_array(self.temperature, "ConductanceResult temperature", "K", zero=True, ndim=1)
+        g = _checks.positive_array(self.conductance, "ConductanceResult conductance", "W m^-2 K^-1", zero=True)
+        branches = _checks.number_array(self.by_branch, "ConductanceResult by_branch", "W m^-2 K^-1")
+        if g.shape != t.shape or branches.ndim != 2 or branches.shape[1] != t.size:
+            raise InputError(
+                f"ConductanceResult: conductance {list(g.shape)} and by_branch {list(branches.shape)} must match "
+                f"the {t.size} temperatures ((n_T,) and (n_branches, n_T))"
+            )
+        if len(self.branch_labels) != branches.shape[0] or not all(isinstance(x, str) for x in self.branch_labels):
+            raise InputError(f"ConductanceResult: {branches.shape[0]} branches need as many branch_labels (strings)")
 
     @property
     def resistance(self) -> NDArray[np.float64]:
