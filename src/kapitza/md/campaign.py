@@ -163,6 +163,7 @@ def load_campaign(path: str | os.PathLike, *, allow_outside: bool = False) -> Ca
         try:
             merged = files_beside({**base, **dict(values)}, p.parent)  # files named as seen from the TOML
             config = NemdConfig.from_mapping(merged, f"{where} member {name}")
+            config.check_analysable()  # every member analysable by md analyze, before any member runs
         except TypeError as exc:  # a dataclass argument error: report it as bad input
             raise InputError(f"{where} member {name}: {exc}") from None
         except InputError as exc:

@@ -90,7 +90,7 @@ def test_agf_and_md_see_the_masses_of_structure_masses(inputs, tmp_path):
     np.testing.assert_allclose(model.masses[lead_left] / AMU, SI, rtol=1e-12)
     assert sorted(np.unique(np.round(model.masses / AMU, 6))) == [SI, GE]
 
-    config = NemdConfig(structure=str(equal), pair=str(massive), bath_width=5.0)
+    config = NemdConfig(structure=str(equal), pair=str(massive), bath_width=5.0, temperature=300.0, timestep=0.001)
     assert config.user_system.type_masses == (SI, GE)
     text = user_data_text(config, config.user_system)
     block = text.split("\nMasses\n", 1)[1].split("\nAtoms", 1)[0].strip().splitlines()
