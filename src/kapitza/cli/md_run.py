@@ -105,8 +105,6 @@ def md_run_command(
             else f"error over {flux.method}; statistical inefficiency {flux.inefficiency:.3g}"
         )
         si = " (LJ units)" if system.reduced else f" = {flux.flux_si:.4g} W/m^2"
-        out.print(
-            f"heat flux per interface (A->B, mean of both baths): {flux.flux:.5g} +- {flux.flux_err:.2g} "
-            f"{system.flux}{si} ({how})"
-        )
+        err = f" +- {flux.flux_err:.2g}" if flux.flux_err == flux.flux_err else ""  # one block: no error (how says)
+        out.print(f"heat flux per interface (A->B, mean of both baths): {flux.flux:.5g}{err} {system.flux}{si} ({how})")
         out.print(f"regime: {run_regime(result.run_dir).message}", soft_wrap=True)
