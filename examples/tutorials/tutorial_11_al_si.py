@@ -6,7 +6,7 @@ Aluminium on silicon is the metal contact of every silicon chip. Here it is put 
 published force field for both crystals and their cross interaction: the modified embedded-atom method (MEAM) of
 Jelinek et al., Phys. Rev. B 85, 245102 (2012), which ships with LAMMPS (``examples/interfaces/Al_Si_meam.pair``).
 The structure (``examples/interfaces/make_al_si.py``) is Al (001) on Si (001) in the smallest common lateral cell
-the Zur-McGill search finds (rotated 19.1 degrees, 0.29 % strain on each side), relaxed with LAMMPS at the gap of
+the Zur-McGill search finds (rotated 26.57 degrees, 0.024 % strain on each side), relaxed with LAMMPS at the gap of
 lowest energy. On the command line::
 
     python examples/interfaces/make_al_si.py examples/interfaces
