@@ -298,3 +298,35 @@ def test_rhombohedral_crystals_take_their_hexagonal_axes():
     assert grown == 3 and len(conv) == 3
     a, b, c, alpha, beta, gamma = conv.cell.cellpar()
     assert a == pytest.approx(b) and (alpha, beta, gamma) == pytest.approx((90, 90, 120))
+
+
+def test_relax_periods_keeps_scipys_logm_warning_from_the_user(monkeypatch):
+    """The Frechet cell filter takes the matrix logarithm of a near-identity deformation, and scipy warns "logm
+    result may be inaccurate, approximate err = 2.7e-13" (seen on `interface build Al:fcc:a=4.05
+    Si:diamond:a=5.431 --relax Al_Si_meam.pair`): a warning about rounding reaches no user.  Here every logm warns
+    so; relax_periods passes none of them on, and still relaxes."""
+    import warnings
+
+    import scipy.linalg
+    from ase.calculators.emt import EMT
+
+    from kapitza.atomistic.stacking import relax_periods
+
+    real = scipy.linalg.logm
+
+    def noisy(matrix, *args, **kwargs):
+        warnings.warn("logm result may be inaccurate, approximate err = 2.7e-13", RuntimeWarning, stacklevel=2)
+        return real(matrix, *args, **kwargs)
+
+    monkeypatch.setattr(scipy.linalg, "logm", noisy)
+    squeezed = stack_crystals(
+        {"name": "Al", "crystalstructure": "fcc", "a": 4.05, "cubic": True},
+        {"name": "Al", "crystalstructure": "fcc", "a": 0.98 * 4.05, "cubic": True},
+        cells=(2, 2),
+        strain_on="a",
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = relax_periods(squeezed, EMT())
+    assert not [w for w in caught if "logm" in str(w.message)]
+    assert out.periods[0] != pytest.approx(squeezed.periods[0], rel=1e-4)  # it relaxed (EMT's own Al is not 4.05 A)
