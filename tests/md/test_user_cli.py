@@ -76,12 +76,16 @@ def _inputs(folder: Path, periods=(6, 6), lateral=(2, 1)) -> Path:
     return folder
 
 
+#: What a user's structure requires (nothing in a structure file says them).
+RUN = "temperature = 300.0\ntimestep = 0.001\n"
+
+
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        ('structure = "missing.extxyz"\npair = "GaN_SiC_dimer.pair"\n', "missing.extxyz"),
-        ('structure = "gan_sic.extxyz"\npair = "missing.pair"\n', "missing.pair does not exist"),
-        ('structure = "gan_sic.extxyz"\npair = "GaN_SiC_dimer.pair"\n', "not evenly spaced enough"),
+        (RUN + 'structure = "missing.extxyz"\npair = "GaN_SiC_dimer.pair"\n', "missing.extxyz"),
+        (RUN + 'structure = "gan_sic.extxyz"\npair = "missing.pair"\n', "missing.pair does not exist"),
+        (RUN + 'structure = "gan_sic.extxyz"\npair = "GaN_SiC_dimer.pair"\n', "not evenly spaced enough"),
     ],
 )
 @pytest.mark.parametrize("command", ["run", "emd"])

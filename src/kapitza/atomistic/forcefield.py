@@ -240,6 +240,27 @@ class ForceField:
         }
 
 
+def structure_masses(structure: Any, forcefield: ForceField | None = None) -> NDArray[np.float64]:
+    """The mass of every atom of ``structure`` under ``forcefield``, amu, shape (n_atoms,).
+
+    The pair file's ``mass`` of the atom's LAMMPS type (:meth:`ForceField.atom_types`) where the file sets one,
+    else the structure's own mass (its file's mass column, or the element's standard mass).  The one rule that
+    the AGF's model of a structure with pair lines (and so the DMM of its leads) and ``md run``'s data file read,
+    so that both describe one system.
+
+    Parameters
+    ----------
+    structure : InterfaceStructure
+        Atoms, species and sides (:func:`kapitza.atomistic.structure_file.read_structure`).
+    forcefield : ForceField, optional
+        The pair lines; None (force constants from a file): the structure's masses.
+    """
+    own = np.array(structure.atoms.get_masses(), dtype=float)
+    if forcefield is None or not forcefield.masses:
+        return own
+    return forcefield.atom_masses(forcefield.atom_types(structure.species, structure.side), own)
+
+
 def _groups(species: Sequence[str], side: NDArray[np.int64]) -> dict[tuple[str, int], NDArray[np.int64]]:
     """Atom indices of each (species, side) pair."""
     spec = np.asarray(species)
@@ -527,4 +548,4 @@ def _element_types(
     return tuple(merged)
 
 
-__all__ = ["COMMANDS", "ForceField", "lines_beside", "parse_pair_lines", "read_pair_file"]
+__all__ = ["COMMANDS", "ForceField", "lines_beside", "parse_pair_lines", "read_pair_file", "structure_masses"]

@@ -165,6 +165,7 @@ def load_campaign(path: str | os.PathLike, *, allow_outside: bool = False) -> Ca
             # files named as seen from the TOML, at or below its folder
             merged = files_beside({**base, **dict(values)}, p.parent, allow_outside, where)
             config = NemdConfig.from_mapping(merged, f"{where} member {name}")
+            config.check_analysable()  # every member analysable by md analyze, before any member runs
         except TypeError as exc:  # a dataclass argument error: report it as bad input
             raise InputError(f"{where} member {name}: {exc}") from None
         except InputError as exc:

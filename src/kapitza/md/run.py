@@ -489,6 +489,7 @@ def run_nemd(
         raise InputError(
             "spectral_every= > 0 runs in-process only (processes=1): each block's dump is reduced between blocks"
         )
+    config.check_analysable()  # what md analyze will need of the profile, before anything is written
     executables = find_executables(lmp) if processes > 1 else None
     run_dir = Path(run_dir).absolute()
     done = _prepare(config, run_dir)

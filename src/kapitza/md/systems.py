@@ -138,7 +138,7 @@ class UserSystem:
 def load_user_system(config: NemdConfig) -> UserSystem:
     """Read the structure and the pair lines of ``config`` and find the run's geometry; every problem is one
     InputError line naming the file."""
-    from ..atomistic.forcefield import parse_pair_lines, read_pair_file
+    from ..atomistic.forcefield import parse_pair_lines, read_pair_file, structure_masses
     from ..atomistic.structure_file import read_structure
 
     structure = read_structure(config.structure, sides=config.sides, leads=False)  # an MD cell needs no leads
@@ -151,7 +151,7 @@ def load_user_system(config: NemdConfig) -> UserSystem:
     species, side = structure.species, structure.side
     types = ff.atom_types(species, side)
     names = ff.type_names(species, side)
-    masses = ff.atom_masses(types, structure.atoms.get_masses())
+    masses = structure_masses(structure, ff)  # the AGF's masses too (one rule: the pair file's mass lines win)
     type_masses = []
     for t, name in enumerate(names, start=1):
         m = masses[types == t]

@@ -320,6 +320,9 @@ class SpectralConductance:
     G_spectral, G_spectral_err, G_nemd, G_nemd_err : float
         flux_spectral / Delta T and the NEMD conductance J / Delta T of the same interface (conductance unit).
     first_block, blocks_used : int
+    G_note : str
+        Why there is no G (G_nemd NaN): the jump does not point along the heat flow, or the run has no bath flux;
+        empty when there is one.
     """
 
     run_dir: str
@@ -355,6 +358,7 @@ class SpectralConductance:
     G_nemd_err: float
     first_block: int
     blocks_used: int
+    G_note: str = ""
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("q_source", "G_spectral", "G_spectral_err", "G_nemd", "sum_rule")
 
@@ -614,6 +618,23 @@ def spectral_conductance(
         G_nemd_err=g_nemd_err,
         first_block=int(first_block),
         blocks_used=int(sr.blocks.size),
+        G_note=_g_note(g_nemd, bath is None, delta_t, delta_t_err),
+    )
+
+
+def _g_note(g_nemd: float, no_bath: bool, delta_t: float, delta_t_err: float) -> str:
+    """Why G is not a number, in a sentence (empty when it is one)."""
+    if math.isfinite(g_nemd):
+        return ""
+    if no_bath:
+        return (
+            "no G: the run has no bath flux to divide by the jump (fewer than two blocks, or baths that exchange no "
+            "heat)"
+        )
+    return (
+        f"no G: the temperature jump at the interface (Delta T = {delta_t:.4g} +- {delta_t_err:.2g}) does not point "
+        "along the heat flow, so the profile shows no interface resistance to divide the flux by (a flat or inverted "
+        "profile); q(omega) and the sum rule stand, G = flux / Delta T and g = q / Delta T do not"
     )
 
 
