@@ -39,7 +39,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "interfaces"
 #: A line that must never reach a message: the content of the "foreign" file.
 SECRET = "s3cret:x:0:0:root:/root:/bin/bash"
 #: A short user NEMD config around a structure and a pair file named beside it (filled by each test).
-RUN_TOML = "bin_width = 2.56\nbath_width = 5.2\nsteps_equilibration = 10\nsteps_steady = 10\n"
+RUN_TOML = "temperature = 300.0\ntimestep = 0.001\nbin_width = 2.56\nbath_width = 5.2\nsteps_equilibration = 10\nsteps_steady = 10\n"
 
 
 def one_line(status: int, err: str) -> str:
@@ -431,7 +431,7 @@ def test_the_atom_count_limits_are_stated_and_checked_before_ase_reads(world, mo
 def test_pair_lines_that_are_not_a_list_of_lines(cli, world, value):
     inside, _ = world
     config = inside / "run.toml"
-    config.write_text(f'structure = "gan_sic.extxyz"\npair_lines = {value}\n')
+    config.write_text(f'structure = "gan_sic.extxyz"\ntemperature = 300.0\ntimestep = 0.001\npair_lines = {value}\n')
     assert "pair_lines= must be a list of LAMMPS lines" in one_line(
         *cli("md", "run", config, "--run-dir", inside / "run", "--no-progress")[::2]
     )
