@@ -39,7 +39,10 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "interfaces"
 #: A line that must never reach a message: the content of the "foreign" file.
 SECRET = "s3cret:x:0:0:root:/root:/bin/bash"
 #: A short user NEMD config around a structure and a pair file named beside it (filled by each test).
-RUN_TOML = "temperature = 300.0\ntimestep = 0.001\nbin_width = 2.56\nbath_width = 5.2\nsteps_equilibration = 10\nsteps_steady = 10\n"
+RUN_TOML = (
+    "temperature = 300.0\ntimestep = 0.001\n"
+    "bin_width = 2.56\nbath_width = 5.2\nsteps_equilibration = 10\nsteps_steady = 10\n"
+)
 
 
 def one_line(status: int, err: str) -> str:
