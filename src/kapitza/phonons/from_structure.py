@@ -46,6 +46,7 @@ from the float32 noise of its forces.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -109,6 +110,8 @@ class StructurePhonons:
         What the side was, in words ("file InP.cif", "GaN:wurtzite:a=3.19,c=5.19", "database Si (diamond)").
     calculator : str
         The calculator's name ("chgnet", "module:factory").
+    calculator_description : str
+        The calculator in words, with the citation of its model.
     crystal : HarmonicCrystal
         Force constants set and symmetrised; ``crystal.source`` says how they were made.
     material : Material
@@ -134,6 +137,7 @@ class StructurePhonons:
     name: str
     structure: str
     calculator: str
+    calculator_description: str = field(repr=False)
     crystal: HarmonicCrystal = field(repr=False)
     material: Material = field(repr=False)
     relaxation: Relaxation | None
@@ -146,11 +150,24 @@ class StructurePhonons:
     lowest_frequency: float
 
     def lattice_lines(self) -> list[str]:
-        """The relaxed lattice parameters beside the input ones, one line each ("a: 5.8687 -> 5.9501 A (+1.39 %)")."""
+        """The relaxed lattice parameters beside the input ones, one line each, equal ones together
+        ("a = b = c: 5.4310 -> 5.4610 A (+0.55 %)"); angles only where they changed."""
         out = []
-        for i, label in enumerate(("a", "b", "c")):
+        done: set[int] = set()
+        labels = ("a", "b", "c")
+        for i in range(3):
+            if i in done:
+                continue
             before, after = float(self.input_cell[i]), float(self.relaxed_cell[i])
-            out.append(f"{label}: {before:.4f} -> {after:.4f} A ({100 * (after / before - 1):+.2f} %)")
+            same = [
+                j
+                for j in range(i, 3)
+                if math.isclose(self.input_cell[j], before, rel_tol=1e-9)
+                and math.isclose(self.relaxed_cell[j], after, rel_tol=1e-9)
+            ]
+            done.update(same)
+            name = " = ".join(labels[j] for j in same)
+            out.append(f"{name}: {before:.4f} -> {after:.4f} A ({100 * (after / before - 1):+.2f} %)")
         for i, label in zip((3, 4, 5), ("alpha", "beta", "gamma")):
             before, after = float(self.input_cell[i]), float(self.relaxed_cell[i])
             if abs(after - before) > 1e-6:
@@ -607,6 +624,7 @@ def _assemble(
         name=label,
         structure=described,
         calculator=source.name,
+        calculator_description=source.description,
         crystal=crystal,
         material=material,
         relaxation=record,
