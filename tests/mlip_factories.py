@@ -33,3 +33,11 @@ def not_a_calculator() -> Any:
 def failing() -> Any:
     """A factory that raises."""
     raise RuntimeError("no licence for this potential")
+
+
+def emt() -> Any:
+    """ASE's effective-medium theory (Al, Cu, Ag, Au, Ni, Pd, Pt; Jacobsen, Stoltze & Norskov, Surf. Sci. 366, 394
+    (1996)): a calculator covering two metals, for pairs."""
+    from ase.calculators.emt import EMT
+
+    return EMT()

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -153,13 +154,26 @@ class Relaxation:
     spacegroup: str
 
 
-def spacegroup(atoms: Any, symprec: float = SYMPREC) -> str:
-    """``"Fd-3m (227)"``: the space group of ``atoms`` found by spglib within ``symprec`` (A)."""
+def symmetry_dataset(atoms: Any, symprec: float = SYMPREC) -> Any:
+    """spglib's symmetry dataset of ``atoms`` within ``symprec`` (A), or None where spglib finds none.
+
+    spglib 2.x warns (DeprecationWarning) about its old error handling unless a process-wide switch is set (phonopy
+    sets it on import); kapitza changes no process-wide state, so the warning is held back for this call.
+    """
     import spglib
 
-    data = spglib.get_symmetry_dataset(
-        (np.asarray(atoms.cell), atoms.get_scaled_positions(), atoms.numbers), symprec=symprec
-    )
+    cell = (np.asarray(atoms.cell, dtype=float), atoms.get_scaled_positions(), np.asarray(atoms.numbers))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            return spglib.get_symmetry_dataset(cell, symprec=symprec)
+        except Exception:  # noqa: BLE001 - spglib's new error handling raises where the old returned None
+            return None
+
+
+def spacegroup(atoms: Any, symprec: float = SYMPREC) -> str:
+    """``"Fd-3m (227)"``: the space group of ``atoms`` found by spglib within ``symprec`` (A)."""
+    data = symmetry_dataset(atoms, symprec)
     if data is None:
         return "unknown"
     return f"{data.international} ({data.number})"
@@ -264,4 +278,5 @@ __all__ = [
     "parse_crystal_text",
     "relax_crystal",
     "spacegroup",
+    "symmetry_dataset",
 ]

@@ -203,11 +203,11 @@ def side_structure(side: Any, name: str | None = None) -> tuple[Any, str, str, M
         return _database_structure(side)
     if isinstance(side, Atoms):
         atoms = side.copy()
-        label = name or atoms.get_chemical_formula(mode="reduce")
+        label = name or reduced_formula(atoms.get_chemical_symbols())
         return atoms, label, f"structure {label}", None
     if isinstance(side, Mapping):
         atoms = bulk_crystal(dict(side), "crystal")
-        return atoms, name or str(side.get("name", atoms.get_chemical_formula(mode="reduce"))), _spec_text(side), None
+        return atoms, name or reduced_formula(atoms.get_chemical_symbols()), _spec_text(side), None
     if not isinstance(side, str | os.PathLike):
         raise InputError(f"a crystal is a structure file, a name, NAME:STRUCTURE:a=..., Atoms or a dict; got {side!r}")
     text = os.fspath(side)
@@ -218,13 +218,13 @@ def side_structure(side: Any, name: str | None = None) -> tuple[Any, str, str, M
                 "file (CIF, POSCAR, extxyz), NAME:STRUCTURE:a=..., or a database name"
             )
         atoms = bulk_crystal(text, os.path.basename(text))
-        return atoms, name or atoms.get_chemical_formula(mode="reduce"), f"file {os.path.basename(text)}", None
+        return atoms, name or reduced_formula(atoms.get_chemical_symbols()), f"file {os.path.basename(text)}", None
     if os.path.isdir(text):
         raise InputError(f"{text} is a folder, not a structure file")
     parsed = parse_crystal_text(text)
     if isinstance(parsed, dict):
         atoms = bulk_crystal(parsed, text)
-        return atoms, name or str(parsed["name"]), text, None
+        return atoms, name or reduced_formula(atoms.get_chemical_symbols()), text, None
     try:
         material = get_material(text)
     except InputError:
@@ -235,7 +235,25 @@ def side_structure(side: Any, name: str | None = None) -> tuple[Any, str, str, M
         raise InputError(f"structure file {text!r} does not exist")
     atoms = bulk_crystal(text, text)
     a = float(np.linalg.norm(np.asarray(atoms.cell)[0]))
-    return atoms, name or text, f"{text} (ASE's reference crystal, a = {a:.4f} A)", None
+    return (
+        atoms,
+        name or reduced_formula(atoms.get_chemical_symbols()),
+        f"{text} (ASE's reference crystal, a = {a:.4f} A)",
+        None,
+    )
+
+
+def reduced_formula(symbols: Sequence[str]) -> str:
+    """The empirical formula, elements in the order they first appear ("InP", "Al2O3", "AuCu3" for Au, Cu, Cu, Cu)."""
+    from collections import Counter
+    from math import gcd
+
+    counts = Counter(symbols)
+    divisor = 0
+    for c in counts.values():
+        divisor = gcd(divisor, c)
+    order = list(dict.fromkeys(symbols))
+    return "".join(f"{el}{counts[el] // divisor if counts[el] // divisor > 1 else ''}" for el in order)
 
 
 def _spec_text(spec: Mapping[str, Any]) -> str:
@@ -272,16 +290,24 @@ def conventional_cell(atoms: Any, symprec: float = SYMPREC) -> tuple[Any, NDArra
     the primitive cell (phonopy's convention: primitive lattice = conventional lattice x matrix, as columns).
     A structure without a symmetry dataset is taken as it is (identity matrix, space group "unknown").
     """
+    import warnings
+
     import spglib
     from ase import Atoms
     from phonopy.structure.atoms import PhonopyAtoms
     from phonopy.structure.cells import guess_primitive_matrix
 
-    cell = (np.asarray(atoms.cell, dtype=float), atoms.get_scaled_positions(), atoms.numbers)
-    data = spglib.get_symmetry_dataset(cell, symprec=symprec)
+    from ..atomistic.bulk import symmetry_dataset
+
+    data = symmetry_dataset(atoms, symprec)
     if data is None:
         return atoms.copy(), np.eye(3), "unknown"
-    lattice, positions, numbers = spglib.standardize_cell(cell, to_primitive=False, no_idealize=True, symprec=symprec)
+    cell = (np.asarray(atoms.cell, dtype=float), atoms.get_scaled_positions(), atoms.numbers)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # spglib's old error handling (see symmetry_dataset)
+        lattice, positions, numbers = spglib.standardize_cell(
+            cell, to_primitive=False, no_idealize=True, symprec=symprec
+        )
     mass_of = dict(zip(atoms.numbers.tolist(), atoms.get_masses().tolist()))
     conv = Atoms(numbers=numbers, cell=lattice, scaled_positions=positions, pbc=True)
     conv.set_masses([mass_of[int(z)] for z in numbers])
@@ -422,7 +448,8 @@ def crystal_phonons(
         return _compute(conv, pmat, n, source, described, relax, fmax, n_steps, step, progress)
 
     stored = cached_arrays("structure-phonons", parts, compute, enabled=cache)
-    return _assemble(stored, pmat, n, source, label, described, database, relax, group, step)
+    formula = reduced_formula(atoms.get_chemical_symbols())
+    return _assemble(stored, pmat, n, source, label, described, database, relax, group, step, formula)
 
 
 def _positive(value: Any, what: str, unit: str) -> float:
@@ -579,6 +606,7 @@ def _assemble(
     relax: bool,
     group: str,
     step: float,
+    formula: str,
 ) -> StructurePhonons:
     """The result from the stored arrays (the same whether computed now or read from the cache)."""
     from ase import Atoms
@@ -619,7 +647,9 @@ def _assemble(
         phonopy=ph,
         lattice_constant=after[0] * ANGSTROM if cubic else None,
     )
-    material = derived_material(crystal, f"{source.name} phonons of {described}", database, conventional=relaxed)
+    material = derived_material(
+        crystal, f"{source.name} phonons of {described}", database, conventional=relaxed, formula=formula
+    )
     return StructurePhonons(
         name=label,
         structure=described,
@@ -682,7 +712,12 @@ def heat_capacity(crystal: HarmonicCrystal, temperature: float, mesh: int = HEAT
 
 
 def derived_material(
-    crystal: HarmonicCrystal, derivation: str, database: Material | None = None, *, conventional: Any = None
+    crystal: HarmonicCrystal,
+    derivation: str,
+    database: Material | None = None,
+    *,
+    conventional: Any = None,
+    formula: str | None = None,
 ) -> Material:
     """The material record of ``crystal`` with every field phonons give derived from them.
 
@@ -705,13 +740,18 @@ def derived_material(
         The database material the crystal is (by name); otherwise looked up by the crystal's formula.
     conventional : ase.Atoms, optional
         The relaxed conventional cell (its a is the lattice constant); default the primitive cell's first vector.
+    formula : str, optional
+        The crystal's formula as its structure writes it (default: from the primitive cell's atoms).
     """
     from ..materials.electrons import list_electron_metals
 
     masses = np.asarray(crystal.phonopy.primitive.masses, dtype=float) * AMU
-    formula = _formula(crystal)
+    symbols = list(crystal.phonopy.primitive.symbols)
     if database is None:
-        database = _database_match(formula)
+        database = _database_match(symbols)
+    if database is not None and database.formula:
+        formula = database.formula
+    formula = formula or reduced_formula(symbols)
     name = database.name if database is not None else crystal.name
     volume = crystal.volume
     number_density = len(masses) / volume
@@ -775,20 +815,35 @@ def derived_material(
     )
 
 
-def _formula(crystal: HarmonicCrystal) -> str:
-    from ase import Atoms
+def _composition(symbols: Sequence[str]) -> dict[str, int]:
+    """Reduced counts of each element: {"Al": 2, "O": 3}."""
+    from collections import Counter
+    from math import gcd
 
-    prim = crystal.phonopy.primitive
-    return Atoms(numbers=prim.numbers).get_chemical_formula(mode="reduce")
+    counts = Counter(symbols)
+    divisor = 0
+    for c in counts.values():
+        divisor = gcd(divisor, c)
+    return {el: c // divisor for el, c in counts.items()}
 
 
-def _database_match(formula: str) -> Material | None:
-    """The database material of this formula (e.g. "Al", "GaN"), or None."""
-    try:
-        m = get_material(formula)
-    except InputError:
-        return None
-    return m if m.origin == "database" and (m.formula or m.name) == formula else None
+def _database_match(symbols: Sequence[str]) -> Material | None:
+    """The database material of this composition (its formula reduced: "Al" for fcc Al, "GaN"), or None."""
+    from ase.formula import Formula
+
+    from ..materials import list_materials
+
+    mine = _composition(symbols)
+    for m in list_materials():
+        if not m.formula:
+            continue
+        try:
+            theirs = {el: n for el, n in Formula(m.formula).reduce()[0].count().items()}
+        except ValueError:
+            continue
+        if theirs == mine:
+            return m
+    return None
 
 
 __all__ = [
@@ -802,6 +857,7 @@ __all__ = [
     "derived_material",
     "heat_capacity",
     "perpendicular_widths",
+    "reduced_formula",
     "side_structure",
     "sound_speeds",
     "supercell_multiples",
