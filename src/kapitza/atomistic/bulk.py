@@ -31,6 +31,9 @@ BULK_KEYS = ("a", "b", "c", "alpha", "u")
 OCCUPANCY_TOLERANCE = 1e-3
 #: Two atoms closer than this (A) are on top of each other.
 MIN_DISTANCE_ANGSTROM = 0.5
+#: Longest lattice vector accepted (A): the largest unit cells of inorganic crystals are tens of A; a longer vector
+#: is a typo (a = 1e9) that would make neighbour lists allocate without bound.
+MAX_CELL_ANGSTROM = 500.0
 #: Default convergence of a relaxation: the largest force component on atoms and on the cell (FrechetCellFilter's
 #: generalised forces: stress times volume per atom), eV/A.  Tight, because residual forces and stress give
 #: spurious soft modes; reachable with float32 forces (their noise on a relaxed crystal: ~5e-6 eV/A for CHGNet).
@@ -72,9 +75,10 @@ def parse_crystal_text(text: str) -> str | dict[str, Any]:
 def check_crystal(atoms: Any, name: str) -> None:
     """Refuse what is not a periodic crystal with fully occupied sites (InputError naming ``name``).
 
-    Checks, in order: atoms present; periodic in three directions; finite lattice vectors spanning a volume
-    (not degenerate); finite positions; no two atoms closer than :data:`MIN_DISTANCE_ANGSTROM`; every site
-    fully occupied by one element (``atoms.info["occupancy"]`` from ASE's CIF reader).
+    Checks, in order: atoms present; periodic in three directions; finite lattice vectors no longer than
+    :data:`MAX_CELL_ANGSTROM`, spanning a volume (not degenerate); finite positions; no two atoms closer than
+    :data:`MIN_DISTANCE_ANGSTROM`; every site fully occupied by one element (``atoms.info["occupancy"]`` from
+    ASE's CIF reader).
     """
     if len(atoms) == 0:
         raise InputError(f"{name}: the structure has no atoms")
@@ -85,6 +89,11 @@ def check_crystal(atoms: Any, name: str) -> None:
         raise InputError(f"{name}: the cell or the positions hold numbers that are not finite")
     lengths = np.linalg.norm(cell, axis=1)
     volume = abs(float(np.linalg.det(cell)))
+    if lengths.max() > MAX_CELL_ANGSTROM:
+        raise InputError(
+            f"{name}: a lattice vector of {lengths.max():.4g} A is longer than {MAX_CELL_ANGSTROM:g} A: not the cell "
+            "of a bulk crystal (lengths are in A)"
+        )
     if lengths.min() <= 0 or volume < 1e-3 * float(np.prod(lengths)):
         raise InputError(
             f"{name}: the cell is degenerate (lattice vectors {np.round(cell, 6).tolist()} A span no volume)"

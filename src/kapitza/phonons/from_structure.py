@@ -85,6 +85,8 @@ MIN_WIDTH_ANGSTROM = 10.0
 MAX_SUPERCELL_ATOMS = 600
 #: Gamma-centred mesh (per primitive reciprocal vector) on which stability is checked.
 STABILITY_MESH = 8
+#: A crystal whose highest phonon frequency is below this (THz) has no phonons to speak of (atoms out of range).
+MIN_HIGHEST_THZ = 0.01
 #: Gamma-centred mesh of the heat capacity sum (per primitive reciprocal vector).  Si (SW): C_v(300 K) changes by
 #: less than 1e-4 from 12^3 to 24^3 (a smooth integrand).
 HEAT_CAPACITY_MESH = 16
@@ -311,7 +313,12 @@ def conventional_cell(atoms: Any, symprec: float = SYMPREC) -> tuple[Any, NDArra
     mass_of = dict(zip(atoms.numbers.tolist(), atoms.get_masses().tolist()))
     conv = Atoms(numbers=numbers, cell=lattice, scaled_positions=positions, pbc=True)
     conv.set_masses([mass_of[int(z)] for z in numbers])
-    unit = PhonopyAtoms(numbers=conv.numbers, cell=np.asarray(conv.cell), scaled_positions=conv.get_scaled_positions())
+    unit = PhonopyAtoms(
+        numbers=conv.numbers,
+        cell=np.asarray(conv.cell),
+        scaled_positions=conv.get_scaled_positions(),
+        masses=conv.get_masses(),  # ASE's, as everywhere here (phonopy's table lacks some elements, e.g. Po)
+    )
     pmat = guess_primitive_matrix(unit, symprec=symprec)
     return conv, np.asarray(pmat, dtype=float), f"{data.international} ({data.number})"
 
@@ -499,6 +506,11 @@ def _compute(
     lowest, where = _lowest_frequency(crystal, progress)
     highest = float(np.max(crystal.frequencies(np.zeros((1, 3))))) / RAD_S_PER_THZ
     highest = max(highest, _highest_on_mesh(crystal))
+    if not highest > MIN_HIGHEST_THZ:
+        raise InputError(
+            f"{described}: no phonons with the {source.name} potential (highest frequency {highest:.3g} THz): "
+            "its atoms do not interact (too far apart for the potential's range?)"
+        )
     if lowest < -UNSTABLE_FRACTION * highest:
         raise InputError(
             f"{described}: dynamically unstable with the {source.name} potential: imaginary frequency "
