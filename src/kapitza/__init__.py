@@ -13,8 +13,8 @@ The task-level entry point of each layer is reachable from here:
 - prediction: :func:`kapitza.predict`, :func:`kapitza.conductance`, :func:`kapitza.resistance`
   (the whole layer as :mod:`kapitza.prediction`); ``calculator=`` builds both sides from their crystal
   structures with a universal machine-learned potential or any ASE calculator;
-- phonons of any crystal from its structure: :func:`kapitza.crystal_phonons`
-  (``kapitza.crystal_phonons("InP.cif", calculator="chgnet")``);
+- phonons of any crystal from its structure: :func:`kapitza.phonons.crystal_phonons`, also
+  ``kapitza.crystal_phonons("InP.cif", calculator="chgnet")``;
 - molecular dynamics: :mod:`kapitza.md` (``kapitza.md.run_nemd``);
 - analysis of simulations and measurements: :mod:`kapitza.analysis`;
 - devices: :mod:`kapitza.devices`;

@@ -182,3 +182,29 @@ def test_sevennet_elements_come_from_its_checkpoint():
     pytest.importorskip("chgnet")
     elements = calculator_source("sevennet").elements
     assert len(elements) == 89 and set(elements) == set(calculator_source("chgnet").elements)
+
+
+def test_batches_hold_at_most_the_atom_bound_and_keep_the_order():
+    from ase.build import bulk
+
+    cells = [bulk("Si", "diamond", a=5.43, cubic=True) * (n, 1, 1) for n in (1, 2, 8, 1, 70)]  # 8, 16, 64, 8, 560
+    groups = calculators._batches(cells, 80)
+    assert [[len(a) for a in g] for g in groups] == [[8, 16], [64, 8], [560]]
+    assert [len(g) for g in calculators._batches(cells, 0)] == [1, 1, 1, 1, 1]
+
+
+@pytest.mark.mlip
+def test_chgnet_batched_forces_are_its_calculators_forces():
+    """The batched prediction gives, bit for bit, the forces of CHGNet's ASE calculator one structure at a time."""
+    pytest.importorskip("chgnet")
+    from ase.build import bulk
+
+    source = calculator_source("chgnet")
+    cells = []
+    for i in range(3):
+        atoms = bulk("Si", "diamond", a=5.46, cubic=True)
+        atoms.positions[i, i] += 0.01
+        cells.append(atoms)
+    batched = source.forces(cells)
+    np.testing.assert_array_equal(batched, np.array([source._one(a) for a in cells], dtype=float))
+    assert np.abs(batched[0, 0, 0]) > 1e-3

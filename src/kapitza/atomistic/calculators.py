@@ -70,6 +70,9 @@ EXTRA = "mlip"
 #: Z = 1..94 without these five (``chemical_species`` in its configuration, sevenn 0.13.0).
 MPTRJ_ABSENT = ("Po", "At", "Rn", "Fr", "Ra")
 
+#: Most atoms CHGNet predicts in one batch (its graphs of all of them are held at once).
+BATCH_ATOMS = 512
+
 #: A user's factory name: a Python identifier.  A module name: dotted identifiers.
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _MODULE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
@@ -166,6 +169,7 @@ class CalculatorSource:
     identity: Mapping[str, Any]
     _load: Callable[[], Any] = field(compare=False, repr=False)
     _species: Callable[[Any], tuple[str, ...] | None] = field(compare=False, repr=False)
+    _batch: Callable[[list[Any]], list[Any]] | None = field(default=None, compare=False, repr=False)
 
     def calculator(self) -> Any:
         """The ASE calculator (a built-in is loaded once per process, quietly; a user's is the factory's result)."""
@@ -198,36 +202,51 @@ class CalculatorSource:
     ) -> NDArray[np.float64]:
         """Forces in eV/A on each of ``structures`` (ase.Atoms, positions in A), float64, shape (n, N, 3).
 
-        One structure at a time: CHGNet's batched prediction was measured no faster on the 2-core machine
-        (six 64-atom Si supercells: 9.5 s batched in one call, 9.1 s one by one; see benchmarks/mlip_phonons.py).
+        CHGNet predicts the structures in batches of at most :data:`BATCH_ATOMS` atoms (its own batched
+        prediction, forces identical to its ASE calculator's to the last bit): measured on the 2-core machine,
+        six 64-atom Si supercells took 0.31, 0.62 and 0.70 of the time one by one (best of three each, three runs at
+        load averages 6-11; benchmarks/mlip_phonons.py --batch).  Other calculators take one structure at a time.
 
         Raises
         ------
         InputError
             The calculator fails on a structure or returns forces that are not finite or of the wrong shape.
         """
-        calc = self.calculator()
-        out = []
-        for i, atoms in enumerate(structures):
+        out: list[NDArray[np.float64]] = []
+        for batch in _batches(structures, BATCH_ATOMS if self._batch is not None else 0):
             if progress is not None:
-                progress(stage, i, len(structures))
-            work = atoms.copy()
-            work.calc = calc
+                progress(stage, len(out), len(structures))
             try:
                 with quiet():
-                    f = np.array(work.get_forces(), dtype=np.float64)
+                    found = self._batch(batch) if self._batch is not None else [self._one(a) for a in batch]
             except (InputError, MissingDependencyError):
                 raise
             except Exception as exc:  # noqa: BLE001 - any failure of a foreign calculator is reported in one line
                 raise InputError(f"the {self.name} calculator failed: {type(exc).__name__}: {exc}") from None
-            if f.shape != (len(atoms), 3) or not np.all(np.isfinite(f)):
-                raise InputError(
-                    f"the {self.name} calculator returned forces that are not finite numbers, shape (N, 3)"
-                )
-            out.append(f)
+            for atoms, f in zip(batch, found):
+                f = np.array(f, dtype=np.float64)
+                if f.shape != (len(atoms), 3) or not np.all(np.isfinite(f)):
+                    raise InputError(f"the {self.name} calculator returned forces that are not finite, shape (N, 3)")
+                out.append(f)
         if progress is not None:
             progress(stage, len(structures), len(structures))
         return np.array(out).reshape(len(out), -1, 3)
+
+    def _one(self, atoms: Any) -> NDArray[np.float64]:
+        work = atoms.copy()
+        work.calc = self.calculator()
+        return np.asarray(work.get_forces())
+
+
+def _batches(structures: Sequence[Any], max_atoms: int) -> list[list[Any]]:
+    """Consecutive groups of ``structures`` of at most ``max_atoms`` atoms each (one structure a group for 0)."""
+    groups: list[list[Any]] = []
+    for atoms in structures:
+        if groups and max_atoms and sum(len(a) for a in groups[-1]) + len(atoms) <= max_atoms:
+            groups[-1].append(atoms)
+        else:
+            groups.append([atoms])
+    return groups
 
 
 def _atomic_number(symbol: str) -> int:
@@ -315,6 +334,7 @@ def _builtin_source(name: str) -> CalculatorSource:
         identity=MappingProxyType(identity),
         _load=lambda: loader(name),
         _species=species,
+        _batch=(lambda structures: _chgnet_batch(name, structures)) if spec.package == "chgnet" else None,
     )
 
 
@@ -364,6 +384,18 @@ def _load_sevennet(name: str) -> Any:
             return SevenNetCalculator(str(path), device="cpu")  # a file path: no download code is reached
     except ImportError:
         raise MissingDependencyError("sevenn", EXTRA, f"the {name} potential") from None
+
+
+def _chgnet_batch(name: str, structures: list[Any]) -> list[Any]:
+    """CHGNet's forces (eV/A) on several structures in one batched prediction."""
+    from pymatgen.io.ase import AseAtomsAdaptor
+
+    model = _load_chgnet(name).model
+    found = model.predict_structure(
+        [AseAtomsAdaptor.get_structure(a) for a in structures], task="ef", batch_size=len(structures)
+    )
+    found = [found] if isinstance(found, dict) else found
+    return [p["f"] for p in found]
 
 
 def _chgnet_species(calc: Any) -> tuple[str, ...]:
@@ -438,6 +470,7 @@ def _check_calculator(calc: Any, text: str) -> None:
 
 
 __all__ = [
+    "BATCH_ATOMS",
     "BUILTINS",
     "DEFAULT_CALCULATOR",
     "EXTRA",
