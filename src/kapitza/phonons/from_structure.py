@@ -35,8 +35,8 @@ Supercell
 ---------
 The supercell is the smallest diagonal multiple of the conventional cell whose every perpendicular width (the
 distance between opposite faces, V / |a_j x a_k|) is at least ``min_width_angstrom`` (default
-:data:`MIN_WIDTH_ANGSTROM`).  Measured with CHGNet 0.3.0 (benchmarks/mlip_phonons.py ``--convergence``): see
-:data:`MIN_WIDTH_ANGSTROM`.
+:data:`MIN_WIDTH_ANGSTROM`, 10 A: Si 2x2x2, 64 atoms; corundum 3x3x1, 270 atoms).  Measured with CHGNet 0.3.0
+(benchmarks/mlip_phonons.py ``--convergence``): see :data:`MIN_WIDTH_ANGSTROM`.
 
 Finite-difference step
 ----------------------
@@ -78,8 +78,17 @@ Progress = Callable[[str, int, int], None]
 #: element (CHGNet; 3.4e-3 at 0.01 A).  Rule: 0.001 A, within 1 % of the vanishing-step limit for CHGNet and with
 #: noise below 1e-3 of the force constants.
 DISPLACEMENT_ANGSTROM = 0.001
-#: Smallest perpendicular width (A) of the supercell (see the module docstring).  Measured with CHGNet on Si and
-#: Al2O3: see the benchmark's --convergence table (in benchmarks/mlip_phonons.py's docstring).
+#: Smallest perpendicular width (A) of the supercell (see the module docstring).  Measured with CHGNet 0.3.0
+#: (benchmarks/mlip_phonons.py --convergence; each against the largest supercell computed):
+#: Si against 4x4x4 (512 atoms, 21.8 A): 1x1x1 (5.5 A) 5.7 % in frequencies at six q-points (zone boundary and
+#: inside), 1.1 % in the radiation conductance G_rad(300 K), 12 % in v_l; 2x2x2 (10.9 A) 0.42 %, 0.024 %, 1.4 %;
+#: 3x3x3 (16.4 A) 0.11 %, 0.014 %, 0.8 % (v_t; the Debye-equivalent speeds carry the float32 noise of the
+#: long-range force constants).  Al2O3 against 4x4x1 of the hexagonal cell (480 atoms, widths 16.5, 16.5, 13.0 A):
+#: 2x2x1 (8.3 A) 0.8 % in G_rad(300 K), 1.7 % in v_l; 3x3x1 (12.5 A) 1.8 %, 1.8 %; zone-boundary frequencies
+#: within 0.4 THz, but single bands at incommensurate q differ by up to 1.9 THz (medians <= 0.07 THz): the
+#: learned potentials' force constants reach beyond 10 A (CHGNet: 4 message-passing layers of a 6 A graph).  The
+#: conductance, an integral over the zone, is what kapitza uses it for: 10 A keeps it within 2 % at 64 atoms for
+#: Si and 270 for Al2O3; larger widths cost about the cube of the width.
 MIN_WIDTH_ANGSTROM = 10.0
 #: Largest supercell accepted by default (atoms): CHGNet on 2 cores takes ~2 s per 64-atom force call.
 MAX_SUPERCELL_ATOMS = 600
