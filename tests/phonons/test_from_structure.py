@@ -350,9 +350,10 @@ def test_bad_module_factory_is_refused_before_any_work(spec, words):
     assert _entries() == before
 
 
-def test_a_structure_file_is_read_in_its_own_frame(tmp_path):
-    """A file's Cartesian frame is kept: a primitive fcc POSCAR becomes its cubic conventional cell along x, y, z (so
-    normal (0, 0, 1) is [001]); a hexagonal one keeps c along z ([0001])."""
+def test_every_structure_is_put_in_the_standard_frame(tmp_path):
+    """The conventional cell in spglib's standard orientation, whatever the file's frame: a primitive fcc POSCAR and
+    a rotated cube both give the cube axes along x, y, z (so normal (0, 0, 1) is [001]); a hexagonal cell has c
+    along z ([0001])."""
     from ase.build import bulk
     from ase.io import write
 
@@ -362,7 +363,27 @@ def test_a_structure_file_is_read_in_its_own_frame(tmp_path):
     assert found.structure == "file POSCAR" and found.spacegroup == "Fm-3m (225)"
     conv = np.asarray(found.crystal.phonopy.unitcell.cell)
     np.testing.assert_allclose(conv, np.eye(3) * conv[0, 0], atol=1e-9)
+    rotated = bulk("Cu", "fcc", a=3.61, cubic=True)
+    rotated.rotate(37.0, (1.0, 2.0, 0.5), rotate_cell=True)
+    found = crystal_phonons(rotated, EMT, supercell=2)
+    np.testing.assert_allclose(np.asarray(found.crystal.phonopy.unitcell.cell), conv, atol=1e-6)
     write(path, bulk("Cu", "hcp", a=2.55, c=4.16), format="vasp")
     found = crystal_phonons(str(path), EMT, supercell=(2, 2, 2))
     cell = np.asarray(found.crystal.phonopy.unitcell.cell)
     assert found.spacegroup == "P6_3/mmc (194)" and abs(cell[2, 0]) < 1e-9 and abs(cell[2, 1]) < 1e-9
+
+
+def test_long_wavelength_check_finds_an_elastically_unstable_crystal(parity_pair):
+    """The check behind "elastically unstable": the acoustic frequencies at the continuum limit's wave number on
+    2000 directions; none is negative for SW Si, all are for its force constants with the sign flipped."""
+    import phonopy
+
+    from kapitza.phonons.from_structure import _soft_long_wavelength
+
+    good = parity_pair[0].crystal
+    assert _soft_long_wavelength(good) is None
+    ph = good.phonopy
+    flipped = phonopy.Phonopy(ph.unitcell, supercell_matrix=ph.supercell_matrix, primitive_matrix=ph.primitive_matrix)
+    flipped.force_constants = -np.asarray(ph.force_constants)
+    direction, frequency = _soft_long_wavelength(HarmonicCrystal(name="flipped", source="", phonopy=flipped))
+    assert frequency < 0 and np.linalg.norm(direction) == pytest.approx(1.0)

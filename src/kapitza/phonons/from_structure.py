@@ -15,17 +15,25 @@ The steps
 ---------
 1. *Check* (:func:`kapitza.atomistic.bulk.check_crystal`): atoms, a 3D periodic non-degenerate cell, ordered
    sites (partial occupancies refused); then the elements against those the potential was trained on.
-2. *Standardise*: the conventional cell of the space group (spglib, in the structure's own Cartesian frame, so an
-   interface normal keeps its meaning: (0, 0, 1) is the cube axis of a cubic crystal, [0001] of a hexagonal one).
+2. *Standardise*: the conventional cell of the space group in spglib's standard orientation (cubic: the cube axes
+   along x, y, z; hexagonal and trigonal: a along x, c along z), whatever frame the file used (a CIF of the
+   primitive fcc cell read by ASE has its cube axes along no Cartesian axis), so an interface normal (0, 0, 1) is
+   [001] of the conventional cell, [0001] of a hexagonal one; and the displacements below are along the
+   crystal's conventional axes, which matters for CHGNet, whose force constants depend on the direction of a
+   displacement through the non-linearity of its forces (see :data:`DISPLACEMENT_ANGSTROM`; InP from a primitive
+   CIF in ASE's frame had imaginary long-wavelength TA modes, in the standard frame none).
 3. *Relax* cell and positions with the calculator, symmetry kept (:func:`kapitza.atomistic.bulk.relax_crystal`;
    ``relax=False`` takes the structure as given, e.g. one relaxed with DFT).
 4. *Force constants* with phonopy: finite displacements of the symmetry-distinct atoms by
    :data:`DISPLACEMENT_ANGSTROM`, plus and minus, forces from the calculator, ``produce_force_constants``,
    then phonopy's symmetrisation (translational invariance and index permutation).
 5. *Stability*: frequencies on a Gamma-centred :data:`STABILITY_MESH` mesh and along the high-symmetry path
-   (:func:`kapitza.phonons.bands.band_structure`); a crystal with imaginary frequencies beyond
+   (:func:`kapitza.phonons.bands.high_symmetry_path`); a crystal with imaginary frequencies beyond
    :data:`~kapitza.phonons.harmonic.UNSTABLE_FRACTION` of its highest frequency is refused, with the q-point and
-   the frequency (the rule the mode sums apply, so a crystal accepted here is accepted there).
+   the frequency (the rule the mode sums apply); and the acoustic frequencies on
+   :data:`LONG_WAVELENGTH_DIRECTIONS` directions at the wave number the continuum limit of
+   :mod:`kapitza.phonons.modes` uses must all be positive (its rule: an elastically unstable crystal has no
+   long-wavelength limit), so a crystal accepted here is accepted there.
 
 Everything from step 3 on is cached on disk (:func:`kapitza.io.cache.cached_arrays`) under a key of the structure
 (numbers, cell, positions, masses), the calculator's identity (its package version and the SHA-256 of its weights,
@@ -94,6 +102,8 @@ MIN_WIDTH_ANGSTROM = 10.0
 MAX_SUPERCELL_ATOMS = 600
 #: Gamma-centred mesh (per primitive reciprocal vector) on which stability is checked.
 STABILITY_MESH = 8
+#: Directions (a Fibonacci sphere) on which the acoustic frequencies near Gamma must be positive.
+LONG_WAVELENGTH_DIRECTIONS = 2000
 #: A crystal whose highest phonon frequency is below this (THz) has no phonons to speak of (atoms out of range).
 MIN_HIGHEST_THZ = 0.01
 #: Gamma-centred mesh of the heat capacity sum (per primitive reciprocal vector).  Si (SW): C_v(300 K) changes by
@@ -106,7 +116,7 @@ BUILDABLE = ("diamond", "fcc", "bcc", "hcp", "wurtzite", "zincblende", "rocksalt
 #: The note of a derived record of a crystal kapitza has no electron data for (a metal among them or not).
 NO_ELECTRONS = "phonon conductance only: no electron data"
 #: Version of the cached layout (bump when the arrays or their meaning change).
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -295,11 +305,12 @@ def _database_structure(material: Material) -> tuple[Any, str, str, Material]:
 
 
 def conventional_cell(atoms: Any, symprec: float = SYMPREC) -> tuple[Any, NDArray[np.float64], str]:
-    """(conventional cell as ase.Atoms in the input's Cartesian frame, phonopy's primitive matrix, space group).
+    """(conventional cell as ase.Atoms in spglib's standard orientation, phonopy's primitive matrix, space group).
 
-    spglib's standardised conventional cell without idealisation (no rotation); the primitive matrix maps it to
-    the primitive cell (phonopy's convention: primitive lattice = conventional lattice x matrix, as columns).
-    A structure without a symmetry dataset is taken as it is (identity matrix, space group "unknown").
+    spglib's standardised, idealised conventional cell (rotated into the standard frame: cube axes along x, y, z;
+    hexagonal a along x and c along z); the primitive matrix maps it to the primitive cell (phonopy's convention:
+    primitive lattice = conventional lattice x matrix, as columns).  A structure without a symmetry dataset is
+    taken as it is (identity matrix, space group "unknown").
     """
     import warnings
 
@@ -317,7 +328,7 @@ def conventional_cell(atoms: Any, symprec: float = SYMPREC) -> tuple[Any, NDArra
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # spglib's old error handling (see symmetry_dataset)
         lattice, positions, numbers = spglib.standardize_cell(
-            cell, to_primitive=False, no_idealize=True, symprec=symprec
+            cell, to_primitive=False, no_idealize=False, symprec=symprec
         )
     mass_of = dict(zip(atoms.numbers.tolist(), atoms.get_masses().tolist()))
     conv = Atoms(numbers=numbers, cell=lattice, scaled_positions=positions, pbc=True)
@@ -526,6 +537,14 @@ def _compute(
             f"{abs(lowest):.3g}i THz at {where} (tolerance {UNSTABLE_FRACTION:g} of the highest frequency, "
             f"{UNSTABLE_FRACTION * highest:.3g} THz); the structure is not a minimum of this potential"
         )
+    soft = _soft_long_wavelength(crystal)
+    if soft is not None:
+        raise InputError(
+            f"{described}: elastically unstable with the {source.name} potential: an acoustic frequency near Gamma "
+            f"is {soft[1]:.3g} THz (imaginary or zero) along k = ({', '.join(f'{v:.3g}' for v in soft[0])}) "
+            "(Cartesian direction, standard cell): the crystal has no long-wavelength phonons with these force "
+            "constants"
+        )
     out = {
         "cell": np.asarray(relaxed.cell, dtype=float),
         "positions": relaxed.get_scaled_positions(),
@@ -607,6 +626,28 @@ def _lowest_frequency(crystal: HarmonicCrystal, progress: Progress | None) -> tu
     if progress is not None:
         progress("stability", 2, 2)
     return lowest, where
+
+
+def fibonacci_directions(n: int) -> NDArray[np.float64]:
+    """``n`` nearly uniform unit vectors (a Fibonacci sphere), shape (n, 3)."""
+    i = np.arange(n) + 0.5
+    z = 1.0 - 2.0 * i / n
+    phi = np.pi * (1.0 + 5**0.5) * i
+    r = np.sqrt(1.0 - z**2)
+    return np.stack([r * np.cos(phi), r * np.sin(phi), z], axis=1)
+
+
+def _soft_long_wavelength(crystal: HarmonicCrystal) -> tuple[NDArray[np.float64], float] | None:
+    """The direction and the lowest acoustic frequency (THz) where one is not positive at the continuum limit's
+    wave number (:data:`kapitza.phonons.full_dispersion.SLOPE_FRACTION` of the shortest reciprocal vector), or None."""
+    from .full_dispersion import SLOPE_FRACTION
+
+    k = SLOPE_FRACTION * float(np.linalg.norm(crystal.reciprocal_basis, axis=0).min())
+    directions = fibonacci_directions(LONG_WAVELENGTH_DIRECTIONS)
+    q = (directions * k) @ np.linalg.inv(crystal.reciprocal_basis).T
+    acoustic = crystal.frequencies(q)[:, 0] / RAD_S_PER_THZ
+    worst = int(np.argmin(acoustic))
+    return (directions[worst], float(acoustic[worst])) if acoustic[worst] <= 0 else None
 
 
 def _where(q: NDArray[np.float64]) -> str:
@@ -876,6 +917,7 @@ __all__ = [
     "conventional_cell",
     "crystal_phonons",
     "derived_material",
+    "fibonacci_directions",
     "heat_capacity",
     "perpendicular_widths",
     "reduced_formula",
