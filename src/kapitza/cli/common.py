@@ -351,7 +351,7 @@ DEFAULT_CONNECT_TIMEOUT = CONNECT_TIMEOUT
 #: What ``--calculator`` takes (one text for every command that has it).
 CALCULATOR_HELP = (
     "Build each crystal from its structure with this force source: a built-in universal potential (chgnet, "
-    "chgnet-r2scan, sevennet, sevennet-l3i5; weights ship in the wheels of pip install 'kapitza[mlip]') or "
+    "chgnet-r2scan, sevennet, sevennet-l3i5; weights ship in the wheels of pip install 'kapitza\\[mlip]') or "
     "module:factory for any ASE calculator (the module importable from Python's path, e.g. PYTHONPATH; the "
     "factory called with no arguments). The crystal is relaxed (cell and positions, symmetry kept), its force "
     "constants computed by finite displacements and checked stable; results are cached."
