@@ -208,3 +208,29 @@ def test_chgnet_batched_forces_are_its_calculators_forces():
     batched = source.forces(cells)
     np.testing.assert_array_equal(batched, np.array([source._one(a) for a in cells], dtype=float))
     assert np.abs(batched[0, 0, 0]) > 1e-3
+
+
+@pytest.mark.mlip
+@pytest.mark.parametrize("name", list(BUILTINS))
+def test_builtins_load_and_run_with_the_network_off(name, monkeypatch):
+    """Nothing is downloaded at run time: with every socket connection refused, each built-in loads from the
+    weights in its wheel and computes forces."""
+    package = BUILTINS[name].package
+    if importlib.util.find_spec(package) is None:
+        pytest.skip(f"{package} is not installed (pip install 'kapitza[mlip]')")
+    import socket
+
+    from ase.build import bulk
+
+    def refuse(*args, **kwargs):
+        raise OSError("the network is off in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    loader = calculators._load_chgnet if package == "chgnet" else calculators._load_sevennet
+    loader.cache_clear()
+    try:
+        forces = calculator_source(name).forces([bulk("Si", "diamond", a=5.45)])
+    finally:
+        loader.cache_clear()
+    assert forces.shape == (1, 2, 3) and np.all(np.isfinite(forces))
