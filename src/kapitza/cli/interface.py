@@ -22,22 +22,9 @@ interface_app = typer.Typer(
 def _crystal(text: str) -> Any:
     """A crystal on the command line: a structure file, a name ASE knows ("Al"), or NAME:STRUCTURE:a=..,c=..
     for ``ase.build.bulk`` (lengths in A), e.g. ``GaN:wurtzite:a=3.18092,c=5.19443``."""
-    if Path(text).is_file() or ":" not in text:
-        return text
-    parts = text.split(":")
-    if len(parts) != 3:
-        raise InputError(f"crystal {text!r}: expected a file, a name, or NAME:STRUCTURE:a=...,c=... (A)")
-    name, structure, numbers = parts
-    spec: dict[str, Any] = {"name": name, "crystalstructure": structure}
-    for item in filter(None, numbers.split(",")):
-        key, _, value = item.partition("=")
-        if key not in ("a", "b", "c", "alpha", "u") or not value:
-            raise InputError(f"crystal {text!r}: {item!r} is not a=..., c=..., alpha=... or u=...")
-        try:
-            spec[key] = float(value)
-        except ValueError:
-            raise InputError(f"crystal {text!r}: {value!r} is not a number") from None
-    return spec
+    from ..atomistic.bulk import parse_crystal_text
+
+    return parse_crystal_text(text)
 
 
 def _pair(text: str, what: str) -> tuple[int, int]:

@@ -4,7 +4,7 @@
 constants, and converts what phonopy returns (THz, THz x length unit) to SI:
 angular frequencies in rad/s and group velocities in m/s.
 
-Two ways in:
+Three ways in:
 
 * :meth:`HarmonicCrystal.from_potential`: the crystal of a database material
   at the potential's own equilibrium lattice constant
@@ -16,6 +16,9 @@ Two ways in:
   search, which costs seconds for 256 atoms).  Both are cached on disk, keyed by
   everything that made them (structure, lattice constant, supercell, potential
   and its parameters, method).
+* :meth:`HarmonicCrystal.from_structure`: any crystal from its structure with a force source (a universal
+  machine-learned potential or a user's ASE calculator), relaxed, force constants by phonopy's finite
+  displacements with symmetry (:mod:`kapitza.phonons.from_structure`).
 * :meth:`HarmonicCrystal.from_phonopy_file`: a user's ``phonopy.yaml`` /
   ``phonopy_disp.yaml`` with force constants inside or ``FORCE_CONSTANTS``
   (or ``force_constants.hdf5``) or ``FORCE_SETS`` beside it.  Length units
@@ -140,6 +143,16 @@ class HarmonicCrystal:
             f"{spec.reference_lattice_constant / ANGSTROM:.4f} A); {n}x{n}x{n} conventional supercell, {method}"
         )
         return cls(name=spec.material, source=source, phonopy=ph, lattice_constant=spec.lattice_constant)
+
+    @classmethod
+    def from_structure(cls, structure: Any, calculator: Any = None, **options: Any) -> HarmonicCrystal:
+        """The crystal of a structure (file, ``NAME:STRUCTURE:a=...``, database name, ASE Atoms) with force
+        constants from ``calculator`` (a built-in universal potential or ``module:factory``), relaxed and checked
+        stable: :func:`kapitza.phonons.from_structure.crystal_phonons` (which also gives the derived material
+        record), whose keyword arguments ``options`` are."""
+        from .from_structure import crystal_phonons
+
+        return crystal_phonons(structure, calculator, **options).crystal
 
     @classmethod
     def from_phonopy_file(cls, path: str | os.PathLike, name: str | None = None) -> HarmonicCrystal:

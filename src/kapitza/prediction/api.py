@@ -24,7 +24,9 @@ from ..io.results import result
 from ..materials import Material, get_material
 from ..materials.spec import MaterialSpec
 from ..phonons.debye import DEFAULT_CUTOFF, debye_spectrum
+from ..phonons.from_structure import StructurePhonons
 from ..phonons.full_dispersion import FullDispersionSpectrum, full_dispersion_spectrum
+from ..phonons.harmonic import HarmonicCrystal
 from ..phonons.spectrum import ChannelSpectrum
 from ..transmission.inelastic import InelasticChannel
 from .registry import ModelInfo, get_model
@@ -171,6 +173,7 @@ def predict(
     inelastic: Mapping[str, float] | None = None,
     dispersion: str = "debye",
     potential: PotentialSpec = None,
+    calculator: str | None = None,
     normal: ArrayLike | str | None = None,
     mesh: int | ArrayLike | None = None,
     width: float | None = None,
@@ -181,10 +184,14 @@ def predict(
 
     Parameters
     ----------
-    side1, side2 : str, path, Material or FullDispersionSpectrum
+    side1, side2 : str, path, Material, FullDispersionSpectrum or StructurePhonons
         Incident and receiving materials (a ready full-dispersion spectrum,
         from :func:`kapitza.phonons.full_dispersion_spectrum`, implies
-        ``dispersion="phonopy"``; its material must be in the database).
+        ``dispersion="phonopy"``; its material must be in the database).  A
+        crystal from its structure (:func:`kapitza.phonons.crystal_phonons`)
+        carries its own derived material record.  With ``calculator``, a side
+        may also be a structure file, ``NAME:STRUCTURE:a=...``, ASE Atoms or a
+        dict for ``ase.build.bulk`` (see :mod:`kapitza.phonons.from_structure`).
     temperature : float or array_like
         Temperatures in K (>= 0), scalar or shape (n_T,).
     model : str
@@ -212,6 +219,13 @@ def predict(
     potential : str, (str, str) or None
         Full dispersion: "sw", "tersoff", "tersoff-lammps", "emt", "meam-lammps",
         one for both sides or a pair; None takes each material's default.
+    calculator : str, optional
+        Full dispersion of both sides from their crystal structures with this force
+        source: a built-in universal potential ("chgnet", "chgnet-r2scan",
+        "sevennet", "sevennet-l3i5") or "module:factory" for any ASE calculator;
+        each side is relaxed, its force constants computed and its material record
+        derived from the phonons (:func:`kapitza.phonons.crystal_phonons`).
+        Implies ``dispersion="phonopy"``.
     normal : (3,) array_like or str, optional
         Full dispersion: interface normal in the cubic axes, e.g. (0, 0, 1) (default) or "111".
     mesh : int or (3,) ints, optional
@@ -245,6 +259,7 @@ def predict(
         inelastic=inelastic,
         dispersion=dispersion,
         potential=potential,
+        calculator=calculator,
         normal=normal,
         mesh=mesh,
         width=width,
@@ -289,11 +304,43 @@ def model_channels(
     return channels
 
 
-def resolve_sides(side1: SideSpec, side2: SideSpec) -> tuple[Material, Material, tuple[Any, Any]]:
-    """(material 1, material 2, ready full-dispersion spectra or None per side)."""
-    given = tuple(s if isinstance(s, FullDispersionSpectrum) else None for s in (side1, side2))
-    m1, m2 = (get_material(g.material) if g is not None else get_material(s) for g, s in zip(given, (side1, side2)))
-    return m1, m2, given
+def resolve_sides(
+    side1: SideSpec, side2: SideSpec, settings: Settings | None = None, *, progress: Progress | None = None
+) -> tuple[Material, Material, tuple[Any, Any]]:
+    """(material 1, material 2, what is ready of each side's full dispersion).
+
+    A ready full-dispersion spectrum is taken as it is (its material from the database); a
+    :class:`~kapitza.phonons.from_structure.StructurePhonons` gives its derived material and its crystal; with
+    ``settings.calculator`` every other side is built from its structure with that calculator
+    (:func:`kapitza.phonons.crystal_phonons`, one calculator source for both).  The third item holds, per side,
+    the spectrum, the :class:`~kapitza.phonons.harmonic.HarmonicCrystal`, or None.
+    """
+    source = None
+    out: list[tuple[Material, Any]] = []
+    for side in (side1, side2):
+        if isinstance(side, FullDispersionSpectrum):
+            out.append((get_material(side.material), side))
+            continue
+        if isinstance(side, StructurePhonons):
+            out.append((side.material, side.crystal))
+            continue
+        if settings is not None and settings.calculator is not None:
+            from ..atomistic.calculators import calculator_source
+            from ..phonons.from_structure import crystal_phonons
+
+            source = source or calculator_source(settings.calculator)
+            found = crystal_phonons(side, source, progress=progress)
+            out.append((found.material, found.crystal))
+            continue
+        out.append((get_material(side), None))
+    return out[0][0], out[1][0], (out[0][1], out[1][1])
+
+
+def imply_full_dispersion(side1: SideSpec, side2: SideSpec, options: dict[str, Any]) -> None:
+    """A ready spectrum, a crystal from its structure, or a calculator: the dispersion is full (set in ``options``)."""
+    ready = any(isinstance(s, FullDispersionSpectrum | StructurePhonons) for s in (side1, side2))
+    if ready or options.get("calculator") is not None:
+        options["dispersion"] = "phonopy"
 
 
 def interface_model(
@@ -305,11 +352,10 @@ def interface_model(
     Everything is validated before any spectrum is built.
     Returns (model info, side-1 material, side-2 material, transmitted channels, settings).
     """
-    if any(isinstance(s, FullDispersionSpectrum) for s in (side1, side2)):
-        options["dispersion"] = "phonopy"
+    imply_full_dispersion(side1, side2, options)
     settings = Settings(**options)
     info = get_model(model, settings.dispersion)
-    m1, m2, given = resolve_sides(side1, side2)
+    m1, m2, given = resolve_sides(side1, side2, settings, progress=progress)
     spectra = build_spectra(m1, m2, settings, given=given, progress=progress)
     return info, m1, m2, model_channels(info, m1, m2, spectra, settings), settings
 
@@ -333,10 +379,13 @@ def build_spectra(
     m2: MaterialSpec,
     settings: Settings,
     *,
-    given: tuple[ChannelSpectrum | None, ChannelSpectrum | None] = (None, None),
+    given: tuple[ChannelSpectrum | HarmonicCrystal | None, ChannelSpectrum | HarmonicCrystal | None] = (None, None),
     progress: Progress | None = None,
 ) -> tuple[ChannelSpectrum, ChannelSpectrum]:
     """The two bulk spectra ``settings`` asks for (Debye, or full dispersion built or given).
+
+    ``given`` holds per side a ready spectrum, a :class:`~kapitza.phonons.harmonic.HarmonicCrystal` (its
+    full-dispersion spectrum is built with the settings' normal, mesh and width) or None.
 
     Build full-dispersion spectra once with this and pass them to :func:`predict`
     as sides to run several models without rebuilding them.  ``m1`` and ``m2`` are each a database name or
@@ -348,7 +397,11 @@ def build_spectra(
     potentials = side_potentials(settings.potential)
     built = []
     for material, spectrum, pot, path in zip((m1, m2), given, potentials, settings.phonopy_files):
-        if spectrum is None:
+        if isinstance(spectrum, HarmonicCrystal):
+            spectrum = full_dispersion_spectrum(
+                spectrum, normal=settings.normal, mesh=settings.mesh, width=settings.width, progress=progress
+            )
+        elif spectrum is None:
             spectrum = full_dispersion_spectrum(
                 material,
                 pot,

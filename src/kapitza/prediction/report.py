@@ -40,7 +40,14 @@ from ..phonons.full_dispersion import FullDispersionSpectrum
 from ..transmission.electronic import series_conductance
 from ..transmission.limit import radiation_limit
 from ..units import rad_s_to_thz
-from .api import ConductanceResult, build_spectra, conductance_result, model_channels, resolve_sides
+from .api import (
+    ConductanceResult,
+    build_spectra,
+    conductance_result,
+    imply_full_dispersion,
+    model_channels,
+    resolve_sides,
+)
 from .bounds import check_bounds
 from .comparison import DebyeComparison
 from .interface import (
@@ -581,8 +588,8 @@ def predict_interface(
 
     Parameters
     ----------
-    side1, side2 : str, path, Material or FullDispersionSpectrum
-        As in :func:`kapitza.predict`.
+    side1, side2 : str, path, Material, FullDispersionSpectrum or StructurePhonons
+        As in :func:`kapitza.predict` (with a calculator also structure files and NAME:STRUCTURE:a=...).
     temperature : float or array_like
         K (>= 0), scalar or shape (n_T,).
     models : sequence of str, optional
@@ -590,7 +597,8 @@ def predict_interface(
         model that takes them; no AMM with a sine cutoff).
     settings : Settings, optional
         Ready settings; otherwise ``options`` (the keyword arguments of :func:`kapitza.predict`:
-        cutoff, statistics, inelastic, dispersion, potential, normal, mesh, width, phonopy_files) build them.
+        cutoff, statistics, inelastic, dispersion, potential, calculator, normal, mesh, width, phonopy_files)
+        build them.
     measured : bool
         Look up the shipped measurements (both sides database materials) and check them against the
         radiation limit.
@@ -606,14 +614,13 @@ def predict_interface(
     """
     if settings is not None and options:
         raise InputError(f"give settings= or the options {', '.join(sorted(options))}, not both")
-    if any(isinstance(s, FullDispersionSpectrum) for s in (side1, side2)):
-        options["dispersion"] = "phonopy"  # a ready full-dispersion spectrum, as in kapitza.predict
+    imply_full_dispersion(side1, side2, options)  # as in kapitza.predict
     settings = settings if settings is not None else Settings(**options)
     t = landauer.as_temperatures(temperature)
     check_temperature_bound(t)
     names = models or default_models(settings.dispersion, settings.cutoff)
     infos = [get_model(name, settings.dispersion) for name in names]
-    m1, m2, given = resolve_sides(side1, side2)
+    m1, m2, given = resolve_sides(side1, side2, settings, progress=progress)
     spectra = build_spectra(m1, m2, settings, given=given, progress=progress)
     channels = [model_channels(info, m1, m2, spectra, settings) for info in infos]
     results = tuple(conductance_result(info, m1, m2, c, t, settings) for info, c in zip(infos, channels))
