@@ -316,9 +316,9 @@ def test_bad_inputs_are_refused_and_nothing_is_cached(side, options, words):
 
 def test_files_that_do_not_parse_or_are_not_structures(tmp_path):
     cases = {
-        "broken.cif": ("data_x\n_cell_length_a 5\nloop_\n_atom_site_label\n", "cannot read"),
-        "empty.cif": ("", "cannot read"),
-        "binary.vasp": (b"\x00\x01\xff\xfe" * 100, "cannot read"),
+        "broken.cif": ("data_x\n_cell_length_a 5\nloop_\n_atom_site_label\n", "cannot be read"),
+        "empty.cif": ("", "the file is empty"),
+        "binary.vasp": (b"\x00\x01\xff\xfe" * 100, "cannot be read"),
         "mine.toml": ("[materials.x]\n", "a material file \\(.toml\\) holds no crystal structure"),
         "alloy.cif": (
             "data_a\n_cell_length_a 4.05\n_cell_length_b 4.05\n_cell_length_c 4.05\n_cell_angle_alpha 90\n"

@@ -27,6 +27,10 @@ from ..io.results import result
 
 #: Keys ``NAME:STRUCTURE:...`` accepts (passed to ``ase.build.bulk``; lengths in A, angles in degrees).
 BULK_KEYS = ("a", "b", "c", "alpha", "u")
+#: The lattice lengths among them, and the range a crystal's can take (A): the same range as the crystal table
+#: of the measured compilation (literature/crystals.py).
+LENGTH_KEYS = ("a", "b", "c")
+LENGTH_RANGE_ANGSTROM = (0.5, 100.0)
 #: Occupancies within this of 1 count as a full site (CIFs write 0.9999 or 1.0).
 OCCUPANCY_TOLERANCE = 1e-3
 #: Two atoms closer than this (A) are on top of each other.
@@ -67,6 +71,9 @@ def parse_crystal_text(text: str) -> str | dict[str, Any]:
             spec[key] = float(value)
         except ValueError:
             raise InputError(f"crystal {text!r}: {value!r} is not a number") from None
+        low, high = LENGTH_RANGE_ANGSTROM
+        if np.isfinite(spec[key]) and key in LENGTH_KEYS and not low <= spec[key] <= high:
+            raise InputError(f"crystal {text!r}: {key} must be between {low:g} and {high:g} A, got {value!r}")
         if not np.isfinite(spec[key]) or spec[key] <= 0:
             raise InputError(f"crystal {text!r}: {key} must be a positive finite number, got {value!r}")
     return spec

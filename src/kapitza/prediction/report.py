@@ -36,7 +36,6 @@ from ..literature import DEFAULT_WINDOW, Measurements, measurements_for
 from ..materials import Material
 from ..materials.conductivity import conductivity_or_nan
 from ..phonons.debye import SINE_CUTOFFS
-from ..phonons.full_dispersion import FullDispersionSpectrum
 from ..transmission.electronic import series_conductance
 from ..transmission.limit import radiation_limit
 from ..units import rad_s_to_thz
