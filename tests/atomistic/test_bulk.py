@@ -61,7 +61,7 @@ def test_text_syntax_is_that_of_interface_build(tmp_path):
         ("GaN:wurtzite:d=3", "'d=3' is not a=..."),
         ("GaN:wurtzite:a=x", "'x' is not a number"),
         ("GaN:wurtzite:a=nan", "positive finite number"),
-        ("GaN:wurtzite:a=-3", "positive finite number"),
+        ("GaN:wurtzite:a=-3", "between 0.5 and 100 A"),
         (":wurtzite:a=3", "must not be empty"),
     ],
 )
