@@ -53,17 +53,25 @@ def line_scan(tmp_path_factory):
 
 
 def test_temperature_json_has_the_documented_fields(cli, spectrum, tmp_path):
-    """Truth 300 K (the forward model's); within 3 sigma + the 3 % background systematic."""
+    """Truth 300 K (the forward model's); within 3 sigma + 3 % (the forward model's phonon lines carry the
+    instrument's tail, which the symmetric-tail model does not describe: +0.3 sigma at this dose on the
+    calibration page).  The default is the joint fit, and --plot draws it."""
     plot = tmp_path / "spec.png"
     status, out, err = cli("eels", "temperature", spectrum, "--window", "50:80", "--json", "--plot", plot)
     assert status == 0, err
     doc = json.loads(out)
     for key in ("temperature", "temperature_err", "window_mev", "background", "chi2_reduced", "method"):
         assert key in doc
-    assert doc["window_mev"] == [50.0, 80.0]
-    assert "power-law" in doc["background"]
+    assert doc["window_mev"] == [50.0, 80.0] and doc["window_rule"] == "given"
+    assert "jointly" in doc["background"] and "tail_families" in doc
     assert abs(doc["temperature"] - 300.0) < 3 * doc["temperature_err"] + 9.0
     assert plot.read_bytes()[:8] == PNG_MAGIC
+    status, out, err = cli("eels", "temperature", spectrum, "--json")  # the automatic window
+    assert status == 0, err
+    auto = json.loads(out)
+    assert auto["window_rule"].startswith("automatic")
+    assert auto["window_mev"][0] == pytest.approx(6.0 * auto["fwhm_mev"])
+    assert abs(auto["temperature"] - 300.0) < 3 * auto["temperature_err"] + 9.0
 
 
 def test_a_two_column_csv_with_a_header_is_a_valid_file(cli, tmp_path):
@@ -129,10 +137,13 @@ def test_plan_table(cli):
     ("args", "needle"),
     [
         (["--window", "90:60"], "LO < HI"),
-        (["--window", "500:600"], "outside the data"),
+        (["--window", "500:600"], "beyond the data"),
         (["--window", "abc"], "--window"),
         (["--background", "magic"], "--background"),
-        (["--bands", "40:60,50:70"], "overlap"),
+        (["--bands", "40:60,50:70", "--background", "power-law"], "overlap"),
+        (["--bands", "65:75,85:95"], "--bands needs a subtracted background"),
+        (["--intercept"], "--intercept is for a subtracted background"),
+        (["--background-windows", "12:18"], "--background-windows is for a subtracted background"),
     ],
 )
 def test_bad_temperature_options_are_one_line_exit_2(cli, spectrum, args, needle, tmp_path):
