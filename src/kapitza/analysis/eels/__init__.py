@@ -32,7 +32,6 @@ from __future__ import annotations
 from .balance import bose_occupation, gain_loss_ratio, temperature_from_ratio
 from .data import EELSData, LazyEELSData, eels_data
 from .flows import FlowComparison, compare_flows
-from .joint import JointTemperatureFit, fit_joint_temperature, joint_map, joint_profile
 from .forward import (
     interface_temperatures,
     simulate_line_scan,
@@ -41,6 +40,7 @@ from .forward import (
     simulate_stack,
     stack_rows,
 )
+from .joint import JointTemperatureFit, fit_joint_temperature, joint_map, joint_profile
 from .plan import PlanTable, plan_experiment
 from .preprocess import centre_zlp, remove_background, sum_along
 from .profile import EELSProfile, KapitzaJump, TemperatureMap, analyze_profile, temperature_map, temperature_profile
