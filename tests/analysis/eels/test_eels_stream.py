@@ -5,8 +5,8 @@ None, the ratio fit); the default joint fit's map is tested in test_eels_core.py
 
 Parity: the chunked map against the whole-image chain ``temperature_map(preprocess(...), window, method="ratio")``
 (two routes to the same numbers).  Tolerance 1e-12 relative: the streamed path runs the same per-pixel code on the
-same numbers and accumulates the summed spectra in the order ``ndarray.sum(axis=0)`` does; the one allowed difference is the
-power law's stopping rule (all pixels of a block converged to 1e-10), which moved T by at most 1.1e-15 and its
+same numbers and accumulates the summed spectra in the order ``ndarray.sum(axis=0)`` does; the one allowed difference
+is the power law's stopping rule (all pixels of a block converged to 1e-10), which moved T by at most 1.1e-15 and its
 error by at most 2.4e-13 relative on the 128 x 128 benchmark image (benchmarks/eels.py).
 """
 
