@@ -66,6 +66,8 @@ FWHM_PER_SIGMA = 2.0 * math.sqrt(2.0 * math.log(2.0))
 _XTOL = 1e-10
 #: The first pass (observed variances) only sets the second's variances: a looser stop.
 _XTOL_FIRST = 1e-8
+#: The longest step of a tail parameter (ln A, an exponent, ln m, ln gamma) in one iteration.
+_MAX_TAIL_STEP = 2.0
 _MAX_ITER = 200
 _MAX_HALF = 5
 
@@ -568,19 +570,31 @@ class _Problem:
 
 
 def _solve_lm(
-    problem: _Problem, x0: NDArray, lam0: float = 1e-3, xtol: float = _XTOL
+    problem: _Problem,
+    x0: NDArray,
+    lam0: float = 1e-3,
+    xtol: float = _XTOL,
+    bounds: tuple[NDArray, NDArray] | None = None,
 ) -> tuple[NDArray, NDArray, NDArray, NDArray]:
-    """Levenberg-Marquardt (Marquardt's diagonal scaling) for every row at once; each row stops on its own.
+    """Levenberg-Marquardt (Marquardt's diagonal scaling, Nielsen's damping update) for every row at once; each row
+    stops on its own.
 
-    A row stops when an accepted step is below ``xtol`` relative in every parameter, or, where the tail has a
-    direction the data do not constrain (a Voigt width going to 0), when an accepted step moves beta by less
-    than ``xtol`` relative and chi2 by less than 1e-9 relative.  ``lam0``: the first damping.  Returns x (m, k),
-    chi2 (m,), J^T J at x (m, k, k) and whether the row converged.
+    Steps solve (J^T J + lam diag(J^T J)) dx = -J^T rho; a step is taken where it lowers chi2, and lam then moves
+    by the ratio of the actual to the predicted decrease (Nielsen, IMM-REP-1999-05, DTU (1999): lam x max(1/3,
+    1 - (2 q - 1)^3) on success, x 2, 4, 8 ... on failures in a row), which does not oscillate as a fixed x10 /
+    /10 rule does.  ``bounds`` (lo, hi), rows (m, k): the parameters are kept inside them (a step is cut back to
+    the box), so that a tail parameter the data do not constrain cannot run away.  A row stops when an accepted
+    step is below ``xtol`` relative in every parameter, or, where the tail has a direction the data do not
+    constrain (a Voigt width going to 0), when an accepted step moves beta by less than ``xtol`` relative and chi2
+    by less than 1e-9 relative.  A step is at most half of beta and ``_MAX_TAIL_STEP`` in a tail parameter
+    (shortened along its direction).  ``lam0``: the first damping.  Returns x (m, k), chi2 (m,), J^T J at x (m, k, k)
+    and whether the row converged.
     """
     m, k = x0.shape
     x = x0.copy()
     chi2, a, g, ok = problem(x)
     lam = np.full(m, lam0)
+    nu = np.full(m, 2.0)
     done = np.zeros(m, dtype=bool)
     active = ok.copy()
     cur = np.arange(m)  # rows of the original problem held by ``part``
@@ -605,8 +619,24 @@ def _solve_lm(
                 step = -np.linalg.solve(mat, ga[..., None])[..., 0]
             except np.linalg.LinAlgError:
                 step = np.stack([-np.linalg.lstsq(mm, gg, rcond=None)[0] for mm, gg in zip(mat, ga)])
+        # a step longer than half of beta or 2 in a tail parameter (log amplitudes, exponents) is shortened along its
+        # direction: far from the minimum the linearisation is poor, and one wild step can land where the tail
+        # vanishes and no gradient leads back
+        limit = np.full(step.shape, _MAX_TAIL_STEP)
+        if part.fixed is None:
+            limit[:, 0] = 0.5 * np.abs(xa[:, 0])
+        with np.errstate(all="ignore"):
+            scale = np.min(np.where(np.abs(step) > limit, limit / np.abs(step), 1.0), axis=1)
+        step = step * scale[:, None]
         xn = xa + step
+        if bounds is not None:
+            xn = np.clip(xn, bounds[0][cur], bounds[1][cur])
+            step = xn - xa
         cn, an, gn, okn = part(xn)
+        with np.errstate(all="ignore"):
+            # predicted decrease of chi2 = |rho|^2 by the linearised step: -(2 dx.g + dx.A.dx)
+            pred = -(2.0 * np.einsum("ij,ij->i", step, ga) + np.einsum("ij,ijk,ik->i", step, aa, step))
+            gain = (ca - cn) / pred
         better = live & okn & np.all(np.isfinite(step), axis=1) & (cn <= ca * (1.0 + 1e-14))
         small = np.all(np.abs(step) <= xtol * (np.abs(xa) + xtol), axis=1)
         if part.fixed is None:
@@ -614,7 +644,10 @@ def _solve_lm(
             small |= flat
         acc = cur[better]
         x[acc], chi2[acc], a[acc], g[acc] = xn[better], cn[better], an[better], gn[better]
-        lam[cur] = np.where(better, np.maximum(la * 0.1, 1e-15), np.where(live, la * 10.0, la))
+        q = np.where(np.isfinite(gain), gain, 0.0)
+        shrink = np.maximum(1.0 / 3.0, 1.0 - (2.0 * np.clip(q, 0.0, 1.0) - 1.0) ** 3)
+        lam[cur] = np.where(better, np.maximum(la * shrink, 1e-15), np.where(live, la * nu[cur], la))
+        nu[cur] = np.where(better, 2.0, np.where(live, 2.0 * nu[cur], nu[cur]))
         conv = better & small
         stuck = live & ~better & (lam[cur] > 1e25)
         done[cur[conv]] = True
@@ -670,8 +703,8 @@ def _first_pass(
         sub["WG"], sub["WL"] = wg0[todo], wl0[todo]
         th0, lo, hi = _bounds(fam, a0[todo])
         x0 = np.clip(np.column_stack((beta0[todo], th0)), lo + 1e-12, hi - 1e-12)
-        x, _, _, ok = _solve_lm(_Problem(fam, e, sub, work), x0, 1e-4, _XTOL_FIRST)
-        ok &= np.all(np.isfinite(x), axis=1) & (x[:, 0] > 0) & (x[:, 0] < 2.0)
+        x, _, _, ok = _solve_lm(_Problem(fam, e, sub, work), x0, 1e-3, _XTOL_FIRST, (lo, hi))
+        ok &= np.all(np.isfinite(x), axis=1) & np.all((x > lo) & (x < hi), axis=1)
         with np.errstate(all="ignore"):
             r = np.exp(-x[:, 0:1] * e)
             b, _ = tail_values(fam, e, x[:, 1:], sub["h"], sub["sigma"])
@@ -697,8 +730,9 @@ def _fit_family(
 ) -> dict[str, NDArray]:
     """One family with the model-consistent variances ``d["WG"]``, ``d["WL"]``, all rows: beta, its variance,
     chi2, theta and whether the fit holds (converged, inside its bounds, beta > 0)."""
-    x, chi2, a, ok = _solve_lm(_Problem(family, e, d, work), np.clip(x0, lo + 1e-12, hi - 1e-12), 1e-4)
-    ok &= np.all(np.isfinite(x), axis=1) & np.all((x >= lo) & (x <= hi), axis=1)
+    x, chi2, a, ok = _solve_lm(_Problem(family, e, d, work), np.clip(x0, lo + 1e-12, hi - 1e-12), 1e-4, _XTOL, (lo, hi))
+    # a minimum on the box's edge is one the family does not have inside its range: the family fails there
+    ok &= np.all(np.isfinite(x), axis=1) & np.all((x > lo) & (x < hi), axis=1)
     var = _cov00(np.where(ok[:, None, None], a, np.eye(a.shape[1])))
     ok &= np.isfinite(chi2) & (x[:, 0] > 0) & (var > 0)
     return {"beta": x[:, 0], "var": var, "chi2": chi2, "theta": x[:, 1:], "wg": d["WG"], "wl": d["WL"], "ok": ok}
@@ -850,7 +884,10 @@ def _fit_rows(
             wgt = dz["W"] / dz["WG"]
             amp = np.einsum("ij,ij->i", dz["G"] * wgt, shape_b) / np.einsum("ij,ij->i", shape_b * wgt, shape_b)
         th[:, 0] = np.where(amp > 0, th[:, 0] + np.log(np.where(amp > 0, amp, 1.0)), th[:, 0])
-        _, c0, _, conv = _solve_lm(prob, th, 1e-4, _XTOL_FIRST)
+        _, tlo, thi = _bounds(fam, th[:, 0])
+        tail_box = (tlo[:, 1:].copy(), thi[:, 1:].copy())
+        tail_box[0][:, 0], tail_box[1][:, 0] = -np.inf, np.inf  # the amplitude is free; the shape stays in range
+        _, c0, _, conv = _solve_lm(prob, th, 1e-4, _XTOL_FIRST, tail_box)
         rs = (c0 - f["chi2"][mt]) / kappa[rt]
         rise[rt] = np.where(conv, rs, np.nan)
         one_sided = conv & (rs < NO_GAIN_DCHI2)
@@ -860,6 +897,7 @@ def _fit_rows(
             bound[rt[sel]] = _upper_bound(
                 fam, e, {k: v[sel] for k, v in dz.items() if k in ("G", "L", "W", "WG", "WL", "h", "sigma")},
                 f["theta"][mt[sel]], f["beta"][mt[sel]], f["chi2"][mt[sel]], kappa[rt[sel]], work,
+                (tail_box[0][sel], tail_box[1][sel]),
             )  # fmt: skip
     valid = reason == OK
     bb = np.where(valid, bbar, 1.0)
@@ -900,6 +938,7 @@ def _upper_bound(
     chi2: NDArray,
     kappa: NDArray,
     work: _Work,
+    box: tuple[NDArray, NDArray] | None = None,
 ) -> NDArray:
     """T (K) above each row's fitted temperature where the profile chi2 rises by ``BOUND_DCHI2`` (NaN: none below
     1e5 K), by bisection in ln beta on all rows at once (the tail refitted at each beta)."""
@@ -908,7 +947,7 @@ def _upper_bound(
     b_lo = np.full(beta.size, 1.0 / (KB_MEV * 1e5))
 
     def profile(bt: NDArray) -> NDArray:
-        _, c, _, conv = _solve_lm(_Problem(family, e, dict(d), work, bt), theta, 1e-4, _XTOL_FIRST)
+        _, c, _, conv = _solve_lm(_Problem(family, e, dict(d), work, bt), theta, 1e-4, _XTOL_FIRST, box)
         return np.where(conv, c, np.nan)
 
     has = (b_lo < b_hi) & (profile(b_lo) > target)
