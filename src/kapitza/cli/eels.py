@@ -676,22 +676,55 @@ def flows_command(
         from ..plotting.eels import flows_figure
 
         flows_figure(cmp, path=plot)
+    notes = _flow_notes(cmp)
     if as_json:
-        _emit({"forward": str(forward), "reverse": str(reverse), "comparison": cmp})
+        _emit({"forward": str(forward), "reverse": str(reverse), "comparison": cmp, "notes": notes})
         return
     out = Console(highlight=False)
     table = Table("band (meV)", "gain/loss: p(fwd = rev)", "max |z|", "mode T: p(fwd = rev)")
     t_p = np.atleast_1d(np.asarray(cmp.temperature_pvalue, dtype=float))
+
+    def cell(x: Any, digits: int, mark: str) -> str:
+        return _fmt(x, digits) if math.isfinite(float(x)) else f"n/a {mark}"
+
     for b, (lo, hi) in enumerate(cmp.bands_mev):
-        tp = _fmt(t_p[b], 2) if t_p.size > b else "-"
-        table.add_row(f"{lo:g}-{hi:g}", _fmt(cmp.ratio_pvalue[b], 2), _fmt(cmp.ratio_max_abs_z[b], 3), tp)
+        tp = cell(t_p[b], 2, "(b)") if t_p.size > b else "-"
+        table.add_row(f"{lo:g}-{hi:g}", cell(cmp.ratio_pvalue[b], 2, "(a)"), cell(cmp.ratio_max_abs_z[b], 3, "(a)"), tp)
     out.print(table)
     if len(cmp.bands_mev) > 1:
         out.print(
             f"dominance gain({cmp.bands_mev[0][0]:g}-{cmp.bands_mev[0][1]:g}) / gain({cmp.bands_mev[1][0]:g}-"
-            f"{cmp.bands_mev[1][1]:g} meV): p(forward = reverse) = {_fmt(cmp.dominance_pvalue, 2)}"
+            f"{cmp.bands_mev[1][1]:g} meV): p(forward = reverse) = {cell(cmp.dominance_pvalue, 2, '(c)')}"
         )
     out.print("small p: the two heat flows populate that band differently (chi2 of the z-scores over positions)")
+    for note in notes:
+        out.print(note)
+
+
+def _flow_notes(cmp: Any) -> list[str]:
+    """A sentence for every number of a flow comparison that is not a number (never a bare NaN)."""
+    notes = []
+    r_p = np.atleast_1d(np.asarray(cmp.ratio_pvalue, dtype=float))
+    t_p = np.atleast_1d(np.asarray(cmp.temperature_pvalue, dtype=float))
+    bands = [f"{lo:g}-{hi:g} meV" for lo, hi in cmp.bands_mev]
+    bad_r = [b for b, p in zip(bands, r_p) if not math.isfinite(p)]
+    if bad_r:
+        notes.append(
+            f"(a) n/a for {', '.join(bad_r)}: at no position do both runs have a positive gain and loss sum in the "
+            "band (after the background subtraction), so there is no gain/loss ratio to compare"
+        )
+    bad_t = [b for b, p in zip(bands, t_p) if not math.isfinite(p)] if t_p.size else []
+    if bad_t:
+        notes.append(
+            f"(b) n/a for {', '.join(bad_t)}: at no position do both runs give a temperature in the band (no gain or "
+            "loss signal above noise there)"
+        )
+    if len(bands) > 1 and not math.isfinite(float(cmp.dominance_pvalue)):
+        notes.append(
+            "(c) n/a: at no position do both runs have positive gain sums in the first two bands, so there is no "
+            "dominance ratio to compare"
+        )
+    return notes
 
 
 # -------------------------------------------------------------------------------------------------- simulate
