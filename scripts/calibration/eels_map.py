@@ -23,7 +23,8 @@ physics is restated from the sources, and every ingredient differs from what the
 - Every channel is the mean over 5 sub-channel points.
 
 Cases: the issue's image (6 x 6 pixels, 300 K in the left half and 650 K in the right, dose 1e6, phonon signal 1 %
-of the electrons at 300 K), each tail family, through ``stream_temperature_map`` with no options (what ``kapitza eels
+of the electrons at 300 K) and the same at dose 1e7, each tail family (the stretched exponential not claimed: no
+fitted family follows it), and the two-power tail without the detector PSF, through ``stream_temperature_map`` with no options (what ``kapitza eels
 map FILE`` runs).  Per pixel: 1-sigma coverage and bias of the temperatures.  Per half: the median over the 18
 pixels, whose statistical error is about 1.2533 x median sigma / sqrt(18) (the standard error of a median): a bias
 that averaging cannot remove shows there, and the row states the median's coverage of that error and its bias in
@@ -215,7 +216,9 @@ def outcomes(case: MapCase, n_seeds: int, first_seed: int = 0) -> dict[str, list
 EST = "EELS temperature map (eels map FILE, no options: joint fit per pixel, automatic window)"
 
 
-def rows_for(case: MapCase, n_seeds: int, first_seed: int) -> list[common.CalibrationRow]:
+def rows_for(
+    case: MapCase, n_seeds: int, first_seed: int, expected: str = "claimed", note: str = ""
+) -> list[common.CalibrationRow]:
     out = outcomes(case, n_seeds, first_seed)
     what = f"{case.shape[0]}x{case.shape[1]} image, {case.tail} tail, dose {case.dose:.0e}" + (
         ", detector PSF (correlated noise)" if case.psf else ""
@@ -228,7 +231,8 @@ def rows_for(case: MapCase, n_seeds: int, first_seed: int) -> list[common.Calibr
                 f"{what}: every pixel of the {side} half ({n_seeds} images)",
                 f"{t:g} K",
                 out[f"pixel_{side}"],
-                note="flagged = pixels whose chi2 verdict is INADEQUATE (error inflated)",
+                expected,
+                note=note or "flagged = pixels whose chi2 verdict is INADEQUATE (error inflated)",
             )
         )
         rows.append(
@@ -237,6 +241,7 @@ def rows_for(case: MapCase, n_seeds: int, first_seed: int) -> list[common.Calibr
                 f"{what}: median of the {side} half's pixels ({n_seeds} images)",
                 f"{t:g} K",
                 out[f"median_{side}"],
+                expected,
                 note="sigma = 1.2533 x median pixel error / sqrt(valid pixels), the standard error of a median: "
                 "bias / sigma here is the bias averaging does not remove; flagged = a half with a pixel without a "
                 "temperature",
@@ -245,11 +250,22 @@ def rows_for(case: MapCase, n_seeds: int, first_seed: int) -> list[common.Calibr
     return rows
 
 
+STRETCHED_NOTE = (
+    "NOT claimed (a stated limit, docs/physics/eels.md): a tail falling faster than any power law across the fit "
+    "region (its local exponent runs from -3 to -7) is outside every fitted family; at dose 1e6 the pixels are "
+    "covered but biased (+0.2 to +0.3 sigma), which the median of a half shows at about one of its own errors; at "
+    "dose 1e7 the bias is several sigma and the chi2 verdict flags most 300 K pixels but few 650 K ones"
+)
+
+
 def run(n_seeds: int) -> list[common.CalibrationRow]:
-    """The issue's 6 x 6 image, both tail families, and the two-power tail without the detector PSF."""
+    """The issue's 6 x 6 image at doses 1e6 and 1e7 with both tail families, and without the detector PSF."""
     rows = []
-    for i, tail in enumerate(TAILS):
-        rows += rows_for(MapCase(tail=tail), n_seeds, 20000 + 1000 * i)
+    for dose, off in ((1e6, 0), (1e7, 500)):
+        rows += rows_for(MapCase(tail="two-power", dose=dose), n_seeds, 20000 + off)
+        rows += rows_for(
+            MapCase(tail="stretched-exp", dose=dose), n_seeds, 21000 + off, "not claimed", STRETCHED_NOTE
+        )
     rows += rows_for(MapCase(tail="two-power", psf=False), max(20, n_seeds // 2), 24000)
     return rows
 
