@@ -65,7 +65,9 @@ E_REF = 10.0
 FWHM_PER_SIGMA = 2.0 * math.sqrt(2.0 * math.log(2.0))
 _XTOL = 1e-10
 #: The first pass (observed variances) only sets the second's variances: a looser stop.
-_XTOL_FIRST = 1e-8
+_XTOL_FIRST = 1e-6
+#: The no-gain test and the upper bound need chi2 itself, to this much (their thresholds are 2.71 and 4).
+_FTOL_CHI2 = 1e-3
 #: The longest step of a tail parameter (ln A, an exponent, ln m, ln gamma) in one iteration.
 _MAX_TAIL_STEP = 2.0
 _MAX_ITER = 200
@@ -575,6 +577,7 @@ def _solve_lm(
     lam0: float = 1e-3,
     xtol: float = _XTOL,
     bounds: tuple[NDArray, NDArray] | None = None,
+    ftol: float = 0.0,
 ) -> tuple[NDArray, NDArray, NDArray, NDArray]:
     """Levenberg-Marquardt (Marquardt's diagonal scaling, Nielsen's damping update) for every row at once; each row
     stops on its own.
@@ -587,7 +590,9 @@ def _solve_lm(
     step is below ``xtol`` relative in every parameter, or, where the tail has a direction the data do not
     constrain (a Voigt width going to 0), when an accepted step moves beta by less than ``xtol`` relative and chi2
     by less than 1e-9 relative.  A step is at most half of beta and ``_MAX_TAIL_STEP`` in a tail parameter
-    (shortened along its direction).  ``lam0``: the first damping.  Returns x (m, k), chi2 (m,), J^T J at x (m, k, k)
+    (shortened along its direction).  ``ftol`` > 0: a row also stops when an undamped (lam <= 1e-3) accepted step
+    lowers chi2 by less than ``ftol`` (where only chi2 itself is needed, to that precision).  ``lam0``: the first
+    damping.  Returns x (m, k), chi2 (m,), J^T J at x (m, k, k)
     and whether the row converged.
     """
     m, k = x0.shape
@@ -649,6 +654,8 @@ def _solve_lm(
         lam[cur] = np.where(better, np.maximum(la * shrink, 1e-15), np.where(live, la * nu[cur], la))
         nu[cur] = np.where(better, 2.0, np.where(live, 2.0 * nu[cur], nu[cur]))
         conv = better & small
+        if ftol > 0:
+            conv |= better & (ca - cn <= ftol) & (la <= 1e-3)
         stuck = live & ~better & (lam[cur] > 1e25)
         done[cur[conv]] = True
         active[cur[conv | stuck]] = False
@@ -887,7 +894,7 @@ def _fit_rows(
         _, tlo, thi = _bounds(fam, th[:, 0])
         tail_box = (tlo[:, 1:].copy(), thi[:, 1:].copy())
         tail_box[0][:, 0], tail_box[1][:, 0] = -np.inf, np.inf  # the amplitude is free; the shape stays in range
-        _, c0, _, conv = _solve_lm(prob, th, 1e-4, _XTOL_FIRST, tail_box)
+        _, c0, _, conv = _solve_lm(prob, th, 1e-4, _XTOL_FIRST, tail_box, _FTOL_CHI2)
         rs = (c0 - f["chi2"][mt]) / kappa[rt]
         rise[rt] = np.where(conv, rs, np.nan)
         one_sided = conv & (rs < NO_GAIN_DCHI2)
@@ -947,7 +954,7 @@ def _upper_bound(
     b_lo = np.full(beta.size, 1.0 / (KB_MEV * 1e5))
 
     def profile(bt: NDArray) -> NDArray:
-        _, c, _, conv = _solve_lm(_Problem(family, e, dict(d), work, bt), theta, 1e-4, _XTOL_FIRST, box)
+        _, c, _, conv = _solve_lm(_Problem(family, e, dict(d), work, bt), theta, 1e-4, _XTOL_FIRST, box, _FTOL_CHI2)
         return np.where(conv, c, np.nan)
 
     has = (b_lo < b_hi) & (profile(b_lo) > target)
