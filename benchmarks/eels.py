@@ -109,7 +109,8 @@ def in_memory(ny: int, nx: int, channels: int) -> None:
     n_pix = ny * nx
     size = data.counts.nbytes
     print(
-        f"\nimage {ny} x {nx} x {channels} channels of {2 * RANGE_MEV / channels:g} meV ({size / 1e9:.3f} GB of counts, "
+        f"\nimage {ny} x {nx} x {channels} channels of {2 * RANGE_MEV / channels:g} meV ({size / 1e9:.3f} GB of "
+        "counts, "
         "as much again of variances); the default estimator (joint fit, automatic window)"
     )
     map_w, map_c, loop_w, loop_c = [], [], [], []

@@ -24,9 +24,9 @@ physics is restated from the sources, and every ingredient differs from what the
 
 Cases: the issue's image (6 x 6 pixels, 300 K in the left half and 650 K in the right, dose 1e6, phonon signal 1 %
 of the electrons at 300 K) and the same at dose 1e7, each tail family (the stretched exponential not claimed: no
-fitted family follows it), and the two-power tail without the detector PSF, through ``stream_temperature_map`` with no options (what ``kapitza eels
-map FILE`` runs).  Per pixel: 1-sigma coverage and bias of the temperatures.  Per half: the median over the 18
-pixels, whose statistical error is about 1.2533 x median sigma / sqrt(18) (the standard error of a median): a bias
+fitted family follows it), and the two-power tail without the detector PSF, through ``stream_temperature_map``
+with no options (what ``kapitza eels map FILE`` runs).  Per pixel: 1-sigma coverage and bias of the temperatures.
+Per half: the median over the 18 pixels, whose statistical error is about 1.2533 x median sigma / sqrt(18) (the standard error of a median): a bias
 that averaging cannot remove shows there, and the row states the median's coverage of that error and its bias in
 those units.
 
@@ -263,9 +263,7 @@ def run(n_seeds: int) -> list[common.CalibrationRow]:
     rows = []
     for dose, off in ((1e6, 0), (1e7, 500)):
         rows += rows_for(MapCase(tail="two-power", dose=dose), n_seeds, 20000 + off)
-        rows += rows_for(
-            MapCase(tail="stretched-exp", dose=dose), n_seeds, 21000 + off, "not claimed", STRETCHED_NOTE
-        )
+        rows += rows_for(MapCase(tail="stretched-exp", dose=dose), n_seeds, 21000 + off, "not claimed", STRETCHED_NOTE)
     rows += rows_for(MapCase(tail="two-power", psf=False), max(20, n_seeds // 2), 24000)
     return rows
 

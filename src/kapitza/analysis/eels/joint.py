@@ -218,7 +218,7 @@ def verdict_text(chi2r: float, p: float, p_low: float, adequate: bool, inflation
 # ------------------------------------------------------------------------------------------------ drivers
 
 
-def _check(data: Any) -> EELSData:
+def check_data(data: Any) -> EELSData:
     if not isinstance(data, EELSData):
         raise InputError(f"expected EELSData, got {type(data).__name__}")
     if data.background is not None or any("background" in s.lower() for s in data.steps):
@@ -229,7 +229,7 @@ def _check(data: Any) -> EELSData:
     return data
 
 
-def _centred_kappa(data: EELSData) -> NDArray[np.float64] | None:
+def centred_kappa(data: EELSData) -> NDArray[np.float64] | None:
     """None for raw data (each spectrum is centred in the core); kappa per spectrum for centred data."""
     from .preprocess import centring_variance_ratio, is_centred
     from .temperature import centred_channels
@@ -245,7 +245,7 @@ def spectra(data: EELSData) -> core.Spectra:
     n = data.n_channels
     flat_c = np.asarray(data.counts, dtype=float).reshape(-1, n)
     flat_v = np.asarray(data.variance, dtype=float).reshape(-1, n)
-    kappa = _centred_kappa(data)
+    kappa = centred_kappa(data)
     half = core.grid_half(n)
     parts = []
     rows = max(1, (1 << 22) // max(n, 1))
@@ -329,11 +329,11 @@ def fit_joint_temperature(
         Window or region outside the data, no loss signal, gain >= loss, every family failing, a gain side
         without phonon signal (with a one-sided upper bound where the data give one).
     """
-    data = _check(data)
+    data = check_data(data)
     st = settings_for(data, window_mev, region_mev, families, bound=True)
     sp = spectra(data)
     steps = list(data.steps)
-    if _centred_kappa(data) is None:
+    if centred_kappa(data) is None:
         steps.append(CENTRED_WORDS)
     if sp.size > 1:
         sp = sp.grouped((sp.size,), 0)
@@ -437,7 +437,7 @@ def joint_profile(
     """
     from .preprocess import check_factor
 
-    data = _check(data)
+    data = check_data(data)
     nav = data.nav_shape
     st = settings_for(data, window_mev, region_mev, families)
     f = check_factor(bin_position, "bin_position")
@@ -497,7 +497,7 @@ def joint_map(
     """
     from .preprocess import check_factor
 
-    data = _check(data)
+    data = check_data(data)
     if len(data.nav_shape) != 2:
         raise InputError(
             f"a temperature map needs a spectrum image (2 navigation axes), got navigation shape {data.nav_shape}"

@@ -621,12 +621,12 @@ def _stream_joint(
 ) -> TemperatureMap:
     """The joint fit, one pass: read a chunk of rows, fit its blocks (stage 1 and 2 of :mod:`.core`), write."""
     from . import core
-    from .joint import _centred_kappa, _check, map_result, reason_summary, settings_for
+    from .joint import centred_kappa, check_data, map_result, reason_summary, settings_for
 
     centred = None
     if isinstance(data, EELSData):
-        _check(data)
-        centred = _centred_kappa(data)
+        check_data(data)
+        centred = centred_kappa(data)
     st = settings_for(data, window_mev, region_mev, families)
     ny, nx = data.nav_shape
     n_out = ny * (nx // f)
@@ -683,6 +683,18 @@ def _stream_joint(
     return map_result(out, st, (ny, nx // f), tuple(positions), data, steps)
 
 
+def _peak_bytes() -> int:
+    """This process's peak resident memory so far (bytes; VmHWM of /proc/self/status), 0 where not known."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
 def _resident_bytes() -> int:
     """This process's resident memory now (bytes): /proc/self/statm where there is one, else the peak so far."""
     try:
@@ -714,7 +726,9 @@ class MemoryEstimate:
     Attributes
     ----------
     total_bytes : int
-        The statement: base + chunk + work + output (bytes).
+        The statement (bytes): the larger of ``peak_bytes`` and base + chunk + work + output.
+    peak_bytes : int
+        The process's peak resident memory before the map (reading a file whole peaks above what stays).
     base_bytes : int
         Resident now, before the map (interpreter, libraries, the image itself when read whole), plus a fixed 16 MB
         for the allocator's and the libraries' own memory during the map.
@@ -734,6 +748,7 @@ class MemoryEstimate:
     work_bytes: int
     output_bytes: int
     words: str = ""
+    peak_bytes: int = 0
 
 
 def memory_estimate(
@@ -762,13 +777,16 @@ def memory_estimate(
     work = int(workers) * block * n * 8 * _WORK_VALUES_PER_CHANNEL
     output = ny * (nx // max(1, int(bin_position))) * _OUTPUT_BYTES_PER_PIXEL
     base = _resident_bytes() + _SLACK_BYTES
-    total = base + chunk + work + output
+    before = _peak_bytes()
+    during = base + chunk + work + output
+    total = max(before, during)
     words = (
         f"peak resident memory at most ~{total / 1e6:.0f} MB in total (this process and its {int(workers)} worker "
-        f"thread(s)): {base / 1e6:.0f} MB resident before the map + {chunk / 1e6:.0f} MB per chunk of {chunk_rows} "
-        f"rows + {work / 1e6:.0f} MB of fit arrays + {output / 1e6:.0f} MB of results"
+        f"thread(s)): the larger of the peak before the map ({before / 1e6:.0f} MB, reading the data) and "
+        f"{base / 1e6:.0f} MB resident before the map + {chunk / 1e6:.0f} MB per chunk of {chunk_rows} rows + "
+        f"{work / 1e6:.0f} MB of fit arrays + {output / 1e6:.0f} MB of results"
     )
-    return MemoryEstimate(total, base, chunk, work, output, words)
+    return MemoryEstimate(total, base, chunk, work, output, words, before)
 
 
 def _release(data: EELSData | LazyEELSData, rows: slice) -> None:
