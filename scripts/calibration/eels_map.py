@@ -24,11 +24,11 @@ physics is restated from the sources, and every ingredient differs from what the
 
 Cases: the issue's image (6 x 6 pixels, 300 K in the left half and 650 K in the right, dose 1e6, phonon signal 1 %
 of the electrons at 300 K) and the same at dose 1e7, each tail family (the stretched exponential not claimed: no
-fitted family follows it), and the two-power tail without the detector PSF, through ``stream_temperature_map``
-with no options (what ``kapitza eels map FILE`` runs).  Per pixel: 1-sigma coverage and bias of the temperatures.
-Per half: the median over the 18 pixels, whose statistical error is about 1.2533 x median sigma / sqrt(18) (the standard error of a median): a bias
-that averaging cannot remove shows there, and the row states the median's coverage of that error and its bias in
-those units.
+fitted family follows it), and the two-power tail without the detector PSF, through ``stream_temperature_map`` with
+no options (what ``kapitza eels map FILE`` runs). Per pixel: 1-sigma coverage and bias of the temperatures. Per
+half: the median over the 18 pixels, whose statistical error is about 1.2533 x median sigma / sqrt(18) (the standard
+error of a median): a bias that averaging cannot remove shows there, and the row states the median's coverage of
+that error and its bias in those units.
 
 Run the page: ``PYTHONPATH=src:scripts python -m calibration.make_page --only eels_map --seeds 200``.
 Write the issue's image for the command line: ``PYTHONPATH=src:scripts python -m calibration.eels_map FILE.npz``.
