@@ -1,11 +1,21 @@
-"""Temperature maps of spectrum images of any size: the standard chain run over bounded chunks of pixels.
+"""Temperature maps of spectrum images of any size, read in bounded chunks of rows.
 
-:func:`stream_temperature_map` gives the temperatures and errors of ``fit_temperature(preprocess(data, ...),
-window)`` (centre -> bin positions -> background -> gain/loss fit, see :mod:`.preprocess` and
-:mod:`.temperature`) without ever holding more than one chunk of the image, as raw counts or as any full-size
-temporary.  The image may be an in-memory :class:`~.data.EELSData` or a :class:`LazyEELSData`, whose counts
-are any array sliceable along the first navigation axis: a dask array (``read_eels_lazy``, rosettasciio's
-``lazy=True``), an ``np.memmap``, an h5py dataset.
+The image may be an in-memory :class:`~.data.EELSData` or a :class:`LazyEELSData`, whose counts are any array
+sliceable along the first navigation axis: a dask array (``read_eels_lazy``, rosettasciio's ``lazy=True``), an
+``np.memmap``, an h5py dataset.
+
+**The default (``background="joint"``): the calibrated estimator, one pass.**  :func:`stream_temperature_map` reads a
+chunk of rows (``chunk_mb``), hands its pixels in blocks to the estimator core (:func:`~.core.map_block`: each
+spectrum centred on its own zero-loss peak, neighbouring pixels binned if asked, the joint tail + detailed-balance fit)
+and writes the temperatures.  Nothing is summed over pixels, so every pixel's numbers are those of
+:func:`~.joint.fit_joint_temperature` on its spectrum alone; memory: one chunk, one block's arrays per worker, the
+results (:func:`memory_estimate` states the total).  The pages of a numpy memory map are released after each chunk.
+
+**The old chain, kept as an explicit option** (``background="power-law"``, ``"zlp-fit"`` or None: a subtracted
+tail and the ratio fit): :func:`stream_temperature_map` then gives the temperatures and errors of
+``fit_temperature(preprocess(data, ...), window)`` (centre -> bin positions -> background -> gain/loss fit, see
+:mod:`.preprocess` and :mod:`.temperature`) without ever holding more than one chunk of the image, as raw counts or
+as any full-size temporary, in the passes below (the sections that follow describe this path only).
 
 Passes (each reads the image once, chunk by chunk of whole rows):
 
