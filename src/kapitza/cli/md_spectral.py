@@ -378,7 +378,8 @@ def rectification_command(
     if plot is not None:
         check_output(plot, _PLOT_SUFFIXES, "--plot")
     from ..analysis.md.modes import reference_ldos
-    from ..analysis.md.spectral import read_spectral_run, rectification
+    from ..analysis.md.rectification import rectification
+    from ..analysis.md.spectral import read_spectral_run
 
     for folder, want in ((forward, False), (reverse, True)):
         if read_manifest(folder).reverse != want:

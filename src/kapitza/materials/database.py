@@ -72,6 +72,7 @@ from kapitza.errors import InputError
 from kapitza.units import AMU, GPA
 
 from ..io import toml_file
+from .debye_speeds import DERIVED_SOURCE, debye_temperature_from_speeds
 from .elastic import MAX_STIFFNESS, SYMMETRY_KEYS
 from .material import ALTERNATIVE_FIELDS, BOUNDS, FLOAT_FIELDS, NUMBER_FIELDS, Alternative, Material, show_number
 
@@ -225,8 +226,6 @@ def _in_bounds(where: _Where, label: str, key: str, value: float) -> float:
 def _derive_debye_temperature(where: _Where, kwargs: dict[str, Any]) -> None:
     """Put the elastic Debye temperature into ``kwargs`` from the speeds and number density given, and say so in
     its source; a missing or unphysical input is reported against its own field first."""
-    from .debye_temperature import DERIVED_SOURCE, debye_temperature_from_speeds
-
     for key in ("v_l", "v_t", "number_density"):
         if not (key == "v_t" and kwargs[key] == 0.0):  # v_t = 0 marks a fluid
             _in_bounds(where, key, key, kwargs[key])

@@ -68,9 +68,10 @@ from ..atomistic.calculators import CalculatorSource, calculator_source
 from ..errors import InputError
 from ..io.cache import cached_arrays
 from ..materials import Material, get_material
-from ..materials.debye_temperature import debye_temperature_from_speeds
+from ..materials.debye_speeds import debye_temperature_from_speeds
 from ..units import AMU, ANGSTROM, HBAR, KB, RAD_S_PER_THZ
-from .harmonic import UNSTABLE_FRACTION, HarmonicCrystal, import_phonopy
+from .harmonic import UNSTABLE_FRACTION, HarmonicCrystal
+from .phonopy_file import import_phonopy
 
 Progress = Callable[[str, int, int], None]
 

@@ -42,13 +42,10 @@ Kapitza length in m.
 from .api import (
     ConductanceResult,
     build_spectra,
-    conductance,
     conductance_result,
     interface_model,
-    kapitza_length,
     model_channels,
     predict,
-    resistance,
     shares,
 )
 from .bounds import BoundCheck, ConductanceBound, check_bounds, conductance_bound
@@ -66,6 +63,7 @@ from .report import (
     radiation_limit_check,
     shares_document,
 )
+from .scalars import conductance, kapitza_length, resistance
 from .settings import DISPERSIONS, MaterialSpec, Settings, SideSpec
 from .shares import ConductanceShares, conductance_shares
 from .validation import ValidationTable, validation_table
