@@ -104,7 +104,9 @@ def block_rows(n_channels: int) -> int:
 
 @dataclasses.dataclass
 class Spectra:
-    """A block of spectra centred on the grid E = k ``width`` (meV), k = -``half``..``half``.
+    """A block of spectra centred on the grid E = k ``width`` (meV), k = -``half``..``half``: the core's working
+    block between its stages (not a result, so not in ``__all__``: results leave the core as the frozen classes of
+    :mod:`.results`).
 
     ``counts``, ``variance`` (m, 2 half + 1); ``reach`` (m,) int: the largest k with both +-k inside the row's own
     centred axis (0 where no peak was found); ``kappa`` (m,): the centring variance ratio; ``weight`` (m,): the
@@ -1198,7 +1200,6 @@ __all__ = [
     "DEFAULT_FAMILIES",
     "FAMILIES",
     "Settings",
-    "Spectra",
     "centre_block",
     "fit_block",
     "fwhm_rows",
