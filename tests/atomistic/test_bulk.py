@@ -10,7 +10,7 @@ from kapitza.errors import InputError
 from kapitza.phonons.crystal import crystal_spec
 from kapitza.units import ANGSTROM
 
-ase = pytest.importorskip("ase")
+pytest.importorskip("ase")
 from ase import Atoms  # noqa: E402
 from ase.build import bulk  # noqa: E402
 
