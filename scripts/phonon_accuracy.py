@@ -71,11 +71,20 @@ BATCH_ATOMS = 256
 
 #: The rule that picks the default potential (stated on the page and beside DEFAULT_CALCULATOR).
 #: A potential is acceptable if it refuses at most MAX_EXTRA_REFUSALS more crystals than the potential with the
-#: fewest refusals, its scatter is at most SCATTER_FACTOR times the smallest scatter, and its median time per crystal
-#: at most COST_FACTOR times the cheapest's; among the acceptable ones the smallest |median signed error| wins.
+#: fewest refusals, its scatter is at most SCATTER_FACTOR times the smallest scatter, and its best time (of the
+#: table's run and the side-by-side run) on each of TIMING_CRYSTALS (64-atom supercells) is under COST_LIMIT_S, issue
+#: 38's budget for the force constants of a 64-atom bulk supercell with the default potential on the 2-core
+#: machine; among the acceptable ones the smallest |median signed error| wins.  (A first version bounded the ratio
+#: to the fastest potential's time by 3; under the load of the shared machine, 1 to 16 during the run, two
+#: potentials of one architecture, chgnet and chgnet-r2scan, differed by 3.4 times on one crystal, so the ratio
+#: measured the load more than the potential.)
 MAX_EXTRA_REFUSALS = 1
+#: Crystals (64-atom supercells) on which the potentials' cost is timed side by side (``--timing``): each potential
+#: in turn on each crystal, no cache, in one process, so the times share the machine's load (the per-crystal times of
+#: the table are taken minutes apart, under whatever else runs).
+TIMING_CRYSTALS = ("Si", "Mg")
 SCATTER_FACTOR = 1.5
-COST_FACTOR = 3.0
+COST_LIMIT_S = 60.0
 
 #: Primitive vectors of ``ase.build.bulk``'s cell in units of the conventional a (hexagonal: c/a as the third
 #: z component), in which the reference file gives its q (the header of reference_frequencies.toml).
@@ -410,8 +419,71 @@ def summary(doc: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
             "seconds_max": float(max(seconds)) if seconds else math.nan,
             "seconds_total": float(sum(seconds)),
             "lattice_median": float(np.median(lattice)) if lattice else math.nan,
+            "cost_ratio": cost_ratio(doc, calc),
+            "cost_max": cost_max(doc, calc),
         }
     return out
+
+
+def cost_ratio(doc: Mapping[str, Any], calc: str) -> float:
+    """Median over the side-by-side timing crystals of this potential's seconds over the fastest potential's."""
+    timing = doc.get("timing")
+    if not timing or calc not in timing["seconds"]:
+        return math.nan
+    table = np.array([timing["seconds"][c] for c in timing["seconds"]], dtype=float)
+    mine = np.array(timing["seconds"][calc], dtype=float)
+    return float(np.median(mine / table.min(axis=0)))
+
+
+def cost_max(doc: Mapping[str, Any], calc: str) -> float:
+    """The longest over :data:`TIMING_CRYSTALS` of this potential's best time (s) on the crystal: the smaller of the
+    side-by-side run's and the table's (best of two runs; the load of the shared machine only slows a run down)."""
+    timing = doc.get("timing")
+    if not timing or calc not in timing["seconds"]:
+        return math.nan
+    table = {r["crystal"]: r.get("seconds") for r in doc["crystals"] if r["calculator"] == calc}
+    best = [
+        min(t, table[c]) if table.get(c) is not None else t for c, t in zip(timing["crystals"], timing["seconds"][calc])
+    ]
+    return float(max(best))
+
+
+def measure_timing(calcs: Sequence[str]) -> dict[str, Any]:
+    """Each potential in turn on each of :data:`TIMING_CRYSTALS` (no cache; a refusal is timed too: it comes after
+    the force constants), model loaded before the clock starts."""
+    import kapitza.atomistic.calculators as calculators
+    from kapitza.atomistic.calculators import calculator_source
+    from kapitza.atomistic.prototypes import build
+    from kapitza.errors import InputError
+    from kapitza.literature.crystals import crystal_for
+    from kapitza.phonons.from_structure import crystal_phonons
+    from kapitza.phonons.reference import reference_frequencies
+
+    calculators.BATCH_ATOMS = min(calculators.BATCH_ATOMS, BATCH_ATOMS)
+    ref = reference_frequencies()
+    sources = {c: calculator_source(c) for c in calcs}
+    for source in sources.values():
+        source.calculator()
+    seconds: dict[str, list[float]] = {c: [] for c in calcs}
+    loads = [round(os.getloadavg()[0], 2)]
+    for crystal in TIMING_CRYSTALS:
+        description = crystal_for(ref.for_crystal(crystal).structure_name[0])
+        for calc in calcs:
+            start = time.perf_counter()
+            try:
+                crystal_phonons(build(description), sources[calc], name=crystal, cache=False)
+            except InputError:
+                pass
+            seconds[calc].append(round(time.perf_counter() - start, 2))
+            print(f"timing {calc:14s} {crystal:6s} {seconds[calc][-1]:.1f} s", flush=True)
+        loads.append(round(os.getloadavg()[0], 2))
+    return {
+        "crystals": list(TIMING_CRYSTALS),
+        "seconds": seconds,
+        "load": loads,
+        "commit": _commit(),
+        "date": datetime.date.today().isoformat(),
+    }
 
 
 def choose_default(stats: Mapping[str, Mapping[str, Any]]) -> tuple[str, dict[str, str]]:
@@ -419,7 +491,6 @@ def choose_default(stats: Mapping[str, Mapping[str, Any]]) -> tuple[str, dict[st
     measured = {k: s for k, s in stats.items() if s["modes"]}
     fewest = min(len(s["refused"]) for s in measured.values())
     best_scatter = min(s["scatter"] for s in measured.values())
-    cheapest = min(s["seconds_median"] for s in measured.values())
     verdict: dict[str, str] = {}
     acceptable = []
     for name, s in measured.items():
@@ -428,8 +499,8 @@ def choose_default(stats: Mapping[str, Mapping[str, Any]]) -> tuple[str, dict[st
             why.append(f"refuses {len(s['refused'])} crystals (fewest {fewest})")
         if s["scatter"] > SCATTER_FACTOR * best_scatter:
             why.append(f"scatter {100 * s['scatter']:.1f} % > {SCATTER_FACTOR:g} x {100 * best_scatter:.1f} %")
-        if s["seconds_median"] > COST_FACTOR * cheapest:
-            why.append(f"{s['seconds_median']:.1f} s per crystal > {COST_FACTOR:g} x {cheapest:.1f} s")
+        if not s["cost_max"] < COST_LIMIT_S:
+            why.append(f"{s['cost_max']:.0f} s on a 64-atom supercell, not under {COST_LIMIT_S:g} s")
         verdict[name] = "not acceptable: " + "; ".join(why) if why else "acceptable"
         if not why:
             acceptable.append(name)
@@ -538,13 +609,34 @@ def render(doc: Mapping[str, Any]) -> str:
         "",
         f"Rule: a potential is *acceptable* if it refuses at most {MAX_EXTRA_REFUSALS} crystal more than the "
         f"potential with the fewest refusals, its scatter is at most {SCATTER_FACTOR:g} times the smallest scatter "
-        f"and its median time per crystal at most {COST_FACTOR:g} times the cheapest's; the default is the "
+        f"and its force constants of each 64-atom supercell ({', '.join(TIMING_CRYSTALS)}; the best of the table's "
+        f"run and the side-by-side run below, the machine's load only slowing a run down) take under "
+        f"{COST_LIMIT_S:g} s (issue 38's budget for the default potential on the 2-core machine); the "
+        "default is the "
         "acceptable potential with the smallest |median signed error| "
         "({data}`kapitza.atomistic.calculators.DEFAULT_CALCULATOR`; "
         "`tests/docs/test_phonon_accuracy_page.py` checks that it is the one this rule picks from the stored rows).",
         "",
     ]
     lines += [f"- **{calc}**: {verdict[calc]}." for calc in calcs]
+    timing = doc.get("timing")
+    if timing:
+        lines += [
+            "",
+            f"Cost, timed side by side (`{COMMAND} --timing`, {timing['date']}, commit `{timing['commit']}`): each "
+            "potential in turn on each crystal in one process, no cache, seconds of one crystal_phonons call "
+            f"(one-minute load average {min(timing['load']):.1f}-{max(timing['load']):.1f} during the run):",
+            "",
+            "| potential | " + " | ".join(timing["crystals"]) + " | ratio to the fastest (median) |",
+            "|---|" + "---:|" * (len(timing["crystals"]) + 1),
+        ]
+        lines += [
+            f"| {calc} | "
+            + " | ".join(f"{t:.1f}" for t in timing["seconds"][calc])
+            + f" | {stats[calc]['cost_ratio']:.2f} |"
+            for calc in calcs
+            if calc in timing["seconds"]
+        ]
     lines += ["", f"The default is **{default}**.", "", "## Worst entries per potential", ""]
     for calc in calcs:
         worst = "; ".join(
@@ -585,7 +677,7 @@ def render(doc: Mapping[str, Any]) -> str:
     lines += ["", "## Every entry", "", "Frequencies in THz; errors are calculated / measured - 1.", ""]
     for crystal in crystals:
         rows = [r for r in doc["rows"] if r["crystal"] == crystal]
-        ref_rows = {(r["point"], r["mode"]): r for r in rows}
+        ref_rows = {_entry_key(r): r for r in rows}
         if not ref_rows:
             continue
         lines += [
@@ -594,14 +686,12 @@ def render(doc: Mapping[str, Any]) -> str:
             "| point | branch | measured | " + " | ".join(calcs) + " |",
             "|---|---|---:|" + "---:|" * len(calcs),
         ]
-        for (point, mode), r0 in sorted(ref_rows.items(), key=lambda kv: (kv[1]["point"] != "Gamma", kv[0][0],
-                                                                          kv[1]["measured_thz"])):  # fmt: skip
+        for key, r0 in sorted(ref_rows.items(), key=lambda kv: (kv[0][0] != "Gamma", kv[0][0], kv[0][2])):
             cols = []
             for calc in calcs:
-                r = next(
-                    (x for x in rows if x["calculator"] == calc and (x["point"], x["mode"]) == (point, mode)), None
-                )
+                r = next((x for x in rows if x["calculator"] == calc and _entry_key(x) == key), None)
                 cols.append("" if r is None else f"{r['calculated_thz']:.2f} ({_pct(r['relative_error'])})")
+            point, mode = key[0], key[1]
             tag = " *polar LO*" if r0["polar_lo"] else ""
             deg = f" x{r0['degeneracy']}" if r0["degeneracy"] > 1 else ""
             lines.append(f"| {point} | {mode}{deg}{tag} | {r0['measured_thz']:.2f} | " + " | ".join(cols) + " |")
@@ -613,6 +703,11 @@ def render(doc: Mapping[str, Any]) -> str:
     ]
     lines += [f"- **{calc}**: {info['description']}." for calc, info in doc["calculators"].items()]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _entry_key(row: Mapping[str, Any]) -> tuple[str, str, float]:
+    """One measured entry: point, branch label and frequency (GaN has two lines labelled E2 at Gamma)."""
+    return (row["point"], row["mode"], row["measured_thz"])
 
 
 def _missing_sentence(crystals: Sequence[str]) -> str:
@@ -665,6 +760,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--crystals", default="", help="comma-separated crystals of the reference table (default: all)")
     parser.add_argument("--skip-done", action="store_true", help="skip (potential, crystal) pairs already stored")
     parser.add_argument("--page-only", action="store_true", help="write the page and figure from the stored rows")
+    parser.add_argument("--timing", action="store_true", help="time the potentials side by side, store, write the page")
     parser.add_argument("--check", action="store_true", help="exit 1 if the page differs from what is written")
     parser.add_argument("--store", default=str(STORE))
     args = parser.parse_args(argv)
@@ -674,7 +770,12 @@ def main(argv: list[str] | None = None) -> int:
         same = PAGE.read_text(encoding="utf-8") == render(doc)
         print("the page is up to date" if same else f"the page differs: run {COMMAND} --page-only")
         return 0 if same else 1
-    if not args.page_only:
+    if args.timing:
+        from kapitza.atomistic.calculators import BUILTINS
+
+        doc["timing"] = measure_timing([c for c in args.calculators.split(",") if c] or list(BUILTINS))
+        save(doc, store)
+    elif not args.page_only:
         from kapitza.atomistic.calculators import BUILTINS, calculator_source
         from kapitza.phonons.reference import reference_frequencies
 
