@@ -729,7 +729,7 @@ def figure(doc: Mapping[str, Any], path: Path = FIGURE) -> None:
     stats = summary(doc)
     fig = Figure(figsize=(2.6 * len(calcs), 2.9), layout="constrained")
     axes = fig.subplots(1, len(calcs), sharex=True, sharey=True, squeeze=False)[0]
-    lim = (0.7, 45.0)
+    lim = (0.3, 50.0)
     x = np.geomspace(*lim, 50)
     for ax, calc in zip(axes, calcs):
         rows = [r for r in doc["rows"] if r["calculator"] == calc]
