@@ -443,16 +443,15 @@ def tail_values(family: str, e: NDArray, theta: NDArray, h: NDArray, sigma: NDAr
 
 class _Work:
     """Scratch arrays (rows x pairs) reused by every evaluation of a block's fits: no large temporaries are
-    allocated in the iterations (fresh arrays of a few hundred kB each cost the process page faults)."""
+    allocated in the iterations (fresh arrays of a few hundred kB each cost the process page faults).  (Evaluating a
+    block in tiles of rows that stay in the cache was measured and was not faster: the exponentials and the number
+    of passes, not the memory traffic, set the time.)"""
 
-    NAMES = ("r", "b", "lb", "u", "t", "s", "inv", "ui", "c0", "c1", "c2", "ci")
+    NAMES = ("r", "b", "lb", "u", "t", "s", "inv", "ui", "c0", "c2", "ci")
 
     def __init__(self, m: int, n: int):
         self.m, self.n = m, n
         self.buf = {name: np.empty((m, n)) for name in self.NAMES}
-
-    def get(self, rows: int) -> dict[str, NDArray]:
-        return {name: a[:rows] for name, a in self.buf.items()}
 
 
 class _Problem:
@@ -460,7 +459,9 @@ class _Problem:
 
     ``x`` (m, 1 + k): beta = 1/k_B T in 1/meV, then the tail parameters (``fixed_beta``: the tail parameters only,
     with beta held at ``fixed_beta`` (m,), inf meaning r = 0).  Residual of pair i: (G - r L - (1 - r) B) /
-    sqrt(WG + r^2 WL), r = exp(-beta E); its derivatives written out (beta also through the variance).
+    sqrt(WG + r^2 WL), r = exp(-beta E); its derivatives written out (beta also through the variance).  A shape
+    parameter's column is c h dB/dln A with h shared by all rows (c scales its row and column of J^T J afterwards),
+    and the row sums are dot products (``np.vecdot``): about 30 passes over the rows x pairs per evaluation.
     """
 
     def __init__(self, family: str, e: NDArray, d: dict[str, NDArray], work: _Work, fixed_beta: NDArray | None = None):
@@ -491,84 +492,92 @@ class _Problem:
         fixed = None if self.fixed is None else self.fixed[keep]
         return _Problem(self.family, self.e, d, self.work, fixed)
 
-    def tail(self, theta: NDArray, w: dict[str, NDArray]) -> list[NDArray]:
-        """B into w["b"]; the columns dB/dtheta_j (views of scratch arrays, the first is B itself)."""
-        d, b = self.d, w["b"]
+    def tail(self, theta: NDArray, b: NDArray) -> tuple[NDArray | None, NDArray | None]:
+        """B into ``b``; dB/dtheta_1 = c h B as (h (n,) or (m, n), c (m,) or None), (None, None)
+        for a one-parameter tail (dB/d ln A = B)."""
+        d = self.d
         a = theta[:, 0:1]
         fam = self.family
         if fam == "lorentzian-power":
             np.multiply(d["shape"], np.exp(a), out=b)
-            return [b]
+            return None, None
         if fam in ("power-law", "pearson7"):
             p = theta[:, 1:2] if fam == "power-law" else np.exp(np.clip(theta[:, 1:2], -50.0, 50.0))
-            np.multiply(p, d["feat"], out=b)
+            feat = d["feat"]
+            np.multiply(p, feat, out=b)
             np.subtract(a, b, out=b)
             np.exp(b, out=b)
-            c2 = w["c2"]
-            np.multiply(d["feat"], b, out=c2)  # dB/dp = -feat B (power law); dB/d ln m = -m feat B (Pearson VII)
-            np.multiply(c2, -1.0 if fam == "power-law" else -p, out=c2)
-            return [b, c2]
+            # dB/dp = -feat B (power law); dB/d ln m = -m feat B (Pearson VII)
+            return feat, (np.full(p.shape[0], -1.0) if fam == "power-law" else -p[:, 0])
         gamma = np.exp(np.clip(theta[:, 1], -50.0, 50.0))
-        lv, dlv = _voigt_log(self.e, d["sigma"], gamma)
-        lr, dlr = _voigt_log(np.array([E_REF]), d["sigma"], gamma)
+        sigma = d["sigma"]
+        lv, dlv = _voigt_log(self.e, sigma, gamma)
+        lr, dlr = _voigt_log(np.array([E_REF]), sigma, gamma)
         np.exp(np.clip(a + lv - lr, -700.0, 700.0), out=b)
-        np.multiply(dlv - dlr, b, out=w["c2"])
-        return [b, w["c2"]]
+        return dlv - dlr, None
 
     def __call__(self, x: NDArray) -> tuple[NDArray, NDArray, NDArray, NDArray]:
-        d = self.d
         m = self.size
-        w = self.work.get(m)
-        r, b, lb, u, t, s, inv, ui = (w[k] for k in ("r", "b", "lb", "u", "t", "s", "inv", "ui"))
         if self.fixed is None:
             beta, theta = x[:, 0], x[:, 1:]
         else:
             beta, theta = self.fixed, x
+        k = theta.shape[1] + (self.fixed is None)
+        chi2 = np.empty(m)
+        a = np.empty((m, k, k))
+        g = np.empty((m, k))
         with np.errstate(all="ignore"):
-            if self.fixed is not None and np.all(np.isinf(beta)):
-                r.fill(0.0)
-            else:
-                np.multiply(beta[:, None], self.neg_e, out=r)
-                np.exp(r, out=r)
-            db = self.tail(theta, w)
-            np.subtract(d["L"], b, out=lb)
-            np.subtract(d["G"], b, out=u)
-            np.multiply(r, lb, out=t)  # r (L - B)
-            np.subtract(u, t, out=u)  # u = G - r L - (1 - r) B
-            np.multiply(r, r, out=s)
-            np.multiply(s, d["WL"], out=s)  # r^2 WL
-            np.add(d["WG"], s, out=inv)
-            np.divide(d["W"], inv, out=inv)  # mask / variance of u
-            np.multiply(u, inv, out=ui)
-            chi2 = np.einsum("ij,ij->i", u, ui)
-            cols = []
-            if self.fixed is None:
-                c0 = w["c0"]
-                np.multiply(u, s, out=c0)
-                np.multiply(c0, inv, out=c0)
-                np.add(c0, t, out=c0)
-                np.multiply(c0, self.e, out=c0)  # d u / d beta, with the variance's dependence on beta
-                cols.append(c0)
-            one_r = w["c1"]
-            np.subtract(r, 1.0, out=one_r)  # -(1 - r): d u / d theta = -(1 - r) dB/dtheta
-            for j, g_ in enumerate(db):
-                if j == 0:
-                    np.multiply(g_, one_r, out=lb)  # B no longer needed as L - B
-                    cols.append(lb)
-                else:
-                    np.multiply(g_, one_r, out=g_)
-                    cols.append(g_)
-            k = len(cols)
-            a = np.empty((m, k, k))
-            g = np.empty((m, k))
-            ci = w["ci"]
-            for i in range(k):
-                np.multiply(cols[i], inv, out=ci)
-                g[:, i] = np.einsum("ij,ij->i", cols[i], ui)
-                for j in range(i, k):
-                    a[:, i, j] = a[:, j, i] = np.einsum("ij,ij->i", ci, cols[j])
+            self._evaluate(beta, theta, chi2, a, g)
         ok = np.isfinite(chi2) & np.all(np.isfinite(a), axis=(1, 2)) & np.all(np.isfinite(g), axis=1)
         return chi2, a, g, ok
+
+    def _evaluate(self, beta: NDArray, theta: NDArray, chi2: NDArray, a: NDArray, g: NDArray) -> None:
+        """chi2, J^T J and J^T rho into ``chi2``, ``a``, ``g`` (one pass over the pairs per array operation)."""
+        d, buf = self.d, self.work.buf
+        n = beta.shape[0]
+        r, b, lb, u, t, s, inv, ui = (buf[name][:n] for name in ("r", "b", "lb", "u", "t", "s", "inv", "ui"))
+        free = self.fixed is None
+        if not free and np.all(np.isinf(beta)):
+            r.fill(0.0)
+        else:
+            np.multiply(beta[:, None], self.neg_e, out=r)
+            np.exp(r, out=r)
+        h, c = self.tail(theta, b)
+        np.subtract(d["L"], b, out=lb)
+        np.subtract(d["G"], b, out=u)
+        np.multiply(r, lb, out=t)  # r (L - B)
+        np.subtract(u, t, out=u)  # u = G - r L - (1 - r) B
+        np.multiply(r, r, out=s)
+        np.multiply(s, d["WL"], out=s)  # r^2 WL
+        np.add(d["WG"], s, out=inv)
+        np.divide(d["W"], inv, out=inv)  # mask / variance of u
+        np.multiply(u, inv, out=ui)
+        chi2[:] = np.vecdot(u, ui)
+        cols = []
+        if free:
+            c0 = buf["c0"][:n]
+            np.multiply(ui, s, out=c0)
+            np.add(c0, t, out=c0)
+            np.multiply(c0, self.e, out=c0)  # d u / d beta, with the variance's dependence on beta
+            cols.append(c0)
+        np.subtract(r, 1.0, out=r)  # -(1 - r): d u / d theta = -(1 - r) dB/dtheta
+        np.multiply(b, r, out=lb)  # d u / d ln A (L - B no longer needed)
+        cols.append(lb)
+        if h is not None:
+            c2 = buf["c2"][:n]
+            np.multiply(lb, h, out=c2)  # d u / d theta_1, divided by c
+            cols.append(c2)
+        ci = buf["ci"][:n]
+        k = len(cols)
+        for i in range(k):
+            np.multiply(cols[i], inv, out=ci)
+            g[:, i] = np.vecdot(cols[i], ui)
+            for j in range(i, k):
+                a[:, i, j] = a[:, j, i] = np.vecdot(ci, cols[j])
+        if c is not None:
+            a[:, k - 1, :] *= c[:, None]
+            a[:, :, k - 1] *= c[:, None]
+            g[:, k - 1] *= c
 
 
 def _solve_lm(
