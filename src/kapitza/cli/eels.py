@@ -622,7 +622,9 @@ def map_command(
     if len(data.nav_shape) != 2:
         what, use = ("one spectrum", "temperature") if not data.nav_shape else ("a line scan", "profile")
         raise InputError(f"{file.name} holds {what}: a map needs a spectrum image (use eels {use})")
-    memory = memory_estimate(data, chunk_mb=float(chunk_mb), workers=int(workers), bin_position=int(bin_position))
+    memory = memory_estimate(
+        data, chunk_mb=float(chunk_mb), workers=int(workers), bin_position=int(bin_position), device=run_on
+    )
     tmap = stream_temperature_map(
         data,
         win,

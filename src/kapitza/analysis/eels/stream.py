@@ -777,7 +777,12 @@ class MemoryEstimate:
 
 
 def memory_estimate(
-    data: EELSData | LazyEELSData, *, chunk_mb: float = DEFAULT_CHUNK_MB, workers: int = 1, bin_position: int = 1
+    data: EELSData | LazyEELSData,
+    *,
+    chunk_mb: float = DEFAULT_CHUNK_MB,
+    workers: int = 1,
+    bin_position: int = 1,
+    device: str = "cpu",
 ) -> MemoryEstimate:
     """The bound on the peak resident memory (the operating system's count, in total: this process and its worker
     threads) of the joint map of ``data`` by :func:`stream_temperature_map` with these settings.
@@ -798,7 +803,9 @@ def memory_estimate(
         chunk = values * (itemsize + 24) + (0 if data.variance is None else values * (itemsize + 8))
     else:
         chunk = values * 16 if data.counts.dtype != np.float64 else 0  # views of the image otherwise
-    block = min(core.block_rows(n), chunk_rows * nx)
+    # on a GPU the blocks are larger (core.block_rows); their host-side arrays (the pairs, the first pass's
+    # variances) are counted as a CPU block's are; the device's own memory is not part of this statement
+    block = min(core.block_rows(n, select_backend(device)), chunk_rows * nx)
     work = int(workers) * block * n * 8 * _WORK_VALUES_PER_CHANNEL
     output = ny * (nx // max(1, int(bin_position))) * _OUTPUT_BYTES_PER_PIXEL
     base = _resident_bytes() + _SLACK_BYTES
