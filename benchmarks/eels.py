@@ -3,6 +3,15 @@ memory statement of ``eels map --chunk-mb`` against the peak resident memory the
 
 Run: python benchmarks/eels.py [NY NX [STREAM_NY STREAM_NX]]
      (default 128 128 256 256: several minutes on two cores, ~1 GB of memory and ~0.3 GB of disk)
+     python benchmarks/eels.py --device torch-cpu|gpu [NY NX]
+     (only the device comparison below; default 64 64)
+
+--device: the map (``stream_temperature_map``) on numpy and on the array backend's device (:mod:`kapitza._backend`:
+torch on the CPU, or on a GPU), alternating, REPEATS times each, at 512 and 2048 channels: wall and CPU times, the
+ratio of numpy's time to the device's, the largest difference of the temperatures and errors, and the rate of the
+fits' passes as a fraction of the device's memory bandwidth (measured here by copying a large array): bytes moved
+= rows x pairs x evaluations (counted) x ACCESSES_PER_PAIR reads and writes of float64 (counted in
+``core._Problem._evaluate`` for a three-parameter family: 81), a model of the traffic, not a hardware counter.
 
 Part 1, in memory, for two channel samplings side by side (512 channels of 0.5 meV -- ``eels simulate``'s sampling --
 and 2048 channels of 0.125 meV, a fine sampling of the same -128..128 meV): NY x NX noisy copies of the AlN
@@ -240,7 +249,89 @@ def memory_statement(ny: int, nx: int, channels: int) -> None:
         print(f"stated/peak from {min(worst):.2f} to {max(worst):.2f}: {'inside' if inside else 'OUTSIDE'} [1, 2]")
 
 
+#: float64 reads and writes per channel pair and evaluation in ``core._Problem._evaluate`` (three-parameter family)
+ACCESSES_PER_PAIR = 81
+
+
+def _bandwidth(backend) -> float:
+    """Bytes per second of a large copy on the backend's device (read + write), best of 5."""
+    import torch
+
+    n = (1 << 27) if backend.is_gpu else (1 << 25)
+    a = torch.ones(n, dtype=torch.float64, device=backend.device)
+    b = torch.empty_like(a)
+    best = float("inf")
+    for _ in range(5):
+        if backend.is_gpu:
+            torch.cuda.synchronize()
+        t0 = time.perf_counter()
+        b.copy_(a)
+        if backend.is_gpu:
+            torch.cuda.synchronize()
+        best = min(best, time.perf_counter() - t0)
+    return 2 * 8 * n / best
+
+
+def device_comparison(device: str, ny: int, nx: int) -> None:
+    """The map on numpy against the map on ``device``, side by side."""
+    from kapitza._backend import select_backend
+    from kapitza.analysis.eels import core
+
+    backend = select_backend(device)
+    bw = _bandwidth(backend)
+    print(f"device {backend.label}: measured copy bandwidth {bw / 1e9:.1f} GB/s")
+    counted = {"pair_evaluations": 0}
+    call = core._Problem.__call__
+
+    def counting(self, x):
+        counted["pair_evaluations"] += self.size * int(self.dv["G"].shape[1])
+        return call(self, x)
+
+    for channels in (512, 2048):
+        sy, sx = (ny, nx) if channels == 512 else (max(1, ny // 2), max(1, nx // 2))
+        data = image(sy, sx, channels)
+        n_pix = sy * sx
+        stream_temperature_map(data, device=device)  # warm-up (library loading, the device's first kernels)
+        times = {"cpu": [], device: []}
+        cpus = {"cpu": [], device: []}
+        maps = {}
+        for _ in range(REPEATS):
+            for dev in ("cpu", device):
+                w, c, maps[dev] = timed(lambda d=data, v=dev: stream_temperature_map(d, device=v))
+                times[dev].append(w)
+                cpus[dev].append(c)
+        core._Problem.__call__ = counting
+        counted["pair_evaluations"] = 0
+        try:
+            w_dev, _, _ = timed(lambda d=data: stream_temperature_map(d, device=device))
+        finally:
+            core._Problem.__call__ = call
+        moved = counted["pair_evaluations"] * ACCESSES_PER_PAIR * 8
+        tn, td = min(times["cpu"]), min(times[device])
+        print(
+            f"\n{sy} x {sx} x {channels} channels: map on numpy {tn:.2f} s wall ({n_pix / tn:.0f} pixels/s, "
+            f"{min(cpus['cpu']):.2f} s CPU), on {maps[device].device} {td:.2f} s wall ({n_pix / td:.0f} pixels/s, "
+            f"{min(cpus[device]):.2f} s CPU; best of {REPEATS}): numpy / device = {tn / td:.2f}x wall"
+        )
+        dt = float(np.nanmax(np.abs(maps["cpu"].temperature - maps[device].temperature)))
+        de = float(np.nanmax(np.abs(maps["cpu"].temperature_err - maps[device].temperature_err)))
+        same = bool(np.array_equal(maps["cpu"].valid, maps[device].valid))
+        print(f"same valid pixels: {same}; max |difference| of T {dt:.1e} K, of its error {de:.1e} K")
+        print(
+            f"fits' passes: {counted['pair_evaluations'] / n_pix:.0f} pair evaluations per pixel, ~{moved / 1e9:.2f} "
+            f"GB moved (model) in {w_dev:.2f} s = {moved / w_dev / 1e9:.1f} GB/s = {moved / w_dev / bw:.3f} of the "
+            "measured bandwidth (the whole map's time, host steps and reading included)"
+        )
+
+
 def main() -> None:
+    if "--device" in sys.argv:
+        i = sys.argv.index("--device")
+        device = sys.argv[i + 1]
+        rest = [int(a) for a in sys.argv[1:i] + sys.argv[i + 2 :]]
+        ny, nx = rest[:2] if len(rest) >= 2 else (64, 64)
+        device_comparison(device, ny, nx)
+        return
     args = [int(a) for a in sys.argv[1:]]
     ny, nx = args[:2] if len(args) >= 2 else (128, 128)
     sy, sx = args[2:4] if len(args) >= 4 else (256, 256)

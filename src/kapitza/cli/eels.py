@@ -554,6 +554,14 @@ def map_command(
         ),
     ] = None,
     workers: Annotated[int, typer.Option("--workers", help="threads fitting the pixels of a chunk")] = 1,
+    device: Annotated[
+        str,
+        typer.Option(
+            "--device",
+            help="where the joint fits run: cpu (numpy), gpu (torch on a CUDA GPU), auto (the GPU where torch sees "
+            "one, else cpu), torch-cpu (the GPU's code on the CPU); the temperatures are the same to 1e-9 K",
+        ),
+    ] = "auto",
     plot: Annotated[Path | None, typer.Option(help="temperature map and its error map")] = None,
     as_json: _Json = False,
 ) -> None:
@@ -577,6 +585,14 @@ def map_command(
     _checks.count(bin_position, "--bin-position")
     _checks.count(workers, "--workers")
     _checks.positive(chunk_mb, "--chunk-mb", "MB")
+    from .._backend import select_backend
+
+    backend = select_backend(device)  # a GPU asked for and not there: refused before anything is read
+    if background != _JOINT and backend.name != "numpy":
+        if device.strip().lower() != "auto":
+            raise InputError(f"--device {device}: --background {background} runs on the CPU only (--device cpu)")
+        backend = select_backend("cpu")
+    run_on = "cpu" if backend.name == "numpy" else ("torch-cpu" if backend.device == "cpu" else backend.device)
     from ..analysis.eels.data import with_noise_model
     from ..analysis.eels.read import read_eels, read_eels_lazy
     from ..analysis.eels.stream import (
@@ -606,7 +622,9 @@ def map_command(
     if len(data.nav_shape) != 2:
         what, use = ("one spectrum", "temperature") if not data.nav_shape else ("a line scan", "profile")
         raise InputError(f"{file.name} holds {what}: a map needs a spectrum image (use eels {use})")
-    memory = memory_estimate(data, chunk_mb=float(chunk_mb), workers=int(workers), bin_position=int(bin_position))
+    memory = memory_estimate(
+        data, chunk_mb=float(chunk_mb), workers=int(workers), bin_position=int(bin_position), device=run_on
+    )
     tmap = stream_temperature_map(
         data,
         win,
@@ -616,13 +634,22 @@ def map_command(
         bin_position=int(bin_position),
         chunk_mb=float(chunk_mb),
         workers=int(workers),
+        device=run_on,
     )
     if plot is not None:
         from ..plotting.eels import map_figure
 
         map_figure(tmap, path=plot)
     if as_json:
-        _emit({"file": str(file), "steps": list(tmap.steps), "memory": memory.to_dict(), "map": tmap})
+        _emit(
+            {
+                "file": str(file),
+                "steps": list(tmap.steps),
+                "device": tmap.device,
+                "memory": memory.to_dict(),
+                "map": tmap,
+            }
+        )
         return
     out = Console(highlight=False)
     out.print(f"{file}: {' -> '.join(tmap.steps)}")

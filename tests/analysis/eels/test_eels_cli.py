@@ -290,3 +290,41 @@ def test_bad_map_inputs_are_one_line_exit_2_and_nothing_written(cli, tmp_path):
         assert status == 2, (args, err)
         assert needle in err and err.count("\n") == 1, (args, err)
         assert "read_eels" not in err and not plot.exists() and not sim.exists()
+
+
+def test_map_device_is_recorded_and_a_missing_gpu_is_one_line_exit_2(cli, tmp_path):
+    """``--device``: cpu runs numpy and says so in --json; torch-cpu (the GPU's code on the CPU, where torch is
+    installed) gives the same temperatures to 1e-9 K; gpu on a machine without one is one line, exit 2, nothing
+    written (checked before the file is read)."""
+    dos = material_dos("AlN")
+    stack = simulate_stack(dos.energy_mev, dos.dos, 300.0, n_copies=4, seed=6, dose=1e7)
+    image = stack.replace(
+        "reshaped to an image",
+        counts=stack.counts.reshape(2, 2, -1),
+        variance=stack.variance.reshape(2, 2, -1),
+        positions_nm=(np.arange(2) * 0.5, np.arange(2) * 0.5),
+        nav_names=("y", "x"),
+    )
+    path = write_eels(tmp_path / "image.npz", image)
+    status, out, err = cli("eels", "map", path, "--device", "cpu", "--json")
+    assert status == 0, err
+    doc = json.loads(out)
+    assert doc["device"] == "numpy (cpu)" and doc["map"]["device"] == "numpy (cpu)"
+    try:
+        import torch
+    except ImportError:
+        torch = None
+    if torch is not None:
+        status, out2, err = cli("eels", "map", path, "--device", "torch-cpu", "--json")
+        assert status == 0, err
+        doc2 = json.loads(out2)
+        assert doc2["device"] == "torch (cpu)"
+        t1, t2 = np.asarray(doc["map"]["temperature"]), np.asarray(doc2["map"]["temperature"])
+        assert np.max(np.abs(t1 - t2)) < 1e-9
+    if torch is None or not torch.cuda.is_available():
+        plot = tmp_path / "map.png"
+        status, out, err = cli("eels", "map", path, "--device", "gpu", "--plot", plot)
+        assert status == 2 and err.count("\n") == 1 and not plot.exists(), err
+        assert "GPU" in err or "torch" in err
+    status, out, err = cli("eels", "map", path, "--device", "tpu")
+    assert status == 2 and "device must be one of" in err and err.count("\n") == 1

@@ -39,6 +39,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import special
 
+from ..._backend import NUMPY, Backend
 from ...errors import InputError
 from .balance import KB_MEV
 from .preprocess import around_peak, centring_kappa, is_uniform, shift_many
@@ -93,9 +94,17 @@ REASON_LABELS = {
 BLOCK_ROWS = 512
 
 
-def block_rows(n_channels: int) -> int:
+#: Values (spectra x channels) per block on a GPU: its arithmetic is then long against the cost per operation
+#: (kernel launches, the host's Levenberg-Marquardt steps between evaluations).
+GPU_BLOCK_VALUES = 1 << 24
+
+
+def block_rows(n_channels: int, backend: Backend = NUMPY) -> int:
     """Spectra per block for spectra of ``n_channels`` channels: up to ``BLOCK_ROWS``, fewer for long spectra
-    (the working arrays of a block then stay a few MB: 2^18 values of each)."""
+    (the working arrays of a block then stay a few MB: 2^18 values of each); on a GPU up to ``GPU_BLOCK_VALUES``
+    values (a block's working arrays, about 20 per value, a few GB of the device's memory)."""
+    if backend.is_gpu:
+        return int(max(32, GPU_BLOCK_VALUES // max(1, int(n_channels))))
     return int(min(BLOCK_ROWS, max(32, (1 << 18) // max(1, int(n_channels)))))
 
 
@@ -443,18 +452,67 @@ def tail_values(family: str, e: NDArray, theta: NDArray, h: NDArray, sigma: NDAr
     return b, [b, (dlv - dlr) * b]
 
 
+class _NumpyOps:
+    """The evaluation's array operations on numpy: numpy's own functions (no wrapper, the numpy path's numbers and
+    speed are those of plain numpy)."""
+
+    mul = staticmethod(np.multiply)
+    sub = staticmethod(np.subtract)
+    add = staticmethod(np.add)
+    div = staticmethod(np.divide)
+    exp = staticmethod(np.exp)
+    clip = staticmethod(np.clip)
+    vecdot = staticmethod(np.vecdot)
+
+
+class _TorchOps:
+    """The same operations on torch tensors (same names, same ``out=`` and broadcasting)."""
+
+    def __init__(self, torch: Any):
+        self.mul, self.sub, self.add, self.div, self.exp = torch.mul, torch.sub, torch.add, torch.div, torch.exp
+        self.clip = torch.clamp
+        self.vecdot = torch.linalg.vecdot
+
+
 class _Work:
-    """Scratch arrays (rows x pairs) reused by every evaluation of a block's fits: no large temporaries are
-    allocated in the iterations (fresh arrays of a few hundred kB each cost the process page faults)."""
+    """What every evaluation of a block's fits shares: the array backend (:mod:`kapitza._backend`), its scratch
+    arrays (rows x pairs, on the backend's device), and the data already moved there.
 
-    NAMES = ("r", "b", "lb", "u", "t", "s", "inv", "ui", "c0", "c1", "c2", "ci")
+    No large temporaries are allocated in the iterations (fresh arrays of a few hundred kB each cost the process
+    page faults).  (Evaluating a block in tiles of rows that stay in the cache was measured and was not faster: the
+    exponentials and the number of passes, not the memory traffic, set the time.)  On numpy the data are used where
+    they are; on torch each host array is copied to the device once (:meth:`put`) however many problems use it.
+    ``row_evaluations`` counts rows x evaluations (benchmarks).
+    """
 
-    def __init__(self, m: int, n: int):
+    NAMES = ("r", "b", "lb", "u", "t", "s", "inv", "ui", "c0", "c2", "ci")
+
+    def __init__(self, m: int, n: int, backend: Backend = NUMPY):
         self.m, self.n = m, n
-        self.buf = {name: np.empty((m, n)) for name in self.NAMES}
+        self.backend = backend
+        self.numpy = backend.name == "numpy"
+        if self.numpy:
+            self.ops: Any = _NumpyOps
+        else:
+            import torch  # installed: the backend exists
 
-    def get(self, rows: int) -> dict[str, NDArray]:
-        return {name: a[:rows] for name, a in self.buf.items()}
+            self.ops = _TorchOps(torch)
+        if self.numpy:
+            self.buf = {name: np.empty((m, n)) for name in self.NAMES}
+        else:
+            self.buf = {name: backend.zeros((m, n)) for name in self.NAMES}
+        self._moved: dict[int, tuple[NDArray, Any]] = {}
+        self.row_evaluations = 0
+
+    def put(self, a: NDArray) -> Any:
+        """``a`` on the backend's device: ``a`` itself on numpy, a cached device copy on torch."""
+        if self.numpy:
+            return a
+        held = self._moved.get(id(a))
+        if held is None or held[0] is not a:
+            held = (a, self.backend.asarray(np.ascontiguousarray(a), dtype=float))
+            self._moved[id(a)] = held
+        return held[1]
 
 
 class _Problem:
@@ -462,115 +520,151 @@ class _Problem:
 
     ``x`` (m, 1 + k): beta = 1/k_B T in 1/meV, then the tail parameters (``fixed_beta``: the tail parameters only,
     with beta held at ``fixed_beta`` (m,), inf meaning r = 0).  Residual of pair i: (G - r L - (1 - r) B) /
-    sqrt(WG + r^2 WL), r = exp(-beta E); its derivatives written out (beta also through the variance).
+    sqrt(WG + r^2 WL), r = exp(-beta E); its derivatives written out (beta also through the variance).  A shape
+    parameter's column is c h dB/dln A with h shared by all rows (c scales its row and column of J^T J afterwards),
+    and the row sums are dot products (``vecdot``): about 30 passes over the rows x pairs per evaluation.  The
+    passes run on the work's backend (numpy, or torch on its device); x in and chi2, J^T J, J^T rho out are host
+    arrays, and the Levenberg-Marquardt steps (a few numbers per row) are taken on the host.
     """
 
-    def __init__(self, family: str, e: NDArray, d: dict[str, NDArray], work: _Work, fixed_beta: NDArray | None = None):
+    KEYS = ("G", "L", "WG", "WL", "W", "feat", "shape")
+
+    def __init__(
+        self,
+        family: str,
+        e: NDArray,
+        d: dict[str, NDArray],
+        work: _Work,
+        fixed_beta: NDArray | None = None,
+        _on_device: dict[str, Any] | None = None,
+    ):
         self.family = family
         self.e = e
-        self.neg_e = -e
-        self.d = d
         self.work = work
         self.fixed = fixed_beta
-        if "feat" not in d:
-            shared = family in ("lorentzian-power", "pearson7") and "feat_h" in d
-            d["feat"] = d["feat_h"] if shared else _tail_features(family, e, d["h"])
-            if family == "lorentzian-power":
-                d["shape"] = np.exp(-1.5 * d["feat"])
+        self.sigma = d.get("sigma")
+        if _on_device is None:
+            if "feat" not in d:
+                shared = family in ("lorentzian-power", "pearson7") and "feat_h" in d
+                d["feat"] = d["feat_h"] if shared else _tail_features(family, e, d["h"])
+                if family == "lorentzian-power":
+                    d["shape"] = np.exp(-1.5 * d["feat"])
+            _on_device = {k: work.put(d[k]) for k in self.KEYS if k in d}
+        self.dv = _on_device
+        self.e_dev = work.put(e)
+        self.neg_e = -self.e_dev
 
     @property
     def size(self) -> int:
-        return int(self.d["G"].shape[0])
+        return int(self.dv["G"].shape[0])
 
     def subset(self, keep: NDArray) -> _Problem:
-        d = {
-            k: (v[keep] if v.ndim == 2 or k in ("h", "sigma") else v)
-            for k, v in self.d.items()
-            if k in ("G", "L", "WG", "WL", "W", "h", "sigma", "feat", "shape")
-        }
-        if self.d["feat"].ndim == 1:
-            d["feat"] = self.d["feat"]
+        idx = keep if self.work.numpy else self.work.backend.index(keep)
+        dv = {k: (v[idx] if v.ndim == 2 else v) for k, v in self.dv.items()}
+        host = {} if self.sigma is None else {"sigma": self.sigma[keep]}
         fixed = None if self.fixed is None else self.fixed[keep]
-        return _Problem(self.family, self.e, d, self.work, fixed)
+        return _Problem(self.family, self.e, host, self.work, fixed, dv)
 
-    def tail(self, theta: NDArray, w: dict[str, NDArray]) -> list[NDArray]:
-        """B into w["b"]; the columns dB/dtheta_j (views of scratch arrays, the first is B itself)."""
-        d, b = self.d, w["b"]
+    def tail(self, theta: Any, b: Any) -> tuple[Any, Any]:
+        """B into ``b``; dB/dtheta_1 = c h B as (h (n,) or (m, n), c (m,) or None), (None, None) for a
+        one-parameter tail (dB/d ln A = B).  ``theta`` on the backend's device."""
+        d, op = self.dv, self.work.ops
         a = theta[:, 0:1]
         fam = self.family
         if fam == "lorentzian-power":
-            np.multiply(d["shape"], np.exp(a), out=b)
-            return [b]
+            op.mul(d["shape"], op.exp(a), out=b)
+            return None, None
         if fam in ("power-law", "pearson7"):
-            p = theta[:, 1:2] if fam == "power-law" else np.exp(np.clip(theta[:, 1:2], -50.0, 50.0))
-            np.multiply(p, d["feat"], out=b)
-            np.subtract(a, b, out=b)
-            np.exp(b, out=b)
-            c2 = w["c2"]
-            np.multiply(d["feat"], b, out=c2)  # dB/dp = -feat B (power law); dB/d ln m = -m feat B (Pearson VII)
-            np.multiply(c2, -1.0 if fam == "power-law" else -p, out=c2)
-            return [b, c2]
-        gamma = np.exp(np.clip(theta[:, 1], -50.0, 50.0))
-        lv, dlv = _voigt_log(self.e, d["sigma"], gamma)
-        lr, dlr = _voigt_log(np.array([E_REF]), d["sigma"], gamma)
-        np.exp(np.clip(a + lv - lr, -700.0, 700.0), out=b)
-        np.multiply(dlv - dlr, b, out=w["c2"])
-        return [b, w["c2"]]
+            p = theta[:, 1:2] if fam == "power-law" else op.exp(op.clip(theta[:, 1:2], -50.0, 50.0))
+            feat = d["feat"]
+            op.mul(p, feat, out=b)
+            op.sub(a, b, out=b)
+            op.exp(b, out=b)
+            # dB/dp = -feat B (power law); dB/d ln m = -m feat B (Pearson VII)
+            return feat, (0.0 * p[:, 0] - 1.0 if fam == "power-law" else -p[:, 0])
+        # the Voigt tail's Faddeeva function is scipy's: computed on the host, moved to the device
+        th = self.work.backend.to_numpy(theta)
+        gamma = np.exp(np.clip(th[:, 1], -50.0, 50.0))
+        lv, dlv = _voigt_log(self.e, self.sigma, gamma)
+        lr, dlr = _voigt_log(np.array([E_REF]), self.sigma, gamma)
+        bb = np.exp(np.clip(th[:, 0:1] + lv - lr, -700.0, 700.0))
+        if self.work.numpy:
+            b[...] = bb
+            return dlv - dlr, None
+        b.copy_(self.work.backend.asarray(bb))
+        return self.work.backend.asarray(dlv - dlr), None
 
     def __call__(self, x: NDArray) -> tuple[NDArray, NDArray, NDArray, NDArray]:
-        d = self.d
         m = self.size
-        w = self.work.get(m)
-        r, b, lb, u, t, s, inv, ui = (w[k] for k in ("r", "b", "lb", "u", "t", "s", "inv", "ui"))
+        work = self.work
+        work.row_evaluations += m
+        xd = x if work.numpy else work.backend.asarray(x, dtype=float)
         if self.fixed is None:
-            beta, theta = x[:, 0], x[:, 1:]
+            beta, theta = xd[:, 0], xd[:, 1:]
+            r_zero = False
         else:
-            beta, theta = self.fixed, x
+            r_zero = bool(np.all(np.isinf(self.fixed)))
+            beta, theta = (self.fixed if work.numpy else work.put(self.fixed)), xd
+        k = theta.shape[1] + (self.fixed is None)
+        if work.numpy:
+            chi2, a, g = np.empty(m), np.empty((m, k, k)), np.empty((m, k))
+        else:
+            chi2, a, g = work.backend.zeros(m), work.backend.zeros((m, k, k)), work.backend.zeros((m, k))
         with np.errstate(all="ignore"):
-            if self.fixed is not None and np.all(np.isinf(beta)):
-                r.fill(0.0)
-            else:
-                np.multiply(beta[:, None], self.neg_e, out=r)
-                np.exp(r, out=r)
-            db = self.tail(theta, w)
-            np.subtract(d["L"], b, out=lb)
-            np.subtract(d["G"], b, out=u)
-            np.multiply(r, lb, out=t)  # r (L - B)
-            np.subtract(u, t, out=u)  # u = G - r L - (1 - r) B
-            np.multiply(r, r, out=s)
-            np.multiply(s, d["WL"], out=s)  # r^2 WL
-            np.add(d["WG"], s, out=inv)
-            np.divide(d["W"], inv, out=inv)  # mask / variance of u
-            np.multiply(u, inv, out=ui)
-            chi2 = np.einsum("ij,ij->i", u, ui)
-            cols = []
-            if self.fixed is None:
-                c0 = w["c0"]
-                np.multiply(u, s, out=c0)
-                np.multiply(c0, inv, out=c0)
-                np.add(c0, t, out=c0)
-                np.multiply(c0, self.e, out=c0)  # d u / d beta, with the variance's dependence on beta
-                cols.append(c0)
-            one_r = w["c1"]
-            np.subtract(r, 1.0, out=one_r)  # -(1 - r): d u / d theta = -(1 - r) dB/dtheta
-            for j, g_ in enumerate(db):
-                if j == 0:
-                    np.multiply(g_, one_r, out=lb)  # B no longer needed as L - B
-                    cols.append(lb)
-                else:
-                    np.multiply(g_, one_r, out=g_)
-                    cols.append(g_)
-            k = len(cols)
-            a = np.empty((m, k, k))
-            g = np.empty((m, k))
-            ci = w["ci"]
-            for i in range(k):
-                np.multiply(cols[i], inv, out=ci)
-                g[:, i] = np.einsum("ij,ij->i", cols[i], ui)
-                for j in range(i, k):
-                    a[:, i, j] = a[:, j, i] = np.einsum("ij,ij->i", ci, cols[j])
+            self._evaluate(beta, theta, chi2, a, g, r_zero)
+        if not work.numpy:
+            chi2, a, g = (work.backend.to_numpy(v) for v in (chi2, a, g))
         ok = np.isfinite(chi2) & np.all(np.isfinite(a), axis=(1, 2)) & np.all(np.isfinite(g), axis=1)
         return chi2, a, g, ok
+
+    def _evaluate(self, beta: Any, theta: Any, chi2: Any, a: Any, g: Any, r_zero: bool) -> None:
+        """chi2, J^T J and J^T rho into ``chi2``, ``a``, ``g`` (one pass over the pairs per array operation), on the
+        work's backend: the same code on numpy arrays and on torch tensors."""
+        d, buf, op = self.dv, self.work.buf, self.work.ops
+        n = beta.shape[0]
+        r, b, lb, u, t, s, inv, ui = (buf[name][:n] for name in ("r", "b", "lb", "u", "t", "s", "inv", "ui"))
+        free = self.fixed is None
+        if r_zero:
+            r.fill(0.0) if self.work.numpy else r.fill_(0.0)
+        else:
+            op.mul(beta[:, None], self.neg_e, out=r)
+            op.exp(r, out=r)
+        h, c = self.tail(theta, b)
+        op.sub(d["L"], b, out=lb)
+        op.sub(d["G"], b, out=u)
+        op.mul(r, lb, out=t)  # r (L - B)
+        op.sub(u, t, out=u)  # u = G - r L - (1 - r) B
+        op.mul(r, r, out=s)
+        op.mul(s, d["WL"], out=s)  # r^2 WL
+        op.add(d["WG"], s, out=inv)
+        op.div(d["W"], inv, out=inv)  # mask / variance of u
+        op.mul(u, inv, out=ui)
+        chi2[:] = op.vecdot(u, ui)
+        cols = []
+        if free:
+            c0 = buf["c0"][:n]
+            op.mul(ui, s, out=c0)
+            op.add(c0, t, out=c0)
+            op.mul(c0, self.e_dev, out=c0)  # d u / d beta, with the variance's dependence on beta
+            cols.append(c0)
+        op.sub(r, 1.0, out=r)  # -(1 - r): d u / d theta = -(1 - r) dB/dtheta
+        op.mul(b, r, out=lb)  # d u / d ln A (L - B no longer needed)
+        cols.append(lb)
+        if h is not None:
+            c2 = buf["c2"][:n]
+            op.mul(lb, h, out=c2)  # d u / d theta_1, divided by c
+            cols.append(c2)
+        ci = buf["ci"][:n]
+        k = len(cols)
+        for i in range(k):
+            op.mul(cols[i], inv, out=ci)
+            g[:, i] = op.vecdot(cols[i], ui)
+            for j in range(i, k):
+                a[:, i, j] = a[:, j, i] = op.vecdot(ci, cols[j])
+        if c is not None:
+            a[:, k - 1, :] *= c[:, None]
+            a[:, :, k - 1] *= c[:, None]
+            g[:, k - 1] *= c
 
 
 def _solve_lm(
@@ -785,7 +879,12 @@ def satterthwaite(chi2: NDArray, dof: NDArray, kappa: NDArray) -> dict[str, NDAr
 
 
 def _fit_rows(
-    e: NDArray, d: dict[str, NDArray], kappa: NDArray, win: tuple[NDArray, NDArray], settings: Settings
+    e: NDArray,
+    d: dict[str, NDArray],
+    kappa: NDArray,
+    win: tuple[NDArray, NDArray],
+    settings: Settings,
+    backend: Backend = NUMPY,
 ) -> dict[str, Any]:
     """Stage 2 on the pairs of rows that passed the region checks (the arrays of ``d`` are (m, n))."""
     g, lc, w = d["G"], d["L"], d["W"]
@@ -807,7 +906,7 @@ def _fit_rows(
     if act.size:
         sub = {k: (v[act] if v.ndim and v.shape[0] == m else v) for k, v in d.items()} if act.size < m else dict(d)
         beta0, a0 = _starts(e, sub["G"], sub["L"], sub["W"])
-        work = _Work(act.size, e.size)
+        work = _Work(act.size, e.size, backend)
         if "lorentzian-power" in fams or "pearson7" in fams:  # the shared features ln(1 + (E/h)^2) - ...
             sub["feat_h"] = _tail_features("pearson7", e, sub["h"])
         wg, wl, first = _first_pass(e, sub, beta0, a0, settings.gain, work, fams)
@@ -971,8 +1070,11 @@ def _upper_bound(
     return np.where(has, 1.0 / (KB_MEV * np.sqrt(b_lo * b_hi)), np.nan)
 
 
-def fit_block(spectra: Spectra, settings: Settings) -> dict[str, Any]:
+def fit_block(spectra: Spectra, settings: Settings, backend: Backend | None = None) -> dict[str, Any]:
     """Stage 2: the temperature of every row of ``spectra`` (see the module docstring).
+
+    ``backend`` (:mod:`kapitza._backend`, default numpy): where the fits' passes over the channel pairs run (numpy,
+    or torch on the CPU or a GPU); the numbers are the same to rounding (the temperatures to far below 1e-9 K).
 
     Returns arrays (m,): temperature, temperature_err (K, NaN where not valid), valid, reason (codes, see
     :func:`reason_text`), chi2 (kappa-corrected), dof, chi2_reduced, p_value, p_low, adequate, inflation, the
@@ -1034,7 +1136,7 @@ def fit_block(spectra: Spectra, settings: Settings) -> dict[str, Any]:
             "h": 0.5 * fw,
             "sigma": fw / FWHM_PER_SIGMA,
         }
-        fit = _fit_rows(e, d, sub.kappa, (rule["window_lo"][act], rule["window_hi"][act]), settings)
+        fit = _fit_rows(e, d, sub.kappa, (rule["window_lo"][act], rule["window_hi"][act]), settings, backend or NUMPY)
         for key, value in fit.items():
             if key == "theta":
                 for j, r_ in enumerate(act.tolist()):
@@ -1048,11 +1150,14 @@ def fit_block(spectra: Spectra, settings: Settings) -> dict[str, Any]:
     return out
 
 
-def fit_spectra(spectra: Spectra, settings: Settings, block: int | None = None) -> dict[str, Any]:
+def fit_spectra(
+    spectra: Spectra, settings: Settings, block: int | None = None, backend: Backend | None = None
+) -> dict[str, Any]:
     """:func:`fit_block` on blocks of ``block`` rows (default :func:`block_rows`), the per-row results concatenated
     (``energies`` dropped)."""
-    block = block_rows(2 * spectra.half + 1) if block is None else int(block)
-    parts = [fit_block(spectra.take(slice(i, i + block)), settings) for i in range(0, spectra.size, block)]
+    backend = backend or NUMPY
+    block = block_rows(2 * spectra.half + 1, backend) if block is None else int(block)
+    parts = [fit_block(spectra.take(slice(i, i + block)), settings, backend) for i in range(0, spectra.size, block)]
     if len(parts) == 1:
         return parts[0]
     out: dict[str, Any] = {}
@@ -1080,11 +1185,13 @@ def map_block(
     half: int,
     bin_position: int = 1,
     centred_kappa: NDArray[np.float64] | None = None,
+    backend: Backend | None = None,
 ) -> dict[str, Any]:
     """Raw (or centred) spectra (m, n_channels) -> their temperatures: stage 1, groups of ``bin_position``
-    neighbouring rows summed, stage 2.  What every chunked driver calls per block."""
+    neighbouring rows summed, stage 2 (its passes on ``backend``, default numpy).  What every chunked driver calls
+    per block."""
     sp = centre_block(counts, variance, energy, half=half, centred_kappa=centred_kappa)
-    return fit_block(sp.binned(bin_position), settings)
+    return fit_block(sp.binned(bin_position), settings, backend)
 
 
 def _scatter(m: int, rows: NDArray, values: NDArray) -> NDArray:

@@ -515,7 +515,13 @@ def joint_map(
 
 
 def map_result(
-    out: dict[str, Any], st: core.Settings, shape: tuple[int, int], positions: Any, data: Any, steps: Sequence[str]
+    out: dict[str, Any],
+    st: core.Settings,
+    shape: tuple[int, int],
+    positions: Any,
+    data: Any,
+    steps: Sequence[str],
+    device: str = "numpy (cpu)",
 ) -> TemperatureMap:
     """A :class:`TemperatureMap` from the core's per-pixel arrays."""
     valid = np.asarray(out["valid"], dtype=bool).reshape(shape)
@@ -536,6 +542,7 @@ def map_result(
         chi2_reduced=np.where(valid, np.asarray(out["chi2_reduced"]).reshape(shape), np.nan),
         adequate=np.asarray(out["adequate"], dtype=bool).reshape(shape),
         reasons=reason_summary(out),
+        device=device,
     )
 
 

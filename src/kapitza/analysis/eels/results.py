@@ -147,6 +147,9 @@ class TemperatureMap:
         The fit's verdict per pixel (False: its error was inflated by sqrt(chi2_reduced)).
     reasons : mapping or None
         Why pixels have no temperature: a plain-words reason -> number of pixels.
+    device : str
+        Where the fits ran (:mod:`kapitza._backend`'s label: "numpy (cpu)", "torch (cpu)", "torch (cuda:0, ...)");
+        empty where not recorded.
     """
 
     positions_nm: tuple[NDArray[np.float64], ...]
@@ -160,6 +163,7 @@ class TemperatureMap:
     chi2_reduced: Any = None
     adequate: Any = None
     reasons: Any = None
+    device: str = ""
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("temperature", "window_mev", "source")
 

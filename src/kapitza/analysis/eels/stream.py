@@ -67,6 +67,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ..._backend import NUMPY, Backend, select_backend
 from ...errors import InputError
 from ...io.results import result
 from .core import DEFAULT_FAMILIES
@@ -533,6 +534,7 @@ def stream_temperature_map(
     intercept: bool = False,
     chunk_mb: float = DEFAULT_CHUNK_MB,
     workers: int = 1,
+    device: str = "cpu",
 ) -> TemperatureMap:
     """Temperature map of a spectrum image of any size, processed in chunks of rows (see the module docstring).
 
@@ -564,6 +566,11 @@ def stream_temperature_map(
         whole process's memory is bounded by :func:`memory_estimate`.
     workers : int
         Threads fitting the blocks of a chunk (>= 1; the numbers do not depend on it).
+    device : {"cpu", "gpu", "auto", "torch-cpu"} or "cuda:N"
+        Where the joint fits' passes over the channel pairs run (:func:`kapitza._backend.select_backend`): numpy
+        ("cpu", the default; "auto" without a GPU), torch on a GPU ("gpu", "auto" with one; larger blocks), torch
+        on the CPU ("torch-cpu": the GPU's code without a GPU).  The temperatures are the same to far below 1e-9
+        K; the result's ``device`` says which ran.  The subtracted-background estimators run on numpy only.
 
     Returns
     -------
@@ -574,9 +581,10 @@ def stream_temperature_map(
     Raises
     ------
     InputError
-        Bad arguments, unreadable chunks (NaN, negative counts), or no pixel with a temperature (e.g. every
-        pixel dark), with the reasons counted.
+        Bad arguments, unreadable chunks (NaN, negative counts), no pixel with a temperature (e.g. every pixel
+        dark), with the reasons counted, or a GPU asked for where there is none.
     """
+    backend = select_backend(device)
     if not isinstance(data, (EELSData, LazyEELSData)):
         raise InputError(f"data must be an EELSData or a LazyEELSData, got {type(data).__name__}")
     if len(data.nav_shape) != 2:
@@ -596,6 +604,11 @@ def stream_temperature_map(
     if 0 in data.nav_shape:
         raise InputError(f"the spectrum image has no pixels (navigation shape {data.nav_shape})")
     if background != JOINT:
+        if backend.name != "numpy":
+            raise InputError(
+                f"device {device!r}: the subtracted-background estimators run on numpy only (device 'cpu'); the "
+                "joint fit (background='joint') runs on a GPU"
+            )
         if region_mev is not None or tuple(families) != tuple(DEFAULT_FAMILIES):
             raise InputError("region_mev and families are for the joint fit (background='joint')")
         if isinstance(data, EELSData) and is_centred(data):
@@ -617,7 +630,7 @@ def stream_temperature_map(
             "fit_windows_mev and intercept are for a subtracted background; the joint fit models the tail "
             "(give background='power-law' for them)"
         )
-    return _stream_joint(data, window_mev, region_mev, families, f, float(chunk_mb), workers)
+    return _stream_joint(data, window_mev, region_mev, families, f, float(chunk_mb), workers, backend)
 
 
 def _stream_joint(
@@ -628,6 +641,7 @@ def _stream_joint(
     f: int,
     chunk_mb: float,
     workers: int,
+    backend: Backend = NUMPY,
 ) -> TemperatureMap:
     """The joint fit, one pass: read a chunk of rows, fit its blocks (stage 1 and 2 of :mod:`.core`), write."""
     from . import core
@@ -647,11 +661,11 @@ def _stream_joint(
     out["adequate"] = np.empty(n_out, dtype=bool)
     out["reason"] = np.empty(n_out, dtype=np.int64)
     rows = _row_chunks(data, chunk_mb)
-    step = max(1, core.block_rows(data.n_channels) // f) * f  # blocks of whole bins
+    step = max(1, core.block_rows(data.n_channels, backend) // f) * f  # blocks of whole bins
 
     def fit_block(c: NDArray[np.float64], v: NDArray[np.float64], first: int) -> None:
         kap = None if centred is None else centred[first : first + c.shape[0]]
-        res = core.map_block(c, v, data.energy_mev, st, half=half, bin_position=f, centred_kappa=kap)
+        res = core.map_block(c, v, data.energy_mev, st, half=half, bin_position=f, centred_kappa=kap, backend=backend)
         o = first // f
         for key in out:
             out[key][o : o + res["valid"].size] = res[key]
@@ -689,8 +703,9 @@ def _stream_joint(
             else []
         ),
         f"streamed: {len(rows)} chunk(s) of up to {n_rows} rows, one pass over the data",
+        f"fits on {backend.label}",
     ]
-    return map_result(out, st, (ny, nx // f), tuple(positions), data, steps)
+    return map_result(out, st, (ny, nx // f), tuple(positions), data, steps, backend.label)
 
 
 def _peak_bytes() -> int:
@@ -762,7 +777,12 @@ class MemoryEstimate:
 
 
 def memory_estimate(
-    data: EELSData | LazyEELSData, *, chunk_mb: float = DEFAULT_CHUNK_MB, workers: int = 1, bin_position: int = 1
+    data: EELSData | LazyEELSData,
+    *,
+    chunk_mb: float = DEFAULT_CHUNK_MB,
+    workers: int = 1,
+    bin_position: int = 1,
+    device: str = "cpu",
 ) -> MemoryEstimate:
     """The bound on the peak resident memory (the operating system's count, in total: this process and its worker
     threads) of the joint map of ``data`` by :func:`stream_temperature_map` with these settings.
@@ -783,7 +803,9 @@ def memory_estimate(
         chunk = values * (itemsize + 24) + (0 if data.variance is None else values * (itemsize + 8))
     else:
         chunk = values * 16 if data.counts.dtype != np.float64 else 0  # views of the image otherwise
-    block = min(core.block_rows(n), chunk_rows * nx)
+    # on a GPU the blocks are larger (core.block_rows); their host-side arrays (the pairs, the first pass's
+    # variances) are counted as a CPU block's are; the device's own memory is not part of this statement
+    block = min(core.block_rows(n, select_backend(device)), chunk_rows * nx)
     work = int(workers) * block * n * 8 * _WORK_VALUES_PER_CHANNEL
     output = ny * (nx // max(1, int(bin_position))) * _OUTPUT_BYTES_PER_PIXEL
     base = _resident_bytes() + _SLACK_BYTES
@@ -961,6 +983,7 @@ def _stream_subtracted(
             f"temperature per pixel (streamed: {len(plan.rows)} chunk(s) of up to {rows} rows, "
             f"{'4' if window_mev is None else '3' if plan.model else '2'} passes over the data)",
         ),
+        device=NUMPY.label,
     )
 
 
