@@ -158,6 +158,18 @@ def _calculator(source: Any) -> tuple[Any, str, dict[str, Any] | None]:
     raise InputError(f"expected a kapitza Potential or an ASE calculator, got {type(source).__name__}")
 
 
+def force_constant_method(source: Any) -> str:
+    """How :func:`lateral_force_constants` will get the force constants of ``source``: "analytic" (a calculator
+    with ``get_hessian``, matscipy's: sparse), "lammps" (finite differences of LAMMPS forces) or
+    "finite-difference" (of an ASE calculator's forces); the last two hold dense rows while they run."""
+    if hasattr(source, "hessian_rows"):
+        return "lammps"
+    calc, _, _ = _calculator(source)
+    if hasattr(calc, "hessian_rows"):
+        return "lammps"
+    return "analytic" if hasattr(calc, "get_hessian") else "finite-difference"
+
+
 def lateral_force_constants(
     atoms: Any,
     source: Any,
