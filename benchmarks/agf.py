@@ -27,6 +27,17 @@ single-thread zgemm rate at the slice size, the leads' channel counts, the
 parity of the two lead methods, and the 100 omega x 16 k run extrapolated
 from the measured per-point cost (``--scaling-only`` for this part alone).
 
+``--device gpu|torch-cpu`` instead runs the N x N cross-sections (``--sizes``) through the array backend
+(kapitza._backend) beside the numpy path, in the same run: per (omega, k) at one k point and a stack of
+frequencies (``--points``), the lead self-energies as a run takes them (folded onto the 1x1 cell's leads), the
+device recursion (G_N1 and the Caroli trace) and the leads' channel counts, on the device and on numpy; the
+device recursion's rate as a fraction of the zgemm rate measured on the same device at the slice size (and
+numpy's of numpy's), the ratio of the two paths, the parity of Xi, and the memory of one stack: the estimate
+(kernels.device_bytes, for the supercell leads: an upper bound for folded ones) beside the measured peak (on a
+GPU torch.cuda.max_memory_allocated above what was allocated before; numpy's arrays by tracemalloc; none for
+torch on the CPU, which keeps no allocator statistics).
+torch-cpu runs torch with one thread, like numpy's one BLAS thread.
+
 ``--end-to-end N`` instead runs the whole N x N intermixed Si | Ge job as a user would (``run_agf``, the
 API of ``kapitza agf Si Ge --potential sw --lateral NxN --mixing-layers 2 --seed 1 --kpoints 4
 --frequencies 100 --workers 2``, defaults otherwise): model build, the interface sweep on a local dask cluster
@@ -40,6 +51,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import operator
 import os
 import time
 from functools import partial
@@ -141,7 +153,14 @@ def main() -> None:
         "--end-to-end", type=int, metavar="N", help="only the whole N x N intermixed job, timed end to end"
     )
     parser.add_argument("--workers", type=int, default=2, help="dask workers of --end-to-end")
+    parser.add_argument(
+        "--device", choices=("gpu", "torch-cpu"), help="the cross-sections on this backend beside numpy"
+    )
+    parser.add_argument("--points", type=int, help="frequencies per stack of --device (default: by size)")
     args = parser.parse_args()
+    if args.device:
+        on_device(args.device, [int(n) for n in args.sizes.split(",")], args.points, args.repeats)
+        return
     if args.end_to_end:
         end_to_end(args.end_to_end, args.workers)
         return
@@ -324,6 +343,148 @@ def cross_sections(sizes) -> None:
         " max Xi of the other two routes; last: 800 points + 1600 counts + 3 x 8 k-point block set-ups"
         " (model build excluded)"
     )
+
+
+def _sync(backend) -> None:
+    """Wait for the device's queued work (CUDA runs asynchronously); nothing on the CPU."""
+    if backend.is_gpu:
+        import torch
+
+        torch.cuda.synchronize(backend.device)
+
+
+def _in_turn(jobs, repeats, clock):
+    """Best time of each job of ``jobs`` ({key: (backend, fn)}), all timed in turn in every repeat (so that they
+    see the same machine), with the device synchronised; and each job's last result."""
+    times = {key: [] for key in jobs}
+    out = {}
+    for _ in range(repeats):
+        for key, (backend, fn) in jobs.items():
+            t0 = clock()
+            out[key] = fn()
+            _sync(backend)
+            times[key].append(clock() - t0)
+    return {key: min(t) for key, t in times.items()}, out
+
+
+def device_zgemm_rates(backends, n: int, batch: int, clock, repeats: int = 5) -> dict:
+    """Measured complex matmul rate (flop/s) of each of ``backends`` ({name: backend}) for a stack of n x n
+    products (8 n^3 flops each), timed in turn."""
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((batch, n, n)) + 1j * rng.standard_normal((batch, n, n))
+    b = rng.standard_normal((batch, n, n)) + 1j * rng.standard_normal((batch, n, n))
+    jobs = {}
+    for name, backend in backends.items():
+        x, y = backend.asarray(a), backend.asarray(b)
+        jobs[name] = (backend, partial(operator.matmul, x, y))
+    _in_turn(jobs, 1, clock)  # warm up (library handles, first-call costs)
+    times, _ = _in_turn(jobs, repeats, clock)
+    return {name: 8.0 * n**3 * batch / t for name, t in times.items()}
+
+
+def peak_bytes(backend, fn) -> float | None:
+    """Bytes the call ``fn()`` adds at its peak: torch's allocator on a GPU, tracemalloc for numpy (its arrays,
+    not LAPACK's internal copies); None for torch on the CPU (no allocator statistics there)."""
+    if backend.is_gpu:
+        import torch
+
+        _sync(backend)
+        torch.cuda.reset_peak_memory_stats(backend.device)
+        before = torch.cuda.memory_allocated(backend.device)
+        fn()
+        _sync(backend)
+        return float(torch.cuda.max_memory_allocated(backend.device) - before)
+    if backend.name != "numpy":
+        return None
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        fn()
+        return float(tracemalloc.get_traced_memory()[1])
+    finally:
+        tracemalloc.stop()
+
+
+def on_device(device: str, sizes, points, repeats) -> None:
+    """The cross-sections on ``device``'s backend beside numpy, in this run (see the module docstring)."""
+    import torch
+
+    from kapitza._backend import NUMPY, select_backend
+    from kapitza.transmission.agf.solver import model_sizes
+
+    backend = select_backend(device)
+    if not backend.is_gpu:
+        torch.set_num_threads(1)  # a benchmark may: like numpy's single BLAS thread
+    # on a GPU wall time; on the CPU this process's CPU time (a shared machine's other users drop out of it)
+    clock = time.perf_counter if backend.is_gpu else time.process_time
+    k = (0.13, 0.29)
+    print(
+        f"AGF kernels on {backend.label} beside numpy (1 BLAS thread), SW Si | Ge, 2 intermixed planes, k = {k};"
+        f" best of {repeats} in turn, {'wall' if backend.is_gpu else 'CPU'} time"
+    )
+    print(
+        "    N  slice pts | ms per (omega, k): leads (folded) numpy  dev  ratio | device numpy  dev  ratio"
+        " | counts numpy  dev  ratio | point ratio | device GFLOP/s dev (% of its zgemm) numpy (%)"
+        " | parity | memory of a stack: estimate, measured dev, numpy"
+    )
+    primitive = scaling_model(1)
+    for n in sizes:
+        model = scaling_model(n)
+        top = lead_max_frequency(model, "left", [(0.0, 0.0)])
+        per = points or SCALING_POINTS.get(n, 3)
+        omega = np.linspace(0.04, 0.96, per) * top
+        z = (omega**2 * (1 + 1j * ETA)).astype(complex)
+        left, device_blocks, right = model.blocks_at(k)
+        folds = [fold_lead(model, primitive, side) for side in ("left", "right")]
+        folded = _fold_blocks((left, right), folds, k)
+        m = max(model.slice_sizes)
+        with threadpool_limits(limits=1, user_api="blas"):
+            on_dev = kernels.to_backend((folded, device_blocks), backend)
+            zt = backend.asarray(z)
+            paths = {"numpy": (NUMPY, z, folded, device_blocks), "dev": (backend, zt, *on_dev)}
+            sig = {name: _folded_sigmas(zz, lp) for name, (_, zz, lp, _) in paths.items()}  # also warms up
+            jobs = {}
+            for name, (xp, zz, lp, dev) in paths.items():
+                jobs[name, "leads"] = (xp, partial(_folded_sigmas, zz, lp))
+                jobs[name, "device"] = (xp, partial(kernels.caroli, zz, dev, sig[name][0].sigma, sig[name][1].sigma))
+                jobs[name, "counts"] = (xp, partial(_folded_counts, zz, lp))
+            times, out = _in_turn(jobs, repeats, clock)
+            batch = max(1, min(per, int(2e8 // (16 * m * m))))
+            rate = device_zgemm_rates({"dev": backend, "numpy": NUMPY}, m, batch, clock)
+            estimate = kernels.device_bytes(model_sizes(model), per, "decimation")
+            measured = {name: peak_bytes(xp, partial(_stack, zz, lp, dev)) for name, (xp, zz, lp, dev) in paths.items()}
+        flops = device_flops(model.slice_sizes) * per
+        xi_np, xi_dev = out["numpy", "device"], backend.to_numpy(out["dev", "device"])
+        parity = float(np.abs(xi_dev - xi_np).max() / max(np.abs(xi_np).max(), 1e-300))
+        ms = {key: t / per * 1e3 for key, t in times.items()}
+        point = {name: ms[name, "leads"] + ms[name, "device"] for name in ("numpy", "dev")}
+        g_dev, g_np = flops / times["dev", "device"] / 1e9, flops / times["numpy", "device"] / 1e9
+        print(
+            f"    {n}  {m:5d} {per:3d} | {ms['numpy', 'leads']:26.2f} {ms['dev', 'leads']:6.2f}"
+            f" {ms['numpy', 'leads'] / ms['dev', 'leads']:5.2f}x | {ms['numpy', 'device']:12.2f}"
+            f" {ms['dev', 'device']:5.2f} {ms['numpy', 'device'] / ms['dev', 'device']:5.2f}x"
+            f" | {ms['numpy', 'counts']:12.2f} {ms['dev', 'counts']:5.2f}"
+            f" {ms['numpy', 'counts'] / ms['dev', 'counts']:5.2f}x | {point['numpy'] / point['dev']:10.2f}x"
+            f" | {g_dev:17.1f} ({g_dev * 1e9 / rate['dev']:4.0%} of {rate['dev'] / 1e9:.1f})"
+            f" {g_np:5.1f} ({g_np * 1e9 / rate['numpy']:4.0%} of {rate['numpy'] / 1e9:.1f})"
+            f" | {parity:.0e} | {estimate / 1e6:.0f} MB, {_mb(measured['dev'])}, {_mb(measured['numpy'])}"
+        )
+    print(
+        "    ratio: numpy time / device time (> 1: the device is faster); GFLOP/s from the analytic count of the"
+        " G_N1 sweep,\n    beside the zgemm rate measured in this run on the same device at the slice size;"
+        " parity: max |Xi_dev - Xi_numpy| / max Xi"
+    )
+
+
+def _mb(nbytes: float | None) -> str:
+    return "-" if nbytes is None else f"{nbytes / 1e6:.0f} MB"
+
+
+def _stack(z, leads, device):
+    """One stack's work as a run does it: both folded leads' self-energies, then the device recursion."""
+    sig = _folded_sigmas(z, leads)
+    return kernels.caroli(z, device, sig[0].sigma, sig[1].sigma)
 
 
 def end_to_end(n: int, workers: int) -> None:

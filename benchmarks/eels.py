@@ -1,33 +1,37 @@
-"""Temperature maps of spectrum images: the chunked map and the whole-image chain against a per-pixel Python loop,
-and a map of an image streamed from disk.
+"""Temperature maps of spectrum images: the map against a per-pixel loop of the SAME estimator, its memory, and the
+memory statement of ``eels map --chunk-mb`` against the peak resident memory the operating system reports.
 
-Run: python benchmarks/eels.py [NY NX CHANNELS [STREAM_NY STREAM_NX]]
-     (default 128 128 2048 256 256: a few minutes, ~3 GB of memory and ~0.6 GB of disk in the temp directory)
+Run: python benchmarks/eels.py [NY NX [STREAM_NY STREAM_NX]]
+     (default 128 128 256 256: several minutes on two cores, ~1 GB of memory and ~0.3 GB of disk)
 
-Part 1, in memory: NY x NX noisy copies of the AlN forward-model spectrum at 300 K (dose 1e7, 6 meV resolution,
-CHANNELS channels over -128..128 meV), all through the same analysis -- centring, power-law background fitted on
-12-18 and 110-125 meV, fit_temperature over 50-80 meV:
+Part 1, in memory, for two channel samplings side by side (512 channels of 0.5 meV -- ``eels simulate``'s sampling --
+and 2048 channels of 0.125 meV, a fine sampling of the same -128..128 meV): NY x NX noisy copies of the AlN
+forward-model spectrum at 300 K (dose 1e7, 6 meV resolution), through the default estimator (the joint tail +
+detailed-balance fit, automatic window, :mod:`kapitza.analysis.eels.core`), three ways:
 
-* chunked: ``stream_temperature_map`` (kapitza.analysis.eels.stream) on the in-memory image, chunks of
-  ``DEFAULT_CHUNK_MB`` of raw data, only the channels the fits read;
-* whole image: ``fit_temperature(preprocess(image))``, vectorised over all pixels at once;
-* loop: the same two calls on one spectrum at a time, as a script that loops over pixels would; timed on
-  LOOP_PIXELS pixels and scaled to the image (a full loop takes many minutes).
+* map: ``stream_temperature_map`` (what ``eels map`` runs), one worker and two worker threads;
+* loop: ``fit_joint_temperature`` on one pixel at a time (the same estimator on one spectrum, as a script looping over
+  pixels would call it), timed on LOOP_PIXELS pixels and scaled to the image; its numbers are the map's to 1e-9 K.
 
-They run side by side in one process (the chunked map and the loop alternately, three times each, the best of
-each kept; the whole-image chain once): compare the ratios, not the absolute numbers.  Times are given as wall
-time and as this process's CPU time (less disturbed by other work on a shared machine).  Peak memory is
-traced with tracemalloc (numpy reports its allocations to it) in a second, untimed run of each, and printed above
-the image and as a multiple of the image's counts array (float64).
+They alternate, REPEATS times each, and the best of each is kept (the machine is shared): compare the ratios, not the
+absolute numbers.  Times are wall time and this process's CPU time.  Peak memory above the image: tracemalloc (numpy
+reports its allocations to it), as a multiple of the image's counts array.
 
-Part 2, streamed: a STREAM_NY x STREAM_NX image of the same spectra is written to a temporary .npy file as int32
-counts, one block of rows at a time (never whole in memory), opened as a read-only memory map and mapped with
-``stream_temperature_map`` (LazyEELSData, Poisson variances made per chunk).  tracemalloc counts the arrays the
-analysis allocates, not the file's pages in the page cache.
+Part 2, streamed: a STREAM_NY x STREAM_NX x 512 image written to a temporary .npy as int32 counts, one block of rows at
+a time (never whole in memory), opened as a read-only memory map and mapped (LazyEELSData, Poisson variances made per
+chunk).
+
+Part 3, the memory statement: in fresh processes (one per case, so the peak is the run's own), the statement of
+``memory_estimate`` (what ``eels map`` prints) against the peak resident memory of the process (VmHWM of
+/proc/self/status: everything the OS counts, libraries, the image, every chunk): an image read whole from .npz (as
+``eels map FILE`` reads it), a memory-mapped int32 .npy (LazyEELSData), with --chunk-mb 4 and 64 and 1 or 2 workers.
+The statement must be at or above the measured peak and within 2x of it.
 """
 
 from __future__ import annotations
 
+import json
+import subprocess
 import sys
 import tempfile
 import time
@@ -37,30 +41,27 @@ from pathlib import Path
 import numpy as np
 
 from kapitza.analysis.eels.forward import simulate_stack
-from kapitza.analysis.eels.preprocess import preprocess
+from kapitza.analysis.eels.joint import fit_joint_temperature
 from kapitza.analysis.eels.stream import DEFAULT_CHUNK_MB, LazyEELSData, stream_temperature_map
-from kapitza.analysis.eels.temperature import fit_temperature
 from kapitza.prediction.phonon_dos import material_dos
 
-WINDOW = (50.0, 80.0)
-#: Background windows given explicitly: the default outer window follows the axis range, which centring an image
-#: trims to what all its pixels share, so a pixel alone would get a slightly different window.
-BACKGROUND_WINDOWS = ((12.0, 18.0), (110.0, 125.0))
-LOOP_PIXELS = 64
+LOOP_PIXELS = 48
 REPEATS = 3
+RANGE_MEV = 128.0
 
 
 def _stack(n: int, channels: int, seed: object):
-    width = 256.0 / channels
+    width = 2 * RANGE_MEV / channels
+    dos = material_dos("AlN")
     return simulate_stack(
-        material_dos("AlN").energy_mev,
-        material_dos("AlN").dos,
+        dos.energy_mev,
+        dos.dos,
         300.0,
         n_copies=n,
         seed=seed,
         dose=1e7,
         channel_mev=width,
-        energy_range_mev=(-128.0, 128.0 - width / 2),
+        energy_range_mev=(-RANGE_MEV, RANGE_MEV - width / 2),
     )
 
 
@@ -75,22 +76,17 @@ def image(ny: int, nx: int, channels: int):
     )
 
 
-def vectorised(data):
-    return fit_temperature(preprocess(data, fit_windows_mev=BACKGROUND_WINDOWS), WINDOW)
-
-
-def chunked(data):
-    return stream_temperature_map(data, WINDOW, fit_windows_mev=BACKGROUND_WINDOWS)
-
-
-def loop(data, n: int):
+def loop(data, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The per-pixel loop a script would write: one spectrum at a time through the public single-spectrum call."""
     flat_c = data.counts.reshape(-1, data.n_channels)
     flat_v = data.variance.reshape(-1, data.n_channels)
-    out = []
+    t, e = [], []
     for i in range(n):
         one = data.replace("one pixel", counts=flat_c[i], variance=flat_v[i], positions_nm=(), nav_names=())
-        out.append(fit_temperature(preprocess(one, fit_windows_mev=BACKGROUND_WINDOWS), WINDOW).temperature)
-    return np.array(out)
+        fit = fit_joint_temperature(one)
+        t.append(fit.temperature)
+        e.append(fit.temperature_err)
+    return np.array(t), np.array(e)
 
 
 def peak_bytes(run) -> int:
@@ -112,87 +108,148 @@ def in_memory(ny: int, nx: int, channels: int) -> None:
     data = image(ny, nx, channels)
     n_pix = ny * nx
     size = data.counts.nbytes
-    print(f"image {ny} x {nx} x {data.n_channels} channels ({size / 1e9:.2f} GB of counts, as much again of variances)")
-    # the chunked map and the loop sample alternate, REPEATS times each; the best of each is kept (the machine is
-    # shared: the least disturbed run of each), by wall time and by this process's CPU time
-    chunk_w, chunk_c, loop_w, loop_c = [], [], [], []
+    print(
+        f"\nimage {ny} x {nx} x {channels} channels of {2 * RANGE_MEV / channels:g} meV ({size / 1e9:.3f} GB of "
+        "counts, "
+        "as much again of variances); the default estimator (joint fit, automatic window)"
+    )
+    map_w, map_c, loop_w, loop_c = [], [], [], []
     for _ in range(REPEATS):
-        w, c, tmap = timed(lambda: chunked(data))
-        chunk_w.append(w)
-        chunk_c.append(c)
-        w, c, temps = timed(lambda: loop(data, LOOP_PIXELS))
+        w, c, tmap = timed(lambda: stream_temperature_map(data))
+        map_w.append(w)
+        map_c.append(c)
+        w, c, (t_loop, e_loop) = timed(lambda: loop(data, LOOP_PIXELS))
         loop_w.append(w / LOOP_PIXELS * n_pix)
         loop_c.append(c / LOOP_PIXELS * n_pix)
-    w2, c2, _ = timed(lambda: stream_temperature_map(data, WINDOW, fit_windows_mev=BACKGROUND_WINDOWS, workers=2))
-    t_vec, c_vec, fit = timed(lambda: vectorised(data))
-    whole = np.asarray(fit.temperature)
-    err = np.asarray(fit.temperature_err)
-    d_t = float(np.nanmax(np.abs(tmap.temperature / whole - 1.0)))
-    d_e = float(np.nanmax(np.abs(tmap.temperature_err / err - 1.0)))
-    same_loop = np.allclose(temps, whole.reshape(-1)[:LOOP_PIXELS], rtol=1e-4)
-    tc, cc, tl, cl = min(chunk_w), min(chunk_c), min(loop_w), min(loop_c)
-    print(f"{'':32s}{'wall s':>9s}{'pixels/s':>10s}{'CPU s':>9s}{'pixels/s':>10s}")
+    w2, c2, tmap2 = timed(lambda: stream_temperature_map(data, workers=2))
+    tm, cm, tl, cl = min(map_w), min(map_c), min(loop_w), min(loop_c)
+    print(f"{'':34s}{'wall s':>9s}{'pixels/s':>10s}{'CPU s':>9s}{'pixels/s':>10s}")
     for name, w, c in (
-        (f"chunked map (best of {REPEATS})", tc, cc),
-        ("chunked map, 2 worker threads", w2, c2),
-        ("whole-image chain", t_vec, c_vec),
+        (f"map (best of {REPEATS})", tm, cm),
+        ("map, 2 worker threads", w2, c2),
         (f"per-pixel loop (best of {REPEATS})*", tl, cl),
     ):
-        print(f"{name:32s}{w:9.2f}{n_pix / w:10.0f}{c:9.2f}{n_pix / c:10.0f}")
+        print(f"{name:34s}{w:9.2f}{n_pix / w:10.0f}{c:9.2f}{n_pix / c:10.0f}")
     print(f"* timed on {LOOP_PIXELS} pixels and scaled to the {n_pix} of the image")
+    print(f"speed-up over the loop: map {tl / tm:.1f}x wall, {cl / cm:.1f}x CPU; 2 threads {tl / w2:.1f}x wall")
+    t_map = tmap.temperature.reshape(-1)[:LOOP_PIXELS]
+    e_map = tmap.temperature_err.reshape(-1)[:LOOP_PIXELS]
+    same = float(np.nanmax(np.abs(np.r_[t_map - t_loop, e_map - e_loop])))
+    same2 = float(np.nanmax(np.abs(tmap2.temperature - tmap.temperature)))
+    print(f"map = loop on the sampled pixels: max |difference| of T and error {same:.1e} K; 2 threads {same2:.1e} K")
+    ok = tmap.valid
     print(
-        f"speed-up over the loop: chunked {tl / tc:.1f}x wall, {cl / cc:.1f}x CPU; 2 threads {tl / w2:.1f}x wall; "
-        f"whole image {tl / t_vec:.1f}x wall, {cl / c_vec:.1f}x CPU"
+        f"map: {tmap.n_valid} valid pixels, median T {np.median(tmap.temperature[ok]):.1f} K (truth 300 K), median "
+        f"error {np.median(tmap.temperature_err[ok]):.1f} K, {tmap.n_inadequate} inadequate"
     )
-    print(
-        f"chunked vs whole image: max |relative difference| T {d_t:.1e}, error {d_e:.1e}; "
-        f"loop = whole image on the sampled pixels (rtol 1e-4): {same_loop}"
-    )
-    print(
-        f"map: {tmap.n_valid} valid pixels, median T {np.nanmedian(tmap.temperature):.1f} K (truth 300 K), "
-        f"median error {np.nanmedian(tmap.temperature_err):.1f} K"
-    )
-    for name, run in (("chunked", lambda: chunked(data)), ("whole image", lambda: vectorised(data))):
-        peak = peak_bytes(run)
-        print(f"peak memory above the image, {name}: {peak / 1e9:.3f} GB = {peak / size:.2f} x the counts array")
+    peak = peak_bytes(lambda: stream_temperature_map(data))
+    print(f"peak memory above the image, map: {peak / 1e9:.3f} GB = {peak / size:.2f} x the counts array")
+
+
+def _write_npy(path: Path, ny: int, nx: int, channels: int) -> np.ndarray:
+    out = np.lib.format.open_memmap(path, mode="w+", dtype=np.int32, shape=(ny, nx, channels))
+    rows = max(1, 4096 // nx)
+    energy = None
+    for r in range(0, ny, rows):
+        block = _stack(min(rows, ny - r) * nx, channels, (1, r))
+        out[r : r + rows] = block.counts.reshape(-1, nx, channels).astype(np.int32)
+        energy = block.energy_mev
+    out.flush()
+    del out
+    return energy
 
 
 def streamed(ny: int, nx: int, channels: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "image.npy"
         t0 = time.perf_counter()
-        out = np.lib.format.open_memmap(path, mode="w+", dtype=np.int32, shape=(ny, nx, channels))
-        rows = max(1, 4096 // nx)
-        for r in range(0, ny, rows):
-            block = _stack(min(rows, ny - r) * nx, channels, (1, r))
-            out[r : r + rows] = block.counts.reshape(-1, nx, channels).astype(np.int32)
-            energy = block.energy_mev
-        out.flush()
-        del out
+        energy = _write_npy(path, ny, nx, channels)
         print(f"\nstreamed image {ny} x {nx} x {channels}: written to disk in {time.perf_counter() - t0:.0f} s")
-        counts = np.load(path, mmap_mode="r")
-        lazy = LazyEELSData(energy_mev=energy, counts=counts, source=path.name, metadata={"detector_gain": 1.0})
+        lazy = LazyEELSData(energy_mev=energy, counts=np.load(path, mmap_mode="r"), source=path.name)
         size = lazy.nbytes
-        t, c, tmap = timed(lambda: stream_temperature_map(lazy, WINDOW, fit_windows_mev=BACKGROUND_WINDOWS))
-        peak = peak_bytes(lambda: stream_temperature_map(lazy, WINDOW, fit_windows_mev=BACKGROUND_WINDOWS))
+        t, c, tmap = timed(lambda: stream_temperature_map(lazy))
+        peak = peak_bytes(lambda: stream_temperature_map(lazy))
+        ok = tmap.valid
         print(
-            f"streamed map (from a memory-mapped int32 file, {DEFAULT_CHUNK_MB:g} MB chunks): {t:.1f} s wall "
-            f"({ny * nx / t:.0f} pixels/s), {c:.1f} s CPU ({ny * nx / c:.0f} pixels/s); {tmap.n_valid} valid pixels, "
-            f"median T {np.nanmedian(tmap.temperature):.1f} K"
+            f"streamed map (memory-mapped int32 file, {DEFAULT_CHUNK_MB:g} MB chunks): {t:.1f} s wall "
+            f"({ny * nx / t:.0f} pixels/s), {c:.1f} s CPU; {tmap.n_valid} valid pixels, median T "
+            f"{np.median(tmap.temperature[ok]):.1f} K"
         )
         print(
             f"peak memory, streamed (second run, traced): {peak / 1e9:.3f} GB = {peak / size:.3f} x the image's "
             f"counts as float64 ({size / 1e9:.2f} GB; the file holds {path.stat().st_size / 1e9:.2f} GB)"
         )
-        print(f"  {tmap.steps[-1]}")
+
+
+_CHILD = r"""
+import json, sys, numpy as np
+from kapitza.analysis.eels.data import LazyEELSData
+from kapitza.analysis.eels.read import read_eels
+from kapitza.analysis.eels.stream import memory_estimate, stream_temperature_map
+kind, path, chunk, workers = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
+if kind == "npz":
+    data = read_eels(path)
+else:
+    energy = np.load(path + ".energy.npy")
+    data = LazyEELSData(energy_mev=energy, counts=np.load(path, mmap_mode="r"))
+est = memory_estimate(data, chunk_mb=chunk, workers=workers)
+tmap = stream_temperature_map(data, chunk_mb=chunk, workers=workers)
+peak = 0
+for line in open("/proc/self/status"):
+    if line.startswith("VmHWM:"):
+        peak = int(line.split()[1]) * 1024
+print(json.dumps({"estimate": est.total_bytes, "base": est.base_bytes, "peak": peak, "valid": int(tmap.n_valid)}))
+"""
+
+
+def memory_statement(ny: int, nx: int, channels: int) -> None:
+    from kapitza.analysis.eels.read import write_eels
+
+    print(
+        f"\nmemory statement (eels map --chunk-mb) against the peak resident memory (VmHWM), {ny} x {nx} x {channels}"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        npz = Path(tmp) / "image.npz"
+        write_eels(npz, image(ny, nx, channels))
+        npy = Path(tmp) / "image.npy"
+        np.save(str(npy) + ".energy.npy", _write_npy(npy, ny, nx, channels))
+        print(f"{'case':44s}{'stated MB':>10s}{'peak MB':>9s}{'stated/peak':>12s}")
+        worst = []
+        for kind, path in (("npz", npz), ("memory map", npy)):
+            for chunk, workers in ((4.0, 1), (64.0, 1), (4.0, 2)):
+                res = subprocess.run(
+                    [
+                        sys.executable,
+                        "-c",
+                        _CHILD,
+                        "npz" if kind == "npz" else "npy",
+                        str(path),
+                        str(chunk),
+                        str(workers),
+                    ],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                doc = json.loads(res.stdout.strip().splitlines()[-1])
+                ratio = doc["estimate"] / doc["peak"]
+                worst.append(ratio)
+                name = f"{kind}, --chunk-mb {chunk:g}, --workers {workers}"
+                print(f"{name:44s}{doc['estimate'] / 1e6:10.0f}{doc['peak'] / 1e6:9.0f}{ratio:12.2f}")
+        inside = all(1.0 <= r <= 2.0 for r in worst)
+        print(f"stated/peak from {min(worst):.2f} to {max(worst):.2f}: {'inside' if inside else 'OUTSIDE'} [1, 2]")
 
 
 def main() -> None:
     args = [int(a) for a in sys.argv[1:]]
-    ny, nx, channels = args[:3] if len(args) >= 3 else (128, 128, 2048)
-    sy, sx = args[3:5] if len(args) >= 5 else (256, 256)
-    in_memory(ny, nx, channels)
-    streamed(sy, sx, channels)
+    ny, nx = args[:2] if len(args) >= 2 else (128, 128)
+    sy, sx = args[2:4] if len(args) >= 4 else (256, 256)
+    for channels in (512, 2048):
+        if channels == 2048:
+            ny, nx = max(1, ny // 2), max(1, nx // 2)  # the same run time per image, about
+        in_memory(ny, nx, channels)
+    streamed(sy, sx, 512)
+    memory_statement(64, 64, 2048)
 
 
 if __name__ == "__main__":

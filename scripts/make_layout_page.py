@@ -29,6 +29,8 @@ DESCRIPTIONS: dict[str, str] = {
     "units": "CODATA constants and unit conversions (the one place for a physical constant)",
     "errors": "the exception tree (KapitzaError and its InputError, MissingDependencyError, ...)",
     "_checks": "the one set of argument validators, one signature (value, name, unit)",
+    "_backend": "the array backend of batched linear algebra: numpy, or torch on a GPU or the CPU "
+    "(select_backend for --device; the AGF kernels run on it)",
     "io": "atomic writes and output checks, the verified cache (cache.py), @result: frozen results with "
     "read-only arrays, short repr, save() and the one strict-JSON policy (results.py), the fast exact number "
     "parser (numbers_text.py), the LAMMPS dump reader, file layouts shared by a writer in one layer and a "
@@ -53,7 +55,8 @@ DESCRIPTIONS: dict[str, str] = {
     "electronic.py (electron-phonon, electronic DMM), agf/ (solver, inputs, checkpoints, dask)",
     "prediction": "the model registry (registry.py), Settings, predict/conductance/resistance (api.py), "
     "shares by band, Debye vs full comparison, interface.py (metal or not, electronic parts), validation.py "
-    "and validation_stats.py (models vs measurements), empirical.py, md_systems.py (AGF and DMM spectra of "
+    "and validation_stats.py (models vs measurements), bounds.py (the physical upper bound on G, measured rows "
+    "above it), empirical.py, md_systems.py (AGF and DMM spectra of "
     "an MD run's interface), phonon_dos.py (the DOS the EELS forward model starts from)",
     "md": "LAMMPS runs: NemdConfig (nemd.py), systems.py, the generated input (inputs.py), run directories "
     "with resume and mpirun (run.py), EMD (emd.py), campaigns on dask (campaign.py), streaming spectral "

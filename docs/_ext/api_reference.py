@@ -30,6 +30,7 @@ PUBLIC_MODULES = (
     "kapitza.transmission.agf",
     "kapitza.prediction",
     "kapitza.atomistic.potentials",
+    "kapitza.atomistic.calculators",
     "kapitza.atomistic.force_constants",
     "kapitza.atomistic.structures",
     "kapitza.atomistic.interface_modes",

@@ -1,12 +1,11 @@
 """Build the metal | non-metal showcase NEMD cell: Al (001) on Si (001), periodic along z (Al|Si|Al...).
 
-Both crystals at the 0 K lattice constants of Al_Si.pair (lattice_constants.json: Zhou EAM Al a = 4.08165 A,
-Stillinger-Weber Si a = 5.43095 A), matched laterally by the Zur-McGill search of ``stack_crystals`` (a cell
-rotated by 19.1 degrees with 0.29 % strain on each side), (12.19 x 12.19 A).  The Al-Si cross term of
-Al_Si.pair is a Lennard-Jones pair (UFF, Lorentz-Berthelot), whose minimum lies at 4.4 A, so the spacing of the
-two interfaces is not the bulk one: the cell is built at several Al-Si plane gaps, each minimised with LAMMPS
-(positions only, cell fixed, :func:`kapitza.atomistic.lammps_forces.minimised`), and the gap of lowest energy is
-kept.  Writes ``al_si.extxyz`` (tags 1 = Al, 2 = Si) into FOLDER:
+Both crystals at the 0 K lattice constants of Al_Si_meam.pair (lattice_constants.json: MEAM Al a = 4.0500 A,
+Si a = 5.4310 A), matched laterally by the Zur-McGill search of ``stack_crystals`` (3 x 3 cubic cells of Al on
+the sqrt5 x sqrt5 cell of Si, rotated by 26.57 degrees, 0.024 % strain on each side: 12.15 x 12.15 A).  The
+spacing of the two interfaces is not the bulk one: the cell is built at several Al-Si plane gaps, each minimised
+with LAMMPS (positions only, cell fixed, :func:`kapitza.atomistic.lammps_forces.minimised`), and the gap of lowest
+energy is kept.  Writes ``al_si.extxyz`` (tags 1 = Al, 2 = Si) into FOLDER:
 
     python examples/interfaces/make_al_si.py FOLDER [--periods N_AL N_SI]
 """

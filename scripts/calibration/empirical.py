@@ -69,8 +69,9 @@ def write_deal(path: str | Path, seed: int = 0) -> None:
     import sklearn
 
     d = held_out(seed)
-    # the inner grouped folds come from scikit-learn's GroupKFold, whose assignment of groups to folds has
-    # changed between releases: the version that made the deal is stored so that a mismatch can say why
+    # the inner grouped folds are kapitza's own (empirical.grouped_folds, the same on every CPU); the regressor is
+    # scikit-learn's, whose results may change between releases: the version that made the deal is stored so
+    # that a mismatch can say why
     doc = {"seed": seed, "sklearn": sklearn.__version__, **{k: v.tolist() for k, v in d.items()}}
     Path(path).write_text(json.dumps(doc, separators=(",", ":")) + "\n", encoding="utf-8")
 

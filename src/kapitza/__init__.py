@@ -11,7 +11,10 @@ rad/s, kg, m); side 1 is where phonons come from and heat flows 1 -> 2.
 The task-level entry point of each layer is reachable from here:
 
 - prediction: :func:`kapitza.predict`, :func:`kapitza.conductance`, :func:`kapitza.resistance`
-  (the whole layer as :mod:`kapitza.prediction`);
+  (the whole layer as :mod:`kapitza.prediction`); ``calculator=`` builds both sides from their crystal
+  structures with a universal machine-learned potential or any ASE calculator;
+- phonons of any crystal from its structure: :func:`kapitza.phonons.crystal_phonons`, also
+  ``kapitza.crystal_phonons("InP.cif", calculator="chgnet")``;
 - molecular dynamics: :mod:`kapitza.md` (``kapitza.md.run_nemd``);
 - analysis of simulations and measurements: :mod:`kapitza.analysis`;
 - devices: :mod:`kapitza.devices`;
@@ -36,6 +39,8 @@ _LAZY_NAMES = {
     "predict": "kapitza.prediction",
     "resistance": "kapitza.prediction",
     "Material": "kapitza.materials",
+    # any crystal from its structure and a force source (kapitza.phonons is the subpackage, so not "phonons")
+    "crystal_phonons": "kapitza.phonons",
     "get_material": "kapitza.materials",
     "list_materials": "kapitza.materials",
     "load": "kapitza.io.results",

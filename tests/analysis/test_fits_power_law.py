@@ -97,3 +97,13 @@ def test_missing_lmfit_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "lmfit", None)  # import lmfit -> ImportError
     with pytest.raises(MissingDependencyError, match=r"pip install 'kapitza\[thermoreflectance\]'"):
         fit_power_law([1.0, 2.0, 3.0], [1.0, 8.0, 27.0])
+
+
+def test_temperatures_outside_kapitzas_range_and_a_prefactor_out_of_range_are_refused():
+    """Issue 39: temperatures above kapitza's 1e5 K (here 1e308) are refused with the bound; T near 1e-300 K makes
+    a = G / T^n overflow, refused with a sentence instead of an OverflowError."""
+    t = np.array([1e307, 2e307, 5e307, 1e308])
+    with pytest.raises(InputError, match="above 100000 K"):
+        fit_power_law(t, 10.0 * (t / 1e307) ** 3)
+    with pytest.raises(InputError, match="beyond floating-point range"):
+        fit_power_law(np.array([1e-300, 2e-300, 3e-300]), np.array([10.0, 80.0, 270.0]))

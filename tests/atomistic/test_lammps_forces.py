@@ -132,6 +132,22 @@ def test_the_k_d_tree_pairs_are_ases_neighbour_pairs():
     assert mine == set(zip(i.tolist(), j.tolist()))
 
 
+def test_an_atom_a_rounding_error_below_the_cell_edge_is_wrapped_into_it():
+    """np.mod(-1e-17, L) is L itself, which scipy's periodic k-d tree refuses (the rotated Al(001)|Si(001) cell of
+    the how-to put an atom there): the atom is at 0, and the pairs are ASE's."""
+    from ase.neighborlist import neighbor_list
+
+    from kapitza.atomistic.lammps_forces import _neighbours
+
+    atoms = bulk("Si", "diamond", a=5.431, cubic=True).repeat((2, 2, 2))
+    atoms.positions[0] = [-1e-17, 0.0, -1e-17]
+    start, nbr = _neighbours(atoms, 3.0)
+    i, j = neighbor_list("ij", atoms, 3.0)
+    assert {(a, int(b)) for a in range(len(atoms)) for b in nbr[start[a] : start[a + 1]]} == set(
+        zip(i.tolist(), j.tolist())
+    )
+
+
 def test_the_ase_calculator_gives_lammps_energy_and_forces_and_relaxes():
     from ase.calculators.lj import LennardJones
     from ase.optimize import BFGS

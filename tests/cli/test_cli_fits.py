@@ -111,3 +111,49 @@ def test_bad_input_is_one_line_and_exit_2(cli, tmp_path, content, args, match):
     assert status == 2
     assert err.count("\n") == 1 and match in err, err
     assert out == ""
+
+
+@pytest.mark.parametrize("command", [("power-law",), ("inelastic", "--side1", "Al", "--side2", "Si")])
+def test_temperatures_outside_the_range_are_refused_before_anything_is_written(cli, tmp_path, command):
+    """Issue 39: a measured-data file with temperatures near 1e308 K (outside what kapitza accepts, 1e5 K): one
+    line naming the file, exit 2, no figure written (it used to print n +- nan, or a traceback with --plot)."""
+    path = tmp_path / "g.txt"
+    path.write_text("1e307 10\n2e307 80\n5e307 270\n1e308 640\n")
+    plot = tmp_path / "fit.png"
+    status, out, err = cli("fit", *command[:1], path, *command[1:], "--plot", plot)
+    assert status == 2 and out == ""
+    assert err.count("\n") == 1 and "g.txt" in err and "above 100000 K" in err
+    assert not plot.exists()
+
+
+def test_power_law_prefactor_beyond_float_range_is_refused(cli, tmp_path):
+    """T near 1e-300 K: a = G / T^n is beyond floating-point range; one line says so (it was a traceback)."""
+    path = tmp_path / "g.txt"
+    path.write_text("1e-300 10\n2e-300 80\n3e-300 270\n")
+    status, out, err = cli("fit", "power-law", path)
+    assert status == 2 and out == "" and err.count("\n") == 1
+    assert "beyond floating-point range" in err
+
+
+def test_power_law_lines_never_print_a_bare_nan_or_inf():
+    """The text of a fit whose covariance could not be estimated (NaN errors), whose errors are zero (exact data:
+    correlation 0/0) or that has no degree of freedom: a sentence where the number would be NaN or inf."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from kapitza.cli.fits import power_law_lines
+
+    nan = float("nan")
+    base = dict(a=10.0, n=3.0, used=np.ones(3, bool), errors_from="scatter", chi2_per_dof=1.0)
+    cases = [
+        SimpleNamespace(**base, a_err=nan, n_err=nan, correlation=nan, t_max=float("inf")),
+        SimpleNamespace(**base, a_err=0.0, n_err=0.0, correlation=nan, t_max=5.0),
+        SimpleNamespace(**{**base, "chi2_per_dof": nan}, a_err=1.0, n_err=0.1, correlation=0.5, t_max=5.0),
+    ]
+    texts = [" ".join(power_law_lines(fit)) for fit in cases]
+    for text in texts:
+        assert "nan" not in text.lower() and "inf" not in text.lower().replace("information", "")
+    assert "error not determined" in texts[0] and "all temperatures" in texts[0]
+    assert "an error is zero" in texts[1]
+    assert "no degree of freedom" in texts[2]

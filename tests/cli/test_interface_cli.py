@@ -54,3 +54,31 @@ def test_bad_build_arguments(cli, tmp_path, args, match):
 def test_show_a_bad_file_is_one_line(cli, tmp_path):
     status, _, err = cli("interface", "show", str(tmp_path / "none.extxyz"))
     assert status == 2 and "does not exist" in err
+
+
+def test_build_from_ase_specs_prints_and_builds_the_001_planes(cli, tmp_path):
+    """Issue 39's "done when": ``interface build Cu:fcc:a=3.615 Ni:fcc:a=3.52`` (ASE's primitive fcc cells) under
+    the default --normal 001 prints the (001) plane of each conventional cell and its strain, and builds it:
+    the in-plane cell vectors lie along cube axes and the planes along z are a/2 apart on each side (analytic
+    fcc (001); (111) planes would be a/sqrt3 apart)."""
+    import numpy as np
+
+    out = tmp_path / "cuni.extxyz"
+    status, stdout, err = cli("interface", "build", "Cu:fcc:a=3.615", "Ni:fcc:a=3.52", "-o", str(out))
+    assert status == 0, err
+    lines = [line for line in stdout.splitlines() if line.startswith("side ")]
+    assert len(lines) == 2 and all("plane (001), in-plane [-100] x [0-10]" in line for line in lines)
+    assert "expanded 4x" in lines[0] and "principal in-plane strains -1.31 % and -1.31 %" in lines[0]
+    assert "+1.35 % and +1.35 %" in lines[1]  # Ni stretched onto the mean lateral constant
+    s = read_structure(out)
+    cell = np.asarray(s.atoms.cell)
+    assert np.allclose(cell[:2], np.diag(np.diag(cell))[:2])  # a1 along x, a2 along y
+    for side, a in ((0, 3.615), (1, 3.52)):
+        z = np.sort(s.atoms.positions[s.side == side, 2])
+        planes = z[np.concatenate([[True], np.diff(z) > 1e-3])]
+        np.testing.assert_allclose(np.diff(planes), a / 2, atol=1e-6)
+
+
+def test_the_normal_option_says_which_cell_its_indices_refer_to(cli):
+    status, stdout, _ = cli("interface", "build", "--help")
+    assert status == 0 and "CONVENTIONAL" in stdout and "primitive" in stdout

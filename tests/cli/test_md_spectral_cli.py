@@ -97,3 +97,30 @@ def test_bad_input_is_one_line_and_exit_2(runs, cli, args, message):
     assert status == 2 and len(lines) == 1 and lines[0].startswith("kapitza: error: "), err
     assert message in lines[0] and "Traceback" not in err, err
     assert not (runs / "x.txt").exists()
+
+
+def test_spectral_on_a_profile_without_a_jump_says_why_there_is_no_g(runs, cli, tmp_path):
+    """Hostile input of issue 39: a profile whose jump does not point along the heat flow (here the run's own
+    profile turned upside down about its mean, so that T rises from the hot bath) has no G; md spectral says so in
+    a sentence instead of printing "G from the bath flux = nan +- nan", and compares nothing with the AGF."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "analysis" / "md"))
+    from analysis_synthetic import ave_chunk_text
+
+    from kapitza.analysis import TemperatureProfile, read_profile
+
+    run = tmp_path / "flat"
+    shutil.copytree(runs / "fwd", run)
+    p = read_profile(run / "profile.chunk")
+    flipped = 2 * p.temperatures.mean() - p.temperatures
+    upside_down = TemperatureProfile(positions=p.positions, temperatures=flipped, counts=None, steps=None, units="lj")
+    (run / "profile.chunk").write_text(ave_chunk_text(upside_down))
+    status, out, err = cli("md", "spectral", run, "--no-harmonic")
+    text = " ".join(out.split())
+    assert status == 0, err
+    assert "no G: the temperature jump at the interface" in text and "does not point along the heat flow" in text
+    assert "nan" not in text.lower()
+    doc = json.loads(cli("md", "spectral", run, "--no-harmonic", "--json")[1])
+    assert doc["spectral"]["G_note"].startswith("no G:")

@@ -119,6 +119,17 @@ def test_measured_line_for_al_si_is_the_last_line(cli):
     measured = _json(cli, "Al", "Si", "-t", "300")["measured"]
     assert measured["count"] == len(rows) and measured["papers"] == rows.references
     assert measured["conductance_w_m2k"] == [rows.conductance.min(), rows.conductance.max()]
+    assert measured["above_physical_bound"] == 0 and "physical upper bound" not in last
+
+
+def test_measured_line_says_which_rows_no_physics_allows(cli):
+    """Schumann et al.'s Cu/Pb rows at 2-6 K (10,800-32,400 MW m^-2 K^-1) lie far above the pair's physical bound
+    (kapitza.prediction.bounds; validate leaves them out): predict's measured line says so, with their count."""
+    out = run(cli, "predict", "Cu", "Pb", "-t", "2,4,6")
+    line = next(x for x in out.splitlines() if x.startswith("measured (within"))
+    rows = measurements_for("Cu", "Pb", [2.0, 4.0, 6.0])
+    assert f"{len(rows)} of them lie above the physical upper bound of the pair" in line
+    assert _json(cli, "Cu", "Pb", "-t", "2,4,6")["measured"]["above_physical_bound"] == len(rows) > 1
 
 
 def test_no_measured_line_for_a_pair_without_data(cli):

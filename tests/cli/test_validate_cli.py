@@ -78,3 +78,38 @@ def test_hostile_inputs_exit_2_with_one_line(cli, tmp_path, args, fragment):
     assert out == ""
     assert err.startswith("kapitza: error:") and err.count("\n") == 1 and fragment in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_rows_above_the_physical_bound_are_listed_and_left_out(cli, stats):
+    """Issue 39, item 3: validate lists the nine Cu/Pb rows (Schumann et al. 1980) as above the physical upper
+    bound, and its metal/metal median is that of the rows left (the library's statistics of the table without
+    them), not the 0.00469 they set before."""
+    import numpy as np
+
+    from kapitza.prediction.validation_stats import ratio_statistics
+
+    status, out, err = cli("validate")
+    assert status == 0, err
+    text = " ".join(out.split())
+    assert "9 measured rows lie above the physical upper bound" in text
+    assert "Cu/Pb, 9 rows (B. Schumann, F. Nitsche, G. Paasch), 2-6 K: 10,800-32,400 MW" in text
+    assert "not checked against the bound" in text
+    table = validation_table()
+    kept = (np.asarray(table.kind) == "metal/metal") & ~table.flagged
+    _, median, _, _ = ratio_statistics(table.ratio("dmm")[kept])
+    assert stats.get("dmm", "metal/metal")["median_ratio"] == pytest.approx(median, rel=1e-12)
+    everything = (np.asarray(table.kind) == "metal/metal") & np.isfinite(table.ratio("dmm"))
+    assert ratio_statistics(table.ratio("dmm")[everything])[1] < 0.01 < median  # what the nine rows did
+    assert f"{median:.3g}" in text
+
+
+def test_json_lists_the_rows_above_the_bound(cli):
+    status, out, err = cli("validate", "--json")
+    assert status == 0, err
+    doc = json.loads(out)
+    assert len(doc["above_bound"]) == doc["above_bound_rows"]["all"] == 9
+    for row in doc["above_bound"]:
+        assert {row["side1"], row["side2"]} == {"Cu", "Pb"}
+        assert row["conductance_w_m2k"] > doc["bound_margin"] * row["bound_w_m2k"]
+        assert row["reason"].startswith("above the physical upper bound")
+    assert sum(doc["not_checked_against_bound"].values()) > 0

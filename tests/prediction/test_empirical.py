@@ -194,3 +194,41 @@ def test_estimate_refusals(table):
         empirical_estimate("Al", "Si", 300.0, method="XRD")
     with pytest.raises(InputError, match="temperature= must be"):
         empirical_estimate("Al", "Si", "hot")
+
+
+def test_grouped_folds_keep_groups_whole_and_follow_group_k_fold_without_ties() -> None:
+    """The folds hold every group whole, balance the rows as GroupKFold does (largest group first, to the lightest
+    fold), and do not depend on the order of the rows: equal-size groups are taken by name, so that the deal is
+    the same on every CPU (GroupKFold's unstable argsort breaks such ties differently with numpy's SIMD sort)."""
+    from sklearn.model_selection import GroupKFold
+
+    sizes = {"a": 9, "b": 7, "c": 5, "d": 4, "e": 2, "f": 1}  # distinct sizes: GroupKFold has no tie to break
+    groups = [g for g, n in sizes.items() for _ in range(n)]
+    fold = empirical.grouped_folds(groups, 3)
+    for g in sizes:
+        assert len(set(fold[np.array(groups) == g])) == 1
+    expected = np.full(len(groups), -1)
+    for k, (_, test) in enumerate(GroupKFold(n_splits=3).split(np.zeros(len(groups)), groups=groups)):
+        expected[test] = k
+    assert np.array_equal(fold, expected)
+    tied = ["p", "q", "r", "s"] * 3  # four groups of three rows
+    rng = np.random.default_rng(1)
+    order = rng.permutation(len(tied))
+    shuffled = [tied[i] for i in order]
+    by_name = dict(zip(tied, empirical.grouped_folds(tied, 2), strict=True))
+    assert dict(zip(shuffled, empirical.grouped_folds(shuffled, 2), strict=True)) == by_name
+    assert by_name == {"p": 0, "q": 1, "r": 0, "s": 1}
+
+
+def test_paper_percentiles_weight_every_paper_equally() -> None:
+    """One paper of 100 rows at 0 and three papers of one row at 1, 2 and 3: with every paper weighted 1/4, the
+    weighted distribution puts its row midpoints at 1/8 (the big paper), 3/8, 5/8 and 7/8, so its median is 1.5
+    (linear between 3/8 and 5/8), where the plain median of the rows is 0; equal-size papers give np.percentile's
+    midpoint rule (the 16th-84th band of four single rows: linear between the midpoints 1/8 .. 7/8)."""
+    values = [0.0] * 100 + [1.0, 2.0, 3.0]
+    groups = ["big"] * 100 + ["a", "b", "c"]
+    (median,) = empirical.paper_percentiles(values, groups, (0.5,))
+    assert median == pytest.approx(1.5, abs=1e-12)
+    assert np.median(values) == 0.0
+    lo, hi = empirical.paper_percentiles([4.0, 1.0, 3.0, 2.0], ["p", "q", "r", "s"], (0.125, 0.875))
+    assert (lo, hi) == (pytest.approx(1.0), pytest.approx(4.0))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -132,3 +133,59 @@ def test_plot_of_a_small_table(tmp_path):
     assert {"non-metal", "metal/non-metal", "metal/metal", "1:1"} <= set(labels)
     with pytest.raises(InputError, match="basis"):
         validation_figure(small_table(), basis="electrons")
+
+
+def _flagged_table() -> ValidationTable:
+    """small_table with a sixth row, a metal/metal row measured 1e4 times too high (ratio 1e-4), flagged, and the
+    Pb row flagged too: both must vanish from every statistic."""
+    base = small_table()
+    return ValidationTable(
+        models=base.models,
+        measured=np.append(base.measured, 1e10),
+        temperature=np.full(6, 300.0),
+        predicted=np.column_stack([base.predicted, [1e6, 1e6]]),
+        phonon=np.column_stack([base.phonon, [1e6, 1e6]]),
+        side1=(*base.side1, "Cu"),
+        side2=(*base.side2, "Pb"),
+        kind=(*base.kind, "metal/metal"),
+        paper=(*base.paper, "5"),
+        method=("TDTR",) * 6,
+        interlayer=np.zeros(6, dtype=bool),
+        cutoff="branch",
+        note=(*base.note, ""),
+        bound=np.array([1e9, 1e9, 1e9, 1e9, np.nan, 1e8]),
+        flagged=np.array([False, False, True, False, False, True]),
+        bound_note=("", "", "above the physical upper bound", "", "not checked: Pt", "above the physical upper bound"),
+    )
+
+
+def test_flagged_rows_are_left_out_of_every_statistic():
+    """Every number of every model, group and basis equals that of the table without the flagged rows; they are
+    counted apart (flagged), total counts the rest, and they appear in no reason count (the flagged Pb row is not
+    "phonon only" any more); the row not checked is counted by reason and stays scored."""
+    table = _flagged_table()
+    stats = validation_statistics(table)
+    kept = validation_statistics(table.select(~table.flagged))
+    for key in ("rows", "median_ratio", "within_2", "median_abs_log10"):
+        assert np.array_equal(getattr(stats, key), getattr(kept, key), equal_nan=True)
+    assert list(stats.total) == list(kept.total) == [4, 2, 1, 1]
+    assert list(stats.flagged) == [2, 0, 1, 1]
+    assert dict(stats.phonon_only) == {}
+    assert dict(stats.missing["predicted"]["a"]) == {PT_NOTE: 1}
+    assert dict(stats.not_checked) == {"Pt": 1}
+    with_flagged = validation_statistics(dataclasses.replace(table, flagged=np.zeros(6, dtype=bool)))
+    assert with_flagged.get("b", "metal/metal")["rows"] == 1  # unflagged, the 1e-4 row would be scored
+    assert stats.get("b", "metal/metal")["rows"] == 0
+
+
+def test_table_select_and_shape_checks():
+    """select keeps every per-row field aligned; bound= and flagged= must have one entry per row."""
+    table = _flagged_table()
+    part = table.select(np.array([False, False, True, False, False, True]))
+    assert part.side1 == ("Pb", "Cu") and list(part.flagged) == [True, True] and part.predicted.shape == (2, 2)
+    assert part.bound_note == ("above the physical upper bound",) * 2
+    with pytest.raises(InputError, match="mask"):
+        table.select(np.ones(3, dtype=bool))
+    with pytest.raises(InputError, match="flagged"):
+        dataclasses.replace(table, flagged=np.zeros(2, dtype=bool))
+    assert not small_table().flagged.any() and np.all(np.isnan(small_table().bound))

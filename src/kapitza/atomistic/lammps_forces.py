@@ -337,7 +337,9 @@ def _kdtree_pairs(
 
     span = np.ptp(positions, axis=0) + 2 * cutoff + 1.0
     box = np.where(pbc, lengths, np.maximum(span, lengths) * 3)  # non-periodic axes: a box too large to wrap
-    tree = cKDTree(np.mod(positions, box), boxsize=box)
+    wrapped = np.mod(positions, box)
+    wrapped[wrapped >= box] = 0.0  # np.mod of a coordinate a rounding error below 0 is the box length itself
+    tree = cKDTree(wrapped, boxsize=box)
     pairs = tree.query_pairs(cutoff, output_type="ndarray")
     i = np.concatenate([pairs[:, 0], pairs[:, 1]])
     j = np.concatenate([pairs[:, 1], pairs[:, 0]])

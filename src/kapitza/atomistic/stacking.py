@@ -1,9 +1,16 @@
 r"""An interface from two bulk crystals: orient, match laterally, strain, stack, intermix, relax.
 
 :func:`stack_crystals` takes two bulk crystals (ASE ``Atoms``, an ASE ``bulk`` name or keyword dict, or a
-CIF/POSCAR file) and a normal given as Miller indices of each crystal's own lattice (for a hexagonal cell
-(0, 0, 1) is [0001]; for a cubic conventional cell (0, 0, 1) is [001]).  Each crystal is
+CIF/POSCAR file) and a normal given as Miller indices (hkl) of the plane in each crystal's *conventional* cell:
+the cubic cell of an fcc, bcc, diamond or rock-salt crystal ((0, 0, 1) is the cube face, [001]), the hexagonal
+cell of a hexagonal crystal ((0, 0, 1) is [0001]; rhombohedral crystals in their hexagonal axes), the
+body-centred tetragonal one of a bct crystal.  A crystal given in a primitive cell of a centred lattice (ASE's
+``bulk("Cu")``, ``NAME:fcc:a=..`` on the command line, a primitive CIF or POSCAR) is first expanded to its
+conventional cell (:func:`conventional_cell`, the centring found by spglib), so that (0, 0, 1) means the same
+plane however the crystal was given; a cell that is already conventional, or larger (an orthorhombic wurtzite
+cell, a supercell), is kept with its own axes.  Each crystal is
 
+0. *made conventional* (above);
 1. *oriented*: a primitive basis of its lattice vectors in the plane (the integer solutions of
    :math:`hu + kv + lw = 0`, Gauss-reduced) becomes a1, a2 in the xy plane, and its shortest lattice vector
    along the normal becomes a3 along +z, so one cell is an orthogonal repeat of the bulk along the normal
@@ -29,6 +36,7 @@ import dataclasses
 import itertools
 import math
 import os
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -45,6 +53,9 @@ from .structures import InterfaceStructure, intermix_planes, stack_blocks
 MAX_PERIOD_INDEX = 8
 #: Largest strain searched when ``allow_strain=True`` asks for the best match beyond ``max_strain``.
 MAX_SEARCH_STRAIN = 0.25
+#: Tolerance (A) of the symmetry search that finds a crystal's centring: pymatgen's default ``symprec``, loose
+#: enough for positions printed with four or five decimals in a CIF.
+SYMPREC_ANGSTROM = 0.01
 
 
 def _ase_build() -> Any:
@@ -56,19 +67,33 @@ def _ase_build() -> Any:
     return ase.build
 
 
+#: Largest lattice constant of a bulk crystal given by its numbers (A); a bulk cell's vectors stay below ten times it.
+MAX_LATTICE_CONSTANT = 100.0
+
+
 def bulk_crystal(spec: Any, name: str) -> Any:
-    """An ASE ``Atoms`` bulk crystal from Atoms, a keyword dict for ``ase.build.bulk``, a file path or a name.
+    """An ASE ``Atoms`` bulk crystal, in its conventional cell, from Atoms, a keyword dict for ``ase.build.bulk``,
+    a file path or a name.
 
     A string is read as a structure file (CIF, POSCAR, ... through ``ase.io.read``) when such a file exists,
-    otherwise passed to ``ase.build.bulk`` as a name ("Al", "Si") with ``cubic=True`` where ASE can (cubic
-    crystals: the Miller indices are then those of the cubic cell).  A dict is passed as it is.
+    otherwise passed to ``ase.build.bulk`` as a name ("Al", "Si") with ``cubic=True`` where ASE can.  A dict is
+    passed as it is.  Whatever the source, a primitive cell of a centred lattice is then expanded to the
+    conventional cell (:func:`conventional_cell`), so that Miller indices are those of the conventional cell.
     """
+    return _bulk(spec, name)[0]
+
+
+def _bulk(spec: Any, name: str) -> tuple[Any, int]:
+    """:func:`bulk_crystal` and the number of given cells its conventional cell holds (1: kept as given)."""
     build = _ase_build()
     from ase import Atoms
 
     if isinstance(spec, Atoms):
         atoms = spec.copy()
     elif isinstance(spec, Mapping):
+        for key in ("a", "b", "c"):  # a = -3 built a mirrored crystal, a = 1e308 numpy warnings and no match
+            if key in spec:
+                _checks.between(spec[key], f"{name}: lattice constant {key}", "A", 0.5, MAX_LATTICE_CONSTANT)
         try:
             atoms = build.bulk(**dict(spec))
         except (TypeError, ValueError, KeyError, RuntimeError) as exc:
@@ -84,9 +109,66 @@ def bulk_crystal(spec: Any, name: str) -> Any:
             ) from None
     else:
         raise InputError(f"{name} must be ASE Atoms, a dict for ase.build.bulk, a file path or a name, got {spec!r}")
+    cell = np.asarray(atoms.cell, dtype=float)
+    if not np.all(np.isfinite(cell)) or np.abs(cell).max() > MAX_LATTICE_CONSTANT * 10:
+        raise InputError(
+            f"{name}: the crystal's cell must be finite, its vectors at most {MAX_LATTICE_CONSTANT * 10:g} A"
+        )
     if len(atoms) == 0 or abs(atoms.cell.volume) < 1e-9:
         raise InputError(f"{name}: the crystal needs atoms and a 3D periodic cell")
-    return atoms
+    return conventional_cell(atoms, name)
+
+
+def conventional_cell(atoms: Any, name: str = "crystal") -> tuple[Any, int]:
+    """The crystal in its conventional cell, and how many of the given cells that cell holds (1: kept as given).
+
+    The centring comes from spglib's symmetry search (tolerance :data:`SYMPREC_ANGSTROM`): its transformation
+    :math:`(a_s, b_s, c_s) = (a, b, c) P^{-1}` to the conventional setting.  Only when :math:`P^{-1}` is an integer
+    matrix of determinant n > 1 (the cell given is a primitive cell of a centred lattice: n = 2 for bcc and bct,
+    3 for rhombohedral, 4 for fcc and diamond) is the crystal rebuilt on the conventional vectors, integer
+    combinations of the given ones (``ase.build.make_supercell``: the given atoms, masses and arrays repeated,
+    nothing idealised); a cell that is already conventional, or larger, is returned as given.
+
+    Parameters
+    ----------
+    atoms : ase.Atoms
+        A bulk crystal (periodic in 3D), lengths in A.
+    name : str
+        How to name the crystal in an error.
+
+    Returns
+    -------
+    (ase.Atoms, int)
+    """
+    try:
+        import spglib
+    except ImportError:
+        raise MissingDependencyError("spglib", "agf", "finding the conventional cell of a bulk crystal") from None
+    cell = (np.asarray(atoms.cell), atoms.get_scaled_positions(), atoms.numbers)
+    try:
+        with warnings.catch_warnings():  # spglib 2.x warns of its own error-handling switch on every call
+            warnings.simplefilter("ignore", DeprecationWarning)
+            dataset = spglib.get_symmetry_dataset(cell, symprec=SYMPREC_ANGSTROM)
+    except Exception:  # spglib raises its own error types on degenerate cells; the cell then stays as given
+        dataset = None
+    if dataset is None:
+        return atoms, 1
+    matrix = getattr(dataset, "transformation_matrix", None)
+    if matrix is None:  # spglib < 2.5 returns a dict
+        matrix = dataset["transformation_matrix"]
+    to_conventional = np.linalg.inv(np.asarray(matrix, dtype=float)).T  # rows: a_s = M a
+    rounded = np.rint(to_conventional)
+    n = int(round(abs(np.linalg.det(rounded))))
+    if not np.allclose(to_conventional, rounded, atol=1e-6) or n <= 1:
+        return atoms, 1
+    build = _ase_build()
+    rows = rounded.astype(np.int64)
+    if np.linalg.det(rows) < 0:
+        rows = -rows  # a right-handed cell
+    conventional = build.make_supercell(atoms, rows, wrap=True)
+    if len(conventional) != n * len(atoms):  # pragma: no cover - make_supercell fills the cell exactly
+        raise InputError(f"{name}: the conventional cell of the crystal could not be filled")
+    return conventional, n
 
 
 def _named_bulk(build: Any, name: str) -> Any:
@@ -100,17 +182,16 @@ def _named_bulk(build: Any, name: str) -> Any:
 
 def _read(path: Any, name: str) -> Any:
     """One structure from a file the user pointed to (ASE reads data formats only; no pickle formats)."""
-    import ase.io
+    from .structure_file import read_atoms
 
     if str(path).lower().endswith((".traj", ".pckl", ".pkl", ".pickle")):
         raise InputError(
             f"{name}: {path}: read bulk crystals from CIF, POSCAR or extxyz, not {os.path.splitext(path)[1]}"
         )
-    try:
-        atoms = ase.io.read(path, index=-1)
-    except Exception as exc:  # ASE raises many types for a file it cannot parse
-        raise InputError(f"{name}: cannot read {path}: {type(exc).__name__}: {exc}") from None
-    return atoms
+    try:  # the one structure reader: data formats only, counts and cell checked before and after ASE reads
+        return read_atoms(path, index=-1, what="file")[0]
+    except InputError as exc:
+        raise InputError(f"{name}: {exc}") from None
 
 
 def _miller(normal: Any) -> NDArray[np.int64]:
@@ -174,7 +255,8 @@ def orient(atoms: Any, normal: Any, name: str = "crystal") -> Any:
     atoms : ase.Atoms
         A bulk crystal (periodic in 3D).
     normal : (int, int, int)
-        Miller indices of the plane in the crystal's own cell.
+        Miller indices of the plane in the cell of ``atoms`` as given (:func:`stack_crystals` gives the
+        conventional cell of :func:`bulk_crystal`, so that its normal means the conventional cell's indices).
 
     Returns
     -------
@@ -326,7 +408,7 @@ def stack_crystals(
     InterfaceStructure
         Side 0 is A, side 1 is B; ``cell_index`` 0 .. n_a-1 for A from the bottom, n_a .. n_a+n_b-1 for B.
     """
-    crystal_a, crystal_b = bulk_crystal(a, "a"), bulk_crystal(b, "b")
+    (crystal_a, grown_a), (crystal_b, grown_b) = _bulk(a, "a"), _bulk(b, "b")
     normals = _normals(normal)
     n_a, n_b, mix, eps = _settings(cells, mixing_layers, max_strain, strain_on)
     cap = int(_checks.positive(max_atoms, "max_atoms", ""))
@@ -349,6 +431,7 @@ def stack_crystals(
     atoms.set_chemical_symbols(symbols)
     atoms.set_masses(masses)
     description = _describe(crystal_a, crystal_b, normals, match, (n_a, n_b), cell, mix, seed)
+    description.update(_planes((crystal_a, crystal_b), (grown_a, grown_b), normals, match))
     description["gap_A"] = default_gap if gap_angstrom is None else float(gap_angstrom)
     return InterfaceStructure(
         atoms=atoms,
@@ -359,6 +442,40 @@ def stack_crystals(
         cells=(n_a, n_b),
         description=description,
     )
+
+
+def _planes(
+    crystals: tuple[Any, Any], grown: tuple[int, int], normals: tuple[Any, Any], match: LatticeMatch
+) -> dict[str, Any]:
+    """What was built, in each crystal's conventional cell: the plane (hkl) (from the two in-plane lattice vectors
+    of its orientation, whose cross product it is), the directions [uvw] of the common cell's two in-plane
+    vectors, the conventional cell's lengths (A) and angles (degrees), whether a primitive cell was expanded to it
+    (by how many cells), and the principal in-plane strains (< 0: compressed)."""
+    out: dict[str, Any] = {"planes": [], "in_plane_directions": [], "conventional_cells": [], "expanded_cells": [],
+                           "principal_strains": []}  # fmt: skip
+    sides = zip(crystals, grown, normals, (match.matrix_a, match.matrix_b), (match.strain_a, match.strain_b))
+    for k, (crystal, n, normal, matrix, strain) in enumerate(sides):
+        rows = _orientation(crystal, _miller(normal), "ab"[k])
+        hkl = np.cross(rows[0], rows[1])
+        hkl = hkl // math.gcd(*(int(v) for v in hkl))
+        if np.dot(hkl @ np.linalg.inv(np.asarray(crystal.cell)).T, rows[2] @ np.asarray(crystal.cell)) < 0:
+            hkl = -hkl  # along +z, the way the period a3 points
+        directions = np.asarray(matrix, dtype=np.int64) @ rows[:2]
+        out["planes"].append([int(v) for v in hkl])
+        out["in_plane_directions"].append([[int(v) for v in d // math.gcd(*(int(x) for x in d))] for d in directions])
+        out["conventional_cells"].append([round(float(v), 6) for v in crystal.cell.cellpar()])
+        out["expanded_cells"].append(int(n))
+        out["principal_strains"].append([float(e) for e in np.linalg.eigvalsh(np.asarray(strain, dtype=float))])
+    return out
+
+
+def miller_text(indices: Any) -> str:
+    """Three indices as crystallographers write them, without brackets: "001", "1-10"; comma-separated when one
+    has two digits: "1,0,10"."""
+    values = [int(v) for v in indices]
+    if all(-9 <= v <= 9 for v in values):
+        return "".join(str(v) for v in values)
+    return ",".join(str(v) for v in values)
 
 
 def _normals(normal: Any) -> tuple[Any, Any]:
@@ -450,7 +567,9 @@ def relax_periods(
         bulk.pbc = True
         bulk.set_tags(side + 1)
         bulk.calc = calculator
-        BFGS(FrechetCellFilter(bulk, mask=[0, 0, 1, 0, 0, 0]), logfile=None).run(fmax=fmax, steps=int(steps))
+        with warnings.catch_warnings():  # the filter's matrix logarithm of a near-identity cell (error ~1e-13)
+            warnings.filterwarnings("ignore", message="logm result may be inaccurate", category=RuntimeWarning)
+            BFGS(FrechetCellFilter(bulk, mask=[0, 0, 1, 0, 0, 0]), logfile=None).run(fmax=fmax, steps=int(steps))
         factors.append(float(bulk.cell[2, 2]) / period)
     atoms = structure.atoms.copy()
     a_top, b_low = z[structure.side == 0].max(), z[structure.side == 1].min()
@@ -553,4 +672,7 @@ def relax(
     return dataclasses.replace(structure, atoms=atoms, description=description), residual
 
 
-__all__ = ["MAX_PERIOD_INDEX", "bulk_crystal", "orient", "relax", "relax_periods", "stack_crystals"]
+__all__ = [
+    "MAX_PERIOD_INDEX", "bulk_crystal", "conventional_cell", "miller_text", "orient", "relax", "relax_periods",
+    "stack_crystals",
+]  # fmt: skip

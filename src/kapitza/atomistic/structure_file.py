@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -57,14 +58,30 @@ TOLERANCE = 1e-3
 MIN_DISTANCE = 0.5
 #: The bulk period of an end is looked for up to this length (A).
 MAX_PERIOD = 40.0
-#: Formats read (ASE's names); others (e.g. pickle-based trajectories) are refused: a file is data.
+#: Formats read (ASE's names); others (e.g. pickle-based trajectories) are refused: a file is data.  Not
+#: "castep-cell": ASE's reader of it runs ``castep --version`` (or $CASTEP_COMMAND) to load its keywords.
 FORMATS = (
     "extxyz", "xyz", "vasp", "cif", "lammps-data", "xsf", "espresso-in", "aims", "cfg", "proteindatabank", "res",
-    "gen", "castep-cell", "traj", "json",
+    "gen", "traj", "json",
 )  # fmt: skip
 #: The in-plane strain a matched cell gave each side (:func:`kapitza.atomistic.stacking.stack_crystals`): written
 #: to the file's comment line and read back, so that the AGF can say what strain the common cell implies.
 STRAIN_KEYS = ("max_strain_a", "max_strain_b")
+#: Most atoms in a structure file (read once, checked before ASE reads the file: its header's count): a 300,000-atom
+#: extxyz takes about 22 s and 3.8 GB to read and check (measured on this project's machine, issue 39).
+MAX_ATOMS = 200_000
+#: Most atoms in a structure whose leads are found (the AGF and ``kapitza interface show``): the search for each
+#: end's bulk period compares every atom of a period with every one of the next, so its time and memory grow with
+#: the square of the atoms per period: 25,000 atoms of GaN|SiC 12 s and 0.7 GB, 100,000 atoms 300 s and 9 GB
+#: (measured, issue 39).
+MAX_LEAD_ATOMS = 25_000
+#: Largest structure file read, bytes: one structure of MAX_ATOMS atoms at a generous 500 bytes per atom.
+MAX_STRUCTURE_BYTES = MAX_ATOMS * 500
+#: Longest cell vector or position coordinate accepted, A (10 um): beyond it the unit is wrong (an infinite or
+#: astronomically long cell vector made the neighbour search hang).
+MAX_EXTENT = 1e5
+#: Bytes of a file's head read for its stated atom count.
+_HEADER_BYTES = 8192
 #: Axis order that makes each normal z (a cyclic, right-handed relabelling).
 AXES = {"z": (0, 1, 2), "x": (1, 2, 0), "y": (2, 0, 1)}
 
@@ -102,7 +119,7 @@ def read_structure(
     InterfaceStructure
     """
     p = Path(path)
-    atoms, fmt = _read(p, format, species)
+    atoms, fmt = read_atoms(p, format=format, species=species, max_atoms=MAX_LEAD_ATOMS if leads else MAX_ATOMS)
     axes = AXES.get(str(normal).strip().lower())
     if axes is None:
         raise InputError(f"{p}: normal must be x, y or z, got {normal!r}")
@@ -160,32 +177,149 @@ def write_structure(structure: InterfaceStructure, path: str | Path) -> Path:
     return out
 
 
-def _read(path: Path, format: str | None, species: Sequence[str] | Mapping[int, str] | None) -> tuple[Any, str]:
-    """One structure from ``path`` and ASE's name of its format; every problem is one InputError line."""
+def read_atoms(
+    path: str | Path,
+    *,
+    format: str | None = None,
+    species: Sequence[str] | Mapping[int, str] | None = None,
+    index: int = 0,
+    max_atoms: int = MAX_ATOMS,
+    what: str = "structure file",
+) -> tuple[Any, str]:
+    """One structure from a file the user named (``ase.Atoms``) and ASE's name of its format: the one reader of
+    structure files, checked before and after ASE reads it; every problem is one InputError line.
+
+    Before ASE sees the file: its format must be one of :data:`FORMATS` (data, no pickle), its size at most
+    :data:`MAX_STRUCTURE_BYTES`, and the atom count its header states (extxyz/xyz count line, POSCAR counts,
+    LAMMPS data ``N atoms``) at most ``max_atoms`` and no more than the file's size can hold (a count line of
+    1e8 on a 64-atom file would make ASE read 1e8 lines past the end).  After: at most ``max_atoms`` atoms
+    (a CIF's symmetry copies included), finite positions and cell, no length beyond :data:`MAX_EXTENT`.
+    ``index``: the frame of a file with several (0 the first, -1 the last).
+    """
     import ase.io
     from ase.io.formats import filetype
 
-    if not path.is_file():
-        raise InputError(f"structure file {path} does not exist or is not a file")
+    from ..io.paths import is_file, message_about
+
+    path = Path(path)
+    if not is_file(path):
+        raise InputError(f"{what} {path} does not exist or is not a file")
+    size = path.stat().st_size
+    if size > MAX_STRUCTURE_BYTES:
+        raise InputError(
+            f"{path}: the file is {size / 1e6:.4g} MB; structure files are read up to {MAX_STRUCTURE_BYTES / 1e6:g} MB "
+            f"(one structure of at most {MAX_ATOMS:,} atoms; cut one frame out of a trajectory)"
+        )
+    if size == 0:
+        raise InputError(f"{path}: the file is empty")
     lammps_name = path.suffix in (".data", ".lmp", ".lammps") or path.name.startswith("data.")
     try:
         fmt = format or ("lammps-data" if lammps_name else filetype(str(path), guess=True))
     except Exception as exc:  # ASE raises several types for files it cannot place
-        raise InputError(f"{path}: ASE cannot tell the file's format ({exc}); give it (e.g. format='extxyz')") from None
+        raise InputError(
+            f"{path}: ASE cannot tell the file's format ({message_about(path, exc)}); give it (e.g. format='extxyz')"
+        ) from None
     if fmt not in FORMATS:
         raise InputError(f"{path}: format {fmt!r} is not read; kapitza reads {', '.join(FORMATS)}")
+    _check_stated_count(path, str(fmt), size, max_atoms)
     kwargs: dict[str, Any] = {}
     if fmt == "lammps-data":
         kwargs = {"atom_style": "atomic", "Z_of_type": _types(species, path)}
     try:
-        atoms = ase.io.read(str(path), index=0, format=fmt, **kwargs)
+        with warnings.catch_warnings():  # ASE warns on stderr (equivalent CIF sites...): one line or none
+            warnings.simplefilter("ignore")
+            atoms = ase.io.read(str(path), index=index, format=fmt, **kwargs)
     except Exception as exc:  # a malformed file raises anything from ValueError to IndexError
-        raise InputError(f"{path}: cannot be read as {fmt}: {type(exc).__name__}: {exc}".splitlines()[0]) from None
+        raise InputError(f"{path}: cannot be read as {fmt}: {message_about(path, exc)}") from None
+    if not hasattr(atoms, "positions"):
+        raise InputError(f"{path}: the file holds no structure ASE returns as atoms")
     if len(atoms) == 0:
         raise InputError(f"{path}: the file holds no atoms")
+    if len(atoms) > max_atoms:
+        raise InputError(f"{path}: {len(atoms):,} atoms; {_limit_text(max_atoms)}")
     if not np.all(np.isfinite(atoms.positions)):
         raise InputError(f"{path}: some positions are not finite numbers")
+    cell = np.asarray(atoms.cell, dtype=float)
+    if not np.all(np.isfinite(cell)):
+        raise InputError(f"{path}: the cell (lattice vectors) holds a number that is not finite")
+    if max(np.abs(cell).max(), np.abs(atoms.positions).max()) > MAX_EXTENT:
+        raise InputError(
+            f"{path}: a cell vector or a position is longer than {MAX_EXTENT:g} A (a structure file holds atoms "
+            "Angstroms apart; is the unit right?)"
+        )
     return atoms, str(fmt)
+
+
+def _limit_text(max_atoms: int) -> str:
+    if max_atoms == MAX_LEAD_ATOMS:
+        return (
+            f"a structure whose leads are found (the AGF, interface show) is read up to {MAX_LEAD_ATOMS:,} atoms "
+            "(the search for each end's bulk period grows with the square of the atoms per period)"
+        )
+    return f"structure files are read up to {max_atoms:,} atoms"
+
+
+#: Fewest bytes one atom takes in a text format with one line per atom ("H 0 0 0" and its newline).
+_MIN_ATOM_BYTES = 8
+
+
+def _cif_count(path: Path) -> int | None:
+    """At most how many atoms a CIF's first block expands to: its sites times its space group's operations (a
+    few thousand sites of F m -3 m made ASE expand 576,000 atoms for minutes); None where ASE cannot parse it (its
+    reader then says why)."""
+    from ase.io.cif import parse_cif
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            block = next(iter(parse_cif(str(path))))
+            sites = max(len(block.get(f"_atom_site_{k}") or ()) for k in ("fract_x", "cartn_x", "label"))
+            operations = block.get_spacegroup(True).nsymop
+    except Exception:  # noqa: BLE001  (the full read below reports the problem)
+        return None
+    return int(sites) * int(operations)
+
+
+def _check_stated_count(path: Path, fmt: str, size: int, max_atoms: int) -> None:
+    """The atom count a header states, against ``max_atoms`` and the file's size, before ASE reads the file."""
+    stated = _stated_count(path, fmt)
+    if stated is None:
+        return
+    if stated > max_atoms:
+        says = "its sites times its space group's operations give up to" if fmt == "cif" else "the file states"
+        raise InputError(f"{path}: {says} {stated:,} atoms; {_limit_text(max_atoms)}")
+    if fmt != "cif" and stated * _MIN_ATOM_BYTES > size + 1:
+        raise InputError(
+            f"{path}: the file states {stated:,} atoms but holds {size:,} bytes, too few for them (at least "
+            f"{_MIN_ATOM_BYTES} per atom): its count is wrong or the file was cut short"
+        )
+
+
+def _stated_count(path: Path, fmt: str) -> int | None:
+    """The atom count in the header of an xyz, POSCAR or LAMMPS data file (read from its first lines only), or
+    None for other formats (their atoms are counted after reading, within :data:`MAX_STRUCTURE_BYTES`)."""
+    if fmt == "cif":
+        return _cif_count(path)
+    if fmt not in ("extxyz", "xyz", "vasp", "lammps-data"):
+        return None
+    with open(path, "rb") as handle:
+        head = handle.read(_HEADER_BYTES).decode("ascii", errors="replace").splitlines()
+    if fmt in ("extxyz", "xyz"):
+        words = head[0].split() if head else []
+        if len(words) != 1 or not words[0].isdigit():
+            raise InputError(f"{path}: the first line of an {fmt} file must be the number of atoms")
+        return int(words[0])
+    if fmt == "vasp":  # line 6 holds the counts, or line 7 after a line of element names
+        for line in head[5:7]:
+            words = line.split()
+            if words and all(w.isdigit() for w in words):
+                return sum(int(w) for w in words)
+        return None
+    for line in head[1:]:  # LAMMPS data: "N atoms" among the header lines
+        words = line.split("#", 1)[0].split()
+        if len(words) == 2 and words[1] == "atoms" and words[0].isdigit():
+            return int(words[0])
+    return None
 
 
 def _types(species: Sequence[str] | Mapping[int, str] | None, path: Path) -> dict[int, int]:
@@ -404,4 +538,4 @@ def _lateral_offset(dxy: NDArray[np.float64], lateral: NDArray[np.float64]) -> N
     return np.linalg.norm(frac @ lateral, axis=-1)
 
 
-__all__ = ["FORMATS", "read_structure", "write_structure"]
+__all__ = ["FORMATS", "MAX_ATOMS", "MAX_LEAD_ATOMS", "read_atoms", "read_structure", "write_structure"]

@@ -105,6 +105,13 @@ class InterfaceStructure:
     description: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        from ase import Atoms
+
+        if not isinstance(self.atoms, Atoms):  # e.g. a saved file's text in its place (kapitza.load)
+            raise InputError(
+                f"an InterfaceStructure holds ase.Atoms, got {type(self.atoms).__name__} (its atoms are not kept in a "
+                "saved result: read the structure file again, kapitza.atomistic.structure_file.read_structure)"
+            )
         n = len(self.atoms)
         if len(self.species) != n or self.cell_index.shape != (n,) or self.side.shape != (n,):
             raise InputError("species, cell_index and side must have one entry per atom")

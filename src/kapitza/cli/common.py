@@ -346,3 +346,62 @@ ConnectTimeoutOption = Annotated[
     ),
 ]
 DEFAULT_CONNECT_TIMEOUT = CONNECT_TIMEOUT
+
+
+#: What ``--calculator`` takes (one text for every command that has it).
+CALCULATOR_HELP = (
+    "Build each crystal from its structure with this force source: a built-in universal potential (chgnet, "
+    "chgnet-r2scan, sevennet, sevennet-l3i5; weights ship in the wheels of pip install 'kapitza\\[mlip]') or "
+    "module:factory for any ASE calculator (the module importable from Python's path, e.g. PYTHONPATH; the "
+    "factory called with no arguments). The crystal is relaxed (cell and positions, symmetry kept), its force "
+    "constants computed by finite displacements and checked stable; results are cached."
+)
+#: What a side may be with ``--calculator`` (the syntax of ``kapitza interface build``).
+CRYSTAL_HELP = (
+    "a structure file (CIF, POSCAR, extxyz), NAME:STRUCTURE:a=..,c=.. for ASE's bulk (A; e.g. "
+    "GaN:wurtzite:a=3.189,c=5.185), a database material (its structure and lattice constant), or a name ASE's "
+    "bulk knows (its reference lattice constant)"
+)
+
+
+def structure_lines(found: Any) -> list[str]:
+    """What ``--calculator`` did to one crystal, in lines: the structure, the lattice before and after relaxation,
+    the force constants, and where the material record comes from."""
+    m = found.material
+    lines = [f"{found.name}: {found.structure}, space group {found.spacegroup}, forces from {found.calculator}"]
+    lattice = "; ".join(found.lattice_lines())
+    if found.relaxation is not None:
+        r = found.relaxation
+        lines.append(f"  relaxed ({r.steps} steps, residual {r.residual:.2g} eV/A): {lattice}")
+    else:
+        lines.append(f"  not relaxed: {lattice}")
+    n = found.supercell
+    lines.append(
+        f"  {n[0]}x{n[1]}x{n[2]} conventional supercell ({found.supercell_atoms} atoms), displacements "
+        f"{found.displacement:g} A; lowest frequency {found.lowest_frequency:.3g} THz"
+    )
+    lines.append(f"  {m.name}: {m.notes}")
+    return lines
+
+
+def structure_document(found: Any) -> dict[str, Any]:
+    """The JSON record of one crystal built with ``--calculator`` (lengths in A, angles in degrees)."""
+    r = found.relaxation
+    return {
+        "name": found.name,
+        "structure": found.structure,
+        "calculator": found.calculator,
+        "spacegroup": found.spacegroup,
+        "input_cell_A_deg": list(found.input_cell),
+        "relaxed_cell_A_deg": list(found.relaxed_cell),
+        "relaxation": None
+        if r is None
+        else {"steps": r.steps, "residual_eV_per_A": r.residual, "fmax_eV_per_A": r.fmax},
+        "supercell": list(found.supercell),
+        "supercell_atoms": found.supercell_atoms,
+        "displacement_A": found.displacement,
+        "lowest_frequency_THz": found.lowest_frequency,
+        "force_constants": found.crystal.source,
+        "material": found.material.name,
+        "material_notes": found.material.notes,
+    }

@@ -87,12 +87,12 @@ def _background(name: str, *, joint: bool = False) -> str | None:
 
 
 def _joint_options(background: str, background_windows: str | None, region: str | None) -> tuple[float, float] | None:
-    """Check the options that go with ``--background joint`` (the region) and those that do not."""
+    """Check the options that go with the joint fit (the region) and those that do not."""
     if background == _JOINT:
         if background_windows is not None:
             raise InputError(
-                "--background-windows is for a subtracted background (power-law, zlp-fit); the joint fit uses "
-                "--region LO:HI (|E| meV) for the channels it fits"
+                "--background-windows is for a subtracted background: add --background power-law (or zlp-fit) "
+                "to subtract one; the joint fit (the default) uses --region LO:HI (|E| meV) for the channels it fits"
             )
         return parse_range(region, "--region")
     if region is not None:
@@ -167,34 +167,41 @@ _JointBackground = Annotated[
     str,
     typer.Option(
         "--background",
-        help="auto (default: joint when --window is given and no option needs a subtracted tail, else power-law), "
-        "joint (the symmetric ZLP tail fitted with the temperature, tail families averaged by Akaike weights), "
-        "or a subtracted tail: power-law, zlp-fit, none",
+        help="auto (default) = joint: the calibrated estimator, the symmetric ZLP tail fitted with the temperature "
+        "(tail families averaged by Akaike weights; docs/reference/calibration.md); or a subtracted tail, kept as "
+        "an explicit option (biased on tails it does not model): power-law, zlp-fit, none",
     ),
 ]
 _AUTO = "auto"
 
 
-def _resolve(background: str, window: Any, *needs_subtracted: Any) -> str:
-    """``auto`` -> joint when a window is given and no option that needs a subtracted tail is, else power-law."""
-    if background != _AUTO:
-        _background(background, joint=True)
-        return background
-    if window is not None and not any(x for x in needs_subtracted):
+def _resolve(background: str) -> str:
+    """``auto`` is the joint fit, whatever else is given: an option that needs a subtracted tail is then refused
+    with the reason (never a silent switch to another estimator)."""
+    if background == _AUTO:
         return _JOINT
-    return "power-law"
+    _background(background, joint=True)
+    return background
 
 
 _Region = Annotated[
     str | None,
-    typer.Option("--region", help="--background joint: |E| channels fitted, LO:HI meV (default: window to axis end)"),
+    typer.Option(
+        "--region",
+        help="joint fit: |E| channels fitted, LO:HI meV (default: from below the window to the axis end)",
+    ),
 ]
 _BackgroundWindows = Annotated[
     str | None,
     typer.Option("--background-windows", help="|E| windows (meV) the background is fitted in, e.g. 15:25,150:180"),
 ]
 _Window = Annotated[
-    str | None, typer.Option("--window", help="|E| window of the gain/loss fit in meV, LO:HI (default: automatic)")
+    str | None,
+    typer.Option(
+        "--window",
+        help="|E| window of the mode in meV, LO:HI (default: automatic; for the joint fit from 6 x the zero-loss "
+        "FWHM of each spectrum to its axis end)",
+    ),
 ]
 _Json = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 
@@ -223,16 +230,20 @@ def temperature_command(
         check_output(plot, _PLOT_SUFFIXES, "--plot")
     win = parse_range(window, "--window")
     band_list = parse_ranges(bands, "--bands")
-    background = _resolve(background, win, band_list, intercept, plot, background_windows)
+    background = _resolve(background)
     reg = _joint_options(background, background_windows, region)
     if background == _JOINT:
         if band_list:
-            raise InputError("--bands needs a subtracted background: add --background power-law (or zlp-fit)")
+            raise InputError(
+                "--bands needs a subtracted background (per-band windows of the ratio fit): add --background "
+                "power-law (or zlp-fit); the joint fit (the default) fits one temperature over its region"
+            )
         if intercept:
-            raise InputError("--intercept is for a subtracted background; the joint fit models the tail instead")
-        if plot is not None:
-            raise InputError("--plot is drawn for a subtracted background: add --background power-law (or zlp-fit)")
-        _joint_temperature(file, win, reg, energy_unit, detector_gain, read_noise, as_json)
+            raise InputError(
+                "--intercept is for a subtracted background (add --background power-law); the joint fit (the "
+                "default) models the tail instead"
+            )
+        _joint_temperature(file, win, reg, energy_unit, detector_gain, read_noise, as_json, plot)
         return
     from ..analysis.eels.temperature import band_temperatures, fit_temperature
 
@@ -287,6 +298,20 @@ def temperature_command(
         out.print(bt.verdict)
 
 
+def _raw(file: Path, energy_unit: str | None, detector_gain: float, read_noise: float) -> Any:
+    """The file as read (raw: the joint fit centres each spectrum itself), with the noise model if given."""
+    _checks.positive(detector_gain, "--detector-gain", "counts per electron")
+    if not (math.isfinite(read_noise) and read_noise >= 0):
+        raise InputError(f"--read-noise must be >= 0, got {read_noise:g}")
+    from ..analysis.eels.data import with_noise_model
+    from ..analysis.eels.read import read_eels
+
+    data = read_eels(file, energy_unit=energy_unit)
+    if detector_gain != 1.0 or read_noise != 0.0:
+        data = with_noise_model(data, detector_gain, read_noise)
+    return data
+
+
 def _joint_temperature(
     file: Path,
     win: tuple[float, float] | None,
@@ -295,21 +320,21 @@ def _joint_temperature(
     detector_gain: float,
     read_noise: float,
     as_json: bool,
+    plot: Path | None = None,
 ) -> None:
     from ..analysis.eels.joint import fit_joint_temperature
 
-    if win is None:
-        raise InputError("--background joint needs --window LO:HI (|E| meV of the mode), e.g. --window 60:100")
-    data = _load(
-        file,
-        energy_unit=energy_unit,
-        detector_gain=detector_gain,
-        read_noise=read_noise,
-        background="none",
-        background_windows=None,
-        sum_all=True,
-    )
-    fit = fit_joint_temperature(data, win, region_mev=region)
+    data = _raw(file, energy_unit, detector_gain, read_noise)
+    try:
+        fit = fit_joint_temperature(data, win, region_mev=region)
+    except InputError as exc:
+        if win is None:
+            raise InputError(f"{exc} (automatic window; give --window LO:HI for modes below it)") from None
+        raise
+    if plot is not None:
+        from ..plotting.eels import joint_spectrum_figure
+
+        joint_spectrum_figure(fit, title=str(file.name), path=plot)
     if as_json:
         _emit(
             {
@@ -317,7 +342,9 @@ def _joint_temperature(
                 "temperature": fit.temperature,
                 "temperature_err": fit.temperature_err,
                 "window_mev": list(fit.window_mev),
+                "window_rule": fit.window_rule,
                 "region_mev": list(fit.region_mev),
+                "fwhm_mev": fit.fwhm_mev,
                 "background": fit.background,
                 "chi2_reduced": fit.chi2_reduced,
                 "dof": fit.dof,
@@ -337,20 +364,22 @@ def _joint_temperature(
                 "criterion": fit.criterion,
                 "n_channels": fit.n_channels,
                 "method": fit.method,
-                "steps": list(data.steps),
+                "steps": list(fit.steps),
             }
         )
         return
     out = Console(highlight=False)
-    out.print(f"{file}: {' -> '.join(data.steps) or 'as read'}")
+    out.print(f"{file}: {' -> '.join(fit.steps) or 'as read'}")
+    rule = "" if fit.window_rule == "given" else f"; {fit.window_rule}, zero-loss FWHM {_fmt(fit.fwhm_mev, 3)} meV"
     out.print(
         f"T = {_fmt(fit.temperature)} +- {_fmt(fit.temperature_err, 2)} K (window {_fmt(fit.window_mev[0])}-"
         f"{_fmt(fit.window_mev[1])} meV; {fit.n_channels} channel pairs fitted in |E| = {_fmt(fit.region_mev[0])}-"
-        f"{_fmt(fit.region_mev[1])} meV)"
+        f"{_fmt(fit.region_mev[1])} meV{rule})"
     )
     out.print(f"model: {fit.verdict}")
     weights = ", ".join(
-        f"{f} {w:.2f} ({_fmt(t)} K)" for f, w, t in zip(fit.families, fit.family_weights, fit.family_temperatures)
+        f"{f} {w:.2f} ({_fmt(t)} K)" if t == t else f"{f} {w:.2f} (fit failed)"
+        for f, w, t in zip(fit.families, fit.family_weights, fit.family_temperatures)
     )
     out.print(f"tail families (Akaike weight, T): {weights}")
     out.print(f"method: {fit.method}; {fit.criterion}")
@@ -401,27 +430,29 @@ def profile_command(
         _checks.positive(abs(gradient), "--gradient", "K/nm in magnitude")
     if heat_flux is not None:
         _checks.positive(abs(heat_flux), "--heat-flux", "W/m^2 in magnitude")
-    background = _resolve(background, win, background_windows)
+    background = _resolve(background)
     reg = _joint_options(background, background_windows, region)
-    if background == _JOINT and win is None:
-        raise InputError("--background joint needs --window LO:HI (|E| meV of the mode), e.g. --window 60:100")
     from ..analysis.eels.profile import analyze_profile, temperature_profile
 
-    data = _load(
-        file,
-        energy_unit=energy_unit,
-        detector_gain=detector_gain,
-        read_noise=read_noise,
-        background=background,
-        background_windows=background_windows,
-        bin_position=bin_position,
-    )
     if background == _JOINT:
         from ..analysis.eels.joint import joint_profile
 
-        profile = joint_profile(data, win, across=across, region_mev=reg)  # type: ignore[arg-type]
+        data = _raw(file, energy_unit, detector_gain, read_noise)
+        _checks.count(bin_position, "--bin-position")
+        profile = joint_profile(data, win, across=across, region_mev=reg, bin_position=int(bin_position))
+        steps = list(profile.steps)
     else:
+        data = _load(
+            file,
+            energy_unit=energy_unit,
+            detector_gain=detector_gain,
+            read_noise=read_noise,
+            background=background,
+            background_windows=background_windows,
+            bin_position=bin_position,
+        )
         profile = temperature_profile(data, win, across=across)
+        steps = list(data.steps)
     jump = analyze_profile(
         profile,
         interface,
@@ -436,10 +467,10 @@ def profile_command(
 
         profile_figure(profile, jump, path=plot)
     if as_json:
-        _emit({"file": str(file), "steps": list(data.steps), "profile": profile, "jump": jump})
+        _emit({"file": str(file), "steps": steps, "profile": profile, "jump": jump})
         return
     out = Console(highlight=False)
-    out.print(f"{file}: {' -> '.join(data.steps) or 'as read'}")
+    out.print(f"{file}: {' -> '.join(steps) or 'as read'}")
     n_ok = profile.n_valid
     out.print(
         f"{n_ok} of {profile.valid.size} positions with a temperature; window "
@@ -500,13 +531,19 @@ def map_command(
     file: Annotated[Path, typer.Argument(help="spectrum image")],
     window: _Window = None,
     bin_position: Annotated[int, typer.Option("--bin-position", help="bin this many probe positions along x")] = 1,
-    background: _Background = "power-law",
+    background: _JointBackground = _AUTO,
     background_windows: _BackgroundWindows = None,
+    region: _Region = None,
     energy_unit: _EnergyUnit = None,
     detector_gain: _Gain = 1.0,
     read_noise: _ReadNoise = 0.0,
     chunk_mb: Annotated[
-        float, typer.Option("--chunk-mb", help="raw data (counts and variances) processed at a time, MB")
+        float,
+        typer.Option(
+            "--chunk-mb",
+            help="raw counts and variances (float64) held at a time, MB; the run's peak resident memory in total "
+            "(this one process, its --workers threads included) is stated in the output's memory line",
+        ),
     ] = 64.0,
     lazy: Annotated[
         bool | None,
@@ -522,13 +559,17 @@ def map_command(
 ) -> None:
     """Temperature at every probe position of a spectrum image, with its error.
 
-    The image is analysed in chunks of rows (--chunk-mb), with the temperatures of the whole-image chain and
-    memory bounded by the chunk; a large file is also left on disk and read chunk by chunk (--lazy).
+    By default the calibrated estimator of eels temperature (the ZLP tail fitted with the temperature), each
+    pixel on its own: a pixel's temperature is that of the same spectrum alone.  The image is analysed in chunks
+    of rows (--chunk-mb), memory bounded by the chunk; a large file is also left on disk and read chunk by chunk
+    (--lazy).
     """
     if plot is not None:
         check_output(plot, _PLOT_SUFFIXES, "--plot")
     win = parse_range(window, "--window")
-    model = _background(background)  # joint is not offered for maps (one fit per pixel): refused here, not ignored
+    background = _resolve(background)
+    reg = _joint_options(background, background_windows, region)
+    model = None if background in (_JOINT, "none") else background
     windows = parse_ranges(background_windows, "--background-windows")
     _checks.positive(detector_gain, "--detector-gain", "counts per electron")
     if not (math.isfinite(read_noise) and read_noise >= 0):
@@ -538,8 +579,19 @@ def map_command(
     _checks.positive(chunk_mb, "--chunk-mb", "MB")
     from ..analysis.eels.data import with_noise_model
     from ..analysis.eels.read import read_eels, read_eels_lazy
-    from ..analysis.eels.stream import LAZY_SUFFIXES, stream_temperature_map, with_lazy_noise_model
+    from ..analysis.eels.stream import (
+        JOINT,
+        LAZY_SUFFIXES,
+        memory_estimate,
+        stream_temperature_map,
+        with_lazy_noise_model,
+    )
 
+    if lazy and file.suffix.lower() not in LAZY_SUFFIXES:
+        raise InputError(
+            f"--lazy leaves {', '.join(LAZY_SUFFIXES)} files on disk (read through rosettasciio); {file.name} is "
+            f"a {file.suffix or 'suffix-less'} file, read whole: run without --lazy"
+        )
     if lazy is None:
         lazy = file.suffix.lower() in LAZY_SUFFIXES and file.is_file() and file.stat().st_size >= LAZY_FILE_BYTES
     noise = detector_gain != 1.0 or read_noise != 0.0
@@ -551,13 +603,16 @@ def map_command(
         data = read_eels(file, energy_unit=energy_unit)
         if noise:
             data = with_noise_model(data, detector_gain, read_noise)
-    if not data.nav_shape:
-        raise InputError(f"{file} holds one spectrum: a map needs a spectrum image (use eels temperature)")
+    if len(data.nav_shape) != 2:
+        what, use = ("one spectrum", "temperature") if not data.nav_shape else ("a line scan", "profile")
+        raise InputError(f"{file.name} holds {what}: a map needs a spectrum image (use eels {use})")
+    memory = memory_estimate(data, chunk_mb=float(chunk_mb), workers=int(workers), bin_position=int(bin_position))
     tmap = stream_temperature_map(
         data,
         win,
-        background=model,
+        background=JOINT if background == _JOINT else model,
         fit_windows_mev=windows,
+        region_mev=reg,
         bin_position=int(bin_position),
         chunk_mb=float(chunk_mb),
         workers=int(workers),
@@ -567,16 +622,24 @@ def map_command(
 
         map_figure(tmap, path=plot)
     if as_json:
-        _emit({"file": str(file), "steps": list(tmap.steps), "map": tmap})
+        _emit({"file": str(file), "steps": list(tmap.steps), "memory": memory.to_dict(), "map": tmap})
         return
     out = Console(highlight=False)
     out.print(f"{file}: {' -> '.join(tmap.steps)}")
     out.print(f"{tmap.n_valid} of {tmap.valid.size} pixels with a temperature ({tmap.shape} grid)")
+    if tmap.reasons:
+        out.print("no temperature: " + "; ".join(f"{n} pixel(s): {text}" for text, n in tmap.reasons.items()))
     if tmap.n_valid:
         t_min, t_max, t_median, err_median = tmap.valid_summary()
         out.print(
             f"T from {_fmt(t_min)} to {_fmt(t_max)} K, median {_fmt(t_median)} K; median error {_fmt(err_median, 2)} K"
         )
+    if tmap.adequate is not None:
+        out.print(
+            f"model: {tmap.n_inadequate} of {tmap.n_valid} pixels inadequate (chi2 p < 0.001; their errors inflated "
+            "by sqrt(chi2/dof))"
+        )
+    out.print(f"memory: {memory.words}")
 
 
 # ----------------------------------------------------------------------------------------------------- flows
@@ -613,22 +676,55 @@ def flows_command(
         from ..plotting.eels import flows_figure
 
         flows_figure(cmp, path=plot)
+    notes = _flow_notes(cmp)
     if as_json:
-        _emit({"forward": str(forward), "reverse": str(reverse), "comparison": cmp})
+        _emit({"forward": str(forward), "reverse": str(reverse), "comparison": cmp, "notes": notes})
         return
     out = Console(highlight=False)
     table = Table("band (meV)", "gain/loss: p(fwd = rev)", "max |z|", "mode T: p(fwd = rev)")
     t_p = np.atleast_1d(np.asarray(cmp.temperature_pvalue, dtype=float))
+
+    def cell(x: Any, digits: int, mark: str) -> str:
+        return _fmt(x, digits) if math.isfinite(float(x)) else f"n/a {mark}"
+
     for b, (lo, hi) in enumerate(cmp.bands_mev):
-        tp = _fmt(t_p[b], 2) if t_p.size > b else "-"
-        table.add_row(f"{lo:g}-{hi:g}", _fmt(cmp.ratio_pvalue[b], 2), _fmt(cmp.ratio_max_abs_z[b], 3), tp)
+        tp = cell(t_p[b], 2, "(b)") if t_p.size > b else "-"
+        table.add_row(f"{lo:g}-{hi:g}", cell(cmp.ratio_pvalue[b], 2, "(a)"), cell(cmp.ratio_max_abs_z[b], 3, "(a)"), tp)
     out.print(table)
     if len(cmp.bands_mev) > 1:
         out.print(
             f"dominance gain({cmp.bands_mev[0][0]:g}-{cmp.bands_mev[0][1]:g}) / gain({cmp.bands_mev[1][0]:g}-"
-            f"{cmp.bands_mev[1][1]:g} meV): p(forward = reverse) = {_fmt(cmp.dominance_pvalue, 2)}"
+            f"{cmp.bands_mev[1][1]:g} meV): p(forward = reverse) = {cell(cmp.dominance_pvalue, 2, '(c)')}"
         )
     out.print("small p: the two heat flows populate that band differently (chi2 of the z-scores over positions)")
+    for note in notes:
+        out.print(note)
+
+
+def _flow_notes(cmp: Any) -> list[str]:
+    """A sentence for every number of a flow comparison that is not a number (never a bare NaN)."""
+    notes = []
+    r_p = np.atleast_1d(np.asarray(cmp.ratio_pvalue, dtype=float))
+    t_p = np.atleast_1d(np.asarray(cmp.temperature_pvalue, dtype=float))
+    bands = [f"{lo:g}-{hi:g} meV" for lo, hi in cmp.bands_mev]
+    bad_r = [b for b, p in zip(bands, r_p) if not math.isfinite(p)]
+    if bad_r:
+        notes.append(
+            f"(a) n/a for {', '.join(bad_r)}: at no position do both runs have a positive gain and loss sum in the "
+            "band (after the background subtraction), so there is no gain/loss ratio to compare"
+        )
+    bad_t = [b for b, p in zip(bands, t_p) if not math.isfinite(p)] if t_p.size else []
+    if bad_t:
+        notes.append(
+            f"(b) n/a for {', '.join(bad_t)}: at no position do both runs give a temperature in the band (no gain or "
+            "loss signal above noise there)"
+        )
+    if len(bands) > 1 and not math.isfinite(float(cmp.dominance_pvalue)):
+        notes.append(
+            "(c) n/a: at no position do both runs have positive gain sums in the first two bands, so there is no "
+            "dominance ratio to compare"
+        )
+    return notes
 
 
 # -------------------------------------------------------------------------------------------------- simulate

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,6 +16,7 @@ import numpy as np
 import typer
 from rich.console import Console
 
+from .._checks import check_temperature_bound
 from ..errors import InputError
 from .common import check_output, parse_pairs, read_table
 
@@ -29,6 +31,7 @@ PLOT_SUFFIXES = (".png", ".pdf", ".svg")
 
 def _gt(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     table = read_table(path, (2, 3), "G(T)")
+    check_temperature_bound(table[:, 0], f"G(T) file {str(path)!r}: temperature")  # before any fit or figure
     return table[:, 0], table[:, 1], (table[:, 2] if table.shape[1] == 3 else None)
 
 
@@ -76,10 +79,34 @@ def power_law_command(
         )
         return
     console = Console()
-    console.print(f"G = a T^n on {int(fit.used.sum())} of {fit.used.size} points (T <= {fit.t_max:g} K)")
-    console.print(f"n = {fit.n:.4g} \u00b1 {fit.n_err:.2g}")
-    console.print(f"a = {fit.a:.4g} \u00b1 {fit.a_err:.2g} W m^-2 K^-(1+n)  (correlation with n {fit.correlation:.3f})")
-    console.print(f"\u03c7\u00b2/dof = {fit.chi2_per_dof:.3g}; errors from the {fit.errors_from}")
+    for line in power_law_lines(fit):
+        console.print(line)
+
+
+#: Why an error or a correlation is not a number, in words (a NaN never reaches the user alone).
+NO_ERROR = "error not determined: the fit could not estimate its covariance"
+
+
+def power_law_lines(fit: Any) -> list[str]:
+    """The text of ``fit power-law``: a, n with their errors, correlation and chi^2/dof, each non-finite number
+    replaced by a sentence that says why."""
+    used = f"T <= {fit.t_max:g} K" if math.isfinite(fit.t_max) else "all temperatures"
+    lines = [f"G = a T^n on {int(fit.used.sum())} of {fit.used.size} points ({used})"]
+    n_err = f" \u00b1 {fit.n_err:.2g}" if math.isfinite(fit.n_err) else f" ({NO_ERROR})"
+    lines.append(f"n = {fit.n:.4g}{n_err}")
+    a_err = f" \u00b1 {fit.a_err:.2g}" if math.isfinite(fit.a_err) else f" ({NO_ERROR})"
+    if math.isfinite(fit.correlation):
+        correlation = f"correlation with n {fit.correlation:.3f}"
+    elif math.isfinite(fit.a_err) and math.isfinite(fit.n_err):
+        correlation = "correlation with n not defined: an error is zero (the points lie on the power law)"
+    else:
+        correlation = "correlation with n not determined"
+    lines.append(f"a = {fit.a:.4g}{a_err} W m^-2 K^-(1+n)  ({correlation})")
+    if math.isfinite(fit.chi2_per_dof):
+        lines.append(f"\u03c7\u00b2/dof = {fit.chi2_per_dof:.3g}; errors from the {fit.errors_from}")
+    else:
+        lines.append(f"\u03c7\u00b2/dof not defined (no degree of freedom left); errors from the {fit.errors_from}")
+    return lines
 
 
 def inelastic_command(

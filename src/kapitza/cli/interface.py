@@ -22,22 +22,9 @@ interface_app = typer.Typer(
 def _crystal(text: str) -> Any:
     """A crystal on the command line: a structure file, a name ASE knows ("Al"), or NAME:STRUCTURE:a=..,c=..
     for ``ase.build.bulk`` (lengths in A), e.g. ``GaN:wurtzite:a=3.18092,c=5.19443``."""
-    if Path(text).is_file() or ":" not in text:
-        return text
-    parts = text.split(":")
-    if len(parts) != 3:
-        raise InputError(f"crystal {text!r}: expected a file, a name, or NAME:STRUCTURE:a=...,c=... (A)")
-    name, structure, numbers = parts
-    spec: dict[str, Any] = {"name": name, "crystalstructure": structure}
-    for item in filter(None, numbers.split(",")):
-        key, _, value = item.partition("=")
-        if key not in ("a", "b", "c", "alpha", "u") or not value:
-            raise InputError(f"crystal {text!r}: {item!r} is not a=..., c=..., alpha=... or u=...")
-        try:
-            spec[key] = float(value)
-        except ValueError:
-            raise InputError(f"crystal {text!r}: {value!r} is not a number") from None
-    return spec
+    from ..atomistic.bulk import parse_crystal_text
+
+    return parse_crystal_text(text)
 
 
 def _pair(text: str, what: str) -> tuple[int, int]:
@@ -68,7 +55,14 @@ def build_command(
     crystal_a: Annotated[str, typer.Argument(help="Side A (bottom): a structure file, a name, or NAME:STRUCTURE:a=..")],
     crystal_b: Annotated[str, typer.Argument(help="Side B (top), as side A.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="The structure file to write (.extxyz).")],
-    normal: Annotated[str, typer.Option(help="Interface normal, Miller indices of each crystal's cell.")] = "001",
+    normal: Annotated[
+        str,
+        typer.Option(
+            help="Interface plane: Miller indices (hkl) in each crystal's CONVENTIONAL cell (cubic for fcc, bcc, "
+            "diamond; hexagonal for hexagonal and rhombohedral crystals: 001 = (0001)). A primitive cell "
+            "(NAME:fcc:a=.., a primitive CIF) is expanded to its conventional cell first."
+        ),
+    ] = "001",
     cells: Annotated[str, typer.Option(help="Periods of each crystal along the normal, NAxNB.")] = "6x6",
     max_strain: Annotated[float, typer.Option(help="Largest in-plane strain accepted (0.02 = 2 %).")] = 0.02,
     strain_on: Annotated[str, typer.Option(help="Who carries the strain: a, b or both.")] = "both",
@@ -92,8 +86,9 @@ def build_command(
 ) -> None:
     """Stack crystal B on crystal A along NORMAL with the smallest common lateral cell within --max-strain.
 
-    The strain each side carries, the matching supercells and the atom count are printed; the file has tags
-    1 (side A) and 2 (side B) and the masses, ready for 'kapitza agf --structure FILE --pair FILE'.
+    The plane each side shows (Miller indices of its conventional cell), the directions of the common cell's
+    in-plane vectors, the strain each side carries and the atom count are printed; the file has tags 1 (side A)
+    and 2 (side B) and the masses, ready for 'kapitza agf --structure FILE --pair FILE'.
     """
     from ..atomistic.stacking import stack_crystals
     from ..atomistic.structure_file import write_structure
@@ -129,9 +124,30 @@ def build_command(
     else:
         console = Console()
         console.print(f"{len(structure.atoms)} atoms, cells {structure.cells[0]} + {structure.cells[1]} along z")
+        for line in _plane_lines(d):
+            console.print(line, highlight=False, soft_wrap=True)
         for key in sorted(d):
             console.print(f"  {key}: {d[key]}", highlight=False, soft_wrap=True)
     Console(stderr=True).print(f"written: {out}", highlight=False, soft_wrap=True)
+
+
+def _plane_lines(d: Any) -> list[str]:
+    """One line per side: its plane and in-plane directions in its conventional cell, and its in-plane strain."""
+    from ..atomistic.stacking import miller_text
+
+    out = []
+    for k, side in enumerate("AB"):
+        a, b, c, alpha, beta, gamma = d["conventional_cells"][k]
+        grown = d["expanded_cells"][k]
+        u, v = (f"[{miller_text(x)}]" for x in d["in_plane_directions"][k])
+        origin = f"the primitive cell given, expanded {grown}x" if grown > 1 else "as given"
+        strains = " and ".join(f"{100 * e:+.3g} %" for e in d["principal_strains"][k])
+        out.append(
+            f"side {side} ({d['ab'[k]]}): plane ({miller_text(d['planes'][k])}), in-plane {u} x {v}, in its "
+            f"conventional cell (a, b, c = {a:.5g}, {b:.5g}, {c:.5g} A; {alpha:.4g}, {beta:.4g}, {gamma:.4g} deg; "
+            f"{origin}); principal in-plane strains {strains} (< 0: compressed)"
+        )
+    return out
 
 
 @interface_app.command("show")

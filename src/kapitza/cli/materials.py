@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -11,6 +12,7 @@ from rich.table import Table
 
 from ..materials import Material, get_material, list_materials, material_template
 from ..units import AMU, GPA
+from .common import CALCULATOR_HELP, CRYSTAL_HELP, progress_bar, structure_lines
 
 materials_app = typer.Typer(
     help="The materials database: list it, show one material with its sources, or write a template file."
@@ -78,9 +80,28 @@ def list_command(ctx: typer.Context) -> None:
 
 
 @materials_app.command("show")
-def show_command(name: Annotated[str, typer.Argument(help="Material name, alias or .toml file.")]) -> None:
+def show_command(
+    name: Annotated[
+        str, typer.Argument(help=f"Material name, alias or .toml file; with --calculator any crystal: {CRYSTAL_HELP}.")
+    ],
+    calculator: Annotated[
+        str | None,
+        typer.Option(
+            help="Derive the record from the crystal's phonons (density, sound speeds, Debye temperature, heat "
+            f"capacity, lattice constant). {CALCULATOR_HELP}"
+        ),
+    ] = None,
+) -> None:
     """Show one material: every value with its unit and source, elastic constants included."""
-    m = get_material(name)
+    found = None
+    if calculator is None:
+        m = get_material(name)
+    else:
+        from ..phonons.from_structure import crystal_phonons
+
+        with progress_bar(sys.stderr.isatty()) as progress:  # no bar in pipes and logs
+            found = crystal_phonons(name, calculator, progress=progress)
+        m = found.material
     console = Console()
     title = m.name + (f" ({m.description})" if m.description else "")
     table = Table(title=escape(title))
@@ -107,6 +128,16 @@ def show_command(name: Annotated[str, typer.Argument(help="Material name, alias 
         console.print(f"values hold at {m.temperature:g} K")
     if m.sound_speed_average:
         console.print(f"sound speeds: {escape(m.sound_speed_average)}")
+    if found is not None:
+        for line in structure_lines(found):
+            console.print(line, markup=False, highlight=False, soft_wrap=True)
+        console.print(
+            f"from: derived from {found.calculator_description} phonons of {found.structure}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        return
     if m.notes:
         console.print(f"notes: {escape(m.notes)}")
     console.print(f"from: {escape(_origin(m))}")

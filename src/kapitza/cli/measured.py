@@ -15,6 +15,7 @@ from ..errors import InputError
 from ..io.results import dumps
 from ..literature import CREDIT, DEFAULT_WINDOW, Measurements, measurements_for
 from ..materials import get_material
+from ..prediction.bounds import BoundCheck, check_bounds
 from ..units import MW_PER_M2K
 from .common import parse_temperatures
 
@@ -36,7 +37,15 @@ def _thickness_json(value: float) -> float | None:
     return None if math.isnan(value) else float(f"{value * 1e9:.12g}")
 
 
-def _row_dict(rows: Measurements, i: int) -> dict[str, Any]:
+def _bound_json(check: BoundCheck, i: int) -> float | str | None:
+    """The row's bound in W m^-2 K^-1: a number, "inf" (the pair has none), or None (not checked)."""
+    value = float(check.bound[i])
+    if math.isnan(value):
+        return None
+    return value if math.isfinite(value) else "inf"
+
+
+def _row_dict(rows: Measurements, check: BoundCheck, i: int) -> dict[str, Any]:
     return {
         "temperature_k": float(rows.temperature[i]),
         "conductance_w_m2k": float(rows.conductance[i]),
@@ -51,7 +60,31 @@ def _row_dict(rows: Measurements, i: int) -> dict[str, Any]:
         "reference_authors": rows.reference_authors[i],
         "reference_journal": rows.reference_journal[i],
         "reference_doi": rows.reference_doi[i],
+        "upper_bound_w_m2k": _bound_json(check, i),
+        "above_bound": bool(check.above[i]),
+        "bound_note": check.reason[i],
     }
+
+
+def _bound_cell(check: BoundCheck, i: int) -> str:
+    """The "vs bound" cell: how far above the bound a flagged row is, the bound otherwise, "n/c" unchecked."""
+    if check.above[i]:
+        return f"{check.ratio[i]:.3g}x bound"
+    if check.checked[i]:
+        return f"{check.bound[i] / MW_PER_M2K:.3g}"
+    return "n/c"
+
+
+def bound_lines(check: BoundCheck) -> list[str]:
+    """The sentences under the table: the flagged rows with the reason, and why rows were not checked (n/c)."""
+    lines = list(check.summary())
+    if check.above.any():
+        lines[0] += (
+            " (the bound: each side's phonons and a metal's electrons at their Sharvin limit, in the four-point form "
+            "measurements obey; docs/physics/validation.md). Flagged, not removed: the rows are the source's; "
+            "kapitza validate and the empirical model leave them out."
+        )
+    return lines
 
 
 def measured_command(
@@ -78,7 +111,11 @@ def measured_command(
         ),
     ] = False,
 ) -> None:
-    """List the measured conductances of the interface A/B (either order) in the shipped compilation."""
+    """List the measured conductances of the interface A/B (either order) in the shipped compilation.
+
+    Each row is checked against the physical upper bound of A/B at its temperature (the most its carriers can
+    conduct, docs/physics/validation.md): a row above it is marked, with the reason, and kept.
+    """
     if not (math.isfinite(window) and 0 <= window < 1):
         raise InputError(f"--window must be a fraction in [0, 1), got {window:g}")
     first, second = get_material(material_a).name, get_material(material_b).name
@@ -86,6 +123,7 @@ def measured_command(
     every = measurements_for(first, second, temperature=wanted, window=window, interlayers=True)
     rows = every if interlayers else every.select(~every.interlayer)
     hidden = len(every) - len(rows)
+    check = check_bounds(rows)
     near = "" if wanted is None else " near " + ", ".join(f"{float(t):g}" for t in wanted) + " K"
     if as_json:
         payload = {
@@ -95,7 +133,9 @@ def measured_command(
             "interlayers": interlayers,
             "interlayer_rows_left_out": hidden,
             "source": CREDIT,
-            "measurements": [_row_dict(rows, i) for i in range(len(rows))],
+            "bound_margin": check.margin,
+            "rows_above_bound": int(check.above.sum()),
+            "measurements": [_row_dict(rows, check, i) for i in range(len(rows))],
         }
         typer.echo(dumps(payload))
         return
@@ -121,6 +161,7 @@ def measured_command(
     table.add_column("film\nnm", justify="right")
     table.add_column("notes")
     table.add_column("ref", justify="right")
+    table.add_column("bound\nMW m\u207b\u00b2 K\u207b\u00b9", justify="right")
     numbers: dict[str, int] = {}
     for i in order:
         ref = numbers.setdefault(rows.reference_id[i], len(numbers) + 1)
@@ -133,11 +174,14 @@ def measured_command(
             _thickness_nm(float(rows.film_thickness[i])),
             escape(rows.notes[i]),
             f"[{ref}]",
+            _bound_cell(check, i),
         )
     console.print(table)
     first_row = {rid: int(np.flatnonzero(np.array(rows.reference_id) == rid)[0]) for rid in numbers}
     for rid, n in numbers.items():
         console.print(f"\\[{n}] {escape(_reference(rows, first_row[rid]))}")
+    for line in bound_lines(check):
+        console.print(escape(line))
     if more:
         console.print(escape(more[2:]))
     console.print(escape(CREDIT))

@@ -1,4 +1,5 @@
-"""``kapitza phonons``: full-dispersion phonons of one crystal (from a potential or a phonopy file)."""
+"""``kapitza phonons``: full-dispersion phonons of one crystal (from a potential, a phonopy file, or its structure
+with a calculator)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from ..phonons.full_dispersion import DEFAULT_MESH, FullDispersionSpectrum, full
 from ..phonons.harmonic import HarmonicCrystal
 from ..phonons.modes import DEFAULT_MAX_MEMORY_GB, DEFAULT_WIDTH, check_mesh, check_width, mesh_numbers
 from ..units import MW_PER_M2K, rad_s_to_thz
-from .common import check_output, progress_bar
+from .common import CALCULATOR_HELP, CRYSTAL_HELP, check_output, progress_bar, structure_document, structure_lines
 
 #: Special points reported in the table for fcc lattices (reduced coordinates of the primitive basis).
 FCC_REPORT = {"Γ": (0.0, 0.0, 0.0), "X": (0.5, 0.5, 0.0), "L": (0.5, 0.5, 0.5)}
@@ -67,12 +68,17 @@ def _table(doc: dict[str, Any]) -> Table:
 
 def phonons_command(
     material: Annotated[
-        str, typer.Argument(help="Material (Si, Ge, C, Al, Cu, Ag, Au, Pt, Pb), or a name for --phonopy-file.")
+        str,
+        typer.Argument(
+            help="Material (Si, Ge, C, Al, Cu, Ag, Au, Pt, Pb), or a name for --phonopy-file; with --calculator "
+            f"any crystal: {CRYSTAL_HELP}"
+        ),
     ],
     potential: Annotated[
         str | None,
         typer.Option(help="sw, tersoff, tersoff-lammps, emt or meam-lammps; default: the material's default."),
     ] = None,
+    calculator: Annotated[str | None, typer.Option(help=CALCULATOR_HELP)] = None,
     phonopy_file: Annotated[
         Path | None,
         typer.Option(
@@ -110,11 +116,23 @@ def phonons_command(
         raise InputError("--convergence works with potentials; for a phonopy file compare --mesh values by hand")
     if potential is not None and phonopy_file is not None:
         raise InputError("--potential and --phonopy-file exclude each other: the file's force constants are used")
+    if calculator is not None and (potential is not None or phonopy_file is not None or convergence):
+        raise InputError(
+            "--calculator builds the crystal from its structure: leave out --potential, --phonopy-file and "
+            "--convergence (for the convergence of a calculator's crystal compare --mesh values by hand)"
+        )
+    found = None
     with progress_bar(not quiet) as progress:
-        try:
-            crystal = harmonic_crystal(material, potential, phonopy_file, progress=progress)
-        except InputError as exc:  # name the option as it is typed here
-            raise InputError(str(exc).replace("phonopy_file=...", "--phonopy-file PATH")) from None
+        if calculator is not None:
+            from ..phonons.from_structure import crystal_phonons
+
+            found = crystal_phonons(material, calculator, progress=progress)
+            crystal = found.crystal
+        else:
+            try:
+                crystal = harmonic_crystal(material, potential, phonopy_file, progress=progress)
+            except InputError as exc:  # name the option as it is typed here
+                raise InputError(str(exc).replace("phonopy_file=...", "--phonopy-file PATH")) from None
         spectrum = full_dispersion_spectrum(
             crystal, normal=normal, mesh=mesh, width=width, progress=progress, max_memory_gb=max_memory_gb
         )
@@ -124,6 +142,8 @@ def phonons_command(
 
             table = convergence_table(material, potential, normal, progress=progress)
     doc = _report(crystal, spectrum)
+    if found is not None:
+        doc["structure"] = structure_document(found)
     if table is not None:
         doc["convergence"] = {
             "quantity": "radiation conductance (all channels transmit), W m^-2 K^-1",
@@ -137,6 +157,9 @@ def phonons_command(
     else:
         console = Console()
         console.print(_table(doc))
+        if found is not None:
+            for line in structure_lines(found):
+                console.print(line, markup=False, highlight=False, soft_wrap=True)
         if table is not None:
             conv = Table(
                 title=f"convergence: radiation conductance of {table.material} at {table.temperature:g} K (MW m⁻² K⁻¹)"
@@ -152,7 +175,9 @@ def phonons_command(
         from ..plotting.phonons import dispersion_figure
 
         debye, density = None, None
-        if phonopy_file is None:
+        if found is not None:
+            debye, density = debye_spectrum(found.material), found.material.number_density
+        elif phonopy_file is None:
             from ..materials import get_material
 
             m = get_material(material)

@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ..errors import InputError
 from ..io import atomic_write_text
 from ..io.results import dumps
 from ..landauer import MAX_TEMPERATURES
@@ -41,9 +42,20 @@ from ..prediction import (
 )
 from ..prediction.empirical import empirical_document, empirical_or_reason
 from ..prediction.interface import ELECTRON_PHONON_REFERENCE, ELECTRONIC_DMM_REFERENCE
-from ..prediction.report import comparison_plot_temperatures, conductivity_gaps, plot_temperatures
+from ..prediction.mlip_band import band_line, calculator_band
+from ..prediction.report import HeliumRange, comparison_plot_temperatures, conductivity_gaps, plot_temperatures
 from ..units import M2K_PER_GW, MW_PER_M2K, NANOMETRE, rad_s_to_thz
-from .common import check_output, parse_inelastic, parse_potential, parse_temperatures, progress_bar
+from .common import (
+    CALCULATOR_HELP,
+    CRYSTAL_HELP,
+    check_output,
+    parse_inelastic,
+    parse_potential,
+    parse_temperatures,
+    progress_bar,
+    structure_document,
+    structure_lines,
+)
 
 #: How this command spells the options of :class:`kapitza.prediction.Settings` in its messages.
 _OPTION_NAMES = {"phonopy_files": "--phonopy1/--phonopy2", "inelastic": "--inelastic"}
@@ -278,10 +290,18 @@ def measured_line(rows: Measurements, m1: Material, m2: Material, window: float 
     g_range = _fmt(g_lo, MW_PER_M2K) if g_lo == g_hi else f"{_fmt(g_lo, MW_PER_M2K)}-{_fmt(g_hi, MW_PER_M2K)}"
     values = "value" if info["count"] == 1 else "values"
     papers = "paper" if info["papers"] == 1 else "papers"
+    n_above = info["above_physical_bound"]
+    one = info["count"] == 1
+    above = (
+        f"; {'it lies' if one else f'{n_above} of them lie'} above the physical upper bound of the pair (no physics "
+        f"allows such a value; kapitza validate leaves {'it' if one else 'them'} out)"
+        if n_above
+        else ""
+    )
     return (
         f"measured (within {100 * window:g} % of the requested temperatures): {info['count']} {values} from "
         f"{info['papers']} {papers}, {span}, G = {g_range} MW m\u207b\u00b2 K\u207b\u00b9, "
-        f"methods: {', '.join(info['methods'])} (kapitza measured {m1.name} {m2.name} lists them)"
+        f"methods: {', '.join(info['methods'])} (kapitza measured {m1.name} {m2.name} lists them){above}"
     )
 
 
@@ -293,6 +313,31 @@ def above_limit_line(found: RadiationLimitCheck) -> str:
         f"temperature{worst}: elastic phonon scattering cannot carry that much heat, inelastic scattering can; "
         "see --inelastic (tau_inel = A T^q \u03c9^m)"
     )
+
+
+def render_helium_range(helium: HeliumRange) -> Table:
+    """The expected range of a solid/helium interface: R and R T^3 of the DMM (low end) and the AMM (high end)."""
+    table = Table(
+        title=f"{helium.solid}/{helium.fluid}: expected range, from the DMM (diffuse scattering: lowest R) to the "
+        "AMM (a clean, specular surface: highest R)"
+    )
+    table.add_column("T (K)", justify="right")
+    for header in ("R DMM", "R AMM"):
+        table.add_column(f"{header} (m\u00b2 K GW\u207b\u00b9)", justify="right")
+    for header in ("R T\u00b3 DMM", "R T\u00b3 AMM"):
+        table.add_column(f"{header} (m\u00b2 K\u2074 W\u207b\u00b9)", justify="right")
+    r_dmm, r_amm = helium.resistance_dmm, helium.resistance_amm
+    rt3_dmm, rt3_amm = helium.resistance_t3("dmm"), helium.resistance_t3("amm")
+    for i, t in enumerate(helium.temperature):
+        cubed = [_fmt(r[i], 1.0) if t > 0 else "n/a (T = 0)" for r in (rt3_dmm, rt3_amm)]
+        table.add_row(f"{t:g}", _fmt(r_dmm[i], M2K_PER_GW), _fmt(r_amm[i], M2K_PER_GW), *cubed)
+    return table
+
+
+def helium_line(helium: HeliumRange, measured: bool) -> str:
+    """What measured solid/helium resistances do against the AMM-DMM range, with the sources (their abstracts)."""
+    none = "" if measured else f"no measured value of {helium.solid}/{helium.fluid} in the shipped compilation; "
+    return f"expected range: {none}{helium.text}"
 
 
 def render_shares(found: ConductanceShares, model: str, side1: str) -> list[Table]:
@@ -384,8 +429,14 @@ def to_csv(results: list[ConductanceResult], parts: ElectronicParts | None = Non
 
 
 def predict_command(
-    side1: Annotated[str, typer.Argument(help="Incident material (heat comes from here): name, alias or .toml file.")],
-    side2: Annotated[str, typer.Argument(help="Receiving material.")],
+    side1: Annotated[
+        str,
+        typer.Argument(
+            help="Incident material (heat comes from here): name, alias or .toml file; with --calculator "
+            f"{CRYSTAL_HELP}."
+        ),
+    ],
+    side2: Annotated[str, typer.Argument(help="Receiving material, as SIDE1.")],
     temperature: Annotated[
         str | None,
         typer.Option(
@@ -419,9 +470,12 @@ def predict_command(
         ),
     ] = None,
     dispersion: Annotated[
-        str,
-        typer.Option(help="Bulk phonons: 'debye' (database sound speeds) or 'phonopy' (full dispersion)."),
-    ] = "debye",
+        str | None,
+        typer.Option(
+            help="Bulk phonons: 'debye' (database sound speeds; the default) or 'phonopy' (full dispersion; the "
+            "default with --calculator)."
+        ),
+    ] = None,
     potential: Annotated[
         str | None,
         typer.Option(
@@ -429,8 +483,19 @@ def predict_command(
             "'meam-lammps') or one per side, 'emt,sw'. Default: each material's own."
         ),
     ] = None,
+    calculator: Annotated[
+        str | None,
+        typer.Option(
+            help=f"Full dispersion of both sides from their structures. {CALCULATOR_HELP} The DMM and the radiation "
+            "limit run on the derived spectra; a database metal keeps its electron data."
+        ),
+    ] = None,
     normal: Annotated[
-        str | None, typer.Option(help="Full dispersion: interface normal, '001' (default), '111', '1,1,0'.")
+        str | None,
+        typer.Option(
+            help="Full dispersion: interface normal, '001' (default), '111', '1,1,0' (Cartesian axes of the cell: "
+            "the cube axes of a cubic crystal, [0001] of a hexagonal one)."
+        ),
     ] = None,
     mesh: Annotated[
         int | None, typer.Option(help="Full dispersion: Brillouin-zone mesh N (N^3, Gamma-centred; default 24).")
@@ -466,14 +531,18 @@ def predict_command(
     ] = False,
 ) -> None:
     """Thermal boundary conductance, resistance and Kapitza lengths of SIDE1 -> SIDE2."""
-    m1, m2 = get_material(side1), get_material(side2)
-    temps = parse_temperatures(temperature) if temperature is not None else default_temperatures(m1, m2)
+    if calculator is None:
+        m1, m2 = get_material(side1), get_material(side2)
+    temps = parse_temperatures(temperature) if temperature is not None else None
+    if dispersion is None:
+        dispersion = "phonopy" if calculator is not None else "debye"
     settings = Settings(  # the library validates every option; its messages spell them as typed here
         cutoff=cutoff,
         statistics=statistics,
         inelastic=parse_inelastic(inelastic),
         dispersion="phonopy" if compare_debye else dispersion,
         potential=parse_potential(potential),
+        calculator=calculator,
         normal=normal,
         mesh=mesh,
         width=width,
@@ -487,23 +556,42 @@ def predict_command(
     if plot_path is not None:
         check_output(plot_path, (".png", ".pdf", ".svg"), "--plot")
     full_dispersion = settings.dispersion == "phonopy"
+    crystals = None
+    if calculator is not None:
+        if compare_debye:
+            raise InputError(
+                "--compare-debye compares with the database's Debye spectra of database materials; leave out "
+                "--calculator (or compare the record's Debye numbers with kapitza materials show --calculator)"
+            )
+        with progress_bar(sys.stderr.isatty()) as progress:  # no bar in pipes and logs
+            crystals = structure_sides(side1, side2, calculator, progress)
+        m1, m2 = crystals[0].material, crystals[1].material
+    if temps is None:
+        temps = default_temperatures(m1, m2)
     if compare_debye:
         with progress_bar(sys.stderr.isatty()) as progress:  # no bar in pipes and logs
             sides = build_spectra(m1, m2, settings, progress=progress)
         _print_comparison(m1, m2, sides, temps, models, settings.options(), as_json, plot_path)
         return
+    sides = (m1, m2) if crystals is None else crystals
     with progress_bar(full_dispersion and sys.stderr.isatty()) as progress:  # no bar in pipes and logs
-        found = predict_interface(m1, m2, temps, models, settings=settings, progress=progress)
+        found = predict_interface(sides[0], sides[1], temps, models, settings=settings, progress=progress)
     origins = (material_origin(m1, side1), material_origin(m2, side2))
     estimate, why_not = empirical_or_reason(m1, m2, temps) if empirical else (None, None)
     results = list(found.results)
     if as_json:
         doc = found.to_dict()
+        if crystals is not None:
+            doc["crystals"] = [structure_document(c) for c in crystals]
+            band = calculator_band(str(settings.calculator))
+            doc["band"] = None if band is None else {"factor": band.factor, "rows": band.rows, "source": band.source}
         if empirical:
             doc["empirical"] = empirical_document(estimate, why_not)
         typer.echo(dumps(doc))
     else:
         _print_story(found, origins)
+        if crystals is not None:
+            _print_crystals(crystals, str(settings.calculator))
         if empirical:
             Console(width=10_000).print(empirical_line(estimate, why_not), markup=False, highlight=False)
     if csv_path is not None:
@@ -525,6 +613,25 @@ def predict_command(
         for label, path in (("CSV", csv_path), ("plot", plot_path)):
             if path is not None:
                 Console(stderr=True).print(f"{label} written to {path}")
+
+
+def structure_sides(side1: str, side2: str, calculator: str, progress: Any) -> tuple[Any, Any]:
+    """Both sides built from their structures with one calculator source (its factory called once)."""
+    from ..atomistic.calculators import calculator_source
+    from ..phonons.from_structure import crystal_phonons
+
+    source = calculator_source(calculator)
+    return crystal_phonons(side1, source, progress=progress), crystal_phonons(side2, source, progress=progress)
+
+
+def _print_crystals(crystals: tuple[Any, Any], calculator: str) -> None:
+    """Under the story: each crystal's relaxation and record, then the stated band of the calculator."""
+    console = Console(width=10_000)
+    for crystal in crystals:
+        for line in structure_lines(crystal):
+            console.print(line, markup=False, highlight=False, soft_wrap=True)
+    console.print(f"phonons from {crystals[0].calculator_description}", markup=False, highlight=False)
+    console.print(band_line(calculator), markup=False, highlight=False)
 
 
 def empirical_line(estimate: EmpiricalEstimate | None, why_not: str | None) -> str:
@@ -580,6 +687,9 @@ def _print_story(found: InterfacePrediction, origins: tuple[str, str]) -> None:
             f"{lead} {found.interlayer_rows} measured with a layer between {m1.name} and {m2.name} (another "
             f"interface, not compared here: kapitza measured {m1.name} {m2.name} --interlayers)"
         )
+    if found.helium is not None:
+        console.print(render_helium_range(found.helium))
+        say(helium_line(found.helium, rows is not None))
     for note in found.notes:
         say(f"note: {note}")
 

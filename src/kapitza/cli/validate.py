@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 from typing import Annotated, Any
 
+import numpy as np
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -15,11 +16,13 @@ from ..errors import InputError
 from ..io.results import dumps
 from ..literature import CREDIT
 from ..phonons.debye import DEFAULT_CUTOFF
+from ..prediction.bounds import MARGIN
 from ..prediction.empirical import empirical_validation
 from ..prediction.registry import default_models, get_model
 from ..prediction.settings import Settings
-from ..prediction.validation import DEFAULT_MODELS, ValidationTable, validation_table
+from ..prediction.validation import DEFAULT_MODELS, ValidationTable, flagged_groups, validation_table
 from ..prediction.validation_stats import GROUPS, ValidationStatistics, validation_statistics
+from ..units import MW_PER_M2K
 from .common import check_output
 from .predict import option_name
 
@@ -41,6 +44,73 @@ def _number(value: float, fmt: str) -> str:
     return "-" if math.isnan(value) else format(value, fmt)
 
 
+def _flagged_rows(table: ValidationTable) -> list[dict[str, Any]]:
+    """The rows above the physical upper bound, SI, in the table's order (the JSON's ``above_bound``)."""
+    rows = []
+    for i in map(int, np.flatnonzero(table.flagged)):
+        rows.append(
+            {
+                "side1": table.side1[i],
+                "side2": table.side2[i],
+                "temperature_k": float(table.temperature[i]),
+                "conductance_w_m2k": float(table.measured[i]),
+                "bound_w_m2k": float(table.bound[i]),  # type: ignore[index]
+                "paper": table.paper[i],
+                "reason": table.bound_note[i] if table.bound_note else "",
+            }
+        )
+    return rows
+
+
+def _span(low: float, high: float, fmt: str) -> str:
+    return format(low, fmt) if low == high else f"{format(low, fmt)}-{format(high, fmt)}"
+
+
+def flagged_lines(table: ValidationTable) -> list[str]:
+    """One line per pair (and paper) of rows above the physical upper bound: the rows, their range and ratio."""
+    lines = []
+    for group in flagged_groups(table):
+        g = (_conductance(group.measured[0]), _conductance(group.measured[1]))
+        who = group.authors or f"compilation reference {group.paper}"
+        lines.append(
+            f"  {group.side1}/{group.side2}, {group.rows} row{'' if group.rows == 1 else 's'} ({who}), "
+            f"{_span(*group.temperature, 'g')} K: {g[0] if g[0] == g[1] else f'{g[0]}-{g[1]}'} "
+            f"MW m\u207b\u00b2 K\u207b\u00b9, {_span(*group.ratio, '.3g')} times the bound "
+            f"(kapitza measured {group.side1} {group.side2} lists them)"
+        )
+    return lines
+
+
+def _conductance(value: float) -> str:
+    """A conductance in MW m^-2 K^-1 for a sentence: thousands separated, 4 significant digits below 10,000."""
+    mw = value / MW_PER_M2K
+    return f"{mw:,.0f}" if mw >= 1e4 else f"{mw:.4g}"
+
+
+def bound_lines(table: ValidationTable, stats: ValidationStatistics) -> list[str]:
+    """What the physical-bound check did: the flagged rows (left out of every statistic) and the rows not checked."""
+    flagged = int(stats.flagged[0])  # type: ignore[index]
+    lines = []
+    if flagged:
+        lines.append(
+            f"{flagged} measured row{'' if flagged == 1 else 's'} lie above the physical upper bound of their "
+            f"interface (more than {MARGIN:g} times the most its carriers can conduct; docs/physics/validation.md) "
+            "and are left out of every statistic above and of the plot; the rows stay in the compilation:"
+        )
+        lines += flagged_lines(table)
+    else:
+        lines.append("no measured row lies above the physical upper bound of its interface")
+    unchecked = sum(stats.not_checked.values())  # type: ignore[union-attr]
+    if unchecked:
+        counts = sorted(stats.not_checked.items(), key=lambda item: -item[1])  # type: ignore[union-attr]
+        why = "; ".join(f"{n} row{'' if n == 1 else 's'}: {reason}" for reason, n in counts)
+        lines.append(
+            f"{unchecked} rows not checked against the bound, scored as they are (where the two sides may carry "
+            f"equal heat, a measured conductance has no upper bound): {why}"
+        )
+    return lines
+
+
 def _document(table: ValidationTable, stats: ValidationStatistics, basis: str) -> dict[str, Any]:
     per_model: dict[str, Any] = {}
     for model in stats.models:
@@ -53,11 +123,17 @@ def _document(table: ValidationTable, stats: ValidationStatistics, basis: str) -
         "statistics": per_model,
         "without_prediction": {b: {m: dict(r) for m, r in stats.missing[b].items()} for b in stats.bases},
         "phonon_only_rows": dict(stats.phonon_only),
+        "above_bound": _flagged_rows(table),
+        "above_bound_rows": {g: int(n) for g, n in zip(stats.groups, stats.flagged)},  # type: ignore[arg-type]
+        "bound_margin": MARGIN,
+        "not_checked_against_bound": dict(stats.not_checked),  # type: ignore[arg-type]
         "definitions": {
             "ratio": "predicted / measured conductance",
             "within_2": "share (0..1) of rows with 0.5 <= ratio <= 2",
             "median_abs_log10": "median of |log10 ratio|",
             "predicted": MEANING["predicted"],
+            "above_bound": "rows above bound_margin times the physical upper bound of their interface (prediction."
+            "bounds): left out of every statistic; rows_in_table counts the rows scored",
         },
         "source": CREDIT,
     }
@@ -168,6 +244,8 @@ def validate_command(
         console.print(_render(stats, basis))
         for line in _missing_lines(stats, basis):
             console.print(escape(line))
+        for line in bound_lines(table, stats):
+            console.print(escape(line))
         console.print(escape(MEANING[basis]))
         console.print(
             escape(
@@ -187,6 +265,6 @@ def validate_command(
     if plot_path is not None:
         from ..plotting.validation import validation_figure
 
-        validation_figure(table, plot_path, statistics=stats, basis=basis)
+        validation_figure(table.select(~table.flagged), plot_path, statistics=stats, basis=basis)
         if not as_json:
             Console(stderr=True).print(f"plot written to {escape(str(plot_path))}")

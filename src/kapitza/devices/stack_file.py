@@ -84,13 +84,44 @@ def _number(value: Any, where: str, unit: str) -> float:
 
 
 def _beside(spec: str, folder: Path, where: str, allow_outside: bool) -> str:
-    """A material file named relative to the stack file ("mine.toml" or "mine.toml:Name") is read from its folder."""
-    path_part = spec.rsplit(":", 1)[0] if ".toml:" in spec.lower() else spec
-    if path_part.lower().endswith(".toml"):
+    """A material file named relative to the stack file ("mine.toml" or "mine.toml:Name") is read from its folder;
+    any spec that names a file (:func:`kapitza.materials.database.material_file`) must lie at or below it."""
+    from ..materials.database import material_file
+
+    path_part = material_file(spec)
+    if path_part is not None:
         confined(path_part, folder, f"{where} material file", allow_outside)
-        if not os.path.isabs(path_part):
+        if not path_part.is_absolute():
             return str(folder / spec)
     return spec
+
+
+def _model_files(spec: str, folder: Path, where: str, allow_outside: bool) -> Any:
+    """A ``"MODEL:A/B"`` resistance whose sides name material files: the files read beside the stack file (and
+    confined to its folder, as every file it names), the source built from them; None for any other spec (the
+    model's database names included: :func:`kapitza.devices.sources.resistance_source` reads those)."""
+    from ..materials import get_material
+    from ..materials.database import material_file
+    from ..prediction import available_models
+    from .sources import PredictedResistance
+
+    model, sep, pair = spec.partition(":")
+    sides = pair.split("/")
+    if not sep or model.strip().lower() not in available_models() or len(sides) != 2:
+        return None
+    files = [material_file(side.strip()) for side in sides]
+    if all(f is None for f in files):
+        return None
+    materials = []
+    for side, path in zip(sides, files, strict=True):
+        if path is not None:
+            confined(path, folder, f"{where} material file", allow_outside)
+            side = side.strip() if path.is_absolute() else str(folder / side.strip())
+        try:
+            materials.append(get_material(side.strip()))
+        except InputError as exc:
+            raise InputError(f"{where}: {exc}") from None
+    return PredictedResistance(model.strip().lower(), materials[0], materials[1])
 
 
 def _layer(raw: Any, i: int, origin: str, folder: Path, allow_outside: bool) -> dict[str, Any]:
@@ -144,6 +175,9 @@ def _interface(raw: Any, i: int, origin: str, folder: Path, allow_outside: bool)
         return _number(spec, f"{where} resistance", "m^2 K W^-1")
     if not isinstance(spec, str):
         raise InputError(f"{where}: resistance must be a number or a string, got {spec!r}")
+    model = _model_files(spec.strip(), folder, where, allow_outside)
+    if model is not None:
+        return model
     path_part = spec.split("#", 1)[0].strip()
     if path_part.lower().endswith(".json"):
         confined(path_part, folder, f"{where} result file", allow_outside)

@@ -1,11 +1,15 @@
 """Where a file may name another file, and what an error may quote of a file.
 
-Two rules for files from users (issue 25):
+Two rules for files from users (issues 25 and 39):
 
-* A file that names other files (a stack file's material or result files, a run config's ``run_dir``, a
-  campaign's ``folder``) reaches only paths at or below its own folder: :func:`confined` resolves the name
-  (symlinks included) and refuses ``../``, absolute paths and symlinks that lead elsewhere, unless the user
-  allowed more on the command line (``--allow-outside``) or named the path there directly.
+* A file that names other files reaches only paths at or below its own folder: :func:`confined` resolves the
+  name (symlinks included) and refuses ``../``, absolute paths and symlinks that lead elsewhere, before anything
+  is opened, unless the user allowed more on the command line (``--allow-outside``) or named the path there
+  directly.  It is the one rule for every such name: a stack file's material and result files, a run config's
+  ``run_dir``, ``structure``, ``pair`` and the potential files of its ``pair_lines``, a campaign's ``folder``,
+  the potential files of a pair file (:mod:`kapitza.atomistic.forcefield`; there also a potential shipped with
+  LAMMPS by its bare name), an AGF config's input files and outputs, a thermoreflectance sample's materials,
+  the potential files of a saved force field (:func:`kapitza.load`).
 * An error about a bad line quotes at most a short, printable excerpt of a file the user named directly, never
   of a file reached through a symbolic link (a link to /etc/passwd must not print its lines): :func:`excerpt`.
 """
@@ -17,14 +21,18 @@ from pathlib import Path
 
 from ..errors import InputError
 
-__all__ = ["EXCERPT_CHARS", "confined", "excerpt", "read_ascii_text", "through_link"]
+__all__ = ["EXCERPT_CHARS", "confined", "excerpt", "is_file", "message_about", "read_ascii_text", "through_link"]
 
 #: Longest excerpt of a bad line quoted in an error message, characters.
 EXCERPT_CHARS = 24
 
 
 def confined(
-    path: str | os.PathLike[str], base: str | os.PathLike[str], what: str, allow_outside: bool = False
+    path: str | os.PathLike[str],
+    base: str | os.PathLike[str],
+    what: str,
+    allow_outside: bool = False,
+    hint: str = "give the path on the command line, or --allow-outside where offered",
 ) -> Path:
     """``path`` (relative to ``base`` unless absolute), refused unless it resolves to ``base`` or below.
 
@@ -38,6 +46,8 @@ def confined(
         How the message names the entry (e.g. ``"stack.toml: layer 2 material"``).
     allow_outside : bool
         True: no confinement (the user allowed it on the command line); the path is still joined to ``base``.
+    hint : str
+        What the user can do instead, the message's last words.
 
     Returns
     -------
@@ -49,6 +59,8 @@ def confined(
     InputError
         The path, with every symbolic link followed, lies outside ``base``.
     """
+    if "\0" in os.fspath(path):
+        raise InputError(f"{what} holds a NUL character; no file is named so")
     raw = Path(path)
     joined = raw if raw.is_absolute() else Path(base) / raw
     if allow_outside:
@@ -59,9 +71,18 @@ def confined(
         link = " (through a symbolic link)" if not raw.is_absolute() and ".." not in raw.parts else ""
         raise InputError(
             f"{what} {str(path)!r} leads outside {str(base) or '.'!r}{link}; a file may name only files at or "
-            "below its own folder (give the path on the command line, or --allow-outside where offered)"
+            f"below its own folder ({hint})"
         )
     return joined
+
+
+def is_file(path: str | os.PathLike[str]) -> bool:
+    """``Path(path).is_file()``, False also where the name itself is impossible (too long, a NUL character), which
+    raises OSError or ValueError there instead of answering."""
+    try:
+        return Path(path).is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def through_link(path: str | os.PathLike[str]) -> bool:
@@ -83,6 +104,26 @@ def excerpt(path: str | os.PathLike[str], text: str) -> str:
     if len(clean) > EXCERPT_CHARS:
         clean = clean[: EXCERPT_CHARS - 3] + "..."
     return repr(clean)
+
+
+#: Longest part of a parser's own message (ASE's, a TOML parser's) quoted in an error, characters.
+MESSAGE_CHARS = 120
+
+
+def message_about(path: str | os.PathLike[str], exc: BaseException) -> str:
+    """A third-party parser's message about ``path`` (``TypeName: text``), safe to print.
+
+    Such messages may quote the file (``invalid literal for int(): 'root:x:0:0:...'``): nothing of it is kept for
+    a file reached through a symbolic link, and otherwise only its first line, printable ASCII, cut to
+    :data:`MESSAGE_CHARS`.
+    """
+    if through_link(path):
+        return f"{type(exc).__name__} (its message is not quoted: the file is read through a symbolic link)"
+    lines = str(exc).strip().splitlines()
+    clean = "".join(c if " " <= c <= "~" else "?" for c in (lines[0] if lines else ""))
+    if len(clean) > MESSAGE_CHARS:
+        clean = clean[: MESSAGE_CHARS - 3] + "..."
+    return f"{type(exc).__name__}: {clean}" if clean else type(exc).__name__
 
 
 def read_ascii_text(path: Path, where: str, max_bytes: int, limit_text: str) -> str:

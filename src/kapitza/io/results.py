@@ -43,6 +43,7 @@ import numpy as np
 from .._version import __version__
 from ..errors import InputError
 from .atomic import atomic_write
+from .paths import is_file
 
 T = TypeVar("T")
 
@@ -300,7 +301,7 @@ def _value(value: Any, hint: Any) -> Any:
     text = hint if isinstance(hint, str) else str(hint)
     if isinstance(hint, type) and issubclass(hint, np.ndarray) or "NDArray" in text or "ndarray" in text:
         return _array(value, hint)
-    if isinstance(hint, type) and hint in _REGISTRY.values() and isinstance(value, dict):
+    if _is_dataclass_type(hint) and isinstance(value, dict):  # a result or a Material, Settings, ...
         return _from_dict(hint, value)
     if isinstance(hint, type) and issubclass(hint, Enum) and isinstance(value, str):
         return hint[value]
@@ -311,7 +312,11 @@ def _value(value: Any, hint: Any) -> Any:
         for option in (a for a in args if a is not type(None)):
             try:
                 return _value(value, option)
-            except (TypeError, ValueError, KeyError, InputError):
+            except InputError:
+                if _is_dataclass_type(option) and isinstance(value, dict):
+                    raise  # the nested object's own check refused it: not a reason to keep it as a plain dict
+                continue
+            except (TypeError, ValueError, KeyError):
                 continue
         return _number(value)
     if origin in (tuple, list) and isinstance(value, list):
@@ -332,6 +337,10 @@ def _value(value: Any, hint: Any) -> Any:
     return _number(value)
 
 
+def _is_dataclass_type(hint: Any) -> bool:
+    return isinstance(hint, type) and dataclasses.is_dataclass(hint)
+
+
 def _from_dict(
     cls: type, data: Mapping[str, Any], arrays: Mapping[str, np.ndarray] | None = None, prefix: str = ""
 ) -> Any:
@@ -345,7 +354,7 @@ def _from_dict(
         elif f.name in data:
             hint = hints.get(f.name, f.type)
             value = data[f.name]
-            if isinstance(hint, type) and hint in _REGISTRY.values() and isinstance(value, dict):
+            if _is_dataclass_type(hint) and isinstance(value, dict):
                 kwargs[f.name] = _from_dict(hint, value, arrays, prefix + f.name + ".")
             else:
                 kwargs[f.name] = _value(value, hint)
@@ -364,41 +373,158 @@ def load(path: str | os.PathLike) -> Any:
     -------
     object
         An instance of the result class named in the file (``kind``): arrays read-only again, the strings
-        ``"inf"``, ``"-inf"`` and ``"nan"`` numbers again, nested results rebuilt; built through the class's
-        constructor, so its own checks run.
+        ``"inf"``, ``"-inf"`` and ``"nan"`` numbers again, nested objects rebuilt; each built through its class's
+        constructor, nested ones included (a Material, the Settings, a ForceField), so their own checks run
+        (a ConductanceResult's finite G >= 0 and T >= 0, a Material's bounds, a ForceField's refusal of code).
+        Then the checks of a loaded file: no negative temperature anywhere, and the potential files
+        of a ForceField at or below the file's folder (or shipped with LAMMPS).
 
     Raises
     ------
     InputError
         A missing file, another suffix, a file that is not a saved kapitza result (no ``kind`` and ``result``,
-        or a kind that is no kapitza result class), or one whose values the class refuses.
+        or a kind that is no kapitza result class; a bare .npy, a damaged zip, an array header that claims more
+        bytes than its member holds, Python objects, JSON nested past Python's recursion limit), or one whose
+        values a class refuses.  What an .npz allocates is bounded by what the file holds: each array's header
+        is checked against its zip member's size before the array is read.
     """
     source = Path(path)
     suffix = source.suffix.lower()
     if suffix not in SAVE_SUFFIXES:
         raise InputError(f"results are loaded from {' or '.join(SAVE_SUFFIXES)} files; got {str(source)!r}")
-    if not source.is_file():
-        raise InputError(f"result file {str(source)!r} does not exist")
+    if not is_file(source):
+        raise InputError(f"result file {str(source)!r} does not exist or is not a file")
+    not_result = f"{str(source)!r} is no saved kapitza result"
     arrays: dict[str, np.ndarray] = {}
     try:
         if suffix == ".json":
             document = json.loads(source.read_text(encoding="utf-8"))
         else:
-            with np.load(source, allow_pickle=False) as npz:
-                if "metadata" not in npz.files:
-                    raise InputError(f"{str(source)!r} is no saved kapitza result (no 'metadata' entry)")
-                document = json.loads(str(npz["metadata"]))
-                arrays = {name: npz[name] for name in npz.files if name != "metadata"}
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise InputError(f"{str(source)!r} is no saved kapitza result: {' '.join(str(exc).split())}") from None
+            document, arrays = _read_npz(source, not_result)
+    except InputError:
+        raise
+    except RecursionError:
+        raise InputError(f"{not_result}: its JSON is nested deeper than a result's") from None
+    except (OSError, ValueError, UnicodeDecodeError, EOFError) as exc:
+        raise InputError(f"{not_result}: {' '.join(str(exc).split())[:200]}") from None
     if (
         not isinstance(document, dict)
         or not isinstance(document.get("kind"), str)
         or not isinstance(document.get("result"), dict)
     ):
-        raise InputError(f"{str(source)!r} is no saved kapitza result (expected 'kind' and 'result' entries)")
+        raise InputError(f"{not_result} (expected 'kind' and 'result' entries)")
     cls = _result_class(document["kind"], source)
     try:
-        return _from_dict(cls, document["result"], arrays)
-    except (TypeError, ValueError, KeyError) as exc:
+        loaded = _from_dict(cls, document["result"], arrays)
+    except RecursionError:
+        raise InputError(f"{str(source)!r}: cannot rebuild a {cls.__name__}: nested deeper than a result") from None
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError, ArithmeticError) as exc:
         raise InputError(f"{str(source)!r}: cannot rebuild a {cls.__name__}: {' '.join(str(exc).split())}") from None
+    try:
+        _check_loaded(loaded, source.parent, f"{str(source)!r}")
+    except InputError as exc:
+        text = str(exc)
+        raise InputError(text if text.startswith(repr(str(source))) else f"{str(source)!r}: {text}") from None
+    return loaded
+
+
+#: DEFLATE's largest compression ratio (1032:1): no deflated member holds more bytes than this times its size.
+_DEFLATE_RATIO = 1032
+#: Most members of a result .npz (a result has tens of arrays).
+_MAX_NPZ_MEMBERS = 10_000
+
+
+def _read_npz(source: Path, not_result: str) -> tuple[Any, dict[str, np.ndarray]]:
+    """The metadata document and the arrays of a saved .npz, each array's header checked against what its zip
+    member really holds before anything is allocated (a header may claim 2.5e9 elements in a 1 kB file)."""
+    import lzma
+    import zipfile
+    import zlib
+
+    size = source.stat().st_size
+    with open(source, "rb") as handle:
+        magic = handle.read(6)
+    if not magic.startswith(b"PK\x03\x04"):
+        what = "a bare .npy array" if magic == b"\x93NUMPY" else "not a zip archive, as an .npz is"
+        raise InputError(f"{not_result} ({what})")
+    try:
+        with zipfile.ZipFile(source) as archive:
+            members = archive.infolist()
+            if len(members) > _MAX_NPZ_MEMBERS:
+                raise InputError(f"{not_result} ({len(members):,} members)")
+            found = {}
+            for info in members:
+                if not info.filename.endswith(".npy") or info.is_dir():
+                    raise InputError(f"{not_result} (member {info.filename[:60]!r} is no .npy array)")
+                _check_member(archive, info, size, not_result)
+                with archive.open(info) as member:
+                    found[info.filename[:-4]] = np.lib.format.read_array(member, allow_pickle=False)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, zlib.error, lzma.LZMAError, EOFError) as exc:
+        raise InputError(
+            f"{not_result} (a damaged or truncated zip archive: {' '.join(str(exc).split())[:120]})"
+        ) from None
+    if "metadata" not in found:
+        raise InputError(f"{not_result} (no 'metadata' entry)")
+    metadata = found.pop("metadata")
+    if metadata.ndim != 0 or metadata.dtype.kind != "U":
+        raise InputError(f"{not_result} (its 'metadata' entry is not a text)")
+    return json.loads(str(metadata)), found
+
+
+def _check_member(archive: Any, info: Any, size: int, not_result: str) -> None:
+    """InputError unless the .npy header of ``info`` describes no more bytes than the member holds."""
+    import zipfile
+
+    with archive.open(info) as member:
+        try:
+            version = np.lib.format.read_magic(member)
+            read_header = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+            if version not in read_header:
+                raise ValueError(f"npy format version {version}")
+            shape, _, dtype = read_header[version](member)
+        except ValueError as exc:
+            raise InputError(
+                f"{not_result} (member {info.filename[:60]!r}: {' '.join(str(exc).split())[:120]})"
+            ) from None
+        header = member.tell()
+    if dtype.hasobject:
+        raise InputError(f"{not_result} (member {info.filename[:60]!r} holds Python objects, which are never loaded)")
+    claimed = math.prod(int(n) for n in shape) * dtype.itemsize
+    ratio = 1 if info.compress_type == zipfile.ZIP_STORED else _DEFLATE_RATIO
+    # the sizes in a zip's directory are the file's word too: the member's stored bytes lie within the file
+    held = min(info.file_size - header, min(info.compress_size, size) * ratio)
+    if claimed > held:
+        raise InputError(
+            f"{not_result} (member {info.filename[:60]!r}: its header claims {claimed:,} bytes of array, the file "
+            f"holds {max(held, 0):,})"
+        )
+
+
+def _check_loaded(obj: Any, folder: Path, where: str, depth: int = 0) -> None:
+    """Checks that only a loaded result needs, on it and the objects nested in it: no negative temperature
+    (a field named ``temperature`` or ``temperatures``; NaN stands for "not determined", inf is left to the
+    class), and each object's own
+    ``_check_loaded(folder)`` (a force field's potential files must lie beside the file,
+    :func:`kapitza.io.paths.confined`)."""
+    if depth > 20:
+        return
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        check = getattr(obj, "_check_loaded", None)
+        if callable(check):
+            check(folder)
+        for f in dataclasses.fields(obj):
+            value = getattr(obj, f.name, None)
+            if f.name in ("temperature", "temperatures") and value is not None:
+                try:
+                    x = np.asarray(value, dtype=float)
+                except (TypeError, ValueError):
+                    x = np.zeros(0)
+                if np.any(x < 0):  # an absolute temperature (K, or epsilon/k_B in LJ units) is never below zero
+                    raise InputError(f"{where}: {type(obj).__name__}.{f.name} holds {x[x < 0].flat[0]:g} K")
+            _check_loaded(value, folder, where, depth + 1)
+    elif isinstance(obj, (tuple, list)):
+        for item in obj:
+            _check_loaded(item, folder, where, depth + 1)
+    elif isinstance(obj, Mapping):
+        for item in obj.values():
+            _check_loaded(item, folder, where, depth + 1)

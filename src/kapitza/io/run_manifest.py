@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from ..errors import InputError
 from .atomic import atomic_write_text
@@ -232,6 +232,29 @@ class RunManifest:
         hot, cold = self.bath_regions(low, high)
         return 0.5 * (hot[0] + hot[1]), 0.5 * (cold[0] + cold[1])
 
+    def layout_problems(self, counts: ArrayLike | None = None) -> tuple[list[str], list[str]]:
+        """What ``md analyze`` would refuse, and what it (and ``md run``'s regime line) could not estimate, in this
+        run's profile, judged from the layout alone (:func:`kapitza.io.profile_layout.layout_problems`): the manifest's
+        bins (``n_planes`` of Lz / ``n_planes`` from zlo), interfaces and baths as analyse_run places them in the box
+        as built, the frozen ends' bins left out.  ``counts``: atoms per bin, when known before the run."""
+        from .profile_layout import layout_problems
+
+        lo, hi = 0.0, float(self.box[2])
+        n = int(self.n_planes)
+        positions = (np.arange(n) + 0.5) * (hi - lo) / n
+        planes = tuple(sorted(_wrap(p, lo, hi) for p in self.interface_planes(lo, hi)))
+        hot, cold = self.bath_centres(lo, hi)
+        if self.geometry == "fixed":
+            frozen = self.frozen_fraction * (hi - lo)
+            keep = (positions > lo + frozen) & (positions < hi - frozen)
+            positions = positions[keep]
+            counts = None if counts is None else np.asarray(counts)[..., keep]
+            baths = (hot, cold) if not self.reverse else (cold, hot)
+        else:
+            hot, cold = _wrap(hot, lo, hi), _wrap(cold, lo, hi)
+            baths = (hot, cold) if planes[0] < hot < planes[1] else (cold, hot)
+        return layout_problems(positions, (lo, hi), planes, baths, self.bath_width, self.geometry, counts=counts)
+
     def block_fluxes(self, baths: NDArray[np.float64], area: float) -> NDArray[np.float64]:
         """The A->B heat flux through each interface per block (``flux_convention``), flux unit of the run.
 
@@ -280,6 +303,11 @@ class RunManifest:
             "flux_convention": self.flux_convention,
             "files": dict(self.files),
         }
+
+
+def _wrap(z: float, low: float, high: float) -> float:
+    """``z`` brought into [low, high) modulo the box."""
+    return low + (z - low) % (high - low)
 
 
 def _at(position: Position, low: float, high: float) -> float:

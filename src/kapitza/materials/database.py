@@ -72,6 +72,7 @@ from kapitza.errors import InputError
 from kapitza.units import AMU, GPA
 
 from ..io import toml_file
+from .debye_speeds import DERIVED_SOURCE, debye_temperature_from_speeds
 from .elastic import MAX_STIFFNESS, SYMMETRY_KEYS
 from .material import ALTERNATIVE_FIELDS, BOUNDS, FLOAT_FIELDS, NUMBER_FIELDS, Alternative, Material, show_number
 
@@ -225,8 +226,6 @@ def _in_bounds(where: _Where, label: str, key: str, value: float) -> float:
 def _derive_debye_temperature(where: _Where, kwargs: dict[str, Any]) -> None:
     """Put the elastic Debye temperature into ``kwargs`` from the speeds and number density given, and say so in
     its source; a missing or unphysical input is reported against its own field first."""
-    from .debye_temperature import DERIVED_SOURCE, debye_temperature_from_speeds
-
     for key in ("v_l", "v_t", "number_density"):
         if not (key == "v_t" and kwargs[key] == 0.0):  # v_t = 0 marks a fluid
             _in_bounds(where, key, key, kwargs[key])
@@ -393,10 +392,20 @@ def _split_path_spec(spec: str | os.PathLike[str]) -> tuple[Path, str | None] | 
     return None
 
 
+def material_file(spec: str | os.PathLike[str]) -> Path | None:
+    """The file a material spec names (``"mine.toml"``, ``"mine.toml:Name"``, any text with a path separator), or
+    None for a database name: what :func:`get_material` would open, for a reader that must confine it first
+    (:func:`kapitza.io.paths.confined`)."""
+    found = _split_path_spec(spec)
+    return None if found is None else found[0]
+
+
 def _from_file(path: Path, selected: str | None) -> Material:
-    if path.is_dir():
+    from ..io.paths import is_file
+
+    if not is_file(path) and os.path.isdir(path):
         raise InputError(f"material file {str(path)!r} is a folder; give a .toml file")
-    if not path.is_file():
+    if not is_file(path):
         raise InputError(f"material file {str(path)!r} does not exist")
     materials = load_materials(path)
     if selected is not None:

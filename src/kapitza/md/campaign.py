@@ -197,7 +197,8 @@ def _count(value: Any, name: str, where: str, most: int | None = None) -> int:
 def load_campaign(path: str | os.PathLike, *, allow_outside: bool = False) -> Campaign:
     """Read and validate a campaign TOML: every member's config is built before anything runs.
 
-    ``[campaign] folder`` must lie at or below the TOML's folder unless ``allow_outside``
+    ``[campaign] folder`` and the files the members name (``structure``, ``pair``, the potential files of
+    ``pair_lines``) must lie at or below the TOML's folder unless ``allow_outside``
     (:func:`kapitza.io.paths.confined`).
 
     Raises
@@ -258,8 +259,10 @@ def load_campaign(path: str | os.PathLike, *, allow_outside: bool = False) -> Ca
         values = tuple(zip(keys, combo, strict=True))
         name = "_".join(f"{k}-{_name_part(v, k)}" for k, v in values) or "base"
         try:
-            merged = files_beside({**base, **dict(values)}, p.parent)  # files named as seen from the TOML
+            # files named as seen from the TOML, at or below its folder
+            merged = files_beside({**base, **dict(values)}, p.parent, allow_outside, where)
             config = NemdConfig.from_mapping(merged, f"{where} member {name}")
+            config.check_analysable()  # every member analysable by md analyze, before any member runs
         except TypeError as exc:  # a dataclass argument error: report it as bad input
             raise InputError(f"{where} member {name}: {exc}") from None
         except InputError as exc:

@@ -122,6 +122,18 @@ def builtin_geometry(config: Any) -> SystemGeometry:
     )
 
 
+def bin_counts(z: NDArray[np.float64], length: float, n_bins: int) -> NDArray[np.int64]:
+    """Atoms in or near each of ``n_bins`` profile bins of a periodic box of length ``length`` (A): within the bin,
+    or within half of :data:`PLANE_GAP_ANGSTROM` of its edges (a plane that thick sits on the edge, and at any
+    temperature its atoms cross into the bin).  What :func:`kapitza.io.profile_layout.empty_bins` judges before a
+    run; the run's own profile then counts the atoms each bin holds."""
+    zz = np.sort(np.mod(np.asarray(z, dtype=float), length))
+    zz = np.concatenate([zz - length, zz, zz + length])
+    edges = np.arange(n_bins + 1) * (length / n_bins)
+    margin = 0.5 * PLANE_GAP_ANGSTROM
+    return np.searchsorted(zz, edges[1:] + margin, side="right") - np.searchsorted(zz, edges[:-1] - margin)
+
+
 def find_planes(z: NDArray[np.float64], length: float, where: str) -> tuple[list[NDArray[np.int64]], float]:
     """Atom indices of each atomic plane along z in a periodic box of length ``length`` (Angstrom), from the
     lowest, and the z of the first plane's lowest atom; a plane cut by the periodic boundary is one plane."""
@@ -221,4 +233,4 @@ def user_geometry(
     )
 
 
-__all__ = ["PLANE_GAP_ANGSTROM", "SystemGeometry", "builtin_geometry", "find_planes", "user_geometry"]
+__all__ = ["PLANE_GAP_ANGSTROM", "SystemGeometry", "bin_counts", "builtin_geometry", "find_planes", "user_geometry"]

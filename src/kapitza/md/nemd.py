@@ -31,10 +31,12 @@ Systems (``potential`` and ``units``)
     (:mod:`kapitza.atomistic.forcefield`); Angstrom, eV, amu, ps, K.  The geometry (interfaces, baths in the
     middle of A and of B, one profile bin per atomic plane, or ``bin_width``) comes from the atoms
     (:mod:`kapitza.md.geometry`); the builder settings (n_x, n_y, cells_a, cells_b, mass and epsilon ratios,
-    mixing_layers, structure_seed) are refused with it.  Timestep, damping time and bath width default to the
-    Si/Ge ones (0.001 ps, 0.1 ps, 10 A), temperature 300 K and delta_temperature 40 K: the protocol study was
-    made on SW Si|Ge, so check the regime line ``kapitza md run`` prints (thermostat-limited or not) on your
-    system.  The structure needs no exact bulk periods (an MD cell relaxed as a whole is read with
+    mixing_layers, structure_seed) are refused with it.  Nothing in a structure file says at what temperature
+    to run it or how fast its atoms vibrate: ``temperature`` and ``timestep`` are required (a run of argon at
+    Si|Ge's 300 K would be 3.5 times argon's melting point).  ``delta_temperature`` defaults to 2/15 of the
+    temperature (Si|Ge's 40 K at 300 K); the damping time and the bath width default to the Si|Ge protocol
+    study's 0.1 ps and 10 A, so check the regime line ``kapitza md run`` prints (thermostat-limited or not) on
+    your system.  The structure needs no exact bulk periods (an MD cell relaxed as a whole is read with
     ``leads=False``).  With ``spectral_every`` the atomic planes around the A -> B interface are sampled and
     their coupling comes from the pair lines through LAMMPS (:func:`kapitza.md.spectral.user_sites`; the
     harmonic form of the spectral heat current).
@@ -115,8 +117,12 @@ _DEFAULTS = {
     ("lj/cut", "metal"): (40.0, 10.0, 0.002, 0.4296, 10.215),
     ("sw", "metal"): (300.0, 40.0, 0.001, 0.1, 10.0),
     ("tersoff", "metal"): (300.0, 40.0, 0.001, 0.1, 10.0),
-    ("user", "metal"): (300.0, 40.0, 0.001, 0.1, 10.0),  # Si/Ge's: check the regime line on your system
+    # a user's structure: temperature and timestep required, delta_temperature USER_DELTA_FRACTION of the
+    # temperature; the damping time and bath width Si|Ge's (check the regime line on your system)
+    ("user", "metal"): (None, None, None, 0.1, 10.0),
 }
+#: delta_temperature of a user's structure as a fraction of its temperature: Si|Ge's 40 K at 300 K.
+USER_DELTA_FRACTION = 40.0 / 300.0
 _DEFAULTED = ("temperature", "delta_temperature", "timestep", "damp", "bath_width")
 
 
@@ -221,8 +227,10 @@ class NemdConfig:
                 f'potential="{self.potential}" needs units="metal" (its parameter file is in Angstrom and eV), '
                 f'got units="{self.units}"'
             )
+        if self.potential == "user":
+            self._user_defaults()
         for name, default in zip(_DEFAULTED, _DEFAULTS[(self.potential, self.units)], strict=True):
-            if getattr(self, name) is None:
+            if getattr(self, name) is None and default is not None:
                 object.__setattr__(self, name, default)
         if self.potential in ("sw", "tersoff") and (self.epsilon_a != 1 or self.epsilon_b != 1):
             raise InputError(
@@ -264,9 +272,40 @@ class NemdConfig:
             )
         if self.potential == "user" or self.structure is not None:
             self._check_user()
-            return
-        self._check_builtin_only()
-        self._check_spectral()
+        else:
+            self._check_builtin_only()
+            self._check_spectral()
+            self._check_builtin_baths()
+
+    def check_analysable(self) -> tuple[str, ...]:
+        """What ``md analyze`` and ``md run``'s regime line will need of the run's temperature profile, checked on
+        its layout before any work (:meth:`kapitza.io.run_manifest.RunManifest.layout_problems`, the analysis's
+        own rules): every bin holds atoms, each bath slab a bin, each segment between a bath and an interface
+        enough bins for its fit.  The first problem is an InputError naming the settings that move it; what the
+        analysis would run without but not estimate comes back as sentences, for the caller to show.
+        :func:`kapitza.md.run.run_nemd` and campaigns call it; an EMD run, which has no baths, does not."""
+        from .inputs import run_manifest
+
+        counts = None
+        if self.user_system is not None:
+            from .geometry import bin_counts
+
+            g = self.user_system.geometry
+            counts = bin_counts(self.user_system.structure.atoms.positions[:, 2] + g.shift, g.box[2], g.n_bins)
+        problems, notes = run_manifest(self).layout_problems(counts)
+        if problems:
+            where = f"{self.structure}: " if self.structure is not None else ""
+            remedy = (
+                "leave bin_width= out (one bin per atomic plane) or widen it"
+                if "hold no atoms" in problems[0]
+                else "make the crystals longer, bath_width= narrower"
+                + (" or bin_width= smaller" if self.bin_width is not None else "")
+            )
+            raise InputError(f"{where}md analyze could not analyse this run: {problems[0]}; {remedy}")
+        return tuple(notes)
+
+    def _check_builtin_baths(self) -> None:
+        """Each bath slab fits inside its crystal of a built-in family."""
         a, unit = self.lattice_constant, self.length_unit
         if self.geometry == "fixed":
             for side, cells in (("A", self.cells_a), ("B", self.cells_b)):
@@ -292,6 +331,20 @@ class NemdConfig:
             object.__setattr__(self, "potential", "user")
         if self.units is None:
             object.__setattr__(self, "units", "metal" if self.potential == "user" else "lj")
+
+    def _user_defaults(self) -> None:
+        """A user's structure: temperature and timestep given, delta_temperature from the temperature."""
+        units = {"temperature": "K", "timestep": "ps"}
+        missing = [f"{name}= ({unit})" for name, unit in units.items() if getattr(self, name) is None]
+        if missing:
+            raise InputError(
+                f"structure= needs {' and '.join(missing)}: nothing in a structure file says at what temperature to "
+                "run it or how fast its atoms vibrate, and the built-in families' values (Si|Ge's 300 K and 1 fs) "
+                "are no default for another material"
+            )
+        if self.delta_temperature is None:
+            temperature = positive(self.temperature, "temperature=", "K")
+            object.__setattr__(self, "delta_temperature", USER_DELTA_FRACTION * temperature)
 
     def _check_builtin_only(self) -> None:
         for name in ("pair", "pair_lines", "bin_width"):
@@ -325,8 +378,8 @@ class NemdConfig:
             raise InputError("structure= needs the force field: give either pair= (a file) or pair_lines= (a list)")
         if self.pair_lines is not None:
             lines = self.pair_lines
-            if isinstance(lines, str) or not all(isinstance(x, str) for x in lines):
-                raise InputError("pair_lines= must be a list of LAMMPS lines (strings)")
+            if not isinstance(lines, (list, tuple)) or not all(isinstance(x, str) for x in lines):
+                raise InputError(f"pair_lines= must be a list of LAMMPS lines (strings), got {_shown(lines)}")
             object.__setattr__(self, "pair_lines", tuple(lines))
         if self.geometry != "periodic":
             raise InputError('structure= runs in the periodic geometry only (geometry = "periodic")')
@@ -566,22 +619,45 @@ class NemdConfig:
         return "\n".join(lines) + "\n"
 
 
+#: What to do with an input file a config may not name (:func:`kapitza.io.paths.confined`).
+_BESIDE = "copy the file into the config's folder; a symbolic link there may not lead elsewhere"
 #: Settings that name input files: in a config file, relative to the config file's folder (as ``kapitza agf``).
 INPUT_FILES = ("structure", "pair")
 
 
-def files_beside(data: Mapping[str, Any], folder: str | os.PathLike) -> dict[str, Any]:
-    """``data`` (a config's table) with its relative input files (:data:`INPUT_FILES`) joined onto ``folder``,
-    the config file's folder, so that a config names its structure and pair file as seen from itself.
+def files_beside(
+    data: Mapping[str, Any], folder: str | os.PathLike, allow_outside: bool = False, where: str = "the config"
+) -> dict[str, Any]:
+    """``data`` (a config file's table) with its input files (:data:`INPUT_FILES`) joined onto ``folder``, the
+    config file's folder, so that a config names its structure and pair file as seen from itself.
 
-    Absolute paths and values that are not strings (refused later by the config) are left as they are.
+    Every path the file names must lie at or below ``folder`` (:func:`kapitza.io.paths.confined`: no ``../``,
+    absolute path or symbolic link leading elsewhere, refused before anything is opened) unless
+    ``allow_outside``; so must the potential files of its ``pair_lines``
+    (:func:`kapitza.atomistic.forcefield.lines_beside`, which also joins them onto ``folder``).  Values that are
+    not strings (refused later by the config) are left as they are.  ``where`` names the file in messages.
     """
+    from ..io.paths import confined
+
     out = dict(data)
+    base = os.fspath(folder)
     for key in INPUT_FILES:
         value = out.get(key)
-        if isinstance(value, str) and value and not os.path.isabs(value):
-            out[key] = os.path.join(os.fspath(folder), value) if os.fspath(folder) not in ("", ".") else value
+        if isinstance(value, str) and value:
+            path = confined(value, base, f"{where}: {key}=", allow_outside, hint=_BESIDE)
+            out[key] = os.fspath(path) if base not in ("", ".") or os.path.isabs(value) else value
+    lines = out.get("pair_lines")
+    if isinstance(lines, list) and lines and all(isinstance(x, str) for x in lines):
+        from ..atomistic.forcefield import lines_beside
+
+        out["pair_lines"] = lines_beside(lines, base, f"{where}: pair_lines", allow_outside=allow_outside)
     return out
+
+
+def _shown(value: Any) -> str:
+    """A value for a message: its repr, cut to 40 characters."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def check_integer(name: str, value: Any, minimum: int) -> None:

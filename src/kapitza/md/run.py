@@ -202,6 +202,11 @@ def read_run_config(run_dir: str | os.PathLike) -> NemdConfig:
     if not path.is_file():
         raise InputError(f"{str(run_dir)!r} is not a kapitza run directory (no {CONFIG_FILE})")
     data = toml_file.read_document(path, "run config", toml_file.MAX_CONFIG_BYTES)
+    if "structure" in data:  # its paths are the first run's (relative to where it started): never opened from here
+        raise InputError(
+            f"{str(path)!r} is a user's run: its atoms and force field are read from its run.json and "
+            "structure.extxyz (kapitza.md.systems.run_atoms), not from the paths its config names"
+        )
     return NemdConfig.from_mapping(data, where=str(path))
 
 
@@ -484,6 +489,7 @@ def run_nemd(
         raise InputError(
             "spectral_every= > 0 runs in-process only (processes=1): each block's dump is reduced between blocks"
         )
+    config.check_analysable()  # what md analyze will need of the profile, before anything is written
     executables = find_executables(lmp) if processes > 1 else None
     run_dir = Path(run_dir).absolute()
     done = _prepare(config, run_dir)

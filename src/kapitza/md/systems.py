@@ -23,6 +23,8 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
+from ..atomistic.forcefield import ForceField
+from ..atomistic.structures import InterfaceStructure
 from ..errors import InputError
 from ..io.results import result
 from .geometry import SystemGeometry, user_geometry
@@ -129,11 +131,14 @@ class UserSystem:
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("type_species", "type_masses")
 
+    def __post_init__(self) -> None:
+        _check_parts(self, structure=InterfaceStructure, forcefield=ForceField)
+
 
 def load_user_system(config: NemdConfig) -> UserSystem:
     """Read the structure and the pair lines of ``config`` and find the run's geometry; every problem is one
     InputError line naming the file."""
-    from ..atomistic.forcefield import parse_pair_lines, read_pair_file
+    from ..atomistic.forcefield import parse_pair_lines, read_pair_file, structure_masses
     from ..atomistic.structure_file import read_structure
 
     structure = read_structure(config.structure, sides=config.sides, leads=False)  # an MD cell needs no leads
@@ -146,7 +151,7 @@ def load_user_system(config: NemdConfig) -> UserSystem:
     species, side = structure.species, structure.side
     types = ff.atom_types(species, side)
     names = ff.type_names(species, side)
-    masses = ff.atom_masses(types, structure.atoms.get_masses())
+    masses = structure_masses(structure, ff)  # the AGF's masses too (one rule: the pair file's mass lines win)
     type_masses = []
     for t, name in enumerate(names, start=1):
         m = masses[types == t]
@@ -263,6 +268,22 @@ class RunAtoms:
     masses: NDArray[np.float64]
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("types",)
+
+    def __post_init__(self) -> None:
+        from ase import Atoms
+
+        _check_parts(self, atoms=Atoms, forcefield=ForceField)
+
+
+def _check_parts(obj: Any, **kinds: type) -> None:
+    """InputError unless each named field of ``obj`` is of its kind (a saved file's text in an object's place, from
+    kapitza.load, is refused: these objects are rebuilt from their files, not loaded)."""
+    for name, kind in kinds.items():
+        if not isinstance(getattr(obj, name), kind):
+            raise InputError(
+                f"a {type(obj).__name__} holds a {kind.__name__} as {name}, got {type(getattr(obj, name)).__name__} "
+                "(it is rebuilt from its files, not loaded from a saved result)"
+            )
 
 
 def run_atoms(run_dir: str | Path) -> RunAtoms:

@@ -4,7 +4,7 @@
 constants, and converts what phonopy returns (THz, THz x length unit) to SI:
 angular frequencies in rad/s and group velocities in m/s.
 
-Two ways in:
+Three ways in:
 
 * :meth:`HarmonicCrystal.from_potential`: the crystal of a database material
   at the potential's own equilibrium lattice constant
@@ -16,6 +16,9 @@ Two ways in:
   search, which costs seconds for 256 atoms).  Both are cached on disk, keyed by
   everything that made them (structure, lattice constant, supercell, potential
   and its parameters, method).
+* :func:`kapitza.phonons.from_structure.crystal_phonons` (its ``.crystal``): any crystal from its structure with a
+  force source (a universal machine-learned potential or a user's ASE calculator), relaxed, force constants by
+  phonopy's finite displacements with symmetry.
 * :meth:`HarmonicCrystal.from_phonopy_file`: a user's ``phonopy.yaml`` /
   ``phonopy_disp.yaml`` with force constants inside or ``FORCE_CONSTANTS``
   (or ``force_constants.hdf5``) or ``FORCE_SETS`` beside it.  Length units
@@ -41,12 +44,13 @@ from numpy.typing import ArrayLike, NDArray
 
 from ..atomistic.force_constants import EV_PER_A2, force_constants
 from ..atomistic.lattice import OFF_BOUNDARY_SHIFT
-from ..errors import InputError, MissingDependencyError
+from ..errors import InputError
 from ..io.cache import cached_arrays
 from ..materials import Material
 from ..units import ANGSTROM, RAD_S_PER_THZ
 from .crystal import FCC_PRIMITIVE, crystal_spec
 from .modes import ModeSample, irreducible_mesh, unit_vector
+from .phonopy_file import import_phonopy
 
 Progress = Callable[[str, int, int], None]
 
@@ -59,15 +63,6 @@ DISPLACEMENT = 0.01
 DEGENERACY = 1e-9
 #: Negative frequencies below -this fraction of the highest one mean an unstable crystal.
 UNSTABLE_FRACTION = 1e-3
-
-
-def import_phonopy() -> Any:
-    """Import phonopy, or raise MissingDependencyError naming the 'phonons' extra."""
-    try:
-        import phonopy
-    except ImportError:
-        raise MissingDependencyError("phonopy", "phonons", "full-dispersion phonon spectra") from None
-    return phonopy
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import InputError
+from ..errors import InputError, MissingDependencyError
 
 #: Largest phonopy YAML read (bytes): a 200-atom supercell's inline force constants are ~40 MB.
 MAX_FILE_BYTES = 512 * 1024**2
@@ -55,6 +55,15 @@ CALCULATORS = (
     "vasp",
     "wien2k",
 )
+
+
+def import_phonopy() -> Any:
+    """Import phonopy, or raise MissingDependencyError naming the 'phonons' extra."""
+    try:
+        import phonopy
+    except ImportError:
+        raise MissingDependencyError("phonopy", "phonons", "full-dispersion phonon spectra") from None
+    return phonopy
 
 
 def _fail(path: Path, what: str) -> InputError:
@@ -366,8 +375,6 @@ def load_phonopy(path: str | os.PathLike) -> tuple[Any, str | None]:
     InputError
         Any file that is not a well-formed phonopy YAML with force constants or forces.
     """
-    from .harmonic import import_phonopy
-
     phonopy = import_phonopy()
     p = Path(path)
     data = read_yaml(p)

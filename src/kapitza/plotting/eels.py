@@ -74,6 +74,54 @@ def spectrum_figure(data: Any, fit: Any, *, path: str | os.PathLike | None = Non
     return save(fig, path)
 
 
+def joint_spectrum_figure(fit: Any, *, title: str = "", path: str | os.PathLike | None = None) -> Figure:
+    """One spectrum's joint tail + temperature fit (:class:`~kapitza.analysis.eels.joint.JointTemperatureFit`).
+
+    Top: the loss side L(E) and the mirrored gain side G(-E) against |E| (meV) over the fitted channels, the fitted
+    zero-loss-peak tail B (the same on both sides) and the gain the model expects, B + exp(-E/k_B T) (L - B).
+    Bottom: the phonon part's ratio (G - B) / (L - B) per channel pair with its counting error, against
+    exp(-E/k_B T) at the fitted temperature; the window shaded.
+    """
+    from ..analysis.eels.balance import KB_MEV
+
+    e = np.asarray(fit.energies_mev, dtype=float)
+    g = np.asarray(fit.gain_counts, dtype=float)
+    lc = np.asarray(fit.loss_counts, dtype=float)
+    b = np.asarray(fit.tail_counts, dtype=float)
+    t = float(fit.temperature)
+    r = np.exp(-e / (KB_MEV * t))
+    lo, hi = (float(v) for v in fit.window_mev)
+    fig = figure(figsize=(6.4, 6.4), layout="constrained")
+    ax1, ax2 = fig.subplots(2, 1, sharex=True, height_ratios=(3, 2))
+    ax1.plot(e, lc, color="C3", lw=1.2, label="loss  L(E)")
+    ax1.plot(e, g, color="C0", lw=1.0, alpha=0.6, label="gain  G(-E), mirrored")
+    ax1.plot(e, b, color="0.3", lw=1.2, ls=":", label=f"fitted tail B ({fit.family})")
+    ax1.plot(e, b + r * (lc - b), color="C0", lw=1.4, ls="--", label=f"gain expected at {t:.0f} K: B + r (L - B)")
+    ax1.axvspan(lo, hi, color="0.92", zorder=0)
+    ax1.set_yscale("log")
+    ax1.set_ylabel("counts")
+    ax1.legend(fontsize=8, loc="upper right")
+    ax1.set_title(
+        f"{title}: T = {t:.4g} \u00b1 {float(fit.temperature_err):.2g} K ({fit.verdict.split(':')[0]})", fontsize=10
+    )
+    sig = lc - b
+    ok = sig > 0
+    with np.errstate(all="ignore"):
+        ratio = np.where(ok, (g - b) / np.where(ok, sig, 1.0), np.nan)
+        err = np.where(
+            ok, np.sqrt(np.maximum(g, 1.0) + ratio**2 * np.maximum(lc, 1.0)) / np.where(ok, sig, 1.0), np.nan
+        )
+    fin = np.isfinite(ratio) & np.isfinite(err)
+    ax2.errorbar(e[fin], ratio[fin], yerr=err[fin], fmt="o", ms=2, color="k", lw=0.6, label="(G - B) / (L - B)")
+    ax2.plot(e, r, color="C3", label="exp(-E / k_B T), fitted T")
+    ax2.axvspan(lo, hi, color="0.92", zorder=0)
+    ax2.set_ylim(-0.2, min(1.5, float(np.nanmax(r)) * 2.5 + 0.2))
+    ax2.set_xlabel("|E| (meV)")
+    ax2.set_ylabel("phonon gain / loss")
+    ax2.legend(fontsize=8)
+    return save(fig, path)
+
+
 def profile_figure(profile: Any, jump: Any = None, *, path: str | os.PathLike | None = None) -> Figure:
     """Temperature against position with error bars; the two side fits extrapolated to the interface and the jump."""
     x = np.asarray(profile.positions_nm, dtype=float)

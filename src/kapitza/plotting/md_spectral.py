@@ -203,7 +203,7 @@ def rectification_figure(rect: Any, *, path: str | os.PathLike | None = None) ->
     Parameters
     ----------
     rect : Rectification
-        From :func:`kapitza.analysis.md.spectral.rectification`.
+        From :func:`kapitza.analysis.md.rectification.rectification`.
     path : path-like, optional
         Output file, written atomically if given.
     """

@@ -31,6 +31,9 @@ convergence
     Convergence of full-dispersion G with mesh and broadening width.
 validation, validation_stats
     Every model against the shipped measurements, and how far each is from them.
+bounds
+    The physical upper bound on an interface's conductance (each side's phonons and electrons), and the
+    measured rows above it: :func:`conductance_bound`, :func:`check_bounds`.
 
 Units: temperature in K; conductance in W m^-2 K^-1; resistance in m^2 K W^-1;
 Kapitza length in m.
@@ -39,15 +42,13 @@ Kapitza length in m.
 from .api import (
     ConductanceResult,
     build_spectra,
-    conductance,
     conductance_result,
     interface_model,
-    kapitza_length,
     model_channels,
     predict,
-    resistance,
     shares,
 )
+from .bounds import BoundCheck, ConductanceBound, check_bounds, conductance_bound
 from .comparison import DebyeComparison, compare_debye, spectral_comparison
 from .convergence import ConvergenceTable, convergence_table
 from .empirical import EmpiricalEstimate, EmpiricalValidation, empirical_estimate, empirical_validation
@@ -62,12 +63,15 @@ from .report import (
     radiation_limit_check,
     shares_document,
 )
+from .scalars import conductance, kapitza_length, resistance
 from .settings import DISPERSIONS, MaterialSpec, Settings, SideSpec
 from .shares import ConductanceShares, conductance_shares
 from .validation import ValidationTable, validation_table
 from .validation_stats import ValidationStatistics, validation_statistics
 
 __all__ = [
+    "BoundCheck",
+    "ConductanceBound",
     "DISPERSIONS",
     "MODELS",
     "ConductanceResult",
@@ -87,8 +91,10 @@ __all__ = [
     "ValidationTable",
     "available_models",
     "build_spectra",
+    "check_bounds",
     "compare_debye",
     "conductance",
+    "conductance_bound",
     "conductance_shares",
     "electronic_parts",
     "convergence_table",

@@ -18,13 +18,15 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .. import landauer
+from .. import _checks, landauer
 from ..errors import InputError
 from ..io.results import result
 from ..materials import Material, get_material
 from ..materials.spec import MaterialSpec
 from ..phonons.debye import DEFAULT_CUTOFF, debye_spectrum
+from ..phonons.from_structure import StructurePhonons
 from ..phonons.full_dispersion import FullDispersionSpectrum, full_dispersion_spectrum
+from ..phonons.harmonic import HarmonicCrystal
 from ..phonons.spectrum import ChannelSpectrum
 from ..transmission.inelastic import InelasticChannel
 from .registry import ModelInfo, get_model
@@ -34,13 +36,10 @@ from .shares import ConductanceShares, conductance_shares
 __all__ = [
     "ConductanceResult",
     "build_spectra",
-    "conductance",
     "conductance_result",
     "interface_model",
-    "kapitza_length",
     "model_channels",
     "predict",
-    "resistance",
     "resolve_sides",
     "shares",
 ]
@@ -82,6 +81,26 @@ class ConductanceResult:
     by_branch: NDArray[np.float64]
     branch_labels: tuple[str, ...]
     settings: Settings = Settings()
+
+    def __post_init__(self) -> None:
+        """What every result of :func:`predict` satisfies, checked also for one built in code or loaded from a file
+        (:func:`kapitza.load`): two Materials and Settings, temperatures finite and >= 0 K, G finite and >= 0 at
+        each, the branches' table (n_branches, n_T) finite and labelled."""
+        for name, kind in (("side1", Material), ("side2", Material), ("settings", Settings), ("model", str)):
+            if not isinstance(getattr(self, name), kind):
+                raise InputError(
+                    f"ConductanceResult {name} must be a {kind.__name__}, got {type(getattr(self, name)).__name__}"
+                )
+        t = _checks.positive_array(self.temperature, "ConductanceResult temperature", "K", zero=True, ndim=1)
+        g = _checks.positive_array(self.conductance, "ConductanceResult conductance", "W m^-2 K^-1", zero=True)
+        branches = _checks.number_array(self.by_branch, "ConductanceResult by_branch", "W m^-2 K^-1")
+        if g.shape != t.shape or branches.ndim != 2 or branches.shape[1] != t.size:
+            raise InputError(
+                f"ConductanceResult: conductance {list(g.shape)} and by_branch {list(branches.shape)} must match "
+                f"the {t.size} temperatures ((n_T,) and (n_branches, n_T))"
+            )
+        if len(self.branch_labels) != branches.shape[0] or not all(isinstance(x, str) for x in self.branch_labels):
+            raise InputError(f"ConductanceResult: {branches.shape[0]} branches need as many branch_labels (strings)")
 
     @property
     def resistance(self) -> NDArray[np.float64]:
@@ -151,6 +170,7 @@ def predict(
     inelastic: Mapping[str, float] | None = None,
     dispersion: str = "debye",
     potential: PotentialSpec = None,
+    calculator: str | None = None,
     normal: ArrayLike | str | None = None,
     mesh: int | ArrayLike | None = None,
     width: float | None = None,
@@ -161,10 +181,14 @@ def predict(
 
     Parameters
     ----------
-    side1, side2 : str, path, Material or FullDispersionSpectrum
+    side1, side2 : str, path, Material, FullDispersionSpectrum or StructurePhonons
         Incident and receiving materials (a ready full-dispersion spectrum,
         from :func:`kapitza.phonons.full_dispersion_spectrum`, implies
-        ``dispersion="phonopy"``; its material must be in the database).
+        ``dispersion="phonopy"``; its material must be in the database).  A
+        crystal from its structure (:func:`kapitza.phonons.crystal_phonons`)
+        carries its own derived material record.  With ``calculator``, a side
+        may also be a structure file, ``NAME:STRUCTURE:a=...``, ASE Atoms or a
+        dict for ``ase.build.bulk`` (see :mod:`kapitza.phonons.from_structure`).
     temperature : float or array_like
         Temperatures in K (>= 0), scalar or shape (n_T,).
     model : str
@@ -192,6 +216,13 @@ def predict(
     potential : str, (str, str) or None
         Full dispersion: "sw", "tersoff", "tersoff-lammps", "emt", "meam-lammps",
         one for both sides or a pair; None takes each material's default.
+    calculator : str, optional
+        Full dispersion of both sides from their crystal structures with this force
+        source: a built-in universal potential ("chgnet", "chgnet-r2scan",
+        "sevennet", "sevennet-l3i5") or "module:factory" for any ASE calculator;
+        each side is relaxed, its force constants computed and its material record
+        derived from the phonons (:func:`kapitza.phonons.crystal_phonons`).
+        Implies ``dispersion="phonopy"``.
     normal : (3,) array_like or str, optional
         Full dispersion: interface normal in the cubic axes, e.g. (0, 0, 1) (default) or "111".
     mesh : int or (3,) ints, optional
@@ -225,6 +256,7 @@ def predict(
         inelastic=inelastic,
         dispersion=dispersion,
         potential=potential,
+        calculator=calculator,
         normal=normal,
         mesh=mesh,
         width=width,
@@ -269,11 +301,43 @@ def model_channels(
     return channels
 
 
-def resolve_sides(side1: SideSpec, side2: SideSpec) -> tuple[Material, Material, tuple[Any, Any]]:
-    """(material 1, material 2, ready full-dispersion spectra or None per side)."""
-    given = tuple(s if isinstance(s, FullDispersionSpectrum) else None for s in (side1, side2))
-    m1, m2 = (get_material(g.material) if g is not None else get_material(s) for g, s in zip(given, (side1, side2)))
-    return m1, m2, given
+def resolve_sides(
+    side1: SideSpec, side2: SideSpec, settings: Settings | None = None, *, progress: Progress | None = None
+) -> tuple[Material, Material, tuple[Any, Any]]:
+    """(material 1, material 2, what is ready of each side's full dispersion).
+
+    A ready full-dispersion spectrum is taken as it is (its material from the database); a
+    :class:`~kapitza.phonons.from_structure.StructurePhonons` gives its derived material and its crystal; with
+    ``settings.calculator`` every other side is built from its structure with that calculator
+    (:func:`kapitza.phonons.crystal_phonons`, one calculator source for both).  The third item holds, per side,
+    the spectrum, the :class:`~kapitza.phonons.harmonic.HarmonicCrystal`, or None.
+    """
+    source = None
+    out: list[tuple[Material, Any]] = []
+    for side in (side1, side2):
+        if isinstance(side, FullDispersionSpectrum):
+            out.append((get_material(side.material), side))
+            continue
+        if isinstance(side, StructurePhonons):
+            out.append((side.material, side.crystal))
+            continue
+        if settings is not None and settings.calculator is not None:
+            from ..atomistic.calculators import calculator_source
+            from ..phonons.from_structure import crystal_phonons
+
+            source = source or calculator_source(settings.calculator)
+            found = crystal_phonons(side, source, progress=progress)
+            out.append((found.material, found.crystal))
+            continue
+        out.append((get_material(side), None))
+    return out[0][0], out[1][0], (out[0][1], out[1][1])
+
+
+def imply_full_dispersion(side1: SideSpec, side2: SideSpec, options: dict[str, Any]) -> None:
+    """A ready spectrum, a crystal from its structure, or a calculator: the dispersion is full (set in ``options``)."""
+    ready = any(isinstance(s, FullDispersionSpectrum | StructurePhonons) for s in (side1, side2))
+    if ready or options.get("calculator") is not None:
+        options["dispersion"] = "phonopy"
 
 
 def interface_model(
@@ -285,11 +349,10 @@ def interface_model(
     Everything is validated before any spectrum is built.
     Returns (model info, side-1 material, side-2 material, transmitted channels, settings).
     """
-    if any(isinstance(s, FullDispersionSpectrum) for s in (side1, side2)):
-        options["dispersion"] = "phonopy"
+    imply_full_dispersion(side1, side2, options)
     settings = Settings(**options)
     info = get_model(model, settings.dispersion)
-    m1, m2, given = resolve_sides(side1, side2)
+    m1, m2, given = resolve_sides(side1, side2, settings, progress=progress)
     spectra = build_spectra(m1, m2, settings, given=given, progress=progress)
     return info, m1, m2, model_channels(info, m1, m2, spectra, settings), settings
 
@@ -313,10 +376,13 @@ def build_spectra(
     m2: MaterialSpec,
     settings: Settings,
     *,
-    given: tuple[ChannelSpectrum | None, ChannelSpectrum | None] = (None, None),
+    given: tuple[ChannelSpectrum | HarmonicCrystal | None, ChannelSpectrum | HarmonicCrystal | None] = (None, None),
     progress: Progress | None = None,
 ) -> tuple[ChannelSpectrum, ChannelSpectrum]:
     """The two bulk spectra ``settings`` asks for (Debye, or full dispersion built or given).
+
+    ``given`` holds per side a ready spectrum, a :class:`~kapitza.phonons.harmonic.HarmonicCrystal` (its
+    full-dispersion spectrum is built with the settings' normal, mesh and width) or None.
 
     Build full-dispersion spectra once with this and pass them to :func:`predict`
     as sides to run several models without rebuilding them.  ``m1`` and ``m2`` are each a database name or
@@ -328,7 +394,11 @@ def build_spectra(
     potentials = side_potentials(settings.potential)
     built = []
     for material, spectrum, pot, path in zip((m1, m2), given, potentials, settings.phonopy_files):
-        if spectrum is None:
+        if isinstance(spectrum, HarmonicCrystal):
+            spectrum = full_dispersion_spectrum(
+                spectrum, normal=settings.normal, mesh=settings.mesh, width=settings.width, progress=progress
+            )
+        elif spectrum is None:
             spectrum = full_dispersion_spectrum(
                 material,
                 pot,
@@ -340,71 +410,3 @@ def build_spectra(
             )
         built.append(spectrum)
     return built[0], built[1]
-
-
-def _shape_like(values: NDArray[np.float64], temperature: ArrayLike) -> float | NDArray[np.float64]:
-    return float(values[0]) if np.ndim(temperature) == 0 else values
-
-
-def conductance(
-    side1: SideSpec,
-    side2: SideSpec,
-    temperature: ArrayLike,
-    model: str = "dmm",
-    *,
-    electrons: bool = False,
-    **options: Any,
-) -> float | NDArray[np.float64]:
-    """Thermal boundary conductance in W m^-2 K^-1.
-
-    A float for a scalar temperature, an ndarray of shape (n_T,) for an array.
-    ``options`` are those of :func:`predict`.
-
-    Parameters
-    ----------
-    electrons : bool
-        False (default): the phonon model alone, G_ph.  True: the conductance ``kapitza predict``
-        reports for the interface (:meth:`~kapitza.prediction.report.InterfacePrediction.interface_conductance`):
-        G_ph for two non-metals, G_ph in series with the metal's electron-phonon conductance,
-        1/(1/G_ph + 1/G_ep), for a metal and a non-metal (Majumdar & Reddy, Appl. Phys. Lett. 84,
-        4768 (2004)), the electronic DMM for two metals (Gundrum, Cahill & Averback, Phys. Rev. B 72,
-        245426 (2005)); InputError where the electron data this needs are not stored.
-    """
-    if not isinstance(electrons, bool):
-        raise InputError(f"electrons= must be True or False, got {electrons!r}")
-    if not electrons:
-        return _shape_like(predict(side1, side2, temperature, model, **options).conductance, temperature)
-    from .report import predict_interface  # report builds on this module
-
-    found = predict_interface(side1, side2, temperature, [model], measured=False, **options)
-    return _shape_like(found.interface_conductance(model), temperature)
-
-
-def resistance(
-    side1: SideSpec, side2: SideSpec, temperature: ArrayLike, model: str = "dmm", **options: Any
-) -> float | NDArray[np.float64]:
-    """Thermal boundary (Kapitza) resistance 1/G in m^2 K W^-1 (inf at T = 0)."""
-    return _shape_like(predict(side1, side2, temperature, model, **options).resistance, temperature)
-
-
-def kapitza_length(
-    side1: SideSpec,
-    side2: SideSpec,
-    temperature: ArrayLike,
-    model: str = "dmm",
-    *,
-    side: int | str = 1,
-    **options: Any,
-) -> float | NDArray[np.float64]:
-    """Kapitza length kappa_side(T) * R(T) in m (the bulk thickness with the interface's resistance at T).
-
-    Parameters
-    ----------
-    side : 1, 2 or a material name
-        Whose bulk thermal conductivity to use: kappa(T) from the material's tabulated kappa(T) at
-        each temperature (NaN where T lies outside the table, e.g. below 200 K for diamond), or the one
-        conductivity of a user's material from a file.
-    temperature : K, scalar or array; the result has its shape.
-    """
-    result = predict(side1, side2, temperature, model, **options)
-    return _shape_like(result.kapitza_length(side), temperature)

@@ -129,6 +129,7 @@ def compare_debye(
     inelastic: Any = None,
     dispersion: str = "phonopy",
     potential: PotentialSpec = None,
+    calculator: str | None = None,
     normal: ArrayLike | str | None = None,
     mesh: int | ArrayLike | None = None,
     width: float | None = None,
@@ -154,8 +155,9 @@ def compare_debye(
         The comparison is of elastic models; anything else is refused.
     dispersion : "phonopy"
         Accepted so that the options of :func:`kapitza.predict` can be passed through.
-    potential, normal, mesh, width, phonopy_files
-        Full-dispersion options, as in :func:`kapitza.predict`.
+    potential, calculator, normal, mesh, width, phonopy_files
+        Full-dispersion options, as in :func:`kapitza.predict` (with a calculator, the Debye side uses the
+        material records derived from the same phonons).
     n_omega : int
         Points of the dG/domega grid.
     progress : callable, optional
@@ -170,6 +172,7 @@ def compare_debye(
         statistics=statistics,
         dispersion="phonopy",
         potential=potential,
+        calculator=calculator,
         normal=normal,
         mesh=mesh,
         width=width,
@@ -178,7 +181,7 @@ def compare_debye(
     debye = Settings(cutoff=cutoff, statistics=statistics)
     info = get_model(model, "phonopy")
     t = landauer.as_temperatures(temperature)
-    m1, m2, given = resolve_sides(side1, side2)
+    m1, m2, given = resolve_sides(side1, side2, full, progress=progress)
     full_spectra = build_spectra(m1, m2, full, given=given, progress=progress)
     debye_spectra = build_spectra(m1, m2, debye)
     return spectral_comparison(

@@ -29,11 +29,16 @@ but only an error measured on data it did not see says how much.  This module
   one-hot values.  The loss is the absolute error: the target is the median, which
   outliers of single papers move least;
 
-* validates it by cross-validation grouped by paper (:class:`sklearn.model_selection.GroupKFold`):
-  rows of one paper share a sample, an apparatus and an analysis, so they are never split
-  between training and held-out folds.  On the held-out rows it reports the median
-  |log10 error| (and as a factor), the share within a factor 2, and the 16th-84th
-  percentile band of the residuals as a multiplicative interval; the physics models,
+* leaves out the rows above the physical upper bound of their interface
+  (:attr:`ValidationTable.flagged`, :mod:`kapitza.prediction.bounds`): no physics allows them,
+  so they are neither learnt from nor scored;
+
+* validates it by cross-validation grouped by paper (:func:`grouped_folds`, GroupKFold's rule with its ties
+  broken by the paper's name, so that the folds are the same on every machine): rows of one paper share a
+  sample, an apparatus and an analysis, so they are never split between training and held-out folds.
+  On the held-out rows it reports the median |log10 error| (and as a factor), the share within a
+  factor 2, and the 16th-84th percentile band of the residuals, every paper weighted equally
+  (:func:`paper_percentiles`), as a multiplicative interval; the physics models,
   which are not fitted, are scored on the SAME rows by their own ratio predicted/measured.
 
 scikit-learn is optional (``pip install kapitza[empirical]``) and imported only inside
@@ -132,14 +137,52 @@ def _sklearn() -> Any:
     """The scikit-learn modules used here, or MissingDependencyError."""
     try:
         from sklearn.ensemble import HistGradientBoostingRegressor
-        from sklearn.model_selection import GroupKFold
     except ImportError:
         raise MissingDependencyError("scikit-learn", "empirical", "the empirical estimate") from None
-    return HistGradientBoostingRegressor, GroupKFold
+    return HistGradientBoostingRegressor
+
+
+def grouped_folds(groups: Sequence[str], n_splits: int) -> NDArray[np.int64]:
+    """The fold (0 .. n_splits-1) of each row, whole groups to one fold, shape (n_rows,).
+
+    scikit-learn's GroupKFold rule (the largest group first, each to the fold with the fewest rows so far, the
+    first such fold on a tie) with groups of equal size taken in order of their name.  GroupKFold itself orders
+    them with numpy's default (unstable) argsort, whose SIMD path breaks ties differently on different CPUs:
+    the same data then gave another deal of the papers, and the stored calibration moved by 0.003 decades
+    from one machine to the next.
+    """
+    names = [str(g) for g in groups]
+    sizes: dict[str, int] = {}
+    for g in names:
+        sizes[g] = sizes.get(g, 0) + 1
+    load = [0] * n_splits
+    fold_of: dict[str, int] = {}
+    for g in sorted(sizes, key=lambda g: (-sizes[g], g)):
+        k = min(range(n_splits), key=lambda i: (load[i], i))
+        fold_of[g] = k
+        load[k] += sizes[g]
+    return np.array([fold_of[g] for g in names], dtype=np.int64)
+
+
+def paper_percentiles(values: ArrayLike, groups: Sequence[str], fractions: Sequence[float]) -> tuple[float, ...]:
+    """Percentiles of ``values`` with every group (paper) weighted equally, one per fraction in [0, 1].
+
+    Each row carries the weight 1 / (rows of its paper); the percentile is read off the weighted empirical
+    distribution at the middle of each row's weight (linear between rows).  A band from these percentiles covers
+    the stated share of held-out *papers* (a new user's interface is a new paper), where plain percentiles cover
+    that share of rows and leave papers with few rows under-covered.
+    """
+    v = np.asarray(values, dtype=float)
+    names = np.asarray([str(g) for g in groups])
+    _, inverse, counts = np.unique(names, return_inverse=True, return_counts=True)
+    w = 1.0 / counts[inverse]
+    order = np.argsort(v, kind="stable")
+    cum = (np.cumsum(w[order]) - 0.5 * w[order]) / w.sum()
+    return tuple(float(np.interp(f, cum, v[order])) for f in fractions)
 
 
 def _regressor() -> Any:
-    regressor_class, _ = _sklearn()
+    regressor_class = _sklearn()
     # scikit-learn's defaults (100 iterations, learning rate 0.1) except the loss: not tuned on the data.
     return regressor_class(loss="absolute_error", random_state=RANDOM_STATE)
 
@@ -372,19 +415,18 @@ def grouped_cross_validation(
     EmpiricalValidation
     """
     x, y, names, ratios = _check_fit_inputs(features, target, groups, physics, n_splits)
-    _, group_k_fold = _sklearn()
-    fold = np.full(y.size, -1, dtype=np.int64)
+    fold = grouped_folds(names, n_splits)
     held_out = np.full(y.size, np.nan)
     baseline = np.full(y.size, np.nan)
     with _one_thread():
-        for k, (train, test) in enumerate(group_k_fold(n_splits=n_splits).split(x, y, groups=names)):
+        for k in range(n_splits):
+            train, test = fold != k, fold == k
             model = _regressor().fit(x[train], y[train])
             held_out[test] = model.predict(x[test])
             baseline[test] = np.median(y[train])
-            fold[test] = k
     residual = y - held_out
     error = np.abs(residual)
-    p16, p84 = (float(v) for v in np.percentile(residual, [50 - 50 * INTERVAL, 50 + 50 * INTERVAL]))
+    p16, p84 = paper_percentiles(residual, names, (0.5 - 0.5 * INTERVAL, 0.5 + 0.5 * INTERVAL))
     models = tuple(ratios)
     compared = np.ones(y.size, dtype=bool)
     for r in ratios.values():
@@ -434,6 +476,9 @@ def grouped_cross_validation(
 def _training_data(
     table: ValidationTable,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], tuple[str, ...], dict[str, NDArray[np.float64]]]:
+    """Descriptors, target, groups and physics errors of the rows the regressor may learn from: the table's rows
+    less those above the physical upper bound (:attr:`ValidationTable.flagged`), which no physics allows."""
+    table = table.select(~table.flagged)
     features = descriptor_matrix(table)
     target = np.log10(table.measured)
     physics = {m: _log10(table.ratio(m)) for m in PHYSICS_MODELS}
@@ -448,7 +493,8 @@ def empirical_validation(table: ValidationTable | None = None, *, n_splits: int 
     table : ValidationTable, optional
         Rows to use (default: :func:`kapitza.prediction.validation.validation_table` of the
         shipped compilation with the models :data:`PHYSICS_MODELS`, interlayer stacks included: the
-        regressor takes the interlayer as a descriptor).
+        regressor takes the interlayer as a descriptor).  Flagged rows (above the physical upper bound)
+        are left out.
     n_splits : int
         Number of folds, grouped by paper.
     """
@@ -462,6 +508,7 @@ def _shipped_fit() -> tuple[Any, EmpiricalValidation, ValidationTable]:
     """(regressor fitted on every row, its grouped cross-validation, the table), computed once."""
     _sklearn()
     table = validation_table(PHYSICS_MODELS, interlayers=True)  # the regressor takes the interlayer as a descriptor
+    table = table.select(~table.flagged)  # rows above the physical upper bound are not learnt from
     features, target, groups, physics = _training_data(table)
     validation = grouped_cross_validation(features, target, groups, physics)
     with _one_thread():

@@ -35,10 +35,19 @@ from ..io.results import result, to_jsonable
 from ..literature import DEFAULT_WINDOW, Measurements, measurements_for
 from ..materials import Material
 from ..materials.conductivity import conductivity_or_nan
-from ..phonons.full_dispersion import FullDispersionSpectrum
+from ..phonons.debye import SINE_CUTOFFS
+from ..transmission.electronic import series_conductance
 from ..transmission.limit import radiation_limit
 from ..units import rad_s_to_thz
-from .api import ConductanceResult, build_spectra, conductance_result, model_channels, resolve_sides
+from .api import (
+    ConductanceResult,
+    build_spectra,
+    conductance_result,
+    imply_full_dispersion,
+    model_channels,
+    resolve_sides,
+)
+from .bounds import check_bounds
 from .comparison import DebyeComparison
 from .interface import (
     ELECTRON_PHONON_REFERENCE,
@@ -52,6 +61,8 @@ from .settings import Progress, Settings, SideSpec, check_temperature_bound
 from .shares import ConductanceShares, conductance_shares
 
 __all__ = [
+    "HELIUM_MEASURED",
+    "HeliumRange",
     "InterfacePrediction",
     "RadiationLimitCheck",
     "PLOT_CRYOGENIC_RANGE",
@@ -59,6 +70,7 @@ __all__ = [
     "comparison_document",
     "comparison_plot_temperatures",
     "conductivity_gaps",
+    "helium_range",
     "measured_summary",
     "plot_temperatures",
     "predict_interface",
@@ -169,7 +181,8 @@ def conductivity_gaps(material: Material, *temperatures: ArrayLike) -> NDArray[n
 
 
 def measured_summary(rows: Measurements, window: float = DEFAULT_WINDOW) -> dict[str, Any]:
-    """Count, papers, temperature span (K), G range (W m^-2 K^-1) and methods of measured rows."""
+    """Count, papers, temperature span (K), G range (W m^-2 K^-1) and methods of measured rows, and how many of
+    them lie above the physical upper bound of their pair (:func:`~kapitza.prediction.bounds.check_bounds`)."""
     return {
         "count": len(rows),
         "papers": rows.references,
@@ -177,6 +190,7 @@ def measured_summary(rows: Measurements, window: float = DEFAULT_WINDOW) -> dict
         "temperature_k": [float(rows.temperature.min()), float(rows.temperature.max())],
         "conductance_w_m2k": [float(rows.conductance.min()), float(rows.conductance.max())],
         "methods": sorted({m or "method not given" for m in rows.method}),
+        "above_physical_bound": int(np.count_nonzero(check_bounds(rows).above)),
     }
 
 
@@ -209,6 +223,143 @@ def comparison_document(comparisons: Sequence[DebyeComparison]) -> dict[str, Any
         )
     doc["units"] = {"conductance": "W m^-2 K^-1", "omega": "rad/s", "dG_domega": "W m^-2 K^-1 (rad/s)^-1"}
     return doc
+
+
+#: The abstract that places measured solid/helium resistances against the acoustic mismatch value.
+MEZHOV_DEGLIN_REFERENCE = (
+    'L. P. Mezhov-Deglin, "Kapitza resistance at a solid helium-copper interface under heavy thermal loads" '
+    "(Plenum Press, New York, 1977), doi:10.1007/978-1-4684-2418-8_36"
+)
+#: The review whose abstract gives the reduction by diffuse scattering.
+SWARTZ_POHL_REFERENCE = "E. T. Swartz and R. O. Pohl, Rev. Mod. Phys. 61, 605 (1989)"
+#: What the two abstracts say, as the helium range's caveat (their words, not kapitza's numbers).
+HELIUM_MEASURED = (
+    "measured values depend on how the surface was prepared: measured Kapitza resistances lie one to two orders of "
+    f"magnitude below the acoustic mismatch value ({MEZHOV_DEGLIN_REFERENCE}, abstract: solid helium on copper, "
+    "0.45-1.5 K), and diffuse scattering lowers the resistance of helium on a solid by typically over two orders of "
+    f"magnitude ({SWARTZ_POHL_REFERENCE}, abstract: the Kapitza resistance is very sensitive to the condition of the "
+    "interface)"
+)
+
+
+@result
+class HeliumRange:
+    """The expected range of a solid/helium interface: the AMM (clean, specular) and the DMM (diffuse) as its ends.
+
+    Attributes
+    ----------
+    solid, fluid : str
+        The solid and the helium side.
+    temperature : ndarray, shape (n_T,)
+        K.
+    amm, dmm : ndarray, shape (n_T,)
+        The interface's conductance under the full-elasticity AMM and under the DMM, W m^-2 K^-1, as ``predict``
+        reports it (in series with the metal's electron-phonon conductance where that is stored).
+    references : tuple of str
+        The sources of :attr:`text`.
+    text : str
+        What measured values do against the two ends (the abstracts of the references).
+    """
+
+    solid: str
+    fluid: str
+    temperature: NDArray[np.float64]
+    amm: NDArray[np.float64]
+    dmm: NDArray[np.float64]
+    references: tuple[str, ...] = (MEZHOV_DEGLIN_REFERENCE, SWARTZ_POHL_REFERENCE)
+    text: str = HELIUM_MEASURED
+
+    _summary_fields: ClassVar[tuple[str, ...]] = ("solid", "fluid", "temperature", "amm", "dmm")
+
+    @property
+    def resistance_amm(self) -> NDArray[np.float64]:
+        """R under the AMM, m^2 K W^-1 (the high end), shape (n_T,); inf where G = 0."""
+        return _reciprocal_or_inf(self.amm)
+
+    @property
+    def resistance_dmm(self) -> NDArray[np.float64]:
+        """R under the DMM, m^2 K W^-1 (the low end), shape (n_T,); inf where G = 0."""
+        return _reciprocal_or_inf(self.dmm)
+
+    def resistance_t3(self, end: str) -> NDArray[np.float64]:
+        """R T^3 of one end ("amm" or "dmm"), m^2 K^4 W^-1, shape (n_T,); NaN at T = 0 (R = inf)."""
+        if end not in ("amm", "dmm"):
+            raise InputError(f"end= must be 'amm' or 'dmm', got {end!r}")
+        r = self.resistance_amm if end == "amm" else self.resistance_dmm
+        out = np.full(self.temperature.shape, np.nan)
+        positive = self.temperature > 0
+        out[positive] = r[positive] * self.temperature[positive] ** 3
+        return out
+
+    def to_document(self) -> dict[str, Any]:
+        """SI values for ``predict --json`` (``helium_range``)."""
+        return {
+            "solid": self.solid,
+            "fluid": self.fluid,
+            "temperature": self.temperature.tolist(),
+            "conductance_amm": self.amm.tolist(),
+            "conductance_dmm": self.dmm.tolist(),
+            "resistance_amm": self.resistance_amm.tolist(),
+            "resistance_dmm": self.resistance_dmm.tolist(),
+            "resistance_t3_amm": self.resistance_t3("amm").tolist(),
+            "resistance_t3_dmm": self.resistance_t3("dmm").tolist(),
+            "ends": "AMM (clean, specular interface: the highest R) and DMM (diffuse scattering: the lowest R)",
+            "measured": self.text,
+            "references": list(self.references),
+        }
+
+
+def _reciprocal_or_inf(g: NDArray[np.float64]) -> NDArray[np.float64]:
+    out = np.full(g.shape, np.inf)
+    np.divide(1.0, g, out=out, where=g > 0)
+    return out
+
+
+def helium_range(
+    m1: Material,
+    m2: Material,
+    spectra: tuple[Any, Any],
+    settings: Settings,
+    temperature: NDArray[np.float64],
+    parts: ElectronicParts | None = None,
+) -> HeliumRange | None:
+    """The AMM-DMM range of a solid/helium pair on ready Debye spectra (K; None when not a solid/fluid pair).
+
+    Parameters
+    ----------
+    m1, m2 : Material
+        The two sides (heat flows 1 -> 2); exactly one must be a fluid for a range.
+    spectra : (ChannelSpectrum, ChannelSpectrum)
+        Their bulk spectra (:func:`build_spectra`), shared with the prediction.
+    settings : Settings
+        The prediction's settings (statistics, inelastic channel); the AMM needs a linear Debye cutoff.
+    temperature : ndarray, shape (n_T,)
+        K.
+    parts : ElectronicParts, optional
+        The electronic parts of the pair: where the metal's electron-phonon conductance is stored, each end is in
+        series with it, as ``predict`` reports the interface.
+
+    Raises
+    ------
+    InputError
+        A sine cutoff (the AMM is a continuum model) or full dispersion.
+    """
+    fluids = [m.is_fluid for m in (m1, m2)]
+    if sum(fluids) != 1:
+        return None
+    ends = []
+    for name in ("amm", "dmm"):
+        info = get_model(name, settings.dispersion)
+        channels = model_channels(info, m1, m2, spectra, settings)
+        g_phonon = conductance_result(info, m1, m2, channels, temperature, settings).conductance
+        g = np.array(g_phonon, dtype=float)
+        if parts is not None and parts.electron_phonon is not None:
+            positive = g > 0  # G = 0 at T = 0 stays 0 in series
+            g = np.where(positive, 0.0, g)
+            g[positive] = series_conductance(g_phonon[positive], parts.electron_phonon)
+        ends.append(g)
+    solid, fluid = (m2, m1) if fluids[0] else (m1, m2)
+    return HeliumRange(solid=solid.name, fluid=fluid.name, temperature=temperature, amm=ends[0], dmm=ends[1])
 
 
 @result
@@ -245,6 +396,9 @@ class InterfacePrediction:
     notes : tuple of str
         Where the temperatures leave the models' ground (:func:`validity_notes`): T = 0, above a side's melting
         point.
+    helium : HeliumRange or None
+        For a solid/helium pair on linear Debye spectra, the AMM and DMM as the two ends of the expected range,
+        with what measured values do against them (:func:`helium_range`); None otherwise.
     """
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("side1", "side2", "temperature", "models")
@@ -262,6 +416,7 @@ class InterfacePrediction:
     spectra: tuple[Any, Any] = (None, None)
     window: float = DEFAULT_WINDOW
     notes: tuple[str, ...] = ()
+    helium: HeliumRange | None = None
 
     @property
     def models(self) -> tuple[str, ...]:
@@ -358,6 +513,7 @@ class InterfacePrediction:
             over = None if self.radiation_limit is None else self.radiation_limit.to_dict()
             doc["measured"] = {**measured_summary(self.measured, self.window), "above_radiation_limit": over}
         doc["measured_interlayer_rows"] = self.interlayer_rows
+        doc["helium_range"] = None if self.helium is None else self.helium.to_document()
         doc["notes"] = list(self.notes)
         return to_jsonable(doc)
 
@@ -431,8 +587,8 @@ def predict_interface(
 
     Parameters
     ----------
-    side1, side2 : str, path, Material or FullDispersionSpectrum
-        As in :func:`kapitza.predict`.
+    side1, side2 : str, path, Material, FullDispersionSpectrum or StructurePhonons
+        As in :func:`kapitza.predict` (with a calculator also structure files and NAME:STRUCTURE:a=...).
     temperature : float or array_like
         K (>= 0), scalar or shape (n_T,).
     models : sequence of str, optional
@@ -440,7 +596,8 @@ def predict_interface(
         model that takes them; no AMM with a sine cutoff).
     settings : Settings, optional
         Ready settings; otherwise ``options`` (the keyword arguments of :func:`kapitza.predict`:
-        cutoff, statistics, inelastic, dispersion, potential, normal, mesh, width, phonopy_files) build them.
+        cutoff, statistics, inelastic, dispersion, potential, calculator, normal, mesh, width, phonopy_files)
+        build them.
     measured : bool
         Look up the shipped measurements (both sides database materials) and check them against the
         radiation limit.
@@ -456,14 +613,13 @@ def predict_interface(
     """
     if settings is not None and options:
         raise InputError(f"give settings= or the options {', '.join(sorted(options))}, not both")
-    if any(isinstance(s, FullDispersionSpectrum) for s in (side1, side2)):
-        options["dispersion"] = "phonopy"  # a ready full-dispersion spectrum, as in kapitza.predict
+    imply_full_dispersion(side1, side2, options)  # as in kapitza.predict
     settings = settings if settings is not None else Settings(**options)
     t = landauer.as_temperatures(temperature)
     check_temperature_bound(t)
     names = models or default_models(settings.dispersion, settings.cutoff)
     infos = [get_model(name, settings.dispersion) for name in names]
-    m1, m2, given = resolve_sides(side1, side2)
+    m1, m2, given = resolve_sides(side1, side2, settings, progress=progress)
     spectra = build_spectra(m1, m2, settings, given=given, progress=progress)
     channels = [model_channels(info, m1, m2, spectra, settings) for info in infos]
     results = tuple(conductance_result(info, m1, m2, c, t, settings) for info, c in zip(infos, channels))
@@ -479,6 +635,14 @@ def predict_interface(
         layered = len(every) - len(found)
     if rows is not None and parts.kind != "metal/metal":  # at metal/metal the electrons carry far more anyway
         over = radiation_limit_check(spectra, rows, settings.statistics)
+    helium, no_range = None, ()
+    if settings.dispersion == "debye" and settings.cutoff not in SINE_CUTOFFS:  # the AMM takes linear spectra only
+        helium = helium_range(m1, m2, spectra, settings, t, parts)
+    elif m1.is_fluid != m2.is_fluid:
+        no_range = (
+            "solid/helium: the expected range from the DMM to the AMM needs linear Debye spectra (cutoff branch or "
+            "debye; the AMM is a continuum model), so it is not shown",
+        )
     return InterfacePrediction(
         side1=m1,
         side2=m2,
@@ -492,7 +656,8 @@ def predict_interface(
         shares=shares,
         spectra=spectra,
         window=window,
-        notes=validity_notes(m1, m2, t) + unchecked_notes(m1, m2, settings.cutoff),
+        notes=validity_notes(m1, m2, t) + no_range + unchecked_notes(m1, m2, settings.cutoff),
+        helium=helium,
     )
 
 
@@ -507,8 +672,8 @@ def _cryogenic_notes(m1: Material, m2: Material, temperature: NDArray[np.float64
     if fluid and not all(m.is_fluid for m in (m1, m2)):
         notes.append(
             "solid/helium: measured Kapitza resistances above about 0.1 K are several times lower than the acoustic "
-            f"mismatch model gives (the Kapitza anomaly; {KAPITZA_ANOMALY_REFERENCE}): read the AMM R as an upper "
-            "bound, not a prediction of a real surface"
+            f"mismatch model gives (the Kapitza anomaly; {KAPITZA_ANOMALY_REFERENCE}): read the AMM R as the upper "
+            "end of the expected range and the DMM R as the lower end, not as a prediction of a real surface"
         )
         if np.any(temperature >= 1.0):
             notes.append(

@@ -4,9 +4,9 @@
 ``mesh=`` (as a Python caller types it); a caller that spells options otherwise
 (the command line's ``--mesh``) passes ``option_names``, a function from the
 option's name to its spelling: the spelling is the caller's, not this module's.
-Options that only describe full dispersion (``potential``, ``normal``, ``mesh``,
-``width``, ``phonopy_files``) are refused with Debye spectra rather than
-silently ignored.
+Options that only describe full dispersion (``potential``, ``calculator``,
+``normal``, ``mesh``, ``width``, ``phonopy_files``) are refused with Debye spectra
+rather than silently ignored.
 """
 
 from __future__ import annotations
@@ -18,9 +18,11 @@ from typing import Any
 
 from .. import _checks, landauer
 from .._checks import MAX_TEMPERATURE, check_temperature_bound
+from ..atomistic.calculators import calculator_name
 from ..errors import InputError
 from ..materials.spec import MaterialSpec
 from ..phonons.debye import CUTOFFS, DEFAULT_CUTOFF
+from ..phonons.from_structure import StructurePhonons
 from ..phonons.full_dispersion import DEFAULT_MESH, FullDispersionSpectrum
 from ..phonons.modes import DEFAULT_WIDTH, mesh_numbers, unit_vector
 from ..transmission.inelastic import InelasticParameters
@@ -40,8 +42,10 @@ __all__ = [
     "check_temperature_bound",
 ]
 
-#: A side of an interface: a material, or a ready full-dispersion spectrum (implies dispersion="phonopy").
-SideSpec = MaterialSpec | FullDispersionSpectrum
+#: A side of an interface: a material, a ready full-dispersion spectrum, or a crystal from its structure
+#: (:class:`~kapitza.phonons.from_structure.StructurePhonons`; both imply dispersion="phonopy").  With a calculator a
+#: side may also be a structure file, ``NAME:STRUCTURE:a=...``, ASE ``Atoms`` or a dict for ``ase.build.bulk``.
+SideSpec = MaterialSpec | FullDispersionSpectrum | StructurePhonons | Any
 #: ``progress(stage, done, total)`` while slow spectra are built.
 Progress = Callable[[str, int, int], None]
 #: None (each material's default), one potential name for both sides, or a pair (side 1, side 2).
@@ -52,7 +56,7 @@ PotentialSpec = str | None | tuple[str | None, str | None]
 DISPERSIONS: tuple[str, ...] = ("debye", "phonopy")
 
 #: Options that only mean something with dispersion="phonopy".
-FULL_DISPERSION_OPTIONS: tuple[str, ...] = ("potential", "normal", "mesh", "width", "phonopy_files")
+FULL_DISPERSION_OPTIONS: tuple[str, ...] = ("potential", "calculator", "normal", "mesh", "width", "phonopy_files")
 
 #: How an option is spelled in messages: its name to the text the caller typed (``mesh`` -> ``mesh=``).
 OptionNames = Callable[[str], str]
@@ -100,6 +104,10 @@ class Settings:
         Bulk spectra: Debye (sound speeds) or full dispersion (force constants).
     potential : str, (str, str) or None
         Full dispersion only: interatomic potential(s); None takes each material's default.
+    calculator : str or None
+        Full dispersion only: the force source of both sides built from their structures, a built-in universal
+        potential ("chgnet", "chgnet-r2scan", "sevennet", "sevennet-l3i5") or "module:factory" for any ASE
+        calculator (:mod:`kapitza.atomistic.calculators`); excludes ``potential`` and ``phonopy_files``.
     normal : (3,) floats or None
         Full dispersion only: unit interface normal in the cubic axes (default (0, 0, 1)).
         None with Debye spectra.
@@ -119,6 +127,7 @@ class Settings:
     inelastic: InelasticParameters | None = None
     dispersion: str = "debye"
     potential: str | tuple[str | None, str | None] | None = None
+    calculator: str | None = None
     normal: tuple[float, float, float] | None = None
     mesh: tuple[int, int, int] | None = None
     width: float | None = None
@@ -155,6 +164,18 @@ class Settings:
                 )
             object.__setattr__(self, "phonopy_files", files)
             return
+        if self.calculator is not None:
+            object.__setattr__(self, "calculator", calculator_name(self.calculator))
+            other = [
+                name(o)
+                for o in ("potential", "phonopy_files")
+                if (any(files) if o == "phonopy_files" else self.potential is not None)
+            ]
+            if other:
+                raise InputError(
+                    f"{name('calculator')} and {' and '.join(other)} exclude each other: the calculator gives the "
+                    "force constants of both sides"
+                )
         potential = None if self.potential is None else side_potentials(self.potential)
         if potential is not None and potential[0] == potential[1]:
             potential = potential[0]
@@ -186,6 +207,7 @@ class Settings:
         if self.dispersion != "debye":
             doc |= {
                 "potential": list(self.potential) if isinstance(self.potential, tuple) else self.potential,
+                "calculator": self.calculator,
                 "normal": list(self.normal or ()),
                 "mesh": list(self.mesh or ()),
                 "width": self.width,

@@ -15,6 +15,12 @@ model gives at the row's temperature, the way ``kapitza predict`` reports it:
 Each pair is computed once, vectorised over its measured temperatures.
 The phonon-only values are kept beside (``phonon``) so that both can be shown.
 
+Every row is also checked against the physical upper bound of its pair at its temperature
+(:func:`kapitza.prediction.bounds.check_bounds`): a row above it is *flagged* (``flagged``, with the
+reason in ``bound_note``).  It stays in the table, as the source gives it, but every statistic of
+any model (:mod:`~kapitza.prediction.validation_stats`) and the empirical model's training leave it
+out.  Rows whose sides kapitza cannot bound are "not checked", with the reason in ``bound_note``.
+
 Units: K, W m^-2 K^-1.
 """
 
@@ -32,11 +38,21 @@ from ..literature import Measurements, shipped_measurements
 from ..materials.electrons import get_electrons
 from ..phonons.debye import DEFAULT_CUTOFF, SINE_CUTOFFS
 from .api import predict
+from .bounds import check_bounds
 from .interface import electronic_parts, is_metal
 from .registry import get_model
 from .settings import Settings
 
-__all__ = ["DEFAULT_MODELS", "KINDS", "PHONON_ONLY", "ValidationTable", "interface_kinds", "validation_table"]
+__all__ = [
+    "DEFAULT_MODELS",
+    "KINDS",
+    "PHONON_ONLY",
+    "FlaggedGroup",
+    "ValidationTable",
+    "flagged_groups",
+    "interface_kinds",
+    "validation_table",
+]
 
 #: Models compared by default.
 DEFAULT_MODELS = ("dmm", "limit", "amm")
@@ -80,6 +96,17 @@ class ValidationTable:
         complete): a metal/metal pair without Fermi velocities, or a metal without stored
         electron-phonon data (then "predicted" is the phonon model alone). Length n, or empty
         for a table made without notes.
+    bound : ndarray, shape (n,)
+        The physical upper bound on a measured G of the row's pair at its temperature, W m^-2 K^-1
+        (:func:`~kapitza.prediction.bounds.check_bounds`); inf where the pair has none, NaN where it is
+        not checked.  All NaN for a table made without it.
+    flagged : ndarray of bool, shape (n,)
+        True where the measured G is above the bound (times its margin): a value no physics allows, left
+        out of every statistic.  All False for a table made without it.
+    bound_note : tuple of str
+        Per row, why it is flagged, why it is not checked against the bound, or "" (length n, or empty).
+    authors : tuple of str
+        The authors of each row's reference, as the compilation gives them (length n, or empty).
     """
 
     models: tuple[str, ...]
@@ -95,11 +122,63 @@ class ValidationTable:
     interlayer: NDArray[np.bool_]
     cutoff: str
     note: tuple[str, ...] = ()
+    bound: NDArray[np.float64] | None = None
+    flagged: NDArray[np.bool_] | None = None
+    bound_note: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("models", "measured", "cutoff")
 
+    def __post_init__(self) -> None:
+        n = np.shape(self.measured)[0] if np.ndim(self.measured) else 0
+        if self.bound is None:
+            object.__setattr__(self, "bound", np.full(n, np.nan))
+        if self.flagged is None:
+            object.__setattr__(self, "flagged", np.zeros(n, dtype=bool))
+        bound = np.asarray(self.bound, dtype=float)
+        flagged = np.asarray(self.flagged, dtype=bool)
+        if bound.shape != (n,) or flagged.shape != (n,):
+            raise InputError(
+                f"bound= and flagged= need shape ({n},), one entry per row; got {bound.shape}, {flagged.shape}"
+            )
+        for name in ("note", "bound_note", "authors"):
+            if len(getattr(self, name)) not in (0, n):
+                raise InputError(f"{name}= has {len(getattr(self, name))} entries; expected {n} or none")
+        object.__setattr__(self, "bound", bound)
+        object.__setattr__(self, "flagged", flagged)
+
     def __len__(self) -> int:
         return int(self.measured.size)
+
+    def select(self, mask: NDArray[np.bool_]) -> ValidationTable:
+        """The rows where ``mask`` (bool, shape (n,)) is True, in order (e.g. ``table.select(~table.flagged)``)."""
+        keep = np.asarray(mask, dtype=bool)
+        if keep.shape != self.measured.shape:
+            raise InputError(f"mask= has shape {keep.shape}; expected ({len(self)},)")
+        index = np.flatnonzero(keep)
+
+        def rows(values: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(values[i] for i in index) if len(values) == len(self) else values
+
+        return ValidationTable(
+            models=self.models,
+            measured=self.measured[index],
+            temperature=self.temperature[index],
+            predicted=self.predicted[:, index],
+            phonon=self.phonon[:, index],
+            side1=rows(self.side1),
+            side2=rows(self.side2),
+            kind=rows(self.kind),
+            paper=rows(self.paper),
+            method=rows(self.method),
+            interlayer=self.interlayer[index],
+            cutoff=self.cutoff,
+            note=rows(self.note),
+            bound=self.bound[index],  # type: ignore[index]
+            flagged=self.flagged[index],  # type: ignore[index]
+            bound_note=rows(self.bound_note),
+            authors=rows(self.authors),
+        )
 
     def ratio(self, model: str) -> NDArray[np.float64]:
         """predicted / measured for ``model``, shape (n,) (NaN where there is no prediction)."""
@@ -149,7 +228,8 @@ def validation_table(
     -------
     ValidationTable
         Rows in the order of the measurements; rows with an unmapped side, or at T = 0, are left out, and
-        interlayer rows unless asked for.
+        interlayer rows unless asked for.  Rows above the physical upper bound of their pair are kept and
+        flagged (``flagged``, ``bound_note``).
     """
     Settings(cutoff=cutoff)  # refuses an unknown cutoff rule before any work
     names = tuple(get_model(m, "debye").name for m in models)
@@ -170,6 +250,7 @@ def validation_table(
     if not interlayers:
         keep &= ~data.interlayer
     rows = data.select(keep)
+    check = check_bounds(rows)
     side1 = tuple(str(s) for s in rows.film_material)
     side2 = tuple(str(s) for s in rows.substrate_material)
     kinds = interface_kinds(side1, side2)
@@ -215,4 +296,68 @@ def validation_table(
         interlayer=rows.interlayer,
         cutoff=cutoff,
         note=tuple(note),
+        bound=check.bound,
+        flagged=check.above,
+        bound_note=check.reason,
+        authors=tuple(rows.reference_authors),
     )
+
+
+@result
+class FlaggedGroup:
+    """The flagged rows (above the physical upper bound) of one pair and one paper of a validation table.
+
+    Attributes
+    ----------
+    side1, side2 : str
+        The pair as the rows give it (film, substrate).
+    paper : str
+        The compilation's reference id.
+    authors : str
+        Its authors ("" where the table has none).
+    rows : int
+        How many rows.
+    temperature : (float, float)
+        Lowest and highest temperature, K.
+    measured : (float, float)
+        Lowest and highest measured G, W m^-2 K^-1.
+    ratio : (float, float)
+        Lowest and highest measured / bound.
+    index : tuple of int
+        The rows' positions in the table.
+    """
+
+    side1: str
+    side2: str
+    paper: str
+    authors: str
+    rows: int
+    temperature: tuple[float, float]
+    measured: tuple[float, float]
+    ratio: tuple[float, float]
+    index: tuple[int, ...]
+
+
+def flagged_groups(table: ValidationTable) -> tuple[FlaggedGroup, ...]:
+    """The table's flagged rows grouped by pair and paper, in the order they first appear."""
+    groups: dict[tuple[str, str, str], list[int]] = {}
+    for i in map(int, np.flatnonzero(table.flagged)):
+        groups.setdefault((table.side1[i], table.side2[i], table.paper[i]), []).append(i)
+    out = []
+    for (a, b, paper), index in groups.items():
+        t, g = table.temperature[index], table.measured[index]
+        ratio = g / table.bound[index]  # type: ignore[index]
+        out.append(
+            FlaggedGroup(
+                side1=a,
+                side2=b,
+                paper=paper,
+                authors=table.authors[index[0]] if table.authors else "",
+                rows=len(index),
+                temperature=(float(t.min()), float(t.max())),
+                measured=(float(g.min()), float(g.max())),
+                ratio=(float(ratio.min()), float(ratio.max())),
+                index=tuple(index),
+            )
+        )
+    return tuple(out)

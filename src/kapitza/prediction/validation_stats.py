@@ -15,6 +15,12 @@ for "predicted" (what ``kapitza predict`` reports, electrons included where the
 package has their data) and "phonon" (the phonon model alone).  Rows without a
 prediction are counted per model, with the reason.  Statistics of an empty
 group are NaN (rows 0).
+
+Rows the table flags as above the physical upper bound of their interface
+(:attr:`ValidationTable.flagged`, :mod:`kapitza.prediction.bounds`) are left out of every
+statistic, of every model and basis: they are counted apart (``flagged``), and ``total``
+counts the rows that remain.  Rows that could not be checked against the bound are counted
+by reason (``not_checked``); they stay in the statistics.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from numpy.typing import NDArray
 
 from ..errors import InputError
 from ..io.results import result
+from .bounds import NOT_CHECKED
 from .validation import KINDS, PHONON_ONLY, ValidationTable
 
 __all__ = ["BASES", "GROUPS", "ValidationStatistics", "ratio_statistics", "validation_statistics"]
@@ -73,7 +80,7 @@ class ValidationStatistics:
     bases : tuple of str
         :data:`BASES`: "predicted" and "phonon", length 2.
     total : ndarray of int, shape (n_groups,)
-        Rows of the table in each group.
+        Rows of the table in each group that are scored (not flagged).
     rows : ndarray of int, shape (2, n_models, n_groups)
         Rows with a prediction (finite, > 0), by basis, model and group.
     median_ratio : ndarray, shape (2, n_models, n_groups)
@@ -89,6 +96,10 @@ class ValidationStatistics:
         (its electron data are not stored): the table's note -> number of rows.
     cutoff : str
         Debye cutoff rule of the table's phonon models.
+    flagged : ndarray of int, shape (n_groups,)
+        Rows of each group above the physical upper bound, left out of every statistic.
+    not_checked : mapping
+        Why rows could not be checked against the bound -> number of rows (they are scored).
     """
 
     models: tuple[str, ...]
@@ -102,8 +113,16 @@ class ValidationStatistics:
     missing: Mapping[str, Mapping[str, Mapping[str, int]]]
     phonon_only: Mapping[str, int]
     cutoff: str
+    flagged: NDArray[np.int64] | None = None
+    not_checked: Mapping[str, int] | None = None
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("models", "total", "cutoff")
+
+    def __post_init__(self) -> None:
+        if self.flagged is None:
+            object.__setattr__(self, "flagged", np.zeros(len(self.groups), dtype=np.int64))
+        if self.not_checked is None:
+            object.__setattr__(self, "not_checked", {})
 
     def get(self, model: str, group: str = "all", basis: str = "predicted") -> dict[str, float | int]:
         """The four numbers of one model, group and basis as a dict (rows, median_ratio, within_2,
@@ -124,9 +143,9 @@ class ValidationStatistics:
         }
 
 
-def _reasons(table: ValidationTable, values: NDArray[np.float64]) -> dict[str, int]:
-    """Reason -> number of rows where ``values`` (shape (n,)) is not a finite positive conductance."""
-    bad = ~(np.isfinite(values) & (values > 0))
+def _reasons(table: ValidationTable, values: NDArray[np.float64], scored: NDArray[np.bool_]) -> dict[str, int]:
+    """Reason -> number of scored rows where ``values`` (shape (n,)) is not a finite positive conductance."""
+    bad = ~(np.isfinite(values) & (values > 0)) & scored
     out: dict[str, int] = {}
     for i in np.flatnonzero(bad):
         note = table.note[i] if len(table.note) == len(table) else ""
@@ -150,7 +169,10 @@ def validation_statistics(table: ValidationTable) -> ValidationStatistics:
     if not isinstance(table, ValidationTable):
         raise InputError(f"table= must be a ValidationTable, got {type(table).__name__}")
     kinds = np.asarray(table.kind, dtype=object)
-    masks = [np.ones(len(table), dtype=bool)] + [kinds == kind for kind in KINDS]
+    flagged = np.asarray(table.flagged, dtype=bool)
+    scored = ~flagged
+    groups = [np.ones(len(table), dtype=bool)] + [kinds == kind for kind in KINDS]
+    masks = [group & scored for group in groups]
     shape = (len(BASES), len(table.models), len(GROUPS))
     rows = np.zeros(shape, dtype=np.int64)
     median_ratio, within_2, median_abs_log10 = (np.full(shape, np.nan) for _ in range(3))
@@ -170,16 +192,21 @@ def validation_statistics(table: ValidationTable) -> ValidationStatistics:
             for g, mask in enumerate(masks):
                 stats = ratio_statistics(ratio[mask])
                 rows[b, m, g], median_ratio[b, m, g], within_2[b, m, g], median_abs_log10[b, m, g] = stats
-            reasons = _reasons(table, values[m])
+            reasons = _reasons(table, values[m], scored)
             if BASES[b] == "predicted":
-                for i in np.flatnonzero(undescribed & np.isfinite(values[m]) & (values[m] > 0)):
+                for i in np.flatnonzero(undescribed & scored & np.isfinite(values[m]) & (values[m] > 0)):
                     why = f"{table.note[i]}: the phonon model alone does not describe a metal's interface"
                     reasons[why] = reasons.get(why, 0) + 1
             missing[BASES[b]][model] = reasons
     phonon_only: dict[str, int] = {}
-    for note in table.note:
-        if note.startswith(PHONON_ONLY):
+    for note, keep in zip(table.note, scored):
+        if keep and note.startswith(PHONON_ONLY):
             phonon_only[note] = phonon_only.get(note, 0) + 1
+    not_checked: dict[str, int] = {}
+    for note in table.bound_note:
+        if note.startswith(NOT_CHECKED):
+            why = note.removeprefix(NOT_CHECKED)
+            not_checked[why] = not_checked.get(why, 0) + 1
     return ValidationStatistics(
         models=table.models,
         groups=GROUPS,
@@ -192,4 +219,6 @@ def validation_statistics(table: ValidationTable) -> ValidationStatistics:
         missing=missing,
         phonon_only=phonon_only,
         cutoff=table.cutoff,
+        flagged=np.array([int(np.count_nonzero(group & flagged)) for group in groups], dtype=np.int64),
+        not_checked=not_checked,
     )

@@ -8,6 +8,7 @@ test_eels_end_to_end.py, is about 3 %).
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -53,17 +54,25 @@ def line_scan(tmp_path_factory):
 
 
 def test_temperature_json_has_the_documented_fields(cli, spectrum, tmp_path):
-    """Truth 300 K (the forward model's); within 3 sigma + the 3 % background systematic."""
+    """Truth 300 K (the forward model's); within 3 sigma + 3 % (the forward model's phonon lines carry the
+    instrument's tail, which the symmetric-tail model does not describe: +0.3 sigma at this dose on the
+    calibration page).  The default is the joint fit, and --plot draws it."""
     plot = tmp_path / "spec.png"
     status, out, err = cli("eels", "temperature", spectrum, "--window", "50:80", "--json", "--plot", plot)
     assert status == 0, err
     doc = json.loads(out)
     for key in ("temperature", "temperature_err", "window_mev", "background", "chi2_reduced", "method"):
         assert key in doc
-    assert doc["window_mev"] == [50.0, 80.0]
-    assert "power-law" in doc["background"]
+    assert doc["window_mev"] == [50.0, 80.0] and doc["window_rule"] == "given"
+    assert "jointly" in doc["background"] and "tail_families" in doc
     assert abs(doc["temperature"] - 300.0) < 3 * doc["temperature_err"] + 9.0
     assert plot.read_bytes()[:8] == PNG_MAGIC
+    status, out, err = cli("eels", "temperature", spectrum, "--json")  # the automatic window
+    assert status == 0, err
+    auto = json.loads(out)
+    assert auto["window_rule"].startswith("automatic")
+    assert auto["window_mev"][0] == pytest.approx(6.0 * auto["fwhm_mev"])
+    assert abs(auto["temperature"] - 300.0) < 3 * auto["temperature_err"] + 9.0
 
 
 def test_a_two_column_csv_with_a_header_is_a_valid_file(cli, tmp_path):
@@ -129,10 +138,13 @@ def test_plan_table(cli):
     ("args", "needle"),
     [
         (["--window", "90:60"], "LO < HI"),
-        (["--window", "500:600"], "outside the data"),
+        (["--window", "500:600"], "beyond the data"),
         (["--window", "abc"], "--window"),
         (["--background", "magic"], "--background"),
-        (["--bands", "40:60,50:70"], "overlap"),
+        (["--bands", "40:60,50:70", "--background", "power-law"], "overlap"),
+        (["--bands", "65:75,85:95"], "--bands needs a subtracted background"),
+        (["--intercept"], "--intercept is for a subtracted background"),
+        (["--background-windows", "12:18"], "--background-windows is for a subtracted background"),
     ],
 )
 def test_bad_temperature_options_are_one_line_exit_2(cli, spectrum, args, needle, tmp_path):
@@ -237,3 +249,44 @@ def test_simulate_rows_writes_a_spectrum_image_that_map_reads(cli, tmp_path):
         status, _, err = cli(*base, *bad, "--out", target)
         assert status == 2 and "rows" in err and len(err.strip().splitlines()) == 1
         assert not target.exists()
+
+
+def test_flows_of_two_equal_files_print_no_bare_nan(cli, tmp_path):
+    """Issue 39: ``eels flows`` with two equal files printed nan.  A noise-free scan whose second band lies above
+    the phonons (no gain left after the background): every number that is not one is n/a with a sentence."""
+    path = tmp_path / "nf.npz"
+    args = ["eels", "simulate", "--material", "AlN", "--material-right", "4H-SiC", "--temperature", "400"]
+    assert cli(*args, "--positions=-10:10:5", "--dose", "1e7", "--no-noise", "--out", path)[0] == 0
+    status, out, err = cli("eels", "flows", path, path, "--bands", "40:60,115:125")
+    assert status == 0, err
+    assert not re.search(r"\bnan\b", out.lower())
+    assert "(b) n/a for 115-125 meV: at no position" in " ".join(out.split())
+    status, out, err = cli("eels", "flows", path, path, "--bands", "40:60,115:125", "--json")
+    assert status == 0 and any("115-125" in n for n in json.loads(out)["notes"])
+
+
+def test_bad_map_inputs_are_one_line_exit_2_and_nothing_written(cli, tmp_path):
+    """Issue 39's bad inputs: a map whose pixels are all dark, NaN counts, a negative dose (simulate and plan), and
+    --lazy on an .npz (a sentence, not an API name): one line on stderr, exit 2, no plot written."""
+    e = np.arange(-100.0, 100.5, 0.5)
+    dark = tmp_path / "dark.npz"
+    np.savez(dark, energy_mev=e, counts=np.zeros((3, 3, e.size)))
+    nan = tmp_path / "nan.npz"
+    counts = np.ones((3, 3, e.size))
+    counts[1, 1, 10] = np.nan
+    np.savez(nan, energy_mev=e, counts=counts)
+    plot = tmp_path / "map.png"
+    sim = tmp_path / "sim.npz"
+    cases = [
+        (["eels", "map", dark, "--plot", plot], "no pixel of the 3 x 3 map has a temperature"),
+        (["eels", "map", nan, "--plot", plot], "NaN"),
+        (["eels", "map", dark, "--lazy", "--plot", plot], "run without --lazy"),
+        (["eels", "simulate", "--material", "AlN", "--temperature", "300", "--dose", "-1e6", "--out", sim], "--dose"),
+        (["eels", "plan", "--material", "AlN", "--temperature", "300", "--window", "50:80", "--doses", "-1e6"], "dose"),
+        (["eels", "temperature", dark], "no zero-loss peak"),
+    ]
+    for args, needle in cases:
+        status, out, err = cli(*args)
+        assert status == 2, (args, err)
+        assert needle in err and err.count("\n") == 1, (args, err)
+        assert "read_eels" not in err and not plot.exists() and not sim.exists()

@@ -201,26 +201,29 @@ def _fake_modules(monkeypatch, calls):
 
 
 def test_temperature_profile_and_map_wrappers(monkeypatch):
-    """An image is summed along the axis parallel to the interface; a map keeps the pixels."""
+    """The ratio-fit route (method="ratio", for background-subtracted data): an image is summed along the axis
+    parallel to the interface; a map keeps the pixels.  Without a subtracted background "auto" is the joint fit."""
     calls: list = []
     _fake_modules(monkeypatch, calls)
     e = np.linspace(-100, 100, 41)
     image = eels_data(e, np.ones((3, 5, e.size)), (np.arange(3.0), np.arange(5.0) * 0.5))
-    prof = temperature_profile(image, (60, 90), across="x")
+    prof = temperature_profile(image, (60, 90), across="x", method="ratio")
     assert isinstance(prof, EELSProfile)
     assert calls[-1].nav_shape == (5,) and np.all(calls[-1].counts == 3.0)  # summed over the 3 rows
     np.testing.assert_allclose(prof.positions_nm, np.arange(5.0) * 0.5)
     assert prof.window_mev == (60.0, 90.0) and prof.valid.all()
-    prof_y = temperature_profile(image, across="y")
+    prof_y = temperature_profile(image, across="y", method="ratio")
     assert prof_y.positions_nm.size == 3 and calls[-1].nav_shape == (3,)
-    tmap = temperature_map(image)
+    tmap = temperature_map(image, method="ratio")
     assert isinstance(tmap, TemperatureMap) and tmap.shape == (3, 5) and tmap.nav_names == ("y", "x")
     line = eels_data(e, np.ones((4, e.size)))
-    assert temperature_profile(line).temperature.shape == (4,)
+    assert temperature_profile(line, method="ratio").temperature.shape == (4,)
+    with pytest.raises(InputError, match="method must be one of"):
+        temperature_map(image, method="magic")
     with pytest.raises(InputError, match="single spectrum"):
         temperature_profile(eels_data(e, np.ones(e.size)))
     with pytest.raises(InputError, match="across="):
-        temperature_profile(image, across="z")
+        temperature_profile(image, across="z", method="ratio")
     with pytest.raises(InputError, match="spectrum image"):
         temperature_map(line)
 

@@ -1,9 +1,12 @@
 """analysis.eels.stream: temperature maps in chunks of rows, from memory, memory maps, dask and lazily read files.
 
-Parity: the chunked map against the whole-image chain ``temperature_map(preprocess(...), window)`` (two routes to
-the same numbers).  Tolerance 1e-12 relative: the streamed path runs the same per-pixel code on the same numbers
-and accumulates the summed spectra in the order ``ndarray.sum(axis=0)`` does; the one allowed difference is the
-power law's stopping rule (all pixels of a block converged to 1e-10), which moved T by at most 1.1e-15 and its
+This file holds the explicit, non-default subtracted-background path (``background="power-law"``, ``"zlp-fit"`` or
+None, the ratio fit); the default joint fit's map is tested in test_eels_core.py.
+
+Parity: the chunked map against the whole-image chain ``temperature_map(preprocess(...), window, method="ratio")``
+(two routes to the same numbers).  Tolerance 1e-12 relative: the streamed path runs the same per-pixel code on the
+same numbers and accumulates the summed spectra in the order ``ndarray.sum(axis=0)`` does; the one allowed difference
+is the power law's stopping rule (all pixels of a block converged to 1e-10), which moved T by at most 1.1e-15 and its
 error by at most 2.4e-13 relative on the 128 x 128 benchmark image (benchmarks/eels.py).
 """
 
@@ -23,6 +26,7 @@ from kapitza.prediction.phonon_dos import material_dos
 
 WINDOW = (50.0, 80.0)
 BG = ((12.0, 18.0), (110.0, 125.0))
+PL = "power-law"
 RTOL = 1e-12
 
 
@@ -68,7 +72,9 @@ def assert_same(streamed, whole):
 def test_streamed_equals_the_whole_image_chain(raw, background, fit_windows, window, bin_position, chunk_mb):
     """Parity: chunked map = temperature_map(preprocess(...)) to 1e-12, including the two-pass centring."""
     whole = temperature_map(
-        preprocess(raw, background=background, fit_windows_mev=fit_windows, bin_position=bin_position), window
+        preprocess(raw, background=background, fit_windows_mev=fit_windows, bin_position=bin_position),
+        window,
+        method="ratio",
     )
     streamed = stream_temperature_map(
         raw, window, background=background, fit_windows_mev=fit_windows, bin_position=bin_position, chunk_mb=chunk_mb
@@ -116,8 +122,8 @@ def test_the_centring_is_the_whole_image_centring(raw):
 
 
 def test_workers_do_not_change_the_numbers(raw):
-    a = stream_temperature_map(raw, WINDOW, fit_windows_mev=BG, chunk_mb=0.05)
-    b = stream_temperature_map(raw, WINDOW, fit_windows_mev=BG, chunk_mb=0.05, workers=2)
+    a = stream_temperature_map(raw, WINDOW, background=PL, fit_windows_mev=BG, chunk_mb=0.05)
+    b = stream_temperature_map(raw, WINDOW, background=PL, fit_windows_mev=BG, chunk_mb=0.05, workers=2)
     np.testing.assert_array_equal(a.temperature, b.temperature)
     np.testing.assert_array_equal(a.temperature_err, b.temperature_err)
 
@@ -130,14 +136,14 @@ def test_a_memory_map_and_a_dask_array_stream_like_memory(raw, tmp_path):
     path = tmp_path / "image.npy"
     np.save(path, raw.counts.astype(np.int32))
     mm = LazyEELSData(energy_mev=raw.energy_mev, counts=np.load(path, mmap_mode="r"), source="image.npy")
-    assert_same(stream_temperature_map(mm, WINDOW, fit_windows_mev=BG, chunk_mb=0.02), whole)
+    assert_same(stream_temperature_map(mm, WINDOW, background=PL, fit_windows_mev=BG, chunk_mb=0.02), whole)
     lazy = LazyEELSData(energy_mev=raw.energy_mev, counts=da.from_array(raw.counts, chunks=(2, 3, -1)))
-    assert_same(stream_temperature_map(lazy, WINDOW, fit_windows_mev=BG, chunk_mb=0.05), whole)
+    assert_same(stream_temperature_map(lazy, WINDOW, background=PL, fit_windows_mev=BG, chunk_mb=0.05), whole)
     noisy = with_lazy_noise_model(lazy, 2.0, 1.5)
     from kapitza.analysis.eels.data import with_noise_model
 
     whole_noisy = temperature_map(preprocess(with_noise_model(raw, 2.0, 1.5), fit_windows_mev=BG), WINDOW)
-    assert_same(stream_temperature_map(noisy, WINDOW, fit_windows_mev=BG, chunk_mb=0.05), whole_noisy)
+    assert_same(stream_temperature_map(noisy, WINDOW, background=PL, fit_windows_mev=BG, chunk_mb=0.05), whole_noisy)
 
 
 def test_a_file_read_lazily_through_rosettasciio(raw, tmp_path):
@@ -148,7 +154,7 @@ def test_a_file_read_lazily_through_rosettasciio(raw, tmp_path):
     assert isinstance(lazy, LazyEELSData) and lazy.nav_shape == (7, 6)
     assert "lazy" in lazy.steps[-1]
     whole = temperature_map(preprocess(read_eels(path), fit_windows_mev=BG), WINDOW)
-    assert_same(stream_temperature_map(lazy, WINDOW, fit_windows_mev=BG, chunk_mb=0.05), whole)
+    assert_same(stream_temperature_map(lazy, WINDOW, background=PL, fit_windows_mev=BG, chunk_mb=0.05), whole)
     with pytest.raises(InputError, match="lazy reading is for"):
         read_eels_lazy(write_eels(tmp_path / "image.npz", raw))
 
@@ -157,18 +163,25 @@ def test_hostile_chunks_are_refused_with_the_rows(raw):
     """A NaN row, negative counts and an all-zero row: one InputError naming what and where."""
     counts = raw.counts.copy()
     counts[4, 2, 100] = np.nan
-    with pytest.raises(InputError, match=r"NaN or infinite values \(rows 4\.\.4"):
-        stream_temperature_map(LazyEELSData(energy_mev=raw.energy_mev, counts=counts), WINDOW, chunk_mb=0.01)
+    for bg in (PL, "joint"):
+        with pytest.raises(InputError, match=r"NaN or infinite values \(rows 4\.\.4"):
+            stream_temperature_map(
+                LazyEELSData(energy_mev=raw.energy_mev, counts=counts), WINDOW, background=bg, chunk_mb=0.01
+            )
     counts = raw.counts.copy()
     counts[2, 0, 7] = -1.0
     with pytest.raises(InputError, match="negative counts"):
-        stream_temperature_map(LazyEELSData(energy_mev=raw.energy_mev, counts=counts), WINDOW)
+        stream_temperature_map(LazyEELSData(energy_mev=raw.energy_mev, counts=counts), WINDOW, background=PL)
     counts = raw.counts.copy()
     counts[3] = 0.0  # an empty row: six spectra with no zero-loss peak
     with pytest.raises(InputError, match="no zero-loss peak found in 6 of 42 spectra"):
-        stream_temperature_map(LazyEELSData(energy_mev=raw.energy_mev, counts=counts), WINDOW, chunk_mb=0.01)
+        stream_temperature_map(
+            LazyEELSData(energy_mev=raw.energy_mev, counts=counts), WINDOW, background=PL, chunk_mb=0.01
+        )
     with pytest.raises(InputError, match="all counts are zero"):
-        stream_temperature_map(LazyEELSData(energy_mev=raw.energy_mev, counts=np.zeros((2, 2, raw.n_channels))))
+        stream_temperature_map(
+            LazyEELSData(energy_mev=raw.energy_mev, counts=np.zeros((2, 2, raw.n_channels))), background=PL
+        )
 
 
 @pytest.mark.parametrize(
@@ -179,7 +192,10 @@ def test_hostile_chunks_are_refused_with_the_rows(raw):
         ({"chunk_mb": float("inf")}, "chunk_mb must be"),
         ({"workers": 0}, "workers must be"),
         ({"bin_position": 4}, "does not divide the 6 positions"),
-        ({"background": "joint"}, "background must be one of"),
+        ({"background": "magic"}, "background must be"),
+        ({"fit_windows_mev": BG}, "for a subtracted background"),
+        ({"intercept": True}, "for a subtracted background"),
+        ({"background": PL, "region_mev": (40, 100)}, "for the joint fit"),
     ],
 )
 def test_bad_arguments(raw, kwargs, needle):
@@ -200,7 +216,7 @@ def test_what_is_not_an_image_is_refused(raw):
             WINDOW,
         )
     with pytest.raises(InputError, match="centred already"):
-        stream_temperature_map(preprocess(raw, background=None), WINDOW)
+        stream_temperature_map(preprocess(raw, background=None), WINDOW, background=PL)
     with pytest.raises(InputError, match="no pixels"):
         stream_temperature_map(LazyEELSData(energy_mev=raw.energy_mev, counts=np.zeros((0, 3, raw.n_channels))), WINDOW)
     with pytest.raises(InputError, match=r"counts of shape \(ny, nx"):
@@ -229,7 +245,7 @@ def test_memory_is_bounded_by_the_chunk(tmp_path):
     lazy = LazyEELSData(energy_mev=stack.energy_mev, counts=np.load(path, mmap_mode="r"))
     tracemalloc.start()
     try:
-        tmap = stream_temperature_map(lazy, WINDOW, fit_windows_mev=BG, chunk_mb=1.0)
+        tmap = stream_temperature_map(lazy, WINDOW, background=PL, fit_windows_mev=BG, chunk_mb=1.0)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -246,7 +262,8 @@ def test_eels_map_reads_lazily_and_streams(cli, raw, tmp_path):
     pytest.importorskip("rsciio")
     path = write_eels(tmp_path / "image.hspy", raw)
     whole = temperature_map(preprocess(read_eels(path), fit_windows_mev=BG), WINDOW)
-    args = ("eels", "map", path, "--window", "50:80", "--background-windows", "12:18,110:125", "--json")
+    args = ("eels", "map", path, "--window", "50:80", "--background", PL)
+    args += ("--background-windows", "12:18,110:125", "--json")
     for extra in (("--lazy", "--chunk-mb", "0.01"), ("--no-lazy",)):
         status, out, err = cli(*args, *extra)
         assert status == 0, err
@@ -275,7 +292,7 @@ def test_defaults_on_an_interface_image():
         for s in range(3)
     ]
     image = eels_data(scans[0].energy_mev, np.stack([s.counts for s in scans]), (np.arange(3.0), x))
-    assert_same(stream_temperature_map(image, chunk_mb=0.01), temperature_map(preprocess(image)))
+    assert_same(stream_temperature_map(image, background=PL, chunk_mb=0.01), temperature_map(preprocess(image)))
 
 
 @pytest.mark.parametrize("spread", [0.0, 1.5, 40.0])
@@ -323,9 +340,9 @@ def test_the_block_size_does_not_change_the_numbers(raw, monkeypatch, intercept)
     the same map to 1e-12 (the power law stops when all pixels of a block have converged)."""
     import kapitza.analysis.eels.stream as stream
 
-    one = stream_temperature_map(raw, WINDOW, fit_windows_mev=BG, intercept=intercept)
+    one = stream_temperature_map(raw, WINDOW, background=PL, fit_windows_mev=BG, intercept=intercept)
     monkeypatch.setattr(stream, "_FIT_PIXELS", 4)
-    many = stream_temperature_map(raw, WINDOW, fit_windows_mev=BG, intercept=intercept)
+    many = stream_temperature_map(raw, WINDOW, background=PL, fit_windows_mev=BG, intercept=intercept)
     assert_same(many, one)
 
 
@@ -343,7 +360,7 @@ def test_the_map_keeps_the_numbers_of_before_the_second_speed_up(raw, intercept)
     """Pixels (0, 0), (3, 2) and (6, 5) of the map as commit 111e902 gave them (before the refits were taken
     together, the power law's start read off per-interval cubics and the blocks grew from 64 to 256 pixels): the
     same fixed point, to 1e-9 (it moved by at most 6e-15 in T and 4e-13 in its error on the benchmark's images)."""
-    m = stream_temperature_map(raw, WINDOW, fit_windows_mev=BG, intercept=intercept)
+    m = stream_temperature_map(raw, WINDOW, background=PL, fit_windows_mev=BG, intercept=intercept)
     temperature, error = BEFORE[intercept]
     at = ([0, 3, 6], [0, 2, 5])
     np.testing.assert_allclose(m.temperature[at], temperature, rtol=1e-9, atol=0)

@@ -41,7 +41,7 @@ def write_run_dir(
     )
     (folder / "box.txt").write_text("5 6 40\n")  # lx ly lz after equilibration: area 30
     config = NemdConfig(
-        potential="lj/cut", units="lj", cells_a=4, cells_b=4, block_steps=100, timestep=0.01,
+        potential="lj/cut", units="lj", cells_a=6, cells_b=6, block_steps=100, timestep=0.01,
         steps_production=100 * blocks, temperature=temperature or 1.0, delta_temperature=delta_temperature,
         seed=seed, reverse=reverse,
     )  # fmt: skip

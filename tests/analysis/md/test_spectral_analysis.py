@@ -8,12 +8,12 @@ from run_dir_synthetic import FLUX
 from spectral_synthetic import N_SAMPLES, SAMPLE_EVERY, TIMESTEP, as_metal, grid, shape, write_spectral_run
 
 from kapitza import spectra
+from kapitza.analysis.md.rectification import rectification
 from kapitza.analysis.md.response import analyze_run
 from kapitza.analysis.md.spectral import (
     harmonic_difference,
     inelastic_fraction,
     read_spectral_run,
-    rectification,
     spectral_conductance,
 )
 from kapitza.errors import InputError

@@ -14,8 +14,13 @@ Modules (data flows down the list):
 - :mod:`.read` -- files (DM3/DM4, Velox EMD, MSA, HSPY through rosettasciio; Nion; CSV; npy/npz).
 - :mod:`.preprocess` -- zero-loss-peak centring, ZLP-tail background, binning and summing (its chain function,
   ``preprocess.preprocess``, is not re-exported here: the name would hide the module).
-- :mod:`.temperature` -- T from the gain/loss ratio, per-band temperatures, a Bose-Einstein test.
-- :mod:`.profile` -- temperature profiles and maps, the jump at an interface, Kapitza lengths.
+- :mod:`.core` -- the one temperature estimator over a block of spectra (pixels x channels): each spectrum centred
+  on its own zero-loss peak, the joint tail + detailed-balance fit; every path below calls it.
+- :mod:`.joint` -- that estimator for one spectrum (:func:`fit_joint_temperature`), a line scan and a map.
+- :mod:`.temperature` -- T from the gain/loss ratio of background-subtracted data (the older estimator, kept as an
+  explicit option), per-band temperatures, a Bose-Einstein test.
+- :mod:`.profile` -- temperature profiles and maps (the joint fit by default), the jump at an interface, Kapitza
+  lengths.
 - :mod:`.stream` -- temperature maps of images of any size, in chunks of rows (from memory, a memory map, or a
   file left on disk: :class:`~.data.LazyEELSData`, :func:`~.read.read_eels_lazy`).
 - :mod:`.flows` -- forward vs reverse heat flow: per-mode asymmetries and their significance.
@@ -35,6 +40,7 @@ from .forward import (
     simulate_stack,
     stack_rows,
 )
+from .joint import JointTemperatureFit, fit_joint_temperature, joint_map, joint_profile
 from .plan import PlanTable, plan_experiment
 from .preprocess import centre_zlp, remove_background, sum_along
 from .profile import EELSProfile, KapitzaJump, TemperatureMap, analyze_profile, temperature_map, temperature_profile
@@ -47,6 +53,7 @@ __all__ = [
     "EELSData",
     "EELSProfile",
     "FlowComparison",
+    "JointTemperatureFit",
     "KapitzaJump",
     "LazyEELSData",
     "PlanTable",
@@ -58,9 +65,12 @@ __all__ = [
     "centre_zlp",
     "compare_flows",
     "eels_data",
+    "fit_joint_temperature",
     "fit_temperature",
     "gain_loss_ratio",
     "interface_temperatures",
+    "joint_map",
+    "joint_profile",
     "plan_experiment",
     "read_eels",
     "read_eels_lazy",

@@ -265,7 +265,16 @@ def eels_data(
         c = c[..., ::-1]
         if variance is not None:
             variance = np.asarray(variance, dtype=float)[..., ::-1]
-    v = (detector_gain * c + read_noise**2) if variance is None else np.asarray(variance, dtype=float)
+    if variance is None:
+        v = detector_gain * c
+        v += read_noise**2
+    else:
+        v = np.asarray(variance, dtype=float)
+    # arrays made here (not views of the caller's) are locked now, so that freezing the result does not copy them
+    # again: reading an image whole then peaks at about 3 copies of it, not 6
+    for arr, given in ((c, counts), (v, variance)):
+        if arr.base is None and not (isinstance(given, np.ndarray) and np.may_share_memory(arr, given)):
+            arr.setflags(write=False)
     if positions_nm is None:
         pos: tuple[Any, ...] = ()
     elif c.ndim == 2 and not isinstance(positions_nm, tuple):

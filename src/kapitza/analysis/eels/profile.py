@@ -1,8 +1,10 @@
 """Temperature profiles and maps from EELS, the temperature jump at an interface and the Kapitza length.
 
 A line scan (or a spectrum image summed parallel to the interface) gives one temperature per probe
-position (:func:`temperature_profile`); an image gives a map (:func:`temperature_map`).  Both call
-:func:`~kapitza.analysis.eels.temperature.fit_temperature`, the one temperature fit of the package.
+position (:func:`temperature_profile`); an image gives a map (:func:`temperature_map`).  Both run the calibrated
+estimator, :mod:`.joint` (the zero-loss-peak tail fitted with the temperature, each spectrum on its own), unless
+a background was subtracted from the data, for which the ratio fit
+(:func:`~kapitza.analysis.eels.temperature.fit_temperature`) is the one that applies.
 
 :func:`analyze_profile` extracts the jump the way the NEMD analysis does (the "direct method":
 Schelling, Phillpot & Keblinski, Phys. Rev. B 65, 144306 (2002)): a straight line is fitted to each
@@ -34,6 +36,7 @@ from ...errors import InputError
 from ...io.results import result
 from ..md.jump import LineFit, fit_line
 from .data import EELSData
+from .results import EELSProfile, TemperatureMap
 
 #: Default half-width (nm) of the zone left out on each side of the interface plane.  The probe is
 #: delocalised (dipole scattering reaches ~1 nm at 50-100 meV losses) and a real interface has a
@@ -44,173 +47,25 @@ DEFAULT_EXCLUDE_NM = 1.0
 POOR_FIT_PVALUE = 0.01
 
 
-def _array(x: Any, name: str) -> NDArray[np.float64]:
-    try:
-        a = np.asarray(x, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be numbers") from None
-    return a
-
-
-@result
-class EELSProfile:
-    """A temperature profile along one probe direction.
-
-    Attributes
-    ----------
-    positions_nm : ndarray, shape (n,)
-        Probe positions in nm (finite).
-    temperature : ndarray, shape (n,)
-        Temperature in K (meaningless where ``valid`` is False).
-    temperature_err : ndarray, shape (n,)
-        Standard error of the temperature in K.
-    valid : ndarray of bool, shape (n,)
-        False where no temperature could be measured; default: where the temperature and its error
-        are finite and the error is > 0.
-    window_mev : tuple of float
-        The energy window (lo, hi) of the temperature fit, meV (``|E|``).
-    source : str
-        Where the data came from.
-    steps : tuple of str
-        Processing applied to the data, oldest first.
-    chi2_reduced : ndarray, shape (n), or None
-        chi2 / dof of each position's temperature fit, when the fit reports one (the joint fit does).
-    adequate : ndarray of bool, shape (n), or None
-        The fit's adequacy verdict per position (False: its error was inflated by sqrt(chi2_reduced)).
-    """
-
-    positions_nm: NDArray[np.float64]
-    temperature: NDArray[np.float64]
-    temperature_err: NDArray[np.float64]
-    valid: Any = None
-    window_mev: tuple[float, float] = (float("nan"), float("nan"))
-    source: str = "array"
-    steps: tuple[str, ...] = ()
-    chi2_reduced: Any = None
-    adequate: Any = None
-
-    _summary_fields: ClassVar[tuple[str, ...]] = ("positions_nm", "temperature", "window_mev", "source")
-
-    def __post_init__(self) -> None:
-        x = _array(self.positions_nm, "positions_nm")
-        t = _array(self.temperature, "temperature")
-        e = _array(self.temperature_err, "temperature_err")
-        if x.ndim != 1 or x.size == 0:
-            raise InputError(f"positions_nm must be a non-empty 1-D array (got shape {x.shape})")
-        if t.shape != x.shape or e.shape != x.shape:
-            raise InputError(
-                f"mismatched profile: {x.size} positions, temperature of shape {t.shape}, "
-                f"temperature_err of shape {e.shape}"
-            )
-        if not np.all(np.isfinite(x)):
-            raise InputError("positions_nm must be finite")
-        ok = np.isfinite(t) & np.isfinite(e) & (e > 0)
-        if self.valid is None:
-            v = ok
-        else:
-            v = np.asarray(self.valid, dtype=bool)
-            if v.shape != x.shape:
-                raise InputError(f"valid has shape {v.shape}, the profile {x.shape}")
-            if np.any(v & ~ok):
-                raise InputError(
-                    "a point marked valid has a non-finite temperature or an error <= 0 "
-                    f"(position {float(x[np.argmax(v & ~ok)]):g} nm)"
-                )
-        object.__setattr__(self, "positions_nm", x)
-        object.__setattr__(self, "temperature", t)
-        object.__setattr__(self, "temperature_err", e)
-        object.__setattr__(self, "valid", v)
-        object.__setattr__(self, "window_mev", tuple(float(w) for w in self.window_mev))
-        for name, kind in (("chi2_reduced", float), ("adequate", bool)):
-            value = getattr(self, name)
-            if value is not None:
-                arr = np.asarray(value, dtype=kind)
-                if arr.shape != x.shape:
-                    raise InputError(f"{name} has shape {arr.shape}, the profile {x.shape}")
-                object.__setattr__(self, name, arr)
-
-    @property
-    def n_valid(self) -> int:
-        """Number of positions with a temperature (``valid`` True)."""
-        return int(np.count_nonzero(self.valid))
-
-    @property
-    def n_inadequate(self) -> int | None:
-        """Number of valid positions whose fit was called inadequate (None when the fit gives no verdict)."""
-        if self.adequate is None:
-            return None
-        return int(np.count_nonzero(self.valid & ~self.adequate))
-
-    @property
-    def median_chi2_reduced(self) -> float | None:
-        """Median of ``chi2_reduced`` over the positions where it is not NaN (dimensionless).
-
-        None when the fit reports no chi2; NaN when every position's chi2 is NaN.
-        """
-        if self.chi2_reduced is None:
-            return None
-        finite = self.chi2_reduced[~np.isnan(self.chi2_reduced)]
-        return float(np.median(finite)) if finite.size else float("nan")
-
-
-@result
-class TemperatureMap:
-    """A temperature map over a spectrum image.
-
-    Attributes
-    ----------
-    positions_nm : tuple of ndarray
-        Probe positions in nm, one array per navigation axis (rows first).
-    nav_names : tuple of str
-        Names of the navigation axes, e.g. ("y", "x").
-    temperature, temperature_err : ndarray, shape (ny, nx)
-        Temperature and its standard error, K (meaningless where ``valid`` is False).
-    valid : ndarray of bool, shape (ny, nx)
-        False where no temperature could be measured.
-    window_mev : tuple of float
-        Energy window (lo, hi) of the fit, meV.
-    source : str
-    steps : tuple of str
-    """
-
-    positions_nm: tuple[NDArray[np.float64], ...]
-    nav_names: tuple[str, ...]
-    temperature: NDArray[np.float64]
-    temperature_err: NDArray[np.float64]
-    valid: NDArray[np.bool_]
-    window_mev: tuple[float, float]
-    source: str = "array"
-    steps: tuple[str, ...] = ()
-
-    _summary_fields: ClassVar[tuple[str, ...]] = ("temperature", "window_mev", "source")
-
-    @property
-    def shape(self) -> tuple[int, ...]:
-        return tuple(self.temperature.shape)
-
-    @property
-    def n_valid(self) -> int:
-        """Number of pixels with a temperature (``valid`` True)."""
-        return int(np.count_nonzero(self.valid))
-
-    def valid_summary(self) -> tuple[float, float, float, float]:
-        """``(T_min, T_max, T_median, error_median)`` over the valid pixels, all in K.
-
-        The median is numpy's (the mean of the two middle values for an even count); all four are NaN when no
-        pixel is valid.
-        """
-        ok = np.asarray(self.valid, dtype=bool)
-        if not ok.any():
-            return (float("nan"),) * 4
-        t = np.asarray(self.temperature, dtype=float)[ok]
-        e = np.asarray(self.temperature_err, dtype=float)[ok]
-        return float(t.min()), float(t.max()), float(np.median(t)), float(np.median(e))
-
-
 def _check_data(data: Any) -> EELSData:
     if not isinstance(data, EELSData):
         raise InputError(f"data must be an EELSData (from read_eels or eels_data), got {type(data).__name__}")
     return data
+
+
+#: The estimators of :func:`temperature_profile` and :func:`temperature_map`.
+METHODS = ("auto", "joint", "ratio")
+
+
+def _method(data: EELSData, method: str) -> str:
+    """``auto``: the joint fit (the calibrated estimator) unless a background was subtracted from ``data``, for
+    which only the ratio fit is defined."""
+    if method not in METHODS:
+        raise InputError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
+    if method != "auto":
+        return method
+    subtracted = data.background is not None or any("background" in s.lower() for s in data.steps)
+    return "ratio" if subtracted else "joint"
 
 
 def _fit_temperature(data: EELSData, window_mev: Any) -> Any:
@@ -220,27 +75,46 @@ def _fit_temperature(data: EELSData, window_mev: Any) -> Any:
 
 
 def temperature_profile(
-    data: EELSData, window_mev: tuple[float, float] | None = None, *, across: str = "x"
+    data: EELSData,
+    window_mev: tuple[float, float] | None = None,
+    *,
+    across: str = "x",
+    method: str = "auto",
+    region_mev: tuple[float, float] | None = None,
+    bin_position: int = 1,
 ) -> EELSProfile:
     """Temperature at every probe position of a line scan (an image is first summed parallel to the interface).
 
     Parameters
     ----------
     data : EELSData
-        A centred (and usually background-subtracted) line scan, nav_shape (n,), or spectrum image
-        (ny, nx).  For a line scan the profile runs along its one axis.
+        A line scan, nav_shape (n,), or spectrum image (ny, nx): raw or centred with the zero-loss-peak tail in
+        it (the joint fit), or centred and background-subtracted (the ratio fit).
     window_mev : (float, float), optional
         Energy window (lo, hi) in meV (``|E|``) of the temperature fit; default: the fit's automatic window.
     across : str
         For an image: the navigation axis that crosses the interface ("x" or "y"); the spectra are
-        summed along the other axis (parallel to the interface) with
-        :func:`~kapitza.analysis.eels.preprocess.sum_along` before fitting, which raises the counts
+        summed along the other axis (parallel to the interface) before fitting, which raises the counts
         per position by the number of rows.
+    method : {"auto", "joint", "ratio"}
+        ``joint``: :func:`~.joint.joint_profile`, the calibrated estimator, each position on its own;
+        ``ratio``: :func:`~.temperature.fit_temperature` on the (subtracted) data as given; ``auto`` (default):
+        joint unless a background was subtracted.
+    region_mev, bin_position
+        The joint fit's region (meV) and positions binned along the scan.
     """
     data = _check_data(data)
     nav = data.nav_shape
     if len(nav) == 0:
-        raise InputError("a single spectrum has no profile: use fit_temperature (kapitza eels temperature)")
+        raise InputError("a single spectrum has no profile: use fit_joint_temperature (kapitza eels temperature)")
+    if len(nav) > 2:
+        raise InputError(f"temperature_profile takes a line scan or an image, not {len(nav)} navigation axes")
+    if _method(data, method) == "joint":
+        from .joint import joint_profile
+
+        return joint_profile(data, window_mev, across=across, region_mev=region_mev, bin_position=bin_position)
+    if region_mev is not None or bin_position != 1:
+        raise InputError("region_mev and bin_position are for the joint fit (method='joint')")
     if len(nav) == 2:
         if across not in data.nav_names:
             raise InputError(
@@ -251,8 +125,6 @@ def temperature_profile(
         if data.nav_names[0] == data.nav_names[1]:
             raise InputError(f"the image's two navigation axes have the same name {across!r}")
         data = sum_along(data, next(n for n in data.nav_names if n != across))
-    elif len(nav) > 2:
-        raise InputError(f"temperature_profile takes a line scan or an image, not {len(nav)} navigation axes")
     fit = _fit_temperature(data, window_mev)
     t = np.asarray(fit.temperature, dtype=float).reshape(data.nav_shape)
     e = np.asarray(fit.temperature_err, dtype=float).reshape(data.nav_shape)
@@ -268,15 +140,27 @@ def temperature_profile(
     )
 
 
-def temperature_map(data: EELSData, window_mev: tuple[float, float] | None = None) -> TemperatureMap:
+def temperature_map(
+    data: EELSData,
+    window_mev: tuple[float, float] | None = None,
+    *,
+    method: str = "auto",
+    region_mev: tuple[float, float] | None = None,
+    bin_position: int = 1,
+) -> TemperatureMap:
     """Temperature at every pixel of a spectrum image (vectorised over pixels).
 
     Parameters
     ----------
     data : EELSData
-        A centred (and usually background-subtracted) spectrum image, nav_shape (ny, nx).
+        A spectrum image, nav_shape (ny, nx): raw or centred with the tail in it (the joint fit), or centred and
+        background-subtracted (the ratio fit).
     window_mev : (float, float), optional
         Energy window (lo, hi) in meV (``|E|``); default: the fit's automatic window.
+    method : {"auto", "joint", "ratio"}
+        As in :func:`temperature_profile` (``joint``: :func:`~.joint.joint_map`).
+    region_mev, bin_position
+        The joint fit's region (meV) and positions binned along x.
 
     Pixels where no temperature can be measured are ``valid=False`` (never a silent NaN).
     """
@@ -286,6 +170,12 @@ def temperature_map(data: EELSData, window_mev: tuple[float, float] | None = Non
             f"temperature_map needs a spectrum image (2 navigation axes), got navigation shape {data.nav_shape}; "
             "use temperature_profile for a line scan"
         )
+    if _method(data, method) == "joint":
+        from .joint import joint_map
+
+        return joint_map(data, window_mev, region_mev=region_mev, bin_position=bin_position)
+    if region_mev is not None or bin_position != 1:
+        raise InputError("region_mev and bin_position are for the joint fit (method='joint')")
     fit = _fit_temperature(data, window_mev)
     t = np.asarray(fit.temperature, dtype=float).reshape(data.nav_shape)
     e = np.asarray(fit.temperature_err, dtype=float).reshape(data.nav_shape)

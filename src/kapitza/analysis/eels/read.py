@@ -768,6 +768,9 @@ def _read_npz(path: Path, energy_unit: str | None) -> EELSData:
     meta["format"] = "npz"
     meta["file"] = path.name
     source = str(arrays["source"]) if "source" in arrays and arrays["source"].dtype.kind == "U" else path.name
+    for key in ("counts", "variance"):
+        if key in arrays and arrays[key].base is None:
+            arrays[key].setflags(write=False)  # read from the file, ours: locked, so the result need not copy them
     try:
         data = eels_data(
             arrays["energy_mev"],

@@ -1,11 +1,21 @@
-"""Temperature maps of spectrum images of any size: the standard chain run over bounded chunks of pixels.
+"""Temperature maps of spectrum images of any size, read in bounded chunks of rows.
 
-:func:`stream_temperature_map` gives the temperatures and errors of ``fit_temperature(preprocess(data, ...),
-window)`` (centre -> bin positions -> background -> gain/loss fit, see :mod:`.preprocess` and
-:mod:`.temperature`) without ever holding more than one chunk of the image, as raw counts or as any full-size
-temporary.  The image may be an in-memory :class:`~.data.EELSData` or a :class:`LazyEELSData`, whose counts
-are any array sliceable along the first navigation axis: a dask array (``read_eels_lazy``, rosettasciio's
-``lazy=True``), an ``np.memmap``, an h5py dataset.
+The image may be an in-memory :class:`~.data.EELSData` or a :class:`LazyEELSData`, whose counts are any array
+sliceable along the first navigation axis: a dask array (``read_eels_lazy``, rosettasciio's ``lazy=True``), an
+``np.memmap``, an h5py dataset.
+
+**The default (``background="joint"``): the calibrated estimator, one pass.**  :func:`stream_temperature_map` reads a
+chunk of rows (``chunk_mb``), hands its pixels in blocks to the estimator core (:func:`~.core.map_block`: each
+spectrum centred on its own zero-loss peak, neighbouring pixels binned if asked, the joint tail + detailed-balance fit)
+and writes the temperatures.  Nothing is summed over pixels, so every pixel's numbers are those of
+:func:`~.joint.fit_joint_temperature` on its spectrum alone; memory: one chunk, one block's arrays per worker, the
+results (:func:`memory_estimate` states the total).  The pages of a numpy memory map are released after each chunk.
+
+**The old chain, kept as an explicit option** (``background="power-law"``, ``"zlp-fit"`` or None: a subtracted
+tail and the ratio fit): :func:`stream_temperature_map` then gives the temperatures and errors of
+``fit_temperature(preprocess(data, ...), window)`` (centre -> bin positions -> background -> gain/loss fit, see
+:mod:`.preprocess` and :mod:`.temperature`) without ever holding more than one chunk of the image, as raw counts or
+as any full-size temporary, in the passes below (the sections that follow describe this path only).
 
 Passes (each reads the image once, chunk by chunk of whole rows):
 
@@ -49,6 +59,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import mmap
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -57,6 +68,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ...errors import InputError
+from ...io.results import result
+from .core import DEFAULT_FAMILIES
 from .data import EELSData, LazyEELSData, check_noise_model
 from .preprocess import (
     BACKGROUND_MODELS,
@@ -84,7 +97,7 @@ from .preprocess import (
     zlp_scale,
     zlp_shape,
 )
-from .profile import TemperatureMap
+from .results import TemperatureMap
 from .temperature import (
     auto_window,
     check_window,
@@ -94,6 +107,8 @@ from .temperature import (
     window_pairs,
 )
 
+#: The calibrated estimator (the default): the zero-loss-peak tail fitted with the temperature, per pixel.
+JOINT = "joint"
 #: Suffixes read lazily (rosettasciio's dask arrays) by :func:`~.read.read_eels_lazy`.
 LAZY_SUFFIXES = (".dm3", ".dm4", ".emd", ".hspy")
 #: Default raw data per chunk, MB (counts and variances as float64 together).
@@ -510,7 +525,309 @@ def stream_temperature_map(
     data: EELSData | LazyEELSData,
     window_mev: Sequence[float] | None = None,
     *,
-    background: str | None = "power-law",
+    background: str | None = JOINT,
+    fit_windows_mev: Any = None,
+    region_mev: Sequence[float] | None = None,
+    families: Sequence[str] = DEFAULT_FAMILIES,
+    bin_position: int = 1,
+    intercept: bool = False,
+    chunk_mb: float = DEFAULT_CHUNK_MB,
+    workers: int = 1,
+) -> TemperatureMap:
+    """Temperature map of a spectrum image of any size, processed in chunks of rows (see the module docstring).
+
+    Parameters
+    ----------
+    data : EELSData or LazyEELSData
+        Spectrum image, navigation shape (ny, nx); counts (ny, nx, n_channels): raw (or, for the joint fit, an
+        in-memory image centred already).
+    window_mev : (lo, hi), optional
+        ``|E|`` window, meV; default: the joint fit's automatic window, chosen per spectrum (with a subtracted
+        background: :func:`~.temperature.auto_window` of the summed, preprocessed image).
+    background : {"joint", "power-law", "zlp-fit"} or None
+        ``"joint"`` (default): the calibrated estimator, the zero-loss-peak tail fitted with the temperature per
+        pixel (:mod:`.joint`, one pass over the data; every pixel's numbers are those of
+        :func:`~.joint.fit_joint_temperature` on that spectrum alone).  Otherwise the older chain, a subtracted
+        ZLP tail (:func:`~.preprocess.fit_background`; None: no subtraction) and the ratio fit
+        (:func:`~.temperature.fit_temperature`), kept as an explicit option: biased on tails it does not model
+        (docs/reference/calibration.md, the "OLD default" rows).
+    fit_windows_mev : sequence of (lo, hi), optional
+        Background fit windows of a subtracted background, ``|E|`` in meV.
+    region_mev, families
+        The joint fit's region and tail families (:func:`~.joint.fit_joint_temperature`).
+    bin_position : int
+        Probe positions summed per bin along x (must divide nx).
+    intercept : bool
+        Subtracted background only: fit r = exp(c - E/k_B T) with a free c.
+    chunk_mb : float
+        Raw counts and variances (float64) per chunk, MB (> 0); at least one row of the image per chunk.  The
+        whole process's memory is bounded by :func:`memory_estimate`.
+    workers : int
+        Threads fitting the blocks of a chunk (>= 1; the numbers do not depend on it).
+
+    Returns
+    -------
+    TemperatureMap
+        Temperatures and errors (K), valid pixels, the window; ``steps`` say what was done, and in how many
+        chunks.
+
+    Raises
+    ------
+    InputError
+        Bad arguments, unreadable chunks (NaN, negative counts), or no pixel with a temperature (e.g. every
+        pixel dark), with the reasons counted.
+    """
+    if not isinstance(data, (EELSData, LazyEELSData)):
+        raise InputError(f"data must be an EELSData or a LazyEELSData, got {type(data).__name__}")
+    if len(data.nav_shape) != 2:
+        raise InputError(
+            f"a temperature map needs a spectrum image (2 navigation axes), got navigation shape {data.nav_shape}"
+        )
+    if background != JOINT and background is not None and background not in BACKGROUND_MODELS:
+        raise InputError(
+            f"background must be {JOINT!r}, one of {', '.join(BACKGROUND_MODELS)} or None (got {background!r})"
+        )
+    f = check_factor(bin_position, "bin_position")
+    if data.nav_shape[1] % f:
+        raise InputError(f"bin_position={f} does not divide the {data.nav_shape[1]} positions along x")
+    if isinstance(chunk_mb, bool) or not isinstance(chunk_mb, (int, float)) or not (0 < chunk_mb < math.inf):
+        raise InputError(f"chunk_mb must be a finite number of MB > 0, got {chunk_mb!r}")
+    workers = check_factor(workers, "workers")
+    if 0 in data.nav_shape:
+        raise InputError(f"the spectrum image has no pixels (navigation shape {data.nav_shape})")
+    if background != JOINT:
+        if region_mev is not None or tuple(families) != tuple(DEFAULT_FAMILIES):
+            raise InputError("region_mev and families are for the joint fit (background='joint')")
+        if isinstance(data, EELSData) and is_centred(data):
+            raise InputError(
+                "stream_temperature_map takes raw spectra; these are centred already (use temperature_map)"
+            )
+        return _stream_subtracted(
+            data,
+            window_mev,
+            background=background,
+            fit_windows_mev=fit_windows_mev,
+            bin_position=f,
+            intercept=intercept,
+            chunk_mb=chunk_mb,
+            workers=workers,
+        )
+    if fit_windows_mev is not None or intercept:
+        raise InputError(
+            "fit_windows_mev and intercept are for a subtracted background; the joint fit models the tail "
+            "(give background='power-law' for them)"
+        )
+    return _stream_joint(data, window_mev, region_mev, families, f, float(chunk_mb), workers)
+
+
+def _stream_joint(
+    data: EELSData | LazyEELSData,
+    window_mev: Any,
+    region_mev: Any,
+    families: Any,
+    f: int,
+    chunk_mb: float,
+    workers: int,
+) -> TemperatureMap:
+    """The joint fit, one pass: read a chunk of rows, fit its blocks (stage 1 and 2 of :mod:`.core`), write."""
+    from . import core
+    from .joint import centred_kappa, check_data, map_result, reason_summary, settings_for
+
+    centred = None
+    if isinstance(data, EELSData):
+        check_data(data)
+        centred = centred_kappa(data)
+    st = settings_for(data, window_mev, region_mev, families)
+    ny, nx = data.nav_shape
+    n_out = ny * (nx // f)
+    half = core.grid_half(data.n_channels)
+    keys = ("temperature", "temperature_err", "chi2_reduced", "window_lo", "window_hi")
+    out: dict[str, Any] = {k: np.empty(n_out) for k in keys}
+    out["valid"] = np.empty(n_out, dtype=bool)
+    out["adequate"] = np.empty(n_out, dtype=bool)
+    out["reason"] = np.empty(n_out, dtype=np.int64)
+    rows = _row_chunks(data, chunk_mb)
+    step = max(1, core.block_rows(data.n_channels) // f) * f  # blocks of whole bins
+
+    def fit_block(c: NDArray[np.float64], v: NDArray[np.float64], first: int) -> None:
+        kap = None if centred is None else centred[first : first + c.shape[0]]
+        res = core.map_block(c, v, data.energy_mev, st, half=half, bin_position=f, centred_kappa=kap)
+        o = first // f
+        for key in out:
+            out[key][o : o + res["valid"].size] = res[key]
+
+    pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
+    try:
+        start = 0
+        for sl in rows:
+            c, v = _read_rows(data, sl)
+            blocks = [(c[b : b + step], v[b : b + step], start + b) for b in range(0, c.shape[0], step)]
+            start += c.shape[0]
+            if pool is None:
+                for block in blocks:
+                    fit_block(*block)
+            else:
+                for done in [pool.submit(fit_block, *block) for block in blocks]:
+                    done.result()
+            del c, v, blocks
+            _release(data, sl)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    if not out["valid"].any():
+        why = "; ".join(f"{n} pixel(s): {text}" for text, n in reason_summary(out).items())
+        raise InputError(f"no pixel of the {ny} x {nx // f} map has a temperature ({why})")
+    positions = list(data.positions_nm)
+    if f > 1:
+        positions[1] = positions[1].reshape(-1, f).mean(axis=1)
+    n_rows = rows[0].stop - rows[0].start
+    steps = [
+        "each spectrum centred on its own zero-loss peak (sub-channel log-parabola, sum-preserving shift)",
+        *(
+            [f"binned probe positions along {data.nav_names[-1]!r} by {f} (counts and variances summed)"]
+            if f > 1
+            else []
+        ),
+        f"streamed: {len(rows)} chunk(s) of up to {n_rows} rows, one pass over the data",
+    ]
+    return map_result(out, st, (ny, nx // f), tuple(positions), data, steps)
+
+
+def _peak_bytes() -> int:
+    """This process's peak resident memory so far (bytes; VmHWM of /proc/self/status), 0 where not known."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def _resident_bytes() -> int:
+    """This process's resident memory now (bytes): /proc/self/statm where there is one, else the peak so far."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            return int(fh.read().split()[1]) * mmap.PAGESIZE
+    except (OSError, ValueError, IndexError):
+        import resource
+        import sys
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return int(peak) * (1 if sys.platform == "darwin" else 1024)
+
+
+#: float64 values of a block's working arrays per channel and spectrum: the centred grid (counts, variances and the
+#: shift's index and weight temporaries) and the pairs' arrays of the fits.  Measured with tracemalloc on blocks of
+#: 32-512 AlN spectra of 521-2048 channels, automatic window and 50:80 meV (core.map_block): 15.7-15.9; 18 stated.
+_WORK_VALUES_PER_CHANNEL = 18
+#: Bytes per output pixel: the result arrays while the map is filled and the frozen copies of the result.
+_OUTPUT_BYTES_PER_PIXEL = 160
+#: The allocator's and the numerical libraries' own memory during a map (arenas of the worker threads, LAPACK and
+#: einsum workspaces): without it the statement fell up to 5 MB short of the measured peak (benchmarks/eels.py).
+_SLACK_BYTES = 16_000_000
+
+
+@result
+class MemoryEstimate:
+    """The peak resident memory of :func:`stream_temperature_map` in total: this process, all its threads.
+
+    Attributes
+    ----------
+    total_bytes : int
+        The statement (bytes): the larger of ``peak_bytes`` and base + chunk + work + output.
+    peak_bytes : int
+        The process's peak resident memory before the map (reading a file whole peaks above what stays).
+    base_bytes : int
+        Resident now, before the map (interpreter, libraries, the image itself when read whole), plus a fixed 16 MB
+        for the allocator's and the libraries' own memory during the map.
+    chunk_bytes : int
+        One chunk of rows: as read (a lazy file's dtype) and as float64 counts and variances.
+    work_bytes : int
+        The working arrays of the fits, per block of spectra, times the worker threads.
+    output_bytes : int
+        The map's arrays.
+    words : str
+        The statement in words.
+    """
+
+    total_bytes: int
+    base_bytes: int
+    chunk_bytes: int
+    work_bytes: int
+    output_bytes: int
+    words: str = ""
+    peak_bytes: int = 0
+
+
+def memory_estimate(
+    data: EELSData | LazyEELSData, *, chunk_mb: float = DEFAULT_CHUNK_MB, workers: int = 1, bin_position: int = 1
+) -> MemoryEstimate:
+    """The bound on the peak resident memory (the operating system's count, in total: this process and its worker
+    threads) of the joint map of ``data`` by :func:`stream_temperature_map` with these settings.
+
+    Measured against the peak resident memory of fresh processes by ``benchmarks/eels.py`` (the estimate above the
+    measured peak and within 2x of it, for images in memory, memory-mapped and read lazily).
+    """
+    from . import core, joint, results  # noqa: F401  (loaded now: the resident memory below includes them)
+
+    ny, nx = data.nav_shape[:2] if len(data.nav_shape) == 2 else (1, max(1, int(np.prod(data.nav_shape))))
+    n = data.n_channels
+    rows = _row_chunks(data, chunk_mb)
+    chunk_rows = rows[0].stop - rows[0].start
+    values = chunk_rows * nx * n
+    if isinstance(data, LazyEELSData):
+        itemsize = int(getattr(getattr(data.counts, "dtype", None), "itemsize", 8))
+        # as read (file dtype) + float64 counts and variances + the variance's temporary
+        chunk = values * (itemsize + 24) + (0 if data.variance is None else values * (itemsize + 8))
+    else:
+        chunk = values * 16 if data.counts.dtype != np.float64 else 0  # views of the image otherwise
+    block = min(core.block_rows(n), chunk_rows * nx)
+    work = int(workers) * block * n * 8 * _WORK_VALUES_PER_CHANNEL
+    output = ny * (nx // max(1, int(bin_position))) * _OUTPUT_BYTES_PER_PIXEL
+    base = _resident_bytes() + _SLACK_BYTES
+    before = _peak_bytes()
+    during = base + chunk + work + output
+    total = max(before, during)
+    words = (
+        f"peak resident memory at most ~{total / 1e6:.0f} MB in total (this process and its {int(workers)} worker "
+        f"thread(s)): the larger of the peak before the map ({before / 1e6:.0f} MB, reading the data) and "
+        f"{base / 1e6:.0f} MB resident before the map + {chunk / 1e6:.0f} MB per chunk of {chunk_rows} rows + "
+        f"{work / 1e6:.0f} MB of fit arrays + {output / 1e6:.0f} MB of results"
+    )
+    return MemoryEstimate(total, base, chunk, work, output, words, before)
+
+
+def _release(data: EELSData | LazyEELSData, rows: slice) -> None:
+    """Drop the pages of a memory-mapped image's rows from this process once read (the kernel reads them again
+    if asked): without it a map streamed from an ``np.memmap`` keeps every page it read resident, and the
+    resident memory grows to the file's size.  Only for numpy memory maps; anything else is left alone."""
+    if not isinstance(data, LazyEELSData):
+        return
+    for arr in (data.counts, data.variance):
+        mm = getattr(arr, "_mmap", None)
+        if mm is None or not hasattr(mm, "madvise") or not hasattr(mmap, "MADV_DONTNEED"):
+            continue
+        try:
+            base_ptr = np.asarray(arr).__array_interface__["data"][0]
+            row_bytes = int(np.prod(arr.shape[1:])) * arr.itemsize
+            map_ptr = np.frombuffer(mm, dtype=np.uint8).__array_interface__["data"][0]
+            lo = base_ptr - map_ptr + rows.start * row_bytes
+            hi = base_ptr - map_ptr + rows.stop * row_bytes
+            page = mmap.PAGESIZE
+            lo = (lo // page) * page
+            if hi > lo:
+                mm.madvise(mmap.MADV_DONTNEED, lo, min(hi, len(mm)) - lo)
+        except (ValueError, OSError, TypeError, AttributeError):
+            continue
+
+
+def _stream_subtracted(
+    data: EELSData | LazyEELSData,
+    window_mev: Sequence[float] | None = None,
+    *,
+    background: str | None,
     fit_windows_mev: Any = None,
     bin_position: int = 1,
     intercept: bool = False,
@@ -647,4 +964,13 @@ def stream_temperature_map(
     )
 
 
-__all__ = ["DEFAULT_CHUNK_MB", "LAZY_SUFFIXES", "LazyEELSData", "stream_temperature_map", "with_lazy_noise_model"]
+__all__ = [
+    "DEFAULT_CHUNK_MB",
+    "JOINT",
+    "MemoryEstimate",
+    "memory_estimate",
+    "LAZY_SUFFIXES",
+    "LazyEELSData",
+    "stream_temperature_map",
+    "with_lazy_noise_model",
+]

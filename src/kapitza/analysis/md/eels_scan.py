@@ -152,7 +152,8 @@ def md_line_scan(
         z_nm, energy[:top], dos[:, :top], t_plane, band_temperatures=bands, mixing_nm=mixing_nm,
         resolution_mev=resolution_mev, dose=dose, seed=seed, zlp_tail=0.0,
     )  # fmt: skip
-    profile = temperature_profile(preprocess(data, background=None), window_mev)
+    # the simulated spectra carry no zero-loss-peak tail (zlp_tail=0): the ratio fit without a background applies
+    profile = temperature_profile(preprocess(data, background=None), window_mev, method="ratio")
     t_eels = np.where(profile.valid, profile.temperature, np.nan)
     e_eels = np.where(profile.valid, profile.temperature_err, np.nan)
     side_a = np.asarray(modal.plane_index) < 0

@@ -25,21 +25,27 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
 from ...errors import InputError
+from ...io.profile_layout import (
+    DEFAULT_EXCLUDE_FRACTION,
+    GEOMETRIES,
+    MIN_FIT_BINS,
+    bins_in,
+    default_baths,
+    empty_bins,
+    fit_bins,
+    interfaces_too_close,
+    segments,
+)
 from ...io.results import result
 from .profiles import TemperatureProfile
 from .units import unit_system
 
-#: Default exclusion at each end of a bath-interface segment, as a fraction of its length.
-DEFAULT_EXCLUDE_FRACTION = 0.2
 #: A trend of Delta T over blocks with a p-value below this is "significant".
 DEFAULT_SIGNIFICANCE = 0.01
 #: Relative difference of the two bath powers accepted as balanced.
 DEFAULT_BATH_TOLERANCE = 0.05
 #: Fewest blocks over which the statistical inefficiency of the block series is estimated (else taken as 1).
 MIN_BLOCKS_INEFFICIENCY = 6
-#: Fewest bins a segment's fit may use.
-MIN_FIT_BINS = 3
-GEOMETRIES = ("periodic", "fixed")
 
 
 #: The start of :attr:`BathFlux.error_method`; the rest is the blocking's own words (blocks and their size).
@@ -425,6 +431,13 @@ def analyze_jump(
         steady state.
     """
     _check_arguments(profile, geometry, exclude_bins, exclude_fraction, significance)
+    empty = empty_bins(profile.counts)
+    if empty.size:
+        raise InputError(
+            f"{empty.size} of the {profile.n_bins} profile bins hold no atoms (the first at "
+            f"{profile.positions[empty[0]]:g}): an empty bin has no temperature (LAMMPS writes 0 for it); use bins "
+            "at least as wide as the spacing of the atomic planes"
+        )
     system = unit_system(profile.units)
     planes = _interface_planes(profile, interfaces, geometry)
     lo, hi = profile.box
@@ -432,7 +445,7 @@ def analyze_jump(
     dz = profile.bin_width
     baths = _baths(planes, bath_positions, geometry, lo, hi)
     half = _half_width(bath_width)
-    sides = _segments(planes, baths, geometry, lo, hi)
+    sides = segments(planes, baths, geometry, lo, hi)
     where = "the bath edge" if half > 0 else "the bath centre (bath width unknown: give bath_width=, --bath-width)"
     exclusion = (
         f"{int(exclude_bins)} bins ({int(exclude_bins) * dz:g} {system.length}) from {where} and from the interface"
@@ -458,20 +471,18 @@ def analyze_jump(
         for k, (a, b) in enumerate((left, right)):
             # the bath is at a for the left segment, at b for the right one: start from its edge
             a_edge, b_edge = (a + half, b) if k == 0 else (a, b - half)
-            seg = b_edge - a_edge
-            if seg <= 0:
+            if b_edge - a_edge <= 0:
                 raise InputError(
                     f"a bath overlaps the interface at {plane:g}: nothing lies between the bath edge and the "
                     f"interface (bath width {2 * half:g})"
                 )
-            w = exclude_bins * dz if exclude_bins is not None else exclude_fraction * seg
-            start, end = a_edge + w, b_edge - w
-            idx, zz = _bins_in(profile.positions, start, end, length, geometry)
-            if idx.size < MIN_FIT_BINS and exclude_bins is None and half > 0:
-                # a short segment: the default fraction counted from the bath centre (the older convention)
-                w = exclude_fraction * (b - a)
-                start, end = a + w, b - w
-                idx, zz = _bins_in(profile.positions, start, end, length, geometry)
+            # the one rule md run checks before it starts (kapitza.io.profile_layout): a short segment takes the
+            # default fraction from the bath centre (the older convention)
+            start, end, idx, zz, from_centre = fit_bins(
+                profile.positions, (a, b), k == 0, half, length, geometry, exclude_fraction=exclude_fraction,
+                exclude_length=None if exclude_bins is None else exclude_bins * dz,
+            )  # fmt: skip
+            if from_centre:
                 fallback.append(f"{a:.4g}..{b:.4g}")
             if idx.size < MIN_FIT_BINS:
                 raise InputError(
@@ -675,7 +686,7 @@ def _interface_planes(profile: TemperatureProfile, interfaces: ArrayLike | None,
         shown = ", ".join(f"{p:g}" for p in planes)
         raise InputError(f"interface positions {shown} must lie inside the profile, {lo:g} < z < {hi:g}")
     planes = tuple(sorted(planes))
-    if want == 2 and min(planes[1] - planes[0], planes[0] + length - planes[1]) < 2 * profile.bin_width:
+    if want == 2 and interfaces_too_close(planes, length, profile.bin_width):
         raise InputError(f"the interfaces at {planes[0]:g} and {planes[1]:g} are closer than two bins")
     return planes
 
@@ -704,11 +715,7 @@ def _baths(
 ) -> tuple[float, float]:
     length = hi - lo
     if given is None:
-        if geometry == "fixed":
-            return lo, hi
-        z1, z2 = planes
-        b2 = 0.5 * (z2 + z1 + length)
-        return 0.5 * (z1 + z2), b2 - length if b2 >= hi else b2
+        return default_baths(planes, geometry, lo, hi)
     b = np.atleast_1d(np.asarray(given, dtype=float))
     if b.size != 2 or not np.all(np.isfinite(b)):
         raise InputError("bath_positions= must be two finite numbers")
@@ -817,33 +824,6 @@ def _hot_bath(
         f"inferred from the profile: the bath region at {baths[k]:g} is hotter than at {baths[1 - k]:g} by "
         f"{abs(mean):.3g} +- {err:.2g} ({sigmas}); state it with hot_bath= (--hot-bath-at Z)"
     )
-
-
-def _segments(
-    planes: tuple[float, ...], baths: tuple[float, float], geometry: str, lo: float, hi: float
-) -> list[tuple[tuple[float, float], tuple[float, float]]]:
-    """For each interface, the (bath, plane) and (plane, bath) segments in unwrapped coordinates."""
-    if geometry == "fixed":
-        return [((baths[0], planes[0]), (planes[0], baths[1]))]
-    length = hi - lo
-    z1, z2 = planes
-    inner, outer = baths
-    out_below = outer if outer < z1 else outer - length
-    out_above = outer if outer > z2 else outer + length
-    return [((out_below, z1), (z1, inner)), ((inner, z2), (z2, out_above))]
-
-
-def _bins_in(
-    z: NDArray[np.float64], start: float, end: float, length: float, geometry: str
-) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
-    shifts = (-length, 0.0, length) if geometry == "periodic" else (0.0,)
-    idx, pos = [], []
-    for s in shifts:
-        zz = z + s
-        keep = np.nonzero((zz >= start) & (zz <= end))[0]
-        idx.append(keep)
-        pos.append(zz[keep])
-    return np.concatenate(idx), np.concatenate(pos)
 
 
 @result
@@ -1015,7 +995,7 @@ def _nonlinear_zone(
     seg_lo, seg_hi = segment
     # bins between the bath edge and the fit range, on the bath side
     gap = (end, seg_hi) if bath_above else (seg_lo, start)
-    gidx, gzz = _bins_in(z, gap[0], gap[1], length, geometry)
+    gidx, gzz = bins_in(z, gap[0], gap[1], length, geometry)
     keep = (gzz > end) if bath_above else (gzz < start)
     gidx, gzz = gidx[keep], gzz[keep]
     order = np.argsort(zz)

@@ -52,6 +52,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ...errors import InputError
+from ...io.profile_layout import MIN_REGIME_BINS, periodic_offset, regime_bins, slab_bins
 from ...io.results import result
 
 #: Bath shortfall above which the run is thermostat-limited (the baths take half the imposed difference).
@@ -121,16 +122,31 @@ def _finite(name: str, values: ArrayLike, shape: tuple[int, ...] | None = None) 
     return a
 
 
-def _offset(z: NDArray[np.float64], origin: float, period: float | None) -> NDArray[np.float64]:
-    """z - origin, wrapped into [-period/2, period/2) when periodic."""
-    d = z - origin
-    return d if period is None else (d + period / 2) % period - period / 2
+def _message(verdict: str, numbers: str, have_share: bool) -> str:
+    """The verdict in words, with the numbers behind it and the remedy where one is due."""
+    if verdict == "thermostat-limited":
+        return f"thermostat-limited: {numbers}; G measures the baths, not the interface: {REMEDY}"
+    if verdict == "uncertain" and not have_share:
+        return f"possibly thermostat-limited: {numbers}; without it the flat-profile test cannot be made"
+    if verdict == "uncertain":
+        return (
+            f"possibly thermostat-limited: {numbers}, above {100 * INTERFACE_SHARE_LIMIT:.0f} % but not by more "
+            f"than its error over blocks (none with given jumps or fewer than 3 blocks): run longer, or {REMEDY}"
+        )
+    return f"not thermostat-limited: {numbers}"
+
+
+def _mean_magnitude(values: Sequence[float]) -> float:
+    """Mean of |values| over the finite ones; NaN (and no numpy warning) when none is."""
+    v = np.abs(np.asarray(values, dtype=float))
+    v = v[np.isfinite(v)]
+    return float(v.mean()) if v.size else math.nan
 
 
 def _slab_mean(z, t, region, period):
     lo, hi = region
     centre, half = (lo + hi) / 2, (hi - lo) / 2
-    inside = np.abs(_offset(z, centre, period)) <= half
+    inside = slab_bins(z, region, period)
     if not inside.any():
         raise InputError(f"thermostat regime: no profile bin lies in the bath slab {lo:g} .. {hi:g} (bins too coarse?)")
     return float(np.mean(t[inside])), centre, half
@@ -141,16 +157,31 @@ def _estimate_jump(z, t, plane, edges, period):
 
     ``edges`` are the distances from the plane to the nearest slab edge on the left (< 0) and right (> 0).
     """
-    d = _offset(z, plane, period)
+    d = periodic_offset(z, plane, period)
     ends = []
-    for a, b in ((edges[0], 0.0), (0.0, edges[1])):
-        lo, hi = a + 0.25 * (b - a), b - 0.25 * (b - a)
-        sel = (d > lo) & (d < hi)
-        if sel.sum() < 2:
+    for edge in edges:
+        sel = regime_bins(z, plane, edge, period)
+        if sel.sum() < MIN_REGIME_BINS:
             return math.nan
         slope, intercept = np.polyfit(d[sel], t[sel], 1)
         ends.append(intercept)
     return float(ends[0] - ends[1])
+
+
+def _share_text(share: float, share_err: float, t_hot: float, t_cold: float) -> str:
+    """The interface share in words: a percentage with its error, or why it is not defined (never "nan %")."""
+    if math.isfinite(share):
+        return f"{100 * share:.0f} %" + (f" +- {100 * share_err:.0f} %" if math.isfinite(share_err) else "")
+    if not t_hot > t_cold:
+        return (
+            f"not defined (the hot slab is not warmer than the cold one: {t_hot:.4g} against {t_cold:.4g}, so there "
+            "is no slab-to-slab drop to share)"
+        )
+    return (
+        f"not defined (no interface jump could be estimated from the profile: fewer than {MIN_REGIME_BINS} profile "
+        "bins lie in the middle half of a segment between a bath slab and an interface, the bins too coarse or the "
+        "crystals too short)"
+    )
 
 
 def thermostat_regime(
@@ -224,7 +255,7 @@ def thermostat_regime(
         # each slab's near edge as a signed distance from the plane; the heat flows from the hot one
         near = []
         for centre, half, hot in ((c_hot, h_hot, True), (c_cold, h_cold, False)):
-            d = float(_offset(np.array([centre]), plane, period)[0])
+            d = float(periodic_offset(np.array([centre]), plane, period)[0])
             near.append((d + half if d < 0 else d - half, hot))
         if estimated and (near[0][0] < 0) == (near[1][0] < 0):
             raise InputError(f"thermostat regime: the interface at {plane:g} does not lie between the two baths")
@@ -243,7 +274,7 @@ def thermostat_regime(
         jumps = estimate(t)
     else:
         jumps = [float(v) for v in _finite("interface_jumps", interface_jumps, (planes.size,))]
-    share = float(np.nanmean(np.abs(jumps)) / drop) if drop > 0 and not np.all(np.isnan(jumps)) else math.nan
+    share = _mean_magnitude(jumps) / drop if drop > 0 else math.nan
     share_err = math.nan
     if not estimated and interface_jump_errors is not None and drop > 0:
         errors = _finite("interface_jump_errors", interface_jump_errors, (planes.size,))
@@ -252,7 +283,7 @@ def thermostat_regime(
         per_block = []
         for row in blocks:
             d = _slab_mean(z, row, regions[0], period)[0] - _slab_mean(z, row, regions[1], period)[0]
-            per_block.append(np.nanmean(np.abs(estimate(row))) / d if d > 0 else math.nan)
+            per_block.append(_mean_magnitude(estimate(row)) / d if d > 0 else math.nan)
         per_block = np.asarray(per_block, dtype=float)
         if np.all(np.isfinite(per_block)):
             share_err = float(np.std(per_block, ddof=1) / math.sqrt(per_block.size))
@@ -260,28 +291,18 @@ def thermostat_regime(
     flat = math.isfinite(share) and share > INTERFACE_SHARE_LIMIT
     if shortfall > SHORTFALL_LIMIT or (flat and share - share_err > INTERFACE_SHARE_LIMIT):
         verdict = "thermostat-limited"
-    elif flat:  # above the limit, but not by more than its error (or no error: given jumps, < 3 blocks)
-        verdict = "uncertain"
+    elif flat or not math.isfinite(share):  # above the limit, but not by more than its error (or no error: given
+        verdict = "uncertain"  # jumps, < 3 blocks), or no share at all: the flat-profile test cannot be made
     else:
         verdict = "ok"
-    share_text = f"{100 * share:.0f} %" + (f" +- {100 * share_err:.0f} %" if math.isfinite(share_err) else "")
     numbers = (
         f"bath slabs at {t_hot:.4g} and {t_cold:.4g} for set points {hot_set:.4g} and {cold_set:.4g} "
         f"({100 * shortfall:.0f} % of the set difference lost in the baths), interface share of the slab-to-slab "
-        f"drop {share_text}"
+        f"drop {_share_text(share, share_err, t_hot, t_cold)}"
     )
-    if verdict == "thermostat-limited":
-        message = f"thermostat-limited: {numbers}; G measures the baths, not the interface: {REMEDY}"
-    elif verdict == "uncertain":
-        message = (
-            f"possibly thermostat-limited: {numbers}, above {100 * INTERFACE_SHARE_LIMIT:.0f} % but not by more "
-            f"than its error over blocks (none with given jumps or fewer than 3 blocks): run longer, or {REMEDY}"
-        )
-    else:
-        message = f"not thermostat-limited: {numbers}"
     return ThermostatRegime(
         verdict=verdict,
-        message=message,
+        message=_message(verdict, numbers, math.isfinite(share)),
         remedy=REMEDY if verdict != "ok" else "",
         bath_temperatures=(t_hot, t_cold),
         set_points=(hot_set, cold_set),

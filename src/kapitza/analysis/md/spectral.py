@@ -320,6 +320,9 @@ class SpectralConductance:
     G_spectral, G_spectral_err, G_nemd, G_nemd_err : float
         flux_spectral / Delta T and the NEMD conductance J / Delta T of the same interface (conductance unit).
     first_block, blocks_used : int
+    G_note : str
+        Why there is no G (G_nemd NaN): the jump does not point along the heat flow, or the run has no bath flux;
+        empty when there is one.
     """
 
     run_dir: str
@@ -355,6 +358,7 @@ class SpectralConductance:
     G_nemd_err: float
     first_block: int
     blocks_used: int
+    G_note: str = ""
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("q_source", "G_spectral", "G_spectral_err", "G_nemd", "sum_rule")
 
@@ -614,6 +618,23 @@ def spectral_conductance(
         G_nemd_err=g_nemd_err,
         first_block=int(first_block),
         blocks_used=int(sr.blocks.size),
+        G_note=_g_note(g_nemd, bath is None, delta_t, delta_t_err),
+    )
+
+
+def _g_note(g_nemd: float, no_bath: bool, delta_t: float, delta_t_err: float) -> str:
+    """Why G is not a number, in a sentence (empty when it is one)."""
+    if math.isfinite(g_nemd):
+        return ""
+    if no_bath:
+        return (
+            "no G: the run has no bath flux to divide by the jump (fewer than two blocks, or baths that exchange no "
+            "heat)"
+        )
+    return (
+        f"no G: the temperature jump at the interface (Delta T = {delta_t:.4g} +- {delta_t_err:.2g}) does not point "
+        "along the heat flow, so the profile shows no interface resistance to divide the flux by (a flat or inverted "
+        "profile); q(omega) and the sum rule stand, G = flux / Delta T and g = q / Delta T do not"
     )
 
 
@@ -743,135 +764,3 @@ def share_weight(sc: SpectralConductance, omega: ArrayLike, fraction: ArrayLike 
     if w.ndim != 1 or w.shape != f.shape or w.size < 2 or not np.all(np.diff(w) > 0):
         raise InputError("omega= must be increasing and match fraction= in length (>= 2 points)")
     return np.interp(sc.omega, w, f, left=0.0, right=0.0)
-
-
-@result
-class Rectification:
-    """A forward run (hot bath in A) against its reverse (hot bath in B).
-
-    Attributes
-    ----------
-    G_forward, G_forward_err, G_reverse, G_reverse_err : float
-        NEMD conductances of both runs (combined over their interfaces; ``G_unit``).
-    G_unit : str
-    ratio, ratio_err : float
-        (G_f - G_r) / G_r and its first-order propagated error.
-    zero_within_error : bool
-        |ratio| <= 2 ratio_err.
-    verdict : str
-    omega : ndarray (nf,) or None
-        The forward run's grid (display units), None when the runs have no spectral data.
-    omega_unit, g_unit : str
-        Display units of ``omega`` and the g spectra ("" without spectral data).
-    g_forward, g_forward_err, g_reverse, g_reverse_err : ndarray (nf,) or None
-        q / Delta T (A -> B convention, both positive) on ``omega``; the reverse one interpolated linearly onto
-        the forward grid when the grids differ.
-    modal_forward, modal_reverse : ModalTemperatures or None
-        Side by side when a reference LDOS was given.
-    """
-
-    G_forward: float
-    G_forward_err: float
-    G_reverse: float
-    G_reverse_err: float
-    G_unit: str
-    ratio: float
-    ratio_err: float
-    zero_within_error: bool
-    verdict: str
-    omega: NDArray[np.float64] | None
-    omega_unit: str
-    g_unit: str
-    g_forward: NDArray[np.float64] | None
-    g_forward_err: NDArray[np.float64] | None
-    g_reverse: NDArray[np.float64] | None
-    g_reverse_err: NDArray[np.float64] | None
-    modal_forward: Any
-    modal_reverse: Any
-
-    _summary_fields: ClassVar[tuple[str, ...]] = ("ratio", "ratio_err", "zero_within_error")
-
-
-def _conductance(run: RunAnalysis) -> tuple[float, float, str]:
-    if run.jump.units == "lj":
-        return float(run.jump.G), float(run.jump.G_err), "k_B/(tau sigma^2)"
-    return float(run.jump.G_si), float(run.jump.G_si_err), "W m^-2 K^-1"
-
-
-def rectification(
-    forward_run: str | Path,
-    reverse_run: str | Path,
-    *,
-    reference_ldos: ArrayLike | None = None,
-    smoothing_bins: float = DEFAULT_SMOOTHING_BINS,
-) -> Rectification:
-    """Thermal rectification from a forward and a reverse run directory.
-
-    Parameters
-    ----------
-    forward_run, reverse_run : path-like
-        Run directories of the same system with ``reverse = false`` and ``reverse = true``.
-    reference_ldos : array_like, optional
-        As in :func:`kapitza.analysis.md.modes.modal_temperatures` (on the forward run's grid); gives the modal
-        temperatures of both runs.
-    smoothing_bins : float
-        As in :func:`spectral_conductance`.
-    """
-    fwd = analyze_run(forward_run)
-    rev = analyze_run(reverse_run)
-    gf, gf_err, unit = _conductance(fwd)
-    gr, gr_err, unit_r = _conductance(rev)
-    if unit != unit_r:
-        raise InputError(f"the forward run is in {fwd.jump.units} units and the reverse one in {rev.jump.units}")
-    if not (math.isfinite(gr) and gr != 0 and math.isfinite(gf)):
-        raise InputError("the conductances of both runs must be finite and the reverse one non-zero")
-    ratio = (gf - gr) / gr
-    ratio_err = abs(gf / gr) * math.hypot(gf_err / gf, gr_err / gr) if gf != 0 else abs(gr_err / gr)
-    zero = bool(abs(ratio) <= 2 * ratio_err)
-    verdict = f"rectification (G_f - G_r) / G_r = {ratio:.3g} +- {ratio_err:.2g}: " + (
-        "zero within error (2 SE)" if zero else "not zero within error (beyond 2 SE)"
-    )
-    omega = g_f = g_f_err = g_r = g_r_err = None
-    omega_unit = g_unit = ""
-    mod_f = mod_r = None
-    has = [(Path(r) / SPECTRAL_DIR).is_dir() for r in (forward_run, reverse_run)]
-    if all(has):
-        sf = spectral_conductance(forward_run, smoothing_bins=smoothing_bins, run=fwd)
-        sr = spectral_conductance(reverse_run, smoothing_bins=smoothing_bins, run=rev)
-        omega, g_f, g_f_err = sf.omega, sf.g, sf.g_err
-        omega_unit, g_unit = sf.omega_unit, sf.g_unit
-        if sr.omega.shape == sf.omega.shape and np.allclose(sr.omega, sf.omega):
-            g_r, g_r_err = sr.g, sr.g_err
-        else:
-            g_r = np.interp(sf.omega, sr.omega, sr.g, left=0.0, right=0.0)
-            g_r_err = np.interp(sf.omega, sr.omega, sr.g_err, left=0.0, right=0.0)
-        if reference_ldos is not None:
-            from .modes import modal_temperatures
-
-            runs = []
-            for path, sc in ((forward_run, sf), (reverse_run, sr)):
-                raw = read_spectral_run(path, max_blocks=int(sc.first_block + sc.blocks_used - 1))
-                runs.append(modal_temperatures(raw.select(sc.first_block), reference_ldos))
-            mod_f, mod_r = runs
-    elif reference_ldos is not None:
-        raise InputError("reference_ldos= needs spectral data in both runs (spectral_every > 0)")
-    return Rectification(
-        G_forward=gf,
-        G_forward_err=gf_err,
-        G_reverse=gr,
-        G_reverse_err=gr_err,
-        G_unit=unit,
-        ratio=float(ratio),
-        ratio_err=float(ratio_err),
-        zero_within_error=zero,
-        verdict=verdict,
-        omega=omega,
-        omega_unit=omega_unit,
-        g_unit=g_unit,
-        g_forward=g_f,
-        g_forward_err=g_f_err,
-        g_reverse=g_r,
-        g_reverse_err=g_r_err,
-        modal_forward=mod_f,
-        modal_reverse=mod_r,
-    )

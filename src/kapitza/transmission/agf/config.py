@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 
 from ...errors import InputError
 from ...io import toml_file
+from ...io.paths import confined
 from .inputs import DEFAULT_MAX_HOURS, DEFAULT_MAX_MEMORY_GB, SCHEMA, check_value, show
 from .solver import DEFAULT_ETA
 
@@ -37,6 +38,10 @@ TemperatureText = Callable[[str], NDArray[np.float64]]
 _FIGURES = ("plot", "ldos_plot")
 #: Settings that name input files: in a config file, relative to the config file's folder.
 INPUT_FILES = ("structure", "pair", "force_constants", "left_lead", "right_lead")
+#: Settings that name output files: in a config file, relative to the working directory.
+OUTPUT_FILES = ("output", "plot", "ldos_plot")
+#: What to do with a path a config may not name.
+_HINT = "inputs at or below the config's folder, outputs below the working directory; or give it as an option"
 
 
 @dataclass(frozen=True)
@@ -147,7 +152,14 @@ def read_config(path: str | os.PathLike, parse_temperature: TemperatureText | No
     where = f"config file {os.fspath(path)!r}"
     raw = toml_file.read_document(path, "config file", toml_file.MAX_CONFIG_BYTES)
     cfg = config_from_mapping(raw, where, parse_temperature)
-    # input files named in a config are found beside it (outputs stay relative to the working directory)
+    # input files named in a config are found beside it, outputs relative to the working directory; each must lie
+    # at or below that folder (kapitza.io.paths.confined: a config from elsewhere neither reads nor overwrites
+    # files outside them; the command line's options are the user's own and are not confined)
     base = Path(os.fspath(path)).parent
-    inputs = {k: base / Path(getattr(cfg, k)) for k in INPUT_FILES if getattr(cfg, k) is not None}
-    return dataclasses.replace(cfg, **{k: str(v) for k, v in inputs.items()})
+    named = {k: (base, getattr(cfg, k)) for k in INPUT_FILES} | {k: (Path(), getattr(cfg, k)) for k in OUTPUT_FILES}
+    paths = {
+        k: str(confined(os.fspath(v), folder, f"{k} in {where}", hint=_HINT))
+        for k, (folder, v) in named.items()
+        if v is not None
+    }
+    return dataclasses.replace(cfg, **paths)

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ..._backend import Backend, backend_of
 from ...errors import InputError
 from . import kernels
 from .model import LayeredModel
@@ -110,21 +111,26 @@ class FoldedLead:
         All N1 N2 primitive leads and all z are solved as one stack (on the union of their boundary DOFs),
         and the sum over the leads is one product: Sigma = sum_st C_st,b^dagger g_st C_st,b.
         """
-        n_parts, nz = len(self.parts), z.size
-        onsite = np.stack([p.onsite for p in self.parts])
-        inward = np.stack([p.inward for p in self.parts])
-        contact = np.stack([p.contact for p in self.parts])  # (P, n0, m)
+        xp = backend_of(z)
+        n_parts, nz = len(self.parts), z.shape[0]
+        onsite = xp.stack([xp.asarray(p.onsite) for p in self.parts])
+        inward = xp.stack([xp.asarray(p.inward) for p in self.parts])
+        contact = xp.stack([xp.asarray(p.contact) for p in self.parts])  # (P, n0, m)
         b = self.union_boundary
         r = np.setdiff1d(np.arange(onsite.shape[-1]), b)
-        zz = np.tile(z, n_parts)  # part-major: index = part * nz + iz
-        blocks = kernels.reduce_chain(zz, np.repeat(onsite, nz, axis=0), np.repeat(inward, nz, axis=0), b, r)
+        zz = xp.tile(z, n_parts)  # part-major: index = part * nz + iz
+        blocks = kernels.reduce_chain(zz, xp.repeat(onsite, nz, axis=0), xp.repeat(inward, nz, axis=0), b, r)
         g_s, steps = kernels.surface_green(zz, *blocks, method)
-        cb = contact[:, b, :]  # (P, nb, m)
+        cb = contact[:, xp.index(b), :]  # (P, nb, m)
         x = g_s.reshape(n_parts, nz, b.size, b.size) @ cb[:, None]  # (P, nz, nb, m)
-        x = np.swapaxes(x, 0, 1).reshape(nz, n_parts * b.size, -1)
-        sigma = cb.reshape(n_parts * b.size, -1).conj().T @ x
-        steps = steps.reshape(n_parts, nz).max(axis=0)
-        return kernels.SelfEnergy(sigma=sigma, steps=steps, surface=np.zeros((nz, 0, 0), dtype=complex))
+        x = xp.swapaxes(x, 0, 1).reshape(nz, n_parts * b.size, -1)
+        sigma = xp.conj(cb.reshape(n_parts * b.size, -1)).T @ x
+        steps = xp.amax(steps.reshape(n_parts, nz), 0)
+        return kernels.SelfEnergy(sigma=sigma, steps=steps, surface=xp.zeros((nz, 0, 0), dtype=xp.complex128))
+
+    def to_backend(self, backend: Backend) -> FoldedLead:
+        """This folded lead with its primitive leads' blocks on ``backend`` (see :func:`.kernels.to_backend`)."""
+        return FoldedLead(parts=tuple(kernels.to_backend(p, backend) for p in self.parts))
 
     @property
     def union_boundary(self) -> NDArray[np.intp]:
@@ -135,15 +141,17 @@ class FoldedLead:
         """Open channels of the supercell lead at real z, the sum of the primitive leads', shape (B,).
 
         One stack over all primitive leads and z (:func:`.kernels.propagating_channels`'s count)."""
-        n_parts, zr = len(self.parts), np.asarray(z).real.astype(complex)
-        onsite = np.repeat(np.stack([p.onsite for p in self.parts]), zr.size, axis=0)
-        inward = np.repeat(np.stack([p.inward for p in self.parts]), zr.size, axis=0)
+        xp = backend_of(z)
+        n_parts, zr = len(self.parts), xp.astype(xp.real(xp.asarray(z)), xp.complex128)
+        nz = zr.shape[0]
+        onsite = xp.repeat(xp.stack([xp.asarray(p.onsite) for p in self.parts]), nz, axis=0)
+        inward = xp.repeat(xp.stack([xp.asarray(p.inward) for p in self.parts]), nz, axis=0)
         b = self.union_boundary
         r = np.setdiff1d(np.arange(onsite.shape[-1]), b)
-        zz = np.tile(zr, n_parts)
+        zz = xp.tile(zr, n_parts)
         _, eps, up, down = kernels.reduce_chain(zz, onsite, inward, b, r)
         counts = kernels.count_channels(zz, eps, up, down)
-        return counts.reshape(n_parts, zr.size).sum(axis=0)
+        return xp.sum(counts.reshape(n_parts, nz), 0)
 
 
 def _unit(model: LayeredModel, side: str) -> slice:

@@ -85,15 +85,29 @@ The cost is linear in the number of slices and cubic only in the slice size;
 no device-sized matrix is ever formed.  The diagonal blocks :math:`G_{ss}`
 (local density of states) need a second sweep from the right; they are
 computed only on request (:func:`diagonal_blocks`).
+
+Array backends
+--------------
+Every kernel runs on numpy or on torch (:mod:`kapitza._backend`): the library of ``z`` decides
+(``backend_of(z)``), and the blocks and self-energies passed in are moved to ``z``'s device once per call (a
+no-op where they are there already: :func:`to_backend` moves a whole set of blocks ahead of a sweep).  Inside a
+call no array returns to the host; what is read back are the scalars that steer the work: the blocks' largest
+entry, whether some z has converged (once per decimation step), which points fall back from the Bloch modes to
+decimation, the rare degenerate groups of modes on the unit circle at Im z = 0 (:func:`_split_degenerate`, on
+the host), and the solvers' singular-matrix flags, read once per call instead of once per solve (torch's
+``solve_ex``; a CUDA device would otherwise wait for the host at every slice).  The numpy path is the numpy code
+it always was: the backend's numpy operations are numpy's functions.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from ..._backend import Backend, backend_of
 from ...errors import ConvergenceError, InputError
 
 #: Decimation stops when every effective coupling is below this fraction of the largest block entry.
@@ -118,12 +132,20 @@ BLOCH_SHIFT = 0.5 + 0.6j
 #: The ways to get a lead's surface Green's function.
 LEAD_METHODS = ("decimation", "bloch")
 
+#: A stack of complex blocks: a numpy array, or a tensor of the torch backend (:mod:`kapitza._backend`).
 Complex = NDArray[np.complex128]
+#: Bytes of one complex128 entry.
+COMPLEX_BYTES = 16
+
+
+def _host(x: Any) -> np.ndarray:
+    """``x`` as a numpy array on the host (itself for a numpy array)."""
+    return backend_of(x).to_numpy(x)
 
 
 @dataclass(frozen=True)
 class LeadBlocks:
-    """Dense blocks of one lead at one k_par, all in s^-2.
+    """Dense blocks of one lead at one k_par, all in s^-2 (numpy arrays, or tensors of one torch device).
 
     Attributes
     ----------
@@ -133,6 +155,9 @@ class LeadBlocks:
         T = H_{deeper unit, shallower unit}, shape (n, n).
     contact : ndarray
         C = H_{surface unit, device slice next to the lead}, shape (n, m).
+    boundary, rest : ndarray
+        The DOFs of a unit that couple toward the device (through ``inward`` or ``contact``) and the others
+        (numpy index arrays, on the host whatever the blocks' backend).
     """
 
     onsite: Complex
@@ -143,14 +168,15 @@ class LeadBlocks:
 
     def __post_init__(self) -> None:
         tiny = 0.0
-        coupled = (np.abs(self.inward) > tiny).any(axis=1) | (np.abs(self.contact) > tiny).any(axis=1)
+        inward, contact = _host(self.inward), _host(self.contact)
+        coupled = (np.abs(inward) > tiny).any(axis=1) | (np.abs(contact) > tiny).any(axis=1)
         object.__setattr__(self, "boundary", np.flatnonzero(coupled))
         object.__setattr__(self, "rest", np.flatnonzero(~coupled))
 
 
 @dataclass(frozen=True)
 class DeviceBlocks:
-    """Dense blocks of the device at one k_par, s^-2.
+    """Dense blocks of the device at one k_par, s^-2 (numpy arrays, or tensors of one torch device).
 
     Attributes
     ----------
@@ -164,9 +190,27 @@ class DeviceBlocks:
     coupling: tuple[Complex, ...]
 
 
+def to_backend(blocks: Any, backend: Backend) -> Any:
+    """``blocks`` (a :class:`LeadBlocks`, a :class:`DeviceBlocks`, an object with a ``to_backend(backend)``
+    method such as a folded lead, or a tuple or list of them; anything else passes unchanged) with their arrays
+    on ``backend``: moved once, ahead of the kernels that use them for a whole stack of frequencies."""
+    if hasattr(blocks, "to_backend"):
+        return blocks.to_backend(backend)
+    if isinstance(blocks, LeadBlocks):
+        return LeadBlocks(*(backend.asarray(x) for x in (blocks.onsite, blocks.inward, blocks.contact)))
+    if isinstance(blocks, DeviceBlocks):
+        return DeviceBlocks(
+            onsite=tuple(backend.asarray(x) for x in blocks.onsite),
+            coupling=tuple(backend.asarray(x) for x in blocks.coupling),
+        )
+    if isinstance(blocks, (tuple, list)):
+        return type(blocks)(to_backend(b, backend) for b in blocks)
+    return blocks
+
+
 @dataclass(frozen=True)
 class SelfEnergy:
-    """Self-energy of a lead on its device slice for a stack of z.
+    """Self-energy of a lead on its device slice for a stack of z (arrays of ``z``'s backend).
 
     Attributes
     ----------
@@ -191,16 +235,16 @@ class SelfEnergy:
     @property
     def gamma(self) -> Complex:
         """Broadening matrix i (Sigma - Sigma^dagger), shape (B, m, m)."""
-        return 1j * (self.sigma - _dagger(self.sigma))
+        return 1j * (self.sigma - backend_of(self.sigma).dagger(self.sigma))
 
 
 def _dagger(a: Complex) -> Complex:
-    return np.conj(np.swapaxes(a, -1, -2))
+    return backend_of(a).dagger(a)
 
 
-def _eye_times(z: Complex, n: int) -> Complex:
-    out = np.zeros((z.size, n, n), dtype=complex)
-    idx = np.arange(n)
+def _eye_times(xp: Backend, z: Complex, n: int) -> Complex:
+    out = xp.zeros((z.shape[0], n, n), dtype=xp.complex128)
+    idx = xp.arange(n)
     out[:, idx, idx] = z[:, None]
     return out
 
@@ -222,26 +266,29 @@ def reduce_chain(
 ) -> tuple[Complex, Complex, Complex, Complex]:
     """:func:`reduced_lead` for explicit blocks: ``onsite`` and ``inward`` of shape (n, n), or (B, n, n) for a
     stack of leads (one per z), and the ``boundary`` and ``rest`` DOFs of a unit."""
-    b, r = boundary, rest
-    h, t = onsite, inward
+    xp = backend_of(z)
+    b, r = xp.index(boundary), xp.index(rest)
+    h, t = xp.asarray(onsite), xp.asarray(inward)
+    nb, nr, batch = b.shape[0], r.shape[0], z.shape[0]
     hbb = h[..., b[:, None], b]
     tbb = t[..., b[:, None], b]
-    shape = (z.size, b.size, b.size)
-    if r.size == 0:
-        eps_s = np.broadcast_to(hbb, shape).copy()
-        down = np.broadcast_to(tbb, shape).copy()
-        return eps_s, eps_s.copy(), _dagger(down).copy(), down
+    shape = (batch, nb, nb)
+    if nr == 0:
+        eps_s = xp.copy(xp.broadcast_to(hbb, shape))
+        down = xp.copy(xp.broadcast_to(tbb, shape))
+        return eps_s, xp.copy(eps_s), xp.copy(xp.dagger(down)), down
     hbr, hrb, hrr = h[..., b[:, None], r], h[..., r[:, None], b], h[..., r[:, None], r]
     tbr = t[..., b[:, None], r]
-    rhs = np.concatenate([hrb, _dagger(tbr)], axis=-1)  # (..., nr, 2 nb)
-    a = _eye_times(z, r.size)
+    rhs = xp.concatenate([hrb, xp.dagger(tbr)], axis=-1)  # (..., nr, 2 nb)
+    a = _eye_times(xp, z, nr)
     a -= hrr
-    x = np.linalg.solve(a, np.broadcast_to(rhs, (z.size, *rhs.shape[-2:])))
-    g_hrb, g_tbr_h = x[..., : b.size], x[..., b.size :]
+    x, info = xp.solve_ex(a, xp.broadcast_to(rhs, (batch, *rhs.shape[-2:])))
+    g_hrb, g_tbr_h = x[..., :nb], x[..., nb:]
     eps_s = hbb + hbr @ g_hrb
     eps = eps_s + tbr @ g_tbr_h
     down = tbb + tbr @ g_hrb
-    up = _dagger(tbb) + hbr @ g_tbr_h
+    up = xp.dagger(tbb) + hbr @ g_tbr_h
+    xp.check_info([info])
     return eps_s, eps, up, down
 
 
@@ -279,37 +326,41 @@ def decimate(
     ConvergenceError
         If some z has not converged after ``max_steps`` doublings.
     """
+    xp = backend_of(z)
     n = eps_bulk.shape[-1]
-    batch = z.size
-    scale = max(float(np.abs(eps_bulk).max(initial=0.0)), float(np.abs(coupling).max(initial=0.0)), 1e-300)
-    eps_s = eps_surface.copy()
-    eps = eps_bulk.copy()
-    alpha = coupling.copy()
-    beta = (_dagger(coupling) if back is None else back).copy()
-    steps = np.zeros(batch, dtype=np.int64)
-    active = np.arange(batch)
-    zz = z.copy()
+    batch = z.shape[0]
+    scale = max(xp.absmax(eps_bulk), xp.absmax(coupling), 1e-300)
+    eps_s = xp.copy(eps_surface)
+    eps = xp.copy(eps_bulk)
+    alpha = xp.copy(coupling)
+    beta = xp.copy(xp.dagger(coupling) if back is None else back)
+    steps = xp.zeros(batch, dtype=xp.int64)
+    active = xp.arange(batch)
+    zz = xp.copy(z)
     step = 0
-    while active.size:
-        small = np.maximum(np.abs(alpha).max(axis=(1, 2)), np.abs(beta).max(axis=(1, 2))) <= tolerance * scale
-        if small.any():
+    infos = []  # of the solves, checked once at the end (a GPU need not wait for the host at every step)
+    while active.shape[0]:
+        small = xp.maximum(xp.amax(xp.abs(alpha), (1, 2)), xp.amax(xp.abs(beta), (1, 2))) <= tolerance * scale
+        if xp.any(small):
             done = active[small]
             steps[done] = step
             keep = ~small
             active, zz = active[keep], zz[keep]
             eps, alpha, beta = eps[keep], alpha[keep], beta[keep]
-            if not active.size:
+            if not active.shape[0]:
                 break
         if step >= max_steps:
-            worst = float(np.abs(z[active[0]]) ** 0.5)
+            xp.check_info(infos)  # a singular matrix on the way is the error to report
+            worst = float(xp.abs(z[active[0]])) ** 0.5
             raise ConvergenceError(
                 f"surface Green's function decimation did not converge after {max_steps} steps "
                 f"(e.g. at omega = {worst:.4g} rad/s); the broadening must be positive: "
                 "increase it (eta) or check that the lead force constants are periodic"
             )
-        a = _eye_times(zz, n)
+        a = _eye_times(xp, zz, n)
         a -= eps
-        x = np.linalg.solve(a, np.concatenate([alpha, beta], axis=2))
+        x, info = xp.solve_ex(a, xp.concatenate([alpha, beta], axis=2))
+        infos.append(info)
         g_alpha, g_beta = x[..., :n], x[..., n:]
         a_g_b = alpha @ g_beta
         eps_s[active] += a_g_b
@@ -317,9 +368,11 @@ def decimate(
         alpha = alpha @ g_alpha
         beta = beta @ g_beta
         step += 1
-    a = _eye_times(z, n)
+    a = _eye_times(xp, z, n)
     a -= eps_s
-    return np.linalg.inv(a), steps
+    g, info = xp.inv_ex(a)
+    xp.check_info([*infos, info])
+    return g, steps
 
 
 def bloch_surface(
@@ -350,29 +403,33 @@ def bloch_surface(
         ill-conditioned matrix of modes, or an eigenvalue at the shift); the caller decimates those.
         At a band edge with Im z = 0 the two modes that merge there count as one retarded mode.
     """
+    xp = backend_of(z)
     batch, n, _ = eps_bulk.shape
     lam, u, kind, mod, ok = _classified_modes(z, eps_bulk, up, down, CIRCLE_TOLERANCE)
-    n_ret, n_amb = (kind == 0).sum(axis=1), (kind == 1).sum(axis=1)
+    n_ret, n_amb = xp.count_nonzero(kind == 0, axis=1), xp.count_nonzero(kind == 1, axis=1)
     ok &= (n_ret <= n) & (n_ret + n_amb >= n)
-    order = np.argsort(kind * 4.0 + np.where(np.isfinite(mod), np.minimum(mod, 2.0), 2.0), axis=1, kind="stable")
+    key = xp.astype(kind, xp.float64) * 4.0 + xp.where(xp.isfinite(mod), xp.minimum(mod, 2.0), 2.0)
+    order = xp.argsort_stable(key, axis=1)
     order = order[:, :n]
-    lam_r = np.take_along_axis(lam, order, axis=1)
-    u_r = np.take_along_axis(u, order[:, None, :], axis=2)
-    u_r = u_r / np.maximum(np.linalg.norm(u_r, axis=1, keepdims=True), 1e-300)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        cond = np.linalg.cond(u_r)
-    ok &= np.isfinite(cond) & (cond < MODE_CONDITION_LIMIT) & np.all(np.isfinite(lam_r), axis=1)
-    g = np.full((batch, n, n), np.nan, dtype=complex)
-    if not ok.any():
+    lam_r = xp.take_along_axis(lam, order, axis=1)
+    u_r = xp.take_along_axis(u, order[:, None, :], axis=2)
+    u_r = u_r / xp.maximum(xp.vector_norm(u_r, axis=1, keepdims=True), 1e-300)
+    with xp.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        cond = xp.cond(u_r)
+    ok &= xp.isfinite(cond) & (cond < MODE_CONDITION_LIMIT) & xp.all(xp.isfinite(lam_r), axis=1)
+    g = xp.full((batch, n, n), np.nan, dtype=xp.complex128)
+    if not xp.any(ok):
         return g, ok
     u_ok, lam_ok = u_r[ok], lam_r[ok]
     # up F = (up U Lambda) U^-1, from U^dagger (up F)^dagger = (up U Lambda)^dagger
     rhs = up[ok] @ (u_ok * lam_ok[:, None, :])
-    up_f = _dagger(np.linalg.solve(_dagger(u_ok), _dagger(rhs)))
-    m = _eye_times(z[ok], n)
+    x, info = xp.solve_ex(xp.dagger(u_ok), xp.dagger(rhs))
+    up_f = xp.dagger(x)
+    m = _eye_times(xp, z[ok], n)
     m -= eps_surface[ok]
     m -= up_f
-    g[ok] = np.linalg.inv(m)
+    g[ok], info_inv = xp.inv_ex(m)
+    xp.check_info([info, info_inv])
     return g, ok
 
 
@@ -383,36 +440,42 @@ def _classified_modes(
     3 a duplicate of a merging pair.  Returns (lambda (B, 2n), u (B, n, 2n), kind (B, 2n), |lambda|, solved (B,)),
     ``u`` not normalised; modes within ``circle_tolerance`` of the unit circle are classified by their flux.
     """
+    xp = backend_of(z)
     batch, n, _ = eps_bulk.shape
-    scale = max(float(np.abs(eps_bulk).max(initial=0.0)), float(np.abs(up).max(initial=0.0)), 1e-300)
+    scale = max(xp.absmax(eps_bulk), xp.absmax(up), 1e-300)
     a, b = _companion(z, eps_bulk, up, down)
-    ok = np.ones(batch, dtype=bool)
+    ok = xp.ones(batch, dtype=xp.bool_)
     try:
-        theta, vec = np.linalg.eig(np.linalg.solve(a - BLOCH_SHIFT * b, b))
-    except np.linalg.LinAlgError:  # an eigenvalue at the shift in some z: do each z alone
-        theta = np.zeros((batch, 2 * n), dtype=complex)
-        vec = np.zeros((batch, 2 * n, 2 * n), dtype=complex)
+        theta, vec = xp.eig(xp.solve(a - BLOCH_SHIFT * b, b))
+    except xp.LinAlgError:  # an eigenvalue at the shift in some z: do each z alone
+        theta = xp.zeros((batch, 2 * n), dtype=xp.complex128)
+        vec = xp.zeros((batch, 2 * n, 2 * n), dtype=xp.complex128)
         for i in range(batch):
             try:
-                theta[i], vec[i] = np.linalg.eig(np.linalg.solve(a[i] - BLOCH_SHIFT * b[i], b[i]))
-            except np.linalg.LinAlgError:
+                theta[i], vec[i] = xp.eig(xp.solve(a[i] - BLOCH_SHIFT * b[i], b[i]))
+            except xp.LinAlgError:
                 ok[i] = False
-    with np.errstate(divide="ignore", invalid="ignore"):
-        lam = np.where(theta != 0, BLOCH_SHIFT + 1.0 / theta, np.inf)
+    with xp.errstate(divide="ignore", invalid="ignore"):
+        lam = xp.where(theta != 0, BLOCH_SHIFT + 1.0 / theta, xp.inf)
     u = vec[:, :n, :]
-    mod = np.abs(lam)
-    near = np.abs(mod - 1.0) < circle_tolerance
+    mod = xp.abs(lam)
+    near = xp.abs(mod - 1.0) < circle_tolerance
     # energy flux away from the surface, -2 Im(lambda u^dagger up u) / u^dagger u (sign only)
     flux = (
         -2.0
-        * np.imag(lam * np.einsum("bin,bij,bjn->bn", u.conj(), up / scale, u))
-        / np.maximum(np.einsum("bin,bin->bn", u.conj(), u).real, 1e-300)
+        * xp.imag(lam * xp.einsum("bin,bij,bjn->bn", xp.conj(u), up / scale, u))
+        / xp.maximum(xp.real(xp.einsum("bin,bin->bn", xp.conj(u), u)), 1e-300)
     )
     # 0: retarded (inside the circle, or on it moving away from the surface); 2: advanced; 1: on the circle
     # with no flux (a band edge at Im z = 0: the two merging modes are one, either of them is the limit)
-    kind = np.where(near & (np.abs(flux) <= FLUX_TOLERANCE), 1, np.where(np.where(near, flux > 0, mod < 1.0), 0, 2))
-    for i in np.flatnonzero(near.sum(axis=1) > 1):  # only as Im z -> 0: degenerate modes on the circle
-        _split_degenerate(lam[i], u[i], kind[i], near[i], up[i] / scale, down[i] / scale)
+    kind = xp.where(near & (xp.abs(flux) <= FLUX_TOLERANCE), 1, xp.where(xp.where(near, flux > 0, mod < 1.0), 0, 2))
+    rows = xp.flatnonzero(xp.count_nonzero(near, axis=1) > 1)
+    if rows.shape[0]:  # only as Im z -> 0: degenerate modes on the circle, sorted out on the host
+        sub = [xp.to_numpy(x[rows]) for x in (lam, u, kind, near, up, down)]
+        lam_h, u_h, kind_h, near_h, up_h, down_h = (np.array(x) for x in sub)  # writable host copies
+        for j in range(rows.shape[0]):
+            _split_degenerate(lam_h[j], u_h[j], kind_h[j], near_h[j], up_h[j] / scale, down_h[j] / scale)
+        lam[rows], u[rows], kind[rows] = xp.asarray(lam_h), xp.asarray(u_h), xp.asarray(kind_h)
     return lam, u, kind, mod, ok
 
 
@@ -431,37 +494,41 @@ def propagating_channels(z: Complex, lead: LeadBlocks) -> NDArray[np.int64]:
         omega^2 in s^-2 (real; a complex part is ignored), shape (B,).
     lead : LeadBlocks
     """
-    zr = np.asarray(z).real.astype(complex)
+    xp = backend_of(z)
+    zr = xp.astype(xp.real(xp.asarray(z)), xp.complex128)
     _, eps, up, down = reduced_lead(zr, lead)
     return count_channels(zr, eps, up, down)
 
 
 def count_channels(z: Complex, eps: Complex, up: Complex, down: Complex) -> NDArray[np.int64]:
     """:func:`propagating_channels` on a reduced chain given by its blocks (shape (B, n, n)) at real z (B,)."""
+    xp = backend_of(z)
     a, b = _companion(z, eps, up, down)
     shift = BLOCH_SHIFT
     try:
-        theta = np.linalg.eigvals(np.linalg.solve(a - shift * b, b))
-    except np.linalg.LinAlgError:  # an eigenvalue at the shift: another shift, also off the unit circle
+        theta = xp.eigvals(xp.solve(a - shift * b, b))
+    except xp.LinAlgError:  # an eigenvalue at the shift: another shift, also off the unit circle
         shift = 2 * BLOCH_SHIFT
-        theta = np.linalg.eigvals(np.linalg.solve(a - shift * b, b))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        lam = np.where(theta != 0, shift + 1.0 / theta, np.inf)
+        theta = xp.eigvals(xp.solve(a - shift * b, b))
+    with xp.errstate(divide="ignore", invalid="ignore"):
+        lam = xp.where(theta != 0, shift + 1.0 / theta, xp.inf)
     return _count_on_circle(lam)
 
 
 def _count_on_circle(lam: Complex) -> NDArray[np.int64]:
-    near = np.count_nonzero(np.abs(np.abs(lam) - 1.0) < COUNT_TOLERANCE, axis=-1)
-    return ((near + 1) // 2).astype(np.int64)
+    xp = backend_of(lam)
+    near = xp.count_nonzero(xp.abs(xp.abs(lam) - 1.0) < COUNT_TOLERANCE, axis=-1)
+    return xp.astype((near + 1) // 2, xp.int64)
 
 
 def _companion(z: Complex, eps: Complex, up: Complex, down: Complex) -> tuple[Complex, Complex]:
     """The pencil (A, B) of the reduced chain's Bloch modes, every block divided by the largest entry."""
+    xp = backend_of(z)
     batch, n, _ = eps.shape
-    scale = max(float(np.abs(eps).max(initial=0.0)), float(np.abs(up).max(initial=0.0)), 1e-300)
-    a = np.zeros((batch, 2 * n, 2 * n), dtype=complex)
-    b = np.zeros((batch, 2 * n, 2 * n), dtype=complex)
-    idx = np.arange(n)
+    scale = max(xp.absmax(eps), xp.absmax(up), 1e-300)
+    a = xp.zeros((batch, 2 * n, 2 * n), dtype=xp.complex128)
+    b = xp.zeros((batch, 2 * n, 2 * n), dtype=xp.complex128)
+    idx = xp.arange(n)
     a[:, idx, n + idx] = 1.0
     a[:, n:, :n] = -down / scale
     a[:, n:, n:] = -eps / scale
@@ -473,7 +540,8 @@ def _companion(z: Complex, eps: Complex, up: Complex, down: Complex) -> tuple[Co
 
 def _split_degenerate(lam: Complex, u: Complex, kind: NDArray[np.int64], near: NDArray[np.bool_], up: Complex,
                       down: Complex) -> None:  # fmt: skip
-    """Make the modes of each group of equal lambdas on the unit circle flux-orthogonal (in place, one z).
+    """Make the modes of each group of equal lambdas on the unit circle flux-orthogonal (in place, one z; numpy
+    arrays on the host).
 
     Within a degenerate group eig returns any basis; the energy flux J = u^dagger i(lambda up - lambda* down) u
     is diagonal only in the basis of eigenvectors of that Hermitian form on the group's span.  A merging pair
@@ -509,9 +577,10 @@ def self_energy(z: Complex, lead: LeadBlocks, method: str = "decimation") -> Sel
     ``method`` is "decimation" (Lopez Sancho-Rubio, needs Im z > 0) or "bloch" (the lead's retarded Bloch
     modes; points where they cannot be trusted are decimated, see :func:`surface_green`).
     """
+    xp = backend_of(z)
     g_s, steps = surface_green(z, *reduced_lead(z, lead), method)
-    cb = lead.contact[lead.boundary, :]
-    sigma = cb.conj().T @ g_s @ cb
+    cb = xp.asarray(lead.contact)[xp.index(lead.boundary), :]
+    sigma = xp.conj(cb).T @ g_s @ cb
     return SelfEnergy(sigma=sigma, steps=steps, surface=g_s)
 
 
@@ -528,9 +597,10 @@ def surface_green(
         raise InputError(f"the lead method must be one of {', '.join(LEAD_METHODS)}, got {method!r}")
     if method == "decimation":
         return decimate(z, eps_surface, eps_bulk, up, down)
+    xp = backend_of(z)
     g_s, ok = bloch_surface(z, eps_surface, eps_bulk, up, down)
-    steps = np.zeros(z.size, dtype=np.int64)
-    if not ok.all():
+    steps = xp.zeros(z.shape[0], dtype=xp.int64)
+    if not xp.all(ok):
         bad = ~ok
         g_s[bad], steps[bad] = decimate(z[bad], eps_surface[bad], eps_bulk[bad], up[bad], down[bad])
     return g_s, steps
@@ -541,38 +611,44 @@ def caroli(z: Complex, device: DeviceBlocks, sigma_left: Complex, sigma_right: C
 
     One left-to-right sweep of the recursive Green's function; see the module docstring.
     """
+    xp = backend_of(z)
+    sigma_left, sigma_right = xp.asarray(sigma_left), xp.asarray(sigma_right)
     g_n1 = green_n1(z, device, sigma_left, sigma_right)
-    gamma_l = 1j * (sigma_left - _dagger(sigma_left))
-    gamma_r = 1j * (sigma_right - _dagger(sigma_right))
+    gamma_l = 1j * (sigma_left - xp.dagger(sigma_left))
+    gamma_r = 1j * (sigma_right - xp.dagger(sigma_right))
     weighted = gamma_r @ g_n1 @ gamma_l
-    return np.einsum("bij,bij->b", weighted, g_n1.conj()).real
+    return xp.real(xp.einsum("bij,bij->b", weighted, xp.conj(g_n1)))
 
 
 def green_n1(z: Complex, device: DeviceBlocks, sigma_left: Complex, sigma_right: Complex) -> Complex:
     """G_N1, the block of the device Green's function from the first slice to the last, shape (B, m_N, m_1)."""
+    xp = backend_of(z)
     n_slices = len(device.onsite)
-    batch = z.size
-    schur = sigma_left  # what the part left of the current slice adds to it
+    batch = z.shape[0]
+    schur = xp.asarray(sigma_left)  # what the part left of the current slice adds to it
     carry = None  # H_{s,s-1} G_{s-1,1}: the source for G_s1
+    infos = []  # of the solves, checked once at the end (no host round trip inside the sweep)
     for s in range(n_slices):
-        h = device.onsite[s]
+        h = xp.asarray(device.onsite[s])
         m = h.shape[0]
-        a = _eye_times(z, m)
+        a = _eye_times(xp, z, m)
         a -= h
         a -= schur
         if s == n_slices - 1:
-            a -= sigma_right
-        source = np.broadcast_to(np.eye(m, dtype=complex), (batch, m, m)) if carry is None else carry
+            a -= xp.asarray(sigma_right)
+        source = xp.broadcast_to(xp.eye(m, dtype=xp.complex128), (batch, m, m)) if carry is None else carry
         if s < n_slices - 1:
-            right = device.coupling[s]
-            x = np.linalg.solve(a, np.concatenate([np.broadcast_to(right, (batch, *right.shape)), source], axis=2))
-            down = right.conj().T  # H_{s+1,s}
+            right = xp.asarray(device.coupling[s])
+            x, info = xp.solve_ex(a, xp.concatenate([xp.broadcast_to(right, (batch, *right.shape)), source], axis=2))
+            down = xp.conj(right).T  # H_{s+1,s}
             y = down @ x
             k = right.shape[1]
             schur = y[..., :k]
             carry = y[..., k:]
         else:
-            g_n1 = np.linalg.solve(a, source)
+            g_n1, info = xp.solve_ex(a, source)
+        infos.append(info)
+    xp.check_info(infos)
     return g_n1
 
 
@@ -582,22 +658,58 @@ def diagonal_blocks(z: Complex, device: DeviceBlocks, sigma_left: Complex, sigma
     Two sweeps: left-connected self-energies from the left, right-connected
     ones from the right; G_ss = (z - H_ss - Sigma^<_s - Sigma^>_s)^-1.
     """
-    n_slices = len(device.onsite)
+    xp = backend_of(z)
+    batch = z.shape[0]
+    onsite = [xp.asarray(h) for h in device.onsite]
+    coupling = [xp.asarray(c) for c in device.coupling]
+    sigma_left, sigma_right = xp.asarray(sigma_left), xp.asarray(sigma_right)
+    n_slices = len(onsite)
+    infos = []  # of the solves, checked once at the end
     left = [sigma_left]
     for s in range(n_slices - 1):
-        a = _eye_times(z, device.onsite[s].shape[0]) - device.onsite[s] - left[s]
-        right = device.coupling[s]
-        x = np.linalg.solve(a, np.broadcast_to(right, (z.size, *right.shape)))
-        left.append(right.conj().T @ x)
+        a = _eye_times(xp, z, onsite[s].shape[0]) - onsite[s] - left[s]
+        right = coupling[s]
+        x, info = xp.solve_ex(a, xp.broadcast_to(right, (batch, *right.shape)))
+        infos.append(info)
+        left.append(xp.conj(right).T @ x)
     right_sigma: list[Complex] = [sigma_right] * n_slices
     for s in range(n_slices - 1, 0, -1):
-        a = _eye_times(z, device.onsite[s].shape[0]) - device.onsite[s] - right_sigma[s]
-        up = device.coupling[s - 1]  # H_{s-1,s}
-        x = np.linalg.solve(a, np.broadcast_to(up.conj().T, (z.size, up.shape[1], up.shape[0])))
+        a = _eye_times(xp, z, onsite[s].shape[0]) - onsite[s] - right_sigma[s]
+        up = coupling[s - 1]  # H_{s-1,s}
+        x, info = xp.solve_ex(a, xp.broadcast_to(xp.conj(up).T, (batch, up.shape[1], up.shape[0])))
+        infos.append(info)
         right_sigma[s - 1] = up @ x
     out = []
     for s in range(n_slices):
         extra = right_sigma[s] if s < n_slices - 1 else sigma_right
-        a = _eye_times(z, device.onsite[s].shape[0]) - device.onsite[s] - left[s] - extra
-        out.append(np.linalg.inv(a))
+        a = _eye_times(xp, z, onsite[s].shape[0]) - onsite[s] - left[s] - extra
+        g, info = xp.inv_ex(a)
+        out.append(g)
+        infos.append(info)
+    xp.check_info(infos)
     return out
+
+
+def resident_bytes(lead_dof: int, slice_dof: int, n_slices: int) -> float:
+    """Bytes of the dense blocks of one k point that :func:`to_backend` puts on a device for a sweep.
+
+    Both leads' on-site and inward blocks (n x n) and contacts (n x m), the device's ``n_slices`` slices and
+    ``n_slices - 1`` couplings (m x m), complex; ``lead_dof`` n and ``slice_dof`` m are the largest ones
+    (:class:`.inputs.ModelSizes`).  Leads folded onto primitive ones (:mod:`.folding`) hold fewer.
+    """
+    n, m = int(lead_dof), int(slice_dof)
+    return float(COMPLEX_BYTES * (2 * (2 * n * n + n * m) + (2 * int(n_slices) - 1) * m * m))
+
+
+def device_bytes(sizes: Any, batch: int, lead_method: str = "bloch") -> float:
+    """Bytes on the device of one task of ``batch`` stacked frequencies at one k point.
+
+    ``sizes`` is the model's :class:`.inputs.ModelSizes` (``lead_dof``, ``slice_dof``, ``n_slices`` and its
+    ``bytes_per_frequency(lead_method)``, the kernels' peak workspace per stacked frequency, which counts the
+    arrays the kernels allocate and the copies their solvers make: the same arrays on numpy and on torch).  The
+    blocks resident for the task (:func:`resident_bytes`) plus ``batch`` times that workspace; the model's
+    sparse matrices stay on the host.
+    """
+    return resident_bytes(sizes.lead_dof, sizes.slice_dof, sizes.n_slices) + int(batch) * float(
+        sizes.bytes_per_frequency(lead_method)
+    )

@@ -53,7 +53,8 @@ def user_interface_model(
     interface = read_structure(structure, sides=sides)
     notes = list(_strain_notes(interface))
     if pair is not None:
-        model, source = _pair_model(interface, pair, pl_cells)
+        model, source, mass_notes = _pair_model(interface, pair, pl_cells)
+        notes += mass_notes
     else:
         model, source = _fc_model(interface, force_constants, supercell, pl_cells, leads)
     meta = model.metadata
@@ -97,16 +98,46 @@ def check_user_files(
         check_forcefield(read_pair_file(pair), interface.species, interface.side)
 
 
-def _pair_model(interface: Any, pair: str | Path, pl_cells: Any) -> tuple[LayeredModel, dict[str, Any]]:
+def _pair_model(interface: Any, pair: str | Path, pl_cells: Any) -> tuple[LayeredModel, dict[str, Any], list[str]]:
     from ...atomistic.forcefield import read_pair_file
     from ...atomistic.lammps_forces import LammpsSource, check_forcefield, force_range
     from .partition import interface_model
 
     ff = read_pair_file(pair)
     check_forcefield(ff, interface.species, interface.side)
+    interface, notes = _forcefield_masses(interface, ff)
     reach = force_range(ff, interface.atoms)
     model = interface_model(interface, LammpsSource(ff), pl_cells=pl_cells, force_range=reach)
-    return model, {"pair": ff.record(), "force_constants": "finite differences of LAMMPS forces"}
+    return model, {"pair": ff.record(), "force_constants": "finite differences of LAMMPS forces"}, notes
+
+
+def _forcefield_masses(interface: Any, ff: Any) -> tuple[Any, list[str]]:
+    """The structure with the masses ``md run`` gives its atoms (:func:`~kapitza.atomistic.forcefield.
+    structure_masses`: the pair file's ``mass`` lines win), and a note for each (side, species) they changed.
+
+    The lead periods found on the file's masses stay periods: a ``mass`` line sets one mass per LAMMPS type, and a
+    type stands for one species on one side."""
+    import dataclasses
+
+    import numpy as np
+
+    from ...atomistic.forcefield import structure_masses
+
+    own = interface.atoms.get_masses()
+    masses = structure_masses(interface, ff)
+    changed = ~np.isclose(masses, own, rtol=1e-12, atol=0.0)
+    if not changed.any():
+        return interface, []
+    atoms = interface.atoms.copy()
+    atoms.set_masses(masses)
+    species, side = np.asarray(interface.species), np.asarray(interface.side)
+    notes = [
+        f"side {'AB'[k]}'s {s} atoms take the pair file's mass {masses[rows][0]:.6g} amu (the structure file says "
+        f"{own[rows][0]:.6g}), as md run does"
+        for s, k in sorted({(str(a), int(b)) for a, b in zip(species[changed], side[changed])}, key=lambda x: x[::-1])
+        for rows in [np.flatnonzero(changed & (species == s) & (side == k))]
+    ]
+    return dataclasses.replace(interface, atoms=atoms), notes
 
 
 def _fc_model(

@@ -1,0 +1,298 @@
+"""A bulk crystal from its structure, checked and relaxed with any ASE calculator (ASE units: A, eV).
+
+* :func:`parse_crystal_text`: the one command-line syntax for a crystal (also ``kapitza interface build``'s): a
+  structure file, a name ASE's ``bulk`` knows ("Al"), or ``NAME:STRUCTURE:a=..,c=..`` for ``ase.build.bulk``
+  (lengths in A), e.g. ``GaN:wurtzite:a=3.18092,c=5.19443``;
+* :func:`check_crystal`: what a periodic crystal needs before any force is computed: atoms, a 3D periodic cell of
+  finite, non-degenerate lattice vectors, no two atoms on top of each other, every site fully occupied by one
+  element (ASE's CIF reader keeps one species per site and records the occupancies in ``atoms.info["occupancy"]``:
+  a partly occupied or mixed site is refused, not silently replaced);
+* :func:`relax_crystal`: cell and positions relaxed together (ASE's ``FrechetCellFilter`` with BFGS) under
+  ``FixSymmetry``, so the crystal keeps its space group; refused with the largest residual when it does not
+  converge within the stated steps.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .. import _checks
+from ..errors import InputError, MissingDependencyError
+from ..io.results import result
+
+#: Keys ``NAME:STRUCTURE:...`` accepts (passed to ``ase.build.bulk``; lengths in A, angles in degrees).
+BULK_KEYS = ("a", "b", "c", "alpha", "u")
+#: The lattice lengths among them, and the range a crystal's can take (A): the same range as the crystal table
+#: of the measured compilation (literature/crystals.py).
+LENGTH_KEYS = ("a", "b", "c")
+LENGTH_RANGE_ANGSTROM = (0.5, 100.0)
+#: Occupancies within this of 1 count as a full site (CIFs write 0.9999 or 1.0).
+OCCUPANCY_TOLERANCE = 1e-3
+#: Two atoms closer than this (A) are on top of each other.
+MIN_DISTANCE_ANGSTROM = 0.5
+#: Longest lattice vector accepted (A): the largest unit cells of inorganic crystals are tens of A; a longer vector
+#: is a typo (a = 1e9) that would make neighbour lists allocate without bound.
+MAX_CELL_ANGSTROM = 500.0
+#: Default convergence of a relaxation: the largest force component on atoms and on the cell (FrechetCellFilter's
+#: generalised forces: stress times volume per atom), eV/A.  Tight, because residual forces and stress give
+#: spurious soft modes; reachable with float32 forces (their noise on a relaxed crystal: ~5e-6 eV/A for CHGNet).
+FMAX_EV_PER_ANGSTROM = 1e-3
+#: Default most optimiser steps of a relaxation.
+MAX_STEPS = 500
+#: Tolerance (A) of the symmetry search that FixSymmetry keeps during a relaxation (ASE's default 0.01 would
+#: merge slightly distorted structures into higher symmetry).
+SYMPREC = 1e-3
+
+
+def parse_crystal_text(text: str) -> str | dict[str, Any]:
+    """A crystal as the command line gives it: a structure file or a name (returned as given), or a dict of
+    ``ase.build.bulk`` keywords from ``NAME:STRUCTURE:a=...,c=...`` (lengths in A)."""
+    from pathlib import Path
+
+    if Path(text).is_file() or ":" not in text:
+        return text
+    parts = text.split(":")
+    if len(parts) != 3:
+        raise InputError(f"crystal {text!r}: expected a file, a name, or NAME:STRUCTURE:a=...,c=... (A)")
+    name, structure, numbers = parts
+    if not name or not structure:
+        raise InputError(f"crystal {text!r}: NAME and STRUCTURE must not be empty (e.g. GaN:wurtzite:a=3.19,c=5.19)")
+    spec: dict[str, Any] = {"name": name, "crystalstructure": structure}
+    for item in filter(None, numbers.split(",")):
+        key, _, value = item.partition("=")
+        if key not in BULK_KEYS or not value:
+            raise InputError(f"crystal {text!r}: {item!r} is not a=..., c=..., alpha=... or u=...")
+        try:
+            spec[key] = float(value)
+        except ValueError:
+            raise InputError(f"crystal {text!r}: {value!r} is not a number") from None
+        low, high = LENGTH_RANGE_ANGSTROM
+        if np.isfinite(spec[key]) and key in LENGTH_KEYS and not low <= spec[key] <= high:
+            raise InputError(f"crystal {text!r}: {key} must be between {low:g} and {high:g} A, got {value!r}")
+        if not np.isfinite(spec[key]) or spec[key] <= 0:
+            raise InputError(f"crystal {text!r}: {key} must be a positive finite number, got {value!r}")
+    return spec
+
+
+def check_crystal(atoms: Any, name: str) -> None:
+    """Refuse what is not a periodic crystal with fully occupied sites (InputError naming ``name``).
+
+    Checks, in order: atoms present; periodic in three directions; finite lattice vectors no longer than
+    :data:`MAX_CELL_ANGSTROM`, spanning a volume (not degenerate); finite positions; no two atoms closer than
+    :data:`MIN_DISTANCE_ANGSTROM`; every site fully occupied by one element (``atoms.info["occupancy"]`` from
+    ASE's CIF reader).
+    """
+    if len(atoms) == 0:
+        raise InputError(f"{name}: the structure has no atoms")
+    if not np.all(atoms.pbc):
+        raise InputError(f"{name}: the structure is not periodic in three directions (pbc = {atoms.pbc.tolist()})")
+    cell = np.asarray(atoms.cell, dtype=float)
+    if not np.all(np.isfinite(cell)) or not np.all(np.isfinite(atoms.positions)):
+        raise InputError(f"{name}: the cell or the positions hold numbers that are not finite")
+    lengths = np.linalg.norm(cell, axis=1)
+    volume = abs(float(np.linalg.det(cell)))
+    if lengths.max() > MAX_CELL_ANGSTROM:
+        raise InputError(
+            f"{name}: a lattice vector of {lengths.max():.4g} A is longer than {MAX_CELL_ANGSTROM:g} A: not the cell "
+            "of a bulk crystal (lengths are in A)"
+        )
+    if lengths.min() <= 0 or volume < 1e-3 * float(np.prod(lengths)):
+        raise InputError(
+            f"{name}: the cell is degenerate (lattice vectors {np.round(cell, 6).tolist()} A span no volume)"
+        )
+    _check_occupancy(atoms, name)
+    if len(atoms) > 1:
+        from ase.geometry import get_distances
+
+        _, d = get_distances(atoms.positions, cell=cell, pbc=True)
+        np.fill_diagonal(d, np.inf)
+        if d.min() < MIN_DISTANCE_ANGSTROM:
+            i, j = np.unravel_index(int(np.argmin(d)), d.shape)
+            raise InputError(
+                f"{name}: atoms {i} and {j} are {d.min():.3g} A apart (below {MIN_DISTANCE_ANGSTROM} A): "
+                "not a crystal structure"
+            )
+    elif min(lengths) < MIN_DISTANCE_ANGSTROM:
+        raise InputError(f"{name}: a lattice vector of {min(lengths):.3g} A puts the atom on its own image")
+
+
+def _check_occupancy(atoms: Any, name: str) -> None:
+    occupancy = atoms.info.get("occupancy")
+    if not occupancy:
+        return
+    for site, species in dict(occupancy).items():
+        values = {str(s): float(v) for s, v in dict(species).items()}
+        if len(values) > 1 or any(abs(v - 1.0) > OCCUPANCY_TOLERANCE for v in values.values()):
+            shown = ", ".join(f"{s} {v:g}" for s, v in values.items())
+            raise InputError(
+                f"{name}: site {site} is partly occupied ({shown}): a disordered or non-stoichiometric structure "
+                "has no force constants of one crystal; give an ordered structure (every site one element, "
+                "occupancy 1)"
+            )
+
+
+@result
+class Relaxation:
+    """How a bulk crystal was relaxed (cell and positions, symmetry kept).
+
+    Attributes
+    ----------
+    converged : bool
+        The largest residual reached ``fmax`` within ``steps``.
+    steps : int
+        Optimiser steps taken.
+    residual : float
+        Largest force component on atoms and cell (FrechetCellFilter's), eV/A.
+    fmax : float
+        The convergence threshold, eV/A.
+    max_steps : int
+        The most steps allowed.
+    input_cell : ndarray
+        Lattice parameters a, b, c (A) and alpha, beta, gamma (degrees) before, shape (6,).
+    relaxed_cell : ndarray
+        The same after, shape (6,).
+    spacegroup : str
+        International symbol and number of the space group kept ("Fd-3m (227)").
+    """
+
+    converged: bool
+    steps: int
+    residual: float
+    fmax: float
+    max_steps: int
+    input_cell: NDArray[np.float64]
+    relaxed_cell: NDArray[np.float64]
+    spacegroup: str
+
+
+def symmetry_dataset(atoms: Any, symprec: float = SYMPREC) -> Any:
+    """spglib's symmetry dataset of ``atoms`` within ``symprec`` (A), or None where spglib finds none.
+
+    spglib 2.x warns (DeprecationWarning) about its old error handling unless a process-wide switch is set (phonopy
+    sets it on import); kapitza changes no process-wide state, so the warning is held back for this call.
+    """
+    import spglib
+
+    cell = (np.asarray(atoms.cell, dtype=float), atoms.get_scaled_positions(), np.asarray(atoms.numbers))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            return spglib.get_symmetry_dataset(cell, symprec=symprec)
+        except Exception:  # noqa: BLE001 - spglib's new error handling raises where the old returned None
+            return None
+
+
+def spacegroup(atoms: Any, symprec: float = SYMPREC) -> str:
+    """``"Fd-3m (227)"``: the space group of ``atoms`` found by spglib within ``symprec`` (A)."""
+    data = symmetry_dataset(atoms, symprec)
+    if data is None:
+        return "unknown"
+    return f"{data.international} ({data.number})"
+
+
+def relax_crystal(
+    atoms: Any,
+    calculator: Any,
+    name: str,
+    *,
+    fmax_ev_per_angstrom: float = FMAX_EV_PER_ANGSTROM,
+    steps: int = MAX_STEPS,
+    symprec: float = SYMPREC,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> tuple[Any, Relaxation]:
+    """Relax the cell and the positions of a periodic crystal with ``calculator``, keeping its symmetry.
+
+    Parameters
+    ----------
+    atoms : ase.Atoms
+        A checked crystal (:func:`check_crystal`); not changed.
+    calculator : ase.calculators.calculator.Calculator
+        Any ASE calculator with forces and stress.
+    name : str
+        Named in messages.
+    fmax_ev_per_angstrom : float
+        Convergence: largest residual force component on atoms and cell (FrechetCellFilter), eV/A.
+    steps : int
+        Most BFGS steps.
+    symprec : float
+        Symmetry tolerance of ``FixSymmetry``, A.
+    progress : callable, optional
+        ``progress("relaxation", step, steps)`` after each optimiser step.
+
+    Returns
+    -------
+    (ase.Atoms, Relaxation)
+        The relaxed crystal (no calculator attached, no constraint) and the record of the relaxation.
+
+    Raises
+    ------
+    InputError
+        Not converged within ``steps`` (the message gives the residual, fmax and steps), or the calculator
+        fails (no stress, non-finite numbers).
+    """
+    fmax = _checks.positive(fmax_ev_per_angstrom, "fmax_ev_per_angstrom", "eV/A")
+    n_steps = int(_checks.positive(steps, "steps", ""))
+    try:
+        from ase.constraints import FixSymmetry
+        from ase.filters import FrechetCellFilter
+        from ase.optimize import BFGS
+    except ImportError:
+        raise MissingDependencyError("ase", "phonons", "relaxing crystals") from None
+    from .calculators import quiet
+
+    work = atoms.copy()
+    before = np.asarray(work.cell.cellpar(), dtype=float)
+    work.calc = calculator
+    try:
+        with quiet():
+            work.set_constraint(FixSymmetry(work, symprec=symprec))
+            group = spacegroup(work, symprec)
+            moving = FrechetCellFilter(work)
+            optimizer = BFGS(moving, logfile=None)
+            if progress is not None:
+                optimizer.attach(lambda: progress("relaxation", optimizer.nsteps, n_steps))
+            converged = bool(optimizer.run(fmax=fmax, steps=n_steps))
+            residual = float(np.abs(moving.get_forces()).max())
+    except (InputError, MissingDependencyError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - the calculator or the optimiser failing on this structure
+        raise InputError(f"{name}: relaxation failed: {type(exc).__name__}: {exc}") from None
+    if not np.isfinite(residual):
+        raise InputError(f"{name}: relaxation failed: the calculator returned forces or stress that are not finite")
+    if not converged:
+        raise InputError(
+            f"{name}: the relaxation did not converge: largest residual force {residual:.3g} eV/A after "
+            f"{optimizer.nsteps} steps (fmax {fmax:g} eV/A, at most {n_steps} steps); raise the steps or check the "
+            "structure"
+        )
+    work.calc = None
+    work.set_constraint()
+    record = Relaxation(
+        converged=converged,
+        steps=int(optimizer.nsteps),
+        residual=residual,
+        fmax=fmax,
+        max_steps=n_steps,
+        input_cell=before,
+        relaxed_cell=np.asarray(work.cell.cellpar(), dtype=float),
+        spacegroup=group,
+    )
+    return work, record
+
+
+__all__ = [
+    "BULK_KEYS",
+    "FMAX_EV_PER_ANGSTROM",
+    "MAX_STEPS",
+    "Relaxation",
+    "check_crystal",
+    "parse_crystal_text",
+    "relax_crystal",
+    "spacegroup",
+    "symmetry_dataset",
+]

@@ -1,0 +1,482 @@
+"""Where forces come from for any crystal: a universal machine-learned potential shipped in a wheel, or any ASE
+calculator the user has, behind one :class:`CalculatorSource`.
+
+:func:`calculator_source` takes a name:
+
+``"chgnet"``
+    CHGNet 0.3.0 (B. Deng, P. Zhong, K. Jun, J. Riebesell, K. Han, C. J. Bartel and G. Ceder, Nat. Mach. Intell.
+    5, 1031 (2023), doi:10.1038/s42256-023-00716-3), trained on the Materials Project trajectories (MPtrj, PBE and
+    PBE+U), from the ``chgnet`` package (``CHGNet.load(model_name="0.3.0")``).
+``"chgnet-r2scan"``
+    the CHGNet model transfer-learned from 0.3.0 to the MP-r2SCAN data (X. Huang, B. Deng, P. Zhong, A. D.
+    Kaplan, K. A. Persson and G. Ceder, npj Comput. Mater. (2025), doi:10.1038/s41524-025-01796-y), shipped in
+    the same wheel (``CHGNet.load(model_name="r2scan")``).
+``"sevennet"``
+    SevenNet-0 (11Jul2024), trained on MPtrj (Y. Park, J. Kim, S. Hwang and S. Han, J. Chem. Theory Comput. 20,
+    4857 (2024), doi:10.1021/acs.jctc.4c00190), from the ``sevenn`` package.
+``"sevennet-l3i5"``
+    SevenNet-l3i5 (l_max = 3, 5 interaction layers, MPtrj), same package and paper.
+``"module:factory"``
+    any ASE calculator: ``module`` is imported (it must be importable from Python's path, e.g. through
+    ``PYTHONPATH``; the user runs their own code on purpose, as with a LAMMPS pair style) and ``factory`` is called
+    with no arguments; its result must be an ASE calculator that implements forces.
+
+Every built-in's weights are package data of its wheel (``pip install 'kapitza[mlip]'``): nothing is downloaded at
+run time (the checkpoint *files* are handed to the packages, never a model name that their download code could
+resolve).  A missing package is a :class:`~kapitza.errors.MissingDependencyError` naming it and the ``mlip`` extra.
+
+A source knows its name, a description with the model's citation, its package and version, the elements it was
+trained on, and an :attr:`~CalculatorSource.identity` for cache keys: for a built-in its name, package version and
+the SHA-256 of its weights file; for ``module:factory`` the module and factory names, the SHA-256 of the module's
+file and its ``__version__`` where it has them, and the calculator's class.
+
+The models are slow to load (seconds) and print when they do (CHGNet: "CHGNet v0.3.0 initialized ..."); kapitza
+never prints, so they are loaded once per process (:func:`functools.lru_cache`, keyed by name) with their standard
+output and warnings held back for that call only (:func:`quiet`).  Torch's thread settings are left as they are.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib
+import importlib.metadata
+import importlib.util
+import io
+import re
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..errors import InputError, MissingDependencyError
+
+#: The calculator used when none is named.  Chosen from the measured phonon accuracy of each built-in potential
+#: (docs/reference/phonon-accuracy: median signed error of calculated against measured frequencies), not by name;
+#: "chgnet" until that table is in (the lead confirms or changes it from the table).
+DEFAULT_CALCULATOR = "chgnet"
+
+#: The pip extra that installs the built-in potentials.
+EXTRA = "mlip"
+
+#: Elements with no structure in the MPtrj data set, which CHGNet 0.3.0 and SevenNet-0 were trained on: CHGNet's
+#: embedding spans Z = 1..94, and the SevenNet-0 checkpoint (trained on the same MPtrj) lists its 89 species,
+#: Z = 1..94 without these five (``chemical_species`` in its configuration, sevenn 0.13.0).
+MPTRJ_ABSENT = ("Po", "At", "Rn", "Fr", "Ra")
+
+#: Most atoms CHGNet predicts in one batch (its graphs of all of them are held at once).
+BATCH_ATOMS = 512
+
+#: A user's factory name: a Python identifier.  A module name: dotted identifiers.
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_MODULE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+
+
+@contextlib.contextmanager
+def quiet() -> Iterator[None]:
+    """Hold back standard output and warnings for the duration of the block (a model's load and its calls).
+
+    The packages print on load and torch warns on the first call; the library never prints.  Both are restored
+    when the block ends (not thread-safe, as :func:`contextlib.redirect_stdout` itself).
+    """
+    with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
+@dataclass(frozen=True)
+class _Builtin:
+    """What kapitza knows of one built-in potential."""
+
+    package: str
+    weights: str  # path of the weights file inside the installed package
+    model: str  # the package's own name of the model
+    description: str
+    citation: str
+
+
+_CHGNET_PAPER = (
+    "B. Deng, P. Zhong, K. Jun, J. Riebesell, K. Han, C. J. Bartel and G. Ceder, Nat. Mach. Intell. 5, 1031 (2023)"
+)
+_SEVENNET_PAPER = "Y. Park, J. Kim, S. Hwang and S. Han, J. Chem. Theory Comput. 20, 4857 (2024)"
+
+#: The built-in potentials, by the name ``--calculator`` takes.
+BUILTINS: Mapping[str, _Builtin] = MappingProxyType(
+    {
+        "chgnet": _Builtin(
+            "chgnet",
+            "pretrained/0.3.0/chgnet_0.3.0_e29f68s314m37.pth.tar",
+            "0.3.0",
+            "CHGNet 0.3.0 universal potential (trained on MPtrj, PBE/PBE+U)",
+            _CHGNET_PAPER,
+        ),
+        "chgnet-r2scan": _Builtin(
+            "chgnet",
+            "pretrained/r2scan/chgnet_r2scan_transfer_learning_e15f36s161m23.pth.tar",
+            "r2scan",
+            "CHGNet r2SCAN transfer-learned universal potential (from 0.3.0, on MP-r2SCAN)",
+            "X. Huang, B. Deng, P. Zhong, A. D. Kaplan, K. A. Persson and G. Ceder, npj Comput. Mater. (2025), "
+            "doi:10.1038/s41524-025-01796-y",
+        ),
+        "sevennet": _Builtin(
+            "sevenn",
+            "pretrained_potentials/SevenNet_0__11Jul2024/checkpoint_sevennet_0.pth",
+            "7net-0",
+            "SevenNet-0 (11Jul2024) universal potential (trained on MPtrj, PBE/PBE+U)",
+            _SEVENNET_PAPER,
+        ),
+        "sevennet-l3i5": _Builtin(
+            "sevenn",
+            "pretrained_potentials/SevenNet_l3i5/checkpoint_l3i5.pth",
+            "7net-l3i5",
+            "SevenNet-l3i5 universal potential (l_max 3, 5 layers, trained on MPtrj)",
+            _SEVENNET_PAPER,
+        ),
+    }
+)
+
+
+@dataclass(frozen=True)
+class CalculatorSource:
+    """Where forces come from: a built-in universal potential or a user's ASE calculator.
+
+    Attributes
+    ----------
+    name : str
+        "chgnet", "chgnet-r2scan", "sevennet", "sevennet-l3i5" or the user's "module:factory".
+    description : str
+        The model in words with the citation of its paper (a user's calculator: its module, factory and class).
+    package : str
+        The Python package (distribution) that provides it, or the user's module.
+    version : str
+        The package's version ("" where a user's module has none).
+    identity : Mapping
+        JSON-able: everything that defines the forces, for cache keys (name, package version, SHA-256 of the
+        weights file; for a user's factory, module, factory, the module file's SHA-256, ``__version__`` and the
+        calculator's class).
+    """
+
+    name: str
+    description: str
+    package: str
+    version: str
+    identity: Mapping[str, Any]
+    _load: Callable[[], Any] = field(compare=False, repr=False)
+    _species: Callable[[Any], tuple[str, ...] | None] = field(compare=False, repr=False)
+    _batch: Callable[[list[Any]], list[Any]] | None = field(default=None, compare=False, repr=False)
+
+    def calculator(self) -> Any:
+        """The ASE calculator (a built-in is loaded once per process, quietly; a user's is the factory's result)."""
+        return self._load()
+
+    @cached_property
+    def elements(self) -> tuple[str, ...] | None:
+        """Chemical symbols the model was trained on, sorted by atomic number; None where not known (a user's
+        calculator: its own business).  Loads a built-in model to read them."""
+        return self._species(self.calculator())
+
+    def check_elements(self, symbols: Sequence[str], what: str = "the structure") -> None:
+        """Raise InputError naming the elements of ``symbols`` the model was not trained on."""
+        known = self.elements
+        if known is None:
+            return
+        unknown = sorted(set(symbols) - set(known), key=_atomic_number)
+        if unknown:
+            raise InputError(
+                f"{what} holds {', '.join(unknown)}, which the {self.name} potential was not trained on "
+                f"({len(known)} elements, {known[0]}-{known[-1]} without {_missing_range(known)})"
+            )
+
+    def forces(
+        self,
+        structures: Sequence[Any],
+        *,
+        progress: Callable[[str, int, int], None] | None = None,
+        stage: str = "forces",
+    ) -> NDArray[np.float64]:
+        """Forces in eV/A on each of ``structures`` (ase.Atoms, positions in A), float64, shape (n, N, 3).
+
+        CHGNet predicts the structures in batches of at most :data:`BATCH_ATOMS` atoms (its own batched
+        prediction, forces identical to its ASE calculator's to the last bit): measured on the 2-core machine,
+        six 64-atom Si supercells took 0.31, 0.62 and 0.70 of the time one by one (best of three each, three runs at
+        load averages 6-11; benchmarks/mlip_phonons.py --batch).  Other calculators take one structure at a time.
+
+        Raises
+        ------
+        InputError
+            The calculator fails on a structure or returns forces that are not finite or of the wrong shape.
+        """
+        out: list[NDArray[np.float64]] = []
+        for batch in _batches(structures, BATCH_ATOMS if self._batch is not None else 0):
+            if progress is not None:
+                progress(stage, len(out), len(structures))
+            try:
+                with quiet():
+                    found = self._batch(batch) if self._batch is not None else [self._one(a) for a in batch]
+            except (InputError, MissingDependencyError):
+                raise
+            except Exception as exc:  # noqa: BLE001 - any failure of a foreign calculator is reported in one line
+                raise InputError(f"the {self.name} calculator failed: {type(exc).__name__}: {exc}") from None
+            for atoms, f in zip(batch, found):
+                f = np.array(f, dtype=np.float64)
+                if f.shape != (len(atoms), 3) or not np.all(np.isfinite(f)):
+                    raise InputError(f"the {self.name} calculator returned forces that are not finite, shape (N, 3)")
+                out.append(f)
+        if progress is not None:
+            progress(stage, len(structures), len(structures))
+        return np.array(out).reshape(len(out), -1, 3)
+
+    def _one(self, atoms: Any) -> NDArray[np.float64]:
+        work = atoms.copy()
+        work.calc = self.calculator()
+        return np.asarray(work.get_forces())
+
+
+def _batches(structures: Sequence[Any], max_atoms: int) -> list[list[Any]]:
+    """Consecutive groups of ``structures`` of at most ``max_atoms`` atoms each (one structure a group for 0)."""
+    groups: list[list[Any]] = []
+    for atoms in structures:
+        if groups and max_atoms and sum(len(a) for a in groups[-1]) + len(atoms) <= max_atoms:
+            groups[-1].append(atoms)
+        else:
+            groups.append([atoms])
+    return groups
+
+
+def _atomic_number(symbol: str) -> int:
+    from ase.data import atomic_numbers
+
+    return atomic_numbers.get(symbol, 0)
+
+
+def _missing_range(known: tuple[str, ...]) -> str:
+    from ase.data import chemical_symbols
+
+    lo, hi = _atomic_number(known[0]), _atomic_number(known[-1])
+    gaps = [chemical_symbols[z] for z in range(lo, hi + 1) if chemical_symbols[z] not in known]
+    return ", ".join(gaps) if gaps else "gaps"
+
+
+def calculator_name(spec: Any) -> str:
+    """``spec`` checked without importing anything: a built-in name (lower case) or ``module:factory`` syntax.
+
+    Raises InputError otherwise (the same message :func:`calculator_source` gives).
+    """
+    if not isinstance(spec, str) or not spec.strip():
+        raise InputError(
+            f"calculator must be a built-in name ({', '.join(BUILTINS)}) or 'module:factory', got {spec!r}"
+        )
+    text = spec.strip()
+    if ":" in text:
+        module_name, _, factory_name = text.partition(":")
+        if not _MODULE.match(module_name) or not _IDENTIFIER.match(factory_name):
+            raise InputError(_syntax(text))
+        return text
+    if text.lower() not in BUILTINS:
+        raise InputError(_unknown(text))
+    return text.lower()
+
+
+def _syntax(text: str) -> str:
+    return (
+        f"calculator {text!r}: expected a built-in name ({', '.join(BUILTINS)}) or module:factory with a "
+        "module importable from Python's path and a function of no arguments in it"
+    )
+
+
+def _unknown(text: str) -> str:
+    return (
+        f"unknown calculator {text!r}; built-in: {', '.join(BUILTINS)}, or 'module:factory' for any ASE "
+        "calculator (the module importable from Python's path, the factory called with no arguments)"
+    )
+
+
+def calculator_source(spec: str | None = None) -> CalculatorSource:
+    """The force source named by ``spec``: a built-in potential or ``module:factory`` (default
+    :data:`DEFAULT_CALCULATOR`).
+
+    A built-in is not loaded here (see :meth:`CalculatorSource.calculator`): its identity needs only the package's
+    version and its weights file.  A ``module:factory`` is imported and called here, once, and its result checked.
+
+    Raises
+    ------
+    MissingDependencyError
+        A built-in whose package is not installed (the message names the ``mlip`` extra).
+    InputError
+        An unknown name; a module that cannot be imported; a factory that is missing, fails, or returns something
+        that is not an ASE calculator implementing forces.
+    """
+    text = calculator_name(DEFAULT_CALCULATOR if spec is None else spec)
+    if ":" in text:
+        return _user_source(text)
+    return _builtin_source(text)
+
+
+@cache
+def _builtin_source(name: str) -> CalculatorSource:
+    spec = BUILTINS[name]
+    path = _weights_path(name)
+    version = importlib.metadata.version(spec.package)
+    identity = {"calculator": name, "package": spec.package, "version": version, "weights_sha256": _sha256(path)}
+    loader = _load_chgnet if spec.package == "chgnet" else _load_sevennet
+    species = _chgnet_species if spec.package == "chgnet" else _sevennet_species
+    return CalculatorSource(
+        name=name,
+        description=f"{spec.description}; {spec.citation}; {spec.package} {version}",
+        package=spec.package,
+        version=version,
+        identity=MappingProxyType(identity),
+        _load=lambda: loader(name),
+        _species=species,
+        _batch=(lambda structures: _chgnet_batch(name, structures)) if spec.package == "chgnet" else None,
+    )
+
+
+def _weights_path(name: str) -> Path:
+    """The weights file of a built-in inside its installed package (MissingDependencyError if absent)."""
+    spec = BUILTINS[name]
+    found = importlib.util.find_spec(spec.package)  # locates the package without importing it (nor torch)
+    if found is None or not found.submodule_search_locations:
+        raise MissingDependencyError(spec.package, EXTRA, f"the {name} potential")
+    path = Path(list(found.submodule_search_locations)[0]) / spec.weights
+    if not path.is_file():
+        raise MissingDependencyError(spec.package, EXTRA, f"the {name} potential (its weights file {spec.weights})")
+    return path
+
+
+@cache
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@cache
+def _load_chgnet(name: str) -> Any:
+    """The CHGNet calculator of ``name`` on the CPU, loaded once per process, quietly."""
+    try:
+        with quiet():
+            from chgnet.model import CHGNet
+            from chgnet.model.dynamics import CHGNetCalculator
+
+            model = CHGNet.load(model_name=BUILTINS[name].model, use_device="cpu", verbose=False)
+            return CHGNetCalculator(model=model, use_device="cpu")
+    except ImportError:
+        raise MissingDependencyError("chgnet", EXTRA, f"the {name} potential") from None
+
+
+@cache
+def _load_sevennet(name: str) -> Any:
+    """The SevenNet calculator of ``name`` on the CPU from its checkpoint file, loaded once per process, quietly."""
+    path = _weights_path(name)
+    try:
+        with quiet():
+            from sevenn.calculator import SevenNetCalculator
+
+            return SevenNetCalculator(str(path), device="cpu")  # a file path: no download code is reached
+    except ImportError:
+        raise MissingDependencyError("sevenn", EXTRA, f"the {name} potential") from None
+
+
+def _chgnet_batch(name: str, structures: list[Any]) -> list[Any]:
+    """CHGNet's forces (eV/A) on several structures in one batched prediction."""
+    from pymatgen.io.ase import AseAtomsAdaptor
+
+    model = _load_chgnet(name).model
+    found = model.predict_structure(
+        [AseAtomsAdaptor.get_structure(a) for a in structures], task="ef", batch_size=len(structures)
+    )
+    found = [found] if isinstance(found, dict) else found
+    return [p["f"] for p in found]
+
+
+def _chgnet_species(calc: Any) -> tuple[str, ...]:
+    """Z = 1 .. the size of CHGNet's element embedding, without the elements absent from MPtrj."""
+    from ase.data import chemical_symbols
+
+    z_max = int(calc.model.atom_embedding.embedding.num_embeddings)
+    return tuple(chemical_symbols[z] for z in range(1, z_max + 1) if chemical_symbols[z] not in MPTRJ_ABSENT)
+
+
+def _sevennet_species(calc: Any) -> tuple[str, ...]:
+    """The species of the checkpoint's configuration (its type map)."""
+    from ase.data import chemical_symbols
+
+    return tuple(chemical_symbols[int(z)] for z in sorted(calc.type_map))
+
+
+def _user_source(text: str) -> CalculatorSource:
+    module_name, _, factory_name = text.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        raise InputError(
+            f"calculator {text!r}: no module {exc.name or module_name!r} can be imported (it must be on Python's "
+            "path, e.g. through PYTHONPATH)"
+        ) from None
+    except Exception as exc:  # noqa: BLE001 - the user's module failing on import: one line naming it
+        raise InputError(f"calculator {text!r}: importing {module_name} failed: {type(exc).__name__}: {exc}") from None
+    factory = getattr(module, factory_name, None)
+    if not callable(factory):
+        raise InputError(f"calculator {text!r}: module {module_name} has no function {factory_name!r}")
+    try:
+        with quiet():
+            calc = factory()
+    except Exception as exc:  # noqa: BLE001 - the user's factory failing: one line naming it
+        raise InputError(f"calculator {text!r}: calling {factory_name}() failed: {type(exc).__name__}: {exc}") from None
+    _check_calculator(calc, text)
+    version = getattr(module, "__version__", None)
+    file = getattr(module, "__file__", None)
+    identity = {
+        "calculator": text,
+        "module": module_name,
+        "factory": factory_name,
+        "module_sha256": _sha256(Path(file)) if isinstance(file, str) and Path(file).is_file() else None,
+        "version": version if isinstance(version, str) else None,
+        "class": f"{type(calc).__module__}.{type(calc).__qualname__}",
+    }
+    return CalculatorSource(
+        name=text,
+        description=f"the ASE calculator {type(calc).__name__} from {text}",
+        package=module_name,
+        version=identity["version"] or "",
+        identity=MappingProxyType(identity),
+        _load=lambda: calc,
+        _species=lambda _: None,
+    )
+
+
+def _check_calculator(calc: Any, text: str) -> None:
+    """An ASE calculator implementing forces, or InputError naming what the factory returned."""
+    properties = getattr(calc, "implemented_properties", None)
+    has_methods = callable(getattr(calc, "get_forces", None)) or callable(getattr(calc, "calculate", None))
+    try:
+        forces = properties is not None and not isinstance(properties, str) and "forces" in list(properties)
+    except TypeError:
+        forces = False
+    if not (has_methods and forces):
+        raise InputError(
+            f"calculator {text!r}: the factory returned {type(calc).__name__}, not an ASE calculator implementing "
+            "forces (get_forces/calculate and 'forces' in implemented_properties)"
+        )
+
+
+__all__ = [
+    "BATCH_ATOMS",
+    "BUILTINS",
+    "DEFAULT_CALCULATOR",
+    "EXTRA",
+    "MPTRJ_ABSENT",
+    "CalculatorSource",
+    "calculator_name",
+    "calculator_source",
+    "quiet",
+]

@@ -1,0 +1,928 @@
+r"""Phonons of any bulk crystal from its structure and a force source: read, check, relax, force constants,
+stability, and the material record derived from them.
+
+:func:`crystal_phonons` takes one side -- a structure file (CIF, POSCAR, extxyz: anything ``ase.io.read`` reads),
+``NAME:STRUCTURE:a=..,c=..`` for ``ase.build.bulk`` (:func:`kapitza.atomistic.bulk.parse_crystal_text`, the syntax
+of ``kapitza interface build``), a database material (its ``structure`` and ``lattice_constant``), a name ASE's
+``bulk`` knows (its reference lattice constant), ASE ``Atoms`` or a dict of ``ase.build.bulk`` keywords -- and a
+:class:`~kapitza.atomistic.calculators.CalculatorSource` (a built-in universal potential or ``module:factory``),
+and returns a :class:`StructurePhonons`: a :class:`~kapitza.phonons.harmonic.HarmonicCrystal` that everything
+downstream takes unchanged (:func:`~kapitza.phonons.full_dispersion.full_dispersion_spectrum`, the DMM, the
+radiation limit, group velocities), the :class:`~kapitza.materials.Material` derived from its phonons
+(:func:`derived_material`), and the record of what was done.
+
+The steps
+---------
+1. *Check* (:func:`kapitza.atomistic.bulk.check_crystal`): atoms, a 3D periodic non-degenerate cell, ordered
+   sites (partial occupancies refused); then the elements against those the potential was trained on.
+2. *Standardise*: the conventional cell of the space group in spglib's standard orientation (cubic: the cube axes
+   along x, y, z; hexagonal and trigonal: a along x, c along z), whatever frame the file used (a CIF of the
+   primitive fcc cell read by ASE has its cube axes along no Cartesian axis), so an interface normal (0, 0, 1) is
+   [001] of the conventional cell, [0001] of a hexagonal one; and the displacements below are along the
+   crystal's conventional axes, which matters for CHGNet, whose force constants depend on the direction of a
+   displacement through the non-linearity of its forces (see :data:`DISPLACEMENT_ANGSTROM`; InP from a primitive
+   CIF in ASE's frame had imaginary long-wavelength TA modes, in the standard frame none).
+3. *Relax* cell and positions with the calculator, symmetry kept (:func:`kapitza.atomistic.bulk.relax_crystal`;
+   ``relax=False`` takes the structure as given, e.g. one relaxed with DFT).
+4. *Force constants* with phonopy: finite displacements of the symmetry-distinct atoms by
+   :data:`DISPLACEMENT_ANGSTROM`, plus and minus, forces from the calculator, ``produce_force_constants``,
+   then phonopy's symmetrisation (translational invariance and index permutation).
+5. *Stability*: frequencies on a Gamma-centred :data:`STABILITY_MESH` mesh and along the high-symmetry path
+   (:func:`kapitza.phonons.bands.high_symmetry_path`); a crystal with imaginary frequencies beyond
+   :data:`~kapitza.phonons.harmonic.UNSTABLE_FRACTION` of its highest frequency is refused, with the q-point and
+   the frequency (the rule the mode sums apply); and the acoustic frequencies on
+   :data:`LONG_WAVELENGTH_DIRECTIONS` directions at the wave number the continuum limit of
+   :mod:`kapitza.phonons.modes` uses must all be positive (its rule: an elastically unstable crystal has no
+   long-wavelength limit), so a crystal accepted here is accepted there.
+
+Everything from step 3 on is cached on disk (:func:`kapitza.io.cache.cached_arrays`) under a key of the structure
+(numbers, cell, positions, masses), the calculator's identity (its package version and the SHA-256 of its weights,
+or of a user's module) and every setting; a structure refused at any step writes nothing.
+
+Supercell
+---------
+The supercell is the smallest diagonal multiple of the conventional cell whose every perpendicular width (the
+distance between opposite faces, V / |a_j x a_k|) is at least ``min_width_angstrom`` (default
+:data:`MIN_WIDTH_ANGSTROM`, 10 A: Si 2x2x2, 64 atoms; corundum 3x3x1, 270 atoms).  Measured with CHGNet 0.3.0
+(benchmarks/mlip_phonons.py ``--convergence``): see :data:`MIN_WIDTH_ANGSTROM`.
+
+Finite-difference step
+----------------------
+See :data:`DISPLACEMENT_ANGSTROM`: chosen from the measured dependence of CHGNet's force constants on the step and
+from the float32 noise of its forces.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..atomistic.bulk import FMAX_EV_PER_ANGSTROM, MAX_STEPS, SYMPREC, Relaxation, check_crystal
+from ..atomistic.calculators import CalculatorSource, calculator_source
+from ..errors import InputError
+from ..io.cache import cached_arrays
+from ..materials import Material, get_material
+from ..materials.debye_speeds import debye_temperature_from_speeds
+from ..units import AMU, ANGSTROM, HBAR, KB, RAD_S_PER_THZ
+from .harmonic import UNSTABLE_FRACTION, HarmonicCrystal
+from .phonopy_file import import_phonopy
+
+Progress = Callable[[str, int, int], None]
+
+#: Finite-difference step (A) of the displaced supercells, plus and minus.  The harmonic force constants are the
+#: limit of a vanishing step; the step is bounded below by the float32 noise of the machine-learned forces.
+#: Measured on CHGNet 0.3.0, Si at its relaxed a = 5.461 A, 2x2x2 conventional supercell, one atom moved along x
+#: (central differences of the self term, eV/A^2): 12.33 at 0.0005 A, 12.27 at 0.001, 12.07 at 0.002, 11.14 at
+#: 0.005, 9.95 at 0.01, 8.66 at 0.02, 8.46 at 0.04.  CHGNet's forces are not linear in the displacement on the
+#: 0.01 A scale (the Gamma optical frequency of Si: 14.79, 14.76, 14.64 THz at 0.0005, 0.001, 0.002 A but 13.12 at
+#: phonopy's usual 0.01 A and 11.64 at 0.04 A); SevenNet-0's are (9.005-9.013 eV/A^2 from 0.0005 to 0.02 A).  The
+#: float32 noise: forces on the relaxed crystal of 5e-6 eV/A (CHGNet) and 3e-7 eV/A (SevenNet-0); at 0.001 A the
+#: raw force constants of Si break the acoustic sum rule by 2e-6 and index permutation by 1.3e-4 of the largest
+#: element (CHGNet; 3.4e-3 at 0.01 A).  Rule: 0.001 A, within 1 % of the vanishing-step limit for CHGNet and with
+#: noise below 1e-3 of the force constants.
+DISPLACEMENT_ANGSTROM = 0.001
+#: Smallest perpendicular width (A) of the supercell (see the module docstring).  Measured with CHGNet 0.3.0
+#: (benchmarks/mlip_phonons.py --convergence; each against the largest supercell computed):
+#: Si against 4x4x4 (512 atoms, 21.8 A): 1x1x1 (5.5 A) 5.7 % in frequencies at six q-points (zone boundary and
+#: inside), 1.1 % in the radiation conductance G_rad(300 K), 12 % in v_l; 2x2x2 (10.9 A) 0.42 %, 0.024 %, 1.4 %;
+#: 3x3x3 (16.4 A) 0.11 %, 0.014 %, 0.8 % (v_t; the Debye-equivalent speeds carry the float32 noise of the
+#: long-range force constants).  Al2O3 against 4x4x1 of the hexagonal cell (480 atoms, widths 16.5, 16.5, 13.0 A):
+#: 2x2x1 (8.3 A) 0.8 % in G_rad(300 K), 1.7 % in v_l; 3x3x1 (12.5 A) 1.8 %, 1.8 %; zone-boundary frequencies
+#: within 0.4 THz, but single bands at incommensurate q differ by up to 1.9 THz (medians <= 0.07 THz): the
+#: learned potentials' force constants reach beyond 10 A (CHGNet: 4 message-passing layers of a 6 A graph).  The
+#: conductance, an integral over the zone, is what kapitza uses it for: 10 A keeps it within 2 % at 64 atoms for
+#: Si and 270 for Al2O3; larger widths cost about the cube of the width.
+MIN_WIDTH_ANGSTROM = 10.0
+#: Largest supercell accepted by default (atoms): CHGNet on 2 cores takes ~2 s per 64-atom force call.
+MAX_SUPERCELL_ATOMS = 600
+#: Gamma-centred mesh (per primitive reciprocal vector) on which stability is checked.
+STABILITY_MESH = 8
+#: Directions (a Fibonacci sphere) on which the acoustic frequencies near Gamma must be positive.
+LONG_WAVELENGTH_DIRECTIONS = 2000
+#: A crystal whose highest phonon frequency is below this (THz) has no phonons to speak of (atoms out of range).
+MIN_HIGHEST_THZ = 0.01
+#: Gamma-centred mesh of the heat capacity sum (per primitive reciprocal vector).  Si (SW): C_v(300 K) changes by
+#: less than 1e-4 from 12^3 to 24^3 (a smooth integrand).
+HEAT_CAPACITY_MESH = 16
+#: Temperature of the derived heat capacity, K (the database's values hold near 300 K).
+RECORD_TEMPERATURE = 300.0
+#: Database structures that ``ase.build.bulk`` builds from one lattice constant (hexagonal c from ASE's ratio).
+BUILDABLE = ("diamond", "fcc", "bcc", "hcp", "wurtzite", "zincblende", "rocksalt", "cesiumchloride", "fluorite")
+#: The note of a derived record of a crystal kapitza has no electron data for (a metal among them or not).
+NO_ELECTRONS = "phonon conductance only: no electron data"
+#: Version of the cached layout (bump when the arrays or their meaning change).
+CACHE_FORMAT = 2
+
+
+@dataclass(frozen=True)
+class StructurePhonons:
+    """A crystal from its structure: force constants from a calculator, and the material record they give.
+
+    Attributes
+    ----------
+    name : str
+        The crystal's name: the database name, or the reduced formula of the structure ("InP").
+    structure : str
+        What the side was, in words ("file InP.cif", "GaN:wurtzite:a=3.19,c=5.19", "database Si (diamond)").
+    calculator : str
+        The calculator's name ("chgnet", "module:factory").
+    calculator_description : str
+        The calculator in words, with the citation of its model.
+    crystal : HarmonicCrystal
+        Force constants set and symmetrised; ``crystal.source`` says how they were made.
+    material : Material
+        The record derived from the phonons (:func:`derived_material`).
+    relaxation : Relaxation or None
+        How the cell was relaxed (None with ``relax=False``).
+    input_cell : tuple of float
+        Conventional lattice parameters before relaxation: a, b, c in A, alpha, beta, gamma in degrees (6 numbers).
+    relaxed_cell : tuple of float
+        The same after.
+    spacegroup : str
+        "F-43m (216)".
+    supercell : tuple of int
+        Multiples of the conventional cell in the supercell.
+    supercell_atoms : int
+        Atoms in the supercell.
+    displacement : float
+        Finite-difference step, A.
+    lowest_frequency : float
+        Lowest frequency found on the stability mesh and path, THz (negative: imaginary, within the tolerance).
+    """
+
+    name: str
+    structure: str
+    calculator: str
+    calculator_description: str = field(repr=False)
+    crystal: HarmonicCrystal = field(repr=False)
+    material: Material = field(repr=False)
+    relaxation: Relaxation | None
+    input_cell: tuple[float, ...] = field(repr=False)
+    relaxed_cell: tuple[float, ...] = field(repr=False)
+    spacegroup: str
+    supercell: tuple[int, int, int]
+    supercell_atoms: int
+    displacement: float
+    lowest_frequency: float
+
+    def lattice_lines(self) -> list[str]:
+        """The relaxed lattice parameters beside the input ones, one line each, equal ones together
+        ("a = b = c: 5.4310 -> 5.4610 A (+0.55 %)"); angles only where they changed."""
+        out = []
+        done: set[int] = set()
+        labels = ("a", "b", "c")
+        for i in range(3):
+            if i in done:
+                continue
+            before, after = float(self.input_cell[i]), float(self.relaxed_cell[i])
+            same = [
+                j
+                for j in range(i, 3)
+                if math.isclose(self.input_cell[j], before, rel_tol=1e-9)
+                and math.isclose(self.relaxed_cell[j], after, rel_tol=1e-9)
+            ]
+            done.update(same)
+            name = " = ".join(labels[j] for j in same)
+            out.append(f"{name}: {before:.4f} -> {after:.4f} A ({100 * (after / before - 1):+.2f} %)")
+        for i, label in zip((3, 4, 5), ("alpha", "beta", "gamma")):
+            before, after = float(self.input_cell[i]), float(self.relaxed_cell[i])
+            if abs(after - before) > 1e-6:
+                out.append(f"{label}: {before:.3f} -> {after:.3f} deg")
+        return out
+
+
+# -- the side: from what the user gave to ASE Atoms -----------------------------------------------------------------
+
+
+def _ase() -> Any:
+    from ..atomistic.potentials import require_ase
+
+    return require_ase()
+
+
+def side_structure(side: Any, name: str | None = None) -> tuple[Any, str, str, Material | None]:
+    """The crystal a side names: (ase.Atoms, its name, the side in words, its database Material or None).
+
+    ``side``: a structure file (anything ``ase.io.read`` reads; pickle formats refused), ``NAME:STRUCTURE:a=...``,
+    a database material (name, alias or :class:`~kapitza.materials.Material` of the shipped database; its structure
+    and lattice constant), a name ASE's ``bulk`` knows, ASE ``Atoms``, or a dict of ``ase.build.bulk`` keywords.
+    A database material whose structure ASE cannot build from one lattice constant (corundum, 4H, amorphous,
+    liquid) is refused with the way out (a structure file).
+    """
+    _ase()
+    from ase import Atoms
+
+    from ..atomistic.bulk import parse_crystal_text
+    from ..atomistic.stacking import bulk_crystal
+
+    if isinstance(side, Material):
+        return _database_structure(side)
+    if isinstance(side, Atoms):
+        atoms = side.copy()
+        label = name or reduced_formula(atoms.get_chemical_symbols())
+        return atoms, label, f"structure {label}", None
+    if isinstance(side, Mapping):
+        atoms = bulk_crystal(dict(side), "crystal")
+        return atoms, name or reduced_formula(atoms.get_chemical_symbols()), _spec_text(side), None
+    if not isinstance(side, str | os.PathLike):
+        raise InputError(f"a crystal is a structure file, a name, NAME:STRUCTURE:a=..., Atoms or a dict; got {side!r}")
+    text = os.fspath(side)
+    if os.path.isfile(text):
+        if text.lower().endswith(".toml"):
+            raise InputError(
+                f"{text}: a material file (.toml) holds no crystal structure; with a calculator give a structure "
+                "file (CIF, POSCAR, extxyz), NAME:STRUCTURE:a=..., or a database name"
+            )
+        atoms = bulk_crystal(text, os.path.basename(text))
+        return atoms, name or reduced_formula(atoms.get_chemical_symbols()), f"file {os.path.basename(text)}", None
+    if os.path.isdir(text):
+        raise InputError(f"{text} is a folder, not a structure file")
+    parsed = parse_crystal_text(text)
+    if isinstance(parsed, dict):
+        atoms = bulk_crystal(parsed, text)
+        return atoms, name or reduced_formula(atoms.get_chemical_symbols()), text, None
+    try:
+        material = get_material(text)
+    except InputError:
+        material = None
+    if material is not None and material.origin == "database":
+        return _database_structure(material)
+    if os.sep in text or text.lower().endswith((".cif", ".vasp", ".xyz", ".extxyz", ".json", ".in", ".poscar")):
+        raise InputError(f"structure file {text!r} does not exist")
+    atoms = bulk_crystal(text, text)
+    a = float(np.linalg.norm(np.asarray(atoms.cell)[0]))
+    return (
+        atoms,
+        name or reduced_formula(atoms.get_chemical_symbols()),
+        f"{text} (ASE's reference crystal, a = {a:.4f} A)",
+        None,
+    )
+
+
+def reduced_formula(symbols: Sequence[str]) -> str:
+    """The empirical formula, elements in the order they first appear ("InP", "Al2O3", "AuCu3" for Au, Cu, Cu, Cu)."""
+    from collections import Counter
+    from math import gcd
+
+    counts = Counter(symbols)
+    divisor = 0
+    for c in counts.values():
+        divisor = gcd(divisor, c)
+    order = list(dict.fromkeys(symbols))
+    return "".join(f"{el}{counts[el] // divisor if counts[el] // divisor > 1 else ''}" for el in order)
+
+
+def _spec_text(spec: Mapping[str, Any]) -> str:
+    items = ",".join(f"{k}={v:g}" for k, v in spec.items() if k not in ("name", "crystalstructure"))
+    return f"{spec.get('name', '')}:{spec.get('crystalstructure', '')}:{items}"
+
+
+def _database_structure(material: Material) -> tuple[Any, str, str, Material]:
+    """The perfect crystal of a database material from its structure and lattice constant (A)."""
+    from ase.build import bulk
+
+    structure = str(material.structure or "")
+    if structure not in BUILDABLE or material.lattice_constant is None:
+        raise InputError(
+            f"{material.name}: the database holds no crystal kapitza can build for its structure {structure!r} "
+            "(only one lattice constant is stored); give a structure file (CIF, POSCAR, extxyz) of it instead"
+        )
+    a = material.lattice_constant / ANGSTROM
+    formula = material.formula or material.name
+    try:
+        atoms = bulk(formula, structure, a=a, cubic=True)
+    except (RuntimeError, ValueError, KeyError):  # not cubic (hcp, wurtzite): ASE's primitive cell
+        atoms = bulk(formula, structure, a=a)
+    return atoms, material.name, f"database {material.name} ({structure}, a = {a:.4f} A)", material
+
+
+# -- the conventional cell and the supercell -------------------------------------------------------------------------
+
+
+def conventional_cell(atoms: Any, symprec: float = SYMPREC) -> tuple[Any, NDArray[np.float64], str]:
+    """(conventional cell as ase.Atoms in spglib's standard orientation, phonopy's primitive matrix, space group).
+
+    spglib's standardised, idealised conventional cell (rotated into the standard frame: cube axes along x, y, z;
+    hexagonal a along x and c along z); the primitive matrix maps it to the primitive cell (phonopy's convention:
+    primitive lattice = conventional lattice x matrix, as columns).  A structure without a symmetry dataset is
+    taken as it is (identity matrix, space group "unknown").
+    """
+    import warnings
+
+    import spglib
+    from ase import Atoms
+    from phonopy.structure.atoms import PhonopyAtoms
+    from phonopy.structure.cells import guess_primitive_matrix
+
+    from ..atomistic.bulk import symmetry_dataset
+
+    data = symmetry_dataset(atoms, symprec)
+    if data is None:
+        return atoms.copy(), np.eye(3), "unknown"
+    cell = (np.asarray(atoms.cell, dtype=float), atoms.get_scaled_positions(), atoms.numbers)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # spglib's old error handling (see symmetry_dataset)
+        lattice, positions, numbers = spglib.standardize_cell(
+            cell, to_primitive=False, no_idealize=False, symprec=symprec
+        )
+    mass_of = dict(zip(atoms.numbers.tolist(), atoms.get_masses().tolist()))
+    conv = Atoms(numbers=numbers, cell=lattice, scaled_positions=positions, pbc=True)
+    conv.set_masses([mass_of[int(z)] for z in numbers])
+    unit = PhonopyAtoms(
+        numbers=conv.numbers,
+        cell=np.asarray(conv.cell),
+        scaled_positions=conv.get_scaled_positions(),
+        masses=conv.get_masses(),  # ASE's, as everywhere here (phonopy's table lacks some elements, e.g. Po)
+    )
+    pmat = guess_primitive_matrix(unit, symprec=symprec)
+    return conv, np.asarray(pmat, dtype=float), f"{data.international} ({data.number})"
+
+
+def perpendicular_widths(cell: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Distances between opposite faces of the cell (rows: lattice vectors, any length unit), shape (3,)."""
+    cell = np.asarray(cell, dtype=float)
+    volume = abs(float(np.linalg.det(cell)))
+    return np.array([volume / np.linalg.norm(np.cross(cell[(i + 1) % 3], cell[(i + 2) % 3])) for i in range(3)])
+
+
+def supercell_multiples(cell_angstrom: NDArray[np.float64], min_width_angstrom: float) -> tuple[int, int, int]:
+    """The smallest diagonal multiples (n1, n2, n3) of ``cell`` (A, rows) whose every perpendicular width is at
+    least ``min_width_angstrom``."""
+    widths = perpendicular_widths(cell_angstrom)
+    n = np.maximum(1, np.ceil(min_width_angstrom / widths - 1e-9)).astype(int)
+    return int(n[0]), int(n[1]), int(n[2])
+
+
+def _supercell(
+    conv: Any, supercell: int | Sequence[int] | None, min_width: float, max_atoms: int, name: str
+) -> tuple[int, int, int]:
+    if supercell is None:
+        n = supercell_multiples(np.asarray(conv.cell), min_width)
+    else:
+        values = [supercell] * 3 if np.ndim(supercell) == 0 else list(supercell)  # type: ignore[list-item]
+        try:
+            ints = [int(v) for v in values]
+        except (TypeError, ValueError):
+            raise InputError(f"supercell must be one or three positive integers, got {supercell!r}") from None
+        if len(ints) != 3 or min(ints) < 1 or any(float(v) != i for v, i in zip(values, ints)):
+            raise InputError(f"supercell must be one or three positive integers, got {supercell!r}")
+        n = (ints[0], ints[1], ints[2])
+    atoms = len(conv) * n[0] * n[1] * n[2]
+    if atoms > max_atoms:
+        raise InputError(
+            f"{name}: the supercell {n[0]}x{n[1]}x{n[2]} of the {len(conv)}-atom conventional cell has {atoms} atoms, "
+            f"above max_supercell_atoms={max_atoms}; raise it, or give a smaller supercell (or min_width_angstrom)"
+        )
+    return n
+
+
+# -- the work ------------------------------------------------------------------------------------------------------
+
+
+def crystal_phonons(
+    side: Any,
+    calculator: str | CalculatorSource | None = None,
+    *,
+    name: str | None = None,
+    relax: bool = True,
+    fmax_ev_per_angstrom: float = FMAX_EV_PER_ANGSTROM,
+    steps: int = MAX_STEPS,
+    min_width_angstrom: float = MIN_WIDTH_ANGSTROM,
+    supercell: int | Sequence[int] | None = None,
+    displacement_angstrom: float = DISPLACEMENT_ANGSTROM,
+    max_supercell_atoms: int = MAX_SUPERCELL_ATOMS,
+    cache: bool = True,
+    progress: Progress | None = None,
+) -> StructurePhonons:
+    """Phonons of a bulk crystal from its structure with a calculator: relaxed, force constants, checked stable.
+
+    Parameters
+    ----------
+    side : str, path, Material, ase.Atoms or dict
+        See :func:`side_structure`.
+    calculator : str or CalculatorSource, optional
+        A built-in potential ("chgnet", "chgnet-r2scan", "sevennet", "sevennet-l3i5") or "module:factory";
+        default :data:`~kapitza.atomistic.calculators.DEFAULT_CALCULATOR`.
+    name : str, optional
+        Name of the crystal (default: the database name or the structure's reduced formula).
+    relax : bool
+        Relax cell and positions first (default); False uses the structure as given.
+    fmax_ev_per_angstrom : float
+        Relaxation convergence, eV/A (largest residual on atoms and cell).
+    steps : int
+        Most relaxation steps.
+    min_width_angstrom : float
+        Supercell rule: smallest perpendicular width, A (ignored with ``supercell``).
+    supercell : int or (3,) ints, optional
+        Multiples of the conventional cell, instead of the rule.
+    displacement_angstrom : float
+        Finite-difference step, A.
+    max_supercell_atoms : int
+        Refuse larger supercells (before any force is computed).
+    cache : bool
+        Read and write the on-disk cache.
+    progress : callable, optional
+        ``progress(stage, done, total)`` with stage "relaxation", "displacements" or "stability".
+
+    Returns
+    -------
+    StructurePhonons
+
+    Raises
+    ------
+    InputError
+        A structure that does not parse or is not an ordered periodic crystal; elements the potential was not
+        trained on; a relaxation that does not converge; imaginary frequencies beyond the tolerance (the message
+        gives the q-point and the frequency); a bad setting.  Nothing is cached then.
+    MissingDependencyError
+        The calculator's package (``pip install 'kapitza[mlip]'``), phonopy or ASE.
+    """
+    import_phonopy()
+    source = calculator if isinstance(calculator, CalculatorSource) else calculator_source(calculator)
+    atoms, label, described, database = side_structure(side, name)
+    check_crystal(atoms, described)
+    step = _positive(displacement_angstrom, "displacement_angstrom", "A")
+    width = _positive(min_width_angstrom, "min_width_angstrom", "A")
+    cap = int(_positive(max_supercell_atoms, "max_supercell_atoms", "atoms"))
+    fmax = _positive(fmax_ev_per_angstrom, "fmax_ev_per_angstrom", "eV/A")
+    n_steps = int(_positive(steps, "steps", ""))
+    conv, pmat, group = conventional_cell(atoms)
+    n = _supercell(conv, supercell, width, cap, described)
+    parts = {
+        "format": CACHE_FORMAT,
+        "numbers": conv.numbers,
+        "cell": np.asarray(conv.cell),
+        "positions": conv.get_scaled_positions(),
+        "masses": conv.get_masses(),
+        "calculator": dict(source.identity),
+        "relax": bool(relax),
+        "fmax": fmax if relax else None,
+        "steps": n_steps if relax else None,
+        "symprec": SYMPREC,
+        "supercell": list(n),
+        "displacement": step,
+        "plus_minus": True,
+        "unstable_fraction": UNSTABLE_FRACTION,
+        "stability_mesh": STABILITY_MESH,
+    }
+
+    def compute() -> dict[str, NDArray[Any]]:
+        return _compute(conv, pmat, n, source, described, relax, fmax, n_steps, step, progress)
+
+    stored = cached_arrays("structure-phonons", parts, compute, enabled=cache)
+    formula = reduced_formula(atoms.get_chemical_symbols())
+    return _assemble(stored, pmat, n, source, label, described, database, relax, group, step, formula)
+
+
+def _positive(value: Any, what: str, unit: str) -> float:
+    from .. import _checks
+
+    return _checks.positive(value, what, unit)
+
+
+def _compute(
+    conv: Any,
+    pmat: NDArray[np.float64],
+    n: tuple[int, int, int],
+    source: CalculatorSource,
+    described: str,
+    relax: bool,
+    fmax: float,
+    steps: int,
+    step: float,
+    progress: Progress | None,
+) -> dict[str, NDArray[Any]]:
+    """Relaxation, force constants and stability check; the arrays the cache stores (raises before storing)."""
+    from ..atomistic.bulk import relax_crystal
+
+    source.check_elements(conv.get_chemical_symbols(), described)
+    before = np.asarray(conv.cell.cellpar(), dtype=float)
+    record = None
+    if relax:
+        relaxed, record = relax_crystal(
+            conv,
+            source.calculator(),
+            described,
+            fmax_ev_per_angstrom=fmax,
+            steps=steps,
+            symprec=SYMPREC,
+            progress=progress,
+        )
+    else:
+        relaxed = conv
+    ph = _phonopy(relaxed, pmat, n)
+    ph.generate_displacements(distance=step, is_plusminus=True)
+    cells = [_to_ase(c) for c in ph.supercells_with_displacements]
+    ph.forces = source.forces(cells, progress=progress, stage="displacements")
+    ph.produce_force_constants()
+    ph.symmetrize_force_constants()
+    fc = np.array(ph.force_constants, dtype=float)
+    crystal = HarmonicCrystal(name=described, source="", phonopy=ph)
+    lowest, where = _lowest_frequency(crystal, progress)
+    highest = float(np.max(crystal.frequencies(np.zeros((1, 3))))) / RAD_S_PER_THZ
+    highest = max(highest, _highest_on_mesh(crystal))
+    if not highest > MIN_HIGHEST_THZ:
+        raise InputError(
+            f"{described}: no phonons with the {source.name} potential (highest frequency {highest:.3g} THz): "
+            "its atoms do not interact (too far apart for the potential's range?)"
+        )
+    if lowest < -UNSTABLE_FRACTION * highest:
+        raise InputError(
+            f"{described}: dynamically unstable with the {source.name} potential: imaginary frequency "
+            f"{abs(lowest):.3g}i THz at {where} (tolerance {UNSTABLE_FRACTION:g} of the highest frequency, "
+            f"{UNSTABLE_FRACTION * highest:.3g} THz); the structure is not a minimum of this potential"
+        )
+    soft = _soft_long_wavelength(crystal)
+    if soft is not None:
+        raise InputError(
+            f"{described}: elastically unstable with the {source.name} potential: an acoustic frequency near Gamma "
+            f"is {soft[1]:.3g} THz (imaginary or zero) along k = ({', '.join(f'{v:.3g}' for v in soft[0])}) "
+            "(Cartesian direction, standard cell): the crystal has no long-wavelength phonons with these force "
+            "constants"
+        )
+    out = {
+        "cell": np.asarray(relaxed.cell, dtype=float),
+        "positions": relaxed.get_scaled_positions(),
+        "numbers": np.asarray(relaxed.numbers),
+        "masses": relaxed.get_masses(),
+        "force_constants": fc,
+        "input_cell": before,
+        "lowest_thz": np.array(lowest),
+    }
+    if record is not None:
+        out |= {
+            "relax_steps": np.array(record.steps),
+            "relax_residual": np.array(record.residual),
+            "relax_fmax": np.array(record.fmax),
+            "relax_max_steps": np.array(record.max_steps),
+        }
+    return out
+
+
+def _phonopy(atoms: Any, pmat: NDArray[np.float64], n: tuple[int, int, int]) -> Any:
+    phonopy = import_phonopy()
+    from phonopy.structure.atoms import PhonopyAtoms
+
+    unit = PhonopyAtoms(
+        symbols=atoms.get_chemical_symbols(),
+        cell=np.asarray(atoms.cell, dtype=float),
+        scaled_positions=atoms.get_scaled_positions(),
+        masses=atoms.get_masses(),
+    )
+    return phonopy.Phonopy(unit, supercell_matrix=np.diag(n), primitive_matrix=pmat, symprec=SYMPREC)
+
+
+def _to_ase(cell: Any) -> Any:
+    from ase import Atoms
+
+    return Atoms(symbols=cell.symbols, cell=cell.cell, scaled_positions=cell.scaled_positions, pbc=True)
+
+
+def _mesh(n: int) -> NDArray[np.float64]:
+    """Gamma-centred mesh of reduced q-points, n per direction, shape (n^3, 3)."""
+    g = np.arange(n) / n
+    return np.stack(np.meshgrid(g, g, g, indexing="ij"), axis=-1).reshape(-1, 3)
+
+
+def _highest_on_mesh(crystal: HarmonicCrystal) -> float:
+    return float(crystal.frequencies(_mesh(4)).max()) / RAD_S_PER_THZ
+
+
+def _path(crystal: HarmonicCrystal, points: int = 24) -> tuple[NDArray[np.float64], list[str | None]]:
+    """Reduced q-points along the high-symmetry path of :func:`kapitza.phonons.bands.high_symmetry_path`, and the
+    label of each (None between the labelled points)."""
+    from .bands import high_symmetry_path
+
+    segments, names = high_symmetry_path(crystal)
+    ks, labels = [], []
+    for corners, corner_names in zip(segments, names):
+        for a, b, na, nb in zip(corners[:-1], corners[1:], corner_names[:-1], corner_names[1:]):
+            t = np.linspace(0.0, 1.0, points)
+            ks.append(a[None, :] + t[:, None] * (b - a)[None, :])
+            labels += [na] + [None] * (points - 2) + [nb]
+    return np.concatenate(ks) @ np.linalg.inv(crystal.reciprocal_basis).T, labels
+
+
+def _lowest_frequency(crystal: HarmonicCrystal, progress: Progress | None) -> tuple[float, str]:
+    """Lowest frequency (THz, negative: imaginary) on the stability mesh and the path, and where it is."""
+    if progress is not None:
+        progress("stability", 0, 2)
+    q = _mesh(STABILITY_MESH)
+    f = crystal.frequencies(q) / RAD_S_PER_THZ
+    i, _ = np.unravel_index(int(np.argmin(f)), f.shape)
+    lowest, where = float(f.min()), _where(q[i])
+    if progress is not None:
+        progress("stability", 1, 2)
+    qp, labels = _path(crystal)
+    fp = crystal.frequencies(qp) / RAD_S_PER_THZ
+    if fp.min() < lowest:
+        j, _ = np.unravel_index(int(np.argmin(fp)), fp.shape)
+        lowest, where = float(fp.min()), _where(qp[j]) + (f" ({labels[j]})" if labels[j] else " (on the path)")
+    if progress is not None:
+        progress("stability", 2, 2)
+    return lowest, where
+
+
+def fibonacci_directions(n: int) -> NDArray[np.float64]:
+    """``n`` nearly uniform unit vectors (a Fibonacci sphere), shape (n, 3)."""
+    i = np.arange(n) + 0.5
+    z = 1.0 - 2.0 * i / n
+    phi = np.pi * (1.0 + 5**0.5) * i
+    r = np.sqrt(1.0 - z**2)
+    return np.stack([r * np.cos(phi), r * np.sin(phi), z], axis=1)
+
+
+def _soft_long_wavelength(crystal: HarmonicCrystal) -> tuple[NDArray[np.float64], float] | None:
+    """The direction and the lowest acoustic frequency (THz) where one is not positive at the continuum limit's
+    wave number (:data:`kapitza.phonons.full_dispersion.SLOPE_FRACTION` of the shortest reciprocal vector), or None."""
+    from .full_dispersion import SLOPE_FRACTION
+
+    k = SLOPE_FRACTION * float(np.linalg.norm(crystal.reciprocal_basis, axis=0).min())
+    directions = fibonacci_directions(LONG_WAVELENGTH_DIRECTIONS)
+    q = (directions * k) @ np.linalg.inv(crystal.reciprocal_basis).T
+    acoustic = crystal.frequencies(q)[:, 0] / RAD_S_PER_THZ
+    worst = int(np.argmin(acoustic))
+    return (directions[worst], float(acoustic[worst])) if acoustic[worst] <= 0 else None
+
+
+def _where(q: NDArray[np.float64]) -> str:
+    q = np.asarray(q, dtype=float)
+    q = q - np.round(q)  # into (-1/2, 1/2]
+    shown = ", ".join(f"{v:.3g}" if abs(v) > 1e-12 else "0" for v in q)
+    return f"q = ({shown}) (reduced, primitive reciprocal basis)"
+
+
+def _assemble(
+    stored: Mapping[str, NDArray[Any]],
+    pmat: NDArray[np.float64],
+    n: tuple[int, int, int],
+    source: CalculatorSource,
+    label: str,
+    described: str,
+    database: Material | None,
+    relax: bool,
+    group: str,
+    step: float,
+    formula: str,
+) -> StructurePhonons:
+    """The result from the stored arrays (the same whether computed now or read from the cache)."""
+    from ase import Atoms
+
+    relaxed = Atoms(numbers=stored["numbers"], cell=stored["cell"], scaled_positions=stored["positions"], pbc=True)
+    relaxed.set_masses(stored["masses"])
+    ph = _phonopy(relaxed, pmat, n)
+    ph.force_constants = np.array(stored["force_constants"], dtype=float)
+    after = np.asarray(relaxed.cell.cellpar(), dtype=float)
+    before = np.asarray(stored["input_cell"], dtype=float)
+    record = None
+    if relax:
+        record = Relaxation(
+            converged=True,
+            steps=int(stored["relax_steps"]),
+            residual=float(stored["relax_residual"]),
+            fmax=float(stored["relax_fmax"]),
+            max_steps=int(stored["relax_max_steps"]),
+            input_cell=before,
+            relaxed_cell=after,
+            spacegroup=group,
+        )
+    n_sc = len(relaxed) * n[0] * n[1] * n[2]
+    geometry = (
+        f"relaxed a, b, c = {after[0]:.4f}, {after[1]:.4f}, {after[2]:.4f} A (input {before[0]:.4f}, "
+        f"{before[1]:.4f}, {before[2]:.4f})"
+        if relax
+        else f"as given, a, b, c = {after[0]:.4f}, {after[1]:.4f}, {after[2]:.4f} A (not relaxed)"
+    )
+    source_text = (
+        f"{source.description}; {described}, {group}, {geometry}; {n[0]}x{n[1]}x{n[2]} conventional supercell "
+        f"({n_sc} atoms), forces on displaced supercells ({step:g} A, plus and minus, phonopy symmetry)"
+    )
+    cubic = _is_cubic(after)
+    crystal = HarmonicCrystal(
+        name=label,
+        source=source_text,
+        phonopy=ph,
+        lattice_constant=after[0] * ANGSTROM if cubic else None,
+    )
+    material = derived_material(
+        crystal, f"{source.name} phonons of {described}", database, conventional=relaxed, formula=formula
+    )
+    return StructurePhonons(
+        name=label,
+        structure=described,
+        calculator=source.name,
+        calculator_description=source.description,
+        crystal=crystal,
+        material=material,
+        relaxation=record,
+        input_cell=tuple(float(v) for v in before),
+        relaxed_cell=tuple(float(v) for v in after),
+        spacegroup=group,
+        supercell=n,
+        supercell_atoms=n_sc,
+        displacement=step,
+        lowest_frequency=float(stored["lowest_thz"]),
+    )
+
+
+def _is_cubic(cellpar: NDArray[np.float64]) -> bool:
+    a, b, c = cellpar[:3]
+    return bool(np.allclose([b, c], a, rtol=1e-6) and np.allclose(cellpar[3:], 90.0, atol=1e-6))
+
+
+# -- the material record derived from the phonons --------------------------------------------------------------------
+
+
+def sound_speeds(crystal: HarmonicCrystal) -> tuple[float, float]:
+    r"""Isotropic (v_l, v_t) in m/s from the long-wavelength density of states of the three acoustic bands.
+
+    The continuum limit of :mod:`kapitza.phonons.modes` gives each acoustic band's density of states
+    :math:`D_b\omega^2`, averaged over all directions (it does not depend on an interface normal); an isotropic
+    branch of speed v has :math:`D = 1/(2\pi^2 v^3)`, so :math:`v_b = (2\pi^2 D_b)^{-1/3}` is its Debye-equivalent
+    speed.  v_l is the highest acoustic band's; v_t averages the two others as the Debye model counts them,
+    :math:`2/v_t^3 = 1/v_{TA1}^3 + 1/v_{TA2}^3`, so that :math:`3/v_D^3 = 1/v_l^3 + 2/v_t^3` holds with the
+    crystal's own low-temperature density of states.
+    """
+    from .full_dispersion import continuum_limit
+
+    limit = continuum_limit(crystal, (0.0, 0.0, 1.0))
+    v = (2.0 * np.pi**2 * np.asarray(limit.dos, dtype=float)) ** (-1.0 / 3.0)
+    v_l = float(v[2])
+    v_t = float((2.0 / (v[0] ** -3 + v[1] ** -3)) ** (1.0 / 3.0))
+    return v_l, v_t
+
+
+def heat_capacity(crystal: HarmonicCrystal, temperature: float, mesh: int = HEAT_CAPACITY_MESH) -> float:
+    r"""Harmonic heat capacity at constant volume, J m^-3 K^-1, from the phonon frequencies on a mesh.
+
+    :math:`C_v = \frac{k_B}{N_q V}\sum_{q,b} \frac{x^2 e^x}{(e^x-1)^2}`, :math:`x = \hbar\omega_{qb}/k_BT`, on a
+    Gamma-centred mesh (the three zero modes at Gamma count k_B each, their classical limit).  C_v, not c_p: the
+    harmonic crystal does not expand (c_p - c_v of a solid near 300 K is a few per cent).
+    """
+    q = _mesh(mesh)
+    omega = np.clip(crystal.frequencies(q), 0.0, None)
+    x = HBAR * omega / (KB * float(temperature))
+    small = x < 1e-6
+    xs = np.where(small, 1.0, x)
+    term = np.where(small, 1.0 - x**2 / 12.0, xs**2 * np.exp(-xs) / (-np.expm1(-xs)) ** 2)
+    return float(KB * term.sum() / (len(q) * crystal.volume))
+
+
+def derived_material(
+    crystal: HarmonicCrystal,
+    derivation: str,
+    database: Material | None = None,
+    *,
+    conventional: Any = None,
+    formula: str | None = None,
+) -> Material:
+    """The material record of ``crystal`` with every field phonons give derived from them.
+
+    Derived (each with the source ``"derived from <derivation>: <how>"``): density and number density (the
+    relaxed primitive cell and its masses), mean atomic mass, lattice constant (the conventional a), v_l and v_t
+    (:func:`sound_speeds`), the elastic Debye temperature from them (the database's definition for materials
+    without a calorimetric value, :func:`~kapitza.materials.debye_temperature.debye_temperature_from_speeds`),
+    and the harmonic C_v at 300 K (:func:`heat_capacity`; C_v, not the database's c_p).  What phonons do not
+    give -- the thermal conductivity, the melting point -- and the electron data (looked up by name) stay the
+    database's where the crystal is a database material (named as one, or a structure of its formula); otherwise
+    they are left out and the notes say :data:`NO_ELECTRONS` (a metal's electrons would add a series resistance
+    kapitza cannot compute without their data).
+
+    Parameters
+    ----------
+    crystal : HarmonicCrystal
+    derivation : str
+        "<calculator> phonons of <structure>", written into every derived source.
+    database : Material, optional
+        The database material the crystal is (by name); otherwise looked up by the crystal's formula.
+    conventional : ase.Atoms, optional
+        The relaxed conventional cell (its a is the lattice constant); default the primitive cell's first vector.
+    formula : str, optional
+        The crystal's formula as its structure writes it (default: from the primitive cell's atoms).
+    """
+    from ..materials.electrons import list_electron_metals
+
+    masses = np.asarray(crystal.phonopy.primitive.masses, dtype=float) * AMU
+    symbols = list(crystal.phonopy.primitive.symbols)
+    if database is None:
+        database = _database_match(symbols)
+    if database is not None and database.formula:
+        formula = database.formula
+    formula = formula or reduced_formula(symbols)
+    name = database.name if database is not None else crystal.name
+    volume = crystal.volume
+    number_density = len(masses) / volume
+    v_l, v_t = sound_speeds(crystal)
+    theta = debye_temperature_from_speeds(v_l, v_t, number_density)
+    cv = heat_capacity(crystal, RECORD_TEMPERATURE)
+    if conventional is not None:
+        a = float(np.linalg.norm(np.asarray(conventional.cell)[0])) * ANGSTROM
+    else:
+        a = float(np.linalg.norm(crystal.cell[0]))
+    how = f"derived from {derivation}"
+    sources = {
+        "density": f"{how}: masses over the relaxed primitive-cell volume",
+        "number_density": f"{how}: atoms over the relaxed primitive-cell volume",
+        "mean_atomic_mass": f"{how}: mean mass of the atoms of the primitive cell",
+        "lattice_constant": f"{how}: relaxed conventional a",
+        "v_l": f"{how}: Debye-equivalent speed of the longitudinal acoustic band, (2 pi^2 D_LA)^(-1/3) from the "
+        "long-wavelength density of states D omega^2",
+        "v_t": f"{how}: Debye average of the two transverse acoustic bands, 2/v_t^3 = 1/v_TA1^3 + 1/v_TA2^3, each "
+        "from the long-wavelength density of states",
+        "debye_temperature": f"elastic: hbar v_D (6 pi^2 n)^(1/3) / k_B with 3/v_D^3 = 1/v_l^3 + 2/v_t^3, v_l, v_t "
+        f"and n {how}",
+        "heat_capacity": f"{how}: harmonic C_v at {RECORD_TEMPERATURE:g} K (constant volume, not c_p) from the "
+        f"phonon frequencies on a {HEAT_CAPACITY_MESH}^3 mesh",
+    }
+    kept: dict[str, Any] = {}
+    notes = []
+    if database is not None:
+        for key in ("thermal_conductivity", "melting_temperature"):
+            value = getattr(database, key)
+            if value is not None:
+                kept[key] = value
+                sources[key] = f"database ({database.name}): {database.sources.get(key, '')}"
+        notes.append(
+            f"phonon values {how}; thermal conductivity, melting point and electron data are the database's "
+            f"for {database.name}"
+        )
+    else:
+        notes.append(f"phonon values {how}; no thermal conductivity (not derived from harmonic phonons)")
+        if name not in list_electron_metals():  # a metal or not, kapitza cannot tell from phonons
+            notes.append(NO_ELECTRONS)
+    return Material(
+        name=name,
+        density=float(masses.sum() / volume),
+        v_l=v_l,
+        v_t=v_t,
+        number_density=number_density,
+        debye_temperature=theta,
+        sources=sources,
+        formula=formula,
+        description=f"{name} {how}",
+        temperature=RECORD_TEMPERATURE,
+        heat_capacity=cv,
+        mean_atomic_mass=float(masses.mean()),
+        structure=database.structure if database is not None else None,
+        lattice_constant=a,
+        sound_speed_average="Debye-equivalent speeds of the acoustic bands from the long-wavelength density of states",
+        notes="; ".join(notes),
+        origin=database.origin if database is not None else "user",
+        **kept,
+    )
+
+
+def _composition(symbols: Sequence[str]) -> dict[str, int]:
+    """Reduced counts of each element: {"Al": 2, "O": 3}."""
+    from collections import Counter
+    from math import gcd
+
+    counts = Counter(symbols)
+    divisor = 0
+    for c in counts.values():
+        divisor = gcd(divisor, c)
+    return {el: c // divisor for el, c in counts.items()}
+
+
+def _database_match(symbols: Sequence[str]) -> Material | None:
+    """The database material of this composition (its formula reduced: "Al" for fcc Al, "GaN"), or None."""
+    from ase.formula import Formula
+
+    from ..materials import list_materials
+
+    mine = _composition(symbols)
+    for m in list_materials():
+        if not m.formula:
+            continue
+        try:
+            theirs = {el: n for el, n in Formula(m.formula).reduce()[0].count().items()}
+        except ValueError:
+            continue
+        if theirs == mine:
+            return m
+    return None
+
+
+__all__ = [
+    "DISPLACEMENT_ANGSTROM",
+    "NO_ELECTRONS",
+    "MAX_SUPERCELL_ATOMS",
+    "MIN_WIDTH_ANGSTROM",
+    "StructurePhonons",
+    "conventional_cell",
+    "crystal_phonons",
+    "derived_material",
+    "fibonacci_directions",
+    "heat_capacity",
+    "perpendicular_widths",
+    "reduced_formula",
+    "side_structure",
+    "sound_speeds",
+    "supercell_multiples",
+]

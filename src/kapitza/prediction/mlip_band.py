@@ -1,0 +1,94 @@
+"""The stated x/÷ uncertainty band of a prediction whose phonons come from a calculator, where it has been measured.
+
+The band is measured by ``kapitza validate --calculator NAME`` against the shipped measured conductances (the
+held-out scatter, by paper, as for the empirical estimate) and stored in ONE data file, :data:`BAND_FILE`
+(``kapitza/prediction/data/calculator_bands.toml``), one table per calculator::
+
+    [bands.chgnet]
+    factor = 1.9           # x/÷ factor of the 68 % band (dimensionless, > 1)
+    rows = 412             # measured rows scored
+    median_ratio = 1.12    # median predicted / measured (optional)
+    source = "kapitza validate --calculator chgnet, kapitza 0.x, 2025-..: held-out scatter by paper"
+
+Until the file holds a calculator, :func:`calculator_band` returns None and the command line prints "band: not
+yet measured": no number is invented here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+
+#: The one file of measured bands (absent until the validation has stored it).
+BAND_FILE = Path(str(resources.files("kapitza.prediction"))) / "data" / "calculator_bands.toml"
+
+
+@dataclass(frozen=True)
+class CalculatorBand:
+    """The measured x/÷ band of predictions with one calculator.
+
+    Attributes
+    ----------
+    calculator : str
+        Its name ("chgnet").
+    factor : float
+        The 68 % band is [G / factor, G * factor] (dimensionless, > 1).
+    rows : int
+        Measured rows it was measured on.
+    median_ratio : float or None
+        Median predicted / measured, where stored.
+    source : str
+        How and when it was measured.
+    """
+
+    calculator: str
+    factor: float
+    rows: int
+    median_ratio: float | None
+    source: str
+
+    def line(self) -> str:
+        """``band: x/÷ 1.9 (68 %, from 412 measured rows: <source>)``."""
+        return f"band: x/\u00f7 {self.factor:.3g} (68 %, from {self.rows} measured rows: {self.source})"
+
+
+#: What is printed while no band is stored.
+NOT_MEASURED = "band: not yet measured"
+
+
+def calculator_band(calculator: str, path: Path | None = None) -> CalculatorBand | None:
+    """The stored band of ``calculator`` (a built-in name or "module:factory"), or None where none is stored.
+
+    Raises InputError if the file exists but its entry is malformed (a shipped file is checked by the tests).
+    """
+    from ..io import toml_file
+
+    target = BAND_FILE if path is None else Path(path)
+    if not target.is_file():
+        return None
+    document = toml_file.read_document(target, "calculator band file", toml_file.MAX_CONFIG_BYTES)
+    entry: Any = dict(document.get("bands", {})).get(calculator)
+    if entry is None:
+        return None
+    try:
+        factor, rows = float(entry["factor"]), int(entry["rows"])
+        median = entry.get("median_ratio")
+        source = str(entry["source"])
+    except (KeyError, TypeError, ValueError):
+        raise InputError(f"{target}: [bands.{calculator}] needs factor, rows and source") from None
+    if not factor > 1.0 or rows < 1:
+        raise InputError(f"{target}: [bands.{calculator}] factor must be > 1 and rows >= 1")
+    return CalculatorBand(calculator, factor, rows, None if median is None else float(median), source)
+
+
+def band_line(calculator: str, path: Path | None = None) -> str:
+    """The line printed under a prediction with ``calculator``: the stored band, or "band: not yet measured"."""
+    band = calculator_band(calculator, path)
+    return NOT_MEASURED if band is None else band.line()
+
+
+__all__ = ["BAND_FILE", "NOT_MEASURED", "CalculatorBand", "band_line", "calculator_band"]

@@ -1,0 +1,148 @@
+"""A bulk crystal from its structure: the command-line syntax, the checks before any force, the relaxation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kapitza.atomistic.bulk import check_crystal, parse_crystal_text, relax_crystal, spacegroup
+from kapitza.errors import InputError
+from kapitza.phonons.crystal import crystal_spec
+from kapitza.units import ANGSTROM
+
+ase = pytest.importorskip("ase")
+from ase import Atoms  # noqa: E402
+from ase.build import bulk  # noqa: E402
+
+PARTIAL_CIF = """data_disordered
+_cell_length_a 4.05
+_cell_length_b 4.05
+_cell_length_c 4.05
+_cell_angle_alpha 90
+_cell_angle_beta 90
+_cell_angle_gamma 90
+_symmetry_space_group_name_H-M 'F m -3 m'
+_symmetry_Int_Tables_number 225
+loop_
+_atom_site_label
+_atom_site_type_symbol
+_atom_site_fract_x
+_atom_site_fract_y
+_atom_site_fract_z
+_atom_site_occupancy
+{sites}
+"""
+
+
+def sw_si():
+    from mlip_factories import stillinger_weber_si
+
+    return stillinger_weber_si()
+
+
+def test_text_syntax_is_that_of_interface_build(tmp_path):
+    """A file or a bare name comes back as given; NAME:STRUCTURE:a=..,c=.. becomes ase.build.bulk keywords."""
+    path = tmp_path / "a:b.cif"  # a file whose name has colons is a file
+    path.write_text("x")
+    assert parse_crystal_text(str(path)) == str(path)
+    assert parse_crystal_text("W") == "W"
+    assert parse_crystal_text("GaN:wurtzite:a=3.189,c=5.185") == {
+        "name": "GaN",
+        "crystalstructure": "wurtzite",
+        "a": 3.189,
+        "c": 5.185,
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("GaN:wurtzite", "expected a file, a name, or NAME:STRUCTURE"),
+        ("GaN:wurtzite:d=3", "'d=3' is not a=..."),
+        ("GaN:wurtzite:a=x", "'x' is not a number"),
+        ("GaN:wurtzite:a=nan", "positive finite number"),
+        ("GaN:wurtzite:a=-3", "between 0.5 and 100 A"),
+        (":wurtzite:a=3", "must not be empty"),
+    ],
+)
+def test_bad_text_is_one_input_error(text, words):
+    with pytest.raises(InputError, match=words):
+        parse_crystal_text(text)
+
+
+def test_interface_build_takes_the_same_syntax():
+    from kapitza.cli.interface import _crystal
+
+    assert _crystal("GaN:wurtzite:a=3.189,c=5.185") == parse_crystal_text("GaN:wurtzite:a=3.189,c=5.185")
+
+
+@pytest.mark.parametrize(
+    ("atoms", "words"),
+    [
+        (Atoms(cell=np.eye(3) * 5.0, pbc=True), "has no atoms"),
+        (Atoms("Si2", positions=[[0, 0, 0], [1.4, 1.4, 1.4]], cell=np.eye(3) * 5.4, pbc=(1, 1, 0)), "not periodic"),
+        (Atoms("Si2", positions=[[0, 0, 0], [1.0, 1.0, 1.0]], cell=[[5, 0, 0], [5, 0, 0], [0, 0, 5]], pbc=True),
+         "degenerate"),
+        (Atoms("Si2", positions=[[0, 0, 0], [0.1, 0.0, 0.0]], cell=np.eye(3) * 5.4, pbc=True), "0.1 A apart"),
+        (Atoms("Si", positions=[[0, 0, 0]], cell=np.eye(3) * 0.3, pbc=True), "its own image"),
+        (Atoms("Si", positions=[[np.nan, 0, 0]], cell=np.eye(3) * 3.0, pbc=True), "not finite"),
+    ],
+)  # fmt: skip
+def test_what_is_not_a_periodic_crystal_is_refused(atoms, words):
+    with pytest.raises(InputError, match=words):
+        check_crystal(atoms, "mine")
+
+
+@pytest.mark.parametrize(
+    "sites",
+    [
+        "Au1 Au 0 0 0 0.5\nCu1 Cu 0 0 0 0.5",  # a disordered alloy site (ASE keeps Cu4 and says nothing)
+        "Au1 Au 0 0 0 0.9",  # a vacancy
+    ],
+)
+def test_partial_occupancy_cif_is_refused(tmp_path, sites):
+    """ASE's CIF reader keeps one species per site and records the occupancies; the check reads them."""
+    import ase.io
+
+    path = tmp_path / "alloy.cif"
+    path.write_text(PARTIAL_CIF.format(sites=sites))
+    atoms = ase.io.read(path)
+    with pytest.raises(InputError, match="site 0 is partly occupied"):
+        check_crystal(atoms, "alloy.cif")
+
+
+def test_full_occupancy_cif_passes(tmp_path):
+    import ase.io
+
+    path = tmp_path / "au.cif"
+    path.write_text(PARTIAL_CIF.format(sites="Au1 Au 0 0 0 1.0"))
+    atoms = ase.io.read(path)
+    check_crystal(atoms, "au.cif")
+    assert len(atoms) == 4 and spacegroup(atoms) == "Fm-3m (225)"
+
+
+def test_relaxation_reaches_the_potentials_own_lattice_constant():
+    """Si strained by +2 % relaxes (cell and positions, Fd-3m kept) to the Stillinger-Weber equilibrium a found by
+    an independent route: the Brent minimisation of the energy per atom over a (kapitza.atomistic.lattice)."""
+    a0 = crystal_spec("Si", "sw").lattice_constant / ANGSTROM
+    atoms = bulk("Si", "diamond", a=1.02 * a0, cubic=True)
+    relaxed, record = relax_crystal(atoms, sw_si(), "Si", fmax_ev_per_angstrom=1e-5)
+    assert record.converged and record.spacegroup == "Fd-3m (227)" and record.residual < 1e-5
+    np.testing.assert_allclose(relaxed.cell.cellpar()[:3], a0, rtol=2e-6)
+    np.testing.assert_allclose(relaxed.cell.cellpar()[3:], 90.0, atol=1e-9)
+    assert record.input_cell[0] == pytest.approx(1.02 * a0) and relaxed.calc is None and not relaxed.constraints
+    assert atoms.cell[0, 0] == pytest.approx(1.02 * a0)  # the input is not changed
+
+
+def test_a_relaxation_that_does_not_converge_says_so():
+    atoms = bulk("Si", "diamond", a=5.8, cubic=True)
+    with pytest.raises(InputError, match=r"did not converge: .* after 1 steps \(fmax 0.001 eV/A, at most 1 steps\)"):
+        relax_crystal(atoms, sw_si(), "Si", steps=1)
+
+
+def test_relaxation_progress_counts_steps():
+    seen = []
+    atoms = bulk("Si", "diamond", a=5.5, cubic=True)
+    relax_crystal(atoms, sw_si(), "Si", progress=lambda stage, done, total: seen.append((stage, done, total)))
+    assert seen and all(stage == "relaxation" and total == 500 for stage, _, total in seen)
+    assert [d for _, d, _ in seen] == sorted(d for _, d, _ in seen)

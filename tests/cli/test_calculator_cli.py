@@ -1,0 +1,138 @@
+"""``--calculator`` on ``phonons``, ``predict`` and ``materials show``: a crystal from its structure, the relaxed
+lattice beside the input one, "derived from", the band hook; every bad input one line and exit 2.
+
+The calculators are the tests' ``module:factory`` ones (tests/mlip_factories.py, on the path): matscipy's
+Stillinger-Weber silicon and ASE's EMT, so these run without a machine-learned potential.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import kapitza
+
+pytest.importorskip("phonopy")
+pytest.importorskip("matscipy")
+
+SW = "mlip_factories:stillinger_weber_si"
+EMT = "mlip_factories:emt"
+FAST = ("--mesh", "8")
+
+
+def _one_line(status, out, err, words):
+    assert status == 2, err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("kapitza: error:") and words in lines[0], err
+    assert out == ""
+
+
+def test_phonons_of_a_database_name_with_a_calculator(cli):
+    status, out, err = cli("phonons", "Si", "--calculator", SW, *FAST, "--quiet")
+    assert status == 0, err
+    assert "a = b = c: 5.4310 -> 5.4310 A (+0.00 %)" in out  # SW's own a is 5.43095 A: within fmax already
+    assert f"forces from {SW}" in out and "space group Fd-3m (227)" in out
+    assert "2x2x2 conventional supercell (64 atoms)" in out
+
+
+def test_phonons_json_records_the_structure(cli, tmp_path):
+    from ase.build import bulk
+    from ase.io import write
+
+    path = tmp_path / "strained.extxyz"
+    write(path, bulk("Si", "diamond", a=5.6, cubic=True))
+    status, out, err = cli("phonons", str(path), "--calculator", SW, *FAST, "--json", "--quiet")
+    assert status == 0, err
+    doc = json.loads(out)
+    s = doc["structure"]
+    assert s["structure"] == "file strained.extxyz" and s["input_cell_A_deg"][0] == pytest.approx(5.6)
+    assert s["relaxed_cell_A_deg"][0] == pytest.approx(5.43095, abs=1e-3) and s["relaxation"]["steps"] > 0
+    assert doc["lattice_constant_m"] == pytest.approx(s["relaxed_cell_A_deg"][0] * 1e-10)
+
+
+def test_predict_with_a_calculator_prints_lattices_derived_records_and_the_band(cli):
+    """Al | Cu through EMT: a metal/metal pair, so the electronic DMM of the database's electron data is there too."""
+    status, out, err = cli("predict", "Al", "Cu", "--calculator", EMT, "-t", "300", *FAST)
+    assert status == 0, err
+    assert "electronic diffuse mismatch model" in out
+    assert "Al: database Al (fcc, a = 4.0496 A), space group Fm-3m (225), forces from mlip_factories:emt" in out
+    assert "a = b = c: 4.0496 ->" in out and "a = b = c: 3.6146 ->" in out
+    assert "electron data are the database's for Al" in out
+    assert "band: not yet measured" in out
+    assert "phonons from the ASE calculator EMT from mlip_factories:emt" in out
+
+
+def test_predict_json_equals_the_library(cli):
+    status, out, err = cli("predict", "Al", "Cu", "--calculator", EMT, "-t", "100,300", "-m", "dmm", "--json", *FAST)
+    assert status == 0, err
+    doc = json.loads(out)
+    assert doc["band"] is None and [c["name"] for c in doc["crystals"]] == ["Al", "Cu"]
+    result = doc["results"][0]
+    assert result["settings"]["calculator"] == EMT and result["settings"]["dispersion"] == "phonopy"
+    expected = kapitza.predict("Al", "Cu", [100.0, 300.0], "dmm", calculator=EMT, mesh=8).conductance
+    np.testing.assert_allclose(result["conductance"], expected, rtol=1e-12)
+
+
+def test_predict_reads_a_stored_band(cli, monkeypatch, tmp_path):
+    """The one band file: where it holds the calculator, its x/÷ factor is printed (the hook the validation fills)."""
+    from kapitza.prediction import mlip_band
+
+    path = tmp_path / "calculator_bands.toml"
+    path.write_text(f'[bands."{EMT}"]\nfactor = 1.8\nrows = 12\nsource = "a test"\n')
+    monkeypatch.setattr(mlip_band, "BAND_FILE", path)
+    status, out, err = cli("predict", "Al", "Cu", "--calculator", EMT, "-t", "300", "-m", "dmm", *FAST)
+    assert status == 0, err
+    assert "band: x/\u00f7 1.8 (68 %, from 12 measured rows: a test)" in out
+
+
+def test_materials_show_derives_the_record(cli):
+    status, out, err = cli("materials", "show", "Cu", "--calculator", EMT)
+    assert status == 0, err
+    assert "derived from" in out and "mlip_factories:emt" in out
+    assert "from: derived from the ASE calculator EMT" in out
+    assert "database (Cu)" in out  # the conductivity stays the database's, with its source
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("phonons", "Si", "--calculator", "nosuch"), "unknown calculator 'nosuch'"),
+        (("phonons", "Si", "--calculator", "mlip_no_such:make"), "no module 'mlip_no_such' can be imported"),
+        (("phonons", "Si", "--calculator", "mlip_factories:not_a_calculator"), "not an ASE calculator"),
+        (("phonons", "Si", "--calculator", "mlip_factories:failing"), "failing() failed"),
+        (("phonons", "Si", "--calculator", SW, "--potential", "sw"), "leave out --potential"),
+        (("phonons", "missing.cif", "--calculator", SW), "structure file 'missing.cif' does not exist"),
+        (("phonons", "Si:diamond:a=nan", "--calculator", SW), "positive finite number"),
+        (("phonons", "Si:diamond:a=1e9", "--calculator", SW), "must be between 0.5 and 100 A"),
+        (("phonons", "Si:diamond:a=40", "--calculator", SW, "--quiet"), "no phonons"),
+        (("phonons", "Si:fcc:a=3.9", "--calculator", SW, "--quiet"), "dynamically unstable"),
+        (("phonons", "Al2O3", "--calculator", SW), "give a structure file"),
+        (("predict", "Si", "Si", "--calculator", SW, "--dispersion", "debye"), "--calculator describes full"),
+        (("predict", "Si", "Si", "--calculator", SW, "--compare-debye"), "leave out --calculator"),
+        (("predict", "Si", "Si", "--calculator", SW, "--potential", "sw"), "exclude each other"),
+        (("predict", "Si", "Si", "--calculator", SW, "-t", "nan"), "temperature"),
+        (("materials", "show", "He4", "--calculator", SW), "structure 'liquid'"),
+    ],
+)
+def test_bad_inputs_are_one_line_and_exit_2(cli, args, words):
+    _one_line(*cli(*args), words)
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ("", "the file is empty"),
+        (b"\x00\xff\x13\x37" * 64, "cannot be read as cif"),
+        ("data_x\n_cell_length_a 5\n", "cannot be read as cif"),
+    ],
+)
+def test_structure_files_that_do_not_parse(cli, tmp_path, content, words):
+    path = tmp_path / "mine.cif"
+    path.write_bytes(content) if isinstance(content, bytes) else path.write_text(content)
+    _one_line(*cli("predict", str(path), "Si", "--calculator", SW), words)
+
+
+def test_a_folder_is_not_a_structure(cli, tmp_path):
+    _one_line(*cli("materials", "show", str(tmp_path), "--calculator", SW), "is a folder")

@@ -1,0 +1,43 @@
+"""ASE calculators for the ``module:factory`` route in the tests (tests/ is on the path: ``mlip_factories:NAME``).
+
+The same Stillinger-Weber potentials as kapitza's "sw" (matscipy; Stillinger & Weber, Phys. Rev. B 31, 5262
+(1985) for Si, Ding & Andersen, Phys. Rev. B 34, 6987 (1986) for Ge), handed over as a user hands any calculator.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__version__ = "1"
+
+
+def stillinger_weber_si() -> Any:
+    """matscipy's Stillinger-Weber silicon (the calculator of kapitza's ``get_potential("sw", ["Si"])``)."""
+    from kapitza.atomistic.potentials import get_potential
+
+    return get_potential("sw", ["Si"]).calculator()
+
+
+def stillinger_weber_ge() -> Any:
+    """Stillinger-Weber germanium (Ding & Andersen parameters)."""
+    from kapitza.atomistic.potentials import get_potential
+
+    return get_potential("sw", ["Ge"]).calculator()
+
+
+def not_a_calculator() -> Any:
+    """A factory that returns something else than a calculator."""
+    return {"forces": None}
+
+
+def failing() -> Any:
+    """A factory that raises."""
+    raise RuntimeError("no licence for this potential")
+
+
+def emt() -> Any:
+    """ASE's effective-medium theory (Al, Cu, Ag, Au, Ni, Pd, Pt; Jacobsen, Stoltze & Norskov, Surf. Sci. 366, 394
+    (1996)): a calculator covering two metals, for pairs."""
+    from ase.calculators.emt import EMT
+
+    return EMT()

@@ -1,0 +1,389 @@
+"""Any crystal from its structure with a calculator: parity with the LAMMPS/matscipy route and with phonopy's own
+API, the laws of the derived spectra, the derived material record, the cache, and every bad input.
+
+The calculator here is a user's ``module:factory`` (tests/mlip_factories.py: matscipy's Stillinger-Weber, ASE's
+EMT), so these tests need no machine-learned potential; tests/phonons/test_from_structure_mlip.py runs CHGNet.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from kapitza import landauer
+from kapitza.errors import InputError
+from kapitza.io.cache import cache_dir
+from kapitza.phonons.crystal import crystal_spec
+from kapitza.phonons.from_structure import (
+    NO_ELECTRONS,
+    crystal_phonons,
+    heat_capacity,
+    perpendicular_widths,
+    sound_speeds,
+    supercell_multiples,
+)
+from kapitza.phonons.full_dispersion import full_dispersion_spectrum
+from kapitza.phonons.harmonic import HarmonicCrystal
+from kapitza.transmission import diffuse_mismatch, radiation_limit
+from kapitza.units import AMU, ANGSTROM, GPA, KB
+
+pytest.importorskip("phonopy")
+pytest.importorskip("matscipy")
+
+SW_SI = "mlip_factories:stillinger_weber_si"
+SW_GE = "mlip_factories:stillinger_weber_ge"
+EMT = "mlip_factories:emt"
+MESH = 8
+#: The parity step: central differences of float64 forces converge as u^2 (SW Si frequencies against the analytic
+#: Hessian: 2.9e-7 at 1e-3 A, 2.9e-9 at 1e-4 A, 3.4e-11 at 1e-5 A; G(30 K) of Si|Ge at 1e-4 A: 1.007e-8), so 1e-5 A.
+PARITY_STEP = 1e-5
+
+
+def _at_sw_equilibrium(element: str) -> dict:
+    """The diamond crystal at the potential's own lattice constant, as HarmonicCrystal.from_potential builds it."""
+    a = crystal_spec(element, "sw").lattice_constant / ANGSTROM
+    return {"name": element, "crystalstructure": "diamond", "a": a, "cubic": True}
+
+
+@pytest.fixture(scope="module")
+def parity_pair():
+    """Si and Ge through the calculator route at the same geometry and supercell as the existing route."""
+    return tuple(
+        crystal_phonons(
+            _at_sw_equilibrium(el), factory, relax=False, supercell=2, displacement_angstrom=PARITY_STEP, cache=False
+        )
+        for el, factory in (("Si", SW_SI), ("Ge", SW_GE))
+    )
+
+
+@pytest.fixture(scope="module")
+def reference_pair():
+    return HarmonicCrystal.from_potential("Si", "sw"), HarmonicCrystal.from_potential("Ge", "sw")
+
+
+def _matched_force_constants(a, b):
+    """The supercell force constants of two phonopy objects on the same lattice, b's atoms put in a's order
+    (the two supercells may differ by a rigid translation and the order of their atoms), eV/A^2."""
+    sa, sb = a.supercell, b.supercell
+    cell = np.asarray(sa.cell)
+    np.testing.assert_allclose(np.asarray(sb.cell), cell, atol=1e-9)
+    pa, pb = np.asarray(sa.scaled_positions), np.asarray(sb.scaled_positions)
+    for k in range(len(pb)):
+        if sb.numbers[k] != sa.numbers[0]:
+            continue
+        shift = pb[k] - pa[0]
+        d = pa[:, None, :] + shift[None, None, :] - pb[None, :, :]
+        d -= np.round(d)
+        match = np.linalg.norm(d @ cell, axis=-1) < 1e-6
+        if np.all(match.sum(axis=1) == 1):
+            order = np.argmax(match, axis=1)
+            return np.asarray(a.force_constants), np.asarray(b.force_constants)[np.ix_(order, order)]
+    raise AssertionError("the two supercells are not the same crystal")
+
+
+@pytest.mark.parity
+def test_force_constants_reproduce_the_lammps_matscipy_route(parity_pair, reference_pair):
+    """The same Stillinger-Weber potential handed over as an ASE calculator (module:factory) gives the force
+    constants of HarmonicCrystal.from_potential (matscipy's analytic Hessian), to 1e-8 of the largest element.
+
+    Same geometry (each potential's own equilibrium lattice constant, found by the existing route's Brent search,
+    no relaxation here) and the same 2x2x2 conventional supercell; the new route's finite differences at 1e-5 A
+    (error ~ u^2: 3e-11).  The supercells differ by a rigid translation and atom order, matched here.
+    """
+    for mine, reference in zip(parity_pair, reference_pair):
+        fa, fb = _matched_force_constants(reference.phonopy, mine.crystal.phonopy)
+        assert np.abs(fb - fa).max() < 1e-8 * np.abs(fa).max()
+
+
+@pytest.mark.parity
+def test_dmm_conductance_reproduces_the_existing_route(parity_pair, reference_pair):
+    """DMM and radiation-limit G(30, 300 K) of Si|Ge from the calculator route equal the existing route's to 1e-8."""
+    t = [30.0, 300.0]
+    mine = [full_dispersion_spectrum(sp.crystal, mesh=MESH) for sp in parity_pair]
+    reference = [full_dispersion_spectrum(c, mesh=MESH) for c in reference_pair]
+    for rule in (diffuse_mismatch, radiation_limit):
+        g_mine = landauer.conductance(rule(*mine), t).conductance
+        g_ref = landauer.conductance(rule(*reference), t).conductance
+        np.testing.assert_allclose(g_mine, g_ref, rtol=1e-8)
+
+
+def _cu3au():
+    """L1_2 Cu3Au (Au at the cube corner, Cu on the face centres), a = 3.75 A before relaxation."""
+    from ase import Atoms
+
+    a = 3.75
+    return Atoms(
+        "AuCu3",
+        scaled_positions=[[0, 0, 0], [0.5, 0.5, 0], [0.5, 0, 0.5], [0, 0.5, 0.5]],
+        cell=np.eye(3) * a,
+        pbc=True,
+    )
+
+
+@pytest.fixture(scope="module")
+def cu3au():
+    return crystal_phonons(_cu3au(), EMT, displacement_angstrom=PARITY_STEP, cache=False)
+
+
+@pytest.mark.parity
+def test_force_constants_equal_phonopys_own_api(cu3au):
+    """Phonopy's API written out on the same relaxed cell and calculator (every atom displaced along x, y, z, plus and
+    minus, no symmetry; forces; produce_force_constants; symmetrised) gives the route's force constants (which uses
+    the symmetry-reduced displacements) to 1e-9 of the largest element.  The two differ by their finite-difference
+    errors, which each route averages its own way (5e-7 of the largest element at 1e-3 A, O(u^2)); at the parity
+    step, 1e-5 A, that is below 1e-10."""
+    import phonopy
+    from ase import Atoms
+    from ase.calculators.emt import EMT as Emt
+
+    ph_ref = cu3au.crystal.phonopy
+    ph = phonopy.Phonopy(ph_ref.unitcell, supercell_matrix=ph_ref.supercell_matrix, is_symmetry=False)
+    ph.generate_displacements(distance=cu3au.displacement, is_plusminus=True)
+    forces = []
+    for cell in ph.supercells_with_displacements:
+        atoms = Atoms(symbols=cell.symbols, cell=cell.cell, scaled_positions=cell.scaled_positions, pbc=True)
+        atoms.calc = Emt()
+        forces.append(atoms.get_forces())
+    ph.forces = np.array(forces)
+    ph.produce_force_constants()
+    ph.symmetrize_force_constants()
+    reduced = phonopy.Phonopy(ph_ref.unitcell, supercell_matrix=ph_ref.supercell_matrix)
+    reduced.generate_displacements(distance=cu3au.displacement, is_plusminus=True)
+    assert len(reduced.supercells_with_displacements) < len(ph.supercells_with_displacements)  # the route's saving
+    reference = np.asarray(ph.force_constants)
+    assert np.abs(np.asarray(ph_ref.force_constants) - reference).max() < 1e-9 * np.abs(reference).max()
+
+
+@pytest.mark.law
+def test_acoustic_sum_rule_and_positive_definite_off_gamma(parity_pair, cu3au):
+    """Translational invariance: sum_j Phi_ij = 0, so the acoustic frequencies vanish at Gamma; every other
+    frequency on a mesh is real and positive (omega^2 > 0: a stable crystal)."""
+    for sp in (*parity_pair, cu3au):
+        fc = np.asarray(sp.crystal.phonopy.force_constants)
+        assert np.abs(fc.sum(axis=1)).max() < 1e-10 * np.abs(fc).max()
+        gamma = sp.crystal.frequencies(np.zeros((1, 3)))[0]
+        assert np.abs(gamma[:3]).max() < 1e-6 * gamma.max()
+        g = np.arange(6) / 6.0
+        q = np.stack(np.meshgrid(g, g, g, indexing="ij"), axis=-1).reshape(-1, 3)[1:]  # Gamma left out
+        assert sp.crystal.frequencies(q).min() > 0.0
+
+
+@pytest.mark.law
+def test_detailed_balance_of_the_dmm_on_derived_spectra(parity_pair):
+    """G12 = G21 for the DMM between two derived crystals (Swartz & Pohl, Rev. Mod. Phys. 61, 605 (1989): M1 tau12 =
+    M2 tau21); to the quadrature accuracy of the two orders' panels, 1e-6 as in test_full_dispersion."""
+    si, ge = (full_dispersion_spectrum(sp.crystal, mesh=MESH) for sp in parity_pair)
+    t = [10.0, 100.0, 300.0]
+    g12 = landauer.conductance(diffuse_mismatch(si, ge), t).conductance
+    g21 = landauer.conductance(diffuse_mismatch(ge, si), t).conductance
+    np.testing.assert_allclose(g12, g21, rtol=1e-6)
+
+
+def _christoffel_debye_speeds(c11: float, c12: float, c44: float, rho: float, n: int = 4000) -> tuple[float, float]:
+    """Isotropic (v_l, v_t) with the directional average of 1/c^3 of a cubic crystal, written independently: the
+    Christoffel equation on a Fibonacci sphere, the three speeds sorted per direction."""
+    i = np.arange(n) + 0.5
+    z = 1.0 - 2.0 * i / n
+    phi = np.pi * (1.0 + 5**0.5) * i
+    r = np.sqrt(1.0 - z**2)
+    nhat = np.stack([r * np.cos(phi), r * np.sin(phi), z], axis=1)
+    inv = np.zeros(3)
+    for x, y, w in nhat:
+        gamma = np.array(
+            [
+                [c11 * x * x + c44 * (y * y + w * w), (c12 + c44) * x * y, (c12 + c44) * x * w],
+                [(c12 + c44) * x * y, c11 * y * y + c44 * (x * x + w * w), (c12 + c44) * y * w],
+                [(c12 + c44) * x * w, (c12 + c44) * y * w, c11 * w * w + c44 * (x * x + y * y)],
+            ]
+        )
+        speeds = np.sqrt(np.sort(np.linalg.eigvalsh(gamma)) / rho)
+        inv += speeds**-3 / n
+    v_t = (2.0 / (inv[0] + inv[1])) ** (1 / 3)
+    return float(inv[2] ** (-1 / 3)), float(v_t)
+
+
+def test_derived_record_of_stillinger_weber_silicon(parity_pair):
+    """The record derived from SW Si phonons: density 8 m_Si / a^3 (by hand); v_l and v_t the directional averages
+    of the elastic constants of SW Si, C11 = 151.4, C12 = 76.4, C44 = 56.4 GPa (Balamane, Halicioglu & Tiller, Phys.
+    Rev. B 46, 2250 (1992), rescaled to epsilon = 2.1683 eV; see test_full_dispersion) through the Christoffel
+    equation (an independent computation in the test; 0.5 %: the quoted digits); the elastic Debye temperature
+    from them; the heat capacity reaching Dulong-Petit 3 n k_B at high temperature; the database's non-phonon data
+    kept for Si, with their sources."""
+    sp = parity_pair[0]
+    m = sp.material
+    a = crystal_spec("Si", "sw").lattice_constant
+    mass = m.mean_atomic_mass
+    assert mass == pytest.approx(28.085 * AMU, rel=1e-4)  # ASE's standard atomic weight of Si
+    assert m.density == pytest.approx(8 * mass / a**3, rel=1e-12)
+    assert m.number_density == pytest.approx(8 / a**3, rel=1e-12)
+    assert m.lattice_constant == pytest.approx(a, rel=1e-12)
+    v_l, v_t = _christoffel_debye_speeds(151.4 * GPA, 76.4 * GPA, 56.4 * GPA, m.density)
+    assert (m.v_l, m.v_t) == pytest.approx((v_l, v_t), rel=5e-3)
+    from kapitza.materials.debye_temperature import debye_temperature_from_speeds
+
+    assert m.debye_temperature == pytest.approx(debye_temperature_from_speeds(m.v_l, m.v_t, m.number_density))
+    dulong_petit = 3 * m.number_density * KB
+    assert heat_capacity(sp.crystal, 3e4) == pytest.approx(dulong_petit, rel=1e-4)
+    assert 0.5 * dulong_petit < m.heat_capacity < dulong_petit
+    assert m.sources["heat_capacity"].startswith("derived from") and "C_v" in m.sources["heat_capacity"]
+    for key in ("density", "v_l", "v_t", "number_density", "lattice_constant", "mean_atomic_mass"):
+        assert m.sources[key].startswith(f"derived from {SW_SI} phonons of Si:diamond"), key
+    assert m.sources["thermal_conductivity"].startswith("database (Si)") and m.thermal_conductivity == 148.0
+    assert m.name == "Si" and m.origin == "database" and NO_ELECTRONS not in m.notes
+
+
+def test_sound_speeds_are_the_long_wavelength_dos_speeds(parity_pair):
+    """(2 pi^2 D_b)^-1/3 of each acoustic band equals the direction average of 1/c_b^3 from slopes of the dispersion
+    at small k on a Fibonacci sphere (independent computation in the test), to 1e-3."""
+    crystal = parity_pair[0].crystal
+    n = 2000
+    i = np.arange(n) + 0.5
+    z = 1.0 - 2.0 * i / n
+    phi = np.pi * (1.0 + 5**0.5) * i
+    r = np.sqrt(1.0 - z**2)
+    khat = np.stack([r * np.cos(phi), r * np.sin(phi), z], axis=1)
+    k = 1e-3 * np.linalg.norm(crystal.reciprocal_basis, axis=0).min()
+    omega, _ = crystal.dispersion(khat * k)
+    c = omega[:, :3] / k
+    inv = (c**-3).mean(axis=0)
+    expected = (float(inv[2] ** (-1 / 3)), float((2.0 / (inv[0] + inv[1])) ** (1 / 3)))
+    assert sound_speeds(crystal) == pytest.approx(expected, rel=1e-3)
+
+
+def test_a_crystal_not_in_the_database_has_no_electron_data(cu3au):
+    """Cu3Au is no database material: the record is its own, with no conductivity, and says so."""
+    m = cu3au.material
+    assert m.name == "AuCu3" and m.origin == "user" and m.thermal_conductivity is None
+    assert NO_ELECTRONS in m.notes
+    assert cu3au.spacegroup == "Pm-3m (221)" and cu3au.relaxation is not None and cu3au.relaxation.converged
+    assert cu3au.relaxed_cell[0] != pytest.approx(3.75, rel=1e-4)  # EMT's own lattice constant
+    assert cu3au.supercell == (3, 3, 3) and cu3au.supercell_atoms == 108  # widths >= 10 A
+
+
+def test_supercell_rule_is_the_smallest_diagonal_multiple_with_every_width_at_least_l():
+    cubic = np.eye(3) * 5.43
+    assert supercell_multiples(cubic, 10.0) == (2, 2, 2) and supercell_multiples(cubic, 10.9) == (3, 3, 3)
+    hexagonal = np.array([[3.19, 0, 0], [-1.595, 2.7626, 0], [0, 0, 5.19]])
+    widths = perpendicular_widths(hexagonal)
+    np.testing.assert_allclose(widths, [2.7626, 2.7626, 5.19], rtol=1e-4)  # a sin 60, a sin 60, c
+    assert supercell_multiples(hexagonal, 10.0) == (4, 4, 2)
+
+
+def test_second_call_reads_the_cache_and_computes_no_force():
+    """The cache key holds the structure, the calculator's identity and the settings: a second call with a
+    calculator that would fail if asked anything returns the same force constants."""
+    from kapitza.atomistic.calculators import calculator_source
+
+    source = calculator_source(SW_SI)
+    first = crystal_phonons("Si", source, supercell=1)
+
+    def refuse():
+        raise AssertionError("the cache was not used")
+
+    second = crystal_phonons("Si", dataclasses.replace(source, _load=refuse), supercell=1)
+    np.testing.assert_array_equal(first.crystal.phonopy.force_constants, second.crystal.phonopy.force_constants)
+    assert first.material == second.material and first.relaxed_cell == second.relaxed_cell
+    assert second.relaxation.steps == first.relaxation.steps
+
+
+def _entries() -> set:
+    return set(cache_dir().glob("structure-phonons-*"))
+
+
+@pytest.mark.parametrize(
+    ("side", "options", "words"),
+    [
+        ({"name": "Si", "crystalstructure": "fcc", "a": 3.9}, {"relax": False},
+         r"dynamically unstable .* imaginary frequency 10.\di THz at q = \(0, 0, 0.5\)"),
+        ({"name": "Si", "crystalstructure": "diamond", "a": 6.2}, {"steps": 1}, "did not converge"),
+        ("Si", {"supercell": 9}, "5832 atoms, above max_supercell_atoms=600"),
+        ("Si", {"supercell": (2, 0, 2)}, "one or three positive integers"),
+        ("Si", {"displacement_angstrom": -1.0}, "displacement_angstrom"),
+        ("Al2O3", {}, "no crystal kapitza can build for its structure 'corundum'"),
+        ("He4", {}, "structure 'liquid'"),
+        ("Unobtainium", {}, "neither a structure file nor a bulk crystal ASE knows"),
+        ("missing/InP.cif", {}, "structure file 'missing/InP.cif' does not exist"),
+    ],
+)  # fmt: skip
+def test_bad_inputs_are_refused_and_nothing_is_cached(side, options, words):
+    before = _entries()
+    with pytest.raises(InputError, match=words):
+        crystal_phonons(side, SW_SI, **options)
+    assert _entries() == before
+
+
+def test_files_that_do_not_parse_or_are_not_structures(tmp_path):
+    cases = {
+        "broken.cif": ("data_x\n_cell_length_a 5\nloop_\n_atom_site_label\n", "cannot be read"),
+        "empty.cif": ("", "the file is empty"),
+        "binary.vasp": (b"\x00\x01\xff\xfe" * 100, "cannot be read"),
+        "mine.toml": ("[materials.x]\n", "a material file \\(.toml\\) holds no crystal structure"),
+        "alloy.cif": (
+            "data_a\n_cell_length_a 4.05\n_cell_length_b 4.05\n_cell_length_c 4.05\n_cell_angle_alpha 90\n"
+            "_cell_angle_beta 90\n_cell_angle_gamma 90\n_symmetry_space_group_name_H-M 'F m -3 m'\n"
+            "_symmetry_Int_Tables_number 225\nloop_\n_atom_site_label\n_atom_site_type_symbol\n_atom_site_fract_x\n"
+            "_atom_site_fract_y\n_atom_site_fract_z\n_atom_site_occupancy\nAu1 Au 0 0 0 0.5\nCu1 Cu 0 0 0 0.5\n",
+            "partly occupied",
+        ),
+    }
+    before = _entries()
+    for name, (content, words) in cases.items():
+        path = tmp_path / name
+        path.write_bytes(content) if isinstance(content, bytes) else path.write_text(content)
+        with pytest.raises(InputError, match=words):
+            crystal_phonons(str(path), EMT)
+    with pytest.raises(InputError, match="is a folder"):
+        crystal_phonons(str(tmp_path), EMT)
+    assert _entries() == before
+
+
+@pytest.mark.parametrize(
+    ("spec", "words"),
+    [("mlip_no_such_module:make", "no module"), ("mlip_factories:not_a_calculator", "not an ASE calculator")],
+)
+def test_bad_module_factory_is_refused_before_any_work(spec, words):
+    before = _entries()
+    with pytest.raises(InputError, match=words):
+        crystal_phonons("Si", spec)
+    assert _entries() == before
+
+
+def test_every_structure_is_put_in_the_standard_frame(tmp_path):
+    """The conventional cell in spglib's standard orientation, whatever the file's frame: a primitive fcc POSCAR and
+    a rotated cube both give the cube axes along x, y, z (so normal (0, 0, 1) is [001]); a hexagonal cell has c
+    along z ([0001])."""
+    from ase.build import bulk
+    from ase.io import write
+
+    path = tmp_path / "POSCAR"
+    write(path, bulk("Cu", "fcc", a=3.61), format="vasp")  # the primitive fcc cell
+    found = crystal_phonons(str(path), EMT, supercell=2)
+    assert found.structure == "file POSCAR" and found.spacegroup == "Fm-3m (225)"
+    conv = np.asarray(found.crystal.phonopy.unitcell.cell)
+    np.testing.assert_allclose(conv, np.eye(3) * conv[0, 0], atol=1e-9)
+    rotated = bulk("Cu", "fcc", a=3.61, cubic=True)
+    rotated.rotate(37.0, (1.0, 2.0, 0.5), rotate_cell=True)
+    found = crystal_phonons(rotated, EMT, supercell=2)
+    np.testing.assert_allclose(np.asarray(found.crystal.phonopy.unitcell.cell), conv, atol=1e-6)
+    write(path, bulk("Cu", "hcp", a=2.55, c=4.16), format="vasp")
+    found = crystal_phonons(str(path), EMT, supercell=(2, 2, 2))
+    cell = np.asarray(found.crystal.phonopy.unitcell.cell)
+    assert found.spacegroup == "P6_3/mmc (194)" and abs(cell[2, 0]) < 1e-9 and abs(cell[2, 1]) < 1e-9
+
+
+def test_long_wavelength_check_finds_an_elastically_unstable_crystal(parity_pair):
+    """The check behind "elastically unstable": the acoustic frequencies at the continuum limit's wave number on
+    2000 directions; none is negative for SW Si, all are for its force constants with the sign flipped."""
+    import phonopy
+
+    from kapitza.phonons.from_structure import _soft_long_wavelength
+
+    good = parity_pair[0].crystal
+    assert _soft_long_wavelength(good) is None
+    ph = good.phonopy
+    flipped = phonopy.Phonopy(ph.unitcell, supercell_matrix=ph.supercell_matrix, primitive_matrix=ph.primitive_matrix)
+    flipped.force_constants = -np.asarray(ph.force_constants)
+    direction, frequency = _soft_long_wavelength(HarmonicCrystal(name="flipped", source="", phonopy=flipped))
+    assert frequency < 0 and np.linalg.norm(direction) == pytest.approx(1.0)

@@ -1,0 +1,83 @@
+"""The machine-learned route end to end on one small pair with CHGNet 0.3.0 (``-m mlip`` selects these; skipped
+without ``pip install 'kapitza[mlip]'``).  Kept near a minute on two cores: the conventional cells themselves as
+supercells (8 atoms of Si, 4 of Al), not the default rule's."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import kapitza
+from kapitza import landauer
+from kapitza.errors import InputError
+from kapitza.phonons.from_structure import crystal_phonons
+from kapitza.phonons.full_dispersion import full_dispersion_spectrum
+from kapitza.transmission import diffuse_mismatch
+
+pytestmark = pytest.mark.mlip
+pytest.importorskip("chgnet", reason="the MLIP route needs chgnet: pip install 'kapitza[mlip]'")
+
+#: Small supercells for the test's time (the default rule gives 2x2x2 for Si and 3x3x3 for Al).
+SMALL = {"supercell": 1}
+
+
+@pytest.fixture(scope="module")
+def pair():
+    return crystal_phonons("Si", "chgnet", **SMALL), crystal_phonons("Al", "chgnet", **SMALL)
+
+
+def test_chgnet_relaxes_and_gives_stable_phonons(pair):
+    """Si (diamond) and Al (fcc) from the database's structures: relaxed with CHGNet within 3 % of the measured
+    lattice constants (the database's: 5.431 and 4.0496 A; PBE-trained potentials are known to expand lattices by
+    about 1 %), Fd-3m and Fm-3m kept, no imaginary mode, and every derived number of the record in the physical
+    range Material checks."""
+    si, al = pair
+    for sp, a_db, group in ((si, 5.431, "Fd-3m (227)"), (al, 4.0496, "Fm-3m (225)")):
+        assert sp.spacegroup == group and sp.relaxation.converged
+        assert sp.input_cell[0] == pytest.approx(a_db) and sp.relaxed_cell[0] == pytest.approx(a_db, rel=0.03)
+        assert sp.lowest_frequency > -0.01  # THz: no imaginary mode beyond the float32 noise
+        m = sp.material
+        assert m.sources["v_l"].startswith("derived from chgnet phonons of database")
+        assert 0 < m.v_t < m.v_l
+    assert al.material.thermal_conductivity == kapitza.get_material("Al").thermal_conductivity  # database's
+
+
+def test_dmm_of_the_pair_obeys_detailed_balance_and_predict_takes_the_crystals(pair):
+    """G12 = G21 for the DMM of the CHGNet spectra (Swartz & Pohl, Rev. Mod. Phys. 61, 605 (1989)), and
+    kapitza.predict with the two crystals as sides gives the same DMM G."""
+    si, al = pair
+    spectra = [full_dispersion_spectrum(sp.crystal, mesh=8) for sp in (al, si)]
+    t = [100.0, 300.0]
+    g12 = landauer.conductance(diffuse_mismatch(*spectra), t).conductance
+    g21 = landauer.conductance(diffuse_mismatch(*spectra[::-1]), t).conductance
+    np.testing.assert_allclose(g12, g21, rtol=1e-6)
+    result = kapitza.predict(al, si, t, "dmm", mesh=8)
+    np.testing.assert_allclose(result.conductance, g12, rtol=1e-10)
+    assert result.side1.name == "Al" and result.settings.dispersion == "phonopy"
+
+
+def test_unknown_element_is_named_and_nothing_is_cached():
+    """Polonium is not in MPtrj, so not in CHGNet's training: refused before any relaxation, nothing cached."""
+    from kapitza.io.cache import cache_dir
+
+    before = set(cache_dir().glob("structure-phonons-*"))
+    with pytest.raises(InputError, match="holds Po, which the chgnet potential was not trained on"):
+        crystal_phonons("Po", "chgnet", **SMALL)
+    assert set(cache_dir().glob("structure-phonons-*")) == before
+
+
+def test_the_library_prints_nothing_while_loading_and_running(capfd, pair):
+    """CHGNet prints on load ("CHGNet v0.3.0 initialized ...", "CHGNet will run on cpu") and torch warns on the
+    first call: the library holds both back."""
+    from ase.build import bulk
+
+    from kapitza.atomistic.calculators import _load_chgnet, calculator_source
+
+    capfd.readouterr()
+    _load_chgnet.cache_clear()
+    try:
+        forces = calculator_source("chgnet").forces([bulk("Si", "diamond", a=5.46)])
+    finally:
+        _load_chgnet.cache_clear()
+    out, err = capfd.readouterr()
+    assert out == "" and err == "" and forces.shape == (1, 2, 3)
