@@ -57,7 +57,7 @@ def test_unwritable_output_is_refused_before_any_work(no_build, tmp_path):
     [
         (
             {"kpoints": 10000},
-            "need ~422 GB of memory in all (libraries 0.13 GB, sweeps 422 GB; limit 4 GB; raise it "
+            "need ~422 GB of memory in all (libraries 0.15 GB, sweeps 422 GB; limit 4 GB; raise it "
             "with max_memory_gb=)",
         ),  # fmt: skip
         ({"frequencies": 100_000_000}, "raise it with max_memory_gb="),
