@@ -229,3 +229,37 @@ def test_config_reader_gives_the_dataclass_run_agf_takes(tmp_path):
     assert found.updated(frequencies=30, eta=None).frequencies == 30
     with pytest.raises(InputError, match="unknown AGF setting"):
         found.updated(colour="red")
+
+
+def test_a_run_too_large_for_its_memory_bound_is_refused_before_it_starts(cli, tmp_path):
+    """Issue 39: ``--lateral 6x6 --kpoints 4 --frequencies 100 --max-memory-gb 1`` was accepted (estimate ~0.29 GB)
+    and peaked at ~4.1 GB resident; and "started" was printed before any refusal.  Now the whole run's estimate
+    (libraries, model build, sweeps) refuses it in one line, before the supercell's model is built and before
+    "started", and nothing is written."""
+    out_file = tmp_path / "r.npz"
+    status, out, err = cli(
+        "agf", "Si", "Ge", "--lateral", "6x6", "--kpoints", "4", "--frequencies", "100", "--max-memory-gb", "1",
+        "--output", str(out_file),
+    )  # fmt: skip
+    assert status == 2 and err.count("\n") == 1 and out == "", err
+    assert "started" not in err and "of memory in all" in err and "limit 1 GB" in err and "--max-memory-gb" in err
+    assert list(tmp_path.iterdir()) == []
+    status, out, _ = cli("agf", "--help")
+    assert "in total" in " ".join(out.split())
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("1e308", "--max-memory-gb must be < 1e+06 (the bound is the memory of this machine"),
+        ("nan", "--max-memory-gb must be a finite number"),
+        ("inf", "--max-memory-gb must be a finite number"),
+        ("0", "--max-memory-gb must be > 0, got 0"),
+        ("-1", "--max-memory-gb must be > 0, got -1"),
+    ],
+)
+def test_absurd_memory_bounds_are_one_line_and_status_2(cli, value, words):
+    """``--max-memory-gb 1e308`` ended in a traceback (cannot convert NaN to integer: inf // bytes per frequency)."""
+    status, out, err = cli("agf", "Si", "Ge", *FAST, "--max-memory-gb", value)
+    assert status == 2 and err.count("\n") == 1 and out == "" and words in err, err
+    assert "started" not in err

@@ -228,3 +228,41 @@ def test_bad_structure_series_is_one_line(tmp_path, series, match):
     with pytest.raises(InputError, match=match) as info:
         load_campaign(spec)
     assert "\n" not in str(info.value)
+
+
+def test_the_memory_of_the_workers_is_estimated_and_bounded_before_anything_runs(cli, tmp_path, monkeypatch):
+    """Issue 39: ``md campaign --workers N`` made N processes, each running a member's LAMMPS, with no memory
+    statement.  The estimate is this process plus N workers each running the largest member (libraries and
+    LAMMPS's atoms: benchmarks/memory.py --campaign measured 150 MB for this process and 163-176 MB per worker on LJ
+    members of 648 to 18432 atoms, against 180 and 190 MB + 1.5 kB per atom here); over --max-memory-gb it is
+    refused in one line before the folder is made or a line is printed, and nothing runs."""
+    from kapitza.md import campaign as c
+
+    spec = tmp_path / "series.toml"
+    spec.write_text(TINY + "\n[series]\ncells_a = [6, 8]\n")
+    camp = load_campaign(spec)
+    largest = max(m.config.n_atoms for m in camp.members)
+    assert largest == 4 * 2 * 2 * (8 + 6)
+    one = c.campaign_memory(camp, 1)
+    assert one.per_worker == pytest.approx(c.CAMPAIGN_WORKER_BYTES + c.LAMMPS_BYTES_PER_ATOM * largest)
+    assert c.campaign_memory(camp, 2).total == pytest.approx(c.CAMPAIGN_MAIN_BYTES + 2 * one.per_worker)
+    assert c.campaign_memory(camp, 8).workers == 2  # no more workers busy than members
+    assert c.campaign_memory(camp, 2, address=True).total == c.CAMPAIGN_MAIN_BYTES  # remote workers: not this machine
+    assert c.member_memory(camp.members[0].config, processes=4) > c.member_memory(camp.members[0].config)
+
+    def never(*args, **kwargs):
+        pytest.fail("a member ran although the campaign did not fit its memory bound")
+
+    monkeypatch.setattr(c, "run_member", never)
+    monkeypatch.chdir(tmp_path)
+    status, out, err = cli("md", "campaign", spec, "--workers", "2", "--max-memory-gb", "0.5")
+    assert status == 2 and err.count("\n") == 1 and out == "", err
+    assert "of memory in all" in err and "2 worker(s)" in err and "limit 0.5 GB" in err
+    assert not (tmp_path / "series.campaign").exists()
+    with pytest.raises(InputError, match="max_memory_gb="):
+        run_campaign(camp, workers=2, max_memory_gb=0.5)
+    for value in ("nan", "inf", "0", "-1", "1e308"):
+        status, out, err = cli("md", "campaign", spec, "--max-memory-gb", value)
+        assert status == 2 and err.count("\n") == 1 and "--max-memory-gb" in err, (value, err)
+    status, out, _ = cli("md", "campaign", "--help")
+    assert "in total" in " ".join(out.split()) and "per atom" in " ".join(out.split())

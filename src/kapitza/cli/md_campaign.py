@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from ..errors import InputError, KapitzaError
+from ..md.campaign import DEFAULT_MAX_MEMORY_GB
 from .common import DEFAULT_CONNECT_TIMEOUT, ConnectTimeoutOption
 
 
@@ -21,8 +22,21 @@ def md_campaign_command(
         str | None, typer.Option("--address", help="A running dask scheduler, e.g. tcp://host:8786.")
     ] = None,
     workers: Annotated[
-        int | None, typer.Option("--workers", help="Workers of the local dask cluster (default: the TOML's).")
+        int | None,
+        typer.Option(
+            "--workers",
+            help="Workers of the local dask cluster (default: the TOML's).  Each is a process that runs one member's "
+            "LAMMPS at a time: ~0.2 GB plus ~1.5 kB per atom of the largest member, counted in --max-memory-gb.",
+        ),
     ] = None,
+    max_memory_gb: Annotated[
+        float,
+        typer.Option(
+            help="Refuse the campaign, before any member starts, when its memory estimate exceeds this many GB in "
+            "total: this process and every local worker running the largest member (with --address, this "
+            "process only: the workers are other machines').",
+        ),
+    ] = DEFAULT_MAX_MEMORY_GB,
     connect_timeout: ConnectTimeoutOption = DEFAULT_CONNECT_TIMEOUT,
     gather_only: Annotated[
         bool, typer.Option("--gather-only", help="Run nothing: analyse the complete members into the table.")
@@ -31,7 +45,7 @@ def md_campaign_command(
     """Run every member of a campaign (finished ones are skipped) and gather G, Delta T, J into one table."""
     from ..analysis.md.jump import conductance_mw
     from ..analysis.md.response import gather_runs
-    from ..md.campaign import MemberOutcome, campaign_entries, load_campaign, run_campaign
+    from ..md.campaign import MemberOutcome, campaign_entries, check_memory, load_campaign, run_campaign
 
     if address is not None and not address.strip():
         raise InputError("--address must name a scheduler, e.g. tcp://host:8786")
@@ -41,12 +55,23 @@ def md_campaign_command(
     err = Console(stderr=True)
     outcomes: tuple[MemberOutcome, ...] = ()
     if not gather_only:
-        err.print(f"campaign {spec.source}: {len(spec.members)} members in {spec.folder}")
+        need = check_memory(spec, workers, max_memory_gb, address=address is not None)  # before anything starts
+        err.print(
+            f"campaign {spec.source}: {len(spec.members)} members in {spec.folder} (memory estimate "
+            f"{need.total / 1e9:.2g} GB in all)"
+        )
 
         def report(o: MemberOutcome) -> None:
             err.print(f"  {o.name}: {o.status}" + (f" ({o.error})" if o.error else ""))
 
-        outcomes = run_campaign(spec, address=address, workers=workers, report=report, connect_timeout=connect_timeout)
+        outcomes = run_campaign(
+            spec,
+            address=address,
+            workers=workers,
+            report=report,
+            connect_timeout=connect_timeout,
+            max_memory_gb=max_memory_gb,
+        )
     elif not spec.folder.is_dir():
         raise InputError(f"--gather-only: the campaign folder {str(spec.folder)!r} does not exist yet")
     table = gather_runs(campaign_entries(spec, outcomes), spec.series, spec.folder, spec.source)

@@ -61,6 +61,103 @@ MAX_MEMBERS = 10_000
 MAX_WORKERS = 256
 
 
+#: Default bound on a campaign's memory estimate (GB, all its processes on this machine), as ``kapitza agf``'s.
+DEFAULT_MAX_MEMORY_GB = 4.0
+#: Largest bound accepted (GB): the bound is this machine's memory.
+MAX_MEMORY_GB = 1e6
+#: This process during a campaign on a local cluster: Python with kapitza's MD modules, distributed's client,
+#: scheduler and nannies (they live here), and multiprocessing's resource tracker.  Measured 150 MB (+13 MB for
+#: the tracker) with 2 workers (``python benchmarks/memory.py --campaign``, LJ members of 648 to 18432 atoms).
+CAMPAIGN_MAIN_BYTES = 180e6
+#: One local campaign worker before its member's atoms: Python with distributed, numpy, kapitza's MD modules and
+#: the LAMMPS library loaded, LAMMPS's own tables.  Measured 163-166 MB running LJ members of 504-648 atoms.
+CAMPAIGN_WORKER_BYTES = 190e6
+#: LAMMPS's memory per atom of a member (per-atom arrays, ghost atoms, neighbour lists and their pages): measured
+#: ~0.7 kB (LJ, workers of 166 MB at 4608 atoms and 176 MB at 18432); twice that is counted.
+LAMMPS_BYTES_PER_ATOM = 1.5e3
+#: One rank of ``mpirun -np N lmp`` (processes > 1) before atoms, and ``mpirun`` with its proxy.
+MPI_RANK_BYTES = 60e6
+
+
+@dataclass(frozen=True)
+class CampaignMemory:
+    """Peak resident memory of a campaign, bytes: this process and each of its local workers; :attr:`total`.
+
+    Attributes
+    ----------
+    main : float
+        This process (:data:`CAMPAIGN_MAIN_BYTES`).
+    workers : int
+        Local dask workers (0 with a scheduler's address: those are other machines').
+    per_worker : float
+        Each worker running the campaign's largest member (:func:`member_memory`).
+    """
+
+    main: float
+    workers: int
+    per_worker: float
+
+    @property
+    def total(self) -> float:
+        return self.main + self.workers * self.per_worker
+
+
+def member_atoms(config: NemdConfig) -> int:
+    """Atoms of a member's system: the user's structure's, or the built-in bicrystal's."""
+    user = config.user_system
+    return len(user.structure.atoms) if user is not None else config.n_atoms
+
+
+def member_memory(config: NemdConfig, processes: int = 1) -> float:
+    """Bytes one member holds while it runs on a worker: the worker (:data:`CAMPAIGN_WORKER_BYTES`), LAMMPS's
+    atoms (:data:`LAMMPS_BYTES_PER_ATOM` each; with ``processes`` > 1 in ``mpirun -np N lmp``, N ranks of
+    :data:`MPI_RANK_BYTES` and ``mpirun``), and the spectral sampling's velocity samples of one block (float64,
+    positions too for lj/cut) where ``spectral_every`` is set."""
+    atoms = member_atoms(config)
+    lammps = LAMMPS_BYTES_PER_ATOM * atoms + (MPI_RANK_BYTES * (processes + 1) if processes > 1 else 0.0)
+    spectral = 0.0
+    if config.spectral_every:
+        per_sample = 2 if config.potential == "lj/cut" else 1  # velocities, and positions for lj/cut
+        spectral = 3 * 8.0 * atoms * per_sample * config.n_spectral_samples
+    return CAMPAIGN_WORKER_BYTES + lammps + spectral
+
+
+def campaign_memory(campaign: Campaign, workers: int | None = None, *, address: bool = False) -> CampaignMemory:
+    """The memory a campaign states and checks before it starts (:class:`CampaignMemory`): this process, and
+    ``workers`` (default: the campaign's) local workers each running the largest member (every worker may hold one
+    at once); with a scheduler's ``address`` this process alone (the workers are other machines')."""
+    n = 0 if address else int(workers or campaign.workers)
+    largest = max((member_memory(m.config, campaign.processes) for m in campaign.members), default=0.0)
+    return CampaignMemory(main=CAMPAIGN_MAIN_BYTES, workers=min(n, len(campaign.members)), per_worker=largest)
+
+
+def check_memory(
+    campaign: Campaign,
+    workers: int | None,
+    max_memory_gb: float,
+    *,
+    address: bool = False,
+    name: str = "--max-memory-gb",
+) -> CampaignMemory:
+    """Refuse a campaign whose memory estimate (:func:`campaign_memory`) exceeds ``max_memory_gb``, in one line
+    naming the parts; return the estimate."""
+    if isinstance(max_memory_gb, bool) or not isinstance(max_memory_gb, (int, float)) or not math.isfinite(
+        max_memory_gb
+    ):  # fmt: skip
+        raise InputError(f"{name} must be a finite number of GB, got {max_memory_gb!r}")
+    if not 0 < max_memory_gb < MAX_MEMORY_GB:
+        raise InputError(f"{name} must be > 0 and < {MAX_MEMORY_GB:g} (GB of this machine), got {max_memory_gb:g}")
+    need = campaign_memory(campaign, workers, address=address)
+    if need.total > max_memory_gb * 1e9:
+        raise InputError(
+            f"this campaign needs ~{need.total / 1e9:.3g} GB of memory in all (this process {need.main / 1e9:.2g} GB, "
+            f"{need.workers} worker(s) x {need.per_worker / 1e9:.2g} GB, each running a member of up to "
+            f"{max(member_atoms(m.config) for m in campaign.members)} atoms; limit {max_memory_gb:g} GB): raise it "
+            f"with {name}, or use fewer workers (--workers)"
+        )
+    return need
+
+
 @dataclass(frozen=True)
 class Member:
     """One run of a campaign: its name (= run directory name), its series values and its validated config."""
@@ -222,6 +319,7 @@ def run_campaign(
     report: Callable[[MemberOutcome], None] | None = None,
     connect_timeout: float = CONNECT_TIMEOUT,
     client: Any = None,
+    max_memory_gb: float = DEFAULT_MAX_MEMORY_GB,
 ) -> tuple[MemberOutcome, ...]:
     """Run every unfinished member as a dask task; complete members are skipped, failures reported.
 
@@ -242,6 +340,10 @@ def run_campaign(
         default of every command that takes ``--address``); a silent or unreachable one is an InputError.
     client : distributed.Client, optional
         Run on this existing client's cluster instead (left open); not with ``address`` or ``workers``.
+    max_memory_gb : float
+        Refuse the campaign, before any member starts, when its memory estimate (:func:`campaign_memory`: this
+        process and every local worker running the largest member; with ``address`` or ``client`` this process
+        alone) exceeds this many GB in total.
     """
     if scheduler not in ("distributed", "synchronous"):
         raise InputError(f"scheduler= must be distributed or synchronous, got {scheduler!r}")
@@ -252,6 +354,9 @@ def run_campaign(
     if workers is not None:
         _count(workers, "workers= (--workers)", "campaign", MAX_WORKERS)
     connect_timeout = check_connect_timeout(connect_timeout, "connect_timeout= (--connect-timeout)")
+    remote = address is not None or client is not None
+    local = 1 if scheduler == "synchronous" else (workers or campaign.workers)  # synchronous: one member at a time
+    check_memory(campaign, local, max_memory_gb, address=remote, name="max_memory_gb= (--max-memory-gb)")
     if not campaign.folder.parent.is_dir():
         raise InputError(f"the folder of campaign folder {str(campaign.folder)!r} does not exist")
     outcomes: dict[str, MemberOutcome] = {}

@@ -234,3 +234,24 @@ def test_the_broadening_check_of_an_adaptive_run_sweeps_its_final_grid():
                         time_reversal=False)  # fmt: skip
     half = dataclasses.replace(half, kweights=sample.kweights)
     assert result.broadening.conductance[1] == pytest.approx(float(half.conductance(300.0)[0]), rel=1e-12)
+
+
+def test_the_adaptive_progress_counts_the_frequencies_it_uses_not_the_cap():
+    """Issue 39: the progress total of an adaptive run was that of its cap (--frequencies), so the bar stood far
+    from its end and the time estimate counted frequencies never solved.  Now the first total is the first round's
+    work (45 frequencies: 3 sweeps of 2 k points in 2 chunks), it grows as rounds add frequencies, never
+    decreases, and ends equal to the work done, which is below the cap's."""
+    calls: list[tuple[int, int]] = []
+    result, _ = run_agf(
+        "Si", "Ge", kpoints=2, frequencies=2000, frequency_tolerance=1e-2, temperature=[300.0],
+        check_broadening=False, progress=lambda d, t: calls.append((d, t)),
+    )  # fmt: skip
+    n = result.transmission.omega.size
+    cap_units = 3 * 2 * -(-2000 // 25)
+    assert calls[0] == (0, 3 * 2 * 2)
+    totals = [t for _, t in calls]
+    assert totals == sorted(totals) and totals[-1] < cap_units
+    done, total = calls[-1]
+    assert done == total  # the bar ends full
+    rounds = result.settings.get("adaptive_frequencies") == n
+    assert rounds and total >= 3 * 2 * -(-n // 25) and all(d <= t for d, t in calls)

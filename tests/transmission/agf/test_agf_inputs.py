@@ -55,7 +55,11 @@ def test_unwritable_output_is_refused_before_any_work(no_build, tmp_path):
 @pytest.mark.parametrize(
     ("kwargs", "words"),
     [
-        ({"kpoints": 10000}, "need ~422 GB of memory (limit 4 GB; raise it with max_memory_gb=)"),
+        (
+            {"kpoints": 10000},
+            "need ~422 GB of memory in all (libraries 0.15 GB, sweeps 422 GB; limit 4 GB; raise it "
+            "with max_memory_gb=)",
+        ),  # fmt: skip
         ({"frequencies": 100_000_000}, "raise it with max_memory_gb="),
     ],
 )
@@ -109,3 +113,26 @@ def sige_small():
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
         return run_agf("Si", "Ge", kpoints=2, frequencies=20, temperature=[0.0, 300.0], check_broadening=False)
+
+
+def test_the_connect_timeout_of_a_sweep_at_an_address_reaches_connect(monkeypatch):
+    """Issue 39: ``transmission(..., address=)`` waited the default 10 s whatever the caller wanted (the timeout
+    was not passed to connect).  Now the one ``connect_timeout`` goes through, and a bad one is refused first."""
+    from kapitza.transmission.agf import parallel
+    from kapitza.transmission.agf.model import chain_model
+    from kapitza.transmission.agf.solver import transmission
+
+    seen: list[tuple[str, float]] = []
+
+    def fake_connect(address, timeout=parallel.CONNECT_TIMEOUT):
+        seen.append((address, timeout))
+        raise InputError("no dask scheduler answered (test)")
+
+    monkeypatch.setattr(parallel, "connect", fake_connect)
+    model = chain_model(1.0, 2.0, 1.0, 1.0, 1.0)
+    with pytest.raises(InputError, match="test"):
+        transmission(model, [1.0, 2.0], address="tcp://127.0.0.1:1", connect_timeout=0.25)
+    assert seen == [("tcp://127.0.0.1:1", 0.25)]
+    with pytest.raises(InputError, match="connect_timeout="):
+        transmission(model, [1.0, 2.0], address="tcp://127.0.0.1:1", connect_timeout=-1.0)
+    assert len(seen) == 1

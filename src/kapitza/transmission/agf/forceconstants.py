@@ -158,6 +158,18 @@ def _calculator(source: Any) -> tuple[Any, str, dict[str, Any] | None]:
     raise InputError(f"expected a kapitza Potential or an ASE calculator, got {type(source).__name__}")
 
 
+def force_constant_method(source: Any) -> str:
+    """How :func:`lateral_force_constants` will get the force constants of ``source``: "analytic" (a calculator
+    with ``get_hessian``, matscipy's: sparse), "lammps" (finite differences of LAMMPS forces) or
+    "finite-difference" (of an ASE calculator's forces); the last two hold dense rows while they run."""
+    if hasattr(source, "hessian_rows"):
+        return "lammps"
+    calc, _, _ = _calculator(source)
+    if hasattr(calc, "hessian_rows"):
+        return "lammps"
+    return "analytic" if hasattr(calc, "get_hessian") else "finite-difference"
+
+
 def lateral_force_constants(
     atoms: Any,
     source: Any,
@@ -227,15 +239,16 @@ def lateral_force_constants(
         supercell.calc = calc
         if method == "analytic":
             h = calc.get_hessian(supercell)
-            h = h.tocsr() if hasattr(h, "tocsr") else np.asarray(h)
-            dof = (3 * rows[:, None] + np.arange(3)[None, :]).ravel()
-            sub = h[dof]
-            sub = sub.toarray() if hasattr(sub, "toarray") else np.asarray(sub)
+            if hasattr(h, "tocsr"):  # matscipy's sparse Hessian: its nonzero blocks, never a dense row
+                return nonzero_blocks(h.tocsr()[(3 * rows[:, None] + np.arange(3)[None, :]).ravel()], EV_PER_A2)
+            sub = np.asarray(h).reshape(3 * n_atoms * repeat[0] * repeat[1], -1)[
+                (3 * rows[:, None] + np.arange(3)[None, :]).ravel()
+            ]
         elif hasattr(calc, "hessian_rows"):
             sub = calc.hessian_rows(supercell, rows, float(displacement_angstrom))
         else:
             sub = finite_difference_rows(supercell, rows, float(displacement_angstrom))
-        return {"rows": sub * EV_PER_A2}
+        return nonzero_blocks(sub, EV_PER_A2)
 
     parts = {
         "numbers": atoms.numbers,
@@ -248,16 +261,14 @@ def lateral_force_constants(
         "displacement": float(displacement_angstrom) if method.startswith("finite-difference") else None,
         "sides": atoms.get_tags() if hasattr(calc, "hessian_rows") else None,
         "source": cache_params,
+        "layout": "nonzero 3x3 blocks",  # entries of the dense-row layout (before it) are never read as these
     }
     data = cached_arrays("agf-lateral-fc", parts, compute, enabled=cache and cache_params is not None)
-    sub = data["rows"].reshape(rows.size, 3, -1, 3)
-    n_super = sub.shape[2]
-    if n_super != n_atoms * repeat[0] * repeat[1]:
+    ri, s, blocks = data["row"], data["column"], data["blocks"]
+    n_super = n_atoms * repeat[0] * repeat[1]
+    fits = blocks.shape[1:] == (3, 3) and ri.size == s.size == blocks.shape[0]
+    if not fits or (ri.size and (ri.max() >= rows.size or s.max() >= n_super)):
         raise InputError("cached force constants do not match the supercell; clear the cache")
-    scale = np.abs(sub).max(initial=0.0)
-    nonzero = np.abs(sub).max(axis=(1, 3)) > ZERO_BLOCK * scale  # (rows, n_super)
-    ri, s = np.nonzero(nonzero)
-    blocks = sub[ri, :, s, :]
     rep, j = np.divmod(s, n_atoms)  # ASE's repeat: replica-major order, replica = m0 * N2 + m1
     r1, r2 = np.divmod(rep, repeat[1])
     return _assign(
@@ -326,6 +337,38 @@ def _assign(
 
 #: Public name of :func:`_assign` for the other force-constant sources (``fc_files``).
 assign_translations = _assign
+
+
+def nonzero_blocks(rows: Any, scale_by: float = 1.0) -> dict[str, NDArray[Any]]:
+    """The 3x3 blocks of Hessian rows that are not zero, times ``scale_by``: {"row", "column", "blocks"}.
+
+    ``rows`` holds 3 rows per atom of the row set and 3 columns per atom of the supercell, dense (shape
+    (3 R, 3 S) or (R, 3, S, 3)) or scipy-sparse (3 R, 3 S).  A block counts as zero when its largest entry is at
+    most :data:`ZERO_BLOCK` times the largest entry of all rows.  Blocks come in row-major order (by row atom,
+    then column atom), the order of ``np.nonzero`` on the dense rows.  A sparse input is never made dense: the
+    blocks of a 6x6 Si | Ge cross-section are ~30 MB where its dense rows are 1.9 GB.
+    """
+    if hasattr(rows, "tobsr"):
+        bsr = rows.tobsr(blocksize=(3, 3))
+        bsr.sort_indices()
+        data = np.asarray(bsr.data, dtype=float)
+        row = np.repeat(np.arange(bsr.shape[0] // 3), np.diff(bsr.indptr))
+        column = np.asarray(bsr.indices, dtype=np.int64)
+        size = np.abs(data).max(axis=(1, 2)) if data.size else np.zeros(0)
+    else:
+        dense = np.asarray(rows, dtype=float)
+        dense = dense.reshape(dense.shape[0] // 3 if dense.ndim == 2 else dense.shape[0], 3, -1, 3)
+        # the largest entry of each block, a few atoms' rows at a time (no temporary of the rows' size)
+        size = np.concatenate([np.abs(dense[a : a + 64]).max(axis=(1, 3)) for a in range(0, dense.shape[0], 64)])
+        row, column = np.nonzero(size > 0.0)
+        data = dense[row, :, column, :]
+        size = size[row, column]
+    keep = size > ZERO_BLOCK * size.max(initial=0.0)
+    return {
+        "row": row[keep].astype(np.int64),
+        "column": column[keep].astype(np.int64),
+        "blocks": data[keep] * scale_by,
+    }
 
 
 def lateral_force_constants_from_phonopy(phonon: Any, force_range: float) -> LateralForceConstants:

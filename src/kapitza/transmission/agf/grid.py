@@ -291,6 +291,12 @@ def _merge(parts: list[TransmissionResult], cells: Cells) -> TransmissionResult:
     )
 
 
+def start_frequencies(max_frequencies: int) -> int:
+    """Frequencies of an adaptive grid's first round under the cap ``max_frequencies``: 3 x min(:data:`START_CELLS`,
+    cap // 3).  The rounds that follow add frequencies where the error is largest, up to the cap."""
+    return 3 * min(START_CELLS, int(max_frequencies) // 3)
+
+
 def adaptive_transmission(
     sweep: Callable[[NDArray[np.float64], NDArray[np.float64], int], TransmissionResult],
     omega_max: float,
@@ -323,7 +329,7 @@ def adaptive_transmission(
         K, shape (n_T,).
     statistics : {"bose-einstein", "classical"}
     """
-    cells = uniform_cells(omega_max, 3 * min(START_CELLS, int(max_frequencies) // 3))
+    cells = uniform_cells(omega_max, start_frequencies(max_frequencies))
     parts = [sweep(cells.omega, cells.width, 0)]
     while True:
         xi = np.concatenate([p.xi_k for p in parts], axis=1)

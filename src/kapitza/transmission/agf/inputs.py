@@ -49,6 +49,8 @@ ETA_MAX = 0.1
 ETA_UNCHECKED_MAX = 1e-4
 #: Default bound on the memory estimate of a run (GB); raise with max_memory_gb= / --max-memory-gb.
 DEFAULT_MAX_MEMORY_GB = 4.0
+#: Largest memory bound accepted (GB, a petabyte): the bound is this machine's memory, and no machine has more.
+MAX_MEMORY_GB = 1e6
 #: Default bound on the time estimate of a run (hours); raise with max_hours= / --max-hours.
 DEFAULT_MAX_HOURS = 24.0
 #: Interface normals that the structure builder knows.
@@ -103,7 +105,7 @@ SCHEMA: Mapping[str, Spec] = {
     "check_temperature": Spec("float", above=0.0, help="K"),
     "workers": Spec("int", low=1, optional=True, help="an integer"),
     "address": Spec("str", optional=True, help="scheduler address, e.g. tcp://host:8786"),
-    "max_memory_gb": Spec("float", above=0.0, help="GB"),
+    "max_memory_gb": Spec("float", above=0.0, below=MAX_MEMORY_GB, help="GB"),
     "max_hours": Spec("float", above=0.0, help="hours"),
     "output": Spec("path", optional=True),
     "plot": Spec("path", optional=True),
@@ -166,6 +168,8 @@ def _bounds(name: str, spec: Spec, value: float, label: str) -> None:
         raise InputError(f"{label} must be > {spec.above:g}{extra}, got {show(value)}")
     if spec.below is not None and not value < spec.below:
         extra = ""
+        if name == "max_memory_gb":
+            extra = " (the bound is the memory of this machine, in GB)"
         if name == "eta":
             extra = (
                 " (a broadening that large damps every phonon within a few periods: G comes out 99 % low at 0.1 "
@@ -356,6 +360,39 @@ def work_units(kgrid: tuple[int, int], n_chunks: int, check_broadening: bool) ->
 #: Bytes of one complex128 entry.
 COMPLEX_BYTES = 16
 
+# ------------------------------------------------------------------------------------------------ memory
+# The memory statement of a run (``max_memory_gb=``, ``--max-memory-gb``) bounds the resident memory of ALL its
+# processes together: this one with its libraries, the model build, the sweeps, and the local dask workers with
+# their own libraries and copies of the blocks.  The arrays are counted from the sizes of the model; what no
+# array count gives (the libraries, matscipy's Hessian, dask) is a measured constant, each named below with its
+# measurement.  ``python benchmarks/memory.py`` samples the resident memory of the whole process tree of
+# ``kapitza agf`` and prints it beside the estimate (docs/reference/performance.md, "Memory").
+
+#: Resident memory of the process that runs the AGF before any model exists: Python with numpy, scipy, ase,
+#: matscipy, typer and rich, and kapitza's AGF modules imported, the potential resolved.  Measured 117-123 MB
+#: (``kapitza agf`` and ``run_agf``, 2026-11, CPython 3.11, numpy 2, this machine).  Raised from 130 to 150 MB on
+#: 2026-11-25 (``python benchmarks/memory.py``, after the merge of main): the whole 1x1 Si|Ge run (libraries and
+#: build, a cold cache) peaked at 184 and 205 MB in two runs (154 MB recorded earlier), so 130 MB + 60 kB per atom
+#: stated 218 MB, 1.06x the larger peak: too thin for a bound; 150 MB + 70 kB per atom state 253 MB (1.23x).
+LIBRARY_BYTES = 150e6
+#: A local dask worker process before its first task (Python, distributed, numpy, scipy, kapitza's AGF kernels;
+#: multiprocessing's spawn): measured 88 MB each at the end of a 1x1 run, whose blocks are ~1 MB.
+WORKER_LIBRARY_BYTES = 100e6
+#: What a local dask cluster adds to the main process (distributed's client, scheduler and nannies, which live
+#: there) and multiprocessing's resource tracker (13 MB): measured +40 MB and 13 MB on a 1x1 run with 2 workers.
+DASK_BYTES = 70e6
+#: Peak of matscipy's analytic Hessian and of cutting it into blocks, per atom of the lateral supercell it is
+#: computed on (its pair list reaches twice the cutoff: ~86 neighbours per atom of Si): measured 50 and 51 kB per
+#: atom on SW Si|Ge (3x3 and 4x4 cross-sections, 1440 and 2560 atoms, a cold cache); 70 kB counted (1.4x), which
+#: with :data:`LIBRARY_BYTES` keeps the statement 1.23-1.38x the measured peak of whole runs at 1x1-4x4 (the
+#: build is the larger part up to 3x3; docs/reference/performance.md, "Memory of a run").
+ANALYTIC_HESSIAN_BYTES_PER_ATOM = 70e3
+#: The LAMMPS library and its copy of the atoms, for force constants by finite differences of LAMMPS forces.
+LAMMPS_BYTES = 80e6
+#: Bytes of one stored entry of a sparse force-constant matrix D_n (float64 value, int32 index), and of one entry
+#: of D(k) as it is summed (complex128 value and int32 index, three of them alive: a term, the sum, the result).
+SPARSE_BYTES, SPARSE_K_BYTES = 12.0, 3 * 20.0
+
 
 @dataclass(frozen=True)
 class ModelSizes:
@@ -376,6 +413,11 @@ class ModelSizes:
         Degrees of freedom of the largest device slice.
     n_slices : int
         Number of device slices.
+    fold_parts : int
+        Primitive leads each lead is solved as (N1 N2 for a lead folded onto the primitive lateral cell's,
+        :mod:`.folding`); 1 for a lead solved as it is.
+    primitive_lead_dof, primitive_boundary_dof : int
+        With ``fold_parts`` > 1: the lead unit and its boundary DOFs of the primitive lead.
     """
 
     n_dof: int
@@ -384,27 +426,94 @@ class ModelSizes:
     boundary_dof: int
     slice_dof: int
     n_slices: int
+    fold_parts: int = 1
+    primitive_lead_dof: int = 0
+    primitive_boundary_dof: int = 0
+
+    @property
+    def folded(self) -> bool:
+        return self.fold_parts > 1
+
+    def folded_onto(self, repeats: tuple[int, int]) -> ModelSizes:
+        """The sizes of the same interface in an N1 x N2 lateral supercell, these being the primitive cell's, with
+        its leads folded onto these (:mod:`.folding`).  Exact for a supercell of the same atoms (intermixing
+        changes species, not positions); the nonzeros are raised by 1 % (a supercell's zero threshold keeps a
+        few more: 76890 against 4 x 19220 at 2x2)."""
+        n = int(repeats[0]) * int(repeats[1])
+        if n == 1:
+            return self
+        return ModelSizes(
+            n_dof=n * self.n_dof,
+            nonzeros=math.ceil(1.01 * n * self.nonzeros),
+            lead_dof=n * self.lead_dof,
+            boundary_dof=n * self.boundary_dof,
+            slice_dof=n * self.slice_dof,
+            n_slices=self.n_slices,
+            fold_parts=n,
+            primitive_lead_dof=self.lead_dof,
+            primitive_boundary_dof=self.boundary_dof,
+        )
+
+    def sparse_bytes(self) -> float:
+        """The sparse D_n and D(k) at one k while it is summed."""
+        return (SPARSE_BYTES + SPARSE_K_BYTES) * self.nonzeros + 4.0 * self.n_dof
+
+    def dense_bytes(self) -> float:
+        """The dense blocks at one k as :meth:`.model.LayeredModel.blocks_at` makes them: both leads' on-site,
+        inward and contact blocks (of the supercell, also where they are folded afterwards) and the device's."""
+        lead, m = self.lead_dof, self.slice_dof
+        return COMPLEX_BYTES * (2 * (2 * lead * lead + lead * m) + (2 * self.n_slices - 1) * m * m)
+
+    def solved_bytes(self) -> float:
+        """The blocks of one k point as the kernels take them (and dask sends them): the device's, and each lead
+        as it is or as its ``fold_parts`` primitive leads with their shares of the contact."""
+        m = self.slice_dof
+        if self.folded:
+            p = self.primitive_lead_dof
+            leads = 2 * self.fold_parts * (2 * p * p + p * m)
+        else:
+            leads = 2 * (2 * self.lead_dof**2 + self.lead_dof * m)
+        return COMPLEX_BYTES * (leads + (2 * self.n_slices - 1) * m * m)
 
     def model_bytes(self) -> float:
-        """The model and its dense blocks at one k_par: the sparse D_n (float64 values and int32 indices), D(k)
-        (complex), and the dense lead blocks (on-site, inward, contact; both leads) and device blocks."""
-        sparse = 12.0 * self.nonzeros + 20.0 * self.nonzeros + 4.0 * self.n_dof
-        lead, m = self.lead_dof, self.slice_dof
-        dense = 2 * (2 * lead * lead + lead * m) + (2 * self.n_slices - 1) * m * m
-        return sparse + COMPLEX_BYTES * dense
+        """The model and its blocks at one k_par: the sparse D_n and D(k), the dense blocks, the folded leads."""
+        return self.sparse_bytes() + self.dense_bytes() + (self.solved_bytes() if self.folded else 0.0)
 
     def bytes_per_frequency(self, lead_method: str = "bloch") -> float:
         """Peak workspace of the kernels per stacked frequency (complex arrays alive at once, numpy's copies
-        for LAPACK included), for the lead ``lead_method`` ("bloch" or "decimation")."""
-        nb, m = self.boundary_dof, self.slice_dof
-        nr = max(self.lead_dof - nb, 0)
-        reduce = 2 * nr * nr + 4 * nr * 2 * nb + 6 * nb * nb  # z - H_rr and LAPACK's copy; rhs, copy, x; blocks
-        decimation = 16 * nb * nb
-        bloch = 10 * (2 * nb) ** 2 + 4 * nb * nb  # A, B, A - sB, solve (+copy), eig (+copy, vectors); U, F
-        lead = 6 * nb * nb + (bloch if lead_method == "bloch" else decimation)
+        for LAPACK included), for the lead ``lead_method`` ("bloch" or "decimation"); a folded lead stacks its
+        ``fold_parts`` primitive leads (the on-site and inward blocks repeated for every frequency, the reduced
+        chains, the surface functions) and sums their self-energies through one (parts x boundary x slice) product.
+        """
+        m = self.slice_dof
+        if self.folded:
+            p, nb = self.primitive_lead_dof, self.primitive_boundary_dof
+            lead = self.fold_parts * _lead_chain(p, nb, lead_method, stacked=True) + 2 * self.fold_parts * nb * m
+        else:
+            nb = self.boundary_dof
+            lead = _lead_chain(self.lead_dof, nb, lead_method)
         device = 12 * m * m
-        kept = 2 * (m * m + nb * nb) + 4 * m * m  # both self-energies and surface functions; Gamma, G_N1
-        return COMPLEX_BYTES * (max(reduce, lead, device) + kept)
+        kept = 2 * m * m + (0 if self.folded else 2 * nb * nb) + 4 * m * m  # both self-energies (surfaces); Gamma, G_N1
+        return COMPLEX_BYTES * (max(lead, device) + kept)
+
+    def fold_check_bytes(self) -> float:
+        """:func:`.folding.fold_lead`'s check of a folded lead: the unitary P (lead x lead), P^dagger H P and its
+        temporaries (five lead x lead arrays), beside the blocks at one k."""
+        return COMPLEX_BYTES * 5 * self.lead_dof**2 + self.dense_bytes() if self.folded else 0.0
+
+
+def _lead_chain(n: int, nb: int, lead_method: str, stacked: bool = False) -> int:
+    """Complex entries per frequency of one lead: its reduction to the boundary (z - H_rr, the solution for the
+    right-hand sides, the reduced blocks; with ``stacked``, the on-site and inward blocks repeated for every
+    frequency and their slices; numpy's LAPACK wrappers copy one matrix of a stack at a time, not the stack), or,
+    after it, its surface Green's function (the four reduced blocks and the method's workspace), whichever is
+    larger.  Decimation: the four running blocks, z - eps, the two right-hand sides and solutions, the products
+    (16 nb^2); Bloch modes: the pencil A, B, A - sB, its solve and eigenvectors (2nb x 2nb each) and the
+    retarded modes (20 nb^2)."""
+    nr = max(n - nb, 0)
+    reduce = nr * nr + 2 * nr * nb + 6 * nb * nb + (3 * n * n if stacked else 0)
+    method = 20 * nb * nb if lead_method == "bloch" else 16 * nb * nb
+    return max(reduce, 6 * nb * nb + method)
 
 
 def structure_sizes(lead_atoms: tuple[int, int]) -> ModelSizes:
@@ -412,6 +521,70 @@ def structure_sizes(lead_atoms: tuple[int, int]) -> ModelSizes:
     built): the lead blocks are certain, the boundary and the slices are taken as empty."""
     lead = 3 * max(int(lead_atoms[0]), int(lead_atoms[1]))
     return ModelSizes(n_dof=2 * lead, nonzeros=0, lead_dof=lead, boundary_dof=0, slice_dof=0, n_slices=1)
+
+
+def build_bytes(sizes: ModelSizes, supercell_atoms: int, row_atoms: int, method: str) -> float:
+    """Peak of building a model of ``sizes`` above the libraries, bytes.
+
+    The force constants are computed on a lateral supercell of ``supercell_atoms`` atoms for the rows of
+    ``row_atoms`` atoms: "analytic" (matscipy's sparse Hessian: :data:`ANALYTIC_HESSIAN_BYTES_PER_ATOM`) or by
+    finite differences ("finite-difference", "lammps": dense rows of 3 x 3 float64 blocks, R x S of them, plus
+    :data:`LAMMPS_BYTES`), then cut into their nonzero blocks (72 bytes each, three copies while the model is
+    assembled); then the model's sparse matrices and, for folded leads, the check of the fold.
+    """
+    if method == "analytic":
+        fc = ANALYTIC_HESSIAN_BYTES_PER_ATOM * supercell_atoms
+    else:
+        fc = 72.0 * row_atoms * supercell_atoms + (LAMMPS_BYTES if method == "lammps" else 0.0)
+    blocks = 3 * 72.0 * sizes.nonzeros / 9
+    return max(fc + blocks, blocks) + sizes.sparse_bytes() + sizes.fold_check_bytes()
+
+
+@dataclass(frozen=True)
+class MemoryEstimate:
+    """Peak resident memory of an AGF run, bytes, by what holds it; :attr:`total` is all its processes together.
+
+    Attributes
+    ----------
+    libraries : float
+        This process's Python and libraries (:data:`LIBRARY_BYTES`).
+    build : float
+        Above those, the model build's peak (:func:`build_bytes`; 0 where it is not known yet).
+    sweep : float
+        Above those, the sweeps' peak in this process: Xi(k, omega) of every sweep, the model, its blocks at one
+        k and, in process, the kernels' workspace of one task.
+    dask : float
+        With dask, this process's share: distributed's client and scheduler (:data:`DASK_BYTES`), the blocks of
+        every k point and their serialised copy.
+    workers : int
+        Local dask worker processes (0 in process or with a scheduler's address).
+    per_worker : float
+        Each worker: :data:`WORKER_LIBRARY_BYTES`, the blocks of every k point (received, and their buffer) and
+        one task's workspace.
+    """
+
+    libraries: float
+    build: float
+    sweep: float
+    dask: float = 0.0
+    workers: int = 0
+    per_worker: float = 0.0
+
+    @property
+    def total(self) -> float:
+        """Bytes of all the run's processes at its peak: this process holds the larger of the build and the sweeps
+        (memory freed after the build stays with the process: glibc keeps it for the sweeps), dask's share, and the
+        workers (started after the build)."""
+        return self.libraries + max(self.build, self.sweep) + self.dask + self.workers * self.per_worker
+
+    def parts(self) -> str:
+        """The estimate in words, for the messages: "libraries 0.15 GB, build 0.3 GB, ..."."""
+        items = [("libraries", self.libraries), ("model build", self.build), ("sweeps", self.sweep)]
+        if self.dask:
+            items.append(("dask in this process", self.dask))
+        if self.workers:
+            items.append((f"{self.workers} worker(s) x", self.per_worker))
+        return ", ".join(f"{name} {_gb(value)}" for name, value in items if value > 0)
 
 
 def estimate_memory(
@@ -423,14 +596,14 @@ def estimate_memory(
     chunk: int = 25,
     lead_method: str = "bloch",
 ) -> float:
-    """Bytes a run of ``kgrid`` and ``frequencies`` holds at its peak.
+    """Bytes the sweeps of a run hold in the process that solves them, above the libraries.
 
     Always counted: each sweep keeps Xi(k, omega) (8 bytes per value) and the result keeps three of them; the
     grid holds the full Monkhorst-Pack points before the time-reversal merge (16 bytes each, with the
     dictionary of pairs ~200 bytes per point); the frequency grids hold ~12 arrays of ``frequencies``.
-    With ``sizes`` (:class:`ModelSizes`) also the model with its dense blocks at one k
+    With ``sizes`` (:class:`ModelSizes`) also the model with its blocks at one k
     (:meth:`ModelSizes.model_bytes`) and the kernels' workspace for ``chunk`` stacked frequencies
-    (:meth:`ModelSizes.bytes_per_frequency`).
+    (:meth:`ModelSizes.bytes_per_frequency`).  The whole run: :func:`run_memory`.
     """
     n_full = kgrid[0] * kgrid[1]
     n_k = irreducible_kpoints(kgrid)
@@ -441,6 +614,46 @@ def estimate_memory(
     return total
 
 
+def run_memory(
+    kgrid: tuple[int, int],
+    frequencies: int,
+    check_broadening: bool = True,
+    *,
+    sizes: ModelSizes | None = None,
+    chunk: int = 25,
+    lead_method: str = "bloch",
+    build: float = 0.0,
+    workers: int | None = None,
+    dask: bool = False,
+) -> MemoryEstimate:
+    """The peak resident memory of a whole run, all its processes together (:class:`MemoryEstimate`).
+
+    ``build`` is the model build's peak (:func:`build_bytes`); ``workers`` local dask workers, or ``dask`` for a
+    scheduler at an address (this process sends the blocks; the workers' memory is their machines').  Without
+    ``sizes`` only what the inputs alone fix is counted (the libraries and Xi): a lower bound.
+    """
+    n_workers = int(workers or 0)
+    on_dask = dask or n_workers > 0
+    in_process = estimate_memory(
+        kgrid, frequencies, check_broadening, sizes=sizes, chunk=0 if on_dask else chunk, lead_method=lead_method
+    )
+    if not on_dask or sizes is None:
+        return MemoryEstimate(LIBRARY_BYTES, build, in_process, DASK_BYTES if on_dask else 0.0, n_workers,
+                              WORKER_LIBRARY_BYTES if n_workers else 0.0)  # fmt: skip
+    blocks = irreducible_kpoints(kgrid) * sizes.solved_bytes()
+    # the lead channel counts run here in any case, one chunk at a time
+    in_process += chunk * sizes.bytes_per_frequency(lead_method)
+    per_worker = WORKER_LIBRARY_BYTES + 2 * blocks + chunk * sizes.bytes_per_frequency(lead_method)
+    return MemoryEstimate(
+        libraries=LIBRARY_BYTES,
+        build=build,
+        sweep=in_process,
+        dask=DASK_BYTES + 2 * blocks,
+        workers=n_workers,
+        per_worker=per_worker if n_workers else 0.0,
+    )
+
+
 def check_size(
     kgrid: tuple[int, int],
     frequencies: int,
@@ -449,19 +662,26 @@ def check_size(
     max_memory_gb: float = DEFAULT_MAX_MEMORY_GB,
     label: Callable[[str], str] = api_name,
     sizes: ModelSizes | None = None,
-) -> float:
-    """Refuse a run whose memory estimate exceeds ``max_memory_gb``; return the estimate in bytes.
+    build: float = 0.0,
+    workers: int | None = None,
+    dask: bool = False,
+) -> MemoryEstimate:
+    """Refuse a run whose memory estimate (:func:`run_memory`, all its processes) exceeds ``max_memory_gb``;
+    return the estimate.
 
     With ``sizes`` the model and the workspace of one frequency at a time count too (the least any run
     of that model needs: :func:`fit_chunk` then stacks as many frequencies as fit).
     """
-    need = estimate_memory(kgrid, frequencies, check_broadening, sizes=sizes, chunk=1)
-    if need > max_memory_gb * 1e9:
+    need = run_memory(
+        kgrid, frequencies, check_broadening, sizes=sizes, chunk=1, build=build, workers=workers, dask=dask
+    )
+    if need.total > max_memory_gb * 1e9:
         model = "" if sizes is None else f" with a lead unit of {sizes.lead_dof} degrees of freedom"
         raise InputError(
             f"{_named(label('kpoints'), f'{kgrid[0]}x{kgrid[1]}')} and "
             f"{_named(label('frequencies'), frequencies)}{model} need "
-            f"~{_gb(need)} of memory (limit {max_memory_gb:g} GB; raise it with {label('max_memory_gb')})"
+            f"~{_gb(need.total)} of memory in all ({need.parts()}; limit {max_memory_gb:g} GB; raise it with "
+            f"{label('max_memory_gb')})"
         )
     return need
 
@@ -476,21 +696,25 @@ def fit_chunk(
     max_memory_gb: float = DEFAULT_MAX_MEMORY_GB,
     lead_method: str = "bloch",
     label: Callable[[str], str] = api_name,
+    build: float = 0.0,
+    workers: int | None = None,
+    dask: bool = False,
 ) -> int:
-    """The most frequencies per task, at most ``chunk``, whose memory estimate fits ``max_memory_gb``.
+    """The most frequencies per task, at most ``chunk``, whose memory estimate (:func:`run_memory`) fits
+    ``max_memory_gb``.
 
     Raises
     ------
     InputError
         If even one frequency at a time does not fit (:func:`check_size`).
     """
-    check_size(
-        kgrid, frequencies, check_broadening=check_broadening, max_memory_gb=max_memory_gb, label=label, sizes=sizes
-    )
-    fixed = estimate_memory(kgrid, frequencies, check_broadening, sizes=sizes, chunk=0, lead_method=lead_method)
-    per = sizes.bytes_per_frequency(lead_method)
-    room = int((max_memory_gb * 1e9 - fixed) // per) if per > 0 else chunk
-    return max(1, min(int(chunk), room))
+    kw: dict[str, Any] = {"sizes": sizes, "build": build, "workers": workers, "dask": dask}
+    check_size(kgrid, frequencies, check_broadening=check_broadening, max_memory_gb=max_memory_gb, label=label, **kw)
+    limit = max_memory_gb * 1e9
+    for n in range(int(chunk), 1, -1):
+        if run_memory(kgrid, frequencies, check_broadening, chunk=n, lead_method=lead_method, **kw).total <= limit:
+            return n
+    return 1
 
 
 def _named(label: str, value: Any) -> str:
@@ -509,14 +733,27 @@ def check_time(
     *,
     max_hours: float = DEFAULT_MAX_HOURS,
     label: Callable[[str], str] = api_name,
+    adaptive: tuple[int, int] | None = None,
 ) -> float:
-    """Refuse a run whose time estimate (``units`` x ``seconds_per_unit`` over ``workers``) exceeds ``max_hours``."""
+    """Refuse a run whose time estimate (``units`` x ``seconds_per_unit`` over ``workers``) exceeds ``max_hours``.
+
+    ``adaptive`` = (cap, start): an adaptive frequency grid, whose ``units`` are those of its cap of frequencies
+    (it starts at ``start`` and may stop far below the cap): the estimate is then a most, and the message says so.
+    """
     seconds = seconds_per_unit * units / max(1, workers)
     if seconds > max_hours * 3600.0:
+        if adaptive is None:
+            raise InputError(
+                f"this run would take ~{_duration(seconds)} ({units} (omega, k) chunks at ~{seconds_per_unit:.2g} s "
+                f"each; limit {max_hours:g} h; raise it with {label('max_hours')}, or lower {label('kpoints')} "
+                f"or {label('frequencies')})"
+            )
+        cap, start = adaptive
         raise InputError(
-            f"this run would take ~{_duration(seconds)} ({units} (omega, k) chunks at ~{seconds_per_unit:.2g} s "
-            f"each; limit {max_hours:g} h; raise it with {label('max_hours')}, or lower {label('kpoints')} "
-            f"or {label('frequencies')})"
+            f"this run could take up to ~{_duration(seconds)} if the adaptive grid grows to its cap of {cap} "
+            f"frequencies ({label('frequencies')}; it starts with {start}): {units} (omega, k) chunks at "
+            f"~{seconds_per_unit:.2g} s each; limit {max_hours:g} h; raise it with {label('max_hours')}, or lower "
+            f"the cap {label('frequencies')} or {label('kpoints')}"
         )
     return seconds
 

@@ -244,6 +244,14 @@ class DaskPlan:
         return self.overhead_s / self.task_s if self.task_s > 0 else float("nan")
 
 
+def _solved_blocks(model: Any, kappa: NDArray[np.float64], folds: tuple[Any, Any] | None) -> tuple[Any, Any, Any]:
+    """The blocks of one k point as the kernels take them: the leads folded where ``folds`` are given."""
+    left, device, right = model.blocks_at(kappa)
+    if folds is None:
+        return left, device, right
+    return folds[0].blocks(left, kappa), device, folds[1].blocks(right, kappa)
+
+
 def run_on_dask(
     model: Any,
     kappa: NDArray[np.float64],
@@ -286,9 +294,9 @@ def run_on_dask(
         client = connect(address, connect_timeout) if address is not None else (own := local_client(workers or 2))
     futures: list[Any] = []
     try:
-        blocks = [model.blocks_at(k) for k in kappa]
-        if folds is not None:  # the supercell's leads as copies of the primitive cell's, built here, sent once
-            blocks = [(folds[0].blocks(b[0], k), b[1], folds[1].blocks(b[2], k)) for b, k in zip(blocks, kappa)]
+        # the supercell's leads as copies of the primitive cell's, built here, sent once; each k folded as it is
+        # made, so that the supercell's dense lead blocks of one k at a time are alive, never those of all of them
+        blocks = [_solved_blocks(model, k, folds) for k in kappa]
         try:
             cluster.wait_for_workers(
                 client,

@@ -434,74 +434,86 @@ def run_agf(
     -------
     (AGFResult, LayeredModel)
     """
-    checked = _inputs.validate_inputs(
-        {
-            "left": left,
-            "right": right,
-            "structure": structure,
-            "pair": pair,
-            "force_constants": force_constants,
-            "left_lead": left_lead,
-            "right_lead": right_lead,
-            "sides": sides,
-            "supercell": supercell,
-            "potential": potential,
-            "normal": normal,
-            "kpoints": kpoints,
-            "frequencies": frequencies,
-            "frequency_tolerance": frequency_tolerance,
-            "temperature": temperature,
-            "eta": eta,
-            "cells": cells,
-            "pl_cells": pl_cells,
-            "lateral": lateral,
-            "mixing_layers": mixing_layers,
-            "seed": seed,
-            "masses_amu": masses_amu,
-            "statistics": statistics,
-            "check_broadening": check_broadening,
-            "check_temperature": check_temperature,
-            "workers": workers,
-            "address": address,
-            "max_memory_gb": max_memory_gb,
-            "max_hours": max_hours,
-            "output": output,
-        },
-        option_names,
-    )
-    check_source(checked, option_names)
-    if not isinstance(resume, bool):
-        raise InputError(f"{option_names('resume')} must be true or false, got {resume!r}")
-    if workers is not None and (address is not None or client is not None):
-        raise InputError(f"give {option_names('workers')} or {option_names('address')}, not both")
-    out_path = None
-    if output is not None:
-        from ...io.results import check_save_path
-
-        try:
-            out_path = check_save_path(output)
-        except InputError as exc:
-            raise InputError(f"{option_names('output')}: {exc}") from None
-    temps = checked["temperature"]
-    kgrid = checked["kpoints"]
-    n_freq = checked["frequencies"]
-    pl_cells, cells, lateral = checked["pl_cells"], checked["cells"], checked["lateral"]
-    units = _inputs.work_units(kgrid, -(-n_freq // DEFAULT_CHUNK), check_broadening)
-    if progress is not None:
-        progress(0, units)  # the total is known before any work
+    v = _validated(locals())
+    connect_timeout, client, address = v["connect_timeout"], v["client"], v["address"]
     own_client = None
-    connect_timeout = check_connect_timeout(connect_timeout, option_names("connect_timeout"))
     if client is None and address is not None:
         from .parallel import connect
 
         own_client = connect(address, connect_timeout)  # fails fast, before any work, if no scheduler answers
     try:
-        return _run(**locals())
+        return _run(**v, own_client=own_client)
     finally:
         if own_client is not None:
             from .parallel import close_client
 
             close_client(own_client, cluster=False)  # a cluster at an address stays up
+
+
+def _validated(given: dict[str, Any]) -> dict[str, Any]:
+    """The arguments of :func:`run_agf` checked (every one, before any work), with the values the run uses."""
+    g = dict(given)
+    option_names = g["option_names"]
+    checked = _inputs.validate_inputs(
+        {
+            "left": g["left"],
+            "right": g["right"],
+            "structure": g["structure"],
+            "pair": g["pair"],
+            "force_constants": g["force_constants"],
+            "left_lead": g["left_lead"],
+            "right_lead": g["right_lead"],
+            "sides": g["sides"],
+            "supercell": g["supercell"],
+            "potential": g["potential"],
+            "normal": g["normal"],
+            "kpoints": g["kpoints"],
+            "frequencies": g["frequencies"],
+            "frequency_tolerance": g["frequency_tolerance"],
+            "temperature": g["temperature"],
+            "eta": g["eta"],
+            "cells": g["cells"],
+            "pl_cells": g["pl_cells"],
+            "lateral": g["lateral"],
+            "mixing_layers": g["mixing_layers"],
+            "seed": g["seed"],
+            "masses_amu": g["masses_amu"],
+            "statistics": g["statistics"],
+            "check_broadening": g["check_broadening"],
+            "check_temperature": g["check_temperature"],
+            "workers": g["workers"],
+            "address": g["address"],
+            "max_memory_gb": g["max_memory_gb"],
+            "max_hours": g["max_hours"],
+            "output": g["output"],
+        },
+        option_names,
+    )
+    check_source(checked, option_names)
+    if not isinstance(g["resume"], bool):
+        raise InputError(f"{option_names('resume')} must be true or false, got {g['resume']!r}")
+    if g["workers"] is not None and (g["address"] is not None or g["client"] is not None):
+        raise InputError(f"give {option_names('workers')} or {option_names('address')}, not both")
+    out_path = None
+    if g["output"] is not None:
+        from ...io.results import check_save_path
+
+        try:
+            out_path = check_save_path(g["output"])
+        except InputError as exc:
+            raise InputError(f"{option_names('output')}: {exc}") from None
+    return {
+        **g,
+        "checked": checked,
+        "out_path": out_path,
+        "temps": checked["temperature"],
+        "kgrid": checked["kpoints"],
+        "n_freq": checked["frequencies"],
+        "pl_cells": checked["pl_cells"],
+        "cells": checked["cells"],
+        "lateral": checked["lateral"],
+        "connect_timeout": check_connect_timeout(g["connect_timeout"], option_names("connect_timeout")),
+    }
 
 
 def check_source(checked: dict[str, Any], option_names: Callable[[str], str]) -> None:
@@ -544,8 +556,25 @@ def check_source(checked: dict[str, Any], option_names: Callable[[str], str]) ->
             )
 
 
-def _builtin_model(v: dict[str, Any]) -> tuple[LayeredModel, dict[str, Any], list[str]]:
-    """The layered model of the built-in interface left/right; the settings it records and its notes."""
+@dataclasses.dataclass
+class _Plan:
+    """What a run knows before its model is built, and how to build it.
+
+    ``sizes`` and ``build_bytes`` set the memory estimate that is checked before the build (:func:`_run`): exact
+    sizes for a built-in interface (its primitive cell's model, folded onto the supercell), a lower bound for a
+    user's structure.  ``build()`` returns the model, its settings record and notes.
+    """
+
+    sizes: _inputs.ModelSizes
+    build_bytes: float
+    build: Callable[[], tuple[LayeredModel, dict[str, Any], list[str]]]
+    exact: bool
+    folds: Any = None
+
+
+def _builtin_plan(v: dict[str, Any]) -> _Plan:
+    """The plan of the built-in interface left/right: its structure, and its primitive cell's model (seconds), which
+    gives the sizes of the lateral supercell's model before its force constants are computed (minutes at 6x6)."""
     left, right, potential, normal = v["left"], v["right"], v["potential"], v["normal"]
     lateral, cells, pl_cells, mixing_layers, seed = (
         v["lateral"],
@@ -558,8 +587,8 @@ def _builtin_model(v: dict[str, Any]) -> tuple[LayeredModel, dict[str, Any], lis
     masses = checked["masses_amu"]
 
     from ...atomistic.structures import build_interface
-    from .forceconstants import hessian_range
-    from .partition import interface_model, principal_layer_cells
+    from .forceconstants import force_constant_method, hessian_range, required_repeat
+    from .partition import interface_model, padded_slab, principal_layer_cells
 
     pot, material, notes = _resolve_materials(left, right, potential)
     mass_pair = (None, None) if masses is None else masses
@@ -573,96 +602,90 @@ def _builtin_model(v: dict[str, Any]) -> tuple[LayeredModel, dict[str, Any], lis
             f"{option_names('seed')} {seed} is not used: without intermixing ({option_names('mixing_layers')} 0) "
             "nothing is random, and no seed is recorded"
         )
-    probe = build_interface(
-        left,
-        right,
-        normal,
-        lattice_constants_angstrom=material["lattice_constants"],
-        cells=(1, 1),
-        lateral=lateral,
-        mass_only=material["mass_only"],
-        masses_amu=mass_pair,
-    )
+    common = {
+        "lattice_constants_angstrom": material["lattice_constants"],
+        "mass_only": material["mass_only"],
+        "masses_amu": mass_pair,
+    }
+    probe = build_interface(left, right, normal, cells=(1, 1), lateral=lateral, **common)
     force_range = hessian_range(pot, probe.atoms)
     pl = principal_layer_cells(probe, force_range) if pl_cells is None else pl_cells
     if cells is None:
         cells = (3 * pl[0], 3 * pl[1])  # lead layer + two principal layers of device on each side
     structure = build_interface(
-        left,
-        right,
-        normal,
-        lattice_constants_angstrom=material["lattice_constants"],
-        cells=tuple(cells),
-        lateral=lateral,
-        mass_only=material["mass_only"],
-        masses_amu=mass_pair,
-        mixing_layers=mixing_layers,
-        seed=seed,
+        left, right, normal, cells=tuple(cells), lateral=lateral, mixing_layers=mixing_layers, seed=seed, **common
     )
-    # the lead blocks alone are known from the atoms: refuse a model too large for the memory bound before the
-    # force constants are computed (the whole estimate follows once the model is built, in _run)
-    lead_atoms = (len(structure.cell_atoms(0)) * pl[0], len(structure.cell_atoms(-1)) * pl[1])
-    _inputs.check_size(
-        v["kgrid"],
-        v["n_freq"],
-        check_broadening=v["check_broadening"],
-        max_memory_gb=checked["max_memory_gb"],
-        label=option_names,
-        sizes=_inputs.structure_sizes(lead_atoms),
-    )
-    model = interface_model(structure, pot, pl_cells=pl, force_range=force_range)
-    if tuple(lateral) != (1, 1):
-        # the leads are perfect crystals: fold them onto the primitive lateral cell's (agf.folding)
-        from .folding import fold_lead
+    # the primitive lateral cell's model: the whole model when lateral is 1x1, else the leads the supercell's are
+    # folded onto (agf.folding) and, scaled, the supercell model's sizes
+    primitive = structure if tuple(lateral) == (1, 1) else build_interface(
+        left, right, normal, cells=tuple(cells), lateral=(1, 1), **common
+    )  # fmt: skip
+    prim_model = interface_model(primitive, pot, pl_cells=pl, force_range=force_range)
+    slab, parts = padded_slab(structure, pl, force_range)
+    repeat = required_repeat(np.asarray(slab.cell)[:2], force_range)
+    rows = sum(len(parts[k]) for k in ("U-1", "U0", "device", "U1", "U2"))
+    sizes = model_sizes(prim_model).folded_onto(tuple(lateral))
+    build_bytes = _inputs.build_bytes(sizes, len(slab) * repeat[0] * repeat[1], rows, force_constant_method(pot))
 
-        primitive = build_interface(
-            left,
-            right,
-            normal,
-            lattice_constants_angstrom=material["lattice_constants"],
-            cells=tuple(cells),
-            lateral=(1, 1),
-            mass_only=material["mass_only"],
-            masses_amu=mass_pair,
-        )
-        prim_model = interface_model(primitive, pot, pl_cells=pl, force_range=force_range)
-        try:
-            v["folds"] = (fold_lead(model, prim_model, "left"), fold_lead(model, prim_model, "right"))
-            notes.append(
-                f"leads solved as {lateral[0]}x{lateral[1]} copies of the 1x1 cell's leads (zone folding, exact; "
-                "on dask too)"
-            )
-        except InputError:
-            v["folds"] = None  # not a plain repetition (cannot happen for the built-ins): the leads as they are
-    settings = {
-        "left": left,
-        "right": right,
-        "potential": pot.name,
-        "potential_reference": pot.reference,
-        "normal": normal,
-        "cells": list(cells),
-        "principal_layer_cells": list(pl),
-        "lateral": list(lateral),
-        "mixing_layers": int(mixing_layers),
-        "seed": structure.description["seed"] if mixing_layers else None,  # recorded only where it was used
-        "masses_amu": list(structure.description["masses_amu"]),
-    }
-    return model, settings, notes
+    def build() -> tuple[LayeredModel, dict[str, Any], list[str]]:
+        model = prim_model
+        if tuple(lateral) != (1, 1):
+            from .folding import fold_lead
+
+            model = interface_model(structure, pot, pl_cells=pl, force_range=force_range)
+            try:
+                plan.folds = (fold_lead(model, prim_model, "left"), fold_lead(model, prim_model, "right"))
+                notes.append(
+                    f"leads solved as {lateral[0]}x{lateral[1]} copies of the 1x1 cell's leads (zone folding, exact; "
+                    "on dask too)"
+                )
+            except InputError:
+                plan.folds = None  # not a plain repetition (cannot happen for the built-ins): the leads as they are
+        settings = {
+            "left": left,
+            "right": right,
+            "potential": pot.name,
+            "potential_reference": pot.reference,
+            "normal": normal,
+            "cells": list(cells),
+            "principal_layer_cells": list(pl),
+            "lateral": list(lateral),
+            "mixing_layers": int(mixing_layers),
+            "seed": structure.description["seed"] if mixing_layers else None,  # recorded only where it was used
+            "masses_amu": list(structure.description["masses_amu"]),
+        }
+        return model, settings, notes
+
+    plan = _Plan(sizes=sizes, build_bytes=build_bytes, build=build, exact=True)
+    return plan
 
 
-def _user_model(v: dict[str, Any]) -> tuple[LayeredModel, dict[str, Any], list[str]]:
-    """The layered model of the user's structure file with its pair lines or force-constant file."""
+def _user_plan(v: dict[str, Any]) -> _Plan:
+    """The plan of the user's structure file with its pair lines or force-constant file: a lower bound of the
+    memory from the structure alone (its lead cells; the force constants' dense rows, at least the structure's
+    atoms squared, 72 bytes each), the model itself only from the build."""
+    from ...atomistic.structure_file import read_structure
     from .user import user_interface_model
 
-    return user_interface_model(
-        v["checked"]["structure"],
-        sides=v["checked"]["sides"],
-        pair=v["checked"]["pair"],
-        force_constants=v["checked"]["force_constants"],
-        leads=(v["checked"]["left_lead"], v["checked"]["right_lead"]),
-        supercell=v["checked"]["supercell"],
-        pl_cells=v["pl_cells"],
-    )
+    c = v["checked"]
+    interface = read_structure(c["structure"], sides=c["sides"])
+    n = len(interface.atoms)
+    lead_atoms = (len(interface.cell_atoms(0)), len(interface.cell_atoms(-1)))
+    sizes = _inputs.structure_sizes(lead_atoms)
+    build_bytes = _inputs.build_bytes(sizes, n, n, "lammps" if c["pair"] is not None else "finite-difference")
+
+    def build() -> tuple[LayeredModel, dict[str, Any], list[str]]:
+        return user_interface_model(
+            c["structure"],
+            sides=c["sides"],
+            pair=c["pair"],
+            force_constants=c["force_constants"],
+            leads=(c["left_lead"], c["right_lead"]),
+            supercell=c["supercell"],
+            pl_cells=v["pl_cells"],
+        )
+
+    return _Plan(sizes=sizes, build_bytes=build_bytes, build=build, exact=False)
 
 
 def band_top(model: LayeredModel, side: str, folds: Any = None) -> float:
@@ -679,64 +702,122 @@ def band_top(model: LayeredModel, side: str, folds: Any = None) -> float:
     return lead_max_frequency(fold.primitive, side, fold.qpoints((0.0, 0.0)))
 
 
+def _planned(v: dict[str, Any]) -> tuple[_Plan, int, dict[str, Any]]:
+    """The plan of a run, the frequencies per task that fit its memory bound, and the memory settings.
+
+    The memory of the whole run (this process, the model build, the sweeps, local dask workers) is checked here,
+    before the model is built: fewer frequencies per task where the default do not fit, refused if one does not.
+    """
+    checked = v["checked"]
+    dask = v["client"] is not None or v.get("own_client") is not None or v["address"] is not None
+    memory = {
+        "check_broadening": v["check_broadening"],
+        "max_memory_gb": checked["max_memory_gb"],
+        "label": v["option_names"],
+        "workers": None if dask else v["workers"],
+        "dask": dask,
+    }
+    plan = _user_plan(v) if checked["structure"] is not None else _builtin_plan(v)
+    chunk = _inputs.fit_chunk(plan.sizes, v["kgrid"], v["n_freq"], DEFAULT_CHUNK, build=plan.build_bytes, **memory)
+    return plan, chunk, memory
+
+
+def estimate_run_memory(left: str | None = None, right: str | None = None, **settings: Any) -> _inputs.MemoryEstimate:
+    """The memory that ``run_agf(left, right, **settings)`` states and checks before it builds its model: the peak
+    resident memory of all the run's processes together (:class:`.inputs.MemoryEstimate`; ``.total`` in bytes).
+
+    Plans the run as :func:`run_agf` does (the structure and, for a built-in interface, the primitive cell's model:
+    seconds) and builds nothing else; for a user's structure the estimate is a lower bound until the model is built.
+    ``max_memory_gb`` is ignored here (nothing is refused; the estimate is for the frequencies per task that fit
+    it, at most the default).  ``benchmarks/memory.py`` measures runs against it.
+    """
+    import inspect
+
+    defaults = {k: p.default for k, p in inspect.signature(run_agf).parameters.items()}
+    unknown = sorted(set(settings) - set(defaults))
+    if unknown:
+        raise InputError(f"unknown setting(s) of run_agf: {', '.join(unknown)}")
+    given = {**defaults, **settings, "left": left, "right": right}
+    limit = _inputs.check_value("max_memory_gb", given["max_memory_gb"], given["option_names"]("max_memory_gb"))
+    v = _validated({**given, "max_memory_gb": _inputs.MAX_MEMORY_GB / 2})  # the size is not refused here
+    plan, _, memory = _planned(v)
+    try:
+        chunk = _inputs.fit_chunk(
+            plan.sizes,
+            v["kgrid"],
+            v["n_freq"],
+            DEFAULT_CHUNK,
+            build=plan.build_bytes,
+            **{**memory, "max_memory_gb": limit},
+        )
+    except InputError:  # not even one frequency per task fits: the least the run needs
+        chunk = 1
+    kw = {k: memory[k] for k in ("workers", "dask")}
+    return _inputs.run_memory(
+        v["kgrid"], v["n_freq"], v["check_broadening"], sizes=plan.sizes, chunk=chunk, build=plan.build_bytes, **kw
+    )
+
+
 def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
     """The work of :func:`run_agf` once its inputs are checked (``v``: its local variables)."""
-    checked, units, option_names, progress = v["checked"], v["units"], v["option_names"], v["progress"]
+    checked, option_names, progress = v["checked"], v["option_names"], v["progress"]
     n_freq, kgrid, eta, temps, workers = v["n_freq"], v["kgrid"], v["eta"], v["temps"], v["workers"]
     check_broadening, check_temperature = v["check_broadening"], v["check_temperature"]
     out_path, resume = v["out_path"], v["resume"]
     statistics = checked["statistics"]
-    model, model_settings, notes = _user_model(v) if checked["structure"] is not None else _builtin_model(v)
+    tolerance = checked["frequency_tolerance"]
+    plan, chunk, memory = _planned(v)
+    n_k = _inputs.irreducible_kpoints(kgrid)
+    n_check = _inputs.check_kpoints(n_k).size if check_broadening else 0
+    # an adaptive grid starts from its first round and grows as rounds add frequencies; a uniform one is n_freq
+    first = n_freq if tolerance is None else _grid.start_frequencies(n_freq)
+    if progress is not None:
+        progress(0, (3 * n_k + n_check) * -(-first // chunk))  # checked: the work starts (the CLI says "started")
+    model, model_settings, notes = plan.build()
+    folds = plan.folds  # in process and on dask alike
     if statistics == "classical":
         notes.append("classical statistics: every transmitted mode carries k_B (as in classical MD), not Bose-Einstein")
-    tops = {side: band_top(model, side, v.get("folds")) for side in ("left", "right")}
+    tops = {side: band_top(model, side, folds) for side in ("left", "right")}
     w_top = TOP_MARGIN * min(tops.values())
     omega, weights = frequency_grid(w_top, n_freq)
-    # the model and the kernels' workspace count too: stack fewer frequencies per task where they do not fit
-    chunk = _inputs.fit_chunk(
-        model_sizes(model),
-        kgrid,
-        n_freq,
-        DEFAULT_CHUNK,
-        check_broadening=check_broadening,
-        max_memory_gb=checked["max_memory_gb"],
-        label=option_names,
-    )
-    if chunk != DEFAULT_CHUNK:
-        units = _inputs.work_units(kgrid, -(-n_freq // chunk), check_broadening)
-        if progress is not None:
-            progress(0, units)  # the new total, still before any work
-    if units >= PROBE_UNITS:
+    # the model as built: its sizes are exact now (a user's structure had only a lower bound before)
+    chunk = min(chunk, _inputs.fit_chunk(model_sizes(model, folds), kgrid, n_freq, DEFAULT_CHUNK, **memory))
+    cap_units = _inputs.work_units(kgrid, -(-n_freq // chunk), check_broadening)
+    if cap_units >= PROBE_UNITS:
         t0 = time.perf_counter()
         probe = model.blocks_at((0.0, 0.0))
-        if v.get("folds") is not None:
-            left_fold, right_fold = v["folds"]
+        if folds is not None:
+            left_fold, right_fold = folds
             probe = (left_fold.blocks(probe[0], (0.0, 0.0)), probe[1], right_fold.blocks(probe[2], (0.0, 0.0)))
         solve_chunk(probe, omega[:chunk], eta)
         _inputs.check_time(
             time.perf_counter() - t0,
-            units,
+            cap_units,
             workers or 1,
             max_hours=checked["max_hours"],
             label=option_names,
+            adaptive=None if tolerance is None else (n_freq, first),
         )
-    tolerance = checked["frequency_tolerance"]
     if n_freq < CONVERGED_FREQUENCIES and tolerance is None:
         notes.append(
             f"only {n_freq} frequencies: G is not converged (on Si/Ge [001] the intrinsic G(300 K) was off by "
             f"11 % with 20, 5 % with 40 and 0.7 % with 100 frequencies); use {CONVERGED_FREQUENCIES} or more "
             "for numbers to quote"
         )
-    counter = {"offset": 0, "last": 0}
+    # progress in (k, chunk) units over all sweeps: those done, the current one's, and the sweeps still to come on
+    # the interface frequencies known so far (an adaptive grid's total grows with its rounds, never counts the cap)
+    track = {"offset": 0, "last": 0, "frequencies": 0, "leads": 2, "check": n_check}
+
+    def later() -> int:
+        return (track["leads"] * n_k + track["check"]) * -(-track["frequencies"] // chunk)
 
     def sub_progress(done: int, total: int) -> None:
-        counter["last"] = total
-        if progress is not None:  # an adaptive grid's rounds may pass the estimate made from the cap
-            progress(counter["offset"] + done, max(units, counter["offset"] + total))
+        track["last"] = total
+        if progress is not None:
+            progress(track["offset"] + done, track["offset"] + total + later())
 
     partial = None if out_path is None or not resume else out_path.parent / f".{out_path.name}.partial"
     run_opts: dict[str, Any] = {"client": v["own_client"] or v["client"]}
-    folds = v.get("folds")  # in process and on dask alike
     own_local = None
     if run_opts["client"] is None and workers is not None:
         from .parallel import local_client
@@ -749,6 +830,10 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
         extra = {} if folds is None else {"folds": folds}
         if kpoints is not None:  # explicit irreducible points, each computed as it is
             extra["time_reversal"] = False
+        if name.startswith("interface"):
+            track["frequencies"] += len(w)  # this round's frequencies: the later sweeps' total grows with them
+        else:
+            track["check"] = 0
         r = transmission(
             target,
             w,
@@ -761,7 +846,7 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
             **run_opts,
             **extra,
         )
-        counter["offset"] += counter["last"]
+        track["offset"] += track["last"]
         return r
 
     try:
@@ -780,6 +865,7 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
         ballistic, lead_omega, lead_xi = [], [], []
         for side in ("left", "right"):
             w_lead, wt_lead = frequency_grid(TOP_MARGIN * tops[side], omega.size)
+            track["leads"] -= 1
             r = lead_channels(
                 model,
                 side,
@@ -791,7 +877,7 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
                 checkpoint=None if partial is None else partial / f"lead-{side}",
                 fold=None if folds is None else folds[0 if side == "left" else 1],
             )
-            counter["offset"] += counter["last"]
+            track["offset"] += track["last"]
             ballistic.append(r.conductance(temps, statistics))
             lead_omega.append(r.omega)
             lead_xi.append(r.xi)

@@ -43,6 +43,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ... import landauer
+from ...cluster import CONNECT_TIMEOUT, check_connect_timeout
 from ...errors import InputError
 from ...io.results import result
 from . import kernels
@@ -277,6 +278,7 @@ def transmission(
     client: Any = None,
     workers: int | None = None,
     address: str | None = None,
+    connect_timeout: float = CONNECT_TIMEOUT,
     progress: Progress | None = None,
     checkpoint: str | Path | None = None,
     lead_method: str = "auto",
@@ -304,6 +306,9 @@ def transmission(
         Run on dask.distributed: an existing ``Client``, or a local cluster of
         ``workers`` processes, or the scheduler at ``address``
         (see :mod:`.parallel`).  Default: in this process.
+    connect_timeout : float
+        Seconds to wait for the scheduler at ``address``, > 0 (:data:`kapitza.cluster.CONNECT_TIMEOUT`, the one
+        default of every command that takes ``--address``); a silent one is an InputError.
     progress : callable, optional
         Called as progress(done, total) in (k, chunk) units: once before the work
         (with the units found in ``checkpoint`` as done) and after each unit.
@@ -322,6 +327,7 @@ def transmission(
     """
     w = _validate(omega, eta)
     check_lead_method(lead_method)
+    connect_timeout = check_connect_timeout(connect_timeout, "connect_timeout=")
     weights = trapezoid_weights(w) if omega_weights is None else np.asarray(omega_weights, dtype=float)
     if weights.shape != w.shape:
         raise InputError(f"omega_weights has shape {weights.shape}, expected {w.shape}")
@@ -384,6 +390,7 @@ def transmission(
             client=client,
             workers=workers,
             address=address,
+            connect_timeout=connect_timeout,
             only=todo,
             lead_method=lead_method,
             folds=folds,
@@ -499,9 +506,10 @@ def lead_channels(
     )
 
 
-def model_sizes(model: LayeredModel) -> ModelSizes:
+def model_sizes(model: LayeredModel, folds: tuple[LeadFold, LeadFold] | None = None) -> ModelSizes:
     """The sizes of ``model`` that set the memory of a sweep (:class:`.inputs.ModelSizes`), from its sparse
-    matrices alone (no dense block is formed)."""
+    matrices alone (no dense block is formed); with ``folds`` (:func:`.folding.fold_lead`) its leads are solved
+    as the primitive cell's, and their sizes count."""
     coupled = sum(abs(m) for m in model.matrices).tocsr()
     r = model.block_range
     n_blocks = len(model.bounds) - 1
@@ -514,6 +522,14 @@ def model_sizes(model: LayeredModel) -> ModelSizes:
         return int(np.count_nonzero(inward | contact))
 
     nb = max(boundary(0, 1, 2), boundary(n_blocks - 1, n_blocks - 2, n_blocks - 3))
+    fold: dict[str, int] = {}
+    if folds is not None:
+        primitive = [model_sizes(f.primitive) for f in folds]
+        fold = {
+            "fold_parts": max(f.repeats[0] * f.repeats[1] for f in folds),
+            "primitive_lead_dof": max(p.lead_dof for p in primitive),
+            "primitive_boundary_dof": max(p.boundary_dof for p in primitive),
+        }
     return ModelSizes(
         n_dof=model.n_dof,
         nonzeros=int(sum(m.nnz for m in model.matrices)),
@@ -521,6 +537,7 @@ def model_sizes(model: LayeredModel) -> ModelSizes:
         boundary_dof=nb,
         slice_dof=max(model.slice_sizes),
         n_slices=model.n_slices,
+        **fold,
     )
 
 
