@@ -118,7 +118,7 @@ class FactorStatistics:
     papers : int
         Papers (the compilation's reference ids) among them.
     median_factor : float
-        Median of max(p/m, m/p) = 10^median(|log10 p/m|) (NaN without rows).
+        Median of max(p/m, m/p) (NaN without rows).
     within_2 : float
         Share (0..1) of rows with 0.5 <= p/m <= 2 (NaN without rows).
     median_ratio : float
@@ -157,9 +157,9 @@ def factor_statistics(predicted: ArrayLike, measured: ArrayLike, papers: Sequenc
     return FactorStatistics(
         rows=int(p.size),
         papers=len(set(papers)),
-        median_factor=float(10 ** np.median(np.abs(r))),
+        median_factor=float(np.median(np.maximum(p / m, m / p))),
         within_2=float(np.mean(np.abs(r) <= _LOG2 + 1e-12)),
-        median_ratio=float(10 ** np.median(r)),
+        median_ratio=float(np.median(p / m)),
     )
 
 
