@@ -11,7 +11,9 @@ held-out scatter, by paper, as for the empirical estimate) and stored in ONE dat
     source = "kapitza validate --calculator chgnet, kapitza 0.x, 2025-..: held-out scatter by paper"
 
 Until the file holds a calculator, :func:`calculator_band` returns None and the command line prints "band: not
-yet measured": no number is invented here.
+yet measured": no number is invented here.  The file is written by ``scripts/calibration/mlip.py`` through
+:func:`write_band`; the factor is :meth:`kapitza.prediction.calculator_validation.CalculatorValidation.band`'s:
+[G / factor, G * factor] held 68 % of the measurements about the prediction, every paper weighted equally.
 """
 
 from __future__ import annotations
