@@ -3,8 +3,9 @@
 Run: PYTHONPATH=src:scripts python -m calibration.make_page [--seeds 200] [--only eels,nemd] [--out PATH]
 
 Each module in ``scripts/calibration/`` that defines ``run(n_seeds)`` is run in name order; its rows
-become one table.  The rows of every module run are also stored in ``docs/reference/calibration/<name>.json``
-(with the seed count, the commit and the date), and the page is written from the stored rows of every module,
+become one table, followed by the Markdown lines of its ``page_lines()`` where it has one (stored with the
+rows).  The rows of every module run are also stored in ``docs/reference/calibration/<name>.json`` (with the
+seed count, the commit and the date), and the page is written from the stored rows of every module,
 so modules can be rerun one at a time (``--only``) and the page stays whole.  The page records, per module,
 the date, the commit, the seed count and the command, so a reader can remake it.  Nothing here is timed.
 """
@@ -73,8 +74,16 @@ def _commit() -> str:
         return "unknown"
 
 
-def store(name: str, rows: list[common.CalibrationRow], seeds: int, seconds: float, folder: Path = STORE) -> Path:
-    """Write one module's rows (and how they were made) to ``folder/<name>.json``."""
+def store(
+    name: str,
+    rows: list[common.CalibrationRow],
+    seeds: int,
+    seconds: float,
+    folder: Path = STORE,
+    lines: list[str] | None = None,
+) -> Path:
+    """Write one module's rows (and how they were made; ``lines``: Markdown below its table) to
+    ``folder/<name>.json``."""
     folder.mkdir(parents=True, exist_ok=True)
     doc = {
         "module": name,
@@ -82,9 +91,13 @@ def store(name: str, rows: list[common.CalibrationRow], seeds: int, seconds: flo
         "seconds": round(seconds, 1),
         "commit": _commit(),
         "date": datetime.date.today().isoformat(),
-        "rows": [{k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in dataclasses.asdict(r).items()}
-                 for r in rows],  # fmt: skip
+        "rows": [
+            {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in dataclasses.asdict(r).items()}
+            for r in rows
+        ],  # fmt: skip
     }
+    if lines:
+        doc["lines"] = list(lines)
     path = folder / f"{name}.json"
     path.write_text(json.dumps(doc, indent=1, allow_nan=False) + "\n", encoding="utf-8")
     return path
@@ -134,6 +147,8 @@ def page(docs: dict[str, dict]) -> str:
             "",
         ]
         lines += table(rows) + [""]
+        if doc.get("lines"):
+            lines += list(doc["lines"]) + [""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -153,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"calibrating {name} ...", flush=True)
             mod = importlib.import_module(f"calibration.{name}")
             rows = list(mod.run(args.seeds))
-            store(name, rows, args.seeds, time.perf_counter() - t0, folder)
+            extra = list(mod.page_lines()) if hasattr(mod, "page_lines") else None
+            store(name, rows, args.seeds, time.perf_counter() - t0, folder, extra)
             for r in rows:
                 print(f"  {r.case}: coverage {r.coverage:.3f}, bias/sigma {r.bias_over_sigma:+.2f}, {r.expected}")
     docs = stored(folder)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
 import typer
@@ -23,8 +23,11 @@ from ..prediction.settings import Settings
 from ..prediction.validation import DEFAULT_MODELS, ValidationTable, flagged_groups, validation_table
 from ..prediction.validation_stats import GROUPS, ValidationStatistics, validation_statistics
 from ..units import MW_PER_M2K
-from .common import check_output
+from .common import CALCULATOR_HELP, check_output, progress_bar
 from .predict import option_name
+
+if TYPE_CHECKING:
+    from ..prediction.calculator_validation import CalculatorValidation
 
 MEANING = {
     "predicted": (
@@ -211,9 +214,34 @@ def validate_command(
             "same rows and compare it with the physics models (a few seconds; needs kapitza[empirical]).",
         ),
     ] = False,
+    calculator: Annotated[
+        str | None,
+        typer.Option(
+            help=f"Score every bare measured row whose two crystals can be built (literature/data/crystals.toml) "
+            f"with the full-dispersion DMM of this force source, beside the Debye DMM. {CALCULATOR_HELP} The "
+            "first run computes the phonons of about 40 crystals (long with a universal potential; cached on disk, "
+            "a second run reads them)."
+        ),
+    ] = None,
+    mesh: Annotated[
+        int | None,
+        typer.Option(help="With --calculator: Brillouin-zone mesh N of the full-dispersion spectra (default 24)."),
+    ] = None,
 ) -> None:
     """Compare every model with every measured conductance whose two sides are in the database."""
     settings = Settings(cutoff=cutoff, option_names=option_name)  # refuses an unknown --cutoff, named as typed
+    if calculator is None and mesh is not None:
+        raise InputError("--mesh sets the full-dispersion spectra of --calculator; give --calculator NAME with it")
+    if calculator is not None:
+        clash = [o for o, given in (("--model", bool(model)), ("--phonons-only", phonons_only),
+                                    ("--interlayers", interlayers), ("--empirical", empirical)) if given]  # fmt: skip
+        if clash:
+            raise InputError(
+                f"{clash[0]} does not combine with --calculator, which scores the bare rows with the DMM as "
+                "kapitza predict --calculator reports it (electrons included), beside the Debye DMM"
+            )
+        _calculator_command(calculator, settings.cutoff, mesh, plot_path, as_json)
+        return
     if model:
         names = [get_model(name, "debye").name for name in model]
         if len(set(names)) != len(names):
@@ -266,5 +294,163 @@ def validate_command(
         from ..plotting.validation import validation_figure
 
         validation_figure(table.select(~table.flagged), plot_path, statistics=stats, basis=basis)
+        if not as_json:
+            Console(stderr=True).print(f"plot written to {escape(str(plot_path))}")
+
+
+# -- --calculator ----------------------------------------------------------------------------------------------------
+
+#: The reasons a row is left out, in words.
+REASON_WORDS = {
+    "above bound": "above the physical upper bound of its interface (left out of every statistic)",
+    "amorphous": "a side is amorphous (no crystal)",
+    "alloy": "a side is an alloy of varying composition",
+    "layered": "a side is a 2D sheet or an MXene",
+    "unknown crystal": "a side has no crystal structure recorded",
+    "refused by the potential": "a crystal the potential refuses (unstable, relaxation not converged, elements)",
+    "no prediction": "a metal/metal pair without the electron data of the electronic DMM",
+}
+
+AMORPHOUS_SIO2 = (
+    "amorphous SiO2 (a-SiO2): left out of the calculator's rows (a universal potential gives phonons of crystals; "
+    "no crystal stands for a glass); the Debye DMM scores its rows with the database's fused-silica record "
+    "(measured sound speeds), so they count in the Debye DMM's 'all rows' only."
+)
+
+
+def calculator_document(found: CalculatorValidation) -> dict[str, Any]:
+    """The JSON of ``kapitza validate --calculator``: coverage, reasons, statistics side by side, band."""
+    from ..prediction.calculator_validation import REASONS
+
+    stats = {
+        which: {rows: found.statistics(which, rows).to_dict() for rows in ("common", "all")}
+        for which in ("calculator", "debye")
+    }
+    try:
+        band: Any = found.band().to_dict()
+    except InputError:
+        band = None
+    return {
+        "calculator": found.calculator,
+        "calculator_description": found.calculator_description,
+        "rows_available": len(found),
+        "rows_scored": int(found.scored.sum()),
+        "left_out": found.left_out(),
+        "left_out_detail": found.left_out_names(),
+        "reasons": {k: REASON_WORDS[k] for k in REASONS},
+        "statistics": stats,
+        "band": band,
+        "crystals": dict(found.crystals),
+        "mesh": found.mesh,
+        "normal": list(found.normal),
+        "cutoff": found.cutoff,
+        "amorphous_sio2": AMORPHOUS_SIO2,
+        "definitions": {
+            "rows_available": "bare measured rows (no layer between the sides) above 0 K",
+            "median_factor": "median of max(p/m, m/p)",
+            "within_2": "share (0..1) of rows with 0.5 <= p/m <= 2",
+            "common": "rows both the calculator and the Debye DMM score",
+            "all": "every row the model scores",
+            "band": "[G / factor, G * factor] holds 68 % of the measurements with every paper weighted equally",
+        },
+        "source": CREDIT,
+    }
+
+
+def calculator_lines(found: CalculatorValidation) -> list[str]:
+    """What ``kapitza validate --calculator`` prints below its table: coverage, reasons, band, notes."""
+    n, scored = len(found), int(found.scored.sum())
+    lines = [
+        f"phonons from {found.calculator_description}",
+        f"coverage: {scored} of {n} bare measured rows scored ({100 * scored / max(n, 1):.0f} %); left out:",
+    ]
+    names = found.left_out_names()
+    for why, count in found.left_out().items():
+        if not count:
+            continue
+        lines.append(f"  {count:4d} {why}: {REASON_WORDS[why]}")
+        detail = names.get(why, {})
+        if why != "above bound":
+            shown = [f"{text.split(':', 1)[0]} {rows}" for text, rows in _by_name(detail).items()]
+            lines.append(f"       {', '.join(shown)}")
+    try:
+        band = found.band()
+        lines.append(
+            f"band: x/\u00f7 {band.factor:.3g} (held {100 * band.coverage:.0f} % of the measurements about the "
+            f"prediction, every paper weighted equally; {band.rows} rows of {band.papers} papers; 16th-84th "
+            f"percentiles of p/m {band.low:.3g}-{band.high:.3g}, median {band.median_ratio:.3g})"
+        )
+    except InputError:
+        lines.append("band: no row scored")
+    partial = sum(bool(t) for t, ok in zip(found.note, found.scored) if ok)
+    if partial:
+        lines.append(
+            f"{partial} scored rows are the phonon DMM alone: a metal without electron data in the database "
+            "(the row's note in --json's terms: phonon model only)"
+        )
+    lines.append(AMORPHOUS_SIO2)
+    lines.append(
+        f"the calculator's rows: full-dispersion DMM ({found.mesh}^3 mesh, normal {tuple(found.normal)} of each "
+        "standard conventional cell) with the electron term where the database has it; the Debye DMM: "
+        f"kapitza validate's (cutoff {found.cutoff!r}), database materials only."
+    )
+    return lines
+
+
+def _by_name(detail: dict[str, int]) -> dict[str, int]:
+    """Rows per crystal name (the text before the first colon), most first."""
+    out: dict[str, int] = {}
+    for text, rows in detail.items():
+        name = text.split(":", 1)[0]
+        out[name] = out.get(name, 0) + rows
+    return dict(sorted(out.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _calculator_table(found: CalculatorValidation) -> Table:
+    table = Table(title=escape(f"predicted / measured G: {found.calculator} phonons beside the Debye DMM"))
+    table.add_column("rows")
+    table.add_column("model")
+    table.add_column("n", justify="right")
+    table.add_column("papers", justify="right")
+    table.add_column("median\nfactor", justify="right")
+    table.add_column("within\n\u00d72", justify="right")
+    table.add_column("median\np/m", justify="right")
+    for rows, words in (("common", "both score"), ("all", "each scores")):
+        for which, label in (("calculator", f"{found.calculator} full-dispersion DMM"), ("debye", "Debye DMM")):
+            s = found.statistics(which, rows)
+            table.add_row(
+                words if which == "calculator" else "",
+                escape(label),
+                str(s.rows),
+                str(s.papers),
+                _number(s.median_factor, ".3g"),
+                _number(100 * s.within_2, ".0f") + ("" if math.isnan(s.within_2) else " %"),
+                _number(s.median_ratio, ".3g"),
+                end_section=which == "debye",
+            )
+    return table
+
+
+def _calculator_command(calculator: str, cutoff: str, mesh: int | None, plot_path: Path | None, as_json: bool) -> None:
+    import sys
+
+    from ..prediction.calculator_validation import calculator_validation
+
+    if plot_path is not None:
+        check_output(plot_path, (".png", ".pdf", ".svg"), "--plot")
+    with progress_bar(sys.stderr.isatty()) as progress:  # no bar in pipes and logs
+        found = calculator_validation(calculator, mesh=24 if mesh is None else mesh, cutoff=cutoff, progress=progress)
+    if as_json:
+        typer.echo(dumps(calculator_document(found)))
+    else:
+        console = Console()
+        console.print(_calculator_table(found))
+        for line in calculator_lines(found):
+            console.print(escape(line))
+        console.print(escape(CREDIT))
+    if plot_path is not None:
+        from ..plotting.validation import calculator_validation_figure
+
+        calculator_validation_figure(found, plot_path)
         if not as_json:
             Console(stderr=True).print(f"plot written to {escape(str(plot_path))}")

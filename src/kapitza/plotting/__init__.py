@@ -8,6 +8,6 @@ matplotlib is imported only when a figure is made.
 
 from .conductance import conductance_figure
 from .transmission import angular_transmission_figure
-from .validation import validation_figure
+from .validation import calculator_validation_figure, validation_figure
 
-__all__ = ["angular_transmission_figure", "conductance_figure", "validation_figure"]
+__all__ = ["angular_transmission_figure", "calculator_validation_figure", "conductance_figure", "validation_figure"]

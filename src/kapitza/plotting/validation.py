@@ -1,4 +1,5 @@
-"""Predicted against measured conductance, log-log, one colour per model and one marker per interface kind."""
+"""Predicted against measured conductance, log-log, one colour per model and one marker per interface kind; and
+the Debye DMM beside a calculator's full-dispersion DMM (:func:`calculator_validation_figure`)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from .canvas import figure, save
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+    from ..prediction.calculator_validation import CalculatorValidation
     from ..prediction.validation import ValidationTable
     from ..prediction.validation_stats import ValidationStatistics
 
@@ -102,4 +104,81 @@ def validation_figure(
     ax.set_title(title or f"{words}, cutoff {table.cutoff!r}", fontsize=10)
     ax.grid(True, which="major", alpha=0.25)
     ax.legend(fontsize=7, loc="upper left")
+    return save(fig, path)
+
+
+def calculator_validation_figure(
+    validation: CalculatorValidation, path: str | os.PathLike | None = None, title: str | None = None
+) -> Figure:
+    """Measured vs predicted G, log-log, the Debye DMM and the calculator's full-dispersion DMM side by side.
+
+    Each panel draws every row its model scores (:meth:`~kapitza.prediction.calculator_validation.
+    CalculatorValidation.statistics`); the rows both score are filled, the others hollow; the 1:1, x2 and x0.5
+    lines and, in the legend, the median factor and the share within x2 on both sets of rows.
+
+    Parameters
+    ----------
+    validation : CalculatorValidation
+        From :func:`kapitza.prediction.calculator_validation.calculator_validation`.
+    path : path-like, optional
+        Output file (.png, .pdf, .svg), written atomically.
+    title : str, optional
+        Above both panels (default: the calculator and the coverage).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    measured = validation.measured / MW_PER_M2K
+    both = validation.scored & validation.debye_scored
+    panels = (
+        ("debye", f"Debye DMM (database sound speeds, cutoff {validation.cutoff!r})", validation.debye,
+         validation.debye_scored, "C0"),
+        ("calculator", f"full-dispersion DMM, {validation.calculator} phonons", validation.predicted,
+         validation.scored, "C3"),
+    )  # fmt: skip
+    shown = np.zeros(len(validation), dtype=bool)
+    for panel in panels:
+        shown |= panel[3]
+    if np.any(shown):
+        values_shown = [measured[shown]] + [v[m] / MW_PER_M2K for _, _, v, m, _ in panels]
+        points = np.concatenate(values_shown)
+        points = points[np.isfinite(points) & (points > 0)]
+        lo, hi = points.min() / 2, points.max() * 2
+    else:
+        lo, hi = 1.0, 1e4
+    fig = figure(figsize=(11.0, 5.6))
+    axes = fig.subplots(1, 2, sharex=True, sharey=True)
+    guide = np.array([lo, hi])
+    for ax, (which, words, values, mask, colour) in zip(axes, panels):
+        common = mask & both
+        alone = mask & ~both
+        g = values / MW_PER_M2K
+        s_common = validation.statistics(which, "common")
+        s_all = validation.statistics(which, "all")
+        ax.scatter(measured[common], g[common], s=14, color=colour, alpha=0.6, linewidths=0,
+                   label=f"rows both score: x{s_common.median_factor:.3g}, {100 * s_common.within_2:.0f} % "
+                   f"within \u00d72 ({s_common.rows})")  # fmt: skip
+        ax.scatter(measured[alone], g[alone], s=14, facecolors="none", edgecolors=colour, alpha=0.6, linewidths=0.8,
+                   label=f"only this model: {int(alone.sum())} rows")  # fmt: skip
+        ax.scatter([], [], s=0, label=f"all its rows: x{s_all.median_factor:.3g}, {100 * s_all.within_2:.0f} % "
+                   f"within \u00d72 ({s_all.rows})")  # fmt: skip
+        ax.loglog(guide, guide, "-", color="black", lw=1, label="1:1")
+        ax.loglog(guide, 2 * guide, "--", color="grey", lw=0.8, label="\u00d72 and \u00d70.5")
+        ax.loglog(guide, 0.5 * guide, "--", color="grey", lw=0.8)
+        ax.set_xlim(lo, hi)
+        ax.set_ylim(lo, hi)
+        ax.set_aspect("equal")
+        ax.set_xlabel(r"measured G (MW m$^{-2}$ K$^{-1}$)")
+        ax.set_title(words, fontsize=10)
+        ax.grid(True, which="major", alpha=0.25)
+        ax.legend(fontsize=7, loc="upper left")
+    axes[0].set_ylabel(r"predicted G (MW m$^{-2}$ K$^{-1}$)")
+    scored = int(validation.scored.sum())
+    fig.suptitle(
+        title
+        or f"{scored} of {len(validation)} bare measured rows scored with {validation.calculator} "
+        "(median factor max(p/m, m/p))",
+        fontsize=10,
+    )
     return save(fig, path)

@@ -31,6 +31,10 @@ convergence
     Convergence of full-dispersion G with mesh and broadening width.
 validation, validation_stats
     Every model against the shipped measurements, and how far each is from them.
+calculator_validation
+    Every bare measured row whose two crystals can be built, predicted from a calculator's phonons (full-dispersion
+    DMM) beside the Debye DMM, with the rows left out by reason and the x/÷ band by paper
+    (``kapitza validate --calculator``); mlip_band stores that band.
 bounds
     The physical upper bound on an interface's conductance (each side's phonons and electrons), and the
     measured rows above it: :func:`conductance_bound`, :func:`check_bounds`.

@@ -11,7 +11,9 @@ held-out scatter, by paper, as for the empirical estimate) and stored in ONE dat
     source = "kapitza validate --calculator chgnet, kapitza 0.x, 2025-..: held-out scatter by paper"
 
 Until the file holds a calculator, :func:`calculator_band` returns None and the command line prints "band: not
-yet measured": no number is invented here.
+yet measured": no number is invented here.  The file is written by ``scripts/calibration/mlip.py`` through
+:func:`write_band`; the factor is :meth:`kapitza.prediction.calculator_validation.CalculatorValidation.band`'s:
+[G / factor, G * factor] held 68 % of the measurements about the prediction, every paper weighted equally.
 """
 
 from __future__ import annotations
@@ -85,10 +87,71 @@ def calculator_band(calculator: str, path: Path | None = None) -> CalculatorBand
     return CalculatorBand(calculator, factor, rows, None if median is None else float(median), source)
 
 
+def _toml_value(value: Any) -> str:
+    """A TOML value of a string, int or finite float (JSON's string escapes are TOML's basic-string escapes)."""
+    import json
+    import math
+
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise InputError(f"a band entry holds strings and numbers, got {value!r}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InputError(f"a band entry's numbers must be finite, got {value!r}")
+    return json.dumps(value) if isinstance(value, str) else repr(value)
+
+
+def write_band(
+    calculator: str,
+    factor: float,
+    rows: int,
+    source: str,
+    *,
+    median_ratio: float | None = None,
+    extra: dict[str, Any] | None = None,
+    path: Path | None = None,
+) -> Path:
+    """Store the measured band of ``calculator`` in the band file (default :data:`BAND_FILE`), atomically.
+
+    The other calculators' entries are kept as they are.  ``extra`` adds keys the reader does not need
+    (``papers``, ``low``, ``high``: strings and numbers).  The entry is read back and checked before the call
+    returns (the reader's rules: factor > 1, rows >= 1).
+
+    Returns the path written.
+    """
+    from ..io import toml_file
+    from ..io.atomic import atomic_write_text
+
+    target = BAND_FILE if path is None else Path(path)
+    bands: dict[str, dict[str, Any]] = {}
+    if target.is_file():
+        document = toml_file.read_document(target, "calculator band file", toml_file.MAX_CONFIG_BYTES)
+        bands = {str(k): dict(v) for k, v in dict(document.get("bands", {})).items()}
+    entry: dict[str, Any] = {"factor": float(factor), "rows": int(rows)}
+    if median_ratio is not None:
+        entry["median_ratio"] = float(median_ratio)
+    entry["source"] = str(source)
+    entry |= dict(extra or {})
+    if not entry["factor"] > 1.0 or entry["rows"] < 1:
+        raise InputError(f"a band needs factor > 1 and rows >= 1, got {entry['factor']!r} and {entry['rows']!r}")
+    bands[calculator] = entry
+    lines = [
+        "# Measured x/\u00f7 bands of predictions with a calculator's phonons (kapitza.prediction.mlip_band).",
+        "# Written by scripts/calibration/mlip.py (kapitza validate --calculator NAME against the shipped",
+        "# measurements, every paper weighted equally); do not edit by hand.",
+    ]
+    for name in sorted(bands):
+        lines += ["", f"[bands.{_toml_value(name)}]"]
+        lines += [f"{key} = {_toml_value(value)}" for key, value in bands[name].items()]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(target, "\n".join(lines) + "\n")
+    if calculator_band(calculator, target) is None:  # pragma: no cover - the entry was just written
+        raise InputError(f"{target}: the band of {calculator!r} did not read back")
+    return target
+
+
 def band_line(calculator: str, path: Path | None = None) -> str:
     """The line printed under a prediction with ``calculator``: the stored band, or "band: not yet measured"."""
     band = calculator_band(calculator, path)
     return NOT_MEASURED if band is None else band.line()
 
 
-__all__ = ["BAND_FILE", "NOT_MEASURED", "CalculatorBand", "band_line", "calculator_band"]
+__all__ = ["BAND_FILE", "NOT_MEASURED", "CalculatorBand", "band_line", "calculator_band", "write_band"]

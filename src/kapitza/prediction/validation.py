@@ -27,7 +27,7 @@ Units: K, W m^-2 K^-1.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -39,13 +39,14 @@ from ..materials.electrons import get_electrons
 from ..phonons.debye import DEFAULT_CUTOFF, SINE_CUTOFFS
 from .api import predict
 from .bounds import check_bounds
-from .interface import electronic_parts, is_metal
+from .interface import MaterialLike, electronic_parts, is_metal
 from .registry import get_model
 from .settings import Settings
 
 __all__ = [
     "DEFAULT_MODELS",
     "KINDS",
+    "as_predicted",
     "PHONON_ONLY",
     "FlaggedGroup",
     "ValidationTable",
@@ -203,6 +204,46 @@ def _missing_electrons(metals: Sequence[str]) -> str:
     return ", ".join(dict.fromkeys(lacking))
 
 
+def as_predicted(
+    side1: MaterialLike, side2: MaterialLike, temperature: NDArray[np.float64], results: Sequence[Any]
+) -> tuple[NDArray[np.float64], str]:
+    """What ``kapitza predict`` reports for a pair, from its phonon models' results (the module text's rule).
+
+    Parameters
+    ----------
+    side1, side2 : str or Material
+        The two materials (a derived record of a crystal from its structure keeps its database name, and with
+        it the database's electron data).
+    temperature : ndarray, shape (n_T,)
+        K, the temperatures of ``results``.
+    results : sequence of ConductanceResult
+        The phonon models at exactly these temperatures.
+
+    Returns
+    -------
+    (ndarray of shape (n_models, n_T), str)
+        The predicted G, W m^-2 K^-1 (NaN for a metal/metal pair without Fermi velocities), and the note
+        ("" where the prediction is complete; otherwise why it is partial or missing).
+    """
+    parts = electronic_parts(side1, side2, temperature, results)
+    out = np.array([found.conductance for found in results], dtype=float).reshape(len(results), -1)
+    text = ""
+    if parts.kind == "metal/metal":
+        dmm = parts.electronic_dmm
+        if dmm is None:
+            lacking = _missing_electrons((parts.side1, parts.side2))
+            text = f"electronic DMM needs the Fermi velocity and Sommerfeld coefficient, not stored for {lacking}"
+            out[:] = np.nan
+        else:
+            out[:] = dmm.conductance
+    elif parts.kind in ("metal/non-metal", "non-metal/metal"):
+        if parts.total is None:
+            text = f"{PHONON_ONLY}: no electron-phonon coupling or kappa_p stored for {parts.metal}"
+        else:
+            out = np.array([parts.total[j] for j in range(len(results))], dtype=float).reshape(len(results), -1)
+    return out, text
+
+
 def validation_table(
     models: Sequence[str] = DEFAULT_MODELS,
     *,
@@ -264,24 +305,11 @@ def validation_table(
         idx = np.asarray(index)
         t = rows.temperature[idx]
         results = [predict(a, b, t, name, cutoff=cutoff) for name in names]
-        parts = electronic_parts(a, b, t, results)
-        text = ""
-        if parts.kind == "metal/metal" and parts.electronic_dmm is None:
-            lacking = _missing_electrons((a, b))
-            text = f"electronic DMM needs the Fermi velocity and Sommerfeld coefficient, not stored for {lacking}"
-        elif parts.kind in ("metal/non-metal", "non-metal/metal") and parts.total is None:
-            text = f"{PHONON_ONLY}: no electron-phonon coupling or kappa_p stored for {parts.metal}"
+        predicted[:, idx], text = as_predicted(a, b, t, results)
         for i in index:
             note[i] = text
         for j, found in enumerate(results):
             phonon[j, idx] = found.conductance
-            if parts.kind == "metal/metal":
-                dmm = parts.electronic_dmm
-                predicted[j, idx] = np.nan if dmm is None else dmm.conductance
-            elif parts.total is not None:
-                predicted[j, idx] = parts.total[j]
-            else:
-                predicted[j, idx] = found.conductance
     return ValidationTable(
         models=names,
         measured=rows.conductance,

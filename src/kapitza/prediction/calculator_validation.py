@@ -1,0 +1,605 @@
+"""Every bare measured row whose two crystals can be built, predicted from a calculator's phonons, beside the Debye DMM.
+
+:func:`calculator_validation` takes every *available* row of the shipped compilation (:mod:`kapitza.literature`):
+a bare interface (no layer between the two sides) at a temperature above 0 K.  Each row is either *scored* or
+*left out* with exactly one reason, checked in this order (:data:`REASONS`):
+
+1. ``above bound``: the measured G lies above the physical upper bound of its interface
+   (:func:`kapitza.prediction.bounds.check_bounds`; only rows whose two sides are database materials can be
+   checked, the others are scored as they are), left out of every statistic as in ``kapitza validate``;
+2. ``amorphous``, ``alloy``, ``layered``, ``unknown crystal``: a side has no crystal in
+   ``literature/data/crystals.toml`` (:func:`kapitza.literature.crystals.crystal_for`), grouped by the reason the
+   file gives (amorphous solids and glasses; alloys of varying composition; 2D sheets and MXenes; the rest:
+   no structure found, a polytype not stated, a molecular solid); amorphous SiO2 (the compilation's ``a-SiO2``)
+   is left out here: the potential gives phonons of crystals only, and the database's fused-silica record is a
+   Debye solid, which the Debye DMM column scores;
+3. ``refused by the potential``: a side's crystal is refused by :func:`kapitza.phonons.crystal_phonons` with
+   the calculator: dynamically or elastically unstable (imaginary frequencies beyond the tolerance), a relaxation
+   that does not converge, elements the potential does not cover;
+4. ``no prediction``: a metal/metal pair without the electron data of the electronic DMM.
+
+A scored row is predicted the way ``kapitza predict --calculator`` reports it: both crystals (relaxed, force
+constants by finite displacements, :func:`~kapitza.phonons.crystal_phonons`) give full-dispersion spectra through
+the plane of normal ``normal`` of their standard conventional cells, the DMM integrates them at the row's
+temperature, and the electron term is added where the database has the metal's electron data
+(:func:`kapitza.prediction.validation.as_predicted`: G_ep in series for a metal/non-metal pair, the electronic DMM
+for two metals); a metal whose electron data are not stored (W, Ni, Mo, ...) gives the phonon DMM alone, and the
+row's note says so.  Side 1 is the film, heat flows film -> substrate.
+
+The same rows are scored by the Debye DMM (:func:`kapitza.prediction.validation.validation_table`, the
+database's sound speeds) where both sides are database materials.  The statistics
+(:func:`factor_statistics`): the median factor ``max(p/m, m/p)`` and the share within a factor 2, for the
+calculator and the Debye DMM on the rows both score, and on all the rows each scores.
+
+Cost and cache: the phonons of a crystal are the slow part (minutes with a universal potential) and are cached by
+:func:`~kapitza.phonons.crystal_phonons`; a crystal refused by the potential is remembered here (its refusal
+cached under the structure, the calculator's identity and the phonon settings, so a second run does not relax it
+again), and the DMM of each pair at its rows' temperatures is cached under the two crystals' force constants and
+the spectrum settings, so a second run reads everything.
+
+Units: K, W m^-2 K^-1.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from ..errors import InputError
+from ..io.results import result
+from ..literature import Measurements, shipped_measurements
+from ..literature.crystals import CrystalDescription, LeftOut, crystal_for, crystal_names
+from ..phonons.debye import DEFAULT_CUTOFF
+from .bounds import check_bounds
+from .empirical import INTERVAL, paper_percentiles
+from .validation import as_predicted, validation_table
+
+__all__ = [
+    "CACHE_FORMAT",
+    "REASONS",
+    "CalculatorBandMeasured",
+    "CalculatorValidation",
+    "FactorStatistics",
+    "calculator_validation",
+    "factor_statistics",
+    "left_out_kind",
+    "measured_band",
+]
+
+Progress = Callable[[str, int, int], None]
+
+#: Why an available row is not scored, in the order they are checked (each row counted under the first).
+REASONS = (
+    "above bound",
+    "amorphous",
+    "alloy",
+    "layered",
+    "unknown crystal",
+    "refused by the potential",
+    "no prediction",
+)
+#: The reasons of the left-out crystals (crystals.toml), each with the words of its ``left_out`` text that mark it.
+_KINDS = (
+    ("amorphous", ("amorphous", "glass")),
+    ("alloy", ("alloy",)),
+    ("layered", ("sheet", "mxene", "monolayer", "single-layer")),
+)
+#: Version of the cached entries written here (the refusals and the pairs' DMM).
+CACHE_FORMAT = 1
+#: The factor-2 window of "within x2".
+_LOG2 = math.log10(2.0)
+
+
+def left_out_kind(entry: LeftOut | None) -> str:
+    """The reason group (one of :data:`REASONS`' crystal reasons) of a crystal not built; None: no table at all."""
+    if entry is None:
+        return "unknown crystal"
+    words = entry.reason.lower()
+    for kind, marks in _KINDS:
+        if any(mark in words for mark in marks):
+            return kind
+    return "unknown crystal"
+
+
+@result
+class FactorStatistics:
+    """How far predictions are from measurements on a set of rows.
+
+    Attributes
+    ----------
+    rows : int
+        Rows scored.
+    papers : int
+        Papers (the compilation's reference ids) among them.
+    median_factor : float
+        Median of max(p/m, m/p) (NaN without rows).
+    within_2 : float
+        Share (0..1) of rows with 0.5 <= p/m <= 2 (NaN without rows).
+    median_ratio : float
+        Median of p/m, the bias (NaN without rows).
+    """
+
+    rows: int
+    papers: int
+    median_factor: float
+    within_2: float
+    median_ratio: float
+
+    def line(self) -> str:
+        """``x1.52, 61 % within x2 (n = 240, 31 papers)``."""
+        if self.rows == 0:
+            return "no rows"
+        return (
+            f"x{self.median_factor:.3g}, {100 * self.within_2:.0f} % within x2, median p/m {self.median_ratio:.3g} "
+            f"(n = {self.rows}, {self.papers} papers)"
+        )
+
+
+def factor_statistics(predicted: ArrayLike, measured: ArrayLike, papers: Sequence[str] = ()) -> FactorStatistics:
+    """The statistics of ``predicted`` against ``measured`` (same shape, W m^-2 K^-1; each finite and > 0)."""
+    p = np.asarray(predicted, dtype=float).ravel()
+    m = np.asarray(measured, dtype=float).ravel()
+    if p.shape != m.shape:
+        raise InputError(f"predicted and measured need the same shape, got {p.shape} and {m.shape}")
+    if not (np.all(np.isfinite(p) & (p > 0)) and np.all(np.isfinite(m) & (m > 0))):
+        raise InputError("predicted and measured must be finite and > 0 (leave rows without a prediction out)")
+    if len(papers) not in (0, p.size):
+        raise InputError(f"papers= has {len(papers)} entries; expected {p.size} or none")
+    if p.size == 0:
+        return FactorStatistics(0, 0, math.nan, math.nan, math.nan)
+    r = np.log10(p / m)
+    return FactorStatistics(
+        rows=int(p.size),
+        papers=len(set(papers)),
+        median_factor=float(np.median(np.maximum(p / m, m / p))),
+        within_2=float(np.mean(np.abs(r) <= _LOG2 + 1e-12)),
+        median_ratio=float(np.median(p / m)),
+    )
+
+
+@result
+class CalculatorBandMeasured:
+    """The x/÷ band of a calculator's predictions, from their scatter about the measurements, every paper weighted
+    equally (:func:`~kapitza.prediction.empirical.paper_percentiles`, the empirical estimate's rule).
+
+    Attributes
+    ----------
+    factor : float
+        [G / factor, G * factor] holds ``coverage`` of the measurements with every paper weighted equally:
+        10 ** (the paper-weighted ``coverage`` percentile of |log10 p/m|).  About the prediction itself, so a
+        bias widens it (a model is not fitted to the rows: nothing is learnt from them, all are held out).
+    low, high : float
+        The paper-weighted 16th and 84th percentiles of p/m (the asymmetric band the scatter has;
+        ``10 ** ((log10 high - log10 low) / 2)`` is the empirical estimate's centred factor).
+    coverage : float
+        The share the band is made to hold (:data:`kapitza.prediction.empirical.INTERVAL`).
+    rows, papers : int
+        What it was measured on.
+    median_ratio : float
+        Paper-weighted median of p/m.
+    """
+
+    factor: float
+    low: float
+    high: float
+    coverage: float
+    rows: int
+    papers: int
+    median_ratio: float
+
+
+def measured_band(predicted: ArrayLike, measured: ArrayLike, papers: Sequence[str]) -> CalculatorBandMeasured:
+    """The band (:class:`CalculatorBandMeasured`) of predictions against measurements grouped by paper."""
+    p = np.asarray(predicted, dtype=float).ravel()
+    m = np.asarray(measured, dtype=float).ravel()
+    if p.size == 0 or p.shape != m.shape or len(papers) != p.size:
+        raise InputError("a band needs at least one row, with one prediction, measurement and paper each")
+    if not (np.all(np.isfinite(p) & (p > 0)) and np.all(np.isfinite(m) & (m > 0))):
+        raise InputError("predicted and measured must be finite and > 0 (leave rows without a prediction out)")
+    r = np.log10(p / m)
+    half = 0.5 * INTERVAL
+    (spread,) = paper_percentiles(np.abs(r), papers, (INTERVAL,))
+    low, mid, high = paper_percentiles(r, papers, (0.5 - half, 0.5, 0.5 + half))
+    return CalculatorBandMeasured(
+        factor=float(10**spread),
+        low=float(10**low),
+        high=float(10**high),
+        coverage=float(INTERVAL),
+        rows=int(p.size),
+        papers=len(set(papers)),
+        median_ratio=float(10**mid),
+    )
+
+
+@result
+class CalculatorValidation:
+    """Every available measured row, scored with a calculator's phonons and with the Debye DMM, or left out.
+
+    Attributes
+    ----------
+    calculator : str
+        The calculator's name ("chgnet", "module:factory").
+    calculator_description : str
+        In words, with its model's citation.
+    measured : ndarray, shape (n,)
+        Measured G of each available row, W m^-2 K^-1.
+    temperature : ndarray, shape (n,)
+        K.
+    predicted : ndarray, shape (n,)
+        With the calculator, as ``kapitza predict --calculator`` reports it (full-dispersion DMM and the electron
+        term where the database has it), W m^-2 K^-1; NaN where the row is left out.
+    phonon : ndarray, shape (n,)
+        The calculator's full-dispersion DMM alone, W m^-2 K^-1; NaN where a crystal is missing.
+    debye : ndarray, shape (n,)
+        The Debye DMM as ``kapitza validate`` predicts it (electrons included the same way), W m^-2 K^-1; NaN
+        where a side is not a database material or there is no prediction.
+    side1, side2 : tuple of str
+        Film and substrate as the compilation names them.
+    paper : tuple of str
+        The compilation's reference id of each row.
+    reason : tuple of str
+        "" for a scored row, else one of :data:`REASONS`.
+    detail : tuple of str
+        Why, in words (the crystal and its reason, the refusal, the bound), "" for a scored row.
+    note : tuple of str
+        For a scored row whose prediction is partial: why ("phonon model only: ..."), else "".
+    flagged : ndarray of bool, shape (n,)
+        Above the physical upper bound (left out of the Debye DMM's statistics too).
+    crystals : mapping
+        Per compilation name whose crystal was asked for: "" where the calculator's phonons were made, else why
+        not.
+    mesh : int
+        Brillouin-zone mesh of the full-dispersion spectra.
+    cutoff : str
+        Debye cutoff rule of the Debye DMM column.
+    normal : tuple of float
+        Interface normal in the standard conventional cell of each side.
+    """
+
+    calculator: str
+    calculator_description: str
+    measured: NDArray[np.float64]
+    temperature: NDArray[np.float64]
+    predicted: NDArray[np.float64]
+    phonon: NDArray[np.float64]
+    debye: NDArray[np.float64]
+    side1: tuple[str, ...]
+    side2: tuple[str, ...]
+    paper: tuple[str, ...]
+    reason: tuple[str, ...]
+    detail: tuple[str, ...]
+    note: tuple[str, ...]
+    flagged: NDArray[np.bool_]
+    crystals: Mapping[str, str]
+    mesh: int
+    normal: tuple[float, float, float]
+    cutoff: str
+
+    _summary_fields: ClassVar[tuple[str, ...]] = ("calculator", "measured", "mesh")
+
+    def __len__(self) -> int:
+        return int(self.measured.size)
+
+    @property
+    def scored(self) -> NDArray[np.bool_]:
+        """Rows scored with the calculator, shape (n,)."""
+        return np.array([r == "" for r in self.reason], dtype=bool)
+
+    @property
+    def debye_scored(self) -> NDArray[np.bool_]:
+        """Rows the Debye DMM scores (a prediction, not above the bound), shape (n,)."""
+        return np.isfinite(self.debye) & (self.debye > 0) & ~self.flagged
+
+    def left_out(self) -> dict[str, int]:
+        """Rows left out, by reason (every reason of :data:`REASONS`, 0 included), in that order."""
+        return {why: sum(r == why for r in self.reason) for why in REASONS}
+
+    def left_out_names(self) -> dict[str, dict[str, int]]:
+        """Per reason, the rows left out by each detail (the crystal and why), most rows first."""
+        out: dict[str, dict[str, int]] = {}
+        for why, text in zip(self.reason, self.detail):
+            if why:
+                out.setdefault(why, {})
+                out[why][text] = out[why].get(text, 0) + 1
+        return {k: dict(sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))) for k, v in out.items()}
+
+    def statistics(self, which: str, rows: str) -> FactorStatistics:
+        """``which`` "calculator" or "debye" on ``rows`` "common" (both score it) or "all" (every row it scores)."""
+        if which not in ("calculator", "debye") or rows not in ("common", "all"):
+            raise InputError(
+                f"statistics(which, rows): which is calculator or debye, rows common or all; got {which!r}, {rows!r}"
+            )
+        mask = (
+            self.scored & self.debye_scored
+            if rows == "common"
+            else (self.scored if which == "calculator" else self.debye_scored)
+        )
+        values = self.predicted if which == "calculator" else self.debye
+        index = np.flatnonzero(mask)
+        return factor_statistics(values[index], self.measured[index], [self.paper[i] for i in index])
+
+    def band(self) -> CalculatorBandMeasured:
+        """The x/÷ band of the calculator's predictions on every row it scores (:func:`measured_band`)."""
+        index = np.flatnonzero(self.scored)
+        if index.size == 0:
+            raise InputError("no row is scored: no band can be measured")
+        return measured_band(self.predicted[index], self.measured[index], [self.paper[i] for i in index])
+
+
+# -- the work --------------------------------------------------------------------------------------------------------
+
+
+def _available(data: Measurements) -> NDArray[np.bool_]:
+    """Bare rows at a temperature above 0 K (the rows any validation may score)."""
+    return ~np.asarray(data.interlayer, dtype=bool) & (np.asarray(data.temperature) > 0)
+
+
+def _crystal_key(desc: CrystalDescription) -> tuple[Any, ...]:
+    """The same crystal under two names (``same_as``) has one key."""
+    return (desc.spacegroup, desc.cellpar, desc.positions, desc.formula)
+
+
+def _digest(*arrays: Any) -> str:
+    h = hashlib.sha256()
+    for a in arrays:
+        x = np.asarray(a, dtype=float)
+        h.update(str(x.shape).encode())
+        h.update(np.round(x, 10).tobytes())
+    return h.hexdigest()
+
+
+def _crystal_phonons(desc: CrystalDescription, source: Any, cache: bool, progress: Progress | None) -> tuple[Any, str]:
+    """(StructurePhonons, "") or (None, why the potential refuses the crystal); a refusal is remembered."""
+    from ..atomistic.prototypes import build
+    from ..io.cache import cached_arrays
+    from ..phonons import from_structure
+    from ..phonons.harmonic import UNSTABLE_FRACTION
+
+    parts = {
+        "format": CACHE_FORMAT,
+        "phonons_format": from_structure.CACHE_FORMAT,
+        "crystal": {
+            k: v for k, v in dataclasses.asdict(desc).items() if k in ("spacegroup", "cellpar", "positions", "formula")
+        },
+        "calculator": dict(source.identity),
+        "settings": [from_structure.DISPLACEMENT_ANGSTROM, from_structure.MIN_WIDTH_ANGSTROM, UNSTABLE_FRACTION],
+    }
+    found: list[Any] = []
+
+    def compute() -> dict[str, NDArray[Any]]:
+        try:
+            found.append(
+                from_structure.crystal_phonons(build(desc), source, name=desc.name, cache=cache, progress=progress)
+            )
+        except InputError as exc:
+            return {"refused": np.frombuffer(str(exc).encode("utf-8"), dtype=np.uint8)}
+        return {"refused": np.zeros(0, dtype=np.uint8)}
+
+    stored = cached_arrays("calculator-validation-crystal", parts, compute, enabled=cache)
+    refused = bytes(np.asarray(stored["refused"], dtype=np.uint8)).decode("utf-8")
+    if refused:
+        return None, refused
+    if found:
+        return found[0], ""
+    return from_structure.crystal_phonons(build(desc), source, name=desc.name, cache=cache, progress=progress), ""
+
+
+def _pair_dmm(
+    crystals: tuple[Any, Any],
+    temperature: NDArray[np.float64],
+    spectrum: Callable[[Any], Any],
+    settings: Any,
+    cache: bool,
+) -> NDArray[np.float64]:
+    """The full-dispersion DMM of two crystals at ``temperature`` (K), W m^-2 K^-1; cached under their force
+    constants, cells and masses and the spectrum settings."""
+    from ..io.cache import cached_arrays
+    from .api import conductance_result, model_channels
+    from .registry import get_model
+
+    info = get_model("dmm", "phonopy")
+
+    def key(c: Any) -> str:
+        ph = c.crystal.phonopy
+        return _digest(ph.force_constants, ph.primitive.cell, ph.primitive.scaled_positions, ph.primitive.masses)
+
+    parts = {
+        "format": CACHE_FORMAT,
+        "model": info.name,
+        "sides": [key(c) for c in crystals],
+        "temperature": np.asarray(temperature, dtype=float),
+        "settings": {"mesh": settings.mesh, "width": settings.width, "normal": list(settings.normal),
+                     "statistics": settings.statistics},
+    }  # fmt: skip
+
+    def compute() -> dict[str, NDArray[Any]]:
+        m1, m2 = crystals[0].material, crystals[1].material
+        channels = model_channels(info, m1, m2, (spectrum(crystals[0]), spectrum(crystals[1])), settings)
+        return {"conductance": conductance_result(info, m1, m2, channels, temperature, settings).conductance}
+
+    return np.asarray(cached_arrays("calculator-validation-pair", parts, compute, enabled=cache)["conductance"])
+
+
+def calculator_validation(
+    calculator: str | None = None,
+    *,
+    measurements: Measurements | None = None,
+    mesh: int = 24,
+    normal: ArrayLike | str = (0, 0, 1),
+    cutoff: str = DEFAULT_CUTOFF,
+    cache: bool = True,
+    progress: Progress | None = None,
+) -> CalculatorValidation:
+    """Score every available measured row whose two crystals can be built, with ``calculator``'s phonons.
+
+    Parameters
+    ----------
+    calculator : str, optional
+        A built-in universal potential or "module:factory"
+        (default :data:`~kapitza.atomistic.calculators.DEFAULT_CALCULATOR`).
+    measurements : Measurements, optional
+        The rows (default the shipped compilation); its bare rows above 0 K are the available ones.
+    mesh : int
+        Gamma-centred Brillouin-zone mesh of the full-dispersion spectra (default 24, ``kapitza predict``'s).
+    normal : (3,) array_like or str
+        Interface normal in each side's standard conventional cell (default (0, 0, 1): [001] of a cubic crystal,
+        [0001] of a hexagonal one).
+    cutoff : str
+        Debye cutoff rule of the Debye DMM column (see :func:`kapitza.predict`).
+    cache : bool
+        Read and write the on-disk cache (phonons, refusals, the pairs' DMM).
+    progress : callable, optional
+        ``progress(stage, done, total)``: stage "crystals" over the crystals, then "pairs"; the phonon stages of
+        :func:`~kapitza.phonons.crystal_phonons` in between.
+
+    Returns
+    -------
+    CalculatorValidation
+
+    Raises
+    ------
+    InputError
+        An unknown calculator or a bad ``mesh``/``normal`` (before any work).
+    MissingDependencyError
+        The calculator's package (``pip install 'kapitza[mlip]'``), phonopy or ASE.
+    """
+    from ..atomistic.calculators import calculator_source
+    from ..phonons.full_dispersion import full_dispersion_spectrum
+    from ..phonons.harmonic import import_phonopy
+    from .settings import Settings
+
+    settings = Settings(dispersion="phonopy", mesh=mesh, normal=normal)  # refuses a bad mesh or normal up front
+    Settings(cutoff=cutoff)
+    source = calculator_source(calculator)
+    import_phonopy()
+    data = shipped_measurements() if measurements is None else measurements
+    if not isinstance(data, Measurements):
+        raise InputError(f"measurements= must be Measurements, got {type(data).__name__}")
+    rows = data.select(_available(data))
+    n = len(rows)
+    side1 = tuple(str(s) for s in rows.film)
+    side2 = tuple(str(s) for s in rows.substrate)
+    check = check_bounds(rows)
+    flagged = np.asarray(check.above, dtype=bool)
+    known = set(crystal_names())
+    described: dict[str, CrystalDescription | LeftOut | None] = {
+        name: (crystal_for(name) if name in known else None) for name in dict.fromkeys(side1 + side2)
+    }
+    reason = [""] * n
+    detail = [""] * n
+    for i in range(n):
+        if flagged[i]:
+            reason[i], detail[i] = "above bound", check.reason[i]
+            continue
+        missing = [(REASONS.index(left_out_kind(e)), name, e) for name in (side1[i], side2[i])
+                   if not isinstance(e := described[name], CrystalDescription)]  # fmt: skip
+        if missing:
+            _, name, entry = min(missing, key=lambda item: item[0])
+            reason[i] = left_out_kind(entry)
+            detail[i] = f"{name}: {entry.reason}" if entry is not None else f"{name}: no table in crystals.toml"
+    # the crystals the remaining rows need, each once (same_as names share one)
+    wanted: dict[tuple[Any, ...], CrystalDescription] = {}
+    for i in range(n):
+        if not reason[i]:
+            for name in (side1[i], side2[i]):
+                desc = described[name]
+                assert isinstance(desc, CrystalDescription)
+                wanted.setdefault(_crystal_key(desc), desc)
+    phonons: dict[tuple[Any, ...], tuple[Any, str]] = {}
+    for k, (key, desc) in enumerate(wanted.items()):
+        if progress is not None:
+            progress("crystals", k, len(wanted))
+        phonons[key] = _crystal_phonons(desc, source, cache, progress)
+    if progress is not None:
+        progress("crystals", len(wanted), len(wanted))
+    crystals_status = {}
+    for name, desc in described.items():
+        if isinstance(desc, CrystalDescription) and _crystal_key(desc) in phonons:
+            crystals_status[name] = phonons[_crystal_key(desc)][1]
+    spectra: dict[int, Any] = {}
+
+    def spectrum(c: Any) -> Any:
+        if id(c) not in spectra:
+            spectra[id(c)] = full_dispersion_spectrum(c.crystal, normal=settings.normal, mesh=settings.mesh,
+                                                      width=settings.width)  # fmt: skip
+        return spectra[id(c)]
+
+    predicted = np.full(n, np.nan)
+    phonon = np.full(n, np.nan)
+    note = [""] * n
+    pairs: dict[tuple[str, str], list[int]] = {}
+    for i in range(n):
+        if reason[i]:
+            continue
+        got = [(name, *phonons[_crystal_key(described[name])]) for name in (side1[i], side2[i])]  # type: ignore[arg-type]
+        refused = [(name, why) for name, _, why in got if why]
+        if refused:
+            reason[i] = "refused by the potential"
+            detail[i] = f"{refused[0][0]}: {refused[0][1]}"
+            continue
+        pairs.setdefault((side1[i], side2[i]), []).append(i)
+    for k, ((a, b), index) in enumerate(pairs.items()):
+        if progress is not None:
+            progress("pairs", k, len(pairs))
+        idx = np.asarray(index)
+        c1 = phonons[_crystal_key(described[a])][0]  # type: ignore[arg-type]
+        c2 = phonons[_crystal_key(described[b])][0]  # type: ignore[arg-type]
+        t = np.asarray(rows.temperature[idx], dtype=float)
+        g = _pair_dmm((c1, c2), t, spectrum, settings, cache)
+        phonon[idx] = g
+        found = _PhononResult(t, g)
+        values, text = as_predicted(c1.material, c2.material, t, [found])
+        predicted[idx] = values[0]
+        for i in index:
+            note[i] = text
+            if not (math.isfinite(predicted[i]) and predicted[i] > 0):
+                reason[i], detail[i] = "no prediction", f"{a}/{b}: {text or 'no finite prediction'}"
+                predicted[i] = math.nan
+    if progress is not None:
+        progress("pairs", len(pairs), len(pairs))
+    debye = _debye(rows, cutoff)
+    return CalculatorValidation(
+        calculator=source.name,
+        calculator_description=source.description,
+        measured=rows.conductance,
+        temperature=rows.temperature,
+        predicted=predicted,
+        phonon=phonon,
+        debye=debye,
+        side1=side1,
+        side2=side2,
+        paper=tuple(str(p) for p in rows.reference_id),
+        reason=tuple(reason),
+        detail=tuple(detail),
+        note=tuple(note),
+        flagged=flagged,
+        crystals=crystals_status,
+        mesh=int(settings.mesh[0]),  # type: ignore[index]
+        normal=tuple(float(v) for v in settings.normal),
+        cutoff=cutoff,
+    )
+
+
+class _PhononResult:
+    """The one field :func:`~kapitza.prediction.validation.as_predicted` reads of a phonon model's result."""
+
+    def __init__(self, temperature: NDArray[np.float64], conductance: NDArray[np.float64]) -> None:
+        self.temperature = temperature
+        self.conductance = conductance
+        self.model = "dmm"
+
+
+def _debye(rows: Measurements, cutoff: str) -> NDArray[np.float64]:
+    """The Debye DMM as ``kapitza validate`` predicts each row (NaN where a side is not a database material)."""
+    mapped = np.array([bool(a) and bool(b) for a, b in zip(rows.film_material, rows.substrate_material)], dtype=bool)
+    out = np.full(len(rows), np.nan)
+    if mapped.any():
+        table = validation_table(("dmm",), cutoff=cutoff, measurements=rows.select(mapped))
+        out[np.flatnonzero(mapped)] = table.predicted[0]
+    return out

@@ -1,0 +1,106 @@
+"""``kapitza validate --calculator NAME``: coverage, the rows left out by reason, the calculator beside the Debye
+DMM, the band, the figure; every bad input one line and exit 2.
+
+The rows are a slice of the shipped compilation (the library's ``shipped_measurements`` replaced for the command)
+and the calculator is ASE's EMT through tests/mlip_factories.py, so the command runs in seconds.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+
+import numpy as np
+import pytest
+
+from kapitza.prediction import calculator_validation as CV
+
+pytest.importorskip("phonopy")
+
+EMT = "mlip_factories:emt"
+PAIRS = {("Al", "Cu"), ("Pt", "Au"), ("Au", "Si"), ("Au", "a-SiO2"), ("AuxCu1-x", "Al2O3"), ("Cu", "Pb")}
+
+
+@pytest.fixture
+def small(monkeypatch):
+    data = CV.shipped_measurements()
+    rows = data.select(np.array([(f, s) in PAIRS for f, s in zip(data.film, data.substrate)], dtype=bool))
+    monkeypatch.setattr(CV, "shipped_measurements", lambda: rows)
+    return rows
+
+
+def _one_line(status, out, err, words):
+    assert status == 2, err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("kapitza: error:") and words in lines[0], err
+    assert out == ""
+
+
+def test_prints_coverage_reasons_the_two_models_and_the_band(cli, small):
+    status, out, err = cli("validate", "--calculator", EMT, "--mesh", "8")
+    assert status == 0, err
+    found = CV.calculator_validation(EMT, measurements=small, mesh=8)
+    text = " ".join(out.split())  # rich wraps long lines
+    scored = int(found.scored.sum())
+    assert f"coverage: {scored} of {len(found)} bare measured rows scored" in text
+    for why, count in found.left_out().items():
+        if count:
+            assert f"{count} {why}:" in text
+    assert "a-SiO2 " in text and "amorphous SiO2 (a-SiO2): left out of the calculator's rows" in text
+    assert "Debye DMM" in text and "full-dispersion DMM" in text
+    band = found.band()
+    assert f"band: x/÷ {band.factor:.3g}" in text
+    assert "phonons from the ASE calculator EMT from mlip_factories:emt" in text
+
+
+def test_json_equals_the_library(cli, small):
+    status, out, err = cli("validate", "--calculator", EMT, "--mesh", "8", "--json")
+    assert status == 0, err
+    doc = json.loads(out)
+    found = CV.calculator_validation(EMT, measurements=small, mesh=8)
+    assert doc["rows_available"] == len(found) and doc["rows_scored"] == int(found.scored.sum())
+    assert doc["left_out"] == found.left_out()
+    assert doc["rows_scored"] + sum(doc["left_out"].values()) == doc["rows_available"]
+    for which in ("calculator", "debye"):
+        for rows in ("common", "all"):
+            s = found.statistics(which, rows)
+            assert doc["statistics"][which][rows]["rows"] == s.rows
+            assert doc["statistics"][which][rows]["median_factor"] == pytest.approx(s.median_factor, rel=1e-12)
+    assert doc["band"]["factor"] == pytest.approx(found.band().factor, rel=1e-12)
+    assert doc["crystals"]["Si"].startswith("structure Si")  # EMT has no Si: refused, with the reason
+
+
+def test_plot_draws_both_models(cli, small, tmp_path):
+    path = tmp_path / "v.png"
+    status, out, err = cli("validate", "--calculator", EMT, "--mesh", "8", "--plot", path)
+    assert status == 0, err
+    assert path.stat().st_size > 10_000 and "plot written to" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("--calculator", "no_such_module_here:make"), "no_such_module_here"),
+        (("--calculator", "no such"), "calculator"),
+        (("--calculator", EMT, "--model", "dmm"), "--model does not combine with --calculator"),
+        (("--calculator", EMT, "--interlayers"), "--interlayers does not combine with --calculator"),
+        (("--mesh", "8"), "--mesh sets the full-dispersion spectra of --calculator"),
+        (("--calculator", EMT, "--mesh", "0"), "mesh"),
+        (("--calculator", EMT, "--cutoff", "nope"), "cutoff"),
+        (("--calculator", EMT, "--plot", "v.txt"), "--plot"),
+    ],
+)
+def test_bad_input_is_one_line(cli, args, words):
+    _one_line(*cli("validate", *args), words)
+
+
+def test_a_missing_extra_is_one_line_naming_it(cli, monkeypatch):
+    from kapitza.atomistic import calculators
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "chgnet" else real(name, *a))
+    calculators._builtin_source.cache_clear()
+    try:
+        _one_line(*cli("validate", "--calculator", "chgnet"), "kapitza[mlip]")
+    finally:
+        calculators._builtin_source.cache_clear()
