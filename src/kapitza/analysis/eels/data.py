@@ -36,9 +36,9 @@ class EELSData:
 
     Attributes
     ----------
-    energy_mev : ndarray, shape (n_channels,)
+    energy_mev : ndarray, shape (channels,)
         Signed energy axis in meV (loss > 0, gain < 0), strictly increasing.
-    counts : ndarray, shape nav_shape + (n_channels,)
+    counts : ndarray, shape nav_shape + (channels,)
         Counts (electrons) per channel.
     variance : ndarray, shape of ``counts``
         Variance of each count.
@@ -145,9 +145,9 @@ class LazyEELSData:
 
     Attributes
     ----------
-    energy_mev : ndarray, shape (n_channels,)
+    energy_mev : ndarray, shape (channels,)
         Signed energy axis in meV, strictly increasing.
-    counts : array-like, shape (ny, nx, n_channels)
+    counts : array-like, shape (ny, nx, channels)
         Raw counts (any real dtype; converted to float64 per chunk).
     variance : array-like of the same shape, or None
         Variances; None: ``detector_gain * counts + read_noise**2`` per chunk (the noise model of
@@ -234,9 +234,9 @@ def eels_data(
 
     Parameters
     ----------
-    energy_mev : array_like, shape (n_channels,)
+    energy_mev : array_like, shape (channels,)
         Signed energy axis in meV (loss > 0); it may be decreasing (it is then reversed with the data).
-    counts : array_like, shape nav_shape + (n_channels,)
+    counts : array_like, shape nav_shape + (channels,)
         Raw detector counts, >= 0.
     positions_nm : array_like (n,) for a line scan, or a tuple of arrays for an image; optional
         Probe positions in nm (default: 0, 1, 2, ... nm).

@@ -516,9 +516,9 @@ class Background:
 
     Attributes
     ----------
-    energy_mev : ndarray, shape (n_channels,)
+    energy_mev : ndarray, shape (channels,)
         The energy axis of the data it was fitted to (meV).
-    counts : ndarray, shape nav_shape + (n_channels,)
+    counts : ndarray, shape nav_shape + (channels,)
         Background counts per channel (0 inside the ZLP core for the power law, see ``parameters``).
     variance : ndarray, same shape
         Variance of the background from the fit's parameter uncertainty (per channel).
