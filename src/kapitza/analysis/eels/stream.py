@@ -522,6 +522,20 @@ def _auto_window(data: EELSData | LazyEELSData, plan: _Plan) -> tuple[float, flo
 # ---------------------------------------------------------------------------------------------------- public
 
 
+def _check_map_request(data: Any, bin_position: Any, chunk_mb: Any, workers: Any) -> tuple[int, int]:
+    """The map's binning factor and worker count, checked with the chunk size and the image's pixels (both map
+    paths: the joint fit and the subtracted background)."""
+    f = check_factor(bin_position, "bin_position")
+    if data.nav_shape[1] % f:
+        raise InputError(f"bin_position={f} does not divide the {data.nav_shape[1]} positions along x")
+    if isinstance(chunk_mb, bool) or not isinstance(chunk_mb, (int, float)) or not (0 < chunk_mb < math.inf):
+        raise InputError(f"chunk_mb must be a finite number of MB > 0, got {chunk_mb!r}")
+    workers = check_factor(workers, "workers")
+    if 0 in data.nav_shape:
+        raise InputError(f"the spectrum image has no pixels (navigation shape {data.nav_shape})")
+    return f, workers
+
+
 def stream_temperature_map(
     data: EELSData | LazyEELSData,
     window_mev: Sequence[float] | None = None,
@@ -595,14 +609,7 @@ def stream_temperature_map(
         raise InputError(
             f"background must be {JOINT!r}, one of {', '.join(BACKGROUND_MODELS)} or None (got {background!r})"
         )
-    f = check_factor(bin_position, "bin_position")
-    if data.nav_shape[1] % f:
-        raise InputError(f"bin_position={f} does not divide the {data.nav_shape[1]} positions along x")
-    if isinstance(chunk_mb, bool) or not isinstance(chunk_mb, (int, float)) or not (0 < chunk_mb < math.inf):
-        raise InputError(f"chunk_mb must be a finite number of MB > 0, got {chunk_mb!r}")
-    workers = check_factor(workers, "workers")
-    if 0 in data.nav_shape:
-        raise InputError(f"the spectrum image has no pixels (navigation shape {data.nav_shape})")
+    f, workers = _check_map_request(data, bin_position, chunk_mb, workers)
     if background != JOINT:
         if backend.name != "numpy":
             raise InputError(
@@ -897,14 +904,7 @@ def _stream_subtracted(
         raise InputError("stream_temperature_map takes raw spectra; these are centred already (use temperature_map)")
     if background is not None and background not in BACKGROUND_MODELS:
         raise InputError(f"background must be one of {', '.join(BACKGROUND_MODELS)} or None (got {background!r})")
-    f = check_factor(bin_position, "bin_position")
-    if data.nav_shape[1] % f:
-        raise InputError(f"bin_position={f} does not divide the {data.nav_shape[1]} positions along x")
-    if isinstance(chunk_mb, bool) or not isinstance(chunk_mb, (int, float)) or not (0 < chunk_mb < math.inf):
-        raise InputError(f"chunk_mb must be a finite number of MB > 0, got {chunk_mb!r}")
-    workers = check_factor(workers, "workers")
-    if 0 in data.nav_shape:
-        raise InputError(f"the spectrum image has no pixels (navigation shape {data.nav_shape})")
+    f, workers = _check_map_request(data, bin_position, chunk_mb, workers)
     plan = _plan(data, background, fit_windows_mev, f, float(chunk_mb))
     w = plan.width
     axis = _axis_data(plan.energy, plan.steps)
