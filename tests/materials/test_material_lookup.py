@@ -215,3 +215,23 @@ def test_good_minimal_file_loads(tmp_path):
     """The base text of the malformed cases is itself valid (so each case fails for its own reason)."""
     m = load_materials(write(tmp_path, GOOD))["Foo"]
     assert m.v_t == 1500.0 and m.thermal_conductivity is None and m.temperature == 300.0
+
+
+@pytest.mark.parametrize("spec", ["InP.cif", "GaN:wurtzite:a=3.19,c=5.19", "POSCAR", "dir/CONTCAR", "x.extxyz"])
+def test_a_crystal_structure_is_not_a_material_record_and_says_it_needs_a_potential(tmp_path, spec):
+    """A structure file (even an existing one, which used to fail as 'invalid TOML') or NAME:STRUCTURE:a=... has
+    no Debye numbers: the message says a calculator is needed, in one line."""
+    from ase.build import bulk
+
+    path = tmp_path / "InP.cif"
+    bulk("InP", "zincblende", a=5.869).write(path)
+    for given in (spec, str(path)):
+        with pytest.raises(InputError, match="crystal structure, not a material record.*calculator") as info:
+            get_material(given)
+        assert "\n" not in str(info.value)
+
+
+def test_a_toml_file_with_a_selected_name_is_still_a_material_file(tmp_path):
+    """``path.toml:Name`` holds two colons' worth of text but no structure: it still reads as a material file."""
+    with pytest.raises(InputError, match="does not exist"):
+        get_material(str(tmp_path / "mine.toml") + ":Si")

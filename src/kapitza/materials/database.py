@@ -63,6 +63,7 @@ from __future__ import annotations
 import difflib
 import functools
 import os
+import re
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
@@ -443,7 +444,26 @@ def get_material(spec: str | os.PathLike[str] | Material) -> Material:
         return spec
     if not isinstance(spec, (str, os.PathLike)):
         raise InputError(f"a material is given as a name, a .toml path or a Material; got {type(spec).__name__}")
+    _refuse_structure(spec)
     path_spec = _split_path_spec(spec)
     if path_spec is not None:
         return _from_file(*path_spec)
     return _lookup(str(spec), _shipped(), _shipped_index(), "")
+
+
+#: Endings of crystal structure files (read by ``ase.io.read``), which hold atoms, not a material record.
+STRUCTURE_ENDINGS = (".cif", ".vasp", ".poscar", ".xyz", ".extxyz", ".json", ".in", ".data", ".lmp")
+
+
+def _refuse_structure(spec: str | os.PathLike[str]) -> None:
+    """A crystal structure (a structure file, POSCAR/CONTCAR, or ``NAME:STRUCTURE:a=...``) is not a material record:
+    its Debye numbers are unknown, and its phonons need a potential.  Say so instead of 'invalid TOML'."""
+    text = os.fspath(spec).strip()
+    name = os.path.basename(text).upper()
+    structure_file = text.lower().endswith(STRUCTURE_ENDINGS) or name.startswith(("POSCAR", "CONTCAR"))
+    spec_text = not text.lower().endswith(".toml") and re.search(r":[A-Za-z0-9_-]+:.*=", text) is not None
+    if structure_file or spec_text:
+        raise InputError(
+            f"{text} is a crystal structure, not a material record: its phonons need a potential: give a "
+            "calculator (--calculator NAME on the command line; kapitza predict --help names them)"
+        )
