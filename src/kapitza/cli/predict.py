@@ -42,6 +42,7 @@ from ..prediction import (
 )
 from ..prediction.empirical import empirical_document, empirical_or_reason
 from ..prediction.interface import ELECTRON_PHONON_REFERENCE, ELECTRONIC_DMM_REFERENCE
+from ..prediction.mlip_band import MODEL as BAND_MODEL
 from ..prediction.mlip_band import band_line, calculator_band
 from ..prediction.report import HeliumRange, comparison_plot_temperatures, conductivity_gaps, plot_temperatures
 from ..units import M2K_PER_GW, MW_PER_M2K, NANOMETRE, rad_s_to_thz
@@ -602,12 +603,14 @@ def predict_command(
         curves = list(found.results_at(plot_temperatures(temps, m1, m2)))
         parts = found.electronic
         both_database = m1.origin == "database" and m2.origin == "database"
+        stated = None if crystals is None else calculator_band(str(settings.calculator))
         conductance_figure(
             curves,
             plot_path,
             markers=results,
             measured=measurements_for(m1.name, m2.name) if both_database else None,
             electron_phonon=None if parts.electron_phonon is None else (str(parts.metal), parts.electron_phonon),
+            band=None if stated is None else (BAND_MODEL, stated.factor),
         )
     if not as_json:
         for label, path in (("CSV", csv_path), ("plot", plot_path)):
