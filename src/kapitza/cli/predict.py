@@ -18,7 +18,7 @@ from ..errors import InputError
 from ..io import atomic_write_text
 from ..io.results import dumps
 from ..landauer import MAX_TEMPERATURES
-from ..literature import DEFAULT_WINDOW, Measurements, measurements_for
+from ..literature import DEFAULT_WINDOW, Measurements, measurements_for, measurements_named
 from ..materials import Material, get_material
 from ..materials.conductivity import conductivity_table, uses_conductivity_table
 from ..phonons.debye import DEFAULT_CUTOFF
@@ -602,13 +602,12 @@ def predict_command(
 
         curves = list(found.results_at(plot_temperatures(temps, m1, m2)))
         parts = found.electronic
-        both_database = m1.origin == "database" and m2.origin == "database"
         stated = None if crystals is None else calculator_band(str(settings.calculator))
         conductance_figure(
             curves,
             plot_path,
             markers=results,
-            measured=measurements_for(m1.name, m2.name) if both_database else None,
+            measured=_measured_rows(m1, m2, crystals),
             electron_phonon=None if parts.electron_phonon is None else (str(parts.metal), parts.electron_phonon),
             band=None if stated is None else (BAND_MODEL, stated.factor),
         )
@@ -616,6 +615,16 @@ def predict_command(
         for label, path in (("CSV", csv_path), ("plot", plot_path)):
             if path is not None:
                 Console(stderr=True).print(f"{label} written to {path}")
+
+
+def _measured_rows(m1: Any, m2: Any, crystals: tuple[Any, Any] | None) -> Any:
+    """The compilation's bare rows of the pair, drawn on the plot: by database name, or for crystals built from
+    structure by the names the compilation writes (their formulas: "TiN", "MgO")."""
+    if crystals is not None:
+        return measurements_named(crystals[0].name, crystals[1].name)
+    if m1.origin == "database" and m2.origin == "database":
+        return measurements_for(m1.name, m2.name)
+    return None
 
 
 def structure_sides(side1: str, side2: str, calculator: str, progress: Any) -> tuple[Any, Any]:
