@@ -309,6 +309,9 @@ def run_agf(
     sides: str = _D.sides,
     supercell: int | tuple[int, int] | None = _D.supercell,
     potential: str = _D.potential,
+    calculator: str | None = _D.calculator,
+    force_range: float | None = _D.force_range,
+    max_strain: float = _D.max_strain,
     normal: str = _D.normal,
     kpoints: int | Sequence[int] = _D.kpoints,
     frequencies: int = _D.frequencies,
@@ -329,6 +332,7 @@ def run_agf(
     client: Any = None,
     connect_timeout: float = CONNECT_TIMEOUT,
     progress: Callable[[int, int], None] | None = None,
+    stage_progress: Callable[[str, int, int], None] | None = None,
     output: str | Path | None = _D.output,
     resume: bool = True,
     max_memory_gb: float = _D.max_memory_gb,
@@ -366,7 +370,23 @@ def run_agf(
         force constants replace those of that lead's principal layers (:mod:`.bulk_leads`); default: the
         structure's own end cells.
     potential : str
-        Named potential (:func:`kapitza.atomistic.potentials.get_potential`).
+        Named potential (:func:`kapitza.atomistic.potentials.get_potential`) of the built-in crystals.
+    calculator : str, optional
+        A force source of :func:`kapitza.atomistic.calculators.calculator_source` (a built-in universal potential,
+        "chgnet", ..., or "module:factory"), instead of ``potential``.  With ``left`` and ``right`` these are then
+        any crystals (structure files, ``NAME:STRUCTURE:a=..``, database or ASE names), each relaxed with the
+        calculator (its own lattice constants, as the built-in route uses the potential's), stacked along
+        ``normal`` in the smallest common lateral cell within ``max_strain``
+        (:func:`kapitza.atomistic.stacking.stack_crystals`, strain reported in the notes) and their force
+        constants computed with it (:class:`kapitza.atomistic.calculator_forces.CalculatorForceConstants`,
+        cached by content); with ``structure`` the file's atoms take them.  The interface's positions are not
+        relaxed (as in the built-in route): relax them with ``kapitza interface build --calculator`` and give the
+        file with ``structure``.
+    force_range : float, optional
+        A, with ``calculator``: the force constants are truncated there (default
+        :data:`kapitza.atomistic.calculator_forces.DEFAULT_FORCE_RANGE_ANGSTROM`).
+    max_strain : float
+        With ``calculator`` and two crystals: the largest in-plane strain of the common cell (0.02 = 2 %).
     normal : {"001", "110", "111"}
     kpoints : int or (int, int)
         Monkhorst-Pack grid of transverse wavevectors (>= 1 each).
@@ -414,6 +434,9 @@ def run_agf(
         one default of every command that takes ``--address``).
     progress : callable, optional
         progress(done, total) in (omega, k) chunks over all sweeps; called with the total before any work.
+    stage_progress : callable, optional
+        stage_progress(stage, done, total) of the work before the sweeps with ``calculator``: "relaxation" of
+        each crystal, "force constants" over the displaced structures (not called when they come from the cache).
     output : path, optional
         Save the result there (.npz: arrays with the JSON metadata inside; .json: everything), atomically.
         Nothing is written without it.
@@ -446,6 +469,9 @@ def run_agf(
             "sides": sides,
             "supercell": supercell,
             "potential": potential,
+            "calculator": calculator,
+            "force_range": force_range,
+            "max_strain": max_strain,
             "normal": normal,
             "kpoints": kpoints,
             "frequencies": frequencies,
@@ -505,10 +531,26 @@ def run_agf(
 
 
 def check_source(checked: dict[str, Any], option_names: Callable[[str], str]) -> None:
-    """Either two built-in crystals or a structure file with one source of force constants; not both."""
+    """Either two crystals or a structure file with one source of force constants; not both.
+
+    The crystals are built-in (chemical symbols, with ``potential``) or, with ``calculator``, any crystals
+    (:func:`_crystal_model`); a structure file takes pair lines, a force-constant file or a calculator.
+    """
     name = option_names
     builtin = checked["left"] is not None or checked["right"] is not None
     user = checked["structure"] is not None
+    calculator = checked.get("calculator")
+    if calculator is not None:
+        from ...atomistic.calculators import calculator_name
+
+        calculator_name(calculator)  # the syntax, nothing imported
+        if checked["potential"] != _D.potential:
+            raise InputError(f"give {name('potential')} or {name('calculator')}, not both")
+    else:
+        for key in ("force_range", "max_strain"):
+            default = getattr(_D, key)
+            if checked.get(key) is not None and checked.get(key) != default:
+                raise InputError(f"{name(key)} goes with {name('calculator')}")
     if builtin and user:
         raise InputError(f"give the two crystals or {name('structure')}, not both")
     if not user:
@@ -519,28 +561,34 @@ def check_source(checked: dict[str, Any], option_names: Callable[[str], str]) ->
         ]
         if extra:
             raise InputError(f"{name(extra[0])} goes with {name('structure')}; the built-in crystals use --potential")
+        if calculator is not None and checked["masses_amu"] is not None:
+            raise InputError(
+                f"{name('masses_amu')} goes with the built-in crystals; with {name('calculator')} each crystal's "
+                "atoms keep their own masses"
+            )
         return
-    sources = [k for k in ("pair", "force_constants") if checked[k] is not None]
+    sources = [k for k in ("pair", "force_constants", "calculator") if checked.get(k) is not None]
     if len(sources) != 1:
         raise InputError(
-            f"{name('structure')} needs exactly one of {name('pair')} (LAMMPS pair lines) and "
-            f"{name('force_constants')} (a phonopy force-constant file)"
+            f"{name('structure')} needs exactly one of {name('pair')} (LAMMPS pair lines), "
+            f"{name('force_constants')} (a phonopy force-constant file) and {name('calculator')} (a universal "
+            "potential or module:factory)"
         )
     builder = {"normal": _D.normal, "cells": _D.cells, "lateral": _D.lateral, "mixing_layers": _D.mixing_layers,
-               "seed": _D.seed, "masses_amu": _D.masses_amu}  # fmt: skip
-    changed = [k for k, default in builder.items() if checked[k] != (_inputs.check_value(k, default) if default
+               "seed": _D.seed, "masses_amu": _D.masses_amu, "max_strain": _D.max_strain}  # fmt: skip
+    changed = [k for k, default in builder.items() if checked.get(k) != (_inputs.check_value(k, default) if default
                is not None else None)]  # fmt: skip
     if changed:
         raise InputError(
             f"{name(changed[0])} describes a built-in structure; with {name('structure')} the file gives the atoms"
         )
-    if checked["supercell"] is not None and checked["pair"] is not None:
+    if checked["supercell"] is not None and checked["force_constants"] is None:
         raise InputError(f"{name('supercell')} goes with {name('force_constants')}")
     for lead in ("left_lead", "right_lead"):
         if checked[lead] is not None and checked["force_constants"] is None:
             raise InputError(
-                f"{name(lead)} goes with {name('force_constants')}: with {name('pair')} the leads are periodic "
-                "copies of the structure's end cells, computed with the same force field"
+                f"{name(lead)} goes with {name('force_constants')}: with {name('pair')} or {name('calculator')} the "
+                "leads are periodic copies of the structure's end cells, computed with the same forces"
             )
 
 
@@ -662,7 +710,130 @@ def _user_model(v: dict[str, Any]) -> tuple[LayeredModel, dict[str, Any], list[s
         leads=(v["checked"]["left_lead"], v["checked"]["right_lead"]),
         supercell=v["checked"]["supercell"],
         pl_cells=v["pl_cells"],
+        calculator=v["checked"]["calculator"],
+        force_range=v["checked"]["force_range"],
+        progress=v["stage_progress"],
     )
+
+
+def _model(v: dict[str, Any]) -> tuple[LayeredModel, dict[str, Any], list[str]]:
+    """The layered model of the run: the user's structure file, two crystals through a calculator, or built-ins."""
+    if v["checked"]["structure"] is not None:
+        return _user_model(v)
+    if v["checked"]["calculator"] is not None:
+        return _crystal_model(v)
+    return _builtin_model(v)
+
+
+def _crystal_model(v: dict[str, Any]) -> tuple[LayeredModel, dict[str, Any], list[str]]:
+    """The layered model of two crystals through a calculator: relax each, stack, force constants, partition."""
+    from ...atomistic.calculator_forces import (
+        DEFAULT_FORCE_RANGE_ANGSTROM,
+        DISPLACEMENT_ANGSTROM,
+        CalculatorForceConstants,
+    )
+    from ...atomistic.calculators import calculator_source
+    from ...atomistic.stacking import stack_crystals
+    from ...atomistic.structures import repeat_lateral
+    from .partition import interface_model, principal_layer_cells
+
+    checked, option_names = v["checked"], v["option_names"]
+    source = calculator_source(checked["calculator"])
+    reach = checked["force_range"] or DEFAULT_FORCE_RANGE_ANGSTROM
+    crystals, sides, notes = [], [], []
+    for text in (v["left"], v["right"]):
+        atoms, label, described, lines = _relaxed_crystal(text, source, v["stage_progress"])
+        crystals.append(atoms)
+        sides.append({"crystal": text, "name": label, "structure": described, "relaxed": lines})
+        notes.append(f"{label} ({described}) relaxed with {source.name}: " + "; ".join(lines))
+    normal = tuple(int(c) for c in v["normal"])
+    kwargs = {"normal": normal, "max_strain": checked["max_strain"], "mixing_layers": v["mixing_layers"],
+              "seed": v["seed"], "max_atoms": 20000}  # fmt: skip
+    probe = stack_crystals(crystals[0], crystals[1], cells=(1, 1), **kwargs)
+    pl = principal_layer_cells(probe, reach) if v["pl_cells"] is None else v["pl_cells"]
+    cells = v["cells"] if v["cells"] is not None else (3 * pl[0], 3 * pl[1])
+    structure = stack_crystals(crystals[0], crystals[1], cells=tuple(cells), **kwargs)
+    lateral = tuple(v["lateral"])
+    if lateral != (1, 1):
+        structure = repeat_lateral(structure, lateral)
+    d = structure.description
+    notes.append(
+        f"common lateral cell: side A strained by {100 * d['max_strain_a']:.3g} %, side B by "
+        f"{100 * d['max_strain_b']:.3g} % in-plane (largest principal strain); each keeps its relaxed period along "
+        "the normal; positions not relaxed"
+    )
+    lead_atoms = (len(structure.cell_atoms(0)) * pl[0], len(structure.cell_atoms(-1)) * pl[1])
+    _inputs.check_size(
+        v["kgrid"],
+        v["n_freq"],
+        check_broadening=v["check_broadening"],
+        max_memory_gb=checked["max_memory_gb"],
+        label=option_names,
+        sizes=_inputs.structure_sizes(lead_atoms),
+    )
+    fc_source = CalculatorForceConstants(source, force_range=reach, progress=v["stage_progress"])
+    model = interface_model(
+        structure, fc_source, pl_cells=pl, force_range=reach, displacement_angstrom=DISPLACEMENT_ANGSTROM
+    )
+    notes += calculator_notes(model, reach)
+    settings = {
+        "left": v["left"],
+        "right": v["right"],
+        "calculator": calculator_record(source),
+        "force_range_A": reach,
+        "displacement_A": DISPLACEMENT_ANGSTROM,
+        "crystals": sides,
+        "normal": v["normal"],
+        "cells": list(cells),
+        "principal_layer_cells": list(pl),
+        "lateral": list(lateral),
+        "mixing_layers": int(v["mixing_layers"]),
+        "seed": d["seed"] if v["mixing_layers"] else None,
+        "max_strain": checked["max_strain"],
+    }
+    return model, settings, notes
+
+
+def _relaxed_crystal(text: str, source: Any, progress: Any) -> tuple[Any, str, str, list[str]]:
+    """One side: read or build the crystal, check it and its elements, relax it with the calculator."""
+    from ...atomistic.bulk import check_crystal, relax_crystal
+    from ...phonons.from_structure import side_structure
+
+    atoms, label, described, _ = side_structure(text)
+    check_crystal(atoms, label)
+    source.check_elements(atoms.get_chemical_symbols(), label)
+    relaxed, record = relax_crystal(atoms, source.calculator(), label, progress=progress)
+    lines, seen = [], set()
+    for name, before, after in zip("abc", record.input_cell[:3], record.relaxed_cell[:3]):
+        key = (round(float(before), 6), round(float(after), 6))
+        if key not in seen:
+            seen.add(key)
+            lines.append(f"{name} {before:.4f} -> {after:.4f} A ({100 * (after / before - 1):+.2f} %)")
+    return relaxed, label, described, lines
+
+
+def calculator_record(source: Any) -> dict[str, Any]:
+    """What a run records of its calculator: name, package and version, description, identity."""
+    return {
+        "name": source.name,
+        "package": source.package,
+        "version": source.version,
+        "description": source.description,
+        "identity": dict(source.identity),
+    }
+
+
+def calculator_notes(model: LayeredModel, reach: float) -> list[str]:
+    """The truncation of a calculator's force constants and the leads' mismatch, in words."""
+    md = model.metadata
+    mismatch = md.get("lead_mismatch", {})
+    return [
+        f"force constants truncated at {reach:g} A: the largest dropped block is "
+        f"{md.get('dropped_beyond_range', 0.0):.2g} of the largest (acoustic sum rule restored); the leads' two "
+        "principal layers differed by "
+        + ", ".join(f"{k} {val:.2g}" for k, val in mismatch.items())
+        + " of the largest force constant before they were made copies"
+    ]
 
 
 def band_top(model: LayeredModel, side: str, folds: Any = None) -> float:
@@ -686,7 +857,7 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
     check_broadening, check_temperature = v["check_broadening"], v["check_temperature"]
     out_path, resume = v["out_path"], v["resume"]
     statistics = checked["statistics"]
-    model, model_settings, notes = _user_model(v) if checked["structure"] is not None else _builtin_model(v)
+    model, model_settings, notes = _model(v)
     if statistics == "classical":
         notes.append("classical statistics: every transmitted mode carries k_B (as in classical MD), not Bose-Einstein")
     tops = {side: band_top(model, side, v.get("folds")) for side in ("left", "right")}
