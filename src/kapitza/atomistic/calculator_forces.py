@@ -18,7 +18,7 @@ a lateral supercell more than twice that wide), so the force constants are *trun
 acoustic sum rule restored on the self blocks (:func:`kapitza.transmission.agf.forceconstants._assign` with
 ``truncate``); the largest dropped block, as a fraction of the largest one, is recorded in the model's metadata
 (``dropped_beyond_range``), and so is how far each lead's two principal layers differed before they were made
-copies of each other (``lead_mismatch``).  :data:`DEFAULT_FORCE_RANGE_ANGSTROM` states the default.  A potential
+copies of each other (``copied_lead_mismatch``).  :data:`DEFAULT_FORCE_RANGE_ANGSTROM` states the default.  A potential
 with a true cutoff (Stillinger-Weber through ``module:factory``) given its exact range loses nothing.
 """
 
@@ -83,6 +83,7 @@ class CalculatorForceConstants:
         self.parameters = {"calculator": dict(source.identity), "force_range_A": reach, "format": FORMAT}
         self.progress = progress
         self.calls = 0  # force evaluations handed to the calculator (a cache hit makes none)
+        self.tail = 0.0  # largest response beyond the range left out by the last hessian_rows, eV/A^2
 
     def calculator(self) -> Any:
         """The ASE calculator (for relaxations)."""
@@ -116,7 +117,9 @@ class CalculatorForceConstants:
             if self.progress is not None:
                 self.progress("force constants", done, total)
 
-        h = coloured_rows(atoms, rows, float(step), self.reach, forces_of, progress=counted)
+        tails: list[float] = []
+        h = coloured_rows(atoms, rows, float(step), self.reach, forces_of, progress=counted, tails=tails)
+        self.tail = max(tails, default=0.0)
         return h.reshape(len(rows) * 3, -1)
 
 

@@ -139,6 +139,7 @@ def coloured_rows(
     *,
     batched: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    tails: list[float] | None = None,
 ) -> NDArray[np.float64]:
     """Rows -d F_j / d u_(i, a) for the atoms ``rows`` by central differences, eV/A^2,
     shape (len(rows), 3, n_atoms, 3).
@@ -147,7 +148,10 @@ def coloured_rows(
     (:func:`colours`) and each displaced atom keeps the responses of the atoms within ``reach`` of it; without it
     one atom at a time (the reference, every response kept).  ``forces_of`` receives the displaced structures in
     the order (colour, direction, +step, -step), as many colours at a time as hold :data:`CHUNK_VALUES`
-    coordinates (at least one); ``progress(done, total)`` counts displaced structures.
+    coordinates (at least one); ``progress(done, total)`` counts displaced structures.  With ``tails`` (a list),
+    the largest response (eV/A^2) on an atom beyond ``reach`` of every atom displaced together is appended to it for
+    each colour of more than one atom: what a force source reaching further than ``reach`` leaves out (a colour of
+    one atom keeps every response).
     """
     rows = np.asarray(rows, dtype=np.int64)
     if not np.isfinite(step_angstrom) or step_angstrom <= 0:

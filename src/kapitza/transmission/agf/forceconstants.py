@@ -32,6 +32,7 @@ object whose supercell is a lateral repetition of the slab.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -74,7 +75,8 @@ class LateralForceConstants:
         "analytic", "finite-difference", "finite-difference (LAMMPS)", "finite-difference (NAME)" for a
         calculator (:class:`kapitza.atomistic.calculator_forces.CalculatorForceConstants`) or "phonopy".
     dropped : float
-        Largest block beyond ``force_range`` that was dropped, as a fraction of the largest block: nonzero only for
+        Largest block beyond ``force_range`` that was dropped (or response beyond it to atoms displaced together,
+        :func:`kapitza.atomistic.hessian.coloured_rows`), as a fraction of the largest block: nonzero only for
         sources whose forces reach further than their stated range (machine-learned potentials), whose blocks are
         truncated at it with the acoustic sum rule restored on the self blocks; 0 for the others (a block beyond
         the range is an error there).
@@ -243,7 +245,10 @@ def lateral_force_constants(
             sub = calc.hessian_rows(supercell, rows, float(displacement_angstrom))
         else:
             sub = finite_difference_rows(supercell, rows, float(displacement_angstrom))
-        return {"rows": sub * EV_PER_A2}
+        out = {"rows": sub * EV_PER_A2}
+        if truncate:  # what the displacement scheme left beyond the range (kept with the rows in the cache)
+            out["tail"] = np.array(float(getattr(calc, "tail", 0.0)) * EV_PER_A2)
+        return out
 
     parts = {
         "numbers": atoms.numbers,
@@ -268,7 +273,7 @@ def lateral_force_constants(
     blocks = sub[ri, :, s, :]
     rep, j = np.divmod(s, n_atoms)  # ASE's repeat: replica-major order, replica = m0 * N2 + m1
     r1, r2 = np.divmod(rep, repeat[1])
-    return _assign(
+    found = _assign(
         i=rows[ri],
         j=j,
         r=np.column_stack([r1, r2]),
@@ -280,6 +285,9 @@ def lateral_force_constants(
         method=method,
         truncate=truncate,
     )
+    if "tail" in data and scale > 0:
+        found = dataclasses.replace(found, dropped=max(found.dropped, float(data["tail"]) / scale))
+    return found
 
 
 def _assign(

@@ -136,7 +136,7 @@ def interface_model(
     extra = None
     if getattr(source, "truncate", False) and lateral_fc.method.startswith("finite-difference"):
         lateral_fc, mismatch = periodic_leads(lateral_fc, parts)
-        extra = {"lead_mismatch": mismatch, "dropped_beyond_range": lateral_fc.dropped}
+        extra = {"copied_lead_mismatch": mismatch, "dropped_beyond_range": lateral_fc.dropped}
     return _layered(structure, slab, parts, lateral_fc, pl, force_range, extra_metadata=extra)
 
 

@@ -826,7 +826,7 @@ def calculator_record(source: Any) -> dict[str, Any]:
 def calculator_notes(model: LayeredModel, reach: float) -> list[str]:
     """The truncation of a calculator's force constants and the leads' mismatch, in words."""
     md = model.metadata
-    mismatch = md.get("lead_mismatch", {})
+    mismatch = md.get("copied_lead_mismatch", {})
     return [
         f"force constants truncated at {reach:g} A: the largest dropped block is "
         f"{md.get('dropped_beyond_range', 0.0):.2g} of the largest (acoustic sum rule restored); the leads' two "
