@@ -95,9 +95,10 @@ def test_a_second_build_reads_the_cache_and_calls_no_calculator():
     structure = _sige()
     _, first = _sources()
     _, second = _sources()
-    a = interface_model(structure, first, pl_cells=2, force_range=SW_RANGE)
+    step = 0.007  # a key no other test of the session's cache uses
+    a = interface_model(structure, first, pl_cells=2, force_range=SW_RANGE, displacement_angstrom=step)
     assert first.calls > 0
-    b = interface_model(structure, second, pl_cells=2, force_range=SW_RANGE)
+    b = interface_model(structure, second, pl_cells=2, force_range=SW_RANGE, displacement_angstrom=step)
     assert second.calls == 0
     for x, y in zip(a.matrices, b.matrices):
         assert abs(x - y).max() == 0.0
