@@ -184,6 +184,10 @@ def coloured_rows(
                     continue
                 for atom, mine in zip(group.tolist(), owned):
                     out[where[atom], a][mine] = diff[mine]
+                if tails is not None:
+                    beyond = np.ones(n, dtype=bool)
+                    beyond[np.concatenate(owned)] = False
+                    tails.append(float(np.abs(diff[beyond]).max(initial=0.0)))
         if progress is not None:
             progress(6 * (first + len(chunk)), total)
     return out
