@@ -135,7 +135,7 @@ def decay() -> None:
     print(f"acoustic sum of the row / its self term: {np.abs(row.sum(axis=0)).max() / abs(row[0, 0]):.2e}")
 
 
-def interface(atoms_wanted: int, sample: int) -> None:
+def interface(atoms_wanted: int, sample: int, lateral: int | None = None) -> None:
     """The CHGNet force-constant stage of a Si|Ge [001] interface cell of about ``atoms_wanted`` atoms: the displaced
     structures it needs (exact, from the colouring), the time per structure measured on ``sample`` of them, the peak
     RSS of this process, and the whole stage's time extrapolated from them (labelled as such)."""
@@ -148,10 +148,11 @@ def interface(atoms_wanted: int, sample: int) -> None:
 
     reach = DEFAULT_FORCE_RANGE_ANGSTROM
     best = None
-    for lateral in ((1, 1), (2, 2), (3, 3), (4, 4)):
-        for n in range(1, 30):
+    shapes = ((1, 1), (2, 2), (3, 3), (4, 4)) if lateral is None else ((lateral, lateral),)
+    for shape in shapes:
+        for n in range(1, 40):
             s = build_interface("Si", "Ge", "001", lattice_constants_angstrom=(5.431, 5.658), cells=(n, n),
-                                lateral=lateral)  # fmt: skip
+                                lateral=shape)  # fmt: skip
             if len(s.atoms) >= atoms_wanted:
                 break
         if best is None or abs(len(s.atoms) - atoms_wanted) < abs(len(best.atoms) - atoms_wanted):
@@ -201,6 +202,8 @@ def main() -> None:
     parser.add_argument("--decay", action="store_true")
     parser.add_argument("--interface", type=int, metavar="ATOMS")
     parser.add_argument("--sample", type=int, default=3, help="--interface: structures timed")
+    parser.add_argument("--lateral", type=int, help="--interface: N x N conventional cells in the plane (default: the "
+                        "shape whose atom count is nearest ATOMS)")  # fmt: skip
     args = parser.parse_args()
     if args.sige:
         if args.cache is None:
@@ -211,7 +214,7 @@ def main() -> None:
     elif args.decay:
         decay()
     elif args.interface:
-        interface(args.interface, args.sample)
+        interface(args.interface, args.sample, args.lateral)
     else:
         parser.print_help()
 
