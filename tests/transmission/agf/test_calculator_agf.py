@@ -200,8 +200,9 @@ def test_the_api_refuses_a_calculator_with_a_non_default_potential():
 @pytest.mark.slow  # minutes: CHGNet on 2 shared cores, ~45 displaced structures of 160 atoms
 def test_chgnet_si_ge_from_two_crystals_end_to_end():
     """``kapitza agf Si Ge --calculator chgnet`` in small: each crystal relaxed with CHGNet, stacked in the common
-    cell (strain reported), force constants from CHGNet (truncated at 3.9 A here, so the lateral supercell is 2x2),
-    the AGF run.  Laws: the two-probe G lies below both leads' ballistic G (an interface transmits at most the
+    cell (strain reported), force constants from CHGNet (truncated at 3.9 A here, so the lateral supercell is 2x2:
+    a route check, not a converged G; measured 6 min on the shared 2-core machine), the AGF run.  Laws: the
+    two-probe G lies below both leads' ballistic G (an interface transmits at most the
     channels of each lead) and the intrinsic G above it (Simons removes the leads' resistance)."""
     pytest.importorskip("chgnet")
     from kapitza.transmission.agf.run import run_agf
@@ -215,7 +216,9 @@ def test_chgnet_si_ge_from_two_crystals_end_to_end():
     assert g < result.ballistic[0][0] and g < result.ballistic[1][0]
     assert result.intrinsic[0] > g
     assert model.metadata["lateral_repeat"] == [2, 2]
-    assert 0 < model.metadata["dropped_beyond_range"] < 0.05
+    # 3.9 A lies just below the second neighbours of the relaxed, strained crystals (a/sqrt2 ~ 3.93 A), so the
+    # dropped blocks are second-neighbour ones: measured 0.091 of the largest (the default 5 A keeps them)
+    assert 0 < model.metadata["dropped_beyond_range"] < 0.2
     record = result.settings["calculator"]
     assert record["name"] == "chgnet" and record["version"] and record["identity"]["weights_sha256"]
     relaxed = [c["relaxed"] for c in result.settings["crystals"]]
