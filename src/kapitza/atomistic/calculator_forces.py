@@ -36,7 +36,7 @@ from .hessian import coloured_rows
 
 #: Default force range (A) of a machine-learned potential's interface force constants: blocks beyond it are dropped.
 #: Measured on CHGNet 0.3.0, bulk Si at its relaxed a = 5.461 A (3x3x3 conventional supercell, one atom displaced by
-#: +-0.001 A along x; /tmp script in the report of the branch agfmlip): the largest block beyond a distance r, as a
+#: +-0.001 A along x; benchmarks/mlip_agf.py --decay): the largest block beyond a distance r, as a
 #: fraction of the largest block, is 4.2e-2 beyond 2.4 A (the second neighbours, 3.86 A, are large), 2.7e-3
 #: beyond 3.9 A, 1.3e-3 beyond 4.6 A and 5.5 A, 8.9e-4 beyond 6.0 A and 3.9e-4 beyond 9.0 A (float32 noise: the
 #: acoustic sum of that row is 3.2e-5 of its self term).  5 A keeps the first three neighbour shells of Si and Ge
