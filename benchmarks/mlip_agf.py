@@ -139,7 +139,11 @@ def interface(atoms_wanted: int, sample: int, lateral: int | None = None) -> Non
     """The CHGNet force-constant stage of a Si|Ge [001] interface cell of about ``atoms_wanted`` atoms: the displaced
     structures it needs (exact, from the colouring), the time per structure measured on ``sample`` of them, the peak
     RSS of this process, and the whole stage's time extrapolated from them (labelled as such)."""
-    from kapitza.atomistic.calculator_forces import DEFAULT_FORCE_RANGE_ANGSTROM, CalculatorForceConstants
+    from kapitza.atomistic.calculator_forces import (
+        DEFAULT_FORCE_RANGE_ANGSTROM,
+        DEFAULT_PADDING_ANGSTROM,
+        CalculatorForceConstants,
+    )
     from kapitza.atomistic.calculators import calculator_source
     from kapitza.atomistic.hessian import colours
     from kapitza.atomistic.structures import build_interface
@@ -159,7 +163,7 @@ def interface(atoms_wanted: int, sample: int, lateral: int | None = None) -> Non
             best = s
     s = best
     pl = principal_layer_cells(s, reach)
-    slab, parts = padded_slab(s, pl, reach)
+    slab, parts = padded_slab(s, pl, reach, padding=DEFAULT_PADDING_ANGSTROM)
     rows = np.concatenate([parts["U-1"], parts["U0"], parts["device"], parts["U1"], parts["U2"]])
     repeat = required_repeat(np.asarray(slab.cell)[:2], reach)
     supercell = slab.repeat((repeat[0], repeat[1], 1))
