@@ -120,7 +120,7 @@ def interface_model(
         )
     force_range = float(force_range)
     pl = _pl_cells(structure, pl_cells, force_range)
-    slab, parts = padded_slab(structure, pl, force_range)
+    slab, parts = padded_slab(structure, pl, force_range, padding=float(getattr(source, "padding", 0.0)))
     system = np.concatenate([parts["U-1"], parts["U0"], parts["device"], parts["U1"], parts["U2"]])
     if lateral_fc is None:
         lateral_fc = lateral_force_constants(
@@ -133,7 +133,47 @@ def interface_model(
             displacement_angstrom=displacement_angstrom,
             cache=cache,
         )
-    return _layered(structure, slab, parts, lateral_fc, pl, force_range)
+    extra = None
+    if getattr(source, "truncate", False) and lateral_fc.method.startswith("finite-difference"):
+        lateral_fc, mismatch = periodic_leads(lateral_fc, parts)
+        extra = {"copied_lead_mismatch": mismatch, "dropped_beyond_range": lateral_fc.dropped}
+    return _layered(structure, slab, parts, lateral_fc, pl, force_range, extra_metadata=extra)
+
+
+def periodic_leads(
+    fc: LateralForceConstants, parts: dict[str, NDArray[Any]]
+) -> tuple[LateralForceConstants, dict[str, float]]:
+    """The force constants with each lead's outer unit (U_-1, U_2) made an exact copy of its inner one (U_0, U_1).
+
+    The copies added by :func:`padded_slab` are the same crystal as the units they copy, but a force source whose
+    forces reach beyond its stated range (a machine-learned potential) sees the slab's surface from the outer unit
+    and carries float32 noise, so the two units differ slightly where the solver needs a periodic lead.  Every
+    block within the outer unit is replaced by its copy's block within the inner one (``parts["U-1"][m]`` is the
+    copy of ``parts["U0"][m]``, shifted along z only).  Returns the new force constants and, per lead, the largest
+    change as a fraction of the largest force constant.
+    """
+    import dataclasses
+
+    scale = float(np.abs(fc.blocks).max(initial=0.0)) or 1.0
+    i, j, t, blocks = fc.i, fc.j, fc.translations, fc.blocks
+    mismatch = {}
+    for side, outer, inner in (("left", parts["U-1"], parts["U0"]), ("right", parts["U2"], parts["U1"])):
+        to_outer = -np.ones(max(int(fc.positions.shape[0]), 1), dtype=np.int64)
+        to_outer[inner] = outer
+        in_outer = np.isin(i, outer) & np.isin(j, outer)
+        in_inner = np.isin(i, inner) & np.isin(j, inner)
+        copied = (to_outer[i[in_inner]], to_outer[j[in_inner]], t[in_inner], blocks[in_inner])
+        old = _block_map(fc, outer, outer)
+        new_fc = dataclasses.replace(
+            fc,
+            i=np.concatenate([i[~in_outer], copied[0]]),
+            j=np.concatenate([j[~in_outer], copied[1]]),
+            translations=np.concatenate([t[~in_outer], copied[2]]),
+            blocks=np.concatenate([blocks[~in_outer], copied[3]]),
+        )
+        mismatch[side] = block_difference(old, _block_map(new_fc, outer, outer)) / scale
+        fc, i, j, t, blocks = new_fc, new_fc.i, new_fc.j, new_fc.translations, new_fc.blocks
+    return fc, mismatch
 
 
 def _pl_cells(structure: Any, pl_cells: Sequence[int] | int | None, force_range: float) -> tuple[int, int]:
@@ -173,8 +213,20 @@ def _pl_cells(structure: Any, pl_cells: Sequence[int] | int | None, force_range:
     return pl  # type: ignore[return-value]
 
 
-def padded_slab(structure: Any, pl_cells: tuple[int, int], force_range: float) -> tuple[Any, dict[str, NDArray[Any]]]:
+def checked_pl_cells(structure: Any, pl_cells: Sequence[int] | int | None, force_range: float) -> tuple[int, int]:
+    """The principal layers (left, right) in cells that :func:`interface_model` uses for ``pl_cells`` (default: the
+    fewest that cover ``force_range`` A), checked against the structure (InputError where they do not fit)."""
+    return _pl_cells(structure, pl_cells, force_range)
+
+
+def padded_slab(
+    structure: Any, pl_cells: tuple[int, int], force_range: float, padding: float = 0.0
+) -> tuple[Any, dict[str, NDArray[Any]]]:
     """The structure, extended by periodic copies of its lead layers and vacuum: the slab of the force constants.
+
+    Beyond U_-1 (U_2) the copies reach at least ``force_range`` and ``padding`` (A): a force source that sees
+    further than its force constants' range (a machine-learned potential's message passing) keeps the slab's
+    surface that far from the lead units.
 
     Returns
     -------
@@ -196,8 +248,9 @@ def padded_slab(structure: Any, pl_cells: tuple[int, int], force_range: float) -
     device = np.setdiff1d(np.arange(n), np.concatenate([u0, u1]))
     thick_l = pl_cells[0] * structure.periods[0] / ANGSTROM
     thick_r = pl_cells[1] * structure.periods[1] / ANGSTROM
-    copies_l = 1 + int(np.ceil(force_range / thick_l))  # U_-1 and a buffer beyond it
-    copies_r = 1 + int(np.ceil(force_range / thick_r))
+    reach = max(float(force_range), float(padding))
+    copies_l = 1 + int(np.ceil(reach / thick_l))  # U_-1 and a buffer beyond it
+    copies_r = 1 + int(np.ceil(reach / thick_r))
     pos = [atoms.positions]
     sym = list(atoms.get_chemical_symbols())
     source = [np.arange(n)]
