@@ -421,7 +421,7 @@ def test_near_gamma_imaginary_modes_widen_the_supercell_and_the_search_is_cached
     found = crystal_phonons(side, EMT, relax=False)
     assert computed == [(3, 3, 3), (4, 4, 4)]
     assert found.supercell == (4, 4, 4) and found.supercell_atoms == 256
-    assert found.widened.startswith("widened from 3x3x3 (108 atoms): there dynamically unstable")
+    assert found.widened.startswith("widened from 3x3x3 (108 atoms), which gave dynamically unstable")
     computed.clear()
     again = crystal_phonons(side, EMT, relax=False)
     assert computed == [] and again.supercell == (4, 4, 4) and again.widened == found.widened

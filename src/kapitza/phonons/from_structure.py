@@ -485,8 +485,11 @@ def crystal_phonons(
             except _NearGamma as exc:
                 if k + 1 == len(widths):
                     tried = "" if k == 0 else f" (also in the widest supercell tried, {_cells(m, len(conv))})"
-                    raise InputError(f"{exc}{tried}") from None
-                widened = f"widened from {_cells(widths[0], len(conv))}: there {str(exc).split(': ', 1)[-1]}"
+                    raise InputError(
+                        f"{exc}{tried}; refused: not a minimum of this potential, or its force constants reach beyond "
+                        "the supercells max_supercell_atoms allows"
+                    ) from None
+                widened = f"widened from {_cells(widths[0], len(conv))}, which gave {str(exc).split(': ', 1)[-1]}"
                 continue
             return {"supercell": np.array(m), "widened": np.array(widened)}
         raise AssertionError("unreachable: the last width returns or raises")
@@ -619,7 +622,13 @@ def _compute(
             "its atoms do not interact (too far apart for the potential's range?)"
         )
     if lowest < -UNSTABLE_FRACTION * highest:
-        raise (_NearGamma if _near_gamma(where_q) else InputError)(
+        if _near_gamma(where_q):
+            raise _NearGamma(
+                f"{described}: imaginary acoustic frequency {abs(lowest):.3g}i THz next to Gamma at {where} with the "
+                f"{source.name} potential (tolerance {UNSTABLE_FRACTION:g} of the highest frequency, "
+                f"{UNSTABLE_FRACTION * highest:.3g} THz)"
+            )
+        raise InputError(
             f"{described}: dynamically unstable with the {source.name} potential: imaginary frequency "
             f"{abs(lowest):.3g}i THz at {where} (tolerance {UNSTABLE_FRACTION:g} of the highest frequency, "
             f"{UNSTABLE_FRACTION * highest:.3g} THz); the structure is not a minimum of this potential"
