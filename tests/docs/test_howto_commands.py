@@ -141,7 +141,8 @@ def test_command_and_options_exist(page: str, line: str) -> None:
             assert name in known, f"{page}: 'kapitza {line}': {name} is not an option of 'kapitza {' '.join(used)}'"
 
 
-#: Commands too heavy to run here (an MD run, a campaign, an AGF, a structure build or relaxation).
+#: Commands too heavy to run here (an MD run, a campaign, an AGF, a structure build or relaxation; and any command
+#: with --calculator, which relaxes crystals and computes force constants with a learned potential).
 HEAVY = (("md", "run"), ("md", "campaign"), ("md", "emd"), ("agf",), ("interface", "build"))
 #: Commands that run but take about a minute (the interface modes of a user's structure through LAMMPS): slow tier.
 MINUTE = (("md", "modes"), ("md", "eels"))
@@ -153,12 +154,12 @@ def _runnable(line: str) -> list[str] | None:
     """The command's words with repository inputs made absolute, or None if it is heavy or needs a file that does
     not ship (a user's own file, or a run directory made by another command)."""
     words = shlex.split(line, comments=True)
-    if any(tuple(words[: len(h)]) == h for h in HEAVY) or "--address" in words:
-        return None
+    if any(tuple(words[: len(h)]) == h for h in HEAVY) or "--address" in words or "--calculator" in words:
+        return None  # --calculator: relaxation and force constants with a learned potential, minutes
     out = []
     for k, word in enumerate(words):
         is_output = k > 0 and words[k - 1] in OUTPUTS
-        looks_like_path = "/" in word or re.search(r"\.(toml|txt|csv|extxyz|yaml|json|npz|run)(:|$)", word)
+        looks_like_path = "/" in word or re.search(r"\.(toml|txt|csv|extxyz|yaml|json|npz|run|cif|vasp|xyz)(:|$)", word)
         if looks_like_path and not word.startswith("-") and not is_output:
             name, colon, rest = word.partition(".toml:")  # material file:entry
             path = ROOT / (name + ".toml" if colon else word)
