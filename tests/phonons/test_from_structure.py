@@ -387,3 +387,72 @@ def test_long_wavelength_check_finds_an_elastically_unstable_crystal(parity_pair
     flipped.force_constants = -np.asarray(ph.force_constants)
     direction, frequency = _soft_long_wavelength(HarmonicCrystal(name="flipped", source="", phonopy=flipped))
     assert frequency < 0 and np.linalg.norm(direction) == pytest.approx(1.0)
+
+
+# -- near-Gamma imaginary modes: a wider supercell before a refusal --------------------------------------------------
+
+_NEAR_MESSAGE = "Cu: dynamically unstable with the emt potential: imaginary frequency 0.2i THz at q = (0, 0, 0.06)"
+
+
+def _narrow_supercells_near_gamma(monkeypatch, below_atoms: int, error: type = None) -> list:
+    """Make every supercell of fewer than ``below_atoms`` atoms fail the stability check next to Gamma (what a
+    learned potential's truncated force constants do: W with sevennet-l3i5, from_structure.NEAR_GAMMA), the
+    others compute for real; returns the list of supercells computed."""
+    from kapitza.phonons import from_structure as fs
+
+    computed, real = [], fs._compute
+
+    def fake(conv, pmat, n, *args):
+        computed.append(tuple(n))
+        if len(conv) * n[0] * n[1] * n[2] < below_atoms:
+            raise (error or fs._NearGamma)(_NEAR_MESSAGE)
+        return real(conv, pmat, n, *args)
+
+    monkeypatch.setattr(fs, "_compute", fake)
+    return computed
+
+
+def test_near_gamma_imaginary_modes_widen_the_supercell_and_the_search_is_cached(monkeypatch):
+    """Cu (EMT, 4-atom cube, a = 3.61 A): the 10 A rule gives 3x3x3 (108 atoms); with near-Gamma imaginary modes
+    there the next width, 4x4x4 (256 atoms), is computed and kept, and the record says why.  A second call reads
+    the search's outcome from the cache and computes nothing."""
+    computed = _narrow_supercells_near_gamma(monkeypatch, 200)
+    side = {"name": "Cu", "crystalstructure": "fcc", "a": 3.61, "cubic": True}
+    found = crystal_phonons(side, EMT, relax=False)
+    assert computed == [(3, 3, 3), (4, 4, 4)]
+    assert found.supercell == (4, 4, 4) and found.supercell_atoms == 256
+    assert found.widened.startswith("widened from 3x3x3 (108 atoms), which gave dynamically unstable")
+    computed.clear()
+    again = crystal_phonons(side, EMT, relax=False)
+    assert computed == [] and again.supercell == (4, 4, 4) and again.widened == found.widened
+    np.testing.assert_array_equal(again.crystal.phonopy.force_constants, found.crystal.phonopy.force_constants)
+
+
+def test_near_gamma_modes_in_every_width_are_refused_naming_the_widest_and_nothing_is_cached(monkeypatch):
+    computed = _narrow_supercells_near_gamma(monkeypatch, 10**6)
+    before = _entries()
+    side = {"name": "Cu", "crystalstructure": "fcc", "a": 3.62, "cubic": True}
+    with pytest.raises(
+        InputError, match=r"imaginary frequency 0.2i THz .* widest supercell tried, 5x5x5 \(500 atoms\)"
+    ):
+        crystal_phonons(side, EMT, relax=False)
+    assert computed == [(3, 3, 3), (4, 4, 4), (5, 5, 5)]  # 6x6x6 would exceed max_supercell_atoms=600
+    assert _entries() == before
+
+
+def test_an_instability_away_from_gamma_is_refused_at_once(monkeypatch):
+    """A zone-boundary soft mode (CHGNet's Cu: 3.3i THz at X) is the potential's, not the supercell's: no wider
+    supercell is tried."""
+    computed = _narrow_supercells_near_gamma(monkeypatch, 10**6, error=InputError)
+    with pytest.raises(InputError, match="dynamically unstable") as info:
+        crystal_phonons({"name": "Cu", "crystalstructure": "fcc", "a": 3.63, "cubic": True}, EMT, relax=False)
+    assert computed == [(3, 3, 3)] and "widest" not in str(info.value)
+
+
+def test_near_gamma_is_the_folded_reduced_distance():
+    from kapitza.phonons.from_structure import NEAR_GAMMA, _near_gamma
+
+    assert _near_gamma(np.array([0.0, 0.0, 0.0652]))  # W with sevennet-l3i5
+    assert _near_gamma(np.array([0.98, -0.02, 1.0]))  # folded into the zone
+    assert not _near_gamma(np.array([0.0, 0.5, 0.0]))  # X: Cu with CHGNet
+    assert not _near_gamma(np.array([0.0, 0.0, NEAR_GAMMA + 1e-9]))

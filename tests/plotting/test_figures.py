@@ -213,3 +213,20 @@ def test_conductance_figure_says_which_g_and_shows_the_measurements_and_the_elec
     assert series.get_ydata()[-1] == pytest.approx(1.0 / (1.0 / g + 1.0 / 1e9) / 1e6, rel=1e-12)
     assert not any(line.get_marker() == "o" for line in ax.get_lines())  # 50 temperatures: no markers
     assert (tmp_path / "g.png").stat().st_size > 10_000
+
+
+def test_conductance_figure_shades_the_stated_band_around_its_model_only(tmp_path):
+    """Issue 38 item 6: a prediction from a calculator's phonons is drawn with its measured x/÷ band: [G/f, G*f]
+    around the model the band was measured for (the DMM), and around no other curve."""
+    from matplotlib.collections import PolyCollection
+
+    t = np.geomspace(1.0, 1000.0, 30)
+    curves = [predict("Al", "Si", t, "dmm"), predict("Al", "Si", t, "amm")]
+    ax = conductance_figure(curves, tmp_path / "g.png", band=("dmm", 3.0)).axes[0]
+    shaded = [c for c in ax.collections if isinstance(c, PolyCollection)]
+    assert len(shaded) == 1 and "dmm x/\u00f7 3 (68 % of measurements)" in shaded[0].get_label()
+    y = np.concatenate([p.vertices[:, 1] for p in shaded[0].get_paths()])
+    g = curves[0].conductance / 1e6
+    assert y.min() == pytest.approx(g.min() / 3.0, rel=1e-9) and y.max() == pytest.approx(g.max() * 3.0, rel=1e-9)
+    none = conductance_figure(curves, band=("limit", 3.0)).axes[0]
+    assert not [c for c in none.collections if isinstance(c, PolyCollection)]

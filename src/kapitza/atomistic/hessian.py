@@ -3,14 +3,25 @@
 Used wherever a calculator has no analytic Hessian (:mod:`kapitza.atomistic.force_constants`
 for periodic cells, :mod:`kapitza.transmission.agf.forceconstants` for lateral slabs).
 Units are ASE's: positions and steps in A, the result in eV/A^2.
+
+:func:`coloured_rows` is the vectorised form, shared by every force source that knows its force range
+(LAMMPS, :mod:`kapitza.atomistic.lammps_forces`; any ASE calculator or universal potential,
+:mod:`kapitza.atomistic.calculator_forces`): atoms whose minimum-image distances all exceed twice the force
+range are displaced together (a greedy colouring), since the responses of two such atoms cannot overlap; each
+colour costs two force evaluations per direction instead of two per atom.  The displaced structures of all
+colours are handed to the force source together (``forces_of``), so a source that evaluates many structures
+in one batch (CHGNet) does so.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+
+from ..errors import InputError
 
 
 def finite_difference_hessian(atoms: Any, step_angstrom: float) -> NDArray[np.float64]:
@@ -53,4 +64,133 @@ def finite_difference_rows(atoms: Any, rows: NDArray[np.int64], step: float) -> 
     return out
 
 
-__all__ = ["finite_difference_hessian", "finite_difference_rows"]
+def neighbours(atoms: Any, cutoff: float) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """CSR of the atoms within ``cutoff`` (A) of each atom, any periodic image (ASE's neighbour list)."""
+    cell = np.asarray(atoms.cell)
+    if np.allclose(cell, np.diag(np.diag(cell))):  # orthogonal: scipy's periodic k-d tree (minimum image)
+        i, j = _kdtree_pairs(atoms.positions, np.diag(cell), atoms.pbc, cutoff)
+    else:
+        from ase.neighborlist import neighbor_list
+
+        i, j = neighbor_list("ij", atoms, cutoff)
+    order = np.argsort(i, kind="stable")
+    start = np.searchsorted(i[order], np.arange(len(atoms) + 1))
+    return start, j[order]
+
+
+def _kdtree_pairs(
+    positions: NDArray[np.float64], lengths: NDArray[np.float64], pbc: Sequence[bool], cutoff: float
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """(i, j) of every ordered pair within ``cutoff`` in an orthogonal cell, the pair (i, i) where an atom's own
+    periodic image is within it (an axis no longer than the cutoff)."""
+    from scipy.spatial import cKDTree
+
+    span = np.ptp(positions, axis=0) + 2 * cutoff + 1.0
+    box = np.where(pbc, lengths, np.maximum(span, lengths) * 3)  # non-periodic axes: a box too large to wrap
+    wrapped = np.mod(positions, box)
+    wrapped[wrapped >= box] = 0.0  # np.mod of a coordinate a rounding error below 0 is the box length itself
+    tree = cKDTree(wrapped, boxsize=box)
+    pairs = tree.query_pairs(cutoff, output_type="ndarray")
+    i = np.concatenate([pairs[:, 0], pairs[:, 1]])
+    j = np.concatenate([pairs[:, 1], pairs[:, 0]])
+    if np.any(np.asarray(pbc) & (lengths <= cutoff)):
+        n = positions.shape[0]
+        i, j = np.concatenate([i, np.arange(n)]), np.concatenate([j, np.arange(n)])
+    return i.astype(np.int64), j.astype(np.int64)
+
+
+def colours(atoms: Any, separation: float, rows: NDArray[np.int64]) -> list[NDArray[np.int64]]:
+    """Greedy colouring of ``rows``: within a colour every two atoms are more than ``separation`` apart (every
+    periodic image; in a cell narrower than the separation an atom is within it of its own image, and alone)."""
+    start, nbr = neighbours(atoms, separation)
+    colour = -np.ones(len(atoms), dtype=np.int64)
+    for a in rows.tolist():
+        taken = colour[nbr[start[a] : start[a + 1]]]
+        used = np.zeros(taken.size + 2, dtype=bool)
+        used[taken[(taken >= 0) & (taken < used.size)]] = True
+        if a in nbr[start[a] : start[a + 1]]:  # its own image is close: it needs a colour of its own
+            colour[a] = int(colour.max()) + 1
+            continue
+        colour[a] = int(np.argmin(used))
+    picked = colour[rows]
+    return [rows[picked == c] for c in np.unique(picked)]
+
+
+def _owned(group: NDArray[np.int64], start: Any, nbr: Any) -> list[NDArray[np.int64]]:
+    """For each displaced atom of ``group``, the atoms whose forces respond to it: itself and those within reach."""
+    return [np.unique(np.concatenate([[atom], nbr[start[atom] : start[atom + 1]]])) for atom in group.tolist()]
+
+
+#: Most coordinates of displaced structures handed to the force source at once (2^22 floats, 32 MB, and as
+#: much again for their forces): many colours per call without holding all of a large slab's at once.
+CHUNK_VALUES = 1 << 22
+
+#: Signature of a force source for :func:`coloured_rows`: positions (A) of k displaced copies of one structure,
+#: shape (k, n, 3), to their forces in eV/A, shape (k, n, 3).
+ForcesOf = Callable[[NDArray[np.float64]], NDArray[np.float64]]
+
+
+def coloured_rows(
+    atoms: Any,
+    rows: NDArray[np.int64] | Sequence[int],
+    step_angstrom: float,
+    reach: float,
+    forces_of: ForcesOf,
+    *,
+    batched: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+    tails: list[float] | None = None,
+) -> NDArray[np.float64]:
+    """Rows -d F_j / d u_(i, a) for the atoms ``rows`` by central differences, eV/A^2,
+    shape (len(rows), 3, n_atoms, 3).
+
+    ``reach`` (A) is the force range: with ``batched`` the atoms more than twice it apart are displaced together
+    (:func:`colours`) and each displaced atom keeps the responses of the atoms within ``reach`` of it; without it
+    one atom at a time (the reference, every response kept).  ``forces_of`` receives the displaced structures in
+    the order (colour, direction, +step, -step), as many colours at a time as hold :data:`CHUNK_VALUES`
+    coordinates (at least one); ``progress(done, total)`` counts displaced structures.  With ``tails`` (a list),
+    the largest response (eV/A^2) on an atom beyond ``reach`` of every atom displaced together is appended to it for
+    each colour of more than one atom: what a force source reaching further than ``reach`` leaves out (a colour of
+    one atom keeps every response).
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    if not np.isfinite(step_angstrom) or step_angstrom <= 0:
+        raise InputError(f"the finite-difference step must be a positive length in A, got {step_angstrom!r}")
+    pos0 = np.array(atoms.positions, dtype=float)
+    n = len(atoms)
+    where = {int(a): k for k, a in enumerate(rows)}
+    out = np.zeros((rows.size, 3, n, 3))
+    groups = colours(atoms, 2.0 * reach + 1e-6, rows) if batched else [np.array([a]) for a in rows]
+    start, nbr = neighbours(atoms, reach + 1e-6) if batched else (None, None)
+    per_chunk = max(1, CHUNK_VALUES // (6 * 3 * max(n, 1)))
+    total = 6 * len(groups)
+    if progress is not None:
+        progress(0, total)
+    for first in range(0, len(groups), per_chunk):
+        chunk = groups[first : first + per_chunk]
+        displaced = np.empty((len(chunk), 3, 2, n, 3))
+        for g, group in enumerate(chunk):
+            for a in range(3):
+                displaced[g, a] = pos0
+                displaced[g, a, 0, group, a] += step_angstrom
+                displaced[g, a, 1, group, a] -= step_angstrom
+        forces = np.asarray(forces_of(displaced.reshape(-1, n, 3)), dtype=float).reshape(len(chunk), 3, 2, n, 3)
+        for g, group in enumerate(chunk):
+            owned = None if group.size == 1 else _owned(group, start, nbr)
+            for a in range(3):
+                diff = -(forces[g, a, 0] - forces[g, a, 1]) / (2 * step_angstrom)
+                if owned is None:
+                    out[where[int(group[0])], a] = diff
+                    continue
+                for atom, mine in zip(group.tolist(), owned):
+                    out[where[atom], a][mine] = diff[mine]
+                if tails is not None:
+                    beyond = np.ones(n, dtype=bool)
+                    beyond[np.concatenate(owned)] = False
+                    tails.append(float(np.abs(diff[beyond]).max(initial=0.0)))
+        if progress is not None:
+            progress(6 * (first + len(chunk)), total)
+    return out
+
+
+__all__ = ["coloured_rows", "colours", "neighbours", "finite_difference_hessian", "finite_difference_rows"]

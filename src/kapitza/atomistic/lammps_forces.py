@@ -34,6 +34,7 @@ from .. import _checks
 from ..errors import InputError
 from ..units import ANGSTROM, EV
 from .forcefield import MANYBODY_STYLES, ForceField, is_style_name
+from .hessian import coloured_rows, colours, neighbours  # noqa: F401 - colours: its old home
 from .lammps import lammps_module
 
 #: Central-difference step (A) of the force constants.
@@ -314,56 +315,8 @@ def _cutoff(forcefield: ForceField, atoms: Any | None) -> float:
     return float(found[-1])
 
 
-def _neighbours(atoms: Any, cutoff: float) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """CSR of the atoms within ``cutoff`` (A) of each atom, any periodic image (ASE's neighbour list)."""
-    cell = np.asarray(atoms.cell)
-    if np.allclose(cell, np.diag(np.diag(cell))):  # orthogonal: scipy's periodic k-d tree (minimum image)
-        i, j = _kdtree_pairs(atoms.positions, np.diag(cell), atoms.pbc, cutoff)
-    else:
-        from ase.neighborlist import neighbor_list
-
-        i, j = neighbor_list("ij", atoms, cutoff)
-    order = np.argsort(i, kind="stable")
-    start = np.searchsorted(i[order], np.arange(len(atoms) + 1))
-    return start, j[order]
-
-
-def _kdtree_pairs(
-    positions: NDArray[np.float64], lengths: NDArray[np.float64], pbc: Sequence[bool], cutoff: float
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """(i, j) of every ordered pair within ``cutoff`` in an orthogonal cell, the pair (i, i) where an atom's own
-    periodic image is within it (an axis no longer than the cutoff)."""
-    from scipy.spatial import cKDTree
-
-    span = np.ptp(positions, axis=0) + 2 * cutoff + 1.0
-    box = np.where(pbc, lengths, np.maximum(span, lengths) * 3)  # non-periodic axes: a box too large to wrap
-    wrapped = np.mod(positions, box)
-    wrapped[wrapped >= box] = 0.0  # np.mod of a coordinate a rounding error below 0 is the box length itself
-    tree = cKDTree(wrapped, boxsize=box)
-    pairs = tree.query_pairs(cutoff, output_type="ndarray")
-    i = np.concatenate([pairs[:, 0], pairs[:, 1]])
-    j = np.concatenate([pairs[:, 1], pairs[:, 0]])
-    if np.any(np.asarray(pbc) & (lengths <= cutoff)):
-        n = positions.shape[0]
-        i, j = np.concatenate([i, np.arange(n)]), np.concatenate([j, np.arange(n)])
-    return i.astype(np.int64), j.astype(np.int64)
-
-
-def colours(atoms: Any, separation: float, rows: NDArray[np.int64]) -> list[NDArray[np.int64]]:
-    """Greedy colouring of ``rows``: within a colour every two atoms are more than ``separation`` apart (every
-    periodic image; in a cell narrower than the separation an atom is within it of its own image, and alone)."""
-    start, nbr = _neighbours(atoms, separation)
-    colour = -np.ones(len(atoms), dtype=np.int64)
-    for a in rows.tolist():
-        taken = colour[nbr[start[a] : start[a + 1]]]
-        used = np.zeros(taken.size + 2, dtype=bool)
-        used[taken[(taken >= 0) & (taken < used.size)]] = True
-        if a in nbr[start[a] : start[a + 1]]:  # its own image is close: it needs a colour of its own
-            colour[a] = int(colour.max()) + 1
-            continue
-        colour[a] = int(np.argmin(used))
-    picked = colour[rows]
-    return [rows[picked == c] for c in np.unique(picked)]
+#: The neighbour list of :mod:`.hessian` under its old name here.
+_neighbours = neighbours
 
 
 def hessian_rows(
@@ -379,37 +332,18 @@ def hessian_rows(
     """Rows -d F_j / d u_(i, a) for the atoms ``rows``, eV/A^2, shape (len(rows), 3, n_atoms, 3).
 
     ``reach`` (A) is the force range (default :func:`force_range`); with ``batched`` the atoms more than twice
-    it apart are displaced together, otherwise one at a time (the reference).
+    it apart are displaced together, otherwise one at a time (the reference): :func:`~.hessian.coloured_rows`
+    with the forces of one LAMMPS instance.
     """
-    rows = np.asarray(rows, dtype=np.int64)
     if not np.isfinite(step_angstrom) or step_angstrom <= 0:
         raise InputError(f"the finite-difference step must be a positive length in A, got {step_angstrom!r}")
     reach = force_range(forcefield, atoms) if reach is None else float(reach)
-    pos0 = np.array(atoms.positions, dtype=float)
-    n = len(atoms)
-    where = {int(a): k for k, a in enumerate(rows)}
-    out = np.zeros((rows.size, 3, n, 3))
-    groups = colours(atoms, 2.0 * reach + 1e-6, rows) if batched else [np.array([a]) for a in rows]
-    start, nbr = _neighbours(atoms, reach + 1e-6) if batched else (None, None)
     with LammpsForces(atoms, forcefield, types=types) as engine:
-        for group in groups:
-            owned = None if group.size == 1 else _owned(group, start, nbr)
-            for a in range(3):
-                plus, minus = pos0.copy(), pos0.copy()
-                plus[group, a] += step_angstrom
-                minus[group, a] -= step_angstrom
-                diff = -(engine.forces(plus) - engine.forces(minus)) / (2 * step_angstrom)
-                if owned is None:
-                    out[where[int(group[0])], a] = diff
-                    continue
-                for atom, mine in zip(group.tolist(), owned):
-                    out[where[atom], a][mine] = diff[mine]
-    return out
 
+        def forces_of(positions: NDArray[np.float64]) -> NDArray[np.float64]:
+            return np.array([engine.forces(p) for p in positions])
 
-def _owned(group: NDArray[np.int64], start: Any, nbr: Any) -> list[NDArray[np.int64]]:
-    """For each displaced atom of ``group``, the atoms whose forces respond to it: itself and those within reach."""
-    return [np.unique(np.concatenate([[atom], nbr[start[atom] : start[atom + 1]]])) for atom in group.tolist()]
+        return coloured_rows(atoms, rows, step_angstrom, reach, forces_of, batched=batched)
 
 
 def forcefield_calculator(forcefield: ForceField, side: NDArray[np.int64] | None = None) -> Any:

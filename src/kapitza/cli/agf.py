@@ -34,10 +34,24 @@ _SHOW_LATERAL = "x".join(str(n) for n in AGF_DEFAULTS.lateral)
 def _title(s: Any) -> str:
     """The table's title: the built-in crystals, or the user's structure file and force field."""
     stats = ", classical statistics" if s.get("statistics") == "classical" else ""
+    calc = s.get("calculator")
     if "structure" not in s:
-        return f"{s['left']} \u2192 {s['right']} [{s['normal']}], AGF ({s['potential']}){stats}"
-    source = "pair lines" if "pair" in s else "force constants from a file"
+        source = f"{calc['name']} {calc['version']}".strip() if calc else s["potential"]
+        return f"{s['left']} \u2192 {s['right']} [{s['normal']}], AGF ({source}){stats}"
+    if calc:
+        source = f"{calc['name']} {calc['version']}".strip()
+    else:
+        source = "pair lines" if "pair" in s else "force constants from a file"
     return f"A \u2192 B of {s['structure'].get('file', 'the structure')}, AGF ({source}){stats}"
+
+
+def _describe(opts: Any) -> str:
+    """The run in a few words, for the progress lines."""
+    if opts.get("structure") is None:
+        source = opts.get("calculator") or opts["potential"]
+        return f"AGF {opts['left']}/{opts['right']} [{opts['normal']}], {source}"
+    given = opts.get("pair") or opts.get("force_constants")
+    return f"AGF {Path(opts['structure']).name} with {Path(given).name if given else opts['calculator']}"
 
 
 def render_table(result: Any) -> Table:
@@ -83,8 +97,14 @@ def grid_error_line(result: Any) -> str:
 
 
 def agf_command(
-    left: Annotated[str | None, typer.Argument(help="Left (incident) crystal, a chemical symbol, e.g. Si.")] = None,
-    right: Annotated[str | None, typer.Argument(help="Right crystal, e.g. Ge.")] = None,
+    left: Annotated[
+        str | None,
+        typer.Argument(
+            help="Left (incident) crystal: a chemical symbol, e.g. Si; with --calculator any crystal "
+            "(file, NAME:STRUCTURE:a=.., name)."
+        ),
+    ] = None,
+    right: Annotated[str | None, typer.Argument(help="Right crystal, e.g. Ge (the same kinds as LEFT).")] = None,
     structure: Annotated[
         Path | None,
         typer.Option(help="Your interface: a structure file ASE reads (extxyz, POSCAR, CIF, ...); A at low z."),
@@ -126,6 +146,28 @@ def agf_command(
             "lj (argon Lennard-Jones cut at 2.5 sigma, as the LJ NEMD runs).",
             show_default=AGF_DEFAULTS.potential,
         ),
+    ] = None,
+    calculator: Annotated[
+        str | None,
+        typer.Option(
+            help="Forces from a universal potential (chgnet, chgnet-r2scan, sevennet, sevennet-l3i5; the \\[mlip] "
+            "extra) or module:factory (any ASE calculator), instead of --potential.  LEFT and RIGHT are then any "
+            "crystals (structure files, NAME:STRUCTURE:a=.., database or ASE names), relaxed with it and stacked in "
+            "the smallest common lateral cell within --max-strain; with --structure the file's atoms.",
+        ),
+    ] = None,
+    force_range: Annotated[
+        float | None,
+        typer.Option(
+            help="With --calculator: range of the force constants in A (truncated beyond it).", show_default="5"
+        ),  # fmt: skip
+    ] = None,
+    max_strain: Annotated[
+        float | None,
+        typer.Option(
+            help="With --calculator and two crystals: largest in-plane strain of the common cell.",
+            show_default=f"{AGF_DEFAULTS.max_strain:g}",
+        ),  # fmt: skip
     ] = None,
     normal: Annotated[
         str | None, typer.Option(help="Interface normal: 001, 110 or 111.", show_default=AGF_DEFAULTS.normal)
@@ -226,7 +268,9 @@ def agf_command(
             help="Refuse runs whose memory estimate exceeds this many GB in total: the resident memory of all the "
             "run's processes together (this one with its libraries, the model build, the sweeps, and the local "
             "dask workers of --workers; with --address, this process only).  Checked before the model is built: a "
-            "refused run never starts.  Fewer frequencies are stacked per task where that fits.",
+            "refused run never starts.  Fewer frequencies are stacked per task where that fits.  With --calculator "
+            "a built-in potential's model and working memory count too (measured; checked after the crystals are "
+            "relaxed); a module:factory calculator's own memory does not (a note says so).",
             show_default=f"{AGF_DEFAULTS.max_memory_gb:g}",
         ),
     ] = None,
@@ -255,6 +299,9 @@ def agf_command(
         sides=sides,
         supercell=supercell,
         potential=potential,
+        calculator=calculator,
+        force_range=force_range,
+        max_strain=max_strain,
         normal=normal,
         kpoints=kpoints,
         frequencies=frequencies,
@@ -277,6 +324,8 @@ def agf_command(
         max_hours=max_hours,
         check_broadening=False if no_check else None,
     )
+    if calculator is not None and potential is not None:
+        raise InputError("give --potential or --calculator, not both")
     if cfg.structure is None and (not cfg.left or not cfg.right):
         raise InputError(
             "give the two crystals, e.g. 'kapitza agf Si Ge', or your interface with --structure FILE --pair FILE, "
@@ -302,11 +351,11 @@ def agf_command(
     plot_path, ldos_path = opts.pop("plot", None), opts.pop("ldos_plot", None)
     err = Console(stderr=True)
     show_bar = not as_json and err.is_terminal
-    describe = (
-        f"AGF {opts['left']}/{opts['right']} [{opts['normal']}], {opts['potential']}"
-        if opts.get("structure") is None
-        else f"AGF {Path(opts['structure']).name} with {Path(opts['pair'] or opts['force_constants']).name}"
-    )
+    if opts.get("calculator") is not None:
+        from ..atomistic.calculators import calculator_source
+
+        calculator_source(opts["calculator"])  # a missing extra or a failing factory: one line before any work
+    describe = _describe(opts)
     t0 = time.perf_counter()
     started = {"said": False}
     with Progress(
@@ -319,6 +368,7 @@ def agf_command(
         disable=not show_bar,
     ) as bar:
         task = bar.add_task("AGF (omega, k) chunks", total=None, start=False)
+        stages: dict[str, Any] = {}
 
         def progress(done: int, total: int) -> None:
             # the first call comes once the run's memory is checked, before its model is built: a run refused for
@@ -330,6 +380,13 @@ def agf_command(
             bar.start_task(task)
             bar.update(task, completed=done, total=total)
 
+        def stage_progress(stage: str, done: int, total: int) -> None:
+            if stage not in stages:
+                stages[stage] = bar.add_task(stage, total=total)
+                if not show_bar:
+                    err.print(f"{describe}: {stage}", highlight=False, soft_wrap=True)
+            bar.update(stages[stage], completed=done, total=total)
+
         result, model = run_agf(
             opts.pop("left"),
             opts.pop("right"),
@@ -337,6 +394,7 @@ def agf_command(
             output=out_path,
             connect_timeout=connect_timeout,
             progress=progress,
+            stage_progress=stage_progress,
             option_names=cli_name,
         )
     elapsed = time.perf_counter() - t0

@@ -380,6 +380,8 @@ def structure_lines(found: Any) -> list[str]:
         f"  {n[0]}x{n[1]}x{n[2]} conventional supercell ({found.supercell_atoms} atoms), displacements "
         f"{found.displacement:g} A; lowest frequency {found.lowest_frequency:.3g} THz"
     )
+    if found.widened:
+        lines.append(f"  {found.widened}")
     lines.append(f"  {m.name}: {m.notes}")
     return lines
 
@@ -401,6 +403,7 @@ def structure_document(found: Any) -> dict[str, Any]:
         "supercell_atoms": found.supercell_atoms,
         "displacement_A": found.displacement,
         "lowest_frequency_THz": found.lowest_frequency,
+        "widened": found.widened,
         "force_constants": found.crystal.source,
         "material": found.material.name,
         "material_notes": found.material.notes,

@@ -78,6 +78,13 @@ def build_command(
             "then the positions as a slab (one interface), the end periods held."
         ),
     ] = None,
+    calculator: Annotated[
+        str | None,
+        typer.Option(
+            help="Relax as --relax does, with a universal potential (chgnet, ...; the \\[mlip] extra) or "
+            "module:factory (any ASE calculator) instead of a pair file.",
+        ),
+    ] = None,
     fixed_periods: Annotated[
         int, typer.Option(help="With --relax: periods held at each end (the AGF's principal layer and its reach).")
     ] = 4,
@@ -95,6 +102,13 @@ def build_command(
     from ..atomistic.structures import repeat_lateral
 
     out = check_output(output, (".extxyz", ".xyz"), "--output")
+    if relax is not None and calculator is not None:
+        raise InputError("give --relax (a pair file) or --calculator, not both")
+    source = None
+    if calculator is not None:
+        from ..atomistic.calculators import calculator_source
+
+        source = calculator_source(calculator)  # an unknown name, a missing extra: one line before any work
     structure = stack_crystals(
         _crystal(crystal_a),
         _crystal(crystal_b),
@@ -106,17 +120,36 @@ def build_command(
         max_atoms=max_atoms,
     )
     structure = repeat_lateral(structure, _pair(lateral, "--lateral"))
-    if relax is not None:
-        from ..atomistic.forcefield import read_pair_file
-        from ..atomistic.lammps_forces import forcefield_calculator
+    if relax is not None or source is not None:
         from ..atomistic.stacking import relax as relax_structure
         from ..atomistic.stacking import relax_periods
 
-        calculator = forcefield_calculator(read_pair_file(relax))  # the sides from the atoms' tags
-        structure = relax_periods(structure, calculator)
-        structure, _ = relax_structure(
-            structure, calculator, fmax_ev_per_angstrom=fmax, fixed_periods=fixed_periods, slab=True
-        )
+        if source is not None:
+            from ..atomistic.calculators import quiet
+
+            source.check_elements(structure.atoms.get_chemical_symbols(), "the interface")
+            engine = source.calculator()
+        else:
+            from ..atomistic.forcefield import read_pair_file
+            from ..atomistic.lammps_forces import forcefield_calculator
+
+            engine = forcefield_calculator(read_pair_file(relax))  # the sides from the atoms' tags
+        with quiet() if source is not None else _nothing():
+            structure = relax_periods(structure, engine)
+            structure, _ = relax_structure(
+                structure, engine, fmax_ev_per_angstrom=fmax, fixed_periods=fixed_periods, slab=True
+            )
+        if source is not None:
+            import dataclasses
+
+            described = dict(structure.description)
+            described["relaxation"] = {
+                **described["relaxation"],
+                "calculator": source.name,
+                "calculator_version": source.version,
+                "calculator_identity": dict(source.identity),
+            }
+            structure = dataclasses.replace(structure, description=described)
     write_structure(structure, out)
     d = structure.description
     if as_json:
@@ -129,6 +162,12 @@ def build_command(
         for key in sorted(d):
             console.print(f"  {key}: {d[key]}", highlight=False, soft_wrap=True)
     Console(stderr=True).print(f"written: {out}", highlight=False, soft_wrap=True)
+
+
+def _nothing() -> Any:
+    import contextlib
+
+    return contextlib.nullcontext()
 
 
 def _plane_lines(d: Any) -> list[str]:

@@ -18,7 +18,7 @@ from ..errors import InputError
 from ..io import atomic_write_text
 from ..io.results import dumps
 from ..landauer import MAX_TEMPERATURES
-from ..literature import DEFAULT_WINDOW, Measurements, measurements_for
+from ..literature import DEFAULT_WINDOW, Measurements, measurements_for, measurements_named
 from ..materials import Material, get_material
 from ..materials.conductivity import conductivity_table, uses_conductivity_table
 from ..phonons.debye import DEFAULT_CUTOFF
@@ -42,6 +42,7 @@ from ..prediction import (
 )
 from ..prediction.empirical import empirical_document, empirical_or_reason
 from ..prediction.interface import ELECTRON_PHONON_REFERENCE, ELECTRONIC_DMM_REFERENCE
+from ..prediction.mlip_band import MODEL as BAND_MODEL
 from ..prediction.mlip_band import band_line, calculator_band
 from ..prediction.report import HeliumRange, comparison_plot_temperatures, conductivity_gaps, plot_temperatures
 from ..units import M2K_PER_GW, MW_PER_M2K, NANOMETRE, rad_s_to_thz
@@ -601,18 +602,29 @@ def predict_command(
 
         curves = list(found.results_at(plot_temperatures(temps, m1, m2)))
         parts = found.electronic
-        both_database = m1.origin == "database" and m2.origin == "database"
+        stated = None if crystals is None else calculator_band(str(settings.calculator))
         conductance_figure(
             curves,
             plot_path,
             markers=results,
-            measured=measurements_for(m1.name, m2.name) if both_database else None,
+            measured=_measured_rows(m1, m2, crystals),
             electron_phonon=None if parts.electron_phonon is None else (str(parts.metal), parts.electron_phonon),
+            band=None if stated is None else (BAND_MODEL, stated.factor),
         )
     if not as_json:
         for label, path in (("CSV", csv_path), ("plot", plot_path)):
             if path is not None:
                 Console(stderr=True).print(f"{label} written to {path}")
+
+
+def _measured_rows(m1: Any, m2: Any, crystals: tuple[Any, Any] | None) -> Any:
+    """The compilation's bare rows of the pair, drawn on the plot: by database name, or for crystals built from
+    structure by the names the compilation writes (their formulas: "TiN", "MgO")."""
+    if crystals is not None:
+        return measurements_named(crystals[0].name, crystals[1].name)
+    if m1.origin == "database" and m2.origin == "database":
+        return measurements_for(m1.name, m2.name)
+    return None
 
 
 def structure_sides(side1: str, side2: str, calculator: str, progress: Any) -> tuple[Any, Any]:

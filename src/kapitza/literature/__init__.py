@@ -16,6 +16,7 @@ from .measurements import (
     UnmappedName,
     load_measurements,
     measurements_for,
+    measurements_named,
     shipped_measurements,
     unmapped,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "database_name",
     "load_measurements",
     "measurements_for",
+    "measurements_named",
     "shipped_measurements",
     "unmapped",
 ]

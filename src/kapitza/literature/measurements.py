@@ -6,6 +6,7 @@ import csv
 import dataclasses
 import os
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -345,9 +346,7 @@ def measurements_for(
     if not (isinstance(window, (int, float)) and np.isfinite(window) and 0 <= window < 1):
         raise InputError(f"window= must be a fraction in [0, 1), got {window!r}")
     data = shipped_measurements() if measurements is None else measurements
-    film = np.array([m or "" for m in data.film_material], dtype=object)
-    substrate = np.array([m or "" for m in data.substrate_material], dtype=object)
-    keep = ((film == first) & (substrate == second)) | ((film == second) & (substrate == first))
+    keep = _between(data.film_material, data.substrate_material, first, second)
     if not interlayers:
         keep &= ~data.interlayer
     if temperature is not None:
@@ -357,3 +356,21 @@ def measurements_for(
         near = np.abs(data.temperature[:, None] - wanted[None, :]) <= window * wanted[None, :]
         keep &= near.any(axis=1)
     return data.select(keep)
+
+
+def _between(films: Sequence[str | None], substrates: Sequence[str | None], first: str, second: str) -> NDArray:
+    """Rows whose film and substrate are ``first`` and ``second``, in either order."""
+    film = np.array([m or "" for m in films], dtype=object)
+    substrate = np.array([m or "" for m in substrates], dtype=object)
+    return ((film == first) & (substrate == second)) | ((film == second) & (substrate == first))
+
+
+def measurements_named(a: str, b: str, measurements: Measurements | None = None) -> Measurements:
+    """The bare-interface rows whose film and substrate the compilation names ``a`` and ``b`` (either order,
+    exactly as written there: "TiN", "MgO"), whether or not the database knows them: the rows of a pair of
+    crystals built from their structures, named by formula (:mod:`kapitza.literature.crystals` maps the same
+    names to crystals for ``kapitza validate --calculator``)."""
+    if not (isinstance(a, str) and isinstance(b, str)):
+        raise InputError("measurements_named takes two names as the compilation writes them")
+    data = shipped_measurements() if measurements is None else measurements
+    return data.select(_between(data.film, data.substrate, a, b) & ~data.interlayer)

@@ -29,6 +29,7 @@ def conductance_figure(
     *,
     measured: Measurements | None = None,
     electron_phonon: tuple[str, float] | None = None,
+    band: tuple[str, float] | None = None,
 ) -> Figure:
     """Plot G(T) of several results (log-log, MW m^-2 K^-1); save it to ``path`` if given.
 
@@ -48,6 +49,9 @@ def conductance_figure(
     electron_phonon : (str, float), optional
         The metal and its electron-phonon conductance G_ep (W m^-2 K^-1): drawn as a level, and the first
         model's total 1 / (1/G_ph + 1/G_ep) as a dashed curve (what a measurement of the metal's interface sees).
+    band : (str, float), optional
+        A model and its measured x/÷ factor f: [G / f, G * f] shaded around that model's curve (the 68 % band
+        of :func:`kapitza.prediction.mlip_band.calculator_band`, measured against experiment).
 
     Returns
     -------
@@ -59,6 +63,17 @@ def conductance_figure(
     for r in results:
         ok = r.conductance > 0
         (line,) = ax.loglog(r.temperature[ok], r.conductance[ok] / MW_PER_M2K, label=f"{r.model} (phonons)", lw=1.4)
+        if band is not None and band[0] == r.model:
+            g = r.conductance[ok] / MW_PER_M2K
+            ax.fill_between(
+                r.temperature[ok],
+                g / band[1],
+                g * band[1],
+                color=line.get_color(),
+                alpha=0.15,
+                lw=0,
+                label=f"{r.model} x/\u00f7 {band[1]:.3g} (68 % of measurements)",
+            )
         for m in markers:
             if m.model == r.model and m.temperature.size <= MAX_MARKERS:
                 okm = m.conductance > 0

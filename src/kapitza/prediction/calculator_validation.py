@@ -58,6 +58,7 @@ from ..literature.crystals import CrystalDescription, LeftOut, crystal_for, crys
 from ..phonons.debye import DEFAULT_CUTOFF
 from .bounds import check_bounds
 from .empirical import INTERVAL, paper_percentiles
+from .mlip_band import MODEL
 from .validation import as_predicted, validation_table
 
 __all__ = [
@@ -403,7 +404,7 @@ def _pair_dmm(
     from .api import conductance_result, model_channels
     from .registry import get_model
 
-    info = get_model("dmm", "phonopy")
+    info = get_model(MODEL, "phonopy")
 
     def key(c: Any) -> str:
         ph = c.crystal.phonopy
@@ -592,7 +593,7 @@ class _PhononResult:
     def __init__(self, temperature: NDArray[np.float64], conductance: NDArray[np.float64]) -> None:
         self.temperature = temperature
         self.conductance = conductance
-        self.model = "dmm"
+        self.model = MODEL
 
 
 def _debye(rows: Measurements, cutoff: str) -> NDArray[np.float64]:

@@ -25,6 +25,9 @@ from typing import Any
 
 from ..errors import InputError
 
+#: The model a band describes: ``kapitza validate --calculator`` scores the full-dispersion DMM of the two crystals.
+MODEL = "dmm"
+
 #: The one file of measured bands (absent until the validation has stored it).
 BAND_FILE = Path(str(resources.files("kapitza.prediction"))) / "data" / "calculator_bands.toml"
 
@@ -154,4 +157,4 @@ def band_line(calculator: str, path: Path | None = None) -> str:
     return NOT_MEASURED if band is None else band.line()
 
 
-__all__ = ["BAND_FILE", "NOT_MEASURED", "CalculatorBand", "band_line", "calculator_band", "write_band"]
+__all__ = ["BAND_FILE", "MODEL", "NOT_MEASURED", "CalculatorBand", "band_line", "calculator_band", "write_band"]

@@ -12,7 +12,7 @@ from kapitza.transmission.agf.run import run_agf
     ("kwargs", "match"),
     [
         ({"left": "Si", "right": "Ge", "structure": "s.extxyz", "pair": "p.lmp"}, "not both"),
-        ({"structure": "s.extxyz"}, "exactly one of pair= .* and force_constants="),
+        ({"structure": "s.extxyz"}, "exactly one of pair= .* force_constants= .* and calculator="),
         ({"structure": "s.extxyz", "pair": "p.lmp", "force_constants": "FC"}, "exactly one of"),
         ({"left": "Si", "right": "Ge", "pair": "p.lmp"}, "pair= goes with structure="),
         ({"left": "Si"}, "give the two crystals"),
@@ -30,7 +30,7 @@ def test_settings_that_do_not_go_together_are_refused_before_any_work(kwargs, ma
 def test_the_cli_names_its_options(cli, tmp_path):
     status, out, err = cli("agf", "--structure", str(tmp_path / "s.extxyz"))
     assert status == 2 and out == ""
-    assert "--structure needs exactly one of --pair (LAMMPS pair lines) and --force-constants" in err
+    assert "--structure needs exactly one of --pair (LAMMPS pair lines), --force-constants" in err
     assert len(err.strip().splitlines()) == 1
     status, _, err = cli("agf", "Si", "Ge", "--pair", str(tmp_path / "p.lmp"))
     assert status == 2 and "--pair goes with --structure" in err

@@ -48,7 +48,7 @@ from numpy.typing import NDArray
 from ...errors import InputError
 from ...units import ANGSTROM
 from .forceconstants import LateralForceConstants
-from .partition import block_difference, nearest_images
+from .images import block_difference, nearest_images
 
 #: In-plane cell vectors of the bulk lead and of the interface must agree to this (A).
 LATERAL_TOLERANCE = 1e-2

@@ -62,6 +62,9 @@ class AGFConfig:
     sides: str = "tags"
     supercell: int | tuple[int, int] | None = None
     potential: str = "sw"
+    calculator: str | None = None
+    force_range: float | None = None
+    max_strain: float = 0.02
     normal: str = "001"
     kpoints: int | tuple[int, int] = 8
     frequencies: int = 200

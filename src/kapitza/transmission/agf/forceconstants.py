@@ -32,6 +32,7 @@ object whose supercell is a lateral repetition of the slab.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -71,7 +72,14 @@ class LateralForceConstants:
     repeat : (int, int)
         Supercell repetitions used.
     method : str
-        "analytic", "finite-difference" or "phonopy".
+        "analytic", "finite-difference", "finite-difference (LAMMPS)", "finite-difference (NAME)" for a
+        calculator (:class:`kapitza.atomistic.calculator_forces.CalculatorForceConstants`) or "phonopy".
+    dropped : float
+        Largest block beyond ``force_range`` that was dropped (or response beyond it to atoms displaced together,
+        :func:`kapitza.atomistic.hessian.coloured_rows`), as a fraction of the largest block: nonzero only for
+        sources whose forces reach further than their stated range (machine-learned potentials), whose blocks are
+        truncated at it with the acoustic sum rule restored on the self blocks; 0 for the others (a block beyond
+        the range is an error there).
     """
 
     i: NDArray[np.int64]
@@ -83,6 +91,7 @@ class LateralForceConstants:
     force_range: float
     repeat: tuple[int, int]
     method: str
+    dropped: float = 0.0
 
     def folded(self, atoms: NDArray[np.int64] | None = None) -> NDArray[np.float64]:
         """Sum over translations (the k_par = 0 matrix of the slab's own periodic cell), N/m.
@@ -230,7 +239,8 @@ def lateral_force_constants(
     if method == "analytic" and not hasattr(calc, "get_hessian"):
         raise InputError(f"{name} has no analytic Hessian; use method='finite-difference'")
     if hasattr(calc, "hessian_rows"):
-        method = "finite-difference (LAMMPS)"
+        method = str(getattr(calc, "method", "finite-difference (LAMMPS)"))
+    truncate = bool(getattr(calc, "truncate", False))
     n_atoms = len(atoms)
     rows = np.arange(n_atoms) if rows is None else np.unique(np.asarray(rows, dtype=np.int64))
 
@@ -248,7 +258,10 @@ def lateral_force_constants(
             sub = calc.hessian_rows(supercell, rows, float(displacement_angstrom))
         else:
             sub = finite_difference_rows(supercell, rows, float(displacement_angstrom))
-        return nonzero_blocks(sub, EV_PER_A2)
+        out = nonzero_blocks(sub, EV_PER_A2)
+        if truncate:  # what the displacement scheme left beyond the range (kept with the blocks in the cache)
+            out["tail"] = np.array(float(getattr(calc, "tail", 0.0)) * EV_PER_A2)
+        return out
 
     parts = {
         "numbers": atoms.numbers,
@@ -271,7 +284,7 @@ def lateral_force_constants(
         raise InputError("cached force constants do not match the supercell; clear the cache")
     rep, j = np.divmod(s, n_atoms)  # ASE's repeat: replica-major order, replica = m0 * N2 + m1
     r1, r2 = np.divmod(rep, repeat[1])
-    return _assign(
+    found = _assign(
         i=rows[ri],
         j=j,
         r=np.column_stack([r1, r2]),
@@ -281,7 +294,12 @@ def lateral_force_constants(
         repeat=repeat,
         force_range=force_range,
         method=method,
+        truncate=truncate,
     )
+    scale = float(np.abs(blocks).max(initial=0.0))
+    if "tail" in data and scale > 0:
+        found = dataclasses.replace(found, dropped=max(found.dropped, float(data["tail"]) / scale))
+    return found
 
 
 def _assign(
@@ -295,8 +313,14 @@ def _assign(
     repeat: tuple[int, int],
     force_range: float,
     method: str,
+    truncate: bool = False,
 ) -> LateralForceConstants:
-    """Give each supercell block the translation of its minimum image; check uniqueness and range (A in)."""
+    """Give each supercell block the translation of its minimum image; check uniqueness and range (A in).
+
+    With ``truncate`` the blocks whose minimum image lies beyond ``force_range`` are dropped instead of refused,
+    and each row's self block takes minus the sum of the row's other blocks (the acoustic sum rule of the kept
+    blocks: a rigid translation costs no energy); the largest dropped block is recorded.
+    """
     shifts = np.array([(t1, t2) for t1 in (-1, 0, 1) for t2 in (-1, 0, 1)])
     # candidate translations: replica offset plus supercell lattice vectors
     cand = r[:, None, :] + shifts[None, :, :] * np.array(repeat)[None, None, :]  # (pairs, 9, 2)
@@ -306,8 +330,16 @@ def _assign(
     best = order[:, 0]
     rows = np.arange(i.size)
     nearest = dist[rows, best]
-    second = dist[rows, order[:, 1]]
     too_far = nearest > force_range + DISTANCE_SLACK
+    dropped = 0.0
+    if truncate and too_far.any():
+        scale = float(np.abs(blocks).max(initial=0.0))
+        dropped = float(np.abs(blocks[too_far]).max()) / scale if scale > 0 else 0.0
+        keep = ~too_far
+        i, j, blocks, cand, order = i[keep], j[keep], blocks[keep], cand[keep], order[keep]
+        dist, nearest, too_far = dist[keep], nearest[keep], too_far[keep]
+    rows = np.arange(i.size)
+    second = dist[rows, order[:, 1]]
     if too_far.any():
         k = int(np.argmax(nearest))
         raise InputError(
@@ -321,7 +353,9 @@ def _assign(
             f"the {repeat[0]}x{repeat[1]} lateral supercell is too small: two images of atom {int(j[k])} lie within "
             f"the force range ({force_range:.4g} A) of atom {int(i[k])}; use a larger repeat"
         )
-    trans = cand[rows, best]
+    trans = cand[rows, order[:, 0]]
+    if truncate:
+        blocks = _sum_rule(i, j, trans, np.array(blocks, dtype=float))
     return LateralForceConstants(
         i=np.asarray(i, dtype=np.int64),
         j=np.asarray(j, dtype=np.int64),
@@ -332,7 +366,21 @@ def _assign(
         force_range=force_range * ANGSTROM,
         repeat=repeat,
         method=method,
+        dropped=dropped,
     )
+
+
+def _sum_rule(
+    i: NDArray[np.int64], j: NDArray[np.int64], trans: NDArray[np.int64], blocks: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """The blocks with each row's self block Phi(i0, i0) replaced by minus the sum of the row's other blocks."""
+    own = (i == j) & np.all(trans == 0, axis=1)
+    if np.unique(i[own]).size != np.unique(i).size:
+        raise InputError("a row of the force constants has no self block; the acoustic sum rule cannot be restored")
+    total = np.zeros((int(i.max()) + 1, 3, 3))
+    np.add.at(total, i[~own], blocks[~own])
+    blocks[own] = -total[i[own]]
+    return blocks
 
 
 #: Public name of :func:`_assign` for the other force-constant sources (``fc_files``).

@@ -88,6 +88,11 @@ SCHEMA: Mapping[str, Spec] = {
     "sides": Spec("str", help="tags, species:A1,A2/B1,B2, plane:Z (A) or column:NAME"),
     "supercell": Spec("pair", low=1, optional=True, help="N1xN2, the lateral supercell of the force constants"),
     "potential": Spec("str", help="potential name"),
+    "calculator": Spec("str", optional=True, help="a built-in universal potential (chgnet, ...) or module:factory"),
+    "force_range": Spec(
+        "float", low=0.5, below=50.0, optional=True, help="A, the range of a calculator's force constants"
+    ),
+    "max_strain": Spec("float", above=0.0, below=0.25, help="the largest in-plane strain of the matched cell"),
     "normal": Spec("str", choices=NORMALS),
     "kpoints": Spec("pair", low=1, help="N or N1xN2, positive integers"),
     "frequencies": Spec("int", low=MIN_FREQUENCIES, help="an integer"),
@@ -523,19 +528,24 @@ def structure_sizes(lead_atoms: tuple[int, int]) -> ModelSizes:
     return ModelSizes(n_dof=2 * lead, nonzeros=0, lead_dof=lead, boundary_dof=0, slice_dof=0, n_slices=1)
 
 
-def build_bytes(sizes: ModelSizes, supercell_atoms: int, row_atoms: int, method: str) -> float:
+def build_bytes(
+    sizes: ModelSizes, supercell_atoms: int, row_atoms: int, method: str, source_bytes: float = 0.0
+) -> float:
     """Peak of building a model of ``sizes`` above the libraries, bytes.
 
     The force constants are computed on a lateral supercell of ``supercell_atoms`` atoms for the rows of
     ``row_atoms`` atoms: "analytic" (matscipy's sparse Hessian: :data:`ANALYTIC_HESSIAN_BYTES_PER_ATOM`) or by
     finite differences ("finite-difference", "lammps": dense rows of 3 x 3 float64 blocks, R x S of them, plus
-    :data:`LAMMPS_BYTES`), then cut into their nonzero blocks (72 bytes each, three copies while the model is
-    assembled); then the model's sparse matrices and, for folded leads, the check of the fold.
+    :data:`LAMMPS_BYTES`, plus ``source_bytes`` that the force source holds beside them while it computes the
+    forces: a calculator's displaced structures and working memory,
+    :meth:`kapitza.atomistic.calculator_forces.CalculatorForceConstants.memory`), then cut into their nonzero
+    blocks (72 bytes each, three copies while the model is assembled); then the model's sparse matrices and, for
+    folded leads, the check of the fold.
     """
     if method == "analytic":
         fc = ANALYTIC_HESSIAN_BYTES_PER_ATOM * supercell_atoms
     else:
-        fc = 72.0 * row_atoms * supercell_atoms + (LAMMPS_BYTES if method == "lammps" else 0.0)
+        fc = 72.0 * row_atoms * supercell_atoms + (LAMMPS_BYTES if method == "lammps" else 0.0) + float(source_bytes)
     blocks = 3 * 72.0 * sizes.nonzeros / 9
     return max(fc + blocks, blocks) + sizes.sparse_bytes() + sizes.fold_check_bytes()
 
@@ -561,6 +571,10 @@ class MemoryEstimate:
     per_worker : float
         Each worker: :data:`WORKER_LIBRARY_BYTES`, the blocks of every k point (received, and their buffer) and
         one task's workspace.
+    calculator : float
+        A calculator's libraries and model (a machine-learned potential's torch and weights), resident in this
+        process from the force constants on (:meth:`kapitza.atomistic.calculator_forces.CalculatorForceConstants.
+        memory`); 0 for the other force sources.  Its working memory during the force calls is in ``build``.
     """
 
     libraries: float
@@ -569,17 +583,21 @@ class MemoryEstimate:
     dask: float = 0.0
     workers: int = 0
     per_worker: float = 0.0
+    calculator: float = 0.0
 
     @property
     def total(self) -> float:
         """Bytes of all the run's processes at its peak: this process holds the larger of the build and the sweeps
         (memory freed after the build stays with the process: glibc keeps it for the sweeps), dask's share, and the
         workers (started after the build)."""
-        return self.libraries + max(self.build, self.sweep) + self.dask + self.workers * self.per_worker
+        return (
+            self.libraries + self.calculator + max(self.build, self.sweep) + self.dask + self.workers * self.per_worker
+        )
 
     def parts(self) -> str:
         """The estimate in words, for the messages: "libraries 0.15 GB, build 0.3 GB, ..."."""
-        items = [("libraries", self.libraries), ("model build", self.build), ("sweeps", self.sweep)]
+        items = [("libraries", self.libraries), ("calculator model", self.calculator), ("model build", self.build),
+                 ("sweeps", self.sweep)]  # fmt: skip
         if self.dask:
             items.append(("dask in this process", self.dask))
         if self.workers:
@@ -625,12 +643,14 @@ def run_memory(
     build: float = 0.0,
     workers: int | None = None,
     dask: bool = False,
+    calculator: float = 0.0,
 ) -> MemoryEstimate:
     """The peak resident memory of a whole run, all its processes together (:class:`MemoryEstimate`).
 
     ``build`` is the model build's peak (:func:`build_bytes`); ``workers`` local dask workers, or ``dask`` for a
     scheduler at an address (this process sends the blocks; the workers' memory is their machines').  Without
-    ``sizes`` only what the inputs alone fix is counted (the libraries and Xi): a lower bound.
+    ``sizes`` only what the inputs alone fix is counted (the libraries and Xi): a lower bound.  ``calculator``: a
+    calculator's resident libraries and model (:attr:`MemoryEstimate.calculator`).
     """
     n_workers = int(workers or 0)
     on_dask = dask or n_workers > 0
@@ -639,7 +659,7 @@ def run_memory(
     )
     if not on_dask or sizes is None:
         return MemoryEstimate(LIBRARY_BYTES, build, in_process, DASK_BYTES if on_dask else 0.0, n_workers,
-                              WORKER_LIBRARY_BYTES if n_workers else 0.0)  # fmt: skip
+                              WORKER_LIBRARY_BYTES if n_workers else 0.0, calculator)  # fmt: skip
     blocks = irreducible_kpoints(kgrid) * sizes.solved_bytes()
     # the lead channel counts run here in any case, one chunk at a time
     in_process += chunk * sizes.bytes_per_frequency(lead_method)
@@ -651,6 +671,7 @@ def run_memory(
         dask=DASK_BYTES + 2 * blocks,
         workers=n_workers,
         per_worker=per_worker if n_workers else 0.0,
+        calculator=calculator,
     )
 
 
@@ -665,6 +686,7 @@ def check_size(
     build: float = 0.0,
     workers: int | None = None,
     dask: bool = False,
+    calculator: float = 0.0,
 ) -> MemoryEstimate:
     """Refuse a run whose memory estimate (:func:`run_memory`, all its processes) exceeds ``max_memory_gb``;
     return the estimate.
@@ -673,7 +695,15 @@ def check_size(
     of that model needs: :func:`fit_chunk` then stacks as many frequencies as fit).
     """
     need = run_memory(
-        kgrid, frequencies, check_broadening, sizes=sizes, chunk=1, build=build, workers=workers, dask=dask
+        kgrid,
+        frequencies,
+        check_broadening,
+        sizes=sizes,
+        chunk=1,
+        build=build,
+        workers=workers,
+        dask=dask,
+        calculator=calculator,
     )
     if need.total > max_memory_gb * 1e9:
         model = "" if sizes is None else f" with a lead unit of {sizes.lead_dof} degrees of freedom"
@@ -699,6 +729,7 @@ def fit_chunk(
     build: float = 0.0,
     workers: int | None = None,
     dask: bool = False,
+    calculator: float = 0.0,
 ) -> int:
     """The most frequencies per task, at most ``chunk``, whose memory estimate (:func:`run_memory`) fits
     ``max_memory_gb``.
@@ -708,7 +739,7 @@ def fit_chunk(
     InputError
         If even one frequency at a time does not fit (:func:`check_size`).
     """
-    kw: dict[str, Any] = {"sizes": sizes, "build": build, "workers": workers, "dask": dask}
+    kw: dict[str, Any] = {"sizes": sizes, "build": build, "workers": workers, "dask": dask, "calculator": calculator}
     check_size(kgrid, frequencies, check_broadening=check_broadening, max_memory_gb=max_memory_gb, label=label, **kw)
     limit = max_memory_gb * 1e9
     for n in range(int(chunk), 1, -1):

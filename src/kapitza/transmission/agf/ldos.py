@@ -23,8 +23,9 @@ from numpy.typing import ArrayLike, NDArray
 from ... import _checks
 from ...io.results import result
 from . import kernels
+from .chunk import single_threaded_blas
 from .model import LayeredModel
-from .solver import DEFAULT_ETA, kpoint_grid, reduce_time_reversal, single_threaded_blas
+from .solver import DEFAULT_ETA, kpoint_grid, reduce_time_reversal
 
 #: Atoms within this distance along z (m) are one plane.
 PLANE_TOLERANCE = 1e-13

@@ -156,14 +156,14 @@ def _task(
     """Xi for a list of (k index, frequency offset, frequency chunk) work units, and the seconds they took.
 
     ``blocks`` holds the dense blocks of every k point (broadcast to every worker
-    once per sweep); each unit is one stacked solve of :func:`.solver.solve_chunk`.
+    once per sweep); each unit is one stacked solve of :func:`.chunk.solve_chunk`.
     The work runs with one BLAS thread and glibc's malloc thresholds raised
     (:func:`kapitza.cluster.malloc_kept`: without it, a worker started by dask's
     nanny ran the kernels 1.7-2.4x slower than a plain process).  The seconds are
     the solves' alone (not the imports or the transfer): the estimate that sizes
     the other tasks (:func:`run_on_dask`).
     """
-    from .solver import single_threaded_blas, solve_chunk
+    from .chunk import single_threaded_blas, solve_chunk
 
     out = []
     with single_threaded_blas(), cluster.malloc_kept():

@@ -48,6 +48,13 @@ from numpy.typing import NDArray
 from ...errors import InputError, MissingDependencyError
 from ...units import AMU, ANGSTROM
 from .forceconstants import LateralForceConstants, hessian_range, lateral_force_constants
+from .images import (  # noqa: F401 - COPY_TOLERANCE, nearest_images: re-exported, the names partition has offered
+    COPY_TOLERANCE,
+    block_difference,
+    block_map,
+    lateral_copies,
+    nearest_images,
+)
 from .model import LayeredModel
 
 #: Vacuum added beyond the buffers, in units of the force range.
@@ -120,7 +127,7 @@ def interface_model(
         )
     force_range = float(force_range)
     pl = _pl_cells(structure, pl_cells, force_range)
-    slab, parts = padded_slab(structure, pl, force_range)
+    slab, parts = padded_slab(structure, pl, force_range, padding=float(getattr(source, "padding", 0.0)))
     system = np.concatenate([parts["U-1"], parts["U0"], parts["device"], parts["U1"], parts["U2"]])
     if lateral_fc is None:
         lateral_fc = lateral_force_constants(
@@ -133,7 +140,47 @@ def interface_model(
             displacement_angstrom=displacement_angstrom,
             cache=cache,
         )
-    return _layered(structure, slab, parts, lateral_fc, pl, force_range)
+    extra = None
+    if getattr(source, "truncate", False) and lateral_fc.method.startswith("finite-difference"):
+        lateral_fc, mismatch = periodic_leads(lateral_fc, parts)
+        extra = {"copied_lead_mismatch": mismatch, "dropped_beyond_range": lateral_fc.dropped}
+    return _layered(structure, slab, parts, lateral_fc, pl, force_range, extra_metadata=extra)
+
+
+def periodic_leads(
+    fc: LateralForceConstants, parts: dict[str, NDArray[Any]]
+) -> tuple[LateralForceConstants, dict[str, float]]:
+    """The force constants with each lead's outer unit (U_-1, U_2) made an exact copy of its inner one (U_0, U_1).
+
+    The copies added by :func:`padded_slab` are the same crystal as the units they copy, but a force source whose
+    forces reach beyond its stated range (a machine-learned potential) sees the slab's surface from the outer unit
+    and carries float32 noise, so the two units differ slightly where the solver needs a periodic lead.  Every
+    block within the outer unit is replaced by its copy's block within the inner one (``parts["U-1"][m]`` is the
+    copy of ``parts["U0"][m]``, shifted along z only).  Returns the new force constants and, per lead, the largest
+    change as a fraction of the largest force constant.
+    """
+    import dataclasses
+
+    scale = float(np.abs(fc.blocks).max(initial=0.0)) or 1.0
+    i, j, t, blocks = fc.i, fc.j, fc.translations, fc.blocks
+    mismatch = {}
+    for side, outer, inner in (("left", parts["U-1"], parts["U0"]), ("right", parts["U2"], parts["U1"])):
+        to_outer = -np.ones(max(int(fc.positions.shape[0]), 1), dtype=np.int64)
+        to_outer[inner] = outer
+        in_outer = np.isin(i, outer) & np.isin(j, outer)
+        in_inner = np.isin(i, inner) & np.isin(j, inner)
+        copied = (to_outer[i[in_inner]], to_outer[j[in_inner]], t[in_inner], blocks[in_inner])
+        old = block_map(fc, outer, outer)
+        new_fc = dataclasses.replace(
+            fc,
+            i=np.concatenate([i[~in_outer], copied[0]]),
+            j=np.concatenate([j[~in_outer], copied[1]]),
+            translations=np.concatenate([t[~in_outer], copied[2]]),
+            blocks=np.concatenate([blocks[~in_outer], copied[3]]),
+        )
+        mismatch[side] = block_difference(old, block_map(new_fc, outer, outer)) / scale
+        fc, i, j, t, blocks = new_fc, new_fc.i, new_fc.j, new_fc.translations, new_fc.blocks
+    return fc, mismatch
 
 
 def _pl_cells(structure: Any, pl_cells: Sequence[int] | int | None, force_range: float) -> tuple[int, int]:
@@ -173,8 +220,20 @@ def _pl_cells(structure: Any, pl_cells: Sequence[int] | int | None, force_range:
     return pl  # type: ignore[return-value]
 
 
-def padded_slab(structure: Any, pl_cells: tuple[int, int], force_range: float) -> tuple[Any, dict[str, NDArray[Any]]]:
+def checked_pl_cells(structure: Any, pl_cells: Sequence[int] | int | None, force_range: float) -> tuple[int, int]:
+    """The principal layers (left, right) in cells that :func:`interface_model` uses for ``pl_cells`` (default: the
+    fewest that cover ``force_range`` A), checked against the structure (InputError where they do not fit)."""
+    return _pl_cells(structure, pl_cells, force_range)
+
+
+def padded_slab(
+    structure: Any, pl_cells: tuple[int, int], force_range: float, padding: float = 0.0
+) -> tuple[Any, dict[str, NDArray[Any]]]:
     """The structure, extended by periodic copies of its lead layers and vacuum: the slab of the force constants.
+
+    Beyond U_-1 (U_2) the copies reach at least ``force_range`` and ``padding`` (A): a force source that sees
+    further than its force constants' range (a machine-learned potential's message passing) keeps the slab's
+    surface that far from the lead units.
 
     Returns
     -------
@@ -196,8 +255,9 @@ def padded_slab(structure: Any, pl_cells: tuple[int, int], force_range: float) -
     device = np.setdiff1d(np.arange(n), np.concatenate([u0, u1]))
     thick_l = pl_cells[0] * structure.periods[0] / ANGSTROM
     thick_r = pl_cells[1] * structure.periods[1] / ANGSTROM
-    copies_l = 1 + int(np.ceil(force_range / thick_l))  # U_-1 and a buffer beyond it
-    copies_r = 1 + int(np.ceil(force_range / thick_r))
+    reach = max(float(force_range), float(padding))
+    copies_l = 1 + int(np.ceil(reach / thick_l))  # U_-1 and a buffer beyond it
+    copies_r = 1 + int(np.ceil(reach / thick_r))
     pos = [atoms.positions]
     sym = list(atoms.get_chemical_symbols())
     source = [np.arange(n)]
@@ -231,8 +291,6 @@ def padded_slab(structure: Any, pl_cells: tuple[int, int], force_range: float) -
 
 #: Largest difference between a lead's two principal layers, as a fraction of the largest force constant.
 BULK_TOLERANCE = 1e-3
-#: Largest mismatch (A) between an atom and its copy one principal layer away.
-COPY_TOLERANCE = 1e-2
 
 
 def fc_interface_model(
@@ -343,7 +401,7 @@ def _unwrap_leads(
     units are identical matrices, as the lead's surface Green's function needs."""
     shift = np.zeros((len(structure.atoms), 2), dtype=np.int64)
     for outer, inner, dz in ((parts["U-1"], parts["U0"], -thick[0]), (parts["U2"], parts["U1"], thick[1])):
-        found = _copies(structure.atoms, inner, outer, dz)
+        found = lateral_copies(structure.atoms, inner, outer, dz)
         if found is not None:
             shift[found[0]] = found[1]
     if not shift.any():
@@ -407,8 +465,8 @@ def fc_parts(structure: Any, pl: tuple[int, int], buf: tuple[int, int]) -> dict[
         )
     thick_l = pl[0] * structure.periods[0] / ANGSTROM
     thick_r = pl[1] * structure.periods[1] / ANGSTROM
-    u_m1 = _copies(structure.atoms, inner_l, outer_l, -thick_l) if inner_l.size == outer_l.size else None
-    u2 = _copies(structure.atoms, inner_r, outer_r, thick_r) if inner_r.size == outer_r.size else None
+    u_m1 = lateral_copies(structure.atoms, inner_l, outer_l, -thick_l) if inner_l.size == outer_l.size else None
+    u2 = lateral_copies(structure.atoms, inner_r, outer_r, thick_r) if inner_r.size == outer_r.size else None
     for name, found in (("left", u_m1), ("right", u2)):
         if found is None:
             raise InputError(
@@ -426,68 +484,6 @@ def fc_parts(structure: Any, pl: tuple[int, int], buf: tuple[int, int]) -> dict[
     }
 
 
-def nearest_images(
-    positions: NDArray[np.float64], lateral: NDArray[np.float64], targets: NDArray[np.float64]
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
-    """For each target position (A), the atom of ``positions`` (A) nearest to it modulo the lateral lattice
-    (rows a1, a2 of ``lateral``, in the xy plane): its index, the translation n with
-    positions[index] + n . lateral = target, and the distance left (A)."""
-    d = positions[None, :, :] - targets[:, None, :]  # (targets, atoms, 3)
-    ab = np.asarray(lateral)[:2, :2]
-    frac = np.linalg.solve(ab.T, d[..., :2].reshape(-1, 2).T).T.reshape(d.shape[:-1] + (2,))
-    whole = np.rint(frac)
-    xy = (frac - whole) @ ab
-    mismatch = np.sqrt((xy**2).sum(axis=2) + d[..., 2] ** 2)
-    best = np.argmin(mismatch, axis=1)
-    rows = np.arange(best.size)
-    return best, -whole[rows, best].astype(np.int64), mismatch[rows, best]
-
-
-def _copies(
-    atoms: Any, of: NDArray[np.int64], among: NDArray[np.int64], dz: float
-) -> tuple[NDArray[np.int64], NDArray[np.int64]] | None:
-    """For each atom of ``of``, the atom of ``among`` at its position shifted by dz (A) along z, in-plane modulo
-    the lateral cell, and the lateral translation (n1, n2) between them (an atom wrapped into the cell
-    differently from its copy); None when some atom has no such partner."""
-    if of.size == 0 or among.size < of.size:
-        return None
-    pos = atoms.positions
-    best, translation, left = nearest_images(pos[among], np.asarray(atoms.cell), pos[of] + np.array([0.0, 0.0, dz]))
-    if left.max() > COPY_TOLERANCE or np.unique(best).size != of.size:
-        return None
-    return among[best], -translation
-
-
-def _block_map(
-    fc: LateralForceConstants,
-    rows: NDArray[np.int64],
-    cols: NDArray[np.int64],
-    row_shift: NDArray[np.int64] | None = None,
-    col_shift: NDArray[np.int64] | None = None,
-) -> dict[tuple[int, int, int, int], NDArray[np.float64]]:
-    """Blocks Phi(rows[a] 0, cols[b] n) keyed by (a, b, n + col_shift[b] - row_shift[a]).
-
-    The shifts are the lateral translations of copies wrapped into the cell differently (see :func:`_copies`),
-    so that a block and its copy get the same key."""
-    n = fc.positions.shape[0]
-    ra, cb = -np.ones(n, dtype=np.int64), -np.ones(n, dtype=np.int64)
-    ra[rows], cb[cols] = np.arange(rows.size), np.arange(cols.size)
-    sel = np.flatnonzero((ra[fc.i] >= 0) & (cb[fc.j] >= 0))
-    a, b = ra[fc.i[sel]], cb[fc.j[sel]]
-    t = fc.translations[sel].copy()
-    if row_shift is not None:
-        t -= row_shift[a]
-    if col_shift is not None:
-        t += col_shift[b]
-    return {(int(a[k]), int(b[k]), int(t[k, 0]), int(t[k, 1])): fc.blocks[sel[k]] for k in range(sel.size)}
-
-
-def block_difference(a: dict[Any, NDArray[np.float64]], b: dict[Any, NDArray[np.float64]]) -> float:
-    """Largest entry of the difference of two block maps (a block missing from one counts as zero)."""
-    zero = np.zeros((3, 3))
-    return max((float(np.abs(a.get(k, zero) - b.get(k, zero)).max()) for k in set(a) | set(b)), default=0.0)
-
-
 def _check_bulk(
     structure: Any,
     fc: LateralForceConstants,
@@ -502,12 +498,12 @@ def _check_bulk(
     if not np.allclose(masses[outer], masses[inner], rtol=1e-9, atol=0.0):
         raise InputError(f"the {name} lead is not bulk within the structure: its two principal layers differ in mass")
     scale = float(np.abs(fc.blocks).max(initial=0.0))
-    _, shift = _copies(structure.atoms, inner, outer, -inward)  # type: ignore[misc]
-    diff = block_difference(_block_map(fc, outer, outer, shift, shift), _block_map(fc, inner, inner))
-    beyond = _copies(structure.atoms, inner, np.arange(len(structure.atoms)), inward)
+    _, shift = lateral_copies(structure.atoms, inner, outer, -inward)  # type: ignore[misc]
+    diff = block_difference(block_map(fc, outer, outer, shift, shift), block_map(fc, inner, inner))
+    beyond = lateral_copies(structure.atoms, inner, np.arange(len(structure.atoms)), inward)
     if beyond is not None:  # coupling outer -> inner against inner -> the next layer, where that layer is a copy
-        outer_inner = _block_map(fc, outer, inner, row_shift=shift)
-        diff = max(diff, block_difference(outer_inner, _block_map(fc, inner, beyond[0], col_shift=beyond[1])))
+        outer_inner = block_map(fc, outer, inner, row_shift=shift)
+        diff = max(diff, block_difference(outer_inner, block_map(fc, inner, beyond[0], col_shift=beyond[1])))
     if diff > BULK_TOLERANCE * scale:
         raise InputError(
             f"the {name} lead is not bulk within the structure: its two principal layers differ by "

@@ -309,6 +309,9 @@ def run_agf(
     sides: str = _D.sides,
     supercell: int | tuple[int, int] | None = _D.supercell,
     potential: str = _D.potential,
+    calculator: str | None = _D.calculator,
+    force_range: float | None = _D.force_range,
+    max_strain: float = _D.max_strain,
     normal: str = _D.normal,
     kpoints: int | Sequence[int] = _D.kpoints,
     frequencies: int = _D.frequencies,
@@ -329,6 +332,7 @@ def run_agf(
     client: Any = None,
     connect_timeout: float = CONNECT_TIMEOUT,
     progress: Callable[[int, int], None] | None = None,
+    stage_progress: Callable[[str, int, int], None] | None = None,
     output: str | Path | None = _D.output,
     resume: bool = True,
     max_memory_gb: float = _D.max_memory_gb,
@@ -366,7 +370,23 @@ def run_agf(
         force constants replace those of that lead's principal layers (:mod:`.bulk_leads`); default: the
         structure's own end cells.
     potential : str
-        Named potential (:func:`kapitza.atomistic.potentials.get_potential`).
+        Named potential (:func:`kapitza.atomistic.potentials.get_potential`) of the built-in crystals.
+    calculator : str, optional
+        A force source of :func:`kapitza.atomistic.calculators.calculator_source` (a built-in universal potential,
+        "chgnet", ..., or "module:factory"), instead of ``potential``.  With ``left`` and ``right`` these are then
+        any crystals (structure files, ``NAME:STRUCTURE:a=..``, database or ASE names), each relaxed with the
+        calculator (its own lattice constants, as the built-in route uses the potential's), stacked along
+        ``normal`` in the smallest common lateral cell within ``max_strain``
+        (:func:`kapitza.atomistic.stacking.stack_crystals`, strain reported in the notes) and their force
+        constants computed with it (:class:`kapitza.atomistic.calculator_forces.CalculatorForceConstants`,
+        cached by content); with ``structure`` the file's atoms take them.  The interface's positions are not
+        relaxed (as in the built-in route): relax them with ``kapitza interface build --calculator`` and give the
+        file with ``structure``.
+    force_range : float, optional
+        A, with ``calculator``: the force constants are truncated there (default
+        :data:`kapitza.atomistic.calculator_forces.DEFAULT_FORCE_RANGE_ANGSTROM`).
+    max_strain : float
+        With ``calculator`` and two crystals: the largest in-plane strain of the common cell (0.02 = 2 %).
     normal : {"001", "110", "111"}
     kpoints : int or (int, int)
         Monkhorst-Pack grid of transverse wavevectors (>= 1 each).
@@ -414,6 +434,9 @@ def run_agf(
         one default of every command that takes ``--address``).
     progress : callable, optional
         progress(done, total) in (omega, k) chunks over all sweeps; called with the total before any work.
+    stage_progress : callable, optional
+        stage_progress(stage, done, total) of the work before the sweeps with ``calculator``: "relaxation" of
+        each crystal, "force constants" over the displaced structures (not called when they come from the cache).
     output : path, optional
         Save the result there (.npz: arrays with the JSON metadata inside; .json: everything), atomically.
         Nothing is written without it.
@@ -426,7 +449,11 @@ def run_agf(
         counts the Xi arrays, the model with its dense blocks at one k and the kernels' workspace per stacked
         frequency (:class:`.inputs.ModelSizes`): a built-in model whose lead blocks alone exceed the bound is
         refused before its force constants are computed, and a run whose default 25 frequencies per task do
-        not fit stacks fewer (refused only if one at a time does not fit).
+        not fit stacks fewer (refused only if one at a time does not fit).  With ``calculator`` the estimate also
+        counts the force constants' dense rows and displaced structures and a built-in potential's model and
+        working memory (:data:`kapitza.atomistic.calculator_forces.FOOTPRINTS`, measured), checked after the
+        crystals are relaxed and before the force constants; a ``module:factory`` calculator's own memory is not
+        counted (a note of the result says so).
     option_names : callable
         How error messages name a setting (default ``name=``; the CLI passes ``--name``).
 
@@ -466,6 +493,9 @@ def _validated(given: dict[str, Any]) -> dict[str, Any]:
             "sides": g["sides"],
             "supercell": g["supercell"],
             "potential": g["potential"],
+            "calculator": g["calculator"],
+            "force_range": g["force_range"],
+            "max_strain": g["max_strain"],
             "normal": g["normal"],
             "kpoints": g["kpoints"],
             "frequencies": g["frequencies"],
@@ -517,10 +547,26 @@ def _validated(given: dict[str, Any]) -> dict[str, Any]:
 
 
 def check_source(checked: dict[str, Any], option_names: Callable[[str], str]) -> None:
-    """Either two built-in crystals or a structure file with one source of force constants; not both."""
+    """Either two crystals or a structure file with one source of force constants; not both.
+
+    The crystals are built-in (chemical symbols, with ``potential``) or, with ``calculator``, any crystals
+    (:func:`_crystal_plan`); a structure file takes pair lines, a force-constant file or a calculator.
+    """
     name = option_names
     builtin = checked["left"] is not None or checked["right"] is not None
     user = checked["structure"] is not None
+    calculator = checked.get("calculator")
+    if calculator is not None:
+        from ...atomistic.calculators import calculator_name
+
+        calculator_name(calculator)  # the syntax, nothing imported
+        if checked["potential"] != _D.potential:
+            raise InputError(f"give {name('potential')} or {name('calculator')}, not both")
+    else:
+        for key in ("force_range", "max_strain"):
+            default = getattr(_D, key)
+            if checked.get(key) is not None and checked.get(key) != default:
+                raise InputError(f"{name(key)} goes with {name('calculator')}")
     if builtin and user:
         raise InputError(f"give the two crystals or {name('structure')}, not both")
     if not user:
@@ -531,28 +577,34 @@ def check_source(checked: dict[str, Any], option_names: Callable[[str], str]) ->
         ]
         if extra:
             raise InputError(f"{name(extra[0])} goes with {name('structure')}; the built-in crystals use --potential")
+        if calculator is not None and checked["masses_amu"] is not None:
+            raise InputError(
+                f"{name('masses_amu')} goes with the built-in crystals; with {name('calculator')} each crystal's "
+                "atoms keep their own masses"
+            )
         return
-    sources = [k for k in ("pair", "force_constants") if checked[k] is not None]
+    sources = [k for k in ("pair", "force_constants", "calculator") if checked.get(k) is not None]
     if len(sources) != 1:
         raise InputError(
-            f"{name('structure')} needs exactly one of {name('pair')} (LAMMPS pair lines) and "
-            f"{name('force_constants')} (a phonopy force-constant file)"
+            f"{name('structure')} needs exactly one of {name('pair')} (LAMMPS pair lines), "
+            f"{name('force_constants')} (a phonopy force-constant file) and {name('calculator')} (a universal "
+            "potential or module:factory)"
         )
     builder = {"normal": _D.normal, "cells": _D.cells, "lateral": _D.lateral, "mixing_layers": _D.mixing_layers,
-               "seed": _D.seed, "masses_amu": _D.masses_amu}  # fmt: skip
-    changed = [k for k, default in builder.items() if checked[k] != (_inputs.check_value(k, default) if default
+               "seed": _D.seed, "masses_amu": _D.masses_amu, "max_strain": _D.max_strain}  # fmt: skip
+    changed = [k for k, default in builder.items() if checked.get(k) != (_inputs.check_value(k, default) if default
                is not None else None)]  # fmt: skip
     if changed:
         raise InputError(
             f"{name(changed[0])} describes a built-in structure; with {name('structure')} the file gives the atoms"
         )
-    if checked["supercell"] is not None and checked["pair"] is not None:
+    if checked["supercell"] is not None and checked["force_constants"] is None:
         raise InputError(f"{name('supercell')} goes with {name('force_constants')}")
     for lead in ("left_lead", "right_lead"):
         if checked[lead] is not None and checked["force_constants"] is None:
             raise InputError(
-                f"{name(lead)} goes with {name('force_constants')}: with {name('pair')} the leads are periodic "
-                "copies of the structure's end cells, computed with the same force field"
+                f"{name(lead)} goes with {name('force_constants')}: with {name('pair')} or {name('calculator')} the "
+                "leads are periodic copies of the structure's end cells, computed with the same forces"
             )
 
 
@@ -562,7 +614,9 @@ class _Plan:
 
     ``sizes`` and ``build_bytes`` set the memory estimate that is checked before the build (:func:`_run`): exact
     sizes for a built-in interface (its primitive cell's model, folded onto the supercell), a lower bound for a
-    user's structure.  ``build()`` returns the model, its settings record and notes.
+    user's structure and for two crystals through a calculator.  ``calculator_bytes``: a calculator's libraries and
+    model, resident from the force constants on (:attr:`.inputs.MemoryEstimate.calculator`).  ``build()`` returns
+    the model, its settings record and notes.
     """
 
     sizes: _inputs.ModelSizes
@@ -570,6 +624,7 @@ class _Plan:
     build: Callable[[], tuple[LayeredModel, dict[str, Any], list[str]]]
     exact: bool
     folds: Any = None
+    calculator_bytes: float = 0.0
 
 
 def _builtin_plan(v: dict[str, Any]) -> _Plan:
@@ -672,10 +727,24 @@ def _user_plan(v: dict[str, Any]) -> _Plan:
     n = len(interface.atoms)
     lead_atoms = (len(interface.cell_atoms(0)), len(interface.cell_atoms(-1)))
     sizes = _inputs.structure_sizes(lead_atoms)
-    build_bytes = _inputs.build_bytes(sizes, n, n, "lammps" if c["pair"] is not None else "finite-difference")
+    notes: list[str] = []
+    resident = 0.0
+    if c["calculator"] is not None:
+        from .calculator_route import force_constant_memory, memory_note
+
+        fc_source, reach = _calculator_forces(v)
+        need = force_constant_memory(interface, fc_source, v["pl_cells"], reach)
+        build_bytes = _inputs.build_bytes(
+            sizes, need.supercell_atoms, need.row_atoms, "finite-difference", need.displaced + need.work
+        )
+        resident = need.resident
+        notes += memory_note(need, fc_source.name)
+    else:
+        fc_source = None
+        build_bytes = _inputs.build_bytes(sizes, n, n, "lammps" if c["pair"] is not None else "finite-difference")
 
     def build() -> tuple[LayeredModel, dict[str, Any], list[str]]:
-        return user_interface_model(
+        model, settings, built_notes = user_interface_model(
             c["structure"],
             sides=c["sides"],
             pair=c["pair"],
@@ -683,9 +752,88 @@ def _user_plan(v: dict[str, Any]) -> _Plan:
             leads=(c["left_lead"], c["right_lead"]),
             supercell=c["supercell"],
             pl_cells=v["pl_cells"],
+            calculator=fc_source,
         )
+        return model, settings, built_notes + notes
 
-    return _Plan(sizes=sizes, build_bytes=build_bytes, build=build, exact=False)
+    return _Plan(sizes=sizes, build_bytes=build_bytes, build=build, exact=False, calculator_bytes=resident)
+
+
+def _calculator_forces(v: dict[str, Any]) -> tuple[Any, float]:
+    """The run's calculator as a source of force constants (its model is loaded on first use) and their range, A."""
+    from ...atomistic.calculator_forces import DEFAULT_FORCE_RANGE_ANGSTROM, CalculatorForceConstants
+    from ...atomistic.calculators import calculator_source
+
+    c = v["checked"]
+    reach = DEFAULT_FORCE_RANGE_ANGSTROM if c["force_range"] is None else float(c["force_range"])
+    source = calculator_source(c["calculator"])
+    return CalculatorForceConstants(source, force_range=reach, progress=v["stage_progress"]), reach
+
+
+def _crystal_plan(v: dict[str, Any]) -> _Plan:
+    """The plan of two crystals through a calculator: each crystal relaxed with it (its model loaded: seconds) and
+    the two stacked, which fixes the structure; the memory from it (the lead cells, a lower bound of the model, and
+    exactly the force constants' dense rows, displaced structures and the calculator's memory), the force constants
+    and the model only from the build."""
+    from ...atomistic.calculator_forces import DISPLACEMENT_ANGSTROM
+    from .calculator_route import (
+        calculator_notes,
+        calculator_record,
+        crystal_interface,
+        force_constant_memory,
+        memory_note,
+    )
+    from .partition import interface_model
+
+    checked = v["checked"]
+    fc_source, reach = _calculator_forces(v)
+    source = fc_source.source
+    crystals = crystal_interface(
+        v["left"],
+        v["right"],
+        source,
+        reach=reach,
+        normal=v["normal"],
+        max_strain=checked["max_strain"],
+        cells=v["cells"],
+        pl_cells=v["pl_cells"],
+        lateral=v["lateral"],
+        mixing_layers=v["mixing_layers"],
+        seed=v["seed"],
+        progress=v["stage_progress"],
+    )
+    structure, pl = crystals.structure, crystals.pl_cells
+    lead_atoms = (len(structure.cell_atoms(0)) * pl[0], len(structure.cell_atoms(-1)) * pl[1])
+    sizes = _inputs.structure_sizes(lead_atoms)
+    need = force_constant_memory(structure, fc_source, pl, reach)
+    build_bytes = _inputs.build_bytes(
+        sizes, need.supercell_atoms, need.row_atoms, "finite-difference", need.displaced + need.work
+    )
+    notes = list(crystals.notes) + memory_note(need, fc_source.name)
+
+    def build() -> tuple[LayeredModel, dict[str, Any], list[str]]:
+        model = interface_model(
+            structure, fc_source, pl_cells=pl, force_range=reach, displacement_angstrom=DISPLACEMENT_ANGSTROM
+        )
+        d = structure.description
+        settings = {
+            "left": v["left"],
+            "right": v["right"],
+            "calculator": calculator_record(source),
+            "force_range_A": reach,
+            "displacement_A": DISPLACEMENT_ANGSTROM,
+            "crystals": list(crystals.sides),
+            "normal": v["normal"],
+            "cells": list(crystals.cells),
+            "principal_layer_cells": list(pl),
+            "lateral": list(crystals.lateral),
+            "mixing_layers": int(v["mixing_layers"]),
+            "seed": d["seed"] if v["mixing_layers"] else None,
+            "max_strain": checked["max_strain"],
+        }
+        return model, settings, notes + calculator_notes(model, reach)
+
+    return _Plan(sizes=sizes, build_bytes=build_bytes, build=build, exact=False, calculator_bytes=need.resident)
 
 
 def band_top(model: LayeredModel, side: str, folds: Any = None) -> float:
@@ -717,7 +865,13 @@ def _planned(v: dict[str, Any]) -> tuple[_Plan, int, dict[str, Any]]:
         "workers": None if dask else v["workers"],
         "dask": dask,
     }
-    plan = _user_plan(v) if checked["structure"] is not None else _builtin_plan(v)
+    if checked["structure"] is not None:
+        plan = _user_plan(v)
+    elif checked["calculator"] is not None:
+        plan = _crystal_plan(v)
+    else:
+        plan = _builtin_plan(v)
+    memory["calculator"] = plan.calculator_bytes
     chunk = _inputs.fit_chunk(plan.sizes, v["kgrid"], v["n_freq"], DEFAULT_CHUNK, build=plan.build_bytes, **memory)
     return plan, chunk, memory
 
@@ -727,7 +881,8 @@ def estimate_run_memory(left: str | None = None, right: str | None = None, **set
     resident memory of all the run's processes together (:class:`.inputs.MemoryEstimate`; ``.total`` in bytes).
 
     Plans the run as :func:`run_agf` does (the structure and, for a built-in interface, the primitive cell's model:
-    seconds) and builds nothing else; for a user's structure the estimate is a lower bound until the model is built.
+    seconds; with a calculator and two crystals, the crystals relaxed with it) and builds nothing else; for a user's
+    structure and for a calculator's two crystals the estimate is a lower bound until the model is built.
     ``max_memory_gb`` is ignored here (nothing is refused; the estimate is for the frequencies per task that fit
     it, at most the default).  ``benchmarks/memory.py`` measures runs against it.
     """
@@ -752,7 +907,7 @@ def estimate_run_memory(left: str | None = None, right: str | None = None, **set
         )
     except InputError:  # not even one frequency per task fits: the least the run needs
         chunk = 1
-    kw = {k: memory[k] for k in ("workers", "dask")}
+    kw = {k: memory[k] for k in ("workers", "dask", "calculator")}
     return _inputs.run_memory(
         v["kgrid"], v["n_freq"], v["check_broadening"], sizes=plan.sizes, chunk=chunk, build=plan.build_bytes, **kw
     )

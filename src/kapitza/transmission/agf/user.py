@@ -1,6 +1,7 @@
-"""The AGF model of the user's interface: a structure file with LAMMPS pair lines or a force-constant file.
+"""The AGF model of the user's interface: a structure file with LAMMPS pair lines, a force-constant file or a
+calculator.
 
-Two routes to the same :class:`~.model.LayeredModel`:
+Three routes to the same :class:`~.model.LayeredModel`:
 
 * **pair lines** (:func:`kapitza.atomistic.forcefield.read_pair_file`): the force constants are finite
   differences of LAMMPS forces (:mod:`kapitza.atomistic.lammps_forces`), the same forces ``kapitza md run``
@@ -11,8 +12,11 @@ Two routes to the same :class:`~.model.LayeredModel`:
   forces are available for copies, so the leads are the structure's own end cells
   (:func:`.partition.fc_interface_model`), or, with ``leads``, the bulk crystals' own phonopy files
   (:mod:`.bulk_leads`).
+* **a calculator** (a universal potential or ``module:factory``, :mod:`.calculator_route`): finite differences of
+  its forces (:class:`kapitza.atomistic.calculator_forces.CalculatorForceConstants`), truncated at a stated range
+  with the sum rule restored; the leads periodic copies of the end cells, as with pair lines.
 
-Either way the structure comes from :func:`kapitza.atomistic.structure_file.read_structure` (sides by tags,
+Every way the structure comes from :func:`kapitza.atomistic.structure_file.read_structure` (sides by tags,
 species, a plane or a column); the record of the run names the files with their sha256.
 """
 
@@ -35,8 +39,17 @@ def user_interface_model(
     leads: tuple[str | Path | None, str | Path | None] = (None, None),
     supercell: tuple[int, int] | None = None,
     pl_cells: int | tuple[int, int] | None = None,
+    calculator: Any = None,
+    force_range: float | None = None,
+    progress: Any = None,
 ) -> tuple[LayeredModel, dict[str, Any], list[str]]:
-    """The layered model of a structure file with pair lines or force constants; its record and notes.
+    """The layered model of a structure file with pair lines, force constants or a calculator; its record and notes.
+
+    With ``calculator`` (a name of :func:`kapitza.atomistic.calculators.calculator_source`, or a
+    :class:`~kapitza.atomistic.calculator_forces.CalculatorForceConstants` that carries its own range and progress,
+    which ``force_range`` and ``progress`` then do not change) the force constants are finite differences of its
+    forces, truncated at ``force_range`` A (cached by content), the leads periodic copies of the structure's end
+    cells as with pair lines; ``progress(stage, done, total)`` follows the displaced structures.
 
     Returns
     -------
@@ -46,8 +59,8 @@ def user_interface_model(
     """
     from ...atomistic.structure_file import read_structure
 
-    if (pair is None) == (force_constants is None):
-        raise InputError("give pair lines or a force-constant file with the structure, one of the two")
+    if sum(x is not None for x in (pair, force_constants, calculator)) != 1:
+        raise InputError("give pair lines, a force-constant file or a calculator with the structure, one of the three")
     if pair is not None and any(lead is not None for lead in leads):
         raise InputError("bulk lead files go with a force-constant file; with pair lines the leads are computed")
     interface = read_structure(structure, sides=sides)
@@ -55,6 +68,9 @@ def user_interface_model(
     if pair is not None:
         model, source, mass_notes = _pair_model(interface, pair, pl_cells)
         notes += mass_notes
+    elif calculator is not None:
+        model, source, calc_notes = _calculator_model(interface, calculator, force_range, pl_cells, progress)
+        notes += calc_notes
     else:
         model, source = _fc_model(interface, force_constants, supercell, pl_cells, leads)
     meta = model.metadata
@@ -109,6 +125,35 @@ def _pair_model(interface: Any, pair: str | Path, pl_cells: Any) -> tuple[Layere
     reach = force_range(ff, interface.atoms)
     model = interface_model(interface, LammpsSource(ff), pl_cells=pl_cells, force_range=reach)
     return model, {"pair": ff.record(), "force_constants": "finite differences of LAMMPS forces"}, notes
+
+
+def _calculator_model(
+    interface: Any, calculator: Any, force_range: float | None, pl_cells: Any, progress: Any
+) -> tuple[LayeredModel, dict[str, Any], list[str]]:
+    from ...atomistic.calculator_forces import (
+        DEFAULT_FORCE_RANGE_ANGSTROM,
+        DISPLACEMENT_ANGSTROM,
+        CalculatorForceConstants,
+    )
+    from ...atomistic.calculators import calculator_source
+    from .calculator_route import calculator_notes, calculator_record
+    from .partition import interface_model
+
+    if isinstance(calculator, CalculatorForceConstants):  # made by the run's plan, with its range and progress
+        fc, reach = calculator, calculator.reach
+    else:
+        reach = DEFAULT_FORCE_RANGE_ANGSTROM if force_range is None else float(force_range)
+        fc = CalculatorForceConstants(calculator_source(calculator), force_range=reach, progress=progress)
+    source = fc.source
+    source.check_elements(interface.atoms.get_chemical_symbols(), "the structure")
+    model = interface_model(
+        interface, fc, pl_cells=pl_cells, force_range=reach, displacement_angstrom=DISPLACEMENT_ANGSTROM
+    )
+    record = {
+        "calculator": calculator_record(source),
+        "force_constants": f"finite differences of {source.name} forces at {DISPLACEMENT_ANGSTROM:g} A",
+    }
+    return model, record, calculator_notes(model, reach)
 
 
 def _forcefield_masses(interface: Any, ff: Any) -> tuple[Any, list[str]]:

@@ -1,0 +1,200 @@
+"""The AGF's calculator route: force constants from an ASE calculator (a universal machine-learned potential or a
+user's ``module:factory``), for two crystals or for a structure file.
+
+Two crystals (:func:`crystal_interface`): each read or built (:func:`kapitza.phonons.from_structure.side_structure`),
+relaxed with the calculator and stacked along the normal in the smallest common lateral cell within the strain
+bound (:func:`kapitza.atomistic.stacking.stack_crystals`).  Either way the force constants are finite differences of
+the calculator's forces (:class:`kapitza.atomistic.calculator_forces.CalculatorForceConstants`), truncated at the
+force range with the sum rule restored, and the leads periodic copies (:func:`.partition.periodic_leads`).
+
+:func:`force_constant_memory` states, before the force constants are computed, what their computation holds:
+the dense rows and displaced structures (counted from the slab) and the calculator's own memory (measured for
+the built-in potentials, unknown for a user's calculator: see
+:meth:`kapitza.atomistic.calculator_forces.CalculatorForceConstants.memory`).  :mod:`.run` plans a run with it
+and :mod:`.user` records a structure file's run with :func:`calculator_record` and :func:`calculator_notes`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .model import LayeredModel
+
+
+@dataclass(frozen=True)
+class ForceConstantMemory:
+    """What the force constants of a calculator route hold at their peak, bytes (see :func:`force_constant_memory`).
+
+    Attributes
+    ----------
+    supercell_atoms, row_atoms : int
+        Atoms of the lateral supercell the forces are computed on, and of the rows of the force constants (the
+        dense rows hold 72 bytes per row atom and supercell atom: :func:`.inputs.build_bytes`).
+    displaced : float
+        The displaced structures handed to the calculator at once, with their forces.
+    resident : float
+        The calculator's libraries and model once loaded, resident for the rest of the run (0 where not known).
+    work : float
+        The calculator's working memory during one force call (0 where not known).
+    known : bool
+        Whether ``resident`` and ``work`` were measured for this calculator (the built-in potentials); False for a
+        user's ``module:factory`` calculator, whose own memory the statement does not count.
+    """
+
+    supercell_atoms: int
+    row_atoms: int
+    displaced: float
+    resident: float
+    work: float
+    known: bool
+
+
+def force_constant_memory(structure: Any, fc_source: Any, pl_cells: Any, reach: float) -> ForceConstantMemory:
+    """The memory of the force constants of ``structure`` (an InterfaceStructure) through ``fc_source`` (a
+    :class:`~kapitza.atomistic.calculator_forces.CalculatorForceConstants`), from the geometry alone: the padded
+    slab (:func:`.partition.padded_slab`, with the source's padding) and its lateral supercell
+    (:func:`.forceconstants.required_repeat` of ``reach`` A).  Raises the InputError the build would for principal
+    layers that do not fit the structure."""
+    from .forceconstants import required_repeat
+    from .partition import checked_pl_cells, padded_slab
+
+    pl = checked_pl_cells(structure, pl_cells, reach)
+    slab, parts = padded_slab(structure, pl, reach, padding=fc_source.padding)
+    repeat = required_repeat(np.asarray(slab.cell)[:2], reach)
+    supercell = slab.repeat((repeat[0], repeat[1], 1))
+    rows = sum(len(parts[k]) for k in ("U-1", "U0", "device", "U1", "U2"))
+    need = fc_source.memory(supercell)
+    return ForceConstantMemory(
+        supercell_atoms=len(supercell),
+        row_atoms=rows,
+        displaced=need["displaced"],
+        resident=need["resident"],
+        work=need["work"],
+        known=need["known"],
+    )
+
+
+def memory_note(memory: ForceConstantMemory, name: str) -> list[str]:
+    """The note of a run whose calculator's own memory is not in its memory statement (a user's calculator)."""
+    if memory.known:
+        return []
+    return [
+        f"the memory statement (max_memory_gb) does not count the {name} calculator's own memory (its libraries, "
+        f"model and working memory while it computes the forces of {memory.supercell_atoms} atoms), which kapitza "
+        "has not measured: only the built-in potentials' is counted"
+    ]
+
+
+@dataclass(frozen=True)
+class CrystalInterface:
+    """Two crystals relaxed with a calculator and stacked: the structure and what the run records of it."""
+
+    structure: Any
+    pl_cells: tuple[int, int]
+    cells: tuple[int, int]
+    lateral: tuple[int, int]
+    sides: tuple[dict[str, Any], ...]
+    notes: tuple[str, ...]
+
+
+def crystal_interface(
+    left: str,
+    right: str,
+    source: Any,
+    *,
+    reach: float,
+    normal: str,
+    max_strain: float,
+    cells: tuple[int, int] | None,
+    pl_cells: Any,
+    lateral: tuple[int, int],
+    mixing_layers: int,
+    seed: int | None,
+    progress: Any = None,
+) -> CrystalInterface:
+    """Relax the crystals ``left`` and ``right`` with ``source`` (a CalculatorSource), stack them in their common
+    lateral cell; ``cells`` default to three principal layers of ``reach`` A on each side."""
+    from ...atomistic.stacking import stack_crystals
+    from ...atomistic.structures import repeat_lateral
+    from .partition import principal_layer_cells
+
+    crystals, sides, notes = [], [], []
+    for text in (left, right):
+        atoms, label, described, lines = relaxed_crystal(text, source, progress)
+        crystals.append(atoms)
+        sides.append({"crystal": text, "name": label, "structure": described, "relaxed": lines})
+        notes.append(f"{label} ({described}) relaxed with {source.name}: " + "; ".join(lines))
+    kwargs = {"normal": tuple(int(c) for c in normal), "max_strain": max_strain, "mixing_layers": mixing_layers,
+              "seed": seed, "max_atoms": 20000}  # fmt: skip
+    probe = stack_crystals(crystals[0], crystals[1], cells=(1, 1), **kwargs)
+    pl = principal_layer_cells(probe, reach) if pl_cells is None else pl_cells
+    pl = (int(pl[0]), int(pl[1])) if not isinstance(pl, (int, np.integer)) else (int(pl), int(pl))
+    cells = tuple(cells) if cells is not None else (3 * pl[0], 3 * pl[1])
+    structure = stack_crystals(crystals[0], crystals[1], cells=tuple(cells), **kwargs)
+    lateral = (int(lateral[0]), int(lateral[1]))
+    if lateral != (1, 1):
+        structure = repeat_lateral(structure, lateral)
+    d = structure.description
+    notes.append(
+        f"common lateral cell: side A strained by {100 * d['max_strain_a']:.3g} %, side B by "
+        f"{100 * d['max_strain_b']:.3g} % in-plane (largest principal strain); each keeps its relaxed period along "
+        "the normal; positions not relaxed"
+    )
+    return CrystalInterface(structure, pl, cells, lateral, tuple(sides), tuple(notes))  # type: ignore[arg-type]
+
+
+def relaxed_crystal(text: str, source: Any, progress: Any) -> tuple[Any, str, str, list[str]]:
+    """One side: read or build the crystal, check it and its elements, relax it with the calculator."""
+    from ...atomistic.bulk import check_crystal, relax_crystal
+    from ...phonons.from_structure import side_structure
+
+    atoms, label, described, _ = side_structure(text)
+    check_crystal(atoms, label)
+    source.check_elements(atoms.get_chemical_symbols(), label)
+    relaxed, record = relax_crystal(atoms, source.calculator(), label, progress=progress)
+    lines, seen = [], set()
+    for name, before, after in zip("abc", record.input_cell[:3], record.relaxed_cell[:3]):
+        key = (round(float(before), 6), round(float(after), 6))
+        if key not in seen:
+            seen.add(key)
+            lines.append(f"{name} {before:.4f} -> {after:.4f} A ({100 * (after / before - 1):+.2f} %)")
+    return relaxed, label, described, lines
+
+
+def calculator_record(source: Any) -> dict[str, Any]:
+    """What a run records of its calculator: name, package and version, description, identity."""
+    return {
+        "name": source.name,
+        "package": source.package,
+        "version": source.version,
+        "description": source.description,
+        "identity": dict(source.identity),
+    }
+
+
+def calculator_notes(model: LayeredModel, reach: float) -> list[str]:
+    """The truncation of a calculator's force constants and the leads' mismatch, in words."""
+    md = model.metadata
+    mismatch = md.get("copied_lead_mismatch", {})
+    return [
+        f"force constants truncated at {reach:g} A: the largest dropped block is "
+        f"{md.get('dropped_beyond_range', 0.0):.2g} of the largest (acoustic sum rule restored); the leads' two "
+        "principal layers differed by "
+        + ", ".join(f"{k} {val:.2g}" for k, val in mismatch.items())
+        + " of the largest force constant before they were made copies"
+    ]
+
+
+__all__ = [
+    "CrystalInterface",
+    "ForceConstantMemory",
+    "calculator_notes",
+    "calculator_record",
+    "crystal_interface",
+    "force_constant_memory",
+    "memory_note",
+    "relaxed_crystal",
+]
