@@ -369,7 +369,13 @@ def _crystal_phonons(desc: CrystalDescription, source: Any, cache: bool, progres
             k: v for k, v in dataclasses.asdict(desc).items() if k in ("spacegroup", "cellpar", "positions", "formula")
         },
         "calculator": dict(source.identity),
-        "settings": [from_structure.DISPLACEMENT_ANGSTROM, from_structure.MIN_WIDTH_ANGSTROM, UNSTABLE_FRACTION],
+        "settings": [
+            from_structure.DISPLACEMENT_ANGSTROM,
+            from_structure.MIN_WIDTH_ANGSTROM,
+            UNSTABLE_FRACTION,
+            from_structure.NEAR_GAMMA,  # the rule that widens a supercell before a refusal: a remembered refusal
+            from_structure.MAX_SUPERCELL_ATOMS,  # made under another rule must not be read back
+        ],
     }
     found: list[Any] = []
 
