@@ -114,6 +114,8 @@ MAX_SUPERCELL_ATOMS = 600
 #: displacement (0.254i at 0.01 A, 0.256i at 0.03 A: not force noise), and none in 250 atoms (13 A; lowest
 #: -5e-8 THz) or 432 (16 A).  A zone-boundary instability (CHGNet's Cu: 3.3i THz at X) is refused at once.
 NEAR_GAMMA = 0.15
+#: Version of the cached outcome of the widening search (its ``widened`` words included).
+SEARCH_FORMAT = 2
 #: Gamma-centred mesh (per primitive reciprocal vector) on which stability is checked.
 STABILITY_MESH = 8
 #: Directions (a Fibonacci sphere) on which the acoustic frequencies near Gamma must be positive.
@@ -498,7 +500,7 @@ def crystal_phonons(
         choice = {"supercell": np.array(n), "widened": np.array("")}
     else:  # which width the search ends at, cached so a second call reads the accepted supercell at once
         choice = cached_arrays("structure-phonons-search", _parts(conv, source, relax, fmax, n_steps, step) | {
-            "widths": [list(m) for m in widths]}, search, enabled=cache)  # fmt: skip
+            "widths": [list(m) for m in widths], "search_format": SEARCH_FORMAT}, search, enabled=cache)  # fmt: skip
     n = (int(choice["supercell"][0]), int(choice["supercell"][1]), int(choice["supercell"][2]))
     stored = found.get("stored") or one(n)
     formula = reduced_formula(atoms.get_chemical_symbols())
