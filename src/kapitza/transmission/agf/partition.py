@@ -231,7 +231,7 @@ def padded_slab(
 ) -> tuple[Any, dict[str, NDArray[Any]]]:
     """The structure, extended by periodic copies of its lead layers and vacuum: the slab of the force constants.
 
-    Beyond U_-1 (U_2) the copies reach at least ``force_range`` and ``padding`` (A): a force source that sees
+    Beyond ``U_-1`` (``U_2``) the copies reach at least ``force_range`` and ``padding`` (A): a force source that sees
     further than its force constants' range (a machine-learned potential's message passing) keeps the slab's
     surface that far from the lead units.
 
