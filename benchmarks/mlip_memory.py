@@ -3,6 +3,7 @@
 Run: python benchmarks/mlip_memory.py                 (a few cases: minutes)
      python benchmarks/mlip_memory.py --all           (the cases behind calculator_forces.FOOTPRINTS)
      python benchmarks/mlip_memory.py --cases chgnet:Cu:4,sevennet:Si:3
+     python benchmarks/mlip_memory.py --phonons [NAME:SIDE,...]   (whole crystals: the stated memory checked)
 
 Each case runs in a child process of its own: it imports kapitza, numpy, scipy and ase, loads the potential
 (``calculator_source(NAME).calculator()``) and computes the forces of one bulk supercell (the crystal's conventional
@@ -12,6 +13,12 @@ call the AGF's force constants make.  From
 resident memory of the model and the working memory of the call, the call's neighbour pairs within the model's
 cutoff and bond angles (CHGNet), and beside them what ``kapitza.atomistic.calculator_forces.FOOTPRINTS`` counts for
 that supercell and the ratio measured / counted (the statement needs it <= 1).
+
+``--phonons`` runs ``kapitza.phonons.crystal_phonons(SIDE, NAME)`` (relaxation, the default supercell's force
+constants, the stability check) in a fresh child process with an empty cache, and prints the peak resident memory
+of the child (``ru_maxrss``, read by a wrapper that runs nothing else) beside the memory the result states
+(``StructurePhonons.memory_gb``, :func:`kapitza.phonons.from_structure.supercell_memory`): stated / peak must be at
+least 1 and at most 2.
 
 Memory is taken on a shared machine; the load average is printed before and after.
 """
@@ -67,6 +74,40 @@ print(json.dumps(out))
 """
 
 
+#: (potential, side) of --phonons: a small and a dense crystal with the default potential, one with CHGNet.
+PHONONS = [("sevennet-l3i5", "Si"), ("sevennet-l3i5", "Cu"), ("chgnet", "Si")]
+
+PHONONS_WRAPPER = r"""
+import json, os, resource, subprocess, sys, tempfile, time
+child = "import sys\nfrom kapitza.phonons.from_structure import crystal_phonons\n" \
+    "f = crystal_phonons(sys.argv[2], sys.argv[1])\nprint(f.memory_gb, f.supercell_atoms)"
+with tempfile.TemporaryDirectory() as cache:
+    t = time.perf_counter()
+    r = subprocess.run([sys.executable, "-c", child, sys.argv[1], sys.argv[2]], capture_output=True, text=True,
+                       env={**os.environ, "KAPITZA_CACHE_DIR": cache})
+    wall = time.perf_counter() - t
+if r.returncode != 0:
+    print(json.dumps({"error": (r.stderr.strip().splitlines() or ["?"])[-1]}))
+else:
+    stated, atoms = r.stdout.split()[-2:]
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    print(json.dumps({"stated": float(stated) * 1e9, "atoms": int(atoms), "peak": peak, "wall": wall}))
+"""
+
+
+def phonons(name: str, side: str) -> None:
+    out = subprocess.run([sys.executable, "-c", PHONONS_WRAPPER, name, side], capture_output=True, text=True)
+    r = json.loads(out.stdout.strip().splitlines()[-1]) if out.returncode == 0 else {"error": out.stderr[-300:]}
+    if "error" in r:
+        print(f"{name:14s} {side:8s} failed: {r['error']}")
+        return
+    print(
+        f"{name:14s} {side:8s} {r['atoms']:4d} atoms  stated {r['stated'] / 1e9:5.2f} GB  peak "
+        f"{r['peak'] / 1e9:5.2f} GB  stated/peak {r['stated'] / r['peak']:.2f}  ({r['wall']:.0f} s)",
+        flush=True,
+    )
+
+
 def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -97,7 +138,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--all", action="store_true", help="every case behind FOOTPRINTS (about 10 minutes)")
     parser.add_argument("--cases", default=None, help="NAME:CRYSTAL:N,... e.g. chgnet:Cu:4")
+    parser.add_argument(
+        "--phonons", nargs="?", const="", default=None, help="whole crystals, NAME:SIDE,... (default: a few)"
+    )
     args = parser.parse_args()
+    if args.phonons is not None:
+        chosen = [tuple(c.split(":", 1)) for c in args.phonons.split(",")] if args.phonons else PHONONS
+        print(f"load average before: {load()}")
+        for name, side in chosen:
+            phonons(name, side)
+        print(f"load average after: {load()}")
+        return
     if args.cases:
         cases = [(p[0], p[1], int(p[2])) for p in (c.split(":") for c in args.cases.split(","))]
     else:

@@ -64,6 +64,25 @@ def test_predict_with_a_calculator_prints_lattices_derived_records_and_the_band(
     assert "phonons from the ASE calculator EMT from mlip_factories:emt" in out
 
 
+def test_predict_refuses_either_side_above_the_memory_bound_before_any_force(cli, monkeypatch):
+    """Both sides' memory is checked before the first side's forces: with kapitza's own arrays (a user's calculator
+    has no footprint) Si's 64 atoms state 0.1540 GB and fit 0.1545, Cu's 3x3x3 (108 atoms, 0.1551 GB) does not,
+    and nothing is computed; the memory line is printed for an accepted crystal."""
+    from kapitza.phonons import from_structure as fs
+
+    computed = []
+    monkeypatch.setattr(fs, "_compute", lambda *args: computed.append(args[2]) or {})
+    status, out, err = cli("predict", "Si", "Cu", "--calculator", EMT, "--max-memory-gb", "0.1545")
+    _one_line(status, out, err, "Cu (fcc, a = 3.6146 A): the force constants of the 3x3x3 (108 atoms) supercell")
+    assert "need ~0.155 GB" in err
+    assert "kapitza's own arrays only" in err and "above --max-memory-gb 0.1545; raise it with --max-memory-gb" in err
+    assert computed == []
+    monkeypatch.undo()
+    status, out, err = cli("predict", "Si", "Si", "--calculator", SW, "-t", "300", *FAST)
+    assert status == 0, err
+    assert "memory: not stated (no measured footprint for this calculator" in out
+
+
 def test_predict_json_equals_the_library(cli):
     status, out, err = cli("predict", "Al", "Cu", "--calculator", EMT, "-t", "100,300", "-m", "dmm", "--json", *FAST)
     assert status == 0, err
@@ -114,6 +133,10 @@ def test_materials_show_derives_the_record(cli):
         (("predict", "Si", "Si", "--calculator", SW, "--potential", "sw"), "exclude each other"),
         (("predict", "Si", "Si", "--calculator", SW, "-t", "nan"), "temperature"),
         (("materials", "show", "He4", "--calculator", SW), "structure 'liquid'"),
+        (("predict", "Si", "Ge", "--max-memory-gb", "2"), "give --calculator with it"),
+        (("predict", "Si", "Ge", "--calculator", SW, "--max-memory-gb", "nan"), "--max-memory-gb must be finite"),
+        (("predict", "Si", "Ge", "--calculator", SW, "--max-memory-gb", "0"), "--max-memory-gb must be > 0"),
+        (("predict", "Si", "Ge", "--calculator", SW, "--max-memory-gb", "1e308"), "at most 1e6 GB"),
     ],
 )
 def test_bad_inputs_are_one_line_and_exit_2(cli, args, words):

@@ -456,3 +456,68 @@ def test_near_gamma_is_the_folded_reduced_distance():
     assert _near_gamma(np.array([0.98, -0.02, 1.0]))  # folded into the zone
     assert not _near_gamma(np.array([0.0, 0.5, 0.0]))  # X: Cu with CHGNet
     assert not _near_gamma(np.array([0.0, 0.0, NEAR_GAMMA + 1e-9]))
+
+
+# -- the memory statement (issue 39 item 2 on issue 38's route) -----------------------------------------------------
+
+
+def test_a_supercell_above_the_memory_bound_is_refused_before_any_force(monkeypatch):
+    """The bound is checked on the rule's supercell before anything is computed: kapitza's own arrays alone (the
+    libraries, :data:`LIBRARY_BYTES`) are above 0.1 GB, so even a user's calculator without a footprint is refused,
+    in one line naming the supercell, the need and the bound, and nothing is computed or cached."""
+    from kapitza.phonons import from_structure as fs
+
+    computed = _narrow_supercells_near_gamma(monkeypatch, 0)
+    before = _entries()
+    cu = {"name": "Cu", "crystalstructure": "fcc", "a": 3.61, "cubic": True}
+    with pytest.raises(InputError, match=r"3x3x3 \(108 atoms\) supercell need ~0.15\d* GB .* above max_memory_gb=0.1"):
+        crystal_phonons(cu, EMT, max_memory_gb=0.1)
+    assert computed == [] and _entries() == before
+    with pytest.raises(InputError, match="above max_memory_gb=0.1"):
+        fs.planned_memory_gb(cu, EMT, max_memory_gb=0.1)
+    for bad in (0, -1, float("nan"), float("inf"), 1e308, "lots"):
+        with pytest.raises(InputError, match="max_memory_gb must"):
+            crystal_phonons("Si", SW_SI, max_memory_gb=bad)
+
+
+def test_the_widening_search_stops_at_the_memory_bound(monkeypatch):
+    """Cu (EMT) with near-Gamma modes in every width: with max_memory_gb = 0.2 the search stops at 4x4x4 (256
+    atoms, ~0.17 GB of kapitza's arrays: libraries 0.15 GB, force constants 3 x 9 x 8 x 256^2 bytes = 14 MB) because
+    5x5x5 (500 atoms: force constants 54 MB) would need ~0.22 GB; the refusal names both bounds."""
+    computed = _narrow_supercells_near_gamma(monkeypatch, 10**6)
+    side = {"name": "Cu", "crystalstructure": "fcc", "a": 3.64, "cubic": True}
+    with pytest.raises(InputError, match=r"widest supercell tried, 4x4x4 \(256 atoms\).*max_memory_gb allow"):
+        crystal_phonons(side, EMT, relax=False, max_memory_gb=0.2)
+    assert computed == [(3, 3, 3), (4, 4, 4)]
+
+
+def test_a_force_call_counts_the_neighbour_pairs_within_the_potentials_graph():
+    """The working memory of a SevenNet-l3i5 force call is its measured bytes per ordered neighbour pair within
+    5 A times the pairs: diamond Si (a = 5.431 A) has 4 + 12 + 12 neighbours within 5 A (2.35, 3.84, 4.50 A; the
+    next shell is at 5.43 A), so a 64-atom supercell holds 64 x 28 pairs; fcc Cu (a = 3.615 A) 12 + 6 + 24 (2.56,
+    3.62, 4.43 A; next 5.11 A), 1.5x Si's per atom.  A user's calculator has no footprint: nothing counted, and
+    ``known`` says so."""
+    from ase.build import bulk
+
+    from kapitza.atomistic.calculator_forces import FOOTPRINTS, force_call_memory
+
+    per_pair = FOOTPRINTS["sevennet-l3i5"].per_pair
+    si = force_call_memory("sevennet-l3i5", bulk("Si", "diamond", a=5.431, cubic=True).repeat(2))
+    assert si["known"] and si["work"] == pytest.approx(per_pair * 64 * 28, rel=1e-12)
+    cu = force_call_memory("sevennet-l3i5", bulk("Cu", "fcc", a=3.615, cubic=True).repeat(2))
+    assert cu["work"] / 32 == pytest.approx(si["work"] / 64 * 42 / 28, rel=1e-12)
+    assert force_call_memory("mlip_factories:emt", bulk("Cu", "fcc", a=3.615)) == {
+        "resident": 0.0,
+        "work": 0.0,
+        "known": False,
+    }
+
+
+def test_near_gamma_modes_when_the_rules_supercell_is_the_widest_allowed_are_refused_once(monkeypatch):
+    """With max_supercell_atoms = 108 the rule's 3x3x3 is the only width: it is computed once and the near-Gamma
+    failure is refused in the search's words (no wider supercell was allowed)."""
+    computed = _narrow_supercells_near_gamma(monkeypatch, 10**6)
+    side = {"name": "Cu", "crystalstructure": "fcc", "a": 3.65, "cubic": True}
+    with pytest.raises(InputError, match="refused: not a minimum .* max_supercell_atoms and max_memory_gb allow"):
+        crystal_phonons(side, EMT, relax=False, max_supercell_atoms=108)
+    assert computed == [(3, 3, 3)]

@@ -95,6 +95,25 @@ FOOTPRINTS: dict[str, Footprint] = {
 }  # fmt: skip
 
 
+def force_call_memory(name: str, atoms: Any) -> dict[str, Any]:
+    """What a force call of the built-in potential ``name`` on ``atoms`` holds, bytes: ``resident`` (its libraries
+    and model once loaded) and ``work`` (the call's working memory, counted from its graph with the measured
+    :data:`FOOTPRINTS`; a CHGNet call packs ``batch_atoms // len(atoms)`` structures); ``known`` is False, and both
+    are 0, for a calculator without a measured footprint (a user's ``module:factory``)."""
+    found = FOOTPRINTS.get(name)
+    if found is None:
+        return {"resident": 0.0, "work": 0.0, "known": False}
+    from ase.neighborlist import neighbor_list  # every periodic image, also beyond half the cell
+
+    n = len(atoms)
+    work = found.per_pair * float(neighbor_list("i", atoms, found.pair_cutoff).size)
+    if found.per_angle:
+        k = np.bincount(neighbor_list("i", atoms, found.angle_cutoff), minlength=n).astype(float)
+        work += found.per_angle * float(np.sum(k * (k - 1)))
+    per_call = max(1, found.batch_atoms // max(n, 1)) if found.batch_atoms else 1
+    return {"resident": found.resident, "work": per_call * work, "known": True}
+
+
 class CalculatorForceConstants:
     """A :class:`CalculatorSource` as a source of AGF force constants (finite differences of its forces).
 
@@ -151,19 +170,8 @@ class CalculatorForceConstants:
         the forces and their stacked array), ``resident`` (the potential's libraries and model once loaded) and
         ``work`` (its working memory in one force call), the last two from :data:`FOOTPRINTS` for a built-in
         potential and 0 for a user's calculator, for which ``known`` is False."""
-        n = len(supercell)
-        displaced = 4 * 8.0 * max(CHUNK_VALUES, 18 * n)
-        found = FOOTPRINTS.get(self.source.name)
-        if found is None:
-            return {"displaced": displaced, "resident": 0.0, "work": 0.0, "known": False}
-        from ase.neighborlist import neighbor_list  # every periodic image, also beyond half the cell
-
-        work = found.per_pair * float(neighbor_list("i", supercell, found.pair_cutoff).size)
-        if found.per_angle:
-            k = np.bincount(neighbor_list("i", supercell, found.angle_cutoff), minlength=n).astype(float)
-            work += found.per_angle * float(np.sum(k * (k - 1)))
-        per_call = max(1, found.batch_atoms // max(n, 1)) if found.batch_atoms else 1
-        return {"displaced": displaced, "resident": found.resident, "work": per_call * work, "known": True}
+        displaced = 4 * 8.0 * max(CHUNK_VALUES, 18 * len(supercell))
+        return {"displaced": displaced} | force_call_memory(self.source.name, supercell)
 
     def hessian_rows(self, atoms: Any, rows: NDArray[np.int64], step: float) -> NDArray[np.float64]:
         """Rows of the Hessian of ``atoms`` (A, tags kept), eV/A^2, shape (len(rows) * 3, 3 n)."""
@@ -199,4 +207,11 @@ class CalculatorForceConstants:
         return h.reshape(len(rows) * 3, -1)
 
 
-__all__ = ["DEFAULT_FORCE_RANGE_ANGSTROM", "DISPLACEMENT_ANGSTROM", "FORMAT", "CalculatorForceConstants"]
+__all__ = [
+    "DEFAULT_FORCE_RANGE_ANGSTROM",
+    "DISPLACEMENT_ANGSTROM",
+    "FOOTPRINTS",
+    "FORMAT",
+    "CalculatorForceConstants",
+    "force_call_memory",
+]

@@ -382,8 +382,16 @@ def structure_lines(found: Any) -> list[str]:
     )
     if found.widened:
         lines.append(f"  {found.widened}")
+    lines.append(f"  {memory_words(found.memory_gb)}")
     lines.append(f"  {m.name}: {m.notes}")
     return lines
+
+
+def memory_words(memory_gb: float) -> str:
+    """The stated memory of a crystal's force constants, in words (0: a calculator without a measured footprint)."""
+    if memory_gb > 0:
+        return f"memory: ~{memory_gb:.2g} GB stated, per process (the potential and one force call on the supercell)"
+    return "memory: not stated (no measured footprint for this calculator; kapitza's own arrays were checked)"
 
 
 def structure_document(found: Any) -> dict[str, Any]:
@@ -404,6 +412,7 @@ def structure_document(found: Any) -> dict[str, Any]:
         "displacement_A": found.displacement,
         "lowest_frequency_THz": found.lowest_frequency,
         "widened": found.widened,
+        "memory_GB_per_process": found.memory_gb if found.memory_gb > 0 else None,
         "force_constants": found.crystal.source,
         "material": found.material.name,
         "material_notes": found.material.notes,

@@ -491,6 +491,15 @@ def predict_command(
             "limit run on the derived spectra; a database metal keeps its electron data."
         ),
     ] = None,
+    max_memory_gb: Annotated[
+        float | None,
+        typer.Option(
+            "--max-memory-gb",
+            help="With --calculator: refuse a crystal whose force constants' stated memory is above this, GB per "
+            "process (the potential and one force call on the supercell, from measured footprints), before any "
+            "force is computed. Default: this machine's memory.",
+        ),
+    ] = None,
     normal: Annotated[
         str | None,
         typer.Option(
@@ -558,6 +567,8 @@ def predict_command(
         check_output(plot_path, (".png", ".pdf", ".svg"), "--plot")
     full_dispersion = settings.dispersion == "phonopy"
     crystals = None
+    if max_memory_gb is not None and calculator is None:
+        raise InputError("--max-memory-gb bounds the force constants of --calculator; give --calculator with it")
     if calculator is not None:
         if compare_debye:
             raise InputError(
@@ -565,7 +576,7 @@ def predict_command(
                 "--calculator (or compare the record's Debye numbers with kapitza materials show --calculator)"
             )
         with progress_bar(sys.stderr.isatty()) as progress:  # no bar in pipes and logs
-            crystals = structure_sides(side1, side2, calculator, progress)
+            crystals = structure_sides(side1, side2, calculator, progress, max_memory_gb)
         m1, m2 = crystals[0].material, crystals[1].material
     if temps is None:
         temps = default_temperatures(m1, m2)
@@ -627,13 +638,34 @@ def _measured_rows(m1: Any, m2: Any, crystals: tuple[Any, Any] | None) -> Any:
     return None
 
 
-def structure_sides(side1: str, side2: str, calculator: str, progress: Any) -> tuple[Any, Any]:
+def structure_sides(
+    side1: str, side2: str, calculator: str, progress: Any, max_memory_gb: float | None = None
+) -> tuple[Any, Any]:
     """Both sides built from their structures with one calculator source (its factory called once)."""
     from ..atomistic.calculators import calculator_source
-    from ..phonons.from_structure import crystal_phonons
+    from ..phonons.from_structure import crystal_phonons, planned_memory_gb
 
     source = calculator_source(calculator)
-    return crystal_phonons(side1, source, progress=progress), crystal_phonons(side2, source, progress=progress)
+    try:
+        for side in (side1, side2):  # both refused or accepted before the first one's forces
+            planned_memory_gb(side, source, max_memory_gb=max_memory_gb)
+    except InputError as exc:
+        raise InputError(_option_words(str(exc))) from None
+    return tuple(  # type: ignore[return-value]
+        crystal_phonons(side, source, max_memory_gb=max_memory_gb, progress=progress) for side in (side1, side2)
+    )
+
+
+def _option_words(message: str) -> str:
+    """A memory refusal of :mod:`kapitza.phonons.from_structure` in the command line's words."""
+    for library, option in (
+        ("; raise it, or give a smaller supercell (or min_width_angstrom)", "; raise it with --max-memory-gb"),
+        ("max_memory_gb=", "--max-memory-gb "),
+        ("(max_memory_gb)", "(--max-memory-gb)"),
+        ("max_memory_gb must", "--max-memory-gb must"),
+    ):
+        message = message.replace(library, option)
+    return message
 
 
 def _print_crystals(crystals: tuple[Any, Any], calculator: str) -> None:

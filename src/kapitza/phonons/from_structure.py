@@ -49,6 +49,14 @@ distance between opposite faces, V / |a_j x a_k|) is at least ``min_width_angstr
 :data:`MIN_WIDTH_ANGSTROM`, 10 A: Si 2x2x2, 64 atoms; corundum 3x3x1, 270 atoms).  Measured with CHGNet 0.3.0
 (benchmarks/mlip_phonons.py ``--convergence``): see :data:`MIN_WIDTH_ANGSTROM`.
 
+Memory
+------
+Before any force is computed, the stated peak resident memory of the process for the supercell
+(:func:`supercell_memory`: the libraries, the potential loaded and its working memory in one force call from the
+footprints measured by ``benchmarks/mlip_memory.py``, phonopy's arrays) is checked against ``max_memory_gb``
+(default: this machine's memory, :func:`machine_memory_gb`); the widening search stops below it.  The result
+states it (``memory_gb``).  Measured (``python benchmarks/mlip_memory.py --phonons``): see the performance page.
+
 Finite-difference step
 ----------------------
 See :data:`DISPLACEMENT_ANGSTROM`: chosen from the measured dependence of CHGNet's force constants on the step and
@@ -114,6 +122,13 @@ MAX_SUPERCELL_ATOMS = 600
 #: displacement (0.254i at 0.01 A, 0.256i at 0.03 A: not force noise), and none in 250 atoms (13 A; lowest
 #: -5e-8 THz) or 432 (16 A).  A zone-boundary instability (CHGNet's Cu: 3.3i THz at X) is refused at once.
 NEAR_GAMMA = 0.15
+#: Resident memory of the process before the potential is loaded (Python with numpy, scipy, ase, phonopy, typer and
+#: rich, kapitza's modules): 79 MB measured (``ru_maxrss`` after importing ``kapitza.cli.predict`` and phonopy,
+#: 2026-11-25, this machine); counted 150 MB, the AGF's :data:`kapitza.transmission.agf.inputs.LIBRARY_BYTES`.
+LIBRARY_BYTES = 150e6
+#: Bytes per atom of the supercell per displaced structure that phonopy and the calculator hold at once (the
+#: PhonopyAtoms and ase.Atoms copies, their forces): a few hundred bytes; counted generously.
+DISPLACED_BYTES_PER_ATOM = 1e3
 #: Version of the cached outcome of the widening search (its ``widened`` words included).
 SEARCH_FORMAT = 2
 #: Gamma-centred mesh (per primitive reciprocal vector) on which stability is checked.
@@ -171,6 +186,9 @@ class StructurePhonons:
         Lowest frequency found on the stability mesh and path, THz (negative: imaginary, within the tolerance).
     widened : str
         Empty, or why the supercell is wider than the rule's (:data:`NEAR_GAMMA`): what the narrower one gave.
+    memory_gb : float
+        The stated peak resident memory of the process for the supercell used, GB (:func:`supercell_memory`); 0
+        for a calculator without a measured footprint (a user's ``module:factory``: not stated).
     """
 
     name: str
@@ -188,6 +206,7 @@ class StructurePhonons:
     displacement: float
     lowest_frequency: float
     widened: str = ""
+    memory_gb: float = 0.0
 
     def lattice_lines(self) -> list[str]:
         """The relaxed lattice parameters beside the input ones, one line each, equal ones together
@@ -400,6 +419,68 @@ def _supercell(
     return n
 
 
+def machine_memory_gb() -> float:
+    """The memory this process may use, GB: the machine's physical memory, or its control group's limit where
+    that is lower (a container, a batch job)."""
+    total = float(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            with open(path, encoding="ascii") as f:
+                text = f.read().strip()
+        except (OSError, UnicodeDecodeError):
+            continue
+        if text.isdigit():
+            total = min(total, float(text))
+    return total / 1e9
+
+
+def supercell_memory(conv: Any, n: tuple[int, int, int], source: CalculatorSource) -> tuple[float, bool]:
+    """(bytes, known): the stated peak resident memory of the process that computes the force constants of the
+    ``n`` supercell of ``conv`` with ``source`` -- the libraries (:data:`LIBRARY_BYTES`), the potential loaded and
+    its working memory in one force call (:func:`kapitza.atomistic.calculator_forces.force_call_memory`, from the
+    footprints measured by ``benchmarks/mlip_memory.py``), the displaced structures and their forces, and phonopy's
+    force constants (three copies of 9 N^2 float64).  Counted on the structure as given, before relaxation.
+    ``known`` is False for a calculator without a measured footprint: its model and force calls are not counted."""
+    from ..atomistic.calculator_forces import force_call_memory
+
+    supercell = conv.repeat(n)
+    atoms = len(supercell)
+    call = force_call_memory(source.name, supercell)
+    displaced = DISPLACED_BYTES_PER_ATOM * atoms * 6 * len(conv)
+    force_constants = 3 * 9 * 8.0 * atoms**2
+    total = LIBRARY_BYTES + call["resident"] + call["work"] + displaced + force_constants
+    return float(total), bool(call["known"])
+
+
+def _memory_limit(max_memory_gb: float | None) -> float:
+    """The bound in GB: the user's, or this machine's memory (:func:`machine_memory_gb`)."""
+    if max_memory_gb is None:
+        return machine_memory_gb()
+    from .. import _checks
+
+    limit = _checks.positive(max_memory_gb, "max_memory_gb", "GB")
+    if limit > 1e6:
+        raise InputError(f"max_memory_gb must be at most 1e6 GB (a petabyte), got {limit:g}")
+    return limit
+
+
+def _check_memory(
+    conv: Any, n: tuple[int, int, int], source: CalculatorSource, limit: float, name: str, given: bool
+) -> float:
+    """The stated memory of the ``n`` supercell in GB, or InputError if above ``limit`` (before any force)."""
+    need, known = supercell_memory(conv, n, source)
+    if need > limit * 1e9:
+        bound = f"max_memory_gb={limit:g}" if given else f"this machine's {limit:.3g} GB (max_memory_gb)"
+        counted = "the model and one force call on the supercell" if known else "kapitza's own arrays only: no "
+        counted += "" if known else "measured footprint for this calculator"
+        raise InputError(
+            f"{name}: the force constants of the {_cells(n, len(conv))} supercell need ~{need / 1e9:.3g} GB with the "
+            f"{source.name} potential (per process: {counted}), above {bound}; "
+            "raise it, or give a smaller supercell (or min_width_angstrom)"
+        )
+    return need / 1e9 if known else 0.0
+
+
 # -- the work ------------------------------------------------------------------------------------------------------
 
 
@@ -415,6 +496,7 @@ def crystal_phonons(
     supercell: int | Sequence[int] | None = None,
     displacement_angstrom: float = DISPLACEMENT_ANGSTROM,
     max_supercell_atoms: int = MAX_SUPERCELL_ATOMS,
+    max_memory_gb: float | None = None,
     cache: bool = True,
     progress: Progress | None = None,
 ) -> StructurePhonons:
@@ -443,6 +525,11 @@ def crystal_phonons(
         Finite-difference step, A.
     max_supercell_atoms : int
         Refuse larger supercells (before any force is computed).
+    max_memory_gb : float, optional
+        Refuse a supercell whose stated peak resident memory (:func:`supercell_memory`, per process) is above this,
+        GB, before any force is computed; the widening search stops below it.  Default: this machine's memory
+        (:func:`machine_memory_gb`).  A user's ``module:factory`` has no measured footprint: only kapitza's own
+        arrays are counted.
     cache : bool
         Read and write the on-disk cache.
     progress : callable, optional
@@ -463,16 +550,12 @@ def crystal_phonons(
     """
     import_phonopy()
     source = calculator if isinstance(calculator, CalculatorSource) else calculator_source(calculator)
-    atoms, label, described, database = side_structure(side, name)
-    check_crystal(atoms, described)
     step = _positive(displacement_angstrom, "displacement_angstrom", "A")
-    width = _positive(min_width_angstrom, "min_width_angstrom", "A")
-    cap = int(_positive(max_supercell_atoms, "max_supercell_atoms", "atoms"))
     fmax = _positive(fmax_ev_per_angstrom, "fmax_ev_per_angstrom", "eV/A")
     n_steps = int(_positive(steps, "steps", ""))
-    conv, pmat, group = conventional_cell(atoms)
-    n = _supercell(conv, supercell, width, cap, described)
-    widths = [n] if supercell is not None else _wider(conv, n, cap)
+    plan = _plan(side, source, name, min_width_angstrom, supercell, max_supercell_atoms, max_memory_gb)
+    atoms, label, described, database, conv, pmat, group, n, cap, limit = plan
+    widths = [n] if supercell is not None else _wider(conv, n, cap, lambda m: _fits(conv, m, source, limit))
     found: dict[str, Any] = {}
 
     def one(n: tuple[int, int, int]) -> Mapping[str, NDArray[Any]]:
@@ -489,7 +572,7 @@ def crystal_phonons(
                     tried = "" if k == 0 else f" (also in the widest supercell tried, {_cells(m, len(conv))})"
                     raise InputError(
                         f"{exc}{tried}; refused: not a minimum of this potential, or its force constants reach beyond "
-                        "the supercells max_supercell_atoms allows"
+                        "the supercells max_supercell_atoms and max_memory_gb allow"
                     ) from None
                 widened = f"widened from {_cells(widths[0], len(conv))}, which gave {str(exc).split(': ', 1)[-1]}"
                 continue
@@ -498,6 +581,8 @@ def crystal_phonons(
 
     if len(widths) == 1:
         choice = {"supercell": np.array(n), "widened": np.array("")}
+        if supercell is None:  # the rule's supercell is already the widest the bounds allow: search() words a
+            choice = search()  # near-Gamma failure as the refusal it is (its cache is not used for one width)
     else:  # which width the search ends at, cached so a second call reads the accepted supercell at once
         choice = cached_arrays("structure-phonons-search", _parts(conv, source, relax, fmax, n_steps, step) | {
             "widths": [list(m) for m in widths], "search_format": SEARCH_FORMAT}, search, enabled=cache)  # fmt: skip
@@ -506,16 +591,66 @@ def crystal_phonons(
     formula = reduced_formula(atoms.get_chemical_symbols())
     result = _assemble(stored, pmat, n, source, label, described, database, relax, group, step, formula)
     widened = str(choice["widened"])
-    return dataclasses.replace(result, widened=widened) if widened else result
+    memory = _check_memory(conv, n, source, limit, described, max_memory_gb is not None)
+    return dataclasses.replace(result, widened=widened, memory_gb=memory)
+
+
+def _fits(conv: Any, n: tuple[int, int, int], source: CalculatorSource, limit: float) -> bool:
+    return supercell_memory(conv, n, source)[0] <= limit * 1e9
+
+
+def planned_memory_gb(
+    side: Any,
+    calculator: str | CalculatorSource | None = None,
+    *,
+    name: str | None = None,
+    min_width_angstrom: float = MIN_WIDTH_ANGSTROM,
+    supercell: int | Sequence[int] | None = None,
+    max_supercell_atoms: int = MAX_SUPERCELL_ATOMS,
+    max_memory_gb: float | None = None,
+) -> float:
+    """The stated memory (GB per process, 0 where the calculator has no measured footprint) of the rule's supercell
+    of ``side``, checked as :func:`crystal_phonons` checks it (same arguments), without computing anything: so a
+    caller that builds several crystals refuses before the first one's forces.  Raises InputError as
+    :func:`crystal_phonons` would before its first force call."""
+    source = calculator if isinstance(calculator, CalculatorSource) else calculator_source(calculator)
+    plan = _plan(side, source, name, min_width_angstrom, supercell, max_supercell_atoms, max_memory_gb)
+    conv, n, limit = plan[4], plan[7], plan[9]
+    return _check_memory(conv, n, source, limit, plan[2], max_memory_gb is not None)
+
+
+def _plan(
+    side: Any,
+    source: CalculatorSource,
+    name: str | None,
+    min_width: Any,
+    supercell: Any,
+    max_atoms: Any,
+    max_memory_gb: float | None,
+) -> tuple[Any, ...]:
+    """The checks before any force: (atoms, label, described, database, conventional cell, its primitive matrix,
+    space group, the rule's supercell, the atom cap, the memory bound in GB); the rule's supercell within both."""
+    atoms, label, described, database = side_structure(side, name)
+    check_crystal(atoms, described)
+    width = _positive(min_width, "min_width_angstrom", "A")
+    cap = int(_positive(max_atoms, "max_supercell_atoms", "atoms"))
+    limit = _memory_limit(max_memory_gb)
+    conv, pmat, group = conventional_cell(atoms)
+    n = _supercell(conv, supercell, width, cap, described)
+    _check_memory(conv, n, source, limit, described, max_memory_gb is not None)
+    return atoms, label, described, database, conv, pmat, group, n, cap, limit
 
 
 def _cells(n: tuple[int, int, int], per_cell: int) -> str:
     return f"{n[0]}x{n[1]}x{n[2]} ({per_cell * n[0] * n[1] * n[2]} atoms)"
 
 
-def _wider(conv: Any, n: tuple[int, int, int], cap: int) -> list[tuple[int, int, int]]:
+def _wider(
+    conv: Any, n: tuple[int, int, int], cap: int, fits: Callable[[tuple[int, int, int]], bool]
+) -> list[tuple[int, int, int]]:
     """The rule's supercell, then the supercells of the next widths (each adds cells along every shortest
-    direction), while they hold at most ``cap`` atoms: where near-Gamma imaginary modes send the search."""
+    direction), while they hold at most ``cap`` atoms and ``fits`` (the memory bound): where near-Gamma imaginary
+    modes send the search."""
     out = [n]
     widths = perpendicular_widths(np.asarray(conv.cell)) * np.asarray(n)
     target = float(widths.min())
@@ -523,7 +658,7 @@ def _wider(conv: Any, n: tuple[int, int, int], cap: int) -> list[tuple[int, int,
         target *= 1.2
         m = supercell_multiples(np.asarray(conv.cell), target)
         m = (max(m[0], out[-1][0]), max(m[1], out[-1][1]), max(m[2], out[-1][2]))
-        if len(conv) * m[0] * m[1] * m[2] > cap:
+        if len(conv) * m[0] * m[1] * m[2] > cap or not fits(m):
             return out
         if m != out[-1]:
             out.append(m)
@@ -1032,9 +1167,12 @@ __all__ = [
     "derived_material",
     "fibonacci_directions",
     "heat_capacity",
+    "machine_memory_gb",
     "perpendicular_widths",
+    "planned_memory_gb",
     "reduced_formula",
     "side_structure",
     "sound_speeds",
+    "supercell_memory",
     "supercell_multiples",
 ]
