@@ -482,8 +482,8 @@ def test_a_supercell_above_the_memory_bound_is_refused_before_any_force(monkeypa
 
 def test_the_widening_search_stops_at_the_memory_bound(monkeypatch):
     """Cu (EMT) with near-Gamma modes in every width: with max_memory_gb = 0.2 the search stops at 4x4x4 (256
-    atoms, ~0.17 GB of kapitza's arrays: libraries 0.15 GB, force constants 3 x 9 x 8 x 256^2 bytes = 14 MB) because
-    5x5x5 (500 atoms: force constants 54 MB) would need ~0.22 GB; the refusal names both bounds."""
+    atoms, ~0.165 GB of kapitza's arrays: libraries 0.15 GB, force constants 3 x 9 x 8 x 256^2 bytes = 14 MB) because
+    5x5x5 (500 atoms: force constants 54 MB) would need ~0.205 GB; the refusal names both bounds."""
     computed = _narrow_supercells_near_gamma(monkeypatch, 10**6)
     side = {"name": "Cu", "crystalstructure": "fcc", "a": 3.64, "cubic": True}
     with pytest.raises(InputError, match=r"widest supercell tried, 4x4x4 \(256 atoms\).*max_memory_gb allow"):
@@ -495,8 +495,8 @@ def test_a_force_call_counts_the_neighbour_pairs_within_the_potentials_graph():
     """The working memory of a SevenNet-l3i5 force call is its measured bytes per ordered neighbour pair within
     5 A times the pairs: diamond Si (a = 5.431 A) has 4 + 12 + 12 neighbours within 5 A (2.35, 3.84, 4.50 A; the
     next shell is at 5.43 A), so a 64-atom supercell holds 64 x 28 pairs; fcc Cu (a = 3.615 A) 12 + 6 + 24 (2.56,
-    3.62, 4.43 A; next 5.11 A), 1.5x Si's per atom.  A user's calculator has no footprint: nothing counted, and
-    ``known`` says so."""
+    3.62, 4.43 A; next 5.11 A), 1.5x Si's per atom.  A CHGNet call packs the structures handed to it into one
+    batch up to its size.  A user's calculator has no footprint: nothing counted, and ``known`` says so."""
     from ase.build import bulk
 
     from kapitza.atomistic.calculator_forces import FOOTPRINTS, force_call_memory
@@ -506,6 +506,12 @@ def test_a_force_call_counts_the_neighbour_pairs_within_the_potentials_graph():
     assert si["known"] and si["work"] == pytest.approx(per_pair * 64 * 28, rel=1e-12)
     cu = force_call_memory("sevennet-l3i5", bulk("Cu", "fcc", a=3.615, cubic=True).repeat(2))
     assert cu["work"] / 32 == pytest.approx(si["work"] / 64 * 42 / 28, rel=1e-12)
+    si64 = bulk("Si", "diamond", a=5.431, cubic=True).repeat(2)
+    one = force_call_memory("chgnet", si64, structures=1)["work"]  # CHGNet packs its batches up to BATCH_ATOMS
+    assert force_call_memory("chgnet", si64, structures=2)["work"] == pytest.approx(2 * one, rel=1e-12)
+    packed = force_call_memory("chgnet", si64)["work"] / one
+    assert packed == FOOTPRINTS["chgnet"].batch_atoms // 64
+    assert force_call_memory("chgnet", si64, structures=10**6)["work"] / one == packed
     assert force_call_memory("mlip_factories:emt", bulk("Cu", "fcc", a=3.615)) == {
         "resident": 0.0,
         "work": 0.0,

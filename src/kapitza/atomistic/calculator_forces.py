@@ -95,11 +95,12 @@ FOOTPRINTS: dict[str, Footprint] = {
 }  # fmt: skip
 
 
-def force_call_memory(name: str, atoms: Any) -> dict[str, Any]:
+def force_call_memory(name: str, atoms: Any, structures: int | None = None) -> dict[str, Any]:
     """What a force call of the built-in potential ``name`` on ``atoms`` holds, bytes: ``resident`` (its libraries
     and model once loaded) and ``work`` (the call's working memory, counted from its graph with the measured
-    :data:`FOOTPRINTS`; a CHGNet call packs ``batch_atoms // len(atoms)`` structures); ``known`` is False, and both
-    are 0, for a calculator without a measured footprint (a user's ``module:factory``)."""
+    :data:`FOOTPRINTS`; a CHGNet call packs ``batch_atoms // len(atoms)`` structures, or all ``structures`` when
+    fewer are handed over at once); ``known`` is False, and both are 0, for a calculator without a measured
+    footprint (a user's ``module:factory``)."""
     found = FOOTPRINTS.get(name)
     if found is None:
         return {"resident": 0.0, "work": 0.0, "known": False}
@@ -111,6 +112,8 @@ def force_call_memory(name: str, atoms: Any) -> dict[str, Any]:
         k = np.bincount(neighbor_list("i", atoms, found.angle_cutoff), minlength=n).astype(float)
         work += found.per_angle * float(np.sum(k * (k - 1)))
     per_call = max(1, found.batch_atoms // max(n, 1)) if found.batch_atoms else 1
+    if structures is not None:
+        per_call = max(1, min(per_call, int(structures)))
     return {"resident": found.resident, "work": per_call * work, "known": True}
 
 

@@ -649,18 +649,21 @@ def structure_sides(
     try:
         for side in (side1, side2):  # both refused or accepted before the first one's forces
             planned_memory_gb(side, source, max_memory_gb=max_memory_gb)
+        return tuple(  # type: ignore[return-value]
+            crystal_phonons(side, source, max_memory_gb=max_memory_gb, progress=progress) for side in (side1, side2)
+        )
     except InputError as exc:
         raise InputError(_option_words(str(exc))) from None
-    return tuple(  # type: ignore[return-value]
-        crystal_phonons(side, source, max_memory_gb=max_memory_gb, progress=progress) for side in (side1, side2)
-    )
 
 
 def _option_words(message: str) -> str:
-    """A memory refusal of :mod:`kapitza.phonons.from_structure` in the command line's words."""
+    """A refusal of :mod:`kapitza.phonons.from_structure` in the command line's words."""
+    from ..phonons.from_structure import MAX_SUPERCELL_ATOMS
+
     for library, option in (
         ("; raise it, or give a smaller supercell (or min_width_angstrom)", "; raise it with --max-memory-gb"),
         ("max_memory_gb=", "--max-memory-gb "),
+        ("max_supercell_atoms and max_memory_gb allow", f"{MAX_SUPERCELL_ATOMS} atoms and --max-memory-gb allow"),
         ("(max_memory_gb)", "(--max-memory-gb)"),
         ("max_memory_gb must", "--max-memory-gb must"),
     ):

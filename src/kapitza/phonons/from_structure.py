@@ -434,19 +434,26 @@ def machine_memory_gb() -> float:
     return total / 1e9
 
 
-def supercell_memory(conv: Any, n: tuple[int, int, int], source: CalculatorSource) -> tuple[float, bool]:
+def supercell_memory(
+    conv: Any, pmat: NDArray[np.float64], n: tuple[int, int, int], source: CalculatorSource
+) -> tuple[float, bool]:
     """(bytes, known): the stated peak resident memory of the process that computes the force constants of the
-    ``n`` supercell of ``conv`` with ``source`` -- the libraries (:data:`LIBRARY_BYTES`), the potential loaded and
-    its working memory in one force call (:func:`kapitza.atomistic.calculator_forces.force_call_memory`, from the
-    footprints measured by ``benchmarks/mlip_memory.py``), the displaced structures and their forces, and phonopy's
-    force constants (three copies of 9 N^2 float64).  Counted on the structure as given, before relaxation.
-    ``known`` is False for a calculator without a measured footprint: its model and force calls are not counted."""
+    ``n`` supercell of ``conv`` (``pmat``: its primitive matrix) with ``source`` -- the libraries
+    (:data:`LIBRARY_BYTES`), the potential loaded and its working memory in one force call
+    (:func:`kapitza.atomistic.calculator_forces.force_call_memory`, from the footprints measured by
+    ``benchmarks/mlip_memory.py``; CHGNet packs phonopy's displaced structures into one batch up to its size), the
+    displaced structures and their forces, and phonopy's force constants (three copies of 9 N^2 float64).  Counted
+    on the structure as given, before relaxation.  ``known`` is False for a calculator without a measured
+    footprint: its model and force calls are not counted."""
     from ..atomistic.calculator_forces import force_call_memory
 
     supercell = conv.repeat(n)
     atoms = len(supercell)
-    call = force_call_memory(source.name, supercell)
-    displaced = DISPLACED_BYTES_PER_ATOM * atoms * 6 * len(conv)
+    ph = _phonopy(conv, pmat, (1, 1, 1))  # the count is the conventional cell's: its symmetry-distinct atoms and
+    ph.generate_displacements(distance=DISPLACEMENT_ANGSTROM, is_plusminus=True)  # their site symmetry (fast)
+    structures = len(ph.displacements)  # phonopy's displaced structures, all handed over at once
+    call = force_call_memory(source.name, supercell, structures)
+    displaced = DISPLACED_BYTES_PER_ATOM * atoms * structures
     force_constants = 3 * 9 * 8.0 * atoms**2
     total = LIBRARY_BYTES + call["resident"] + call["work"] + displaced + force_constants
     return float(total), bool(call["known"])
@@ -465,10 +472,16 @@ def _memory_limit(max_memory_gb: float | None) -> float:
 
 
 def _check_memory(
-    conv: Any, n: tuple[int, int, int], source: CalculatorSource, limit: float, name: str, given: bool
+    conv: Any,
+    pmat: NDArray[np.float64],
+    n: tuple[int, int, int],
+    source: CalculatorSource,
+    limit: float,
+    name: str,
+    given: bool,
 ) -> float:
     """The stated memory of the ``n`` supercell in GB, or InputError if above ``limit`` (before any force)."""
-    need, known = supercell_memory(conv, n, source)
+    need, known = supercell_memory(conv, pmat, n, source)
     if need > limit * 1e9:
         bound = f"max_memory_gb={limit:g}" if given else f"this machine's {limit:.3g} GB (max_memory_gb)"
         counted = "the model and one force call on the supercell" if known else "kapitza's own arrays only: no "
@@ -555,7 +568,9 @@ def crystal_phonons(
     n_steps = int(_positive(steps, "steps", ""))
     plan = _plan(side, source, name, min_width_angstrom, supercell, max_supercell_atoms, max_memory_gb)
     atoms, label, described, database, conv, pmat, group, n, cap, limit = plan
-    widths = [n] if supercell is not None else _wider(conv, n, cap, lambda m: _fits(conv, m, source, limit))
+    widths, stopped = [n], ""
+    if supercell is None:
+        widths, stopped = _wider(conv, n, cap, lambda m: supercell_memory(conv, pmat, m, source)[0], limit)
     found: dict[str, Any] = {}
 
     def one(n: tuple[int, int, int]) -> Mapping[str, NDArray[Any]]:
@@ -572,7 +587,7 @@ def crystal_phonons(
                     tried = "" if k == 0 else f" (also in the widest supercell tried, {_cells(m, len(conv))})"
                     raise InputError(
                         f"{exc}{tried}; refused: not a minimum of this potential, or its force constants reach beyond "
-                        "the supercells max_supercell_atoms and max_memory_gb allow"
+                        f"the supercells max_supercell_atoms and max_memory_gb allow{stopped}"
                     ) from None
                 widened = f"widened from {_cells(widths[0], len(conv))}, which gave {str(exc).split(': ', 1)[-1]}"
                 continue
@@ -591,12 +606,8 @@ def crystal_phonons(
     formula = reduced_formula(atoms.get_chemical_symbols())
     result = _assemble(stored, pmat, n, source, label, described, database, relax, group, step, formula)
     widened = str(choice["widened"])
-    memory = _check_memory(conv, n, source, limit, described, max_memory_gb is not None)
+    memory = _check_memory(conv, pmat, n, source, limit, described, max_memory_gb is not None)
     return dataclasses.replace(result, widened=widened, memory_gb=memory)
-
-
-def _fits(conv: Any, n: tuple[int, int, int], source: CalculatorSource, limit: float) -> bool:
-    return supercell_memory(conv, n, source)[0] <= limit * 1e9
 
 
 def planned_memory_gb(
@@ -615,8 +626,8 @@ def planned_memory_gb(
     :func:`crystal_phonons` would before its first force call."""
     source = calculator if isinstance(calculator, CalculatorSource) else calculator_source(calculator)
     plan = _plan(side, source, name, min_width_angstrom, supercell, max_supercell_atoms, max_memory_gb)
-    conv, n, limit = plan[4], plan[7], plan[9]
-    return _check_memory(conv, n, source, limit, plan[2], max_memory_gb is not None)
+    conv, pmat, n, limit = plan[4], plan[5], plan[7], plan[9]
+    return _check_memory(conv, pmat, n, source, limit, plan[2], max_memory_gb is not None)
 
 
 def _plan(
@@ -637,7 +648,7 @@ def _plan(
     limit = _memory_limit(max_memory_gb)
     conv, pmat, group = conventional_cell(atoms)
     n = _supercell(conv, supercell, width, cap, described)
-    _check_memory(conv, n, source, limit, described, max_memory_gb is not None)
+    _check_memory(conv, pmat, n, source, limit, described, max_memory_gb is not None)
     return atoms, label, described, database, conv, pmat, group, n, cap, limit
 
 
@@ -646,11 +657,11 @@ def _cells(n: tuple[int, int, int], per_cell: int) -> str:
 
 
 def _wider(
-    conv: Any, n: tuple[int, int, int], cap: int, fits: Callable[[tuple[int, int, int]], bool]
-) -> list[tuple[int, int, int]]:
+    conv: Any, n: tuple[int, int, int], cap: int, need: Callable[[tuple[int, int, int]], float], limit: float
+) -> tuple[list[tuple[int, int, int]], str]:
     """The rule's supercell, then the supercells of the next widths (each adds cells along every shortest
-    direction), while they hold at most ``cap`` atoms and ``fits`` (the memory bound): where near-Gamma imaginary
-    modes send the search."""
+    direction), while they hold at most ``cap`` atoms and ``need`` (bytes) at most ``limit`` GB: where near-Gamma
+    imaginary modes send the search.  Second item: why the next width was not taken, when memory stopped it."""
     out = [n]
     widths = perpendicular_widths(np.asarray(conv.cell)) * np.asarray(n)
     target = float(widths.min())
@@ -658,10 +669,14 @@ def _wider(
         target *= 1.2
         m = supercell_multiples(np.asarray(conv.cell), target)
         m = (max(m[0], out[-1][0]), max(m[1], out[-1][1]), max(m[2], out[-1][2]))
-        if len(conv) * m[0] * m[1] * m[2] > cap or not fits(m):
-            return out
-        if m != out[-1]:
-            out.append(m)
+        if m == out[-1]:
+            continue
+        if len(conv) * m[0] * m[1] * m[2] > cap:
+            return out, ""
+        needed = need(m)
+        if needed > limit * 1e9:
+            return out, f"; the next, {_cells(m, len(conv))}, would need ~{needed / 1e9:.3g} GB"
+        out.append(m)
 
 
 def _cached(
