@@ -134,6 +134,7 @@ def test_materials_show_derives_the_record(cli):
         (("predict", "Si", "Si", "--calculator", SW, "-t", "nan"), "temperature"),
         (("materials", "show", "He4", "--calculator", SW), "structure 'liquid'"),
         (("predict", "Si", "Ge", "--max-memory-gb", "2"), "give --calculator with it"),
+        (("phonons", "Si", "--calculator", SW, "--max-memory-gb", "0.1"), "above --max-memory-gb 0.1; raise it"),
         (("predict", "Si", "Ge", "--calculator", SW, "--max-memory-gb", "nan"), "--max-memory-gb must be finite"),
         (("predict", "Si", "Ge", "--calculator", SW, "--max-memory-gb", "0"), "--max-memory-gb must be > 0"),
         (("predict", "Si", "Ge", "--calculator", SW, "--max-memory-gb", "1e308"), "at most 1e6 GB"),

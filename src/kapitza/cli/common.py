@@ -387,6 +387,22 @@ def structure_lines(found: Any) -> list[str]:
     return lines
 
 
+def option_words(message: str) -> str:
+    """A refusal of :mod:`kapitza.phonons.from_structure` in the command line's words (``predict`` and ``phonons``
+    spell its bounds as options)."""
+    from ..phonons.from_structure import MAX_SUPERCELL_ATOMS
+
+    for library, option in (
+        ("; raise it, or give a smaller supercell (or min_width_angstrom)", "; raise it with --max-memory-gb"),
+        ("max_memory_gb=", "--max-memory-gb "),
+        ("max_supercell_atoms and max_memory_gb allow", f"{MAX_SUPERCELL_ATOMS} atoms and --max-memory-gb allow"),
+        ("(max_memory_gb)", "(--max-memory-gb)"),
+        ("max_memory_gb must", "--max-memory-gb must"),
+    ):
+        message = message.replace(library, option)
+    return message
+
+
 def memory_words(memory_gb: float) -> str:
     """The stated memory of a crystal's force constants, in words (0: a calculator without a measured footprint)."""
     if memory_gb > 0:

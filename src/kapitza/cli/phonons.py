@@ -17,7 +17,15 @@ from ..phonons.full_dispersion import DEFAULT_MESH, FullDispersionSpectrum, full
 from ..phonons.harmonic import HarmonicCrystal
 from ..phonons.modes import DEFAULT_MAX_MEMORY_GB, DEFAULT_WIDTH, check_mesh, check_width, mesh_numbers
 from ..units import MW_PER_M2K, rad_s_to_thz
-from .common import CALCULATOR_HELP, CRYSTAL_HELP, check_output, progress_bar, structure_document, structure_lines
+from .common import (
+    CALCULATOR_HELP,
+    CRYSTAL_HELP,
+    check_output,
+    option_words,
+    progress_bar,
+    structure_document,
+    structure_lines,
+)
 
 #: Special points reported in the table for fcc lattices (reduced coordinates of the primitive basis).
 FCC_REPORT = {"Γ": (0.0, 0.0, 0.0), "X": (0.5, 0.5, 0.0), "L": (0.5, 0.5, 0.5)}
@@ -96,16 +104,22 @@ def phonons_command(
         bool, typer.Option("--convergence", help="Also tabulate G(300 K) for meshes 16/24/32 and widths 0.25/0.5/1.")
     ] = False,
     max_memory_gb: Annotated[
-        float,
-        typer.Option("--max-memory-gb", help="Refuse a --mesh or --width whose memory estimate exceeds this (GB)."),
-    ] = DEFAULT_MAX_MEMORY_GB,
+        float | None,
+        typer.Option(
+            "--max-memory-gb",
+            help=f"Refuse a --mesh or --width whose memory estimate exceeds this (GB; default {DEFAULT_MAX_MEMORY_GB:g}"
+            "), and with --calculator a crystal whose force constants' stated memory does (GB per process: the "
+            "potential and one force call on the supercell; default this machine's memory), before any force.",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print SI values as JSON instead of the table.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress display.")] = False,
 ) -> None:
     """Phonon frequencies, sound speeds and channel density of MATERIAL from force constants."""
+    mesh_memory_gb = DEFAULT_MAX_MEMORY_GB if max_memory_gb is None else max_memory_gb
     try:
-        check_width(width, mesh_numbers(mesh), max_memory_gb)
-        check_mesh(mesh_numbers(mesh), max_memory_gb, warn=False)  # the library warns once
+        check_width(width, mesh_numbers(mesh), mesh_memory_gb)
+        check_mesh(mesh_numbers(mesh), mesh_memory_gb, warn=False)  # the library warns once
     except InputError as exc:  # name the options as they are typed here
         raise InputError(
             str(exc).replace("max_memory_gb=, --max-memory-gb on the command line", "--max-memory-gb")
@@ -126,7 +140,10 @@ def phonons_command(
         if calculator is not None:
             from ..phonons.from_structure import crystal_phonons
 
-            found = crystal_phonons(material, calculator, progress=progress)
+            try:
+                found = crystal_phonons(material, calculator, max_memory_gb=max_memory_gb, progress=progress)
+            except InputError as exc:  # name the option as it is typed here
+                raise InputError(option_words(str(exc))) from None
             crystal = found.crystal
         else:
             try:
@@ -134,7 +151,7 @@ def phonons_command(
             except InputError as exc:  # name the option as it is typed here
                 raise InputError(str(exc).replace("phonopy_file=...", "--phonopy-file PATH")) from None
         spectrum = full_dispersion_spectrum(
-            crystal, normal=normal, mesh=mesh, width=width, progress=progress, max_memory_gb=max_memory_gb
+            crystal, normal=normal, mesh=mesh, width=width, progress=progress, max_memory_gb=mesh_memory_gb
         )
         table = None
         if convergence:

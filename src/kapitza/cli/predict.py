@@ -50,6 +50,7 @@ from .common import (
     CALCULATOR_HELP,
     CRYSTAL_HELP,
     check_output,
+    option_words,
     parse_inelastic,
     parse_potential,
     parse_temperatures,
@@ -653,22 +654,7 @@ def structure_sides(
             crystal_phonons(side, source, max_memory_gb=max_memory_gb, progress=progress) for side in (side1, side2)
         )
     except InputError as exc:
-        raise InputError(_option_words(str(exc))) from None
-
-
-def _option_words(message: str) -> str:
-    """A refusal of :mod:`kapitza.phonons.from_structure` in the command line's words."""
-    from ..phonons.from_structure import MAX_SUPERCELL_ATOMS
-
-    for library, option in (
-        ("; raise it, or give a smaller supercell (or min_width_angstrom)", "; raise it with --max-memory-gb"),
-        ("max_memory_gb=", "--max-memory-gb "),
-        ("max_supercell_atoms and max_memory_gb allow", f"{MAX_SUPERCELL_ATOMS} atoms and --max-memory-gb allow"),
-        ("(max_memory_gb)", "(--max-memory-gb)"),
-        ("max_memory_gb must", "--max-memory-gb must"),
-    ):
-        message = message.replace(library, option)
-    return message
+        raise InputError(option_words(str(exc))) from None
 
 
 def _print_crystals(crystals: tuple[Any, Any], calculator: str) -> None:
