@@ -61,8 +61,8 @@ from ..errors import InputError, MissingDependencyError
 #: scripts/phonon_accuracy.py; its test checks this value): of the potentials that refuse at most one crystal more
 #: than the fewest, scatter at most 1.5 times the smallest and give a 64-atom supercell's force constants in under a
 #: minute on the 2-core machine, the one whose median signed error is smallest in magnitude against 76 measured
-#: frequencies of 25 crystals.  SevenNet-l3i5: median -14 %, scatter 10 %, 4 of 25 crystals refused; chgnet -47 %,
-#: 17 %, 10 refused.
+#: frequencies of 25 crystals.  SevenNet-l3i5: median -15 %, scatter 11 %, 2 of 25 crystals refused; chgnet -46 %,
+#: 19 %, 9 refused (the near-Gamma widening of kapitza.phonons.from_structure included).
 DEFAULT_CALCULATOR = "sevennet-l3i5"
 
 #: The pip extra that installs the built-in potentials.
