@@ -185,7 +185,7 @@ def test_user_run_directory_runs_with_plain_lmp(cli, tmp_path):
     lmp = Path(sys.executable).parent / "lmp"
     if not lmp.exists():
         pytest.skip("no lmp executable beside the Python interpreter")
-    inputs = _inputs(tmp_path / "inputs", periods=(2, 2), lateral=(1, 1))
+    inputs = _inputs(tmp_path / "inputs", lateral=(1, 1))  # 6 + 6 periods: md run checks the fit has 3 bins a side
     short = {"bath_width = 5.2": "bath_width = 2.6", "steps_equilibration = 1000": "steps_equilibration = 100",
              "steps_steady = 3000": "steps_steady = 100", "steps_production = 24000": "steps_production = 200",
              "block_steps = 2000": "block_steps = 100"}  # fmt: skip
