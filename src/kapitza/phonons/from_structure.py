@@ -70,7 +70,7 @@ import math
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -484,8 +484,11 @@ def _check_memory(
     need, known = supercell_memory(conv, pmat, n, source)
     if need > limit * 1e9:
         bound = f"max_memory_gb={limit:g}" if given else f"this machine's {limit:.3g} GB (max_memory_gb)"
-        counted = "the model and one force call on the supercell" if known else "kapitza's own arrays only: no "
-        counted += "" if known else "measured footprint for this calculator"
+        counted = (
+            "the model and one force call on the supercell"
+            if known
+            else "kapitza's own arrays only: no measured footprint for this calculator"
+        )
         raise InputError(
             f"{name}: the force constants of the {_cells(n, len(conv))} supercell need ~{need / 1e9:.3g} GB with the "
             f"{source.name} potential (per process: {counted}), above {bound}; "
@@ -567,7 +570,7 @@ def crystal_phonons(
     fmax = _positive(fmax_ev_per_angstrom, "fmax_ev_per_angstrom", "eV/A")
     n_steps = int(_positive(steps, "steps", ""))
     plan = _plan(side, source, name, min_width_angstrom, supercell, max_supercell_atoms, max_memory_gb)
-    atoms, label, described, database, conv, pmat, group, n, cap, limit = plan
+    atoms, label, described, database, conv, pmat, group, n, cap, limit, _ = plan
     widths, stopped = [n], ""
     if supercell is None:
         widths, stopped = _wider(conv, n, cap, lambda m: supercell_memory(conv, pmat, m, source)[0], limit)
@@ -606,7 +609,10 @@ def crystal_phonons(
     formula = reduced_formula(atoms.get_chemical_symbols())
     result = _assemble(stored, pmat, n, source, label, described, database, relax, group, step, formula)
     widened = str(choice["widened"])
-    memory = _check_memory(conv, pmat, n, source, limit, described, max_memory_gb is not None)
+    if n == plan.supercell:
+        memory = plan.memory_gb
+    else:  # a wider supercell of the search: within the bound by _wider, so this states it
+        memory = _check_memory(conv, pmat, n, source, limit, described, max_memory_gb is not None)
     return dataclasses.replace(result, widened=widened, memory_gb=memory)
 
 
@@ -625,9 +631,23 @@ def planned_memory_gb(
     caller that builds several crystals refuses before the first one's forces.  Raises InputError as
     :func:`crystal_phonons` would before its first force call."""
     source = calculator if isinstance(calculator, CalculatorSource) else calculator_source(calculator)
-    plan = _plan(side, source, name, min_width_angstrom, supercell, max_supercell_atoms, max_memory_gb)
-    conv, pmat, n, limit = plan[4], plan[5], plan[7], plan[9]
-    return _check_memory(conv, pmat, n, source, limit, plan[2], max_memory_gb is not None)
+    return _plan(side, source, name, min_width_angstrom, supercell, max_supercell_atoms, max_memory_gb).memory_gb
+
+
+class _Plan(NamedTuple):
+    """What :func:`_plan` checked before any force."""
+
+    atoms: Any
+    label: str
+    described: str
+    database: Material | None
+    conventional: Any
+    primitive_matrix: NDArray[np.float64]
+    spacegroup: str
+    supercell: tuple[int, int, int]
+    max_atoms: int
+    limit_gb: float
+    memory_gb: float  # the rule's supercell's stated memory (0: not stated)
 
 
 def _plan(
@@ -638,9 +658,9 @@ def _plan(
     supercell: Any,
     max_atoms: Any,
     max_memory_gb: float | None,
-) -> tuple[Any, ...]:
-    """The checks before any force: (atoms, label, described, database, conventional cell, its primitive matrix,
-    space group, the rule's supercell, the atom cap, the memory bound in GB); the rule's supercell within both."""
+) -> _Plan:
+    """The checks before any force: the structure, its conventional cell and the rule's supercell, within the atom
+    cap and the memory bound."""
     atoms, label, described, database = side_structure(side, name)
     check_crystal(atoms, described)
     width = _positive(min_width, "min_width_angstrom", "A")
@@ -648,8 +668,8 @@ def _plan(
     limit = _memory_limit(max_memory_gb)
     conv, pmat, group = conventional_cell(atoms)
     n = _supercell(conv, supercell, width, cap, described)
-    _check_memory(conv, pmat, n, source, limit, described, max_memory_gb is not None)
-    return atoms, label, described, database, conv, pmat, group, n, cap, limit
+    memory = _check_memory(conv, pmat, n, source, limit, described, max_memory_gb is not None)
+    return _Plan(atoms, label, described, database, conv, pmat, group, n, cap, limit, memory)
 
 
 def _cells(n: tuple[int, int, int], per_cell: int) -> str:
