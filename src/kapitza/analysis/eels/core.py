@@ -42,7 +42,7 @@ from scipy import special
 from ..._backend import NUMPY, Backend
 from ...errors import InputError
 from .balance import KB_MEV
-from .preprocess import around_peak, centring_kappa, is_uniform, shift_many
+from .preprocess import around_peak, centring_kappa, is_uniform, log_parabola_vertex, shift_many
 
 #: Tail families, in the order of the result's arrays (``FAMILIES[:3]`` are fitted by default).
 FAMILIES = ("power-law", "lorentzian-power", "pearson7", "voigt")
@@ -220,26 +220,8 @@ def zlp_rows(
     half = np.clip(np.minimum(left, right), 1, _MAX_HALF)
     use = inside & (dist <= half[:, None])
     ok = use & (c > 0)
-    c_safe = np.where(ok, c, 1.0)
-    v_safe = np.where(ok & (v > 0), v, c_safe)
-    w = np.where(ok, c_safe**2 / v_safe, 0.0)
-    y = np.log(c_safe)
-    x = offsets[None, :].astype(float)
-    s = [np.sum(w * x**k, axis=1) for k in range(5)]
-    t = [np.sum(w * y * x**k, axis=1) for k in range(3)]
-    mat = np.empty((m, 3, 3))
-    for a in range(3):
-        for b in range(3):
-            mat[:, a, b] = s[a + b]
-    rhs = np.stack(t, axis=1)
-    with np.errstate(all="ignore"):
-        det = np.linalg.det(mat)
-    good = (np.count_nonzero(ok, axis=1) >= 3) & (np.abs(det) > 1e-300) & (top > 0) & (top < n - 1) & (peak_c > 0)
-    mat[~good] = np.eye(3)
-    p = np.linalg.solve(mat, rhs[..., None])[..., 0]
-    good &= p[:, 2] < 0
-    shift = -p[:, 1] / (2.0 * np.where(good, p[:, 2], -1.0))
-    good &= np.abs(shift) <= half + 0.5
+    shift, good = log_parabola_vertex(c, v, ok, offsets)
+    good &= (top > 0) & (top < n - 1) & (peak_c > 0) & (np.abs(shift) <= half + 0.5)
     index = top + np.where(good, shift, 0.0)
     return np.interp(index, np.arange(n, dtype=float), energy), good
 

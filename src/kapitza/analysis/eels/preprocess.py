@@ -127,41 +127,47 @@ def around_peak(
     return np.take_along_axis(counts, idx_c, axis=1), np.take_along_axis(variance, idx_c, axis=1)
 
 
+def log_parabola_vertex(
+    c: NDArray[np.float64], v: NDArray[np.float64], ok: NDArray[np.bool_], offsets: NDArray[np.intp]
+) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """Per row, the weighted least-squares parabola y = p0 + p1 x + p2 x^2 through the log counts ``c`` at channel
+    offsets x (weights c^2 / v; a zero variance, no noise model, weighted by counts) over the channels ``ok``:
+    (the vertex offset -p1 / (2 p2), whether it is a maximum: at least 3 channels, a regular system, p2 < 0).  The
+    normal equations are solved in closed form per row; the vertex of a row that is not a maximum is meaningless."""
+    c_safe = np.where(ok, c, 1.0)
+    v_safe = np.where(ok & (v > 0), v, c_safe)
+    w = np.where(ok, c_safe**2 / v_safe, 0.0)
+    y = np.log(c_safe)
+    x = offsets[None, :].astype(float)
+    s = [np.sum(w * x**k, axis=1) for k in range(5)]
+    t = [np.sum(w * y * x**k, axis=1) for k in range(3)]
+    mat = np.empty((c.shape[0], 3, 3))
+    for a in range(3):
+        for b in range(3):
+            mat[:, a, b] = s[a + b]
+    rhs = np.stack(t, axis=1)
+    with np.errstate(all="ignore"):
+        det = np.linalg.det(mat)
+    solved = (np.count_nonzero(ok, axis=1) >= 3) & (np.abs(det) > 1e-300)
+    mat[~solved] = np.eye(3)
+    p = np.linalg.solve(mat, rhs[..., None])[..., 0]
+    solved &= p[:, 2] < 0
+    return -p[:, 1] / (2.0 * np.where(solved, p[:, 2], -1.0)), solved
+
+
 def peak_vertex(
     top: NDArray[np.intp], c: NDArray[np.float64], v: NDArray[np.float64], half: int, n: int
 ) -> NDArray[np.float64]:
     """The log-parabola vertex of :func:`_peak_fraction` from the channels around ``top`` (see :func:`around_peak`)."""
-    n_pix = c.shape[0]
     offsets = np.arange(-half, half + 1)
     idx = top[:, None] + offsets[None, :]
-    inside = (idx >= 0) & (idx < n)
-    ok = inside & (c > 0)
-    c_safe = np.where(ok, c, 1.0)
-    v_safe = np.where(ok & (v > 0), v, c_safe)  # zero variance (no noise model): weight by counts
-    w = np.where(ok, c_safe**2 / v_safe, 0.0)
-    y = np.log(c_safe)
-    x = offsets[None, :].astype(float)
-    # normal equations of y = p0 + p1 x + p2 x^2, solved in closed form per row
-    s = [np.sum(w * x**k, axis=1) for k in range(5)]
-    t = [np.sum(w * y * x**k, axis=1) for k in range(3)]
-    m = np.empty((n_pix, 3, 3))
-    for a in range(3):
-        for b in range(3):
-            m[:, a, b] = s[a + b]
-    rhs = np.stack(t, axis=1)
-    det = np.linalg.det(m)
-    good = (np.count_nonzero(ok, axis=1) >= 3) & (np.abs(det) > 1e-300) & (top > 0) & (top < n - 1)
-    m[~good] = np.eye(3)
-    p = np.linalg.solve(m, rhs[..., None])[..., 0]
-    curvature = p[:, 2]
-    good &= curvature < 0
-    safe_curv = np.where(good, curvature, -1.0)
-    shift = -p[:, 1] / (2.0 * safe_curv)
-    good &= np.abs(shift) <= half + 0.5
+    ok = (idx >= 0) & (idx < n) & (c > 0)
+    shift, good = log_parabola_vertex(c, v, ok, offsets)
+    good &= (top > 0) & (top < n - 1) & (np.abs(shift) <= half + 0.5)
     if not np.all(good):
         bad = np.flatnonzero(~good)
         raise InputError(
-            f"no zero-loss peak found in {bad.size} of {n_pix} spectra (first at flat index {int(bad[0])}): the "
+            f"no zero-loss peak found in {bad.size} of {c.shape[0]} spectra (first at flat index {int(bad[0])}): the "
             "highest channel must be a peak inside the energy axis with positive counts around it"
         )
     return top + shift
