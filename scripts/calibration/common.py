@@ -114,6 +114,20 @@ def run_seeds(
     return [one(first_seed + s) for s in range(n_seeds)]
 
 
+def paper_weighted(deals: list[dict[str, np.ndarray]]) -> tuple[float, float]:
+    """Coverage and bias / median sigma with every paper weighted equally, averaged over deals of the papers into
+    folds (each deal: arrays ``est``, ``sig``, ``tru`` and ``paper`` of its held-out rows)."""
+    cov, bias, sig = [], [], []
+    for d in deals:
+        papers, inverse, counts = np.unique(d["paper"], return_inverse=True, return_counts=True)
+        w = 1.0 / counts[inverse]
+        err = d["est"] - d["tru"]
+        cov.append(np.sum(w * (np.abs(err) <= d["sig"])) / papers.size)
+        bias.append(np.sum(w * err) / papers.size)
+        sig.append(np.median(d["sig"]))
+    return float(np.mean(cov)), float(np.mean(bias) / np.median(sig))
+
+
 def coverage_error(n: int) -> float:
     """Standard error of a measured coverage over ``n`` seeds at the Gaussian value."""
     return math.sqrt(GAUSS_1SIGMA * (1 - GAUSS_1SIGMA) / max(n, 1))

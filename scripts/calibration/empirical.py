@@ -88,19 +88,6 @@ def read_deal(path: str | Path) -> dict[str, np.ndarray]:
     return {k: np.asarray(doc[k]) for k in ("est", "sig", "tru", "paper", "fold")}
 
 
-def _paper_weighted(deals: list[dict[str, np.ndarray]]) -> tuple[float, float]:
-    """Coverage and bias / median sigma with every paper weighted equally."""
-    cov, bias, sig = [], [], []
-    for d in deals:
-        papers, inverse, counts = np.unique(d["paper"], return_inverse=True, return_counts=True)
-        w = 1.0 / counts[inverse]
-        err = d["est"] - d["tru"]
-        cov.append(np.sum(w * (np.abs(err) <= d["sig"])) / papers.size)
-        bias.append(np.sum(w * err) / papers.size)
-        sig.append(np.median(d["sig"]))
-    return float(np.mean(cov)), float(np.mean(bias) / np.median(sig))
-
-
 def run(n_seeds: int, deals: int | None = None) -> list[common.CalibrationRow]:
     """The two rows, over ``deals`` random deals of the papers (default min(n_seeds, SEEDS): each costs 30 fits)."""
     n = min(n_seeds, SEEDS) if deals is None else deals
@@ -122,7 +109,7 @@ def rows_of(results: list[dict[str, np.ndarray]]) -> list[common.CalibrationRow]
         outcomes,
         note=f"{n} deals of the papers; bias and sigma in decades of G; median sigma/truth is relative to log10 G",
     )
-    cov_p, bias_p = _paper_weighted(results)
+    cov_p, bias_p = common.paper_weighted(results)
     papers = len(set(results[0]["paper"]))
     paper_row = common.CalibrationRow(
         estimator=ESTIMATOR,

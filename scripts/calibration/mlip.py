@@ -98,14 +98,7 @@ def rows_of(found: CV.CalculatorValidation, deals: list[dict[str, np.ndarray]]) 
         outcomes,
         note=f"{len(deals)} deals of the papers; bias and sigma in decades of G",
     )
-    cov, bias, sig = [], [], []
-    for d in deals:
-        names, inverse, counts = np.unique(d["paper"], return_inverse=True, return_counts=True)
-        w = 1.0 / counts[inverse]
-        err = d["est"] - d["tru"]
-        cov.append(np.sum(w * (np.abs(err) <= d["sig"])) / names.size)
-        bias.append(np.sum(w * err) / names.size)
-        sig.append(np.median(d["sig"]))
+    coverage, bias_over_sigma = common.paper_weighted(deals)
     paper_row = common.CalibrationRow(
         estimator=estimator,
         case="the same, every held-out paper weighted equally",
@@ -113,8 +106,8 @@ def rows_of(found: CV.CalculatorValidation, deals: list[dict[str, np.ndarray]]) 
         n=papers * len(deals),
         accepted=papers * len(deals),
         flagged=0,
-        coverage=float(np.mean(cov)),
-        bias_over_sigma=float(np.mean(bias) / np.median(sig)),
+        coverage=coverage,
+        bias_over_sigma=bias_over_sigma,
         median_sigma_rel=rows_row.median_sigma_rel,
         note=f"coverage error about {common.coverage_error(papers):.3f} (papers, not rows, are independent)",
     )
