@@ -9,7 +9,8 @@ Run (each part a separate invocation):
   python benchmarks/mlip_agf.py --decay                # CHGNet, bulk Si: largest force-constant block beyond r
   python benchmarks/mlip_agf.py --interface ATOMS      # CHGNet force constants of a Si|Ge interface cell of about
                                                        # ATOMS atoms: displaced structures, time per structure on a
-                                                       # sample, peak RSS; the full time extrapolated (labelled)
+                                                       # sample, peak RSS; the full time extrapolated (labelled);
+                                                       # with --whole also the whole stage run and timed
 
 The machine is shared: the load average is printed before and after; absolute times drift with the load.  Bulk
 force constants of a 64-atom supercell: ``python benchmarks/mlip_phonons.py --one chgnet``.
@@ -135,10 +136,12 @@ def decay() -> None:
     print(f"acoustic sum of the row / its self term: {np.abs(row.sum(axis=0)).max() / abs(row[0, 0]):.2e}")
 
 
-def interface(atoms_wanted: int, sample: int, lateral: int | None = None) -> None:
+def interface(atoms_wanted: int, sample: int, lateral: int | None = None, whole: bool = False) -> None:
     """The CHGNet force-constant stage of a Si|Ge [001] interface cell of about ``atoms_wanted`` atoms: the displaced
-    structures it needs (exact, from the colouring), the time per structure measured on ``sample`` of them, the peak
-    RSS of this process, and the whole stage's time extrapolated from them (labelled as such)."""
+    structures it needs (exact: one atom of each orbit of the slab's in-plane translations, coloured), the time per
+    structure measured on ``sample`` of them and the whole stage extrapolated from it (labelled as such); with
+    ``whole``, the whole stage run (``lateral_force_constants``, no cache) and timed, and its blocks checked against
+    the copies' symmetry."""
     from kapitza.atomistic.calculator_forces import (
         DEFAULT_FORCE_RANGE_ANGSTROM,
         DEFAULT_PADDING_ANGSTROM,
@@ -147,7 +150,8 @@ def interface(atoms_wanted: int, sample: int, lateral: int | None = None) -> Non
     from kapitza.atomistic.calculators import calculator_source
     from kapitza.atomistic.hessian import colours
     from kapitza.atomistic.structures import build_interface
-    from kapitza.transmission.agf.forceconstants import required_repeat
+    from kapitza.atomistic.translations import row_orbits
+    from kapitza.transmission.agf.forceconstants import lateral_force_constants, required_repeat
     from kapitza.transmission.agf.partition import padded_slab, principal_layer_cells
 
     reach = DEFAULT_FORCE_RANGE_ANGSTROM
@@ -167,13 +171,16 @@ def interface(atoms_wanted: int, sample: int, lateral: int | None = None) -> Non
     rows = np.concatenate([parts["U-1"], parts["U0"], parts["device"], parts["U1"], parts["U2"]])
     repeat = required_repeat(np.asarray(slab.cell)[:2], reach)
     supercell = slab.repeat((repeat[0], repeat[1], 1))
-    groups = colours(supercell, 2.0 * reach + 1e-6, rows)
+    orbits = row_orbits(supercell, rows)
+    every = len(colours(supercell, 2.0 * reach + 1e-6, rows))
+    groups = colours(supercell, 2.0 * reach + 1e-6, orbits.displaced)
     n_structures = 6 * len(groups)
     print(
         f"{load()}\ninterface cell {len(s.atoms)} atoms ({s.cells[0]}+{s.cells[1]} periods, lateral "
         f"{s.description.get('lateral', '1x1')}); slab with lead copies {len(slab)}; lateral repeat {repeat} -> "
-        f"{len(supercell)} atoms per displaced structure; {rows.size} displaced atoms in {len(groups)} colours -> "
-        f"{n_structures} structures",
+        f"{len(supercell)} atoms per displaced structure; {rows.size} row atoms, {len(orbits.translations)} in-plane "
+        f"translations -> {orbits.displaced.size} displaced in {len(groups)} colours -> {n_structures} structures "
+        f"(displacing every row atom: {every} colours, {6 * every} structures)",
         flush=True,
     )
     source = calculator_source("chgnet")
@@ -194,9 +201,44 @@ def interface(atoms_wanted: int, sample: int, lateral: int | None = None) -> Non
         f"first call (model load + one structure): {first:.1f} s; {sample} structures: {per:.2f} s each "
         f"({1e3 * per / len(supercell):.1f} ms per atom); peak RSS {rss:.2f} GB\n"
         f"EXTRAPOLATION (not measured): the force-constant stage = {n_structures} x {per:.2f} s = "
-        f"{n_structures * per / 60:.1f} min at this load; {load()}"
+        f"{n_structures * per / 60:.1f} min at this load; {load()}",
+        flush=True,
     )
+    if whole:
+        from kapitza.transmission.agf import forceconstants
+
+        built, walls = [], []
+        for label, orbits_of in (("one atom of each orbit", row_orbits), ("every row atom", _every_row)):
+            forceconstants.row_orbits = orbits_of  # the second run displaces every row atom (no copies)
+            fc.calls = 0
+            t0 = time.perf_counter()
+            built.append(lateral_force_constants(slab, fc, force_range=reach, rows=rows, cache=False))
+            walls.append(time.perf_counter() - t0)
+            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+            print(
+                f"MEASURED, {label}: the whole force-constant stage (lateral_force_constants, no cache) "
+                f"{walls[-1] / 60:.2f} min wall, {fc.calls} structures, {built[-1].displaced} atoms displaced, "
+                f"{built[-1].i.size} blocks; peak RSS so far {rss:.2f} GB; {load()}",
+                flush=True,
+            )
+        forceconstants.row_orbits = row_orbits
+        sym, every = built
+        a, b = (np.lexsort((f.translations[:, 1], f.translations[:, 0], f.j, f.i)) for f in (sym, every))
+        same = np.array_equal(sym.i[a], every.i[b]) and np.array_equal(sym.j[a], every.j[b])
+        diff = np.abs(sym.blocks[a] - every.blocks[b]).max() / np.abs(every.blocks).max() if same else np.nan
+        print(
+            f"ratio of wall times, every row atom / one of each orbit: {walls[1] / walls[0]:.2f}x; same blocks: "
+            f"{same}; largest difference {diff:.2g} of the largest block (each displaced atom also sees CHGNet's "
+            "response to the others of its colour beyond the range; see docs/physics/agf.md)"
+        )
     del fc
+
+
+def _every_row(atoms, rows):
+    """Orbits of the identity alone: every row atom displaced."""
+    from kapitza.atomistic.translations import row_orbits
+
+    return row_orbits(atoms, rows, translations=np.arange(len(atoms))[None, :])
 
 
 def main() -> None:
@@ -208,6 +250,7 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=3, help="--interface: structures timed")
     parser.add_argument("--lateral", type=int, help="--interface: N x N conventional cells in the plane (default: the "
                         "shape whose atom count is nearest ATOMS)")  # fmt: skip
+    parser.add_argument("--whole", action="store_true", help="--interface: also run and time the whole stage")
     args = parser.parse_args()
     if args.sige:
         if args.cache is None:
@@ -218,7 +261,7 @@ def main() -> None:
     elif args.decay:
         decay()
     elif args.interface:
-        interface(args.interface, args.sample, args.lateral)
+        interface(args.interface, args.sample, args.lateral, args.whole)
     else:
         parser.print_help()
 

@@ -31,8 +31,10 @@ class ForceConstantMemory:
     Attributes
     ----------
     supercell_atoms, row_atoms : int
-        Atoms of the lateral supercell the forces are computed on, and of the rows of the force constants (the
-        dense rows hold 72 bytes per row atom and supercell atom: :func:`.inputs.build_bytes`).
+        Atoms of the lateral supercell the forces are computed on, and of the dense rows of the force constants:
+        the atoms displaced, one of each orbit of the slab's in-plane translations
+        (:func:`kapitza.atomistic.translations.row_orbits`; 72 bytes per row atom and supercell atom:
+        :func:`.inputs.build_bytes`).
     displaced : float
         The displaced structures handed to the calculator at once, with their forces.
     resident : float
@@ -58,6 +60,7 @@ def force_constant_memory(structure: Any, fc_source: Any, pl_cells: Any, reach: 
     slab (:func:`.partition.padded_slab`, with the source's padding) and its lateral supercell
     (:func:`.forceconstants.required_repeat` of ``reach`` A).  Raises the InputError the build would for principal
     layers that do not fit the structure."""
+    from ...atomistic.translations import row_orbits
     from .forceconstants import required_repeat
     from .partition import checked_pl_cells, padded_slab
 
@@ -65,11 +68,11 @@ def force_constant_memory(structure: Any, fc_source: Any, pl_cells: Any, reach: 
     slab, parts = padded_slab(structure, pl, reach, padding=fc_source.padding)
     repeat = required_repeat(np.asarray(slab.cell)[:2], reach)
     supercell = slab.repeat((repeat[0], repeat[1], 1))
-    rows = sum(len(parts[k]) for k in ("U-1", "U0", "device", "U1", "U2"))
+    rows = np.concatenate([parts[k] for k in ("U-1", "U0", "device", "U1", "U2")])
     need = fc_source.memory(supercell)
     return ForceConstantMemory(
         supercell_atoms=len(supercell),
-        row_atoms=rows,
+        row_atoms=int(row_orbits(supercell, rows).displaced.size),
         displaced=need["displaced"],
         resident=need["resident"],
         work=need["work"],
@@ -179,13 +182,19 @@ def calculator_notes(model: LayeredModel, reach: float) -> list[str]:
     """The truncation of a calculator's force constants and the leads' mismatch, in words."""
     md = model.metadata
     mismatch = md.get("copied_lead_mismatch", {})
-    return [
+    notes = [
         f"force constants truncated at {reach:g} A: the largest dropped block is "
         f"{md.get('dropped_beyond_range', 0.0):.2g} of the largest (acoustic sum rule restored); the leads' two "
         "principal layers differed by "
         + ", ".join(f"{k} {val:.2g}" for k, val in mismatch.items())
         + " of the largest force constant before they were made copies"
     ]
+    if "displaced_atoms" in md and md["displaced_atoms"] < md["row_atoms"]:
+        notes.append(
+            f"{md['displaced_atoms']} of the {md['row_atoms']} row atoms displaced; the others' force constants are "
+            "copies along the slab's in-plane translations"
+        )
+    return notes
 
 
 __all__ = [

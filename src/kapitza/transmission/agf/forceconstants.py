@@ -40,6 +40,7 @@ from numpy.typing import NDArray
 
 from ...atomistic.force_constants import EV_PER_A2
 from ...atomistic.hessian import finite_difference_rows
+from ...atomistic.translations import TOLERANCE_ANGSTROM, row_orbits
 from ...errors import InputError, MissingDependencyError
 from ...io.cache import cached_arrays
 from ...io.results import result
@@ -80,6 +81,9 @@ class LateralForceConstants:
         sources whose forces reach further than their stated range (machine-learned potentials), whose blocks are
         truncated at it with the acoustic sum rule restored on the self blocks; 0 for the others (a block beyond
         the range is an error there).
+    displaced : int or None
+        Finite differences: the atoms displaced, one of each orbit of the slab's in-plane translations
+        (:mod:`kapitza.atomistic.translations`; the other rows are copies); None for an analytic Hessian or a file.
     """
 
     i: NDArray[np.int64]
@@ -92,6 +96,7 @@ class LateralForceConstants:
     repeat: tuple[int, int]
     method: str
     dropped: float = 0.0
+    displaced: int | None = None
 
     def folded(self, atoms: NDArray[np.int64] | None = None) -> NDArray[np.float64]:
         """Sum over translations (the k_par = 0 matrix of the slab's own periodic cell), N/m.
@@ -247,21 +252,24 @@ def lateral_force_constants(
     def compute() -> dict[str, NDArray[Any]]:
         supercell = atoms.repeat((repeat[0], repeat[1], 1))
         supercell.calc = calc
-        if method == "analytic":
-            h = calc.get_hessian(supercell)
-            if hasattr(h, "tocsr"):  # matscipy's sparse Hessian: its nonzero blocks, never a dense row
-                return nonzero_blocks(h.tocsr()[(3 * rows[:, None] + np.arange(3)[None, :]).ravel()], EV_PER_A2)
-            sub = np.asarray(h).reshape(3 * n_atoms * repeat[0] * repeat[1], -1)[
-                (3 * rows[:, None] + np.arange(3)[None, :]).ravel()
-            ]
-        elif hasattr(calc, "hessian_rows"):
-            sub = calc.hessian_rows(supercell, rows, float(displacement_angstrom))
-        else:
-            sub = finite_difference_rows(supercell, rows, float(displacement_angstrom))
-        out = nonzero_blocks(sub, EV_PER_A2)
-        if truncate:  # what the displacement scheme left beyond the range (kept with the blocks in the cache)
-            out["tail"] = np.array(float(getattr(calc, "tail", 0.0)) * EV_PER_A2)
-        return out
+        if method != "analytic":  # finite differences: one atom of each orbit of the slab's lateral translations
+            orbits = row_orbits(supercell, rows)
+            if hasattr(calc, "hessian_rows"):
+                sub = calc.hessian_rows(supercell, orbits.displaced, float(displacement_angstrom))
+            else:
+                sub = finite_difference_rows(supercell, orbits.displaced, float(displacement_angstrom))
+            out = orbits.expand(nonzero_blocks(sub, EV_PER_A2))
+            out["displaced"] = np.array(orbits.displaced.size)
+            if truncate:  # what the displacement scheme left beyond the range (kept with the blocks in the cache)
+                out["tail"] = np.array(float(getattr(calc, "tail", 0.0)) * EV_PER_A2)
+            return out
+        h = calc.get_hessian(supercell)  # analytic
+        if hasattr(h, "tocsr"):  # matscipy's sparse Hessian: its nonzero blocks, never a dense row
+            return nonzero_blocks(h.tocsr()[(3 * rows[:, None] + np.arange(3)[None, :]).ravel()], EV_PER_A2)
+        sub = np.asarray(h).reshape(3 * n_atoms * repeat[0] * repeat[1], -1)[
+            (3 * rows[:, None] + np.arange(3)[None, :]).ravel()
+        ]
+        return nonzero_blocks(sub, EV_PER_A2)
 
     parts = {
         "numbers": atoms.numbers,
@@ -275,6 +283,8 @@ def lateral_force_constants(
         "sides": atoms.get_tags() if hasattr(calc, "hessian_rows") else None,
         "source": cache_params,
         "layout": "nonzero 3x3 blocks",  # entries of the dense-row layout (before it) are never read as these
+        # finite differences displace one atom of each orbit of the lateral translations (found to this tolerance)
+        "translations": None if method == "analytic" else TOLERANCE_ANGSTROM,
     }
     data = cached_arrays("agf-lateral-fc", parts, compute, enabled=cache and cache_params is not None)
     ri, s, blocks = data["row"], data["column"], data["blocks"]
@@ -299,6 +309,8 @@ def lateral_force_constants(
     scale = float(np.abs(blocks).max(initial=0.0))
     if "tail" in data and scale > 0:
         found = dataclasses.replace(found, dropped=max(found.dropped, float(data["tail"]) / scale))
+    if "displaced" in data:
+        found = dataclasses.replace(found, displaced=int(data["displaced"]))
     return found
 
 

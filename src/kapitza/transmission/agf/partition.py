@@ -140,11 +140,13 @@ def interface_model(
             displacement_angstrom=displacement_angstrom,
             cache=cache,
         )
-    extra = None
+    extra: dict[str, Any] = {}
+    if lateral_fc.displaced is not None:  # finite differences: the rows copied along the in-plane translations
+        extra |= {"displaced_atoms": lateral_fc.displaced, "row_atoms": int(system.size)}
     if getattr(source, "truncate", False) and lateral_fc.method.startswith("finite-difference"):
         lateral_fc, mismatch = periodic_leads(lateral_fc, parts)
-        extra = {"copied_lead_mismatch": mismatch, "dropped_beyond_range": lateral_fc.dropped}
-    return _layered(structure, slab, parts, lateral_fc, pl, force_range, extra_metadata=extra)
+        extra |= {"copied_lead_mismatch": mismatch, "dropped_beyond_range": lateral_fc.dropped}
+    return _layered(structure, slab, parts, lateral_fc, pl, force_range, extra_metadata=extra or None)
 
 
 def periodic_leads(

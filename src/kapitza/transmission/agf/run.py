@@ -718,7 +718,8 @@ def _builtin_plan(v: dict[str, Any]) -> _Plan:
 def _user_plan(v: dict[str, Any]) -> _Plan:
     """The plan of the user's structure file with its pair lines or force-constant file: a lower bound of the
     memory from the structure alone (its lead cells; the force constants' dense rows, at least the structure's
-    atoms squared, 72 bytes each), the model itself only from the build."""
+    atoms times one atom of each orbit of its in-plane translations, 72 bytes each), the model itself only from
+    the build."""
     from ...atomistic.structure_file import read_structure
     from .user import user_interface_model
 
@@ -740,8 +741,12 @@ def _user_plan(v: dict[str, Any]) -> _Plan:
         resident = need.resident
         notes += memory_note(need, fc_source.name)
     else:
+        from ...atomistic.translations import row_orbits
+
         fc_source = None
-        build_bytes = _inputs.build_bytes(sizes, n, n, "lammps" if c["pair"] is not None else "finite-difference")
+        # finite differences hold the dense rows of one atom of each orbit of the structure's in-plane translations
+        rows = int(row_orbits(interface.atoms, np.arange(n)).displaced.size)
+        build_bytes = _inputs.build_bytes(sizes, n, rows, "lammps" if c["pair"] is not None else "finite-difference")
 
     def build() -> tuple[LayeredModel, dict[str, Any], list[str]]:
         model, settings, built_notes = user_interface_model(
