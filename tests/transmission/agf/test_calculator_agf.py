@@ -4,6 +4,7 @@ the truncation of long-ranged force constants, bad inputs, and CHGNet end to end
 from __future__ import annotations
 
 import importlib.util
+import re
 
 import numpy as np
 import pytest
@@ -177,8 +178,12 @@ def test_a_calculator_run_is_refused_for_its_memory_before_its_force_constants(m
     estimate = estimate_run_memory("Si", "Si", **CRYSTAL_RUN)
     assert estimate.calculator == 0.0  # a module:factory calculator: its own memory is not known
     assert estimate.build > 4 * 8 * CHUNK_VALUES
-    with pytest.raises(InputError, match=r"model build .*; limit"):
+    with pytest.raises(InputError, match=r"model build .*; limit") as refused:
         run_agf("Si", "Si", **CRYSTAL_RUN, max_memory_gb=0.9 * estimate.total / 1e9)
+    # the refusal says what was built: the common cell is the stacking's choice, not the user's
+    assert re.search(r"the interface is \d+ atoms in a [\d.]+ x [\d.]+ A lateral cell \(lateral=1x1 of the smallest "
+                     r"common cell within max_strain=0.02\)$", str(refused.value))  # fmt: skip
+    assert "\n" not in str(refused.value)
 
 
 def test_a_built_in_potentials_memory_counts_in_the_statement(monkeypatch):

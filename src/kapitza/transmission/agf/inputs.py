@@ -708,8 +708,8 @@ def check_size(
     if need.total > max_memory_gb * 1e9:
         model = "" if sizes is None else f" with a lead unit of {sizes.lead_dof} degrees of freedom"
         raise InputError(
-            f"{_named(label('kpoints'), f'{kgrid[0]}x{kgrid[1]}')} and "
-            f"{_named(label('frequencies'), frequencies)}{model} need "
+            f"{named(label('kpoints'), f'{kgrid[0]}x{kgrid[1]}')} and "
+            f"{named(label('frequencies'), frequencies)}{model} need "
             f"~{_gb(need.total)} of memory in all ({need.parts()}; limit {max_memory_gb:g} GB; raise it with "
             f"{label('max_memory_gb')})"
         )
@@ -748,7 +748,7 @@ def fit_chunk(
     return 1
 
 
-def _named(label: str, value: Any) -> str:
+def named(label: str, value: Any) -> str:
     """``kpoints=8x8`` (Python) or ``--kpoints 8x8`` (command line)."""
     return f"{label}{value}" if label.endswith("=") else f"{label} {value}"
 

@@ -616,7 +616,8 @@ class _Plan:
     sizes for a built-in interface (its primitive cell's model, folded onto the supercell), a lower bound for a
     user's structure and for two crystals through a calculator.  ``calculator_bytes``: a calculator's libraries and
     model, resident from the force constants on (:attr:`.inputs.MemoryEstimate.calculator`).  ``build()`` returns
-    the model, its settings record and notes.
+    the model, its settings record and notes.  ``described``: the structure in words, added to a refusal of its
+    memory (two crystals' common cell, which the user did not choose, can be large).
     """
 
     sizes: _inputs.ModelSizes
@@ -625,6 +626,7 @@ class _Plan:
     exact: bool
     folds: Any = None
     calculator_bytes: float = 0.0
+    described: str = ""
 
 
 def _builtin_plan(v: dict[str, Any]) -> _Plan:
@@ -838,7 +840,15 @@ def _crystal_plan(v: dict[str, Any]) -> _Plan:
         }
         return model, settings, notes + calculator_notes(model, reach)
 
-    return _Plan(sizes=sizes, build_bytes=build_bytes, build=build, exact=False, calculator_bytes=need.resident)
+    widths = np.linalg.norm(np.asarray(structure.atoms.cell)[:2], axis=1)
+    label = v["option_names"]
+    described = (
+        f"the interface is {len(structure.atoms)} atoms in a {widths[0]:.3g} x {widths[1]:.3g} A lateral cell "
+        f"({_inputs.named(label('lateral'), f'{crystals.lateral[0]}x{crystals.lateral[1]}')} of the smallest common "
+        f"cell within {_inputs.named(label('max_strain'), format(checked['max_strain'], 'g'))})"
+    )
+    return _Plan(sizes=sizes, build_bytes=build_bytes, build=build, exact=False, calculator_bytes=need.resident,
+                 described=described)  # fmt: skip
 
 
 def band_top(model: LayeredModel, side: str, folds: Any = None) -> float:
@@ -877,7 +887,12 @@ def _planned(v: dict[str, Any]) -> tuple[_Plan, int, dict[str, Any]]:
     else:
         plan = _builtin_plan(v)
     memory["calculator"] = plan.calculator_bytes
-    chunk = _inputs.fit_chunk(plan.sizes, v["kgrid"], v["n_freq"], DEFAULT_CHUNK, build=plan.build_bytes, **memory)
+    try:
+        chunk = _inputs.fit_chunk(plan.sizes, v["kgrid"], v["n_freq"], DEFAULT_CHUNK, build=plan.build_bytes, **memory)
+    except InputError as refused:
+        if not plan.described:
+            raise
+        raise InputError(f"{refused}; {plan.described}") from None
     return plan, chunk, memory
 
 
