@@ -17,6 +17,11 @@ class InputError(KapitzaError, ValueError):
     """An argument or an input file holds a value the model cannot accept."""
 
 
+class MemoryBoundError(InputError):
+    """A computation would need more memory than its bound allows: the bound refuses it, not the input (a caller
+    that remembers refusals must not remember this one: with more memory the same input runs)."""
+
+
 class ConvergenceError(KapitzaError, RuntimeError):
     """An iterative computation (decimation, mesh refinement, fit) did not converge."""
 

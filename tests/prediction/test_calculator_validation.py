@@ -250,3 +250,24 @@ def test_every_left_out_crystal_of_the_file_has_its_group():
     assert {n for n, g in groups.items() if g == "alloy"} == {"c-Zr47Cu31Al13Ni9", "AuxCu1-x", "AuxPd1-x"}
     assert {n for n, g in groups.items() if g == "layered"} == {"gp-C", "MoS2", "MoSe2", "Ti3C2"}
     assert CV.left_out_kind(None) == "unknown crystal" and groups["SiC"] == "unknown crystal"
+
+
+def test_a_crystal_over_the_memory_bound_leaves_its_rows_out_and_is_not_remembered(found, rows):
+    """A bound below what the force constants state (a user's calculator: kapitza's own arrays, at least the 0.15 GB
+    of libraries) leaves the rows out as "over the memory bound", not as the potential's refusal, and the refusal
+    is not stored: the same rows with the default bound are scored again (the module's run, same cache)."""
+    pair = np.array([(a, b) == ("Al", "Cu") for a, b in zip(rows.film, rows.substrate)])
+    bounded = CV.calculator_validation(EMT, measurements=rows.select(pair), mesh=MESH, max_memory_gb=0.01)
+    available = [i for i in range(len(found)) if (found.side1[i], found.side2[i]) == ("Al", "Cu")]
+    assert len(bounded) == len(available) > 0
+    assert set(bounded.reason) == {"over the memory bound"} and not bounded.scored.any()
+    assert all("above max_memory_gb=0.01" in d for d in bounded.detail)
+    assert "over the memory bound" in found.left_out() and found.left_out()["over the memory bound"] == 0
+    again = CV.calculator_validation(EMT, measurements=rows.select(pair), mesh=MESH)
+    assert again.scored.all()
+    np.testing.assert_array_equal(again.predicted, found.predicted[available])
+
+
+def test_a_bad_memory_bound_is_refused_before_any_crystal():
+    with pytest.raises(InputError, match="max_memory_gb must be"):
+        CV.calculator_validation(EMT, measurements=_slice(), mesh=MESH, max_memory_gb=-1.0)

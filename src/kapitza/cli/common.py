@@ -387,6 +387,29 @@ def structure_lines(found: Any) -> list[str]:
     return lines
 
 
+#: ``--max-memory-gb`` of the commands that compute a crystal's force constants with ``--calculator``.
+CRYSTAL_MEMORY_HELP = (
+    "With --calculator: refuse a crystal whose force constants' stated memory is above this, GB per process (the "
+    "potential and one force call on the supercell, from measured footprints), before any force is computed. "
+    "Default: this machine's memory."
+)
+
+
+def crystal_memory_bound(max_memory_gb: float | None, calculator: str | None) -> None:
+    """Refuse ``--max-memory-gb`` without ``--calculator`` (it bounds the calculator's force constants) and a bad
+    value, in the command line's words, before any work."""
+    if max_memory_gb is None:
+        return
+    if calculator is None:
+        raise InputError("--max-memory-gb bounds the force constants of --calculator; give --calculator with it")
+    from ..phonons.from_structure import memory_limit_gb
+
+    try:
+        memory_limit_gb(max_memory_gb)
+    except InputError as exc:
+        raise InputError(option_words(str(exc))) from None
+
+
 def option_words(message: str) -> str:
     """A refusal of :mod:`kapitza.phonons.from_structure` in the command line's words (``predict`` and ``phonons``
     spell its bounds as options)."""

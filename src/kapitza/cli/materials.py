@@ -10,9 +10,18 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from ..errors import InputError
 from ..materials import Material, get_material, list_materials, material_template
 from ..units import AMU, GPA
-from .common import CALCULATOR_HELP, CRYSTAL_HELP, progress_bar, structure_lines
+from .common import (
+    CALCULATOR_HELP,
+    CRYSTAL_HELP,
+    CRYSTAL_MEMORY_HELP,
+    crystal_memory_bound,
+    option_words,
+    progress_bar,
+    structure_lines,
+)
 
 materials_app = typer.Typer(
     help="The materials database: list it, show one material with its sources, or write a template file."
@@ -91,16 +100,21 @@ def show_command(
             f"capacity, lattice constant). {CALCULATOR_HELP}"
         ),
     ] = None,
+    max_memory_gb: Annotated[float | None, typer.Option("--max-memory-gb", help=CRYSTAL_MEMORY_HELP)] = None,
 ) -> None:
     """Show one material: every value with its unit and source, elastic constants included."""
     found = None
+    crystal_memory_bound(max_memory_gb, calculator)
     if calculator is None:
         m = get_material(name)
     else:
         from ..phonons.from_structure import crystal_phonons
 
         with progress_bar(sys.stderr.isatty()) as progress:  # no bar in pipes and logs
-            found = crystal_phonons(name, calculator, progress=progress)
+            try:
+                found = crystal_phonons(name, calculator, progress=progress, max_memory_gb=max_memory_gb)
+            except InputError as exc:
+                raise InputError(option_words(str(exc))) from None
         m = found.material
     console = Console()
     title = m.name + (f" ({m.description})" if m.description else "")

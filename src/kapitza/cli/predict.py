@@ -49,7 +49,9 @@ from ..units import M2K_PER_GW, MW_PER_M2K, NANOMETRE, rad_s_to_thz
 from .common import (
     CALCULATOR_HELP,
     CRYSTAL_HELP,
+    CRYSTAL_MEMORY_HELP,
     check_output,
+    crystal_memory_bound,
     option_words,
     parse_inelastic,
     parse_potential,
@@ -496,9 +498,7 @@ def predict_command(
         float | None,
         typer.Option(
             "--max-memory-gb",
-            help="With --calculator: refuse a crystal whose force constants' stated memory is above this, GB per "
-            "process (the potential and one force call on the supercell, from measured footprints), before any "
-            "force is computed. Default: this machine's memory.",
+            help=CRYSTAL_MEMORY_HELP,
         ),
     ] = None,
     normal: Annotated[
@@ -568,8 +568,7 @@ def predict_command(
         check_output(plot_path, (".png", ".pdf", ".svg"), "--plot")
     full_dispersion = settings.dispersion == "phonopy"
     crystals = None
-    if max_memory_gb is not None and calculator is None:
-        raise InputError("--max-memory-gb bounds the force constants of --calculator; give --calculator with it")
+    crystal_memory_bound(max_memory_gb, calculator)
     if calculator is not None:
         if compare_debye:
             raise InputError(

@@ -23,7 +23,7 @@ from ..prediction.settings import Settings
 from ..prediction.validation import DEFAULT_MODELS, ValidationTable, flagged_groups, validation_table
 from ..prediction.validation_stats import GROUPS, ValidationStatistics, validation_statistics
 from ..units import MW_PER_M2K
-from .common import CALCULATOR_HELP, check_output, progress_bar
+from .common import CALCULATOR_HELP, CRYSTAL_MEMORY_HELP, check_output, crystal_memory_bound, progress_bar
 from .predict import option_name
 
 if TYPE_CHECKING:
@@ -227,11 +227,16 @@ def validate_command(
         int | None,
         typer.Option(help="With --calculator: Brillouin-zone mesh N of the full-dispersion spectra (default 24)."),
     ] = None,
+    max_memory_gb: Annotated[
+        float | None,
+        typer.Option("--max-memory-gb", help=CRYSTAL_MEMORY_HELP + " A crystal above it leaves its rows out."),
+    ] = None,
 ) -> None:
     """Compare every model with every measured conductance whose two sides are in the database."""
     settings = Settings(cutoff=cutoff, option_names=option_name)  # refuses an unknown --cutoff, named as typed
     if calculator is None and mesh is not None:
         raise InputError("--mesh sets the full-dispersion spectra of --calculator; give --calculator NAME with it")
+    crystal_memory_bound(max_memory_gb, calculator)
     if calculator is not None:
         clash = [o for o, given in (("--model", bool(model)), ("--phonons-only", phonons_only),
                                     ("--interlayers", interlayers), ("--empirical", empirical)) if given]  # fmt: skip
@@ -240,7 +245,7 @@ def validate_command(
                 f"{clash[0]} does not combine with --calculator, which scores the bare rows with the DMM as "
                 "kapitza predict --calculator reports it (electrons included), beside the Debye DMM"
             )
-        _calculator_command(calculator, settings.cutoff, mesh, plot_path, as_json)
+        _calculator_command(calculator, settings.cutoff, mesh, plot_path, as_json, max_memory_gb)
         return
     if model:
         names = [get_model(name, "debye").name for name in model]
@@ -308,6 +313,8 @@ REASON_WORDS = {
     "layered": "a side is a 2D sheet or an MXene",
     "unknown crystal": "a side has no crystal structure recorded",
     "refused by the potential": "a crystal the potential refuses (unstable, relaxation not converged, elements)",
+    "over the memory bound": "a crystal whose force constants need more memory than --max-memory-gb (default: "
+    "this machine's) allows; not remembered, a run with more memory scores it",
     "no prediction": "a metal/metal pair without the electron data of the electronic DMM",
 }
 
@@ -431,7 +438,9 @@ def _calculator_table(found: CalculatorValidation) -> Table:
     return table
 
 
-def _calculator_command(calculator: str, cutoff: str, mesh: int | None, plot_path: Path | None, as_json: bool) -> None:
+def _calculator_command(
+    calculator: str, cutoff: str, mesh: int | None, plot_path: Path | None, as_json: bool, max_memory_gb: float | None
+) -> None:
     import sys
 
     from ..prediction.calculator_validation import calculator_validation
@@ -439,7 +448,8 @@ def _calculator_command(calculator: str, cutoff: str, mesh: int | None, plot_pat
     if plot_path is not None:
         check_output(plot_path, (".png", ".pdf", ".svg"), "--plot")
     with progress_bar(sys.stderr.isatty()) as progress:  # no bar in pipes and logs
-        found = calculator_validation(calculator, mesh=24 if mesh is None else mesh, cutoff=cutoff, progress=progress)
+        found = calculator_validation(calculator, mesh=24 if mesh is None else mesh, cutoff=cutoff, progress=progress,
+                                      max_memory_gb=max_memory_gb)  # fmt: skip
     if as_json:
         typer.echo(dumps(calculator_document(found)))
     else:

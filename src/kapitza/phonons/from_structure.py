@@ -77,7 +77,7 @@ from numpy.typing import NDArray
 
 from ..atomistic.bulk import FMAX_EV_PER_ANGSTROM, MAX_STEPS, SYMPREC, Relaxation, check_crystal
 from ..atomistic.calculators import CalculatorSource, calculator_source
-from ..errors import InputError
+from ..errors import InputError, MemoryBoundError
 from ..io.cache import cached_arrays
 from ..materials import Material, get_material
 from ..materials.debye_speeds import debye_temperature_from_speeds
@@ -459,7 +459,7 @@ def supercell_memory(
     return float(total), bool(call["known"])
 
 
-def _memory_limit(max_memory_gb: float | None) -> float:
+def memory_limit_gb(max_memory_gb: float | None) -> float:
     """The bound in GB: the user's, or this machine's memory (:func:`machine_memory_gb`)."""
     if max_memory_gb is None:
         return machine_memory_gb()
@@ -489,7 +489,7 @@ def _check_memory(
             if known
             else "kapitza's own arrays only: no measured footprint for this calculator"
         )
-        raise InputError(
+        raise MemoryBoundError(
             f"{name}: the force constants of the {_cells(n, len(conv))} supercell need ~{need / 1e9:.3g} GB with the "
             f"{source.name} potential (per process: {counted}), above {bound}; "
             "raise it, or give a smaller supercell (or min_width_angstrom)"
@@ -588,7 +588,9 @@ def crystal_phonons(
             except _NearGamma as exc:
                 if k + 1 == len(widths):
                     tried = "" if k == 0 else f" (also in the widest supercell tried, {_cells(m, len(conv))})"
-                    raise InputError(
+                    # stopped by the memory bound (``stopped`` says what the next width would need): a wider
+                    # supercell might be stable, so the bound refuses it, not the potential
+                    raise (MemoryBoundError if stopped else InputError)(
                         f"{exc}{tried}; refused: not a minimum of this potential, or its force constants reach beyond "
                         f"the supercells max_supercell_atoms and max_memory_gb allow{stopped}"
                     ) from None
@@ -665,7 +667,7 @@ def _plan(
     check_crystal(atoms, described)
     width = _positive(min_width, "min_width_angstrom", "A")
     cap = int(_positive(max_atoms, "max_supercell_atoms", "atoms"))
-    limit = _memory_limit(max_memory_gb)
+    limit = memory_limit_gb(max_memory_gb)
     conv, pmat, group = conventional_cell(atoms)
     n = _supercell(conv, supercell, width, cap, described)
     memory = _check_memory(conv, pmat, n, source, limit, described, max_memory_gb is not None)
@@ -1203,6 +1205,7 @@ __all__ = [
     "fibonacci_directions",
     "heat_capacity",
     "machine_memory_gb",
+    "memory_limit_gb",
     "perpendicular_widths",
     "planned_memory_gb",
     "reduced_formula",

@@ -16,7 +16,10 @@ a bare interface (no layer between the two sides) at a temperature above 0 K.  E
 3. ``refused by the potential``: a side's crystal is refused by :func:`kapitza.phonons.crystal_phonons` with
    the calculator: dynamically or elastically unstable (imaginary frequencies beyond the tolerance), a relaxation
    that does not converge, elements the potential does not cover;
-4. ``no prediction``: a metal/metal pair without the electron data of the electronic DMM.
+4. ``over the memory bound``: a side's force constants would need more memory than ``max_memory_gb`` (default:
+   this machine's), or near-Gamma imaginary modes asked for a wider supercell than it allows; not remembered (with
+   more memory the same crystal runs);
+5. ``no prediction``: a metal/metal pair without the electron data of the electronic DMM.
 
 A scored row is predicted the way ``kapitza predict --calculator`` reports it: both crystals (relaxed, force
 constants by finite displacements, :func:`~kapitza.phonons.crystal_phonons`) give full-dispersion spectra through
@@ -51,7 +54,7 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ..errors import InputError
+from ..errors import InputError, MemoryBoundError
 from ..io.results import result
 from ..literature import Measurements, shipped_measurements
 from ..literature.crystals import CrystalDescription, LeftOut, crystal_for, crystal_names
@@ -83,6 +86,7 @@ REASONS = (
     "layered",
     "unknown crystal",
     "refused by the potential",
+    "over the memory bound",
     "no prediction",
 )
 #: The reasons of the left-out crystals (crystals.toml), each with the words of its ``left_out`` text that mark it.
@@ -355,8 +359,11 @@ def _digest(*arrays: Any) -> str:
     return h.hexdigest()
 
 
-def _crystal_phonons(desc: CrystalDescription, source: Any, cache: bool, progress: Progress | None) -> tuple[Any, str]:
-    """(StructurePhonons, "") or (None, why the potential refuses the crystal); a refusal is remembered."""
+def _crystal_phonons(
+    desc: CrystalDescription, source: Any, cache: bool, progress: Progress | None, max_memory_gb: float | None
+) -> tuple[Any, str, bool]:
+    """(StructurePhonons, "", False) or (None, why the potential refuses the crystal, False), a refusal remembered;
+    (None, why, True) where the memory bound refuses it (not remembered)."""
     from ..atomistic.prototypes import build
     from ..io.cache import cached_arrays
     from ..phonons import from_structure
@@ -379,22 +386,28 @@ def _crystal_phonons(desc: CrystalDescription, source: Any, cache: bool, progres
     }
     found: list[Any] = []
 
+    def phonons() -> Any:
+        return from_structure.crystal_phonons(
+            build(desc), source, name=desc.name, cache=cache, progress=progress, max_memory_gb=max_memory_gb
+        )
+
     def compute() -> dict[str, NDArray[Any]]:
         try:
-            found.append(
-                from_structure.crystal_phonons(build(desc), source, name=desc.name, cache=cache, progress=progress)
-            )
+            found.append(phonons())
+        except MemoryBoundError:
+            raise  # the bound's refusal, not the potential's: nothing stored
         except InputError as exc:
             return {"refused": np.frombuffer(str(exc).encode("utf-8"), dtype=np.uint8)}
         return {"refused": np.zeros(0, dtype=np.uint8)}
 
-    stored = cached_arrays("calculator-validation-crystal", parts, compute, enabled=cache)
-    refused = bytes(np.asarray(stored["refused"], dtype=np.uint8)).decode("utf-8")
-    if refused:
-        return None, refused
-    if found:
-        return found[0], ""
-    return from_structure.crystal_phonons(build(desc), source, name=desc.name, cache=cache, progress=progress), ""
+    try:
+        stored = cached_arrays("calculator-validation-crystal", parts, compute, enabled=cache)
+        refused = bytes(np.asarray(stored["refused"], dtype=np.uint8)).decode("utf-8")
+        if refused:
+            return None, refused, False
+        return (found[0] if found else phonons()), "", False
+    except MemoryBoundError as exc:
+        return None, str(exc), True
 
 
 def _pair_dmm(
@@ -442,6 +455,7 @@ def calculator_validation(
     cutoff: str = DEFAULT_CUTOFF,
     cache: bool = True,
     progress: Progress | None = None,
+    max_memory_gb: float | None = None,
 ) -> CalculatorValidation:
     """Score every available measured row whose two crystals can be built, with ``calculator``'s phonons.
 
@@ -464,6 +478,9 @@ def calculator_validation(
     progress : callable, optional
         ``progress(stage, done, total)``: stage "crystals" over the crystals, then "pairs"; the phonon stages of
         :func:`~kapitza.phonons.crystal_phonons` in between.
+    max_memory_gb : float, optional
+        GB per process that each crystal's force constants may state (default: this machine's memory); a crystal
+        above it leaves its rows out as "over the memory bound".
 
     Returns
     -------
@@ -472,16 +489,18 @@ def calculator_validation(
     Raises
     ------
     InputError
-        An unknown calculator or a bad ``mesh``/``normal`` (before any work).
+        An unknown calculator or a bad ``mesh``/``normal``/``max_memory_gb`` (before any work).
     MissingDependencyError
         The calculator's package (``pip install 'kapitza[mlip]'``), phonopy or ASE.
     """
     from ..atomistic.calculators import calculator_source
+    from ..phonons.from_structure import memory_limit_gb
     from ..phonons.full_dispersion import full_dispersion_spectrum
     from ..phonons.harmonic import import_phonopy
     from .settings import Settings
 
     settings = Settings(dispersion="phonopy", mesh=mesh, normal=normal)  # refuses a bad mesh or normal up front
+    memory_limit_gb(max_memory_gb)  # a bad bound up front, not as every crystal's remembered refusal
     Settings(cutoff=cutoff)
     source = calculator_source(calculator)
     import_phonopy()
@@ -518,11 +537,11 @@ def calculator_validation(
                 desc = described[name]
                 assert isinstance(desc, CrystalDescription)
                 wanted.setdefault(_crystal_key(desc), desc)
-    phonons: dict[tuple[Any, ...], tuple[Any, str]] = {}
+    phonons: dict[tuple[Any, ...], tuple[Any, str, bool]] = {}
     for k, (key, desc) in enumerate(wanted.items()):
         if progress is not None:
             progress("crystals", k, len(wanted))
-        phonons[key] = _crystal_phonons(desc, source, cache, progress)
+        phonons[key] = _crystal_phonons(desc, source, cache, progress, max_memory_gb)
     if progress is not None:
         progress("crystals", len(wanted), len(wanted))
     crystals_status = {}
@@ -545,10 +564,11 @@ def calculator_validation(
         if reason[i]:
             continue
         got = [(name, *phonons[_crystal_key(described[name])]) for name in (side1[i], side2[i])]  # type: ignore[arg-type]
-        refused = [(name, why) for name, _, why in got if why]
+        refused = sorted((bound, name, why) for name, _, why, bound in got if why)  # the potential's refusal first
         if refused:
-            reason[i] = "refused by the potential"
-            detail[i] = f"{refused[0][0]}: {refused[0][1]}"
+            bound, name, why = refused[0]
+            reason[i] = "over the memory bound" if bound else "refused by the potential"
+            detail[i] = f"{name}: {why}"
             continue
         pairs.setdefault((side1[i], side2[i]), []).append(i)
     for k, ((a, b), index) in enumerate(pairs.items()):
