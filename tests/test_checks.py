@@ -97,3 +97,17 @@ def test_count_takes_whole_numbers_from_the_minimum():
     for bad, shown in ((np.int64(0), "0"), (2.0, "2.0"), (True, "True"), ("3", "'3'")):
         with pytest.raises(InputError, match=rf"^cells must be an integer >= 1, got {shown}$"):
             _checks.count(bad, "cells")
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [(0, "must be > 0 GB"), (-1, "must be > 0 GB"), (float("nan"), "must be finite"), (1e308, r"must be < 1e\+06 GB"),
+     ("lots", "must be a number"), (True, "must be a number")],
+)  # fmt: skip
+def test_one_memory_bound_rule_for_every_command(value, words):
+    """``--max-memory-gb`` of the AGF, the MD campaign, the phonon mesh and the calculator's crystals: one rule."""
+    from kapitza._checks import MAX_MEMORY_GB, memory_bound_gb
+
+    with pytest.raises(InputError, match=words):
+        memory_bound_gb(value, "max_memory_gb")
+    assert memory_bound_gb(0.5, "x") == 0.5 and memory_bound_gb(MAX_MEMORY_GB / 2, "x") == MAX_MEMORY_GB / 2

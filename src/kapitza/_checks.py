@@ -63,6 +63,21 @@ def positive(value: Any, name: str, unit: str, *, inf: bool = False) -> float:
     return x
 
 
+#: Largest memory bound, GB (a petabyte): more than any one machine holds; the bounds are what a run or a process
+#: may use, and above this a typo such as 1e308 overflows the byte counts.
+MAX_MEMORY_GB = 1e6
+
+
+def memory_bound_gb(value: Any, name: str) -> float:
+    """A memory bound in GB (``--max-memory-gb`` of every command): finite, > 0 and below :data:`MAX_MEMORY_GB`."""
+    x = positive(value, name, "GB")
+    if not x < MAX_MEMORY_GB:
+        raise InputError(
+            f"{name} must be < {MAX_MEMORY_GB:g} GB (a petabyte, more than any machine's memory), got {x:g}"
+        )
+    return x
+
+
 def non_negative(value: Any, name: str, unit: str) -> float:
     """A finite number >= 0."""
     x = number(value, name, unit)

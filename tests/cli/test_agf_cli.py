@@ -251,7 +251,7 @@ def test_a_run_too_large_for_its_memory_bound_is_refused_before_it_starts(cli, t
 @pytest.mark.parametrize(
     ("value", "words"),
     [
-        ("1e308", "--max-memory-gb must be < 1e+06 (the bound is the memory of this machine"),
+        ("1e308", "--max-memory-gb must be < 1e+06 GB (a petabyte, more than any machine's memory)"),
         ("nan", "--max-memory-gb must be a finite number"),
         ("inf", "--max-memory-gb must be a finite number"),
         ("0", "--max-memory-gb must be > 0, got 0"),

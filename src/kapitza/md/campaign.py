@@ -42,7 +42,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from .. import cluster
+from .. import _checks, cluster
 from ..cluster import CONNECT_TIMEOUT, check_connect_timeout
 from ..errors import InputError
 from ..io import toml_file
@@ -63,8 +63,6 @@ MAX_WORKERS = 256
 
 #: Default bound on a campaign's memory estimate (GB, all its processes on this machine), as ``kapitza agf``'s.
 DEFAULT_MAX_MEMORY_GB = 4.0
-#: Largest bound accepted (GB): the bound is this machine's memory.
-MAX_MEMORY_GB = 1e6
 #: This process during a campaign on a local cluster: Python with kapitza's MD modules, distributed's client,
 #: scheduler and nannies (they live here), and multiprocessing's resource tracker.  Measured 150 MB (+13 MB for
 #: the tracker) with 2 workers (``python benchmarks/memory.py --campaign``, LJ members of 648 to 18432 atoms).
@@ -141,12 +139,7 @@ def check_memory(
 ) -> CampaignMemory:
     """Refuse a campaign whose memory estimate (:func:`campaign_memory`) exceeds ``max_memory_gb``, in one line
     naming the parts; return the estimate."""
-    if isinstance(max_memory_gb, bool) or not isinstance(max_memory_gb, (int, float)) or not math.isfinite(
-        max_memory_gb
-    ):  # fmt: skip
-        raise InputError(f"{name} must be a finite number of GB, got {max_memory_gb!r}")
-    if not 0 < max_memory_gb < MAX_MEMORY_GB:
-        raise InputError(f"{name} must be > 0 and < {MAX_MEMORY_GB:g} (GB of this machine), got {max_memory_gb:g}")
+    max_memory_gb = _checks.memory_bound_gb(max_memory_gb, name)
     need = campaign_memory(campaign, workers, address=address)
     if need.total > max_memory_gb * 1e9:
         raise InputError(

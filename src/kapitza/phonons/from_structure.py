@@ -465,10 +465,7 @@ def memory_limit_gb(max_memory_gb: float | None) -> float:
         return machine_memory_gb()
     from .. import _checks
 
-    limit = _checks.positive(max_memory_gb, "max_memory_gb", "GB")
-    if limit > 1e6:
-        raise InputError(f"max_memory_gb must be at most 1e6 GB (a petabyte), got {limit:g}")
-    return limit
+    return _checks.memory_bound_gb(max_memory_gb, "max_memory_gb")
 
 
 def _check_memory(

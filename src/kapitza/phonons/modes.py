@@ -79,6 +79,7 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .. import _checks
 from ..errors import InputError
 from ..io.results import result
 
@@ -115,22 +116,12 @@ class ConvergenceWarning(UserWarning):
 
 def check_memory(estimate_bytes: float, what: str, max_memory_gb: float) -> None:
     """Raise InputError if ``estimate_bytes`` exceeds ``max_memory_gb`` (GB), naming the override."""
-    limit = _memory_limit(max_memory_gb)
+    limit = _checks.memory_bound_gb(max_memory_gb, "max_memory_gb")
     if not estimate_bytes <= limit * 1e9:
         raise InputError(
             f"{what} needs ~{float(estimate_bytes) / 1e9:.3g} GB (limit {limit:g} GB; raise it with "
             "max_memory_gb=, --max-memory-gb on the command line)"
         )
-
-
-def _memory_limit(max_memory_gb: float) -> float:
-    try:
-        limit = float(max_memory_gb)
-    except (TypeError, ValueError):
-        raise InputError(f"max_memory_gb must be a positive number of GB, got {max_memory_gb!r}") from None
-    if not np.isfinite(limit) or limit <= 0:
-        raise InputError(f"max_memory_gb must be a positive number of GB, got {limit:g}")
-    return limit
 
 
 def check_mesh(mesh: tuple[int, int, int], max_memory_gb: float = DEFAULT_MAX_MEMORY_GB, *, warn: bool = True) -> None:

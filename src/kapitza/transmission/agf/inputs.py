@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ... import _checks
 from ...errors import InputError
 from ...landauer import STATISTICS
 
@@ -50,7 +51,7 @@ ETA_UNCHECKED_MAX = 1e-4
 #: Default bound on the memory estimate of a run (GB); raise with max_memory_gb= / --max-memory-gb.
 DEFAULT_MAX_MEMORY_GB = 4.0
 #: Largest memory bound accepted (GB, a petabyte): the bound is this machine's memory, and no machine has more.
-MAX_MEMORY_GB = 1e6
+MAX_MEMORY_GB = _checks.MAX_MEMORY_GB
 #: Default bound on the time estimate of a run (hours); raise with max_hours= / --max-hours.
 DEFAULT_MAX_HOURS = 24.0
 #: Interface normals that the structure builder knows.
@@ -174,7 +175,7 @@ def _bounds(name: str, spec: Spec, value: float, label: str) -> None:
     if spec.below is not None and not value < spec.below:
         extra = ""
         if name == "max_memory_gb":
-            extra = " (the bound is the memory of this machine, in GB)"
+            extra = " GB (a petabyte, more than any machine's memory)"
         if name == "eta":
             extra = (
                 " (a broadening that large damps every phonon within a few periods: G comes out 99 % low at 0.1 "
