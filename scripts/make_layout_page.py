@@ -46,7 +46,8 @@ DESCRIPTIONS: dict[str, str] = {
     "database, measurements_for(a, b, T)",
     "atomistic": "named potentials (incl. argon-like LJ), LAMMPS loading, force constants, structure "
     "builders (interfaces for the AGF; LJ fcc and Si/Ge diamond bicrystals for MD), modes of an interface "
-    "cell (interface_modes.py): shared by phonons/, transmission/agf and md/",
+    "cell (interface_modes.py): shared by phonons/, transmission/agf and md/; a slab's in-plane translations "
+    "(translations.py: whose force-constant rows are copies)",
     "phonons": "bulk spectra: Debye (debye.py), full dispersion (full_dispersion.py, harmonic.py, modes.py, "
     "crystal.py, bands.py), the safe phonopy reader",
     "landauer": "the one place where G(T) is integrated; one model protocol: "

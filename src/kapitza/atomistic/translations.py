@@ -15,11 +15,12 @@ kind.  Units: A.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+
+from ..io.results import result
 
 #: Largest distance (A) between a translated atom and the atom it lands on: phonopy's default symmetry tolerance
 #: (``symprec`` = 1e-5, phonopy's documentation, "SYMMETRY_TOLERANCE"), far below the 0.01 A displacement step.
@@ -104,7 +105,7 @@ def _landing(
     return perm
 
 
-@dataclass(frozen=True)
+@result
 class RowOrbits:
     """The rows of a force-constant computation grouped by the slab's lateral translations.
 
@@ -127,10 +128,6 @@ class RowOrbits:
     source: NDArray[np.int64]
     translation: NDArray[np.int64]
     translations: NDArray[np.int64]
-
-    def __post_init__(self) -> None:
-        for name in ("rows", "displaced", "source", "translation", "translations"):
-            getattr(self, name).setflags(write=False)
 
     def expand(self, part: dict[str, NDArray[Any]]) -> dict[str, NDArray[Any]]:
         """Blocks of the displaced atoms' rows (``row`` indexing ``displaced``, ``column`` the atoms, ``blocks``)
