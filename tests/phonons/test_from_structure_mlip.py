@@ -9,7 +9,7 @@ import pytest
 
 import kapitza
 from kapitza import landauer
-from kapitza.errors import InputError, MemoryBoundError
+from kapitza.errors import InputError
 from kapitza.phonons.from_structure import crystal_phonons
 from kapitza.phonons.full_dispersion import full_dispersion_spectrum
 from kapitza.transmission import diffuse_mismatch
@@ -64,10 +64,6 @@ def test_unknown_element_is_named_and_nothing_is_cached():
     with pytest.raises(InputError, match="holds Po, which the chgnet potential was not trained on"):
         crystal_phonons("Po", "chgnet", **SMALL)
     assert set(cache_dir().glob("structure-phonons-*")) == before
-    # the potential's refusal comes before the memory bound's (validate remembers the first, not the second)
-    with pytest.raises(InputError, match="holds Po, which the chgnet potential was not trained on") as refused:
-        crystal_phonons("Po", "chgnet", **SMALL, max_memory_gb=0.01)
-    assert not isinstance(refused.value, MemoryBoundError)
 
 
 def test_the_library_prints_nothing_while_loading_and_running(capfd, pair):

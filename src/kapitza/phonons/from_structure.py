@@ -666,7 +666,6 @@ def _plan(
     cap = int(_positive(max_atoms, "max_supercell_atoms", "atoms"))
     limit = memory_limit_gb(max_memory_gb)
     conv, pmat, group = conventional_cell(atoms)
-    source.check_elements(conv.get_chemical_symbols(), described)  # the potential's refusal before the bound's
     n = _supercell(conv, supercell, width, cap, described)
     memory = _check_memory(conv, pmat, n, source, limit, described, max_memory_gb is not None)
     return _Plan(atoms, label, described, database, conv, pmat, group, n, cap, limit, memory)
