@@ -395,6 +395,10 @@ def load_phonopy(path: str | os.PathLike) -> tuple[Any, str | None]:
             # "auto" is what the file asks for when it names no primitive matrix; phonopy's note that its
             # default changed since v3 says nothing about this file
             warnings.filterwarnings("ignore", message="primitive_matrix defaulted to 'auto'")
+            # phonopy's note where the supercell matrix lowers the point group (a supercell longer along one axis,
+            # as a lead's often is) or the cell is not the crystal it names: kapitza's own checks of the file and
+            # of its lead follow, in one line each, and the note reached the user as a second, Python-formatted one
+            warnings.filterwarnings("ignore", message=".*Point group symmetries of supercell and primitivecell")
             ph = phonopy.Phonopy(unitcell, supercell_matrix=smat, primitive_matrix=pmat, calculator=calculator)
     except Exception as exc:  # noqa: BLE001 - phonopy rejects inconsistent cells with many types
         raise _fail(p, f"phonopy cannot build these cells ({_one_line(exc)})") from None
