@@ -244,16 +244,15 @@ def centred_channels(data: EELSData) -> tuple[float, NDArray[np.int64]]:
 
 
 def check_window(window_mev: Any, w: float) -> tuple[float, float]:
-    """The |E| window (lo, hi) in meV, 0 < lo < hi and at least one channel ``w`` (meV) wide."""
-    try:
-        lo, hi = (float(x) for x in window_mev)
-    except (TypeError, ValueError):
-        raise InputError(f"window_mev must be two numbers (lo, hi) in meV, got {window_mev!r}") from None
-    if not (math.isfinite(lo) and math.isfinite(hi)) or lo <= 0 or hi <= lo:
-        raise InputError(f"window_mev must satisfy 0 < lo < hi (|E| in meV), got {lo:g}:{hi:g}")
-    if hi - lo < w:
-        raise InputError(f"the window {lo:g}:{hi:g} meV is narrower than one channel ({w:g} meV); widen window_mev")
-    return lo, hi
+    """The |E| window (lo, hi) in meV, 0 < lo < hi and at least one channel ``w`` (meV) wide: the estimator
+    core's rule (:func:`.core.check_range`), which every EELS path shares."""
+    from .core import check_range
+
+    if window_mev is None:
+        raise InputError("window_mev must be two numbers (lo, hi) in meV, got None")
+    checked = check_range(window_mev, "window_mev", w)
+    assert checked is not None
+    return checked
 
 
 def window_pairs(data: EELSData, window: tuple[float, float], n_params: int) -> tuple[NDArray, NDArray, NDArray]:
