@@ -72,6 +72,8 @@ def test_phonopy_file(cli, tmp_path):
         (("Si", "--normal", "000"), "zero vector"),
         (("Si", "--mesh", "0"), "mesh"),
         (("Si", "--plot", "out.txt"), ".png"),
+        (("Si", "--max-memory-gb", "1e308"), "--max-memory-gb must be < 1e+06 GB"),
+        (("Si", "--max-memory-gb", "-1"), "--max-memory-gb must be > 0 GB"),
     ],
 )
 def test_errors_are_one_line_and_status_2(cli, args, message):

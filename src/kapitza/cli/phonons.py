@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from .. import _checks
 from ..errors import InputError
 from ..io.results import dumps
 from ..phonons.bands import band_structure, is_fcc
@@ -116,6 +117,8 @@ def phonons_command(
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress display.")] = False,
 ) -> None:
     """Phonon frequencies, sound speeds and channel density of MATERIAL from force constants."""
+    if max_memory_gb is not None:  # one rule for every command's bound, named as typed here
+        _checks.memory_bound_gb(max_memory_gb, "--max-memory-gb")
     mesh_memory_gb = DEFAULT_MAX_MEMORY_GB if max_memory_gb is None else max_memory_gb
     try:
         check_width(width, mesh_numbers(mesh), mesh_memory_gb)
