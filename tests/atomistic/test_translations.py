@@ -87,6 +87,17 @@ def test_a_translation_must_keep_the_tags_and_masses():
     assert len(lateral_translations(atoms)) == 1
 
 
+def test_a_translation_must_keep_every_per_atom_array_a_calculator_may_read():
+    atoms = _slab(_sige().atoms)
+    moments = np.zeros(len(atoms))
+    moments[2] = 1.0  # one magnetic atom (a DFT calculator reads initial_magmoms)
+    atoms.set_initial_magnetic_moments(moments)
+    assert len(lateral_translations(atoms)) == 1
+    moving = _slab(_sige().atoms)
+    moving.set_momenta(np.random.default_rng(0).normal(size=(len(moving), 3)))  # no force depends on velocities
+    assert len(lateral_translations(moving)) == 8
+
+
 def test_not_periodic_in_the_plane_has_no_translations():
     atoms = _slab(_sige().atoms)
     atoms.pbc = False

@@ -28,10 +28,18 @@ TOLERANCE_ANGSTROM = 1e-5
 
 
 def _kinds(atoms: Any) -> NDArray[np.int64]:
-    """One integer per atom for what a translation must preserve: element, mass (to 1e-6 amu) and tag."""
-    keys = np.column_stack(
-        (atoms.numbers, np.round(atoms.get_masses() * 1e6).astype(np.int64), atoms.get_tags())
-    ).astype(np.int64)
+    """One integer per atom for what a translation must preserve: element, mass (to 1e-6 amu), tag, and every other
+    per-atom array the structure carries (initial magnetic moments or charges a calculator may read; velocities
+    excepted, which no force depends on)."""
+    columns = [atoms.numbers, np.round(atoms.get_masses() * 1e6), atoms.get_tags()]
+    for name in sorted(set(atoms.arrays) - {"positions", "numbers", "masses", "tags", "momenta"}):
+        values = np.asarray(atoms.arrays[name]).reshape(len(atoms), -1)
+        if values.dtype.kind in "fc":
+            values = np.round(values.real * 1e6)
+        elif values.dtype.kind not in "iub":
+            values = np.unique(values.astype(str), axis=0, return_inverse=True)[1].reshape(len(atoms), -1)
+        columns.extend(values.T)
+    keys = np.column_stack([np.asarray(c, dtype=np.float64) for c in columns])
     return np.unique(keys, axis=0, return_inverse=True)[1].ravel().astype(np.int64)
 
 
