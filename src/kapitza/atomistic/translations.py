@@ -69,8 +69,8 @@ def lateral_translations(atoms: Any, tolerance: float = TOLERANCE_ANGSTROM) -> N
     box = np.array([span[0], span[1], zbox])
     lo = np.where(periodic, 0.0, frac.min(axis=0) - span / 3.0)
     point = np.column_stack((frac - lo, z - z.min() + zbox / 3.0))
-    trees = {int(k): (np.flatnonzero(kinds == k), None) for k in np.unique(kinds)}
-    trees = {k: (idx, cKDTree(point[idx], boxsize=box)) for k, (idx, _) in trees.items()}
+    members = {int(k): np.flatnonzero(kinds == k) for k in np.unique(kinds)}
+    trees = {k: (idx, cKDTree(point[idx], boxsize=box)) for k, idx in members.items()}
     counts = np.bincount(kinds)
     rare = int(np.argmin(np.where(counts > 0, counts, n + 1)))
     anchor = int(trees[rare][0][0])

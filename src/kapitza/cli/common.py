@@ -402,12 +402,9 @@ def crystal_memory_bound(max_memory_gb: float | None, calculator: str | None) ->
         return
     if calculator is None:
         raise InputError("--max-memory-gb bounds the force constants of --calculator; give --calculator with it")
-    from ..phonons.from_structure import memory_limit_gb
+    from .. import _checks
 
-    try:
-        memory_limit_gb(max_memory_gb)
-    except InputError as exc:
-        raise InputError(option_words(str(exc))) from None
+    _checks.memory_bound_gb(max_memory_gb, "--max-memory-gb")  # the one rule, named as typed (as phonons does)
 
 
 def option_words(message: str) -> str:
