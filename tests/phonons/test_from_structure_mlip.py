@@ -110,3 +110,18 @@ def test_the_memory_statement_bounds_the_peak_of_a_fresh_process():
     assert out.returncode == 0, out.stderr
     stated, peak = float(out.stdout.split()[-2]) * 1e9, int(out.stdout.split()[-1]) * 1024  # Linux: kilobytes
     assert peak <= stated <= 2 * peak, (peak, stated)
+
+
+def test_wurtzite_aln_has_linear_acoustic_branches_after_the_rotational_sum_rule():
+    """Wurtzite AlN with CHGNet in the default 4x4x2 supercell: the cut-off breaks the rotational sum rule (linear
+    term ~0.42 eV/A measured), which made the lowest acoustic branch imaginary next to Gamma and the crystal
+    refused.  Restored (kapitza.phonons.invariance), the crystal is accepted, the record says so, and the three
+    acoustic branches along a* are linear in q (Born and Huang: no term in sqrt(q)) and real."""
+    aln = crystal_phonons("AlN", "chgnet", cache=False)
+    assert aln.spacegroup == "P6_3mc (186)" and aln.supercell == (4, 4, 2)
+    assert aln.rotational.startswith("rotational sum rule restored (linear term 0.4")
+    assert "rotational sum rule restored" in aln.crystal.source
+    ph = aln.crystal.phonopy
+    low, high = (np.asarray(ph.get_frequencies([s, 0.0, 0.0])[:3]) for s in (1e-4, 1e-3))
+    assert np.all(low > 0)
+    np.testing.assert_allclose(high / low, 10.0, rtol=1e-3)

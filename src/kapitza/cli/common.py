@@ -382,6 +382,8 @@ def structure_lines(found: Any) -> list[str]:
     )
     if found.widened:
         lines.append(f"  {found.widened}")
+    if found.rotational:
+        lines.append(f"  {found.rotational}")
     lines.append(f"  {memory_words(found.memory_gb)}")
     lines.append(f"  {m.name}: {m.notes}")
     return lines

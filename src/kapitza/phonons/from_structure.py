@@ -26,7 +26,10 @@ The steps
    ``relax=False`` takes the structure as given, e.g. one relaxed with DFT).
 4. *Force constants* with phonopy: finite displacements of the symmetry-distinct atoms by
    :data:`DISPLACEMENT_ANGSTROM`, plus and minus, forces from the calculator, ``produce_force_constants``,
-   then phonopy's symmetrisation (translational invariance and index permutation).
+   then phonopy's symmetrisation (translational invariance and index permutation), then the rotational sum rule
+   that the supercell's cut-off breaks in polar crystals (:mod:`kapitza.phonons.invariance`: wurtzite AlN and GaN
+   with CHGNet had imaginary acoustic branches next to Gamma without it).  The cache holds the force constants as
+   computed; the sum rule is restored wherever they are used.
 5. *Stability*: frequencies on a Gamma-centred :data:`STABILITY_MESH` mesh and along the high-symmetry path
    (:func:`kapitza.phonons.bands.high_symmetry_path`); a crystal with imaginary frequencies beyond
    :data:`~kapitza.phonons.harmonic.UNSTABLE_FRACTION` of its highest frequency is refused, with the q-point and
@@ -83,6 +86,7 @@ from ..materials import Material, get_material
 from ..materials.debye_speeds import debye_temperature_from_speeds
 from ..units import AMU, ANGSTROM, HBAR, KB, RAD_S_PER_THZ
 from .harmonic import UNSTABLE_FRACTION, HarmonicCrystal
+from .invariance import restore_rotational_sum_rule
 from .phonopy_file import import_phonopy
 
 Progress = Callable[[str, int, int], None]
@@ -186,6 +190,9 @@ class StructurePhonons:
         Lowest frequency found on the stability mesh and path, THz (negative: imaginary, within the tolerance).
     widened : str
         Empty, or why the supercell is wider than the rule's (:data:`NEAR_GAMMA`): what the narrower one gave.
+    rotational : str
+        Empty, or how the rotational sum rule was restored (:mod:`kapitza.phonons.invariance`): the linear term
+        before and after, and the largest change of a force constant.
     memory_gb : float
         The stated peak resident memory of the process for the supercell used, GB (:func:`supercell_memory`); 0
         for a calculator without a measured footprint (a user's ``module:factory``: not stated).
@@ -206,6 +213,7 @@ class StructurePhonons:
     displacement: float
     lowest_frequency: float
     widened: str = ""
+    rotational: str = ""
     memory_gb: float = 0.0
 
     def lattice_lines(self) -> list[str]:
@@ -442,7 +450,8 @@ def supercell_memory(
     (:data:`LIBRARY_BYTES`), the potential loaded and its working memory in one force call
     (:func:`kapitza.atomistic.calculator_forces.force_call_memory`, from the footprints measured by
     ``benchmarks/mlip_memory.py``; CHGNet packs phonopy's displaced structures into one batch up to its size), the
-    displaced structures and their forces, and phonopy's force constants (three copies of 9 N^2 float64).  Counted
+    displaced structures and their forces, and phonopy's force constants (five copies of 9 N^2 float64: three, and
+    two while the rotational sum rule is restored, :mod:`kapitza.phonons.invariance`).  Counted
     on the structure as given, before relaxation.  ``known`` is False for a calculator without a measured
     footprint: its model and force calls are not counted."""
     from ..atomistic.calculator_forces import force_call_memory
@@ -454,7 +463,7 @@ def supercell_memory(
     structures = len(ph.displacements)  # phonopy's displaced structures, all handed over at once
     call = force_call_memory(source.name, supercell, structures)
     displaced = DISPLACED_BYTES_PER_ATOM * atoms * structures
-    force_constants = 3 * 9 * 8.0 * atoms**2
+    force_constants = 5 * 9 * 8.0 * atoms**2
     total = LIBRARY_BYTES + call["resident"] + call["work"] + displaced + force_constants
     return float(total), bool(call["known"])
 
@@ -782,7 +791,8 @@ def _compute(
     ph.forces = source.forces(cells, progress=progress, stage="displacements")
     ph.produce_force_constants()
     ph.symmetrize_force_constants()
-    fc = np.array(ph.force_constants, dtype=float)
+    fc = np.array(ph.force_constants, dtype=float)  # stored as computed; the sum rule is restored on every use
+    ph.force_constants = np.array(restore_rotational_sum_rule(fc, ph).force_constants)
     crystal = HarmonicCrystal(name=described, source="", phonopy=ph)
     lowest, where, where_q = _lowest_frequency(crystal, progress)
     highest = float(np.max(crystal.frequencies(np.zeros((1, 3))))) / RAD_S_PER_THZ
@@ -958,7 +968,8 @@ def _assemble(
     relaxed = Atoms(numbers=stored["numbers"], cell=stored["cell"], scaled_positions=stored["positions"], pbc=True)
     relaxed.set_masses(stored["masses"])
     ph = _phonopy(relaxed, pmat, n)
-    ph.force_constants = np.array(stored["force_constants"], dtype=float)
+    rotational = restore_rotational_sum_rule(np.asarray(stored["force_constants"], dtype=float), ph)
+    ph.force_constants = np.array(rotational.force_constants)
     after = np.asarray(relaxed.cell.cellpar(), dtype=float)
     before = np.asarray(stored["input_cell"], dtype=float)
     record = None
@@ -983,6 +994,7 @@ def _assemble(
     source_text = (
         f"{source.description}; {described}, {group}, {geometry}; {n[0]}x{n[1]}x{n[2]} conventional supercell "
         f"({n_sc} atoms), forces on displaced supercells ({step:g} A, plus and minus, phonopy symmetry)"
+        + (f"; {rotational.describe()}" if rotational.corrected else "")
     )
     cubic = _is_cubic(after)
     crystal = HarmonicCrystal(
@@ -1009,6 +1021,7 @@ def _assemble(
         supercell_atoms=n_sc,
         displacement=step,
         lowest_frequency=float(stored["lowest_thz"]),
+        rotational=rotational.describe(),
     )
 
 
