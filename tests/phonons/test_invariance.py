@@ -104,3 +104,18 @@ def test_a_centrosymmetric_crystal_is_left_alone():
     assert np.array_equal(fixed.force_constants, fc)
     with pytest.raises(ValueError):
         fixed.force_constants[0, 0, 0, 0] = 1.0  # a frozen result
+
+
+def test_a_users_phonopy_file_gets_the_rule_and_says_so(tmp_path, wurtzite):
+    """The same broken force constants written by phonopy's own writer (a user's file of a polar crystal): the
+    crystal kapitza reads from it obeys the sum rule, and its source line says what was changed."""
+    from kapitza.phonons.harmonic import HarmonicCrystal
+
+    ph, fc, _ = wurtzite
+    ph.force_constants = fc
+    path = tmp_path / "AlN" / "phonopy.yaml"
+    path.parent.mkdir()
+    ph.save(str(path), settings={"force_constants": True})
+    crystal = HarmonicCrystal.from_phonopy_file(path)
+    assert "rotational sum rule restored (linear term 3." in crystal.source and "eV/A" in crystal.source
+    assert np.abs(linear_term(crystal.phonopy.force_constants, crystal.phonopy)).max() < 1e-9

@@ -49,6 +49,7 @@ from ..io.cache import cached_arrays
 from ..materials import Material
 from ..units import ANGSTROM, RAD_S_PER_THZ
 from .crystal import FCC_PRIMITIVE, crystal_spec
+from .invariance import restore_rotational_sum_rule
 from .modes import ModeSample, irreducible_mesh, unit_vector
 from .phonopy_file import import_phonopy
 
@@ -145,7 +146,10 @@ class HarmonicCrystal:
         constants are taken, in phonopy's order of priority, from ``FORCE_CONSTANTS``
         or ``force_constants.hdf5`` beside the file, else produced from ``FORCE_SETS``
         beside it, else from the force constants or forces stored in the yaml itself.
-        A ``BORN`` file beside it switches on the non-analytical correction.
+        A ``BORN`` file beside it switches on the non-analytical correction.  After phonopy's symmetrisation the
+        rotational sum rule that a supercell's cut-off breaks in polar crystals is restored
+        (:mod:`kapitza.phonons.invariance`; centrosymmetric and cubic crystals are left as they are), and
+        ``source`` says so where it changed anything.
 
         Parameters
         ----------
@@ -171,13 +175,18 @@ class HarmonicCrystal:
             ph.symmetrize_force_constants()
         except Exception as exc:  # noqa: BLE001 - phonopy's symmetriser on inconsistent data
             raise InputError(f"phonopy file {str(p)!r}: the force constants cannot be symmetrised ({exc})") from None
+        fixed = restore_rotational_sum_rule(np.asarray(ph.force_constants, dtype=float), ph)
+        ph.force_constants = np.array(fixed.force_constants)
         units = get_calculator_physical_units(calculator)
         label = name or p.parent.name or p.stem
+        same = calculator in (None, "vasp")
+        rotational = fixed.describe(*(("eV/A", "A") if same else ("in the file's units", "(file's length unit)")))
         return cls(
             name=label,
             source=(
                 f"phonopy file {p.name} (calculator {calculator or 'vasp'}), "
                 f"supercell matrix {np.asarray(ph.supercell_matrix).tolist()}"
+                + (f"; {rotational}" if rotational else "")
             ),
             phonopy=ph,
             length_unit=units.distance_to_A * ANGSTROM,

@@ -75,7 +75,8 @@ class RotationalSumRule:
     change : float
         Largest change of a force constant as a fraction of the largest force constant (0: none needed).
     shell_angstrom : float
-        Pairs up to this length carry the change (0: none needed).
+        Pairs up to this length carry the change, A (a phonopy file's length unit where it has another; 0: none
+        needed).
     """
 
     force_constants: NDArray[np.float64]
@@ -88,13 +89,15 @@ class RotationalSumRule:
     def corrected(self) -> bool:
         return self.change > 0.0
 
-    def describe(self) -> str:
-        """One clause for a record's source line ('' where nothing was changed)."""
+    def describe(self, unit: str = "eV/A", length: str = "A") -> str:
+        """One clause for a record's source line ('' where nothing was changed); ``unit`` and ``length``: those of
+        the force constants and positions (a phonopy file's calculator may use others)."""
         if not self.corrected:
             return ""
         return (
-            f"rotational sum rule restored (linear term {self.before:.3g} eV/A -> {self.after:.1g}; pairs up to "
-            f"{self.shell_angstrom:.2f} A changed by at most {100 * self.change:.2g} % of the largest force constant)"
+            f"rotational sum rule restored (linear term {self.before:.3g} {unit} -> {self.after:.1g}; pairs up to "
+            f"{self.shell_angstrom:.2f} {length} changed by at most {100 * self.change:.2g} % of the largest force "
+            "constant)"
         )
 
 
