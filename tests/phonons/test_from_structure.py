@@ -301,7 +301,7 @@ def _entries() -> set:
         ("Si", {"supercell": 9}, "5832 atoms, above max_supercell_atoms=600"),
         ("Si", {"supercell": (2, 0, 2)}, "one or three positive integers"),
         ("Si", {"displacement_angstrom": -1.0}, "displacement_angstrom"),
-        ("Al2O3", {}, "no crystal kapitza can build for its structure 'corundum'"),
+        ("a-SiO2", {}, "no crystal kapitza can build for its structure 'amorphous'"),
         ("He4", {}, "structure 'liquid'"),
         ("Unobtainium", {}, "neither a structure file nor a bulk crystal ASE knows"),
         ("missing/InP.cif", {}, "structure file 'missing/InP.cif' does not exist"),
@@ -527,3 +527,26 @@ def test_near_gamma_modes_when_the_rules_supercell_is_the_widest_allowed_are_ref
     with pytest.raises(InputError, match="refused: not a minimum .* max_supercell_atoms and max_memory_gb allow"):
         crystal_phonons(side, EMT, relax=False, max_supercell_atoms=108)
     assert computed == [(3, 3, 3)]
+
+
+@pytest.mark.parametrize(
+    ("side", "atoms", "group", "words"),
+    [
+        ("Al2O3", 30, 167, "database Al2O3 (corundum): the recorded Al2O3 (corundum (D5_1)"),
+        ("sapphire", 30, 167, "database Al2O3 (corundum): the recorded Al2O3"),
+        ("SiC", 8, 186, "database 4H-SiC (4H (hexagonal)): the recorded 4H-SiC (4H-SiC (moissanite-4H"),
+        ("3C-SiC", 8, 216, "the recorded 3C-SiC (zincblende (B3)"),
+    ],
+)  # fmt: skip
+def test_crystals_one_lattice_constant_cannot_build_come_from_the_crystal_table(side, atoms, group, words):
+    """A database material whose structure needs more than one lattice constant (corundum, 4H) and a name of the
+    compilation's crystal table (kapitza.literature.crystals: every parameter with its source) are built from that
+    table's record: the conventional cell's atoms (corundum on hexagonal axes: 6 formula units; 4H-SiC: 4 Si and 4
+    C) and space group (International Tables: R-3c 167, P6_3mc 186, F-43m 216); the words say where they came
+    from.  The database's amorphous SiO2 is not the table's quartz (refused above)."""
+    from kapitza.atomistic.bulk import symmetry_dataset
+    from kapitza.phonons.from_structure import side_structure
+
+    built, _, described, _ = side_structure(side)
+    assert len(built) == atoms and described.startswith(words)
+    assert symmetry_dataset(built, 1e-3).number == group

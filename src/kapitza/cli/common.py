@@ -359,8 +359,9 @@ CALCULATOR_HELP = (
 #: What a side may be with ``--calculator`` (the syntax of ``kapitza interface build``).
 CRYSTAL_HELP = (
     "a structure file (CIF, POSCAR, extxyz), NAME:STRUCTURE:a=..,c=.. for ASE's bulk (A; e.g. "
-    "GaN:wurtzite:a=3.189,c=5.185), a database material (its structure and lattice constant), or a name ASE's "
-    "bulk knows (its reference lattice constant)"
+    "GaN:wurtzite:a=3.189,c=5.185), a database material (its structure and lattice constant; corundum Al2O3 and "
+    "4H-SiC from kapitza's crystal table), a crystal of that table (3C-SiC, TiN, MgO, W, ...: measured lattice "
+    "parameters with their sources), or a name ASE's bulk knows (its reference lattice constant)"
 )
 
 

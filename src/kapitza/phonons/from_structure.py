@@ -71,6 +71,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -256,9 +257,11 @@ def side_structure(side: Any, name: str | None = None) -> tuple[Any, str, str, M
 
     ``side``: a structure file (anything ``ase.io.read`` reads; pickle formats refused), ``NAME:STRUCTURE:a=...``,
     a database material (name, alias or :class:`~kapitza.materials.Material` of the shipped database; its structure
-    and lattice constant), a name ASE's ``bulk`` knows, ASE ``Atoms``, or a dict of ``ase.build.bulk`` keywords.
-    A database material whose structure ASE cannot build from one lattice constant (corundum, 4H, amorphous,
-    liquid) is refused with the way out (a structure file).
+    and lattice constant), a crystal of the compilation's crystal table (:mod:`kapitza.literature.crystals`:
+    "3C-SiC", "TiN", ...), a name ASE's ``bulk`` knows, ASE ``Atoms``, or a dict of ``ase.build.bulk`` keywords.
+    A database material whose structure ASE cannot build from one lattice constant (corundum, 4H) is built from
+    the crystal table's record of its name or an alias (Al2O3, 4H-SiC) where there is one, else refused with the
+    way out (a structure file); so are amorphous and liquid ones.
     """
     _ase()
     from ase import Atoms
@@ -300,6 +303,10 @@ def side_structure(side: Any, name: str | None = None) -> tuple[Any, str, str, M
         return _database_structure(material)
     if os.sep in text or text.lower().endswith((".cif", ".vasp", ".xyz", ".extxyz", ".json", ".in", ".poscar")):
         raise InputError(f"structure file {text!r} does not exist")
+    recorded = _recorded((text,))
+    if recorded is not None:
+        atoms, words = recorded
+        return atoms, name or text, words, None
     atoms = bulk_crystal(text, text)
     a = float(np.linalg.norm(np.asarray(atoms.cell)[0]))
     return (
@@ -328,15 +335,41 @@ def _spec_text(spec: Mapping[str, Any]) -> str:
     return f"{spec.get('name', '')}:{spec.get('crystalstructure', '')}:{items}"
 
 
+def _recorded(names: Sequence[str], structure: str | None = None) -> tuple[Any, str] | None:
+    """The first of ``names`` with a structure in the compilation's crystal table
+    (:func:`kapitza.literature.crystals.crystal_for`: space group, measured lattice parameters, Wyckoff positions,
+    each with its source), built (:func:`kapitza.atomistic.prototypes.build`), and the words that say so; None
+    where none has one.  ``structure`` (a database record's, e.g. "corundum", "4H (hexagonal)"): only a record
+    whose prototype names its first word is taken (the database's amorphous SiO2 is not the table's quartz)."""
+    from ..atomistic.prototypes import build
+    from ..literature.crystals import CrystalDescription, crystal_for, crystal_names
+
+    known = set(crystal_names())
+    word = (structure or "").split(" ")[0].lower()
+    for name in names:
+        if name in known and isinstance(found := crystal_for(name), CrystalDescription):
+            if structure is not None and (not word or word not in found.prototype.lower()):
+                continue
+            a, _, c = found.cellpar[:3]
+            shape = f"a = {a:.4f} A" if math.isclose(a, c) else f"a = {a:.4f}, c = {c:.4f} A"
+            return build(found), f"the recorded {found.name} ({found.prototype}, {shape}; kapitza's crystal table)"
+    return None
+
+
 def _database_structure(material: Material) -> tuple[Any, str, str, Material]:
     """The perfect crystal of a database material from its structure and lattice constant (A)."""
     from ase.build import bulk
 
     structure = str(material.structure or "")
     if structure not in BUILDABLE or material.lattice_constant is None:
+        recorded = _recorded((material.name, *material.aliases), structure)
+        if recorded is not None:
+            atoms, words = recorded
+            return atoms, material.name, f"database {material.name} ({structure}): {words}", material
         raise InputError(
             f"{material.name}: the database holds no crystal kapitza can build for its structure {structure!r} "
-            "(only one lattice constant is stored); give a structure file (CIF, POSCAR, extxyz) of it instead"
+            "(only one lattice constant is stored, and kapitza's crystal table records no crystal of that structure "
+            "under its name); give a structure file (CIF, POSCAR, extxyz) of it instead"
         )
     a = material.lattice_constant / ANGSTROM
     formula = material.formula or material.name
@@ -358,7 +391,6 @@ def conventional_cell(atoms: Any, symprec: float = SYMPREC) -> tuple[Any, NDArra
     primitive lattice = conventional lattice x matrix, as columns).  A structure without a symmetry dataset is
     taken as it is (identity matrix, space group "unknown").
     """
-    import warnings
 
     import spglib
     from ase import Atoms
@@ -851,7 +883,12 @@ def _phonopy(atoms: Any, pmat: NDArray[np.float64], n: tuple[int, int, int]) -> 
         scaled_positions=atoms.get_scaled_positions(),
         masses=atoms.get_masses(),
     )
-    return phonopy.Phonopy(unit, supercell_matrix=np.diag(n), primitive_matrix=pmat, symprec=SYMPREC)
+    with warnings.catch_warnings():
+        # phonopy's note where the supercell's lattice has another point group than the primitive cell's (a
+        # diagonal supercell of the hexagonal axes of a rhombohedral crystal, Bi): the crystal's own symmetry is
+        # what the force constants keep, and the note reached the user as a Python-formatted line
+        warnings.filterwarnings("ignore", message=".*Point group symmetries of supercell and primitivecell")
+        return phonopy.Phonopy(unit, supercell_matrix=np.diag(n), primitive_matrix=pmat, symprec=SYMPREC)
 
 
 def _to_ase(cell: Any) -> Any:
