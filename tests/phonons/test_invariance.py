@@ -119,3 +119,14 @@ def test_a_users_phonopy_file_gets_the_rule_and_says_so(tmp_path, wurtzite):
     crystal = HarmonicCrystal.from_phonopy_file(path)
     assert "rotational sum rule restored (linear term 3." in crystal.source and "eV/A" in crystal.source
     assert np.abs(linear_term(crystal.phonopy.force_constants, crystal.phonopy)).max() < 1e-9
+
+
+def test_compact_force_constants_get_the_same_rows(wurtzite):
+    """phonopy's compact layout (the primitive cell's rows only, as a FORCE_CONSTANTS file may hold them): the
+    corrected rows equal the full layout's."""
+    ph, fc, fixed = wurtzite
+    rows = np.asarray(ph.primitive.p2s_map)
+    compact = restore_rotational_sum_rule(fc[rows], ph)
+    assert compact.force_constants.shape == fc[rows].shape
+    np.testing.assert_allclose(compact.force_constants, np.asarray(fixed.force_constants)[rows], atol=1e-12)
+    assert compact.after < 1e-9 * compact.before

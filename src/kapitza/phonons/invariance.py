@@ -67,7 +67,7 @@ class RotationalSumRule:
     Attributes
     ----------
     force_constants : ndarray
-        The corrected force constants, eV/A^2, shape (N, N, 3, 3) (phonopy's full layout).
+        The corrected force constants, eV/A^2, in the layout given: (N, N, 3, 3) or phonopy's compact (p, N, 3, 3).
     before : float
         Largest component of T before, eV/A.
     after : float
@@ -121,8 +121,12 @@ def pair_vectors(phonopy: Any) -> tuple[NDArray[np.float64], NDArray[np.float64]
 def linear_term(force_constants: NDArray[np.float64], phonopy: Any, vectors: NDArray[np.float64] | None = None):
     """T_abg = sum over the primitive cell's atoms and all supercell atoms of Phi_ab R_g, eV/A, shape (3, 3, 3)."""
     r = pair_vectors(phonopy)[0] if vectors is None else vectors
-    rows = np.asarray(force_constants)[np.asarray(phonopy.primitive.p2s_map)]
-    return np.einsum("pjab,pjg->abg", rows, r)
+    return np.einsum("pjab,pjg->abg", _rows(np.asarray(force_constants), phonopy), r)
+
+
+def _rows(fc: NDArray[np.float64], phonopy: Any) -> NDArray[np.float64]:
+    """The rows of the primitive cell's atoms: all of a compact array (p, N, 3, 3), those of a full one."""
+    return fc if fc.shape[0] != fc.shape[1] else fc[np.asarray(phonopy.primitive.p2s_map)]
 
 
 def _basis() -> list[NDArray[np.float64]]:
@@ -150,7 +154,8 @@ def _change(lam: NDArray[np.float64], vectors: NDArray[np.float64], weight: NDAr
 
 
 def restore_rotational_sum_rule(force_constants: NDArray[np.float64], phonopy: Any) -> RotationalSumRule:
-    """The force constants (full layout, of ``phonopy``'s supercell) with T = 0 (see the module docstring).
+    """The force constants (phonopy's full (N, N, 3, 3) or compact (p, N, 3, 3) layout, of ``phonopy``'s supercell)
+    with T = 0, in the same layout (see the module docstring).
 
     ``phonopy``: the Phonopy object whose supercell and primitive cell the force constants belong to (its own force
     constants are not read or changed).
@@ -174,6 +179,8 @@ def restore_rotational_sum_rule(force_constants: NDArray[np.float64], phonopy: A
         )
         lam, *_ = np.linalg.lstsq(columns, -t0.ravel(), rcond=1e-10)
         delta = _change(np.tensordot(lam, np.asarray(basis), axes=1), vectors, weight, phonopy)
+        if fc.shape[0] != fc.shape[1]:
+            delta = delta[np.asarray(phonopy.primitive.p2s_map)]
         new = fc + delta
         after = float(np.abs(linear_term(new, phonopy, vectors)).max())
         if best is None or after < best[1]:
