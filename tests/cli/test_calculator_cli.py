@@ -167,3 +167,12 @@ def test_structure_files_that_do_not_parse(cli, tmp_path, content, words):
 
 def test_a_folder_is_not_a_structure(cli, tmp_path):
     _one_line(*cli("materials", "show", str(tmp_path), "--calculator", SW), "is a folder")
+
+
+@pytest.mark.parametrize(("command", "name"), [("predict", "TiN"), ("materials", "3C-SiC")])
+def test_a_crystal_table_name_without_calculator_says_what_it_needs(cli, command, name):
+    """A crystal the database lacks but kapitza's crystal table records: one line naming --calculator, exit 2."""
+    args = ("predict", name, "MgO") if command == "predict" else ("materials", "show", name)
+    status, out, err = cli(*args)
+    _one_line(status, out, err, f"{name} is not in the material database, but kapitza's crystal table records")
+    assert "give --calculator NAME" in err

@@ -365,6 +365,26 @@ CRYSTAL_HELP = (
 )
 
 
+def database_material(name: str) -> Any:
+    """The database material ``name`` (``get_material``); a name the database lacks but kapitza's crystal table
+    records (3C-SiC, TiN, W, ...) is refused with the way to it: its phonons need ``--calculator``."""
+    from ..literature.crystals import CrystalDescription, crystal_for, crystal_names
+    from ..materials import get_material
+
+    try:
+        return get_material(name)
+    except InputError:
+        if name in crystal_names() and isinstance(found := crystal_for(name), CrystalDescription):
+            from ..atomistic.calculators import DEFAULT_CALCULATOR
+
+            raise InputError(
+                f"{name} is not in the material database, but kapitza's crystal table records its structure "
+                f"({found.prototype}): its phonons need a potential: give --calculator NAME (e.g. --calculator "
+                f"{DEFAULT_CALCULATOR})"
+            ) from None
+        raise
+
+
 def structure_lines(found: Any) -> list[str]:
     """What ``--calculator`` did to one crystal, in lines: the structure, the lattice before and after relaxation,
     the force constants, and where the material record comes from."""

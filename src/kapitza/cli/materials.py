@@ -11,13 +11,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..errors import InputError
-from ..materials import Material, get_material, list_materials, material_template
+from ..materials import Material, list_materials, material_template
 from ..units import AMU, GPA
 from .common import (
     CALCULATOR_HELP,
     CRYSTAL_HELP,
     CRYSTAL_MEMORY_HELP,
     crystal_memory_bound,
+    database_material,
     option_words,
     progress_bar,
     structure_lines,
@@ -106,7 +107,7 @@ def show_command(
     found = None
     crystal_memory_bound(max_memory_gb, calculator)
     if calculator is None:
-        m = get_material(name)
+        m = database_material(name)
     else:
         from ..phonons.from_structure import crystal_phonons
 

@@ -19,7 +19,7 @@ from ..io import atomic_write_text
 from ..io.results import dumps
 from ..landauer import MAX_TEMPERATURES
 from ..literature import DEFAULT_WINDOW, Measurements, measurements_for, measurements_named
-from ..materials import Material, get_material
+from ..materials import Material
 from ..materials.conductivity import conductivity_table, uses_conductivity_table
 from ..phonons.debye import DEFAULT_CUTOFF
 from ..prediction import (
@@ -52,6 +52,7 @@ from .common import (
     CRYSTAL_MEMORY_HELP,
     check_output,
     crystal_memory_bound,
+    database_material,
     option_words,
     parse_inelastic,
     parse_potential,
@@ -543,7 +544,7 @@ def predict_command(
 ) -> None:
     """Thermal boundary conductance, resistance and Kapitza lengths of SIDE1 -> SIDE2."""
     if calculator is None:
-        m1, m2 = get_material(side1), get_material(side2)
+        m1, m2 = database_material(side1), database_material(side2)
     temps = parse_temperatures(temperature) if temperature is not None else None
     if dispersion is None:
         dispersion = "phonopy" if calculator is not None else "debye"
