@@ -562,7 +562,10 @@ def render(doc: Mapping[str, Any]) -> str:
         "constant is shown beside the reference one. Force constants by finite displacements in the supercell "
         "the module's rule chooses (every perpendicular width at least 10 A), the module's step and stability "
         "check: the defaults a user gets. A crystal the route refuses (dynamically or elastically unstable with that "
-        "potential) is listed with the refusal and counts against the potential; it gives no rows.",
+        "potential) is listed with the refusal and counts against the potential; it gives no rows. The rotational "
+        "sum rule that the supercell breaks in polar crystals is restored ({mod}`kapitza.phonons.invariance`); of "
+        "the crystals here it changes only wurtzite GaN and AlN (every other one is centrosymmetric or cubic, where "
+        "it holds by symmetry), whose rows were measured with it, at commit 3ac0f94.",
         "- **Matching rule.** *Off Gamma* every branch at the point is measured: the measured entries, sorted by "
         "frequency and each repeated as often as its degeneracy, take the calculated bands sorted by frequency, in "
         "order (an entry's calculated value is the mean of its bands). *At Gamma* the three acoustic bands are "
