@@ -130,3 +130,13 @@ def test_compact_force_constants_get_the_same_rows(wurtzite):
     assert compact.force_constants.shape == fc[rows].shape
     np.testing.assert_allclose(compact.force_constants, np.asarray(fixed.force_constants)[rows], atol=1e-12)
     assert compact.after < 1e-9 * compact.before
+
+
+def test_a_one_atom_supercell_and_zero_force_constants_are_left_alone():
+    """Degenerate files a user may hand over: a one-atom supercell (no pair at all) and force constants that are
+    all zero: returned unchanged, no error."""
+    ph, fc = _phonopy_emt("Cu", "fcc", (1, 1, 1), a=3.6)
+    assert fc.shape[:2] == (1, 1)
+    for given in (fc, np.zeros_like(fc)):
+        fixed = restore_rotational_sum_rule(given, ph)
+        assert not fixed.corrected and np.array_equal(fixed.force_constants, given)

@@ -163,9 +163,12 @@ def restore_rotational_sum_rule(force_constants: NDArray[np.float64], phonopy: A
     fc = np.asarray(force_constants, dtype=float)
     vectors, length = pair_vectors(phonopy)
     t0 = linear_term(fc, phonopy, vectors)
-    nearest = float(length[length > 1e-8].min())
-    scale = float(np.abs(fc).max()) * nearest
     before = float(np.abs(t0).max())
+    pairs = length[length > 1e-8]
+    if pairs.size == 0:  # a supercell of one atom: no pair to carry a change (and T = 0: R is 0)
+        return RotationalSumRule(force_constants=fc, before=before, after=before, change=0.0, shell_angstrom=0.0)
+    nearest = float(pairs.min())
+    scale = float(np.abs(fc).max()) * nearest
     if before <= TOLERANCE * scale:
         return RotationalSumRule(force_constants=fc, before=before, after=before, change=0.0, shell_angstrom=0.0)
     basis = _basis()
