@@ -302,6 +302,8 @@ def _entries() -> set:
         ("Si", {"supercell": (2, 0, 2)}, "one or three positive integers"),
         ("Si", {"displacement_angstrom": -1.0}, "displacement_angstrom"),
         ("a-SiO2", {}, "no crystal kapitza can build for its structure 'amorphous'"),
+        ("SiO2", {}, r"'amorphous'.*records alpha-quartz under the name SiO2: give a structure file of it"),
+        ("  ", {}, "the crystal is empty"),
         ("He4", {}, "structure 'liquid'"),
         ("Unobtainium", {}, "neither a structure file nor a bulk crystal ASE knows"),
         ("missing/InP.cif", {}, "structure file 'missing/InP.cif' does not exist"),

@@ -281,6 +281,8 @@ def side_structure(side: Any, name: str | None = None) -> tuple[Any, str, str, M
     if not isinstance(side, str | os.PathLike):
         raise InputError(f"a crystal is a structure file, a name, NAME:STRUCTURE:a=..., Atoms or a dict; got {side!r}")
     text = os.fspath(side)
+    if not text.strip():
+        raise InputError("the crystal is empty: give a structure file, a name, or NAME:STRUCTURE:a=...")
     if os.path.isfile(text):
         if text.lower().endswith(".toml"):
             raise InputError(
@@ -335,25 +337,33 @@ def _spec_text(spec: Mapping[str, Any]) -> str:
     return f"{spec.get('name', '')}:{spec.get('crystalstructure', '')}:{items}"
 
 
-def _recorded(names: Sequence[str], structure: str | None = None) -> tuple[Any, str] | None:
+def _record(names: Sequence[str], structure: str | None = None) -> Any:
     """The first of ``names`` with a structure in the compilation's crystal table
     (:func:`kapitza.literature.crystals.crystal_for`: space group, measured lattice parameters, Wyckoff positions,
-    each with its source), built (:func:`kapitza.atomistic.prototypes.build`), and the words that say so; None
-    where none has one.  ``structure`` (a database record's, e.g. "corundum", "4H (hexagonal)"): only a record
-    whose prototype names its first word is taken (the database's amorphous SiO2 is not the table's quartz)."""
-    from ..atomistic.prototypes import build
+    each with its source), a CrystalDescription; None where none has one.  ``structure`` (a database record's, e.g.
+    "corundum", "4H (hexagonal)"): only a record whose prototype names its first word is taken (the database's
+    amorphous SiO2 is not the table's quartz)."""
     from ..literature.crystals import CrystalDescription, crystal_for, crystal_names
 
     known = set(crystal_names())
     word = (structure or "").split(" ")[0].lower()
     for name in names:
         if name in known and isinstance(found := crystal_for(name), CrystalDescription):
-            if structure is not None and (not word or word not in found.prototype.lower()):
-                continue
-            a, _, c = found.cellpar[:3]
-            shape = f"a = {a:.4f} A" if math.isclose(a, c) else f"a = {a:.4f}, c = {c:.4f} A"
-            return build(found), f"the recorded {found.name} ({found.prototype}, {shape}; kapitza's crystal table)"
+            if structure is None or (word and word in found.prototype.lower()):
+                return found
     return None
+
+
+def _recorded(names: Sequence[str], structure: str | None = None) -> tuple[Any, str] | None:
+    """:func:`_record`'s crystal built (:func:`kapitza.atomistic.prototypes.build`) and the words that say so."""
+    from ..atomistic.prototypes import build
+
+    found = _record(names, structure)
+    if found is None:
+        return None
+    a, _, c = found.cellpar[:3]
+    shape = f"a = {a:.4f} A" if math.isclose(a, c) else f"a = {a:.4f}, c = {c:.4f} A"
+    return build(found), f"the recorded {found.name} ({found.prototype}, {shape}; kapitza's crystal table)"
 
 
 def _database_structure(material: Material) -> tuple[Any, str, str, Material]:
@@ -366,10 +376,17 @@ def _database_structure(material: Material) -> tuple[Any, str, str, Material]:
         if recorded is not None:
             atoms, words = recorded
             return atoms, material.name, f"database {material.name} ({structure}): {words}", material
+        other = _record((material.name, *material.aliases))
+        beside = (
+            f" (kapitza's crystal table records {other.prototype} under the name {other.name}: give a structure "
+            "file of it to use that crystal)"
+            if other is not None
+            else ""
+        )
         raise InputError(
             f"{material.name}: the database holds no crystal kapitza can build for its structure {structure!r} "
             "(only one lattice constant is stored, and kapitza's crystal table records no crystal of that structure "
-            "under its name); give a structure file (CIF, POSCAR, extxyz) of it instead"
+            f"under its name); give a structure file (CIF, POSCAR, extxyz) of it instead{beside}"
         )
     a = material.lattice_constant / ANGSTROM
     formula = material.formula or material.name
