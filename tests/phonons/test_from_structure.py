@@ -305,7 +305,9 @@ def _entries() -> set:
         ("SiO2", {}, r"'amorphous'.*records alpha-quartz under the name SiO2: give a structure file of it"),
         ("  ", {}, "the crystal is empty"),
         ("He4", {}, "structure 'liquid'"),
-        ("Unobtainium", {}, "neither a structure file nor a bulk crystal ASE knows"),
+        ("Unobtainium", {}, "not a structure file, a database material, a crystal of kapitza's crystal table"),
+        ("3c-sic", {}, "did you mean 3C-SiC"),
+        ("Sillicon", {}, "did you mean Si"),
         ("missing/InP.cif", {}, "structure file 'missing/InP.cif' does not exist"),
     ],
 )  # fmt: skip
