@@ -554,3 +554,19 @@ def test_crystals_one_lattice_constant_cannot_build_come_from_the_crystal_table(
     built, _, described, _ = side_structure(side)
     assert len(built) == atoms and described.startswith(words)
     assert symmetry_dataset(built, 1e-3).number == group
+
+
+def test_an_imaginary_mode_short_of_the_supercells_first_commensurate_point_asks_for_a_wider_one():
+    """Between Gamma and the first wave vector a supercell samples exactly (1/n of the conventional reciprocal
+    basis), its frequencies are Fourier interpolation: an imaginary mode there is first checked in a wider supercell
+    (Ir with sevennet-l3i5: 0.994i THz at primitive q = (0.0815, 0.0815, 0.163) in 3x3x3, conventional (0.163,
+    0.163, 0), none in 4x4x4).  fcc's X point (primitive (0.5, 0, 0.5), conventional (1, 0, 0)) is a zone-boundary
+    instability: refused at once, as before."""
+    from kapitza.phonons.from_structure import _near_gamma
+
+    fcc = np.array([[0.0, 0.5, 0.5], [0.5, 0.0, 0.5], [0.5, 0.5, 0.0]])  # phonopy's primitive matrix (columns)
+    ir = np.array([0.0815, 0.0815, 0.163])
+    assert not _near_gamma(ir)  # beyond the fixed 0.15 of the old rule alone
+    assert _near_gamma(ir, fcc, (3, 3, 3)) and not _near_gamma(ir, fcc, (8, 8, 8))
+    assert not _near_gamma(np.array([0.5, 0.0, 0.5]), fcc, (3, 3, 3))
+    assert _near_gamma(np.array([0.0, 0.0, 0.065]), fcc, (2, 2, 2))  # W's case: within 0.15
