@@ -129,6 +129,10 @@ MAX_SUPERCELL_ATOMS = 600
 #: displacement (0.254i at 0.01 A, 0.256i at 0.03 A: not force noise), and none in 250 atoms (13 A; lowest
 #: -5e-8 THz) or 432 (16 A).  A zone-boundary instability (CHGNet's Cu: 3.3i THz at X) is refused at once.
 NEAR_GAMMA = 0.15
+#: Version of the rules that accept or refuse a crystal beyond the settings named in a cache key (a remembered
+#: refusal made under older rules must not be read back): 2, the rotational sum rule
+#: (:mod:`kapitza.phonons.invariance`); 3, widening for a mode short of the first commensurate wave vector.
+STABILITY_RULES = 3
 #: Resident memory of the process before the potential is loaded (Python with numpy, scipy, ase, phonopy, typer and
 #: rich, kapitza's modules): 79 MB measured (``ru_maxrss`` after importing ``kapitza.cli.predict`` and phonopy,
 #: 2026-11-25, this machine); counted 150 MB, the AGF's :data:`kapitza.transmission.agf.inputs.LIBRARY_BYTES`.

@@ -382,6 +382,7 @@ def _crystal_phonons(
             UNSTABLE_FRACTION,
             from_structure.NEAR_GAMMA,  # the rule that widens a supercell before a refusal: a remembered refusal
             from_structure.MAX_SUPERCELL_ATOMS,  # made under another rule must not be read back
+            from_structure.STABILITY_RULES,
         ],
     }
     found: list[Any] = []
