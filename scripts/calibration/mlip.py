@@ -28,6 +28,7 @@ on coverage, the statistics and the band.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 import math
 import re
@@ -99,6 +100,16 @@ def rows_of(found: CV.CalculatorValidation, deals: list[dict[str, np.ndarray]]) 
         note=f"{len(deals)} deals of the papers; bias and sigma in decades of G",
     )
     coverage, bias_over_sigma = common.paper_weighted(deals)
+    if not rows_row.within_band:
+        # the band is defined and stated with every paper weighted equally (the next row); by measurement, the
+        # papers with many rows weigh in proportion, and where their rows sit far from the prediction the coverage
+        # falls outside the band: said beside the number, not hidden
+        rows_row = dataclasses.replace(
+            rows_row,
+            note=f"{rows_row.note}; outside the band: the stated band is measured with every paper weighted "
+            f"equally (the next row, {coverage:.3f}), and by measurement the papers with many rows weigh in "
+            "proportion to them",
+        )
     paper_row = common.CalibrationRow(
         estimator=estimator,
         case="the same, every held-out paper weighted equally",
