@@ -368,13 +368,14 @@ CRYSTAL_HELP = (
 def database_material(name: str) -> Any:
     """The database material ``name`` (``get_material``); a name the database lacks but kapitza's crystal table
     records (3C-SiC, TiN, W, ...) is refused with the way to it: its phonons need ``--calculator``."""
-    from ..literature.crystals import CrystalDescription, crystal_for, crystal_names
     from ..materials import get_material
 
     try:
         return get_material(name)
     except InputError:
-        if name in crystal_names() and isinstance(found := crystal_for(name), CrystalDescription):
+        from ..phonons.from_structure import recorded_crystal
+
+        if (found := recorded_crystal((name,))) is not None:
             from ..atomistic.calculators import DEFAULT_CALCULATOR
 
             raise InputError(

@@ -366,7 +366,7 @@ def _spec_text(spec: Mapping[str, Any]) -> str:
     return f"{spec.get('name', '')}:{spec.get('crystalstructure', '')}:{items}"
 
 
-def _record(names: Sequence[str], structure: str | None = None) -> Any:
+def recorded_crystal(names: Sequence[str], structure: str | None = None) -> Any:
     """The first of ``names`` with a structure in the compilation's crystal table
     (:func:`kapitza.literature.crystals.crystal_for`: space group, measured lattice parameters, Wyckoff positions,
     each with its source), a CrystalDescription; None where none has one.  ``structure`` (a database record's, e.g.
@@ -384,10 +384,11 @@ def _record(names: Sequence[str], structure: str | None = None) -> Any:
 
 
 def _recorded(names: Sequence[str], structure: str | None = None) -> tuple[Any, str] | None:
-    """:func:`_record`'s crystal built (:func:`kapitza.atomistic.prototypes.build`) and the words that say so."""
+    """:func:`recorded_crystal`'s crystal built (:func:`kapitza.atomistic.prototypes.build`) and the words that say
+    so."""
     from ..atomistic.prototypes import build
 
-    found = _record(names, structure)
+    found = recorded_crystal(names, structure)
     if found is None:
         return None
     a, _, c = found.cellpar[:3]
@@ -405,7 +406,7 @@ def _database_structure(material: Material) -> tuple[Any, str, str, Material]:
         if recorded is not None:
             atoms, words = recorded
             return atoms, material.name, f"database {material.name} ({structure}): {words}", material
-        other = _record((material.name, *material.aliases))
+        other = recorded_crystal((material.name, *material.aliases))
         beside = (
             f" (kapitza's crystal table records {other.prototype} under the name {other.name}: give a structure "
             "file of it to use that crystal)"
@@ -1313,6 +1314,7 @@ __all__ = [
     "memory_limit_gb",
     "perpendicular_widths",
     "planned_memory_gb",
+    "recorded_crystal",
     "reduced_formula",
     "side_structure",
     "sound_speeds",
