@@ -432,6 +432,23 @@ def test_near_gamma_imaginary_modes_widen_the_supercell_and_the_search_is_cached
     np.testing.assert_array_equal(again.crystal.phonopy.force_constants, found.crystal.phonopy.force_constants)
 
 
+def test_a_widening_search_made_under_older_stability_rules_is_not_read_back(monkeypatch):
+    """The width a search ended at depends on the rules that accept a supercell (the rotational sum rule made
+    AlN's narrow supercells acceptable): with another STABILITY_RULES the search runs again instead of reading the
+    old width, and its first width is computed anew."""
+    from kapitza.phonons import from_structure as fs
+
+    computed = _narrow_supercells_near_gamma(monkeypatch, 200)
+    side = {"name": "Cu", "crystalstructure": "fcc", "a": 3.605, "cubic": True}
+    crystal_phonons(side, EMT, relax=False)
+    assert computed == [(3, 3, 3), (4, 4, 4)]
+    computed.clear()
+    monkeypatch.setattr(fs, "STABILITY_RULES", fs.STABILITY_RULES + 1)
+    found = crystal_phonons(side, EMT, relax=False)
+    assert computed == [(3, 3, 3)]  # the search again; 4x4x4's force constants come from their own cache entry
+    assert found.supercell == (4, 4, 4)
+
+
 def test_near_gamma_modes_in_every_width_are_refused_naming_the_widest_and_nothing_is_cached(monkeypatch):
     computed = _narrow_supercells_near_gamma(monkeypatch, 10**6)
     before = _entries()

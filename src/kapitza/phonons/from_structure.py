@@ -130,7 +130,8 @@ MAX_SUPERCELL_ATOMS = 600
 #: -5e-8 THz) or 432 (16 A).  A zone-boundary instability (CHGNet's Cu: 3.3i THz at X) is refused at once.
 NEAR_GAMMA = 0.15
 #: Version of the rules that accept or refuse a crystal beyond the settings named in a cache key (a remembered
-#: refusal made under older rules must not be read back): 2, the rotational sum rule
+#: refusal, or the width a widening search ended at, made under older rules must not be read back; both keys carry
+#: it): 2, the rotational sum rule
 #: (:mod:`kapitza.phonons.invariance`); 3, widening for a mode short of the first commensurate wave vector.
 STABILITY_RULES = 3
 #: Resident memory of the process before the potential is loaded (Python with numpy, scipy, ase, phonopy, typer and
@@ -691,7 +692,8 @@ def crystal_phonons(
             choice = search()  # near-Gamma failure as the refusal it is (its cache is not used for one width)
     else:  # which width the search ends at, cached so a second call reads the accepted supercell at once
         choice = cached_arrays("structure-phonons-search", _parts(conv, source, relax, fmax, n_steps, step) | {
-            "widths": [list(m) for m in widths], "search_format": SEARCH_FORMAT}, search, enabled=cache)  # fmt: skip
+            "widths": [list(m) for m in widths], "search_format": SEARCH_FORMAT, "rules": STABILITY_RULES},
+            search, enabled=cache)  # fmt: skip
     n = (int(choice["supercell"][0]), int(choice["supercell"][1]), int(choice["supercell"][2]))
     stored = found.get("stored") or one(n)
     formula = reduced_formula(atoms.get_chemical_symbols())
