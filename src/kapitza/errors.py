@@ -3,10 +3,16 @@
 Every exception derives from :class:`KapitzaError` and also from the built-in
 type a caller would naturally catch (the pattern of pint's ``errors.py``), so
 ``except ValueError`` keeps working for bad input.  Messages name the offending
-value and what would have been accepted.
+value and what would have been accepted; :func:`did_you_mean` is the one rule for the close names a refusal of
+an unknown name offers.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+
+#: How close (difflib's ratio, 0..1) a known name must be to an unknown one to be offered.
+CLOSE_NAME_RATIO = 0.7
 
 
 class KapitzaError(Exception):
@@ -36,3 +42,25 @@ class MissingDependencyError(KapitzaError, ImportError):
         super().__init__(
             f"the optional package {package!r} is not installed{what}; install it with: pip install 'kapitza[{extra}]'"
         )
+
+
+def did_you_mean(
+    query: str, names: Mapping[str, str], key: str | None = None, n: int = 3, group: Mapping[str, str] | None = None
+) -> str:
+    """``"; did you mean 'Si' or 'SiC'?"``, or ``""`` when no known name is close to ``query``.
+
+    ``names`` maps each lookup key (normalised by the caller, e.g. lower case) to the text offered for it.
+    ``key``: the query's own lookup key (default: ``query`` stripped and lower-cased).  ``group`` (optional) maps
+    keys to what they name (a material's aliases to the material): one text per group, that of its closest key;
+    without it, one per distinct text.  Closeness is difflib's ratio, at least :data:`CLOSE_NAME_RATIO`; at most
+    ``n`` names, closest first."""
+    import difflib
+
+    probe = query.strip().lower() if key is None else key
+    offered: dict[str, str] = {}
+    for k in difflib.get_close_matches(probe, list(names), n=len(names), cutoff=CLOSE_NAME_RATIO):
+        offered.setdefault(group[k] if group is not None else names[k], names[k])
+    texts = list(offered.values())[:n]
+    if not texts:
+        return ""
+    return "; did you mean " + (texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " or " + texts[-1]) + "?"

@@ -60,7 +60,6 @@ Conventions of the shipped data:
 
 from __future__ import annotations
 
-import difflib
 import functools
 import os
 import re
@@ -69,7 +68,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from kapitza.errors import InputError
+from kapitza.errors import InputError, did_you_mean
 from kapitza.units import AMU, GPA
 
 from ..io import toml_file
@@ -206,8 +205,7 @@ def _mean_atomic_mass(where: _Where, amu: float) -> float:
 def _check_keys(where: _Where, table: Mapping[str, Any]) -> None:
     for key in table:
         if key not in _ALLOWED_KEYS:
-            close = difflib.get_close_matches(key, sorted(_ALLOWED_KEYS), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else "."
+            hint = did_you_mean(key, {k: repr(k) for k in sorted(_ALLOWED_KEYS)}, key=key, n=1) or "."
             raise where.error(key, f"unknown field{hint} Allowed: {', '.join(sorted(_ALLOWED_KEYS))}")
     for key in _REQUIRED_KEYS:
         if key not in table:
@@ -351,18 +349,10 @@ def _shipped_index() -> dict[str, tuple[Material, str]]:
 
 
 def _suggestion(query: str, index: Mapping[str, tuple[Material, str]]) -> str:
-    """Return "; did you mean 'Si' (silicon)?", or "" when no name is close."""
-    keys = difflib.get_close_matches(_normalize(query), list(index), n=3, cutoff=0.7)
-    seen: list[str] = []
-    for key in keys:
-        material, label = index[key]
-        text = repr(material.name) + ("" if label == material.name else f" ({label})")
-        if not any(s.startswith(repr(material.name)) for s in seen):
-            seen.append(text)
-    if not seen:
-        return ""
-    options = seen[0] if len(seen) == 1 else ", ".join(seen[:-1]) + " or " + seen[-1]
-    return f"; did you mean {options}?"
+    """Return "; did you mean 'Si' (silicon)?", or "" when no name is close (:func:`kapitza.errors.did_you_mean`)."""
+    offered = {key: repr(m.name) + ("" if label == m.name else f" ({label})") for key, (m, label) in index.items()}
+    owner = {key: m.name for key, (m, _) in index.items()}
+    return did_you_mean(query, offered, key=_normalize(query), group=owner)
 
 
 def _lookup(

@@ -332,17 +332,14 @@ def side_structure(side: Any, name: str | None = None) -> tuple[Any, str, str, M
 def _unknown_crystal(text: str) -> str:
     """The one line for a name that is no structure file, database material, crystal-table record or crystal ASE's
     ``bulk`` knows, with the close names of the database and the crystal table (case ignored)."""
-    import difflib
-
+    from ..errors import did_you_mean
     from ..literature.crystals import crystal_names
     from ..materials import list_materials
 
     lower = {n.lower(): n for n in sorted(crystal_names())}
     for m in list_materials():
         lower |= {alias.lower(): m.name for alias in (m.name, *m.aliases)}
-    matches = difflib.get_close_matches(text.strip().lower(), list(lower), n=5, cutoff=0.6)
-    close = list(dict.fromkeys(lower[n] for n in matches))[:3]
-    hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    hint = did_you_mean(text, lower)
     return (
         f"{text!r} is not a structure file, a database material, a crystal of kapitza's crystal table or a bulk "
         f"crystal ASE knows{hint}"
