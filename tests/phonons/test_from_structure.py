@@ -320,7 +320,10 @@ def test_bad_inputs_are_refused_and_nothing_is_cached(side, options, words):
 
 def test_files_that_do_not_parse_or_are_not_structures(tmp_path):
     cases = {
-        "broken.cif": ("data_x\n_cell_length_a 5\nloop_\n_atom_site_label\n", "cannot be read"),
+        "broken.cif": (
+            "data_x\n_cell_length_a 5\nloop_\n_atom_site_label\n",
+            "not a well-formed cif file \\(ASE.s reader stopped with StopIteration",
+        ),
         "empty.cif": ("", "the file is empty"),
         "binary.vasp": (b"\x00\x01\xff\xfe" * 100, "cannot be read"),
         "mine.toml": ("[materials.x]\n", "a material file \\(.toml\\) holds no crystal structure"),

@@ -190,8 +190,9 @@ def _read(path: Any, name: str) -> Any:
         )
     try:  # the one structure reader: data formats only, counts and cell checked before and after ASE reads
         return read_atoms(path, index=-1, what="file")[0]
-    except InputError as exc:
-        raise InputError(f"{name}: {exc}") from None
+    except InputError as exc:  # the reader's line names the path already; the name is added where it says more
+        said = str(exc)
+        raise InputError(said if said.startswith((f"{path}:", f"{name}:")) else f"{name}: {said}") from None
 
 
 def _miller(normal: Any) -> NDArray[np.int64]:

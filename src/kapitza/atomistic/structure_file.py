@@ -230,6 +230,10 @@ def read_atoms(
             warnings.simplefilter("ignore")
             atoms = ase.io.read(str(path), index=index, format=fmt, **kwargs)
     except Exception as exc:  # a malformed file raises anything from ValueError to IndexError
+        if not str(exc).strip():  # StopIteration, AssertionError: the reader ran off a file it did not understand
+            raise InputError(
+                f"{path}: not a well-formed {fmt} file (ASE's reader stopped with {type(exc).__name__} and no message)"
+            ) from None
         raise InputError(f"{path}: cannot be read as {fmt}: {message_about(path, exc)}") from None
     if not hasattr(atoms, "positions"):
         raise InputError(f"{path}: the file holds no structure ASE returns as atoms")
