@@ -41,7 +41,8 @@ DESCRIPTIONS: dict[str, str] = {
     "heat current): shared by md/ and analysis/",
     "materials": "Material, the shipped database (data/materials.toml), kappa(T) tables (conductivity.py, "
     "data/conductivity.toml), VRH averages, bounds and Born stability for user files, the file template, "
-    "electron data (electrons.toml), zone-boundary frequencies",
+    "electron data (electrons.toml), zone-boundary frequencies, melting points of crystals without a record "
+    "(melting.toml, the CRC Handbook's)",
     "literature": "the shipped measured conductances (data/itr_measurements.csv), name mapping onto the "
     "database, measurements_for(a, b, T)",
     "atomistic": "named potentials (incl. argon-like LJ), LAMMPS loading, force constants, structure "

@@ -256,10 +256,28 @@ def test_a_crystal_not_in_the_database_has_no_electron_data(cu3au):
     """Cu3Au is no database material: the record is its own, with no conductivity, and says so."""
     m = cu3au.material
     assert m.name == "AuCu3" and m.origin == "user" and m.thermal_conductivity is None
-    assert NO_ELECTRONS in m.notes
+    assert NO_ELECTRONS in m.notes and m.melting_temperature is None  # no entry in the melting table either
     assert cu3au.spacegroup == "Pm-3m (221)" and cu3au.relaxation is not None and cu3au.relaxation.converged
     assert cu3au.relaxed_cell[0] != pytest.approx(3.75, rel=1e-4)  # EMT's own lattice constant
     assert cu3au.supercell == (3, 3, 3) and cu3au.supercell_atoms == 108  # widths >= 10 A
+
+
+def test_a_crystal_not_in_the_database_takes_its_melting_point_from_the_crc_table(cli):
+    """Ni (EMT) has no database record; its derived record carries the melting point of kapitza's CRC table
+    (materials/data/melting.toml: 1728.15 K, CRC Handbook via chemicals 1.5.2, CAS 7440-02-0) with that source, so
+    that a prediction above it says what it says for a database material; Cu3Au (no entry) carries none."""
+    from kapitza.materials.melting import melting_point
+
+    side = {"name": "Ni", "crystalstructure": "fcc", "a": 3.52, "cubic": True}
+    m = crystal_phonons(side, EMT, relax=False, supercell=2, cache=False).material
+    assert m.melting_temperature == melting_point(["Ni"]).kelvin == pytest.approx(1728.15)
+    assert m.sources["melting_temperature"].startswith("CRC Handbook") and "CAS 7440-02-0" in m.sources[
+        "melting_temperature"]  # fmt: skip
+    status, out, err = cli("predict", "Ni:fcc:a=3.52", "Cu", "--calculator", EMT, "-t", "1800")
+    assert status == 0, err
+    notes = " ".join((out + err).split())
+    assert "1800 K is above the melting point of Ni (1728.15 K at 1 atm)" in notes
+    assert "above the melting point of Cu (1357.77 K" in notes  # the database's own record, the same rule
 
 
 def test_supercell_rule_is_the_smallest_diagonal_multiple_with_every_width_at_least_l():

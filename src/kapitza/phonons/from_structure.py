@@ -87,6 +87,7 @@ from ..errors import InputError, MemoryBoundError
 from ..io.cache import cached_arrays
 from ..materials import Material, get_material
 from ..materials.debye_speeds import debye_temperature_from_speeds
+from ..materials.melting import melting_point, reduced_composition
 from ..units import AMU, ANGSTROM, HBAR, KB, RAD_S_PER_THZ
 from .harmonic import UNSTABLE_FRACTION, HarmonicCrystal
 from .invariance import restore_rotational_sum_rule
@@ -1243,6 +1244,10 @@ def derived_material(
         )
     else:
         notes.append(f"phonon values {how}; no thermal conductivity (not derived from harmonic phonons)")
+        melt = melting_point(symbols)
+        if melt is not None:  # so the note on temperatures above it is said as for a database material
+            kept["melting_temperature"] = melt.kelvin
+            sources["melting_temperature"] = melt.source
         if name not in list_electron_metals():  # a metal or not, kapitza cannot tell from phonons
             notes.append(NO_ELECTRONS)
     return Material(
@@ -1267,25 +1272,13 @@ def derived_material(
     )
 
 
-def _composition(symbols: Sequence[str]) -> dict[str, int]:
-    """Reduced counts of each element: {"Al": 2, "O": 3}."""
-    from collections import Counter
-    from math import gcd
-
-    counts = Counter(symbols)
-    divisor = 0
-    for c in counts.values():
-        divisor = gcd(divisor, c)
-    return {el: c // divisor for el, c in counts.items()}
-
-
 def _database_match(symbols: Sequence[str]) -> Material | None:
     """The database material of this composition (its formula reduced: "Al" for fcc Al, "GaN"), or None."""
     from ase.formula import Formula
 
     from ..materials import list_materials
 
-    mine = _composition(symbols)
+    mine = reduced_composition(symbols)
     for m in list_materials():
         if not m.formula:
             continue
