@@ -232,7 +232,10 @@ def validate_command(
         typer.Option("--max-memory-gb", help=CRYSTAL_MEMORY_HELP + " A crystal above it leaves its rows out."),
     ] = None,
 ) -> None:
-    """Compare every model with every measured conductance whose two sides are in the database."""
+    """Compare every model with every measured conductance whose two sides are in the database.
+
+    With --calculator: every bare row whose two crystals can be built, by its full-dispersion DMM too.
+    """
     settings = Settings(cutoff=cutoff, option_names=option_name)  # refuses an unknown --cutoff, named as typed
     if calculator is None and mesh is not None:
         raise InputError("--mesh sets the full-dispersion spectra of --calculator; give --calculator NAME with it")
