@@ -32,19 +32,59 @@ def test_settings_take_a_calculator_as_a_full_dispersion_option():
 
 def test_predict_with_a_calculator_builds_both_sides_from_their_structures(tmp_path):
     """A structure file and a database name, one calculator (EMT): the file's crystal (Ni, not in the database) is
-    named by its formula and its record says it has no electron data, so kapitza treats the pair as metal/non-metal:
-    Al keeps the database's electron-phonon conductance in series, the only electron term it can compute."""
+    named by its formula and its record says it has no electron data.  Ni is a metallic element (pymatgen's
+    classification, materials/data/metals.toml), so Al/Ni is a metal/metal pair: electrons carry its heat, the
+    electronic DMM needs Ni's Fermi velocity and Sommerfeld coefficient, and the pair has no prediction of what it
+    conducts (``validate``'s "no prediction"), not Al's electron-phonon resistance in series with the phonons as if
+    Ni were an insulator.  The phonon numbers are the phonon channel, the same as ``kapitza.predict``'s."""
     from ase.build import bulk
     from ase.io import write
+
+    from kapitza.phonons.from_structure import METAL_WITHOUT_ELECTRONS
+    from kapitza.prediction.validation import as_predicted
 
     path = tmp_path / "nickel.cif"
     write(path, bulk("Ni", "fcc", a=3.52, cubic=True))
     found = predict_interface("Al", str(path), [300.0], ["dmm"], calculator=EMT, mesh=8)
     assert found.side1.name == "Al" and found.side2.name == "Ni" and found.side2.origin == "user"
     assert "phonon conductance only: no electron data" in found.side2.notes
-    assert found.electronic.kind == "metal/non-metal" and found.electronic.electron_phonon is not None
+    assert METAL_WITHOUT_ELECTRONS.format(element="Ni") in found.side2.notes
+    parts = found.electronic
+    assert parts.kind == "metal/metal" and parts.electronic_dmm is None and parts.electron_phonon is None
+    assert "no electron data is stored for Ni (a metal by its element)" in parts.missing
+    values, text = as_predicted(found.side1, found.side2, np.array([300.0]), found.results)
+    assert np.isnan(values).all() and "not stored for Ni" in text
     g = kapitza.predict("Al", str(path), 300.0, "dmm", calculator=EMT, mesh=8).conductance
     np.testing.assert_allclose(found.results[0].conductance, g, rtol=1e-12)
+
+
+def test_a_metallic_element_beside_a_non_metal_is_the_phonon_models_only(tmp_path):
+    """Ni's record derived with EMT beside the database's Si (their Debye DMM: the kind is decided from the records,
+    not the spectra): metal/non-metal with Ni the metal, whose electron-phonon conductance cannot be computed, so the
+    reported G is the phonon model's with the note that says so.  A compound outside the database (Cu3Au) stays a
+    non-metal: one element tells, a formula does not."""
+    from ase.build import bulk
+    from ase.io import write
+
+    from kapitza.materials import get_material
+    from kapitza.phonons.from_structure import crystal_phonons
+    from kapitza.prediction.interface import interface_kind, is_metal
+    from kapitza.prediction.validation import as_predicted
+
+    path = tmp_path / "nickel.cif"
+    write(path, bulk("Ni", "fcc", a=3.52, cubic=True))
+    ni = crystal_phonons(str(path), EMT, relax=False, supercell=2, cache=False).material
+    si = get_material("Si")
+    assert is_metal(ni) and not is_metal(si) and interface_kind(ni, si) == "metal/non-metal"
+    result = kapitza.predict(ni, si, 300.0, "dmm")
+    values, text = as_predicted(ni, si, np.array([300.0]), [result])
+    np.testing.assert_allclose(values[0], result.conductance, rtol=0)
+    assert text.startswith("phonon model only") and "Ni" in text
+    cu3au = bulk("Cu", "fcc", a=3.75, cubic=True)
+    cu3au.symbols[0] = "Au"
+    alloy = crystal_phonons(cu3au, EMT, relax=False, supercell=2, cache=False).material
+    assert not is_metal(alloy) and interface_kind(alloy, si) == "non-metal/non-metal"
+    assert not is_metal("Bi")  # a database material keeps the database's word (electrons.toml leaves Bi out)
 
 
 def test_band_file_is_read_as_data(tmp_path):

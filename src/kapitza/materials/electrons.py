@@ -52,6 +52,7 @@ ELECTRON_BOUNDS: dict[str, tuple[float, float, str, str]] = {
     "lattice_thermal_conductivity": (0.01, 1000.0, "W m^-1 K^-1", "lattice (phonon) thermal conductivity"),
 }
 _SHIPPED = ("data", "electrons.toml")
+_METALS = ("data", "metals.toml")
 
 
 @result
@@ -201,6 +202,27 @@ def _shipped() -> dict[str, ElectronData]:
 def list_electron_metals() -> tuple[str, ...]:
     """Names of the metals with shipped electron data, sorted."""
     return tuple(sorted(_shipped()))
+
+
+@functools.cache
+def metallic_elements() -> frozenset[str]:
+    """The elements that are metals (pymatgen's ``Element.is_metal``: alkali, alkaline-earth, transition,
+    post-transition, lanthanoid and actinoid elements; ``data/metals.toml``, written by
+    ``scripts/make_metals_table.py``)."""
+    import tomllib
+
+    text = resources.files("kapitza.materials").joinpath(*_METALS).read_text(encoding="utf-8")
+    return frozenset(tomllib.loads(text)["metals"])
+
+
+def metal_without_electron_data(material: Material) -> bool:
+    """True for a material outside the database made of one metallic element (:func:`metallic_elements`) for which
+    no electron data are shipped: a crystal derived from a structure (W, Sn, Ir ...) or a user's record.  It is a
+    metal (a pair of two metals is carried by electrons), but no electron model can be computed for it.  A
+    database material keeps the database's word (Bi, whose few carriers electrons.toml leaves out, is not one)."""
+    if material.origin == "database" or material.name in _shipped():
+        return False
+    return bool(material.formula) and material.formula in metallic_elements()
 
 
 def get_electrons(metal: str | os.PathLike[str] | Material) -> ElectronData:

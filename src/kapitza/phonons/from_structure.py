@@ -159,6 +159,11 @@ RECORD_TEMPERATURE = 300.0
 BUILDABLE = ("diamond", "fcc", "bcc", "hcp", "wurtzite", "zincblende", "rocksalt", "cesiumchloride", "fluorite")
 #: The note of a derived record of a crystal kapitza has no electron data for (a metal among them or not).
 NO_ELECTRONS = "phonon conductance only: no electron data"
+#: Added for a metallic element (:func:`kapitza.materials.electrons.metallic_elements`): how its pairs are treated.
+METAL_WITHOUT_ELECTRONS = (
+    "{element} is a metal (pymatgen's classification of the element): with a non-metal the phonon models only, "
+    "with another metal no prediction (the electronic DMM needs its Fermi velocity and Sommerfeld coefficient)"
+)
 #: Version of the cached layout (bump when the arrays or their meaning change).
 CACHE_FORMAT = 2
 
@@ -1182,7 +1187,8 @@ def derived_material(
     give -- the thermal conductivity, the melting point -- and the electron data (looked up by name) stay the
     database's where the crystal is a database material (named as one, or a structure of its formula); otherwise
     they are left out and the notes say :data:`NO_ELECTRONS` (a metal's electrons would add a series resistance
-    kapitza cannot compute without their data).
+    kapitza cannot compute without their data), and :data:`METAL_WITHOUT_ELECTRONS` where the crystal is one
+    metallic element (it then counts as a metal, :func:`kapitza.prediction.interface.is_metal`).
 
     Parameters
     ----------
@@ -1196,7 +1202,7 @@ def derived_material(
     formula : str, optional
         The crystal's formula as its structure writes it (default: from the primitive cell's atoms).
     """
-    from ..materials.electrons import list_electron_metals
+    from ..materials.electrons import list_electron_metals, metallic_elements
 
     masses = np.asarray(crystal.phonopy.primitive.masses, dtype=float) * AMU
     symbols = list(crystal.phonopy.primitive.symbols)
@@ -1248,8 +1254,10 @@ def derived_material(
         if melt is not None:  # so the note on temperatures above it is said as for a database material
             kept["melting_temperature"] = melt.kelvin
             sources["melting_temperature"] = melt.source
-        if name not in list_electron_metals():  # a metal or not, kapitza cannot tell from phonons
+        if name not in list_electron_metals():  # a metal or not, phonons cannot tell; its element can
             notes.append(NO_ELECTRONS)
+            if formula in metallic_elements():
+                notes.append(METAL_WITHOUT_ELECTRONS.format(element=formula))
     return Material(
         name=name,
         density=float(masses.sum() / volume),
@@ -1293,6 +1301,7 @@ def _database_match(symbols: Sequence[str]) -> Material | None:
 
 __all__ = [
     "DISPLACEMENT_ANGSTROM",
+    "METAL_WITHOUT_ELECTRONS",
     "NO_ELECTRONS",
     "MAX_SUPERCELL_ATOMS",
     "MIN_WIDTH_ANGSTROM",

@@ -3,7 +3,11 @@
 A material is a *metal* here when kapitza ships electron data for it
 (:func:`kapitza.materials.electrons.list_electron_metals`: Al, Cu, Ag, Au, Pt, Pb, Ti, Cr);
 the database has no other metal flag, and the semimetal Bi is left out on purpose (neither the
-Sommerfeld nor the free-electron picture describes its few carriers).
+Sommerfeld nor the free-electron picture describes its few carriers).  A material outside the database
+made of one metallic element (a crystal derived from its structure: W, Sn, Ir ...; pymatgen's classification,
+:func:`kapitza.materials.electrons.metallic_elements`) is a metal too, one without electron data: its pairs
+with a non-metal are phonon models only, and with another metal there is no prediction (the electronic DMM
+needs data it lacks), rather than phonon numbers for what electrons carry.
 
 * metal / non-metal (either order): only phonons cross, but in the metal the heat is carried by
   electrons, which must first hand it to the metal's phonons.  That adds the electron-phonon
@@ -34,7 +38,7 @@ from ..errors import InputError
 from ..io.results import result
 from ..landauer import as_temperatures
 from ..materials import Material, get_material
-from ..materials.electrons import ELECTRON_BOUNDS, list_electron_metals
+from ..materials.electrons import ELECTRON_BOUNDS, list_electron_metals, metal_without_electron_data
 from ..materials.electrons import get_electrons as _get_electrons
 from ..transmission.electronic import (
     ElectronicDMMResult,
@@ -65,8 +69,12 @@ MaterialLike = str | os.PathLike[str] | Material
 
 
 def is_metal(material: MaterialLike) -> bool:
-    """True if kapitza ships electron data for ``material`` (a name, alias, file or :class:`Material`)."""
-    return get_material(material).name in list_electron_metals()
+    """True if kapitza ships electron data for ``material`` (a name, alias, file or :class:`Material`), or it is a
+    material outside the database made of one metallic element
+    (:func:`~kapitza.materials.electrons.metal_without_electron_data`: a metal whose electrons no model here can
+    describe, so that a pair of two metals is not scored as if phonons carried its heat)."""
+    m = get_material(material)
+    return m.name in list_electron_metals() or metal_without_electron_data(m)
 
 
 def interface_kind(side1: MaterialLike, side2: MaterialLike) -> str:
@@ -212,7 +220,14 @@ def _phonon_table(
     return tuple(names), np.array(rows, dtype=float).reshape(len(rows), temperature.size)
 
 
+def _electron_data(metal: Material) -> Any:
+    """The shipped electron data of a metal, or None for a metal without any (:func:`is_metal`)."""
+    return _get_electrons(metal) if metal.name in list_electron_metals() else None
+
+
 def _missing(metal: str, data: Any, fields: tuple[str, ...], what: str) -> str:
+    if data is None:
+        return f"{what} cannot be computed: no electron data is stored for {metal} (a metal by its element)"
     absent = [f"{ELECTRON_BOUNDS[f][3]} ({f})" for f in fields if getattr(data, f) is None]
     if not absent:
         return ""
@@ -253,7 +268,7 @@ def electronic_parts(
     common |= {"models": models, "phonon": gph}
     if kind == "metal/metal":
         missing = " ".join(
-            _missing(m.name, _get_electrons(m), ("sommerfeld_gamma", "fermi_velocity"), "the electronic DMM")
+            _missing(m.name, _electron_data(m), ("sommerfeld_gamma", "fermi_velocity"), "the electronic DMM")
             for m in (m1, m2)
         ).strip()
         if missing:
@@ -270,7 +285,7 @@ def electronic_parts(
     if kind == "non-metal/non-metal":
         return ElectronicParts(**common)
     metal = m1 if kind == "metal/non-metal" else m2
-    data = _get_electrons(metal)
+    data = _electron_data(metal)
     fields = ("electron_phonon_coupling", "lattice_thermal_conductivity")
     missing = _missing(metal.name, data, fields, "the electron-phonon conductance G_ep")
     if missing:

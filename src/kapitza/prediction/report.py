@@ -35,6 +35,7 @@ from ..io.results import result, to_jsonable
 from ..literature import DEFAULT_WINDOW, Measurements, measurements_for
 from ..materials import Material
 from ..materials.conductivity import conductivity_or_nan
+from ..materials.electrons import list_electron_metals
 from ..phonons.debye import SINE_CUTOFFS
 from ..transmission.electronic import series_conductance
 from ..transmission.limit import radiation_limit
@@ -54,7 +55,6 @@ from .interface import (
     ELECTRONIC_DMM_REFERENCE,
     ElectronicParts,
     electronic_parts,
-    is_metal,
 )
 from .registry import default_models, get_model
 from .settings import Progress, Settings, SideSpec, check_temperature_bound
@@ -682,7 +682,7 @@ def _cryogenic_notes(m1: Material, m2: Material, temperature: NDArray[np.float64
                 "the models here treat the liquid as a phonon gas"
             )
     for m in (m1, m2):
-        if is_metal(m) and not m.is_fluid and np.any(temperature < m.debye_temperature / 10.0):
+        if m.name in list_electron_metals() and not m.is_fluid and np.any(temperature < m.debye_temperature / 10.0):
             notes.append(
                 f"below {m.debye_temperature / 10.0:.3g} K (a tenth of the Debye temperature of {m.name}) the "
                 "electron-phonon numbers use room-temperature g and kappa_p: the coupling of a metal falls steeply on "
@@ -698,7 +698,7 @@ def unchecked_material_notes(
     ``electronic`` that were not checked against their source, with their stated uncertainty; ``where`` names
     what the kappa(T) values enter."""
     from ..materials.conductivity import conductivity_table, uses_conductivity_table
-    from ..materials.electrons import get_electrons, list_electron_metals
+    from ..materials.electrons import get_electrons
 
     notes: list[str] = []
     for m in dict.fromkeys(electronic):

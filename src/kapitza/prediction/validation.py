@@ -35,7 +35,7 @@ from numpy.typing import NDArray
 from ..errors import InputError
 from ..io.results import result
 from ..literature import Measurements, shipped_measurements
-from ..materials.electrons import get_electrons
+from ..materials.electrons import get_electrons, list_electron_metals
 from ..phonons.debye import DEFAULT_CUTOFF, SINE_CUTOFFS
 from .api import predict
 from .bounds import check_bounds
@@ -197,7 +197,11 @@ def interface_kinds(side1: Sequence[str], side2: Sequence[str]) -> tuple[str, ..
 def _missing_electrons(metals: Sequence[str]) -> str:
     """The metals among ``metals`` without a Fermi velocity or Sommerfeld coefficient, comma-joined."""
     lacking = []
+    shipped = list_electron_metals()
     for name in metals:
+        if name not in shipped:  # a metal by its element, without any electron data (interface.is_metal)
+            lacking.append(name)
+            continue
         data = get_electrons(name)
         if data.fermi_velocity is None or data.sommerfeld_gamma is None:
             lacking.append(name)
