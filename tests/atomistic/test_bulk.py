@@ -140,6 +140,29 @@ def test_a_relaxation_that_does_not_converge_says_so():
         relax_crystal(atoms, sw_si(), "Si", steps=1)
 
 
+def test_a_relaxation_far_from_the_given_cell_is_refused():
+    """Si given at a = 4.6 A, 15 % below Stillinger-Weber's own 5.431 A: the relaxation reaches it, and that is a
+    potential that does not hold the crystal given (what PBE-trained potentials do to graphite's c, +20 %), so it
+    is refused naming the length and the change (the +2 % strain of the test above is inside MAX_RELAXED_CHANGE)."""
+    atoms = bulk("Si", "diamond", a=4.6, cubic=True)
+    words = r"Si: the relaxation moved a from 4.6000 to 5.43\d\d A \(\+18.\d %, more than"
+    with pytest.raises(InputError, match=words):
+        relax_crystal(atoms, sw_si(), "Si")
+
+
+def test_the_relaxed_change_rule_names_the_worst_length():
+    from kapitza.atomistic.bulk import MAX_RELAXED_CHANGE, check_relaxed_cell
+
+    assert MAX_RELAXED_CHANGE == 0.10
+    before = np.array([2.464, 2.464, 6.711, 90.0, 90.0, 120.0])  # graphite (kapitza's crystal table)
+    check_relaxed_cell(before, before * np.r_[1.0, 1.0, 1.099, 1, 1, 1], "graphite")  # inside the rule
+    after = np.array([2.4677, 2.4677, 8.0632, 90.0, 90.0, 120.0])  # sevennet-l3i5's relaxation of it
+    with pytest.raises(InputError, match=r"graphite: the relaxation moved c from 6.7110 to 8.0632 A \(\+20.1 %"):
+        check_relaxed_cell(before, after, "graphite")
+    with pytest.raises(InputError, match=r"moved b .*\(-11.0 %"):
+        check_relaxed_cell(before, before * np.r_[1.0, 0.89, 1.05, 1, 1, 1], "x")
+
+
 def test_relaxation_progress_counts_steps():
     seen = []
     atoms = bulk("Si", "diamond", a=5.5, cubic=True)

@@ -280,6 +280,24 @@ def test_a_crystal_not_in_the_database_takes_its_melting_point_from_the_crc_tabl
     assert "above the melting point of Cu (1357.77 K" in notes  # the database's own record, the same rule
 
 
+def test_a_relaxation_far_from_the_given_cell_is_refused_fresh_and_from_the_cache(monkeypatch):
+    """Cu (EMT) given at a = 3.2 A relaxes to EMT's 3.59 A (+12 %): refused with nothing cached.  An entry cached
+    before the rule existed (made here with the rule switched off) is refused when it is read back too."""
+    from kapitza.atomistic import bulk as bulk_module
+
+    side = {"name": "Cu", "crystalstructure": "fcc", "a": 3.2, "cubic": True}
+    before = _entries()
+    with pytest.raises(InputError, match=r"the relaxation moved a from 3.2000 to 3.5\d{3} A \(\+1\d.\d %"):
+        crystal_phonons(side, EMT, supercell=2)
+    assert _entries() == before
+    with monkeypatch.context() as patch:
+        patch.setattr(bulk_module, "MAX_RELAXED_CHANGE", 1.0)
+        crystal_phonons(side, EMT, supercell=2)  # stored, as it would have been before the rule
+    assert len(_entries() - before) == 1
+    with pytest.raises(InputError, match=r"the relaxation moved a from 3.2000"):
+        crystal_phonons(side, EMT, supercell=2)
+
+
 def test_supercell_rule_is_the_smallest_diagonal_multiple_with_every_width_at_least_l():
     cubic = np.eye(3) * 5.43
     assert supercell_multiples(cubic, 10.0) == (2, 2, 2) and supercell_multiples(cubic, 10.9) == (3, 3, 3)

@@ -134,7 +134,8 @@ def test_two_metals_one_without_electron_data_are_not_scored_as_phonon_carried()
     carry (Gundrum, Cahill & Averback 2005); the electronic DMM needs Ni's Fermi velocity and Sommerfeld
     coefficient, so the rows are left out as "no prediction", as Pt/Au's are, not scored with the phonon DMM in
     series with Au's G_ep as if Ni were an insulator (which put the Cu/W rows at 1-10 K a factor of 5e4 to
-    5e6 below the measurements).  Rows made from the Ni/Al2O3 rows with Au as substrate; the phonon DMM is still recorded."""
+    5e6 below the measurements).  Rows made from the Ni/Al2O3 rows with Au as substrate; the phonon DMM is still
+    recorded."""
     data = shipped_measurements()
     pick = np.array([(f, s) == ("Ni", "Al2O3") for f, s in zip(data.film, data.substrate)]) & ~data.interlayer
     rows = data.select(pick)

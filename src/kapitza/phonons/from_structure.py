@@ -81,7 +81,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from ..atomistic.bulk import FMAX_EV_PER_ANGSTROM, MAX_STEPS, SYMPREC, Relaxation, check_crystal
+from ..atomistic.bulk import FMAX_EV_PER_ANGSTROM, MAX_STEPS, SYMPREC, Relaxation, check_crystal, check_relaxed_cell
 from ..atomistic.calculators import CalculatorSource, calculator_source
 from ..errors import InputError, MemoryBoundError
 from ..io.cache import cached_arrays
@@ -133,8 +133,9 @@ NEAR_GAMMA = 0.15
 #: Version of the rules that accept or refuse a crystal beyond the settings named in a cache key (a remembered
 #: refusal, or the width a widening search ended at, made under older rules must not be read back; both keys carry
 #: it): 2, the rotational sum rule
-#: (:mod:`kapitza.phonons.invariance`); 3, widening for a mode short of the first commensurate wave vector.
-STABILITY_RULES = 3
+#: (:mod:`kapitza.phonons.invariance`); 3, widening for a mode short of the first commensurate wave vector; 4, a
+#: relaxation that changes a cell length by more than :data:`kapitza.atomistic.bulk.MAX_RELAXED_CHANGE` is refused.
+STABILITY_RULES = 4
 #: Resident memory of the process before the potential is loaded (Python with numpy, scipy, ase, phonopy, typer and
 #: rich, kapitza's modules): 79 MB measured (``ru_maxrss`` after importing ``kapitza.cli.predict`` and phonopy,
 #: 2026-11-25, this machine); counted 150 MB, the AGF's :data:`kapitza.transmission.agf.inputs.LIBRARY_BYTES`.
@@ -1074,7 +1075,8 @@ def _assemble(
     after = np.asarray(relaxed.cell.cellpar(), dtype=float)
     before = np.asarray(stored["input_cell"], dtype=float)
     record = None
-    if relax:
+    if relax:  # a stored relaxation meets today's rule too (an entry cached before it was made is not let through)
+        check_relaxed_cell(before, after, described)
         record = Relaxation(
             converged=True,
             steps=int(stored["relax_steps"]),
