@@ -317,3 +317,5 @@ def test_values_not_checked_against_their_source_are_flagged_with_their_uncertai
     si_ge = predict_interface("Si", "Ge", [300.0], models=["dmm"], cutoff="sine-zb").notes
     assert any("zone-boundary frequencies of Si" in n for n in si_ge)
     assert predict_interface("Si", "Ge", [300.0], models=["dmm"]).notes == ()
+    # two metals take the electronic DMM (gamma, v_F), not g and kappa_p: Al/Cu says nothing about those
+    assert not any("electron data were not checked" in n for n in predict_interface("Al", "Cu", [300.0]).notes)

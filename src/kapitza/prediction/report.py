@@ -55,6 +55,7 @@ from .interface import (
     ELECTRONIC_DMM_REFERENCE,
     ElectronicParts,
     electronic_parts,
+    interface_kind,
 )
 from .registry import default_models, get_model
 from .settings import Progress, Settings, SideSpec, check_temperature_bound
@@ -721,11 +722,14 @@ def unchecked_material_notes(
 
 def unchecked_notes(m1: Material, m2: Material, cutoff: str = "") -> tuple[str, ...]:
     """One note per shipped value this prediction uses that was not checked against its source, with its stated
-    uncertainty: a metal's g and kappa_p (electron-phonon conductance), a kappa(T) table (Kapitza lengths), the
-    zone-boundary frequencies (cutoff "sine-zb")."""
+    uncertainty: a metal's g and kappa_p (electron-phonon conductance, beside a non-metal), a kappa(T) table
+    (Kapitza lengths), the zone-boundary frequencies (cutoff "sine-zb")."""
     from ..materials.zone_boundary import list_zone_boundaries
 
-    notes = list(unchecked_material_notes((m1, m2), (m1, m2)))
+    # g and kappa_p enter only the series electron-phonon conductance of a metal beside a non-metal (two metals
+    # take the electronic DMM's Sommerfeld coefficients and Fermi velocities, which are not of that kind)
+    series = interface_kind(m1, m2) in ("metal/non-metal", "non-metal/metal")
+    notes = list(unchecked_material_notes((m1, m2), (m1, m2) if series else ()))
     if cutoff == "sine-zb":
         zb = {z.material: z for z in list_zone_boundaries()}
         for m in (m1, m2):
