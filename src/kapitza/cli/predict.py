@@ -596,7 +596,7 @@ def predict_command(
         doc = found.to_dict()
         if crystals is not None:
             doc["crystals"] = [structure_document(c) for c in crystals]
-            band = calculator_band(str(settings.calculator))
+            band = _stated_band(str(settings.calculator), found)
             doc["band"] = None if band is None else {"factor": band.factor, "rows": band.rows, "source": band.source}
         if empirical:
             doc["empirical"] = empirical_document(estimate, why_not)
@@ -604,7 +604,7 @@ def predict_command(
     else:
         _print_story(found, origins)
         if crystals is not None:
-            _print_crystals(crystals, str(settings.calculator))
+            _print_crystals(crystals, str(settings.calculator), found)
         if empirical:
             Console(width=10_000).print(empirical_line(estimate, why_not), markup=False, highlight=False)
     if csv_path is not None:
@@ -614,7 +614,7 @@ def predict_command(
 
         curves = list(found.results_at(plot_temperatures(temps, m1, m2)))
         parts = found.electronic
-        stated = None if crystals is None else calculator_band(str(settings.calculator))
+        stated = None if crystals is None else _stated_band(str(settings.calculator), found)
         conductance_figure(
             curves,
             plot_path,
@@ -657,14 +657,32 @@ def structure_sides(
         raise InputError(option_words(str(exc))) from None
 
 
-def _print_crystals(crystals: tuple[Any, Any], calculator: str) -> None:
+#: The band line of a pair of two metals whose electrons kapitza cannot model (nothing predicts what it conducts).
+NO_BAND_TWO_METALS = (
+    "band: none for this pair: two metals, one without the electronic DMM's data, have no prediction of what they "
+    "conduct (kapitza validate leaves such rows out of the band's measurement)"
+)
+
+
+def _unpredicted_metals(found: Any) -> bool:
+    parts = found.electronic
+    return parts.kind == "metal/metal" and parts.electronic_dmm is None
+
+
+def _stated_band(calculator: str, found: Any) -> Any:
+    """The calculator's stored band, or None where there is none or the pair has no prediction to carry it."""
+    return None if _unpredicted_metals(found) else calculator_band(calculator)
+
+
+def _print_crystals(crystals: tuple[Any, Any], calculator: str, found: Any) -> None:
     """Under the story: each crystal's relaxation and record, then the stated band of the calculator."""
     console = Console(width=10_000)
     for crystal in crystals:
         for line in structure_lines(crystal):
             console.print(line, markup=False, highlight=False, soft_wrap=True)
     console.print(f"phonons from {crystals[0].calculator_description}", markup=False, highlight=False)
-    console.print(band_line(calculator), markup=False, highlight=False)
+    line = NO_BAND_TWO_METALS if _unpredicted_metals(found) else band_line(calculator)
+    console.print(line, markup=False, highlight=False)
 
 
 def empirical_line(estimate: EmpiricalEstimate | None, why_not: str | None) -> str:

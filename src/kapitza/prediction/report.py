@@ -682,7 +682,8 @@ def _cryogenic_notes(m1: Material, m2: Material, temperature: NDArray[np.float64
                 "(the stored heat capacity's source, Donnelly and Barenghi 1998): rotons hold much of the heat, and "
                 "the models here treat the liquid as a phonon gas"
             )
-    for m in (m1, m2):
+    series = interface_kind(m1, m2) in ("metal/non-metal", "non-metal/metal")  # where g and kappa_p enter
+    for m in (m1, m2) if series else ():
         if m.name in list_electron_metals() and not m.is_fluid and np.any(temperature < m.debye_temperature / 10.0):
             notes.append(
                 f"below {m.debye_temperature / 10.0:.3g} K (a tenth of the Debye temperature of {m.name}) the "
