@@ -8,6 +8,8 @@ law tested does not need one.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -22,11 +24,14 @@ def _phonopy_emt(formula: str, structure: str, supercell: tuple[int, int, int], 
     from ase import Atoms
     from ase.build import bulk
     from ase.calculators.emt import EMT
+    from phonopy.structure import cells
     from phonopy.structure.atoms import PhonopyAtoms
 
     at = bulk(formula, structure, **kw)
     unit = PhonopyAtoms(symbols=at.get_chemical_symbols(), cell=at.cell[:], scaled_positions=at.get_scaled_positions())
-    ph = phonopy.Phonopy(unit, supercell_matrix=np.diag(supercell), primitive_matrix="auto")
+    with warnings.catch_warnings():  # phonopy 4 warns that "auto" found a smaller primitive cell: it is meant to
+        warnings.simplefilter("ignore", getattr(cells, "PrimitiveMatrixAutoDefaultWarning", UserWarning))
+        ph = phonopy.Phonopy(unit, supercell_matrix=np.diag(supercell), primitive_matrix="auto")
     ph.generate_displacements(distance=1e-3, is_plusminus=True)
     forces = []
     for cell in ph.supercells_with_displacements:
