@@ -41,7 +41,7 @@ from ..prediction import (
     predict_interface,
 )
 from ..prediction.empirical import empirical_document, empirical_or_reason
-from ..prediction.interface import ELECTRON_PHONON_REFERENCE, ELECTRONIC_DMM_REFERENCE
+from ..prediction.interface import ELECTRON_PHONON_REFERENCE, ELECTRONIC_DMM_REFERENCE, SERIES_KINDS
 from ..prediction.mlip_band import MODEL as BAND_MODEL
 from ..prediction.mlip_band import band_line, calculator_band
 from ..prediction.report import HeliumRange, comparison_plot_temperatures, conductivity_gaps, plot_temperatures
@@ -723,7 +723,7 @@ def _print_story(found: InterfacePrediction, origins: tuple[str, str]) -> None:
     if parts.total is not None:
         say(limiting_line(parts))
         say(electron_phonon_line(parts))
-    elif parts.kind in ("metal/non-metal", "non-metal/metal") and parts.missing:
+    elif parts.kind in SERIES_KINDS and parts.missing:
         say(f"{parts.missing}; phonon numbers only")
     for line in model_lines(models):
         say(line)

@@ -355,15 +355,7 @@ def _unknown_crystal(text: str) -> str:
 
 def reduced_formula(symbols: Sequence[str]) -> str:
     """The empirical formula, elements in the order they first appear ("InP", "Al2O3", "AuCu3" for Au, Cu, Cu, Cu)."""
-    from collections import Counter
-    from math import gcd
-
-    counts = Counter(symbols)
-    divisor = 0
-    for c in counts.values():
-        divisor = gcd(divisor, c)
-    order = list(dict.fromkeys(symbols))
-    return "".join(f"{el}{counts[el] // divisor if counts[el] // divisor > 1 else ''}" for el in order)
+    return "".join(f"{el}{n if n > 1 else ''}" for el, n in reduced_composition(symbols).items())
 
 
 def _spec_text(spec: Mapping[str, Any]) -> str:

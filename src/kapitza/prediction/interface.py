@@ -54,6 +54,7 @@ __all__ = [
     "ELECTRON_PHONON_REFERENCE",
     "ELECTRONIC_DMM_REFERENCE",
     "INTERFACE_KINDS",
+    "SERIES_KINDS",
     "ElectronicParts",
     "electronic_parts",
     "interface_kind",
@@ -62,6 +63,8 @@ __all__ = [
 
 #: The four kinds, side 1 first.
 INTERFACE_KINDS = ("metal/non-metal", "non-metal/metal", "metal/metal", "non-metal/non-metal")
+#: The kinds with a metal beside a non-metal: where the electron-phonon resistance (g, kappa_p) is in series.
+SERIES_KINDS = INTERFACE_KINDS[:2]
 ELECTRON_PHONON_REFERENCE = "A. Majumdar and P. Reddy, Appl. Phys. Lett. 84, 4768 (2004)"
 ELECTRONIC_DMM_REFERENCE = "B. C. Gundrum, D. G. Cahill and R. S. Averback, Phys. Rev. B 72, 245426 (2005)"
 

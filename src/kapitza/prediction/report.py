@@ -53,6 +53,7 @@ from .comparison import DebyeComparison
 from .interface import (
     ELECTRON_PHONON_REFERENCE,
     ELECTRONIC_DMM_REFERENCE,
+    SERIES_KINDS,
     ElectronicParts,
     electronic_parts,
     interface_kind,
@@ -682,7 +683,7 @@ def _cryogenic_notes(m1: Material, m2: Material, temperature: NDArray[np.float64
                 "(the stored heat capacity's source, Donnelly and Barenghi 1998): rotons hold much of the heat, and "
                 "the models here treat the liquid as a phonon gas"
             )
-    series = interface_kind(m1, m2) in ("metal/non-metal", "non-metal/metal")  # where g and kappa_p enter
+    series = interface_kind(m1, m2) in SERIES_KINDS  # where g and kappa_p enter
     for m in (m1, m2) if series else ():
         if m.name in list_electron_metals() and not m.is_fluid and np.any(temperature < m.debye_temperature / 10.0):
             notes.append(
@@ -729,7 +730,7 @@ def unchecked_notes(m1: Material, m2: Material, cutoff: str = "") -> tuple[str, 
 
     # g and kappa_p enter only the series electron-phonon conductance of a metal beside a non-metal (two metals
     # take the electronic DMM's Sommerfeld coefficients and Fermi velocities, which are not of that kind)
-    series = interface_kind(m1, m2) in ("metal/non-metal", "non-metal/metal")
+    series = interface_kind(m1, m2) in SERIES_KINDS
     notes = list(unchecked_material_notes((m1, m2), (m1, m2) if series else ()))
     if cutoff == "sine-zb":
         zb = {z.material: z for z in list_zone_boundaries()}

@@ -39,7 +39,7 @@ from ..materials.electrons import get_electrons, list_electron_metals
 from ..phonons.debye import DEFAULT_CUTOFF, SINE_CUTOFFS
 from .api import predict
 from .bounds import check_bounds
-from .interface import MaterialLike, electronic_parts, is_metal
+from .interface import SERIES_KINDS, MaterialLike, electronic_parts, is_metal
 from .registry import get_model
 from .settings import Settings
 
@@ -240,7 +240,7 @@ def as_predicted(
             out[:] = np.nan
         else:
             out[:] = dmm.conductance
-    elif parts.kind in ("metal/non-metal", "non-metal/metal"):
+    elif parts.kind in SERIES_KINDS:
         if parts.total is None:
             text = f"{PHONON_ONLY}: no electron-phonon coupling or kappa_p stored for {parts.metal}"
         else:
