@@ -18,9 +18,12 @@ and 2048 channels of 0.125 meV, a fine sampling of the same -128..128 meV): NY x
 forward-model spectrum at 300 K (dose 1e7, 6 meV resolution), through the default estimator (the joint tail +
 detailed-balance fit, automatic window, :mod:`kapitza.analysis.eels.core`), three ways:
 
-* map: ``stream_temperature_map`` (what ``eels map`` runs), one worker and two worker threads;
+* map: ``stream_temperature_map`` (what ``eels map`` runs), one worker and two worker threads, with its evaluations
+  compiled (:mod:`kapitza.analysis.eels.kernel`, numba: the ``fast`` extra; a map of at least
+  ``core.KERNEL_MIN_VALUES`` pixels x channels) and, beside it, with numpy's passes (the rule set out of reach);
 * loop: ``fit_joint_temperature`` on one pixel at a time (the same estimator on one spectrum, as a script looping over
   pixels would call it), timed on LOOP_PIXELS pixels and scaled to the image; its numbers are the map's to 1e-9 K.
+  A single spectrum runs numpy's passes (it does not import numba: that alone takes longer than its fit).
 
 They alternate, REPEATS times each, and the best of each is kept (the machine is shared): compare the ratios, not the
 absolute numbers.  Times are wall time and this process's CPU time.  Peak memory above the image: tracemalloc (numpy
@@ -49,6 +52,7 @@ from pathlib import Path
 
 import numpy as np
 
+from kapitza.analysis.eels import core, kernel
 from kapitza.analysis.eels.forward import simulate_stack
 from kapitza.analysis.eels.joint import fit_joint_temperature
 from kapitza.analysis.eels.stream import DEFAULT_CHUNK_MB, LazyEELSData, stream_temperature_map
@@ -98,6 +102,18 @@ def loop(data, n: int) -> tuple[np.ndarray, np.ndarray]:
     return np.array(t), np.array(e)
 
 
+def _map(data, workers: int, compiled: bool):
+    """``stream_temperature_map`` with ``workers`` threads, its evaluations compiled where ``compiled`` (and numba is
+    installed) or numpy's passes (the map's own rule, :data:`core.KERNEL_MIN_VALUES`, set out of reach)."""
+    keep = core.KERNEL_MIN_VALUES
+    if not compiled:
+        core.KERNEL_MIN_VALUES = sys.maxsize
+    try:
+        return stream_temperature_map(data, workers=workers)
+    finally:
+        core.KERNEL_MIN_VALUES = keep
+
+
 def peak_bytes(run) -> int:
     tracemalloc.start()
     run()
@@ -122,30 +138,45 @@ def in_memory(ny: int, nx: int, channels: int) -> None:
         "counts, "
         "as much again of variances); the default estimator (joint fit, automatic window)"
     )
-    map_w, map_c, loop_w, loop_c = [], [], [], []
+    compiled = core.use_kernel(n_pix, channels)
+    cases = {"map": (1, True), "map, 2 threads": (2, True)}
+    if compiled:  # the same map without the compiled evaluations (numpy's passes), side by side
+        cases.update({"map, numpy's passes": (1, False), "map, numpy's passes, 2 threads": (2, False)})
+    wall: dict[str, list[float]] = {name: [] for name in (*cases, "loop")}
+    cpu: dict[str, list[float]] = {name: [] for name in wall}
+    maps = {}
     for _ in range(REPEATS):
-        w, c, tmap = timed(lambda: stream_temperature_map(data))
-        map_w.append(w)
-        map_c.append(c)
+        for name, (workers, fast) in cases.items():
+            w, c, maps[name] = timed(lambda k=workers, f=fast: _map(data, k, f))
+            wall[name].append(w)
+            cpu[name].append(c)
         w, c, (t_loop, e_loop) = timed(lambda: loop(data, LOOP_PIXELS))
-        loop_w.append(w / LOOP_PIXELS * n_pix)
-        loop_c.append(c / LOOP_PIXELS * n_pix)
-    w2, c2, tmap2 = timed(lambda: stream_temperature_map(data, workers=2))
-    tm, cm, tl, cl = min(map_w), min(map_c), min(loop_w), min(loop_c)
-    print(f"{'':34s}{'wall s':>9s}{'pixels/s':>10s}{'CPU s':>9s}{'pixels/s':>10s}")
-    for name, w, c in (
-        (f"map (best of {REPEATS})", tm, cm),
-        ("map, 2 worker threads", w2, c2),
-        (f"per-pixel loop (best of {REPEATS})*", tl, cl),
-    ):
-        print(f"{name:34s}{w:9.2f}{n_pix / w:10.0f}{c:9.2f}{n_pix / c:10.0f}")
-    print(f"* timed on {LOOP_PIXELS} pixels and scaled to the {n_pix} of the image")
-    print(f"speed-up over the loop: map {tl / tm:.1f}x wall, {cl / cm:.1f}x CPU; 2 threads {tl / w2:.1f}x wall")
+        wall["loop"].append(w / LOOP_PIXELS * n_pix)
+        cpu["loop"].append(c / LOOP_PIXELS * n_pix)
+    tl = min(wall["loop"])
+    how = (
+        "evaluations compiled by numba"
+        if compiled
+        else "numpy's passes: "
+        + (
+            f"numba not installed (pip install 'kapitza[{kernel.EXTRA}]')"
+            if not kernel.available()
+            else f"fewer than {core.KERNEL_MIN_VALUES} pixels x channels"
+        )
+    )
+    print(f"map: {how}; loop: one spectrum at a time (numpy's passes, as any single spectrum)")
+    print(f"{'':34s}{'wall s':>9s}{'pixels/s':>10s}{'CPU s':>9s}{'pixels/s':>10s}{'loop/map':>10s}")
+    for name in wall:
+        w, c = min(wall[name]), min(cpu[name])
+        label = "per-pixel loop*" if name == "loop" else name
+        print(f"{label:34s}{w:9.2f}{n_pix / w:10.0f}{c:9.2f}{n_pix / c:10.0f}{tl / w:9.1f}x")
+    print(f"best of {REPEATS}, alternating; * timed on {LOOP_PIXELS} pixels and scaled to the {n_pix} of the image")
+    tmap = maps["map"]
     t_map = tmap.temperature.reshape(-1)[:LOOP_PIXELS]
     e_map = tmap.temperature_err.reshape(-1)[:LOOP_PIXELS]
     same = float(np.nanmax(np.abs(np.r_[t_map - t_loop, e_map - e_loop])))
-    same2 = float(np.nanmax(np.abs(tmap2.temperature - tmap.temperature)))
-    print(f"map = loop on the sampled pixels: max |difference| of T and error {same:.1e} K; 2 threads {same2:.1e} K")
+    others = max(float(np.nanmax(np.abs(m.temperature - tmap.temperature))) for m in maps.values())
+    print(f"map = loop on the sampled pixels: max |difference| of T and error {same:.1e} K; maps {others:.1e} K apart")
     ok = tmap.valid
     print(
         f"map: {tmap.n_valid} valid pixels, median T {np.median(tmap.temperature[ok]):.1f} K (truth 300 K), median "

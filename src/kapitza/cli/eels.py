@@ -553,7 +553,15 @@ def map_command(
             "or more)",
         ),
     ] = None,
-    workers: Annotated[int, typer.Option("--workers", help="threads fitting the pixels of a chunk")] = 1,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            help="threads fitting the blocks of pixels of a chunk side by side (2 on 2 cores: about 1.45x faster); "
+            "with the fast extra (numba) a map of 4.2 million values (pixels x channels) or more runs the fits' "
+            "evaluations compiled",
+        ),
+    ] = 1,
     device: Annotated[
         str,
         typer.Option(

@@ -23,9 +23,12 @@ no-gain-signal test.  Per row: its ZLP width (FWHM of its own centred counts), t
 (:func:`region_rule`), the pairs inside its own reach.
 
 Convergence: a row stops when its accepted Levenberg-Marquardt step is below 1e-12 relative in every parameter
-(tail parameters absolute 1e-12), which puts the parameters within about 1e-13 of the minimum; the rounding of
-sums over a longer or shorter grid (a block's other rows set its extent) then moves a temperature by far less
-than 1e-9 K (``tests/analysis/eels/test_eels_core.py`` holds every path to 1e-9 K).
+(tail parameters absolute 1e-12), or, once a step was below 1e-10, at the first step that no longer lowers chi2
+(the rounding floor); the fits converge linearly (about a factor 13 a step), so the parameters end within about
+1e-13 of the minimum.  The rounding of sums over a longer or shorter grid (a block's other rows set its extent),
+of numpy's passes against the compiled kernel (:mod:`.kernel`) or torch, then moves a temperature by far less
+than 1e-9 K (``tests/analysis/eels/test_eels_core.py`` holds every path to 1e-9 K; a stop at 1e-10 alone left
+5e-9 K between numpy and the kernel on one pixel in 4096).
 """
 
 from __future__ import annotations
@@ -64,7 +67,12 @@ BOUND_DCHI2 = float(special.chdtri(1.0, 0.10))
 E_REF = 10.0
 #: FWHM / sigma of a Gaussian: the Voigt tail's Gaussian part from the measured FWHM.
 FWHM_PER_SIGMA = 2.0 * math.sqrt(2.0 * math.log(2.0))
-_XTOL = 1e-10
+#: A family's fit stops where its step is below this, relative (tail parameters absolute) ...
+_XTOL = 1e-12
+#: ... or, once a step was below this, where no step lowers chi2 any more (the rounding floor of chi2 and its
+#: gradient: some rows cannot step below _XTOL).  Two routes to the same minimum (numpy's passes, the compiled
+#: kernel, torch) then stop within about 1e-11 of each other where 1e-10 alone left 5e-9 K between them.
+_XTOL_NEAR = 1e-10
 #: The first pass (observed variances) only sets the second's variances: a looser stop.
 _XTOL_FIRST = 1e-6
 #: The no-gain test and the upper bound need chi2 itself, to this much (their thresholds are 2.71 and 4).
@@ -97,6 +105,23 @@ BLOCK_ROWS = 512
 #: Values (spectra x channels) per block on a GPU: its arithmetic is then long against the cost per operation
 #: (kernel launches, the host's Levenberg-Marquardt steps between evaluations).
 GPU_BLOCK_VALUES = 1 << 24
+
+
+#: Values (spectra x channels) from which a map runs the compiled evaluation (:mod:`.kernel`) where numba is
+#: installed: below it numba's import and the loading of its cached machine code (about 0.8 s, once per process)
+#: cost more than the kernel saves (``benchmarks/eels.py``: about 0.08 ms a pixel at 512 channels, 0.6 ms at 2048,
+#: one thread).
+KERNEL_MIN_VALUES = 1 << 22
+
+
+def use_kernel(n_spectra: int, n_channels: int, backend: Backend = NUMPY) -> bool:
+    """Whether a map of ``n_spectra`` spectra of ``n_channels`` channels runs the compiled evaluation: numpy
+    backend, at least :data:`KERNEL_MIN_VALUES` values, numba installed."""
+    if backend.name != "numpy" or int(n_spectra) * int(n_channels) < KERNEL_MIN_VALUES:
+        return False
+    from . import kernel
+
+    return kernel.available()
 
 
 def block_rows(n_channels: int, backend: Backend = NUMPY) -> int:
@@ -469,17 +494,21 @@ class _Work:
 
     NAMES = ("r", "b", "lb", "u", "t", "s", "inv", "ui", "c0", "c2", "ci")
 
-    def __init__(self, m: int, n: int, backend: Backend = NUMPY):
+    def __init__(self, m: int, n: int, backend: Backend = NUMPY, compiled: bool = False):
         self.m, self.n = m, n
         self.backend = backend
         self.numpy = backend.name == "numpy"
+        #: the evaluations compiled (:mod:`.kernel`) instead of numpy's passes
+        self.compiled = bool(compiled) and self.numpy
         if self.numpy:
             self.ops: Any = _NumpyOps
         else:
             import torch  # installed: the backend exists
 
             self.ops = _TorchOps(torch)
-        if self.numpy:
+        if self.compiled:
+            self.buf = {}
+        elif self.numpy:
             self.buf = {name: np.empty((m, n)) for name in self.NAMES}
         else:
             self.buf = {name: backend.zeros((m, n)) for name in self.NAMES}
@@ -487,9 +516,10 @@ class _Work:
         self.row_evaluations = 0
 
     def put(self, a: NDArray) -> Any:
-        """``a`` on the backend's device: ``a`` itself on numpy, a cached device copy on torch."""
+        """``a`` on the backend's device: ``a`` itself on numpy (C-ordered for the compiled kernel, which is compiled
+        for that layout once), a cached device copy on torch."""
         if self.numpy:
-            return a
+            return np.ascontiguousarray(a) if self.compiled else a
         held = self._moved.get(id(a))
         if held is None or held[0] is not a:
             held = (a, self.backend.asarray(np.ascontiguousarray(a), dtype=float))
@@ -533,6 +563,7 @@ class _Problem:
                     d["shape"] = np.exp(-1.5 * d["feat"])
             _on_device = {k: work.put(d[k]) for k in self.KEYS if k in d}
         self.dv = _on_device
+        self._step: float | None = None  # the pair energies' uniform step (compiled path), found once
         self.e_dev = work.put(e)
         self.neg_e = -self.e_dev
 
@@ -593,11 +624,47 @@ class _Problem:
         else:
             chi2, a, g = work.backend.zeros(m), work.backend.zeros((m, k, k)), work.backend.zeros((m, k))
         with np.errstate(all="ignore"):
-            self._evaluate(beta, theta, chi2, a, g, r_zero)
+            if work.compiled:
+                self._evaluate_compiled(beta, theta, chi2, a, g, r_zero)
+            else:
+                self._evaluate(beta, theta, chi2, a, g, r_zero)
         if not work.numpy:
             chi2, a, g = (work.backend.to_numpy(v) for v in (chi2, a, g))
         ok = np.isfinite(chi2) & np.all(np.isfinite(a), axis=(1, 2)) & np.all(np.isfinite(g), axis=1)
         return chi2, a, g, ok
+
+    def _evaluate_compiled(self, beta: NDArray, theta: NDArray, chi2: NDArray, a: NDArray, g: NDArray, r_zero: bool):
+        """:meth:`_evaluate`'s numbers from :mod:`.kernel` (one pass over the pairs, compiled by numba)."""
+        from . import kernel
+
+        d, fam = self.dv, self.family
+        m = beta.shape[0]
+        amp = np.ascontiguousarray(theta[:, 0], dtype=float)
+        none = np.zeros((1, 1))
+        factor = None
+        if fam == "lorentzian-power":
+            mode, p, x, h = kernel.SCALED, amp, d["shape"], none
+        elif fam in ("power-law", "pearson7"):
+            p = theta[:, 1].copy() if fam == "power-law" else np.exp(np.clip(theta[:, 1], -50.0, 50.0))
+            mode, x, h = kernel.EXPONENT, d["feat"], none
+            factor = np.full(m, -1.0) if fam == "power-law" else -p
+        else:  # the Voigt tail: B and its derivative's shape from scipy on the host, the passes compiled
+            b = np.empty(d["G"].shape)
+            h, _ = self.tail(theta, b)
+            mode, p, x = kernel.GIVEN, amp, b
+        x, h = np.atleast_2d(x), np.atleast_2d(h)
+        de = self._step if self._step is not None else kernel.uniform_step(self.e)
+        self._step = de
+        data = tuple(d[k] for k in ("G", "L", "WG", "WL", "W"))
+        kernel.evaluate(
+            self.fixed is None, r_zero, mode, np.ascontiguousarray(beta, dtype=float), self.e, de, amp, p, x, h,
+            data, (chi2, a, g),
+        )  # fmt: skip
+        if factor is not None:
+            k = a.shape[1]
+            a[:, k - 1, :] *= factor[:, None]
+            a[:, :, k - 1] *= factor[:, None]
+            g[:, k - 1] *= factor
 
     def _evaluate(self, beta: Any, theta: Any, chi2: Any, a: Any, g: Any, r_zero: bool) -> None:
         """chi2, J^T J and J^T rho into ``chi2``, ``a``, ``g`` (one pass over the pairs per array operation), on the
@@ -660,18 +727,20 @@ def _solve_lm(
     """Levenberg-Marquardt (Marquardt's diagonal scaling, Nielsen's damping update) for every row at once; each row
     stops on its own.
 
-    Steps solve (J^T J + lam diag(J^T J)) dx = -J^T rho; a step is taken where it lowers chi2, and lam then moves
-    by the ratio of the actual to the predicted decrease (Nielsen, IMM-REP-1999-05, DTU (1999): lam x max(1/3,
-    1 - (2 q - 1)^3) on success, x 2, 4, 8 ... on failures in a row), which does not oscillate as a fixed x10 /
-    /10 rule does.  ``bounds`` (lo, hi), rows (m, k): the parameters are kept inside them (a step is cut back to
-    the box), so that a tail parameter the data do not constrain cannot run away.  A row stops when an accepted
-    step is below ``xtol`` relative in every parameter, or, where the tail has a direction the data do not
-    constrain (a Voigt width going to 0), when an accepted step moves beta by less than ``xtol`` relative and chi2
-    by less than 1e-9 relative.  A step is at most half of beta and ``_MAX_TAIL_STEP`` in a tail parameter
-    (shortened along its direction).  ``ftol`` > 0: a row also stops when an undamped (lam <= 1e-3) accepted step
-    lowers chi2 by less than ``ftol`` (where only chi2 itself is needed, to that precision).  ``lam0``: the first
-    damping.  Returns x (m, k), chi2 (m,), J^T J at x (m, k, k)
-    and whether the row converged.
+    Steps solve (J^T J + lam diag(J^T J)) dx = -J^T rho; a step is taken where it lowers chi2, and lam then moves by
+    the ratio of the actual to the predicted decrease (Nielsen, IMM-REP-1999-05, DTU (1999): lam x max(1/3, 1 - (2 q
+    - 1)^3) on success, x 2, 4, 8 ... on failures in a row), which does not oscillate as a fixed x10 / /10 rule
+    does.  ``bounds`` (lo, hi), rows (m, k): the parameters are kept inside them (a step is cut back to the box), so
+    that a tail parameter the data do not constrain cannot run away.  A row stops when an accepted step is below
+    ``xtol`` relative in every parameter, or, where the tail has a direction the data do not constrain (a Voigt
+    width going to 0), when an accepted step moves beta by less than ``xtol`` (at most ``_XTOL_NEAR``) relative and
+    chi2 by less than 1e-9 relative (with ``xtol`` below ``_XTOL_NEAR``: while a tail parameter still moves by more
+    than 1e-6).  A step is at most half of beta and ``_MAX_TAIL_STEP`` in a tail parameter (shortened along its
+    direction).  ``ftol`` > 0: a row also stops when an undamped (lam <= 1e-3) accepted step lowers chi2 by less
+    than ``ftol`` (where only chi2 itself is needed, to that precision).  With ``xtol`` below ``_XTOL_NEAR``, a row
+    whose accepted step was below ``_XTOL_NEAR`` also stops at the first step that does not lower chi2 (the rounding
+    floor; the last accepted point is kept).  ``lam0``: the first damping.  Returns x (m, k), chi2 (m,), J^T J at x
+    (m, k, k) and whether the row converged.
     """
     m, k = x0.shape
     x = x0.copy()
@@ -679,6 +748,8 @@ def _solve_lm(
     lam = np.full(m, lam0)
     nu = np.full(m, 2.0)
     done = np.zeros(m, dtype=bool)
+    near = np.zeros(m, dtype=bool)  # an accepted step below _XTOL_NEAR (the final fits' stop only)
+    fine = xtol < _XTOL_NEAR
     active = ok.copy()
     cur = np.arange(m)  # rows of the original problem held by ``part``
     part = problem
@@ -723,7 +794,9 @@ def _solve_lm(
         better = live & okn & np.all(np.isfinite(step), axis=1) & (cn <= ca * (1.0 + 1e-14))
         small = np.all(np.abs(step) <= xtol * (np.abs(xa) + xtol), axis=1)
         if part.fixed is None:
-            flat = (np.abs(step[:, 0]) <= xtol * np.abs(xa[:, 0])) & (ca - cn <= 1e-9 * ca)
+            flat = (np.abs(step[:, 0]) <= max(xtol, _XTOL_NEAR) * np.abs(xa[:, 0])) & (ca - cn <= 1e-9 * ca)
+            if fine:  # a direction the data do not constrain: a tail parameter still wandering (above 1e-6)
+                flat &= np.any(np.abs(step[:, 1:]) > 1e-6 * (np.abs(xa[:, 1:]) + 1e-6), axis=1)
             small |= flat
         acc = cur[better]
         x[acc], chi2[acc], a[acc], g[acc] = xn[better], cn[better], an[better], gn[better]
@@ -734,6 +807,9 @@ def _solve_lm(
         conv = better & small
         if ftol > 0:
             conv |= better & (ca - cn <= ftol) & (la <= 1e-3)
+        if fine:
+            conv |= live & ~better & near[cur]  # at the rounding floor: the last accepted point is the minimum
+            near[cur[better & np.all(np.abs(step) <= _XTOL_NEAR * (np.abs(xa) + _XTOL_NEAR), axis=1)]] = True
         stuck = live & ~better & (lam[cur] > 1e25)
         done[cur[conv]] = True
         active[cur[conv | stuck]] = False
@@ -867,6 +943,7 @@ def _fit_rows(
     win: tuple[NDArray, NDArray],
     settings: Settings,
     backend: Backend = NUMPY,
+    compiled: bool = False,
 ) -> dict[str, Any]:
     """Stage 2 on the pairs of rows that passed the region checks (the arrays of ``d`` are (m, n))."""
     g, lc, w = d["G"], d["L"], d["W"]
@@ -888,7 +965,7 @@ def _fit_rows(
     if act.size:
         sub = {k: (v[act] if v.ndim and v.shape[0] == m else v) for k, v in d.items()} if act.size < m else dict(d)
         beta0, a0 = _starts(e, sub["G"], sub["L"], sub["W"])
-        work = _Work(act.size, e.size, backend)
+        work = _Work(act.size, e.size, backend, compiled)
         if "lorentzian-power" in fams or "pearson7" in fams:  # the shared features ln(1 + (E/h)^2) - ...
             sub["feat_h"] = _tail_features("pearson7", e, sub["h"])
         wg, wl, first = _first_pass(e, sub, beta0, a0, settings.gain, work, fams)
@@ -1052,11 +1129,15 @@ def _upper_bound(
     return np.where(has, 1.0 / (KB_MEV * np.sqrt(b_lo * b_hi)), np.nan)
 
 
-def fit_block(spectra: Spectra, settings: Settings, backend: Backend | None = None) -> dict[str, Any]:
+def fit_block(
+    spectra: Spectra, settings: Settings, backend: Backend | None = None, compiled: bool = False
+) -> dict[str, Any]:
     """Stage 2: the temperature of every row of ``spectra`` (see the module docstring).
 
     ``backend`` (:mod:`kapitza._backend`, default numpy): where the fits' passes over the channel pairs run (numpy,
     or torch on the CPU or a GPU); the numbers are the same to rounding (the temperatures to far below 1e-9 K).
+    ``compiled`` (numpy backend only, numba installed: :func:`.kernel.available`): the evaluations of the fits
+    compiled (:mod:`.kernel`) instead of numpy's passes; the same numbers to rounding.
 
     Returns arrays (m,): temperature, temperature_err (K, NaN where not valid), valid, reason (codes, see
     :func:`reason_text`), chi2 (kappa-corrected), dof, chi2_reduced, p_value, p_low, adequate, inflation, the
@@ -1118,7 +1199,8 @@ def fit_block(spectra: Spectra, settings: Settings, backend: Backend | None = No
             "h": 0.5 * fw,
             "sigma": fw / FWHM_PER_SIGMA,
         }
-        fit = _fit_rows(e, d, sub.kappa, (rule["window_lo"][act], rule["window_hi"][act]), settings, backend or NUMPY)
+        win = (rule["window_lo"][act], rule["window_hi"][act])
+        fit = _fit_rows(e, d, sub.kappa, win, settings, backend or NUMPY, compiled)
         for key, value in fit.items():
             if key == "theta":
                 for j, r_ in enumerate(act.tolist()):
@@ -1168,12 +1250,13 @@ def map_block(
     bin_position: int = 1,
     centred_kappa: NDArray[np.float64] | None = None,
     backend: Backend | None = None,
+    compiled: bool = False,
 ) -> dict[str, Any]:
     """Raw (or centred) spectra (m, n_channels) -> their temperatures: stage 1, groups of ``bin_position``
-    neighbouring rows summed, stage 2 (its passes on ``backend``, default numpy).  What every chunked driver calls
-    per block."""
+    neighbouring rows summed, stage 2 (its passes on ``backend``, default numpy, or ``compiled``: :func:`fit_block`).
+    What every chunked driver calls per block."""
     sp = centre_block(counts, variance, energy, half=half, centred_kappa=centred_kappa)
-    return fit_block(sp.binned(bin_position), settings, backend)
+    return fit_block(sp.binned(bin_position), settings, backend, compiled)
 
 
 def _scatter(m: int, rows: NDArray, values: NDArray) -> NDArray:

@@ -669,10 +669,15 @@ def _stream_joint(
     out["reason"] = np.empty(n_out, dtype=np.int64)
     rows = _row_chunks(data, chunk_mb)
     step = max(1, core.block_rows(data.n_channels, backend) // f) * f  # blocks of whole bins
+    # blocks fitted in a pool of ``workers`` threads (numba's kernels and numpy's loops release the GIL)
+    compiled = core.use_kernel(ny * nx // f, data.n_channels, backend)
 
     def fit_block(c: NDArray[np.float64], v: NDArray[np.float64], first: int) -> None:
         kap = None if centred is None else centred[first : first + c.shape[0]]
-        res = core.map_block(c, v, data.energy_mev, st, half=half, bin_position=f, centred_kappa=kap, backend=backend)
+        res = core.map_block(
+            c, v, data.energy_mev, st, half=half, bin_position=f, centred_kappa=kap, backend=backend,
+            compiled=compiled,
+        )  # fmt: skip
         o = first // f
         for key in out:
             out[key][o : o + res["valid"].size] = res[key]
@@ -710,7 +715,9 @@ def _stream_joint(
             else []
         ),
         f"streamed: {len(rows)} chunk(s) of up to {n_rows} rows, one pass over the data",
-        f"fits on {backend.label}",
+        f"fits on {backend.label}"
+        + (", their evaluations compiled (numba)" if compiled else "")
+        + (f", {workers} threads" if workers > 1 else ""),
     ]
     return map_result(out, st, (ny, nx // f), tuple(positions), data, steps, backend.label)
 
@@ -797,10 +804,12 @@ def memory_estimate(
     Measured against the peak resident memory of fresh processes by ``benchmarks/eels.py`` (the estimate above the
     measured peak and within 2x of it, for images in memory, memory-mapped and read lazily).
     """
-    from . import core, joint, results  # noqa: F401  (loaded now: the resident memory below includes them)
+    from . import core, joint, kernel, results  # noqa: F401  (loaded now: the resident memory below includes them)
 
     ny, nx = data.nav_shape[:2] if len(data.nav_shape) == 2 else (1, max(1, int(np.prod(data.nav_shape))))
     n = data.n_channels
+    if core.use_kernel(ny * (nx // max(1, int(bin_position))), n, select_backend(device)):
+        kernel.warm()  # numba and the compiled kernel resident before the count below
     rows = _row_chunks(data, chunk_mb)
     chunk_rows = rows[0].stop - rows[0].start
     values = chunk_rows * nx * n
