@@ -756,6 +756,10 @@ _OUTPUT_BYTES_PER_PIXEL = 160
 #: The allocator's and the numerical libraries' own memory during a map (arenas of the worker threads, LAPACK and
 #: einsum workspaces): without it the statement fell up to 5 MB short of the measured peak (benchmarks/eels.py).
 _SLACK_BYTES = 16_000_000
+#: More of numba's runtime than :func:`.kernel.warm` makes resident (its dispatcher's paths, the machine code's
+#: pages as the map first runs them): with the compiled kernel the statement fell 1 MB short of the measured peak
+#: with only the slack above (benchmarks/eels.py, a 64 MB chunk of a memory-mapped 64 x 64 x 2048 image).
+_KERNEL_SLACK_BYTES = 32_000_000
 
 
 @result
@@ -808,8 +812,10 @@ def memory_estimate(
 
     ny, nx = data.nav_shape[:2] if len(data.nav_shape) == 2 else (1, max(1, int(np.prod(data.nav_shape))))
     n = data.n_channels
+    slack = _SLACK_BYTES
     if core.use_kernel(ny * (nx // max(1, int(bin_position))), n, select_backend(device)):
         kernel.warm()  # numba and the compiled kernel resident before the count below
+        slack += _KERNEL_SLACK_BYTES
     rows = _row_chunks(data, chunk_mb)
     chunk_rows = rows[0].stop - rows[0].start
     values = chunk_rows * nx * n
@@ -824,7 +830,7 @@ def memory_estimate(
     block = min(core.block_rows(n, select_backend(device)), chunk_rows * nx)
     work = int(workers) * block * n * 8 * _WORK_VALUES_PER_CHANNEL
     output = ny * (nx // max(1, int(bin_position))) * _OUTPUT_BYTES_PER_PIXEL
-    base = _resident_bytes() + _SLACK_BYTES
+    base = _resident_bytes() + slack
     before = _peak_bytes()
     during = base + chunk + work + output
     total = max(before, during)
