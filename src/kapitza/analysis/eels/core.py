@@ -507,7 +507,7 @@ class _Work:
 
             self.ops = _TorchOps(torch)
         if self.compiled:
-            self.buf = {}
+            self.buf = {"b": np.empty((m, n))}  # the tail's values, from numpy (the kernel's input)
         elif self.numpy:
             self.buf = {name: np.empty((m, n)) for name in self.NAMES}
         else:
@@ -634,37 +634,23 @@ class _Problem:
         return chi2, a, g, ok
 
     def _evaluate_compiled(self, beta: NDArray, theta: NDArray, chi2: NDArray, a: NDArray, g: NDArray, r_zero: bool):
-        """:meth:`_evaluate`'s numbers from :mod:`.kernel` (one pass over the pairs, compiled by numba)."""
+        """:meth:`_evaluate`'s numbers from :mod:`.kernel`: the tail here (:meth:`tail`, numpy), the passes over
+        the pairs in one compiled loop."""
         from . import kernel
 
-        d, fam = self.dv, self.family
-        m = beta.shape[0]
-        amp = np.ascontiguousarray(theta[:, 0], dtype=float)
-        none = np.zeros((1, 1))
-        factor = None
-        if fam == "lorentzian-power":
-            mode, p, x, h = kernel.SCALED, amp, d["shape"], none
-        elif fam in ("power-law", "pearson7"):
-            p = theta[:, 1].copy() if fam == "power-law" else np.exp(np.clip(theta[:, 1], -50.0, 50.0))
-            mode, x, h = kernel.EXPONENT, d["feat"], none
-            factor = np.full(m, -1.0) if fam == "power-law" else -p
-        else:  # the Voigt tail: B and its derivative's shape from scipy on the host, the passes compiled
-            b = np.empty(d["G"].shape)
-            h, _ = self.tail(theta, b)
-            mode, p, x = kernel.GIVEN, amp, b
-        x, h = np.atleast_2d(x), np.atleast_2d(h)
-        de = self._step if self._step is not None else kernel.uniform_step(self.e)
-        self._step = de
-        data = tuple(d[k] for k in ("G", "L", "WG", "WL", "W"))
-        kernel.evaluate(
-            self.fixed is None, r_zero, mode, np.ascontiguousarray(beta, dtype=float), self.e, de, amp, p, x, h,
-            data, (chi2, a, g),
-        )  # fmt: skip
-        if factor is not None:
+        n = beta.shape[0]
+        b = self.work.buf["b"][:n]
+        h, c = self.tail(theta, b)
+        if self._step is None:
+            self._step = kernel.uniform_step(self.e)
+        data = tuple(self.dv[k] for k in ("G", "L", "WG", "WL", "W"))
+        beta = np.ascontiguousarray(beta, dtype=float)
+        kernel.evaluate(self.fixed is None, r_zero, beta, self.e, self._step, b, h, data, (chi2, a, g))
+        if c is not None:
             k = a.shape[1]
-            a[:, k - 1, :] *= factor[:, None]
-            a[:, :, k - 1] *= factor[:, None]
-            g[:, k - 1] *= factor
+            a[:, k - 1, :] *= c[:, None]
+            a[:, :, k - 1] *= c[:, None]
+            g[:, k - 1] *= c
 
     def _evaluate(self, beta: Any, theta: Any, chi2: Any, a: Any, g: Any, r_zero: bool) -> None:
         """chi2, J^T J and J^T rho into ``chi2``, ``a``, ``g`` (one pass over the pairs per array operation), on the

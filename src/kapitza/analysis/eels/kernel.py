@@ -7,12 +7,14 @@ the same temperatures to rounding (far below 1e-9 K; ``tests/analysis/eels/test_
 changes is the time of a map, which is these evaluations for the most part: ``benchmarks/eels.py`` prints the
 map with and without it beside a per-pixel loop.
 
-The arithmetic per channel pair is :meth:`.core._Problem._evaluate`'s, term for term: r = exp(-beta E), the tail
-B, u = G - r L - (1 - r) B, the variance WG + r^2 WL, and the derivative columns; only the order of the sums
-differs (each row's sums are accumulated in a fixed order, so a row's numbers do not depend on the other rows of
-its block or on the thread that computes it).  On a uniform grid of pair energies (every map: E = k w) r is
-carried from one pair to the next as r q, q = exp(-beta w), with r recomputed exactly every ``_REFRESH`` pairs
-(the carried product is then within about 16 roundings of exp's value).
+The arithmetic per channel pair is :meth:`.core._Problem._evaluate`'s, term for term: r = exp(-beta E), u = G - r L
+- (1 - r) B, the variance WG + r^2 WL, and the derivative columns. The tail B and its shape column come from
+:meth:`.core._Problem.tail`, the one copy of the tail families, as numpy arrays (numpy's exponential is vectorised;
+numba's is one call per value); only the order of the sums differs (each row's sums are accumulated in a fixed
+order, so a row's numbers do not depend on the other rows of its block or on the thread that computes it). On a
+uniform grid of pair energies (every map: E = k w) r is carried from one pair to the next as r q, q = exp(-beta w),
+with r recomputed exactly every ``_REFRESH`` pairs (the carried product is then within about 16 roundings of exp's
+value).
 
 Threads: the kernel releases the GIL, so a map's blocks fitted in a pool of threads (``eels map --workers``) run
 their evaluations side by side.  Compiled on the first call in a process and cached by numba on disk beside this
@@ -32,26 +34,21 @@ from numpy.typing import NDArray
 EXTRA = "fast"
 #: Pairs between two exact exponentials of r on a uniform grid (the rest carried by one multiplication each).
 _REFRESH = 16
-#: How the tail B of a pair is made (the ``mode`` argument of the kernel).
-SCALED, EXPONENT, GIVEN = 0, 1, 2
 #: The compiled row, bound by :func:`_compiled` (None until then).
 _row_jit: Any = None
 
 
-def _row(i, free, r_zero, mode, beta, e, de, amp, p, x, h, g_, l_, wg, wl, w, chi2, a, g):  # pragma: no cover
-    """numba's source: row ``i`` (see the module docstring).  ``x`` and ``h`` have one row (shared by every row)
-    or m; mode SCALED: B = x e^amp; EXPONENT: B = e^(amp - p x), dB/dtheta_1 / B = x; GIVEN: B = x,
-    dB/dtheta_1 / B = h.  Writes chi2[i], a[i] (k, k), g[i] (k,), k = free + 1 + (mode != SCALED); the tail's
-    last column is dB/dtheta_1 before its row factor (the caller scales it)."""
+def _row(i, free, r_zero, has_h, beta, e, de, b, h, g_, l_, wg, wl, w, chi2, a, g):  # pragma: no cover
+    """numba's source: row ``i`` (see the module docstring).  ``b``: the tail B (m, n); ``h`` (one row shared by
+    every row, or m): dB/dtheta_1 / B where ``has_h`` (a two-parameter tail), else unused.  Writes chi2[i], a[i]
+    (k, k), g[i] (k,), k = free + 1 + has_h; the tail's last column is dB/dtheta_1 before its row factor (the
+    caller scales it, as :meth:`.core._Problem._evaluate` does)."""
     n = g_.shape[1]
     lo = 0 if free else 1
-    hi = 3 if mode != 0 else 2
+    hi = 3 if has_h else 2
+    hr = i if h.shape[0] > 1 else 0
     rr = np.empty(n)
-    bb = np.empty(n)
-    hh = np.empty(n)
     bi = beta[i]
-    xi = i if x.shape[0] > 1 else 0
-    hi_ = i if h.shape[0] > 1 else 0
     if r_zero:
         for j in range(n):
             rr[j] = 0.0
@@ -67,21 +64,6 @@ def _row(i, free, r_zero, mode, beta, e, de, amp, p, x, h, g_, l_, wg, wl, w, ch
     else:
         for j in range(n):
             rr[j] = np.exp(-bi * e[j])
-    if mode == 0:
-        ea = np.exp(amp[i])
-        for j in range(n):
-            bb[j] = x[xi, j] * ea
-            hh[j] = 0.0
-    elif mode == 1:
-        ai = amp[i]
-        pi = p[i]
-        for j in range(n):
-            bb[j] = np.exp(ai - pi * x[xi, j])
-            hh[j] = x[xi, j]
-    else:
-        for j in range(n):
-            bb[j] = x[xi, j]
-            hh[j] = h[hi_, j]
     c = 0.0
     g0 = 0.0
     g1 = 0.0
@@ -94,16 +76,16 @@ def _row(i, free, r_zero, mode, beta, e, de, amp, p, x, h, g_, l_, wg, wl, w, ch
     a22 = 0.0
     for j in range(n):
         r = rr[j]
-        b = bb[j]
-        t = r * (l_[i, j] - b)
-        u = (g_[i, j] - b) - t
+        bj = b[i, j]
+        t = r * (l_[i, j] - bj)
+        u = (g_[i, j] - bj) - t
         s = r * r * wl[i, j]
         inv = w[i, j] / (wg[i, j] + s)
         ui = u * inv
         c += u * ui
         c0 = (ui * s + t) * e[j]
-        c1 = b * (r - 1.0)
-        c2 = c1 * hh[j]
+        c1 = bj * (r - 1.0)
+        c2 = c1 * h[hr, j] if has_h else 0.0
         g0 += c0 * ui
         g1 += c1 * ui
         g2 += c2 * ui
@@ -124,10 +106,10 @@ def _row(i, free, r_zero, mode, beta, e, de, amp, p, x, h, g_, l_, wg, wl, w, ch
             a[i, u_ - lo, v_ - lo] = aa[u_][v_]
 
 
-def _rows(free, r_zero, mode, beta, e, de, amp, p, x, h, g_, l_, wg, wl, w, chi2, a, g):  # pragma: no cover
+def _rows(free, r_zero, has_h, beta, e, de, b, h, g_, l_, wg, wl, w, chi2, a, g):  # pragma: no cover
     """numba's source: every row, one after the other."""
     for i in range(beta.shape[0]):
-        _row_jit(i, free, r_zero, mode, beta, e, de, amp, p, x, h, g_, l_, wg, wl, w, chi2, a, g)
+        _row_jit(i, free, r_zero, has_h, beta, e, de, b, h, g_, l_, wg, wl, w, chi2, a, g)
 
 
 @lru_cache(maxsize=1)
@@ -162,20 +144,20 @@ def uniform_step(e: NDArray[np.float64]) -> float:
 def evaluate(
     free: bool,
     r_zero: bool,
-    mode: int,
     beta: NDArray[np.float64],
     e: NDArray[np.float64],
     de: float,
-    amp: NDArray[np.float64],
-    p: NDArray[np.float64],
-    x: NDArray[np.float64],
-    h: NDArray[np.float64],
+    b: NDArray[np.float64],
+    h: NDArray[np.float64] | None,
     data: tuple[NDArray[np.float64], ...],
     out: tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]],
 ) -> None:
-    """chi2, J^T J, J^T rho of every row into ``out`` (see :func:`_row`); ``data`` = (G, L, WG, WL, W), (m, n)
-    C-ordered float64.  Needs :func:`available`."""
-    _compiled()(bool(free), bool(r_zero), int(mode), beta, e, float(de), amp, p, x, h, *data, *out)
+    """chi2, J^T J, J^T rho of every row into ``out`` (see :func:`_row`): ``b`` the tail (m, n), ``h`` its
+    shape column (1 or m, n) or None; ``data`` = (G, L, WG, WL, W), (m, n); all C-ordered float64.  Needs
+    :func:`available`."""
+    has_h = h is not None
+    h2 = np.atleast_2d(h) if has_h else np.zeros((1, 1))
+    _compiled()(bool(free), bool(r_zero), has_h, beta, e, float(de), b, h2, *data, *out)
 
 
 def warm() -> None:
@@ -183,6 +165,5 @@ def warm() -> None:
     counts the compiler's and the machine code's resident memory (about 50-70 MB here).  Needs :func:`available`."""
     e = np.arange(1.0, 9.0)
     row = np.ones((1, e.size))
-    one = np.ones(1)
     out = (np.empty(1), np.empty((1, 3, 3)), np.empty((1, 3)))
-    evaluate(True, False, EXPONENT, 0.1 * one, e, 1.0, one, one, row, row, (row, 2 * row, row, row, row), out)
+    evaluate(True, False, np.full(1, 0.1), e, 1.0, row, row, (row, 2 * row, row, row, row), out)
