@@ -148,3 +148,28 @@ def test_uniform_step():
     assert kernel.uniform_step(np.arange(1, 400) * 0.1) == pytest.approx(0.1, rel=1e-12)  # rounding of k w
     assert kernel.uniform_step(np.array([1.0, 2.0, 4.0])) == 0.0
     assert kernel.uniform_step(np.array([3.0])) == 0.0
+
+
+def test_no_folder_to_cache_in_compiles_in_the_process(monkeypatch):
+    """numba refuses ``cache=True`` where it finds no writable folder (a read-only install): the kernel is then
+    compiled without its cache, not refused."""
+    real = numba.njit
+
+    def no_cache_folder(*args, **kw):
+        if kw.get("cache"):
+            raise RuntimeError("cannot cache function: no locator available for file")
+        return real(*args, **kw)
+
+    monkeypatch.setattr(numba, "njit", no_cache_folder)
+    kernel._compiled.cache_clear()
+    try:
+        assert kernel.available()
+        assert not kernel._compiled()._cache.__class__.__name__.endswith("FunctionCache")
+        kernel.warm()
+    finally:
+        monkeypatch.undo()
+        kernel._compiled.cache_clear()
+    out = (np.empty(1), np.empty((1, 2, 2)), np.empty((1, 2)))
+    row = np.ones((1, 3))
+    kernel.evaluate(True, True, np.ones(1), np.arange(1.0, 4.0), 1.0, row, None, (row, row, row, row, row), out)
+    assert out[0][0] == pytest.approx(0.0)  # G - B = 0 and r = 0: no residual

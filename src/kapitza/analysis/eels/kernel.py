@@ -123,8 +123,13 @@ def _compiled() -> Any:
     # reassociation lets the compiler vectorise each row's sums (their order is then its own, the same for every
     # row and every call); no finite-math assumption: NaN and inf propagate as in numpy, and such rows are refused
     opts = dict(nogil=True, cache=True, error_model="numpy", fastmath={"reassoc", "contract"})
-    _row_jit = numba.njit(**opts)(_row)
-    return numba.njit(**opts)(_rows)
+    try:
+        _row_jit = numba.njit(**opts)(_row)
+        return numba.njit(**opts)(_rows)
+    except RuntimeError:  # numba found no folder to cache in (a read-only install): compiled in every process
+        opts["cache"] = False
+        _row_jit = numba.njit(**opts)(_row)
+        return numba.njit(**opts)(_rows)
 
 
 def available() -> bool:
