@@ -133,9 +133,8 @@ def case(
             return None
         return r.G, r.G_err, g_true, bool(r.warnings)
 
-    text = (
-        f"A|I|B network C_A={c_a:g}, C_I={c_i:g}, C_B={c_b:g}, K_1=2K_2; {n_runs} runs of {run_taus:g} tau"
-        + (f"; AR(2) oscillation {oscillation:g} x slow variance" if oscillation else "")
+    text = f"A|I|B network C_A={c_a:g}, C_I={c_i:g}, C_B={c_b:g}, K_1=2K_2; {n_runs} runs of {run_taus:g} tau" + (
+        f"; AR(2) oscillation {oscillation:g} x slow variance" if oscillation else ""
     )
     return one, g_true, g_slow, text
 

@@ -93,7 +93,12 @@ def run(n_seeds: int) -> list[common.CalibrationRow]:
         "of every R(L) line fit, stated in the module docstring",
     )  # fmt: skip
     rows += _rows(
-        "κ = 5000 W/m/K: L/κ below the scatter", nemd_members, n_seeds, 6, kappa=5000.0, expected="refused",
+        "κ = 5000 W/m/K: L/κ below the scatter",
+        nemd_members,
+        n_seeds,
+        6,
+        kappa=5000.0,
+        expected="refused",
         note="kappa must come out as a 2σ lower bound or 'not determined' (counted as refused), never ± an error",
     )[1:]
     return rows

@@ -714,8 +714,8 @@ def _solve_lm(
     stops on its own.
 
     Steps solve (J^T J + lam diag(J^T J)) dx = -J^T rho; a step is taken where it lowers chi2, and lam then moves by
-    the ratio of the actual to the predicted decrease (Nielsen, IMM-REP-1999-05, DTU (1999): lam x max(1/3, 1 - (2 q
-    - 1)^3) on success, x 2, 4, 8 ... on failures in a row), which does not oscillate as a fixed x10 / /10 rule
+    the ratio of the actual to the predicted decrease (Nielsen, IMM-REP-1999-05, DTU (1999): lam x max(1/3,
+    1 - (2 q - 1)^3) on success, x 2, 4, 8 ... on failures in a row), which does not oscillate as a fixed x10 / /10 rule
     does.  ``bounds`` (lo, hi), rows (m, k): the parameters are kept inside them (a step is cut back to the box), so
     that a tail parameter the data do not constrain cannot run away.  A row stops when an accepted step is below
     ``xtol`` relative in every parameter, or, where the tail has a direction the data do not constrain (a Voigt
