@@ -16,6 +16,7 @@ from kapitza._backend import NUMPY
 from kapitza.analysis.eels import core, kernel
 from kapitza.analysis.eels.balance import KB_MEV
 from kapitza.analysis.eels.data import eels_data
+from kapitza.analysis.eels.joint import joint_map
 from kapitza.analysis.eels.stream import stream_temperature_map
 
 pytestmark = pytest.mark.parity
@@ -115,14 +116,15 @@ def test_a_block_s_temperatures_are_numpy_s_with_every_family(block):
 
 
 def test_a_map_is_the_same_compiled_or_not_in_one_thread_or_two(block, monkeypatch):
+    """Streamed (what ``eels map`` runs) in one worker or two, and in memory (``joint_map``)."""
     axis, counts = block
     image = eels_data(axis, counts[:36].reshape(6, 6, -1), (np.arange(6) * 0.5, np.arange(6) * 0.5))
     monkeypatch.setattr(core, "KERNEL_MIN_VALUES", 10**9)
     ref = stream_temperature_map(image)
-    assert not any("compiled" in s for s in ref.steps)
+    assert not any("compiled" in s for s in ref.steps + joint_map(image).steps)
     monkeypatch.setattr(core, "KERNEL_MIN_VALUES", 1)
-    for workers in (1, 2):
-        got = stream_temperature_map(image, workers=workers)
+    for workers in (1, 2, "in memory"):
+        got = joint_map(image) if workers == "in memory" else stream_temperature_map(image, workers=workers)
         assert any("compiled (numba)" in s for s in got.steps)
         assert np.array_equal(got.valid, ref.valid) and got.n_valid >= 30
         np.testing.assert_allclose(got.temperature, ref.temperature, rtol=0, atol=PARITY_K, equal_nan=True)

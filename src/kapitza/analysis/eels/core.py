@@ -1202,13 +1202,19 @@ def fit_block(
 
 
 def fit_spectra(
-    spectra: Spectra, settings: Settings, block: int | None = None, backend: Backend | None = None
+    spectra: Spectra,
+    settings: Settings,
+    block: int | None = None,
+    backend: Backend | None = None,
+    compiled: bool = False,
 ) -> dict[str, Any]:
     """:func:`fit_block` on blocks of ``block`` rows (default :func:`block_rows`), the per-row results concatenated
-    (``energies`` dropped)."""
+    (``energies`` dropped); ``compiled``: as in :func:`fit_block`."""
     backend = backend or NUMPY
     block = block_rows(2 * spectra.half + 1, backend) if block is None else int(block)
-    parts = [fit_block(spectra.take(slice(i, i + block)), settings, backend) for i in range(0, spectra.size, block)]
+    parts = [
+        fit_block(spectra.take(slice(i, i + block)), settings, backend, compiled) for i in range(0, spectra.size, block)
+    ]
     if len(parts) == 1:
         return parts[0]
     out: dict[str, Any] = {}

@@ -507,11 +507,13 @@ def joint_map(
     ny, nx = data.nav_shape
     if nx % f:
         raise InputError(f"bin_position={f} does not divide the {nx} positions along x")
-    out = core.fit_spectra(spectra(data).binned(f), st)
+    compiled = core.use_kernel(ny * (nx // f), data.n_channels)  # the rule of stream_temperature_map
+    out = core.fit_spectra(spectra(data).binned(f), st, compiled=compiled)
     positions = list(data.positions_nm)
     if f > 1:
         positions[1] = positions[1].reshape(-1, f).mean(axis=1)
-    return map_result(out, st, (ny, nx // f), tuple(positions), data, ())
+    steps = ("the fits' evaluations compiled (numba)",) if compiled else ()
+    return map_result(out, st, (ny, nx // f), tuple(positions), data, steps)
 
 
 def map_result(
