@@ -65,6 +65,8 @@ __all__ = [
 INTERFACE_KINDS = ("metal/non-metal", "non-metal/metal", "metal/metal", "non-metal/non-metal")
 #: The kinds with a metal beside a non-metal: where the electron-phonon resistance (g, kappa_p) is in series.
 SERIES_KINDS = INTERFACE_KINDS[:2]
+#: What the electronic DMM of two metals needs of each.
+ELECTRONIC_DMM_FIELDS = ("sommerfeld_gamma", "fermi_velocity")
 ELECTRON_PHONON_REFERENCE = "A. Majumdar and P. Reddy, Appl. Phys. Lett. 84, 4768 (2004)"
 ELECTRONIC_DMM_REFERENCE = "B. C. Gundrum, D. G. Cahill and R. S. Averback, Phys. Rev. B 72, 245426 (2005)"
 
@@ -223,9 +225,21 @@ def _phonon_table(
     return tuple(names), np.array(rows, dtype=float).reshape(len(rows), temperature.size)
 
 
-def _electron_data(metal: Material) -> Any:
-    """The shipped electron data of a metal, or None for a metal without any (:func:`is_metal`)."""
-    return _get_electrons(metal) if metal.name in list_electron_metals() else None
+def _electron_data(metal: Material | str) -> Any:
+    """The shipped electron data of a metal (a :class:`Material` or its name), or None for a metal without any
+    (:func:`is_metal`)."""
+    name = metal if isinstance(metal, str) else metal.name
+    return _get_electrons(metal) if name in list_electron_metals() else None
+
+
+def lacking_electron_data(metals: Sequence[str], fields: tuple[str, ...] = ELECTRONIC_DMM_FIELDS) -> tuple[str, ...]:
+    """The metals (by name) among ``metals`` with no shipped electron data or without one of ``fields``."""
+    lacking = []
+    for name in dict.fromkeys(metals):
+        data = _electron_data(name)
+        if data is None or any(getattr(data, f) is None for f in fields):
+            lacking.append(name)
+    return tuple(lacking)
 
 
 def _missing(metal: str, data: Any, fields: tuple[str, ...], what: str) -> str:
@@ -271,8 +285,7 @@ def electronic_parts(
     common |= {"models": models, "phonon": gph}
     if kind == "metal/metal":
         missing = " ".join(
-            _missing(m.name, _electron_data(m), ("sommerfeld_gamma", "fermi_velocity"), "the electronic DMM")
-            for m in (m1, m2)
+            _missing(m.name, _electron_data(m), ELECTRONIC_DMM_FIELDS, "the electronic DMM") for m in (m1, m2)
         ).strip()
         if missing:
             return ElectronicParts(**common, missing=missing)

@@ -35,11 +35,10 @@ from numpy.typing import NDArray
 from ..errors import InputError
 from ..io.results import result
 from ..literature import Measurements, shipped_measurements
-from ..materials.electrons import get_electrons, list_electron_metals
 from ..phonons.debye import DEFAULT_CUTOFF, SINE_CUTOFFS
 from .api import predict
 from .bounds import check_bounds
-from .interface import SERIES_KINDS, MaterialLike, electronic_parts, is_metal
+from .interface import SERIES_KINDS, MaterialLike, electronic_parts, is_metal, lacking_electron_data
 from .registry import get_model
 from .settings import Settings
 
@@ -194,20 +193,6 @@ def interface_kinds(side1: Sequence[str], side2: Sequence[str]) -> tuple[str, ..
     return tuple(KINDS[metal[a] + metal[b]] for a, b in zip(side1, side2))
 
 
-def _missing_electrons(metals: Sequence[str]) -> str:
-    """The metals among ``metals`` without a Fermi velocity or Sommerfeld coefficient, comma-joined."""
-    lacking = []
-    shipped = list_electron_metals()
-    for name in metals:
-        if name not in shipped:  # a metal by its element, without any electron data (interface.is_metal)
-            lacking.append(name)
-            continue
-        data = get_electrons(name)
-        if data.fermi_velocity is None or data.sommerfeld_gamma is None:
-            lacking.append(name)
-    return ", ".join(dict.fromkeys(lacking))
-
-
 def as_predicted(
     side1: MaterialLike, side2: MaterialLike, temperature: NDArray[np.float64], results: Sequence[Any]
 ) -> tuple[NDArray[np.float64], str]:
@@ -235,7 +220,7 @@ def as_predicted(
     if parts.kind == "metal/metal":
         dmm = parts.electronic_dmm
         if dmm is None:
-            lacking = _missing_electrons((parts.side1, parts.side2))
+            lacking = ", ".join(lacking_electron_data((parts.side1, parts.side2)))
             text = f"electronic DMM needs the Fermi velocity and Sommerfeld coefficient, not stored for {lacking}"
             out[:] = np.nan
         else:
