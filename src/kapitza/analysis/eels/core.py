@@ -113,6 +113,8 @@ GPU_BLOCK_VALUES = 1 << 24
 #: cost more than the kernel saves (``benchmarks/eels.py``: about 0.08 ms a pixel at 512 channels, 0.6 ms at 2048,
 #: one thread).
 KERNEL_MIN_VALUES = 1 << 22
+#: The step a map that ran the compiled evaluation lists.
+COMPILED_STEP = "the fits' evaluations compiled (numba)"
 
 
 def use_kernel(n_spectra: int, n_channels: int, backend: Backend = NUMPY) -> bool:

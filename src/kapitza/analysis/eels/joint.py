@@ -512,7 +512,7 @@ def joint_map(
     positions = list(data.positions_nm)
     if f > 1:
         positions[1] = positions[1].reshape(-1, f).mean(axis=1)
-    steps = ("the fits' evaluations compiled (numba)",) if compiled else ()
+    steps = (core.COMPILED_STEP,) if compiled else ()
     return map_result(out, st, (ny, nx // f), tuple(positions), data, steps)
 
 

@@ -669,7 +669,6 @@ def _stream_joint(
     out["reason"] = np.empty(n_out, dtype=np.int64)
     rows = _row_chunks(data, chunk_mb)
     step = max(1, core.block_rows(data.n_channels, backend) // f) * f  # blocks of whole bins
-    # blocks fitted in a pool of ``workers`` threads (numba's kernels and numpy's loops release the GIL)
     compiled = core.use_kernel(ny * nx // f, data.n_channels, backend)
 
     def fit_block(c: NDArray[np.float64], v: NDArray[np.float64], first: int) -> None:
@@ -682,6 +681,7 @@ def _stream_joint(
         for key in out:
             out[key][o : o + res["valid"].size] = res[key]
 
+    # blocks fitted in a pool of ``workers`` threads (numba's kernel and numpy's loops release the GIL)
     pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
     try:
         start = 0
@@ -716,8 +716,8 @@ def _stream_joint(
         ),
         f"streamed: {len(rows)} chunk(s) of up to {n_rows} rows, one pass over the data",
         f"fits on {backend.label}"
-        + (", their evaluations compiled (numba)" if compiled else "")
-        + (f", {workers} threads" if workers > 1 else ""),
+        + (f"; {core.COMPILED_STEP}" if compiled else "")
+        + (f"; {workers} threads" if workers > 1 else ""),
     ]
     return map_result(out, st, (ny, nx // f), tuple(positions), data, steps, backend.label)
 
@@ -812,8 +812,10 @@ def memory_estimate(
 
     ny, nx = data.nav_shape[:2] if len(data.nav_shape) == 2 else (1, max(1, int(np.prod(data.nav_shape))))
     n = data.n_channels
+    backend = select_backend(device)
+    pixels = ny * (nx // max(1, int(bin_position)))  # of the map
     slack = _SLACK_BYTES
-    if core.use_kernel(ny * (nx // max(1, int(bin_position))), n, select_backend(device)):
+    if core.use_kernel(pixels, n, backend):
         kernel.warm()  # numba and the compiled kernel resident before the count below
         slack += _KERNEL_SLACK_BYTES
     rows = _row_chunks(data, chunk_mb)
@@ -827,9 +829,9 @@ def memory_estimate(
         chunk = values * 16 if data.counts.dtype != np.float64 else 0  # views of the image otherwise
     # on a GPU the blocks are larger (core.block_rows); their host-side arrays (the pairs, the first pass's
     # variances) are counted as a CPU block's are; the device's own memory is not part of this statement
-    block = min(core.block_rows(n, select_backend(device)), chunk_rows * nx)
+    block = min(core.block_rows(n, backend), chunk_rows * nx)
     work = int(workers) * block * n * 8 * _WORK_VALUES_PER_CHANNEL
-    output = ny * (nx // max(1, int(bin_position))) * _OUTPUT_BYTES_PER_PIXEL
+    output = pixels * _OUTPUT_BYTES_PER_PIXEL
     base = _resident_bytes() + slack
     before = _peak_bytes()
     during = base + chunk + work + output
