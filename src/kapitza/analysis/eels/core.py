@@ -970,10 +970,10 @@ def _fit_rows(
             th0, lo, hi = _bounds(fam, a0)
             x0 = np.column_stack((beta0, th0))
             x0[:, :2] = np.where(np.isfinite(prior[:, :2]), prior[:, :2], x0[:, :2])
-            if i in first:
-                x0 = np.where(np.isfinite(first[i]), first[i], x0)
-            elif fam == "power-law":
+            if fam == "power-law":
                 x0[:, 2] = np.where(np.isfinite(prior[:, 2]), np.clip(prior[:, 2], 0.5, 9.0), x0[:, 2])
+            if i in first:  # per row: a row whose first pass was this family starts from it (the others: NaN)
+                x0 = np.where(np.isfinite(first[i]), first[i], x0)
             f = _fit_family(fam, e, dict(sub), x0, lo, hi, work)
             fits[i] = f
             beta[act, i] = np.where(f["ok"], f["beta"], np.nan)
