@@ -13,9 +13,13 @@ numbers (its ZLP position and width, its axis end, its centring ratio).
 from __future__ import annotations
 
 import json
+import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 from scipy import optimize, special
 
 from kapitza.analysis.eels import core
@@ -322,3 +326,20 @@ def test_memory_estimate_parts(image, tmp_path):
     assert one_row.chunk_bytes == 5 * image.n_channels * (4 + 24)
     assert memory_estimate(mm, chunk_mb=1e-3, workers=2).work_bytes == 2 * one_row.work_bytes
     assert "in total" in one_row.words
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    hnp.arrays(
+        np.float64,
+        hnp.array_shapes(min_dims=2, max_dims=2, min_side=1, max_side=9),
+        elements=st.one_of(st.just(np.nan), st.floats(-1e6, 1e6)),
+    )
+)
+def test_the_row_median_is_numpy_s_nanmedian(a):
+    """core._row_median (the start values' medians) against np.nanmedian, the reference: every row, NaN rows
+    included (NaN where a row has no number)."""
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        ref = np.nanmedian(a, axis=1)
+    np.testing.assert_array_equal(core._row_median(a), ref)
