@@ -343,3 +343,37 @@ def test_the_row_median_is_numpy_s_nanmedian(a):
         warnings.simplefilter("ignore", RuntimeWarning)
         ref = np.nanmedian(a, axis=1)
     np.testing.assert_array_equal(core._row_median(a), ref)
+
+
+class _Quadratic:
+    """chi2 = (x - c)^T A (x - c) for every row: the interface of core._Problem that core._solve_lm uses."""
+
+    fixed = None
+
+    def __init__(self, c, a):
+        self.c, self.a = np.asarray(c, float), np.asarray(a, float)
+        self.calls = 0
+
+    def __call__(self, x):
+        self.calls += 1
+        d = x - self.c
+        chi2 = np.einsum("ij,jk,ik->i", d, self.a, d)
+        return chi2, np.broadcast_to(self.a, (x.shape[0], *self.a.shape)).copy(), d @ self.a, np.ones(len(x), bool)
+
+    def subset(self, keep):
+        return self
+
+
+def test_a_minimum_beyond_the_box_is_found_on_its_edge():
+    """core._solve_lm with bounds, on a quadratic whose minimum c lies beyond the box in its second parameter: the
+    constrained minimum (Karush-Kuhn-Tucker: x1 on the edge, x0 minimising with x1 held, x0 = c0 - (A01/A00)(hi -
+    c1)) in a few evaluations, converged; cutting each step back to the box stopped at x0 = c0 instead."""
+    a = np.array([[1.0, 0.9], [0.9, 1.0]])
+    c = np.array([1.0, 5.0])
+    lo, hi = np.array([[1e-6, -3.0]]), np.array([[4.0, 3.0]])
+    prob = _Quadratic(c, a)
+    x, chi2, _, done = core._solve_lm(prob, np.array([[0.8, 0.0]]), 1e-4, 1e-12, (lo, hi))
+    assert done[0]
+    assert x[0, 1] == hi[0, 1]
+    np.testing.assert_allclose(x[0, 0], c[0] - a[0, 1] / a[0, 0] * (hi[0, 1] - c[1]), rtol=1e-10)
+    assert prob.calls < 40

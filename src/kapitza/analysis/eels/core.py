@@ -736,7 +736,8 @@ def _solve_lm(
     the ratio of the actual to the predicted decrease (Nielsen, IMM-REP-1999-05, DTU (1999): lam x max(1/3,
     1 - (2 q - 1)^3) on success, x 2, 4, 8 ... on failures in a row), which does not oscillate as a fixed x10 / /10 rule
     does.  ``bounds`` (lo, hi), rows (m, k): the parameters are kept inside them (a step is cut back to the box), so
-    that a tail parameter the data do not constrain cannot run away.  A row stops when an accepted step is below
+    that a tail parameter the data do not constrain cannot run away; a parameter on the box's edge whose gradient
+    points out of it is held there while the others step (the constrained minimum, in as few steps as inside).  A row stops when an accepted step is below
     ``xtol`` relative in every parameter, or, where the tail has a direction the data do not constrain (a Voigt
     width going to 0), when an accepted step moves beta by less than ``xtol`` (at most ``_XTOL_NEAR``) relative and
     chi2 by less than 1e-9 relative (with ``xtol`` below ``_XTOL_NEAR``: while a tail parameter still moves by more
@@ -773,6 +774,14 @@ def _solve_lm(
         mat = aa + (la[:, None] * np.where(diag > 0, diag, 1.0))[:, :, None] * eye
         mat[~live] = eye
         ga = np.where(live[:, None], ga, 0.0)
+        if bounds is not None:
+            # a parameter on the box's edge whose gradient points out of the box is held there (its row and column
+            # of the normal equations replaced by the identity, its gradient by 0): the others then step as for
+            # the constrained minimum, where a step cut back to the box zig-zags to the iteration limit
+            held = ((xa <= bounds[0][cur]) & (ga > 0)) | ((xa >= bounds[1][cur]) & (ga < 0))
+            if np.any(held):
+                mat = np.where(held[:, :, None] | held[:, None, :], eye, mat)
+                ga = np.where(held, 0.0, ga)
         with np.errstate(all="ignore"):
             try:
                 step = -np.linalg.solve(mat, ga[..., None])[..., 0]
