@@ -732,21 +732,21 @@ def _solve_lm(
     """Levenberg-Marquardt (Marquardt's diagonal scaling, Nielsen's damping update) for every row at once; each row
     stops on its own.
 
-    Steps solve (J^T J + lam diag(J^T J)) dx = -J^T rho; a step is taken where it lowers chi2, and lam then moves by
-    the ratio of the actual to the predicted decrease (Nielsen, IMM-REP-1999-05, DTU (1999): lam x max(1/3,
-    1 - (2 q - 1)^3) on success, x 2, 4, 8 ... on failures in a row), which does not oscillate as a fixed x10 / /10 rule
-    does.  ``bounds`` (lo, hi), rows (m, k): the parameters are kept inside them (a step is cut back to the box), so
-    that a tail parameter the data do not constrain cannot run away; a parameter on the box's edge whose gradient
-    points out of it is held there while the others step (the constrained minimum, in as few steps as inside).  A row stops when an accepted step is below
-    ``xtol`` relative in every parameter, or, where the tail has a direction the data do not constrain (a Voigt
-    width going to 0), when an accepted step moves beta by less than ``xtol`` (at most ``_XTOL_NEAR``) relative and
-    chi2 by less than 1e-9 relative (with ``xtol`` below ``_XTOL_NEAR``: while a tail parameter still moves by more
-    than 1e-6).  A step is at most half of beta and ``_MAX_TAIL_STEP`` in a tail parameter (shortened along its
-    direction).  ``ftol`` > 0: a row also stops when an undamped (lam <= 1e-3) accepted step lowers chi2 by less
-    than ``ftol`` (where only chi2 itself is needed, to that precision).  With ``xtol`` below ``_XTOL_NEAR``, a row
-    whose accepted step was below ``_XTOL_NEAR`` also stops at the first step that does not lower chi2 (the rounding
-    floor; the last accepted point is kept).  ``lam0``: the first damping.  Returns x (m, k), chi2 (m,), J^T J at x
-    (m, k, k) and whether the row converged.
+    Steps solve (J^T J + lam diag(J^T J)) dx = -J^T rho; a step is taken where it lowers chi2, and lam then moves by the
+    ratio of the actual to the predicted decrease (Nielsen, IMM-REP-1999-05, DTU (1999): lam x max(1/3, 1 - (2 q - 1)^3)
+    on success, x 2, 4, 8 ... on failures in a row), which does not oscillate as a fixed x10 / /10 rule does.
+    ``bounds`` (lo, hi), rows (m, k): the parameters are kept inside them (a step is cut back to the box), so that a
+    tail parameter the data do not constrain cannot run away; a parameter on the box's edge whose gradient points out of
+    it is held there while the others step (the constrained minimum, in as few steps as inside).  A row stops when an
+    accepted step is below ``xtol`` relative in every parameter, or, where the tail has a direction the data do not
+    constrain (a Voigt width going to 0), when an accepted step moves beta by less than ``xtol`` (at most
+    ``_XTOL_NEAR``) relative and chi2 by less than 1e-9 relative (with ``xtol`` below ``_XTOL_NEAR``: while a tail
+    parameter still moves by more than 1e-6).  A step is at most half of beta and ``_MAX_TAIL_STEP`` in a tail parameter
+    (shortened along its direction).  ``ftol`` > 0: a row also stops when an undamped (lam <= 1e-3) accepted step lowers
+    chi2 by less than ``ftol`` (where only chi2 itself is needed, to that precision).  With ``xtol`` below
+    ``_XTOL_NEAR``, a row whose accepted step was below ``_XTOL_NEAR`` also stops at the first step that does not lower
+    chi2 (the rounding floor; the last accepted point is kept).  ``lam0``: the first damping.  Returns x (m, k), chi2
+    (m,), J^T J at x (m, k, k) and whether the row converged.
     """
     m, k = x0.shape
     x = x0.copy()
