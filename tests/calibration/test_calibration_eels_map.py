@@ -55,7 +55,8 @@ def test_held_out_map_pixels_are_covered_and_medians_unbiased():
 #: coverage (0.590), and lowers the correlated-noise image's (0.645 -> 0.605); the median's error from the pixels' own
 #: scatter (1.2533 x their standard deviation / sqrt(n)) covers 0.655-0.660.  A low-count effect (2026-11-26, 100
 #: images per dose, white noise): the pixels' z = (T - truth) / sigma scatter by 1.12-1.15 at dose 1e6, 0.99-1.04 at
-#: 1e7 and 1e8, and the same 1.05-1.14 at 1e6 with a fixed 40:110 meV window or one tail family (docs/physics/eels.md).
+#: 1e7 and 1e8, and the same 1.05-1.14 at 1e6 with a fixed 40:110 meV window or one tail family
+#: (scripts/eels_map_low_dose.py).
 KNOWN_UNDER_COVERED = "6x6 image, two-power tail, dose 1e+06: median of the left half's pixels"
 
 
