@@ -244,8 +244,8 @@ def rows_for(
                 expected,
                 note="sigma = 1.2533 x median pixel error / sqrt(valid pixels), the large-sample standard error of a "
                 "median (with 18 pixels of unequal errors only approximate, so a coverage a few hundredths outside the "
-                "band is not by itself a failure): bias / sigma here is the bias averaging does not remove, +0.1 to "
-                "+0.5 of it (0.1-1 % of T) on the claimed images, which the per-pixel error covers; flagged = a half "
+                "band is not by itself a failure): bias / sigma here is the bias averaging does not remove, +0.06 to "
+                "+0.33 of it (0.1-1 % of T) on the claimed images, which the per-pixel error covers; flagged = a half "
                 "with a pixel without a temperature",
             )
         )

@@ -377,3 +377,31 @@ def test_a_minimum_beyond_the_box_is_found_on_its_edge():
     assert x[0, 1] == hi[0, 1]
     np.testing.assert_allclose(x[0, 0], c[0] - a[0, 1] / a[0, 0] * (hi[0, 1] - c[1]), rtol=1e-10)
     assert prob.calls < 40
+
+
+def test_a_first_pass_weight_is_not_taken_from_the_count_it_weights():
+    """core._neighbours: a pair's variance from its neighbours inside the row's own window, its own left out (so a
+    count that fluctuates low does not weigh more: Neyman's chi2 bias, K. J. Mighell, ApJ 518, 380 (1999)); values
+    outside the window do not enter; a constant row gives itself back."""
+    rng = np.random.default_rng(3)
+    v = rng.uniform(1.0, 9.0, (4, 12))
+    w = np.ones((4, 12))
+    w[1, :3] = w[1, 9:] = 0.0  # row 1's window: pairs 3..8
+    base = core._neighbours(v, w)
+    moved = v.copy()
+    moved[:, 5] *= 100.0  # a pair's own count
+    np.testing.assert_array_equal(core._neighbours(moved, w)[:, 5], base[:, 5])
+    moved = v.copy()
+    moved[1, :3] = moved[1, 9:] = -7.0  # outside row 1's window
+    np.testing.assert_array_equal(core._neighbours(moved, w)[1, 3:9], base[1, 3:9])
+    np.testing.assert_allclose(base[0, 4], (v[0, 2] + v[0, 3] + v[0, 5] + v[0, 6]) / 4, rtol=1e-15)
+    np.testing.assert_allclose(base[1, 3], (v[1, 4] + v[1, 5]) / 2, rtol=1e-15)  # its window's neighbours only
+    np.testing.assert_allclose(core._neighbours(np.full((2, 7), 4.0), np.ones((2, 7))), 4.0, rtol=1e-15)
+    # the reason, on Poisson counts of mean 5: the weighted mean with own-count weights is biased low (Neyman), with
+    # the neighbours' weights it is not
+    c = rng.poisson(5.0, (4000, 64)).astype(float)
+    ones = np.ones_like(c)
+    own = np.sum(c / np.maximum(c, 1.0)) / np.sum(1.0 / np.maximum(c, 1.0))
+    nb = core._neighbours(c, ones)
+    theirs = np.sum(c / nb) / np.sum(1.0 / nb)
+    assert own < 4.5 and abs(theirs - 5.0) < 0.1

@@ -84,9 +84,9 @@ def test_one_evaluation_is_numpy_s(family, grid, beta):
 
 @pytest.fixture(scope="module")
 def block():
-    """36 spectra at 500 K and 8 at 90 K (little gain signal: the r = 0 test and the upper bound run on them)."""
+    """36 spectra at 500 K and 8 at 100 K (little gain signal: the r = 0 test and the upper bound run on them)."""
     axis, warm = _counts(np.random.default_rng(12), 36, 500.0)
-    _, cold = _counts(np.random.default_rng(11), 8, 90.0)
+    _, cold = _counts(np.random.default_rng(11), 8, 100.0)
     return axis, np.vstack((warm, cold))
 
 
@@ -94,7 +94,7 @@ def test_a_block_s_temperatures_are_numpy_s_with_every_family(block):
     """All four tail families, the r = 0 test and the upper bound (one-sided rows): reasons, temperatures and errors
     to 1e-9 K.  A family's own temperature stops where its step is below 1e-10 relative or, along a direction the
     data do not constrain (a Voigt width), where chi2 no longer moves: there the two roundings may stop 1e-9
-    apart, so the families' numbers (on the warm rows; a 90 K row's ill-posed family may fail on one path only)
+    apart, so the families' numbers (on the warm rows; a 100 K row's ill-posed family may fail on one path only)
     are held to 1e-6 of their errors."""
     axis, counts = block
     half = core.grid_half(axis.size)

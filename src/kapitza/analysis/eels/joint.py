@@ -22,10 +22,12 @@ profile likelihood) leaves one equation per pair::
 minimised over beta = 1/k_B T and the tail parameters theta (a Levenberg-Marquardt iteration over a block of
 spectra, :mod:`.core`).  Where there
 is no phonon signal (above the phonon band, between modes) G = L = B pins the tail; where there is, the
-ratio pins T.  The variances are model-consistent (as in :mod:`.temperature`): after a first fit with the
-observed variances (of the Pearson VII family, the most flexible; the next family where it fails), the Poisson
-part of each side is replaced by its fitted expectation (B + r S_hat, B + S_hat) and every family is fitted
-with those variances, which removes the low-count bias of observed-variance weights.
+ratio pins T.  The variances are model-consistent (as in :mod:`.temperature`): after a first fit weighted by
+the observed variances of each pair's neighbours (two on each side, its own left out: a weight taken from the count
+it weights pulls the fit down at low counts, Neyman's chi2; of the Pearson VII family, the most flexible; the next
+family where it fails), the Poisson part of each side is replaced by its fitted expectation (B + r S_hat, B +
+S_hat) and every family is fitted with those variances, which removes the low-count bias of observed-variance
+weights.
 
 Fit region.  The channels of ``region_mev``; default from lo - (hi - lo)/2 (but not below 2 x the ZLP
 FWHM) to the end of the axis, so the tail above the window (usually pure ZLP tail) is in the fit.  One
