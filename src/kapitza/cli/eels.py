@@ -558,7 +558,7 @@ def map_command(
         typer.Option(
             "--workers",
             help="threads fitting the blocks of pixels of a chunk side by side (2 on 2 cores: 1.3-1.4x faster at 512 "
-            "channels, 1.1-1.3x at 2048, benchmarks/eels.py); with the fast extra (numba) a map of 4.2 million values "
+            "channels, 1.2-1.4x at 2048, benchmarks/eels.py); with the fast extra (numba) a map of 4.2 million values "
             "(pixels x channels) or more runs the fits' evaluations compiled",
         ),
     ] = 1,
