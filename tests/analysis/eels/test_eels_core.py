@@ -387,21 +387,21 @@ def test_a_first_pass_weight_is_not_taken_from_the_count_it_weights():
     v = rng.uniform(1.0, 9.0, (4, 12))
     w = np.ones((4, 12))
     w[1, :3] = w[1, 9:] = 0.0  # row 1's window: pairs 3..8
-    base = core._neighbours(v, w)
+    (base,) = core._neighbours(w, v)
     moved = v.copy()
     moved[:, 5] *= 100.0  # a pair's own count
-    np.testing.assert_array_equal(core._neighbours(moved, w)[:, 5], base[:, 5])
+    np.testing.assert_array_equal(core._neighbours(w, moved)[0][:, 5], base[:, 5])
     moved = v.copy()
     moved[1, :3] = moved[1, 9:] = -7.0  # outside row 1's window
-    np.testing.assert_array_equal(core._neighbours(moved, w)[1, 3:9], base[1, 3:9])
+    np.testing.assert_array_equal(core._neighbours(w, moved)[0][1, 3:9], base[1, 3:9])
     np.testing.assert_allclose(base[0, 4], (v[0, 2] + v[0, 3] + v[0, 5] + v[0, 6]) / 4, rtol=1e-15)
     np.testing.assert_allclose(base[1, 3], (v[1, 4] + v[1, 5]) / 2, rtol=1e-15)  # its window's neighbours only
-    np.testing.assert_allclose(core._neighbours(np.full((2, 7), 4.0), np.ones((2, 7))), 4.0, rtol=1e-15)
+    np.testing.assert_allclose(core._neighbours(np.ones((2, 7)), np.full((2, 7), 4.0))[0], 4.0, rtol=1e-15)
     # the reason, on Poisson counts of mean 5: the weighted mean with own-count weights is biased low (Neyman), with
     # the neighbours' weights it is not
     c = rng.poisson(5.0, (4000, 64)).astype(float)
     ones = np.ones_like(c)
     own = np.sum(c / np.maximum(c, 1.0)) / np.sum(1.0 / np.maximum(c, 1.0))
-    nb = core._neighbours(c, ones)
+    (nb,) = core._neighbours(ones, c)
     theirs = np.sum(c / nb) / np.sum(1.0 / nb)
     assert own < 4.5 and abs(theirs - 5.0) < 0.1

@@ -860,7 +860,7 @@ def _first_pass(
     family was not the one used)."""
     m = a0.size
     floor = max(gain, 1e-12)
-    wg0, wl0 = np.maximum(_neighbours(d["VG"], d["W"]), floor), np.maximum(_neighbours(d["VL"], d["W"]), floor)
+    wg0, wl0 = (np.maximum(v, floor) for v in _neighbours(d["W"], d["VG"], d["VL"]))
     wg, wl = wg0.copy(), wl0.copy()
     todo = np.arange(m)
     rank = {"pearson7": 0, "lorentzian-power": 1}
@@ -900,17 +900,23 @@ def _first_pass(
     return wg, wl, starts
 
 
-def _neighbours(v: NDArray, w: NDArray) -> NDArray:
+def _neighbours(w: NDArray, *variances: NDArray) -> tuple[NDArray, ...]:
     """The first pass's weights: each pair's variance as the mean of its neighbours' (two on each side, inside the
-    row's own window ``w`` > 0), its own left out; ``v`` itself where it has none.  A weight taken from the count it
-    weights (Neyman's chi2) pulls a fit down at low counts (a channel below its mean weighs more); this first
-    pass sets the variances of the fits that count, so its bias made their errors too small at a few counts per
-    channel (calibration page, the map at dose 1e6: z scattering by 1.12-1.15 instead of 1)."""
-    inside = (w > 0).astype(float)
-    kernel_ = np.array([1.0, 1.0, 0.0, 1.0, 1.0])
-    tot = ndimage.convolve1d(np.where(inside > 0, v, 0.0), kernel_, axis=1, mode="constant")
-    cnt = ndimage.convolve1d(inside, kernel_, axis=1, mode="constant")
-    return np.where(cnt > 0, tot / np.where(cnt > 0, cnt, 1.0), v)
+    row's own window ``w`` > 0), its own left out; the pair's own where it has none; for each of ``variances`` (the
+    neighbour counts found once).  A weight taken from the count it weights (Neyman's chi2) pulls a fit down at low
+    counts (a channel below its mean weighs more); this first pass sets the variances of the fits that count, so its
+    bias made their errors too small at a few counts per channel (calibration page, the map at dose 1e6: z
+    scattering by 1.12-1.15 instead of 1)."""
+    inside = w > 0
+    around = np.array([1.0, 1.0, 0.0, 1.0, 1.0])
+    cnt = ndimage.convolve1d(inside.astype(float), around, axis=1, mode="constant")
+    has = cnt > 0
+    safe = np.where(has, cnt, 1.0)
+    out = []
+    for v in variances:
+        tot = ndimage.convolve1d(np.where(inside, v, 0.0), around, axis=1, mode="constant")
+        out.append(np.where(has, tot / safe, v))
+    return tuple(out)
 
 
 def _fit_family(
