@@ -215,7 +215,8 @@ def check_relaxed_cell(before: NDArray[np.float64], after: NDArray[np.float64], 
         f"({100 * change[worst]:+.1f} %, more than the {100 * MAX_RELAXED_CHANGE:g} % kapitza accepts): the "
         "potential does not hold this crystal where it was measured (a layered crystal bound by van der Waals "
         "forces, which potentials trained on PBE energies lack, does this), so its phonons would be another "
-        "crystal's; check the structure's lattice constants, or use a calculator that describes this binding"
+        "crystal's; check the structure's lattice constants, or use a calculator that describes this binding (a "
+        "name with '+d3' adds Grimme's D3 dispersion correction, e.g. --calculator sevennet-l3i5+d3)"
     )
 
 

@@ -16,6 +16,15 @@ calculator the user has, behind one :class:`CalculatorSource`.
     4857 (2024), doi:10.1021/acs.jctc.4c00190), from the ``sevenn`` package.
 ``"sevennet-l3i5"``
     SevenNet-l3i5 (l_max = 3, 5 interaction layers, MPtrj), same package and paper.
+``"NAME+d3"``
+    any of the above (a built-in or ``module:factory``) with Grimme's D3 dispersion correction added, Becke-Johnson
+    damping with the PBE functional's parameters (S. Grimme, J. Antony, S. Ehrlich and H. Krieg, J. Chem. Phys.
+    132, 154104 (2010); S. Grimme, S. Ehrlich and L. Goerigk, J. Comput. Chem. 32, 1456 (2011)), from the
+    ``dftd3`` package (simple-dftd3, in the ``mlip`` extra): the universal potentials learned PBE (and PBE+U)
+    energies, which lack the dispersion that binds layered crystals (graphite's layers drift 15-20 % apart without
+    it), so PBE's parameters are the ones that complete them.  The forces and stresses are the sum of the two
+    (``ase.calculators.mixing.SumCalculator``); the package's defaults otherwise (its three-body
+    Axilrod-Teller-Muto term at s9 = 1 included, its real-space cutoffs).
 ``"module:factory"``
     any ASE calculator: ``module`` is imported (it must be importable from Python's path, e.g. through
     ``PYTHONPATH``; the user runs their own code on purpose, as with a LAMMPS pair style) and ``factory`` is called
@@ -56,6 +65,17 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import InputError, MissingDependencyError
+
+#: The suffix that adds the D3(BJ) dispersion correction (PBE parameters) to any calculator name.
+D3_SUFFIX = "+d3"
+#: What the suffix adds, in words with its citations.
+D3_DESCRIPTION = (
+    "with Grimme's D3 dispersion correction, Becke-Johnson damping, PBE parameters (S. Grimme, J. Antony, "
+    "S. Ehrlich and H. Krieg, J. Chem. Phys. 132, 154104 (2010); S. Grimme, S. Ehrlich and L. Goerigk, J. Comput. "
+    "Chem. 32, 1456 (2011))"
+)
+#: The heaviest element D3's reference coefficients cover (plutonium).
+D3_LAST_Z = 94
 
 #: The calculator used when none is named, chosen by the measured phonon accuracy (docs/reference/phonon-accuracy,
 #: scripts/phonon_accuracy.py; its test checks this value): of the potentials that refuse at most one crystal more
@@ -152,7 +172,8 @@ class CalculatorSource:
     Attributes
     ----------
     name : str
-        "chgnet", "chgnet-r2scan", "sevennet", "sevennet-l3i5" or the user's "module:factory".
+        "chgnet", "chgnet-r2scan", "sevennet", "sevennet-l3i5" or the user's "module:factory", each possibly with
+        "+d3" (:func:`with_d3`).
     description : str
         The model in words with the citation of its paper (a user's calculator: its module, factory and class).
     package : str
@@ -273,9 +294,15 @@ def calculator_name(spec: Any) -> str:
     """
     if not isinstance(spec, str) or not spec.strip():
         raise InputError(
-            f"calculator must be a built-in name ({', '.join(BUILTINS)}) or 'module:factory', got {spec!r}"
+            f"calculator must be a built-in name ({', '.join(BUILTINS)}) or 'module:factory' (either with "
+            f"'{D3_SUFFIX}' for the D3 dispersion correction), got {spec!r}"
         )
     text = spec.strip()
+    if text.lower().endswith(D3_SUFFIX):
+        base = text[: -len(D3_SUFFIX)].strip()
+        if not base or base.lower().endswith(D3_SUFFIX):
+            raise InputError(f"calculator {text!r}: '{D3_SUFFIX}' follows one calculator name, once")
+        return calculator_name(base) + D3_SUFFIX
     if ":" in text:
         module_name, _, factory_name = text.partition(":")
         if not _MODULE.match(module_name) or not _IDENTIFIER.match(factory_name):
@@ -316,9 +343,74 @@ def calculator_source(spec: str | None = None) -> CalculatorSource:
         that is not an ASE calculator implementing forces.
     """
     text = calculator_name(DEFAULT_CALCULATOR if spec is None else spec)
+    if text.endswith(D3_SUFFIX):
+        return with_d3(calculator_source(text[: -len(D3_SUFFIX)]))
     if ":" in text:
         return _user_source(text)
     return _builtin_source(text)
+
+
+def with_d3(source: CalculatorSource) -> CalculatorSource:
+    """``source`` with Grimme's D3(BJ) dispersion correction added (PBE parameters; see the module docstring):
+    named ``source.name + "+d3"``, its identity extended by the correction's model and package version, its
+    elements those of ``source`` that D3 covers (H-Pu).  ``source`` itself is returned where it has the correction
+    already.
+
+    Raises
+    ------
+    MissingDependencyError
+        The ``dftd3`` package is not installed (the ``mlip`` extra).
+    """
+    if source.name.endswith(D3_SUFFIX):
+        return source
+    try:
+        version = importlib.metadata.version("dftd3")
+    except importlib.metadata.PackageNotFoundError:
+        raise MissingDependencyError("dftd3", EXTRA, "the D3 dispersion correction") from None
+    identity = {**source.identity, "dispersion": {"model": "D3(BJ)", "parameters": "pbe", "three_body_s9": 1.0,
+                                                  "package": "dftd3", "version": version}}  # fmt: skip
+
+    def species(_: Any) -> tuple[str, ...] | None:
+        known = source.elements
+        return None if known is None else tuple(s for s in known if _atomic_number(s) <= D3_LAST_Z)
+
+    def batch(structures: list[Any]) -> list[Any]:
+        assert source._batch is not None
+        return [np.asarray(f) + _d3_forces(a) for f, a in zip(source._batch(structures), structures)]
+
+    return CalculatorSource(
+        name=source.name + D3_SUFFIX,
+        description=f"{source.description}; {D3_DESCRIPTION}; dftd3 {version} (simple-dftd3)",
+        package=source.package,
+        version=source.version,
+        identity=MappingProxyType(identity),
+        _load=lambda: _sum_with_d3(source.calculator()),
+        _species=species,
+        _batch=batch if source._batch is not None else None,
+    )
+
+
+def _d3() -> Any:
+    """A fresh D3(BJ) calculator with PBE's parameters (the package's defaults otherwise: three-body term on)."""
+    try:
+        from dftd3.ase import DFTD3
+    except ImportError:
+        raise MissingDependencyError("dftd3", EXTRA, "the D3 dispersion correction") from None
+    return DFTD3(method="PBE", damping="d3bj")
+
+
+def _sum_with_d3(calc: Any) -> Any:
+    """``calc`` plus D3: energies, forces and stresses summed."""
+    from ase.calculators.mixing import SumCalculator
+
+    return SumCalculator([calc, _d3()])
+
+
+def _d3_forces(atoms: Any) -> NDArray[np.float64]:
+    """D3's forces alone on ``atoms`` (eV/A)."""
+    work = atoms.copy()
+    work.calc = _d3()
+    return np.asarray(work.get_forces(), dtype=np.float64)
 
 
 @cache
@@ -475,6 +567,7 @@ def _check_calculator(calc: Any, text: str) -> None:
 __all__ = [
     "BATCH_ATOMS",
     "BUILTINS",
+    "D3_SUFFIX",
     "DEFAULT_CALCULATOR",
     "EXTRA",
     "MPTRJ_ABSENT",
@@ -482,4 +575,5 @@ __all__ = [
     "calculator_name",
     "calculator_source",
     "quiet",
+    "with_d3",
 ]
