@@ -55,8 +55,33 @@ LJ_FCC_LATTICE_CONSTANT = 1.5496
 _FCC_SHIFT = 0.25
 
 
+class StackedBicrystal:
+    """What the two built-in bicrystals (:class:`LJBicrystal`, :class:`~kapitza.atomistic.diamond_bicrystal.
+    DiamondBicrystal`) share beyond their fields: the atom count, the cross-section and the data file written
+    atomically.  A subclass has ``positions`` and ``box`` and defines :meth:`to_lammps_data`."""
+
+    positions: NDArray[np.float64]
+    box: NDArray[np.float64]
+
+    @property
+    def n_atoms(self) -> int:
+        return int(self.positions.shape[0])
+
+    @property
+    def area(self) -> float:
+        """Cross-section L_x L_y (the square of the length unit)."""
+        return float(self.box[0] * self.box[1])
+
+    def to_lammps_data(self) -> str:  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    def write_lammps_data(self, path: str | Path) -> Path:
+        """Write :meth:`to_lammps_data` to ``path`` atomically; return the path."""
+        return atomic_write_text(path, self.to_lammps_data())
+
+
 @result
-class LJBicrystal:
+class LJBicrystal(StackedBicrystal):
     """A periodic LJ fcc bicrystal A|B along z, in reduced units.
 
     Attributes
@@ -86,25 +111,12 @@ class LJBicrystal:
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("cells", "masses", "epsilons", "mixing_layers")
 
-    @property
-    def n_atoms(self) -> int:
-        return int(self.positions.shape[0])
-
-    @property
-    def area(self) -> float:
-        """Cross-section L_x L_y (sigma^2)."""
-        return float(self.box[0] * self.box[1])
-
     def to_lammps_data(self) -> str:
         """The structure as a LAMMPS data file (``atom_style atomic``, masses included)."""
         title = (
             f"LJ fcc bicrystal A|B along z, cells {self.cells}, masses {self.masses[0]:g} {self.masses[1]:g} (kapitza)"
         )
         return lammps_data_text(title, self.positions, self.types, self.box, self.masses)
-
-    def write_lammps_data(self, path: str | Path) -> Path:
-        """Write :meth:`to_lammps_data` to ``path`` atomically; return the path."""
-        return atomic_write_text(path, self.to_lammps_data())
 
 
 def lammps_data_text(
@@ -167,6 +179,40 @@ def stacked_cubic_lattice(
     key = np.rint(positions / a * 64).astype(np.int64)  # exact sort keys: sites sit on multiples of a/8
     order = np.lexsort((key[:, 0], key[:, 1], key[:, 2]))
     return positions[order], (np.asarray(structure.side)[order] + 1).astype(np.int64)
+
+
+def stacked_bicrystal(
+    kind: str,
+    a: float,
+    lateral: tuple[int, int],
+    cells: tuple[int, int],
+    shift: float,
+    mixing_layers: int,
+    seed: int | None,
+    periodic: bool,
+    max_atoms: int,
+) -> tuple[NDArray[np.float64], NDArray[np.int64], int | None, NDArray[np.float64], NDArray[np.float64]]:
+    """The built-in bicrystal of cubic lattice ``kind`` ("fcc": 4 atoms and 2 (001) planes a cell; "diamond": 8
+    and 4): the atom count and the mixed zones checked (InputError), the lattice stacked
+    (:func:`stacked_cubic_lattice`), the interfaces mixed (:func:`mix_interfaces`).  ``lateral``, ``cells``,
+    ``mixing_layers`` and ``seed`` already checked as counts.  Returns positions, types, the seed used, the box and
+    the interface planes z (0 and n_a a, or n_a a alone for fixed ends)."""
+    per_cell, planes = {"fcc": (4, 2), "diamond": (8, 4)}[kind]
+    n_atoms = per_cell * lateral[0] * lateral[1] * (cells[0] + cells[1])
+    if n_atoms > max_atoms:
+        raise InputError(f"the bicrystal would have {n_atoms} atoms (limit {max_atoms}; raise with max_atoms=)")
+    if 2 * mixing_layers > planes * min(cells):
+        raise InputError(
+            f"mixing_layers={mixing_layers} needs at least {2 * mixing_layers / planes:g} cells on each side "
+            f"(cells_a={cells[0]}, cells_b={cells[1]}): the two interfaces' mixed zones would overlap"
+        )
+    positions, types = stacked_cubic_lattice(kind, a, lateral, cells, shift)
+    plane = np.rint((positions[:, 2] / a - shift) * planes).astype(np.int64)  # 0 .. planes n_z - 1
+    n_z = cells[0] + cells[1]
+    types, seed = mix_interfaces(types, plane, planes * cells[0], planes * n_z, mixing_layers, seed, periodic)
+    box = np.array([lateral[0] * a, lateral[1] * a, n_z * a])
+    interfaces = np.array([0.0, cells[0] * a] if periodic else [cells[0] * a])
+    return positions, types, seed, box, interfaces
 
 
 def mix_interfaces(
@@ -256,24 +302,11 @@ def build_lj_bicrystal(
     )
     a = _checks.positive(lattice_constant, "lattice_constant=", "sigma")
     mixing_layers = _checks.count(mixing_layers, "mixing_layers=", 0)
-    n_atoms = 4 * n_x * n_y * (cells_a + cells_b)
-    if n_atoms > max_atoms:
-        raise InputError(f"the bicrystal would have {n_atoms} atoms (limit {max_atoms}; raise with max_atoms=)")
-    if 2 * mixing_layers > min(2 * cells_a, 2 * cells_b):
-        raise InputError(
-            f"mixing_layers={mixing_layers} needs at least {mixing_layers} cells on each side "
-            f"(cells_a={cells_a}, cells_b={cells_b}): the two interfaces' mixed zones would overlap"
-        )
     if seed is not None:
         _checks.count(seed, "seed=", 0)
-
-    n_z = cells_a + cells_b
-    positions, types = stacked_cubic_lattice("fcc", a, (n_x, n_y), (cells_a, cells_b), _FCC_SHIFT)
-    plane = np.rint((positions[:, 2] / a - _FCC_SHIFT) * 2).astype(np.int64)  # 0 .. 2 n_z - 1
-    n_planes_a = 2 * cells_a
-    types, seed = mix_interfaces(types, plane, n_planes_a, 2 * n_z, mixing_layers, seed, periodic)
-
-    box = np.array([n_x * a, n_y * a, n_z * a])
+    positions, types, seed, box, interfaces = stacked_bicrystal(
+        "fcc", a, (n_x, n_y), (cells_a, cells_b), _FCC_SHIFT, mixing_layers, seed, periodic, max_atoms
+    )
     return LJBicrystal(
         positions=positions,
         types=types,
@@ -282,7 +315,7 @@ def build_lj_bicrystal(
         epsilons=epsilons,
         lattice_constant=a,
         cells=(n_x, n_y, cells_a, cells_b),
-        interfaces_z=np.array([0.0, cells_a * a] if periodic else [cells_a * a]),
+        interfaces_z=interfaces,
         mixing_layers=mixing_layers,
         seed=seed,
     )

@@ -29,17 +29,14 @@ atomic planes on each side of each interface, the seed recorded.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 from .. import _checks
-from ..errors import InputError
-from ..io.atomic import atomic_write_text
 from ..io.results import result
-from .bicrystal import lammps_data_text, mix_interfaces, stacked_cubic_lattice
+from .bicrystal import StackedBicrystal, lammps_data_text, stacked_bicrystal
 
 #: Zero-pressure T = 0 lattice constant (Angstrom) of Stillinger-Weber silicon (LAMMPS Si.sw).
 SI_SW_LATTICE_CONSTANT = 5.431
@@ -54,7 +51,7 @@ _DIAMOND_SHIFT = 0.125
 
 
 @result
-class DiamondBicrystal:
+class DiamondBicrystal(StackedBicrystal):
     """A periodic diamond bicrystal A|B (Si|Ge) along [001], in Angstrom and amu.
 
     Attributes
@@ -82,15 +79,6 @@ class DiamondBicrystal:
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("cells", "masses", "lattice_constant", "mixing_layers")
 
-    @property
-    def n_atoms(self) -> int:
-        return int(self.positions.shape[0])
-
-    @property
-    def area(self) -> float:
-        """Cross-section L_x L_y (Angstrom^2)."""
-        return float(self.box[0] * self.box[1])
-
     def to_lammps_data(self) -> str:
         """The structure as a LAMMPS data file for ``units metal``, ``atom_style atomic`` (masses in amu)."""
         title = (
@@ -99,10 +87,6 @@ class DiamondBicrystal:
         )
         notes = ("   # A (Si)", "   # B (Ge)")
         return lammps_data_text(title, self.positions, self.types, self.box, self.masses, notes)
-
-    def write_lammps_data(self, path: str | Path) -> Path:
-        """Write :meth:`to_lammps_data` to ``path`` atomically; return the path."""
-        return atomic_write_text(path, self.to_lammps_data())
 
 
 def build_diamond_bicrystal(
@@ -148,30 +132,19 @@ def build_diamond_bicrystal(
         [_checks.positive(mass_a_amu, "mass_a_amu=", "amu"), _checks.positive(mass_b_amu, "mass_b_amu=", "amu")]
     )
     mixing_layers = _checks.count(mixing_layers, "mixing_layers=", 0)
-    n_atoms = 8 * n_x * n_y * (cells_a + cells_b)
-    if n_atoms > max_atoms:
-        raise InputError(f"the bicrystal would have {n_atoms} atoms (limit {max_atoms}; raise with max_atoms=)")
-    if 2 * mixing_layers > min(4 * cells_a, 4 * cells_b):
-        raise InputError(
-            f"mixing_layers={mixing_layers} needs at least {mixing_layers / 2:g} cells on each side "
-            f"(cells_a={cells_a}, cells_b={cells_b}): the two interfaces' mixed zones would overlap"
-        )
     if seed is not None:
         _checks.count(seed, "seed=", 0)
-
-    n_z = cells_a + cells_b
-    positions, types = stacked_cubic_lattice("diamond", a, (n_x, n_y), (cells_a, cells_b), _DIAMOND_SHIFT)
-    plane = np.rint((positions[:, 2] / a - _DIAMOND_SHIFT) * 4).astype(np.int64)  # 0 .. 4 n_z - 1
-    n_planes_a = 4 * cells_a
-    types, seed = mix_interfaces(types, plane, n_planes_a, 4 * n_z, mixing_layers, seed, periodic)
+    positions, types, seed, box, interfaces = stacked_bicrystal(
+        "diamond", a, (n_x, n_y), (cells_a, cells_b), _DIAMOND_SHIFT, mixing_layers, seed, periodic, max_atoms
+    )
     return DiamondBicrystal(
         positions=positions,
         types=types,
-        box=np.array([n_x * a, n_y * a, n_z * a]),
+        box=box,
         masses=masses,
         lattice_constant=a,
         cells=(n_x, n_y, cells_a, cells_b),
-        interfaces_z=np.array([0.0, cells_a * a] if periodic else [cells_a * a]),
+        interfaces_z=interfaces,
         mixing_layers=mixing_layers,
         seed=seed,
     )
