@@ -169,3 +169,61 @@ def test_relaxation_progress_counts_steps():
     relax_crystal(atoms, sw_si(), "Si", progress=lambda stage, done, total: seen.append((stage, done, total)))
     assert seen and all(stage == "relaxation" and total == 500 for stage, _, total in seen)
     assert [d for _, d, _ in seen] == sorted(d for _, d, _ in seen)
+
+
+# -- the elastic tensor and Born's criterion ---------------------------------------------------------------------
+
+
+def _emt():
+    from ase.calculators.emt import EMT
+
+    return EMT()
+
+
+def test_a_cubic_crystals_elastic_tensor_has_the_cubic_form_and_its_sound_speeds():
+    """Law: a cubic crystal's tensor has three constants (C11 = C22 = C33, C12 = C13 = C23, C44 = C55 = C66, the
+    rest zero).  Parity: for a crystal of one atom per cell (fcc Cu, ASE's EMT, relaxed) the clamped-ion constants
+    are the elastic constants, so rho v^2 of the phonons' long waves along [100] (finite-difference force
+    constants, kapitza.phonons.from_structure) gives C11 (longitudinal) and C44 (transverse) to 1 %."""
+    from kapitza.atomistic.bulk import elastic_tensor
+    from kapitza.phonons.from_structure import crystal_phonons
+    from kapitza.units import AMU, GPA
+
+    relaxed, _ = relax_crystal(bulk("Cu", "fcc", a=3.6, cubic=True), _emt(), "Cu", fmax_ev_per_angstrom=1e-5)
+    c = elastic_tensor(relaxed, _emt())
+    c11, c12, c44 = c[0, 0], c[0, 1], c[3, 3]
+    np.testing.assert_allclose(np.diag(c)[:3], c11, rtol=1e-6)
+    np.testing.assert_allclose(np.diag(c)[3:], c44, rtol=1e-6)
+    np.testing.assert_allclose([c[0, 2], c[1, 2]], c12, rtol=1e-6)
+    block = np.zeros((6, 6), dtype=bool)
+    block[:3, :3] = True
+    block[3:, 3:] = np.eye(3, dtype=bool)
+    assert np.abs(c[~block]).max() < 1e-6 * c11 and c11 > c12 > 0 and c44 > 0
+
+    a = relaxed.cell.cellpar()[0]
+    found = crystal_phonons({"name": "Cu", "crystalstructure": "fcc", "a": a, "cubic": True}, "mlip_factories:emt",
+                            relax=False, cache=False)  # fmt: skip
+    crystal = found.crystal
+    k = 1e-3 * np.linalg.norm(crystal.reciprocal_basis, axis=0).min()
+    omega, _ = crystal.dispersion(np.array([[k, 0.0, 0.0]]))
+    v = np.sort(omega[0, :3]) / k
+    rho = relaxed.get_masses().sum() * AMU / (relaxed.get_volume() * 1e-30)  # ASE's masses, amu; A^3
+    assert rho * v[2] ** 2 / GPA == pytest.approx(c11, rel=0.01)
+    assert rho * v[0] ** 2 / GPA == pytest.approx(c44, rel=0.01)
+
+
+def test_born_stability_is_the_smallest_mandel_eigenvalue():
+    """Reference: a cubic tensor's eigenvalues (Mandel form) are C11 + 2 C12, C11 - C12 (twice) and 2 C44 (three
+    times), and Born's criterion is their positivity (F. Mouhat and F.-X. Coudert, Phys. Rev. B 90, 224104 (2014),
+    Eq. 13 for cubic crystals).  fcc Cu with EMT is stable; bcc Cu with EMT is not (C11 < C12: the Bain path's
+    tetragonal shear), and the eigenvector is that shear (strain xx = -yy, zz and the shears nothing)."""
+    from kapitza.atomistic.bulk import born_stability, elastic_tensor
+
+    fcc = elastic_tensor(bulk("Cu", "fcc", a=3.59, cubic=True), _emt())
+    smallest, _ = born_stability(fcc)
+    c11, c12, c44 = fcc[0, 0], fcc[0, 1], fcc[3, 3]
+    assert smallest == pytest.approx(min(c11 + 2 * c12, c11 - c12, 2 * c44), rel=1e-9) and smallest > 0
+    bcc = elastic_tensor(bulk("Cu", "bcc", a=2.87, cubic=True), _emt())
+    smallest, direction = born_stability(bcc)
+    assert smallest == pytest.approx(bcc[0, 0] - bcc[0, 1], rel=1e-6) and smallest < 0
+    assert abs(direction[3:]).max() < 1e-6 and abs(direction[:3].sum()) < 1e-6  # volume-conserving normal strains

@@ -441,10 +441,11 @@ def test_long_wavelength_check_finds_an_elastically_unstable_crystal(parity_pair
 _NEAR_MESSAGE = "Cu: dynamically unstable with the emt potential: imaginary frequency 0.2i THz at q = (0, 0, 0.06)"
 
 
-def _narrow_supercells_near_gamma(monkeypatch, below_atoms: int, error: type = None) -> list:
+def _narrow_supercells_near_gamma(monkeypatch, below_atoms: int, error: type = None, relaxed=None) -> list:
     """Make every supercell of fewer than ``below_atoms`` atoms fail the stability check next to Gamma (what a
     learned potential's truncated force constants do: W with sevennet-l3i5, from_structure.NEAR_GAMMA), the
-    others compute for real; returns the list of supercells computed."""
+    others compute for real; returns the list of supercells computed.  The failure carries ``relaxed`` as the
+    relaxed crystal (default: the crystal given)."""
     from kapitza.phonons import from_structure as fs
 
     computed, real = [], fs._compute
@@ -452,7 +453,11 @@ def _narrow_supercells_near_gamma(monkeypatch, below_atoms: int, error: type = N
     def fake(conv, pmat, n, *args):
         computed.append(tuple(n))
         if len(conv) * n[0] * n[1] * n[2] < below_atoms:
-            raise (error or fs._NearGamma)(_NEAR_MESSAGE)
+            raise (
+                fs._NearGamma(_NEAR_MESSAGE, conv if relaxed is None else relaxed)
+                if error is None
+                else error(_NEAR_MESSAGE)
+            )
         return real(conv, pmat, n, *args)
 
     monkeypatch.setattr(fs, "_compute", fake)
@@ -542,6 +547,34 @@ def test_a_supercell_above_the_memory_bound_is_refused_before_any_force(monkeypa
     for bad in (0, -1, float("nan"), float("inf"), 1e308, "lots"):
         with pytest.raises(InputError, match="max_memory_gb must"):
             crystal_phonons("Si", SW_SI, max_memory_gb=bad)
+
+
+def test_a_near_gamma_refusal_states_the_potentials_elastic_tensor(monkeypatch):
+    """Near-Gamma imaginary modes in every width of a crystal whose elastic tensor with the potential is positive
+    definite (fcc Cu, EMT): the refusal keeps both explanations and states the tensor's smallest eigenvalue."""
+    _narrow_supercells_near_gamma(monkeypatch, 10**6)
+    side = {"name": "Cu", "crystalstructure": "fcc", "a": 3.62, "cubic": True}
+    with pytest.raises(
+        InputError, match=r"max_memory_gb allow \(the clamped-ion elastic tensor .* is positive definite"
+    ):
+        crystal_phonons(side, EMT, relax=False)
+
+
+def test_an_elastically_unstable_crystal_is_the_potentials_refusal_even_at_the_memory_bound(monkeypatch):
+    """Near-Gamma imaginary modes whose relaxed crystal fails Born's criterion with the potential (bcc Cu, EMT:
+    C11 < C12): refused as the potential's, with the negative eigenvalue, and not as the memory bound's even where
+    the bound stopped the widening (no wider supercell can help)."""
+    from ase.build import bulk
+
+    from kapitza.errors import MemoryBoundError
+
+    computed = _narrow_supercells_near_gamma(monkeypatch, 10**6, relaxed=bulk("Cu", "bcc", a=2.87, cubic=True))
+    side = {"name": "Cu", "crystalstructure": "fcc", "a": 3.64, "cubic": True}
+    with pytest.raises(InputError) as info:
+        crystal_phonons(side, EMT, relax=False, max_memory_gb=0.2)
+    assert not isinstance(info.value, MemoryBoundError)
+    assert "elastically unstable with this potential" in str(info.value) and "no wider supercell" in str(info.value)
+    assert "negative eigenvalue, -" in str(info.value) and computed == [(3, 3, 3), (4, 4, 4)]
 
 
 def test_the_widening_search_stops_at_the_memory_bound(monkeypatch):

@@ -9,7 +9,9 @@
   a partly occupied or mixed site is refused, not silently replaced);
 * :func:`relax_crystal`: cell and positions relaxed together (ASE's ``FrechetCellFilter`` with BFGS) under
   ``FixSymmetry``, so the crystal keeps its space group; refused with the largest residual when it does not
-  converge within the stated steps.
+  converge within the stated steps;
+* :func:`elastic_tensor`: the clamped-ion elastic constants from the calculator's stress under small strains, and
+  :func:`born_stability` their smallest eigenvalue (Born's criterion).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from numpy.typing import NDArray
 from .. import _checks
 from ..errors import InputError, MissingDependencyError
 from ..io.results import result
+from ..units import ANGSTROM, EV, GPA
 
 #: Keys ``NAME:STRUCTURE:...`` accepts (passed to ``ase.build.bulk``; lengths in A, angles in degrees).
 BULK_KEYS = ("a", "b", "c", "alpha", "u")
@@ -314,14 +317,60 @@ def relax_crystal(
 
 __all__ = [
     "BULK_KEYS",
+    "ELASTIC_STRAIN",
     "FMAX_EV_PER_ANGSTROM",
     "MAX_RELAXED_CHANGE",
     "MAX_STEPS",
     "Relaxation",
+    "born_stability",
     "check_crystal",
     "check_relaxed_cell",
+    "elastic_tensor",
     "parse_crystal_text",
     "relax_crystal",
     "spacegroup",
     "symmetry_dataset",
 ]
+
+
+#: Strain of the elastic tensor's central differences (each of the six Voigt components, +- this).
+ELASTIC_STRAIN = 1e-3
+#: eV/A^3 in GPa.
+_EV_PER_A3_GPA = EV / ANGSTROM**3 / GPA
+
+
+def elastic_tensor(atoms: Any, calculator: Any, strain: float = ELASTIC_STRAIN) -> NDArray[np.float64]:
+    """Clamped-ion elastic constants C_ij (Voigt order xx, yy, zz, yz, xz, xy; GPa) of ``atoms`` with
+    ``calculator``: central differences of the stress under the strains +-``strain`` of each Voigt component (an
+    engineering shear strain split equally between the two off-diagonal entries), atoms moved with the cell (no
+    internal relaxation), symmetrised.  Twelve stress calls.
+
+    Clamped ions: for a crystal of one atom per primitive cell these are the elastic constants; with a basis they
+    bound the relaxed-ion constants from above (relaxing the ions can only lower the energy of a strain), so a
+    negative eigenvalue here means the relaxed-ion tensor has one too.
+    """
+    base = np.asarray(atoms.cell, dtype=float)
+    columns = []
+    for j in range(6):
+        eps = np.zeros((3, 3))
+        a, b = [(0, 0), (1, 1), (2, 2), (1, 2), (0, 2), (0, 1)][j]
+        eps[a, b] = eps[b, a] = 1.0 if a == b else 0.5
+        stresses = []
+        for sign in (1.0, -1.0):
+            strained = atoms.copy()
+            strained.set_cell(base @ (np.eye(3) + sign * strain * eps), scale_atoms=True)
+            strained.calc = calculator
+            stresses.append(np.asarray(strained.get_stress(voigt=True), dtype=float))
+        columns.append((stresses[0] - stresses[1]) / (2.0 * strain))
+    c = np.array(columns).T * _EV_PER_A3_GPA  # C_ij = d sigma_i / d eps_j
+    return (c + c.T) / 2.0
+
+
+def born_stability(c: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
+    """The smallest eigenvalue (GPa) of a Voigt elastic tensor and its strain direction: the crystal is elastically
+    stable exactly when it is positive (the tensor positive definite; F. Mouhat and F.-X. Coudert, Phys. Rev. B 90,
+    224104 (2014), the necessary and sufficient form of Born's criterion).  The Voigt shear components are scaled
+    by sqrt(2) first (Mandel's form), so that the eigenvalues are those of the fourth-rank tensor."""
+    scale = np.array([1.0, 1.0, 1.0, np.sqrt(2.0), np.sqrt(2.0), np.sqrt(2.0)])
+    values, vectors = np.linalg.eigh(np.asarray(c, dtype=float) * np.outer(scale, scale))
+    return float(values[0]), vectors[:, 0]

@@ -134,8 +134,10 @@ NEAR_GAMMA = 0.15
 #: refusal, or the width a widening search ended at, made under older rules must not be read back; both keys carry
 #: it): 2, the rotational sum rule
 #: (:mod:`kapitza.phonons.invariance`); 3, widening for a mode short of the first commensurate wave vector; 4, a
-#: relaxation that changes a cell length by more than :data:`kapitza.atomistic.bulk.MAX_RELAXED_CHANGE` is refused.
-STABILITY_RULES = 4
+#: relaxation that changes a cell length by more than :data:`kapitza.atomistic.bulk.MAX_RELAXED_CHANGE` is refused;
+#: 5, a near-Gamma refusal says whether the potential's elastic tensor fails Born's criterion (then it is the
+#: potential's refusal even where the memory bound stopped the widening).
+STABILITY_RULES = 5
 #: Resident memory of the process before the potential is loaded (Python with numpy, scipy, ase, phonopy, typer and
 #: rich, kapitza's modules): 79 MB measured (``ru_maxrss`` after importing ``kapitza.cli.predict`` and phonopy,
 #: 2026-11-25, this machine); counted 150 MB, the AGF's :data:`kapitza.transmission.agf.inputs.LIBRARY_BYTES`.
@@ -671,11 +673,15 @@ def crystal_phonons(
             except _NearGamma as exc:
                 if k + 1 == len(widths):
                     tried = "" if k == 0 else f" (also in the widest supercell tried, {_cells(m, len(conv))})"
+                    unstable, verdict = _elastic_verdict(exc.relaxed, source)
+                    if unstable:  # the potential's own verdict: no supercell helps, whatever the memory bound
+                        raise InputError(f"{exc}{tried}; refused: {verdict}") from None
                     # stopped by the memory bound (``stopped`` says what the next width would need): a wider
                     # supercell might be stable, so the bound refuses it, not the potential
+                    verdict = f" ({verdict})" if verdict else ""
                     raise (MemoryBoundError if stopped else InputError)(
                         f"{exc}{tried}; refused: not a minimum of this potential, or its force constants reach beyond "
-                        f"the supercells max_supercell_atoms and max_memory_gb allow{stopped}"
+                        f"the supercells max_supercell_atoms and max_memory_gb allow{verdict}{stopped}"
                     ) from None
                 widened = f"widened from {_cells(widths[0], len(conv))}, which gave {str(exc).split(': ', 1)[-1]}"
                 continue
@@ -885,7 +891,8 @@ def _compute(
             raise _NearGamma(
                 f"{described}: imaginary acoustic frequency {abs(lowest):.3g}i THz next to Gamma at {where} with the "
                 f"{source.name} potential (tolerance {UNSTABLE_FRACTION:g} of the highest frequency, "
-                f"{UNSTABLE_FRACTION * highest:.3g} THz)"
+                f"{UNSTABLE_FRACTION * highest:.3g} THz)",
+                relaxed,
             )
         raise InputError(
             f"{described}: dynamically unstable with the {source.name} potential: imaginary frequency "
@@ -898,7 +905,8 @@ def _compute(
             f"{described}: elastically unstable with the {source.name} potential: an acoustic frequency near Gamma "
             f"is {soft[1]:.3g} THz (imaginary or zero) along k = ({', '.join(f'{v:.3g}' for v in soft[0])}) "
             "(Cartesian direction, standard cell): the crystal has no long-wavelength phonons with these force "
-            "constants"
+            "constants",
+            relaxed,
         )
     out = {
         "cell": np.asarray(relaxed.cell, dtype=float),
@@ -994,7 +1002,35 @@ def _lowest_frequency(crystal: HarmonicCrystal, progress: Progress | None) -> tu
 
 
 class _NearGamma(InputError):
-    """Imaginary or zero acoustic frequencies next to Gamma: first taken for a supercell too narrow (NEAR_GAMMA)."""
+    """Imaginary or zero acoustic frequencies next to Gamma: first taken for a supercell too narrow (NEAR_GAMMA).
+    ``relaxed``: the relaxed crystal whose force constants gave them."""
+
+    def __init__(self, message: str, relaxed: Any = None):
+        super().__init__(message)
+        self.relaxed = relaxed
+
+
+def _elastic_verdict(relaxed: Any, source: CalculatorSource) -> tuple[bool, str]:
+    """Whether the potential's clamped-ion elastic tensor of ``relaxed`` fails Born's criterion, and the words that
+    say so (:func:`kapitza.atomistic.bulk.elastic_tensor`, :func:`~kapitza.atomistic.bulk.born_stability`); (False,
+    "") without a crystal."""
+    from ..atomistic.bulk import ELASTIC_STRAIN, born_stability, elastic_tensor
+
+    if relaxed is None:
+        return False, ""
+
+    smallest, _ = born_stability(elastic_tensor(relaxed, source.calculator()))
+    where = (
+        "the clamped-ion elastic tensor of the relaxed crystal, from the potential's stress under "
+        f"+-{ELASTIC_STRAIN:g} strains,"
+    )
+    if smallest < 0.0:
+        return True, (
+            f"elastically unstable with this potential: {where} has a negative eigenvalue, {smallest:.3g} GPa (Born's "
+            "criterion; F. Mouhat and F.-X. Coudert, Phys. Rev. B 90, 224104 (2014)), so no wider supercell or "
+            "more memory helps"
+        )
+    return False, f"{where} is positive definite: smallest eigenvalue {smallest:.3g} GPa"
 
 
 def _near_gamma(q: NDArray[np.float64], pmat: NDArray[np.float64] | None = None, n: Sequence[int] = ()) -> bool:
