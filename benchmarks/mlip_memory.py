@@ -3,6 +3,7 @@
 Run: python benchmarks/mlip_memory.py                 (a few cases: minutes)
      python benchmarks/mlip_memory.py --all           (the cases behind calculator_forces.FOOTPRINTS)
      python benchmarks/mlip_memory.py --cases chgnet:Cu:4,sevennet:Si:3
+     python benchmarks/mlip_memory.py --cases sevennet-l3i5:Cu:4,sevennet-l3i5+d3:Cu:4   (D3 added: NAME's count)
      python benchmarks/mlip_memory.py --phonons [NAME:SIDE,...]   (whole crystals: the stated memory checked)
 
 Each case runs in a child process of its own: it imports kapitza, numpy, scipy and ase, loads the potential
@@ -66,7 +67,7 @@ source.calculator()
 loaded = hwm()
 atoms = bulk(crystal, structure, a, cubic=True).repeat((n, n, n))
 counted = CalculatorForceConstants(source).memory(atoms)
-batch = FOOTPRINTS[name].batch_atoms
+batch = FOOTPRINTS[name.removesuffix('+d3')].batch_atoms  # NAME+d3: NAME's footprint (and D3's own memory)
 copies = max(1, batch // len(atoms)) if batch else 1  # as many as the AGF's calls pack into one batch
 source.forces([atoms] * copies)
 out = {"atoms": copies * len(atoms), "before": before, "loaded": loaded, "after": hwm(), "counted": counted}

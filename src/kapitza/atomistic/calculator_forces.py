@@ -88,7 +88,10 @@ class Footprint:
 #: A NAME+d3 calculator takes NAME's footprint: Grimme's D3 (dftd3) added no measurable memory or time to a
 #: SevenNet-l3i5 force call on graphite supercells (peak resident memory of a fresh process 4999 MB with D3 against
 #: 5041 MB without at 288 atoms, 1771 against 1808 MB at 72 atoms; 19.3 against 20.3 s and 7.5 against 7.6 s;
-#: measured 2026-11-26), and tests/phonons/test_from_structure_mlip.py checks the statement with D3 in a fresh process.
+#: measured 2026-11-26), nor to its bulk cases (``benchmarks/mlip_memory.py --cases sevennet-l3i5:Si:3,
+#: sevennet-l3i5+d3:Si:3,sevennet-l3i5:Cu:4,sevennet-l3i5+d3:Cu:4``: work 1968 against 1996 MB for 216 Si atoms, 3282
+#: against 3262 MB for 256 Cu atoms, counted 2250 and 4000), and tests/phonons/test_from_structure_mlip.py checks the
+#: statement with D3 in a fresh process.
 FOOTPRINTS: dict[str, Footprint] = {
     "chgnet": Footprint(resident=340e6, pair_cutoff=6.0, per_pair=67e3, angle_cutoff=3.0, per_angle=66e3,
                         batch_atoms=BATCH_ATOMS),
