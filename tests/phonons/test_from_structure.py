@@ -560,6 +560,24 @@ def test_a_near_gamma_refusal_states_the_potentials_elastic_tensor(monkeypatch):
         crystal_phonons(side, EMT, relax=False)
 
 
+def test_a_calculator_without_stress_is_refused_without_the_elastic_verdict(monkeypatch):
+    """A user's calculator that gives forces but no stress (relax=False needs none): the near-Gamma refusal keeps its
+    two explanations, without a traceback and without the verdict it cannot give."""
+    from ase.calculators.calculator import PropertyNotImplementedError
+
+    from kapitza.atomistic import bulk
+
+    def no_stress(*args, **kwargs):
+        raise PropertyNotImplementedError("stress")
+
+    monkeypatch.setattr(bulk, "elastic_tensor", no_stress)
+    _narrow_supercells_near_gamma(monkeypatch, 10**6)
+    side = {"name": "Cu", "crystalstructure": "fcc", "a": 3.63, "cubic": True}
+    with pytest.raises(InputError) as info:
+        crystal_phonons(side, EMT, relax=False)
+    assert str(info.value).endswith("max_supercell_atoms and max_memory_gb allow")
+
+
 def test_an_elastically_unstable_crystal_is_the_potentials_refusal_even_at_the_memory_bound(monkeypatch):
     """Near-Gamma imaginary modes whose relaxed crystal fails Born's criterion with the potential (bcc Cu, EMT:
     C11 < C12): refused as the potential's, with the negative eigenvalue, and not as the memory bound's even where

@@ -1013,13 +1013,15 @@ class _NearGamma(InputError):
 def _elastic_verdict(relaxed: Any, source: CalculatorSource) -> tuple[bool, str]:
     """Whether the potential's clamped-ion elastic tensor of ``relaxed`` fails Born's criterion, and the words that
     say so (:func:`kapitza.atomistic.bulk.elastic_tensor`, :func:`~kapitza.atomistic.bulk.born_stability`); (False,
-    "") without a crystal."""
+    "") without a crystal or where the calculator gives no stress (a user's forces-only calculator)."""
     from ..atomistic.bulk import ELASTIC_STRAIN, born_stability, elastic_tensor
 
     if relaxed is None:
         return False, ""
-
-    smallest, _ = born_stability(elastic_tensor(relaxed, source.calculator()))
+    try:
+        smallest, _ = born_stability(elastic_tensor(relaxed, source.calculator()))
+    except Exception:  # noqa: BLE001 - a foreign calculator without stress: the refusal goes without the verdict
+        return False, ""
     where = (
         "the clamped-ion elastic tensor of the relaxed crystal, from the potential's stress under "
         f"+-{ELASTIC_STRAIN:g} strains,"
