@@ -36,9 +36,9 @@ def test_the_page_is_in_the_reference_toctree():
 def test_every_builtin_potential_was_measured_on_the_issues_crystals(doc):
     """Issue 38 item 4 names Si, Ge, diamond, Al, Cu, Au, GaN, AlN, SiC, MgO, GaAs or InP (Al2O3: no entry in the
     reference table): each was attempted with every built-in potential."""
-    assert list(doc["calculators"]) == list(BUILTINS)
+    assert list(doc["calculators"]) == acc.candidates() and set(BUILTINS) < set(acc.candidates())
     attempted = {(r["calculator"], r["crystal"]) for r in doc["crystals"]}
-    for calc in BUILTINS:
+    for calc in acc.candidates():
         for crystal in ("Si", "Ge", "C", "Al", "Cu", "Au", "GaN", "AlN", "3C-SiC", "MgO", "GaAs", "InP"):
             assert (calc, crystal) in attempted
 
