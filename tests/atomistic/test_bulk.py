@@ -217,7 +217,8 @@ def test_born_stability_is_the_smallest_mandel_eigenvalue():
     times), and Born's criterion is their positivity (F. Mouhat and F.-X. Coudert, Phys. Rev. B 90, 224104 (2014),
     Eq. 13 for cubic crystals).  fcc Cu with EMT is stable; bcc Cu with EMT is not (C11 < C12: the Bain path's
     tetragonal shear), and the eigenvector is that shear (strain xx = -yy, zz and the shears nothing)."""
-    from kapitza.atomistic.bulk import born_stability, elastic_tensor
+    from kapitza.atomistic.bulk import elastic_tensor
+    from kapitza.materials.elastic import born_stability
 
     fcc = elastic_tensor(bulk("Cu", "fcc", a=3.59, cubic=True), _emt())
     smallest, _ = born_stability(fcc)

@@ -10,8 +10,8 @@
 * :func:`relax_crystal`: cell and positions relaxed together (ASE's ``FrechetCellFilter`` with BFGS) under
   ``FixSymmetry``, so the crystal keeps its space group; refused with the largest residual when it does not
   converge within the stated steps;
-* :func:`elastic_tensor`: the clamped-ion elastic constants from the calculator's stress under small strains, and
-  :func:`born_stability` their smallest eigenvalue (Born's criterion).
+* :func:`elastic_tensor`: the clamped-ion elastic constants from the calculator's stress under small strains (Born's
+  criterion on them: :func:`kapitza.materials.elastic.born_stability`).
 """
 
 from __future__ import annotations
@@ -322,7 +322,6 @@ __all__ = [
     "MAX_RELAXED_CHANGE",
     "MAX_STEPS",
     "Relaxation",
-    "born_stability",
     "check_crystal",
     "check_relaxed_cell",
     "elastic_tensor",
@@ -335,6 +334,8 @@ __all__ = [
 
 #: Strain of the elastic tensor's central differences (each of the six Voigt components, +- this).
 ELASTIC_STRAIN = 1e-3
+#: The tensor index pair of each Voigt component, in Voigt order.
+_VOIGT_PAIRS = ((0, 0), (1, 1), (2, 2), (1, 2), (0, 2), (0, 1))
 #: eV/A^3 in GPa.
 _EV_PER_A3_GPA = EV / ANGSTROM**3 / GPA
 
@@ -351,9 +352,8 @@ def elastic_tensor(atoms: Any, calculator: Any, strain: float = ELASTIC_STRAIN) 
     """
     base = np.asarray(atoms.cell, dtype=float)
     columns = []
-    for j in range(6):
+    for a, b in _VOIGT_PAIRS:
         eps = np.zeros((3, 3))
-        a, b = [(0, 0), (1, 1), (2, 2), (1, 2), (0, 2), (0, 1)][j]
         eps[a, b] = eps[b, a] = 1.0 if a == b else 0.5
         stresses = []
         for sign in (1.0, -1.0):
@@ -364,13 +364,3 @@ def elastic_tensor(atoms: Any, calculator: Any, strain: float = ELASTIC_STRAIN) 
         columns.append((stresses[0] - stresses[1]) / (2.0 * strain))
     c = np.array(columns).T * _EV_PER_A3_GPA  # C_ij = d sigma_i / d eps_j
     return (c + c.T) / 2.0
-
-
-def born_stability(c: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
-    """The smallest eigenvalue (GPa) of a Voigt elastic tensor and its strain direction: the crystal is elastically
-    stable exactly when it is positive (the tensor positive definite; F. Mouhat and F.-X. Coudert, Phys. Rev. B 90,
-    224104 (2014), the necessary and sufficient form of Born's criterion).  The Voigt shear components are scaled
-    by sqrt(2) first (Mandel's form), so that the eigenvalues are those of the fourth-rank tensor."""
-    scale = np.array([1.0, 1.0, 1.0, np.sqrt(2.0), np.sqrt(2.0), np.sqrt(2.0)])
-    values, vectors = np.linalg.eigh(np.asarray(c, dtype=float) * np.outer(scale, scale))
-    return float(values[0]), vectors[:, 0]

@@ -145,6 +145,18 @@ def check_stability(stiffness: ArrayLike, symmetry: str) -> None:
         )
 
 
+def born_stability(c: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
+    """The smallest eigenvalue of a Voigt elastic tensor and its strain direction: the crystal is elastically
+    stable exactly when it is positive (the tensor positive definite; F. Mouhat and F.-X. Coudert, Phys. Rev. B 90,
+    224104 (2014), the necessary and sufficient form of Born's criterion).  The Voigt shear components are scaled
+    by sqrt(2) first (Mandel's form), so that the eigenvalues are those of the fourth-rank tensor; a congruence, so
+    the sign is :func:`check_stability`'s (which states the unscaled Voigt eigenvalue of a database record).  Any
+    unit in, the same out."""
+    scale = np.array([1.0, 1.0, 1.0, np.sqrt(2.0), np.sqrt(2.0), np.sqrt(2.0)])
+    values, vectors = np.linalg.eigh(np.asarray(c, dtype=float) * np.outer(scale, scale))
+    return float(values[0]), vectors[:, 0]
+
+
 def voigt_matrix(constants: Mapping[str, float], symmetry: str) -> NDArray[np.float64]:
     """Build the 6x6 stiffness matrix from its independent Voigt constants.
 

@@ -1012,9 +1012,10 @@ class _NearGamma(InputError):
 
 def _elastic_verdict(relaxed: Any, source: CalculatorSource) -> tuple[bool, str]:
     """Whether the potential's clamped-ion elastic tensor of ``relaxed`` fails Born's criterion, and the words that
-    say so (:func:`kapitza.atomistic.bulk.elastic_tensor`, :func:`~kapitza.atomistic.bulk.born_stability`); (False,
+    say so (:func:`kapitza.atomistic.bulk.elastic_tensor`, :func:`kapitza.materials.elastic.born_stability`); (False,
     "") without a crystal or where the calculator gives no stress (a user's forces-only calculator)."""
-    from ..atomistic.bulk import ELASTIC_STRAIN, born_stability, elastic_tensor
+    from ..atomistic.bulk import ELASTIC_STRAIN, elastic_tensor
+    from ..materials.elastic import born_stability
 
     if relaxed is None:
         return False, ""
