@@ -228,3 +228,49 @@ def test_born_stability_is_the_smallest_mandel_eigenvalue():
     smallest, direction = born_stability(bcc)
     assert smallest == pytest.approx(bcc[0, 0] - bcc[0, 1], rel=1e-6) and smallest < 0
     assert abs(direction[3:]).max() < 1e-6 and abs(direction[:3].sum()) < 1e-6  # volume-conserving normal strains
+
+
+def _relaxed_sw_si():
+    from ase.filters import FrechetCellFilter
+    from ase.optimize import BFGS
+
+    atoms = bulk("Si", "diamond", a=5.431, cubic=True)
+    atoms.calc = sw_si()
+    BFGS(FrechetCellFilter(atoms), logfile=None).run(fmax=1e-6, steps=200)
+    return atoms
+
+
+def test_relaxed_ion_constants_of_stillinger_weber_silicon_are_cowleys():
+    """Reference: Stillinger-Weber silicon's relaxed-ion elastic constants are C11 = 151.4, C12 = 76.4,
+    C44 = 56.4 GPa (E. R. Cowley, Phys. Rev. Lett. 60, 2379 (1988), as LAMMPS's examples/ELASTIC/in.elastic quotes
+    them for the same potential: the example's expected output).  Law: relaxing the ions lowers C44 (diamond's
+    internal strain under shear, Kleinman) and leaves C11 and C12 as they are (no internal strain under a normal
+    strain of a cubic diamond crystal), so the clamped-ion C44 is larger."""
+    from kapitza.atomistic.bulk import elastic_tensor
+
+    atoms = _relaxed_sw_si()
+    relaxed = elastic_tensor(atoms, sw_si(), relax_ions=True)
+    clamped = elastic_tensor(atoms, sw_si())
+    assert relaxed[0, 0] == pytest.approx(151.4, abs=0.1)
+    assert relaxed[0, 1] == pytest.approx(76.4, abs=0.1)
+    assert relaxed[3, 3] == pytest.approx(56.4, abs=0.1)
+    np.testing.assert_allclose([clamped[0, 0], clamped[0, 1]], [relaxed[0, 0], relaxed[0, 1]], rtol=1e-6)
+    assert clamped[3, 3] > 1.5 * relaxed[3, 3]
+
+
+def test_relaxed_and_clamped_ions_agree_for_one_atom_per_cell():
+    """Law: an fcc crystal has no internal coordinate, so relaxing the ions changes no constant (EMT Cu)."""
+    from kapitza.atomistic.bulk import elastic_tensor
+
+    atoms = bulk("Cu", "fcc", a=3.59)
+    np.testing.assert_allclose(
+        elastic_tensor(atoms, _emt(), relax_ions=True), elastic_tensor(atoms, _emt()), rtol=1e-9, atol=1e-9
+    )
+
+
+def test_relaxed_ion_constants_refuse_positions_that_do_not_converge():
+    """Bad input: no optimiser step allowed, so the sheared silicon cell keeps its internal force: one clear line."""
+    from kapitza.atomistic.bulk import elastic_tensor
+
+    with pytest.raises(InputError, match="did not converge in 0 steps"):
+        elastic_tensor(_relaxed_sw_si(), sw_si(), relax_ions=True, steps=0)

@@ -10,8 +10,8 @@
 * :func:`relax_crystal`: cell and positions relaxed together (ASE's ``FrechetCellFilter`` with BFGS) under
   ``FixSymmetry``, so the crystal keeps its space group; refused with the largest residual when it does not
   converge within the stated steps;
-* :func:`elastic_tensor`: the clamped-ion elastic constants from the calculator's stress under small strains (Born's
-  criterion on them: :func:`kapitza.materials.elastic.born_stability`).
+* :func:`elastic_tensor`: the clamped-ion or relaxed-ion elastic constants from the calculator's stress under small
+  strains (Born's criterion on them: :func:`kapitza.materials.elastic.born_stability`).
 """
 
 from __future__ import annotations
@@ -317,6 +317,7 @@ def relax_crystal(
 
 __all__ = [
     "BULK_KEYS",
+    "ELASTIC_FMAX_EV_PER_ANGSTROM",
     "ELASTIC_STRAIN",
     "FMAX_EV_PER_ANGSTROM",
     "MAX_RELAXED_CHANGE",
@@ -334,21 +335,40 @@ __all__ = [
 
 #: Strain of the elastic tensor's central differences (each of the six Voigt components, +- this).
 ELASTIC_STRAIN = 1e-3
+#: Convergence of the positions in a strained cell for relaxed-ion elastic constants (largest force component,
+#: eV/A): a residual force f leaves a stress error of about f d / V_atom (d a bond length, V_atom the volume per
+#: atom), and the central difference divides it by 2 x ELASTIC_STRAIN: about 0.1 GPa at 1e-5 eV/A for silicon
+#: (d = 2.35 A, V_atom = 20 A^3).
+ELASTIC_FMAX_EV_PER_ANGSTROM = 1e-5
 #: The tensor index pair of each Voigt component, in Voigt order.
 _VOIGT_PAIRS = ((0, 0), (1, 1), (2, 2), (1, 2), (0, 2), (0, 1))
 #: eV/A^3 in GPa.
 _EV_PER_A3_GPA = EV / ANGSTROM**3 / GPA
 
 
-def elastic_tensor(atoms: Any, calculator: Any, strain: float = ELASTIC_STRAIN) -> NDArray[np.float64]:
-    """Clamped-ion elastic constants C_ij (Voigt order xx, yy, zz, yz, xz, xy; GPa) of ``atoms`` with
-    ``calculator``: central differences of the stress under the strains +-``strain`` of each Voigt component (an
-    engineering shear strain split equally between the two off-diagonal entries), atoms moved with the cell (no
-    internal relaxation), symmetrised.  Twelve stress calls.
+def elastic_tensor(
+    atoms: Any,
+    calculator: Any,
+    strain: float = ELASTIC_STRAIN,
+    *,
+    relax_ions: bool = False,
+    fmax_ev_per_angstrom: float = ELASTIC_FMAX_EV_PER_ANGSTROM,
+    steps: int = MAX_STEPS,
+) -> NDArray[np.float64]:
+    """Elastic constants C_ij (Voigt order xx, yy, zz, yz, xz, xy; GPa) of ``atoms`` with ``calculator``, in the
+    Cartesian frame of ``atoms``: central differences of the stress under the strains +-``strain`` of each Voigt
+    component (an engineering shear strain split equally between the two off-diagonal entries), symmetrised.
 
-    Clamped ions: for a crystal of one atom per primitive cell these are the elastic constants; with a basis they
-    bound the relaxed-ion constants from above (relaxing the ions can only lower the energy of a strain), so a
-    negative eigenvalue here means the relaxed-ion tensor has one too.
+    ``relax_ions=False`` (clamped ions): the atoms move with the cell, twelve stress calls.  For a crystal of one
+    atom per primitive cell these are the elastic constants; with a basis they bound the relaxed-ion constants from
+    above (relaxing the ions can only lower the energy of a strain), so a negative eigenvalue here means the
+    relaxed-ion tensor has one too.
+
+    ``relax_ions=True`` (relaxed ions, the constants a sound wave or an ultrasonic measurement sees): in each
+    strained cell the positions are relaxed (BFGS, the cell fixed) until the largest force component is below
+    ``fmax_ev_per_angstrom``, as LAMMPS's examples/ELASTIC does; InputError if one does not converge within
+    ``steps``.  A crystal of one atom per primitive cell has no internal coordinate to relax (its forces vanish by
+    symmetry), so both give the same numbers there.
     """
     base = np.asarray(atoms.cell, dtype=float)
     columns = []
@@ -358,9 +378,28 @@ def elastic_tensor(atoms: Any, calculator: Any, strain: float = ELASTIC_STRAIN) 
         stresses = []
         for sign in (1.0, -1.0):
             strained = atoms.copy()
+            strained.set_constraint()
             strained.set_cell(base @ (np.eye(3) + sign * strain * eps), scale_atoms=True)
             strained.calc = calculator
+            if relax_ions:
+                _relax_positions(strained, fmax_ev_per_angstrom, steps)
             stresses.append(np.asarray(strained.get_stress(voigt=True), dtype=float))
         columns.append((stresses[0] - stresses[1]) / (2.0 * strain))
     c = np.array(columns).T * _EV_PER_A3_GPA  # C_ij = d sigma_i / d eps_j
     return (c + c.T) / 2.0
+
+
+def _relax_positions(atoms: Any, fmax: float, steps: int) -> None:
+    """Relax the positions of ``atoms`` (calculator attached) in its fixed cell; InputError if not converged."""
+    from ase.optimize import BFGS
+
+    optimizer = BFGS(atoms, logfile=None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        converged = bool(optimizer.run(fmax=fmax, steps=steps))
+    if not converged:
+        residual = float(np.abs(atoms.get_forces()).max())
+        raise InputError(
+            f"relaxed-ion elastic constants: the positions in a strained cell did not converge in {steps} steps "
+            f"(largest force {residual:.3g} eV/A, asked {fmax:g} eV/A)"
+        )
