@@ -549,7 +549,8 @@ def render(doc: Mapping[str, Any]) -> str:
         "potential, and sevennet-l3i5 with Grimme's D3 dispersion correction (`+d3`), against measured "
         "frequencies at high-symmetry points (inelastic neutron scattering, Raman and "
         f"infrared; {len(crystals)} crystals, the table of {{mod}}`kapitza.phonons.reference` with its sources). "
-        "The measured numbers are never fitted to.",
+        "The measured numbers are never fitted to. The long waves, set by the elastic constants, are compared on "
+        "the [elastic-accuracy page](elastic-accuracy.md).",
         "",
         _missing_sentence(crystals),
         "",

@@ -254,7 +254,8 @@ def test_relaxed_ion_constants_of_stillinger_weber_silicon_are_cowleys():
     assert relaxed[0, 0] == pytest.approx(151.4, abs=0.1)
     assert relaxed[0, 1] == pytest.approx(76.4, abs=0.1)
     assert relaxed[3, 3] == pytest.approx(56.4, abs=0.1)
-    np.testing.assert_allclose([clamped[0, 0], clamped[0, 1]], [relaxed[0, 0], relaxed[0, 1]], rtol=1e-6)
+    # the two strains differ (0.01 relaxed, 0.001 clamped): their central differences agree to strain^2 terms
+    np.testing.assert_allclose([clamped[0, 0], clamped[0, 1]], [relaxed[0, 0], relaxed[0, 1]], rtol=1e-3)
     assert clamped[3, 3] > 1.5 * relaxed[3, 3]
 
 
@@ -264,7 +265,7 @@ def test_relaxed_and_clamped_ions_agree_for_one_atom_per_cell():
 
     atoms = bulk("Cu", "fcc", a=3.59)
     np.testing.assert_allclose(
-        elastic_tensor(atoms, _emt(), relax_ions=True), elastic_tensor(atoms, _emt()), rtol=1e-9, atol=1e-9
+        elastic_tensor(atoms, _emt(), 1e-3, relax_ions=True), elastic_tensor(atoms, _emt(), 1e-3), rtol=1e-9, atol=1e-9
     )
 
 
