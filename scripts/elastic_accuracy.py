@@ -17,7 +17,8 @@ measured lattice parameters (:func:`kapitza.literature.crystals.crystal_for`, co
 x, y, z; hexagonal and trigonal a along x, c along z, the frame the measured constants are given in), relaxed with
 the potential (:func:`kapitza.atomistic.bulk.relax_crystal`, the route's own rule) and its relaxed-ion elastic
 tensor computed (:func:`kapitza.atomistic.bulk.elastic_tensor` with ``relax_ions=True``, the constants a sound wave
-sees).  The comparison is on the stiffnesses rho v^2 of the pure modes along the crystal axes (:data:`STIFFNESSES`):
+sees).  The comparison is on the stiffnesses rho v^2 of the pure modes along the crystal axes
+(:data:`kapitza.materials.elastic.AXIS_STIFFNESSES`):
 C11 and C44 and C' = (C11 - C12)/2 of a cubic crystal, C11, C33, C44 and C66 = (C11 - C12)/2 of a hexagonal or
 trigonal one.  The records are stored in ``docs/reference/elastic-accuracy/results.json``; the page and the figure
 are written from that file and the database only, and ``tests/docs/test_elastic_accuracy_page.py`` checks them.
@@ -47,28 +48,6 @@ COMMAND = "PYTHONPATH=src python scripts/elastic_accuracy.py"
 FORMAT = 1
 #: Percentiles whose half-distance is the stated scatter (a Gaussian's +-1 sigma), as on the phonon-accuracy page.
 SCATTER_PERCENTILES = (16.0, 84.0)
-#: The stiffnesses compared, per symmetry: (name, kind); "longitudinal" or "shear" (the wave each one sets).
-STIFFNESSES: Mapping[str, tuple[tuple[str, str], ...]] = {
-    "cubic": (("C11", "longitudinal"), ("C44", "shear"), ("C'", "shear")),
-    "hexagonal": (("C11", "longitudinal"), ("C33", "longitudinal"), ("C44", "shear"), ("C66", "shear")),
-    "trigonal": (("C11", "longitudinal"), ("C33", "longitudinal"), ("C44", "shear"), ("C66", "shear")),
-}
-#: The tensor element (Voigt indices, 0-based) of each independent constant; the symmetry-equivalent elements are
-#: averaged (:func:`constants_from_tensor`).
-_EQUIVALENT: Mapping[str, Mapping[str, tuple[tuple[int, int], ...]]] = {
-    "cubic": {
-        "C11": ((0, 0), (1, 1), (2, 2)),
-        "C12": ((0, 1), (0, 2), (1, 2)),
-        "C44": ((3, 3), (4, 4), (5, 5)),
-    },
-    "hexagonal": {
-        "C11": ((0, 0), (1, 1)),
-        "C12": ((0, 1),),
-        "C13": ((0, 2), (1, 2)),
-        "C33": ((2, 2),),
-        "C44": ((3, 3), (4, 4)),
-    },
-}
 
 
 def crystals() -> list[str]:
@@ -104,25 +83,24 @@ def measured(name: str) -> tuple[str, dict[str, float], str]:
 
 
 def constants_from_tensor(c: Any, symmetry: str) -> dict[str, float]:
-    """The independent constants (GPa) of a Voigt tensor in the crystal's standard frame, each the mean of its
-    symmetry-equivalent elements; for "trigonal" also C14 as the mean magnitude of C14 and C24 (= -C14): its sign
-    depends on which way the x axis points along a twofold axis, a convention the comparison leaves out."""
-    c = np.asarray(c, dtype=float)
-    table = _EQUIVALENT["hexagonal" if symmetry == "trigonal" else symmetry]
-    out = {name: float(np.mean([c[i, j] for i, j in pairs])) for name, pairs in table.items()}
-    if symmetry == "trigonal":
-        out["C14"] = float(np.mean([abs(c[0, 3]), abs(c[1, 3])]))
-    return out
+    """The named constants (GPa) of a tensor in the crystal's standard frame: the package's rule
+    (:func:`kapitza.materials.elastic.named_constants`)."""
+    from kapitza.materials.elastic import named_constants
+
+    return named_constants(c, symmetry)
 
 
 def stiffnesses(constants: Mapping[str, float], symmetry: str) -> dict[str, float]:
-    """rho v^2 (GPa) of the pure modes along the crystal axes (:data:`STIFFNESSES`) from the named constants."""
-    derived = dict(constants)
-    if symmetry == "cubic":
-        derived["C'"] = (constants["C11"] - constants["C12"]) / 2.0
-    else:
-        derived["C66"] = (constants["C11"] - constants["C12"]) / 2.0
-    return {name: derived[name] for name, _ in STIFFNESSES[symmetry]}
+    """rho v^2 (GPa) along the crystal's axes: :func:`kapitza.materials.elastic.axis_stiffnesses`."""
+    from kapitza.materials.elastic import axis_stiffnesses
+
+    return axis_stiffnesses(constants, symmetry)
+
+
+def _kinds(symmetry: str) -> dict[str, str]:
+    from kapitza.materials.elastic import AXIS_STIFFNESSES
+
+    return dict(AXIS_STIFFNESSES[symmetry])
 
 
 def _commit() -> str:
@@ -197,7 +175,7 @@ def save(doc: dict[str, Any], path: Path = STORE) -> None:
 def errors(record: Mapping[str, Any]) -> list[tuple[str, str, float, float, float]]:
     """(stiffness, kind, calculated, measured, calculated / measured - 1) of one measured record."""
     symmetry, constants, _ = measured(record["crystal"])
-    kinds = dict(STIFFNESSES[symmetry])
+    kinds = _kinds(symmetry)
     calc = stiffnesses(record["constants"], symmetry)
     meas = stiffnesses(constants, symmetry)
     return [(name, kinds[name], calc[name], meas[name], calc[name] / meas[name] - 1.0) for name in calc]
@@ -340,7 +318,7 @@ def render(doc: Mapping[str, Any]) -> str:
                 per_calc[calc] = {e[0]: e for e in errors(r)}
             elif r is not None and (calc, crystal) not in {(x[0], x[1]) for x in refusals}:
                 refusals.append((calc, crystal, r["message"]))
-        for name, _ in STIFFNESSES[symmetry]:
+        for name in _kinds(symmetry):
             cols = []
             for calc in calcs:
                 r = records.get((calc, crystal))

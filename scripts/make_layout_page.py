@@ -51,7 +51,8 @@ DESCRIPTIONS: dict[str, str] = {
     "(translations.py: whose force-constant rows are copies)",
     "phonons": "bulk spectra: Debye (debye.py), full dispersion (full_dispersion.py, harmonic.py, modes.py, "
     "crystal.py, bands.py), the safe phonopy reader, a crystal's phonons from its structure (from_structure.py) "
-    "and the rotational sum rule its supercell breaks (invariance.py)",
+    "and the rotational sum rule its supercell breaks (invariance.py), its elastic constants beside the measured "
+    "ones (elastic.py)",
     "landauer": "the one place where G(T) is integrated; one model protocol: "
     "transmitted_channels(omega, T) -> (n_T or 1, groups, n_omega)",
     "transmission": "one module per interface model: dmm.py, limit.py, amm.py, inelastic.py, chain.py, "

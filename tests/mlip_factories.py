@@ -54,3 +54,13 @@ def lammps_sw_si() -> Any:
     from kapitza.atomistic.lammps_forces import forcefield_calculator
 
     return forcefield_calculator(parse_pair_lines(list(SW_LINES)))
+
+
+def emt_forces_only() -> Any:
+    """ASE's EMT stripped of its stress: a calculator of forces and energy only, as some users' are."""
+    from ase.calculators.emt import EMT
+
+    class ForcesOnly(EMT):
+        implemented_properties = ["energy", "free_energy", "forces", "energies"]
+
+    return ForcesOnly()

@@ -14,7 +14,6 @@ import numpy as np
 import pytest
 
 from kapitza.materials.database import get_material
-from kapitza.materials.elastic import voigt_matrix
 from kapitza.units import GPA
 
 
@@ -47,42 +46,6 @@ def test_the_stored_constants_are_those_of_the_stored_tensors(doc):
         np.testing.assert_allclose(tensor, tensor.T, atol=1e-9)
         again = acc.constants_from_tensor(tensor, r["symmetry"])
         assert again == pytest.approx(r["constants"], abs=2e-3), (r["calculator"], r["crystal"])
-
-
-def _christoffel(c_voigt, direction):
-    """Eigenvalues (rho v^2) of the Christoffel matrix Gamma_ik = C_ijkl n_j n_l of a Voigt tensor."""
-    voigt = {(0, 0): 0, (1, 1): 1, (2, 2): 2, (1, 2): 3, (2, 1): 3, (0, 2): 4, (2, 0): 4, (0, 1): 5, (1, 0): 5}
-    c = np.zeros((3, 3, 3, 3))
-    for i, j, k, m in itertools.product(range(3), repeat=4):
-        c[i, j, k, m] = c_voigt[voigt[i, j], voigt[k, m]]
-    n = np.asarray(direction, dtype=float) / np.linalg.norm(direction)
-    return np.sort(np.linalg.eigvalsh(np.einsum("ijkl,j,l->ik", c, n, n)))
-
-
-@pytest.mark.parametrize("name", ["Si", "Ti", "Al2O3"])
-def test_the_compared_stiffnesses_are_sound_waves_rho_v2(name):
-    """Law (Christoffel's equation): along [100] of a cubic crystal rho v^2 = C11 (L) and C44 (T, twice); along
-    [110] one transverse wave has (C11 - C12)/2 = C'.  Along x of a hexagonal crystal: C11, C66 = (C11 - C12)/2, C44;
-    along z: C33 and C44 (twice).  A trigonal crystal's C14 couples the waves along x, so there C11, C44 and C66 are
-    its tensor's elements, which the constants recover exactly (round trip through the database's own matrix)."""
-    material = get_material(name)
-    symmetry = material.elastic_symmetry
-    c = voigt_matrix(dict(material.elastic_constants), symmetry) / GPA
-    constants = acc.constants_from_tensor(c, symmetry)
-    measured = {k: abs(v) / GPA if k == "C14" else v / GPA for k, v in material.elastic_constants.items()}
-    assert constants == pytest.approx(measured, rel=1e-9)
-    s = acc.stiffnesses(constants, symmetry)
-    if symmetry == "cubic":
-        assert _christoffel(c, [1, 0, 0]) == pytest.approx(sorted([s["C11"], s["C44"], s["C44"]]), rel=1e-9)
-        longitudinal_110 = (constants["C11"] + constants["C12"] + 2 * constants["C44"]) / 2
-        expected = sorted([s["C'"], s["C44"], longitudinal_110])
-        assert _christoffel(c, [1, 1, 0]) == pytest.approx(expected, rel=1e-9)
-    elif symmetry == "hexagonal":
-        assert _christoffel(c, [1, 0, 0]) == pytest.approx(sorted([s["C11"], s["C66"], s["C44"]]), rel=1e-9)
-        assert _christoffel(c, [0, 0, 1]) == pytest.approx(sorted([s["C44"], s["C44"], s["C33"]]), rel=1e-9)
-    else:
-        assert (s["C11"], s["C44"], s["C66"]) == pytest.approx((c[0, 0], c[3, 3], c[5, 5]), rel=1e-9)
-        assert _christoffel(c, [0, 0, 1]) == pytest.approx(sorted([s["C44"], s["C44"], s["C33"]]), rel=1e-9)
 
 
 def test_every_summary_number_follows_from_the_records(doc):

@@ -142,8 +142,10 @@ def test_command_and_options_exist(page: str, line: str) -> None:
 
 
 #: Commands too heavy to run here (an MD run, a campaign, an AGF, a structure build or relaxation; and any command
-#: with --calculator, which relaxes crystals and computes force constants with a learned potential).
-HEAVY = (("md", "run"), ("md", "campaign"), ("md", "emd"), ("agf",), ("interface", "build"))
+#: with --calculator, which relaxes crystals and computes force constants with a learned potential; ``elastic``
+#: relaxes its crystal with the default learned potential without one: tests/cli/test_elastic_cli.py runs it with
+#: the tests' calculators).
+HEAVY = (("md", "run"), ("md", "campaign"), ("md", "emd"), ("agf",), ("interface", "build"), ("elastic",))
 #: Commands that run but take about a minute (the interface modes of a user's structure through LAMMPS): slow tier.
 MINUTE = (("md", "modes"), ("md", "eels"))
 #: Options whose value is a file the command writes.

@@ -391,12 +391,28 @@ def elastic_tensor(
             strained.set_constraint()
             strained.set_cell(base @ (np.eye(3) + sign * strain * eps), scale_atoms=True)
             strained.calc = calculator
-            if relax_ions:
-                _relax_positions(strained, fmax_ev_per_angstrom, steps)
-            stresses.append(np.asarray(strained.get_stress(voigt=True), dtype=float))
+            stresses.append(_strained_stress(strained, relax_ions, fmax_ev_per_angstrom, steps))
         columns.append((stresses[0] - stresses[1]) / (2.0 * strain))
     c = np.array(columns).T * _EV_PER_A3_GPA  # C_ij = d sigma_i / d eps_j
+    if not np.all(np.isfinite(c)):
+        raise InputError("elastic constants: the calculator returned a stress that is not finite")
     return (c + c.T) / 2.0
+
+
+def _strained_stress(atoms: Any, relax_ions: bool, fmax: float, steps: int) -> NDArray[np.float64]:
+    """The stress (Voigt, eV/A^3) of one strained cell, its positions relaxed first if asked; a failing calculator
+    (no stress, an exception) is one InputError."""
+    from .calculators import quiet
+
+    try:
+        with quiet():
+            if relax_ions:
+                _relax_positions(atoms, fmax, steps)
+            return np.asarray(atoms.get_stress(voigt=True), dtype=float)
+    except (InputError, MissingDependencyError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - the calculator failing on a strained cell
+        raise InputError(f"elastic constants: the calculator failed: {type(exc).__name__}: {exc}") from None
 
 
 def _relax_positions(atoms: Any, fmax: float, steps: int) -> None:

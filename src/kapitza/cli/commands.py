@@ -24,6 +24,7 @@ TOP_LEVEL: tuple[tuple[str, str], ...] = (
     ("predict", "Thermal boundary conductance, resistance and Kapitza lengths of SIDE1 -> SIDE2."),
     ("transmission", "Angle-resolved transmission of elastic waves from SIDE1 into SIDE2 (acoustic mismatch)."),
     ("phonons", "Phonon frequencies, sound speeds and channel density of MATERIAL from force constants."),
+    ("elastic", "Relaxed-ion elastic constants of CRYSTAL from a potential, beside the measured ones where known."),
     ("agf", "Phonon transmission and conductance of LEFT/RIGHT with the atomistic Green's function method."),
     ("measured", "List the measured conductances of the interface A/B (either order) in the shipped compilation."),
     ("validate", "Compare every model with every measured conductance whose two sides are in the database."),
@@ -127,7 +128,7 @@ def _device(app: typer.Typer) -> None:
 #: Top-level commands that are one function: name -> (command module, function).
 _SINGLE: dict[str, tuple[str, str]] = {
     name: (name, f"{name}_command")
-    for name in ("predict", "transmission", "phonons", "agf", "measured", "validate", "stack")
+    for name in ("predict", "transmission", "phonons", "elastic", "agf", "measured", "validate", "stack")
 }
 #: Top-level groups that are one sub-app of a module: name -> (command module, sub-app).
 _GROUPS: dict[str, tuple[str, str]] = {

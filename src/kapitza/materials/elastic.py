@@ -22,6 +22,10 @@ Hill: ``K = (K_V + K_R) / 2`` and ``G = (G_V + G_R) / 2``; then::
 
 Voigt >= Hill >= Reuss holds for both moduli (Hill 1952); for an isotropic
 stiffness all three coincide.
+
+Also here: Born's stability criterion on a tensor (:func:`check_stability`,
+:func:`born_stability`), and a computed tensor read in a crystal's terms
+(:func:`crystal_symmetry`, :func:`named_constants`, :func:`axis_stiffnesses`).
 """
 
 from __future__ import annotations
@@ -314,3 +318,73 @@ def hill_sound_speeds(stiffness: ArrayLike, density: float) -> tuple[float, floa
     """
     averages = voigt_reuss_hill(stiffness)
     return sound_speeds(averages.bulk_hill, averages.shear_hill, density)
+
+
+# -- reading a computed tensor in a crystal's terms ------------------------------------------------------------------
+
+#: The stiffnesses rho v^2 of the pure modes along a crystal's axes (Christoffel's equation), per symmetry, each with
+#: the wave it sets: cubic [100] gives C11 (longitudinal) and C44, and [110] the shear C' = (C11 - C12)/2; hexagonal
+#: and trigonal x give C11 and C66 = (C11 - C12)/2, z gives C33 and C44.
+AXIS_STIFFNESSES: Mapping[str, tuple[tuple[str, str], ...]] = {
+    "cubic": (("C11", "longitudinal"), ("C44", "shear"), ("C'", "shear")),
+    "hexagonal": (("C11", "longitudinal"), ("C33", "longitudinal"), ("C44", "shear"), ("C66", "shear")),
+    "trigonal": (("C11", "longitudinal"), ("C33", "longitudinal"), ("C44", "shear"), ("C66", "shear")),
+}
+#: The tensor elements (0-based Voigt indices) of each independent constant, averaged over the equivalent ones.
+_EQUIVALENT: Mapping[str, Mapping[str, tuple[tuple[int, int], ...]]] = {
+    "cubic": {
+        "C11": ((0, 0), (1, 1), (2, 2)),
+        "C12": ((0, 1), (0, 2), (1, 2)),
+        "C44": ((3, 3), (4, 4), (5, 5)),
+    },
+    "hexagonal": {
+        "C11": ((0, 0), (1, 1)),
+        "C12": ((0, 1),),
+        "C13": ((0, 2), (1, 2)),
+        "C33": ((2, 2),),
+        "C44": ((3, 3), (4, 4)),
+    },
+}
+
+
+def crystal_symmetry(spacegroup_number: int) -> str:
+    """The symmetry of the elastic tensor of a space group: "cubic" (195-230), "hexagonal" (168-194), "trigonal"
+    (143-167; the rhombohedral Laue classes -3m and -3 both have C14 in the standard frame, the second also C15,
+    which :func:`named_constants` does not read), or "" for lower symmetry (the full tensor only)."""
+    n = int(spacegroup_number)
+    if not 1 <= n <= 230:
+        raise InputError(f"a space group number is 1 to 230, got {spacegroup_number!r}")
+    return "cubic" if n >= 195 else "hexagonal" if n >= 168 else "trigonal" if n >= 143 else ""
+
+
+def named_constants(c: ArrayLike, symmetry: str) -> dict[str, float]:
+    """The independent constants of a Voigt tensor ``c`` given in the crystal's standard frame (cube axes along
+    x, y, z; hexagonal and trigonal a along x, c along z), each the mean of its symmetry-equivalent elements; same
+    unit as ``c``.  For "trigonal" also C14, as the mean magnitude of C14 and C24 (= -C14): its sign depends on which
+    way x points along a twofold axis, a convention a comparison should leave out."""
+    tensor = np.asarray(c, dtype=float)
+    if tensor.shape != (6, 6):
+        raise InputError(f"a Voigt tensor is 6x6, got shape {tensor.shape}")
+    if symmetry not in AXIS_STIFFNESSES:
+        raise InputError(f"named constants exist for {', '.join(AXIS_STIFFNESSES)} crystals, got {symmetry!r}")
+    table = _EQUIVALENT["cubic" if symmetry == "cubic" else "hexagonal"]
+    out = {name: float(np.mean([tensor[i, j] for i, j in pairs])) for name, pairs in table.items()}
+    if symmetry == "trigonal":
+        out["C14"] = float(np.mean([abs(tensor[0, 3]), abs(tensor[1, 3])]))
+    return out
+
+
+def axis_stiffnesses(constants: Mapping[str, float], symmetry: str) -> dict[str, float]:
+    """rho v^2 of the pure modes along the crystal's axes (:data:`AXIS_STIFFNESSES`) from its named constants, in
+    their unit.
+
+    >>> s = axis_stiffnesses({"C11": 165.7, "C12": 63.9, "C44": 79.56}, "cubic")  # silicon, GPa (McSkimin 1953)
+    >>> {k: round(v, 2) for k, v in s.items()}
+    {'C11': 165.7, 'C44': 79.56, "C'": 50.9}
+    """
+    if symmetry not in AXIS_STIFFNESSES:
+        raise InputError(f"axis stiffnesses exist for {', '.join(AXIS_STIFFNESSES)} crystals, got {symmetry!r}")
+    derived = dict(constants)
+    half = (constants["C11"] - constants["C12"]) / 2.0
+    derived["C'" if symmetry == "cubic" else "C66"] = half
+    return {name: float(derived[name]) for name, _ in AXIS_STIFFNESSES[symmetry]}

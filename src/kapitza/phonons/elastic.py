@@ -1,0 +1,206 @@
+"""A crystal's elastic constants from its structure with a calculator, beside the measured ones where kapitza's
+database has them: how far to trust the long waves of its phonons (``kapitza elastic``).
+
+The crystal is read as :func:`~kapitza.phonons.from_structure.crystal_phonons` reads a side (a structure file,
+``NAME:STRUCTURE:a=...``, a database material, a crystal of the crystal table, a name ASE's ``bulk`` knows), put in
+spglib's standard conventional cell (cube axes along x, y, z; hexagonal and trigonal a along x, c along z: the
+frame measured constants are given in), relaxed with the calculator (:func:`kapitza.atomistic.bulk.relax_crystal`,
+symmetry kept), and its relaxed-ion elastic tensor computed (:func:`kapitza.atomistic.bulk.elastic_tensor`, the
+constants a sound wave sees).  A cubic, hexagonal or trigonal crystal is also read as its named constants and the
+stiffnesses rho v^2 of the waves along its axes (:mod:`kapitza.materials.elastic`); where it is a database
+material with measured single-crystal constants of that symmetry, those stand beside them.  The
+``docs/reference/elastic-accuracy`` page measures every built-in potential this way on every such crystal.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..atomistic.bulk import MAX_STEPS, RELAXED_ION_STRAIN, check_crystal, elastic_tensor, relax_crystal
+from ..atomistic.calculators import CalculatorSource, calculator_source
+from ..errors import InputError
+from ..io.results import result
+from ..materials.elastic import AXIS_STIFFNESSES, axis_stiffnesses, born_stability, crystal_symmetry, named_constants
+from ..units import GPA
+
+__all__ = ["MAX_ATOMS", "CrystalElasticConstants", "crystal_elastic_constants"]
+
+#: Most atoms in the conventional cell: each of the twelve strained cells is relaxed with the calculator, so the
+#: cost grows with the cell (corundum's 30 atoms: about a minute with sevennet-l3i5 on the 2-core machine).
+MAX_ATOMS = 256
+
+
+@result
+class CrystalElasticConstants:
+    """A crystal's relaxed-ion elastic constants with a calculator, and the measured ones where they exist.
+
+    Attributes
+    ----------
+    name : str
+        The crystal's name (database name, crystal-table name or the structure's reduced formula).
+    structure : str
+        What the crystal was, in words.
+    calculator : str
+        The calculator's name.
+    calculator_description : str
+        The calculator in words, with its citation.
+    spacegroup : str
+        Of the relaxed crystal, "Fd-3m (227)".
+    symmetry : str
+        "cubic", "hexagonal", "trigonal", or "" for a lower symmetry (the full tensor only).
+    atoms : int
+        In the conventional cell.
+    input_cell, relaxed_cell : tuple of float
+        a, b, c (A) and alpha, beta, gamma (degrees) of the conventional cell before and after relaxation.
+    tensor : ndarray, shape (6, 6)
+        Relaxed-ion Voigt tensor in the standard frame, GPa.
+    constants : mapping
+        Named constants (GPa; trigonal C14 by magnitude), empty for a lower symmetry.
+    measured : mapping
+        The database's measured constants (GPa, same names), empty where there are none of this symmetry.
+    measured_source : str
+        Their source, "" where none.
+    smallest_eigenvalue : float
+        Of the tensor in Mandel's form, GPa: negative means elastically unstable with this calculator (Born's
+        criterion, :func:`kapitza.materials.elastic.born_stability`).
+    strain : float
+        The strain of the central differences.
+    """
+
+    name: str
+    structure: str
+    calculator: str
+    calculator_description: str
+    spacegroup: str
+    symmetry: str
+    atoms: int
+    input_cell: tuple[float, ...]
+    relaxed_cell: tuple[float, ...]
+    tensor: NDArray[np.float64]
+    constants: Mapping[str, float]
+    measured: Mapping[str, float]
+    measured_source: str
+    smallest_eigenvalue: float
+    strain: float
+
+    _summary_fields = ("name", "calculator", "symmetry")
+
+    def __post_init__(self) -> None:
+        tensor = np.asarray(self.tensor, dtype=float)
+        if tensor.shape != (6, 6) or not np.all(np.isfinite(tensor)):
+            raise InputError(f"tensor must be a finite 6x6 Voigt tensor (GPa), got shape {tensor.shape}")
+        if self.symmetry not in ("", *AXIS_STIFFNESSES):
+            raise InputError(f"symmetry must be one of {', '.join(AXIS_STIFFNESSES)} or '', got {self.symmetry!r}")
+        if bool(self.symmetry) != bool(self.constants) or not set(self.measured) <= set(self.constants):
+            raise InputError("constants are named for a cubic, hexagonal or trigonal crystal, measured beside them")
+        values = [*self.constants.values(), *self.measured.values(), self.smallest_eigenvalue]
+        if not all(isinstance(v, int | float) and math.isfinite(v) for v in values):
+            raise InputError("elastic constants and the smallest eigenvalue must be finite numbers (GPa)")
+        if not (isinstance(self.strain, int | float) and 0 < self.strain < 0.1):
+            raise InputError(f"strain must be between 0 and 0.1, got {self.strain!r}")
+
+    def stiffnesses(self) -> dict[str, tuple[str, float, float]]:
+        """Per axis stiffness (C11, C44, C' / C66, C33): (wave, calculated, measured or NaN), GPa; empty for a lower
+        symmetry."""
+        if not self.symmetry:
+            return {}
+        calc = axis_stiffnesses(self.constants, self.symmetry)
+        meas = axis_stiffnesses(self.measured, self.symmetry) if self.measured else {}
+        kinds = dict(AXIS_STIFFNESSES[self.symmetry])
+        return {k: (kinds[k], v, meas.get(k, math.nan)) for k, v in calc.items()}
+
+
+def _measured(material: Any, symmetry: str) -> tuple[dict[str, float], str]:
+    """The database record's measured constants (GPa; C14 by magnitude) if they have ``symmetry``."""
+    if material is None or material.elastic_constants is None or material.elastic_symmetry != symmetry:
+        return {}, ""
+    values = {k: float(v) / GPA for k, v in material.elastic_constants.items() if k != "C66"}
+    if "C14" in values:
+        values["C14"] = abs(values["C14"])
+    return values, str(material.sources.get("elastic_constants", ""))
+
+
+def crystal_elastic_constants(
+    side: Any,
+    calculator: str | CalculatorSource | None = None,
+    *,
+    name: str | None = None,
+    relax: bool = True,
+    steps: int = MAX_STEPS,
+    progress: Any = None,
+) -> CrystalElasticConstants:
+    """Relaxed-ion elastic constants of a crystal with a calculator, beside the database's measured ones.
+
+    Parameters
+    ----------
+    side : str, path, Material, ase.Atoms or dict
+        As :func:`kapitza.phonons.from_structure.side_structure` reads it.
+    calculator : str or CalculatorSource, optional
+        Default :data:`~kapitza.atomistic.calculators.DEFAULT_CALCULATOR`.
+    name : str, optional
+        The crystal's name (default: the database name or the structure's reduced formula).
+    relax : bool
+        Relax cell and positions first (default); False takes the structure as given (its residual stress then
+        sits in every strained cell alike and cancels in the central differences, but the constants are those of
+        the given, not the potential's, lattice).
+    steps : int
+        Most optimiser steps of the relaxation and of each strained cell's positions.
+    progress : callable, optional
+        ``progress(stage, done, total)``: "relaxation" per optimiser step, "strains" per strained cell.
+
+    Raises
+    ------
+    InputError
+        What :func:`~kapitza.phonons.from_structure.crystal_phonons` refuses before its forces (the structure,
+        elements the potential does not know, a relaxation that does not converge), a conventional cell above
+        :data:`MAX_ATOMS`, or a strained cell whose positions do not converge.
+    """
+    from .from_structure import conventional_cell, side_structure
+
+    source = calculator if isinstance(calculator, CalculatorSource) else calculator_source(calculator)
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise InputError(f"steps must be a positive whole number, got {steps!r}")
+    atoms, label, described, database = side_structure(side, name)
+    check_crystal(atoms, described)
+    conv, _, group = conventional_cell(atoms)
+    if len(conv) > MAX_ATOMS:
+        raise InputError(
+            f"{described}: {len(conv)} atoms in the conventional cell, more than the {MAX_ATOMS} the elastic "
+            "constants are computed for (each of twelve strained cells is relaxed)"
+        )
+    source.check_elements(conv.get_chemical_symbols(), described)
+    calc = source.calculator()
+    before = tuple(float(v) for v in conv.cell.cellpar())
+    relaxed = conv
+    if relax:
+        relaxed, _ = relax_crystal(conv, calc, described, steps=steps, progress=progress)
+    tensor = elastic_tensor(relaxed, calc, relax_ions=True, steps=steps)
+    if progress is not None:
+        progress("strains", 12, 12)
+    number = int(group.rsplit("(", 1)[1].rstrip(")")) if group.endswith(")") else 0
+    symmetry = crystal_symmetry(number) if number else ""
+    constants = named_constants(tensor, symmetry) if symmetry else {}
+    measured, source_text = _measured(database, symmetry) if symmetry else ({}, "")
+    return CrystalElasticConstants(
+        name=label,
+        structure=described,
+        calculator=source.name,
+        calculator_description=source.description,
+        spacegroup=group,
+        symmetry=symmetry,
+        atoms=len(conv),
+        input_cell=before,
+        relaxed_cell=tuple(float(v) for v in relaxed.cell.cellpar()),
+        tensor=tensor,
+        constants=MappingProxyType(constants),
+        measured=MappingProxyType(measured),
+        measured_source=source_text,
+        smallest_eigenvalue=born_stability(tensor)[0],
+        strain=RELAXED_ION_STRAIN,
+    )
