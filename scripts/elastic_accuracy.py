@@ -368,34 +368,22 @@ def render(doc: Mapping[str, Any]) -> str:
 
 
 def figure(doc: Mapping[str, Any], path: Path = FIGURE) -> None:
-    """Calculated against measured stiffness, one panel per potential (matplotlib's object API)."""
-    from matplotlib.figure import Figure
+    """Calculated against measured stiffness, one panel per potential (the phonon-accuracy page's panels)."""
+    from phonon_accuracy import accuracy_panels
 
-    calcs = list(doc["calculators"])
     stats = summary(doc)
-    fig = Figure(figsize=(2.6 * len(calcs), 2.9), layout="constrained")
-    axes = fig.subplots(1, len(calcs), sharex=True, sharey=True, squeeze=False)[0]
-    lim = (5.0, 1500.0)
-    x = np.geomspace(*lim, 50)
-    for ax, calc in zip(axes, calcs):
+    panels = []
+    for calc in doc["calculators"]:
         rows = [e for r in doc["records"] if r["calculator"] == calc and r["status"] == "ok" for e in errors(r)]
-        ax.fill_between(x, 0.9 * x, 1.1 * x, color="0.9", lw=0)
-        ax.plot(x, x, color="0.4", lw=0.8)
-        for kind, style in (("longitudinal", {"color": "C0"}), ("shear", {"facecolors": "none", "edgecolors": "C3"})):
-            sel = [e for e in rows if e[1] == kind]
-            ax.scatter([e[3] for e in sel], [e[2] for e in sel], s=12, lw=0.8, label=kind, **style)
         s = stats[calc]["all"]
-        ax.set_title(f"{calc}\nmedian {100 * s['median']:+.1f} %, scatter {100 * s['scatter']:.1f} %", fontsize=8)
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.set_xlim(lim)
-        ax.set_ylim(lim)
-        ax.set_xlabel("measured (GPa)", fontsize=8)
-        ax.tick_params(labelsize=7)
-    axes[0].set_ylabel("calculated (GPa)", fontsize=8)
-    axes[0].legend(fontsize=7, loc="upper left")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
+        points = {kind: ([e[3] for e in rows if e[1] == kind], [e[2] for e in rows if e[1] == kind])
+                  for kind in ("longitudinal", "shear")}  # fmt: skip
+        panels.append((f"{calc}\nmedian {100 * s['median']:+.1f} %, scatter {100 * s['scatter']:.1f} %", points))
+    groups = (
+        ("longitudinal", {"color": "C0"}, "longitudinal"),
+        ("shear", {"facecolors": "none", "edgecolors": "C3"}, "shear"),
+    )
+    accuracy_panels(path, panels, groups, (5.0, 1500.0), "GPa")
 
 
 def _candidates() -> list[str]:

@@ -728,31 +728,54 @@ def _missing_sentence(crystals: Sequence[str]) -> str:
 
 
 def figure(doc: Mapping[str, Any], path: Path = FIGURE) -> None:
-    """Calculated against measured, one panel per potential (matplotlib's object API; no pyplot state)."""
+    """Calculated against measured, one panel per potential (:func:`accuracy_panels`)."""
+    stats = summary(doc)
+    panels = []
+    for calc in doc["calculators"]:
+        rows = [r for r in doc["rows"] if r["calculator"] == calc]
+        s = stats[calc]
+        points = {
+            polar: ([r["measured_thz"] for r in rows if r["polar_lo"] == polar],
+                    [r["calculated_thz"] for r in rows if r["polar_lo"] == polar])
+            for polar in (False, True)
+        }  # fmt: skip
+        panels.append((f"{calc}\nmedian {100 * s['median']:+.1f} %, scatter {100 * s['scatter']:.1f} %", points))
+    groups = ((False, {"color": "C0"}, None), (True, {"facecolors": "none", "edgecolors": "C3"}, None))
+    accuracy_panels(path, panels, groups, (0.3, 50.0), "THz")
+
+
+def accuracy_panels(
+    path: Path,
+    panels: Sequence[tuple[str, Mapping[Any, tuple[Sequence[float], Sequence[float]]]]],
+    groups: Sequence[tuple[Any, Mapping[str, Any], str | None]],
+    lim: tuple[float, float],
+    unit: str,
+) -> None:
+    """Calculated against measured, log-log, one panel per (title, {group: (measured, calculated)}), with the
+    equality line and a +-10 % band; ``groups`` gives each group's marker style and legend label (None: no
+    legend).  The figure of this page and of the elastic-accuracy page (matplotlib's object API; no pyplot
+    state)."""
     from matplotlib.figure import Figure
 
-    calcs = list(doc["calculators"])
-    stats = summary(doc)
-    fig = Figure(figsize=(2.6 * len(calcs), 2.9), layout="constrained")
-    axes = fig.subplots(1, len(calcs), sharex=True, sharey=True, squeeze=False)[0]
-    lim = (0.3, 50.0)
+    fig = Figure(figsize=(2.6 * len(panels), 2.9), layout="constrained")
+    axes = fig.subplots(1, len(panels), sharex=True, sharey=True, squeeze=False)[0]
     x = np.geomspace(*lim, 50)
-    for ax, calc in zip(axes, calcs):
-        rows = [r for r in doc["rows"] if r["calculator"] == calc]
+    for ax, (title, points) in zip(axes, panels):
         ax.fill_between(x, 0.9 * x, 1.1 * x, color="0.9", lw=0)
         ax.plot(x, x, color="0.4", lw=0.8)
-        for polar, style in ((False, {"color": "C0"}), (True, {"facecolors": "none", "edgecolors": "C3"})):
-            sel = [r for r in rows if r["polar_lo"] == polar]
-            ax.scatter([r["measured_thz"] for r in sel], [r["calculated_thz"] for r in sel], s=12, lw=0.8, **style)
-        s = stats[calc]
-        ax.set_title(f"{calc}\nmedian {100 * s['median']:+.1f} %, scatter {100 * s['scatter']:.1f} %", fontsize=8)
+        for key, style, label in groups:
+            measured, calculated = points.get(key, ((), ()))
+            ax.scatter(measured, calculated, s=12, lw=0.8, label=label, **style)
+        ax.set_title(title, fontsize=8)
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlim(lim)
         ax.set_ylim(lim)
-        ax.set_xlabel("measured (THz)", fontsize=8)
+        ax.set_xlabel(f"measured ({unit})", fontsize=8)
         ax.tick_params(labelsize=7)
-    axes[0].set_ylabel("calculated (THz)", fontsize=8)
+    axes[0].set_ylabel(f"calculated ({unit})", fontsize=8)
+    if any(label for _, _, label in groups):
+        axes[0].legend(fontsize=7, loc="upper left")
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
 
