@@ -204,6 +204,7 @@ CASES = {
     "predict": "predict Al Si -t 300 -m dmm",
     "transmission": "transmission He4 Cu --model amm --angles 46",
     "phonons": "phonons Si --mesh 4 --quiet",
+    "elastic": "elastic Si --calculator mlip_factories:stillinger_weber_si --quiet",
     "agf": "agf --config {agf_config} --frequencies 20",
     "interface build": "interface build Al Cu --cells 2x2 -o {tmp}/alcu.extxyz",
     "interface show": "interface show {structure_file}",
