@@ -92,3 +92,12 @@ def test_a_saved_result_loads_and_a_crafted_one_is_refused(tmp_path):
         dataclasses.replace(found, tensor=np.zeros((3, 3)))
     with pytest.raises(InputError, match="constants are named"):
         dataclasses.replace(found, symmetry="")
+
+
+def test_progress_counts_the_twelve_strained_cells():
+    """Long work reports: after the relaxation's steps, one call per strained cell, 1 to 12 of 12."""
+    calls = []
+    elastic.crystal_elastic_constants("Si", SW, progress=lambda stage, done, total: calls.append((stage, done, total)))
+    strains = [c for c in calls if c[0] == "strains"]
+    assert strains == [("strains", k, 12) for k in range(1, 13)]
+    assert all(stage in ("relaxation", "strains") for stage, _, _ in calls)

@@ -361,6 +361,7 @@ def elastic_tensor(
     relax_ions: bool = False,
     fmax_ev_per_angstrom: float = ELASTIC_FMAX_EV_PER_ANGSTROM,
     steps: int = MAX_STEPS,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> NDArray[np.float64]:
     """Elastic constants C_ij (Voigt order xx, yy, zz, yz, xz, xy; GPa) of ``atoms`` with ``calculator``, in the
     Cartesian frame of ``atoms``: central differences of the stress under the strains +-``strain`` of each Voigt
@@ -377,6 +378,8 @@ def elastic_tensor(
     ``fmax_ev_per_angstrom``, as LAMMPS's examples/ELASTIC does; InputError if one does not converge within
     ``steps``.  A crystal of one atom per primitive cell has no internal coordinate to relax (its forces vanish by
     symmetry), so both give the same numbers there.
+
+    ``progress("strains", done, 12)`` after each strained cell, if given.
     """
     if strain is None:
         strain = RELAXED_ION_STRAIN if relax_ions else ELASTIC_STRAIN
@@ -392,6 +395,8 @@ def elastic_tensor(
             strained.set_cell(base @ (np.eye(3) + sign * strain * eps), scale_atoms=True)
             strained.calc = calculator
             stresses.append(_strained_stress(strained, relax_ions, fmax_ev_per_angstrom, steps))
+            if progress is not None:
+                progress("strains", 2 * len(columns) + len(stresses), 2 * len(_VOIGT_PAIRS))
         columns.append((stresses[0] - stresses[1]) / (2.0 * strain))
     c = np.array(columns).T * _EV_PER_A3_GPA  # C_ij = d sigma_i / d eps_j
     if not np.all(np.isfinite(c)):

@@ -180,9 +180,7 @@ def crystal_elastic_constants(
     relaxed = conv
     if relax:
         relaxed, _ = relax_crystal(conv, calc, described, steps=steps, progress=progress)
-    tensor = elastic_tensor(relaxed, calc, relax_ions=True, steps=steps)
-    if progress is not None:
-        progress("strains", 12, 12)
+    tensor = elastic_tensor(relaxed, calc, relax_ions=True, steps=steps, progress=progress)
     number = int(group.rsplit("(", 1)[1].rstrip(")")) if group.endswith(")") else 0
     symmetry = crystal_symmetry(number) if number else ""
     constants = named_constants(tensor, symmetry) if symmetry else {}
