@@ -180,6 +180,66 @@ def _stat_cells(s: CV.FactorStatistics) -> str:
     return f"{s.rows} | {s.papers} | ×{s.median_factor:.3g} | {100 * s.within_2:.0f} % | {s.median_ratio:.3g}"
 
 
+#: How many (paper, pair) groups the page lists as the largest misses.
+MISSES = 10
+
+
+def _paper_words(paper_ids: set[str]) -> dict[str, str]:
+    """Per compilation reference id: first author and journal as the compilation gives them."""
+    from kapitza.literature.measurements import shipped_measurements
+
+    data = shipped_measurements()
+    out: dict[str, str] = {}
+    for rid, authors, journal in zip(data.reference_id, data.reference_authors, data.reference_journal):
+        if rid in paper_ids and rid not in out:
+            first = re.split(r",|;| and ", authors)[0].strip() or "?"
+            out[rid] = f"{first} et al., {journal.strip()}" if journal.strip() else f"{first} et al."
+    return out
+
+
+def misses(found: CV.CalculatorValidation, most: int = MISSES) -> list[dict[str, object]]:
+    """The (paper, pair) groups of the scored rows whose median p/m is farthest from 1 (in log), ``most`` of them:
+    each with its rows, temperatures, the calculator's and the Debye DMM's median p/m and the note of its rows."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i in np.flatnonzero(found.scored):
+        groups.setdefault((found.paper[i], f"{found.side1[i]}/{found.side2[i]}"), []).append(int(i))
+    out = []
+    for (paper, pair), index in groups.items():
+        ratio = found.predicted[index] / found.measured[index]
+        debye = found.debye[index] / found.measured[index]
+        debye = debye[np.isfinite(debye) & (debye > 0)]
+        notes = sorted({found.note[i].split(":")[0] for i in index if found.note[i]})
+        out.append({
+            "paper": paper, "pair": pair, "rows": len(index),
+            "t_min": float(found.temperature[index].min()), "t_max": float(found.temperature[index].max()),
+            "ratio": float(np.median(ratio)), "debye": float(np.median(debye)) if debye.size else math.nan,
+            "note": "; ".join(notes),
+        })  # fmt: skip
+    out.sort(key=lambda g: -abs(math.log10(float(g["ratio"]))))
+    return out[:most]
+
+
+def _miss_lines(found: CV.CalculatorValidation) -> list[str]:
+    worst = misses(found)
+    words = _paper_words({str(g["paper"]) for g in worst})
+    lines = [
+        f"Where the misses are: the {len(worst)} (paper, pair) groups of scored rows whose median p/m with "
+        f"{found.calculator} is farthest from 1 (a factor in either direction), beside the Debye DMM's on the same "
+        "rows:",
+        "",
+        "| paper (compilation id) | pair | rows | T (K) | median p/m | Debye DMM p/m | note |",
+        "|---|---|---:|---|---:|---:|---|",
+    ]
+    for g in worst:
+        t = f"{g['t_min']:.0f}" if g["t_min"] == g["t_max"] else f"{g['t_min']:.0f}-{g['t_max']:.0f}"
+        debye = "n/a" if math.isnan(float(g["debye"])) else f"{float(g['debye']):.3g}"
+        paper = f"{words.get(str(g['paper']), '?')} ({g['paper']})"
+        lines.append(
+            f"| {paper} | {g['pair']} | {g['rows']} | {t} | {float(g['ratio']):.3g} | {debye} | {g['note'] or ''} |"
+        )
+    return lines
+
+
 def page_lines() -> list[str]:
     """The section's text below the calibration table: coverage, reasons, statistics, band, figure."""
     found = _LAST.get("found")
@@ -215,6 +275,7 @@ def page_lines() -> list[str]:
     for rows, words in (("common", "both score"), ("all", "each scores")):
         for which, label in (("calculator", f"{found.calculator} full-dispersion DMM"), ("debye", "Debye DMM")):
             lines.append(f"| {words} | {label} | {_stat_cells(found.statistics(which, rows))} |")
+    lines += ["", *_miss_lines(found)]
     lines += [
         "",
         f"**Stated band: x/÷ {band.factor:.3g}** ([G/f, G·f] held {100 * band.coverage:.0f} % of the "

@@ -99,3 +99,24 @@ def test_stored_run_covers_held_out_papers():
     doc = json.loads(STORED.read_text(encoding="utf-8"))
     paper_row = next(r for r in doc["rows"] if "paper weighted" in r["case"])
     assert paper_row["accepted"] > 0 and 0.5 <= paper_row["coverage"] <= 0.85, paper_row
+
+
+def test_the_largest_misses_are_the_groups_farthest_from_one():
+    """Made-up validation: the listed (paper, pair) groups are exactly the ones whose median p/m is farthest from 1
+    in log, in that order, recomputed here from the rows; a group's rows, median and note are its own."""
+    import dataclasses
+
+    found = _made_up(seed=3)
+    medians = {}
+    for paper in set(found.paper):
+        index = [i for i, p in enumerate(found.paper) if p == paper]
+        medians[paper] = float(np.median(found.predicted[index] / found.measured[index]))
+    expected = sorted(medians, key=lambda p: -abs(np.log10(medians[p])))[:5]
+    noted = expected[1]  # one listed group whose rows carry a note
+    note = tuple("phonon model only: no electron data" if p == noted else "" for p in found.paper)
+    listed = M.misses(dataclasses.replace(found, note=note), most=5)
+    assert [g["paper"] for g in listed] == expected
+    for g in listed:
+        assert g["ratio"] == pytest.approx(medians[g["paper"]], rel=1e-12) and g["pair"] == "A/B"
+        assert g["rows"] == found.paper.count(g["paper"])
+        assert g["note"] == ("phonon model only" if g["paper"] == noted else "")
