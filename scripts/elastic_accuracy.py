@@ -51,35 +51,31 @@ SCATTER_PERCENTILES = (16.0, 84.0)
 
 
 def crystals() -> list[str]:
-    """Database materials with measured single-crystal elastic constants (not isotropic) and a recorded crystal
-    structure, in the database's order."""
-    from kapitza.literature.crystals import CrystalDescription, crystal_for
+    """Crystals with measured single-crystal elastic constants (not isotropic) and a recorded structure: the
+    material database's, in its order, then the crystal table's records that carry constants
+    (:func:`kapitza.phonons.elastic.measured_elastic_constants`)."""
+    from kapitza.literature.crystals import CrystalDescription, crystal_for, crystal_names
     from kapitza.materials.database import list_materials
+    from kapitza.phonons.elastic import measured_elastic_constants
 
+    table = [n for n in crystal_names() if not _in_database(n)]  # not a database name or alias ("SI" for Si)
     out = []
-    for material in list_materials():
-        name = material.name
-        if material.elastic_constants is None or material.elastic_symmetry in (None, "isotropic"):
+    for name in [m.name for m in list_materials()] + table:
+        if name not in crystal_names() or measured_elastic_constants(name) is None:
             continue
-        try:
-            description = crystal_for(name)
-        except Exception:  # no crystal recorded under the database's name
-            continue
-        if isinstance(description, CrystalDescription):
+        if isinstance(crystal_for(name), CrystalDescription):
             out.append(name)
     return out
 
 
 def measured(name: str) -> tuple[str, dict[str, float], str]:
-    """The database's measured constants of ``name`` (GPa, C14 by magnitude), their symmetry and source."""
-    from kapitza.materials.database import get_material
-    from kapitza.units import GPA
+    """The measured constants of ``name`` (GPa, C14 by magnitude), their symmetry and source."""
+    from kapitza.phonons.elastic import measured_elastic_constants
 
-    material = get_material(name)
-    constants = {k: float(v) / GPA for k, v in material.elastic_constants.items()}
-    if "C14" in constants:
-        constants["C14"] = abs(constants["C14"])
-    return str(material.elastic_symmetry), constants, str(material.sources.get("elastic_constants", ""))
+    found = measured_elastic_constants(name)
+    if found is None:
+        raise SystemExit(f"{name}: no measured elastic constants")
+    return found
 
 
 def constants_from_tensor(c: Any, symmetry: str) -> dict[str, float]:
@@ -219,6 +215,7 @@ def render(doc: Mapping[str, Any]) -> str:
     calcs = list(doc["calculators"])
     names = [c for c in crystals() if any(r["crystal"] == c for r in doc["records"])]
     records = {(r["calculator"], r["crystal"]): r for r in doc["records"]}
+    table = [c for c in names if not _in_database(c)]
     dates = sorted({r["date"] for r in doc["records"]})
     commits = sorted({r["commit"] for r in doc["records"]})
     lines = [
@@ -226,8 +223,11 @@ def render(doc: Mapping[str, Any]) -> str:
         "",
         "How far to trust the long waves of the phonons kapitza computes from a crystal structure alone "
         "(`--calculator`): the relaxed-ion elastic constants of every potential of the "
-        "[phonon-accuracy page](phonon-accuracy.md) against the measured single-crystal constants stored in "
-        f"kapitza's material database ({len(names)} crystals, each with its source below). The frequencies at the "
+        "[phonon-accuracy page](phonon-accuracy.md) against measured single-crystal constants: those of kapitza's "
+        f"material database ({len(names) - len(table)} crystals) and, for crystals it does not hold, those its "
+        f"crystal table records ({len(table)}: {', '.join(table)}; Landolt-Boernstein's values through a "
+        "secondary transcription, the crystal table's header says which); each with its source below. The "
+        "frequencies at the "
         "zone boundary on that page and the stiffnesses here test different parts of a dispersion: the DMM's "
         "conductance at low temperature is carried by the long waves alone, and near Gamma its channel density "
         "goes as 1 / v^2, that is as 1 / stiffness, at any temperature. The measured numbers are never fitted to.",
@@ -384,6 +384,17 @@ def figure(doc: Mapping[str, Any], path: Path = FIGURE) -> None:
         ("shear", {"facecolors": "none", "edgecolors": "C3"}, "shear"),
     )
     accuracy_panels(path, panels, groups, (5.0, 1500.0), "GPa")
+
+
+def _in_database(name: str) -> bool:
+    """``name`` is a material of kapitza's database (or one of its aliases)."""
+    from kapitza.errors import InputError
+    from kapitza.materials.database import get_material
+
+    try:
+        return get_material(name).origin == "database"
+    except InputError:
+        return False
 
 
 def _candidates() -> list[str]:

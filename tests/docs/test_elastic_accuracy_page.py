@@ -48,14 +48,27 @@ def test_the_stored_constants_are_those_of_the_stored_tensors(doc):
         assert again == pytest.approx(r["constants"], abs=2e-3), (r["calculator"], r["crystal"])
 
 
+def _measured(name):
+    """GPa: the database record's constants, else the crystal table's (read here without the script's lookup)."""
+    from kapitza.errors import InputError
+    from kapitza.literature.crystals import crystal_for
+
+    try:
+        material = get_material(name)
+    except InputError:
+        material = None
+    if material is not None and material.origin == "database":
+        return {k: v / GPA for k, v in material.elastic_constants.items()}
+    return crystal_for(name).elastic_constants()
+
+
 def test_every_summary_number_follows_from_the_records(doc):
     """Recomputed here from the records and the database, without the script's error function."""
     stats = acc.summary(doc)
     for calc in doc["calculators"]:
         err = {"longitudinal": [], "shear": []}
         for r in (r for r in doc["records"] if r["calculator"] == calc and r["status"] == "ok"):
-            material = get_material(r["crystal"])
-            m = {k: v / GPA for k, v in material.elastic_constants.items()}
+            m = _measured(r["crystal"])
             c = r["constants"]
             pairs = [("longitudinal", c["C11"], m["C11"]), ("shear", c["C44"], m["C44"])]
             half = ((c["C11"] - c["C12"]) / 2, (m["C11"] - m["C12"]) / 2)

@@ -105,6 +105,19 @@ def test_a_well_formed_file_parses():
         ('left_out = "amorphous"', 'left_out = "amorphous"\nnote = "x"', "a left_out table has no other keys"),
         ('source = "a page"', 'source = "a page"\ndensity_kg_m3 = 3580.0', "density_kg_m3 and density_source"),
         ("[crystals.Z]", "[crystals.Z", "invalid TOML"),
+        ('source = "a page"', 'source = "a page"\nelastic_symmetry = "cubic"', "go together"),
+        (
+            'source = "a page"',
+            'source = "a page"\nelastic_constants_gpa = { C11 = 100.0, C12 = 150.0, C44 = 50.0 }\n'
+            'elastic_symmetry = "cubic"\nelastic_source = "made up"',
+            "elastic_constants_gpa",  # C11 < C12: Born's criterion fails
+        ),
+        (
+            'source = "a page"',
+            'source = "a page"\nelastic_constants_gpa = { C11 = 100.0, C44 = 50.0 }\n'
+            'elastic_symmetry = "cubic"\nelastic_source = "made up"',
+            "C12",
+        ),
     ],
 )
 def test_a_malformed_file_is_refused_with_one_line(old, new, message):
@@ -114,3 +127,24 @@ def test_a_malformed_file_is_refused_with_one_line(old, new, message):
         _parse(text)
     assert message in str(info.value)
     assert "\n" not in str(info.value)
+
+
+def test_a_record_carries_its_measured_elastic_constants():
+    """A built table with elastic_constants_gpa, elastic_symmetry and elastic_source parses into an immutable
+    record (hashable, copyable by dataclasses.asdict, which the validation's cache keys use); the shipped niobium
+    record gives Landolt-Boernstein's C44 = 28.4 GPa (crystals.toml, [lb])."""
+    text = GOOD.replace(
+        'source = "a page"',
+        'source = "a page"\nelastic_constants_gpa = { C11 = 297.0, C12 = 95.0, C44 = 156.0 }\n'
+        'elastic_symmetry = "cubic"\nelastic_source = "made up"',
+        1,
+    )
+    parsed = _parse(text)
+    x = next(v for v in parsed.values() if v.elastic_constants_gpa)
+    assert x.elastic_constants() == {"C11": 297.0, "C12": 95.0, "C44": 156.0}
+    assert x.elastic_symmetry == "cubic" and x.elastic_source == "made up"
+    assert hash(x) == hash(dataclasses.replace(x)) and dataclasses.asdict(x)["elastic_symmetry"] == "cubic"
+    assert parsed["Y"].elastic_constants() == x.elastic_constants()  # an alias carries its target's
+    from kapitza.literature.crystals import crystal_for
+
+    assert crystal_for("Nb").elastic_constants()["C44"] == 28.4 and crystal_for("TiN").elastic_constants() is None

@@ -40,11 +40,22 @@ def test_stillinger_weber_silicon_gives_cowleys_constants_beside_mcskimins():
 
 
 def test_a_crystal_without_measured_constants_has_none_beside_it():
-    """EMT nickel (a crystal-table record, not a database material): constants, no measured ones, NaN beside."""
-    found = elastic.crystal_elastic_constants("Ni", EMT)
+    """EMT copper given as NAME:STRUCTURE (no record): constants, no measured ones, NaN beside them."""
+    found = elastic.crystal_elastic_constants("Cu:fcc:a=3.6", EMT)
     assert found.symmetry == "cubic" and dict(found.measured) == {} and found.measured_source == ""
     assert all(math.isnan(m) for _, _, m in found.stiffnesses().values())
     assert found.constants["C11"] > found.constants["C12"] > 0
+
+
+def test_a_crystal_table_record_brings_its_measured_constants():
+    """Nickel is not a database material; the crystal table's record carries Landolt-Boernstein's constants
+    (C11 = 247, C12 = 153, C44 = 122 GPa, literature/data/crystals.toml), which stand beside EMT's."""
+    found = elastic.crystal_elastic_constants("Ni", EMT)
+    assert dict(found.measured) == {"C11": 247.0, "C12": 153.0, "C44": 122.0}
+    assert "Landolt-Boernstein" in found.measured_source
+    assert elastic.measured_elastic_constants("Ni") == ("cubic", dict(found.measured), found.measured_source)
+    assert elastic.measured_elastic_constants("TiN") is None  # a record without constants
+    assert elastic.measured_elastic_constants("SiO2") is None  # the database's amorphous record: isotropic
 
 
 def test_a_lower_symmetry_keeps_the_full_tensor_only():

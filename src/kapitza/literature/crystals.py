@@ -32,7 +32,13 @@ _FILE = ("data", "crystals.toml")
 _WHERE = "kapitza/literature/data/crystals.toml"
 
 _BUILT_KEYS = {"prototype", "spacegroup", "a", "positions", "formula", "conditions", "source"}
-_BUILT_OPTIONAL = {"b", "c", "alpha", "beta", "gamma", "density_kg_m3", "density_source", "note"}
+_BUILT_OPTIONAL = {"b", "c", "alpha", "beta", "gamma", "density_kg_m3", "density_source", "note"} | {
+    "elastic_constants_gpa",
+    "elastic_symmetry",
+    "elastic_source",
+}
+#: The keys of a record's measured elastic constants, which go together.
+_ELASTIC_KEYS = {"elastic_constants_gpa", "elastic_symmetry", "elastic_source"}
 _POSITION_KEYS = {"element", "wyckoff", "xyz"}
 
 
@@ -73,6 +79,15 @@ class CrystalDescription:
         Where that density comes from ("" where none).
     note : str
         Caveats ("" where none).
+    elastic_constants_gpa : tuple of (str, float)
+        Measured single-crystal elastic constants, GPa, in the standard frame, as (name, value) pairs ("C11",
+        "C12", "C44" for cubic; with "C13", "C33" for hexagonal), for a crystal the material database does not
+        hold; empty where none is recorded (pairs, not a mapping, so the record stays hashable and copyable;
+        :meth:`elastic_constants` gives the mapping).
+    elastic_symmetry : str
+        Their symmetry ("cubic", "hexagonal", "trigonal"; "" where none).
+    elastic_source : str
+        Where they come from ("" where none).
     """
 
     name: str
@@ -86,6 +101,13 @@ class CrystalDescription:
     density_kg_m3: float = math.nan
     density_source: str = ""
     note: str = ""
+    elastic_constants_gpa: tuple[tuple[str, float], ...] = ()
+    elastic_symmetry: str = ""
+    elastic_source: str = ""
+
+    def elastic_constants(self) -> dict[str, float] | None:
+        """The measured elastic constants (GPa) by name, None where none are recorded."""
+        return dict(self.elastic_constants_gpa) if self.elastic_constants_gpa else None
 
 
 @dataclass(frozen=True)
@@ -180,6 +202,7 @@ def _entry(name: str, table: Any, tables: Mapping[str, Any]) -> CrystalDescripti
     has_density = "density_kg_m3" in table
     if has_density != ("density_source" in table):
         raise InputError(f"{where}: density_kg_m3 and density_source go together")
+    elastic = _elastic(table, where)
     return CrystalDescription(
         name=name,
         prototype=_text(table["prototype"], where, "prototype"),
@@ -194,7 +217,35 @@ def _entry(name: str, table: Any, tables: Mapping[str, Any]) -> CrystalDescripti
         else math.nan,
         density_source=_text(table["density_source"], where, "density_source") if has_density else "",
         note=_text(table["note"], where, "note") if "note" in table else "",
+        **elastic,
     )
+
+
+def _elastic(table: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """A record's measured elastic constants, checked: the keys its symmetry needs, finite numbers, Born-stable
+    (:func:`kapitza.materials.elastic.voigt_matrix` and :func:`~kapitza.materials.elastic.check_stability`)."""
+    from ..materials.elastic import check_stability, voigt_matrix
+    from ..units import GPA
+
+    present = _ELASTIC_KEYS & set(table)
+    if not present:
+        return {}
+    if present != _ELASTIC_KEYS:
+        raise InputError(f"{where}: {', '.join(sorted(_ELASTIC_KEYS))} go together")
+    symmetry = _text(table["elastic_symmetry"], where, "elastic_symmetry")
+    constants = table["elastic_constants_gpa"]
+    if not isinstance(constants, Mapping):
+        raise InputError(f"{where}: elastic_constants_gpa must be a table of Voigt constants in GPa")
+    values = {str(k): _number(v, where, f"elastic_constants_gpa.{k}", -1e4, 1e4) for k, v in constants.items()}
+    try:
+        check_stability(voigt_matrix({k: v * GPA for k, v in values.items()}, symmetry), symmetry)
+    except InputError as exc:
+        raise InputError(f"{where}: elastic_constants_gpa: {exc}") from None
+    return {
+        "elastic_constants_gpa": tuple(values.items()),
+        "elastic_symmetry": symmetry,
+        "elastic_source": _text(table["elastic_source"], where, "elastic_source"),
+    }
 
 
 def _parse(text: str) -> dict[str, CrystalDescription | LeftOut]:

@@ -15,6 +15,7 @@ material with measured single-crystal constants of that symmetry, those stand be
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
@@ -29,7 +30,7 @@ from ..io.results import result
 from ..materials.elastic import AXIS_STIFFNESSES, axis_stiffnesses, born_stability, crystal_symmetry, named_constants
 from ..units import GPA
 
-__all__ = ["MAX_ATOMS", "CrystalElasticConstants", "crystal_elastic_constants"]
+__all__ = ["MAX_ATOMS", "CrystalElasticConstants", "crystal_elastic_constants", "measured_elastic_constants"]
 
 #: Most atoms in the conventional cell: each of the twelve strained cells is relaxed with the calculator, so the
 #: cost grows with the cell (corundum's 30 atoms: about a minute with sevennet-l3i5 on the 2-core machine).
@@ -63,7 +64,8 @@ class CrystalElasticConstants:
     constants : mapping
         Named constants (GPa; trigonal C14 by magnitude), empty for a lower symmetry.
     measured : mapping
-        The database's measured constants (GPa, same names), empty where there are none of this symmetry.
+        The measured constants (GPa, same names) of the database's record or the crystal table's
+        (:func:`measured_elastic_constants`), empty where there are none of this symmetry.
     measured_source : str
         Their source, "" where none.
     smallest_eigenvalue : float
@@ -116,14 +118,50 @@ class CrystalElasticConstants:
         return {k: (kinds[k], v, meas.get(k, math.nan)) for k, v in calc.items()}
 
 
-def _measured(material: Any, symmetry: str) -> tuple[dict[str, float], str]:
-    """The database record's measured constants (GPa; C14 by magnitude) if they have ``symmetry``."""
-    if material is None or material.elastic_constants is None or material.elastic_symmetry != symmetry:
-        return {}, ""
-    values = {k: float(v) / GPA for k, v in material.elastic_constants.items() if k != "C66"}
+def measured_elastic_constants(name: str) -> tuple[str, dict[str, float], str] | None:
+    """The measured single-crystal constants kapitza holds for the crystal ``name``: (symmetry, constants in GPa
+    with trigonal C14 by magnitude, source), from the material database's record (a database name or alias) or
+    else from the crystal table's record (:mod:`kapitza.literature.crystals`, for crystals the database does not
+    hold); None where neither has them."""
+    from ..literature.crystals import CrystalDescription, crystal_for, crystal_names
+    from ..materials import get_material
+
+    try:
+        material = get_material(name)
+    except InputError:
+        material = None
+    if material is not None and material.origin == "database":
+        if material.elastic_constants is None or material.elastic_symmetry in (None, "isotropic"):
+            return None
+        values = {k: float(v) / GPA for k, v in material.elastic_constants.items() if k != "C66"}
+        source = str(material.sources.get("elastic_constants", ""))
+        symmetry = str(material.elastic_symmetry)
+    elif name in crystal_names() and isinstance(found := crystal_for(name), CrystalDescription):
+        recorded = found.elastic_constants()
+        if recorded is None:
+            return None
+        values = {k: float(v) for k, v in recorded.items() if k != "C66"}
+        source, symmetry = found.elastic_source, found.elastic_symmetry
+    else:
+        return None
     if "C14" in values:
         values["C14"] = abs(values["C14"])
-    return values, str(material.sources.get("elastic_constants", ""))
+    return symmetry, values, source
+
+
+def _measured(side: Any, database: Any, symmetry: str) -> tuple[dict[str, float], str]:
+    """The measured constants beside a side's computed ones: those of its database record, or of the crystal
+    table's record when the side is that record's plain name; only where their symmetry is the computed one."""
+    if database is not None:
+        name = database.name
+    elif isinstance(side, str) and ":" not in side and not os.path.exists(side):
+        name = side
+    else:
+        return {}, ""
+    found = measured_elastic_constants(name)
+    if found is None or found[0] != symmetry:
+        return {}, ""
+    return found[1], found[2]
 
 
 def crystal_elastic_constants(
@@ -184,7 +222,7 @@ def crystal_elastic_constants(
     number = int(group.rsplit("(", 1)[1].rstrip(")")) if group.endswith(")") else 0
     symmetry = crystal_symmetry(number) if number else ""
     constants = named_constants(tensor, symmetry) if symmetry else {}
-    measured, source_text = _measured(database, symmetry) if symmetry else ({}, "")
+    measured, source_text = _measured(side, database, symmetry) if symmetry else ({}, "")
     return CrystalElasticConstants(
         name=label,
         structure=described,
