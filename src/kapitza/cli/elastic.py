@@ -96,9 +96,9 @@ def _lines(found: Any) -> list[str]:
     else:
         lines.append(f"elastically stable: the tensor's smallest eigenvalue is {found.smallest_eigenvalue:.3g} GPa")
     if found.measured:
-        lines.append(f"measured (room temperature, kapitza's database): {found.measured_source}")
+        lines.append(f"measured (room temperature), from {found.measured_source}")
     elif found.symmetry:
-        lines.append("measured: none in kapitza's database for this crystal")
+        lines.append("measured: none in kapitza's database or crystal table for this crystal")
     lines.append(f"forces: {found.calculator_description}")
     lines.append(
         "how the potentials do on every crystal with measured constants: docs/reference/elastic-accuracy "

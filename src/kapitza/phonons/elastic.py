@@ -120,9 +120,9 @@ class CrystalElasticConstants:
 
 def measured_elastic_constants(name: str) -> tuple[str, dict[str, float], str] | None:
     """The measured single-crystal constants kapitza holds for the crystal ``name``: (symmetry, constants in GPa
-    with trigonal C14 by magnitude, source), from the material database's record (a database name or alias) or
-    else from the crystal table's record (:mod:`kapitza.literature.crystals`, for crystals the database does not
-    hold); None where neither has them."""
+    with trigonal C14 by magnitude, the source with where kapitza keeps it), from the material database's record
+    (a database name or alias) or else from the crystal table's record (:mod:`kapitza.literature.crystals`, for
+    crystals the database does not hold); None where neither has them."""
     from ..literature.crystals import CrystalDescription, crystal_for, crystal_names
     from ..materials import get_material
 
@@ -134,14 +134,15 @@ def measured_elastic_constants(name: str) -> tuple[str, dict[str, float], str] |
         if material.elastic_constants is None or material.elastic_symmetry in (None, "isotropic"):
             return None
         values = {k: float(v) / GPA for k, v in material.elastic_constants.items() if k != "C66"}
-        source = str(material.sources.get("elastic_constants", ""))
+        source = f"kapitza's material database: {material.sources.get('elastic_constants', '')}"
         symmetry = str(material.elastic_symmetry)
     elif name in crystal_names() and isinstance(found := crystal_for(name), CrystalDescription):
         recorded = found.elastic_constants()
         if recorded is None:
             return None
         values = {k: float(v) for k, v in recorded.items() if k != "C66"}
-        source, symmetry = found.elastic_source, found.elastic_symmetry
+        source = f"kapitza's crystal table (literature/data/crystals.toml): {found.elastic_source}"
+        symmetry = found.elastic_symmetry
     else:
         return None
     if "C14" in values:
