@@ -38,6 +38,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from phonon_accuracy import _commit, accuracy_panels, candidates  # scripts/: the script's folder, on the path
+
+from kapitza.materials.elastic import AXIS_STIFFNESSES, axis_stiffnesses, named_constants
 
 ROOT = Path(__file__).resolve().parents[1]
 STORE = ROOT / "docs" / "reference" / "elastic-accuracy" / "results.json"
@@ -78,34 +81,6 @@ def measured(name: str) -> tuple[str, dict[str, float], str]:
     return found
 
 
-def constants_from_tensor(c: Any, symmetry: str) -> dict[str, float]:
-    """The named constants (GPa) of a tensor in the crystal's standard frame: the package's rule
-    (:func:`kapitza.materials.elastic.named_constants`)."""
-    from kapitza.materials.elastic import named_constants
-
-    return named_constants(c, symmetry)
-
-
-def stiffnesses(constants: Mapping[str, float], symmetry: str) -> dict[str, float]:
-    """rho v^2 (GPa) along the crystal's axes: :func:`kapitza.materials.elastic.axis_stiffnesses`."""
-    from kapitza.materials.elastic import axis_stiffnesses
-
-    return axis_stiffnesses(constants, symmetry)
-
-
-def _kinds(symmetry: str) -> dict[str, str]:
-    from kapitza.materials.elastic import AXIS_STIFFNESSES
-
-    return dict(AXIS_STIFFNESSES[symmetry])
-
-
-def _commit() -> str:
-    import subprocess
-
-    out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    return out.stdout.strip() or "unknown"
-
-
 def measure(calculator: Any, calculator_name: str, crystal: str) -> dict[str, Any]:
     """One potential on one crystal: its record (relaxed cell, constants, seconds; or the refusal)."""
     from kapitza.atomistic.bulk import elastic_tensor, relax_crystal
@@ -120,7 +95,7 @@ def measure(calculator: Any, calculator_name: str, crystal: str) -> dict[str, An
         "crystal": crystal,
         "symmetry": symmetry,
         "reference_cell": [float(v) for v in description.cellpar[:3]],
-        "commit": _commit(),
+        "commit": _commit(),  # phonon_accuracy's: the short hash of HEAD, "unknown" without git
         "date": datetime.date.today().isoformat(),
         "load_before": round(os.getloadavg()[0], 2),
     }
@@ -142,7 +117,7 @@ def measure(calculator: Any, calculator_name: str, crystal: str) -> dict[str, An
         "atoms": len(atoms),
         "relaxed_cell": [round(float(v), 5) for v in relaxed.cell.cellpar()[:3]],
         "tensor_gpa": [[round(float(v), 3) for v in row] for row in tensor],
-        "constants": {k: round(v, 3) for k, v in constants_from_tensor(tensor, symmetry).items()},
+        "constants": {k: round(v, 3) for k, v in named_constants(tensor, symmetry).items()},
         "seconds": round(time.perf_counter() - start, 1),
         "load_after": round(os.getloadavg()[0], 2),
     }
@@ -161,7 +136,7 @@ def save(doc: dict[str, Any], path: Path = STORE) -> None:
     from kapitza.io.atomic import atomic_write
 
     names = crystals()
-    order = {c: i for i, c in enumerate(_candidates())}
+    order = {c: i for i, c in enumerate(candidates())}
     doc["records"].sort(key=lambda r: (order.get(r["calculator"], len(order)), names.index(r["crystal"])))
     text = json.dumps(doc, indent=1, allow_nan=False, ensure_ascii=False) + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -171,9 +146,9 @@ def save(doc: dict[str, Any], path: Path = STORE) -> None:
 def errors(record: Mapping[str, Any]) -> list[tuple[str, str, float, float, float]]:
     """(stiffness, kind, calculated, measured, calculated / measured - 1) of one measured record."""
     symmetry, constants, _ = measured(record["crystal"])
-    kinds = _kinds(symmetry)
-    calc = stiffnesses(record["constants"], symmetry)
-    meas = stiffnesses(constants, symmetry)
+    kinds = dict(AXIS_STIFFNESSES[symmetry])
+    calc = axis_stiffnesses(record["constants"], symmetry)
+    meas = axis_stiffnesses(constants, symmetry)
     return [(name, kinds[name], calc[name], meas[name], calc[name] / meas[name] - 1.0) for name in calc]
 
 
@@ -310,7 +285,7 @@ def render(doc: Mapping[str, Any]) -> str:
     refusals = []
     for crystal in names:
         symmetry, constants, _ = measured(crystal)
-        meas = stiffnesses(constants, symmetry)
+        meas = axis_stiffnesses(constants, symmetry)
         per_calc = {}
         for calc in calcs:
             r = records.get((calc, crystal))
@@ -318,7 +293,7 @@ def render(doc: Mapping[str, Any]) -> str:
                 per_calc[calc] = {e[0]: e for e in errors(r)}
             elif r is not None and (calc, crystal) not in {(x[0], x[1]) for x in refusals}:
                 refusals.append((calc, crystal, r["message"]))
-        for name in _kinds(symmetry):
+        for name, _ in AXIS_STIFFNESSES[symmetry]:
             cols = []
             for calc in calcs:
                 r = records.get((calc, crystal))
@@ -369,8 +344,6 @@ def render(doc: Mapping[str, Any]) -> str:
 
 def figure(doc: Mapping[str, Any], path: Path = FIGURE) -> None:
     """Calculated against measured stiffness, one panel per potential (the phonon-accuracy page's panels)."""
-    from phonon_accuracy import accuracy_panels
-
     stats = summary(doc)
     panels = []
     for calc in doc["calculators"]:
@@ -397,12 +370,6 @@ def _in_database(name: str) -> bool:
         return False
 
 
-def _candidates() -> list[str]:
-    from phonon_accuracy import candidates
-
-    return candidates()
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calculators", default="", help="comma-separated names (default: the phonon page's)")
@@ -419,7 +386,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kapitza.atomistic.calculators import calculator_source
 
         names = [c for c in args.crystals.split(",") if c] or crystals()
-        for calc in [c for c in args.calculators.split(",") if c] or _candidates():
+        for calc in [c for c in args.calculators.split(",") if c] or candidates():
             source = calculator_source(calc)
             doc["calculators"][calc] = {"description": source.description, "identity": dict(source.identity)}
             calculator = source.calculator()
@@ -430,8 +397,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 save(doc)
                 print(f"{calc:18s} {crystal:8s} {record['status']:8s} {record['seconds']:7.1f} s "
                       f"{record['message'][:100]}", flush=True)  # fmt: skip
-        doc["calculators"] = {c: doc["calculators"][c] for c in _candidates() if c in doc["calculators"]} | {
-            c: v for c, v in doc["calculators"].items() if c not in _candidates()
+        doc["calculators"] = {c: doc["calculators"][c] for c in candidates() if c in doc["calculators"]} | {
+            c: v for c, v in doc["calculators"].items() if c not in candidates()
         }
         save(doc)
     PAGE.write_text(render(doc), encoding="utf-8")
@@ -441,5 +408,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
     sys.exit(main())
