@@ -23,7 +23,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..atomistic.bulk import MAX_STEPS, RELAXED_ION_STRAIN, check_crystal, elastic_tensor, relax_crystal
+from ..atomistic.bulk import (
+    MAX_STEPS,
+    RELAXED_ION_STRAIN,
+    check_crystal,
+    elastic_tensor,
+    relax_crystal,
+    symmetry_dataset,
+)
 from ..atomistic.calculators import CalculatorSource, calculator_source
 from ..errors import InputError
 from ..io.results import result
@@ -220,8 +227,8 @@ def crystal_elastic_constants(
     if relax:
         relaxed, _ = relax_crystal(conv, calc, described, steps=steps, progress=progress)
     tensor = elastic_tensor(relaxed, calc, relax_ions=True, steps=steps, progress=progress)
-    number = int(group.rsplit("(", 1)[1].rstrip(")")) if group.endswith(")") else 0
-    symmetry = crystal_symmetry(number) if number else ""
+    dataset = symmetry_dataset(conv)  # the space group conventional_cell names, as a number
+    symmetry = crystal_symmetry(dataset.number) if dataset is not None else ""
     constants = named_constants(tensor, symmetry) if symmetry else {}
     measured, source_text = _measured(side, database, symmetry) if symmetry else ({}, "")
     return CrystalElasticConstants(
