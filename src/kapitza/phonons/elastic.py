@@ -40,7 +40,8 @@ from ..units import GPA
 __all__ = ["MAX_ATOMS", "CrystalElasticConstants", "crystal_elastic_constants", "measured_elastic_constants"]
 
 #: Most atoms in the conventional cell: each of the twelve strained cells is relaxed with the calculator, so the
-#: cost grows with the cell (corundum's 30 atoms: about a minute with sevennet-l3i5 on the 2-core machine).
+#: cost grows with the cell (corundum's 30 atoms: 111 s with sevennet-l3i5 and 117 s with sevennet-l3i5+d3, relaxation
+#: included, on the 2-core machine; docs/reference/elastic-accuracy/results.json).
 MAX_ATOMS = 256
 
 
