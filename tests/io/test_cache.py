@@ -206,3 +206,21 @@ def test_cache_fuzz_random_bytes(private_cache):
         out = cached_arrays("fc", PARTS, compute)
         np.testing.assert_array_equal(out["matrix"], fresh["matrix"])
         assert compute.calls in (0, 1)
+
+
+def test_a_cache_setting_that_names_a_file_is_one_line(tmp_path, monkeypatch):
+    """KAPITZA_CACHE_DIR naming a file (a user's mistake) is refused in one line naming the setting, before anything
+    is computed; the default folder that cannot be made (a read-only home) costs the cache, not the result."""
+    from kapitza.errors import InputError
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("KAPITZA_CACHE_DIR", str(blocker))
+    computed = []
+    with pytest.raises(InputError, match="KAPITZA_CACHE_DIR=.*a-file.* is not a folder kapitza can use"):
+        cached_arrays("k", {"a": 1}, lambda: computed.append(1) or {"x": np.ones(2)})
+    assert computed == []
+    monkeypatch.delenv("KAPITZA_CACHE_DIR")
+    monkeypatch.setenv("HOME", str(blocker))  # ~/.cache/kapitza below a file: cannot be made
+    out = cached_arrays("k", {"a": 1}, lambda: {"x": np.ones(2)})
+    assert np.array_equal(out["x"], np.ones(2)) and blocker.read_text() == "not a folder"

@@ -108,7 +108,43 @@ def test_a_saved_result_loads_and_a_crafted_one_is_refused(tmp_path):
 def test_progress_counts_the_twelve_strained_cells():
     """Long work reports: after the relaxation's steps, one call per strained cell, 1 to 12 of 12."""
     calls = []
-    elastic.crystal_elastic_constants("Si", SW, progress=lambda stage, done, total: calls.append((stage, done, total)))
+    elastic.crystal_elastic_constants(
+        "Si", SW, cache=False, progress=lambda stage, done, total: calls.append((stage, done, total))
+    )
     strains = [c for c in calls if c[0] == "strains"]
     assert strains == [("strains", k, 12) for k in range(1, 13)]
     assert all(stage in ("relaxation", "strains") for stage, _, _ in calls)
+
+
+def test_a_second_call_reads_the_cache_and_other_settings_do_not(tmp_path, monkeypatch):
+    """The relaxed cell and the tensor are cached by content: the same crystal and calculator again report no
+    progress (nothing relaxed or strained) and give the same numbers bit for bit; other steps, another lattice
+    constant or cache=False compute again; a damaged entry is recomputed, never used."""
+    monkeypatch.setenv("KAPITZA_CACHE_DIR", str(tmp_path))
+    first = elastic.crystal_elastic_constants("Cu:fcc:a=3.6", EMT)
+    entries = sorted(tmp_path.glob("structure-elastic-*.npz"))
+    assert len(entries) == 1
+
+    def calls(**kwargs):
+        seen = []
+        found = elastic.crystal_elastic_constants(
+            kwargs.pop("side", "Cu:fcc:a=3.6"), EMT, progress=lambda *a: seen.append(a), **kwargs
+        )
+        return found, seen
+
+    again, seen = calls()
+    assert seen == []
+    np.testing.assert_array_equal(again.tensor, first.tensor)
+    assert again.relaxed_cell == first.relaxed_cell and dict(again.constants) == dict(first.constants)
+    for kwargs in ({"steps": 400}, {"side": "Cu:fcc:a=3.7"}, {"cache": False}):
+        _, seen = calls(**kwargs)
+        assert [s for s in seen if s[0] == "strains"][-1] == ("strains", 12, 12)
+    assert len(list(tmp_path.glob("structure-elastic-*.npz"))) == 3  # cache=False stored nothing
+    entries[0].write_bytes(b"not a zip")
+    repaired, seen = calls()
+    assert seen and np.array_equal(repaired.tensor, first.tensor)
+
+
+def test_cache_must_be_a_bool():
+    with pytest.raises(InputError, match="cache must be True or False"):
+        elastic.crystal_elastic_constants("Si", EMT, cache="yes")

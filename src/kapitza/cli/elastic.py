@@ -12,7 +12,7 @@ from rich.table import Table
 from ..io.results import dumps
 from .common import CRYSTAL_HELP, progress_bar
 
-#: ``--calculator`` here (no force constants, no cache: twelve strained cells of the relaxed crystal).
+#: ``--calculator`` here (no force constants: twelve strained cells of the relaxed crystal, cached by content).
 ELASTIC_CALCULATOR_HELP = (
     "Force source: a built-in universal potential (chgnet, chgnet-r2scan, sevennet, sevennet-l3i5; pip install "
     "'kapitza\\[mlip]'), or module:factory for any ASE calculator with stress (the module importable from Python's "

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ..errors import InputError
 from .atomic import atomic_write
 
 #: Bump when the layout of cached arrays changes, to invalidate old entries.
@@ -37,10 +38,23 @@ _CHECKSUM_FIELD = "__kapitza_checksum__"
 
 
 def cache_dir() -> Path:
-    """Directory of the cache: $KAPITZA_CACHE_DIR, else ~/.cache/kapitza (created on demand)."""
-    root = os.environ.get("KAPITZA_CACHE_DIR") or os.path.join(os.path.expanduser("~"), ".cache", "kapitza")
+    """Directory of the cache: $KAPITZA_CACHE_DIR, else ~/.cache/kapitza (created on demand).
+
+    Raises InputError where $KAPITZA_CACHE_DIR names something that is not a folder and cannot be made one (the
+    user's setting is wrong: one line), OSError where the default folder cannot be made (the caller then computes
+    without the cache)."""
+    named = os.environ.get("KAPITZA_CACHE_DIR")
+    root = named or os.path.join(os.path.expanduser("~"), ".cache", "kapitza")
     path = Path(root)
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        if named:
+            raise InputError(
+                f"KAPITZA_CACHE_DIR={named!r} is not a folder kapitza can use for its cache "
+                f"({exc.strerror or type(exc).__name__}): point it at a folder, or unset it for ~/.cache/kapitza"
+            ) from None
+        raise
     return path
 
 
@@ -125,7 +139,13 @@ def cached_arrays(
     if not enabled:
         return dict(compute())
     key_text = _key_text(kind, parts)
-    path = cache_dir() / f"{kind}-{hashlib.sha256(key_text.encode()).hexdigest()[:32]}.npz"
+    try:
+        folder = cache_dir()
+    except InputError:
+        raise
+    except OSError:  # the default folder cannot be made (a read-only home): computed, not cached
+        return dict(compute())
+    path = folder / f"{kind}-{hashlib.sha256(key_text.encode()).hexdigest()[:32]}.npz"
     if path.is_file():
         arrays = _read_verified(path, key_text)
         if arrays is not None:

@@ -10,6 +10,11 @@ constants a sound wave sees).  A cubic, hexagonal or trigonal crystal is also re
 stiffnesses rho v^2 of the waves along its axes (:mod:`kapitza.materials.elastic`); where it is a database
 material with measured single-crystal constants of that symmetry, those stand beside them.  The
 ``docs/reference/elastic-accuracy`` page measures every built-in potential this way on every such crystal.
+
+The relaxed cell and the tensor are cached on disk (:mod:`kapitza.io.cache`) by everything that made them: the
+conventional cell's atoms and lattice, the calculator's identity (its package version and weights' checksum), the
+relaxation's and the strains' settings; a second call for the same crystal and calculator reads them (the
+calculator is then not even loaded).
 """
 
 from __future__ import annotations
@@ -24,8 +29,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..atomistic.bulk import (
+    ELASTIC_FMAX_EV_PER_ANGSTROM,
+    FMAX_EV_PER_ANGSTROM,
     MAX_STEPS,
     RELAXED_ION_STRAIN,
+    SYMPREC,
     check_crystal,
     elastic_tensor,
     relax_crystal,
@@ -33,6 +41,7 @@ from ..atomistic.bulk import (
 )
 from ..atomistic.calculators import CalculatorSource, calculator_source
 from ..errors import InputError
+from ..io.cache import cached_arrays
 from ..io.results import result
 from ..materials.elastic import AXIS_STIFFNESSES, axis_stiffnesses, born_stability, crystal_symmetry, named_constants
 from ..units import GPA
@@ -43,6 +52,8 @@ __all__ = ["MAX_ATOMS", "CrystalElasticConstants", "crystal_elastic_constants", 
 #: cost grows with the cell (corundum's 30 atoms: 111 s with sevennet-l3i5 and 117 s with sevennet-l3i5+d3, relaxation
 #: included, on the 2-core machine; docs/reference/elastic-accuracy/results.json).
 MAX_ATOMS = 256
+#: Bump when what the cache stores (or how it is computed) changes.
+CACHE_FORMAT = 1
 
 
 @result
@@ -173,6 +184,36 @@ def _measured(side: Any, database: Any, symmetry: str) -> tuple[dict[str, float]
     return found[1], found[2]
 
 
+def _parts(conv: Any, source: CalculatorSource, relax: bool, steps: int) -> dict[str, Any]:
+    """The cache key: everything the relaxed cell and the tensor depend on."""
+    return {
+        "format": CACHE_FORMAT,
+        "numbers": conv.numbers,
+        "cell": np.asarray(conv.cell),
+        "positions": conv.get_scaled_positions(),
+        "calculator": dict(source.identity),
+        "relax": bool(relax),
+        "relax_fmax": FMAX_EV_PER_ANGSTROM if relax else None,
+        "steps": int(steps),
+        "symprec": SYMPREC,
+        "strain": RELAXED_ION_STRAIN,
+        "ion_fmax": ELASTIC_FMAX_EV_PER_ANGSTROM,
+    }
+
+
+def _compute(
+    conv: Any, source: CalculatorSource, described: str, relax: bool, steps: int, progress: Any
+) -> dict[str, NDArray[np.float64]]:
+    """Relaxation and relaxed-ion tensor: the arrays the cache stores (raises before storing)."""
+    source.check_elements(conv.get_chemical_symbols(), described)
+    calc = source.calculator()
+    relaxed = conv
+    if relax:
+        relaxed, _ = relax_crystal(conv, calc, described, steps=steps, progress=progress)
+    tensor = elastic_tensor(relaxed, calc, relax_ions=True, steps=steps, progress=progress)
+    return {"tensor": np.asarray(tensor, dtype=float), "relaxed_cell": np.asarray(relaxed.cell.cellpar(), dtype=float)}
+
+
 def crystal_elastic_constants(
     side: Any,
     calculator: str | CalculatorSource | None = None,
@@ -180,6 +221,7 @@ def crystal_elastic_constants(
     name: str | None = None,
     relax: bool = True,
     steps: int = MAX_STEPS,
+    cache: bool = True,
     progress: Any = None,
 ) -> CrystalElasticConstants:
     """Relaxed-ion elastic constants of a crystal with a calculator, beside the database's measured ones.
@@ -198,6 +240,9 @@ def crystal_elastic_constants(
         the given, not the potential's, lattice).
     steps : int
         Most optimiser steps of the relaxation and of each strained cell's positions.
+    cache : bool
+        Read and store the relaxed cell and the tensor in kapitza's on-disk cache (default); False computes and
+        stores nothing.
     progress : callable, optional
         ``progress(stage, done, total)``: "relaxation" per optimiser step, "strains" per strained cell.
 
@@ -221,13 +266,16 @@ def crystal_elastic_constants(
             f"{described}: {len(conv)} atoms in the conventional cell, more than the {MAX_ATOMS} the elastic "
             "constants are computed for (each of twelve strained cells is relaxed)"
         )
-    source.check_elements(conv.get_chemical_symbols(), described)
-    calc = source.calculator()
+    if not isinstance(cache, bool):
+        raise InputError(f"cache must be True or False, got {cache!r}")
     before = tuple(float(v) for v in conv.cell.cellpar())
-    relaxed = conv
-    if relax:
-        relaxed, _ = relax_crystal(conv, calc, described, steps=steps, progress=progress)
-    tensor = elastic_tensor(relaxed, calc, relax_ions=True, steps=steps, progress=progress)
+    stored = cached_arrays(
+        "structure-elastic",
+        _parts(conv, source, relax, steps),
+        lambda: _compute(conv, source, described, relax, steps, progress),
+        enabled=cache,
+    )
+    tensor = np.array(stored["tensor"], dtype=float)
     dataset = symmetry_dataset(conv)  # the space group conventional_cell names, as a number
     symmetry = crystal_symmetry(dataset.number) if dataset is not None else ""
     constants = named_constants(tensor, symmetry) if symmetry else {}
@@ -241,7 +289,7 @@ def crystal_elastic_constants(
         symmetry=symmetry,
         atoms=len(conv),
         input_cell=before,
-        relaxed_cell=tuple(float(v) for v in relaxed.cell.cellpar()),
+        relaxed_cell=tuple(float(v) for v in stored["relaxed_cell"]),
         tensor=tensor,
         constants=MappingProxyType(constants),
         measured=MappingProxyType(measured),
