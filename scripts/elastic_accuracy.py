@@ -20,8 +20,10 @@ tensor computed (:func:`kapitza.atomistic.bulk.elastic_tensor` with ``relax_ions
 sees).  The comparison is on the stiffnesses rho v^2 of the pure modes along the crystal axes
 (:data:`kapitza.materials.elastic.AXIS_STIFFNESSES`):
 C11 and C44 and C' = (C11 - C12)/2 of a cubic crystal, C11, C33, C44 and C66 = (C11 - C12)/2 of a hexagonal or
-trigonal one.  The records are stored in ``docs/reference/elastic-accuracy/results.json``; the page and the figure
-are written from that file and the database only, and ``tests/docs/test_elastic_accuracy_page.py`` checks them.
+trigonal one.  The records are stored in ``docs/reference/elastic-accuracy/results.json``; the page, the figure and
+the package's copy of the errors (``src/kapitza/phonons/data/elastic_errors.toml``, which ``kapitza predict
+--calculator`` prints per side) are written from that file and the database only, and
+``tests/docs/test_elastic_accuracy_page.py`` checks them.
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ STORE = ROOT / "docs" / "reference" / "elastic-accuracy" / "results.json"
 PAGE = ROOT / "docs" / "reference" / "elastic-accuracy.md"
 FIGURE = ROOT / "docs" / "figures" / "elastic_accuracy.png"
 FIGURE_LINK = "../figures/elastic_accuracy.png"
+#: The package's copy of the measured errors, which ``kapitza predict/phonons --calculator`` print per side.
+ERRORS = ROOT / "src" / "kapitza" / "phonons" / "data" / "elastic_errors.toml"
 COMMAND = "PYTHONPATH=src python scripts/elastic_accuracy.py"
 FORMAT = 1
 #: Percentiles whose half-distance is the stated scatter (a Gaussian's +-1 sigma), as on the phonon-accuracy page.
@@ -359,6 +363,43 @@ def figure(doc: Mapping[str, Any], path: Path = FIGURE) -> None:
     accuracy_panels(path, panels, groups, (5.0, 1500.0), "GPa")
 
 
+def errors_file(doc: Mapping[str, Any]) -> str:
+    """The package's data file of measured stiffness errors (:data:`ERRORS`, read by
+    :func:`kapitza.phonons.elastic.stiffness_errors`): one table per potential and crystal measured here, with what
+    identifies the crystal in a prediction (its reduced formula, atoms in the conventional cell, the potential's
+    relaxed a, b, c)."""
+    from kapitza.atomistic.prototypes import build
+    from kapitza.literature.crystals import crystal_for
+    from kapitza.phonons.from_structure import reduced_formula
+
+    lines = [
+        "# Measured long-wave errors of the built-in potentials: relaxed-ion elastic constants against measured ones,",
+        "# read by kapitza.phonons.elastic.stiffness_errors.  Written by scripts/elastic_accuracy.py from",
+        "# docs/reference/elastic-accuracy/results.json (the elastic-accuracy page); do not edit by hand.",
+    ]
+    for record in doc["records"]:
+        if record["status"] != "ok":
+            continue
+        rows = errors(record)
+        _, _, source = measured(record["crystal"])
+        formula = reduced_formula(build(crystal_for(record["crystal"])).get_chemical_symbols())
+        entry = {
+            "calculator": record["calculator"],
+            "crystal": record["crystal"],
+            "formula": formula,
+            "atoms": int(record["atoms"]),
+            "relaxed_cell": [float(v) for v in record["relaxed_cell"]],
+            "measured_on": f"commit {record['commit']}, {record['date']}",
+            "measured_source": source,
+            "stiffness": [r[0] for r in rows],
+            "wave": [r[1] for r in rows],
+            "calculated_gpa": [round(float(r[2]), 3) for r in rows],
+            "measured_gpa": [round(float(r[3]), 3) for r in rows],
+        }
+        lines += ["", "[[records]]"] + [f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in entry.items()]
+    return "\n".join(lines) + "\n"
+
+
 def _in_database(name: str) -> bool:
     """``name`` is a material of kapitza's database (or one of its aliases)."""
     from kapitza.errors import InputError
@@ -380,7 +421,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     doc = load()
     if args.check:
         same = PAGE.is_file() and PAGE.read_text(encoding="utf-8") == render(doc)
-        print("the page is up to date" if same else f"the page differs: run {COMMAND} --page-only")
+        same &= ERRORS.is_file() and ERRORS.read_text(encoding="utf-8") == errors_file(doc)
+        print("the page is up to date" if same else f"the page or {ERRORS.name} differs: run {COMMAND} --page-only")
         return 0 if same else 1
     if not args.page_only:
         from kapitza.atomistic.calculators import calculator_source
@@ -402,8 +444,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         }
         save(doc)
     PAGE.write_text(render(doc), encoding="utf-8")
+    ERRORS.write_text(errors_file(doc), encoding="utf-8")
     figure(doc)
-    print(f"wrote {PAGE.relative_to(ROOT)} and {FIGURE.relative_to(ROOT)}")
+    print(f"wrote {PAGE.relative_to(ROOT)}, {ERRORS.relative_to(ROOT)} and {FIGURE.relative_to(ROOT)}")
     return 0
 
 

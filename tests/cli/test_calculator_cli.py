@@ -179,3 +179,27 @@ def test_a_crystal_table_name_without_calculator_says_what_it_needs(cli, command
     status, out, err = cli(*args)
     _one_line(status, out, err, f"{name} is not in the material database, but kapitza's crystal table records")
     assert "give --calculator NAME" in err
+
+
+def test_predict_states_each_sides_measured_long_wave_errors(cli, monkeypatch, tmp_path):
+    """Per side, the elastic-accuracy page's stiffness errors of this potential on this crystal where it measured
+    them (the errors file, here a made-up record for EMT aluminium at EMT's relaxed a), else how to measure them."""
+    from kapitza.phonons import elastic
+
+    status, out, err = cli("predict", "Al", "Cu", "--calculator", EMT, "-t", "300", "-m", "dmm", "--json", *FAST)
+    assert status == 0, err
+    crystals = json.loads(out)["crystals"]
+    assert [c["long_waves"] for c in crystals] == [None, None]
+    a = crystals[0]["relaxed_cell_A_deg"][0]
+    path = tmp_path / "elastic_errors.toml"
+    path.write_text(
+        f'[[records]]\ncalculator = "{EMT}"\ncrystal = "Al"\nformula = "Al"\natoms = 4\n'
+        f"relaxed_cell = [{a}, {a}, {a}]\n"
+        'measured_on = "a test"\nmeasured_source = "made up"\nstiffness = ["C11", "C44"]\n'
+        'wave = ["longitudinal", "shear"]\ncalculated_gpa = [90.0, 14.0]\nmeasured_gpa = [100.0, 28.0]\n'
+    )
+    monkeypatch.setattr(elastic, "ERRORS_FILE", path)
+    status, out, err = cli("predict", "Al", "Cu", "--calculator", EMT, "-t", "300", "-m", "dmm", *FAST)
+    assert status == 0, err
+    assert f"long waves: {EMT}'s stiffnesses rho v^2 of Al against measured ones: C44 (shear) -50 %, C11" in out
+    assert f"long waves: {EMT} was not measured on this crystal's elastic constants; kapitza elastic" in out

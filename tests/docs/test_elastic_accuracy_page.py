@@ -87,3 +87,9 @@ def test_every_summary_number_follows_from_the_records(doc):
         assert stats[calc]["all"]["scatter"] == pytest.approx((hi - lo) / 2, abs=1e-12)
         records = [r for r in doc["records"] if r["calculator"] == calc]
         assert stats[calc]["crystals"] + len(stats[calc]["refused"]) == len(records)
+
+
+def test_the_package_errors_file_is_what_the_script_writes(doc):
+    """src/kapitza/phonons/data/elastic_errors.toml, which predict --calculator prints per side, is the page's
+    records: written by the script from the same store."""
+    assert acc.ERRORS.read_text(encoding="utf-8") == acc.errors_file(doc), f"run: {acc.COMMAND} --page-only"

@@ -148,3 +148,52 @@ def test_a_second_call_reads_the_cache_and_other_settings_do_not(tmp_path, monke
 def test_cache_must_be_a_bool():
     with pytest.raises(InputError, match="cache must be True or False"):
         elastic.crystal_elastic_constants("Si", EMT, cache="yes")
+
+
+def _errors_file(tmp_path, **changes):
+    entry = {
+        "calculator": '"pot"', "crystal": '"Nb"', "formula": '"Nb"', "atoms": "2", "relaxed_cell": "[3.3, 3.3, 3.3]",
+        "measured_on": '"commit x"', "measured_source": '"LB"', "stiffness": '["C11", "C44"]',
+        "wave": '["longitudinal", "shear"]', "calculated_gpa": "[240.0, 2.5]", "measured_gpa": "[246.0, 28.7]",
+    }  # fmt: skip
+    entry |= changes
+    path = tmp_path / "errors.toml"
+    path.write_text("[[records]]\n" + "".join(f"{k} = {v}\n" for k, v in entry.items()))
+    return path
+
+
+def test_stiffness_errors_match_the_same_crystal_relaxed_by_the_same_potential(tmp_path):
+    """A record is the prediction's crystal when the potential, the reduced formula, the conventional cell's atoms
+    and the relaxed a, b, c (within SAME_CELL) are the record's: whatever name the side was given."""
+    path = _errors_file(tmp_path)
+    found = elastic.stiffness_errors("pot", "Nb", 2, [3.3 * (1 + 0.5 * elastic.SAME_CELL)] * 3, path)
+    assert found is not None and found.crystal == "Nb"
+    assert found.rows == (("C11", "longitudinal", 240.0, 246.0), ("C44", "shear", 2.5, 28.7))
+    line = found.line()
+    assert line.index("C44 (shear) -91 %") < line.index("C11 (longitudinal) -2 %") and "commit x" in line
+    for other in (("other", "Nb", 2, [3.3] * 3), ("pot", "Mo", 2, [3.3] * 3), ("pot", "Nb", 4, [3.3] * 3),
+                  ("pot", "Nb", 2, [3.3 * (1 + 2 * elastic.SAME_CELL)] * 3)):  # fmt: skip
+        assert elastic.stiffness_errors(*other, path) is None
+    assert elastic.stiffness_errors("pot", "Nb", 2, [3.3] * 3, tmp_path / "absent.toml") is None
+
+
+@pytest.mark.parametrize(
+    "change, words",
+    [({"atoms": '"two"'}, "malformed"), ({"measured_gpa": "[246.0]"}, "malformed"),
+     ({"measured_gpa": "[246.0, 0.0]"}, "measured > 0"), ({"calculated_gpa": "[nan, 2.5]"}, "finite")],
+)  # fmt: skip
+def test_a_damaged_errors_file_is_one_line(tmp_path, change, words):
+    with pytest.raises(InputError, match=words):
+        elastic.stiffness_errors("pot", "Nb", 2, [3.3] * 3, _errors_file(tmp_path, **change))
+
+
+def test_every_shipped_record_is_found_for_its_own_crystal():
+    """The shipped errors file (scripts/elastic_accuracy.py, from the elastic-accuracy page's records): each record
+    is what a prediction of its crystal with its potential finds."""
+    from kapitza.io import toml_file
+
+    records = toml_file.read_document(elastic.ERRORS_FILE, "errors", toml_file.MAX_CONFIG_BYTES)["records"]
+    assert len(records) >= 100
+    for r in records:
+        found = elastic.stiffness_errors(r["calculator"], r["formula"], r["atoms"], r["relaxed_cell"])
+        assert found is not None and found.crystal == r["crystal"] and len(found.rows) == len(r["stiffness"])

@@ -409,8 +409,23 @@ def structure_lines(found: Any) -> list[str]:
     if found.rotational:
         lines.append(f"  {found.rotational}")
     lines.append(f"  {memory_words(found.memory_gb)}")
+    lines.append(f"  {long_wave_words(found)}")
     lines.append(f"  {m.name}: {m.notes}")
     return lines
+
+
+def long_wave_words(found: Any) -> str:
+    """The elastic-accuracy page's measured stiffness errors of this potential on this crystal, or how to measure
+    them (:func:`kapitza.phonons.elastic.stiffness_errors_of`)."""
+    from ..phonons.elastic import stiffness_errors_of
+
+    errors = stiffness_errors_of(found)
+    if errors is not None:
+        return errors.line()
+    return (
+        f"long waves: {found.calculator} was not measured on this crystal's elastic constants; kapitza elastic "
+        f"CRYSTAL --calculator {found.calculator} gives them, beside measured ones where kapitza has them"
+    )
 
 
 #: ``--max-memory-gb`` of the commands that compute a crystal's force constants with ``--calculator``.
@@ -456,6 +471,21 @@ def memory_words(memory_gb: float) -> str:
     return "memory: not stated (no measured footprint for this calculator; kapitza's own arrays were checked)"
 
 
+def _long_wave_document(found: Any) -> dict[str, Any] | None:
+    """The measured stiffness errors of :func:`long_wave_words` as JSON (GPa), None where not measured."""
+    from ..phonons.elastic import stiffness_errors_of
+
+    errors = stiffness_errors_of(found)
+    if errors is None:
+        return None
+    return {
+        "crystal": errors.crystal,
+        "measured_on": errors.measured_on,
+        "measured_source": errors.measured_source,
+        "stiffnesses_GPa": {n: {"wave": w, "calculated": c, "measured": m} for n, w, c, m in errors.rows},
+    }
+
+
 def structure_document(found: Any) -> dict[str, Any]:
     """The JSON record of one crystal built with ``--calculator`` (lengths in A, angles in degrees)."""
     r = found.relaxation
@@ -474,6 +504,7 @@ def structure_document(found: Any) -> dict[str, Any]:
         "displacement_A": found.displacement,
         "lowest_frequency_THz": found.lowest_frequency,
         "widened": found.widened,
+        "long_waves": _long_wave_document(found),
         "memory_GB_per_process": found.memory_gb if found.memory_gb > 0 else None,
         "force_constants": found.crystal.source,
         "material": found.material.name,

@@ -21,7 +21,10 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -46,7 +49,16 @@ from ..io.results import result
 from ..materials.elastic import AXIS_STIFFNESSES, axis_stiffnesses, born_stability, crystal_symmetry, named_constants
 from ..units import GPA
 
-__all__ = ["MAX_ATOMS", "CrystalElasticConstants", "crystal_elastic_constants", "measured_elastic_constants"]
+__all__ = [
+    "ERRORS_FILE",
+    "MAX_ATOMS",
+    "CrystalElasticConstants",
+    "StiffnessErrors",
+    "crystal_elastic_constants",
+    "measured_elastic_constants",
+    "stiffness_errors",
+    "stiffness_errors_of",
+]
 
 #: Most atoms in the conventional cell: each of the twelve strained cells is relaxed with the calculator, so the
 #: cost grows with the cell (corundum's 30 atoms: 111 s with sevennet-l3i5 and 117 s with sevennet-l3i5+d3, relaxation
@@ -54,6 +66,12 @@ __all__ = ["MAX_ATOMS", "CrystalElasticConstants", "crystal_elastic_constants", 
 MAX_ATOMS = 256
 #: Bump when what the cache stores (or how it is computed) changes.
 CACHE_FORMAT = 1
+#: The built-in potentials' measured stiffness errors (written by scripts/elastic_accuracy.py from the
+#: elastic-accuracy page's records; :func:`stiffness_errors`).
+ERRORS_FILE = Path(str(resources.files("kapitza.phonons"))) / "data" / "elastic_errors.toml"
+#: A prediction's crystal is the page's when the potential relaxed it to the page's a, b, c within this (relative):
+#: the same structure relaxed by the same potential lands within the relaxation's tolerance, about 1e-4.
+SAME_CELL = 2e-3
 
 
 @result
@@ -297,3 +315,93 @@ def crystal_elastic_constants(
         smallest_eigenvalue=born_stability(tensor)[0],
         strain=RELAXED_ION_STRAIN,
     )
+
+
+@dataclass(frozen=True)
+class StiffnessErrors:
+    """A potential's stiffnesses rho v^2 along a crystal's axes against the measured ones, as the elastic-accuracy
+    page measured them (relaxed-ion constants).
+
+    Attributes
+    ----------
+    calculator, crystal : str
+        The potential's name and the crystal's (database or crystal-table) name.
+    rows : tuple
+        (stiffness, wave, calculated GPa, measured GPa) per axis stiffness ("C44", "shear", 4.3, 28.7).
+    measured_source : str
+        Where the measured constants come from.
+    measured_on : str
+        The commit and date of the measurement.
+    """
+
+    calculator: str
+    crystal: str
+    rows: tuple[tuple[str, str, float, float], ...]
+    measured_source: str
+    measured_on: str
+
+    def line(self) -> str:
+        """One line: each stiffness's signed error, the largest first, with where it was measured."""
+        ranked = sorted(self.rows, key=lambda r: -abs(r[2] / r[3] - 1.0))
+        parts = ", ".join(f"{name} ({wave}) {100 * (c / m - 1):+.0f} %" for name, wave, c, m in ranked)
+        return (
+            f"long waves: {self.calculator}'s stiffnesses rho v^2 of {self.crystal} against measured ones: {parts} "
+            f"(docs/reference/elastic-accuracy, {self.measured_on}); the DMM's channels near Gamma go as "
+            "1/stiffness, and at low temperature they are all of its conductance"
+        )
+
+
+def stiffness_errors(
+    calculator: str, formula: str, atoms: int, relaxed_abc: Sequence[float], path: Path | None = None
+) -> StiffnessErrors | None:
+    """The elastic-accuracy page's measurement of ``calculator`` on the crystal a prediction built, or None where
+    the page did not measure it.
+
+    The crystal is the page's when its reduced ``formula`` and the ``atoms`` of its conventional cell are the
+    record's and ``calculator`` relaxed it to the record's a, b, c within :data:`SAME_CELL` (the same structure,
+    whatever name or lattice constant it was given as).  Read from :data:`ERRORS_FILE` (or ``path``)."""
+    from ..io import toml_file
+
+    target = ERRORS_FILE if path is None else Path(path)
+    if not target.is_file():
+        return None
+    document = toml_file.read_document(target, "elastic errors file", toml_file.MAX_CONFIG_BYTES)
+    abc = [float(v) for v in relaxed_abc][:3]
+    for entry in document.get("records", []):
+        try:
+            same = (
+                entry["calculator"] == calculator
+                and entry["formula"] == formula
+                and int(entry["atoms"]) == int(atoms)
+                and all(math.isclose(float(x), y, rel_tol=SAME_CELL) for x, y in zip(entry["relaxed_cell"], abc))
+            )
+            if not same:
+                continue
+            columns = [entry[k] for k in ("stiffness", "wave", "calculated_gpa", "measured_gpa")]
+            if len({len(c) for c in columns}) != 1:
+                raise ValueError("columns of different lengths")
+            rows = tuple(
+                (str(n), str(w), float(c), float(m))
+                for n, w, c, m in zip(entry["stiffness"], entry["wave"], entry["calculated_gpa"], entry["measured_gpa"])
+            )
+            found = StiffnessErrors(
+                calculator, str(entry["crystal"]), rows, str(entry["measured_source"]), str(entry["measured_on"])
+            )
+        except (KeyError, TypeError, ValueError):
+            raise InputError(
+                f"{target}: a [[records]] entry is malformed (written by scripts/elastic_accuracy.py)"
+            ) from None
+        if not rows or not all(m > 0 and math.isfinite(c) for _, _, c, m in rows):
+            raise InputError(f"{target}: {calculator} on {found.crystal}: stiffnesses must be finite, measured > 0")
+        return found
+    return None
+
+
+def stiffness_errors_of(found: Any) -> StiffnessErrors | None:
+    """:func:`stiffness_errors` of a crystal built with a calculator
+    (:class:`~kapitza.phonons.from_structure.StructurePhonons`): its calculator, the reduced formula and atoms of its
+    conventional cell, its relaxed a, b, c."""
+    from .from_structure import reduced_formula
+
+    symbols = list(found.crystal.phonopy.unitcell.symbols)
+    return stiffness_errors(found.calculator, reduced_formula(symbols), len(symbols), found.relaxed_cell[:3])
