@@ -120,3 +120,44 @@ def test_the_largest_misses_are_the_groups_farthest_from_one():
         assert g["ratio"] == pytest.approx(medians[g["paper"]], rel=1e-12) and g["pair"] == "A/B"
         assert g["rows"] == found.paper.count(g["paper"])
         assert g["note"] == ("phonon model only" if g["paper"] == noted else "")
+
+
+def test_rows_are_grouped_by_the_softest_shear_of_their_two_crystals():
+    """Made-up validation with four crystals: each row falls in the group of the softer shear of its two crystals
+    (errors as the elastic-accuracy page's records give them), a pair with a crystal the page did not measure in
+    the last group; each group's medians are its own rows', the Debye DMM's only where it scores."""
+    import dataclasses
+
+    from kapitza.phonons.elastic import StiffnessErrors
+
+    found = _made_up(seed=5)
+    n = len(found)
+    rng = np.random.default_rng(1)
+    pairs = [("A", "B"), ("A", "C"), ("B", "C"), ("C", "D")]  # softest shear: -50 %, -50 %, -30 %, D not measured
+    pick = rng.integers(0, 4, size=n)
+    debye = np.where(rng.random(n) < 0.7, found.measured * 10 ** rng.normal(0.2, 0.3, n), np.nan)
+    found = dataclasses.replace(
+        found,
+        side1=tuple(pairs[k][0] for k in pick),
+        side2=tuple(pairs[k][1] for k in pick),
+        debye=debye,
+        crystals={c: "" for c in "ABCD"},
+    )
+
+    def errors(shear: float, longitudinal: float = -0.9) -> StiffnessErrors:
+        rows = (("C11", "longitudinal", 100 * (1 + longitudinal), 100.0), ("C44", "shear", 50 * (1 + shear), 50.0))
+        return StiffnessErrors("made-up", "x", rows, "", "")
+
+    groups = M.long_wave_groups(found, {"A": errors(-0.5), "B": errors(-0.3), "C": errors(-0.1)})
+    expected = [pick <= 1, pick == 2, np.zeros(n, dtype=bool), pick == 3]
+    assert [g["rows"] for g in groups] == [int(m.sum()) for m in expected]
+    for g, m in zip(groups, expected):
+        if not m.any():
+            assert np.isnan(g["ratio"]) and g["both"] == 0
+            continue
+        assert g["ratio"] == pytest.approx(np.median(found.predicted[m] / found.measured[m]), rel=1e-12)
+        both = m & np.isfinite(debye)
+        assert g["both"] == int(both.sum())
+        assert g["debye_both"] == pytest.approx(np.median(debye[both] / found.measured[both]), rel=1e-12)
+        assert g["ratio_both"] == pytest.approx(np.median(found.predicted[both] / found.measured[both]), rel=1e-12)
+        assert g["papers"] == len({found.paper[i] for i in np.flatnonzero(m)})

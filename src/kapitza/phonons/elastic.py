@@ -56,6 +56,7 @@ __all__ = [
     "StiffnessErrors",
     "crystal_elastic_constants",
     "measured_elastic_constants",
+    "recorded_stiffness_errors",
     "stiffness_errors",
     "stiffness_errors_of",
 ]
@@ -351,6 +352,38 @@ class StiffnessErrors:
         )
 
 
+def _recorded(calculator: str, path: Path | None) -> list[tuple[Mapping[str, Any], StiffnessErrors]]:
+    """The errors file's records of ``calculator`` (:data:`ERRORS_FILE` or ``path``; none where it is absent), each
+    with its parsed errors; InputError for a malformed record."""
+    from ..io import toml_file
+
+    target = ERRORS_FILE if path is None else Path(path)
+    if not target.is_file():
+        return []
+    document = toml_file.read_document(target, "elastic errors file", toml_file.MAX_CONFIG_BYTES)
+    out = []
+    for entry in document.get("records", []):
+        try:
+            if entry["calculator"] != calculator:
+                continue
+            columns = [entry[k] for k in ("stiffness", "wave", "calculated_gpa", "measured_gpa")]
+            if len({len(c) for c in columns}) != 1:
+                raise ValueError("columns of different lengths")
+            rows = tuple((str(n), str(w), float(c), float(m)) for n, w, c, m in zip(*columns))
+            found = StiffnessErrors(
+                calculator, str(entry["crystal"]), rows, str(entry["measured_source"]), str(entry["measured_on"])
+            )
+            key = (str(entry["formula"]), int(entry["atoms"]), [float(v) for v in entry["relaxed_cell"]])
+        except (KeyError, TypeError, ValueError):
+            raise InputError(
+                f"{target}: a [[records]] entry is malformed (written by scripts/elastic_accuracy.py)"
+            ) from None
+        if not rows or not all(m > 0 and math.isfinite(c) for _, _, c, m in rows):
+            raise InputError(f"{target}: {calculator} on {found.crystal}: stiffnesses must be finite, measured > 0")
+        out.append(({"formula": key[0], "atoms": key[1], "relaxed_cell": key[2]}, found))
+    return out
+
+
 def stiffness_errors(
     calculator: str, formula: str, atoms: int, relaxed_abc: Sequence[float], path: Path | None = None
 ) -> StiffnessErrors | None:
@@ -360,41 +393,21 @@ def stiffness_errors(
     The crystal is the page's when its reduced ``formula`` and the ``atoms`` of its conventional cell are the
     record's and ``calculator`` relaxed it to the record's a, b, c within :data:`SAME_CELL` (the same structure,
     whatever name or lattice constant it was given as).  Read from :data:`ERRORS_FILE` (or ``path``)."""
-    from ..io import toml_file
-
-    target = ERRORS_FILE if path is None else Path(path)
-    if not target.is_file():
-        return None
-    document = toml_file.read_document(target, "elastic errors file", toml_file.MAX_CONFIG_BYTES)
     abc = [float(v) for v in relaxed_abc][:3]
-    for entry in document.get("records", []):
-        try:
-            same = (
-                entry["calculator"] == calculator
-                and entry["formula"] == formula
-                and int(entry["atoms"]) == int(atoms)
-                and all(math.isclose(float(x), y, rel_tol=SAME_CELL) for x, y in zip(entry["relaxed_cell"], abc))
-            )
-            if not same:
-                continue
-            columns = [entry[k] for k in ("stiffness", "wave", "calculated_gpa", "measured_gpa")]
-            if len({len(c) for c in columns}) != 1:
-                raise ValueError("columns of different lengths")
-            rows = tuple(
-                (str(n), str(w), float(c), float(m))
-                for n, w, c, m in zip(entry["stiffness"], entry["wave"], entry["calculated_gpa"], entry["measured_gpa"])
-            )
-            found = StiffnessErrors(
-                calculator, str(entry["crystal"]), rows, str(entry["measured_source"]), str(entry["measured_on"])
-            )
-        except (KeyError, TypeError, ValueError):
-            raise InputError(
-                f"{target}: a [[records]] entry is malformed (written by scripts/elastic_accuracy.py)"
-            ) from None
-        if not rows or not all(m > 0 and math.isfinite(c) for _, _, c, m in rows):
-            raise InputError(f"{target}: {calculator} on {found.crystal}: stiffnesses must be finite, measured > 0")
-        return found
+    for key, found in _recorded(calculator, path):
+        if (
+            key["formula"] == formula
+            and key["atoms"] == int(atoms)
+            and all(math.isclose(x, y, rel_tol=SAME_CELL) for x, y in zip(key["relaxed_cell"], abc))
+        ):
+            return found
     return None
+
+
+def recorded_stiffness_errors(calculator: str, path: Path | None = None) -> dict[str, StiffnessErrors]:
+    """Every crystal the elastic-accuracy page measured ``calculator`` on, by the crystal's (database or crystal
+    table) name: what a validation's rows, which name their crystals so, are grouped by."""
+    return {found.crystal: found for _, found in _recorded(calculator, path)}
 
 
 def stiffness_errors_of(found: Any) -> StiffnessErrors | None:
