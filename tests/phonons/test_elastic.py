@@ -197,3 +197,18 @@ def test_every_shipped_record_is_found_for_its_own_crystal():
     for r in records:
         found = elastic.stiffness_errors(r["calculator"], r["formula"], r["atoms"], r["relaxed_cell"])
         assert found is not None and found.crystal == r["crystal"] and len(found.rows) == len(r["stiffness"])
+
+
+def test_measured_constants_follow_the_record_the_side_was_built_from():
+    """The measured constants beside a side are those of the record side_structure built it from, whatever the side
+    was called: a database alias (sapphire: the database's Al2O3) or a crystal-table name (Nb); a structure given
+    as NAME:STRUCTURE or a dict has none, even under a recorded name."""
+    from kapitza.phonons.from_structure import side_structure
+
+    for side, name in (("sapphire", "Al2O3"), ("Nb", "Nb"), ("Ni", "Ni")):
+        built = side_structure(side)
+        symmetry, constants, source = elastic.measured_elastic_constants(name)
+        assert elastic._measured(built, symmetry) == (constants, source)
+    for side in ("Ni:fcc:a=3.52", {"name": "Ni", "crystalstructure": "fcc", "a": 3.52}):
+        assert elastic._measured(side_structure(side), "cubic") == ({}, "")
+    assert elastic._measured(side_structure("Nb"), "hexagonal") == ({}, "")  # another symmetry: none beside it

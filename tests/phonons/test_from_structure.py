@@ -662,8 +662,9 @@ def test_crystals_one_lattice_constant_cannot_build_come_from_the_crystal_table(
     from kapitza.atomistic.bulk import symmetry_dataset
     from kapitza.phonons.from_structure import side_structure
 
-    built, _, described, _ = side_structure(side)
+    built, _, described, _, record = side_structure(side)
     assert len(built) == atoms and described.startswith(words)
+    assert record == words.split("the recorded ")[1].split(" ")[0]  # the record it was built from, by its name
     assert symmetry_dataset(built, 1e-3).number == group
 
 

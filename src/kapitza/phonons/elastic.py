@@ -20,7 +20,6 @@ calculator is then not even loaded).
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -188,16 +187,12 @@ def measured_elastic_constants(name: str) -> tuple[str, dict[str, float], str] |
     return symmetry, values, source
 
 
-def _measured(side: Any, database: Any, symmetry: str) -> tuple[dict[str, float], str]:
-    """The measured constants beside a side's computed ones: those of its database record, or of the crystal
-    table's record when the side is that record's plain name; only where their symmetry is the computed one."""
-    if database is not None:
-        name = database.name
-    elif isinstance(side, str) and ":" not in side and not os.path.exists(side):
-        name = side
-    else:
-        return {}, ""
-    found = measured_elastic_constants(name)
+def _measured(side: Any, symmetry: str) -> tuple[dict[str, float], str]:
+    """The measured constants beside a side's computed ones (``side``: what
+    :func:`~kapitza.phonons.from_structure.side_structure` built): those of its database record, or of the crystal
+    table's record it was built from; only where their symmetry is the computed one."""
+    name = side.database.name if side.database is not None else side.record
+    found = None if name is None else measured_elastic_constants(name)
     if found is None or found[0] != symmetry:
         return {}, ""
     return found[1], found[2]
@@ -277,7 +272,8 @@ def crystal_elastic_constants(
     source = calculator if isinstance(calculator, CalculatorSource) else calculator_source(calculator)
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise InputError(f"steps must be a positive whole number, got {steps!r}")
-    atoms, label, described, database = side_structure(side, name)
+    built = side_structure(side, name)
+    atoms, label, described = built.atoms, built.label, built.described
     check_crystal(atoms, described)
     conv, _, group = conventional_cell(atoms)
     if len(conv) > MAX_ATOMS:
@@ -298,7 +294,7 @@ def crystal_elastic_constants(
     dataset = symmetry_dataset(conv)  # the space group conventional_cell names, as a number
     symmetry = crystal_symmetry(dataset.number) if dataset is not None else ""
     constants = named_constants(tensor, symmetry) if symmetry else {}
-    measured, source_text = _measured(side, database, symmetry) if symmetry else ({}, "")
+    measured, source_text = _measured(built, symmetry) if symmetry else ({}, "")
     return CrystalElasticConstants(
         name=label,
         structure=described,

@@ -268,8 +268,25 @@ def _ase() -> Any:
     return require_ase()
 
 
-def side_structure(side: Any, name: str | None = None) -> tuple[Any, str, str, Material | None]:
-    """The crystal a side names: (ase.Atoms, its name, the side in words, its database Material or None).
+class SideStructure(NamedTuple):
+    """The crystal a side names (:func:`side_structure`)."""
+
+    #: The crystal (ase.Atoms).
+    atoms: Any
+    #: Its name.
+    label: str
+    #: The side in words.
+    described: str
+    #: Its database Material, or None.
+    database: Material | None
+    #: The name of the crystal table's record it was built from, or None (a file, a spec, ASE's reference crystal,
+    #: a database material built from its own lattice constant).
+    record: str | None = None
+
+
+def side_structure(side: Any, name: str | None = None) -> SideStructure:
+    """The crystal a side names: (ase.Atoms, its name, the side in words, its database Material or None, the crystal
+    table's record it was built from or None).
 
     ``side``: a structure file (anything ``ase.io.read`` reads; pickle formats refused), ``NAME:STRUCTURE:a=...``,
     a database material (name, alias or :class:`~kapitza.materials.Material` of the shipped database; its structure
@@ -290,10 +307,10 @@ def side_structure(side: Any, name: str | None = None) -> tuple[Any, str, str, M
     if isinstance(side, Atoms):
         atoms = side.copy()
         label = name or reduced_formula(atoms.get_chemical_symbols())
-        return atoms, label, f"structure {label}", None
+        return SideStructure(atoms, label, f"structure {label}", None)
     if isinstance(side, Mapping):
         atoms = bulk_crystal(dict(side), "crystal")
-        return atoms, name or reduced_formula(atoms.get_chemical_symbols()), _spec_text(side), None
+        return SideStructure(atoms, name or reduced_formula(atoms.get_chemical_symbols()), _spec_text(side), None)
     if not isinstance(side, str | os.PathLike):
         raise InputError(f"a crystal is a structure file, a name, NAME:STRUCTURE:a=..., Atoms or a dict; got {side!r}")
     text = os.fspath(side)
@@ -306,13 +323,14 @@ def side_structure(side: Any, name: str | None = None) -> tuple[Any, str, str, M
                 "file (CIF, POSCAR, extxyz), NAME:STRUCTURE:a=..., or a database name"
             )
         atoms = bulk_crystal(text, os.path.basename(text))
-        return atoms, name or reduced_formula(atoms.get_chemical_symbols()), f"file {os.path.basename(text)}", None
+        label = name or reduced_formula(atoms.get_chemical_symbols())
+        return SideStructure(atoms, label, f"file {os.path.basename(text)}", None)
     if os.path.isdir(text):
         raise InputError(f"{text} is a folder, not a structure file")
     parsed = parse_crystal_text(text)
     if isinstance(parsed, dict):
         atoms = bulk_crystal(parsed, text)
-        return atoms, name or reduced_formula(atoms.get_chemical_symbols()), text, None
+        return SideStructure(atoms, name or reduced_formula(atoms.get_chemical_symbols()), text, None)
     try:
         material = get_material(text)
     except InputError:
@@ -323,19 +341,15 @@ def side_structure(side: Any, name: str | None = None) -> tuple[Any, str, str, M
         raise InputError(f"structure file {text!r} does not exist")
     recorded = _recorded((text,))
     if recorded is not None:
-        atoms, words = recorded
-        return atoms, name or text, words, None
+        atoms, words, record = recorded
+        return SideStructure(atoms, name or text, words, None, record)
     try:
         atoms = bulk_crystal(text, text)
     except InputError:
         raise InputError(_unknown_crystal(text)) from None
     a = float(np.linalg.norm(np.asarray(atoms.cell)[0]))
-    return (
-        atoms,
-        name or reduced_formula(atoms.get_chemical_symbols()),
-        f"{text} (ASE's reference crystal, a = {a:.4f} A)",
-        None,
-    )
+    label = name or reduced_formula(atoms.get_chemical_symbols())
+    return SideStructure(atoms, label, f"{text} (ASE's reference crystal, a = {a:.4f} A)", None)
 
 
 def _unknown_crystal(text: str) -> str:
@@ -382,9 +396,9 @@ def recorded_crystal(names: Sequence[str], structure: str | None = None) -> Any:
     return None
 
 
-def _recorded(names: Sequence[str], structure: str | None = None) -> tuple[Any, str] | None:
-    """:func:`recorded_crystal`'s crystal built (:func:`kapitza.atomistic.prototypes.build`) and the words that say
-    so."""
+def _recorded(names: Sequence[str], structure: str | None = None) -> tuple[Any, str, str] | None:
+    """:func:`recorded_crystal`'s crystal built (:func:`kapitza.atomistic.prototypes.build`), the words that say
+    so, and the record's name."""
     from ..atomistic.prototypes import build
 
     found = recorded_crystal(names, structure)
@@ -392,10 +406,10 @@ def _recorded(names: Sequence[str], structure: str | None = None) -> tuple[Any, 
         return None
     a, _, c = found.cellpar[:3]
     shape = f"a = {a:.4f} A" if math.isclose(a, c) else f"a = {a:.4f}, c = {c:.4f} A"
-    return build(found), f"the recorded {found.name} ({found.prototype}, {shape}; kapitza's crystal table)"
+    return build(found), f"the recorded {found.name} ({found.prototype}, {shape}; kapitza's crystal table)", found.name
 
 
-def _database_structure(material: Material) -> tuple[Any, str, str, Material]:
+def _database_structure(material: Material) -> SideStructure:
     """The perfect crystal of a database material from its structure and lattice constant (A)."""
     from ase.build import bulk
 
@@ -403,8 +417,9 @@ def _database_structure(material: Material) -> tuple[Any, str, str, Material]:
     if structure not in BUILDABLE or material.lattice_constant is None:
         recorded = _recorded((material.name, *material.aliases), structure)
         if recorded is not None:
-            atoms, words = recorded
-            return atoms, material.name, f"database {material.name} ({structure}): {words}", material
+            atoms, words, record = recorded
+            words = f"database {material.name} ({structure}): {words}"
+            return SideStructure(atoms, material.name, words, material, record)
         other = recorded_crystal((material.name, *material.aliases))
         beside = (
             f" (kapitza's crystal table records {other.prototype} under the name {other.name}: give a structure "
@@ -423,7 +438,7 @@ def _database_structure(material: Material) -> tuple[Any, str, str, Material]:
         atoms = bulk(formula, structure, a=a, cubic=True)
     except (RuntimeError, ValueError, KeyError):  # not cubic (hcp, wurtzite): ASE's primitive cell
         atoms = bulk(formula, structure, a=a)
-    return atoms, material.name, f"database {material.name} ({structure}, a = {a:.4f} A)", material
+    return SideStructure(atoms, material.name, f"database {material.name} ({structure}, a = {a:.4f} A)", material)
 
 
 # -- the conventional cell and the supercell -------------------------------------------------------------------------
@@ -753,7 +768,7 @@ def _plan(
 ) -> _Plan:
     """The checks before any force: the structure, its conventional cell and the rule's supercell, within the atom
     cap and the memory bound."""
-    atoms, label, described, database = side_structure(side, name)
+    atoms, label, described, database, _ = side_structure(side, name)
     check_crystal(atoms, described)
     width = _positive(min_width, "min_width_angstrom", "A")
     cap = int(_positive(max_atoms, "max_supercell_atoms", "atoms"))

@@ -154,7 +154,7 @@ def relaxed_crystal(text: str, source: Any, progress: Any) -> tuple[Any, str, st
     from ...atomistic.bulk import check_crystal, relax_crystal
     from ...phonons.from_structure import side_structure
 
-    atoms, label, described, _ = side_structure(text)
+    atoms, label, described, _, _ = side_structure(text)
     check_crystal(atoms, label)
     source.check_elements(atoms.get_chemical_symbols(), label)
     relaxed, record = relax_crystal(atoms, source.calculator(), label, progress=progress)
