@@ -219,78 +219,29 @@ def misses(found: CV.CalculatorValidation, most: int = MISSES) -> list[dict[str,
     return out[:most]
 
 
-#: Bounds of the groups by the pair's softest shear stiffness with the potential (calculated / measured - 1, the
-#: elastic-accuracy page's): at or below -40 %, -40 to -25 %, above -25 % (set before the groups were looked at).
-SHEAR_BOUNDS = (-0.40, -0.25)
-
-
-def _softest_shear(errors: object) -> float:
-    rows = getattr(errors, "rows", ())
-    return min(c / m - 1.0 for _, wave, c, m in rows if wave == "shear")
-
-
-def long_wave_groups(found: CV.CalculatorValidation, errors: dict[str, object]) -> list[dict[str, object]]:
-    """The scored rows grouped by how soft the potential's shear is on the softer of the two crystals (``errors``:
-    :func:`kapitza.phonons.elastic.recorded_stiffness_errors` of the calculator, by crystal name), with a group for
-    pairs the elastic-accuracy page did not measure: rows, papers, the calculator's median p/m, and the Debye DMM's
-    and the calculator's median p/m on the rows of the group the Debye DMM scores (the Debye DMM uses measured
-    sound speeds: what it shares with the calculator is the model's, not the potential's)."""
-    lo, hi = SHEAR_BOUNDS
-    labels = (
-        f"softest shear at or below {100 * lo:.0f} %",
-        f"softest shear {100 * lo:.0f} % to {100 * hi:.0f} %",
-        f"softest shear above {100 * hi:.0f} %",
-        "a crystal not on the elastic-accuracy page",
-    )
-    members: dict[str, list[int]] = {label: [] for label in labels}
-    for i in np.flatnonzero(found.scored):
-        sides = (str(found.side1[i]), str(found.side2[i]))
-        if not all(s in errors for s in sides):
-            members[labels[3]].append(int(i))
-            continue
-        worst = min(_softest_shear(errors[s]) for s in sides)
-        members[labels[0] if worst <= lo else labels[1] if worst <= hi else labels[2]].append(int(i))
-    out = []
-    for label, index in members.items():
-        ratio = found.predicted[index] / found.measured[index]
-        debye = found.debye[index] / found.measured[index]
-        both = np.isfinite(debye) & (debye > 0)
-        out.append({
-            "group": label, "rows": len(index), "papers": len({found.paper[i] for i in index}),
-            "ratio": float(np.median(ratio)) if index else math.nan,
-            "both": int(both.sum()),
-            "debye_both": float(np.median(debye[both])) if both.any() else math.nan,
-            "ratio_both": float(np.median(ratio[both])) if both.any() else math.nan,
-        })  # fmt: skip
-    return out
-
-
 def _long_wave_lines(found: CV.CalculatorValidation) -> list[str]:
-    from kapitza.phonons.elastic import recorded_stiffness_errors
-
-    errors = recorded_stiffness_errors(found.calculator)
-    if not errors:
+    groups = found.long_wave_groups()
+    if not groups:
         return []
-    groups = long_wave_groups(found, dict(errors))
 
-    def cell(v: object) -> str:
-        return "n/a" if math.isnan(float(v)) else f"{float(v):.3g}"  # type: ignore[arg-type]
+    def cell(v: float) -> str:
+        return "n/a" if math.isnan(v) else f"{v:.3g}"
 
     lines = [
         f"The misses and the potential's long waves: the scored rows grouped by the softest shear stiffness rho v^2 "
         f"that {found.calculator} gives either crystal of the pair, against the measured one "
-        "({doc}`elastic-accuracy`; `kapitza predict --calculator` prints it per side). The Debye DMM, built on "
-        "measured sound speeds, beside it on the rows of each group it scores: where both are low, the model "
-        "or the measurements miss, not the potential.",
+        "({doc}`elastic-accuracy`; `kapitza predict --calculator` prints it per side, `kapitza validate "
+        "--calculator` these groups). The Debye DMM, built on measured sound speeds, beside it on the rows of each "
+        "group it scores: where both are low, the model or the measurements miss, not the potential.",
         "",
-        f"| pairs | rows | papers | {found.calculator} median p/m | rows the Debye DMM scores | Debye DMM p/m on "
-        f"them | {found.calculator} p/m on them |",
+        f"| softest shear of the pair | rows | papers | {found.calculator} median p/m | rows the Debye DMM scores | "
+        f"Debye DMM p/m on them | {found.calculator} p/m on them |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for g in groups:
         lines.append(
-            f"| {g['group']} | {g['rows']} | {g['papers']} | {cell(g['ratio'])} | {g['both']} | "
-            f"{cell(g['debye_both'])} | {cell(g['ratio_both'])} |"
+            f"| {g.group} | {g.rows} | {g.papers} | {cell(g.median_ratio)} | {g.common_rows} | "
+            f"{cell(g.common_debye_ratio)} | {cell(g.common_ratio)} |"
         )
     return lines
 

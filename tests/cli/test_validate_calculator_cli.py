@@ -104,3 +104,31 @@ def test_a_missing_extra_is_one_line_naming_it(cli, monkeypatch):
         _one_line(*cli("validate", "--calculator", "chgnet"), "kapitza[mlip]")
     finally:
         calculators._builtin_source.cache_clear()
+
+
+def test_long_wave_groups_are_printed_where_the_page_measured_the_calculator(cli, small, monkeypatch, tmp_path):
+    """No group for a calculator the elastic-accuracy page never measured (EMT: [] in --json, no table); with an
+    errors file that holds EMT on Al and Cu (made up: Al's shear 50 % soft, Cu's 10 %), the table and the JSON carry
+    the library's groups."""
+    from kapitza.phonons import elastic
+
+    status, out, err = cli("validate", "--calculator", EMT, "--mesh", "8", "--json")
+    assert status == 0 and json.loads(out)["long_wave_groups"] == [], err
+    path = tmp_path / "errors.toml"
+    records = []
+    for crystal, shear in (("Al", 0.5), ("Cu", 0.9)):
+        records.append(
+            f'[[records]]\ncalculator = "{EMT}"\ncrystal = "{crystal}"\nformula = "{crystal}"\natoms = 4\n'
+            f'relaxed_cell = [4.0, 4.0, 4.0]\nmeasured_on = "test"\nmeasured_source = "made up"\n'
+            f'stiffness = ["C44"]\nwave = ["shear"]\ncalculated_gpa = [{10 * shear}]\nmeasured_gpa = [10.0]\n'
+        )
+    path.write_text("\n".join(records))
+    monkeypatch.setattr(elastic, "ERRORS_FILE", path)
+    found = CV.calculator_validation(EMT, measurements=small, mesh=8)
+    groups = found.long_wave_groups()
+    assert sum(g.rows for g in groups) == int(found.scored.sum()) and groups[0].rows > 0  # Al/Cu: -50 %
+    status, out, err = cli("validate", "--calculator", EMT, "--mesh", "8", "--json")
+    assert status == 0, err
+    assert json.loads(out)["long_wave_groups"] == [json.loads(json.dumps(g.to_dict())) for g in groups]
+    status, out, err = cli("validate", "--calculator", EMT, "--mesh", "8")
+    assert status == 0 and "softest shear" in out and "at or below -40 %" in out, err

@@ -276,3 +276,62 @@ def test_a_crystal_over_the_memory_bound_leaves_its_rows_out_and_is_not_remember
 def test_a_bad_memory_bound_is_refused_before_any_crystal():
     with pytest.raises(InputError, match="max_memory_gb must be"):
         CV.calculator_validation(EMT, measurements=_slice(), mesh=MESH, max_memory_gb=-1.0)
+
+
+def test_long_wave_groups_follow_the_softest_shear_of_each_pair():
+    """A made-up validation of four crystals: each scored row falls in the group of the softer shear of its two
+    crystals (errors as the elastic-accuracy page's records give them; a longitudinal error, softer still, does not
+    count), a pair with a crystal the page did not measure in the last group; each group's medians are its own
+    rows', the Debye DMM's only where it scores (not above the bound); rows left out are in no group."""
+    from kapitza.phonons.elastic import StiffnessErrors
+
+    rng = np.random.default_rng(5)
+    n = 300
+    pairs = [("A", "B"), ("A", "C"), ("B", "C"), ("C", "D")]  # softest shear: -50 %, -50 %, -30 %, D not measured
+    pick = rng.integers(0, 4, size=n)
+    measured = 10 ** rng.uniform(7, 9, size=n)
+    predicted = measured * 10 ** rng.normal(0.1, 0.3, n)
+    debye = np.where(rng.random(n) < 0.7, measured * 10 ** rng.normal(0.2, 0.3, n), np.nan)
+    reason = tuple("alloy" if k % 17 == 0 else "" for k in range(n))
+    found = CV.CalculatorValidation(
+        calculator="made-up", calculator_description="made up", measured=measured,
+        temperature=np.full(n, 300.0), predicted=np.where(np.array(reason) == "", predicted, np.nan),
+        phonon=predicted, debye=debye, side1=tuple(pairs[k][0] for k in pick), side2=tuple(pairs[k][1] for k in pick),
+        paper=tuple(f"p{k % 23}" for k in range(n)), reason=reason, detail=("",) * n, note=("",) * n,
+        flagged=np.zeros(n, dtype=bool), crystals={c: "" for c in "ABCD"}, mesh=8, normal=(0.0, 0.0, 1.0),
+        cutoff="debye",
+    )  # fmt: skip
+
+    def errors(shear: float) -> StiffnessErrors:
+        rows = (("C11", "longitudinal", 10.0, 100.0), ("C44", "shear", 50 * (1 + shear), 50.0))
+        return StiffnessErrors("made-up", "x", rows, "", "")
+
+    groups = found.long_wave_groups({"A": errors(-0.5), "B": errors(-0.3), "C": errors(-0.1)})
+    scored = np.array(reason) == ""
+    expected = [scored & (pick <= 1), scored & (pick == 2), np.zeros(n, dtype=bool), scored & (pick == 3)]
+    assert [g.rows for g in groups] == [int(m.sum()) for m in expected]
+    assert [g.group for g in groups] == ["at or below -40 %", "-40 % to -25 %", "above -25 %", "not measured"]
+    for g, m in zip(groups, expected):
+        both = m & np.isfinite(debye)
+        assert g.common_rows == int(both.sum()) and g.papers == len({f"p{k % 23}" for k in np.flatnonzero(m)})
+        if not m.any():
+            assert math.isnan(g.median_ratio) and math.isnan(g.common_ratio)
+            continue
+        assert g.median_ratio == pytest.approx(np.median(predicted[m] / measured[m]), rel=1e-12)
+        assert g.common_debye_ratio == pytest.approx(np.median(debye[both] / measured[both]), rel=1e-12)
+        assert g.common_ratio == pytest.approx(np.median(predicted[both] / measured[both]), rel=1e-12)
+    assert found.long_wave_groups({}) == ()
+    assert dataclasses.replace(found, calculator="module:factory").long_wave_groups() == ()  # never measured
+
+
+def test_the_default_potentials_long_wave_groups_are_the_pages_records():
+    """Without errors given, the groups use the elastic-accuracy page's records of the validation's calculator."""
+    from kapitza.atomistic.calculators import DEFAULT_CALCULATOR
+    from kapitza.phonons.elastic import StiffnessErrors, recorded_stiffness_errors
+
+    recorded = recorded_stiffness_errors(DEFAULT_CALCULATOR)
+    assert {"Si", "C", "Nb", "Al2O3"} <= set(recorded)
+    assert all(isinstance(e, StiffnessErrors) and e.calculator == DEFAULT_CALCULATOR for e in recorded.values())
+    assert recorded["Nb"].softest("shear") == pytest.approx(min(c / m - 1 for _, w, c, m in recorded["Nb"].rows
+                                                                if w == "shear"))  # fmt: skip
+    assert math.isnan(recorded["Nb"].softest("torsional"))

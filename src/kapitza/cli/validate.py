@@ -350,6 +350,7 @@ def calculator_document(found: CalculatorValidation) -> dict[str, Any]:
         "reasons": {k: REASON_WORDS[k] for k in REASONS},
         "statistics": stats,
         "band": band,
+        "long_wave_groups": [g.to_dict() for g in found.long_wave_groups()],
         "crystals": dict(found.crystals),
         "mesh": found.mesh,
         "normal": list(found.normal),
@@ -362,6 +363,9 @@ def calculator_document(found: CalculatorValidation) -> dict[str, Any]:
             "common": "rows both the calculator and the Debye DMM score",
             "all": "every row the model scores",
             "band": "[G / factor, G * factor] holds 68 % of the measurements with every paper weighted equally",
+            "long_wave_groups": "scored rows by the softest shear stiffness the potential gives either crystal "
+            "against the measured one (docs/reference/elastic-accuracy); common_*: on the rows the Debye DMM "
+            "scores too",
         },
         "source": CREDIT,
     }
@@ -441,6 +445,35 @@ def _calculator_table(found: CalculatorValidation) -> Table:
     return table
 
 
+def _long_wave_table(found: CalculatorValidation) -> Table | None:
+    """The scored rows by the potential's softest shear on either crystal, beside the Debye DMM; None where the
+    elastic-accuracy page measured no crystal with this calculator."""
+    groups = found.long_wave_groups()
+    if not groups:
+        return None
+    table = Table(
+        title=escape(
+            f"predicted / measured G by how soft {found.calculator}'s shear is on the softer crystal of the pair "
+            "(docs/reference/elastic-accuracy)"
+        )
+    )
+    table.add_column("softest shear\nof the pair", no_wrap=True)
+    for column in ("rows", "papers", "median\np/m", "rows the Debye\nDMM scores", "Debye DMM\np/m on them",
+                   "calculator\np/m on them"):  # fmt: skip
+        table.add_column(column, justify="right")
+    for g in groups:
+        table.add_row(
+            escape(g.group),
+            str(g.rows),
+            str(g.papers),
+            _number(g.median_ratio, ".3g"),
+            str(g.common_rows),
+            _number(g.common_debye_ratio, ".3g"),
+            _number(g.common_ratio, ".3g"),
+        )
+    return table
+
+
 def _calculator_command(
     calculator: str, cutoff: str, mesh: int | None, plot_path: Path | None, as_json: bool, max_memory_gb: float | None
 ) -> None:
@@ -458,6 +491,9 @@ def _calculator_command(
     else:
         console = Console()
         console.print(_calculator_table(found))
+        long_waves = _long_wave_table(found)
+        if long_waves is not None:
+            console.print(long_waves)
         for line in calculator_lines(found):
             console.print(escape(line))
         console.print(escape(CREDIT))

@@ -337,6 +337,12 @@ class StiffnessErrors:
     measured_source: str
     measured_on: str
 
+    def softest(self, wave: str) -> float:
+        """The most negative calculated / measured - 1 of the stiffnesses of ``wave`` ("shear", "longitudinal"); NaN
+        where there is none of that wave."""
+        errors = [c / m - 1.0 for _, w, c, m in self.rows if w == wave]
+        return min(errors) if errors else math.nan
+
     def line(self) -> str:
         """One line: each stiffness's signed error, the largest first, with where it was measured."""
         ranked = sorted(self.rows, key=lambda r: -abs(r[2] / r[3] - 1.0))

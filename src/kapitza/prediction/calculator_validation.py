@@ -70,6 +70,8 @@ __all__ = [
     "CalculatorBandMeasured",
     "CalculatorValidation",
     "FactorStatistics",
+    "LongWaveGroup",
+    "SHEAR_BOUNDS",
     "calculator_validation",
     "factor_statistics",
     "left_out_kind",
@@ -97,6 +99,10 @@ _KINDS = (
 )
 #: Version of the cached entries written here (the refusals and the pairs' DMM).
 CACHE_FORMAT = 1
+#: Bounds of :meth:`CalculatorValidation.long_wave_groups` on the softest shear stiffness rho v^2 a potential gives
+#: either crystal of a pair (calculated / measured - 1, the elastic-accuracy page's): at or below -40 %, -40 to -25 %,
+#: above -25 % (set before the groups were looked at).
+SHEAR_BOUNDS = (-0.40, -0.25)
 #: The factor-2 window of "within x2".
 _LOG2 = math.log10(2.0)
 
@@ -166,6 +172,36 @@ def factor_statistics(predicted: ArrayLike, measured: ArrayLike, papers: Sequenc
         within_2=float(np.mean(np.abs(r) <= _LOG2 + 1e-12)),
         median_ratio=float(np.median(p / m)),
     )
+
+
+@result
+class LongWaveGroup:
+    """Scored rows of a calculator's validation whose pairs share how soft the potential's shear is
+    (:meth:`CalculatorValidation.long_wave_groups`).
+
+    Attributes
+    ----------
+    group : str
+        The softest shear's range in words ("at or below -40 %", "-40 % to -25 %", "above -25 %"), or "not
+        measured" (a crystal of the pair not on the elastic-accuracy page).
+    rows, papers : int
+        Scored rows and their papers.
+    median_ratio : float
+        The calculator's median p/m on them (NaN without rows).
+    common_rows : int
+        Those of them the Debye DMM scores too.
+    common_debye_ratio, common_ratio : float
+        The Debye DMM's and the calculator's median p/m on those (NaN without them): the Debye DMM uses measured
+        sound speeds, so what it shares with the calculator is the model's or the measurements', not the potential's.
+    """
+
+    group: str
+    rows: int
+    papers: int
+    median_ratio: float
+    common_rows: int
+    common_debye_ratio: float
+    common_ratio: float
 
 
 @result
@@ -328,6 +364,54 @@ class CalculatorValidation:
         values = self.predicted if which == "calculator" else self.debye
         index = np.flatnonzero(mask)
         return factor_statistics(values[index], self.measured[index], [self.paper[i] for i in index])
+
+    def long_wave_groups(self, errors: Mapping[str, Any] | None = None) -> tuple[LongWaveGroup, ...]:
+        """The scored rows grouped by the softest shear stiffness the potential gives either crystal of the pair
+        against the measured one (:data:`SHEAR_BOUNDS`), and the rows with a crystal the elastic-accuracy page did
+        not measure; empty where the page measured none with this calculator.
+
+        ``errors``: the :class:`~kapitza.phonons.elastic.StiffnessErrors` by crystal name (default: the page's,
+        :func:`~kapitza.phonons.elastic.recorded_stiffness_errors` of the calculator)."""
+        if errors is None:
+            from ..phonons.elastic import recorded_stiffness_errors
+
+            errors = recorded_stiffness_errors(self.calculator)
+        if not errors:
+            return ()
+        lo, hi = SHEAR_BOUNDS
+        labels = (
+            f"at or below {100 * lo:.0f} %",
+            f"{100 * lo:.0f} % to {100 * hi:.0f} %",
+            f"above {100 * hi:.0f} %",
+            "not measured",
+        )
+        members: list[list[int]] = [[], [], [], []]
+        for i in np.flatnonzero(self.scored):
+            sides = (str(self.side1[i]), str(self.side2[i]))
+            if not all(s in errors for s in sides):
+                members[3].append(int(i))
+                continue
+            worst = min(errors[s].softest("shear") for s in sides)
+            members[0 if worst <= lo else 1 if worst <= hi else 2].append(int(i))
+        out = []
+        for label, index in zip(labels, members):
+            common = [i for i in index if self.debye_scored[i]]
+
+            def median(values: NDArray[np.float64], rows: list[int]) -> float:
+                return float(np.median(values[rows] / self.measured[rows])) if rows else math.nan
+
+            out.append(
+                LongWaveGroup(
+                    group=label,
+                    rows=len(index),
+                    papers=len({self.paper[i] for i in index}),
+                    median_ratio=median(self.predicted, index),
+                    common_rows=len(common),
+                    common_debye_ratio=median(self.debye, common),
+                    common_ratio=median(self.predicted, common),
+                )
+            )
+        return tuple(out)
 
     def band(self) -> CalculatorBandMeasured:
         """The x/÷ band of the calculator's predictions on every row it scores (:func:`measured_band`)."""
