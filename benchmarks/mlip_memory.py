@@ -5,6 +5,7 @@ Run: python benchmarks/mlip_memory.py                 (a few cases: minutes)
      python benchmarks/mlip_memory.py --cases chgnet:Cu:4,sevennet:Si:3
      python benchmarks/mlip_memory.py --cases sevennet-l3i5:Cu:4,sevennet-l3i5+d3:Cu:4   (D3 added: NAME's count)
      python benchmarks/mlip_memory.py --phonons [NAME:SIDE,...]   (whole crystals: the stated memory checked)
+     python benchmarks/mlip_memory.py --elastic [NAME:SIDE,...]   (kapitza elastic: the stated memory checked)
 
 Each case runs in a child process of its own: it imports kapitza, numpy, scipy and ase, loads the potential
 (``calculator_source(NAME).calculator()``) and computes the forces of one bulk supercell (the crystal's conventional
@@ -19,7 +20,9 @@ that supercell and the ratio measured / counted (the statement needs it <= 1).
 constants, the stability check) in a fresh child process with an empty cache, and prints the peak resident memory
 of the child (``ru_maxrss``, read by a wrapper that runs nothing else) beside the memory the result states
 (``StructurePhonons.memory_gb``, :func:`kapitza.phonons.from_structure.supercell_memory`): stated / peak must be at
-least 1 and at most 2.
+least 1 and at most 2.  ``--elastic`` does the same for ``kapitza.phonons.elastic.crystal_elastic_constants(SIDE,
+NAME)`` (relaxation and twelve strained cells of the conventional cell; ``CrystalElasticConstants.memory_gb``,
+:func:`kapitza.phonons.elastic.elastic_memory`).
 
 Memory is taken on a shared machine; the load average is printed before and after.
 """
@@ -78,10 +81,20 @@ print(json.dumps(out))
 #: (potential, side) of --phonons: a small and a dense crystal with the default potential, one with CHGNet.
 PHONONS = [("sevennet-l3i5", "Si"), ("sevennet-l3i5", "Cu"), ("chgnet", "Si")]
 
+#: (potential, side) of --elastic: the default potential on a small cell and on corundum's 30 atoms.
+ELASTIC = [("sevennet-l3i5+d3", "Si"), ("sevennet-l3i5+d3", "Ti"), ("sevennet-l3i5+d3", "Al2O3")]
+
+#: What the child of --phonons and --elastic runs (argv: NAME SIDE): it prints the stated GB and the atoms.
+CHILDREN = {
+    "phonons": "import sys\nfrom kapitza.phonons.from_structure import crystal_phonons\n"
+    "f = crystal_phonons(sys.argv[2], sys.argv[1])\nprint(f.memory_gb, f.supercell_atoms)",
+    "elastic": "import sys\nfrom kapitza.phonons.elastic import crystal_elastic_constants\n"
+    "f = crystal_elastic_constants(sys.argv[2], sys.argv[1])\nprint(f.memory_gb, f.atoms)",
+}
+
 PHONONS_WRAPPER = r"""
 import json, os, resource, subprocess, sys, tempfile, time
-child = "import sys\nfrom kapitza.phonons.from_structure import crystal_phonons\n" \
-    "f = crystal_phonons(sys.argv[2], sys.argv[1])\nprint(f.memory_gb, f.supercell_atoms)"
+child = sys.argv[3]
 with tempfile.TemporaryDirectory() as cache:
     t = time.perf_counter()
     r = subprocess.run([sys.executable, "-c", child, sys.argv[1], sys.argv[2]], capture_output=True, text=True,
@@ -96,8 +109,10 @@ else:
 """
 
 
-def phonons(name: str, side: str) -> None:
-    out = subprocess.run([sys.executable, "-c", PHONONS_WRAPPER, name, side], capture_output=True, text=True)
+def phonons(name: str, side: str, kind: str = "phonons") -> None:
+    """One whole crystal in a fresh child process: the stated memory beside the child's peak."""
+    out = subprocess.run([sys.executable, "-c", PHONONS_WRAPPER, name, side, CHILDREN[kind]], capture_output=True,
+                         text=True)  # fmt: skip
     r = json.loads(out.stdout.strip().splitlines()[-1]) if out.returncode == 0 else {"error": out.stderr[-300:]}
     if "error" in r:
         print(f"{name:14s} {side:8s} failed: {r['error']}")
@@ -142,12 +157,17 @@ def main() -> None:
     parser.add_argument(
         "--phonons", nargs="?", const="", default=None, help="whole crystals, NAME:SIDE,... (default: a few)"
     )
+    parser.add_argument(
+        "--elastic", nargs="?", const="", default=None, help="kapitza elastic, NAME:SIDE,... (default: a few)"
+    )
     args = parser.parse_args()
-    if args.phonons is not None:
-        chosen = [tuple(c.split(":", 1)) for c in args.phonons.split(",")] if args.phonons else PHONONS
+    for kind, given, default in (("phonons", args.phonons, PHONONS), ("elastic", args.elastic, ELASTIC)):
+        if given is None:
+            continue
+        chosen = [tuple(c.split(":", 1)) for c in given.split(",")] if given else default
         print(f"load average before: {load()}")
         for name, side in chosen:
-            phonons(name, side)
+            phonons(name, side, kind)
         print(f"load average after: {load()}")
         return
     if args.cases:

@@ -212,3 +212,28 @@ def test_measured_constants_follow_the_record_the_side_was_built_from():
     for side in ("Ni:fcc:a=3.52", {"name": "Ni", "crystalstructure": "fcc", "a": 3.52}):
         assert elastic._measured(side_structure(side), "cubic") == ({}, "")
     assert elastic._measured(side_structure("Nb"), "hexagonal") == ({}, "")  # another symmetry: none beside it
+
+
+def test_memory_is_stated_and_bounded_before_any_force(monkeypatch):
+    """The stated memory is the libraries plus the potential's footprint for one call on the conventional cell
+    (here a made-up footprint of 0.5 GB + 0.1 GB); above max_memory_gb the crystal is refused before anything is
+    computed, below it the result states it; a calculator without a footprint states nothing (0)."""
+    from kapitza.atomistic import calculator_forces
+    from kapitza.errors import MemoryBoundError
+    from kapitza.phonons.from_structure import LIBRARY_BYTES
+
+    assert elastic.crystal_elastic_constants("Si", SW, cache=False).memory_gb == 0.0
+    calls = []
+    monkeypatch.setattr(calculator_forces, "force_call_memory",
+                        lambda name, atoms, n: calls.append(len(atoms)) or {"resident": 5e8, "work": 1e8,
+                                                                            "known": True})  # fmt: skip
+    stated = (LIBRARY_BYTES + 6e8) / 1e9
+    computed = []
+    real = elastic._compute
+    monkeypatch.setattr(elastic, "_compute", lambda *a: computed.append(1) or real(*a))
+    with pytest.raises(MemoryBoundError, match=rf"need ~{stated:.3g} GB .* above max_memory_gb=0.7"):
+        elastic.crystal_elastic_constants("Si", SW, cache=False, max_memory_gb=0.7)
+    assert computed == [] and calls == [8]
+    assert elastic.crystal_elastic_constants("Si", SW, cache=False, max_memory_gb=0.8).memory_gb == pytest.approx(
+        stated
+    )

@@ -464,11 +464,13 @@ def option_words(message: str) -> str:
     return message
 
 
-def memory_words(memory_gb: float) -> str:
-    """The stated memory of a crystal's force constants, in words (0: a calculator without a measured footprint)."""
+def memory_words(memory_gb: float, call: str = "one force call on the supercell", unstated: str = "") -> str:
+    """The stated memory of a crystal's computation, in words (0: a calculator without a measured footprint):
+    ``call`` what the potential's working memory was counted for; ``unstated`` what was checked without one."""
     if memory_gb > 0:
-        return f"memory: ~{memory_gb:.2g} GB stated, per process (the potential and one force call on the supercell)"
-    return "memory: not stated (no measured footprint for this calculator; kapitza's own arrays were checked)"
+        return f"memory: ~{memory_gb:.2g} GB stated, per process (the potential and {call})"
+    checked = unstated or "kapitza's own arrays were checked"
+    return f"memory: not stated (no measured footprint for this calculator; {checked})"
 
 
 def _long_wave_document(found: Any) -> dict[str, Any] | None:

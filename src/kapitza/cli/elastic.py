@@ -9,14 +9,22 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ..errors import InputError
 from ..io.results import dumps
-from .common import CRYSTAL_HELP, progress_bar
+from .common import CRYSTAL_HELP, memory_words, progress_bar
 
 #: ``--calculator`` here (no force constants: twelve strained cells of the relaxed crystal, cached by content).
 ELASTIC_CALCULATOR_HELP = (
     "Force source: a built-in universal potential (chgnet, chgnet-r2scan, sevennet, sevennet-l3i5; pip install "
     "'kapitza\\[mlip]'), or module:factory for any ASE calculator with stress (the module importable from Python's "
     "path); either with +d3 for Grimme's D3(BJ) correction. Default: kapitza's default potential."
+)
+
+
+#: ``--max-memory-gb`` here.
+ELASTIC_MEMORY_HELP = (
+    "Refuse a crystal whose stated memory is above this, GB per process (the libraries, the potential and one call "
+    "on the conventional cell, from measured footprints), before any force. Default: this machine's memory."
 )
 
 
@@ -40,6 +48,7 @@ def _document(found: Any) -> dict[str, Any]:
             for k, (w, c, m) in found.stiffnesses().items()
         },
         "smallest_eigenvalue_GPa": found.smallest_eigenvalue,
+        "memory_GB_per_process": found.memory_gb if found.memory_gb > 0 else None,
     }
 
 
@@ -99,6 +108,7 @@ def _lines(found: Any) -> list[str]:
         lines.append(f"measured (room temperature), from {found.measured_source}")
     elif found.symmetry:
         lines.append("measured: none in kapitza's database or crystal table for this crystal")
+    lines.append(memory_words(found.memory_gb, "one call on the cell", "the libraries were counted"))
     lines.append(f"forces: {found.calculator_description}")
     lines.append(
         "how the potentials do on every crystal with measured constants: docs/reference/elastic-accuracy "
@@ -114,12 +124,19 @@ def elastic_command(
         False
     ),
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress display.")] = False,
+    max_memory_gb: Annotated[float | None, typer.Option(help=ELASTIC_MEMORY_HELP)] = None,
 ) -> None:
     """Relaxed-ion elastic constants of CRYSTAL from a potential, beside the measured ones where known."""
+    from .. import _checks
     from ..phonons.elastic import crystal_elastic_constants
 
+    if max_memory_gb is not None:  # one rule for every command's bound, named as typed here
+        _checks.memory_bound_gb(max_memory_gb, "--max-memory-gb")
     with progress_bar(not quiet and not as_json) as progress:
-        found = crystal_elastic_constants(crystal, calculator, progress=progress)
+        try:
+            found = crystal_elastic_constants(crystal, calculator, max_memory_gb=max_memory_gb, progress=progress)
+        except InputError as exc:
+            raise InputError(str(exc).replace("max_memory_gb=", "--max-memory-gb ")) from None
     if as_json:
         typer.echo(dumps(_document(found), indent=2))
         return

@@ -54,6 +54,7 @@ __all__ = [
     "CrystalElasticConstants",
     "StiffnessErrors",
     "crystal_elastic_constants",
+    "elastic_memory",
     "measured_elastic_constants",
     "recorded_stiffness_errors",
     "stiffness_errors",
@@ -110,6 +111,9 @@ class CrystalElasticConstants:
         criterion, :func:`kapitza.materials.elastic.born_stability`).
     strain : float
         The strain of the central differences.
+    memory_gb : float
+        The stated peak resident memory of the process that computes them, GB (:func:`elastic_memory`; a second
+        call reads the cache and holds far less); 0 for a calculator without a measured footprint (not stated).
     """
 
     name: str
@@ -127,6 +131,7 @@ class CrystalElasticConstants:
     measured_source: str
     smallest_eigenvalue: float
     strain: float
+    memory_gb: float = 0.0
 
     _summary_fields = ("name", "calculator", "symmetry")
 
@@ -143,6 +148,8 @@ class CrystalElasticConstants:
             raise InputError("elastic constants and the smallest eigenvalue must be finite numbers (GPa)")
         if not (isinstance(self.strain, int | float) and 0 < self.strain < 0.1):
             raise InputError(f"strain must be between 0 and 0.1, got {self.strain!r}")
+        if not (isinstance(self.memory_gb, int | float) and math.isfinite(self.memory_gb) and self.memory_gb >= 0):
+            raise InputError(f"memory_gb must be a finite number >= 0 (GB), got {self.memory_gb!r}")
 
     def stiffnesses(self) -> dict[str, tuple[str, float, float]]:
         """Per axis stiffness (C11, C44, C' / C66, C33): (wave, calculated, measured or NaN), GPa; empty for a lower
@@ -198,6 +205,20 @@ def _measured(side: Any, symmetry: str) -> tuple[dict[str, float], str]:
     return found[1], found[2]
 
 
+def elastic_memory(conv: Any, source: CalculatorSource) -> tuple[float, bool]:
+    """(bytes, known): the stated peak resident memory of the process that computes the elastic constants of the
+    conventional cell ``conv`` with ``source``: the libraries
+    (:data:`~kapitza.phonons.from_structure.LIBRARY_BYTES`), the potential loaded and its working memory in one
+    call on the cell (:func:`kapitza.atomistic.calculator_forces.force_call_memory`, the footprints measured by
+    ``benchmarks/mlip_memory.py``; the stress comes from the same call).  ``known`` is False for a calculator
+    without a measured footprint: only the libraries are counted."""
+    from ..atomistic.calculator_forces import force_call_memory
+    from .from_structure import LIBRARY_BYTES
+
+    call = force_call_memory(source.name, conv, 1)
+    return float(LIBRARY_BYTES + call["resident"] + call["work"]), bool(call["known"])
+
+
 def _parts(conv: Any, source: CalculatorSource, relax: bool, steps: int) -> dict[str, Any]:
     """The cache key: everything the relaxed cell and the tensor depend on."""
     return {
@@ -236,6 +257,7 @@ def crystal_elastic_constants(
     relax: bool = True,
     steps: int = MAX_STEPS,
     cache: bool = True,
+    max_memory_gb: float | None = None,
     progress: Any = None,
 ) -> CrystalElasticConstants:
     """Relaxed-ion elastic constants of a crystal with a calculator, beside the database's measured ones.
@@ -257,6 +279,9 @@ def crystal_elastic_constants(
     cache : bool
         Read and store the relaxed cell and the tensor in kapitza's on-disk cache (default); False computes and
         stores nothing.
+    max_memory_gb : float, optional
+        Refuse, before any force, a crystal whose stated memory (:func:`elastic_memory`, per process) is above
+        this; default: this machine's memory.
     progress : callable, optional
         ``progress(stage, done, total)``: "relaxation" per optimiser step, "strains" per strained cell.
 
@@ -283,6 +308,7 @@ def crystal_elastic_constants(
         )
     if not isinstance(cache, bool):
         raise InputError(f"cache must be True or False, got {cache!r}")
+    memory_gb = _check_memory(conv, source, described, max_memory_gb)
     before = tuple(float(v) for v in conv.cell.cellpar())
     stored = cached_arrays(
         "structure-elastic",
@@ -311,7 +337,26 @@ def crystal_elastic_constants(
         measured_source=source_text,
         smallest_eigenvalue=born_stability(tensor)[0],
         strain=RELAXED_ION_STRAIN,
+        memory_gb=memory_gb,
     )
+
+
+def _check_memory(conv: Any, source: CalculatorSource, described: str, max_memory_gb: float | None) -> float:
+    """The stated memory in GB (0 where the calculator has no measured footprint), or MemoryBoundError above the
+    bound, before any force."""
+    from ..errors import MemoryBoundError
+    from .from_structure import memory_limit_gb
+
+    limit = memory_limit_gb(max_memory_gb)
+    need, known = elastic_memory(conv, source)
+    if need > limit * 1e9:
+        bound = f"max_memory_gb={limit:g}" if max_memory_gb is not None else f"this machine's {limit:.3g} GB"
+        counted = "the model and one call on the cell" if known else "the libraries only: no measured footprint"
+        raise MemoryBoundError(
+            f"{described}: its elastic constants need ~{need / 1e9:.3g} GB with the {source.name} potential (per "
+            f"process: {counted}), above {bound}"
+        )
+    return need / 1e9 if known else 0.0
 
 
 @dataclass(frozen=True)
