@@ -240,6 +240,11 @@ def render(doc: Mapping[str, Any]) -> str:
         "(A. G. Every and A. K. McCurdy, Landolt-Boernstein New Series III/29a (Springer, 1992), Table 28, as "
         "transcribed in GitHub ugurandguler/potential-library, standalone/refdata.py, commit 179656e; secondary). "
         "A potential exact at 0 K therefore reads a few per cent stiff here, soft metals' shear most.",
+        "- **Where these numbers reach a user**: `kapitza predict --calculator NAME` (and `phonons`, `materials "
+        "show`) prints a `long waves:` line under each side built from a crystal measured here with that potential "
+        "(the package's copy of these errors, `src/kapitza/phonons/data/elastic_errors.toml`, written with this "
+        "page; {func}`kapitza.phonons.elastic.stiffness_errors`), and `kapitza validate --calculator NAME` groups "
+        "its scored rows by the softest shear of each pair ({doc}`calibration`).",
         "",
         "## Summary",
         "",
