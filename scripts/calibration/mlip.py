@@ -131,6 +131,20 @@ def _commit() -> str:
     return commit()
 
 
+def _long_wave_extra(found: CV.CalculatorValidation) -> dict[str, list[object]]:
+    """The long-wave groups with rows, as the band file's lists (what ``kapitza predict --calculator`` states for
+    a pair's group)."""
+    groups = [g for g in found.long_wave_groups() if g.rows > 0]
+    if not groups:
+        return {}
+    return {
+        "long_wave_groups": [g.group for g in groups],
+        "long_wave_rows": [g.rows for g in groups],
+        "long_wave_papers": [g.papers for g in groups],
+        "long_wave_median_ratio": [g.median_ratio for g in groups],
+    }
+
+
 def write_outputs(found: CV.CalculatorValidation, band_file: Path | None = None, figures: Path = FIGURES) -> Path:
     """The band into the band file and the side-by-side figure into ``figures``; returns the figure's path."""
     from kapitza.plotting.validation import calculator_validation_figure
@@ -147,7 +161,7 @@ def write_outputs(found: CV.CalculatorValidation, band_file: Path | None = None,
         band.rows,
         source,
         median_ratio=band.median_ratio,
-        extra={"papers": band.papers, "low": band.low, "high": band.high},
+        extra={"papers": band.papers, "low": band.low, "high": band.high, **_long_wave_extra(found)},
         path=band_file,
     )
     figures.mkdir(parents=True, exist_ok=True)
@@ -311,7 +325,9 @@ def page_lines() -> list[str]:
         f"{band.rows} measurements of {band.papers} papers, every paper weighted equally; the paper-weighted "
         f"16th–84th percentiles of p/m are {band.low:.3g}–{band.high:.3g}, the median {band.median_ratio:.3g}). "
         "It is stored in `src/kapitza/prediction/data/calculator_bands.toml`, which `kapitza predict "
-        f"--calculator {found.calculator}` prints; the table above checks it on papers held out of its measurement.",
+        f"--calculator {found.calculator}` prints; the table above checks it on papers held out of its measurement. "
+        "The long-wave groups are stored beside it: for a pair whose two crystals the elastic-accuracy page "
+        "measured, `kapitza predict` names its softest shear and the median p/m of its group.",
         "",
         f"![Measured against predicted G: the Debye DMM and the {found.calculator} full-dispersion DMM]"
         f"(../figures/{figure.name})",

@@ -203,3 +203,44 @@ def test_predict_states_each_sides_measured_long_wave_errors(cli, monkeypatch, t
     assert status == 0, err
     assert f"long waves: {EMT}'s stiffnesses rho v^2 of Al against measured ones: C44 (shear) -50 %, C11" in out
     assert f"long waves: {EMT} was not measured on this crystal's elastic constants; kapitza elastic" in out
+
+
+def test_predict_states_what_the_validation_measured_on_pairs_as_soft_as_this_one(cli, monkeypatch, tmp_path):
+    """With a band that stores the validation's long-wave groups and both crystals measured on the elastic-accuracy
+    page (both files made up for EMT: Al's C44 60 % soft, Cu's C' 20 %), predict names the pair's softest shear and
+    its group's median p/m, in the text and in --json; without the groups, or with a crystal not measured, nothing."""
+    from kapitza.phonons import elastic
+    from kapitza.prediction import mlip_band
+
+    status, out, err = cli("predict", "Al", "Cu", "--calculator", EMT, "-t", "300", "-m", "dmm", "--json", *FAST)
+    assert status == 0, err
+    crystals = json.loads(out)["crystals"]
+    records = []
+    for c, (name, calc, meas) in zip(crystals, (("C44", 12.0, 30.0), ("C'", 20.0, 25.0))):
+        a = c["relaxed_cell_A_deg"][0]
+        records.append(
+            f'[[records]]\ncalculator = "{EMT}"\ncrystal = "{c["name"]}"\nformula = "{c["name"]}"\natoms = 4\n'
+            f'relaxed_cell = [{a}, {a}, {a}]\nmeasured_on = "t"\nmeasured_source = "made up"\nstiffness = ["{name}"]\n'
+            f'wave = ["shear"]\ncalculated_gpa = [{calc}]\nmeasured_gpa = [{meas}]\n'
+        )
+    errors = tmp_path / "errors.toml"
+    errors.write_text("\n".join(records))
+    monkeypatch.setattr(elastic, "ERRORS_FILE", errors)
+    bands = tmp_path / "bands.toml"
+    monkeypatch.setattr(mlip_band, "BAND_FILE", bands)
+    mlip_band.write_band(EMT, 2.0, 20, "a test", path=bands)
+    status, out, err = cli("predict", "Al", "Cu", "--calculator", EMT, "-t", "300", "-m", "dmm", *FAST)
+    assert status == 0 and "long waves of the pair" not in out, err  # the band stores no groups
+    extra = {"long_wave_groups": ["at or below -40 %", "above -25 %"], "long_wave_rows": [9, 11],
+             "long_wave_papers": [2, 3], "long_wave_median_ratio": [0.6, 1.4]}  # fmt: skip
+    mlip_band.write_band(EMT, 2.0, 20, "a test", extra=extra, path=bands)
+    status, out, err = cli("predict", "Al", "Cu", "--calculator", EMT, "-t", "300", "-m", "dmm", *FAST)
+    assert status == 0, err
+    text = " ".join(out.split())
+    assert f"long waves of the pair: its softest shear with {EMT} is Al's C44, -60 %" in text
+    assert "the validation's 9 rows of 2 papers whose pairs' softest shear is at or below -40 % were predicted at a " \
+        "median 0.6 of their measurements (others: above -25 %: 1.4 (11 rows)" in text  # fmt: skip
+    status, out, err = cli("predict", "Al", "Cu", "--calculator", EMT, "-t", "300", "-m", "dmm", "--json", *FAST)
+    assert status == 0 and "is Al's C44, -60 %" in json.loads(out)["long_waves_of_the_pair"], err
+    status, out, err = cli("predict", "Al", "Ag", "--calculator", EMT, "-t", "300", "-m", "dmm", *FAST)
+    assert status == 0 and "long waves of the pair" not in out, err  # Ag not measured

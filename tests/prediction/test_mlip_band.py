@@ -26,8 +26,9 @@ def test_round_trip_keeps_other_entries(tmp_path):
 
 @pytest.mark.parametrize(
     ("factor", "rows", "extra"),
-    [(1.0, 10, None), (0.5, 10, None), (2.0, 0, None), (float("nan"), 10, None), (2.0, 10, {"papers": [1]})],
-)
+    [(1.0, 10, None), (0.5, 10, None), (2.0, 0, None), (float("nan"), 10, None), (2.0, 10, {"papers": {"a": 1}}),
+     (2.0, 10, {"long_wave_median_ratio": [1.0, float("nan")]}), (2.0, 10, {"long_wave_rows": [[1]]})],
+)  # fmt: skip
 def test_bad_entries_are_refused_and_nothing_is_written(tmp_path, factor, rows, extra):
     path = tmp_path / "bands.toml"
     with pytest.raises(InputError):
@@ -46,3 +47,34 @@ def test_the_shipped_file_is_valid():
     for name in names:
         band = calculator_band(name)
         assert band is not None and band.factor > 1 and band.rows >= 1 and "validate --calculator" in band.source
+
+
+def test_long_wave_groups_round_trip_and_say_what_a_pairs_group_was_measured_at(tmp_path):
+    """The validation's long-wave groups are stored as lists beside the band and read back; the line for a pair
+    names its softest shear and its group's median p/m, beside the others (numbers made up)."""
+    path = tmp_path / "bands.toml"
+    extra = {"long_wave_groups": ["at or below -40 %", "above -25 %"], "long_wave_rows": [30, 12],
+             "long_wave_papers": [5, 3], "long_wave_median_ratio": [0.5, 1.5]}  # fmt: skip
+    write_band("x", 2.0, 42, "test", extra=extra, path=path)
+    band = calculator_band("x", path)
+    assert band.long_waves == (("at or below -40 %", 30, 5, 0.5), ("above -25 %", 12, 3, 1.5))
+    line = band.long_wave_line("at or below -40 %", "Nb", "C44", -0.9132)
+    assert "its softest shear with x is Nb's C44, -91.32 %" in line
+    assert (
+        "the validation's 30 rows of 5 papers whose pairs' softest shear is at or below -40 % were predicted at a "
+        "median 0.5 of their measurements (others: above -25 %: 1.5 (12 rows)"
+    ) in line
+    assert band.long_wave_line("-40 % to -25 %", "Nb", "C44", -0.3) is None  # no rows stored for that group
+    assert calculator_band("x", path).long_waves and calculator_band("y", path) is None
+    write_band("z", 2.0, 42, "test", path=path)
+    assert calculator_band("z", path).long_waves == ()
+
+
+def test_long_wave_lists_of_different_lengths_are_one_line(tmp_path):
+    path = tmp_path / "bands.toml"
+    path.write_text(
+        '[bands.x]\nfactor = 2.0\nrows = 4\nsource = "t"\nlong_wave_groups = ["a", "b"]\n'
+        "long_wave_rows = [1]\nlong_wave_papers = [1, 1]\nlong_wave_median_ratio = [1.0, 2.0]\n"
+    )
+    with pytest.raises(InputError, match="long_wave_\\* must be lists of one length"):
+        calculator_band("x", path)

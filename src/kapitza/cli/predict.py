@@ -598,6 +598,8 @@ def predict_command(
             doc["crystals"] = [structure_document(c) for c in crystals]
             band = _stated_band(str(settings.calculator), found)
             doc["band"] = None if band is None else {"factor": band.factor, "rows": band.rows, "source": band.source}
+            waves = None if band is None else _pair_long_waves(crystals, str(settings.calculator))
+            doc["long_waves_of_the_pair"] = waves
         if empirical:
             doc["empirical"] = empirical_document(estimate, why_not)
         typer.echo(dumps(doc))
@@ -683,6 +685,28 @@ def _print_crystals(crystals: tuple[Any, Any], calculator: str, found: Any) -> N
     console.print(f"phonons from {crystals[0].calculator_description}", markup=False, highlight=False)
     line = NO_BAND_TWO_METALS if _unpredicted_metals(found) else band_line(calculator)
     console.print(line, markup=False, highlight=False)
+    waves = None if _unpredicted_metals(found) else _pair_long_waves(crystals, calculator)
+    if waves is not None:
+        console.print(waves, markup=False, highlight=False, soft_wrap=True)
+
+
+def _pair_long_waves(crystals: tuple[Any, Any], calculator: str) -> str | None:
+    """What the validation measured on pairs whose softest shear falls where this pair's does, where both crystals
+    were measured on the elastic-accuracy page and the band stores the groups."""
+    from ..phonons.elastic import stiffness_errors_of
+    from ..prediction.calculator_validation import LONG_WAVE_GROUPS, shear_group
+
+    band = calculator_band(calculator)
+    errors = [stiffness_errors_of(c) for c in crystals]
+    if band is None or not band.long_waves or any(e is None for e in errors):
+        return None
+    softest = []
+    for e in errors:
+        if e is not None:
+            name, error = e.softest_stiffness("shear")
+            softest.append((error, name, e.crystal))
+    error, name, crystal = min(softest)
+    return band.long_wave_line(LONG_WAVE_GROUPS[shear_group(error)], crystal, name, error)
 
 
 def empirical_line(estimate: EmpiricalEstimate | None, why_not: str | None) -> str:

@@ -382,11 +382,18 @@ class StiffnessErrors:
     measured_source: str
     measured_on: str
 
+    def softest_stiffness(self, wave: str) -> tuple[str, float]:
+        """(name, calculated / measured - 1) of the most negative error among the stiffnesses of ``wave`` ("shear",
+        "longitudinal"); ("", NaN) where there is none of that wave."""
+        errors = [(c / m - 1.0, n) for n, w, c, m in self.rows if w == wave]
+        if not errors:
+            return "", math.nan
+        error, name = min(errors)
+        return name, error
+
     def softest(self, wave: str) -> float:
-        """The most negative calculated / measured - 1 of the stiffnesses of ``wave`` ("shear", "longitudinal"); NaN
-        where there is none of that wave."""
-        errors = [c / m - 1.0 for _, w, c, m in self.rows if w == wave]
-        return min(errors) if errors else math.nan
+        """The most negative calculated / measured - 1 of the stiffnesses of ``wave``; NaN where there is none."""
+        return self.softest_stiffness(wave)[1]
 
     def line(self) -> str:
         """One line: each stiffness's signed error, the largest first, with where it was measured."""

@@ -70,12 +70,14 @@ __all__ = [
     "CalculatorBandMeasured",
     "CalculatorValidation",
     "FactorStatistics",
+    "LONG_WAVE_GROUPS",
     "LongWaveGroup",
     "SHEAR_BOUNDS",
     "calculator_validation",
     "factor_statistics",
     "left_out_kind",
     "measured_band",
+    "shear_group",
 ]
 
 Progress = Callable[[str, int, int], None]
@@ -103,6 +105,22 @@ CACHE_FORMAT = 1
 #: either crystal of a pair (calculated / measured - 1, the elastic-accuracy page's): at or below -40 %, -40 to -25 %,
 #: above -25 % (set before the groups were looked at).
 SHEAR_BOUNDS = (-0.40, -0.25)
+#: The groups' names, in :func:`shear_group`'s order, then the pairs with a crystal the page did not measure.
+LONG_WAVE_GROUPS = (
+    f"at or below {100 * SHEAR_BOUNDS[0]:.0f} %",
+    f"{100 * SHEAR_BOUNDS[0]:.0f} % to {100 * SHEAR_BOUNDS[1]:.0f} %",
+    f"above {100 * SHEAR_BOUNDS[1]:.0f} %",
+    "not measured",
+)
+
+
+def shear_group(softest: float) -> int:
+    """The index in :data:`LONG_WAVE_GROUPS` of a pair whose softest shear stiffness is off by ``softest``
+    (calculated / measured - 1): the one rule of the validation's groups and of a prediction's line."""
+    lo, hi = SHEAR_BOUNDS
+    return 0 if softest <= lo else 1 if softest <= hi else 2
+
+
 #: The factor-2 window of "within x2".
 _LOG2 = math.log10(2.0)
 
@@ -378,23 +396,15 @@ class CalculatorValidation:
             errors = recorded_stiffness_errors(self.calculator)
         if not errors:
             return ()
-        lo, hi = SHEAR_BOUNDS
-        labels = (
-            f"at or below {100 * lo:.0f} %",
-            f"{100 * lo:.0f} % to {100 * hi:.0f} %",
-            f"above {100 * hi:.0f} %",
-            "not measured",
-        )
         members: list[list[int]] = [[], [], [], []]
         for i in np.flatnonzero(self.scored):
             sides = (str(self.side1[i]), str(self.side2[i]))
             if not all(s in errors for s in sides):
                 members[3].append(int(i))
                 continue
-            worst = min(errors[s].softest("shear") for s in sides)
-            members[0 if worst <= lo else 1 if worst <= hi else 2].append(int(i))
+            members[shear_group(min(errors[s].softest("shear") for s in sides))].append(int(i))
         out = []
-        for label, index in zip(labels, members):
+        for label, index in zip(LONG_WAVE_GROUPS, members):
             common = [i for i in index if self.debye_scored[i]]
 
             def median(values: NDArray[np.float64], rows: list[int]) -> float:

@@ -48,6 +48,10 @@ class CalculatorBand:
         Median predicted / measured, where stored.
     source : str
         How and when it was measured.
+    long_waves : tuple
+        (group, rows, papers, median p/m) of the validation's rows by the pair's softest shear
+        (:meth:`~kapitza.prediction.calculator_validation.CalculatorValidation.long_wave_groups`), groups with
+        rows only; empty where not stored.
     """
 
     calculator: str
@@ -55,6 +59,23 @@ class CalculatorBand:
     rows: int
     median_ratio: float | None
     source: str
+    long_waves: tuple[tuple[str, int, int, float], ...] = ()
+
+    def long_wave_line(self, group: str, crystal: str, stiffness: str, error: float) -> str | None:
+        """What the validation measured on the pairs of ``group`` (one of
+        :data:`~kapitza.prediction.calculator_validation.LONG_WAVE_GROUPS`), for a pair whose softest shear is
+        ``crystal``'s ``stiffness``, off by ``error``; None where the band stores no rows of that group."""
+        found = [g for g in self.long_waves if g[0] == group]
+        if not found:
+            return None
+        label, rows, papers, ratio = found[0]
+        others = "; ".join(f"{g[0]}: {g[3]:.3g} ({g[1]} rows)" for g in self.long_waves if g[0] != group)
+        return (
+            f"long waves of the pair: its softest shear with {self.calculator} is {crystal}'s {stiffness}, "
+            f"{100 * error:+.4g} % (docs/reference/elastic-accuracy); the validation's {rows} rows of {papers} papers "
+            f"whose pairs' softest shear is {label} were predicted at a median {ratio:.3g} of their measurements "
+            f"(others: {others}; kapitza validate --calculator {self.calculator})"
+        )
 
     def line(self) -> str:
         """``band: x/÷ 1.9 (68 %, from 412 measured rows: <source>)``."""
@@ -87,16 +108,26 @@ def calculator_band(calculator: str, path: Path | None = None) -> CalculatorBand
         raise InputError(f"{target}: [bands.{calculator}] needs factor, rows and source") from None
     if not factor > 1.0 or rows < 1:
         raise InputError(f"{target}: [bands.{calculator}] factor must be > 1 and rows >= 1")
-    return CalculatorBand(calculator, factor, rows, None if median is None else float(median), source)
+    try:
+        columns = [entry.get(f"long_wave_{k}", []) for k in ("groups", "rows", "papers", "median_ratio")]
+        if len({len(c) for c in columns}) != 1:
+            raise ValueError("columns of different lengths")
+        waves = tuple((str(g), int(n), int(p), float(r)) for g, n, p, r in zip(*columns))
+    except (TypeError, ValueError):
+        raise InputError(f"{target}: [bands.{calculator}] long_wave_* must be lists of one length") from None
+    return CalculatorBand(calculator, factor, rows, None if median is None else float(median), source, waves)
 
 
-def _toml_value(value: Any) -> str:
-    """A TOML value of a string, int or finite float (JSON's string escapes are TOML's basic-string escapes)."""
+def _toml_value(value: Any, in_list: bool = False) -> str:
+    """A TOML value of a string, int or finite float, or a list of them (JSON's string escapes are TOML's
+    basic-string escapes)."""
     import json
     import math
 
+    if isinstance(value, list) and not in_list:
+        return "[" + ", ".join(_toml_value(v, True) for v in value) + "]"
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise InputError(f"a band entry holds strings and numbers, got {value!r}")
+        raise InputError(f"a band entry holds strings and numbers (or lists of them), got {value!r}")
     if isinstance(value, float) and not math.isfinite(value):
         raise InputError(f"a band entry's numbers must be finite, got {value!r}")
     return json.dumps(value) if isinstance(value, str) else repr(value)
