@@ -78,3 +78,26 @@ def test_long_wave_lists_of_different_lengths_are_one_line(tmp_path):
     )
     with pytest.raises(InputError, match="long_wave_\\* must be lists of one length"):
         calculator_band("x", path)
+
+
+def test_the_softer_crystal_of_a_pair_decides_its_group(tmp_path):
+    """pair_line: the pair's softest shear is the softer crystal's (a longitudinal error does not count); a crystal
+    the elastic-accuracy page did not measure (None), or a band without groups, gives no line."""
+    from kapitza.phonons.elastic import StiffnessErrors
+
+    path = tmp_path / "bands.toml"
+    extra = {"long_wave_groups": ["at or below -40 %", "-40 % to -25 %", "above -25 %"], "long_wave_rows": [1, 2, 3],
+             "long_wave_papers": [1, 1, 1], "long_wave_median_ratio": [0.5, 1.0, 1.5]}  # fmt: skip
+    write_band("x", 2.0, 6, "t", extra=extra, path=path)
+    band = calculator_band("x", path)
+
+    def errors(crystal, shear, longitudinal=-0.9):
+        rows = (("C11", "longitudinal", 1 + longitudinal, 1.0), ("C44", "shear", 1 + shear, 1.0))
+        return StiffnessErrors("x", crystal, rows, "", "")
+
+    line = band.pair_line([errors("A", -0.3), errors("B", -0.1)])
+    assert "is A's C44, -30 %" in line and "softest shear is -40 % to -25 % were predicted at a median 1" in line
+    assert "is B's C44, -45 %" in band.pair_line([errors("A", -0.3), errors("B", -0.45)])
+    assert band.pair_line([errors("A", -0.3), None]) is None
+    write_band("y", 2.0, 6, "t", path=path)
+    assert calculator_band("y", path).pair_line([errors("A", -0.3), errors("B", -0.1)]) is None

@@ -691,22 +691,11 @@ def _print_crystals(crystals: tuple[Any, Any], calculator: str, found: Any) -> N
 
 
 def _pair_long_waves(crystals: tuple[Any, Any], calculator: str) -> str | None:
-    """What the validation measured on pairs whose softest shear falls where this pair's does, where both crystals
-    were measured on the elastic-accuracy page and the band stores the groups."""
+    """What the validation measured on pairs as soft as this one (:meth:`CalculatorBand.pair_line`), or None."""
     from ..phonons.elastic import stiffness_errors_of
-    from ..prediction.calculator_validation import LONG_WAVE_GROUPS, shear_group
 
     band = calculator_band(calculator)
-    errors = [stiffness_errors_of(c) for c in crystals]
-    if band is None or not band.long_waves or any(e is None for e in errors):
-        return None
-    softest = []
-    for e in errors:
-        if e is not None:
-            name, error = e.softest_stiffness("shear")
-            softest.append((error, name, e.crystal))
-    error, name, crystal = min(softest)
-    return band.long_wave_line(LONG_WAVE_GROUPS[shear_group(error)], crystal, name, error)
+    return None if band is None else band.pair_line([stiffness_errors_of(c) for c in crystals])
 
 
 def empirical_line(estimate: EmpiricalEstimate | None, why_not: str | None) -> str:

@@ -61,7 +61,7 @@ from ..literature.crystals import CrystalDescription, LeftOut, crystal_for, crys
 from ..phonons.debye import DEFAULT_CUTOFF
 from .bounds import check_bounds
 from .empirical import INTERVAL, paper_percentiles
-from .mlip_band import MODEL
+from .mlip_band import LONG_WAVE_GROUPS, MODEL, shear_group
 from .validation import as_predicted, validation_table
 
 __all__ = [
@@ -70,14 +70,11 @@ __all__ = [
     "CalculatorBandMeasured",
     "CalculatorValidation",
     "FactorStatistics",
-    "LONG_WAVE_GROUPS",
     "LongWaveGroup",
-    "SHEAR_BOUNDS",
     "calculator_validation",
     "factor_statistics",
     "left_out_kind",
     "measured_band",
-    "shear_group",
 ]
 
 Progress = Callable[[str, int, int], None]
@@ -101,26 +98,6 @@ _KINDS = (
 )
 #: Version of the cached entries written here (the refusals and the pairs' DMM).
 CACHE_FORMAT = 1
-#: Bounds of :meth:`CalculatorValidation.long_wave_groups` on the softest shear stiffness rho v^2 a potential gives
-#: either crystal of a pair (calculated / measured - 1, the elastic-accuracy page's): at or below -40 %, -40 to -25 %,
-#: above -25 % (set before the groups were looked at).
-SHEAR_BOUNDS = (-0.40, -0.25)
-#: The groups' names, in :func:`shear_group`'s order, then the pairs with a crystal the page did not measure.
-LONG_WAVE_GROUPS = (
-    f"at or below {100 * SHEAR_BOUNDS[0]:.0f} %",
-    f"{100 * SHEAR_BOUNDS[0]:.0f} % to {100 * SHEAR_BOUNDS[1]:.0f} %",
-    f"above {100 * SHEAR_BOUNDS[1]:.0f} %",
-    "not measured",
-)
-
-
-def shear_group(softest: float) -> int:
-    """The index in :data:`LONG_WAVE_GROUPS` of a pair whose softest shear stiffness is off by ``softest``
-    (calculated / measured - 1): the one rule of the validation's groups and of a prediction's line."""
-    lo, hi = SHEAR_BOUNDS
-    return 0 if softest <= lo else 1 if softest <= hi else 2
-
-
 #: The factor-2 window of "within x2".
 _LOG2 = math.log10(2.0)
 
@@ -385,8 +362,8 @@ class CalculatorValidation:
 
     def long_wave_groups(self, errors: Mapping[str, Any] | None = None) -> tuple[LongWaveGroup, ...]:
         """The scored rows grouped by the softest shear stiffness the potential gives either crystal of the pair
-        against the measured one (:data:`SHEAR_BOUNDS`), and the rows with a crystal the elastic-accuracy page did
-        not measure; empty where the page measured none with this calculator.
+        against the measured one (:data:`~kapitza.prediction.mlip_band.SHEAR_BOUNDS`), and the rows with a crystal
+        the elastic-accuracy page did not measure; empty where the page measured none with this calculator.
 
         ``errors``: the :class:`~kapitza.phonons.elastic.StiffnessErrors` by crystal name (default: the page's,
         :func:`~kapitza.phonons.elastic.recorded_stiffness_errors` of the calculator)."""

@@ -18,6 +18,7 @@ yet measured": no number is invented here.  The file is written by ``scripts/cal
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -27,6 +28,26 @@ from ..errors import InputError
 
 #: The model a band describes: ``kapitza validate --calculator`` scores the full-dispersion DMM of the two crystals.
 MODEL = "dmm"
+
+#: Bounds of the validation's long-wave groups (``CalculatorValidation.long_wave_groups``) on the softest shear
+#: stiffness rho v^2 a potential gives either crystal of a pair (calculated / measured - 1, the elastic-accuracy
+#: page's): at or below -40 %, -40 to -25 %, above -25 % (set before the groups were looked at).
+SHEAR_BOUNDS = (-0.40, -0.25)
+#: The groups' names, in :func:`shear_group`'s order, then the pairs with a crystal the page did not measure.
+LONG_WAVE_GROUPS = (
+    f"at or below {100 * SHEAR_BOUNDS[0]:.0f} %",
+    f"{100 * SHEAR_BOUNDS[0]:.0f} % to {100 * SHEAR_BOUNDS[1]:.0f} %",
+    f"above {100 * SHEAR_BOUNDS[1]:.0f} %",
+    "not measured",
+)
+
+
+def shear_group(softest: float) -> int:
+    """The index in :data:`LONG_WAVE_GROUPS` of a pair whose softest shear stiffness is off by ``softest``
+    (calculated / measured - 1): the one rule of the validation's groups and of a prediction's line."""
+    lo, hi = SHEAR_BOUNDS
+    return 0 if softest <= lo else 1 if softest <= hi else 2
+
 
 #: The one file of measured bands (absent until the validation has stored it).
 BAND_FILE = Path(str(resources.files("kapitza.prediction"))) / "data" / "calculator_bands.toml"
@@ -63,7 +84,7 @@ class CalculatorBand:
 
     def long_wave_line(self, group: str, crystal: str, stiffness: str, error: float) -> str | None:
         """What the validation measured on the pairs of ``group`` (one of
-        :data:`~kapitza.prediction.calculator_validation.LONG_WAVE_GROUPS`), for a pair whose softest shear is
+        :data:`LONG_WAVE_GROUPS`), for a pair whose softest shear is
         ``crystal``'s ``stiffness``, off by ``error``; None where the band stores no rows of that group."""
         found = [g for g in self.long_waves if g[0] == group]
         if not found:
@@ -76,6 +97,16 @@ class CalculatorBand:
             f"whose pairs' softest shear is {label} were predicted at a median {ratio:.3g} of their measurements "
             f"(others: {others}; kapitza validate --calculator {self.calculator})"
         )
+
+    def pair_line(self, errors: Sequence[Any]) -> str | None:
+        """:meth:`long_wave_line` of a pair from its two crystals' measured stiffness errors
+        (:class:`~kapitza.phonons.elastic.StiffnessErrors`, or None for a crystal the elastic-accuracy page did not
+        measure): the softer crystal's softest shear decides the group (:func:`shear_group`); None where either
+        crystal was not measured or no groups are stored."""
+        if not self.long_waves or any(e is None for e in errors):
+            return None
+        error, name, crystal = min((*e.softest_stiffness("shear")[::-1], e.crystal) for e in errors)
+        return self.long_wave_line(LONG_WAVE_GROUPS[shear_group(error)], crystal, name, error)
 
     def line(self) -> str:
         """``band: x/÷ 1.9 (68 %, from 412 measured rows: <source>)``."""
@@ -188,4 +219,15 @@ def band_line(calculator: str, path: Path | None = None) -> str:
     return NOT_MEASURED if band is None else band.line()
 
 
-__all__ = ["BAND_FILE", "MODEL", "NOT_MEASURED", "CalculatorBand", "band_line", "calculator_band", "write_band"]
+__all__ = [
+    "BAND_FILE",
+    "LONG_WAVE_GROUPS",
+    "MODEL",
+    "NOT_MEASURED",
+    "SHEAR_BOUNDS",
+    "CalculatorBand",
+    "band_line",
+    "calculator_band",
+    "shear_group",
+    "write_band",
+]
