@@ -142,6 +142,7 @@ def _long_wave_extra(found: CV.CalculatorValidation) -> dict[str, list[object]]:
         "long_wave_rows": [g.rows for g in groups],
         "long_wave_papers": [g.papers for g in groups],
         "long_wave_median_ratio": [g.median_ratio for g in groups],
+        "long_wave_row_median_ratio": [g.row_median_ratio for g in groups],
     }
 
 
@@ -245,17 +246,19 @@ def _long_wave_lines(found: CV.CalculatorValidation) -> list[str]:
         f"The misses and the potential's long waves: the scored rows grouped by the softest shear stiffness rho v^2 "
         f"that {found.calculator} gives either crystal of the pair, against the measured one "
         "({doc}`elastic-accuracy`; `kapitza predict --calculator` prints it per side, `kapitza validate "
-        "--calculator` these groups). The Debye DMM, built on measured sound speeds, beside it on the rows of each "
-        "group it scores: where both are low, the model or the measurements miss, not the potential.",
+        "--calculator` these groups). Medians with every paper weighted equally, as the band's (papers, not "
+        "rows, are independent), and beside them by row: a paper with many rows moves the second. The Debye DMM, "
+        "built on measured sound speeds, beside it on the rows of each group it scores: where both are off alike, "
+        "the model or the measurements miss, not the potential.",
         "",
-        f"| softest shear of the pair | rows | papers | {found.calculator} median p/m | rows the Debye DMM scores | "
-        f"Debye DMM p/m on them | {found.calculator} p/m on them |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        f"| softest shear of the pair | rows | papers | {found.calculator} median p/m | the same by row | rows the "
+        f"Debye DMM scores | Debye DMM p/m on them | {found.calculator} p/m on them |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for g in groups:
         lines.append(
-            f"| {g.group} | {g.rows} | {g.papers} | {cell(g.median_ratio)} | {g.common_rows} | "
-            f"{cell(g.common_debye_ratio)} | {cell(g.common_ratio)} |"
+            f"| {g.group} | {g.rows} | {g.papers} | {cell(g.median_ratio)} | {cell(g.row_median_ratio)} | "
+            f"{g.common_rows} | {cell(g.common_debye_ratio)} | {cell(g.common_ratio)} |"
         )
     return lines
 

@@ -232,14 +232,16 @@ def test_predict_states_what_the_validation_measured_on_pairs_as_soft_as_this_on
     status, out, err = cli("predict", "Al", "Cu", "--calculator", EMT, "-t", "300", "-m", "dmm", *FAST)
     assert status == 0 and "long waves of the pair" not in out, err  # the band stores no groups
     extra = {"long_wave_groups": ["at or below -40 %", "above -25 %"], "long_wave_rows": [9, 11],
-             "long_wave_papers": [2, 3], "long_wave_median_ratio": [0.6, 1.4]}  # fmt: skip
+             "long_wave_papers": [2, 3], "long_wave_median_ratio": [0.6, 1.4],
+             "long_wave_row_median_ratio": [0.5, 1.3]}  # fmt: skip
     mlip_band.write_band(EMT, 2.0, 20, "a test", extra=extra, path=bands)
     status, out, err = cli("predict", "Al", "Cu", "--calculator", EMT, "-t", "300", "-m", "dmm", *FAST)
     assert status == 0, err
     text = " ".join(out.split())
     assert f"long waves of the pair: its softest shear with {EMT} is Al's C44, -60 %" in text
     assert "the validation's 9 rows of 2 papers whose pairs' softest shear is at or below -40 % were predicted at a " \
-        "median 0.6 of their measurements (others: above -25 %: 1.4 (11 rows)" in text  # fmt: skip
+        "median 0.6 of their measurements, every paper weighted equally (0.5 by row; others: above -25 %: 1.4 (3 " \
+        "papers)" in text  # fmt: skip
     status, out, err = cli("predict", "Al", "Cu", "--calculator", EMT, "-t", "300", "-m", "dmm", "--json", *FAST)
     assert status == 0 and "is Al's C44, -60 %" in json.loads(out)["long_waves_of_the_pair"], err
     status, out, err = cli("predict", "Al", "Ag", "--calculator", EMT, "-t", "300", "-m", "dmm", *FAST)

@@ -297,7 +297,7 @@ def test_long_wave_groups_follow_the_softest_shear_of_each_pair():
         calculator="made-up", calculator_description="made up", measured=measured,
         temperature=np.full(n, 300.0), predicted=np.where(np.array(reason) == "", predicted, np.nan),
         phonon=predicted, debye=debye, side1=tuple(pairs[k][0] for k in pick), side2=tuple(pairs[k][1] for k in pick),
-        paper=tuple(f"p{k % 23}" for k in range(n)), reason=reason, detail=("",) * n, note=("",) * n,
+        paper=tuple(f"p{k}" for k in range(n)), reason=reason, detail=("",) * n, note=("",) * n,
         flagged=np.zeros(n, dtype=bool), crystals={c: "" for c in "ABCD"}, mesh=8, normal=(0.0, 0.0, 1.0),
         cutoff="debye",
     )  # fmt: skip
@@ -313,13 +313,15 @@ def test_long_wave_groups_follow_the_softest_shear_of_each_pair():
     assert [g.group for g in groups] == ["at or below -40 %", "-40 % to -25 %", "above -25 %", "not measured"]
     for g, m in zip(groups, expected):
         both = m & np.isfinite(debye)
-        assert g.common_rows == int(both.sum()) and g.papers == len({f"p{k % 23}" for k in np.flatnonzero(m)})
+        assert g.common_rows == int(both.sum()) and g.papers == int(m.sum())  # a paper a row here
         if not m.any():
-            assert math.isnan(g.median_ratio) and math.isnan(g.common_ratio)
+            assert math.isnan(g.median_ratio) and math.isnan(g.common_ratio) and math.isnan(g.row_median_ratio)
             continue
-        assert g.median_ratio == pytest.approx(np.median(predicted[m] / measured[m]), rel=1e-12)
-        assert g.common_debye_ratio == pytest.approx(np.median(debye[both] / measured[both]), rel=1e-12)
-        assert g.common_ratio == pytest.approx(np.median(predicted[both] / measured[both]), rel=1e-12)
+        # a paper a row: the paper-weighted median is the median of log p/m (two middle rows: their geometric mean)
+        assert g.median_ratio == pytest.approx(10 ** np.median(np.log10(predicted[m] / measured[m])), rel=1e-12)
+        assert g.row_median_ratio == pytest.approx(np.median(predicted[m] / measured[m]), rel=1e-12)
+        assert g.common_debye_ratio == pytest.approx(10 ** np.median(np.log10(debye[both] / measured[both])), rel=1e-12)
+        assert g.common_ratio == pytest.approx(10 ** np.median(np.log10(predicted[both] / measured[both])), rel=1e-12)
     assert found.long_wave_groups({}) == ()
     assert dataclasses.replace(found, calculator="module:factory").long_wave_groups() == ()  # never measured
 
@@ -343,3 +345,26 @@ def test_the_shear_groups_bounds_belong_to_the_softer_group():
 
     assert [shear_group(x) for x in (-0.9, -0.40, -0.3999, -0.25, -0.2499, 0.3)] == [0, 0, 1, 1, 2, 2]
     assert LONG_WAVE_GROUPS[:3] == ("at or below -40 %", "-40 % to -25 %", "above -25 %")
+
+
+def test_a_paper_with_many_rows_moves_the_row_median_not_the_papers_median():
+    """One paper of nine rows at p/m 0.1 and three papers of one row at 2: by row the group's median is 0.1, with
+    every paper weighted equally (the band's rule) it is 2 (the paper-weighted distribution puts 1/4 of its weight
+    on the nine rows)."""
+    from kapitza.phonons.elastic import StiffnessErrors
+
+    n = 12
+    measured = np.full(n, 1e8)
+    predicted = measured * np.array([0.1] * 9 + [2.0] * 3)
+    found = CV.CalculatorValidation(
+        calculator="made-up", calculator_description="made up", measured=measured, temperature=np.full(n, 300.0),
+        predicted=predicted, phonon=predicted, debye=predicted.copy(), side1=("A",) * n, side2=("B",) * n,
+        paper=("big",) * 9 + ("b1", "b2", "b3"), reason=("",) * n, detail=("",) * n, note=("",) * n,
+        flagged=np.zeros(n, dtype=bool), crystals={"A": "", "B": ""}, mesh=8, normal=(0.0, 0.0, 1.0), cutoff="debye",
+    )  # fmt: skip
+    rows = (("C44", "shear", 1.0, 2.0),)
+    errors = {c: StiffnessErrors("made-up", c, rows, "", "") for c in "AB"}
+    (group,) = [g for g in found.long_wave_groups(errors) if g.rows]
+    assert group.group == "at or below -40 %" and group.papers == 4
+    assert group.row_median_ratio == pytest.approx(0.1) and group.median_ratio == pytest.approx(2.0)
+    assert group.common_ratio == pytest.approx(2.0) and group.common_debye_ratio == pytest.approx(2.0)

@@ -54,15 +54,17 @@ def test_long_wave_groups_round_trip_and_say_what_a_pairs_group_was_measured_at(
     names its softest shear and its group's median p/m, beside the others (numbers made up)."""
     path = tmp_path / "bands.toml"
     extra = {"long_wave_groups": ["at or below -40 %", "above -25 %"], "long_wave_rows": [30, 12],
-             "long_wave_papers": [5, 3], "long_wave_median_ratio": [0.5, 1.5]}  # fmt: skip
+             "long_wave_papers": [5, 3], "long_wave_median_ratio": [0.5, 1.5],
+             "long_wave_row_median_ratio": [0.2, 1.4]}  # fmt: skip
     write_band("x", 2.0, 42, "test", extra=extra, path=path)
     band = calculator_band("x", path)
-    assert band.long_waves == (("at or below -40 %", 30, 5, 0.5), ("above -25 %", 12, 3, 1.5))
+    assert band.long_waves == (("at or below -40 %", 30, 5, 0.5, 0.2), ("above -25 %", 12, 3, 1.5, 1.4))
     line = band.long_wave_line("at or below -40 %", "Nb", "C44", -0.9132)
     assert "its softest shear with x is Nb's C44, -91.32 %" in line
     assert (
         "the validation's 30 rows of 5 papers whose pairs' softest shear is at or below -40 % were predicted at a "
-        "median 0.5 of their measurements (others: above -25 %: 1.5 (12 rows)"
+        "median 0.5 of their measurements, every paper weighted equally (0.2 by row; others: above -25 %: 1.5 (3 "
+        "papers)"
     ) in line
     assert band.long_wave_line("-40 % to -25 %", "Nb", "C44", -0.3) is None  # no rows stored for that group
     assert calculator_band("x", path).long_waves and calculator_band("y", path) is None
@@ -75,6 +77,7 @@ def test_long_wave_lists_of_different_lengths_are_one_line(tmp_path):
     path.write_text(
         '[bands.x]\nfactor = 2.0\nrows = 4\nsource = "t"\nlong_wave_groups = ["a", "b"]\n'
         "long_wave_rows = [1]\nlong_wave_papers = [1, 1]\nlong_wave_median_ratio = [1.0, 2.0]\n"
+        "long_wave_row_median_ratio = [1.0, 2.0]\n"
     )
     with pytest.raises(InputError, match="long_wave_\\* must be lists of one length"):
         calculator_band("x", path)
@@ -87,7 +90,8 @@ def test_the_softer_crystal_of_a_pair_decides_its_group(tmp_path):
 
     path = tmp_path / "bands.toml"
     extra = {"long_wave_groups": ["at or below -40 %", "-40 % to -25 %", "above -25 %"], "long_wave_rows": [1, 2, 3],
-             "long_wave_papers": [1, 1, 1], "long_wave_median_ratio": [0.5, 1.0, 1.5]}  # fmt: skip
+             "long_wave_papers": [1, 1, 1], "long_wave_median_ratio": [0.5, 1.0, 1.5],
+             "long_wave_row_median_ratio": [0.5, 1.0, 1.5]}  # fmt: skip
     write_band("x", 2.0, 6, "t", extra=extra, path=path)
     band = calculator_band("x", path)
 

@@ -182,18 +182,23 @@ class LongWaveGroup:
     rows, papers : int
         Scored rows and their papers.
     median_ratio : float
-        The calculator's median p/m on them (NaN without rows).
+        The calculator's median p/m on them with every paper weighted equally (the band's rule: papers, not rows,
+        are independent; :func:`~kapitza.prediction.empirical.paper_percentiles`), NaN without rows.
+    row_median_ratio : float
+        The same with every row weighted equally: a paper with many rows moves it.
     common_rows : int
         Those of them the Debye DMM scores too.
     common_debye_ratio, common_ratio : float
-        The Debye DMM's and the calculator's median p/m on those (NaN without them): the Debye DMM uses measured
-        sound speeds, so what it shares with the calculator is the model's or the measurements', not the potential's.
+        The Debye DMM's and the calculator's median p/m on those, every paper weighted equally (NaN without them):
+        the Debye DMM uses measured sound speeds, so what it shares with the calculator is the model's or the
+        measurements', not the potential's.
     """
 
     group: str
     rows: int
     papers: int
     median_ratio: float
+    row_median_ratio: float
     common_rows: int
     common_debye_ratio: float
     common_ratio: float
@@ -385,14 +390,20 @@ class CalculatorValidation:
             common = [i for i in index if self.debye_scored[i]]
 
             def median(values: NDArray[np.float64], rows: list[int]) -> float:
-                return float(np.median(values[rows] / self.measured[rows])) if rows else math.nan
+                """Median p/m of ``rows``, every paper weighted equally."""
+                if not rows:
+                    return math.nan
+                r = np.log10(values[rows] / self.measured[rows])
+                return float(10 ** paper_percentiles(r, [self.paper[i] for i in rows], (0.5,))[0])
 
+            row_median = float(np.median(self.predicted[index] / self.measured[index])) if index else math.nan
             out.append(
                 LongWaveGroup(
                     group=label,
                     rows=len(index),
                     papers=len({self.paper[i] for i in index}),
                     median_ratio=median(self.predicted, index),
+                    row_median_ratio=row_median,
                     common_rows=len(common),
                     common_debye_ratio=median(self.debye, common),
                     common_ratio=median(self.predicted, common),

@@ -70,7 +70,8 @@ class CalculatorBand:
     source : str
         How and when it was measured.
     long_waves : tuple
-        (group, rows, papers, median p/m) of the validation's rows by the pair's softest shear
+        (group, rows, papers, median p/m with every paper weighted equally, median p/m by row) of the validation's
+        rows by the pair's softest shear
         (:meth:`~kapitza.prediction.calculator_validation.CalculatorValidation.long_wave_groups`), groups with
         rows only; empty where not stored.
     """
@@ -80,7 +81,7 @@ class CalculatorBand:
     rows: int
     median_ratio: float | None
     source: str
-    long_waves: tuple[tuple[str, int, int, float], ...] = ()
+    long_waves: tuple[tuple[str, int, int, float, float], ...] = ()
 
     def long_wave_line(self, group: str, crystal: str, stiffness: str, error: float) -> str | None:
         """What the validation measured on the pairs of ``group`` (one of
@@ -89,13 +90,14 @@ class CalculatorBand:
         found = [g for g in self.long_waves if g[0] == group]
         if not found:
             return None
-        label, rows, papers, ratio = found[0]
-        others = "; ".join(f"{g[0]}: {g[3]:.3g} ({g[1]} rows)" for g in self.long_waves if g[0] != group)
+        label, rows, papers, ratio, by_row = found[0]
+        others = "; ".join(f"{g[0]}: {g[3]:.3g} ({g[2]} papers)" for g in self.long_waves if g[0] != group)
         return (
             f"long waves of the pair: its softest shear with {self.calculator} is {crystal}'s {stiffness}, "
             f"{100 * error:+.4g} % (docs/reference/elastic-accuracy); the validation's {rows} rows of {papers} papers "
-            f"whose pairs' softest shear is {label} were predicted at a median {ratio:.3g} of their measurements "
-            f"(others: {others}; kapitza validate --calculator {self.calculator})"
+            f"whose pairs' softest shear is {label} were predicted at a median {ratio:.3g} of their measurements, "
+            f"every paper weighted equally ({by_row:.3g} by row; others: {others}; kapitza validate --calculator "
+            f"{self.calculator})"
         )
 
     def pair_line(self, errors: Sequence[Any]) -> str | None:
@@ -140,10 +142,11 @@ def calculator_band(calculator: str, path: Path | None = None) -> CalculatorBand
     if not factor > 1.0 or rows < 1:
         raise InputError(f"{target}: [bands.{calculator}] factor must be > 1 and rows >= 1")
     try:
-        columns = [entry.get(f"long_wave_{k}", []) for k in ("groups", "rows", "papers", "median_ratio")]
+        keys = ("groups", "rows", "papers", "median_ratio", "row_median_ratio")
+        columns = [entry.get(f"long_wave_{k}", []) for k in keys]
         if len({len(c) for c in columns}) != 1:
             raise ValueError("columns of different lengths")
-        waves = tuple((str(g), int(n), int(p), float(r)) for g, n, p, r in zip(*columns))
+        waves = tuple((str(g), int(n), int(p), float(r), float(b)) for g, n, p, r, b in zip(*columns))
     except (TypeError, ValueError):
         raise InputError(f"{target}: [bands.{calculator}] long_wave_* must be lists of one length") from None
     return CalculatorBand(calculator, factor, rows, None if median is None else float(median), source, waves)
