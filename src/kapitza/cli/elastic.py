@@ -11,7 +11,7 @@ from rich.table import Table
 
 from ..errors import InputError
 from ..io.results import dumps
-from .common import CRYSTAL_HELP, memory_words, progress_bar
+from .common import CRYSTAL_HELP, memory_words, option_words, progress_bar
 
 #: ``--calculator`` here (no force constants: twelve strained cells of the relaxed crystal, cached by content).
 ELASTIC_CALCULATOR_HELP = (
@@ -136,7 +136,7 @@ def elastic_command(
         try:
             found = crystal_elastic_constants(crystal, calculator, max_memory_gb=max_memory_gb, progress=progress)
         except InputError as exc:
-            raise InputError(str(exc).replace("max_memory_gb=", "--max-memory-gb ")) from None
+            raise InputError(option_words(str(exc))) from None
     if as_json:
         typer.echo(dumps(_document(found), indent=2))
         return

@@ -345,12 +345,12 @@ def _check_memory(conv: Any, source: CalculatorSource, described: str, max_memor
     """The stated memory in GB (0 where the calculator has no measured footprint), or MemoryBoundError above the
     bound, before any force."""
     from ..errors import MemoryBoundError
-    from .from_structure import memory_limit_gb
+    from .from_structure import bound_words, memory_limit_gb
 
     limit = memory_limit_gb(max_memory_gb)
     need, known = elastic_memory(conv, source)
     if need > limit * 1e9:
-        bound = f"max_memory_gb={limit:g}" if max_memory_gb is not None else f"this machine's {limit:.3g} GB"
+        bound = bound_words(limit, max_memory_gb is not None)
         counted = "the model and one call on the cell" if known else "the libraries only: no measured footprint"
         raise MemoryBoundError(
             f"{described}: its elastic constants need ~{need / 1e9:.3g} GB with the {source.name} potential (per "

@@ -571,6 +571,11 @@ def memory_limit_gb(max_memory_gb: float | None) -> float:
     return _checks.memory_bound_gb(max_memory_gb, "max_memory_gb")
 
 
+def bound_words(limit: float, given: bool) -> str:
+    """The memory bound a refusal names: the caller's ``max_memory_gb``, or this machine's memory."""
+    return f"max_memory_gb={limit:g}" if given else f"this machine's {limit:.3g} GB (max_memory_gb)"
+
+
 def _check_memory(
     conv: Any,
     pmat: NDArray[np.float64],
@@ -583,7 +588,7 @@ def _check_memory(
     """The stated memory of the ``n`` supercell in GB, or InputError if above ``limit`` (before any force)."""
     need, known = supercell_memory(conv, pmat, n, source)
     if need > limit * 1e9:
-        bound = f"max_memory_gb={limit:g}" if given else f"this machine's {limit:.3g} GB (max_memory_gb)"
+        bound = bound_words(limit, given)
         counted = (
             "the model and one force call on the supercell"
             if known
