@@ -237,3 +237,12 @@ def test_memory_is_stated_and_bounded_before_any_force(monkeypatch):
     assert elastic.crystal_elastic_constants("Si", SW, cache=False, max_memory_gb=0.8).memory_gb == pytest.approx(
         stated
     )
+
+
+def test_the_errors_file_is_read_again_when_it_changes(tmp_path):
+    """The parsed records are kept per version of the file (path, modification time, size): a rewritten file is read
+    again, never served from the old parse."""
+    path = _errors_file(tmp_path)
+    assert elastic.stiffness_errors("pot", "Nb", 2, [3.3] * 3, path).rows[1][2] == 2.5
+    _errors_file(tmp_path, calculated_gpa="[240.0, 12.25]")
+    assert elastic.stiffness_errors("pot", "Nb", 2, [3.3] * 3, path).rows[1][2] == 12.25

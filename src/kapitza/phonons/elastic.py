@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -406,17 +407,25 @@ class StiffnessErrors:
         )
 
 
+@lru_cache(maxsize=4)
+def _read_records(target: str, mtime_ns: int, size: int) -> tuple[Any, ...]:
+    """The ``[[records]]`` of the errors file at ``target``, parsed once per version of the file (a command reads
+    them for each side's line, the pair's line and the JSON: about 10 ms a parse)."""
+    from ..io import toml_file
+
+    document = toml_file.read_document(Path(target), "elastic errors file", toml_file.MAX_CONFIG_BYTES)
+    return tuple(document.get("records", []))
+
+
 def _recorded(calculator: str, path: Path | None) -> list[tuple[Mapping[str, Any], StiffnessErrors]]:
     """The errors file's records of ``calculator`` (:data:`ERRORS_FILE` or ``path``; none where it is absent), each
     with its parsed errors; InputError for a malformed record."""
-    from ..io import toml_file
-
     target = ERRORS_FILE if path is None else Path(path)
     if not target.is_file():
         return []
-    document = toml_file.read_document(target, "elastic errors file", toml_file.MAX_CONFIG_BYTES)
+    stat = target.stat()
     out = []
-    for entry in document.get("records", []):
+    for entry in _read_records(str(target), stat.st_mtime_ns, stat.st_size):
         try:
             if entry["calculator"] != calculator:
                 continue
