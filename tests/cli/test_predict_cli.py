@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -123,6 +124,22 @@ def test_console_script_runs_in_a_subprocess():
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["results"][0]["temperature"] == [300.0]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs Linux's /dev/full")
+def test_a_full_disk_under_the_output_is_one_line_and_status_2():
+    """stdout redirected to a full device (/dev/full: every write fails with ENOSPC): one line, status 2, no
+    traceback, and nothing printed again at the interpreter's exit."""
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [sys.executable, "-c", "from kapitza.cli import run; run()", "predict", "Al", "Si", "-t", "300", "--json"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    assert proc.returncode == 2
+    assert proc.stderr == "kapitza: error: cannot write the output: No space left on device\n"
 
 
 def test_usage_error_exits_with_status_2(cli):

@@ -6,6 +6,8 @@ them, so ``kapitza --version`` imports neither; ``app`` is built on first access
 
 from __future__ import annotations
 
+import errno
+import os
 import signal
 import sys
 
@@ -86,6 +88,15 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write(INTERRUPTED_LINE)
         return INTERRUPTED
+    except OSError as exc:
+        if show_traceback or exc.errno not in _FULL:
+            raise
+        # the disk or quota is full (stdout redirected to a full disk, or an output file): one line; the output's
+        # atomic writes have removed their temporary files while the error unwound, and stdout's unwritten buffer
+        # is dropped so that the interpreter's exit does not try to flush it again
+        _drop_stdout()
+        sys.stderr.write(f"kapitza: error: cannot write the output: {exc.strerror}\n")
+        return 2
     except Exception as exc:
         if type(exc).__name__ == "Abort":  # click's Ctrl-C (and SIGTERM, see run) without standalone mode
             sys.stderr.write(INTERRUPTED_LINE)
@@ -100,6 +111,20 @@ def main(argv: list[str] | None = None) -> int:
     if result == INTERRUPTED:  # typer turns Ctrl-C (and SIGTERM, see run) into a silent exit 130
         sys.stderr.write(INTERRUPTED_LINE)
     return result if isinstance(result, int) else 0
+
+
+#: errno values of a write that found no room (disk full, quota exceeded).
+_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+def _drop_stdout() -> None:
+    """Point stdout at the null device, so that its unwritten buffer is not flushed again at exit."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):  # stdout without a file descriptor (a test's capture)
+        pass
 
 
 def _terminate(signum: int, frame: object) -> None:
