@@ -327,10 +327,10 @@ def calculator_name(spec: Any, *, from_file: str | None = None) -> str:
     if from_file is not None:
         raise InputError(_not_in_a_file(text, from_file))
     if ":" not in base:
-        raise InputError(_unknown(text))
+        raise InputError(_unknown(base))
     module_name, _, factory_name = base.partition(":")
     if not _MODULE.fullmatch(module_name) or not _IDENTIFIER.fullmatch(factory_name):
-        raise InputError(_syntax(text))
+        raise InputError(_syntax(base))
     return base + d3
 
 
@@ -373,9 +373,10 @@ def calculator_source(spec: str | None = None, *, from_file: str | None = None) 
     (``from_file``, where a file named ``spec``: a built-in name only, :func:`calculator_name`).  The import and the
     call are contained as far as one process can: what they print through Python's ``sys.stdout`` and
     ``sys.stderr`` is held back (output of C code to the file descriptors is not), any exception they raise,
-    ``SystemExit`` and ``KeyboardInterrupt`` included, is one InputError line, the signal handlers, signal mask and
-    interval timers they change are put back, and a process they fork never returns into kapitza (it exits at
-    once).  What the code does besides (files, threads, sockets, a crash of the interpreter) is its own.
+    ``SystemExit`` and ``KeyboardInterrupt`` included, is one InputError line, the signal handlers and signal mask
+    they change are put back and an interval timer they start (``signal.alarm``, where none ran) is stopped, and a
+    process they fork never returns into kapitza (it exits at once).  What the code does besides (files, threads,
+    sockets, a crash of the interpreter: ``os:abort`` named on the command line still aborts) is its own.
 
     Raises
     ------
