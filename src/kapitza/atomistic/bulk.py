@@ -289,7 +289,7 @@ def relax_crystal(
             residual = float(np.abs(moving.get_forces()).max())
     except (InputError, MissingDependencyError):
         raise
-    except Exception as exc:  # noqa: BLE001 - the calculator or the optimiser failing on this structure
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - the calculator (its sys.exit too) or the optimiser failing
         raise InputError(f"{name}: relaxation failed: {type(exc).__name__}: {exc}") from None
     if not np.isfinite(residual):
         raise InputError(f"{name}: relaxation failed: the calculator returned forces or stress that are not finite")
@@ -416,7 +416,7 @@ def _strained_stress(atoms: Any, relax_ions: bool, fmax: float, steps: int) -> N
             return np.asarray(atoms.get_stress(voigt=True), dtype=float)
     except (InputError, MissingDependencyError):
         raise
-    except Exception as exc:  # noqa: BLE001 - the calculator failing on a strained cell
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - the calculator failing on a strained cell (sys.exit too)
         raise InputError(f"elastic constants: the calculator failed: {type(exc).__name__}: {exc}") from None
 
 

@@ -52,7 +52,10 @@ import importlib
 import importlib.metadata
 import importlib.util
 import io
+import os
 import re
+import signal
+import threading
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -97,9 +100,12 @@ MPTRJ_ABSENT = ("Po", "At", "Rn", "Fr", "Ra")
 #: Most atoms CHGNet predicts in one batch (its graphs of all of them are held at once).
 BATCH_ATOMS = 512
 
-#: A user's factory name: a Python identifier.  A module name: dotted identifiers.
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_MODULE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+#: A user's factory name: a Python identifier (ASCII).  A module name: dotted identifiers.  Matched whole
+#: (``fullmatch``: a trailing newline is no part of a name).
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_MODULE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
+#: The longest calculator name taken (a dotted module path and a factory fit in far fewer).
+MAX_NAME_CHARS = 300
 
 
 @contextlib.contextmanager
@@ -246,7 +252,8 @@ class CalculatorSource:
                     found = self._batch(batch) if self._batch is not None else [self._one(a) for a in batch]
             except (InputError, MissingDependencyError):
                 raise
-            except Exception as exc:  # noqa: BLE001 - any failure of a foreign calculator is reported in one line
+            except (Exception, SystemExit) as exc:  # noqa: BLE001 - any failure of a foreign calculator (its sys.exit
+                # too: never a silent status 0) is one line; KeyboardInterrupt stays the user's interrupt
                 raise InputError(f"the {self.name} calculator failed: {type(exc).__name__}: {exc}") from None
             for atoms, f in zip(batch, found):
                 f = np.array(f, dtype=np.float64)
@@ -288,52 +295,88 @@ def _missing_range(known: tuple[str, ...]) -> str:
     return ", ".join(gaps) if gaps else "gaps"
 
 
-def calculator_name(spec: Any) -> str:
-    """``spec`` checked without importing anything: a built-in name (lower case) or ``module:factory`` syntax.
+def calculator_name(spec: Any, *, from_file: str | None = None) -> str:
+    """``spec`` checked without importing anything: a built-in name (lower case) or ``module:factory`` syntax, either
+    possibly with ``+d3``.
 
-    Raises InputError otherwise (the same message :func:`calculator_source` gives).
+    ``from_file``: where a file named it ("config file 'run.toml'"); a file names data, never code, so only the
+    built-in names pass (this is the one rule for every file kapitza reads: a ``module:factory``, which imports and
+    calls Python code, comes from the command line or a Python call only).
+
+    Raises InputError otherwise (the same message :func:`calculator_source` gives), one line, before anything is
+    imported.
     """
     if not isinstance(spec, str) or not spec.strip():
+        shown = _shown(spec) if isinstance(spec, str) else f"{type(spec).__name__} {_shown(spec)}"
         raise InputError(
             f"calculator must be a built-in name ({', '.join(BUILTINS)}) or 'module:factory' (either with "
-            f"'{D3_SUFFIX}' for the D3 dispersion correction), got {spec!r}"
+            f"'{D3_SUFFIX}' for the D3 dispersion correction), got {shown}"
         )
     text = spec.strip()
+    if len(text) > MAX_NAME_CHARS:
+        raise InputError(
+            f"calculator {_shown(text)} is {len(text):,} characters long; a name has at most {MAX_NAME_CHARS}"
+        )
+    base, d3 = text, ""
     if text.lower().endswith(D3_SUFFIX):
-        base = text[: -len(D3_SUFFIX)].strip()
+        base, d3 = text[: -len(D3_SUFFIX)].strip(), D3_SUFFIX
         if not base or base.lower().endswith(D3_SUFFIX):
-            raise InputError(f"calculator {text!r}: '{D3_SUFFIX}' follows one calculator name, once")
-        return calculator_name(base) + D3_SUFFIX
-    if ":" in text:
-        module_name, _, factory_name = text.partition(":")
-        if not _MODULE.match(module_name) or not _IDENTIFIER.match(factory_name):
-            raise InputError(_syntax(text))
-        return text
-    if text.lower() not in BUILTINS:
-        raise InputError(_unknown(text))
-    return text.lower()
+            raise InputError(f"calculator {_shown(text)}: '{D3_SUFFIX}' follows one calculator name, once")
+    if base.lower() in BUILTINS:
+        return base.lower() + d3
+    if from_file is not None:
+        raise InputError(_not_in_a_file(text, from_file))
+    if ":" not in base:
+        raise InputError(_unknown(base))
+    module_name, _, factory_name = base.partition(":")
+    if not _MODULE.fullmatch(module_name) or not _IDENTIFIER.fullmatch(factory_name):
+        raise InputError(_syntax(base))
+    return base + d3
+
+
+def _shown(value: Any) -> str:
+    """``value`` quoted for a message, at most about 80 characters (a name may be as long as a file)."""
+    text = repr(value)
+    return text if len(text) <= 80 else f"{text[:60]}...{text[-12:]} ({len(text):,} characters)"
+
+
+def _not_in_a_file(text: str, where: str) -> str:
+    what = "names Python code (module:factory)" if ":" in text else "is not a built-in calculator"
+    return (
+        f"calculator {_shown(text)} in {where} {what}; a file may name only the built-in calculators "
+        f"({', '.join(BUILTINS)}, each with or without '{D3_SUFFIX}'): pass a module:factory with --calculator on "
+        "the command line or calculator= in Python (it runs your code, as python -c would)"
+    )
 
 
 def _syntax(text: str) -> str:
     return (
-        f"calculator {text!r}: expected a built-in name ({', '.join(BUILTINS)}) or module:factory with a "
+        f"calculator {_shown(text)}: expected a built-in name ({', '.join(BUILTINS)}) or module:factory with a "
         "module importable from Python's path and a function of no arguments in it"
     )
 
 
 def _unknown(text: str) -> str:
     return (
-        f"unknown calculator {text!r}; built-in: {', '.join(BUILTINS)}, or 'module:factory' for any ASE "
+        f"unknown calculator {_shown(text)}; built-in: {', '.join(BUILTINS)}, or 'module:factory' for any ASE "
         "calculator (the module importable from Python's path, the factory called with no arguments)"
     )
 
 
-def calculator_source(spec: str | None = None) -> CalculatorSource:
+def calculator_source(spec: str | None = None, *, from_file: str | None = None) -> CalculatorSource:
     """The force source named by ``spec``: a built-in potential or ``module:factory`` (default
     :data:`DEFAULT_CALCULATOR`).
 
     A built-in is not loaded here (see :meth:`CalculatorSource.calculator`): its identity needs only the package's
-    version and its weights file.  A ``module:factory`` is imported and called here, once, and its result checked.
+    version and its weights file.  A ``module:factory`` is imported and called here, once, and its result checked:
+    it runs the caller's own code, as ``python -c`` would, so only the command line and a Python call name one
+    (``from_file``, where a file named ``spec``: a built-in name only, :func:`calculator_name`).  The import and the
+    call are contained as far as one process can: what they print through Python's ``sys.stdout`` and
+    ``sys.stderr`` is held back (output of C code to the file descriptors is not), any exception they raise,
+    ``SystemExit`` and ``KeyboardInterrupt`` included, is one InputError line, the signal handlers and signal mask
+    they change are put back and an interval timer they start (``signal.alarm``, where none ran) is stopped, and a
+    process they fork never returns into kapitza (it exits at once).  What the code does besides (files, threads,
+    sockets, a crash of the interpreter: ``os:abort`` named on the command line still aborts) is its own.
 
     Raises
     ------
@@ -343,7 +386,7 @@ def calculator_source(spec: str | None = None) -> CalculatorSource:
         An unknown name; a module that cannot be imported; a factory that is missing, fails, or returns something
         that is not an ASE calculator implementing forces.
     """
-    text = calculator_name(DEFAULT_CALCULATOR if spec is None else spec)
+    text = calculator_name(DEFAULT_CALCULATOR if spec is None else spec, from_file=from_file)
     if text.endswith(D3_SUFFIX):
         return with_d3(calculator_source(text[: -len(D3_SUFFIX)]))
     if ":" in text:
@@ -511,26 +554,10 @@ def _sevennet_species(calc: Any) -> tuple[str, ...]:
 
 def _user_source(text: str) -> CalculatorSource:
     module_name, _, factory_name = text.partition(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        raise InputError(
-            f"calculator {text!r}: no module {exc.name or module_name!r} can be imported (it must be on Python's "
-            "path, e.g. through PYTHONPATH)"
-        ) from None
-    except Exception as exc:  # noqa: BLE001 - the user's module failing on import: one line naming it
-        raise InputError(f"calculator {text!r}: importing {module_name} failed: {type(exc).__name__}: {exc}") from None
-    factory = getattr(module, factory_name, None)
+    module, factory, version, file = _user_code(text, f"importing {module_name}", lambda: _import(text, module_name))
     if not callable(factory):
-        raise InputError(f"calculator {text!r}: module {module_name} has no function {factory_name!r}")
-    try:
-        with quiet():
-            calc = factory()
-    except Exception as exc:  # noqa: BLE001 - the user's factory failing: one line naming it
-        raise InputError(f"calculator {text!r}: calling {factory_name}() failed: {type(exc).__name__}: {exc}") from None
-    _check_calculator(calc, text)
-    version = getattr(module, "__version__", None)
-    file = getattr(module, "__file__", None)
+        raise InputError(f"calculator {_shown(text)}: module {module_name} has no function {factory_name!r}")
+    calc = _user_code(text, f"calling {factory_name}()", lambda: _check_calculator(factory(), text))
     identity = {
         "calculator": text,
         "module": module_name,
@@ -550,8 +577,93 @@ def _user_source(text: str) -> CalculatorSource:
     )
 
 
-def _check_calculator(calc: Any, text: str) -> None:
-    """An ASE calculator implementing forces, or InputError naming what the factory returned."""
+def _import(text: str, module_name: str) -> tuple[Any, Any, Any, Any]:
+    """The user's module with its factory, ``__version__`` and ``__file__`` (None where absent; a module's own
+    ``__getattr__`` is its code too), or InputError where it (or a module it imports) is not on Python's path."""
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        raise InputError(
+            f"calculator {_shown(text)}: no module {exc.name or module_name!r} can be imported (it must be on "
+            "Python's path, e.g. through PYTHONPATH)"
+        ) from None
+    factory_name = text.partition(":")[2]
+    return module, *(getattr(module, name, None) for name in (factory_name, "__version__", "__file__"))
+
+
+def _user_code(text: str, doing: str, run: Callable[[], Any]) -> Any:
+    """``run()``, the user's code (importing their module or calling their factory), contained as far as one process
+    can contain it (see :func:`calculator_source`); anything it raises is an InputError naming ``doing``."""
+    pid = os.getpid()
+    state = _process_state()
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return run()
+    except (InputError, MissingDependencyError):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt, anything: the user's code, one line
+        raise InputError(f"calculator {_shown(text)}: {doing} {_what_happened(exc)}") from None
+    finally:
+        if os.getpid() != pid:  # a child the user's code forked, back in kapitza's code: it goes no further
+            os._exit(2)
+        _restore_process_state(state)
+
+
+def _what_happened(exc: BaseException) -> str:
+    """An exception of the user's code in words (one line, bounded; its text is the user's code too, so a text
+    that fails to render is left out)."""
+    if isinstance(exc, SystemExit):
+        code = exc.code if exc.code is None or isinstance(exc.code, int | str) else type(exc.code).__name__
+        return f"tried to end the process (SystemExit, status {_shown(code)})"
+    if isinstance(exc, KeyboardInterrupt):
+        return "was interrupted (KeyboardInterrupt)"
+    try:
+        message = " ".join(str(exc).split())
+    except Exception:  # noqa: BLE001 - an exception whose __str__ fails: its type says enough
+        message = ""
+    return f"failed: {type(exc).__name__}" + (f": {message[:300]}" if message else "")
+
+
+#: The interval timers whose state is put back after the user's code (ITIMER_REAL is alarm()'s).
+_TIMERS = ("ITIMER_REAL", "ITIMER_VIRTUAL", "ITIMER_PROF")
+
+
+def _process_state() -> dict[str, Any]:
+    """The signal handlers set from Python, the blocked signals and the interval timers of this process."""
+    handlers = {}
+    for number in signal.valid_signals():
+        try:
+            handlers[number] = signal.getsignal(number)
+        except (ValueError, OSError):
+            continue
+    timers = {name: signal.getitimer(getattr(signal, name)) for name in _TIMERS if hasattr(signal, name)}
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, []) if hasattr(signal, "pthread_sigmask") else None
+    return {"handlers": handlers, "timers": timers, "mask": mask}
+
+
+def _restore_process_state(state: dict[str, Any]) -> None:
+    """Put back what :func:`_process_state` saw where the user's code changed it (handlers only from the main
+    thread, where Python sets them; a handler set from C, which Python reports as None, is left)."""
+    if state["mask"] is not None and signal.pthread_sigmask(signal.SIG_BLOCK, []) != state["mask"]:
+        signal.pthread_sigmask(signal.SIG_SETMASK, state["mask"])
+    for name, before in state["timers"].items():
+        which = getattr(signal, name)
+        if before == (0.0, 0.0) and signal.getitimer(which) != before:
+            signal.setitimer(which, 0.0)  # an alarm the user's code set would fire later, in kapitza's work
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for number, handler in state["handlers"].items():
+        try:
+            if handler is not None and signal.getsignal(number) != handler:
+                signal.signal(number, handler)
+        except (ValueError, OSError, TypeError):
+            continue
+
+
+def _check_calculator(calc: Any, text: str) -> Any:
+    """``calc`` if it is an ASE calculator implementing forces, else InputError naming what the factory returned."""
     properties = getattr(calc, "implemented_properties", None)
     has_methods = callable(getattr(calc, "get_forces", None)) or callable(getattr(calc, "calculate", None))
     try:
@@ -560,9 +672,10 @@ def _check_calculator(calc: Any, text: str) -> None:
         forces = False
     if not (has_methods and forces):
         raise InputError(
-            f"calculator {text!r}: the factory returned {type(calc).__name__}, not an ASE calculator implementing "
-            "forces (get_forces/calculate and 'forces' in implemented_properties)"
+            f"calculator {_shown(text)}: the factory returned {type(calc).__name__}, not an ASE calculator "
+            "implementing forces (get_forces/calculate and 'forces' in implemented_properties)"
         )
+    return calc
 
 
 __all__ = [
@@ -575,6 +688,7 @@ __all__ = [
     "CalculatorSource",
     "calculator_name",
     "calculator_source",
+    "MAX_NAME_CHARS",
     "quiet",
     "with_d3",
 ]

@@ -151,7 +151,8 @@ def agf_command(
         str | None,
         typer.Option(
             help="Forces from a universal potential (chgnet, chgnet-r2scan, sevennet, sevennet-l3i5; the \\[mlip] "
-            "extra) or module:factory (any ASE calculator), instead of --potential.  LEFT and RIGHT are then any "
+            "extra) or module:factory (any ASE calculator: it runs your code, as python -c would; a --config file "
+            "may name only the built-in ones), instead of --potential.  LEFT and RIGHT are then any "
             "crystals (structure files, NAME:STRUCTURE:a=.., database or ASE names), relaxed with it and stacked in "
             "the smallest common lateral cell within --max-strain; with --structure the file's atoms.",
         ),

@@ -353,8 +353,9 @@ CALCULATOR_HELP = (
     "Build each crystal from its structure with this force source: a built-in universal potential (chgnet, "
     "chgnet-r2scan, sevennet, sevennet-l3i5; weights ship in the wheels of pip install 'kapitza\\[mlip]') or "
     "module:factory for any ASE calculator (the module importable from Python's path, e.g. PYTHONPATH; the "
-    "factory called with no arguments); either with +d3 (e.g. sevennet-l3i5+d3) adds Grimme's D3(BJ) dispersion "
-    "correction with PBE parameters, for crystals bound in part by van der Waals forces. The crystal is relaxed "
+    "factory called with no arguments: it runs your code, as python -c would); either with +d3 (e.g. "
+    "sevennet-l3i5+d3) adds Grimme's D3(BJ) dispersion correction with PBE parameters, for crystals bound in part "
+    "by van der Waals forces. The crystal is relaxed "
     "(cell and positions, symmetry kept), its force "
     "constants computed by finite displacements and checked stable; results are cached."
 )

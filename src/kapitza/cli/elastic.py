@@ -17,7 +17,8 @@ from .common import CRYSTAL_HELP, memory_words, option_words, progress_bar
 ELASTIC_CALCULATOR_HELP = (
     "Force source: a built-in universal potential (chgnet, chgnet-r2scan, sevennet, sevennet-l3i5; pip install "
     "'kapitza\\[mlip]'), or module:factory for any ASE calculator with stress (the module importable from Python's "
-    "path); either with +d3 for Grimme's D3(BJ) correction. Default: kapitza's default potential."
+    "path: it runs your code, as python -c would); either with +d3 for Grimme's D3(BJ) correction. Default: "
+    "kapitza's default potential."
 )
 
 

@@ -376,8 +376,10 @@ def load(path: str | os.PathLike) -> Any:
         ``"inf"``, ``"-inf"`` and ``"nan"`` numbers again, nested objects rebuilt; each built through its class's
         constructor, nested ones included (a Material, the Settings, a ForceField), so their own checks run
         (a ConductanceResult's finite G >= 0 and T >= 0, a Material's bounds, a ForceField's refusal of code).
-        Then the checks of a loaded file: no negative temperature anywhere, and the potential files
-        of a ForceField at or below the file's folder (or shipped with LAMMPS).
+        Then the checks of a loaded file: no negative temperature anywhere, the potential files
+        of a ForceField at or below the file's folder (or shipped with LAMMPS), and Settings whose calculator
+        is a built-in potential (a file names no Python code: a ``module:factory`` is refused, as in every file
+        kapitza reads; a result's other records of its calculator are text that nothing calls).
 
     Raises
     ------

@@ -188,6 +188,15 @@ class Settings:
         object.__setattr__(self, "mesh", tuple(int(n) for n in mesh_numbers(mesh)))
         object.__setattr__(self, "phonopy_files", files)
 
+    def _check_loaded(self, folder: Any) -> None:
+        """Settings read back from a saved result (:func:`kapitza.load`): a file names data, never code, so a
+        ``calculator`` that is a ``module:factory`` is refused (its :meth:`options` would hand it to
+        :func:`kapitza.predict`, which imports and calls it); the built-in potentials load as they are.  A result of
+        your own calculator is therefore not loaded back (its .json stays readable as JSON); rerun it by naming the
+        calculator yourself."""
+        if self.calculator is not None:
+            calculator_name(self.calculator, from_file="a saved result's settings")
+
     def options(self) -> dict[str, Any]:
         """The keyword arguments of :func:`kapitza.predict` that rebuild these settings."""
         out: dict[str, Any] = {"cutoff": self.cutoff, "statistics": self.statistics, "inelastic": self.inelastic}

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ...atomistic.calculators import calculator_name
 from ...errors import InputError
 from ...io import toml_file
 from ...io.paths import confined
@@ -115,7 +116,9 @@ def config_from_mapping(
 
     The settings sit at the top level or in an ``[agf]`` table; the rest keep their defaults.  Unknown
     keys and values of the wrong type (``check_broadening = "no"``, ``seed = 1.5``, ``frequencies =
-    "many"``) are InputErrors naming ``where``.  ``temperature`` is a number or an array of numbers
+    "many"``) are InputErrors naming ``where``; so is a ``calculator`` that is not a built-in potential (a config is
+    a file: it names no Python code, :func:`kapitza.atomistic.calculators.calculator_name`; a ``module:factory`` is
+    given on the command line or to :func:`.run.run_agf`).  ``temperature`` is a number or an array of numbers
     in K; written as text ("50,300") it is read by ``parse_temperature`` (the command line passes the
     parser of its ``-t`` option), and refused without one.
     """
@@ -144,6 +147,9 @@ def config_from_mapping(
             out[name] = parse_temperature(value)
             continue
         out[name] = check_value(name, value, f"{key} in {where}")
+        if name == "calculator" and out[name] is not None:
+            # a file names data, never code: a built-in potential only, refused before anything is imported
+            out[name] = calculator_name(out[name], from_file=where)
     return dataclasses.replace(AGF_DEFAULTS, **out)
 
 
