@@ -157,7 +157,10 @@ def _make_key(path: Path) -> None:
         except FileExistsError:
             pass  # another process made it first: use theirs
         except OSError:  # a file system without hard links: created in place, never over an existing key
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            try:
+                fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            except FileExistsError:
+                return
             with os.fdopen(fd, "wb") as fh:
                 fh.write(tmp.read_bytes())
     finally:
@@ -186,7 +189,7 @@ def _user_key(folder: Path) -> bytes | str:
                 return f"{where} is not a regular file"
             getuid = getattr(os, "getuid", None)
             if getuid is not None and st.st_uid != getuid():
-                return f"{where} is not owned by you (uid {st.st_uid}): only a key only you can read keeps it yours"
+                return f"{where} is not owned by you (its owner is uid {st.st_uid}, who could know it)"
             if st.st_mode & 0o077:
                 return (
                     f"{where} can be read or written by others (mode {stat.S_IMODE(st.st_mode):04o}); "
@@ -194,7 +197,8 @@ def _user_key(folder: Path) -> bytes | str:
                 )
             secret = fh.read(KEY_BYTES + 1)
     except (OSError, ValueError) as exc:
-        return f"{where} cannot be read or made ({getattr(exc, 'strerror', None) or type(exc).__name__})"
+        why = getattr(exc, "strerror", None) or type(exc).__name__
+        return f"{where} cannot be read or made ({why}); point KAPITZA_CACHE_KEY at a file in a folder of your own"
     if len(secret) != KEY_BYTES:
         return f"{where} holds {len(secret)} bytes, not a {KEY_BYTES}-byte key; remove it and kapitza makes a new one"
     return secret
@@ -276,6 +280,8 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, expected: Sequence[
             return f"has a member {info.filename!r} of .npy version {version}"
         if dtype.hasobject:
             return f"has an object array {info.filename!r}"
+        if any(d < 0 for d in shape):
+            return f"has a member {info.filename!r} of shape {tuple(shape)}"
         if expected is not None and not _shape_fits(tuple(shape), expected):
             return f"has {info.filename!r} of shape {tuple(shape)}, not {tuple(expected)}"
         nbytes = math.prod(shape) * dtype.itemsize
@@ -298,6 +304,10 @@ def _parse(
             return "has duplicate or foreign members"
         if f"{_KEY_FIELD}.npy" not in names:
             return "stores no key"
+        if any(info.compress_type != zipfile.ZIP_STORED for info in infos):  # never decompressed
+            return "has a compressed member"
+        if sum(info.file_size for info in infos) > len(payload):  # members that overlap (each read in full)
+            return "has members larger together than the entry"
         arrays: dict[str, NDArray[Any]] = {}
         for info in infos:
             name = info.filename[:-4]
@@ -321,7 +331,7 @@ def _run_check(check: Check | None, arrays: Mapping[str, NDArray[Any]]) -> str |
         why = check(arrays)
     except Exception as exc:  # noqa: BLE001 - a check that cannot run on the arrays refuses them
         return f"fails its check ({type(exc).__name__})"
-    return None if why is None else f"fails its check: {why}"
+    return None if why is None else f"fails its check ({why})"
 
 
 def _read(

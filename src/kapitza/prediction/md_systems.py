@@ -414,7 +414,7 @@ def harmonic_spectra(
     if not isinstance(cache, bool):
         raise InputError(f"cache= must be true or false, got {cache!r}")
     from .._version import __version__
-    from ..io.cache import cached_arrays
+    from ..io.cache import cached_arrays, finite
     from ..transmission.agf.solver import DEFAULT_ETA
 
     parts = {
@@ -432,6 +432,7 @@ def harmonic_spectra(
         parts,
         lambda: _compute(system, kpoints, frequencies, mesh, progress, cache),
         enabled=cache,
+        check=finite,
     )
     return _display(system, a, parts)
 
