@@ -289,7 +289,7 @@ def lateral_force_constants(
     }
     n_super = n_atoms * repeat[0] * repeat[1]
 
-    def fits(data: Mapping[str, NDArray[Any]]) -> str | None:  # read back only as finite blocks of these rows
+    def sound(data: Mapping[str, NDArray[Any]]) -> str | None:  # read back only as finite blocks of these rows
         ri, s, blocks = data["row"], data["column"], data["blocks"]
         if blocks.shape[1:] != (3, 3) or not ri.size == s.size == blocks.shape[0] or not np.all(np.isfinite(blocks)):
             return "not finite 3x3 blocks, one row and column each"
@@ -299,7 +299,7 @@ def lateral_force_constants(
 
     # at most a block (72 bytes) and its two indices (16) for each pair of a row's atom and a supercell atom
     data = cached_arrays("agf-lateral-fc", parts, compute, enabled=cache and cache_params is not None,
-                         max_bytes=88 * rows.size * n_super + 1024, check=fits)  # fmt: skip
+                         max_bytes=88 * rows.size * n_super + 1024, check=sound)  # fmt: skip
     ri, s, blocks = data["row"], data["column"], data["blocks"]
     fits = blocks.shape[1:] == (3, 3) and ri.size == s.size == blocks.shape[0]
     if not fits or (ri.size and (ri.max() >= rows.size or s.max() >= n_super)):
