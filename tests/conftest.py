@@ -88,17 +88,20 @@ def scratch_working_directory(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="session", autouse=True)
 def isolated_cache(tmp_path_factory):
-    """Every test session gets its own on-disk cache (force constants, meshes)."""
+    """Every test session gets its own on-disk cache (force constants, meshes) and its own cache key, beside the
+    cache folder, not in it (so the user's ~/.config/kapitza/cache.key is neither made nor read)."""
     import os
 
     path = tmp_path_factory.mktemp("kapitza-cache")
-    old = os.environ.get("KAPITZA_CACHE_DIR")
-    os.environ["KAPITZA_CACHE_DIR"] = str(path)
+    settings = {"KAPITZA_CACHE_DIR": str(path), "KAPITZA_CACHE_KEY": str(tmp_path_factory.mktemp("kapitza-key") / "k")}
+    old = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)
     yield path
-    if old is None:
-        os.environ.pop("KAPITZA_CACHE_DIR", None)
-    else:
-        os.environ["KAPITZA_CACHE_DIR"] = old
+    for name, value in old.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture

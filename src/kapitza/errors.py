@@ -32,6 +32,16 @@ class ConvergenceError(KapitzaError, RuntimeError):
     """An iterative computation (decimation, mesh refinement, fit) did not converge."""
 
 
+class KapitzaNote(UserWarning):
+    """A note about a result kapitza still returns correct: the library warns with it (it never prints), and the
+    command line shows each as one line, ``kapitza: note: ...``, on stderr."""
+
+
+class CacheNote(KapitzaNote):
+    """The on-disk cache was not used for something (an entry that did not verify and was recomputed, a key file
+    refused so nothing is cached); the result is computed, so it is correct."""
+
+
 class MissingDependencyError(KapitzaError, ImportError):
     """An optional dependency is not installed; the message names the pip extra."""
 

@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from kapitza.errors import InputError
+from kapitza.errors import CacheNote, InputError
 from kapitza.phonons import elastic
 
 pytest.importorskip("ase")
@@ -122,7 +122,7 @@ def test_a_second_call_reads_the_cache_and_other_settings_do_not(tmp_path, monke
     constant or cache=False compute again; a damaged entry is recomputed, never used."""
     monkeypatch.setenv("KAPITZA_CACHE_DIR", str(tmp_path))
     first = elastic.crystal_elastic_constants("Cu:fcc:a=3.6", EMT)
-    entries = sorted(tmp_path.glob("structure-elastic-*.npz"))
+    entries = sorted(tmp_path.glob("structure-elastic-*.entry"))
     assert len(entries) == 1
 
     def calls(**kwargs):
@@ -139,9 +139,10 @@ def test_a_second_call_reads_the_cache_and_other_settings_do_not(tmp_path, monke
     for kwargs in ({"steps": 400}, {"side": "Cu:fcc:a=3.7"}, {"cache": False}):
         _, seen = calls(**kwargs)
         assert [s for s in seen if s[0] == "strains"][-1] == ("strains", 12, 12)
-    assert len(list(tmp_path.glob("structure-elastic-*.npz"))) == 3  # cache=False stored nothing
+    assert len(list(tmp_path.glob("structure-elastic-*.entry"))) == 3  # cache=False stored nothing
     entries[0].write_bytes(b"not a zip")
-    repaired, seen = calls()
+    with pytest.warns(CacheNote, match="is not a kapitza cache entry"):  # told once, as one note
+        repaired, seen = calls()
     assert seen and np.array_equal(repaired.tensor, first.tensor)
 
 

@@ -111,3 +111,32 @@ def test_phonopy_route_equals_the_analytic_route(slab, lateral):
         ref = key.get((int(i), int(j), int(a), int(b)), np.zeros((3, 3)))
         worst = max(worst, float(np.abs(blk - ref).max()))
     assert worst < 1e-3 * scale
+
+
+def test_a_signed_entry_of_atoms_outside_the_supercell_is_recomputed(slab, lateral, tmp_path, monkeypatch):
+    """Issue 51: rows read back from the cache are checked (finite 3x3 blocks of this supercell's atoms) before
+    use; an entry that fails, even one signed with the user's own key, is recomputed with one note where it ended
+    in 'cached force constants do not match the supercell; clear the cache'."""
+    import io
+    import warnings
+
+    from kapitza.errors import CacheNote
+    from kapitza.io import cache as cache_mod
+
+    monkeypatch.setenv("KAPITZA_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache_mod, "_told", set())
+    first = lateral_force_constants(slab, SW)
+    (path,) = (tmp_path / "cache").glob("agf-lateral-fc-*.entry")
+    with np.load(io.BytesIO(path.read_bytes()[cache_mod.HEADER_BYTES :]), allow_pickle=False) as data:
+        arrays = {name: data[name] for name in data.files}
+    arrays["column"] = arrays["column"] + 10**6
+    payload = cache_mod._payload(arrays)
+    secret = cache_mod.key_file().read_bytes()
+    path.write_bytes(cache_mod.MAGIC + len(payload).to_bytes(8, "little") + cache_mod._tag(secret, payload) + payload)
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        again = lateral_force_constants(slab, SW)
+    notes = [str(w.message) for w in record if issubclass(w.category, CacheNote)]
+    assert len(notes) == 1 and "blocks of atoms outside the supercell" in notes[0]
+    np.testing.assert_array_equal(again.blocks, first.blocks)
+    np.testing.assert_array_equal(again.blocks, lateral.blocks)

@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import InputError
-from ..io.cache import cached_arrays
+from ..io.cache import cached_arrays, force_constant_rules
 from ..io.results import result
 from ..units import AMU, ANGSTROM, EV
 from .hessian import finite_difference_hessian
@@ -120,7 +120,10 @@ def force_constants(
             h = finite_difference_hessian(work, displacement_angstrom)
         return {"matrix": 0.5 * (h + h.T) * EV_PER_A2}
 
-    matrix = cached_arrays("force-constants", parts, compute, enabled=cache)["matrix"]
+    n = 3 * len(atoms)
+    rules = force_constant_rules("matrix")  # read back only as a (3N, 3N) Hessian with the sum rule and its symmetry
+    stored = cached_arrays("force-constants", parts, compute, enabled=cache, shapes={"matrix": (n, n)}, check=rules)
+    matrix = stored["matrix"]
     return ForceConstants(
         matrix=matrix,
         masses=atoms.get_masses() * AMU,

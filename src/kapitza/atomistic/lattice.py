@@ -109,7 +109,10 @@ def equilibrium_lattice_constant(
             progress("lattice constant", 1, 1)
         return {"a": np.array(result.x)}
 
-    a = float(cached_arrays("lattice-constant", parts, compute, enabled=cache)["a"])
+    def within(found: dict[str, np.ndarray]) -> str | None:  # read back only inside the search's bounds (finite)
+        return None if lo <= float(found["a"]) <= hi else "the lattice constant is outside the searched bounds"
+
+    a = float(cached_arrays("lattice-constant", parts, compute, enabled=cache, shapes={"a": ()}, check=within)["a"])
     if min(a - lo, hi - a) < 1e-3 * guess_a:
         raise InputError(
             f"the {potential.name!r} potential has no energy minimum for {structure} {element} "

@@ -10,8 +10,11 @@ import errno
 import os
 import signal
 import sys
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from ..errors import KapitzaError
+from ..errors import KapitzaError, KapitzaNote
 
 _HELP = (
     "Thermal boundary (Kapitza) resistance: predict, simulate, analyse.\n\n"
@@ -73,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     args = [a for a in args if a != "--traceback"]
     app = __getattr__("app") if "app" not in globals() else globals()["app"]
     try:
-        result = app(args=args, prog_name="kapitza", standalone_mode=False)
+        with _one_line_notes():
+            result = app(args=args, prog_name="kapitza", standalone_mode=False)
     except KapitzaError as exc:
         if show_traceback:
             raise
@@ -111,6 +115,25 @@ def main(argv: list[str] | None = None) -> int:
     if result == INTERRUPTED:  # typer turns Ctrl-C (and SIGTERM, see run) into a silent exit 130
         sys.stderr.write(INTERRUPTED_LINE)
     return result if isinstance(result, int) else 0
+
+
+@contextmanager
+def _one_line_notes() -> Iterator[None]:
+    """Within: each of the library's notes (:class:`~kapitza.errors.KapitzaNote`, e.g. a cache entry that did not
+    verify) is one line on stderr, ``kapitza: note: ...``, whatever the warning filters say; other warnings as
+    Python shows them."""
+    with warnings.catch_warnings():
+        shown = warnings.showwarning
+
+        def show(message, category, filename, lineno, file=None, line=None):
+            if issubclass(category, KapitzaNote):
+                sys.stderr.write(f"kapitza: note: {' '.join(str(message).split())}\n")
+            else:
+                shown(message, category, filename, lineno, file, line)
+
+        warnings.showwarning = show
+        warnings.filterwarnings("always", category=KapitzaNote)  # the library gives each note once
+        yield
 
 
 #: errno values of a write that found no room (disk full, quota exceeded).

@@ -44,7 +44,7 @@ from ..atomistic.bulk import (
 )
 from ..atomistic.calculators import CalculatorSource, calculator_source
 from ..errors import InputError
-from ..io.cache import cached_arrays
+from ..io.cache import cached_arrays, every, finite, symmetric_matrix
 from ..io.results import result
 from ..materials.elastic import AXIS_STIFFNESSES, axis_stiffnesses, born_stability, crystal_symmetry, named_constants
 from ..units import GPA
@@ -316,6 +316,8 @@ def crystal_elastic_constants(
         _parts(conv, source, relax, steps),
         lambda: _compute(conv, source, described, relax, steps, progress),
         enabled=cache,
+        shapes={"tensor": (6, 6), "relaxed_cell": (6,)},
+        check=every(finite, symmetric_matrix("tensor")),
     )
     tensor = np.array(stored["tensor"], dtype=float)
     dataset = symmetry_dataset(conv)  # the space group conventional_cell names, as a number

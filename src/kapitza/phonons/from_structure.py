@@ -84,7 +84,7 @@ from numpy.typing import NDArray
 from ..atomistic.bulk import FMAX_EV_PER_ANGSTROM, MAX_STEPS, SYMPREC, Relaxation, check_crystal, check_relaxed_cell
 from ..atomistic.calculators import CalculatorSource, calculator_source
 from ..errors import InputError, MemoryBoundError
-from ..io.cache import cached_arrays
+from ..io.cache import cached_arrays, every, finite, force_constant_rules
 from ..materials import Material, get_material
 from ..materials.debye_speeds import debye_temperature_from_speeds
 from ..materials.melting import melting_point, reduced_composition
@@ -713,9 +713,13 @@ def crystal_phonons(
         if supercell is None:  # the rule's supercell is already the widest the bounds allow: search() words a
             choice = search()  # near-Gamma failure as the refusal it is (its cache is not used for one width)
     else:  # which width the search ends at, cached so a second call reads the accepted supercell at once
+
+        def tried(c: Mapping[str, NDArray[Any]]) -> str | None:  # read back only as one of the widths searched
+            return None if tuple(c["supercell"]) in widths else "a supercell the search does not try"
+
         choice = cached_arrays("structure-phonons-search", _parts(conv, source, relax, fmax, n_steps, step) | {
             "widths": [list(m) for m in widths], "search_format": SEARCH_FORMAT, "rules": STABILITY_RULES},
-            search, enabled=cache)  # fmt: skip
+            search, enabled=cache, shapes={"supercell": (3,), "widened": ()}, check=tried)  # fmt: skip
     n = (int(choice["supercell"][0]), int(choice["supercell"][1]), int(choice["supercell"][2]))
     stored = found.get("stored") or one(n)
     formula = reduced_formula(atoms.get_chemical_symbols())
@@ -830,7 +834,13 @@ def _cached(
     def compute() -> dict[str, NDArray[Any]]:
         return _compute(conv, pmat, n, source, described, relax, fmax, n_steps, step, progress)
 
-    return cached_arrays("structure-phonons", parts, compute, enabled=cache)
+    m, cells = len(conv), len(conv) * n[0] * n[1] * n[2]
+    shapes = {"cell": (3, 3), "positions": (m, 3), "numbers": (m,), "masses": (m,), "input_cell": (6,),
+              "force_constants": (cells, cells, 3, 3), "lowest_thz": ()}  # fmt: skip
+    if relax:
+        shapes |= {"relax_steps": (), "relax_residual": (), "relax_fmax": (), "relax_max_steps": ()}
+    check = every(finite, force_constant_rules("force_constants", "phonopy"))
+    return cached_arrays("structure-phonons", parts, compute, enabled=cache, shapes=shapes, check=check)
 
 
 def _parts(conv: Any, source: CalculatorSource, relax: bool, fmax: float, n_steps: int, step: float) -> dict[str, Any]:

@@ -45,7 +45,7 @@ from numpy.typing import ArrayLike, NDArray
 from ..atomistic.force_constants import EV_PER_A2, force_constants
 from ..atomistic.lattice import OFF_BOUNDARY_SHIFT
 from ..errors import InputError
-from ..io.cache import cached_arrays
+from ..io.cache import cached_arrays, force_constant_rules
 from ..materials import Material
 from ..units import ANGSTROM, RAD_S_PER_THZ
 from .crystal import FCC_PRIMITIVE, crystal_spec
@@ -438,4 +438,8 @@ def _displacement_force_constants(
         ph.produce_force_constants()
         return {"fc": np.asarray(ph.force_constants)}
 
-    return cached_arrays("phonopy-force-constants", parts, compute, enabled=cache)["fc"]
+    n = len(sc.numbers)
+    rules = force_constant_rules("fc", "phonopy")
+    return cached_arrays(
+        "phonopy-force-constants", parts, compute, enabled=cache, shapes={"fc": (n, n, 3, 3)}, check=rules
+    )["fc"]

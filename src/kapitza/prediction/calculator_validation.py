@@ -483,8 +483,16 @@ def _crystal_phonons(
             return {"refused": np.frombuffer(str(exc).encode("utf-8"), dtype=np.uint8)}
         return {"refused": np.zeros(0, dtype=np.uint8)}
 
+    def text(found: Mapping[str, NDArray[Any]]) -> str | None:  # read back only as a refusal's words (or none)
+        try:
+            bytes(np.asarray(found["refused"], dtype=np.uint8)).decode("utf-8")
+        except (UnicodeDecodeError, ValueError, TypeError):
+            return "a refusal that is not text"
+        return None
+
     try:
-        stored = cached_arrays("calculator-validation-crystal", parts, compute, enabled=cache)
+        stored = cached_arrays("calculator-validation-crystal", parts, compute, enabled=cache,
+                               shapes={"refused": (None,)}, max_bytes=1 << 20, check=text)  # fmt: skip
         refused = bytes(np.asarray(stored["refused"], dtype=np.uint8)).decode("utf-8")
         if refused:
             return None, refused, False
@@ -502,7 +510,7 @@ def _pair_dmm(
 ) -> NDArray[np.float64]:
     """The full-dispersion DMM of two crystals at ``temperature`` (K), W m^-2 K^-1; cached under their force
     constants, cells and masses and the spectrum settings."""
-    from ..io.cache import cached_arrays
+    from ..io.cache import cached_arrays, finite
     from .api import conductance_result, model_channels
     from .registry import get_model
 
@@ -526,7 +534,9 @@ def _pair_dmm(
         channels = model_channels(info, m1, m2, (spectrum(crystals[0]), spectrum(crystals[1])), settings)
         return {"conductance": conductance_result(info, m1, m2, channels, temperature, settings).conductance}
 
-    return np.asarray(cached_arrays("calculator-validation-pair", parts, compute, enabled=cache)["conductance"])
+    stored = cached_arrays("calculator-validation-pair", parts, compute, enabled=cache,
+                           shapes={"conductance": np.shape(temperature)}, check=finite)  # fmt: skip
+    return np.asarray(stored["conductance"])
 
 
 def calculator_validation(

@@ -255,7 +255,7 @@ def lj_crystal(mass_amu: float, *, cache: bool = True) -> Any:
 
     from ..atomistic.bicrystal import LJ_FCC_LATTICE_CONSTANT
     from ..atomistic.potentials import LJ_ARGON, get_potential
-    from ..io.cache import cached_arrays
+    from ..io.cache import cached_arrays, force_constant_rules
     from ..phonons.crystal import FCC_PRIMITIVE
     from ..phonons.harmonic import HarmonicCrystal
 
@@ -282,7 +282,11 @@ def lj_crystal(mass_amu: float, *, cache: bool = True) -> Any:
         return {"fc": np.asarray(ph.force_constants)}
 
     parts = {"lattice_constant_angstrom": a, "supercell": 4, "displacement": 0.01, "lj": dict(LJ_ARGON)}
-    ph.force_constants = cached_arrays("md-systems-lj-force-constants", parts, compute, enabled=cache)["fc"]
+    n = len(ph.supercell)
+    ph.force_constants = cached_arrays(
+        "md-systems-lj-force-constants", parts, compute, enabled=cache, shapes={"fc": (n, n, 3, 3)},
+        check=force_constant_rules("fc", "phonopy"),
+    )["fc"]  # fmt: skip
     ph.symmetrize_force_constants()
     return HarmonicCrystal(
         name=f"LJ Ar {mass_amu:g} amu",
@@ -410,7 +414,7 @@ def harmonic_spectra(
     if not isinstance(cache, bool):
         raise InputError(f"cache= must be true or false, got {cache!r}")
     from .._version import __version__
-    from ..io.cache import cached_arrays
+    from ..io.cache import cached_arrays, finite
     from ..transmission.agf.solver import DEFAULT_ETA
 
     parts = {
@@ -428,6 +432,7 @@ def harmonic_spectra(
         parts,
         lambda: _compute(system, kpoints, frequencies, mesh, progress, cache),
         enabled=cache,
+        check=finite,
     )
     return _display(system, a, parts)
 

@@ -33,6 +33,7 @@ object whose supercell is a lateral repetition of the slab.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -286,9 +287,20 @@ def lateral_force_constants(
         # finite differences displace one atom of each orbit of the lateral translations (found to this tolerance)
         "translations": None if method == "analytic" else TOLERANCE_ANGSTROM,
     }
-    data = cached_arrays("agf-lateral-fc", parts, compute, enabled=cache and cache_params is not None)
-    ri, s, blocks = data["row"], data["column"], data["blocks"]
     n_super = n_atoms * repeat[0] * repeat[1]
+
+    def sound(data: Mapping[str, NDArray[Any]]) -> str | None:  # read back only as finite blocks of these rows
+        ri, s, blocks = data["row"], data["column"], data["blocks"]
+        if blocks.shape[1:] != (3, 3) or not ri.size == s.size == blocks.shape[0] or not np.all(np.isfinite(blocks)):
+            return "not finite 3x3 blocks, one row and column each"
+        if ri.size and (min(ri.min(), s.min()) < 0 or ri.max() >= rows.size or s.max() >= n_super):
+            return "blocks of atoms outside the supercell"
+        return None
+
+    # at most a block (72 bytes) and its two indices (16) for each pair of a row's atom and a supercell atom
+    data = cached_arrays("agf-lateral-fc", parts, compute, enabled=cache and cache_params is not None,
+                         max_bytes=88 * rows.size * n_super + 1024, check=sound)  # fmt: skip
+    ri, s, blocks = data["row"], data["column"], data["blocks"]
     fits = blocks.shape[1:] == (3, 3) and ri.size == s.size == blocks.shape[0]
     if not fits or (ri.size and (ri.max() >= rows.size or s.max() >= n_super)):
         raise InputError("cached force constants do not match the supercell; clear the cache")
