@@ -317,3 +317,14 @@ def test_a_kind_that_is_no_class_name_is_refused_before_any_lookup(tmp_path, kin
     path.write_text(json.dumps({"kind": kind, "result": {}}), encoding="utf-8")
     with pytest.raises(InputError, match="its kind is no class name"):
         kapitza.load(path)
+
+
+def test_an_npy_header_that_numpy_cannot_tokenize_is_refused(tmp_path):
+    """numpy retries a header it cannot parse through Python's tokenizer, whose TokenError (neither ValueError nor
+    SyntaxError) escaped as a traceback: found by tests/io/test_load_fuzz.py (one byte of a header changed)."""
+    data = _npy(np.zeros(3))
+    broken = data.replace(b"}", b"(", 1)
+    assert len(broken) == len(data)
+    _zip(tmp_path / "h.npz", [("metadata.npy", _metadata(), 0, len(_metadata()), _metadata()),
+                              ("conductance.npy", broken, 0, len(broken), broken)])  # fmt: skip
+    _refused_at_once(tmp_path / "h.npz", "member 'conductance.npy'")

@@ -535,6 +535,7 @@ def _check_member(archive: Any, info: Any, size: int, not_result: str) -> tuple[
     """The bytes of array the .npy header of ``info`` declares, and its dtype; InputError unless they are exactly
     the bytes the member holds after its header (as ``np.save`` writes them), and no more than its stored bytes
     can hold (the zip directory's sizes are the file's word too)."""
+    import tokenize
     import zipfile
 
     where = f"{not_result} (member {info.filename[:60]!r}"
@@ -545,7 +546,7 @@ def _check_member(archive: Any, info: Any, size: int, not_result: str) -> tuple[
             if version not in read_header:
                 raise ValueError(f"npy format version {version}")
             shape, _, dtype = read_header[version](member)
-        except ValueError as exc:
+        except (ValueError, SyntaxError, tokenize.TokenError) as exc:  # numpy tokenizes a header it cannot parse
             raise InputError(f"{where}: {' '.join(str(exc).split())[:120]})") from None
         header = member.tell()
     if dtype.hasobject:
