@@ -126,10 +126,17 @@ def conductivity(value: Any, name: str) -> float:
 #: points, HfC and TaC at ~4,200 K: Cedillos-Barraza et al., Sci. Rep. 6, 37962 (2016)); 1e5 K is more than
 #: twenty times that, high enough never to refuse a real case and low enough to catch 1e12 typed for 1e2.
 MAX_TEMPERATURE = 1.0e5
+#: Lowest temperature (K) above 0 accepted for a prediction or a device: 1 uK, a thousand times below the
+#: millikelvin of dilution refrigerators, where the coldest Kapitza resistances are measured, so no real case is
+#: refused; and far from floating-point underflow: the T^3 of the low-temperature laws is 1e-18 there, while below
+#: ~1e-103 K it underflows to 0 (``predict -t 5e-324`` printed G = 0 and a RuntimeWarning of R T^3 = inf * 0).
+#: T = 0 itself stays accepted (G = 0 exactly).
+MIN_TEMPERATURE = 1.0e-6
 
 
 def check_temperature_bound(temperature: Any, option: str = "temperature") -> None:
-    """Raise InputError if any of ``temperature`` (K, scalar or array) exceeds :data:`MAX_TEMPERATURE`.
+    """Raise InputError if any of ``temperature`` (K, scalar or array) exceeds :data:`MAX_TEMPERATURE` or lies
+    between 0 and :data:`MIN_TEMPERATURE`.
 
     The other checks (a number, finite, >= 0) are the caller's (:func:`kapitza.landauer.as_temperatures`).
     """
@@ -138,6 +145,12 @@ def check_temperature_bound(temperature: Any, option: str = "temperature") -> No
         raise InputError(
             f"{option} {float(np.nanmax(t)):g} K is above {MAX_TEMPERATURE:g} K, the most kapitza accepts: every "
             "model here is for solids, and none exists above ~4,300 K (the highest melting points)"
+        )
+    tiny = t[(t > 0) & (t < MIN_TEMPERATURE)]
+    if tiny.size:
+        raise InputError(
+            f"{option} {float(tiny.min()):g} K is below {MIN_TEMPERATURE:g} K, the least kapitza accepts above 0 K "
+            "(a thousand times below the millikelvin of a dilution refrigerator)"
         )
 
 

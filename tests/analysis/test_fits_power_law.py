@@ -100,10 +100,14 @@ def test_missing_lmfit_names_the_extra(monkeypatch):
 
 
 def test_temperatures_outside_kapitzas_range_and_a_prefactor_out_of_range_are_refused():
-    """Issue 39: temperatures above kapitza's 1e5 K (here 1e308) are refused with the bound; T near 1e-300 K makes
-    a = G / T^n overflow, refused with a sentence instead of an OverflowError."""
+    """Issue 39: temperatures above kapitza's 1e5 K (here 1e308) are refused with the bound, and (issue 51) those
+    between 0 and 1e-6 K; a = G / T^n beyond the floats (n = 60 at 1e-6 K: a = 1e363) is refused with a sentence
+    instead of an OverflowError."""
     t = np.array([1e307, 2e307, 5e307, 1e308])
     with pytest.raises(InputError, match="above 100000 K"):
         fit_power_law(t, 10.0 * (t / 1e307) ** 3)
-    with pytest.raises(InputError, match="beyond floating-point range"):
+    with pytest.raises(InputError, match="temperature 1e-300 K is below 1e-06 K"):
         fit_power_law(np.array([1e-300, 2e-300, 3e-300]), np.array([10.0, 80.0, 270.0]))
+    t = np.array([1e-6, 2e-6, 4e-6])
+    with pytest.raises(InputError, match="beyond floating-point range"):
+        fit_power_law(t, 1e3 * (t / 1e-6) ** 60)

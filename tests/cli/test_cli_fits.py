@@ -127,12 +127,17 @@ def test_temperatures_outside_the_range_are_refused_before_anything_is_written(c
 
 
 def test_power_law_prefactor_beyond_float_range_is_refused(cli, tmp_path):
-    """T near 1e-300 K: a = G / T^n is beyond floating-point range; one line says so (it was a traceback)."""
+    """G ~ T^60 at 1e-6 K: a = G / T^n (1e363) is beyond floating-point range; one line says so (it was a
+    traceback, with T near 1e-300 K, now refused by kapitza's least temperature, 1e-6 K)."""
     path = tmp_path / "g.txt"
-    path.write_text("1e-300 10\n2e-300 80\n3e-300 270\n")
+    path.write_text("1e-6 1e3\n2e-6 1.152921504606847e+21\n4e-6 1.329227995784916e+39\n")
     status, out, err = cli("fit", "power-law", path)
     assert status == 2 and out == "" and err.count("\n") == 1
     assert "beyond floating-point range" in err
+    path.write_text("1e-300 10\n2e-300 80\n3e-300 270\n")
+    status, out, err = cli("fit", "power-law", path)
+    assert status == 2 and out == "" and err.count("\n") == 1
+    assert "temperature 1e-300 K is below 1e-06 K" in err
 
 
 def test_power_law_lines_never_print_a_bare_nan_or_inf():

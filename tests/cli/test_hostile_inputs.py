@@ -133,11 +133,32 @@ def test_a_folder_as_phonopy_file_is_called_a_folder(cli, tmp_path):
     assert "does not exist" not in err
 
 
-def test_tiny_temperatures_give_zero_conductance_not_a_traceback(cli):
-    """Between 0 and ~1e-290 K the Landauer integral overflowed (issue 9); G is 0 to double precision."""
-    status, out, err = cli("predict", "Al", "Si", "-t", "1e-300,1e-200", "--json")
-    assert status == 0, err
-    assert "Warning" not in err
+@pytest.mark.parametrize("temperature", ["1e-300,1e-200", "5e-324", "5e-7", "1e-300:1:5"])
+def test_tiny_temperatures_are_refused_with_the_least_temperature(cli, temperature):
+    """Between 0 and ~1e-290 K the Landauer integral overflowed (issue 9); then G = 0 and R T^3 = inf * 0 printed a
+    RuntimeWarning (issue 51, 5e-324 K): temperatures between 0 and kapitza._checks.MIN_TEMPERATURE (1e-6 K) are
+    refused in one line."""
+    status, out, err = cli("predict", "Al", "Si", "-t", temperature, "--json")
+    assert_one_line_error(status, err)
+    assert "is below 1e-06 K, the least kapitza accepts above 0 K" in err and out == ""
+
+
+@pytest.mark.parametrize("temperature", ["0", "1e-6"])
+def test_zero_and_the_least_temperature_compute_without_a_warning(cli, temperature):
+    """0 K gives G = 0 exactly; at 1e-6 K the DMM's G is its 1e-3 K value times (1e-3)^3: the low-temperature T^3
+    law of the Debye DMM (Swartz & Pohl, Rev. Mod. Phys. 61, 605 (1989)) holds without underflow this far down."""
+    import json
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        status, out, err = cli("predict", "Al", "Si", "-t", f"{temperature},1e-3", "-m", "dmm", "--json")
+    assert status == 0 and "Warning" not in err, err
+    g = json.loads(out)["results"][0]["conductance"]
+    if temperature == "0":
+        assert g[0] == 0.0
+    else:
+        assert g[0] == pytest.approx(g[1] * 1e-9, rel=1e-9)
 
 
 def test_inelastic_channel_with_full_dispersion_runs(cli):
@@ -159,3 +180,48 @@ def test_inelastic_channel_with_full_dispersion_runs(cli):
     )
     assert status == 0, err
     assert "dmm" in out
+
+
+# ---- issue 51: the older surfaces rerun ---------------------------------------------------------------------
+
+TDTR_SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "thermoreflectance" / "tdtr_sample.toml"
+
+
+@pytest.mark.parametrize(
+    ("command", "delays", "shortest"),
+    [
+        ("simulate", "1e-300:1e-299:10", "1e-300 ps"),
+        ("simulate", "0.5,100", "0.5 ps"),
+        ("sensitivity", "0.1:10:3", "0.1 ps"),
+    ],
+)
+def test_tdtr_delays_below_one_picosecond_are_one_line(cli, command, delays, shortest):
+    """A ratio of 3.4e151 was printed for delays of 1e-300 ps, exit 0: below the model's 1 ps
+    (kapitza.analysis.thermoreflectance.model.MIN_DELAY, the pulses' cross-correlation) it is refused."""
+    status, out, err = cli("tdtr", command, TDTR_SAMPLE, "--delays", delays)
+    assert_one_line_error(status, err)
+    assert "delays must be at least 1 ps" in err and f"got {shortest}" in err and out == ""
+
+
+def test_tdtr_delays_from_one_picosecond_are_simulated(cli):
+    status, out, err = cli("tdtr", "simulate", TDTR_SAMPLE, "--delays", "1:10:3")
+    assert status == 0 and "Warning" not in err, err
+    assert "3.162" in out and "e+1" not in out  # the delays, and no ratio of the divergence
+
+
+@pytest.mark.parametrize("pressure", ["1:1e308", "1e4:3e9"])
+def test_contact_pressure_at_or_above_the_hardness_is_one_line(cli, pressure):
+    """P = 8.9e157 Pa was printed (h_c = 2.2e147): at the microhardness (3 GPa here) every asperity is flattened
+    and no rough contact is left (kapitza.devices.contact), so such pressures are refused."""
+    status, out, err = cli("device", "contact", "--pressure", pressure)
+    assert_one_line_error(status, err)
+    assert "is at or above the microhardness H_c = 3e+09 Pa" in err and out == ""
+
+
+def test_contact_pressures_that_underflow_and_a_crossover_above_the_hardness_are_stated(cli):
+    """P = 5e-324 Pa: h_c underflows to 0, the contact carries the whole resistance (100 %, not NaN, no warning);
+    the crossover of the CMY law with R_K (7.7e11 Pa for dmm:Al/Si) lies above H_c and is said to be unreached."""
+    status, out, err = cli("device", "contact", "--pressure", "5e-324:1")
+    assert status == 0 and err == "", err
+    assert "P = 4.94e-324 Pa: h_c = 0 W/m^2/K, contact share 100.00 % -> contact dominates" in out
+    assert "none below H_c = 3 GPa (the correlation puts it at 7.741e+11 Pa)" in out and "nan" not in out

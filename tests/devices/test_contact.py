@@ -144,3 +144,25 @@ def test_onsager_small_drop_limit_and_nonlinear_difference():
 def test_hostile_inputs(call, match):
     with pytest.raises(InputError, match=match):
         call()
+
+
+def test_a_pressure_at_or_above_the_hardness_is_refused():
+    """Issue 51: P = 1e308 Pa gave h_c = 8e289 W m^-2 K^-1.  The real contact area is the fraction P/H_c of the
+    apparent one (Yovanovich 2005, the plastic model), so at P = H_c every asperity is flattened: refused there."""
+    assert float(cmy_conductance(2.99e9, **STEEL)[0]) > 0
+    for p in ([3e9], [1e4, 1e308]):
+        with pytest.raises(InputError, match=r"pressure (3e\+09|1e\+308) Pa is at or above the microhardness H_c"):
+            contact_vs_kapitza(p, resistance="G=1e6", **STEEL)
+
+
+def test_a_pressure_whose_h_c_underflows_gives_the_whole_resistance_to_the_contact():
+    """h_c = 1.25 k_s (m/sigma) (P/H_c)^0.95 underflows to 0 at P = 5e-324 Pa: r_c = inf and the contact's share is
+    1 (its limit as P -> 0), without a RuntimeWarning (a NaN share and two warnings before, issue 51)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = contact_vs_kapitza([5e-324, 1.0], resistance="G=1e6", **STEEL)
+    assert res.contact_conductance[0] == 0.0 and res.total_resistance[0] == math.inf
+    assert list(res.contact_share) == [1.0, pytest.approx(1 / (1 + 1e-6 * res.contact_conductance[1]), rel=1e-15)]
+    assert res.dominant == ("contact", "contact")

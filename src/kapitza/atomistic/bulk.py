@@ -178,6 +178,46 @@ class Relaxation:
     relaxed_cell: NDArray[np.float64]
     spacegroup: str
 
+    def __post_init__(self) -> None:
+        # the rules of relax_crystal's record, also for one built in code or loaded from a file (kapitza.load)
+        where = "Relaxation"
+        if not isinstance(self.converged, (bool, np.bool_)):
+            raise InputError(f"{where}: converged must be true or false, got {self.converged!r}")
+        for name in ("steps", "max_steps"):
+            value = getattr(self, name)
+            if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+                raise InputError(f"{where}: {name} must be a whole number, got {value!r}")
+            object.__setattr__(self, name, int(value))
+        if self.max_steps < 1 or not 0 <= self.steps <= self.max_steps:
+            raise InputError(
+                f"{where}: steps ({self.steps}) must be from 0 to max_steps ({self.max_steps}), and max_steps >= 1"
+            )
+        object.__setattr__(self, "fmax", _checks.positive(self.fmax, f"{where}: fmax", "eV/A"))
+        object.__setattr__(self, "residual", _checks.non_negative(self.residual, f"{where}: residual", "eV/A"))
+        if self.converged and self.residual > self.fmax:
+            raise InputError(
+                f"{where}: converged, but the residual {self.residual:.3g} eV/A is above fmax {self.fmax:.3g} eV/A"
+            )
+        for name in ("input_cell", "relaxed_cell"):
+            try:
+                cell = np.array(getattr(self, name), dtype=float)
+            except (TypeError, ValueError):
+                raise InputError(f"{where}: {name} must be six numbers (a, b, c in A; alpha, beta, gamma)") from None
+            if cell.shape != (6,) or not np.all(np.isfinite(cell)):
+                raise InputError(f"{where}: {name} must be six finite numbers (a, b, c in A; alpha, beta, gamma)")
+            lengths, angles = cell[:3], cell[3:]
+            if np.any(lengths < MIN_DISTANCE_ANGSTROM) or np.any(lengths > MAX_CELL_ANGSTROM):
+                raise InputError(
+                    f"{where}: {name} has lengths {lengths.tolist()} A; a crystal's are {MIN_DISTANCE_ANGSTROM:g} to "
+                    f"{MAX_CELL_ANGSTROM:g} A"
+                )
+            if np.any(angles <= 0) or np.any(angles >= 180):
+                raise InputError(f"{where}: {name} has angles {angles.tolist()} degrees; each is between 0 and 180")
+            object.__setattr__(self, name, cell)
+        check_relaxed_cell(self.input_cell, self.relaxed_cell, where)
+        if not isinstance(self.spacegroup, str) or not self.spacegroup.isprintable() or len(self.spacegroup) > 64:
+            raise InputError(f'{where}: spacegroup must be a short text ("Fd-3m (227)")')
+
 
 def symmetry_dataset(atoms: Any, symprec: float = SYMPREC) -> Any:
     """spglib's symmetry dataset of ``atoms`` within ``symprec`` (A), or None where spglib finds none.

@@ -103,22 +103,12 @@ class ForceField:
     def __post_init__(self) -> None:
         # the checks of read_pair_file, also for a force field built in code or loaded from a file (kapitza.load):
         # one LAMMPS command per entry (a newline would start another: ``shell``), no variables, no style that
-        # runs code, positive masses of integer types, chemical symbols, file names and paths as strings
+        # runs code, positive masses of integer types, chemical symbols, file names and paths as strings, and
+        # every potential file the lines name recorded in ``files`` (where it was found and checked)
         if not isinstance(self.origin, str) or not self.origin.isprintable() or len(self.origin) > 4096:
             raise InputError("a force field's origin must be a printable string (a file's path or 'lines')")
         origin = self.origin
-        for command, lines in (
-            ("pair_style", (self.pair_style,)),
-            ("pair_coeff", self.pair_coeffs),
-            ("pair_modify", self.modifiers),
-        ):
-            if isinstance(lines, str):
-                raise InputError(f"{origin}: the {command} commands must be a sequence of lines, got a string")
-            for line in lines:
-                _check_command(line, command, origin)
-        if not self.pair_coeffs:
-            raise InputError(f"{origin}: no pair_coeff command")
-        _check_style(self.pair_style, origin)
+        _check_lines(self.pair_style, self.pair_coeffs, self.modifiers, origin)
         masses = {}
         for t, m in dict(self.masses).items():
             where = f"{origin}: mass of type {excerpt(origin, str(t))}"
@@ -142,6 +132,18 @@ class ForceField:
                     f"{origin}: two potential files are named {excerpt(origin, name)} ({by_name[name]} and {path}); "
                     "a run folder holds its copies by name: rename one"
                 )
+        named = {w for line in self.pair_coeffs for w in _file_words(line, _styles(self.pair_style))}
+        unrecorded, unnamed = sorted(named - set(files)), sorted(set(files) - named)
+        if unrecorded:  # LAMMPS would open it wherever it points, unchecked (``../../etc/passwd``)
+            raise InputError(
+                f"{origin}: a pair_coeff line names the potential file {excerpt(origin, unrecorded[0])}, which the "
+                "force field does not record in its files (read_pair_file and parse_pair_lines find and check each)"
+            )
+        if unnamed:
+            raise InputError(
+                f"{origin}: files records {excerpt(origin, unnamed[0])}, which no pair_coeff line names as a "
+                "potential file"
+            )
         object.__setattr__(self, "files", MappingProxyType(files))
 
     def _check_loaded(self, folder: Path) -> None:
@@ -162,10 +164,7 @@ class ForceField:
     @property
     def styles(self) -> tuple[str, ...]:
         """The pair styles in use: the style itself, or the sub-styles of a hybrid."""
-        words = self.pair_style.split()[1:]
-        if words and words[0] in ("hybrid", "hybrid/overlay", "hybrid/scaled"):
-            return tuple(w for w in words[1:] if is_style_name(w))
-        return tuple(words[:1])
+        return _styles(self.pair_style)
 
     @property
     def manybody(self) -> bool:
@@ -279,6 +278,27 @@ def _sha256(path: str) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def _styles(pair_style: str) -> tuple[str, ...]:
+    """The pair styles a ``pair_style`` command uses: the style itself, or the sub-styles of a hybrid."""
+    words = pair_style.split()[1:]
+    if words and words[0] in ("hybrid", "hybrid/overlay", "hybrid/scaled"):
+        return tuple(w for w in words[1:] if is_style_name(w))
+    return tuple(words[:1])
+
+
+def _check_lines(pair_style: Any, pair_coeffs: Any, modifiers: Any, origin: str) -> None:
+    """Each command one LAMMPS line of its kind without variables, at least one pair_coeff, no style that runs
+    code (:class:`ForceField`'s checks of its lines, before anything they name is looked for)."""
+    for command, lines in (("pair_style", (pair_style,)), ("pair_coeff", pair_coeffs), ("pair_modify", modifiers)):
+        if isinstance(lines, str):
+            raise InputError(f"{origin}: the {command} commands must be a sequence of lines, got a string")
+        for line in lines:
+            _check_command(line, command, origin)
+    if not pair_coeffs:
+        raise InputError(f"{origin}: no pair_coeff command")
+    _check_style(pair_style, origin)
+
+
 def is_style_name(word: str) -> bool:
     """A pair style name in a hybrid list (not a cutoff or another number)."""
     try:
@@ -352,12 +372,13 @@ def parse_pair_lines(
         raise InputError(f"{origin}: no pair_coeff command")
     style = styles[0]
     _check_style(style, origin)
-    ff = ForceField(pair_style=style, pair_coeffs=tuple(coeffs), modifiers=tuple(modifiers), origin=origin)
+    _check_lines(style, tuple(coeffs), tuple(modifiers), origin)  # before any file the lines name is looked for
+    styles = _styles(style)
     files = {}
     for number, line in lines:
         if line.startswith("pair_coeff"):
-            files.update(_files(line, ff.styles, Path(base_dir), f"{origin} line {number}", confine))
-    names = tuple(types) if types else _element_types(coeffs, ff.styles, files, origin)
+            files.update(_files(line, styles, Path(base_dir), f"{origin} line {number}", confine))
+    names = tuple(types) if types else _element_types(coeffs, styles, files, origin)
     species = tuple(_species(name, origin) for name in names)
     bad = [t for t in masses if names and not 1 <= t <= len(names)]
     if bad:
@@ -474,17 +495,17 @@ def _type_range(word: str, where: str) -> tuple[int, int]:
     return int(lo), int(hi or lo)
 
 
+def _file_words(line: str, styles: tuple[str, ...]) -> tuple[str, ...]:
+    """The words of a pair_coeff line that name potential files: words with a '.' or '/' after the two atom
+    types that are neither a style nor a number (the one rule, for the lines read and a force field built)."""
+    return tuple(w for w in line.split()[3:] if w not in styles and ("." in w or "/" in w) and is_style_name(w))
+
+
 def _files(line: str, styles: tuple[str, ...], base_dir: Path, where: str, confine: bool) -> dict[str, str]:
-    """The potential files a pair_coeff line names: words with a '.' or '/' that are not numbers."""
-    words = line.split()[3:]
+    """The potential files a pair_coeff line names (:func:`_file_words`), each found and checked."""
     if len(line.split()) < 3:
         raise InputError(f"{where}: pair_coeff needs two atom types and coefficients")
-    out = {}
-    for w in words:
-        if w in styles or not ("." in w or "/" in w) or not is_style_name(w):
-            continue
-        out[w] = _resolve(w, base_dir, where, confine)
-    return out
+    return {w: _resolve(w, base_dir, where, confine) for w in _file_words(line, styles)}
 
 
 def _resolve(name: str, base_dir: Path, where: str, confine: bool) -> str:

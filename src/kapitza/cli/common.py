@@ -40,7 +40,8 @@ def parse_temperatures(spec: str) -> NDArray[np.float64]:
     ------
     InputError
         For non-numbers, negative, NaN or infinite values, values above
-        :data:`kapitza.prediction.settings.MAX_TEMPERATURE` (1e5 K), or a malformed range.
+        :data:`kapitza.prediction.settings.MAX_TEMPERATURE` (1e5 K) or between 0 and
+        :data:`kapitza._checks.MIN_TEMPERATURE` (1e-6 K), or a malformed range.
     """
     text = spec.strip()
     if ":" in text:

@@ -215,7 +215,13 @@ def contact_command(
                 f"P = {res.pressure[i]:.3g} Pa: h_c = {res.contact_conductance[i]:.4g} W/m^2/K, "
                 f"contact share {100 * res.contact_share[i]:.2f} % -> {res.dominant[i]} dominates"
             )
-        typer.echo(f"crossover pressure (h_c = 1/R_K): {res.crossover_pressure:.4g} Pa")
+        if res.crossover_pressure < res.hardness:
+            typer.echo(f"crossover pressure (h_c = 1/R_K): {res.crossover_pressure:.4g} Pa")
+        else:  # the correlation's P* lies above H_c, where no rough contact is left: none is reached
+            typer.echo(
+                f"crossover pressure (h_c = 1/R_K): none below H_c = {hardness_gpa:g} GPa (the correlation puts it "
+                f"at {res.crossover_pressure:.4g} Pa): the contact dominates at every pressure"
+            )
         if not np.all(res.in_range):
             typer.echo(f"note: some pressures are outside the CMY range {1e-6:g} < P/H_c < {2e-2:g}")
     if plot is not None:

@@ -124,7 +124,7 @@ def cmy_conductance(
     Parameters
     ----------
     pressure : float or array, shape (n,)
-        Apparent contact pressure P, Pa.
+        Apparent contact pressure P, Pa, > 0 and below ``hardness`` (at P = H_c every asperity is flattened).
     conductivity1, conductivity2 : float or str
         k of the two bodies, W m^-1 K^-1, or material names (kappa(T) at ``temperature``).
     roughness1, roughness2 : float
@@ -143,6 +143,13 @@ def cmy_conductance(
     if sigma == 0 or m == 0:
         raise InputError("roughness1/2 and slope1/2 cannot both be 0: a perfectly flat contact has no CMY h_c")
     hc = _num(hardness, "hardness", "Pa")
+    if p.max() >= hc:
+        raise InputError(
+            f"pressure {p.max():g} Pa is at or above the microhardness H_c = {hc:g} Pa: the real contact area (a "
+            "fraction P/H_c of the apparent one) would be the whole surface, every asperity flattened, where a "
+            f"contact resistance of rough surfaces ends (the CMY correlation is fitted for {CMY_RANGE[0]:g} < P/H_c "
+            f"< {CMY_RANGE[1]:g})"
+        )
     t = _checks.temperature(temperature, "temperature")
     a, b = k1.at(t), k2.at(t)
     ks = 2 * a * b / (a + b)
@@ -232,7 +239,8 @@ def contact_vs_kapitza(
     ks = 2 * k1 * k2 / (k1 + k2)
     sigma, m = math.hypot(roughness1, roughness2), math.hypot(slope1, slope2)
     hc = float(hardness)
-    r_c = 1.0 / h
+    with np.errstate(divide="ignore"):  # h_c underflows to 0 at P / H_c below ~1e-300: no contact, r_c = inf
+        r_c = 1.0 / h
     total = r_c + rk
     # h_c(P*) = 1/R_K  ->  P* = H_c (1 / (R_K 1.25 k_s m / sigma))^(1/0.95)
     crossover = math.inf if rk == 0 else hc * (1.0 / (rk * 1.25 * ks * m / sigma)) ** (1 / 0.95)
@@ -242,7 +250,7 @@ def contact_vs_kapitza(
         contact_conductance=h,
         kapitza_resistance=rk,
         total_resistance=total,
-        contact_share=r_c / total,
+        contact_share=1.0 / (1.0 + rk * h),  # r_c / total, also where r_c = inf
         dominant=tuple("contact" if rc > rk else "kapitza" for rc in r_c),
         crossover_pressure=crossover,
         in_range=(ratio >= CMY_RANGE[0]) & (ratio <= CMY_RANGE[1]),

@@ -235,9 +235,19 @@ def _register(cls: type) -> None:
     _REGISTRY[cls.__name__] = cls
 
 
+#: True once every kapitza module that may hold a result class was imported (:func:`_result_class`).
+_WALKED = False
+#: Longest class name a saved file's ``kind`` may hold.
+_MAX_KIND_CHARS = 100
+
+
 def _result_class(kind: str, path: Path) -> type:
-    """The @result class named ``kind``; result modules not imported yet are imported until it is found."""
-    if kind not in _REGISTRY:
+    """The @result class named ``kind``, looked up by name in the registry (never imported by a name from the file):
+    kapitza's own modules not imported yet (cli and __main__ left out) are imported once until it is found."""
+    global _WALKED
+    if not (kind.isidentifier() and kind.isascii() and len(kind) <= _MAX_KIND_CHARS):
+        raise InputError(f"{str(path)!r}: its kind is no class name, so no kapitza result")
+    if kind not in _REGISTRY and not _WALKED:
         import importlib
         import pkgutil
 
@@ -252,6 +262,8 @@ def _result_class(kind: str, path: Path) -> type:
                 importlib.import_module(info.name)
             except ImportError:  # a module needing an extra that is not installed holds no result of this file
                 continue
+        else:
+            _WALKED = True
     if kind not in _REGISTRY:
         raise InputError(f"{str(path)!r}: kind {kind!r} is no kapitza result (saved by another version?)")
     return _REGISTRY[kind]
@@ -361,35 +373,58 @@ def _from_dict(
     return cls(**kwargs)
 
 
-def load(path: str | os.PathLike) -> Any:
+#: The most bytes of arrays :func:`load` allocates for one file by default (1 GiB): the arrays of a result are
+#: tables of G(T), spectra, profiles and force constants, kilobytes to tens of megabytes; the largest kapitza makes,
+#: an EELS spectrum image, hundreds of megabytes.  A file's own word is not a bound (8 MB of deflated zeros
+#: declare 7.45 GiB truthfully), so this is; ``load(path, max_bytes=...)`` reads a larger result.
+MAX_LOAD_BYTES = 2**30
+#: Parsing JSON holds about eleven bytes per character of a list of numbers (the text, a Python float object and
+#: a pointer per number, then the array), so a .json result (or an .npz's metadata) may hold this fraction of
+#: ``max_bytes`` as text: 64 MiB by default, millions of numbers (larger results are saved as .npz).
+_JSON_FRACTION = 16
+
+
+def load(path: str | os.PathLike, *, max_bytes: int = MAX_LOAD_BYTES) -> Any:
     """Read a result written by ``r.save(path)`` back as the object that saved it.
+
+    A saved result is data: its ``kind`` is looked up among kapitza's result classes by name (nothing is
+    imported by a name from the file), no array holds Python objects (no pickle), and the values are rebuilt
+    only through the classes' constructors.
 
     Parameters
     ----------
     path : str or os.PathLike
         A ``.json`` or ``.npz`` file written by the ``save`` method of any kapitza result.
+    max_bytes : int
+        The most bytes of arrays the file may make ``load`` allocate, summed over an .npz's members as their
+        headers declare them (checked before any is read), default :data:`MAX_LOAD_BYTES` (1 GiB); a .json
+        file may be 1/16 of it (its parse holds about eleven bytes per character).
 
     Returns
     -------
     object
         An instance of the result class named in the file (``kind``): arrays read-only again, the strings
         ``"inf"``, ``"-inf"`` and ``"nan"`` numbers again, nested objects rebuilt; each built through its class's
-        constructor, nested ones included (a Material, the Settings, a ForceField), so their own checks run
-        (a ConductanceResult's finite G >= 0 and T >= 0, a Material's bounds, a ForceField's refusal of code).
-        Then the checks of a loaded file: no negative temperature anywhere, the potential files
-        of a ForceField at or below the file's folder (or shipped with LAMMPS), and Settings whose calculator
-        is a built-in potential (a file names no Python code: a ``module:factory`` is refused, as in every file
-        kapitza reads; a result's other records of its calculator are text that nothing calls).
+        constructor, nested ones included (a Material, the Settings, a ForceField, a Relaxation), so their own
+        checks run (a ConductanceResult's finite G >= 0 and T >= 0, a Material's bounds, a ForceField's refusal
+        of code and of a potential file it does not record, a Relaxation's step counts, residual and cells).
+        Then the checks of a loaded file: no negative temperature anywhere, the potential files of a ForceField
+        at or below the file's folder (or shipped with LAMMPS), and Settings whose calculator is a built-in
+        potential (a file names no Python code: a ``module:factory`` is refused, as in every file kapitza reads;
+        a result's other records of its calculator are text that nothing calls).
 
     Raises
     ------
     InputError
         A missing file, another suffix, a file that is not a saved kapitza result (no ``kind`` and ``result``,
         or a kind that is no kapitza result class; a bare .npy, a damaged zip, an array header that claims more
-        bytes than its member holds, Python objects, JSON nested past Python's recursion limit), or one whose
-        values a class refuses.  What an .npz allocates is bounded by what the file holds: each array's header
-        is checked against its zip member's size before the array is read.
+        or fewer bytes than its member holds, Python objects, JSON nested past Python's recursion limit), one
+        whose values a class refuses, or one above ``max_bytes``.  What an .npz allocates is bounded before
+        anything is read: each array's header is checked against its zip member's sizes, and their sum against
+        ``max_bytes``.
     """
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, (int, np.integer)) or max_bytes < 1:
+        raise InputError(f"max_bytes must be a whole number of bytes >= 1, got {max_bytes!r}")
     source = Path(path)
     suffix = source.suffix.lower()
     if suffix not in SAVE_SUFFIXES:
@@ -400,9 +435,10 @@ def load(path: str | os.PathLike) -> Any:
     arrays: dict[str, np.ndarray] = {}
     try:
         if suffix == ".json":
+            _check_json_size(source.stat().st_size, int(max_bytes), f"{str(source)!r}")
             document = json.loads(source.read_text(encoding="utf-8"))
         else:
-            document, arrays = _read_npz(source, not_result)
+            document, arrays = _read_npz(source, not_result, int(max_bytes))
     except InputError:
         raise
     except RecursionError:
@@ -420,7 +456,7 @@ def load(path: str | os.PathLike) -> Any:
         loaded = _from_dict(cls, document["result"], arrays)
     except RecursionError:
         raise InputError(f"{str(source)!r}: cannot rebuild a {cls.__name__}: nested deeper than a result") from None
-    except (TypeError, ValueError, KeyError, AttributeError, IndexError, ArithmeticError) as exc:
+    except (TypeError, ValueError, LookupError, AttributeError, ArithmeticError) as exc:
         raise InputError(f"{str(source)!r}: cannot rebuild a {cls.__name__}: {' '.join(str(exc).split())}") from None
     try:
         _check_loaded(loaded, source.parent, f"{str(source)!r}")
@@ -430,15 +466,28 @@ def load(path: str | os.PathLike) -> Any:
     return loaded
 
 
+def _check_json_size(size: int, max_bytes: int, where: str) -> None:
+    """InputError when ``size`` bytes (or characters) of JSON text are more than ``max_bytes`` lets load parse."""
+    limit = max(max_bytes // _JSON_FRACTION, 1)
+    if size > limit:
+        raise InputError(
+            f"{where}: its JSON text is {size:,} bytes, more than the {limit:,} (max_bytes / {_JSON_FRACTION}) "
+            "that load parses (parsing holds about eleven bytes per character); save large results as .npz, or "
+            "raise max_bytes="
+        )
+
+
 #: DEFLATE's largest compression ratio (1032:1): no deflated member holds more bytes than this times its size.
 _DEFLATE_RATIO = 1032
 #: Most members of a result .npz (a result has tens of arrays).
 _MAX_NPZ_MEMBERS = 10_000
 
 
-def _read_npz(source: Path, not_result: str) -> tuple[Any, dict[str, np.ndarray]]:
-    """The metadata document and the arrays of a saved .npz, each array's header checked against what its zip
-    member really holds before anything is allocated (a header may claim 2.5e9 elements in a 1 kB file)."""
+def _read_npz(source: Path, not_result: str, max_bytes: int) -> tuple[Any, dict[str, np.ndarray]]:
+    """The metadata document and the arrays of a saved .npz.  Every member's header is read first and checked
+    against what its zip member really holds (a header may claim 2.5e9 elements in a 1 kB file) and their sum
+    against ``max_bytes`` (a header may also tell the truth: 8 MB of deflated zeros hold 7.45 GiB), before any
+    array is allocated."""
     import lzma
     import zipfile
     import zlib
@@ -454,11 +503,22 @@ def _read_npz(source: Path, not_result: str) -> tuple[Any, dict[str, np.ndarray]
             members = archive.infolist()
             if len(members) > _MAX_NPZ_MEMBERS:
                 raise InputError(f"{not_result} ({len(members):,} members)")
-            found = {}
+            total = 0
             for info in members:
                 if not info.filename.endswith(".npy") or info.is_dir():
                     raise InputError(f"{not_result} (member {info.filename[:60]!r} is no .npy array)")
-                _check_member(archive, info, size, not_result)
+                claimed, dtype = _check_member(archive, info, size, not_result)
+                if info.filename == "metadata.npy" and dtype.kind == "U":
+                    _check_json_size(claimed // dtype.itemsize, max_bytes, f"{str(source)!r}: the metadata")
+                total += claimed
+            if total > max_bytes:
+                raise InputError(
+                    f"{str(source)!r}: its arrays hold {total:,} bytes, more than max_bytes = {max_bytes:,} "
+                    f"({max_bytes / 2**30:.3g} GiB), the most load allocates; raise max_bytes= to load a larger "
+                    "result"
+                )
+            found = {}
+            for info in members:
                 with archive.open(info) as member:
                     found[info.filename[:-4]] = np.lib.format.read_array(member, allow_pickle=False)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, zlib.error, lzma.LZMAError, EOFError) as exc:
@@ -473,10 +533,14 @@ def _read_npz(source: Path, not_result: str) -> tuple[Any, dict[str, np.ndarray]
     return json.loads(str(metadata)), found
 
 
-def _check_member(archive: Any, info: Any, size: int, not_result: str) -> None:
-    """InputError unless the .npy header of ``info`` describes no more bytes than the member holds."""
+def _check_member(archive: Any, info: Any, size: int, not_result: str) -> tuple[int, np.dtype]:
+    """The bytes of array the .npy header of ``info`` declares, and its dtype; InputError unless they are exactly
+    the bytes the member holds after its header (as ``np.save`` writes them), and no more than its stored bytes
+    can hold (the zip directory's sizes are the file's word too)."""
+    import tokenize
     import zipfile
 
+    where = f"{not_result} (member {info.filename[:60]!r}"
     with archive.open(info) as member:
         try:
             version = np.lib.format.read_magic(member)
@@ -484,22 +548,24 @@ def _check_member(archive: Any, info: Any, size: int, not_result: str) -> None:
             if version not in read_header:
                 raise ValueError(f"npy format version {version}")
             shape, _, dtype = read_header[version](member)
-        except ValueError as exc:
-            raise InputError(
-                f"{not_result} (member {info.filename[:60]!r}: {' '.join(str(exc).split())[:120]})"
-            ) from None
+        except (ValueError, SyntaxError, tokenize.TokenError) as exc:  # numpy tokenizes a header it cannot parse
+            raise InputError(f"{where}: {' '.join(str(exc).split())[:120]})") from None
         header = member.tell()
     if dtype.hasobject:
-        raise InputError(f"{not_result} (member {info.filename[:60]!r} holds Python objects, which are never loaded)")
+        raise InputError(f"{where} holds Python objects, which are never loaded)")
+    if any(int(n) < 0 for n in shape):
+        raise InputError(f"{where}: its header declares the shape {tuple(shape)})")
     claimed = math.prod(int(n) for n in shape) * dtype.itemsize
     ratio = 1 if info.compress_type == zipfile.ZIP_STORED else _DEFLATE_RATIO
-    # the sizes in a zip's directory are the file's word too: the member's stored bytes lie within the file
+    # the member's stored bytes lie within the file, and deflate inflates them at most 1032 times
     held = min(info.file_size - header, min(info.compress_size, size) * ratio)
     if claimed > held:
+        raise InputError(f"{where}: its header claims {claimed:,} bytes of array, the file holds {max(held, 0):,})")
+    if claimed != info.file_size - header:
         raise InputError(
-            f"{not_result} (member {info.filename[:60]!r}: its header claims {claimed:,} bytes of array, the file "
-            f"holds {max(held, 0):,})"
+            f"{where}: its header declares {claimed:,} bytes of array, the member holds {info.file_size - header:,})"
         )
+    return claimed, dtype
 
 
 def _check_loaded(obj: Any, folder: Path, where: str, depth: int = 0) -> None:

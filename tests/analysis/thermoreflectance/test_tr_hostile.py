@@ -85,3 +85,30 @@ def test_fit_refuses_too_many_points_and_overflowing_values() -> None:
     y[4] = 1e200
     with pytest.raises(InputError, match="y= point 4 .* is 1e\\+200 with sigma 1: beyond 1e\\+100 sigma"):
         fit(s, "fdtr", x, y, ["G_G0"], sigma=1.0)
+
+
+def test_tdtr_delays_below_one_picosecond_are_refused_and_a_fit_can_leave_them_out() -> None:
+    """Issue 51: delays of 1e-300 ps printed a ratio of 3.4e151, the 1/sqrt(delay) divergence of delta-function
+    pulses.  The model's shortest delay is MIN_DELAY (1 ps, the pulses' cross-correlation): simulated delays below
+    it are refused, and data holding some are refused in a fit unless x_range leaves them out; the fit then finds
+    the G that made the data (80 nm Al on sapphire, Cahill 2004's calibration stack; exact, noise-free ratios give
+    the truth back to 1e-4, as in test_tr_fit.py)."""
+    from kapitza.analysis.thermoreflectance import model
+
+    assert model.MIN_DELAY == 1e-12
+    s = Sample(
+        (Layer("Al", 80e-9, 2.42e6, 200.0, 200.0), Layer("sub", math.inf, 3.06e6, 35.0, 35.0)),
+        (Interface("G", 1e8),),
+        Laser(10e-6, 5e-6, 80e6, 9.8e6),
+    )
+    with pytest.raises(InputError, match=r"delays must be at least 1 ps .* got 1e-300 ps"):
+        model.tdtr_signal(s, np.geomspace(1e-312, 1e-311, 10))
+    x = np.concatenate([[0.5e-12], np.geomspace(100e-12, 4e-9, 8)])
+    y = np.concatenate([[100.0], model.tdtr_signal(s, x[1:]).ratio])
+    start = s.with_parameters({"G": 1.5e8})
+    t0 = time.perf_counter()
+    with pytest.raises(InputError, match=r"the data hold delays below 1 ps \(the shortest 0.5 ps\).*x_range="):
+        fit(start, "tdtr", x, y, ["G"])
+    assert time.perf_counter() - t0 < 1.0  # before any model evaluation
+    result = fit(start, "tdtr", x, y, ["G"], x_range=(50e-12, 5e-9))
+    assert result.value("G")[0] == pytest.approx(1e8, rel=1e-4)

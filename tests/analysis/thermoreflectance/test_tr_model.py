@@ -87,6 +87,8 @@ def test_ratio_falls_with_delay() -> None:
     [
         (lambda s: M.tdtr_signal(s, [-1e-12]), "delay"),
         (lambda s: M.tdtr_signal(s, [20e-9]), "pulse period"),
+        (lambda s: M.tdtr_signal(s, [1e-312, 1e-311]), r"at least 1 ps .*got 1e-300 ps"),
+        (lambda s: M.tdtr_signal(s, [0.999e-12, 100e-12]), r"at least 1 ps .*got 0.999 ps"),
         (lambda s: M.fdtr_signal(s, [0.0]), "frequency"),
         (lambda s: M.fdtr_signal(s, [np.nan]), "frequency"),
         (lambda s: M.surface_response(s, [1.0], rtol=0), "rtol"),

@@ -497,6 +497,11 @@ class _Problem:
         self.p0 = np.array([params[n] for n in names])
         self.lo, self.hi = _check_bounds(bounds, names, self.p0)
         xs, ys, sig = _restrict(x_range, xs, ys, sig, self.n_free, self.scaled)
+        if mode == "tdtr" and xs.min() < model.MIN_DELAY:
+            raise InputError(
+                f"the data hold delays below {model.MIN_DELAY * 1e12:g} ps (the shortest {xs.min() * 1e12:g} ps), "
+                "which the model does not describe (delta-function pulses): leave them out with x_range= (--range)"
+            )
         self.x, self.y, self.sigma = xs, ys, sig
         self.weight = 1.0 / sig
         self.fixed, self.fixed_sigma, self.notes = _fixed_errors(sample, set(fitted_by))

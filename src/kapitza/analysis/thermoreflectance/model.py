@@ -85,6 +85,12 @@ from .sample import Sample
 #: near double-precision round-off (1e-12) to 10 % (a looser signal is not worth fitting).
 RTOL_RANGE = (1e-12, 0.1)
 
+#: Shortest pump-probe delay (s) the TDTR model describes: 1 ps, the pulses' cross-correlation.  The model takes
+#: the pulses as delta functions, whose response diverges as 1/sqrt(delay) at zero delay: below it the numbers are
+#: that divergence (a ratio of 3.4e151 at 1e-300 ps), not a measurement (there the transducer's electrons, not yet
+#: in equilibrium with its lattice, carry the signal).
+MIN_DELAY = 1e-12
+
 #: The quantities a fit or a sensitivity can use, by mode.
 OBSERVABLES: dict[str, tuple[str, ...]] = {
     "tdtr": ("ratio", "in_phase", "out_of_phase"),
@@ -368,14 +374,29 @@ def surface_response(sample: Sample, frequency: ArrayLike, *, rtol: float = 1e-6
     return h
 
 
-def tdtr_signal(sample: Sample, delay: ArrayLike, *, rtol: float = 1e-6, sum_rtol: float = 1e-4) -> TDTRSignal:
-    """The TDTR lock-in signals at the given pump-probe delays (s, > 0), for ``sample.laser``'s
-    repetition rate and modulation frequency; see the module docstring for the sum and its check."""
+def check_delays(delay: ArrayLike, repetition_rate: float) -> NDArray[np.float64]:
+    """TDTR pump-probe delays (s) as a 1D array, each from :data:`MIN_DELAY` (1 ps) to below the pulse period
+    ``1 / repetition_rate`` (Hz); InputError naming the first delay outside, in ps or ns."""
     tau = _checks.positive_array(np.atleast_1d(delay), "delay", "s", ndim=1)
+    if tau.max() >= 1.0 / repetition_rate:
+        raise InputError(
+            f"delays must be shorter than the pulse period {1e9 / repetition_rate:g} ns, got {tau.max() * 1e9:g} ns"
+        )
+    if tau.min() < MIN_DELAY:
+        raise InputError(
+            f"delays must be at least {MIN_DELAY * 1e12:g} ps (the pulses' cross-correlation; the model takes them "
+            f"as delta functions, whose response diverges at zero delay), got {tau.min() * 1e12:g} ps"
+        )
+    return tau
+
+
+def tdtr_signal(sample: Sample, delay: ArrayLike, *, rtol: float = 1e-6, sum_rtol: float = 1e-4) -> TDTRSignal:
+    """The TDTR lock-in signals at the given pump-probe delays (s, from :data:`MIN_DELAY` to below the pulse period),
+    for ``sample.laser``'s repetition rate and modulation frequency; see the module docstring for the sum and its
+    check."""
     laser = sample.laser
     f_rep = laser.repetition_rate
-    if tau.max() >= 1.0 / f_rep:
-        raise InputError(f"delays must be shorter than the pulse period {1e9 / f_rep:g} ns, got {tau.max() * 1e9:g} ns")
+    tau = check_delays(delay, f_rep)
     rtol = _checks.between(rtol, "rtol", "", *RTOL_RANGE)
     sum_rtol = _checks.between(sum_rtol, "sum_rtol", "", *RTOL_RANGE)
     w0, ws = 2.0 * math.pi * laser.modulation_frequency, 2.0 * math.pi * f_rep
