@@ -190,3 +190,42 @@ def test_an_md_cell_relaxed_as_a_whole_reads_without_leads(tmp_path):
     assert np.all(md.cell_index == -1) and md.cells == (0, 0) and np.all(np.isnan(md.periods))
     np.testing.assert_array_equal(md.side, s.side)
     assert md.description["periods_A"] is None
+
+
+FCC_CIF = """data_al
+_cell_length_a 4.05
+_cell_length_b 4.05
+_cell_length_c 4.05
+_cell_angle_alpha 90
+_cell_angle_beta 90
+_cell_angle_gamma 90
+_symmetry_space_group_name_H-M 'F m -3 m'
+_symmetry_Int_Tables_number 225
+{operations}loop_
+_atom_site_label
+_atom_site_type_symbol
+_atom_site_fract_x
+_atom_site_fract_y
+_atom_site_fract_z
+Al1 Al 0 0 0
+"""
+
+
+def test_a_cif_carries_at_most_the_192_operations_of_a_space_group(tmp_path, monkeypatch):
+    """Fm-3m implies 192 operations (48 of m-3m times the 4 F-centring translations, its general position's
+    multiplicity in the International Tables, Vol. A): read, 4 atoms.  A CIF listing 193 (or 8,000: 20 GiB in the
+    distance check before, issue 51) is refused before ASE's reader expands them."""
+    import ase.io
+
+    from kapitza.atomistic.structure_file import MAX_SYMMETRY_OPERATIONS, read_atoms
+
+    ok = tmp_path / "al.cif"
+    ok.write_text(FCC_CIF.format(operations=""))
+    atoms, fmt = read_atoms(ok)
+    assert fmt == "cif" and len(atoms) == 4
+    listed = "".join(f"'x+{i}/193,y,z'\n" for i in range(MAX_SYMMETRY_OPERATIONS + 1))
+    bad = tmp_path / "many.cif"
+    bad.write_text(FCC_CIF.format(operations=f"loop_\n_symmetry_equiv_pos_as_xyz\n{listed}"))
+    monkeypatch.setattr(ase.io, "read", lambda *a, **k: pytest.fail("ASE's reader was called"))
+    with pytest.raises(InputError, match=r"many.cif: the CIF carries 193 symmetry operations; a space group has at"):
+        read_atoms(bad)

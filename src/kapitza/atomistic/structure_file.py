@@ -80,6 +80,14 @@ MAX_STRUCTURE_BYTES = MAX_ATOMS * 500
 #: Longest cell vector or position coordinate accepted, A (10 um): beyond it the unit is wrong (an infinite or
 #: astronomically long cell vector made the neighbour search hang).
 MAX_EXTENT = 1e5
+#: Most symmetry operations a CIF may carry (listed, or implied by its space group): a space group has at most 192
+#: in its conventional setting, the 48 operations of the point group m-3m times the 4 centring translations of an F
+#: lattice (Fm-3m, Fm-3c, Fd-3m, Fd-3c: the multiplicity of their general position, International Tables for
+#: Crystallography, Vol. A).  A CIF listing 8,000 translations made ASE expand 8,000 atoms and the distance check
+#: allocate 20 GiB; one listing 27,000 ran past 100 s inside ASE's expansion (issue 51).
+MAX_SYMMETRY_OPERATIONS = 192
+#: The CIF items that list symmetry operations (ASE's reader takes the first present).
+SYMMETRY_KEYS = ("_space_group_symop_operation_xyz", "_space_group_symop.operation_xyz", "_symmetry_equiv_pos_as_xyz")
 #: Bytes of a file's head read for its stated atom count.
 _HEADER_BYTES = 8192
 #: Axis order that makes each normal z (a cyclic, right-handed relabelling).
@@ -255,6 +263,13 @@ def read_atoms(
 
 
 def _limit_text(max_atoms: int) -> str:
+    from .bulk import MAX_CRYSTAL_ATOMS
+
+    if max_atoms == MAX_CRYSTAL_ATOMS:
+        return (
+            f"a bulk crystal's structure is read up to {MAX_CRYSTAL_ATOMS:,} atoms (its symmetry search grows faster "
+            "than the square of the atoms): give its unit cell, not a supercell"
+        )
     if max_atoms == MAX_LEAD_ATOMS:
         return (
             f"a structure whose leads are found (the AGF, interface show) is read up to {MAX_LEAD_ATOMS:,} atoms "
@@ -270,18 +285,36 @@ _MIN_ATOM_BYTES = 8
 def _cif_count(path: Path) -> int | None:
     """At most how many atoms a CIF's first block expands to: its sites times its space group's operations (a
     few thousand sites of F m -3 m made ASE expand 576,000 atoms for minutes); None where ASE cannot parse it (its
-    reader then says why)."""
+    reader then says why).  InputError for more than :data:`MAX_SYMMETRY_OPERATIONS` operations, listed or
+    implied, before ASE expands anything."""
     from ase.io.cif import parse_cif
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             block = next(iter(parse_cif(str(path))))
+            listed = next((block.get(k) for k in SYMMETRY_KEYS if block.get(k) is not None), None)
+    except Exception:  # noqa: BLE001  (the full read below reports the problem)
+        return None
+    _check_operations(path, 1 if isinstance(listed, str) else len(listed or ()))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
             sites = max(len(block.get(f"_atom_site_{k}") or ()) for k in ("fract_x", "cartn_x", "label"))
             operations = block.get_spacegroup(True).nsymop
     except Exception:  # noqa: BLE001  (the full read below reports the problem)
         return None
+    _check_operations(path, int(operations))
     return int(sites) * int(operations)
+
+
+def _check_operations(path: Path, operations: int) -> None:
+    if operations > MAX_SYMMETRY_OPERATIONS:
+        raise InputError(
+            f"{path}: the CIF carries {operations:,} symmetry operations; a space group has at most "
+            f"{MAX_SYMMETRY_OPERATIONS} in its conventional setting (International Tables for Crystallography, "
+            "Vol. A): not a crystal's symmetry"
+        )
 
 
 def _check_stated_count(path: Path, fmt: str, size: int, max_atoms: int) -> None:
@@ -542,4 +575,12 @@ def _lateral_offset(dxy: NDArray[np.float64], lateral: NDArray[np.float64]) -> N
     return np.linalg.norm(frac @ lateral, axis=-1)
 
 
-__all__ = ["FORMATS", "MAX_ATOMS", "MAX_LEAD_ATOMS", "read_atoms", "read_structure", "write_structure"]
+__all__ = [
+    "FORMATS",
+    "MAX_ATOMS",
+    "MAX_LEAD_ATOMS",
+    "MAX_SYMMETRY_OPERATIONS",
+    "read_atoms",
+    "read_structure",
+    "write_structure",
+]
