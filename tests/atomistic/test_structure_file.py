@@ -229,3 +229,20 @@ def test_a_cif_carries_at_most_the_192_operations_of_a_space_group(tmp_path, mon
     monkeypatch.setattr(ase.io, "read", lambda *a, **k: pytest.fail("ASE's reader was called"))
     with pytest.raises(InputError, match=r"many.cif: the CIF carries 193 symmetry operations; a space group has at"):
         read_atoms(bad)
+
+
+def test_a_cif_of_more_sites_than_ases_reader_handles_in_a_second_is_refused(tmp_path, monkeypatch):
+    """ASE's CIF reader compares every site with every earlier one in Python: 2,000 P1 sites took 29-69 s (issue
+    51).  MAX_CIF_SITES + 1 sites are refused before ASE reads the file (its reader made to fail here)."""
+    import ase.io
+
+    from kapitza.atomistic.structure_file import MAX_CIF_SITES, read_atoms
+
+    n = MAX_CIF_SITES + 1
+    rows = "".join(f"Al{i} Al {i / n:.6f} 0 0\n" for i in range(n))
+    path = tmp_path / "p1.cif"
+    path.write_text(FCC_CIF.replace("'F m -3 m'", "'P 1'").replace("225", "1").format(operations="")
+                    .replace("Al1 Al 0 0 0\n", rows))  # fmt: skip
+    monkeypatch.setattr(ase.io, "read", lambda *a, **k: pytest.fail("ASE's reader was called"))
+    with pytest.raises(InputError, match=f"p1.cif: the CIF lists {n} sites; CIFs are read up to {MAX_CIF_SITES}"):
+        read_atoms(path)

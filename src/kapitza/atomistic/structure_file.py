@@ -86,6 +86,12 @@ MAX_EXTENT = 1e5
 #: Crystallography, Vol. A).  A CIF listing 8,000 translations made ASE expand 8,000 atoms and the distance check
 #: allocate 20 GiB; one listing 27,000 ran past 100 s inside ASE's expansion (issue 51).
 MAX_SYMMETRY_OPERATIONS = 192
+#: Most sites a CIF may list (its atoms before symmetry copies): ASE's reader compares each site with every earlier
+#: one in a Python loop (``ase.spacegroup.Spacegroup.equivalent_sites``), so its time grows with the square of the
+#: sites: P1 CIFs of 250, 500, 1,000 and 2,000 sites took 0.3, 1.0, 4.2 and 29 to 69 s to read (this project's 2-core
+#: machine, issue 51).  The crystals of kapitza's crystal table list at most a few sites; a structure of many atoms
+#: (a supercell, an interface) reads at once from extxyz or POSCAR.
+MAX_CIF_SITES = 500
 #: The CIF items that list symmetry operations (ASE's reader takes the first present).
 SYMMETRY_KEYS = ("_space_group_symop_operation_xyz", "_space_group_symop.operation_xyz", "_symmetry_equiv_pos_as_xyz")
 #: Bytes of a file's head read for its stated atom count.
@@ -199,8 +205,10 @@ def read_atoms(
 
     Before ASE sees the file: its format must be one of :data:`FORMATS` (data, no pickle), its size at most
     :data:`MAX_STRUCTURE_BYTES`, and the atom count its header states (extxyz/xyz count line, POSCAR counts,
-    LAMMPS data ``N atoms``) at most ``max_atoms`` and no more than the file's size can hold (a count line of
-    1e8 on a 64-atom file would make ASE read 1e8 lines past the end).  After: at most ``max_atoms`` atoms
+    LAMMPS data ``N atoms``; a CIF's sites times its symmetry operations) at most ``max_atoms`` and no more than the
+    file's size can hold (a count line of 1e8 on a 64-atom file would make ASE read 1e8 lines past the end), a CIF
+    at most :data:`MAX_CIF_SITES` sites and :data:`MAX_SYMMETRY_OPERATIONS` operations.  After: at most
+    ``max_atoms`` atoms
     (a CIF's symmetry copies included), finite positions and cell, no length beyond :data:`MAX_EXTENT`.
     ``index``: the frame of a file with several (0 the first, -1 the last).
     """
@@ -294,13 +302,18 @@ def _cif_count(path: Path) -> int | None:
             warnings.simplefilter("ignore")
             block = next(iter(parse_cif(str(path))))
             listed = next((block.get(k) for k in SYMMETRY_KEYS if block.get(k) is not None), None)
+            sites = max(len(block.get(f"_atom_site_{k}") or ()) for k in ("fract_x", "cartn_x", "label"))
     except Exception:  # noqa: BLE001  (the full read below reports the problem)
         return None
     _check_operations(path, 1 if isinstance(listed, str) else len(listed or ()))
+    if sites > MAX_CIF_SITES:
+        raise InputError(
+            f"{path}: the CIF lists {sites:,} sites; CIFs are read up to {MAX_CIF_SITES} (ASE's reader compares every "
+            "site with every earlier one): give a structure of many atoms as extxyz or POSCAR"
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            sites = max(len(block.get(f"_atom_site_{k}") or ()) for k in ("fract_x", "cartn_x", "label"))
             operations = block.get_spacegroup(True).nsymop
     except Exception:  # noqa: BLE001  (the full read below reports the problem)
         return None
@@ -578,6 +591,7 @@ def _lateral_offset(dxy: NDArray[np.float64], lateral: NDArray[np.float64]) -> N
 __all__ = [
     "FORMATS",
     "MAX_ATOMS",
+    "MAX_CIF_SITES",
     "MAX_LEAD_ATOMS",
     "MAX_SYMMETRY_OPERATIONS",
     "read_atoms",
