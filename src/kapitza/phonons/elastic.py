@@ -300,9 +300,11 @@ def crystal_elastic_constants(
     Raises
     ------
     InputError
-        What :func:`~kapitza.phonons.from_structure.crystal_phonons` refuses before its forces (the structure,
-        elements the potential does not know, a relaxation that does not converge), a conventional cell above
-        :data:`MAX_ATOMS`, or a strained cell whose positions do not converge.
+        What :func:`~kapitza.phonons.from_structure.crystal_phonons` refuses before its forces (the structure and
+        its bulk checks, :func:`kapitza.atomistic.bulk.check_crystal`: a slab or atoms too far apart to interact
+        among them; elements the potential does not know, a relaxation that does not converge), a conventional cell
+        above :data:`MAX_ATOMS`, a strained cell whose positions do not converge, or a tensor whose largest
+        constant is below :data:`MIN_STIFFNESS_GPA` (atoms that do not interact).
     """
     from .from_structure import conventional_cell, side_structure
 
