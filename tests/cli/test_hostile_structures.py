@@ -118,6 +118,7 @@ def _slab(path: Path) -> Path:
 COMMANDS = {
     "predict": lambda crystal: ("predict", crystal, "Si", "--calculator", SW),
     "elastic": lambda crystal: ("elastic", crystal, "--calculator", SW, "--quiet"),
+    "interface build": lambda crystal: ("interface", "build", crystal, "Si", "-o", "out.extxyz"),
 }
 
 
@@ -155,31 +156,34 @@ def test_a_cif_with_thousands_of_symmetry_operations_is_refused_before_its_expan
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_a_slab_with_vacuum_is_refused_before_the_potential(cli, forbid, tmp_path, command):
-    """``kapitza elastic`` applies predict's bulk checks first: the 20 A of vacuum are named, no force computed."""
+    """``kapitza elastic`` applies predict's bulk checks first: the 20 A of vacuum are named, no force computed
+    (``interface build`` stacked the slab as a bulk crystal, exit 0)."""
     path = _slab(tmp_path / "slab.vasp")
-    reached = forbid("phonopy", "potential")
+    reached = forbid("spglib", "phonopy", "potential")
     line = one_line(*cli(*COMMANDS[command](path)))
     assert "a layer 20 A thick holds no atom (along the cell's c vector" in line and not reached
+    assert not (tmp_path / "out.extxyz").exists()
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
-def test_atoms_too_far_apart_to_interact_are_refused_before_the_potential(cli, forbid, command):
-    """``Si:diamond:a=100``: elastic printed C11 = C12 = C44 = 0 GPa and 13 library lines; now both commands refuse
-    it with the same line before any force."""
-    reached = forbid("phonopy", "potential")
+def test_atoms_too_far_apart_to_interact_are_refused_before_the_potential(cli, forbid, tmp_path, command):
+    """``Si:diamond:a=100``: elastic printed C11 = C12 = C44 = 0 GPa and 13 library lines; now every command
+    refuses it with the same line before any symmetry search or force: 43.3 A between the atoms' planes of ASE's
+    primitive cell (3/4 of its face width a / sqrt(3))."""
+    reached = forbid("spglib", "phonopy", "potential")
     line = one_line(*cli(*COMMANDS[command]("Si:diamond:a=100")))
-    assert "Si:diamond:a=100: a layer 25 A thick holds no atom" in line and "not a bulk crystal" in line
-    assert not reached
+    assert ": a layer 43.3 A thick holds no atom" in line and "not a bulk crystal" in line and not reached
+    assert not (tmp_path / "out.extxyz").exists()
 
 
-@pytest.mark.parametrize("command", sorted(COMMANDS))
+@pytest.mark.parametrize("command", ["elastic", "predict"])
 def test_an_element_phonopy_does_not_know_is_refused_before_phonopy_sees_it(cli, forbid, command):
     reached = forbid("phonopy", "potential")
     line = one_line(*cli(*COMMANDS[command]("Og:fcc:a=5")))
     assert "Og (Z = 118) is no element of a known crystal" in line and "Es (Z = 99)" in line and not reached
 
 
-@pytest.mark.parametrize("command", [*sorted(COMMANDS), "interface build"])
+@pytest.mark.parametrize("command", sorted(COMMANDS))
 @pytest.mark.parametrize(
     ("text", "words"),
     [
@@ -195,11 +199,7 @@ def test_an_element_phonopy_does_not_know_is_refused_before_phonopy_sees_it(cli,
 def test_crystal_texts_out_of_bounds_are_one_line(cli, forbid, tmp_path, command, text, words):
     """No OSError from a file-name probe, no long text quoted whole, nothing read, searched or loaded."""
     reached = forbid("read", "spglib", "phonopy", "potential")
-    if command == "interface build":
-        args = ("interface", "build", text, "Si", "-o", tmp_path / "out.extxyz")
-    else:
-        args = COMMANDS[command](text)
-    line = one_line(*cli(*args))
+    line = one_line(*cli(*COMMANDS[command](text)))
     assert words in line and not reached
     assert not (tmp_path / "out.extxyz").exists()
 

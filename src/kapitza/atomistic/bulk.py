@@ -225,7 +225,7 @@ def check_crystal(atoms: Any, name: str) -> None:
         )
     _check_occupancy(atoms, name)
     _check_distances(atoms, name)
-    _check_gaps(atoms, name)
+    check_gaps(atoms, name)
 
 
 def check_crystal_size(atoms: int, name: str) -> None:
@@ -287,7 +287,9 @@ def largest_gap(atoms: Any) -> tuple[float, int]:
     return best, axis
 
 
-def _check_gaps(atoms: Any, name: str) -> None:
+def check_gaps(atoms: Any, name: str) -> None:
+    """Refuse a layer without atoms thicker than :data:`MAX_GAP_ANGSTROM` parallel to a face of the cell (a slab
+    with vacuum, or atoms too far apart to interact: no bulk crystal)."""
     gap, axis = largest_gap(atoms)
     if gap > MAX_GAP_ANGSTROM:
         raise InputError(
@@ -499,6 +501,7 @@ __all__ = [
     "Relaxation",
     "check_crystal",
     "check_crystal_size",
+    "check_gaps",
     "check_relaxed_cell",
     "elastic_tensor",
     "largest_gap",

@@ -46,7 +46,7 @@ from numpy.typing import NDArray
 from .. import _checks
 from ..errors import InputError, MissingDependencyError
 from ..units import ANGSTROM
-from .bulk import MAX_CRYSTAL_ATOMS, check_crystal_size
+from .bulk import MAX_CRYSTAL_ATOMS, check_crystal_size, check_gaps
 from .matching import DEFAULT_MAX_INDEX, STRAIN_ON, LatticeMatch, match_lattices
 from .structures import InterfaceStructure, intermix_planes, stack_blocks
 
@@ -118,6 +118,7 @@ def _bulk(spec: Any, name: str) -> tuple[Any, int]:
         )
     if len(atoms) == 0 or abs(atoms.cell.volume) < 1e-9:
         raise InputError(f"{name}: the crystal needs atoms and a 3D periodic cell")
+    check_gaps(atoms, name)  # a slab with vacuum is no bulk crystal to stack
     return conventional_cell(atoms, name)
 
 
