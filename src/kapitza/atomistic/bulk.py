@@ -114,7 +114,7 @@ SYMPREC = 1e-3
 MAX_RELAXED_CHANGE = 0.10
 
 
-def shown(text: str) -> str:
+def _shown(text: str) -> str:
     """``text`` as an error message quotes it: whole where short, else its first 40 characters and its length."""
     return repr(text) if len(text) <= 60 else f"{text[:40]!r}... ({len(text):,} characters)"
 
@@ -135,40 +135,40 @@ def parse_crystal_text(text: str) -> str | dict[str, Any]:
         return text
     if len(text) > MAX_CRYSTAL_TEXT_CHARS:
         raise InputError(
-            f"crystal {shown(text)}: not a file, and longer than the {MAX_CRYSTAL_TEXT_CHARS} characters a name or "
+            f"crystal {_shown(text)}: not a file, and longer than the {MAX_CRYSTAL_TEXT_CHARS} characters a name or "
             "NAME:STRUCTURE:a=...,c=... may have"
         )
     if ":" not in text:
         return text
     parts = text.split(":")
     if len(parts) != 3:
-        raise InputError(f"crystal {shown(text)}: expected a file, a name, or NAME:STRUCTURE:a=...,c=... (A)")
+        raise InputError(f"crystal {_shown(text)}: expected a file, a name, or NAME:STRUCTURE:a=...,c=... (A)")
     name, structure, numbers = parts
     if not name or not structure:
         raise InputError(
-            f"crystal {shown(text)}: NAME and STRUCTURE must not be empty (e.g. GaN:wurtzite:a=3.19,c=5.19)"
+            f"crystal {_shown(text)}: NAME and STRUCTURE must not be empty (e.g. GaN:wurtzite:a=3.19,c=5.19)"
         )
     for part, what in ((name, "NAME (a formula, e.g. GaN)"), (structure, "STRUCTURE")):
         if not WORD.fullmatch(part):
-            raise InputError(f"crystal {shown(text)}: {what} must be ASCII letters and digits, got {shown(part)}")
+            raise InputError(f"crystal {_shown(text)}: {what} must be ASCII letters and digits, got {_shown(part)}")
     keys = PROTOTYPE_KEYS.get(structure)
     if keys is None:
         raise InputError(
-            f"crystal {shown(text)}: STRUCTURE {shown(structure)} is not one ase.build.bulk builds; give one of "
+            f"crystal {_shown(text)}: STRUCTURE {_shown(structure)} is not one ase.build.bulk builds; give one of "
             f"{', '.join(PROTOTYPE_KEYS)}"
         )
     spec: dict[str, Any] = {"name": name, "crystalstructure": structure}
     for item in filter(None, numbers.split(",")):
         key, _, value = item.partition("=")
         if key not in BULK_KEYS or not value:
-            raise InputError(f"crystal {shown(text)}: {shown(item)} is not a=..., c=..., alpha=... or u=...")
+            raise InputError(f"crystal {_shown(text)}: {_shown(item)} is not a=..., c=..., alpha=... or u=...")
         if key not in keys:
             raise InputError(
-                f"crystal {shown(text)}: {structure} takes {', '.join(f'{k}=' for k in keys)} only, not {key}= "
+                f"crystal {_shown(text)}: {structure} takes {', '.join(f'{k}=' for k in keys)} only, not {key}= "
                 "(ase.build.bulk would ignore it)"
             )
         if key in spec:
-            raise InputError(f"crystal {shown(text)}: {key}= is given twice; give each number once")
+            raise InputError(f"crystal {_shown(text)}: {key}= is given twice; give each number once")
         spec[key] = _number(text, key, value)
     return spec
 
@@ -177,18 +177,18 @@ def _number(text: str, key: str, value: str) -> float:
     """One number of ``NAME:STRUCTURE:...``, checked (see :func:`parse_crystal_text`)."""
     if len(value) > MAX_NUMBER_CHARS or not NUMBER.fullmatch(value):
         raise InputError(
-            f"crystal {shown(text)}: {key}={shown(value)} is not a finite number of ASCII digits (at most "
+            f"crystal {_shown(text)}: {key}={_shown(value)} is not a finite number of ASCII digits (at most "
             f"{MAX_NUMBER_CHARS} characters, e.g. {key}=5.431)"
         )
     number = float(value)
     if key in LENGTH_KEYS:
         low, high = LENGTH_RANGE_ANGSTROM
         if not low <= number <= high:
-            raise InputError(f"crystal {shown(text)}: {key} must be between {low:g} and {high:g} A, got {value}")
+            raise InputError(f"crystal {_shown(text)}: {key} must be between {low:g} and {high:g} A, got {value}")
     else:
         low, high = OPEN_RANGES[key]
         if not low < number < high:
-            raise InputError(f"crystal {shown(text)}: {key} must be above {low:g} and below {high:g}, got {value}")
+            raise InputError(f"crystal {_shown(text)}: {key} must be above {low:g} and below {high:g}, got {value}")
     return number
 
 
