@@ -246,3 +246,25 @@ def test_a_cif_of_more_sites_than_ases_reader_handles_in_a_second_is_refused(tmp
     monkeypatch.setattr(ase.io, "read", lambda *a, **k: pytest.fail("ASE's reader was called"))
     with pytest.raises(InputError, match=f"p1.cif: the CIF lists {n} sites; CIFs are read up to {MAX_CIF_SITES}"):
         read_atoms(path)
+
+
+def test_a_cifs_expansion_is_counted_site_by_site_where_the_product_exceeds_the_bound(tmp_path):
+    """Sites times operations bounds a CIF's atoms from above; a site on a special position has fewer images (x, 0,
+    0 of Fm-3m: 24 of the 192, its Wyckoff multiplicity in the International Tables, Vol. A).  Eleven such sites
+    (2,112 by the product) expand to 264 atoms and are read as a bulk crystal (at most 2,000); eleven general ones
+    expand to 2,112 and are refused before ASE reads them."""
+    from kapitza.atomistic.bulk import MAX_CRYSTAL_ATOMS
+    from kapitza.atomistic.structure_file import read_atoms
+
+    def cif(rows: str) -> Path:
+        text = FCC_CIF.format(operations="").replace("4.05", "60.0").replace("Al1 Al 0 0 0\n", rows)
+        path = tmp_path / f"sites{len(rows)}.cif"
+        path.write_text(text)
+        return path
+
+    special = "".join(f"Al{k} Al {0.03 * (k + 1):.4f} 0 0\n" for k in range(11))
+    atoms, _ = read_atoms(cif(special), max_atoms=MAX_CRYSTAL_ATOMS)
+    assert len(atoms) == 11 * 24
+    general = "".join(f"Al{k} Al {0.03 * (k + 1):.4f} 0.0113 0.0271\n" for k in range(11))
+    with pytest.raises(InputError, match="its sites and its space group's operations expand to 2,112 atoms; a bulk"):
+        read_atoms(cif(general), max_atoms=MAX_CRYSTAL_ATOMS)

@@ -290,11 +290,13 @@ def _limit_text(max_atoms: int) -> str:
 _MIN_ATOM_BYTES = 8
 
 
-def _cif_count(path: Path) -> int | None:
-    """At most how many atoms a CIF's first block expands to: its sites times its space group's operations (a
-    few thousand sites of F m -3 m made ASE expand 576,000 atoms for minutes); None where ASE cannot parse it (its
-    reader then says why).  InputError for more than :data:`MAX_SYMMETRY_OPERATIONS` operations, listed or
-    implied, before ASE expands anything."""
+def _check_cif(path: Path, max_atoms: int) -> None:
+    """A CIF's first block against the bounds, before ASE's reader expands it: at most
+    :data:`MAX_SYMMETRY_OPERATIONS` operations (listed, or implied by its space group), at most
+    :data:`MAX_CIF_SITES` sites, and at most ``max_atoms`` atoms after the expansion: its sites times its operations
+    where that is within the bound (a few thousand sites of F m -3 m made ASE expand 576,000 atoms for minutes), else
+    the images of each site counted once (a site on a special position has fewer than the operations).  Nothing is
+    refused where ASE cannot parse the block (its reader then says why)."""
     from ase.io.cif import parse_cif
 
     try:
@@ -304,21 +306,54 @@ def _cif_count(path: Path) -> int | None:
             listed = next((block.get(k) for k in SYMMETRY_KEYS if block.get(k) is not None), None)
             sites = max(len(block.get(f"_atom_site_{k}") or ()) for k in ("fract_x", "cartn_x", "label"))
     except Exception:  # noqa: BLE001  (the full read below reports the problem)
-        return None
+        return
     _check_operations(path, 1 if isinstance(listed, str) else len(listed or ()))
-    if sites > MAX_CIF_SITES:
-        raise InputError(
-            f"{path}: the CIF lists {sites:,} sites; CIFs are read up to {MAX_CIF_SITES} (ASE's reader compares every "
-            "site with every earlier one): give a structure of many atoms as extxyz or POSCAR"
-        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            operations = block.get_spacegroup(True).nsymop
+            group = block.get_spacegroup(True)
+            operations = int(group.nsymop)
     except Exception:  # noqa: BLE001  (the full read below reports the problem)
+        group, operations = None, 1
+    _check_operations(path, operations)
+    if sites * operations > max_atoms and sites > MAX_CIF_SITES:
+        raise InputError(
+            f"{path}: its sites times its space group's operations give up to {sites * operations:,} atoms; "
+            f"{_limit_text(max_atoms)}"
+        )
+    if sites > MAX_CIF_SITES:
+        raise InputError(
+            f"{path}: the CIF lists {sites:,} sites; CIFs are read up to {MAX_CIF_SITES} (ASE's reader compares "
+            "every site with every earlier one): give a structure of many atoms as extxyz or POSCAR"
+        )
+    if sites * operations <= max_atoms or group is None:
+        return
+    expanded = _expanded_sites(block, group)
+    if expanded is None or expanded > max_atoms:
+        shown = f"give up to {sites * operations:,}" if expanded is None else f"expand to {expanded:,}"
+        raise InputError(f"{path}: its sites and its space group's operations {shown} atoms; {_limit_text(max_atoms)}")
+
+
+def _expanded_sites(block: Any, group: Any) -> int | None:
+    """How many atoms a CIF block's fractional sites expand to under ``group``'s operations (each site's distinct
+    images, within ASE's tolerance of 1e-3 in fractional coordinates; sites equivalent to each other, which ASE
+    merges, counted apart: an upper bound), or None where the sites are not all numbers.  At most
+    :data:`MAX_CIF_SITES` sites of :data:`MAX_SYMMETRY_OPERATIONS` operations: about 0.3 s."""
+    try:
+        fractions = np.array([block.get(f"_atom_site_fract_{k}") for k in "xyz"], dtype=float).T
+        rotations, translations = (np.asarray(v, dtype=float) for v in group.get_op())
+    except (TypeError, ValueError):
         return None
-    _check_operations(path, int(operations))
-    return int(sites) * int(operations)
+    if fractions.ndim != 2 or fractions.shape[1] != 3 or not np.all(np.isfinite(fractions)):
+        return None
+    total = 0
+    for site in fractions:
+        images = (rotations @ site + translations) % 1.0
+        diff = images[:, None, :] - images[None, :, :]
+        diff -= np.rint(diff)
+        same = np.all(np.abs(diff) < 1e-3, axis=-1)
+        total += int(np.sum(~np.any(np.tril(same, -1), axis=1)))  # the images equal to no earlier one
+    return total
 
 
 def _check_operations(path: Path, operations: int) -> None:
@@ -331,14 +366,17 @@ def _check_operations(path: Path, operations: int) -> None:
 
 
 def _check_stated_count(path: Path, fmt: str, size: int, max_atoms: int) -> None:
-    """The atom count a header states, against ``max_atoms`` and the file's size, before ASE reads the file."""
+    """The atom count a header states, against ``max_atoms`` and the file's size, before ASE reads the file; a CIF's
+    sites against :data:`MAX_CIF_SITES`."""
+    if fmt == "cif":
+        _check_cif(path, max_atoms)
+        return
     stated = _stated_count(path, fmt)
     if stated is None:
         return
     if stated > max_atoms:
-        says = "its sites times its space group's operations give up to" if fmt == "cif" else "the file states"
-        raise InputError(f"{path}: {says} {stated:,} atoms; {_limit_text(max_atoms)}")
-    if fmt != "cif" and stated * _MIN_ATOM_BYTES > size + 1:
+        raise InputError(f"{path}: the file states {stated:,} atoms; {_limit_text(max_atoms)}")
+    if stated * _MIN_ATOM_BYTES > size + 1:
         raise InputError(
             f"{path}: the file states {stated:,} atoms but holds {size:,} bytes, too few for them (at least "
             f"{_MIN_ATOM_BYTES} per atom): its count is wrong or the file was cut short"
@@ -347,9 +385,8 @@ def _check_stated_count(path: Path, fmt: str, size: int, max_atoms: int) -> None
 
 def _stated_count(path: Path, fmt: str) -> int | None:
     """The atom count in the header of an xyz, POSCAR or LAMMPS data file (read from its first lines only), or
-    None for other formats (their atoms are counted after reading, within :data:`MAX_STRUCTURE_BYTES`)."""
-    if fmt == "cif":
-        return _cif_count(path)
+    None for other formats (their atoms are counted after reading, within :data:`MAX_STRUCTURE_BYTES`; a CIF's are
+    bounded by :func:`_check_cif`)."""
     if fmt not in ("extxyz", "xyz", "vasp", "lammps-data"):
         return None
     with open(path, "rb") as handle:
