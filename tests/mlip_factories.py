@@ -64,3 +64,11 @@ def emt_forces_only() -> Any:
         implemented_properties = ["energy", "free_energy", "forces", "energies"]
 
     return ForcesOnly()
+
+
+def short_lennard_jones() -> Any:
+    """ASE's Lennard-Jones with a 1 A cut-off: a potential whose reach is shorter than the atoms' distances in any
+    crystal, so its forces and stress vanish (atoms that do not interact)."""
+    from ase.calculators.lj import LennardJones
+
+    return LennardJones(sigma=0.5, epsilon=1.0, rc=1.0)

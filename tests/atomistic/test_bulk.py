@@ -59,15 +59,49 @@ def test_text_syntax_is_that_of_interface_build(tmp_path):
     [
         ("GaN:wurtzite", "expected a file, a name, or NAME:STRUCTURE"),
         ("GaN:wurtzite:d=3", "'d=3' is not a=..."),
-        ("GaN:wurtzite:a=x", "'x' is not a number"),
-        ("GaN:wurtzite:a=nan", "positive finite number"),
+        ("GaN:wurtzite:a=x", "'x' is not a finite number"),
+        ("GaN:wurtzite:a=nan", "'nan' is not a finite number"),
+        ("GaN:wurtzite:a=inf", "'inf' is not a finite number"),
         ("GaN:wurtzite:a=-3", "between 0.5 and 100 A"),
         (":wurtzite:a=3", "must not be empty"),
+        # issue 51: repeated keys, keys the prototype does not use, digits that are not ASCII, numbers and texts
+        # past their bounds, prototypes ase.build.bulk does not build, out-of-range angles and u
+        ("Si:diamond:a=5.43,a=6", "a= is given twice"),
+        ("Si:diamond:a=5.43,alpha=60", "diamond takes a= only, not alpha="),
+        ("Si:fcc:c=5", "fcc takes a= only, not c="),
+        ("Al:hcp:a=2.86,u=0.3", "hcp takes a=, c= only, not u="),
+        ("Si:diamond:a=\u0665.\u0664\u0663", "is not a finite number of ASCII digits"),
+        ("Si:diamond:a=5\uff14", "is not a finite number"),
+        ("Si:diamond:a=5_43", "is not a finite number"),
+        ("Si:diamond:a= 5.43", "is not a finite number"),
+        ("Si:diamond:a=0x5", "is not a finite number"),
+        ("Si:diamond:a=5" + "1" * 400, "longer than the 256 characters"),
+        ("Si:diamond:a=5." + "1" * 40, "at most 32 characters"),
+        ("Si:diamond:a=5.43," + "x" * 10_000, "\\(10,018 characters\\): not a file, and longer than"),
+        ("Si:Diamond:a=5.43", "STRUCTURE 'Diamond' is not one ase.build.bulk builds"),
+        ("Si:tetragonal:a=5.43", "is not one ase.build.bulk builds"),
+        ("S\u00ed:diamond:a=5.43", "NAME \\(a formula, e.g. GaN\\) must be ASCII letters"),
+        ("Si:dia mond:a=5.43", "STRUCTURE must be ASCII letters"),
+        ("Bi:rhombohedral:a=4.7,alpha=120", "alpha must be above 0 and below 120"),
+        ("GaN:wurtzite:a=3.19,c=5.19,u=0", "u must be above 0 and below 1"),
     ],
+    ids=lambda v: v if len(v) <= 40 else f"{v[:30]}...{len(v)}",
 )
 def test_bad_text_is_one_input_error(text, words):
     with pytest.raises(InputError, match=words):
         parse_crystal_text(text)
+
+
+def test_each_prototype_takes_its_own_keys():
+    """Every key a prototype uses is read (ase.build.bulk's, ase/build/bulk.py: c and u of wurtzite, alpha of the
+    rhombohedral lattice, b of the orthorhombic one); a long file name that is no file is no OSError."""
+    assert parse_crystal_text("GaN:wurtzite:a=3.19,c=5.19,u=0.377") == {
+        "name": "GaN", "crystalstructure": "wurtzite", "a": 3.19, "c": 5.19, "u": 0.377}  # fmt: skip
+    assert parse_crystal_text("Bi:rhombohedral:a=4.75,alpha=57.2")["alpha"] == 57.2
+    assert parse_crystal_text("Si:orthorhombic:a=3,b=4,c=5.5e0")["c"] == 5.5
+    assert parse_crystal_text("Si:diamond:") == {"name": "Si", "crystalstructure": "diamond"}
+    with pytest.raises(InputError, match="longer than the 256"):
+        parse_crystal_text("x" * 5000)  # a name of 5,000 characters: Path.is_file() raised OSError on it
 
 
 def test_interface_build_takes_the_same_syntax():
@@ -91,6 +125,68 @@ def test_interface_build_takes_the_same_syntax():
 def test_what_is_not_a_periodic_crystal_is_refused(atoms, words):
     with pytest.raises(InputError, match=words):
         check_crystal(atoms, "mine")
+
+
+def test_bounds_before_any_step_that_grows_faster_than_the_atoms(monkeypatch):
+    """Issue 51: more than MAX_CRYSTAL_ATOMS atoms, an element heavier than Es or ASE's dummy X are refused before
+    the distance check (here made to fail if called), which is a neighbour list: 19,683 atoms allocated 4.3 GiB in
+    the all-pairs distances before."""
+    import ase.neighborlist
+
+    monkeypatch.setattr(ase.neighborlist, "neighbor_list", lambda *a, **k: pytest.fail("distance check reached"))
+    many = bulk("Al", "fcc", a=4.05).repeat((10, 10, 21))  # 2,100 atoms
+    with pytest.raises(InputError, match="mine: 2,100 atoms; a bulk crystal's structure is read up to 2,000 atoms"):
+        check_crystal(many, "mine")
+    with pytest.raises(InputError, match=r"Og \(Z = 118\) is no element of a known crystal"):
+        check_crystal(bulk("Og", "fcc", a=5.0), "mine")
+    with pytest.raises(InputError, match=r"X \(Z = 0\) is no element"):
+        check_crystal(Atoms("X", cell=np.eye(3) * 3.0, pbc=True), "mine")
+
+
+def test_distances_come_from_a_neighbour_list_and_name_the_pair():
+    """The pair below 0.5 A is found among 1,728 atoms (the all-pairs array would be 72 MB; the neighbour list's is
+    proportional to the atoms), and an atom on its own periodic image in a cell of several atoms is refused too."""
+    atoms = bulk("Si", "diamond", a=5.431, cubic=True).repeat(6)  # 1,728 atoms
+    atoms.positions[1000] = atoms.positions[77] + [0.2, 0.1, 0.0]
+    with pytest.raises(InputError, match=r"atoms 77 and 1000 are 0.224 A apart \(below 0.5 A\)"):
+        check_crystal(atoms, "mine")
+    squashed = Atoms("Si2", scaled_positions=[[0, 0, 0], [0.5, 0.5, 0.5]], cell=[0.4, 5.0, 5.0], pbc=True)
+    with pytest.raises(InputError, match=r"atom 0 is 0.4 A from its own periodic image"):
+        check_crystal(squashed, "mine")
+
+
+@pytest.mark.parametrize(
+    ("atoms", "gap", "axis"),
+    [
+        (bulk("Si", "diamond", a=100.0, cubic=True), 25.0, "a"),  # elastic printed C11 = 0 GPa
+        (Atoms("Al2", positions=[[0, 0, 0], [1.43, 1.43, 2.0]], cell=[2.86, 2.86, 22.0], pbc=True), 20.0, "c"),
+    ],
+    ids=["atoms-far-apart", "slab-with-vacuum"],
+)
+def test_an_empty_layer_wider_than_the_potentials_reach_is_no_bulk_crystal(atoms, gap, axis):
+    """The layer between planes of atoms parallel to a cell face, from the fractional coordinates: 25 A between the
+    (004) planes of diamond at a = 100 A (a / 4), 20 A of vacuum above a two-plane slab (22 - 2 A)."""
+    from kapitza.atomistic.bulk import largest_gap
+
+    assert largest_gap(atoms) == (pytest.approx(gap), "abc".index(axis))
+    with pytest.raises(InputError, match=f"a layer {gap:g} A thick holds no atom \\(along the cell's {axis} vector"):
+        check_crystal(atoms, "mine")
+
+
+def test_the_crystals_kapitza_builds_have_no_layer_near_the_bound():
+    """Graphite's 3.36 A between its layers (c / 2 = 6.711 / 2, the crystal table) and Cs's 4.28 A (the {110}
+    spacing a / sqrt(2) of ASE's bcc reference, a = 6.05 A) pass; both well below MAX_GAP_ANGSTROM."""
+    from kapitza.atomistic.bulk import MAX_GAP_ANGSTROM, largest_gap
+    from kapitza.atomistic.prototypes import build
+    from kapitza.literature.crystals import crystal_for
+
+    graphite = build(crystal_for("graphite"))
+    assert largest_gap(graphite)[0] == pytest.approx(6.711 / 2, abs=1e-3)
+    cesium = bulk("Cs")
+    assert largest_gap(cesium)[0] == pytest.approx(6.05 / np.sqrt(2), rel=1e-9)
+    check_crystal(graphite, "graphite")
+    check_crystal(cesium, "Cs")
+    assert largest_gap(cesium)[0] < MAX_GAP_ANGSTROM
 
 
 @pytest.mark.parametrize(

@@ -100,6 +100,29 @@ def test_bad_pair_files_are_one_line_errors(tmp_path, text, match):
     assert "\n" not in str(info.value)
 
 
+@pytest.mark.parametrize("mass", ["1e308", "0.1", "1001", "nan", "inf", "-0"])
+def test_masses_out_of_the_database_range_are_refused(tmp_path, mass):
+    """Issue 51: ``mass 1 1e308`` was applied and ended in a LinAlgError.  A pair file's mass is an atom's: within
+    the range the material database takes for a mean atomic mass (kapitza.materials.material.BOUNDS, 0.5 to
+    1000 u), in the file and in a ForceField built in code or loaded from a saved result alike."""
+    from kapitza.atomistic.forcefield import ForceField
+
+    with pytest.raises(
+        InputError, match=f"line 3: a mass must be a positive number of amu, 0.5 to 1000 .* got '{mass}'"
+    ):
+        read_pair_file(_write(tmp_path, f"pair_style sw\npair_coeff * * Si.sw Si\nmass 1 {mass}\n"))
+    with pytest.raises(InputError, match="mass of type '1': a mass must be a positive number of amu, 0.5 to 1000"):
+        ForceField(pair_style="pair_style sw", pair_coeffs=("pair_coeff * * Si.sw Si",), masses={1: float(mass)})
+    with pytest.raises(InputError, match="0.5 to 1000 .* got inf"):
+        ForceField(pair_style="pair_style sw", pair_coeffs=("pair_coeff * * Si.sw Si",), masses={1: 10**400})
+
+
+def test_the_lightest_and_heaviest_atoms_pass():
+    """H (1.008 u) and the heaviest element's mass are inside the range: the bounds refuse only what no atom has."""
+    ff = parse_pair_lines(["pair_style sw", "pair_coeff * * Si.sw Si Si", "mass 1 1.008", "mass 2 294"])
+    assert dict(ff.masses) == {1: 1.008, 2: 294.0}
+
+
 def test_an_unlisted_species_is_named():
     ff = parse_pair_lines(["pair_style sw", "pair_coeff * * Si.sw Si Si"])
     with pytest.raises(InputError, match="the structure has Ge atoms"):

@@ -190,3 +190,81 @@ def test_an_md_cell_relaxed_as_a_whole_reads_without_leads(tmp_path):
     assert np.all(md.cell_index == -1) and md.cells == (0, 0) and np.all(np.isnan(md.periods))
     np.testing.assert_array_equal(md.side, s.side)
     assert md.description["periods_A"] is None
+
+
+FCC_CIF = """data_al
+_cell_length_a 4.05
+_cell_length_b 4.05
+_cell_length_c 4.05
+_cell_angle_alpha 90
+_cell_angle_beta 90
+_cell_angle_gamma 90
+_symmetry_space_group_name_H-M 'F m -3 m'
+_symmetry_Int_Tables_number 225
+{operations}loop_
+_atom_site_label
+_atom_site_type_symbol
+_atom_site_fract_x
+_atom_site_fract_y
+_atom_site_fract_z
+Al1 Al 0 0 0
+"""
+
+
+def test_a_cif_carries_at_most_the_192_operations_of_a_space_group(tmp_path, monkeypatch):
+    """Fm-3m implies 192 operations (48 of m-3m times the 4 F-centring translations, its general position's
+    multiplicity in the International Tables, Vol. A): read, 4 atoms.  A CIF listing 193 (or 8,000: 20 GiB in the
+    distance check before, issue 51) is refused before ASE's reader expands them."""
+    import ase.io
+
+    from kapitza.atomistic.structure_file import MAX_SYMMETRY_OPERATIONS, read_atoms
+
+    ok = tmp_path / "al.cif"
+    ok.write_text(FCC_CIF.format(operations=""))
+    atoms, fmt = read_atoms(ok)
+    assert fmt == "cif" and len(atoms) == 4
+    listed = "".join(f"'x+{i}/193,y,z'\n" for i in range(MAX_SYMMETRY_OPERATIONS + 1))
+    bad = tmp_path / "many.cif"
+    bad.write_text(FCC_CIF.format(operations=f"loop_\n_symmetry_equiv_pos_as_xyz\n{listed}"))
+    monkeypatch.setattr(ase.io, "read", lambda *a, **k: pytest.fail("ASE's reader was called"))
+    with pytest.raises(InputError, match=r"many.cif: the CIF carries 193 symmetry operations; a space group has at"):
+        read_atoms(bad)
+
+
+def test_a_cif_of_more_sites_than_ases_reader_handles_in_a_second_is_refused(tmp_path, monkeypatch):
+    """ASE's CIF reader compares every site with every earlier one in Python: 2,000 P1 sites took 29-69 s (issue
+    51).  MAX_CIF_SITES + 1 sites are refused before ASE reads the file (its reader made to fail here)."""
+    import ase.io
+
+    from kapitza.atomistic.structure_file import MAX_CIF_SITES, read_atoms
+
+    n = MAX_CIF_SITES + 1
+    rows = "".join(f"Al{i} Al {i / n:.6f} 0 0\n" for i in range(n))
+    path = tmp_path / "p1.cif"
+    path.write_text(FCC_CIF.replace("'F m -3 m'", "'P 1'").replace("225", "1").format(operations="")
+                    .replace("Al1 Al 0 0 0\n", rows))  # fmt: skip
+    monkeypatch.setattr(ase.io, "read", lambda *a, **k: pytest.fail("ASE's reader was called"))
+    with pytest.raises(InputError, match=f"p1.cif: the CIF lists {n} sites; CIFs are read up to {MAX_CIF_SITES}"):
+        read_atoms(path)
+
+
+def test_a_cifs_expansion_is_counted_site_by_site_where_the_product_exceeds_the_bound(tmp_path):
+    """Sites times operations bounds a CIF's atoms from above; a site on a special position has fewer images (x, 0,
+    0 of Fm-3m: 24 of the 192, its Wyckoff multiplicity in the International Tables, Vol. A).  Eleven such sites
+    (2,112 by the product) expand to 264 atoms and are read as a bulk crystal (at most 2,000); eleven general ones
+    expand to 2,112 and are refused before ASE reads them."""
+    from kapitza.atomistic.bulk import MAX_CRYSTAL_ATOMS
+    from kapitza.atomistic.structure_file import read_atoms
+
+    def cif(rows: str) -> Path:
+        text = FCC_CIF.format(operations="").replace("4.05", "60.0").replace("Al1 Al 0 0 0\n", rows)
+        path = tmp_path / f"sites{len(rows)}.cif"
+        path.write_text(text)
+        return path
+
+    special = "".join(f"Al{k} Al {0.03 * (k + 1):.4f} 0 0\n" for k in range(11))
+    atoms, _ = read_atoms(cif(special), max_atoms=MAX_CRYSTAL_ATOMS)
+    assert len(atoms) == 11 * 24
+    general = "".join(f"Al{k} Al {0.03 * (k + 1):.4f} 0.0113 0.0271\n" for k in range(11))
+    with pytest.raises(InputError, match="its sites and its space group's operations expand to 2,112 atoms; a bulk"):
+        read_atoms(cif(general), max_atoms=MAX_CRYSTAL_ATOMS)

@@ -83,6 +83,21 @@ def test_a_calculator_without_stress_is_one_line():
         elastic.crystal_elastic_constants("Cu", "mlip_factories:emt_forces_only", relax=False)
 
 
+def test_atoms_that_do_not_interact_have_no_elastic_constants(monkeypatch):
+    """Issue 51: ``Si:diamond:a=100`` printed C11 = C12 = C44 = 0 GPa.  Atoms that far apart are refused before any
+    force (no layer of more than MAX_GAP_ANGSTROM without atoms); a potential whose reach is shorter than the
+    atoms' distances (Lennard-Jones cut at 1 A, tests/mlip_factories.py) gives a zero tensor, refused as predict
+    refuses a crystal without phonons, and nothing is cached."""
+    stored = []
+    monkeypatch.setattr(elastic, "cached_arrays", lambda kind, parts, compute, enabled: stored.append(compute()))
+    with pytest.raises(InputError, match=r"a layer 43.3 A thick holds no atom"):
+        elastic.crystal_elastic_constants("Si:diamond:a=100", SW)
+    words = r"no stiffness with the mlip_factories:short_lennard_jones potential \(largest elastic constant 0 GPa"
+    with pytest.raises(InputError, match=words + r", below 0.1\): its atoms do not interact"):
+        elastic.crystal_elastic_constants("Si", "mlip_factories:short_lennard_jones")
+    assert stored == []
+
+
 def test_steps_must_be_a_positive_whole_number():
     with pytest.raises(InputError, match="steps must be a positive whole number"):
         elastic.crystal_elastic_constants("Si", SW, steps=0)

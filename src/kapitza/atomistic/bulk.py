@@ -6,7 +6,8 @@
 * :func:`check_crystal`: what a periodic crystal needs before any force is computed: atoms, a 3D periodic cell of
   finite, non-degenerate lattice vectors, no two atoms on top of each other, every site fully occupied by one
   element (ASE's CIF reader keeps one species per site and records the occupancies in ``atoms.info["occupancy"]``:
-  a partly occupied or mixed site is refused, not silently replaced);
+  a partly occupied or mixed site is refused, not silently replaced), at most :data:`MAX_CRYSTAL_ATOMS` atoms of
+  elements up to :data:`MAX_ATOMIC_NUMBER`, no empty layer thicker than :data:`MAX_GAP_ANGSTROM` (a slab);
 * :func:`relax_crystal`: cell and positions relaxed together (ASE's ``FrechetCellFilter`` with BFGS) under
   ``FixSymmetry``, so the crystal keeps its space group; refused with the largest residual when it does not
   converge within the stated steps;
@@ -16,8 +17,10 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Callable
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -30,10 +33,63 @@ from ..units import ANGSTROM, EV, GPA
 
 #: Keys ``NAME:STRUCTURE:...`` accepts (passed to ``ase.build.bulk``; lengths in A, angles in degrees).
 BULK_KEYS = ("a", "b", "c", "alpha", "u")
+#: The keys each prototype of ``ase.build.bulk`` (ASE 3.23-3.29, ``ase/build/bulk.py``) uses: any other key would be
+#: ignored by it (``alpha`` on a cubic prototype) and is refused.  ASE's ``tetragonal`` and ``mcl`` are left out:
+#: its ``bulk`` builds no cell for them ("Cannot create primitive cell").
+PROTOTYPE_KEYS = MappingProxyType({
+    **dict.fromkeys(("sc", "fcc", "bcc", "diamond", "zincblende", "rocksalt", "cesiumchloride", "fluorite"), ("a",)),
+    "hcp": ("a", "c"),
+    "bct": ("a", "c"),
+    "wurtzite": ("a", "c", "u"),
+    "rhombohedral": ("a", "alpha"),
+    "orthorhombic": ("a", "b", "c"),
+})  # fmt: skip
 #: The lattice lengths among them, and the range a crystal's can take (A): the same range as the crystal table
 #: of the measured compilation (literature/crystals.py).
 LENGTH_KEYS = ("a", "b", "c")
 LENGTH_RANGE_ANGSTROM = (0.5, 100.0)
+#: Open range of the other keys: ``alpha`` (degrees) of ASE's rhombohedral lattice, which spans a volume only below
+#: 120 degrees (ase.lattice.RHL refuses 120 and above); wurtzite's internal coordinate ``u`` (a fraction of c; ASE
+#: takes u = 0 for "not given" and puts its default in its place).
+OPEN_RANGES = MappingProxyType({"alpha": (0.0, 120.0), "u": (0.0, 1.0)})
+#: Longest ``NAME:STRUCTURE:a=..,c=..`` text read, characters: a formula, the longest prototype name
+#: ("cesiumchloride", 14) and three keys with numbers of :data:`MAX_NUMBER_CHARS` each fit in about 140; a text of
+#: 10,000 characters was handed to the file system as a file name (OSError: File name too long) and quoted whole in
+#: the refusal.
+MAX_CRYSTAL_TEXT_CHARS = 256
+#: Longest number of ``NAME:STRUCTURE:a=..``, characters: a float64 holds 17 significant digits, so sign, digits,
+#: point and exponent need at most 24 ("-1.2345678901234567e-100"); a lattice constant of 400 digits was read.
+MAX_NUMBER_CHARS = 32
+#: A number of ``NAME:STRUCTURE:a=..``: ASCII digits only (Python's float() also reads Arabic-Indic and other
+#: digits, "5_43", "nan" and "infinity"), an optional sign, point and exponent.
+NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
+#: NAME (a formula ``ase.build.bulk`` reads, "GaN", "CaF2") and STRUCTURE: ASCII letters and digits.
+WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*", re.ASCII)
+#: Most atoms in a bulk crystal's structure (a file, ASE Atoms, a built cell), refused before any symmetry search or
+#: distance check: spglib's symmetry search grows faster than the square of the atoms for a structure of low
+#: symmetry (silicon with its positions displaced by 0.01 A, symprec 1e-3, this project's 2-core machine: 1,000
+#: atoms 1.1 to 1.8 s, 2,000 1.5 s, 4,000 4.7 s, 8,000 64 s; a 21,952-atom perfect crystal 17 s), and kapitza
+#: searches a crystal's symmetry four times before its first force.  The bulk routes take far fewer: the phonons'
+#: supercell holds at most ``max_supercell_atoms`` (600 by default), the elastic constants' conventional cell at
+#: most 256.  At the bound the checks before any force are linear in memory (the distance check is a neighbour
+#: list): 2,000 displaced Si atoms took 0.03 s in :func:`check_crystal` and 3.1 s in the standard conventional cell's
+#: symmetry search, 154 MB peak resident with the libraries.  A 19,683-atom POSCAR allocated 4.3 GiB in the
+#: all-pairs distance check, a 148,877-atom one ran past 150 s, both before any refusal (issue 51).
+MAX_CRYSTAL_ATOMS = 2_000
+#: Heaviest element accepted in a crystal: einsteinium (Z = 99), the heaviest made in amounts whose crystal structure
+#: was measured; fermium and beyond have been made only a few atoms at a time, so no crystal of them is known, and
+#: phonopy's species table names Z = 113-118 by their old placeholder names (Og, fcc, failed inside it).  Z = 0 is
+#: ASE's dummy atom "X", no element.
+MAX_ATOMIC_NUMBER = 99
+#: Thickest layer with no atom that a bulk crystal may have between planes of atoms parallel to its cell's faces,
+#: A: wider than the cut-off of the built-in potentials (SevenNet 5 A; CHGNet's atom graph 6 A), so the atoms on
+#: its two sides do not interact: a slab with vacuum (20 A of it ran ``kapitza elastic`` past 150 s) or atoms too
+#: far apart (``Si:diamond:a=100``, where the elastic constants came out 0 GPa).  Measured (issue 51, with
+#: :func:`largest_gap`): the crystal table's 42 crystals, conventional and primitive cells, and the database's buildable
+#: materials have none thicker than graphite's 3.36 A between its layers; ASE's reference crystals of the elements
+#: none thicker than Cs's 4.28 A (its primitive bcc cell), but for the one-atom orthorhombic cells ASE records for
+#: U (5.86 A) and Np (6.66 A, refused), whose real crystals hold 2 and 8 atoms in those cells.
+MAX_GAP_ANGSTROM = 6.0
 #: Occupancies within this of 1 count as a full site (CIFs write 0.9999 or 1.0).
 OCCUPANCY_TOLERANCE = 1e-3
 #: Two atoms closer than this (A) are on top of each other.
@@ -58,46 +114,99 @@ SYMPREC = 1e-3
 MAX_RELAXED_CHANGE = 0.10
 
 
+def _shown(text: str) -> str:
+    """``text`` as an error message quotes it: whole where short, else its first 40 characters and its length."""
+    return repr(text) if len(text) <= 60 else f"{text[:40]!r}... ({len(text):,} characters)"
+
+
 def parse_crystal_text(text: str) -> str | dict[str, Any]:
     """A crystal as the command line gives it: a structure file or a name (returned as given), or a dict of
-    ``ase.build.bulk`` keywords from ``NAME:STRUCTURE:a=...,c=...`` (lengths in A)."""
-    from pathlib import Path
+    ``ase.build.bulk`` keywords from ``NAME:STRUCTURE:a=...,c=...`` (lengths in A, ``alpha`` in degrees).
 
-    if Path(text).is_file() or ":" not in text:
+    A text that is no file is at most :data:`MAX_CRYSTAL_TEXT_CHARS` long; NAME and STRUCTURE are ASCII letters and
+    digits, STRUCTURE one of :data:`PROTOTYPE_KEYS`; each key is one the prototype uses, given once, with a number
+    of ASCII digits (:data:`NUMBER`, at most :data:`MAX_NUMBER_CHARS` characters) within its range.  Anything else is
+    one InputError."""
+    from ..io.paths import is_file
+
+    if not isinstance(text, str):
+        raise InputError(f"a crystal is given as text (a file, a name or NAME:STRUCTURE:a=...), got {text!r}")
+    if is_file(text):  # a name too long or impossible for the file system is no file (no OSError)
+        return text
+    if len(text) > MAX_CRYSTAL_TEXT_CHARS:
+        raise InputError(
+            f"crystal {_shown(text)}: not a file, and longer than the {MAX_CRYSTAL_TEXT_CHARS} characters a name or "
+            "NAME:STRUCTURE:a=...,c=... may have"
+        )
+    if ":" not in text:
         return text
     parts = text.split(":")
     if len(parts) != 3:
-        raise InputError(f"crystal {text!r}: expected a file, a name, or NAME:STRUCTURE:a=...,c=... (A)")
+        raise InputError(f"crystal {_shown(text)}: expected a file, a name, or NAME:STRUCTURE:a=...,c=... (A)")
     name, structure, numbers = parts
     if not name or not structure:
-        raise InputError(f"crystal {text!r}: NAME and STRUCTURE must not be empty (e.g. GaN:wurtzite:a=3.19,c=5.19)")
+        raise InputError(
+            f"crystal {_shown(text)}: NAME and STRUCTURE must not be empty (e.g. GaN:wurtzite:a=3.19,c=5.19)"
+        )
+    for part, what in ((name, "NAME (a formula, e.g. GaN)"), (structure, "STRUCTURE")):
+        if not WORD.fullmatch(part):
+            raise InputError(f"crystal {_shown(text)}: {what} must be ASCII letters and digits, got {_shown(part)}")
+    keys = PROTOTYPE_KEYS.get(structure)
+    if keys is None:
+        raise InputError(
+            f"crystal {_shown(text)}: STRUCTURE {_shown(structure)} is not one ase.build.bulk builds; give one of "
+            f"{', '.join(PROTOTYPE_KEYS)}"
+        )
     spec: dict[str, Any] = {"name": name, "crystalstructure": structure}
     for item in filter(None, numbers.split(",")):
         key, _, value = item.partition("=")
         if key not in BULK_KEYS or not value:
-            raise InputError(f"crystal {text!r}: {item!r} is not a=..., c=..., alpha=... or u=...")
-        try:
-            spec[key] = float(value)
-        except ValueError:
-            raise InputError(f"crystal {text!r}: {value!r} is not a number") from None
-        low, high = LENGTH_RANGE_ANGSTROM
-        if np.isfinite(spec[key]) and key in LENGTH_KEYS and not low <= spec[key] <= high:
-            raise InputError(f"crystal {text!r}: {key} must be between {low:g} and {high:g} A, got {value!r}")
-        if not np.isfinite(spec[key]) or spec[key] <= 0:
-            raise InputError(f"crystal {text!r}: {key} must be a positive finite number, got {value!r}")
+            raise InputError(f"crystal {_shown(text)}: {_shown(item)} is not a=..., c=..., alpha=... or u=...")
+        if key not in keys:
+            raise InputError(
+                f"crystal {_shown(text)}: {structure} takes {', '.join(f'{k}=' for k in keys)} only, not {key}= "
+                "(ase.build.bulk would ignore it)"
+            )
+        if key in spec:
+            raise InputError(f"crystal {_shown(text)}: {key}= is given twice; give each number once")
+        spec[key] = _number(text, key, value)
     return spec
+
+
+def _number(text: str, key: str, value: str) -> float:
+    """One number of ``NAME:STRUCTURE:...``, checked (see :func:`parse_crystal_text`)."""
+    if len(value) > MAX_NUMBER_CHARS or not NUMBER.fullmatch(value):
+        raise InputError(
+            f"crystal {_shown(text)}: {key}={_shown(value)} is not a finite number of ASCII digits (at most "
+            f"{MAX_NUMBER_CHARS} characters, e.g. {key}=5.431)"
+        )
+    number = float(value)
+    if key in LENGTH_KEYS:
+        low, high = LENGTH_RANGE_ANGSTROM
+        if not low <= number <= high:
+            raise InputError(f"crystal {_shown(text)}: {key} must be between {low:g} and {high:g} A, got {value}")
+    else:
+        low, high = OPEN_RANGES[key]
+        if not low < number < high:
+            raise InputError(f"crystal {_shown(text)}: {key} must be above {low:g} and below {high:g}, got {value}")
+    return number
 
 
 def check_crystal(atoms: Any, name: str) -> None:
     """Refuse what is not a periodic crystal with fully occupied sites (InputError naming ``name``).
 
-    Checks, in order: atoms present; periodic in three directions; finite lattice vectors no longer than
-    :data:`MAX_CELL_ANGSTROM`, spanning a volume (not degenerate); finite positions; no two atoms closer than
-    :data:`MIN_DISTANCE_ANGSTROM`; every site fully occupied by one element (``atoms.info["occupancy"]`` from
-    ASE's CIF reader).
+    Checks, in order: atoms present, at most :data:`MAX_CRYSTAL_ATOMS` of them (before any step whose cost grows
+    faster than the atoms); elements from H to :data:`MAX_ATOMIC_NUMBER`; periodic in three directions; finite
+    lattice vectors no longer than :data:`MAX_CELL_ANGSTROM`, spanning a volume (not degenerate); finite positions;
+    no two atoms (or an atom and its own periodic image) closer than :data:`MIN_DISTANCE_ANGSTROM` (a neighbour
+    list: memory and time grow with the atoms, not their square); every site fully occupied by one element
+    (``atoms.info["occupancy"]`` from ASE's CIF reader); no layer without atoms thicker than
+    :data:`MAX_GAP_ANGSTROM` parallel to a face of the cell (a slab, or atoms too far apart to interact).
     """
     if len(atoms) == 0:
         raise InputError(f"{name}: the structure has no atoms")
+    check_crystal_size(len(atoms), name)
+    _check_elements(atoms, name)
     if not np.all(atoms.pbc):
         raise InputError(f"{name}: the structure is not periodic in three directions (pbc = {atoms.pbc.tolist()})")
     cell = np.asarray(atoms.cell, dtype=float)
@@ -115,19 +224,79 @@ def check_crystal(atoms: Any, name: str) -> None:
             f"{name}: the cell is degenerate (lattice vectors {np.round(cell, 6).tolist()} A span no volume)"
         )
     _check_occupancy(atoms, name)
-    if len(atoms) > 1:
-        from ase.geometry import get_distances
+    _check_distances(atoms, name)
+    check_gaps(atoms, name)
 
-        _, d = get_distances(atoms.positions, cell=cell, pbc=True)
-        np.fill_diagonal(d, np.inf)
-        if d.min() < MIN_DISTANCE_ANGSTROM:
-            i, j = np.unravel_index(int(np.argmin(d)), d.shape)
-            raise InputError(
-                f"{name}: atoms {i} and {j} are {d.min():.3g} A apart (below {MIN_DISTANCE_ANGSTROM} A): "
-                "not a crystal structure"
-            )
-    elif min(lengths) < MIN_DISTANCE_ANGSTROM:
-        raise InputError(f"{name}: a lattice vector of {min(lengths):.3g} A puts the atom on its own image")
+
+def check_crystal_size(atoms: int, name: str) -> None:
+    """Refuse a bulk crystal of more than :data:`MAX_CRYSTAL_ATOMS` atoms (before any symmetry search)."""
+    if atoms > MAX_CRYSTAL_ATOMS:
+        raise InputError(
+            f"{name}: {atoms:,} atoms; a bulk crystal's structure is read up to {MAX_CRYSTAL_ATOMS:,} atoms (its "
+            "symmetry search grows faster than the square of the atoms): give its unit cell, not a supercell"
+        )
+
+
+def _check_elements(atoms: Any, name: str) -> None:
+    numbers = np.asarray(atoms.numbers)
+    bad = numbers[(numbers < 1) | (numbers > MAX_ATOMIC_NUMBER)]
+    if bad.size:
+        from ase.data import chemical_symbols
+
+        z = int(bad[0])
+        symbol = chemical_symbols[z] if 0 <= z < len(chemical_symbols) else f"Z = {z}"
+        raise InputError(
+            f"{name}: {symbol} (Z = {z}) is no element of a known crystal: kapitza takes elements from H (Z = 1) to "
+            f"Es (Z = {MAX_ATOMIC_NUMBER}), the heaviest with a measured crystal structure"
+        )
+
+
+def _check_distances(atoms: Any, name: str) -> None:
+    """No two atoms, nor an atom and its own image, closer than :data:`MIN_DISTANCE_ANGSTROM` (ASE's neighbour list:
+    linear in the atoms, where the all-pairs distances of 19,683 atoms needed 4.3 GiB)."""
+    from ase.neighborlist import neighbor_list
+
+    i, j, d = neighbor_list("ijd", atoms, MIN_DISTANCE_ANGSTROM, self_interaction=False)
+    if not i.size:
+        return
+    k = int(np.argmin(d))
+    if i[k] == j[k]:
+        raise InputError(
+            f"{name}: atom {int(i[k])} is {d[k]:.3g} A from its own periodic image (below {MIN_DISTANCE_ANGSTROM} "
+            "A): a lattice vector puts the atom on its own image"
+        )
+    raise InputError(
+        f"{name}: atoms {int(min(i[k], j[k]))} and {int(max(i[k], j[k]))} are {d[k]:.3g} A apart (below "
+        f"{MIN_DISTANCE_ANGSTROM} A): not a crystal structure"
+    )
+
+
+def largest_gap(atoms: Any) -> tuple[float, int]:
+    """The thickest layer with no atom between planes of atoms parallel to a face of the cell, A, and the cell
+    vector it lies along (0, 1, 2: the layer is parallel to the face the other two span)."""
+    cell = np.asarray(atoms.cell, dtype=float)
+    volume = abs(float(np.linalg.det(cell)))
+    fractions = np.asarray(atoms.get_scaled_positions(wrap=True), dtype=float)
+    best, axis = 0.0, 0
+    for k in range(3):
+        s = np.sort(fractions[:, k])
+        gaps = np.diff(np.concatenate([s, [s[0] + 1.0]]))
+        width = volume / float(np.linalg.norm(np.cross(cell[(k + 1) % 3], cell[(k + 2) % 3])))
+        if gaps.max() * width > best:
+            best, axis = float(gaps.max() * width), k
+    return best, axis
+
+
+def check_gaps(atoms: Any, name: str) -> None:
+    """Refuse a layer without atoms thicker than :data:`MAX_GAP_ANGSTROM` parallel to a face of the cell (a slab
+    with vacuum, or atoms too far apart to interact: no bulk crystal)."""
+    gap, axis = largest_gap(atoms)
+    if gap > MAX_GAP_ANGSTROM:
+        raise InputError(
+            f"{name}: a layer {gap:.3g} A thick holds no atom (along the cell's {'abc'[axis]} vector; more than "
+            f"{MAX_GAP_ANGSTROM:g} A, beyond the reach of the built-in potentials): a slab with vacuum or atoms too "
+            "far apart to interact, not a bulk crystal; give the bulk crystal's cell (lengths in A)"
+        )
 
 
 def _check_occupancy(atoms: Any, name: str) -> None:
@@ -360,13 +529,22 @@ __all__ = [
     "ELASTIC_FMAX_EV_PER_ANGSTROM",
     "ELASTIC_STRAIN",
     "FMAX_EV_PER_ANGSTROM",
+    "MAX_ATOMIC_NUMBER",
+    "MAX_CRYSTAL_ATOMS",
+    "MAX_CRYSTAL_TEXT_CHARS",
+    "MAX_GAP_ANGSTROM",
+    "MAX_NUMBER_CHARS",
     "MAX_RELAXED_CHANGE",
     "MAX_STEPS",
+    "PROTOTYPE_KEYS",
     "RELAXED_ION_STRAIN",
     "Relaxation",
     "check_crystal",
+    "check_crystal_size",
+    "check_gaps",
     "check_relaxed_cell",
     "elastic_tensor",
+    "largest_gap",
     "parse_crystal_text",
     "relax_crystal",
     "spacegroup",

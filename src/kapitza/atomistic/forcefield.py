@@ -34,6 +34,7 @@ mass-mismatch model ``Si Si``).
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import re
 import shutil
@@ -114,9 +115,10 @@ class ForceField:
             where = f"{origin}: mass of type {excerpt(origin, str(t))}"
             if isinstance(t, bool) or not str(t).strip().isdigit() or int(t) < 1:
                 raise InputError(f"{where}: an atom type is an integer >= 1")
-            if isinstance(m, bool) or not isinstance(m, (int, float)) or not np.isfinite(m) or m <= 0:
-                raise InputError(f"{where}: a mass must be a positive number of amu, got {excerpt(origin, str(m))}")
-            masses[int(t)] = float(m)
+            if isinstance(m, bool) or not isinstance(m, (int, float)):
+                raise InputError(f"{where}: a mass must be a number of amu, got {excerpt(origin, str(m))}")
+            amu = float(m) if isinstance(m, float) or abs(m) < 2**53 else math.inf  # 10**400: no float, no str
+            masses[int(t)] = check_mass(amu, where, f"{amu:g}")
         object.__setattr__(self, "masses", MappingProxyType(masses))
         for name in self.types:
             if not isinstance(name, str) or _species(name, origin) != name:
@@ -365,7 +367,7 @@ def parse_pair_lines(
         elif command == "pair_modify":
             modifiers.append(line)
         else:
-            masses.update(_mass(line, where))
+            masses.update(_mass(line, where, origin))
     if len(styles) != 1:
         raise InputError(f"{origin}: expected exactly one pair_style command, found {len(styles)}")
     if not coeffs:
@@ -469,19 +471,35 @@ def _check_style(style: str, origin: str) -> None:
             raise InputError(f"{origin}: pair_style {w} is not accepted from a file (it loads or runs code)")
 
 
-def _mass(line: str, where: str) -> dict[int, float]:
-    """``mass I value`` (I an integer or a range lo*hi): type -> amu."""
+def _mass(line: str, where: str, origin: str) -> dict[int, float]:
+    """``mass I value`` (I an integer or a range lo*hi): type -> amu (``where``: the file and line, ``origin``: the
+    file, whose words are quoted only as :func:`kapitza.io.paths.excerpt` allows)."""
     words = line.split()
     if len(words) != 3:
         raise InputError(f"{where}: expected 'mass TYPE VALUE', got {line!r}")
     try:
         value = float(words[2])
     except ValueError:
-        raise InputError(f"{where}: mass {words[2]!r} is not a number") from None
-    if not np.isfinite(value) or value <= 0:
-        raise InputError(f"{where}: a mass must be a positive number of amu, got {words[2]}")
+        raise InputError(f"{where}: mass {excerpt(origin, words[2])} is not a number") from None
+    check_mass(value, where, excerpt(origin, words[2]))
     lo, hi = _type_range(words[1], where)
     return dict.fromkeys(range(lo, hi + 1), value)
+
+
+def check_mass(amu: float, where: str, shown: str) -> float:
+    """``amu`` if it lies in the physical range of an atom's mass, the database's rule for its mean atomic mass
+    (:data:`kapitza.materials.material.BOUNDS`, 0.5 to 1000 u); else InputError naming ``where`` and ``shown`` (the
+    value as the file wrote it).  A pair file's ``mass 1 1e308`` was applied and ended in a LinAlgError."""
+    from ..materials.material import BOUNDS
+    from ..units import AMU
+
+    low, high, _ = BOUNDS["mean_atomic_mass"]
+    if not low / AMU <= amu <= high / AMU:  # NaN fails too
+        raise InputError(
+            f"{where}: a mass must be a positive number of amu, {low / AMU:g} to {high / AMU:g} (an atom's: the "
+            f"material database's range), got {shown}"
+        )
+    return amu
 
 
 def _type_range(word: str, where: str) -> tuple[int, int]:

@@ -46,6 +46,7 @@ from numpy.typing import NDArray
 from .. import _checks
 from ..errors import InputError, MissingDependencyError
 from ..units import ANGSTROM
+from .bulk import MAX_CRYSTAL_ATOMS, check_crystal_size, check_gaps
 from .matching import DEFAULT_MAX_INDEX, STRAIN_ON, LatticeMatch, match_lattices
 from .structures import InterfaceStructure, intermix_planes, stack_blocks
 
@@ -109,6 +110,7 @@ def _bulk(spec: Any, name: str) -> tuple[Any, int]:
             ) from None
     else:
         raise InputError(f"{name} must be ASE Atoms, a dict for ase.build.bulk, a file path or a name, got {spec!r}")
+    check_crystal_size(len(atoms), name)  # before spglib's symmetry search, whose cost grows faster than the atoms
     cell = np.asarray(atoms.cell, dtype=float)
     if not np.all(np.isfinite(cell)) or np.abs(cell).max() > MAX_LATTICE_CONSTANT * 10:
         raise InputError(
@@ -116,6 +118,7 @@ def _bulk(spec: Any, name: str) -> tuple[Any, int]:
         )
     if len(atoms) == 0 or abs(atoms.cell.volume) < 1e-9:
         raise InputError(f"{name}: the crystal needs atoms and a 3D periodic cell")
+    check_gaps(atoms, name)  # a slab with vacuum is no bulk crystal to stack
     return conventional_cell(atoms, name)
 
 
@@ -189,7 +192,7 @@ def _read(path: Any, name: str) -> Any:
             f"{name}: {path}: read bulk crystals from CIF, POSCAR or extxyz, not {os.path.splitext(path)[1]}"
         )
     try:  # the one structure reader: data formats only, counts and cell checked before and after ASE reads
-        return read_atoms(path, index=-1, what="file")[0]
+        return read_atoms(path, index=-1, max_atoms=MAX_CRYSTAL_ATOMS, what="file")[0]
     except InputError as exc:  # the reader's line names the path already; the name is added where it says more
         said = str(exc)
         raise InputError(said if said.startswith((f"{path}:", f"{name}:")) else f"{name}: {said}") from None

@@ -80,6 +80,20 @@ MAX_STRUCTURE_BYTES = MAX_ATOMS * 500
 #: Longest cell vector or position coordinate accepted, A (10 um): beyond it the unit is wrong (an infinite or
 #: astronomically long cell vector made the neighbour search hang).
 MAX_EXTENT = 1e5
+#: Most symmetry operations a CIF may carry (listed, or implied by its space group): a space group has at most 192
+#: in its conventional setting, the 48 operations of the point group m-3m times the 4 centring translations of an F
+#: lattice (Fm-3m, Fm-3c, Fd-3m, Fd-3c: the multiplicity of their general position, International Tables for
+#: Crystallography, Vol. A).  A CIF listing 8,000 translations made ASE expand 8,000 atoms and the distance check
+#: allocate 20 GiB; one listing 27,000 ran past 100 s inside ASE's expansion (issue 51).
+MAX_SYMMETRY_OPERATIONS = 192
+#: Most sites a CIF may list (its atoms before symmetry copies): ASE's reader compares each site with every earlier
+#: one in a Python loop (``ase.spacegroup.Spacegroup.equivalent_sites``), so its time grows with the square of the
+#: sites: P1 CIFs of 250, 500, 1,000 and 2,000 sites took 0.3, 1.0, 4.2 and 29 to 69 s to read (this project's 2-core
+#: machine, issue 51).  The crystals of kapitza's crystal table list at most a few sites; a structure of many atoms
+#: (a supercell, an interface) reads at once from extxyz or POSCAR.
+MAX_CIF_SITES = 500
+#: The CIF items that list symmetry operations (ASE's reader takes the first present).
+SYMMETRY_KEYS = ("_space_group_symop_operation_xyz", "_space_group_symop.operation_xyz", "_symmetry_equiv_pos_as_xyz")
 #: Bytes of a file's head read for its stated atom count.
 _HEADER_BYTES = 8192
 #: Axis order that makes each normal z (a cyclic, right-handed relabelling).
@@ -191,8 +205,10 @@ def read_atoms(
 
     Before ASE sees the file: its format must be one of :data:`FORMATS` (data, no pickle), its size at most
     :data:`MAX_STRUCTURE_BYTES`, and the atom count its header states (extxyz/xyz count line, POSCAR counts,
-    LAMMPS data ``N atoms``) at most ``max_atoms`` and no more than the file's size can hold (a count line of
-    1e8 on a 64-atom file would make ASE read 1e8 lines past the end).  After: at most ``max_atoms`` atoms
+    LAMMPS data ``N atoms``; a CIF's sites times its symmetry operations) at most ``max_atoms`` and no more than the
+    file's size can hold (a count line of 1e8 on a 64-atom file would make ASE read 1e8 lines past the end), a CIF
+    at most :data:`MAX_CIF_SITES` sites and :data:`MAX_SYMMETRY_OPERATIONS` operations.  After: at most
+    ``max_atoms`` atoms
     (a CIF's symmetry copies included), finite positions and cell, no length beyond :data:`MAX_EXTENT`.
     ``index``: the frame of a file with several (0 the first, -1 the last).
     """
@@ -255,6 +271,13 @@ def read_atoms(
 
 
 def _limit_text(max_atoms: int) -> str:
+    from .bulk import MAX_CRYSTAL_ATOMS
+
+    if max_atoms == MAX_CRYSTAL_ATOMS:
+        return (
+            f"a bulk crystal's structure is read up to {MAX_CRYSTAL_ATOMS:,} atoms (its symmetry search grows faster "
+            "than the square of the atoms): give its unit cell, not a supercell"
+        )
     if max_atoms == MAX_LEAD_ATOMS:
         return (
             f"a structure whose leads are found (the AGF, interface show) is read up to {MAX_LEAD_ATOMS:,} atoms "
@@ -267,32 +290,93 @@ def _limit_text(max_atoms: int) -> str:
 _MIN_ATOM_BYTES = 8
 
 
-def _cif_count(path: Path) -> int | None:
-    """At most how many atoms a CIF's first block expands to: its sites times its space group's operations (a
-    few thousand sites of F m -3 m made ASE expand 576,000 atoms for minutes); None where ASE cannot parse it (its
-    reader then says why)."""
+def _check_cif(path: Path, max_atoms: int) -> None:
+    """A CIF's first block against the bounds, before ASE's reader expands it: at most
+    :data:`MAX_SYMMETRY_OPERATIONS` operations (listed, or implied by its space group), at most
+    :data:`MAX_CIF_SITES` sites, and at most ``max_atoms`` atoms after the expansion: its sites times its operations
+    where that is within the bound (a few thousand sites of F m -3 m made ASE expand 576,000 atoms for minutes), else
+    the images of each site counted once (a site on a special position has fewer than the operations).  Nothing is
+    refused where ASE cannot parse the block (its reader then says why)."""
     from ase.io.cif import parse_cif
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             block = next(iter(parse_cif(str(path))))
+            listed = next((block.get(k) for k in SYMMETRY_KEYS if block.get(k) is not None), None)
             sites = max(len(block.get(f"_atom_site_{k}") or ()) for k in ("fract_x", "cartn_x", "label"))
-            operations = block.get_spacegroup(True).nsymop
     except Exception:  # noqa: BLE001  (the full read below reports the problem)
+        return
+    _check_operations(path, 1 if isinstance(listed, str) else len(listed or ()))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            group = block.get_spacegroup(True)
+            operations = int(group.nsymop)
+    except Exception:  # noqa: BLE001  (the full read below reports the problem)
+        group, operations = None, 1
+    _check_operations(path, operations)
+    if sites * operations > max_atoms and sites > MAX_CIF_SITES:
+        raise InputError(
+            f"{path}: its sites times its space group's operations give up to {sites * operations:,} atoms; "
+            f"{_limit_text(max_atoms)}"
+        )
+    if sites > MAX_CIF_SITES:
+        raise InputError(
+            f"{path}: the CIF lists {sites:,} sites; CIFs are read up to {MAX_CIF_SITES} (ASE's reader compares "
+            "every site with every earlier one): give a structure of many atoms as extxyz or POSCAR"
+        )
+    if sites * operations <= max_atoms or group is None:
+        return
+    expanded = _expanded_sites(block, group)
+    if expanded is None or expanded > max_atoms:
+        shown = f"give up to {sites * operations:,}" if expanded is None else f"expand to {expanded:,}"
+        raise InputError(f"{path}: its sites and its space group's operations {shown} atoms; {_limit_text(max_atoms)}")
+
+
+def _expanded_sites(block: Any, group: Any) -> int | None:
+    """How many atoms a CIF block's fractional sites expand to under ``group``'s operations (each site's distinct
+    images, within ASE's tolerance of 1e-3 in fractional coordinates; sites equivalent to each other, which ASE
+    merges, counted apart: an upper bound), or None where the sites are not all numbers.  At most
+    :data:`MAX_CIF_SITES` sites of :data:`MAX_SYMMETRY_OPERATIONS` operations: about 0.3 s."""
+    try:
+        fractions = np.array([block.get(f"_atom_site_fract_{k}") for k in "xyz"], dtype=float).T
+        rotations, translations = (np.asarray(v, dtype=float) for v in group.get_op())
+    except (TypeError, ValueError):
         return None
-    return int(sites) * int(operations)
+    if fractions.ndim != 2 or fractions.shape[1] != 3 or not np.all(np.isfinite(fractions)):
+        return None
+    total = 0
+    for site in fractions:
+        images = (rotations @ site + translations) % 1.0
+        diff = images[:, None, :] - images[None, :, :]
+        diff -= np.rint(diff)
+        same = np.all(np.abs(diff) < 1e-3, axis=-1)
+        total += int(np.sum(~np.any(np.tril(same, -1), axis=1)))  # the images equal to no earlier one
+    return total
+
+
+def _check_operations(path: Path, operations: int) -> None:
+    if operations > MAX_SYMMETRY_OPERATIONS:
+        raise InputError(
+            f"{path}: the CIF carries {operations:,} symmetry operations; a space group has at most "
+            f"{MAX_SYMMETRY_OPERATIONS} in its conventional setting (International Tables for Crystallography, "
+            "Vol. A): not a crystal's symmetry"
+        )
 
 
 def _check_stated_count(path: Path, fmt: str, size: int, max_atoms: int) -> None:
-    """The atom count a header states, against ``max_atoms`` and the file's size, before ASE reads the file."""
+    """The atom count a header states, against ``max_atoms`` and the file's size, before ASE reads the file; a CIF's
+    sites against :data:`MAX_CIF_SITES`."""
+    if fmt == "cif":
+        _check_cif(path, max_atoms)
+        return
     stated = _stated_count(path, fmt)
     if stated is None:
         return
     if stated > max_atoms:
-        says = "its sites times its space group's operations give up to" if fmt == "cif" else "the file states"
-        raise InputError(f"{path}: {says} {stated:,} atoms; {_limit_text(max_atoms)}")
-    if fmt != "cif" and stated * _MIN_ATOM_BYTES > size + 1:
+        raise InputError(f"{path}: the file states {stated:,} atoms; {_limit_text(max_atoms)}")
+    if stated * _MIN_ATOM_BYTES > size + 1:
         raise InputError(
             f"{path}: the file states {stated:,} atoms but holds {size:,} bytes, too few for them (at least "
             f"{_MIN_ATOM_BYTES} per atom): its count is wrong or the file was cut short"
@@ -301,9 +385,8 @@ def _check_stated_count(path: Path, fmt: str, size: int, max_atoms: int) -> None
 
 def _stated_count(path: Path, fmt: str) -> int | None:
     """The atom count in the header of an xyz, POSCAR or LAMMPS data file (read from its first lines only), or
-    None for other formats (their atoms are counted after reading, within :data:`MAX_STRUCTURE_BYTES`)."""
-    if fmt == "cif":
-        return _cif_count(path)
+    None for other formats (their atoms are counted after reading, within :data:`MAX_STRUCTURE_BYTES`; a CIF's are
+    bounded by :func:`_check_cif`)."""
     if fmt not in ("extxyz", "xyz", "vasp", "lammps-data"):
         return None
     with open(path, "rb") as handle:
@@ -542,4 +625,13 @@ def _lateral_offset(dxy: NDArray[np.float64], lateral: NDArray[np.float64]) -> N
     return np.linalg.norm(frac @ lateral, axis=-1)
 
 
-__all__ = ["FORMATS", "MAX_ATOMS", "MAX_LEAD_ATOMS", "read_atoms", "read_structure", "write_structure"]
+__all__ = [
+    "FORMATS",
+    "MAX_ATOMS",
+    "MAX_CIF_SITES",
+    "MAX_LEAD_ATOMS",
+    "MAX_SYMMETRY_OPERATIONS",
+    "read_atoms",
+    "read_structure",
+    "write_structure",
+]

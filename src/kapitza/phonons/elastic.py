@@ -52,6 +52,7 @@ from ..units import GPA
 __all__ = [
     "ERRORS_FILE",
     "MAX_ATOMS",
+    "MIN_STIFFNESS_GPA",
     "CrystalElasticConstants",
     "StiffnessErrors",
     "crystal_elastic_constants",
@@ -66,6 +67,10 @@ __all__ = [
 #: cost grows with the cell (corundum's 30 atoms: 111 s with sevennet-l3i5 and 117 s with sevennet-l3i5+d3, relaxation
 #: included, on the 2-core machine; docs/reference/elastic-accuracy/results.json).
 MAX_ATOMS = 256
+#: A tensor whose largest constant is below this (GPa) holds no crystal together: its atoms do not interact (the
+#: counterpart of :data:`kapitza.phonons.from_structure.MIN_HIGHEST_THZ`).  The softest crystal with measured
+#: constants in kapitza's database is Pb (C11 49.7 GPa); an alkali metal's C11 is a few GPa.
+MIN_STIFFNESS_GPA = 0.1
 #: Bump when what the cache stores (or how it is computed) changes.
 CACHE_FORMAT = 1
 #: The built-in potentials' measured stiffness errors (written by scripts/elastic_accuracy.py from the
@@ -247,6 +252,12 @@ def _compute(
     if relax:
         relaxed, _ = relax_crystal(conv, calc, described, steps=steps, progress=progress)
     tensor = elastic_tensor(relaxed, calc, relax_ions=True, steps=steps, progress=progress)
+    largest = float(np.abs(tensor).max())
+    if not largest >= MIN_STIFFNESS_GPA:
+        raise InputError(
+            f"{described}: no stiffness with the {source.name} potential (largest elastic constant {largest:.3g} GPa, "
+            f"below {MIN_STIFFNESS_GPA:g}): its atoms do not interact (too far apart for the potential's range?)"
+        )
     return {"tensor": np.asarray(tensor, dtype=float), "relaxed_cell": np.asarray(relaxed.cell.cellpar(), dtype=float)}
 
 
@@ -289,9 +300,11 @@ def crystal_elastic_constants(
     Raises
     ------
     InputError
-        What :func:`~kapitza.phonons.from_structure.crystal_phonons` refuses before its forces (the structure,
-        elements the potential does not know, a relaxation that does not converge), a conventional cell above
-        :data:`MAX_ATOMS`, or a strained cell whose positions do not converge.
+        What :func:`~kapitza.phonons.from_structure.crystal_phonons` refuses before its forces (the structure and
+        its bulk checks, :func:`kapitza.atomistic.bulk.check_crystal`: a slab or atoms too far apart to interact
+        among them; elements the potential does not know, a relaxation that does not converge), a conventional cell
+        above :data:`MAX_ATOMS`, a strained cell whose positions do not converge, or a tensor whose largest
+        constant is below :data:`MIN_STIFFNESS_GPA` (atoms that do not interact).
     """
     from .from_structure import conventional_cell, side_structure
 

@@ -13,8 +13,11 @@ radiation limit, group velocities), the :class:`~kapitza.materials.Material` der
 
 The steps
 ---------
-1. *Check* (:func:`kapitza.atomistic.bulk.check_crystal`): atoms, a 3D periodic non-degenerate cell, ordered
-   sites (partial occupancies refused); then the elements against those the potential was trained on.
+1. *Check* (:func:`kapitza.atomistic.bulk.check_crystal`): atoms, at most
+   :data:`~kapitza.atomistic.bulk.MAX_CRYSTAL_ATOMS` of them (a file's stated count before it is read), elements
+   H to Es, a 3D periodic non-degenerate cell, ordered sites (partial occupancies refused), no layer without atoms
+   thicker than :data:`~kapitza.atomistic.bulk.MAX_GAP_ANGSTROM` (a slab); then the elements against those the
+   potential was trained on.
 2. *Standardise*: the conventional cell of the space group in spglib's standard orientation (cubic: the cube axes
    along x, y, z; hexagonal and trigonal: a along x, c along z), whatever frame the file used (a CIF of the
    primitive fcc cell read by ASE has its cube axes along no Cartesian axis), so an interface normal (0, 0, 1) is
