@@ -156,3 +156,18 @@ def test_equal_masses_give_no_significant_jump(tmp_path):
     delta = jumps(read_profile(Path(result.run_dir) / "profile.chunk")).mean(axis=1)
     sem = delta.std(ddof=1) / np.sqrt(delta.size)
     assert abs(delta.mean()) < 3 * sem + 0.01
+
+
+def test_a_resume_under_another_protocol_is_refused(tmp_path):
+    """A run started by a kapitza whose LAMMPS input differed (its in.lammps still says ``zero yes``, issue 52's
+    baths) is not resumed: its blocks and the new ones would mix two protocols.  Finished, it is left alone."""
+    from kapitza.errors import InputError
+
+    config = NemdConfig(**SETTINGS)
+    folder = tmp_path / "old"
+    run_nemd(config, folder, stop_after_units=1)
+    script = folder / "in.lammps"
+    script.write_text(script.read_text().replace(" tally yes\n", " tally yes zero yes\n"))
+    with pytest.raises(InputError, match="mix two protocols; start a new run directory"):
+        run_nemd(config, folder)
+    assert sorted(p.name for p in folder.glob("restart.*")) == ["restart.eq"]  # nothing ran

@@ -262,6 +262,19 @@ def _prepare(config: NemdConfig, run_dir: Path) -> int:
     return 0
 
 
+def _check_same_input(config: NemdConfig, run_dir: Path) -> None:
+    """A run that resumes with units to run must run what it started with: its ``in.lammps`` is the script this
+    version writes for its config, or the resume is refused (blocks of two protocols would be averaged as one: the
+    bath keywords changed in issue 52).  A finished run is left alone (nothing runs)."""
+    path = run_dir / INPUT_FILE
+    if path.is_file() and path.read_text(encoding="utf-8") != lammps_input(config):
+        raise InputError(
+            f"{str(run_dir)!r} was started by a kapitza whose LAMMPS input differs from this version's for the same "
+            "config (its in.lammps is not what this version writes): its blocks and new ones would mix two "
+            "protocols; start a new run directory (md analyze still reads it)"
+        )
+
+
 def _prepare_spectral(config: NemdConfig, run_dir: Path, blocks_done: int):
     """The spectral setup of a resumed or new run (None without spectral sampling).
 
@@ -499,6 +512,8 @@ def run_nemd(
         done = marked  # an mpirun job completed these units but was stopped before state.json followed
         _write_state(run_dir, done, config)
     last = total_units if stop_after_units is None else min(stop_after_units, total_units)
+    if 0 < done < last:
+        _check_same_input(config, run_dir)
     total_steps = sum(_unit_steps(config, u) for u in range(total_units))
     steps_done = sum(_unit_steps(config, u) for u in range(done))
     started_from = done
