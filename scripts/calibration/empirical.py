@@ -43,7 +43,7 @@ def held_out(seed: int, folds: tuple[int, ...] | None = None) -> dict[str, np.nd
     """One random deal of the papers into folds: per held-out measurement its estimate, band (decades), truth
     (log10 measured G), paper and outer fold; ``folds`` (default all) limits the outer folds computed."""
     table = validation_table(E.PHYSICS_MODELS, interlayers=True)  # the training set of kapitza.prediction.empirical
-    x, y, groups, _ = E._training_data(table)
+    x, y, groups, _ = E.training_data(table)
     groups_a = np.array(groups)
     papers = np.array(sorted(set(groups)))
     order = np.random.default_rng(seed).permutation(papers.size)

@@ -99,5 +99,5 @@ def test_predict_with_inelastic_channel(cli):
     expected = kapitza.conductance("Al", "Si", 300.0, "amm", inelastic=dict(A=1e-18, q=1, m=1))
     assert entry["conductance"][0] == pytest.approx(expected, rel=1e-15)
     assert expected > kapitza.conductance("Al", "Si", 300.0, "amm")
-    status, out, _ = cli("predict", "Al", "Si", "-t", "300", "--inelastic", "A=1e-18,q=1,m=1")
+    status, out, _ = cli("predict", "Al", "Si", "-t", "300", "--inelastic", "A=1e-18,q=1,m=1", "--explain")
     assert status == 0 and "inelastic" in out

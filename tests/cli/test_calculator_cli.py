@@ -54,7 +54,7 @@ def test_phonons_json_records_the_structure(cli, tmp_path):
 
 def test_predict_with_a_calculator_prints_lattices_derived_records_and_the_band(cli):
     """Al | Cu through EMT: a metal/metal pair, so the electronic DMM of the database's electron data is there too."""
-    status, out, err = cli("predict", "Al", "Cu", "--calculator", EMT, "-t", "300", *FAST)
+    status, out, err = cli("predict", "Al", "Cu", "--calculator", EMT, "-t", "300", *FAST, "--explain")
     assert status == 0, err
     assert "electronic diffuse mismatch model" in out
     assert "Al: database Al (fcc, a = 4.0496 A), space group Fm-3m (225), forces from mlip_factories:emt" in out
@@ -79,7 +79,7 @@ def test_predict_refuses_either_side_above_the_memory_bound_before_any_force(cli
     assert "kapitza's own arrays only" in err and "above --max-memory-gb 0.152; raise it with --max-memory-gb" in err
     assert computed == []
     monkeypatch.undo()
-    status, out, err = cli("predict", "Si", "Si", "--calculator", SW, "-t", "300", *FAST)
+    status, out, err = cli("predict", "Si", "Si", "--calculator", SW, "-t", "300", *FAST, "--explain")
     assert status == 0, err
     assert "memory: not stated (no measured footprint for this calculator" in out
 
@@ -102,7 +102,7 @@ def test_predict_reads_a_stored_band(cli, monkeypatch, tmp_path):
     path = tmp_path / "calculator_bands.toml"
     path.write_text(f'[bands."{EMT}"]\nfactor = 1.8\nrows = 12\nsource = "a test"\n')
     monkeypatch.setattr(mlip_band, "BAND_FILE", path)
-    status, out, err = cli("predict", "Al", "Cu", "--calculator", EMT, "-t", "300", "-m", "dmm", *FAST)
+    status, out, err = cli("predict", "Al", "Cu", "--calculator", EMT, "-t", "300", "-m", "dmm", *FAST, "--explain")
     assert status == 0, err
     assert "band: x/\u00f7 1.8 (68 %, from 12 measured rows: a test)" in out
 
@@ -124,9 +124,9 @@ def test_materials_show_derives_the_record(cli):
         (("phonons", "Si", "--calculator", "mlip_factories:failing"), "failing() failed"),
         (("phonons", "Si", "--calculator", SW, "--potential", "sw"), "leave out --potential"),
         (("phonons", "missing.cif", "--calculator", SW), "structure file 'missing.cif' does not exist"),
-        (("phonons", "Si:diamond:a=nan", "--calculator", SW), "positive finite number"),
+        (("phonons", "Si:diamond:a=nan", "--calculator", SW), "not a finite number"),
         (("phonons", "Si:diamond:a=1e9", "--calculator", SW), "must be between 0.5 and 100 A"),
-        (("phonons", "Si:diamond:a=40", "--calculator", SW, "--quiet"), "no phonons"),
+        (("phonons", "Si:diamond:a=40", "--calculator", SW, "--quiet"), "holds no atom"),
         (("phonons", "Si:fcc:a=3.9", "--calculator", SW, "--quiet"), "dynamically unstable"),
         (("phonons", "a-SiO2", "--calculator", SW), "give a structure file"),
         (("predict", "Si", "Si", "--calculator", SW, "--dispersion", "debye"), "--calculator describes full"),
@@ -173,12 +173,35 @@ def test_a_folder_is_not_a_structure(cli, tmp_path):
 
 
 @pytest.mark.parametrize(("command", "name"), [("predict", "TiN"), ("materials", "3C-SiC")])
-def test_a_crystal_table_name_without_calculator_says_what_it_needs(cli, command, name):
-    """A crystal the database lacks but kapitza's crystal table records: one line naming --calculator, exit 2."""
+def test_a_crystal_table_name_without_calculator_says_what_it_needs(cli, command, name, monkeypatch):
+    """A crystal the database lacks but kapitza's crystal table records, the universal potentials not installed:
+    one line naming --calculator, exit 2."""
+    import importlib.util
+
+    find = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda n, *a: None if n in ("sevenn", "dftd3") else find(n, *a))
     args = ("predict", name, "MgO") if command == "predict" else ("materials", "show", name)
     status, out, err = cli(*args)
     _one_line(status, out, err, f"{name} is not in the material database, but kapitza's crystal table records")
     assert "give --calculator NAME" in err
+
+
+def test_predict_builds_a_side_the_database_lacks_with_the_default_potential(cli, monkeypatch):
+    """Issue 53 item 2: with the mlip extra installed, predict builds a crystal-table name (TiN) or a structure
+    text from its structure with the default potential, without --calculator (stopped here before any force)."""
+    from kapitza.atomistic.calculators import DEFAULT_CALCULATOR
+    from kapitza.cli import predict as predict_cli
+    from kapitza.errors import InputError
+
+    def stop(side1, side2, calculator, *args, **kwargs):
+        raise InputError(f"would build {side1} and {side2} with {calculator}")
+
+    monkeypatch.setattr(predict_cli, "structure_sides", stop)
+    for sides in (("TiN", "MgO"), ("GaN:wurtzite:a=3.189,c=5.185", "SiC")):
+        status, out, err = cli("predict", *sides, "-t", "300")
+        _one_line(status, out, err, f"would build {sides[0]} and {sides[1]} with {DEFAULT_CALCULATOR}")
+    status, out, err = cli("predict", "Unobtainium", "Si")
+    _one_line(status, out, err, "unknown material 'Unobtainium'")
 
 
 def test_predict_states_each_sides_measured_long_wave_errors(cli, monkeypatch, tmp_path):
@@ -199,7 +222,7 @@ def test_predict_states_each_sides_measured_long_wave_errors(cli, monkeypatch, t
         'wave = ["longitudinal", "shear"]\ncalculated_gpa = [90.0, 14.0]\nmeasured_gpa = [100.0, 28.0]\n'
     )
     monkeypatch.setattr(elastic, "ERRORS_FILE", path)
-    status, out, err = cli("predict", "Al", "Cu", "--calculator", EMT, "-t", "300", "-m", "dmm", *FAST)
+    status, out, err = cli("predict", "Al", "Cu", "--calculator", EMT, "-t", "300", "-m", "dmm", *FAST, "--explain")
     assert status == 0, err
     assert f"long waves: {EMT}'s stiffnesses rho v^2 of Al against measured ones: C44 (shear) -50 %, C11" in out
     assert f"long waves: {EMT} was not measured on this crystal's elastic constants; kapitza elastic" in out
@@ -229,13 +252,13 @@ def test_predict_states_what_the_validation_measured_on_pairs_as_soft_as_this_on
     bands = tmp_path / "bands.toml"
     monkeypatch.setattr(mlip_band, "BAND_FILE", bands)
     mlip_band.write_band(EMT, 2.0, 20, "a test", path=bands)
-    status, out, err = cli("predict", "Al", "Cu", "--calculator", EMT, "-t", "300", "-m", "dmm", *FAST)
+    status, out, err = cli("predict", "Al", "Cu", "--calculator", EMT, "-t", "300", "-m", "dmm", *FAST, "--explain")
     assert status == 0 and "long waves of the pair" not in out, err  # the band stores no groups
     extra = {"long_wave_groups": ["at or below -40 %", "above -25 %"], "long_wave_rows": [9, 11],
              "long_wave_papers": [2, 3], "long_wave_median_ratio": [0.6, 1.4],
              "long_wave_row_median_ratio": [0.5, 1.3]}  # fmt: skip
     mlip_band.write_band(EMT, 2.0, 20, "a test", extra=extra, path=bands)
-    status, out, err = cli("predict", "Al", "Cu", "--calculator", EMT, "-t", "300", "-m", "dmm", *FAST)
+    status, out, err = cli("predict", "Al", "Cu", "--calculator", EMT, "-t", "300", "-m", "dmm", *FAST, "--explain")
     assert status == 0, err
     text = " ".join(out.split())
     assert f"long waves of the pair: its softest shear with {EMT} is Al's C44, -60 %" in text

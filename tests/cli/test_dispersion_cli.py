@@ -32,7 +32,7 @@ def test_full_dispersion_json_records_settings_and_shares(cli):
 
 
 def test_table_shows_shares_by_band_and_frequency(cli):
-    status, out, _ = cli("predict", "Si", "Ge", "--dispersion", "phonopy", "-m", "dmm", "-t", "300", *FAST)
+    status, out, _ = cli("predict", "Si", "Ge", "--dispersion", "phonopy", "-m", "dmm", "-t", "300", *FAST, "--explain")
     assert status == 0
     assert "share of G by incident band of Si" in out and "share of G by frequency band" in out
     assert "TA1" in out and "O1" in out

@@ -180,11 +180,11 @@ def test_kapitza_length_footnote_names_a_user_file(cli, tmp_path):
         f"density = {si.density}\nv_l = {si.v_l}\nv_t = {si.v_t}\nnumber_density = {si.number_density}\n"
         f"debye_temperature = {si.debye_temperature}\nthermal_conductivity = {si.thermal_conductivity}\n"
     )
-    status, out, err = cli("predict", str(mine), "Ge", "-t", "300", "-m", "dmm")
+    status, out, err = cli("predict", str(mine), "Ge", "-t", "300", "-m", "dmm", "--explain")
     assert status == 0, err
     flat = " ".join(out.split())
     assert "mine.toml" in flat
-    status, out, _ = cli("predict", "Si", "Ge", "-t", "300", "-m", "dmm")
+    status, out, _ = cli("predict", "Si", "Ge", "-t", "300", "-m", "dmm", "--explain")
     assert "database" in " ".join(out.split())
 
 

@@ -26,7 +26,7 @@ def _json(cli, *args):
 
 
 def test_metal_nonmetal_shows_g_ep_total_and_what_limits(cli):
-    out = run(cli, "predict", "Al", "sapphire", "-t", "300")
+    out = run(cli, "predict", "Al", "sapphire", "-t", "300", "--explain")
     gep = metal_electron_phonon_conductance("Al") / 1e6
     for text in ("G_ph", "G_ep Al", "G total", "R total", f"{gep:.4g}"):
         assert text in out
@@ -41,7 +41,7 @@ def test_metal_nonmetal_shows_g_ep_total_and_what_limits(cli):
 def test_electron_phonon_limits_where_g_ph_exceeds_g_ep(cli):
     """Al/Si at 1000 K with per-branch cutoffs: the radiation limit's G_ph (1333) exceeds G_ep (1273), so there
     the coupling limits."""
-    out = run(cli, "predict", "Al", "Si", "-t", "300,1000", "-m", "limit", "--cutoff", "branch")
+    out = run(cli, "predict", "Al", "Si", "-t", "300,1000", "-m", "limit", "--cutoff", "branch", "--explain")
     assert "electron-phonon coupling in Al limits" in out and "limit at 1000 K" in out
 
 
@@ -61,7 +61,7 @@ def test_json_total_is_the_series_value_and_below_both(cli):
 
 
 def test_metal_metal_shows_the_electronic_dmm_and_the_statement(cli):
-    out = run(cli, "predict", "Al", "Cu", "-t", "300")
+    out = run(cli, "predict", "Al", "Cu", "-t", "300", "--explain")
     g = float(electronic_dmm("Al", "Cu", 300.0).conductance[0]) / 1e6
     assert "electronic diffuse mismatch model" in out and "electronic-dmm" in out and f"{g:.4g}" in out
     assert "Gundrum, D. G. Cahill and R. S. Averback, Phys. Rev. B 72, 245426 (2005)" in out
@@ -74,7 +74,7 @@ def test_metal_metal_shows_the_electronic_dmm_and_the_statement(cli):
 
 
 def test_metal_metal_without_fermi_velocity_says_why(cli):
-    out = run(cli, "predict", "Pt", "Au", "-t", "300")
+    out = run(cli, "predict", "Pt", "Au", "-t", "300", "--explain")
     assert "electronic DMM cannot be computed: no Fermi velocity" in out and "Pt" in out
     assert "metal/metal interface" in out
     assert _json(cli, "Pt", "Au", "-t", "300")["electronic_missing"].startswith("the electronic DMM")
@@ -95,7 +95,7 @@ def test_non_metals_have_no_electron_lines(cli):
 
 
 def test_each_shown_model_is_named_in_words(cli):
-    out = run(cli, "predict", "Si", "Ge", "-t", "300", "-m", "limit", "-m", "dmm")
+    out = run(cli, "predict", "Si", "Ge", "-t", "300", "-m", "limit", "-m", "dmm", "--explain")
     lines = out.splitlines()
     for name in ("limit", "dmm"):
         assert f"{name} = {get_model(name).description}" in lines
@@ -103,13 +103,18 @@ def test_each_shown_model_is_named_in_words(cli):
     assert not any(line.startswith("amm") for line in lines)
 
 
-def test_measured_line_for_al_si_is_the_last_line(cli):
+def test_measured_line_for_al_si_closes_the_answer(cli):
+    """The measured range is the last line of the answer (before the line that counts what --explain adds); with
+    --explain the count of interlayer stacks left out (issue 28) follows among the details."""
     rows = measurements_for("Al", "Si", [300.0])
     assert len(rows) > 0
     out = run(cli, "predict", "Al", "Si", "-t", "300")
-    lines = [line for line in out.strip().splitlines() if not line.startswith("note: ")]  # notes close the story
-    last = lines[-2]  # then the count of interlayer stacks left out (issue 28)
-    assert lines[-1].startswith("besides ") and "--interlayers" in lines[-1]
+    lines = out.strip().splitlines()
+    assert lines[-1].startswith("--explain adds ")
+    last = next(line for line in lines if line.startswith("measured (within"))
+    assert lines.index(last) >= len(lines) - 2 - sum(line.startswith("warning:") for line in lines)
+    explained = run(cli, "predict", "Al", "Si", "-t", "300", "--explain")
+    assert any(line.startswith("besides ") and "--interlayers" in line for line in explained.splitlines())
     assert last.startswith("measured (within 10 % of the requested temperatures)")
     assert f"{len(rows)} values from {rows.references} papers" in last
     assert "(kapitza measured Al Si lists them)" in last

@@ -89,7 +89,7 @@ def test_atoms_that_do_not_interact_have_no_elastic_constants(monkeypatch):
     atoms' distances (Lennard-Jones cut at 1 A, tests/mlip_factories.py) gives a zero tensor, refused as predict
     refuses a crystal without phonons, and nothing is cached."""
     stored = []
-    monkeypatch.setattr(elastic, "cached_arrays", lambda kind, parts, compute, enabled: stored.append(compute()))
+    monkeypatch.setattr(elastic, "cached_arrays", lambda kind, parts, compute, enabled, **_: stored.append(compute()))
     with pytest.raises(InputError, match=r"a layer 43.3 A thick holds no atom"):
         elastic.crystal_elastic_constants("Si:diamond:a=100", SW)
     words = r"no stiffness with the mlip_factories:short_lennard_jones potential \(largest elastic constant 0 GPa"

@@ -273,7 +273,7 @@ def test_a_crystal_not_in_the_database_takes_its_melting_point_from_the_crc_tabl
     assert m.melting_temperature == melting_point(["Ni"]).kelvin == pytest.approx(1728.15)
     assert m.sources["melting_temperature"].startswith("CRC Handbook") and "CAS 7440-02-0" in m.sources[
         "melting_temperature"]  # fmt: skip
-    status, out, err = cli("predict", "Ni:fcc:a=3.52", "Cu", "--calculator", EMT, "-t", "1800")
+    status, out, err = cli("predict", "Ni:fcc:a=3.52", "Cu", "--calculator", EMT, "-t", "1800", "--explain")
     assert status == 0, err
     notes = " ".join((out + err).split())
     assert "1800 K is above the melting point of Ni (1728.15 K at 1 atm)" in notes

@@ -207,7 +207,13 @@ def test_conductance_figure_says_which_g_and_shows_the_measurements_and_the_elec
     ax = fig.axes[0]
     labels = [text.get_text() for text in ax.get_legend().get_texts()]
     assert "dmm (phonons)" in labels and "G_ep of Al (electrons to phonons)" in labels
-    assert f"measured, bare interfaces ({len(rows)})" in labels and "dmm + G_ep in series" in labels
+    assert "dmm + G_ep in series" in labels
+    papers = list(dict.fromkeys(rows.reference_id))  # 8 papers: one marker and one legend entry each
+    assert [label for label in labels if "(paper " in label] == [
+        f"{_first(rows, p)} et al. (paper {p})" for p in papers
+    ]
+    drawn = [line for line in ax.get_lines() if "(paper " in line.get_label()]
+    assert sum(len(line.get_xdata()) for line in drawn) == len(rows)
     series = next(line for line in ax.get_lines() if line.get_label() == "dmm + G_ep in series")
     g = curves[0].conductance[-1]
     assert series.get_ydata()[-1] == pytest.approx(1.0 / (1.0 / g + 1.0 / 1e9) / 1e6, rel=1e-12)
@@ -230,3 +236,9 @@ def test_conductance_figure_shades_the_stated_band_around_its_model_only(tmp_pat
     assert y.min() == pytest.approx(g.min() / 3.0, rel=1e-9) and y.max() == pytest.approx(g.max() * 3.0, rel=1e-9)
     none = conductance_figure(curves, band=("limit", 3.0)).axes[0]
     assert not [c for c in none.collections if isinstance(c, PolyCollection)]
+
+
+def _first(rows, paper):
+    """The first author of ``paper`` as the compilation writes it (the legend's words)."""
+    authors = rows.reference_authors[list(rows.reference_id).index(paper)]
+    return authors.replace(";", ",").split(",")[0].strip()

@@ -157,7 +157,7 @@ def test_query_descriptors_equal_those_of_a_training_row(table):
     """The estimate describes a query exactly as the training rows are described."""
     x = descriptor_matrix(table)
     i = next(k for k, (a, b) in enumerate(zip(table.side1, table.side2)) if (a, b) == ("Al", "Si"))
-    rows = empirical._query_rows(
+    rows = empirical.query_rows(
         "Al", "Si", table.temperature[i : i + 1], normalize_method(table.method[i]), bool(table.interlayer[i])
     )
     query = descriptor_matrix(validation_table(measurements=rows, interlayers=True))

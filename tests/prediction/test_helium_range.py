@@ -59,7 +59,7 @@ def test_cli_prints_the_bracket_with_its_sources(cli):
     library's numbers, that no measured value is shipped, that measured values depend on the surface, and both
     sources as read (their abstracts)."""
     assert len(measurements_for("Cu", "He4")) == 0
-    status, out, err = cli("predict", "Cu", "He4", "-t", "1.5")
+    status, out, err = cli("predict", "Cu", "He4", "-t", "1.5", "--explain")
     assert status == 0, err
     text = " ".join(out.split())
     helium = predict_interface("Cu", "He4", 1.5).helium

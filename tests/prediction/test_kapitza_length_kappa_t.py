@@ -52,7 +52,7 @@ def run(cli, *args):
 
 def test_cli_prints_the_lengths_it_can_and_a_footnote(cli):
     """`kapitza predict Al Si -T 0.5,10,300,2000`: n/a outside the tables, the footnote names them."""
-    status, flat, err = run(cli, "predict", "Al", "Si", "-t", "0.5,10,300,2000", "-m", "dmm")
+    status, flat, err = run(cli, "predict", "Al", "Si", "-t", "0.5,10,300,2000", "-m", "dmm", "--explain")
     assert status == 0, err
     assert "n/a" in flat
     assert "Si: κ(T) table 1-1685 K" in flat and "Al: κ(T) table 1-933.52 K" in flat
@@ -84,6 +84,6 @@ def test_cli_footnote_for_a_user_file(cli, tmp_path):
         f"density = {si.density}\nv_l = {si.v_l}\nv_t = {si.v_t}\nnumber_density = {si.number_density}\n"
         f"debye_temperature = {si.debye_temperature}\nthermal_conductivity = {si.thermal_conductivity}\n"
     )
-    status, flat, err = run(cli, "predict", str(mine), "Ge", "-t", "1,300", "-m", "dmm")
+    status, flat, err = run(cli, "predict", str(mine), "Ge", "-t", "1,300", "-m", "dmm", "--explain")
     assert status == 0, err
     assert "MySi: κ near 300 K from the file mine.toml" in flat

@@ -290,8 +290,9 @@ def _keeping(forcefield: ForceField, keep: set[str]) -> ForceField:
         for m, w in zip(forcefield.modifiers, other, strict=True)
         if not (len(w) > 2 and w[1] == "pair" and w[2] not in keep)
     )
+    files = {name: path for name, path in forcefield.files.items() if any(name in line.split() for line in coeffs)}
     return dataclasses.replace(
-        forcefield, pair_style=style, pair_coeffs=("pair_coeff * * none", *coeffs), modifiers=modifiers
+        forcefield, pair_style=style, pair_coeffs=("pair_coeff * * none", *coeffs), modifiers=modifiers, files=files
     )
 
 

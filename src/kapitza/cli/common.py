@@ -390,6 +390,56 @@ def database_material(name: str) -> Any:
         raise
 
 
+def default_structure_calculator(sides: tuple[str, str]) -> str | None:
+    """The calculator a command takes when no ``--calculator`` is given: None where both sides are database
+    materials; the default potential where a side is not but its structure can be built (a structure file,
+    ``NAME:STRUCTURE:a=...``, a crystal the crystal table records) and the ``mlip`` extra is installed; else the
+    database's refusal (:func:`database_material`), one line."""
+    import importlib.util
+
+    from ..atomistic.bulk import parse_crystal_text
+    from ..io.paths import is_file
+    from ..materials import get_material
+    from ..phonons.from_structure import recorded_crystal
+
+    buildable = True
+    for side in sides:
+        try:
+            get_material(side)
+            continue
+        except InputError:
+            pass
+        try:
+            spec = parse_crystal_text(side)
+        except InputError:
+            spec = None
+        structure = isinstance(spec, dict) or (is_file(side) and not side.endswith(".toml"))
+        buildable &= structure or recorded_crystal((side,)) is not None
+        if not buildable:
+            break
+    else:
+        if all(_in_database(side) for side in sides):
+            return None
+        installed = all(importlib.util.find_spec(p) is not None for p in ("sevenn", "dftd3"))
+        if installed:
+            from ..atomistic.calculators import DEFAULT_CALCULATOR
+
+            return DEFAULT_CALCULATOR
+    for side in sides:
+        database_material(side)  # the refusal, in the database's words (with the way to --calculator)
+    return None
+
+
+def _in_database(side: str) -> bool:
+    from ..materials import get_material
+
+    try:
+        get_material(side)
+    except InputError:
+        return False
+    return True
+
+
 def structure_lines(found: Any) -> list[str]:
     """What ``--calculator`` did to one crystal, in lines: the structure, the lattice before and after relaxation,
     the force constants, and where the material record comes from."""

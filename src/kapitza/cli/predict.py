@@ -41,10 +41,17 @@ from ..prediction import (
     predict_interface,
 )
 from ..prediction.empirical import empirical_document, empirical_or_reason
+from ..prediction.expected import ExpectedConductance, expected_document, expected_or_reason
 from ..prediction.interface import ELECTRON_PHONON_REFERENCE, ELECTRONIC_DMM_REFERENCE, SERIES_KINDS
 from ..prediction.mlip_band import MODEL as BAND_MODEL
 from ..prediction.mlip_band import band_line, calculator_band
-from ..prediction.report import HeliumRange, comparison_plot_temperatures, conductivity_gaps, plot_temperatures
+from ..prediction.report import (
+    HeliumRange,
+    comparison_plot_temperatures,
+    conductivity_gaps,
+    plot_temperatures,
+    validity_notes,
+)
 from ..units import M2K_PER_GW, MW_PER_M2K, NANOMETRE, rad_s_to_thz
 from .common import (
     CALCULATOR_HELP,
@@ -53,6 +60,7 @@ from .common import (
     check_output,
     crystal_memory_bound,
     database_material,
+    default_structure_calculator,
     option_words,
     parse_inelastic,
     parse_potential,
@@ -61,6 +69,7 @@ from .common import (
     structure_document,
     structure_lines,
 )
+from .report import EXPLAIN_HELP, Report
 
 #: How this command spells the options of :class:`kapitza.prediction.Settings` in its messages.
 _OPTION_NAMES = {"phonopy_files": "--phonopy1/--phonopy2", "inelastic": "--inelastic"}
@@ -533,6 +542,14 @@ def predict_command(
     plot_path: Annotated[
         Path | None, typer.Option("--plot", help="Also draw G(T) of every model (log-log) to this .png/.pdf/.svg.")
     ] = None,
+    method: Annotated[
+        str | None,
+        typer.Option(
+            help="The measurement the expected value is for: TDTR (default, the compilation's most common), FDTR, "
+            "3omega, platform or other.",
+        ),
+    ] = None,
+    explain: Annotated[bool, typer.Option("--explain", help=EXPLAIN_HELP)] = False,
     empirical: Annotated[
         bool,
         typer.Option(
@@ -543,6 +560,9 @@ def predict_command(
     ] = False,
 ) -> None:
     """Thermal boundary conductance, resistance and Kapitza lengths of SIDE1 -> SIDE2."""
+    chosen = None
+    if calculator is None:
+        calculator = chosen = default_structure_calculator((side1, side2))
     if calculator is None:
         m1, m2 = database_material(side1), database_material(side2)
     temps = parse_temperatures(temperature) if temperature is not None else None
@@ -591,6 +611,7 @@ def predict_command(
         found = predict_interface(sides[0], sides[1], temps, models, settings=settings, progress=progress)
     origins = (material_origin(m1, side1), material_origin(m2, side2))
     estimate, why_not = empirical_or_reason(m1, m2, temps) if empirical else (None, None)
+    expected, no_expected = expected_or_reason(m1, m2, temps, method, crystals)
     results = list(found.results)
     if as_json:
         doc = found.to_dict()
@@ -602,13 +623,23 @@ def predict_command(
             doc["long_waves_of_the_pair"] = waves
         if empirical:
             doc["empirical"] = empirical_document(estimate, why_not)
+        doc["expected"] = expected_document(expected, no_expected)
         typer.echo(dumps(doc))
     else:
-        _print_story(found, origins)
+        report = Report(explain=explain)
+        expected_answer(report, expected, no_expected)
+        _story(report, found, origins)
         if crystals is not None:
-            _print_crystals(crystals, str(settings.calculator), found)
+            if chosen is not None:
+                report.detail(
+                    f"a side is not a database material: both crystals were built from their structures with "
+                    f"{chosen}, the default potential (--calculator to choose another)",
+                    "crystals and relaxations",
+                )
+            _crystal_details(report, crystals, str(settings.calculator), found)
         if empirical:
-            Console(width=10_000).print(empirical_line(estimate, why_not), markup=False, highlight=False)
+            report.answer(empirical_line(estimate, why_not))
+        report.show()
     if csv_path is not None:
         atomic_write_text(csv_path, to_csv(results, found.electronic))
     if plot_path is not None:
@@ -617,6 +648,8 @@ def predict_command(
         curves = list(found.results_at(plot_temperatures(temps, m1, m2)))
         parts = found.electronic
         stated = None if crystals is None else _stated_band(str(settings.calculator), found)
+        dense = curves[0].temperature if curves else temps
+        drawn = None if expected is None else expected_or_reason(m1, m2, dense, method, crystals)[0]
         conductance_figure(
             curves,
             plot_path,
@@ -624,6 +657,7 @@ def predict_command(
             measured=_measured_rows(m1, m2, crystals),
             electron_phonon=None if parts.electron_phonon is None else (str(parts.metal), parts.electron_phonon),
             band=None if stated is None else (BAND_MODEL, stated.factor),
+            expected=drawn,
         )
     if not as_json:
         for label, path in (("CSV", csv_path), ("plot", plot_path)):
@@ -676,18 +710,17 @@ def _stated_band(calculator: str, found: Any) -> Any:
     return None if _unpredicted_metals(found) else calculator_band(calculator)
 
 
-def _print_crystals(crystals: tuple[Any, Any], calculator: str, found: Any) -> None:
-    """Under the story: each crystal's relaxation and record, then the stated band of the calculator."""
-    console = Console(width=10_000)
+def _crystal_details(report: Report, crystals: tuple[Any, Any], calculator: str, found: Any) -> None:
+    """Each crystal's relaxation and record, then the calculator's DMM band and long waves: details."""
     for crystal in crystals:
         for line in structure_lines(crystal):
-            console.print(line, markup=False, highlight=False, soft_wrap=True)
-    console.print(f"phonons from {crystals[0].calculator_description}", markup=False, highlight=False)
+            report.detail(line, "crystals and relaxations")
+    report.detail(f"phonons from {crystals[0].calculator_description}", "crystals and relaxations")
     line = NO_BAND_TWO_METALS if _unpredicted_metals(found) else band_line(calculator)
-    console.print(line, markup=False, highlight=False)
+    report.detail(line, "the DMM's own band")
     waves = None if _unpredicted_metals(found) else _pair_long_waves(crystals, calculator)
     if waves is not None:
-        console.print(waves, markup=False, highlight=False, soft_wrap=True)
+        report.detail(waves, "long waves")
 
 
 def _pair_long_waves(crystals: tuple[Any, Any], calculator: str) -> str | None:
@@ -709,53 +742,104 @@ def empirical_line(estimate: EmpiricalEstimate | None, why_not: str | None) -> s
     return f"empirical estimate (not physics), G in MW m⁻² K⁻¹ with its 68 % band: {values}. {estimate.text}"
 
 
-def _print_story(found: InterfacePrediction, origins: tuple[str, str]) -> None:
-    """The table and the lines under it: electrons, the models in words, the limit check, the measured range."""
-    console = Console()
-    if not console.is_terminal:  # pipes and files: no need to squeeze the tables into rich's 80 columns
-        console = Console(width=max(console.width, 100))
-
-    def say(line: str) -> None:
-        console.print(line, markup=False, highlight=False, soft_wrap=True)
-
+def _story(report: Report, found: InterfacePrediction, origins: tuple[str, str]) -> None:
+    """The physics table and the lines around it, each as answer, warning or detail (:mod:`kapitza.cli.report`):
+    the table and the measured range answer; a partial prediction and measurements above the radiation limit warn;
+    electrons, the models in words, shares, sources and notes are details."""
     results, parts, models, rows = list(found.results), found.electronic, list(found.models), found.measured
     m1, m2 = found.side1, found.side2
     if parts.kind == "metal/metal":
         if parts.electronic_dmm is not None:
-            console.print(render_edmm(parts))
+            report.answer(render_edmm(parts))
             t12 = parts.electronic_dmm.transmission_12
             formula = "G = Z1 Z2 T / (4 (Z1 + Z2)), Z = gamma v_F"
-            say(f"electronic DMM ({ELECTRONIC_DMM_REFERENCE}): {formula}, t_12 = {t12:.3g}")
+            report.detail(f"electronic DMM ({ELECTRONIC_DMM_REFERENCE}): {formula}, t_12 = {t12:.3g}", "electrons")
         else:
-            say(f"electronic DMM ({ELECTRONIC_DMM_REFERENCE}): {parts.missing}")
-        say(metal_metal_line(parts))
-    console.print(render_table(found, origins))
+            report.warn(f"electronic DMM ({ELECTRONIC_DMM_REFERENCE}): {parts.missing}")
+        report.detail(metal_metal_line(parts), "electrons")
+    table = render_table(found, origins)
+    if table.caption:
+        report.detail(table.caption, "Kapitza lengths")
+        table.caption = None
+    report.answer(table)
+    if rows is not None:
+        report.answer(measured_line(rows, m1, m2))
     for r, split in zip(results, found.shares):  # full dispersion only
-        for table in render_shares(split, r.model, m1.name):
-            console.print(table)
+        for shares in render_shares(split, r.model, m1.name):
+            report.detail(shares, "shares by branch and frequency")
     if parts.total is not None:
-        say(limiting_line(parts))
-        say(electron_phonon_line(parts))
+        report.detail(limiting_line(parts), "electrons")
+        report.detail(electron_phonon_line(parts), "electrons")
     elif parts.kind in SERIES_KINDS and parts.missing:
-        say(f"{parts.missing}; phonon numbers only")
+        report.warn(f"{parts.missing}; phonon numbers only")
     for line in model_lines(models):
-        say(line)
+        report.detail(line, "models in words")
     over = found.radiation_limit
     if over is not None and over.count:
-        say(above_limit_line(over))
-    if rows is not None:
-        say(measured_line(rows, m1, m2))
+        report.warn(above_limit_line(over))
     if found.interlayer_rows:
         lead = "besides" if rows is not None else "no bare-interface measurement near these temperatures;"
-        say(
+        report.detail(
             f"{lead} {found.interlayer_rows} measured with a layer between {m1.name} and {m2.name} (another "
-            f"interface, not compared here: kapitza measured {m1.name} {m2.name} --interlayers)"
+            f"interface, not compared here: kapitza measured {m1.name} {m2.name} --interlayers)",
+            "measurements",
         )
     if found.helium is not None:
-        console.print(render_helium_range(found.helium))
-        say(helium_line(found.helium, rows is not None))
+        report.answer(render_helium_range(found.helium))
+        report.detail(helium_line(found.helium, rows is not None), "helium")
+    validity = set(validity_notes(m1, m2, found.temperature))  # where the models stop describing the pair
     for note in found.notes:
-        say(f"note: {note}")
+        if note in validity:
+            report.warn(note)
+        else:
+            report.detail(f"note: {note}", "notes")
+
+
+def expected_answer(report: Report, expected: ExpectedConductance | None, why_not: str | None) -> None:
+    """The expected measurement first: one line per temperature (a table beyond three), its notes as warnings and
+    what it used as a detail; or why there is none."""
+    if expected is None:
+        report.warn(f"expected measurement: not available ({why_not})")
+        return
+    n = expected.temperature.size
+    if n <= 3:
+        for i in range(n):
+            report.answer(expected.line(i))
+    else:
+        report.answer(render_expected(expected))
+    for note in expected.notes:
+        report.warn(note)
+    report.detail(expected_provenance(expected), "what the expected measurement rests on")
+
+
+def render_expected(expected: ExpectedConductance) -> Table:
+    """The expected measurement as a table, one row per temperature (MW m^-2 K^-1)."""
+    n = len(expected.other_papers)
+    rests = f"{n} paper{'s' if n != 1 else ''} that measured the pair" if n else "no paper measured the pair"
+    table = Table(
+        title=f"{expected.side1} → {expected.side2}: expected measurement ({expected.method}), with the 68 % band "
+        f"of held-out papers; from the physics of the pair and {rests}"
+    )
+    for header in ("T (K)", "expected G (MW m⁻² K⁻¹)", "68 % band"):
+        table.add_column(header, justify="right")
+    for t, v, lo, hi in zip(expected.temperature, expected.value, expected.low, expected.high):
+        table.add_row(f"{t:g}", _fmt(v, MW_PER_M2K, 3), f"{_fmt(lo, MW_PER_M2K, 3)}-{_fmt(hi, MW_PER_M2K, 3)}")
+    return table
+
+
+def expected_provenance(expected: ExpectedConductance) -> str:
+    """What the estimate used, and how it scored on held-out papers (the calibration page's numbers)."""
+    used = "; ".join(expected.inputs)
+    papers = f"; the papers that measured the pair: {', '.join(expected.other_papers)}" if expected.other_papers else ""
+    if math.isfinite(expected.held_out_factor):
+        scored = (
+            f"; held out by paper ({expected.held_out_rows} rows of {expected.held_out_papers} papers), the estimate "
+            f"was off by a median x{expected.held_out_factor:.2f} and its band held "
+            f"{100 * expected.held_out_coverage:.0f} % of the papers (docs: reference/calibration)"
+        )
+    else:
+        scored = ""
+    return f"expected measurement ({expected.route} route): {used}{papers}{scored}"
 
 
 def _print_comparison(

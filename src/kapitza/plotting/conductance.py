@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -30,6 +30,7 @@ def conductance_figure(
     measured: Measurements | None = None,
     electron_phonon: tuple[str, float] | None = None,
     band: tuple[str, float] | None = None,
+    expected: Any | None = None,
 ) -> Figure:
     """Plot G(T) of several results (log-log, MW m^-2 K^-1); save it to ``path`` if given.
 
@@ -52,14 +53,22 @@ def conductance_figure(
     band : (str, float), optional
         A model and its measured x/÷ factor f: [G / f, G * f] shaded around that model's curve (the 68 % band
         of :func:`kapitza.prediction.mlip_band.calculator_band`, measured against experiment).
+    expected : ExpectedConductance, optional
+        The expected measurement (:func:`kapitza.prediction.expected.expected_conductance`) on a dense grid: drawn
+        as a thick curve with its 68 % band shaded, first in the legend.
 
     Returns
     -------
     matplotlib.figure.Figure
         The figure (pyplot is not used: nothing is shown or registered).
     """
-    fig = figure(figsize=(6.0, 4.5))
+    fig = figure(figsize=(8.4, 4.5))
     ax = fig.subplots()
+    if expected is not None:
+        t, ok = expected.temperature, expected.value > 0
+        ax.fill_between(t[ok], expected.low[ok] / MW_PER_M2K, expected.high[ok] / MW_PER_M2K, color="tab:purple",
+                        alpha=0.18, lw=0, label="68 % of held-out papers")  # fmt: skip
+        ax.loglog(t[ok], expected.value[ok] / MW_PER_M2K, color="tab:purple", lw=2.4, label="expected measurement")
     for r in results:
         ok = r.conductance > 0
         (line,) = ax.loglog(r.temperature[ok], r.conductance[ok] / MW_PER_M2K, label=f"{r.model} (phonons)", lw=1.4)
@@ -97,17 +106,31 @@ def conductance_figure(
         total = 1.0 / (1.0 / r0.conductance[ok] + 1.0 / g_ep)
         ax.loglog(r0.temperature[ok], total / MW_PER_M2K, "--", color="k", lw=1.2, label=f"{r0.model} + G_ep in series")
     if measured is not None and len(measured):
-        ax.loglog(
-            measured.temperature,
-            measured.conductance / MW_PER_M2K,
-            "x",
-            color="k",
-            ms=5,
-            mew=1.0,
-            label=f"measured, bare interfaces ({len(measured)})",
-        )
+        _measured_points(ax, measured)
     ax.set_xlabel("temperature (K)")
     ax.set_ylabel(r"G (MW m$^{-2}$ K$^{-1}$)")
     ax.grid(True, which="both", alpha=0.25)
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    fig.tight_layout()
     return save(fig, path)
+
+
+#: Most papers the plot draws one by one (a marker and a legend entry each); more are drawn as one series.
+MAX_PAPERS = 8
+_MARKERS = ("x", "+", "s", "^", "v", "D", "*", "P")  # not "o": the requested temperatures
+
+
+def _measured_points(ax: Any, measured: Measurements) -> None:
+    """The measured points of the pair: one marker per paper with its first author and compilation id (up to
+    :data:`MAX_PAPERS`), else one series."""
+    papers = list(dict.fromkeys(measured.reference_id))
+    if len(papers) > MAX_PAPERS:
+        ax.loglog(measured.temperature, measured.conductance / MW_PER_M2K, "x", color="k", ms=5, mew=1.0,
+                  label=f"measured, bare interfaces ({len(measured)} from {len(papers)} papers)")  # fmt: skip
+        return
+    for k, paper in enumerate(papers):
+        sel = np.array([p == paper for p in measured.reference_id])
+        authors = measured.reference_authors[int(np.flatnonzero(sel)[0])]
+        first = authors.replace(";", ",").split(",")[0].strip() or "?"
+        ax.loglog(measured.temperature[sel], measured.conductance[sel] / MW_PER_M2K, _MARKERS[k % len(_MARKERS)],
+                  color="k", ms=5, mew=1.0, mfc="none", label=f"{first} et al. (paper {paper})")  # fmt: skip

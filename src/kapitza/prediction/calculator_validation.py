@@ -301,6 +301,10 @@ class CalculatorValidation:
         Debye cutoff rule of the Debye DMM column.
     normal : tuple of float
         Interface normal in the standard conventional cell of each side.
+    kind : tuple of str
+        The interface kind of each row's crystals (:func:`pair_electrons`), "" where no pair was predicted.
+    electron_phonon : ndarray, shape (n,)
+        The metal's G_ep at a metal/non-metal row, W m^-2 K^-1; NaN elsewhere or where kapitza stores none.
     """
 
     calculator: str
@@ -321,6 +325,8 @@ class CalculatorValidation:
     mesh: int
     normal: tuple[float, float, float]
     cutoff: str
+    kind: tuple[str, ...] = ()
+    electron_phonon: NDArray[np.float64] = dataclasses.field(default_factory=lambda: np.zeros(0))
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("calculator", "measured", "mesh")
 
@@ -422,7 +428,7 @@ class CalculatorValidation:
 # -- the work --------------------------------------------------------------------------------------------------------
 
 
-def _available(data: Measurements) -> NDArray[np.bool_]:
+def available(data: Measurements) -> NDArray[np.bool_]:
     """Bare rows at a temperature above 0 K (the rows any validation may score)."""
     return ~np.asarray(data.interlayer, dtype=bool) & (np.asarray(data.temperature) > 0)
 
@@ -539,6 +545,51 @@ def _pair_dmm(
     return np.asarray(stored["conductance"])
 
 
+def pair_electrons(material1: Any, material2: Any) -> tuple[str, float]:
+    """The kind of a pair (:data:`~kapitza.prediction.validation.KINDS`, metals by
+    :func:`~kapitza.prediction.interface.is_metal`) and, at a metal/non-metal pair, the metal's electron-phonon
+    conductance G_ep (W m^-2 K^-1; NaN where its data are not stored or the pair is of another kind)."""
+    from ..transmission.electronic import metal_electron_phonon_conductance
+    from .interface import is_metal
+    from .validation import KINDS
+
+    metal = (is_metal(material1), is_metal(material2))
+    kind = KINDS[sum(metal)]
+    if kind != "metal/non-metal":
+        return kind, math.nan
+    try:
+        return kind, float(metal_electron_phonon_conductance(material1 if metal[0] else material2))
+    except InputError:
+        return kind, math.nan
+
+
+def pair_full_dispersion(
+    crystal1: Any,
+    crystal2: Any,
+    temperature: ArrayLike,
+    *,
+    mesh: int = 24,
+    normal: ArrayLike | str = (0, 0, 1),
+    cache: bool = True,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The full-dispersion DMM of two crystals built from their structures
+    (:class:`~kapitza.phonons.from_structure.CrystalPhonons`) at ``temperature`` (K), alone and as ``kapitza
+    predict --calculator`` reports it (with the electron term where kapitza has it; NaN for two metals it cannot
+    describe), both W m^-2 K^-1: what :func:`calculator_validation` computes for each of its pairs."""
+    from ..phonons.full_dispersion import full_dispersion_spectrum
+    from .settings import Settings
+
+    settings = Settings(dispersion="phonopy", mesh=mesh, normal=normal)
+    t = np.atleast_1d(np.asarray(temperature, dtype=float))
+
+    def spectrum(c: Any) -> Any:
+        return full_dispersion_spectrum(c.crystal, normal=settings.normal, mesh=settings.mesh, width=settings.width)
+
+    phonon = _pair_dmm((crystal1, crystal2), t, spectrum, settings, cache)
+    values, _ = as_predicted(crystal1.material, crystal2.material, t, [_PhononResult(t, phonon)])
+    return np.asarray(phonon, dtype=float), np.asarray(values[0], dtype=float)
+
+
 def calculator_validation(
     calculator: str | None = None,
     *,
@@ -600,7 +651,7 @@ def calculator_validation(
     data = shipped_measurements() if measurements is None else measurements
     if not isinstance(data, Measurements):
         raise InputError(f"measurements= must be Measurements, got {type(data).__name__}")
-    rows = data.select(_available(data))
+    rows = data.select(available(data))
     n = len(rows)
     side1 = tuple(str(s) for s in rows.film)
     side2 = tuple(str(s) for s in rows.substrate)
@@ -652,6 +703,8 @@ def calculator_validation(
     predicted = np.full(n, np.nan)
     phonon = np.full(n, np.nan)
     note = [""] * n
+    kinds = [""] * n
+    g_ep = np.full(n, np.nan)
     pairs: dict[tuple[str, str], list[int]] = {}
     for i in range(n):
         if reason[i]:
@@ -676,8 +729,11 @@ def calculator_validation(
         found = _PhononResult(t, g)
         values, text = as_predicted(c1.material, c2.material, t, [found])
         predicted[idx] = values[0]
+        kind, electron_phonon = pair_electrons(c1.material, c2.material)
+        g_ep[idx] = electron_phonon
         for i in index:
             note[i] = text
+            kinds[i] = kind
             if not (math.isfinite(predicted[i]) and predicted[i] > 0):
                 reason[i], detail[i] = "no prediction", f"{a}/{b}: {text or 'no finite prediction'}"
                 predicted[i] = math.nan
@@ -703,6 +759,8 @@ def calculator_validation(
         mesh=int(settings.mesh[0]),  # type: ignore[index]
         normal=tuple(float(v) for v in settings.normal),
         cutoff=cutoff,
+        kind=tuple(kinds),
+        electron_phonon=g_ep,
     )
 
 

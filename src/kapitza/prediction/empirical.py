@@ -207,14 +207,14 @@ def _log10(values: ArrayLike) -> NDArray[np.float64]:
 
 
 @functools.lru_cache(maxsize=64)
-def _material_numbers(name: str) -> tuple[float, float]:
+def material_numbers(name: str) -> tuple[float, float]:
     """(Debye temperature K, acoustic impedance rho v_l kg m^-2 s^-1) of a database material."""
     m = get_material(name)
     return float(m.debye_temperature), float(m.density * m.v_l)
 
 
 @functools.lru_cache(maxsize=64)
-def _g_ep(metal: str) -> float:
+def metal_electron_phonon(metal: str) -> float:
     """G_ep of a metal, NaN where its g or kappa_p is not stored."""
     try:
         return metal_electron_phonon_conductance(metal)
@@ -246,15 +246,15 @@ def descriptor_matrix(table: ValidationTable) -> NDArray[np.float64]:
     columns: list[NDArray[np.float64]] = [_log10(table.predicted[i]) for i in index]
     columns += [_log10(table.phonon[i]) for i in index]
     columns.append(_log10(table.temperature))
-    first = np.array([_material_numbers(a) for a in table.side1]).reshape(n, 2)
-    second = np.array([_material_numbers(b) for b in table.side2]).reshape(n, 2)
+    first = np.array([material_numbers(a) for a in table.side1]).reshape(n, 2)
+    second = np.array([material_numbers(b) for b in table.side2]).reshape(n, 2)
     columns.append(np.log10(first[:, 0] / second[:, 0]))
     columns.append(np.log10(first[:, 1] / second[:, 1]))
     metals = set(list_electron_metals())
     g_ep = np.full(n, np.nan)
     for i, (a, b, kind) in enumerate(zip(table.side1, table.side2, table.kind)):
         if kind == "metal/non-metal":
-            g_ep[i] = _g_ep(a if a in metals else b)
+            g_ep[i] = metal_electron_phonon(a if a in metals else b)
     columns.append(_log10(g_ep))
     columns.append(np.isfinite(g_ep).astype(float))
     columns += [np.array([k == kind for k in table.kind], dtype=float) for kind in KINDS]
@@ -473,7 +473,7 @@ def grouped_cross_validation(
 # -- the shipped data ---------------------------------------------------------------------------
 
 
-def _training_data(
+def training_data(
     table: ValidationTable,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], tuple[str, ...], dict[str, NDArray[np.float64]]]:
     """Descriptors, target, groups and physics errors of the rows the regressor may learn from: the table's rows
@@ -500,7 +500,7 @@ def empirical_validation(table: ValidationTable | None = None, *, n_splits: int 
     """
     if table is None:
         return _shipped_fit()[1]
-    return grouped_cross_validation(*_training_data(table), n_splits=n_splits)
+    return grouped_cross_validation(*training_data(table), n_splits=n_splits)
 
 
 @functools.lru_cache(maxsize=1)
@@ -509,7 +509,7 @@ def _shipped_fit() -> tuple[Any, EmpiricalValidation, ValidationTable]:
     _sklearn()
     table = validation_table(PHYSICS_MODELS, interlayers=True)  # the regressor takes the interlayer as a descriptor
     table = table.select(~table.flagged)  # rows above the physical upper bound are not learnt from
-    features, target, groups, physics = _training_data(table)
+    features, target, groups, physics = training_data(table)
     validation = grouped_cross_validation(features, target, groups, physics)
     with _one_thread():
         model = _regressor().fit(features, target)
@@ -598,9 +598,7 @@ def _check_method(method: str) -> str:
     return _METHOD_ALIASES[key]
 
 
-def _query_rows(
-    side1: str, side2: str, temperature: NDArray[np.float64], method: str, interlayer: bool
-) -> Measurements:
+def query_rows(side1: str, side2: str, temperature: NDArray[np.float64], method: str, interlayer: bool) -> Measurements:
     """Measurement-shaped rows for the query (G = 1 as a placeholder), for validation_table."""
     n = temperature.size
     text = ("",) * n
@@ -694,7 +692,7 @@ def empirical_estimate(
     query = validation_table(
         PHYSICS_MODELS,
         cutoff=table.cutoff,
-        measurements=_query_rows(a, b, t, category, bool(interlayer)),
+        measurements=query_rows(a, b, t, category, bool(interlayer)),
         interlayers=True,
     )
     with _one_thread():
