@@ -153,7 +153,7 @@ def show_command(
         report.detail(f"sound speeds: {m.sound_speed_average}", "sources")
     if found is not None:
         for line in structure_lines(found):
-            report.detail(line, "relaxation, supercell, memory, long waves")
+            report.detail(line, "relaxation and supercell")
         report.detail(f"from: derived from {found.calculator_description} phonons of {found.structure}", "origin")
     else:
         if m.notes:

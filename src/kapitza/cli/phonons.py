@@ -198,7 +198,7 @@ def phonons_command(
             report.detail(line, "source and mesh")
         if found is not None:
             for line in structure_lines(found):
-                report.detail(line, "relaxation, supercell, memory, long waves")
+                report.detail(line, "relaxation and supercell")
         report.show()
     if plot_path is not None:
         from ..phonons.debye import debye_spectrum
