@@ -255,12 +255,12 @@ def _report(
     warnings = [*result.warnings]
     if result.bath_flux is not None and not result.bath_flux.converged:
         warnings.append(f"flux error: {result.bath_flux.error_method}")
+    if as_json:  # the JSON holds them all (the regime's verdict too); these also go to stderr, as they always did
+        for w in warnings:
+            sys.stderr.write(f"kapitza: warning: {w}\n")
     regime = extra.get("regime")
     if regime is not None and regime["verdict"] != "ok":  # thermostat-limited or possibly: G may measure the baths
         warnings.append(f"regime: {regime['message']}")
-    if as_json:  # the JSON holds them all; the warnings also go to stderr, as they always did
-        for w in warnings:
-            sys.stderr.write(f"kapitza: warning: {w}\n")
     if plot is not None:
         from ..plotting.md import profile_figure
 

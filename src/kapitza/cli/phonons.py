@@ -55,7 +55,8 @@ def _report(crystal: HarmonicCrystal, spectrum: FullDispersionSpectrum) -> dict[
 
 def _table(doc: dict[str, Any]) -> Table:
     """The answer: the lattice constant, the frequencies at the special points, the sound speeds, the top."""
-    table = Table(title=f"{doc['material']}: full-dispersion phonons")
+    n = " ".join(f"{x:.3g}" for x in doc["normal"])
+    table = Table(title=f"{doc['material']}: full-dispersion phonons (sound speeds along the normal [{n}])")
     table.add_column("quantity")
     table.add_column("value", justify="right")
     if doc["lattice_constant_m"] is not None:
@@ -64,9 +65,8 @@ def _table(doc: dict[str, Any]) -> Table:
         shown = freqs[3:] if point == "Γ" else freqs  # the acoustic zeros at Gamma are not news
         if shown:
             table.add_row(f"{point} (THz)", ", ".join(f"{f:.3f}" for f in shown))
-    n = " ".join(f"{x:.3g}" for x in doc["normal"])
     for label, v in doc["sound_speeds_m_s"].items():
-        table.add_row(f"{label} effective sound speed, normal [{n}] (m/s)", f"{v:.0f}")
+        table.add_row(f"{label} effective sound speed (m/s)", f"{v:.0f}")
     table.add_row("highest phonon frequency (THz)", f"{rad_s_to_thz(doc['highest_frequency_rad_s']):.3f}")
     return table
 
