@@ -26,7 +26,7 @@ from .common import (
 from .report import EXPLAIN_HELP, Report
 
 materials_app = typer.Typer(
-    help="The materials database: list it, show one material (with --explain its sources), or write a template file."
+    help="The materials database: list it, show one material (its sources with --explain), or write a template file."
 )
 
 #: (field, display label, display unit, scale from SI)
