@@ -564,7 +564,7 @@ def map_command(
         typer.Option(
             "--chunk-mb",
             help="raw counts and variances (float64) held at a time, MB; the run's peak resident memory in total "
-            "(this one process, its --workers threads included) is stated in the output's memory line",
+            "(this one process, its --workers threads included) is stated in the memory line of --explain",
         ),
     ] = 64.0,
     lazy: Annotated[
