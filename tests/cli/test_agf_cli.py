@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from answer_rules import answer_first, explained
 from kapitza.errors import InputError
 from kapitza.transmission.agf.inputs import SCHEMA
 
@@ -42,6 +43,7 @@ def test_si_ge_run_prints_notes_table_and_saves_results(cli, tmp_path):
         str(out_file),
         "--plot",
         str(plot),
+        "--explain",
     )
     assert status == 0, err
     assert "mass-mismatch model" in out and "G two-probe" in out and "intrinsic" in out
@@ -58,6 +60,29 @@ def test_si_ge_run_prints_notes_table_and_saves_results(cli, tmp_path):
     assert doc["result"]["conductance"][1] == g[1]
     assert plot.read_bytes()[:8] == PNG_MAGIC
     assert out.count("K\u207b\u00b9)") == 4  # units on all four G columns (the ballistic ones had none)
+
+
+def test_the_default_text_is_the_table_its_grid_error_and_the_warnings(cli):
+    """Issue 53 item 4: G with its frequency-grid error first (11 lines for one temperature), the note that 40
+    frequencies leave G unconverged as a warning; the other notes (the mass-mismatch model), the columns in words,
+    the leads' DMM and the grid with --explain, as printed before."""
+    args = ("agf", "Si", "Ge", *FAST, "-t", "300")
+    status, out, err = cli(*args)
+    assert status == 0, err
+    lines = answer_first(out, most=12, within=9, answer="frequency-grid error of G two-probe: estimated")
+    assert "G two-probe" in out and lines.index(next(x for x in lines if x.startswith("frequency-grid"))) < 9
+    assert any(x.startswith("warning: only 40 frequencies: G is not converged") for x in lines)
+    assert "mass-mismatch" not in out and "same leads" not in out
+    status, out, err = cli(*args, "--explain")
+    assert status == 0, err
+    explained(
+        out,
+        "warning: only 40 frequencies: G is not converged",
+        "note: sw: no mixed Si-Ge parameters, so the mass-mismatch model is used",
+        "two-probe: Landauer/Caroli G of lead|interface|lead; intrinsic: minus the leads' ballistic resistance",
+        "full-dispersion DMM of the same leads (their channel counts): G =",
+        "40 frequencies x 2 k-points (time-reversal pairs merged; 4 in the grid)",
+    )
 
 
 def test_toml_config_sets_the_options_and_the_command_line_wins(cli, tmp_path):

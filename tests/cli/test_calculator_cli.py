@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import kapitza
+from answer_rules import answer_first
 
 pytest.importorskip("phonopy")
 pytest.importorskip("matscipy")
@@ -30,7 +31,13 @@ def _one_line(status, out, err, words):
 
 
 def test_phonons_of_a_database_name_with_a_calculator(cli):
+    """The relaxation, the supercell and the memory statement are details (issue 53 item 4): --explain prints them,
+    the default text holds the table (14 lines) and the hint."""
     status, out, err = cli("phonons", "Si", "--calculator", SW, *FAST, "--quiet")
+    assert status == 0, err
+    answer_first(out, most=15, within=9, answer="lattice constant (A)")
+    assert "conventional supercell" not in out and "relaxed" not in out and "relaxation and supercell" in out
+    status, out, err = cli("phonons", "Si", "--calculator", SW, *FAST, "--quiet", "--explain")
     assert status == 0, err
     assert "a = b = c: 5.4310 -> 5.4310 A (+0.00 %)" in out  # SW's own a is 5.43095 A: within fmax already
     assert f"forces from {SW}" in out and "space group Fd-3m (227)" in out
@@ -108,7 +115,7 @@ def test_predict_reads_a_stored_band(cli, monkeypatch, tmp_path):
 
 
 def test_materials_show_derives_the_record(cli):
-    status, out, err = cli("materials", "show", "Cu", "--calculator", EMT)
+    status, out, err = cli("materials", "show", "Cu", "--calculator", EMT, "--explain")
     assert status == 0, err
     assert "derived from" in out and "mlip_factories:emt" in out
     assert "from: derived from the ASE calculator EMT" in out

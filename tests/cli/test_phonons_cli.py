@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 
+from answer_rules import answer_first, explained
 from kapitza.phonons import full_dispersion_spectrum
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -31,6 +32,26 @@ def test_table_and_plot(cli, tmp_path):
     assert status == 0, err
     assert "full-dispersion phonons" in out and "17.833" in out and "[0.577 0.577 0.577]" in out.replace("\n", "")
     assert png.read_bytes()[:8] == PNG_MAGIC and png.stat().st_size > 20_000
+
+
+def test_the_default_text_is_the_table_and_explain_adds_the_source_and_mesh(cli):
+    """Issue 53 item 4: the answer (lattice constant, frequencies, sound speeds, highest frequency; a harmonic
+    spectrum carries no error bar) in 14 lines for SW Si on an 8^3 mesh (at most 15 here); the potential's source,
+    the sound speed's definition and the mesh are what --explain adds, as printed before under the table."""
+    status, out, err = cli("phonons", "Si", "--mesh", "8", "--quiet")
+    assert status == 0, err
+    lines = answer_first(out, most=15, within=9, answer="17.833")
+    assert "full-dispersion phonons" in lines[0] and "Stillinger" not in out and "symmetry operations" not in out
+    status, out, err = cli("phonons", "Si", "--mesh", "8", "--quiet", "--explain")
+    assert status == 0, err
+    explained(
+        out,
+        "17.833",
+        "sw potential (F. Stillinger and T. Weber, Phys. Rev. B 31, 5262 (1985))",
+        "2x2x2 conventional supercell, analytic Hessian",
+        "Effective sound speeds: the Debye speed with the same low-frequency channel density through the plane",
+        "mesh 8x8x8, 48 symmetry operations",
+    )
 
 
 def test_convergence_table(cli):

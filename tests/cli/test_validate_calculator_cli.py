@@ -13,6 +13,7 @@ import json
 import numpy as np
 import pytest
 
+from answer_rules import answer_first
 from kapitza.prediction import calculator_validation as CV
 
 pytest.importorskip("phonopy")
@@ -37,9 +38,17 @@ def _one_line(status, out, err, words):
 
 
 def test_prints_coverage_reasons_the_two_models_and_the_band(cli, small):
+    """Issue 53 item 4: the table, the band and the coverage first (at most 17 lines with the hint), the rows left
+    out by reason and the models in words with --explain."""
     status, out, err = cli("validate", "--calculator", EMT, "--mesh", "8")
     assert status == 0, err
     found = CV.calculator_validation(EMT, measurements=small, mesh=8)
+    lines = answer_first(out, most=17, within=14, answer=f"band: x/\u00f7 {found.band().factor:.3g}")
+    scored = int(found.scored.sum())
+    assert any(f"coverage: {scored} of {len(found)} bare measured rows scored" in line for line in lines)
+    assert "amorphous SiO2" not in out and "phonons from" not in out
+    status, out, err = cli("validate", "--calculator", EMT, "--mesh", "8", "--explain")
+    assert status == 0, err
     text = " ".join(out.split())  # rich wraps long lines
     scored = int(found.scored.sum())
     assert f"coverage: {scored} of {len(found)} bare measured rows scored" in text
@@ -130,5 +139,5 @@ def test_long_wave_groups_are_printed_where_the_page_measured_the_calculator(cli
     status, out, err = cli("validate", "--calculator", EMT, "--mesh", "8", "--json")
     assert status == 0, err
     assert json.loads(out)["long_wave_groups"] == [json.loads(json.dumps(g.to_dict())) for g in groups]
-    status, out, err = cli("validate", "--calculator", EMT, "--mesh", "8")
+    status, out, err = cli("validate", "--calculator", EMT, "--mesh", "8", "--explain")
     assert status == 0 and "softest shear" in out and "at or below -40 %" in out, err

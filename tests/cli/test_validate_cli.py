@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from answer_rules import answer_first, explained
 from kapitza.prediction import validation_statistics, validation_table
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -21,7 +22,7 @@ def test_plot_is_written_and_statistics_printed(cli, tmp_path, stats):
     """The PNG exists (magic bytes, > 10 kB) and the table shows each model's rows, median ratio,
     share within x2 and median |log10| as the library computes them, with the data credit."""
     png = tmp_path / "v.png"
-    status, out, err = cli("validate", "--plot", str(png))
+    status, out, err = cli("validate", "--plot", str(png), "--explain")
     assert status == 0, err
     assert png.read_bytes()[:8] == PNG_MAGIC and png.stat().st_size > 10_000
     text = " ".join(out.split())
@@ -88,7 +89,7 @@ def test_rows_above_the_physical_bound_are_listed_and_left_out(cli, stats):
 
     from kapitza.prediction.validation_stats import ratio_statistics
 
-    status, out, err = cli("validate")
+    status, out, err = cli("validate", "--explain")
     assert status == 0, err
     text = " ".join(out.split())
     assert "9 measured rows lie above the physical upper bound" in text
@@ -113,3 +114,26 @@ def test_json_lists_the_rows_above_the_bound(cli):
         assert row["conductance_w_m2k"] > doc["bound_margin"] * row["bound_w_m2k"]
         assert row["reason"].startswith("above the physical upper bound")
     assert sum(doc["not_checked_against_bound"].values()) > 0
+
+
+def test_the_default_text_is_the_table_and_the_warning(cli, stats):
+    """Issue 53 item 4: the statistics per model (the answer: how far each model is from the measurements) in 20
+    lines, then one warning that the nine rows above the physical bound are left out of them, then the hint (22
+    lines in all here); the rows without a prediction, the flagged rows one by one, the definitions and the data's
+    credit (printed before under the table) with --explain."""
+    status, out, err = cli("validate")
+    assert status == 0, err
+    lines = answer_first(out, most=22, within=8, answer=f"{stats.get('dmm')['median_ratio']:.3g}")
+    assert any(line.startswith("warning: 9 measured rows above the physical upper bound") for line in lines)
+    assert "zenodo" not in out and "Cu/Pb" not in out and "every model:" not in out
+    status, out, err = cli("validate", "--explain")
+    assert status == 0, err
+    explained(
+        out,
+        "without a prediction",
+        "Cu/Pb, 9 rows (B. Schumann, F. Nitsche, G. Paasch)",
+        "not checked against the bound",
+        "'predicted' is what kapitza predict reports",
+        "ratio = predicted / measured; within \u00d72: 0.5 <= ratio <= 2",
+        "10.5281/zenodo.3361417",
+    )

@@ -56,7 +56,7 @@ def test_lead_keeps_the_hill_average_for_comparison():
 
 def test_show_lists_the_alternative_with_its_source(cli, monkeypatch):
     monkeypatch.setenv("COLUMNS", "200")
-    status, out, _ = cli("materials", "show", "Pb")
+    status, out, _ = cli("materials", "show", "Pb", "--explain")
     assert status == 0
     assert "alternative values" in out
     assert "871.7" in out and "vrh" in out and "Hill" in out

@@ -42,7 +42,7 @@ def test_a_material_file_without_debye_temperature_gets_the_elastic_one_and_says
 def test_materials_show_says_which_values_were_derived(cli, tmp_path):
     path = tmp_path / "inp.toml"
     path.write_text("[materials.InP]\ndensity = 4810.0\nv_l = 5130.0\nv_t = 3050.0\nnumber_density = 3.96e28\n")
-    status, out, err = cli("materials", "show", path)
+    status, out, err = cli("materials", "show", path, "--explain")
     assert status == 0, err
     assert "derived here" in out
     bad = tmp_path / "bad.toml"

@@ -214,9 +214,10 @@ def test_alternative_may_carry_a_heat_capacity():
     assert gan.heat_capacity < barin.values["heat_capacity"]
 
 
-def test_show_prints_it_with_unit_and_source(cli):
-    status, out, _ = cli("materials", "show", "Cu")
+def test_show_prints_it_with_unit_and_source(cli, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # the source on one line of the sources table
+    status, out, _ = cli("materials", "show", "Cu", "--explain")
     assert status == 0
     assert "C (volumetric)" in out and "3.45" in out and "MJ m" in out and "Heat Capacity" in out
-    status, out, _ = cli("materials", "show", "GaN")
+    status, out, _ = cli("materials", "show", "GaN", "--explain")
     assert status == 0 and "barin" in out

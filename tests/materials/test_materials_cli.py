@@ -6,6 +6,7 @@ import tomllib
 
 import pytest
 
+from answer_rules import answer_first, explained
 from kapitza.materials import Material, get_material, load_materials, material_template
 from kapitza.materials.database import _ALLOWED_KEYS
 
@@ -37,8 +38,29 @@ def test_template_uses_every_key_and_says_its_unit():
         assert word in text
 
 
+def test_show_gives_the_values_first_and_the_sources_with_explain(cli):
+    """Issue 53 item 4: the values with their units in 19 lines for Si (at most 20 here; a record has no error
+    bar), density first; the sources, aliases and origin (the column and lines printed before) with --explain."""
+    status, out, err = cli("materials", "show", "Si")
+    assert status == 0, err
+    lines = answer_first(out, most=20, within=6, answer="2329")
+    assert "Si (crystalline silicon)" in lines[0] and "McSkimin" not in out and "from:" not in out
+    assert lines[-1].endswith("more lines (sources, aliases, origin)")
+    status, out, err = cli("materials", "show", "Si", "--explain")
+    assert status == 0, err
+    explained(
+        out,
+        "2329",
+        "CRC Handbook, 'Physical Constants of Inorganic Compounds' (2.329 g cm^-3)",
+        "H. J. McSkimin, J. Appl. Phys. 24, 988 (1953), 25 C values",
+        "aliases: silicon, c-Si",
+        "sound speeds: Voigt-Reuss-Hill average of single-crystal elastic constants",
+        "from: the kapitza database",
+    )
+
+
 def test_show_gives_elastic_constants_with_sources_mass_and_lattice_constant(cli):
-    status, out, _ = cli("materials", "show", "Si")
+    status, out, _ = cli("materials", "show", "Si", "--explain")
     assert status == 0
     for fragment in ("C11 (cubic)", "165.7", "C12", "63.9", "C44", "79.56", "GPa", "McSkimin"):
         assert fragment in out, fragment
@@ -50,7 +72,7 @@ def test_show_gives_elastic_constants_with_sources_mass_and_lattice_constant(cli
 def test_show_of_a_user_file_says_it_is_the_users_file(cli, tmp_path):
     path = tmp_path / "mine.toml"
     path.write_text(material_template(), encoding="utf-8")
-    status, out, _ = cli("materials", "show", str(path))
+    status, out, _ = cli("materials", "show", str(path), "--explain")
     assert status == 0
     assert "your file" in out and "database" not in out.split("from:")[-1]
 

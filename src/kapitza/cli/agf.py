@@ -24,6 +24,7 @@ from ..transmission.agf.inputs import (
 )
 from ..units import M2K_PER_GW, MW_PER_M2K
 from .common import DEFAULT_CONNECT_TIMEOUT, ConnectTimeoutOption, check_output, parse_temperatures
+from .report import EXPLAIN_HELP, Report
 
 #: The library's defaults as --help shows them.
 _SHOW_KPOINTS = str(AGF_DEFAULTS.kpoints)
@@ -75,11 +76,57 @@ def render_table(result: Any) -> Table:
             f"{result.ballistic[0][i] / MW_PER_M2K:.4g}",
             f"{result.ballistic[1][i] / MW_PER_M2K:.4g}",
         )
-    table.caption = (
-        "two-probe: Landauer/Caroli G of lead|interface|lead; intrinsic: minus the leads' ballistic resistance "
-        "(Simons' correction)"
-    )
     return table
+
+
+#: What the table's two conductances are (for --explain).
+COLUMNS_IN_WORDS = (
+    "two-probe: Landauer/Caroli G of lead|interface|lead; intrinsic: minus the leads' ballistic resistance "
+    "(Simons' correction)"
+)
+
+#: Words of a run's notes that change what its G is worth (printed as warnings; every other note is a detail).
+WARNING_WORDS = ("not converged", "is not used")
+
+
+def text_report(result: Any, dmm: Any, elapsed: float, explain: bool) -> Report:
+    """The text of ``kapitza agf``: the table and its frequency-grid error first, the notes that change what G is
+    worth (not converged, an option not used) as warnings, the rest (the run's notes, the columns in words, the
+    lead DMM, the broadening check, the grid) for --explain."""
+    report = Report(explain=explain)
+    report.answer(render_table(result))
+    report.answer(grid_error_line(result))
+    for note in result.notes:
+        if any(words in note.lower() for words in WARNING_WORDS):
+            report.warn(note)
+        else:
+            report.detail(f"note: {note}", "notes")
+    report.detail(COLUMNS_IN_WORDS, "the columns in words")
+    report.detail(
+        "full-dispersion DMM of the same leads (their channel counts): G = "
+        + ", ".join(f"{g / MW_PER_M2K:.4g}" for g in dmm.conductance)
+        + " MW m\u207b\u00b2 K\u207b\u00b9 at T = "
+        + ", ".join(f"{t:g}" for t in dmm.temperature)
+        + " K",
+        "the leads' DMM",
+    )
+    b = result.broadening
+    if b is not None:
+        report.detail(
+            f"broadening check on {len(b.kpoints)} of the {b.of_kpoints} k-points: G({b.temperature:g} K) = "
+            f"{b.conductance[0] / MW_PER_M2K:.5g} at eta = {b.eta:g}, {b.conductance[1] / MW_PER_M2K:.5g} at "
+            f"eta/2 (relative change {b.relative_change:.1e})",
+            "broadening check",
+        )
+    md = result.model_metadata
+    t = result.transmission
+    report.detail(
+        f"{t.omega.size} frequencies x {t.kpoints.shape[0]} k-points (time-reversal pairs merged; "
+        f"{int(t.kweights.sum())} in the grid); device: {md.get('slices')} slices, principal layer "
+        f"{md.get('principal_layer_cells')} cells; {elapsed:.1f} s",
+        "grid and device",
+    )
+    return report
 
 
 def grid_error_line(result: Any) -> str:
@@ -280,6 +327,7 @@ def agf_command(
         typer.Option(help="Refuse runs whose time estimate exceeds this.", show_default=f"{AGF_DEFAULTS.max_hours:g}"),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON (SI).")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help=EXPLAIN_HELP)] = False,
     config: Annotated[Path | None, typer.Option(help="TOML file with any of these options (CLI wins).")] = None,
 ) -> None:
     """Phonon transmission and conductance of LEFT/RIGHT with the atomistic Green's function method.
@@ -436,31 +484,6 @@ def agf_command(
         }
         typer.echo(dumps(doc))
     else:
-        console = Console()
-        for note in result.notes:
-            console.print(f"[yellow]note:[/yellow] {note}")
-        console.print(render_table(result))
-        console.print(
-            "full-dispersion DMM of the same leads (their channel counts): G = "
-            + ", ".join(f"{g / MW_PER_M2K:.4g}" for g in dmm.conductance)
-            + " MW m\u207b\u00b2 K\u207b\u00b9 at T = "
-            + ", ".join(f"{t:g}" for t in dmm.temperature)
-            + " K"
-        )
-        console.print(grid_error_line(result))
-        b = result.broadening
-        if b is not None:
-            console.print(
-                f"broadening check on {len(b.kpoints)} of the {b.of_kpoints} k-points: G({b.temperature:g} K) = "
-                f"{b.conductance[0] / MW_PER_M2K:.5g} at eta = {b.eta:g}, {b.conductance[1] / MW_PER_M2K:.5g} at "
-                f"eta/2 (relative change {b.relative_change:.1e})"
-            )
-        md = result.model_metadata
-        t = result.transmission
-        console.print(
-            f"{t.omega.size} frequencies x {t.kpoints.shape[0]} k-points (time-reversal pairs merged; "
-            f"{int(t.kweights.sum())} in the grid); device: {md.get('slices')} slices, principal layer "
-            f"{md.get('principal_layer_cells')} cells; {elapsed:.1f} s"
-        )
+        text_report(result, dmm, elapsed, explain).show()
     for f in files:
         err.print(f"written: {f}", highlight=False, soft_wrap=True)

@@ -29,7 +29,10 @@ TOP_LEVEL: tuple[tuple[str, str], ...] = (
     ("measured", "List the measured conductances of the interface A/B (either order) in the shipped compilation."),
     ("validate", "Compare every model with every measured conductance whose two sides are in the database."),
     ("stack", "Temperature profile through a stack of layers and interfaces, with each term's share of the budget."),
-    ("materials", "The materials database: list it, show one material with its sources, or write a template file."),
+    (
+        "materials",
+        "The materials database: list it, show one material (its sources with --explain), or write a template file.",
+    ),
     (
         "interface",
         "Your interface: build one from two bulk crystals (lateral lattice matching, strain reported) and write it "

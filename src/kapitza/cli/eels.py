@@ -22,6 +22,7 @@ from .. import _checks
 from ..errors import InputError
 from ..io.results import dumps, to_jsonable
 from .common import check_output, length_help, parse_floats, parse_interval, parse_length_in, parse_number
+from .report import EXPLAIN_HELP, Report
 
 eels_app = typer.Typer(
     help="STEM-EELS phonon thermometry: temperatures from the gain/loss ratio (detailed balance), profiles and "
@@ -204,6 +205,16 @@ _Window = Annotated[
     ),
 ]
 _Json = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+_Explain = Annotated[bool, typer.Option("--explain", help=EXPLAIN_HELP)]
+
+
+def _verdict(report: Report, verdict: str, flagged: bool) -> None:
+    """A fit's adequacy verdict: a warning where the analysis flags the number (inadequate, or an error likely too
+    large), else a detail."""
+    if flagged:
+        report.warn(f"model: {verdict}")
+    else:
+        report.detail(f"model: {verdict}", "the fit's adequacy")
 
 
 # ---------------------------------------------------------------------------------------------- temperature
@@ -224,6 +235,7 @@ def temperature_command(
     read_noise: _ReadNoise = 0.0,
     plot: Annotated[Path | None, typer.Option(help="spectrum, mirrored gain side and the fit (.png/.pdf/.svg)")] = None,
     as_json: _Json = False,
+    explain: _Explain = False,
 ) -> None:
     """Temperature from the gain/loss ratio of one spectrum (a line scan or image is summed first)."""
     if plot is not None:
@@ -243,7 +255,7 @@ def temperature_command(
                 "--intercept is for a subtracted background (add --background power-law); the joint fit (the "
                 "default) models the tail instead"
             )
-        _joint_temperature(file, win, reg, energy_unit, detector_gain, read_noise, as_json, plot)
+        _joint_temperature(file, win, reg, energy_unit, detector_gain, read_noise, as_json, plot, explain)
         return
     from ..analysis.eels.temperature import band_temperatures, fit_temperature
 
@@ -282,20 +294,21 @@ def temperature_command(
         }
         _emit(doc)
         return
-    out = Console(highlight=False)
-    out.print(f"{file}: {' -> '.join(data.steps) or 'as read'}")
-    out.print(
+    report = Report(explain=explain)
+    report.answer(
         f"T = {_fmt(fit.temperature)} +- {_fmt(fit.temperature_err, 2)} K from {fit.n_channels} channel pairs in "
         f"|E| = {_fmt(fit.window_mev[0])}-{_fmt(fit.window_mev[1])} meV; chi2/dof = {_fmt(fit.chi2_reduced, 3)}"
     )
-    out.print(f"model: {fit.verdict}")
-    out.print(f"method: {fit.method}; background: {fit.background}")
-    if bt is not None:
+    if bt is not None:  # asked for with --bands: part of the answer
         table = Table("band (meV)", "T (K)", "+- (K)")
         for (lo, hi), t, e in zip(bt.bands_mev, np.atleast_1d(bt.temperature), np.atleast_1d(bt.temperature_err)):
             table.add_row(f"{lo:g}-{hi:g}", _fmt(t), _fmt(e, 2))
-        out.print(table)
-        out.print(bt.verdict)
+        report.answer(table)
+        report.answer(bt.verdict)
+    _verdict(report, fit.verdict, not bool(fit.adequate))
+    report.detail(f"{file}: {' -> '.join(data.steps) or 'as read'}", "the preprocessing")
+    report.detail(f"method: {fit.method}; background: {fit.background}", "the method")
+    report.show()
 
 
 def _raw(file: Path, energy_unit: str | None, detector_gain: float, read_noise: float) -> Any:
@@ -321,6 +334,7 @@ def _joint_temperature(
     read_noise: float,
     as_json: bool,
     plot: Path | None = None,
+    explain: bool = False,
 ) -> None:
     from ..analysis.eels.joint import fit_joint_temperature
 
@@ -368,21 +382,23 @@ def _joint_temperature(
             }
         )
         return
-    out = Console(highlight=False)
-    out.print(f"{file}: {' -> '.join(fit.steps) or 'as read'}")
-    rule = "" if fit.window_rule == "given" else f"; {fit.window_rule}, zero-loss FWHM {_fmt(fit.fwhm_mev, 3)} meV"
-    out.print(
+    report = Report(explain=explain)
+    report.answer(
         f"T = {_fmt(fit.temperature)} +- {_fmt(fit.temperature_err, 2)} K (window {_fmt(fit.window_mev[0])}-"
         f"{_fmt(fit.window_mev[1])} meV; {fit.n_channels} channel pairs fitted in |E| = {_fmt(fit.region_mev[0])}-"
-        f"{_fmt(fit.region_mev[1])} meV{rule})"
+        f"{_fmt(fit.region_mev[1])} meV)"
     )
-    out.print(f"model: {fit.verdict}")
+    _verdict(report, fit.verdict, not bool(fit.adequate) or "TOO SMALL" in fit.verdict)
+    if fit.window_rule != "given":
+        report.detail(f"window: {fit.window_rule}, zero-loss FWHM {_fmt(fit.fwhm_mev, 3)} meV", "the window")
+    report.detail(f"{file}: {' -> '.join(fit.steps) or 'as read'}", "the preprocessing")
     weights = ", ".join(
         f"{f} {w:.2f} ({_fmt(t)} K)" if t == t else f"{f} {w:.2f} (fit failed)"
         for f, w, t in zip(fit.families, fit.family_weights, fit.family_temperatures)
     )
-    out.print(f"tail families (Akaike weight, T): {weights}")
-    out.print(f"method: {fit.method}; {fit.criterion}")
+    report.detail(f"tail families (Akaike weight, T): {weights}", "the tail families")
+    report.detail(f"method: {fit.method}; {fit.criterion}", "the method")
+    report.show()
 
 
 # --------------------------------------------------------------------------------------------------- profile
@@ -417,6 +433,7 @@ def profile_command(
     read_noise: _ReadNoise = 0.0,
     plot: Annotated[Path | None, typer.Option(help="temperature profile with fits and the jump")] = None,
     as_json: _Json = False,
+    explain: _Explain = False,
 ) -> None:
     """Temperature profile across an interface: the jump, both gradients, the Kapitza length (R_K with a flux)."""
     if plot is not None:
@@ -469,49 +486,54 @@ def profile_command(
     if as_json:
         _emit({"file": str(file), "steps": steps, "profile": profile, "jump": jump})
         return
-    out = Console(highlight=False)
-    out.print(f"{file}: {' -> '.join(steps) or 'as read'}")
+    report = Report(explain=explain)
+    _print_jump(report, jump)
     n_ok = profile.n_valid
-    out.print(
-        f"{n_ok} of {profile.valid.size} positions with a temperature; window "
-        f"{_fmt(profile.window_mev[0])}-{_fmt(profile.window_mev[1])} meV"
-    )
     if profile.adequate is not None:
-        out.print(
-            f"model: {profile.n_inadequate} of {n_ok} positions inadequate (chi2 p < 0.001; their errors inflated by "
-            f"sqrt(chi2/dof)); median chi2/dof {_fmt(profile.median_chi2_reduced, 3)}"
+        _verdict(
+            report,
+            f"{profile.n_inadequate} of {n_ok} positions inadequate (chi2 p < 0.001; their errors inflated by "
+            f"sqrt(chi2/dof)); median chi2/dof {_fmt(profile.median_chi2_reduced, 3)}",
+            bool(profile.n_inadequate),
         )
-    _print_jump(out, jump)
+    report.detail(f"{file}: {' -> '.join(steps) or 'as read'}", "the preprocessing")
+    report.detail(
+        f"{n_ok} of {profile.valid.size} positions with a temperature; window "
+        f"{_fmt(profile.window_mev[0])}-{_fmt(profile.window_mev[1])} meV",
+        "the positions",
+    )
+    report.show()
 
 
-def _print_jump(out: Console, jump: Any) -> None:
-    out.print(
+def _print_jump(report: Report, jump: Any) -> None:
+    """The jump, the gradients, the Kapitza length (R_K and G with a flux): the answer; the jump's warnings."""
+    report.answer(
         f"interface at {_fmt(jump.interface_nm)} nm, heat flowing {jump.heat_flow} ({jump.heat_flow_source}): "
         f"Delta T = {_fmt(jump.delta_T)} +- {_fmt(jump.delta_T_err, 2)} K "
         f"(T = {_fmt(jump.T_left)} | {_fmt(jump.T_right)} K just left | right of it)"
     )
-    out.print(
-        f"gradients dT/dx: left {_fmt(jump.gradient_left_k_per_nm)} +- {_fmt(jump.gradient_left_err_k_per_nm, 2)} "
-        f"K/nm ({jump.n_left} points), right {_fmt(jump.gradient_right_k_per_nm)} +- "
-        f"{_fmt(jump.gradient_right_err_k_per_nm, 2)} K/nm ({jump.n_right} points)"
-    )
-    out.print(
+    if _has(jump, "resistance"):
+        report.answer(
+            f"R_K = {_fmt(jump.resistance)} +- {_fmt(jump.resistance_err, 2)} m^2 K/W; G = {_fmt(jump.conductance)} "
+            f"+- {_fmt(jump.conductance_err, 2)} W/(m^2 K)"
+        )
+    report.answer(
         f"Kapitza length Delta T/|dT/dx|: {_fmt(jump.kapitza_length_left_nm)} +- "
         f"{_fmt(jump.kapitza_length_left_err_nm, 2)} nm (left gradient), {_fmt(jump.kapitza_length_right_nm)} +- "
         f"{_fmt(jump.kapitza_length_right_err_nm, 2)} nm (right gradient)"
     )
     if _has(jump, "kapitza_length_given_nm"):
-        out.print(
+        report.answer(
             f"with the given gradient {_fmt(jump.gradient_given_k_per_nm)} K/nm: L_K = "
             f"{_fmt(jump.kapitza_length_given_nm)} +- {_fmt(jump.kapitza_length_given_err_nm, 2)} nm"
         )
-    if _has(jump, "resistance"):
-        out.print(
-            f"R_K = {_fmt(jump.resistance)} +- {_fmt(jump.resistance_err, 2)} m^2 K/W; G = {_fmt(jump.conductance)} "
-            f"+- {_fmt(jump.conductance_err, 2)} W/(m^2 K)"
-        )
+    report.answer(
+        f"gradients dT/dx: left {_fmt(jump.gradient_left_k_per_nm)} +- {_fmt(jump.gradient_left_err_k_per_nm, 2)} "
+        f"K/nm ({jump.n_left} points), right {_fmt(jump.gradient_right_k_per_nm)} +- "
+        f"{_fmt(jump.gradient_right_err_k_per_nm, 2)} K/nm ({jump.n_right} points)"
+    )
     for w in jump.warnings:
-        out.print(f"warning: {w}")
+        report.warn(w)
 
 
 def _has(obj: Any, name: str) -> bool:
@@ -542,7 +564,7 @@ def map_command(
         typer.Option(
             "--chunk-mb",
             help="raw counts and variances (float64) held at a time, MB; the run's peak resident memory in total "
-            "(this one process, its --workers threads included) is stated in the output's memory line",
+            "(this one process, its --workers threads included) is stated in the memory line of --explain",
         ),
     ] = 64.0,
     lazy: Annotated[
@@ -572,6 +594,7 @@ def map_command(
     ] = "auto",
     plot: Annotated[Path | None, typer.Option(help="temperature map and its error map")] = None,
     as_json: _Json = False,
+    explain: _Explain = False,
 ) -> None:
     """Temperature at every probe position of a spectrum image, with its error.
 
@@ -659,22 +682,28 @@ def map_command(
             }
         )
         return
-    out = Console(highlight=False)
-    out.print(f"{file}: {' -> '.join(tmap.steps)}")
-    out.print(f"{tmap.n_valid} of {tmap.valid.size} pixels with a temperature ({tmap.shape} grid)")
-    if tmap.reasons:
-        out.print("no temperature: " + "; ".join(f"{n} pixel(s): {text}" for text, n in tmap.reasons.items()))
+    report = Report(explain=explain)
     if tmap.n_valid:
         t_min, t_max, t_median, err_median = tmap.valid_summary()
-        out.print(
+        report.answer(
             f"T from {_fmt(t_min)} to {_fmt(t_max)} K, median {_fmt(t_median)} K; median error {_fmt(err_median, 2)} K"
         )
+    report.answer(f"{tmap.n_valid} of {tmap.valid.size} pixels with a temperature ({tmap.shape} grid)")
     if tmap.adequate is not None:
-        out.print(
-            f"model: {tmap.n_inadequate} of {tmap.n_valid} pixels inadequate (chi2 p < 0.001; their errors inflated "
-            "by sqrt(chi2/dof))"
+        _verdict(
+            report,
+            f"{tmap.n_inadequate} of {tmap.n_valid} pixels inadequate (chi2 p < 0.001; their errors inflated by "
+            "sqrt(chi2/dof))",
+            bool(tmap.n_inadequate),
         )
-    out.print(f"memory: {memory.words}")
+    if tmap.reasons:
+        report.detail(
+            "no temperature: " + "; ".join(f"{n} pixel(s): {text}" for text, n in tmap.reasons.items()),
+            "pixels without a temperature",
+        )
+    report.detail(f"{file}: {' -> '.join(tmap.steps)}", "the preprocessing")
+    report.detail(f"memory: {memory.words}", "memory")
+    report.show()
 
 
 # ----------------------------------------------------------------------------------------------------- flows
@@ -688,6 +717,7 @@ def flows_command(
     energy_unit: _EnergyUnit = None,
     plot: Annotated[Path | None, typer.Option(help="per-mode asymmetries and temperatures, both flows")] = None,
     as_json: _Json = False,
+    explain: _Explain = False,
 ) -> None:
     """Forward vs reverse heat flow: per-mode gain/loss asymmetry and temperatures, and their difference."""
     if plot is not None:
@@ -715,7 +745,7 @@ def flows_command(
     if as_json:
         _emit({"forward": str(forward), "reverse": str(reverse), "comparison": cmp, "notes": notes})
         return
-    out = Console(highlight=False)
+    report = Report(explain=explain)
     table = Table("band (meV)", "gain/loss: p(fwd = rev)", "max |z|", "mode T: p(fwd = rev)")
     t_p = np.atleast_1d(np.asarray(cmp.temperature_pvalue, dtype=float))
 
@@ -725,15 +755,19 @@ def flows_command(
     for b, (lo, hi) in enumerate(cmp.bands_mev):
         tp = cell(t_p[b], 2, "(b)") if t_p.size > b else "-"
         table.add_row(f"{lo:g}-{hi:g}", cell(cmp.ratio_pvalue[b], 2, "(a)"), cell(cmp.ratio_max_abs_z[b], 3, "(a)"), tp)
-    out.print(table)
+    report.answer(table)
     if len(cmp.bands_mev) > 1:
-        out.print(
+        report.answer(
             f"dominance gain({cmp.bands_mev[0][0]:g}-{cmp.bands_mev[0][1]:g}) / gain({cmp.bands_mev[1][0]:g}-"
             f"{cmp.bands_mev[1][1]:g} meV): p(forward = reverse) = {cell(cmp.dominance_pvalue, 2, '(c)')}"
         )
-    out.print("small p: the two heat flows populate that band differently (chi2 of the z-scores over positions)")
-    for note in notes:
-        out.print(note)
+    for note in notes:  # a number the table could not give: a partial result
+        report.warn(note)
+    report.detail(
+        "small p: the two heat flows populate that band differently (chi2 of the z-scores over positions)",
+        "the test in words",
+    )
+    report.show()
 
 
 def _flow_notes(cmp: Any) -> list[str]:
@@ -892,6 +926,7 @@ def plan_command(
     seeds: Annotated[int, typer.Option("--seeds", help="noise realisations per cell (Monte-Carlo)")] = 50,
     seed: Annotated[int, typer.Option("--seed", help="first noise seed")] = 0,
     as_json: _Json = False,
+    explain: _Explain = False,
 ) -> None:
     """Temperature error vs dose and resolution for one mode: simulated spectra through the real analysis."""
     _checks.positive(temperature, "--temperature", "K")
@@ -913,16 +948,12 @@ def plan_command(
     if as_json:
         _emit({"plan": table})
         return
-    out = Console(highlight=False)
-    out.print(
-        f"{dos.source}: T = {temperature:g} K, mode window {win[0]:g}-{win[1]:g} meV "  # type: ignore[index]
-        f"(signal fraction {table.settings['signal_fraction']:g} of the dose in the loss-side phonons)"
+    report = Report(explain=explain)
+    grid = Table(
+        "dose \\ FWHM",
+        *(f"{r:g} meV" for r in res_list),  # type: ignore[union-attr]
+        title="error of T (K): Monte-Carlo (bias); analytic",
     )
-    out.print(
-        f"temperature error in K: Monte-Carlo scatter over {int(seeds)} simulated spectra through the analysis "
-        "(bias in brackets), then the analytic Poisson estimate"
-    )
-    grid = Table("dose \\ FWHM", *(f"{r:g} meV" for r in res_list))  # type: ignore[union-attr]
     an = np.asarray(table.analytic_err)
     mc = np.asarray(table.temperature_err)
     bias = np.asarray(table.bias)
@@ -932,7 +963,18 @@ def plan_command(
             for j in range(len(res_list))  # type: ignore[arg-type]
         ]
         grid.add_row(f"{d:.0e}", *cells)
-    out.print(grid)
+    report.answer(grid)
+    report.detail(
+        f"{dos.source}: T = {temperature:g} K, mode window {win[0]:g}-{win[1]:g} meV "  # type: ignore[index]
+        f"(signal fraction {table.settings['signal_fraction']:g} of the dose in the loss-side phonons)",
+        "the settings",
+    )
+    report.detail(
+        f"temperature error in K: Monte-Carlo scatter over {int(seeds)} simulated spectra through the analysis "
+        "(bias in brackets), then the analytic Poisson estimate",
+        "the cells in words",
+    )
+    report.show()
 
 
 eels_app.command("temperature")(temperature_command)

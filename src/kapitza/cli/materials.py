@@ -23,9 +23,10 @@ from .common import (
     progress_bar,
     structure_lines,
 )
+from .report import EXPLAIN_HELP, Report
 
 materials_app = typer.Typer(
-    help="The materials database: list it, show one material with its sources, or write a template file."
+    help="The materials database: list it, show one material (its sources with --explain), or write a template file."
 )
 
 #: (field, display label, display unit, scale from SI)
@@ -102,8 +103,9 @@ def show_command(
         ),
     ] = None,
     max_memory_gb: Annotated[float | None, typer.Option("--max-memory-gb", help=CRYSTAL_MEMORY_HELP)] = None,
+    explain: Annotated[bool, typer.Option("--explain", help=EXPLAIN_HELP)] = False,
 ) -> None:
-    """Show one material: every value with its unit and source, elastic constants included."""
+    """Show one material: every value with its unit, elastic constants included; with --explain its sources."""
     found = None
     crystal_memory_bound(max_memory_gb, calculator)
     if calculator is None:
@@ -117,45 +119,47 @@ def show_command(
             except InputError as exc:
                 raise InputError(option_words(str(exc))) from None
         m = found.material
-    console = Console()
+    report = Report(explain=explain)
     title = m.name + (f" ({m.description})" if m.description else "")
-    table = Table(title=escape(title))
-    table.add_column("quantity")
-    table.add_column("value", justify="right")
-    table.add_column("unit")
-    table.add_column("source")
-    for field_name, label, unit, scale in SHOW_FIELDS:
-        table.add_row(label, _value(m, field_name, scale), unit, escape(m.sources.get(field_name, "")))
-    for field_name, label, unit, scale in EXTRA_FIELDS:
-        if getattr(m, field_name) is not None:
-            table.add_row(label, _value(m, field_name, scale), unit, escape(m.sources.get(field_name, "")))
+    rows = [(label, _value(m, f, scale), unit, m.sources.get(f, "")) for f, label, unit, scale in SHOW_FIELDS]
+    rows += [
+        (label, _value(m, f, scale), unit, m.sources.get(f, ""))
+        for f, label, unit, scale in EXTRA_FIELDS
+        if getattr(m, f) is not None
+    ]
     if m.elastic_constants:
-        source = escape(m.sources.get("elastic_constants", ""))
+        source = m.sources.get("elastic_constants", "")
         for n, (key, value) in enumerate(m.elastic_constants.items()):
             label = f"{key} ({m.elastic_symmetry})" if n == 0 else key
-            table.add_row(label, _number(value / GPA), "GPa", source if n == 0 else "\u2033")
-    console.print(table)
-    if m.alternatives:
-        console.print(_alternatives_table(m))
-    if m.aliases:
-        console.print(f"aliases: {escape(', '.join(m.aliases))}")
+            rows.append((label, _number(value / GPA), "GPa", source if n == 0 else "\u2033"))
+    values = Table(title=escape(title))
+    sources = Table(title=escape(f"{m.name}: sources"))
+    for column in ("quantity", "value", "unit"):
+        values.add_column(column, justify="right" if column == "value" else "left")
+    sources.add_column("quantity")
+    sources.add_column("source")
+    for label, value, unit, source in rows:
+        values.add_row(label, value, unit)
+        sources.add_row(label, escape(source))
+    report.answer(values)
     if m.temperature != 300.0:
-        console.print(f"values hold at {m.temperature:g} K")
+        report.answer(f"values hold at {m.temperature:g} K")
+    report.detail(sources, "sources")
+    if m.alternatives:
+        report.detail(_alternatives_table(m), "alternative values")
+    if m.aliases:
+        report.detail(f"aliases: {', '.join(m.aliases)}", "aliases")
     if m.sound_speed_average:
-        console.print(f"sound speeds: {escape(m.sound_speed_average)}")
+        report.detail(f"sound speeds: {m.sound_speed_average}", "sources")
     if found is not None:
         for line in structure_lines(found):
-            console.print(line, markup=False, highlight=False, soft_wrap=True)
-        console.print(
-            f"from: derived from {found.calculator_description} phonons of {found.structure}",
-            markup=False,
-            highlight=False,
-            soft_wrap=True,
-        )
-        return
-    if m.notes:
-        console.print(f"notes: {escape(m.notes)}")
-    console.print(f"from: {escape(_origin(m))}")
+            report.detail(line, "relaxation and supercell")
+        report.detail(f"from: derived from {found.calculator_description} phonons of {found.structure}", "origin")
+    else:
+        if m.notes:
+            report.detail(f"notes: {m.notes}", "notes")
+        report.detail(f"from: {_origin(m)}", "origin")
+    report.show()
 
 
 def _alternatives_table(m: Material) -> Table:

@@ -19,6 +19,7 @@ from rich.table import Table
 from ..errors import InputError
 from ..io.results import dumps
 from .common import check_output, parse_floats, read_table
+from .report import EXPLAIN_HELP, Report
 
 md_app = typer.Typer(
     help="Molecular dynamics on LAMMPS: NEMD and EMD of LJ and Si/Ge bicrystals, campaigns on dask; "
@@ -113,6 +114,7 @@ def analyze_command(
     tolerance: Annotated[float, typer.Option(help="Accepted relative difference of the two baths' powers.")] = 0.05,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
     plot: Annotated[Path | None, typer.Option(help="Write the profile figure (.png, .pdf, .svg).")] = None,
+    explain: Annotated[bool, typer.Option("--explain", help=EXPLAIN_HELP)] = False,
 ) -> None:
     """Temperature jump Delta T at each interface and G = J / Delta T, with errors over blocks."""
     from ..analysis import analyze_jump, read_profile, unit_system
@@ -134,7 +136,7 @@ def analyze_command(
         given.update(composition=composition, geometry=geometry, planes=planes, exclude=exclude, plot=plot)
         given.update(flux_err=flux_err, bath_columns=bath_columns, timestep=timestep, cold_bath_at=cold_bath_at)
         given.update(bath_width=bath_width, hot_bath_at=hot_bath_at, blocks=blocks)
-        _analyze_run_dir(profile, {**given, "tolerance": tolerance, "as_json": as_json})
+        _analyze_run_dir(profile, {**given, "tolerance": tolerance, "as_json": as_json, "explain": explain})
         return
     for value, option in ((block_time, "--block-time"), (bath_columns, "--bath-columns"), (blocks, "--blocks")):
         if value is not None and baths is None:
@@ -175,7 +177,7 @@ def analyze_command(
         bath_width=bath_width,
     )
     extra = {} if tally is None else {"bath_file_layout": tally.layout}
-    _report(result, prof, system, as_json, plot, extra, flux_err_given=flux_err is not None)
+    _report(result, prof, system, as_json, plot, extra, flux_err_given=flux_err is not None, explain=explain)
 
 
 def _analyze_run_dir(folder: Path, given: dict[str, Any]) -> None:
@@ -226,7 +228,8 @@ def _analyze_run_dir(folder: Path, given: dict[str, Any]) -> None:
         from ..analysis.md.response import run_profile
 
         profile = run_profile(folder)
-    _report(run.jump, profile, unit_system(run.jump.units), given["as_json"], given["plot"], extra)
+    _report(run.jump, profile, unit_system(run.jump.units), given["as_json"], given["plot"], extra,
+            explain=given["explain"])  # fmt: skip
 
 
 def _run_dir_regime(folder: Path) -> Any:
@@ -247,11 +250,17 @@ def _report(
     plot: Path | None,
     extra: dict[str, Any],
     flux_err_given: bool = True,
+    explain: bool = False,
 ) -> None:
-    for w in result.warnings:
-        sys.stderr.write(f"kapitza: warning: {w}\n")
+    warnings = [*result.warnings]
     if result.bath_flux is not None and not result.bath_flux.converged:
-        sys.stderr.write(f"kapitza: warning: flux error: {result.bath_flux.error_method}\n")
+        warnings.append(f"flux error: {result.bath_flux.error_method}")
+    if as_json:  # the JSON holds them all (the regime's verdict too); these also go to stderr, as they always did
+        for w in warnings:
+            sys.stderr.write(f"kapitza: warning: {w}\n")
+    regime = extra.get("regime")
+    if regime is not None and regime["verdict"] != "ok":  # thermostat-limited or possibly: G may measure the baths
+        warnings.append(f"regime: {regime['message']}")
     if plot is not None:
         from ..plotting.md import profile_figure
 
@@ -259,16 +268,22 @@ def _report(
     if as_json:
         sys.stdout.write(dumps({**_json(result, system, flux_err_given), **extra}) + "\n")
         return
-    _print(result, system, flux_err_given)
+    report = Report(explain=explain)
+    at = f"T_mean = {extra['T_mean']:.4g} {system.temperature}" if "T_mean" in extra else ""
+    _print(result, system, report, flux_err_given, at)
+    for w in warnings:
+        report.warn(w)
     if "bath_file_layout" in extra:
-        Console().print(f"bath file: {extra['bath_file_layout']}")
+        report.detail(f"bath file: {extra['bath_file_layout']}", "the bath file")
     if "run_dir" in extra:
-        Console().print(
+        report.detail(
             f"run {extra['run_dir']}: T_mean = {extra['T_mean']:.4g} {system.temperature} at the interfaces, "
-            f"bath difference {extra['bath_delta_T']:.4g}, area {extra['area']:.4g} {system.length}^2"
+            f"bath difference {extra['bath_delta_T']:.4g}, area {extra['area']:.4g} {system.length}^2",
+            "the run",
         )
-        if "regime" in extra:
-            Console().print(f"regime: {extra['regime']['message']}", soft_wrap=True)
+        if regime is not None and regime["verdict"] == "ok":
+            report.detail(f"regime: {regime['message']}", "the thermostat regime")
+    report.show()
 
 
 def _f(x: float) -> float:
@@ -404,10 +419,11 @@ def _json(r: Any, system: Any, flux_err_given: bool = True) -> dict[str, Any]:
     return out
 
 
-def _print(r: Any, system: Any, flux_err_given: bool = True) -> None:
-    console = Console()
+def _print(r: Any, system: Any, report: Report, flux_err_given: bool = True, at: str = "") -> None:
+    """The jump and G with their errors (the answer; ``at``: the run's mean temperature at the interfaces, in
+    words), then the flux and how it was analysed (details)."""
     units_note = "LJ reduced units" if system.reduced else f"{system.name} units"
-    table = Table(title=f"Temperature jump ({r.geometry} geometry, {units_note})")
+    table = Table(title=f"Temperature jump ({r.geometry} geometry, {units_note}{'; ' + at if at else ''})")
     table.add_column(f"interface at ({system.length})", justify="right")
     table.add_column(f"\u0394T ({system.temperature})", justify="right")
     table.add_column(f"G ({system.flux} per {system.temperature})", justify="right")
@@ -421,24 +437,29 @@ def _print(r: Any, system: Any, flux_err_given: bool = True) -> None:
         if not system.reduced:
             cells.append(f"{_mw(system, g):.4g} \u00b1 {_mw(system, ge):.2g}" if np.isfinite(g) else "\u2014")
         table.add_row(*cells)
-    console.print(table)
-    if np.isfinite(r.flux):
-        note = "" if r.flux_source != "given" or flux_err_given else " (no --flux-err: taken as exact)"
-        console.print(f"J = {r.flux:.4g} \u00b1 {r.flux_err:.2g} {system.flux} ({r.flux_source}){note}")
-    if r.bath_flux is not None:
-        b = r.bath_flux
-        console.print(
-            f"J error: {b.error_method}; from the statistical inefficiency ({b.inefficiency:.3g} samples): "
-            f"\u00b1 {b.flux_err_inefficiency:.2g}"
-        )
     if not system.reduced and np.isfinite(r.G_si):
         mw, mw_err = _mw(system, r.G), _mw(system, r.G_err)
-        console.print(f"G = {mw:.4g} \u00b1 {mw_err:.2g} MW m\u207b\u00b2 K\u207b\u00b9 (SI)")
+        where = f" at {at}" if at else ""
+        report.answer(f"G = {mw:.4g} \u00b1 {mw_err:.2g} MW m\u207b\u00b2 K\u207b\u00b9 (SI){where}")
+    report.answer(table)
     if system.reduced:
-        console.print("LJ reduced units: \u0394T in \u03b5/k_B, G in k_B/(\u03c4 \u03c3\u00b2); no SI value")
-    console.print(f"heat-flow direction: {r.direction_source}")
-    console.print(f"blocks used {r.blocks_used} (dropped {r.blocks_dropped} as transient); error: {r.error_method}")
-    console.print(f"excluded zones: {r.exclusion}")
+        report.answer("LJ reduced units: \u0394T in \u03b5/k_B, G in k_B/(\u03c4 \u03c3\u00b2); no SI value")
+    if np.isfinite(r.flux):
+        note = "" if r.flux_source != "given" or flux_err_given else " (no --flux-err: taken as exact)"
+        report.detail(f"J = {r.flux:.4g} \u00b1 {r.flux_err:.2g} {system.flux} ({r.flux_source}){note}", "the flux")
+    if r.bath_flux is not None:
+        b = r.bath_flux
+        report.detail(
+            f"J error: {b.error_method}; from the statistical inefficiency ({b.inefficiency:.3g} samples): "
+            f"\u00b1 {b.flux_err_inefficiency:.2g}",
+            "the flux",
+        )
+    report.detail(f"heat-flow direction: {r.direction_source}", "the fit")
+    report.detail(
+        f"blocks used {r.blocks_used} (dropped {r.blocks_dropped} as transient); error: {r.error_method}",
+        "the fit",
+    )
+    report.detail(f"excluded zones: {r.exclusion}", "the fit")
 
 
 def thickness_command(

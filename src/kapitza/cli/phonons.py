@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from .. import _checks
@@ -27,6 +26,7 @@ from .common import (
     structure_document,
     structure_lines,
 )
+from .report import EXPLAIN_HELP, Report
 
 #: Special points reported in the table for fcc lattices (reduced coordinates of the primitive basis).
 FCC_REPORT = {"Γ": (0.0, 0.0, 0.0), "X": (0.5, 0.5, 0.0), "L": (0.5, 0.5, 0.5)}
@@ -54,11 +54,9 @@ def _report(crystal: HarmonicCrystal, spectrum: FullDispersionSpectrum) -> dict[
 
 
 def _table(doc: dict[str, Any]) -> Table:
-    table = Table(title=f"{doc['material']}: full-dispersion phonons")
-    table.caption = (
-        f"{doc['source']}. Effective sound speeds: the Debye speed with the same low-frequency "
-        "channel density through the plane, (8 pi^2 C_b)^-1/2."
-    )
+    """The answer: the lattice constant, the frequencies at the special points, the sound speeds, the top."""
+    n = " ".join(f"{x:.3g}" for x in doc["normal"])
+    table = Table(title=f"{doc['material']}: full-dispersion phonons (sound speeds along the normal [{n}])")
     table.add_column("quantity")
     table.add_column("value", justify="right")
     if doc["lattice_constant_m"] is not None:
@@ -67,12 +65,20 @@ def _table(doc: dict[str, Any]) -> Table:
         shown = freqs[3:] if point == "Γ" else freqs  # the acoustic zeros at Gamma are not news
         if shown:
             table.add_row(f"{point} (THz)", ", ".join(f"{f:.3f}" for f in shown))
-    n = " ".join(f"{x:.3g}" for x in doc["normal"])
     for label, v in doc["sound_speeds_m_s"].items():
-        table.add_row(f"{label} effective sound speed, normal [{n}] (m/s)", f"{v:.0f}")
+        table.add_row(f"{label} effective sound speed (m/s)", f"{v:.0f}")
     table.add_row("highest phonon frequency (THz)", f"{rad_s_to_thz(doc['highest_frequency_rad_s']):.3f}")
-    table.add_row("mesh, symmetry operations", f"{'x'.join(map(str, doc['mesh']))}, {doc['symmetry_operations']}")
     return table
+
+
+def _details(doc: dict[str, Any]) -> list[str]:
+    """What the table rests on (for --explain): the force constants' source, the sound speed's definition, the mesh."""
+    return [
+        f"{doc['source']}.",
+        "Effective sound speeds: the Debye speed with the same low-frequency channel density through the plane, "
+        "(8 pi^2 C_b)^-1/2.",
+        f"mesh {'x'.join(map(str, doc['mesh']))}, {doc['symmetry_operations']} symmetry operations",
+    ]
 
 
 def phonons_command(
@@ -114,6 +120,7 @@ def phonons_command(
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print SI values as JSON instead of the table.")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help=EXPLAIN_HELP)] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress display.")] = False,
 ) -> None:
     """Phonon frequencies, sound speeds and channel density of MATERIAL from force constants."""
@@ -175,12 +182,9 @@ def phonons_command(
     if as_json:
         typer.echo(dumps(doc, indent=2))
     else:
-        console = Console()
-        console.print(_table(doc))
-        if found is not None:
-            for line in structure_lines(found):
-                console.print(line, markup=False, highlight=False, soft_wrap=True)
-        if table is not None:
+        report = Report(explain=explain)
+        report.answer(_table(doc))
+        if table is not None:  # asked for with --convergence: part of the answer
             conv = Table(
                 title=f"convergence: radiation conductance of {table.material} at {table.temperature:g} K (MW m⁻² K⁻¹)"
             )
@@ -189,7 +193,13 @@ def phonons_command(
                 conv.add_column(f"width {w:g}", justify="right")
             for m, row in zip(table.meshes, table.conductance):
                 conv.add_row(f"{m}^3", *(f"{g / MW_PER_M2K:.5g}" for g in row))
-            console.print(conv)
+            report.answer(conv)
+        for line in _details(doc):
+            report.detail(line, "source and mesh")
+        if found is not None:
+            for line in structure_lines(found):
+                report.detail(line, "relaxation and supercell")
+        report.show()
     if plot_path is not None:
         from ..phonons.debye import debye_spectrum
         from ..plotting.phonons import dispersion_figure

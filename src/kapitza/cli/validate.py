@@ -25,6 +25,7 @@ from ..prediction.validation_stats import GROUPS, ValidationStatistics, validati
 from ..units import MW_PER_M2K
 from .common import CALCULATOR_HELP, CRYSTAL_MEMORY_HELP, check_output, crystal_memory_bound, progress_bar
 from .predict import option_name
+from .report import EXPLAIN_HELP, Report
 
 if TYPE_CHECKING:
     from ..prediction.calculator_validation import CalculatorValidation
@@ -112,6 +113,17 @@ def bound_lines(table: ValidationTable, stats: ValidationStatistics) -> list[str
             f"equal heat, a measured conductance has no upper bound): {why}"
         )
     return lines
+
+
+def bound_warning(stats: ValidationStatistics) -> str | None:
+    """One line where rows above the physical upper bound are left out of the statistics (None where none is)."""
+    flagged = int(stats.flagged[0])  # type: ignore[index]
+    if not flagged:
+        return None
+    return (
+        f"{flagged} measured row{'' if flagged == 1 else 's'} above the physical upper bound of their interface "
+        "left out of every statistic (--explain lists them)"
+    )
 
 
 def _document(table: ValidationTable, stats: ValidationStatistics, basis: str) -> dict[str, Any]:
@@ -231,6 +243,7 @@ def validate_command(
         float | None,
         typer.Option("--max-memory-gb", help=CRYSTAL_MEMORY_HELP + " A crystal above it leaves its rows out."),
     ] = None,
+    explain: Annotated[bool, typer.Option("--explain", help=EXPLAIN_HELP)] = False,
 ) -> None:
     """Compare every model with every measured conductance whose two sides are in the database.
 
@@ -248,7 +261,7 @@ def validate_command(
                 f"{clash[0]} does not combine with --calculator, which scores the bare rows with the DMM as "
                 "kapitza predict --calculator reports it (electrons included), beside the Debye DMM"
             )
-        _calculator_command(calculator, settings.cutoff, mesh, plot_path, as_json, max_memory_gb)
+        _calculator_command(calculator, settings.cutoff, mesh, plot_path, as_json, max_memory_gb, explain)
         return
     if model:
         names = [get_model(name, "debye").name for name in model]
@@ -276,28 +289,31 @@ def validate_command(
             doc["empirical"] = {**numbers, "summary": checked.summary()}
         typer.echo(dumps(doc))
     else:
-        console = Console()
-        console.print(_render(stats, basis))
+        report = Report(explain=explain)
+        report.answer(_render(stats, basis))
+        if checked is not None:  # asked for with --empirical: part of the answer
+            report.answer(checked.summary())
+        warning = bound_warning(stats)
+        if warning is not None:
+            report.warn(warning)
         for line in _missing_lines(stats, basis):
-            console.print(escape(line))
+            report.detail(line, "rows without a prediction")
         for line in bound_lines(table, stats):
-            console.print(escape(line))
-        console.print(escape(MEANING[basis]))
-        console.print(
-            escape(
-                "ratio = predicted / measured; within \u00d72: 0.5 <= ratio <= 2; rows: measurements with both "
-                "sides in the database"
-                + (
-                    ", interlayer stacks included"
-                    if interlayers
-                    else ", bare interfaces only (--interlayers adds stacks with a layer between)"
-                )
-                + " (kapitza measured A B lists them)."
+            report.detail(line, "the physical bound")
+        report.detail(MEANING[basis], "definitions")
+        report.detail(
+            "ratio = predicted / measured; within \u00d72: 0.5 <= ratio <= 2; rows: measurements with both "
+            "sides in the database"
+            + (
+                ", interlayer stacks included"
+                if interlayers
+                else ", bare interfaces only (--interlayers adds stacks with a layer between)"
             )
+            + " (kapitza measured A B lists them).",
+            "definitions",
         )
-        if checked is not None:
-            console.print(escape(checked.summary()))
-        console.print(escape(CREDIT))
+        report.detail(CREDIT, "source")
+        report.show()
     if plot_path is not None:
         from ..plotting.validation import validation_figure
 
@@ -371,44 +387,44 @@ def calculator_document(found: CalculatorValidation) -> dict[str, Any]:
     }
 
 
-def calculator_lines(found: CalculatorValidation) -> list[str]:
-    """What ``kapitza validate --calculator`` prints below its table: coverage, reasons, band, notes."""
+def calculator_report(found: CalculatorValidation, report: Report) -> None:
+    """What ``kapitza validate --calculator`` prints beside its table: the band and the coverage (the answer), the
+    scored rows that are partial (a warning), the rows left out by reason and the models in words (details)."""
     n, scored = len(found), int(found.scored.sum())
-    lines = [
-        f"phonons from {found.calculator_description}",
-        f"coverage: {scored} of {n} bare measured rows scored ({100 * scored / max(n, 1):.0f} %); left out:",
-    ]
-    names = found.left_out_names()
-    for why, count in found.left_out().items():
-        if not count:
-            continue
-        lines.append(f"  {count:4d} {why}: {REASON_WORDS[why]}")
-        detail = names.get(why, {})
-        if why != "above bound":
-            shown = [f"{text.split(':', 1)[0]} {rows}" for text, rows in _by_name(detail).items()]
-            lines.append(f"       {', '.join(shown)}")
     try:
         band = found.band()
-        lines.append(
+        report.answer(
             f"band: x/\u00f7 {band.factor:.3g} (held {100 * band.coverage:.0f} % of the measurements about the "
             f"prediction, every paper weighted equally; {band.rows} rows of {band.papers} papers; 16th-84th "
             f"percentiles of p/m {band.low:.3g}-{band.high:.3g}, median {band.median_ratio:.3g})"
         )
     except InputError:
-        lines.append("band: no row scored")
+        report.answer("band: no row scored")
+    report.answer(f"coverage: {scored} of {n} bare measured rows scored ({100 * scored / max(n, 1):.0f} %)")
     partial = sum(bool(t) for t, ok in zip(found.note, found.scored) if ok)
     if partial:
-        lines.append(
+        report.warn(
             f"{partial} scored rows are the phonon DMM alone: a metal without electron data in the database "
             "(the row's note in --json's terms: phonon model only)"
         )
-    lines.append(AMORPHOUS_SIO2)
-    lines.append(
+    report.detail(f"phonons from {found.calculator_description}", "models in words")
+    report.detail("left out:", "rows left out")
+    names = found.left_out_names()
+    for why, count in found.left_out().items():
+        if not count:
+            continue
+        report.detail(f"  {count:4d} {why}: {REASON_WORDS[why]}", "rows left out")
+        detail = names.get(why, {})
+        if why != "above bound":
+            shown = [f"{text.split(':', 1)[0]} {rows}" for text, rows in _by_name(detail).items()]
+            report.detail(f"       {', '.join(shown)}", "rows left out")
+    report.detail(AMORPHOUS_SIO2, "rows left out")
+    report.detail(
         f"the calculator's rows: full-dispersion DMM ({found.mesh}^3 mesh, normal {tuple(found.normal)} of each "
         "standard conventional cell) with the electron term where the database has it; the Debye DMM: "
-        f"kapitza validate's (cutoff {found.cutoff!r}), database materials only."
+        f"kapitza validate's (cutoff {found.cutoff!r}), database materials only.",
+        "models in words",
     )
-    return lines
 
 
 def _by_name(detail: dict[str, int]) -> dict[str, int]:
@@ -476,7 +492,13 @@ def _long_wave_table(found: CalculatorValidation) -> Table | None:
 
 
 def _calculator_command(
-    calculator: str, cutoff: str, mesh: int | None, plot_path: Path | None, as_json: bool, max_memory_gb: float | None
+    calculator: str,
+    cutoff: str,
+    mesh: int | None,
+    plot_path: Path | None,
+    as_json: bool,
+    max_memory_gb: float | None,
+    explain: bool = False,
 ) -> None:
     import sys
 
@@ -490,14 +512,14 @@ def _calculator_command(
     if as_json:
         typer.echo(dumps(calculator_document(found)))
     else:
-        console = Console()
-        console.print(_calculator_table(found))
+        report = Report(explain=explain)
+        report.answer(_calculator_table(found))
+        calculator_report(found, report)
         long_waves = _long_wave_table(found)
         if long_waves is not None:
-            console.print(long_waves)
-        for line in calculator_lines(found):
-            console.print(escape(line))
-        console.print(escape(CREDIT))
+            report.detail(long_waves, "long-wave groups")
+        report.detail(CREDIT, "source")
+        report.show()
     if plot_path is not None:
         from ..plotting.validation import calculator_validation_figure
 

@@ -13,6 +13,7 @@ import re
 import numpy as np
 import pytest
 
+from answer_rules import WITH_ERROR, answer_first, explained
 from kapitza.analysis.eels.forward import simulate_stack
 from kapitza.analysis.eels.read import write_eels
 from kapitza.cli import main
@@ -263,6 +264,15 @@ def test_flows_of_two_equal_files_print_no_bare_nan(cli, tmp_path):
     assert "(b) n/a for 115-125 meV: at no position" in " ".join(out.split())
     status, out, err = cli("eels", "flows", path, path, "--bands", "40:60,115:125", "--json")
     assert status == 0 and any("115-125" in n for n in json.loads(out)["notes"])
+    # issue 53 item 4: the table and the dominance first, the n/a sentences as warnings (a partial result), the
+    # test in words with --explain (12 lines in all here)
+    status, out, err = cli("eels", "flows", path, path, "--bands", "40:60,115:125")
+    lines = answer_first(out, most=12, within=8, answer="dominance gain(40-60) / gain(115-125 meV)")
+    assert [line[:13] for line in lines if line.startswith("warning:")] == ["warning: (a) ", "warning: (b) ",
+                                                                            "warning: (c) "]  # fmt: skip
+    assert "small p:" not in out
+    status, out, err = cli("eels", "flows", path, path, "--bands", "40:60,115:125", "--explain")
+    explained(out, "small p: the two heat flows populate that band differently")
 
 
 def test_bad_map_inputs_are_one_line_exit_2_and_nothing_written(cli, tmp_path):
@@ -328,3 +338,100 @@ def test_map_device_is_recorded_and_a_missing_gpu_is_one_line_exit_2(cli, tmp_pa
         assert "GPU" in err or "torch" in err
     status, out, err = cli("eels", "map", path, "--device", "tpu")
     assert status == 2 and "device must be one of" in err and err.count("\n") == 1
+
+
+# -- issue 53 item 4: the answer first, the details with --explain ---------------------------------------------
+
+
+def test_temperature_prints_t_with_its_error_and_explain_the_fit(cli, spectrum):
+    """The joint fit (the default): T +- its error on the first line and the hint (2 lines); the adequacy verdict,
+    the window rule, the preprocessing, the tail families and the method (printed before) with --explain."""
+    status, out, err = cli("eels", "temperature", spectrum)
+    assert status == 0, err
+    lines = answer_first(out, most=2, within=1)
+    assert lines[0].startswith("T = ") and " K (window " in lines[0]
+    status, out, err = cli("eels", "temperature", spectrum, "--explain")
+    assert status == 0, err
+    explained(
+        out,
+        "model: adequate: chi2/dof =",
+        "window: automatic: from 6 x the spectrum's zero-loss FWHM",
+        "read spec.hspy (HSPY)",
+        "tail families (Akaike weight, T): power-law",
+        "method: joint fit of the symmetric zero-loss-peak tail and the detailed-balance ratio",
+    )
+
+
+def test_an_inadequate_fit_is_a_warning_after_the_answer(cli, tmp_path):
+    """A mode at 75-85 meV out of equilibrium (900 K in a 300 K spectrum, 1e9 electrons): one detailed-balance
+    temperature does not describe it, the fit is INADEQUATE, and that verdict is a warning right after T, by both
+    estimators (the verdict of an adequate fit is a detail)."""
+    path = tmp_path / "neq.hspy"
+    args = ["eels", "simulate", "--material", "AlN", "--temperature", "300", "--dose", "1e9", "--seed", "5"]
+    assert cli(*args, "--mode-temperature", "75:85=900", "--out", path)[0] == 0
+    for extra in ((), ("--background", "power-law")):
+        status, out, err = cli("eels", "temperature", path, *extra)
+        assert status == 0, err
+        lines = answer_first(out, most=3, within=1)
+        assert lines[1].startswith("warning: model: INADEQUATE: chi2/dof =") and "doubtful" in lines[1], out
+
+
+def test_band_temperatures_are_part_of_the_answer(cli, spectrum):
+    """--bands: the table of band temperatures and the one-temperature test answer the question asked (10 lines
+    here); the method with --explain."""
+    args = ("eels", "temperature", spectrum, "--background", "power-law", "--bands", "50:60,65:75")
+    status, out, err = cli(*args)
+    assert status == 0, err
+    lines = answer_first(out, most=10, within=1)
+    assert any(line.startswith("\u2502 50-60") for line in lines) and "Bose-Einstein temperature" in out
+    status, out, err = cli(*args, "--explain")
+    explained(out, "method: ratio-space effective-variance least squares", "background: subtracted the power-law")
+
+
+def test_profile_prints_the_jump_and_r_k_first(cli, line_scan):
+    """The jump with its error, R_K and G with a flux, the Kapitza lengths and the gradients (5 lines with the
+    hint); the positions, the window, the adequacy and the preprocessing with --explain."""
+    args = ("eels", "profile", line_scan, "--interface", "0", "--window", "40:80", "--heat-flux", "1e9")
+    status, out, err = cli(*args)
+    assert status == 0, err
+    lines = answer_first(out, most=6, within=1)
+    assert "Delta T = " in lines[0] and lines[1].startswith("R_K = ") and WITH_ERROR.search(lines[1])
+    status, out, err = cli(*args, "--explain")
+    assert status == 0, err
+    explained(out, "41 of 41 positions with a temperature; window 40-80 meV", "positions inadequate", "read line.hspy")
+
+
+def test_map_prints_the_temperatures_first(cli, tmp_path):
+    """A 3 x 4 image: the temperatures with their median error, then the pixels counted (3 lines); the memory
+    statement and the preprocessing with --explain."""
+    dos = material_dos("AlN")
+    stack = simulate_stack(dos.energy_mev, dos.dos, 400.0, n_copies=12, seed=4, dose=1e8)
+    image = stack.replace(
+        "reshaped to an image",
+        counts=stack.counts.reshape(3, 4, -1),
+        variance=stack.variance.reshape(3, 4, -1),
+        positions_nm=(np.arange(3) * 0.5, np.arange(4) * 0.5),
+        nav_names=("y", "x"),
+    )
+    path = write_eels(tmp_path / "image.npz", image)
+    status, out, err = cli("eels", "map", path, "--window", "50:80")
+    assert status == 0, err
+    lines = answer_first(out, most=4, within=1, answer="median error")
+    assert lines[0].startswith("T from ") and lines[1].startswith("12 of 12 pixels with a temperature")
+    status, out, err = cli("eels", "map", path, "--window", "50:80", "--explain")
+    assert status == 0, err
+    explained(out, "memory: peak resident memory at most", "pixels inadequate", "image.npz: ")
+
+
+def test_plan_prints_the_table_first(cli):
+    """The error table (8 lines with the hint); the DOS, the window, the signal fraction and the cells in words
+    with --explain."""
+    args = ["eels", "plan", "--material", "AlN", "--temperature", "300", "--window", "50:80"]
+    args += ["--doses", "1e6,1e8", "--resolutions", "6,10", "--seeds", "3"]
+    status, out, err = cli(*args)
+    assert status == 0, err
+    lines = answer_first(out, most=9, within=8, answer="1e+08")
+    assert "Monte-Carlo (bias); analytic" in lines[0]
+    status, out, err = cli(*args, "--explain")
+    assert status == 0, err
+    explained(out, "T = 300 K, mode window 50-80 meV (signal fraction", "Monte-Carlo scatter over 3 simulated spectra")

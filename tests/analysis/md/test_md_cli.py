@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 from analysis_synthetic import ave_chunk_text, synthetic
 
+from answer_rules import WITH_ERROR, answer_first, explained
+
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
@@ -51,6 +53,7 @@ def test_analyze_table_with_baths_in_metal_units(cli, tmp_path, profile):
         "metal",
         "--exclude",
         "2",
+        "--explain",
     )
     assert status == 0, err
     assert "metal units" in out and "MW m" in out and "(baths)" in out and "2 bins" in out
@@ -115,7 +118,7 @@ def test_analyze_run_directory_needs_nothing_else(cli, tmp_path):
     assert abs(c["delta_T"] - JUMP) < 3 * c["delta_T_err"] and abs(c["G"] - FLUX / JUMP) < 3 * c["G_err"]
     assert [i["position"] for i in doc["interfaces"]] == pytest.approx([0.0, 20.0], abs=1e-9)
     assert doc["T_mean"] == pytest.approx(1.0, abs=0.02) and plot.read_bytes()[:8] == PNG_MAGIC
-    status, out, err = cli("md", "analyze", folder)
+    status, out, err = cli("md", "analyze", folder, "--explain")
     assert status == 0 and "T_mean" in out and "(baths)" in out
 
 
@@ -194,5 +197,54 @@ def test_analyze_a_kapitza_run_directory_gives_the_thermostat_regime(cli):
     assert status == 0, err
     regime = json.loads(out)["regime"]
     assert regime["verdict"] == "ok" and "lost in the baths" in regime["message"]
-    status, out, err = cli("md", "analyze", folder)
+    status, out, err = cli("md", "analyze", folder, "--explain")
     assert status == 0 and "regime: not thermostat-limited" in out
+    status, out, err = cli("md", "analyze", folder)
+    assert status == 0 and "regime:" not in out and "the thermostat regime" in out.splitlines()[-1]
+
+
+def test_analyze_gives_the_jump_and_g_first_and_explain_the_analysis(cli):
+    """Issue 53 item 4, on the shipped GaN|SiC run (examples/data/interfaces/gan_sic_spectral, metal units): G in
+    MW m^-2 K^-1 with its error and the run's mean temperature on the first line, then the table (9 lines in all);
+    the flux, the direction, the blocks, the exclusions, the run and the regime (printed before) with --explain."""
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[3] / "examples" / "data" / "interfaces" / "gan_sic_spectral"
+    status, out, err = cli("md", "analyze", folder)
+    assert status == 0, err
+    lines = answer_first(out, most=10, within=1)
+    assert lines[0].startswith("G = ") and "MW m" in lines[0] and "at T_mean = " in lines[0]
+    assert any("combined" in line and WITH_ERROR.search(line) for line in lines)
+    assert "heat-flow direction" not in out and "(baths)" not in out
+    status, out, err = cli("md", "analyze", folder, "--explain")
+    assert status == 0, err
+    explained(
+        out,
+        "(baths)",
+        "heat-flow direction:",
+        "blocks used",
+        "excluded zones:",
+        "T_mean = ",
+        "regime: not thermostat-limited",
+    )
+
+
+def test_a_thermostat_limited_run_and_a_flagged_fit_are_warnings_after_the_answer(cli, tmp_path):
+    """A synthetic LJ run whose baths were set 1.5 apart while its slabs sit 0.38 apart (74 % of the set difference
+    lost in the baths: thermostat-limited, analysis/md/regime.py), and whose fit the analysis flags (the bath's
+    non-linear zone reaches the fit range at one end): both are warnings, after the table, in the default text;
+    the JSON is unchanged (its regime and warnings)."""
+    from run_dir_synthetic import write_run_dir
+
+    folder = write_run_dir(tmp_path / "r", delta_temperature=1.5)
+    status, out, err = cli("md", "analyze", folder)
+    assert status == 0, err
+    lines = answer_first(out, most=14, within=8)
+    warnings = [n for n, line in enumerate(lines) if line.startswith("warning:")]
+    table_end = max(n for n, line in enumerate(lines) if "combined" in line)
+    assert len(warnings) == 2 and min(warnings) > table_end, out
+    assert lines[warnings[0]].startswith("warning: the thermostat's non-linear zone next to the bath")
+    assert lines[warnings[1]].startswith("warning: regime: thermostat-limited:")
+    status, out, err = cli("md", "analyze", folder, "--json")
+    doc = json.loads(out)
+    assert status == 0 and doc["regime"]["verdict"] == "thermostat-limited" and len(doc["warnings"]) == 1

@@ -47,7 +47,7 @@ def test_fix_print_file_read_by_its_header_names(cli, tmp_path, profile):
     assert doc["J"] == pytest.approx(ref.flux, rel=1e-6) and doc["J_err"] == pytest.approx(ref.flux_err, rel=1e-6)
     assert "time, f_hot, f_cold" in doc["bath_file_layout"] and doc["baths"]["flux_blocks"] >= 8
     assert "block means" in doc["baths"]["flux_err_method"] and unexplained_errors(doc) == []
-    status, out, err = cli(*args)
+    status, out, err = cli(*args, "--explain")
     assert status == 0 and "statistical inefficiency" in out and "by their header names" in out
 
 
@@ -123,5 +123,5 @@ def test_hot_bath_and_edge_interfaces_on_the_command_line(cli, tmp_path):
         assert status == 0, err
         doc = json.loads(out)
         assert doc["direction_source"].startswith("given") and abs(doc["combined"]["delta_T"] - 0.2) < 0.05
-    status, out, err = cli("md", "analyze", f, "--interfaces", "31.4257,0")
+    status, out, err = cli("md", "analyze", f, "--interfaces", "31.4257,0", "--explain")
     assert status == 0 and "inferred from the profile" in out
