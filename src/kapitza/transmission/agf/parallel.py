@@ -47,6 +47,8 @@ from .inputs import api_name
 SCATTER_TIMEOUT = 120.0
 #: Seconds without any finished task before the run is abandoned (a worker lost or a client stuck).
 TASK_TIMEOUT = 1800.0
+#: What to do about a scheduler without workers (the end of its one-line error).
+_NO_WORKERS = "start some with 'dask worker ADDRESS', or use --workers N for a local cluster"
 #: Seconds between looks at the finished tasks while waiting (a finished task wakes the wait at once).
 POLL_SECONDS = 0.05
 
@@ -334,12 +336,17 @@ def cluster_devices(client: Any, device: str, label: Callable[[str], str] = api_
     if device == "cpu":  # numpy on every worker: nothing to ask
         return WorkerDevices("cpu", ())
     try:
+        cluster.wait_for_workers(client, cluster.WORKERS_TIMEOUT, _NO_WORKERS)
         reports = client.run(worker_device, device)
     except LOST as exc:
         raise _lost(exc) from None
+    except KapitzaError:
+        raise
     except Exception as exc:  # noqa: BLE001 - a worker without kapitza: one line instead of a remote traceback
         reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
-        raise DaskError(f"the dask workers could not report their device ({reason}): install kapitza there") from None
+        raise DaskError(
+            f"the dask workers could not report their device ({reason}): install kapitza in the workers' environment"
+        ) from None
     return resolve_devices(dict(reports), device, label)
 
 
@@ -490,11 +497,7 @@ def run_on_dask(
         # made, so that the supercell's dense lead blocks of one k at a time are alive, never those of all of them
         blocks = [_solved_blocks(model, k, folds) for k in kappa]
         try:
-            cluster.wait_for_workers(
-                client,
-                cluster.WORKERS_TIMEOUT,
-                "start some with 'dask worker ADDRESS', or use --workers N for a local cluster",
-            )
+            cluster.wait_for_workers(client, cluster.WORKERS_TIMEOUT, _NO_WORKERS)
         except LOST as exc:
             raise _lost(exc) from None
         devices = cluster_devices(client, device)
