@@ -141,8 +141,8 @@ def test_a_mixed_dask_cluster_is_one_line_and_nothing_is_written(cli, tmp_path, 
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, protocol="tcp",
                                   host="127.0.0.1", dashboard_address=":0") as lc:  # fmt: skip
         for device in ("auto", "gpu"):
-            address = lc.scheduler_address
-            words = one_line_error(*cli("agf", *TINY, "--device", device, "--address", address, "--output", tmp_path))
+            address, out_file = lc.scheduler_address, tmp_path / "r.npz"
+            words = one_line_error(*cli("agf", *TINY, "--device", device, "--address", address, "--output", out_file))
             assert f"--device {device}: the dask cluster mixes 1 worker(s) with a GPU and 1 without" in words
             assert "give --device cpu to run numpy on every worker" in words
     assert list(tmp_path.iterdir()) == []
