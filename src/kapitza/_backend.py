@@ -122,6 +122,12 @@ class Backend:
         """Whether the arrays live on a GPU."""
         return self.device != "cpu"
 
+    def release(self) -> None:
+        """Give the memory torch's allocator keeps cached on a GPU back to the device (``torch.cuda.empty_cache``:
+        for another process on the same GPU); nothing on the CPU."""
+        if self.is_gpu:
+            _torch().cuda.empty_cache()
+
     def free_memory(self) -> int | None:
         """Free bytes on the device (``torch.cuda.mem_get_info``), or None on the CPU (the host's memory limit
         is the caller's rule there)."""

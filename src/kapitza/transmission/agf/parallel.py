@@ -231,6 +231,9 @@ def _task(
         t0 = time.perf_counter()
         out = list(solve_units(blocks.__getitem__, work, eta, lead_method, backend, batch))
         seconds = time.perf_counter() - t0
+    # the GPU's memory back to the device between tasks: a local cluster's worker 0 shares its GPU with the
+    # submitting process, which counts the leads' channels there after the sweep
+    backend.release()
     return out, seconds
 
 
