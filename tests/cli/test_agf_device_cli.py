@@ -101,7 +101,8 @@ def test_a_gpu_too_small_for_one_frequency_is_one_line_with_the_estimate(cli, tm
 def test_a_resume_on_a_device_without_the_memory_is_refused_then_resumes_elsewhere(cli, tmp_path, fake_gpu):
     """A run stopped after 3 chunks (numpy; through the API: an interrupt of the command is not reproducible here)
     resumed with --device gpu on a GPU too small: one line, exit 2, the checkpoint as it was, no result; resumed
-    with --device torch-cpu: the result, which says that 3 chunks computed on cpu were found."""
+    with --device torch-cpu: the result, which says that 3 chunks computed on cpu were found (one entry's record
+    forged with rich markup and a newline: printed as text, on one line)."""
     from kapitza.transmission.agf.run import run_agf
 
     out_file = tmp_path / "sige.npz"
@@ -114,13 +115,18 @@ def test_a_resume_on_a_device_without_the_memory_is_refused_then_resumes_elsewhe
         run_agf("Si", "Ge", kpoints=2, frequencies=20, check_broadening=False, temperature=[100.0, 300.0],
                 device="cpu", output=out_file, progress=stop)  # fmt: skip
     partial = tmp_path / ".sige.npz.partial"
+    entry = sorted(partial.rglob("*.npz"))[0]  # its device record forged: markup and a newline (a file's text)
+    with np.load(entry, allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files}
+    assert str(arrays["device"]) == "cpu"
+    np.savez(entry, **{**arrays, "device": np.array("[/bold]cpu\n")})
     before = {p: p.read_bytes() for p in partial.rglob("*") if p.is_file()}
     fake_gpu(free=2000)
     one_line_error(*cli("agf", *TINY, "--device", "gpu", "--output", out_file))
     assert {p: p.read_bytes() for p in partial.rglob("*") if p.is_file()} == before and not out_file.exists()
     status, out, err = cli("agf", *TINY, "--device", "torch-cpu", "--output", out_file)
     assert status == 0, err
-    assert "; resumed 3 chunks computed on cpu" in out and out_file.exists() and not partial.exists()
+    assert "; resumed 3 chunks computed on [/bold]cpu, cpu" in out and out_file.exists() and not partial.exists()
 
 
 def _half_gpu_report(device: str, dask_worker=None) -> dict:

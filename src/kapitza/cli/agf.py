@@ -494,7 +494,7 @@ def agf_command(
             )
         line = device_line(result)
         if line:
-            console.print(line, highlight=False, soft_wrap=True)
+            console.print(line, highlight=False, markup=False, soft_wrap=True)  # names from files: no markup
         md = result.model_metadata
         t = result.transmission
         console.print(

@@ -351,3 +351,18 @@ def test_local_gpu_workers_each_see_their_own_gpu():
     assert sorted(seen.values()) == ["3", "5"] and sorted(threads.values()) == [1, 1]
     with pytest.raises(InputError, match="needs at least one GPU"):
         local_gpu_client([])
+
+
+def test_checkpoint_entries_record_their_device_and_older_ones_read_as_unrecorded(tmp_path):
+    """An entry keeps the device that computed it (its text made one printable line when read back); an entry
+    written before the device was recorded is still used, read as "unrecorded"."""
+    from kapitza.transmission.agf.checkpoint import Checkpoint
+
+    omega = np.array([1.0, 2.0])
+    store = Checkpoint(tmp_path, "a" * 64)
+    store.store(0, 0, omega, np.array([0.5, 0.5]), 3, 4, device="torch-cpu")
+    store.store(0, 1, omega, np.array([0.5, 0.5]), 3, 4, device="cuda:0\n[red]")
+    store.store(1, 0, omega, np.array([0.5, 0.5]), 3, 4)  # no device: as entries of format 1 before issue 55
+    again = Checkpoint(tmp_path, "a" * 64)
+    assert all(again.load(ik, ic, omega) is not None for ik, ic in ((0, 0), (0, 1), (1, 0)))
+    assert again.found_devices == {"torch-cpu", "cuda:0[red]", "unrecorded"}

@@ -82,7 +82,7 @@ class Checkpoint:
         ):
             path.unlink(missing_ok=True)
             return None
-        self.found_devices.add(device[:80])
+        self.found_devices.add("".join(c for c in device[:80] if c.isprintable()))  # a file's text: one line
         return xi, int(steps[0]), int(steps[1])
 
     def store(
