@@ -139,3 +139,27 @@ def dask_address(tmp_path_factory):
 
     with separate_cluster(tmp_path_factory.mktemp("dask"), n_workers=2) as addr:
         yield addr
+
+
+@pytest.fixture
+def fake_gpu(monkeypatch):
+    """``fake_gpu(free_bytes, count=1)``: torch reports ``count`` CUDA GPUs ("Fake GPU", 80 GB, ``free_bytes``
+    free) where there is none, for the checks that come before any work on a GPU (selection, memory, refusals);
+    nothing may run on it.  Undone after the test."""
+    from types import SimpleNamespace
+
+    torch = pytest.importorskip("torch", reason="a GPU is torch's (pip install 'kapitza[gpu]')")
+    from kapitza import _backend
+
+    def install(free: float, count: int = 1, total: float = 80e9, name: str = "Fake GPU") -> None:
+        monkeypatch.setattr(_backend, "gpu_possible", lambda: True)
+        monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+        monkeypatch.setattr(torch.cuda, "device_count", lambda: int(count))
+        monkeypatch.setattr(torch.cuda, "current_device", lambda: 0)
+        monkeypatch.setattr(torch.cuda, "get_device_name", lambda device=None: name)
+        monkeypatch.setattr(torch.cuda, "mem_get_info", lambda device=None: (int(free), int(total)))
+        props = SimpleNamespace(name=name, total_memory=int(total))
+        monkeypatch.setattr(torch.cuda, "get_device_properties", lambda device=None: props)
+        monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
+
+    return install

@@ -203,3 +203,57 @@ def test_fit_batch_fills_the_usable_share_of_the_free_memory_and_refuses_what_ne
     assert fit_batch(NUMPY, 25, 1e30, 1e30) == 25
     pytest.importorskip("torch")
     assert fit_batch(select_backend("torch-cpu"), 25, 1e30, 1e30) == 25
+
+
+def test_the_form_of_a_device_is_checked_without_looking_for_one():
+    """check_device (the schema's check of --device, issue 55): the names normalised, anything else refused in one
+    line naming the option; nothing imported, no GPU asked for."""
+    from kapitza._backend import check_device
+
+    assert [check_device(d) for d in ("auto", " CPU ", "gpu", "cuda", "torch-cpu", "cuda:1", "GPU:0")] == [
+        "auto", "cpu", "gpu", "gpu", "torch-cpu", "cuda:1", "cuda:0"
+    ]  # fmt: skip
+    for bad in ("tpu", "cuda:", "cuda:-1", "gpu:x", "", 3, None):
+        with pytest.raises(InputError, match=r"^--device must be one of auto, cpu, gpu, torch-cpu \(or cuda:N\), got "):
+            check_device(bad, "--device")
+
+
+def test_what_ran_is_recorded_with_its_library_and_name():
+    """device_record: the --device that selects the backend again, the library and its version, a name."""
+    from kapitza._backend import device_argument, device_record
+
+    rec = device_record(NUMPY)
+    assert rec["device"] == "cpu" and rec["backend"] == "numpy" and rec["library"] == f"numpy {np.__version__}"
+    assert rec["name"] and device_argument(NUMPY) == "cpu"
+    assert NUMPY.release() is None  # nothing cached on the CPU
+    torch = pytest.importorskip("torch")
+    t = select_backend("torch-cpu")
+    rec = device_record(t)
+    assert rec["device"] == "torch-cpu" and rec["library"] == f"torch {torch.__version__}" and rec["name"]
+    assert device_argument(t) == "torch-cpu" and device_argument(_backend._TorchBackend("torch", "cuda:2")) == "cuda:2"
+    t.release()
+
+
+def test_a_limit_below_the_usable_share_bounds_the_batch_and_is_named():
+    """fit_batch(limit=): the smaller of 80 % of the free memory and the limit (--max-gpu-memory-gb)."""
+    gpu = _backend._TorchBackend("torch", "cuda:0")  # the rule only: nothing runs on it
+    assert _backend.usable_memory(10e9) == pytest.approx(8e9) and _backend.usable_memory(10e9, 2e9) == 2e9
+    assert fit_batch(gpu, 1000, 1e9, 0.25e9, free=10e9, limit=2e9) == 4
+    assert fit_batch(gpu, 1000, 1e9, 0.25e9, free=10e9, limit=50e9) == 28  # a limit above 80 % of free: no effect
+    with pytest.raises(InputError, match=r"more than the 1 GB allowed \(10 GB free\); use --device cpu"):
+        fit_batch(gpu, 10, 1e9, 0.25e9, free=10e9, limit=1e9)
+
+
+def test_a_misaligned_or_read_only_array_is_copied_before_torch_takes_it():
+    """Issue 55: dask gives a worker the arrays it scattered unpickled from a message, at any byte offset; torch
+    indexing a complex128 array at offset 12 died of SIGSEGV.  asarray copies such an array (and a read-only one)."""
+    pytest.importorskip("torch")
+    t = select_backend("torch-cpu")
+    view = np.frombuffer(bytearray(16 * 6 + 4), dtype=np.complex128, count=6, offset=4).reshape(2, 3)
+    assert not view.flags.aligned and view.flags.writeable  # 4 bytes into its buffer
+    view[...] = np.arange(6).reshape(2, 3) + 1j
+    tensor = t.asarray(view)
+    assert np.array_equal(t.to_numpy(tensor[:, [0, 2]]), view[:, [0, 2]])
+    frozen = np.arange(4.0)
+    frozen.flags.writeable = False
+    assert np.array_equal(t.to_numpy(t.asarray(frozen)), frozen)

@@ -122,6 +122,12 @@ class Backend:
         """Whether the arrays live on a GPU."""
         return self.device != "cpu"
 
+    def release(self) -> None:
+        """Give the memory torch's allocator keeps cached on a GPU back to the device (``torch.cuda.empty_cache``:
+        for another process on the same GPU); nothing on the CPU."""
+        if self.is_gpu:
+            _torch().cuda.empty_cache()
+
     def free_memory(self) -> int | None:
         """Free bytes on the device (``torch.cuda.mem_get_info``), or None on the CPU (the host's memory limit
         is the caller's rule there)."""
@@ -284,8 +290,11 @@ class _TorchBackend(Backend):
     def asarray(self, x: Any, dtype: Any = None) -> Any:
         """``x`` as a tensor on this backend's device (no copy for one already there with that dtype)."""
         torch = _torch()
-        if isinstance(x, np.ndarray) and not x.flags.writeable:
-            x = x.copy()  # torch.as_tensor warns on read-only numpy arrays (it would share the memory)
+        if isinstance(x, np.ndarray) and not (x.flags.writeable and x.flags.aligned):
+            # torch.as_tensor warns on read-only numpy arrays (it would share the memory), and a misaligned one
+            # crashes it: dask hands a worker arrays unpickled from a message at any byte offset (a complex128
+            # block at offset 12 made torch's indexing die of SIGSEGV); a copy is aligned and writeable
+            x = x.copy()
         return torch.as_tensor(x, dtype=self._dtype(dtype), device=self.device)
 
     def to_numpy(self, x: Any) -> np.ndarray:
@@ -551,19 +560,39 @@ def _gb(nbytes: float) -> str:
     return f"{nbytes / 1e9:.3g} GB"
 
 
+def usable_memory(free: float, limit: float | None = None) -> float:
+    """Bytes of a GPU that a batch's estimate may fill: :data:`GPU_MEMORY_FRACTION` of its ``free`` bytes, or
+    ``limit`` bytes (``--max-gpu-memory-gb``) where that is smaller."""
+    usable = GPU_MEMORY_FRACTION * float(free)
+    return usable if limit is None else min(usable, float(limit))
+
+
 def fit_batch(
-    backend: Backend, most: int, fixed: float, per_item: float, *, free: int | None = None, what: str = "frequency"
+    backend: Backend,
+    most: int,
+    fixed: float,
+    per_item: float,
+    *,
+    free: int | None = None,
+    what: str = "frequency",
+    limit: float | None = None,
+    hint: str = "use --device cpu or a GPU with more memory",
 ) -> int:
     """The most items (stacked frequencies) per batch, at most ``most``, that fit the device's free memory.
 
-    On a GPU: the largest batch b <= ``most`` with ``fixed + b * per_item`` <= :data:`GPU_MEMORY_FRACTION` of
-    the free memory (``free`` bytes, default :meth:`Backend.free_memory`).  On the CPU (numpy or torch's CPU):
-    ``most`` unchanged, the host's memory is the caller's rule (:func:`kapitza.transmission.agf.inputs.fit_chunk`).
+    On a GPU: the largest batch b <= ``most`` with ``fixed + b * per_item`` <= :func:`usable_memory` (the
+    :data:`GPU_MEMORY_FRACTION` of the free memory, ``free`` bytes, default :meth:`Backend.free_memory`, or
+    ``limit`` bytes where smaller).  On the CPU (numpy or torch's CPU): ``most`` unchanged, the host's memory is
+    the caller's rule (:func:`kapitza.transmission.agf.inputs.fit_chunk`).
 
     Parameters
     ----------
     fixed, per_item : float
         Bytes held whatever the batch (the resident blocks) and per item of the batch (the workspace).
+    limit : float, optional
+        Bytes the caller allows on the device (``--max-gpu-memory-gb``).
+    hint : str
+        What the refusal suggests.
 
     Raises
     ------
@@ -574,12 +603,84 @@ def fit_batch(
     if not backend.is_gpu:
         return most
     free = backend.free_memory() if free is None else int(free)
-    usable = GPU_MEMORY_FRACTION * free
+    usable = usable_memory(free, limit)
     if fixed + per_item > usable:
+        bound = f"more than {GPU_MEMORY_FRACTION:.0%} of its {_gb(free)} free"
+        if limit is not None and limit < GPU_MEMORY_FRACTION * free:
+            bound = f"more than the {_gb(limit)} allowed ({_gb(free)} free)"
         raise InputError(
             f"one {what} needs ~{_gb(fixed + per_item)} on {backend.device} ({_gb(fixed)} of blocks and "
-            f"{_gb(per_item)} of workspace), more than {GPU_MEMORY_FRACTION:.0%} of its {_gb(free)} free; "
-            "use --device cpu or a GPU with more memory"
+            f"{_gb(per_item)} of workspace), {bound}; {hint}"
         )
     room = int((usable - fixed) // per_item) if per_item > 0 else most
     return max(1, min(most, room))
+
+
+def check_device(device: Any, label: str = "device") -> str:
+    """A ``--device`` value checked for its form alone (nothing imported, no GPU looked for), normalised:
+    "auto", "cpu", "gpu", "torch-cpu", or "cuda:N" / "gpu:N" as "cuda:N"; InputError naming ``label`` otherwise."""
+    if isinstance(device, str):
+        key = device.strip().lower()
+        if key in DEVICES or key == "cuda":
+            return "gpu" if key == "cuda" else key
+        base, _, index = key.partition(":")
+        if base in ("gpu", "cuda") and index.isdigit():
+            return f"cuda:{int(index)}"
+    shown = repr(device[:40]) if isinstance(device, str) else repr(device)
+    raise InputError(f"{label} must be one of {', '.join(DEVICES)} (or cuda:N), got {shown}")
+
+
+def device_argument(backend: Backend) -> str:
+    """The ``--device`` value that selects ``backend`` again: "cpu", "torch-cpu" or "cuda:N"."""
+    if backend.name == "numpy":
+        return "cpu"
+    return "torch-cpu" if backend.device == "cpu" else backend.device
+
+
+def gpu_count() -> int:
+    """CUDA devices torch sees here (0 without a GPU driver or without torch; torch is imported only where a GPU
+    can be there)."""
+    if not torch_installed() or not gpu_possible():
+        return 0
+    torch = _torch()
+    return int(torch.cuda.device_count()) if torch.cuda.is_available() else 0
+
+
+def device_memory(backend: Backend) -> tuple[int, int] | None:
+    """(free, total) bytes of a GPU backend's device (``torch.cuda.mem_get_info``); None on the CPU."""
+    if not backend.is_gpu:
+        return None
+    free, total = _torch().cuda.mem_get_info(backend.device)
+    return int(free), int(total)
+
+
+def _cpu_name() -> str:
+    """The host's processor as /proc/cpuinfo names it (Linux), else :func:`platform.processor`."""
+    import platform
+
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
+            for line in f:
+                if line.lower().startswith("model name"):
+                    return line.partition(":")[2].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "unknown CPU"
+
+
+def device_record(backend: Backend) -> dict[str, Any]:
+    """What ran, for a result: the ``--device`` value that selects it again, the library and its version, the
+    device and its name (the GPU's, or the host's processor), and for a GPU its total memory and CUDA version."""
+    record: dict[str, Any] = {"device": device_argument(backend), "backend": backend.name}
+    if backend.name == "numpy":
+        record.update({"library": f"numpy {np.__version__}", "name": _cpu_name()})
+        return record
+    torch = _torch()
+    record["library"] = f"torch {torch.__version__}"
+    if backend.is_gpu:
+        props = torch.cuda.get_device_properties(backend.device)
+        record.update({"name": str(props.name), "memory_bytes": int(props.total_memory),
+                       "cuda": str(torch.version.cuda)})  # fmt: skip
+    else:
+        record["name"] = _cpu_name()
+    return record

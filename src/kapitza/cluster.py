@@ -36,7 +36,7 @@ import statistics
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -207,6 +207,30 @@ def local_client(workers: int = 2, *, extra: str = "agf", **kwargs: Any) -> Any:
     options.update(kwargs)
     with _environment_kept():
         cluster = distributed.LocalCluster(**options)
+    return distributed.Client(cluster, timeout=CONNECT_TIMEOUT, set_as_default=False)
+
+
+def local_gpu_client(gpus: Sequence[str], *, extra: str = "agf") -> Any:
+    """A ``distributed.Client`` on a new local cluster of one single-threaded worker process per GPU.
+
+    Worker i sees the GPU ``gpus[i]`` alone (``CUDA_VISIBLE_DEVICES``, set by its nanny before the worker imports
+    torch), as its ``cuda:0``: the one-worker-per-GPU layout, so that no two workers share a device.  Each worker
+    has one BLAS thread (:data:`THREAD_ENV`), as :func:`local_client`'s.  Close it with :func:`close_client`.
+    """
+    distributed = distributed_module(extra)
+    gpus = [str(g) for g in gpus]
+    if not gpus:
+        raise InputError("a local GPU cluster needs at least one GPU")
+    workers = {
+        f"gpu-{i}": {
+            "cls": distributed.Nanny,
+            "options": {"nthreads": 1, "env": {**THREAD_ENV, "CUDA_VISIBLE_DEVICES": g}, "silence_logs": 40},
+        }
+        for i, g in enumerate(gpus)
+    }
+    scheduler = {"cls": distributed.Scheduler, "options": {"dashboard_address": ":0"}}
+    with _environment_kept():
+        cluster = distributed.SpecCluster(scheduler=scheduler, workers=workers, silence_logs=40)
     return distributed.Client(cluster, timeout=CONNECT_TIMEOUT, set_as_default=False)
 
 

@@ -31,8 +31,10 @@ def _arrays(path):
 
 
 def _without_seconds(doc):
+    """The record without what differs between two runs of the same numbers: the measured wall times, and where
+    they ran (the device records: numpy here, dask workers there; issue 55)."""
     if isinstance(doc, dict):
-        return {k: _without_seconds(v) for k, v in doc.items() if k != "seconds"}
+        return {k: _without_seconds(v) for k, v in doc.items() if k not in ("seconds", "device")}
     if isinstance(doc, list):
         return [_without_seconds(v) for v in doc]
     return doc
@@ -54,6 +56,8 @@ def test_cli_with_address_gives_the_in_process_result_bitwise(cli, tmp_path, das
     for key in local:
         assert np.array_equal(local[key], remote[key]), key
     assert _without_seconds(meta_local) == _without_seconds(meta_dask)
+    assert meta_local["result"]["device"]["device"] == "cpu" and "dask" not in meta_local["result"]["device"]
+    assert meta_dask["result"]["device"]["dask"] is True and meta_dask["result"]["device"]["device"] == "cpu"
     assert meta_dask["result"]["settings"]["seed"] is None  # no intermixing: nothing random, no seed
     with pytest.raises(ValueError, match="No clients found"):
         distributed.default_client()  # the client was passed explicitly and closed, never made the default

@@ -118,6 +118,9 @@ def text_report(result: Any, dmm: Any, elapsed: float, explain: bool) -> Report:
             f"eta/2 (relative change {b.relative_change:.1e})",
             "broadening check",
         )
+    line = device_line(result)
+    if line:
+        report.detail(line, "where it ran")  # names from files: printed without markup
     md = result.model_metadata
     t = result.transmission
     report.detail(
@@ -141,6 +144,22 @@ def grid_error_line(result: Any) -> str:
         f"(1-sigma: covered the true error in 2 cases in 3 where it was fitted, 4 in 5 on held-out interfaces); bound "
         f"{shown(result.frequency_grid_error_bound)} at T = " + ", ".join(f"{t:g}" for t in result.temperature) + " K"
     )
+
+
+def device_line(result: Any) -> str:
+    """Where the sweeps ran and the memory statement, in one line ("" for a result without the record)."""
+    d = result.device
+    if not d:
+        return ""
+    if d.get("dask"):
+        where = f"dask workers on {d.get('device')}: " + "; ".join(d.get("workers", ()))
+    else:
+        where = f"{d.get('device')}: {d.get('name')} ({d.get('library')})"
+    batch = f", {d['batch']} frequencies of one k point per call" if d.get("batch") else ""
+    resumed = ""
+    if d.get("resumed"):
+        resumed = f"; resumed {d['resumed']} chunks computed on {', '.join(d.get('resumed_from', ())) or 'unknown'}"
+    return f"ran on {where}{batch} (--device {d.get('requested')}); memory {d.get('memory')}{resumed}"
 
 
 def agf_command(
@@ -322,6 +341,25 @@ def agf_command(
             show_default=f"{AGF_DEFAULTS.max_memory_gb:g}",
         ),
     ] = None,
+    device: Annotated[
+        str | None,
+        typer.Option(
+            help="Where the sweeps run: cpu (numpy), gpu or cuda:N (torch on a CUDA GPU; the \\[gpu] extra), auto (the "
+            "GPU where torch sees one, else cpu), torch-cpu (the GPU's code on the CPU, for tests).  G agrees to 1e-10 "
+            "on every device, and a run resumes on another device than it started on.  With --workers: one worker "
+            "per GPU; with --address every worker needs a GPU for gpu (auto: the GPUs if every worker has one, the "
+            "CPUs if none has); a cluster that mixes the two is refused.",
+            show_default=AGF_DEFAULTS.device,
+        ),
+    ] = None,
+    max_gpu_memory_gb: Annotated[
+        float | None,
+        typer.Option(
+            help="GB of each GPU the sweeps may fill (frequencies are stacked per call as far as they fit; a run "
+            "of which one frequency does not fit is refused before it starts).  --max-memory-gb stays the host's.",
+            show_default="80 % of the GPU's free memory",
+        ),
+    ] = None,
     max_hours: Annotated[
         float | None,
         typer.Option(help="Refuse runs whose time estimate exceeds this.", show_default=f"{AGF_DEFAULTS.max_hours:g}"),
@@ -370,6 +408,8 @@ def agf_command(
         plot=plot,
         ldos_plot=ldos_plot,
         max_memory_gb=max_memory_gb,
+        device=device,
+        max_gpu_memory_gb=max_gpu_memory_gb,
         max_hours=max_hours,
         check_broadening=False if no_check else None,
     )

@@ -303,6 +303,27 @@ def test_folded_si_ge_leads(xp, sige):
         assert np.array_equal(_host(fold_t.channels(xp.asarray(omega**2))), count) and count.max() >= 3
 
 
+def test_folded_si_ge_sweep_and_counts_on_the_device(xp, sige):
+    """Issue 55: the sweep of a run (solver.transmission and lead_channels, their leads folded) on the device,
+    frequencies of a k point stacked as a GPU takes them (batch 4 over chunks of 3: stacks and a chunk in two
+    pieces), against the numpy sweep, one chunk per call: Xi to 1e-10, the same steps and channel counts."""
+    from kapitza.transmission.agf.folding import fold_lead
+    from kapitza.transmission.agf.solver import lead_channels, transmission
+
+    prim, mixed, top = sige
+    folds = (fold_lead(mixed, prim, "left"), fold_lead(mixed, prim, "right"))
+    omega = np.linspace(0.03, 1.0, 7) * top
+    k = np.array([[0.1, 0.2], [0.25, -0.25]])
+    ref = transmission(mixed, omega, k, chunk=3, folds=folds, time_reversal=False)
+    for batch in (4, 2):
+        got = transmission(mixed, omega, k, chunk=3, folds=folds, time_reversal=False, device=xp, batch=batch)
+        assert rel(got.xi_k, ref.xi_k) < PARITY and np.array_equal(got.steps, ref.steps) and ref.xi_k.max() > 1
+    for side, fold in zip(("left", "right"), folds):
+        count = lead_channels(mixed, side, omega, k, chunk=3, fold=fold, time_reversal=False)
+        got = lead_channels(mixed, side, omega, k, chunk=3, fold=fold, time_reversal=False, device=xp, batch=4)
+        assert np.array_equal(got.xi_k, count.xi_k) and count.xi_k.max() >= 3
+
+
 def test_resident_bytes_count_what_to_backend_moves(sige):
     """The resident-block estimate of device_bytes is the exact size of the dense blocks of one k point on the
     device (a 2x2 intermixed model: lead units of 192 DOFs, 16 slices of 48)."""

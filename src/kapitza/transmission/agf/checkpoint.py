@@ -50,6 +50,9 @@ class Checkpoint:
         self.key = key
         self.folder = Path(root) / key[:16]
         self.folder.mkdir(parents=True, exist_ok=True)
+        #: The devices that computed the entries found so far (their ``--device``; "unrecorded" for entries
+        #: written before the device was recorded): a run resumed on another device says which.
+        self.found_devices: set[str] = set()
 
     def _path(self, ik: int, ic: int) -> Path:
         return self.folder / f"k{ik}-c{ic}.npz"
@@ -65,6 +68,7 @@ class Checkpoint:
                 w = np.array(data["omega"], dtype=float)
                 xi = np.array(data["xi"], dtype=float)
                 steps = np.array(data["steps"], dtype=np.int64)
+                device = str(data["device"]) if "device" in data.files else "unrecorded"
         except Exception:  # noqa: BLE001 - any damage (truncated, bit flips, wrong keys) means: recompute
             path.unlink(missing_ok=True)
             return None
@@ -78,11 +82,16 @@ class Checkpoint:
         ):
             path.unlink(missing_ok=True)
             return None
+        self.found_devices.add("".join(c for c in device[:80] if c.isprintable()))  # a file's text: one line
         return xi, int(steps[0]), int(steps[1])
 
-    def store(self, ik: int, ic: int, omega: NDArray[np.float64], xi: NDArray[np.float64], sl: int, sr: int) -> None:
-        """Write one finished unit atomically."""
+    def store(
+        self, ik: int, ic: int, omega: NDArray[np.float64], xi: NDArray[np.float64], sl: int, sr: int, device: str = ""
+    ) -> None:
+        """Write one finished unit atomically, with the ``device`` that computed it (its ``--device``) if given."""
         arrays = {"key": np.array(self.key), "omega": omega, "xi": np.asarray(xi, dtype=float), "steps": [sl, sr]}
+        if device:
+            arrays["device"] = np.array(str(device))
         atomic_write(self._path(ik, ic), lambda p: np.savez(p, **arrays))
 
 

@@ -84,6 +84,8 @@ class AGFConfig:
     workers: int | None = None
     address: str | None = None
     max_memory_gb: float = DEFAULT_MAX_MEMORY_GB
+    device: str = "auto"
+    max_gpu_memory_gb: float | None = None
     max_hours: float = DEFAULT_MAX_HOURS
     output: str | os.PathLike | None = None
     plot: str | os.PathLike | None = None

@@ -63,7 +63,7 @@ class Spec:
     """Kind and bounds of one setting.
 
     kind is one of "str", "int", "float", "bool", "pair" (N or (N1, N2)), "masses" (two positive numbers),
-    "temperature", "path";
+    "temperature", "path", "device" (a ``--device`` value: :func:`kapitza._backend.check_device`);
     ``low`` is an inclusive lower bound, ``above`` an exclusive one, ``below`` an exclusive upper bound;
     ``optional`` allows None.
     """
@@ -112,6 +112,8 @@ SCHEMA: Mapping[str, Spec] = {
     "workers": Spec("int", low=1, optional=True, help="an integer"),
     "address": Spec("str", optional=True, help="scheduler address, e.g. tcp://host:8786"),
     "max_memory_gb": Spec("float", above=0.0, below=MAX_MEMORY_GB, help="GB"),
+    "device": Spec("device", help="cpu, gpu, auto, torch-cpu or cuda:N"),
+    "max_gpu_memory_gb": Spec("float", above=0.0, below=MAX_MEMORY_GB, optional=True, help="GB on each GPU"),
     "max_hours": Spec("float", above=0.0, help="hours"),
     "output": Spec("path", optional=True),
     "plot": Spec("path", optional=True),
@@ -174,7 +176,7 @@ def _bounds(name: str, spec: Spec, value: float, label: str) -> None:
         raise InputError(f"{label} must be > {spec.above:g}{extra}, got {show(value)}")
     if spec.below is not None and not value < spec.below:
         extra = ""
-        if name == "max_memory_gb":
+        if name in ("max_memory_gb", "max_gpu_memory_gb"):
             extra = " GB (a petabyte, more than any machine's memory)"
         if name == "eta":
             extra = (
@@ -265,6 +267,10 @@ def check_value(name: str, value: Any, label: str | None = None) -> Any:
         return _masses(value, label, spec.help)
     if kind == "temperature":
         return _temperatures(value, label)
+    if kind == "device":
+        from ..._backend import check_device
+
+        return check_device(value, label)
     raise AssertionError(kind)  # pragma: no cover - SCHEMA holds only the kinds above
 
 
@@ -384,6 +390,12 @@ LIBRARY_BYTES = 150e6
 #: A local dask worker process before its first task (Python, distributed, numpy, scipy, kapitza's AGF kernels;
 #: multiprocessing's spawn): measured 88 MB each at the end of a 1x1 run, whose blocks are ~1 MB.
 WORKER_LIBRARY_BYTES = 100e6
+#: What torch adds to a process that runs the kernels on it (``--device gpu`` or ``torch-cpu``, in this process or
+#: in each dask worker that does): its import and first linear algebra, measured +190 MB resident (torch 2.13.0,
+#: CPU build, 2026-11-26, this machine: 60 MB with kapitza's AGF modules, 238 MB after ``import torch``, 249 MB
+#: after a first eig and solve); 250 MB counted.  A CUDA build's libraries and context hold more host memory; not
+#: measured (no GPU was lent to this work).
+TORCH_LIBRARY_BYTES = 250e6
 #: What a local dask cluster adds to the main process (distributed's client, scheduler and nannies, which live
 #: there) and multiprocessing's resource tracker (13 MB): measured +40 MB and 13 MB on a 1x1 run with 2 workers.
 DASK_BYTES = 70e6
@@ -558,7 +570,8 @@ class MemoryEstimate:
     Attributes
     ----------
     libraries : float
-        This process's Python and libraries (:data:`LIBRARY_BYTES`).
+        This process's Python and libraries (:data:`LIBRARY_BYTES`, and :data:`TORCH_LIBRARY_BYTES` where its
+        kernels run on torch).
     build : float
         Above those, the model build's peak (:func:`build_bytes`; 0 where it is not known yet).
     sweep : float
@@ -570,12 +583,24 @@ class MemoryEstimate:
     workers : int
         Local dask worker processes (0 in process or with a scheduler's address).
     per_worker : float
-        Each worker: :data:`WORKER_LIBRARY_BYTES`, the blocks of every k point (received, and their buffer) and
+        Each worker: :data:`WORKER_LIBRARY_BYTES` (and :data:`TORCH_LIBRARY_BYTES` where its tasks run on torch),
+        the blocks of every k point (received, and their buffer) and
         one task's workspace.
     calculator : float
         A calculator's libraries and model (a machine-learned potential's torch and weights), resident in this
         process from the force constants on (:meth:`kapitza.atomistic.calculator_forces.CalculatorForceConstants.
         memory`); 0 for the other force sources.  Its working memory during the force calls is in ``build``.
+    device : str
+        Where the sweeps' kernels run when that is a GPU ("cuda:0", "each dask worker's GPU"); "" on the CPU, where
+        the kernels' memory is the host's and counted above.
+    device_bytes : float
+        On each GPU: the blocks of one k point and the workspace of ``batch`` stacked frequencies
+        (:func:`device_batch`); not part of :attr:`total`, which is the host's.
+    device_usable, device_free : float
+        What a batch may fill on that GPU (:func:`kapitza._backend.usable_memory`: 80 % of its free memory, or
+        ``max_gpu_memory_gb``) and its free memory when the run was planned, bytes.
+    batch : int
+        Frequencies of one k point per kernel call on the GPU (0 on the CPU).
     """
 
     libraries: float
@@ -585,6 +610,11 @@ class MemoryEstimate:
     workers: int = 0
     per_worker: float = 0.0
     calculator: float = 0.0
+    device: str = ""
+    device_bytes: float = 0.0
+    device_usable: float = 0.0
+    device_free: float = 0.0
+    batch: int = 0
 
     @property
     def total(self) -> float:
@@ -604,6 +634,84 @@ class MemoryEstimate:
         if self.workers:
             items.append((f"{self.workers} worker(s) x", self.per_worker))
         return ", ".join(f"{name} {_gb(value)}" for name, value in items if value > 0)
+
+    def device_parts(self) -> str:
+        """The GPU's share in words ("" on the CPU): "on cuda:0 ~0.61 GB (100 frequencies per call) of 63.2 GB
+        usable (80 % of its 79 GB free)"."""
+        if not self.device:
+            return ""
+        from ..._backend import GPU_MEMORY_FRACTION
+
+        usable = f"{_gb(self.device_usable)} usable"
+        if self.device_usable < GPU_MEMORY_FRACTION * self.device_free * (1 - 1e-12):
+            usable = f"{_gb(self.device_usable)} allowed"
+        return (
+            f"on {self.device} ~{_gb(self.device_bytes)} ({self.batch} frequencies of one k point per call) of "
+            f"{usable} ({_gb(self.device_free)} free)"
+        )
+
+    def statement(self) -> str:
+        """The whole statement: the host's memory in all and by part, and the GPU's beside it."""
+        host = f"host ~{_gb(self.total)} ({self.parts()})"
+        return host if not self.device else f"{host}; GPU {self.device_parts()}"
+
+    def with_device(self, device: str, sizes: ModelSizes, batch: int, free: float, limit_gb: float | None,
+                    lead_method: str = "bloch") -> MemoryEstimate:  # fmt: skip
+        """This estimate with the GPU's share of ``batch`` frequencies of a model of ``sizes`` on ``device``."""
+        from dataclasses import replace
+
+        from ..._backend import usable_memory
+
+        on_device = sizes.solved_bytes() + int(batch) * sizes.bytes_per_frequency(lead_method)
+        usable = usable_memory(free, None if limit_gb is None else limit_gb * 1e9)
+        return replace(self, device=device, device_bytes=on_device, device_usable=usable, device_free=float(free),
+                       batch=int(batch))  # fmt: skip
+
+
+def device_batch(
+    sizes: ModelSizes,
+    most: int,
+    free: float | None,
+    limit_gb: float | None = None,
+    *,
+    where: str = "the GPU",
+    label: Callable[[str], str] = api_name,
+    lead_method: str = "bloch",
+) -> int:
+    """Frequencies of one k point per kernel call on a GPU: the most, at most ``most``, whose blocks and workspace
+    fit what the GPU allows (:func:`kapitza._backend.usable_memory`: 80 % of its ``free`` bytes, or ``limit_gb``).
+
+    The blocks of one k point as the kernels take them (:meth:`ModelSizes.solved_bytes`) are resident for all its
+    calls; each stacked frequency adds the kernels' workspace (:meth:`ModelSizes.bytes_per_frequency`, the same
+    arrays on torch as on numpy).  The host's memory is not this rule's (:func:`fit_chunk`).
+
+    Raises
+    ------
+    InputError
+        If one frequency does not fit: the device slice or the lead is too large for this GPU, with the estimate,
+        before any work.
+    """
+    from ..._backend import GPU_MEMORY_FRACTION, usable_memory
+
+    if free is None:  # not a GPU
+        return max(1, int(most))
+    limit = None if limit_gb is None else float(limit_gb) * 1e9
+    usable = usable_memory(free, limit)
+    fixed, per = sizes.solved_bytes(), sizes.bytes_per_frequency(lead_method)
+    if fixed + per > usable:
+        if limit is not None and limit < GPU_MEMORY_FRACTION * free:
+            bound = f"more than {named(label('max_gpu_memory_gb'), format(limit_gb, 'g'))} allows ({_gb(free)} free)"
+            fix = f"raise {label('max_gpu_memory_gb')}, or give {label('device')} cpu"
+        else:
+            bound = f"more than {GPU_MEMORY_FRACTION:.0%} of its {_gb(free)} free"
+            fix = f"give {label('device')} cpu, or use a GPU with more memory"
+        raise InputError(
+            f"one frequency at one k point needs ~{_gb(fixed + per)} on {where} ({_gb(fixed)} of blocks and "
+            f"{_gb(per)} of workspace: device slices of {sizes.slice_dof} and a lead unit of {sizes.lead_dof} "
+            f"degrees of freedom), {bound}; {fix}"
+        )
+    room = int((usable - fixed) // per) if per > 0 else int(most)
+    return max(1, min(int(most), room))
 
 
 def estimate_memory(
@@ -645,28 +753,34 @@ def run_memory(
     workers: int | None = None,
     dask: bool = False,
     calculator: float = 0.0,
+    torch_here: bool = False,
+    torch_workers: bool = False,
 ) -> MemoryEstimate:
     """The peak resident memory of a whole run, all its processes together (:class:`MemoryEstimate`).
 
     ``build`` is the model build's peak (:func:`build_bytes`); ``workers`` local dask workers, or ``dask`` for a
     scheduler at an address (this process sends the blocks; the workers' memory is their machines').  Without
     ``sizes`` only what the inputs alone fix is counted (the libraries and Xi): a lower bound.  ``calculator``: a
-    calculator's resident libraries and model (:attr:`MemoryEstimate.calculator`).
+    calculator's resident libraries and model (:attr:`MemoryEstimate.calculator`).  ``torch_here``,
+    ``torch_workers``: the kernels run on torch in this process, in each local worker (``--device gpu`` or
+    ``torch-cpu``): :data:`TORCH_LIBRARY_BYTES` more in each (the GPU's own memory is :func:`device_batch`'s).
     """
     n_workers = int(workers or 0)
+    libraries = LIBRARY_BYTES + (TORCH_LIBRARY_BYTES if torch_here else 0.0)
+    worker_libraries = WORKER_LIBRARY_BYTES + (TORCH_LIBRARY_BYTES if torch_workers else 0.0)
     on_dask = dask or n_workers > 0
     in_process = estimate_memory(
         kgrid, frequencies, check_broadening, sizes=sizes, chunk=0 if on_dask else chunk, lead_method=lead_method
     )
     if not on_dask or sizes is None:
-        return MemoryEstimate(LIBRARY_BYTES, build, in_process, DASK_BYTES if on_dask else 0.0, n_workers,
-                              WORKER_LIBRARY_BYTES if n_workers else 0.0, calculator)  # fmt: skip
+        return MemoryEstimate(libraries, build, in_process, DASK_BYTES if on_dask else 0.0, n_workers,
+                              worker_libraries if n_workers else 0.0, calculator)  # fmt: skip
     blocks = irreducible_kpoints(kgrid) * sizes.solved_bytes()
     # the lead channel counts run here in any case, one chunk at a time
     in_process += chunk * sizes.bytes_per_frequency(lead_method)
-    per_worker = WORKER_LIBRARY_BYTES + 2 * blocks + chunk * sizes.bytes_per_frequency(lead_method)
+    per_worker = worker_libraries + 2 * blocks + chunk * sizes.bytes_per_frequency(lead_method)
     return MemoryEstimate(
-        libraries=LIBRARY_BYTES,
+        libraries=libraries,
         build=build,
         sweep=in_process,
         dask=DASK_BYTES + 2 * blocks,
@@ -688,6 +802,8 @@ def check_size(
     workers: int | None = None,
     dask: bool = False,
     calculator: float = 0.0,
+    torch_here: bool = False,
+    torch_workers: bool = False,
 ) -> MemoryEstimate:
     """Refuse a run whose memory estimate (:func:`run_memory`, all its processes) exceeds ``max_memory_gb``;
     return the estimate.
@@ -705,6 +821,8 @@ def check_size(
         workers=workers,
         dask=dask,
         calculator=calculator,
+        torch_here=torch_here,
+        torch_workers=torch_workers,
     )
     if need.total > max_memory_gb * 1e9:
         model = "" if sizes is None else f" with a lead unit of {sizes.lead_dof} degrees of freedom"
@@ -731,6 +849,8 @@ def fit_chunk(
     workers: int | None = None,
     dask: bool = False,
     calculator: float = 0.0,
+    torch_here: bool = False,
+    torch_workers: bool = False,
 ) -> int:
     """The most frequencies per task, at most ``chunk``, whose memory estimate (:func:`run_memory`) fits
     ``max_memory_gb``.
@@ -740,7 +860,8 @@ def fit_chunk(
     InputError
         If even one frequency at a time does not fit (:func:`check_size`).
     """
-    kw: dict[str, Any] = {"sizes": sizes, "build": build, "workers": workers, "dask": dask, "calculator": calculator}
+    kw: dict[str, Any] = {"sizes": sizes, "build": build, "workers": workers, "dask": dask, "calculator": calculator,
+                          "torch_here": torch_here, "torch_workers": torch_workers}  # fmt: skip
     check_size(kgrid, frequencies, check_broadening=check_broadening, max_memory_gb=max_memory_gb, label=label, **kw)
     limit = max_memory_gb * 1e9
     for n in range(int(chunk), 1, -1):

@@ -40,12 +40,15 @@ from ...cluster import (  # noqa: F401 - re-exported: the names this module has 
     task_overhead,
 )
 from ...cluster import quiet as _quiet
-from ...errors import KapitzaError
+from ...errors import InputError, KapitzaError
+from .inputs import api_name
 
 #: Seconds to wait for the blocks to reach the workers.
 SCATTER_TIMEOUT = 120.0
 #: Seconds without any finished task before the run is abandoned (a worker lost or a client stuck).
 TASK_TIMEOUT = 1800.0
+#: What to do about a scheduler without workers (the end of its one-line error).
+_NO_WORKERS = "start some with 'dask worker ADDRESS', or use --workers N for a local cluster"
 #: Seconds between looks at the finished tasks while waiting (a finished task wakes the wait at once).
 POLL_SECONDS = 0.05
 
@@ -58,6 +61,55 @@ def local_client(workers: int = 2, **kwargs: Any) -> Any:
     """A ``distributed.Client`` on a new local cluster of ``workers`` single-threaded processes
     (:func:`kapitza.cluster.local_client`).  Close it with :func:`close_client`."""
     return cluster.local_client(workers, extra="agf", **kwargs)
+
+
+def visible_gpus() -> list[str]:
+    """The GPUs of this machine as ``CUDA_VISIBLE_DEVICES`` names them for a child process: the entries of this
+    process's ``CUDA_VISIBLE_DEVICES`` where it is set, else 0, 1, ... (as many as torch sees)."""
+    import os
+
+    from ..._backend import gpu_count
+
+    n = gpu_count()
+    given = os.environ.get("CUDA_VISIBLE_DEVICES")
+    if given is not None:
+        return [g.strip() for g in given.split(",") if g.strip()][:n]
+    return [str(i) for i in range(n)]
+
+
+def local_devices(device: str, workers: int, label: Callable[[str], str] | None = None) -> list[str] | None:
+    """The GPUs of a local cluster of ``workers`` processes for ``device`` (one worker per GPU), or None for a
+    cluster of CPU workers.
+
+    ``gpu``: the first ``workers`` GPUs of this machine; more workers than GPUs is refused (one worker per GPU:
+    two processes on one GPU only queue on it).  ``cuda:N``: that GPU, for one worker.  ``auto``: the GPUs where
+    this machine has at least ``workers`` of them, else CPU workers.  ``cpu`` and ``torch-cpu``: CPU workers.
+    """
+    label = label or api_name
+    if device in ("cpu", "torch-cpu"):
+        return None
+    gpus = visible_gpus()
+    if device == "auto":
+        return gpus[: int(workers)] if len(gpus) >= int(workers) else None
+    if device.startswith("cuda:"):
+        index = int(device.partition(":")[2])
+        if int(workers) > 1:
+            raise InputError(
+                f"{label('device')} {device} names one GPU and {label('workers')} {workers} takes one worker per GPU: "
+                f"give {label('device')} gpu for {workers} GPUs, or {label('workers')} 1"
+            )
+        if index >= len(gpus):
+            raise InputError(f"{label('device')} {device}: no such GPU; this machine has {len(gpus)}")
+        return [gpus[index]]
+    if not gpus:
+        raise InputError(f"{label('device')} {device}: no GPU on this machine for the local dask workers")
+    if int(workers) > len(gpus):
+        raise InputError(
+            f"{label('workers')} {workers} with {label('device')} {device}: one worker per GPU and this machine has "
+            f"{len(gpus)}; give {label('workers')} {len(gpus)} or fewer (or {label('device')} cpu for {workers} CPU "
+            "workers)"
+        )
+    return gpus[: int(workers)]
 
 
 def connect(address: str, timeout: float = CONNECT_TIMEOUT) -> Any:
@@ -151,28 +203,154 @@ Unit = tuple[int, int, NDArray[np.float64]]
 
 
 def _task(
-    blocks: list[Any], work: list[Unit], eta: float, lead_method: str = "auto"
+    blocks: list[Any],
+    work: list[Unit],
+    eta: float,
+    lead_method: str = "auto",
+    device: str = "cpu",
+    batch: int | None = None,
 ) -> tuple[list[tuple[int, int, NDArray[np.float64], int, int]], float]:
     """Xi for a list of (k index, frequency offset, frequency chunk) work units, and the seconds they took.
 
     ``blocks`` holds the dense blocks of every k point (broadcast to every worker
-    once per sweep); each unit is one stacked solve of :func:`.chunk.solve_chunk`.
+    once per sweep); the units are solved by :func:`.chunk.solve_units` on the backend that ``device`` selects on
+    this worker (:func:`kapitza._backend.select_backend`: "cpu" is numpy, "gpu" the worker's GPU, which is
+    its ``cuda:0`` where it was started with ``CUDA_VISIBLE_DEVICES``), ``batch`` frequencies of one k point per
+    call on a GPU, one unit per call on the CPU.
     The work runs with one BLAS thread and glibc's malloc thresholds raised
     (:func:`kapitza.cluster.malloc_kept`: without it, a worker started by dask's
     nanny ran the kernels 1.7-2.4x slower than a plain process).  The seconds are
     the solves' alone (not the imports or the transfer): the estimate that sizes
     the other tasks (:func:`run_on_dask`).
     """
-    from .chunk import single_threaded_blas, solve_chunk
+    from ..._backend import select_backend
+    from .chunk import single_threaded_blas, solve_units
 
-    out = []
+    backend = select_backend(device)
     with single_threaded_blas(), cluster.malloc_kept():
         t0 = time.perf_counter()
-        for ik, start, omega in work:
-            x, sl, sr = solve_chunk(blocks[ik], omega, eta, lead_method)
-            out.append((ik, start, x, sl, sr))
+        out = list(solve_units(blocks.__getitem__, work, eta, lead_method, backend, batch))
         seconds = time.perf_counter() - t0
+    # the GPU's memory back to the device between tasks: a local cluster's worker 0 shares its GPU with the
+    # submitting process, which counts the leads' channels there after the sweep
+    backend.release()
     return out, seconds
+
+
+def worker_device(device: str) -> dict[str, Any]:
+    """What ``device`` selects on the dask worker this runs on (through ``client.run``): its
+    :func:`kapitza._backend.device_record`, with ``gpu`` (bool) and, on a GPU, ``free_bytes``; or
+    ``{"error": the one-line reason}`` (no GPU there, no torch there)."""
+    from ..._backend import device_memory, device_record, select_backend
+
+    try:
+        backend = select_backend(device)
+        record = device_record(backend)
+        memory = device_memory(backend)
+    except KapitzaError as exc:
+        return {"error": str(exc)}
+    record.update({"gpu": backend.is_gpu, "free_bytes": None if memory is None else memory[0]})
+    return record
+
+
+@dataclass(frozen=True)
+class WorkerDevices:
+    """The device the tasks of a dask sweep run on, and what each worker reported (:func:`worker_device`).
+
+    Attributes
+    ----------
+    device : str
+        The ``--device`` value every task selects on its worker: "cpu", "torch-cpu", "gpu" or "cuda:N".
+    workers : tuple of (address, report)
+        Each worker's device record.
+    """
+
+    device: str
+    workers: tuple[tuple[str, dict[str, Any]], ...]
+
+    @property
+    def gpu(self) -> bool:
+        """Whether the tasks run on the workers' GPUs."""
+        return any(r.get("gpu") for _, r in self.workers)
+
+    @property
+    def free(self) -> int | None:
+        """The least free memory of a worker's GPU, bytes (None on the CPU)."""
+        free = [int(r["free_bytes"]) for _, r in self.workers if r.get("free_bytes") is not None]
+        return min(free) if free else None
+
+    def labels(self) -> list[str]:
+        """Each distinct device as "name (library)", for a result's record."""
+        return sorted({f"{r.get('name', '?')} ({r.get('library', '?')}, {r.get('device', '?')})"
+                       for _, r in self.workers})  # fmt: skip
+
+
+def resolve_devices(
+    reports: dict[str, dict[str, Any]], device: str, label: Callable[[str], str] = api_name
+) -> WorkerDevices:
+    """The device of a dask sweep from its workers' reports (``{address: worker_device(device)}``).
+
+    The rule: ``cpu`` runs numpy on every worker, whatever it has; ``torch-cpu`` needs torch on every worker;
+    ``gpu`` (or ``cuda:N``) needs a GPU on every worker; ``auto`` takes the GPUs where every worker has one and
+    the CPUs where none has.  A cluster where some workers have a GPU and others do not is refused for ``gpu``
+    and ``auto`` (one line, how many of each and what to do), never split between devices: the work would wait on
+    the slowest worker and the record would name two devices.
+
+    Raises
+    ------
+    InputError
+        A mixed cluster, or a device no worker (or not every worker) can select.
+    """
+    name = label("device")
+    if not reports:
+        raise InputError(f"{name} {device}: the dask cluster has no workers")
+    failed = {a: r["error"] for a, r in reports.items() if "error" in r}
+    gpu = sorted(a for a, r in reports.items() if "error" not in r and r.get("gpu"))
+    cpu = sorted(a for a, r in reports.items() if "error" not in r and not r.get("gpu"))
+    ordered = tuple(sorted(reports.items()))
+    if device in ("cpu", "torch-cpu"):
+        if failed:
+            address, reason = sorted(failed.items())[0]
+            raise InputError(
+                f"{name} {device}: {len(failed)} of {len(reports)} dask workers cannot run it ({address}: {reason})"
+            )
+        return WorkerDevices(device, ordered)
+    hint = (
+        f"give {name} cpu to run numpy on every worker, or use a cluster of GPU workers only (one per GPU: "
+        "CUDA_VISIBLE_DEVICES=N dask worker ADDRESS --nthreads 1)"
+    )
+    without = sorted(set(cpu) | set(failed))
+    if gpu and without:
+        raise InputError(
+            f"{name} {device}: the dask cluster mixes {len(gpu)} worker(s) with a GPU and {len(without)} without "
+            f"(e.g. {without[0]}); {hint}"
+        )
+    if not gpu:
+        if device == "auto":
+            return WorkerDevices("cpu", ordered)
+        address, reason = sorted(failed.items())[0] if failed else (without[0], "no GPU")
+        raise InputError(f"{name} {device}: no dask worker has a GPU ({address}: {reason}); {hint}")
+    return WorkerDevices("gpu" if device == "auto" else device, ordered)
+
+
+def cluster_devices(client: Any, device: str, label: Callable[[str], str] = api_name) -> WorkerDevices:
+    """Ask every worker of ``client`` what ``device`` selects there (:func:`worker_device`) and apply the rule of
+    :func:`resolve_devices`."""
+    if device == "cpu":  # numpy on every worker: nothing to ask
+        return WorkerDevices("cpu", ())
+    try:
+        cluster.wait_for_workers(client, cluster.WORKERS_TIMEOUT, _NO_WORKERS)
+        reports = client.run(worker_device, device)
+    except LOST as exc:
+        raise _lost(exc) from None
+    except KapitzaError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a worker without kapitza: one line instead of a remote traceback
+        reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+        raise DaskError(
+            f"the dask workers could not report their device ({reason}): install kapitza in the workers' environment"
+        ) from None
+    return resolve_devices(dict(reports), device, label)
 
 
 def work_units(
@@ -230,6 +408,12 @@ class DaskPlan:
         Tasks submitted in all (the first one per worker, then the rest as sized).
     task_s : float
         Mean estimated compute time of the sized tasks, s (0 when all the work fitted in the first ones).
+    device : str
+        The ``--device`` the tasks selected on their workers (:func:`resolve_devices`).
+    devices : tuple of str
+        The workers' distinct devices in words (empty for numpy on every worker, which was not asked).
+    batch : int or None
+        Frequencies of one k point per kernel call on the workers' GPUs (None: one unit per call).
     """
 
     workers: int
@@ -237,6 +421,9 @@ class DaskPlan:
     frequency_s: float
     tasks: int
     task_s: float
+    device: str = "cpu"
+    devices: tuple[str, ...] = ()
+    batch: int | None = None
 
     @property
     def overhead_fraction(self) -> float:
@@ -267,6 +454,10 @@ def run_on_dask(
     connect_timeout: float = CONNECT_TIMEOUT,
     lead_method: str = "auto",
     folds: tuple[Any, Any] | None = None,
+    device: str = "cpu",
+    batch: int | None = None,
+    sizes: Callable[[], Any] | None = None,
+    max_gpu_memory_gb: float | None = None,
 ) -> DaskPlan | None:
     """Compute the (k, chunk) units as dask tasks; ``record(ik, start, xi, steps_left, steps_right)`` takes each.
 
@@ -283,6 +474,12 @@ def run_on_dask(
     each stretch without a finished task (``task_timeout``) raise :class:`DaskError`.
     On Ctrl-C the client (and a cluster started here) is closed with distributed's loggers
     silenced, and the KeyboardInterrupt goes on.
+
+    ``device`` is the ``--device`` of the tasks, selected on each worker by the rule of :func:`resolve_devices`
+    (a mixed cluster is refused before any task); on GPU workers ``batch`` frequencies of one k point are
+    stacked per call, by default as many as fit the least free GPU memory of a worker (``sizes()``, the model's
+    :class:`.inputs.ModelSizes`, and ``max_gpu_memory_gb``: :func:`.inputs.device_batch`).  A local cluster made
+    here for a GPU device has one worker per GPU (``workers`` of them at most: :func:`local_devices`).
     """
     distributed = _distributed()
     units = work_units(kappa.shape[0], chunks, only)
@@ -291,26 +488,37 @@ def run_on_dask(
     own = None
     close = client is None
     if client is None:
-        client = connect(address, connect_timeout) if address is not None else (own := local_client(workers or 2))
+        if address is not None:
+            client = connect(address, connect_timeout)
+        else:
+            gpus = local_devices(device, workers or 2)
+            own = local_client(workers or 2) if gpus is None else cluster.local_gpu_client(gpus)
+            client = own
     futures: list[Any] = []
     try:
         # the supercell's leads as copies of the primitive cell's, built here, sent once; each k folded as it is
         # made, so that the supercell's dense lead blocks of one k at a time are alive, never those of all of them
         blocks = [_solved_blocks(model, k, folds) for k in kappa]
         try:
-            cluster.wait_for_workers(
-                client,
-                cluster.WORKERS_TIMEOUT,
-                "start some with 'dask worker ADDRESS', or use --workers N for a local cluster",
-            )
+            cluster.wait_for_workers(client, cluster.WORKERS_TIMEOUT, _NO_WORKERS)
         except LOST as exc:
             raise _lost(exc) from None
+        devices = cluster_devices(client, device)
+        if devices.gpu and batch is None:
+            from .inputs import device_batch
+
+            most = max(sum(c.size for c in chunks), 1)
+            batch = device_batch(sizes(), most, devices.free, max_gpu_memory_gb, where="a dask worker's GPU")
+        task_batch = batch if devices.gpu else None
         try:
             remote = client.scatter(blocks, hash=False, broadcast=True, timeout=SCATTER_TIMEOUT)
             n_workers = max(1, sum(client.nthreads().values()))
             overhead = task_overhead(client, timeout=SCATTER_TIMEOUT)
             first, rest = units[:n_workers], units[n_workers:]
-            futures = [client.submit(_task, remote, [u], eta, lead_method, pure=False) for u in first]
+            futures = [
+                client.submit(_task, remote, [u], eta, lead_method, devices.device, task_batch, pure=False)
+                for u in first
+            ]
         except TimeoutError:
             raise DaskError(f"the dask workers did not take the model within {SCATTER_TIMEOUT:g} s") from None
         except LOST as exc:
@@ -333,14 +541,24 @@ def run_on_dask(
                 per_frequency = seconds / max(1, sum(p[2].size for p in parts))
                 work_s = per_frequency * sum(u[2].size for u in rest)
                 sized = split_units(rest, task_count(work_s, overhead, n_workers, len(rest)))
-                more = [client.submit(_task, remote, w, eta, lead_method, pure=False) for w in sized]
+                more = [
+                    client.submit(_task, remote, w, eta, lead_method, devices.device, task_batch, pure=False)
+                    for w in sized
+                ]
                 futures.extend(more)
                 stream.update(more)
             elif not per_frequency:
                 per_frequency = seconds / max(1, sum(p[2].size for p in parts))
         task_s = per_frequency * sum(u[2].size for u in rest) / len(sized) if sized else 0.0
         return DaskPlan(
-            workers=n_workers, overhead_s=overhead, frequency_s=per_frequency, tasks=len(futures), task_s=task_s
+            workers=n_workers,
+            overhead_s=overhead,
+            frequency_s=per_frequency,
+            tasks=len(futures),
+            task_s=task_s,
+            device=devices.device,
+            devices=tuple(devices.labels()),
+            batch=task_batch,
         )
     except BaseException:
         with _quiet():

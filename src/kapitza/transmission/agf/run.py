@@ -45,12 +45,14 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
+from ..._backend import NUMPY
 from ...cluster import CONNECT_TIMEOUT, check_connect_timeout
 from ...errors import InputError
 from ...io.results import result
 from . import config as _config
 from . import grid as _grid
 from . import inputs as _inputs
+from .chunk import solve_stack
 from .model import LayeredModel
 from .solver import (
     DEFAULT_CHUNK,
@@ -59,7 +61,6 @@ from .solver import (
     lead_channels,
     lead_max_frequency,
     model_sizes,
-    solve_chunk,
     transmission,
 )
 
@@ -167,6 +168,13 @@ class AGFResult:
     frequency_grid_error_bound : ndarray
         Conservative bound on the same error (typically 5x to 100x the true error), W m^-2 K^-1, shape (n_T,)
         (:func:`.grid.cell_errors` summed); empty for results saved before it was named a bound.
+    device : Mapping
+        Where the kernels ran: the ``device`` asked for (``requested``) and the one selected (``device``: "cpu",
+        "torch-cpu", "cuda:N", or on dask the workers' with each worker's device in ``workers``), the library and
+        its version (``library``), the device's name (the GPU's, or the host's processor), on a GPU the
+        frequencies per call (``batch``); the memory statement (``memory``: the host's, and the GPU's beside it);
+        and, for a resumed run, the units found on disk (``resumed``) and the devices that computed them
+        (``resumed_from``).  Empty for results saved before it was recorded.
     intrinsic : ndarray
         Interface conductance with the leads' ballistic resistance removed (Simons), W m^-2 K^-1,
         shape (n_T,); 0 at T = 0 K (see :func:`intrinsic_conductance`).
@@ -184,6 +192,7 @@ class AGFResult:
     notes: tuple[str, ...] = ()
     frequency_grid_error_estimate: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
     frequency_grid_error_bound: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    device: dict[str, Any] = field(default_factory=dict)
     intrinsic: NDArray[np.float64] = field(init=False)
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("temperature", "conductance", "intrinsic", "broadening")
@@ -215,6 +224,7 @@ class AGFResult:
             "eta": t.eta,
             "omega_rad_s": {"first": float(t.omega[0]), "last": float(t.omega[-1]), "count": int(t.omega.size)},
             "area_m2": t.area,
+            "device": to_jsonable(self.device),
             "notes": list(self.notes),
         }
 
@@ -336,6 +346,8 @@ def run_agf(
     output: str | Path | None = _D.output,
     resume: bool = True,
     max_memory_gb: float = _D.max_memory_gb,
+    device: str = _D.device,
+    max_gpu_memory_gb: float | None = _D.max_gpu_memory_gb,
     max_hours: float = _D.max_hours,
     option_names: Callable[[str], str] = _inputs.api_name,
 ) -> tuple[AGFResult, LayeredModel]:
@@ -453,7 +465,23 @@ def run_agf(
         counts the force constants' dense rows and displaced structures and a built-in potential's model and
         working memory (:data:`kapitza.atomistic.calculator_forces.FOOTPRINTS`, measured), checked after the
         crystals are relaxed and before the force constants; a ``module:factory`` calculator's own memory is not
-        counted (a note of the result says so).
+        counted (a note of the result says so).  ``max_memory_gb`` is the host's memory whatever the device.
+    device : str
+        Where the sweeps' kernels run (:func:`kapitza._backend.select_backend`, the one rule of every
+        ``--device``): "cpu" (numpy), "gpu" or "cuda:N" (torch on a CUDA GPU; the ``gpu`` extra), "auto" (the GPU
+        where torch sees one, numpy otherwise) or "torch-cpu" (the GPU's code on the CPU, for tests).  G, the
+        transmission and the grid-error statement agree to 1e-10 relative on every device, and a run resumes on
+        another device than the one it started on (the checkpoint's units do not depend on it).  With ``workers``:
+        one local worker per GPU ("gpu": at most as many workers as GPUs; "auto": the GPUs where there are at least
+        ``workers``, CPU workers otherwise); with ``address`` or ``client`` every worker must have a GPU for "gpu",
+        and "auto" takes the GPUs only where every worker has one: a cluster that mixes workers with and without a
+        GPU is refused (:func:`.parallel.resolve_devices`).  The result records the device
+        (:attr:`AGFResult.device`).
+    max_gpu_memory_gb : float, optional
+        GB of each GPU the kernels may fill (default: 80 % of its free memory when the run starts,
+        :data:`kapitza._backend.GPU_MEMORY_FRACTION`; the smaller of the two where given).  Frequencies of one k
+        point are stacked per call as far as they fit (:func:`.inputs.device_batch`); a run of which one frequency
+        does not fit is refused before any work, with the estimate.
     option_names : callable
         How error messages name a setting (default ``name=``; the CLI passes ``--name``).
 
@@ -514,6 +542,8 @@ def _validated(given: dict[str, Any]) -> dict[str, Any]:
             "workers": g["workers"],
             "address": g["address"],
             "max_memory_gb": g["max_memory_gb"],
+            "device": g["device"],
+            "max_gpu_memory_gb": g["max_gpu_memory_gb"],
             "max_hours": g["max_hours"],
             "output": g["output"],
         },
@@ -865,11 +895,16 @@ def band_top(model: LayeredModel, side: str, folds: Any = None) -> float:
     return lead_max_frequency(fold.primitive, side, fold.qpoints((0.0, 0.0)))
 
 
-def _planned(v: dict[str, Any]) -> tuple[_Plan, int, dict[str, Any]]:
+#: The settings of :func:`_planned`'s memory that :func:`.inputs.run_memory` takes.
+_MEMORY_KEYS = ("workers", "dask", "calculator", "torch_here", "torch_workers")
+
+
+def _planned(v: dict[str, Any], dev: _DevicePlan | None = None) -> tuple[_Plan, int, dict[str, Any]]:
     """The plan of a run, the frequencies per task that fit its memory bound, and the memory settings.
 
-    The memory of the whole run (this process, the model build, the sweeps, local dask workers) is checked here,
-    before the model is built: fewer frequencies per task where the default do not fit, refused if one does not.
+    The memory of the whole run (this process, the model build, the sweeps, local dask workers; torch's libraries
+    where ``dev`` runs the kernels on it) is checked here, before the model is built: fewer frequencies per task
+    where the default do not fit, refused if one does not.
     """
     checked = v["checked"]
     dask = v["client"] is not None or v.get("own_client") is not None or v["address"] is not None
@@ -879,6 +914,8 @@ def _planned(v: dict[str, Any]) -> tuple[_Plan, int, dict[str, Any]]:
         "label": v["option_names"],
         "workers": None if dask else v["workers"],
         "dask": dask,
+        "torch_here": dev is not None and dev.backend.name == "torch",
+        "torch_workers": dev is not None and dev.remote not in (None, "cpu"),
     }
     if checked["structure"] is not None:
         plan = _user_plan(v)
@@ -896,6 +933,161 @@ def _planned(v: dict[str, Any]) -> tuple[_Plan, int, dict[str, Any]]:
     return plan, chunk, memory
 
 
+@dataclasses.dataclass
+class _Resumed:
+    """The units a run's sweeps found on disk, and the devices that computed them (their checkpoints' records)."""
+
+    units: int = 0
+    devices: set[str] = field(default_factory=set)
+
+    def add(self, r: TransmissionResult) -> TransmissionResult:
+        """Count what the sweep ``r`` found (its metadata); returns ``r``."""
+        self.units += int(r.metadata.get("resumed", 0))
+        self.devices.update(r.metadata.get("resumed_from", ()))
+        return r
+
+
+@dataclasses.dataclass
+class _DevicePlan:
+    """Where a run's kernels go, settled before any work (:func:`_select_device`), and its GPU batch once the
+    model's sizes are known (:func:`_fit_device`).
+
+    ``backend``: this process's (the sweeps in process; the leads' channel counts always).  ``remote``: the
+    tasks' ``--device`` on dask (None in process).  ``gpus``: a local cluster's GPUs, one worker each.
+    ``free``: the least free bytes of the GPU(s) the sweeps use (None on the CPU).  ``cluster``: the
+    :class:`.parallel.WorkerDevices` of a cluster given by address or client.
+    """
+
+    requested: str
+    backend: Any
+    remote: str | None = None
+    gpus: list[str] | None = None
+    free: int | None = None
+    where: str = ""
+    cluster: Any = None
+    notes: list[str] = field(default_factory=list)
+    batch: int | None = None
+
+    @property
+    def probe_backend(self) -> Any:
+        """Where the chunk timed for the time estimate runs: the sweeps' backend in process, numpy for dask."""
+        return self.backend if self.remote is None else NUMPY
+
+    @property
+    def count_batch(self) -> int | None:
+        """Frequencies per call of the leads' channel counts in this process (None: one chunk per call)."""
+        return self.batch if self.backend.is_gpu else None
+
+    def finished(
+        self, estimate: Any, sizes: Any, limit_gb: float | None, resumed: _Resumed, kept: bool
+    ) -> dict[str, Any]:
+        """The result's record: :meth:`record`, the GPU batch, the memory statement (``estimate``, the host's, with
+        the GPU's share of a model of ``sizes`` beside it) and, for a run that ``kept`` a checkpoint, the units
+        found on disk and the devices that computed them (``resumed``)."""
+        out = self.record()
+        if self.batch is not None:
+            out["batch"] = int(self.batch)
+        if self.free is not None:
+            estimate = estimate.with_device(self.where, sizes, int(self.batch or 1), self.free, limit_gb)
+        out["memory"] = estimate.statement()
+        if kept:
+            out.update(resumed=resumed.units, resumed_from=sorted(resumed.devices))
+        return out
+
+    def local_client(self, workers: int) -> Any:
+        """A new local dask cluster for the run: ``workers`` CPU workers, or one worker per GPU of ``gpus``."""
+        if self.gpus is None:
+            from .parallel import local_client
+
+            return local_client(workers)
+        from ...cluster import local_gpu_client
+
+        return local_gpu_client(self.gpus)
+
+    @property
+    def sweep_device(self) -> Any:
+        """What the sweeps take as ``device``: this process's backend, or the tasks' device on dask."""
+        return self.backend if self.remote is None else self.remote
+
+    def record(self) -> dict[str, Any]:
+        """The result's record of the device (:attr:`AGFResult.device`), without the memory and resume parts."""
+        from ..._backend import device_record
+
+        if self.remote is None:
+            return {"requested": self.requested, **device_record(self.backend)}
+        out: dict[str, Any] = {"requested": self.requested, "device": self.remote, "dask": True}
+        if self.cluster is not None and self.cluster.workers:
+            out["workers"] = self.cluster.labels()
+        elif self.gpus:
+            out["workers"] = [f"one worker per GPU, CUDA_VISIBLE_DEVICES {', '.join(self.gpus)}"]
+        else:
+            out["workers"] = [f"{self.remote} on every worker"]
+        out["here"] = device_record(self.backend)  # the leads' channel counts, run in this process
+        return out
+
+
+def _here(remote: str) -> Any:
+    """The backend of this process for a dask run whose tasks select ``remote``: the same where this process can
+    select it (the leads' channel counts, integers, are the same on every device), numpy otherwise."""
+    from ..._backend import NUMPY, select_backend
+    from ...errors import MissingDependencyError
+
+    try:
+        return select_backend(remote)
+    except (InputError, MissingDependencyError):
+        return NUMPY
+
+
+def _select_device(v: dict[str, Any]) -> _DevicePlan:
+    """The device of a run, before any work: selected in this process (a GPU asked for and not there is refused
+    here), or on dask by the rule of :func:`.parallel.local_devices` (``workers``) or
+    :func:`.parallel.resolve_devices` (``address``, ``client``: the workers are asked)."""
+    from ..._backend import device_memory, gpu_count, select_backend, torch_backend
+
+    device, label = v["checked"]["device"], v["option_names"]
+    client = v.get("own_client") or v["client"]
+    if client is not None:
+        from .parallel import cluster_devices
+
+        found = cluster_devices(client, device, label)
+        return _DevicePlan(device, _here(found.device), remote=found.device, free=found.free if found.gpu else None,
+                           where="each dask worker's GPU", cluster=found)  # fmt: skip
+    if v["workers"] is not None:
+        from .parallel import local_devices
+
+        workers = int(v["workers"])
+        gpus = local_devices(device, workers, label)
+        if gpus is None:
+            remote = "torch-cpu" if device == "torch-cpu" else "cpu"
+            notes = []
+            if device == "auto" and gpu_count():
+                notes.append(
+                    f"{label('device')} auto: {label('workers')} {workers} with {gpu_count()} GPU(s) here ran on the "
+                    f"CPU (one worker per GPU; {label('device')} gpu {label('workers')} {gpu_count()} for the GPUs)"
+                )
+            return _DevicePlan(device, _here(remote), remote=remote, notes=notes)
+        indices = [int(device.partition(":")[2])] if device.startswith("cuda:") else list(range(len(gpus)))
+        free = min(device_memory(torch_backend(f"cuda:{i}"))[0] for i in indices)  # type: ignore[index]
+        where = "each local worker's GPU" if len(gpus) > 1 else f"cuda:{indices[0]}"
+        return _DevicePlan(device, _here(f"cuda:{indices[0]}"), remote="gpu", gpus=gpus, free=free, where=where)
+    try:
+        backend = select_backend(device)
+    except InputError as exc:  # "device 'gpu': no GPU ...": named as the user gave it
+        raise InputError(str(exc).replace(f"device {device!r}", f"{label('device')} {device}", 1)) from None
+    memory = device_memory(backend)
+    return _DevicePlan(device, backend, free=None if memory is None else memory[0], where=backend.device)
+
+
+def _fit_device(dev: _DevicePlan, sizes: _inputs.ModelSizes, v: dict[str, Any]) -> None:
+    """Set ``dev.batch``: the frequencies of one k point per call that fit the GPU (all of a sweep's at most), or
+    refuse the run if one does not (:func:`.inputs.device_batch`); nothing on the CPU."""
+    if dev.free is None:
+        return
+    dev.batch = _inputs.device_batch(
+        sizes, v["n_freq"], dev.free, v["checked"]["max_gpu_memory_gb"], where=dev.where, label=v["option_names"]
+    )
+
+
 def estimate_run_memory(left: str | None = None, right: str | None = None, **settings: Any) -> _inputs.MemoryEstimate:
     """The memory that ``run_agf(left, right, **settings)`` states and checks before it builds its model: the peak
     resident memory of all the run's processes together (:class:`.inputs.MemoryEstimate`; ``.total`` in bytes).
@@ -904,7 +1096,9 @@ def estimate_run_memory(left: str | None = None, right: str | None = None, **set
     seconds; with a calculator and two crystals, the crystals relaxed with it) and builds nothing else; for a user's
     structure and for a calculator's two crystals the estimate is a lower bound until the model is built.
     ``max_memory_gb`` is ignored here (nothing is refused; the estimate is for the frequencies per task that fit
-    it, at most the default).  ``benchmarks/memory.py`` measures runs against it.
+    it, at most the default).  Where the run's ``device`` is a GPU this process sees, the GPU's share is stated
+    beside the host's (:meth:`.inputs.MemoryEstimate.statement`); nothing is refused for it here either.
+    ``benchmarks/memory.py`` measures runs against it.
     """
     import inspect
 
@@ -915,7 +1109,9 @@ def estimate_run_memory(left: str | None = None, right: str | None = None, **set
     given = {**defaults, **settings, "left": left, "right": right}
     limit = _inputs.check_value("max_memory_gb", given["max_memory_gb"], given["option_names"]("max_memory_gb"))
     v = _validated({**given, "max_memory_gb": _inputs.MAX_MEMORY_GB / 2})  # the size is not refused here
-    plan, _, memory = _planned(v)
+    # the device where this process can see it (a cluster at an address is not asked here)
+    dev = _select_device(v) if v["address"] is None and v["client"] is None else None
+    plan, _, memory = _planned(v, dev)
     try:
         chunk = _inputs.fit_chunk(
             plan.sizes,
@@ -927,10 +1123,19 @@ def estimate_run_memory(left: str | None = None, right: str | None = None, **set
         )
     except InputError:  # not even one frequency per task fits: the least the run needs
         chunk = 1
-    kw = {k: memory[k] for k in ("workers", "dask", "calculator")}
-    return _inputs.run_memory(
+    kw = {k: memory[k] for k in _MEMORY_KEYS}
+    estimate = _inputs.run_memory(
         v["kgrid"], v["n_freq"], v["check_broadening"], sizes=plan.sizes, chunk=chunk, build=plan.build_bytes, **kw
     )
+    if dev is not None and dev.free is not None:  # the GPU beside the host
+        try:
+            _fit_device(dev, plan.sizes, v)
+        except InputError:  # not even one frequency fits: the least the run needs
+            dev.batch = 1
+        estimate = estimate.with_device(
+            dev.where, plan.sizes, int(dev.batch or 1), dev.free, v["checked"]["max_gpu_memory_gb"]
+        )
+    return estimate
 
 
 def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
@@ -941,7 +1146,9 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
     out_path, resume = v["out_path"], v["resume"]
     statistics = checked["statistics"]
     tolerance = checked["frequency_tolerance"]
-    plan, chunk, memory = _planned(v)
+    dev = _select_device(v)  # a GPU asked for and not there, or a mixed dask cluster: refused before any work
+    plan, chunk, memory = _planned(v, dev)
+    _fit_device(dev, plan.sizes, v)  # a slice too large for the GPU: refused before the model is built
     n_k = _inputs.irreducible_kpoints(kgrid)
     n_check = _inputs.check_kpoints(n_k).size if check_broadening else 0
     # an adaptive grid starts from its first round and grows as rounds add frequencies; a uniform one is n_freq
@@ -956,7 +1163,10 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
     w_top = TOP_MARGIN * min(tops.values())
     omega, weights = frequency_grid(w_top, n_freq)
     # the model as built: its sizes are exact now (a user's structure had only a lower bound before)
-    chunk = min(chunk, _inputs.fit_chunk(model_sizes(model, folds), kgrid, n_freq, DEFAULT_CHUNK, **memory))
+    sizes = model_sizes(model, folds)
+    chunk = min(chunk, _inputs.fit_chunk(sizes, kgrid, n_freq, DEFAULT_CHUNK, **memory))
+    _fit_device(dev, sizes, v)
+    notes.extend(dev.notes)
     cap_units = _inputs.work_units(kgrid, -(-n_freq // chunk), check_broadening)
     if cap_units >= PROBE_UNITS:
         t0 = time.perf_counter()
@@ -964,7 +1174,7 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
         if folds is not None:
             left_fold, right_fold = folds
             probe = (left_fold.blocks(probe[0], (0.0, 0.0)), probe[1], right_fold.blocks(probe[2], (0.0, 0.0)))
-        solve_chunk(probe, omega[:chunk], eta)
+        solve_stack(probe, omega[:chunk], eta, backend=dev.probe_backend)
         _inputs.check_time(
             time.perf_counter() - t0,
             cap_units,
@@ -993,11 +1203,11 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
 
     partial = None if out_path is None or not resume else out_path.parent / f".{out_path.name}.partial"
     run_opts: dict[str, Any] = {"client": v["own_client"] or v["client"]}
+    on_device = {"device": dev.sweep_device, "batch": dev.batch}
     own_local = None
     if run_opts["client"] is None and workers is not None:
-        from .parallel import local_client
-
-        own_local = run_opts["client"] = local_client(int(workers))
+        own_local = run_opts["client"] = dev.local_client(int(workers))
+    resumed = _Resumed()
 
     def sweep(
         target: LayeredModel, w: Any, wt: Any, broadening: float, name: str, kpoints: Any = None
@@ -1018,11 +1228,13 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
             chunk=chunk,
             progress=sub_progress,
             checkpoint=None if partial is None else partial / name,
+            max_gpu_memory_gb=checked["max_gpu_memory_gb"],
+            **on_device,
             **run_opts,
             **extra,
         )
         track["offset"] += track["last"]
-        return r
+        return resumed.add(r)
 
     try:
         if tolerance is None:
@@ -1051,7 +1263,10 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
                 progress=sub_progress,
                 checkpoint=None if partial is None else partial / f"lead-{side}",
                 fold=None if folds is None else folds[0 if side == "left" else 1],
+                device=dev.backend,
+                batch=dev.count_batch,
             )
+            resumed.add(r)
             track["offset"] += track["last"]
             ballistic.append(r.conductance(temps, statistics))
             lead_omega.append(r.omega)
@@ -1094,6 +1309,9 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
     settings.update(
         {"statistics": statistics, "temperature_K": temps.tolist(), "check_temperature_K": float(check_temperature)}
     )
+    estimate = _inputs.run_memory(kgrid, n_freq, check_broadening, sizes=sizes, chunk=chunk, build=plan.build_bytes,
+                                  **{k: memory[k] for k in _MEMORY_KEYS})  # fmt: skip
+    device_record = dev.finished(estimate, sizes, checked["max_gpu_memory_gb"], resumed, kept=partial is not None)
     out = AGFResult(
         transmission=result,
         temperature=temps,
@@ -1107,6 +1325,7 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
         notes=tuple(notes),
         frequency_grid_error_estimate=grid_error,
         frequency_grid_error_bound=grid_bound,
+        device=device_record,
     )
     if out_path is not None:
         out.save(out_path)

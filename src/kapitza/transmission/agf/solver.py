@@ -42,16 +42,19 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ... import landauer
+from ..._backend import NUMPY, Backend, check_device, device_argument, device_memory, select_backend
 from ...cluster import CONNECT_TIMEOUT, check_connect_timeout
 from ...errors import InputError
 from ...io.results import result
 from . import kernels
-from .chunk import (  # noqa: F401 - BLOCH_MIN_SIZE, lead_method_for: re-exported, the names solver has always offered
-    BLOCH_MIN_SIZE,
+from .chunk import (  # noqa: F401 - BLOCH_MIN_SIZE, lead_method_for, solve_chunk: re-exported, the names solver has
+    BLOCH_MIN_SIZE,  # always offered
     check_lead_method,
     lead_method_for,
     single_threaded_blas,
     solve_chunk,
+    solve_units,
+    stacks,
 )
 from .folding import FoldedLead, LeadFold
 from .inputs import ModelSizes
@@ -221,6 +224,9 @@ def transmission(
     checkpoint: str | Path | None = None,
     lead_method: str = "auto",
     folds: tuple[LeadFold, LeadFold] | None = None,
+    device: str | Backend = "cpu",
+    batch: int | None = None,
+    max_gpu_memory_gb: float | None = None,
 ) -> TransmissionResult:
     """Caroli transmission Xi(omega, k_par) of a layered model, and its k average.
 
@@ -262,6 +268,19 @@ def transmission(
         (:func:`.folding.fold_lead`): each lead's self-energy is then the sum of N1 N2 primitive ones, the
         same to ~1e-13 and far cheaper.  On dask, the folded lead blocks are built here and sent to the
         workers once, with the device blocks.
+    device : str or Backend
+        Where the kernels run (:func:`kapitza._backend.select_backend`): "cpu" (numpy, the default), "gpu" or
+        "cuda:N" (torch on that GPU), "auto" (the GPU where there is one) or "torch-cpu" (the GPU's code on the
+        CPU), or a :class:`kapitza._backend.Backend`.  On dask each worker selects it (the rule of
+        :func:`.parallel.resolve_devices`).  Xi is the same to ~1e-11 relative on every device; the units, and so
+        the checkpoint, do not depend on it: a sweep started on one device resumes on another.
+    batch : int, optional
+        Frequencies of one k point per kernel call on a GPU (consecutive chunks stacked, a chunk larger than it cut
+        into pieces: :func:`.chunk.solve_units`); default: as many as fit the GPU
+        (:func:`.inputs.device_batch`, refused before any work if one does not).  On the CPU the default is one
+        chunk per call; given, it is used there too (the GPU's stacking run on the CPU, for tests).
+    max_gpu_memory_gb : float, optional
+        GB of each GPU the kernels may fill (default 80 % of its free memory).
     """
     w = _validate(omega, eta)
     check_lead_method(lead_method)
@@ -282,6 +301,17 @@ def transmission(
     t0 = time.perf_counter()
     xi_k = np.empty((kappa.shape[0], w.size))
     steps = np.zeros((kappa.shape[0], 2), dtype=np.int64)
+    on_dask = not (client is None and workers is None and address is None)
+    metadata: dict[str, Any] = {}
+    backend = NUMPY
+    if on_dask:
+        device = check_device(device_argument(device) if isinstance(device, Backend) else device)
+        metadata["device"] = f"dask workers ({device})"
+    else:  # selected, and its memory checked, before anything is written
+        backend = device if isinstance(device, Backend) else select_backend(device)
+        if batch is None and backend.is_gpu:
+            batch = _gpu_batch(backend, model_sizes(model, folds), w.size, max_gpu_memory_gb)
+        metadata["device"] = device_argument(backend)
     store = None
     if checkpoint is not None:
         from .checkpoint import Checkpoint, sweep_key
@@ -306,20 +336,15 @@ def transmission(
         steps[ik] = np.maximum(steps[ik], (sl, sr))
         if store is not None:
             ic = start // chunk
-            store.store(ik, ic, chunks[ic], x, sl, sr)
+            store.store(ik, ic, chunks[ic], x, sl, sr, device=metadata.get("device", ""))
         count["done"] += 1
         if progress is not None:
             progress(count["done"], total)
 
-    if not todo:
-        pass
-    elif client is None and workers is None and address is None:
-        with single_threaded_blas():
-            _sweep(model, kappa, chunks, starts, eta, todo, record, lead_method, folds)
-    else:
+    if on_dask and todo:
         from .parallel import run_on_dask
 
-        run_on_dask(
+        plan = run_on_dask(
             model,
             kappa,
             chunks,
@@ -332,7 +357,18 @@ def transmission(
             only=todo,
             lead_method=lead_method,
             folds=folds,
+            device=device,
+            batch=batch,
+            sizes=lambda: model_sizes(model, folds),
+            max_gpu_memory_gb=max_gpu_memory_gb,
         )
+        if plan is not None:
+            metadata["device"] = f"dask workers ({plan.device})"
+    elif todo:
+        with single_threaded_blas():
+            _sweep(model, kappa, chunks, starts, eta, todo, record, lead_method, folds, backend, batch)
+    if store is not None:
+        metadata.update(resumed=total - len(todo), resumed_from=sorted(store.found_devices))
     return TransmissionResult(
         omega=w,
         omega_weights=weights,
@@ -343,7 +379,16 @@ def transmission(
         area=model.area,
         steps=steps,
         seconds=time.perf_counter() - t0,
+        metadata=metadata,
     )
+
+
+def _gpu_batch(backend: Backend, sizes: ModelSizes, most: int, max_gpu_memory_gb: float | None) -> int:
+    """Frequencies of one k point per call on ``backend``'s GPU (:func:`.inputs.device_batch`)."""
+    from .inputs import device_batch
+
+    memory = device_memory(backend)
+    return device_batch(sizes, most, None if memory is None else memory[0], max_gpu_memory_gb, where=backend.device)
 
 
 def lead_channels(
@@ -358,6 +403,8 @@ def lead_channels(
     progress: Progress | None = None,
     checkpoint: str | Path | None = None,
     fold: LeadFold | None = None,
+    device: str | Backend = "cpu",
+    batch: int | None = None,
 ) -> TransmissionResult:
     """Ballistic transmission of the perfect ``side`` lead: its number of open channels at each (omega, k_par).
 
@@ -378,6 +425,10 @@ def lead_channels(
     fold : LeadFold, optional
         This lead as a repetition of the primitive cell's (:func:`.folding.fold_lead`): the count is the sum
         of the primitive leads' at the folded wavevectors.
+    device, batch
+        Where the counts run and how many frequencies of one k point go in one call there, as for
+        :func:`transmission` (in this process; the default batch on a GPU: all of a k point's frequencies, the
+        counts' workspace being smaller than a sweep's).  The counts are integers, the same on every device.
     """
     if side not in ("left", "right"):
         raise InputError(f"side must be 'left' or 'right', got {side!r}")
@@ -390,6 +441,9 @@ def lead_channels(
     t0 = time.perf_counter()
     xi_k = np.empty((kappa.shape[0], w.size))
     starts = list(range(0, w.size, int(chunk)))
+    backend = device if isinstance(device, Backend) else select_backend(device)
+    if batch is None and backend.is_gpu:
+        batch = w.size
     store = None
     if checkpoint is not None:
         from .checkpoint import Checkpoint, sweep_key
@@ -408,25 +462,34 @@ def lead_channels(
     done = total - len(todo)
     if progress is not None:
         progress(done, total)
-    with single_threaded_blas():
-        for ik, k in enumerate(kappa):
-            mine = [ic for jk, ic in todo if jk == ik]
-            if not mine:
-                continue
-            left, _, right = model.blocks_at(k)
+    units = [(ik, starts[ic], w[starts[ic] : starts[ic] + int(chunk)]) for ik, ic in todo]
+    lead_of: dict[int, Any] = {}
+
+    def lead_at(ik: int) -> Any:
+        if ik not in lead_of:
+            lead_of.clear()  # one k point's lead at a time
+            left, _, right = model.blocks_at(kappa[ik])
             lead = left if side == "left" else right
             if fold is not None:
-                lead = fold.blocks(lead, k)
-            for ic in mine:
-                start = starts[ic]
-                part = w[start : start + int(chunk)]
-                if isinstance(lead, FoldedLead):
-                    count = lead.channels(part**2).astype(float)
-                else:
-                    count = kernels.propagating_channels(part**2, lead).astype(float)
-                xi_k[ik, start : start + part.size] = count
+                lead = fold.blocks(lead, kappa[ik])
+            lead_of[ik] = lead if backend.name == "numpy" else kernels.to_backend(lead, backend)
+        return lead_of[ik]
+
+    with single_threaded_blas():
+        for group in [[u] for u in units] if batch is None else stacks(units, int(batch)):
+            ik = group[0][0]
+            lead = lead_at(ik)
+            part = np.concatenate([u[2] for u in group])
+            z = part**2 if backend.name == "numpy" else backend.asarray(part**2)
+            count = lead.channels(z) if isinstance(lead, FoldedLead) else kernels.propagating_channels(z, lead)
+            count = backend.to_numpy(count).astype(float)
+            at = 0
+            for _, start, piece in group:
+                got = count[at : at + piece.size]
+                at += piece.size
+                xi_k[ik, start : start + piece.size] = got
                 if store is not None:
-                    store.store(ik, ic, part, count, 0, 0)
+                    store.store(ik, start // int(chunk), piece, got, 0, 0, device=device_argument(backend))
                 done += 1
                 if progress is not None:
                     progress(done, total)
@@ -440,7 +503,11 @@ def lead_channels(
         area=model.area,
         steps=np.zeros((kappa.shape[0], 2), dtype=np.int64),
         seconds=time.perf_counter() - t0,
-        metadata={"kind": f"channel count of the {side} lead"},
+        metadata={
+            "kind": f"channel count of the {side} lead",
+            "device": device_argument(backend),
+            **({} if store is None else {"resumed": total - len(todo), "resumed_from": sorted(store.found_devices)}),
+        },
     )
 
 
@@ -504,14 +571,19 @@ def _sweep(
     record: Callable[[int, int, NDArray[np.float64], int, int], None],
     lead_method: str = "auto",
     folds: tuple[LeadFold, LeadFold] | None = None,
+    backend: Backend = NUMPY,
+    batch: int | None = None,
 ) -> None:
-    for ik, k in enumerate(kappa):
-        mine = [ic for ic in range(len(chunks)) if (ik, ic) in todo]
-        if not mine:
-            continue
+    """The units ``todo`` in this process on ``backend``, recorded as each finishes (:func:`.chunk.solve_units`)."""
+    units = [(ik, starts[ic], chunks[ic]) for ik in range(kappa.shape[0]) for ic in range(len(chunks))
+             if (ik, ic) in todo]  # fmt: skip
+
+    def blocks_of(ik: int) -> tuple[Any, Any, Any]:
+        k = kappa[ik]
         blocks = model.blocks_at(k)
         if folds is not None:
             blocks = (folds[0].blocks(blocks[0], k), blocks[1], folds[1].blocks(blocks[2], k))
-        for ic in mine:
-            x, sl, sr = solve_chunk(blocks, chunks[ic], eta, lead_method)
-            record(ik, starts[ic], x, sl, sr)
+        return blocks
+
+    for ik, start, x, sl, sr in solve_units(blocks_of, units, eta, lead_method, backend, batch):
+        record(ik, start, x, sl, sr)
