@@ -58,12 +58,14 @@ Si/Ge 300 K, 40 K, 0.001 ps, 0.1 ps, 10 A.
 
 The damping time and the bath width come from the NEMD protocol study (``docs/physics/nemd-protocol.md``,
 ``scripts/nemd_protocol_study.py``): G against the Langevin damping time and the bath width at fixed geometry
-until it stops moving.  SW Si|Ge (2 x 2 x (10 + 10) cells, 100 ps): G = 117 +- 37 and 133 +- 40 MW m^-2 K^-1
-at 1 and 0.3 ps, thermostat-limited (flat bulk profiles), against 307 +- 77 and 350 +- 110 at 0.1 and 0.05 ps
-(issue 25's independent run: 134 at 1 ps, 434 at 0.1 ps on 3 x 3 x (30 + 30) cells).  The LJ mass-ratio
-bicrystal (masses 1 | 4) is never thermostat-limited between 2 and 0.05 tau and its G shows no trend with
-the damping time (0.75-1.14; four seeds at 0.2 tau give 0.69-0.93); 0.2 tau keeps
-its slabs within 4 % of their set points (9 % at the former 0.5 tau).  Tersoff Si/Ge takes SW's values
+until it stops moving, measured again after issue 52 (the baths without ``zero yes``).  SW Si|Ge (2 x 2 x (10 +
+10) cells, 100 ps): G = 201 +- 70 MW m^-2 K^-1 at 1 ps, its slabs 15 % off their set points, against 581 +- 198
+and 1100 +- 600 at 0.1 and 0.05 ps: cells this small give G to 35-60 % only, so the 0.1 ps default rests on the
+3 x 3 x (30 + 30) run with 200 ps of production, which agrees with a hand-written input of the same model
+(351 +- 29 against 359 +- 21; benchmarks/nemd_parity.py).  The LJ mass-ratio bicrystal (masses 1 | 4) is never
+thermostat-limited between 2 and 0.05 tau; from 0.5 to 0.05 tau its G agrees within the errors (1.20-1.35; four
+seeds at 0.2 tau give 0.89-1.24), 2 tau lies at the low end (0.96); 0.2 tau keeps its slabs within 4 % of their
+set points.  Tersoff Si/Ge takes SW's values
 (same atoms, same phonon frequencies; not studied separately).  Every run reports whether it is
 thermostat-limited (:mod:`kapitza.analysis.md.regime`, printed by ``kapitza md run``).  Lengths: the study's
 1/L extrapolation (Sellan et al., PRB 81, 214305 (2010); Wei et al., Chin. Phys. B 34, 116301 (2025)) gives
