@@ -567,7 +567,8 @@ def _conclusions(runs: dict, harmonic: dict) -> list[str]:
         "* Run lengths are not changed: the errors above (35-60 % for SW with 100 ps of production on 2 x 2 "
         "cells, 10-15 % for LJ) say how long a run must be for a given precision. The errors here are the "
         "honest ones: the flux error is the standard error of the block fluxes (the regression error that "
-        "`analyze_run` reports was 3-5 times smaller on these runs) and the jumps are signed by the set-up's heat-flow direction "
+        "`analyze_run` reports was 3-5 times smaller on these runs) and the jumps are signed by the set-up's "
+        "heat-flow direction "
         f"(the direction `analyze_run` guessed from the slopes was wrong on at least one interface of "
         f"{_wrong_directions(runs)}; issue 25 item 5).",
         "",
