@@ -158,3 +158,18 @@ def test_collection_marks_the_tiers():
     ]
     pytest_collection_modifyitems(None, items)
     assert [item.markers for item in items] == [["law"], ["reference"], []]
+
+
+def test_every_data_file_ships_in_the_wheel():
+    """Each file in a ``data`` folder of the package matches a package-data glob of pyproject.toml, so that
+    ``pip install .`` (not only an editable install) carries it (the expected measurement's descriptors CSV was
+    left out once)."""
+    import fnmatch
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    globs = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["kapitza"]
+    package = root / "src" / "kapitza"
+    files = [p.relative_to(package).as_posix() for p in package.glob("**/data/*") if p.is_file()]
+    assert files
+    assert [f for f in files if not any(fnmatch.fnmatch(f, g) for g in globs)] == []
