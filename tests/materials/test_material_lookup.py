@@ -235,3 +235,11 @@ def test_a_toml_file_with_a_selected_name_is_still_a_material_file(tmp_path):
     """``path.toml:Name`` holds two colons' worth of text but no structure: it still reads as a material file."""
     with pytest.raises(InputError, match="does not exist"):
         get_material(str(tmp_path / "mine.toml") + ":Si")
+
+
+def test_a_name_of_ten_thousand_characters_is_quoted_by_its_start_and_length():
+    """A hostile name (issue 51's hostile review: a 10,000-character side) is one short line, not echoed whole."""
+    with pytest.raises(InputError) as info:
+        get_material("X" * 10_000)
+    message = str(info.value)
+    assert len(message) < 300 and "(10,000 characters)" in message

@@ -412,6 +412,8 @@ def default_structure_calculator(sides: tuple[str, str]) -> str | None:
         try:
             spec = parse_crystal_text(side)
         except InputError:
+            if ":" in side:  # NAME:STRUCTURE:... that the parser refuses: its own words (bounded) say why
+                raise
             spec = None
         structure = isinstance(spec, dict) or (is_file(side) and not side.endswith(".toml"))
         buildable &= structure or recorded_crystal((side,)) is not None

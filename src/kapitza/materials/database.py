@@ -364,8 +364,15 @@ def _lookup(
     if _normalize(query) in _AMBIGUOUS and not where:
         raise InputError(f"unknown material {query!r}: {_AMBIGUOUS[_normalize(query)]}")
     known = ", ".join(sorted(m.name for m in materials.values()))
+    if len(query) > MAX_SHOWN_NAME:  # a name that long is no material's: quote its start and its length only
+        shown = f"{query[:40]!r}... ({len(query):,} characters)"
+        raise InputError(f"unknown material {shown}{where}. Known: {known}")
     suggestion = _suggestion(query, index) or "."
     raise InputError(f"unknown material {query!r}{where}{suggestion} Known: {known}")
+
+
+#: Longest material name an error message quotes whole (the longest shipped name or alias is far shorter).
+MAX_SHOWN_NAME = 80
 
 
 def _split_path_spec(spec: str | os.PathLike[str]) -> tuple[Path, str | None] | None:
