@@ -49,7 +49,7 @@ def test_torch_cpu_gives_the_numpy_numbers_and_the_json_says_where_it_ran(cli):
 def test_the_table_says_where_it_ran_and_a_config_may_name_the_device(cli, tmp_path):
     config = tmp_path / "run.toml"
     config.write_text('[agf]\ndevice = "torch-cpu"\n')
-    status, out, err = cli("agf", *TINY, "--config", config)
+    status, out, err = cli("agf", *TINY, "--config", config, "--explain")
     assert status == 0, err
     line = next(line for line in out.splitlines() if line.startswith("ran on "))
     assert line.startswith("ran on torch-cpu: ") and "(--device torch-cpu); memory host ~" in line
@@ -124,7 +124,7 @@ def test_a_resume_on_a_device_without_the_memory_is_refused_then_resumes_elsewhe
     fake_gpu(free=2000)
     one_line_error(*cli("agf", *TINY, "--device", "gpu", "--output", out_file))
     assert {p: p.read_bytes() for p in partial.rglob("*") if p.is_file()} == before and not out_file.exists()
-    status, out, err = cli("agf", *TINY, "--device", "torch-cpu", "--output", out_file)
+    status, out, err = cli("agf", *TINY, "--device", "torch-cpu", "--output", out_file, "--explain")
     assert status == 0, err
     assert "; resumed 3 chunks computed on [/bold]cpu, cpu" in out and out_file.exists() and not partial.exists()
 

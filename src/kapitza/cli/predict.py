@@ -820,10 +820,10 @@ def render_expected(expected: ExpectedConductance) -> Table:
         title=f"{expected.side1} → {expected.side2}: expected measurement ({expected.method}), with the 68 % band "
         f"of held-out papers; from the physics of the pair and {rests}"
     )
-    for header in ("T (K)", "expected G (MW m⁻² K⁻¹)", "68 % band"):
+    for header in ("T (K)", "expected G (MW m⁻² K⁻¹)", "68 % band from", "to"):
         table.add_column(header, justify="right")
     for t, v, lo, hi in zip(expected.temperature, expected.value, expected.low, expected.high):
-        table.add_row(f"{t:g}", _fmt(v, MW_PER_M2K, 3), f"{_fmt(lo, MW_PER_M2K, 3)}-{_fmt(hi, MW_PER_M2K, 3)}")
+        table.add_row(f"{t:g}", _fmt(v, MW_PER_M2K, 3), _fmt(lo, MW_PER_M2K, 3), _fmt(hi, MW_PER_M2K, 3))
     return table
 
 
