@@ -619,6 +619,16 @@ def check_source(checked: dict[str, Any], option_names: Callable[[str], str]) ->
         )
     if checked.get("interface_reach") is not None and (user or checked.get("interface_fc") == "all"):
         raise InputError(f"{name('interface_reach')} goes with {name('interface_fc')} local (two crystals)")
+    given = checked.get("interface_reach")
+    if given is not None and calculator is not None:
+        from ...atomistic.calculator_forces import DEFAULT_FORCE_RANGE_ANGSTROM
+
+        least = DEFAULT_FORCE_RANGE_ANGSTROM if checked.get("force_range") is None else float(checked["force_range"])
+        if given < least:
+            raise InputError(
+                f"{name('interface_reach')} must be at least the force range ({least:.3g} A): rows within the force "
+                f"range of the other crystal are never bulk rows; got {given:g}"
+            )
     if not user:
         if checked["left"] is None or checked["right"] is None:
             raise InputError(f"give the two crystals (left and right) or {name('structure')} with {name('pair')}")
