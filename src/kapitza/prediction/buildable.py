@@ -381,6 +381,13 @@ def buildable_rows(
     data = shipped_measurements() if measurements is None else measurements
     if not isinstance(data, Measurements):
         raise InputError(f"measurements= must be Measurements, got {type(data).__name__}")
+    source = None
+    if calculator is not None:  # an unknown name, a missing extra or a bad bound: before any work
+        from ..atomistic.calculators import calculator_source
+        from ..phonons.from_structure import memory_limit_gb
+
+        memory_limit_gb(max_memory_gb)
+        source = calculator_source(calculator)
     index = np.flatnonzero(~np.asarray(data.interlayer, dtype=bool))
     known = set(crystal_names())
     described: dict[str, CrystalDescription | LeftOut | None] = {}
@@ -414,8 +421,8 @@ def buildable_rows(
     if progress is not None:
         progress("pairs", len(jobs), len(jobs))
     name = ""
-    if calculator is not None:
-        name = _potential(calculator, data, index, reason, detail, described, max_memory_gb, cache, progress)
+    if source is not None:
+        name = _potential(source, data, index, reason, detail, described, max_memory_gb, cache, progress)
     return BuildableRows(
         row=index.astype(np.int64),
         id=tuple(data.id[i] for i in index),
@@ -437,17 +444,13 @@ def buildable_rows(
 
 
 def _potential(
-    calculator: str, data: Measurements, index: NDArray[np.int64], reason: list[str], detail: list[str],
+    source: Any, data: Measurements, index: NDArray[np.int64], reason: list[str], detail: list[str],
     described: dict[str, Any], max_memory_gb: float | None, cache: bool, progress: Progress | None,
 ) -> str:  # fmt: skip
     """Ask the potential's structure route for every crystal of the rows still built; mark the rows it refuses
     (in place).  Returns the calculator's name."""
-    from ..atomistic.calculators import calculator_source
-    from ..phonons.from_structure import memory_limit_gb
     from .calculator_validation import _crystal_key, _crystal_phonons
 
-    memory_limit_gb(max_memory_gb)
-    source = calculator_source(calculator)
     wanted: dict[tuple[Any, ...], CrystalDescription] = {}
     for k, i in enumerate(index):
         if not reason[k]:

@@ -80,7 +80,9 @@ def force_constant_memory(
         where = -np.ones(len(slab), dtype=np.int64)
         where[index] = np.arange(index.size)
         stages = [(sub, where[near])]
-        stages += [bulk_column(structure, side, reach)[:2] for side in (0, 1)]
+        far = np.setdiff1d(rows, near)
+        for side in sorted(set(np.asarray(structure.side)[parts["source"][far]].tolist())):
+            stages.append(bulk_column(structure, side, reach)[:2])  # a side with bulk rows: its column
     found = []
     for atoms, wanted in stages:
         if wanted.size == 0:
