@@ -15,7 +15,8 @@ Run (each part a separate invocation; the machine is shared: the load average is
       any force (``calculator_route.force_constant_memory`` plus the model's resident memory), the displaced atoms
       and structures of each route, the time of K structures of each route's largest stage and the stage
       extrapolated from it (labelled); with ``--whole`` the local route's force constants computed (no cache) and
-      timed, with the process's peak resident memory (``ru_maxrss``).
+      timed, with the process's peak resident memory (``ru_maxrss``); ``--routes local`` times that route alone
+      (the peak of a process is its largest structure's).
   python benchmarks/agf_interface_fc.py --compare NAME [--reach A]
       A small Si | Ge [001] cell (3 + 3 periods, 1x1 conventional) through NAME: the local route (interface reach A,
       default two periods) against the all-atom route: the seam record, the largest difference of the models, the
@@ -120,7 +121,7 @@ def _structure(atoms: int):
     return repeat_lateral(s, (lateral, lateral)) if lateral > 1 else s
 
 
-def cost(name: str, atoms: int, sample: int, whole: bool, reach: float | None) -> None:
+def cost(name: str, atoms: int, sample: int, whole: bool, reach: float | None, routes: tuple[str, ...]) -> None:
     """The memory statement, the displaced structures and the time of a 500-atom cell's force constants."""
     from kapitza.atomistic.calculator_forces import DEFAULT_FORCE_RANGE_ANGSTROM, CalculatorForceConstants
     from kapitza.atomistic.calculators import calculator_source
@@ -179,9 +180,9 @@ def cost(name: str, atoms: int, sample: int, whole: bool, reach: float | None) -
               flush=True)  # fmt: skip
     if sample:
         t0 = time.perf_counter()
-        source.forces([plan["local"][1][1]])
+        source.forces([plan[routes[-1]][1][1]])
         first = time.perf_counter() - t0
-        for route in ("all", "local"):
+        for route in routes:
             sup = plan[route][1][1]
             moved = []
             for k in range(sample):
@@ -250,12 +251,18 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=0, help="--calculator: structures timed")
     parser.add_argument("--whole", action="store_true", help="--calculator: compute the local route's stage")
     parser.add_argument("--reach", type=float, help="the interface reach, A (default the potential's)")
+    parser.add_argument(
+        "--routes",
+        default="all,local",
+        help="--calculator --sample: the routes timed (a process's "
+        "peak memory is its largest structure's: time one route alone to measure its own)",
+    )
     args = parser.parse_args()
     if args.parity:
         parity(args.atoms)
     elif args.calculator:
         _fresh_cache()
-        cost(args.calculator, args.atoms, args.sample, args.whole, args.reach)
+        cost(args.calculator, args.atoms, args.sample, args.whole, args.reach, tuple(args.routes.split(",")))
     elif args.compare:
         compare(args.compare, args.reach)
     else:

@@ -449,24 +449,24 @@ def _potential(
 ) -> str:  # fmt: skip
     """Ask the potential's structure route for every crystal of the rows still built; mark the rows it refuses
     (in place).  Returns the calculator's name."""
-    from .calculator_validation import _crystal_key, _crystal_phonons
+    from .calculator_validation import crystal_key, crystal_verdict
 
     wanted: dict[tuple[Any, ...], CrystalDescription] = {}
     for k, i in enumerate(index):
         if not reason[k]:
             for name in (data.film[i], data.substrate[i]):
-                wanted.setdefault(_crystal_key(described[name]), described[name])
+                wanted.setdefault(crystal_key(described[name]), described[name])
     verdicts = {}
     for done, (key, desc) in enumerate(wanted.items()):
         if progress is not None:
             progress("crystals", done, len(wanted))
-        _, why, memory = _crystal_phonons(desc, source, cache, progress, max_memory_gb)
+        _, why, memory = crystal_verdict(desc, source, cache, progress, max_memory_gb)
         verdicts[key] = (why, memory)
     for k, i in enumerate(index):
         if reason[k]:
             continue
         for name in (data.film[i], data.substrate[i]):
-            why, memory = verdicts[_crystal_key(described[name])]
+            why, memory = verdicts[crystal_key(described[name])]
             if why:
                 reason[k] = "over the memory bound" if memory else "refused by the potential"
                 detail[k] = f"{name}: {why}"

@@ -430,11 +430,11 @@ def local_interface_model(
     cache : bool
         Read and write the on-disk cache (the displaced rows and the bulk columns, each under its content).
     """
-    from .partition import _layered, _pl_cells, padded_slab, periodic_leads
+    from .partition import checked_pl_cells, layered_model, padded_slab, periodic_leads
 
     given = reach is not None
     reach = interface_reach(source.name, force_range, reach)
-    pl = _pl_cells(structure, pl_cells, force_range)
+    pl = checked_pl_cells(structure, pl_cells, force_range)
     slab, parts = padded_slab(structure, pl, force_range, padding=float(getattr(source, "padding", 0.0)))
     found = local_force_constants(
         structure, slab, parts, source, force_range=force_range, reach=reach,
@@ -446,7 +446,7 @@ def local_interface_model(
         "copied_lead_mismatch": mismatch,
         "dropped_beyond_range": fc.dropped,
     }
-    return _layered(structure, slab, parts, fc, pl, force_range, extra_metadata=extra)
+    return layered_model(structure, slab, parts, fc, pl, force_range, extra_metadata=extra)
 
 
 def local_record(found: LocalForceConstants) -> dict[str, Any]:
