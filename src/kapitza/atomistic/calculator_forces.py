@@ -207,11 +207,14 @@ class CalculatorForceConstants:
                 if self.progress is not None:
                     self.progress("force constants", offset + done, state["total"])
 
-            return self.source.forces(structures, progress=inner)
+            f = self.source.forces(structures, progress=inner)
+            state["done"] += len(structures)
+            return f
 
         def forces_of(positions: NDArray[np.float64]) -> NDArray[np.float64]:
+            before = state["done"]
             f = resumable_forces(atoms, positions, self.source, computed, enabled=self.resume)
-            state["done"] += len(positions)
+            state["done"] = before + len(positions)  # the pieces read from the cache count as done too
             return f
 
         def counted(done: int, total: int) -> None:
