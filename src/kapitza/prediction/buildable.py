@@ -106,15 +106,15 @@ def named_plane(description: str) -> tuple[int, int, int] | None:
     found = _PLANE.search(text)
     if found is not None:
         digits = [int(g) for g in found.groups() if g is not None]
-        if len(digits) == 4:
+        three = len(digits) == 3
+        if not three:
             h, k, i, ell = digits
             if abs(i) != abs(h + k):
                 return None
             digits = [h, k, ell]
         if not any(digits):
             return None
-        cubic = sorted(abs(v) for v in digits)
-        if cubic == [0, 0, 1] and len(found.groups()) and found.group(4) is None:
+        if three and sorted(abs(v) for v in digits) == [0, 0, 1]:
             return (0, 0, 1)  # (100), (010), (001): the cube face, one plane up to the cubic symmetry
         return (digits[0], digits[1], digits[2])
     if re.search(r"\bc-(cut|plane|axis)\b", text):

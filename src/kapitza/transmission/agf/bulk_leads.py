@@ -48,7 +48,7 @@ from numpy.typing import NDArray
 from ...errors import InputError
 from ...units import ANGSTROM
 from .forceconstants import LateralForceConstants
-from .images import block_difference, nearest_images
+from .images import block_difference, nearest_images, site_distances
 
 #: In-plane cell vectors of the bulk lead and of the interface must agree to this (A).
 LATERAL_TOLERANCE = 1e-2
@@ -144,11 +144,7 @@ def bulk_sites(
         )
 
     def mismatch(shift: NDArray[np.float64]) -> NDArray[np.float64]:
-        d = bpos[None, :, :] - (lead_pos + shift)[:, None, :]
-        frac = np.linalg.solve(cell[:2, :2].T, d[..., :2].reshape(-1, 2).T).T.reshape(d.shape[:-1] + (2,))
-        xy = (frac - np.rint(frac)) @ cell[:2, :2]
-        dz = d[..., 2] - period * np.rint(d[..., 2] / period)
-        dist = np.sqrt((xy**2).sum(axis=2) + dz**2)
+        dist = site_distances(lead_pos + shift, bpos, cell, period)
         dist[~np.isclose(lead_mass[:, None], bmass[None, :], rtol=1e-6)] = np.inf
         return dist
 

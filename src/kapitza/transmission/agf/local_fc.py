@@ -60,6 +60,7 @@ from ...io.results import result
 from ...units import ANGSTROM
 from .bulk_leads import SITE_TOLERANCE, BulkLead, bulk_sites, placed_rows
 from .forceconstants import LateralForceConstants, lateral_force_constants, required_repeat
+from .images import site_distances
 from .model import LayeredModel
 
 #: The receptive field (A) of the built-in message-passing potentials: interaction layers times the graph cutoff of
@@ -202,11 +203,7 @@ def _native(structure: Any, side: int) -> NDArray[np.bool_]:
     mine = np.flatnonzero(np.asarray(structure.side) == side)
     numbers, masses = atoms.numbers, atoms.get_masses()
     for chunk in np.array_split(mine, max(1, mine.size // 256)):
-        d = pos[sites][None, :, :] - pos[chunk][:, None, :]
-        frac = np.linalg.solve(lateral.T, d[..., :2].reshape(-1, 2).T).T.reshape(d.shape[:-1] + (2,))
-        xy = (frac - np.rint(frac)) @ lateral
-        dz = d[..., 2] - period * np.rint(d[..., 2] / period)
-        dist = np.sqrt((xy**2).sum(axis=2) + dz**2)
+        dist = site_distances(pos[chunk], pos[sites], lateral, period)
         site = sites[np.argmin(dist, axis=1)]
         ok = dist.min(axis=1) <= SITE_TOLERANCE
         ok &= (numbers[site] == numbers[chunk]) & np.isclose(masses[site], masses[chunk], rtol=1e-9)
