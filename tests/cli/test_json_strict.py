@@ -208,6 +208,7 @@ CASES = {
     "agf": "agf --config {agf_config} --frequencies 20",
     "interface build": "interface build Al Cu --cells 2x2 -o {tmp}/alcu.extxyz",
     "interface show": "interface show {structure_file}",
+    "interface buildable": "interface buildable --max-cell-atoms 30",
     "measured": "measured Cu Al",
     "validate": "validate --model dmm --phonons-only",
     "stack": "stack {ex}/devices/gan_on_sic.toml",

@@ -138,6 +138,9 @@ class CalculatorForceConstants:
         (:func:`kapitza.transmission.agf.partition.padded_slab`), so its surfaces do not perturb the leads.
     progress : callable, optional
         progress(stage, done, total) over the displaced structures (the stage is "force constants").
+    resume : bool
+        Cache the forces of each colour's displaced structures on disk as they come (:func:`resumable_forces`), so
+        that an interrupted computation resumes from them; False computes them all again.
     """
 
     truncate = True
@@ -149,6 +152,7 @@ class CalculatorForceConstants:
         force_range: float = DEFAULT_FORCE_RANGE_ANGSTROM,
         padding: float = DEFAULT_PADDING_ANGSTROM,
         progress: Callable[[str, int, int], None] | None = None,
+        resume: bool = True,
     ) -> None:
         if not isinstance(source, CalculatorSource):
             raise InputError(f"expected a CalculatorSource (calculator_source(NAME)), got {type(source).__name__}")
@@ -166,6 +170,7 @@ class CalculatorForceConstants:
         self.parameters = {"calculator": dict(source.identity), "force_range_A": reach, "padding_A": pad,
                            "format": FORMAT}  # fmt: skip
         self.progress = progress
+        self.resume = bool(resume)
         self.calls = 0  # force evaluations handed to the calculator (a cache hit makes none)
         self.tail = 0.0  # largest response beyond the range left out by the last hessian_rows, eV/A^2
 
@@ -188,7 +193,7 @@ class CalculatorForceConstants:
         self.source.check_elements(atoms.get_chemical_symbols(), "the interface")
         state = {"done": 0, "total": 0}
 
-        def forces_of(positions: NDArray[np.float64]) -> NDArray[np.float64]:
+        def computed(positions: NDArray[np.float64]) -> NDArray[np.float64]:
             structures = []
             for p in positions:
                 copy = atoms.copy()
@@ -206,6 +211,12 @@ class CalculatorForceConstants:
             state["done"] += len(structures)
             return f
 
+        def forces_of(positions: NDArray[np.float64]) -> NDArray[np.float64]:
+            before = state["done"]
+            f = resumable_forces(atoms, positions, self.source, computed, enabled=self.resume)
+            state["done"] = before + len(positions)  # the pieces read from the cache count as done too
+            return f
+
         def counted(done: int, total: int) -> None:
             state["total"] = total
             if self.progress is not None:
@@ -217,11 +228,63 @@ class CalculatorForceConstants:
         return h.reshape(len(rows) * 3, -1)
 
 
+#: Version of the cached forces of displaced structures (:func:`resumable_forces`).
+FORCES_FORMAT = 1
+
+
+def resumable_forces(
+    atoms: Any,
+    positions: NDArray[np.float64],
+    source: CalculatorSource,
+    compute: Callable[[NDArray[np.float64]], NDArray[np.float64]],
+    *,
+    enabled: bool = True,
+) -> NDArray[np.float64]:
+    """Forces (eV/A, shape (k, n, 3)) of ``k`` displaced copies of ``atoms`` (``positions`` in A, shape (k, n, 3)),
+    ``compute``d a piece at a time and each piece cached on disk as soon as it is done
+    (:func:`kapitza.io.cache.cached_arrays`, atomic writes), so that a computation interrupted between pieces
+    resumes from them and one interrupted inside a piece leaves nothing half-written.  A piece is the six structures
+    of one colour (:func:`kapitza.atomistic.hessian.coloured_rows`: three directions, plus and minus), or as many
+    colours as fill one of CHGNet's batches (:data:`~kapitza.atomistic.calculators.BATCH_ATOMS`); its key is the
+    structure (numbers, cell, periodicity, tags, masses), the calculator's identity and a SHA-256 of the piece's
+    positions (to 1e-9 A)."""
+    import hashlib
+
+    from ..io.cache import cached_arrays, finite
+
+    positions = np.asarray(positions, dtype=float)
+    k, n = positions.shape[0], positions.shape[1]
+    piece = 6 * max(1, -(-BATCH_ATOMS // max(6 * n, 1)))
+    base = {
+        "format": FORCES_FORMAT,
+        "calculator": dict(source.identity),
+        "numbers": np.asarray(atoms.numbers),
+        "cell": np.asarray(atoms.cell, dtype=float),
+        "pbc": np.asarray(atoms.pbc, dtype=bool),
+        "tags": np.asarray(atoms.get_tags()),
+        "masses": np.asarray(atoms.get_masses()),
+    }
+    out = []
+    for first in range(0, k, piece):
+        chunk = positions[first : first + piece]
+        digest = hashlib.sha256(np.ascontiguousarray(np.round(chunk, 9)).tobytes()).hexdigest()
+
+        def one(chunk: NDArray[np.float64] = chunk) -> dict[str, NDArray[np.float64]]:
+            return {"forces": np.asarray(compute(chunk), dtype=float)}
+
+        found = cached_arrays("calculator-forces", base | {"positions_sha256": digest, "shape": list(chunk.shape)},
+                              one, enabled=enabled, shapes={"forces": chunk.shape}, check=finite)  # fmt: skip
+        out.append(found["forces"])
+    return np.concatenate(out) if out else np.zeros((0, n, 3))
+
+
 __all__ = [
     "DEFAULT_FORCE_RANGE_ANGSTROM",
     "DISPLACEMENT_ANGSTROM",
     "FOOTPRINTS",
+    "FORCES_FORMAT",
     "FORMAT",
     "CalculatorForceConstants",
     "force_call_memory",
+    "resumable_forces",
 ]

@@ -236,6 +236,23 @@ def agf_command(
             show_default=f"{AGF_DEFAULTS.max_strain:g}",
         ),  # fmt: skip
     ] = None,
+    interface_fc: Annotated[
+        str | None,
+        typer.Option(
+            help="With --calculator and two crystals: local (displace the rows within --interface-reach of the "
+            "interface, take the others from each side's bulk crystal as the interface strains it) or all (displace "
+            "every row).",
+            show_default="local",
+        ),
+    ] = None,
+    interface_reach: Annotated[
+        float | None,
+        typer.Option(
+            help="With --interface-fc local: rows within this many A of the other crystal are displaced (at least "
+            "the force range).",
+            show_default="the force range plus the potential's receptive field",
+        ),
+    ] = None,
     normal: Annotated[
         str | None, typer.Option(help="Interface normal: 001, 110 or 111.", show_default=AGF_DEFAULTS.normal)
     ] = None,
@@ -389,6 +406,8 @@ def agf_command(
         calculator=calculator,
         force_range=force_range,
         max_strain=max_strain,
+        interface_fc=interface_fc,
+        interface_reach=interface_reach,
         normal=normal,
         kpoints=kpoints,
         frequencies=frequencies,

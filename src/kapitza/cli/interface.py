@@ -212,3 +212,75 @@ def show_command(
         highlight=False,
         soft_wrap=True,
     )
+
+
+@interface_app.command("buildable")
+def buildable_command(
+    max_strain: Annotated[
+        float, typer.Option(help="Largest principal in-plane strain either side may carry (0.03 = 3 %).")
+    ] = 0.03,
+    max_cell_atoms: Annotated[
+        int, typer.Option(help="Most atoms in one period of each side of the common lateral cell, together.")
+    ] = 200,
+    calculator: Annotated[
+        str | None,
+        typer.Option(
+            help="Also ask this potential (chgnet, sevennet-l3i5+d3, ...; the \\[mlip] extra) whether it takes each "
+            "crystal of a pair that fits (relaxed, force constants, stable; cached: minutes a crystal from an empty "
+            "cache).",
+            show_default="the geometry only",
+        ),
+    ] = None,
+    max_memory_gb: Annotated[
+        float | None,
+        typer.Option(
+            help="With --calculator: GB each crystal's force constants may need.", show_default="this machine's memory"
+        ),  # fmt: skip
+    ] = None,
+    rows: Annotated[bool, typer.Option("--rows", help="One line per measured row instead of one per pair.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print every row as JSON.")] = False,
+) -> None:
+    """Which measured pairs 'kapitza agf A B --calculator' can build: every bare row of the compilation, with the
+    planes stacked (the one the paper names for its substrate, else the low-index default), its common cell and
+    strain, or why not (strain, cell size, amorphous, alloy or layered side, a crystal the potential refuses)."""
+    from ..prediction.buildable import buildable_rows
+
+    found = buildable_rows(
+        max_strain=max_strain, max_cell_atoms=max_cell_atoms, calculator=calculator, max_memory_gb=max_memory_gb
+    )
+    if as_json:
+        typer.echo(dumps(found.to_dict() | {"counts": found.counts(), "papers_built": found.papers_built}))
+        return
+    counts = found.counts()
+    left = ", ".join(f"{k} {v}" for k, v in counts.items() if k != "built")
+    potential = f"; crystals checked with {found.calculator}" if found.calculator else "; the potential not asked"
+    console = Console()
+    console.print(
+        f"{counts['built']} of {len(found)} bare measured rows built ({found.papers_built} papers) within "
+        f"{100 * found.max_strain:g} % strain and {found.max_cell_atoms} atoms a period{potential}; left out: "
+        f"{left or 'none'}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if rows:
+        for k in range(len(found)):
+            what = "built" if found.built[k] else found.reason[k]
+            console.print(
+                f"{found.id[k]:>6} {found.film[k]} / {found.substrate[k]} {found.temperature[k]:g} K "
+                f"[{found.paper[k]}]: {what}: {found.detail[k]}; {found.orientation[k] or '-'}",
+                highlight=False,
+                soft_wrap=True,
+            )
+        return
+    for g in found.pairs():
+        what = "built" if g["built"] else g["reason"]
+        console.print(
+            f"{g['film']} / {g['substrate']}: {_count(g['rows'], 'row')}, {_count(g['papers'], 'paper')}: {what}: "
+            f"{g['detail']}",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'' if n == 1 else 's'}"

@@ -507,6 +507,12 @@ def _crystal_phonons(
         return None, str(exc), True
 
 
+#: Public names of :func:`_crystal_key` and :func:`_crystal_phonons` for the other listings of the compilation's
+#: crystals (:mod:`.buildable`): one key per crystal, one remembered refusal.
+crystal_key = _crystal_key
+crystal_verdict = _crystal_phonons
+
+
 def _pair_dmm(
     crystals: tuple[Any, Any],
     temperature: NDArray[np.float64],

@@ -48,7 +48,7 @@ from numpy.typing import NDArray
 from ...errors import InputError
 from ...units import ANGSTROM
 from .forceconstants import LateralForceConstants
-from .images import block_difference, nearest_images
+from .images import block_difference, nearest_images, site_distances
 
 #: In-plane cell vectors of the bulk lead and of the interface must agree to this (A).
 LATERAL_TOLERANCE = 1e-2
@@ -121,12 +121,18 @@ def read_bulk_lead(path: str | os.PathLike, name: str = "lead") -> BulkLead:
     return BulkLead(atoms=atoms, fc=fc, file=str(path))
 
 
-def _sites(
-    lead_pos: NDArray[np.float64], lead_mass: NDArray[np.float64], period: float, bulk: BulkLead, name: str
+def bulk_sites(
+    lead_pos: NDArray[np.float64],
+    lead_mass: NDArray[np.float64],
+    period: float,
+    bulk: BulkLead,
+    name: str,
+    candidates: NDArray[np.int64] | None = None,
 ) -> NDArray[np.int64]:
     """For each lead atom (positions in A), the bulk atom of its site whose couplings lie inside the bulk cell.
 
-    Sites are equal modulo the lateral lattice and the lead's ``period`` along z (A)."""
+    Sites are equal modulo the lateral lattice and the lead's ``period`` along z (A).  ``candidates``: the bulk atoms
+    whose rows the bulk force constants hold (default every atom of the bulk cell)."""
     bpos, bmass = bulk.atoms.positions, bulk.atoms.get_masses()
     cell = np.asarray(bulk.atoms.cell)
     height = float(cell[2, 2])
@@ -138,11 +144,7 @@ def _sites(
         )
 
     def mismatch(shift: NDArray[np.float64]) -> NDArray[np.float64]:
-        d = bpos[None, :, :] - (lead_pos + shift)[:, None, :]
-        frac = np.linalg.solve(cell[:2, :2].T, d[..., :2].reshape(-1, 2).T).T.reshape(d.shape[:-1] + (2,))
-        xy = (frac - np.rint(frac)) @ cell[:2, :2]
-        dz = d[..., 2] - period * np.rint(d[..., 2] / period)
-        dist = np.sqrt((xy**2).sum(axis=2) + dz**2)
+        dist = site_distances(lead_pos + shift, bpos, cell, period)
         dist[~np.isclose(lead_mass[:, None], bmass[None, :], rtol=1e-6)] = np.inf
         return dist
 
@@ -160,6 +162,10 @@ def _sites(
     reach = bulk.fc.force_range / ANGSTROM
     z = bpos[:, 2]
     room = np.minimum(z - z.min(), z.max() - z) - reach  # >= 0: every coupling of the atom lies inside the cell
+    if candidates is not None:
+        has_row = np.zeros(z.size, dtype=bool)
+        has_row[np.asarray(candidates, dtype=np.int64)] = True
+        room = np.where(has_row, room, -np.inf)
     score = np.where(dist <= SITE_TOLERANCE, room[None, :], -np.inf)
     best = np.argmax(score, axis=1)
     if score[np.arange(best.size), best].min() < -1e-6:
@@ -169,6 +175,74 @@ def _sites(
             "one lead period tall"
         )
     return best
+
+
+def placed_rows(
+    pos: NDArray[np.float64],
+    lateral: NDArray[np.float64],
+    rows: NDArray[np.int64],
+    sites: NDArray[np.int64],
+    bulk_fc: LateralForceConstants,
+    name: str,
+    *,
+    columns: NDArray[np.bool_] | None = None,
+    window: tuple[float, float] | None = None,
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+    """The bulk rows of ``sites`` placed on the atoms ``rows`` of a structure by the lattice: the one rule of the bulk
+    leads and of the interface's bulk rows (:mod:`.local_fc`).
+
+    Each block Phi(q 0, j n) of the bulk row of site q goes to the structure's atom at the bulk neighbour's position
+    relative to the row's atom p (``pos[p] + r_j + n . a - r_q``, found modulo the structure's lateral lattice within
+    :data:`SITE_TOLERANCE`).  A neighbour site the structure lacks is an InputError where it must be there: within
+    the z ``window`` (A) where one is given, everywhere otherwise; ``columns`` (bool per structure atom) keeps only
+    the blocks whose column atom it marks.
+
+    Parameters
+    ----------
+    pos : ndarray
+        The structure's positions, A, shape (n, 3).
+    lateral : ndarray
+        Its lateral cell a1, a2 as rows, A, shape (2, 3) or more rows.
+    rows, sites : int arrays
+        The structure's atoms and the bulk atom (index into the bulk cell) of each one's site, shape (r,).
+    bulk_fc : LateralForceConstants
+        The bulk cell's force constants (its rows cover ``sites``).
+    name : str
+        What the bulk is, for messages.
+
+    Returns
+    -------
+    (i, j, translations, blocks)
+        Blocks in N/m, shapes (b,), (b,), (b, 2), (b, 3, 3).
+    """
+    bpos, blat = bulk_fc.positions / ANGSTROM, bulk_fc.lateral_cell / ANGSTROM
+    order = np.argsort(bulk_fc.i, kind="stable")
+    start = np.searchsorted(bulk_fc.i[order], np.arange(int(bulk_fc.i.max(initial=-1)) + 2))
+    new_i, new_j, new_t, new_b = [], [], [], []
+    for p, q in zip(np.asarray(rows).tolist(), np.asarray(sites).tolist(), strict=True):
+        mine = order[start[q] : start[q + 1]] if q + 1 < start.size else np.zeros(0, dtype=np.int64)
+        if mine.size == 0:
+            raise InputError(f"{name}: the bulk force constants hold no row for the site of atom {p}")
+        target = pos[p] + bpos[bulk_fc.j[mine]] + bulk_fc.translations[mine] @ blat - bpos[q]
+        atom, trans, resid = nearest_images(pos, lateral, target)
+        found = resid <= SITE_TOLERANCE
+        must = np.ones(found.size, dtype=bool)
+        if window is not None:
+            must = (target[:, 2] >= window[0]) & (target[:, 2] <= window[1])
+        if (must & ~found).any():
+            raise InputError(
+                f"{name}: the bulk crystal has a site {'inside the lead ' if window is not None else ''}that the "
+                f"structure lacks (near {np.round(target[np.argmax(must & ~found)], 3).tolist()} A)"
+            )
+        keep = found if columns is None else found & columns[atom]
+        new_i.append(np.full(int(keep.sum()), p, dtype=np.int64))
+        new_j.append(atom[keep])
+        new_t.append(trans[keep])
+        new_b.append(bulk_fc.blocks[mine[keep]])
+    if not new_i:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, 2), np.int64), np.zeros((0, 3, 3))
+    i, j, t, b = (np.concatenate(x) for x in (new_i, new_j, new_t, new_b))
+    return i, j, t.reshape(-1, 2), b.reshape(-1, 3, 3)
 
 
 def _keyed(i: Any, j: Any, t: Any, blocks: Any) -> dict[tuple[int, int, int, int], NDArray[np.float64]]:
@@ -208,32 +282,13 @@ def with_bulk_lead(
             f"{np.round(lateral, 4).tolist()} A; make the bulk cell on the interface's lateral cell"
         )
     masses = structure.atoms.get_masses()
-    sites = _sites(pos[lead], masses[lead], period, bulk, name)
-    bfc = bulk.fc
-    bpos, blat = bfc.positions / ANGSTROM, bfc.lateral_cell / ANGSTROM
+    sites = bulk_sites(pos[lead], masses[lead], period, bulk, name)
     in_lead = np.zeros(pos.shape[0], dtype=bool)
     in_lead[lead] = True
-    z_lo, z_hi = pos[lead, 2].min() - SITE_TOLERANCE, pos[lead, 2].max() + SITE_TOLERANCE
-    new_i, new_j, new_t, new_b = [], [], [], []
-    for p, q in zip(lead, sites, strict=True):
-        rows = np.flatnonzero(bfc.i == q)
-        target = pos[p] + bpos[bfc.j[rows]] + bfc.translations[rows] @ blat - bpos[q]
-        atom, trans, resid = nearest_images(pos, lateral, target)
-        found = resid <= SITE_TOLERANCE
-        within = (target[:, 2] >= z_lo) & (target[:, 2] <= z_hi)
-        if (within & ~found).any():
-            raise InputError(
-                f"{name}: the bulk crystal has a site inside the lead that the structure lacks (near "
-                f"{np.round(target[np.argmax(within & ~found)], 3).tolist()} A)"
-            )
-        keep = found & in_lead[atom]
-        new_i.append(np.full(int(keep.sum()), p))
-        new_j.append(atom[keep])
-        new_t.append(trans[keep])
-        new_b.append(bfc.blocks[rows[keep]])
+    window = (pos[lead, 2].min() - SITE_TOLERANCE, pos[lead, 2].max() + SITE_TOLERANCE)
+    i, j, t, b = placed_rows(pos, lateral, lead, sites, bulk.fc, name, columns=in_lead, window=window)
     old = in_lead[fc.i] & in_lead[fc.j]
     replaced = _keyed(fc.i[old], fc.j[old], fc.translations[old], fc.blocks[old])
-    i, j, t, b = (np.concatenate(x) for x in (new_i, new_j, new_t, new_b))
     diff = block_difference(replaced, _keyed(i, j, t, b))
     scale = float(np.abs(fc.blocks).max(initial=0.0))
     mismatch = diff / scale if scale > 0 else 0.0
@@ -257,7 +312,9 @@ __all__ = [
     "MISMATCH_LIMIT",
     "SITE_TOLERANCE",
     "BulkLead",
+    "bulk_sites",
     "check_lead_path",
+    "placed_rows",
     "read_bulk_lead",
     "with_bulk_lead",
 ]

@@ -54,30 +54,49 @@ class ForceConstantMemory:
     known: bool
 
 
-def force_constant_memory(structure: Any, fc_source: Any, pl_cells: Any, reach: float) -> ForceConstantMemory:
+def force_constant_memory(
+    structure: Any, fc_source: Any, pl_cells: Any, reach: float, interface_reach: float | None = None
+) -> ForceConstantMemory:
     """The memory of the force constants of ``structure`` (an InterfaceStructure) through ``fc_source`` (a
     :class:`~kapitza.atomistic.calculator_forces.CalculatorForceConstants`), from the geometry alone: the padded
     slab (:func:`.partition.padded_slab`, with the source's padding) and its lateral supercell
-    (:func:`.forceconstants.required_repeat` of ``reach`` A).  Raises the InputError the build would for principal
-    layers that do not fit the structure."""
+    (:func:`.forceconstants.required_repeat` of ``reach`` A).  With ``interface_reach`` (A, the local route of
+    :mod:`.local_fc`) the slab's rows are those of its interface zone, and each side's bulk column is a stage of its
+    own: the larger of the stages is stated.  Raises the InputError the build would for principal layers that do not
+    fit the structure."""
     from ...atomistic.translations import row_orbits
     from .forceconstants import required_repeat
     from .partition import checked_pl_cells, padded_slab
 
     pl = checked_pl_cells(structure, pl_cells, reach)
     slab, parts = padded_slab(structure, pl, reach, padding=fc_source.padding)
-    repeat = required_repeat(np.asarray(slab.cell)[:2], reach)
-    supercell = slab.repeat((repeat[0], repeat[1], 1))
     rows = np.concatenate([parts[k] for k in ("U-1", "U0", "device", "U1", "U2")])
-    need = fc_source.memory(supercell)
-    return ForceConstantMemory(
-        supercell_atoms=len(supercell),
-        row_atoms=int(row_orbits(supercell, rows).displaced.size),
-        displaced=need["displaced"],
-        resident=need["resident"],
-        work=need["work"],
-        known=need["known"],
-    )
+    stages = [(slab, rows)]
+    if interface_reach is not None:
+        from .local_fc import bulk_column, local_rows, zone_slab
+
+        near = local_rows(structure, slab, parts, interface_reach)
+        sub, index = zone_slab(slab, near, reach, fc_source.padding)
+        where = -np.ones(len(slab), dtype=np.int64)
+        where[index] = np.arange(index.size)
+        stages = [(sub, where[near])]
+        far = np.setdiff1d(rows, near)
+        for side in sorted(set(np.asarray(structure.side)[parts["source"][far]].tolist())):
+            stages.append(bulk_column(structure, side, reach)[:2])  # a side with bulk rows: its column
+    found = []
+    for atoms, wanted in stages:
+        if wanted.size == 0:
+            continue
+        repeat = required_repeat(np.asarray(atoms.cell)[:2], reach)
+        supercell = atoms.repeat((repeat[0], repeat[1], 1))
+        need = fc_source.memory(supercell)
+        row_atoms = int(row_orbits(supercell, wanted).displaced.size)
+        total = 72.0 * row_atoms * len(supercell) + need["displaced"] + need["work"]
+        found.append((total, ForceConstantMemory(
+            supercell_atoms=len(supercell), row_atoms=row_atoms, displaced=need["displaced"], resident=need["resident"],
+            work=need["work"], known=need["known"],
+        )))  # fmt: skip
+    return max(found, key=lambda pair: pair[0])[1]
 
 
 def memory_note(memory: ForceConstantMemory, name: str) -> list[str]:
@@ -178,8 +197,9 @@ def calculator_record(source: Any) -> dict[str, Any]:
     }
 
 
-def calculator_notes(model: LayeredModel, reach: float) -> list[str]:
-    """The truncation of a calculator's force constants and the leads' mismatch, in words."""
+def calculator_notes(model: LayeredModel, reach: float, name: str = "") -> list[str]:
+    """The truncation of a calculator's force constants and the leads' mismatch, in words (``name``: the
+    calculator's, for the local route's note)."""
     md = model.metadata
     mismatch = md.get("copied_lead_mismatch", {})
     notes = [
@@ -194,6 +214,10 @@ def calculator_notes(model: LayeredModel, reach: float) -> list[str]:
             f"{md['displaced_atoms']} of the {md['row_atoms']} row atoms displaced; the others' force constants are "
             "copies along the slab's in-plane translations"
         )
+    if "interface_force_constants" in md:
+        from .local_fc import local_notes
+
+        notes += local_notes(md["interface_force_constants"], name)
     return notes
 
 

@@ -66,6 +66,8 @@ class AGFConfig:
     calculator: str | None = None
     force_range: float | None = None
     max_strain: float = 0.02
+    interface_fc: str | None = None
+    interface_reach: float | None = None
     normal: str = "001"
     kpoints: int | tuple[int, int] = 8
     frequencies: int = 200

@@ -37,6 +37,20 @@ def nearest_images(
     return best, -whole[rows, best].astype(np.int64), mismatch[rows, best]
 
 
+def site_distances(
+    points: NDArray[np.float64], sites: NDArray[np.float64], lateral: NDArray[np.float64], period: float
+) -> NDArray[np.float64]:
+    """Distance (A) from each point to each site modulo the lateral lattice (rows a1, a2 of ``lateral``, in the xy
+    plane; the nearest image of the rounded fractional offset) and the ``period`` along z (A), shape
+    (len(points), len(sites)): which site of a bulk period an atom sits on."""
+    d = np.asarray(sites)[None, :, :] - np.asarray(points)[:, None, :]
+    ab = np.asarray(lateral)[:2, :2]
+    frac = np.linalg.solve(ab.T, d[..., :2].reshape(-1, 2).T).T.reshape(d.shape[:-1] + (2,))
+    xy = (frac - np.rint(frac)) @ ab
+    dz = d[..., 2] - period * np.rint(d[..., 2] / period)
+    return np.sqrt((xy**2).sum(axis=2) + dz**2)
+
+
 def lateral_copies(
     atoms: Any, of: NDArray[np.int64], among: NDArray[np.int64], dz: float
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]] | None:
@@ -82,4 +96,4 @@ def block_difference(a: dict[Any, NDArray[np.float64]], b: dict[Any, NDArray[np.
     return max((float(np.abs(a.get(k, zero) - b.get(k, zero)).max()) for k in set(a) | set(b)), default=0.0)
 
 
-__all__ = ["COPY_TOLERANCE", "block_difference", "block_map", "lateral_copies", "nearest_images"]
+__all__ = ["COPY_TOLERANCE", "block_difference", "block_map", "lateral_copies", "nearest_images", "site_distances"]

@@ -56,6 +56,9 @@ MAX_MEMORY_GB = _checks.MAX_MEMORY_GB
 DEFAULT_MAX_HOURS = 24.0
 #: Interface normals that the structure builder knows.
 NORMALS = ("001", "110", "111")
+#: How a calculator's force constants of two crystals are made: "local" (the rows within the potential's reach of
+#: the interface displaced, the others from the two bulk crystals: :mod:`.local_fc`) or "all" (every row displaced).
+INTERFACE_FC = ("local", "all")
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,15 @@ SCHEMA: Mapping[str, Spec] = {
         "float", low=0.5, below=50.0, optional=True, help="A, the range of a calculator's force constants"
     ),
     "max_strain": Spec("float", above=0.0, below=0.25, help="the largest in-plane strain of the matched cell"),
+    "interface_fc": Spec(
+        "str",
+        optional=True,
+        choices=INTERFACE_FC,
+        help="local (rows near the interface displaced, the others from the bulk crystals) or all (every row)",
+    ),  # fmt: skip
+    "interface_reach": Spec(
+        "float", low=0.5, below=200.0, optional=True, help="A, how far from the interface rows are displaced"
+    ),
     "normal": Spec("str", choices=NORMALS),
     "kpoints": Spec("pair", low=1, help="N or N1xN2, positive integers"),
     "frequencies": Spec("int", low=MIN_FREQUENCIES, help="an integer"),

@@ -638,3 +638,7 @@ def _layered(
     )
     model.check()
     return model
+
+
+#: Public name of :func:`_layered` for the other routes to a model (:mod:`.local_fc`).
+layered_model = _layered

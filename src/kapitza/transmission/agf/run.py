@@ -322,6 +322,8 @@ def run_agf(
     calculator: str | None = _D.calculator,
     force_range: float | None = _D.force_range,
     max_strain: float = _D.max_strain,
+    interface_fc: str | None = _D.interface_fc,
+    interface_reach: float | None = _D.interface_reach,
     normal: str = _D.normal,
     kpoints: int | Sequence[int] = _D.kpoints,
     frequencies: int = _D.frequencies,
@@ -399,6 +401,15 @@ def run_agf(
         :data:`kapitza.atomistic.calculator_forces.DEFAULT_FORCE_RANGE_ANGSTROM`).
     max_strain : float
         With ``calculator`` and two crystals: the largest in-plane strain of the common cell (0.02 = 2 %).
+    interface_fc : {"local", "all"}, optional
+        With ``calculator`` and two crystals: "local" (the default) displaces only the rows within
+        ``interface_reach`` of the interface and takes the others from each side's bulk crystal, strained as the
+        interface holds it, placed by the lattice (:mod:`.local_fc`); "all" displaces every row.  A structure file
+        takes "all" (its atoms may be relaxed away from the bulk lattice).
+    interface_reach : float, optional
+        A, with ``interface_fc="local"``: rows of atoms within it of the other crystal (or of an intermixed atom) are
+        displaced; default the force range plus the potential's receptive field
+        (:func:`.local_fc.interface_reach`), at least the force range.
     normal : {"001", "110", "111"}
     kpoints : int or (int, int)
         Monkhorst-Pack grid of transverse wavevectors (>= 1 each).
@@ -524,6 +535,8 @@ def _validated(given: dict[str, Any]) -> dict[str, Any]:
             "calculator": g["calculator"],
             "force_range": g["force_range"],
             "max_strain": g["max_strain"],
+            "interface_fc": g["interface_fc"],
+            "interface_reach": g["interface_reach"],
             "normal": g["normal"],
             "kpoints": g["kpoints"],
             "frequencies": g["frequencies"],
@@ -593,12 +606,29 @@ def check_source(checked: dict[str, Any], option_names: Callable[[str], str]) ->
         if checked["potential"] != _D.potential:
             raise InputError(f"give {name('potential')} or {name('calculator')}, not both")
     else:
-        for key in ("force_range", "max_strain"):
+        for key in ("force_range", "max_strain", "interface_fc", "interface_reach"):
             default = getattr(_D, key)
             if checked.get(key) is not None and checked.get(key) != default:
                 raise InputError(f"{name(key)} goes with {name('calculator')}")
     if builtin and user:
         raise InputError(f"give the two crystals or {name('structure')}, not both")
+    if user and checked.get("interface_fc") == "local":
+        raise InputError(
+            f"{name('interface_fc')} local goes with two crystals: a structure file's atoms may be relaxed away from "
+            "the bulk lattice, so every row is displaced"
+        )
+    if checked.get("interface_reach") is not None and (user or checked.get("interface_fc") == "all"):
+        raise InputError(f"{name('interface_reach')} goes with {name('interface_fc')} local (two crystals)")
+    given = checked.get("interface_reach")
+    if given is not None and calculator is not None:
+        from ...atomistic.calculator_forces import DEFAULT_FORCE_RANGE_ANGSTROM
+
+        least = DEFAULT_FORCE_RANGE_ANGSTROM if checked.get("force_range") is None else float(checked["force_range"])
+        if given < least:
+            raise InputError(
+                f"{name('interface_reach')} must be at least the force range ({least:.3g} A): rows within the force "
+                f"range of the other crystal are never bulk rows; got {given:g}"
+            )
     if not user:
         if checked["left"] is None or checked["right"] is None:
             raise InputError(f"give the two crystals (left and right) or {name('structure')} with {name('pair')}")
@@ -820,6 +850,7 @@ def _crystal_plan(v: dict[str, Any]) -> _Plan:
         force_constant_memory,
         memory_note,
     )
+    from .local_fc import interface_reach, local_interface_model
     from .partition import interface_model
 
     checked = v["checked"]
@@ -842,16 +873,24 @@ def _crystal_plan(v: dict[str, Any]) -> _Plan:
     structure, pl = crystals.structure, crystals.pl_cells
     lead_atoms = (len(structure.cell_atoms(0)) * pl[0], len(structure.cell_atoms(-1)) * pl[1])
     sizes = _inputs.structure_sizes(lead_atoms)
-    need = force_constant_memory(structure, fc_source, pl, reach)
+    local = checked.get("interface_fc") in (None, "local")
+    rows_reach = interface_reach(source.name, reach, checked.get("interface_reach")) if local else None
+    need = force_constant_memory(structure, fc_source, pl, reach, interface_reach=rows_reach)
     build_bytes = _inputs.build_bytes(
         sizes, need.supercell_atoms, need.row_atoms, "finite-difference", need.displaced + need.work
     )
     notes = list(crystals.notes) + memory_note(need, fc_source.name)
 
     def build() -> tuple[LayeredModel, dict[str, Any], list[str]]:
-        model = interface_model(
-            structure, fc_source, pl_cells=pl, force_range=reach, displacement_angstrom=DISPLACEMENT_ANGSTROM
-        )
+        if local:
+            model = local_interface_model(
+                structure, fc_source, pl_cells=pl, force_range=reach, reach=checked.get("interface_reach"),
+                displacement_angstrom=DISPLACEMENT_ANGSTROM,
+            )  # fmt: skip
+        else:
+            model = interface_model(
+                structure, fc_source, pl_cells=pl, force_range=reach, displacement_angstrom=DISPLACEMENT_ANGSTROM
+            )
         d = structure.description
         settings = {
             "left": v["left"],
@@ -867,8 +906,10 @@ def _crystal_plan(v: dict[str, Any]) -> _Plan:
             "mixing_layers": int(v["mixing_layers"]),
             "seed": d["seed"] if v["mixing_layers"] else None,
             "max_strain": checked["max_strain"],
+            "interface_fc": "local" if local else "all",
+            "interface_reach_A": rows_reach,
         }
-        return model, settings, notes + calculator_notes(model, reach)
+        return model, settings, notes + calculator_notes(model, reach, source.name)
 
     widths = np.linalg.norm(np.asarray(structure.atoms.cell)[:2], axis=1)
     label = v["option_names"]

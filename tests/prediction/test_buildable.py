@@ -1,0 +1,184 @@
+"""Which measured pairs the AGF's crystal route builds (``prediction.buildable``): the commensurate-cell search on
+made-up lattices with known answers, the planes the compilation names, every bare row listed with one reason, and
+bad inputs."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from kapitza.errors import InputError
+
+
+def _square(a: float) -> np.ndarray:
+    return np.array([[a, 0.0], [0.0, a]])
+
+
+@pytest.mark.reference
+@pytest.mark.parametrize(
+    ("a", "b", "atoms"),
+    [
+        (3.0, 3.0, (1, 1)),  # exact 1:1: one cell of each
+        (2.0, 3.0, (9, 4)),  # 3:2: 3 x 3 cells of A (6 A) on 2 x 2 of B (6 A)
+        (3.0, 4.0, (16, 9)),  # 4:3: 4 x 4 cells of A (12 A) on 3 x 3 of B (12 A)
+    ],
+)
+def test_the_commensurate_search_finds_the_known_cell_of_made_up_lattices(a, b, atoms):
+    """Two square lattices whose constants stand in a ratio p:q coincide, unstrained, in the common square of side
+    q a = p b (q^2 cells of A on p^2 of B), the smallest common cell of two square lattices of that ratio (the area
+    ratio q^2 / p^2 fixes the cell counts; Zur & McGill, J. Appl. Phys. 55, 378 (1984)).  With B carrying the strain
+    and a bound of 0.5 %, no smaller strained cell competes (the nearest for 4:3, 9 cells of A on 5 of B, rotated,
+    strains B by 0.62 %)."""
+    from kapitza.atomistic.matching import match_lattices
+
+    found = match_lattices(_square(a), _square(b), max_strain=0.005, max_atoms=60, strain_on="b")
+    best = found[0]
+    assert best.atoms == atoms
+    assert best.max_strain < 1e-12
+    assert round(abs(np.linalg.det(best.matrix_a))) == atoms[0] and round(abs(np.linalg.det(best.matrix_b))) == atoms[1]
+    side = np.sqrt(atoms[0]) * a
+    assert best.area_angstrom2 == pytest.approx(side**2, rel=1e-12)
+
+
+@pytest.mark.reference
+def test_a_pair_beyond_the_bounds_says_the_smallest_strain_and_cell_found():
+    """Square lattices of 3.0 and 3.24 A (8 % apart; the strain split between the sides as the builder splits it,
+    each carrying half the stretch S' that maps B onto A): one cell of each strains A by (3.24/3.0 - 1)/2 = 4.0 %,
+    beyond a 3 % bound; within 3 % the smallest common cell is 5 cells of A (side 3 sqrt5 = 6.708 A) on 4 of B
+    (6.48 A), B strained by (6.708/6.48 - 1)/2 = 1.76 %; so a cell bound of 4 atoms refuses the pair for its cell
+    size (naming the 9-atom cell) and a strain bound of 1 % with that cell bound for its strain, naming the least
+    strain within the cell bound (the 1:1 cell, 4.0 %)."""
+    from ase import Atoms
+
+    from kapitza.prediction.buildable import match_pair
+
+    def cubic(a: float) -> Atoms:  # simple cubic: one atom a cell, its (001) plane the square lattice of side a
+        return Atoms("Po", cell=np.eye(3) * a, pbc=True)
+
+    built = match_pair(cubic(3.0), cubic(3.24), ((0, 0, 1), (0, 0, 1)), max_cell_atoms=20)
+    assert built.built and built.cell_atoms == 9 and built.strain == pytest.approx(0.0176, abs=1e-4)
+    small = match_pair(cubic(3.0), cubic(3.24), ((0, 0, 1), (0, 0, 1)), max_cell_atoms=4)
+    assert not small.built and small.reason == "cell size" and small.cell_atoms == 9
+    assert "holds 9 atoms a period, above 4" in small.detail
+    tight = match_pair(cubic(3.0), cubic(3.24), ((0, 0, 1), (0, 0, 1)), max_strain=0.01, max_cell_atoms=4)
+    assert not tight.built and tight.reason == "strain" and tight.cell_atoms == 2
+    assert tight.strain == pytest.approx(0.04, abs=1e-9)
+    assert "the least strain within 4 atoms is 4.00 % (2 atoms)" in tight.detail
+
+
+@pytest.mark.parametrize(
+    ("text", "plane"),
+    [
+        ("Si (100)", (0, 0, 1)),
+        ("Phosphorus-doped Si (100)", (0, 0, 1)),
+        ("n-type Si (001)", (0, 0, 1)),
+        ("Si (111)", (1, 1, 1)),
+        ("Single crystal MgO (111)", (1, 1, 1)),
+        ("sapphire (0001)", (0, 0, 1)),
+        ("sapphire (1120)", (1, 1, 0)),
+        ("c-cut sapphire", (0, 0, 1)),
+        ("c-axis oriented highly ordered pyrolytic graphite", (0, 0, 1)),
+        ("Sapphire", None),
+        ("Si (500um)", None),
+        ("GaN/sapphire", None),
+    ],
+)
+def test_the_planes_the_compilation_names(text, plane):
+    """The substrate descriptions of the compilation as written there: Miller indices in parentheses (four-index
+    hkil of hexagonal axes written without the bar, i dropped), c-cut and c-axis; none otherwise."""
+    from kapitza.prediction.buildable import named_plane
+
+    assert named_plane(text) == plane
+
+
+def _rows(*pairs: tuple[str, str, str]):
+    """The shipped compilation's first bare row of each (film, substrate, substrate description), and one row with an
+    interlayer."""
+    from kapitza.literature import shipped_measurements
+
+    data = shipped_measurements()
+    keep = np.zeros(len(data), dtype=bool)
+    for film, substrate, said in pairs:
+        match = [i for i in range(len(data)) if not data.interlayer[i] and (data.film[i], data.substrate[i],
+                 data.substrate_description[i]) == (film, substrate, said)]  # fmt: skip
+        keep[match[0]] = True
+    keep[int(np.flatnonzero(data.interlayer)[0])] = True
+    return data.select(keep)
+
+
+def test_every_bare_row_is_listed_once_built_or_with_one_reason():
+    """Rows of the compilation with known verdicts: Si on Si (100) and AlN on GaN built (1:1 cells within 3 %),
+    Al on Si (111) built on the named (111) plane, Cu on c-cut sapphire too large a cell for 200 atoms a period,
+    graphene, an alloy film and amorphous silica left out for their crystals; the row with an interlayer not listed."""
+    from kapitza.prediction.buildable import buildable_rows
+
+    data = _rows(("Si", "Ge", "Phosphorus-doped Si (100)"), ("AlN", "GaN", "GaN/sapphire"), ("Al", "Si", "Si (111)"),
+                 ("Cu", "Al2O3", ""), ("Au", "gp-C", "Si"), ("AuxCu1-x", "Al2O3", "c-cut sapphire"),
+                 ("Au", "a-SiO2", "SiO2 glass"))  # fmt: skip
+    found = buildable_rows(measurements=data)
+    assert len(found) == 7 and not np.any(np.asarray(data.interlayer)[found.row])
+    verdict = {(f, s): (bool(b), r) for f, s, b, r in zip(found.film, found.substrate, found.built, found.reason)}
+    assert verdict[("Si", "Ge")] == (True, "")
+    assert verdict[("AlN", "GaN")] == (True, "")
+    assert verdict[("Al", "Si")] == (True, "")
+    assert verdict[("Cu", "Al2O3")] == (False, "cell size")
+    assert verdict[("Au", "gp-C")] == (False, "layered")
+    assert verdict[("AuxCu1-x", "Al2O3")] == (False, "alloy")
+    assert verdict[("Au", "a-SiO2")] == (False, "amorphous")
+    k = found.film.index("Al")
+    assert found.planes[k] == "111 on 111" and "named in 'Si (111)'" in found.orientation[k]
+    k = found.film.index("Si")
+    assert found.planes[k] == "001 on 001" and found.cell_atoms[k] == 16
+    assert found.strain[k] == pytest.approx(0.0209, abs=1e-3)  # 5.431 against 5.658 A: 4.1 %, half on each side
+    assert found.counts() == {"built": 3, "amorphous": 1, "alloy": 1, "layered": 1, "cell size": 1}
+    assert found.calculator == ""
+
+
+def test_the_command_line_lists_the_rows_and_json_is_strict(cli):
+    """``kapitza interface buildable``: the count first, then one line per pair; ``--json`` every row."""
+    from json_rules import strict_loads
+
+    status, out, err = cli("interface", "buildable", "--max-cell-atoms", "30")
+    assert status == 0, err
+    first = out.splitlines()[0]
+    assert "bare measured rows built" in first and "within 3 % strain and 30 atoms a period" in first
+    assert "Al / Si:" in out
+    status, out, err = cli("interface", "buildable", "--max-cell-atoms", "30", "--json")
+    assert status == 0, err
+    doc = strict_loads(out)
+    assert doc["max_cell_atoms"] == 30 and len(doc["row"]) == len(doc["reason"]) == sum(doc["counts"].values())
+    assert json.dumps(doc)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"max_strain": 0.0}, "max_strain"),
+        ({"max_strain": float("nan")}, "max_strain"),
+        ({"max_strain": 0.5}, "max_strain"),
+        ({"max_cell_atoms": 0}, "max_cell_atoms"),
+        ({"max_cell_atoms": 2.5}, "max_cell_atoms"),
+        ({"measurements": "rows.csv"}, "measurements= must be Measurements"),
+    ],
+)
+def test_bad_bounds_are_refused(kwargs, message):
+    from kapitza.prediction.buildable import buildable_rows
+
+    with pytest.raises(InputError, match=message):
+        buildable_rows(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--max-strain", "2"), "max_strain"),
+        (("--max-cell-atoms", "-3"), "max_cell_atoms"),
+        (("--calculator", "no-such-potential"), "unknown calculator 'no-such-potential'"),
+    ],
+)
+def test_bad_options_are_one_line_and_exit_2(cli, args, message):
+    status, out, err = cli("interface", "buildable", *args)
+    assert status == 2 and out == ""
+    assert message in err and len(err.strip().splitlines()) == 1
