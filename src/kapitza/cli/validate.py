@@ -243,13 +243,30 @@ def validate_command(
         float | None,
         typer.Option("--max-memory-gb", help=CRYSTAL_MEMORY_HELP + " A crystal above it leaves its rows out."),
     ] = None,
+    max_cell_atoms: Annotated[
+        int | None,
+        typer.Option(
+            "--max-cell-atoms",
+            help="With --model agf: the cells scored, at most this many atoms in one period of both sides of the "
+            "common cell (default 24: the pairs whose AGF runs in minutes; kapitza interface buildable lists "
+            "every pair up to 200).",
+        ),
+    ] = None,
     explain: Annotated[bool, typer.Option("--explain", help=EXPLAIN_HELP)] = False,
 ) -> None:
     """Compare every model with every measured conductance whose two sides are in the database.
 
     With --calculator: every bare row whose two crystals can be built, by its full-dispersion DMM too.
+    With --model agf (and --calculator, default the default potential): the AGF of every measured pair the
+    crystal route builds, beside the Debye and full-dispersion DMMs on the same rows.
     """
     settings = Settings(cutoff=cutoff, option_names=option_name)  # refuses an unknown --cutoff, named as typed
+    if model and "agf" in [m.strip().lower() for m in model]:
+        _agf_route(model, settings.cutoff, calculator, mesh, max_cell_atoms, plot_path, as_json, phonons_only,
+                   interlayers, empirical, max_memory_gb, explain)  # fmt: skip
+        return
+    if max_cell_atoms is not None:
+        raise InputError("--max-cell-atoms bounds the cells of --model agf; give --model agf with it")
     if calculator is None and mesh is not None:
         raise InputError("--mesh sets the full-dispersion spectra of --calculator; give --calculator NAME with it")
     crystal_memory_bound(max_memory_gb, calculator)
@@ -320,6 +337,28 @@ def validate_command(
         validation_figure(table.select(~table.flagged), plot_path, statistics=stats, basis=basis)
         if not as_json:
             Console(stderr=True).print(f"plot written to {escape(str(plot_path))}")
+
+
+def _agf_route(
+    model: list[str], cutoff: str, calculator: str | None, mesh: int | None, max_cell_atoms: int | None,
+    plot_path: Path | None, as_json: bool, phonons_only: bool, interlayers: bool, empirical: bool,
+    max_memory_gb: float | None, explain: bool,
+) -> None:  # fmt: skip
+    """``--model agf``: its own options checked, then :func:`.validate_agf.agf_command`."""
+    from ..atomistic.calculators import DEFAULT_CALCULATOR
+    from .validate_agf import agf_command
+
+    if len(model) > 1:
+        raise InputError("--model agf scores alone (beside the two DMMs on its rows); give no other --model with it")
+    clash = [o for o, given in (("--plot", plot_path is not None), ("--phonons-only", phonons_only),
+                                ("--interlayers", interlayers), ("--empirical", empirical)) if given]  # fmt: skip
+    if clash:
+        raise InputError(f"{clash[0]} does not combine with --model agf (bare rows, electrons as predict adds them)")
+    if max_cell_atoms is not None and not 1 <= max_cell_atoms <= 100_000:
+        raise InputError(f"--max-cell-atoms must be between 1 and 100000 atoms, got {max_cell_atoms}")
+    if mesh is not None and mesh < 1:
+        raise InputError(f"--mesh must be a positive whole number, got {mesh}")
+    agf_command(calculator or DEFAULT_CALCULATOR, cutoff, mesh, max_cell_atoms, as_json, max_memory_gb, explain)
 
 
 # -- --calculator ----------------------------------------------------------------------------------------------------

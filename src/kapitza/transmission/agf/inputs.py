@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ... import _checks
-from ...errors import InputError
+from ...errors import InputError, MemoryBoundError
 from ...landauer import STATISTICS
 
 #: Fewest frequencies a run accepts: the midpoint grid must resolve the band.  Measured on Si/Ge [001]
@@ -838,7 +838,7 @@ def check_size(
     )
     if need.total > max_memory_gb * 1e9:
         model = "" if sizes is None else f" with a lead unit of {sizes.lead_dof} degrees of freedom"
-        raise InputError(
+        raise MemoryBoundError(
             f"{named(label('kpoints'), f'{kgrid[0]}x{kgrid[1]}')} and "
             f"{named(label('frequencies'), frequencies)}{model} need "
             f"~{_gb(need.total)} of memory in all ({need.parts()}; limit {max_memory_gb:g} GB; raise it with "

@@ -1,0 +1,122 @@
+"""``kapitza validate --model agf``: the AGF of the measured pairs the crystal route builds, beside the two DMMs."""
+
+from __future__ import annotations
+
+import math
+import sys
+from typing import TYPE_CHECKING, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from ..io.results import dumps
+from ..literature import CREDIT
+from .common import progress_bar
+from .report import Report
+
+if TYPE_CHECKING:
+    from ..prediction.agf_validation import AgfValidation
+
+#: What each column is, in words.
+COLUMN_WORDS = {
+    "agf": "the AGF's two-probe phonon conductance (Landauer, the DMM's quantity), electrons in series as predict adds "
+    "them",
+    "agf intrinsic": "the same with the leads' ballistic resistance removed (Simons)",
+    "full-dispersion DMM": "the DMM of the same potential's phonons (kapitza validate --calculator)",
+    "Debye DMM": "kapitza validate's Debye DMM (database materials only)",
+}
+
+
+def _number(value: float, spec: str) -> str:
+    return "n/a" if not math.isfinite(value) else format(value, spec)
+
+
+def agf_table(found: AgfValidation) -> Table:
+    """Median factor and share within x2, by row and by paper, of each column on the rows all four score."""
+    from ..prediction.agf_validation import MODELS
+
+    stats = found.statistics("common")
+    table = Table(title=escape(f"predicted / measured G on the rows all four score: AGF through {found.calculator}"))
+    for column in ("model", "rows", "papers", "median factor\nby row", "by paper", "within \u00d72\nby row",
+                   "by paper"):  # fmt: skip
+        table.add_column(column, justify="left" if column == "model" else "right")
+    for model in MODELS:
+        s = stats[model]
+        table.add_row(escape(model), str(s.rows), str(s.papers), _number(s.median_factor_row, ".3g"),
+                      _number(s.median_factor_paper, ".3g"), _percent(s.within_2_row),
+                      _percent(s.within_2_paper))  # fmt: skip
+    return table
+
+
+def _percent(value: float) -> str:
+    return "n/a" if not math.isfinite(value) else f"{100 * value:.0f} %"
+
+
+def agf_document(found: AgfValidation) -> dict[str, Any]:
+    """The JSON of ``kapitza validate --model agf``: every row, the counts, the statistics, the words."""
+    return {
+        "calculator": found.calculator,
+        "settings": dict(found.settings),
+        "counts": found.counts(),
+        "statistics": {rows: {m: s.to_dict() for m, s in found.statistics(rows).items()} for rows in ("common", "own")},
+        "pairs": found.pairs(),
+        "rows": found.to_dict(),
+        "columns": COLUMN_WORDS,
+        "definitions": {
+            "median_factor_row": "10 ** median |log10(p/m)|, every row weighted equally",
+            "median_factor_paper": "the same with every paper weighted equally",
+            "common": "rows all four columns predict",
+            "own": "every row a column predicts",
+        },
+        "source": CREDIT,
+    }
+
+
+def agf_report(found: AgfValidation, report: Report) -> None:
+    """The table first; the pairs scored, the rows left out and the columns in words behind --explain."""
+    counts = found.counts()
+    scored = counts.pop("scored")
+    report.answer(agf_table(found))
+    papers = len({p for p, ok in zip(found.paper, found.scored) if ok})
+    report.answer(
+        f"scored: {scored} of {len(found)} bare measured rows ({papers} papers), cells of at most "
+        f"{found.settings['max_cell_atoms']} atoms a period within {100 * found.settings['max_strain']:g} % strain"
+    )
+    partial = sum(bool(t) for t, ok in zip(found.note, found.scored) if ok)
+    if partial:
+        report.warn(f"{partial} scored rows are the phonon conductance alone: a metal without electron data")
+    for g in found.pairs():
+        if g["scored"]:
+            report.detail(f"  {g['film']}|{g['substrate']} ({g['planes']}, {g['cell_atoms']} atoms a period): "
+                          f"{g['scored']} rows, {g['papers']} papers", "pairs scored")  # fmt: skip
+    for why, count in counts.items():
+        report.detail(f"  {count:4d} {why}", "rows left out")
+    for model, words in COLUMN_WORDS.items():
+        report.detail(f"{model}: {words}", "columns")
+    report.detail(
+        f"AGF settings of every pair: {found.settings['frequencies']} frequencies, {found.settings['kpoints']}x"
+        f"{found.settings['kpoints']} k points (kapitza agf's defaults); the full-dispersion DMM's mesh "
+        f"{found.settings['mesh']}; the Debye DMM's cutoff {found.settings['cutoff']!r}",
+        "columns",
+    )
+    report.detail(CREDIT, "source")
+
+
+def agf_command(calculator: str | None, cutoff: str, mesh: int | None, max_cell_atoms: int | None,
+                as_json: bool, max_memory_gb: float | None, explain: bool) -> None:  # fmt: skip
+    """Run the AGF validation and print it (the CLI's options already checked)."""
+    from ..prediction.agf_validation import DEFAULT_SCORED_CELL_ATOMS, agf_validation
+
+    with progress_bar(sys.stderr.isatty()) as progress:
+        found = agf_validation(
+            calculator, cutoff=cutoff, mesh=24 if mesh is None else mesh, progress=progress,
+            max_cell_atoms=DEFAULT_SCORED_CELL_ATOMS if max_cell_atoms is None else max_cell_atoms,
+            max_memory_gb=max_memory_gb,
+        )  # fmt: skip
+    if as_json:
+        typer.echo(dumps(agf_document(found)))
+        return
+    report = Report(explain=explain)
+    agf_report(found, report)
+    report.show()

@@ -1,0 +1,90 @@
+"""``kapitza validate --model agf``: the AGF of the measured pairs the crystal route builds beside the two DMMs, the
+answer first, the library's numbers in --json; every bad input one line and exit 2.
+
+The rows are a slice of the shipped compilation and the calculator is LAMMPS's SW silicon through
+tests/mlip_factories.py (Si|Si scored, Si|Ge refused, Al on GaN on two planes), with small AGF settings, so the
+command runs in seconds.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+
+import numpy as np
+import pytest
+
+from answer_rules import answer_first
+from kapitza.prediction import agf_validation as AV
+
+pytest.importorskip("phonopy")
+
+SW = "mlip_factories:lammps_sw_si"
+PAIRS = {("Si", "Si"), ("Si", "Ge"), ("Al", "GaN")}
+SMALL = {"frequencies": 40, "kpoints": 2}
+
+
+@pytest.fixture
+def small(monkeypatch):
+    data = AV.shipped_measurements()
+    rows = data.select(np.array([(f, s) in PAIRS for f, s in zip(data.film, data.substrate)], dtype=bool))
+    monkeypatch.setattr(AV, "shipped_measurements", lambda: rows)
+    monkeypatch.setattr(AV, "agf_validation", functools.partial(AV.agf_validation, **SMALL))
+    return rows
+
+
+def _one_line(status, out, err, words):
+    assert status == 2, err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("kapitza: error:") and words in lines[0], err
+    assert out == ""
+
+
+def test_the_table_and_the_rows_scored_come_first(cli, small):
+    status, out, err = cli("validate", "--model", "agf", "--calculator", SW)
+    assert status == 0, err
+    found = AV.agf_validation(SW, measurements=small)
+    scored = int(found.scored.sum())
+    lines = answer_first(out, most=16, within=14, answer=f"scored: {scored} of {len(found)} bare measured rows")
+    assert any("agf intrinsic" in line for line in lines) and any("Debye DMM" in line for line in lines)
+    assert "Si|Si (001 on 001" not in out
+    status, out, err = cli("validate", "--model", "agf", "--calculator", SW, "--explain")
+    assert status == 0, err
+    text = " ".join(out.split())
+    assert "Si|Si (001 on 001, 16 atoms a period): 1 rows, 1 papers" in text
+    for why, count in found.counts().items():
+        if why != "scored":
+            assert f"{count} {why}" in text
+    assert "40 frequencies, 2x2 k points" in text
+
+
+def test_json_equals_the_library(cli, small):
+    status, out, err = cli("validate", "--model", "agf", "--calculator", SW, "--json")
+    assert status == 0, err
+    doc = json.loads(out)
+    found = AV.agf_validation(SW, measurements=small)
+    assert doc["counts"] == found.counts()
+    assert doc["calculator"] == found.calculator
+    for model, s in found.statistics("common").items():
+        assert doc["statistics"]["common"][model]["rows"] == s.rows
+        got = doc["statistics"]["common"][model]["median_factor_row"]
+        assert (got is None and np.isnan(s.median_factor_row)) or got == pytest.approx(s.median_factor_row)
+    assert len(doc["rows"]["agf"]) == len(found)
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("--model", "agf", "--model", "dmm"), "--model agf scores alone"),
+        (("--model", "agf", "--plot", "v.png"), "--plot does not combine with --model agf"),
+        (("--model", "agf", "--empirical"), "--empirical does not combine with --model agf"),
+        (("--model", "agf", "--max-cell-atoms", "0"), "--max-cell-atoms must be between 1 and 100000"),
+        (("--model", "agf", "--mesh", "0"), "--mesh must be a positive whole number"),
+        (("--model", "agf", "--calculator", "no-such-potential"), "no-such-potential"),
+        (("--max-cell-atoms", "10"), "--max-cell-atoms bounds the cells of --model agf"),
+    ],
+)
+def test_bad_input_is_one_line(cli, args, words, monkeypatch):
+    monkeypatch.setattr(AV, "buildable_rows", lambda **_: pytest.fail("work began"))
+    status, out, err = cli("validate", *args)
+    _one_line(status, out, err, words)

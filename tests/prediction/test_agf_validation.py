@@ -1,0 +1,151 @@
+"""``kapitza.prediction.agf_validation``: the AGF of the measured pairs the crystal route builds, scored beside the
+two DMMs, or each row left out with one reason.
+
+The calculator is LAMMPS's Stillinger-Weber silicon through the tests' ``module:factory`` (tests/mlip_factories.py):
+it covers Si alone, so a slice of the shipped compilation exercises every branch in seconds: Si|Si scored (a
+homo-interface), Si|Ge refused by the potential (no Ge), Al on GaN stacked on two planes (cubic (111) on hexagonal
+(0001)), Au on amorphous SiO2, Cu|Pb above the bound of the pair.  Small AGF settings (40 frequencies, 2x2 k).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kapitza.errors import InputError
+from kapitza.literature import shipped_measurements
+from kapitza.prediction import agf_validation as AV
+from kapitza.prediction.buildable import buildable_rows
+from kapitza.prediction.expected import score
+
+pytest.importorskip("phonopy")
+
+SW = "mlip_factories:lammps_sw_si"
+SMALL = {"frequencies": 40, "kpoints": 2}
+#: (film, substrate) -> the reason every bare row of the pair gets ("" = scored).
+PAIRS = {
+    ("Si", "Si"): "",
+    ("Si", "Ge"): "refused by the potential",
+    ("Al", "GaN"): "two planes",
+    ("Au", "a-SiO2"): "amorphous",
+    ("Cu", "Pb"): "above bound",
+}
+
+
+@pytest.fixture(scope="module")
+def rows():
+    data = shipped_measurements()
+    return data.select(np.array([(f, s) in PAIRS for f, s in zip(data.film, data.substrate)], dtype=bool))
+
+
+@pytest.fixture(scope="module")
+def found(rows):
+    return AV.agf_validation(SW, measurements=rows, **SMALL)
+
+
+def test_every_bare_row_is_scored_or_left_out_once_with_its_pairs_reason(found, rows):
+    bare = ~np.asarray(rows.interlayer, dtype=bool)
+    assert len(found) == int(bare.sum())
+    assert sum(found.counts().values()) == len(found)
+    for k in range(len(found)):
+        assert found.reason[k] == PAIRS[(found.film[k], found.substrate[k])], (found.film[k], found.detail[k])
+    assert found.counts()["scored"] >= 1
+    refused = [d for d, r in zip(found.detail, found.reason) if r == "refused by the potential"]
+    assert refused and all(d.startswith("Ge:") for d in refused)  # the crystal the potential lacks, named
+
+
+def test_left_out_rows_have_no_agf(found):
+    out = ~found.scored
+    assert np.all(np.isnan(found.agf[out])) and np.all(np.isnan(found.agf_phonon[out]))
+
+
+def test_a_scored_row_is_the_agf_run_of_its_pair_at_its_temperature(found):
+    """The row's number is ``run_agf(film, substrate, calculator, normal)``'s two-probe G at the row's T, and a pair
+    of non-metals gets no electron term (predict's rule)."""
+    from kapitza.transmission.agf.run import run_agf
+
+    k = int(np.flatnonzero(found.scored)[0])
+    t = found.temperature[k]
+    result, _ = run_agf(found.film[k], found.substrate[k], calculator=SW, normal="001", temperature=[t], **SMALL)
+    assert found.agf_phonon[k] == pytest.approx(float(result.conductance[0]), rel=1e-10)
+    assert found.agf[k] == found.agf_phonon[k]
+    assert found.agf_intrinsic[k] == pytest.approx(float(result.intrinsic[0]), rel=1e-10)
+
+
+def test_a_homo_interface_transmits_like_the_perfect_crystal(found):
+    """Si|Si is no interface: the two-probe G is the lead's ballistic conductance (Landauer: every channel
+    transmitted; the intrinsic G of Simons, 1/(1/G - 1/G_ballistic), is then far above it)."""
+    from kapitza.transmission.agf.run import run_agf
+
+    k = int(np.flatnonzero(found.scored)[0])
+    result, _ = run_agf("Si", "Si", calculator=SW, normal="001", temperature=[found.temperature[k]], **SMALL)
+    assert float(result.conductance[0]) == pytest.approx(float(np.asarray(result.ballistic)[0, 0]), rel=1e-3)
+    assert found.agf_intrinsic[k] > 10 * found.agf[k]
+
+
+def test_the_dmm_columns_are_predicts_on_the_same_rows(found):
+    k = np.flatnonzero(found.scored)
+    assert np.all(np.isfinite(found.full_dispersion[k]) & (found.full_dispersion[k] > 0))
+    assert np.all(np.isfinite(found.debye[k]) & (found.debye[k] > 0))  # Si is a database material
+
+
+def test_a_second_run_reads_the_pairs_from_the_cache(found, rows):
+    stages = []
+    again = AV.agf_validation(SW, measurements=rows, progress=lambda s, d, t: stages.append(s), **SMALL)
+    assert "force constants" not in stages and "relaxation" not in stages
+    np.testing.assert_array_equal(again.agf, found.agf)
+
+
+def test_statistics_weight_rows_and_papers_as_the_expected_page_does():
+    """Made-up rows: paper A three rows at p/m = 2, paper B one row at p/m = 1/4; by row the median factor is 2,
+    by paper (each paper weighted equally) it lies between 2 and 4, the shared rule's number."""
+    n = 4
+    measured = np.full(n, 1e8)
+    agf = measured * np.array([2.0, 2.0, 2.0, 0.25])
+    made = AV.AgfValidation(
+        calculator="made-up", row=np.arange(n), film=("A",) * n, substrate=("B",) * n, paper=("A", "A", "A", "B"),
+        temperature=np.full(n, 300.0), measured=measured, planes=("001 on 001",) * n, cell_atoms=np.full(n, 8),
+        agf=agf, agf_intrinsic=agf * 1.5, agf_phonon=agf, full_dispersion=measured * 3, debye=measured * 0.5,
+        reason=("",) * n, detail=("",) * n, note=("",) * n, settings={},
+    )  # fmt: skip
+    s = made.statistics()["agf"]
+    assert s.rows == 4 and s.papers == 2
+    assert s.median_factor_row == pytest.approx(2.0)
+    expect = score(agf, measured, made.paper)
+    assert s.median_factor_paper == pytest.approx(expect.median_factor_paper)
+    assert 2.0 <= s.median_factor_paper <= 4.0
+    assert made.statistics()["Debye DMM"].median_factor_row == pytest.approx(2.0)
+    assert made.statistics()["full-dispersion DMM"].within_2_row == 0.0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "words"),
+    [
+        ({"max_cell_atoms": 0}, "max_cell_atoms"),
+        ({"max_strain": 2.0}, "max_strain"),
+        ({"frequencies": 0}, "frequencies"),
+        ({"max_memory_gb": -1}, "memory"),
+    ],
+)
+def test_bad_inputs_are_refused_before_any_work(kwargs, words, monkeypatch):
+    monkeypatch.setattr(AV, "buildable_rows", lambda **_: pytest.fail("work began"))
+    with pytest.raises(InputError, match=words):
+        AV.agf_validation(SW, **kwargs)
+
+
+def test_an_unknown_calculator_is_refused_before_any_work(monkeypatch):
+    monkeypatch.setattr(AV, "buildable_rows", lambda **_: pytest.fail("work began"))
+    with pytest.raises(InputError):
+        AV.agf_validation("no-such-potential")
+
+
+@pytest.mark.parametrize(("planes", "normal"), [("001 on 001", "001"), ("111 on 111", "111"), ("111 on 001", None),
+                                                ("112 on 112", None), ("", None)])  # fmt: skip
+def test_one_normal_for_both_sides_or_none(planes, normal):
+    assert AV._plane(planes) == normal
+
+
+def test_the_rows_are_the_buildable_lists(found, rows):
+    built = buildable_rows(measurements=rows, max_cell_atoms=AV.DEFAULT_SCORED_CELL_ATOMS)
+    np.testing.assert_array_equal(found.row, built.row)
+    assert found.planes == built.planes
