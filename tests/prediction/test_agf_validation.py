@@ -149,3 +149,12 @@ def test_the_rows_are_the_buildable_lists(found, rows):
     built = buildable_rows(measurements=rows, max_cell_atoms=AV.DEFAULT_SCORED_CELL_ATOMS)
     np.testing.assert_array_equal(found.row, built.row)
     assert found.planes == built.planes
+
+
+def test_a_bound_too_small_for_the_pair_leaves_its_rows_over_the_memory_bound(rows):
+    """The bound's refusal (a crystal's force constants or the pair's AGF run), not the potential's: its own reason,
+    and not remembered (the same rows score with the bound lifted, the fixture)."""
+    si = rows.select(np.array([(f, s) == ("Si", "Si") for f, s in zip(rows.film, rows.substrate)], dtype=bool))
+    tight = AV.agf_validation(SW, measurements=si, max_memory_gb=0.05, cache=False, **SMALL)
+    assert set(tight.reason) == {"over the memory bound"}, tight.detail
+    assert all("GB" in d for d in tight.detail)

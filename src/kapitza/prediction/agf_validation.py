@@ -14,9 +14,8 @@ conductance G(T) at the rows' temperatures).  Each row is scored or left out wit
 3. ``refused by the potential``: a side's crystal is refused by the structure route with the calculator
    (remembered as ``kapitza validate --calculator`` remembers it), or ``run_agf`` refuses the pair (the relaxed
    lattices no longer match within the strain bound), with its words;
-4. ``over the memory bound``: the pair's AGF run would state more memory than ``max_memory_gb`` (default
-   ``kapitza agf``'s 4 GB; a small lateral cell is repeated until the displaced structures hold the potential's
-   reach, which can take a universal potential past it); not remembered;
+4. ``over the memory bound``: a side's force constants, or the pair's AGF run, would state more memory than
+   ``max_memory_gb`` (default this machine's for a crystal, ``kapitza agf``'s 4 GB for the run); not remembered;
 5. ``no prediction``: a metal/metal pair without the electron data of the electronic DMM.
 
 A scored row is predicted as ``kapitza predict`` reports a pair (:func:`kapitza.prediction.validation.as_predicted`):
@@ -342,10 +341,12 @@ def agf_validation(
             progress("pairs", done, len(jobs))
         m = np.asarray(members)
         verdicts = [crystal_verdict(crystal_for(s), source, cache, progress, max_memory_gb) for s in (film, substrate)]
-        refused = [(s, why) for s, (_, why, _) in zip((film, substrate), verdicts) if why]
-        if refused:
+        refused = sorted((bound, s, why) for s, (_, why, bound) in zip((film, substrate), verdicts) if why)
+        if refused:  # the potential's refusal first; a crystal over the memory bound is not the potential's
+            bound, name, why = refused[0]
             for k in members:
-                reason[k], detail[k] = "refused by the potential", f"{refused[0][0]}: {refused[0][1]}"
+                reason[k] = "over the memory bound" if bound else "refused by the potential"
+                detail[k] = f"{name}: {why}"
             continue
         t = np.unique(temperature[m])
         try:

@@ -1,0 +1,157 @@
+"""The AGF of measured pairs built from their crystals, scored against experiment (issue 54 item 3): run pair by pair
+within a time budget, then write the page's table from what was computed.
+
+  python scripts/agf_validation_study.py run --calculator chgnet --max-memory-gb 16 --budget-min 80
+      Each pair of ``kapitza validate --model agf`` (``kapitza.prediction.agf_validation``) in a fixed order chosen
+      before any score was seen (:data:`ORDER`: the pairs measured by the most papers first, then by rows), one
+      ``agf_validation`` call on that pair's rows each, so every finished pair is cached (by content) and written to
+      the data file at once; a pair not started when the budget is spent is left for the next run (which reads the
+      finished ones from the cache).
+  python scripts/agf_validation_study.py page
+      The table of docs/howto/interface-from-atoms.md between its markers, from the data file.
+
+The AGF settings are ``kapitza agf``'s defaults (200 frequencies, 8x8 k points); the strain bound 3 % (the buildable
+list's). Nothing is tuned to the scores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "docs" / "howto" / "interface-from-atoms-data.json"
+PAGE = ROOT / "docs" / "howto" / "interface-from-atoms.md"
+BEGIN, END = "<!-- agf-validation table: begin -->", "<!-- agf-validation table: end -->"
+
+
+def _pairs(max_cell_atoms: int) -> list[tuple[str, str, int, int]]:
+    """(film, substrate, rows, papers) of every pair the validation would run, most papers first, then rows."""
+    from kapitza.prediction.agf_validation import _plane
+    from kapitza.prediction.buildable import buildable_rows
+
+    built = buildable_rows(max_cell_atoms=max_cell_atoms)
+    groups: dict[tuple[str, str], list[int]] = {}
+    for k in range(len(built)):
+        if built.built[k] and _plane(built.planes[k]) is not None and built.temperature[k] > 0:
+            groups.setdefault((built.film[k], built.substrate[k]), []).append(k)
+    out = [(f, s, len(ks), len({built.paper[k] for k in ks})) for (f, s), ks in groups.items()]
+    return sorted(out, key=lambda p: (-p[3], -p[2], p[0], p[1]))
+
+
+def _load() -> dict:
+    return json.loads(DATA.read_text()) if DATA.exists() else {"pairs": {}}
+
+
+def run(calculator: str, max_memory_gb: float, budget_min: float, max_cell_atoms: int) -> None:
+    from kapitza.literature import shipped_measurements
+    from kapitza.prediction.agf_validation import agf_validation
+
+    data = shipped_measurements()
+    doc = _load()
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True).stdout.strip()  # fmt: skip
+    doc.update({"calculator": calculator, "max_memory_gb": max_memory_gb, "max_cell_atoms": max_cell_atoms})
+    start = time.time()
+    for film, substrate, rows, papers in _pairs(max_cell_atoms):
+        key = f"{film}|{substrate}"
+        if key in doc["pairs"] and doc["pairs"][key].get("calculator") == calculator:
+            continue
+        if (time.time() - start) / 60 > budget_min:
+            print(f"budget spent: {key} and the pairs after it not started", flush=True)
+            break
+        mask = np.array([(f, s) == (film, substrate) for f, s in zip(data.film, data.substrate)], dtype=bool)
+        t0 = time.time()
+        print(f"{key}: {rows} rows, {papers} papers ...", flush=True)
+        found = agf_validation(calculator, measurements=data.select(mask), max_memory_gb=max_memory_gb)
+        minutes = (time.time() - t0) / 60
+        keep = ("film", "substrate", "paper", "temperature", "measured", "planes", "cell_atoms", "agf",
+                "agf_intrinsic", "agf_phonon", "full_dispersion", "debye", "reason", "detail", "note")  # fmt: skip
+        entry = {name: np.asarray(getattr(found, name)).tolist() for name in keep}
+        entry.update({"calculator": calculator, "minutes": round(minutes, 2), "commit": commit,
+                      "date": date.today().isoformat()})  # fmt: skip
+        doc["pairs"][key] = entry
+        DATA.write_text(json.dumps(doc, indent=1, allow_nan=True) + "\n")
+        print(f"{key}: {found.counts()} in {minutes:.1f} min", flush=True)
+
+
+def _table(doc: dict) -> str:
+    from kapitza.prediction.expected import score
+
+    columns = {"agf": "AGF (two-probe)", "agf_intrinsic": "AGF (intrinsic)",
+               "full_dispersion": "full-dispersion DMM", "debye": "Debye DMM"}  # fmt: skip
+    rows: dict[str, list] = {k: [] for k in (*columns, "measured", "paper")}
+    done, left = [], []
+    for key, e in doc["pairs"].items():
+        ok = [r == "" for r in e["reason"]]
+        (done if any(ok) else left).append((key, e))
+        for k, good in enumerate(ok):
+            values = [e[c][k] for c in columns]
+            if good and all(v is not None and np.isfinite(v) and v > 0 for v in values):
+                for c, v in zip(columns, values):
+                    rows[c].append(v)
+                rows["measured"].append(e["measured"][k])
+                rows["paper"].append(e["paper"][k])
+    lines = ["| model | rows | papers | median factor by row | by paper | within x2 by row | by paper |",
+             "|---|---|---|---|---|---|---|"]  # fmt: skip
+    for c, label in columns.items():
+        s = score(rows[c], rows["measured"], rows["paper"])
+        lines.append(f"| {label} | {s.rows} | {s.papers} | x{s.median_factor_row:.3g} | x{s.median_factor_paper:.3g} | "
+                     f"{100 * s.within_2_row:.0f} % | {100 * s.within_2_paper:.0f} % |")  # fmt: skip
+    lines.append("")
+    lines.append("| pair | rows scored | papers | minutes | median p/m AGF | median p/m full-dispersion DMM |")
+    lines.append("|---|---|---|---|---|---|")
+    for key, e in done:
+        ok = [k for k, r in enumerate(e["reason"]) if r == ""]
+        m = np.array([e["measured"][k] for k in ok])
+        a = np.array([e["agf"][k] for k in ok])
+        f = np.array([np.nan if e["full_dispersion"][k] is None else e["full_dispersion"][k] for k in ok])
+        lines.append(f"| {key} | {len(ok)} | {len({e['paper'][k] for k in ok})} | {e['minutes']:.1f} | "
+                     f"{np.median(a / m):.3g} | {np.nanmedian(f / m):.3g} |")  # fmt: skip
+    for key, e in left:
+        reasons = sorted({r for r in e["reason"] if r})
+        lines.append(f"| {key} | 0 ({', '.join(reasons)}) | | {e['minutes']:.1f} | | |")
+    first = next(iter(doc["pairs"].values()), {})
+    lines.append("")
+    lines.append(f"Potential {doc.get('calculator')}, memory bound {doc.get('max_memory_gb')} GB a run, cells of at "
+                 f"most {doc.get('max_cell_atoms')} atoms a period, 3 % strain; commit {first.get('commit')}, "
+                 f"{first.get('date')} (`python scripts/agf_validation_study.py run ...`, then `page`).")  # fmt: skip
+    return "\n".join(lines)
+
+
+def page() -> None:
+    text = PAGE.read_text()
+    head, rest = text.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    PAGE.write_text(head + BEGIN + "\n" + _table(_load()) + "\n" + END + tail)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="what", required=True)
+    r = sub.add_parser("run")
+    r.add_argument("--calculator", default="chgnet")
+    r.add_argument("--max-memory-gb", type=float, default=16.0)
+    r.add_argument("--budget-min", type=float, default=80.0)
+    r.add_argument("--max-cell-atoms", type=int, default=24)
+    sub.add_parser("page")
+    sub.add_parser("order")
+    args = parser.parse_args()
+    if args.what == "run":
+        run(args.calculator, args.max_memory_gb, args.budget_min, args.max_cell_atoms)
+    elif args.what == "order":
+        for p in _pairs(24):
+            print(p)
+    else:
+        page()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
