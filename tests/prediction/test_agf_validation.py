@@ -158,3 +158,17 @@ def test_a_bound_too_small_for_the_pair_leaves_its_rows_over_the_memory_bound(ro
     tight = AV.agf_validation(SW, measurements=si, max_memory_gb=0.05, cache=False, **SMALL)
     assert set(tight.reason) == {"over the memory bound"}, tight.detail
     assert all("GB" in d for d in tight.detail)
+
+
+def test_a_pair_run_over_the_bound_is_the_bounds_refusal_with_the_interface_described(rows):
+    """Above the libraries' pre-check but below the built model's statement: run_agf's refusal names the interface
+    and stays a MemoryBoundError, so the validation says 'over the memory bound' (Bi|BeO with CHGNet said
+    'refused by the potential' before)."""
+    from kapitza.errors import MemoryBoundError
+    from kapitza.transmission.agf.run import run_agf
+
+    with pytest.raises(MemoryBoundError, match="the interface is 48 atoms"):
+        run_agf("Si", "Si", calculator=SW, max_memory_gb=0.2, **SMALL)
+    si = rows.select(np.array([(f, s) == ("Si", "Si") for f, s in zip(rows.film, rows.substrate)], dtype=bool))
+    tight = AV.agf_validation(SW, measurements=si, max_memory_gb=0.2, cache=False, **SMALL)
+    assert set(tight.reason) == {"over the memory bound"} and "the interface is 48 atoms" in tight.detail[0]

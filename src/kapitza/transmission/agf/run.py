@@ -970,7 +970,7 @@ def _planned(v: dict[str, Any], dev: _DevicePlan | None = None) -> tuple[_Plan, 
     except InputError as refused:
         if not plan.described:
             raise
-        raise InputError(f"{refused}; {plan.described}") from None
+        raise type(refused)(f"{refused}; {plan.described}") from None  # a memory bound's refusal stays one
     return plan, chunk, memory
 
 
