@@ -58,7 +58,7 @@ from ..literature.crystals import CrystalDescription, crystal_for
 from ..phonons.debye import DEFAULT_CUTOFF
 from .bounds import check_bounds
 from .buildable import DEFAULT_MAX_STRAIN, buildable_rows
-from .calculator_validation import _debye, _PhononResult, crystal_verdict, pair_full_dispersion
+from .calculator_validation import PhononResult, crystal_verdict, debye_predictions, pair_full_dispersion
 from .expected import Score, score
 from .validation import as_predicted
 
@@ -362,7 +362,7 @@ def agf_validation(
         at = np.searchsorted(t, temperature[m])
         c1, c2 = verdicts[0][0], verdicts[1][0]
         tt = temperature[m]
-        values, text = as_predicted(c1.material, c2.material, tt, [_PhononResult(tt, g[at]), _PhononResult(tt, gi[at])])
+        values, text = as_predicted(c1.material, c2.material, tt, [PhononResult(tt, g[at]), PhononResult(tt, gi[at])])
         agf[m], agf_i[m], agf_p[m] = values[0], values[1], g[at]
         fd[m] = pair_full_dispersion(c1, c2, tt, mesh=mesh, normal=tuple(int(c) for c in plane), cache=cache)[1]
         for k in members:
@@ -371,7 +371,7 @@ def agf_validation(
                 reason[k], detail[k] = "no prediction", f"{film}/{substrate}: {text or 'no finite prediction'}"
     if progress is not None:
         progress("pairs", len(jobs), len(jobs))
-    debye = _debye(rows, cutoff)
+    debye = debye_predictions(rows, cutoff)
     return AgfValidation(
         calculator=source.name,
         row=idx.astype(np.int64),

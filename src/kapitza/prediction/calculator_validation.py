@@ -787,3 +787,10 @@ def _debye(rows: Measurements, cutoff: str) -> NDArray[np.float64]:
         table = validation_table(("dmm",), cutoff=cutoff, measurements=rows.select(mapped))
         out[np.flatnonzero(mapped)] = table.predicted[0]
     return out
+
+
+#: Public names of :class:`_PhononResult` and :func:`_debye` for the other validations of the compilation's rows
+#: (:mod:`.agf_validation`): one rule of what ``predict`` reports, one Debye column.
+PhononResult = _PhononResult
+debye_predictions = _debye
+
