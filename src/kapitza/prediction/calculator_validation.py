@@ -793,4 +793,3 @@ def _debye(rows: Measurements, cutoff: str) -> NDArray[np.float64]:
 #: (:mod:`.agf_validation`): one rule of what ``predict`` reports, one Debye column.
 PhononResult = _PhononResult
 debye_predictions = _debye
-
