@@ -30,6 +30,7 @@ def points():
     return {name: agf_grid.outcomes(agf_grid.sweep(name, options, 405, None), GRIDS) for name, options in CASES.items()}
 
 
+@pytest.mark.slow  # 20-50 s on 2 cores: the default suite stays near 10 minutes (pytest -m slow)
 def test_pooled_cases_cover_68_percent_without_bias(points):
     pooled = [p for per_case in points.values() for p in per_case]
     r = common.summarize(agf_grid.ESTIMATOR, "fast: one case per family", "G of 405 frequencies", pooled)

@@ -115,6 +115,7 @@ def test_a_missing_extra_is_one_line_naming_it(cli, monkeypatch):
         calculators._builtin_source.cache_clear()
 
 
+@pytest.mark.slow  # 20-50 s on 2 cores: the default suite stays near 10 minutes (pytest -m slow)
 def test_long_wave_groups_are_printed_where_the_page_measured_the_calculator(cli, small, monkeypatch, tmp_path):
     """No group for a calculator the elastic-accuracy page never measured (EMT: [] in --json, no table); with an
     errors file that holds EMT on Al and Cu (made up: Al's shear 50 % soft, Cu's 10 %), the table and the JSON carry

@@ -62,6 +62,7 @@ def test_two_processes_run_all_blocks_with_progress(uninterrupted):
     assert (run / MARKER_FILE).read_text().split() == ["1", "2", "3", "4", "5", "6"]
 
 
+@pytest.mark.slow  # 30-40 s on 2 cores (pytest -m slow); resume stays in tests/md/test_nemd_run.py
 def test_stopped_and_resumed_gives_the_same_blocks(uninterrupted, tmp_path):
     full, _, _ = uninterrupted
     run = tmp_path / "part"
@@ -73,6 +74,7 @@ def test_stopped_and_resumed_gives_the_same_blocks(uninterrupted, tmp_path):
     assert (run / "baths.txt").read_bytes() == (full / "baths.txt").read_bytes()
 
 
+@pytest.mark.slow  # 30-40 s on 2 cores (pytest -m slow); resume stays in tests/md/test_nemd_run.py
 def test_killed_cli_run_resumes_exactly(uninterrupted, tmp_path):
     """SIGTERM to ``kapitza md run --np 2`` mid-production stops mpirun too; the rerun gives the same blocks."""
     full, _, _ = uninterrupted

@@ -129,6 +129,7 @@ def _standard_error(x):
     return float(np.std(x, ddof=1) / np.sqrt(len(x)))
 
 
+@pytest.mark.slow  # 20-50 s on 2 cores: the default suite stays near 10 minutes (pytest -m slow)
 def test_showcase_gan_sic_nemd_from_the_cli(cli, tmp_path, monkeypatch):
     """``kapitza md run`` then ``kapitza md analyze`` on the GaN|SiC showcase, as a user types them (the TOML's
     files found beside it), then the run's own files through kapitza's analysis API:

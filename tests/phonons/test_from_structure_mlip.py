@@ -83,6 +83,7 @@ def test_the_library_prints_nothing_while_loading_and_running(capfd, pair):
     assert out == "" and err == "" and forces.shape == (1, 2, 3)
 
 
+@pytest.mark.slow  # 20-50 s on 2 cores: the default suite stays near 10 minutes (pytest -m slow)
 @pytest.mark.parametrize("name", ["sevennet-l3i5", "sevennet-l3i5+d3"])
 def test_the_memory_statement_bounds_the_peak_of_a_fresh_process(name):
     """What the operating system sees: ``crystal_phonons("Si", name, supercell=1)`` in a child process
@@ -131,6 +132,7 @@ def test_wurtzite_aln_has_linear_acoustic_branches_after_the_rotational_sum_rule
     np.testing.assert_allclose(high / low, 10.0, rtol=1e-3)
 
 
+@pytest.mark.slow  # 20-50 s on 2 cores: the default suite stays near 10 minutes (pytest -m slow)
 def test_niobium_with_sevennet_l3i5_is_refused_as_elastically_unstable():
     """SevenNet-l3i5's Nb has a negative shear constant (C44 = -3.8 GPa from its stress under strain, measured
     2026-11-26; Nb's measured C44 is positive), so its near-Gamma imaginary modes are the potential's: the refusal

@@ -47,8 +47,8 @@ def both(model, omega, kpoints, eta=1e-6):
     ("lateral", "mixing", "kpoints", "n_omega"),
     [
         (1, 0, [[0.0, 0.0], [0.13, 0.29], [0.5, 0.25]], 30),
-        (2, 2, [[0.1, 0.2], [0.37, -0.21]], 10),
-        (3, 2, [[0.17, 0.31]], 4),
+        pytest.param(2, 2, [[0.1, 0.2], [0.37, -0.21]], 10, marks=pytest.mark.slow),  # 18 s: the 1x1 case stays
+        pytest.param(3, 2, [[0.17, 0.31]], 4, marks=pytest.mark.slow),  # 13 s
     ],
     ids=["1x1 sharp", "2x2 intermixed", "3x3 intermixed"],
 )

@@ -63,6 +63,7 @@ def mixed():
     return result
 
 
+@pytest.mark.slow  # 33 s on 2 cores (pytest -m slow); the calibration module scores the estimate too
 def test_estimate_is_a_one_sigma_error_on_two_interfaces(fine, mixed):
     """The 1-sigma estimate against the 1215-frequency G of the same sweep (the fixtures): on the uniform grids of
     15, 45, 135 and 405 at 50, 100 and 300 K of both interfaces (24 points) it covers the true error in a share
