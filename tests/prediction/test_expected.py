@@ -42,26 +42,7 @@ def test_a_held_out_paper_never_informs_its_own_estimate():
     pair = next(a for a, ps in papers_of.items() if len(ps) >= 3)
     victim = sorted(papers_of[pair])[0]
     mine = np.array([p == victim for p in rows.paper])
-    changed = E.ExpectedRows(
-        **{
-            **{
-                f: getattr(rows, f)
-                for f in (
-                    "route",
-                    "features",
-                    "temperature",
-                    "paper",
-                    "pair",
-                    "side1",
-                    "side2",
-                    "row_id",
-                    "dmm",
-                    "source",
-                )
-            },  # fmt: skip
-            "measured": np.where(mine, rows.measured * 1000, rows.measured),
-        }
-    )
+    changed = dataclasses.replace(rows, measured=np.where(mine, rows.measured * 1000, rows.measured))
     before = E.held_out(rows, bases=RIDGE)
     after = E.held_out(changed, bases=RIDGE)
     np.testing.assert_allclose(after.value[mine], before.value[mine], rtol=1e-12)
@@ -79,26 +60,7 @@ def test_the_other_papers_of_a_pair_pull_its_estimate():
         papers_of.setdefault(a, set()).add(p)
     pair = next(a for a, ps in papers_of.items() if len(ps) >= 3)
     sel = np.array([a == pair for a in rows.pair])
-    lifted = E.ExpectedRows(
-        **{
-            **{
-                f: getattr(rows, f)
-                for f in (
-                    "route",
-                    "features",
-                    "temperature",
-                    "paper",
-                    "pair",
-                    "side1",
-                    "side2",
-                    "row_id",
-                    "dmm",
-                    "source",
-                )
-            },  # fmt: skip
-            "measured": np.where(sel, rows.measured * 4, rows.measured),
-        }
-    )
+    lifted = dataclasses.replace(rows, measured=np.where(sel, rows.measured * 4, rows.measured))
     held = E.held_out(lifted, bases=RIDGE)
     assert np.all(np.abs(np.log10(held.value[sel] / held.measured[sel])) < math.log10(1.6))
     assert np.all(held.n_other[sel] == len(papers_of[pair]) - 1)

@@ -197,8 +197,9 @@ def _one_thread() -> Any:
 # -- descriptors ------------------------------------------------------------------------------
 
 
-def _log10(values: ArrayLike) -> NDArray[np.float64]:
-    """log10 of positive values, NaN elsewhere (no RuntimeWarning)."""
+def log10_positive(values: ArrayLike) -> NDArray[np.float64]:
+    """log10 of positive finite values, NaN elsewhere (no RuntimeWarning); the descriptors' rule here and in
+    :mod:`.expected`."""
     x = np.asarray(values, dtype=float)
     out = np.full(x.shape, np.nan)
     good = np.isfinite(x) & (x > 0)
@@ -243,9 +244,9 @@ def descriptor_matrix(table: ValidationTable) -> NDArray[np.float64]:
         )
     n = len(table)
     index = [table.models.index(m) for m in PHYSICS_MODELS]
-    columns: list[NDArray[np.float64]] = [_log10(table.predicted[i]) for i in index]
-    columns += [_log10(table.phonon[i]) for i in index]
-    columns.append(_log10(table.temperature))
+    columns: list[NDArray[np.float64]] = [log10_positive(table.predicted[i]) for i in index]
+    columns += [log10_positive(table.phonon[i]) for i in index]
+    columns.append(log10_positive(table.temperature))
     first = np.array([material_numbers(a) for a in table.side1]).reshape(n, 2)
     second = np.array([material_numbers(b) for b in table.side2]).reshape(n, 2)
     columns.append(np.log10(first[:, 0] / second[:, 0]))
@@ -255,7 +256,7 @@ def descriptor_matrix(table: ValidationTable) -> NDArray[np.float64]:
     for i, (a, b, kind) in enumerate(zip(table.side1, table.side2, table.kind)):
         if kind == "metal/non-metal":
             g_ep[i] = metal_electron_phonon(a if a in metals else b)
-    columns.append(_log10(g_ep))
+    columns.append(log10_positive(g_ep))
     columns.append(np.isfinite(g_ep).astype(float))
     columns += [np.array([k == kind for k in table.kind], dtype=float) for kind in KINDS]
     methods = [normalize_method(m) for m in table.method]
@@ -481,7 +482,7 @@ def training_data(
     table = table.select(~table.flagged)
     features = descriptor_matrix(table)
     target = np.log10(table.measured)
-    physics = {m: _log10(table.ratio(m)) for m in PHYSICS_MODELS}
+    physics = {m: log10_positive(table.ratio(m)) for m in PHYSICS_MODELS}
     return features, target, tuple(table.paper), physics
 
 

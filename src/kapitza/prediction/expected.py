@@ -69,7 +69,7 @@ from numpy.typing import ArrayLike, NDArray
 from ..errors import InputError, MissingDependencyError
 from ..io.results import result
 from ..literature import Measurements, shipped_measurements
-from .empirical import METHODS, grouped_folds, normalize_method, paper_percentiles
+from .empirical import METHODS, grouped_folds, log10_positive, normalize_method, paper_percentiles
 from .validation import KINDS
 
 __all__ = [
@@ -204,15 +204,6 @@ def pair_key(a: str, b: str) -> str:
     return "|".join(sorted((str(a).strip(), str(b).strip())))
 
 
-def _log10(values: ArrayLike) -> NDArray[np.float64]:
-    """log10 of positive finite values, NaN elsewhere (no warning)."""
-    x = np.asarray(values, dtype=float)
-    out = np.full(x.shape, np.nan)
-    good = np.isfinite(x) & (x > 0)
-    out[good] = np.log10(x[good])
-    return out
-
-
 def _flags(values: Sequence[str], categories: Sequence[str]) -> list[NDArray[np.float64]]:
     return [np.array([v == c for v in values], dtype=float) for c in categories]
 
@@ -236,7 +227,7 @@ def structure_features(
 ) -> NDArray[np.float64]:
     """The structure route's descriptors (:data:`FEATURES` ``["structure"]``): the full-dispersion DMM as reported
     and alone (W m^-2 K^-1), T (K), the metal's G_ep (W m^-2 K^-1, NaN where none), kind and method."""
-    columns = [_log10(g_fd), _log10(g_fd_phonon), _log10(temperature), _log10(g_ep)]
+    columns = [log10_positive(g_fd), log10_positive(g_fd_phonon), log10_positive(temperature), log10_positive(g_ep)]
     columns += _flags(kind, KINDS)
     columns += _flags([normalize_method(m) for m in method], METHODS)
     return np.column_stack(columns)
