@@ -82,9 +82,20 @@ def test_json_equals_the_library(cli, small):
         (("--model", "agf", "--mesh", "0"), "--mesh must be a positive whole number"),
         (("--model", "agf", "--calculator", "no-such-potential"), "no-such-potential"),
         (("--max-cell-atoms", "10"), "--max-cell-atoms bounds the cells of --model agf"),
+        (("--model", "agf", "--calculator", ""), "calculator must be a built-in name"),  # not the default
     ],
 )
 def test_bad_input_is_one_line(cli, args, words, monkeypatch):
     monkeypatch.setattr(AV, "buildable_rows", lambda **_: pytest.fail("work began"))
     status, out, err = cli("validate", *args)
     _one_line(status, out, err, words)
+
+
+def test_a_bound_that_leaves_nothing_scored_says_so_after_the_table(cli, small, monkeypatch, tmp_path):
+    """Every pair over the memory bound: the (empty) table, then one warning naming the bound to raise.  An empty
+    cache: a pair read back from the cache needs no memory, so the bound refuses only what is computed."""
+    monkeypatch.setenv("KAPITZA_CACHE_DIR", str(tmp_path / "cache"))
+    status, out, err = cli("validate", "--model", "agf", "--calculator", SW, "--max-memory-gb", "0.2")
+    assert status == 0, err
+    text = " ".join(out.split())
+    assert "scored: 0 of" in text and "rows are over the memory bound: raise --max-memory-gb" in text

@@ -358,7 +358,8 @@ def _agf_route(
         raise InputError(f"--max-cell-atoms must be between 1 and 100000 atoms, got {max_cell_atoms}")
     if mesh is not None and mesh < 1:
         raise InputError(f"--mesh must be a positive whole number, got {mesh}")
-    agf_command(calculator or DEFAULT_CALCULATOR, cutoff, mesh, max_cell_atoms, as_json, max_memory_gb, explain)
+    agf_command(DEFAULT_CALCULATOR if calculator is None else calculator, cutoff, mesh, max_cell_atoms, as_json,
+                max_memory_gb, explain)  # fmt: skip
 
 
 # -- --calculator ----------------------------------------------------------------------------------------------------

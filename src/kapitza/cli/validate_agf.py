@@ -83,6 +83,12 @@ def agf_report(found: AgfValidation, report: Report) -> None:
         f"scored: {scored} of {len(found)} bare measured rows ({papers} papers), cells of at most "
         f"{found.settings['max_cell_atoms']} atoms a period within {100 * found.settings['max_strain']:g} % strain"
     )
+    memory = counts.get("over the memory bound", 0)
+    if memory and scored == 0:
+        report.warn(
+            f"no row scored; {memory} rows are over the memory bound: raise --max-memory-gb (each AGF run's bound, "
+            "default 4 GB; a crystal's, default this machine's) or use a lighter --calculator"
+        )
     partial = sum(bool(t) for t, ok in zip(found.note, found.scored) if ok)
     if partial:
         report.warn(f"{partial} scored rows are the phonon conductance alone: a metal without electron data")
