@@ -288,3 +288,21 @@ def test_absurd_memory_bounds_are_one_line_and_status_2(cli, value, words):
     status, out, err = cli("agf", "Si", "Ge", *FAST, "--max-memory-gb", value)
     assert status == 2 and err.count("\n") == 1 and out == "" and words in err, err
     assert "started" not in err
+
+
+def test_an_unstable_lead_is_a_warning_after_the_answer():
+    """The run's note that a lead is dynamically unstable changes what G is worth: printed as a warning without
+    --explain (transmission.agf.stability's words), the other notes held back."""
+    import dataclasses
+
+    from kapitza.cli.agf import text_report
+    from kapitza.transmission.agf.dmm import lead_dmm
+    from kapitza.transmission.agf.run import run_agf
+    from kapitza.transmission.agf.stability import LeadStability, unstable_note
+
+    result, _ = run_agf("Si", "Ge", frequencies=20, kpoints=2, temperature=[300.0], check_broadening=False)
+    made_up = LeadStability(side="right", top=6e13, imaginary=1.3e13, kappa=np.array([0.25, 0.0]), q=0.0, points=1)
+    note = unstable_note(made_up, "Ge")
+    report = text_report(dataclasses.replace(result, notes=(*result.notes, note)), lead_dmm(result), 1.0, False)
+    assert report.warnings[-1] == f"warning: {note}"
+    assert all("unstable" not in str(d) for d in report.details)

@@ -55,8 +55,11 @@ def test_every_bare_row_is_scored_or_left_out_once_with_its_pairs_reason(found, 
 
 
 def test_left_out_rows_have_no_agf(found):
+    """No prediction on a row left out; the two-probe G only where it was computed (an unstable lead's, unscored)."""
     out = ~found.scored
-    assert np.all(np.isnan(found.agf[out])) and np.all(np.isnan(found.agf_phonon[out]))
+    assert np.all(np.isnan(found.agf[out])) and np.all(np.isnan(found.agf_intrinsic[out]))
+    uncomputed = out & np.array([r != "unstable lead" for r in found.reason])
+    assert np.all(np.isnan(found.agf_phonon[uncomputed]))
 
 
 def test_a_scored_row_is_the_agf_run_of_its_pair_at_its_temperature(found):
@@ -172,3 +175,26 @@ def test_a_pair_run_over_the_bound_is_the_bounds_refusal_with_the_interface_desc
     si = rows.select(np.array([(f, s) == ("Si", "Si") for f, s in zip(rows.film, rows.substrate)], dtype=bool))
     tight = AV.agf_validation(SW, measurements=si, max_memory_gb=0.2, cache=False, **SMALL)
     assert set(tight.reason) == {"over the memory bound"} and "the interface is 48 atoms" in tight.detail[0]
+
+
+def test_a_pair_whose_lead_is_unstable_is_computed_but_not_scored(rows, monkeypatch):
+    """A lead with imaginary frequencies above the stability threshold (as CHGNet's Si strained 2.4 % in-plane in Al
+    on Si) gives no prediction: its rows say 'unstable lead', name the side and keep the two-probe G unscored."""
+    from kapitza.transmission.agf.stability import UNSTABLE_FRACTION
+
+    si = rows.select(np.array([(f, s) == ("Si", "Si") for f, s in zip(rows.film, rows.substrate)], dtype=bool))
+    g = 3e8
+    calls = []
+
+    def made_up(film, substrate, plane, t, *args):
+        calls.append(plane)
+        return np.full(t.shape, g), np.full(t.shape, 2 * g), np.array([0.0, 2 * UNSTABLE_FRACTION])
+
+    monkeypatch.setattr(AV, "_pair_agf", made_up)
+    found = AV.agf_validation(SW, measurements=si, **SMALL)
+    assert calls == ["001"] and set(found.reason) == {"unstable lead"}
+    assert all("Si lead 10 %" in d for d in found.detail)
+    assert np.all(found.agf_phonon == g) and np.all(np.isnan(found.agf)) and not found.scored.any()
+    monkeypatch.setattr(AV, "_pair_agf", lambda f, s, p, t, *a: (np.full(t.shape, g), np.full(t.shape, 2 * g),
+                                                                np.array([0.0, 0.5 * UNSTABLE_FRACTION])))  # fmt: skip
+    assert AV.agf_validation(SW, measurements=si, **SMALL).scored.all()  # below the threshold: scored

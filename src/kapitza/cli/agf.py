@@ -86,7 +86,7 @@ COLUMNS_IN_WORDS = (
 )
 
 #: Words of a run's notes that change what its G is worth (printed as warnings; every other note is a detail).
-WARNING_WORDS = ("not converged", "is not used")
+WARNING_WORDS = ("not converged", "is not used", "dynamically unstable")
 
 
 def text_report(result: Any, dmm: Any, elapsed: float, explain: bool) -> Report:

@@ -16,7 +16,10 @@ conductance G(T) at the rows' temperatures).  Each row is scored or left out wit
    lattices no longer match within the strain bound), with its words;
 4. ``over the memory bound``: a side's force constants, or the pair's AGF run, would state more memory than
    ``max_memory_gb`` (default this machine's for a crystal, ``kapitza agf``'s 4 GB for the run); not remembered;
-5. ``no prediction``: a metal/metal pair without the electron data of the electronic DMM.
+5. ``unstable lead``: a lead of the pair's AGF model is dynamically unstable (imaginary bulk frequencies above
+   :data:`~kapitza.transmission.agf.stability.UNSTABLE_FRACTION` of its highest: the potential does not hold that
+   side's strained crystal), so its G is not a prediction; the two-probe G is kept in ``agf_phonon``, not scored;
+6. ``no prediction``: a metal/metal pair without the electron data of the electronic DMM.
 
 A scored row is predicted as ``kapitza predict`` reports a pair (:func:`kapitza.prediction.validation.as_predicted`):
 the AGF's two-probe phonon conductance, in series with the metal's electron-phonon conductance at a
@@ -78,14 +81,22 @@ Progress = Callable[[str, int, int], None]
 #: in minutes: Al|Si, Si|Ge, GaN|AlN, Pt|Si, ... on (001)).  Fixed by cost before any score was seen.
 DEFAULT_SCORED_CELL_ATOMS = 24
 #: Why a row is not scored beyond the buildable list's reasons (in the order checked).
-REASONS = ("above bound", "0 K", "two planes", "refused by the potential", "over the memory bound", "no prediction")
+REASONS = (
+    "above bound",
+    "0 K",
+    "two planes",
+    "refused by the potential",
+    "over the memory bound",
+    "unstable lead",
+    "no prediction",
+)
 #: The columns scored, as :meth:`AgfValidation.column` names them.
 MODELS = ("agf", "agf intrinsic", "full-dispersion DMM", "Debye DMM")
 #: The AGF settings of every pair: ``kapitza agf``'s defaults (frequencies, k points, broadening), fixed before any
 #: score was seen.
 AGF_SETTINGS: Mapping[str, int] = MappingProxyType({"frequencies": 200, "kpoints": 8})
-#: Version of the cached pair entries.
-CACHE_FORMAT = 1
+#: Version of the cached pair entries (2: with the leads' stability).
+CACHE_FORMAT = 2
 
 
 @result
@@ -216,8 +227,9 @@ def _plane(planes: str) -> str | None:
 def _pair_agf(
     film: str, substrate: str, plane: str, temperature: NDArray[np.float64], source: Any, max_strain: float,
     agf_settings: dict[str, int], cache: bool, max_memory_gb: float | None, stage_progress: Progress | None,
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:  # fmt: skip
-    """The AGF's two-probe and intrinsic G of one pair at ``temperature`` (cached by content)."""
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:  # fmt: skip
+    """The AGF's two-probe and intrinsic G of one pair at ``temperature`` (cached by content), and each lead's most
+    imaginary frequency as a fraction of its highest (left, right: :mod:`kapitza.transmission.agf.stability`)."""
     from ..io.cache import cached_arrays, finite
     from ..transmission.agf.run import run_agf
 
@@ -240,13 +252,16 @@ def _pair_agf(
             film, substrate, calculator=source.name, normal=plane, max_strain=max_strain, temperature=temperature,
             stage_progress=stage_progress, **agf_settings, **options,
         )  # fmt: skip
+        checked = found.model_metadata["lead_stability"]
+        imaginary = [checked[side]["imaginary_THz"] / checked[side]["top_THz"] for side in ("left", "right")]
         return {"conductance": np.asarray(found.conductance, dtype=float),
-                "intrinsic": np.asarray(found.intrinsic, dtype=float)}  # fmt: skip
+                "intrinsic": np.asarray(found.intrinsic, dtype=float), "imaginary": np.array(imaginary)}  # fmt: skip
 
     shape = np.shape(temperature)
     stored = cached_arrays("agf-validation-pair", parts, compute, enabled=cache,
-                           shapes={"conductance": shape, "intrinsic": shape}, check=finite)  # fmt: skip
-    return np.asarray(stored["conductance"]), np.asarray(stored["intrinsic"])
+                           shapes={"conductance": shape, "intrinsic": shape, "imaginary": (2,)},
+                           check=finite)  # fmt: skip
+    return np.asarray(stored["conductance"]), np.asarray(stored["intrinsic"]), np.asarray(stored["imaginary"])
 
 
 def _record(name: str) -> dict[str, Any]:
@@ -306,6 +321,7 @@ def agf_validation(
     """
     from ..atomistic.calculators import calculator_source
     from ..phonons.from_structure import memory_limit_gb
+    from ..transmission.agf.stability import UNSTABLE_FRACTION
 
     memory_limit_gb(max_memory_gb)
     eps = _checks.between(max_strain, "max_strain", "", 1e-6, 0.25)
@@ -350,7 +366,9 @@ def agf_validation(
             continue
         t = np.unique(temperature[m])
         try:
-            g, gi = _pair_agf(film, substrate, plane, t, source, eps, agf_settings, cache, max_memory_gb, progress)
+            g, gi, imaginary = _pair_agf(
+                film, substrate, plane, t, source, eps, agf_settings, cache, max_memory_gb, progress
+            )
         except MemoryBoundError as exc:  # the bound's refusal, not the pair's: not remembered
             for k in members:
                 reason[k], detail[k] = "over the memory bound", f"{film}/{substrate} ({plane}): {exc}"
@@ -359,11 +377,20 @@ def agf_validation(
             for k in members:
                 reason[k], detail[k] = "refused by the potential", f"{film}/{substrate} ({plane}): {exc}"
             continue
+        unstable = [f"{name} lead {100 * f:.0f} %" for name, f in zip((film, substrate), imaginary)
+                    if f > UNSTABLE_FRACTION]  # fmt: skip
         at = np.searchsorted(t, temperature[m])
+        agf_p[m] = g[at]
+        if unstable:  # computed (the two-probe G kept in agf_phonon) but not scored: not a prediction
+            for k in members:
+                reason[k] = "unstable lead"
+                detail[k] = (f"{film}/{substrate} ({plane}): imaginary lead frequencies up to "
+                             f"{', '.join(unstable)} of its highest")  # fmt: skip
+            continue
         c1, c2 = verdicts[0][0], verdicts[1][0]
         tt = temperature[m]
         values, text = as_predicted(c1.material, c2.material, tt, [PhononResult(tt, g[at]), PhononResult(tt, gi[at])])
-        agf[m], agf_i[m], agf_p[m] = values[0], values[1], g[at]
+        agf[m], agf_i[m] = values[0], values[1]
         fd[m] = pair_full_dispersion(c1, c2, tt, mesh=mesh, normal=tuple(int(c) for c in plane), cache=cache)[1]
         for k in members:
             note[k] = text

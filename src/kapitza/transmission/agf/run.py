@@ -63,6 +63,7 @@ from .solver import (
     model_sizes,
     transmission,
 )
+from .stability import LeadStability, check_points, lead_stability, unstable_note
 
 #: Temperatures (K) reported by default (:data:`.config.DEFAULT_TEMPERATURES`).
 DEFAULT_TEMPERATURES = _config.DEFAULT_TEMPERATURES
@@ -936,6 +937,24 @@ def band_top(model: LayeredModel, side: str, folds: Any = None) -> float:
     return lead_max_frequency(fold.primitive, side, fold.qpoints((0.0, 0.0)))
 
 
+def lead_checks(model: LayeredModel, kgrid: tuple[int, int], folds: Any = None) -> tuple[LeadStability, ...]:
+    """Both leads' stability (:func:`.stability.lead_stability`) on the run's k grid (:func:`.stability.check_points`),
+    folded leads on their primitive cell."""
+    points = check_points(kgrid, lateral=model.lateral_cell is not None)
+    return tuple(
+        lead_stability(model, side, points, None if folds is None else folds[k])
+        for k, side in enumerate(("left", "right"))
+    )
+
+
+def lead_label(model: LayeredModel, side: str) -> str:
+    """The species of a lead unit, e.g. "Si" or "Ga, N"."""
+    dofs = model.block_range(1 if side == "left" else len(model.bounds) - 3)
+    atoms = np.unique(np.asarray(model.atom_of_dof)[dofs])
+    names = sorted({str(model.labels[a]) for a in atoms}) if model.labels else []
+    return ", ".join(names) or side
+
+
 #: The settings of :func:`_planned`'s memory that :func:`.inputs.run_memory` takes.
 _MEMORY_KEYS = ("workers", "dask", "calculator", "torch_here", "torch_workers")
 
@@ -1201,6 +1220,8 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
     if statistics == "classical":
         notes.append("classical statistics: every transmitted mode carries k_B (as in classical MD), not Bose-Einstein")
     tops = {side: band_top(model, side, folds) for side in ("left", "right")}
+    stability = lead_checks(model, kgrid, folds)
+    notes.extend(unstable_note(found, lead_label(model, found.side)) for found in stability if not found.stable)
     w_top = TOP_MARGIN * min(tops.values())
     omega, weights = frequency_grid(w_top, n_freq)
     # the model as built: its sizes are exact now (a user's structure had only a lower bound before)
@@ -1361,7 +1382,7 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
         broadening=check,
         lead_omega=np.array(lead_omega),
         lead_xi=np.array(lead_xi),
-        model_metadata=dict(model.metadata),
+        model_metadata=dict(model.metadata) | {"lead_stability": {f.side: f.record() for f in stability}},
         settings=settings,
         notes=tuple(notes),
         frequency_grid_error_estimate=grid_error,
