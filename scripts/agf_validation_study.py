@@ -32,9 +32,19 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "docs" / "howto" / "interface-from-atoms-data.json"
 PAGE = ROOT / "docs" / "howto" / "interface-from-atoms.md"
-BEGIN, END = "<!-- agf-validation table: begin -->", "<!-- agf-validation table: end -->"
+
+
+def data_file(calculator: str) -> Path:
+    """Each potential's pairs in a file of their own (CHGNet's, the first run, under the original name)."""
+    suffix = "" if calculator == "chgnet" else f"-{calculator}"
+    return ROOT / "docs" / "howto" / f"interface-from-atoms-data{suffix}.json"
+
+
+def markers(calculator: str) -> tuple[str, str]:
+    """The page's markers around a potential's table."""
+    name = "" if calculator == "chgnet" else f" {calculator}"
+    return f"<!-- agf-validation table{name}: begin -->", f"<!-- agf-validation table{name}: end -->"
 
 
 def _pairs(max_cell_atoms: int) -> list[tuple[str, str, int, int]]:
@@ -51,8 +61,9 @@ def _pairs(max_cell_atoms: int) -> list[tuple[str, str, int, int]]:
     return sorted(out, key=lambda p: (-p[3], -p[2], p[0], p[1]))
 
 
-def _load() -> dict:
-    return json.loads(DATA.read_text()) if DATA.exists() else {"pairs": {}}
+def _load(calculator: str) -> dict:
+    path = data_file(calculator)
+    return json.loads(path.read_text()) if path.exists() else {"pairs": {}}
 
 
 def run(calculator: str, max_memory_gb: float, budget_min: float, max_cell_atoms: int) -> None:
@@ -60,7 +71,7 @@ def run(calculator: str, max_memory_gb: float, budget_min: float, max_cell_atoms
     from kapitza.prediction.agf_validation import agf_validation
 
     data = shipped_measurements()
-    doc = _load()
+    doc = _load(calculator)
     commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True).stdout.strip()  # fmt: skip
     doc.update({"calculator": calculator, "max_memory_gb": max_memory_gb, "max_cell_atoms": max_cell_atoms})
@@ -83,7 +94,7 @@ def run(calculator: str, max_memory_gb: float, budget_min: float, max_cell_atoms
         entry.update({"calculator": calculator, "minutes": round(minutes, 2), "commit": commit,
                       "date": date.today().isoformat()})  # fmt: skip
         doc["pairs"][key] = entry
-        DATA.write_text(json.dumps(doc, indent=1, allow_nan=True) + "\n")
+        data_file(calculator).write_text(json.dumps(doc, indent=1, allow_nan=True) + "\n")
         print(f"{key}: {found.counts()} in {minutes:.1f} min", flush=True)
 
 
@@ -177,11 +188,12 @@ def _pair(key: str) -> str:
     return f"{film} on {substrate}"
 
 
-def page() -> None:
+def page(calculator: str) -> None:
+    begin, end = markers(calculator)
     text = PAGE.read_text()
-    head, rest = text.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    PAGE.write_text(head + BEGIN + "\n" + _table(_load()) + "\n" + END + tail)
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    PAGE.write_text(head + begin + "\n" + _table(_load(calculator)) + "\n" + end + tail)
 
 
 def main() -> None:
@@ -192,7 +204,8 @@ def main() -> None:
     r.add_argument("--max-memory-gb", type=float, default=16.0)
     r.add_argument("--budget-min", type=float, default=80.0)
     r.add_argument("--max-cell-atoms", type=int, default=24)
-    sub.add_parser("page")
+    pg = sub.add_parser("page")
+    pg.add_argument("--calculator", default="chgnet")
     sub.add_parser("order")
     f = sub.add_parser("figure")
     f.add_argument("--calculator", default="chgnet")
@@ -207,7 +220,7 @@ def main() -> None:
         for p in _pairs(24):
             print(p)
     else:
-        page()
+        page(args.calculator)
 
 
 if __name__ == "__main__":
