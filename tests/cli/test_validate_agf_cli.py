@@ -99,3 +99,20 @@ def test_a_bound_that_leaves_nothing_scored_says_so_after_the_table(cli, small, 
     assert status == 0, err
     text = " ".join(out.split())
     assert "scored: 0 of" in text and "rows are over the memory bound: raise --max-memory-gb" in text
+
+
+def test_pairs_with_an_unstable_lead_are_named_in_a_warning_after_the_table(cli, small, monkeypatch):
+    """A pair whose lead is dynamically unstable (transmission.agf.stability) is left out; the warning names it and
+    the potential, so that a user does not read the table as the AGF's verdict on that pair."""
+    from kapitza.transmission.agf.stability import UNSTABLE_FRACTION
+
+    def made_up(film, substrate, plane, t, *args):
+        return np.full(t.shape, 3e8), np.full(t.shape, 6e8), np.array([2 * UNSTABLE_FRACTION, 0.0])
+
+    monkeypatch.setattr(AV, "_pair_agf", made_up)
+    status, out, err = cli("validate", "--model", "agf", "--calculator", SW)
+    assert status == 0, err
+    text = " ".join(out.split())
+    found = AV.agf_validation(SW, measurements=small)
+    n = found.counts()["unstable lead"]
+    assert n > 0 and f"warning: {n} rows left out: a lead of Si/Si is dynamically unstable with" in text

@@ -89,6 +89,13 @@ def agf_report(found: AgfValidation, report: Report) -> None:
             f"no row scored; {memory} rows are over the memory bound: raise --max-memory-gb (each AGF run's bound, "
             "default 4 GB; a crystal's, default this machine's) or use a lighter --calculator"
         )
+    rows = zip(found.film, found.substrate, found.reason)
+    unstable = sorted({f"{f}/{s}" for f, s, r in rows if r == "unstable lead"})
+    if unstable:
+        report.warn(
+            f"{counts['unstable lead']} rows left out: a lead of {', '.join(unstable)} is dynamically unstable with "
+            f"{found.calculator} (the potential does not hold that side's strained crystal); their AGF is no prediction"
+        )
     partial = sum(bool(t) for t, ok in zip(found.note, found.scored) if ok)
     if partial:
         report.warn(f"{partial} scored rows are the phonon conductance alone: a metal without electron data")
