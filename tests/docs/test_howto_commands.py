@@ -145,7 +145,15 @@ def test_command_and_options_exist(page: str, line: str) -> None:
 #: with --calculator, which relaxes crystals and computes force constants with a learned potential; ``elastic``
 #: relaxes its crystal with the default learned potential without one: tests/cli/test_elastic_cli.py runs it with
 #: the tests' calculators).
-HEAVY = (("md", "run"), ("md", "campaign"), ("md", "emd"), ("agf",), ("interface", "build"), ("elastic",))
+HEAVY = (
+    ("md", "run"),
+    ("md", "campaign"),
+    ("md", "emd"),
+    ("agf",),
+    ("interface", "build"),
+    ("elastic",),
+    ("validate", "--model", "agf"),
+)  # validate --model agf: an AGF per pair, with a learned potential
 #: Commands that run but take about a minute (the interface modes of a user's structure through LAMMPS): slow tier.
 MINUTE = (("md", "modes"), ("md", "eels"))
 #: Options whose value is a file the command writes.
