@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -66,14 +67,14 @@ def _load(calculator: str) -> dict:
     return json.loads(path.read_text()) if path.exists() else {"pairs": {}}
 
 
-def run(calculator: str, max_memory_gb: float, budget_min: float, max_cell_atoms: int) -> None:
+def run(calculator: str, max_memory_gb: float, budget_min: float, max_cell_atoms: int, machine: str) -> None:
     from kapitza.literature import shipped_measurements
     from kapitza.prediction.agf_validation import agf_validation
 
     data = shipped_measurements()
     doc = _load(calculator)
     commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True).stdout.strip()  # fmt: skip
+                            text=True).stdout.strip() or os.environ.get("KAPITZA_COMMIT", "")  # fmt: skip
     doc.update({"calculator": calculator, "max_memory_gb": max_memory_gb, "max_cell_atoms": max_cell_atoms})
     start = time.time()
     for film, substrate, rows, papers in _pairs(max_cell_atoms):
@@ -92,7 +93,8 @@ def run(calculator: str, max_memory_gb: float, budget_min: float, max_cell_atoms
                 "agf_intrinsic", "agf_phonon", "full_dispersion", "debye", "reason", "detail", "note")  # fmt: skip
         entry = {name: np.asarray(getattr(found, name)).tolist() for name in keep}
         entry.update({"calculator": calculator, "minutes": round(minutes, 2), "commit": commit,
-                      "date": date.today().isoformat()})  # fmt: skip
+                      "date": date.today().isoformat(), "machine": machine,
+                      "max_memory_gb": max_memory_gb})  # fmt: skip
         doc["pairs"][key] = entry
         data_file(calculator).write_text(json.dumps(doc, indent=1, allow_nan=True) + "\n")
         print(f"{key}: {found.counts()} in {minutes:.1f} min", flush=True)
@@ -208,6 +210,7 @@ def main() -> None:
     r.add_argument("--max-memory-gb", type=float, default=16.0)
     r.add_argument("--budget-min", type=float, default=80.0)
     r.add_argument("--max-cell-atoms", type=int, default=24)
+    r.add_argument("--machine", default="the shared 2-core machine", help="where it ran (kept with each pair)")
     pg = sub.add_parser("page")
     pg.add_argument("--calculator", default="chgnet")
     sub.add_parser("order")
@@ -217,7 +220,7 @@ def main() -> None:
     f.add_argument("--max-memory-gb", type=float, default=16.0)
     args = parser.parse_args()
     if args.what == "run":
-        run(args.calculator, args.max_memory_gb, args.budget_min, args.max_cell_atoms)
+        run(args.calculator, args.max_memory_gb, args.budget_min, args.max_cell_atoms, args.machine)
     elif args.what == "figure":
         figure(args.calculator, args.pairs, args.max_memory_gb)
     elif args.what == "order":

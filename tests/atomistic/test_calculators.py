@@ -228,10 +228,36 @@ def test_builtins_load_and_run_with_the_network_off(name, monkeypatch):
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
-    loader = calculators._load_chgnet if package == "chgnet" else calculators._load_sevennet
+    loader = calculators._load_chgnet_on if package == "chgnet" else calculators._load_sevennet_on
     loader.cache_clear()
     try:
         forces = calculator_source(name).forces([bulk("Si", "diamond", a=5.45)])
     finally:
         loader.cache_clear()
     assert forces.shape == (1, 2, 3) and np.all(np.isfinite(forces))
+
+
+@pytest.mark.parametrize("value", ["", "cpu", " CPU "])
+def test_the_potentials_run_on_the_cpu_unless_told(monkeypatch, value):
+    """``$KAPITZA_MLIP_DEVICE`` unset, empty or cpu: the CPU (the default of every built-in)."""
+    monkeypatch.setenv(calculators.DEVICE_VARIABLE, value)
+    assert calculators.mlip_device() == "cpu"
+
+
+@pytest.mark.parametrize("value", ["gpu", "cuda:x", "cuda:0; rm -rf /", "mps", "cuda:123"])
+def test_a_device_that_is_not_one_is_one_line(monkeypatch, value):
+    monkeypatch.setenv(calculators.DEVICE_VARIABLE, value)
+    with pytest.raises(InputError, match="is not a device: use cpu, cuda or cuda:N") as info:
+        calculators.mlip_device()
+    assert "\n" not in str(info.value)
+
+
+def test_a_gpu_torch_does_not_see_is_refused_in_one_line(monkeypatch):
+    """cuda:9 on any machine with fewer than ten GPUs: refused before a model is loaded (no torch: the extra is
+    named)."""
+    monkeypatch.setenv(calculators.DEVICE_VARIABLE, "cuda:9")
+    with pytest.raises((InputError, MissingDependencyError)) as info:
+        calculators.mlip_device()
+    message = str(info.value)
+    assert "\n" not in message
+    assert "torch sees" in message or "torch" in message and "mlip" in message

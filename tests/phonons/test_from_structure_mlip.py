@@ -71,14 +71,14 @@ def test_the_library_prints_nothing_while_loading_and_running(capfd, pair):
     first call: the library holds both back."""
     from ase.build import bulk
 
-    from kapitza.atomistic.calculators import _load_chgnet, calculator_source
+    from kapitza.atomistic.calculators import _load_chgnet_on, calculator_source
 
     capfd.readouterr()
-    _load_chgnet.cache_clear()
+    _load_chgnet_on.cache_clear()
     try:
         forces = calculator_source("chgnet").forces([bulk("Si", "diamond", a=5.46)])
     finally:
-        _load_chgnet.cache_clear()
+        _load_chgnet_on.cache_clear()
     out, err = capfd.readouterr()
     assert out == "" and err == "" and forces.shape == (1, 2, 3)
 

@@ -39,6 +39,12 @@ trained on, and an :attr:`~CalculatorSource.identity` for cache keys: for a buil
 the SHA-256 of its weights file; for ``module:factory`` the module and factory names, the SHA-256 of the module's
 file and its ``__version__`` where it has them, and the calculator's class.
 
+Where a built-in runs: on the CPU, unless ``$KAPITZA_MLIP_DEVICE`` names a CUDA GPU (``cuda`` or ``cuda:N``;
+:func:`mlip_device`; refused in one line where torch sees no such GPU).  The device is not part of the identity: the
+same weights give the same forces to float32 round-off on either (measured in ``benchmarks/gpu.py``'s potential
+check), so cached results serve both.  The memory statements of :mod:`.calculator_forces` stay the CPU's (an upper
+bound of the host memory a GPU run takes; the GPU's own memory is not checked).
+
 The models are slow to load (seconds) and print when they do (CHGNet: "CHGNet v0.3.0 initialized ..."); kapitza
 never prints, so they are loaded once per process (:func:`functools.lru_cache`, keyed by name) with their standard
 output and warnings held back for that call only (:func:`quiet`).  Torch's thread settings are left as they are.
@@ -498,29 +504,69 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-@cache
+#: The environment variable that puts the built-in potentials on a CUDA GPU (``cuda`` or ``cuda:N``; default cpu).
+DEVICE_VARIABLE = "KAPITZA_MLIP_DEVICE"
+_DEVICE = re.compile(r"cpu|cuda(:\d{1,2})?")
+
+
+def mlip_device() -> str:
+    """Where the built-in potentials run: ``$KAPITZA_MLIP_DEVICE`` (``cpu``, ``cuda`` or ``cuda:N``), default ``cpu``.
+
+    Raises :class:`~kapitza.errors.InputError` (one line) for any other value, or a CUDA device that torch does not
+    see; :class:`~kapitza.errors.MissingDependencyError` where torch is missing."""
+    text = os.environ.get(DEVICE_VARIABLE, "").strip().lower() or "cpu"
+    if not _DEVICE.fullmatch(text):
+        raise InputError(
+            f"{DEVICE_VARIABLE}={_shown(os.environ.get(DEVICE_VARIABLE))} is not a device: use cpu, cuda or cuda:N"
+        )
+    if text == "cpu":
+        return text
+    try:
+        import torch
+    except ImportError:
+        raise MissingDependencyError("torch", EXTRA, f"the built-in potentials on {text}") from None
+    index = int(text.partition(":")[2] or 0)
+    count = torch.cuda.device_count() if torch.cuda.is_available() else 0
+    if index >= count:
+        raise InputError(
+            f"{DEVICE_VARIABLE}={text}, but torch sees {count} CUDA GPU{'' if count == 1 else 's'}: unset it to run "
+            "the potential on the CPU"
+        )
+    return text
+
+
 def _load_chgnet(name: str) -> Any:
-    """The CHGNet calculator of ``name`` on the CPU, loaded once per process, quietly."""
+    """The CHGNet calculator of ``name`` on :func:`mlip_device`, loaded once per process and device, quietly."""
+    return _load_chgnet_on(name, mlip_device())
+
+
+@cache
+def _load_chgnet_on(name: str, device: str) -> Any:
     try:
         with quiet():
             from chgnet.model import CHGNet
             from chgnet.model.dynamics import CHGNetCalculator
 
-            model = CHGNet.load(model_name=BUILTINS[name].model, use_device="cpu", verbose=False)
-            return CHGNetCalculator(model=model, use_device="cpu")
+            model = CHGNet.load(model_name=BUILTINS[name].model, use_device=device, verbose=False)
+            return CHGNetCalculator(model=model, use_device=device)
     except ImportError:
         raise MissingDependencyError("chgnet", EXTRA, f"the {name} potential") from None
 
 
-@cache
 def _load_sevennet(name: str) -> Any:
-    """The SevenNet calculator of ``name`` on the CPU from its checkpoint file, loaded once per process, quietly."""
+    """The SevenNet calculator of ``name`` on :func:`mlip_device` from its checkpoint file, loaded once per process
+    and device, quietly."""
+    return _load_sevennet_on(name, mlip_device())
+
+
+@cache
+def _load_sevennet_on(name: str, device: str) -> Any:
     path = _weights_path(name)
     try:
         with quiet():
             from sevenn.calculator import SevenNetCalculator
 
-            return SevenNetCalculator(str(path), device="cpu")  # a file path: no download code is reached
+            return SevenNetCalculator(str(path), device=device)  # a file path: no download code is reached
     except ImportError:
         raise MissingDependencyError("sevenn", EXTRA, f"the {name} potential") from None
 
