@@ -131,7 +131,7 @@ def _table(doc: dict) -> str:
         m = np.array([e["measured"][k] for k in ok])
         a = np.array([e["agf"][k] for k in ok])
         f = np.array([np.nan if e["full_dispersion"][k] is None else e["full_dispersion"][k] for k in ok])
-        lines.append(f"| {_pair(key)} | {len(ok)} | {len({e['paper'][k] for k in ok})} | {e['minutes']:.1f} | "
+        lines.append(f"| {_pair(key)} | {len(ok)} | {len({e['paper'][k] for k in ok})} | {_minutes(e)} | "
                      f"{np.median(a / m):.3g} | {np.nanmedian(f / m):.3g} |")  # fmt: skip
     for key, e in left:
         reasons = sorted({r for r in e["reason"] if r})
@@ -139,14 +139,26 @@ def _table(doc: dict) -> str:
         ratio = ""
         if unstable:
             ratio = f"({np.median([e['agf_phonon'][k] / e['measured'][k] for k in unstable]):.3g}, phonons, unscored)"
-        lines.append(f"| {_pair(key)} | 0 ({', '.join(reasons)}) | | {e['minutes']:.1f} | {ratio} | |")
+        lines.append(f"| {_pair(key)} | 0 ({', '.join(reasons)}) | | {_minutes(e)} | {ratio} | |")
     commits = sorted({e.get("commit", "") for e in doc["pairs"].values()})
     dates = sorted({e.get("date", "") for e in doc["pairs"].values()})
     lines.append("")
     lines.append(f"Potential {doc.get('calculator')}, memory bound {doc.get('max_memory_gb')} GB a run, cells of at "
                  f"most {doc.get('max_cell_atoms')} atoms a period, 3 % strain; commits {', '.join(commits)}, "
                  f"{', '.join(dates)} (`python scripts/agf_validation_study.py run ...`, then `page`).")  # fmt: skip
+    elsewhere: dict[tuple[str, float], list[str]] = {}
+    for key, e in doc["pairs"].items():
+        if e.get("machine"):
+            elsewhere.setdefault((e["machine"], e.get("max_memory_gb")), []).append(_pair(key))
+    for (machine, bound), keys in elsewhere.items():
+        lines.append(f"Minutes marked * ran on {machine}, memory bound {bound} GB: {', '.join(keys)}; the others on "
+                     "the shared 2-core machine.")  # fmt: skip
     return "\n".join(lines)
+
+
+def _minutes(entry: dict) -> str:
+    """A pair's minutes, marked * where it ran elsewhere than the shared 2-core machine."""
+    return f"{entry['minutes']:.1f}" + (" *" if entry.get("machine") else "")
 
 
 def figure(calculator: str, pairs: list[str], max_memory_gb: float) -> None:

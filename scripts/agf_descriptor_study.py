@@ -1,0 +1,103 @@
+"""Issue 54 item 4: may the expected-measurement estimate take a cached AGF as a descriptor?  Only if the held-out
+by-paper score improves; both are reported.
+
+  python scripts/agf_descriptor_study.py [--calculator sevennet-l3i5+d3] [--folds N]
+
+The structure route's rows (``expected_rows("structure")``) predicted by the procedure fitted without their paper
+(:func:`kapitza.prediction.expected.held_out`), twice: with the route's descriptors, and with one more, log10 of the
+AGF's two-probe G of that row (the validation study's data file, docs/howto/interface-from-atoms-data[-NAME].json,
+rows matched by pair, paper, temperature and measured value), missing (NaN) on every other row: the ridge base
+imputes it with the median and a missing-value flag, the boosting base splits on it natively.  Nothing else changes
+(bases, k grid, bands, folds).  ``--placebo``: the same column filled with a descriptor the rows already have (their
+full-dispersion DMM), a control for what the column's pattern of missing values does by itself.
+Prints the by-paper and by-row scores of both on all rows and on the rows that have
+an AGF.  The descriptor column sits before the method flags, which the "without method" bases drop by position.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+
+def agf_column(rows, doc: dict) -> np.ndarray:
+    """log10 G_AGF (two-probe, W m^-2 K^-1) of each row, NaN where the study computed none."""
+    found: dict[tuple, float] = {}
+    for e in doc["pairs"].values():
+        for k, reason in enumerate(e["reason"]):
+            g = e["agf"][k]
+            if reason == "" and g is not None and math.isfinite(g) and g > 0:
+                key = (e["film"][k], e["substrate"][k], e["paper"][k], round(e["temperature"][k], 6),
+                       round(e["measured"][k], 3))  # fmt: skip
+                found[key] = math.log10(g)
+    out = np.full(len(rows), np.nan)
+    for i in range(len(rows)):
+        key = (rows.side1[i], rows.side2[i], rows.paper[i], round(float(rows.temperature[i]), 6),
+               round(float(rows.measured[i]), 3))  # fmt: skip
+        out[i] = found.get(key, np.nan)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--calculator", default="sevennet-l3i5+d3")
+    ap.add_argument("--folds", type=int, default=0, help="0: one fold per paper (the calibration page's)")
+    ap.add_argument("--placebo", action="store_true",
+                    help="a control: the column holds the row's own log10 G_fd (already a descriptor) where the AGF "
+                    "would be, so any change is the column's missingness, not the AGF")  # fmt: skip
+    args = ap.parse_args()
+    from agf_validation_study import _load
+
+    from kapitza.prediction import expected as ex
+
+    rows = ex.expected_rows("structure")
+    column = agf_column(rows, _load(args.calculator))
+    have = np.isfinite(column)
+    if args.placebo:
+        column = np.where(have, rows.features[:, ex.FEATURES["structure"].index("log10 G_fd")], np.nan)
+        print("placebo: the column holds log10 G_fd on the rows with an AGF", flush=True)
+    print(f"{len(rows)} rows of {len(set(rows.paper))} papers; {have.sum()} with an AGF "
+          f"({len({rows.paper[i] for i in np.flatnonzero(have)})} papers, pairs "
+          f"{sorted({rows.pair[i] for i in np.flatnonzero(have)})})", flush=True)  # fmt: skip
+    names = ex.FEATURES["structure"]
+    at = names.index("log10 G_ep") + 1
+    folds = args.folds or None
+    results = {}
+    added = "placebo" if args.placebo else "with AGF"
+    for label, features in (("without", names), (added, (*names[:at], "log10 G_agf", *names[at:]))):
+        saved = ex.FEATURES, ex._CONTINUOUS
+        ex.FEATURES = {**ex.FEATURES, "structure": features}
+        ex._CONTINUOUS = {**ex._CONTINUOUS, "structure": tuple(n for n in features if n.startswith("log10"))}
+        t = time.time()
+        try:
+            r = rows if features == names else dataclasses.replace(
+                rows, features=np.insert(rows.features, at, column, axis=1))  # fmt: skip
+            h = ex.held_out(r, n_splits=folds)
+        finally:
+            ex.FEATURES, ex._CONTINUOUS = saved
+        results[label] = h
+        for subset, mask in (("all rows", np.ones(len(r), bool)), ("rows with an AGF", have)):
+            idx = np.flatnonzero(mask)
+            s = ex.score(h.value[idx], h.measured[idx], [h.paper[i] for i in idx], h.low[idx], h.high[idx])
+            print(f"{label:9s} {subset:17s}: {s.rows} rows {s.papers} papers, median factor by paper "
+                  f"x{s.median_factor_paper:.3f} (by row x{s.median_factor_row:.3f}), within x2 by paper "
+                  f"{100 * s.within_2_paper:.0f} %, 68 % band covers {100 * s.coverage_paper:.0f} % by paper "
+                  f"({time.time() - t:.0f} s)", flush=True)  # fmt: skip
+    out = {k: {"value": v.value.tolist(), "paper": list(v.paper), "measured": v.measured.tolist()}
+           for k, v in results.items()}  # fmt: skip
+    out["have_agf"] = have.tolist()
+    print(json.dumps({"bases": {k: v.base_kind for k, v in results.items()}}))
+
+
+if __name__ == "__main__":
+    main()
