@@ -261,3 +261,18 @@ def test_a_gpu_torch_does_not_see_is_refused_in_one_line(monkeypatch):
     message = str(info.value)
     assert "\n" not in message
     assert "torch sees" in message or "torch" in message and "mlip" in message
+
+
+@pytest.mark.parametrize(
+    "loader, target", [("_load_sevennet", "_load_sevennet_on"), ("_load_chgnet", "_load_chgnet_on")]
+)
+def test_the_loaders_ask_for_the_device_each_time(monkeypatch, loader, target):
+    """A built-in is loaded once per (name, device): the device is read from ``$KAPITZA_MLIP_DEVICE`` at each load,
+    so a changed setting takes effect in the same process (benchmarks/mlip_gpu.py runs both in one)."""
+    asked = []
+    monkeypatch.setattr(calculators, target, lambda name, device: asked.append((name, device)) or device)
+    monkeypatch.setattr(calculators, "mlip_device", lambda: "cuda:1")
+    assert getattr(calculators, loader)("sevennet-l3i5") == "cuda:1"
+    monkeypatch.setattr(calculators, "mlip_device", lambda: "cpu")
+    assert getattr(calculators, loader)("sevennet-l3i5") == "cpu"
+    assert asked == [("sevennet-l3i5", "cuda:1"), ("sevennet-l3i5", "cpu")]
