@@ -388,3 +388,22 @@ def test_interface_build_refuses_bad_calculators_in_one_line(cli, tmp_path, args
     status, out, err = cli("interface", "build", "Si", "Ge", "-o", tmp_path / "x.extxyz", *args)
     assert status == 2 and message in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "x.extxyz").exists()
+
+
+def test_the_record_says_where_a_built_in_ran_and_leaves_a_users_calculator_alone(monkeypatch):
+    """``model.calculator.device``: a built-in's device (``$KAPITZA_MLIP_DEVICE``, cpu by default; ``NAME+d3`` as
+    NAME); a ``module:factory`` calculator places itself, and the record says so."""
+    from types import SimpleNamespace
+
+    from kapitza.atomistic import calculators
+    from kapitza.transmission.agf.calculator_route import calculator_record
+
+    def source(name):
+        return SimpleNamespace(name=name, package="p", version="1", description="d", identity={"name": name})
+
+    monkeypatch.delenv(calculators.DEVICE_VARIABLE, raising=False)
+    assert calculator_record(source("sevennet-l3i5+d3"))["device"] == "cpu"
+    monkeypatch.setattr(calculators, "mlip_device", lambda: "cuda:0")
+    assert calculator_record(source("chgnet"))["device"] == "cuda:0"
+    assert calculator_record(source("mlip_factories:lammps_sw_si"))["device"] == "the calculator's own"
+    assert "device" not in calculator_record(source("chgnet"))["identity"]

@@ -241,13 +241,18 @@ def cached_relaxation(atoms: Any, source: Any, label: str, progress: Any = None)
 
 
 def calculator_record(source: Any) -> dict[str, Any]:
-    """What a run records of its calculator: name, package and version, description, identity."""
+    """What a run records of its calculator: name, package and version, description, identity, and where a built-in
+    ran (:func:`kapitza.atomistic.calculators.mlip_device`; not part of the identity)."""
+    from ...atomistic.calculators import BUILTINS, D3_SUFFIX, mlip_device
+
+    builtin = str(source.name).removesuffix(D3_SUFFIX) in BUILTINS
     return {
         "name": source.name,
         "package": source.package,
         "version": source.version,
         "description": source.description,
         "identity": dict(source.identity),
+        "device": mlip_device() if builtin else "the calculator's own",
     }
 
 
