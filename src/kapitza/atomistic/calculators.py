@@ -41,9 +41,10 @@ file and its ``__version__`` where it has them, and the calculator's class.
 
 Where a built-in runs: on the CPU, unless ``$KAPITZA_MLIP_DEVICE`` names a CUDA GPU (``cuda`` or ``cuda:N``;
 :func:`mlip_device`; refused in one line where torch sees no such GPU).  The device is not part of the identity: the
-same weights give the same forces to float32 round-off on either (measured in ``benchmarks/gpu.py``'s potential
-check), so cached results serve both.  The memory statements of :mod:`.calculator_forces` stay the CPU's (an upper
-bound of the host memory a GPU run takes; the GPU's own memory is not checked).
+same weights give the same forces to float32 round-off on either (7.7e-6 eV/A or better on GaN, measured by
+``benchmarks/mlip_gpu.py`` on an H100), so cached results serve both.  The memory statements of
+:mod:`.calculator_forces` stay the CPU's (an upper bound of the host memory a GPU run takes; the GPU's own memory is
+not checked).
 
 The models are slow to load (seconds) and print when they do (CHGNet: "CHGNet v0.3.0 initialized ..."); kapitza
 never prints, so they are loaded once per process (:func:`functools.lru_cache`, keyed by name) with their standard
