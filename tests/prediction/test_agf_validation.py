@@ -198,3 +198,20 @@ def test_a_pair_whose_lead_is_unstable_is_computed_but_not_scored(rows, monkeypa
     monkeypatch.setattr(AV, "_pair_agf", lambda f, s, p, t, *a: (np.full(t.shape, g), np.full(t.shape, 2 * g),
                                                                 np.array([0.0, 0.5 * UNSTABLE_FRACTION])))  # fmt: skip
     assert AV.agf_validation(SW, measurements=si, **SMALL).scored.all()  # below the threshold: scored
+
+
+def test_a_pair_predict_cannot_score_runs_no_agf(rows, monkeypatch):
+    """A metal/metal pair without the electron data of the electronic DMM (Pd on Ir, Pt on Au in the compilation)
+    has no finite prediction whatever its phonon G (``as_predicted`` returns NaN): its rows say 'no prediction'
+    before any AGF is run (Pd on Ir ran 19.5 min of SevenNet force constants for nothing)."""
+    si = rows.select(np.array([(f, s) == ("Si", "Si") for f, s in zip(rows.film, rows.substrate)], dtype=bool))
+    text = "electronic DMM needs the Fermi velocity and Sommerfeld coefficient, not stored for Si"
+
+    def nothing(side1, side2, temperature, results):
+        return np.full((len(results), np.size(temperature)), np.nan), text
+
+    monkeypatch.setattr(AV, "as_predicted", nothing)
+    monkeypatch.setattr(AV, "_pair_agf", lambda *a, **k: pytest.fail("the AGF ran for a pair that cannot score"))
+    found = AV.agf_validation(SW, measurements=si, cache=False, **SMALL)
+    assert set(found.reason) == {"no prediction"} and all(text in d for d in found.detail)
+    assert not found.scored.any() and np.all(np.isnan(found.agf_phonon))

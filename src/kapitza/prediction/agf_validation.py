@@ -19,7 +19,8 @@ conductance G(T) at the rows' temperatures).  Each row is scored or left out wit
 5. ``unstable lead``: a lead of the pair's AGF model is dynamically unstable (imaginary bulk frequencies above
    :data:`~kapitza.transmission.agf.stability.UNSTABLE_FRACTION` of its highest: the potential does not hold that
    side's strained crystal), so its G is not a prediction; the two-probe G is kept in ``agf_phonon``, not scored;
-6. ``no prediction``: a metal/metal pair without the electron data of the electronic DMM.
+6. ``no prediction``: a metal/metal pair without the electron data of the electronic DMM, found before its AGF
+   is run (the AGF could not change it).
 
 A scored row is predicted as ``kapitza predict`` reports a pair (:func:`kapitza.prediction.validation.as_predicted`):
 the AGF's two-probe phonon conductance, in series with the metal's electron-phonon conductance at a
@@ -273,6 +274,16 @@ def _record(name: str) -> dict[str, Any]:
     return {k: v for k, v in dataclasses.asdict(desc).items() if k in keep}
 
 
+def _no_prediction(side1: Any, side2: Any, temperature: NDArray[np.float64]) -> str | None:
+    """Why ``predict``'s rule gives no finite G for this pair whatever its phonon conductance (a metal/metal pair
+    without the electron data of its electronic DMM), or None: asked with a stand-in phonon G of 1e8 W m^-2 K^-1
+    before the pair's AGF is run (Pd on Ir with SevenNet-l3i5 + D3 ran 19.5 min before it was found)."""
+    t = np.asarray(temperature, dtype=float)
+    stand_in = PhononResult(t, np.full(t.shape, 1e8))
+    values, text = as_predicted(side1, side2, t, [stand_in])
+    return None if np.all(np.isfinite(values) & (values > 0)) else (text or "no finite prediction")
+
+
 def agf_validation(
     calculator: str | None = None,
     *,
@@ -364,6 +375,12 @@ def agf_validation(
                 reason[k] = "over the memory bound" if bound else "refused by the potential"
                 detail[k] = f"{name}: {why}"
             continue
+        c1, c2 = verdicts[0][0], verdicts[1][0]
+        missing = _no_prediction(c1.material, c2.material, temperature[m])
+        if missing is not None:  # a metal/metal pair without electron data: no AGF could be scored, none is run
+            for k in members:
+                reason[k], detail[k] = "no prediction", f"{film}/{substrate}: {missing}"
+            continue
         t = np.unique(temperature[m])
         try:
             g, gi, imaginary = _pair_agf(
@@ -387,7 +404,6 @@ def agf_validation(
                 detail[k] = (f"{film}/{substrate} ({plane}): imaginary lead frequencies up to "
                              f"{', '.join(unstable)} of its highest")  # fmt: skip
             continue
-        c1, c2 = verdicts[0][0], verdicts[1][0]
         tt = temperature[m]
         values, text = as_predicted(c1.material, c2.material, tt, [PhononResult(tt, g[at]), PhononResult(tt, gi[at])])
         agf[m], agf_i[m] = values[0], values[1]
