@@ -93,9 +93,6 @@ def main() -> None:
                   f"x{s.median_factor_paper:.3f} (by row x{s.median_factor_row:.3f}), within x2 by paper "
                   f"{100 * s.within_2_paper:.0f} %, 68 % band covers {100 * s.coverage_paper:.0f} % by paper "
                   f"({time.time() - t:.0f} s)", flush=True)  # fmt: skip
-    out = {k: {"value": v.value.tolist(), "paper": list(v.paper), "measured": v.measured.tolist()}
-           for k, v in results.items()}  # fmt: skip
-    out["have_agf"] = have.tolist()
     print(json.dumps({"bases": {k: v.base_kind for k, v in results.items()}}))
 
 
