@@ -25,7 +25,7 @@ import numpy as np
 import kapitza
 
 temperatures = np.geomspace(10, 500, 6)
-result = kapitza.predict("Al", "Si", temperatures, model="dmm")
+result = kapitza.prediction.predict_model("Al", "Si", temperatures, model="dmm")
 print(result)
 for t, g in zip(result.temperature, result.conductance):
     print(f"T = {t:6.1f} K   G = {g / 1e6:8.2f} MW m^-2 K^-1")
@@ -41,7 +41,10 @@ print("models:", ", ".join(kapitza.available_models()))
 
 models = ("dmm", "limit", "amm", "amm-simple")
 dense = np.geomspace(1, 1000, 60)
-curves = {pair: [kapitza.predict(*pair, dense, model=m) for m in models] for pair in (("Al", "Si"), ("Si", "Ge"))}
+curves = {
+    pair: [kapitza.prediction.predict_model(*pair, dense, model=m) for m in models]
+    for pair in (("Al", "Si"), ("Si", "Ge"))
+}
 
 print(f"{'pair':8s} {'model':11s} {'G(10 K)':>10s} {'G(300 K)':>10s}   MW m^-2 K^-1")
 for (a, b), results in curves.items():
@@ -83,7 +86,7 @@ print(f"L_K in Si at 300 K = {kapitza.kapitza_length('Al', 'Si', 300.0, side=2) 
 from kapitza.prediction import electronic_parts  # noqa: E402
 
 t300 = np.array([300.0])
-phonon_results = [kapitza.predict("Al", "Si", t300, model=m) for m in models]
+phonon_results = [kapitza.prediction.predict_model("Al", "Si", t300, model=m) for m in models]
 parts = electronic_parts("Al", "Si", t300, phonon_results)
 print(f"kind: {parts.kind};  G_ep of {parts.metal} = {parts.electron_phonon / 1e6:.4g} MW m^-2 K^-1")
 for m, g_ph, g_tot in zip(parts.models, parts.phonon[:, 0], parts.total[:, 0]):

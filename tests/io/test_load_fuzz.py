@@ -45,7 +45,7 @@ def _valid_results() -> dict[str, Any]:
 
     t = np.array([10.0, 20.0, 40.0])
     return {
-        "conductance": kapitza.predict("Al", "Si", [50.0, 300.0], model="dmm"),
+        "conductance": kapitza.prediction.predict_model("Al", "Si", [50.0, 300.0], model="dmm"),
         "contact": contact_vs_kapitza(
             [1e5, 1e7],
             resistance=1e-8,

@@ -171,7 +171,36 @@ def to_dict(obj: Any) -> dict[str, Any]:
 
 
 def _document(obj: Any) -> dict[str, Any]:
-    return {"kind": type(obj).__name__, "kapitza_version": __version__, "result": obj.to_dict()}
+    return {"kind": type(obj).__name__, "kapitza_version": __version__, "result": saved_dict(obj)}
+
+
+def _is_report(value: Any) -> bool:
+    """A result whose ``to_dict`` is a document for reading (a command's ``--json``), not its fields."""
+    return (
+        dataclasses.is_dataclass(value)
+        and not isinstance(value, type)
+        and getattr(value, "_to_dict_is_document", False)
+    )
+
+
+def saved_dict(obj: Any) -> dict[str, Any]:
+    """What :meth:`save` writes of a result: its ``to_dict()``, or, for a result whose ``to_dict`` is a document for
+    reading (``_to_dict_is_document``: a prediction's ``--json``), its fields, nested results the same way, so that
+    :func:`load` rebuilds it through its constructor.  A field declared with ``metadata={"saved": False}`` (state
+    that is recomputed rather than stored: spectra, force constants) is left out and takes its default on load."""
+    if not _is_report(obj):
+        return obj.to_dict()
+    return {
+        f.name: _saved_value(getattr(obj, f.name)) for f in dataclasses.fields(obj) if f.metadata.get("saved", True)
+    }
+
+
+def _saved_value(value: Any) -> Any:
+    if _is_report(value):
+        return saved_dict(value)
+    if isinstance(value, (list, tuple)) and any(_is_report(v) for v in value):
+        return [_saved_value(v) for v in value]
+    return to_jsonable(value)
 
 
 def _arrays(obj: Any, prefix: str = "") -> dict[str, np.ndarray]:
@@ -311,6 +340,10 @@ def _value(value: Any, hint: Any) -> Any:
     if value is None:
         return None
     text = hint if isinstance(hint, str) else str(hint)
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if isinstance(origin, type) and issubclass(origin, Mapping) and isinstance(value, dict):  # {name: array}
+        item = args[1] if len(args) == 2 else Any
+        return {k: _value(v, item) for k, v in value.items()}
     if isinstance(hint, type) and issubclass(hint, np.ndarray) or "NDArray" in text or "ndarray" in text:
         return _array(value, hint)
     if _is_dataclass_type(hint) and isinstance(value, dict):  # a result or a Material, Settings, ...
@@ -319,7 +352,6 @@ def _value(value: Any, hint: Any) -> Any:
         return hint[value]
     if isinstance(hint, type) and issubclass(hint, os.PathLike) and isinstance(value, str):
         return Path(value)
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
         for option in (a for a in args if a is not type(None)):
             try:

@@ -1165,12 +1165,14 @@ class ExpectedConductance:
         else:
             rests += " (no paper measured it)"
         return (
-            f"expected measurement at {self.temperature[i]:g} K: {_mw(self.value[i])} MW m^-2 K^-1 "
-            f"({_mw(self.low[i])}-{_mw(self.high[i])}, 68 % of held-out papers); from {rests}"
+            f"expected measurement at {self.temperature[i]:g} K: {mw_text(self.value[i])} MW m^-2 K^-1 "
+            f"({mw_text(self.low[i])}-{mw_text(self.high[i])}, 68 % of held-out papers); from {rests}"
         )
 
 
-def _mw(value: float) -> str:
+def mw_text(value: float) -> str:
+    """An expected conductance (W m^-2 K^-1) as its line writes it in MW m^-2 K^-1: three significant digits below
+    1000, whole numbers above."""
     v = value / 1e6
     return f"{v:.3g}" if v < 1000 else f"{v:.0f}"
 
