@@ -338,6 +338,20 @@ def predict_command(
             "3omega, platform or other.",
         ),
     ] = None,
+    deposition: Annotated[
+        str | None,
+        typer.Option(
+            help="How the film was deposited, for the expected measurement: evaporation, sputtering, epitaxy, "
+            "chemical (CVD, ALD), bonding (or transfer), exfoliation. Default: unknown (docs/physics/expected.md).",
+        ),
+    ] = None,
+    surface: Annotated[
+        str | None,
+        typer.Option(
+            help="How the substrate's surface was treated, for the expected measurement: ion-cleaned (or plasma), "
+            "oxide-removed (HF, BOE), annealed, native-oxide, solvent-cleaned. Default: unknown.",
+        ),
+    ] = None,
     explain: Annotated[bool, typer.Option("--explain", help=EXPLAIN_HELP)] = False,
     empirical: Annotated[
         bool,
@@ -361,6 +375,8 @@ def predict_command(
                 None if temperature is None else temperature_values(temperature),
                 model=model or None,
                 method=method,
+                deposition=deposition,
+                surface=surface,
                 calculator=calculator,
                 max_memory_gb=max_memory_gb,
                 empirical=empirical,

@@ -47,6 +47,8 @@ REQUIRED_COLUMNS = (
 TEXT_COLUMNS = tuple(
     c for c in REQUIRED_COLUMNS if c not in ("interlayer", "conductance_w_m2k", "temperature_k", "film_thickness_nm")
 )
+#: Text columns a file may have (blank in every row where it has not): how the sample was made.
+SAMPLE_COLUMNS = ("film_deposition", "surface_treatment")
 #: Files larger than this are refused (the shipped one is about 0.6 MB).
 MAX_BYTES = 50_000_000
 #: Default half-width of the temperature window, as a fraction of each requested temperature.
@@ -76,6 +78,9 @@ class Measurements:
         (:func:`unmapped` says why).
     source : str
         The file the rows were read from.
+    film_deposition, surface_treatment : tuple of str, length n
+        How the film was deposited and the substrate's surface treated, in the compilation's words ("" where blank,
+        or where the file has no such column); :mod:`kapitza.literature.sample` maps them to families.
     """
 
     conductance: NDArray[np.float64]
@@ -97,8 +102,21 @@ class Measurements:
     film_material: tuple[str | None, ...]
     substrate_material: tuple[str | None, ...]
     source: str
+    film_deposition: tuple[str, ...] = ()
+    surface_treatment: tuple[str, ...] = ()
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("conductance", "temperature", "source")
+
+    def __post_init__(self) -> None:
+        """The sample's columns have one entry per row ("" throughout where the file had none)."""
+        n = int(np.asarray(self.conductance).size)
+        for name in SAMPLE_COLUMNS:
+            value = tuple(getattr(self, name))
+            if not value:
+                value = ("",) * n
+            if len(value) != n or not all(isinstance(v, str) for v in value):
+                raise InputError(f"Measurements {name} must hold one text per row ({n}), got {len(value)}")
+            object.__setattr__(self, name, value)
 
     def __len__(self) -> int:
         return int(self.conductance.size)
@@ -224,8 +242,10 @@ def load_measurements(path: str | os.PathLike[str] | None = None) -> Measurement
                 f"{file} line {start + 1}: the header lacks column(s) {', '.join(missing)} "
                 f"(needed: {', '.join(REQUIRED_COLUMNS)})"
             )
-        where = {c: header.index(c) for c in REQUIRED_COLUMNS}
-        columns: dict[str, list] = {c: [] for c in (*REQUIRED_COLUMNS, "film_material", "substrate_material")}
+        where = {c: header.index(c) for c in (*REQUIRED_COLUMNS, *SAMPLE_COLUMNS) if c in header}
+        columns: dict[str, list] = {
+            c: [] for c in (*REQUIRED_COLUMNS, *SAMPLE_COLUMNS, "film_material", "substrate_material")
+        }
         for row in reader:
             line = start + reader.line_num
             if not any(cell.strip() for cell in row):
@@ -250,6 +270,8 @@ def load_measurements(path: str | os.PathLike[str] | None = None) -> Measurement
             columns["interlayer"].append(flag == "1")
             for c in TEXT_COLUMNS:
                 columns[c].append(" ".join(row[where[c]].split()))
+            for c in SAMPLE_COLUMNS:
+                columns[c].append(" ".join(row[where[c]].split()) if c in where else "")
             columns["film_material"].append(database_name(columns["film"][-1]))
             columns["substrate_material"].append(
                 database_name(columns["substrate"][-1], columns["substrate_description"][-1])
@@ -267,6 +289,7 @@ def load_measurements(path: str | os.PathLike[str] | None = None) -> Measurement
         film_material=tuple(columns["film_material"]),
         substrate_material=tuple(columns["substrate_material"]),
         source=str(file),
+        **{c: tuple(columns[c]) for c in SAMPLE_COLUMNS},
     )
 
 

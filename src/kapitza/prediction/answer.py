@@ -39,6 +39,7 @@ from .._checks import check_temperature_bound
 from ..errors import InputError
 from ..io.results import result, to_jsonable
 from ..literature import DEFAULT_WINDOW, Measurements, measurements_named
+from ..literature.sample import DEPOSITIONS, SURFACES, family_option
 from ..materials import Material
 from ..materials.conductivity import conductivity_table, uses_conductivity_table
 from ..phonons.debye import DEFAULT_CUTOFF
@@ -403,7 +404,8 @@ def expected_provenance(expected: ExpectedConductance) -> str:
     papers = f"; the papers that measured the pair: {', '.join(expected.other_papers)}" if expected.other_papers else ""
     if math.isfinite(expected.held_out_factor):
         scored = (
-            f"; held out by paper ({expected.held_out_rows} rows of {expected.held_out_papers} papers), the estimate "
+            f"; held out by paper ({expected.held_out_rows} rows of {expected.held_out_papers} papers"
+            f"{', pairs ' + expected.held_out_split if expected.held_out_split else ''}), the estimate "
             f"was off by a median x{expected.held_out_factor:.2f} and its band held "
             f"{100 * expected.held_out_coverage:.0f} % of the papers (docs: reference/calibration)"
         )
@@ -729,6 +731,8 @@ def predict(
     *,
     model: str | Sequence[str] | None = None,
     method: str | None = None,
+    deposition: str | None = None,
+    surface: str | None = None,
     calculator: str | None = None,
     max_memory_gb: float | None = None,
     empirical: bool = False,
@@ -763,6 +767,12 @@ def predict(
     method : str, optional
         The measurement the expected value is for: TDTR (default, the compilation's most common), FDTR, 3omega,
         platform or other.
+    deposition, surface : str, optional
+        How the sample is made, for the expected measurement (:mod:`kapitza.literature.sample`): the film's
+        deposition (evaporation, sputtering, epitaxy, chemical, bonding, exfoliation) and the substrate's surface
+        (ion-cleaned, oxide-removed, annealed, native-oxide, solvent-cleaned); default unknown.  Where the route's
+        estimate did not learn them (it keeps only what helped held-out pairs nobody else measured), a warning says
+        so and they are ignored.
     calculator : str, optional
         Build both sides from their crystal structures with this force source (a built-in universal potential,
         "module:factory" for any ASE calculator): full-dispersion spectra, the structure route of the expected
@@ -807,6 +817,10 @@ def predict(
         )
     if method is not None and not isinstance(method, str):
         raise InputError(f"{names('method')} must be a name (TDTR, FDTR, 3omega, platform, other), got {method!r}")
+    sample = (
+        family_option(deposition, DEPOSITIONS, names("deposition").rstrip("=")),
+        family_option(surface, SURFACES, names("surface").rstrip("=")),
+    )
     given: tuple[Any, Any] = (side1, side2)
     if calculator is None:
         given = (_database_side(side1, names), _database_side(side2, names))
@@ -843,7 +857,7 @@ def predict(
         comparisons = tuple(debye_comparison(spectra[0], spectra[1], t, name, **options) for name in models)
         given = spectra
     physics = predict_interface(given[0], given[1], t, models, settings=settings, progress=progress)
-    return _assemble(physics, (side1, side2), crystals, calculator, chosen, method, empirical, comparisons)
+    return _assemble(physics, (side1, side2), crystals, calculator, chosen, method, empirical, comparisons, sample)
 
 
 def _database_side(side: Any, names: OptionNames) -> Any:
@@ -871,6 +885,7 @@ def _assemble(
     method: str | None,
     empirical: bool,
     comparisons: tuple[DebyeComparison, ...],
+    sample: tuple[str, str] = ("unknown", "unknown"),
 ) -> Prediction:
     """The prediction around its physics: the expected measurement, the totals, the words."""
     from ..phonons.crystal_report import crystal_document
@@ -880,7 +895,7 @@ def _assemble(
     m1, m2 = physics.side1, physics.side2
     t = physics.temperature
     origins = (material_origin(m1, sides[0]), material_origin(m2, sides[1]))
-    expected, why_not = expected_or_reason(m1, m2, t, method, crystals)
+    expected, why_not = expected_or_reason(m1, m2, t, method, crystals, sample)
     totals, total_reason = _totals(physics)
     warnings, details = _warnings_and_provenance(physics, expected, origins)
     if expected is None:

@@ -69,6 +69,7 @@ from numpy.typing import ArrayLike, NDArray
 from ..errors import InputError, MissingDependencyError
 from ..io.results import result
 from ..literature import Measurements, shipped_measurements
+from ..literature.sample import DEPOSITIONS, SURFACES, family_option
 from .empirical import METHODS, grouped_folds, log10_positive, normalize_method, paper_percentiles
 from .validation import KINDS
 
@@ -103,8 +104,6 @@ FEATURES: Mapping[str, tuple[str, ...]] = {
         *(f"kind {k}" for k in KINDS), *(f"method {m}" for m in METHODS),
     ),
 }  # fmt: skip
-#: Continuous descriptors (the others are 0/1 flags): a query outside their training range is ``outside``.
-_CONTINUOUS = {route: tuple(n for n in names if n.startswith("log10")) for route, names in FEATURES.items()}
 #: Shrinkage constants k tried for the pair effect n/(n+k) (0: the other papers' median taken whole; inf: none).
 K_GRID = (0.0, 0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, math.inf)
 #: Temperature ranges (K) of the band's widening.
@@ -152,6 +151,9 @@ class ExpectedRows:
         comparison; NaN where none.
     source : str
         Where the descriptors come from, in words.
+    names : tuple of str
+        The descriptors' names, one per column of ``features``: :data:`FEATURES` ``[route]`` (the default), then any
+        group added by :func:`with_columns` (the sample's families, ...).
     """
 
     route: str
@@ -165,17 +167,20 @@ class ExpectedRows:
     row_id: tuple[str, ...]
     dmm: NDArray[np.float64]
     source: str
+    names: tuple[str, ...] = ()
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("route", "measured", "source")
 
     def __post_init__(self) -> None:
         if self.route not in ROUTES:
             raise InputError(f"route must be one of {', '.join(ROUTES)}, got {self.route!r}")
+        names = tuple(self.names) or FEATURES[self.route]
+        if names[: len(FEATURES[self.route])] != FEATURES[self.route] or len(set(names)) != len(names):
+            raise InputError(f"names must start with the {self.route} route's descriptors and not repeat")
+        object.__setattr__(self, "names", names)
         n = np.asarray(self.measured).size
-        if np.shape(self.features) != (n, len(FEATURES[self.route])):
-            raise InputError(
-                f"features has shape {np.shape(self.features)}; expected ({n}, {len(FEATURES[self.route])})"
-            )
+        if np.shape(self.features) != (n, len(names)):
+            raise InputError(f"features has shape {np.shape(self.features)}; expected ({n}, {len(names)})")
         for name in ("paper", "pair", "side1", "side2", "row_id"):
             if len(getattr(self, name)) != n:
                 raise InputError(f"{name} has {len(getattr(self, name))} entries; expected {n}")
@@ -195,7 +200,7 @@ class ExpectedRows:
         return ExpectedRows(
             route=self.route, features=self.features[m], measured=self.measured[m], temperature=self.temperature[m],
             paper=pick(self.paper), pair=pick(self.pair), side1=pick(self.side1), side2=pick(self.side2),
-            row_id=pick(self.row_id), dmm=self.dmm[m], source=self.source,
+            row_id=pick(self.row_id), dmm=self.dmm[m], source=self.source, names=self.names,
         )  # fmt: skip
 
 
@@ -451,8 +456,60 @@ def structure_rows(
     )
 
 
+# -- descriptors beyond the route's: the sample ----------------------------------------------------------------------
+
+#: The sample's families (:mod:`kapitza.literature.sample`) as descriptors: a 0/1 flag per family but "unknown" (a
+#: row whose deposition or surface is not said has no flag of that kind set).
+SAMPLE_FEATURES = (
+    *(f"deposition {d}" for d in DEPOSITIONS if d != "unknown"),
+    *(f"surface {s}" for s in SURFACES if s != "unknown"),
+)
+#: Descriptor groups a route may take beyond :data:`FEATURES`, by name.
+EXTRA_FEATURES: Mapping[str, tuple[str, ...]] = {"sample": SAMPLE_FEATURES}
+#: The groups the estimate takes, per route: only those the honest selection kept (scripts/calibration/expected.py
+#: tries each on the rows nobody else measured, held out by paper, against a placebo with its missing pattern; the
+#: calibration page lists every try, kept or dropped, with its numbers).
+SELECTED: Mapping[str, tuple[str, ...]] = {"database": (), "structure": ()}
+
+
+def sample_flags(deposition: Sequence[str], surface: Sequence[str]) -> NDArray[np.float64]:
+    """The :data:`SAMPLE_FEATURES` of rows from their deposition and surface families, shape (n, 11)."""
+    if len(deposition) != len(surface):
+        raise InputError(f"{len(deposition)} deposition families for {len(surface)} surface families")
+    return np.column_stack(
+        _flags(deposition, [d for d in DEPOSITIONS if d != "unknown"]) + _flags(surface, [s for s in SURFACES
+                                                                                           if s != "unknown"])
+    ).reshape(len(deposition), len(SAMPLE_FEATURES))  # fmt: skip
+
+
+def with_columns(rows: ExpectedRows, names: Sequence[str], columns: ArrayLike) -> ExpectedRows:
+    """``rows`` with descriptor columns ``columns`` (shape (n, len(names))) named ``names`` appended."""
+    x = np.asarray(columns, dtype=float).reshape(len(rows), len(names))
+    return dataclasses.replace(rows, features=np.column_stack([rows.features, x]), names=(*rows.names, *names))
+
+
+def sample_families_of(rows: ExpectedRows, measurements: Measurements | None = None) -> tuple[tuple[str, ...], ...]:
+    """(deposition families, surface families) of ``rows`` from the compilation (their places, ``row_id``)."""
+    from ..literature.sample import sample_families
+
+    data = shipped_measurements() if measurements is None else measurements
+    place = [int(r) for r in rows.row_id]
+    return sample_families([data.film_deposition[i] for i in place], [data.surface_treatment[i] for i in place],
+                           [data.notes[i] for i in place])  # fmt: skip
+
+
+def with_group(rows: ExpectedRows, group: str, measurements: Measurements | None = None) -> ExpectedRows:
+    """``rows`` with the descriptor group ``group`` of :data:`EXTRA_FEATURES` appended (the sample's families of
+    each row, from the compilation)."""
+    if group not in EXTRA_FEATURES:
+        raise InputError(f"group must be one of {', '.join(EXTRA_FEATURES)}, got {group!r}")
+    deposition, surface = sample_families_of(rows, measurements)
+    return with_columns(rows, SAMPLE_FEATURES, sample_flags(deposition, surface))
+
+
 def expected_rows(route: str) -> ExpectedRows:
-    """The shipped compilation's rows of ``route`` (:data:`ROUTES`), cached in-process."""
+    """The shipped compilation's rows of ``route`` (:data:`ROUTES`) with the groups :data:`SELECTED` keeps, cached
+    in-process."""
     if route not in ROUTES:
         raise InputError(f"route must be one of {', '.join(ROUTES)}, got {route!r}")
     return _rows(route)
@@ -460,6 +517,15 @@ def expected_rows(route: str) -> ExpectedRows:
 
 @functools.lru_cache(maxsize=2)
 def _rows(route: str) -> ExpectedRows:
+    rows = base_rows(route)
+    for group in SELECTED[route]:
+        rows = with_group(rows, group)
+    return rows
+
+
+@functools.lru_cache(maxsize=2)
+def base_rows(route: str) -> ExpectedRows:
+    """The shipped compilation's rows of ``route`` with the route's own descriptors (:data:`FEATURES`) only."""
     return database_rows() if route == "database" else structure_rows()
 
 
@@ -508,11 +574,16 @@ def _weighted_median(values: NDArray[np.float64], groups: Sequence[str]) -> floa
     return paper_percentiles(values, groups, (0.5,))[0]
 
 
-def _fit_base(kind: str, x: NDArray[np.float64], y: NDArray[np.float64]) -> Any:
-    """A base of ``kind`` (:data:`BASES`) fitted on the descriptors that hold a value in some row (and without the
-    method's flags for a "... without method" base)."""
+def _method_columns(names: Sequence[str]) -> frozenset[int]:
+    """The columns of the measurement method's flags."""
+    return frozenset(j for j, n in enumerate(names) if n.startswith("method "))
+
+
+def _fit_base(kind: str, x: NDArray[np.float64], y: NDArray[np.float64], names: Sequence[str]) -> Any:
+    """A base of ``kind`` (:data:`BASES`) fitted on the descriptors (named ``names``) that hold a value in some row
+    (and without the method's flags for a "... without method" base)."""
     regressor = kind.removesuffix(_NO_METHOD)
-    method = {j for j in range(x.shape[1]) if j >= x.shape[1] - len(METHODS)} if kind.endswith(_NO_METHOD) else set()
+    method = _method_columns(names) if kind.endswith(_NO_METHOD) else frozenset()
     usable = [j for j in range(x.shape[1]) if np.isfinite(x[:, j]).any() and j not in method]
     model = _new_base(regressor).fit(x[:, usable], y)
     return _Base(model, tuple(usable))
@@ -538,7 +609,9 @@ class _PairOut:
     bases: tuple[tuple[_Base, NDArray[np.float64], NDArray[np.float64]], ...]
 
 
-def _pair_out(kind: str, x: NDArray[np.float64], y: NDArray[np.float64], pair: Sequence[str]) -> _PairOut:
+def _pair_out(
+    kind: str, x: NDArray[np.float64], y: NDArray[np.float64], pair: Sequence[str], names: Sequence[str]
+) -> _PairOut:
     """Predictions of a base of ``kind`` for every row, each by a base that saw no row of its pair (folds of
     pairs), with those bases and the ranges of the rows each learnt from."""
     names = sorted(set(pair))
@@ -550,7 +623,7 @@ def _pair_out(kind: str, x: NDArray[np.float64], y: NDArray[np.float64], pair: S
     for k in range(int(folds.max()) + 1):
         test = folds == k
         low, high = _ranges(x[~test])
-        base = _fit_base(kind, x[~test], y[~test])
+        base = _fit_base(kind, x[~test], y[~test], names)
         out[test] = base.predict(x[test])
         bases.append((base, low, high))
     fold_of_pair = {str(a): int(f) for a, f in zip(pair, folds)}
@@ -701,6 +774,7 @@ class Fitted:
     y: NDArray[np.float64]
     pair: tuple[str, ...]
     paper: tuple[str, ...]
+    names: tuple[str, ...]
     base_kind: str
     k: float
     medians: PairResiduals
@@ -717,7 +791,7 @@ class Fitted:
             return self.pair_out.bases[self.pair_out.fold_of_pair[pair]]
         if not self._full:
             low, high = _ranges(self.x)
-            self._full.append((_fit_base(self.base_kind, self.x, self.y), low, high))
+            self._full.append((_fit_base(self.base_kind, self.x, self.y, self.names), low, high))
         return self._full[0]
 
     def predict(
@@ -731,7 +805,7 @@ class Fitted:
         papers = self.medians.get(pair, {})
         u = np.array([_effect(papers, exclude_paper, self.k, math.log10(t))[0] for t in temps])
         n = len([p for p in papers if p != exclude_paper])
-        outside = _outside(x, low, high, _continuous_columns(self.route))
+        outside = _outside(x, low, high, _continuous_columns(self.names))
         lo = np.empty(value.size)
         hi = np.empty(value.size)
         for i, t in enumerate(temps):
@@ -748,8 +822,9 @@ class Prediction:
     outside: NDArray[np.bool_]
 
 
-def _continuous_columns(route: str) -> tuple[int, ...]:
-    return tuple(FEATURES[route].index(n) for n in _CONTINUOUS[route])
+def _continuous_columns(names: Sequence[str]) -> tuple[int, ...]:
+    """The columns of continuous descriptors (log10 of a quantity; the others are 0/1 flags)."""
+    return tuple(j for j, n in enumerate(names) if n.startswith("log10"))
 
 
 def fit(
@@ -760,9 +835,11 @@ def fit(
     paper: Sequence[str],
     temperature: ArrayLike,
     bases: Sequence[str] = BASES,
+    names: Sequence[str] | None = None,
 ) -> Fitted:
-    """Fit the procedure (module text) on rows: descriptors ``x`` (n, d) of ``route``, ``y`` = log10 measured G,
-    their pairs, papers and temperatures (K); ``bases``: the candidates (a subset of :data:`BASES`)."""
+    """Fit the procedure (module text) on rows: descriptors ``x`` (n, d) of ``route`` named ``names`` (default
+    :data:`FEATURES` ``[route]``), ``y`` = log10 measured G, their pairs, papers and temperatures (K); ``bases``: the
+    candidates (a subset of :data:`BASES`)."""
     limits = _sklearn()
     if isinstance(bases, str) or not bases or any(b not in BASES for b in bases):
         raise InputError(f"bases must be a non-empty list of {', '.join(BASES)}; got {bases!r}")
@@ -771,21 +848,24 @@ def fit(
     t = np.asarray(temperature, dtype=float)
     pair = tuple(str(p) for p in pair)
     paper = tuple(str(p) for p in paper)
+    names = tuple(names) if names is not None else FEATURES[route]
+    if len(names) != x.shape[1]:
+        raise InputError(f"{len(names)} descriptor names for {x.shape[1]} columns")
     candidates = {}
     with limits(1):
         for kind in bases:
-            out = _pair_out(kind, x, y, pair)
+            out = _pair_out(kind, x, y, pair, names)
             candidates[kind] = (out, *_procedure(out.prediction, y, pair, paper, np.log10(t)))
     errors = {kind: c[4] for kind, c in candidates.items()}
     kind = min(errors, key=lambda b: (errors[b] if math.isfinite(errors[b]) else math.inf, BASES.index(b)))
     out, medians, k, held, _ = candidates[kind]
     other = np.array([len(medians.get(pair[i], {})) - (paper[i] in medians.get(pair[i], {})) > 0
                       for i in range(y.size)], dtype=bool)  # fmt: skip
-    outside = _training_outside(route, x, pair, out)
+    outside = _training_outside(names, x, pair, out)
     good = np.isfinite(held)
     bands = _measure_bands(held[good], np.asarray(paper)[good], other[good], t[good], outside[good])
-    return Fitted(route=route, x=x, y=y, pair=pair, paper=paper, base_kind=kind, k=k, medians=medians, bands=bands,
-                  base_errors=errors, pair_out=out)  # fmt: skip
+    return Fitted(route=route, x=x, y=y, pair=pair, paper=paper, names=names, base_kind=kind, k=k, medians=medians,
+                  bands=bands, base_errors=errors, pair_out=out)  # fmt: skip
 
 
 def _procedure(
@@ -807,12 +887,14 @@ def _procedure(
     return medians, k, held, _weighted_median(np.abs(held[good]), np.asarray(paper)[good])
 
 
-def _training_outside(route: str, x: NDArray[np.float64], pair: Sequence[str], out: _PairOut) -> NDArray[np.bool_]:
+def _training_outside(
+    names: Sequence[str], x: NDArray[np.float64], pair: Sequence[str], out: _PairOut
+) -> NDArray[np.bool_]:
     """Each row outside the descriptor ranges of the rows its pair-held-out base learnt from."""
     result_ = np.zeros(x.shape[0], dtype=bool)
     if not out.bases:
         return result_
-    columns = _continuous_columns(route)
+    columns = _continuous_columns(names)
     folds = np.array([out.fold_of_pair[str(a)] for a in pair])
     for k, (_, low, high) in enumerate(out.bases):
         sel = folds == k
@@ -894,30 +976,41 @@ class HeldOut:
         return (self.measured >= self.low) & (self.measured <= self.high)
 
 
-def held_out(rows: ExpectedRows, n_splits: int | None = None, bases: Sequence[str] = BASES) -> HeldOut:
-    """Cross-validate the procedure on ``rows`` by paper: each fold's rows predicted by the procedure fitted on the
-    other folds' rows alone (base choice, k and bands included); the pair effect of a held-out row draws on the
-    training papers of its pair only.
+#: What a fold of :func:`held_out` leaves out whole: a paper (a new user's paper on a pair others may have measured),
+#: or a pair (every paper of it: a pair nobody measured).
+HELD_OUT_BY = ("paper", "pair")
+
+
+def held_out(
+    rows: ExpectedRows, n_splits: int | None = None, bases: Sequence[str] = BASES, group: str = "paper"
+) -> HeldOut:
+    """Cross-validate the procedure on ``rows`` by paper (or by pair): each fold's rows predicted by the procedure
+    fitted on the other folds' rows alone (base choice, k and bands included); the pair effect of a held-out row
+    draws on the training papers of its pair only.
 
     ``n_splits`` None (default): one fold per paper (each paper predicted from all the others, as a new user's
     paper is from the shipped ones, and as :func:`interlaboratory_floor` predicts it); an integer: that many
     folds of whole papers (:func:`~kapitza.prediction.empirical.grouped_folds`).  ``bases``: the candidates of
-    every fold's fit (a subset of :data:`BASES`).
+    every fold's fit (a subset of :data:`BASES`).  ``group`` "pair" leaves every paper of a pair out together (one
+    fold per pair, or ``n_splits`` folds of whole pairs): each row is then predicted as a pair nobody measured.
     """
     if not isinstance(rows, ExpectedRows):
         raise InputError(f"rows must be ExpectedRows, got {type(rows).__name__}")
-    papers = sorted(set(rows.paper))
+    if group not in HELD_OUT_BY:
+        raise InputError(f"group must be one of {', '.join(HELD_OUT_BY)}, got {group!r}")
+    groups = rows.paper if group == "paper" else rows.pair
+    names = sorted(set(groups))
     if n_splits is not None and (isinstance(n_splits, bool) or not isinstance(n_splits, int) or n_splits < 2):
-        raise InputError(f"n_splits must be None (one fold per paper) or an integer >= 2, got {n_splits!r}")
-    if len(papers) < (n_splits or 2):
-        raise InputError(f"{n_splits or 2} folds need at least {n_splits or 2} papers; the rows hold {len(papers)}")
+        raise InputError(f"n_splits must be None (one fold per {group}) or an integer >= 2, got {n_splits!r}")
+    if len(names) < (n_splits or 2):
+        raise InputError(f"{n_splits or 2} folds need at least {n_splits or 2} {group}s; the rows hold {len(names)}")
     y = np.log10(rows.measured)
     if n_splits is None:
-        number = {p: i for i, p in enumerate(papers)}
-        fold = np.array([number[p] for p in rows.paper], dtype=np.int64)
-        n_splits = len(papers)
+        number = {p: i for i, p in enumerate(names)}
+        fold = np.array([number[p] for p in groups], dtype=np.int64)
+        n_splits = len(names)
     else:
-        fold = grouped_folds(rows.paper, n_splits)
+        fold = grouped_folds(groups, n_splits)
     value, low, high = (np.full(len(rows), np.nan) for _ in range(3))
     n_other = np.zeros(len(rows), dtype=np.int64)
     outside = np.zeros(len(rows), dtype=bool)
@@ -927,7 +1020,8 @@ def held_out(rows: ExpectedRows, n_splits: int | None = None, bases: Sequence[st
     for f in range(n_splits):
         train = fold != f
         fitted = fit(rows.route, rows.features[train], y[train], [rows.pair[i] for i in np.flatnonzero(train)],
-                     [rows.paper[i] for i in np.flatnonzero(train)], rows.temperature[train], bases)  # fmt: skip
+                     [rows.paper[i] for i in np.flatnonzero(train)], rows.temperature[train], bases,
+                     rows.names)  # fmt: skip
         kinds.append(fitted.base_kind)
         ks.append(fitted.k)
         test = np.flatnonzero(~train)
@@ -959,6 +1053,9 @@ class Score:
         Share within a factor 2.
     coverage_row, coverage_paper : float
         Share of measurements inside the band (NaN for an estimate without one).
+    band_half_width : float
+        The band's half-width as a factor, 10 ** (median of log10(high / low) / 2) with every paper weighted equally
+        (x2 means a band from G/2 to 2 G about; NaN without a band).
     """
 
     rows: int
@@ -969,6 +1066,7 @@ class Score:
     within_2_paper: float
     coverage_row: float
     coverage_paper: float
+    band_half_width: float = math.nan
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("rows", "papers", "median_factor_paper", "coverage_paper")
 
@@ -994,15 +1092,34 @@ def score(
     _, inverse, counts = np.unique(g, return_inverse=True, return_counts=True)
     w = 1.0 / counts[inverse]
     coverage = (math.nan, math.nan)
+    half = math.nan
     if low is not None and high is not None:
-        inside = (m[ok] >= np.asarray(low, dtype=float)[ok]) & (m[ok] <= np.asarray(high, dtype=float)[ok])
+        lo, hi = np.asarray(low, dtype=float)[ok], np.asarray(high, dtype=float)[ok]
+        inside = (m[ok] >= lo) & (m[ok] <= hi)
         coverage = (float(inside.mean()), float(np.sum(w * inside) / w.sum()))
+        half = float(10 ** _weighted_median(0.5 * np.log10(hi / lo), list(g)))
     return Score(
         rows=int(ok.sum()), papers=int(counts.size), median_factor_row=float(10 ** np.median(error)),
         median_factor_paper=float(10 ** _weighted_median(error, list(g))),
         within_2_row=float(np.mean(error <= _LOG2)), within_2_paper=float(np.sum(w * (error <= _LOG2)) / w.sum()),
-        coverage_row=coverage[0], coverage_paper=coverage[1],
+        coverage_row=coverage[0], coverage_paper=coverage[1], band_half_width=half,
     )  # fmt: skip
+
+
+#: The two kinds of held-out row: its pair measured by other papers (the estimate leans on them), or by nobody else
+#: (the case of a user's new pair, and the reason to use a model at all).
+SPLITS = ("measured by others", "nobody else measured")
+
+
+def split_scores(held: HeldOut) -> dict[str, Score]:
+    """The held-out estimate scored on each of :data:`SPLITS`: rows whose pair other (training) papers measured, and
+    rows whose pair nobody else did."""
+    other = np.asarray(held.n_other) > 0
+    out = {}
+    for name, sel in zip(SPLITS, (other, ~other)):
+        paper = [held.paper[i] for i in np.flatnonzero(sel)]
+        out[name] = score(held.value[sel], held.measured[sel], paper, held.low[sel], held.high[sel])
+    return out
 
 
 # -- the inter-laboratory floor --------------------------------------------------------------------------------------
@@ -1094,7 +1211,8 @@ def interlaboratory_floor(
 def shipped_fit(route: str) -> Fitted:
     """The procedure fitted on every shipped row of ``route`` (seconds; cached in-process)."""
     rows = expected_rows(route)
-    return fit(route, rows.features, np.log10(rows.measured), rows.pair, rows.paper, rows.temperature)
+    return fit(route, rows.features, np.log10(rows.measured), rows.pair, rows.paper, rows.temperature,
+               names=rows.names)  # fmt: skip
 
 
 @result
@@ -1124,9 +1242,12 @@ class ExpectedConductance:
     notes : tuple of str
         What it could not use and what it did instead; where its band rests on few papers.
     held_out_factor, held_out_coverage : float
-        The route's held-out median factor and band coverage, every paper weighted equally (the calibration
-        page's; NaN where not measured).
+        The route's held-out median factor and band coverage, every paper weighted equally, on the rows of the
+        query's kind (:attr:`held_out_split`; the calibration page's; NaN where not measured).
     held_out_rows, held_out_papers : int
+    held_out_split : str
+        Which held-out rows those numbers are of: "measured by others" where other papers measured the pair,
+        "nobody else measured" where none did (:data:`SPLITS`), "" for the route's rows as a whole.
     """
 
     side1: str
@@ -1145,6 +1266,7 @@ class ExpectedConductance:
     held_out_coverage: float
     held_out_rows: int
     held_out_papers: int
+    held_out_split: str = ""
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("side1", "side2", "temperature", "value", "route")
 
@@ -1178,7 +1300,7 @@ def mw_text(value: float) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def held_out_scores() -> dict[str, dict[str, float]]:
+def held_out_scores() -> dict[str, dict[str, Any]]:
     """The calibration page's held-out scores of each route (package data, ``expected_scores.toml``)."""
     import tomllib
     from importlib import resources
@@ -1227,18 +1349,28 @@ def expected_from_features(
     method: str,
     inputs: Sequence[str],
     notes: Sequence[str] = (),
+    sample: tuple[str, str] = ("unknown", "unknown"),
 ) -> ExpectedConductance:
     """The estimate for query rows whose descriptors (``features``, shape (n_T, len(FEATURES[route]))) are known;
     ``dmm`` is the route's DMM (W m^-2 K^-1) for the physics-only fallback at temperatures outside every training
-    row."""
+    row; ``sample`` the (deposition, surface) families of the sample (taken where the route's estimate learnt them,
+    :data:`SELECTED`; said and ignored where it did not)."""
     fitted = shipped_fit(route)
     rows = expected_rows(route)
     x = np.asarray(features, dtype=float)
+    notes = list(notes)
+    if "sample" in SELECTED[route]:
+        x = np.column_stack([x, np.repeat(sample_flags([sample[0]], [sample[1]]), x.shape[0], axis=0)])
+        inputs = (*inputs, f"the sample: deposition {sample[0]}, surface {sample[1]}")
+    elif sample != ("unknown", "unknown"):
+        notes.append(
+            f"the sample (deposition {sample[0]}, surface {sample[1]}) is not used: the {route} estimate did not "
+            "improve with the sample's families on held-out pairs nobody else measured (docs: reference/calibration)"
+        )
     t = _temperatures(temperature)
     pair = pair_key(side1, side2)
     found = fitted.predict(x, pair, t)
     value, low, high = 10**found.value, 10**found.low, 10**found.high
-    notes = list(notes)
     t_min, t_max = float(rows.temperature.min()), float(rows.temperature.max())
     beyond = (t < t_min) | (t > t_max)
     fallback = _physics_only(route)
@@ -1268,8 +1400,11 @@ def expected_from_features(
             "measured on held-out papers that were outside theirs"
             + ("" if fitted.bands.outside_measured else " (too few of them: the widest measured widening)")
         )
-    scores = held_out_scores().get(route, {})
     papers = tuple(p for p in fitted.medians.get(pair, {}))
+    split = SPLITS[0] if papers else SPLITS[1]
+    route_scores = held_out_scores().get(route, {})
+    scores = route_scores.get(split) if isinstance(route_scores.get(split), dict) else None
+    scores, split = (scores, split) if scores is not None else (route_scores, "")
     method_words = (
         "the method left out (the held-out papers were predicted better without it)"
         if fitted.base_kind.endswith(_NO_METHOD)
@@ -1283,7 +1418,7 @@ def expected_from_features(
         outside=np.asarray(found.outside, dtype=bool), inputs=tuple(inputs), notes=tuple(notes),
         held_out_factor=float(scores.get("median_factor_paper", math.nan)),
         held_out_coverage=float(scores.get("coverage_paper", math.nan)),
-        held_out_rows=int(scores.get("rows", 0)), held_out_papers=int(scores.get("papers", 0)),
+        held_out_rows=int(scores.get("rows", 0)), held_out_papers=int(scores.get("papers", 0)), held_out_split=split,
     )  # fmt: skip
 
 
@@ -1322,6 +1457,8 @@ def expected_conductance(
     *,
     method: str | None = None,
     crystals: tuple[Any, Any] | None = None,
+    deposition: str | None = None,
+    surface: str | None = None,
 ) -> ExpectedConductance:
     """The conductance a measurement of the interface is expected to give, with its 68 % band.
 
@@ -1337,6 +1474,11 @@ def expected_conductance(
     crystals : (CrystalPhonons, CrystalPhonons), optional
         The two crystals built from their structures with a universal potential
         (:func:`kapitza.phonons.crystal_phonons`): the structure route, for any pair the structure route builds.
+    deposition, surface : str, optional
+        How the sample is made, as a family of :mod:`kapitza.literature.sample` (deposition: evaporation,
+        sputtering, epitaxy, chemical, bonding, exfoliation; surface: ion-cleaned, oxide-removed, annealed,
+        native-oxide, solvent-cleaned); default unknown.  Used where the route's estimate learnt them
+        (:data:`SELECTED`), else said in the notes and ignored.
 
     Returns
     -------
@@ -1351,14 +1493,15 @@ def expected_conductance(
     """
     t = _temperatures(temperature, allow_zero=True)
     category, note = _method(method)
+    sample = (family_option(deposition, DEPOSITIONS, "deposition"), family_option(surface, SURFACES, "surface"))
     notes = [note] if note else []
     warm = t > 0
     if not warm.any():
         raise InputError("at 0 K no phonon is populated: G = 0, nothing to estimate")
     if crystals is not None:
-        found = _structure_query(crystals, t[warm], category, notes)
+        found = _structure_query(crystals, t[warm], category, notes, sample)
     else:
-        found = _database_query(side1, side2, t[warm], category, notes)
+        found = _database_query(side1, side2, t[warm], category, notes, sample)
     return found if warm.all() else _with_zero_kelvin(found, t, warm)
 
 
@@ -1379,7 +1522,7 @@ def _with_zero_kelvin(
 
 
 def _database_query(
-    side1: Any, side2: Any, t: NDArray[np.float64], method: str, notes: list[str]
+    side1: Any, side2: Any, t: NDArray[np.float64], method: str, notes: list[str], sample: tuple[str, str]
 ) -> ExpectedConductance:
     from ..materials import get_material
     from .empirical import query_rows
@@ -1407,11 +1550,11 @@ def _database_query(
     x = database_features(query)
     inputs = ("Debye DMM, radiation limit and AMM of the pair (with its electrons), Debye-temperature and "
               "impedance ratios and the temperature",)  # fmt: skip
-    return expected_from_features("database", a, b, x, t, query.predicted[0], method, inputs, notes)
+    return expected_from_features("database", a, b, x, t, query.predicted[0], method, inputs, notes, sample)
 
 
 def _structure_query(
-    crystals: tuple[Any, Any], t: NDArray[np.float64], method: str, notes: list[str]
+    crystals: tuple[Any, Any], t: NDArray[np.float64], method: str, notes: list[str], sample: tuple[str, str]
 ) -> ExpectedConductance:
     from .calculator_validation import pair_electrons, pair_full_dispersion
 
@@ -1421,16 +1564,23 @@ def _structure_query(
     x = structure_features(g_reported, g_phonon, t, np.full(t.size, g_ep), [kind] * t.size, [method] * t.size)
     inputs = (f"full-dispersion DMM of both crystals with {c1.calculator} (with the electrons where kapitza has "
               f"them), the interface kind ({kind}) and the temperature",)  # fmt: skip
-    return expected_from_features("structure", c1.name, c2.name, x, t, g_reported, method, inputs, notes)
+    return expected_from_features("structure", c1.name, c2.name, x, t, g_reported, method, inputs, notes, sample)
 
 
 def expected_or_reason(
-    side1: Any, side2: Any, temperature: ArrayLike, method: str | None = None, crystals: tuple[Any, Any] | None = None
+    side1: Any,
+    side2: Any,
+    temperature: ArrayLike,
+    method: str | None = None,
+    crystals: tuple[Any, Any] | None = None,
+    sample: tuple[str | None, str | None] = (None, None),
 ) -> tuple[ExpectedConductance | None, str | None]:
     """:func:`expected_conductance`, or None and why it cannot be given for this pair (a side it has no
-    descriptors for, no stored structure-route rows); scikit-learn missing still raises MissingDependencyError."""
+    descriptors for, no stored structure-route rows); scikit-learn missing still raises MissingDependencyError.
+    ``sample``: (deposition, surface) families, checked by the caller."""
     try:
-        return expected_conductance(side1, side2, temperature, method=method, crystals=crystals), None
+        return expected_conductance(side1, side2, temperature, method=method, crystals=crystals,
+                                    deposition=sample[0], surface=sample[1]), None  # fmt: skip
     except InputError as exc:
         return None, str(exc)
 
@@ -1455,7 +1605,8 @@ def expected_document(expected: ExpectedConductance | None, why_not: str | None)
         "notes": list(expected.notes),
         "held_out": {"median_factor_by_paper": expected.held_out_factor,
                      "coverage_by_paper": expected.held_out_coverage,
-                     "rows": expected.held_out_rows, "papers": expected.held_out_papers},
+                     "rows": expected.held_out_rows, "papers": expected.held_out_papers,
+                     "rows_of": expected.held_out_split or "the route's rows"},
     }  # fmt: skip
 
 

@@ -1,0 +1,156 @@
+"""Honest selection of the expected measurement's descriptors: a group enters only if it helps the pairs nobody
+else measured, held out by paper, and helps more than a placebo with its missing pattern.
+
+A new descriptor (the sample's families, the interface's bonding, a stiffer potential's DMM) is tried the way a
+user meets the estimate (:func:`kapitza.prediction.expected.held_out`, one fold per paper, everything refitted in
+every fold) and scored on the rows of :data:`~kapitza.prediction.expected.SPLITS` ``[1]`` ("nobody else measured":
+the held-out paper's pair has no other paper among the training ones), every paper weighted equally.  Two traps
+are closed:
+
+* **the missing pattern**: a descriptor known for some rows only can help through *which* rows have it (issue 54's
+  AGF column did: a placebo in the same places helped more than the AGF).  Each group is therefore run a second
+  time with a **placebo** (:func:`placebo_columns`): the same columns with their values shuffled among the rows
+  that have one (the rows without keep their missing values), so the placebo carries the missing pattern and the
+  distribution of the values but not their link to the rows; the group must beat it;
+* **the rows others measured**: a group may not make them worse by more than :data:`TOLERANCE`.
+
+Nothing is tuned to the folds: the rule, the placebo's seed and the tolerance are fixed before any try, and every
+try, kept or dropped, is returned with its numbers (the calibration page lists them).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import ClassVar
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from ..errors import InputError
+from ..io.results import result
+from .expected import SPLITS, ExpectedRows, HeldOut, Score, held_out, split_scores, with_columns
+
+__all__ = ["TOLERANCE", "Try", "placebo_columns", "try_group"]
+
+#: How much worse (as a ratio of median factors by paper) the rows others measured may get for a group to be kept.
+TOLERANCE = 1.01
+#: The placebo's shuffle seed, fixed before any try.
+PLACEBO_SEED = 20261127
+
+
+@result
+class Try:
+    """One descriptor group tried on one route's rows.
+
+    Attributes
+    ----------
+    group : str
+        The group's name ("sample", ...).
+    route : str
+    names : tuple of str
+        Its descriptor columns.
+    rows_with : int
+        Rows that hold a value of the group (not missing).
+    baseline, with_group, placebo : Score
+        The held-out estimate on the rows nobody else measured, without the group, with it, with its placebo.
+    others_baseline, others_with : Score
+        The same on the rows others measured, without and with the group.
+    kept : bool
+        The rule's verdict: better than the baseline and than the placebo on the rows nobody else measured (median
+        factor by paper), and the rows others measured no worse than :data:`TOLERANCE`.
+    reason : str
+        The verdict in words.
+    """
+
+    group: str
+    route: str
+    names: tuple[str, ...]
+    rows_with: int
+    baseline: Score
+    with_group: Score
+    placebo: Score
+    others_baseline: Score
+    others_with: Score
+    kept: bool
+    reason: str
+
+    _summary_fields: ClassVar[tuple[str, ...]] = ("group", "route", "kept", "reason")
+
+
+def _missing(columns: NDArray[np.float64], flags: bool) -> NDArray[np.bool_]:
+    """Rows without a value of the group: NaN in every column, or, for 0/1 flags, no flag set."""
+    if flags:
+        return ~np.any(columns > 0, axis=1)
+    return np.all(~np.isfinite(columns), axis=1)
+
+
+def _is_flags(columns: NDArray[np.float64]) -> bool:
+    finite = columns[np.isfinite(columns)]
+    return bool(finite.size) and bool(np.all((finite == 0) | (finite == 1)))
+
+
+def placebo_columns(columns: ArrayLike, seed: int = PLACEBO_SEED) -> NDArray[np.float64]:
+    """``columns`` (shape (n, k)) with the rows that hold a value shuffled among themselves (seeded): the same missing
+    pattern and values, no link to the rows."""
+    x = np.array(columns, dtype=float, copy=True)
+    if x.ndim != 2:
+        raise InputError(f"columns must be a 2-D table (rows, descriptors), got shape {x.shape}")
+    have = np.flatnonzero(~_missing(x, _is_flags(x)))
+    x[have] = x[np.random.default_rng(seed).permutation(have)]
+    return x
+
+
+def _nobody_and_others(held: HeldOut) -> tuple[Score, Score]:
+    scores = split_scores(held)
+    return scores[SPLITS[1]], scores[SPLITS[0]]
+
+
+def try_group(
+    rows: ExpectedRows,
+    group: str,
+    names: Sequence[str],
+    columns: ArrayLike,
+    *,
+    n_splits: int | None = None,
+    baseline: HeldOut | None = None,
+    bases: Sequence[str] | None = None,
+) -> Try:
+    """Try descriptor ``group`` (``columns``, shape (n, len(names)), named ``names``) on ``rows``: held out without it
+    (or ``baseline``, a held-out run of ``rows`` already made), with it, and with its placebo; the rule of the module
+    text decides.  ``n_splits`` and ``bases`` as in :func:`~kapitza.prediction.expected.held_out`."""
+    x = np.asarray(columns, dtype=float).reshape(len(rows), len(names))
+    options = {} if bases is None else {"bases": bases}
+    base = baseline if baseline is not None else held_out(rows, n_splits, **options)
+    found = held_out(with_columns(rows, names, x), n_splits, **options)
+    fake = held_out(with_columns(rows, names, placebo_columns(x)), n_splits, **options)
+    nobody0, others0 = _nobody_and_others(base)
+    nobody1, others1 = _nobody_and_others(found)
+    nobody_p, _ = _nobody_and_others(fake)
+    f0, f1, fp = nobody0.median_factor_paper, nobody1.median_factor_paper, nobody_p.median_factor_paper
+    worse = others1.median_factor_paper / others0.median_factor_paper if others0.rows and others1.rows else 1.0
+    kept = f1 < f0 and f1 < fp and worse <= TOLERANCE and math.isfinite(f1)
+    if kept:
+        reason = f"kept: x{f1:.3f} against x{f0:.3f} without it and x{fp:.3f} with its placebo"
+    elif not f1 < f0:
+        reason = f"dropped: no better than without it (x{f1:.3f} against x{f0:.3f})"
+    elif not f1 < fp:
+        reason = (
+            f"dropped: no better than its placebo (x{f1:.3f} against x{fp:.3f}): its missing pattern, not its values"
+        )
+    else:
+        f_others = (others1.median_factor_paper, others0.median_factor_paper)
+        reason = f"dropped: the rows others measured got worse (x{f_others[0]:.3f} against x{f_others[1]:.3f})"
+    return Try(
+        group=group,
+        route=rows.route,
+        names=tuple(names),
+        rows_with=int(np.count_nonzero(~_missing(x, _is_flags(x)))),
+        baseline=nobody0,
+        with_group=nobody1,
+        placebo=nobody_p,
+        others_baseline=others0,
+        others_with=others1,
+        kept=bool(kept),
+        reason=reason,
+    )

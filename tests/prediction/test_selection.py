@@ -1,0 +1,76 @@
+"""Issue 62 item 5: the honest selection keeps a descriptor with real signal and drops one that carries only a
+missing pattern (its placebo does as well), on made-up compilations whose truth the estimate does not assume."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from kapitza.prediction import expected as E
+from kapitza.prediction.selection import placebo_columns, try_group
+
+pytest.importorskip("sklearn")
+
+
+def _made_up(seed: int, pairs: int = 40) -> tuple[E.ExpectedRows, np.ndarray, np.ndarray]:
+    """A structure-route compilation: pairs with a true physics value x, 1-3 papers each, and a sample flag per
+    paper (known for 3 papers in 4) that moves the paper's log10 G by +0.3 (a strong, real effect); a second column,
+    `pattern`, holds noise where known, and is known exactly where the paper sits 0.25 decade high (its missing
+    pattern carries the signal, its values none).  Returns the rows, the real flag and the pattern column."""
+    rng = np.random.default_rng(seed)
+    feats, measured, temps, paper, pair, flag, pattern = [], [], [], [], [], [], []
+    n_paper = 0
+    for a in range(pairs):
+        x = rng.uniform(7.5, 9.0)
+        u = rng.normal(0, 0.1)
+        for _ in range(int(rng.integers(1, 3))):
+            n_paper += 1
+            f = float(rng.random() < 0.5)
+            known = rng.random() < 0.75
+            high = rng.random() < 0.4
+            e = rng.normal(0, 0.05) + (0.3 * f if known else 0.3 * rng.integers(0, 2)) + (0.25 if high else 0.0)
+            for lt in rng.uniform(2.0, 2.8, size=int(rng.integers(2, 4))):
+                g = 0.2 + 0.8 * x + 0.15 * (lt - 2.48) + u + e + rng.normal(0, 0.02)
+                feats.append([x + 0.2 * (lt - 2.48), x, lt, math.nan, 1, 0, 0, 1, 0, 0, 0, 0])
+                measured.append(10**g)
+                temps.append(10**lt)
+                paper.append(f"paper{n_paper}")
+                pair.append(f"P{a}|Q{a}")
+                flag.append([f if known else 0.0, (1.0 - f) if known else 0.0])
+                pattern.append([rng.normal() if high else math.nan])
+    rows = E.ExpectedRows(
+        route="structure", features=np.array(feats), measured=np.array(measured), temperature=np.array(temps),
+        paper=tuple(paper), pair=tuple(pair), side1=tuple(p.split("|")[0] for p in pair),
+        side2=tuple(p.split("|")[1] for p in pair), row_id=tuple(str(i) for i in range(len(paper))),
+        dmm=10 ** np.array([f[0] for f in feats]), source="made up",
+    )  # fmt: skip
+    return rows, np.array(flag), np.array(pattern)
+
+
+def test_the_placebo_keeps_the_missing_pattern_and_the_values():
+    x = np.array([[1.0, 0.0], [0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [0.0, 0.0]])
+    fake = placebo_columns(x, seed=3)
+    assert np.all(fake[[1, 4]] == 0)  # the rows without a flag stay without
+    assert sorted(map(tuple, fake[[0, 2, 3]])) == sorted(map(tuple, x[[0, 2, 3]]))
+    y = np.array([[1.5], [math.nan], [2.5], [3.5]])
+    fy = placebo_columns(y, seed=1)
+    assert math.isnan(fy[1, 0]) and sorted(fy[[0, 2, 3], 0]) == [1.5, 2.5, 3.5]
+
+
+def test_a_descriptor_with_real_signal_is_kept_and_a_missing_pattern_is_dropped():
+    """The real flag beats the baseline and its placebo; the pattern column beats the baseline too (by where it is
+    known: the high papers), but no better than its placebo, so it is dropped (seeds 8 and 9 give the same verdicts,
+    measured when the test was written)."""
+    rows, flag, pattern = _made_up(7)
+    base = E.held_out(rows, n_splits=5, bases=("ridge",))
+    real = try_group(rows, "sample", ("flag a", "flag b"), flag, n_splits=5, baseline=base, bases=("ridge",))
+    fake = try_group(rows, "pattern", ("log10 pattern",), pattern, n_splits=5, baseline=base, bases=("ridge",))
+    assert real.kept, real.reason
+    assert real.with_group.median_factor_paper < min(real.baseline.median_factor_paper,
+                                                      real.placebo.median_factor_paper)  # fmt: skip
+    assert fake.with_group.median_factor_paper < fake.baseline.median_factor_paper  # the missing pattern helps...
+    assert not fake.kept and "placebo" in fake.reason  # ...and the placebo shows it is only the pattern
+    assert real.rows_with == int(np.count_nonzero(flag.any(axis=1)))
+    assert real.baseline.papers >= 20  # enough pairs nobody else measured to decide on
