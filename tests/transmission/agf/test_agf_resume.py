@@ -132,7 +132,9 @@ def _rewrite(path, arrays, secret=None):
     from kapitza.io import cache
 
     payload = cache._payload(arrays)
-    tag = path.read_bytes()[len(cache.MAGIC) + 8 : cache.HEADER_BYTES] if secret is None else cache._tag(secret, payload)
+    tag = (
+        path.read_bytes()[len(cache.MAGIC) + 8 : cache.HEADER_BYTES] if secret is None else cache._tag(secret, payload)
+    )
     path.write_bytes(cache.MAGIC + len(payload).to_bytes(8, "little") + tag + payload)
 
 
@@ -238,7 +240,6 @@ def test_the_issue_agf_resume_prints_the_uninterrupted_g(tmp_path, capsys):
     import json
 
     from conftest import run_cli
-
     from kapitza.transmission.agf.run import run_agf
 
     out = tmp_path / "ck.json"
@@ -257,8 +258,8 @@ def test_the_issue_agf_resume_prints_the_uninterrupted_g(tmp_path, capsys):
         arrays = _entry_arrays(path)
         arrays["xi"] = -arrays["xi"]
         _rewrite(path, arrays)
-    status, out_text, err = run_cli(capsys, "agf", "Si", "Ge", "--kpoints", 1, "--frequencies", 20, "-t", 300, "--no-check",
-                             "--output", out, "--json")  # fmt: skip
+    command = ("agf", "Si", "Ge", "--kpoints", 1, "--frequencies", 20, "-t", 300, "--no-check", "--output", out)
+    status, out_text, err = run_cli(capsys, *command, "--json")
     assert status == 0, err
     assert err.count("checkpoint entries") == 1 and "not used, recomputed" in err
     saved = kapitza_load(out)
