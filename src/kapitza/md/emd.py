@@ -37,8 +37,8 @@ from ..errors import InputError, KapitzaError
 from ..io.atomic import atomic_write_text
 from ..io.results import result
 from . import inputs
-from .nemd import NemdConfig, check_integer
-from .run import INPUT_FILE, _whole, inside_directory, open_run_directory, read_state, write_state
+from .nemd import NemdConfig, check_integer, check_seeds
+from .run import INPUT_FILE, inside_directory, open_run_directory, read_state, whole_number, write_state
 
 #: Columns of ``emd.<i>.txt`` after the timestep.
 COLUMNS = ("E_A", "T_A", "T_B", "T", "area", "E_total")
@@ -64,8 +64,9 @@ class EmdSettings:
     def __post_init__(self) -> None:
         for name in ("steps", "sample_every", "n_runs"):
             check_integer(name, getattr(self, name), 1)
-        for name in ("steps_nvt", "seed"):
-            check_integer(name, getattr(self, name), 0)
+        check_integer("steps_nvt", self.steps_nvt, 0)
+        check_integer("seed", self.seed, 1)
+        check_seeds("seed", self.seed, self.seed + self.n_runs - 1)  # run i draws its velocities from seed + i
         if self.steps % self.sample_every:
             raise InputError(f"steps= ({self.steps}) must be a multiple of sample_every= ({self.sample_every})")
         if self.steps // self.sample_every < 256:
@@ -214,7 +215,7 @@ def _read_state(run_dir: Path, config: EmdConfig) -> dict[str, Any]:
         runs = state.get("runs_done")
         if not isinstance(state.get("equilibrated"), bool) or not isinstance(runs, list):
             return "is not an EMD state"
-        if len(set(runs)) != len(runs) or not all(_whole(r, 0, n_runs - 1) for r in runs):
+        if len(set(runs)) != len(runs) or not all(whole_number(r, 0, n_runs - 1) for r in runs):
             return f"lists runs that are not distinct runs 0 to {n_runs - 1}"
         if runs and not state["equilibrated"]:
             return "lists finished runs before the equilibration"

@@ -177,7 +177,8 @@ def write_state(run_dir: str | os.PathLike, kind: str, config_text: str, documen
     )
 
 
-def _whole(value: object, low: int, high: int) -> bool:
+def whole_number(value: object, low: int, high: int) -> bool:
+    """Whether a value read from a run's file is a whole number (not a bool) from ``low`` to ``high``."""
     return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
 
@@ -188,7 +189,7 @@ def completed_units(run_dir: str | os.PathLike, config: NemdConfig, *, verify: b
 
     def problem(state: dict) -> str | None:
         units, total = state.get("completed_units"), config.n_blocks + 2
-        if not _whole(units, 0, total) or state.get("n_blocks") != config.n_blocks:
+        if not whole_number(units, 0, total) or state.get("n_blocks") != config.n_blocks:
             return f"counts {units!r} units of a run of {total}"
         if state.get("blocks_done") != max(units - 2, 0):
             return "counts its blocks and its units differently"

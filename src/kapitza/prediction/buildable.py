@@ -443,6 +443,11 @@ def buildable_rows(
     data = shipped_measurements() if measurements is None else measurements
     if not isinstance(data, Measurements):
         raise InputError(f"measurements= must be Measurements, got {type(data).__name__}")
+    if calculator is None and max_memory_gb is not None:
+        raise InputError(
+            "max_memory_gb (--max-memory-gb) bounds the potential's force constants of each crystal: without a "
+            "calculator (--calculator) only the geometry is checked and it bounds nothing; give both or neither"
+        )
     source = None
     if calculator is not None:  # an unknown name, a missing extra or a bad bound: before any work
         from ..atomistic.calculators import calculator_source

@@ -42,7 +42,7 @@ def write_run_dir(
     config = NemdConfig(
         potential="lj/cut", units="lj", cells_a=6, cells_b=6, block_steps=100, timestep=0.01,
         steps_production=100 * blocks, temperature=temperature or 1.0, delta_temperature=delta_temperature,
-        seed=seed, reverse=reverse,
+        seed=seed + 1, reverse=reverse,
     )  # fmt: skip
     (folder / "config.toml").write_text(config.to_toml())
     write_manifest(folder, run_manifest(config))
