@@ -509,8 +509,8 @@ def backend_of(x: Any) -> Backend:
     return _TorchBackend("torch", str(x.device))
 
 
-#: Most digits of a GPU's index in "cuda:N" (no machine has a thousand GPUs).
-MAX_INDEX_DIGITS = 3
+#: Most digits of a GPU's index in "cuda:N" (no machine has a hundred GPUs).
+MAX_INDEX_DIGITS = 2
 
 
 def gpu_index(text: str) -> int | None:
