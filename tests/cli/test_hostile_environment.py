@@ -18,11 +18,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from conftest import run_cli
-
 from kapitza.errors import InputError
-
-pytest.importorskip("chgnet")
 
 #: Values of the device variable the review tried: a GPU this machine does not have, a backtick command, 3,000
 #: characters, digits that are no ASCII digits.
@@ -36,6 +34,8 @@ def _one_line(status: int, err: str) -> str:
 
 
 def _refused(capsys, monkeypatch, device: str, *args: str) -> str:
+    """The one line of a command that names CHGNet under the device ``device`` (skipped without CHGNet)."""
+    pytest.importorskip("chgnet")
     monkeypatch.setenv("KAPITZA_MLIP_DEVICE", device)
     status, _, err = run_cli(capsys, *args)
     line = _one_line(status, err)
