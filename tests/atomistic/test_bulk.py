@@ -280,7 +280,8 @@ def test_a_cell_that_runs_away_is_refused_at_once():
                             "stress": np.array([p, p, p, 0.0, 0.0, 0.0])}  # fmt: skip
 
     atoms = bulk("H", "bcc", a=3.0)
-    with pytest.raises(InputError, match=r"H \(stopped at step \d+\): the relaxation moved [abc] from 2.5981 to") as info:
+    words = r"H \(stopped at step \d+\): the relaxation moved [abc] from 2.5981 to"
+    with pytest.raises(InputError, match=words) as info:
         relax_crystal(atoms, Squeeze(), "H")
     moved = float(str(info.value).split("(")[2].split(" %")[0])
     assert moved <= -100 * RUNAWAY_CHANGE and Squeeze.calls < 50
