@@ -201,9 +201,21 @@ def completed_units(run_dir: str | os.PathLike, config: NemdConfig, *, verify: b
 
 def write_run_state(run_dir: str | os.PathLike, config: NemdConfig, units: int) -> None:
     """Record that a run directory of ``config`` completed ``units`` units (signed, as :func:`completed_units`
-    reads it)."""
-    state = {"completed_units": int(units), "blocks_done": max(int(units) - 2, 0), "n_blocks": config.n_blocks}
+    reads it); with spectral sampling, with the SHA-256 of the spectral setup the run wrote (a resume checks it)."""
+    state: dict = {"completed_units": int(units), "blocks_done": max(int(units) - 2, 0), "n_blocks": config.n_blocks}
+    if config.spectral_every:
+        state["spectral_setup_sha256"] = _setup_digest(Path(run_dir))
     write_state(run_dir, "nemd", config.to_toml(), state)
+
+
+def _setup_digest(run_dir: Path) -> str | None:
+    """SHA-256 of the run's ``spectral/setup.npz`` (None where there is none)."""
+    import hashlib
+
+    from ..io.spectral_layout import SETUP_FILE, SPECTRAL_DIR
+
+    path = run_dir / SPECTRAL_DIR / SETUP_FILE
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
 
 
 def truncate_profile(text: str, n_blocks: int) -> str:
@@ -338,6 +350,22 @@ def _check_same_input(config: NemdConfig, run_dir: Path) -> None:
             f"{str(run_dir)!r} was started by a kapitza whose LAMMPS input differs from this version's for the same "
             "config (its in.lammps is not what this version writes): its blocks and new ones would mix two "
             "protocols; start a new run directory (md analyze still reads it)"
+        )
+
+
+def _check_setup(config: NemdConfig, run_dir: Path) -> None:
+    """With spectral sampling, the run's ``spectral/setup.npz`` is the one it wrote: its SHA-256 is the one the
+    signed state records (the setup is read back to reduce every later block; analysis reads it as data)."""
+    if not config.spectral_every:
+        return
+    from ..io.spectral_layout import SETUP_FILE, SPECTRAL_DIR
+
+    state = read_state(run_dir, "nemd", config.to_toml(), lambda document: None)
+    if state is not None and state.get("spectral_setup_sha256") != _setup_digest(run_dir):
+        raise InputError(
+            f"{str(run_dir / SPECTRAL_DIR / SETUP_FILE)!r} is not the spectral setup this run wrote (its SHA-256 is "
+            "not the one its signed state records): later blocks would be reduced with other atoms or couplings; "
+            "start a new run directory"
         )
 
 
@@ -572,6 +600,7 @@ def run_nemd(
     executables = find_executables(lmp) if processes > 1 else None
     run_dir = Path(run_dir).absolute()
     done = _prepare(config, run_dir)
+    _check_setup(config, run_dir)  # before anything in the folder changes
     total_units = config.n_blocks + 2
     if done == 0:  # nothing verified done: markers of an earlier start are stale (the units run again)
         (run_dir / MARKER_FILE).unlink(missing_ok=True)
