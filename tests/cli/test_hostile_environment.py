@@ -171,3 +171,16 @@ def test_a_config_device_with_a_superscript_digit_is_one_line(capsys, tmp_path):
     status, _, err = run_cli(capsys, "agf", "--config", config, "-t", 300, "--no-check")
     line = _one_line(status, err)
     assert "device in config file" in line and "cuda:\\xb2" in line
+
+
+@pytest.mark.parametrize("name", ["\x1b]0;pwn\x07Al", "[link=file:///etc/passwd]Al[/link]", "Al\u202eiS"])
+def test_a_material_name_is_printed_as_written_so_it_holds_no_control_or_markup(name):
+    """A material's name (a user's material file names it) goes into table titles: a terminal sequence or rich
+    markup in it is refused when the Material is made, in one line that shows it escaped."""
+    import dataclasses
+
+    from kapitza.materials import get_material
+
+    with pytest.raises(InputError, match="material name") as info:
+        dataclasses.replace(get_material("Al"), name=name)
+    assert "\n" not in str(info.value) and "\x1b" not in str(info.value)
