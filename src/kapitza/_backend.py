@@ -550,6 +550,8 @@ def select_backend(device: str = "auto") -> Backend:
     MissingDependencyError
         torch asked for ("gpu", "torch-cpu") and not installed (the ``gpu`` extra).
     """
+    if not isinstance(device, str):
+        raise InputError(f"device must be one of {', '.join(DEVICES)}, got {device!r}")
     check_device(device)  # its form first: "cuda:²" is refused here, before torch is asked
     key = device.strip().lower()
     if key == "cpu":
