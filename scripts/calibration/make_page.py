@@ -35,7 +35,7 @@ def modules(only: set[str] | None = None) -> list[str]:
     """Names of the calibration modules (every module with a ``run`` function)."""
     names = []
     for info in pkgutil.iter_modules([str(HERE)]):
-        if info.name in ("common", "make_page") or info.name.startswith("_"):
+        if info.name in ("common", "make_page", "md_seeds") or info.name.startswith("_"):
             continue
         if only and info.name not in only:
             continue

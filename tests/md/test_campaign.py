@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kapitza.analysis.md.response import gather_runs
+from kapitza.analysis.md.table import gather_runs
 from kapitza.errors import InputError
 from kapitza.md.campaign import campaign_entries, load_campaign, member_complete, run_campaign
 
@@ -198,7 +198,7 @@ def test_a_series_of_user_structures_is_a_length_series_with_files_beside_the_to
     """Issue 27: the NEMD length series of a user's system.  The structures and the pair file are named as seen
     from the campaign TOML (found from any working directory), the members are named by the files' stems, and
     "structure" is a length key, so gather_runs fits the thickness series."""
-    from kapitza.analysis.md.response import LENGTH_KEYS
+    from kapitza.analysis.md.table import LENGTH_KEYS
 
     sub = tmp_path / "study"
     sub.mkdir()

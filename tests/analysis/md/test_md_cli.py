@@ -79,9 +79,9 @@ def test_thickness_cli(cli, tmp_path):
         ("TRUNC", ("--interfaces", "10,30"), "line 822: expected 4 columns, got 3"),
         ("OK", ("--interfaces", "10,abc"), "--interfaces takes numbers"),
         ("OK", ("--interfaces", "10,30", "--units", "cgs"), "--units must be one of"),
-        ("OK", ("--interfaces", "10,30", "--geometry", "slab"), "--geometry must be"),
-        ("OK", ("--interfaces", "10,30", "--baths", "b.txt"), "--baths needs --area"),
-        ("OK", ("--interfaces", "10,30", "--flux", "1", "--baths", "b.txt"), "either --flux or --baths"),
+        ("OK", ("--interfaces", "10,30", "--geometry", "slab"), "geometry= (--geometry) must be"),
+        ("OK", ("--interfaces", "10,30", "--baths", "b.txt"), "baths= (--baths) needs area= (--area)"),
+        ("OK", ("--interfaces", "10,30", "--flux", "1", "--baths", "b.txt"), "either flux= (--flux) or baths="),
         ("OK", ("--interfaces", "10,30", "--exclude", "9"), "--exclude"),
         ("OK", (), "composition column"),
         ("OK", ("--interfaces", "10,30", "--plot", "out.txt"), "--plot file"),
@@ -133,15 +133,15 @@ def test_analyze_baths_txt_outside_a_run_directory(cli, tmp_path):
     assert status == 0, err
     assert json.loads(out)["J"] == pytest.approx(FLUX)
     status, out, err = cli(*args, "--area", "30")
-    assert status == 2 and "needs --block-time" in err
+    assert status == 2 and "needs block_time= (--block-time)" in err
     status, out, err = cli(*args)
-    assert status == 2 and "needs --area" in err
+    assert status == 2 and "needs area= (--area)" in err
 
 
 @pytest.mark.parametrize(
     ("args", "match"),
     [
-        (("--flux", "1"), "--flux is for a profile file"),
+        (("--flux", "1"), "flux= (--flux) is for a profile file"),
         (("--units", "metal"), "contradicts the run directory's units"),
         (("--geometry", "fixed"), "contradicts the run directory"),
     ],
