@@ -205,14 +205,15 @@ def test_analyze_a_kapitza_run_directory_gives_the_thermostat_regime(cli):
 
 def test_analyze_gives_the_jump_and_g_first_and_explain_the_analysis(cli):
     """Issue 53 item 4, on the shipped GaN|SiC run (examples/data/interfaces/gan_sic_spectral, metal units): G in
-    MW m^-2 K^-1 with its error and the run's mean temperature on the first line, then the table (9 lines in all);
+    MW m^-2 K^-1 with its error and the run's mean temperature on the first line, then the table (9 lines in all;
+    a 10th: this short run's jump blocks are correlated, issue 64's warning);
     the flux, the direction, the blocks, the exclusions, the run and the regime (printed before) with --explain."""
     from pathlib import Path
 
     folder = Path(__file__).resolve().parents[3] / "examples" / "data" / "interfaces" / "gan_sic_spectral"
     status, out, err = cli("md", "analyze", folder)
     assert status == 0, err
-    lines = answer_first(out, most=10, within=1)
+    lines = answer_first(out, most=11, within=1)
     assert lines[0].startswith("G = ") and "MW m" in lines[0] and "at T_mean = " in lines[0]
     assert any("combined" in line and WITH_ERROR.search(line) for line in lines)
     assert "heat-flow direction" not in out and "(baths)" not in out

@@ -46,6 +46,12 @@ DEFAULT_SIGNIFICANCE = 0.01
 DEFAULT_BATH_TOLERANCE = 0.05
 #: Fewest blocks over which the statistical inefficiency of the block series is estimated (else taken as 1).
 MIN_BLOCKS_INEFFICIENCY = 6
+#: Statistical inefficiency of the combined jump's block series from which the blocks count as shorter than the jump's
+#: correlation time: consecutive blocks share half their information or more, and how much is itself uncertain.
+#: On SW Si|Ge cells of 2 x 2 x (8 + 8) with 4 ps blocks the spread over 20+ seeds says g ~ 6 where single runs
+#: estimated 1.3-5 (their single-run errors covered the mean of the seeds less than half the time); 3 of 40 LJ runs
+#: with 10 tau blocks reach it (docs/reference/calibration.md).
+MAX_BLOCK_INEFFICIENCY = 2.0
 
 
 #: The start of :attr:`BathFlux.error_method`; the rest is the error estimator's own words
@@ -216,13 +222,14 @@ def flux_from_baths(
     def block_means(x: np.ndarray) -> np.ndarray:
         return x[used].reshape(nb, size).mean(axis=1)
 
-    flux = correlated_mean(block_means(per_interval), independent=n_blocks is not None)
+    # a rate per interval: the energy the crystal stores in one interval it releases in the next (telescoping)
+    flux = correlated_mean(block_means(per_interval), independent=n_blocks is not None, telescoping=True)
     cross = block_average(per_interval).err if n_int >= 2 * MIN_BLOCKS else math.nan
     ph, pc = float(np.mean(ph_i[used])), float(np.mean(pc_i[used]))
     mean = 0.5 * (abs(ph) + abs(pc))
     rel = abs(abs(ph) - abs(pc)) / mean
     # imbalance: P_hot + P_cold (opposite signs) is the rate at which the system's energy changes
-    imbalance = correlated_mean(block_means(ph_i + pc_i), independent=n_blocks is not None)
+    imbalance = correlated_mean(block_means(ph_i + pc_i), independent=n_blocks is not None, telescoping=True)
     rel_err = imbalance.err / mean
     within_noise = math.isfinite(rel_err) and rel <= 2 * rel_err
     what = "intervals" if n_blocks is None else f"blocks of {size} intervals (as given)"
@@ -614,12 +621,13 @@ def analyze_jump(
         jumps.append(_jump(d, used, n, flux_value, flux_error))
     cvar = np.mean([d["var"] for d in per_interface], axis=0) / len(per_interface)
     c = _jump(dict(blocks=combined, var=cvar), used, n, flux_value, flux_error)
-    if c["series"] is not None and not c["series"].converged:
+    if c["series"] is not None and (not c["series"].converged or c["series"].inefficiency >= MAX_BLOCK_INEFFICIENCY):
         s = c["series"]
         warnings.append(
-            f"the Delta T of consecutive blocks is correlated over much of the run ({s.n_effective:.2g} effective "
-            f"blocks of {s.n_samples}, statistical inefficiency {s.inefficiency:.2g}): its error is a lower bound; "
-            "run longer, or run replicas (kapitza md run --replicas N) and pool them"
+            f"the Delta T of consecutive blocks is correlated (statistical inefficiency {s.inefficiency:.2g}, "
+            f"{s.n_effective:.2g} effective blocks of {s.n_samples}): the blocks are shorter than what the jump "
+            "remembers, so its single-run error may understate what another seed gives; use longer blocks and runs, "
+            "or run replicas (kapitza md run CONFIG --replicas N) and pool them (kapitza md analyze FOLDER)"
         )
     if c["delta_T"] <= 2 * c["delta_T_err"]:
         warnings.append(

@@ -223,7 +223,7 @@ def run_flux(
     except InputError as exc:  # e.g. both baths lost energy in a short run: the blocks' own mean, said why
         from .blocking import correlated_mean
 
-        b = correlated_mean(fluxes)
+        b = correlated_mean(fluxes, telescoping=True)
         return RunFlux(b.mean, b.err, n, f"{b.method}; no bath flux: {exc}", b.inefficiency, None, area, m.units)
     sign = -1.0 if m.reverse else 1.0
     method = bath.error_method.removeprefix(FLUX_ERROR_PREFIX)
