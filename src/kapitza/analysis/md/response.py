@@ -39,7 +39,7 @@ from .jump import (
     analyze_jump,
     flux_from_baths,
 )
-from .profiles import TemperatureProfile, read_profile
+from .profiles import TemperatureProfile, drop_overflow_bin, read_profile
 from .units import unit_system
 
 #: p-value below which the quadratic term of J(Delta T) is called significant.
@@ -253,7 +253,9 @@ def run_profile(run_dir: str | Path) -> TemperatureProfile:
     run, without the frozen planes' bins)."""
     folder = Path(run_dir)
     manifest = read_manifest(folder)
-    profile = read_profile(folder / manifest.file("profile"), units=manifest.units)
+    profile = drop_overflow_bin(
+        read_profile(folder / manifest.file("profile"), units=manifest.units), manifest.n_planes
+    )
     if manifest.geometry == "fixed":
         profile = _without_frozen_planes(profile, manifest, str(folder))
     return profile
@@ -335,7 +337,7 @@ def analyze_run(
             raise InputError(
                 f"run directory {str(folder)!r} has no {manifest.file(role)}: the run has not produced a block yet"
             )
-    profile = read_profile(folder / manifest.file("profile"), units=units)
+    profile = drop_overflow_bin(read_profile(folder / manifest.file("profile"), units=units), manifest.n_planes)
     blocks = read_bath_blocks(folder / manifest.file("baths"))
     if blocks.shape[0] != profile.n_blocks:
         raise InputError(
@@ -680,7 +682,9 @@ def path_resistance(run: RunAnalysis) -> tuple[float, float, float]:
     if not isinstance(run, RunAnalysis):
         raise InputError(f"path_resistance needs a RunAnalysis (from analyze_run), got {type(run).__name__}")
     jump = run.jump
-    profile = read_profile(Path(run.run_dir) / run.manifest.file("profile"), units=jump.units)
+    profile = drop_overflow_bin(
+        read_profile(Path(run.run_dir) / run.manifest.file("profile"), units=jump.units), run.manifest.n_planes
+    )
     lo, hi = profile.box
     length = hi - lo
     z1, z2 = (i.position for i in jump.interfaces)
