@@ -32,15 +32,19 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGE = ROOT / "docs" / "howto" / "replicas.md"
 DATA = ROOT / "docs" / "howto" / "replicas-data.json"
 LOOP = re.compile(r"^Loop time of ([0-9.eE+-]+) on \d+ procs for (\d+) steps")
+CPU = re.compile(r"^([0-9.]+)% CPU use with")
 
 
 def loop_times(run_dir: Path) -> list[tuple[float, int]]:
-    """(seconds, steps) of every LAMMPS ``run`` in the replica's log, in order."""
+    """(CPU seconds, steps) of every LAMMPS ``run`` in the replica's log, in order: the loop's wall time times the
+    share of a core it had (LAMMPS prints both; the machine was shared, so the wall time alone overstates the cost)."""
     out = []
-    for line in (run_dir / "log.lammps").read_text(encoding="utf-8", errors="replace").splitlines():
+    lines = (run_dir / "log.lammps").read_text(encoding="utf-8", errors="replace").splitlines()
+    for k, line in enumerate(lines):
         m = LOOP.match(line.strip())
         if m:
-            out.append((float(m.group(1)), int(m.group(2))))
+            share = next((c for c in (CPU.match(x.strip()) for x in lines[k + 1 : k + 5]) if c), None)
+            out.append((float(m.group(1)) * (float(share.group(1)) / 100 if share else 1.0), int(m.group(2))))
     return out
 
 
@@ -100,14 +104,20 @@ def table(folder: Path) -> dict:
             for n in range(1, len(names) + 1):
                 cost = n * (float(np.mean(setup)) + k * float(np.mean(per_block)))
                 if n == 1:
-                    g, err = float(np.mean(single_g)), float(np.mean(single_err))
+                    g, err = float(np.mean(single_g)), float(np.sqrt(np.mean(np.square(single_err))))
                     spread = float(np.std(single_g, ddof=1))
-                    how = f"single run (mean of {len(names)} runs' own errors; their G scatter {mw(spread):.3g})"
-                else:
-                    sub = dataclass_parent(record, names[:n], parent, write_replica_set)
-                    a = analyze_md(sub)
-                    g, err = a.replicas.pool.G, a.replicas.pool.G_err
-                    how = f"{n} replicas pooled"
+                    how = f"single run (rms of {len(names)} runs' own errors; their G scatter {mw(spread):.3g})"
+                else:  # every set of n of the replicas: the mean G and the rms replica error
+                    import itertools
+
+                    gs, errs = [], []
+                    for subset in itertools.combinations(names, n):
+                        sub = dataclass_parent(record, list(subset), parent, write_replica_set)
+                        pool = analyze_md(sub).replicas.pool
+                        gs.append(pool.G)
+                        errs.append(pool.G_err)
+                    g, err = float(np.mean(gs)), float(np.sqrt(np.mean(np.square(errs))))
+                    how = f"{n} replicas pooled (mean over the {len(gs)} sets of {n})"
                 rows.append(
                     {
                         "production_ps": k * block_ps, "blocks": k, "replicas": n, "G": mw(g), "G_err": mw(err),
@@ -132,13 +142,14 @@ def dataclass_parent(record, names: list[str], parent: Path, write) -> Path:
     """A folder holding the first replicas of ``parent`` only (links to their cut copies) with its replicas.json."""
     import dataclasses
 
-    sub = parent.parent / f"{parent.name}-n{len(names)}"
-    if not sub.exists():
+    sub = parent.parent / f"{parent.name}-{'-'.join(n.split('-')[-1] for n in names)}"
+    if not sub.exists():  # the chosen replicas, numbered 1..n in the new folder (their seeds kept)
         sub.mkdir()
-        for name in names:
-            (sub / name).symlink_to(parent / name)
-        kept = tuple(r for r in record.replicas if r.name in names)
-        write(sub, dataclasses.replace(record, replicas=kept))
+        kept = []
+        for k, name in enumerate(names, start=1):
+            (sub / f"replica-{k}").symlink_to(parent / name)
+            kept.append(dataclasses.replace(record.entry(name), name=f"replica-{k}", index=k))
+        write(sub, dataclasses.replace(record, replicas=tuple(kept)))
     return sub
 
 
