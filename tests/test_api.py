@@ -34,6 +34,7 @@ def test_all_is_task_level_and_every_name_resolves():
         "KapitzaError",
         "Material",
         "MissingDependencyError",
+        "Prediction",
         "available_models",
         "conductance",
         "get_material",
@@ -141,7 +142,7 @@ def _material_functions():
         "conductance": lambda a, b: kapitza.conductance(a, b, 300.0, model="dmm"),
         "resistance": lambda a, b: kapitza.resistance(a, b, 300.0, model="amm"),
         "kapitza_length": lambda a, b: kapitza.kapitza_length(a, b, 300.0, model="dmm"),
-        "predict": lambda a, b: kapitza.predict(a, b, [100.0, 300.0], model="dmm"),
+        "predict": lambda a, b: kapitza.prediction.predict_model(a, b, [100.0, 300.0], model="dmm"),
         "amm_coefficients": lambda a, b: amm_coefficients(a, b, np.linspace(0, 1.2, 5), "P"),
         "amm_angular": lambda a, b: amm_angular(a, b, n_angles=5),
         "critical_angles": lambda a, b: critical_angles(a, b, "P"),
@@ -301,7 +302,10 @@ def test_result_class_arrays_are_read_only_in_practice():
             elif dataclasses.is_dataclass(value) and not isinstance(value, type):
                 yield from arrays(value, f"{path}.{f.name}")
 
-    for obj in (kapitza.predict("Al", "Si", [50.0, 300.0], model="dmm"), amm_angular("Al", "Si", n_angles=5)):
+    for obj in (
+        kapitza.prediction.predict_model("Al", "Si", [50.0, 300.0], model="dmm"),
+        amm_angular("Al", "Si", n_angles=5),
+    ):
         found = list(arrays(obj, type(obj).__name__))
         assert found
         assert [name for name, a in found if a.flags.writeable] == []

@@ -26,7 +26,7 @@ for note in expected.notes:
 print("papers that measured the pair:", ", ".join(expected.other_papers))
 
 # %%
-curves = [kapitza.predict("Al", "Si", temperatures, model=m) for m in ("dmm", "limit")]
+curves = [kapitza.prediction.predict_model("Al", "Si", temperatures, model=m) for m in ("dmm", "limit")]
 metal, g_ep = "Al", kapitza.prediction.electronic_parts("Al", "Si", temperatures, curves).electron_phonon
 fig = conductance_figure(curves, measured=measurements_for("Al", "Si"), electron_phonon=(metal, g_ep),
                          expected=expected)  # fmt: skip

@@ -31,7 +31,7 @@ for method in sorted(set(rows.method)):
     pick = np.array([m == method for m in rows.method])
     ax.loglog(rows.temperature[pick], rows.conductance[pick] / 1e6, "o", ms=3, alpha=0.6, label=method or "?")
 for model in ("dmm", "limit"):
-    phonons = kapitza.predict("Al", "Si", temperatures, model=model)
+    phonons = kapitza.prediction.predict_model("Al", "Si", temperatures, model=model)
     total = electronic_parts("Al", "Si", temperatures, [phonons]).total[0]
     ax.loglog(temperatures, total / 1e6, "-", label=f"{model} + G_ep")
     print(f"{model} with G_ep at 300 K: {np.interp(300.0, temperatures, total) / 1e6:.4g} MW m^-2 K^-1")

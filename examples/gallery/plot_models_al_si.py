@@ -14,8 +14,10 @@ import kapitza
 from kapitza.plotting.conductance import conductance_figure
 
 temperatures = np.geomspace(1.0, 1000.0, 61)
-results = [kapitza.predict("Al", "Si", temperatures, model=m) for m in ("dmm", "limit", "amm", "amm-simple")]
-points = [kapitza.predict("Al", "Si", [10.0, 100.0, 300.0], model=r.model) for r in results]
+results = [
+    kapitza.prediction.predict_model("Al", "Si", temperatures, model=m) for m in ("dmm", "limit", "amm", "amm-simple")
+]
+points = [kapitza.prediction.predict_model("Al", "Si", [10.0, 100.0, 300.0], model=r.model) for r in results]
 for p in points:
     print(f"{p.model:10s} G(10, 100, 300 K) = " + ", ".join(f"{g / 1e6:.4g}" for g in p.conductance) + " MW m^-2 K^-1")
 

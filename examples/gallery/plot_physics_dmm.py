@@ -14,7 +14,9 @@ import numpy as np
 import kapitza
 
 temperatures = np.geomspace(1.0, 1000.0, 61)
-results = [kapitza.predict("Al", "Si", temperatures, model=m) for m in ("dmm", "limit", "amm", "amm-simple")]
+results = [
+    kapitza.prediction.predict_model("Al", "Si", temperatures, model=m) for m in ("dmm", "limit", "amm", "amm-simple")
+]
 for r in results:
     g300 = kapitza.conductance("Al", "Si", 300.0, model=r.model)
     print(f"{r.model:10s} G(300 K) = {g300 / 1e6:7.1f} MW m^-2 K^-1")

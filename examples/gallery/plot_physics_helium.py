@@ -13,7 +13,7 @@ import numpy as np
 import kapitza
 
 for model in ("amm", "amm-simple", "dmm"):
-    r = kapitza.predict("Cu", "He4", [0.1, 1.0], model=model)
+    r = kapitza.prediction.predict_model("Cu", "He4", [0.1, 1.0], model=model)
     rt3 = r.resistance_t3[0]
     print(f"{model:10s} R T^3 = {rt3:.4g} m^2 K^4 W^-1  ({rt3 * 1e4:.4g} K^4 cm^2 W^-1)")
 

@@ -13,9 +13,11 @@ import kapitza
 
 temperatures = np.geomspace(10.0, 1000.0, 41)
 temperatures = np.union1d(temperatures, [100.0, 300.0])
-elastic = kapitza.predict("Al", "Si", temperatures, model="dmm")
-inelastic = kapitza.predict("Al", "Si", temperatures, model="dmm", inelastic={"A": 1e-18, "q": 1.0, "m": 1.0})
-limit = kapitza.predict("Al", "Si", temperatures, model="limit")
+elastic = kapitza.prediction.predict_model("Al", "Si", temperatures, model="dmm")
+inelastic = kapitza.prediction.predict_model(
+    "Al", "Si", temperatures, model="dmm", inelastic={"A": 1e-18, "q": 1.0, "m": 1.0}
+)
+limit = kapitza.prediction.predict_model("Al", "Si", temperatures, model="limit")
 for t in (100.0, 300.0, 1000.0):
     i = int(np.argmin(np.abs(temperatures - t)))
     ge, gi = elastic.conductance[i], inelastic.conductance[i]

@@ -23,7 +23,7 @@ import kapitza
 
 temperatures = np.geomspace(0.1, 2.0, 20)
 models = ("amm", "amm-simple", "dmm")
-results = {m: kapitza.predict("Cu", "He4", temperatures, model=m) for m in models}
+results = {m: kapitza.prediction.predict_model("Cu", "He4", temperatures, model=m) for m in models}
 for m, r in results.items():
     rt3 = r.temperature**3 / r.conductance
     t_lo, t_hi = r.temperature[0], r.temperature[-1]

@@ -47,7 +47,7 @@ for s in (si, ge):
 # transmit them.
 temperatures = np.array([10.0, 100.0, 300.0])
 for model in ("dmm", "limit"):
-    r = kapitza.predict(si, ge, temperatures, model=model)
+    r = kapitza.prediction.predict_model(si, ge, temperatures, model=model)
     print(f"{model:5s}", "  ".join(f"G({t:g} K) = {g / 1e6:.4g}" for t, g in zip(r.temperature, r.conductance)))
 
 shares = kapitza.prediction.shares(si, ge, temperatures, model="dmm")

@@ -6,11 +6,13 @@ interfaces matter.  SI units throughout the API (K, W m^-2 K^-1, m^2 K W^-1,
 rad/s, kg, m); side 1 is where phonons come from and heat flows 1 -> 2.
 
 >>> import kapitza
->>> g = kapitza.conductance("Al", "Si", 300.0, model="dmm")   # W m^-2 K^-1
+>>> p = kapitza.predict("Al", "Si", 300.0)   # the expected measurement first, then every model's total
+>>> g = kapitza.conductance("Al", "Si", 300.0, model="dmm")   # one model's G, W m^-2 K^-1
 
 The task-level entry point of each layer is reachable from here:
 
-- prediction: :func:`kapitza.predict`, :func:`kapitza.conductance`, :func:`kapitza.resistance`
+- prediction: :func:`kapitza.predict` (a :class:`kapitza.Prediction`: what ``kapitza predict`` prints),
+  :func:`kapitza.conductance`, :func:`kapitza.resistance`
   (the whole layer as :mod:`kapitza.prediction`); ``calculator=`` builds both sides from their crystal
   structures with a universal machine-learned potential or any ASE calculator;
 - phonons of any crystal from its structure: :func:`kapitza.phonons.crystal_phonons`, also
@@ -37,6 +39,7 @@ _LAZY_NAMES = {
     "conductance": "kapitza.prediction",
     "kapitza_length": "kapitza.prediction",
     "predict": "kapitza.prediction",
+    "Prediction": "kapitza.prediction",
     "resistance": "kapitza.prediction",
     "Material": "kapitza.materials",
     # any crystal from its structure and a force source (kapitza.phonons is the subpackage, so not "phonons")
@@ -81,6 +84,7 @@ __all__ = [
     "KapitzaError",
     "Material",
     "MissingDependencyError",
+    "Prediction",
     "available_models",
     "conductance",
     "get_material",

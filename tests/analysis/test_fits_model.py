@@ -7,14 +7,14 @@ import pytest
 
 from kapitza.analysis.fits import FROM_SCATTER, FROM_SIGMA, ModelFit, fit_model
 from kapitza.errors import InputError
-from kapitza.prediction import predict
+from kapitza.prediction import predict_model
 
 T = np.array([30.0, 60.0, 100.0, 150.0, 200.0, 300.0])
 TRUE = {"A": 1e-12, "q": 0.5, "m": 0.8}  # tau_inel <= ~0.5 here: below the cap of 1, so all three matter
 
 
 def synthetic(noise: float, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    g = predict("Al", "Al2O3", T, "dmm", inelastic=TRUE).conductance
+    g = predict_model("Al", "Al2O3", T, "dmm", inelastic=TRUE).conductance
     return g * (1 + noise * np.random.default_rng(seed).normal(size=T.size)), noise * g
 
 
@@ -27,7 +27,7 @@ def test_noise_free_data_give_the_parameters_back():
     assert fit.values["A"] == pytest.approx(1e-12, rel=1e-4) and fit.values["q"] == pytest.approx(0.5, abs=1e-4)
     assert fit.values["m"] == 0.8 and "m" not in fit.errors
     assert fit.chi2 < 1e-6 and fit.dof == 4
-    np.testing.assert_allclose(fit.elastic_conductance, predict("Al", "Al2O3", T, "dmm").conductance, rtol=1e-12)
+    np.testing.assert_allclose(fit.elastic_conductance, predict_model("Al", "Al2O3", T, "dmm").conductance, rtol=1e-12)
     np.testing.assert_allclose(fit.fitted_conductance, g, rtol=1e-5)
     assert fit.covariance.shape == (2, 2) and fit.correlation[0, 0] == pytest.approx(1.0)
 

@@ -9,7 +9,7 @@ import pytest
 
 from kapitza.analysis.fits import FROM_SCATTER, FROM_SIGMA, PowerLawFit, fit_power_law
 from kapitza.errors import InputError, MissingDependencyError
-from kapitza.prediction import predict
+from kapitza.prediction import predict_model
 
 
 def test_exact_cubic_law_gives_n_3():
@@ -26,7 +26,7 @@ def test_low_temperature_dmm_is_cubic():
     1-5 K of Al/Al2O3 (Theta_D 428 K / ~1000 K), n = 3 within 1e-3 (the Bose-Einstein tail above the cutoff is
     ~exp(-Theta_D/T), invisible here); with t_max the 300 K point (far from T^3) is left out."""
     t = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 300.0])
-    g = predict("Al", "Al2O3", t, "dmm").conductance
+    g = predict_model("Al", "Al2O3", t, "dmm").conductance
     fit = fit_power_law(t, g, t_max=5.0)
     assert fit.n == pytest.approx(3.0, abs=1e-3)
     assert fit.used.tolist() == [True] * 5 + [False] and fit.temperature.size == 5 and fit.t_max == 5.0

@@ -296,13 +296,29 @@ def test_an_unstable_lead_is_a_warning_after_the_answer():
     import dataclasses
 
     from kapitza.cli.agf import text_report
-    from kapitza.transmission.agf.dmm import lead_dmm
     from kapitza.transmission.agf.run import run_agf
     from kapitza.transmission.agf.stability import LeadStability, unstable_note
 
     result, _ = run_agf("Si", "Ge", frequencies=20, kpoints=2, temperature=[300.0], check_broadening=False)
     made_up = LeadStability(side="right", top=6e13, imaginary=1.3e13, kappa=np.array([0.25, 0.0]), q=0.0, points=1)
     note = unstable_note(made_up, "Ge")
-    report = text_report(dataclasses.replace(result, notes=(*result.notes, note)), lead_dmm(result), 1.0, False)
+    report = text_report(dataclasses.replace(result, notes=(*result.notes, note)), 1.0, False)
     assert report.warnings[-1] == f"warning: {note}"
     assert all("unstable" not in str(d) for d in report.details)
+
+
+def test_the_json_is_the_results_document(cli):
+    """Issue 61: ``agf --json`` is :meth:`AGFResult.document` of the one public call (the leads' DMM included): the
+    command assembles nothing of its own."""
+    from kapitza.transmission.agf.run import run_agf
+
+    args = ("--kpoints", "1", "--frequencies", "20", "-t", "300", "--no-check")
+    status, out, err = cli("agf", "Si", "Ge", *args, "--json")
+    assert status == 0, err
+    doc = json.loads(out)
+    result, _ = run_agf("Si", "Ge", kpoints=1, frequencies=20, temperature=[300.0], check_broadening=False)
+    python = result.document()
+    assert doc["results"]["seconds"] > 0 and python["results"]["seconds"] is None
+    doc["results"].pop("seconds"), python["results"].pop("seconds")
+    assert doc["results"] == json.loads(json.dumps(python["results"]))
+    assert doc["results"]["dmm_conductance"] == pytest.approx(list(result.lead_dmm().conductance), rel=1e-12)

@@ -72,7 +72,7 @@ def test_predict_copper_helium_reports_r_t_cubed(cli):
     status, out, err = cli("predict", "Cu", "He4")
     assert status == 0, err
     assert "R T\u00b3" in out and "amm-simple" in out
-    rt3 = kapitza.predict("Cu", "He4", [1.0], "amm").resistance_t3[0]
+    rt3 = kapitza.prediction.predict_model("Cu", "He4", [1.0], "amm").resistance_t3[0]
     assert f"{rt3:.4g}" in out
     assert "L_K He4" not in out  # helium has no Fourier conductivity: no Kapitza-length column
     status, out, _ = cli("predict", "Cu", "He4", "-t", "0.1,1", "--json")
@@ -80,7 +80,9 @@ def test_predict_copper_helium_reports_r_t_cubed(cli):
     assert doc["units"]["resistance_t3"] == "m^2 K^4 W^-1"
     by_model = {r["model"]: r for r in doc["results"]}
     np.testing.assert_allclose(
-        by_model["amm"]["resistance_t3"], kapitza.predict("Cu", "He4", [0.1, 1.0], "amm").resistance_t3, rtol=1e-15
+        by_model["amm"]["resistance_t3"],
+        kapitza.prediction.predict_model("Cu", "He4", [0.1, 1.0], "amm").resistance_t3,
+        rtol=1e-15,
     )
 
 

@@ -98,7 +98,7 @@ def test_predict_json_equals_the_library(cli):
     assert doc["band"] is None and [c["name"] for c in doc["crystals"]] == ["Al", "Cu"]
     result = doc["results"][0]
     assert result["settings"]["calculator"] == EMT and result["settings"]["dispersion"] == "phonopy"
-    expected = kapitza.predict("Al", "Cu", [100.0, 300.0], "dmm", calculator=EMT, mesh=8).conductance
+    expected = kapitza.prediction.predict_model("Al", "Cu", [100.0, 300.0], "dmm", calculator=EMT, mesh=8).conductance
     np.testing.assert_allclose(result["conductance"], expected, rtol=1e-12)
 
 
@@ -197,13 +197,13 @@ def test_predict_builds_a_side_the_database_lacks_with_the_default_potential(cli
     """Issue 53 item 2: with the mlip extra installed, predict builds a crystal-table name (TiN) or a structure
     text from its structure with the default potential, without --calculator (stopped here before any force)."""
     from kapitza.atomistic.calculators import DEFAULT_CALCULATOR
-    from kapitza.cli import predict as predict_cli
     from kapitza.errors import InputError
+    from kapitza.prediction import answer
 
     def stop(side1, side2, calculator, *args, **kwargs):
         raise InputError(f"would build {side1} and {side2} with {calculator}")
 
-    monkeypatch.setattr(predict_cli, "structure_sides", stop)
+    monkeypatch.setattr(answer, "_structure_sides", stop)
     for sides in (("TiN", "MgO"), ("GaN:wurtzite:a=3.189,c=5.185", "SiC")):
         status, out, err = cli("predict", *sides, "-t", "300")
         _one_line(status, out, err, f"would build {sides[0]} and {sides[1]} with {DEFAULT_CALCULATOR}")

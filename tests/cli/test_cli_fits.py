@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from kapitza.prediction import predict
+from kapitza.prediction import predict_model
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -46,7 +46,7 @@ def test_power_law_two_columns_use_the_scatter(cli, tmp_path):
 def test_inelastic_json_and_plot(cli, tmp_path):
     """Noise-free G(T) from predict (DMM + A=1e-12, q=0.5, m=0.8), m held: A and q come back to 1e-3."""
     t = np.array([30.0, 60.0, 100.0, 200.0, 300.0])
-    g = predict("Al", "Al2O3", t, "dmm", inelastic={"A": 1e-12, "q": 0.5, "m": 0.8}).conductance
+    g = predict_model("Al", "Al2O3", t, "dmm", inelastic={"A": 1e-12, "q": 0.5, "m": 0.8}).conductance
     path = tmp_path / "gi.csv"
     path.write_text("".join(f"{a},{b},{0.01 * b}\n" for a, b in zip(t, g)))
     plot = tmp_path / "inel.svg"

@@ -51,7 +51,7 @@ def test_compare_debye_prints_both_and_plots_spectral_conductance(cli, tmp_path)
 def test_compare_debye_json_has_spectral_conductance(cli):
     status, out, _ = cli("predict", "Al", "Si", "--compare-debye", "-m", "dmm", "-t", "300", "--json", *FAST)
     assert status == 0
-    c = json.loads(out)["comparisons"][0]
+    c = json.loads(out)["comparison"]["comparisons"][0]  # the prediction's comparison (issue 61: --json is its to_dict)
     omega = np.array(c["omega"])
     assert len(c["dG_domega_full_dispersion"][0]) == omega.size
     integral = np.trapezoid(c["dG_domega_debye"][0], omega)

@@ -172,7 +172,9 @@ def test_a_config_may_name_a_builtin_and_the_command_line_a_factory():
 @pytest.fixture(scope="module")
 def saved_phonopy(tmp_path_factory):
     """A saved ConductanceResult (Debye, fast), its JSON turned into one whose settings name a calculator."""
-    path = kapitza.predict("Al", "Si", [100.0, 300.0]).save(tmp_path_factory.mktemp("saved") / "r.json")
+    path = kapitza.prediction.predict_model("Al", "Si", [100.0, 300.0]).save(
+        tmp_path_factory.mktemp("saved") / "r.json"
+    )
     return json.loads(path.read_text(encoding="utf-8"))
 
 

@@ -228,15 +228,15 @@ def test_solve_stack_reports_progress_after_every_layer():
     assert calls == [("layers", i, 5) for i in range(1, 6)]
 
 
-@pytest.mark.parametrize("call", ["predict", "shares"])
+@pytest.mark.parametrize("call", ["predict", "predict_model", "shares"])
 def test_the_library_refuses_1e12_kelvin_too(call):
-    """The CLI's bound (prediction.settings.MAX_TEMPERATURE) is the library's: kapitza.predict(..., 1e12) used to
-    return numbers for a solid at 1e12 K."""
+    """The CLI's bound (prediction.settings.MAX_TEMPERATURE) is the library's: predict(..., 1e12) used to return
+    numbers for a solid at 1e12 K."""
     import kapitza
     from kapitza.errors import InputError
-    from kapitza.prediction.api import shares
+    from kapitza.prediction.api import predict_model, shares
 
-    fn = {"predict": kapitza.predict, "shares": shares}[call]
+    fn = {"predict": kapitza.predict, "predict_model": predict_model, "shares": shares}[call]
     with pytest.raises(InputError, match="above 100000 K"):
         fn("Al", "Si", [300.0, 1e12])
     assert fn("Al", "Si", [300.0, 1e5]) is not None  # the bound itself is accepted

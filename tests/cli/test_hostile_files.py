@@ -232,7 +232,7 @@ def test_no_error_quotes_a_file_reached_through_a_link(cli, world):
 @pytest.fixture(scope="module")
 def saved(tmp_path_factory):
     folder = tmp_path_factory.mktemp("saved")
-    return kapitza.predict("Al", "Si", [100.0, 300.0]).save(folder / "r.json")
+    return kapitza.prediction.predict_model("Al", "Si", [100.0, 300.0]).save(folder / "r.json")
 
 
 @pytest.mark.parametrize(
@@ -320,7 +320,7 @@ def _crafted(folder: Path, case: str) -> Path:
     elif case == "bare-npy":
         path.write_bytes(_npy(np.zeros(5)))
     elif case == "truncated":
-        data = (kapitza.predict("Al", "Si", 300.0).save(folder / "whole.npz")).read_bytes()
+        data = (kapitza.prediction.predict_model("Al", "Si", 300.0).save(folder / "whole.npz")).read_bytes()
         path.write_bytes(data[: len(data) // 2])
     elif case == "objects":
         with zipfile.ZipFile(path, "w") as archive:
@@ -539,7 +539,7 @@ def test_two_potential_files_of_one_name_are_refused(world):
 
 def test_a_corrupted_deflated_npz_is_one_input_error(tmp_path):
     """A deflated member with damaged bytes raised zlib.error (neither OSError nor ValueError): a traceback."""
-    saved = kapitza.predict("Al", "Si", [100.0, 300.0]).save(tmp_path / "r.npz")
+    saved = kapitza.prediction.predict_model("Al", "Si", [100.0, 300.0]).save(tmp_path / "r.npz")
     packed = tmp_path / "packed.npz"
     with zipfile.ZipFile(saved) as source, zipfile.ZipFile(packed, "w", compression=zipfile.ZIP_DEFLATED) as out:
         for info in source.infolist():

@@ -58,10 +58,10 @@ def _thickness_csv(tmp: Path) -> Path:
 
 def _inelastic_csv(tmp: Path) -> Path:
     """G(T) of the DMM with the inelastic term (A = 1e-12, q = 0.5, m = 0.8), 1 % errors."""
-    from kapitza import predict
+    from kapitza.prediction import predict_model
 
     t = np.array([30.0, 60.0, 100.0, 200.0, 300.0])
-    g = predict("Al", "Al2O3", t, "dmm", inelastic={"A": 1e-12, "q": 0.5, "m": 0.8}).conductance
+    g = predict_model("Al", "Al2O3", t, "dmm", inelastic={"A": 1e-12, "q": 0.5, "m": 0.8}).conductance
     f = tmp / "gi.csv"
     f.write_text("".join(f"{a},{b},{0.01 * b}\n" for a, b in zip(t, g)))
     return f

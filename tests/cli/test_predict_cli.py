@@ -99,7 +99,7 @@ def test_ctrl_c_gives_one_line_and_status_130(cli, monkeypatch):
     def interrupt(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(kapitza.cli.predict, "predict_interface", interrupt)
+    monkeypatch.setattr(kapitza.cli.predict, "predict", interrupt)
     status, out, err = cli("predict", "Al", "Si", "-t", "300")
     assert status == 130 and out == ""
     lines = [line for line in err.splitlines() if line.strip()]

@@ -21,7 +21,7 @@ from kapitza.devices.sources import (
     resistance_source,
 )
 from kapitza.errors import InputError
-from kapitza.prediction import electronic_parts, predict, resistance
+from kapitza.prediction import electronic_parts, predict_model, resistance
 
 
 def test_numbers_r_and_g():
@@ -59,7 +59,7 @@ def test_prediction_file_is_interpolated_log_log(tmp_path):
     Analytic: linear interpolation in log R vs log T gives the geometric mean of R at the geometric mean of T.
     """
     t = np.array([1.0, 2.0, 4.0, 8.0])
-    pred = predict("Au", "He4", t, "amm")
+    pred = predict_model("Au", "He4", t, "amm")
     path = pred.save(tmp_path / "amm.json")
     src = resistance_source(str(path))
     assert isinstance(src, TabulatedResistance)

@@ -27,7 +27,7 @@ def _examples():
 
     temperature = np.array([10.0, 20.0, 40.0, 80.0])
     return {
-        "ConductanceResult": kapitza.predict("Al", "Si", [50.0, 300.0], model="dmm"),
+        "ConductanceResult": kapitza.prediction.predict_model("Al", "Si", [50.0, 300.0], model="dmm"),
         "AngularTransmission": amm_angular("Al", "Si", n_angles=5),
         "PowerLawFit": fit_power_law(temperature, 3e3 * temperature**2.7),  # t_max = inf
         "SuperlatticeResult": superlattice(2e-9, 3e-9, 150.0, 60.0, 1e-9, periods=4),

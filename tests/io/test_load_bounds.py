@@ -266,7 +266,7 @@ def test_a_member_whose_header_matches_its_compressed_size_is_refused_by_the_sta
 
 def test_real_deflated_zeros_are_refused_by_max_bytes_before_they_are_inflated(tmp_path):
     """A true deflated member (16 MiB of zeros in 16 kB): refused under max_bytes = 8 MiB without inflating it."""
-    saved = kapitza.predict("Al", "Si", [100.0, 300.0], model="dmm").save(tmp_path / "r.npz")
+    saved = kapitza.prediction.predict_model("Al", "Si", [100.0, 300.0], model="dmm").save(tmp_path / "r.npz")
     packed = tmp_path / "packed.npz"
     with zipfile.ZipFile(saved) as source, zipfile.ZipFile(packed, "w", compression=zipfile.ZIP_DEFLATED) as out:
         for info in source.infolist():
@@ -279,7 +279,7 @@ def test_real_deflated_zeros_are_refused_by_max_bytes_before_they_are_inflated(t
 
 def test_max_bytes_is_the_sum_of_the_arrays(tmp_path):
     """A saved .npz loads with max_bytes equal to its arrays' bytes (metadata included) and not one byte less."""
-    saved = kapitza.predict("Al", "Si", [100.0, 300.0], model="dmm").save(tmp_path / "r.npz")
+    saved = kapitza.prediction.predict_model("Al", "Si", [100.0, 300.0], model="dmm").save(tmp_path / "r.npz")
     with zipfile.ZipFile(saved) as archive:
         total = sum(np.load(io.BytesIO(archive.read(info))).nbytes for info in archive.infolist())
     assert isinstance(kapitza.load(saved, max_bytes=total), kapitza.ConductanceResult)
@@ -297,7 +297,7 @@ def test_a_member_holding_more_than_its_header_declares_is_refused(tmp_path):
 
 def test_a_json_result_is_bounded_by_max_bytes_too(tmp_path):
     """A .json may be max_bytes / 16 bytes (its parse holds about eleven bytes per character of numbers)."""
-    saved = kapitza.predict("Al", "Si", [100.0, 300.0], model="dmm").save(tmp_path / "r.json")
+    saved = kapitza.prediction.predict_model("Al", "Si", [100.0, 300.0], model="dmm").save(tmp_path / "r.json")
     size = saved.stat().st_size
     assert isinstance(kapitza.load(saved, max_bytes=16 * size), kapitza.ConductanceResult)
     with pytest.raises(InputError, match=f"its JSON text is {size:,} bytes, more than the {size - 1:,}"):

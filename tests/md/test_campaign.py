@@ -13,6 +13,7 @@ import pytest
 from kapitza.analysis.md.table import gather_runs
 from kapitza.errors import InputError
 from kapitza.md.campaign import campaign_entries, load_campaign, member_complete, run_campaign
+from kapitza.md.run import write_run_state
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "analysis" / "md"))  # the synthetic run directory writer
 
@@ -123,7 +124,7 @@ def test_gather_on_synthetic_run_directories_fits_G_of_T(tmp_path):
         t = m.config.temperature
         folder = write_run_dir(camp.folder / m.name, seed=k, temperature=t, flux=0.05 * t)
         (folder / "config.toml").write_text(m.config.to_toml())
-        (folder / "state.json").write_text(json.dumps({"completed_units": m.config.n_blocks + 2}))
+        write_run_state(folder, m.config, m.config.n_blocks + 2)
     outcomes = run_campaign(camp, scheduler="synchronous")
     assert {o.status for o in outcomes} == {"skipped"}
     table = gather_runs(campaign_entries(camp, outcomes), camp.series, camp.folder)

@@ -51,7 +51,7 @@ def test_dmm_of_the_pair_obeys_detailed_balance_and_predict_takes_the_crystals(p
     g12 = landauer.conductance(diffuse_mismatch(*spectra), t).conductance
     g21 = landauer.conductance(diffuse_mismatch(*spectra[::-1]), t).conductance
     np.testing.assert_allclose(g12, g21, rtol=1e-6)
-    result = kapitza.predict(al, si, t, "dmm", mesh=8)
+    result = kapitza.prediction.predict_model(al, si, t, "dmm", mesh=8)
     np.testing.assert_allclose(result.conductance, g12, rtol=1e-10)
     assert result.side1.name == "Al" and result.settings.dispersion == "phonopy"
 

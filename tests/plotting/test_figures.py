@@ -22,11 +22,12 @@ from matplotlib.artist import Artist
 from matplotlib.collections import QuadMesh
 from matplotlib.figure import Figure
 
-from kapitza import amm_angular, predict
+from kapitza import amm_angular
 from kapitza.plotting import canvas
 from kapitza.plotting.agf import ldos_figure, transmission_figure
 from kapitza.plotting.conductance import conductance_figure
 from kapitza.plotting.transmission import angular_transmission_figure
+from kapitza.prediction import predict_model
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -67,10 +68,11 @@ def test_library_leaves_backend_alone_and_never_imports_pyplot(tmp_path):
         import sys
         import matplotlib
         matplotlib.use("pdf")
-        from kapitza import amm_angular, predict
+        from kapitza import amm_angular
+        from kapitza.prediction import predict_model
         from kapitza.plotting import angular_transmission_figure, conductance_figure
         fig1 = angular_transmission_figure(amm_angular("Al", "Si", n_angles=91), {str(tmp_path / "a.png")!r})
-        fig2 = conductance_figure([predict("Al", "Si", [10.0, 100.0, 300.0])], {str(tmp_path / "g.svg")!r})
+        fig2 = conductance_figure([predict_model("Al", "Si", [10.0, 100.0, 300.0])], {str(tmp_path / "g.svg")!r})
         assert type(fig1).__name__ == "Figure" and type(fig2).__name__ == "Figure"
         print(matplotlib.get_backend(), "matplotlib.pyplot" in sys.modules)
         """
@@ -121,7 +123,7 @@ def test_interrupted_save_leaves_no_temporary_file(tmp_path):
 def test_every_plotting_function_returns_a_figure_and_saves_only_when_asked(tmp_path):
     """Without a path nothing is written; with one the file appears; both return the Figure."""
     angular = amm_angular("Al", "Si", n_angles=91)
-    curves = [predict("Al", "Si", [10.0, 100.0, 300.0])]
+    curves = [predict_model("Al", "Si", [10.0, 100.0, 300.0])]
     calls = [
         lambda p: angular_transmission_figure(angular, p),
         lambda p: conductance_figure(curves, p),
@@ -198,10 +200,10 @@ def test_conductance_figure_says_which_g_and_shows_the_measurements_and_the_elec
 
     from kapitza.literature import measurements_for
     from kapitza.plotting import conductance_figure
-    from kapitza.prediction import predict
+    from kapitza.prediction import predict_model
 
     t = np.geomspace(1.0, 1000.0, 50)
-    curves = [predict("Al", "Si", t, "dmm"), predict("Al", "Si", t, "amm")]
+    curves = [predict_model("Al", "Si", t, "dmm"), predict_model("Al", "Si", t, "amm")]
     rows = measurements_for("Al", "Si")
     fig = conductance_figure(curves, tmp_path / "g.png", markers=curves, measured=rows, electron_phonon=("Al", 1e9))
     ax = fig.axes[0]
@@ -227,7 +229,7 @@ def test_conductance_figure_shades_the_stated_band_around_its_model_only(tmp_pat
     from matplotlib.collections import PolyCollection
 
     t = np.geomspace(1.0, 1000.0, 30)
-    curves = [predict("Al", "Si", t, "dmm"), predict("Al", "Si", t, "amm")]
+    curves = [predict_model("Al", "Si", t, "dmm"), predict_model("Al", "Si", t, "amm")]
     ax = conductance_figure(curves, tmp_path / "g.png", band=("dmm", 3.0)).axes[0]
     shaded = [c for c in ax.collections if isinstance(c, PolyCollection)]
     assert len(shaded) == 1 and "dmm x/\u00f7 3 (68 % of measurements)" in shaded[0].get_label()

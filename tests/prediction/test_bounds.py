@@ -14,7 +14,7 @@ from kapitza.literature import load_measurements, shipped_measurements
 from kapitza.literature.measurements import REQUIRED_COLUMNS
 from kapitza.materials import list_materials
 from kapitza.materials.electrons import get_electrons
-from kapitza.prediction import predict, predict_interface
+from kapitza.prediction import predict_interface, predict_model
 from kapitza.prediction.bounds import (
     MARGIN,
     check_bounds,
@@ -101,7 +101,7 @@ def test_full_dispersion_of_silicon_lies_inside_the_debye_interval():
     """Si's full-dispersion P (Stillinger-Weber, 12^3 mesh) lies inside the interval of its Debye-type spectra at
     4-1000 K: the claim the module docstring makes for the spectra the bound rests on."""
     t = np.array([4.0, 30.0, 300.0, 1000.0])
-    full = predict("Si", "Si", t, "limit", dispersion="phonopy", potential="sw", mesh=12).conductance
+    full = predict_model("Si", "Si", t, "limit", dispersion="phonopy", potential="sw", mesh=12).conductance
     s = side_limit("Si", t)
     assert np.all(full >= s.phonon_low) and np.all(full <= s.phonon_high)
 
@@ -138,7 +138,7 @@ def test_full_dispersion_models_stay_below_the_bound():
     t = np.array([4.0, 30.0, 300.0, 1000.0])
     bound = conductance_bound("Si", "Ge", t).landauer
     for model in ("dmm", "limit"):
-        g = predict("Si", "Ge", t, model, dispersion="phonopy", potential="sw", mesh=12).conductance
+        g = predict_model("Si", "Ge", t, model, dispersion="phonopy", potential="sw", mesh=12).conductance
         assert np.all(g <= bound)
 
 

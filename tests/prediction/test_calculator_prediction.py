@@ -54,7 +54,7 @@ def test_predict_with_a_calculator_builds_both_sides_from_their_structures(tmp_p
     assert "no electron data is stored for Ni (a metal by its element)" in parts.missing
     values, text = as_predicted(found.side1, found.side2, np.array([300.0]), found.results)
     assert np.isnan(values).all() and "not stored for Ni" in text
-    g = kapitza.predict("Al", str(path), 300.0, "dmm", calculator=EMT, mesh=8).conductance
+    g = kapitza.prediction.predict_model("Al", str(path), 300.0, "dmm", calculator=EMT, mesh=8).conductance
     np.testing.assert_allclose(found.results[0].conductance, g, rtol=1e-12)
 
 
@@ -76,7 +76,7 @@ def test_a_metallic_element_beside_a_non_metal_is_the_phonon_models_only(tmp_pat
     ni = crystal_phonons(str(path), EMT, relax=False, supercell=2, cache=False).material
     si = get_material("Si")
     assert is_metal(ni) and not is_metal(si) and interface_kind(ni, si) == "metal/non-metal"
-    result = kapitza.predict(ni, si, 300.0, "dmm")
+    result = kapitza.prediction.predict_model(ni, si, 300.0, "dmm")
     values, text = as_predicted(ni, si, np.array([300.0]), [result])
     np.testing.assert_allclose(values[0], result.conductance, rtol=0)
     assert text.startswith("phonon model only") and "Ni" in text

@@ -125,7 +125,7 @@ def test_phonon_column_is_the_full_dispersion_dmm_of_kapitza_predict(found):
     i = np.flatnonzero(found.scored)
     t = found.temperature[i]
     sides = [crystal_phonons(build(crystal_for(n)), EMT, name=n) for n in ("Al", "Cu")]
-    expected = kapitza.predict(sides[0], sides[1], t, "dmm", mesh=MESH).conductance
+    expected = kapitza.prediction.predict_model(sides[0], sides[1], t, "dmm", mesh=MESH).conductance
     np.testing.assert_allclose(found.phonon[i], expected, rtol=1e-10)
 
 

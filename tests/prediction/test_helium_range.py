@@ -7,9 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from kapitza import predict
 from kapitza.literature import measurements_for
-from kapitza.prediction import predict_interface
+from kapitza.prediction import predict_interface, predict_model
 from kapitza.prediction.report import MEZHOV_DEGLIN_REFERENCE, SWARTZ_POHL_REFERENCE
 from kapitza.transmission.electronic import metal_electron_phonon_conductance
 
@@ -25,7 +24,7 @@ def test_range_ends_are_the_amm_and_the_dmm_as_predict_reports_them(solid):
     assert helium is not None and (helium.solid, helium.fluid) == (solid, "He4")
     g_ep = metal_electron_phonon_conductance(solid)
     for end in ("amm", "dmm"):
-        g = predict(solid, "He4", T, end).conductance
+        g = predict_model(solid, "He4", T, end).conductance
         assert np.allclose(1 / getattr(helium, end), 1 / g + 1 / g_ep, rtol=1e-12)
     assert np.all(helium.resistance_amm > helium.resistance_dmm)
     swapped = predict_interface("He4", solid, T, ["dmm"]).helium

@@ -20,7 +20,7 @@ MODELS = ("dmm", "limit", "amm")
 
 
 def _parts(a: str, b: str, t: np.ndarray = T) -> ElectronicParts:
-    return electronic_parts(a, b, t, [kapitza.predict(a, b, t, m) for m in MODELS])
+    return electronic_parts(a, b, t, [kapitza.prediction.predict_model(a, b, t, m) for m in MODELS])
 
 
 @pytest.mark.parametrize(
@@ -124,7 +124,7 @@ def test_result_is_frozen_and_serialisable():
 
 
 def test_bad_inputs_are_refused_clearly():
-    r = kapitza.predict("Al", "Si", [300.0], "dmm")
+    r = kapitza.prediction.predict_model("Al", "Si", [300.0], "dmm")
     with pytest.raises(InputError, match="other temperatures"):
         electronic_parts("Al", "Si", [100.0], [r])
     with pytest.raises(InputError, match=">= 0 K, got -5"):

@@ -31,7 +31,7 @@ def test_length_at_100_K_uses_kappa_at_100_K():
 
 def test_nan_outside_the_table_and_finite_inside():
     t = np.array([0.5, 1.0, 300.0, 2000.0])
-    result = kapitza.predict("Al", "Si", t)
+    result = kapitza.prediction.predict_model("Al", "Si", t)
     lengths = result.kapitza_length(2)
     assert np.isnan(lengths[0]) and np.isnan(lengths[3])
     assert np.all(np.isfinite(lengths[1:3]))
@@ -40,7 +40,7 @@ def test_nan_outside_the_table_and_finite_inside():
 
 def test_user_material_keeps_its_single_kappa():
     mine = replace(get_material("Si"), name="MySi", origin="file mine.toml")
-    result = kapitza.predict("Al", mine, [100.0, 300.0])
+    result = kapitza.prediction.predict_model("Al", mine, [100.0, 300.0])
     np.testing.assert_allclose(result.kapitza_length(2), 148.0 * result.resistance, rtol=1e-12)
 
 

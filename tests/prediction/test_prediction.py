@@ -75,7 +75,7 @@ def test_default_cutoff_is_the_one_the_cutoff_table_chose():
 
 
 def test_result_records_inputs_and_settings():
-    r = kapitza.predict("Al", "Si", [300.0], "limit", statistics="classical")
+    r = kapitza.prediction.predict_model("Al", "Si", [300.0], "limit", statistics="classical")
     assert r.side1.name == "Al" and r.side2.name == "Si" and r.model == "limit"
     assert r.settings.statistics == "classical" and r.settings.cutoff == "debye"
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -123,7 +123,7 @@ def test_ready_spectra_can_be_passed_as_sides():
     from kapitza.phonons import full_dispersion_spectrum
 
     si, ge = (full_dispersion_spectrum(m, "sw", mesh=10) for m in ("Si", "Ge"))
-    r = kapitza.predict(si, ge, 300.0, "limit")
+    r = kapitza.prediction.predict_model(si, ge, 300.0, "limit")
     assert r.settings.dispersion == "phonopy" and r.side2.name == "Ge"
     assert r.conductance[0] == pytest.approx(
         kapitza.conductance("Si", "Ge", 300.0, "limit", dispersion="phonopy", potential="sw", mesh=10), rel=1e-12
@@ -154,7 +154,7 @@ def test_bad_dispersion_options(kwargs, match):
 
 def test_result_arrays_are_read_only_and_repr_is_short():
     """r.conductance[0] = 0 used to be accepted (and r.resistance then read inf); repr was ~1,500 characters."""
-    r = kapitza.predict("Si", "Ge", [10.0, 300.0])
+    r = kapitza.prediction.predict_model("Si", "Ge", [10.0, 300.0])
     for name in ("temperature", "conductance", "by_branch"):
         with pytest.raises(ValueError):
             getattr(r, name)[0] = 0.0
@@ -164,7 +164,7 @@ def test_result_arrays_are_read_only_and_repr_is_short():
 
 
 def test_result_saves_with_settings_and_version(tmp_path):
-    r = kapitza.predict("Si", "Ge", [10.0, 300.0], "amm")
+    r = kapitza.prediction.predict_model("Si", "Ge", [10.0, 300.0], "amm")
     doc = r.to_dict()
     assert doc["settings"]["dispersion"] == "debye" and doc["model"] == "amm"
     path = r.save(tmp_path / "g.json")
@@ -183,7 +183,7 @@ def test_full_dispersion_options_are_refused_with_debye_spectra(kwargs):
     """--mesh 0 and --normal abc were silently ignored with Debye spectra while --potential was refused."""
     name = next(iter(kwargs))
     with pytest.raises(InputError, match=f"{name}=.*dispersion='phonopy'"):
-        kapitza.predict("Si", "Ge", 300.0, **kwargs)
+        kapitza.prediction.predict_model("Si", "Ge", 300.0, **kwargs)
 
 
 def test_settings_name_options_as_the_caller_spells_them():

@@ -68,11 +68,10 @@ def test_cli_predict_builds_the_settings_once_and_each_spectrum_once(capsys, cou
     more build per spectrum it uses, and no other.  The expected measurement (issue 53) computes its own
     descriptors at the settings it learnt with, whatever the command's: it is left out of this count.
     """
-    from kapitza.cli import predict as predict_cli
     from kapitza.materials import get_material
-    from kapitza.prediction import bounds
+    from kapitza.prediction import answer, bounds
 
-    monkeypatch.setattr(predict_cli, "expected_or_reason", lambda *args, **kwargs: (None, "left out of this count"))
+    monkeypatch.setattr(answer, "expected_or_reason", lambda *args, **kwargs: (None, "left out of this count"))
     used = sum(len(bounds._phonon_limits(get_material(m), np.array([300.0]))) for m in ("Al", "Si"))
     counted.clear()
     status, out, _ = run_cli(capsys, "predict", "Al", "Si", "-t", "300")
@@ -86,7 +85,7 @@ def test_predict_interface_reuses_its_spectra_for_other_temperatures(counted):
     assert counted == {"Settings": 1, "debye_spectrum": 2}
     # the same numbers as a fresh kapitza.predict at those temperatures (an independent route: own settings and spectra)
     for r in again:
-        fresh = kapitza.predict("Si", "Ge", [50.0, 500.0], r.model)
+        fresh = kapitza.prediction.predict_model("Si", "Ge", [50.0, 500.0], r.model)
         np.testing.assert_allclose(r.conductance, fresh.conductance, rtol=1e-12)
 
 
@@ -169,11 +168,11 @@ def test_json_document_is_strict_with_inf_and_nan_as_strings(capsys):
     assert entry["conductance"][0] == 0.0 and entry["resistance"][0] == "inf"
     assert entry["resistance_total"][0] == "inf"
     assert entry["kapitza_length"]["Al"][0] == "nan"
-    python = predict_interface("Al", "Si", [0.0, 300.0]).to_dict()
+    physics = predict_interface("Al", "Si", [0.0, 300.0]).to_dict()
     assert doc["expected"]["conductance_w_m2k"][0] == 0.0  # the expected measurement beside it (issue 53): G = 0 at 0 K
-    assert {k: v for k, v in doc.items() if k not in ("kapitza_version", "expected")} == {
-        k: v for k, v in python.items() if k != "kapitza_version"
-    }
+    answer = ("expected", "total", "warnings", "provenance")  # the Prediction's own keys (issue 61) around the physics
+    assert {k: v for k, v in doc.items() if k not in answer} == physics
+    assert doc == kapitza.predict("Al", "Si", [0.0, 300.0]).to_dict()  # --json is the Python object's to_dict
 
 
 def test_settings_and_options_are_exclusive():

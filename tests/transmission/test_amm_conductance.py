@@ -149,10 +149,10 @@ def test_nothing_is_transmitted_into_modes_that_do_not_exist():
 
 def test_branch_shares_and_labels():
     """Analytic: the Landauer integral is linear in the per-branch channel densities, so the branch terms add to G."""
-    r = kapitza.predict("Al", "Si", [10.0, 300.0], "amm")
+    r = kapitza.prediction.predict_model("Al", "Si", [10.0, 300.0], "amm")
     assert r.branch_labels == ("L", "T") and r.model == "amm"
     np.testing.assert_allclose(r.by_branch.sum(axis=0), r.conductance, rtol=1e-13)
-    fluid = kapitza.predict("He4", "Cu", [1.0], "amm")
+    fluid = kapitza.prediction.predict_model("He4", "Cu", [1.0], "amm")
     assert fluid.branch_labels == ("L",)
 
 

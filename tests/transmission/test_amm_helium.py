@@ -64,7 +64,7 @@ def test_kapitza_resistance_follows_khalatnikov(solid):
     """
     s, he = get_material(solid), get_material("He4")
     tolerance = (he.v_l / s.v_t) ** 2 + he.density * he.v_l / (s.density * s.v_t)
-    r = kapitza.predict(solid, "He4", [0.1], "amm")
+    r = kapitza.prediction.predict_model(solid, "He4", [0.1], "amm")
     assert r.resistance_t3[0] == pytest.approx(khalatnikov_rt3(solid), rel=tolerance)
 
 
@@ -93,7 +93,9 @@ def test_copper_helium_exact_route():
     )
     rt3 = 1 / (LOW_T_PREFACTOR * mean / he.v_l**2)
     for a, b in (("Cu", "He4"), ("He4", "Cu")):
-        assert kapitza.predict(a, b, [0.05, 0.1], "amm").resistance_t3 == pytest.approx([rt3, rt3], rel=1e-8)
+        assert kapitza.prediction.predict_model(a, b, [0.05, 0.1], "amm").resistance_t3 == pytest.approx(
+            [rt3, rt3], rel=1e-8
+        )
 
 
 def test_diffuse_scattering_lowers_helium_resistance_by_over_two_orders():
@@ -113,7 +115,7 @@ def test_resistance_t3_is_constant_in_the_t_cubed_regime_and_undefined_at_zero()
     """Analytic: below every cutoff G = prefactor * T^3 (the low-temperature T^3 law, Swartz & Pohl, Rev. Mod. Phys.
     61, 605 (1989)), so R T^3 is constant; at T = 0 it is 0/0.
     """
-    r = kapitza.predict("Cu", "He4", [0.0, 0.05, 0.1, 0.3], "amm")
+    r = kapitza.prediction.predict_model("Cu", "He4", [0.0, 0.05, 0.1, 0.3], "amm")
     assert np.isnan(r.resistance_t3[0])
     np.testing.assert_allclose(r.resistance_t3[1:], r.resistance_t3[1], rtol=1e-9)
     np.testing.assert_allclose(r.resistance_t3[1:], r.resistance[1:] * r.temperature[1:] ** 3, rtol=1e-15)

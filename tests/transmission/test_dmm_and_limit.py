@@ -141,6 +141,6 @@ def test_no_transmission_above_receiving_cutoff():
 
 def test_branch_contributions_sum_to_total():
     """Analytic: the Landauer integral is linear in the per-branch channel densities, so the branch terms add to G."""
-    r = kapitza.predict("Al", "Si", [10.0, 300.0], "dmm")
+    r = kapitza.prediction.predict_model("Al", "Si", [10.0, 300.0], "dmm")
     assert r.branch_labels == ("L", "T")
     np.testing.assert_allclose(r.by_branch.sum(axis=0), r.conductance, rtol=1e-13)

@@ -118,11 +118,11 @@ def test_temperature_exponent_enters():
 
 
 def test_result_records_the_parameters_and_stays_hashable():
-    r = kapitza.predict("Al", "Si", [300.0], "dmm", inelastic={"A": 1e-18, "q": 1, "m": 2})
+    r = kapitza.prediction.predict_model("Al", "Si", [300.0], "dmm", inelastic={"A": 1e-18, "q": 1, "m": 2})
     assert r.settings.inelastic == InelasticParameters(1e-18, 1.0, 2.0)
     assert r.settings.inelastic.as_dict() == {"A": 1e-18, "q": 1.0, "m": 2.0}
     assert hash(r.settings) == hash(Settings(inelastic=dict(A=1e-18, q=1.0, m=2.0)))
-    assert kapitza.predict("Al", "Si", [300.0]).settings.inelastic is None
+    assert kapitza.prediction.predict_model("Al", "Si", [300.0]).settings.inelastic is None
     with pytest.raises(dataclasses.FrozenInstanceError):
         r.settings.inelastic.A = 0.0
 

@@ -9,7 +9,7 @@ Three fits, each returning a frozen result with values, standard errors, the cov
     G = G_0 (T/T_0)^n with T_0 the geometric mean of the used temperatures (which makes ln G_0 and n
     nearly uncorrelated); a = G_0 T_0^-n and its error come from the covariance by the chain rule.
 :func:`fit_model`
-    The inelastic channel tau_inel = A T^q omega^m of :func:`kapitza.prediction.predict` (``inelastic=``;
+    The inelastic channel tau_inel = A T^q omega^m of :func:`kapitza.prediction.predict_model` (``inelastic=``;
     T in K, omega in rad/s, A in K^-q (rad/s)^-m, see :mod:`kapitza.transmission.inelastic`) fitted to
     G(T) on top of an elastic model (DMM by default).  A spans decades, so log10(A) is the fitted
     parameter; the errors of A follow from that of log10(A).  The elastic-only G is reported beside.
@@ -154,7 +154,7 @@ class ModelFit:
     evaluations : int
         Model evaluations the fit took.
     options : mapping
-        The other keyword arguments passed to :func:`kapitza.prediction.predict`.
+        The other keyword arguments passed to :func:`kapitza.prediction.predict_model`.
     """
 
     model: str
@@ -377,9 +377,9 @@ def fit_model(
     bounds: Mapping[str, tuple[float, float]] | None = None,
     **predict_options: Any,
 ) -> ModelFit:
-    """Fit the inelastic channel A, q, m of :func:`kapitza.prediction.predict` to measured G(T).
+    """Fit the inelastic channel A, q, m of :func:`kapitza.prediction.predict_model` to measured G(T).
 
-    G_model(T) = ``predict(side1, side2, T, model, inelastic={"A": A, "q": q, "m": m}, **predict_options)``.
+    G_model(T) = ``predict_model(side1, side2, T, model, inelastic={"A": A, "q": q, "m": m}, **predict_options)``.
 
     Parameters
     ----------
@@ -390,7 +390,7 @@ def fit_model(
     sigma : array_like, shape (n,), or None
         Standard errors of G in W m^-2 K^-1; None: equal relative errors estimated from the scatter.
     side1, side2 : str, path or Material
-        Incident and receiving sides, as for :func:`kapitza.prediction.predict`.
+        Incident and receiving sides, as for :func:`kapitza.prediction.predict_model`.
     model : str
         The elastic model the channel is added to ("dmm", "amm", ...).
     fit : iterable of str or "A,q,m"
@@ -403,7 +403,7 @@ def fit_model(
     bounds : mapping, optional
         name -> (low, high) for fitted parameters (A in its own unit; it is fitted as log10 A).
     **predict_options
-        Other keyword arguments of :func:`kapitza.prediction.predict` (``cutoff``, ``statistics``, ...).
+        Other keyword arguments of :func:`kapitza.prediction.predict_model` (``cutoff``, ``statistics``, ...).
 
     Returns
     -------
@@ -416,7 +416,7 @@ def fit_model(
     ConvergenceError
         When the least-squares fit does not converge.
     """
-    from ..prediction import predict
+    from ..prediction import predict_model
 
     t, g, s = _columns(temperature, conductance, sigma, "model fit")
     names = _names(fit)
@@ -435,7 +435,7 @@ def fit_model(
 
     def model_g(p: Mapping[str, float]) -> NDArray[np.float64]:
         inel = {"A": float(p["A"]), "q": float(p["q"]), "m": float(p["m"])}
-        return predict(side1, side2, t, model, inelastic=inel, **predict_options).conductance
+        return predict_model(side1, side2, t, model, inelastic=inel, **predict_options).conductance
 
     for n in names:  # a default start outside the bounds moves inside them; a user's start is refused
         lo, hi = limits.get(n, (-math.inf, math.inf))
@@ -446,7 +446,7 @@ def fit_model(
             inside = 0.5 * (lo + hi) if math.isfinite(lo) and math.isfinite(hi) else (lo if math.isfinite(lo) else hi)
             values[n] = 10.0**inside if n == "A" else inside
     scale = s if s is not None else g
-    elastic = predict(side1, side2, t, model, **predict_options)  # validates sides, model and options first
+    elastic = predict_model(side1, side2, t, model, **predict_options)  # validates sides, model and options first
     if "A" in names and "A" not in start:
         lo, hi = limits.get("A", (-math.inf, math.inf))
         grid = [v for v in _LOG10_A_SCAN if lo <= v <= hi] or [float(np.clip(-20.0, lo, hi))]

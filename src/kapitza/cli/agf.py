@@ -89,7 +89,7 @@ COLUMNS_IN_WORDS = (
 WARNING_WORDS = ("not converged", "is not used", "dynamically unstable")
 
 
-def text_report(result: Any, dmm: Any, elapsed: float, explain: bool) -> Report:
+def text_report(result: Any, elapsed: float, explain: bool) -> Report:
     """The text of ``kapitza agf``: the table and its frequency-grid error first, the notes that change what G is
     worth (not converged, an option not used) as warnings, the rest (the run's notes, the columns in words, the
     lead DMM, the broadening check, the grid) for --explain."""
@@ -102,6 +102,7 @@ def text_report(result: Any, dmm: Any, elapsed: float, explain: bool) -> Report:
         else:
             report.detail(f"note: {note}", "notes")
     report.detail(COLUMNS_IN_WORDS, "the columns in words")
+    dmm = result.lead_dmm()
     report.detail(
         "full-dispersion DMM of the same leads (their channel counts): G = "
         + ", ".join(f"{g / MW_PER_M2K:.4g}" for g in dmm.conductance)
@@ -506,9 +507,6 @@ def agf_command(
             option_names=cli_name,
         )
     elapsed = time.perf_counter() - t0
-    from ..transmission.agf.dmm import lead_dmm
-
-    dmm = lead_dmm(result)
     files = [] if out_path is None else [out_path]
     if plot_path is not None:
         from ..plotting.agf import transmission_figure
@@ -527,22 +525,8 @@ def agf_command(
     if not show_bar:
         err.print(f"{describe}: finished in {elapsed:.1f} s", highlight=False, soft_wrap=True)
     if as_json:
-        doc = result.inputs()
-        doc["results"] = {
-            "units": {"temperature": "K", "conductance": "W m^-2 K^-1"},
-            "statistics": result.settings["statistics"],
-            "temperature": result.temperature.tolist(),
-            "conductance": result.conductance.tolist(),
-            "intrinsic_conductance": result.intrinsic.tolist(),
-            "ballistic_conductance": result.ballistic.tolist(),
-            "frequency_grid_error_estimate": result.frequency_grid_error_estimate.tolist(),
-            "frequency_grid_error_bound": result.frequency_grid_error_bound.tolist(),
-            "dmm_conductance": dmm.conductance.tolist(),
-            "broadening_check": None if result.broadening is None else result.broadening.to_dict(),
-            "seconds": elapsed,
-        }
-        typer.echo(dumps(doc))
+        typer.echo(dumps(result.document(elapsed)))
     else:
-        text_report(result, dmm, elapsed, explain).show()
+        text_report(result, elapsed, explain).show()
     for f in files:
         err.print(f"written: {f}", highlight=False, soft_wrap=True)

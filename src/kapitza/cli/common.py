@@ -30,18 +30,18 @@ from ..landauer import MAX_TEMPERATURES, as_temperatures
 from ..units import LENGTH_UNITS, parse_length, split_length
 
 
-def parse_temperatures(spec: str) -> NDArray[np.float64]:
-    """Parse a temperature option into an array in K.
+def temperature_values(spec: str) -> NDArray[np.float64]:
+    """The temperatures (K) a temperature option writes, parsed and not validated (the library validates them).
 
-    Accepted forms: ``300`` (one value), ``1,10,300`` (a list) and
-    ``START:STOP:COUNT`` (COUNT log-spaced values from START to STOP inclusive).
+    Accepted forms: ``300`` (one value), ``1,10,300`` (a list) and ``START:STOP:COUNT`` (COUNT log-spaced values
+    from START to STOP inclusive).
 
     Raises
     ------
     InputError
-        For non-numbers, negative, NaN or infinite values, values above
-        :data:`kapitza.prediction.settings.MAX_TEMPERATURE` (1e5 K) or between 0 and
-        :data:`kapitza._checks.MIN_TEMPERATURE` (1e-6 K), or a malformed range.
+        What is not of these forms: a word that is no number, a range without three parts, a COUNT that is no
+        integer from 1 to :data:`kapitza.landauer.MAX_TEMPERATURES` (refused before the range is allocated), a
+        log-spaced range from or to a temperature <= 0 K.
     """
     text = spec.strip()
     if ":" in text:
@@ -50,11 +50,25 @@ def parse_temperatures(spec: str) -> NDArray[np.float64]:
             raise InputError(f"temperature range {spec!r} must be START:STOP:COUNT, e.g. 10:1000:50")
         start, stop = (_number(p, spec) for p in parts[:2])
         count = _count(parts[2], spec)
-        if start <= 0 or stop <= 0:
-            raise InputError(f"temperature range {spec!r} is log-spaced and needs START and STOP > 0 K")
-        return _bounded(as_temperatures(np.geomspace(start, stop, count)))
-    values = [_number(p, spec) for p in text.split(",")]
-    return _bounded(as_temperatures(values))
+        if not (0 < start < math.inf and 0 < stop < math.inf):
+            raise InputError(f"temperature range {spec!r} is log-spaced and needs finite START and STOP > 0 K")
+        return np.geomspace(start, stop, count)
+    return np.array([_number(p, spec) for p in text.split(",")])
+
+
+def parse_temperatures(spec: str) -> NDArray[np.float64]:
+    """A temperature option (:func:`temperature_values`) in K, validated by the library's rules
+    (:func:`kapitza.landauer.as_temperatures`, :func:`kapitza._checks.check_temperature_bound`), for the commands
+    whose library function takes temperatures it does not bound itself.
+
+    Raises
+    ------
+    InputError
+        For non-numbers, negative, NaN or infinite values, values above
+        :data:`kapitza.prediction.settings.MAX_TEMPERATURE` (1e5 K) or between 0 and
+        :data:`kapitza._checks.MIN_TEMPERATURE` (1e-6 K), or a malformed range.
+    """
+    return _bounded(as_temperatures(temperature_values(spec)))
 
 
 def _bounded(t: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -66,12 +80,9 @@ def _bounded(t: NDArray[np.float64]) -> NDArray[np.float64]:
 
 def _number(text: str, spec: str) -> float:
     try:
-        value = float(text)
+        return float(text)
     except ValueError:
         raise InputError(f"temperature {text.strip()!r} in {spec!r} is not a number (K)") from None
-    if not np.isfinite(value) or value < 0:
-        raise InputError(f"temperature must be finite and >= 0 K, got {value:g} K")
-    return value
 
 
 def _count(text: str, spec: str) -> int:
@@ -375,137 +386,11 @@ CRYSTAL_HELP = (
 )
 
 
-def database_material(name: str) -> Any:
-    """The database material ``name`` (``get_material``); a name the database lacks but kapitza's crystal table
-    records (3C-SiC, TiN, W, ...) is refused with the way to it: its phonons need ``--calculator``."""
-    from ..materials import get_material
-
-    try:
-        return get_material(name)
-    except InputError:
-        from ..phonons.from_structure import recorded_crystal
-
-        if (found := recorded_crystal((name,))) is not None:
-            from ..atomistic.calculators import DEFAULT_CALCULATOR
-
-            raise InputError(
-                f"{name} is not in the material database, but kapitza's crystal table records its structure "
-                f"({found.prototype}): its phonons need a potential: give --calculator NAME (e.g. --calculator "
-                f"{DEFAULT_CALCULATOR})"
-            ) from None
-        raise
-
-
-def default_structure_calculator(sides: tuple[str, str]) -> str | None:
-    """The calculator a command takes when no ``--calculator`` is given: None where both sides are database
-    materials; the default potential where a side is not but its structure can be built (a structure file,
-    ``NAME:STRUCTURE:a=...``, a crystal the crystal table records) and the ``mlip`` extra is installed; else the
-    database's refusal (:func:`database_material`), one line."""
-    import importlib.util
-
-    from ..atomistic.bulk import parse_crystal_text
-    from ..io.paths import is_file
-    from ..materials import get_material
-    from ..phonons.from_structure import recorded_crystal
-
-    buildable = True
-    for side in sides:
-        try:
-            get_material(side)
-            continue
-        except InputError:
-            pass
-        try:
-            spec = parse_crystal_text(side)
-        except InputError:
-            if ":" in side:  # NAME:STRUCTURE:... that the parser refuses: its own words (bounded) say why
-                raise
-            spec = None
-        structure = isinstance(spec, dict) or (is_file(side) and not side.endswith(".toml"))
-        buildable &= structure or recorded_crystal((side,)) is not None
-        if not buildable:
-            break
-    else:
-        if all(_in_database(side) for side in sides):
-            return None
-        installed = all(importlib.util.find_spec(p) is not None for p in ("sevenn", "dftd3"))
-        if installed:
-            from ..atomistic.calculators import DEFAULT_CALCULATOR
-
-            return DEFAULT_CALCULATOR
-    for side in sides:
-        database_material(side)  # the refusal, in the database's words (with the way to --calculator)
-    return None
-
-
-def _in_database(side: str) -> bool:
-    from ..materials import get_material
-
-    try:
-        get_material(side)
-    except InputError:
-        return False
-    return True
-
-
-def structure_lines(found: Any) -> list[str]:
-    """What ``--calculator`` did to one crystal, in lines: the structure, the lattice before and after relaxation,
-    the force constants, and where the material record comes from."""
-    m = found.material
-    lines = [f"{found.name}: {found.structure}, space group {found.spacegroup}, forces from {found.calculator}"]
-    lattice = "; ".join(found.lattice_lines())
-    if found.relaxation is not None:
-        r = found.relaxation
-        lines.append(f"  relaxed ({r.steps} steps, residual {r.residual:.2g} eV/A): {lattice}")
-    else:
-        lines.append(f"  not relaxed: {lattice}")
-    n = found.supercell
-    lines.append(
-        f"  {n[0]}x{n[1]}x{n[2]} conventional supercell ({found.supercell_atoms} atoms), displacements "
-        f"{found.displacement:g} A; lowest frequency {found.lowest_frequency:.3g} THz"
-    )
-    if found.widened:
-        lines.append(f"  {found.widened}")
-    if found.rotational:
-        lines.append(f"  {found.rotational}")
-    lines.append(f"  {memory_words(found.memory_gb)}")
-    lines.append(f"  {long_wave_words(found)}")
-    lines.append(f"  {m.name}: {m.notes}")
-    return lines
-
-
-def long_wave_words(found: Any) -> str:
-    """The elastic-accuracy page's measured stiffness errors of this potential on this crystal, or how to measure
-    them (:func:`kapitza.phonons.elastic.stiffness_errors_of`)."""
-    from ..phonons.elastic import stiffness_errors_of
-
-    errors = stiffness_errors_of(found)
-    if errors is not None:
-        return errors.line()
-    return (
-        f"long waves: {found.calculator} was not measured on this crystal's elastic constants; kapitza elastic "
-        f"CRYSTAL --calculator {found.calculator} gives them, beside measured ones where kapitza has them"
-    )
-
-
-#: ``--max-memory-gb`` of the commands that compute a crystal's force constants with ``--calculator``.
 CRYSTAL_MEMORY_HELP = (
     "With --calculator: refuse a crystal whose force constants' stated memory is above this, GB per process (the "
     "potential and one force call on the supercell, from measured footprints), before any force is computed. "
     "Default: this machine's memory."
 )
-
-
-def crystal_memory_bound(max_memory_gb: float | None, calculator: str | None) -> None:
-    """Refuse ``--max-memory-gb`` without ``--calculator`` (it bounds the calculator's force constants) and a bad
-    value, in the command line's words, before any work."""
-    if max_memory_gb is None:
-        return
-    if calculator is None:
-        raise InputError("--max-memory-gb bounds the force constants of --calculator; give --calculator with it")
-    from .. import _checks
-
-    _checks.memory_bound_gb(max_memory_gb, "--max-memory-gb")  # the one rule, named as typed (as phonons does)
 
 
 def option_words(message: str) -> str:
@@ -522,56 +407,6 @@ def option_words(message: str) -> str:
     ):
         message = message.replace(library, option)
     return message
-
-
-def memory_words(memory_gb: float, call: str = "one force call on the supercell", unstated: str = "") -> str:
-    """The stated memory of a crystal's computation, in words (0: a calculator without a measured footprint):
-    ``call`` what the potential's working memory was counted for; ``unstated`` what was checked without one."""
-    if memory_gb > 0:
-        return f"memory: ~{memory_gb:.2g} GB stated, per process (the potential and {call})"
-    checked = unstated or "kapitza's own arrays were checked"
-    return f"memory: not stated (no measured footprint for this calculator; {checked})"
-
-
-def _long_wave_document(found: Any) -> dict[str, Any] | None:
-    """The measured stiffness errors of :func:`long_wave_words` as JSON (GPa), None where not measured."""
-    from ..phonons.elastic import stiffness_errors_of
-
-    errors = stiffness_errors_of(found)
-    if errors is None:
-        return None
-    return {
-        "crystal": errors.crystal,
-        "measured_on": errors.measured_on,
-        "measured_source": errors.measured_source,
-        "stiffnesses_GPa": {n: {"wave": w, "calculated": c, "measured": m} for n, w, c, m in errors.rows},
-    }
-
-
-def structure_document(found: Any) -> dict[str, Any]:
-    """The JSON record of one crystal built with ``--calculator`` (lengths in A, angles in degrees)."""
-    r = found.relaxation
-    return {
-        "name": found.name,
-        "structure": found.structure,
-        "calculator": found.calculator,
-        "spacegroup": found.spacegroup,
-        "input_cell_A_deg": list(found.input_cell),
-        "relaxed_cell_A_deg": list(found.relaxed_cell),
-        "relaxation": None
-        if r is None
-        else {"steps": r.steps, "residual_eV_per_A": r.residual, "fmax_eV_per_A": r.fmax},
-        "supercell": list(found.supercell),
-        "supercell_atoms": found.supercell_atoms,
-        "displacement_A": found.displacement,
-        "lowest_frequency_THz": found.lowest_frequency,
-        "widened": found.widened,
-        "long_waves": _long_wave_document(found),
-        "memory_GB_per_process": found.memory_gb if found.memory_gb > 0 else None,
-        "force_constants": found.crystal.source,
-        "material": found.material.name,
-        "material_notes": found.material.notes,
-    }
 
 
 #: ``--replicas``, ``--scheduler`` and ``--workers`` of ``md run`` and ``md emd`` (kapitza.md.replicas).

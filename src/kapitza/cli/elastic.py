@@ -11,7 +11,8 @@ from rich.table import Table
 
 from ..errors import InputError
 from ..io.results import dumps
-from .common import CRYSTAL_HELP, memory_words, option_words, progress_bar
+from ..phonons.crystal_report import memory_words
+from .common import CRYSTAL_HELP, option_words, progress_bar
 
 #: ``--calculator`` here (no force constants: twelve strained cells of the relaxed crystal, cached by content).
 ELASTIC_CALCULATOR_HELP = (

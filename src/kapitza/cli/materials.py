@@ -12,17 +12,17 @@ from rich.table import Table
 
 from ..errors import InputError
 from ..materials import Material, list_materials, material_template
+from ..phonons.crystal_report import crystal_lines
+from ..prediction.sides import database_material, memory_bound
 from ..units import AMU, GPA
 from .common import (
     CALCULATOR_HELP,
     CRYSTAL_HELP,
     CRYSTAL_MEMORY_HELP,
-    crystal_memory_bound,
-    database_material,
     option_words,
     progress_bar,
-    structure_lines,
 )
+from .predict import option_name
 from .report import EXPLAIN_HELP, Report
 
 materials_app = typer.Typer(
@@ -107,7 +107,7 @@ def show_command(
 ) -> None:
     """Show one material: every value with its unit, elastic constants included; with --explain its sources."""
     found = None
-    crystal_memory_bound(max_memory_gb, calculator)
+    memory_bound(max_memory_gb, calculator, option_name)
     if calculator is None:
         m = database_material(name)
     else:
@@ -152,7 +152,7 @@ def show_command(
     if m.sound_speed_average:
         report.detail(f"sound speeds: {m.sound_speed_average}", "sources")
     if found is not None:
-        for line in structure_lines(found):
+        for line in crystal_lines(found):
             report.detail(line, "relaxation and supercell")
         report.detail(f"from: derived from {found.calculator_description} phonons of {found.structure}", "origin")
     else:

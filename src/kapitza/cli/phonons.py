@@ -13,6 +13,7 @@ from .. import _checks
 from ..errors import InputError
 from ..io.results import dumps
 from ..phonons.bands import band_structure, is_fcc
+from ..phonons.crystal_report import crystal_document, crystal_lines
 from ..phonons.full_dispersion import DEFAULT_MESH, FullDispersionSpectrum, full_dispersion_spectrum, harmonic_crystal
 from ..phonons.harmonic import HarmonicCrystal
 from ..phonons.modes import DEFAULT_MAX_MEMORY_GB, DEFAULT_WIDTH, check_mesh, check_width, mesh_numbers
@@ -23,8 +24,6 @@ from .common import (
     check_output,
     option_words,
     progress_bar,
-    structure_document,
-    structure_lines,
 )
 from .report import EXPLAIN_HELP, Report
 
@@ -170,7 +169,7 @@ def phonons_command(
             table = convergence_table(material, potential, normal, progress=progress)
     doc = _report(crystal, spectrum)
     if found is not None:
-        doc["structure"] = structure_document(found)
+        doc["structure"] = crystal_document(found)
     if table is not None:
         doc["convergence"] = {
             "quantity": "radiation conductance (all channels transmit), W m^-2 K^-1",
@@ -197,7 +196,7 @@ def phonons_command(
         for line in _details(doc):
             report.detail(line, "source and mesh")
         if found is not None:
-            for line in structure_lines(found):
+            for line in crystal_lines(found):
                 report.detail(line, "relaxation and supercell")
         report.show()
     if plot_path is not None:

@@ -20,10 +20,11 @@ from ..prediction.bounds import MARGIN
 from ..prediction.empirical import empirical_validation
 from ..prediction.registry import default_models, get_model
 from ..prediction.settings import Settings
+from ..prediction.sides import memory_bound
 from ..prediction.validation import DEFAULT_MODELS, ValidationTable, flagged_groups, validation_table
 from ..prediction.validation_stats import GROUPS, ValidationStatistics, validation_statistics
 from ..units import MW_PER_M2K
-from .common import CALCULATOR_HELP, CRYSTAL_MEMORY_HELP, check_output, crystal_memory_bound, progress_bar
+from .common import CALCULATOR_HELP, CRYSTAL_MEMORY_HELP, check_output, progress_bar
 from .predict import option_name
 from .report import EXPLAIN_HELP, Report
 
@@ -269,7 +270,7 @@ def validate_command(
         raise InputError("--max-cell-atoms bounds the cells of --model agf; give --model agf with it")
     if calculator is None and mesh is not None:
         raise InputError("--mesh sets the full-dispersion spectra of --calculator; give --calculator NAME with it")
-    crystal_memory_bound(max_memory_gb, calculator)
+    memory_bound(max_memory_gb, calculator, option_name)
     if calculator is not None:
         clash = [o for o, given in (("--model", bool(model)), ("--phonons-only", phonons_only),
                                     ("--interlayers", interlayers), ("--empirical", empirical)) if given]  # fmt: skip

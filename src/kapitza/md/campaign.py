@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import json
 import math
 import os
 import re
@@ -54,7 +53,7 @@ from ..cluster import CONNECT_TIMEOUT, check_connect_timeout
 from ..errors import InputError
 from ..io import toml_file
 from ..io.paths import confined
-from ..io.run_manifest import CONFIG_FILE, STATE_FILE
+from ..io.run_manifest import CONFIG_FILE
 from .memory import (  # noqa: F401 - the memory rule of campaigns, defined once in md.memory for replicas too
     CAMPAIGN_MAIN_BYTES,
     CAMPAIGN_WORKER_BYTES,
@@ -280,14 +279,17 @@ def load_campaign(path: str | os.PathLike, *, allow_outside: bool = False) -> Ca
     )
 
 
-def member_complete(config: NemdConfig, run_dir: str | os.PathLike) -> bool:
-    """True when ``run_dir`` holds a finished run of ``config`` (every unit done, the same config)."""
+def member_complete(config: NemdConfig, run_dir: str | os.PathLike, *, verify: bool = True) -> bool:
+    """True when ``run_dir`` holds a finished run of ``config`` (every unit done, the same config).  ``verify``: its
+    state must carry the user's signature (a member is skipped only then: :func:`kapitza.md.run.completed_units`);
+    False for the gathering of runs made anywhere, whose state is read as data."""
+    from .run import completed_units
+
     folder = Path(run_dir)
     try:
-        state = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
         same = (folder / CONFIG_FILE).read_text(encoding="utf-8") == config.to_toml()
-        return same and int(state["completed_units"]) >= config.n_blocks + 2
-    except (OSError, ValueError, KeyError, TypeError):
+        return same and completed_units(folder, config, verify=verify) >= config.n_blocks + 2
+    except (OSError, ValueError, InputError):
         return False
 
 
@@ -489,7 +491,7 @@ def campaign_entries(campaign: Campaign, outcomes: tuple[MemberOutcome, ...] = (
             from .replicas import plan_replicas
 
             reps = plan_replicas(m.config, folder, campaign.replicas)
-            complete_n = sum(member_complete(r.config, r.run_dir) for r in reps)
+            complete_n = sum(member_complete(r.config, r.run_dir, verify=False) for r in reps)
             failed = [
                 status[f"{m.name}/{r.name}"] for r in reps if getattr(status.get(f"{m.name}/{r.name}"), "error", "")
             ]
@@ -500,7 +502,7 @@ def campaign_entries(campaign: Campaign, outcomes: tuple[MemberOutcome, ...] = (
                         "status": text, "replicas": campaign.replicas})  # fmt: skip
             continue
         outcome = status.get(m.name)
-        complete = member_complete(m.config, folder)
+        complete = member_complete(m.config, folder, verify=False)
         if complete:
             text = outcome.status if outcome else "complete"
         else:

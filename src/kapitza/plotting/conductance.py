@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from ..literature import Measurements
-    from ..prediction import ConductanceResult
+    from ..prediction.api import ConductanceResult
 
 #: Above this many requested temperatures, their points would hide the curves: none are drawn.
 MAX_MARKERS = 12

@@ -11,9 +11,12 @@ registry
     The one registry of interface models (name, description, reference, builder, spectra).
 settings
     :class:`Settings`: every choice besides materials and model, validated up front.
+answer
+    :func:`predict` and :class:`Prediction`: the whole answer, as ``kapitza predict`` prints it (the expected
+    measurement first, each model's total with the electrons, the physics, the warnings, the provenance).
 api
-    :func:`predict`, :func:`conductance`, :func:`resistance`, :func:`kapitza_length`,
-    :class:`ConductanceResult`.
+    :func:`predict_model` (one model's :class:`ConductanceResult`), :func:`conductance`, :func:`resistance`,
+    :func:`kapitza_length`.
 shares
     G split by incident branch and by frequency band.
 comparison
@@ -43,13 +46,14 @@ Units: temperature in K; conductance in W m^-2 K^-1; resistance in m^2 K W^-1;
 Kapitza length in m.
 """
 
+from .answer import Prediction, predict
 from .api import (
     ConductanceResult,
     build_spectra,
     conductance_result,
     interface_model,
     model_channels,
-    predict,
+    predict_model,
     shares,
 )
 from .bounds import BoundCheck, ConductanceBound, check_bounds, conductance_bound
@@ -87,6 +91,7 @@ __all__ = [
     "ElectronicParts",
     "InterfacePrediction",
     "MaterialSpec",
+    "Prediction",
     "ModelInfo",
     "Settings",
     "RadiationLimitCheck",
@@ -110,6 +115,7 @@ __all__ = [
     "interface_model",
     "kapitza_length",
     "predict",
+    "predict_model",
     "resistance",
     "shares",
     "spectral_comparison",

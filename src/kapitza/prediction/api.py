@@ -39,7 +39,7 @@ __all__ = [
     "conductance_result",
     "interface_model",
     "model_channels",
-    "predict",
+    "predict_model",
     "resolve_sides",
     "shares",
 ]
@@ -159,7 +159,7 @@ def _reciprocal(x: NDArray[np.float64]) -> NDArray[np.float64]:
     return out
 
 
-def predict(
+def predict_model(
     side1: SideSpec,
     side2: SideSpec,
     temperature: ArrayLike,
@@ -177,7 +177,10 @@ def predict(
     phonopy_files: tuple[str | os.PathLike | None, str | os.PathLike | None] = (None, None),
     progress: Progress | None = None,
 ) -> ConductanceResult:
-    """Thermal boundary conductance G(T) of the interface side1 -> side2.
+    """Thermal boundary conductance G(T) of the interface side1 -> side2 under one phonon model.
+
+    The one-model result; :func:`kapitza.predict` gives the whole answer (the expected measurement, every model's
+    total with the electrons, the measured values), each model's result among it.
 
     Parameters
     ----------

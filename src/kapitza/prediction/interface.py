@@ -213,7 +213,8 @@ def _phonon_table(
             name, t, g = str(r.model), np.asarray(r.temperature, float), np.asarray(r.conductance, float)
         except AttributeError:
             raise InputError(
-                "phonon_results= must be results of kapitza.predict (with model, temperature and conductance), "
+                "phonon_results= must be results of kapitza.prediction.predict_model (with model, temperature and "
+                "conductance), "
                 f"got {type(r).__name__}"
             ) from None
         if t.shape != temperature.shape or not np.array_equal(t, temperature):

@@ -21,6 +21,7 @@ interface's conductance; :func:`kapitza.conductance` with ``electrons=True`` ret
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from typing import Any, ClassVar
@@ -404,6 +405,8 @@ class InterfacePrediction:
     """
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("side1", "side2", "temperature", "models")
+    #: :meth:`to_dict` is ``kapitza predict --json``'s document; :meth:`save` writes the fields (:func:`kapitza.load`).
+    _to_dict_is_document: ClassVar[bool] = True
 
     side1: Material
     side2: Material
@@ -415,7 +418,7 @@ class InterfacePrediction:
     interlayer_rows: int = 0
     radiation_limit: RadiationLimitCheck | None = None
     shares: tuple[ConductanceShares, ...] = ()
-    spectra: tuple[Any, Any] = (None, None)
+    spectra: tuple[Any, Any] = dataclasses.field(default=(None, None), metadata={"saved": False})
     window: float = DEFAULT_WINDOW
     notes: tuple[str, ...] = ()
     helium: HeliumRange | None = None
@@ -429,10 +432,18 @@ class InterfacePrediction:
         """G(T) of every model at other temperatures (K), on the same spectra and settings (nothing rebuilt)."""
         t = landauer.as_temperatures(temperature)
         check_temperature_bound(t)
+        spectra = self.spectra
+        if any(s is None for s in spectra):  # a prediction read back from a file: its spectra were not saved
+            if self.settings.dispersion != "debye":
+                raise InputError(
+                    "the full-dispersion spectra are not saved with a prediction: predict the pair again for G at "
+                    "other temperatures"
+                )
+            spectra = build_spectra(self.side1, self.side2, self.settings)
         out = []
         for r in self.results:
             info = get_model(r.model, self.settings.dispersion)
-            channels = model_channels(info, self.side1, self.side2, self.spectra, self.settings)
+            channels = model_channels(info, self.side1, self.side2, spectra, self.settings)
             out.append(conductance_result(info, self.side1, self.side2, channels, t, self.settings))
         return tuple(out)
 
@@ -590,14 +601,15 @@ def predict_interface(
     Parameters
     ----------
     side1, side2 : str, path, Material, FullDispersionSpectrum or StructurePhonons
-        As in :func:`kapitza.predict` (with a calculator also structure files and NAME:STRUCTURE:a=...).
+        As in :func:`kapitza.prediction.predict_model` (with a calculator also structure files and
+        NAME:STRUCTURE:a=...).
     temperature : float or array_like
         K (>= 0), scalar or shape (n_T,).
     models : sequence of str, optional
         Default :func:`~kapitza.prediction.registry.default_models` of the dispersion and cutoff (every
         model that takes them; no AMM with a sine cutoff).
     settings : Settings, optional
-        Ready settings; otherwise ``options`` (the keyword arguments of :func:`kapitza.predict`:
+        Ready settings; otherwise ``options`` (the keyword arguments of :func:`kapitza.prediction.predict_model`:
         cutoff, statistics, inelastic, dispersion, potential, calculator, normal, mesh, width, phonopy_files)
         build them.
     measured : bool
@@ -615,7 +627,7 @@ def predict_interface(
     """
     if settings is not None and options:
         raise InputError(f"give settings= or the options {', '.join(sorted(options))}, not both")
-    imply_full_dispersion(side1, side2, options)  # as in kapitza.predict
+    imply_full_dispersion(side1, side2, options)  # as in predict_model
     settings = settings if settings is not None else Settings(**options)
     t = landauer.as_temperatures(temperature)
     check_temperature_bound(t)

@@ -10,7 +10,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..errors import InputError
-from .api import predict
+from .api import predict_model
 from .report import predict_interface
 from .settings import SideSpec
 
@@ -33,7 +33,7 @@ def conductance(
     """Thermal boundary conductance in W m^-2 K^-1.
 
     A float for a scalar temperature, an ndarray of shape (n_T,) for an array.
-    ``options`` are those of :func:`predict`.
+    ``options`` are those of :func:`~kapitza.prediction.api.predict_model`.
 
     Parameters
     ----------
@@ -48,7 +48,7 @@ def conductance(
     if not isinstance(electrons, bool):
         raise InputError(f"electrons= must be True or False, got {electrons!r}")
     if not electrons:
-        return _shape_like(predict(side1, side2, temperature, model, **options).conductance, temperature)
+        return _shape_like(predict_model(side1, side2, temperature, model, **options).conductance, temperature)
     found = predict_interface(side1, side2, temperature, [model], measured=False, **options)
     return _shape_like(found.interface_conductance(model), temperature)
 
@@ -57,7 +57,7 @@ def resistance(
     side1: SideSpec, side2: SideSpec, temperature: ArrayLike, model: str = "dmm", **options: Any
 ) -> float | NDArray[np.float64]:
     """Thermal boundary (Kapitza) resistance 1/G in m^2 K W^-1 (inf at T = 0)."""
-    return _shape_like(predict(side1, side2, temperature, model, **options).resistance, temperature)
+    return _shape_like(predict_model(side1, side2, temperature, model, **options).resistance, temperature)
 
 
 def kapitza_length(
@@ -79,5 +79,5 @@ def kapitza_length(
         conductivity of a user's material from a file.
     temperature : K, scalar or array; the result has its shape.
     """
-    result = predict(side1, side2, temperature, model, **options)
+    result = predict_model(side1, side2, temperature, model, **options)
     return _shape_like(result.kapitza_length(side), temperature)

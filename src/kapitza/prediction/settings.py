@@ -198,7 +198,7 @@ class Settings:
             calculator_name(self.calculator, from_file="a saved result's settings")
 
     def options(self) -> dict[str, Any]:
-        """The keyword arguments of :func:`kapitza.predict` that rebuild these settings."""
+        """The keyword arguments of :func:`kapitza.prediction.predict_model` that rebuild these settings."""
         out: dict[str, Any] = {"cutoff": self.cutoff, "statistics": self.statistics, "inelastic": self.inelastic}
         out["dispersion"] = self.dispersion
         if self.dispersion != "debye":

@@ -36,7 +36,7 @@ from ..errors import InputError
 from ..io.results import result
 from ..literature import Measurements, shipped_measurements
 from ..phonons.debye import DEFAULT_CUTOFF, SINE_CUTOFFS
-from .api import predict
+from .api import predict_model
 from .bounds import check_bounds
 from .interface import SERIES_KINDS, MaterialLike, electronic_parts, is_metal, lacking_electron_data
 from .registry import get_model
@@ -293,7 +293,7 @@ def validation_table(
     for (a, b), index in pairs.items():
         idx = np.asarray(index)
         t = rows.temperature[idx]
-        results = [predict(a, b, t, name, cutoff=cutoff) for name in names]
+        results = [predict_model(a, b, t, name, cutoff=cutoff) for name in names]
         predicted[:, idx], text = as_predicted(a, b, t, results)
         for i in index:
             note[i] = text

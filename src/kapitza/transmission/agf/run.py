@@ -229,6 +229,34 @@ class AGFResult:
             "notes": list(self.notes),
         }
 
+    def lead_dmm(self) -> Any:
+        """The full-dispersion DMM of the same two leads from their channel counts, at this result's temperatures
+        (:func:`kapitza.transmission.agf.dmm.lead_dmm`): the ideal-interface model beside the AGF."""
+        from .dmm import lead_dmm
+
+        return lead_dmm(self)
+
+    def document(self, seconds: float | None = None) -> dict[str, Any]:
+        """``kapitza agf --json``: :meth:`inputs` and the results in SI (two-probe, intrinsic and ballistic G, the
+        frequency-grid error estimate and bound, the leads' DMM, the broadening check), with the run's wall time in
+        ``seconds`` where given."""
+        dmm = self.lead_dmm()
+        doc = self.inputs()
+        doc["results"] = {
+            "units": {"temperature": "K", "conductance": "W m^-2 K^-1"},
+            "statistics": self.settings["statistics"],
+            "temperature": self.temperature.tolist(),
+            "conductance": self.conductance.tolist(),
+            "intrinsic_conductance": self.intrinsic.tolist(),
+            "ballistic_conductance": self.ballistic.tolist(),
+            "frequency_grid_error_estimate": self.frequency_grid_error_estimate.tolist(),
+            "frequency_grid_error_bound": self.frequency_grid_error_bound.tolist(),
+            "dmm_conductance": dmm.conductance.tolist(),
+            "broadening_check": None if self.broadening is None else self.broadening.to_dict(),
+            "seconds": seconds,
+        }
+        return doc
+
 
 def lead_model(model: LayeredModel, side: str) -> LayeredModel:
     """A perfect lead as a layered model: the lead unit repeated, one unit as the device.

@@ -1,0 +1,50 @@
+"""The figure of a prediction (:meth:`kapitza.Prediction.plot`, ``kapitza predict --plot``).
+
+G(T) of every model on a dense grid with the requested temperatures as points, the measured values of the pair,
+the metal's G_ep and the total, the calculator's measured band, and the expected measurement with its 68 % band
+first (:func:`~kapitza.plotting.conductance.conductance_figure`); with ``compare_debye`` the Debye and
+full-dispersion dG/domega of the first model (:func:`~kapitza.plotting.phonons.spectral_comparison_figure`).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from matplotlib.figure import Figure
+
+__all__ = ["prediction_figure"]
+
+
+def prediction_figure(prediction: Any, path: str | os.PathLike | None = None) -> Figure:
+    """Draw ``prediction`` (a :class:`~kapitza.prediction.answer.Prediction`); save it to ``path`` if given (.png,
+    .pdf, .svg, written atomically; checked before anything is drawn)."""
+    from .canvas import check_figure_path
+
+    if path is not None:
+        check_figure_path(path)
+    if prediction.comparisons:
+        from ..prediction.comparison import compare_debye
+        from ..prediction.report import comparison_plot_temperatures
+        from .phonons import spectral_comparison_figure
+
+        p = prediction.physics
+        dense = comparison_plot_temperatures(p.temperature, p.side1, p.side2)  # smooth G(T), requested T kept
+        options = p.settings.options()
+        comparison = compare_debye(*p.spectra, dense, prediction.comparisons[0].model, **options)
+        return spectral_comparison_figure(comparison, path)
+    from ..prediction.mlip_band import MODEL as BAND_MODEL
+    from .conductance import conductance_figure
+
+    curves, expected = prediction.curves()
+    parts = prediction.electronic
+    band = prediction.band
+    return conductance_figure(
+        curves,
+        path,
+        markers=prediction.results,
+        measured=prediction.measured_rows(),
+        electron_phonon=None if parts.electron_phonon is None else (str(parts.metal), parts.electron_phonon),
+        band=None if band is None else (BAND_MODEL, band.factor),
+        expected=expected,
+    )
