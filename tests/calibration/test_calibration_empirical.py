@@ -42,8 +42,8 @@ def test_stored_deal_is_what_the_estimator_gives_now() -> None:
     now = C.held_out(0, folds=(0,))
     mine = stored["fold"] == 0
     # the regressor's results have changed between library releases (the band, "sig", moved by up to 0.003 decades
-    # from one scikit-learn release to the next; on 2026-11-27 the estimates moved by up to 0.1 decades with the same
-    # scikit-learn release, so another library's: numpy's and scipy's are recorded since): say which versions made the deal
+    # from one scikit-learn release to the next; on 2026-11-27 the estimates moved by up to 0.1 decades with the
+    # same scikit-learn, so numpy's and scipy's versions are recorded too): say which versions made the deal
     why = f"{REGENERATE} ({C.deal_versions(STORED)})"
     assert mine.sum() == now["est"].size > 50, why
     assert list(stored["paper"][mine]) == list(now["paper"]), why
