@@ -255,25 +255,28 @@ def mode_heat_capacity(
         Broadcast shape of the inputs, in J/K.
     """
     validate_statistics(statistics)
-    omega, t = np.broadcast_arrays(np.asarray(omega, dtype=float), np.asarray(temperature, dtype=float))
+    omega, t = np.asarray(omega, dtype=float), np.asarray(temperature, dtype=float)
+    shape = np.broadcast_shapes(omega.shape, t.shape)
     if statistics == "classical":
-        return np.full(omega.shape, KB)
-    x = np.full(omega.size, _X_ZERO)
+        return np.full(shape, KB)
+    x = np.full(shape, _X_ZERO)
     # x = (hbar/kB) omega / T: kB * T would underflow to 0 below 1e-300 K.  Where omega/T overflows
     # (T below ~1e-295 K), inf is the right x: it is clipped to _X_ZERO, where the heat capacity is 0.
+    # Broadcast, not raveled copies: the (temperatures, frequencies) grid is made once (issue 63).
     with np.errstate(over="ignore"):
-        np.divide(_HBAR_OVER_KB * omega.ravel(), t.ravel(), out=x, where=t.ravel() > 0)
+        np.divide(_HBAR_OVER_KB * omega, t, out=x, where=t > 0)
     np.clip(x, _X_MIN, _X_ZERO, out=x)
     beyond = x >= _X_ZERO
-    denominator = np.expm1(-x)
+    minus_x = np.negative(x, out=np.empty(shape))
+    denominator = np.expm1(minus_x)
     denominator *= denominator
-    out = np.exp(-x)
+    out = np.exp(minus_x, out=minus_x)
     out *= x
     out *= x
     out /= denominator
     out *= KB
     out[beyond] = 0.0
-    return out.reshape(omega.shape)
+    return out
 
 
 def quadrature(breakpoints: ArrayLike, lowest_temperature: float) -> Quadrature:
