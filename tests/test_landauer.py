@@ -257,8 +257,19 @@ def test_temperature_messages_are_plain_numbers(bad, message):
 
 
 def test_too_many_temperatures_are_refused_with_an_estimate():
-    with pytest.raises(InputError, match="at most 100,000"):
+    """Issue 63: the refusal states what the largest accepted run costs, as measured by benchmarks/long_outputs.py
+    (MAX_TEMPERATURES_COST), in the same words from the library and from a command line's range (one rule)."""
+    from kapitza.cli.common import temperature_values
+
+    seconds, gb = landauer.MAX_TEMPERATURES_COST
+    assert seconds > 1 and gb > 0.1  # a measured cost, not a placeholder
+    with pytest.raises(InputError, match="at most 100,000") as library:
         landauer.as_temperatures(np.ones(landauer.MAX_TEMPERATURES + 1))
+    with pytest.raises(InputError, match="at most 100,000") as command_line:
+        temperature_values("1:10:100001")
+    cost = f"about {seconds:.0f} s and {gb:.1f} GB"
+    assert cost in str(library.value) and cost in str(command_line.value)
+    assert str(library.value).split("100,001")[1] == str(command_line.value).split("100,001")[1]
 
 
 def test_landauer_result_is_read_only_with_a_short_repr():

@@ -63,8 +63,13 @@ _NODES_PER_PANEL = 12
 _PANELS_PER_DECADE = 4
 #: The log-spaced panels start this factor below the lowest thermal frequency kB*T_min/hbar.
 _LOW_FACTOR = 1e-4
-#: Most temperatures one call integrates (about 1 s per 100,000 per model on one core).
+#: Most temperatures one call integrates.
 MAX_TEMPERATURES = 100_000
+#: What :data:`MAX_TEMPERATURES` temperatures cost the whole ``kapitza predict Al Si -t 1:1e5:100000`` (every model
+#: and the expected measurement, text or --json; the slower of the two, wall time and peak memory), measured on
+#: the 2-core development machine by ``python benchmarks/long_outputs.py --max`` (docs/changelog.md, issue 63):
+#: the cost the refusal of a longer range states (:func:`too_many_temperatures`).
+MAX_TEMPERATURES_COST = (58.0, 2.2)
 #: hbar / kB in K s (rad^-1): x = hbar omega / kB T = _HBAR_OVER_KB * omega / T without underflow in kB * T.
 _HBAR_OVER_KB = HBAR / KB
 #: Temperatures are processed in blocks of this size to bound memory.
@@ -165,6 +170,18 @@ def validate_statistics(statistics: str) -> str:
     return statistics
 
 
+def too_many_temperatures(count: int, what: str) -> InputError:
+    """The refusal of ``count`` > :data:`MAX_TEMPERATURES` temperatures, with the measured cost of the largest run
+    (:data:`MAX_TEMPERATURES_COST`); ``what`` opens the message ("temperature:", "temperature range '1:10:2e5'").
+    The one rule of the library (:func:`as_temperatures`) and of the command line's ranges."""
+    seconds, gb = MAX_TEMPERATURES_COST
+    return InputError(
+        f"{what} {count:,} temperatures asked for; at most {MAX_TEMPERATURES:,} are computed in one run (that many "
+        f"take `kapitza predict Al Si` about {seconds:.0f} s and {gb:.1f} GB on 2 cores); split the range into "
+        "several runs"
+    )
+
+
 def as_temperatures(temperature: ArrayLike, option: str = "temperature") -> NDArray[np.float64]:
     """Validate temperatures (K) and return them as a 1D float array.
 
@@ -193,11 +210,7 @@ def as_temperatures(temperature: ArrayLike, option: str = "temperature") -> NDAr
     if t.size == 0:
         raise InputError(f"{option} array is empty; give at least one temperature in K")
     if t.size > MAX_TEMPERATURES:
-        raise InputError(
-            f"{option}: {t.size} temperatures asked for; at most {MAX_TEMPERATURES:,} are integrated in one call "
-            f"(~{t.size / MAX_TEMPERATURES:.3g} s per model and ~{24 * t.size / 1e9:.3g} GB here); "
-            "split the range into several runs"
-        )
+        raise too_many_temperatures(t.size, f"{option}:")
     bad = ~np.isfinite(t) | (t < 0)
     if np.any(bad):
         raise InputError(f"{option} must be finite and >= 0 K, got {float(t[bad][0]):g} K")
