@@ -69,7 +69,7 @@ MAX_TEMPERATURES = 100_000
 #: and the expected measurement, text or --json; the slower of the two, wall time and peak memory), measured on
 #: the 2-core development machine by ``python benchmarks/long_outputs.py --max`` (docs/changelog.md, issue 63):
 #: the cost the refusal of a longer range states (:func:`too_many_temperatures`).
-MAX_TEMPERATURES_COST = (58.0, 2.2)
+MAX_TEMPERATURES_COST = (60.0, 2.2)
 #: hbar / kB in K s (rad^-1): x = hbar omega / kB T = _HBAR_OVER_KB * omega / T without underflow in kB * T.
 _HBAR_OVER_KB = HBAR / KB
 #: Temperatures are processed in blocks of this size to bound memory.
