@@ -257,8 +257,19 @@ def test_temperature_messages_are_plain_numbers(bad, message):
 
 
 def test_too_many_temperatures_are_refused_with_an_estimate():
-    with pytest.raises(InputError, match="at most 100,000"):
+    """Issue 63: the refusal states what the largest accepted run costs, as measured by benchmarks/long_outputs.py
+    (MAX_TEMPERATURES_COST), in the same words from the library and from a command line's range (one rule)."""
+    from kapitza.cli.common import temperature_values
+
+    seconds, gb = landauer.MAX_TEMPERATURES_COST
+    assert seconds > 1 and gb > 0.1  # a measured cost, not a placeholder
+    with pytest.raises(InputError, match="at most 100,000") as library:
         landauer.as_temperatures(np.ones(landauer.MAX_TEMPERATURES + 1))
+    with pytest.raises(InputError, match="at most 100,000") as command_line:
+        temperature_values("1:10:100001")
+    cost = f"about {seconds:.0f} s and {gb:.1f} GB"
+    assert cost in str(library.value) and cost in str(command_line.value)
+    assert str(library.value).split("100,001")[1] == str(command_line.value).split("100,001")[1]
 
 
 def test_landauer_result_is_read_only_with_a_short_repr():
@@ -284,3 +295,20 @@ def test_a_model_with_the_wrong_shape_is_refused():
 
     with pytest.raises(InputError, match="expected"):
         landauer.conductance(Flat(), 300.0)
+
+
+def test_the_heat_capacity_grid_is_each_temperature_on_its_own_bit_for_bit():
+    """Issue 63 made the (temperatures, frequencies) grid by broadcasting instead of raveled copies: every row of
+    the grid equals, bit for bit, the same frequencies at that one temperature, including T = 0, a temperature where
+    omega/T overflows (1e-300 K), x below 1e-8 and beyond 650; and the shapes are those of the inputs broadcast."""
+    from kapitza.landauer import mode_heat_capacity
+
+    omega = np.concatenate([[0.0, 1e-30, 1e5], np.geomspace(1e8, 1e15, 200)])
+    temperature = np.array([0.0, 1e-300, 1e-6, 0.1, 1.0, 300.0, 1e5])
+    grid = mode_heat_capacity(omega[None, :], temperature[:, None])
+    assert grid.shape == (temperature.size, omega.size)
+    for i, t in enumerate(temperature):
+        np.testing.assert_array_equal(grid[i], mode_heat_capacity(omega, t))
+        assert mode_heat_capacity(omega[5], t).shape == ()
+    assert np.all(grid[0] == 0.0) and np.all(grid[1, 1:] == 0.0) and grid[-1, 3] > 0  # omega = 0: kB at T > 0
+    assert mode_heat_capacity(omega[:, None], temperature[None, :], "classical").shape == (omega.size, temperature.size)

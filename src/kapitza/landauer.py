@@ -63,8 +63,13 @@ _NODES_PER_PANEL = 12
 _PANELS_PER_DECADE = 4
 #: The log-spaced panels start this factor below the lowest thermal frequency kB*T_min/hbar.
 _LOW_FACTOR = 1e-4
-#: Most temperatures one call integrates (about 1 s per 100,000 per model on one core).
+#: Most temperatures one call integrates.
 MAX_TEMPERATURES = 100_000
+#: What :data:`MAX_TEMPERATURES` temperatures cost the whole ``kapitza predict Al Si -t 1:1e5:100000`` (every model
+#: and the expected measurement, text or --json; the slower of the two, wall time and peak memory), measured on
+#: the 2-core development machine by ``python benchmarks/long_outputs.py --max`` (docs/changelog.md, issue 63):
+#: the cost the refusal of a longer range states (:func:`too_many_temperatures`).
+MAX_TEMPERATURES_COST = (60.0, 2.2)
 #: hbar / kB in K s (rad^-1): x = hbar omega / kB T = _HBAR_OVER_KB * omega / T without underflow in kB * T.
 _HBAR_OVER_KB = HBAR / KB
 #: Temperatures are processed in blocks of this size to bound memory.
@@ -165,6 +170,18 @@ def validate_statistics(statistics: str) -> str:
     return statistics
 
 
+def too_many_temperatures(count: int, what: str) -> InputError:
+    """The refusal of ``count`` > :data:`MAX_TEMPERATURES` temperatures, with the measured cost of the largest run
+    (:data:`MAX_TEMPERATURES_COST`); ``what`` opens the message ("temperature:", "temperature range '1:10:2e5'").
+    The one rule of the library (:func:`as_temperatures`) and of the command line's ranges."""
+    seconds, gb = MAX_TEMPERATURES_COST
+    return InputError(
+        f"{what} {count:,} temperatures asked for; at most {MAX_TEMPERATURES:,} are computed in one run (that many "
+        f"take `kapitza predict Al Si` about {seconds:.0f} s and {gb:.1f} GB on 2 cores); split the range into "
+        "several runs"
+    )
+
+
 def as_temperatures(temperature: ArrayLike, option: str = "temperature") -> NDArray[np.float64]:
     """Validate temperatures (K) and return them as a 1D float array.
 
@@ -193,11 +210,7 @@ def as_temperatures(temperature: ArrayLike, option: str = "temperature") -> NDAr
     if t.size == 0:
         raise InputError(f"{option} array is empty; give at least one temperature in K")
     if t.size > MAX_TEMPERATURES:
-        raise InputError(
-            f"{option}: {t.size} temperatures asked for; at most {MAX_TEMPERATURES:,} are integrated in one call "
-            f"(~{t.size / MAX_TEMPERATURES:.3g} s per model and ~{24 * t.size / 1e9:.3g} GB here); "
-            "split the range into several runs"
-        )
+        raise too_many_temperatures(t.size, f"{option}:")
     bad = ~np.isfinite(t) | (t < 0)
     if np.any(bad):
         raise InputError(f"{option} must be finite and >= 0 K, got {float(t[bad][0]):g} K")
@@ -255,25 +268,28 @@ def mode_heat_capacity(
         Broadcast shape of the inputs, in J/K.
     """
     validate_statistics(statistics)
-    omega, t = np.broadcast_arrays(np.asarray(omega, dtype=float), np.asarray(temperature, dtype=float))
+    omega, t = np.asarray(omega, dtype=float), np.asarray(temperature, dtype=float)
+    shape = np.broadcast_shapes(omega.shape, t.shape)
     if statistics == "classical":
-        return np.full(omega.shape, KB)
-    x = np.full(omega.size, _X_ZERO)
+        return np.full(shape, KB)
+    x = np.full(shape, _X_ZERO)
     # x = (hbar/kB) omega / T: kB * T would underflow to 0 below 1e-300 K.  Where omega/T overflows
     # (T below ~1e-295 K), inf is the right x: it is clipped to _X_ZERO, where the heat capacity is 0.
+    # Broadcast, not raveled copies: the (temperatures, frequencies) grid is made once (issue 63).
     with np.errstate(over="ignore"):
-        np.divide(_HBAR_OVER_KB * omega.ravel(), t.ravel(), out=x, where=t.ravel() > 0)
+        np.divide(_HBAR_OVER_KB * omega, t, out=x, where=t > 0)
     np.clip(x, _X_MIN, _X_ZERO, out=x)
     beyond = x >= _X_ZERO
-    denominator = np.expm1(-x)
+    minus_x = np.negative(x, out=np.empty(shape))
+    denominator = np.expm1(minus_x)
     denominator *= denominator
-    out = np.exp(-x)
+    out = np.exp(minus_x, out=minus_x)
     out *= x
     out *= x
     out /= denominator
     out *= KB
     out[beyond] = 0.0
-    return out.reshape(omega.shape)
+    return out
 
 
 def quadrature(breakpoints: ArrayLike, lowest_temperature: float) -> Quadrature:

@@ -212,3 +212,53 @@ def test_usage_errors_are_one_line(cli, args, words):
     status, out, err = cli(*args)
     assert status == 2 and out == ""
     assert err == f"kapitza: error: {words}\n"
+
+
+def test_a_long_range_is_summarised_as_text_and_whole_in_json_and_csv(cli, tmp_path):
+    """Issue 63: 5,000 temperatures print the first and last 10 rows of each table (the expected measurement and
+    every model's), a "..." row between, and one line saying how many are left out and where they are, in well
+    under 200 lines; --csv and --json of the same range hold every temperature of every model."""
+    t = np.geomspace(1.0, 1e5, 5000)
+    models = kapitza.available_models()
+    table = tmp_path / "all.csv"
+    status, out, err = cli("predict", "Al", "Si", "-t", "1:1e5:5000", "--csv", table)
+    assert status == 0, err
+    assert len(out.splitlines()) < 200
+    assert "4,980 temperatures not shown; --json or --csv holds every one" in out
+    rows = [line for line in out.splitlines() if line.startswith("│ dmm ")]
+    assert [r.split("│")[2].strip() for r in rows] == [f"{x:g}" for x in (*t[:10], *t[-10:])]
+    gaps = [line for line in out.splitlines() if set(line.replace("│", " ").split()) == {"..."}]
+    assert len(gaps) == 1 + len(models)  # one gap a table: the expected measurement's and each model's
+    assert len(table.read_text().strip().splitlines()) == 1 + 5000 * len(models)
+    status, out, err = cli("predict", "Al", "Si", "-t", "1:1e5:5000", "--json")
+    assert status == 0, err
+    doc = json.loads(out)
+    np.testing.assert_allclose(doc["expected"]["temperature_k"], t, rtol=1e-14)
+    assert len(doc["expected"]["conductance_w_m2k"]) == 5000
+    assert {r["model"]: len(r["conductance"]) for r in doc["results"]} == dict.fromkeys(models, 5000)
+    assert "not shown" not in out
+
+
+def test_a_range_of_24_temperatures_is_shown_whole(cli):
+    """Up to 24 temperatures (:data:`kapitza.prediction.answer.MAX_SHOWN_TEMPERATURES`) every row is printed and no
+    line says some are left out; 25 leave out 5."""
+    status, out, err = cli("predict", "Al", "Si", "-t", "10:1000:24", "--model", "dmm")
+    assert status == 0, err
+    assert "not shown" not in out and "│ ..." not in out
+    assert sum(line.startswith("│ dmm ") for line in out.splitlines()) == 24
+    status, out, err = cli("predict", "Al", "Si", "-t", "10:1000:25", "--model", "dmm")
+    assert status == 0, err
+    assert "5 temperatures not shown; --json or --csv holds every one" in out
+    assert sum(line.startswith("│ dmm ") for line in out.splitlines()) == 20
+
+
+def test_output_paths_are_printed_as_typed_not_as_markup(cli, tmp_path):
+    """The last review: a --csv or --plot path holding rich markup ("[bold]", "[red]", "[link=...]") was interpreted
+    (the brackets vanished, the style applied); the paths are printed literally."""
+    folder = tmp_path / "[bold]red"
+    folder.mkdir()
+    table, png = folder / "[link=file:x]x.csv", folder / "[red]g[blink].png"
+    status, _, err = cli("predict", "Al", "Si", "-t", "300", "--csv", table, "--plot", png)
+    assert status == 0, err
+    assert table.exists() and png.exists()
+    assert f"CSV written to {table}" in err and f"plot written to {png}" in err

@@ -451,7 +451,7 @@ def _edited_issue(tmp_path, name: str, **change) -> Path:
 @pytest.mark.parametrize(
     ("name", "change", "message"),
     [
-        ("expected", {"low": [0.0, 1.97e8], "high": [0.0, 3.27e7]}, r"the band must hold its value"),
+        ("expected", {"low": [0.0, 1.97e8], "high": [0.0, 3.27e7]}, r"the band must be ordered"),
         ("score", {"coverage_paper": 5}, r"coverage_paper must be a share from 0 to 1"),
         ("score", {"rows": -3}, r"rows must be an integer >= 0"),
         ("floor", {"values": -2}, r"values must be an integer >= 0"),
@@ -502,7 +502,7 @@ def test_the_constructors_give_the_same_rule_as_load():
     import dataclasses
 
     expected = _issue_results()["expected"]
-    with pytest.raises(InputError, match="the band must hold its value"):
+    with pytest.raises(InputError, match="the band must be ordered"):
         dataclasses.replace(expected, low=expected.high, high=expected.low)
     with pytest.raises(InputError, match="is a path"):
         dataclasses.replace(expected, side1="../../../../etc/passwd")

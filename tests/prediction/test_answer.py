@@ -271,3 +271,27 @@ def test_a_bad_figure_path_is_refused_before_anything_is_drawn(tmp_path):
     with pytest.raises(InputError, match="does not exist|no folder|not a folder"):
         p.plot(tmp_path / "missing" / "g.png")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_long_prediction_shows_itself_in_bounded_text_and_html():
+    """Issue 63: 5,000 temperatures give a print of the first and last 10 expected lines and totals and one line
+    saying 4,980 are left out, and a notebook table of at most 21 rows a block (10, "...", 10) for the expected
+    measurement and each model's total; to_dict() and table() keep every temperature."""
+    from kapitza.prediction.answer import EDGE_ROWS, MAX_SHOWN_TEMPERATURES, not_shown_line, shown_rows
+
+    assert shown_rows(MAX_SHOWN_TEMPERATURES) == list(range(MAX_SHOWN_TEMPERATURES))
+    assert shown_rows(25) == [*range(EDGE_ROWS), None, *range(25 - EDGE_ROWS, 25)]
+    assert not_shown_line(24, "x") is None and not_shown_line(25, "x") == "5 temperatures not shown; x holds every one"
+    t = np.geomspace(1.0, 1e5, 5000)
+    p = kapitza.predict("Al", "Si", t)
+    text = repr(p)
+    assert len(text.splitlines()) < 50 and len(text) < 20_000
+    assert "4,980 temperatures not shown; to_dict() or table() holds every one" in text
+    assert text.count("expected measurement at ") == 2 * EDGE_ROWS
+    assert f"expected measurement at {t[-1]:g} K" in text and f"expected measurement at {t[10]:g} K" not in text
+    page = p._repr_html_()
+    blocks = 1 + len(p.total)  # the expected measurement and each model's total
+    assert page.count("<tr>") == 1 + blocks * (2 * EDGE_ROWS + 1)
+    assert "4,980 temperatures not shown" in page and len(page) < 30_000
+    assert len(p.to_dict()["expected"]["conductance_w_m2k"]) == 5000
+    assert len(p.table()) == 5000 * len(p.models)

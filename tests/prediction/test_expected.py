@@ -188,3 +188,49 @@ def test_the_expected_measurement_notes_what_it_cannot_use():
         E.expected_conductance("Al", "Si", [-1.0])
     with pytest.raises(InputError, match="no interface"):
         E.expected_conductance("Si", "Si", [300.0])
+
+
+def _old_at(paper_rows, log_t):
+    """The per-temperature rule as it stood before issue 63 vectorised it (main 10b1ac9, ``expected._at``)."""
+    t, r = paper_rows
+    distance = np.abs(t - log_t)
+    near = distance <= E.T_WINDOW
+    return float(np.median(r[near])) if near.any() else float(r[int(np.argmin(distance))])
+
+
+def _old_effect(papers, exclude, k, log_t):
+    """The per-temperature pair effect as it stood before issue 63 (main 10b1ac9, ``expected._effect``)."""
+    others = [_old_at(rows, log_t) for p, rows in papers.items() if p != exclude]
+    n = len(others)
+    if n == 0 or math.isinf(k):
+        return 0.0, n
+    return n / (n + k) * float(np.median(others)), n
+
+
+def test_the_vectorised_pair_effect_gives_the_per_temperature_numbers_bit_for_bit():
+    """Issue 63: the pair effect of many temperatures at once (``_effect`` over an array) equals, bit for bit, the
+    per-temperature loop it replaced (copied above from main 10b1ac9): on made-up papers with repeated temperatures,
+    odd and even counts in the window, rows outside every window (the nearest row's residual, the first of equal
+    distances) and an excluded paper, for several k; and on every pair of the shipped fit (its real residuals)."""
+    rng = np.random.default_rng(63)
+    papers = {
+        f"p{j}": (np.round(rng.uniform(0.5, 3.0, n), 1), rng.normal(0, 0.3, n))  # rounded: ties and repeated T
+        for j, n in enumerate((1, 2, 3, 4, 7))
+    }
+    log_t = np.concatenate([np.linspace(-0.5, 4.0, 301), [1.05, 2.0, 2.1]])
+    cases = [(papers, exclude, k) for exclude in (None, "p0", "p3", "absent") for k in (0.0, 1.0, 3.0, math.inf)]
+    for found, exclude, k in cases:
+        got, n = E._effect(found, exclude, k, log_t)
+        want = [_old_effect(found, exclude, k, lt) for lt in log_t]
+        assert n == want[0][1]
+        np.testing.assert_array_equal(got, [w[0] for w in want])
+    fitted = E.shipped_fit("database")
+    assert math.isfinite(fitted.k)  # else every effect is 0 and the comparison below could not fail
+    temps = np.log10([1.0, 10.0, 47.0, 300.0, 301.0, 1e3, 1e5])
+    shipped = [(rows, p) for rows in fitted.medians.values() for p in (None, *rows)]
+    assert len(shipped) > 20  # the shipped pairs and each of their papers held out
+    for rows, exclude in shipped:
+        got, n = E._effect(rows, exclude, fitted.k, temps)
+        want = [_old_effect(rows, exclude, fitted.k, lt) for lt in temps]
+        assert n == want[0][1]
+        np.testing.assert_array_equal(got, [w[0] for w in want])

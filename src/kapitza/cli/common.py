@@ -26,7 +26,7 @@ from ..cluster import CONNECT_TIMEOUT
 from ..errors import InputError
 from ..io.atomic import check_writable
 from ..io.paths import excerpt, read_ascii_text
-from ..landauer import MAX_TEMPERATURES, as_temperatures
+from ..landauer import MAX_TEMPERATURES, as_temperatures, too_many_temperatures
 from ..units import LENGTH_UNITS, parse_length, split_length
 
 
@@ -93,11 +93,7 @@ def _count(text: str, spec: str) -> int:
     if count < 1:
         raise InputError(f"COUNT in temperature range {spec!r} must be >= 1, got {count}")
     if count > MAX_TEMPERATURES:
-        raise InputError(
-            f"temperature range {spec!r} asks for {count} temperatures; at most {MAX_TEMPERATURES:,} are "
-            f"computed in one run (~{count / MAX_TEMPERATURES:.3g} s per model and ~{24 * count / 1e9:.3g} GB "
-            "here); split the range into several runs"
-        )
+        raise too_many_temperatures(count, f"temperature range {spec!r}:")
     return count
 
 

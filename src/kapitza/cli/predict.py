@@ -26,7 +26,7 @@ from ..io.results import dumps
 from ..landauer import MAX_TEMPERATURES
 from ..phonons.debye import DEFAULT_CUTOFF
 from ..prediction import available_models
-from ..prediction.answer import Prediction, predict, shown
+from ..prediction.answer import Prediction, not_shown_line, predict, shown, shown_rows
 from ..units import M2K_PER_GW, NANOMETRE, rad_s_to_thz
 from .common import (
     CALCULATOR_HELP,
@@ -48,6 +48,15 @@ _OPTION_NAMES = {"phonopy_files": "--phonopy1/--phonopy2", "inelastic": "--inela
 def option_name(name: str) -> str:
     """An option of :func:`kapitza.predict` as typed on this command line: ``mesh`` -> ``--mesh``."""
     return _OPTION_NAMES.get(name, "--" + name.replace("_", "-"))
+
+
+#: Where every temperature is when the text leaves some out (:func:`kapitza.prediction.answer.not_shown_line`).
+EVERY_ROW = "--json or --csv"
+
+
+def _gap(table: Table) -> None:
+    """The row that stands for the temperatures a table leaves out (:func:`kapitza.prediction.answer.shown_rows`)."""
+    table.add_row(*["..."] * len(table.columns))
 
 
 def _fmt_length(value: float) -> str:
@@ -86,8 +95,11 @@ def render_table(p: Prediction) -> Table:
         resistance = found.reported_resistance(r.model)
         lengths = [found.reported_kapitza_length(r.model, side) for side, _ in sides]
         rt3 = found.reported_resistance_t3(r.model)
-        for i, t in enumerate(r.temperature):
-            row = [r.model, f"{t:g}", shown(r.conductance[i])]
+        for i in shown_rows(r.temperature.size):
+            if i is None:
+                _gap(table)
+                continue
+            row = [r.model, f"{r.temperature[i]:g}", shown(r.conductance[i])]
             if series:
                 row += [shown(parts.electron_phonon), shown(parts.total[k, i])]
             row.append(shown(resistance[i], M2K_PER_GW))
@@ -107,8 +119,12 @@ def render_edmm(p: Prediction) -> Table:
     table.add_column("T (K)", justify="right")
     table.add_column("G (MW m\u207b\u00b2 K\u207b\u00b9)", justify="right")
     table.add_column("R (m\u00b2 K GW\u207b\u00b9)", justify="right")
-    for t, g, resistance in zip(edmm.temperature, edmm.conductance, resistances):
-        table.add_row("electronic-dmm", f"{t:g}", shown(g), shown(resistance, M2K_PER_GW))
+    for i in shown_rows(edmm.temperature.size):
+        if i is None:
+            _gap(table)
+        else:
+            t, g, resistance = edmm.temperature[i], edmm.conductance[i], resistances[i]
+            table.add_row("electronic-dmm", f"{t:g}", shown(g), shown(resistance, M2K_PER_GW))
     return table
 
 
@@ -126,7 +142,11 @@ def render_helium_range(p: Prediction) -> Table:
         table.add_column(f"{header} (m\u00b2 K\u2074 W\u207b\u00b9)", justify="right")
     r_dmm, r_amm = helium.resistance_dmm, helium.resistance_amm
     rt3_dmm, rt3_amm = helium.resistance_t3("dmm"), helium.resistance_t3("amm")
-    for i, t in enumerate(helium.temperature):
+    for i in shown_rows(helium.temperature.size):
+        if i is None:
+            _gap(table)
+            continue
+        t = helium.temperature[i]
         cubed = [shown(r[i], 1.0) if t > 0 else "n/a (T = 0)" for r in (rt3_dmm, rt3_amm)]
         table.add_row(f"{t:g}", shown(r_dmm[i], M2K_PER_GW), shown(r_amm[i], M2K_PER_GW), *cubed)
     return table
@@ -143,9 +163,15 @@ def render_shares(found: Any, model: str, side1: str) -> list[Table]:
     edges = rad_s_to_thz(found.band_edges)
     for lo, hi in zip(edges[:-1], edges[1:]):
         by_band.add_column(f"{lo:.3g}-{hi:.3g}", justify="right")
-    for i, t in enumerate(found.temperature):
-        by_branch.add_row(f"{t:g}", *(f"{100 * f:.1f}" for f in found.fractions("branch")[:, i]))
-        by_band.add_row(f"{t:g}", *(f"{100 * f:.1f}" for f in found.fractions("band")[:, i]))
+    branch, band = found.fractions("branch"), found.fractions("band")
+    for i in shown_rows(found.temperature.size):
+        if i is None:
+            _gap(by_branch)
+            _gap(by_band)
+            continue
+        t = found.temperature[i]
+        by_branch.add_row(f"{t:g}", *(f"{100 * f:.1f}" for f in branch[:, i]))
+        by_band.add_row(f"{t:g}", *(f"{100 * f:.1f}" for f in band[:, i]))
     return [by_branch, by_band]
 
 
@@ -160,9 +186,16 @@ def render_comparison(p: Prediction) -> Table:
     table.add_column("G full (MW m\u207b\u00b2 K\u207b\u00b9)", justify="right")
     table.add_column("full / Debye", justify="right")
     for c in comparisons:
-        for i, t in enumerate(c.temperature):
+        for i in shown_rows(c.temperature.size):
+            if i is None:
+                _gap(table)
+                continue
             table.add_row(
-                c.model, f"{t:g}", shown(c.debye.conductance[i]), shown(c.full.conductance[i]), f"{c.ratio[i]:.3f}"
+                c.model,
+                f"{c.temperature[i]:g}",
+                shown(c.debye.conductance[i]),
+                shown(c.full.conductance[i]),
+                f"{c.ratio[i]:.3f}",
             )
     return table
 
@@ -178,7 +211,11 @@ def render_expected(p: Prediction) -> Table:
     )
     for header in ("T (K)", "expected G (MW m⁻² K⁻¹)", "68 % band from", "to"):
         table.add_column(header, justify="right")
-    for t, v, lo, hi in zip(expected.temperature, expected.value, expected.low, expected.high):
+    for i in shown_rows(expected.temperature.size):
+        if i is None:
+            _gap(table)
+            continue
+        t, v, lo, hi = expected.temperature[i], expected.value[i], expected.low[i], expected.high[i]
         table.add_row(f"{t:g}", shown(v, digits=3), shown(lo, digits=3), shown(hi, digits=3))
     return table
 
@@ -198,6 +235,8 @@ def text_report(p: Prediction, explain: bool) -> Report:
     if p.electronic.kind == "metal/metal" and p.electronic.electronic_dmm is not None:
         report.answer(render_edmm(p))
     report.answer(render_table(p))
+    if (line := not_shown_line(p.temperature.size, EVERY_ROW)) is not None:
+        report.answer(line)
     if (line := p.measured_line()) is not None:
         report.answer(line)
     if p.physics.helium is not None:
@@ -404,6 +443,8 @@ def predict_command(
         for c in found.comparisons:
             for table in render_shares(c.full, f"{c.model} (full dispersion)", found.side1.name):
                 Console().print(table)
+        if (line := not_shown_line(found.temperature.size, EVERY_ROW)) is not None:
+            Console().print(line, markup=False, highlight=False)
     else:
         text_report(found, explain).show()
     if csv_path is not None:
@@ -413,5 +454,5 @@ def predict_command(
     if not as_json:
         what = "plot of dG/dw" if compare_debye else "plot"
         for label, path in (("CSV", csv_path), (what, plot_path)):
-            if path is not None:
-                Console(stderr=True).print(f"{label} written to {path}")
+            if path is not None:  # a path is the user's text, never markup: "[bold]" in a name prints as typed
+                Console(stderr=True).print(f"{label} written to {path}", markup=False, highlight=False, soft_wrap=True)

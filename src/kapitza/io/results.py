@@ -54,6 +54,10 @@ SAVE_SUFFIXES = (".json", ".npz")
 _REPR_LIMIT = 240
 
 
+#: Types that :func:`freeze_value` returns as they are (immutable; a tuple of them is frozen as it stands).
+_IMMUTABLE = frozenset({str, int, float, bool, complex, bytes, type(None)})
+
+
 def freeze_value(value: Any) -> Any:
     """A read-only version of ``value``: arrays copied and locked, lists -> tuples, dicts -> proxies."""
     if isinstance(value, np.ndarray):
@@ -65,9 +69,9 @@ def freeze_value(value: Any) -> Any:
         return value
     if isinstance(value, Mapping):
         return MappingProxyType({k: freeze_value(v) for k, v in value.items()})
-    if isinstance(value, list):
-        return tuple(freeze_value(v) for v in value)
-    if isinstance(value, tuple) and not hasattr(value, "_fields"):
+    if isinstance(value, list) or (isinstance(value, tuple) and not hasattr(value, "_fields")):
+        if all(type(v) in _IMMUTABLE for v in value):  # a row per temperature of names or numbers: nothing to freeze
+            return tuple(value)
         return tuple(freeze_value(v) for v in value)
     return value
 

@@ -69,10 +69,14 @@ from .sides import database_material, default_calculator, memory_bound
 __all__ = [
     "DEFAULT_CRYOGENIC_TEMPERATURES",
     "DEFAULT_TEMPERATURES",
+    "EDGE_ROWS",
+    "MAX_SHOWN_TEMPERATURES",
     "Prediction",
     "default_temperatures",
+    "not_shown_line",
     "predict",
     "shown",
+    "shown_rows",
 ]
 
 #: Temperatures (K) of a prediction when none are given: solid/solid, and solid/fluid (liquid helium).
@@ -84,6 +88,28 @@ NO_BAND_TWO_METALS = (
     "band: none for this pair: two metals, one without the electronic DMM's data, have no prediction of what they "
     "conduct (kapitza validate leaves such rows out of the band's measurement)"
 )
+
+
+#: Beyond this many temperatures the text of a prediction (``kapitza predict``'s tables, ``print``, the notebook's
+#: table) shows the first and last :data:`EDGE_ROWS` of each per-temperature table and one line saying how many it
+#: left out (:func:`not_shown_line`); ``--json``, ``--csv``, :meth:`Prediction.to_dict` and :meth:`Prediction.table`
+#: keep every one (issue 63: 5,000 rows of text took minutes and no reader reads them).
+MAX_SHOWN_TEMPERATURES = 24
+EDGE_ROWS = 10
+
+
+def shown_rows(n: int) -> list[int | None]:
+    """The rows (indices of ``n`` temperatures) that text shows, in order, with None where the left-out ones are."""
+    if n <= MAX_SHOWN_TEMPERATURES:
+        return list(range(n))
+    return [*range(EDGE_ROWS), None, *range(n - EDGE_ROWS, n)]
+
+
+def not_shown_line(n: int, where: str) -> str | None:
+    """The line that says how many of ``n`` temperatures the text left out and that ``where`` holds every one (None
+    where the text shows them all)."""
+    hidden = n - (len(shown_rows(n)) - 1) if n > MAX_SHOWN_TEMPERATURES else 0
+    return f"{hidden:,} temperatures not shown; {where} holds every one" if hidden else None
 
 
 def shown(value: float, scale: float = MW_PER_M2K, digits: int = 4) -> str:
@@ -237,9 +263,13 @@ class Prediction:
 
     def answer_lines(self) -> list[str]:
         """The answer in plain text: the expected measurement at each temperature (or why there is none), then each
-        model's total at each temperature (MW m^-2 K^-1), then the measured range of the pair."""
+        model's total at each temperature (MW m^-2 K^-1), then the measured range of the pair.  Beyond
+        :data:`MAX_SHOWN_TEMPERATURES` temperatures, the first and last :data:`EDGE_ROWS` and one line saying how
+        many are left out (:meth:`to_dict` and :meth:`table` hold every one)."""
         lines = expected_lines(self.expected, self.expected_reason)
         lines += self.total_lines()
+        if (line := not_shown_line(self.temperature.size, "to_dict() or table()")) is not None:
+            lines.append(line)
         if (line := self.measured_line()) is not None:
             lines.append(line)
         return lines
@@ -253,8 +283,10 @@ class Prediction:
             "metal/metal": "the electronic DMM (electrons carry the heat)",
         }.get(self.electronic.kind, f"G_ph and G_ep of {self.electronic.metal} in series")
         out = [f"total G (MW m^-2 K^-1, what a measurement sees: {what}):"]
+        t = self.temperature
         for name, values in self.total.items():
-            shown_values = ", ".join(f"{shown(g)} at {t:g} K" for t, g in zip(self.temperature, values))
+            shown_values = ", ".join("..." if i is None else f"{shown(values[i])} at {t[i]:g} K"
+                                     for i in shown_rows(t.size))  # fmt: skip
             out.append(f"  {name}: {shown_values}")
         return out
 
@@ -270,25 +302,33 @@ class Prediction:
     __str__ = __repr__
 
     def _repr_html_(self) -> str:
-        """A compact table for a notebook: the expected measurement on the first row, then each model's total."""
+        """A compact table for a notebook: the expected measurement on the first row, then each model's total; beyond
+        :data:`MAX_SHOWN_TEMPERATURES` temperatures the first and last :data:`EDGE_ROWS` of each, and a line
+        saying how many are left out."""
         import html
 
-        rows = []
-        e = self.expected
-        for i, t in enumerate(self.temperature):
-            if e is not None and math.isfinite(e.value[i]):
-                rows.append(
-                    ("expected measurement", t, mw_text(e.value[i]), f"{mw_text(e.low[i])}-{mw_text(e.high[i])}")
-                )
+        rows: list[tuple[str, str, str, str]] = []
+        e, temps = self.expected, self.temperature
+        gap = ("...", "...", "", "")
+        for i in shown_rows(temps.size):
+            if i is None:
+                rows.append(gap)
+            elif e is not None and math.isfinite(e.value[i]):
+                rows.append(("expected measurement", f"{temps[i]:g}", mw_text(e.value[i]),
+                             f"{mw_text(e.low[i])}-{mw_text(e.high[i])}"))  # fmt: skip
             elif e is None:
-                rows.append(("expected measurement", t, "not available", self.expected_reason or ""))
+                rows.append(("expected measurement", f"{temps[i]:g}", "not available", self.expected_reason or ""))
         for name, values in self.total.items():
-            rows += [(f"{name} (total)", t, shown(g), "") for t, g in zip(self.temperature, values)]
+            rows += [gap if i is None else (f"{name} (total)", f"{temps[i]:g}", shown(values[i]), "")
+                     for i in shown_rows(temps.size)]  # fmt: skip
         cells = "".join(
-            f"<tr><td>{html.escape(str(a))}</td><td>{b:g}</td><td>{html.escape(c)}</td><td>{html.escape(d)}</td></tr>"
+            f"<tr><td>{html.escape(a)}</td><td>{html.escape(b)}</td><td>{html.escape(c)}</td><td>{html.escape(d)}</td>"
+            "</tr>"
             for a, b, c, d in rows
         )
-        notes = "".join(f"<p>warning: {html.escape(w)}</p>" for w in self.warnings)
+        hidden = not_shown_line(temps.size, "to_dict(), table() or to_dataframe()")
+        notes = f"<p>{html.escape(hidden)}</p>" if hidden else ""
+        notes += "".join(f"<p>warning: {html.escape(w)}</p>" for w in self.warnings)
         title = html.escape(f"{self.side1.name} \u2192 {self.side2.name}")
         return (
             f"<div><strong>{title}</strong><table><thead><tr><th>what</th><th>T (K)</th>"
@@ -392,10 +432,11 @@ def _model_key(model: str, models: Sequence[str]) -> str:
 
 
 def expected_lines(expected: ExpectedConductance | None, why_not: str | None) -> list[str]:
-    """The expected measurement, one line per temperature, or the line saying why there is none."""
+    """The expected measurement, one line per temperature shown (:func:`shown_rows`; "..." where some are left
+    out), or the line saying why there is none."""
     if expected is None:
         return [f"expected measurement: not available ({why_not})"]
-    return [expected.line(i) for i in range(expected.temperature.size)]
+    return ["..." if i is None else expected.line(i) for i in shown_rows(expected.temperature.size)]
 
 
 def expected_provenance(expected: ExpectedConductance) -> str:

@@ -223,18 +223,18 @@ def _none_or_positive(values: NDArray[np.float64], name: str, zero: bool = False
 
 def _check_band(value: Any, low: Any, high: Any, n: int) -> None:
     """One estimate and its band per row (shape (n,)): each NaN (none) or a conductance >= 0, W m^-2 K^-1, with
-    low <= value <= high where all three are given (to round-off)."""
+    low <= high where both are given (to round-off).  The value itself may lie outside its band: the band is the
+    spread of held-out residuals, and where a fit's residuals are mostly of one sign both its edges lie on that side
+    (the made-up compilations of the calibration page give such folds)."""
     v, lo, hi = (_checks.sized(x, name, (n,)) for x, name in ((value, "value"), (low, "low"), (high, "high")))
     for x, name in ((v, "value"), (lo, "low"), (hi, "high")):
         _none_or_positive(x, name, zero=True)
     given = np.isfinite(v) & np.isfinite(lo) & np.isfinite(hi)
-    slack = 1e-9 * np.abs(v)
-    disordered = given & ((lo > v + slack) | (v > hi + slack))
+    disordered = given & (lo > hi + 1e-9 * np.abs(hi))
     if np.any(disordered):
         i = int(np.flatnonzero(disordered)[0])
         raise InputError(
-            f"the band must hold its value (low <= value <= high), got {v[i]:g} in ({lo[i]:g}, {hi[i]:g}) W m^-2 K^-1 "
-            f"at row {i}"
+            f"the band must be ordered (low <= high), got {v[i]:g} in ({lo[i]:g}, {hi[i]:g}) W m^-2 K^-1 at row {i}"
         )
 
 
@@ -694,23 +694,49 @@ def _paper_residuals(residual: NDArray[np.float64], pair: Sequence[str], paper: 
             for a, byp in collected.items()}  # fmt: skip
 
 
-def _at(paper_rows: tuple[NDArray[np.float64], NDArray[np.float64]], log_t: float) -> float:
-    """A paper's residual at ``log_t``: the median of its rows within :data:`T_WINDOW`, else its nearest row's."""
+#: Query temperatures taken at once by :func:`_at`: bounds its (temperatures, rows) matrices to a few MB a paper.
+_T_BLOCK = 4096
+
+
+def _middle(ordered: NDArray[np.float64], count: NDArray[np.intp]) -> NDArray[np.float64]:
+    """Per row of ``ordered`` (ascending in its first ``count`` entries), the median of those entries, as
+    ``np.median`` computes it: the middle one, or the mean (a + b) / 2 of the two middle ones (exactly np.median's
+    numbers: (a + a) / 2 == a)."""
+    rows = np.arange(ordered.shape[0])
+    return (ordered[rows, (count - 1) // 2] + ordered[rows, count // 2]) / 2
+
+
+def _at(paper_rows: tuple[NDArray[np.float64], NDArray[np.float64]], log_t: NDArray[np.float64]) -> NDArray[np.float64]:
+    """A paper's residual at each of ``log_t`` (shape (m,)): the median of its rows within :data:`T_WINDOW`, else
+    its nearest row's (the first of equally near rows)."""
     t, r = paper_rows
-    distance = np.abs(t - log_t)
-    near = distance <= T_WINDOW
-    return float(np.median(r[near])) if near.any() else float(r[int(np.argmin(distance))])
+    out = np.empty(log_t.size)
+    for start in range(0, log_t.size, _T_BLOCK):
+        block = log_t[start : start + _T_BLOCK]
+        distance = np.abs(t[None, :] - block[:, None])
+        near = distance <= T_WINDOW
+        count = near.sum(axis=1)
+        ordered = np.sort(np.where(near, r[None, :], np.inf), axis=1)  # the near residuals first, ascending
+        median = _middle(ordered, np.maximum(count, 1))
+        out[start : start + block.size] = np.where(count > 0, median, r[np.argmin(distance, axis=1)])
+    return out
 
 
 def _effect(papers: Mapping[str, tuple[NDArray[np.float64], NDArray[np.float64]]], exclude: str | None, k: float,
-            log_t: float) -> tuple[float, int]:  # fmt: skip
-    """The shrunk pair effect at ``log_t`` from the papers other than ``exclude`` (the median of their residuals
-    there, times n / (n + k)), and how many papers there were."""
+            log_t: NDArray[np.float64]) -> tuple[NDArray[np.float64], int]:  # fmt: skip
+    """The shrunk pair effect at each of ``log_t`` (shape (m,)) from the papers other than ``exclude`` (the median
+    of their residuals there, times n / (n + k)), and how many papers there were."""
     others = [_at(rows, log_t) for p, rows in papers.items() if p != exclude]
     n = len(others)
     if n == 0 or math.isinf(k):
-        return 0.0, n
-    return n / (n + k) * float(np.median(others)), n
+        return np.zeros(log_t.size), n
+    return n / (n + k) * _median_of_papers(others), n
+
+
+def _median_of_papers(values: Sequence[NDArray[np.float64]]) -> NDArray[np.float64]:
+    """Per query, the median over papers of their residuals ``values`` (one array (m,) a paper)."""
+    ordered = np.sort(np.column_stack(values), axis=1)
+    return _middle(ordered, np.full(ordered.shape[0], ordered.shape[1]))
 
 
 def _outside(
@@ -848,7 +874,7 @@ class Fitted:
         value = base.predict(x)
         temps = np.asarray(temperature, dtype=float)
         papers = self.medians.get(pair, {})
-        u = np.array([_effect(papers, exclude_paper, self.k, math.log10(t))[0] for t in temps])
+        u = _effect(papers, exclude_paper, self.k, np.array([math.log10(t) for t in temps]))[0]
         n = len([p for p in papers if p != exclude_paper])
         outside = _outside(x, low, high, _continuous_columns(self.names))
         lo = np.empty(value.size)
@@ -926,10 +952,19 @@ def _procedure(
     residual = y - base
     medians = _paper_residuals(residual, pair, paper, log_t)
     k = _choose_k(residual, pair, paper, medians, log_t)
-    held = np.array([residual[i] - _effect(medians.get(pair[i], {}), paper[i], k, log_t[i])[0]
-                     for i in range(y.size)])  # fmt: skip
+    held = np.empty(y.size)
+    for (a, p), rows in _rows_by_paper(pair, paper).items():
+        held[rows] = residual[rows] - _effect(medians.get(a, {}), p, k, log_t[rows])[0]
     good = np.isfinite(held)
     return medians, k, held, _weighted_median(np.abs(held[good]), np.asarray(paper)[good])
+
+
+def _rows_by_paper(pair: Sequence[str], paper: Sequence[str]) -> dict[tuple[str, str], NDArray[np.intp]]:
+    """The rows (indices) of each (pair, paper), in order."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, key in enumerate(zip(pair, paper)):
+        groups.setdefault(key, []).append(i)
+    return {key: np.array(rows) for key, rows in groups.items()}
 
 
 def _training_outside(
@@ -955,12 +990,14 @@ def _choose_k(residual: NDArray[np.float64], pair: Sequence[str], paper: Sequenc
     if not rows:
         return math.inf
     groups = [paper[i] for i in rows]
-    others = {i: [_at(r, log_t[i]) for p, r in medians[pair[i]].items() if p != paper[i]] for i in rows}
+    n_others, median = np.empty(len(rows)), np.empty(len(rows))  # per row: its pair's other papers, their median
+    for (a, p), at in _rows_by_paper([pair[i] for i in rows], groups).items():
+        others = [_at(r, log_t[np.asarray(rows)[at]]) for q, r in medians[a].items() if q != p]
+        n_others[at], median[at] = len(others), _median_of_papers(others)
     best, best_error = math.inf, math.inf
     for k in K_GRID:
-        shift = [0.0 if math.isinf(k) else len(others[i]) / (len(others[i]) + k) * float(np.median(others[i]))
-                 for i in rows]  # fmt: skip
-        error = np.abs(np.array([residual[i] for i in rows]) - np.array(shift))
+        shift = np.zeros(len(rows)) if math.isinf(k) else n_others / (n_others + k) * median
+        error = np.abs(residual[rows] - shift)
         e = _weighted_median(error, groups)
         if e < best_error - 1e-12:
             best, best_error = k, e
