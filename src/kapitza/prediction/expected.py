@@ -659,11 +659,11 @@ def _pair_out(
 ) -> _PairOut:
     """Predictions of a base of ``kind`` for every row, each by a base that saw no row of its pair (folds of
     pairs), with those bases and the ranges of the rows each learnt from."""
-    names = sorted(set(pair))
+    pairs = sorted(set(pair))
     out = np.full(y.size, np.nan)
-    if len(names) < 2:
+    if len(pairs) < 2:
         return _PairOut(out, {}, ())
-    folds = grouped_folds(pair, min(N_SPLITS, len(names)))
+    folds = grouped_folds(pair, min(N_SPLITS, len(pairs)))
     bases = []
     for k in range(int(folds.max()) + 1):
         test = folds == k
