@@ -182,3 +182,58 @@ def test_bad_options_are_one_line_and_exit_2(cli, args, message):
     status, out, err = cli("interface", "buildable", *args)
     assert status == 2 and out == ""
     assert message in err and len(err.strip().splitlines()) == 1
+
+
+def _command_option_default(path: tuple[str, ...], option: str):
+    """The default of ``option`` of the command at ``path`` as the app registers it (typer's click command)."""
+    import typer
+
+    from kapitza.cli.app import new_app
+    from kapitza.cli.commands import register_all
+
+    cmd = typer.main.get_command(register_all(new_app()))
+    ctx = cmd.context_class(cmd)
+    for name in path:
+        cmd = cmd.get_command(ctx, name)
+    (param,) = [p for p in cmd.params if option in p.opts]
+    return param.default
+
+
+def test_the_agf_and_the_buildable_count_share_one_strain_bound():
+    """Issue 65 item 4: a pair that ``kapitza interface buildable`` counts as buildable must be built by
+    ``kapitza agf A B --calculator`` at its defaults, so both read one strain bound,
+    :data:`kapitza.atomistic.matching.DEFAULT_MAX_STRAIN` (3 %, the bound the compilation's buildable rows and the AGF
+    validation were counted and run with; ``kapitza agf`` had 2 % before).  The library defaults, the commands'
+    defaults (``kapitza agf``'s None resolves through AGF_DEFAULTS) and one pair between the old and the new bound
+    agree: simple cubic lattices of 3.00 and 3.15 A (5 % apart) share the 1:1 cell with each side strained by half the
+    stretch, (3.15/3.00 - 1)/2 = 2.5 % (the builder's ``strain_on="both"`` split, module docstring of matching), within
+    3 % and beyond 2 %; the buildable count and the stacking at their defaults both take that cell."""
+    import inspect
+
+    from ase import Atoms
+
+    from kapitza.atomistic.matching import DEFAULT_MAX_STRAIN, match_lattices
+    from kapitza.atomistic.stacking import stack_crystals
+    from kapitza.prediction import buildable
+    from kapitza.prediction.agf_validation import agf_validation
+    from kapitza.transmission.agf.config import AGF_DEFAULTS
+    from kapitza.transmission.agf.run import run_agf
+
+    assert DEFAULT_MAX_STRAIN == 0.03 and buildable.DEFAULT_MAX_STRAIN is DEFAULT_MAX_STRAIN
+    library = [match_lattices, stack_crystals, run_agf, buildable.buildable_rows, buildable.match_pair, agf_validation]
+    for f in library:
+        assert inspect.signature(f).parameters["max_strain"].default == DEFAULT_MAX_STRAIN, f.__name__
+    assert AGF_DEFAULTS.max_strain == DEFAULT_MAX_STRAIN
+    assert _command_option_default(("interface", "buildable"), "--max-strain") == DEFAULT_MAX_STRAIN
+    assert _command_option_default(("interface", "build"), "--max-strain") == DEFAULT_MAX_STRAIN
+    agf_given = _command_option_default(("agf",), "--max-strain")
+    assert AGF_DEFAULTS.updated(max_strain=agf_given).max_strain == DEFAULT_MAX_STRAIN
+
+    def cubic(a: float) -> Atoms:
+        return Atoms("Po", cell=np.eye(3) * a, pbc=True)
+
+    counted = buildable.match_pair(cubic(3.0), cubic(3.15), ((0, 0, 1), (0, 0, 1)))
+    assert counted.built and counted.cell_atoms == 2 and counted.strain == pytest.approx(0.025, abs=1e-9)
+    built = stack_crystals(cubic(3.0), cubic(3.15), cells=(1, 1))
+    assert built.description["atoms"] == [1, 1]
+    assert max(built.description["max_strain_a"], built.description["max_strain_b"]) == pytest.approx(0.025, abs=1e-9)

@@ -47,7 +47,7 @@ from .. import _checks
 from ..errors import InputError, MissingDependencyError
 from ..units import ANGSTROM
 from .bulk import MAX_CRYSTAL_ATOMS, check_crystal_size, check_gaps
-from .matching import DEFAULT_MAX_INDEX, STRAIN_ON, LatticeMatch, match_lattices
+from .matching import DEFAULT_MAX_INDEX, DEFAULT_MAX_STRAIN, STRAIN_ON, LatticeMatch, match_lattices
 from .structures import InterfaceStructure, intermix_planes, stack_blocks
 
 #: Largest integer index searched for the lattice vector along the normal (and for in-plane vectors).
@@ -370,7 +370,7 @@ def stack_crystals(
     *,
     normal: Any = (0, 0, 1),
     cells: tuple[int, int] = (3, 3),
-    max_strain: float = 0.02,
+    max_strain: float = DEFAULT_MAX_STRAIN,
     allow_strain: bool = False,
     strain_on: str = "both",
     max_atoms: int = 2000,

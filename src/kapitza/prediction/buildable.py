@@ -43,6 +43,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .. import _checks
+from ..atomistic.matching import DEFAULT_MAX_STRAIN
 from ..errors import InputError
 from ..io.results import result
 from ..literature import Measurements, shipped_measurements
@@ -63,8 +64,6 @@ __all__ = [
 
 Progress = Callable[[str, int, int], None]
 
-#: Largest principal in-plane strain a side may carry (3 %).
-DEFAULT_MAX_STRAIN = 0.03
 #: Most atoms in one period of each side of the common lateral cell, together: three periods a side then make an
 #: interface cell of at most 600 atoms, the size of the local force constants' benchmark
 #: (``benchmarks/agf_interface_fc.py``).  Au on sapphire (0001) needs 174 (within 3 %).
