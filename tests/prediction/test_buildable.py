@@ -69,28 +69,52 @@ def test_a_pair_beyond_the_bounds_says_the_smallest_strain_and_cell_found():
 
 
 @pytest.mark.parametrize(
-    ("text", "plane"),
+    ("text", "family", "plane"),
     [
-        ("Si (100)", (0, 0, 1)),
-        ("Phosphorus-doped Si (100)", (0, 0, 1)),
-        ("n-type Si (001)", (0, 0, 1)),
-        ("Si (111)", (1, 1, 1)),
-        ("Single crystal MgO (111)", (1, 1, 1)),
-        ("sapphire (0001)", (0, 0, 1)),
-        ("sapphire (1120)", (1, 1, 0)),
-        ("c-cut sapphire", (0, 0, 1)),
-        ("c-axis oriented highly ordered pyrolytic graphite", (0, 0, 1)),
-        ("Sapphire", None),
-        ("Si (500um)", None),
-        ("GaN/sapphire", None),
+        ("Si (100)", "cubic", (0, 0, 1)),
+        ("Phosphorus-doped Si (100)", "cubic", (0, 0, 1)),
+        ("n-type Si (001)", "cubic", (0, 0, 1)),
+        ("Si (010)", "cubic", (0, 0, 1)),
+        ("Si (111)", "cubic", (1, 1, 1)),
+        ("Single crystal MgO (111)", "cubic", (1, 1, 1)),
+        ("sapphire (0001)", "hexagonal", (0, 0, 1)),
+        ("sapphire (1120)", "hexagonal", (1, 1, 0)),
+        ("c-cut sapphire", "hexagonal", (0, 0, 1)),
+        ("c-axis oriented highly ordered pyrolytic graphite", "hexagonal", (0, 0, 1)),
+        ("m-plane GaN (100)", "hexagonal", (1, 0, 0)),
+        ("GaN (10-10)", "hexagonal", (1, 0, 0)),
+        ("GaN (010)", "hexagonal", (0, 1, 0)),
+        ("rutile TiO2 (100)", "other", (1, 0, 0)),
+        ("Sapphire", "hexagonal", None),
+        ("Si (500um)", "cubic", None),
+        ("GaN/sapphire", "hexagonal", None),
     ],
 )
-def test_the_planes_the_compilation_names(text, plane):
+def test_the_planes_the_compilation_names(text, family, plane):
     """The substrate descriptions of the compilation as written there: Miller indices in parentheses (four-index
-    hkil of hexagonal axes written without the bar, i dropped), c-cut and c-axis; none otherwise."""
+    hkil of hexagonal axes written without the bar, i dropped: (10-10) is (100)), c-cut and c-axis; none otherwise.
+    (100), (010) and (001) are one plane, (001), only in a cubic crystal (its fourfold axes map them onto each
+    other); a hexagonal (100) is the m-plane and a tetragonal (100) the a-face, each its own plane (International
+    Tables for Crystallography Vol. A, the point groups m-3m, 6/mmm and 4/mmm)."""
     from kapitza.prediction.buildable import named_plane
 
-    assert named_plane(text) == plane
+    assert named_plane(text, family) == plane
+
+
+def test_a_hexagonal_substrates_100_is_built_as_its_m_plane():
+    """Issue 65 item 4: a paper's "(100)" of a hexagonal substrate is the substrate's own (100), the m-plane; before,
+    every three-index (100) was folded to the cube face (001), so a hexagonal substrate was stacked along c.  The
+    compilation's row AlN on GaN, its description rewritten "GaN (100)": both sides hexagonal (wurtzite), so the film
+    takes the substrate's plane, and the row says (100) on (100); a bad family is refused in one line."""
+    from kapitza.literature.crystals import crystal_for
+    from kapitza.prediction.buildable import _plans, named_plane
+
+    aln, gan = crystal_for("AlN"), crystal_for("GaN")
+    film, substrate, rule = _plans(aln, gan, "GaN (100)")
+    assert film == substrate == (1, 0, 0)
+    assert "substrate plane named in 'GaN (100)'" in rule and "the substrate's plane (one crystal family)" in rule
+    with pytest.raises(InputError, match="family must be one of cubic, hexagonal, other, got 'trigonal'"):
+        named_plane("GaN (100)", "trigonal")
 
 
 def _rows(*pairs: tuple[str, str, str]):

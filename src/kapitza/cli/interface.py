@@ -65,7 +65,9 @@ def build_command(
         ),
     ] = "001",
     cells: Annotated[str, typer.Option(help="Periods of each crystal along the normal, NAxNB.")] = "6x6",
-    max_strain: Annotated[float, typer.Option(help="Largest in-plane strain accepted (0.03 = 3 %).")] = DEFAULT_MAX_STRAIN,
+    max_strain: Annotated[
+        float, typer.Option(help="Largest in-plane strain accepted (0.03 = 3 %).")
+    ] = DEFAULT_MAX_STRAIN,
     strain_on: Annotated[str, typer.Option(help="Who carries the strain: a, b or both.")] = "both",
     allow_strain: Annotated[bool, typer.Option(help="Accept the smallest match even beyond --max-strain.")] = False,
     max_atoms: Annotated[int, typer.Option(help="Largest matched cell accepted (before --lateral).")] = 2000,
