@@ -339,6 +339,14 @@ def agf_command(
     ] = None,
     plot: Annotated[Path | None, typer.Option(help="Draw the transmission and G(T) to this .png/.pdf/.svg.")] = None,
     ldos_plot: Annotated[Path | None, typer.Option(help="Draw the local DOS of the interface planes.")] = None,
+    allow_unstable_leads: Annotated[
+        bool,
+        typer.Option(
+            "--allow-unstable-leads",
+            help="Compute G even where a lead has imaginary bulk frequencies (its force constants are not a stable "
+            "crystal's: refused by default, naming the frequency); the warning stays among the notes.",
+        ),
+    ] = False,
     no_check: Annotated[
         bool,
         typer.Option(
@@ -432,6 +440,7 @@ def agf_command(
         max_gpu_memory_gb=max_gpu_memory_gb,
         max_hours=max_hours,
         check_broadening=False if no_check else None,
+        allow_unstable_leads=True if allow_unstable_leads else None,
     )
     if calculator is not None and potential is not None:
         raise InputError("give --potential or --calculator, not both")

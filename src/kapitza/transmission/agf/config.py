@@ -84,6 +84,7 @@ class AGFConfig:
     statistics: str = "bose-einstein"
     check_broadening: bool = True
     check_temperature: float = 300.0
+    allow_unstable_leads: bool = False
     workers: int | None = None
     address: str | None = None
     max_memory_gb: float = DEFAULT_MAX_MEMORY_GB

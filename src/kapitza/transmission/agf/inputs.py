@@ -121,6 +121,7 @@ SCHEMA: Mapping[str, Spec] = {
     "seed": Spec("int", low=0, optional=True, help="an integer"),
     "check_broadening": Spec("bool"),
     "check_temperature": Spec("float", above=0.0, help="K"),
+    "allow_unstable_leads": Spec("bool"),
     "workers": Spec("int", low=1, optional=True, help="an integer"),
     "address": Spec("str", optional=True, help="scheduler address, e.g. tcp://host:8786"),
     "max_memory_gb": Spec("float", above=0.0, below=MAX_MEMORY_GB, help="GB"),

@@ -368,6 +368,7 @@ def run_agf(
     statistics: str = _D.statistics,
     check_broadening: bool = _D.check_broadening,
     check_temperature: float = _D.check_temperature,
+    allow_unstable_leads: bool = _D.allow_unstable_leads,
     workers: int | None = _D.workers,
     address: str | None = _D.address,
     client: Any = None,
@@ -478,6 +479,12 @@ def run_agf(
         Also solve at eta/2 and report the change of G(check_temperature).
     check_temperature : float
         K, > 0.
+    allow_unstable_leads : bool
+        A lead with imaginary bulk frequencies beyond :data:`.stability.UNSTABLE_FRACTION` of its highest (its force
+        constants are not those of a stable crystal) is refused, naming its most imaginary frequency, after the
+        model is built and before any transmission is solved, as a dynamically unstable crystal is
+        (:func:`kapitza.phonons.from_structure.crystal_phonons`); True computes it anyway, with that warning among
+        the result's notes (the validation against experiment does, to report the pair unscored).
     workers, address, client
         dask.distributed execution (see :mod:`.parallel`); default in-process.  ``workers`` >= 1;
         a scheduler at ``address`` that does not answer within ``connect_timeout`` is an InputError.
@@ -581,6 +588,7 @@ def _validated(given: dict[str, Any]) -> dict[str, Any]:
             "statistics": g["statistics"],
             "check_broadening": g["check_broadening"],
             "check_temperature": g["check_temperature"],
+            "allow_unstable_leads": g["allow_unstable_leads"],
             "workers": g["workers"],
             "address": g["address"],
             "max_memory_gb": g["max_memory_gb"],
@@ -975,6 +983,19 @@ def lead_checks(model: LayeredModel, kgrid: tuple[int, int], folds: Any = None) 
     )
 
 
+def _unstable_leads(
+    model: LayeredModel, stability: tuple[LeadStability, ...], allow: bool, option_names: Callable[[str], str]
+) -> list[str]:
+    """The warnings of the unstable leads where ``allow``; otherwise a refusal naming their imaginary frequencies,
+    as a dynamically unstable crystal is refused (:func:`kapitza.phonons.from_structure.crystal_phonons`)."""
+    unstable = [unstable_note(found, lead_label(model, found.side)) for found in stability if not found.stable]
+    if unstable and not allow:
+        flag = option_names("allow_unstable_leads")
+        flag += "True" if flag.endswith("=") else ""
+        raise InputError(f"refused: {'; '.join(unstable)}; {flag} computes it anyway")
+    return unstable
+
+
 def lead_label(model: LayeredModel, side: str) -> str:
     """The species of a lead unit, e.g. "Si" or "Ga, N"."""
     dofs = model.block_range(1 if side == "left" else len(model.bounds) - 3)
@@ -1249,7 +1270,7 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
         notes.append("classical statistics: every transmitted mode carries k_B (as in classical MD), not Bose-Einstein")
     tops = {side: band_top(model, side, folds) for side in ("left", "right")}
     stability = lead_checks(model, kgrid, folds)
-    notes.extend(unstable_note(found, lead_label(model, found.side)) for found in stability if not found.stable)
+    notes.extend(_unstable_leads(model, stability, checked["allow_unstable_leads"], option_names))
     w_top = TOP_MARGIN * min(tops.values())
     omega, weights = frequency_grid(w_top, n_freq)
     # the model as built: its sizes are exact now (a user's structure had only a lower bound before)
