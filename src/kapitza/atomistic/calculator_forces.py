@@ -217,8 +217,10 @@ class CalculatorForceConstants:
                 if self.progress is not None:
                     self.progress("force constants", offset + done, state["total"])
 
-            f = self.runner.forces(self.source, structures, progress=inner, cache=self.resume)
-            self.calls += sum(c.structures for c in self.runner.calls[before:])
+            try:
+                f = self.runner.forces(self.source, structures, progress=inner, cache=self.resume)
+            finally:  # an interrupted computation counts what it computed (and cached) before it stopped
+                self.calls += sum(c.structures for c in self.runner.calls[before:])
             state["done"] += len(structures)  # the structures read from the cache count as done too
             return f
 

@@ -169,7 +169,14 @@ def force_task(name: str, identity: dict[str, Any], structures: list[dict[str, N
     device = _device_of(source)
     t0 = time.perf_counter()
     forces = source.forces(atoms)
-    return {"forces": forces, "seconds": time.perf_counter() - t0, "device": device}
+    seconds = time.perf_counter() - t0
+    try:
+        from distributed import get_worker
+
+        worker = str(get_worker().address)
+    except (ImportError, ValueError):  # called outside a worker (a test, a caller's own pool)
+        worker = ""
+    return {"forces": forces, "seconds": seconds, "device": device, "worker": worker}
 
 
 class ForceRunner:
@@ -351,9 +358,8 @@ class ForceRunner:
             for future, value in cluster.finished(stream, lambda: len(futures), self.task_timeout, failed=_failure,
                                                   lost=_lost, stuck=self._stuck):  # fmt: skip
                 group = which[future.key]
-                worker = _worker_of(client, future)
                 call = ForceCall(len(group), len(structures[group[0]]), float(value["seconds"]),
-                                 str(value["device"]), worker)  # fmt: skip
+                                 str(value["device"]), str(value["worker"]))  # fmt: skip
                 arrived(group, np.asarray(value["forces"], dtype=float), call)
         except BaseException:
             from ..cluster import quiet
@@ -380,15 +386,6 @@ def _gone() -> tuple[type[BaseException], ...]:
     import concurrent.futures
 
     return (OSError, concurrent.futures.CancelledError, asyncio.CancelledError)
-
-
-def _worker_of(client: Any, future: Any) -> str:
-    """The address of the worker that computed ``future`` where the scheduler still knows it ("" otherwise)."""
-    try:
-        who = client.who_has([future]).get(future.key, ())
-        return str(who[0]) if who else ""
-    except Exception:  # noqa: BLE001 - a record only, never worth failing a run for
-        return ""
 
 
 def _lost(exc: BaseException) -> KapitzaError:
