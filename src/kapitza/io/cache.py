@@ -135,12 +135,13 @@ def key_file() -> Path:
     return Path(config) / "kapitza" / "cache.key"
 
 
-def _note(message: str) -> None:
-    """Tell the user ``message`` once in this process (a :class:`CacheNote`; the CLI shows it as one line)."""
+def _note(message: str, stacklevel: int = 3) -> None:
+    """Tell the user ``message`` once in this process (a :class:`CacheNote`; the CLI shows it as one line), pointing
+    at the consumer ``stacklevel`` frames up (the caller of the public function that gives it)."""
     if message in _told:
         return
     _told.add(message)
-    warnings.warn(message, CacheNote, stacklevel=3)
+    warnings.warn(message, CacheNote, stacklevel=stacklevel)
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -545,7 +546,7 @@ def _entry(
         return None
     secret = _user_key(folder)
     if isinstance(secret, str):
-        _note(_off(secret))
+        _note(_off(secret), stacklevel=4)  # warn in _note (1), _entry, cached_*, the consumer (4)
         return None
     path = folder / f"{kind}-{hashlib.sha256(key_text.encode()).hexdigest()[:32]}.entry"
     return _Entry(path, secret, key_text, _bound(shapes, max_bytes, key_text))
@@ -557,7 +558,7 @@ def _lookup(
     """The verified arrays of ``entry`` (or None), and why an entry there was refused (told once, as a note)."""
     found, why = _read(entry.path, entry.secret, entry.key_text, shapes, entry.bound, check)
     if found is None and why is not None:
-        _note(f"the cache entry {str(entry.path)!r} {why}: not used, recomputed")
+        _note(f"the cache entry {str(entry.path)!r} {why}: not used, recomputed", stacklevel=4)
     return found, why
 
 
