@@ -29,7 +29,7 @@ The device is not part of the key: the built-in potentials give the same forces 
 the CPU (:mod:`kapitza.atomistic.calculators`), so a run on GPU workers reads a CPU run's forces and the reverse.
 
 Every force call that is computed is timed (:attr:`ForceRunner.calls`): seconds per call and the device it ran on,
-what :mod:`kapitza.atomistic.force_cost` turns into the time of a run on N workers.
+the measured per-call costs from which the time of a run on N workers can be stated.
 """
 
 from __future__ import annotations
