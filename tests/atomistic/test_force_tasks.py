@@ -81,9 +81,9 @@ def test_a_worker_killed_mid_run_leaves_the_numbers_and_the_cache_whole(tmp_path
     uninterrupted single-process run (same forces: equal to 1e-12 eV/A^2), and the cache holds only whole entries:
     a second run reads every structure back (its calculator is never called) and no temporary file is left."""
     pytest.importorskip("lammps")
-    from dask_processes import separate_cluster
     from distributed import Client
 
+    from dask_processes import separate_cluster
     from kapitza.atomistic.calculators import CalculatorSource
     from kapitza.atomistic.force_tasks import ForceRunner
     from kapitza.io.cache import cache_dir
