@@ -161,18 +161,23 @@ class Engine:
             self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
 
 
-def engine(calculator: Any) -> Engine:
+def engine(calculator: Any, max_structures: int | None = None) -> Engine:
     """The :class:`Engine` of an ASE calculator or a :class:`~kapitza.atomistic.calculators.CalculatorSource` (whose
-    model is then loaded once and fed its structures in batches); InputError for anything else."""
+    model is then loaded once and fed its structures in batches of at most ``max_structures``, default as many as
+    the source takes at once: CHGNet's :data:`~kapitza.atomistic.calculators.BATCH_ATOMS`); InputError for anything
+    else."""
     from .calculators import CalculatorSource, quiet
 
     if isinstance(calculator, Engine):
         return calculator
     if isinstance(calculator, CalculatorSource):
         source = calculator
+        most = None if max_structures is None else _checks.count(max_structures, "max_structures")
 
         def batch(structures: list[Any]) -> NDArray[np.float64]:
-            return source.forces(structures)
+            if most is None or len(structures) <= most:
+                return source.forces(structures)
+            return np.concatenate([source.forces(structures[k : k + most]) for k in range(0, len(structures), most)])
 
         return Engine(source.calculator(), batch, quiet, source.name)
     if not (hasattr(calculator, "get_forces") or hasattr(calculator, "calculate")):
@@ -591,6 +596,7 @@ def interface_bonding(
     broadening_thz: float = DEFAULT_BROADENING_THZ,
     displacement_angstrom: float = DEFAULT_DISPLACEMENT_ANGSTROM,
     spectra: bool = True,
+    max_structures: int | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> InterfaceBonding:
     """Work of adhesion, seam stiffness and seam spectra of an interface built by
@@ -601,13 +607,14 @@ def interface_bonding(
     (:func:`~kapitza.atomistic.stacking.relax_periods`); the slab opened (:func:`slab_cell`); the three relaxations
     of :func:`work_of_adhesion`; :func:`seam_stiffness` of the relaxed slab against the relaxed periods;
     :func:`seam_spectra` (unless ``spectra=False``).  ``progress(stage, done, total)`` after each stage.  Settings
-    as the module docstring and the ``DEFAULT_*`` constants say (A, eV/A, THz).
+    as the module docstring and the ``DEFAULT_*`` constants say (A, eV/A, THz); ``max_structures`` bounds the
+    structures a :class:`~kapitza.atomistic.calculators.CalculatorSource` evaluates at once (its memory).
     """
     from .stacking import relax_periods
 
     if not isinstance(structure, InterfaceStructure):
         raise InputError(f"expected an InterfaceStructure (stack_crystals), got {type(structure).__name__}")
-    eng = engine(calculator)
+    eng = engine(calculator, max_structures)
     settings = {
         "vacuum_A": _checks.positive(vacuum_angstrom, "vacuum_angstrom", "A"),
         "fmax_eV_per_A": _checks.positive(fmax_ev_per_angstrom, "fmax_ev_per_angstrom", "eV/A"),

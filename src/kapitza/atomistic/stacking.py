@@ -542,15 +542,34 @@ def _describe(
     }
 
 
+def period_cells(structure: InterfaceStructure) -> tuple[Any, Any]:
+    """One bulk period of each side, periodic, as built: (side A, side B).
+
+    Each side's first whole cell at the end of the structure (A's lowest, B's highest), in the common lateral cell
+    with its period along z; positions and cells in A (ASE's units), tags 1 (A) and 2 (B), no calculator attached.
+    """
+    z = structure.atoms.positions[:, 2]
+    out = []
+    for side, cell in zip((0, 1), (0, structure.n_cells - 1)):
+        members = np.flatnonzero((structure.cell_index == cell) & (structure.side == side))
+        period = structure.periods[side] / ANGSTROM
+        bulk = structure.atoms[members].copy()
+        bulk.calc = None
+        bulk.positions[:, 2] -= z[members].min()
+        bulk.set_cell(np.vstack([np.asarray(structure.atoms.cell)[:2], [0.0, 0.0, period]]))
+        bulk.pbc = True
+        bulk.set_tags(side + 1)
+        out.append(bulk)
+    return out[0], out[1]
+
+
 def relaxed_periods(
     structure: InterfaceStructure, calculator: Any, *, fmax_ev_per_angstrom: float = 1e-3, steps: int = 300
 ) -> tuple[Any, Any]:
-    """One bulk period of each side, periodic, relaxed under the structure's in-plane strain: (side A, side B).
+    """:func:`period_cells` relaxed under the structure's in-plane strain: (side A, side B).
 
-    Each side's first whole cell at the end of the structure (A's lowest, B's highest), in the common lateral cell
-    with its period along z, relaxed with ``calculator`` at fixed in-plane cell: positions and the length along z
-    (ASE's FrechetCellFilter, zz only), to zero normal stress.  Positions and cells in A (ASE's units), tags 1 (A)
-    and 2 (B), no calculator attached.
+    Each period relaxed with ``calculator`` at fixed in-plane cell: positions and the length along z (ASE's
+    FrechetCellFilter, zz only), to zero normal stress.  No calculator attached to the result.
     """
     try:
         from ase.filters import FrechetCellFilter
@@ -558,16 +577,8 @@ def relaxed_periods(
     except ImportError:
         raise MissingDependencyError("ase", "agf", "relaxing interface structures") from None
     fmax = _checks.positive(fmax_ev_per_angstrom, "fmax_ev_per_angstrom", "eV/A")
-    z = structure.atoms.positions[:, 2]
     out = []
-    for side, cell in zip((0, 1), (0, structure.n_cells - 1)):
-        members = np.flatnonzero((structure.cell_index == cell) & (structure.side == side))
-        period = structure.periods[side] / ANGSTROM
-        bulk = structure.atoms[members].copy()
-        bulk.positions[:, 2] -= z[members].min()
-        bulk.set_cell(np.vstack([np.asarray(structure.atoms.cell)[:2], [0.0, 0.0, period]]))
-        bulk.pbc = True
-        bulk.set_tags(side + 1)
+    for bulk in period_cells(structure):
         bulk.calc = calculator
         with warnings.catch_warnings():  # the filter's matrix logarithm of a near-identity cell (error ~1e-13)
             warnings.filterwarnings("ignore", message="logm result may be inaccurate", category=RuntimeWarning)
@@ -701,6 +712,6 @@ def relax(
 
 
 __all__ = [
-    "MAX_PERIOD_INDEX", "bulk_crystal", "conventional_cell", "miller_text", "orient", "relax", "relax_periods",
-    "relaxed_periods", "stack_crystals",
+    "MAX_PERIOD_INDEX", "bulk_crystal", "conventional_cell", "miller_text", "orient", "period_cells", "relax",
+    "relax_periods", "relaxed_periods", "stack_crystals",
 ]  # fmt: skip

@@ -91,6 +91,9 @@ class BondingPlan:
     memory_gb : float
         The largest force call's memory (the potential's model and working memory), GB; NaN where the calculator's
         is not known (a user's calculator).
+    structures_per_call : int or None
+        Structures a force call of a built-in potential takes at once (CHGNet's batches), as many as the memory
+        bound leaves room for; None for a calculator whose memory is not known (its own batching).
     calculator : str
     """
 
@@ -105,6 +108,7 @@ class BondingPlan:
     atom_calls: int
     seconds: float
     memory_gb: float
+    structures_per_call: int | None
     calculator: str
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("film", "substrate", "atoms", "seconds", "memory_gb")
@@ -263,14 +267,17 @@ def bonding_plan(
     min_thickness_angstrom: float = DEFAULT_MIN_THICKNESS_ANGSTROM,
     max_strain: float = DEFAULT_MAX_STRAIN,
     max_cell_atoms: int = 200,
+    max_memory_gb: float | None = None,
     names: tuple[str | None, str | None] = (None, None),
 ) -> BondingPlan:
     """What :func:`pair_bonding` of the same arguments will compute, and its time and memory, from the crystals as
     given (no force computed: seconds).  The time is the atoms of the force calls expected (:data:`EXPECTED_STEPS`
     BFGS steps a relaxation) times the measured seconds of one force call per atom (:data:`SECONDS_PER_ATOM_CALL`);
     the memory the potential's resident model and the working memory of its largest force call
-    (:func:`kapitza.atomistic.calculator_forces.force_call_memory`)."""
+    (:func:`kapitza.atomistic.calculator_forces.force_call_memory`), its structures a call as many as
+    ``max_memory_gb`` (default this machine's memory) leaves room for."""
     from ..atomistic.calculators import DEFAULT_CALCULATOR
+    from ..phonons.from_structure import memory_limit_gb
 
     name = DEFAULT_CALCULATOR if calculator is None else str(calculator)
     f_atoms, f_name, f_record = _side(film, names[0])
@@ -278,39 +285,57 @@ def bonding_plan(
     chosen = _planes(planes, f_record, s_record)
     thickness = _checks.positive(min_thickness_angstrom, "min_thickness_angstrom", "A")
     structure, cell_atoms = _stack(s_atoms, f_atoms, chosen, thickness, max_strain, max_cell_atoms)
-    return _plan(structure, cell_atoms, f_name, s_name, chosen, name)
+    return _plan(structure, cell_atoms, f_name, s_name, chosen, name, memory_limit_gb(max_memory_gb))
 
 
-def _plan(structure: Any, cell_atoms: int, film: str, substrate: str, planes: Any, name: str) -> BondingPlan:
-    from ..atomistic.adhesion import DEFAULT_DEPTH_ANGSTROM, DEFAULT_HALF_THICKNESS_ANGSTROM, seam_zone, slab_cell
+def _plan(
+    structure: Any, cell_atoms: int, film: str, substrate: str, planes: Any, name: str, bound: float | None = None
+) -> BondingPlan:
+    """The plan of ``structure``: its force calls and their time, and the structures a call may take together so that
+    the largest call stays within ``bound`` GB (MemoryBoundError where not even one does)."""
+    from ..atomistic.adhesion import (
+        DEFAULT_DEPTH_ANGSTROM,
+        DEFAULT_HALF_THICKNESS_ANGSTROM,
+        bulk_reference,
+        seam_zone,
+        slab_cell,
+    )
     from ..atomistic.calculator_forces import force_call_memory
-    from ..atomistic.stacking import miller_text
+    from ..atomistic.calculators import BATCH_ATOMS
+    from ..atomistic.stacking import miller_text, period_cells
 
     slab = slab_cell(structure)
     side = np.asarray(structure.side)
     zone = int(sum(z.size for z in seam_zone(slab, side, DEFAULT_DEPTH_ANGSTROM)))
     n = len(slab)
-    period_atoms = [
-        int(np.sum((structure.cell_index == c) & (side == k))) for k, c in ((0, 0), (1, structure.n_cells - 1))
-    ]
-    bulk = [
-        2 * max(1, math.ceil(DEFAULT_HALF_THICKNESS_ANGSTROM / (p / 1e-10))) * a
-        for p, a in zip(structure.periods, period_atoms)
-    ]
+    periods = period_cells(structure)
+    bulk = [bulk_reference(p, DEFAULT_HALF_THICKNESS_ANGSTROM)[0] for p in periods]
     atom_calls = (
-        EXPECTED_PERIOD_STEPS * sum(period_atoms)  # the bulk periods
+        EXPECTED_PERIOD_STEPS * sum(len(p) for p in periods)  # the bulk periods
         + EXPECTED_STEPS * 2 * n  # the slab, and each side alone
-        + 6 * (n + sum(bulk))  # the seam stiffness and the bulk references
+        + 6 * (n + sum(len(b) for b in bulk))  # the seam stiffness and the bulk references
         + 6 * zone * n  # the seam's force constants
     )
     rate = SECONDS_PER_ATOM_CALL.get(name, max(SECONDS_PER_ATOM_CALL.values()))
-    memory = force_call_memory(name, slab, structures=6 * zone)
-    gb = (memory["resident"] + memory["work"]) / 1e9 if memory["known"] else math.nan
+    one = [force_call_memory(name, atoms, structures=1) for atoms in (slab, *bulk)]
+    gb, per_call = math.nan, None
+    if all(m["known"] for m in one):
+        resident, work = max(m["resident"] for m in one), max(m["work"] for m in one)
+        per_call = max(1, BATCH_ATOMS // max(n, 1))
+        if bound is not None:
+            room = int((bound * 1e9 - resident) // work) if work > 0 else per_call
+            if room < 1:
+                raise MemoryBoundError(
+                    f"bonding of {film} on {substrate}: one force call on its {n}-atom slab needs about "
+                    f"{(resident + work) / 1e9:.3g} GB, above the bound of {bound:.3g} GB (max_memory_gb)"
+                )
+            per_call = min(per_call, room)
+        gb = (resident + per_call * work) / 1e9
     return BondingPlan(
         film=film, substrate=substrate, planes=f"{miller_text(planes[0])} on {miller_text(planes[1])}",
         cells=(int(structure.cells[0]), int(structure.cells[1])), atoms=n, cell_atoms=int(cell_atoms),
         strain=_strain(structure), zone_atoms=zone, atom_calls=int(atom_calls), seconds=float(atom_calls * rate),
-        memory_gb=gb, calculator=name,
+        memory_gb=gb, structures_per_call=per_call, calculator=name,
     )  # fmt: skip
 
 
@@ -387,12 +412,7 @@ def pair_bonding(
     s_atoms, s_name, s_record = _side(substrate, names[1])
     chosen = _planes(planes, f_record, s_record)
     given, given_cells = _stack(s_atoms, f_atoms, chosen, thickness, strain_bound, cap)
-    plan = _plan(given, given_cells, f_name, s_name, chosen, source.name)
-    if not math.isnan(plan.memory_gb) and plan.memory_gb > bound:
-        raise MemoryBoundError(
-            f"bonding of {f_name} on {s_name}: its largest force call needs about {plan.memory_gb:.3g} GB, above the "
-            f"bound of {bound:.3g} GB (max_memory_gb)"
-        )
+    plan = _plan(given, given_cells, f_name, s_name, chosen, source.name, bound)
     for atoms, label in ((f_atoms, f_name), (s_atoms, s_name)):  # loads a built-in model: after the cheap refusals
         source.check_elements(atoms.get_chemical_symbols(), label)
     if announce is not None:
@@ -411,7 +431,8 @@ def pair_bonding(
         after = meter() if meter is not None else None
         start = time.perf_counter()
         structure, cell_atoms, bonding = _compute(f_atoms, s_atoms, f_name, s_name, chosen, source, thickness,
-                                                  strain_bound, cap, spectra, progress)  # fmt: skip
+                                                  strain_bound, cap, spectra, plan.structures_per_call,
+                                                  progress)  # fmt: skip
         seconds = time.perf_counter() - start
         peak = after() if after is not None else math.nan
         state["computed"] = True
@@ -446,7 +467,7 @@ def _record(atoms: Any) -> dict[str, Any]:
 
 def _compute(
     f_atoms: Any, s_atoms: Any, f_name: str, s_name: str, planes: Any, source: Any, thickness: float,
-    max_strain: float, cap: int, spectra: bool, progress: Progress | None,
+    max_strain: float, cap: int, spectra: bool, per_call: int | None, progress: Progress | None,
 ) -> tuple[Any, int, Any]:  # fmt: skip
     from ..atomistic.adhesion import interface_bonding
     from ..transmission.agf.calculator_route import cached_relaxation
@@ -461,7 +482,7 @@ def _compute(
         structure, cell_atoms = _stack(relaxed[0], relaxed[1], planes, thickness, max_strain, cap)
     except InputError as exc:
         raise InputError(f"with the lattices {source.name} relaxes: {exc}") from None
-    bonding = interface_bonding(structure, source, spectra=spectra, progress=progress)
+    bonding = interface_bonding(structure, source, spectra=spectra, max_structures=per_call, progress=progress)
     return structure, cell_atoms, bonding
 
 
