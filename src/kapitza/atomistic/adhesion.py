@@ -112,21 +112,26 @@ SPECTRUM_POINTS = 2000
 @dataclass
 class Engine:
     """One force source for every step of a computation, counting what it is asked: ``calls`` force evaluations and
-    ``atom_calls`` the atoms in them (the cost of a machine-learned potential grows with both)."""
+    ``atom_calls`` the atoms in them (the cost of a machine-learned potential grows with both).  ``calculator`` has
+    stresses (the periods' relaxation); ``fixed`` energies and forces (the relaxations in a fixed cell; default
+    ``calculator``)."""
 
     calculator: Any
     batch: Callable[[list[Any]], NDArray[np.float64]]
     quiet: Callable[[], contextlib.AbstractContextManager[Any]]
     name: str
+    fixed: Any = None
     calls: int = 0
     atom_calls: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
 
-    def counted(self) -> Any:
-        """An ASE calculator that hands every calculation to :attr:`calculator` and counts it here."""
+    def counted(self, fixed_cell: bool = False) -> Any:
+        """An ASE calculator that hands every calculation to :attr:`calculator` (``fixed_cell``: to :attr:`fixed`)
+        and counts it here."""
         from ase.calculators.calculator import Calculator, all_changes
 
-        eng, inner = self, self.calculator
+        eng = self
+        inner = self.fixed if fixed_cell and self.fixed is not None else self.calculator
 
         class Counted(Calculator):
             implemented_properties = ("energy", "free_energy", "forces", "stress")
@@ -179,7 +184,9 @@ def engine(calculator: Any, max_structures: int | None = None) -> Engine:
                 return source.forces(structures)
             return np.concatenate([source.forces(structures[k : k + most]) for k in range(0, len(structures), most)])
 
-        return Engine(source.calculator(), batch, quiet, source.name)
+        from .calculators import fixed_cell_calculator
+
+        return Engine(source.calculator(), batch, quiet, source.name, fixed=fixed_cell_calculator(source))
     if not (hasattr(calculator, "get_forces") or hasattr(calculator, "calculate")):
         raise InputError(f"expected an ASE calculator or a CalculatorSource, got {type(calculator).__name__}")
 
@@ -257,7 +264,7 @@ def relax_positions(atoms: Any, eng: Engine, fmax: float, steps: int, what: str)
     except ImportError:
         raise MissingDependencyError("ase", "agf", "relaxing interfaces") from None
     work = atoms.copy()
-    work.calc = eng.counted()
+    work.calc = eng.counted(fixed_cell=True)
     optimizer = BFGS(work, logfile=None)
 
     def run() -> tuple[bool, float, NDArray[np.float64]]:
