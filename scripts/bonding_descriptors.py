@@ -94,7 +94,7 @@ def pairs() -> list[dict]:
     return [g for g in buildable_rows().pairs() if g["built"]]
 
 
-def ordered(calculator: str, thickness: float) -> list[tuple[dict, object]]:
+def ordered(calculator: str, thickness: float, max_memory_gb: float | None = None) -> list[tuple[dict, object]]:
     """The pairs with their plans, cheapest first (ties: more rows first), fixed before any result is seen."""
     from kapitza.errors import InputError
     from kapitza.prediction.bonding import bonding_plan
@@ -103,7 +103,7 @@ def ordered(calculator: str, thickness: float) -> list[tuple[dict, object]]:
     for g in pairs():
         try:
             plan = bonding_plan(_crystal(g["film"]), _crystal(g["substrate"]), planes=g["planes"],
-                                calculator=calculator, min_thickness_angstrom=thickness,
+                                calculator=calculator, min_thickness_angstrom=thickness, max_memory_gb=max_memory_gb,
                                 names=(g["film"], g["substrate"]))  # fmt: skip
         except InputError as exc:
             plan = str(exc)
@@ -140,7 +140,7 @@ def run(args: argparse.Namespace) -> None:
     source = calculator_source(args.calculator)
     out = Path(args.out)
     start = time.time()
-    plan = ordered(args.calculator, args.min_thickness)
+    plan = ordered(args.calculator, args.min_thickness, args.max_memory_gb)
     if args.pairs:
         wanted = {tuple(p.split("|")) for p in args.pairs}
         plan = [p for p in plan if _key(p[0]) in wanted or _key(p[0])[:2] in wanted]
@@ -155,7 +155,7 @@ def run(args: argparse.Namespace) -> None:
     pending = f"not computed: pending in the run started {date} (python scripts/bonding_descriptors.py run resumes)"
     for g, p in plan:
         if isinstance(p, str):
-            notes[_key(g)] = f"not built: {p}"
+            notes[_key(g)] = f"refused: {p}"
     print(f"{len(plan)} pairs, {len(notes)} not built; budget {args.budget_min:g} min", flush=True)
     for g, p in plan:
         key = _key(g)
@@ -180,7 +180,8 @@ def run(args: argparse.Namespace) -> None:
             done[key] = table_row(found, rows=g["rows"], papers=g["papers"])
             b = found.bonding
             print(f"  {'cached' if found.cached else 'computed'} in {time.time() - t0:.0f} s (its computation "
-                  f"{found.seconds:.0f} s, peak {found.peak_memory / 1e6:.0f} MB): W {b.adhesion.work:.3g} J/m2, "
+                  f"{found.seconds:.0f} s, peak {found.peak_memory / 1e6:.0f} MB): W {b.adhesion.work:.3g} J/m2 "
+                  f"(separation {b.adhesion.separation:.3g}), "
                   f"K {b.stiffness.normal:.3g} N/m3, ratios {b.stiffness.ratio_normal.round(3).tolist()}, "
                   f"overlap {b.spectra.overlap:.3f}", flush=True)  # fmt: skip
         if key in notes:

@@ -112,7 +112,8 @@ def test_default_planes_follow_the_buildable_rule():
 def _rows():
     done = {
         "film": "Al", "substrate": "Si", "planes": "001 on 001", "rows": 39, "papers": 8, "cell_atoms": 16,
-        "atoms": 32, "cells": "2+2", "strain": 0.027, "work_of_adhesion_j_m2": 1.4, "seam_normal_n_m3": 4e20,
+        "atoms": 32, "cells": "2+2", "strain": 0.027, "work_of_adhesion_j_m2": 1.4, "work_of_separation_j_m2": 1.5,
+        "seam_normal_n_m3": 4e20,
         "seam_shear_n_m3": 3e20, "bulk_normal_substrate_n_m3": 6e20, "bulk_normal_film_n_m3": 2e20,
         "ratio_normal_substrate": 0.67, "ratio_normal_film": 2.0, "ratio_shear_substrate": 0.5,
         "ratio_shear_film": 4.0, "dos_overlap": 0.6, "gap_nm": 0.16, "relaxed": "converged", "force_calls": 100,

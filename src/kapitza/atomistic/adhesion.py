@@ -303,6 +303,13 @@ class Adhesion:
         The relaxed seam's width along z: B's lowest atom less A's highest, m.
     gap_built : float
         The same before relaxation (the stacking's gap), m.
+    separation : float
+        The ideal work of separation: the relaxed interface pulled apart with each side's atoms kept where they are,
+        (E_A' + E_B' - E_AB) / A, J m^-2; W plus the energy per area each side gains relaxing alone, so never below W
+        by more than the relaxations' tolerance.  A large difference says a side changes on its own (a thin polar
+        slab that reconstructs).
+    frozen : ndarray
+        E_A' and E_B': each side's energy at its positions in the relaxed interface, J, shape (2,).
     """
 
     work: float
@@ -312,8 +319,10 @@ class Adhesion:
     side_b: Relaxation
     gap: float
     gap_built: float
+    separation: float
+    frozen: NDArray[np.float64]
 
-    _summary_fields: ClassVar[tuple[str, ...]] = ("work", "area", "gap")
+    _summary_fields: ClassVar[tuple[str, ...]] = ("work", "separation", "area", "gap")
 
 
 def _gap(atoms: Any, side: NDArray[np.int64]) -> float:
@@ -336,14 +345,32 @@ def work_of_adhesion(
     fmax = _checks.positive(fmax_ev_per_angstrom, "fmax_ev_per_angstrom", "eV/A")
     n_steps = _checks.count(steps, "steps")
     relaxed, whole = relax_positions(slab, eng, fmax, n_steps, "the interface slab")
+    frozen = np.array([_energy(relaxed[side == k], eng, f"side {'AB'[k]} as in the interface") for k in (0, 1)])
     _, alone_a = relax_positions(slab[side == 0], eng, fmax, n_steps, "side A alone")
     _, alone_b = relax_positions(slab[side == 1], eng, fmax, n_steps, "side B alone")
     area = _area(slab)
     found = Adhesion(
         work=(alone_a.energy + alone_b.energy - whole.energy) / area, area=area, interface=whole, side_a=alone_a,
         side_b=alone_b, gap=_gap(relaxed, side), gap_built=_gap(slab, side),
+        separation=(float(frozen.sum()) - whole.energy) / area, frozen=frozen,
     )  # fmt: skip
     return found, relaxed
+
+
+def _energy(atoms: Any, eng: Engine, what: str) -> float:
+    """The energy of ``atoms`` as they are (one force call), J."""
+    work = atoms.copy()
+    work.calc = eng.counted(fixed_cell=True)
+
+    def run() -> float:
+        with eng.quiet(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return float(work.get_potential_energy())
+
+    energy = _calling(what, run)
+    if not math.isfinite(energy):
+        raise InputError(f"{what}: the calculator returned an energy that is not finite")
+    return energy * EV
 
 
 def _sides(atoms: Any, side: Any) -> NDArray[np.int64]:

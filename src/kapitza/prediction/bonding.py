@@ -45,7 +45,7 @@ BONDING_FILE = "bonding_descriptors.csv"
 #: Si (001) with CHGNet (scripts/bonding_descriptors.py converge): see docs/howto/interface-from-atoms.md.
 DEFAULT_MIN_THICKNESS_ANGSTROM = 8.0
 #: Version of the cached pair entries (bump when their meaning changes).
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 #: Seconds of one force call per atom on the shared 2-core machine (Intel, 2 cores, busy with one other heavy
 #: process), 96-atom Si supercell, median of three calls after one to warm up (``python benchmarks/...`` is not
 #: needed: the command is in docs/howto/interface-from-atoms.md): chgnet 6.0 s, sevennet 14.4 s, sevennet-l3i5
@@ -450,7 +450,7 @@ def _sound(arrays: dict[str, NDArray[Any]]) -> str | None:
         values = a[:1] if name == "cost" else a  # cost: seconds, peak memory, finished
         if a.dtype.kind == "f" and not np.all(np.isfinite(values)):
             return f"{name!r} is not finite"
-    needed = ("work", "seam", "bulk", "counts", "cost")
+    needed = ("work", "separation", "seam", "bulk", "counts", "cost")
     missing = [n for n in needed if n not in arrays]
     return f"it lacks {', '.join(missing)}" if missing else None
 
@@ -495,6 +495,7 @@ def _arrays(bonding: Any, structure: Any, cell_atoms: int, seconds: float, peak:
     relax = (a.interface, a.side_a, a.side_b)
     out = {
         "work": np.array(a.work), "area": np.array(a.area), "gap": np.array([a.gap, a.gap_built]),
+        "separation": np.array(a.separation), "frozen": np.asarray(a.frozen),
         "energy": np.array([r.energy for r in relax]), "steps": np.array([r.steps for r in relax]),
         "converged": np.array([r.converged for r in relax]), "residual": np.array([r.residual for r in relax]),
         "relaxed_atoms": np.array([r.atoms for r in relax]),
@@ -522,7 +523,8 @@ def _from_arrays(v: dict[str, NDArray[Any]], film: str, substrate: str, plan: Bo
         for i in range(3)
     ]  # fmt: skip
     adhesion = Adhesion(work=float(v["work"]), area=float(v["area"]), interface=relax[0], side_a=relax[1],
-                        side_b=relax[2], gap=float(v["gap"][0]), gap_built=float(v["gap"][1]))  # fmt: skip
+                        side_b=relax[2], gap=float(v["gap"][0]), gap_built=float(v["gap"][1]),
+                        separation=float(v["separation"]), frozen=v["frozen"])  # fmt: skip
     stiffness = SeamStiffness(seam=v["seam"], bulk=v["bulk"], bulk_periods=v["bulk_periods"].astype(np.int64),
                               step=float(v["step"]))  # fmt: skip
     spectra = None
@@ -551,15 +553,15 @@ def _from_arrays(v: dict[str, NDArray[Any]], film: str, substrate: str, plan: Bo
 #: The table's columns, in order (units in the names; ratios and the overlap dimensionless).
 BONDING_COLUMNS = (
     "film", "substrate", "planes", "rows", "papers", "cell_atoms", "atoms", "cells", "strain",
-    "work_of_adhesion_j_m2", "seam_normal_n_m3", "seam_shear_n_m3", "bulk_normal_substrate_n_m3",
-    "bulk_normal_film_n_m3", "ratio_normal_substrate", "ratio_normal_film", "ratio_shear_substrate",
-    "ratio_shear_film", "dos_overlap", "gap_nm", "relaxed", "force_calls", "atom_calls", "seconds",
-    "peak_memory_mb", "finished", "note",
+    "work_of_adhesion_j_m2", "work_of_separation_j_m2", "seam_normal_n_m3", "seam_shear_n_m3",
+    "bulk_normal_substrate_n_m3", "bulk_normal_film_n_m3", "ratio_normal_substrate", "ratio_normal_film",
+    "ratio_shear_substrate", "ratio_shear_film", "dos_overlap", "gap_nm", "relaxed", "force_calls", "atom_calls",
+    "seconds", "peak_memory_mb", "finished", "note",
 )  # fmt: skip
 _NUMBERS = (
-    "strain", "work_of_adhesion_j_m2", "seam_normal_n_m3", "seam_shear_n_m3", "bulk_normal_substrate_n_m3",
-    "bulk_normal_film_n_m3", "ratio_normal_substrate", "ratio_normal_film", "ratio_shear_substrate",
-    "ratio_shear_film", "dos_overlap", "gap_nm", "seconds", "peak_memory_mb",
+    "strain", "work_of_adhesion_j_m2", "work_of_separation_j_m2", "seam_normal_n_m3", "seam_shear_n_m3",
+    "bulk_normal_substrate_n_m3", "bulk_normal_film_n_m3", "ratio_normal_substrate", "ratio_normal_film",
+    "ratio_shear_substrate", "ratio_shear_film", "dos_overlap", "gap_nm", "seconds", "peak_memory_mb",
 )  # fmt: skip
 _COUNTS = ("rows", "papers", "cell_atoms", "atoms", "force_calls", "atom_calls")
 
@@ -610,8 +612,8 @@ class BondingDescriptors:
             values = np.asarray(self.columns[name])
             if values.shape != (n,):
                 raise InputError(f"column {name} must have shape ({n},)")
-        for name in ("work_of_adhesion_j_m2", "seam_normal_n_m3", "bulk_normal_substrate_n_m3",
-                     "bulk_normal_film_n_m3", "seconds"):  # fmt: skip
+        for name in ("work_of_adhesion_j_m2", "work_of_separation_j_m2", "seam_normal_n_m3",
+                     "bulk_normal_substrate_n_m3", "bulk_normal_film_n_m3", "seconds"):  # fmt: skip
             v = np.asarray(self.columns[name])[done]
             if not np.all(np.isfinite(v)):
                 raise InputError(f"column {name}: a computed pair (empty note) has no finite value")
@@ -733,7 +735,8 @@ def table_row(found: PairBonding, rows: int = -1, papers: int = -1) -> dict[str,
     return {
         "film": found.film, "substrate": found.substrate, "planes": found.planes, "rows": rows, "papers": papers,
         "cell_atoms": found.cell_atoms, "atoms": b.atoms, "cells": f"{found.cells[0]}+{found.cells[1]}",
-        "strain": found.strain, "work_of_adhesion_j_m2": b.adhesion.work, "seam_normal_n_m3": k.normal,
+        "strain": found.strain, "work_of_adhesion_j_m2": b.adhesion.work,
+        "work_of_separation_j_m2": b.adhesion.separation, "seam_normal_n_m3": k.normal,
         "seam_shear_n_m3": k.shear, "bulk_normal_substrate_n_m3": float(k.bulk[0, 2]),
         "bulk_normal_film_n_m3": float(k.bulk[1, 2]), "ratio_normal_substrate": float(k.ratio_normal[0]),
         "ratio_normal_film": float(k.ratio_normal[1]), "ratio_shear_substrate": float(k.ratio_shear[0]),
