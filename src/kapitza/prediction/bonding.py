@@ -46,10 +46,10 @@ BONDING_FILE = "bonding_descriptors.csv"
 DEFAULT_MIN_THICKNESS_ANGSTROM = 8.0
 #: Version of the cached pair entries (bump when their meaning changes).
 CACHE_FORMAT = 2
-#: Seconds of one force call per atom on the shared 2-core machine (Intel, 2 cores, busy with one other heavy
-#: process), 96-atom Si supercell, median of three calls after one to warm up (``python benchmarks/...`` is not
-#: needed: the command is in docs/howto/interface-from-atoms.md): chgnet 6.0 s, sevennet 14.4 s, sevennet-l3i5
-#: 22.7 s, sevennet-l3i5+d3 27.4 s (2026-11-27, load average 6-8).  A calculator not listed: the largest.
+#: Seconds of one force call per atom on the shared 2-core machine: a 96-atom Si supercell, the median of three calls
+#: after one to warm up (``python benchmarks/mlip_force_call.py``; 2026-11-27, load average 6-8 from other work):
+#: chgnet 6.0 s (best 4.2), sevennet 14.4 s (12.8), sevennet-l3i5 22.7 s (22.3), sevennet-l3i5+d3 27.4 s (19.4).
+#: A calculator not listed: the largest.
 SECONDS_PER_ATOM_CALL = {
     "chgnet": 6.0 / 96,
     "sevennet": 14.4 / 96,
