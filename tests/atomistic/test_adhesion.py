@@ -148,43 +148,56 @@ def test_seam_stiffness_is_the_sum_of_the_force_constants_across_the_seam(sw_si)
 
 @pytest.fixture(scope="module")
 def lj_seams(lj_crystal):
+    """The equal and the weak seam (the outer faces held beyond 6 A, the default), and the equal one all free."""
     structure = stack_crystals(lj_crystal, lj_crystal, normal=(0, 0, 1), cells=(3, 3))
-    return {c: interface_bonding(structure, lennard_jones(c), fmax_ev_per_angstrom=1e-4) for c in (1.0, 0.5)}
+    out = {c: interface_bonding(structure, lennard_jones(c), fmax_ev_per_angstrom=1e-4) for c in (1.0, 0.5)}
+    for c in (1.0, 0.5):
+        out["free", c] = interface_bonding(structure, lennard_jones(c), fmax_ev_per_angstrom=1e-4,
+                                           free_depth_angstrom=None)  # fmt: skip
+    return out
 
 
 def test_lj_adhesion_is_twice_the_surface_energy_and_the_seam_the_bulk(lj_crystal, lj_seams):
     """A|A of one Lennard-Jones crystal along (001): W = 2 gamma(001), gamma from ASE's ``fcc100`` slab (16 planes,
     relaxed) against the bulk's energy per atom; the seam's stiffness ratio 1.  Here the surfaces do relax (the
     slab's and the separated sides' relaxations take several BFGS steps).  Tolerance 1e-4: relaxations to 1e-4 eV/A
-    (1e-4 of the forces' scale, epsilon/sigma = 0.5 eV/A)."""
+    (1e-4 of the forces' scale, epsilon/sigma = 0.5 eV/A); every atom free, and with the outer faces held (the
+    default), whose stiffness ratio is within 5e-3."""
     from ase.build import fcc100
 
     calc = lennard_jones()
     e_b = bulk_energy_per_atom(lj_crystal, calc)
     a = float(lj_crystal.cell[0, 0])
     gamma = surface_energy(fcc100("Ar", size=(1, 1, 16), a=a, vacuum=8.0, orthogonal=True), calc, e_b, 1e-5)
-    found = lj_seams[1.0]
-    assert found.adhesion.interface.steps > 0 and found.adhesion.side_a.steps > 0
-    assert found.adhesion.work == pytest.approx(2 * gamma, rel=1e-4)
-    # pulled apart unrelaxed costs more than to relaxed surfaces, by the free surfaces' small relaxation
-    assert found.adhesion.work < found.adhesion.separation < 1.01 * found.adhesion.work
-    assert found.stiffness.ratio_normal == pytest.approx([1.0, 1.0], abs=1e-4)
-    assert found.stiffness.ratio_shear == pytest.approx([1.0, 1.0], abs=1e-4)
-    assert found.spectra.overlap == pytest.approx(1.0, abs=1e-6)
+    for found in (lj_seams["free", 1.0], lj_seams[1.0]):
+        assert found.adhesion.interface.steps > 0 and found.adhesion.side_a.steps > 0
+        assert found.adhesion.work == pytest.approx(2 * gamma, rel=1e-4)
+        # pulled apart unrelaxed costs more than to relaxed surfaces, by the free surfaces' small relaxation
+        assert found.adhesion.work < found.adhesion.separation < 1.01 * found.adhesion.work
+        assert found.spectra.overlap == pytest.approx(1.0, abs=1e-6)
+    free, held = lj_seams["free", 1.0].stiffness, lj_seams[1.0].stiffness
+    assert free.ratio_normal == pytest.approx([1.0, 1.0], abs=1e-4)
+    assert free.ratio_shear == pytest.approx([1.0, 1.0], abs=1e-4)
+    # the outer faces held at bulk positions push the free atoms below them a little, 3 A from the seam's reach:
+    # measured 0.27 % on the normal stiffness
+    assert held.ratio_normal == pytest.approx([1.0, 1.0], abs=5e-3)
+    assert held.ratio_shear == pytest.approx([1.0, 1.0], abs=5e-3)
 
 
 def test_a_weak_seam_holds_less_and_is_softer(lj_seams):
     """The A-B epsilon halved, all else equal: the adhesion and the seam stiffness drop, each to half within 1 %
     (a pair potential's cross energy and force constants are linear in the cross epsilon at a fixed geometry, and
     with one sigma the seam's equilibrium gap stays the bulk's; the relaxation changes them only at second order:
-    measured 0.499 and 0.497).  The bulk references do not see the seam and stay."""
-    full, weak = lj_seams[1.0], lj_seams[0.5]
-    assert weak.adhesion.work < full.adhesion.work
-    assert weak.stiffness.normal < full.stiffness.normal and weak.stiffness.shear < full.stiffness.shear
-    assert weak.adhesion.work / full.adhesion.work == pytest.approx(0.5, abs=0.01)
-    assert weak.stiffness.ratio_normal == pytest.approx([0.5, 0.5], abs=0.01)
-    assert weak.stiffness.ratio_shear == pytest.approx([0.5, 0.5], abs=0.01)
-    assert np.allclose(weak.stiffness.bulk, full.stiffness.bulk)
+    measured 0.499 and 0.497 with every atom free).  With the outer faces held at bulk positions (the default) the
+    atoms near the seam sit a little off their free places and the ratios move by a few percent (measured: K 0.518).  The bulk references do not see the seam and stay."""
+    for free, tolerance in ((True, 0.01), (False, 0.03)):
+        full, weak = (lj_seams["free", c] if free else lj_seams[c] for c in (1.0, 0.5))
+        assert weak.adhesion.work < full.adhesion.work
+        assert weak.stiffness.normal < full.stiffness.normal and weak.stiffness.shear < full.stiffness.shear
+        assert weak.adhesion.work / full.adhesion.work == pytest.approx(0.5, abs=tolerance)
+        assert weak.stiffness.ratio_normal == pytest.approx([0.5, 0.5], abs=tolerance)
+        assert weak.stiffness.ratio_shear == pytest.approx([0.5, 0.5], abs=tolerance)
+        assert np.allclose(weak.stiffness.bulk, full.stiffness.bulk)
 
 
 def test_a_heavier_side_moves_the_spectra_apart(lj_crystal):

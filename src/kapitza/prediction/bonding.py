@@ -45,7 +45,7 @@ BONDING_FILE = "bonding_descriptors.csv"
 #: Si (001) with CHGNet (scripts/bonding_descriptors.py converge): see docs/howto/interface-from-atoms.md.
 DEFAULT_MIN_THICKNESS_ANGSTROM = 8.0
 #: Version of the cached pair entries (bump when their meaning changes).
-CACHE_FORMAT = 2
+CACHE_FORMAT = 4
 #: Seconds of one force call per atom on the shared 2-core machine: a 96-atom Si supercell, the median of three calls
 #: after one to warm up (``python benchmarks/mlip_force_call.py``; 2026-11-27, load average 6-8 from other work):
 #: chgnet 6.0 s (best 4.2), sevennet 14.4 s (12.8), sevennet-l3i5 22.7 s (22.3), sevennet-l3i5+d3 27.4 s (19.4).
@@ -470,20 +470,34 @@ def _compute(
     max_strain: float, cap: int, spectra: bool, per_call: int | None, progress: Progress | None,
 ) -> tuple[Any, int, Any]:  # fmt: skip
     from ..atomistic.adhesion import interface_bonding
+    from ..atomistic.bulk import check_crystal
     from ..transmission.agf.calculator_route import cached_relaxation
 
     relaxed = []
     for atoms, label in ((s_atoms, s_name), (f_atoms, f_name)):
-        from ..atomistic.bulk import check_crystal
-
         check_crystal(atoms, label)
-        relaxed.append(cached_relaxation(atoms, source, label, progress)[0])
+        relaxed.append(relaxed_lattice(atoms, cached_relaxation(atoms, source, label, progress)[0]))
     try:
         structure, cell_atoms = _stack(relaxed[0], relaxed[1], planes, thickness, max_strain, cap)
     except InputError as exc:
         raise InputError(f"with the lattices {source.name} relaxes: {exc}") from None
     bonding = interface_bonding(structure, source, spectra=spectra, max_structures=per_call, progress=progress)
     return structure, cell_atoms, bonding
+
+
+def relaxed_lattice(given: Any, relaxed: Any) -> Any:
+    """``given`` on the lattice of ``relaxed`` (its fractional coordinates kept): the stacking's terminations stay
+    those of the given crystal.
+
+    Why: a relaxation moves an atom that sits on a face of the cell to just outside it, and the stacking wraps it to
+    the opposite face, which moves the period's boundary to another bond.  CHGNet's wurtzite GaN (the crystal table's
+    Ga at z = 0, u = 0.375) relaxes to u = 0.377 with the Ga at z = -0.0012 c; wrapped, it tops the period, and GaN
+    meets AlN Ga to Al across the seam instead of N to Al (W came out -0.11 J/m^2).  The positions near the seam are
+    relaxed in the slab anyway, and each side's bulk reference is its relaxed period."""
+    out = given.copy()
+    out.calc = None
+    out.set_cell(np.asarray(relaxed.cell), scale_atoms=True)
+    return out
 
 
 #: The stages whose wall time is kept.
@@ -775,6 +789,7 @@ __all__ = [
     "default_planes",
     "pair_bonding",
     "read_bonding_descriptors",
+    "relaxed_lattice",
     "shipped_bonding_descriptors",
     "table",
     "table_row",
