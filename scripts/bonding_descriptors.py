@@ -12,6 +12,10 @@ that ``kapitza interface buildable`` builds with its defaults.
       time and peak memory, the others with why not.  Run it in the background, niced, as often as it takes.
   python scripts/bonding_descriptors.py order
       The pairs in the run's order with each one's plan (slab, time, memory).
+  python scripts/bonding_descriptors.py summary [--compare FILE]
+      The table's computed pairs as a Markdown table (W, separation, seam stiffness and ratios, overlap, time,
+      memory), the time per force call measured, and, with ``--compare``, the pairs of another potential's table
+      beside these (the default potential's subset).
   python scripts/bonding_descriptors.py converge --pair Al/Si --thickness 4,8,12,16
       The descriptors of one pair against the least thickness of each side (the layer convergence).
 
@@ -215,6 +219,59 @@ def converge(args: argparse.Namespace) -> None:
               f"{found.seconds:.0f} s, {b.force_calls} force calls", flush=True)  # fmt: skip
 
 
+def _read(path: str):
+    from kapitza.prediction.bonding import read_bonding_descriptors
+
+    return read_bonding_descriptors(Path(path).read_text(encoding="utf-8"), where=path)
+
+
+def summary(args: argparse.Namespace) -> None:
+    import numpy as np
+
+    t = _read(args.table)
+    c = t.columns
+    done = np.flatnonzero(t.computed)
+    print(f"{done.size} of {len(t)} pairs computed with {t.calculator}; rows {int(c['rows'][done].sum())} of "
+          f"{int(c['rows'].sum())}\n")  # fmt: skip
+    print("| film on substrate | planes | rows | atoms | W (J/m^2) | separation | K seam (1e20 N/m^3) | K/K_sub | "
+          "K/K_film | overlap | gap (nm) | s | MB |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for k in done:
+        print(f"| {t.film[k]} on {t.substrate[k]} | {t.planes[k]} | {c['rows'][k]} | {c['atoms'][k]} | "
+              f"{c['work_of_adhesion_j_m2'][k]:.3g} | {c['work_of_separation_j_m2'][k]:.3g} | "
+              f"{c['seam_normal_n_m3'][k] / 1e20:.3g} | {c['ratio_normal_substrate'][k]:.3g} | "
+              f"{c['ratio_normal_film'][k]:.3g} | {c['dos_overlap'][k]:.3g} | {c['gap_nm'][k]:.3g} | "
+              f"{c['seconds'][k]:.0f} | {c['peak_memory_mb'][k]:.0f} |")  # fmt: skip
+    rate = c["seconds"][done] / c["atom_calls"][done]
+    print(f"\nseconds per atom in a force call: median {np.median(rate):.3g} ({rate.min():.3g}-{rate.max():.3g}); "
+          f"seconds a pair: median {np.median(c['seconds'][done]):.0f}, total {c['seconds'][done].sum() / 60:.0f} min; "
+          f"peak memory median {np.median(c['peak_memory_mb'][done]):.0f} MB, largest "
+          f"{c['peak_memory_mb'][done].max():.0f} MB")  # fmt: skip
+    reasons: dict[str, int] = {}
+    for k in np.flatnonzero(~t.computed):
+        head = t.note[k].split(":")[0]
+        reasons[head] = reasons.get(head, 0) + 1
+    print("not computed:", reasons)
+    if args.compare:
+        o = _read(args.compare)
+        print(f"\n| film on substrate | quantity | {t.calculator} | {o.calculator} | ratio |")
+        print("|---|---|---|---|---|")
+        for k in np.flatnonzero(o.computed):
+            mine = [j for j in range(len(t)) if (t.film[j], t.substrate[j], t.planes[j]) ==
+                    (o.film[k], o.substrate[k], o.planes[k])]  # fmt: skip
+            if not mine or not t.computed[mine[0]]:
+                continue
+            j = mine[0]
+            for name, label, scale in (("work_of_adhesion_j_m2", "W (J/m^2)", 1.0),
+                                       ("work_of_separation_j_m2", "separation (J/m^2)", 1.0),
+                                       ("seam_normal_n_m3", "K seam (1e20 N/m^3)", 1e-20),
+                                       ("ratio_normal_substrate", "K/K_substrate", 1.0),
+                                       ("ratio_normal_film", "K/K_film", 1.0), ("dos_overlap", "overlap", 1.0),
+                                       ("seconds", "seconds", 1.0)):  # fmt: skip
+                a, b = t.columns[name][j] * scale, o.columns[name][k] * scale
+                print(f"| {o.film[k]} on {o.substrate[k]} | {label} | {a:.3g} | {b:.3g} | {b / a:.3g} |")
+
+
 def main() -> None:
     from kapitza.prediction.bonding import DEFAULT_MIN_THICKNESS_ANGSTROM
 
@@ -231,13 +288,16 @@ def main() -> None:
     o = sub.add_parser("order")
     o.add_argument("--calculator", default="chgnet")
     o.add_argument("--min-thickness", type=float, default=DEFAULT_MIN_THICKNESS_ANGSTROM)
+    m = sub.add_parser("summary")
+    m.add_argument("--table", default=str(OUT))
+    m.add_argument("--compare", default=None)
     c = sub.add_parser("converge")
     c.add_argument("--pair", default="Al/Si")
     c.add_argument("--calculator", default="chgnet")
     c.add_argument("--thickness", default="4,8,12")
     c.add_argument("--no-spectra", action="store_true")
     args = parser.parse_args()
-    {"run": run, "order": order, "converge": converge}[args.what](args)
+    {"run": run, "order": order, "converge": converge, "summary": summary}[args.what](args)
 
 
 if __name__ == "__main__":
