@@ -100,7 +100,7 @@ def pairs() -> list[dict]:
 
 def ordered(calculator: str, thickness: float, max_memory_gb: float | None = None) -> list[tuple[dict, object]]:
     """The pairs with their plans, cheapest first (ties: more rows first), fixed before any result is seen."""
-    from kapitza.errors import InputError
+    from kapitza.errors import InputError, MemoryBoundError
     from kapitza.prediction.bonding import bonding_plan
 
     out = []
@@ -109,8 +109,10 @@ def ordered(calculator: str, thickness: float, max_memory_gb: float | None = Non
             plan = bonding_plan(_crystal(g["film"]), _crystal(g["substrate"]), planes=g["planes"],
                                 calculator=calculator, min_thickness_angstrom=thickness, max_memory_gb=max_memory_gb,
                                 names=(g["film"], g["substrate"]))  # fmt: skip
+        except MemoryBoundError as exc:
+            plan = f"over the memory bound: {exc}"
         except InputError as exc:
-            plan = str(exc)
+            plan = f"refused: {exc}"
         out.append((g, plan))
     return sorted(out, key=lambda p: (isinstance(p[1], str), getattr(p[1], "seconds", 0.0), -p[0]["rows"]))
 
@@ -159,7 +161,7 @@ def run(args: argparse.Namespace) -> None:
     pending = f"not computed: pending in the run started {date} (python scripts/bonding_descriptors.py run resumes)"
     for g, p in plan:
         if isinstance(p, str):
-            notes[_key(g)] = f"refused: {p}"
+            notes[_key(g)] = p
     print(f"{len(plan)} pairs, {len(notes)} not built; budget {args.budget_min:g} min", flush=True)
     for g, p in plan:
         key = _key(g)
