@@ -57,8 +57,10 @@ SW = dict(
 #: the documented example (examples/md/si_ge_sw.toml): its geometry and run lengths, production cut to 100 ps
 SW_EXAMPLE = dict(
     SW, n_x=3, n_y=3, steps_npt=10000, steps_equilibration=10000, steps_steady=30000, steps_production=100000,
-    block_steps=10000,
+    block_steps=5000,
 )  # fmt: skip
+#: Replicas of the defaults (phase seeds): replica k of the study's seed 12345 (kapitza.md.replicas.replica_seed).
+REPLICAS = 4
 
 
 def _cases(phase: str) -> list[tuple[str, str, dict]]:
@@ -82,8 +84,11 @@ def _cases(phase: str) -> list[tuple[str, str, dict]]:
         out += [(f"sw-length-{n}", "sw-length", dict(sw, cells_a=n, cells_b=n)) for n in (5, 20)]
         return out
     if phase == "seeds":  # replicas at the defaults: the seed-to-seed scatter against the stated errors
-        out = [(f"lj-seed-{k}", "lj-seed", dict(lj, seed=k)) for k in (1, 2, 3)]
-        return out + [(f"sw-seed-{k}", "sw-seed", dict(sw, seed=k)) for k in (1, 2)]
+        from kapitza.md.replicas import replica_seed
+
+        seeds = [replica_seed(LJ["seed"], k) for k in range(2, REPLICAS + 1)]  # replica 1 is the damp run's
+        out = [(f"lj-replica-{k}", "lj-seed", dict(lj, seed=s)) for k, s in enumerate(seeds, start=2)]
+        return out + [(f"sw-replica-{k}", "sw-seed", dict(sw, seed=s)) for k, s in enumerate(seeds, start=2)]
     if phase == "long":  # the example's cross-section with 30 + 30 cells (the issue's independent 3x3x(30+30) run)
         return [("sw-long-30", "sw-long", dict(SW_EXAMPLE, cells_a=30, cells_b=30, damp=sw_d.damp,
                                                 bath_width=sw_d.bath_width))]  # fmt: skip
@@ -147,15 +152,9 @@ def run_case(name: str, series: str, settings: dict, root: Path) -> dict:
 
 
 def analyze(run_dir: Path, cfg, flux_blocks) -> dict:
-    """Delta T, J and G of a finished run, the heat-flow direction at each interface taken from the set-up.
-
-    ``analyze_run`` fits the bulk segments and extrapolates them to the planes; its per-interface jump is
-    taken along a direction guessed from the fitted slopes (issue 25 item 5 found that guess wrong on noisy
-    profiles), so the block series are re-signed here with the direction of the set-up: hot bath in A, so
-    heat flows +z through the A|B plane and -z through the box edge (both reversed with ``reverse``).  The
-    combined jump is the per-block mean over the two interfaces; its error is the standard error over blocks;
-    G = J / Delta T with both relative errors added in quadrature.
-    """
+    """Delta T, J and G of a finished run as ``kapitza md analyze`` gives them (issue 64: the single-run errors from
+    the block series' integrated autocorrelation time with Student's t, kapitza.analysis.md.blocking.correlated_mean),
+    with each interface's jump and the combined jump's and flux's block series (for later reanalysis)."""
     from kapitza.analysis.md.response import analyze_run
     from kapitza.errors import KapitzaError
 
@@ -163,24 +162,18 @@ def analyze(run_dir: Path, cfg, flux_blocks) -> dict:
         a = analyze_run(run_dir).jump
     except KapitzaError as exc:
         return {"error": str(exc)}
-    setup = (-1, 1) if not cfg.reverse else (1, -1)  # (box edge, A|B plane)
-    series = np.array([s * i.direction * np.asarray(i.delta_T_blocks) for s, i in zip(setup, a.interfaces)])
-    combined = series.mean(axis=0)
-    n = combined.size
-    dt, dt_err = float(combined.mean()), float(combined.std(ddof=1) / math.sqrt(n))
-    blocks = np.asarray(flux_blocks, dtype=float)  # J of every block (mean of both baths), as run_nemd gives it
-    flux, flux_err = float(blocks.mean()), float(blocks.std(ddof=1) / math.sqrt(blocks.size))
-    g = flux / dt
-    g_err = abs(g) * math.hypot(dt_err / dt, flux_err / flux)
+    combined = np.mean([np.asarray(i.delta_T_blocks) for i in a.interfaces], axis=0)
+    series = a.delta_T_series
     si = 1.602176634e-19 / (1e-20 * 1e-12)  # units metal: eV / (A^2 ps K) in W m^-2 K^-1
     return dict(
-        G=g, G_err=g_err, G_si=g * si if cfg.units == "metal" else math.nan,
-        G_si_err=g_err * si if cfg.units == "metal" else math.nan, delta_T=dt, delta_T_err=dt_err,
-        flux=flux, flux_err=flux_err, blocks_used=int(n), warnings=list(a.warnings),
-        jumps=[[float(x.mean()), float(x.std(ddof=1) / math.sqrt(n))] for x in series],
-        analyze_run={"G": a.G, "G_err": a.G_err, "delta_T": a.delta_T, "delta_T_err": a.delta_T_err,
-                     "flux": a.flux, "flux_err": a.flux_err,
-                     "directions": [i.direction for i in a.interfaces]},
+        G=a.G, G_err=a.G_err, G_si=a.G * si if cfg.units == "metal" else math.nan,
+        G_si_err=a.G_err * si if cfg.units == "metal" else math.nan, delta_T=a.delta_T, delta_T_err=a.delta_T_err,
+        flux=a.flux, flux_err=a.flux_err, blocks_used=int(a.blocks_used), warnings=list(a.warnings),
+        jumps=[[float(i.delta_T), float(i.delta_T_err)] for i in a.interfaces],
+        delta_T_blocks=[round(float(x), 6) for x in combined],
+        delta_T_inefficiency=float(series.inefficiency) if series is not None else math.nan,
+        flux_inefficiency=float(a.bath_flux.inefficiency) if a.bath_flux is not None else math.nan,
+        analyze_run={"directions": [i.direction for i in a.interfaces], "error_method": a.error_method},
     )  # fmt: skip
 
 
@@ -219,7 +212,7 @@ def main_reanalyze(args: argparse.Namespace) -> None:
     for name, record in data["runs"].items():
         folder = Path(args.run_root) / name
         if folder.is_dir():
-            for key in ("error", "G", "G_err", "G_si", "G_si_err", "jumps", "analyze_run"):
+            for key in ("error", "G", "G_err", "G_si", "G_si_err", "jumps", "analyze_run", "delta_T_blocks"):
                 record.pop(key, None)
             record.update(analyze(folder, NemdConfig(**record["settings"]), record["flux_blocks"]))
     _save(data)
@@ -351,6 +344,8 @@ def main_page(_args: argparse.Namespace) -> None:
             continue
         out += [f"## {title}", "", *_table(rec, key, label), ""]
         ok = [r for _n, r in rec if "G" in r]
+        if name.endswith("seed") and len(ok) >= 2:
+            out += [_pooled_line(ok), ""]
         if name.endswith("length") and len(ok) >= 3:
             g, ge = zip(*(_g(r)[:2] for r in ok), strict=True)
             g_inf, g_inf_err, c, chi2 = extrapolate([r["side_length"] for r in ok], list(g), list(ge))
@@ -389,13 +384,18 @@ shared with other jobs (the speeds are not benchmarks). Systems:
   sw`), units metal, 300 K, baths at 320 and 280 K, cross-section 2 x 2 diamond cells, 10 + 10 cells (640
   atoms), timestep 1 fs; 5 ps NVT, 30 ps transient, 100 ps production in 10 blocks of 10 ps; seed 12345.
 
+The replicas (other seeds) are `kapitza md run CONFIG --replicas 4`'s: replica 1 is the run at the defaults
+(seed 12345), replicas 2-4 have the seeds `kapitza.md.replicas.replica_seed` derives from it.
+
 No NPT in the study (the lattice constants are the builder's). The length series varies the cells of both
 crystals at once (L below is the length of one crystal); everything else as above.
 
-Delta T: the bulk fits and extrapolations of `kapitza md analyze` (`kapitza.analysis.md.response.analyze_run`),
-each interface's block series signed by the heat-flow direction of the set-up (hot bath in A), the combined
-jump the per-block mean of the two interfaces, its error the standard error over blocks. J: the mean of the
-blocks' bath fluxes with their standard error. G = J / Delta T, relative errors in quadrature. "Slabs off set
+Delta T, J and G as `kapitza md analyze` gives them (`kapitza.analysis.md.response.analyze_run`): the bulk fits
+and extrapolations per block, each interface's jump signed by the heat-flow direction of the set-up (hot bath in
+A), the combined jump the per-block mean of the two interfaces; J the mean of the blocks' bath fluxes; each error
+the single-run error of issue 64, from the block series' integrated autocorrelation time with Student's t factor
+for its effective number of blocks (`kapitza.analysis.md.blocking.correlated_mean`; measured against many seeds on
+the calibration page); G = J / Delta T, relative errors in quadrature. "Slabs off set
 points" is the share of the set difference T_hot - T_cold that the bath slabs' own mean temperatures miss;
 "interface share" the share of the slab-to-slab drop taken by the interface jump; the verdict is
 `kapitza.analysis.md.regime.thermostat_regime`'s, which every `kapitza md run` now prints.
@@ -449,6 +449,38 @@ def _parity() -> list[str]:
     return out
 
 
+def _pooled_line(records: list[dict]) -> str:
+    """The replicas pooled as ``kapitza md analyze PARENT`` pools them (kapitza.analysis.md.replicas.pool_replicas):
+    G from their mean flux and mean jump, its error from their spread, and the Birge ratio of the spread against the
+    single-run errors."""
+    from kapitza.analysis.md.replicas import pool_replicas
+
+    p = pool_replicas(
+        [r["flux"] for r in records], [r["delta_T"] for r in records], [r["flux_err"] for r in records],
+        [r["delta_T_err"] for r in records],
+    )  # fmt: skip
+    scale = _g(records[0])[0] / records[0]["G"]  # the display unit per the run's conductance unit
+    g = [_g(r)[0] for r in records]
+    verdict = (
+        f"the single-run errors understate the spread by a factor {p.spread_ratio:.2g}"
+        if p.understated
+        else "the single-run errors account for the spread"
+    )
+    return (
+        f"The {p.n} replicas pooled as `kapitza md analyze PARENT` pools them (G = mean J / mean Delta T, error from "
+        f"their spread x Student's t {p.t_factor:.3g}): **G = {p.G * scale:.3g} +- {p.G_err * scale:.2g} "
+        f"{_g(records[0])[2]}**; the replicas' own G range over {min(g):.3g} to {max(g):.3g} (standard deviation "
+        f"{np.std(g, ddof=1):.2g}). Spread against the single-run errors: Birge ratio {p.spread_ratio:.2g} (p = "
+        f"{p.spread_pvalue:.2g}): {verdict}."
+    )
+
+
+def _span(runs: dict, series: str, key: str, damp: float | None = None) -> str:
+    """min-max of a record key over a series (e.g. the jumps' errors), for the text."""
+    v = [r[key] for r in runs.values() if r["series"] == series and key in r and (damp is None or r["damp"] == damp)]
+    return f"{min(v):.2g}-{max(v):.2g}" if v else "(not run)"
+
+
 def g_at_width(runs: dict, series: str, width: float) -> str:
     r = next((r for r in runs.values() if r["series"] == series and r["bath_width"] == width and "G" in r), None)
     return "(not run)" if r is None else "{:.3g} +- {:.2g}".format(*_g(r)[:2])
@@ -466,21 +498,6 @@ def _seed_range(runs: dict, series: str) -> str:
     ]  # fmt: skip
     g = [_g(r)[0] for r in seeds + base]
     return f"{min(g):.3g} to {max(g):.3g} (mean {np.mean(g):.3g}, standard deviation {np.std(g, ddof=1):.2g})"
-
-
-def _wrong_directions(runs: dict) -> str:
-    """How many records' guessed heat-flow directions differ from the set-up's, by system."""
-    from kapitza.md.nemd import NemdConfig
-
-    counts = {}
-    for r in runs.values():
-        if "analyze_run" not in r:
-            continue
-        setup = [1, -1] if NemdConfig(**r["settings"]).reverse else [-1, 1]
-        key = r["settings"]["potential"]
-        wrong, total = counts.get(key, (0, 0))
-        counts[key] = (wrong + (r["analyze_run"]["directions"] != setup), total + 1)
-    return " and ".join(f"{w} of {t} {'LJ' if k == 'lj/cut' else k.upper()} runs" for k, (w, t) in counts.items())
 
 
 def _examples(runs: dict) -> list[str]:
@@ -548,14 +565,15 @@ def _conclusions(runs: dict, harmonic: dict) -> list[str]:
         f"* SW Si|Ge on 2 x 2 x (10 + 10) cells with 40 K between the baths and 100 ps of production: G is "
         f"{g_at('sw-damp', 1.0)}, {g_at('sw-damp', 0.3)}, {g_at('sw-damp', 0.1)} and {g_at('sw-damp', 0.05)} "
         "MW m^-2 K^-1 at 1, 0.3, 0.1 and 0.05 ps. Since the baths drive the long waves (no `zero yes`, the "
-        "parity section above) the interface jumps in cells this small are a few kelvin to 30 K with errors of "
-        "3-8 K, so G carries 35-60 % errors and these runs cannot place a plateau: only 1 ps stands apart (the "
-        "lowest G, its slabs 15 % off their set points). The default stays 0.1 ps: at 0.1 ps the 3 x 3 x "
+        f"parity section above) the interface jumps in cells this small are {_span(runs, 'sw-damp', 'delta_T')} K "
+        f"with errors of {_span(runs, 'sw-damp', 'delta_T_err')} K, so G carries large errors and these runs cannot "
+        "place a plateau: only 1 ps stands apart (the "
+        "lowest G, its slabs the furthest off their set points). The default stays 0.1 ps: at 0.1 ps the 3 x 3 x "
         "(30 + 30) run with 200 ps of production agrees with a hand-written input of the same model within "
         "its error (parity section), and 20 A baths give the same G as 10 A (below).",
         f"* LJ (masses 1 | 4): never thermostat-limited between 2 and 0.05 tau. G is {g_at('lj-damp', 2.0)}, "
         f"{g_at('lj-damp', 0.5)}, {g_at('lj-damp', 0.2)}, {g_at('lj-damp', 0.1)} and {g_at('lj-damp', 0.05)} "
-        f"at 2, 0.5, 0.2, 0.1 and 0.05 tau, while four seeds at 0.2 tau give {_seed_range(runs, 'lj-seed')}: "
+        f"at 2, 0.5, 0.2, 0.1 and 0.05 tau, while four replicas at 0.2 tau give {_seed_range(runs, 'lj-seed')}: "
         "from 0.5 to 0.05 tau the values agree within their errors and the seeds' spread, 2 tau lies at the low "
         "end. 0.2 tau keeps the slabs within 4 % of their set points and stays the default: "
         f"{lj.damp:g} tau.",
@@ -564,13 +582,12 @@ def _conclusions(runs: dict, harmonic: dict) -> list[str]:
         f"{g_at_width(runs, 'lj-width', 6.0)}, above the seeds' range at 3 sigma; with 8-cell (12.4 sigma) "
         "crystals a 6 sigma slab leaves 3.2 sigma of bulk on each side for the fits, so this one run does not "
         "say that wider is better; 3 sigma stays.",
-        "* Run lengths are not changed: the errors above (35-60 % for SW with 100 ps of production on 2 x 2 "
-        "cells, 10-15 % for LJ) say how long a run must be for a given precision. The errors here are the "
-        "honest ones: the flux error is the standard error of the block fluxes (the regression error that "
-        "`analyze_run` reports was 3-5 times smaller on these runs) and the jumps are signed by the set-up's "
-        "heat-flow direction "
-        f"(the direction `analyze_run` guessed from the slopes was wrong on at least one interface of "
-        f"{_wrong_directions(runs)}; issue 25 item 5).",
+        "* Run lengths are not changed: the errors above say how long a run must be for a given precision "
+        "(docs/howto/replicas.md: the error against replicas and production time). The errors here are the "
+        "single-run errors of issue 64: the block series' integrated autocorrelation time with Student's t factor, "
+        "measured against 40 (LJ) and 24 (SW) seeds on the calibration page; the replica sections above compare "
+        "them with the spread of four replicas. The jumps are signed by the set-up's heat-flow direction "
+        "(issue 25 item 5).",
         "",
     ]
     h = harmonic.get("sw")

@@ -35,6 +35,7 @@ steps_equilibration = 10
 steps_steady = 10
 steps_production = 20
 block_steps = 10
+damp = 0.1  # within the 0.15 tau its baths are on (never run: the scheduler is what these tests check)
 
 [series]
 seed = [1]

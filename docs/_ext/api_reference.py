@@ -38,6 +38,7 @@ PUBLIC_MODULES = (
     "kapitza.md.emd",
     "kapitza.md.spectral",
     "kapitza.md.campaign",
+    "kapitza.md.replicas",
     "kapitza.cluster",
     "kapitza.analysis",
     "kapitza.analysis.eels",

@@ -154,8 +154,11 @@ ONE_RUN = dict(c_a=200.0, c_b=400.0, c_i=4.0, n_runs=1, run_taus=40.0, oscillati
 
 
 def run(n_seeds: int) -> list[common.CalibrationRow]:
-    """Rows for the calibration page (module docstring)."""
-    rows = []
+    """Rows for the calibration page (module docstring), the stored MD replicas of :mod:`calibration.md_seeds`
+    (``lj-emd``) first."""
+    from . import md_seeds
+
+    rows = md_seeds.calibration_rows("lj-emd", ESTIMATOR)
     for spec in CASES:
         one, g, g_slow, text = case(**spec)
         note = (

@@ -72,14 +72,22 @@ def write_deal(path: str | Path, seed: int = 0) -> None:
     # the inner grouped folds are kapitza's own (empirical.grouped_folds, the same on every CPU); the regressor is
     # scikit-learn's, whose results may change between releases: the version that made the deal is stored so
     # that a mismatch can say why
-    doc = {"seed": seed, "sklearn": sklearn.__version__, **{k: v.tolist() for k, v in d.items()}}
+    import scipy
+
+    versions = {"sklearn": sklearn.__version__, "numpy": np.__version__, "scipy": scipy.__version__}
+    doc = {"seed": seed, **versions, **{k: v.tolist() for k, v in d.items()}}
     Path(path).write_text(json.dumps(doc, separators=(",", ":")) + "\n", encoding="utf-8")
 
 
-def deal_sklearn_version(path: str | Path) -> str:
-    """The scikit-learn version that made the deal stored at ``path`` ("unknown" for a deal from before it was
-    recorded)."""
-    return str(json.loads(Path(path).read_text(encoding="utf-8")).get("sklearn", "unknown"))
+def deal_versions(path: str | Path) -> str:
+    """The scikit-learn, numpy and scipy versions that made the deal stored at ``path`` against this interpreter's
+    ("unknown" where the deal did not record one): the words a stale deal's failure gives."""
+    import scipy
+    import sklearn
+
+    doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    now = {"sklearn": sklearn.__version__, "numpy": np.__version__, "scipy": scipy.__version__}
+    return ", ".join(f"{k} {doc.get(k, 'unknown')} made it, this is {v}" for k, v in now.items())
 
 
 def read_deal(path: str | Path) -> dict[str, np.ndarray]:

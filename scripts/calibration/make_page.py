@@ -35,7 +35,7 @@ def modules(only: set[str] | None = None) -> list[str]:
     """Names of the calibration modules (every module with a ``run`` function)."""
     names = []
     for info in pkgutil.iter_modules([str(HERE)]):
-        if info.name in ("common", "make_page") or info.name.startswith("_"):
+        if info.name in ("common", "make_page", "md_seeds") or info.name.startswith("_"):
             continue
         if only and info.name not in only:
             continue
@@ -45,6 +45,11 @@ def modules(only: set[str] | None = None) -> list[str]:
 
 def _fmt(x: float, spec: str) -> str:
     return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else format(x, spec)
+
+
+def _cell(text: object) -> str:
+    """A table cell's text with its pipes escaped (a case such as "SW Si|Ge" would split the row)."""
+    return str(text).replace("|", "\\|")
 
 
 def table(rows: list[common.CalibrationRow]) -> list[str]:
@@ -58,7 +63,7 @@ def table(rows: list[common.CalibrationRow]) -> list[str]:
         if r.expected == "claimed" and r.accepted:
             verdict += " ✓" if r.within_band else " ✗ outside 0.60–0.76"
         out.append(
-            f"| {r.case} | {r.truth} | {r.n} | {r.accepted} | {r.flagged} | {_fmt(r.coverage, '.3f')} | "
+            f"| {_cell(r.case)} | {_cell(r.truth)} | {r.n} | {r.accepted} | {r.flagged} | {_fmt(r.coverage, '.3f')} | "
             f"{_fmt(r.bias_over_sigma, '+.2f')} | {_fmt(r.median_sigma_rel, '.2g')} | {verdict} |"
         )
     notes = [f"- *{r.case}*: {r.note}" for r in rows if r.note]

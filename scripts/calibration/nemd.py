@@ -133,8 +133,8 @@ def _jump_case(rho_block: float, what: str, drift: float = 0.0, decay: float = 0
 
 
 def run(n_seeds: int) -> list[common.CalibrationRow]:
-    """Every NEMD case over ``n_seeds`` seeds."""
-    rows = []
+    """Every NEMD case over ``n_seeds`` seeds, then the MD replicas of :mod:`calibration.md_seeds` (stored runs)."""
+    rows = md_rows()
     for tau in (1.0, 5.0, 20.0):
         rows.append(
             common.summarize(
@@ -202,3 +202,14 @@ def run(n_seeds: int) -> list[common.CalibrationRow]:
         )
     )
     return rows
+
+
+def md_rows() -> list[common.CalibrationRow]:
+    """The rows of real NEMD runs: many seeds of a small LJ and a small SW Si|Ge bicrystal (stored by
+    ``python -m calibration.md_seeds run lj-nemd`` and ``... sw-nemd``; none where they were not run)."""
+    from . import md_seeds
+
+    out = []
+    for system in ("lj-nemd", "sw-nemd"):
+        out += md_seeds.calibration_rows(system, "NEMD bath flux and temperature jump")
+    return out

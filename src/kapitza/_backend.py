@@ -509,6 +509,18 @@ def backend_of(x: Any) -> Backend:
     return _TorchBackend("torch", str(x.device))
 
 
+#: Most digits of a GPU's index in "cuda:N" (no machine has a hundred GPUs).
+MAX_INDEX_DIGITS = 2
+
+
+def gpu_index(text: str) -> int | None:
+    """The N of "cuda:N" / "gpu:N" written in ASCII digits (at most :data:`MAX_INDEX_DIGITS`), else None: "²" and
+    "٣" are digits to ``str.isdigit`` but no GPU's number (``int("²")`` raises)."""
+    if 0 < len(text) <= MAX_INDEX_DIGITS and text.isascii() and text.isdigit():
+        return int(text)
+    return None
+
+
 def _cuda_device(torch: Any, device: str) -> str:
     """ "cuda:N" for a "gpu", "cuda", "gpu:N" or "cuda:N" request on this machine, or InputError."""
     if not torch.cuda.is_available():
@@ -517,7 +529,7 @@ def _cuda_device(torch: Any, device: str) -> str:
     if not index:
         return f"cuda:{torch.cuda.current_device()}"
     count = torch.cuda.device_count()
-    if not index.isdigit() or int(index) >= count:
+    if gpu_index(index) is None or int(index) >= count:
         raise InputError(f"device {device!r}: no such GPU; this machine has {count} (cuda:0 to cuda:{count - 1})")
     return f"cuda:{int(index)}"
 
@@ -540,6 +552,7 @@ def select_backend(device: str = "auto") -> Backend:
     """
     if not isinstance(device, str):
         raise InputError(f"device must be one of {', '.join(DEVICES)}, got {device!r}")
+    check_device(device)  # its form first: "cuda:²" is refused here, before torch is asked
     key = device.strip().lower()
     if key == "cpu":
         return NUMPY
@@ -624,9 +637,10 @@ def check_device(device: Any, label: str = "device") -> str:
         if key in DEVICES or key == "cuda":
             return "gpu" if key == "cuda" else key
         base, _, index = key.partition(":")
-        if base in ("gpu", "cuda") and index.isdigit():
-            return f"cuda:{int(index)}"
-    shown = repr(device[:40]) if isinstance(device, str) else repr(device)
+        number = gpu_index(index)
+        if base in ("gpu", "cuda") and number is not None:
+            return f"cuda:{number}"
+    shown = ascii(device[:40]) if isinstance(device, str) else repr(device)
     raise InputError(f"{label} must be one of {', '.join(DEVICES)} (or cuda:N), got {shown}")
 
 

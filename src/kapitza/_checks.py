@@ -8,6 +8,7 @@ is done.  The ``*_array`` checks do the same for every entry of an array and nam
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -262,3 +263,114 @@ def count(value: Any, name: str, minimum: int = 1) -> int:
 def around(center: float, decades: float = 3.0, count: int = 121) -> NDArray[np.float64]:
     """``count`` log-spaced values from center/10^decades to center*10^decades."""
     return np.geomspace(center * 10.0**-decades, center * 10.0**decades, count)
+
+
+# -- text: names and notes that a result holds and the CLI prints ---------------------------------------------------
+
+#: Longest name a result holds (a material, a pair, a paper id, a calculator, a route).
+MAX_NAME_CHARS = 200
+#: Longest free text a result holds (a note, a detail, a provenance).
+MAX_TEXT_CHARS = 20_000
+#: Rich markup: a tag in square brackets that rich would read as a style, a link or a closing tag ("[bold]",
+#: "[link=file:///etc/passwd]", "[/]"); rich's own rule is "[" then a lower-case letter, "#", "/" or "@".  Upper
+#: case is refused too, so the rule does not hang on rich's version.
+_MARKUP = re.compile(r"\[[A-Za-z#/@][^\[\]]*\]")
+#: Characters a text may hold beyond the printable ones (``str.isprintable``): none in a name; in a multi-line text
+#: the line feed and the tab.  Everything else that is not printable (the escape of a terminal sequence, a bell,
+#: a carriage return that overwrites a line, Unicode's bidirectional overrides and other format characters) is
+#: refused.
+_LINES = "\n\t"
+
+
+def quoted(value: str) -> str:
+    """A text quoted for a message: ``ascii`` (no control character reaches the terminal), cut to 60 characters."""
+    return ascii(value) if len(value) <= 60 else ascii(value[:50]) + f"... ({len(value):,} characters)"
+
+
+def text(value: Any, name: str, *, most: int = MAX_TEXT_CHARS, lines: bool = False) -> str:
+    """A text a result holds and the CLI prints as written: a str of at most ``most`` characters, every one printable
+    (``lines=True``: line feeds and tabs too), so it can never move the cursor, retitle the terminal, ring, hide or
+    reorder what follows."""
+    if not isinstance(value, str):
+        raise InputError(f"{name} must be a text, got {type(value).__name__}")
+    if len(value) > most:
+        raise InputError(f"{name} is {len(value):,} characters long; at most {most:,}")
+    allowed = _LINES if lines else ""
+    bad = next((c for c in value if not c.isprintable() and c not in allowed), None)
+    if bad is not None:
+        raise InputError(
+            f"{name} {quoted(value)} holds the control character {ascii(bad)}: a text is printed as written, "
+            "never as terminal control"
+        )
+    return value
+
+
+def label(value: Any, name: str, *, most: int = MAX_NAME_CHARS, empty: bool = False) -> str:
+    """A name a result holds (a material, a pair, a paper, a route, a reason): a :func:`text` of one line, at most
+    ``most`` characters, without rich markup (a name is printed in tables and titles); not blank unless ``empty``."""
+    text(value, name, most=most)
+    if not empty and not value.strip():
+        raise InputError(f"{name} must be a name, got {quoted(value)}")
+    found = _MARKUP.search(value)
+    if found:
+        raise InputError(f"{name} {quoted(value)} holds the markup {found.group()!r}: a name is plain text")
+    return value
+
+
+def side_name(value: Any, name: str) -> str:
+    """The name of one side of an interface (a material, a crystal): a :func:`label` that is no path (no "/" or
+    "\\", not "." or "..")."""
+    label(value, name)
+    if "/" in value or "\\" in value or value.strip() in (".", ".."):
+        raise InputError(f"{name} {quoted(value)} is a path, not the name of a material or crystal")
+    return value
+
+
+def labels(values: Any, name: str, size: int | None = None, *, check: Any = None, **options: Any) -> tuple[str, ...]:
+    """A tuple (or list) of names, each checked by ``check`` (default :func:`label`, with ``options``); ``size``:
+    exactly that many."""
+    if isinstance(values, str) or not isinstance(values, (tuple, list)):
+        raise InputError(f"{name} must be a list of texts, got {type(values).__name__}")
+    if size is not None and len(values) != size:
+        raise InputError(f"{name} has {len(values)} entries; expected {size}")
+    one = label if check is None else check
+    return tuple(one(v, f"{name}[{i}]", **options) for i, v in enumerate(values))
+
+
+def fraction(value: Any, name: str, *, nan: bool = False) -> float:
+    """A share from 0 to 1 (a coverage, a fraction within a factor); ``nan=True``: NaN too (not measured)."""
+    x = _float(value, name, "")
+    if nan and math.isnan(x):
+        return x
+    if not 0 <= x <= 1:
+        raise InputError(f"{name} must be a share from 0 to 1{' (or nan)' if nan else ''}, got {x:g}")
+    return x
+
+
+def factor(value: Any, name: str, *, nan: bool = False) -> float:
+    """A median factor 10 ** median |log10(a / b)|: finite and >= 1; ``nan=True``: NaN too (nothing scored)."""
+    x = _float(value, name, "")
+    if nan and math.isnan(x):
+        return x
+    if not (math.isfinite(x) and x >= 1):
+        raise InputError(f"{name} must be a factor >= 1{' (or nan)' if nan else ''}, got {x:g}")
+    return x
+
+
+def sized(values: Any, name: str, shape: tuple[int | None, ...], *, kind: str = "f") -> NDArray[Any]:
+    """``values`` as an array of exactly ``shape`` (None: any length along that axis; "f": floats, "i": whole
+    numbers, "b": booleans), e.g. one entry per temperature; the entries themselves are the caller's to check."""
+    try:
+        x = np.asarray(values)
+        if kind == "f":
+            x = x.astype(float)
+        elif kind == "i" and x.size and x.dtype.kind not in "iu":
+            raise InputError(f"{name} must hold whole numbers")
+        elif kind == "b" and x.size and x.dtype.kind != "b":
+            raise InputError(f"{name} must hold true or false")
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be an array of numbers") from None
+    if len(x.shape) != len(shape) or any(e is not None and e != n for n, e in zip(x.shape, shape)):
+        wanted = "(" + ", ".join("any" if e is None else str(e) for e in shape) + ("," if len(shape) == 1 else "") + ")"
+        raise InputError(f"{name} has shape {x.shape}; expected {wanted}")
+    return x

@@ -201,7 +201,7 @@ def as_temperatures(temperature: ArrayLike, option: str = "temperature") -> NDAr
     bad = ~np.isfinite(t) | (t < 0)
     if np.any(bad):
         raise InputError(f"{option} must be finite and >= 0 K, got {float(t[bad][0]):g} K")
-    return t
+    return t + 0.0  # -0 K is 0 K (and is printed so): IEEE's -0.0 + 0.0 is +0.0
 
 
 def _plain(value: object) -> str:

@@ -259,6 +259,34 @@ def test_the_relaxed_change_rule_names_the_worst_length():
         check_relaxed_cell(before, before * np.r_[1.0, 0.89, 1.05, 1, 1, 1], "x")
 
 
+def test_a_cell_that_runs_away_is_refused_at_once():
+    """Issue 63: a crystal the potential cannot hold used to relax to its end (a 1-atom bcc hydrogen cell with CHGNet:
+    29 steps, 121 s, silent under --quiet) before the refusal.  Here a calculator whose stress never vanishes (every
+    cell is compressed further, E = p V with p = 1 eV/A^3) drives the cell away: the relaxation is stopped as soon as
+    a length changed by RUNAWAY_CHANGE, after a few steps of the 500 allowed, with the refusal naming the step."""
+    from ase.calculators.calculator import Calculator, all_changes
+
+    from kapitza.atomistic.bulk import RUNAWAY_CHANGE
+
+    class Squeeze(Calculator):
+        implemented_properties = ("energy", "forces", "stress")
+        calls = 0
+
+        def calculate(self, atoms=None, properties=("energy",), system_changes=all_changes):
+            super().calculate(atoms, properties, system_changes)
+            Squeeze.calls += 1
+            p = 1.0  # eV/A^3: the energy grows with the volume, so the cell shrinks for ever
+            self.results = {"energy": p * self.atoms.get_volume(), "forces": np.zeros((len(self.atoms), 3)),
+                            "stress": np.array([p, p, p, 0.0, 0.0, 0.0])}  # fmt: skip
+
+    atoms = bulk("H", "bcc", a=3.0)
+    words = r"H \(stopped at step \d+\): the relaxation moved [abc] from 2.5981 to"
+    with pytest.raises(InputError, match=words) as info:
+        relax_crystal(atoms, Squeeze(), "H")
+    moved = float(str(info.value).split("(")[2].split(" %")[0])
+    assert moved <= -100 * RUNAWAY_CHANGE and Squeeze.calls < 50
+
+
 def test_relaxation_progress_counts_steps():
     seen = []
     atoms = bulk("Si", "diamond", a=5.5, cubic=True)

@@ -17,7 +17,8 @@ CURVED = "reaching into the default fit range"
 
 @pytest.fixture(scope="module")
 def rows():
-    return nemd.run(N_SEEDS)
+    """The synthetic cases (the MD rows of real runs, read from their stored records, are left to the page)."""
+    return [r for r in nemd.run(N_SEEDS) if not r.case.startswith("MD,")]
 
 
 def test_claimed_cases_cover_68_percent_without_bias(rows):

@@ -14,6 +14,8 @@ import json
 import numpy as np
 import pytest
 
+from kapitza.io import cache
+
 torch = pytest.importorskip("torch", reason="the torch backend needs torch (pip install 'kapitza[gpu]')")
 
 TINY = ("Si", "Ge", "--kpoints", "2", "--frequencies", "20", "--no-check", "-t", "100,300")
@@ -115,11 +117,11 @@ def test_a_resume_on_a_device_without_the_memory_is_refused_then_resumes_elsewhe
         run_agf("Si", "Ge", kpoints=2, frequencies=20, check_broadening=False, temperature=[100.0, 300.0],
                 device="cpu", output=out_file, progress=stop)  # fmt: skip
     partial = tmp_path / ".sige.npz.partial"
-    entry = sorted(partial.rglob("*.npz"))[0]  # its device record forged: markup and a newline (a file's text)
-    with np.load(entry, allow_pickle=False) as data:
-        arrays = {k: data[k] for k in data.files}
+    entry = sorted(partial.rglob("*.entry"))[0]  # its device record made markup and a newline (a file's text)
+    arrays = _entry_arrays(entry)
+    key = str(arrays.pop("__kapitza_key__"))
     assert str(arrays["device"]) == "cpu"
-    np.savez(entry, **{**arrays, "device": np.array("[/bold]cpu\n")})
+    cache.write_signed(entry, cache.signing_key(), key, {**arrays, "device": np.array("[/bold]cpu\n")})  # signed
     before = {p: p.read_bytes() for p in partial.rglob("*") if p.is_file()}
     fake_gpu(free=2000)
     one_line_error(*cli("agf", *TINY, "--device", "gpu", "--output", out_file))
@@ -127,6 +129,16 @@ def test_a_resume_on_a_device_without_the_memory_is_refused_then_resumes_elsewhe
     status, out, err = cli("agf", *TINY, "--device", "torch-cpu", "--output", out_file, "--explain")
     assert status == 0, err
     assert "; resumed 3 chunks computed on [/bold]cpu, cpu" in out and out_file.exists() and not partial.exists()
+
+
+def _entry_arrays(path):
+    """The arrays of a checkpoint entry (its payload is a plain zip after the signed header)."""
+    import io
+    import zipfile
+
+    payload = path.read_bytes()[cache.HEADER_BYTES :]
+    with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+        return {n[:-4]: np.load(io.BytesIO(archive.read(n)), allow_pickle=False) for n in archive.namelist()}
 
 
 def _half_gpu_report(device: str, dask_worker=None) -> dict:

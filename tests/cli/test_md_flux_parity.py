@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "analysis" / "md"))
 from run_dir_synthetic import AREA, BLOCK_TIME, FLUX, write_run_dir  # noqa: E402
 
 from json_rules import strict_loads  # noqa: E402
-from kapitza.analysis.md.blocking import block_average  # noqa: E402
+from kapitza.analysis.md.blocking import correlated_mean  # noqa: E402
 from kapitza.analysis.md.response import analyze_run, run_flux  # noqa: E402
 from kapitza.io.run_manifest import read_baths_file, read_manifest  # noqa: E402
 from kapitza.md.run import read_run_config, run_nemd  # noqa: E402
@@ -32,7 +32,7 @@ FLUX_LINE = re.compile(r"heat flux per interface \(A->B, mean of both baths\): (
 
 def _noisy_run(folder: Path, blocks: int, seed: int = 7) -> Path:
     """A synthetic run whose baths.txt has a noisy flux per block (mean FLUX, 10 % spread), so that the error is
-    not zero and the grouping of 16 or more blocks matters."""
+    not zero."""
     write_run_dir(folder, blocks=blocks)
     rng = np.random.default_rng(seed)
     per_block = FLUX * (1 + 0.1 * rng.standard_normal(blocks))
@@ -44,8 +44,9 @@ def _noisy_run(folder: Path, blocks: int, seed: int = 7) -> Path:
 
 @pytest.mark.parametrize("blocks", [10, 17])
 def test_md_run_and_md_analyze_print_one_flux(cli, tmp_path, blocks):
-    """10 blocks: each row one block; 17: the rows grouped into blocks chosen from the data (the first row left
-    out), where md run used to print the mean of all 17 rows beside md analyze's mean of the grouped ones."""
+    """10 and 17 blocks: md run and md analyze print the same flux and error, the mean of every block's flux and
+    the error of that mean from the block series' integrated autocorrelation time (issue 64; before, 16 or more rows
+    were grouped into blocks and the first row left out, where md run used to print the mean of all rows)."""
     folder = _noisy_run(tmp_path / "run", blocks)
     config = tmp_path / "run.toml"
     shutil.copy(folder / "config.toml", config)
@@ -57,13 +58,11 @@ def test_md_run_and_md_analyze_print_one_flux(cli, tmp_path, blocks):
     assert status == 0, err
     doc = strict_loads(text)
     assert match.group(1) == f"{doc['J']:.5g}" and match.group(2) == f"{doc['J_err']:.2g}"
-    # the number itself, independently: the standard error of block means over the same blocks
+    # the number itself, independently: the mean of all blocks and correlated_mean's error of it
     fluxes = read_manifest(folder).block_fluxes(read_baths_file(folder / "baths.txt"), AREA)
-    b = block_average(fluxes, n_blocks=blocks if blocks < 16 else None)
-    assert doc["J"] == pytest.approx(b.mean, rel=1e-12) and doc["J_err"] == pytest.approx(b.err, rel=1e-12)
-    if blocks >= 16:
-        assert b.n_blocks * b.block_size < blocks  # the grouping leaves rows out: the mean of all rows differs
-        assert abs(float(np.mean(fluxes)) - b.mean) > 1e-9
+    b = correlated_mean(fluxes)
+    assert doc["J"] == pytest.approx(float(np.mean(fluxes)), rel=1e-12)
+    assert doc["J_err"] == pytest.approx(b.err, rel=1e-12) and b.n_samples == blocks
 
 
 def test_library_paths_agree_and_reverse_signs_the_flux(tmp_path):

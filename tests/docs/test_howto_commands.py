@@ -176,7 +176,8 @@ def _runnable(line: str) -> list[str] | None:
     out = []
     for k, word in enumerate(words):
         is_output = k > 0 and words[k - 1] in OUTPUTS
-        looks_like_path = "/" in word or re.search(r"\.(toml|txt|csv|extxyz|yaml|json|npz|run|cif|vasp|xyz)(:|$)", word)
+        suffix = r"\.(toml|txt|csv|extxyz|yaml|json|npz|run|replicas|cif|vasp|xyz)(:|$)"
+        looks_like_path = "/" in word or re.search(suffix, word)
         if looks_like_path and not word.startswith("-") and not is_output:
             name, colon, rest = word.partition(".toml:")  # material file:entry
             path = ROOT / (name + ".toml" if colon else word)

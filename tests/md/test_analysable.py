@@ -9,7 +9,6 @@ line cannot estimate the interface's share.
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 from pathlib import Path
@@ -27,6 +26,7 @@ from kapitza.io.profile_layout import empty_bins, fit_bins, layout_problems  # n
 from kapitza.io.run_manifest import write_manifest  # noqa: E402
 from kapitza.md.inputs import run_manifest  # noqa: E402
 from kapitza.md.nemd import NemdConfig  # noqa: E402
+from kapitza.md.run import write_run_state  # noqa: E402
 
 BLOCKS = 8
 
@@ -59,7 +59,7 @@ def _write_run(folder: Path, config: NemdConfig, seed: int) -> Path:
     (folder / "box.txt").write_text(" ".join(f"{v:.10g}" for v in manifest.box) + "\n")
     (folder / "config.toml").write_text(config.to_toml())
     write_manifest(folder, manifest)
-    (folder / "state.json").write_text(json.dumps({"completed_units": BLOCKS + 2, "n_blocks": BLOCKS}))
+    write_run_state(folder, config, BLOCKS + 2)
     return folder
 
 

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from kapitza.analysis.md.response import gather_runs
+from kapitza.analysis.md.table import gather_runs
 from kapitza.errors import InputError
 from kapitza.md.campaign import campaign_entries, load_campaign, member_complete, run_campaign
+from kapitza.md.run import write_run_state
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "analysis" / "md"))  # the synthetic run directory writer
 
@@ -123,7 +124,7 @@ def test_gather_on_synthetic_run_directories_fits_G_of_T(tmp_path):
         t = m.config.temperature
         folder = write_run_dir(camp.folder / m.name, seed=k, temperature=t, flux=0.05 * t)
         (folder / "config.toml").write_text(m.config.to_toml())
-        (folder / "state.json").write_text(json.dumps({"completed_units": m.config.n_blocks + 2}))
+        write_run_state(folder, m.config, m.config.n_blocks + 2)
     outcomes = run_campaign(camp, scheduler="synchronous")
     assert {o.status for o in outcomes} == {"skipped"}
     table = gather_runs(campaign_entries(camp, outcomes), camp.series, camp.folder)
@@ -198,7 +199,7 @@ def test_a_series_of_user_structures_is_a_length_series_with_files_beside_the_to
     """Issue 27: the NEMD length series of a user's system.  The structures and the pair file are named as seen
     from the campaign TOML (found from any working directory), the members are named by the files' stems, and
     "structure" is a length key, so gather_runs fits the thickness series."""
-    from kapitza.analysis.md.response import LENGTH_KEYS
+    from kapitza.analysis.md.table import LENGTH_KEYS
 
     sub = tmp_path / "study"
     sub.mkdir()
@@ -265,4 +266,5 @@ def test_the_memory_of_the_workers_is_estimated_and_bounded_before_anything_runs
         status, out, err = cli("md", "campaign", spec, "--max-memory-gb", value)
         assert status == 2 and err.count("\n") == 1 and "--max-memory-gb" in err, (value, err)
     status, out, _ = cli("md", "campaign", "--help")
-    assert "in total" in " ".join(out.split()) and "per atom" in " ".join(out.split())
+    text = " ".join(out.replace("\u2502", " ").split())  # rich's table borders cut the wrapped help lines
+    assert "in total" in text and "per atom" in text

@@ -113,3 +113,20 @@ def test_changed_config_refused(tmp_path):
 def test_bad_config(emd, message):
     with pytest.raises(InputError, match=message):
         EmdConfig.from_mapping(dict(TINY, emd=emd))
+
+
+def test_an_edited_emd_state_is_refused_in_one_line(tiny_run, tmp_path):
+    """Issue 63: an EMD state.json edited to list a run that never ran (or stripped of its signature) is refused in
+    one line; the signed state of the finished run reads back."""
+    from kapitza.md.emd import _read_state
+
+    cfg, _, run = tiny_run
+    folder = tmp_path / "copy"
+    shutil.copytree(run.run_dir, folder)
+    assert _read_state(folder, cfg) == {"equilibrated": True, "runs_done": [0, 1]}
+    state = json.loads((folder / "state.json").read_text())
+    for edited in (state | {"runs_done": [0, 1, 2]}, {k: v for k, v in state.items() if k != "signature"}):
+        (folder / "state.json").write_text(json.dumps(edited))
+        with pytest.raises(InputError, match="state.json' (does not carry|is not signed).*does not resume it") as info:
+            run_emd(cfg, folder)
+        assert "\n" not in str(info.value)

@@ -171,3 +171,51 @@ def test_a_resume_under_another_protocol_is_refused(tmp_path):
     with pytest.raises(InputError, match="mix two protocols; start a new run directory"):
         run_nemd(config, folder)
     assert sorted(p.name for p in folder.glob("restart.*")) == ["restart.eq"]  # nothing ran
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda doc: doc | {"completed_units": 6, "blocks_done": 4}, "does not carry your key's signature"),
+        (lambda doc: {k: v for k, v in doc.items() if k != "signature"}, "is not signed"),
+        (lambda doc: doc | {"signature": "0" * 64}, "does not carry your key's signature"),
+        (lambda doc: "[1, 2]", "is not a JSON object"),
+    ],
+    ids=["more-units", "unsigned", "foreign-signature", "not-an-object"],
+)
+def test_a_run_state_that_does_not_verify_is_refused_and_nothing_changes(tmp_path, edit, message):
+    """Issue 63: state.json carries the user's signature for its run; one edited (units claimed that never ran),
+    stripped of its signature, signed by another key or replaced is refused in one line, and the folder is left
+    as it was (no output cut, no restart removed, nothing run)."""
+    import json
+
+    from kapitza.errors import InputError
+
+    config = NemdConfig(**SETTINGS)
+    folder = tmp_path / "run"
+    run_nemd(config, folder, stop_after_units=1)
+    state = folder / "state.json"
+    changed = edit(json.loads(state.read_text()))
+    state.write_text(changed if isinstance(changed, str) else json.dumps(changed))
+    before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    with pytest.raises(InputError, match=message) as info:
+        run_nemd(config, folder)
+    assert "\n" not in str(info.value) and "does not resume it" in str(info.value)
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == before
+
+
+def test_a_state_copied_from_another_run_is_refused(tmp_path):
+    """A state signed by the same user for a run of another config (a longer run's, copied over) is refused: the
+    signature covers the run's config."""
+    from kapitza.errors import InputError
+    from kapitza.md.run import completed_units, write_run_state
+
+    config = NemdConfig(**SETTINGS)
+    other = NemdConfig(**{**SETTINGS, "steps_production": 16000})
+    folder = tmp_path / "run"
+    run_nemd(config, folder, stop_after_units=1)
+    write_run_state(tmp_path, other, 4)
+    shutil.copyfile(tmp_path / "state.json", folder / "state.json")
+    with pytest.raises(InputError, match="does not carry your key's signature for this run"):
+        completed_units(folder, config)
+    assert completed_units(folder, config, verify=False) == 0  # read as data: its counts are not this run's

@@ -25,7 +25,7 @@ from kapitza.io.run_manifest import (
 )
 from kapitza.md.inputs import run_manifest
 from kapitza.md.nemd import NemdConfig
-from kapitza.md.run import run_nemd
+from kapitza.md.run import read_area, run_nemd
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIGS = [
@@ -116,8 +116,10 @@ def test_data_file_readers(tmp_path):
 
 
 def test_a_run_made_before_run_json_says_how_to_add_it_and_a_rerun_adds_it(tmp_path):
-    """The shipped LJ run without its run.json: one line naming the fix; run_nemd with its config (finished: no
-    LAMMPS) writes the manifest md would have written, its bath data unchanged, and the run analyses again."""
+    """The shipped LJ run without its run.json: one line naming the fix; run_nemd with its config writes the
+    manifest md would have written, its bath data unchanged, and the run analyses again.  Its state.json was written
+    before states were signed (issue 63), so run_nemd then refuses to resume it, in one line, changing nothing
+    else; the analysis reads it as before."""
     folder = tmp_path / "old"
     shutil.copytree(ROOT / "examples" / "data" / "md" / "lj_small", folder)
     (folder / MANIFEST_FILE).unlink()
@@ -127,8 +129,11 @@ def test_a_run_made_before_run_json_says_how_to_add_it_and_a_rerun_adds_it(tmp_p
 
     config = NemdConfig.from_mapping(tomllib.loads((folder / "config.toml").read_text()))
     baths = read_baths_file(folder / "baths.txt")
-    run = run_nemd(config, folder)
+    before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    with pytest.raises(InputError, match=r"state.json' is not signed .* does not resume it \(nothing in the folder"):
+        run_nemd(config, folder)
     assert read_manifest(folder).to_document() == run_manifest(config).to_document()
-    assert run.n_blocks == config.n_blocks
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file() and p.name != MANIFEST_FILE} == before
     assert (read_baths_file(folder / "baths.txt") == baths).all()
-    assert analyze_run(folder).jump.flux == pytest.approx(abs(run.heat_flux.mean()), rel=1e-12)
+    flux = run_manifest(config).block_fluxes(baths, read_area(folder / "box.txt"))
+    assert analyze_run(folder).jump.flux == pytest.approx(abs(flux.mean()), rel=1e-12)

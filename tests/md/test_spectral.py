@@ -196,6 +196,26 @@ def test_resume_gives_identical_npz(tmp_path, tiny_run):
             assert np.array_equal(mine[key], ref[key]), key
 
 
+def test_a_resume_with_another_spectral_setup_is_refused(tmp_path, tiny_run):
+    """Issue 63: the setup a resumed run reduces its later blocks with is the one it wrote (its SHA-256 is in the
+    signed state): one edited on disk is refused in one line before anything in the folder changes."""
+    from kapitza.errors import InputError
+
+    config, _, _ = tiny_run
+    run_dir = tmp_path / "run"
+    run_nemd(config, run_dir, stop_after_units=3)
+    setup = run_dir / "spectral" / "setup.npz"
+    with np.load(setup, allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files}
+    arrays["masses"] = 2 * arrays["masses"]
+    np.savez(setup, **arrays)
+    before = {p: p.read_bytes() for p in run_dir.rglob("*") if p.is_file()}
+    with pytest.raises(InputError, match=r"setup.npz' is not the spectral setup this run wrote") as info:
+        run_nemd(config, run_dir)
+    assert "\n" not in str(info.value)
+    assert {p: p.read_bytes() for p in run_dir.rglob("*") if p.is_file()} == before
+
+
 # ---------------------------------------------------------------- physics (longer blocks: less noise)
 
 #: Low temperature, 16 blocks of 1000 steps (5 tau), 100 samples each (Nyquist 63 rad/tau, above the LJ band).

@@ -243,3 +243,31 @@ def test_default_temperatures():
     assert list(p.temperature) == [1.0, 10.0, 30.0, 100.0, 300.0, 1000.0]
     assert math.isfinite(p.expected.value[-2])
     assert list(kapitza.predict("Cu", "He4").temperature) == [0.1, 0.3, 0.5, 1.0, 1.5, 2.0]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"model": 5}, {"model": []}, {"model": ["dmm", 3]}, {"temperature": "300"}, {"method": 5},
+        {"empirical": "yes"}, {"compare_debye": 1}, {"side1": None}, {"side1": 3.5}, {"temperature": [[300]]},
+        {"mesh": "x"}, {"calculator": 5}, {"option_names": 5}, {"progress": 5}, {"inelastic": "A=1"},
+        {"phonopy_files": 5}, {"temperature": math.nan}, {"temperature": []},
+    ],
+)  # fmt: skip
+def test_hostile_python_inputs_are_one_input_error(options):
+    """What the command line cannot send but Python can: one InputError, never another exception."""
+    kwargs = {"temperature": 300.0, **options}
+    side1, side2, t = kwargs.pop("side1", "Al"), kwargs.pop("side2", "Si"), kwargs.pop("temperature")
+    with pytest.raises(InputError) as caught:
+        kapitza.predict(side1, side2, t, **kwargs)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_bad_figure_path_is_refused_before_anything_is_drawn(tmp_path):
+    """The one rule of a figure's file (plotting.canvas.check_figure_path), from Python as from --plot."""
+    p = kapitza.predict("Si", "Ge", 300.0)
+    with pytest.raises(InputError, match=r"must end in one of \.png, \.pdf, \.svg"):
+        p.plot(tmp_path / "g.txt")
+    with pytest.raises(InputError, match="does not exist|no folder|not a folder"):
+        p.plot(tmp_path / "missing" / "g.png")
+    assert list(tmp_path.iterdir()) == []

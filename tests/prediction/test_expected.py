@@ -127,9 +127,10 @@ def test_rows_refuse_what_they_cannot_hold():
 
 
 def test_the_stored_descriptors_read_back_and_refuse_a_damaged_file():
-    """The CSV round-trips (write, read) and a file without its provenance line is refused."""
+    """The CSV round-trips (write, read); a file without its provenance line, or naming code as its calculator
+    (issue 63: a file names data, never code), is refused."""
     found = E.StructureDescriptors(
-        calculator="x", provenance="made up", row_id=("1", "2"), film=("Al", "Cu"), substrate=("Si", "Si, 100"),
+        calculator="chgnet", provenance="made up", row_id=("1", "2"), film=("Al", "Cu"), substrate=("Si", "Si, 100"),
         kind=("metal/non-metal", "metal/non-metal"), temperature=np.array([300.0, 100.0]),
         g_fd=np.array([1e8, 2e8]), g_fd_phonon=np.array([2e8, 3e8]), g_ep=np.array([math.nan, 5e8]),
     )  # fmt: skip
@@ -140,6 +141,8 @@ def test_the_stored_descriptors_read_back_and_refuse_a_damaged_file():
     assert math.isnan(back.g_ep[0]) and back.g_ep[1] == 5e8
     with pytest.raises(InputError, match="provenance"):
         E.read_structure_descriptors(text.replace("# provenance:", "# nothing:"))
+    with pytest.raises(InputError, match="calculator 'os:abort' in structure_descriptors.csv names Python code"):
+        E.read_structure_descriptors(text.replace("# calculator: chgnet", "# calculator: os:abort"))
 
 
 def test_the_shipped_structure_descriptors_name_their_calculator_and_provenance():

@@ -74,6 +74,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .._backend import gpu_index
 from ..errors import InputError, MissingDependencyError
 
 #: The suffix that adds the D3(BJ) dispersion correction (PBE parameters) to any calculator name.
@@ -468,6 +469,7 @@ def _d3_forces(atoms: Any) -> NDArray[np.float64]:
 def _builtin_source(name: str) -> CalculatorSource:
     spec = BUILTINS[name]
     path = _weights_path(name)
+    mlip_device()  # where it will run, checked when it is named: the same refusal whether or not the cache is warm
     version = importlib.metadata.version(spec.package)
     identity = {"calculator": name, "package": spec.package, "version": version, "weights_sha256": _sha256(path)}
     loader = _load_chgnet if spec.package == "chgnet" else _load_sevennet
@@ -507,7 +509,6 @@ def _sha256(path: Path) -> str:
 
 #: The environment variable that puts the built-in potentials on a CUDA GPU (``cuda`` or ``cuda:N``; default cpu).
 DEVICE_VARIABLE = "KAPITZA_MLIP_DEVICE"
-_DEVICE = re.compile(r"cpu|cuda(:\d{1,2})?")
 
 
 def mlip_device() -> str:
@@ -516,9 +517,11 @@ def mlip_device() -> str:
     Raises :class:`~kapitza.errors.InputError` (one line) for any other value, or a CUDA device that torch does not
     see; :class:`~kapitza.errors.MissingDependencyError` where torch is missing."""
     text = os.environ.get(DEVICE_VARIABLE, "").strip().lower() or "cpu"
-    if not _DEVICE.fullmatch(text):
+    base, colon, index = text.partition(":")
+    if not (text == "cpu" or base == "cuda" and (not colon or gpu_index(index) is not None)):
         raise InputError(
-            f"{DEVICE_VARIABLE}={_shown(os.environ.get(DEVICE_VARIABLE))} is not a device: use cpu, cuda or cuda:N"
+            f"{DEVICE_VARIABLE}={_shown(os.environ.get(DEVICE_VARIABLE))} is not a device: use cpu, cuda or cuda:N "
+            "(N in ASCII digits)"
         )
     if text == "cpu":
         return text

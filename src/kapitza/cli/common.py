@@ -325,12 +325,17 @@ def progress_bar(enabled: bool) -> Iterator[Callable[[str, int, int], None] | No
 
 
 def load_run_config(
-    path: Path, option: Path | None, from_mapping: Callable[[Any, str], Any], allow_outside: bool = False
+    path: Path,
+    option: Path | None,
+    from_mapping: Callable[[Any, str], Any],
+    allow_outside: bool = False,
+    suffix: str = ".run",
 ) -> tuple[Any, Path]:
     """A run's config TOML read once, validated by ``from_mapping(data, where)``, and its run directory:
     ``option`` (``--run-dir``), else ``run_dir`` in the file (relative to it, and at or below its folder unless
-    ``allow_outside``: :func:`kapitza.io.paths.confined`), else the file's name with suffix .run in the current
-    directory (a run of a shipped example never writes into the source tree)."""
+    ``allow_outside``: :func:`kapitza.io.paths.confined`), else the file's name with ``suffix`` (.run; .replicas for
+    the folder of replicas) in the current directory (a run of a shipped example never writes into the source
+    tree)."""
     from ..io import toml_file
     from ..io.paths import confined
 
@@ -340,20 +345,21 @@ def load_run_config(
     if option is not None:  # named on the command line: the user's choice
         return config, option
     if value is None:
-        return config, Path.cwd() / path.with_suffix(".run").name
+        return config, Path.cwd() / path.with_suffix(suffix).name
     if not isinstance(value, str) or not value:
         raise InputError(f"run_dir in {str(path)!r} must be a folder name, got {value!r}")
     return config, confined(value, path.parent, f"run_dir in {path.name}", allow_outside)
 
 
 #: ``--connect-timeout``, the one option (and default, :data:`kapitza.cluster.CONNECT_TIMEOUT`) of every command
-#: that takes ``--address``: ``kapitza agf`` and ``kapitza md campaign`` wait the same time for a scheduler.
+#: that takes a scheduler's address: ``kapitza agf``, ``kapitza md campaign`` and ``md run``/``md emd --replicas``
+#: wait the same time for a scheduler.
 ConnectTimeoutOption = Annotated[
     float,
     typer.Option(
         "--connect-timeout",
-        help="Seconds to wait for the dask scheduler at --address; one that does not answer in time is refused "
-        "(one line, exit status 2).",
+        help="Seconds to wait for the dask scheduler at --address (--scheduler); one that does not answer in time is "
+        "refused (one line, exit status 2).",
         show_default=f"{CONNECT_TIMEOUT:g}",
     ),
 ]
@@ -403,3 +409,89 @@ def option_words(message: str) -> str:
     return message
 
 
+#: ``--replicas``, ``--scheduler`` and ``--workers`` of ``md run`` and ``md emd`` (kapitza.md.replicas).
+ReplicasOption = Annotated[
+    int | None,
+    typer.Option(
+        "--replicas",
+        help="Run N independent replicas of the config (their own seeds, derived from its seed and recorded) in "
+        "their own run directories under one folder (default: the config's name with suffix .replicas); rerun to "
+        "resume. kapitza md analyze FOLDER pools them: G with the error from their spread.",
+    ),
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="With --replicas: run them as tasks on the dask scheduler at this address (e.g. tcp://host:8786), side "
+        "by side on its workers (default: one after another here).",
+    ),
+]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        help="With --replicas: run them on a local dask cluster of N worker processes (one replica each at a time).",
+    ),
+]
+
+
+def check_replica_options(replicas: int | None, scheduler: str | None, workers: int | None) -> None:
+    """--scheduler and --workers go with --replicas (a single run is one LAMMPS job)."""
+    for value, option in ((scheduler, "--scheduler"), (workers, "--workers")):
+        if value is not None and replicas is None:
+            raise InputError(f"{option} goes with --replicas N (it runs replicas side by side)")
+
+
+def run_replicas_shown(
+    config: Any, parent: Path, n: int, *, progress: bool, fail: bool = True, **options: Any
+) -> tuple[Any, ...]:
+    """:func:`kapitza.md.replicas.run_replicas` with one progress bar per replica on stderr (``progress``), then one
+    line per replica's outcome.  With ``fail``, a failed replica is a KapitzaError after the others ended (one
+    line, exit status 2; :func:`replica_failures`); the finished ones are kept and a rerun resumes the rest."""
+    from rich.console import Console
+
+    from ..md.replicas import run_replicas
+
+    err = Console(stderr=True)
+    if progress:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        with Progress(
+            TextColumn("{task.fields[name]}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
+            tasks: dict[str, Any] = {}
+
+            def update(name: str, stage: str, done: int, total: int) -> None:
+                if name not in tasks:
+                    tasks[name] = bar.add_task(stage, total=max(total, 1), name=name)
+                bar.update(tasks[name], description=stage, completed=done, total=max(total, 1))
+
+            outcomes = run_replicas(config, parent, n, progress=update, **options)
+    else:
+        outcomes = run_replicas(config, parent, n, **options)
+    for o in outcomes:
+        took = f" ({o.seconds:.0f} s)" if o.seconds == o.seconds else ""
+        err.print(f"  {o.name}: {o.status}{took}" + (f" ({o.error})" if o.error else ""), highlight=False)
+    if fail:
+        replica_failures(outcomes)
+    return outcomes
+
+
+def replica_failures(outcomes: tuple[Any, ...]) -> None:
+    """A KapitzaError (one line, exit status 2) when a replica failed, naming the first; nothing otherwise."""
+    from ..errors import KapitzaError
+
+    failed = [o for o in outcomes if o.status == "failed"]
+    if failed:
+        first = failed[0]
+        raise KapitzaError(
+            f"{len(failed)} of {len(outcomes)} replicas failed (first: {first.name}: {first.error}); the "
+            f"{len(outcomes) - len(failed)} that finished are kept: rerun the same command to resume the others"
+        )

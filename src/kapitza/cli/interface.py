@@ -259,6 +259,7 @@ def buildable_command(
         f"{counts['built']} of {len(found)} bare measured rows built ({found.papers_built} papers) within "
         f"{100 * found.max_strain:g} % strain and {found.max_cell_atoms} atoms a period{potential}; left out: "
         f"{left or 'none'}",
+        markup=False,
         highlight=False,
         soft_wrap=True,
     )
@@ -268,6 +269,7 @@ def buildable_command(
             console.print(
                 f"{found.id[k]:>6} {found.film[k]} / {found.substrate[k]} {found.temperature[k]:g} K "
                 f"[{found.paper[k]}]: {what}: {found.detail[k]}; {found.orientation[k] or '-'}",
+                markup=False,
                 highlight=False,
                 soft_wrap=True,
             )
@@ -277,6 +279,7 @@ def buildable_command(
         console.print(
             f"{g['film']} / {g['substrate']}: {_count(g['rows'], 'row')}, {_count(g['papers'], 'paper')}: {what}: "
             f"{g['detail']}",
+            markup=False,
             highlight=False,
             soft_wrap=True,
         )

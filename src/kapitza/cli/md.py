@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import math
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -116,183 +115,123 @@ def analyze_command(
     plot: Annotated[Path | None, typer.Option(help="Write the profile figure (.png, .pdf, .svg).")] = None,
     explain: Annotated[bool, typer.Option("--explain", help=EXPLAIN_HELP)] = False,
 ) -> None:
-    """Temperature jump Delta T at each interface and G = J / Delta T, with errors over blocks."""
-    from ..analysis import analyze_jump, read_profile, unit_system
-    from ..analysis.md.baths import parse_layout, read_bath_tally
+    """Temperature jump Delta T at each interface and G = J / Delta T with its error; a folder of replicas
+    (kapitza md run CONFIG --replicas N) pooled: G from their mean flux and mean jump, its error from their spread."""
+    from ..analysis.md.analyze import analyze_md
 
-    if geometry is not None and geometry not in ("periodic", "fixed"):
-        raise InputError(f"--geometry must be periodic or fixed, got {geometry!r}")
-    if flux is not None and baths is not None:
-        raise InputError("give either --flux or --baths, not both")
-    if flux_err is not None and flux is None:
-        raise InputError("--flux-err goes with --flux (a flux from --baths carries its own error)")
-    if cold_bath_at is not None and hot_bath_at is None:
-        raise InputError("--cold-bath-at goes with --hot-bath-at (the hot bath's centre)")
     if plot is not None:
         check_output(plot, (".png", ".pdf", ".svg"), "--plot")
-    planes = parse_floats(interfaces, "--interfaces")
-    if profile.is_dir():
-        given = dict(flux=flux, baths=baths, area=area, block_time=block_time, column=column, units=units)
-        given.update(composition=composition, geometry=geometry, planes=planes, exclude=exclude, plot=plot)
-        given.update(flux_err=flux_err, bath_columns=bath_columns, timestep=timestep, cold_bath_at=cold_bath_at)
-        given.update(bath_width=bath_width, hot_bath_at=hot_bath_at, blocks=blocks)
-        _analyze_run_dir(profile, {**given, "tolerance": tolerance, "as_json": as_json, "explain": explain})
-        return
-    for value, option in ((block_time, "--block-time"), (bath_columns, "--bath-columns"), (blocks, "--blocks")):
-        if value is not None and baths is None:
-            raise InputError(f"{option} goes with --baths")
-    if timestep is not None and bath_columns is None:
-        raise InputError("--timestep goes with --bath-columns step=COL")
-    units = units or "lj"
-    geometry = geometry or "periodic"
-    system = unit_system(units, "--units")
-    col: str | int | None = int(column) if column is not None and column.isdigit() else column
-    comp: str | int | None = int(composition) if composition is not None and composition.isdigit() else composition
-    j: Any = flux
-    tally = None
-    if baths is not None:
-        if area is None:
-            raise InputError("--baths needs --area (the cross-section, in the --units length unit squared)")
-        layout = parse_layout(bath_columns) if bath_columns is not None else None
-        tally = read_bath_tally(baths, layout, timestep)
-        if tally.kind == "blocks" and block_time is None:
-            raise InputError("--baths with a kapitza baths.txt (energies per block) needs --block-time")
-        if tally.kind == "cumulative" and block_time is not None:
-            raise InputError(f"--block-time is for a kapitza baths.txt; {str(baths)!r} holds cumulative tallies")
-    prof = read_profile(profile, column=col, units=units, composition=comp)
-    if tally is not None:
-        from ..analysis.md.response import flux_from_tally
-
-        j = flux_from_tally(tally, float(area), geometry, block_time, tolerance, units, blocks)  # type: ignore[arg-type]
-    bath_positions = (hot_bath_at, cold_bath_at) if cold_bath_at is not None else None
-    result = analyze_jump(
-        prof,
-        interfaces=planes,
-        geometry=geometry,
-        flux=j,
-        flux_err=0.0 if flux_err is None else flux_err,
-        exclude_bins=exclude,
-        bath_positions=bath_positions,
-        hot_bath=hot_bath_at,
+    result = analyze_md(
+        profile,
+        flux=flux,
+        flux_err=flux_err,
+        baths=baths,
+        bath_columns=bath_columns,
+        timestep=timestep,
+        blocks=blocks,
+        area=area,
+        block_time=block_time,
+        interfaces=parse_floats(interfaces, "--interfaces"),
+        hot_bath_at=hot_bath_at,
+        cold_bath_at=cold_bath_at,
         bath_width=bath_width,
+        geometry=geometry,
+        units=units,
+        column=column,
+        composition=composition,
+        exclude=exclude,
+        tolerance=tolerance,
+        profile=plot is not None,
     )
-    extra = {} if tally is None else {"bath_file_layout": tally.layout}
-    _report(result, prof, system, as_json, plot, extra, flux_err_given=flux_err is not None, explain=explain)
-
-
-def _analyze_run_dir(folder: Path, given: dict[str, Any]) -> None:
-    """``md analyze RUN_DIR``: everything from the run directory; options that would contradict it are refused."""
-    from ..analysis import unit_system
-    from ..analysis.md.response import analyze_run
-
-    for name, option in (
-        ("flux", "--flux"),
-        ("flux_err", "--flux-err"),
-        ("baths", "--baths"),
-        ("bath_columns", "--bath-columns"),
-        ("timestep", "--timestep"),
-        ("area", "--area"),
-        ("block_time", "--block-time"),
-        ("column", "--column"),
-        ("composition", "--composition"),
-        ("cold_bath_at", "--cold-bath-at"),
-        ("bath_width", "--bath-width"),
-    ):
-        if given[name] is not None:
-            raise InputError(f"{option} is for a profile file; a run directory provides it ({str(folder)!r})")
-    run = analyze_run(
-        folder,
-        interfaces=given["planes"],
-        exclude_bins=given["exclude"],
-        tolerance=given["tolerance"],
-        hot_bath=given["hot_bath_at"],
-        n_blocks=given["blocks"],
-    )
-    if given["geometry"] is not None and given["geometry"] != run.jump.geometry:
-        raise InputError(f"--geometry {given['geometry']} contradicts the run directory's ({run.jump.geometry})")
-    if given["units"] is not None and unit_system(given["units"], "--units").name != run.jump.units:
-        raise InputError(f"--units {given['units']} contradicts the run directory's units ({run.jump.units})")
-    extra = {
-        "run_dir": run.run_dir,
-        "T_mean": _f(run.T_mean),
-        "bath_delta_T": _f(run.bath_delta_T),
-        "area": _f(run.area),
-        "block_time": _f(run.block_time),
-        "interface_fraction": _f(run.interface_fraction),
-    }
-    regime = _run_dir_regime(folder)
-    if regime is not None:
-        extra["regime"] = {"verdict": regime.verdict, "message": regime.message}
-    profile = None
-    if given["plot"] is not None:
-        from ..analysis.md.response import run_profile
-
-        profile = run_profile(folder)
-    _report(run.jump, profile, unit_system(run.jump.units), given["as_json"], given["plot"], extra,
-            explain=given["explain"])  # fmt: skip
-
-
-def _run_dir_regime(folder: Path) -> Any:
-    """The thermostat-regime verdict of a kapitza run directory (None when it cannot be made)."""
-    from ..analysis.md.regime import run_regime
-
-    try:
-        return run_regime(folder)
-    except (InputError, OSError, ValueError):
-        return None
-
-
-def _report(
-    result: Any,
-    prof: Any,
-    system: Any,
-    as_json: bool,
-    plot: Path | None,
-    extra: dict[str, Any],
-    flux_err_given: bool = True,
-    explain: bool = False,
-) -> None:
-    warnings = [*result.warnings]
-    if result.bath_flux is not None and not result.bath_flux.converged:
-        warnings.append(f"flux error: {result.bath_flux.error_method}")
-    if as_json:  # the JSON holds them all (the regime's verdict too); these also go to stderr, as they always did
-        for w in warnings:
-            sys.stderr.write(f"kapitza: warning: {w}\n")
-    regime = extra.get("regime")
-    if regime is not None and regime["verdict"] != "ok":  # thermostat-limited or possibly: G may measure the baths
-        warnings.append(f"regime: {regime['message']}")
     if plot is not None:
         from ..plotting.md import profile_figure
 
-        profile_figure(prof, result, plot)
+        profile_figure(result.profile, result.jump, plot)
     if as_json:
-        sys.stdout.write(dumps({**_json(result, system, flux_err_given), **extra}) + "\n")
+        for w in result.warnings:  # the JSON holds them all; they also go to stderr, as they always did
+            sys.stderr.write(f"kapitza: warning: {w}\n")
+        sys.stdout.write(dumps(result.to_dict()) + "\n")
         return
     report = Report(explain=explain)
-    at = f"T_mean = {extra['T_mean']:.4g} {system.temperature}" if "T_mean" in extra else ""
-    _print(result, system, report, flux_err_given, at)
-    for w in warnings:
-        report.warn(w)
-    if "bath_file_layout" in extra:
-        report.detail(f"bath file: {extra['bath_file_layout']}", "the bath file")
-    if "run_dir" in extra:
-        report.detail(
-            f"run {extra['run_dir']}: T_mean = {extra['T_mean']:.4g} {system.temperature} at the interfaces, "
-            f"bath difference {extra['bath_delta_T']:.4g}, area {extra['area']:.4g} {system.length}^2",
-            "the run",
-        )
-        if regime is not None and regime["verdict"] == "ok":
-            report.detail(f"regime: {regime['message']}", "the thermostat regime")
+    if result.kind == "replicas":
+        _render_replicas(result, report)
+    else:
+        _render_jump(result, report)
     report.show()
 
 
-def _f(x: float) -> float:
-    """A number for the JSON document (kapitza.io.results.dumps writes a non-finite one as "nan", "inf", "-inf")."""
-    return float(x)
+def _render_jump(result: Any, report: Report) -> None:
+    """The text of one profile's or run's analysis: G and the table first, then warnings, then the details."""
+    r, system = result.jump, result.system
+    run = result.run
+    at = f"T_mean = {run.T_mean:.4g} {system.temperature}" if run is not None else ""
+    _print(r, system, report, result.flux_err_given, at)
+    for w in result.warnings:
+        report.warn(w)
+    if result.bath_file_layout is not None:
+        report.detail(f"bath file: {result.bath_file_layout}", "the bath file")
+    if run is not None:
+        report.detail(
+            f"run {run.run_dir}: T_mean = {run.T_mean:.4g} {system.temperature} at the interfaces, "
+            f"bath difference {run.bath_delta_T:.4g}, area {run.area:.4g} {system.length}^2",
+            "the run",
+        )
+        if result.regime is not None and result.regime.verdict == "ok":
+            report.detail(f"regime: {result.regime.message}", "the thermostat regime")
 
 
-def _undetermined(value: object) -> bool:
-    return isinstance(value, float) and not math.isfinite(value)
+def _render_replicas(result: Any, report: Report) -> None:
+    """The text of a folder of replicas: the pooled G with its replica error first, the replicas under --explain."""
+    reps, system = result.replicas, result.system
+    p = reps.pool
+    unit = f"{system.flux} per {system.temperature}"
+    how = f"{p.n} replicas pooled, error from their spread x t factor {p.t_factor:.3g}"
+    at = f" at T_mean = {reps.T_mean:.4g} {system.temperature}"
+    if not system.reduced and np.isfinite(reps.G_si):
+        report.answer(f"G = {_mw(system, p.G):.4g} \u00b1 {_mw(system, p.G_err):.2g} MW m\u207b\u00b2 K\u207b\u00b9 "
+                      f"(SI){at} ({how})")  # fmt: skip
+    else:
+        report.answer(f"G = {p.G:.4g} \u00b1 {p.G_err:.2g} {unit}{at} ({how})")
+    report.answer(
+        f"\u0394T = {p.delta_T:.4g} \u00b1 {p.delta_T_err:.2g} {system.temperature}, J = {p.flux:.4g} \u00b1 "
+        f"{p.flux_err:.2g} {system.flux} (mean of the replicas)"
+    )
+    if system.reduced:
+        report.answer("LJ reduced units: \u0394T in \u03b5/k_B, G in k_B/(\u03c4 \u03c3\u00b2); no SI value")
+    for w in result.warnings:
+        report.warn(w)
+    table = Table(title=f"replicas of {reps.parent} (each analysed alone; its error is the single-run error)")
+    for name in ("replica", "seed", f"\u0394T ({system.temperature})", f"J ({system.flux})", f"G ({unit})"):
+        table.add_column(name, justify="right")
+    if not system.reduced:
+        table.add_column("G (MW m\u207b\u00b2 K\u207b\u00b9)", justify="right")
+    table.add_column("status")
+    for r in reps.replicas:
+        if r.analysis is None:
+            cells = [r.name, str(r.seed), "\u2014", "\u2014", "\u2014"] + ([] if system.reduced else ["\u2014"])
+        else:
+            j = r.analysis.jump
+            cells = [r.name, str(r.seed), f"{j.delta_T:.4g} \u00b1 {j.delta_T_err:.2g}",
+                     f"{j.flux:.4g} \u00b1 {j.flux_err:.2g}", f"{j.G:.4g} \u00b1 {j.G_err:.2g}"]  # fmt: skip
+            if not system.reduced:
+                cells.append(f"{_mw(system, j.G):.4g} \u00b1 {_mw(system, j.G_err):.2g}")
+        table.add_row(*cells, r.status)
+    report.detail(table, "each replica's G")
+    if np.isfinite(p.spread_ratio):
+        verdict = (
+            f"the single-run errors understate it by a factor {p.spread_ratio:.2g}"
+            if p.understated
+            else "the single-run errors account for it"
+        )
+        report.detail(
+            f"spread between replicas: they scatter {p.spread_ratio:.2g} x their single-run errors about the pooled G "
+            f"(Birge ratio of J - G \u0394T; p = {p.spread_pvalue:.2g} for {p.n - 1} degrees of freedom): {verdict}",
+            "within against between",
+        )
+    report.detail(f"estimator: {p.estimator}", "the estimator")
+    for name, regime in result.replica_regimes:
+        if regime is not None and regime.verdict == "ok":
+            report.detail(f"{name}: regime: {regime.message}", "the thermostat regime")
 
 
 def _mw(system: Any, g: float) -> float:
@@ -300,123 +239,6 @@ def _mw(system: Any, g: float) -> float:
     from ..analysis.md.jump import conductance_mw
 
     return conductance_mw(g, system.name)
-
-
-def _error_notes(r: Any, system: Any, flux_err_given: bool) -> dict[str, str]:
-    """Why an error in the JSON is zero or NaN, by key (only the reasons that apply)."""
-    notes: dict[str, str] = {}
-    if r.flux_source == "none":
-        notes["J_err"] = notes["G_err"] = "no flux given (--flux or --baths): J and G are not computed"
-    elif r.flux_source == "given" and r.flux_err == 0:
-        notes["J_err"] = (
-            "the flux was given with --flux and no --flux-err: treated as exact, so G's error holds Delta T's only"
-            if not flux_err_given
-            else "--flux-err 0 was given: the flux is treated as exact"
-        )
-    if r.flux_source != "none" and not (np.isfinite(r.G) and r.delta_T > 0):
-        notes["G_err"] = "Delta T <= 0: G = J / Delta T is not defined"
-    if system.reduced:
-        notes["G_si_err"] = notes["G_MW_m2K_err"] = "LJ reduced units have no SI value"
-    elif "G_err" in notes:
-        notes["G_si_err"] = notes["G_MW_m2K_err"] = notes["G_err"]
-    if r.blocks_used < 3:
-        notes["delta_T_err_jackknife"] = f"only {r.blocks_used} block(s) used: no jackknife over blocks"
-    return notes
-
-
-#: Why an error is exactly zero (whatever the case): the data have no spread to measure.
-ZERO_NOTES = {
-    "delta_T_err": "the blocks' Delta T are identical (noise-free data?): zero spread is not a measurement error",
-    "delta_T_err_jackknife": "the blocks' Delta T are identical (noise-free data?): zero spread",
-    "G_err": "Delta T has zero spread over the blocks and the flux is exact: not a measurement error",
-    "G_si_err": "Delta T has zero spread over the blocks and the flux is exact: not a measurement error",
-    "G_MW_m2K_err": "Delta T has zero spread over the blocks and the flux is exact: not a measurement error",
-}
-
-
-def _annotate(doc: dict[str, Any], notes: dict[str, str]) -> dict[str, Any]:
-    """``doc`` with a sibling ``<key>_note`` beside every error that is zero or NaN and has a reason."""
-    out = dict(doc)
-    for key, value in doc.items():
-        if key.endswith("_err") or key.endswith("_err_jackknife"):
-            if _undetermined(value) and key in notes:
-                out[f"{key}_note"] = notes[key]
-            elif value == 0 and (key in notes or key in ZERO_NOTES):
-                out[f"{key}_note"] = notes.get(key, ZERO_NOTES.get(key, ""))
-    return out
-
-
-def _json(r: Any, system: Any, flux_err_given: bool = True) -> dict[str, Any]:
-    notes = _error_notes(r, system, flux_err_given)
-    si = not system.reduced
-
-    def one(j: Any) -> dict[str, Any]:
-        d = {
-            "position": _f(j.position),
-            "delta_T": _f(j.delta_T),
-            "delta_T_err": _f(j.delta_T_err),
-            "delta_T_err_jackknife": _f(j.delta_T_err_jackknife),
-            "G": _f(j.G),
-            "G_err": _f(j.G_err),
-            "direction": j.direction,
-            "fit_ranges": [list(map(_f, x)) for x in j.fit_ranges],
-            "excluded_zones": [list(map(_f, x)) for x in j.excluded],
-        }
-        if si:
-            d.update(G_MW_m2K=_f(_mw(system, j.G)), G_MW_m2K_err=_f(_mw(system, j.G_err)))
-        return _annotate(d, notes)
-
-    combined = {
-        "delta_T": _f(r.delta_T),
-        "delta_T_err": _f(r.delta_T_err),
-        "delta_T_err_jackknife": _f(r.delta_T_err_jackknife),
-        "G": _f(r.G),
-        "G_err": _f(r.G_err),
-        "G_si": _f(r.G_si),
-        "G_si_err": _f(r.G_si_err),
-    }
-    if si:
-        combined.update(G_MW_m2K=_f(_mw(system, r.G)), G_MW_m2K_err=_f(_mw(system, r.G_err)))
-    out: dict[str, Any] = {
-        "units": r.units,
-        "unit_names": {**dict(r.unit_names), **({"conductance_MW": "MW m^-2 K^-1"} if si else {})},
-        "geometry": r.geometry,
-        "interfaces": [one(j) for j in r.interfaces],
-        "combined": _annotate(combined, notes),
-        **_annotate({"J": _f(r.flux), "J_err": _f(r.flux_err)}, notes),
-        "flux_source": r.flux_source,
-        "exclusion": r.exclusion,
-        "bath_positions": [_f(x) for x in r.bath_positions],
-        "bath_width": _f(r.bath_width),
-        "hot_bath": _f(r.hot_bath),
-        "direction_source": r.direction_source,
-        "blocks_used": r.blocks_used,
-        "blocks_dropped": r.blocks_dropped,
-        "error_method": r.error_method,
-        "warnings": list(r.warnings),
-    }
-    if r.bath_flux is not None:
-        b = r.bath_flux
-        baths = {
-            "flux_err_method": b.error_method,
-            "flux_blocks": b.n_blocks,
-            "block_time": _f(b.block_time),
-            "flux_err_inefficiency": _f(b.flux_err_inefficiency),
-            "statistical_inefficiency": _f(b.inefficiency),
-            "converged": b.converged,
-            "power_hot": _f(b.power_hot),
-            "power_cold": _f(b.power_cold),
-            "relative_difference": _f(b.relative_difference),
-            "relative_difference_err": _f(b.relative_difference_err),
-            "balanced": b.balanced,
-            "tolerance": _f(b.tolerance),
-        }
-        reasons = {"relative_difference_err": "the two baths' powers are equal in every block: no spread"}
-        reasons["flux_err_inefficiency"] = "the per-interval flux does not fluctuate (noise-free tallies)"
-        out["baths"] = _annotate(baths, reasons)
-        if b.flux_err == 0:
-            out["J_err_note"] = "the flux is the same in every block (noise-free tallies): no spread over blocks"
-    return out
 
 
 def _print(r: Any, system: Any, report: Report, flux_err_given: bool = True, at: str = "") -> None:
@@ -449,16 +271,24 @@ def _print(r: Any, system: Any, report: Report, flux_err_given: bool = True, at:
         report.detail(f"J = {r.flux:.4g} \u00b1 {r.flux_err:.2g} {system.flux} ({r.flux_source}){note}", "the flux")
     if r.bath_flux is not None:
         b = r.bath_flux
-        report.detail(
-            f"J error: {b.error_method}; from the statistical inefficiency ({b.inefficiency:.3g} samples): "
-            f"\u00b1 {b.flux_err_inefficiency:.2g}",
-            "the flux",
+        cross = (
+            f"; block averages (Flyvbjerg-Petersen) beside it: \u00b1 {b.flux_err_blocking:.2g}"
+            if np.isfinite(b.flux_err_blocking)
+            else ""
         )
+        report.detail(f"J error: {b.error_method}{cross}", "the flux")
     report.detail(f"heat-flow direction: {r.direction_source}", "the fit")
     report.detail(
         f"blocks used {r.blocks_used} (dropped {r.blocks_dropped} as transient); error: {r.error_method}",
         "the fit",
     )
+    if r.delta_T_series is not None:
+        d = r.delta_T_series
+        report.detail(
+            f"\u0394T blocks: statistical inefficiency {d.inefficiency:.3g} ({d.n_effective:.3g} effective of "
+            f"{d.n_samples}), t factor {d.t_factor:.3g}" + ("" if d.converged else "; not converged"),
+            "the fit",
+        )
     report.detail(f"excluded zones: {r.exclusion}", "the fit")
 
 

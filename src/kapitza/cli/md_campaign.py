@@ -19,7 +19,7 @@ def md_campaign_command(
         Path, typer.Argument(help="Campaign TOML: a base table (the NEMD config) and a series table of lists.")
     ],
     address: Annotated[
-        str | None, typer.Option("--address", help="A running dask scheduler, e.g. tcp://host:8786.")
+        str | None, typer.Option("--address", "--scheduler", help="A running dask scheduler, e.g. tcp://host:8786.")
     ] = None,
     workers: Annotated[
         int | None,
@@ -41,23 +41,32 @@ def md_campaign_command(
     gather_only: Annotated[
         bool, typer.Option("--gather-only", help="Run nothing: analyse the complete members into the table.")
     ] = False,
+    replicas: Annotated[
+        int | None,
+        typer.Option(
+            "--replicas",
+            help="Run N independent replicas of every member (own seeds, one dask task each; default: the TOML's "
+            "[campaign] replicas, 1); the table pools each member's replicas: G with the error from their spread.",
+        ),
+    ] = None,
 ) -> None:
     """Run every member of a campaign (finished ones are skipped) and gather G, Delta T, J into one table."""
     from ..analysis.md.jump import conductance_mw
-    from ..analysis.md.response import gather_runs
+    from ..analysis.md.table import gather_runs
     from ..md.campaign import MemberOutcome, campaign_entries, check_memory, load_campaign, run_campaign
 
     if address is not None and not address.strip():
         raise InputError("--address must name a scheduler, e.g. tcp://host:8786")
     if workers is not None and workers < 1:
         raise InputError(f"--workers must be >= 1, got {workers}")
-    spec = load_campaign(campaign)
+    spec = load_campaign(campaign).with_replicas(replicas)
     err = Console(stderr=True)
     outcomes: tuple[MemberOutcome, ...] = ()
     if not gather_only:
         need = check_memory(spec, workers, max_memory_gb, address=address is not None)  # before anything starts
+        each = f" x {spec.replicas} replicas" if spec.replicas > 1 else ""
         err.print(
-            f"campaign {spec.source}: {len(spec.members)} members in {spec.folder} (memory estimate "
+            f"campaign {spec.source}: {len(spec.members)} members{each} in {spec.folder} (memory estimate "
             f"{need.total / 1e9:.2g} GB in all)"
         )
 
@@ -114,4 +123,5 @@ def md_campaign_command(
     failed = [o for o in outcomes if o.status == "failed"]
     if failed:
         first = failed[0]
-        raise KapitzaError(f"{len(failed)} of {len(spec.members)} members failed (first: {first.name}: {first.error})")
+        what = "replicas" if spec.replicas > 1 else "members"
+        raise KapitzaError(f"{len(failed)} of {len(outcomes)} {what} failed (first: {first.name}: {first.error})")

@@ -1,4 +1,5 @@
-"""``kapitza md run config.toml [--np N]``: run or resume one NEMD run directory (LAMMPS in-process or mpirun)."""
+"""``kapitza md run config.toml [--np N] [--replicas N]``: run or resume one NEMD run directory (LAMMPS in-process
+or mpirun), or N independent replicas of it (one after another, or on dask)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,20 @@ import typer
 from rich.console import Console
 
 from ..errors import InputError
-from .common import load_run_config
+from ..md.replicas import DEFAULT_MAX_MEMORY_GB
+from .common import (
+    DEFAULT_CONNECT_TIMEOUT,
+    ConnectTimeoutOption,
+    ReplicasOption,
+    SchedulerOption,
+    WorkersOption,
+    check_replica_options,
+    load_run_config,
+    run_replicas_shown,
+)
 
 
-def _load(path: Path, option: Path | None) -> tuple[Any, Path, tuple[str, ...]]:
+def _load(path: Path, option: Path | None, suffix: str = ".run") -> tuple[Any, Path, tuple[str, ...]]:
     """The validated NemdConfig in ``path``, its run directory (see :func:`~kapitza.cli.common.load_run_config`)
     and what md analyze will not estimate from it (its layout checked before anything is announced or written)."""
     from ..md.nemd import NemdConfig, files_beside
@@ -25,7 +36,7 @@ def _load(path: Path, option: Path | None) -> tuple[Any, Path, tuple[str, ...]]:
         notes.extend(config.check_analysable())
         return config
 
-    config, folder = load_run_config(path, option, from_mapping)
+    config, folder = load_run_config(path, option, from_mapping, suffix=suffix)
     return config, folder, tuple(notes)
 
 
@@ -46,6 +57,17 @@ def md_run_command(
     lmp: Annotated[
         Path | None, typer.Option("--lmp", help="LAMMPS executable for --np > 1 (default: lmp next to python)")
     ] = None,
+    replicas: ReplicasOption = None,
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
+    connect_timeout: ConnectTimeoutOption = DEFAULT_CONNECT_TIMEOUT,
+    max_memory_gb: Annotated[
+        float,
+        typer.Option(
+            help="With --replicas --workers N: refuse, before any replica starts, when this process and the N local "
+            "workers would need more memory than this (GB)."
+        ),
+    ] = DEFAULT_MAX_MEMORY_GB,
 ) -> None:
     """Run or resume (rerun the same command) a bicrystal NEMD in LAMMPS: LJ, argon-like, Si/Ge SW or Tersoff, or
     your structure with structure= and pair=.
@@ -55,14 +77,27 @@ def md_run_command(
     0.1 ps and 10 A (the regime line printed at the end says whether the baths hold their set points).  Before
     LAMMPS starts, the layout is checked against what 'md analyze' needs (every profile bin holds atoms, each
     segment between a bath and an interface enough bins for its fit): a run it could not analyse is refused.
+
+    With --replicas N: N runs of the config that differ only in their seeds (replica 1 keeps the config's seed),
+    each in its own run directory under one folder, one after another or side by side on dask (--scheduler ADDRESS,
+    --workers N); ``kapitza md analyze FOLDER`` pools them (G from their mean flux and mean jump, its error from
+    their spread).
     """
     if np_ < 1:
         raise InputError(f"--np must be a positive integer, got {np_}")
-    cfg, folder, notes = _load(config, run_dir)
+    check_replica_options(replicas, scheduler, workers)
+    cfg, folder, notes = _load(config, run_dir, ".run" if replicas is None else ".replicas")
     from ..md.run import run_nemd
 
     for note in notes:
         sys.stderr.write(f"kapitza: warning: {note}\n")
+    if replicas is not None:
+        run_replicas_shown(
+            cfg, Path(folder), replicas, progress=progress, address=scheduler, workers=workers,
+            connect_timeout=connect_timeout, processes=np_, lmp=lmp, max_memory_gb=max_memory_gb,
+        )  # fmt: skip
+        Console().print(f"replicas in {Path(folder).resolve()}; pool them: kapitza md analyze {folder}", soft_wrap=True)
+        return
     Console(stderr=True).print(f"writing the run into {Path(folder).resolve()}", soft_wrap=True, highlight=False)
 
     if progress:
@@ -99,11 +134,7 @@ def md_run_command(
 
         flux = run_flux(result.run_dir)  # the one flux computation, as md analyze
         system = unit_system(flux.units)
-        how = (
-            flux.method
-            if flux.n_blocks < 2
-            else f"error over {flux.method}; statistical inefficiency {flux.inefficiency:.3g}"
-        )
+        how = flux.method if flux.n_blocks < 2 else f"error of the mean of {flux.method}"
         si = " (LJ units)" if system.reduced else f" = {flux.flux_si:.4g} W/m^2"
         err = f" +- {flux.flux_err:.2g}" if flux.flux_err == flux.flux_err else ""  # one block: no error (how says)
         out.print(f"heat flux per interface (A->B, mean of both baths): {flux.flux:.5g}{err} {system.flux}{si} ({how})")

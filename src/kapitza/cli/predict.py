@@ -352,7 +352,9 @@ def predict_command(
     if csv_path is not None:  # the command's own files: checked before any work
         check_output(csv_path, (".csv",), "--csv")
     if plot_path is not None:
-        check_output(plot_path, (".png", ".pdf", ".svg"), "--plot")
+        from ..plotting.canvas import check_figure_path
+
+        check_figure_path(plot_path, "--plot")
     try:
         with progress_bar(sys.stderr.isatty()) as progress:  # no bar in pipes and logs
             found = predict(

@@ -121,7 +121,14 @@ def key_file() -> Path:
     XDG_CONFIG_HOME only, as the XDG rule says), else ~/.config/kapitza/cache.key."""
     named = os.environ.get("KAPITZA_CACHE_KEY")
     if named:
-        return Path(named).expanduser()
+        path = Path(named).expanduser()
+        if not path.is_absolute():
+            shown = repr(named) if len(named) <= 80 else repr(named[:60]) + f"... ({len(named):,} characters)"
+            raise InputError(
+                f"KAPITZA_CACHE_KEY={shown} is a relative path: it would name another key file in every folder a "
+                "command runs from; give an absolute path, or unset it for ~/.config/kapitza/cache.key"
+            )
+        return path
     config = os.environ.get("XDG_CONFIG_HOME", "")
     if not os.path.isabs(config):
         config = os.path.join(os.path.expanduser("~"), ".config")
@@ -201,6 +208,30 @@ def _user_key(folder: Path) -> bytes | str:
         return f"{where} cannot be read or made ({why}); point KAPITZA_CACHE_KEY at a file in a folder of your own"
     if len(secret) != KEY_BYTES:
         return f"{where} holds {len(secret)} bytes, not a {KEY_BYTES}-byte key; remove it and kapitza makes a new one"
+    return secret
+
+
+def _off(why: str) -> str:
+    """The note of a cache that is off (one text, so it is given once whoever asks for the key)."""
+    return f"the cache is off: {why}; results are computed, not cached (nor kept to resume an interrupted run)"
+
+
+def signing_key() -> bytes | None:
+    """The user's cache key (made on first use), for the intermediates kapitza writes and reads back beside the
+    cache (AGF checkpoints, md run states): None where the cache is off, the user told once, as
+    :func:`cached_arrays` does.  Raises InputError where ``$KAPITZA_CACHE_DIR`` or ``$KAPITZA_CACHE_KEY`` is set
+    wrong (:func:`cache_dir`, :func:`key_file`)."""
+    try:
+        folder = cache_dir()
+    except InputError:
+        raise
+    except OSError as exc:
+        _note(_off(f"its folder cannot be made ({exc.strerror or type(exc).__name__})"))
+        return None
+    secret = _user_key(folder)
+    if isinstance(secret, str):
+        _note(_off(secret))
+        return None
     return secret
 
 
@@ -482,7 +513,7 @@ def cached_arrays(
         return dict(compute())
     secret = _user_key(folder)
     if isinstance(secret, str):
-        _note(f"the cache is off: {secret}; results are computed, not cached")
+        _note(_off(secret))
         return dict(compute())
     path = folder / f"{kind}-{hashlib.sha256(key_text.encode()).hexdigest()[:32]}.entry"
     bound = _bound(shapes, max_bytes, key_text)
@@ -498,6 +529,127 @@ def cached_arrays(
         return arrays
     _store(path, secret, key_text, arrays, shapes, bound, check)
     return arrays
+
+
+# Signed intermediates beside the cache: checkpoints and run states --------------------------------------------
+
+
+def write_signed(
+    path: str | os.PathLike,
+    secret: bytes,
+    key_text: str,
+    arrays: Mapping[str, NDArray[Any]],
+    *,
+    shapes: Mapping[str, Sequence[int | None]] | None = None,
+    max_bytes: int | None = None,
+    check: Check | None = None,
+) -> None:
+    """Write ``arrays`` at ``path`` as a cache entry signed with ``secret`` (:func:`signing_key`) under the full
+    key ``key_text`` (what the arrays are of), atomically; nothing is written where the arrays fail the reader's
+    ``shapes`` or ``check`` (so every entry written reads back).  An unwritable folder costs a recomputation."""
+    target = Path(path)
+    _store(target, secret, key_text, arrays, shapes, _bound(shapes, max_bytes, key_text), check)
+
+
+def read_signed(
+    path: str | os.PathLike,
+    secret: bytes,
+    key_text: str,
+    *,
+    shapes: Mapping[str, Sequence[int | None]] | None = None,
+    max_bytes: int | None = None,
+    check: Check | None = None,
+) -> tuple[dict[str, NDArray[Any]] | None, str | None]:
+    """The arrays of the entry :func:`write_signed` wrote at ``path``, checked as :func:`cached_arrays` checks a
+    cache entry (a regular file within its bound, the signature of ``secret``, the stored key ``key_text``, the
+    layout ``shapes``, the physics ``check``): ``(arrays, None)``; ``(None, None)`` where there is no file;
+    ``(None, why)`` where it is refused.  Never raises."""
+    target = Path(path)
+    try:
+        return _read(target, secret, key_text, shapes, _bound(shapes, max_bytes, key_text), check)
+    except Exception as exc:  # noqa: BLE001 - whatever is wrong with the file: not used
+        return None, f"cannot be read ({type(exc).__name__})"
+
+
+#: The field of a signed JSON document (:func:`write_signed_document`) that holds its signature.
+SIGNATURE_FIELD = "signature"
+#: Largest signed JSON document read (a run's state is a few lines).
+MAX_DOCUMENT_BYTES = 1_000_000
+
+
+def _document_tag(secret: bytes, key_text: str, body: Mapping[str, Any]) -> str:
+    text = json.dumps({"key": key_text, "document": body}, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return _tag(secret, text.encode()).hex()
+
+
+def write_signed_document(
+    path: str | os.PathLike, secret: bytes | None, key_text: str, document: Mapping[str, Any]
+) -> Path:
+    """Write the JSON ``document`` (plain JSON values, no ``signature`` key) at ``path`` atomically, with its
+    HMAC under ``secret`` for the key ``key_text`` in a ``signature`` field; unsigned where ``secret`` is None
+    (the cache is off: :func:`read_signed_document` then refuses it)."""
+    from .atomic import atomic_write_text
+
+    body = dict(document)
+    if SIGNATURE_FIELD in body:
+        raise ValueError(f"the field {SIGNATURE_FIELD!r} is the signature's")
+    if secret is not None:
+        body[SIGNATURE_FIELD] = _document_tag(secret, key_text, document)
+    return atomic_write_text(Path(path), json.dumps(body, indent=1, allow_nan=False) + "\n")
+
+
+def read_signed_document(
+    path: str | os.PathLike, secret: bytes | None, key_text: str, *, verify: bool = True
+) -> tuple[dict[str, Any] | None, str | None]:
+    """The JSON document :func:`write_signed_document` wrote at ``path`` (its ``signature`` removed):
+    ``(document, None)`` where it carries the signature of ``secret`` for ``key_text``; ``(None, None)`` where
+    there is no file; ``(None, why)`` otherwise (not a regular file, larger than :data:`MAX_DOCUMENT_BYTES`, not
+    a JSON object, unsigned, signed with another key or for another key, or ``secret`` None).  ``verify=False``
+    reads it as anyone's data (the signature not required: analysis of a run made elsewhere).  Never raises; the
+    caller checks the values against what it could have written."""
+    target = Path(path)
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(target, flags)
+    except FileNotFoundError:
+        return None, None
+    except OSError as exc:
+        return None, "is a link" if os.path.islink(target) else f"cannot be read ({exc.strerror})"
+    try:
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                return None, "is not a regular file"
+            raw = fh.read(MAX_DOCUMENT_BYTES + 1)
+    except OSError as exc:
+        return None, f"cannot be read ({exc.strerror})"
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        return None, f"holds more than {MAX_DOCUMENT_BYTES:,} bytes"
+    try:
+        document = json.loads(raw.decode("utf-8"), parse_constant=lambda name: None)
+    except (ValueError, RecursionError):
+        return None, "is not JSON"
+    if not isinstance(document, dict):
+        return None, "is not a JSON object"
+    tag = document.pop(SIGNATURE_FIELD, None)
+    if not verify:
+        return document, None
+    if secret is None:
+        return None, "cannot be verified (the cache is off)"
+    if not isinstance(tag, str):
+        return None, "is not signed (written by an older kapitza, or by hand)"
+    try:
+        expected = _document_tag(secret, key_text, document)
+    except ValueError:
+        return None, "holds a value that is not plain JSON"
+    if not hmac.compare_digest(tag, expected):
+        return None, "does not carry your key's signature for this run (edited, copied, or signed with another key)"
+    return document, None
+
+
+def note(message: str) -> None:
+    """Tell the user ``message`` once in this process (a :class:`~kapitza.errors.CacheNote`): an intermediate
+    read back that was not used, and what was done instead."""
+    _note(message)
 
 
 # The checks of what is read back -----------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from .. import _checks
 from .._version import __version__
 from ..errors import InputError
 from .atomic import atomic_write
@@ -327,10 +328,22 @@ def _array(value: Any, hint: Any) -> Any:
     if isinstance(data, np.ndarray):
         return data
     if "int" in text and "float" not in text:
+        _entries(data, "whole numbers", lambda x: isinstance(x, int) and not isinstance(x, bool))
         return np.asarray(data, dtype=np.int64)
     if "bool" in text:
+        _entries(data, "true or false", lambda x: isinstance(x, bool))
         return np.asarray(data, dtype=bool)
     return np.asarray(data, dtype=complex if "complex" in text else float)
+
+
+def _entries(data: Any, what: str, ok: Any) -> None:
+    """ValueError unless every entry of the nested lists ``data`` is ``what`` (``ok(entry)``): a file's ``1.5`` is no
+    count and its ``"yes"`` no flag (numpy would truncate the one and read the other as True)."""
+    if isinstance(data, list):
+        for item in data:
+            _entries(item, what, ok)
+    elif not ok(data):
+        raise ValueError(f"an array of {what} holds {str(data)[:40]!r}")
 
 
 def _value(value: Any, hint: Any) -> Any:
@@ -600,12 +613,37 @@ def _check_member(archive: Any, info: Any, size: int, not_result: str) -> tuple[
     return claimed, dtype
 
 
+def _check_texts(value: Any, where: str, depth: int = 0) -> None:
+    """Every text of a loaded result, however deep (fields, items, mapping keys, arrays of text), is printed as
+    written, so it holds no terminal control (:func:`kapitza._checks.text`, line feeds and tabs allowed): a saved
+    file's ``"\x1b]0;pwn\x07"`` never reaches a terminal."""
+    if depth > 40:
+        return
+    if isinstance(value, str):
+        _checks.text(value, where, most=math.inf, lines=True)  # type: ignore[arg-type]
+    elif isinstance(value, np.ndarray):
+        if value.dtype.kind == "U":
+            for item in value.reshape(-1):
+                _checks.text(str(item), where, most=math.inf, lines=True)  # type: ignore[arg-type]
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            _check_texts(getattr(value, f.name, None), f"{type(value).__name__}.{f.name}", depth + 1)
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            _check_texts(item, where, depth + 1)
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            _check_texts(key, f"a key of {where}", depth + 1)
+            _check_texts(item, where, depth + 1)
+
+
 def _check_loaded(obj: Any, folder: Path, where: str, depth: int = 0) -> None:
-    """Checks that only a loaded result needs, on it and the objects nested in it: no negative temperature
-    (a field named ``temperature`` or ``temperatures``; NaN stands for "not determined", inf is left to the
-    class), and each object's own
-    ``_check_loaded(folder)`` (a force field's potential files must lie beside the file,
-    :func:`kapitza.io.paths.confined`)."""
+    """Checks that only a loaded result needs, on it and the objects nested in it: texts without terminal control
+    (:func:`_check_texts`), no negative temperature (a field named ``temperature`` or ``temperatures``; NaN stands
+    for "not determined", inf is left to the class), and each object's own ``_check_loaded(folder)`` (a force
+    field's potential files must lie beside the file, :func:`kapitza.io.paths.confined`)."""
+    if depth == 0:
+        _check_texts(obj, type(obj).__name__)
     if depth > 20:
         return
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):

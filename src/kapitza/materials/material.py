@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from kapitza import _checks
 from kapitza.errors import InputError
 from kapitza.units import AMU, KB
 
@@ -224,6 +225,7 @@ class Material:
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
             raise InputError(f"material name must be a non-empty string; got {self.name!r}")
+        _checks.label(self.name, "material name")  # printed in titles and tables: no terminal control, no markup
         if not isinstance(self.origin, str):
             raise self._fail("origin", self.origin, "it must be a string ('database', a file path or 'user')")
         self._check_floats()

@@ -7,6 +7,7 @@ are found beside it; a series of a user's structures of different lengths is a l
     folder = "lj.campaign"  # beside the TOML; default: the TOML's name with suffix .campaign in the current directory
     processes = 1           # MPI processes per member (run_nemd(..., processes=n) when n > 1)
     workers = 2             # members run at once on the default local cluster
+    replicas = 1            # independent replicas of every member (kapitza.md.replicas), pooled in the table
 
     [base]                  # one NEMD config (kapitza.md.nemd.NemdConfig), shared by every member
     potential = "lj/cut"
@@ -24,15 +25,20 @@ series values, e.g. ``cells_a-4_temperature-0.2_seed-1``) as one dask task, on a
 (e.g. one started by dask-jobqueue on Slurm).  A member whose run directory is complete (its
 ``state.json`` counts every unit and its ``config.toml`` is the member's) is skipped; one that fails
 is reported and the others go on; an interrupted member resumes where it stopped (run_nemd
-resumes).  :func:`kapitza.analysis.md.response.gather_runs` analyses every complete member
+resumes).  :func:`kapitza.analysis.md.table.gather_runs` analyses every complete member
 (:func:`campaign_entries`) into one table (``campaign.csv``, ``campaign.json``) with G(T_mean) where
 the temperatures vary, J(Delta T) where the bath differences do, the thickness fit where lengths do.
+
+With ``replicas = N`` (``md campaign --replicas N``) every member is a folder of N replicas
+(:mod:`kapitza.md.replicas`: ``<folder>/<name>/replica-k`` with ``replicas.json``), each replica one dask task; the
+table gives each member's pooled G with the error from the spread of its replicas
+(:func:`kapitza.analysis.md.replicas.analyze_replicas`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
-import json
 import math
 import os
 import re
@@ -47,10 +53,19 @@ from ..cluster import CONNECT_TIMEOUT, check_connect_timeout
 from ..errors import InputError
 from ..io import toml_file
 from ..io.paths import confined
-from ..io.run_manifest import CONFIG_FILE, STATE_FILE
+from ..io.run_manifest import CONFIG_FILE
+from .memory import (  # noqa: F401 - the memory rule of campaigns, defined once in md.memory for replicas too
+    CAMPAIGN_MAIN_BYTES,
+    CAMPAIGN_WORKER_BYTES,
+    DEFAULT_MAX_MEMORY_GB,
+    LAMMPS_BYTES_PER_ATOM,
+    MPI_RANK_BYTES,
+    member_atoms,
+    member_memory,
+)
 from .nemd import INPUT_FILES, NemdConfig, files_beside
 
-CAMPAIGN_KEYS = ("folder", "processes", "workers")
+CAMPAIGN_KEYS = ("folder", "processes", "workers", "replicas")
 #: Settings that name files (a user's structure and pair file): found beside the campaign TOML, named by stem.
 FILE_KEYS = INPUT_FILES
 TOP_KEYS = ("campaign", "base", "series")
@@ -59,22 +74,6 @@ MAX_MEMBERS = 10_000
 #: Local workers refused above this count: each is a process running LAMMPS, and the largest single machines
 #: have 256 cores (2 x 128-core CPUs); more workers than cores only oversubscribe the machine (issue 25).
 MAX_WORKERS = 256
-
-
-#: Default bound on a campaign's memory estimate (GB, all its processes on this machine), as ``kapitza agf``'s.
-DEFAULT_MAX_MEMORY_GB = 4.0
-#: This process during a campaign on a local cluster: Python with kapitza's MD modules, distributed's client,
-#: scheduler and nannies (they live here), and multiprocessing's resource tracker.  Measured 150 MB (+13 MB for
-#: the tracker) with 2 workers (``python benchmarks/memory.py --campaign``, LJ members of 648 to 18432 atoms).
-CAMPAIGN_MAIN_BYTES = 180e6
-#: One local campaign worker before its member's atoms: Python with distributed, numpy, kapitza's MD modules and
-#: the LAMMPS library loaded, LAMMPS's own tables.  Measured 163-166 MB running LJ members of 504-648 atoms.
-CAMPAIGN_WORKER_BYTES = 190e6
-#: LAMMPS's memory per atom of a member (per-atom arrays, ghost atoms, neighbour lists and their pages): measured
-#: ~0.7 kB (LJ, workers of 166 MB at 4608 atoms and 176 MB at 18432); twice that is counted.
-LAMMPS_BYTES_PER_ATOM = 1.5e3
-#: One rank of ``mpirun -np N lmp`` (processes > 1) before atoms, and ``mpirun`` with its proxy.
-MPI_RANK_BYTES = 60e6
 
 
 @dataclass(frozen=True)
@@ -100,33 +99,14 @@ class CampaignMemory:
         return self.main + self.workers * self.per_worker
 
 
-def member_atoms(config: NemdConfig) -> int:
-    """Atoms of a member's system: the user's structure's, or the built-in bicrystal's."""
-    user = config.user_system
-    return len(user.structure.atoms) if user is not None else config.n_atoms
-
-
-def member_memory(config: NemdConfig, processes: int = 1) -> float:
-    """Bytes one member holds while it runs on a worker: the worker (:data:`CAMPAIGN_WORKER_BYTES`), LAMMPS's
-    atoms (:data:`LAMMPS_BYTES_PER_ATOM` each; with ``processes`` > 1 in ``mpirun -np N lmp``, N ranks of
-    :data:`MPI_RANK_BYTES` and ``mpirun``), and the spectral sampling's velocity samples of one block (float64,
-    positions too for lj/cut) where ``spectral_every`` is set."""
-    atoms = member_atoms(config)
-    lammps = LAMMPS_BYTES_PER_ATOM * atoms + (MPI_RANK_BYTES * (processes + 1) if processes > 1 else 0.0)
-    spectral = 0.0
-    if config.spectral_every:
-        per_sample = 2 if config.potential == "lj/cut" else 1  # velocities, and positions for lj/cut
-        spectral = 3 * 8.0 * atoms * per_sample * config.n_spectral_samples
-    return CAMPAIGN_WORKER_BYTES + lammps + spectral
-
-
 def campaign_memory(campaign: Campaign, workers: int | None = None, *, address: bool = False) -> CampaignMemory:
     """The memory a campaign states and checks before it starts (:class:`CampaignMemory`): this process, and
     ``workers`` (default: the campaign's) local workers each running the largest member (every worker may hold one
     at once); with a scheduler's ``address`` this process alone (the workers are other machines')."""
     n = 0 if address else int(workers or campaign.workers)
     largest = max((member_memory(m.config, campaign.processes) for m in campaign.members), default=0.0)
-    return CampaignMemory(main=CAMPAIGN_MAIN_BYTES, workers=min(n, len(campaign.members)), per_worker=largest)
+    tasks = len(campaign.members) * campaign.replicas
+    return CampaignMemory(main=CAMPAIGN_MAIN_BYTES, workers=min(n, tasks), per_worker=largest)
 
 
 def check_memory(
@@ -162,7 +142,7 @@ class Member:
 
 @dataclass(frozen=True)
 class Campaign:
-    """A validated campaign: where it lives, what varies, its members."""
+    """A validated campaign: where it lives, what varies, its members (each with ``replicas`` replicas)."""
 
     source: str
     folder: Path
@@ -170,6 +150,28 @@ class Campaign:
     members: tuple[Member, ...]
     processes: int
     workers: int
+    replicas: int = 1
+
+    def with_replicas(self, n: int | None) -> Campaign:
+        """The campaign with ``n`` replicas per member (None: as its file says)."""
+        if n is None:
+            return self
+        from .replicas import check_replicas
+
+        return dataclasses.replace(self, replicas=check_replicas(n))
+
+    def units(self) -> list[tuple[str, NemdConfig, Path]]:
+        """The runs of the campaign: (name, config, run directory), one per member, or one per replica of each
+        member (named ``<member>/replica-k``) when ``replicas`` > 1."""
+        if self.replicas == 1:
+            return [(m.name, m.config, self.folder / m.name) for m in self.members]
+        from .replicas import plan_replicas
+
+        return [
+            (f"{m.name}/{r.name}", r.config, r.run_dir)
+            for m in self.members
+            for r in plan_replicas(m.config, self.folder / m.name, self.replicas)
+        ]
 
 
 def _name_part(value: Any, key: str = "") -> str:
@@ -226,6 +228,9 @@ def load_campaign(path: str | os.PathLike, *, allow_outside: bool = False) -> Ca
         folder = confined(folder_value, p.parent, f"{where}: [campaign] folder", allow_outside)
     processes = _count(settings.get("processes", 1), "[campaign] processes", where)
     workers = _count(settings.get("workers", 1), "[campaign] workers", where, MAX_WORKERS)
+    from .replicas import MAX_REPLICAS
+
+    replicas = _count(settings.get("replicas", 1), "[campaign] replicas", where, MAX_REPLICAS)
     known = {f.name for f in fields(NemdConfig)}
     unknown = sorted((set(base) | set(series)) - known)
     if unknown:
@@ -270,17 +275,21 @@ def load_campaign(path: str | os.PathLike, *, allow_outside: bool = False) -> Ca
         members=tuple(members),
         processes=processes,
         workers=workers,
+        replicas=replicas,
     )
 
 
-def member_complete(config: NemdConfig, run_dir: str | os.PathLike) -> bool:
-    """True when ``run_dir`` holds a finished run of ``config`` (every unit done, the same config)."""
+def member_complete(config: NemdConfig, run_dir: str | os.PathLike, *, verify: bool = True) -> bool:
+    """True when ``run_dir`` holds a finished run of ``config`` (every unit done, the same config).  ``verify``: its
+    state must carry the user's signature (a member is skipped only then: :func:`kapitza.md.run.completed_units`);
+    False for the gathering of runs made anywhere, whose state is read as data."""
+    from .run import completed_units
+
     folder = Path(run_dir)
     try:
-        state = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
         same = (folder / CONFIG_FILE).read_text(encoding="utf-8") == config.to_toml()
-        return same and int(state["completed_units"]) >= config.n_blocks + 2
-    except (OSError, ValueError, KeyError, TypeError):
+        return same and completed_units(folder, config, verify=verify) >= config.n_blocks + 2
+    except (OSError, ValueError, InputError):
         return False
 
 
@@ -359,12 +368,13 @@ def run_campaign(
         if report is not None:
             report(outcome)
 
+    units = campaign.units()
     pending = []
-    for m in campaign.members:
-        if member_complete(m.config, campaign.folder / m.name):
-            done(MemberOutcome(m.name, "skipped"))
+    for name, config, run_dir in units:
+        if member_complete(config, run_dir):
+            done(MemberOutcome(name, "skipped"))
         else:
-            pending.append(m)
+            pending.append((name, config, run_dir))
     own_client = None
     if pending and scheduler == "distributed" and address is not None and client is None:
         # fails fast, before the campaign folder is made, if no scheduler answers
@@ -374,20 +384,45 @@ def run_campaign(
             campaign.folder.mkdir(exist_ok=True)
         except OSError as exc:
             raise InputError(f"cannot create campaign folder {str(campaign.folder)!r}: {exc.strerror or exc}") from None
+        if campaign.replicas > 1:
+            from .replicas import open_parent
+
+            for m in campaign.members:  # each member's folder of replicas with its replicas.json
+                open_parent(m.config, campaign.folder / m.name, campaign.replicas)
         if pending and scheduler == "synchronous":
-            for m in pending:
+            for name, config, run_dir in pending:
                 try:
-                    run_member(m.config, str(campaign.folder / m.name), campaign.processes)
+                    run_member(config, str(run_dir), campaign.processes)
                 except Exception as exc:  # one member's failure must not stop the others
-                    done(MemberOutcome(m.name, "failed", _why(exc)))
+                    done(MemberOutcome(name, "failed", _why(exc)))
                 else:
-                    done(MemberOutcome(m.name, "ran"))
+                    done(MemberOutcome(name, "ran"))
         elif pending:
             _run_distributed(campaign, pending, workers or campaign.workers, done, client)
     finally:
         if own_client is not None:
             cluster.close_client(own_client, cluster=False)  # a cluster at an address stays up
-    return tuple(outcomes[m.name] for m in campaign.members)
+    if campaign.replicas > 1:
+        _record_replicas(campaign, outcomes)
+    return tuple(outcomes[name] for name, _, _ in units)
+
+
+def _record_replicas(campaign: Campaign, outcomes: Mapping[str, MemberOutcome]) -> None:
+    """Each replica's status in its member's replicas.json (complete, or failed with why)."""
+    from ..io.replica_layout import read_replica_set, write_replica_set
+
+    for m in campaign.members:
+        parent = campaign.folder / m.name
+        record = read_replica_set(parent)
+        entries = []
+        for e in record.replicas:
+            o = outcomes.get(f"{m.name}/{e.name}")
+            if o is not None:
+                e = dataclasses.replace(
+                    e, status="complete" if o.status in ("ran", "skipped") else f"failed: {o.error}"
+                )
+            entries.append(e)
+        write_replica_set(parent, dataclasses.replace(record, replicas=tuple(entries)))
 
 
 def _why(exc: BaseException) -> str:
@@ -396,7 +431,11 @@ def _why(exc: BaseException) -> str:
 
 
 def _run_distributed(
-    campaign: Campaign, pending: list[Member], workers: int, done: Callable[..., None], client: Any = None
+    campaign: Campaign,
+    pending: list[tuple[str, NemdConfig, Path]],
+    workers: int,
+    done: Callable[..., None],
+    client: Any = None,
 ) -> None:
     """One dask task per member, on ``client`` (connected by :func:`run_campaign` to ``--address``, or the
     caller's) or, without one, on a new local cluster of ``workers`` processes (:mod:`kapitza.cluster`).
@@ -420,13 +459,13 @@ def _run_distributed(
         futures = {
             client.submit(
                 run_member,
-                m.config,
-                str((campaign.folder / m.name).resolve()),
+                config,
+                str(Path(run_dir).resolve()),
                 campaign.processes,
-                key=f"kapitza-{m.name}-{token}",
+                key=f"kapitza-{name.replace('/', '-')}-{token}",
                 pure=False,
-            ): m.name
-            for m in pending
+            ): name
+            for name, config, run_dir in pending
         }
         for future in distributed.as_completed(futures, loop=client.loop):
             name = futures[future]
@@ -442,14 +481,28 @@ def _run_distributed(
 
 
 def campaign_entries(campaign: Campaign, outcomes: tuple[MemberOutcome, ...] = ()) -> list[dict[str, Any]]:
-    """One plain entry per member for :func:`kapitza.analysis.md.response.gather_runs` (which analyses them; md does
+    """One plain entry per member for :func:`kapitza.analysis.md.table.gather_runs` (which analyses them; md does
     not import analysis): name, series values, run directory, whether it is complete, and its status text."""
     status = {o.name: o for o in outcomes}
     out = []
     for m in campaign.members:
         folder = campaign.folder / m.name
+        if campaign.replicas > 1:
+            from .replicas import plan_replicas
+
+            reps = plan_replicas(m.config, folder, campaign.replicas)
+            complete_n = sum(member_complete(r.config, r.run_dir, verify=False) for r in reps)
+            failed = [
+                status[f"{m.name}/{r.name}"] for r in reps if getattr(status.get(f"{m.name}/{r.name}"), "error", "")
+            ]
+            text = f"{complete_n} of {campaign.replicas} replicas complete" + (
+                f" (failed: {failed[0].name}: {failed[0].error})" if failed else ""
+            )
+            out.append({"name": m.name, "values": dict(m.values), "run_dir": str(folder), "complete": complete_n >= 2,
+                        "status": text, "replicas": campaign.replicas})  # fmt: skip
+            continue
         outcome = status.get(m.name)
-        complete = member_complete(m.config, folder)
+        complete = member_complete(m.config, folder, verify=False)
         if complete:
             text = outcome.status if outcome else "complete"
         else:

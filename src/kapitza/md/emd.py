@@ -23,7 +23,6 @@ its start (its file is overwritten, never appended to).
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -38,8 +37,8 @@ from ..errors import InputError, KapitzaError
 from ..io.atomic import atomic_write_text
 from ..io.results import result
 from . import inputs
-from .nemd import NemdConfig, check_integer
-from .run import INPUT_FILE, STATE_FILE, inside_directory, open_run_directory
+from .nemd import NemdConfig, check_integer, check_seeds
+from .run import INPUT_FILE, inside_directory, open_run_directory, read_state, whole_number, write_state
 
 #: Columns of ``emd.<i>.txt`` after the timestep.
 COLUMNS = ("E_A", "T_A", "T_B", "T", "area", "E_total")
@@ -65,8 +64,9 @@ class EmdSettings:
     def __post_init__(self) -> None:
         for name in ("steps", "sample_every", "n_runs"):
             check_integer(name, getattr(self, name), 1)
-        for name in ("steps_nvt", "seed"):
-            check_integer(name, getattr(self, name), 0)
+        check_integer("steps_nvt", self.steps_nvt, 0)
+        check_integer("seed", self.seed, 1)
+        check_seeds("seed", self.seed, self.seed + self.n_runs - 1)  # run i draws its velocities from seed + i
         if self.steps % self.sample_every:
             raise InputError(f"steps= ({self.steps}) must be a multiple of sample_every= ({self.sample_every})")
         if self.steps // self.sample_every < 256:
@@ -205,19 +205,30 @@ def lammps_input(config: EmdConfig) -> str:
     return intro + inputs.unit_commands(c, 0) + "\n" + loop
 
 
-def _read_state(run_dir: Path) -> dict[str, Any]:
-    path = run_dir / STATE_FILE
-    if not path.exists():
+def _read_state(run_dir: Path, config: EmdConfig) -> dict[str, Any]:
+    """The verified state of an EMD run directory (:func:`kapitza.md.run.read_state`: InputError where it does not
+    verify): equilibrated or not, and the runs finished (distinct, each below ``n_runs``); a fresh state where there
+    is none."""
+    n_runs = config.emd.n_runs
+
+    def problem(state: dict[str, Any]) -> str | None:
+        runs = state.get("runs_done")
+        if not isinstance(state.get("equilibrated"), bool) or not isinstance(runs, list):
+            return "is not an EMD state"
+        if len(set(runs)) != len(runs) or not all(whole_number(r, 0, n_runs - 1) for r in runs):
+            return f"lists runs that are not distinct runs 0 to {n_runs - 1}"
+        if runs and not state["equilibrated"]:
+            return "lists finished runs before the equilibration"
+        return None
+
+    state = read_state(run_dir, "emd", config.to_toml(), problem)
+    if state is None:
         return {"equilibrated": False, "runs_done": []}
-    try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-        return {"equilibrated": bool(state["equilibrated"]), "runs_done": sorted(int(r) for r in state["runs_done"])}
-    except (ValueError, KeyError, TypeError) as exc:
-        raise InputError(f"{path} is not a kapitza EMD state file ({exc})") from None
+    return {"equilibrated": state["equilibrated"], "runs_done": sorted(state["runs_done"])}
 
 
-def _write_state(run_dir: Path, state: dict[str, Any]) -> None:
-    atomic_write_text(run_dir / STATE_FILE, json.dumps(state, indent=1) + "\n")
+def _write_state(run_dir: Path, config: EmdConfig, state: dict[str, Any]) -> None:
+    write_state(run_dir, "emd", config.to_toml(), state)
 
 
 def _prepare(config: EmdConfig, run_dir: Path) -> dict[str, Any]:
@@ -228,10 +239,10 @@ def _prepare(config: EmdConfig, run_dir: Path) -> dict[str, Any]:
 
         write_system(config.nemd, folder)
         atomic_write_text(folder / INPUT_FILE, lammps_input(config))
-        _write_state(folder, state)
+        _write_state(folder, config, state)
 
     if open_run_directory(run_dir, config.to_toml(), populate):
-        return _read_state(run_dir)
+        return _read_state(run_dir, config)
     return state
 
 
@@ -285,7 +296,7 @@ def run_emd(
                 if not state["equilibrated"]:
                     _lammps(lmp, inputs.unit_commands(config.nemd, 0), "equilibration", run_dir)
                     state["equilibrated"] = True
-                    _write_state(run_dir, state)
+                    _write_state(run_dir, config, state)
                     if progress is not None:
                         progress("equilibration", len(state["runs_done"]), n_runs)
                 for i in todo:
@@ -294,7 +305,7 @@ def run_emd(
                     seconds += time.perf_counter() - t0
                     steps_run += config.emd.steps + config.emd.steps_nvt
                     state["runs_done"] = sorted(state["runs_done"] + [i])
-                    _write_state(run_dir, state)
+                    _write_state(run_dir, config, state)
                     if progress is not None:
                         rate = steps_run / seconds if seconds > 0 else float("nan")
                         progress(f"EMD run {i}, {rate:.0f} steps/s", len(state["runs_done"]), n_runs)
@@ -313,7 +324,7 @@ def _lammps(lmp: Any, text: str, what: str, run_dir: Path) -> None:
 def read_emd_run(config: EmdConfig, run_dir: str | os.PathLike, *, steps_per_second: float = float("nan")) -> EmdRun:
     """The series of the finished runs in ``run_dir`` (state.json says which)."""
     run_dir = Path(run_dir).absolute()
-    done = _read_state(run_dir)["runs_done"]
+    done = _read_state(run_dir, config)["runs_done"]
     energy, temps, areas, drift = [], [], [], []
     expected = config.emd.steps // config.emd.sample_every + 1  # step 0 included
     for i in done:
@@ -321,7 +332,7 @@ def read_emd_run(config: EmdConfig, run_dir: str | os.PathLike, *, steps_per_sec
         if data.shape[0] != expected:
             raise InputError(
                 f"{series_name(i)} in {str(run_dir)!r} has {data.shape[0]} samples, expected {expected} "
-                "(remove it from runs_done in state.json to rerun it)"
+                "(start a new run directory)"
             )
         energy.append(data[:, 1])
         temps.append(float(np.mean(data[:, 4])))

@@ -123,6 +123,26 @@ _DEFAULTS = {
     # temperature; the damping time and bath width Si|Ge's (check the regime line on your system)
     ("user", "metal"): (None, None, None, 0.1, 10.0),
 }
+#: The largest seed LAMMPS's Marsaglia generator takes (``fix langevin``: "a positive integer less than or equal to
+#: 900 million", lammps/lammps src/random_mars.h); ``velocity create``'s Park-Miller generator takes any positive
+#: int.  Each MPI process adds its rank to a fix langevin seed, so seeds stay :data:`RANK_ROOM` below it.
+LAMMPS_MAX_SEED = 900_000_000
+#: Room left under :data:`LAMMPS_MAX_SEED` for the MPI ranks that fix langevin adds to its seed.
+RANK_ROOM = 100_000
+
+
+def check_seeds(name: str, first: int, last: int) -> None:
+    """InputError unless the seeds ``first`` (the config's ``name``) to ``last`` (the largest a run derives from it)
+    are ones LAMMPS takes: ``first`` >= 1 (LAMMPS refuses 0: ``velocity create``, ``fix langevin``) and ``last`` at
+    most :data:`LAMMPS_MAX_SEED` less :data:`RANK_ROOM`; checked before the run directory is made."""
+    most = LAMMPS_MAX_SEED - RANK_ROOM - (last - first)
+    if not 1 <= first <= most:
+        raise InputError(
+            f"{name}= must be an integer from 1 to {most:,} (LAMMPS takes seeds from 1 to {LAMMPS_MAX_SEED:,}; this "
+            f"run derives seeds up to {name} + {last - first:,}, and each MPI process adds its rank), got {first!r}"
+        )
+
+
 #: delta_temperature of a user's structure as a fraction of its temperature: Si|Ge's 40 K at 300 K.
 USER_DELTA_FRACTION = 40.0 / 300.0
 _DEFAULTED = ("temperature", "delta_temperature", "timestep", "damp", "bath_width")
@@ -268,6 +288,15 @@ class NemdConfig:
             raise InputError(
                 f"steps_production= ({self.steps_production}) must be a multiple of block_steps= ({self.block_steps})"
             )
+        check_seeds("seed", self.seed, self.seed + 2 * self.n_blocks + 2)  # block b's baths: seed + 2b + 1, + 2
+        baths_on = (self.steps_steady + self.steps_production) * self.timestep
+        if not self.timestep <= self.damp <= baths_on:
+            time_unit = "tau" if lj else "ps"
+            raise InputError(
+                f"damp= must be from the timestep ({self.timestep:g} {time_unit}: a shorter Langevin damping time is "
+                f"not integrated) to the time the baths are on ({baths_on:g} {time_unit}, transient and production: "
+                f"a bath that relaxes more slowly never brings its slab to its temperature), got {self.damp:g}"
+            )
         if self.block_steps % self.sample_every:
             raise InputError(
                 f"block_steps= ({self.block_steps}) must be a multiple of sample_every= ({self.sample_every})"
@@ -300,6 +329,8 @@ class NemdConfig:
             remedy = (
                 "leave bin_width= out (one bin per atomic plane) or widen it"
                 if "hold no atoms" in problems[0]
+                else "widen bath_width= to at least one atomic plane"
+                if "no profile bin lies in the bath slab" in problems[0]
                 else "make the crystals longer, bath_width= narrower"
                 + (" or bin_width= smaller" if self.bin_width is not None else "")
             )

@@ -24,7 +24,6 @@ commands a unit runs are the same either way).
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
@@ -123,21 +122,100 @@ def inside_directory(folder: Path) -> Iterator[None]:
         os.chdir(previous)
 
 
-def _read_state(run_dir: Path) -> int:
-    path = run_dir / STATE_FILE
-    if not path.exists():
-        return 0
-    try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-        units = int(state["completed_units"])
-    except (ValueError, KeyError, TypeError) as exc:
-        raise InputError(f"{path} is not a kapitza run state file ({exc})") from None
-    return units
+def _state_key(kind: str, config_text: str) -> str:
+    """What a run state is signed for: its kind and the SHA-256 of its run's canonical config (a state copied from
+    another run is refused)."""
+    import hashlib
+
+    return f"{kind} {hashlib.sha256(config_text.encode()).hexdigest()}"
 
 
-def _write_state(run_dir: Path, units: int, config: NemdConfig) -> None:
-    state = {"completed_units": units, "blocks_done": max(units - 2, 0), "n_blocks": config.n_blocks}
-    atomic_write_text(run_dir / STATE_FILE, json.dumps(state, indent=1) + "\n")
+def read_state(
+    run_dir: str | os.PathLike,
+    kind: str,
+    config_text: str,
+    problem: Callable[[dict], str | None],
+    *,
+    verify: bool = True,
+) -> dict | None:
+    """The state document of a run directory (``state.json``) if it carries the user's signature for this run
+    (:func:`kapitza.io.cache.read_signed_document`) and ``problem(document)`` finds nothing wrong with its values;
+    None where there is none.
+
+    A state that does not verify (edited, copied from another run or another user's key, written by a kapitza
+    before states were signed, or the cache off) is refused with one InputError line and nothing in the folder is
+    changed: resuming from it would trust its count of finished units, and starting again would cut the LAMMPS
+    outputs of a run that may be the only copy.  ``verify=False`` (analysis of a run made elsewhere) reads the
+    document as data: its values checked, its signature not required; one that fails them reads as None."""
+    from ..io import cache
+
+    path = Path(run_dir) / STATE_FILE
+    secret = cache.signing_key() if verify else None
+    document, why = cache.read_signed_document(path, secret, _state_key(kind, config_text), verify=verify)
+    if document is not None:
+        try:
+            why = problem(document)
+        except (TypeError, ValueError, KeyError) as exc:
+            why = f"holds values no run writes ({type(exc).__name__})"
+        if why is None:
+            return document
+    if why is not None and verify:
+        raise InputError(
+            f"the run state {str(path)!r} {why}: kapitza cannot tell which units this run completed, so it does not "
+            "resume it (nothing in the folder was changed); start a new run directory (md analyze still reads this "
+            "one)"
+        )
+    return None
+
+
+def write_state(run_dir: str | os.PathLike, kind: str, config_text: str, document: dict) -> None:
+    """Write a run's state document (``state.json``) atomically, signed with the user's cache key for this run."""
+    from ..io import cache
+
+    cache.write_signed_document(
+        Path(run_dir) / STATE_FILE, cache.signing_key(), _state_key(kind, config_text), document
+    )
+
+
+def whole_number(value: object, low: int, high: int) -> bool:
+    """Whether a value read from a run's file is a whole number (not a bool) from ``low`` to ``high``."""
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def completed_units(run_dir: str | os.PathLike, config: NemdConfig, *, verify: bool = True) -> int:
+    """Units (equilibration, transient, blocks) a run directory of ``config`` completed, by its state (0 where there
+    is none): verified as :func:`read_state` says (InputError where it does not verify), or with ``verify=False``
+    read as data (0 where its values are not a run's)."""
+
+    def problem(state: dict) -> str | None:
+        units, total = state.get("completed_units"), config.n_blocks + 2
+        if not whole_number(units, 0, total) or state.get("n_blocks") != config.n_blocks:
+            return f"counts {units!r} units of a run of {total}"
+        if state.get("blocks_done") != max(units - 2, 0):
+            return "counts its blocks and its units differently"
+        return None
+
+    state = read_state(run_dir, "nemd", config.to_toml(), problem, verify=verify)
+    return 0 if state is None else int(state["completed_units"])
+
+
+def write_run_state(run_dir: str | os.PathLike, config: NemdConfig, units: int) -> None:
+    """Record that a run directory of ``config`` completed ``units`` units (signed, as :func:`completed_units`
+    reads it); with spectral sampling, with the SHA-256 of the spectral setup the run wrote (a resume checks it)."""
+    state: dict = {"completed_units": int(units), "blocks_done": max(int(units) - 2, 0), "n_blocks": config.n_blocks}
+    if config.spectral_every:
+        state["spectral_setup_sha256"] = _setup_digest(Path(run_dir))
+    write_state(run_dir, "nemd", config.to_toml(), state)
+
+
+def _setup_digest(run_dir: Path) -> str | None:
+    """SHA-256 of the run's ``spectral/setup.npz`` (None where there is none)."""
+    import hashlib
+
+    from ..io.spectral_layout import SETUP_FILE, SPECTRAL_DIR
+
+    path = run_dir / SPECTRAL_DIR / SETUP_FILE
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
 
 
 def truncate_profile(text: str, n_blocks: int) -> str:
@@ -253,12 +331,12 @@ def _prepare(config: NemdConfig, run_dir: Path) -> int:
             from .spectral import spectral_setup, write_setup
 
             write_setup(folder, spectral_setup(config, structure))
-        _write_state(folder, 0, config)
+        write_run_state(folder, config, 0)
 
     if open_run_directory(run_dir, config.to_toml(), populate):
         if not (run_dir / MANIFEST_FILE).exists():  # a run directory made before run.json: add it
             write_manifest(run_dir, run_manifest(config))
-        return _read_state(run_dir)
+        return completed_units(run_dir, config)
     return 0
 
 
@@ -272,6 +350,22 @@ def _check_same_input(config: NemdConfig, run_dir: Path) -> None:
             f"{str(run_dir)!r} was started by a kapitza whose LAMMPS input differs from this version's for the same "
             "config (its in.lammps is not what this version writes): its blocks and new ones would mix two "
             "protocols; start a new run directory (md analyze still reads it)"
+        )
+
+
+def _check_setup(config: NemdConfig, run_dir: Path) -> None:
+    """With spectral sampling, the run's ``spectral/setup.npz`` is the one it wrote: its SHA-256 is the one the
+    signed state records (the setup is read back to reduce every later block; analysis reads it as data)."""
+    if not config.spectral_every:
+        return
+    from ..io.spectral_layout import SETUP_FILE, SPECTRAL_DIR
+
+    state = read_state(run_dir, "nemd", config.to_toml(), lambda document: None)
+    if state is not None and state.get("spectral_setup_sha256") != _setup_digest(run_dir):
+        raise InputError(
+            f"{str(run_dir / SPECTRAL_DIR / SETUP_FILE)!r} is not the spectral setup this run wrote (its SHA-256 is "
+            "not the one its signed state records): later blocks would be reduced with other atoms or couplings; "
+            "start a new run directory"
         )
 
 
@@ -426,7 +520,7 @@ def _run_mpi(
                 if marked > completed:
                     now = time.perf_counter()
                     n = sum(_unit_steps(config, u) for u in range(completed, marked))
-                    _write_state(run_dir, marked, config)
+                    write_run_state(run_dir, config, marked)
                     steps_run += n
                     seconds += now - t_last
                     rate = n / (now - t_last) if now > t_last else float("nan")
@@ -452,7 +546,7 @@ def _run_mpi(
                     proc.wait()
                 marked = min(_read_markers(run_dir), last)
                 if marked > completed:
-                    _write_state(run_dir, marked, config)
+                    write_run_state(run_dir, config, marked)
             if in_main:
                 signal.signal(signal.SIGTERM, previous)
     if proc.returncode != 0 or completed < last:
@@ -506,11 +600,14 @@ def run_nemd(
     executables = find_executables(lmp) if processes > 1 else None
     run_dir = Path(run_dir).absolute()
     done = _prepare(config, run_dir)
+    _check_setup(config, run_dir)  # before anything in the folder changes
     total_units = config.n_blocks + 2
+    if done == 0:  # nothing verified done: markers of an earlier start are stale (the units run again)
+        (run_dir / MARKER_FILE).unlink(missing_ok=True)
     marked = min(_read_markers(run_dir), total_units)
     if marked > done and (run_dir / restart_name(marked - 1)).exists():
         done = marked  # an mpirun job completed these units but was stopped before state.json followed
-        _write_state(run_dir, done, config)
+        write_run_state(run_dir, config, done)
     last = total_units if stop_after_units is None else min(stop_after_units, total_units)
     if 0 < done < last:
         _check_same_input(config, run_dir)
@@ -552,7 +649,7 @@ def run_nemd(
                     steps_run += n
                     seconds += elapsed
                     old = restart_name(unit - 1) if unit >= 1 else None
-                    _write_state(run_dir, unit + 1, config)
+                    write_run_state(run_dir, config, unit + 1)
                     if old is not None and (run_dir / old).exists():
                         (run_dir / old).unlink()
                     steps_done += n

@@ -12,13 +12,28 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
+from ..errors import InputError
 from ..io import atomic_write
+from ..io.atomic import check_writable
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 #: Resolution of raster outputs (.png), dots per inch.
 DPI = 150
+#: The formats a figure is saved as, by suffix.
+FIGURE_SUFFIXES = (".png", ".pdf", ".svg")
+
+
+def check_figure_path(path: str | os.PathLike, option: str = "path") -> os.PathLike:
+    """A figure's destination checked before any work: one of :data:`FIGURE_SUFFIXES`, and writable (InputError
+    naming ``option`` as the caller typed it otherwise)."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise InputError(f"{option} must be a file name ending in {', '.join(FIGURE_SUFFIXES)}, got {path!r}")
+    suffix = os.path.splitext(os.fspath(path))[1].lower()
+    if suffix not in FIGURE_SUFFIXES:
+        raise InputError(f"{option} file {os.fspath(path)!r} must end in one of {', '.join(FIGURE_SUFFIXES)}")
+    return check_writable(path, option)
 
 
 def figure(**kwargs: Any) -> Figure:
@@ -50,5 +65,6 @@ def save(fig: Figure, path: str | os.PathLike | None, dpi: int = DPI) -> Figure:
         Resolution of raster formats, dots per inch.
     """
     if path is not None:
+        check_figure_path(path)
         atomic_write(path, lambda p: fig.savefig(p, dpi=dpi, bbox_inches="tight"))
     return fig

@@ -18,7 +18,11 @@ __all__ = ["prediction_figure"]
 
 def prediction_figure(prediction: Any, path: str | os.PathLike | None = None) -> Figure:
     """Draw ``prediction`` (a :class:`~kapitza.prediction.answer.Prediction`); save it to ``path`` if given (.png,
-    .pdf, .svg, written atomically)."""
+    .pdf, .svg, written atomically; checked before anything is drawn)."""
+    from .canvas import check_figure_path
+
+    if path is not None:
+        check_figure_path(path)
     if prediction.comparisons:
         from ..prediction.comparison import compare_debye
         from ..prediction.report import comparison_plot_temperatures

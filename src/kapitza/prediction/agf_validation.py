@@ -61,7 +61,8 @@ from ..literature import Measurements, shipped_measurements
 from ..literature.crystals import CrystalDescription, crystal_for
 from ..phonons.debye import DEFAULT_CUTOFF
 from .bounds import check_bounds
-from .buildable import DEFAULT_MAX_STRAIN, buildable_rows
+from .buildable import DEFAULT_MAX_STRAIN, buildable_rows, check_rows
+from .buildable import REASONS as BUILD_REASONS
 from .calculator_validation import PhononResult, crystal_verdict, debye_predictions, pair_full_dispersion
 from .expected import Score, score
 from .validation import as_predicted
@@ -154,6 +155,21 @@ class AgfValidation:
     settings: dict[str, Any]
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("calculator", "settings")
+
+    def __post_init__(self) -> None:
+        _checks.label(self.calculator, "calculator")
+        columns = ("agf", "agf_intrinsic", "agf_phonon", "full_dispersion", "debye")
+        n = check_rows(self, columns, (*BUILD_REASONS, *REASONS))
+        _checks.positive_array(_checks.sized(self.measured, "measured", (n,)), "measured", "W m^-2 K^-1")
+        _checks.labels(self.note, "note", n, check=_checks.text)
+        if not isinstance(self.settings, Mapping):
+            raise InputError(f"settings must be a mapping, got {type(self.settings).__name__}")
+
+    def _check_loaded(self, folder: Any) -> None:
+        """Read back from a file: its calculator is a built-in potential's name (a file names data, never code)."""
+        from ..atomistic.calculators import calculator_name
+
+        calculator_name(self.calculator, from_file="a saved result")
 
     def __len__(self) -> int:
         return int(self.row.size)

@@ -710,7 +710,7 @@ def _names(models: str | Sequence[str] | None, settings: Settings) -> list[str]:
     elif isinstance(models, str):
         names = [models]
     else:
-        names = list(models)
+        names = list(models) if isinstance(models, (list, tuple)) else []
         if not names or not all(isinstance(n, str) for n in names):
             raise InputError(f"model must be a name or a list of names, got {models!r}")
     return [get_model(name, settings.dispersion).name for name in names]
@@ -792,6 +792,10 @@ def predict(
     InputError
         Any bad input, before any work: one line naming the value and what is allowed.
     """
+    if option_names is not None and not callable(option_names):
+        raise InputError(f"option_names must be a function from an option's name to its spelling, got {option_names!r}")
+    if progress is not None and not callable(progress):
+        raise InputError(f"progress must be a function progress(stage, done, total), got {progress!r}")
     names = option_names or api_name
     _flag(empirical, "empirical", names)
     _flag(compare_debye, "compare_debye", names)

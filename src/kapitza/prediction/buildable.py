@@ -163,6 +163,48 @@ class PairMatch:
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("built", "reason", "strain", "cell_atoms")
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.built, (bool, np.bool_)):
+            raise InputError(f"built must be true or false, got {self.built!r}")
+        if self.reason not in ("", "strain", "cell size") or bool(self.built) != (self.reason == ""):
+            raise InputError(f"reason must be '' where built, else 'strain' or 'cell size'; got {self.reason!r}")
+        _checks.text(self.detail, "detail")
+        _strains(np.array([self.strain], dtype=float), "strain")
+        _checks.count(self.cell_atoms, "cell_atoms", 0)
+
+
+def _strains(x: NDArray[np.float64], name: str) -> None:
+    """Largest principal strains: each >= 0 (and below 1: a lattice stretched to twice its length is no match), or
+    NaN where no match was found."""
+    bad = ~np.isnan(x) & ~((x >= 0) & (x < 1))
+    if np.any(bad):
+        raise InputError(f"{name} must hold strains from 0 to 1 (or NaN where none), got {x[bad][0]:g}")
+
+
+def check_rows(obj: Any, names: Sequence[str], reasons: Sequence[str]) -> int:
+    """The per-row fields of a table of compilation rows (:class:`BuildableRows`, the AGF's validation): ``row``
+    places >= 0, ``film``, ``substrate`` and ``paper`` names, a finite ``temperature`` > 0 K and ``measured`` > 0
+    where it has one, ``planes`` ("" where no crystal), ``reason`` "" or one of ``reasons``, ``detail`` texts and
+    the arrays of ``names`` (NaN or >= 0), each one entry a row; returns the number of rows."""
+    n = np.asarray(obj.row).size
+    if np.any(_checks.sized(obj.row, "row", (n,), kind="i") < 0):
+        raise InputError("row must hold places in the compilation >= 0")
+    for name in ("film", "substrate", "paper"):
+        _checks.labels(getattr(obj, name), name, n)
+    _checks.labels(obj.planes, "planes", n, empty=True)
+    for i, r in enumerate(_checks.labels(obj.reason, "reason", n, empty=True)):
+        if r and r not in reasons:
+            raise InputError(f"reason[{i}] must be '' or one of {', '.join(reasons)}; got {_checks.quoted(r)}")
+    _checks.labels(obj.detail, "detail", n, check=_checks.text)
+    _checks.positive_array(_checks.sized(obj.temperature, "temperature", (n,)), "temperature", "K")
+    if np.any(_checks.sized(obj.cell_atoms, "cell_atoms", (n,), kind="i") < 0):
+        raise InputError("cell_atoms must hold counts of atoms >= 0")
+    for name in names:
+        x = _checks.sized(getattr(obj, name), name, (n,))
+        if np.any(~np.isnan(x) & ~(np.isfinite(x) & (x >= 0))):
+            raise InputError(f"{name} must hold finite values >= 0 or NaN")
+    return n
+
 
 def _smallest(ca: Any, cb: Any, per_cell: tuple[int, int], eps: float, cap: int) -> Any:
     """The match with the fewest atoms within ``eps`` and ``cap`` atoms (the atom bound doubled from the smallest
@@ -291,6 +333,26 @@ class BuildableRows:
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("max_strain", "max_cell_atoms", "calculator")
 
+    def __post_init__(self) -> None:
+        n = check_rows(self, ("strain",), REASONS)
+        _checks.labels(self.id, "id", n)
+        _checks.labels(self.orientation, "orientation", n, check=_checks.text)
+        built = _checks.sized(self.built, "built", (n,), kind="b")
+        if any(bool(b) != (r == "") for b, r in zip(built, self.reason)):
+            raise InputError("a row is built exactly where it has no reason")
+        _strains(np.asarray(self.strain, dtype=float), "strain")
+        _checks.between(self.max_strain, "max_strain", "", 0.0, 1.0)
+        _checks.count(self.max_cell_atoms, "max_cell_atoms", 1)
+        _checks.label(self.calculator, "calculator", empty=True)
+
+    def _check_loaded(self, folder: Any) -> None:
+        """Read back from a file: its calculator (where one was checked) is a built-in potential's name (a file
+        names data, never code)."""
+        if self.calculator:
+            from ..atomistic.calculators import calculator_name
+
+            calculator_name(self.calculator, from_file="a saved result")
+
     def __len__(self) -> int:
         return int(self.row.size)
 
@@ -381,6 +443,11 @@ def buildable_rows(
     data = shipped_measurements() if measurements is None else measurements
     if not isinstance(data, Measurements):
         raise InputError(f"measurements= must be Measurements, got {type(data).__name__}")
+    if calculator is None and max_memory_gb is not None:
+        raise InputError(
+            "max_memory_gb (--max-memory-gb) bounds the potential's force constants of each crystal: without a "
+            "calculator (--calculator) only the geometry is checked and it bounds nothing; give both or neither"
+        )
     source = None
     if calculator is not None:  # an unknown name, a missing extra or a bad bound: before any work
         from ..atomistic.calculators import calculator_source

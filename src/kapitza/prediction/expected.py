@@ -66,6 +66,7 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .. import _checks
 from ..errors import InputError, MissingDependencyError
 from ..io.results import result
 from ..literature import Measurements, shipped_measurements
@@ -176,11 +177,16 @@ class ExpectedRows:
             raise InputError(
                 f"features has shape {np.shape(self.features)}; expected ({n}, {len(FEATURES[self.route])})"
             )
-        for name in ("paper", "pair", "side1", "side2", "row_id"):
-            if len(getattr(self, name)) != n:
-                raise InputError(f"{name} has {len(getattr(self, name))} entries; expected {n}")
-        if not (np.all(np.isfinite(self.measured)) and np.all(np.asarray(self.measured) > 0)):
-            raise InputError("measured must hold finite conductances > 0 W m^-2 K^-1")
+        for name in ("paper", "pair", "row_id"):
+            _checks.labels(getattr(self, name), name, n)
+        for name in ("side1", "side2"):
+            _checks.labels(getattr(self, name), name, n, check=_checks.side_name)
+        _checks.text(self.source, "source")
+        _checks.positive_array(_checks.sized(self.measured, "measured", (n,)), "measured", "W m^-2 K^-1")
+        _checks.positive_array(_checks.sized(self.temperature, "temperature", (n,)), "temperature", "K")
+        _none_or_positive(_checks.sized(self.dmm, "dmm", (n,)), "dmm")
+        if np.any(np.isinf(np.asarray(self.features, dtype=float))):
+            raise InputError("features must be finite (NaN where a descriptor is missing)")
 
     def __len__(self) -> int:
         return int(np.asarray(self.measured).size)
@@ -197,6 +203,33 @@ class ExpectedRows:
             paper=pick(self.paper), pair=pick(self.pair), side1=pick(self.side1), side2=pick(self.side2),
             row_id=pick(self.row_id), dmm=self.dmm[m], source=self.source,
         )  # fmt: skip
+
+
+def _none_or_positive(values: NDArray[np.float64], name: str, zero: bool = False) -> None:
+    """Every entry NaN (no value) or a finite conductance > 0 (``zero``: >= 0), W m^-2 K^-1."""
+    x = np.asarray(values, dtype=float)
+    bad = ~np.isnan(x) & ~(np.isfinite(x) & ((x >= 0) if zero else (x > 0)))
+    if np.any(bad):
+        raise InputError(
+            f"{name} must hold conductances {'>= 0' if zero else '> 0'} W m^-2 K^-1 or NaN, got {x[bad][0]:g}"
+        )
+
+
+def _check_band(value: Any, low: Any, high: Any, n: int) -> None:
+    """One estimate and its band per row (shape (n,)): each NaN (none) or a conductance >= 0, W m^-2 K^-1, with
+    low <= value <= high where all three are given (to round-off)."""
+    v, lo, hi = (_checks.sized(x, name, (n,)) for x, name in ((value, "value"), (low, "low"), (high, "high")))
+    for x, name in ((v, "value"), (lo, "low"), (hi, "high")):
+        _none_or_positive(x, name, zero=True)
+    given = np.isfinite(v) & np.isfinite(lo) & np.isfinite(hi)
+    slack = 1e-9 * np.abs(v)
+    disordered = given & ((lo > v + slack) | (v > hi + slack))
+    if np.any(disordered):
+        i = int(np.flatnonzero(disordered)[0])
+        raise InputError(
+            f"the band must hold its value (low <= value <= high), got {v[i]:g} in ({lo[i]:g}, {hi[i]:g}) W m^-2 K^-1 "
+            f"at row {i}"
+        )
 
 
 def pair_key(a: str, b: str) -> str:
@@ -309,12 +342,13 @@ class StructureDescriptors:
 
     def __post_init__(self) -> None:
         n = np.asarray(self.temperature).size
+        _checks.label(self.calculator, "calculator")
+        _checks.text(self.provenance, "provenance")
         for name in ("row_id", "film", "substrate", "kind"):
-            if len(getattr(self, name)) != n:
-                raise InputError(f"{name} has {len(getattr(self, name))} entries; expected {n}")
+            _checks.labels(getattr(self, name), name, n)
         for name in ("g_fd", "g_fd_phonon", "g_ep"):
-            if np.shape(getattr(self, name)) != (n,):
-                raise InputError(f"{name} must have shape ({n},)")
+            _checks.sized(getattr(self, name), name, (n,))
+        _none_or_positive(self.g_ep, "g_ep")
         if any(k not in KINDS for k in self.kind):
             raise InputError(f"kind must be one of {', '.join(KINDS)}")
         if not (np.all(np.isfinite(self.temperature)) and np.all(np.asarray(self.temperature) > 0)):
@@ -323,6 +357,13 @@ class StructureDescriptors:
             v = np.asarray(getattr(self, name))
             if not (np.all(np.isfinite(v)) and np.all(v > 0)):
                 raise InputError(f"{name} must hold finite conductances > 0 W m^-2 K^-1")
+
+    def _check_loaded(self, folder: Any) -> None:
+        """Read back from a file: its calculator is a built-in potential's name (a file names data, never code;
+        the rule of a prediction's settings, :meth:`kapitza.prediction.settings.Settings._check_loaded`)."""
+        from ..atomistic.calculators import calculator_name
+
+        calculator_name(self.calculator, from_file="a saved result's descriptors")
 
 
 def read_structure_descriptors(text: str, where: str = STRUCTURE_FILE) -> StructureDescriptors:
@@ -341,6 +382,9 @@ def read_structure_descriptors(text: str, where: str = STRUCTURE_FILE) -> Struct
             body.append(line)
     if "calculator" not in meta or "provenance" not in meta:
         raise InputError(f"{where}: the '# calculator:' and '# provenance:' lines are missing")
+    from ..atomistic.calculators import calculator_name
+
+    calculator_name(meta["calculator"], from_file=where)
     reader = csv.DictReader(io.StringIO("\n".join(body)))
     if tuple(reader.fieldnames or ()) != _STRUCTURE_COLUMNS:
         raise InputError(f"{where}: expected the columns {', '.join(_STRUCTURE_COLUMNS)}, got {reader.fieldnames}")
@@ -882,6 +926,24 @@ class HeldOut:
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("route", "measured", "base_kind")
 
+    def __post_init__(self) -> None:
+        if self.route not in ROUTES:
+            raise InputError(f"route must be one of {', '.join(ROUTES)}, got {_checks.quoted(str(self.route))}")
+        n = np.asarray(self.measured).size
+        _checks.positive_array(_checks.sized(self.measured, "measured", (n,)), "measured", "W m^-2 K^-1")
+        _checks.positive_array(_checks.sized(self.temperature, "temperature", (n,)), "temperature", "K")
+        _check_band(self.value, self.low, self.high, n)
+        _checks.labels(self.paper, "paper", n)
+        _checks.labels(self.pair, "pair", n)
+        if np.any(_checks.sized(self.n_other, "n_other", (n,), kind="i") < 0):
+            raise InputError("n_other must hold counts of papers >= 0")
+        _checks.sized(self.outside, "outside", (n,), kind="b")
+        if np.any(_checks.sized(self.fold, "fold", (n,), kind="i") < -1):
+            raise InputError("fold must hold fold numbers >= 0 (-1: rows of several cross-validations merged)")
+        _checks.labels(self.base_kind, "base_kind")
+        k = _checks.sized(self.k, "k", (len(self.base_kind),))
+        _checks.positive_array(k, "k", "", zero=True, inf=True)
+
     def __len__(self) -> int:
         return int(self.measured.size)
 
@@ -972,6 +1034,23 @@ class Score:
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("rows", "papers", "median_factor_paper", "coverage_paper")
 
+    def __post_init__(self) -> None:
+        rows, papers = _checks.count(self.rows, "rows", 0), _checks.count(self.papers, "papers", 0)
+        if papers > rows or (rows > 0) != (papers > 0):
+            raise InputError(f"papers ({papers}) must be from 1 to rows ({rows}), or both 0")
+        for name in ("median_factor_row", "median_factor_paper"):
+            _scored(_checks.factor(getattr(self, name), name, nan=True), name, rows)
+        for name in ("within_2_row", "within_2_paper"):
+            _scored(_checks.fraction(getattr(self, name), name, nan=True), name, rows)
+        for name in ("coverage_row", "coverage_paper"):
+            _checks.fraction(getattr(self, name), name, nan=True)
+
+
+def _scored(value: float, name: str, rows: int) -> None:
+    """A statistic of ``rows`` scored rows: a number where there are rows, NaN where there are none."""
+    if math.isnan(value) != (rows == 0):
+        raise InputError(f"{name} must be a number where rows were scored and NaN where none were ({rows} rows)")
+
 
 def score(
     estimate: ArrayLike,
@@ -1041,6 +1120,25 @@ class InterlabFloor:
     window: tuple[float, float]
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("values", "pairs", "median_factor", "within_2")
+
+    def __post_init__(self) -> None:
+        values = _checks.count(self.values, "values", 0)
+        _checks.labels(self.paper, "paper", values)
+        _checks.labels(self.pair, "pair", values)
+        pairs = _checks.count(self.pairs, "pairs", 0)
+        if pairs != len(set(self.pair)) or 2 * pairs > values:
+            raise InputError(
+                f"pairs ({pairs}) must be the distinct pairs of the values ({len(set(self.pair))}), each measured by "
+                "two papers or more"
+            )
+        _scored(_checks.factor(self.median_factor, "median_factor", nan=True), "median_factor", values)
+        _scored(_checks.fraction(self.within_2, "within_2", nan=True), "within_2", values)
+        _checks.number_array(_checks.sized(self.error, "error", (values,)), "error", "decades")
+        if np.shape(self.window) != (2,):
+            raise InputError(f"window must be two temperatures (K), got {self.window!r}")
+        low, high = (_checks.non_negative(t, "window", "K") for t in self.window)
+        if low > high:
+            raise InputError(f"window must run from low to high, got {low:g}-{high:g} K")
 
 
 def paper_values(
@@ -1118,7 +1216,7 @@ class ExpectedConductance:
         The papers that measured this pair and informed the estimate.
     outside : ndarray of bool, shape (n_T,)
         A descriptor outside the range of the rows the estimate learnt from (the band is widened by the measured
-        rule).
+        rule); true at 0 K.
     inputs : tuple of str
         What the estimate used, in words.
     notes : tuple of str
@@ -1147,6 +1245,31 @@ class ExpectedConductance:
     held_out_papers: int
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("side1", "side2", "temperature", "value", "route")
+
+    def __post_init__(self) -> None:
+        _checks.side_name(self.side1, "side1")
+        _checks.side_name(self.side2, "side2")
+        t = _checks.positive_array(self.temperature, "temperature", "K", zero=True, ndim=1)
+        _checks.check_temperature_bound(t)
+        n = t.size
+        _check_band(self.value, self.low, self.high, n)
+        if self.route not in (*ROUTES, "physics only"):
+            raise InputError(
+                f"route must be one of {', '.join(ROUTES)}, physics only; got {_checks.quoted(str(self.route))}"
+            )
+        if self.method not in METHODS:
+            raise InputError(f"method must be one of {', '.join(METHODS)}, got {_checks.quoted(str(self.method))}")
+        _checks.labels(self.other_papers, "other_papers")
+        outside = _checks.sized(self.outside, "outside", (n,), kind="b")
+        if np.any((t == 0) & ~outside):
+            raise InputError("0 K lies outside every measurement the estimate learnt from: outside must be true there")
+        _checks.labels(self.inputs, "inputs", check=_checks.text)
+        _checks.labels(self.notes, "notes", check=_checks.text)
+        _checks.factor(self.held_out_factor, "held_out_factor", nan=True)
+        _checks.fraction(self.held_out_coverage, "held_out_coverage", nan=True)
+        rows = _checks.count(self.held_out_rows, "held_out_rows", 0)
+        if _checks.count(self.held_out_papers, "held_out_papers", 0) > rows:
+            raise InputError(f"held_out_papers ({self.held_out_papers}) must be at most held_out_rows ({rows})")
 
     def line(self, i: int) -> str:
         """The answer at the i-th temperature, in one line (MW m^-2 K^-1); "none" where the physics gives no value
@@ -1365,7 +1488,8 @@ def expected_conductance(
 def _with_zero_kelvin(
     found: ExpectedConductance, t: NDArray[np.float64], warm: NDArray[np.bool_]
 ) -> ExpectedConductance:
-    """``found`` (at the temperatures above 0 K) with 0 K put back where it was asked: G = 0 there, exactly."""
+    """``found`` (at the temperatures above 0 K) with 0 K put back where it was asked: G = 0 there, exactly, and
+    outside the training range (no measurement it learnt from was below 25 K)."""
 
     def full(values: NDArray[Any], fill: Any) -> NDArray[Any]:
         out = np.full(t.size, fill, dtype=np.asarray(values).dtype)
@@ -1374,7 +1498,7 @@ def _with_zero_kelvin(
 
     return dataclasses.replace(
         found, temperature=t, value=full(found.value, 0.0), low=full(found.low, 0.0), high=full(found.high, 0.0),
-        outside=full(found.outside, False),
+        outside=full(found.outside, True),
     )  # fmt: skip
 
 
@@ -1502,6 +1626,19 @@ class ExpectedValidation:
     base_kinds: tuple[str, ...]
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("name", "estimate", "floor")
+
+    def __post_init__(self) -> None:
+        _checks.label(self.name, "name")
+        for name, kind in (("held", HeldOut), ("estimate", Score), ("debye_dmm", Score),
+                           ("full_dispersion_dmm", Score), ("empirical", Score), ("floor", InterlabFloor)):  # fmt: skip
+            if not isinstance(getattr(self, name), kind):
+                raise InputError(f"{name} must be a {kind.__name__}, got {type(getattr(self, name)).__name__}")
+        _checks.factor(self.estimate_on_floor, "estimate_on_floor", nan=True)
+        if len(self.by_temperature) != len(TEMPERATURE_RANGES) or not all(
+            isinstance(x, Score) for x in self.by_temperature
+        ):
+            raise InputError(f"by_temperature must be {len(TEMPERATURE_RANGES)} Scores, one per temperature range")
+        _checks.labels(self.base_kinds, "base_kinds")
 
 
 def _scores(

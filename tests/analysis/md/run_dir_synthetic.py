@@ -3,8 +3,6 @@ box.txt, bicrystal.data, state.json."""
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 from analysis_synthetic import ave_chunk_text, synthetic
 
@@ -12,6 +10,7 @@ from kapitza.analysis import TemperatureProfile
 from kapitza.io.run_manifest import write_manifest
 from kapitza.md.inputs import run_manifest
 from kapitza.md.nemd import NemdConfig
+from kapitza.md.run import write_run_state
 
 #: The flux per interface written into baths.txt, the area of the data file and the block time of the config.
 FLUX, AREA, BLOCK_TIME, JUMP = 0.05, 30.0, 1.0, 0.2
@@ -43,9 +42,9 @@ def write_run_dir(
     config = NemdConfig(
         potential="lj/cut", units="lj", cells_a=6, cells_b=6, block_steps=100, timestep=0.01,
         steps_production=100 * blocks, temperature=temperature or 1.0, delta_temperature=delta_temperature,
-        seed=seed, reverse=reverse,
+        seed=seed + 1, reverse=reverse,
     )  # fmt: skip
     (folder / "config.toml").write_text(config.to_toml())
     write_manifest(folder, run_manifest(config))
-    (folder / "state.json").write_text(json.dumps({"completed_units": blocks + 2, "n_blocks": blocks}))
+    write_run_state(folder, config, blocks + 2)
     return folder

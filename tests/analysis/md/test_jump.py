@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from analysis_synthetic import synthetic
+from scipy import stats
 
 from kapitza.analysis import TemperatureProfile, analyze_jump, flux_from_baths
 from kapitza.errors import InputError
@@ -99,7 +100,8 @@ def test_bath_imbalance_within_its_noise_is_balanced():
     """Rates -2 and +2.4 on average (18 % apart), but with a per-interval noise of sd 3 on each bath over 20
     intervals the imbalance's standard error is ~0.95 / 2.2 = 43 %: noise, not a leak (balanced).  The same
     means with no noise are 18 % apart, beyond 2 standard errors of zero: not balanced (the test above).  With
-    20 blocks of one interval (white noise) the block error is the plain standard error of the 20 rates."""
+    20 blocks of one interval given (taken as independent) the error is the plain standard error of the 20 rates
+    times Student's t factor for 19 degrees of freedom (scipy.stats.t.ppf(Phi(1), 19) = 1.026)."""
     rng = np.random.default_rng(5)
     t = np.arange(21.0)
     hot = np.concatenate([[0.0], np.cumsum(-2.0 + 3.0 * rng.standard_normal(20))])
@@ -110,7 +112,8 @@ def test_bath_imbalance_within_its_noise_is_balanced():
     assert b.relative_difference <= 2 * b.relative_difference_err and b.balanced
     rates = np.diff(hot) + np.diff(cold)
     mean = 0.5 * (abs(b.power_hot) + abs(b.power_cold))
-    assert b.relative_difference_err == pytest.approx(np.std(rates, ddof=1) / np.sqrt(20) / mean)
+    t19 = stats.t.ppf(stats.norm.cdf(1.0), 19)
+    assert b.relative_difference_err == pytest.approx(t19 * np.std(rates, ddof=1) / np.sqrt(20) / mean)
 
 
 @pytest.mark.parametrize(

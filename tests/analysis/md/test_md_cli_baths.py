@@ -46,7 +46,7 @@ def test_fix_print_file_read_by_its_header_names(cli, tmp_path, profile):
     ref = flux_from_baths(t, hot, cold, area=30.0, units="metal")
     assert doc["J"] == pytest.approx(ref.flux, rel=1e-6) and doc["J_err"] == pytest.approx(ref.flux_err, rel=1e-6)
     assert "time, f_hot, f_cold" in doc["bath_file_layout"] and doc["baths"]["flux_blocks"] >= 8
-    assert "block means" in doc["baths"]["flux_err_method"] and unexplained_errors(doc) == []
+    assert "error of the mean flux" in doc["baths"]["flux_err_method"] and unexplained_errors(doc) == []
     status, out, err = cli(*args, "--explain")
     assert status == 0 and "statistical inefficiency" in out and "by their header names" in out
 
@@ -76,7 +76,7 @@ def test_flux_err_enters_g_error_and_an_exact_flux_is_said_so(cli, profile):
     assert doc["combined"]["G_err"] == pytest.approx(np.hypot(ge0, g * 0.1), rel=1e-9)
     assert "no --flux-err" in exact["J_err_note"] and unexplained_errors(exact) == [] and unexplained_errors(doc) == []
     status, out, err = cli("md", "analyze", profile, "--interfaces", "10,30", "--flux-err", "0.1")
-    assert status == 2 and "--flux-err goes with --flux" in err
+    assert status == 2 and "flux_err= (--flux-err) goes with flux= (--flux)" in err
 
 
 def test_no_json_error_is_zero_or_nan_without_a_note(cli, tmp_path, profile):

@@ -121,3 +121,23 @@ def test_box_starting_at_zero_reads_back_as_zero():
     t = np.full((2, 32), 0.3)
     assert TemperatureProfile(z, t, None, None).box[0] == 0.0
     assert TemperatureProfile(z + 5.0, t, None, None).box[0] == pytest.approx(5.0)
+
+
+def test_an_empty_bin_beyond_the_box_is_dropped_for_a_run():
+    """LAMMPS's bin/1d with DELTA = Lz/n rounded one ulp short makes n + 1 bins, the last empty and beyond the box
+    (seen on one of four NPT replicas of examples/md/si_ge_sw.toml): drop_overflow_bin removes it, and only it."""
+    import numpy as np
+
+    from kapitza.analysis import TemperatureProfile
+    from kapitza.analysis.md.profiles import drop_overflow_bin
+
+    z = (np.arange(81) + 0.5) * 1.0
+    temps = np.tile(np.linspace(310, 290, 81), (3, 1))
+    counts = np.full((3, 81), 18.0)
+    counts[:, -1] = 0
+    p = TemperatureProfile(z, temps, counts, None, units="metal")
+    q = drop_overflow_bin(p, 80)
+    assert q.n_bins == 80 and q.box == (0.0, 80.0) and np.all(q.counts > 0)
+    assert drop_overflow_bin(p, 81) is p  # the count the run expects: nothing to drop
+    full = TemperatureProfile(z, temps, np.full((3, 81), 18.0), None, units="metal")
+    assert drop_overflow_bin(full, 80) is full  # a last bin with atoms is data

@@ -128,6 +128,28 @@ class TemperatureProfile:
         return lo, hi
 
 
+def drop_overflow_bin(profile: TemperatureProfile, n_bins: int) -> TemperatureProfile:
+    """``profile`` without a last, empty bin beyond the box where it holds ``n_bins`` + 1 bins.
+
+    LAMMPS's ``compute chunk/atom bin/1d z lower DELTA`` makes int((hi - lo) / DELTA) bins and one more where they
+    fall short of hi; with DELTA = Lz / n written as ``$(lz/n)`` the rounding of the quotient can leave the n bins
+    short of hi by one unit in the last place, and an (n + 1)-th bin holding no atom is written (a run whose box
+    NPT set to an unlucky length: one of four Si|Ge replicas of ``examples/md/si_ge_sw.toml``).  That bin is dropped
+    here, so that the box is the n bins' and every bin holds atoms; any other count is left alone.
+    """
+    if profile.n_bins != n_bins + 1 or profile.counts is None or np.any(profile.counts[:, -1] > 0):
+        return profile
+    return TemperatureProfile(
+        positions=profile.positions[:-1],
+        temperatures=profile.temperatures[:, :-1],
+        counts=profile.counts[:, :-1],
+        steps=profile.steps,
+        units=profile.units,
+        source=profile.source,
+        composition=None if profile.composition is None else profile.composition[:-1],
+    )
+
+
 def read_profile(
     path: str | os.PathLike,
     column: str | int | None = None,

@@ -325,10 +325,11 @@ def run_regime(run_dir: str | os.PathLike) -> ThermostatRegime:
     ``md run`` prints it after a run and ``md analyze RUN_DIR`` on any finished one.
     """
     from ...io.run_manifest import read_manifest
-    from .profiles import read_profile
+    from .profiles import drop_overflow_bin, read_profile
 
     manifest = read_manifest(run_dir)
     profile = read_profile(Path(run_dir) / manifest.file("profile"), units=manifest.units)
+    profile = drop_overflow_bin(profile, manifest.n_planes)
     lo, hi = profile.box
     return thermostat_regime(
         profile.positions,

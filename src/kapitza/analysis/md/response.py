@@ -28,11 +28,18 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
 from ...errors import InputError
-from ...io.results import dumps, result
+from ...io.results import result
 from ...io.run_manifest import RunManifest, read_baths_file, read_box_file, read_manifest
 from .baths import BathTally
-from .jump import BLOCK_ERROR_PREFIX, DEFAULT_BATH_TOLERANCE, BathFlux, JumpAnalysis, analyze_jump, flux_from_baths
-from .profiles import TemperatureProfile, read_profile
+from .jump import (
+    DEFAULT_BATH_TOLERANCE,
+    FLUX_ERROR_PREFIX,
+    BathFlux,
+    JumpAnalysis,
+    analyze_jump,
+    flux_from_baths,
+)
+from .profiles import TemperatureProfile, drop_overflow_bin, read_profile
 from .units import unit_system
 
 #: p-value below which the quadratic term of J(Delta T) is called significant.
@@ -59,8 +66,9 @@ def flux_from_bath_blocks(
 ) -> BathFlux:
     """The heat flux from per-block bath energies (the kapitza ``baths.txt`` layout).
 
-    The error is the standard error of block means (:func:`kapitza.analysis.flux_from_baths`): with fewer than
-    16 rows each row of the file is one block; with more the rows are grouped into blocks chosen from the data.
+    The error is that of the mean of the per-block fluxes, a correlated series (:func:`kapitza.analysis.
+    flux_from_baths`, :func:`kapitza.analysis.md.blocking.correlated_mean`), from 2 blocks on; with ``n_blocks``
+    the rows are grouped into that many blocks taken as independent.
 
     Parameters
     ----------
@@ -86,9 +94,7 @@ def flux_from_bath_blocks(
     time = block_time * np.arange(n + 1, dtype=float)
     hot = np.concatenate([[0.0], np.cumsum(b[:, 2])])
     cold = np.concatenate([[0.0], np.cumsum(b[:, 3])])
-    if n_blocks is None and n < 16:
-        n_blocks = n
-    return flux_from_baths(time, hot, cold, area, paths, tolerance, units, n_blocks)
+    return flux_from_baths(time, hot, cold, area, paths, tolerance, units, n_blocks, min_intervals=2)
 
 
 def flux_from_tally(
@@ -139,7 +145,8 @@ class RunFlux:
         A->B flux through each interface (the manifest's ``flux_convention``: negative with ``reverse``), mean of
         the blocks the error uses (flux unit of the run).
     flux_err : float
-        Standard error of block means (:mod:`kapitza.analysis.md.blocking`); NaN with one block.
+        The stated error of the mean of the per-block fluxes (:func:`kapitza.analysis.md.blocking.correlated_mean`);
+        NaN with one block.
     n_blocks : int
         Production blocks in baths.txt.
     method : str
@@ -186,8 +193,9 @@ def run_flux(
     """The heat flux of a kapitza NEMD run directory from its manifest, baths file and box file.
 
     Per block J_b = sign (E_cold - E_hot) / 2 / (n_interfaces area block_time) (the manifest's convention); the
-    mean and its error are those of :func:`flux_from_bath_blocks` (standard error of block means, Flyvbjerg &
-    Petersen 1989), whose magnitude is signed by the manifest's ``reverse``.  One block: its flux, no error.
+    mean and its error are those of :func:`flux_from_bath_blocks` (the error of the mean of a correlated series,
+    :func:`kapitza.analysis.md.blocking.correlated_mean`), whose magnitude is signed by the manifest's
+    ``reverse``.  One block: its flux, no error.
     Where the baths do not exchange heat with opposite signs (a run too short to be steady), there is no
     :class:`BathFlux` (``bath`` is None, :func:`analyze_run` refuses the run) and the flux is the blocks' mean,
     with the reason in ``method``.
@@ -213,12 +221,12 @@ def run_flux(
     try:
         bath = flux_from_bath_blocks(blocks, area, m.block_time, m.n_interfaces, tolerance, m.units, n_blocks)
     except InputError as exc:  # e.g. both baths lost energy in a short run: the blocks' own mean, said why
-        from .blocking import block_average
+        from .blocking import correlated_mean
 
-        b = block_average(fluxes, n_blocks if n_blocks is not None or n >= 16 else n)
+        b = correlated_mean(fluxes, telescoping=True)
         return RunFlux(b.mean, b.err, n, f"{b.method}; no bath flux: {exc}", b.inefficiency, None, area, m.units)
     sign = -1.0 if m.reverse else 1.0
-    method = bath.error_method.removeprefix(BLOCK_ERROR_PREFIX)
+    method = bath.error_method.removeprefix(FLUX_ERROR_PREFIX)
     return RunFlux(sign * bath.flux, bath.flux_err, n, method, bath.inefficiency, bath, area, m.units)
 
 
@@ -245,7 +253,9 @@ def run_profile(run_dir: str | Path) -> TemperatureProfile:
     run, without the frozen planes' bins)."""
     folder = Path(run_dir)
     manifest = read_manifest(folder)
-    profile = read_profile(folder / manifest.file("profile"), units=manifest.units)
+    profile = drop_overflow_bin(
+        read_profile(folder / manifest.file("profile"), units=manifest.units), manifest.n_planes
+    )
     if manifest.geometry == "fixed":
         profile = _without_frozen_planes(profile, manifest, str(folder))
     return profile
@@ -327,7 +337,7 @@ def analyze_run(
             raise InputError(
                 f"run directory {str(folder)!r} has no {manifest.file(role)}: the run has not produced a block yet"
             )
-    profile = read_profile(folder / manifest.file("profile"), units=units)
+    profile = drop_overflow_bin(read_profile(folder / manifest.file("profile"), units=units), manifest.n_planes)
     blocks = read_bath_blocks(folder / manifest.file("baths"))
     if blocks.shape[0] != profile.n_blocks:
         raise InputError(
@@ -672,7 +682,9 @@ def path_resistance(run: RunAnalysis) -> tuple[float, float, float]:
     if not isinstance(run, RunAnalysis):
         raise InputError(f"path_resistance needs a RunAnalysis (from analyze_run), got {type(run).__name__}")
     jump = run.jump
-    profile = read_profile(Path(run.run_dir) / run.manifest.file("profile"), units=jump.units)
+    profile = drop_overflow_bin(
+        read_profile(Path(run.run_dir) / run.manifest.file("profile"), units=jump.units), run.manifest.n_planes
+    )
     lo, hi = profile.box
     length = hi - lo
     z1, z2 = (i.position for i in jump.interfaces)
@@ -735,125 +747,3 @@ def summary_json(summary: ResponseSummary) -> dict[str, Any]:
         names += ("quadratic_chi2_per_dof", "c_pvalue", "significance")
         doc["J_of_delta_T"] = {**{k: f(getattr(r, k)) for k in names}, "nonlinear": r.nonlinear}
     return doc
-
-
-TABLE_CSV = "campaign.csv"
-TABLE_JSON = "campaign.json"
-TABLE_COLUMNS = ("G", "G_err", "delta_T", "delta_T_err", "J", "J_err", "T_mean", "status")
-#: Series keys that change the sample length: when one varies, the thickness series is fitted (a series of a
-#: user's structures is taken to be one of lengths; each member's length is its own box's).
-LENGTH_KEYS = ("cells_a", "cells_b", "structure")
-
-
-@result
-class RunTable:
-    """Runs gathered into one table (e.g. a campaign's members).
-
-    Attributes
-    ----------
-    rows : tuple of mapping
-        Per run: member name, its series values, G, G_err, delta_T, delta_T_err, J, J_err, T_mean, status.
-    summary : ResponseSummary or None
-        G(T_mean) / J(Delta T) over the complete runs (None when none is complete).
-    thickness : ThicknessFit or None
-        R_total(L) = R_K + L / kappa of the bath-to-bath resistances (:func:`path_resistance`), when a length
-        key varies and two or more lengths have a finite resistance.
-    csv_path, json_path : str
-    """
-
-    rows: tuple[Any, ...]
-    summary: ResponseSummary | None
-    thickness: Any
-    csv_path: str
-    json_path: str
-
-    _summary_fields: ClassVar[tuple[str, ...]] = ("csv_path", "summary", "thickness")
-
-
-def gather_runs(entries: Any, series: Any, folder: str | Path, source: str = "") -> RunTable:
-    """Analyse the complete runs of ``entries`` and write ``campaign.csv`` and ``campaign.json`` into ``folder``.
-
-    Parameters
-    ----------
-    entries : sequence of mapping
-        Per run: ``name``, ``values`` (mapping of its series values), ``run_dir``, ``complete`` (bool) and
-        ``status`` (text), e.g. :func:`kapitza.md.campaign.campaign_entries`.
-    series : sequence of str
-        The keys that vary (the table's value columns).
-    folder : path-like
-        Where the two tables go (an existing folder).
-    source : str
-        The campaign file, recorded in the JSON.
-    """
-    from ...errors import KapitzaError
-    from ...io.atomic import atomic_write_text
-    from .thickness import fit_thickness_series
-
-    series = tuple(series)
-    rows: list[dict[str, Any]] = []
-    runs: list[RunAnalysis] = []
-    nan = float("nan")
-    for e in entries:
-        row: dict[str, Any] = {"member": e["name"], **dict(e["values"])}
-        row.update({k: nan for k in TABLE_COLUMNS[:-1]}, status=e["status"])
-        if e["complete"]:
-            try:
-                run = analyze_run(e["run_dir"])
-            except KapitzaError as exc:
-                row["status"] = f"analysis failed: {exc}"
-            else:
-                j = run.jump
-                row.update(G=j.G, G_err=j.G_err, delta_T=j.delta_T, delta_T_err=j.delta_T_err, J=j.flux,
-                           J_err=j.flux_err, T_mean=run.T_mean)  # fmt: skip
-                runs.append(run)
-        rows.append(row)
-    summary = summarize_runs(runs) if runs else None
-    thickness = None
-    if any(k in series for k in LENGTH_KEYS):
-        points = [path_resistance(r) for r in runs]
-        ok = [p for p in points if np.isfinite(p[1]) and p[2] > 0]
-        if len({p[0] for p in ok}) >= 2:
-            thickness = fit_thickness_series([p[0] for p in ok], [p[1] for p in ok], [p[2] for p in ok])
-    out = Path(folder)
-    header = ["member", *series, *TABLE_COLUMNS]
-    lines = [",".join(header)]
-    for row in rows:
-        lines.append(",".join(_csv_cell(row.get(k, "")) for k in header))
-    atomic_write_text(out / TABLE_CSV, "\n".join(lines) + "\n")
-    doc: dict[str, Any] = {
-        "campaign": source,
-        "folder": str(out),
-        "series": list(series),
-        "units": summary.units if summary is not None else None,
-        "members": [
-            {k: (v if not isinstance(v, float) or math.isfinite(v) else "nan") for k, v in r.items()} for r in rows
-        ],  # fmt: skip
-        "G_of_T": None,
-        "J_of_delta_T": None,
-        "thickness": None,
-    }
-    if summary is not None:
-        s = summary_json(summary)
-        doc["G_of_T"], doc["J_of_delta_T"] = s["G_of_T"], s["J_of_delta_T"]
-    if thickness is not None:
-        names = ("R_K", "R_K_err", "slope", "slope_err", "kappa", "kappa_err", "chi2_per_dof")
-        values = {k: float(getattr(thickness, k)) for k in names}
-        doc["thickness"] = {k: (v if math.isfinite(v) else "nan") for k, v in values.items()}
-        doc["thickness"]["lengths"] = [float(x) for x in thickness.lengths]
-        doc["thickness"]["resistances"] = [float(x) for x in thickness.resistances]
-        doc["thickness"]["sigmas"] = [float(x) for x in thickness.sigmas]
-    atomic_write_text(out / TABLE_JSON, dumps(doc) + "\n")
-    return RunTable(
-        rows=tuple(rows),
-        summary=summary,
-        thickness=thickness,
-        csv_path=str(out / TABLE_CSV),
-        json_path=str(out / TABLE_JSON),
-    )
-
-
-def _csv_cell(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.10g}" if math.isfinite(value) else "nan"
-    text = str(value)
-    return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\n') else text

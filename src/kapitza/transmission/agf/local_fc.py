@@ -55,6 +55,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ... import _checks
 from ...errors import InputError
 from ...io.results import result
 from ...units import ANGSTROM
@@ -123,6 +124,10 @@ class SeamRecord:
     correction: float
     residual: float
 
+    def __post_init__(self) -> None:
+        for name in ("asymmetry", "correction", "residual"):
+            _checks.non_negative(getattr(self, name), name, "(of the largest block)")
+
 
 @result
 class LocalForceConstants:
@@ -157,6 +162,20 @@ class LocalForceConstants:
     bulk_displaced: tuple[int, int]
 
     _summary_fields = ("reach", "displaced_atoms", "bulk_displaced")
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.fc, LateralForceConstants) or not isinstance(self.seam, SeamRecord):
+            raise InputError("a LocalForceConstants holds LateralForceConstants as fc and a SeamRecord as seam")
+        names = ("rows", "displaced_rows", "bulk_rows")
+        rows, displaced, bulk = (_checks.sized(getattr(self, name), name, (None,), kind="i") for name in names)
+        if sorted(np.concatenate([displaced, bulk]).tolist()) != sorted(rows.tolist()):
+            raise InputError("displaced_rows and bulk_rows must split rows between them")
+        _checks.positive(self.reach, "reach", "A")
+        _checks.count(self.displaced_atoms, "displaced_atoms", 0)
+        if len(self.bulk_displaced) != 2:
+            raise InputError(f"bulk_displaced must be two counts, one per side, got {self.bulk_displaced!r}")
+        for count in self.bulk_displaced:
+            _checks.count(count, "bulk_displaced", 0)
 
 
 def bulk_column(structure: Any, side: int, force_range: float) -> tuple[Any, NDArray[np.int64], float]:

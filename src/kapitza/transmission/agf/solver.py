@@ -316,7 +316,7 @@ def transmission(
     if checkpoint is not None:
         from .checkpoint import Checkpoint, sweep_key
 
-        store = Checkpoint(checkpoint, sweep_key(model, w, kappa, eta, chunk))
+        store = Checkpoint(checkpoint, sweep_key(model, w, kappa, eta, chunk), most=min(model.lead_sizes))
     todo: set[tuple[int, int]] = set()
     for ik in range(kappa.shape[0]):
         for ic, c in enumerate(chunks):
@@ -326,6 +326,8 @@ def transmission(
             else:
                 xi_k[ik, starts[ic] : starts[ic] + c.size] = found[0]
                 steps[ik] = np.maximum(steps[ik], found[1:])
+    if store is not None:
+        store.tell()
     total = kappa.shape[0] * len(chunks)
     count = {"done": total - len(todo)}
     if progress is not None:
@@ -448,7 +450,8 @@ def lead_channels(
     if checkpoint is not None:
         from .checkpoint import Checkpoint, sweep_key
 
-        store = Checkpoint(checkpoint, sweep_key(model, w, kappa, 0.0, int(chunk)))
+        most = model.lead_sizes[0 if side == "left" else 1]
+        store = Checkpoint(checkpoint, sweep_key(model, w, kappa, 0.0, int(chunk)), most=most, integer=True)
     todo = []
     for ik in range(kappa.shape[0]):
         for ic, start in enumerate(starts):
@@ -458,6 +461,8 @@ def lead_channels(
                 todo.append((ik, ic))
             else:
                 xi_k[ik, start : start + part.size] = found[0]
+    if store is not None:
+        store.tell()
     total = kappa.shape[0] * len(starts)
     done = total - len(todo)
     if progress is not None:

@@ -22,6 +22,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ... import _checks
+from ...errors import InputError
 from ...io.results import result
 from ...units import RAD_S_PER_THZ
 from .model import LayeredModel
@@ -67,6 +69,15 @@ class LeadStability:
     points: int
 
     _summary_fields = ("side", "top", "imaginary")
+
+    def __post_init__(self) -> None:
+        if self.side not in ("left", "right"):
+            raise InputError(f"side must be 'left' or 'right', got {_checks.quoted(str(self.side))}")
+        _checks.non_negative(self.top, "top", "rad/s")
+        _checks.non_negative(self.imaginary, "imaginary", "rad/s")
+        _checks.number_array(_checks.sized(self.kappa, "kappa", (2,)), "kappa", "")
+        _checks.between(self.q, "q", "rad", 0.0, np.pi)
+        _checks.count(self.points, "points", 1)
 
     @property
     def stable(self) -> bool:
