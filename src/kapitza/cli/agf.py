@@ -322,11 +322,21 @@ def agf_command(
         ),
     ] = None,
     workers: Annotated[
-        int | None, typer.Option(help="Run on a local dask cluster of this many processes (>= 1).")
+        int | None,
+        typer.Option(
+            help="Run on a local dask cluster of this many processes (>= 1): with --calculator its force calls "
+            "(each worker loads the potential once; every structure's forces cached) and the sweeps."
+        ),
     ] = None,
     address: Annotated[
         str | None,
-        typer.Option(help="Run on the dask scheduler at this address (refused if silent for --connect-timeout)."),
+        typer.Option(
+            "--address",
+            "--scheduler",
+            help="Run on the dask scheduler at this address (refused if silent for --connect-timeout): with "
+            "--calculator its force calls (each worker runs the potential where its KAPITZA_MLIP_DEVICE says) and "
+            "the sweeps.",
+        ),
     ] = None,
     connect_timeout: ConnectTimeoutOption = DEFAULT_CONNECT_TIMEOUT,
     output: Annotated[

@@ -15,7 +15,6 @@ instead of exhausting the machine.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ... import _checks
+from ... import cluster as _cluster
 from ...errors import InputError, MemoryBoundError
 from ...landauer import STATISTICS
 
@@ -134,8 +134,8 @@ SCHEMA: Mapping[str, Spec] = {
 }
 
 
-#: A dask scheduler address: optional scheme, a host (name, IPv4 or [IPv6]) and a port.
-ADDRESS = re.compile(r"(?:(?:tcp|tls|ws|wss|ucx)://)?(?:[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:]+\]):[0-9]{1,5}")
+#: A dask scheduler address (:data:`kapitza.cluster.ADDRESS`, the one rule).
+ADDRESS = _cluster.ADDRESS
 
 
 def api_name(name: str) -> str:
@@ -249,8 +249,8 @@ def check_value(name: str, value: Any, label: str | None = None) -> Any:
             )
         if spec.choices and value not in spec.choices:
             raise InputError(f"{label} must be one of {', '.join(spec.choices)}, got {show(value)}")
-        if name == "address" and not ADDRESS.fullmatch(value.strip()):
-            raise InputError(f"{label} must look like tcp://host:8786 (scheme, host and port), got {show(value)}")
+        if name == "address":
+            _cluster.check_address(value, label)
         return value
     if kind == "path":
         import os

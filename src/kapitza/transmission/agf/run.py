@@ -871,7 +871,8 @@ def _calculator_forces(v: dict[str, Any]) -> tuple[Any, float]:
     c = v["checked"]
     reach = DEFAULT_FORCE_RANGE_ANGSTROM if c["force_range"] is None else float(c["force_range"])
     source = calculator_source(c["calculator"])
-    return CalculatorForceConstants(source, force_range=reach, progress=v["stage_progress"]), reach
+    fc = CalculatorForceConstants(source, force_range=reach, progress=v["stage_progress"], runner=v.get("force_runner"))
+    return fc, reach
 
 
 def _crystal_plan(v: dict[str, Any]) -> _Plan:
@@ -1249,13 +1250,50 @@ def estimate_run_memory(left: str | None = None, right: str | None = None, **set
 
 def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
     """The work of :func:`run_agf` once its inputs are checked (``v``: its local variables)."""
+    dev = _select_device(v)  # a GPU asked for and not there, or a mixed dask cluster: refused before any work
+    runner = v["force_runner"] = _force_runner(v, dev)  # the calculator's force calls: on the run's cluster too
+    try:
+        return _run_with(v, dev, runner)
+    finally:
+        runner.close()  # a local cluster started for the force calls (and used by the sweeps) stops here
+
+
+def _force_runner(v: dict[str, Any], dev: _DevicePlan) -> Any:
+    """Where a calculator's force calls run: this process, or the run's dask cluster (the client given, the
+    scheduler at ``address``, or the local cluster of ``workers``, started at the first force call and then used by
+    the sweeps too)."""
+    from ...atomistic.force_tasks import ForceRunner
+
+    client = v.get("own_client") or v["client"]
+    if client is not None:
+        return ForceRunner(client, where="the run's dask cluster")
+    if v["workers"] is not None and v["checked"].get("calculator") is not None:
+        n = int(v["workers"])
+        return ForceRunner(start=lambda: dev.local_client(n), where=f"the run's local dask cluster of {n} workers")
+    return ForceRunner.here()
+
+
+def _sweep_client(v: dict[str, Any], dev: _DevicePlan, runner: Any) -> tuple[Any, Any]:
+    """The sweeps' dask client (None in process) and the one made here for them (closed after them): the client
+    given, the scheduler's at ``address``, the local cluster the force calls started (closed by :func:`_run`), or a
+    new local cluster of ``workers``."""
+    client = v["own_client"] or v["client"]
+    if client is not None or v["workers"] is None:
+        return client, None
+    if runner.started:
+        return runner.client, None
+    own = dev.local_client(int(v["workers"]))
+    return own, own
+
+
+def _run_with(v: dict[str, Any], dev: _DevicePlan, runner: Any) -> tuple[AGFResult, LayeredModel]:
+    """:func:`_run` once the device and the force runner are settled."""
     checked, option_names, progress = v["checked"], v["option_names"], v["progress"]
     n_freq, kgrid, eta, temps, workers = v["n_freq"], v["kgrid"], v["eta"], v["temps"], v["workers"]
     check_broadening, check_temperature = v["check_broadening"], v["check_temperature"]
     out_path, resume = v["out_path"], v["resume"]
     statistics = checked["statistics"]
     tolerance = checked["frequency_tolerance"]
-    dev = _select_device(v)  # a GPU asked for and not there, or a mixed dask cluster: refused before any work
     plan, chunk, memory = _planned(v, dev)
     _fit_device(dev, plan.sizes, v)  # a slice too large for the GPU: refused before the model is built
     n_k = _inputs.irreducible_kpoints(kgrid)
@@ -1313,11 +1351,9 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
             progress(track["offset"] + done, track["offset"] + total + later())
 
     partial = None if out_path is None or not resume else out_path.parent / f".{out_path.name}.partial"
-    run_opts: dict[str, Any] = {"client": v["own_client"] or v["client"]}
+    client, own_local = _sweep_client(v, dev, runner)
+    run_opts: dict[str, Any] = {"client": client}
     on_device = {"device": dev.sweep_device, "batch": dev.batch}
-    own_local = None
-    if run_opts["client"] is None and workers is not None:
-        own_local = run_opts["client"] = dev.local_client(int(workers))
     resumed = _Resumed()
 
     def sweep(
