@@ -85,3 +85,40 @@ def lammps_eam_cuni() -> Any:
     from kapitza.atomistic.lammps_forces import forcefield_calculator
 
     return forcefield_calculator(parse_pair_lines(list(EAM_CUNI_LINES)))
+
+
+#: Calls of :func:`counted_lammps_sw_si` in this process (a dask worker's own count: a test asks each worker).
+FACTORY_CALLS = {"counted": 0}
+
+
+def counted_lammps_sw_si() -> Any:
+    """:func:`lammps_sw_si`, counting how often this process made it (a worker that keeps its potential makes it
+    once, whatever the number of tasks)."""
+    FACTORY_CALLS["counted"] += 1
+    return lammps_sw_si()
+
+
+#: Seconds :func:`slow_lammps_sw_si` adds to each force call.
+SLOW_SECONDS = 0.15
+
+
+def slow_lammps_sw_si() -> Any:
+    """:func:`lammps_sw_si` slowed by :data:`SLOW_SECONDS` a force call (its forces the same to the bit): a run long
+    enough that a test can kill a dask worker in the middle of it."""
+    import time
+
+    from ase.calculators.calculator import Calculator, all_changes
+
+    inner = lammps_sw_si()
+
+    class Slow(Calculator):
+        implemented_properties = ["energy", "forces"]
+
+        def calculate(self, atoms=None, properties=("forces",), system_changes=all_changes):
+            super().calculate(atoms, properties, system_changes)
+            time.sleep(SLOW_SECONDS)
+            work = self.atoms.copy()
+            work.calc = inner
+            self.results = {"energy": work.get_potential_energy(), "forces": work.get_forces()}
+
+    return Slow()

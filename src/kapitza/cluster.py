@@ -32,6 +32,7 @@ import concurrent.futures
 import ctypes
 import logging
 import os
+import re
 import statistics
 import sys
 import threading
@@ -49,6 +50,11 @@ CONNECT_TIMEOUT = 10.0
 MAX_CONNECT_TIMEOUT = 3600.0
 #: Seconds to wait for a scheduler without workers to get one.
 WORKERS_TIMEOUT = 30.0
+#: A dask scheduler address: optional scheme, a host (name, IPv4 or [IPv6]) and a port (the one rule of every
+#: command that takes one: ``kapitza agf --address``, ``--scheduler``).
+ADDRESS = re.compile(r"(?:(?:tcp|tls|ws|wss|ucx)://)?(?:[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:]+\]):[0-9]{1,5}")
+#: What to do about a scheduler without workers (the end of its one-line error).
+NO_WORKERS = "start some with 'dask worker ADDRESS', or use --workers N for a local cluster"
 #: Scheduling overhead allowed per task, as a fraction of the task's own time.
 OVERHEAD_FRACTION = 0.05
 #: Most tasks per worker: more of them balance uneven units and unevenly loaded cores; each costs a round trip.
@@ -80,6 +86,16 @@ def distributed_module(extra: str = "agf", purpose: str = "parallel runs on dask
     except ImportError:
         raise MissingDependencyError("dask[distributed]", extra, purpose) from None
     return distributed
+
+
+def check_address(address: Any, name: str = "--scheduler") -> str:
+    """``address`` stripped, if it has the form of a dask scheduler's address (:data:`ADDRESS`, a port up to 65535);
+    otherwise one InputError line naming ``name``.  Only the form: :func:`connect` asks whether one answers."""
+    text = address.strip() if isinstance(address, str) else ""
+    if not text or not ADDRESS.fullmatch(text) or int(text.rsplit(":", 1)[1]) > 65535:
+        shown = repr(address[:60]) if isinstance(address, str) else f"a {type(address).__name__}"
+        raise InputError(f"{name} must look like tcp://host:8786 (scheme, host and port), got {shown}")
+    return text
 
 
 def check_connect_timeout(value: Any, name: str = "connect timeout") -> float:
@@ -373,3 +389,52 @@ def malloc_kept() -> Iterator[None]:
         libc.mallopt(M_MMAP_THRESHOLD, _threshold("MALLOC_MMAP_THRESHOLD_"))
         libc.mallopt(M_TRIM_THRESHOLD, _threshold("MALLOC_TRIM_THRESHOLD_"))
         libc.malloc_trim(0)
+
+
+#: Seconds between looks at the finished tasks while waiting (a finished task wakes the wait at once).
+POLL_SECONDS = 0.05
+
+
+def finished(
+    stream: Any,
+    total: Any,
+    timeout: float,
+    *,
+    failed: Any,
+    lost: Any,
+    stuck: Any,
+) -> Iterator[tuple[Any, Any]]:
+    """Yield (future, result) as the tasks of ``stream`` finish, the one wait of every command that runs tasks here.
+
+    ``stream`` is a ``distributed.as_completed`` made on the client's own event loop (``as_completed(...,
+    loop=client.loop)``): nothing here looks for a default client.  Tasks may be added to it while this runs;
+    ``total()`` counts those submitted.  A finished task wakes the wait at once (the stream's condition).  The
+    caller words the failures: ``failed(future)`` is raised for a task that ended in error or was cancelled,
+    ``lost(exc)`` for a connection lost while a result is fetched, and a :class:`DaskError` of ``stuck(pending,
+    submitted)`` where no task finished for ``timeout`` s.
+    """
+    done_so_far = 0
+    deadline = time.monotonic() + timeout
+    condition = getattr(stream, "thread_condition", None)
+    gone = (OSError, concurrent.futures.CancelledError, asyncio.CancelledError)
+    while not stream.is_empty():
+        batch = stream.next_batch(block=False)
+        if not batch:
+            if time.monotonic() > deadline:
+                raise DaskError(stuck(total() - done_so_far, total()))
+            if condition is None:
+                time.sleep(POLL_SECONDS)
+            else:
+                with condition:
+                    condition.wait(timeout=POLL_SECONDS)
+            continue
+        deadline = time.monotonic() + timeout
+        for f in batch:
+            done_so_far += 1
+            if f.status != "finished":
+                raise failed(f)
+            try:
+                value = f.result(timeout=timeout)
+            except gone as exc:
+                raise lost(exc) from None
+            yield f, value

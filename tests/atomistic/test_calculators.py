@@ -276,3 +276,24 @@ def test_the_loaders_ask_for_the_device_each_time(monkeypatch, loader, target):
     monkeypatch.setattr(calculators, "mlip_device", lambda: "cpu")
     assert getattr(calculators, loader)("sevennet-l3i5") == "cpu"
     assert asked == [("sevennet-l3i5", "cuda:1"), ("sevennet-l3i5", "cpu")]
+
+
+def test_chgnets_fixed_cell_calculator_is_its_energy_and_forces():
+    """Parity: the energy-and-forces calculator of CHGNet (task "ef") gives its own ASE calculator's energy and forces
+    on a rattled Si cell, to float32 round-off."""
+    import importlib.util
+
+    if importlib.util.find_spec("chgnet") is None:
+        pytest.skip("chgnet is not installed (pip install 'kapitza[mlip]')")
+    from ase.build import bulk
+
+    from kapitza.atomistic.calculators import calculator_source, fixed_cell_calculator, quiet
+
+    source = calculator_source("chgnet")
+    atoms = bulk("Si", "diamond", a=5.43, cubic=True)
+    atoms.rattle(0.05, seed=3)
+    full, fast = atoms.copy(), atoms.copy()
+    full.calc, fast.calc = source.calculator(), fixed_cell_calculator(source)
+    with quiet():
+        assert fast.get_potential_energy() == pytest.approx(full.get_potential_energy(), abs=1e-4)
+        assert np.allclose(fast.get_forces(), full.get_forces(), atol=1e-4)

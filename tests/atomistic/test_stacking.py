@@ -330,3 +330,33 @@ def test_relax_periods_keeps_scipys_logm_warning_from_the_user(monkeypatch):
         out = relax_periods(squeezed, EMT())
     assert not [w for w in caught if "logm" in str(w.message)]
     assert out.periods[0] != pytest.approx(squeezed.periods[0], rel=1e-4)  # it relaxed (EMT's own Al is not 4.05 A)
+
+
+def test_a_hexagonal_100_is_the_m_plane_whose_normal_is_the_reciprocal_a1():
+    """Issue 65 item 4: the (100) plane of a hexagonal crystal is read through its reciprocal lattice, not as the
+    cube face.  Derivation (hexagonal axes a1 = a(1, 0, 0), a2 = a(-1/2, sqrt3/2, 0), a3 = c(0, 0, 1); reciprocal
+    vectors b_i with a_i . b_j = delta_ij): the normal of (hkl) is h b1 + k b2 + l b3, so (100)'s is b1, along
+    (1, 1/sqrt3, 0), i.e. at atan(1/sqrt3) = 30 degrees from a1 and perpendicular to a2 and c (the m-plane (10-10)).
+    The shortest lattice vector along it is 2 a1 + a2 = a(3/2, sqrt3/2, 0), of length sqrt3 a: two (100) planes of
+    spacing d = sqrt3 a / 2 (the hexagonal plane spacing 1/d^2 = 4 (h^2 + hk + k^2) / (3 a^2) + l^2 / c^2, e.g.
+    B. D. Cullity, Elements of X-Ray Diffraction, Appendix 3), and the plane's lattice is the a x c rectangle of a2
+    and c.  Reading (100) as the Cartesian direction a1 would give a period of a along a1 (0 degrees) instead: the
+    two differ in all three numbers.  The stacking of wurtzite GaN (a = 3.189, c = 5.185 A, 4 atoms a cell) on
+    itself along (100) keeps 2 cells = 8 atoms a period."""
+    from kapitza.atomistic.stacking import _orientation
+
+    a, c = 3.189, 5.185
+    gan = bulk("GaN", "wurtzite", a=a, c=c)
+    cell = np.asarray(gan.cell)
+    rows = _orientation(gan, np.array([1, 0, 0]), "GaN")
+    period = rows[2] @ cell
+    cos = period @ cell[0] / (np.linalg.norm(period) * np.linalg.norm(cell[0]))
+    assert np.degrees(np.arccos(cos)) == pytest.approx(30.0, abs=1e-9)
+    assert abs(period @ cell[1]) < 1e-9 and abs(period @ cell[2]) < 1e-9
+    oriented = orient(gan, (1, 0, 0), "GaN")
+    assert oriented.cell[2] == pytest.approx([0.0, 0.0, np.sqrt(3) * a], abs=1e-9)
+    assert sorted(oriented.cell.lengths()[:2]) == pytest.approx([a, c], abs=1e-9)
+    assert oriented.cell.angles()[2] == pytest.approx(90.0, abs=1e-9)
+    assert len(oriented) == 2 * len(gan)
+    s = stack_crystals(gan, gan, normal=(1, 0, 0), cells=(1, 1))
+    assert s.description["atoms"] == [8, 8]

@@ -69,28 +69,52 @@ def test_a_pair_beyond_the_bounds_says_the_smallest_strain_and_cell_found():
 
 
 @pytest.mark.parametrize(
-    ("text", "plane"),
+    ("text", "family", "plane"),
     [
-        ("Si (100)", (0, 0, 1)),
-        ("Phosphorus-doped Si (100)", (0, 0, 1)),
-        ("n-type Si (001)", (0, 0, 1)),
-        ("Si (111)", (1, 1, 1)),
-        ("Single crystal MgO (111)", (1, 1, 1)),
-        ("sapphire (0001)", (0, 0, 1)),
-        ("sapphire (1120)", (1, 1, 0)),
-        ("c-cut sapphire", (0, 0, 1)),
-        ("c-axis oriented highly ordered pyrolytic graphite", (0, 0, 1)),
-        ("Sapphire", None),
-        ("Si (500um)", None),
-        ("GaN/sapphire", None),
+        ("Si (100)", "cubic", (0, 0, 1)),
+        ("Phosphorus-doped Si (100)", "cubic", (0, 0, 1)),
+        ("n-type Si (001)", "cubic", (0, 0, 1)),
+        ("Si (010)", "cubic", (0, 0, 1)),
+        ("Si (111)", "cubic", (1, 1, 1)),
+        ("Single crystal MgO (111)", "cubic", (1, 1, 1)),
+        ("sapphire (0001)", "hexagonal", (0, 0, 1)),
+        ("sapphire (1120)", "hexagonal", (1, 1, 0)),
+        ("c-cut sapphire", "hexagonal", (0, 0, 1)),
+        ("c-axis oriented highly ordered pyrolytic graphite", "hexagonal", (0, 0, 1)),
+        ("m-plane GaN (100)", "hexagonal", (1, 0, 0)),
+        ("GaN (10-10)", "hexagonal", (1, 0, 0)),
+        ("GaN (010)", "hexagonal", (0, 1, 0)),
+        ("rutile TiO2 (100)", "other", (1, 0, 0)),
+        ("Sapphire", "hexagonal", None),
+        ("Si (500um)", "cubic", None),
+        ("GaN/sapphire", "hexagonal", None),
     ],
 )
-def test_the_planes_the_compilation_names(text, plane):
+def test_the_planes_the_compilation_names(text, family, plane):
     """The substrate descriptions of the compilation as written there: Miller indices in parentheses (four-index
-    hkil of hexagonal axes written without the bar, i dropped), c-cut and c-axis; none otherwise."""
+    hkil of hexagonal axes written without the bar, i dropped: (10-10) is (100)), c-cut and c-axis; none otherwise.
+    (100), (010) and (001) are one plane, (001), only in a cubic crystal (its fourfold axes map them onto each
+    other); a hexagonal (100) is the m-plane and a tetragonal (100) the a-face, each its own plane (International
+    Tables for Crystallography Vol. A, the point groups m-3m, 6/mmm and 4/mmm)."""
     from kapitza.prediction.buildable import named_plane
 
-    assert named_plane(text) == plane
+    assert named_plane(text, family) == plane
+
+
+def test_a_hexagonal_substrates_100_is_built_as_its_m_plane():
+    """Issue 65 item 4: a paper's "(100)" of a hexagonal substrate is the substrate's own (100), the m-plane; before,
+    every three-index (100) was folded to the cube face (001), so a hexagonal substrate was stacked along c.  The
+    compilation's row AlN on GaN, its description rewritten "GaN (100)": both sides hexagonal (wurtzite), so the film
+    takes the substrate's plane, and the row says (100) on (100); a bad family is refused in one line."""
+    from kapitza.literature.crystals import crystal_for
+    from kapitza.prediction.buildable import _plans, named_plane
+
+    aln, gan = crystal_for("AlN"), crystal_for("GaN")
+    film, substrate, rule = _plans(aln, gan, "GaN (100)")
+    assert film == substrate == (1, 0, 0)
+    assert "substrate plane named in 'GaN (100)'" in rule and "the substrate's plane (one crystal family)" in rule
+    with pytest.raises(InputError, match="family must be one of cubic, hexagonal, other, got 'trigonal'"):
+        named_plane("GaN (100)", "trigonal")
 
 
 def _rows(*pairs: tuple[str, str, str]):
@@ -182,3 +206,58 @@ def test_bad_options_are_one_line_and_exit_2(cli, args, message):
     status, out, err = cli("interface", "buildable", *args)
     assert status == 2 and out == ""
     assert message in err and len(err.strip().splitlines()) == 1
+
+
+def _command_option_default(path: tuple[str, ...], option: str):
+    """The default of ``option`` of the command at ``path`` as the app registers it (typer's click command)."""
+    import typer
+
+    from kapitza.cli.app import new_app
+    from kapitza.cli.commands import register_all
+
+    cmd = typer.main.get_command(register_all(new_app()))
+    ctx = cmd.context_class(cmd)
+    for name in path:
+        cmd = cmd.get_command(ctx, name)
+    (param,) = [p for p in cmd.params if option in p.opts]
+    return param.default
+
+
+def test_the_agf_and_the_buildable_count_share_one_strain_bound():
+    """Issue 65 item 4: a pair that ``kapitza interface buildable`` counts as buildable must be built by
+    ``kapitza agf A B --calculator`` at its defaults, so both read one strain bound,
+    :data:`kapitza.atomistic.matching.DEFAULT_MAX_STRAIN` (3 %, the bound the compilation's buildable rows and the AGF
+    validation were counted and run with; ``kapitza agf`` had 2 % before).  The library defaults, the commands'
+    defaults (``kapitza agf``'s None resolves through AGF_DEFAULTS) and one pair between the old and the new bound
+    agree: simple cubic lattices of 3.00 and 3.15 A (5 % apart) share the 1:1 cell with each side strained by half the
+    stretch, (3.15/3.00 - 1)/2 = 2.5 % (the builder's ``strain_on="both"`` split, module docstring of matching), within
+    3 % and beyond 2 %; the buildable count and the stacking at their defaults both take that cell."""
+    import inspect
+
+    from ase import Atoms
+
+    from kapitza.atomistic.matching import DEFAULT_MAX_STRAIN, match_lattices
+    from kapitza.atomistic.stacking import stack_crystals
+    from kapitza.prediction import buildable
+    from kapitza.prediction.agf_validation import agf_validation
+    from kapitza.transmission.agf.config import AGF_DEFAULTS
+    from kapitza.transmission.agf.run import run_agf
+
+    assert DEFAULT_MAX_STRAIN == 0.03 and buildable.DEFAULT_MAX_STRAIN is DEFAULT_MAX_STRAIN
+    library = [match_lattices, stack_crystals, run_agf, buildable.buildable_rows, buildable.match_pair, agf_validation]
+    for f in library:
+        assert inspect.signature(f).parameters["max_strain"].default == DEFAULT_MAX_STRAIN, f.__name__
+    assert AGF_DEFAULTS.max_strain == DEFAULT_MAX_STRAIN
+    assert _command_option_default(("interface", "buildable"), "--max-strain") == DEFAULT_MAX_STRAIN
+    assert _command_option_default(("interface", "build"), "--max-strain") == DEFAULT_MAX_STRAIN
+    agf_given = _command_option_default(("agf",), "--max-strain")
+    assert AGF_DEFAULTS.updated(max_strain=agf_given).max_strain == DEFAULT_MAX_STRAIN
+
+    def cubic(a: float) -> Atoms:
+        return Atoms("Po", cell=np.eye(3) * a, pbc=True)
+
+    counted = buildable.match_pair(cubic(3.0), cubic(3.15), ((0, 0, 1), (0, 0, 1)))
+    assert counted.built and counted.cell_atoms == 2 and counted.strain == pytest.approx(0.025, abs=1e-9)
+    built = stack_crystals(cubic(3.0), cubic(3.15), cells=(1, 1))
+    assert built.description["atoms"] == [1, 1]
+    assert max(built.description["max_strain_a"], built.description["max_strain_b"]) == pytest.approx(0.025, abs=1e-9)

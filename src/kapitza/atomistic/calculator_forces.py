@@ -5,10 +5,11 @@ machine-learned potential (CHGNet, SevenNet) or a user's ``module:factory`` ASE 
 (:func:`kapitza.transmission.agf.forceconstants.lateral_force_constants`) the way
 :class:`~kapitza.atomistic.lammps_forces.LammpsSource` does for a LAMMPS force field: central differences through
 the one vectorised routine :func:`~kapitza.atomistic.hessian.coloured_rows` (atoms more than twice the force range
-apart displaced together), with every displaced structure handed to :meth:`CalculatorSource.forces` at once, so
-CHGNet evaluates as many as fit in one batch.  The AGF caches the rows on disk by content: the slab (numbers,
-positions, cell, sides), the calculator's identity (name, package version, SHA-256 of its weights or of a user's
-module), the step, the force range and :data:`FORMAT`.
+apart displaced together), with the displaced structures handed to a :class:`~.force_tasks.ForceRunner` (this process,
+CHGNet evaluating as many as fit in one batch, or the tasks of a dask cluster), which caches each structure's forces
+by content as it comes back.  The AGF caches the rows on disk by content too: the slab (numbers, positions, cell,
+sides), the calculator's identity (name, package version, SHA-256 of its weights or of a user's module), the step,
+the force range and :data:`FORMAT`.
 
 Force range
 -----------
@@ -139,8 +140,11 @@ class CalculatorForceConstants:
     progress : callable, optional
         progress(stage, done, total) over the displaced structures (the stage is "force constants").
     resume : bool
-        Cache the forces of each colour's displaced structures on disk as they come (:func:`resumable_forces`), so
-        that an interrupted computation resumes from them; False computes them all again.
+        Cache the forces of each displaced structure on disk as it comes (:class:`.force_tasks.ForceRunner`), so
+        that an interrupted computation resumes from them and two runs share them; False computes them all again.
+    runner : ForceRunner, optional
+        Where the force calls run (:mod:`kapitza.atomistic.force_tasks`): this process (default) or the tasks of a
+        dask cluster.
     """
 
     truncate = True
@@ -153,6 +157,7 @@ class CalculatorForceConstants:
         padding: float = DEFAULT_PADDING_ANGSTROM,
         progress: Callable[[str, int, int], None] | None = None,
         resume: bool = True,
+        runner: Any = None,
     ) -> None:
         if not isinstance(source, CalculatorSource):
             raise InputError(f"expected a CalculatorSource (calculator_source(NAME)), got {type(source).__name__}")
@@ -171,6 +176,11 @@ class CalculatorForceConstants:
                            "format": FORMAT}  # fmt: skip
         self.progress = progress
         self.resume = bool(resume)
+        from .force_tasks import ForceRunner
+
+        if runner is not None and not isinstance(runner, ForceRunner):
+            raise InputError(f"runner must be a kapitza.atomistic.force_tasks.ForceRunner, got {type(runner).__name__}")
+        self.runner = runner if runner is not None else ForceRunner.here()
         self.calls = 0  # force evaluations handed to the calculator (a cache hit makes none)
         self.tail = 0.0  # largest response beyond the range left out by the last hessian_rows, eV/A^2
 
@@ -193,28 +203,25 @@ class CalculatorForceConstants:
         self.source.check_elements(atoms.get_chemical_symbols(), "the interface")
         state = {"done": 0, "total": 0}
 
-        def computed(positions: NDArray[np.float64]) -> NDArray[np.float64]:
+        def forces_of(positions: NDArray[np.float64]) -> NDArray[np.float64]:
             structures = []
             for p in positions:
                 copy = atoms.copy()
                 copy.calc = None
                 copy.positions = p
                 structures.append(copy)
-            self.calls += len(structures)
             offset = state["done"]
+            before = len(self.runner.calls)
 
             def inner(stage: str, done: int, total: int) -> None:
                 if self.progress is not None:
                     self.progress("force constants", offset + done, state["total"])
 
-            f = self.source.forces(structures, progress=inner)
-            state["done"] += len(structures)
-            return f
-
-        def forces_of(positions: NDArray[np.float64]) -> NDArray[np.float64]:
-            before = state["done"]
-            f = resumable_forces(atoms, positions, self.source, computed, enabled=self.resume)
-            state["done"] = before + len(positions)  # the pieces read from the cache count as done too
+            try:
+                f = self.runner.forces(self.source, structures, progress=inner, cache=self.resume)
+            finally:  # an interrupted computation counts what it computed (and cached) before it stopped
+                self.calls += sum(c.structures for c in self.runner.calls[before:])
+            state["done"] += len(structures)  # the structures read from the cache count as done too
             return f
 
         def counted(done: int, total: int) -> None:
@@ -228,63 +235,11 @@ class CalculatorForceConstants:
         return h.reshape(len(rows) * 3, -1)
 
 
-#: Version of the cached forces of displaced structures (:func:`resumable_forces`).
-FORCES_FORMAT = 1
-
-
-def resumable_forces(
-    atoms: Any,
-    positions: NDArray[np.float64],
-    source: CalculatorSource,
-    compute: Callable[[NDArray[np.float64]], NDArray[np.float64]],
-    *,
-    enabled: bool = True,
-) -> NDArray[np.float64]:
-    """Forces (eV/A, shape (k, n, 3)) of ``k`` displaced copies of ``atoms`` (``positions`` in A, shape (k, n, 3)),
-    ``compute``d a piece at a time and each piece cached on disk as soon as it is done
-    (:func:`kapitza.io.cache.cached_arrays`, atomic writes), so that a computation interrupted between pieces
-    resumes from them and one interrupted inside a piece leaves nothing half-written.  A piece is the six structures
-    of one colour (:func:`kapitza.atomistic.hessian.coloured_rows`: three directions, plus and minus), or as many
-    colours as fill one of CHGNet's batches (:data:`~kapitza.atomistic.calculators.BATCH_ATOMS`); its key is the
-    structure (numbers, cell, periodicity, tags, masses), the calculator's identity and a SHA-256 of the piece's
-    positions (to 1e-9 A)."""
-    import hashlib
-
-    from ..io.cache import cached_arrays, finite
-
-    positions = np.asarray(positions, dtype=float)
-    k, n = positions.shape[0], positions.shape[1]
-    piece = 6 * max(1, -(-BATCH_ATOMS // max(6 * n, 1)))
-    base = {
-        "format": FORCES_FORMAT,
-        "calculator": dict(source.identity),
-        "numbers": np.asarray(atoms.numbers),
-        "cell": np.asarray(atoms.cell, dtype=float),
-        "pbc": np.asarray(atoms.pbc, dtype=bool),
-        "tags": np.asarray(atoms.get_tags()),
-        "masses": np.asarray(atoms.get_masses()),
-    }
-    out = []
-    for first in range(0, k, piece):
-        chunk = positions[first : first + piece]
-        digest = hashlib.sha256(np.ascontiguousarray(np.round(chunk, 9)).tobytes()).hexdigest()
-
-        def one(chunk: NDArray[np.float64] = chunk) -> dict[str, NDArray[np.float64]]:
-            return {"forces": np.asarray(compute(chunk), dtype=float)}
-
-        found = cached_arrays("calculator-forces", base | {"positions_sha256": digest, "shape": list(chunk.shape)},
-                              one, enabled=enabled, shapes={"forces": chunk.shape}, check=finite)  # fmt: skip
-        out.append(found["forces"])
-    return np.concatenate(out) if out else np.zeros((0, n, 3))
-
-
 __all__ = [
     "DEFAULT_FORCE_RANGE_ANGSTROM",
     "DISPLACEMENT_ANGSTROM",
     "FOOTPRINTS",
-    "FORCES_FORMAT",
     "FORMAT",
     "CalculatorForceConstants",
     "force_call_memory",
-    "resumable_forces",
 ]

@@ -50,6 +50,12 @@ from ..io.results import result
 
 #: The three strain conventions of :func:`match_lattices`.
 STRAIN_ON = ("a", "b", "both")
+#: Largest principal in-plane strain a side may carry by default (3 %): the one bound of every lateral match, shared
+#: by :func:`match_lattices`, :func:`kapitza.atomistic.stacking.stack_crystals` (``kapitza interface build``), the AGF
+#: of two crystals (``kapitza agf A B --calculator``) and the buildable rows of the compilation (``kapitza interface
+#: buildable``), so that a pair counted as buildable is built by ``kapitza agf`` at its defaults.  3 % is the bound the
+#: compilation's buildable rows and the AGF validation against experiment were counted and run with.
+DEFAULT_MAX_STRAIN = 0.03
 #: Largest supercell multiplicity searched on either side when no bound is given.
 DEFAULT_MAX_INDEX = 16
 #: Unimodular 2x2 integer matrices (entries -1, 0, 1; det +1): the pairings of two reduced bases tried.
@@ -277,7 +283,7 @@ def match_lattices(
     a_cell: Any,
     b_cell: Any,
     *,
-    max_strain: float = 0.02,
+    max_strain: float = DEFAULT_MAX_STRAIN,
     max_atoms: int | None = None,
     max_area: float | None = None,
     atoms_per_cell: tuple[int, int] = (1, 1),
@@ -397,4 +403,4 @@ def _distinct(found: list[LatticeMatch]) -> tuple[LatticeMatch, ...]:
     return tuple(kept)
 
 
-__all__ = ["STRAIN_ON", "LatticeMatch", "in_plane_cell", "match_lattices", "reduce_basis"]
+__all__ = ["DEFAULT_MAX_STRAIN", "STRAIN_ON", "LatticeMatch", "in_plane_cell", "match_lattices", "reduce_basis"]

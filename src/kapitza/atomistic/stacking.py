@@ -47,7 +47,7 @@ from .. import _checks
 from ..errors import InputError, MissingDependencyError
 from ..units import ANGSTROM
 from .bulk import MAX_CRYSTAL_ATOMS, check_crystal_size, check_gaps
-from .matching import DEFAULT_MAX_INDEX, STRAIN_ON, LatticeMatch, match_lattices
+from .matching import DEFAULT_MAX_INDEX, DEFAULT_MAX_STRAIN, STRAIN_ON, LatticeMatch, match_lattices
 from .structures import InterfaceStructure, intermix_planes, stack_blocks
 
 #: Largest integer index searched for the lattice vector along the normal (and for in-plane vectors).
@@ -370,7 +370,7 @@ def stack_crystals(
     *,
     normal: Any = (0, 0, 1),
     cells: tuple[int, int] = (3, 3),
-    max_strain: float = 0.02,
+    max_strain: float = DEFAULT_MAX_STRAIN,
     allow_strain: bool = False,
     strain_on: str = "both",
     max_atoms: int = 2000,
@@ -542,16 +542,34 @@ def _describe(
     }
 
 
-def relax_periods(
-    structure: InterfaceStructure, calculator: Any, *, fmax_ev_per_angstrom: float = 1e-3, steps: int = 300
-) -> InterfaceStructure:
-    """Each side's period along the normal relaxed under its in-plane strain (the Poisson response), atoms moved.
+def period_cells(structure: InterfaceStructure) -> tuple[Any, Any]:
+    """One bulk period of each side, periodic, as built: (side A, side B).
 
-    One period of each side's bulk (its first whole cell at the end of the structure), periodic, is relaxed with
-    ``calculator`` at fixed in-plane cell: positions and the length along z (ASE's FrechetCellFilter, zz only),
-    to zero normal stress.  Side A's atoms are then stretched along z by p_A'/p_A from the bottom, side B's by
-    p_B'/p_B from their lowest plane, shifted so the interface gap stays; the cell height follows.  The new periods
-    and the normal strain of each side go into ``description["poisson"]``.
+    Each side's first whole cell at the end of the structure (A's lowest, B's highest), in the common lateral cell
+    with its period along z; positions and cells in A (ASE's units), tags 1 (A) and 2 (B), no calculator attached.
+    """
+    z = structure.atoms.positions[:, 2]
+    out = []
+    for side, cell in zip((0, 1), (0, structure.n_cells - 1)):
+        members = np.flatnonzero((structure.cell_index == cell) & (structure.side == side))
+        period = structure.periods[side] / ANGSTROM
+        bulk = structure.atoms[members].copy()
+        bulk.calc = None
+        bulk.positions[:, 2] -= z[members].min()
+        bulk.set_cell(np.vstack([np.asarray(structure.atoms.cell)[:2], [0.0, 0.0, period]]))
+        bulk.pbc = True
+        bulk.set_tags(side + 1)
+        out.append(bulk)
+    return out[0], out[1]
+
+
+def relaxed_periods(
+    structure: InterfaceStructure, calculator: Any, *, fmax_ev_per_angstrom: float = 1e-3, steps: int = 300
+) -> tuple[Any, Any]:
+    """:func:`period_cells` relaxed under the structure's in-plane strain: (side A, side B).
+
+    Each period relaxed with ``calculator`` at fixed in-plane cell: positions and the length along z (ASE's
+    FrechetCellFilter, zz only), to zero normal stress.  No calculator attached to the result.
     """
     try:
         from ase.filters import FrechetCellFilter
@@ -559,22 +577,39 @@ def relax_periods(
     except ImportError:
         raise MissingDependencyError("ase", "agf", "relaxing interface structures") from None
     fmax = _checks.positive(fmax_ev_per_angstrom, "fmax_ev_per_angstrom", "eV/A")
-    z = structure.atoms.positions[:, 2]
-    cells = (0, structure.n_cells - 1)
-    factors = []
-    for side, cell in zip((0, 1), cells):
-        members = np.flatnonzero((structure.cell_index == cell) & (structure.side == side))
-        period = structure.periods[side] / ANGSTROM
-        bulk = structure.atoms[members].copy()
-        bulk.positions[:, 2] -= z[members].min()
-        bulk.set_cell(np.vstack([np.asarray(structure.atoms.cell)[:2], [0.0, 0.0, period]]))
-        bulk.pbc = True
-        bulk.set_tags(side + 1)
+    out = []
+    for bulk in period_cells(structure):
         bulk.calc = calculator
         with warnings.catch_warnings():  # the filter's matrix logarithm of a near-identity cell (error ~1e-13)
             warnings.filterwarnings("ignore", message="logm result may be inaccurate", category=RuntimeWarning)
             BFGS(FrechetCellFilter(bulk, mask=[0, 0, 1, 0, 0, 0]), logfile=None).run(fmax=fmax, steps=int(steps))
-        factors.append(float(bulk.cell[2, 2]) / period)
+        bulk.calc = None
+        out.append(bulk)
+    return out[0], out[1]
+
+
+def relax_periods(
+    structure: InterfaceStructure,
+    calculator: Any,
+    *,
+    fmax_ev_per_angstrom: float = 1e-3,
+    steps: int = 300,
+    periods: tuple[Any, Any] | None = None,
+) -> InterfaceStructure:
+    """Each side's period along the normal relaxed under its in-plane strain (the Poisson response), atoms moved.
+
+    One period of each side's bulk (its first whole cell at the end of the structure), periodic, is relaxed with
+    ``calculator`` at fixed in-plane cell: positions and the length along z (ASE's FrechetCellFilter, zz only),
+    to zero normal stress (:func:`relaxed_periods`; or ``periods``, its result, given).  Side A's atoms are then
+    stretched along z by p_A'/p_A from the bottom, side B's by p_B'/p_B from their lowest plane, shifted so the
+    interface gap stays; the cell height follows.  The new periods and the normal strain of each side go into
+    ``description["poisson"]``.
+    """
+    fmax = _checks.positive(fmax_ev_per_angstrom, "fmax_ev_per_angstrom", "eV/A")
+    if periods is None:
+        periods = relaxed_periods(structure, calculator, fmax_ev_per_angstrom=fmax, steps=steps)
+    z = structure.atoms.positions[:, 2]
+    factors = [float(periods[k].cell[2, 2]) / (structure.periods[k] / ANGSTROM) for k in (0, 1)]
     atoms = structure.atoms.copy()
     a_top, b_low = z[structure.side == 0].max(), z[structure.side == 1].min()
     new_z = np.where(
@@ -594,8 +629,8 @@ def relax_periods(
         "normal_strain": [f - 1.0 for f in factors],
         "fmax_eV_per_A": fmax,
     }
-    periods = (structure.periods[0] * factors[0], structure.periods[1] * factors[1])
-    return dataclasses.replace(structure, atoms=atoms, periods=periods, description=description)
+    stretched = (structure.periods[0] * factors[0], structure.periods[1] * factors[1])
+    return dataclasses.replace(structure, atoms=atoms, periods=stretched, description=description)
 
 
 def relax(
@@ -677,6 +712,6 @@ def relax(
 
 
 __all__ = [
-    "MAX_PERIOD_INDEX", "bulk_crystal", "conventional_cell", "miller_text", "orient", "relax", "relax_periods",
-    "stack_crystals",
+    "MAX_PERIOD_INDEX", "bulk_crystal", "conventional_cell", "miller_text", "orient", "period_cells", "relax",
+    "relax_periods", "relaxed_periods", "stack_crystals",
 ]  # fmt: skip

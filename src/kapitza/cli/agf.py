@@ -322,11 +322,21 @@ def agf_command(
         ),
     ] = None,
     workers: Annotated[
-        int | None, typer.Option(help="Run on a local dask cluster of this many processes (>= 1).")
+        int | None,
+        typer.Option(
+            help="Run on a local dask cluster of this many processes (>= 1): with --calculator its force calls "
+            "(each worker loads the potential once; every structure's forces cached) and the sweeps."
+        ),
     ] = None,
     address: Annotated[
         str | None,
-        typer.Option(help="Run on the dask scheduler at this address (refused if silent for --connect-timeout)."),
+        typer.Option(
+            "--address",
+            "--scheduler",
+            help="Run on the dask scheduler at this address (refused if silent for --connect-timeout): with "
+            "--calculator its force calls (each worker runs the potential where its KAPITZA_MLIP_DEVICE says) and "
+            "the sweeps.",
+        ),
     ] = None,
     connect_timeout: ConnectTimeoutOption = DEFAULT_CONNECT_TIMEOUT,
     output: Annotated[
@@ -339,6 +349,14 @@ def agf_command(
     ] = None,
     plot: Annotated[Path | None, typer.Option(help="Draw the transmission and G(T) to this .png/.pdf/.svg.")] = None,
     ldos_plot: Annotated[Path | None, typer.Option(help="Draw the local DOS of the interface planes.")] = None,
+    allow_unstable_leads: Annotated[
+        bool,
+        typer.Option(
+            "--allow-unstable-leads",
+            help="Compute G even where a lead has imaginary bulk frequencies (its force constants are not a stable "
+            "crystal's: refused by default, naming the frequency); the warning stays among the notes.",
+        ),
+    ] = False,
     no_check: Annotated[
         bool,
         typer.Option(
@@ -432,6 +450,7 @@ def agf_command(
         max_gpu_memory_gb=max_gpu_memory_gb,
         max_hours=max_hours,
         check_broadening=False if no_check else None,
+        allow_unstable_leads=True if allow_unstable_leads else None,
     )
     if calculator is not None and potential is not None:
         raise InputError("give --potential or --calculator, not both")

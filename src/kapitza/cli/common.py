@@ -361,6 +361,26 @@ ConnectTimeoutOption = Annotated[
 ]
 DEFAULT_CONNECT_TIMEOUT = CONNECT_TIMEOUT
 
+#: ``--workers`` and ``--scheduler`` of the structure-route commands: where a calculator's force calls run
+#: (:func:`kapitza.atomistic.force_tasks.force_runner`); one text for every command that has them.
+ForceWorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        help="Run the calculator's force calls as tasks on a local dask cluster of this many processes (>= 1; one "
+        "thread each; each loads the potential once).  Every structure's forces are cached either way.",
+        show_default="this process",
+    ),
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="Send the calculator's force calls to the dask scheduler at this address (tcp://host:8786); its workers "
+        "run the built-in potentials where their own KAPITZA_MLIP_DEVICE says (a GPU worker: cuda).",
+    ),
+]
+
 
 #: What ``--calculator`` takes (one text for every command that has it).
 CALCULATOR_HELP = (

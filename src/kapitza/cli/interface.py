@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from ..atomistic.matching import DEFAULT_MAX_STRAIN
 from ..errors import InputError
 from ..io.results import dumps
 from .common import check_output
@@ -64,7 +65,9 @@ def build_command(
         ),
     ] = "001",
     cells: Annotated[str, typer.Option(help="Periods of each crystal along the normal, NAxNB.")] = "6x6",
-    max_strain: Annotated[float, typer.Option(help="Largest in-plane strain accepted (0.02 = 2 %).")] = 0.02,
+    max_strain: Annotated[
+        float, typer.Option(help="Largest in-plane strain accepted (0.03 = 3 %).")
+    ] = DEFAULT_MAX_STRAIN,
     strain_on: Annotated[str, typer.Option(help="Who carries the strain: a, b or both.")] = "both",
     allow_strain: Annotated[bool, typer.Option(help="Accept the smallest match even beyond --max-strain.")] = False,
     max_atoms: Annotated[int, typer.Option(help="Largest matched cell accepted (before --lateral).")] = 2000,
@@ -218,7 +221,7 @@ def show_command(
 def buildable_command(
     max_strain: Annotated[
         float, typer.Option(help="Largest principal in-plane strain either side may carry (0.03 = 3 %).")
-    ] = 0.03,
+    ] = DEFAULT_MAX_STRAIN,
     max_cell_atoms: Annotated[
         int, typer.Option(help="Most atoms in one period of each side of the common lateral cell, together.")
     ] = 200,

@@ -21,11 +21,31 @@ from ..units import MW_PER_M2K, rad_s_to_thz
 from .common import (
     CALCULATOR_HELP,
     CRYSTAL_HELP,
+    DEFAULT_CONNECT_TIMEOUT,
+    ConnectTimeoutOption,
+    ForceWorkersOption,
+    SchedulerOption,
     check_output,
     option_words,
     progress_bar,
 )
 from .report import EXPLAIN_HELP, Report
+
+
+def _option(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def _structure_phonons(material: str, calculator: str, max_memory_gb: float | None, progress: Any, runner: Any) -> Any:
+    """:func:`kapitza.phonons.from_structure.crystal_phonons` with its force calls where ``runner`` sends them
+    (``--workers``, ``--scheduler``); errors name the options as they are typed here."""
+    from ..phonons.from_structure import crystal_phonons
+
+    try:
+        return crystal_phonons(material, calculator, max_memory_gb=max_memory_gb, progress=progress, runner=runner)
+    except InputError as exc:  # name the option as it is typed here
+        raise InputError(option_words(str(exc))) from None
+
 
 #: Special points reported in the table for fcc lattices (reduced coordinates of the primitive basis).
 FCC_REPORT = {"Γ": (0.0, 0.0, 0.0), "X": (0.5, 0.5, 0.0), "L": (0.5, 0.5, 0.5)}
@@ -121,6 +141,9 @@ def phonons_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print SI values as JSON instead of the table.")] = False,
     explain: Annotated[bool, typer.Option("--explain", help=EXPLAIN_HELP)] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress display.")] = False,
+    workers: ForceWorkersOption = None,
+    scheduler: SchedulerOption = None,
+    connect_timeout: ConnectTimeoutOption = DEFAULT_CONNECT_TIMEOUT,
 ) -> None:
     """Phonon frequencies, sound speeds and channel density of MATERIAL from force constants."""
     if max_memory_gb is not None:  # one rule for every command's bound, named as typed here
@@ -144,15 +167,15 @@ def phonons_command(
             "--calculator builds the crystal from its structure: leave out --potential, --phonopy-file and "
             "--convergence (for the convergence of a calculator's crystal compare --mesh values by hand)"
         )
-    found = None
-    with progress_bar(not quiet) as progress:
-        if calculator is not None:
-            from ..phonons.from_structure import crystal_phonons
+    if (workers is not None or scheduler is not None) and calculator is None:
+        raise InputError("--workers and --scheduler run a --calculator's force calls on dask; give --calculator")
+    from ..atomistic.force_tasks import force_runner
 
-            try:
-                found = crystal_phonons(material, calculator, max_memory_gb=max_memory_gb, progress=progress)
-            except InputError as exc:  # name the option as it is typed here
-                raise InputError(option_words(str(exc))) from None
+    found = None
+    runner = force_runner(workers, scheduler, connect_timeout=connect_timeout, label=_option)  # checked, connected
+    with runner as forces, progress_bar(not quiet) as progress:
+        if calculator is not None:
+            found = _structure_phonons(material, calculator, max_memory_gb, progress, forces)
             crystal = found.crystal
         else:
             try:

@@ -55,7 +55,7 @@ import warnings
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -135,12 +135,13 @@ def key_file() -> Path:
     return Path(config) / "kapitza" / "cache.key"
 
 
-def _note(message: str) -> None:
-    """Tell the user ``message`` once in this process (a :class:`CacheNote`; the CLI shows it as one line)."""
+def _note(message: str, stacklevel: int = 3) -> None:
+    """Tell the user ``message`` once in this process (a :class:`CacheNote`; the CLI shows it as one line), pointing
+    at the consumer ``stacklevel`` frames up (the caller of the public function that gives it)."""
     if message in _told:
         return
     _told.add(message)
-    warnings.warn(message, CacheNote, stacklevel=3)
+    warnings.warn(message, CacheNote, stacklevel=stacklevel)
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -504,31 +505,97 @@ def cached_arrays(
         raise ValueError(f"cache kind {kind!r} is not a plain word of lower-case letters, digits and '-'")
     if not enabled:
         return dict(compute())
-    key_text = _key_text(kind, parts)
-    try:
-        folder = cache_dir()
-    except InputError:
-        raise
-    except OSError:  # the default folder cannot be made (a read-only home): computed, not cached
+    entry = _entry(kind, parts, shapes, max_bytes)
+    if entry is None:  # the cache is off (told once) or its default folder cannot be made: computed, not cached
         return dict(compute())
-    secret = _user_key(folder)
-    if isinstance(secret, str):
-        _note(_off(secret))
-        return dict(compute())
-    path = folder / f"{kind}-{hashlib.sha256(key_text.encode()).hexdigest()[:32]}.entry"
-    bound = _bound(shapes, max_bytes, key_text)
-    found, why = _read(path, secret, key_text, shapes, bound, check)
+    found, why = _lookup(entry, shapes, check)
     if found is not None:
         return found
-    if why is not None:
-        _note(f"the cache entry {str(path)!r} {why}: not used, recomputed")
     arrays = {name: np.asarray(value) for name, value in compute().items()}
     if _KEY_FIELD in arrays:
         raise ValueError(f"the array name {_KEY_FIELD!r} is reserved by the cache")
     if why == "is not a regular file":  # a folder or pipe in the way: leave it, computed without caching
         return arrays
-    _store(path, secret, key_text, arrays, shapes, bound, check)
+    _store(entry.path, entry.secret, entry.key_text, arrays, shapes, entry.bound, check)
     return arrays
+
+
+class _Entry(NamedTuple):
+    """Where the entry of one key lives and how it is signed and bounded."""
+
+    path: Path
+    secret: bytes
+    key_text: str
+    bound: int
+
+
+def _entry(
+    kind: str, parts: Mapping[str, Any], shapes: Mapping[str, Sequence[int | None]] | None, max_bytes: int | None
+) -> _Entry | None:
+    """The entry of ``(kind, parts)``, or None where the cache is off (the user told once) or its default folder
+    cannot be made.  Raises ValueError for a kind that is not a plain word, InputError for a wrong
+    ``$KAPITZA_CACHE_DIR``."""
+    if not isinstance(kind, str) or not _KIND.fullmatch(kind):
+        raise ValueError(f"cache kind {kind!r} is not a plain word of lower-case letters, digits and '-'")
+    key_text = _key_text(kind, parts)
+    try:
+        folder = cache_dir()
+    except InputError:
+        raise
+    except OSError:
+        return None
+    secret = _user_key(folder)
+    if isinstance(secret, str):
+        _note(_off(secret), stacklevel=4)  # warn in _note (1), _entry, cached_*, the consumer (4)
+        return None
+    path = folder / f"{kind}-{hashlib.sha256(key_text.encode()).hexdigest()[:32]}.entry"
+    return _Entry(path, secret, key_text, _bound(shapes, max_bytes, key_text))
+
+
+def _lookup(
+    entry: _Entry, shapes: Mapping[str, Sequence[int | None]] | None, check: Check | None
+) -> tuple[dict[str, NDArray[Any]] | None, str | None]:
+    """The verified arrays of ``entry`` (or None), and why an entry there was refused (told once, as a note)."""
+    found, why = _read(entry.path, entry.secret, entry.key_text, shapes, entry.bound, check)
+    if found is None and why is not None:
+        _note(f"the cache entry {str(entry.path)!r} {why}: not used, recomputed", stacklevel=4)
+    return found, why
+
+
+def cached_lookup(
+    kind: str,
+    parts: Mapping[str, Any],
+    *,
+    shapes: Mapping[str, Sequence[int | None]] | None = None,
+    max_bytes: int | None = None,
+    check: Check | None = None,
+) -> dict[str, NDArray[Any]] | None:
+    """The arrays :func:`cached_arrays` would read for ``(kind, parts)``, or None where there is no verified entry
+    (or the cache is off): the read half of it, for a caller that computes the missing entries elsewhere (dask
+    workers) and stores each with :func:`cached_store` as it arrives.  Same checks; never raises on an entry."""
+    entry = _entry(kind, parts, shapes, max_bytes)
+    return None if entry is None else _lookup(entry, shapes, check)[0]
+
+
+def cached_store(
+    kind: str,
+    parts: Mapping[str, Any],
+    arrays: Mapping[str, NDArray[Any]],
+    *,
+    shapes: Mapping[str, Sequence[int | None]] | None = None,
+    max_bytes: int | None = None,
+    check: Check | None = None,
+) -> None:
+    """Store ``arrays`` under ``(kind, parts)`` as :func:`cached_arrays` stores what it computed: signed, written
+    atomically (a process killed while writing leaves no entry), and only where they pass the reader's ``shapes``
+    and ``check``; a cache that is off or unwritable stores nothing."""
+    entry = _entry(kind, parts, shapes, max_bytes)
+    if entry is None:
+        return
+    arrays = {name: np.asarray(value) for name, value in arrays.items()}
+    if _KEY_FIELD in arrays:
+        raise ValueError(f"the array name {_KEY_FIELD!r} is reserved by the cache")
+    _store(entry.path, entry.secret, entry.key_text, arrays, shapes, entry.bound, check)
 
 
 # Signed intermediates beside the cache: checkpoints and run states --------------------------------------------

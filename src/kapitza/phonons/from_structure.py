@@ -48,7 +48,10 @@ The steps
 
 Everything from step 3 on is cached on disk (:func:`kapitza.io.cache.cached_arrays`) under a key of the structure
 (numbers, cell, positions, masses), the calculator's identity (its package version and the SHA-256 of its weights,
-or of a user's module) and every setting; a structure refused at any step writes nothing.
+or of a user's module) and every setting; a structure refused at any step writes no phonons.  The forces of each
+displaced supercell are cached as they come back (:mod:`kapitza.atomistic.force_tasks`, which also sends them to the
+workers of a dask cluster where a ``runner`` says so), so an interrupted computation resumes from the supercells it
+finished.
 
 Supercell
 ---------
@@ -623,6 +626,7 @@ def crystal_phonons(
     max_memory_gb: float | None = None,
     cache: bool = True,
     progress: Progress | None = None,
+    runner: Any = None,
 ) -> StructurePhonons:
     """Phonons of a bulk crystal from its structure with a calculator: relaxed, force constants, checked stable.
 
@@ -658,6 +662,10 @@ def crystal_phonons(
         Read and write the on-disk cache.
     progress : callable, optional
         ``progress(stage, done, total)`` with stage "relaxation", "displacements" or "stability".
+    runner : ForceRunner, optional
+        Where the displaced supercells' force calls run (:mod:`kapitza.atomistic.force_tasks`): this process (the
+        default) or the tasks of a dask cluster; each supercell's forces are cached by content either way, so an
+        interrupted computation resumes from the supercells it finished.
 
     Returns
     -------
@@ -673,7 +681,12 @@ def crystal_phonons(
         The calculator's package (``pip install 'kapitza[mlip]'``), phonopy or ASE.
     """
     import_phonopy()
+    from ..atomistic.force_tasks import ForceRunner
+
     source = calculator if isinstance(calculator, CalculatorSource) else calculator_source(calculator)
+    if runner is not None and not isinstance(runner, ForceRunner):
+        raise InputError(f"runner must be a kapitza.atomistic.force_tasks.ForceRunner, got {type(runner).__name__}")
+    runner = ForceRunner.here() if runner is None else runner
     step = _positive(displacement_angstrom, "displacement_angstrom", "A")
     fmax = _positive(fmax_ev_per_angstrom, "fmax_ev_per_angstrom", "eV/A")
     n_steps = int(_positive(steps, "steps", ""))
@@ -685,7 +698,7 @@ def crystal_phonons(
     found: dict[str, Any] = {}
 
     def one(n: tuple[int, int, int]) -> Mapping[str, NDArray[Any]]:
-        return _cached(conv, pmat, n, source, described, relax, fmax, n_steps, step, cache, progress)
+        return _cached(conv, pmat, n, source, described, relax, fmax, n_steps, step, cache, progress, runner)
 
     def search() -> dict[str, NDArray[Any]]:
         """The first supercell of ``widths`` with no near-Gamma imaginary modes (stored only when one is found)."""
@@ -830,12 +843,13 @@ def _cached(
     step: float,
     cache: bool,
     progress: Progress | None,
+    runner: Any,
 ) -> Mapping[str, NDArray[Any]]:
     """The stored arrays of one supercell: from the cache, or computed (and stored only if stable)."""
     parts = _parts(conv, source, relax, fmax, n_steps, step) | {"supercell": list(n)}
 
     def compute() -> dict[str, NDArray[Any]]:
-        return _compute(conv, pmat, n, source, described, relax, fmax, n_steps, step, progress)
+        return _compute(conv, pmat, n, source, described, relax, fmax, n_steps, step, progress, runner, cache)
 
     m, cells = len(conv), len(conv) * n[0] * n[1] * n[2]
     shapes = {"cell": (3, 3), "positions": (m, 3), "numbers": (m,), "masses": (m,), "input_cell": (6,),
@@ -883,8 +897,11 @@ def _compute(
     steps: int,
     step: float,
     progress: Progress | None,
+    runner: Any,
+    cache: bool = True,
 ) -> dict[str, NDArray[Any]]:
-    """Relaxation, force constants and stability check; the arrays the cache stores (raises before storing)."""
+    """Relaxation, force constants and stability check; the arrays the cache stores (raises before storing).  The
+    displaced supercells' forces come from ``runner`` (each cached by content where ``cache``)."""
     from ..atomistic.bulk import relax_crystal
 
     source.check_elements(conv.get_chemical_symbols(), described)
@@ -905,7 +922,7 @@ def _compute(
     ph = _phonopy(relaxed, pmat, n)
     ph.generate_displacements(distance=step, is_plusminus=True)
     cells = [_to_ase(c) for c in ph.supercells_with_displacements]
-    ph.forces = source.forces(cells, progress=progress, stage="displacements")
+    ph.forces = runner.forces(source, cells, progress=progress, stage="displacements", cache=cache)
     ph.produce_force_constants()
     ph.symmetrize_force_constants()
     fc = np.array(ph.force_constants, dtype=float)  # stored as computed; the sum rule is restored on every use

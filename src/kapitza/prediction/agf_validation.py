@@ -18,7 +18,8 @@ conductance G(T) at the rows' temperatures).  Each row is scored or left out wit
    ``max_memory_gb`` (default this machine's for a crystal, ``kapitza agf``'s 4 GB for the run); not remembered;
 5. ``unstable lead``: a lead of the pair's AGF model is dynamically unstable (imaginary bulk frequencies above
    :data:`~kapitza.transmission.agf.stability.UNSTABLE_FRACTION` of its highest: the potential does not hold that
-   side's strained crystal), so its G is not a prediction; the two-probe G is kept in ``agf_phonon``, not scored;
+   side's strained crystal), so its G is not a prediction; the two-probe G (computed with
+   ``allow_unstable_leads=True``: ``kapitza agf`` refuses such a lead) is kept in ``agf_phonon``, not scored;
 6. ``no prediction``: a metal/metal pair without the electron data of the electronic DMM, found before its AGF
    is run (the AGF could not change it).
 
@@ -267,7 +268,7 @@ def _pair_agf(
             options["max_memory_gb"] = max_memory_gb
         found, _ = run_agf(
             film, substrate, calculator=source.name, normal=plane, max_strain=max_strain, temperature=temperature,
-            stage_progress=stage_progress, **agf_settings, **options,
+            stage_progress=stage_progress, allow_unstable_leads=True, **agf_settings, **options,
         )  # fmt: skip
         checked = found.model_metadata["lead_stability"]
         imaginary = [checked[side]["imaginary_THz"] / checked[side]["top_THz"] for side in ("left", "right")]

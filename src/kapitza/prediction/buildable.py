@@ -20,7 +20,8 @@ exactly one reason, checked in this order (:data:`REASONS`):
    --calculator`` remembers them), or its force constants would exceed ``max_memory_gb``.
 
 Orientation: the plane each paper names for its substrate where the row's substrate description names one
-(:func:`named_plane`: "Si (100)", "sapphire (1120)", "c-cut sapphire", "c-axis oriented ... graphite"), else the
+(:func:`named_plane`: "Si (100)", "sapphire (1120)", "c-cut sapphire", "c-axis oriented ... graphite"; read in the
+substrate's own axes: a cubic (100) is the cube face (001), a hexagonal (100) the m-plane (10-10)), else the
 substrate's low-index default (0, 0, 1) of its conventional cell ([001] of a cubic crystal, [0001] of a hexagonal or
 trigonal one in hexagonal axes); the film takes the substrate's plane where both belong to one crystal family, and
 otherwise the close-packed pairing of cubic (111) with hexagonal (0001) where one side is either, else its own
@@ -43,6 +44,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .. import _checks
+from ..atomistic.matching import DEFAULT_MAX_STRAIN
 from ..errors import InputError
 from ..io.results import result
 from ..literature import Measurements, shipped_measurements
@@ -63,8 +65,6 @@ __all__ = [
 
 Progress = Callable[[str, int, int], None]
 
-#: Largest principal in-plane strain a side may carry (3 %).
-DEFAULT_MAX_STRAIN = 0.03
 #: Most atoms in one period of each side of the common lateral cell, together: three periods a side then make an
 #: interface cell of at most 600 atoms, the size of the local force constants' benchmark
 #: (``benchmarks/agf_interface_fc.py``).  Au on sapphire (0001) needs 174 (within 3 %).
@@ -88,6 +88,8 @@ _CUBIC = range(195, 231)
 _HEXAGONAL = range(143, 195)
 #: A plane in parentheses: three indices, or four (hkil, i = -(h + k)) of hexagonal axes, each digit one index.
 _PLANE = re.compile(r"\(\s*(-?\d)\s*(-?\d)\s*(-?\d)\s*(-?\d)?\s*\)")
+#: The crystal families :func:`named_plane` tells apart (see :func:`_family`).
+_FAMILIES = ("cubic", "hexagonal", "other")
 
 
 def _family(desc: CrystalDescription) -> str:
@@ -98,10 +100,25 @@ def _family(desc: CrystalDescription) -> str:
     return "other"
 
 
-def named_plane(description: str) -> tuple[int, int, int] | None:
-    """The plane a substrate description names, as Miller indices of the conventional cell: "(100)" and "(001)"
-    (the cube face), "(111)", "(0001)" and "c-cut"/"c-axis" ((0, 0, 1) of hexagonal axes), "(1120)" ((1, 1, 0):
-    the four indices hkil written without the bar, i dropped); None where it names none."""
+def named_plane(description: str, family: str) -> tuple[int, int, int] | None:
+    """The plane a substrate description names, as Miller indices of the substrate's conventional cell; None where
+    it names none.
+
+    "(111)", "(0001)" and "c-cut"/"c-axis" ((0, 0, 1) of hexagonal axes), "(1120)" ((1, 1, 0): the four indices
+    hkil written without the bar, i dropped).  "(100)", "(010)" and "(001)" are one plane, the cube face
+    (0, 0, 1), only where ``family`` is "cubic" (the cubic symmetry maps them onto each other); any other crystal's
+    (100) is its own plane: a hexagonal (100) is the m-plane (10-10), whose normal is the reciprocal vector a1*,
+    30 degrees from a1 and perpendicular to c, not the cube face's [001] (nor the c-plane).
+
+    Parameters
+    ----------
+    description : str
+        The substrate description as the compilation writes it ("Si (100)", "sapphire (1120)").
+    family : {"cubic", "hexagonal", "other"}
+        The substrate's crystal family (space groups 195-230, 143-194, the others).
+    """
+    if family not in _FAMILIES:
+        raise InputError(f"family must be one of {', '.join(_FAMILIES)}, got {family!r}")
     text = description.lower()
     found = _PLANE.search(text)
     if found is not None:
@@ -114,7 +131,7 @@ def named_plane(description: str) -> tuple[int, int, int] | None:
             digits = [h, k, ell]
         if not any(digits):
             return None
-        if three and sorted(abs(v) for v in digits) == [0, 0, 1]:
+        if family == "cubic" and three and sorted(abs(v) for v in digits) == [0, 0, 1]:
             return (0, 0, 1)  # (100), (010), (001): the cube face, one plane up to the cubic symmetry
         return (digits[0], digits[1], digits[2])
     if re.search(r"\bc-(cut|plane|axis)\b", text):
@@ -389,7 +406,7 @@ class BuildableRows:
 
 
 def _plans(film: CrystalDescription, substrate: CrystalDescription, said: str) -> tuple[Any, Any, str]:
-    named = named_plane(said)
+    named = named_plane(said, _family(substrate))
     plane = named if named is not None else (0, 0, 1)
     rule = f"substrate plane named in {said!r}" if named is not None else "substrate's default (001)"
     fplane, frule = film_plane(film, substrate, plane)

@@ -123,3 +123,62 @@ def test_a_run_records_both_leads_stability():
         top = lead_max_frequency(model, side, check_points((2, 2))) / RAD_S_PER_THZ
         assert record[side]["top_THz"] == pytest.approx(top, rel=2e-2)
     assert not any("dynamically unstable" in n for n in result.notes)
+
+
+def _soft_left_lead(monkeypatch, factor: float = 0.5):
+    """run_agf's built-in model with the left lead's on-site (translation 0) diagonal times ``factor``: at kappa = q
+    = 0 the acoustic sum rule then leaves D u = -(1 - factor) diag(D) u for a uniform displacement, a negative
+    eigenvalue, so the lead has imaginary frequencies (as the chain with its on-site term halved above)."""
+    from kapitza.transmission.agf import run as agf_run
+
+    real = agf_run._builtin_plan
+
+    def plan(v):
+        found = real(v)
+        inner = found.build
+
+        def build():
+            model, settings, notes = inner()
+            zero = int(np.flatnonzero(~np.asarray(model.translations).reshape(-1, 2).any(axis=1))[0])
+            matrices = list(model.matrices)
+            matrix = matrices[zero].tolil()
+            for dof in range(model.bounds[0], model.bounds[2]):
+                matrix[dof, dof] *= factor
+            matrices[zero] = matrix.tocsr()
+            return dataclasses.replace(model, matrices=tuple(matrices)), settings, notes
+
+        return dataclasses.replace(found, build=build)
+
+    monkeypatch.setattr(agf_run, "_builtin_plan", plan)
+
+
+def test_a_run_with_an_unstable_lead_is_refused_with_its_imaginary_frequency(monkeypatch, cli):
+    """Issue 65 item 4: a dynamically unstable lead is refused as a dynamically unstable crystal is
+    (phonons.from_structure.crystal_phonons), naming its most imaginary frequency: the number lead_stability finds
+    on the run's own k points (the check whose analytic chain values are tested above), beyond UNSTABLE_FRACTION of
+    the lead's highest.  allow_unstable_leads=True (--allow-unstable-leads) computes G anyway, the warning kept among
+    the notes; the stable right lead (Stillinger-Weber Ge-mass silicon at its minimum) is not named.  The command
+    refuses in one line with exit 2."""
+    from kapitza.errors import InputError
+    from kapitza.transmission.agf.run import lead_checks, run_agf
+
+    _soft_left_lead(monkeypatch)
+    run = dict(frequencies=20, kpoints=2, temperature=[300.0], check_broadening=False)
+    with pytest.raises(InputError, match=r"^refused: the left lead \(Si\) is dynamically unstable") as refused:
+        run_agf("Si", "Ge", **run)
+    text = str(refused.value)
+    assert text.endswith("; allow_unstable_leads=True computes it anyway") and "right lead" not in text
+    result, model = run_agf("Si", "Ge", allow_unstable_leads=True, **run)
+    left, right = lead_checks(model, (2, 2))
+    assert not left.stable and right.stable and left.imaginary > UNSTABLE_FRACTION * left.top
+    assert f"imaginary frequencies up to {left.imaginary / RAD_S_PER_THZ:.2g}i THz" in text
+    assert not result.model_metadata["lead_stability"]["left"]["stable"]
+    assert any("left lead (Si) is dynamically unstable" in n for n in result.notes)
+    assert np.all(np.isfinite(result.conductance))
+    status, _, err = cli("agf", "Si", "Ge", "--frequencies", "20", "--kpoints", "2", "-t", "300", "--no-check")
+    assert status == 2 and "--allow-unstable-leads computes it anyway" in err
+    assert [line.startswith("kapitza: error: refused:") for line in err.strip().splitlines()] == [False, True]
+    status, out, err = cli("agf", "Si", "Ge", "--frequencies", "20", "--kpoints", "2", "-t", "300", "--no-check",
+                           "--allow-unstable-leads")  # fmt: skip
+    assert status == 0, err
+    assert "dynamically unstable" in out + err

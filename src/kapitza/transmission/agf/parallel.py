@@ -48,9 +48,7 @@ SCATTER_TIMEOUT = 120.0
 #: Seconds without any finished task before the run is abandoned (a worker lost or a client stuck).
 TASK_TIMEOUT = 1800.0
 #: What to do about a scheduler without workers (the end of its one-line error).
-_NO_WORKERS = "start some with 'dask worker ADDRESS', or use --workers N for a local cluster"
-#: Seconds between looks at the finished tasks while waiting (a finished task wakes the wait at once).
-POLL_SECONDS = 0.05
+_NO_WORKERS = cluster.NO_WORKERS
 
 
 def _distributed() -> Any:
@@ -161,42 +159,16 @@ def _lost(exc: BaseException) -> DaskError:
 
 
 def _wait_all(stream: Any, total: Callable[[], int], timeout: float) -> Any:
-    """Yield (future, result) as the tasks of ``stream`` finish; DaskError when none finishes for ``timeout`` s.
+    """Yield (future, result) as the tasks of ``stream`` finish (:func:`kapitza.cluster.finished`, with the AGF's
+    words); DaskError when none finishes for ``timeout`` s."""
 
-    ``stream`` is a ``distributed.as_completed`` made on the client's own event loop
-    (``as_completed(..., loop=client.loop)``): nothing here looks for a default client, so a client made
-    with ``set_as_default=False`` (the one :func:`connect` makes) works, and no process-wide default client
-    is ever set.  Tasks may be added to ``stream`` while this runs; ``total()`` counts those submitted.  A
-    finished task wakes the wait at once (the stream's condition), so no worker waits on a poll interval.
-    """
-    done_so_far = 0
-    deadline = time.monotonic() + timeout
-    condition = getattr(stream, "thread_condition", None)
-    while not stream.is_empty():
-        batch = stream.next_batch(block=False)
-        if not batch:
-            if time.monotonic() > deadline:
-                raise DaskError(
-                    f"no AGF task finished for {timeout:g} s ({total() - done_so_far} of {total()} still "
-                    "pending): the dask workers are lost or stuck; finished chunks are kept if --output was given, "
-                    "rerun to resume"
-                )
-            if condition is None:
-                time.sleep(POLL_SECONDS)
-            else:
-                with condition:
-                    condition.wait(timeout=POLL_SECONDS)
-            continue
-        deadline = time.monotonic() + timeout
-        for f in batch:
-            done_so_far += 1
-            if f.status != "finished":
-                raise _task_failure(f)
-            try:
-                value = f.result(timeout=timeout)
-            except LOST as exc:
-                raise _lost(exc) from None
-            yield f, value
+    def stuck(pending: int, submitted: int) -> str:
+        return (
+            f"no AGF task finished for {timeout:g} s ({pending} of {submitted} still pending): the dask workers are "
+            "lost or stuck; finished chunks are kept if --output was given, rerun to resume"
+        )
+
+    return cluster.finished(stream, total, timeout, failed=_task_failure, lost=_lost, stuck=stuck)
 
 
 Unit = tuple[int, int, NDArray[np.float64]]

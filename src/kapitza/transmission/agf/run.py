@@ -368,6 +368,7 @@ def run_agf(
     statistics: str = _D.statistics,
     check_broadening: bool = _D.check_broadening,
     check_temperature: float = _D.check_temperature,
+    allow_unstable_leads: bool = _D.allow_unstable_leads,
     workers: int | None = _D.workers,
     address: str | None = _D.address,
     client: Any = None,
@@ -478,6 +479,12 @@ def run_agf(
         Also solve at eta/2 and report the change of G(check_temperature).
     check_temperature : float
         K, > 0.
+    allow_unstable_leads : bool
+        A lead with imaginary bulk frequencies beyond :data:`.stability.UNSTABLE_FRACTION` of its highest (its force
+        constants are not those of a stable crystal) is refused, naming its most imaginary frequency, after the
+        model is built and before any transmission is solved, as a dynamically unstable crystal is
+        (:func:`kapitza.phonons.from_structure.crystal_phonons`); True computes it anyway, with that warning among
+        the result's notes (the validation against experiment does, to report the pair unscored).
     workers, address, client
         dask.distributed execution (see :mod:`.parallel`); default in-process.  ``workers`` >= 1;
         a scheduler at ``address`` that does not answer within ``connect_timeout`` is an InputError.
@@ -581,6 +588,7 @@ def _validated(given: dict[str, Any]) -> dict[str, Any]:
             "statistics": g["statistics"],
             "check_broadening": g["check_broadening"],
             "check_temperature": g["check_temperature"],
+            "allow_unstable_leads": g["allow_unstable_leads"],
             "workers": g["workers"],
             "address": g["address"],
             "max_memory_gb": g["max_memory_gb"],
@@ -863,7 +871,8 @@ def _calculator_forces(v: dict[str, Any]) -> tuple[Any, float]:
     c = v["checked"]
     reach = DEFAULT_FORCE_RANGE_ANGSTROM if c["force_range"] is None else float(c["force_range"])
     source = calculator_source(c["calculator"])
-    return CalculatorForceConstants(source, force_range=reach, progress=v["stage_progress"]), reach
+    fc = CalculatorForceConstants(source, force_range=reach, progress=v["stage_progress"], runner=v.get("force_runner"))
+    return fc, reach
 
 
 def _crystal_plan(v: dict[str, Any]) -> _Plan:
@@ -973,6 +982,19 @@ def lead_checks(model: LayeredModel, kgrid: tuple[int, int], folds: Any = None) 
         lead_stability(model, side, points, None if folds is None else folds[k])
         for k, side in enumerate(("left", "right"))
     )
+
+
+def _unstable_leads(
+    model: LayeredModel, stability: tuple[LeadStability, ...], allow: bool, option_names: Callable[[str], str]
+) -> list[str]:
+    """The warnings of the unstable leads where ``allow``; otherwise a refusal naming their imaginary frequencies,
+    as a dynamically unstable crystal is refused (:func:`kapitza.phonons.from_structure.crystal_phonons`)."""
+    unstable = [unstable_note(found, lead_label(model, found.side)) for found in stability if not found.stable]
+    if unstable and not allow:
+        flag = option_names("allow_unstable_leads")
+        flag += "True" if flag.endswith("=") else ""
+        raise InputError(f"refused: {'; '.join(unstable)}; {flag} computes it anyway")
+    return unstable
 
 
 def lead_label(model: LayeredModel, side: str) -> str:
@@ -1228,13 +1250,50 @@ def estimate_run_memory(left: str | None = None, right: str | None = None, **set
 
 def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
     """The work of :func:`run_agf` once its inputs are checked (``v``: its local variables)."""
+    dev = _select_device(v)  # a GPU asked for and not there, or a mixed dask cluster: refused before any work
+    runner = v["force_runner"] = _force_runner(v, dev)  # the calculator's force calls: on the run's cluster too
+    try:
+        return _run_with(v, dev, runner)
+    finally:
+        runner.close()  # a local cluster started for the force calls (and used by the sweeps) stops here
+
+
+def _force_runner(v: dict[str, Any], dev: _DevicePlan) -> Any:
+    """Where a calculator's force calls run: this process, or the run's dask cluster (the client given, the
+    scheduler at ``address``, or the local cluster of ``workers``, started at the first force call and then used by
+    the sweeps too)."""
+    from ...atomistic.force_tasks import ForceRunner
+
+    client = v.get("own_client") or v["client"]
+    if client is not None:
+        return ForceRunner(client, where="the run's dask cluster")
+    if v["workers"] is not None and v["checked"].get("calculator") is not None:
+        n = int(v["workers"])
+        return ForceRunner(start=lambda: dev.local_client(n), where=f"the run's local dask cluster of {n} workers")
+    return ForceRunner.here()
+
+
+def _sweep_client(v: dict[str, Any], dev: _DevicePlan, runner: Any) -> tuple[Any, Any]:
+    """The sweeps' dask client (None in process) and the one made here for them (closed after them): the client
+    given, the scheduler's at ``address``, the local cluster the force calls started (closed by :func:`_run`), or a
+    new local cluster of ``workers``."""
+    client = v["own_client"] or v["client"]
+    if client is not None or v["workers"] is None:
+        return client, None
+    if runner.started:
+        return runner.client, None
+    own = dev.local_client(int(v["workers"]))
+    return own, own
+
+
+def _run_with(v: dict[str, Any], dev: _DevicePlan, runner: Any) -> tuple[AGFResult, LayeredModel]:
+    """:func:`_run` once the device and the force runner are settled."""
     checked, option_names, progress = v["checked"], v["option_names"], v["progress"]
     n_freq, kgrid, eta, temps, workers = v["n_freq"], v["kgrid"], v["eta"], v["temps"], v["workers"]
     check_broadening, check_temperature = v["check_broadening"], v["check_temperature"]
     out_path, resume = v["out_path"], v["resume"]
     statistics = checked["statistics"]
     tolerance = checked["frequency_tolerance"]
-    dev = _select_device(v)  # a GPU asked for and not there, or a mixed dask cluster: refused before any work
     plan, chunk, memory = _planned(v, dev)
     _fit_device(dev, plan.sizes, v)  # a slice too large for the GPU: refused before the model is built
     n_k = _inputs.irreducible_kpoints(kgrid)
@@ -1249,7 +1308,7 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
         notes.append("classical statistics: every transmitted mode carries k_B (as in classical MD), not Bose-Einstein")
     tops = {side: band_top(model, side, folds) for side in ("left", "right")}
     stability = lead_checks(model, kgrid, folds)
-    notes.extend(unstable_note(found, lead_label(model, found.side)) for found in stability if not found.stable)
+    notes.extend(_unstable_leads(model, stability, checked["allow_unstable_leads"], option_names))
     w_top = TOP_MARGIN * min(tops.values())
     omega, weights = frequency_grid(w_top, n_freq)
     # the model as built: its sizes are exact now (a user's structure had only a lower bound before)
@@ -1292,11 +1351,9 @@ def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
             progress(track["offset"] + done, track["offset"] + total + later())
 
     partial = None if out_path is None or not resume else out_path.parent / f".{out_path.name}.partial"
-    run_opts: dict[str, Any] = {"client": v["own_client"] or v["client"]}
+    client, own_local = _sweep_client(v, dev, runner)
+    run_opts: dict[str, Any] = {"client": client}
     on_device = {"device": dev.sweep_device, "batch": dev.batch}
-    own_local = None
-    if run_opts["client"] is None and workers is not None:
-        own_local = run_opts["client"] = dev.local_client(int(workers))
     resumed = _Resumed()
 
     def sweep(

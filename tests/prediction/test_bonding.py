@@ -1,0 +1,174 @@
+"""The bonding descriptors of a pair (kapitza.prediction.bonding): on the fly for a user's pair, and the shipped table.
+
+Known answer: Si on Si (001) with Stillinger-Weber (Stillinger & Weber, Phys. Rev. B 31, 5262 (1985): epsilon =
+2.1683 eV, a = 5.431 A) through the ``module:factory`` route of a user's calculator: the seam is a bulk (001) plane,
+so W = 4 epsilon / a^2 (four bonds of energy epsilon broken per a^2, the ideal surface stationary), the seam
+stiffness is the bulk's and the two seam spectra are one.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+pytest.importorskip("ase")
+pytest.importorskip("matscipy")
+
+from kapitza.errors import InputError, MemoryBoundError
+from kapitza.prediction import bonding
+from kapitza.units import ANGSTROM, EV
+
+SW_SI = "mlip_factories:stillinger_weber_si"
+SW_EPSILON_EV, SW_A = 2.1683, 5.431
+
+
+@pytest.fixture
+def own_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("KAPITZA_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("KAPITZA_CACHE_KEY", str(tmp_path / "cache.key"))
+    return tmp_path
+
+
+def test_si_on_si_with_a_users_stillinger_weber_is_the_bulk(own_cache):
+    """W = 4 epsilon / a^2 (analytic, Stillinger & Weber 1985's parameters), stiffness ratios 1, overlap 1; the plan
+    is announced before any force is computed (the meter starts after it), and the cells give each side at least
+    the thickness asked (8 A: two 5.431 A periods)."""
+    events = []
+
+    def meter():
+        events.append("meter")
+        return lambda: 123e6
+
+    found = bonding.pair_bonding(
+        "Si", "Si", calculator=SW_SI, announce=lambda plan: events.append(plan), meter=meter
+    )  # fmt: skip
+    assert isinstance(events[0], bonding.BondingPlan) and events[1] == "meter"
+    plan = events[0]
+    assert plan.cells == found.cells == (2, 2) and plan.atoms == found.bonding.atoms == 32
+    assert plan.seconds > 0 and math.isnan(plan.memory_gb)  # a user's calculator: its memory is not known
+    assert "32 atoms" in plan.words() and "Si on Si (001 on 001)" in plan.words()
+    b = found.bonding
+    assert b.adhesion.work == pytest.approx(4 * SW_EPSILON_EV / SW_A**2 * EV / ANGSTROM**2, rel=1e-3)
+    assert b.stiffness.ratio_normal == pytest.approx([1, 1], abs=1e-3)
+    assert b.stiffness.ratio_shear == pytest.approx([1, 1], abs=1e-3)
+    assert b.spectra.overlap == pytest.approx(1.0, abs=1e-6)
+    assert found.peak_memory == 123e6 and found.seconds > 0 and not found.cached
+    assert found.planes == "001 on 001" and found.strain == pytest.approx(0.0, abs=1e-9)
+
+
+def test_a_second_call_reads_the_cache_with_the_first_calls_cost(own_cache):
+    """Cached by content: the second call computes nothing (no meter), returns the same numbers and the time and
+    memory of the computation that made them; a different setting is another entry."""
+    first = bonding.pair_bonding("Si", "Si", calculator=SW_SI, spectra=False, meter=lambda: lambda: 7e6)
+    calls = []
+    second = bonding.pair_bonding("Si", "Si", calculator=SW_SI, spectra=False,
+                                  meter=lambda: calls.append(1) or (lambda: 0.0))  # fmt: skip
+    assert second.cached and not first.cached and calls == []
+    assert second.bonding.adhesion.work == first.bonding.adhesion.work
+    assert np.array_equal(second.bonding.stiffness.seam, first.bonding.stiffness.seam)
+    assert second.seconds == first.seconds and second.peak_memory == 7e6
+    assert second.bonding.spectra is None
+    thicker = bonding.pair_bonding("Si", "Si", calculator=SW_SI, spectra=False, min_thickness_angstrom=12.0)
+    assert not thicker.cached and thicker.cells == (3, 3)
+    assert thicker.bonding.adhesion.work == pytest.approx(first.bonding.adhesion.work, rel=1e-4)
+
+
+def test_the_plan_and_the_memory_bound_come_before_any_force(own_cache):
+    """bonding_plan builds the slab from the crystals as given and counts the work; a bound below the built-in
+    potential's measured model size refuses before the model is loaded or a force computed."""
+    plan = bonding.bonding_plan("Al", "Si", calculator="chgnet")
+    assert plan.planes == "001 on 001" and plan.atoms == sum(plan.cells) * 8  # 8 atoms a period of each, 16 a pair
+    assert plan.memory_gb > 0.3 and plan.seconds > 0
+    with pytest.raises(MemoryBoundError, match="above the bound of 0.1 GB"):
+        bonding.pair_bonding("Al", "Si", calculator="chgnet", max_memory_gb=0.1)
+
+
+@pytest.mark.parametrize(
+    ("planes", "expected"),
+    [("111 on 001", ((1, 1, 1), (0, 0, 1))), ("1-10 on 1,0,10", ((1, -1, 0), (1, 0, 10))),
+     (((0, 0, 1), (1, 1, 0)), ((0, 0, 1), (1, 1, 0)))],
+)  # fmt: skip
+def test_planes_as_written(planes, expected):
+    assert bonding._planes(planes, None, None) == expected
+
+
+@pytest.mark.parametrize("planes", ["111", "111 on 0x1", "000 on 001", ((1, 1), (0, 0, 1)), 5])
+def test_bad_planes_are_one_line(planes):
+    with pytest.raises(InputError, match="planes"):
+        bonding._planes(planes, None, None)
+
+
+def test_default_planes_follow_the_buildable_rule():
+    """Cubic on hexagonal: (111) on (0001), as ``kapitza interface buildable`` stacks Al on Al2O3."""
+    assert bonding.default_planes("Al", "Al2O3") == ((1, 1, 1), (0, 0, 1))
+    assert bonding.default_planes("Al", None) == ((0, 0, 1), (0, 0, 1))
+
+
+# -- the table -------------------------------------------------------------------------------------------------------
+
+
+def _rows():
+    done = {
+        "film": "Al", "substrate": "Si", "planes": "001 on 001", "rows": 39, "papers": 8, "cell_atoms": 16,
+        "atoms": 32, "cells": "2+2", "strain": 0.027, "work_of_adhesion_j_m2": 1.4, "work_of_separation_j_m2": 1.5,
+        "seam_normal_n_m3": 4e20,
+        "seam_shear_n_m3": 3e20, "bulk_normal_substrate_n_m3": 6e20, "bulk_normal_film_n_m3": 2e20,
+        "ratio_normal_substrate": 0.67, "ratio_normal_film": 2.0, "ratio_shear_substrate": 0.5,
+        "ratio_shear_film": 4.0, "dos_overlap": 0.6, "gap_nm": 0.16, "relaxed": "converged", "force_calls": 100,
+        "atom_calls": 2000, "seconds": 120.0, "peak_memory_mb": 900.0, "finished": "2026-11-27", "note": "",
+    }  # fmt: skip
+    left = {"film": "Au", "substrate": "Al2O3", "planes": "111 on 001", "rows": 28, "papers": 6, "cell_atoms": 156,
+            "note": "not computed: the run's time ran out before it"}  # fmt: skip
+    return [done, left]
+
+
+def test_the_table_reads_back_what_was_written():
+    table = bonding.table("chgnet", "a test, commit abc", _rows())
+    text = bonding.write_bonding_descriptors(table, header=["a header line"])
+    assert text.startswith("# a header line\n# calculator: chgnet\n")
+    back = bonding.read_bonding_descriptors(text)
+    assert back.film == ("Al", "Au") and back.note[1].startswith("not computed")
+    assert np.array_equal(back.computed, [True, False])
+    row = back.row("Al", "Si")
+    assert row["work_of_adhesion_j_m2"] == 1.4 and row["rows"] == 39 and row["cells"] == "2+2"
+    gone = back.row("Au", "Al2O3")
+    assert math.isnan(gone["work_of_adhesion_j_m2"]) and gone["atoms"] == -1 and gone["cell_atoms"] == 156
+    assert back.row("Cu", "Si") is None
+
+
+@pytest.mark.parametrize(
+    ("edit", "match"),
+    [
+        (lambda t: t.replace("# provenance: a test, commit abc\n", ""), "provenance"),
+        (lambda t: t.replace("work_of_adhesion_j_m2", "w"), "expected the columns"),
+        (lambda t: t.replace(",0.6,", ",1.5,"), "between 0 and 1"),
+        (lambda t: t.replace(",1.4,", ",,"), "no finite value"),
+        (lambda t: t.replace(",1.4,", ",abc,"), "work_of_adhesion_j_m2"),
+        (lambda t: t + t.splitlines()[-2] + "\n", "appears twice"),
+        (lambda t: t.replace(",2026-11-27,", ",2026-11-27,,"), "more or fewer fields"),
+    ],
+)
+def test_a_broken_table_is_refused_with_its_name(edit, match):
+    text = bonding.write_bonding_descriptors(bonding.table("chgnet", "a test, commit abc", _rows()))
+    with pytest.raises(InputError, match=match):
+        bonding.read_bonding_descriptors(edit(text), where="mine.csv")
+
+
+def test_the_shipped_table_has_one_row_per_buildable_pair():
+    """Every pair (film, substrate, planes) ``kapitza interface buildable`` builds has one row; each computed row
+    has its numbers, each other row its reason; the potential and the provenance are stated."""
+    from kapitza.prediction.buildable import buildable_rows
+
+    shipped = bonding.shipped_bonding_descriptors()
+    if shipped is None:
+        pytest.skip("no bonding table shipped")
+    built = {(g["film"], g["substrate"], g["planes"]) for g in buildable_rows().pairs() if g["built"]}
+    assert set(zip(shipped.film, shipped.substrate, shipped.planes)) == built
+    assert shipped.calculator and "commit" in shipped.provenance
+    done = shipped.computed
+    assert done.sum() >= 1
+    for name in ("work_of_adhesion_j_m2", "seam_normal_n_m3", "ratio_normal_film", "seconds", "peak_memory_mb"):
+        assert np.all(np.isfinite(shipped.columns[name][done])), name
+    assert all(note for note, ok in zip(shipped.note, done) if not ok)
