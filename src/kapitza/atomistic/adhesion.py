@@ -77,7 +77,7 @@ from numpy.typing import NDArray
 from .. import _checks
 from ..errors import InputError, MissingDependencyError
 from ..io.results import result
-from ..units import AMU, ANGSTROM, EV
+from ..units import AMU, ANGSTROM, EV, RAD_S_PER_THZ
 from .force_constants import EV_PER_A2
 from .structures import InterfaceStructure
 
@@ -116,6 +116,11 @@ SPECTRUM_POINTS = 2000
 # -- the force source ------------------------------------------------------------------------------------------------
 
 
+#: A function of many structures giving their forces (eV/A) as one array (an Engine holds no arrays itself: it
+#: is a counter beside its calculator, not a result).
+BatchForces = Callable[[list[Any]], NDArray[np.float64]]
+
+
 @dataclass
 class Engine:
     """One force source for every step of a computation, counting what it is asked: ``calls`` force evaluations and
@@ -124,7 +129,7 @@ class Engine:
     ``calculator``)."""
 
     calculator: Any
-    batch: Callable[[list[Any]], NDArray[np.float64]]
+    batch: BatchForces
     quiet: Callable[[], contextlib.AbstractContextManager[Any]]
     name: str
     fixed: Any = None
@@ -240,7 +245,7 @@ def slab_cell(structure: InterfaceStructure, vacuum_angstrom: float = DEFAULT_VA
 
 
 @result
-class Relaxation:
+class PositionRelaxation:
     """One relaxation of positions at fixed cell (ASE's BFGS).
 
     Attributes
@@ -266,7 +271,7 @@ class Relaxation:
 
 def relax_positions(
     atoms: Any, eng: Engine, fmax: float, steps: int, what: str, held: NDArray[np.bool_] | None = None
-) -> tuple[Any, Relaxation]:
+) -> tuple[Any, PositionRelaxation]:
     """``atoms`` with its positions relaxed (BFGS, the cell fixed; the atoms ``held`` stay where they are) and the
     record; ``atoms`` is not changed.  The residual is the largest force on a free atom."""
     try:
@@ -293,7 +298,7 @@ def relax_positions(
         raise InputError(f"{what}: the calculator returned an energy or forces that are not finite")
     work.calc = None
     work.set_constraint()
-    record = Relaxation(
+    record = PositionRelaxation(
         energy=energy * EV, steps=int(optimizer.nsteps), converged=converged, atoms=int(free.sum()),
         residual=float(np.max(np.linalg.norm(forces[free], axis=1))) if free.any() else 0.0,
     )  # fmt: skip
@@ -313,7 +318,7 @@ class Adhesion:
         W = (E_A + E_B - E_AB) / A, J m^-2.
     area : float
         The lateral cell's area A, m^2.
-    interface, side_a, side_b : Relaxation
+    interface, side_a, side_b : PositionRelaxation
         The relaxed slab and each side alone (energies in J).
     gap : float
         The relaxed seam's width along z: B's lowest atom less A's highest, m.
@@ -330,9 +335,9 @@ class Adhesion:
 
     work: float
     area: float
-    interface: Relaxation
-    side_a: Relaxation
-    side_b: Relaxation
+    interface: PositionRelaxation
+    side_a: PositionRelaxation
+    side_b: PositionRelaxation
     gap: float
     gap_built: float
     separation: float
@@ -561,7 +566,7 @@ def seam_spectra(
     eng = engine(calculator)
     side = _sides(slab, side)
     step = _checks.positive(displacement_angstrom, "displacement_angstrom", "A")
-    sigma = 2.0 * math.pi * 1e12 * _checks.positive(broadening_thz, "broadening_thz", "THz")
+    sigma = RAD_S_PER_THZ * _checks.positive(broadening_thz, "broadening_thz", "THz")
     zones = seam_zone(slab, side, depth_angstrom)
     rows = np.concatenate(zones)
     n = rows.size
@@ -746,7 +751,7 @@ __all__ = [
     "Adhesion",
     "Engine",
     "InterfaceBonding",
-    "Relaxation",
+    "PositionRelaxation",
     "SeamSpectra",
     "SeamStiffness",
     "bulk_reference",

@@ -399,6 +399,8 @@ def calculator_source(spec: str | None = None, *, from_file: str | None = None) 
         return with_d3(calculator_source(text[: -len(D3_SUFFIX)]))
     if ":" in text:
         return _user_source(text)
+    if text in BUILTINS:
+        mlip_device()  # where it will run, checked each time it is named (the source below is cached per process)
     return _builtin_source(text)
 
 
@@ -469,7 +471,6 @@ def _d3_forces(atoms: Any) -> NDArray[np.float64]:
 def _builtin_source(name: str) -> CalculatorSource:
     spec = BUILTINS[name]
     path = _weights_path(name)
-    mlip_device()  # where it will run, checked when it is named: the same refusal whether or not the cache is warm
     version = importlib.metadata.version(spec.package)
     identity = {"calculator": name, "package": spec.package, "version": version, "weights_sha256": _sha256(path)}
     loader = _load_chgnet if spec.package == "chgnet" else _load_sevennet

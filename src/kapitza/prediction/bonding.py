@@ -529,10 +529,10 @@ def _arrays(bonding: Any, structure: Any, cell_atoms: int, seconds: float, peak:
 
 def _from_arrays(v: dict[str, NDArray[Any]], film: str, substrate: str, plan: BondingPlan, name: str,
                  cached: bool) -> PairBonding:  # fmt: skip
-    from ..atomistic.adhesion import Adhesion, InterfaceBonding, Relaxation, SeamSpectra, SeamStiffness
+    from ..atomistic.adhesion import Adhesion, InterfaceBonding, PositionRelaxation, SeamSpectra, SeamStiffness
 
     relax = [
-        Relaxation(energy=float(v["energy"][i]), steps=int(v["steps"][i]), converged=bool(v["converged"][i]),
+        PositionRelaxation(energy=float(v["energy"][i]), steps=int(v["steps"][i]), converged=bool(v["converged"][i]),
                    residual=float(v["residual"][i]), atoms=int(v["relaxed_atoms"][i]))
         for i in range(3)
     ]  # fmt: skip
