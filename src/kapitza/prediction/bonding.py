@@ -663,24 +663,9 @@ class BondingDescriptors:
 def read_bonding_descriptors(text: str, where: str = BONDING_FILE) -> BondingDescriptors:
     """Parse the table (CSV with ``# calculator:`` and ``# provenance:`` comment lines); InputError naming ``where``
     for anything else."""
-    import csv
-    import io
+    from .expected import read_descriptor_csv
 
-    meta: dict[str, str] = {}
-    body = []
-    for line in text.splitlines():
-        if line.startswith("#"):
-            key, sep, value = line[1:].partition(":")
-            if sep and key.strip() in ("calculator", "provenance"):
-                meta[key.strip()] = value.strip()
-        elif line.strip():
-            body.append(line)
-    if "calculator" not in meta or "provenance" not in meta:
-        raise InputError(f"{where}: the '# calculator:' and '# provenance:' lines are missing")
-    reader = csv.DictReader(io.StringIO("\n".join(body)))
-    if tuple(reader.fieldnames or ()) != BONDING_COLUMNS:
-        raise InputError(f"{where}: expected the columns {', '.join(BONDING_COLUMNS)}, got {reader.fieldnames}")
-    rows = list(reader)
+    meta, rows = read_descriptor_csv(text, where, BONDING_COLUMNS)
     if any(None in r or any(v is None for v in r.values()) for r in rows):
         raise InputError(f"{where}: a row has more or fewer fields than the header")
 

@@ -372,8 +372,10 @@ class StructureDescriptors:
         calculator_name(self.calculator, from_file="a saved result's descriptors")
 
 
-def read_structure_descriptors(text: str, where: str = STRUCTURE_FILE) -> StructureDescriptors:
-    """Parse the stored descriptors (CSV with ``# calculator:`` and ``# provenance:`` comment lines)."""
+def read_descriptor_csv(text: str, where: str, columns: Sequence[str]) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """A shipped descriptor table's ``# calculator:`` and ``# provenance:`` comment lines and its rows (CSV with
+    exactly ``columns``); InputError naming ``where`` where either is missing or the columns differ.  The one reader
+    of the structure descriptors here and of the bonding table (:mod:`kapitza.prediction.bonding`)."""
     import csv
     import io
 
@@ -388,13 +390,18 @@ def read_structure_descriptors(text: str, where: str = STRUCTURE_FILE) -> Struct
             body.append(line)
     if "calculator" not in meta or "provenance" not in meta:
         raise InputError(f"{where}: the '# calculator:' and '# provenance:' lines are missing")
+    reader = csv.DictReader(io.StringIO("\n".join(body)))
+    if tuple(reader.fieldnames or ()) != tuple(columns):
+        raise InputError(f"{where}: expected the columns {', '.join(columns)}, got {reader.fieldnames}")
+    return meta, list(reader)
+
+
+def read_structure_descriptors(text: str, where: str = STRUCTURE_FILE) -> StructureDescriptors:
+    """Parse the stored descriptors (CSV with ``# calculator:`` and ``# provenance:`` comment lines)."""
+    meta, rows = read_descriptor_csv(text, where, _STRUCTURE_COLUMNS)
     from ..atomistic.calculators import calculator_name
 
     calculator_name(meta["calculator"], from_file=where)
-    reader = csv.DictReader(io.StringIO("\n".join(body)))
-    if tuple(reader.fieldnames or ()) != _STRUCTURE_COLUMNS:
-        raise InputError(f"{where}: expected the columns {', '.join(_STRUCTURE_COLUMNS)}, got {reader.fieldnames}")
-    rows = list(reader)
 
     def numbers(key: str) -> NDArray[np.float64]:
         try:
