@@ -51,6 +51,7 @@ def _document(found: Any) -> dict[str, Any]:
         },
         "smallest_eigenvalue_GPa": found.smallest_eigenvalue,
         "memory_GB_per_process": found.memory_gb if found.memory_gb > 0 else None,
+        "cost_statement": found.cost,
     }
 
 
