@@ -72,8 +72,8 @@ def main() -> None:
     source = calculator_source(args.name)
     start = time.perf_counter()
     source.calculator()
-    print(f"{args.name}: model loaded in {time.perf_counter() - start:.1f} s; torch threads {torch.get_num_threads()}, "
-          f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}, load average {_load()}", flush=True)  # fmt: skip
+    threads = f"torch threads {torch.get_num_threads()}, OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}"
+    print(f"{args.name}: model loaded in {time.perf_counter() - start:.1f} s; {threads}, load average {_load()}")
     rows = []
     for text in args.cases.split(","):
         atoms = _case(text)
@@ -108,11 +108,14 @@ def main() -> None:
         fit, _ = nnls(design / seconds[:, None], np.ones(len(rows)))
         counted = design @ fit
         words = f"{fit[0]:.3g} + {fit[1]:.3g} * pairs" + (f" + {fit[2]:.3g} * angles" if len(fit) > 2 else "")
-        print(f"  fit: seconds = {words}; measured / fit: "
-              + ", ".join(f"{r[0]} {r[4] / c:.2f}" for r, c in zip(rows, counted)))
+        print(
+            f"  fit: seconds = {words}; measured / fit: "
+            + ", ".join(f"{r[0]} {r[4] / c:.2f}" for r, c in zip(rows, counted))
+        )
         if args.name in CALL_COSTS:
             print("  measured / CALL_COSTS: " + ", ".join(
                 f"{r[0]} {r[4] / call_seconds(args.name, _case(r[0])):.2f}" for r in rows))  # fmt: skip
+
 
 if __name__ == "__main__":
     main()

@@ -68,7 +68,9 @@ def test_phonon_statement_is_calls_times_seconds_per_call(monkeypatch):
     cost = planned_cost(_si_spec(), SW_SI, supercell=2, steps=40)
     atoms = _si(repeat=2)
     ph = phonopy.Phonopy(
-        PhonopyAtoms(symbols=atoms.get_chemical_symbols(), cell=atoms.cell[:], scaled_positions=atoms.get_scaled_positions()),
+        PhonopyAtoms(
+            symbols=atoms.get_chemical_symbols(), cell=atoms.cell[:], scaled_positions=atoms.get_scaled_positions()
+        ),
         primitive_matrix="auto",
     )
     ph.generate_displacements(distance=0.001, is_plusminus=True)
@@ -94,7 +96,7 @@ def test_the_widening_search_states_its_worst_case(monkeypatch):
     assert atoms[0] == 64 and len(atoms) >= 2 and atoms == sorted(set(atoms)) and atoms[-1] <= 600
     relax = cost.relaxation.seconds
     assert cost.seconds(widest=True) == pytest.approx(sum(c.seconds + relax for c in cost.supercells), rel=1e-12)
-    assert f"to {cost.supercells[-1].what}" in cost.line()
+    assert f"up to {cost.supercells[-1].what}" in cost.line()
 
 
 def test_the_statement_comes_before_the_first_force_call(monkeypatch):
@@ -131,3 +133,34 @@ def test_the_statement_comes_before_the_first_force_call(monkeypatch):
     assert events[0] == f"note: {found.cost}"
     calls = planned_cost(_si_spec(), SW_SI, supercell=1, relax=False).supercells[0].calls
     assert found.seconds_stated == pytest.approx(0.25 * calls, rel=1e-12)
+
+
+def test_a_calculator_without_a_measured_cost_states_no_time_and_gives_no_note():
+    """A user's module:factory: the result's statement says that no per-call cost was measured and states no time
+    (0 s), and no note is given (it would say nothing on every run)."""
+    pytest.importorskip("phonopy")
+    pytest.importorskip("matscipy")
+    from kapitza.phonons.from_structure import crystal_phonons
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        found = crystal_phonons(_si_spec(), SW_SI, relax=False, supercell=1, cache=False)
+    assert not [w for w in caught if issubclass(w.category, CostNote)]
+    assert found.seconds_stated == 0.0
+    assert "time not stated" in found.cost and f"no measured per-call cost for the {SW_SI} calculator" in found.cost
+
+
+def test_progress_lines_for_a_log(capsys):
+    """Where no terminal shows a bar: one line at the start of a force stage and at each tenth of it, the end once;
+    other stages are not reported."""
+    from kapitza.cli.common import progress_lines
+
+    update = progress_lines()
+    for done in range(0, 101):
+        update("displacements", done, 100)
+    update("displacements", 100, 100)
+    update("stability", 1, 2)
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 11 and all(line.startswith("kapitza: displacements: ") for line in lines)
+    assert lines[0].startswith("kapitza: displacements: 0/100")
+    assert lines[-1].startswith("kapitza: displacements: 100/100")

@@ -18,8 +18,8 @@ Before the first force call
 :class:`Stage` is one computation's force calls (how many, on what, the seconds of one, the stated memory);
 :func:`stage_words` says it in one line.  The structure routes (bulk phonons, elastic constants, the interface's
 force constants) state their stages before their first force call, as a :class:`CostNote` (the command line shows it
-as one line on stderr, ``kapitza: note: ...``) and in their result; a calculator without a measured cost (a user's
-``module:factory``) is stated as such, with no time.
+as one line on stderr, ``kapitza: note: ...``) and in their result; for a calculator without a measured cost (a
+user's ``module:factory``) the result's statement says so and states no time, and no note is given.
 
 N workers
 ---------
@@ -169,8 +169,8 @@ def stage_words(found: Stage) -> str:
     memory = f", ~{found.memory_gb:.2g} GB" if found.memory_gb > 0 else ", memory not stated"
     if found.seconds_per_call is None:
         return f"{found.what}: {found.calls} force calls, time not stated{memory}"
-    per = duration_words(found.seconds_per_call)
-    return f"{found.what}: {found.calls} force calls x {per} = {duration_words(found.calls * found.seconds_per_call)}{memory}"
+    per, total = duration_words(found.seconds_per_call), duration_words(found.calls * found.seconds_per_call)
+    return f"{found.what}: {found.calls} force calls x {per} = {total}{memory}"
 
 
 def unknown_words(name: str) -> str:

@@ -135,7 +135,7 @@ def elastic_command(
 
     if max_memory_gb is not None:  # one rule for every command's bound, named as typed here
         _checks.memory_bound_gb(max_memory_gb, "--max-memory-gb")
-    with progress_bar(not quiet and not as_json) as progress:
+    with progress_bar(not quiet and not as_json, lines=not quiet) as progress:
         try:
             found = crystal_elastic_constants(crystal, calculator, max_memory_gb=max_memory_gb, progress=progress)
         except InputError as exc:

@@ -43,7 +43,7 @@ from ..atomistic.bulk import (
     symmetry_dataset,
 )
 from ..atomistic.calculators import CalculatorSource, calculator_source
-from ..atomistic.force_cost import say, stage, stage_words, unknown_words
+from ..atomistic.force_cost import call_seconds, say, stage, stage_words, unknown_words
 from ..errors import InputError
 from ..io.cache import cached_arrays, every, finite, symmetric_matrix
 from ..io.results import result
@@ -333,7 +333,8 @@ def crystal_elastic_constants(
     before = tuple(float(v) for v in conv.cell.cellpar())
 
     def compute() -> dict[str, NDArray[np.float64]]:
-        say(cost)  # before the first force call (a tensor read from the cache makes none)
+        if call_seconds(source.name, conv) is not None:  # a calculator without a measured cost: in the result only
+            say(cost)  # before the first force call (a tensor read from the cache makes none)
         return _compute(conv, source, described, relax, steps, progress)
 
     stored = cached_arrays(

@@ -715,7 +715,7 @@ def crystal_phonons(
     said = {"done": False}
 
     def announce() -> None:  # before the first force call (a crystal read whole from the cache makes none)
-        if not said["done"]:
+        if not said["done"] and cost.known:  # a calculator without a measured cost: in the result only
             said["done"] = True
             say(cost.line())
 
@@ -869,18 +869,23 @@ class PhononCost:
             return head + "; no wider supercell within the bounds"
         last = self.supercells[-1]
         total = self.seconds(widest=True)
-        worst = "" if total is None else f", {duration_words(total)} in all"
         at = f"~{last.memory_gb:.2g} GB" if last.memory_gb > 0 else "memory not stated"
+        wider = len(self.supercells) - 1
+        worst = "" if total is None else f"; worst case {duration_words(total)} in all, relaxations at their bound"
         return (
-            f"{head}; if imaginary modes next to Gamma widen it, up to {len(self.supercells) - 1} wider supercells "
-            f"to {last.what}: {last.calls} force calls"
+            f"{head}; if imaginary modes next to Gamma widen it, {wider} wider supercell{'s' if wider > 1 else ''} "
+            f"up to {last.what}: {last.calls} force calls"
             + ("" if last.seconds is None else f" x {duration_words(last.seconds_per_call or 0)}")
-            + f", {at} at the widest{worst}{self.stopped}"
+            + f", {at} at the widest{self.stopped}{worst}"
         )
 
 
 def _cost(
-    plan: _Plan, source: CalculatorSource, widths: Sequence[tuple[int, int, int]], stopped: str, relax: bool,
+    plan: _Plan,
+    source: CalculatorSource,
+    widths: Sequence[tuple[int, int, int]],
+    stopped: str,
+    relax: bool,
     steps: int,
 ) -> PhononCost:
     """The stated cost of the widths a search may try (the first is the plan's)."""

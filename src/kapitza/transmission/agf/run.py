@@ -848,7 +848,7 @@ def _user_plan(v: dict[str, Any]) -> _Plan:
         build_bytes = _inputs.build_bytes(sizes, n, rows, "lammps" if c["pair"] is not None else "finite-difference")
 
     def build() -> tuple[LayeredModel, dict[str, Any], list[str]]:
-        if fc_source is not None:
+        if fc_source is not None and need.seconds is not None:  # without a measured cost: in the notes only
             from ...atomistic.force_cost import say
 
             say(notes[-1])  # the force constants' cost, before their first force call
@@ -927,7 +927,8 @@ def _crystal_plan(v: dict[str, Any]) -> _Plan:
     def build() -> tuple[LayeredModel, dict[str, Any], list[str]]:
         from ...atomistic.force_cost import say
 
-        say(cost)  # before the force constants' first force call
+        if need.seconds is not None:  # without a measured cost: in the notes only
+            say(cost)  # before the force constants' first force call
         if local:
             model = local_interface_model(
                 structure, fc_source, pl_cells=pl, force_range=reach, reach=checked.get("interface_reach"),
