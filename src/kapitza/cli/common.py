@@ -293,13 +293,46 @@ def check_output(path: Path | str, allowed: tuple[str, ...], option: str) -> Pat
     return check_writable(target, option)
 
 
+#: The stages of force calls (the structure routes' long work), the ones :func:`progress_lines` reports.
+FORCE_STAGES = ("relaxation", "displacements", "strains", "force constants")
+
+
+def progress_lines(stages: tuple[str, ...] = FORCE_STAGES, every: float = 0.1) -> Callable[[str, int, int], None]:
+    """A progress(stage, done, total) callback for a log: one plain line on stderr,
+    ``kapitza: STAGE: DONE/TOTAL (S s)``, at the start of each of ``stages`` and each time another ``every`` of its
+    total is done (a relaxation's total is its step bound, so it may stop before its last line)."""
+    import sys
+    import time
+
+    start = time.monotonic()
+    last: dict[str, int] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        if stage not in stages or total <= 0:
+            return
+        tick = done // max(1, math.ceil(total * every)) if done < total else -1  # -1: the end, once
+        if last.get(stage) == tick:
+            return
+        last[stage] = tick
+        sys.stderr.write(f"kapitza: {stage}: {done}/{total} ({time.monotonic() - start:.0f} s)\n")
+        sys.stderr.flush()
+
+    return update
+
+
 @contextmanager
-def progress_bar(enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]:
-    """A rich progress display on stderr, fed by the library's progress(stage, done, total) callback."""
+def progress_bar(enabled: bool, lines: bool = False) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A rich progress display on stderr, fed by the library's progress(stage, done, total) callback.  With
+    ``lines``, where no terminal shows a bar (``enabled`` False, or stderr not a terminal), plain lines of the force
+    stages instead (:func:`progress_lines`), so a log shows the run is alive."""
+    from rich.console import Console
+
+    if lines and not (enabled and Console(stderr=True).is_terminal):
+        yield progress_lines()
+        return
     if not enabled:
         yield None
         return
-    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(

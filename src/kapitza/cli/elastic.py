@@ -51,6 +51,7 @@ def _document(found: Any) -> dict[str, Any]:
         },
         "smallest_eigenvalue_GPa": found.smallest_eigenvalue,
         "memory_GB_per_process": found.memory_gb if found.memory_gb > 0 else None,
+        "cost_statement": found.cost,
     }
 
 
@@ -134,7 +135,7 @@ def elastic_command(
 
     if max_memory_gb is not None:  # one rule for every command's bound, named as typed here
         _checks.memory_bound_gb(max_memory_gb, "--max-memory-gb")
-    with progress_bar(not quiet and not as_json) as progress:
+    with progress_bar(not quiet and not as_json, lines=not quiet) as progress:
         try:
             found = crystal_elastic_constants(crystal, calculator, max_memory_gb=max_memory_gb, progress=progress)
         except InputError as exc:

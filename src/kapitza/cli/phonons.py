@@ -173,7 +173,7 @@ def phonons_command(
 
     found = None
     runner = force_runner(workers, scheduler, connect_timeout=connect_timeout, label=_option)  # checked, connected
-    with runner as forces, progress_bar(not quiet) as progress:
+    with runner as forces, progress_bar(not quiet, lines=not quiet) as progress:
         if calculator is not None:
             found = _structure_phonons(material, calculator, max_memory_gb, progress, forces)
             crystal = found.crystal

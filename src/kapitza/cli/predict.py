@@ -409,7 +409,7 @@ def predict_command(
 
         check_figure_path(plot_path, "--plot")
     try:
-        with progress_bar(sys.stderr.isatty()) as progress:  # no bar in pipes and logs
+        with progress_bar(sys.stderr.isatty(), lines=True) as progress:  # in pipes and logs: plain lines
             found = predict(
                 side1,
                 side2,

@@ -35,6 +35,8 @@ def crystal_lines(found: Any) -> list[str]:
     if found.rotational:
         lines.append(f"  {found.rotational}")
     lines.append(f"  {memory_words(found.memory_gb)}")
+    if found.cost:
+        lines.append(f"  stated before the first force call: {found.cost}")
     lines.append(f"  {long_wave_words(found)}")
     lines.append(f"  {m.name}: {m.notes}")
     return lines
@@ -98,6 +100,8 @@ def crystal_document(found: Any) -> dict[str, Any]:
         "widened": found.widened,
         "long_waves": _long_wave_document(found),
         "memory_GB_per_process": found.memory_gb if found.memory_gb > 0 else None,
+        "force_calls_seconds_stated": found.seconds_stated if found.seconds_stated > 0 else None,
+        "cost_statement": found.cost,
         "force_constants": found.crystal.source,
         "material": found.material.name,
         "material_notes": found.material.notes,

@@ -43,6 +43,7 @@ from ..atomistic.bulk import (
     symmetry_dataset,
 )
 from ..atomistic.calculators import CalculatorSource, calculator_source
+from ..atomistic.force_cost import call_seconds, say, stage, stage_words, unknown_words
 from ..errors import InputError
 from ..io.cache import cached_arrays, every, finite, symmetric_matrix
 from ..io.results import result
@@ -53,9 +54,11 @@ __all__ = [
     "ERRORS_FILE",
     "MAX_ATOMS",
     "MIN_STIFFNESS_GPA",
+    "STRAINED_CELLS",
     "CrystalElasticConstants",
     "StiffnessErrors",
     "crystal_elastic_constants",
+    "elastic_cost",
     "elastic_memory",
     "measured_elastic_constants",
     "recorded_stiffness_errors",
@@ -120,6 +123,8 @@ class CrystalElasticConstants:
     memory_gb : float
         The stated peak resident memory of the process that computes them, GB (:func:`elastic_memory`; a second
         call reads the cache and holds far less); 0 for a calculator without a measured footprint (not stated).
+    cost : str
+        The statement of time and memory made before the first force call (:func:`elastic_cost`).
     """
 
     name: str
@@ -138,6 +143,7 @@ class CrystalElasticConstants:
     smallest_eigenvalue: float
     strain: float
     memory_gb: float = 0.0
+    cost: str = ""
 
     _summary_fields = ("name", "calculator", "symmetry")
 
@@ -323,11 +329,18 @@ def crystal_elastic_constants(
     if not isinstance(cache, bool):
         raise InputError(f"cache must be True or False, got {cache!r}")
     memory_gb = _check_memory(conv, source, described, max_memory_gb)
+    cost = elastic_cost(conv, source, described, relax, steps, memory_gb)
     before = tuple(float(v) for v in conv.cell.cellpar())
+
+    def compute() -> dict[str, NDArray[np.float64]]:
+        if call_seconds(source.name, conv) is not None:  # a calculator without a measured cost: in the result only
+            say(cost)  # before the first force call (a tensor read from the cache makes none)
+        return _compute(conv, source, described, relax, steps, progress)
+
     stored = cached_arrays(
         "structure-elastic",
         _parts(conv, source, relax, steps),
-        lambda: _compute(conv, source, described, relax, steps, progress),
+        compute,
         enabled=cache,
         shapes={"tensor": (6, 6), "relaxed_cell": (6,)},
         check=every(finite, symmetric_matrix("tensor")),
@@ -354,7 +367,24 @@ def crystal_elastic_constants(
         smallest_eigenvalue=born_stability(tensor)[0],
         strain=RELAXED_ION_STRAIN,
         memory_gb=memory_gb,
+        cost=cost,
     )
+
+
+#: Strained cells of the relaxed-ion tensor (+- each of six Voigt strains), each with its positions relaxed.
+STRAINED_CELLS = 12
+
+
+def elastic_cost(conv: Any, source: CalculatorSource, described: str, relax: bool, steps: int, memory_gb: float) -> str:
+    """The statement before the first force call, one line: the worst case of the relaxation and of the
+    :data:`STRAINED_CELLS` strained cells, each at most ``steps`` optimiser steps of one force call on the
+    conventional cell (:func:`kapitza.atomistic.force_cost.call_seconds`); a relaxation near its minimum stops far
+    sooner.  No time for a calculator without a measured cost."""
+    relaxations = STRAINED_CELLS + (1 if relax else 0)
+    found = stage(source.name, f"{relaxations} relaxations of the {len(conv)}-atom cell", conv, relaxations * steps,
+                  memory_gb)  # fmt: skip
+    words = f"{described}: elastic constants with {source.name}, at most {stage_words(found)}"
+    return words if found.seconds_per_call is not None else f"{words}; {unknown_words(source.name)}"
 
 
 def _check_memory(conv: Any, source: CalculatorSource, described: str, max_memory_gb: float | None) -> float:

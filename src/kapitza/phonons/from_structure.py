@@ -89,6 +89,7 @@ from numpy.typing import NDArray
 
 from ..atomistic.bulk import FMAX_EV_PER_ANGSTROM, MAX_STEPS, SYMPREC, Relaxation, check_crystal, check_relaxed_cell
 from ..atomistic.calculators import CalculatorSource, calculator_source
+from ..atomistic.force_cost import Stage, duration_words, say, stage, stage_words, unknown_words
 from ..errors import InputError, MemoryBoundError
 from ..io.cache import cached_arrays, every, finite, force_constant_rules
 from ..materials import Material, get_material
@@ -219,6 +220,12 @@ class StructurePhonons:
     memory_gb : float
         The stated peak resident memory of the process for the supercell used, GB (:func:`supercell_memory`); 0
         for a calculator without a measured footprint (a user's ``module:factory``: not stated).
+    seconds_stated : float
+        The stated time of the force calls of the supercell used, s (its displaced supercells times
+        :func:`kapitza.atomistic.force_cost.call_seconds`); 0 for a calculator without a measured cost.
+    cost : str
+        The statement of time and memory made before the first force call (:class:`PhononCost`), the widening
+        search's worst case included.
     """
 
     name: str
@@ -238,6 +245,8 @@ class StructurePhonons:
     widened: str = ""
     rotational: str = ""
     memory_gb: float = 0.0
+    seconds_stated: float = 0.0
+    cost: str = ""
 
     def lattice_lines(self) -> list[str]:
         """The relaxed lattice parameters beside the input ones, one line each, equal ones together
@@ -558,14 +567,20 @@ def supercell_memory(
 
     supercell = conv.repeat(n)
     atoms = len(supercell)
-    ph = _phonopy(conv, pmat, (1, 1, 1))  # the count is the conventional cell's: its symmetry-distinct atoms and
-    ph.generate_displacements(distance=DISPLACEMENT_ANGSTROM, is_plusminus=True)  # their site symmetry (fast)
-    structures = len(ph.displacements)  # phonopy's displaced structures, all handed over at once
+    structures = displaced_count(conv, pmat)  # phonopy's displaced structures, all handed over at once
     call = force_call_memory(source.name, supercell, structures)
     displaced = DISPLACED_BYTES_PER_ATOM * atoms * structures
     force_constants = 6 * 9 * 8.0 * atoms**2
     total = LIBRARY_BYTES + call["resident"] + call["work"] + displaced + force_constants
     return float(total), bool(call["known"])
+
+
+def displaced_count(conv: Any, pmat: NDArray[np.float64]) -> int:
+    """Phonopy's displaced supercells (plus and minus) of a diagonal supercell of ``conv``: the count is the
+    conventional cell's, its symmetry-distinct atoms and their site symmetry (fast)."""
+    ph = _phonopy(conv, pmat, (1, 1, 1))
+    ph.generate_displacements(distance=DISPLACEMENT_ANGSTROM, is_plusminus=True)
+    return len(ph.displacements)
 
 
 def memory_limit_gb(max_memory_gb: float | None) -> float:
@@ -695,10 +710,18 @@ def crystal_phonons(
     widths, stopped = [n], ""
     if supercell is None:
         widths, stopped = _wider(conv, n, cap, lambda m: supercell_memory(conv, pmat, m, source)[0], limit)
+    cost = _cost(plan, source, widths, stopped, relax, n_steps)
     found: dict[str, Any] = {}
+    said = {"done": False}
+
+    def announce() -> None:  # before the first force call (a crystal read whole from the cache makes none)
+        if not said["done"] and cost.known:  # a calculator without a measured cost: in the result only
+            said["done"] = True
+            say(cost.line())
 
     def one(n: tuple[int, int, int]) -> Mapping[str, NDArray[Any]]:
-        return _cached(conv, pmat, n, source, described, relax, fmax, n_steps, step, cache, progress, runner)
+        return _cached(conv, pmat, n, source, described, relax, fmax, n_steps, step, cache, progress, runner,
+                       announce)  # fmt: skip
 
     def search() -> dict[str, NDArray[Any]]:
         """The first supercell of ``widths`` with no near-Gamma imaginary modes (stored only when one is found)."""
@@ -745,7 +768,9 @@ def crystal_phonons(
         memory = plan.memory_gb
     else:  # a wider supercell of the search: within the bound by _wider, so this states it
         memory = _check_memory(conv, pmat, n, source, limit, described, max_memory_gb is not None)
-    return dataclasses.replace(result, widened=widened, memory_gb=memory)
+    used = next((c for c in cost.supercells if c.what == f"supercell {_cells(n, len(conv))}"), None)
+    seconds = 0.0 if used is None or used.seconds is None else float(used.seconds)
+    return dataclasses.replace(result, widened=widened, memory_gb=memory, seconds_stated=seconds, cost=cost.line())
 
 
 def planned_memory_gb(
@@ -764,6 +789,115 @@ def planned_memory_gb(
     :func:`crystal_phonons` would before its first force call."""
     source = calculator if isinstance(calculator, CalculatorSource) else calculator_source(calculator)
     return _plan(side, source, name, min_width_angstrom, supercell, max_supercell_atoms, max_memory_gb).memory_gb
+
+
+def planned_cost(
+    side: Any,
+    calculator: str | CalculatorSource | None = None,
+    *,
+    name: str | None = None,
+    relax: bool = True,
+    steps: int = MAX_STEPS,
+    min_width_angstrom: float = MIN_WIDTH_ANGSTROM,
+    supercell: int | Sequence[int] | None = None,
+    max_supercell_atoms: int = MAX_SUPERCELL_ATOMS,
+    max_memory_gb: float | None = None,
+) -> PhononCost:
+    """What :func:`crystal_phonons` (same arguments) will state before its first force call, without computing
+    anything: the rule's supercell and every wider one the stability-driven widening search may try under
+    ``max_supercell_atoms`` and the memory bound, each with its force calls, their stated time and its stated memory.
+    Raises InputError as :func:`crystal_phonons` would before its first force call."""
+    source = calculator if isinstance(calculator, CalculatorSource) else calculator_source(calculator)
+    plan = _plan(side, source, name, min_width_angstrom, supercell, max_supercell_atoms, max_memory_gb)
+    conv, pmat, n = plan.conventional, plan.primitive_matrix, plan.supercell
+    widths, stopped = [n], ""
+    if supercell is None:
+        widths, stopped = _wider(conv, n, plan.max_atoms, lambda m: supercell_memory(conv, pmat, m, source)[0],
+                                 plan.limit_gb)  # fmt: skip
+    return _cost(plan, source, widths, stopped, relax, int(_positive(steps, "steps", "")))
+
+
+@dataclass(frozen=True)
+class PhononCost:
+    """The stated cost of a crystal's phonons (:func:`planned_cost`), said before the first force call.
+
+    Attributes
+    ----------
+    crystal : str
+        The crystal in words.
+    calculator : str
+        The calculator's name.
+    relaxation : Stage or None
+        The relaxation of the conventional cell: at most ``steps`` force calls (None with ``relax=False``).
+    supercells : tuple of Stage
+        The rule's supercell, then every wider one the widening search may try (each relaxed and displaced again
+        only if the one before it has imaginary modes next to Gamma): its displaced supercells as force calls.
+    stopped : str
+        Why the search stops where it does, when the memory bound stops it ("" where the atom cap does).
+    """
+
+    crystal: str
+    calculator: str
+    relaxation: Stage | None
+    supercells: tuple[Stage, ...]
+    stopped: str = ""
+
+    @property
+    def known(self) -> bool:
+        """Whether the calculator has a measured per-call cost (:data:`kapitza.atomistic.force_cost.CALL_COSTS`)."""
+        return self.supercells[0].seconds_per_call is not None
+
+    def seconds(self, widest: bool = False) -> float | None:
+        """The stated time of the force calls, s: the rule's supercell and its relaxation, or with ``widest`` every
+        supercell the search may try, each with its relaxation (the worst case); None where not known."""
+        if not self.known:
+            return None
+        tried = self.supercells if widest else self.supercells[:1]
+        relax = 0.0 if self.relaxation is None else float(self.relaxation.seconds or 0.0)
+        return float(sum(float(c.seconds or 0.0) + relax for c in tried))
+
+    def line(self) -> str:
+        """The statement, one line."""
+        first = self.supercells[0]
+        head = f"{self.crystal}: phonons with {self.calculator}: {stage_words(first)}"
+        if self.relaxation is not None and self.known:
+            r = self.relaxation
+            head += f" (and the relaxation: at most {r.calls} force calls x {duration_words(r.seconds_per_call or 0)})"
+        if not self.known:
+            head += f"; {unknown_words(self.calculator)}"
+        if len(self.supercells) == 1:
+            return head + "; no wider supercell within the bounds"
+        last = self.supercells[-1]
+        total = self.seconds(widest=True)
+        at = f"~{last.memory_gb:.2g} GB" if last.memory_gb > 0 else "memory not stated"
+        wider = len(self.supercells) - 1
+        worst = "" if total is None else f"; worst case {duration_words(total)} in all, relaxations at their bound"
+        return (
+            f"{head}; if imaginary modes next to Gamma widen it, {wider} wider supercell{'s' if wider > 1 else ''} "
+            f"up to {last.what}: {last.calls} force calls"
+            + ("" if last.seconds is None else f" x {duration_words(last.seconds_per_call or 0)}")
+            + f", {at} at the widest{self.stopped}{worst}"
+        )
+
+
+def _cost(
+    plan: _Plan,
+    source: CalculatorSource,
+    widths: Sequence[tuple[int, int, int]],
+    stopped: str,
+    relax: bool,
+    steps: int,
+) -> PhononCost:
+    """The stated cost of the widths a search may try (the first is the plan's)."""
+    conv, pmat = plan.conventional, plan.primitive_matrix
+    calls = displaced_count(conv, pmat)
+    supercells = []
+    for m in widths:
+        memory = plan.memory_gb if m == plan.supercell else supercell_memory(conv, pmat, m, source)[0] / 1e9
+        memory = memory if plan.memory_gb > 0 else 0.0  # a calculator without a footprint: not stated
+        supercells.append(stage(source.name, f"supercell {_cells(m, len(conv))}", conv.repeat(m), calls, memory))
+    relaxation = stage(source.name, f"the {len(conv)}-atom cell", conv, steps) if relax else None
+    return PhononCost(plan.described, source.name, relaxation, tuple(supercells), stopped)
 
 
 class _Plan(NamedTuple):
@@ -844,11 +978,15 @@ def _cached(
     cache: bool,
     progress: Progress | None,
     runner: Any,
+    announce: Callable[[], None] | None = None,
 ) -> Mapping[str, NDArray[Any]]:
-    """The stored arrays of one supercell: from the cache, or computed (and stored only if stable)."""
+    """The stored arrays of one supercell: from the cache, or computed (and stored only if stable); ``announce()``
+    is called before the first force call of a computation."""
     parts = _parts(conv, source, relax, fmax, n_steps, step) | {"supercell": list(n)}
 
     def compute() -> dict[str, NDArray[Any]]:
+        if announce is not None:
+            announce()
         return _compute(conv, pmat, n, source, described, relax, fmax, n_steps, step, progress, runner, cache)
 
     m, cells = len(conv), len(conv) * n[0] * n[1] * n[2]
@@ -1384,6 +1522,7 @@ def _database_match(symbols: Sequence[str]) -> Material | None:
 
 __all__ = [
     "DISPLACEMENT_ANGSTROM",
+    "PhononCost",
     "METAL_WITHOUT_ELECTRONS",
     "NO_ELECTRONS",
     "MAX_SUPERCELL_ATOMS",
@@ -1392,11 +1531,13 @@ __all__ = [
     "conventional_cell",
     "crystal_phonons",
     "derived_material",
+    "displaced_count",
     "fibonacci_directions",
     "heat_capacity",
     "machine_memory_gb",
     "memory_limit_gb",
     "perpendicular_widths",
+    "planned_cost",
     "planned_memory_gb",
     "recorded_crystal",
     "reduced_formula",

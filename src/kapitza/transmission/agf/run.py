@@ -838,7 +838,7 @@ def _user_plan(v: dict[str, Any]) -> _Plan:
             sizes, need.supercell_atoms, need.row_atoms, "finite-difference", need.displaced + need.work
         )
         resident = need.resident
-        notes += memory_note(need, fc_source.name)
+        notes += memory_note(need, fc_source.name) + [need.cost_line(fc_source.name)]
     else:
         from ...atomistic.translations import row_orbits
 
@@ -848,6 +848,10 @@ def _user_plan(v: dict[str, Any]) -> _Plan:
         build_bytes = _inputs.build_bytes(sizes, n, rows, "lammps" if c["pair"] is not None else "finite-difference")
 
     def build() -> tuple[LayeredModel, dict[str, Any], list[str]]:
+        if fc_source is not None and need.seconds is not None:  # without a measured cost: in the notes only
+            from ...atomistic.force_cost import say
+
+            say(notes[-1])  # the force constants' cost, before their first force call
         model, settings, built_notes = user_interface_model(
             c["structure"],
             sides=c["sides"],
@@ -917,9 +921,14 @@ def _crystal_plan(v: dict[str, Any]) -> _Plan:
     build_bytes = _inputs.build_bytes(
         sizes, need.supercell_atoms, need.row_atoms, "finite-difference", need.displaced + need.work
     )
-    notes = list(crystals.notes) + memory_note(need, fc_source.name)
+    cost = need.cost_line(fc_source.name)
+    notes = [*crystals.notes, *memory_note(need, fc_source.name), cost]
 
     def build() -> tuple[LayeredModel, dict[str, Any], list[str]]:
+        from ...atomistic.force_cost import say
+
+        if need.seconds is not None:  # without a measured cost: in the notes only
+            say(cost)  # before the force constants' first force call
         if local:
             model = local_interface_model(
                 structure, fc_source, pl_cells=pl, force_range=reach, reach=checked.get("interface_reach"),

@@ -1,0 +1,271 @@
+r"""What force calls cost: the seconds of one call of a built-in potential from its graph, the statement of a
+computation's time before its first force call, and the time of many calls on N workers.
+
+Per call
+--------
+A message-passing potential's force call does work in proportion to the edges of its graph: the ordered neighbour
+pairs within its cutoff (and, for CHGNet, the bond angles of its three-body messages: ordered pairs of neighbours of
+one atom within its 3 A bond graph), the same counts that state its memory
+(:data:`kapitza.atomistic.calculator_forces.FOOTPRINTS`).  :func:`call_seconds` counts them on the structure and
+multiplies by the seconds measured per edge (:data:`CALL_COSTS`, ``python benchmarks/force_cost.py NAME``, which
+prints each measured case beside the count), plus a fixed part a call.  It states the order of the time, not a
+promise: the measurements ran in one process on one thread of this project's 2-core machine while the other core
+was busy; torch's default of two threads on an idle machine is faster, another CPU differs, and a GPU is another
+table (:data:`GPU_CALL_SECONDS`).
+
+Before the first force call
+---------------------------
+:class:`Stage` is one computation's force calls (how many, on what, the seconds of one, the stated memory);
+:func:`stage_words` says it in one line.  The structure routes (bulk phonons, elastic constants, the interface's
+force constants) state their stages before their first force call, as a :class:`CostNote` (the command line shows it
+as one line on stderr, ``kapitza: note: ...``) and in their result; for a calculator without a measured cost (a
+user's ``module:factory``) the result's statement says so and states no time, and no note is given.
+
+N workers
+---------
+:class:`ScalingModel`: ``n`` force calls of one size as tasks on ``N`` single-threaded worker processes of a machine
+with ``P`` cores, one call a task.  Each worker computes its share in turn; calls that run at once slow each other by
+the factor measured with two independent processes (``kappa = t_pair / t_alone``: memory bandwidth and caches
+shared, and on a loaded machine the other users' work); more workers than cores share them in time.  So
+
+.. math::
+
+    T(N) = \lceil n / N \rceil \, t_1 \, \kappa(N) \, \max(1, N / P) + n \, t_o / N,
+
+with :math:`t_1` one call alone, :math:`\kappa(1) = 1`, :math:`\kappa(N \ge 2) = t_\mathrm{pair} / t_\mathrm{alone}`
+(measured at two; assumed the same beyond, which a machine with more cores would have to measure) and :math:`t_o` a
+task's cost beyond its call (the scheduler's round trip and the structure's transfer, measured).  The speed-up of two
+workers is then at most the ceiling ``2 / kappa``, reached when ``n`` is even and :math:`t_o \ll t_1`.
+
+A GPU worker computes its calls one after another on the GPU: :math:`T = n (t_\mathrm{gpu} + t_o)` on one, shared by
+N GPU workers as above with :math:`\kappa = 1` (one GPU each).  :data:`GPU_CALL_SECONDS` are the only GPU per-call
+costs kapitza has measured: SevenNet-l3i5 on one NVIDIA H100 in an earlier session (0.099 s at 32 atoms, 0.121 s
+at 256 atoms, wurtzite GaN; ``benchmarks/mlip_gpu.py``), a line through those two points; no GPU was lent to the
+session that wrote this model, so it is not checked against a GPU run.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..errors import InputError, KapitzaNote
+from .calculators import D3_SUFFIX
+
+
+class CostNote(KapitzaNote):
+    """The stated time and memory of a computation, given before its first force call."""
+
+
+@dataclass(frozen=True)
+class CallCost:
+    """Seconds of one force call of a potential on the CPU: ``fixed`` s, plus ``per_pair`` s per ordered neighbour
+    pair within ``pair_cutoff`` A, plus ``per_angle`` s per bond angle (ordered pair of neighbours of one atom within
+    ``angle_cutoff`` A; CHGNet's bond graph)."""
+
+    pair_cutoff: float
+    per_pair: float
+    fixed: float = 0.0
+    angle_cutoff: float = 0.0
+    per_angle: float = 0.0
+
+
+#: Measured seconds of one force call on this project's 2-core machine, one process, one torch thread, while a
+#: LAMMPS run held the other core (``OMP_NUM_THREADS=1 nice -n 10 python benchmarks/force_cost.py NAME``,
+#: 2026-11-27, load averages 1.1-1.8 unless said; chgnet 0.4.2, sevenn 0.13.0, torch 2.13 CPU): the best of two
+#: calls on rattled bulk supercells of diamond Si (64, 216 atoms), wurtzite GaN (72, 192) and rock-salt MgO (64,
+#: 216), fitted by relative least squares with every part non-negative (the benchmark prints each case beside the
+#: fit).  CHGNet: 0.20 and 0.63 s for Si, 0.25 and 0.77 s for GaN, 0.82 and 3.17 s for MgO, whose second neighbours
+#: at 2.98 A fall within the 3 A bond graph and give it 18x the angles per atom of GaN (220 against 12; without the
+#: angle term the fit missed MgO by 2x); the fit within 0.86-1.12 of the six cases.  SevenNet-0: 1.18, 3.06, 1.38,
+#: 4.57, 1.64, 6.53 s; within 0.82-1.24.  SevenNet-l3i5 (``--cases Si:2,GaN:3x3x2,MgO:2,Si:3,GaN:4x4x3``, at load
+#: averages 2.0-2.9: a third process shared the cores, so slower conditions than the others'): 2.40, 5.37, 5.59,
+#: 13.0, 16.1 s; no fixed part, within 0.83-1.34.  chgnet-r2scan is CHGNet's architecture with other weights:
+#: CHGNet's cost (not measured apart).  A NAME+d3 calculator takes NAME's (D3 added no measurable time; see
+#: FOOTPRINTS).
+CALL_COSTS: dict[str, CallCost] = {
+    "chgnet": CallCost(pair_cutoff=6.0, per_pair=4.33e-5, fixed=0.018, angle_cutoff=3.0, per_angle=4.36e-5),
+    "chgnet-r2scan": CallCost(pair_cutoff=6.0, per_pair=4.33e-5, fixed=0.018, angle_cutoff=3.0, per_angle=4.36e-5),
+    "sevennet": CallCost(pair_cutoff=5.0, per_pair=4.64e-4, fixed=0.117),
+    "sevennet-l3i5": CallCost(pair_cutoff=5.0, per_pair=1.61e-3),
+}
+
+#: The GPU per-call seconds measured in an earlier session on one NVIDIA H100 (SevenNet-l3i5, wurtzite GaN;
+#: docs/howto/interface-from-atoms.md section 2a): (atoms, seconds) pairs.  Not measured in the session that wrote
+#: this module (no GPU was lent to it).
+GPU_CALL_SECONDS: dict[str, tuple[tuple[int, float], ...]] = {"sevennet-l3i5": ((32, 0.099), (256, 0.121))}
+
+
+def _base(name: str) -> str:
+    return str(name).removesuffix(D3_SUFFIX)
+
+
+def call_seconds(name: str, atoms: Any) -> float | None:
+    """Seconds of one force call of the built-in potential ``name`` on ``atoms`` on this project's CPU (counted from
+    its graph with :data:`CALL_COSTS`); None where no cost was measured (a user's ``module:factory``)."""
+    cost = CALL_COSTS.get(_base(name))
+    if cost is None:
+        return None
+    from ase.neighborlist import neighbor_list  # every periodic image, also beyond half the cell
+
+    seconds = cost.fixed + cost.per_pair * float(neighbor_list("i", atoms, cost.pair_cutoff).size)
+    if cost.per_angle:
+        k = np.bincount(neighbor_list("i", atoms, cost.angle_cutoff), minlength=len(atoms)).astype(float)
+        seconds += cost.per_angle * float(np.sum(k * (k - 1)))
+    return float(seconds)
+
+
+def duration_words(seconds: float) -> str:
+    """A stated duration in words: "~40 s", "~3.5 min", "~1.2 h"."""
+    if seconds < 90:
+        return f"~{seconds:.2g} s"
+    if seconds < 5400:
+        return f"~{seconds / 60:.2g} min"
+    return f"~{seconds / 3600:.2g} h"
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One computation's force calls, as stated before the first of them.
+
+    Attributes
+    ----------
+    what : str
+        What is computed, in words ("the 2x2x2 supercell (64 atoms)").
+    calls : int
+        Force calls (structures handed to the calculator).
+    atoms : int
+        Atoms of each structure.
+    seconds_per_call : float or None
+        :func:`call_seconds` of one, s; None where the calculator has no measured cost.
+    memory_gb : float
+        The stated memory, GB per process (0: not stated).
+    """
+
+    what: str
+    calls: int
+    atoms: int
+    seconds_per_call: float | None
+    memory_gb: float = 0.0
+
+    @property
+    def seconds(self) -> float | None:
+        """calls x seconds_per_call, s (None: not stated)."""
+        return None if self.seconds_per_call is None else self.calls * self.seconds_per_call
+
+
+def stage(name: str, what: str, structure: Any, calls: int, memory_gb: float = 0.0) -> Stage:
+    """The :class:`Stage` of ``calls`` force calls of the potential ``name`` on structures like ``structure``."""
+    return Stage(what=what, calls=int(calls), atoms=len(structure), seconds_per_call=call_seconds(name, structure),
+                 memory_gb=float(memory_gb))  # fmt: skip
+
+
+def stage_words(found: Stage) -> str:
+    """One stage in words: "the 2x2x2 supercell (64 atoms): 6 force calls x ~0.2 s = ~1.2 s, ~0.9 GB"."""
+    memory = f", ~{found.memory_gb:.2g} GB" if found.memory_gb > 0 else ", memory not stated"
+    if found.seconds_per_call is None:
+        return f"{found.what}: {found.calls} force calls, time not stated{memory}"
+    per, total = duration_words(found.seconds_per_call), duration_words(found.calls * found.seconds_per_call)
+    return f"{found.what}: {found.calls} force calls x {per} = {total}{memory}"
+
+
+def unknown_words(name: str) -> str:
+    """Why no time is stated for ``name``."""
+    return f"no measured per-call cost for the {name} calculator (only the built-in potentials' are measured)"
+
+
+def say(line: str) -> None:
+    """Give a cost statement: a :class:`CostNote` (the command line prints it as one line on stderr)."""
+    warnings.warn(line, CostNote, stacklevel=3)
+
+
+def gpu_call_seconds(name: str, atoms: int) -> float | None:
+    """Seconds of one force call of ``name`` on ``atoms`` atoms on a GPU, from :data:`GPU_CALL_SECONDS` (a line
+    through the measured points, flat below the first); None where none was measured."""
+    points = GPU_CALL_SECONDS.get(_base(name))
+    if not points:
+        return None
+    (n0, t0), (n1, t1) = points[0], points[-1]
+    slope = (t1 - t0) / (n1 - n0) if n1 != n0 else 0.0
+    return t0 + slope * max(0, int(atoms) - n0)
+
+
+@dataclass(frozen=True)
+class ScalingModel:
+    """The time of ``structures`` force calls of one size on N workers (the module docstring's T(N)).
+
+    Attributes
+    ----------
+    structures : int
+        Force calls (one a task).
+    seconds_alone : float
+        One call in one single-threaded process alone, s.
+    seconds_pair : float
+        One call while a second process makes one at the same time, s (the slower of the two).
+    cores : int
+        The machine's cores.
+    overhead_s : float
+        A task's cost beyond its call (scheduling, transfer), s.
+    """
+
+    structures: int
+    seconds_alone: float
+    seconds_pair: float
+    cores: int = 1
+    overhead_s: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.structures < 0 or not self.seconds_alone > 0 or not self.seconds_pair > 0 or self.cores < 1:
+            raise InputError("a scaling model needs calls >= 0, positive seconds and at least one core")
+
+    @property
+    def kappa(self) -> float:
+        """How much two calls at once slow each other (at least 1)."""
+        return max(1.0, self.seconds_pair / self.seconds_alone)
+
+    @property
+    def ceiling(self) -> float:
+        """The most two workers can gain: two calls in the time of ``kappa`` of one."""
+        return 2.0 / self.kappa
+
+    def seconds(self, workers: int) -> float:
+        """T(N) of the module docstring, s."""
+        n = int(workers)
+        if n < 1:
+            raise InputError(f"workers must be at least 1, got {workers!r}")
+        slow = 1.0 if n == 1 else self.kappa
+        rounds = math.ceil(self.structures / n)
+        return rounds * self.seconds_alone * slow * max(1.0, n / self.cores) + self.structures * self.overhead_s / n
+
+    def speed_up(self, workers: int) -> float:
+        """T(1) / T(N)."""
+        return self.seconds(1) / self.seconds(workers)
+
+
+def gpu_seconds(structures: int, seconds_per_call: float, workers: int = 1, overhead_s: float = 0.0) -> float:
+    """The time of ``structures`` force calls on ``workers`` GPU workers (one GPU each), ``seconds_per_call`` a call
+    (:func:`gpu_call_seconds`), s."""
+    n = max(1, int(workers))
+    return math.ceil(int(structures) / n) * float(seconds_per_call) + int(structures) * float(overhead_s) / n
+
+
+__all__ = [
+    "CALL_COSTS",
+    "GPU_CALL_SECONDS",
+    "CallCost",
+    "CostNote",
+    "ScalingModel",
+    "Stage",
+    "call_seconds",
+    "duration_words",
+    "gpu_call_seconds",
+    "gpu_seconds",
+    "say",
+    "stage",
+    "stage_words",
+    "unknown_words",
+]
