@@ -164,3 +164,34 @@ def test_progress_lines_for_a_log(capsys):
     assert len(lines) == 11 and all(line.startswith("kapitza: displacements: ") for line in lines)
     assert lines[0].startswith("kapitza: displacements: 0/100")
     assert lines[-1].startswith("kapitza: displacements: 100/100")
+
+
+def test_predict_states_both_crystals_before_the_first_force_call(monkeypatch):
+    """``predict`` with two crystals from their structures states their time together before the first crystal's
+    force calls (each crystal then states its own supercells when it starts)."""
+    pytest.importorskip("phonopy")
+    from kapitza.atomistic.force_cost import duration_words
+    from kapitza.phonons import from_structure
+    from kapitza.prediction import answer
+
+    monkeypatch.setitem(force_cost.CALL_COSTS, SW_SI, CallCost(pair_cutoff=3.0, per_pair=0.0, fixed=0.25))
+    events: list[str] = []
+
+    def first_crystal(*args, **kwargs):
+        events.append("first crystal")
+        raise RuntimeError("stopped at the first crystal")
+
+    def show(message, category, *args, **kwargs):
+        if issubclass(category, CostNote):
+            events.append(f"note: {message}")
+
+    monkeypatch.setattr(from_structure, "crystal_phonons", first_crystal)
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        monkeypatch.setattr(warnings, "showwarning", show)
+        with pytest.raises(RuntimeError, match="first crystal"):
+            answer._structure_sides(_si_spec(), _si_spec(), SW_SI, None, None)
+    one = from_structure.planned_cost(_si_spec(), SW_SI)
+    assert events == [events[0], "first crystal"] and "the two crystals' phonons" in events[0]
+    assert f"{duration_words(2 * one.seconds())} stated" in events[0]
+    assert f"{duration_words(2 * one.seconds(widest=True))} if every widening" in events[0]

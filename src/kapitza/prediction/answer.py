@@ -735,13 +735,19 @@ def _structure_sides(
     side1: Any, side2: Any, calculator: str, max_memory_gb: float | None, progress: Progress | None
 ) -> tuple[Any, Any]:
     """Both sides built from their structures with one calculator source (its factory called once), both refused or
-    accepted for their memory before the first one's forces."""
+    accepted for their memory, and their time stated together, before the first one's forces (each crystal states
+    its own supercells when it starts)."""
     from ..atomistic.calculators import calculator_source
-    from ..phonons.from_structure import crystal_phonons, planned_memory_gb
+    from ..atomistic.force_cost import duration_words, say
+    from ..phonons.from_structure import crystal_phonons, planned_cost
 
     source = calculator_source(calculator)
-    for side in (side1, side2):
-        planned_memory_gb(side, source, max_memory_gb=max_memory_gb)
+    costs = [planned_cost(side, source, max_memory_gb=max_memory_gb) for side in (side1, side2)]
+    if all(c.known for c in costs):
+        rule = sum(float(c.seconds() or 0.0) for c in costs)
+        worst = sum(float(c.seconds(widest=True) or 0.0) for c in costs)
+        say(f"the two crystals' phonons with {source.name}: {duration_words(rule)} stated, {duration_words(worst)} "
+            "if every widening is tried (a crystal already in the cache costs nothing)")  # fmt: skip
     first = crystal_phonons(side1, source, max_memory_gb=max_memory_gb, progress=progress)
     return first, crystal_phonons(side2, source, max_memory_gb=max_memory_gb, progress=progress)
 
