@@ -154,23 +154,32 @@ def seam_text(described: dict[str, Any]) -> str:
 def polarity_text(record: dict[str, Any], option: str = "polarity") -> str:
     """The polarity built, in words, from ``description["polarity"]`` of
     :func:`~kapitza.atomistic.stacking.stack_crystals`; ``option`` is how the caller names the choice (a CLI's
-    ``--polarity``).  A polar pair's line names the other polarity, what faces its seam and how to build it."""
+    ``--polarity``, or ``polarity=``).  A polar pair's line names the other polarity, what faces its seam and how
+    to build it."""
     seam_now = seam_text(record["seam"])
     if not record["polar"]:
         return f"one polarity (neither crystal is polar along its normal): {seam_now}"
     other = record["other"]
+    how = f'{option}"{other["polarity"]}"' if option.endswith("=") else f"{option} {other['polarity']}"
     side = " and ".join(n for n, polar in zip("AB", record["crystals_polar"]) if polar)
     return (
         f"polarity {record['built']} of two ({side} polar along the normal): {seam_now}; the other polarity, "
         f"{other['polarity']} (both crystals turned over), is another interface: {seam_text(other['seam'])}; build "
-        f"it with {option} {other['polarity']}"
+        f"it with {how}"
     )
 
 
 def polarity_record(crystals: tuple[Any, Any], normals: tuple[Any, Any], built: str) -> dict[str, Any]:
-    """Whether each crystal is polar along its normal (:func:`is_polar`), whether the pair is, and which polarity
-    was built ("+" along the normals as given, "-" along their opposites)."""
+    """Whether each crystal (conventional cell) is polar along its normal (:func:`is_polar`), whether the pair is,
+    and which polarity is built ("+" along the normals as given, "-" along their opposites); "-" for a pair that is
+    not polar is refused (InputError: it has one polarity)."""
     polar = [is_polar(c, n) for c, n in zip(crystals, normals)]
+    if not any(polar) and check_polarity(built) == "-":
+        shown = " / ".join("(" + " ".join(str(int(v)) for v in n) + ")" for n in normals)
+        raise InputError(
+            f"neither crystal is polar along the normal {shown} (each has a symmetry that turns it over): the pair "
+            "has one polarity, built with polarity +"
+        )
     return {"polar": any(polar), "crystals_polar": polar, "built": check_polarity(built)}
 
 

@@ -427,12 +427,7 @@ def stack_crystals(
     normals = (_miller(given[0]), _miller(given[1]))
     n_a, n_b, mix, eps = _settings(cells, mixing_layers, max_strain, strain_on)
     cap = int(_checks.positive(max_atoms, "max_atoms", ""))
-    record = polarity_record((crystal_a, crystal_b), normals, built)
-    if not record["polar"] and built == "-":
-        raise InputError(
-            f"neither crystal is polar along the normal ({miller_text(normals[0])}) / ({miller_text(normals[1])}) "
-            "(each has a symmetry that turns it over): the pair has one polarity, built with polarity '+'"
-        )
+    record = polarity_record((crystal_a, crystal_b), normals, built)  # "-" of a pair that is not polar refused
     crystals, grown = (crystal_a, crystal_b), (grown_a, grown_b)
     turned = (-normals[0], -normals[1])
     options = (eps, bool(allow_strain), strain_on, cap)

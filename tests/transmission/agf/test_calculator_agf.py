@@ -299,6 +299,9 @@ def test_a_users_calculator_has_no_counted_memory_of_its_own():
         (("Si", "Ge", "--calculator", "chgnet", "--force-range", "nan"), "--force-range must be a finite number"),
         (("Si", "Ge", "--calculator", "chgnet", "--masses-amu", "1,2"), "--masses-amu goes with the built-in"),
         (("--structure", "s.extxyz", "--calculator", "chgnet", "--pair", "p"), "exactly one of --pair"),
+        (("Si", "Ge", "--polarity", "-"), "--polarity goes with --calculator"),
+        (("Si", "Ge", "--calculator", "chgnet", "--polarity", "up"), "--polarity must be one of +, -, got 'up'"),
+        (("--structure", "s.extxyz", "--calculator", "chgnet", "--polarity", "-"), "--polarity goes with two crystals"),
     ],
 )
 def test_bad_calculator_inputs_are_one_line_and_exit_2(cli, args, message):
@@ -321,6 +324,20 @@ def test_a_missing_extra_is_one_line_naming_it(cli, monkeypatch):
         calculators._builtin_source.cache_clear()
     assert status == 2 and out == ""
     assert "chgnet" in err and "kapitza[mlip]" in err and len(err.strip().splitlines()) == 1
+
+
+def test_the_other_polarity_of_a_pair_that_has_one_is_refused_before_any_relaxation():
+    """Si | Ge along [001] (diamond: inversion turns the normal over) has one polarity; polarity "-" is refused from
+    the crystals as given, before the calculator is asked for anything (a source that fails if touched)."""
+    from kapitza.transmission.agf.calculator_route import crystal_interface
+
+    class Untouchable:
+        def __getattr__(self, name):
+            raise AssertionError(f"the calculator was used ({name}) before the polarity was checked")
+
+    with pytest.raises(InputError, match="neither crystal is polar along the normal .* one polarity"):
+        crystal_interface("Si", "Ge", Untouchable(), reach=5.0, normal="001", max_strain=0.03, cells=None,
+                          pl_cells=None, lateral=(1, 1), mixing_layers=0, seed=None, polarity="-")  # fmt: skip
 
 
 def test_the_api_refuses_a_calculator_with_a_non_default_potential():

@@ -136,13 +136,31 @@ def crystal_interface(
     mixing_layers: int,
     seed: int | None,
     progress: Any = None,
+    polarity: str = "+",
+    polarity_option: str = "polarity",
 ) -> CrystalInterface:
     """Relax the crystals ``left`` and ``right`` with ``source`` (a CalculatorSource), stack them in their common
-    lateral cell; ``cells`` default to three principal layers of ``reach`` A on each side."""
+    lateral cell along ``normal`` ("+") or its opposite ("-": ``polarity``, :mod:`kapitza.atomistic.polarity`);
+    ``cells`` default to three principal layers of ``reach`` A on each side.  A note says which polarity was built
+    and, for a polar pair, what faces the other's seam and how to build it."""
+    from ...atomistic.polarity import polarity_text
     from ...atomistic.stacking import stack_crystals
     from ...atomistic.structures import repeat_lateral
     from .partition import principal_layer_cells
 
+    if polarity != "+":  # refused before the relaxations where the pair is not polar (one polarity)
+        from ...atomistic.bulk import check_crystal
+        from ...atomistic.polarity import polarity_record
+        from ...atomistic.stacking import bulk_crystal
+        from ...phonons.from_structure import side_structure
+
+        given = []
+        for name, text in zip("ab", (left, right)):
+            atoms, label = side_structure(text)[:2]
+            check_crystal(atoms, label)
+            given.append(bulk_crystal(atoms, name))
+        axis = tuple(int(c) for c in normal)
+        polarity_record((given[0], given[1]), (axis, axis), polarity)
     crystals, sides, notes = [], [], []
     for text in (left, right):
         atoms, label, described, lines = relaxed_crystal(text, source, progress)
@@ -150,7 +168,7 @@ def crystal_interface(
         sides.append({"crystal": text, "name": label, "structure": described, "relaxed": lines})
         notes.append(f"{label} ({described}) relaxed with {source.name}: " + "; ".join(lines))
     kwargs = {"normal": tuple(int(c) for c in normal), "max_strain": max_strain, "mixing_layers": mixing_layers,
-              "seed": seed, "max_atoms": 20000}  # fmt: skip
+              "seed": seed, "max_atoms": 20000, "polarity": polarity}  # fmt: skip
     probe = stack_crystals(crystals[0], crystals[1], cells=(1, 1), **kwargs)
     pl = principal_layer_cells(probe, reach) if pl_cells is None else pl_cells
     pl = (int(pl[0]), int(pl[1])) if not isinstance(pl, (int, np.integer)) else (int(pl), int(pl))
@@ -165,6 +183,7 @@ def crystal_interface(
         f"{100 * d['max_strain_b']:.3g} % in-plane (largest principal strain); each keeps its relaxed period along "
         "the normal; positions not relaxed"
     )
+    notes.append(polarity_text(d["polarity"], polarity_option))
     return CrystalInterface(structure, pl, cells, lateral, tuple(sides), tuple(notes))  # type: ignore[arg-type]
 
 
