@@ -16,7 +16,7 @@ and :mod:`.user` records a structure file's run with :func:`calculator_record` a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -44,6 +44,11 @@ class ForceConstantMemory:
     known : bool
         Whether ``resident`` and ``work`` were measured for this calculator (the built-in potentials); False for a
         user's ``module:factory`` calculator, whose own memory the statement does not count.
+    gpu : float
+        The GPU memory of the largest force call where the potential runs on a CUDA GPU (the model and the call's
+        work; ``work`` is then 0 on the host): :func:`kapitza.atomistic.calculator_forces.force_call_memory`.
+    device : str
+        Where the force calls run (``cpu``, ``cuda``, ``cuda:N``).
     """
 
     supercell_atoms: int
@@ -52,6 +57,8 @@ class ForceConstantMemory:
     resident: float
     work: float
     known: bool
+    gpu: float = 0.0
+    device: str = "cpu"
 
 
 def force_constant_memory(
@@ -94,9 +101,21 @@ def force_constant_memory(
         total = 72.0 * row_atoms * len(supercell) + need["displaced"] + need["work"]
         found.append((total, ForceConstantMemory(
             supercell_atoms=len(supercell), row_atoms=row_atoms, displaced=need["displaced"], resident=need["resident"],
-            work=need["work"], known=need["known"],
+            work=need["work"], known=need["known"], gpu=need["gpu"], device=need["device"],
         )))  # fmt: skip
-    return max(found, key=lambda pair: pair[0])[1]
+    largest = max(found, key=lambda pair: pair[0])[1]
+    gpu = max(stage.gpu for _, stage in found)  # the largest call of any stage, on the GPU
+    return replace(largest, gpu=gpu)
+
+
+def gpu_note(memory: ForceConstantMemory, what: str) -> list[str]:
+    """Where the force calls run on a CUDA GPU: the GPU memory of the largest one, checked against the device's free
+    memory (:func:`kapitza.atomistic.calculator_forces.check_gpu_memory`: InputError naming both where it does not
+    fit, before any force of the interface); no note on the CPU."""
+    from ...atomistic.calculator_forces import check_gpu_memory
+
+    line = check_gpu_memory({"gpu": memory.gpu, "device": memory.device, "known": memory.known}, what)
+    return [line] if line else []
 
 
 def memory_note(memory: ForceConstantMemory, name: str) -> list[str]:
@@ -306,6 +325,7 @@ __all__ = [
     "calculator_record",
     "crystal_interface",
     "force_constant_memory",
+    "gpu_note",
     "memory_note",
     "relaxed_crystal",
 ]

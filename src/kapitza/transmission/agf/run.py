@@ -840,7 +840,7 @@ def _user_plan(v: dict[str, Any]) -> _Plan:
     notes: list[str] = []
     resident = 0.0
     if c["calculator"] is not None:
-        from .calculator_route import force_constant_memory, memory_note
+        from .calculator_route import force_constant_memory, gpu_note, memory_note
 
         fc_source, reach = _calculator_forces(v)
         need = force_constant_memory(interface, fc_source, v["pl_cells"], reach)
@@ -848,7 +848,7 @@ def _user_plan(v: dict[str, Any]) -> _Plan:
             sizes, need.supercell_atoms, need.row_atoms, "finite-difference", need.displaced + need.work
         )
         resident = need.resident
-        notes += memory_note(need, fc_source.name)
+        notes += memory_note(need, fc_source.name) + gpu_note(need, f"the force constants of {c['structure']}")
     else:
         from ...atomistic.translations import row_orbits
 
@@ -896,6 +896,7 @@ def _crystal_plan(v: dict[str, Any]) -> _Plan:
         calculator_record,
         crystal_interface,
         force_constant_memory,
+        gpu_note,
         memory_note,
     )
     from .local_fc import interface_reach, local_interface_model
@@ -930,6 +931,7 @@ def _crystal_plan(v: dict[str, Any]) -> _Plan:
         sizes, need.supercell_atoms, need.row_atoms, "finite-difference", need.displaced + need.work
     )
     notes = list(crystals.notes) + memory_note(need, fc_source.name)
+    notes += gpu_note(need, f"the force constants of {v['left']} | {v['right']}")
 
     def build() -> tuple[LayeredModel, dict[str, Any], list[str]]:
         if local:
