@@ -82,3 +82,43 @@ def test_build_from_ase_specs_prints_and_builds_the_001_planes(cli, tmp_path):
 def test_the_normal_option_says_which_cell_its_indices_refer_to(cli):
     status, stdout, _ = cli("interface", "build", "--help")
     assert status == 0 and "CONVENTIONAL" in stdout and "primitive" in stdout
+
+
+GAN = "GaN:wurtzite:a=3.189,c=5.185"
+ALN = "AlN:wurtzite:a=3.112,c=4.982"
+
+
+def test_build_names_the_polarity_of_a_polar_pair_and_builds_either(cli, tmp_path):
+    """GaN on AlN along [0001] (wurtzite: polar): each polarity is written, named with what faces its seam, and
+    names the other and the option that builds it; the two files hold the same atoms, their seams differ
+    (A's N plane bonded by one bond across the seam or by three)."""
+    seams, counts = {}, {}
+    for polarity in "+-":
+        out = tmp_path / f"gan_aln{polarity}.extxyz"
+        status, stdout, err = cli("interface", "build", GAN, ALN, "-o", str(out), "--cells", "2x2",
+                                  "--polarity", polarity)  # fmt: skip
+        assert status == 0, err
+        other = "-" if polarity == "+" else "+"
+        line = next(x for x in stdout.splitlines() if x.startswith("polarity "))
+        assert line.startswith(f"polarity {polarity} of two (A and B polar along the normal)")
+        assert line.endswith(f"build it with --polarity {other}")
+        status, stdout, err = cli("interface", "build", GAN, ALN, "-o", str(out), "--cells", "2x2",
+                                  "--polarity", polarity, "--json")  # fmt: skip
+        assert status == 0, err
+        doc = json.loads(stdout)["description"]["polarity"]
+        assert doc["built"] == polarity and doc["other"]["polarity"] == other
+        seams[polarity] = doc["seam"]["A"]["neighbours"]["B"]
+        counts[polarity] = read_structure(out).atoms.get_chemical_formula()
+    assert seams == {"+": {"Al": 1.0}, "-": {"Al": 3.0}}
+    assert counts["+"] == counts["-"] == "Al4Ga4N8"
+
+
+def test_build_says_a_non_polar_pair_has_one_polarity_and_refuses_the_other(cli, tmp_path):
+    status, stdout, err = cli("interface", "build", "Si", "Ge", "-o", str(tmp_path / "s.extxyz"), "--cells", "2x2")
+    assert status == 0, err
+    assert "one polarity (neither crystal is polar along its normal)" in stdout
+    for bad, message in (("-", "the pair has one polarity"), ("up", "polarity must be + ")):
+        out = tmp_path / f"bad{bad}.extxyz"
+        status, stdout, err = cli("interface", "build", "Si", "Ge", "-o", str(out), "--polarity", bad)
+        assert status == 2 and stdout == "" and message in err and len(err.strip().splitlines()) == 1
+        assert not out.exists()

@@ -606,7 +606,7 @@ def test_the_widening_search_stops_at_the_memory_bound(monkeypatch):
     assert computed == [(3, 3, 3), (4, 4, 4)]
 
 
-def test_a_force_call_counts_the_neighbour_pairs_within_the_potentials_graph():
+def test_a_force_call_counts_the_neighbour_pairs_within_the_potentials_graph(monkeypatch):
     """The working memory of a SevenNet-l3i5 force call is its measured bytes per ordered neighbour pair within
     5 A times the pairs: diamond Si (a = 5.431 A) has 4 + 12 + 12 neighbours within 5 A (2.35, 3.84, 4.50 A; the
     next shell is at 5.43 A), so a 64-atom supercell holds 64 x 28 pairs; fcc Cu (a = 3.615 A) 12 + 6 + 24 (2.56,
@@ -616,6 +616,7 @@ def test_a_force_call_counts_the_neighbour_pairs_within_the_potentials_graph():
 
     from kapitza.atomistic.calculator_forces import FOOTPRINTS, force_call_memory
 
+    monkeypatch.delenv("KAPITZA_MLIP_DEVICE", raising=False)  # the CPU's statement: the work is host memory
     per_pair = FOOTPRINTS["sevennet-l3i5"].per_pair
     si = force_call_memory("sevennet-l3i5", bulk("Si", "diamond", a=5.431, cubic=True).repeat(2))
     assert si["known"] and si["work"] == pytest.approx(per_pair * 64 * 28, rel=1e-12)
@@ -630,6 +631,8 @@ def test_a_force_call_counts_the_neighbour_pairs_within_the_potentials_graph():
     assert force_call_memory("mlip_factories:emt", bulk("Cu", "fcc", a=3.615)) == {
         "resident": 0.0,
         "work": 0.0,
+        "gpu": 0.0,
+        "device": "cpu",
         "known": False,
     }
 

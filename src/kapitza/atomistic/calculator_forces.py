@@ -103,15 +103,66 @@ FOOTPRINTS: dict[str, Footprint] = {
 }  # fmt: skip
 
 
-def force_call_memory(name: str, atoms: Any, structures: int | None = None) -> dict[str, Any]:
+#: Memory per device.  The footprints above were measured on the CPU, where the model and a call's working memory are
+#: host memory.  With the potential on a CUDA GPU (``KAPITZA_MLIP_DEVICE``) the same counts are stated as GPU memory
+#: (the model, and the largest call's work from the same graph counts), and the host keeps the libraries, the model
+#: as loaded (``resident``, counted on both: torch loads it on the host first) and kapitza's arrays.  The one GPU
+#: measurement so far: SevenNet-l3i5 + D3 on GaN | AlN (0001), ``kapitza agf GaN:wurtzite:a=3.189,c=5.185
+#: AlN:wurtzite:a=3.112,c=4.982 --calculator sevennet-l3i5+d3`` on one H100, GPU peak 15.2 GB (nvidia-smi) and host
+#: peak 2.13 GB, 2026-11-27 (docs/howto/interface-from-atoms.md, section 2a), where the CPU's statement of the same
+#: run was 19.2 GB of host memory; the GPU's share is stated from the CPU's per-pair bytes, not fitted to it.
+
+
+def call_device(name: str) -> str:
+    """Where a force call of the calculator ``name`` runs: a built-in potential's
+    :func:`~kapitza.atomistic.calculators.mlip_device` (``cpu``, ``cuda`` or ``cuda:N``), ``cpu`` for a user's
+    calculator (whose memory is not counted anyway)."""
+    from .calculators import BUILTINS, mlip_device
+
+    return mlip_device() if name.removesuffix(D3_SUFFIX) in BUILTINS else "cpu"
+
+
+def gpu_free_bytes(device: str) -> float:
+    """Free memory of the CUDA device ``device`` (``cuda`` or ``cuda:N``), bytes (``torch.cuda.mem_get_info``)."""
+    import torch
+
+    index = int(device.partition(":")[2] or 0)
+    return float(torch.cuda.mem_get_info(index)[0])
+
+
+def check_gpu_memory(call: dict[str, Any], what: str) -> str:
+    """Refuse (MemoryBoundError, one line naming both numbers) a force call whose GPU memory (``call["gpu"]``, from
+    :func:`force_call_memory`) is above the free memory of its device (:func:`gpu_free_bytes`); return the statement
+    in words ("" where the call runs on the CPU or its memory is not known).  ``what`` names the work."""
+    device = str(call.get("device", "cpu"))
+    if not device.startswith("cuda") or not call.get("known"):
+        return ""
+    need, free = float(call["gpu"]), gpu_free_bytes(device)
+    if need > free:
+        from ..errors import MemoryBoundError
+
+        raise MemoryBoundError(
+            f"{what}: the largest force call needs ~{need / 1e9:.3g} GB of GPU memory on {device} (the model and the "
+            f"call's work), but {free / 1e9:.3g} GB are free there: free the GPU, or unset KAPITZA_MLIP_DEVICE to run "
+            "the potential on the CPU"
+        )
+    return f"GPU memory on {device}: the largest force call needs ~{need / 1e9:.3g} GB of the {free / 1e9:.3g} GB free"
+
+
+def force_call_memory(
+    name: str, atoms: Any, structures: int | None = None, device: str | None = None
+) -> dict[str, Any]:
     """What a force call of the built-in potential ``name`` on ``atoms`` holds, bytes: ``resident`` (its libraries
-    and model once loaded) and ``work`` (the call's working memory, counted from its graph with the measured
-    :data:`FOOTPRINTS`; a CHGNet call packs ``batch_atoms // len(atoms)`` structures, or all ``structures`` when
-    fewer are handed over at once); ``known`` is False, and both are 0, for a calculator without a measured
-    footprint (a user's ``module:factory``)."""
+    and model once loaded, host memory) and ``work`` (the call's working memory in host memory, counted from its
+    graph with the measured :data:`FOOTPRINTS`; a CHGNet call packs ``batch_atoms // len(atoms)`` structures, or all
+    ``structures`` when fewer are handed over at once); ``known`` is False, and both are 0, for a calculator without a
+    measured footprint (a user's ``module:factory``).  ``device`` (default :func:`call_device`) is where the call
+    runs: on ``cuda`` the work is GPU memory, so ``work`` is 0 and ``gpu`` holds the model and the work (0 on the
+    CPU).  The statement of a GPU call is checked with :func:`check_gpu_memory`."""
     found = FOOTPRINTS.get(name.removesuffix(D3_SUFFIX))  # NAME+d3: NAME's (see FOOTPRINTS)
     if found is None:
-        return {"resident": 0.0, "work": 0.0, "known": False}
+        return {"resident": 0.0, "work": 0.0, "gpu": 0.0, "device": "cpu", "known": False}
+    where = call_device(name) if device is None else str(device)
     from ase.neighborlist import neighbor_list  # every periodic image, also beyond half the cell
 
     n = len(atoms)
@@ -122,7 +173,10 @@ def force_call_memory(name: str, atoms: Any, structures: int | None = None) -> d
     per_call = max(1, found.batch_atoms // max(n, 1)) if found.batch_atoms else 1
     if structures is not None:
         per_call = max(1, min(per_call, int(structures)))
-    return {"resident": found.resident, "work": per_call * work, "known": True}
+    work *= per_call
+    if where.startswith("cuda"):
+        return {"resident": found.resident, "work": 0.0, "gpu": found.resident + work, "device": where, "known": True}
+    return {"resident": found.resident, "work": work, "gpu": 0.0, "device": where, "known": True}
 
 
 class CalculatorForceConstants:
@@ -239,6 +293,9 @@ __all__ = [
     "DEFAULT_FORCE_RANGE_ANGSTROM",
     "DISPLACEMENT_ANGSTROM",
     "FOOTPRINTS",
+    "call_device",
+    "check_gpu_memory",
+    "gpu_free_bytes",
     "FORMAT",
     "CalculatorForceConstants",
     "force_call_memory",

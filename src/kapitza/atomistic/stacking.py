@@ -377,6 +377,7 @@ def stack_crystals(
     gap_angstrom: float | None = None,
     mixing_layers: int = 0,
     seed: int | None = None,
+    polarity: str = "+",
 ) -> InterfaceStructure:
     """Stack crystal ``a`` (below) and crystal ``b`` (above) along ``normal`` in a laterally matched cell.
 
@@ -406,18 +407,58 @@ def stack_crystals(
         Atomic planes on each side of the interface intermixed (crystals of one element each).
     seed : int, optional
         Seed of the intermixing; drawn (and recorded) if None.
+    polarity : {"+", "-"}
+        "+" stacks along the normals as given, "-" along their opposites (both crystals turned over): the two
+        polarities of a pair polar along its normal (:mod:`~kapitza.atomistic.polarity`), two different interfaces.
+        "-" is refused for a pair that is not polar (it has one polarity).
 
     Returns
     -------
     InterfaceStructure
-        Side 0 is A, side 1 is B; ``cell_index`` 0 .. n_a-1 for A from the bottom, n_a .. n_a+n_b-1 for B.
+        Side 0 is A, side 1 is B; ``description["polarity"]`` records whether each crystal is polar along its
+        normal, the polarity built, what faces its seam (:func:`~kapitza.atomistic.polarity.seam`) and, for a polar
+        pair, the other polarity's seam; ``cell_index`` 0 .. n_a-1 for A from the bottom, n_a .. n_a+n_b-1 for B.
     """
+    from .polarity import check_polarity, polarity_record, seam
+
+    built = check_polarity(polarity)
     (crystal_a, grown_a), (crystal_b, grown_b) = _bulk(a, "a"), _bulk(b, "b")
-    normals = _normals(normal)
+    given = _normals(normal)
+    normals = (_miller(given[0]), _miller(given[1]))
     n_a, n_b, mix, eps = _settings(cells, mixing_layers, max_strain, strain_on)
     cap = int(_checks.positive(max_atoms, "max_atoms", ""))
+    record = polarity_record((crystal_a, crystal_b), normals, built)  # "-" of a pair that is not polar refused
+    crystals, grown = (crystal_a, crystal_b), (grown_a, grown_b)
+    turned = (-normals[0], -normals[1])
+    options = (eps, bool(allow_strain), strain_on, cap)
+    structure = _stack(crystals, grown, normals if built == "+" else turned, (n_a, n_b), options, gap_angstrom)
+    structure = _mixed(structure, mix, seed)
+    record["seam"] = seam(structure)
+    if record["polar"]:  # the other polarity's seam, from a two-period stack of it (no forces: milliseconds)
+        other = "-" if built == "+" else "+"
+        probe = _stack(crystals, grown, turned if built == "+" else normals, (2, 2), options, gap_angstrom)
+        record["other"] = {"polarity": other, "seam": seam(probe)}
+    description = dict(structure.description)
+    description["polarity"] = record
+    return dataclasses.replace(structure, description=description)
+
+
+def _stack(
+    crystals: tuple[Any, Any],
+    grown: tuple[int, int],
+    normals: tuple[Any, Any],
+    cells: tuple[int, int],
+    options: tuple[float, bool, str, int],
+    gap_angstrom: float | None,
+) -> InterfaceStructure:
+    """Orient, match, strain and stack two conventional crystals (no intermixing); ``options``: max_strain,
+    allow_strain, strain_on, max_atoms."""
+    from ase import Atoms
+
+    (crystal_a, crystal_b), (n_a, n_b) = crystals, cells
+    eps, allow_strain, strain_on, cap = options
     oa, ob = orient(crystal_a, normals[0], "a"), orient(crystal_b, normals[1], "b")
-    match = _choose(oa, ob, (n_a, n_b), eps, bool(allow_strain), strain_on, cap)
+    match = _choose(oa, ob, (n_a, n_b), eps, allow_strain, strain_on, cap)
     block_a = _strained_block(oa, match.matrix_a, match.common_cell_angstrom)
     block_b = _strained_block(ob, match.matrix_b, match.common_cell_angstrom)
     pos, cell, symbols, cell_idx, side, (h_a, h_b) = stack_blocks(block_a, n_a, block_b, n_b)
@@ -426,26 +467,31 @@ def stack_crystals(
         shift = _checks.positive(gap_angstrom, "gap_angstrom", "A") - default_gap
         pos[side == 1, 2] += shift
         cell[2, 2] += shift
-    from ase import Atoms
-
     masses = np.concatenate([np.tile(block_a.get_masses(), n_a), np.tile(block_b.get_masses(), n_b)])
     atoms = Atoms(symbols=symbols, positions=pos, cell=cell, pbc=True, masses=masses)
-    seed = int(np.random.SeedSequence().generate_state(1)[0]) if seed is None else int(seed)
-    species, masses, symbols = _mix(atoms, side, mix, seed)
-    atoms.set_chemical_symbols(symbols)
-    atoms.set_masses(masses)
-    description = _describe(crystal_a, crystal_b, normals, match, (n_a, n_b), cell, mix, seed)
-    description.update(_planes((crystal_a, crystal_b), (grown_a, grown_b), normals, match))
+    description = _describe(crystal_a, crystal_b, normals, match, (n_a, n_b), cell, 0, 0)
+    description.update(_planes(crystals, grown, normals, match))
     description["gap_A"] = default_gap if gap_angstrom is None else float(gap_angstrom)
     return InterfaceStructure(
         atoms=atoms,
-        species=tuple(species),
+        species=tuple(atoms.get_chemical_symbols()),
         cell_index=np.asarray(cell_idx, dtype=np.int64),
         side=side,
         periods=(h_a * ANGSTROM, h_b * ANGSTROM),
         cells=(n_a, n_b),
         description=description,
     )
+
+
+def _mixed(structure: InterfaceStructure, mix: int, seed: int | None) -> InterfaceStructure:
+    """The structure intermixed over ``mix`` planes a side (the rule of structures.py), the seed recorded."""
+    seed = int(np.random.SeedSequence().generate_state(1)[0]) if seed is None else int(seed)
+    atoms = structure.atoms
+    species, masses, symbols = _mix(atoms, structure.side, mix, seed)
+    atoms.set_chemical_symbols(symbols)
+    atoms.set_masses(masses)
+    description = dict(structure.description) | {"mixing_layers": mix, "seed": seed}
+    return dataclasses.replace(structure, atoms=atoms, species=tuple(species), description=description)
 
 
 def _planes(

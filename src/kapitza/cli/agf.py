@@ -38,7 +38,9 @@ def _title(s: Any) -> str:
     calc = s.get("calculator")
     if "structure" not in s:
         source = f"{calc['name']} {calc['version']}".strip() if calc else s["potential"]
-        return f"{s['left']} \u2192 {s['right']} [{s['normal']}], AGF ({source}){stats}"
+        polar = s.get("polarity") or {}
+        turned = f", polarity {polar['built']}" if polar.get("polar") else ""
+        return f"{s['left']} \u2192 {s['right']} [{s['normal']}]{turned}, AGF ({source}){stats}"
     if calc:
         source = f"{calc['name']} {calc['version']}".strip()
     else:
@@ -97,7 +99,9 @@ def text_report(result: Any, elapsed: float, explain: bool) -> Report:
     report.answer(render_table(result))
     report.answer(grid_error_line(result))
     for note in result.notes:
-        if any(words in note.lower() for words in WARNING_WORDS):
+        if note.startswith("polarity "):  # a polar pair: which of its two interfaces this G is, and the other
+            report.answer(note)
+        elif any(words in note.lower() for words in WARNING_WORDS):
             report.warn(note)
         else:
             report.detail(f"note: {note}", "notes")
@@ -256,6 +260,16 @@ def agf_command(
     ] = None,
     normal: Annotated[
         str | None, typer.Option(help="Interface normal: 001, 110 or 111.", show_default=AGF_DEFAULTS.normal)
+    ] = None,
+    polarity: Annotated[
+        str | None,
+        typer.Option(
+            help="With --calculator and two crystals: + stacks them along --normal, - along its opposite (both "
+            "crystals turned over).  Where a crystal is polar along the normal (wurtzite 001 = [0001], zincblende "
+            "111) these are two different interfaces: the output names the one built and what faces the other's "
+            "seam; - is refused for a pair that is not polar.",
+            show_default=AGF_DEFAULTS.polarity,
+        ),
     ] = None,
     kpoints: Annotated[
         str | None, typer.Option(help="Transverse k grid: N or N1xN2 (Monkhorst-Pack).", show_default=_SHOW_KPOINTS)
@@ -428,6 +442,7 @@ def agf_command(
         interface_fc=interface_fc,
         interface_reach=interface_reach,
         normal=normal,
+        polarity=polarity,
         kpoints=kpoints,
         frequencies=frequencies,
         frequency_tolerance=frequency_tolerance,

@@ -64,6 +64,14 @@ def build_command(
             "(NAME:fcc:a=.., a primitive CIF) is expanded to its conventional cell first."
         ),
     ] = "001",
+    polarity: Annotated[
+        str,
+        typer.Option(
+            help="+ stacks along --normal, - along its opposite (both crystals turned over).  Where a crystal is "
+            "polar along the normal (wurtzite 001 = [0001], zincblende 111) these are two different interfaces: the "
+            "output names the one built and what faces the other's seam; - is refused for a pair that is not polar."
+        ),
+    ] = "+",
     cells: Annotated[str, typer.Option(help="Periods of each crystal along the normal, NAxNB.")] = "6x6",
     max_strain: Annotated[
         float, typer.Option(help="Largest in-plane strain accepted (0.03 = 3 %).")
@@ -100,6 +108,7 @@ def build_command(
     in-plane vectors, the strain each side carries and the atom count are printed; the file has tags 1 (side A)
     and 2 (side B) and the masses, ready for 'kapitza agf --structure FILE --pair FILE'.
     """
+    from ..atomistic.polarity import polarity_text
     from ..atomistic.stacking import stack_crystals
     from ..atomistic.structure_file import write_structure
     from ..atomistic.structures import repeat_lateral
@@ -121,6 +130,7 @@ def build_command(
         allow_strain=allow_strain,
         strain_on=strain_on,
         max_atoms=max_atoms,
+        polarity=polarity,
     )
     structure = repeat_lateral(structure, _pair(lateral, "--lateral"))
     if relax is not None or source is not None:
@@ -162,6 +172,7 @@ def build_command(
         console.print(f"{len(structure.atoms)} atoms, cells {structure.cells[0]} + {structure.cells[1]} along z")
         for line in _plane_lines(d):
             console.print(line, highlight=False, soft_wrap=True)
+        console.print(polarity_text(d["polarity"], "--polarity"), highlight=False, soft_wrap=True, markup=False)
         for key in sorted(d):
             console.print(f"  {key}: {d[key]}", highlight=False, soft_wrap=True)
     Console(stderr=True).print(f"written: {out}", highlight=False, soft_wrap=True)

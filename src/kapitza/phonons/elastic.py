@@ -402,6 +402,9 @@ def _check_memory(conv: Any, source: CalculatorSource, described: str, max_memor
             f"{described}: its elastic constants need ~{need / 1e9:.3g} GB with the {source.name} potential (per "
             f"process: {counted}), above {bound}"
         )
+    from ..atomistic.calculator_forces import check_gpu_memory, force_call_memory
+
+    check_gpu_memory(force_call_memory(source.name, conv, 1), f"{described}: its elastic constants")
     return need / 1e9 if known else 0.0
 
 

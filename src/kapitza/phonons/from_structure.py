@@ -571,7 +571,7 @@ def supercell_memory(
     call = force_call_memory(source.name, supercell, structures)
     displaced = DISPLACED_BYTES_PER_ATOM * atoms * structures
     force_constants = 6 * 9 * 8.0 * atoms**2
-    total = LIBRARY_BYTES + call["resident"] + call["work"] + displaced + force_constants
+    total = LIBRARY_BYTES + call["resident"] + call["work"] + displaced + force_constants  # work: 0 on a GPU
     return float(total), bool(call["known"])
 
 
@@ -581,6 +581,17 @@ def displaced_count(conv: Any, pmat: NDArray[np.float64]) -> int:
     ph = _phonopy(conv, pmat, (1, 1, 1))
     ph.generate_displacements(distance=DISPLACEMENT_ANGSTROM, is_plusminus=True)
     return len(ph.displacements)
+
+
+def supercell_gpu_memory(
+    conv: Any, pmat: NDArray[np.float64], n: tuple[int, int, int], source: CalculatorSource
+) -> dict[str, Any]:
+    """The force call of :func:`supercell_memory` by device
+    (:func:`kapitza.atomistic.calculator_forces.force_call_memory`): ``gpu`` is the GPU memory of the model and the
+    call's work where the potential runs on a CUDA GPU, 0 on the CPU."""
+    from ..atomistic.calculator_forces import force_call_memory
+
+    return force_call_memory(source.name, conv.repeat(n), displaced_count(conv, pmat))
 
 
 def memory_limit_gb(max_memory_gb: float | None) -> float:
@@ -620,6 +631,11 @@ def _check_memory(
             f"{source.name} potential (per process: {counted}), above {bound}; "
             "raise it, or give a smaller supercell (or min_width_angstrom)"
         )
+    from ..atomistic.calculator_forces import call_device, check_gpu_memory
+
+    if call_device(source.name).startswith("cuda"):  # the call's work is the GPU's: checked against its free memory
+        what = f"{name}: the force constants of the {_cells(n, len(conv))} supercell"
+        check_gpu_memory(supercell_gpu_memory(conv, pmat, n, source), what)
     return need / 1e9 if known else 0.0
 
 

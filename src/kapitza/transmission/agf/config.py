@@ -69,6 +69,7 @@ class AGFConfig:
     max_strain: float = DEFAULT_MAX_STRAIN
     interface_fc: str | None = None
     interface_reach: float | None = None
+    polarity: str = "+"
     normal: str = "001"
     kpoints: int | tuple[int, int] = 8
     frequencies: int = 200

@@ -59,6 +59,8 @@ NORMALS = ("001", "110", "111")
 #: How a calculator's force constants of two crystals are made: "local" (the rows within the potential's reach of
 #: the interface displaced, the others from the two bulk crystals: :mod:`.local_fc`) or "all" (every row displaced).
 INTERFACE_FC = ("local", "all")
+#: The two polarities of a pair polar along its normal (:mod:`kapitza.atomistic.polarity`).
+POLARITIES = ("+", "-")
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,7 @@ SCHEMA: Mapping[str, Spec] = {
         "float", low=0.5, below=200.0, optional=True, help="A, how far from the interface rows are displaced"
     ),
     "normal": Spec("str", choices=NORMALS),
+    "polarity": Spec("str", choices=POLARITIES, help="+ (along the normal) or - (along its opposite)"),
     "kpoints": Spec("pair", low=1, help="N or N1xN2, positive integers"),
     "frequencies": Spec("int", low=MIN_FREQUENCIES, help="an integer"),
     "frequency_tolerance": Spec("float", above=0.0, below=1.0, optional=True, help="a relative error of G, e.g. 1e-3"),

@@ -354,6 +354,7 @@ def run_agf(
     interface_fc: str | None = _D.interface_fc,
     interface_reach: float | None = _D.interface_reach,
     normal: str = _D.normal,
+    polarity: str = _D.polarity,
     kpoints: int | Sequence[int] = _D.kpoints,
     frequencies: int = _D.frequencies,
     frequency_tolerance: float | None = _D.frequency_tolerance,
@@ -441,6 +442,12 @@ def run_agf(
         displaced; default the force range plus the potential's receptive field
         (:func:`.local_fc.interface_reach`), at least the force range.
     normal : {"001", "110", "111"}
+    polarity : {"+", "-"}
+        With ``calculator`` and two crystals: "+" stacks them along ``normal``, "-" along its opposite (both crystals
+        turned over).  Where either crystal is polar along the normal (wurtzite's [0001], zincblende's [111]: no
+        symmetry turns it over, :mod:`kapitza.atomistic.polarity`) these are two different interfaces, and the notes
+        say which was built, what faces its seam and what faces the other's; "-" is refused for a pair that is not
+        polar.
     kpoints : int or (int, int)
         Monkhorst-Pack grid of transverse wavevectors (>= 1 each).
     frequencies : int
@@ -574,6 +581,7 @@ def _validated(given: dict[str, Any]) -> dict[str, Any]:
             "interface_fc": g["interface_fc"],
             "interface_reach": g["interface_reach"],
             "normal": g["normal"],
+            "polarity": g["polarity"],
             "kpoints": g["kpoints"],
             "frequencies": g["frequencies"],
             "frequency_tolerance": g["frequency_tolerance"],
@@ -643,7 +651,7 @@ def check_source(checked: dict[str, Any], option_names: Callable[[str], str]) ->
         if checked["potential"] != _D.potential:
             raise InputError(f"give {name('potential')} or {name('calculator')}, not both")
     else:
-        for key in ("force_range", "max_strain", "interface_fc", "interface_reach"):
+        for key in ("force_range", "max_strain", "interface_fc", "interface_reach", "polarity"):
             default = getattr(_D, key)
             if checked.get(key) is not None and checked.get(key) != default:
                 raise InputError(f"{name(key)} goes with {name('calculator')}")
@@ -654,6 +662,8 @@ def check_source(checked: dict[str, Any], option_names: Callable[[str], str]) ->
             f"{name('interface_fc')} local goes with two crystals: a structure file's atoms may be relaxed away from "
             "the bulk lattice, so every row is displaced"
         )
+    if user and checked.get("polarity", _D.polarity) != _D.polarity:
+        raise InputError(f"{name('polarity')} goes with two crystals: a structure file's atoms are stacked already")
     if checked.get("interface_reach") is not None and (user or checked.get("interface_fc") == "all"):
         raise InputError(f"{name('interface_reach')} goes with {name('interface_fc')} local (two crystals)")
     given = checked.get("interface_reach")
@@ -830,7 +840,7 @@ def _user_plan(v: dict[str, Any]) -> _Plan:
     notes: list[str] = []
     resident = 0.0
     if c["calculator"] is not None:
-        from .calculator_route import force_constant_memory, memory_note
+        from .calculator_route import force_constant_memory, gpu_note, memory_note
 
         fc_source, reach = _calculator_forces(v)
         need = force_constant_memory(interface, fc_source, v["pl_cells"], reach)
@@ -839,6 +849,7 @@ def _user_plan(v: dict[str, Any]) -> _Plan:
         )
         resident = need.resident
         notes += memory_note(need, fc_source.name) + [need.cost_line(fc_source.name)]
+        notes += gpu_note(need, f"the force constants of {c['structure']}")
     else:
         from ...atomistic.translations import row_orbits
 
@@ -890,6 +901,7 @@ def _crystal_plan(v: dict[str, Any]) -> _Plan:
         calculator_record,
         crystal_interface,
         force_constant_memory,
+        gpu_note,
         memory_note,
     )
     from .local_fc import interface_reach, local_interface_model
@@ -904,6 +916,8 @@ def _crystal_plan(v: dict[str, Any]) -> _Plan:
         source,
         reach=reach,
         normal=v["normal"],
+        polarity=checked["polarity"],
+        polarity_option=v["option_names"]("polarity"),
         max_strain=checked["max_strain"],
         cells=v["cells"],
         pl_cells=v["pl_cells"],
@@ -923,6 +937,7 @@ def _crystal_plan(v: dict[str, Any]) -> _Plan:
     )
     cost = need.cost_line(fc_source.name)
     notes = [*crystals.notes, *memory_note(need, fc_source.name), cost]
+    notes += gpu_note(need, f"the force constants of {v['left']} | {v['right']}")
 
     def build() -> tuple[LayeredModel, dict[str, Any], list[str]]:
         from ...atomistic.force_cost import say
@@ -947,6 +962,7 @@ def _crystal_plan(v: dict[str, Any]) -> _Plan:
             "displacement_A": DISPLACEMENT_ANGSTROM,
             "crystals": list(crystals.sides),
             "normal": v["normal"],
+            "polarity": dict(structure.description["polarity"]),
             "cells": list(crystals.cells),
             "principal_layer_cells": list(pl),
             "lateral": list(crystals.lateral),
