@@ -28,8 +28,8 @@ def _bond_rotation(rotation: np.ndarray) -> np.ndarray:
     pairs = ((0, 0), (1, 1), (2, 2), (1, 2), (0, 2), (0, 1))
     m = np.zeros((6, 6))
     for a, (i, j) in enumerate(pairs):
-        for b, (k, l) in enumerate(pairs):
-            m[a, b] = rotation[i, k] * rotation[j, l] + (rotation[i, l] * rotation[j, k] if k != l else 0.0)
+        for b, (k, q) in enumerate(pairs):
+            m[a, b] = rotation[i, k] * rotation[j, q] + (rotation[i, q] * rotation[j, k] if k != q else 0.0)
     return m
 
 
@@ -59,8 +59,14 @@ def test_silicon_along_its_axes_has_kittels_pure_modes(direction, expected):
     """Reference: rho v^2 of the pure modes of a cubic crystal along [100], [110], [111] (Kittel ch. 3) with
     McSkimin's silicon constants, to rounding (the equation is exact)."""
     c11, c12, c44 = SI["C11"], SI["C12"], SI["C44"]
-    stiffness = {"C11": c11, "C44": c44, "C'": (c11 - c12) / 2, "(C11+C12+2C44)/2": (c11 + c12 + 2 * c44) / 2,
-                 "(C11-C12+C44)/3": (c11 - c12 + c44) / 3, "(C11+2C12+4C44)/3": (c11 + 2 * c12 + 4 * c44) / 3}  # fmt: skip
+    stiffness = {
+        "C11": c11,
+        "C44": c44,
+        "C'": (c11 - c12) / 2,
+        "(C11+C12+2C44)/2": (c11 + c12 + 2 * c44) / 2,
+        "(C11-C12+C44)/3": (c11 - c12 + c44) / 3,
+        "(C11+2C12+4C44)/3": (c11 + 2 * c12 + 4 * c44) / 3,
+    }
     want = np.sort([math.sqrt(stiffness[k] / RHO_SI) for k in expected])
     got = christoffel_speeds(voigt_matrix(SI, "cubic"), RHO_SI, [direction])[0]
     np.testing.assert_allclose(got, want, rtol=1e-12)

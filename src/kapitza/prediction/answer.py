@@ -823,8 +823,9 @@ def _long_wave_sides(
             "needs one dispersion on both sides"
         )
     if unused:
-        words.append(f"{', '.join(names(o) for o in unused)} describe{'s' if len(unused) == 1 else ''} full "
-                     "dispersion and are not used with Debye spectra")  # fmt: skip
+        one = len(unused) == 1
+        words.append(f"{', '.join(names(o) for o in unused)} describe{'s' if one else ''} full dispersion and "
+                     f"{'is' if one else 'are'} not used with Debye spectra")  # fmt: skip
     return debye, words
 
 
@@ -1069,6 +1070,10 @@ def _assemble(
     band, waves, records = None, None, ()
     if long_waves is not None:
         records = tuple(_side_document(c) for c in long_waves[0])
+        if expected is not None:
+            details.append(("crystals and relaxations", f"the expected measurement is the database route's, on the "
+                            f"database's records of {m1.name} and {m2.name} (measured sound speeds): the structure "
+                            "route needs the full dispersion of both crystals"))  # fmt: skip
     if crystals is not None and calculator is not None:
         unpredicted = physics.electronic.kind == "metal/metal" and physics.electronic.electronic_dmm is None
         band = None if unpredicted else calculator_band(calculator)
