@@ -28,6 +28,25 @@ class MemoryBoundError(InputError):
     that remembers refusals must not remember this one: with more memory the same input runs)."""
 
 
+class DynamicalInstabilityError(InputError):
+    """A crystal refused for imaginary (or zero) phonon frequencies with its force source: neither its memory bound nor
+    its input refuses it, the potential does.  Its long waves may still be described by the potential's elastic
+    constants (``kapitza predict`` does so where they are stable).
+
+    Attributes
+    ----------
+    imaginary_thz : float
+        The magnitude of the refused frequency, THz (0.321 for "0.321i THz"; 0 for a zero acoustic frequency).
+    elastically_unstable : bool
+        True where the refusal already found the potential's elastic tensor unstable (Born's criterion).
+    """
+
+    def __init__(self, message: str, imaginary_thz: float = 0.0, elastically_unstable: bool = False) -> None:
+        super().__init__(message)
+        self.imaginary_thz = float(imaginary_thz)
+        self.elastically_unstable = bool(elastically_unstable)
+
+
 class ConvergenceError(KapitzaError, RuntimeError):
     """An iterative computation (decimation, mesh refinement, fit) did not converge."""
 

@@ -509,6 +509,23 @@ def test_near_gamma_modes_in_every_width_are_refused_naming_the_widest_and_nothi
     assert _entries() == before
 
 
+def test_near_gamma_modes_in_the_widest_supercell_are_the_potentials_instability_not_the_memory_bounds(monkeypatch):
+    """The refusal a caller may answer with the crystal's long waves (kapitza.phonons.long_waves, issue 62):
+    DynamicalInstabilityError carrying the refused frequency, where the widest supercell the atom cap allows still
+    has near-Gamma imaginary modes and the potential's elastic tensor is stable (EMT's Cu); never a
+    MemoryBoundError here (the memory bound did not stop the widening)."""
+    from kapitza.errors import DynamicalInstabilityError, MemoryBoundError
+    from kapitza.phonons import from_structure as fs
+
+    monkeypatch.setattr(fs, "_compute", lambda conv, *args: (_ for _ in ()).throw(fs._NearGamma(_NEAR_MESSAGE, conv,
+                                                                                                  0.2)))  # fmt: skip
+    side = {"name": "Cu", "crystalstructure": "fcc", "a": 3.64, "cubic": True}
+    with pytest.raises(DynamicalInstabilityError, match="is positive definite") as refused:
+        crystal_phonons(side, EMT, relax=False, cache=False)
+    assert refused.value.imaginary_thz == 0.2 and not refused.value.elastically_unstable
+    assert not isinstance(refused.value, MemoryBoundError)
+
+
 def test_an_instability_away_from_gamma_is_refused_at_once(monkeypatch):
     """A zone-boundary soft mode (CHGNet's Cu: 3.3i THz at X) is the potential's, not the supercell's: no wider
     supercell is tried."""

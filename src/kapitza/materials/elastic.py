@@ -320,6 +320,74 @@ def hill_sound_speeds(stiffness: ArrayLike, density: float) -> tuple[float, floa
     return sound_speeds(averages.bulk_hill, averages.shear_hill, density)
 
 
+#: Voigt index of each pair of Cartesian indices (xx, yy, zz, yz, xz, xy), for the fourth-rank tensor C_ijkl.
+_VOIGT = np.array([[0, 5, 4], [5, 1, 3], [4, 3, 2]])
+
+
+def christoffel_speeds(stiffness: ArrayLike, density: float, directions: ArrayLike) -> NDArray[np.float64]:
+    """The three sound speeds of a crystal along each direction, from Christoffel's equation.
+
+    A plane wave along the unit vector n has speeds v with rho v^2 the eigenvalues of the Christoffel matrix
+    ``Gamma_ik = C_ijkl n_j n_l`` (E. B. Christoffel, Ann. Mat. Pura Appl. 8, 193 (1877); B. A. Auld, Acoustic
+    Fields and Waves in Solids, vol. 1, ch. 7 (1973)).
+
+    Parameters
+    ----------
+    stiffness : ArrayLike
+        Stiffness matrix C in Voigt notation, Pa, shape (6, 6); symmetric and positive definite.
+    density : float
+        Mass density, kg m^-3.
+    directions : ArrayLike
+        Directions of propagation in the tensor's Cartesian frame, shape (n, 3) (normalised here).
+
+    Returns
+    -------
+    NDArray[np.float64]
+        Speeds in m/s, shape (n, 3), ascending along each direction (the two slower mostly transverse, the fastest
+        mostly longitudinal).
+    """
+    c = _as_stiffness(stiffness)
+    if not (isinstance(density, numbers.Real) and math.isfinite(density) and density > 0.0):
+        raise InputError(f"density must be a finite positive number in kg m^-3; got {density!r}")
+    n = np.asarray(directions, dtype=float)
+    if n.ndim != 2 or n.shape[1] != 3 or n.shape[0] == 0 or not np.all(np.isfinite(n)):
+        raise InputError(f"directions must be finite vectors, shape (n, 3); got shape {n.shape}")
+    norm = np.linalg.norm(n, axis=1)
+    if not np.all(norm > 0.0):
+        raise InputError("directions must be non-zero vectors")
+    n = n / norm[:, None]
+    tensor = c[_VOIGT[:, :, None, None], _VOIGT[None, None, :, :]]  # C_ijkl, shape (3, 3, 3, 3)
+    gamma = np.einsum("ijkl,nj,nl->nik", tensor, n, n)
+    return np.sqrt(np.linalg.eigvalsh(gamma) / float(density))
+
+
+def debye_christoffel_speeds(stiffness: ArrayLike, density: float, directions: ArrayLike) -> tuple[float, float]:
+    """Isotropic (v_l, v_t) in m/s of a crystal's long waves: the Debye-equivalent averages over ``directions``
+    (nearly uniform on the sphere) of its Christoffel speeds (:func:`christoffel_speeds`).
+
+    Each acoustic branch of an anisotropic continuum has the long-wavelength density of states
+    ``D omega^2`` with ``D = <v^-3> / (2 pi^2)``, the average over all directions; an isotropic branch of speed v has
+    ``D = 1/(2 pi^2 v^3)``.  So ``v_l = <v_L^-3>^(-1/3)`` (the fastest branch) and ``2/v_t^3 = <v_T1^-3> + <v_T2^-3>``
+    (the two others): the definitions of :func:`kapitza.phonons.from_structure.sound_speeds` from a crystal's
+    phonons, so that ``3/v_D^3 = 1/v_l^3 + 2/v_t^3`` counts the crystal's own low-temperature density of states.
+    For an isotropic stiffness they are exactly ``sqrt(C11/rho)`` and ``sqrt(C44/rho)``.
+
+    Parameters
+    ----------
+    stiffness : ArrayLike
+        Stiffness matrix C in Voigt notation, Pa, shape (6, 6).
+    density : float
+        Mass density, kg m^-3.
+    directions : ArrayLike
+        Shape (n, 3), nearly uniform on the unit sphere (a Fibonacci sphere,
+        :func:`kapitza.phonons.from_structure.fibonacci_directions`).
+    """
+    inverse_cubes = np.mean(christoffel_speeds(stiffness, density, directions) ** -3.0, axis=0)
+    v_l = float(inverse_cubes[2] ** (-1.0 / 3.0))
+    v_t = float((0.5 * (inverse_cubes[0] + inverse_cubes[1])) ** (-1.0 / 3.0))
+    return v_l, v_t
+
+
 # -- reading a computed tensor in a crystal's terms ------------------------------------------------------------------
 
 #: The stiffnesses rho v^2 of the pure modes along a crystal's axes (Christoffel's equation), per symmetry, each with

@@ -90,7 +90,7 @@ from numpy.typing import NDArray
 from ..atomistic.bulk import FMAX_EV_PER_ANGSTROM, MAX_STEPS, SYMPREC, Relaxation, check_crystal, check_relaxed_cell
 from ..atomistic.calculators import CalculatorSource, calculator_source
 from ..atomistic.force_cost import Stage, duration_words, say, stage, stage_words, unknown_words
-from ..errors import InputError, MemoryBoundError
+from ..errors import DynamicalInstabilityError, InputError, MemoryBoundError
 from ..io.cache import cached_arrays, every, finite, force_constant_rules
 from ..materials import Material, get_material
 from ..materials.debye_speeds import debye_temperature_from_speeds
@@ -706,8 +706,11 @@ def crystal_phonons(
     ------
     InputError
         A structure that does not parse or is not an ordered periodic crystal; elements the potential was not
-        trained on; a relaxation that does not converge; imaginary frequencies beyond the tolerance (the message
-        gives the q-point and the frequency); a bad setting.  Nothing is cached then.
+        trained on; a relaxation that does not converge; a bad setting.  Nothing is cached then.
+    DynamicalInstabilityError
+        (an InputError) Imaginary frequencies beyond the tolerance (the message gives the q-point and the frequency,
+        ``imaginary_thz`` its magnitude), near Gamma in the widest supercell tried; where the memory bound stopped
+        the widening, MemoryBoundError instead (with more memory a wider supercell might be stable).
     MissingDependencyError
         The calculator's package (``pip install 'kapitza[mlip]'``), phonopy or ASE.
     """
@@ -750,14 +753,18 @@ def crystal_phonons(
                     tried = "" if k == 0 else f" (also in the widest supercell tried, {_cells(m, len(conv))})"
                     unstable, verdict = _elastic_verdict(exc.relaxed, source)
                     if unstable:  # the potential's own verdict: no supercell helps, whatever the memory bound
-                        raise InputError(f"{exc}{tried}; refused: {verdict}") from None
+                        raise DynamicalInstabilityError(f"{exc}{tried}; refused: {verdict}", exc.imaginary_thz,
+                                                        elastically_unstable=True) from None  # fmt: skip
                     # stopped by the memory bound (``stopped`` says what the next width would need): a wider
                     # supercell might be stable, so the bound refuses it, not the potential
                     verdict = f" ({verdict})" if verdict else ""
-                    raise (MemoryBoundError if stopped else InputError)(
+                    words = (
                         f"{exc}{tried}; refused: not a minimum of this potential, or its force constants reach beyond "
                         f"the supercells max_supercell_atoms and max_memory_gb allow{verdict}{stopped}"
-                    ) from None
+                    )
+                    if stopped:
+                        raise MemoryBoundError(words) from None
+                    raise DynamicalInstabilityError(words, exc.imaginary_thz) from None
                 widened = f"widened from {_cells(widths[0], len(conv))}, which gave {str(exc).split(': ', 1)[-1]}"
                 continue
             return {"supercell": np.array(m), "widened": np.array(widened)}
@@ -1097,11 +1104,13 @@ def _compute(
                 f"{source.name} potential (tolerance {UNSTABLE_FRACTION:g} of the highest frequency, "
                 f"{UNSTABLE_FRACTION * highest:.3g} THz)",
                 relaxed,
+                abs(lowest),
             )
-        raise InputError(
+        raise DynamicalInstabilityError(
             f"{described}: dynamically unstable with the {source.name} potential: imaginary frequency "
             f"{abs(lowest):.3g}i THz at {where} (tolerance {UNSTABLE_FRACTION:g} of the highest frequency, "
-            f"{UNSTABLE_FRACTION * highest:.3g} THz); the structure is not a minimum of this potential"
+            f"{UNSTABLE_FRACTION * highest:.3g} THz); the structure is not a minimum of this potential",
+            abs(lowest),
         )
     soft = _soft_long_wavelength(crystal)
     if soft is not None:
@@ -1111,6 +1120,7 @@ def _compute(
             "(Cartesian direction, standard cell): the crystal has no long-wavelength phonons with these force "
             "constants",
             relaxed,
+            abs(min(soft[1], 0.0)),
         )
     out = {
         "cell": np.asarray(relaxed.cell, dtype=float),
@@ -1205,12 +1215,13 @@ def _lowest_frequency(crystal: HarmonicCrystal, progress: Progress | None) -> tu
     return lowest, where, at
 
 
-class _NearGamma(InputError):
+class _NearGamma(DynamicalInstabilityError):
     """Imaginary or zero acoustic frequencies next to Gamma: first taken for a supercell too narrow (NEAR_GAMMA).
-    ``relaxed``: the relaxed crystal whose force constants gave them."""
+    ``relaxed``: the relaxed crystal whose force constants gave them; ``imaginary_thz``: the refused frequency's
+    magnitude, THz."""
 
-    def __init__(self, message: str, relaxed: Any = None):
-        super().__init__(message)
+    def __init__(self, message: str, relaxed: Any = None, imaginary_thz: float = 0.0):
+        super().__init__(message, imaginary_thz)
         self.relaxed = relaxed
 
 
@@ -1439,12 +1450,10 @@ def derived_material(
     formula : str, optional
         The crystal's formula as its structure writes it (default: from the primitive cell's atoms).
     """
-    from ..materials.electrons import list_electron_metals, metallic_elements
-
     masses = np.asarray(crystal.phonopy.primitive.masses, dtype=float) * AMU
     symbols = list(crystal.phonopy.primitive.symbols)
     if database is None:
-        database = _database_match(symbols)
+        database = database_match(symbols)
     if database is not None and database.formula:
         formula = database.formula
     formula = formula or reduced_formula(symbols)
@@ -1473,28 +1482,7 @@ def derived_material(
         "heat_capacity": f"{how}: harmonic C_v at {RECORD_TEMPERATURE:g} K (constant volume, not c_p) from the "
         f"phonon frequencies on a {HEAT_CAPACITY_MESH}^3 mesh",
     }
-    kept: dict[str, Any] = {}
-    notes = []
-    if database is not None:
-        for key in ("thermal_conductivity", "melting_temperature"):
-            value = getattr(database, key)
-            if value is not None:
-                kept[key] = value
-                sources[key] = f"database ({database.name}): {database.sources.get(key, '')}"
-        notes.append(
-            f"phonon values {how}; thermal conductivity, melting point and electron data are the database's "
-            f"for {database.name}"
-        )
-    else:
-        notes.append(f"phonon values {how}; no thermal conductivity (not derived from harmonic phonons)")
-        melt = melting_point(symbols)
-        if melt is not None:  # so the note on temperatures above it is said as for a database material
-            kept["melting_temperature"] = melt.kelvin
-            sources["melting_temperature"] = melt.source
-        if name not in list_electron_metals():  # a metal or not, phonons cannot tell; its element can
-            notes.append(NO_ELECTRONS)
-            if formula in metallic_elements():
-                notes.append(METAL_WITHOUT_ELECTRONS.format(element=formula))
+    kept, notes = record_beyond_phonons(database, symbols, name, formula, f"phonon values {how}", sources)
     return Material(
         name=name,
         density=float(masses.sum() / volume),
@@ -1517,7 +1505,41 @@ def derived_material(
     )
 
 
-def _database_match(symbols: Sequence[str]) -> Material | None:
+def record_beyond_phonons(
+    database: Material | None, symbols: Sequence[str], name: str, formula: str, what: str, sources: dict[str, str]
+) -> tuple[dict[str, Any], list[str]]:
+    """What a record derived from a crystal's vibrations keeps besides them: (fields, notes).  The thermal
+    conductivity and melting point of its database material (their sources added to ``sources``), or else the
+    element's melting point and the notes on its electrons (:data:`NO_ELECTRONS`, :data:`METAL_WITHOUT_ELECTRONS`);
+    ``what`` ("phonon values derived from ...") opens the notes.  The one rule of :func:`derived_material` and
+    :func:`kapitza.phonons.long_waves.long_wave_material`."""
+    from ..materials.electrons import list_electron_metals, metallic_elements
+
+    kept: dict[str, Any] = {}
+    notes = []
+    if database is not None:
+        for key in ("thermal_conductivity", "melting_temperature"):
+            value = getattr(database, key)
+            if value is not None:
+                kept[key] = value
+                sources[key] = f"database ({database.name}): {database.sources.get(key, '')}"
+        notes.append(
+            f"{what}; thermal conductivity, melting point and electron data are the database's for {database.name}"
+        )
+    else:
+        notes.append(f"{what}; no thermal conductivity (not derived from harmonic phonons)")
+        melt = melting_point(symbols)
+        if melt is not None:  # so the note on temperatures above it is said as for a database material
+            kept["melting_temperature"] = melt.kelvin
+            sources["melting_temperature"] = melt.source
+        if name not in list_electron_metals():  # a metal or not, phonons cannot tell; its element can
+            notes.append(NO_ELECTRONS)
+            if formula in metallic_elements():
+                notes.append(METAL_WITHOUT_ELECTRONS.format(element=formula))
+    return kept, notes
+
+
+def database_match(symbols: Sequence[str]) -> Material | None:
     """The database material of this composition (its formula reduced: "Al" for fcc Al, "GaN"), or None."""
     from ase.formula import Formula
 
@@ -1546,6 +1568,7 @@ __all__ = [
     "StructurePhonons",
     "conventional_cell",
     "crystal_phonons",
+    "database_match",
     "derived_material",
     "displaced_count",
     "fibonacci_directions",
@@ -1555,6 +1578,7 @@ __all__ = [
     "perpendicular_widths",
     "planned_cost",
     "planned_memory_gb",
+    "record_beyond_phonons",
     "recorded_crystal",
     "reduced_formula",
     "side_structure",

@@ -731,6 +731,40 @@ def _crystal_provenance(
     return out
 
 
+def _side_document(side: Any) -> dict[str, Any]:
+    """The JSON record of a side built from its structure: its crystal, or its long waves where they stood in."""
+    from ..phonons.crystal_report import crystal_document
+
+    return side.document() if _is_long_waves(side) else crystal_document(side)
+
+
+def _long_wave_provenance(built: tuple[Any, Any], chosen: bool) -> list[tuple[str, str]]:
+    """What each side rests on where a side's long waves stood in: the refusal whole, the elastic constants and their
+    averages; the other crystal's relaxation and record."""
+    from ..phonons.crystal_report import crystal_lines
+
+    topic = "crystals and relaxations"
+    out: list[tuple[str, str]] = []
+    if chosen:
+        out.append((topic, f"a side is not a database material: both crystals were built from their structures with "
+                           f"{built[0].calculator}, the default potential (--calculator, or calculator=, to choose "
+                           "another)"))  # fmt: skip
+    for side in built:
+        if not _is_long_waves(side):
+            out += [(topic, line) for line in crystal_lines(side)]
+            continue
+        e = side.elastic
+        out += [
+            (topic, f"{side.name}: phonons refused: {side.refusal}"),
+            (topic, f"{side.name}: relaxed-ion elastic constants with {e.calculator} ({e.spacegroup}, {e.atoms} atoms "
+                    f"in the conventional cell, relaxed a, b, c = {e.relaxed_cell[0]:.4f}, {e.relaxed_cell[1]:.4f}, "
+                    f"{e.relaxed_cell[2]:.4f} A): smallest eigenvalue {e.smallest_eigenvalue:.3g} GPa, stable"),
+            (topic, f"{side.name}: v_l and v_t are the {side.material.sound_speed_average}; density "
+                    f"{side.material.density:.5g} kg m^-3 of the relaxed cell"),
+        ]  # fmt: skip
+    return out
+
+
 def _structure_sides(
     side1: Any, side2: Any, calculator: str, max_memory_gb: float | None, progress: Progress | None
 ) -> tuple[Any, Any]:
@@ -739,7 +773,7 @@ def _structure_sides(
     its own supercells when it starts)."""
     from ..atomistic.calculators import calculator_source
     from ..atomistic.force_cost import duration_words, say
-    from ..phonons.from_structure import crystal_phonons, planned_cost
+    from ..phonons.from_structure import planned_cost
 
     source = calculator_source(calculator)
     costs = [planned_cost(side, source, max_memory_gb=max_memory_gb) for side in (side1, side2)]
@@ -748,8 +782,68 @@ def _structure_sides(
         worst = sum(float(c.seconds(widest=True) or 0.0) for c in costs)
         say(f"the two crystals' phonons with {source.name}: {duration_words(rule)} stated, {duration_words(worst)} "
             "if every widening is tried (a crystal already in the cache costs nothing)")  # fmt: skip
-    first = crystal_phonons(side1, source, max_memory_gb=max_memory_gb, progress=progress)
-    return first, crystal_phonons(side2, source, max_memory_gb=max_memory_gb, progress=progress)
+    first = _phonons_or_long_waves(side1, source, max_memory_gb, progress)
+    return first, _phonons_or_long_waves(side2, source, max_memory_gb, progress)
+
+
+def _phonons_or_long_waves(side: Any, source: Any, max_memory_gb: float | None, progress: Progress | None) -> Any:
+    """A side's crystal from its structure (:func:`~kapitza.phonons.from_structure.crystal_phonons`), or, where the
+    potential refuses its phonons for imaginary frequencies (not its memory bound, not its input: those refusals
+    stand), its long waves from the same potential's elastic constants
+    (:func:`~kapitza.phonons.long_waves.long_wave_crystal`; the refusal stands where they are unstable too)."""
+    from ..errors import DynamicalInstabilityError
+    from ..phonons.from_structure import crystal_phonons
+    from ..phonons.long_waves import long_wave_crystal
+
+    try:
+        return crystal_phonons(side, source, max_memory_gb=max_memory_gb, progress=progress)
+    except DynamicalInstabilityError as refusal:
+        return long_wave_crystal(side, source, refusal, max_memory_gb=max_memory_gb, progress=progress)
+
+
+def _long_wave_sides(
+    built: tuple[Any, Any], settings: Settings, unused: Sequence[str], names: OptionNames
+) -> tuple[Settings, list[str]]:
+    """Where a side's long waves stood in for its phonons (:class:`~kapitza.phonons.long_waves.LongWaveCrystal`):
+    Debye settings for both sides (a DMM compares the two sides' spectra, so both take one dispersion: the other
+    crystal's record is its own phonons' long waves, :func:`~kapitza.phonons.from_structure.derived_material`), and
+    the warnings that say so; ``unused``: the full-dispersion options given, which Debye spectra do not take."""
+    from ..phonons.long_waves import LongWaveCrystal
+
+    fallen = [c for c in built if isinstance(c, LongWaveCrystal)]
+    debye = Settings(cutoff=settings.cutoff, statistics=settings.statistics, inelastic=settings.inelastic,
+                     option_names=names)  # fmt: skip
+    words = [c.warning() for c in fallen]
+    others = [c for c in built if not isinstance(c, LongWaveCrystal)]
+    if others:
+        other = others[0]
+        words.append(
+            f"{other.name} takes Debye dispersion too, from the long waves of its own {other.calculator} phonons "
+            f"(v_l = {other.material.v_l:.0f} m/s, v_t = {other.material.v_t:.0f} m/s), not its full dispersion: a DMM "
+            "needs one dispersion on both sides"
+        )
+    if unused:
+        one = len(unused) == 1
+        words.append(f"{', '.join(names(o) for o in unused)} describe{'s' if one else ''} full dispersion and "
+                     f"{'is' if one else 'are'} not used with Debye spectra")  # fmt: skip
+    return debye, words
+
+
+def _long_wave_reason(built: tuple[Any, Any], m1: Material, m2: Material) -> str | None:
+    """Why the expected measurement has no route where a side's long waves stood in, or None where the database route
+    takes the pair (both database materials: its own records, measured sound speeds, not the potential's)."""
+    from ..phonons.long_waves import LongWaveCrystal
+
+    outside = [m.name for m in (m1, m2) if m.origin != "database"]
+    if not outside:
+        return None
+    refused = " and ".join(c.name for c in built if isinstance(c, LongWaveCrystal))
+    return (
+        f"the phonons of {refused} were refused, so the structure route (which learnt from the full-dispersion DMM of "
+        f"both crystals) has no input, and the database route learnt from database materials only "
+        f"({' and '.join(outside)} {'is not one' if len(outside) == 1 else 'are not'}); the Debye models below "
+        "are the answer"
+    )
 
 
 def _names(models: str | Sequence[str] | None, settings: Settings) -> list[str]:
@@ -895,10 +989,15 @@ def predict(
         option_names=names,
     )
     models = _names(model, settings)
-    crystals = None
+    crystals, stood_in = None, None
     if calculator is not None:
         crystals = _structure_sides(side1, side2, calculator, memory, progress)
         given = crystals
+        if any(_is_long_waves(c) for c in crystals):  # a side's long waves stand in for its refused phonons
+            unused = [o for o, v in (("normal", normal), ("mesh", mesh), ("width", width)) if v is not None]
+            settings, stood_in = _long_wave_sides(crystals, settings, unused, names)
+            models = _names(model, settings)
+            given = (_material_of(crystals[0]), _material_of(crystals[1]))
     if t is None:
         t = default_temperatures(_material_of(given[0]), _material_of(given[1]))
     comparisons: tuple[DebyeComparison, ...] = ()
@@ -908,7 +1007,16 @@ def predict(
         comparisons = tuple(debye_comparison(spectra[0], spectra[1], t, name, **options) for name in models)
         given = spectra
     physics = predict_interface(given[0], given[1], t, models, settings=settings, progress=progress)
+    if stood_in is not None:
+        return _assemble(physics, (side1, side2), None, calculator, chosen, method, empirical, comparisons, sample,
+                         (crystals, stood_in))  # fmt: skip
     return _assemble(physics, (side1, side2), crystals, calculator, chosen, method, empirical, comparisons, sample)
+
+
+def _is_long_waves(side: Any) -> bool:
+    from ..phonons.long_waves import LongWaveCrystal
+
+    return isinstance(side, LongWaveCrystal)
 
 
 def _database_side(side: Any, names: OptionNames) -> Any:
@@ -937,8 +1045,10 @@ def _assemble(
     empirical: bool,
     comparisons: tuple[DebyeComparison, ...],
     sample: tuple[str, str] = ("unknown", "unknown"),
+    long_waves: tuple[tuple[Any, Any], list[str]] | None = None,
 ) -> Prediction:
-    """The prediction around its physics: the expected measurement, the totals, the words."""
+    """The prediction around its physics: the expected measurement, the totals, the words.  ``long_waves``: the two
+    sides as built where a side's long waves stood in for its refused phonons, and the warnings that say so."""
     from ..phonons.crystal_report import crystal_document
     from .mlip_band import band_line as stored_band_line
     from .mlip_band import calculator_band
@@ -946,12 +1056,24 @@ def _assemble(
     m1, m2 = physics.side1, physics.side2
     t = physics.temperature
     origins = (material_origin(m1, sides[0]), material_origin(m2, sides[1]))
-    expected, why_not = expected_or_reason(m1, m2, t, method, crystals, sample)
+    why_not = None if long_waves is None else _long_wave_reason(long_waves[0], m1, m2)
+    expected = None
+    if why_not is None:
+        expected, why_not = expected_or_reason(m1, m2, t, method, crystals, sample)
     totals, total_reason = _totals(physics)
     warnings, details = _warnings_and_provenance(physics, expected, origins)
+    if long_waves is not None:
+        warnings[:0] = long_waves[1]
+        details += _long_wave_provenance(long_waves[0], chosen)
     if expected is None:
         warnings.insert(0, f"expected measurement: not available ({why_not})")
     band, waves, records = None, None, ()
+    if long_waves is not None:
+        records = tuple(_side_document(c) for c in long_waves[0])
+        if expected is not None:
+            details.append(("crystals and relaxations", f"the expected measurement is the database route's, on the "
+                            f"database's records of {m1.name} and {m2.name} (measured sound speeds): the structure "
+                            "route needs the full dispersion of both crystals"))  # fmt: skip
     if crystals is not None and calculator is not None:
         unpredicted = physics.electronic.kind == "metal/metal" and physics.electronic.electronic_dmm is None
         band = None if unpredicted else calculator_band(calculator)

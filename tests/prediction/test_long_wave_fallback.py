@@ -1,0 +1,176 @@
+"""A side whose phonons the potential refuses for imaginary modes while its elastic tensor is stable gets its long
+waves from the potential's elastic constants (issue 62, bad input): the prediction exists, its warning names the side
+and the fallback, and the models are the Debye ones for both sides; an unstable tensor, or a memory refusal, keeps the
+refusal.  The refusal is faked (crystal_phonons raises it for Cu) so that a cheap calculator (EMT) gives the rest."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+
+import numpy as np
+import pytest
+
+import kapitza
+from kapitza.errors import DynamicalInstabilityError, InputError, MemoryBoundError
+from kapitza.materials.elastic import debye_christoffel_speeds
+from kapitza.phonons import from_structure
+from kapitza.phonons.elastic import crystal_elastic_constants
+from kapitza.phonons.long_waves import SOUND_SPEED_AVERAGE, LongWaveCrystal
+from kapitza.units import AMU, ANGSTROM, GPA
+
+pytest.importorskip("phonopy")
+pytest.importorskip("sklearn")
+
+EMT = "mlip_factories:emt"
+REFUSED = (
+    "Cu: imaginary acoustic frequency 0.321i THz next to Gamma at q = (0, 0, 0.05) with the mlip_factories:emt "
+    "potential (also in the widest supercell tried, 5x5x5 (500 atoms)); refused: not a minimum of this potential"
+)
+
+
+@pytest.fixture
+def refuse_cu(monkeypatch):
+    """crystal_phonons refuses Cu as the potential refuses β-Ga2O3 (``error``: what it raises), Al as it is."""
+    real = from_structure.crystal_phonons
+
+    def install(error: Exception | None = None) -> None:
+        error = DynamicalInstabilityError(REFUSED, 0.321) if error is None else error
+
+        def fake(side, calculator=None, **options):
+            if side == "Cu":
+                raise error
+            return real(side, calculator, **options)
+
+        monkeypatch.setattr(from_structure, "crystal_phonons", fake)
+
+    return install
+
+
+def test_a_refused_side_gets_the_debye_models_from_its_elastic_constants(refuse_cu):
+    """The prediction exists; Cu's v_l, v_t are the Debye-equivalent Christoffel averages of EMT's relaxed-ion tensor
+    at the relaxed cell's density (4 Cu atoms over a^3, computed here from the relaxed a); Al, whose phonons were not
+    refused, takes Debye dispersion too (its own phonons' long waves), and the models are the Debye ones."""
+    refuse_cu()
+    p = kapitza.predict("Al", "Cu", 300, calculator=EMT, mesh=8)
+    cu = p.side2
+    assert cu.sound_speed_average == SOUND_SPEED_AVERAGE
+    elastic = crystal_elastic_constants("Cu", EMT)
+    assert elastic.smallest_eigenvalue > 0
+    a = elastic.relaxed_cell[0] * ANGSTROM
+    rho = 4 * 63.546 * AMU / a**3  # fcc: four atoms in the cube (standard atomic weight of Cu, IUPAC)
+    assert cu.density == pytest.approx(rho, rel=1e-4)
+    v_l, v_t = debye_christoffel_speeds(np.asarray(elastic.tensor) * GPA, rho,
+                                        from_structure.fibonacci_directions(2000))  # fmt: skip
+    assert (cu.v_l, cu.v_t) == pytest.approx((v_l, v_t), rel=1e-4)
+    assert cu.number_density == pytest.approx(4 / a**3, rel=1e-12)
+    al = p.side1
+    assert al.sound_speed_average.startswith("Debye-equivalent speeds of the acoustic bands")
+    assert p.physics.settings.dispersion == "debye" and "amm" in p.models and p.crystals is None
+    g = kapitza.prediction.predict_model(al, cu, 300.0, "dmm").conductance
+    np.testing.assert_allclose(p.result("dmm").conductance, g, rtol=1e-12)
+    first = p.warnings[0] if p.expected is not None else p.warnings[1]
+    assert first.startswith("Cu: its phonons are refused with mlip_factories:emt (0.321i THz)")
+    assert f"smallest eigenvalue {elastic.smallest_eigenvalue:.3g} GPa" in first
+    assert "models are the Debye ones" in first and "potential's elastic constants" in first
+    assert any(w.startswith("Al takes Debye dispersion too") for w in p.warnings)
+    assert p.expected is not None and p.expected.route == "database"  # both database materials: their own records
+    doc = p.to_dict()
+    assert doc["crystals"][1]["phonons_refused"] == REFUSED and doc["crystals"][0]["name"] == "Al"
+    assert any("phonons refused" in text for _, text in p.provenance)
+
+
+def test_the_cli_says_it_on_its_first_lines(refuse_cu, cli):
+    refuse_cu()
+    status, out, err = cli("predict", "Al", "Cu", "-t", "300", "--calculator", EMT, "--mesh", "8")
+    assert status == 0, err
+    lines = out.strip().splitlines()
+    warnings = [line for line in lines if line.startswith("warning: ")]
+    assert warnings[0].startswith("warning: Cu: its phonons are refused") and "models are the Debye ones" in warnings[0]
+    assert "warning: --mesh describes full dispersion and is not used with Debye spectra" in warnings
+    assert lines.index(warnings[0]) < len(lines) - 1 and lines[-1].startswith("--explain adds")  # before the details
+    status, text, _ = cli("predict", "Al", "Cu", "-t", "300", "--calculator", EMT, "--json")
+    assert status == 0 and json.loads(text)["crystals"][1]["imaginary_THz"] == 0.321
+
+
+def test_a_side_outside_the_database_has_no_expected_measurement_and_says_why(refuse_cu, monkeypatch):
+    """A refused side that is not a database material: the structure route needs both crystals' full dispersion and
+    the database route database materials, so no estimate, said; the physics answers (CuX, a metal without electron
+    data beside Al, has the phonon models only)."""
+    from kapitza.phonons import long_waves
+
+    real = long_waves.long_wave_material
+    monkeypatch.setattr(long_waves, "long_wave_material",
+                        lambda elastic, symbols, masses, database=None: dataclasses.replace(
+                            real(elastic, symbols, masses, database), name="CuX", origin="user"))  # fmt: skip
+    refuse_cu()
+    p = kapitza.predict("Al", "Cu", 300, calculator=EMT)
+    assert p.expected is None and "the phonons of Cu were refused" in p.expected_reason
+    assert "CuX is not one" in p.expected_reason
+    assert p.warnings[0].startswith("expected measurement: not available")
+    assert p.warnings[1].startswith("Cu: its phonons are refused") and p.result("dmm").conductance[0] > 0
+
+
+def test_an_unstable_elastic_tensor_keeps_the_refusal(refuse_cu, monkeypatch, cli):
+    """The tensor's smallest eigenvalue negative: the refusal stands, with why the long waves cannot stand in, one
+    line and exit 2 from the command line."""
+    from kapitza.phonons import long_waves
+
+    real = long_waves.crystal_elastic_constants
+
+    def unstable(*args, **kwargs):
+        found = real(*args, **kwargs)
+        tensor = np.array(found.tensor)
+        tensor[3, 3] = -abs(tensor[3, 3])
+        return dataclasses.replace(found, tensor=tensor, smallest_eigenvalue=-12.5)
+
+    monkeypatch.setattr(long_waves, "crystal_elastic_constants", unstable)
+    refuse_cu()
+    with pytest.raises(DynamicalInstabilityError, match="unstable too, smallest eigenvalue -12.5 GPa"):
+        kapitza.predict("Al", "Cu", 300, calculator=EMT)
+    status, out, err = cli("predict", "Al", "Cu", "-t", "300", "--calculator", EMT)
+    assert status == 2 and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "0.321i THz" in lines[0] and "cannot stand in either" in lines[0]
+
+
+def test_a_refusal_that_already_found_the_tensor_unstable_stands_without_more_work(refuse_cu, monkeypatch):
+    from kapitza.phonons import long_waves
+
+    monkeypatch.setattr(long_waves, "crystal_elastic_constants", lambda *a, **k: pytest.fail("computed anyway"))
+    refuse_cu(DynamicalInstabilityError(REFUSED + "; elastically unstable", 0.321, elastically_unstable=True))
+    with pytest.raises(DynamicalInstabilityError, match="elastically unstable"):
+        kapitza.predict("Al", "Cu", 300, calculator=EMT)
+
+
+def test_a_memory_refusal_does_not_fall_back(refuse_cu, monkeypatch):
+    """The memory bound refused the widening, not the potential: with more memory a wider supercell might be stable,
+    so the refusal stands and no elastic constant is computed."""
+    from kapitza.phonons import long_waves
+
+    monkeypatch.setattr(long_waves, "crystal_elastic_constants", lambda *a, **k: pytest.fail("fell back"))
+    refuse_cu(MemoryBoundError("Cu: imaginary ...; the next, 6x6x6 (864 atoms), would need ~30 GB"))
+    with pytest.raises(MemoryBoundError, match="would need"):
+        kapitza.predict("Al", "Cu", 300, calculator=EMT)
+
+
+def test_crystal_phonons_raises_the_instability_refusal_the_fallback_catches(monkeypatch):
+    """The real refusal's type: a crystal whose stability check finds a zone-boundary imaginary mode raises
+    DynamicalInstabilityError (an InputError) with the frequency's magnitude; faked by a lowest frequency of -3.3 THz
+    at X (CHGNet's Cu, from_structure.NEAR_GAMMA's note), the rest EMT's Cu in a 2x2x2 cell."""
+    x_point = (-3.3, "q = (0.5, 0, 0.5) (X)", np.array([0.5, 0.0, 0.5]))
+    monkeypatch.setattr(from_structure, "_lowest_frequency", lambda crystal, progress: x_point)
+    with pytest.raises(DynamicalInstabilityError, match="dynamically unstable .* 3.3i THz") as refused:
+        from_structure.crystal_phonons("Cu", EMT, supercell=2, cache=False)
+    assert refused.value.imaginary_thz == pytest.approx(3.3) and not refused.value.elastically_unstable
+    assert isinstance(refused.value, InputError)
+
+
+def test_a_long_wave_crystal_needs_a_stable_tensor():
+    elastic = crystal_elastic_constants("Cu", EMT)
+    found = dataclasses.replace(elastic, smallest_eigenvalue=-1.0)
+    with pytest.raises(InputError, match="only where its elastic tensor is stable"):
+        LongWaveCrystal(name="Cu", structure="Cu", calculator=EMT, refusal=REFUSED, imaginary_thz=0.321, elastic=found,
+                        material=kapitza.get_material("Cu"))  # fmt: skip
+    assert math.isfinite(elastic.smallest_eigenvalue)
