@@ -32,7 +32,8 @@ the per-task overhead): its kappa, its T(N) for 1, 2, 4 and 8 workers, and its T
 medians; the model of one GPU worker where :data:`~kapitza.atomistic.force_cost.GPU_CALL_SECONDS` holds the
 calculator (else it says none is measured); and the load average (1, 5, 15 min) before and after.
 
-Never a timed test: numbers depend on the machine and its load.
+An interrupt (Ctrl-C, ``timeout -s INT``) after the first repeat sums up the repeats done.  Never a timed test:
+numbers depend on the machine and its load.
 """
 
 from __future__ import annotations
@@ -151,6 +152,29 @@ def on_workers(calculator: str, structures: list[Any], workers: int) -> tuple[fl
         close_client(client)
 
 
+def _repeat(calculator: str, structures: list[Any], r: int) -> tuple[float, ...]:
+    """One repeat (the ``r``-th from 0): the plain processes and the workers, printed; (one call alone, one call two
+    at once, T1, T2, the ceiling, the speed-up, the overhead a task), s."""
+    n = len(structures)
+    times: dict[str, Any] = {}
+    steps = [("plain 1", 1), ("workers 1", 1), ("plain 2", 2), ("workers 2", 2)]
+    for what, copies in steps if r % 2 == 0 else steps[::-1]:
+        if what.startswith("plain"):
+            times[what] = plain_processes(calculator, structures, copies)
+        else:
+            times[what] = on_workers(calculator, structures, copies)
+    (p1, p2), (t1, calls1), (t2, _) = (times["plain 1"], times["plain 2"]), times["workers 1"], times["workers 2"]
+    alone, pair = p1 / n, p2 / math.ceil(n / 2)  # one call alone; one call while the other process makes one
+    c, s = 2 * alone / pair, t1 / t2
+    overhead = (t1 - sum(x.seconds for x in calls1)) / len(calls1)
+    inside = float(np.median([x.seconds for x in calls1]))  # a call's own seconds in the one worker
+    print(f"repeat {r + 1}: {n} calls in 1 plain process {p1:.1f} s ({alone:.2f} s a call), in 2 at once "
+          f"{p2:.1f} s ({pair:.2f} s a call): ceiling x{c:.3f}; as tasks on 1 worker {t1:.1f} s ({inside:.2f} s "
+          f"a call inside it, median), on 2 workers {t2:.1f} s: x{s:.3f} = {s / c:.3f} of the ceiling; overhead "
+          f"{overhead:.3f} s a task; load average {_loads()}", flush=True)  # fmt: skip
+    return alone, pair, t1, t2, c, s, overhead
+
+
 def _loads() -> str:
     a, b, c = os.getloadavg()
     return f"{a:.2f} / {b:.2f} / {c:.2f}"
@@ -183,23 +207,13 @@ def main() -> None:
           f"{before} before (1, 5, 15 min)", flush=True)  # fmt: skip
     rows = []
     for r in range(args.repeats):  # the odd repeats in the reverse order, so that a drift of the load evens out
-        times: dict[str, Any] = {}
-        steps = [("plain 1", 1), ("workers 1", 1), ("plain 2", 2), ("workers 2", 2)]
-        for what, copies in steps if r % 2 == 0 else steps[::-1]:
-            if what.startswith("plain"):
-                times[what] = plain_processes(args.calculator, structures, copies)
-            else:
-                times[what] = on_workers(args.calculator, structures, copies)
-        (p1, p2), (t1, calls1), (t2, _) = (times["plain 1"], times["plain 2"]), times["workers 1"], times["workers 2"]
-        alone, pair = p1 / n, p2 / math.ceil(n / 2)  # one call alone; one call while the other process makes one
-        c, s = 2 * alone / pair, t1 / t2
-        overhead = (t1 - sum(x.seconds for x in calls1)) / len(calls1)
-        inside = float(np.median([x.seconds for x in calls1]))  # a call's own seconds in the one worker
-        rows.append((alone, pair, t1, t2, c, s, overhead))
-        print(f"repeat {r + 1}: {n} calls in 1 plain process {p1:.1f} s ({alone:.2f} s a call), in 2 at once "
-              f"{p2:.1f} s ({pair:.2f} s a call): ceiling x{c:.3f}; as tasks on 1 worker {t1:.1f} s ({inside:.2f} s "
-              f"a call inside it, median), on 2 workers {t2:.1f} s: x{s:.3f} = {s / c:.3f} of the ceiling; overhead "
-              f"{overhead:.3f} s a task; load average {_loads()}", flush=True)  # fmt: skip
+        try:
+            rows.append(_repeat(args.calculator, structures, r))
+        except KeyboardInterrupt:  # Ctrl-C or ``timeout -s INT``: the repeats done so far are summed up
+            if not rows:
+                raise
+            print(f"stopped in repeat {r + 1}: the summary is of the {len(rows)} before it")
+            break
     alone, pair, t1, t2, c, s, overhead = (float(np.median(col)) for col in zip(*rows))
     fractions = [row[5] / row[4] for row in rows]
     print(f"speed-up over the ceiling: {', '.join(f'{f:.3f}' for f in fractions)} (median {np.median(fractions):.3f}; "
