@@ -22,7 +22,10 @@ above 128 KiB is mmap-ed, page-faulted in and unmapped again: the AGF kernels (s
 0.1-1 MB each) ran 1.7-2.4x slower in such a worker than in a plain process (benchmarks/dask_scaling.py; in a plain
 process with only ``MALLOC_TRIM_THRESHOLD_=65536`` set the same slow-down appears).  Environment variables given
 to the nanny (``env=``) are set after the worker process has started, too late for glibc.  :func:`malloc_kept`
-raises the thresholds with ``mallopt`` while a task runs, and sets the worker's own values back afterwards.
+raises the thresholds with ``mallopt`` while a task runs, and sets the worker's own values back afterwards.  A
+worker that keeps a model between its tasks (the force calls of a universal potential) raises them once for its
+life instead (:func:`malloc_raised`): set back and trimmed after each task, every call grew its heap anew and ran as
+slowly as without them.
 """
 
 from __future__ import annotations
