@@ -22,7 +22,10 @@ above 128 KiB is mmap-ed, page-faulted in and unmapped again: the AGF kernels (s
 0.1-1 MB each) ran 1.7-2.4x slower in such a worker than in a plain process (benchmarks/dask_scaling.py; in a plain
 process with only ``MALLOC_TRIM_THRESHOLD_=65536`` set the same slow-down appears).  Environment variables given
 to the nanny (``env=``) are set after the worker process has started, too late for glibc.  :func:`malloc_kept`
-raises the thresholds with ``mallopt`` while a task runs, and sets the worker's own values back afterwards.
+raises the thresholds with ``mallopt`` while a task runs, and sets the worker's own values back afterwards.  A
+worker that keeps a model between its tasks (the force calls of a universal potential) raises them once for its
+life instead (:func:`malloc_raised`): set back and trimmed after each task, every call grew its heap anew and ran as
+slowly as without them.
 """
 
 from __future__ import annotations
@@ -389,6 +392,36 @@ def malloc_kept() -> Iterator[None]:
         libc.mallopt(M_MMAP_THRESHOLD, _threshold("MALLOC_MMAP_THRESHOLD_"))
         libc.mallopt(M_TRIM_THRESHOLD, _threshold("MALLOC_TRIM_THRESHOLD_"))
         libc.malloc_trim(0)
+
+
+#: Whether :func:`malloc_raised` raised this (worker) process's malloc thresholds.
+_MALLOC_RAISED = False
+
+
+def malloc_raised() -> bool:
+    """Inside a dask worker that keeps a model between its tasks (the force tasks of
+    :mod:`kapitza.atomistic.force_tasks`): raise glibc's thresholds as :func:`malloc_kept` does, once, for the rest
+    of the worker's life, and give no heap back between tasks; True where they are raised (glibc), else False.
+
+    Per task, as :func:`malloc_kept` does it, does not serve a force call of a universal potential: each call then
+    grows its heap from nothing again (the worker's thresholds set back and its heap trimmed after the one before)
+    and faults every page in anew.  One CHGNet call on an 896-atom GaN | AlN structure, three calls in a worker-like
+    thread of a process started with dask's nanny's ``MALLOC_TRIM_THRESHOLD_=65536`` (one torch thread, the 2-core
+    machine at load averages 2-3, 2026-11-27): 8.8-9.4 s as the nanny leaves it (20 s of system time), 7.2-10.7 s
+    with :func:`malloc_kept` around each call (16 s), 4.5-5.4 s with the thresholds raised once (6.5 s), 4.3-5.6 s
+    in a plain process's thread.  The heap a worker keeps is the call's working memory, which the force calls'
+    memory statement already counts per process.  Only ever called in a worker, never in the caller's process.
+    """
+    global _MALLOC_RAISED
+    if _MALLOC_RAISED:
+        return True
+    libc = _glibc()
+    if libc is None:
+        return False
+    libc.mallopt(M_MMAP_THRESHOLD, KEPT_MMAP_THRESHOLD)
+    libc.mallopt(M_TRIM_THRESHOLD, KEPT_TRIM_THRESHOLD)
+    _MALLOC_RAISED = True
+    return True
 
 
 #: Seconds between looks at the finished tasks while waiting (a finished task wakes the wait at once).

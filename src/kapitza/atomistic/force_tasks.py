@@ -157,7 +157,14 @@ def worker_source(name: str) -> CalculatorSource:
 def force_task(name: str, identity: dict[str, Any], structures: list[dict[str, NDArray[Any]]]) -> dict[str, Any]:
     """One force call on a dask worker: the forces (eV/A) of ``structures`` (plain arrays, :func:`_payload`) through
     the worker's own ``name`` calculator (:func:`worker_source`), which must have the caller's ``identity``; with the
-    seconds the call took and the device it ran on."""
+    seconds the call took and the device it ran on.
+
+    In a worker, glibc's malloc thresholds are raised once for the worker's life (:func:`kapitza.cluster.
+    malloc_raised`): with dask's nanny's ``MALLOC_TRIM_THRESHOLD_=65536`` and :func:`kapitza.cluster.malloc_kept`
+    around each call, one CHGNet call on an 896-atom GaN|AlN structure took 9.39 s in a worker against 4.83 s in a
+    plain process (medians of six, benchmarks/force_scaling.py, 2026-11-27; the cases that found the cause are in
+    :func:`~kapitza.cluster.malloc_raised`).
+    """
     source = worker_source(name)
     if dict(source.identity) != dict(identity):
         differ = sorted(k for k in set(identity) | set(source.identity) if identity.get(k) != source.identity.get(k))
@@ -165,17 +172,21 @@ def force_task(name: str, identity: dict[str, Any], structures: list[dict[str, N
             f"the dask worker's {name} calculator is not this process's ({', '.join(differ)} differ): install the "
             "same version of the potential's package on every worker"
         )
-    atoms = [_atoms(p) for p in structures]
-    device = _device_of(source)
-    t0 = time.perf_counter()
-    forces = source.forces(atoms)
-    seconds = time.perf_counter() - t0
     try:
         from distributed import get_worker
 
         worker = str(get_worker().address)
     except (ImportError, ValueError):  # called outside a worker (a test, a caller's own pool)
         worker = ""
+    if worker:  # never the caller's process: its malloc is its own
+        from ..cluster import malloc_raised
+
+        malloc_raised()  # dask's nanny's malloc setting made a CHGNet call 2x slower (see the docstring)
+    atoms = [_atoms(p) for p in structures]
+    device = _device_of(source)
+    t0 = time.perf_counter()
+    forces = source.forces(atoms)
+    seconds = time.perf_counter() - t0
     return {"forces": forces, "seconds": seconds, "device": device, "worker": worker}
 
 
