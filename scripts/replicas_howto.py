@@ -3,7 +3,7 @@ what each costs, from one folder of replicas (``kapitza md run CONFIG --replicas
 
 Usage::
 
-    PYTHONPATH=src python scripts/replicas_howto.py FOLDER [--label "SW Si|Ge example"] [--write]
+    PYTHONPATH=src python scripts/replicas_howto.py FOLDER [--block NAME] [--write]
 
 For every production time t (the first k blocks of each replica, k = the run's blocks / 5, 2/5, ... all) and every
 number of replicas n = 1 .. N (the first n replicas), the folder is analysed as ``kapitza md analyze`` does
@@ -11,8 +11,9 @@ number of replicas n = 1 .. N (the first n replicas), the folder is analysed as 
 single-run G and its error (the mean over the replicas of their single-run errors), for n >= 2 the pooled G and its
 replica error.  The cost is LAMMPS's own loop time (``log.lammps``: the equilibration and transient once per
 replica, then per ps of production), in CPU seconds on one core.  With ``--write`` the table replaces the block
-between ``<!-- replicas-howto:begin -->`` and ``<!-- replicas-howto:end -->`` of docs/howto/replicas.md and the
-numbers go to docs/howto/replicas-data.json.
+between ``<!-- NAME:begin -->`` and ``<!-- NAME:end -->`` of docs/howto/replicas.md and the numbers go to
+docs/howto/NAME-data.json (``--block``, default ``replicas-howto``: the example's 10 + 10 cell, data file
+replicas-data.json; ``replicas-30``: the 30 + 30 cell of issue 64's goal).
 """
 
 from __future__ import annotations
@@ -174,14 +175,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder")
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--block", default="replicas-howto", help="the marked block of the page (and its data file)")
     args = parser.parse_args(argv)
     doc = table(Path(args.folder))
     lines = markdown(doc)
     print("\n".join(lines))
     if args.write:
-        DATA.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
+        data = DATA if args.block == "replicas-howto" else PAGE.with_name(f"{args.block}-data.json")
+        data.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
         text = PAGE.read_text(encoding="utf-8")
-        begin, end = "<!-- replicas-howto:begin -->", "<!-- replicas-howto:end -->"
+        begin, end = f"<!-- {args.block}:begin -->", f"<!-- {args.block}:end -->"
         head, rest = text.split(begin, 1)
         _, tail = rest.split(end, 1)
         PAGE.write_text(head + begin + "\n" + "\n".join(lines) + "\n" + end + tail, encoding="utf-8")
