@@ -316,4 +316,36 @@ def calibration_rows(system: str, estimator: str) -> list:
             f"{len(hits)} independent pools); {note_truth}",
         )
     )  # fmt: skip
+    rows.append(next_run_row(estimator, what, kind, recs))
     return rows
+
+
+def next_run_row(estimator: str, what: str, kind: str, recs: list) -> object:
+    """The calibration row of the next-run interval: every 4-replica pool's G +- G_next_err (``next_err`` of EMD)
+    against each seed it does not hold, that seed's own G (one further run of the same configuration)."""
+    from calibration import common
+    from kapitza.analysis.md.replicas import pool_estimates, pool_replicas
+
+    n = len(recs)
+    g = np.array([r["G"] for r in recs])
+    hits, sigs = [], []
+    for s in _subsets(n):
+        held = np.ones(n, dtype=bool)
+        held[list(s)] = False
+        if kind == "nemd":
+            p = pool_replicas(np.array([recs[i]["J"] for i in s]), np.array([recs[i]["delta_T"] for i in s]))
+            centre, half = p.G, p.G_next_err
+        else:
+            e = pool_estimates(g[list(s)])
+            centre, half = e.mean, e.next_err
+        hits.extend(np.abs(g[held] - centre) <= half)
+        sigs.append(half / abs(centre))
+    return common.CalibrationRow(
+        estimator, f"MD, 4-replica pool: the next run's interval, G +- its prediction half-width ({what})",
+        "each seed outside the pool (its own G: one further run)", n, n, 0, float(np.mean(hits)), math.nan,
+        float(np.median(sigs)), "claimed",
+        f"over {len(hits)} (pool, further seed) pairs of {len(sigs)} sets of 4 of the {n} seeds (overlapping: the "
+        "share's own error is larger than for that many independent pairs); the interval is t sqrt(1 + 1/N) times "
+        "the replicas' spread (Hahn & Meeker, Statistical Intervals (1991), ch. 4), printed by `kapitza md analyze "
+        "PARENT` as 'one further run of this configuration'",
+    )  # fmt: skip

@@ -172,5 +172,7 @@ def test_emd_replicas_pool_the_mean_of_their_g(cli, tmp_path, monkeypatch):
     assert doc["pooled"]["G"] == pytest.approx(g.mean()) and doc["pooled"]["G_err"] == pytest.approx(
         t1 * g.std(ddof=1) / np.sqrt(2)
     )
+    # one further run (Hahn & Meeker, Statistical Intervals (1991), ch. 4): t std sqrt(1 + 1/N)
+    assert doc["pooled"]["G_next_err"] == pytest.approx(t1 * g.std(ddof=1) * np.sqrt(1.5))
     status, out, err = cli("md", "analyze", "emd.replicas")
     assert status == 2 and "md emd CONFIG --replicas N" in err

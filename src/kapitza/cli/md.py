@@ -192,6 +192,14 @@ def _render_replicas(result: Any, report: Report) -> None:
                       f"(SI){at} ({how})")  # fmt: skip
     else:
         report.answer(f"G = {p.G:.4g} \u00b1 {p.G_err:.2g} {unit}{at} ({how})")
+    if np.isfinite(p.G_next_err):
+        nxt = (
+            f"{_mw(system, p.G):.4g} \u00b1 {_mw(system, p.G_next_err):.2g} MW m\u207b\u00b2 K\u207b\u00b9"
+            if not system.reduced and np.isfinite(reps.G_si)
+            else f"{p.G:.4g} \u00b1 {p.G_next_err:.2g} {unit}"
+        )
+        report.answer(f"one further run of this configuration: G = {nxt} (68 % prediction interval from the replicas' "
+                      "spread; the error above is of their mean)")  # fmt: skip
     report.answer(
         f"\u0394T = {p.delta_T:.4g} \u00b1 {p.delta_T_err:.2g} {system.temperature}, J = {p.flux:.4g} \u00b1 "
         f"{p.flux_err:.2g} {system.flux} (mean of the replicas)"

@@ -170,7 +170,9 @@ def _replicas(cfg: Any, folder: Path, n: int, as_json: bool) -> None:
             if pool is None
             else {
                 "n": pool.n, "G": _f(pool.mean), "G_err": _f(pool.err), "G_si": _f(pool.mean * to_si),
-                "G_si_err": _f(pool.err * to_si), "t_factor": _f(pool.t_factor), "spread_ratio": _f(pool.spread_ratio),
+                "G_si_err": _f(pool.err * to_si), "G_next_err": _f(pool.next_err),
+                "G_si_next_err": _f(pool.next_err * to_si), "t_factor": _f(pool.t_factor),
+                "spread_ratio": _f(pool.spread_ratio),
                 "spread_pvalue": _f(pool.spread_pvalue), "single_run_errors_understate_spread": pool.understated,
                 "estimator": "mean of the replicas' G; error from their spread x the Student-t factor of N - 1",
             },
@@ -189,6 +191,13 @@ def _replicas(cfg: Any, folder: Path, n: int, as_json: bool) -> None:
         if np.isfinite(to_si):
             out.print(f"G = {pool.mean * to_si / 1e6:.4g} \u00b1 {pool.err * to_si / 1e6:.2g} MW m\u207b\u00b2 "
                       "K\u207b\u00b9 (SI)")  # fmt: skip
+        nxt = (
+            f"{pool.mean * to_si / 1e6:.4g} \u00b1 {pool.next_err * to_si / 1e6:.2g} MW m\u207b\u00b2 K\u207b\u00b9"
+            if np.isfinite(to_si)
+            else f"{pool.mean:.4g} \u00b1 {pool.next_err:.2g} {unit}"
+        )
+        out.print(f"one further run of this configuration: G = {nxt} (68 % prediction interval from the replicas' "
+                  "spread; the error above is of their mean)")  # fmt: skip
         if pool.understated:
             out.print(f"warning: the single-run errors understate the spread between replicas by a factor "
                       f"{pool.spread_ratio:.2g} (p = {pool.spread_pvalue:.2g}): quote the replica error")  # fmt: skip

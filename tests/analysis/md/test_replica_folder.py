@@ -52,6 +52,9 @@ def test_cli_gives_the_pooled_g_first_and_each_replica_under_explain(cli, tmp_pa
     lines = answer_first(out, most=8, within=1)
     assert lines[0].startswith("G = ") and "4 replicas pooled" in lines[0] and WITH_ERROR.search(lines[0])
     assert "replica-2" not in out
+    folded = " ".join(out.split())  # rich folds long lines
+    nxt = folded.index("one further run of this configuration: G = ")
+    assert folded.index("4 replicas pooled") < nxt < folded.index("\u0394T = ") and WITH_ERROR.search(folded[nxt:])
     status, out, err = cli("md", "analyze", parent, "--explain")
     assert status == 0, err
     text = explained(out, "replica-1", "replica-4", "Birge ratio", "ratio of means")
@@ -59,6 +62,9 @@ def test_cli_gives_the_pooled_g_first_and_each_replica_under_explain(cli, tmp_pa
     status, out, err = cli("md", "analyze", parent, "--json")
     doc = json.loads(out)
     assert status == 0 and doc["pooled"]["n"] == 4 and doc["pooled"]["t_factor"] == pytest.approx(1.1969, abs=1e-4)
+    # the next run's interval: t sqrt(1 + 1/N) std / mean = G_err sqrt(N + 1) (Hahn & Meeker (1991), ch. 4)
+    assert doc["pooled"]["G_next_err"] == pytest.approx(doc["pooled"]["G_err"] * 5**0.5, rel=1e-12)
+    assert "68 %" in doc["pooled"]["next_run"]
 
 
 def test_an_interrupted_and_a_failed_replica_are_left_out_and_said(cli, tmp_path):

@@ -555,6 +555,10 @@ def replicas_document(a: MdAnalysis) -> dict[str, Any]:
         "G_err": _f(p.G_err),
         "G_si": _f(reps.G_si),
         "G_si_err": _f(reps.G_si_err),
+        "G_next_err": _f(p.G_next_err),
+        "G_si_next_err": _f(reps.G_si_next_err),
+        "next_run": "G +- G_next_err holds one further run of this configuration 68 % of the time (Student-t "
+        "prediction interval from the replicas' spread); G_err is the error of their mean",
         "J": _f(p.flux),
         "J_err": _f(p.flux_err),
         "delta_T": _f(p.delta_T),
@@ -566,8 +570,12 @@ def replicas_document(a: MdAnalysis) -> dict[str, Any]:
         "single_run_errors_understate_spread": p.understated,
     }
     if si:
-        pooled.update(G_MW_m2K=mw(p.G), G_MW_m2K_err=mw(p.G_err))
-    notes = {"G_si_err": "LJ reduced units have no SI value"} if system.reduced else {}
+        pooled.update(G_MW_m2K=mw(p.G), G_MW_m2K_err=mw(p.G_err), G_MW_m2K_next_err=mw(p.G_next_err))
+    notes = (
+        {"G_si_err": "LJ reduced units have no SI value", "G_si_next_err": "LJ reduced units have no SI value"}
+        if system.reduced
+        else {}
+    )
     pooled = annotate(pooled, notes)
     if not math.isfinite(p.spread_ratio):
         pooled["spread_ratio_note"] = "a replica's single-run error is not positive: no comparison"

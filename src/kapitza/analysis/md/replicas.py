@@ -32,6 +32,13 @@ For a replica with Delta T_r near the mean this is (G_r - G)^2 / sigma_G,r^2.  W
 about 1 and chi^2 follows the chi^2 distribution of N - 1 degrees of freedom; when its p-value falls below
 :data:`SPREAD_SIGNIFICANCE` the result says that the within-run error understates the spread between replicas, by
 the factor R.
+
+The next run: the error above is that of the replicas' *mean*; one further run of the same configuration scatters
+about it by the replicas' own spread.  ``G_next_err`` is the half-width of the Student-t prediction interval for
+one further observation of a normal sample (G. J. Hahn & W. Q. Meeker, Statistical Intervals (Wiley, 1991), ch. 4):
+t * sqrt(1 + 1/N) * std(z, ddof=1) / mean(Delta T), the same t factor, so that one further run of the same
+configuration and length falls within G +- G_next_err about 68 % of the time.  A run of another production length
+scatters by about sqrt(length ratio) more or less; a run of another protocol is not predicted.
 """
 
 from __future__ import annotations
@@ -77,6 +84,9 @@ class ReplicaPool:
         Mean jump and its error, the same way (temperature unit).
     G, G_err : float
         mean(J) / mean(Delta T) and its error from the spread (conductance unit); NaN where the mean jump is <= 0.
+    G_next_err : float
+        Half-width of the 68 % prediction interval of one further replica's own G (the module docstring): G_err x
+        sqrt(N + 1).
     t_factor : float
         Student's t factor for N - 1 degrees of freedom (84.13 % quantile).
     G_replicas, G_replicas_err : ndarray, shape (N,)
@@ -99,6 +109,7 @@ class ReplicaPool:
     delta_T_err: float
     G: float
     G_err: float
+    G_next_err: float
     t_factor: float
     G_replicas: NDArray[np.float64]
     G_replicas_err: NDArray[np.float64]
@@ -164,6 +175,7 @@ def pool_replicas(
         delta_T_err=dt_err,
         G=float(g),
         G_err=float(g_err),
+        G_next_err=float(g_err) * math.sqrt(n + 1),  # t sqrt(1 + 1/N) std(z) / mean(DT) = G_err sqrt(N + 1)
         t_factor=t,
         G_replicas=g_r,
         G_replicas_err=g_r_err,
@@ -203,6 +215,9 @@ class EstimatePool:
     n : int
     mean, err : float
         Mean of the replicas' values and t * std / sqrt(N) (their unit).
+    next_err : float
+        Half-width of the 68 % prediction interval of one further replica's value: t * std * sqrt(1 + 1/N) (the
+        module docstring).
     t_factor : float
         Student's t factor for N - 1 degrees of freedom.
     values, errors : ndarray, shape (N,)
@@ -217,6 +232,7 @@ class EstimatePool:
     n: int
     mean: float
     err: float
+    next_err: float
     t_factor: float
     values: NDArray[np.float64]
     errors: NDArray[np.float64]
@@ -244,6 +260,7 @@ def pool_estimates(values: ArrayLike, errors: ArrayLike | None = None) -> Estima
         n=int(n),
         mean=mean,
         err=t * float(v.std(ddof=1)) / math.sqrt(n),
+        next_err=t * float(v.std(ddof=1)) * math.sqrt(1.0 + 1.0 / n),
         t_factor=t,
         values=v,
         errors=e,
@@ -298,6 +315,8 @@ class ReplicaAnalysis:
         Mean over the pooled replicas of their mean interface temperature.
     G_si, G_si_err : float
         The pooled G in W m^-2 K^-1 (NaN in LJ reduced units).
+    G_si_next_err : float
+        The pool's ``G_next_err`` in W m^-2 K^-1: where one further run of this configuration lands (68 %).
     config_sha256 : str
         Of the configuration the replicas were made from (``replicas.json``).
     warnings : tuple of str
@@ -312,6 +331,7 @@ class ReplicaAnalysis:
     T_mean: float
     G_si: float
     G_si_err: float
+    G_si_next_err: float
     config_sha256: str
     warnings: tuple[str, ...]
 
@@ -455,6 +475,7 @@ def analyze_replicas(
         T_mean=float(np.mean([r.analysis.T_mean for r in pooled])),
         G_si=pool.G * to_si if to_si is not None else float("nan"),
         G_si_err=pool.G_err * to_si if to_si is not None else float("nan"),
+        G_si_next_err=pool.G_next_err * to_si if to_si is not None else float("nan"),
         config_sha256=record.config_sha256,
         warnings=tuple(warnings),
     )
