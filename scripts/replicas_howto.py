@@ -177,6 +177,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--block", default="replicas-howto", help="the marked block of the page (and its data file)")
     args = parser.parse_args(argv)
+    begin, end = f"<!-- {args.block}:begin -->", f"<!-- {args.block}:end -->"
+    if args.write and not (re.fullmatch(r"[a-z0-9][a-z0-9-]*", args.block) and begin in PAGE.read_text("utf-8")
+                           and end in PAGE.read_text("utf-8")):  # fmt: skip
+        parser.error(f"--block {args.block!r}: {PAGE.name} has no block of that name (marked {begin} ... {end})")
     doc = table(Path(args.folder))
     lines = markdown(doc)
     print("\n".join(lines))
@@ -184,7 +188,6 @@ def main(argv: list[str] | None = None) -> int:
         data = DATA if args.block == "replicas-howto" else PAGE.with_name(f"{args.block}-data.json")
         data.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
         text = PAGE.read_text(encoding="utf-8")
-        begin, end = f"<!-- {args.block}:begin -->", f"<!-- {args.block}:end -->"
         head, rest = text.split(begin, 1)
         _, tail = rest.split(end, 1)
         PAGE.write_text(head + begin + "\n" + "\n".join(lines) + "\n" + end + tail, encoding="utf-8")
