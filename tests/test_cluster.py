@@ -202,3 +202,23 @@ def test_a_local_cluster_leaves_the_callers_environment_as_it_was():
     finally:
         close_client(client)
     assert dict(os.environ) == before
+
+
+def test_cancel_quietly_cancels_every_future_and_skips_those_that_fail():
+    """The one rule of both dask routes (AGF sweeps, force calls) on the way out: every future is asked to cancel,
+    one whose cancel raises (a lost cluster) does not stop the others nor raise."""
+    pytest.importorskip("distributed")
+    from kapitza.cluster import cancel_quietly
+
+    class Future:
+        def __init__(self, fails):
+            self.fails, self.cancelled = fails, False
+
+        def cancel(self):
+            if self.fails:
+                raise OSError("the scheduler is gone")
+            self.cancelled = True
+
+    futures = [Future(False), Future(True), Future(False)]
+    cancel_quietly(futures)
+    assert [f.cancelled for f in futures] == [True, False, True]

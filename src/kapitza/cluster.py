@@ -207,6 +207,17 @@ def quiet() -> Any:
     return silence_logging_cmgr(logging.CRITICAL)
 
 
+def cancel_quietly(futures: Sequence[Any]) -> None:
+    """Cancel ``futures`` on the way out of a failed or interrupted run, best effort and with distributed's loggers
+    silenced (a future of a lost cluster cannot be cancelled; that is no new error)."""
+    with quiet():
+        for f in futures:
+            try:
+                f.cancel()
+            except Exception:  # noqa: BLE001 - best effort on the way out
+                pass
+
+
 def local_client(workers: int = 2, *, extra: str = "agf", **kwargs: Any) -> Any:
     """A ``distributed.Client`` on a new local cluster of ``workers`` single-threaded processes.
 

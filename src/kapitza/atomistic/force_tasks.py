@@ -373,14 +373,7 @@ class ForceRunner:
                                  str(value["device"]), str(value["worker"]))  # fmt: skip
                 arrived(group, np.asarray(value["forces"], dtype=float), call)
         except BaseException:
-            from ..cluster import quiet
-
-            with quiet():
-                for f in futures:
-                    try:
-                        f.cancel()
-                    except Exception:  # noqa: BLE001 - best effort on the way out
-                        pass
+            cluster.cancel_quietly(futures)
             raise
         finally:
             futures.clear()

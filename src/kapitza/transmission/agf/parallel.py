@@ -35,11 +35,11 @@ from ...cluster import (  # noqa: F401 - re-exported: the names this module has 
     CONNECT_TIMEOUT,
     THREAD_ENV,
     DaskError,
+    cancel_quietly,
     close_client,
     task_count,
     task_overhead,
 )
-from ...cluster import quiet as _quiet
 from ...errors import InputError, KapitzaError
 from .inputs import api_name
 
@@ -533,12 +533,7 @@ def run_on_dask(
             batch=task_batch,
         )
     except BaseException:
-        with _quiet():
-            for f in futures:
-                try:
-                    f.cancel()
-                except Exception:  # noqa: BLE001 - best effort on the way out
-                    pass
+        cancel_quietly(futures)
         if close:
             close_client(client) if own is not None else close_client(client, cluster=False)
             close = False
