@@ -65,18 +65,18 @@ def test_pooled_error_covers_the_truth_68_percent_of_the_time(n):
     assert 0.64 <= np.mean(hits) <= 0.73
 
 
-@pytest.mark.parametrize("n", [2, 3, 4, 8])
+@pytest.mark.parametrize("n", [2, 4])
 def test_next_run_interval_covers_a_further_replica_68_percent_of_the_time(n):
     """The prediction interval of one further run (G +- G_next_err, and pool_estimates' mean +- next_err) on
     replicas from a model that is not the estimator's: correlated Gaussian noise of J and Delta T (rho = 0.5, 8 %
     and 12 %) and a heavy-tailed per-run offset of the jump (Student t of 5 degrees of freedom, 10 % rms).  The
-    further run's own G = J / Delta T falls inside 0.67-0.71 of 3000 sets (seeded; standard error 0.009) when this
-    test was written; the band 0.64-0.74 rejects the interval without the t factor (for Gaussian data P(|t_{N-1}|
-    <= 1): 0.50 at N = 2) and the pool's error of the mean (G_err covers a further run far less: it shrinks as
-    1 / sqrt(N))."""
+    further run's own G = J / Delta T fell inside 0.67-0.71 of 3000 sets for N = 2, 3, 4, 8 (seeded; standard
+    error 0.009) when this test was written, and 0.68-0.72 of the 2000 sets here; the band 0.64-0.74 rejects the
+    interval without the t factor (for Gaussian data P(|t_{N-1}| <= 1): 0.50 at N = 2) and the pool's error of the
+    mean (0.52 and 0.40 here: it shrinks as 1 / sqrt(N), a further run does not)."""
     rng = np.random.default_rng([9, n])
     hits, est_hits, mean_hits = [], [], []
-    for _ in range(3000):
+    for _ in range(2000):
         a, b = rng.standard_normal((2, n + 1))
         offset = 0.10 * math.sqrt(3 / 5) * rng.standard_t(5, n + 1)
         dt = 8.0 * (1 + 0.12 * a + offset)
