@@ -277,30 +277,17 @@ def calibration_rows(system: str, estimator: str) -> list:
                 est, plain, truth, note="for comparison: the error kapitza stated before issue 64",
             )  # fmt: skip
     g = np.array([r["G"] for r in recs])
-    hits, sigs = [], []
+    pools = _pools(kind, recs)  # every 4-subset's pool, made once for the rows below
     if kind == "nemd":
-        from kapitza.analysis.md.replicas import pool_replicas
-
         j = np.array([r["J"] for r in recs])
         dt = np.array([r["delta_T"] for r in recs])
         truth = float(j.mean() / dt.mean())  # the pool's own estimator on all seeds (ratio of means)
         mean_g = float(g.mean())
-        below = []
-        for s in _subsets(n):
-            p = pool_replicas(j[list(s)], dt[list(s)])
-            below.append(abs(p.G - mean_g) <= p.G_err)
-        for s in _subsets(n):
-            p = pool_replicas(j[list(s)], dt[list(s)])
-            hits.append(abs(p.G - truth) <= p.G_err)
-            sigs.append(p.G_err / abs(truth))
+        below = [abs(centre - mean_g) <= err for _, centre, err, _ in pools]
     else:
-        from kapitza.analysis.md.replicas import pool_estimates
-
         truth = float(g.mean())
-        for s in _subsets(n):
-            p = pool_estimates(g[list(s)])
-            hits.append(abs(p.mean - truth) <= p.err)
-            sigs.append(p.err / abs(truth))
+    hits = [abs(centre - truth) <= err for _, centre, err, _ in pools]
+    sigs = [err / abs(truth) for _, _, err, _ in pools]
     pooled_truth = (
         f"mean J / mean Delta T of all {n} seeds (the pool's own estimator on every seed; against the mean of the "
         f"seeds' own G, which each run's G = J / Delta T biases upward by G (sigma_DeltaT / Delta T)^2, it covers "
@@ -316,28 +303,41 @@ def calibration_rows(system: str, estimator: str) -> list:
             f"{len(hits)} independent pools); {note_truth}",
         )
     )  # fmt: skip
-    rows.append(next_run_row(estimator, what, kind, recs))
+    rows.append(next_run_row(estimator, what, recs, pools))
     return rows
 
 
-def next_run_row(estimator: str, what: str, kind: str, recs: list) -> object:
-    """The calibration row of the next-run interval: every 4-replica pool's G +- G_next_err (``next_err`` of EMD)
-    against each seed it does not hold, that seed's own G (one further run of the same configuration)."""
-    from calibration import common
+def _pools(kind: str, recs: list) -> list[tuple[tuple[int, ...], float, float, float]]:
+    """Every pool of 4 of the seeds (:func:`_subsets`): (its seeds, its G, its replica error, its next-run half-width),
+    by :func:`~kapitza.analysis.md.replicas.pool_replicas` (NEMD: J and Delta T) or ``pool_estimates`` (EMD: G)."""
     from kapitza.analysis.md.replicas import pool_estimates, pool_replicas
+
+    out = []
+    if kind == "nemd":
+        j = np.array([r["J"] for r in recs])
+        dt = np.array([r["delta_T"] for r in recs])
+        for s in _subsets(len(recs)):
+            p = pool_replicas(j[list(s)], dt[list(s)])
+            out.append((s, p.G, p.G_err, p.G_next_err))
+    else:
+        g = np.array([r["G"] for r in recs])
+        for s in _subsets(len(recs)):
+            e = pool_estimates(g[list(s)])
+            out.append((s, e.mean, e.err, e.next_err))
+    return out
+
+
+def next_run_row(estimator: str, what: str, recs: list, pools: list) -> object:
+    """The calibration row of the next-run interval: every 4-replica pool's G +- its next-run half-width (``pools``,
+    :func:`_pools`) against each seed it does not hold, that seed's own G (one further run of the configuration)."""
+    from calibration import common
 
     n = len(recs)
     g = np.array([r["G"] for r in recs])
     hits, sigs = [], []
-    for s in _subsets(n):
+    for s, centre, _, half in pools:
         held = np.ones(n, dtype=bool)
         held[list(s)] = False
-        if kind == "nemd":
-            p = pool_replicas(np.array([recs[i]["J"] for i in s]), np.array([recs[i]["delta_T"] for i in s]))
-            centre, half = p.G, p.G_next_err
-        else:
-            e = pool_estimates(g[list(s)])
-            centre, half = e.mean, e.next_err
         hits.extend(np.abs(g[held] - centre) <= half)
         sigs.append(half / abs(centre))
     return common.CalibrationRow(
