@@ -178,8 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--block", default="replicas-howto", help="the marked block of the page (and its data file)")
     args = parser.parse_args(argv)
     begin, end = f"<!-- {args.block}:begin -->", f"<!-- {args.block}:end -->"
-    if args.write and not (re.fullmatch(r"[a-z0-9][a-z0-9-]*", args.block) and begin in PAGE.read_text("utf-8")
-                           and end in PAGE.read_text("utf-8")):  # fmt: skip
+    page = PAGE.read_text(encoding="utf-8")
+    if args.write and not (re.fullmatch(r"[a-z0-9][a-z0-9-]*", args.block) and begin in page and end in page):
         parser.error(f"--block {args.block!r}: {PAGE.name} has no block of that name (marked {begin} ... {end})")
     doc = table(Path(args.folder))
     lines = markdown(doc)
@@ -187,8 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.write:
         data = DATA if args.block == "replicas-howto" else PAGE.with_name(f"{args.block}-data.json")
         data.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
-        text = PAGE.read_text(encoding="utf-8")
-        head, rest = text.split(begin, 1)
+        head, rest = page.split(begin, 1)
         _, tail = rest.split(end, 1)
         PAGE.write_text(head + begin + "\n" + "\n".join(lines) + "\n" + end + tail, encoding="utf-8")
     return 0

@@ -182,6 +182,8 @@ def _render_jump(result: Any, report: Report) -> None:
 
 def _render_replicas(result: Any, report: Report) -> None:
     """The text of a folder of replicas: the pooled G with its replica error first, the replicas under --explain."""
+    from ..analysis.md.replicas import NEXT_RUN
+
     reps, system = result.replicas, result.system
     p = reps.pool
     unit = f"{system.flux} per {system.temperature}"
@@ -198,8 +200,7 @@ def _render_replicas(result: Any, report: Report) -> None:
             if not system.reduced and np.isfinite(reps.G_si)
             else f"{p.G:.4g} \u00b1 {p.G_next_err:.2g} {unit}"
         )
-        report.answer(f"one further run of this configuration: G = {nxt} (68 % prediction interval from the replicas' "
-                      "spread; the error above is of their mean)")  # fmt: skip
+        report.answer(f"one further run of this configuration: G = {nxt} ({NEXT_RUN})")
     report.answer(
         f"\u0394T = {p.delta_T:.4g} \u00b1 {p.delta_T_err:.2g} {system.temperature}, J = {p.flux:.4g} \u00b1 "
         f"{p.flux_err:.2g} {system.flux} (mean of the replicas)"

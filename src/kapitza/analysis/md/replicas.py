@@ -63,6 +63,9 @@ SPREAD_SIGNIFICANCE = 0.05
 #: Fewest replicas a pool is made of.
 MIN_REPLICAS = 2
 
+#: What the next-run interval is, in words: the CLI lines of ``md analyze`` and ``md emd --replicas`` and the JSON.
+NEXT_RUN = "68 % prediction interval from the replicas' spread (Student-t); the pooled error is that of their mean"
+
 ESTIMATOR = (
     "G = mean flux / mean jump of the replicas (ratio of means, equal weights: unbiased as replicas are added, "
     "where the mean of the replicas' own G keeps a bias of G (sigma_DeltaT / Delta T)^2); error from the spread "
@@ -488,6 +491,7 @@ def _left_out(recorded: str, found: str) -> str:
 
 __all__ = [
     "ESTIMATOR",
+    "NEXT_RUN",
     "EstimatePool",
     "ReplicaAnalysis",
     "ReplicaPool",
