@@ -182,8 +182,6 @@ def _render_jump(result: Any, report: Report) -> None:
 
 def _render_replicas(result: Any, report: Report) -> None:
     """The text of a folder of replicas: the pooled G with its replica error first, the replicas under --explain."""
-    from ..analysis.md.replicas import NEXT_RUN
-
     reps, system = result.replicas, result.system
     p = reps.pool
     unit = f"{system.flux} per {system.temperature}"
@@ -200,7 +198,7 @@ def _render_replicas(result: Any, report: Report) -> None:
             if not system.reduced and np.isfinite(reps.G_si)
             else f"{p.G:.4g} \u00b1 {p.G_next_err:.2g} {unit}"
         )
-        report.answer(f"one further run of this configuration: G = {nxt} ({NEXT_RUN})")
+        report.answer(f"one further run of this configuration: G = {nxt} ({p.next_run})")
     report.answer(
         f"\u0394T = {p.delta_T:.4g} \u00b1 {p.delta_T_err:.2g} {system.temperature}, J = {p.flux:.4g} \u00b1 "
         f"{p.flux_err:.2g} {system.flux} (mean of the replicas)"

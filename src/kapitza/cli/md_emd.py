@@ -141,7 +141,7 @@ def _replicas(cfg: Any, folder: Path, n: int, as_json: bool) -> None:
     """The pooled G of the complete EMD replicas (mean of their G, error from their spread x Student's t), each
     replica's G beside it; fewer than two complete: their G alone."""
     from ..analysis.md.emd import emd_conductance
-    from ..analysis.md.replicas import NEXT_RUN, pool_estimates
+    from ..analysis.md.replicas import pool_estimates
     from ..md.emd import read_emd_run
     from ..md.replicas import plan_replicas, replica_complete
 
@@ -172,7 +172,7 @@ def _replicas(cfg: Any, folder: Path, n: int, as_json: bool) -> None:
                 "n": pool.n, "G": _f(pool.mean), "G_err": _f(pool.err), "G_si": _f(pool.mean * to_si),
                 "G_si_err": _f(pool.err * to_si), "G_next_err": _f(pool.next_err),
                 "G_si_next_err": _f(pool.next_err * to_si),
-                "next_run": f"G +- G_next_err holds one further run of this configuration: {NEXT_RUN}",
+                "next_run": f"G +- G_next_err holds one further run of this configuration: {pool.next_run}",
                 "t_factor": _f(pool.t_factor),
                 "spread_ratio": _f(pool.spread_ratio),
                 "spread_pvalue": _f(pool.spread_pvalue), "single_run_errors_understate_spread": pool.understated,
@@ -198,7 +198,7 @@ def _replicas(cfg: Any, folder: Path, n: int, as_json: bool) -> None:
             if np.isfinite(to_si)
             else f"{pool.mean:.4g} \u00b1 {pool.next_err:.2g} {unit}"
         )
-        out.print(f"one further run of this configuration: G = {nxt} ({NEXT_RUN})")
+        out.print(f"one further run of this configuration: G = {nxt} ({pool.next_run})")
         if pool.understated:
             out.print(f"warning: the single-run errors understate the spread between replicas by a factor "
                       f"{pool.spread_ratio:.2g} (p = {pool.spread_pvalue:.2g}): quote the replica error")  # fmt: skip

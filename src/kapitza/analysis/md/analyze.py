@@ -542,8 +542,6 @@ def jump_document(r: JumpAnalysis, system: Any, flux_err_given: bool = True) -> 
 def replicas_document(a: MdAnalysis) -> dict[str, Any]:
     """The JSON document of a folder of replicas (``md analyze PARENT --json``)."""
     reps = a.replicas
-    from .replicas import NEXT_RUN
-
     p = reps.pool
     system = a.system
     si = not system.reduced
@@ -559,7 +557,7 @@ def replicas_document(a: MdAnalysis) -> dict[str, Any]:
         "G_si_err": _f(reps.G_si_err),
         "G_next_err": _f(p.G_next_err),
         "G_si_next_err": _f(reps.G_si_next_err),
-        "next_run": f"G +- G_next_err holds one further run of this configuration: {NEXT_RUN}",
+        "next_run": f"G +- G_next_err holds one further run of this configuration: {p.next_run}",
         "J": _f(p.flux),
         "J_err": _f(p.flux_err),
         "delta_T": _f(p.delta_T),

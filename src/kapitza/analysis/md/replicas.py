@@ -121,6 +121,8 @@ class ReplicaPool:
     understated: bool
     estimator: str
 
+    #: What ``G_next_err`` means, in words (:data:`NEXT_RUN`): the renderers read it here.
+    next_run: ClassVar[str] = NEXT_RUN
     _summary_fields: ClassVar[tuple[str, ...]] = ("n", "G", "G_err", "spread_ratio")
 
 
@@ -243,6 +245,8 @@ class EstimatePool:
     spread_pvalue: float
     understated: bool
 
+    #: What ``next_err`` means, in words (:data:`NEXT_RUN`).
+    next_run: ClassVar[str] = NEXT_RUN
     _summary_fields: ClassVar[tuple[str, ...]] = ("n", "mean", "err", "spread_ratio")
 
 
