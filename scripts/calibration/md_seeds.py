@@ -179,13 +179,16 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("system", choices=sorted(SYSTEMS))
         p.add_argument("--replicas", type=int, default=None)
         p.add_argument("--root", default="/tmp/kapitza-md-seeds")
+    sub.add_parser("variants", help="the next-run interval's variants tried on the stored seeds (no MD runs)")
     args = parser.parse_args(argv)
+    if args.command == "variants":
+        for system in SYSTEMS:
+            for v in pool_error_variants(system):
+                print(f"{system:8s} {v['variant']:60s} covers {v['coverage']:.3f}  median half-width "
+                      f"{v['median_width']:.3f} of G  its spread (cv) {v['width_cv']:.2f}")  # fmt: skip
+        return 0
     main_run(args)
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
 
 
 # ----------------------------------------------------------------------------- rows for the calibration page
@@ -349,3 +352,77 @@ def next_run_row(estimator: str, what: str, recs: list, pools: list) -> object:
         "the replicas' spread (Hahn & Meeker, Statistical Intervals (1991), ch. 4), printed by `kapitza md analyze "
         "PARENT` as 'one further run of this configuration'",
     )  # fmt: skip
+
+
+#: The next-run interval's variants tried on the stored seeds (issue 64; :func:`pool_error_variants`).
+VARIANTS = (
+    "between replicas, t sqrt(1 + 1/N) s (shipped)",
+    "max(between, rms of the single-run errors) (Birge's scale)",
+    "max(between, median of the single-run errors)",
+    "within and between pooled by degrees of freedom",
+)
+
+
+def pool_error_variants(system: str) -> list[dict]:
+    """The next-run interval of every 4-replica pool of the stored seeds by the shipped rule and by three that
+    also use the replicas' single-run errors (issue 64: could they steady an interval from 3 degrees of freedom?):
+    their share of (pool, further seed) pairs covered, the median half-width as a fraction of G and that width's
+    coefficient of variation between pools.
+
+    * between: t_3 s sqrt(1 + 1/N), s the spread of the replicas (:attr:`ReplicaPool.G_next_err`);
+    * Birge's scale (the Particle Data Group's averaging rule, Review of Particle Physics, "Introduction", sect.
+      5.2.2: the internal error, enlarged by the Birge ratio where that exceeds 1): max(t_3 s, rms sigma_i)
+      sqrt(1 + 1/N);
+    * the same with the median sigma_i (robust to one run's large error);
+    * pooled (NEMD only: its records hold the blocks): s_c^2 = ((N - 1) s^2 + sum nu_i (sigma_i / t(nu_i))^2) /
+      (N - 1 + sum nu_i), nu_i = blocks used / the larger of the flux's and the jump's statistical inefficiency
+      - 1, half-width t(N - 1 + sum nu_i) s_c sqrt(1 + 1/N) (each run's error taken as an estimate of the same
+      seed-to-seed variance, with its own degrees of freedom).
+    """
+    from kapitza.analysis.md.blocking import t_factor
+
+    data = _load().get(system)
+    if not data:
+        return []
+    recs = [r for r in data["replicas"] if "error" not in r and r.get("G") is not None]
+    kind = data["kind"]
+    n = len(recs)
+    g = np.array([r["G"] for r in recs])
+    sig = np.array([r["G_err"] for r in recs])
+    nu = None
+    if kind == "nemd":
+        ineff = np.array([max(r["delta_T_inefficiency"], r["J_inefficiency"], 1.0) for r in recs])
+        nu = np.maximum(np.array([r["blocks_used"] for r in recs]) / ineff - 1.0, 1.0)
+    t3 = t_factor(3)
+    grow = math.sqrt(1.0 + 1.0 / 4)
+    hits: dict[str, list] = {v: [] for v in VARIANTS}
+    widths: dict[str, list] = {v: [] for v in VARIANTS}
+    for s, centre, _, half in _pools(kind, recs):
+        idx = list(s)
+        held = np.ones(n, dtype=bool)
+        held[idx] = False
+        spread = half / (t3 * grow)
+        halves = {
+            VARIANTS[0]: half,
+            VARIANTS[1]: max(t3 * spread, float(np.sqrt(np.mean(sig[idx] ** 2)))) * grow,
+            VARIANTS[2]: max(t3 * spread, float(np.median(sig[idx]))) * grow,
+        }
+        if nu is not None:
+            dof = 3.0 + float(nu[idx].sum())
+            within = np.sum(nu[idx] * (sig[idx] / np.array([t_factor(x) for x in nu[idx]])) ** 2)
+            halves[VARIANTS[3]] = t_factor(dof) * math.sqrt((3.0 * spread**2 + within) / dof) * grow
+        for v, h in halves.items():
+            hits[v].extend(np.abs(g[held] - centre) <= h)
+            widths[v].append(h / abs(centre))
+    out = []
+    for v in VARIANTS:
+        if not widths[v]:
+            continue
+        w = np.array(widths[v])
+        out.append({"variant": v, "coverage": float(np.mean(hits[v])), "median_width": float(np.median(w)),
+                    "width_cv": float(np.std(w) / np.mean(w))})  # fmt: skip
+    return out
+
+
+if __name__ == "__main__":
+    sys.exit(main())
