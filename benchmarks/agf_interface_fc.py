@@ -160,8 +160,9 @@ def cost(name: str, atoms: int, sample: int, whole: bool, reach: float | None, r
                 continue
             rep = required_repeat(np.asarray(atoms_of.cell)[:2], f)
             sup = atoms_of.repeat((rep[0], rep[1], 1))
-            shown = row_orbits(sup, wanted).displaced
-            n = 6 * len(colours(sup, 2 * f + 1e-6, shown))
+            orbits = row_orbits(sup, wanted)
+            shown = orbits.displaced
+            n = 6 * len(colours(sup, 2 * f + 1e-6, shown, orbits.translations))  # as coloured_rows displaces them
             structures += n
             biggest = max(biggest or (0, None, 0), (len(sup), sup, n), key=lambda t: t[0])
         sizes = inputs.structure_sizes((0, 0))

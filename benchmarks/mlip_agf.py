@@ -173,7 +173,7 @@ def interface(atoms_wanted: int, sample: int, lateral: int | None = None, whole:
     supercell = slab.repeat((repeat[0], repeat[1], 1))
     orbits = row_orbits(supercell, rows)
     every = len(colours(supercell, 2.0 * reach + 1e-6, rows))
-    groups = colours(supercell, 2.0 * reach + 1e-6, orbits.displaced)
+    groups = colours(supercell, 2.0 * reach + 1e-6, orbits.displaced, orbits.translations)  # as coloured_rows does
     n_structures = 6 * len(groups)
     print(
         f"{load()}\ninterface cell {len(s.atoms)} atoms ({s.cells[0]}+{s.cells[1]} periods, lateral "

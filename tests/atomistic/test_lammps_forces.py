@@ -77,6 +77,29 @@ def test_batched_displacements_give_the_per_atom_rows():
     )
 
 
+def test_rows_displaced_as_lateral_images_are_the_per_atom_rows_from_fewer_calls():
+    """Issue 65 item 2: a lateral supercell repeats its cell until it is twice the force range wide; its copies
+    carry displacements of other rows, and the rows translated back equal the one-atom-at-a-time rows (SW has a
+    finite range: exact to rounding)."""
+    from kapitza.atomistic.hessian import colours
+    from kapitza.atomistic.translations import lateral_translations
+
+    cell = bulk("Si", "diamond", a=5.431, cubic=True).repeat((1, 1, 8))  # 43.4 A along z
+    cell.positions += np.random.default_rng(7).normal(0.0, 0.03, cell.positions.shape)  # no symmetry but the repeat
+    reach = force_range(SW)
+    atoms = cell.repeat((3, 3, 1))  # 16.3 A wide: more than twice the 7.54 A reach, as required_repeat asks
+    rows = np.arange(len(cell))  # the first copy
+    perms = lateral_translations(atoms)
+    assert perms.shape[0] == 9
+    plain, spread = colours(atoms, 2 * reach + 1e-6, rows), colours(atoms, 2 * reach + 1e-6, rows, perms)
+    assert sum(g.size for g in spread) == rows.size and len(spread) < len(plain)
+    np.testing.assert_allclose(
+        hessian_rows(atoms, SW, rows, reach=reach, images=True),
+        hessian_rows(atoms, SW, rows, reach=reach, batched=False),
+        atol=1e-10,
+    )
+
+
 def test_forces_of_a_hexagonal_cell_are_rotated_back():
     atoms = bulk("Ar", "hcp", a=3.8, c=6.2).repeat((3, 3, 2))
     atoms.positions += np.random.default_rng(2).normal(0.0, 0.05, atoms.positions.shape)

@@ -35,6 +35,7 @@ from numpy.typing import NDArray
 from ..errors import InputError
 from .calculators import BATCH_ATOMS, D3_SUFFIX, CalculatorSource
 from .hessian import CHUNK_VALUES, coloured_rows
+from .translations import lateral_translations
 
 #: Default force range (A) of a machine-learned potential's interface force constants: blocks beyond it are dropped.
 #: Measured on CHGNet 0.3.0, bulk Si at its relaxed a = 5.461 A (3x3x3 conventional supercell, one atom displaced by
@@ -284,7 +285,9 @@ class CalculatorForceConstants:
                 self.progress("force constants", done, total)
 
         tails: list[float] = []
-        h = coloured_rows(atoms, rows, float(step), self.reach, forces_of, progress=counted, tails=tails)
+        moves = lateral_translations(atoms)  # a row may be displaced as an image of its atom
+        h = coloured_rows(atoms, rows, float(step), self.reach, forces_of, progress=counted, tails=tails,
+                          translations=moves)  # fmt: skip
         self.tail = max(tails, default=0.0)
         return h.reshape(len(rows) * 3, -1)
 

@@ -99,21 +99,80 @@ def _kdtree_pairs(
     return i.astype(np.int64), j.astype(np.int64)
 
 
-def colours(atoms: Any, separation: float, rows: NDArray[np.int64]) -> list[NDArray[np.int64]]:
+def colours(
+    atoms: Any,
+    separation: float,
+    rows: NDArray[np.int64],
+    translations: NDArray[np.int64] | None = None,
+) -> list[NDArray[np.int64]]:
     """Greedy colouring of ``rows``: within a colour every two atoms are more than ``separation`` apart (every
-    periodic image; in a cell narrower than the separation an atom is within it of its own image, and alone)."""
+    periodic image; in a cell narrower than the separation an atom is within it of its own image, and alone).
+
+    With ``translations`` (the slab's lateral translations as permutations, the identity first:
+    :func:`kapitza.atomistic.translations.lateral_translations`) each row may be displaced as any of its lateral
+    images, whose responses are its own translated: the groups then list the atoms displaced (:func:`_colouring`).
+    """
+    return _colouring(atoms, separation, rows, translations)[0]
+
+
+def _colouring(
+    atoms: Any,
+    separation: float,
+    rows: NDArray[np.int64],
+    translations: NDArray[np.int64] | None = None,
+) -> tuple[list[NDArray[np.int64]], dict[int, tuple[int, int]]]:
+    """The groups of :func:`colours` and, for each atom displaced, (the row it stands for, the index of the
+    translation that carries the row onto it).
+
+    Without translations the rows are coloured greedily in their order, each as itself.  With them (issue 65: a
+    small lateral cell is repeated until it is twice the force range wide, and its copies can carry displacements of
+    other rows as far apart laterally as they are close in height) each row goes to the lowest colour that one of
+    its images not yet displaced fits in, the rows taken in their order and by height; the fewest colours of those
+    two and of the plain colouring is kept, so it never costs more calls (GaN | AlN's 32 rows: 7 colours instead of
+    10).  Exact for a force source with a finite range, as the colouring itself is.
+    """
+    rows = np.asarray(rows, dtype=np.int64)
     start, nbr = neighbours(atoms, separation)
-    colour = -np.ones(len(atoms), dtype=np.int64)
-    for a in rows.tolist():
-        taken = colour[nbr[start[a] : start[a + 1]]]
-        used = np.zeros(taken.size + 2, dtype=bool)
-        used[taken[(taken >= 0) & (taken < used.size)]] = True
-        if a in nbr[start[a] : start[a + 1]]:  # its own image is close: it needs a colour of its own
-            colour[a] = int(colour.max()) + 1
-            continue
-        colour[a] = int(np.argmin(used))
-    picked = colour[rows]
-    return [rows[picked == c] for c in np.unique(picked)]
+    identity = np.arange(len(atoms), dtype=np.int64)[None, :]
+    best = _greedy(rows, identity, start, nbr, len(atoms), reuse=True)
+    if translations is not None:
+        by_height = rows[np.argsort(atoms.positions[rows, 2], kind="stable")]
+        for order in (rows, by_height):
+            tried = _greedy(order, np.asarray(translations), start, nbr, len(atoms), reuse=False)
+            if len(tried[0]) < len(best[0]):
+                best = tried
+    return best
+
+
+def _greedy(
+    order: NDArray[np.int64], perms: NDArray[np.int64], start: Any, nbr: Any, n: int, reuse: bool
+) -> tuple[list[NDArray[np.int64]], dict[int, tuple[int, int]]]:
+    """One greedy colouring of the rows in ``order``, each as the image (row of ``perms``) with the lowest free
+    colour; ``reuse``: the plain colouring (one image, the row itself; a row listed twice is coloured again)."""
+    colour = -np.ones(n, dtype=np.int64)
+    origin: dict[int, tuple[int, int]] = {}
+    for a in order.tolist():
+        pick: tuple[int, int, int] | None = None
+        for t, image in enumerate(perms[:, a].tolist()):
+            if not reuse and colour[image] >= 0:  # already displaced for another row
+                continue
+            near = nbr[start[image] : start[image + 1]]
+            if image in near:  # its own periodic image is close: it needs a colour of its own
+                c = int(colour.max()) + 1
+            else:
+                taken = colour[near]
+                used = np.zeros(taken.size + 2, dtype=bool)
+                used[taken[(taken >= 0) & (taken < used.size)]] = True
+                c = int(np.argmin(used))
+            if pick is None or c < pick[0]:
+                pick = (c, image, t)
+        if pick is None:
+            raise InputError(f"row atom {a}: every lateral image is displaced for another row (rows repeated?)")
+        colour[pick[1]] = pick[0]
+        origin[pick[1]] = (a, pick[2])
+    shown = order if reuse else np.array(sorted(origin), dtype=np.int64)
+    picked = colour[shown]
+    return [shown[picked == c] for c in np.unique(picked)], origin
 
 
 def _owned(group: NDArray[np.int64], start: Any, nbr: Any) -> list[NDArray[np.int64]]:
@@ -140,6 +199,7 @@ def coloured_rows(
     batched: bool = True,
     progress: Callable[[int, int], None] | None = None,
     tails: list[float] | None = None,
+    translations: NDArray[np.int64] | None = None,
 ) -> NDArray[np.float64]:
     """Rows -d F_j / d u_(i, a) for the atoms ``rows`` by central differences, eV/A^2,
     shape (len(rows), 3, n_atoms, 3).
@@ -151,7 +211,9 @@ def coloured_rows(
     coordinates (at least one); ``progress(done, total)`` counts displaced structures.  With ``tails`` (a list),
     the largest response (eV/A^2) on an atom beyond ``reach`` of every atom displaced together is appended to it for
     each colour of more than one atom: what a force source reaching further than ``reach`` leaves out (a colour of
-    one atom keeps every response).
+    one atom keeps every response).  With ``translations`` (the slab's lateral translations, :func:`colours`) a row
+    may be displaced as a lateral image of its atom, its responses translated back: the same rows from fewer
+    force calls where the cell is a lateral repeat.
     """
     rows = np.asarray(rows, dtype=np.int64)
     if not np.isfinite(step_angstrom) or step_angstrom <= 0:
@@ -160,7 +222,12 @@ def coloured_rows(
     n = len(atoms)
     where = {int(a): k for k, a in enumerate(rows)}
     out = np.zeros((rows.size, 3, n, 3))
-    groups = colours(atoms, 2.0 * reach + 1e-6, rows) if batched else [np.array([a]) for a in rows]
+    if batched:
+        groups, origin = _colouring(atoms, 2.0 * reach + 1e-6, rows, translations)
+    else:
+        groups, origin = [np.array([a]) for a in rows], {int(a): (int(a), 0) for a in rows}
+    perms = np.arange(n, dtype=np.int64)[None, :] if translations is None or not batched else np.asarray(translations)
+    back = np.argsort(perms, axis=1)  # back[t, perms[t, j]] = j: an image's response columns to the row's own
     start, nbr = neighbours(atoms, reach + 1e-6) if batched else (None, None)
     per_chunk = max(1, CHUNK_VALUES // (6 * 3 * max(n, 1)))
     total = 6 * len(groups)
@@ -180,10 +247,12 @@ def coloured_rows(
             for a in range(3):
                 diff = -(forces[g, a, 0] - forces[g, a, 1]) / (2 * step_angstrom)
                 if owned is None:
-                    out[where[int(group[0])], a] = diff
+                    row, t = origin[int(group[0])]
+                    out[where[row], a] = diff[perms[t]]
                     continue
                 for atom, mine in zip(group.tolist(), owned):
-                    out[where[atom], a][mine] = diff[mine]
+                    row, t = origin[atom]
+                    out[where[row], a][back[t, mine]] = diff[mine]
                 if tails is not None:
                     beyond = np.ones(n, dtype=bool)
                     beyond[np.concatenate(owned)] = False

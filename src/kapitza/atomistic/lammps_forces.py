@@ -36,6 +36,7 @@ from ..units import ANGSTROM, EV
 from .forcefield import MANYBODY_STYLES, ForceField, is_style_name
 from .hessian import coloured_rows, colours, neighbours  # noqa: F401 - colours: its old home
 from .lammps import lammps_module
+from .translations import lateral_translations
 
 #: Central-difference step (A) of the force constants.
 STEP = 0.01
@@ -329,12 +330,15 @@ def hessian_rows(
     reach: float | None = None,
     batched: bool = True,
     types: NDArray[np.int64] | None = None,
+    images: bool = False,
 ) -> NDArray[np.float64]:
     """Rows -d F_j / d u_(i, a) for the atoms ``rows``, eV/A^2, shape (len(rows), 3, n_atoms, 3).
 
     ``reach`` (A) is the force range (default :func:`force_range`); with ``batched`` the atoms more than twice
     it apart are displaced together, otherwise one at a time (the reference): :func:`~.hessian.coloured_rows`
-    with the forces of one LAMMPS instance.
+    with the forces of one LAMMPS instance.  ``images``: ``atoms`` is a slab repeated in its plane (the AGF's
+    lateral supercell), so a row may be displaced as a lateral image of its atom
+    (:func:`~.translations.lateral_translations`), fewer force calls for the same rows.
     """
     if not np.isfinite(step_angstrom) or step_angstrom <= 0:
         raise InputError(f"the finite-difference step must be a positive length in A, got {step_angstrom!r}")
@@ -344,7 +348,8 @@ def hessian_rows(
         def forces_of(positions: NDArray[np.float64]) -> NDArray[np.float64]:
             return np.array([engine.forces(p) for p in positions])
 
-        return coloured_rows(atoms, rows, step_angstrom, reach, forces_of, batched=batched)
+        moves = lateral_translations(atoms) if images and batched else None
+        return coloured_rows(atoms, rows, step_angstrom, reach, forces_of, batched=batched, translations=moves)
 
 
 def forcefield_calculator(forcefield: ForceField, side: NDArray[np.int64] | None = None) -> Any:
@@ -388,7 +393,7 @@ class LammpsSource:
 
     def hessian_rows(self, atoms: Any, rows: NDArray[np.int64], step: float) -> NDArray[np.float64]:
         """Rows of the Hessian of ``atoms`` (their tags give the sides), eV/A^2, shape (len(rows) * 3, 3 n)."""
-        h = hessian_rows(atoms, self.forcefield, rows, step, reach=self.reach)
+        h = hessian_rows(atoms, self.forcefield, rows, step, reach=self.reach, images=True)
         return h.reshape(rows.size * 3, -1)
 
 

@@ -122,9 +122,11 @@ def force_constant_memory(
         repeat = required_repeat(np.asarray(atoms.cell)[:2], reach)
         supercell = atoms.repeat((repeat[0], repeat[1], 1))
         need = fc_source.memory(supercell)
-        displaced = row_orbits(supercell, wanted).displaced
+        orbits = row_orbits(supercell, wanted)
+        displaced = orbits.displaced
         row_atoms = int(displaced.size)
-        n = 6 * len(colours(supercell, 2.0 * reach + 1e-6, displaced))  # as coloured_rows displaces them
+        # as coloured_rows displaces them: a row as any lateral image of its atom
+        n = 6 * len(colours(supercell, 2.0 * reach + 1e-6, displaced, orbits.translations))
         per = call_seconds(fc_source.name, supercell)
         calls += n
         seconds = float("nan") if per is None else seconds + n * per
