@@ -393,24 +393,24 @@ def pool_error_variants(system: str) -> list[dict]:
     if kind == "nemd":
         ineff = np.array([max(r["delta_T_inefficiency"], r["J_inefficiency"], 1.0) for r in recs])
         nu = np.maximum(np.array([r["blocks_used"] for r in recs]) / ineff - 1.0, 1.0)
-    t3 = t_factor(3)
-    grow = math.sqrt(1.0 + 1.0 / 4)
     hits: dict[str, list] = {v: [] for v in VARIANTS}
     widths: dict[str, list] = {v: [] for v in VARIANTS}
     for s, centre, _, half in _pools(kind, recs):
         idx = list(s)
         held = np.ones(n, dtype=bool)
         held[idx] = False
-        spread = half / (t3 * grow)
+        between = len(idx) - 1.0  # the spread's degrees of freedom
+        t, grow = t_factor(between), math.sqrt(1.0 + 1.0 / len(idx))
+        spread = half / (t * grow)
         halves = {
             VARIANTS[0]: half,
-            VARIANTS[1]: max(t3 * spread, float(np.sqrt(np.mean(sig[idx] ** 2)))) * grow,
-            VARIANTS[2]: max(t3 * spread, float(np.median(sig[idx]))) * grow,
+            VARIANTS[1]: max(t * spread, float(np.sqrt(np.mean(sig[idx] ** 2)))) * grow,
+            VARIANTS[2]: max(t * spread, float(np.median(sig[idx]))) * grow,
         }
         if nu is not None:
-            dof = 3.0 + float(nu[idx].sum())
+            dof = between + float(nu[idx].sum())
             within = np.sum(nu[idx] * (sig[idx] / np.array([t_factor(x) for x in nu[idx]])) ** 2)
-            halves[VARIANTS[3]] = t_factor(dof) * math.sqrt((3.0 * spread**2 + within) / dof) * grow
+            halves[VARIANTS[3]] = t_factor(dof) * math.sqrt((between * spread**2 + within) / dof) * grow
         for v, h in halves.items():
             hits[v].extend(np.abs(g[held] - centre) <= h)
             widths[v].append(h / abs(centre))
