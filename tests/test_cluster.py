@@ -222,3 +222,51 @@ def test_cancel_quietly_cancels_every_future_and_skips_those_that_fail():
     futures = [Future(False), Future(True), Future(False)]
     cancel_quietly(futures)
     assert [f.cancelled for f in futures] == [True, False, True]
+
+
+def test_a_result_lost_with_its_worker_is_waited_for_again_not_called_a_failure():
+    """CI at 875ce03 (tests/atomistic/test_force_tasks.py, a worker killed mid run): a task that had finished on the
+    killed worker came out of the stream with its status back to "pending" (distributed's FutureState.retry: the
+    scheduler computes it again) and was reported as a failed task.  Here a stand-in stream hands out such a future
+    first; `finished` puts it back, yields it once when it has finished, and still raises for a task in error."""
+
+    class Future:
+        def __init__(self, statuses, value):
+            self.statuses, self.value = list(statuses), value
+
+        @property
+        def status(self):
+            return self.statuses[0]
+
+        def result(self, timeout=None):
+            return self.value
+
+    class Stream:
+        def __init__(self, futures):
+            self.queue = list(futures)
+
+        def is_empty(self):
+            return not self.queue
+
+        def next_batch(self, block=False):
+            batch, self.queue = self.queue, []
+            return batch
+
+        def add(self, future):
+            future.statuses.pop(0)  # computed again: finished (or failed) the next time it comes out
+            self.queue.append(future)
+
+    def failed(f):
+        return cluster.DaskError(f"failed {f.value}")
+
+    def never(*args):
+        raise AssertionError("not expected here")
+
+    retried = Future(["pending", "finished"], "a")
+    lost = Future(["lost", "finished"], "b")
+    stream = Stream([retried, Future(["finished"], "c"), lost])
+    got = [value for _, value in cluster.finished(stream, lambda: 3, 60.0, failed=failed, lost=never, stuck=never)]
+    assert sorted(got) == ["a", "b", "c"]
+    broken = Stream([Future(["error"], "d")])
+    with pytest.raises(cluster.DaskError, match="failed d"):
+        list(cluster.finished(broken, lambda: 1, 60.0, failed=failed, lost=never, stuck=never))

@@ -439,6 +439,10 @@ def malloc_raised() -> bool:
 POLL_SECONDS = 0.05
 
 
+RESCHEDULED = frozenset({"pending", "lost"})
+"""Statuses of a future whose result went with a killed worker and that the scheduler computes again."""
+
+
 def finished(
     stream: Any,
     total: Any,
@@ -455,7 +459,9 @@ def finished(
     ``total()`` counts those submitted.  A finished task wakes the wait at once (the stream's condition).  The
     caller words the failures: ``failed(future)`` is raised for a task that ended in error or was cancelled,
     ``lost(exc)`` for a connection lost while a result is fetched, and a :class:`DaskError` of ``stuck(pending,
-    submitted)`` where no task finished for ``timeout`` s.
+    submitted)`` where no task finished for ``timeout`` s.  A task whose result was lost with its worker after it
+    finished (its status back to pending or lost: the scheduler computes it again) goes back into the stream and is
+    yielded when it finishes again.
     """
     done_so_far = 0
     deadline = time.monotonic() + timeout
@@ -474,6 +480,9 @@ def finished(
             continue
         deadline = time.monotonic() + timeout
         for f in batch:
+            if f.status in RESCHEDULED:  # its worker died holding it: the scheduler computes it again
+                stream.add(f)
+                continue
             done_so_far += 1
             if f.status != "finished":
                 raise failed(f)
