@@ -98,8 +98,9 @@ MODELS = ("agf", "agf intrinsic", "full-dispersion DMM", "Debye DMM")
 #: The AGF settings of every pair: ``kapitza agf``'s defaults (frequencies, k points, broadening), fixed before any
 #: score was seen.
 AGF_SETTINGS: Mapping[str, int] = MappingProxyType({"frequencies": 200, "kpoints": 8})
-#: Version of the cached pair entries (2: with the leads' stability).
-CACHE_FORMAT = 2
+#: Version of the cached pair entries (2: with the leads' stability; 3: the interface's rows displaced as lateral
+#: copies of their atoms, 12ba703, which changes what a potential reaching beyond the range puts into them).
+CACHE_FORMAT = 3
 
 
 @result

@@ -286,6 +286,9 @@ def lateral_force_constants(
         "layout": "nonzero 3x3 blocks",  # entries of the dense-row layout (before it) are never read as these
         # finite differences displace one atom of each orbit of the lateral translations (found to this tolerance)
         "translations": None if method == "analytic" else TOLERANCE_ANGSTROM,
+        # rows displaced together may be lateral copies of their atoms (hessian.colours, 12ba703): a potential that
+        # reaches beyond the range puts other numbers into the rows than the plain colouring did, never read as these
+        "colouring": None if method == "analytic" else "lateral copies",
     }
     n_super = n_atoms * repeat[0] * repeat[1]
 
