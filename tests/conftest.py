@@ -52,13 +52,31 @@ SOURCE = re.compile(
 )
 
 
+#: The measured list of tests over 8 s (tests/long_tests.txt): node ids, and files marked whole.
+LONG_TESTS = Path(__file__).resolve().parent / "long_tests.txt"
+
+
+def long_entries(path: Path = LONG_TESTS) -> list[tuple[float, str]]:
+    """(seconds, node id or file) of each entry of :data:`LONG_TESTS`, in its order."""
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            seconds, name = line.split(maxsplit=1)
+            out.append((float(seconds), name.strip()))
+    return out
+
+
 def pytest_collection_modifyitems(config, items):
     """The tiers of DESIGN "Tests" as markers: ``law`` for everything in tests/laws/ (a law checked elsewhere,
     detailed balance in tests/transmission say, carries ``@pytest.mark.law`` itself), ``reference`` for a test
     whose docstring names its source (:data:`SOURCE`); ``parity`` (two routes to one number) is written on the
-    test itself."""
+    test itself.  ``long`` for the tests :data:`LONG_TESTS` lists (by node id, or a whole file): out of the default
+    run, in CI's second suite line."""
     laws = Path(__file__).resolve().parent / "laws"
+    long = {name for _, name in long_entries()}
     for item in items:
+        if item.nodeid in long or item.nodeid.split("::")[0] in long:
+            item.add_marker(pytest.mark.long)
         if laws in Path(str(item.path)).resolve().parents:
             item.add_marker(pytest.mark.law)
         doc = getattr(getattr(item, "function", None), "__doc__", None) or ""

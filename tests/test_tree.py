@@ -13,6 +13,10 @@ Rules (issue 26, item 10; DESIGN "Tests ... all in tests/, mirrored on the packa
 from __future__ import annotations
 
 import ast
+import re
+import subprocess
+import sys
+import tomllib
 from collections import Counter
 from pathlib import Path
 
@@ -140,8 +144,9 @@ def test_collection_marks_the_tiers():
     from conftest import pytest_collection_modifyitems
 
     class Item:
-        def __init__(self, path, doc):
+        def __init__(self, path, doc, name="test_x"):
             self.path, self.markers = path, []
+            self.nodeid = f"{path.relative_to(TESTS.parent).as_posix()}::{name}"
             self.function = lambda: None
             self.function.__doc__ = doc
 
@@ -155,9 +160,12 @@ def test_collection_marks_the_tiers():
         Item(TESTS / "laws" / "test_laws.py", "R + T = 1."),
         Item(TESTS / "transmission" / "test_chain.py", "Against Dhar, PRL 86, 5882 (2001)."),
         Item(TESTS / "cli" / "test_predict_cli.py", "Exit status 2."),
-    ]
+        Item(TESTS / "atomistic" / "test_force_tasks.py", "Exit status 2.",
+             "test_a_worker_killed_mid_run_leaves_the_numbers_and_the_cache_whole"),  # listed in long_tests.txt
+        Item(TESTS / "prediction" / "test_agf_validation.py", "Exit status 2."),  # a file listed whole
+    ]  # fmt: skip
     pytest_collection_modifyitems(None, items)
-    assert [item.markers for item in items] == [["law"], ["reference"], []]
+    assert [item.markers for item in items] == [["law"], ["reference"], [], ["long"], ["long"]]
 
 
 def test_every_data_file_ships_in_the_wheel():
@@ -173,3 +181,51 @@ def test_every_data_file_ships_in_the_wheel():
     files = [p.relative_to(package).as_posix() for p in package.glob("**/data/*") if p.is_file()]
     assert files
     assert [f for f in files if not any(fnmatch.fnmatch(f, g) for g in globs)] == []
+
+
+# tests/long_tests.txt, the measured list of tests over 8 s that tests/conftest.py marks ``long``: out of the default
+# run (pyproject's addopts) and run by CI's second suite line.  A stale entry (a renamed test, a moved file) would
+# silently put a long test back into the default run, or mark nothing: every entry must name a test that exists.
+
+
+def test_every_long_entry_names_an_existing_file_or_test_once():
+    from conftest import long_entries
+
+    entries = long_entries()
+    names = [name for _, name in entries]
+    assert entries and len(names) == len(set(names))
+    for seconds, name in entries:
+        assert seconds >= 8.0, name  # the list's own threshold, stated in its header
+        path, _, rest = name.partition("::")
+        source = TESTS.parent / path
+        assert path.startswith("tests/") and source.is_file(), name
+        if rest:
+            function = rest.split("[")[0].split("::")[-1]
+            assert re.search(rf"^\s*def {re.escape(function)}\(", source.read_text(encoding="utf-8"), re.M), name
+
+
+def test_the_default_run_leaves_long_tests_out_and_ci_runs_them():
+    from conftest import LONG_TESTS
+
+    addopts = tomllib.loads((TESTS.parent / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"][
+        "ini_options"
+    ]["addopts"]
+    assert "-m 'not slow and not long'" in addopts
+    ci = (TESTS.parent / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert ".venv/bin/python -m pytest -q -m long" in ci
+    assert LONG_TESTS.name in (TESTS.parent / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_long_marker_is_given_at_collection():
+    """This file is not listed: its tests carry no ``long`` marker, while a listed one does (collected here by
+    pytest itself, the marker added by conftest's hook)."""
+    from conftest import long_entries
+
+    listed = next(name for _, name in long_entries() if "::" in name and "[" not in name)
+    found = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider", "--collect-only", "-m", "long",
+         listed, str(Path(__file__).relative_to(TESTS.parent))],
+        cwd=TESTS.parent, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    collected = [line for line in found.stdout.splitlines() if "::" in line]
+    assert collected == [listed], found.stdout[-2000:]
