@@ -172,3 +172,61 @@ def test_the_shipped_table_has_one_row_per_buildable_pair():
     for name in ("work_of_adhesion_j_m2", "seam_normal_n_m3", "ratio_normal_film", "seconds", "peak_memory_mb"):
         assert np.all(np.isfinite(shipped.columns[name][done])), name
     assert all(note for note, ok in zip(shipped.note, done) if not ok)
+
+
+# -- doubtful rows and the descriptors the estimate may take ---------------------------------------------------------
+
+
+def _doubtful_rows():
+    sound, left = _rows()
+    apart = dict(sound, film="Ni", substrate="Al2O3", planes="111 on 001", work_of_adhesion_j_m2=-0.84)
+    sheared = dict(sound, film="Cu", substrate="W", ratio_shear_substrate=-14.0)
+    loose = dict(sound, film="Au", substrate="Si", relaxed="not converged (largest force 0.3 eV/A)")
+    return [sound, left, apart, sheared, loose]
+
+
+def test_doubtful_rows_are_named_by_the_sign_rules():
+    """A negative work of adhesion (Ni on Al2O3 in the shipped CHGNet table: -0.84 J/m^2), a negative shear ratio
+    (Cu on W: -14.0) and an unconverged relaxation each make a computed row doubtful, with the reason in words; a
+    sound row and a row not computed have none."""
+    found = bonding.table("chgnet", "a test, commit abc", _doubtful_rows())
+    doubts = found.doubts
+    assert doubts[0] == "" and doubts[1] == ""
+    assert "work of adhesion -0.84 J/m^2 is not > 0" in doubts[2]
+    assert "ratio_shear_substrate -14" in doubts[3] and "work of adhesion" not in doubts[3]
+    assert doubts[4] == "relaxation not converged (largest force 0.3 eV/A)"
+    assert np.array_equal(found.sound, [True, False, False, False, False])
+    assert np.array_equal(found.computed, [True, False, True, True, True])
+
+
+def test_bonding_columns_follow_each_rows_pair_and_leave_out_doubtful_ones():
+    """Each compilation row takes its built pair's numbers: the work of adhesion, log10 of the geometric mean of the
+    two normal ratios (0.67 and 2.0 here: log10 sqrt(1.34)) and the overlap; NaN where the pair is not built, not
+    computed, doubtful or not in the buildable list."""
+    from types import SimpleNamespace
+
+    found = bonding.table("chgnet", "a test, commit abc", _doubtful_rows())
+    built = SimpleNamespace(
+        row=np.array([10, 11, 12, 13, 14]), built=np.array([True, True, True, True, False]),
+        film=("Al", "Au", "Ni", "Al", "Al"), substrate=("Si", "Al2O3", "Al2O3", "Si", "Si"),
+        planes=("001 on 001", "111 on 001", "111 on 001", "001 on 001", "001 on 001"),
+    )  # fmt: skip
+    x = bonding.bonding_columns([13, 11, 12, 14, 99, 10], found=found, rows=built)
+    assert x.shape == (6, len(bonding.BONDING_FEATURES))
+    expected = [1.4, math.log10(math.sqrt(0.67 * 2.0)), 0.6]
+    assert x[0] == pytest.approx(expected) and x[5] == pytest.approx(expected)
+    assert np.all(np.isnan(x[1:5]))
+
+
+def test_the_bonding_group_reaches_the_estimates_rows():
+    """``with_group(rows, "bonding")`` appends the shipped table's columns of each row (by its compilation place);
+    another compilation is refused (the table is the shipped one's)."""
+    from kapitza.prediction import expected as E
+
+    rows = E.base_rows("database")
+    extra = E.with_group(rows, "bonding")
+    assert extra.names[-3:] == bonding.BONDING_FEATURES
+    got = extra.features[:, len(rows.names) :]
+    assert np.array_equal(got, bonding.bonding_columns([int(r) for r in rows.row_id]), equal_nan=True)
+    with pytest.raises(InputError, match="shipped compilation"):
+        E.with_group(rows, "bonding", measurements=object())

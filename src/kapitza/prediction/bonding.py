@@ -580,6 +580,36 @@ _NUMBERS = (
 _COUNTS = ("rows", "papers", "cell_atoms", "atoms", "force_calls", "atom_calls")
 
 
+_DOUBT_COLUMNS = (
+    "work_of_adhesion_j_m2", "seam_normal_n_m3", "seam_shear_n_m3", "ratio_normal_substrate", "ratio_normal_film",
+    "ratio_shear_substrate", "ratio_shear_film",
+)  # fmt: skip
+
+
+def doubt(values: dict[str, float], relaxed: str) -> str:
+    """Why a computed pair's numbers cannot describe a bonded interface, in words ("" where they can).
+
+    The rules are signs, fixed by the physics rather than by the data: a bonded seam holds its two sides together
+    (work of adhesion > 0: a negative one means the one registry and termination built lies above the two free
+    slabs, a build that would not form) and is mechanically stable (every seam stiffness and its ratios to the
+    bulks > 0: a negative one is an unstable or unconverged seam, or bulk reference); and the three relaxations
+    converged (the table's ``relaxed`` says "converged")."""
+    said = []
+    if not values["work_of_adhesion_j_m2"] > 0:
+        said.append(f"work of adhesion {values['work_of_adhesion_j_m2']:.3g} J/m^2 is not > 0 (the built seam "
+                    "lies above the free slabs)")  # fmt: skip
+    stiff = [n for n in _DOUBT_COLUMNS[1:] if not values[n] > 0]
+    if stiff:
+        said.append(
+            "a stiffness of the seam or its ratio to a bulk is not > 0 ("
+            + ", ".join(f"{n} {values[n]:.3g}" for n in stiff)
+            + "): an unstable or unconverged seam or bulk reference"
+        )
+    if not relaxed.startswith("converged"):
+        said.append(f"relaxation {relaxed or 'not recorded'}")
+    return "; ".join(said)
+
+
 @result
 class BondingDescriptors:
     """The shipped bonding descriptors: one row per buildable pair (film, substrate, planes) of the compilation.
@@ -642,6 +672,24 @@ class BondingDescriptors:
     def computed(self) -> NDArray[np.bool_]:
         """Pairs with numbers (an empty note), shape (n,)."""
         return np.array([not note for note in self.note], dtype=bool)
+
+    @property
+    def doubts(self) -> tuple[str, ...]:
+        """Why each computed pair's numbers are not to be used as descriptors (:func:`doubt`), "" where they are
+        sound or the pair has none."""
+        out = []
+        for k in range(len(self)):
+            if self.note[k]:
+                out.append("")
+                continue
+            values = {name: float(np.asarray(self.columns[name])[k]) for name in _DOUBT_COLUMNS}
+            out.append(doubt(values, self.relaxed[k]))
+        return tuple(out)
+
+    @property
+    def sound(self) -> NDArray[np.bool_]:
+        """Computed pairs whose numbers hold (no :attr:`doubts`), shape (n,)."""
+        return self.computed & np.array([not d for d in self.doubts], dtype=bool)
 
     def row(self, film: str, substrate: str, planes: str | None = None) -> dict[str, Any] | None:
         """The row of a pair as a dict (None where the table has none); ``planes`` needed where the pair is built on
@@ -724,6 +772,47 @@ def shipped_bonding_descriptors() -> BondingDescriptors | None:
     return read_bonding_descriptors(path.read_text(encoding="utf-8"))
 
 
+#: The bonding descriptors a compilation row may take in the expected measurement (issue 62 item 5), fixed before
+#: any try: the work of adhesion (J m^-2), the seam's normal stiffness against the two bulks' (log10 of the
+#: geometric mean of the two ratios) and the overlap of the two seam zones' spectra.  Missing (NaN) for a row whose
+#: pair is not built, not computed or doubtful (:func:`doubt`).
+BONDING_FEATURES = ("bonding work of adhesion", "bonding log10 seam/bulk", "bonding spectra overlap")
+
+
+def bonding_columns(places: Sequence[int], found: BondingDescriptors | None = None,
+                    rows: Any = None) -> NDArray[np.float64]:  # fmt: skip
+    """The :data:`BONDING_FEATURES` of compilation rows (their places, 0-based), shape (n, 3): each row's pair and
+    planes as ``kapitza interface buildable`` builds them (``rows``, default :func:`buildable_rows` of the shipped
+    compilation), its numbers from ``found`` (default the shipped table); NaN where it has none or they are
+    doubtful."""
+    table_ = shipped_bonding_descriptors() if found is None else found
+    out = np.full((len(places), len(BONDING_FEATURES)), np.nan)
+    if table_ is None:
+        return out
+    built = _built_rows() if rows is None else rows
+    where = {int(r): k for k, r in enumerate(built.row)}
+    sound = table_.sound
+    index = {(f, s, p): k for k, (f, s, p) in enumerate(zip(table_.film, table_.substrate, table_.planes))}
+    c = table_.columns
+    for i, place in enumerate(places):
+        k = where.get(int(place))
+        if k is None or not built.built[k]:
+            continue
+        j = index.get((built.film[k], built.substrate[k], built.planes[k]))
+        if j is None or not sound[j]:
+            continue
+        ratio = math.sqrt(float(c["ratio_normal_substrate"][j]) * float(c["ratio_normal_film"][j]))
+        out[i] = (float(c["work_of_adhesion_j_m2"][j]), math.log10(ratio), float(c["dos_overlap"][j]))
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _built_rows() -> Any:
+    from .buildable import buildable_rows
+
+    return buildable_rows()
+
+
 def table_row(found: PairBonding, rows: int = -1, papers: int = -1) -> dict[str, Any]:
     """One computed pair as a row of the table (the script's writer), every column of :data:`BONDING_COLUMNS`."""
     b = found.bonding
@@ -763,6 +852,7 @@ def table(calculator: str, provenance: str, rows: Sequence[dict[str, Any]]) -> B
 
 __all__ = [
     "BONDING_COLUMNS",
+    "BONDING_FEATURES",
     "BONDING_FILE",
     "CACHE_FORMAT",
     "DEFAULT_MIN_THICKNESS_ANGSTROM",
@@ -770,8 +860,10 @@ __all__ = [
     "BondingDescriptors",
     "BondingPlan",
     "PairBonding",
+    "bonding_columns",
     "bonding_plan",
     "default_planes",
+    "doubt",
     "pair_bonding",
     "read_bonding_descriptors",
     "relaxed_lattice",

@@ -71,6 +71,7 @@ from ..errors import InputError, MissingDependencyError
 from ..io.results import result
 from ..literature import Measurements, shipped_measurements
 from ..literature.sample import DEPOSITIONS, SURFACES, family_option
+from .bonding import BONDING_FEATURES, bonding_columns
 from .empirical import METHODS, grouped_folds, log10_positive, normalize_method, paper_percentiles
 from .validation import KINDS
 
@@ -517,7 +518,7 @@ SAMPLE_FEATURES = (
     *(f"surface {s}" for s in SURFACES if s != "unknown"),
 )
 #: Descriptor groups a route may take beyond :data:`FEATURES`, by name.
-EXTRA_FEATURES: Mapping[str, tuple[str, ...]] = {"sample": SAMPLE_FEATURES}
+EXTRA_FEATURES: Mapping[str, tuple[str, ...]] = {"sample": SAMPLE_FEATURES, "bonding": BONDING_FEATURES}
 #: The groups the estimate takes, per route: only those the honest selection kept (scripts/calibration/expected.py
 #: tries each on the rows nobody else measured, held out by paper, against a placebo with its missing pattern; the
 #: calibration page lists every try, kept or dropped, with its numbers).
@@ -551,10 +552,15 @@ def sample_families_of(rows: ExpectedRows, measurements: Measurements | None = N
 
 
 def with_group(rows: ExpectedRows, group: str, measurements: Measurements | None = None) -> ExpectedRows:
-    """``rows`` with the descriptor group ``group`` of :data:`EXTRA_FEATURES` appended (the sample's families of
-    each row, from the compilation)."""
+    """``rows`` with the descriptor group ``group`` of :data:`EXTRA_FEATURES` appended: the sample's families of
+    each row, from the compilation, or the interface's bonding of its pair from the shipped bonding table
+    (:func:`kapitza.prediction.bonding.bonding_columns`: shipped compilation only)."""
     if group not in EXTRA_FEATURES:
         raise InputError(f"group must be one of {', '.join(EXTRA_FEATURES)}, got {group!r}")
+    if group == "bonding":
+        if measurements is not None:
+            raise InputError("the bonding group is known for the shipped compilation's rows only")
+        return with_columns(rows, BONDING_FEATURES, bonding_columns([int(r) for r in rows.row_id]))
     deposition, surface = sample_families_of(rows, measurements)
     return with_columns(rows, SAMPLE_FEATURES, sample_flags(deposition, surface))
 
