@@ -274,7 +274,11 @@ def _split_lines(validations: tuple[E.ExpectedValidation, ...]) -> list[str]:
             f"{float(_LAST.get('try_seconds', 0)):.0f} s): each held out by paper with the group, and with a placebo "
             "that keeps its missing pattern and values but not their link to the rows; kept only where it beats both "
             "on the rows nobody else measured (median factor by paper) and leaves the rows others measured no worse "
-            "than x1.01. Kept groups enter `kapitza.prediction.expected.SELECTED`.",
+            "than x1.01. Kept groups enter `kapitza.prediction.expected.SELECTED`. The groups: *sample*, the "
+            "deposition and surface families as 0/1 flags (`expected.SAMPLE_FEATURES`); *bonding*, the work of "
+            "adhesion, log10 of the seam's normal stiffness over the two bulks' (geometric mean) and the seam "
+            f"spectra's overlap of the row's pair from the shipped bonding table ({_bonding_state()}; "
+            "`kapitza.prediction.bonding.bonding_columns`, a row whose pair is not computed or doubtful is missing).",
             "",
             "| route | group | rows with it | nobody else measured: without | with | placebo | measured by others: "
             "without | with | verdict |",
@@ -288,6 +292,17 @@ def _split_lines(validations: tuple[E.ExpectedValidation, ...]) -> list[str]:
                 f"{t.reason} |"
             )
     return lines + [""]
+
+
+def _bonding_state() -> str:
+    """The bonding table behind the try, in words: its potential, pairs computed and sound."""
+    from kapitza.prediction.bonding import shipped_bonding_descriptors
+
+    t = shipped_bonding_descriptors()
+    if t is None:
+        return "not shipped"
+    return (f"{t.calculator}, {int(t.computed.sum())} of {len(t)} buildable pairs computed, {int(t.sound.sum())} "
+            "of them not doubtful")  # fmt: skip
 
 
 def page_lines() -> list[str]:
