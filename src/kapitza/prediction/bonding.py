@@ -711,7 +711,7 @@ class BondingDescriptors:
 def read_bonding_descriptors(text: str, where: str = BONDING_FILE) -> BondingDescriptors:
     """Parse the table (CSV with ``# calculator:`` and ``# provenance:`` comment lines); InputError naming ``where``
     for anything else."""
-    from .expected import read_descriptor_csv
+    from ..io.descriptor_table import read_descriptor_csv
 
     meta, rows = read_descriptor_csv(text, where, BONDING_COLUMNS)
     if any(None in r or any(v is None for v in r.values()) for r in rows):

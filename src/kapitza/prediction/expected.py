@@ -68,6 +68,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .. import _checks
 from ..errors import InputError, MissingDependencyError
+from ..io.descriptor_table import read_descriptor_csv
 from ..io.results import result
 from ..literature import Measurements, shipped_measurements
 from ..literature.sample import DEPOSITIONS, SURFACES, family_option
@@ -371,30 +372,6 @@ class StructureDescriptors:
         from ..atomistic.calculators import calculator_name
 
         calculator_name(self.calculator, from_file="a saved result's descriptors")
-
-
-def read_descriptor_csv(text: str, where: str, columns: Sequence[str]) -> tuple[dict[str, str], list[dict[str, str]]]:
-    """A shipped descriptor table's ``# calculator:`` and ``# provenance:`` comment lines and its rows (CSV with
-    exactly ``columns``); InputError naming ``where`` where either is missing or the columns differ.  The one reader
-    of the structure descriptors here and of the bonding table (:mod:`kapitza.prediction.bonding`)."""
-    import csv
-    import io
-
-    meta: dict[str, str] = {}
-    body = []
-    for line in text.splitlines():
-        if line.startswith("#"):
-            key, sep, value = line[1:].partition(":")
-            if sep and key.strip() in ("calculator", "provenance"):
-                meta[key.strip()] = value.strip()
-        elif line.strip():
-            body.append(line)
-    if "calculator" not in meta or "provenance" not in meta:
-        raise InputError(f"{where}: the '# calculator:' and '# provenance:' lines are missing")
-    reader = csv.DictReader(io.StringIO("\n".join(body)))
-    if tuple(reader.fieldnames or ()) != tuple(columns):
-        raise InputError(f"{where}: expected the columns {', '.join(columns)}, got {reader.fieldnames}")
-    return meta, list(reader)
 
 
 def read_structure_descriptors(text: str, where: str = STRUCTURE_FILE) -> StructureDescriptors:
