@@ -254,11 +254,12 @@ def summary(args: argparse.Namespace) -> None:
         head = t.note[k].split(":")[0]
         reasons[head] = reasons.get(head, 0) + 1
     print("not computed:", reasons)
-    doubtful = [k for k, d in enumerate(t.doubts) if d]
+    doubts = t.doubts  # the rule runs once per row
+    doubtful = [k for k, d in enumerate(doubts) if d]
     print(f"\ncomputed but doubtful (kapitza.prediction.bonding.doubt; left out of the estimate's descriptors): "
           f"{len(doubtful)}")  # fmt: skip
     for k in doubtful:
-        print(f"- {t.film[k]} on {t.substrate[k]} ({t.planes[k]}, {c['rows'][k]} rows): {t.doubts[k]}")
+        print(f"- {t.film[k]} on {t.substrate[k]} ({t.planes[k]}, {c['rows'][k]} rows): {doubts[k]}")
     if args.compare:
         o = _read(args.compare)
         print(f"\n| film on substrate | quantity | {t.calculator} | {o.calculator} | ratio |")

@@ -199,6 +199,24 @@ def test_doubtful_rows_are_named_by_the_sign_rules():
     assert np.array_equal(found.computed, [True, False, True, True, True])
 
 
+def test_the_writers_relaxed_wording_is_what_the_rule_reads(own_cache):
+    """table_row writes the ``relaxed`` column and doubt reads it (bonding.CONVERGED, one copy): the Si on Si
+    known-answer pair (Stillinger-Weber, module docstring) is sound; the same pair with its interface relaxation
+    marked unconverged is doubtful for that reason alone."""
+    import dataclasses
+
+    found = bonding.pair_bonding("Si", "Si", calculator=SW_SI, spectra=False)
+    row = bonding.table_row(found, rows=1, papers=1)
+    assert row["relaxed"].startswith(bonding.CONVERGED)
+    assert bonding.doubt(row, row["relaxed"]) == ""
+    a = found.bonding.adhesion
+    loose = dataclasses.replace(a, interface=dataclasses.replace(a.interface, converged=False))
+    unconverged = dataclasses.replace(found, bonding=dataclasses.replace(found.bonding, adhesion=loose))
+    bad = bonding.table_row(unconverged, rows=1, papers=1)
+    assert bad["relaxed"].startswith(f"not {bonding.CONVERGED}")
+    assert bonding.doubt(bad, bad["relaxed"]).startswith("relaxation not converged (largest force")
+
+
 def test_bonding_columns_follow_each_rows_pair_and_leave_out_doubtful_ones():
     """Each compilation row takes its built pair's numbers: the work of adhesion, log10 of the geometric mean of the
     two normal ratios (0.67 and 2.0 here: log10 sqrt(1.34)) and the overlap; NaN where the pair is not built, not

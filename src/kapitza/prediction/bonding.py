@@ -586,6 +586,11 @@ _DOUBT_COLUMNS = (
 )  # fmt: skip
 
 
+#: How the table's ``relaxed`` column begins where the three relaxations converged (written by :func:`table_row`,
+#: read by :func:`doubt`).
+CONVERGED = "converged"
+
+
 def doubt(values: dict[str, float], relaxed: str) -> str:
     """Why a computed pair's numbers cannot describe a bonded interface, in words ("" where they can).
 
@@ -605,7 +610,7 @@ def doubt(values: dict[str, float], relaxed: str) -> str:
             + ", ".join(f"{n} {values[n]:.3g}" for n in stiff)
             + "): an unstable or unconverged seam or bulk reference"
         )
-    if not relaxed.startswith("converged"):
+    if not relaxed.startswith(CONVERGED):
         said.append(f"relaxation {relaxed or 'not recorded'}")
     return "; ".join(said)
 
@@ -830,7 +835,7 @@ def table_row(found: PairBonding, rows: int = -1, papers: int = -1) -> dict[str,
         "ratio_normal_film": float(k.ratio_normal[1]), "ratio_shear_substrate": float(k.ratio_shear[0]),
         "ratio_shear_film": float(k.ratio_shear[1]), "dos_overlap": math.nan if s is None else s.overlap,
         "gap_nm": b.adhesion.gap * 1e9,
-        "relaxed": ("converged" if converged else "not converged") + f" (largest force {residual:.2g} eV/A)",
+        "relaxed": (CONVERGED if converged else f"not {CONVERGED}") + f" (largest force {residual:.2g} eV/A)",
         "force_calls": b.force_calls, "atom_calls": b.atom_calls, "seconds": found.seconds,
         "peak_memory_mb": found.peak_memory / 1e6, "finished": time.strftime("%Y-%m-%d", time.gmtime(found.finished)),
         "note": "",
@@ -855,6 +860,7 @@ __all__ = [
     "BONDING_FEATURES",
     "BONDING_FILE",
     "CACHE_FORMAT",
+    "CONVERGED",
     "DEFAULT_MIN_THICKNESS_ANGSTROM",
     "SECONDS_PER_ATOM_CALL",
     "BondingDescriptors",
