@@ -46,15 +46,21 @@ BONDING_FILE = "bonding_descriptors.csv"
 DEFAULT_MIN_THICKNESS_ANGSTROM = 8.0
 #: Version of the cached pair entries (bump when their meaning changes).
 CACHE_FORMAT = 4
-#: Seconds of one force call per atom on the shared 2-core machine: a 96-atom Si supercell, the median of three calls
-#: after one to warm up (``python benchmarks/mlip_force_call.py``; 2026-11-27, load average 6-8 from other work):
-#: chgnet 6.0 s (best 4.2), sevennet 14.4 s (12.8), sevennet-l3i5 22.7 s (22.3), sevennet-l3i5+d3 27.4 s (19.4).
-#: A calculator not listed: the largest.
+#: Seconds a planned atom call takes in a bonding run on the shared 2-core machine: the median, over the pairs of a
+#: table, of the pair's wall time over the atom calls its plan counted (a plan counts :data:`EXPECTED_STEPS` BFGS
+#: steps, the runs took 0.4-0.8 of the calls counted, and batch the displaced copies).  chgnet: 0.0047 s, the median
+#: of the 35 pairs of the shipped table built as planned (2026-11-27/28; quartiles 0.0030-0.019, the dear end
+#: beside other work); sevennet: 0.0077 s, the median of 6 pairs (Si|Si, Al|Si, Si|Ge, Pt|Au, AlN|GaN, TiN|MgO
+#: (001); 2026-11-28, quiet; 0.0038-0.017) of ``python scripts/bonding_descriptors.py run --calculator sevennet``;
+#: the larger SevenNet models scaled from sevennet by their single-call cost (``python
+#: benchmarks/mlip_force_call.py``, 2026-11-27, a 96-atom Si supercell: sevennet 14.4 s, sevennet-l3i5 22.7 s,
+#: sevennet-l3i5+d3 27.4 s).  The statement before a pair is within x3 of its time for half the pairs measured.  A
+#: calculator not listed: the largest.
 SECONDS_PER_ATOM_CALL = {
-    "chgnet": 6.0 / 96,
-    "sevennet": 14.4 / 96,
-    "sevennet-l3i5": 22.7 / 96,
-    "sevennet-l3i5+d3": 27.4 / 96,
+    "chgnet": 0.0047,
+    "sevennet": 0.0077,
+    "sevennet-l3i5": 0.0077 * 22.7 / 14.4,
+    "sevennet-l3i5+d3": 0.0077 * 27.4 / 14.4,
 }
 #: BFGS steps a relaxation of the slab or of a side alone is expected to take, and of a bulk period (the plan's
 #: force calls); the shipped table records the steps each pair took.
@@ -95,6 +101,10 @@ class BondingPlan:
         Structures a force call of a built-in potential takes at once (CHGNet's batches), as many as the memory
         bound leaves room for; None for a calculator whose memory is not known (its own batching).
     calculator : str
+    relaxed : bool
+        False: stated from the lattices as given, before any force; True: stated again once the potential's relaxed
+        lattices are matched, where their common cell differs from the one first stated (it can be larger: Cu on Sn
+        with CHGNet, 216 atoms against the 84 first stated).
     """
 
     film: str
@@ -110,6 +120,7 @@ class BondingPlan:
     memory_gb: float
     structures_per_call: int | None
     calculator: str
+    relaxed: bool = False
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("film", "substrate", "atoms", "seconds", "memory_gb")
 
@@ -118,8 +129,9 @@ class BondingPlan:
         memory = "" if math.isnan(self.memory_gb) else f", about {self.memory_gb:.2g} GB"
         minutes = self.seconds / 60.0
         when = f"about {minutes:.0f} min" if minutes >= 1.5 else f"about {self.seconds:.0f} s"
+        lattices = "; with the relaxed lattices, restated: " if self.relaxed else ": "
         return (
-            f"bonding of {self.film} on {self.substrate} ({self.planes}) with {self.calculator}: a slab of "
+            f"bonding of {self.film} on {self.substrate} ({self.planes}) with {self.calculator}{lattices}a slab of "
             f"{self.atoms} atoms ({self.cells[0]} + {self.cells[1]} periods), three relaxations and "
             f"{6 * self.zone_atoms} displaced copies; {when} on a 2-core machine{memory}"
         )
@@ -289,10 +301,12 @@ def bonding_plan(
 
 
 def _plan(
-    structure: Any, cell_atoms: int, film: str, substrate: str, planes: Any, name: str, bound: float | None = None
-) -> BondingPlan:
+    structure: Any, cell_atoms: int, film: str, substrate: str, planes: Any, name: str, bound: float | None = None,
+    relaxed: bool = False,
+) -> BondingPlan:  # fmt: skip
     """The plan of ``structure``: its force calls and their time, and the structures a call may take together so that
-    the largest call stays within ``bound`` GB (MemoryBoundError where not even one does)."""
+    the largest call stays within ``bound`` GB (MemoryBoundError where not even one does); ``relaxed``: ``structure``
+    is stacked from the potential's relaxed lattices."""
     from ..atomistic.adhesion import (
         DEFAULT_DEPTH_ANGSTROM,
         DEFAULT_HALF_THICKNESS_ANGSTROM,
@@ -335,7 +349,7 @@ def _plan(
         film=film, substrate=substrate, planes=f"{miller_text(planes[0])} on {miller_text(planes[1])}",
         cells=(int(structure.cells[0]), int(structure.cells[1])), atoms=n, cell_atoms=int(cell_atoms),
         strain=_strain(structure), zone_atoms=zone, atom_calls=int(atom_calls), seconds=float(atom_calls * rate),
-        memory_gb=gb, structures_per_call=per_call, calculator=name,
+        memory_gb=gb, structures_per_call=per_call, calculator=name, relaxed=relaxed,
     )  # fmt: skip
 
 
@@ -431,7 +445,7 @@ def pair_bonding(
         after = meter() if meter is not None else None
         start = time.perf_counter()
         structure, cell_atoms, bonding = _compute(f_atoms, s_atoms, f_name, s_name, chosen, source, thickness,
-                                                  strain_bound, cap, spectra, plan.structures_per_call,
+                                                  strain_bound, cap, spectra, plan, bound, announce,
                                                   progress)  # fmt: skip
         seconds = time.perf_counter() - start
         peak = after() if after is not None else math.nan
@@ -467,8 +481,12 @@ def _record(atoms: Any) -> dict[str, Any]:
 
 def _compute(
     f_atoms: Any, s_atoms: Any, f_name: str, s_name: str, planes: Any, source: Any, thickness: float,
-    max_strain: float, cap: int, spectra: bool, per_call: int | None, progress: Progress | None,
+    max_strain: float, cap: int, spectra: bool, plan: BondingPlan, bound: float | None,
+    announce: Callable[[BondingPlan], None] | None, progress: Progress | None,
 ) -> tuple[Any, int, Any]:  # fmt: skip
+    """Relax each side, stack the relaxed lattices and compute the bonding.  Where the relaxed lattices' common cell
+    differs from the one ``plan`` stated, the plan is made again on it (its time, and the memory bound checked on the
+    slab that will be computed: MemoryBoundError before any force on it) and announced."""
     from ..atomistic.adhesion import interface_bonding
     from ..atomistic.bulk import check_crystal
     from ..transmission.agf.calculator_route import cached_relaxation
@@ -481,7 +499,12 @@ def _compute(
         structure, cell_atoms = _stack(relaxed[0], relaxed[1], planes, thickness, max_strain, cap)
     except InputError as exc:
         raise InputError(f"with the lattices {source.name} relaxes: {exc}") from None
-    bonding = interface_bonding(structure, source, spectra=spectra, max_structures=per_call, progress=progress)
+    if (tuple(int(c) for c in structure.cells), int(cell_atoms)) != (plan.cells, plan.cell_atoms):
+        plan = _plan(structure, cell_atoms, f_name, s_name, planes, source.name, bound, relaxed=True)
+        if announce is not None:
+            announce(plan)
+    bonding = interface_bonding(structure, source, spectra=spectra, max_structures=plan.structures_per_call,
+                                progress=progress)  # fmt: skip
     return structure, cell_atoms, bonding
 
 
