@@ -261,3 +261,18 @@ def test_the_agf_and_the_buildable_count_share_one_strain_bound():
     built = stack_crystals(cubic(3.0), cubic(3.15), cells=(1, 1))
     assert built.description["atoms"] == [1, 1]
     assert max(built.description["max_strain_a"], built.description["max_strain_b"]) == pytest.approx(0.025, abs=1e-9)
+
+
+def test_the_buildable_count_and_the_bonding_share_one_cell_bound():
+    """The buildable list's cell bound (:data:`kapitza.prediction.buildable.DEFAULT_MAX_CELL_ATOMS`, 200 atoms of one
+    period of each side together) is the bonding's (issue 62 item 2: descriptors for the pairs the list builds) and
+    the command's default: one value in three places."""
+    import inspect
+
+    from kapitza.prediction import bonding, buildable
+
+    bound = buildable.DEFAULT_MAX_CELL_ATOMS
+    for f in (bonding.pair_bonding, bonding.bonding_plan):
+        assert inspect.signature(f).parameters["max_cell_atoms"].default == bound, f.__name__
+    assert inspect.signature(buildable.buildable_rows).parameters["max_cell_atoms"].default == bound
+    assert _command_option_default(("interface", "buildable"), "--max-cell-atoms") == bound

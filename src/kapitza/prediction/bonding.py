@@ -37,10 +37,13 @@ from numpy.typing import NDArray
 from .. import _checks
 from ..errors import InputError, MemoryBoundError
 from ..io.results import result
-from .buildable import DEFAULT_MAX_STRAIN
+from .buildable import DEFAULT_MAX_CELL_ATOMS, DEFAULT_MAX_STRAIN
 
 #: The shipped table's file (package data of kapitza.prediction).
 BONDING_FILE = "bonding_descriptors.csv"
+#: The default potential's values on a subset of the table's pairs, to read beside the table's (package data; the
+#: table itself is computed with a cheaper potential: docs/physics/bonding.md).
+DEFAULT_SUBSET_FILE = "bonding_descriptors_default_subset.csv"
 #: Least thickness of each side of the interface slab, A: the fewest periods that reach it.  Measured on Al (001) on
 #: Si (001) with CHGNet (scripts/bonding_descriptors.py converge): see docs/howto/interface-from-atoms.md.
 DEFAULT_MIN_THICKNESS_ANGSTROM = 8.0
@@ -278,7 +281,7 @@ def bonding_plan(
     calculator: str | None = None,
     min_thickness_angstrom: float = DEFAULT_MIN_THICKNESS_ANGSTROM,
     max_strain: float = DEFAULT_MAX_STRAIN,
-    max_cell_atoms: int = 200,
+    max_cell_atoms: int = DEFAULT_MAX_CELL_ATOMS,
     max_memory_gb: float | None = None,
     names: tuple[str | None, str | None] = (None, None),
 ) -> BondingPlan:
@@ -365,7 +368,7 @@ def pair_bonding(
     planes: Any = None,
     min_thickness_angstrom: float = DEFAULT_MIN_THICKNESS_ANGSTROM,
     max_strain: float = DEFAULT_MAX_STRAIN,
-    max_cell_atoms: int = 200,
+    max_cell_atoms: int = DEFAULT_MAX_CELL_ATOMS,
     spectra: bool = True,
     names: tuple[str | None, str | None] = (None, None),
     cache: bool = True,
@@ -789,15 +792,25 @@ def write_bonding_descriptors(found: BondingDescriptors, header: Sequence[str] =
     return out.getvalue()
 
 
-@functools.lru_cache(maxsize=1)
-def shipped_bonding_descriptors() -> BondingDescriptors | None:
-    """The package's table, or None where it is not shipped."""
+@functools.lru_cache(maxsize=2)
+def _shipped(name: str) -> BondingDescriptors | None:
     from importlib import resources
 
-    path = resources.files("kapitza.prediction") / "data" / BONDING_FILE
+    path = resources.files("kapitza.prediction") / "data" / name
     if not path.is_file():
         return None
-    return read_bonding_descriptors(path.read_text(encoding="utf-8"))
+    return read_bonding_descriptors(path.read_text(encoding="utf-8"), where=name)
+
+
+def shipped_bonding_descriptors() -> BondingDescriptors | None:
+    """The package's table, or None where it is not shipped."""
+    return _shipped(BONDING_FILE)
+
+
+def shipped_default_subset() -> BondingDescriptors | None:
+    """The default potential's values on a subset of the table's pairs (:data:`DEFAULT_SUBSET_FILE`), or None where
+    it is not shipped.  Not read by the estimate: it says how far the table's potential is from the default's."""
+    return _shipped(DEFAULT_SUBSET_FILE)
 
 
 #: The bonding descriptors a compilation row may take in the expected measurement (issue 62 item 5), fixed before
@@ -884,6 +897,7 @@ __all__ = [
     "BONDING_FILE",
     "CACHE_FORMAT",
     "CONVERGED",
+    "DEFAULT_SUBSET_FILE",
     "DEFAULT_MIN_THICKNESS_ANGSTROM",
     "SECONDS_PER_ATOM_CALL",
     "BondingDescriptors",
@@ -897,6 +911,7 @@ __all__ = [
     "read_bonding_descriptors",
     "relaxed_lattice",
     "shipped_bonding_descriptors",
+    "shipped_default_subset",
     "table",
     "table_row",
     "write_bonding_descriptors",
