@@ -137,6 +137,12 @@ def _write(out: Path, calculator: str, provenance: str, plan: list, done: dict, 
     atomic_write_text(out, text)
 
 
+def _restated(plan) -> None:
+    """Print a plan stated again on the relaxed lattices' common cell (the first statement is printed before)."""
+    if plan.relaxed:
+        print(f"  {plan.words()}", flush=True)
+
+
 def run(args: argparse.Namespace) -> None:
     from kapitza import __version__
     from kapitza.atomistic.calculators import calculator_source
@@ -177,7 +183,7 @@ def run(args: argparse.Namespace) -> None:
             found = pair_bonding(_crystal(g["film"]), _crystal(g["substrate"]), planes=g["planes"],
                                  calculator=args.calculator, max_memory_gb=args.max_memory_gb,
                                  min_thickness_angstrom=args.min_thickness, names=(g["film"], g["substrate"]),
-                                 meter=_peak_meter)  # fmt: skip
+                                 meter=_peak_meter, announce=_restated)  # fmt: skip
         except MemoryBoundError as exc:
             notes[key] = f"over the memory bound: {exc}"
         except InputError as exc:
