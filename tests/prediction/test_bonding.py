@@ -224,6 +224,34 @@ def test_the_time_stated_before_a_pair_is_the_time_the_shipped_runs_took():
     assert 1 / 2 < np.median(ratios) < 2, np.round(ratios, 2)
 
 
+def test_the_default_potentials_subset_sits_beside_the_table():
+    """The default potential's values on a subset of the table's pairs (issue 62 item 2: the table computed with a
+    cheaper potential, the default's beside it): each pair it computed is a computed row of the table, and the known
+    answer holds for both potentials: Si on Si (001) is a bulk plane, so the seam is as stiff as the bulk (ratios 1)
+    and its two seam zones have one spectrum (overlap 1), the law tested with Stillinger-Weber above."""
+    from kapitza.atomistic.calculators import DEFAULT_CALCULATOR
+
+    subset, shipped = bonding.shipped_default_subset(), bonding.shipped_bonding_descriptors()
+    assert subset is not None and shipped is not None
+    assert subset.calculator == DEFAULT_CALCULATOR != shipped.calculator
+    assert subset.computed.sum() >= 5
+    for k in np.flatnonzero(subset.computed):
+        row = shipped.row(subset.film[k], subset.substrate[k], subset.planes[k])
+        assert row is not None and row["note"] == "", (subset.film[k], subset.substrate[k])
+    for t in (subset, shipped):
+        si = t.row("Si", "Si", "001 on 001")
+        for name in ("ratio_normal_substrate", "ratio_normal_film", "ratio_shear_substrate", "ratio_shear_film"):
+            assert si[name] == pytest.approx(1.0, abs=0.03), (t.calculator, name)
+        assert si["dos_overlap"] > 0.99 and si["work_of_adhesion_j_m2"] > 0
+    # A relaxation that ran away (the default potential on the thin polar AlN on GaN (001) slabs: atoms 0.02 A apart,
+    # W 4.5e14 J/m^2, largest force 1e15 eV/A) is named by the convergence rule: no sound row of either table holds
+    # a work of adhesion beyond 50 J/m^2 (the largest sound one in the CHGNet table: Cr on AlN, 11 J/m^2).
+    for t in (subset, shipped):
+        work = t.columns["work_of_adhesion_j_m2"]
+        assert np.all(work[t.sound] < 50.0), t.calculator
+        assert all(d for d, w in zip(t.doubts, work) if w >= 50.0)
+
+
 # -- doubtful rows and the descriptors the estimate may take ---------------------------------------------------------
 
 
