@@ -9,7 +9,10 @@ that ``kapitza interface buildable`` builds with its defaults.
       pair back in a moment and goes on with the next; a pair not started when the budget is spent is left for the
       next run.  After every pair the table is written whole and atomically
       (``src/kapitza/prediction/data/bonding_descriptors.csv``, or ``--out``): the finished pairs with their numbers,
-      time and peak memory, the others with why not.  Run it in the background, niced, as often as it takes.
+      time and peak memory, the others with why not.  A run extends the table already there: its computed pairs are
+      kept, not computed again (on a machine without the cache too), and ``--pairs`` computes the pairs it names
+      and leaves the table's other rows as they were; a file of another potential is refused.  Run it in the
+      background, niced, as often as it takes.
   python scripts/bonding_descriptors.py order
       The pairs in the run's order with each one's plan (slab, time, memory).
   python scripts/bonding_descriptors.py summary [--compare FILE]
@@ -121,20 +124,43 @@ def _key(g: dict) -> tuple[str, str, str]:
     return g["film"], g["substrate"], g["planes"]
 
 
-def _write(out: Path, calculator: str, provenance: str, plan: list, done: dict, notes: dict, pending: str) -> None:
+def _write(out: Path, calculator: str, provenance: str, plan: list, done: dict, notes: dict, pending: str,
+           others: list = ()) -> None:  # fmt: skip
+    """The table whole, atomically: the plan's pairs (computed or why not) and ``others``, rows of the table this run
+    extends that its ``--pairs`` left alone, as they were."""
     from kapitza.io.atomic import atomic_write_text
     from kapitza.prediction.bonding import table, write_bonding_descriptors
 
-    rows = []
-    for g, _ in sorted(plan, key=lambda p: (-p[0]["rows"], p[0]["film"], p[0]["substrate"], p[0]["planes"])):
+    rows = list(others)
+    for g, _ in plan:
         key = _key(g)
         if key in done:
             rows.append(done[key])
         else:
             rows.append({"film": g["film"], "substrate": g["substrate"], "planes": g["planes"], "rows": g["rows"],
                          "papers": g["papers"], "note": notes.get(key, pending)})  # fmt: skip
+    rows.sort(key=lambda r: (-int(r["rows"]), r["film"], r["substrate"], r["planes"]))
     text = write_bonding_descriptors(table(calculator, provenance, rows), header=HEADER)
     atomic_write_text(out, text)
+
+
+def earlier_rows(out: Path, calculator: str) -> dict:
+    """The rows already at ``out``, by pair (none where there is no file).  A run extends its table and never drops
+    a computed pair: the content cache that makes a resumed run quick lives on one machine, the table travels with
+    the commit.  Exits with one line where the file holds another potential's table or is not such a table."""
+    from kapitza.errors import InputError
+    from kapitza.prediction.bonding import read_bonding_descriptors
+
+    if not out.is_file():
+        return {}
+    try:
+        found = read_bonding_descriptors(out.read_text(encoding="utf-8"), where=str(out))
+    except InputError as exc:
+        sys.exit(f"error: {exc}; a run extends the table at --out: name another file")
+    if found.calculator != calculator:
+        sys.exit(f"error: {out} holds {found.calculator}'s table, not {calculator}'s: name another --out")
+    return {(found.film[k], found.substrate[k], found.planes[k]):
+            found.row(found.film[k], found.substrate[k], found.planes[k]) for k in range(len(found))}  # fmt: skip
 
 
 def _restated(plan) -> None:
@@ -152,26 +178,49 @@ def run(args: argparse.Namespace) -> None:
     source = calculator_source(args.calculator)
     out = Path(args.out)
     start = time.time()
+    earlier = earlier_rows(out, args.calculator)
     plan = ordered(args.calculator, args.min_thickness, args.max_memory_gb)
+    others: list = []
     if args.pairs:
         wanted = {tuple(p.split("|")) for p in args.pairs}
+        unknown = wanted - {_key(g) for g, _ in plan} - {_key(g)[:2] for g, _ in plan}
+        if unknown:
+            sys.exit(f"error: not a buildable pair: {', '.join('|'.join(w) for w in sorted(unknown))} (the pairs: "
+                     "python scripts/bonding_descriptors.py order)")  # fmt: skip
         plan = [p for p in plan if _key(p[0]) in wanted or _key(p[0])[:2] in wanted]
+        named = {_key(g) for g, _ in plan}
+        others = [r for k, r in earlier.items() if k not in named]
+    else:
+        gone = sorted(set(earlier) - {_key(g) for g, _ in plan})
+        if gone:
+            print(f"dropped from {out}, no longer built: {'; '.join(' on '.join(k[:2]) for k in gone)}", flush=True)
     date = datetime.date.today().isoformat()
     command = " ".join(["python scripts/bonding_descriptors.py run", *sys.argv[2:]])
     provenance = (f"{command}; kapitza {__version__}, commit {_commit()}, {date}; potential {source.name} "
                   f"({source.description}, {source.package} {source.version}); min_thickness {args.min_thickness:g} A; "
                   "each pair cached by content (pair-bonding entries), its time and memory those of its own "
-                  "computation")  # fmt: skip
+                  "computation; the pairs computed by the table's earlier runs kept, each with its 'finished' "
+                  "date")  # fmt: skip
     done: dict = {}
     notes: dict = {}
     pending = f"not computed: pending in the run started {date} (python scripts/bonding_descriptors.py run resumes)"
     for g, p in plan:
         if isinstance(p, str):
             notes[_key(g)] = p
-    print(f"{len(plan)} pairs, {len(notes)} not built; budget {args.budget_min:g} min", flush=True)
+    for g, _ in plan:  # what the table's earlier runs found is kept, not computed again
+        key, row = _key(g), earlier.get(_key(g))
+        if row is None:
+            continue
+        if not row["note"]:
+            done[key] = row
+            notes.pop(key, None)
+        elif row["note"].startswith("refused:") and key not in notes:  # refused while computing (relaxed lattices)
+            notes[key] = row["note"]
+    print(f"{len(plan)} pairs, {len(notes)} not built, {len(done)} computed before and kept from {out}; budget "
+          f"{args.budget_min:g} min", flush=True)  # fmt: skip
     for g, p in plan:
         key = _key(g)
-        if key in notes:
+        if key in notes or key in done:
             continue
         if (time.time() - start) / 60.0 > args.budget_min:
             notes[key] = (f"not computed: the run's time budget ({args.budget_min:g} min on {args.machine}) ended "
@@ -198,10 +247,10 @@ def run(args: argparse.Namespace) -> None:
                   f"overlap {b.spectra.overlap:.3f}", flush=True)  # fmt: skip
         if key in notes:
             print(f"  {notes[key]}", flush=True)
-        _write(out, args.calculator, provenance, plan, done, notes, pending)
+        _write(out, args.calculator, provenance, plan, done, notes, pending, others)
     for g, _ in plan:  # the run is over: nothing is pending any more
         notes.setdefault(_key(g), f"not computed: the run's time budget ({args.budget_min:g} min) ended before it")
-    _write(out, args.calculator, provenance, plan, done, notes, pending)
+    _write(out, args.calculator, provenance, plan, done, notes, pending, others)
     print(f"wrote {out}: {len(done)} of {len(plan)} pairs computed ({(time.time() - start) / 60:.0f} min)", flush=True)
 
 
