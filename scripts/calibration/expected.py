@@ -199,7 +199,7 @@ def write_scores(validations: tuple[E.ExpectedValidation, ...], by_pair: dict[st
     ]
     for v in validations:
         lines += [f'[routes."{v.name}"]', *_score_lines(v.estimate)]
-        for name, s in E.split_scores(v.held).items():
+        for name, s in E.split_scores(v.held, E.expected_rows(v.name) if v.name in E.ROUTES else None).items():
             lines += [f'[routes."{v.name}"."{name}"]', *_score_lines(s)]
         if v.name in by_pair:
             h = by_pair[v.name]
@@ -261,6 +261,7 @@ def _split_lines(validations: tuple[E.ExpectedValidation, ...]) -> list[str]:
             sel = other if name == E.SPLITS[0] else ~other
             bold = "**" if name == E.SPLITS[1] else ""
             lines.append(f"| {v.name} | {bold}{name}{bold} | {_split_cells(s)} | {_dmm_on(v, sel, name)} |")
+        lines += _bonding_split_lines(v, ~other)
         if v.name in by_pair:
             h = by_pair[v.name]
             s = E.score(h.value, h.measured, h.paper, h.low, h.high)
@@ -292,6 +293,19 @@ def _split_lines(validations: tuple[E.ExpectedValidation, ...]) -> list[str]:
                 f"{t.reason} |"
             )
     return lines + [""]
+
+
+def _bonding_split_lines(v: E.ExpectedValidation, nobody: np.ndarray) -> list[str]:
+    """Where the route's estimate takes the bonding group: its rows nobody else measured, split by whether the row's
+    pair has bonding values (:data:`kapitza.prediction.expected.BONDING_SPLITS`; a user's pair outside the bonding
+    table is of the second kind, and ``kapitza predict`` quotes that line for it)."""
+    rows = E.expected_rows(v.name)
+    known = E.bonding_known(rows.features, rows.names)
+    if known is None:
+        return []
+    found = E.split_scores(v.held, rows)
+    return [f"| {v.name} | {name} | {_split_cells(found[name])} | {_dmm_on(v, nobody & (known == has), name)} |"
+            for name, has in zip(E.BONDING_SPLITS, (True, False))]  # fmt: skip
 
 
 def _bonding_state() -> str:

@@ -314,6 +314,64 @@ def test_bonding_columns_follow_each_rows_pair_and_leave_out_doubtful_ones():
     assert np.all(np.isnan(x[1:5]))
 
 
+def test_a_queried_pair_takes_its_sound_row_with_the_most_rows_either_side_the_film():
+    """pair_features: the query's bonding is the table's sound row of the pair, named either way round; of two sound
+    rows (planes) the one built for more compilation rows (39 against 7 here); the same rule as the compilation rows'
+    (bonding_columns); NaN with why where the pair's row is doubtful, not computed or absent."""
+    sound, left = _rows()
+    other = dict(sound, planes="111 on 111", rows=7, work_of_adhesion_j_m2=0.9, dos_overlap=0.3)
+    found = bonding.table("chgnet", "a test, commit abc", [sound, left, other, *_doubtful_rows()[2:]])
+    expected = [1.4, math.log10(math.sqrt(0.67 * 2.0)), 0.6]
+    for a, b in (("Al", "Si"), ("Si", "Al")):
+        values, words = bonding.pair_features(a, b, found=found)
+        assert values == pytest.approx(expected)
+        assert words.startswith("Al on Si (001 on 001, chgnet): work of adhesion 1.4 J/m2")
+    for a, b, why in (("Al2O3", "Ni", "doubtful (work of adhesion -0.84"), ("Au", "Al2O3", "not computed yet"),
+                      ("GaN", "4H-SiC", "not among the compilation's buildable pairs")):  # fmt: skip
+        values, words = bonding.pair_features(a, b, found=found)
+        assert np.all(np.isnan(values)) and why in words
+
+
+def test_a_query_takes_its_pairs_bonding_as_the_rows_did(monkeypatch):
+    """Where a route keeps the bonding group (expected.SELECTED; none does since the fourth try, so it is set here),
+    the query of Al on Si appends the shipped table's values, the same as every compilation row of the pair built
+    on the same planes (one rule, bonding._features), and says so; a pair the table lacks (GaN on 4H-SiC) takes it
+    as missing, said, as the compilation's pairs without it."""
+    from kapitza.prediction import expected as E
+
+    monkeypatch.setitem(E.SELECTED, "database", ("bonding",))
+    rows = E.with_group(E.base_rows("database"), "bonding")
+    at = [rows.names.index(n) for n in bonding.BONDING_FEATURES]
+    values, _ = bonding.pair_features("Al", "Si")
+    built = bonding._built_rows()
+    planes = {int(r): built.planes[k] for k, r in enumerate(built.row) if built.built[k]}
+    mine = [i for i, p in enumerate(rows.pair)
+            if p == E.pair_key("Al", "Si") and planes.get(int(rows.row_id[i])) == "001 on 001"]  # fmt: skip
+    assert len(mine) >= 10
+    assert np.allclose(rows.features[np.ix_(mine, at)], values)
+    blank = np.zeros((2, len(E.FEATURES["database"])))
+    x, inputs, _ = E._with_selected("database", "Al", "Si", blank, (), (), ("unknown", "unknown"))
+    assert x.shape == (2, len(rows.names)) and np.allclose(x[:, at], values)
+    assert inputs[-1].startswith("the interface's bonding from the shipped table: Al on Si (001 on 001, chgnet)")
+    x, inputs, _ = E._with_selected("database", "GaN", "4H-SiC", blank, (), (), ("unknown", "unknown"))
+    assert np.all(np.isnan(x[:, at])) and inputs[-1].startswith("the interface's bonding missing (GaN | 4H-SiC")
+
+
+def test_the_bonding_splits_part_the_rows_nobody_else_measured():
+    """split_scores with the rows: the rows nobody else measured, bonding known and missing, add up to the split's
+    rows, and the known ones are the rows whose three bonding columns are finite."""
+    from kapitza.prediction import expected as E
+
+    rows = E.with_group(E.base_rows("database"), "bonding")
+    held = E.held_out(E.base_rows("database"), n_splits=3, bases=("ridge",))  # any held-out run, rows in order
+    parts = E.split_scores(held, rows)
+    nobody, known, missing = (parts[n] for n in (E.SPLITS[1], *E.BONDING_SPLITS))
+    assert known.rows + missing.rows == nobody.rows and known.rows > 0 and missing.rows > 0
+    mask = E.bonding_known(rows.features, rows.names)
+    assert mask.sum() == np.isfinite(rows.features[:, -3:]).all(axis=1).sum()
+    assert set(E.split_scores(held)) == set(E.SPLITS)
+
+
 def test_the_bonding_group_reaches_the_estimates_rows():
     """``with_group(rows, "bonding")`` appends the shipped table's columns of each row (by its compilation place);
     another compilation is refused (the table is the shipped one's)."""
@@ -326,3 +384,49 @@ def test_the_bonding_group_reaches_the_estimates_rows():
     assert np.array_equal(got, bonding.bonding_columns([int(r) for r in rows.row_id]), equal_nan=True)
     with pytest.raises(InputError, match="shipped compilation"):
         E.with_group(rows, "bonding", measurements=object())
+
+
+def _script_run(tmp_path, monkeypatch, table_, pairs=None, calculator="chgnet"):
+    """scripts/bonding_descriptors.py's run on a made-up plan (Al on Si, and Au on Al2O3 refused by its plan) over
+    the table ``table_`` at a file of tmp_path; computing a pair fails the test."""
+    import argparse
+
+    import bonding_descriptors as script  # scripts/ is on the test path (tests/conftest.py)
+
+    out = tmp_path / "bonding.csv"
+    out.write_text(bonding.write_bonding_descriptors(table_), encoding="utf-8")
+    plan = [({"film": "Al", "substrate": "Si", "planes": "001 on 001", "rows": 39, "papers": 8}, object()),
+            ({"film": "Au", "substrate": "Al2O3", "planes": "111 on 001", "rows": 28, "papers": 6},
+             "refused: a made-up refusal")]  # fmt: skip
+    monkeypatch.setattr(script, "ordered", lambda *a, **k: plan)
+
+    def computed(*args, **kwargs):
+        raise AssertionError("a pair the table holds was computed again")
+
+    monkeypatch.setattr(bonding, "pair_bonding", computed)
+    args = argparse.Namespace(calculator=calculator, budget_min=60.0, max_memory_gb=None, min_thickness=8.0,
+                              out=str(out), pairs=pairs, machine="a test")  # fmt: skip
+    script.run(args)
+    return bonding.read_bonding_descriptors(out.read_text(encoding="utf-8"))
+
+
+def test_a_run_extends_its_table_and_never_drops_a_computed_pair(tmp_path, monkeypatch):
+    """The script resumes from the table itself (the content cache lives on one machine): the computed Al on Si is
+    kept with its numbers, not computed again; with --pairs naming another pair the table's other rows stay as they
+    were (a run with --pairs and no --out once left the shipped table with the named pairs only); a table of
+    another potential is refused, the file untouched."""
+    sound, left = _rows()
+    extra = dict(left, film="Pt", substrate="Au", planes="001 on 001", note="not computed: pending")
+    before = bonding.table("chgnet", "a test, commit abc", [sound, left, extra])
+    after = _script_run(tmp_path, monkeypatch, before)
+    assert after.film == ("Al", "Au") and after.computed.tolist() == [True, False]  # Pt on Au: no longer built
+    assert after.row("Al", "Si")["work_of_adhesion_j_m2"] == 1.4 and after.note[1] == "refused: a made-up refusal"
+    named = _script_run(tmp_path, monkeypatch, before, pairs=["Au|Al2O3"])
+    assert set(zip(named.film, named.substrate)) == {("Al", "Si"), ("Au", "Al2O3"), ("Pt", "Au")}
+    assert (
+        named.row("Al", "Si")["work_of_adhesion_j_m2"] == 1.4
+        and named.row("Pt", "Au")["note"] == "not computed: pending"
+    )
+    with pytest.raises(SystemExit, match="holds chgnet's table, not sevennet's"):
+        _script_run(tmp_path, monkeypatch, before, calculator="sevennet")
+    assert (tmp_path / "bonding.csv").read_text(encoding="utf-8") == bonding.write_bonding_descriptors(before)

@@ -835,7 +835,6 @@ def bonding_columns(places: Sequence[int], found: BondingDescriptors | None = No
     where = {int(r): k for k, r in enumerate(built.row)}
     sound = table_.sound
     index = {(f, s, p): k for k, (f, s, p) in enumerate(zip(table_.film, table_.substrate, table_.planes))}
-    c = table_.columns
     for i, place in enumerate(places):
         k = where.get(int(place))
         if k is None or not built.built[k]:
@@ -843,9 +842,50 @@ def bonding_columns(places: Sequence[int], found: BondingDescriptors | None = No
         j = index.get((built.film[k], built.substrate[k], built.planes[k]))
         if j is None or not sound[j]:
             continue
-        ratio = math.sqrt(float(c["ratio_normal_substrate"][j]) * float(c["ratio_normal_film"][j]))
-        out[i] = (float(c["work_of_adhesion_j_m2"][j]), math.log10(ratio), float(c["dos_overlap"][j]))
+        out[i] = _features(table_, j)
     return out
+
+
+def _features(found: BondingDescriptors, j: int) -> tuple[float, float, float]:
+    """Row ``j``'s :data:`BONDING_FEATURES`: the one rule from the table's columns to the descriptors."""
+    c = found.columns
+    ratio = math.sqrt(float(c["ratio_normal_substrate"][j]) * float(c["ratio_normal_film"][j]))
+    return float(c["work_of_adhesion_j_m2"][j]), math.log10(ratio), float(c["dos_overlap"][j])
+
+
+def _words(values: NDArray[np.float64]) -> str:
+    """The three descriptors in words, for the estimate's inputs."""
+    return (f"work of adhesion {values[0]:.3g} J/m2, seam/bulk stiffness 10^{values[1]:.2f}, spectra overlap "
+            f"{values[2]:.2f}")  # fmt: skip
+
+
+def pair_features(side1: str, side2: str, found: BondingDescriptors | None = None) -> tuple[NDArray[np.float64], str]:
+    """The :data:`BONDING_FEATURES` of a queried pair (either side the film), shape (3,), and where they come from in
+    words: the table's sound row of the pair, the one built for the most compilation rows where there are several
+    (planes, film and substrate swapped); NaN, and why, where the table (``found``, default the shipped one) has no
+    sound row of the pair."""
+    table_ = shipped_bonding_descriptors() if found is None else found
+    missing = np.full(len(BONDING_FEATURES), np.nan)
+    if table_ is None:
+        return missing, "the bonding table is not shipped"
+    wanted = {str(side1), str(side2)}
+    mine = [k for k in range(len(table_)) if {table_.film[k], table_.substrate[k]} == wanted]
+    sound = [k for k in mine if table_.sound[k]]
+    if not sound:
+        if not mine:
+            why = "not among the compilation's buildable pairs the table was computed for"
+        elif any(table_.computed[k] for k in mine):
+            why = f"its numbers are doubtful ({'; '.join(table_.doubts[k] for k in mine if table_.doubts[k])})"
+        else:
+            first = table_.note[mine[0]].split(":")[0]
+            why = "not computed yet" if first == "not computed" else f"not computed ({first})"
+        return missing, f"{side1} | {side2}: {why}"
+    j = max(sound, key=lambda k: (int(table_.columns["rows"][k]), -k))
+    values = np.array(_features(table_, j))
+    return (
+        values,
+        f"{table_.film[j]} on {table_.substrate[j]} ({table_.planes[j]}, {table_.calculator}): {_words(values)}",
+    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -909,6 +949,7 @@ __all__ = [
     "default_planes",
     "doubt",
     "pair_bonding",
+    "pair_features",
     "read_bonding_descriptors",
     "relaxed_lattice",
     "shipped_bonding_descriptors",

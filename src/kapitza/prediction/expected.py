@@ -72,7 +72,7 @@ from ..io.descriptor_table import read_descriptor_csv
 from ..io.results import result
 from ..literature import Measurements, shipped_measurements
 from ..literature.sample import DEPOSITIONS, SURFACES, family_option
-from .bonding import BONDING_FEATURES, bonding_columns
+from .bonding import BONDING_FEATURES, bonding_columns, pair_features
 from .empirical import METHODS, grouped_folds, log10_positive, normalize_method, paper_percentiles
 from .validation import KINDS
 
@@ -1217,14 +1217,31 @@ def score(
 #: The two kinds of held-out row: its pair measured by other papers (the estimate leans on them), or by nobody else
 #: (the case of a user's new pair, and the reason to use a model at all).
 SPLITS = ("measured by others", "nobody else measured")
+#: The rows nobody else measured, split by whether their pair has the interface's bonding (a route whose estimate
+#: takes the bonding group; a user's pair outside the bonding table is of the second kind).
+BONDING_SPLITS = ("nobody else measured, bonding known", "nobody else measured, bonding missing")
 
 
-def split_scores(held: HeldOut) -> dict[str, Score]:
+def bonding_known(features: NDArray[np.float64], names: Sequence[str]) -> NDArray[np.bool_] | None:
+    """Which rows of ``features`` (shape (n, len(names))) hold the interface's bonding (:data:`BONDING_FEATURES`, all
+    finite); None where the columns are not among ``names``."""
+    if not all(n in names for n in BONDING_FEATURES):
+        return None
+    at = [list(names).index(n) for n in BONDING_FEATURES]
+    return np.isfinite(np.asarray(features, dtype=float)[:, at]).all(axis=1)
+
+
+def split_scores(held: HeldOut, rows: ExpectedRows | None = None) -> dict[str, Score]:
     """The held-out estimate scored on each of :data:`SPLITS`: rows whose pair other (training) papers measured, and
-    rows whose pair nobody else did."""
+    rows whose pair nobody else did; with ``rows`` (the held-out rows' own, in their order) holding the bonding
+    group, also on each of :data:`BONDING_SPLITS`."""
     other = np.asarray(held.n_other) > 0
+    cases = [(SPLITS[0], other), (SPLITS[1], ~other)]
+    known = None if rows is None else bonding_known(rows.features, rows.names)
+    if known is not None:
+        cases += [(BONDING_SPLITS[0], ~other & known), (BONDING_SPLITS[1], ~other & ~known)]
     out = {}
-    for name, sel in zip(SPLITS, (other, ~other)):
+    for name, sel in cases:
         paper = [held.paper[i] for i in np.flatnonzero(sel)]
         out[name] = score(held.value[sel], held.measured[sel], paper, held.low[sel], held.high[sel])
     return out
@@ -1374,7 +1391,9 @@ class ExpectedConductance:
     held_out_rows, held_out_papers : int
     held_out_split : str
         Which held-out rows those numbers are of: "measured by others" where other papers measured the pair,
-        "nobody else measured" where none did (:data:`SPLITS`), "" for the route's rows as a whole.
+        "nobody else measured" where none did (:data:`SPLITS`), and of those, where the estimate takes the
+        interface's bonding, the rows with it known or missing as for the query (:data:`BONDING_SPLITS`); "" for the
+        route's rows as a whole.
     """
 
     side1: str
@@ -1421,8 +1440,8 @@ class ExpectedConductance:
         rows = _checks.count(self.held_out_rows, "held_out_rows", 0)
         if _checks.count(self.held_out_papers, "held_out_papers", 0) > rows:
             raise InputError(f"held_out_papers ({self.held_out_papers}) must be at most held_out_rows ({rows})")
-        if self.held_out_split not in ("", *SPLITS):
-            raise InputError(f"held_out_split must be one of {', '.join(SPLITS)} or empty, got "
+        if self.held_out_split not in ("", *SPLITS, *BONDING_SPLITS):
+            raise InputError(f"held_out_split must be one of {', '.join((*SPLITS, *BONDING_SPLITS))} or empty, got "
                              f"{_checks.quoted(str(self.held_out_split))}")  # fmt: skip
 
     def line(self, i: int) -> str:
@@ -1512,16 +1531,7 @@ def expected_from_features(
     :data:`SELECTED`; said and ignored where it did not)."""
     fitted = shipped_fit(route)
     rows = expected_rows(route)
-    x = np.asarray(features, dtype=float)
-    notes = list(notes)
-    if "sample" in SELECTED[route]:
-        x = np.column_stack([x, np.repeat(sample_flags([sample[0]], [sample[1]]), x.shape[0], axis=0)])
-        inputs = (*inputs, f"the sample: deposition {sample[0]}, surface {sample[1]}")
-    elif sample != ("unknown", "unknown"):
-        notes.append(
-            f"the sample (deposition {sample[0]}, surface {sample[1]}) is not used: the {route} estimate did not "
-            "improve with the sample's families on held-out pairs nobody else measured (docs: reference/calibration)"
-        )
+    x, inputs, notes = _with_selected(route, side1, side2, np.asarray(features, dtype=float), inputs, notes, sample)
     t = _temperatures(temperature)
     pair = pair_key(side1, side2)
     found = fitted.predict(x, pair, t)
@@ -1558,6 +1568,10 @@ def expected_from_features(
     papers = tuple(p for p in fitted.medians.get(pair, {}))
     split = SPLITS[0] if papers else SPLITS[1]
     route_scores = held_out_scores().get(route, {})
+    known = bonding_known(x[:1], rows.names)
+    if split == SPLITS[1] and known is not None:  # the held-out rows of the query's kind: bonding known or missing
+        split = BONDING_SPLITS[0] if known[0] else BONDING_SPLITS[1]
+        split = split if isinstance(route_scores.get(split), dict) else SPLITS[1]
     scores = route_scores.get(split) if isinstance(route_scores.get(split), dict) else None
     scores, split = (scores, split) if scores is not None else (route_scores, "")
     method_words = (
@@ -1575,6 +1589,42 @@ def expected_from_features(
         held_out_coverage=float(scores.get("coverage_paper", math.nan)),
         held_out_rows=int(scores.get("rows", 0)), held_out_papers=int(scores.get("papers", 0)), held_out_split=split,
     )  # fmt: skip
+
+
+def _with_selected(
+    route: str,
+    side1: str,
+    side2: str,
+    x: NDArray[np.float64],
+    inputs: Sequence[str],
+    notes: Sequence[str],
+    sample: tuple[str, str],
+) -> tuple[NDArray[np.float64], tuple[str, ...], list[str]]:
+    """The query's descriptors with the groups :data:`SELECTED` keeps for ``route`` appended in their order (the
+    training rows' order, :func:`expected_rows`), each said in ``inputs`` (the bonding also where it is missing);
+    a group the route did not keep but the caller gave (the sample) is said in ``notes`` and ignored.  The bonding
+    is the shipped table's row of the pair (:func:`kapitza.prediction.bonding.pair_features`), missing where it has
+    none."""
+    inputs, notes = tuple(inputs), list(notes)
+    for group in SELECTED[route]:
+        if group == "sample":
+            extra = sample_flags([sample[0]], [sample[1]])[0]
+            inputs = (*inputs, f"the sample: deposition {sample[0]}, surface {sample[1]}")
+        else:
+            extra, words = pair_features(side1, side2)
+            said = (
+                f"the interface's bonding from the shipped table: {words}"
+                if np.isfinite(extra).all()
+                else f"the interface's bonding missing ({words}), as for the compilation's pairs without it"
+            )
+            inputs = (*inputs, said)
+        x = np.column_stack([x, np.repeat(np.asarray(extra, dtype=float)[None, :], x.shape[0], axis=0)])
+    if "sample" not in SELECTED[route] and sample != ("unknown", "unknown"):
+        notes.append(
+            f"the sample (deposition {sample[0]}, surface {sample[1]}) is not used: the {route} estimate did not "
+            "improve with the sample's families on held-out pairs nobody else measured (docs: reference/calibration)"
+        )
+    return x, inputs, notes
 
 
 def _temperature_words(t: NDArray[np.float64], t_min: float) -> str:
@@ -1678,7 +1728,12 @@ def _with_zero_kelvin(
 
 
 def _database_query(
-    side1: Any, side2: Any, t: NDArray[np.float64], method: str, notes: list[str], sample: tuple[str, str]
+    side1: Any,
+    side2: Any,
+    t: NDArray[np.float64],
+    method: str,
+    notes: list[str],
+    sample: tuple[str, str],
 ) -> ExpectedConductance:
     from ..materials import get_material
     from .empirical import query_rows
@@ -1710,7 +1765,11 @@ def _database_query(
 
 
 def _structure_query(
-    crystals: tuple[Any, Any], t: NDArray[np.float64], method: str, notes: list[str], sample: tuple[str, str]
+    crystals: tuple[Any, Any],
+    t: NDArray[np.float64],
+    method: str,
+    notes: list[str],
+    sample: tuple[str, str],
 ) -> ExpectedConductance:
     from .calculator_validation import pair_electrons, pair_full_dispersion
 

@@ -1,0 +1,53 @@
+"""The calibration page's expected-measurement section (docs/reference/calibration/expected.json, written by
+scripts/calibration/expected.py with the package's expected_scores.toml in one run) against the code that ships: the
+groups the honest selection kept are the groups the estimate takes (expected.SELECTED), and the held-out scores that
+``kapitza predict`` quotes are the page's.  A page or a scores file left behind a change of either fails here;
+regenerate both with ``PYTHONPATH=src:scripts python -m calibration.make_page --only expected``."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from kapitza.prediction import expected as E
+
+PAGE = Path(__file__).resolve().parents[2] / "docs" / "reference" / "calibration" / "expected.json"
+REGENERATE = "regenerate with: PYTHONPATH=src:scripts python -m calibration.make_page --only expected"
+
+
+def _lines() -> list[str]:
+    return [line for line in json.loads(PAGE.read_text(encoding="utf-8"))["lines"] if isinstance(line, str)]
+
+
+def test_the_groups_the_page_kept_are_the_groups_the_estimate_takes():
+    """Every try on the page is read (route, group, verdict); the kept ones per route are SELECTED's, in any order,
+    and every group of EXTRA_FEATURES was tried on every route."""
+    tried = {}
+    for line in _lines():
+        m = re.match(r"\| (\w+) \| (\w+) \| \d+ \|.*\| (kept|dropped)", line)
+        if m and m.group(1) in E.ROUTES and m.group(2) in E.EXTRA_FEATURES:
+            tried[m.group(1), m.group(2)] = m.group(3)
+    assert set(tried) == {(r, g) for r in E.ROUTES for g in E.EXTRA_FEATURES}, REGENERATE
+    for route in E.ROUTES:
+        kept = {g for (r, g), verdict in tried.items() if r == route and verdict == "kept"}
+        assert kept == set(E.SELECTED[route]), f"{route}: page kept {sorted(kept)}; {REGENERATE}"
+
+
+def test_the_scores_predict_quotes_are_the_pages():
+    """The headline rows (each route's two splits, held out by paper, and where the route takes the bonding its rows
+    nobody else measured with the bonding known and missing) on the page carry the median factor by paper, the
+    coverage and the band's half-width of expected_scores.toml, to the page's three figures."""
+    scores = E.held_out_scores()
+    seen = 0
+    for line in _lines():
+        cells = [c.strip().strip("*") for c in line.strip("|").split("|")]
+        if len(cells) < 9 or cells[0] not in E.ROUTES or cells[1] not in (*E.SPLITS, *E.BONDING_SPLITS):
+            continue
+        s = scores[cells[0]][cells[1]]
+        assert int(cells[2]) == s["rows"] and int(cells[3]) == s["papers"], (cells, REGENERATE)
+        assert cells[4] == f"×{s['median_factor_paper']:.3g}", (cells, REGENERATE)
+        assert cells[6] == f"{s['coverage_paper']:.3f}", (cells, REGENERATE)
+        assert cells[7] == f"×{s['band_half_width']:.3g}", (cells, REGENERATE)
+        seen += 1
+    assert seen == sum(4 if "bonding" in E.SELECTED[r] else 2 for r in E.ROUTES), REGENERATE
