@@ -144,21 +144,32 @@ def _write(out: Path, calculator: str, provenance: str, plan: list, done: dict, 
     atomic_write_text(out, text)
 
 
+def _refuse(line: str) -> None:
+    """A bad input: one line on stderr, exit status 2 (as the kapitza command line), nothing written."""
+    print(line, file=sys.stderr, flush=True)
+    sys.exit(2)
+
+
 def earlier_rows(out: Path, calculator: str) -> dict:
     """The rows already at ``out``, by pair (none where there is no file).  A run extends its table and never drops
     a computed pair: the content cache that makes a resumed run quick lives on one machine, the table travels with
     the commit.  Exits with one line where the file holds another potential's table or is not such a table."""
+    from kapitza.cli.common import check_output
     from kapitza.errors import InputError
     from kapitza.prediction.bonding import read_bonding_descriptors
 
-    if not out.is_file():
-        return {}
     try:
+        check_output(out, (".csv",), "--out")  # before any work: a table found unwritable after a pair's minutes
+        if not out.exists():
+            return {}
         found = read_bonding_descriptors(out.read_text(encoding="utf-8"), where=str(out))
     except InputError as exc:
-        sys.exit(f"error: {exc}; a run extends the table at --out: name another file")
+        _refuse(f"error: {exc}; a run extends the table at --out: name another file")
+    except (OSError, UnicodeDecodeError) as exc:
+        _refuse(f"error: --out {out} cannot be read as a table ({exc}); a run extends the table at --out: name "
+                 "another file")  # fmt: skip
     if found.calculator != calculator:
-        sys.exit(f"error: {out} holds {found.calculator}'s table, not {calculator}'s: name another --out")
+        _refuse(f"error: {out} holds {found.calculator}'s table, not {calculator}'s: name another --out")
     return {(found.film[k], found.substrate[k], found.planes[k]):
             found.row(found.film[k], found.substrate[k], found.planes[k]) for k in range(len(found))}  # fmt: skip
 
@@ -185,7 +196,7 @@ def run(args: argparse.Namespace) -> None:
         wanted = {tuple(p.split("|")) for p in args.pairs}
         unknown = wanted - {_key(g) for g, _ in plan} - {_key(g)[:2] for g, _ in plan}
         if unknown:
-            sys.exit(f"error: not a buildable pair: {', '.join('|'.join(w) for w in sorted(unknown))} (the pairs: "
+            _refuse(f"error: not a buildable pair: {', '.join('|'.join(w) for w in sorted(unknown))} (the pairs: "
                      "python scripts/bonding_descriptors.py order)")  # fmt: skip
         plan = [p for p in plan if _key(p[0]) in wanted or _key(p[0])[:2] in wanted]
         named = {_key(g) for g, _ in plan}

@@ -410,7 +410,7 @@ def _script_run(tmp_path, monkeypatch, table_, pairs=None, calculator="chgnet"):
     return bonding.read_bonding_descriptors(out.read_text(encoding="utf-8"))
 
 
-def test_a_run_extends_its_table_and_never_drops_a_computed_pair(tmp_path, monkeypatch):
+def test_a_run_extends_its_table_and_never_drops_a_computed_pair(tmp_path, monkeypatch, capsys):
     """The script resumes from the table itself (the content cache lives on one machine): the computed Al on Si is
     kept with its numbers, not computed again; with --pairs naming another pair the table's other rows stay as they
     were (a run with --pairs and no --out once left the shipped table with the named pairs only); a table of
@@ -427,6 +427,7 @@ def test_a_run_extends_its_table_and_never_drops_a_computed_pair(tmp_path, monke
         named.row("Al", "Si")["work_of_adhesion_j_m2"] == 1.4
         and named.row("Pt", "Au")["note"] == "not computed: pending"
     )
-    with pytest.raises(SystemExit, match="holds chgnet's table, not sevennet's"):
+    with pytest.raises(SystemExit) as refused:
         _script_run(tmp_path, monkeypatch, before, calculator="sevennet")
+    assert refused.value.code == 2 and "holds chgnet's table, not sevennet's" in capsys.readouterr().err
     assert (tmp_path / "bonding.csv").read_text(encoding="utf-8") == bonding.write_bonding_descriptors(before)
