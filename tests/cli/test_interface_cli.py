@@ -122,3 +122,53 @@ def test_build_says_a_non_polar_pair_has_one_polarity_and_refuses_the_other(cli,
         status, stdout, err = cli("interface", "build", "Si", "Ge", "-o", str(out), "--polarity", bad)
         assert status == 2 and stdout == "" and message in err and len(err.strip().splitlines()) == 1
         assert not out.exists()
+
+
+# -- kapitza interface bonding: a user's pair on the fly (issue 62 item 2) -----------------------------------------
+
+SW_SI = "mlip_factories:stillinger_weber_si"
+
+
+@pytest.fixture
+def own_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("KAPITZA_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("KAPITZA_CACHE_KEY", str(tmp_path / "cache.key"))
+    return tmp_path
+
+
+def test_bonding_states_its_plan_first_then_the_known_answer_of_si_on_si(cli, own_cache):
+    """Stillinger-Weber Si on Si (001) (Stillinger & Weber, Phys. Rev. B 31, 5262 (1985): epsilon 2.1683 eV, a 5.431
+    A): the seam is a bulk plane, so W = 4 epsilon / a^2 = 4.71 J/m^2 and the seam is as stiff as the bulk."""
+    pytest.importorskip("matscipy")
+    status, stdout, err = cli("interface", "bonding", "Si", "Si", "--calculator", SW_SI, "--no-spectra")
+    assert status == 0, err
+    assert err.splitlines()[0].startswith("kapitza: bonding of Si on Si (001 on 001) with " + SW_SI + ": a slab of 32")
+    lines = stdout.splitlines()
+    assert lines[0] == f"Si on Si (001 on 001), {SW_SI}, 32 atoms:"
+    assert "  work of adhesion: 4.71 J/m^2" in lines
+    assert "  seam/bulk normal stiffness, substrate side: 1" in lines
+    assert any("the shipped table is chgnet's" in line for line in lines)  # another potential: not beside it
+    assert "not used by the expected measurement" in lines[-1] and "computed" in lines[-1]
+    status, stdout, err = cli("interface", "bonding", "Si", "Si", "--calculator", SW_SI, "--no-spectra", "--json")
+    assert status == 0, err
+    doc = json.loads(stdout)
+    assert doc["cached"] is True and doc["doubt"] == ""
+    assert doc["bonding"]["work_of_adhesion_j_m2"] == pytest.approx(4 * 2.1683 * 1.602176634e-19 / 5.431e-10**2,
+                                                                    rel=2e-3)  # fmt: skip
+    assert doc["plan"]["atoms"] == 32 and [b["pairs"] for b in doc["beside_table"]] == [0, 0, 0, 0]
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        (("Unobtainium", "Si"), "is not a structure file"),
+        (("Si", "Si", "--planes", "1x1"), "planes must read 'FILM on SUBSTRATE'"),
+        (("Si", "Si", "--calculator", "nope"), "unknown calculator 'nope'"),
+        (("Si", "Si", "--max-memory-gb", "-1"), "must be > 0 GB"),
+        (("Si", "Si", "--calculator", "chgnet", "--max-memory-gb", "0.1"), "above the bound of 0.1 GB"),
+    ],
+)
+def test_bonding_refuses_bad_input_in_one_line_before_any_force(cli, own_cache, args, match):
+    status, stdout, err = cli("interface", "bonding", *args)
+    assert status == 2 and stdout == ""
+    assert len(err.strip().splitlines()) == 1 and match in err

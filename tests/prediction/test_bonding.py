@@ -431,3 +431,17 @@ def test_a_run_extends_its_table_and_never_drops_a_computed_pair(tmp_path, monke
         _script_run(tmp_path, monkeypatch, before, calculator="sevennet")
     assert refused.value.code == 2 and "holds chgnet's table, not sevennet's" in capsys.readouterr().err
     assert (tmp_path / "bonding.csv").read_text(encoding="utf-8") == bonding.write_bonding_descriptors(before)
+
+
+def test_a_pair_sits_beside_the_tables_sound_pairs_of_its_own_potential():
+    """The percentiles are the table's sound pairs' (doubtful ones left out); another potential's pair gets none."""
+    t = bonding.shipped_bonding_descriptors()
+    w = np.asarray(t.columns["work_of_adhesion_j_m2"])[t.sound]
+    row = {name: 1.0 for name, _, _ in bonding.BESIDE_COLUMNS} | {"calculator": t.calculator}
+    found = bonding.beside_table(row)
+    assert [b["name"] for b in found] == [c[0] for c in bonding.BESIDE_COLUMNS]
+    assert found[0]["pairs"] == int(np.isfinite(w).sum()) == int(t.sound.sum())
+    assert found[0]["median"] == pytest.approx(float(np.median(w)))
+    assert found[0]["p16"] < found[0]["median"] < found[0]["p84"] and found[0]["value"] == 1.0
+    other = bonding.beside_table(row | {"calculator": "sevennet"})
+    assert all(b["pairs"] == 0 and math.isnan(b["median"]) for b in other)

@@ -366,7 +366,8 @@ def _syntax(text: str) -> str:
 
 def _unknown(text: str) -> str:
     return (
-        f"unknown calculator {_shown(text)}; built-in: {', '.join(BUILTINS)}, or 'module:factory' for any ASE "
+        f"unknown calculator {_shown(text)}; built-in: {', '.join(BUILTINS)} (each also NAME{D3_SUFFIX} with the D3 "
+        f"dispersion correction; the default is {DEFAULT_CALCULATOR}), or 'module:factory' for any ASE "
         "calculator (the module importable from Python's path, the factory called with no arguments)"
     )
 

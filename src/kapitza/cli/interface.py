@@ -301,3 +301,77 @@ def buildable_command(
 
 def _count(n: int, what: str) -> str:
     return f"{n} {what}{'' if n == 1 else 's'}"
+
+
+@interface_app.command("bonding")
+def bonding_command(
+    film: Annotated[str, typer.Argument(help="The film (top): a name of kapitza's crystal table or a structure file.")],
+    substrate: Annotated[str, typer.Argument(help="The substrate (bottom), as the film.")],
+    calculator: Annotated[
+        str | None,
+        typer.Option(
+            help="A built-in potential (chgnet, sevennet-l3i5+d3, ...; the \\[mlip] extra) or module:factory.",
+            show_default="the shipped table's (chgnet), so the numbers sit beside the compilation's pairs",
+        ),
+    ] = None,
+    planes: Annotated[
+        str | None,
+        typer.Option(
+            help="Planes stacked, 'FILM on SUBSTRATE' Miller indices, e.g. '111 on 0001'.",
+            show_default="the buildable list's rule: the low-index default",
+        ),  # fmt: skip
+    ] = None,
+    max_memory_gb: Annotated[
+        float | None,
+        typer.Option(help="GB the largest force call may take.", show_default="this machine's memory"),
+    ] = None,
+    spectra: Annotated[
+        bool, typer.Option("--spectra/--no-spectra", help="Compute the seam spectra' overlap (the dearest part).")
+    ] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result whole as JSON.")] = False,
+) -> None:
+    """The interface's bonding from its atoms: the work of adhesion, the seam's normal stiffness against each bulk
+    and the overlap of the two seam zones' spectra, with a universal potential (the plan and its time on stderr
+    before any force), beside the compilation's computed pairs of the same potential."""
+    from ..prediction import bonding as B
+    from ..prediction.expected import ROUTES, SELECTED
+    from .common import progress_bar
+
+    shipped = B.shipped_bonding_descriptors()
+    name = calculator or (shipped.calculator if shipped is not None else None)
+    err = Console(stderr=True)
+
+    def announce(plan: Any) -> None:
+        err.print(f"kapitza: {plan.words()}", markup=False, highlight=False, soft_wrap=True)
+
+    with progress_bar(not as_json, lines=True) as progress:
+        found = B.pair_bonding(film, substrate, calculator=name, max_memory_gb=max_memory_gb, planes=planes,
+                               spectra=spectra, announce=announce, progress=progress)  # fmt: skip
+    row = B.table_row(found) | {"calculator": found.plan.calculator}
+    doubt = B.doubt(row, str(row["relaxed"]))
+    beside = B.beside_table(row)
+    routes = [r for r in ROUTES if "bonding" in SELECTED[r]]
+    used = (f"used by the expected measurement on the {' and '.join(routes)} route" if routes else "not used by the "
+            "expected measurement: the honest selection dropped it (docs: physics/expected)")  # fmt: skip
+    if as_json:
+        typer.echo(dumps({"bonding": row, "doubt": doubt, "beside_table": list(beside), "in_the_estimate": used,
+                          "plan": found.plan.to_dict(), "cached": found.cached}))  # fmt: skip
+        return
+    out = Console()
+
+    def line(text: str) -> None:
+        out.print(text, markup=False, highlight=False, soft_wrap=True)
+
+    line(f"{found.film} on {found.substrate} ({found.planes}), {found.plan.calculator}, {found.bonding.atoms} atoms:")
+    for b in beside:
+        unit = f" {b['unit']}" if b["unit"] else ""
+        context = (f"; the compilation's {b['pairs']} sound pairs: median {b['median']:.3g}, 16-84 % "
+                   f"{b['p16']:.3g}-{b['p84']:.3g}") if b["pairs"] else ""  # fmt: skip
+        line(f"  {b['words']}: {b['value']:.3g}{unit}{context}")
+    if shipped is not None and not any(b["pairs"] for b in beside):
+        line(f"  the shipped table is {shipped.calculator}'s: with --calculator {shipped.calculator} these numbers sit "
+             "beside the compilation's pairs")  # fmt: skip
+    if doubt:
+        line(f"  doubtful: {doubt}")
+    cost = "read from the cache" if found.cached else "computed"
+    line(f"  {cost}: {found.seconds:.0f} s, strain {100 * found.strain:.2f} %; {used}")

@@ -28,7 +28,7 @@ from __future__ import annotations
 import functools
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
@@ -919,6 +919,32 @@ def table_row(found: PairBonding, rows: int = -1, papers: int = -1) -> dict[str,
     }  # fmt: skip
 
 
+#: The numbers of a pair's bonding a user reads beside the shipped table (column, words, unit).
+BESIDE_COLUMNS = (
+    ("work_of_adhesion_j_m2", "work of adhesion", "J/m^2"),
+    ("ratio_normal_substrate", "seam/bulk normal stiffness, substrate side", ""),
+    ("ratio_normal_film", "seam/bulk normal stiffness, film side", ""),
+    ("dos_overlap", "seam spectra overlap", ""),
+)
+
+
+def beside_table(row: Mapping[str, Any], found: BondingDescriptors | None = None) -> tuple[dict[str, Any], ...]:
+    """Each of :data:`BESIDE_COLUMNS` of one computed pair (a :func:`table_row`) beside the table's sound pairs
+    (``found``, default the shipped table): its value, the table's median and 16th-84th percentiles over its sound
+    pairs, their count; only where the table is of the same potential (else the percentiles are NaN, count 0)."""
+    table_ = shipped_bonding_descriptors() if found is None else found
+    out = []
+    for name, words, unit in BESIDE_COLUMNS:
+        values = np.zeros(0)
+        if table_ is not None and table_.calculator == row.get("calculator", table_.calculator):
+            values = np.asarray(table_.columns[name], dtype=float)[table_.sound]
+            values = values[np.isfinite(values)]
+        lo, mid, hi = np.percentile(values, (16, 50, 84)) if values.size else (math.nan,) * 3
+        out.append({"name": name, "words": words, "unit": unit, "value": float(row[name]), "median": float(mid),
+                    "p16": float(lo), "p84": float(hi), "pairs": int(values.size)})  # fmt: skip
+    return tuple(out)
+
+
 def table(calculator: str, provenance: str, rows: Sequence[dict[str, Any]]) -> BondingDescriptors:
     """The table of ``rows`` (dicts of :data:`BONDING_COLUMNS`; a pair with no numbers gives only its names, its
     counts and its note)."""
@@ -933,6 +959,7 @@ def table(calculator: str, provenance: str, rows: Sequence[dict[str, Any]]) -> B
 
 
 __all__ = [
+    "BESIDE_COLUMNS",
     "BONDING_COLUMNS",
     "BONDING_FEATURES",
     "BONDING_FILE",
@@ -944,6 +971,7 @@ __all__ = [
     "BondingDescriptors",
     "BondingPlan",
     "PairBonding",
+    "beside_table",
     "bonding_columns",
     "bonding_plan",
     "default_planes",
