@@ -87,6 +87,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
+from .._progress import Progress
 from ..atomistic.bulk import FMAX_EV_PER_ANGSTROM, MAX_STEPS, SYMPREC, Relaxation, check_crystal, check_relaxed_cell
 from ..atomistic.calculators import CalculatorSource, calculator_source
 from ..atomistic.force_cost import Stage, duration_words, say, stage, stage_words, unknown_words
@@ -99,8 +100,6 @@ from ..units import AMU, ANGSTROM, HBAR, KB, RAD_S_PER_THZ
 from .harmonic import UNSTABLE_FRACTION, HarmonicCrystal
 from .invariance import restore_rotational_sum_rule
 from .phonopy_file import import_phonopy
-
-Progress = Callable[[str, int, int], None]
 
 #: Finite-difference step (A) of the displaced supercells, plus and minus.  The harmonic force constants are the
 #: limit of a vanishing step; the step is bounded below by the float32 noise of the machine-learned forces.

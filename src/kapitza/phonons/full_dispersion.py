@@ -26,12 +26,12 @@ not a polarisation where branches cross.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from dataclasses import field
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .._progress import Progress
 from ..errors import InputError
 from ..io.results import result
 from ..materials import Material
@@ -60,8 +60,6 @@ DEFAULT_MESH = 24
 BREAK_STRIDE = 40
 #: |k| of the long-wavelength slopes, as a fraction of the shortest reciprocal basis vector.
 SLOPE_FRACTION = 1e-3
-
-Progress = Callable[[str, int, int], None]
 
 
 def band_labels(n_bands: int) -> tuple[str, ...]:

@@ -33,7 +33,6 @@ long-wavelength limit relies on.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -42,6 +41,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .._progress import Progress
 from ..atomistic.force_constants import EV_PER_A2, force_constants
 from ..atomistic.lattice import OFF_BOUNDARY_SHIFT
 from ..errors import InputError
@@ -52,8 +52,6 @@ from .crystal import FCC_PRIMITIVE, crystal_spec
 from .invariance import restore_rotational_sum_rule
 from .modes import ModeSample, irreducible_mesh, unit_vector
 from .phonopy_file import import_phonopy
-
-Progress = Callable[[str, int, int], None]
 
 #: q-points per call to phonopy when a progress callback is given.
 CHUNK = 256

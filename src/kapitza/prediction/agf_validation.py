@@ -48,7 +48,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, ClassVar
 
@@ -56,6 +56,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .. import _checks
+from .._progress import Progress
 from ..errors import InputError, MemoryBoundError
 from ..io.results import result
 from ..literature import Measurements, shipped_measurements
@@ -77,7 +78,6 @@ __all__ = [
     "agf_validation",
 ]
 
-Progress = Callable[[str, int, int], None]
 
 #: The cells scored by default: at most this many atoms in one period of both sides of the common cell (the
 #: buildable list's 200 would take days on 2 cores with a universal potential; 24 takes the pairs whose AGF runs

@@ -35,6 +35,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .. import _checks
+from .._progress import Progress
 from ..errors import InputError, MemoryBoundError
 from ..io.results import result
 from .buildable import DEFAULT_MAX_CELL_ATOMS, DEFAULT_MAX_STRAIN
@@ -70,8 +71,6 @@ SECONDS_PER_ATOM_CALL = {
 #: force calls); the shipped table records the steps each pair took.
 EXPECTED_STEPS = 60
 EXPECTED_PERIOD_STEPS = 15
-
-Progress = Callable[[str, int, int], None]
 
 
 @result

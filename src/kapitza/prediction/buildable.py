@@ -37,13 +37,14 @@ potential's lattice error (SevenNet-l3i5 with D3: -0.1 % median, docs/reference/
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 from .. import _checks
+from .._progress import Progress
 from ..atomistic.matching import DEFAULT_MAX_STRAIN
 from ..errors import InputError
 from ..io.results import result
@@ -63,7 +64,6 @@ __all__ = [
     "named_plane",
 ]
 
-Progress = Callable[[str, int, int], None]
 
 #: Most atoms in one period of each side of the common lateral cell, together: three periods a side then make an
 #: interface cell of at most 600 atoms, the size of the local force constants' benchmark

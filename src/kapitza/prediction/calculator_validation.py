@@ -54,6 +54,7 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .._progress import Progress
 from ..errors import InputError, MemoryBoundError
 from ..io.results import result
 from ..literature import Measurements, shipped_measurements
@@ -77,7 +78,6 @@ __all__ = [
     "measured_band",
 ]
 
-Progress = Callable[[str, int, int], None]
 
 #: Why an available row is not scored, in the order they are checked (each row counted under the first).
 REASONS = (

@@ -18,6 +18,7 @@ from typing import Any
 
 from .. import _checks, landauer
 from .._checks import MAX_TEMPERATURE, check_temperature_bound
+from .._progress import Progress
 from ..atomistic.calculators import calculator_name
 from ..errors import InputError
 from ..materials.spec import MaterialSpec
@@ -46,8 +47,6 @@ __all__ = [
 #: (:class:`~kapitza.phonons.from_structure.StructurePhonons`; both imply dispersion="phonopy").  With a calculator a
 #: side may also be a structure file, ``NAME:STRUCTURE:a=...``, ASE ``Atoms`` or a dict for ``ase.build.bulk``.
 SideSpec = MaterialSpec | FullDispersionSpectrum | StructurePhonons | Any
-#: ``progress(stage, done, total)`` while slow spectra are built.
-Progress = Callable[[str, int, int], None]
 #: None (each material's default), one potential name for both sides, or a pair (side 1, side 2).
 PotentialSpec = str | None | tuple[str | None, str | None]
 
