@@ -71,12 +71,17 @@ def table(rows: list[common.CalibrationRow]) -> list[str]:
 
 
 def _commit() -> str:
+    """HEAD's short hash, "+ uncommitted changes" where the package or the scripts differ from it (a page made from
+    a working tree must not pass for HEAD's), or "unknown" outside a git checkout."""
     try:
-        return subprocess.run(
+        head = subprocess.run(
             ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
         ).stdout.strip()
+        changed = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "src", "scripts"],
+                                 capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
+    return f"{head} + uncommitted changes" if changed else head
 
 
 def store(

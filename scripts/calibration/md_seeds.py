@@ -28,7 +28,6 @@ import argparse
 import datetime
 import json
 import math
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -69,12 +68,9 @@ def config_of(system: str):
 
 
 def _commit() -> str:
-    try:
-        return subprocess.run(
-            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
+    from .make_page import _commit as commit
+
+    return commit()
 
 
 def _f(x: float) -> float | None:
