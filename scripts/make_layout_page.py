@@ -31,6 +31,7 @@ DESCRIPTIONS: dict[str, str] = {
     "_checks": "the one set of argument validators, one signature (value, name, unit)",
     "_backend": "the array backend of batched linear algebra: numpy, or torch on a GPU or the CPU "
     "(select_backend for --device; the AGF kernels run on it)",
+    "_progress": "the one shape of a long computation's progress report, progress(stage, done, total)",
     "io": "atomic writes and output checks, the verified cache (cache.py), @result: frozen results with "
     "read-only arrays, short repr, save() and the one strict-JSON policy (results.py), the fast exact number "
     "parser (numbers_text.py), the LAMMPS dump reader, file layouts shared by a writer in one layer and a "
