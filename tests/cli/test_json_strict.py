@@ -209,6 +209,7 @@ CASES = {
     "interface build": "interface build Al Cu --cells 2x2 -o {tmp}/alcu.extxyz",
     "interface show": "interface show {structure_file}",
     "interface buildable": "interface buildable --max-cell-atoms 30",
+    "interface bonding": "interface bonding Si Si --calculator mlip_factories:stillinger_weber_si --no-spectra",
     "measured": "measured Cu Al",
     "validate": "validate --model dmm --phonons-only",
     "stack": "stack {ex}/devices/gan_on_sic.toml",
