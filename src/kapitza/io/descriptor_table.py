@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from ..errors import InputError
 
-__all__ = ["read_descriptor_csv"]
+__all__ = ["csv_field", "read_descriptor_csv"]
 
 
 def read_descriptor_csv(text: str, where: str, columns: Sequence[str]) -> tuple[dict[str, str], list[dict[str, str]]]:
@@ -34,3 +34,9 @@ def read_descriptor_csv(text: str, where: str, columns: Sequence[str]) -> tuple[
     if tuple(reader.fieldnames or ()) != tuple(columns):
         raise InputError(f"{where}: expected the columns {', '.join(columns)}, got {reader.fieldnames}")
     return meta, list(reader)
+
+
+def csv_field(text: str) -> str:
+    """``text`` as one CSV field: quoted (inner quotes doubled) where it holds a comma, a quote or a line break, the
+    quoting :func:`read_descriptor_csv`'s reader undoes."""
+    return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\n') else text

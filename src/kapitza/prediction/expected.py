@@ -68,13 +68,13 @@ from numpy.typing import ArrayLike, NDArray
 
 from .. import _checks
 from ..errors import InputError, MissingDependencyError
-from ..io.descriptor_table import read_descriptor_csv
+from ..io.descriptor_table import csv_field, read_descriptor_csv
 from ..io.results import result
 from ..literature import Measurements, shipped_measurements
 from ..literature.sample import DEPOSITIONS, SURFACES, family_option
 from .bonding import BONDING_FEATURES, bonding_columns, pair_features
 from .empirical import METHODS, grouped_folds, log10_positive, normalize_method, paper_percentiles
-from .stiffened import STIFFENED_FEATURES, stiffened_columns
+from .stiffened import STIFFENED_FEATURES, log10_g_fd_of_rows, stiffened_columns
 from .validation import KINDS
 
 __all__ = [
@@ -411,14 +411,10 @@ def write_structure_descriptors(found: StructureDescriptors) -> str:
     ]
     for i in range(len(found.row_id)):
         g_ep = "" if not math.isfinite(found.g_ep[i]) else repr(float(found.g_ep[i]))
-        lines.append(",".join((found.row_id[i], _csv(found.film[i]), _csv(found.substrate[i]),
+        lines.append(",".join((found.row_id[i], csv_field(found.film[i]), csv_field(found.substrate[i]),
                                repr(float(found.temperature[i])), repr(float(found.g_fd[i])),
                                repr(float(found.g_fd_phonon[i])), g_ep, found.kind[i])))  # fmt: skip
     return "\n".join(lines) + "\n"
-
-
-def _csv(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\n') else text
 
 
 @functools.lru_cache(maxsize=1)
@@ -550,34 +546,27 @@ def with_group(rows: ExpectedRows, group: str, measurements: Measurements | None
     """``rows`` with the descriptor group ``group`` of :data:`EXTRA_FEATURES` appended: the sample's families of
     each row, from the compilation, the interface's bonding of its pair from the shipped bonding table
     (:func:`kapitza.prediction.bonding.bonding_columns`), or the full-dispersion DMM of its crystals stiffened to
-    their measured elastic constants (:func:`kapitza.prediction.stiffened.stiffened_columns`); the last two for the
-    shipped compilation only."""
+    their measured elastic constants (:func:`kapitza.prediction.stiffened.stiffened_columns`) or not
+    (:func:`full_dispersion_columns`); all but the sample for the shipped compilation only."""
     if group not in EXTRA_FEATURES:
         raise InputError(f"group must be one of {', '.join(EXTRA_FEATURES)}, got {group!r}")
-    if group in ("bonding", "stiffened", "full dispersion"):
-        if measurements is not None:
-            raise InputError(f"the {group} group is known for the shipped compilation's rows only")
-        if group == "stiffened":
-            return with_columns(rows, STIFFENED_FEATURES, stiffened_columns(rows.row_id))
-        if group == "full dispersion":
-            return with_columns(rows, FULL_DISPERSION_FEATURES, full_dispersion_columns(rows.row_id))
-        return with_columns(rows, BONDING_FEATURES, bonding_columns([int(r) for r in rows.row_id]))
-    deposition, surface = sample_families_of(rows, measurements)
-    return with_columns(rows, SAMPLE_FEATURES, sample_flags(deposition, surface))
+    if group == "sample":
+        deposition, surface = sample_families_of(rows, measurements)
+        return with_columns(rows, SAMPLE_FEATURES, sample_flags(deposition, surface))
+    if measurements is not None:
+        raise InputError(f"the {group} group is known for the shipped compilation's rows only")
+    columns = {
+        "bonding": lambda: bonding_columns([int(r) for r in rows.row_id]),
+        "stiffened": lambda: stiffened_columns(rows.row_id),
+        "full dispersion": lambda: full_dispersion_columns(rows.row_id),
+    }[group]()
+    return with_columns(rows, EXTRA_FEATURES[group], columns)
 
 
 def full_dispersion_columns(row_ids: Sequence[str]) -> NDArray[np.float64]:
     """:data:`FULL_DISPERSION_FEATURES` of compilation rows (their places as text) from the shipped structure
     descriptors, shape (n, 1); NaN where the structure route has no row."""
-    found = shipped_structure_descriptors()
-    out = np.full((len(row_ids), 1), np.nan)
-    if found is None:
-        return out
-    where = {r: k for k, r in enumerate(found.row_id)}
-    for i, r in enumerate(row_ids):
-        if (k := where.get(str(r))) is not None:
-            out[i, 0] = math.log10(float(found.g_fd[k]))
-    return out
+    return log10_g_fd_of_rows(row_ids, shipped_structure_descriptors())
 
 
 def expected_rows(route: str) -> ExpectedRows:

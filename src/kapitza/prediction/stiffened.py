@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 
 from .. import _checks
 from ..errors import InputError
-from ..io.descriptor_table import read_descriptor_csv
+from ..io.descriptor_table import csv_field, read_descriptor_csv
 from ..io.results import result
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "read_stiffened_descriptors",
     "shipped_stiffened_descriptors",
     "stiffened",
+    "log10_g_fd_of_rows",
     "stiffened_columns",
     "stiffness_scale",
     "write_stiffened_descriptors",
@@ -157,14 +158,10 @@ def write_stiffened_descriptors(found: StiffenedDescriptors) -> str:
     """The CSV text :func:`read_stiffened_descriptors` reads."""
     lines = [*ABOUT, f"# calculator: {found.calculator}", f"# provenance: {found.provenance}", ",".join(COLUMNS)]
     for i in range(len(found.row_id)):
-        lines.append(",".join((found.row_id[i], _csv(found.film[i]), _csv(found.substrate[i]),
+        lines.append(",".join((found.row_id[i], csv_field(found.film[i]), csv_field(found.substrate[i]),
                                *(repr(float(getattr(found, k)[i])) for k in ("temperature", "s_film", "s_substrate",
                                                                             "g_fd", "g_fd_phonon")))))  # fmt: skip
     return "\n".join(lines) + "\n"
-
-
-def _csv(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\n') else text
 
 
 @functools.lru_cache(maxsize=1)
@@ -181,13 +178,17 @@ def shipped_stiffened_descriptors() -> StiffenedDescriptors | None:
 def stiffened_columns(row_ids: Sequence[str], found: StiffenedDescriptors | None = None) -> NDArray[np.float64]:
     """The :data:`STIFFENED_FEATURES` of compilation rows (their places as text, ``ExpectedRows.row_id``), shape
     (n, 1), from ``found`` (default the shipped table); NaN where it has no row."""
-    table = shipped_stiffened_descriptors() if found is None else found
-    out = np.full((len(row_ids), len(STIFFENED_FEATURES)), np.nan)
+    return log10_g_fd_of_rows(row_ids, shipped_stiffened_descriptors() if found is None else found)
+
+
+def log10_g_fd_of_rows(row_ids: Sequence[str], table: Any) -> NDArray[np.float64]:
+    """log10 of ``table.g_fd`` (W m^-2 K^-1) at compilation rows (``table.row_id``, places as text), shape (n, 1);
+    NaN where ``table`` has no such row or is None.  One lookup for this table and the structure descriptors."""
+    out = np.full((len(row_ids), 1), np.nan)
     if table is None:
         return out
     where = {r: k for k, r in enumerate(table.row_id)}
     for i, r in enumerate(row_ids):
-        k = where.get(str(r))
-        if k is not None:
+        if (k := where.get(str(r))) is not None:
             out[i, 0] = math.log10(float(table.g_fd[k]))
     return out
