@@ -32,11 +32,12 @@ from __future__ import annotations
 import argparse
 import datetime
 import math
-import subprocess
 import sys
 import textwrap
 import time
 from pathlib import Path
+
+from repo_commit import commit  # scripts/ is on the path (its module text)
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "kapitza" / "prediction" / "data" / "bonding_descriptors.csv"
@@ -57,15 +58,6 @@ HEADER = textwrap.wrap(
     "script).",
     110,
 )
-
-
-def _commit() -> str:
-    try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                             check=True)  # fmt: skip
-        return out.stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
 
 
 def _peak_meter():
@@ -207,7 +199,7 @@ def run(args: argparse.Namespace) -> None:
             print(f"dropped from {out}, no longer built: {'; '.join(' on '.join(k[:2]) for k in gone)}", flush=True)
     date = datetime.date.today().isoformat()
     command = " ".join(["python scripts/bonding_descriptors.py run", *sys.argv[2:]])
-    provenance = (f"{command}; kapitza {__version__}, commit {_commit()}, {date}; potential {source.name} "
+    provenance = (f"{command}; kapitza {__version__}, commit {commit()}, {date}; potential {source.name} "
                   f"({source.description}, {source.package} {source.version}); min_thickness {args.min_thickness:g} A; "
                   "each pair cached by content (pair-bonding entries), its time and memory those of its own "
                   "computation; the pairs computed by the table's earlier runs kept, each with its 'finished' "

@@ -40,7 +40,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from phonon_accuracy import _commit, accuracy_panels, candidates  # scripts/: the script's folder, on the path
+from phonon_accuracy import accuracy_panels, candidates  # scripts/: the script's folder, on the path
+from repo_commit import commit  # scripts/ is on the path (its module text)
 
 from kapitza.materials.elastic import AXIS_STIFFNESSES, axis_stiffnesses, named_constants
 
@@ -99,7 +100,7 @@ def measure(calculator: Any, calculator_name: str, crystal: str) -> dict[str, An
         "crystal": crystal,
         "symmetry": symmetry,
         "reference_cell": [float(v) for v in description.cellpar[:3]],
-        "commit": _commit(),  # phonon_accuracy's: the short hash of HEAD, "unknown" without git
+        "commit": commit(),
         "date": datetime.date.today().isoformat(),
         "load_before": round(os.getloadavg()[0], 2),
     }

@@ -17,24 +17,15 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+from repo_commit import commit  # scripts/ is on the path (its module text)
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "kapitza" / "prediction" / "data" / "structure_descriptors.csv"
-
-
-def _commit() -> str:
-    try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                             check=True)  # fmt: skip
-        return out.stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
 
 
 def main() -> None:
@@ -64,7 +55,7 @@ def main() -> None:
     date = datetime.date.today().isoformat()
     provenance = (
         f"kapitza validate --calculator {found.calculator} (scripts/expected_descriptors.py), kapitza "
-        f"{__version__}, commit {_commit()}, {date}; mesh {found.mesh}, normal {list(found.normal)}"
+        f"{__version__}, commit {commit()}, {date}; mesh {found.mesh}, normal {list(found.normal)}"
     )
     descriptors = expected.StructureDescriptors(
         calculator=found.calculator,

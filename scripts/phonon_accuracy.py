@@ -38,7 +38,6 @@ import datetime
 import json
 import math
 import os
-import subprocess
 import sys
 import time
 from collections.abc import Mapping, Sequence
@@ -46,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from repo_commit import commit  # scripts/ is on the path (its module text)
 
 ROOT = Path(__file__).resolve().parents[1]
 STORE = ROOT / "docs" / "reference" / "phonon-accuracy" / "results.json"
@@ -224,15 +224,6 @@ def reference_q_to_primitive(q: Sequence[float], structure: str, cellpar: Sequen
 # -- measuring -----------------------------------------------------------------------------------------------------
 
 
-def _commit() -> str:
-    try:
-        return subprocess.run(
-            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
 def _entries(ref: Any, crystal: str) -> list[dict[str, Any]]:
     sub = ref.for_crystal(crystal)
     return [
@@ -285,7 +276,7 @@ def measure_crystal(calculator: str, crystal: str, ref: Any) -> tuple[dict[str, 
         "structure_name": entries[0]["structure_name"],
         "reference_cell": [float(v) for v in description.cellpar[:3]],
         "reference_cell_source": f"{description.source} ({description.conditions})",
-        "commit": _commit(),
+        "commit": commit(),
         "date": datetime.date.today().isoformat(),
         "load_before": round(os.getloadavg()[0], 2),
     }
@@ -482,7 +473,7 @@ def measure_timing(calcs: Sequence[str]) -> dict[str, Any]:
         "crystals": list(TIMING_CRYSTALS),
         "seconds": seconds,
         "load": loads,
-        "commit": _commit(),
+        "commit": commit(),
         "date": datetime.date.today().isoformat(),
     }
 

@@ -29,6 +29,7 @@ import time
 from typing import Any
 
 import numpy as np
+from repo_commit import commit  # scripts/ is on the path (its module text)
 
 #: How far the potential's own DMM, from the crystals' phonons computed here, may lie from the shipped structure
 #: descriptors (computed on another machine) before the table is refused as stale: another potential or other
@@ -88,18 +89,6 @@ def _refuse(message: str) -> None:
     """One line on stderr and exit 2, as the kapitza command line refuses."""
     print(message, file=sys.stderr)
     raise SystemExit(2)
-
-
-def _commit() -> str:
-    import subprocess
-    from pathlib import Path
-
-    try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=Path(__file__).resolve().parents[1],
-                             capture_output=True, text=True, check=True)  # fmt: skip
-        return out.stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
 
 
 def table(calculator: str, out: str | None) -> int:
@@ -165,7 +154,7 @@ def table(calculator: str, out: str | None) -> int:
     if deviation > DEVIATION:
         _refuse(f"the potential's own DMM differs from the shipped descriptors by up to {deviation:.2%}: "
                          "rerun scripts/expected_descriptors.py first")  # fmt: skip
-    provenance = (f"scripts/soft_phonons.py table, kapitza {__version__}, commit {_commit()}, "
+    provenance = (f"scripts/soft_phonons.py table, kapitza {__version__}, commit {commit()}, "
                   f"{datetime.date.today().isoformat()}; from {E.STRUCTURE_FILE} ({shipped.provenance}); "
                   f"the potential's own DMM within {deviation:.1e} of it")  # fmt: skip
     found = StiffenedDescriptors(

@@ -19,10 +19,11 @@ import importlib
 import json
 import math
 import pkgutil
-import subprocess
 import sys
 import time
 from pathlib import Path
+
+from repo_commit import commit  # scripts/ is on the path (its module text)
 
 from . import common
 
@@ -70,20 +71,6 @@ def table(rows: list[common.CalibrationRow]) -> list[str]:
     return out + ([""] + notes if notes else [])
 
 
-def _commit() -> str:
-    """HEAD's short hash, "+ uncommitted changes" where the package or the scripts differ from it (a page made from
-    a working tree must not pass for HEAD's), or "unknown" outside a git checkout."""
-    try:
-        head = subprocess.run(
-            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
-        ).stdout.strip()
-        changed = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "src", "scripts"],
-                                 capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return f"{head} + uncommitted changes" if changed else head
-
-
 def store(
     name: str,
     rows: list[common.CalibrationRow],
@@ -99,7 +86,7 @@ def store(
         "module": name,
         "seeds": seeds,
         "seconds": round(seconds, 1),
-        "commit": _commit(),
+        "commit": commit(),
         "date": datetime.date.today().isoformat(),
         "rows": [
             {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in dataclasses.asdict(r).items()}

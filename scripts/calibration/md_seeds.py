@@ -33,6 +33,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from repo_commit import commit  # scripts/ is on the path (its module text)
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -65,12 +66,6 @@ def config_of(system: str):
     from kapitza.md.nemd import NemdConfig
 
     return NemdConfig(**settings)
-
-
-def _commit() -> str:
-    from .make_page import _commit as commit
-
-    return commit()
 
 
 def _f(x: float) -> float | None:
@@ -159,7 +154,7 @@ def main_run(args: argparse.Namespace) -> None:
         "seconds_per_replica": _f(np.median(list(seconds.values()))) if seconds else previous.get(
             "seconds_per_replica"),
         "wall_seconds_this_call": round(wall, 1),
-        "commit": _commit(),
+        "commit": commit(),
         "date": datetime.date.today().isoformat(),
         "command": f"PYTHONPATH=src:scripts python -m calibration.md_seeds run {system} --replicas {n}",
     }  # fmt: skip

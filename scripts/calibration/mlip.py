@@ -36,6 +36,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from repo_commit import commit  # scripts/ is on the path (its module text)
 
 from kapitza import __version__
 from kapitza.atomistic.calculators import DEFAULT_CALCULATOR
@@ -125,12 +126,6 @@ def rows_of(found: CV.CalculatorValidation, deals: list[dict[str, np.ndarray]]) 
     return [rows_row, paper_row]
 
 
-def _commit() -> str:
-    from .make_page import _commit as commit
-
-    return commit()
-
-
 def _long_wave_extra(found: CV.CalculatorValidation) -> dict[str, list[object]]:
     """The long-wave groups with rows, as the band file's lists (what ``kapitza predict --calculator`` states for
     a pair's group)."""
@@ -152,7 +147,7 @@ def write_outputs(found: CV.CalculatorValidation, band_file: Path | None = None,
 
     band = found.band()
     source = (
-        f"kapitza validate --calculator {found.calculator}, kapitza {__version__}, commit {_commit()}, "
+        f"kapitza validate --calculator {found.calculator}, kapitza {__version__}, commit {commit()}, "
         f"{datetime.date.today().isoformat()}: [G/f, G*f] held {100 * band.coverage:.0f} % of the measurements, "
         f"every paper weighted equally ({band.rows} rows of {band.papers} papers)"
     )
