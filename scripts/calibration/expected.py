@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from repo_commit import commit  # scripts/ is on the path (its module text)
 
 from kapitza import __version__
 from kapitza.prediction import expected as E
@@ -144,7 +145,7 @@ def run(n_seeds: int) -> list[common.CalibrationRow]:
 
 
 def tries(validations: tuple[E.ExpectedValidation, ...]) -> list[Any]:
-    """Every descriptor group of :data:`kapitza.prediction.expected.EXTRA_FEATURES` tried on each route's rows
+    """Every descriptor group each route tries (:data:`kapitza.prediction.expected.TRIED`) on the route's rows
     (:func:`kapitza.prediction.selection.try_group`, against the route's held-out run without it)."""
     from kapitza.prediction.selection import try_group
 
@@ -154,17 +155,12 @@ def tries(validations: tuple[E.ExpectedValidation, ...]) -> list[Any]:
             continue
         rows = E.base_rows(v.name)
         baseline = v.held if not E.SELECTED[v.name] else None
-        for group, names in E.EXTRA_FEATURES.items():
+        for group in E.TRIED[v.name]:
+            names = E.EXTRA_FEATURES[group]
             extra = E.with_group(rows, group)
             columns = extra.features[:, len(rows.names) :]
             out.append(try_group(rows, group, names, columns, baseline=baseline))
     return out
-
-
-def _commit() -> str:
-    from .make_page import _commit as commit
-
-    return commit()
 
 
 def _score_lines(s: E.Score) -> list[str]:
@@ -190,7 +186,7 @@ def write_scores(validations: tuple[E.ExpectedValidation, ...], by_pair: dict[st
         "# or by nobody else); and held out by whole pair (every paper of a pair left out together).",
         "# Written by scripts/calibration/expected.py; do not edit by hand.",
         f'source = "PYTHONPATH=src:scripts python -m calibration.make_page --only expected, kapitza {__version__}, '
-        f'commit {_commit()}, {datetime.date.today().isoformat()}"',
+        f'commit {commit()}, {datetime.date.today().isoformat()}"',
         "",
     ]
     for v in validations:
@@ -229,8 +225,7 @@ def _dmm_on(v: E.ExpectedValidation, sel: np.ndarray, which: str) -> str:
     """The route's own DMM scored on the selected held-out rows (median factor by paper)."""
     rows = E.expected_rows(v.name)
     dmm = rows.dmm[sel]
-    s = E.score(dmm, v.held.measured[sel], [v.held.paper[i] for i in np.flatnonzero(sel)])
-    return f"×{s.median_factor_paper:.3g}" if s.rows else "n/a"
+    return _factor(E.score(dmm, v.held.measured[sel], [v.held.paper[i] for i in np.flatnonzero(sel)]))
 
 
 def _split_lines(validations: tuple[E.ExpectedValidation, ...]) -> list[str]:
@@ -257,7 +252,7 @@ def _split_lines(validations: tuple[E.ExpectedValidation, ...]) -> list[str]:
             sel = other if name == E.SPLITS[0] else ~other
             bold = "**" if name == E.SPLITS[1] else ""
             lines.append(f"| {v.name} | {bold}{name}{bold} | {_split_cells(s)} | {_dmm_on(v, sel, name)} |")
-        lines += _bonding_split_lines(v, ~other)
+        lines += _known_split_lines(v, ~other)
         if v.name in by_pair:
             h = by_pair[v.name]
             s = E.score(h.value, h.measured, h.paper, h.low, h.high)
@@ -270,8 +265,9 @@ def _split_lines(validations: tuple[E.ExpectedValidation, ...]) -> list[str]:
             "**Every descriptor group tried** (`kapitza.prediction.selection.try_group`, "
             f"{float(_LAST.get('try_seconds', 0)):.0f} s): each held out by paper with the group, and with a placebo "
             "that keeps its missing pattern and values but not their link to the rows; kept only where it beats both "
-            "on the rows nobody else measured (median factor by paper) and leaves the rows others measured no worse "
-            "than x1.01. Kept groups enter `kapitza.prediction.expected.SELECTED`. The groups: *sample*, the "
+            "on the rows nobody else measured (median factor by paper) and leaves the rows others measured, and the "
+            "rows nobody else measured that lack it (what a user's pair outside its table gets), no worse than "
+            "x1.01. Kept groups enter `kapitza.prediction.expected.SELECTED`. The groups: *sample*, the "
             "deposition and surface families as 0/1 flags (`expected.SAMPLE_FEATURES`); *bonding*, the work of "
             "adhesion, log10 of the seam's normal stiffness over the two bulks' (geometric mean) and the seam "
             f"spectra's overlap of the row's pair from the shipped bonding table ({_bonding_state()}; "
@@ -280,17 +276,20 @@ def _split_lines(validations: tuple[E.ExpectedValidation, ...]) -> list[str]:
             "with every force constant times the factor s that brings their pure-mode stiffnesses to the measured "
             "ones on average (`kapitza.prediction.stiffened`, issue 62 item 4; missing where the structure route does "
             "not build the pair); *full dispersion*, its control: the same column of the potential's own crystals, "
-            "before the stiffening (on the structure route a copy of the route's first descriptor).",
+            "before the stiffening, read from the shipped curves of every pair of the database's solid materials "
+            f"(`kapitza.prediction.dispersion_pairs`, {_pairs_state()}; a query reads its pair's curve the same way; "
+            "tried on the database route only, the structure route's own first descriptor being that DMM).",
             "",
             "| route | group | rows with it | nobody else measured: without | with | placebo | measured by others: "
-            "without | with | verdict |",
-            "|---|---|---:|---:|---:|---:|---:|---:|---|",
+            "without | with | nobody else measured, lacking it: rows | without | with | verdict |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
         ]
         for t in tried:
             lines.append(
                 f"| {t.route} | {t.group} | {t.rows_with} | ×{t.baseline.median_factor_paper:.3g} | "
                 f"×{t.with_group.median_factor_paper:.3g} | ×{t.placebo.median_factor_paper:.3g} | "
                 f"×{t.others_baseline.median_factor_paper:.3g} | ×{t.others_with.median_factor_paper:.3g} | "
+                f"{t.missing_baseline.rows} | {_factor(t.missing_baseline)} | {_factor(t.missing_with)} | "
                 f"{t.reason} |"
             )
         kept = {(t.route, t.group) for t in tried if t.kept}
@@ -342,17 +341,35 @@ def _stiffened_lines() -> list[str]:
     return lines + [""]
 
 
-def _bonding_split_lines(v: E.ExpectedValidation, nobody: np.ndarray) -> list[str]:
-    """Where the route's estimate takes the bonding group: its rows nobody else measured, split by whether the row's
-    pair has bonding values (:data:`kapitza.prediction.expected.BONDING_SPLITS`; a user's pair outside the bonding
-    table is of the second kind, and ``kapitza predict`` quotes that line for it)."""
+def _known_split_lines(v: E.ExpectedValidation, nobody: np.ndarray) -> list[str]:
+    """Where the route's estimate takes a group of a shipped table of pairs: its rows nobody else measured, split by
+    whether the row's pair has the group's values (:func:`kapitza.prediction.expected.known_splits`; a user's pair
+    outside the table is of the second kind, and ``kapitza predict`` quotes that line for it)."""
     rows = E.expected_rows(v.name)
-    known = E.bonding_known(rows.features, rows.names)
-    if known is None:
-        return []
     found = E.split_scores(v.held, rows)
-    return [f"| {v.name} | {name} | {_split_cells(found[name])} | {_dmm_on(v, nobody & (known == has), name)} |"
-            for name, has in zip(E.BONDING_SPLITS, (True, False))]  # fmt: skip
+    lines = []
+    for group in E.TABLE_GROUPS:
+        known = E.group_known(rows.features, rows.names, group)
+        if known is not None:
+            lines += [f"| {v.name} | {name} | {_split_cells(found[name])} | "
+                      f"{_dmm_on(v, nobody & (known == has), name)} |"
+                      for name, has in zip(E.known_splits(group), (True, False))]  # fmt: skip
+    return lines
+
+
+def _factor(s: E.Score) -> str:
+    return f"×{s.median_factor_paper:.3g}" if s.rows else "n/a"
+
+
+def _pairs_state() -> str:
+    """The shipped pairs behind the full-dispersion group, in words: potential, pairs, temperatures."""
+    from kapitza.prediction.dispersion_pairs import shipped_dispersion_pairs
+
+    t = shipped_dispersion_pairs()
+    if t is None:
+        return "not shipped"
+    return (f"{t.calculator}, {len(t.side1)} pairs, {t.temperature.size} temperatures "
+            f"{t.temperature[0]:g}-{t.temperature[-1]:g} K")  # fmt: skip
 
 
 def _bonding_state() -> str:

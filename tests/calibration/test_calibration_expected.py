@@ -22,13 +22,13 @@ def _lines() -> list[str]:
 
 def test_the_groups_the_page_kept_are_the_groups_the_estimate_takes():
     """Every try on the page is read (route, group, verdict); the kept ones per route are SELECTED's and PENDING's
-    (kept, not taken yet), in any order, and every group of EXTRA_FEATURES was tried on every route."""
+    (kept, not taken yet), in any order, and every group each route tries (TRIED) was tried on it."""
     tried = {}
     for line in _lines():
         m = re.match(r"\| (\w+) \| ([\w ]+?) \| \d+ \|.*\| (kept|dropped)", line)
         if m and m.group(1) in E.ROUTES and m.group(2) in E.EXTRA_FEATURES:
             tried[m.group(1), m.group(2)] = m.group(3)
-    assert set(tried) == {(r, g) for r in E.ROUTES for g in E.EXTRA_FEATURES}, REGENERATE
+    assert set(tried) == {(r, g) for r in E.ROUTES for g in E.TRIED[r]}, REGENERATE
     for route in E.ROUTES:
         kept = {g for (r, g), verdict in tried.items() if r == route and verdict == "kept"}
         assert not set(E.SELECTED[route]) & set(E.PENDING[route])
@@ -45,14 +45,14 @@ def test_the_page_says_which_kept_groups_the_estimate_does_not_take_yet_and_why(
 
 
 def test_the_scores_predict_quotes_are_the_pages():
-    """The headline rows (each route's two splits, held out by paper, and where the route takes the bonding its rows
-    nobody else measured with the bonding known and missing) on the page carry the median factor by paper, the
-    coverage and the band's half-width of expected_scores.toml, to the page's three figures."""
+    """The headline rows (each route's two splits, held out by paper, and where the route takes a group of a table of
+    pairs its rows nobody else measured with the group known and missing) on the page carry the median factor by
+    paper, the coverage and the band's half-width of expected_scores.toml, to the page's three figures."""
     scores = E.held_out_scores()
     seen = 0
     for line in _lines():
         cells = [c.strip().strip("*") for c in line.strip("|").split("|")]
-        if len(cells) < 9 or cells[0] not in E.ROUTES or cells[1] not in (*E.SPLITS, *E.BONDING_SPLITS):
+        if len(cells) < 9 or cells[0] not in E.ROUTES or cells[1] not in (*E.SPLITS, *E.KNOWN_SPLITS):
             continue
         s = scores[cells[0]][cells[1]]
         assert int(cells[2]) == s["rows"] and int(cells[3]) == s["papers"], (cells, REGENERATE)
@@ -60,4 +60,4 @@ def test_the_scores_predict_quotes_are_the_pages():
         assert cells[6] == f"{s['coverage_paper']:.3f}", (cells, REGENERATE)
         assert cells[7] == f"×{s['band_half_width']:.3g}", (cells, REGENERATE)
         seen += 1
-    assert seen == sum(4 if "bonding" in E.SELECTED[r] else 2 for r in E.ROUTES), REGENERATE
+    assert seen == sum(2 + 2 * len(set(E.SELECTED[r]) & set(E.TABLE_GROUPS)) for r in E.ROUTES), REGENERATE

@@ -367,7 +367,7 @@ def test_the_bonding_splits_part_the_rows_nobody_else_measured():
     parts = E.split_scores(held, rows)
     nobody, known, missing = (parts[n] for n in (E.SPLITS[1], *E.BONDING_SPLITS))
     assert known.rows + missing.rows == nobody.rows and known.rows > 0 and missing.rows > 0
-    mask = E.bonding_known(rows.features, rows.names)
+    mask = E.group_known(rows.features, rows.names, "bonding")
     assert mask.sum() == np.isfinite(rows.features[:, -3:]).all(axis=1).sum()
     assert set(E.split_scores(held)) == set(E.SPLITS)
 

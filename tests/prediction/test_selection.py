@@ -74,3 +74,31 @@ def test_a_descriptor_with_real_signal_is_kept_and_a_missing_pattern_is_dropped(
     assert not fake.kept and "placebo" in fake.reason  # ...and the placebo shows it is only the pattern
     assert real.rows_with == int(np.count_nonzero(flag.any(axis=1)))
     assert real.baseline.papers >= 20  # enough pairs nobody else measured to decide on
+
+
+def _score(factor: float, papers: int = 10) -> E.Score:
+    return E.Score(rows=3 * papers, papers=papers, median_factor_row=factor, median_factor_paper=factor,
+                   within_2_row=0.5, within_2_paper=0.5, coverage_row=0.68, coverage_paper=0.68)  # fmt: skip
+
+
+def test_the_rows_without_the_group_can_drop_it_where_enough_papers_decide():
+    """The rule's last condition (a user's pair outside the group's table gets the rows without it): a group that
+    helps the rows nobody else measured but makes those of them lacking it worse than TOLERANCE is dropped where they
+    hold MIN_PAPERS papers; on fewer it is kept and the numbers are said; within the tolerance it is kept."""
+    from kapitza.prediction.selection import TOLERANCE, verdict
+
+    nobody0, nobody1, placebo, others = _score(1.9), _score(1.5), _score(1.8), _score(1.5)
+    worse = 1.5 * TOLERANCE * 1.001
+    kept, why = verdict(
+        nobody0, nobody1, placebo, others, others, _score(1.5, E.MIN_PAPERS), _score(worse, E.MIN_PAPERS)
+    )
+    assert not kept and "without it got worse" in why and f"{E.MIN_PAPERS} papers" in why
+    kept, why = verdict(nobody0, nobody1, placebo, others, others, _score(1.5, E.MIN_PAPERS - 1),
+                        _score(worse, E.MIN_PAPERS - 1))  # fmt: skip
+    assert kept and "not decided on" in why
+    kept, why = verdict(nobody0, nobody1, placebo, others, others, _score(1.5, 20), _score(1.5 * TOLERANCE, 20))
+    assert kept and "not decided" not in why
+    none = E.score([], [], [])  # a group every row has: no rows lack it
+    assert none.rows == 0 and verdict(nobody0, nobody1, placebo, others, others, none, none)[0]
+    assert not verdict(nobody0, nobody1, _score(1.4), others, others, none, none)[0]  # the placebo still decides
+    assert not verdict(nobody0, nobody1, placebo, others, _score(1.6), none, none)[0]  # so do the others' rows

@@ -73,8 +73,9 @@ from ..io.results import result
 from ..literature import Measurements, shipped_measurements
 from ..literature.sample import DEPOSITIONS, SURFACES, family_option
 from .bonding import BONDING_FEATURES, bonding_columns, pair_features
+from .dispersion_pairs import log10_g_fd, shipped_dispersion_pairs
 from .empirical import METHODS, grouped_folds, log10_positive, normalize_method, paper_percentiles
-from .stiffened import STIFFENED_FEATURES, log10_g_fd_of_rows, stiffened_columns
+from .stiffened import STIFFENED_FEATURES, stiffened_columns
 from .validation import KINDS
 
 __all__ = [
@@ -492,25 +493,35 @@ SAMPLE_FEATURES = (
     *(f"surface {s}" for s in SURFACES if s != "unknown"),
 )
 #: Descriptor groups a route may take beyond :data:`FEATURES`, by name.
-#: The potential's own full-dispersion DMM as a group (log10, as ``kapitza predict`` reports it): the control of the
-#: ``stiffened`` group, the same column before the stiffening (on the structure route a copy of its first descriptor).
+#: The potential's own full-dispersion DMM as a group (log10, as ``kapitza predict`` reports it, from the shipped
+#: pairs of :mod:`kapitza.prediction.dispersion_pairs`): the control of the ``stiffened`` group, the same column
+#: before the stiffening.
 FULL_DISPERSION_FEATURES = ("log10 G_fd potential",)
 EXTRA_FEATURES: Mapping[str, tuple[str, ...]] = {
     "sample": SAMPLE_FEATURES, "bonding": BONDING_FEATURES, "stiffened": STIFFENED_FEATURES,
     "full dispersion": FULL_DISPERSION_FEATURES,
 }  # fmt: skip
+#: The groups each route tries (not the structure route's own descriptor again: its full-dispersion DMM is its first).
+TRIED: Mapping[str, tuple[str, ...]] = {
+    "database": tuple(EXTRA_FEATURES), "structure": tuple(g for g in EXTRA_FEATURES if g != "full dispersion"),
+}  # fmt: skip
+#: The groups a query reads from a shipped table of pairs, known for some pairs only (the sample is the query's own).
+TABLE_GROUPS = ("bonding", "stiffened", "full dispersion")
 #: The groups the estimate takes, per route: only those the honest selection kept (scripts/calibration/expected.py
 #: tries each on the rows nobody else measured, held out by paper, against a placebo with its missing pattern; the
 #: calibration page lists every try, kept or dropped, with its numbers).
 SELECTED: Mapping[str, tuple[str, ...]] = {"database": (), "structure": ()}
-#: Groups the honest selection kept that the estimate does not take yet, per route, each with why (the calibration
+#: Groups the honest selection kept that the estimate does not take, per route, each with why (the calibration
 #: page says so beside its verdict; a test holds the page's kept groups equal to SELECTED's and these together).
 PENDING: Mapping[str, Mapping[str, str]] = {
     "database": {
-        group: "a database-route query has no full-dispersion DMM: it is known for the compilation's structure-route "
-        "rows only (a user's new pair would need its crystals' phonons from the potential, minutes and the [mlip] "
-        "extra, at query time), and the score of the rows where it would be missing is not measured yet"
-        for group in ("stiffened", "full dispersion")
+        "stiffened": "a query has no stiffened DMM (its table holds the structure route's rows only), and on those "
+        "rows it did no better than its control, the same DMM unstiffened (x1.459 against x1.463 on 2026-11-28)",
+        "full dispersion": "taken into the estimate on 2026-11-28 (page run of 14:30) it made the band fall further "
+        "short where it already did, coverage by paper 0.536 against 0.621 at 100-250 K (12 papers) and 0.540 "
+        "against 0.567 below 100 K, held out by whole pair x2.18 against x1.99, and the rows without it (fused "
+        "silica, two metals) x2.16 against x1.52 on 5 papers; and one row (Si on Si, valued by the structure route's "
+        "rule) moved its try from x1.75 to x1.46: a verdict at the noise level of 17 papers, not taken",
     },
     "structure": {},
 }
@@ -547,26 +558,29 @@ def with_group(rows: ExpectedRows, group: str, measurements: Measurements | None
     each row, from the compilation, the interface's bonding of its pair from the shipped bonding table
     (:func:`kapitza.prediction.bonding.bonding_columns`), or the full-dispersion DMM of its crystals stiffened to
     their measured elastic constants (:func:`kapitza.prediction.stiffened.stiffened_columns`) or not
-    (:func:`full_dispersion_columns`); all but the sample for the shipped compilation only."""
+    (:func:`full_dispersion_columns`, any rows of the database's materials); the bonding and the stiffened DMM for
+    the shipped compilation only."""
     if group not in EXTRA_FEATURES:
         raise InputError(f"group must be one of {', '.join(EXTRA_FEATURES)}, got {group!r}")
     if group == "sample":
         deposition, surface = sample_families_of(rows, measurements)
         return with_columns(rows, SAMPLE_FEATURES, sample_flags(deposition, surface))
+    if group == "full dispersion":
+        return with_columns(rows, FULL_DISPERSION_FEATURES, full_dispersion_columns(rows))
     if measurements is not None:
         raise InputError(f"the {group} group is known for the shipped compilation's rows only")
     columns = {
         "bonding": lambda: bonding_columns([int(r) for r in rows.row_id]),
         "stiffened": lambda: stiffened_columns(rows.row_id),
-        "full dispersion": lambda: full_dispersion_columns(rows.row_id),
     }[group]()
     return with_columns(rows, EXTRA_FEATURES[group], columns)
 
 
-def full_dispersion_columns(row_ids: Sequence[str]) -> NDArray[np.float64]:
-    """:data:`FULL_DISPERSION_FEATURES` of compilation rows (their places as text) from the shipped structure
-    descriptors, shape (n, 1); NaN where the structure route has no row."""
-    return log10_g_fd_of_rows(row_ids, shipped_structure_descriptors())
+def full_dispersion_columns(rows: ExpectedRows) -> NDArray[np.float64]:
+    """:data:`FULL_DISPERSION_FEATURES` of ``rows``: the potential's full-dispersion DMM of each row's pair at its
+    temperature from the shipped pairs (:func:`kapitza.prediction.dispersion_pairs.log10_g_fd`, a query's rule too),
+    shape (n, 1); NaN where they have no value."""
+    return log10_g_fd(rows.side1, rows.side2, rows.temperature)[:, None]
 
 
 def expected_rows(route: str) -> ExpectedRows:
@@ -1244,29 +1258,44 @@ def score(
 #: The two kinds of held-out row: its pair measured by other papers (the estimate leans on them), or by nobody else
 #: (the case of a user's new pair, and the reason to use a model at all).
 SPLITS = ("measured by others", "nobody else measured")
-#: The rows nobody else measured, split by whether their pair has the interface's bonding (a route whose estimate
-#: takes the bonding group; a user's pair outside the bonding table is of the second kind).
-BONDING_SPLITS = ("nobody else measured, bonding known", "nobody else measured, bonding missing")
 
 
-def bonding_known(features: NDArray[np.float64], names: Sequence[str]) -> NDArray[np.bool_] | None:
-    """Which rows of ``features`` (shape (n, len(names))) hold the interface's bonding (:data:`BONDING_FEATURES`, all
-    finite); None where the columns are not among ``names``."""
-    if not all(n in names for n in BONDING_FEATURES):
+def known_splits(group: str) -> tuple[str, str]:
+    """The rows nobody else measured, split by whether their pair has the table group ``group`` (of
+    :data:`TABLE_GROUPS`; a route whose estimate takes it): known, missing.  A user's pair outside the group's
+    table is of the second kind."""
+    if group not in TABLE_GROUPS:
+        raise InputError(f"group must be one of {', '.join(TABLE_GROUPS)}, got {group!r}")
+    return (f"{SPLITS[1]}, {group} known", f"{SPLITS[1]}, {group} missing")
+
+
+#: Every split :func:`known_splits` names.
+KNOWN_SPLITS = tuple(name for group in TABLE_GROUPS for name in known_splits(group))
+#: The bonding's (:func:`known_splits`).
+BONDING_SPLITS = known_splits("bonding")
+
+
+def group_known(features: NDArray[np.float64], names: Sequence[str], group: str) -> NDArray[np.bool_] | None:
+    """Which rows of ``features`` (shape (n, len(names))) hold the table group ``group`` (its columns of
+    :data:`EXTRA_FEATURES` all finite); None where the columns are not among ``names``."""
+    wanted = EXTRA_FEATURES[group]
+    if not all(n in names for n in wanted):
         return None
-    at = [list(names).index(n) for n in BONDING_FEATURES]
+    at = [list(names).index(n) for n in wanted]
     return np.isfinite(np.asarray(features, dtype=float)[:, at]).all(axis=1)
 
 
 def split_scores(held: HeldOut, rows: ExpectedRows | None = None) -> dict[str, Score]:
     """The held-out estimate scored on each of :data:`SPLITS`: rows whose pair other (training) papers measured, and
-    rows whose pair nobody else did; with ``rows`` (the held-out rows' own, in their order) holding the bonding
-    group, also on each of :data:`BONDING_SPLITS`."""
+    rows whose pair nobody else did; with ``rows`` (the held-out rows' own, in their order) holding a table group,
+    also on each of its :func:`known_splits`."""
     other = np.asarray(held.n_other) > 0
     cases = [(SPLITS[0], other), (SPLITS[1], ~other)]
-    known = None if rows is None else bonding_known(rows.features, rows.names)
-    if known is not None:
-        cases += [(BONDING_SPLITS[0], ~other & known), (BONDING_SPLITS[1], ~other & ~known)]
+    for group in TABLE_GROUPS:
+        known = None if rows is None else group_known(rows.features, rows.names, group)
+        if known is not None:
+            split = known_splits(group)
+            cases += [(split[0], ~other & known), (split[1], ~other & ~known)]
     out = {}
     for name, sel in cases:
         paper = [held.paper[i] for i in np.flatnonzero(sel)]
@@ -1419,8 +1448,8 @@ class ExpectedConductance:
     held_out_split : str
         Which held-out rows those numbers are of: "measured by others" where other papers measured the pair,
         "nobody else measured" where none did (:data:`SPLITS`), and of those, where the estimate takes the
-        interface's bonding, the rows with it known or missing as for the query (:data:`BONDING_SPLITS`); "" for the
-        route's rows as a whole.
+        descriptors of a shipped table of pairs (the full-dispersion DMM on the database route), the rows with them
+        known or missing as for the query (:func:`known_splits`); "" for the route's rows as a whole.
     """
 
     side1: str
@@ -1467,8 +1496,8 @@ class ExpectedConductance:
         rows = _checks.count(self.held_out_rows, "held_out_rows", 0)
         if _checks.count(self.held_out_papers, "held_out_papers", 0) > rows:
             raise InputError(f"held_out_papers ({self.held_out_papers}) must be at most held_out_rows ({rows})")
-        if self.held_out_split not in ("", *SPLITS, *BONDING_SPLITS):
-            raise InputError(f"held_out_split must be one of {', '.join((*SPLITS, *BONDING_SPLITS))} or empty, got "
+        if self.held_out_split not in ("", *SPLITS, *KNOWN_SPLITS):
+            raise InputError(f"held_out_split must be one of {', '.join((*SPLITS, *KNOWN_SPLITS))} or empty, got "
                              f"{_checks.quoted(str(self.held_out_split))}")  # fmt: skip
 
     def line(self, i: int) -> str:
@@ -1558,8 +1587,9 @@ def expected_from_features(
     :data:`SELECTED`; said and ignored where it did not)."""
     fitted = shipped_fit(route)
     rows = expected_rows(route)
-    x, inputs, notes = _with_selected(route, side1, side2, np.asarray(features, dtype=float), inputs, notes, sample)
     t = _temperatures(temperature)
+    x, inputs, notes = _with_selected(route, side1, side2, np.asarray(features, dtype=float), inputs, notes, sample,
+                                      temperature=t)  # fmt: skip
     pair = pair_key(side1, side2)
     found = fitted.predict(x, pair, t)
     value, low, high = 10**found.value, 10**found.low, 10**found.high
@@ -1595,10 +1625,12 @@ def expected_from_features(
     papers = tuple(p for p in fitted.medians.get(pair, {}))
     split = SPLITS[0] if papers else SPLITS[1]
     route_scores = held_out_scores().get(route, {})
-    known = bonding_known(x[:1], rows.names)
-    if split == SPLITS[1] and known is not None:  # the held-out rows of the query's kind: bonding known or missing
-        split = BONDING_SPLITS[0] if known[0] else BONDING_SPLITS[1]
-        split = split if isinstance(route_scores.get(split), dict) else SPLITS[1]
+    for group in TABLE_GROUPS if split == SPLITS[1] else ():  # the held-out rows of the query's kind
+        known = group_known(x[:1], rows.names, group)
+        if known is not None:
+            name = known_splits(group)[0 if known[0] else 1]
+            split = name if isinstance(route_scores.get(name), dict) else SPLITS[1]
+            break
     scores = route_scores.get(split) if isinstance(route_scores.get(split), dict) else None
     scores, split = (scores, split) if scores is not None else (route_scores, "")
     method_words = (
@@ -1626,32 +1658,63 @@ def _with_selected(
     inputs: Sequence[str],
     notes: Sequence[str],
     sample: tuple[str, str],
+    *,
+    temperature: ArrayLike | None = None,
 ) -> tuple[NDArray[np.float64], tuple[str, ...], list[str]]:
-    """The query's descriptors with the groups :data:`SELECTED` keeps for ``route`` appended in their order (the
-    training rows' order, :func:`expected_rows`), each said in ``inputs`` (the bonding also where it is missing);
-    a group the route did not keep but the caller gave (the sample) is said in ``notes`` and ignored.  The bonding
-    is the shipped table's row of the pair (:func:`kapitza.prediction.bonding.pair_features`), missing where it has
-    none."""
+    """The query's descriptors (one row per temperature, ``temperature``, K) with the groups :data:`SELECTED` keeps
+    for ``route`` appended in their order (the training rows' order, :func:`expected_rows`), each said in ``inputs``
+    (a table group also where it is missing, :func:`_query_group`); a group the route did not keep but the caller
+    gave (the sample) is said in ``notes`` and ignored."""
     inputs, notes = tuple(inputs), list(notes)
     for group in SELECTED[route]:
         if group == "sample":
-            extra = sample_flags([sample[0]], [sample[1]])[0]
-            inputs = (*inputs, f"the sample: deposition {sample[0]}, surface {sample[1]}")
+            extra = np.repeat(sample_flags([sample[0]], [sample[1]]), x.shape[0], axis=0)
+            said = f"the sample: deposition {sample[0]}, surface {sample[1]}"
         else:
-            extra, words = pair_features(side1, side2)
-            said = (
-                f"the interface's bonding from the shipped table: {words}"
-                if np.isfinite(extra).all()
-                else f"the interface's bonding missing ({words}), as for the compilation's pairs without it"
-            )
-            inputs = (*inputs, said)
-        x = np.column_stack([x, np.repeat(np.asarray(extra, dtype=float)[None, :], x.shape[0], axis=0)])
+            extra, said = _query_group(group, side1, side2, x.shape[0], temperature)
+        inputs = (*inputs, said)
+        x = np.column_stack([x, extra])
     if "sample" not in SELECTED[route] and sample != ("unknown", "unknown"):
         notes.append(
             f"the sample (deposition {sample[0]}, surface {sample[1]}) is not used: the {route} estimate did not "
             "improve with the sample's families on held-out pairs nobody else measured (docs: reference/calibration)"
         )
     return x, inputs, notes
+
+
+def _query_group(
+    group: str, side1: str, side2: str, n: int, temperature: ArrayLike | None
+) -> tuple[NDArray[np.float64], str]:
+    """A table group's columns for a query of ``n`` temperatures, shape (n, k), and what it took in words: the
+    bonding is the shipped table's row of the pair (:func:`kapitza.prediction.bonding.pair_features`), the
+    full-dispersion DMM the shipped pairs' curve at each temperature (:func:`full_dispersion_columns`' rule); each
+    missing where its table has no value, said, as for the compilation's rows without it."""
+    if group == "bonding":
+        values, words = pair_features(side1, side2)
+        if np.isfinite(values).all():
+            return np.repeat(np.asarray(values, dtype=float)[None, :], n, axis=0), (
+                f"the interface's bonding from the shipped table: {words}"
+            )
+        return np.full((n, len(values)), np.nan), (
+            f"the interface's bonding missing ({words}), as for the compilation's pairs without it"
+        )
+    if group != "full dispersion":
+        raise InputError(f"a query cannot take the {group} group (its table holds the compilation's rows only)")
+    t = np.asarray([] if temperature is None else temperature, dtype=float).reshape(-1)
+    if t.size != n:
+        raise InputError(f"the full-dispersion DMM of a query needs its {n} temperatures, got {t.size}")
+    values = log10_g_fd([side1] * t.size, [side2] * t.size, t)
+    table = shipped_dispersion_pairs()
+    source = "not shipped" if table is None else f"{table.calculator}, {table.provenance.split(';')[0]}"
+    if np.isfinite(values).all():
+        return values[:, None], (
+            f"the potential's full-dispersion DMM of {side1}|{side2} from the shipped pairs ({source})"
+        )
+    return values[:, None], (
+        f"the potential's full-dispersion DMM missing at {int(np.sum(~np.isfinite(values)))} of {t.size} "
+        f"temperatures (the shipped pairs, {source}, have no value for {side1}|{side2} there), as for the "
+        "compilation's rows without it"
+    )
 
 
 def _temperature_words(t: NDArray[np.float64], t_min: float) -> str:
