@@ -276,7 +276,8 @@ def _split_lines(validations: tuple[E.ExpectedValidation, ...]) -> list[str]:
             "with every force constant times the factor s that brings their pure-mode stiffnesses to the measured "
             "ones on average (`kapitza.prediction.stiffened`, issue 62 item 4; missing where the structure route does "
             "not build the pair); *full dispersion*, its control: the same column of the potential's own crystals, "
-            "before the stiffening, read from the shipped curves of every pair of the database's solid materials "
+            "before the stiffening, read from the shipped curves of every pair of the database's crystalline materials "
+            "(not its fused silica, which the compilation's quartz is not) "
             f"(`kapitza.prediction.dispersion_pairs`, {_pairs_state()}; a query reads its pair's curve the same way; "
             "tried on the database route only, the structure route's own first descriptor being that DMM).",
             "",

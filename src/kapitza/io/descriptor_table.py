@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from ..errors import InputError
 
-__all__ = ["csv_field", "read_descriptor_csv"]
+__all__ = ["csv_field", "read_descriptor_csv", "shipped_text"]
 
 
 def read_descriptor_csv(text: str, where: str, columns: Sequence[str]) -> tuple[dict[str, str], list[dict[str, str]]]:
@@ -40,3 +40,12 @@ def csv_field(text: str) -> str:
     """``text`` as one CSV field: quoted (inner quotes doubled) where it holds a comma, a quote or a line break, the
     quoting :func:`read_descriptor_csv`'s reader undoes."""
     return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\n') else text
+
+
+def shipped_text(name: str, package: str = "kapitza.prediction") -> str | None:
+    """The text of a table shipped as ``package``'s data (``data/NAME``), or None where it is not shipped: the one
+    reader of every shipped table's file."""
+    from importlib import resources
+
+    path = resources.files(package) / "data" / name
+    return path.read_text(encoding="utf-8") if path.is_file() else None

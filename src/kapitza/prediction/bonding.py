@@ -37,6 +37,7 @@ from numpy.typing import NDArray
 from .. import _checks
 from .._progress import Progress
 from ..errors import InputError, MemoryBoundError
+from ..io.descriptor_table import shipped_text
 from ..io.results import result
 from .buildable import DEFAULT_MAX_CELL_ATOMS, DEFAULT_MAX_STRAIN
 
@@ -794,12 +795,8 @@ def write_bonding_descriptors(found: BondingDescriptors, header: Sequence[str] =
 
 @functools.lru_cache(maxsize=2)
 def _shipped(name: str) -> BondingDescriptors | None:
-    from importlib import resources
-
-    path = resources.files("kapitza.prediction") / "data" / name
-    if not path.is_file():
-        return None
-    return read_bonding_descriptors(path.read_text(encoding="utf-8"), where=name)
+    text = shipped_text(name)
+    return None if text is None else read_bonding_descriptors(text, where=name)
 
 
 def shipped_bonding_descriptors() -> BondingDescriptors | None:

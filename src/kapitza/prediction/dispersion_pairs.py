@@ -31,7 +31,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .. import _checks
 from ..errors import InputError
-from ..io.descriptor_table import csv_field, read_descriptor_csv
+from ..io.descriptor_table import csv_field, read_descriptor_csv, shipped_text
 from ..io.results import result
 
 __all__ = [
@@ -159,12 +159,8 @@ def write_dispersion_pairs(found: DispersionPairs) -> str:
 @functools.lru_cache(maxsize=1)
 def shipped_dispersion_pairs() -> DispersionPairs | None:
     """The package's stored table, or None where the file is not shipped."""
-    from importlib import resources
-
-    path = resources.files("kapitza.prediction") / "data" / PAIRS_FILE
-    if not path.is_file():
-        return None
-    return read_dispersion_pairs(path.read_text(encoding="utf-8"))
+    text = shipped_text(PAIRS_FILE)
+    return None if text is None else read_dispersion_pairs(text)
 
 
 def log10_g_fd(

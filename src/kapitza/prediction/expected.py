@@ -68,7 +68,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .. import _checks
 from ..errors import InputError, MissingDependencyError
-from ..io.descriptor_table import csv_field, read_descriptor_csv
+from ..io.descriptor_table import csv_field, read_descriptor_csv, shipped_text
 from ..io.results import result
 from ..literature import Measurements, shipped_measurements
 from ..literature.sample import DEPOSITIONS, SURFACES, family_option
@@ -421,12 +421,8 @@ def write_structure_descriptors(found: StructureDescriptors) -> str:
 @functools.lru_cache(maxsize=1)
 def shipped_structure_descriptors() -> StructureDescriptors | None:
     """The package's stored descriptors, or None where the file is not shipped."""
-    from importlib import resources
-
-    path = resources.files("kapitza.prediction") / "data" / STRUCTURE_FILE
-    if not path.is_file():
-        return None
-    return read_structure_descriptors(path.read_text(encoding="utf-8"))
+    text = shipped_text(STRUCTURE_FILE)
+    return None if text is None else read_structure_descriptors(text)
 
 
 def structure_rows(
@@ -1296,11 +1292,13 @@ def split_scores(held: HeldOut, rows: ExpectedRows | None = None) -> dict[str, S
         if known is not None:
             split = known_splits(group)
             cases += [(split[0], ~other & known), (split[1], ~other & ~known)]
-    out = {}
-    for name, sel in cases:
-        paper = [held.paper[i] for i in np.flatnonzero(sel)]
-        out[name] = score(held.value[sel], held.measured[sel], paper, held.low[sel], held.high[sel])
-    return out
+    return {name: held_score(held, sel) for name, sel in cases}
+
+
+def held_score(held: HeldOut, sel: NDArray[np.bool_]) -> Score:
+    """The held-out estimate scored on the rows ``sel`` selects (a mask in the rows' order), with its band."""
+    paper = [held.paper[i] for i in np.flatnonzero(sel)]
+    return score(held.value[sel], held.measured[sel], paper, held.low[sel], held.high[sel])
 
 
 # -- the inter-laboratory floor --------------------------------------------------------------------------------------
@@ -1533,12 +1531,11 @@ def mw_text(value: float) -> str:
 def held_out_scores() -> dict[str, dict[str, Any]]:
     """The calibration page's held-out scores of each route (package data, ``expected_scores.toml``)."""
     import tomllib
-    from importlib import resources
 
-    path = resources.files("kapitza.prediction") / "data" / "expected_scores.toml"
-    if not path.is_file():
+    text = shipped_text("expected_scores.toml")
+    if text is None:
         return {}
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    data = tomllib.loads(text)
     return {route: dict(values) for route, values in data.get("routes", {}).items()}
 
 

@@ -35,7 +35,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ..errors import InputError
 from ..io.results import result
-from .expected import MIN_PAPERS, SPLITS, ExpectedRows, HeldOut, Score, held_out, score, split_scores, with_columns
+from .expected import MIN_PAPERS, SPLITS, ExpectedRows, HeldOut, Score, held_out, held_score, split_scores, with_columns
 
 __all__ = ["TOLERANCE", "Try", "placebo_columns", "try_group", "verdict"]
 
@@ -119,9 +119,7 @@ def _nobody_and_others(held: HeldOut) -> tuple[Score, Score]:
 
 def _nobody_without(held: HeldOut, missing: NDArray[np.bool_]) -> Score:
     """``held`` scored on its rows nobody else measured that lack the group (``missing``, in the rows' order)."""
-    sel = (np.asarray(held.n_other) == 0) & missing
-    paper = [held.paper[i] for i in np.flatnonzero(sel)]
-    return score(held.value[sel], held.measured[sel], paper, held.low[sel], held.high[sel])
+    return held_score(held, (np.asarray(held.n_other) == 0) & missing)
 
 
 def _worse(new: Score, old: Score) -> float:

@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 
 from .. import _checks
 from ..errors import InputError
-from ..io.descriptor_table import csv_field, read_descriptor_csv
+from ..io.descriptor_table import csv_field, read_descriptor_csv, shipped_text
 from ..io.results import result
 
 __all__ = [
@@ -37,7 +37,6 @@ __all__ = [
     "read_stiffened_descriptors",
     "shipped_stiffened_descriptors",
     "stiffened",
-    "log10_g_fd_of_rows",
     "stiffened_columns",
     "stiffness_scale",
     "write_stiffened_descriptors",
@@ -167,23 +166,14 @@ def write_stiffened_descriptors(found: StiffenedDescriptors) -> str:
 @functools.lru_cache(maxsize=1)
 def shipped_stiffened_descriptors() -> StiffenedDescriptors | None:
     """The package's stored table, or None where the file is not shipped."""
-    from importlib import resources
-
-    path = resources.files("kapitza.prediction") / "data" / STIFFENED_FILE
-    if not path.is_file():
-        return None
-    return read_stiffened_descriptors(path.read_text(encoding="utf-8"))
+    text = shipped_text(STIFFENED_FILE)
+    return None if text is None else read_stiffened_descriptors(text)
 
 
 def stiffened_columns(row_ids: Sequence[str], found: StiffenedDescriptors | None = None) -> NDArray[np.float64]:
     """The :data:`STIFFENED_FEATURES` of compilation rows (their places as text, ``ExpectedRows.row_id``), shape
     (n, 1), from ``found`` (default the shipped table); NaN where it has no row."""
-    return log10_g_fd_of_rows(row_ids, shipped_stiffened_descriptors() if found is None else found)
-
-
-def log10_g_fd_of_rows(row_ids: Sequence[str], table: Any) -> NDArray[np.float64]:
-    """log10 of ``table.g_fd`` (W m^-2 K^-1) at compilation rows (``table.row_id``, places as text), shape (n, 1);
-    NaN where ``table`` has no such row or is None.  One lookup for this table and the structure descriptors."""
+    table = shipped_stiffened_descriptors() if found is None else found
     out = np.full((len(row_ids), 1), np.nan)
     if table is None:
         return out
