@@ -37,6 +37,8 @@ from . import common
 
 ROOT = Path(__file__).resolve().parents[2]
 SCORES = ROOT / "src" / "kapitza" / "prediction" / "data" / "expected_scores.toml"
+#: The files under src/ a run writes (the commit stamp ignores them: :func:`repo_commit.commit`).
+WRITES = (SCORES,)
 #: Made-up compilations per case (each a held-out run of every base candidate over five folds: seconds).
 SEEDS = 12
 _LAST: dict[str, object] = {}
@@ -139,14 +141,15 @@ def run(n_seeds: int) -> list[common.CalibrationRow]:
     by_pair = {v.name: E.held_out(E.expected_rows(v.name), group="pair") for v in validations if v.name in E.ROUTES}
     _LAST.update(by_pair=by_pair, pair_seconds=time.perf_counter() - t0)
     t0 = time.perf_counter()
-    _LAST.update(tries=tries(validations), try_seconds=time.perf_counter() - t0)
+    _LAST.update(tries=tries(validations, by_pair), try_seconds=time.perf_counter() - t0)
     write_scores(validations, by_pair)
     return rows
 
 
-def tries(validations: tuple[E.ExpectedValidation, ...]) -> list[Any]:
+def tries(validations: tuple[E.ExpectedValidation, ...], by_pair: dict[str, E.HeldOut]) -> list[Any]:
     """Every descriptor group each route tries (:data:`kapitza.prediction.expected.TRIED`) on the route's rows
-    (:func:`kapitza.prediction.selection.try_group`, against the route's held-out run without it)."""
+    (:func:`kapitza.prediction.selection.try_group`, against the route's held-out runs without it, by paper and by
+    whole pair)."""
     from kapitza.prediction.selection import try_group
 
     out = []
@@ -155,11 +158,12 @@ def tries(validations: tuple[E.ExpectedValidation, ...]) -> list[Any]:
             continue
         rows = E.base_rows(v.name)
         baseline = v.held if not E.SELECTED[v.name] else None
+        pair_baseline = by_pair.get(v.name) if not E.SELECTED[v.name] else None
         for group in E.TRIED[v.name]:
             names = E.EXTRA_FEATURES[group]
             extra = E.with_group(rows, group)
             columns = extra.features[:, len(rows.names) :]
-            out.append(try_group(rows, group, names, columns, baseline=baseline))
+            out.append(try_group(rows, group, names, columns, baseline=baseline, pair_baseline=pair_baseline))
     return out
 
 
@@ -186,7 +190,7 @@ def write_scores(validations: tuple[E.ExpectedValidation, ...], by_pair: dict[st
         "# or by nobody else); and held out by whole pair (every paper of a pair left out together).",
         "# Written by scripts/calibration/expected.py; do not edit by hand.",
         f'source = "PYTHONPATH=src:scripts python -m calibration.make_page --only expected, kapitza {__version__}, '
-        f'commit {commit()}, {datetime.date.today().isoformat()}"',
+        f'commit {commit(ignore=WRITES)}, {datetime.date.today().isoformat()}"',
         "",
     ]
     for v in validations:
@@ -267,7 +271,10 @@ def _split_lines(validations: tuple[E.ExpectedValidation, ...]) -> list[str]:
             "that keeps its missing pattern and values but not their link to the rows; kept only where it beats both "
             "on the rows nobody else measured (median factor by paper) and leaves the rows others measured, and the "
             "rows nobody else measured that lack it (what a user's pair outside its table gets), no worse than "
-            "x1.01. Kept groups enter `kapitza.prediction.expected.SELECTED`. The groups: *sample*, the "
+            "x1.01, and, held out by whole pair (run for the groups the other conditions keep), every row of the "
+            "route no worse than x1.01 either (`kapitza.prediction.selection` says why the band's coverage per "
+            "temperature range is shown but is no condition). Kept groups enter "
+            "`kapitza.prediction.expected.SELECTED`. The groups: *sample*, the "
             "deposition and surface families as 0/1 flags (`expected.SAMPLE_FEATURES`); *bonding*, the work of "
             "adhesion, log10 of the seam's normal stiffness over the two bulks' (geometric mean) and the seam "
             f"spectra's overlap of the row's pair from the shipped bonding table ({_bonding_state()}; "
@@ -282,8 +289,9 @@ def _split_lines(validations: tuple[E.ExpectedValidation, ...]) -> list[str]:
             "tried on the database route only, the structure route's own first descriptor being that DMM).",
             "",
             "| route | group | rows with it | nobody else measured: without | with | placebo | measured by others: "
-            "without | with | nobody else measured, lacking it: rows | without | with | verdict |",
-            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+            "without | with | nobody else measured, lacking it: rows | without | with | whole pair: without | with | "
+            f"band coverage (paper) without → with, ranges of {E.MIN_PAPERS} papers or more | verdict |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
         ]
         for t in tried:
             lines.append(
@@ -291,7 +299,7 @@ def _split_lines(validations: tuple[E.ExpectedValidation, ...]) -> list[str]:
                 f"×{t.with_group.median_factor_paper:.3g} | ×{t.placebo.median_factor_paper:.3g} | "
                 f"×{t.others_baseline.median_factor_paper:.3g} | ×{t.others_with.median_factor_paper:.3g} | "
                 f"{t.missing_baseline.rows} | {_factor(t.missing_baseline)} | {_factor(t.missing_with)} | "
-                f"{t.reason} |"
+                f"{_factor(t.pair_baseline)} | {_factor(t.pair_with)} | {_coverage_moves(t)} | {t.reason} |"
             )
         kept = {(t.route, t.group) for t in tried if t.kept}
         pending = [f"{route}, {group}: not in the estimate yet: {why}" for route in E.ROUTES
@@ -300,6 +308,16 @@ def _split_lines(validations: tuple[E.ExpectedValidation, ...]) -> list[str]:
             lines += ["", "Kept by the rule but not taken by the estimate (`kapitza.prediction.expected.PENDING`):", ""]
             lines += [f"- {p}" for p in pending]
     return lines + [""] + _stiffened_lines()
+
+
+def _coverage_moves(t: Any) -> str:
+    """A try's band coverage by paper without and with its group in each temperature range of MIN_PAPERS papers."""
+    moves = []
+    for (lo, hi), a, b in zip(E.TEMPERATURE_RANGES, t.temperature_baseline, t.temperature_with):
+        if a.papers >= E.MIN_PAPERS:
+            where = f"{lo:.0f}-{hi:.0f} K" if np.isfinite(hi) else f">{lo:.0f} K"
+            moves.append(f"{where}: {a.coverage_paper:.2f} → {b.coverage_paper:.2f}")
+    return "; ".join(moves) or "n/a"
 
 
 def _stiffened_lines() -> list[str]:

@@ -78,15 +78,16 @@ def store(
     seconds: float,
     folder: Path = STORE,
     lines: list[str] | None = None,
+    made_from: str | None = None,
 ) -> Path:
-    """Write one module's rows (and how they were made; ``lines``: Markdown below its table) to
-    ``folder/<name>.json``."""
+    """Write one module's rows (and how they were made; ``lines``: Markdown below its table; ``made_from``: the
+    commit stamped before the module ran, else now) to ``folder/<name>.json``."""
     folder.mkdir(parents=True, exist_ok=True)
     doc = {
         "module": name,
         "seeds": seeds,
         "seconds": round(seconds, 1),
-        "commit": commit(),
+        "commit": made_from if made_from is not None else commit(),
         "date": datetime.date.today().isoformat(),
         "rows": [
             {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in dataclasses.asdict(r).items()}
@@ -164,9 +165,10 @@ def main(argv: list[str] | None = None) -> int:
             t0 = time.perf_counter()
             print(f"calibrating {name} ...", flush=True)
             mod = importlib.import_module(f"calibration.{name}")
+            made_from = commit(ignore=getattr(mod, "WRITES", ()))  # before the module writes its own files
             rows = list(mod.run(args.seeds))
             extra = list(mod.page_lines()) if hasattr(mod, "page_lines") else None
-            store(name, rows, args.seeds, time.perf_counter() - t0, folder, extra)
+            store(name, rows, args.seeds, time.perf_counter() - t0, folder, extra, made_from)
             for r in rows:
                 print(f"  {r.case}: coverage {r.coverage:.3f}, bias/sigma {r.bias_over_sigma:+.2f}, {r.expected}")
     docs = stored(folder)

@@ -1301,6 +1301,12 @@ def held_score(held: HeldOut, sel: NDArray[np.bool_]) -> Score:
     return score(held.value[sel], held.measured[sel], paper, held.low[sel], held.high[sel])
 
 
+def temperature_scores(held: HeldOut) -> tuple[Score, ...]:
+    """The held-out estimate scored in each of :data:`TEMPERATURE_RANGES` (the rows measured in it), with its
+    band."""
+    return tuple(held_score(held, (held.temperature >= lo) & (held.temperature < hi)) for lo, hi in TEMPERATURE_RANGES)
+
+
 # -- the inter-laboratory floor --------------------------------------------------------------------------------------
 
 #: The temperature window of the floor (K): room temperature, where most pairs were measured by several papers.
@@ -1979,11 +1985,6 @@ def _scores(
     measured = paper_values(held.measured, held.temperature, held.pair, held.paper)
     estimated = paper_values(held.value, held.temperature, held.pair, held.paper)
     errors = [abs(math.log10(estimated[a][p] / measured[a][p])) for a, p in zip(floor.pair, floor.paper)]
-    by_t = []
-    for lo, hi in TEMPERATURE_RANGES:
-        sel = (held.temperature >= lo) & (held.temperature < hi)
-        by_t.append(score(held.value[sel], held.measured[sel], [paper[i] for i in np.flatnonzero(sel)],
-                          held.low[sel], held.high[sel]))  # fmt: skip
     return ExpectedValidation(
         name=name,
         held=held,
@@ -1993,7 +1994,7 @@ def _scores(
         empirical=score(empirical, held.measured, paper),
         floor=floor,
         estimate_on_floor=float(10 ** np.median(errors)) if errors else math.nan,
-        by_temperature=tuple(by_t),
+        by_temperature=temperature_scores(held),
         base_kinds=tuple(dict.fromkeys(held.base_kind)),
     )
 
