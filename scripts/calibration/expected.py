@@ -32,6 +32,7 @@ from repo_commit import commit  # scripts/ is on the path (its module text)
 
 from kapitza import __version__
 from kapitza.prediction import expected as E
+from kapitza.prediction.paper_bootstrap import factor_interval
 
 from . import common
 
@@ -216,11 +217,14 @@ def _cells(s: E.Score, band: bool = False) -> str:
     return out
 
 
-def _split_cells(s: E.Score) -> str:
+def _split_cells(s: E.Score, held: E.HeldOut, sel: np.ndarray) -> str:
+    """A split's cells: rows, papers, the median factor by paper and its 68 % interval over the papers resampled
+    (:mod:`kapitza.prediction.paper_bootstrap`), by row, the band's coverage and half-width."""
     if s.rows == 0:
-        return "0 | 0 | n/a | n/a | n/a | n/a"
+        return "0 | 0 | n/a | n/a | n/a | n/a | n/a"
+    lo, hi = factor_interval(held.error()[sel], [held.paper[i] for i in np.flatnonzero(sel)])
     return (
-        f"{s.rows} | {s.papers} | ×{s.median_factor_paper:.3g} | ×{s.median_factor_row:.3g} | "
+        f"{s.rows} | {s.papers} | ×{s.median_factor_paper:.3g} | ×{lo:.3g}-{hi:.3g} | ×{s.median_factor_row:.3g} | "
         f"{s.coverage_paper:.3f} | ×{s.band_half_width:.3g}"
     )
 
@@ -241,11 +245,13 @@ def _split_lines(validations: tuple[E.ExpectedValidation, ...]) -> list[str]:
         "new pair meets. Held out by paper as below; and held out by whole pair (every paper of a pair left out "
         "together: each row predicted as a pair nobody measured). Factors by paper (every paper weighted equally) "
         "and by row; the band's coverage by paper; its half-width the paper-weighted median of (high/low)^1/2; the "
-        "DMM is the route's own (Debye, or the full-dispersion DMM of the structure route) on the same rows.",
+        "DMM is the route's own (Debye, or the full-dispersion DMM of the structure route) on the same rows. The "
+        "median factor by paper's 68 % interval is that of other draws of the papers (the papers resampled with "
+        "replacement, `kapitza.prediction.paper_bootstrap`, 2,000 draws): how far another 17-40 papers could move it.",
         "",
-        "| route | rows of | rows | papers | median factor (paper) | (row) | band coverage (paper) | band half-width "
-        "| the route's DMM (paper) |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| route | rows of | rows | papers | median factor (paper) | 68 % over papers resampled | (row) | "
+        "band coverage (paper) | band half-width | the route's DMM (paper) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     by_pair = _LAST.get("by_pair", {})
     for v in validations:
@@ -255,13 +261,15 @@ def _split_lines(validations: tuple[E.ExpectedValidation, ...]) -> list[str]:
         for name, s in E.split_scores(v.held).items():
             sel = other if name == E.SPLITS[0] else ~other
             bold = "**" if name == E.SPLITS[1] else ""
-            lines.append(f"| {v.name} | {bold}{name}{bold} | {_split_cells(s)} | {_dmm_on(v, sel, name)} |")
+            lines.append(f"| {v.name} | {bold}{name}{bold} | {_split_cells(s, v.held, sel)} | "
+                         f"{_dmm_on(v, sel, name)} |")  # fmt: skip
         lines += _known_split_lines(v, ~other)
         if v.name in by_pair:
             h = by_pair[v.name]
             s = E.score(h.value, h.measured, h.paper, h.low, h.high)
-            lines.append(f"| {v.name} | held out by whole pair | {_split_cells(s)} | "
-                         f"{_dmm_on(v, np.ones(len(h), dtype=bool), 'all')} |")  # fmt: skip
+            every = np.ones(len(h), dtype=bool)
+            lines.append(f"| {v.name} | held out by whole pair | {_split_cells(s, h, every)} | "
+                         f"{_dmm_on(v, every, 'all')} |")  # fmt: skip
     tried = _LAST.get("tries", [])
     if tried:
         lines += [
@@ -288,15 +296,17 @@ def _split_lines(validations: tuple[E.ExpectedValidation, ...]) -> list[str]:
             f"(`kapitza.prediction.dispersion_pairs`, {_pairs_state()}; a query reads its pair's curve the same way; "
             "tried on the database route only, the structure route's own first descriptor being that DMM).",
             "",
-            "| route | group | rows with it | nobody else measured: without | with | placebo | measured by others: "
+            "| route | group | rows with it | nobody else measured: without | with | with/without, 68 % over papers "
+            "resampled | placebo | measured by others: "
             "without | with | nobody else measured, lacking it: rows | without | with | whole pair: without | with | "
             f"band coverage (paper) without → with, ranges of {E.MIN_PAPERS} papers or more | verdict |",
-            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
         ]
         for t in tried:
             lines.append(
                 f"| {t.route} | {t.group} | {t.rows_with} | ×{t.baseline.median_factor_paper:.3g} | "
-                f"×{t.with_group.median_factor_paper:.3g} | ×{t.placebo.median_factor_paper:.3g} | "
+                f"×{t.with_group.median_factor_paper:.3g} | {t.gain_interval[0]:.3f}-{t.gain_interval[1]:.3f} | "
+                f"×{t.placebo.median_factor_paper:.3g} | "
                 f"×{t.others_baseline.median_factor_paper:.3g} | ×{t.others_with.median_factor_paper:.3g} | "
                 f"{t.missing_baseline.rows} | {_factor(t.missing_baseline)} | {_factor(t.missing_with)} | "
                 f"{_factor(t.pair_baseline)} | {_factor(t.pair_with)} | {_coverage_moves(t)} | {t.reason} |"
@@ -370,7 +380,7 @@ def _known_split_lines(v: E.ExpectedValidation, nobody: np.ndarray) -> list[str]
     for group in E.TABLE_GROUPS:
         known = E.group_known(rows.features, rows.names, group)
         if known is not None:
-            lines += [f"| {v.name} | {name} | {_split_cells(found[name])} | "
+            lines += [f"| {v.name} | {name} | {_split_cells(found[name], v.held, nobody & (known == has))} | "
                       f"{_dmm_on(v, nobody & (known == has), name)} |"
                       for name, has in zip(E.known_splits(group), (True, False))]  # fmt: skip
     return lines

@@ -72,6 +72,8 @@ def test_a_descriptor_with_real_signal_is_kept_and_a_missing_pattern_is_dropped(
                                                       real.placebo.median_factor_paper)  # fmt: skip
     assert fake.with_group.median_factor_paper < fake.baseline.median_factor_paper  # the missing pattern helps...
     assert not fake.kept and "placebo" in fake.reason  # ...and the placebo shows it is only the pattern
+    lo, hi = real.gain_interval  # the gain over other draws of the papers brackets the gain on these
+    assert lo <= real.with_group.median_factor_paper / real.baseline.median_factor_paper <= hi
     assert real.pair_with.rows == len(rows)  # kept by the cheaper conditions: held out by whole pair too
     assert real.pair_with.median_factor_paper <= real.pair_baseline.median_factor_paper * 1.01
     assert real.rows_with == int(np.count_nonzero(flag.any(axis=1)))

@@ -172,10 +172,18 @@ def paper_percentiles(values: ArrayLike, groups: Sequence[str], fractions: Seque
     the stated share of held-out *papers* (a new user's interface is a new paper), where plain percentiles cover
     that share of rows and leave papers with few rows under-covered.
     """
-    v = np.asarray(values, dtype=float)
     names = np.asarray([str(g) for g in groups])
     _, inverse, counts = np.unique(names, return_inverse=True, return_counts=True)
-    w = 1.0 / counts[inverse]
+    return weighted_percentiles(values, 1.0 / counts[inverse], fractions)
+
+
+def weighted_percentiles(values: ArrayLike, weights: ArrayLike, fractions: Sequence[float]) -> tuple[float, ...]:
+    """Percentiles of ``values`` with row ``weights`` (>= 0; rows of zero weight left out), one per fraction in
+    [0, 1]: read off the weighted empirical distribution at the middle of each row's weight, linear between rows
+    (the rule of :func:`paper_percentiles`)."""
+    v, w = np.asarray(values, dtype=float), np.asarray(weights, dtype=float)
+    keep = w > 0
+    v, w = v[keep], w[keep]
     order = np.argsort(v, kind="stable")
     cum = (np.cumsum(w[order]) - 0.5 * w[order]) / w.sum()
     return tuple(float(np.interp(f, cum, v[order])) for f in fractions)

@@ -65,6 +65,7 @@ from .expected import (
     temperature_scores,
     with_columns,
 )
+from .paper_bootstrap import ratio_interval
 
 __all__ = ["TOLERANCE", "Try", "placebo_columns", "try_group", "verdict"]
 
@@ -96,6 +97,10 @@ class Try:
     temperature_baseline, temperature_with : tuple of Score
         Every row of the route, held out by paper, per :data:`~kapitza.prediction.expected.TEMPERATURE_RANGES`,
         without and with the group.
+    gain_interval : tuple of float
+        The 68 % interval of with / without (median factor by paper, the rows nobody else measured) over paired
+        draws of those rows' papers (:func:`~kapitza.prediction.paper_bootstrap.ratio_interval`): how far the gain
+        could move with other papers; information beside the rule, not a condition of it.
     pair_baseline, pair_with : Score
         Every row of the route held out by whole pair, without and with the group (no rows: not run, the cheaper
         conditions having dropped the group).
@@ -116,6 +121,7 @@ class Try:
     others_with: Score
     missing_baseline: Score
     missing_with: Score
+    gain_interval: tuple[float, float]
     temperature_baseline: tuple[Score, ...]
     temperature_with: tuple[Score, ...]
     pair_baseline: Score
@@ -240,6 +246,8 @@ def try_group(
     missing = _missing(x, _is_flags(x))
     missing0, missing1 = _nobody_without(base, missing), _nobody_without(found, missing)
     temperature = (temperature_scores(base), temperature_scores(found))
+    nobody = np.asarray(base.n_other) == 0
+    gain = ratio_interval(found.error()[nobody], base.error()[nobody], [base.paper[i] for i in np.flatnonzero(nobody)])
     scores = (nobody0, nobody1, nobody_p, others0, others1, missing0, missing1)
     kept, reason = verdict(*scores)
     pair = (score([], [], []),) * 2
@@ -260,6 +268,7 @@ def try_group(
         others_with=others1,
         missing_baseline=missing0,
         missing_with=missing1,
+        gain_interval=gain,
         temperature_baseline=temperature[0],
         temperature_with=temperature[1],
         pair_baseline=pair[0],
