@@ -513,11 +513,6 @@ PENDING: Mapping[str, Mapping[str, str]] = {
     "database": {
         "stiffened": "a query has no stiffened DMM (its table holds the structure route's rows only), and on those "
         "rows it did no better than its control, the same DMM unstiffened (x1.459 against x1.463 on 2026-11-28)",
-        "full dispersion": "taken into the estimate on 2026-11-28 (page run of 14:30) it made the band fall further "
-        "short where it already did, coverage by paper 0.536 against 0.621 at 100-250 K (12 papers) and 0.540 "
-        "against 0.567 below 100 K, held out by whole pair x2.18 against x1.99, and the rows without it (fused "
-        "silica, two metals) x2.16 against x1.52 on 5 papers; and one row (Si on Si, valued by the structure route's "
-        "rule) moved its try from x1.75 to x1.46: a verdict at the noise level of 17 papers, not taken",
     },
     "structure": {},
 }
