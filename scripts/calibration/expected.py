@@ -201,7 +201,7 @@ def write_scores(validations: tuple[E.ExpectedValidation, ...], by_pair: dict[st
         if v.name in by_pair:
             h = by_pair[v.name]
             lines += [f'[routes."{v.name}"."held out by pair"]',
-                      *_score_lines(E.score(h.value, h.measured, h.paper, h.low, h.high))]  # fmt: skip
+                      *_score_lines(E.whole_score(h))]  # fmt: skip
     SCORES.write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -266,7 +266,7 @@ def _split_lines(validations: tuple[E.ExpectedValidation, ...]) -> list[str]:
         lines += _known_split_lines(v, ~other)
         if v.name in by_pair:
             h = by_pair[v.name]
-            s = E.score(h.value, h.measured, h.paper, h.low, h.high)
+            s = E.whole_score(h)
             every = np.ones(len(h), dtype=bool)
             lines.append(f"| {v.name} | held out by whole pair | {_split_cells(s, h, every)} | "
                          f"{_dmm_on(v, every, 'all')} |")  # fmt: skip

@@ -1321,6 +1321,11 @@ def held_score(held: HeldOut, sel: NDArray[np.bool_]) -> Score:
     return score(held.value[sel], held.measured[sel], paper, held.low[sel], held.high[sel])
 
 
+def whole_score(held: HeldOut) -> Score:
+    """The held-out estimate scored on every row, with its band."""
+    return held_score(held, np.ones(len(held), dtype=bool))
+
+
 def temperature_scores(held: HeldOut) -> tuple[Score, ...]:
     """The held-out estimate scored in each of :data:`TEMPERATURE_RANGES` (the rows measured in it), with its
     band."""

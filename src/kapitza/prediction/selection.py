@@ -63,6 +63,7 @@ from .expected import (
     score,
     split_scores,
     temperature_scores,
+    whole_score,
     with_columns,
 )
 from .paper_bootstrap import ratio_interval
@@ -214,11 +215,6 @@ def verdict(
     return True, reason
 
 
-def _whole(held: HeldOut) -> Score:
-    """Every row of ``held`` scored, with its band."""
-    return score(held.value, held.measured, held.paper, held.low, held.high)
-
-
 def try_group(
     rows: ExpectedRows,
     group: str,
@@ -254,7 +250,7 @@ def try_group(
     if kept:
         by_pair = pair_baseline if pair_baseline is not None else held_out(rows, n_splits, group="pair", **options)
         with_pair = held_out(with_columns(rows, names, x), n_splits, group="pair", **options)
-        pair = (_whole(by_pair), _whole(with_pair))
+        pair = (whole_score(by_pair), whole_score(with_pair))
         kept, reason = verdict(*scores, pair=pair)
     return Try(
         group=group,
