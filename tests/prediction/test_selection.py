@@ -138,7 +138,9 @@ def test_why_the_band_is_not_a_condition_and_the_whole_pair_is():
     """The selection module's account, measured on the made-up compilations of seeds 7-14: the real flag, wherever the
     other conditions keep it, survives the whole-pair condition (so it costs no real signal), while its band's
     coverage by paper moves more than 0.025 farther from INTERVAL in some range of MIN_PAPERS papers or more on at
-    least 4 seeds (so a band condition of that size would drop real signals by noise)."""
+    least 2 of the 6 seeds where the other conditions keep it (so a band condition of that size would drop real
+    signals by noise; measured with the band at its finite-sample level: seeds 9 and 10, 0.737 to 0.789 on 38
+    papers and 0.677 to 0.774 on 31; with the plain percentiles it had been 4 seeds)."""
     band_moved, pair_dropped, kept = 0, 0, 0
     for seed in range(7, 15):
         rows, flag, _ = _made_up(seed)
@@ -151,4 +153,4 @@ def test_why_the_band_is_not_a_condition_and_the_whole_pair_is():
             kept += 1
             pair_dropped += not real.kept
             band_moved += max(moved) > 0.025
-    assert kept >= 6 and pair_dropped == 0 and band_moved >= 4
+    assert kept >= 6 and pair_dropped == 0 and band_moved >= 2
