@@ -247,7 +247,7 @@ def _split_lines(validations: tuple[E.ExpectedValidation, ...]) -> list[str]:
         "and by row; the band's coverage by paper; its half-width the paper-weighted median of (high/low)^1/2; the "
         "DMM is the route's own (Debye, or the full-dispersion DMM of the structure route) on the same rows. The "
         "median factor by paper's 68 % interval is that of other draws of the papers (the papers resampled with "
-        "replacement, `kapitza.prediction.paper_bootstrap`, 2,000 draws): how far another 17-40 papers could move it.",
+        "replacement, `kapitza.prediction.paper_bootstrap`, 2,000 draws): how far another 17-42 papers could move it.",
         "",
         "| route | rows of | rows | papers | median factor (paper) | 68 % over papers resampled | (row) | "
         "band coverage (paper) | band half-width | the route's DMM (paper) |",

@@ -71,5 +71,7 @@ def test_the_laws_of_the_draws():
 def test_bad_input_is_one_clear_error():
     with pytest.raises(InputError, match="one value per row"):
         factor_draws(np.zeros(3), ["a", "b"])
+    with pytest.raises(InputError, match="one value per row"):  # two estimates where one is asked: not the first
+        factor_interval(np.zeros((2, 3)), ["a", "b", "c"])
     with pytest.raises(InputError, match="draws must be an integer"):
         factor_draws(np.zeros(2), ["a", "b"], draws=0)

@@ -1477,8 +1477,8 @@ class ExpectedConductance:
     held_out_split : str
         Which held-out rows those numbers are of: "measured by others" where other papers measured the pair,
         "nobody else measured" where none did (:data:`SPLITS`), and of those, where the estimate takes the
-        descriptors of a shipped table of pairs (the full-dispersion DMM on the database route), the rows with them
-        known or missing as for the query (:func:`known_splits`); "" for the route's rows as a whole.
+        descriptors of a shipped table of pairs (none does today: :data:`SELECTED`), the rows with them known or
+        missing as for the query (:func:`known_splits`); "" for the route's rows as a whole.
     """
 
     side1: str

@@ -69,7 +69,7 @@ def _central(values: NDArray[np.float64]) -> tuple[float, float]:
 
 def factor_interval(errors: ArrayLike, paper: Sequence[str], draws: int = DRAWS) -> tuple[float, float]:
     """The central :data:`INTERVAL` of one estimate's median factor by paper over the draws (NaN without rows)."""
-    found = factor_draws(np.atleast_2d(np.asarray(errors, dtype=float))[:1], paper, draws)[:, 0]
+    found = factor_draws(np.asarray(errors, dtype=float).reshape(1, -1), paper, draws)[:, 0]
     return _central(found) if np.isfinite(found).any() else (math.nan, math.nan)
 
 
