@@ -103,7 +103,7 @@ def run(calculator: str, max_memory_gb: float, budget_min: float, max_cell_atoms
 
 
 def _table(doc: dict) -> str:
-    from kapitza.prediction.expected import score
+    from kapitza.prediction.scoring import score
 
     columns = {"agf": "AGF (two-probe)", "agf_intrinsic": "AGF (intrinsic)",
                "full_dispersion": "full-dispersion DMM", "debye": "Debye DMM"}  # fmt: skip

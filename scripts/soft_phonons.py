@@ -49,11 +49,11 @@ def pair_rows(a: str, b: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
     return rows.temperature[keep], rows.conductance[keep], [rows.reference_id[i] for i in np.flatnonzero(keep)]
 
 
-def median_ratio(predicted: np.ndarray, measured: np.ndarray, papers: list[str]) -> float:
-    """Median predicted / measured, every paper weighted equally."""
-    from kapitza.prediction.empirical import paper_percentiles
+def paper_bias(predicted: np.ndarray, measured: np.ndarray, papers: list[str]) -> float:
+    """Median predicted / measured, every paper weighted equally (kapitza.prediction.scoring's rule)."""
+    from kapitza.prediction.scoring import log_ratio, median_ratio
 
-    return float(10 ** paper_percentiles(np.log10(predicted / measured), papers, (0.5,))[0])
+    return median_ratio(log_ratio(predicted, measured), papers)
 
 
 def run(calculator: str) -> list[dict[str, Any]]:
@@ -75,8 +75,8 @@ def run(calculator: str) -> list[dict[str, Any]]:
         p1 = np.array([g1[at[float(x)]] for x in t])
         found = {
             "pair": f"{a} on {b}", "rows": int(t.size), "papers": len(set(papers)), "calculator": calculator,
-            "scales": [wa, wb], "dmm_over_measured": median_ratio(p0, g, papers),
-            "stiffened_dmm_over_measured": median_ratio(p1, g, papers),
+            "scales": [wa, wb], "dmm_over_measured": paper_bias(p0, g, papers),
+            "stiffened_dmm_over_measured": paper_bias(p1, g, papers),
             "stiffened_over_potential": float(np.median(p1 / p0)),
             "seconds": time.perf_counter() - t0,
         }  # fmt: skip

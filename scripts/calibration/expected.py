@@ -33,6 +33,7 @@ from repo_commit import commit  # scripts/ is on the path (its module text)
 from kapitza import __version__
 from kapitza.prediction import expected as E
 from kapitza.prediction.paper_bootstrap import factor_interval
+from kapitza.prediction.scoring import median_factor
 
 from . import common
 
@@ -124,7 +125,7 @@ def _case(what: str, settings: dict, seeds: int) -> common.CalibrationRow:
         flagged=0,
         coverage=covered / papers,
         bias_over_sigma=float(np.mean(residual) / np.median(width)),
-        median_sigma_rel=float(10 ** np.median(width) - 1),
+        median_sigma_rel=median_factor(width) - 1,
         expected="claimed",
         note=f"{int(papers)} held-out papers in all; coverage is of papers (each paper's rows weigh 1 together)",
     )
@@ -353,10 +354,10 @@ def _stiffened_lines() -> list[str]:
         "its DMM/measured | median stiffened/potential's |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    from kapitza.prediction.empirical import paper_percentiles
+    from kapitza.prediction.scoring import log_ratio, median_ratio
 
     def ratio(g: np.ndarray, sel: np.ndarray, papers: list[str]) -> str:
-        return f"{10 ** paper_percentiles(np.log10(g[sel] / rows.measured[sel]), papers, (0.5,))[0]:.2f}"
+        return f"{median_ratio(log_ratio(g[sel], rows.measured[sel]), papers):.2f}"
 
     for label, sel in (("all", np.isfinite(stiff)), ("both crystals measured", np.isfinite(stiff) & changed)):
         if not sel.any():

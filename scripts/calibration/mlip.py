@@ -308,7 +308,7 @@ def page_lines() -> list[str]:
         "Amorphous SiO2 is left out of the calculator's rows (no crystal stands for a glass); the Debye DMM scores",
         "its rows with the database's fused-silica record, so they count in its *all rows* only.",
         "",
-        "| rows | model | n | papers | median factor max(p/m, m/p) | within ×2 | median p/m |",
+        "| rows | model | n | papers | median factor | within ×2 | median p/m |",
         "|---|---|---:|---:|---:|---:|---:|",
     ]
     for rows, words in (("common", "both score"), ("all", "each scores")):

@@ -16,7 +16,7 @@ from kapitza.errors import InputError
 from kapitza.literature import shipped_measurements
 from kapitza.prediction import agf_validation as AV
 from kapitza.prediction.buildable import buildable_rows
-from kapitza.prediction.expected import score
+from kapitza.prediction.scoring import score
 
 pytest.importorskip("phonopy")
 

@@ -87,7 +87,8 @@ def test_above_bound_rows_are_the_bound_checks(found, rows):
 
 
 def test_statistics_recomputed_by_hand(found):
-    """Median of max(p/m, m/p) and the share within 0.5..2, with the standard library, on both sets of rows."""
+    """The median factor (10 ** the median of |log10 p/m|) and the share within 0.5..2, with the standard library,
+    on both sets of rows (an independent computation of kapitza.prediction.scoring's rules)."""
     for which, values in (("calculator", found.predicted), ("debye", found.debye)):
         for rows in ("common", "all"):
             if rows == "common":
@@ -103,7 +104,8 @@ def test_statistics_recomputed_by_hand(found):
             ratios = [float(values[i] / found.measured[i]) for i in pick]
             s = found.statistics(which, rows)
             assert s.rows == len(pick) > 0
-            assert s.median_factor == pytest.approx(statistics.median(max(r, 1 / r) for r in ratios), rel=1e-12)
+            by_hand = 10 ** statistics.median(abs(math.log10(r)) for r in ratios)
+            assert s.median_factor == pytest.approx(by_hand, rel=1e-12)
             assert s.within_2 == pytest.approx(sum(0.5 <= r <= 2 for r in ratios) / len(ratios), abs=1e-12)
             assert s.papers == len({found.paper[i] for i in pick})
 
@@ -186,10 +188,11 @@ def test_bad_inputs_are_refused_before_any_work(kwargs, words):
 
 
 def test_factor_statistics_of_known_ratios():
-    """p/m = 2, 0.5, 4, 1: factors 2, 2, 4, 1 (median 2), three of four within x2, median p/m 1.5."""
+    """p/m = 2, 0.5, 4, 1: factors 2, 2, 4, 1 (median 2), three of four within x2, median p/m sqrt(2) (by hand: the
+    median in decades of 0, log10 2, -log10 2 and log10 4 is (0 + log10 2) / 2)."""
     s = CV.factor_statistics([2.0, 0.5, 4.0, 1.0], [1.0, 1.0, 1.0, 1.0], ["a", "a", "b", "c"])
     assert (s.rows, s.papers, s.median_factor, s.within_2) == (4, 3, pytest.approx(2.0), 0.75)
-    assert s.median_ratio == pytest.approx(1.5)
+    assert s.median_ratio == pytest.approx(math.sqrt(2.0))
     with pytest.raises(InputError):
         CV.factor_statistics([1.0, math.nan], [1.0, 1.0])
 
@@ -319,7 +322,7 @@ def test_long_wave_groups_follow_the_softest_shear_of_each_pair():
             continue
         # a paper a row: the paper-weighted median is the median of log p/m (two middle rows: their geometric mean)
         assert g.median_ratio == pytest.approx(10 ** np.median(np.log10(predicted[m] / measured[m])), rel=1e-12)
-        assert g.row_median_ratio == pytest.approx(np.median(predicted[m] / measured[m]), rel=1e-12)
+        assert g.row_median_ratio == pytest.approx(10 ** np.median(np.log10(predicted[m] / measured[m])), rel=1e-12)
         assert g.common_debye_ratio == pytest.approx(10 ** np.median(np.log10(debye[both] / measured[both])), rel=1e-12)
         assert g.common_ratio == pytest.approx(10 ** np.median(np.log10(predicted[both] / measured[both])), rel=1e-12)
     assert found.long_wave_groups({}) == ()

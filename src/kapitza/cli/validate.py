@@ -415,7 +415,7 @@ def calculator_document(found: CalculatorValidation) -> dict[str, Any]:
         "amorphous_sio2": AMORPHOUS_SIO2,
         "definitions": {
             "rows_available": "bare measured rows (no layer between the sides) above 0 K",
-            "median_factor": "median of max(p/m, m/p)",
+            "median_factor": "10 ** median |log10(p/m)| (kapitza.prediction.scoring)",
             "within_2": "share (0..1) of rows with 0.5 <= p/m <= 2",
             "common": "rows both the calculator and the Debye DMM score",
             "all": "every row the model scores",

@@ -178,7 +178,7 @@ def calculator_validation_figure(
     fig.suptitle(
         title
         or f"{scored} of {len(validation)} bare measured rows scored with {validation.calculator} "
-        "(median factor max(p/m, m/p))",
+        "(median factor 10^median|log10 p/m|)",
         fontsize=10,
     )
     return save(fig, path)

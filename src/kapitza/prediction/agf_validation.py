@@ -31,7 +31,7 @@ incident flux of one side); the intrinsic one (the leads' ballistic resistance r
 scored too, and neither was chosen by its score.  On the same rows: the Debye DMM (``kapitza validate``) and the
 full-dispersion DMM of the same potential (``kapitza validate --calculator``), each as ``predict`` reports them.
 
-Statistics (:func:`kapitza.prediction.expected.score`, one rule for every page): the median factor
+Statistics (:func:`kapitza.prediction.scoring.score`, one rule for every page): the median factor
 ``10 ** median |log10(p / m)|`` and the share within a factor 2, every row weighted equally and every paper
 weighted equally, on the rows every column scores.
 
@@ -66,7 +66,7 @@ from .bounds import check_bounds
 from .buildable import DEFAULT_MAX_STRAIN, buildable_rows, check_rows
 from .buildable import REASONS as BUILD_REASONS
 from .calculator_validation import PhononResult, crystal_verdict, debye_predictions, pair_full_dispersion
-from .expected import Score, score
+from .scoring import Score, score
 from .validation import as_predicted
 
 __all__ = [
@@ -198,7 +198,7 @@ class AgfValidation:
         return ok
 
     def statistics(self, rows: str = "common") -> dict[str, Score]:
-        """Per column of :data:`MODELS`, its :class:`~kapitza.prediction.expected.Score` on the rows every column
+        """Per column of :data:`MODELS`, its :class:`~kapitza.prediction.scoring.Score` on the rows every column
         predicts (``rows="common"``) or on every row it predicts itself (``rows="own"``)."""
         if rows not in ("common", "own"):
             raise InputError(f"rows= is 'common' or 'own', got {rows!r}")

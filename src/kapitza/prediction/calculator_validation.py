@@ -30,9 +30,9 @@ for two metals); a metal whose electron data are not stored (W, Ni, Mo, ...) giv
 row's note says so.  Side 1 is the film, heat flows film -> substrate.
 
 The same rows are scored by the Debye DMM (:func:`kapitza.prediction.validation.validation_table`, the
-database's sound speeds) where both sides are database materials.  The statistics
-(:func:`factor_statistics`): the median factor ``max(p/m, m/p)`` and the share within a factor 2, for the
-calculator and the Debye DMM on the rows both score, and on all the rows each scores.
+database's sound speeds) where both sides are database materials.  The statistics (:func:`factor_statistics`, the
+rules of :mod:`kapitza.prediction.scoring`): the median factor and the share within a factor 2, for the calculator
+and the Debye DMM on the rows both score, and on all the rows each scores.
 
 Cost and cache: the phonons of a crystal are the slow part (minutes with a universal potential) and are cached by
 :func:`~kapitza.phonons.crystal_phonons`; a crystal refused by the potential is remembered here (its refusal
@@ -61,8 +61,9 @@ from ..literature import Measurements, shipped_measurements
 from ..literature.crystals import CrystalDescription, LeftOut, crystal_for, crystal_names
 from ..phonons.debye import DEFAULT_CUTOFF
 from .bounds import check_bounds
-from .empirical import INTERVAL, paper_percentiles
+from .empirical import INTERVAL
 from .mlip_band import LONG_WAVE_GROUPS, MODEL, shear_group
+from .scoring import log_ratio, median_factor, median_ratio, paper_percentiles, within_2
 from .validation import as_predicted, validation_table
 
 __all__ = [
@@ -98,8 +99,6 @@ _KINDS = (
 )
 #: Version of the cached entries written here (the refusals and the pairs' DMM).
 CACHE_FORMAT = 1
-#: The factor-2 window of "within x2".
-_LOG2 = math.log10(2.0)
 
 
 def left_out_kind(entry: LeftOut | None) -> str:
@@ -124,11 +123,11 @@ class FactorStatistics:
     papers : int
         Papers (the compilation's reference ids) among them.
     median_factor : float
-        Median of max(p/m, m/p) (NaN without rows).
+        10 ** median |log10(p/m)| (:func:`~kapitza.prediction.scoring.median_factor`; NaN without rows).
     within_2 : float
         Share (0..1) of rows with 0.5 <= p/m <= 2 (NaN without rows).
     median_ratio : float
-        Median of p/m, the bias (NaN without rows).
+        10 ** median log10(p/m), the bias (:func:`~kapitza.prediction.scoring.median_ratio`; NaN without rows).
     """
 
     rows: int
@@ -159,13 +158,13 @@ def factor_statistics(predicted: ArrayLike, measured: ArrayLike, papers: Sequenc
         raise InputError(f"papers= has {len(papers)} entries; expected {p.size} or none")
     if p.size == 0:
         return FactorStatistics(0, 0, math.nan, math.nan, math.nan)
-    r = np.log10(p / m)
+    r = log_ratio(p, m)
     return FactorStatistics(
         rows=int(p.size),
         papers=len(set(papers)),
-        median_factor=float(np.median(np.maximum(p / m, m / p))),
-        within_2=float(np.mean(np.abs(r) <= _LOG2 + 1e-12)),
-        median_ratio=float(np.median(p / m)),
+        median_factor=median_factor(r),
+        within_2=within_2(r),
+        median_ratio=median_ratio(r),
     )
 
 
@@ -183,7 +182,7 @@ class LongWaveGroup:
         Scored rows and their papers.
     median_ratio : float
         The calculator's median p/m on them with every paper weighted equally (the band's rule: papers, not rows,
-        are independent; :func:`~kapitza.prediction.empirical.paper_percentiles`), NaN without rows.
+        are independent; :func:`~kapitza.prediction.scoring.paper_percentiles`), NaN without rows.
     row_median_ratio : float
         The same with every row weighted equally: a paper with many rows moves it.
     common_rows : int
@@ -207,7 +206,7 @@ class LongWaveGroup:
 @result
 class CalculatorBandMeasured:
     """The x/÷ band of a calculator's predictions, from their scatter about the measurements, every paper weighted
-    equally (:func:`~kapitza.prediction.empirical.paper_percentiles`, the empirical estimate's rule).
+    equally (:func:`~kapitza.prediction.scoring.paper_percentiles`, the empirical estimate's rule).
 
     Attributes
     ----------
@@ -246,7 +245,7 @@ def measured_band(predicted: ArrayLike, measured: ArrayLike, papers: Sequence[st
     r = np.log10(p / m)
     half = 0.5 * INTERVAL
     (spread,) = paper_percentiles(np.abs(r), papers, (INTERVAL,))
-    low, mid, high = paper_percentiles(r, papers, (0.5 - half, 0.5, 0.5 + half))
+    low, high = paper_percentiles(r, papers, (0.5 - half, 0.5 + half))
     return CalculatorBandMeasured(
         factor=float(10**spread),
         low=float(10**low),
@@ -254,7 +253,7 @@ def measured_band(predicted: ArrayLike, measured: ArrayLike, papers: Sequence[st
         coverage=float(INTERVAL),
         rows=int(p.size),
         papers=len(set(papers)),
-        median_ratio=float(10**mid),
+        median_ratio=median_ratio(r, papers),
     )
 
 
@@ -399,10 +398,9 @@ class CalculatorValidation:
                 """Median p/m of ``rows``, every paper weighted equally."""
                 if not rows:
                     return math.nan
-                r = np.log10(values[rows] / self.measured[rows])
-                return float(10 ** paper_percentiles(r, [self.paper[i] for i in rows], (0.5,))[0])
+                return median_ratio(log_ratio(values[rows], self.measured[rows]), [self.paper[i] for i in rows])
 
-            row_median = float(np.median(self.predicted[index] / self.measured[index])) if index else math.nan
+            row_median = median_ratio(log_ratio(self.predicted[index], self.measured[index])) if index else math.nan
             out.append(
                 LongWaveGroup(
                     group=label,

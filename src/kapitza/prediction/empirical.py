@@ -66,6 +66,7 @@ from ..materials import Material, get_material
 from ..materials.electrons import list_electron_metals
 from ..materials.spec import MaterialSpec
 from ..transmission.electronic import metal_electron_phonon_conductance
+from .scoring import median_error, median_factor, paper_percentiles, within_2
 from .validation import DEFAULT_MODELS, KINDS, ValidationTable, validation_table
 
 __all__ = [
@@ -107,7 +108,6 @@ N_SPLITS = 5
 RANDOM_STATE = 0
 #: Central probability of the reported interval (16th-84th percentiles).
 INTERVAL = 0.68
-_LOG2 = math.log10(2.0)
 
 _METHOD_ALIASES = {
     "tdtr": "TDTR",
@@ -162,31 +162,6 @@ def grouped_folds(groups: Sequence[str], n_splits: int) -> NDArray[np.int64]:
         fold_of[g] = k
         load[k] += sizes[g]
     return np.array([fold_of[g] for g in names], dtype=np.int64)
-
-
-def paper_percentiles(values: ArrayLike, groups: Sequence[str], fractions: Sequence[float]) -> tuple[float, ...]:
-    """Percentiles of ``values`` with every group (paper) weighted equally, one per fraction in [0, 1].
-
-    Each row carries the weight 1 / (rows of its paper); the percentile is read off the weighted empirical
-    distribution at the middle of each row's weight (linear between rows).  A band from these percentiles covers
-    the stated share of held-out *papers* (a new user's interface is a new paper), where plain percentiles cover
-    that share of rows and leave papers with few rows under-covered.
-    """
-    names = np.asarray([str(g) for g in groups])
-    _, inverse, counts = np.unique(names, return_inverse=True, return_counts=True)
-    return weighted_percentiles(values, 1.0 / counts[inverse], fractions)
-
-
-def weighted_percentiles(values: ArrayLike, weights: ArrayLike, fractions: Sequence[float]) -> tuple[float, ...]:
-    """Percentiles of ``values`` with row ``weights`` (>= 0; rows of zero weight left out), one per fraction in
-    [0, 1]: read off the weighted empirical distribution at the middle of each row's weight, linear between rows
-    (the rule of :func:`paper_percentiles`)."""
-    v, w = np.asarray(values, dtype=float), np.asarray(weights, dtype=float)
-    keep = w > 0
-    v, w = v[keep], w[keep]
-    order = np.argsort(v, kind="stable")
-    cum = (np.cumsum(w[order]) - 0.5 * w[order]) / w.sum()
-    return tuple(float(np.interp(f, cum, v[order])) for f in fractions)
 
 
 def _regressor() -> Any:
@@ -434,25 +409,22 @@ def grouped_cross_validation(
             held_out[test] = model.predict(x[test])
             baseline[test] = np.median(y[train])
     residual = y - held_out
-    error = np.abs(residual)
     p16, p84 = paper_percentiles(residual, names, (0.5 - 0.5 * INTERVAL, 0.5 + 0.5 * INTERVAL))
     models = tuple(ratios)
     compared = np.ones(y.size, dtype=bool)
     for r in ratios.values():
         compared &= np.isfinite(r)
-    physics_error = tuple(float(np.median(np.abs(ratios[m][compared]))) if compared.any() else math.nan for m in models)
-    physics_within = tuple(
-        float(np.mean(np.abs(ratios[m][compared]) <= _LOG2)) if compared.any() else 0.0 for m in models
-    )
-    emp_error = float(np.median(error[compared])) if compared.any() else math.nan
-    emp_within = float(np.mean(error[compared] <= _LOG2)) if compared.any() else 0.0
+    physics_error = tuple(median_error(ratios[m][compared]) if compared.any() else math.nan for m in models)
+    physics_within = tuple(within_2(ratios[m][compared]) if compared.any() else 0.0 for m in models)
+    emp_error = median_error(residual[compared]) if compared.any() else math.nan
+    emp_within = within_2(residual[compared]) if compared.any() else 0.0
     best = ""
     beats = False
     if models and compared.any():
         i = int(np.argmin(physics_error))
         best = models[i]
         beats = bool(emp_error < physics_error[i] and emp_within > physics_within[i])
-    median_error = float(np.median(error))
+    error_median = median_error(residual)
     return EmpiricalValidation(
         n_rows=int(y.size),
         n_groups=len(set(names)),
@@ -461,9 +433,9 @@ def grouped_cross_validation(
         groups=names,
         held_out=held_out,
         target=y,
-        median_error=median_error,
-        median_factor=float(10**median_error),
-        within_2=float(np.mean(error <= _LOG2)),
+        median_error=error_median,
+        median_factor=median_factor(residual),
+        within_2=within_2(residual),
         band=(p16, p84),
         band_factor=float(10 ** ((p84 - p16) / 2)),
         baseline_error=float(np.median(np.abs(y - baseline))),
@@ -761,3 +733,19 @@ def empirical_document(estimate: EmpiricalEstimate | None, why_not: str | None) 
         "beats_physics": estimate.beats_physics,
         "text": estimate.text,
     }
+
+
+def __getattr__(name: str) -> Any:
+    """``weighted_percentiles`` moved to :mod:`kapitza.prediction.scoring` (0.17): still found here, with a warning."""
+    if name == "weighted_percentiles":
+        import warnings
+
+        from . import scoring
+
+        warnings.warn(
+            "kapitza.prediction.empirical.weighted_percentiles moved to kapitza.prediction.scoring",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return scoring.weighted_percentiles
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

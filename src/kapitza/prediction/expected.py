@@ -76,7 +76,8 @@ from ..literature import Measurements, shipped_measurements
 from ..literature.sample import DEPOSITIONS, SURFACES, family_option
 from .bonding import BONDING_FEATURES, bonding_columns, pair_features
 from .dispersion_pairs import log10_g_fd, shipped_dispersion_pairs
-from .empirical import METHODS, grouped_folds, log10_positive, normalize_method, paper_percentiles
+from .empirical import METHODS, grouped_folds, log10_positive, normalize_method
+from .scoring import Score, check_scored, median_factor, paper_median, paper_percentiles, score, within_2
 from .stiffened import STIFFENED_FEATURES, stiffened_columns
 from .validation import KINDS
 
@@ -123,7 +124,6 @@ INTERVAL = 0.68
 N_SPLITS = 5
 #: The method a query is for when the user names none: the compilation's most common (765 of 1,330 rows).
 DEFAULT_METHOD = "TDTR"
-_LOG2 = math.log10(2.0)
 
 
 # -- rows ---------------------------------------------------------------------------------------------------------
@@ -635,13 +635,6 @@ BASES = ("ridge", "ridge without method", "boosting", "boosting without method")
 _NO_METHOD = " without method"
 
 
-def _weighted_median(values: NDArray[np.float64], groups: Sequence[str]) -> float:
-    """The median of ``values`` with every group weighted equally (NaN where there are none)."""
-    if values.size == 0:
-        return math.nan
-    return paper_percentiles(values, groups, (0.5,))[0]
-
-
 def _method_columns(names: Sequence[str]) -> frozenset[int]:
     """The columns of the measurement method's flags."""
     return frozenset(j for j, n in enumerate(names) if n.startswith("method "))
@@ -1003,7 +996,7 @@ def _procedure(
     for (a, p), rows in _rows_by_paper(pair, paper).items():
         held[rows] = residual[rows] - _effect(medians.get(a, {}), p, k, log_t[rows])[0]
     good = np.isfinite(held)
-    return medians, k, held, _weighted_median(np.abs(held[good]), np.asarray(paper)[good])
+    return medians, k, held, paper_median(np.abs(held[good]), np.asarray(paper)[good])
 
 
 def _rows_by_paper(pair: Sequence[str], paper: Sequence[str]) -> dict[tuple[str, str], NDArray[np.intp]]:
@@ -1045,7 +1038,7 @@ def _choose_k(residual: NDArray[np.float64], pair: Sequence[str], paper: Sequenc
     for k in K_GRID:
         shift = np.zeros(len(rows)) if math.isinf(k) else n_others / (n_others + k) * median
         error = np.abs(residual[rows] - shift)
-        e = _weighted_median(error, groups)
+        e = paper_median(error, groups)
         if e < best_error - 1e-12:
             best, best_error = k, e
     return best
@@ -1187,90 +1180,6 @@ def held_out(
 # -- scores ----------------------------------------------------------------------------------------------------------
 
 
-@result
-class Score:
-    """How close estimates lie to measurements, by row and by paper (every paper weighted equally).
-
-    Attributes
-    ----------
-    rows, papers : int
-    median_factor_row, median_factor_paper : float
-        10 ** (median |log10(estimate / measured)|), every row or every paper weighted equally.
-    within_2_row, within_2_paper : float
-        Share within a factor 2.
-    coverage_row, coverage_paper : float
-        Share of measurements inside the band (NaN for an estimate without one).
-    band_half_width : float
-        The band's half-width as a factor, 10 ** (median of log10(high / low) / 2) with every paper weighted equally
-        (x2 means a band from G/2 to 2 G about; NaN without a band).
-    """
-
-    rows: int
-    papers: int
-    median_factor_row: float
-    median_factor_paper: float
-    within_2_row: float
-    within_2_paper: float
-    coverage_row: float
-    coverage_paper: float
-    band_half_width: float = math.nan
-
-    _summary_fields: ClassVar[tuple[str, ...]] = ("rows", "papers", "median_factor_paper", "coverage_paper")
-
-    def __post_init__(self) -> None:
-        rows, papers = _checks.count(self.rows, "rows", 0), _checks.count(self.papers, "papers", 0)
-        if papers > rows or (rows > 0) != (papers > 0):
-            raise InputError(f"papers ({papers}) must be from 1 to rows ({rows}), or both 0")
-        for name in ("median_factor_row", "median_factor_paper"):
-            _scored(_checks.factor(getattr(self, name), name, nan=True), name, rows)
-        for name in ("within_2_row", "within_2_paper"):
-            _scored(_checks.fraction(getattr(self, name), name, nan=True), name, rows)
-        for name in ("coverage_row", "coverage_paper"):
-            _checks.fraction(getattr(self, name), name, nan=True)
-        _checks.factor(self.band_half_width, "band_half_width", nan=True)
-
-
-def _scored(value: float, name: str, rows: int) -> None:
-    """A statistic of ``rows`` scored rows: a number where there are rows, NaN where there are none."""
-    if math.isnan(value) != (rows == 0):
-        raise InputError(f"{name} must be a number where rows were scored and NaN where none were ({rows} rows)")
-
-
-def score(
-    estimate: ArrayLike,
-    measured: ArrayLike,
-    paper: Sequence[str],
-    low: ArrayLike | None = None,
-    high: ArrayLike | None = None,
-) -> Score:
-    """Score estimates (W m^-2 K^-1) against measurements on the rows where the estimate is finite and > 0."""
-    e = np.asarray(estimate, dtype=float)
-    m = np.asarray(measured, dtype=float)
-    groups = np.asarray([str(p) for p in paper])
-    ok = np.isfinite(e) & (e > 0) & np.isfinite(m) & (m > 0)
-    if not ok.any():
-        return Score(rows=0, papers=0, median_factor_row=math.nan, median_factor_paper=math.nan,
-                     within_2_row=math.nan, within_2_paper=math.nan, coverage_row=math.nan,
-                     coverage_paper=math.nan)  # fmt: skip
-    error = np.abs(np.log10(e[ok] / m[ok]))
-    g = groups[ok]
-    _, inverse, counts = np.unique(g, return_inverse=True, return_counts=True)
-    w = 1.0 / counts[inverse]
-    coverage = (math.nan, math.nan)
-    half = math.nan
-    if low is not None and high is not None:
-        lo, hi = np.asarray(low, dtype=float)[ok], np.asarray(high, dtype=float)[ok]
-        inside = (m[ok] >= lo) & (m[ok] <= hi)
-        coverage = (float(inside.mean()), float(np.sum(w * inside) / w.sum()))
-        half = float(10 ** _weighted_median(0.5 * np.log10(hi / lo), list(g)))
-    return Score(
-        rows=int(ok.sum()), papers=int(counts.size), median_factor_row=float(10 ** np.median(error)),
-        median_factor_paper=float(10 ** _weighted_median(error, list(g))),
-        within_2_row=float(np.mean(error <= _LOG2)), within_2_paper=float(np.sum(w * (error <= _LOG2)) / w.sum()),
-        coverage_row=coverage[0], coverage_paper=coverage[1], band_half_width=half,
-    )  # fmt: skip
-
-
 #: The two kinds of held-out row: its pair measured by other papers (the estimate leans on them), or by nobody else
 #: (the case of a user's new pair, and the reason to use a model at all).
 SPLITS = ("measured by others", "nobody else measured")
@@ -1379,8 +1288,8 @@ class InterlabFloor:
                 f"pairs ({pairs}) must be the distinct pairs of the values ({len(set(self.pair))}), each measured by "
                 "two papers or more"
             )
-        _scored(_checks.factor(self.median_factor, "median_factor", nan=True), "median_factor", values)
-        _scored(_checks.fraction(self.within_2, "within_2", nan=True), "within_2", values)
+        check_scored(_checks.factor(self.median_factor, "median_factor", nan=True), "median_factor", values)
+        check_scored(_checks.fraction(self.within_2, "within_2", nan=True), "within_2", values)
         _checks.number_array(_checks.sized(self.error, "error", (values,)), "error", "decades")
         if np.shape(self.window) != (2,):
             raise InputError(f"window must be two temperatures (K), got {self.window!r}")
@@ -1424,11 +1333,9 @@ def interlaboratory_floor(
             papers.append(p)
             pairs.append(a)
             errors.append(math.log10(v / float(np.median(others))))
-    e = np.abs(np.array(errors, dtype=float))
+    e = np.array(errors, dtype=float)
     return InterlabFloor(
-        values=len(errors), pairs=len(set(pairs)),
-        median_factor=float(10 ** np.median(e)) if e.size else math.nan,
-        within_2=float(np.mean(e <= _LOG2)) if e.size else math.nan,
+        values=len(errors), pairs=len(set(pairs)), median_factor=median_factor(e), within_2=within_2(e),
         paper=tuple(papers), pair=tuple(pairs), error=np.array(errors, dtype=float), window=window,
     )  # fmt: skip
 
@@ -2019,7 +1926,7 @@ def _scores(
         full_dispersion_dmm=score(fd, held.measured, paper),
         empirical=score(empirical, held.measured, paper),
         floor=floor,
-        estimate_on_floor=float(10 ** np.median(errors)) if errors else math.nan,
+        estimate_on_floor=median_factor(errors),
         by_temperature=temperature_scores(held),
         base_kinds=tuple(dict.fromkeys(held.base_kind)),
     )

@@ -1,7 +1,7 @@
 """How much a median factor by paper would move with other papers: the papers resampled with replacement.
 
 The calibration page scores the expected measurement by the median factor 10 ** median |log10(estimate/measured)|
-with every paper weighted equally (:func:`kapitza.prediction.expected.score`), on splits of 17 to 42 papers.  On so
+with every paper weighted equally (:func:`kapitza.prediction.scoring.score`), on splits of 17 to 42 papers.  On so
 few papers a difference of a few percent between two estimates is within what another draw of papers would give.
 This module draws the papers again (the bootstrap over the sampling unit, the paper: Efron & Tibshirani, *An
 Introduction to the Bootstrap*, 1993, ch. 6; a paper drawn twice weighs twice, its rows sharing the weight as in the
@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..errors import InputError
-from .empirical import weighted_percentiles
+from .scoring import median_factor
 
 __all__ = ["DRAWS", "INTERVAL", "SEED", "factor_draws", "factor_interval", "ratio_interval"]
 
@@ -58,7 +58,7 @@ def factor_draws(errors: ArrayLike, paper: Sequence[str], draws: int = DRAWS, se
     for d in range(draws):
         times = np.bincount(rng.integers(0, names.size, size=names.size), minlength=names.size)
         w = (times / counts)[inverse]
-        out[d] = [10 ** weighted_percentiles(row, w, (0.5,))[0] for row in e]
+        out[d] = [median_factor(row, weights=w) for row in e]
     return out
 
 

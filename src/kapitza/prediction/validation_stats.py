@@ -4,11 +4,13 @@ For each model, over the rows that have a prediction (finite and > 0), with
 r = predicted / measured:
 
 * ``rows``: how many rows have a prediction;
-* ``median_ratio``: the median of r (1 is unbiased; 3 means a typical
+* ``median_ratio``: the median of r, taken in decades (10 ** median log10 r: 1 is unbiased; 3 means a typical
   prediction is three times the measured conductance);
 * ``within_2``: the share of rows with 0.5 <= r <= 2 (a fraction in [0, 1]);
 * ``median_abs_log10``: the median of |log10 r| (0.3 is a typical factor of 2
   either way), the spread that ``median_ratio`` hides when errors cancel.
+
+The rules are those of :mod:`kapitza.prediction.scoring`, every score's.
 
 Each is given for all rows and for each interface kind (:data:`KINDS`), and
 for "predicted" (what ``kapitza predict`` reports, electrons included where the
@@ -34,6 +36,7 @@ from numpy.typing import NDArray
 from ..errors import InputError
 from ..io.results import result
 from .bounds import NOT_CHECKED
+from .scoring import log_ratio, median_error, median_ratio, within_2
 from .validation import KINDS, PHONON_ONLY, ValidationTable
 
 __all__ = ["BASES", "GROUPS", "ValidationStatistics", "ratio_statistics", "validation_statistics"]
@@ -59,12 +62,9 @@ def ratio_statistics(ratio: NDArray[np.float64]) -> tuple[int, float, float, flo
     tuple
         Count (int) and three floats; the floats are NaN when the count is 0.
     """
-    r = np.asarray(ratio, dtype=float).reshape(-1)
-    r = r[np.isfinite(r) & (r > 0)]
-    if r.size == 0:
-        return 0, float("nan"), float("nan"), float("nan")
-    within = np.count_nonzero((r >= 0.5) & (r <= 2.0)) / r.size
-    return int(r.size), float(np.median(r)), float(within), float(np.median(np.abs(np.log10(r))))
+    r = log_ratio(ratio, np.ones(np.shape(ratio)))
+    n = int(np.count_nonzero(np.isfinite(r)))
+    return n, median_ratio(r), within_2(r), median_error(r)
 
 
 @result
@@ -84,7 +84,7 @@ class ValidationStatistics:
     rows : ndarray of int, shape (2, n_models, n_groups)
         Rows with a prediction (finite, > 0), by basis, model and group.
     median_ratio : ndarray, shape (2, n_models, n_groups)
-        Median of predicted / measured (dimensionless); NaN where ``rows`` is 0.
+        Median of predicted / measured, taken in decades (dimensionless); NaN where ``rows`` is 0.
     within_2 : ndarray, shape (2, n_models, n_groups)
         Share (0..1) of those rows with 0.5 <= predicted / measured <= 2; NaN where ``rows`` is 0.
     median_abs_log10 : ndarray, shape (2, n_models, n_groups)
