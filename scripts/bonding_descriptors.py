@@ -120,8 +120,9 @@ def _write(out: Path, calculator: str, provenance: str, plan: list, done: dict, 
            others: list = ()) -> None:  # fmt: skip
     """The table whole, atomically: the plan's pairs (computed or why not) and ``others``, rows of the table this run
     extends that its ``--pairs`` left alone, as they were."""
+    from calibration.laboratory.tables import table, write_bonding_descriptors
+
     from kapitza.io.atomic import atomic_write_text
-    from kapitza.prediction.bonding import table, write_bonding_descriptors
 
     rows = list(others)
     for g, _ in plan:

@@ -1,9 +1,10 @@
 """The universal potential's full-dispersion DMM of every pair of the database's solid materials on a temperature
-grid, computed once and shipped (:mod:`kapitza.prediction.dispersion_pairs`).
+grid, computed once and kept with the laboratory (:mod:`calibration.laboratory.dispersion_pairs`, its data in
+scripts/calibration/laboratory/data).
 
 Each material is built from its crystal structure (``literature/crystals.toml``) with the potential, its phonons
 cached on disk by content (as ``kapitza validate --calculator`` does, so a rerun or an interrupted run resumes in
-about a minute); each pair's DMM (cached too) at :data:`~kapitza.prediction.dispersion_pairs.GRID`.  Before it
+about a minute); each pair's DMM (cached too) at :data:`~calibration.laboratory.dispersion_pairs.GRID`.  Before it
 writes, the curves are checked against the structure route's shipped descriptors, computed at each row's own
 temperature with the same potential: a pair's interpolated value may differ by at most :data:`DEVIATION` (the grid's
 interpolation and two machines' relaxations; another potential or other settings move it by far more).  The table
@@ -58,8 +59,10 @@ def materials() -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calculator", default=None, help="default: kapitza's default potential")
-    parser.add_argument("--out", default=None, help="default: the package's data/dispersion_pairs.csv")
+    parser.add_argument("--out", default=None, help="default: the laboratory's data/dispersion_pairs.csv")
     args = parser.parse_args(argv)
+
+    from calibration.laboratory import dispersion_pairs as D
 
     from kapitza import __version__
     from kapitza.atomistic.calculators import DEFAULT_CALCULATOR, calculator_source
@@ -67,7 +70,6 @@ def main(argv: list[str] | None = None) -> int:
     from kapitza.errors import InputError
     from kapitza.io import atomic_write_text
     from kapitza.literature.crystals import crystal_for
-    from kapitza.prediction import dispersion_pairs as D
     from kapitza.prediction import expected as E
     from kapitza.prediction.calculator_validation import crystal_verdict, pair_full_dispersion
 
@@ -80,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         _refuse(
             f"the structure route's shipped descriptors are not {source.name}'s: nothing to check the curves against"
         )
-    target = Path(args.out) if args.out else ROOT / "src/kapitza/prediction/data" / D.PAIRS_FILE
+    target = Path(args.out) if args.out else ROOT / "scripts/calibration/laboratory/data" / D.PAIRS_FILE
     try:
         check_output(str(target), (".csv",), "--out")
     except InputError as exc:

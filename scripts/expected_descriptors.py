@@ -29,6 +29,8 @@ OUT = ROOT / "src" / "kapitza" / "prediction" / "data" / "structure_descriptors.
 
 
 def main() -> None:
+    from calibration.laboratory.tables import write_structure_descriptors
+
     from kapitza import __version__
     from kapitza.atomistic.calculators import DEFAULT_CALCULATOR
     from kapitza.literature import shipped_measurements
@@ -69,7 +71,7 @@ def main() -> None:
         g_fd_phonon=found.phonon[pick],
         g_ep=found.electron_phonon[pick],
     )
-    OUT.write_text(expected.write_structure_descriptors(descriptors), encoding="utf-8")
+    OUT.write_text(write_structure_descriptors(descriptors), encoding="utf-8")
     papers = len({found.paper[i] for i in pick})
     print(f"wrote {OUT.relative_to(ROOT)}: {pick.size} rows of {papers} papers ({time.perf_counter() - t0:.0f} s)")
 

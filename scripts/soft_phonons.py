@@ -5,7 +5,7 @@ The default potential's full-dispersion DMM sits at about half of what Si on Ge 
 of the measured median on the validation page; its AGF at 0.40 and 0.37).  Its phonons are soft: the
 elastic-accuracy page measures its stiffnesses rho v^2 below the measured ones (germanium's optical phonon 23 % low
 on the phonon-accuracy page).  Each crystal's force constants are stiffened by one factor s, the geometric mean over
-the crystal's pure-mode stiffnesses of measured / calculated (:func:`kapitza.prediction.stiffened.stiffness_scale`),
+the crystal's pure-mode stiffnesses of measured / calculated (:func:`calibration.laboratory.stiffened.stiffness_scale`),
 so that its long waves meet the measured ones on average (every frequency times sqrt(s)).
 
 Run (the crystals' force constants and the pairs' DMM are cached on disk by content, so a rerun resumes)::
@@ -14,8 +14,9 @@ Run (the crystals' force constants and the pairs' DMM are cached on disk by cont
         The clean semiconductor pairs: the stiffened DMM against the potential's and the measurements (minutes).
     PYTHONPATH=src python scripts/soft_phonons.py table [--calculator NAME] [--out CSV]
         Every row of the structure route's shipped descriptors with the stiffened crystals' full-dispersion DMM,
-        written to ``src/kapitza/prediction/data/stiffened_descriptors.csv`` (or ``--out``) with each crystal's s,
-        the calculator, the commit and the date: the descriptor group ``stiffened`` of the honest selection.  About
+        written to ``scripts/calibration/laboratory/data/stiffened_descriptors.csv`` (or ``--out``) with each
+        crystal's s, the calculator, the commit and the date: the descriptor group ``stiffened`` of the honest
+        selection.  About
         an hour on two cores from an empty cache (every crystal's phonons), minutes from a warm one.
 """
 
@@ -57,9 +58,10 @@ def paper_bias(predicted: np.ndarray, measured: np.ndarray, papers: list[str]) -
 
 
 def run(calculator: str) -> list[dict[str, Any]]:
+    from calibration.laboratory.stiffened import stiffened, stiffness_scale
+
     from kapitza.phonons.from_structure import crystal_phonons
     from kapitza.prediction.calculator_validation import pair_full_dispersion
-    from kapitza.prediction.stiffened import stiffened, stiffness_scale
 
     out = []
     for a, b in PAIRS:
@@ -97,6 +99,14 @@ def table(calculator: str, out: str | None) -> int:
     shipped one printed."""
     from pathlib import Path
 
+    from calibration.laboratory.stiffened import (
+        STIFFENED_FILE,
+        StiffenedDescriptors,
+        stiffened,
+        stiffness_scale,
+        write_stiffened_descriptors,
+    )
+
     from kapitza import __version__
     from kapitza.atomistic.calculators import calculator_source
     from kapitza.cli.common import check_output
@@ -105,13 +115,6 @@ def table(calculator: str, out: str | None) -> int:
     from kapitza.literature.crystals import crystal_for
     from kapitza.prediction import expected as E
     from kapitza.prediction.calculator_validation import crystal_verdict, pair_full_dispersion
-    from kapitza.prediction.stiffened import (
-        STIFFENED_FILE,
-        StiffenedDescriptors,
-        stiffened,
-        stiffness_scale,
-        write_stiffened_descriptors,
-    )
 
     shipped = E.shipped_structure_descriptors()
     if shipped is None:
@@ -119,7 +122,8 @@ def table(calculator: str, out: str | None) -> int:
     source = calculator_source(calculator)
     if source.name != shipped.calculator:
         _refuse(f"the shipped structure descriptors are {shipped.calculator}'s, not {source.name}'s")
-    target = Path(out) if out else Path(__file__).resolve().parents[1] / "src/kapitza/prediction/data" / STIFFENED_FILE
+    lab = Path(__file__).resolve().parent / "calibration" / "laboratory" / "data"
+    target = Path(out) if out else lab / STIFFENED_FILE
     try:
         check_output(str(target), (".csv",), "--out")
     except InputError as exc:
@@ -177,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     one.add_argument("--json", default=None, help="also write the results to this file")
     every = sub.add_parser("table", help="every structure-route row's stiffened DMM, the shipped table")
     every.add_argument("--calculator", default=None, help="default: kapitza's default potential")
-    every.add_argument("--out", default=None, help="default: the package's data/stiffened_descriptors.csv")
+    every.add_argument("--out", default=None, help="default: the laboratory's data/stiffened_descriptors.csv")
     args = parser.parse_args(argv)
     from kapitza.atomistic.calculators import DEFAULT_CALCULATOR
 

@@ -29,7 +29,14 @@ NOT_A_MODULE = {"laws", "calibration", "docs", "data", "examples"}
 
 #: Top-level test files that check the whole repository rather than one module.
 #: Checks of the whole repository or of the package's top (kapitza/__init__.py: the public API, start-up).
-REPOSITORY_WIDE = {"test_layering.py", "test_docs_reference.py", "test_tree.py", "test_api.py", "test_api_startup.py"}
+REPOSITORY_WIDE = {
+    "test_layering.py",
+    "test_docs_reference.py",
+    "test_tree.py",
+    "test_api.py",
+    "test_api_startup.py",
+    "test_package_reach.py",
+}
 
 
 def _directories():

@@ -7,9 +7,9 @@ Two parts:
 * **Made-up compilations** (:func:`made_up`): pairs with a true physics value, papers that measure it through a
   pair effect, a paper effect and row noise, with a truth the fit does not assume (quadratic in the descriptor,
   Student-t paper effects, a descriptor with the wrong temperature dependence).  Each is held out by paper
-  (:func:`kapitza.prediction.expected.held_out`, every base candidate, five folds of papers) and the band's
+  (:func:`calibration.laboratory.held_out.held_out`, every base candidate, five folds of papers) and the band's
   coverage of the held-out papers' measurements is pooled over the seeds: claimed at 68 %.
-* **The shipped compilation** (:func:`kapitza.prediction.expected.expected_validation`, one fold per paper): the
+* **The shipped compilation** (:func:`calibration.laboratory.validation.expected_validation`, one fold per paper): the
   held-out median factor, share within x2 and band coverage by row and by paper, per route and as a user gets it,
   beside the Debye DMM, the full-dispersion DMM and the empirical estimate on the same rows, and the floor; the
   numbers ``kapitza predict`` quotes go to ``src/kapitza/prediction/data/expected_scores.toml``.
@@ -32,10 +32,14 @@ from repo_commit import commit  # scripts/ is on the path (its module text)
 
 from kapitza import __version__
 from kapitza.prediction import expected as E
-from kapitza.prediction.paper_bootstrap import factor_interval
+from kapitza.prediction import scoring as S
 from kapitza.prediction.scoring import median_factor
 
 from . import common
+from .laboratory import groups as G
+from .laboratory import held_out as H
+from .laboratory import validation as V
+from .laboratory.paper_bootstrap import factor_interval
 
 ROOT = Path(__file__).resolve().parents[2]
 SCORES = ROOT / "src" / "kapitza" / "prediction" / "data" / "expected_scores.toml"
@@ -110,8 +114,8 @@ def _case(what: str, settings: dict, seeds: int) -> common.CalibrationRow:
     residual, width = [], []
     for seed in range(seeds):
         rows, _ = made_up(1000 + seed, pairs=20, **settings)
-        held = E.held_out(rows, n_splits=5)
-        s = E.score(held.value, held.measured, held.paper, held.low, held.high)
+        held = H.held_out(rows, n_splits=5)
+        s = S.score(held.value, held.measured, held.paper, held.low, held.high)
         covered += s.coverage_paper * s.papers
         papers += s.papers
         residual += list(np.log10(held.measured / held.value))
@@ -137,10 +141,10 @@ def run(n_seeds: int) -> list[common.CalibrationRow]:
     ``expected_scores.toml``)."""
     rows = [_case(what, settings, min(n_seeds, SEEDS)) for what, settings in CASES]
     t0 = time.perf_counter()
-    validations = E.expected_validation()
+    validations = V.expected_validation()
     _LAST.update(validations=validations, seconds=time.perf_counter() - t0)
     t0 = time.perf_counter()
-    by_pair = {v.name: E.held_out(E.expected_rows(v.name), group="pair") for v in validations if v.name in E.ROUTES}
+    by_pair = {v.name: H.held_out(E.expected_rows(v.name), group="pair") for v in validations if v.name in E.ROUTES}
     _LAST.update(by_pair=by_pair, pair_seconds=time.perf_counter() - t0)
     t0 = time.perf_counter()
     _LAST.update(tries=tries(validations, by_pair), try_seconds=time.perf_counter() - t0)
@@ -148,28 +152,28 @@ def run(n_seeds: int) -> list[common.CalibrationRow]:
     return rows
 
 
-def tries(validations: tuple[E.ExpectedValidation, ...], by_pair: dict[str, E.HeldOut]) -> list[Any]:
-    """Every descriptor group each route tries (:data:`kapitza.prediction.expected.TRIED`) on the route's rows
-    (:func:`kapitza.prediction.selection.try_group`, against the route's held-out runs without it, by paper and by
+def tries(validations: tuple[V.ExpectedValidation, ...], by_pair: dict[str, H.HeldOut]) -> list[Any]:
+    """Every descriptor group each route tries (:data:`calibration.laboratory.groups.TRIED`) on the route's rows
+    (:func:`calibration.laboratory.selection.try_group`, against the route's held-out runs without it, by paper and by
     whole pair)."""
-    from kapitza.prediction.selection import try_group
+    from .laboratory.selection import try_group
 
     out = []
     for v in validations:
         if v.name not in E.ROUTES:
             continue
-        rows = E.base_rows(v.name)
-        baseline = v.held if not E.SELECTED[v.name] else None
-        pair_baseline = by_pair.get(v.name) if not E.SELECTED[v.name] else None
-        for group in E.TRIED[v.name]:
-            names = E.EXTRA_FEATURES[group]
-            extra = E.with_group(rows, group)
+        rows = E.expected_rows(v.name)
+        baseline = v.held if not G.SELECTED[v.name] else None
+        pair_baseline = by_pair.get(v.name) if not G.SELECTED[v.name] else None
+        for group in G.TRIED[v.name]:
+            names = G.EXTRA_FEATURES[group]
+            extra = G.with_group(rows, group)
             columns = extra.features[:, len(rows.names) :]
             out.append(try_group(rows, group, names, columns, baseline=baseline, pair_baseline=pair_baseline))
     return out
 
 
-def _score_lines(s: E.Score) -> list[str]:
+def _score_lines(s: S.Score) -> list[str]:
     return [
         f"rows = {s.rows}",
         f"papers = {s.papers}",
@@ -183,7 +187,7 @@ def _score_lines(s: E.Score) -> list[str]:
     ]
 
 
-def write_scores(validations: tuple[E.ExpectedValidation, ...], by_pair: dict[str, E.HeldOut]) -> None:
+def write_scores(validations: tuple[V.ExpectedValidation, ...], by_pair: dict[str, H.HeldOut]) -> None:
     """The held-out scores ``kapitza predict`` quotes, per route and per split (measured by others, nobody else
     measured) and held out by whole pair, with their provenance."""
     lines = [
@@ -197,16 +201,16 @@ def write_scores(validations: tuple[E.ExpectedValidation, ...], by_pair: dict[st
     ]
     for v in validations:
         lines += [f'[routes."{v.name}"]', *_score_lines(v.estimate)]
-        for name, s in E.split_scores(v.held, E.expected_rows(v.name) if v.name in E.ROUTES else None).items():
+        for name, s in H.split_scores(v.held, E.expected_rows(v.name) if v.name in E.ROUTES else None).items():
             lines += [f'[routes."{v.name}"."{name}"]', *_score_lines(s)]
         if v.name in by_pair:
             h = by_pair[v.name]
             lines += [f'[routes."{v.name}"."held out by pair"]',
-                      *_score_lines(E.whole_score(h))]  # fmt: skip
+                      *_score_lines(H.whole_score(h))]  # fmt: skip
     SCORES.write_text("\n".join(lines), encoding="utf-8")
 
 
-def _cells(s: E.Score, band: bool = False) -> str:
+def _cells(s: S.Score, band: bool = False) -> str:
     if s.rows == 0:
         return "0 | 0 | n/a | n/a | n/a | n/a" + (" | n/a | n/a" if band else "")
     out = (
@@ -218,9 +222,9 @@ def _cells(s: E.Score, band: bool = False) -> str:
     return out
 
 
-def _split_cells(s: E.Score, held: E.HeldOut, sel: np.ndarray) -> str:
+def _split_cells(s: S.Score, held: H.HeldOut, sel: np.ndarray) -> str:
     """A split's cells: rows, papers, the median factor by paper and its 68 % interval over the papers resampled
-    (:mod:`kapitza.prediction.paper_bootstrap`), by row, the band's coverage and half-width."""
+    (:mod:`calibration.laboratory.paper_bootstrap`), by row, the band's coverage and half-width."""
     if s.rows == 0:
         return "0 | 0 | n/a | n/a | n/a | n/a | n/a"
     lo, hi = factor_interval(held.error()[sel], [held.paper[i] for i in np.flatnonzero(sel)])
@@ -230,14 +234,14 @@ def _split_cells(s: E.Score, held: E.HeldOut, sel: np.ndarray) -> str:
     )
 
 
-def _dmm_on(v: E.ExpectedValidation, sel: np.ndarray, which: str) -> str:
+def _dmm_on(v: V.ExpectedValidation, sel: np.ndarray, which: str) -> str:
     """The route's own DMM scored on the selected held-out rows (median factor by paper)."""
     rows = E.expected_rows(v.name)
     dmm = rows.dmm[sel]
-    return _factor(E.score(dmm, v.held.measured[sel], [v.held.paper[i] for i in np.flatnonzero(sel)]))
+    return _factor(S.score(dmm, v.held.measured[sel], [v.held.paper[i] for i in np.flatnonzero(sel)]))
 
 
-def _split_lines(validations: tuple[E.ExpectedValidation, ...]) -> list[str]:
+def _split_lines(validations: tuple[V.ExpectedValidation, ...]) -> list[str]:
     """The headline: the estimate on the pairs nobody else measured (and on those others did), held out by paper,
     and held out by whole pair, beside the route's own DMM; then every descriptor group tried."""
     lines = [
@@ -248,7 +252,8 @@ def _split_lines(validations: tuple[E.ExpectedValidation, ...]) -> list[str]:
         "and by row; the band's coverage by paper; its half-width the paper-weighted median of (high/low)^1/2; the "
         "DMM is the route's own (Debye, or the full-dispersion DMM of the structure route) on the same rows. The "
         "median factor by paper's 68 % interval is that of other draws of the papers (the papers resampled with "
-        "replacement, `kapitza.prediction.paper_bootstrap`, 2,000 draws): how far another 17-42 papers could move it.",
+        "replacement, `calibration.laboratory.paper_bootstrap`, 2,000 draws): how far another 17-42 papers could "
+        "move it.",
         "",
         "| route | rows of | rows | papers | median factor (paper) | 68 % over papers resampled | (row) | "
         "band coverage (paper) | band half-width | the route's DMM (paper) |",
@@ -259,7 +264,7 @@ def _split_lines(validations: tuple[E.ExpectedValidation, ...]) -> list[str]:
         if v.name not in E.ROUTES:
             continue
         other = np.asarray(v.held.n_other) > 0
-        for name, s in E.split_scores(v.held).items():
+        for name, s in H.split_scores(v.held).items():
             sel = other if name == E.SPLITS[0] else ~other
             bold = "**" if name == E.SPLITS[1] else ""
             lines.append(f"| {v.name} | {bold}{name}{bold} | {_split_cells(s, v.held, sel)} | "
@@ -267,7 +272,7 @@ def _split_lines(validations: tuple[E.ExpectedValidation, ...]) -> list[str]:
         lines += _known_split_lines(v, ~other)
         if v.name in by_pair:
             h = by_pair[v.name]
-            s = E.whole_score(h)
+            s = H.whole_score(h)
             every = np.ones(len(h), dtype=bool)
             lines.append(f"| {v.name} | held out by whole pair | {_split_cells(s, h, every)} | "
                          f"{_dmm_on(v, every, 'all')} |")  # fmt: skip
@@ -275,27 +280,27 @@ def _split_lines(validations: tuple[E.ExpectedValidation, ...]) -> list[str]:
     if tried:
         lines += [
             "",
-            "**Every descriptor group tried** (`kapitza.prediction.selection.try_group`, "
+            "**Every descriptor group tried** (`calibration.laboratory.selection.try_group`, "
             f"{float(_LAST.get('try_seconds', 0)):.0f} s): each held out by paper with the group, and with a placebo "
             "that keeps its missing pattern and values but not their link to the rows; kept only where it beats both "
             "on the rows nobody else measured (median factor by paper) and leaves the rows others measured, and the "
             "rows nobody else measured that lack it (what a user's pair outside its table gets), no worse than "
             "x1.01, and, held out by whole pair (run for the groups the other conditions keep), every row of the "
-            "route no worse than x1.01 either (`kapitza.prediction.selection` says why the band's coverage per "
+            "route no worse than x1.01 either (`calibration.laboratory.selection` says why the band's coverage per "
             "temperature range is shown but is no condition). Kept groups enter "
-            "`kapitza.prediction.expected.SELECTED`. The groups: *sample*, the "
-            "deposition and surface families as 0/1 flags (`expected.SAMPLE_FEATURES`); *bonding*, the work of "
-            "adhesion, log10 of the seam's normal stiffness over the two bulks' (geometric mean) and the seam "
+            "`calibration.laboratory.groups.SELECTED`, and then the package's estimate, by hand. The groups: "
+            "*sample*, the deposition and surface families as 0/1 flags (`groups.SAMPLE_FEATURES`); *bonding*, the "
+            "work of adhesion, log10 of the seam's normal stiffness over the two bulks' (geometric mean) and the seam "
             f"spectra's overlap of the row's pair from the shipped bonding table ({_bonding_state()}; "
-            "`kapitza.prediction.bonding.bonding_columns`, a row whose pair is not computed or doubtful is missing); "
-            "*stiffened*, log10 of the full-dispersion DMM (as `kapitza predict` reports it) of the row's two crystals "
-            "with every force constant times the factor s that brings their pure-mode stiffnesses to the measured "
-            "ones on average (`kapitza.prediction.stiffened`, issue 62 item 4; missing where the structure route does "
-            "not build the pair); *full dispersion*, its control: the same column of the potential's own crystals, "
-            "before the stiffening, read from the shipped curves of every pair of the database's crystalline materials "
-            "(not its fused silica, which the compilation's quartz is not) "
-            f"(`kapitza.prediction.dispersion_pairs`, {_pairs_state()}; a query reads its pair's curve the same way; "
-            "tried on the database route only, the structure route's own first descriptor being that DMM).",
+            "`calibration.laboratory.bonding.bonding_columns`, a row whose pair is not computed or doubtful is "
+            "missing); *stiffened*, log10 of the full-dispersion DMM (as `kapitza predict` reports it) of the row's "
+            "two crystals with every force constant times the factor s that brings their pure-mode stiffnesses to the "
+            "measured ones on average (`calibration.laboratory.stiffened`, issue 62 item 4; missing where the "
+            "structure route does not build the pair); *full dispersion*, its control: the same column of the "
+            "potential's own crystals, before the stiffening, read from the shipped curves of every pair of the "
+            "database's crystalline materials (not its fused silica, which the compilation's quartz is not) "
+            f"(`calibration.laboratory.dispersion_pairs`, {_pairs_state()}; tried on the database route only, the "
+            "structure route's own first descriptor being that DMM).",
             "",
             "| route | group | rows with it | nobody else measured: without | with | with/without, 68 % over papers "
             "resampled | placebo | measured by others: "
@@ -314,9 +319,10 @@ def _split_lines(validations: tuple[E.ExpectedValidation, ...]) -> list[str]:
             )
         kept = {(t.route, t.group) for t in tried if t.kept}
         pending = [f"{route}, {group}: not in the estimate yet: {why}" for route in E.ROUTES
-                   for group, why in E.PENDING[route].items() if (route, group) in kept]  # fmt: skip
+                   for group, why in G.PENDING[route].items() if (route, group) in kept]  # fmt: skip
         if pending:
-            lines += ["", "Kept by the rule but not taken by the estimate (`kapitza.prediction.expected.PENDING`):", ""]
+            lines += ["", "Kept by the rule but not taken by the estimate (`calibration.laboratory.groups.PENDING`):",
+                      ""]  # fmt: skip
             lines += [f"- {p}" for p in pending]
     return lines + [""] + _stiffened_lines()
 
@@ -334,12 +340,12 @@ def _coverage_moves(t: Any) -> str:
 def _stiffened_lines() -> list[str]:
     """The stiffened full-dispersion DMM itself against the measurements, beside the potential's own, on the
     structure route's rows: all of them, and those of pairs whose two crystals were both stiffened or softened."""
-    from kapitza.prediction.stiffened import shipped_stiffened_descriptors, stiffened_columns
+    from .laboratory.stiffened import shipped_stiffened_descriptors, stiffened_columns
 
     found = shipped_stiffened_descriptors()
     if found is None:
         return []
-    rows = E.base_rows("structure")
+    rows = E.expected_rows("structure")
     stiff = 10 ** stiffened_columns(rows.row_id)[:, 0]
     scales = dict(zip(found.film, found.s_film)) | dict(zip(found.substrate, found.s_substrate))
     changed = np.array(
@@ -363,37 +369,37 @@ def _stiffened_lines() -> list[str]:
         if not sel.any():
             continue
         papers = [rows.paper[i] for i in np.flatnonzero(sel)]
-        plain = E.score(rows.dmm[sel], rows.measured[sel], papers)
-        new = E.score(stiff[sel], rows.measured[sel], papers)
+        plain = S.score(rows.dmm[sel], rows.measured[sel], papers)
+        new = S.score(stiff[sel], rows.measured[sel], papers)
         lines.append(f"| {label} | {int(sel.sum())} | {len(set(papers))} | ×{plain.median_factor_paper:.3g} | "
                      f"{ratio(rows.dmm, sel, papers)} | ×{new.median_factor_paper:.3g} | {ratio(stiff, sel, papers)} | "
                      f"{float(np.median(stiff[sel] / rows.dmm[sel])):.3f} |")  # fmt: skip
     return lines + [""]
 
 
-def _known_split_lines(v: E.ExpectedValidation, nobody: np.ndarray) -> list[str]:
+def _known_split_lines(v: V.ExpectedValidation, nobody: np.ndarray) -> list[str]:
     """Where the route's estimate takes a group of a shipped table of pairs: its rows nobody else measured, split by
-    whether the row's pair has the group's values (:func:`kapitza.prediction.expected.known_splits`; a user's pair
+    whether the row's pair has the group's values (:func:`calibration.laboratory.groups.known_splits`; a user's pair
     outside the table is of the second kind, and ``kapitza predict`` quotes that line for it)."""
     rows = E.expected_rows(v.name)
-    found = E.split_scores(v.held, rows)
+    found = H.split_scores(v.held, rows)
     lines = []
-    for group in E.TABLE_GROUPS:
-        known = E.group_known(rows.features, rows.names, group)
+    for group in G.TABLE_GROUPS:
+        known = G.group_known(rows.features, rows.names, group)
         if known is not None:
             lines += [f"| {v.name} | {name} | {_split_cells(found[name], v.held, nobody & (known == has))} | "
                       f"{_dmm_on(v, nobody & (known == has), name)} |"
-                      for name, has in zip(E.known_splits(group), (True, False))]  # fmt: skip
+                      for name, has in zip(G.known_splits(group), (True, False))]  # fmt: skip
     return lines
 
 
-def _factor(s: E.Score) -> str:
+def _factor(s: S.Score) -> str:
     return f"×{s.median_factor_paper:.3g}" if s.rows else "n/a"
 
 
 def _pairs_state() -> str:
     """The shipped pairs behind the full-dispersion group, in words: potential, pairs, temperatures."""
-    from kapitza.prediction.dispersion_pairs import shipped_dispersion_pairs
+    from .laboratory.dispersion_pairs import shipped_dispersion_pairs
 
     t = shipped_dispersion_pairs()
     if t is None:
@@ -421,7 +427,7 @@ def page_lines() -> list[str]:
     lines = _split_lines(validations) + [
         "**On the shipped compilation**, held out by paper (one fold per paper: each paper predicted by the whole "
         "procedure fitted on the others, its base choice, shrinkage and band included, its own rows never among the "
-        "same-pair inputs; `kapitza.prediction.expected.expected_validation()`, "
+        "same-pair inputs; `calibration.laboratory.validation.expected_validation()`, "
         f"{float(_LAST['seconds']):.0f} s). Factors are 10^median |log10(estimate/measured)|, by row and with every "
         "paper weighted equally; the band's coverage is the share of measurements inside the 68 % band.",
         "",

@@ -263,6 +263,10 @@ def _cut(obj, n: int):
 def _issue_results() -> dict[str, Any]:
     """A real (or, where the computation needs a potential and minutes, a realistic hand-made) instance of each of
     the 13 result classes added since 10ddd04, small enough to walk every place of its document."""
+    from calibration.laboratory import floor as F
+    from calibration.laboratory import held_out as H
+    from calibration.laboratory import validation as V
+
     from kapitza.literature import shipped_measurements
     from kapitza.prediction import expected as E
     from kapitza.prediction.agf_validation import AgfValidation
@@ -274,9 +278,9 @@ def _issue_results() -> dict[str, Any]:
 
     rows = all_rows = E.expected_rows("database")
     rows = rows.select(np.isin(np.array(rows.paper), sorted(set(rows.paper))[:6]))
-    held = E.held_out(rows, 3)
+    held = H.held_out(rows, 3)
     nan = np.full(len(held), np.nan)
-    validation = E._scores("database", held, nan, nan, nan)
+    validation = V._scores("database", held, nan, nan, nan)
     compilation = shipped_measurements()
     buildable = _cut(buildable_rows(measurements=compilation.select(np.arange(len(compilation)) < 40)), 6)
     n = len(buildable)
@@ -313,7 +317,7 @@ def _issue_results() -> dict[str, Any]:
         ),  # fmt: skip
         "held": held,
         "score": validation.estimate,
-        "floor": E.interlaboratory_floor(*(getattr(all_rows, f) for f in ("measured", "temperature", "pair", "paper"))),
+        "floor": F.interlaboratory_floor(*(getattr(all_rows, f) for f in ("measured", "temperature", "pair", "paper"))),
         "validation": validation,
         "match": match_pair("Al", "Si", ((0, 0, 1), (0, 0, 1))),
         "buildable": buildable,

@@ -16,6 +16,11 @@ import pytest
 pytest.importorskip("ase")
 pytest.importorskip("matscipy")
 
+from calibration.laboratory import bonding as LB
+from calibration.laboratory import groups as G
+from calibration.laboratory import held_out as H
+from calibration.laboratory import tables as T
+
 from kapitza.errors import InputError, MemoryBoundError
 from kapitza.prediction import bonding
 from kapitza.units import ANGSTROM, EV
@@ -151,8 +156,8 @@ def _rows():
 
 
 def test_the_table_reads_back_what_was_written():
-    table = bonding.table("chgnet", "a test, commit abc", _rows())
-    text = bonding.write_bonding_descriptors(table, header=["a header line"])
+    table = T.table("chgnet", "a test, commit abc", _rows())
+    text = T.write_bonding_descriptors(table, header=["a header line"])
     assert text.startswith("# a header line\n# calculator: chgnet\n")
     back = bonding.read_bonding_descriptors(text)
     assert back.film == ("Al", "Au") and back.note[1].startswith("not computed")
@@ -177,7 +182,7 @@ def test_the_table_reads_back_what_was_written():
     ],
 )
 def test_a_broken_table_is_refused_with_its_name(edit, match):
-    text = bonding.write_bonding_descriptors(bonding.table("chgnet", "a test, commit abc", _rows()))
+    text = T.write_bonding_descriptors(T.table("chgnet", "a test, commit abc", _rows()))
     with pytest.raises(InputError, match=match):
         bonding.read_bonding_descriptors(edit(text), where="mine.csv")
 
@@ -267,7 +272,7 @@ def test_doubtful_rows_are_named_by_the_sign_rules():
     """A negative work of adhesion (Ni on Al2O3 in the shipped CHGNet table: -0.84 J/m^2), a negative shear ratio
     (Cu on W: -14.0) and an unconverged relaxation each make a computed row doubtful, with the reason in words; a
     sound row and a row not computed have none."""
-    found = bonding.table("chgnet", "a test, commit abc", _doubtful_rows())
+    found = T.table("chgnet", "a test, commit abc", _doubtful_rows())
     doubts = found.doubts
     assert doubts[0] == "" and doubts[1] == ""
     assert "work of adhesion -0.84 J/m^2 is not > 0" in doubts[2]
@@ -301,14 +306,14 @@ def test_bonding_columns_follow_each_rows_pair_and_leave_out_doubtful_ones():
     computed, doubtful or not in the buildable list."""
     from types import SimpleNamespace
 
-    found = bonding.table("chgnet", "a test, commit abc", _doubtful_rows())
+    found = T.table("chgnet", "a test, commit abc", _doubtful_rows())
     built = SimpleNamespace(
         row=np.array([10, 11, 12, 13, 14]), built=np.array([True, True, True, True, False]),
         film=("Al", "Au", "Ni", "Al", "Al"), substrate=("Si", "Al2O3", "Al2O3", "Si", "Si"),
         planes=("001 on 001", "111 on 001", "111 on 001", "001 on 001", "001 on 001"),
     )  # fmt: skip
-    x = bonding.bonding_columns([13, 11, 12, 14, 99, 10], found=found, rows=built)
-    assert x.shape == (6, len(bonding.BONDING_FEATURES))
+    x = LB.bonding_columns([13, 11, 12, 14, 99, 10], found=found, rows=built)
+    assert x.shape == (6, len(LB.BONDING_FEATURES))
     expected = [1.4, math.log10(math.sqrt(0.67 * 2.0)), 0.6]
     assert x[0] == pytest.approx(expected) and x[5] == pytest.approx(expected)
     assert np.all(np.isnan(x[1:5]))
@@ -320,41 +325,16 @@ def test_a_queried_pair_takes_its_sound_row_with_the_most_rows_either_side_the_f
     (bonding_columns); NaN with why where the pair's row is doubtful, not computed or absent."""
     sound, left = _rows()
     other = dict(sound, planes="111 on 111", rows=7, work_of_adhesion_j_m2=0.9, dos_overlap=0.3)
-    found = bonding.table("chgnet", "a test, commit abc", [sound, left, other, *_doubtful_rows()[2:]])
+    found = T.table("chgnet", "a test, commit abc", [sound, left, other, *_doubtful_rows()[2:]])
     expected = [1.4, math.log10(math.sqrt(0.67 * 2.0)), 0.6]
     for a, b in (("Al", "Si"), ("Si", "Al")):
-        values, words = bonding.pair_features(a, b, found=found)
+        values, words = LB.pair_features(a, b, found=found)
         assert values == pytest.approx(expected)
         assert words.startswith("Al on Si (001 on 001, chgnet): work of adhesion 1.4 J/m2")
     for a, b, why in (("Al2O3", "Ni", "doubtful (work of adhesion -0.84"), ("Au", "Al2O3", "not computed yet"),
                       ("GaN", "4H-SiC", "not among the compilation's buildable pairs")):  # fmt: skip
-        values, words = bonding.pair_features(a, b, found=found)
+        values, words = LB.pair_features(a, b, found=found)
         assert np.all(np.isnan(values)) and why in words
-
-
-def test_a_query_takes_its_pairs_bonding_as_the_rows_did(monkeypatch):
-    """Where a route keeps the bonding group (expected.SELECTED; none does since the fourth try, so it is set here),
-    the query of Al on Si appends the shipped table's values, the same as every compilation row of the pair built
-    on the same planes (one rule, bonding._features), and says so; a pair the table lacks (GaN on 4H-SiC) takes it
-    as missing, said, as the compilation's pairs without it."""
-    from kapitza.prediction import expected as E
-
-    monkeypatch.setitem(E.SELECTED, "database", ("bonding",))
-    rows = E.with_group(E.base_rows("database"), "bonding")
-    at = [rows.names.index(n) for n in bonding.BONDING_FEATURES]
-    values, _ = bonding.pair_features("Al", "Si")
-    built = bonding._built_rows()
-    planes = {int(r): built.planes[k] for k, r in enumerate(built.row) if built.built[k]}
-    mine = [i for i, p in enumerate(rows.pair)
-            if p == E.pair_key("Al", "Si") and planes.get(int(rows.row_id[i])) == "001 on 001"]  # fmt: skip
-    assert len(mine) >= 10
-    assert np.allclose(rows.features[np.ix_(mine, at)], values)
-    blank = np.zeros((2, len(E.FEATURES["database"])))
-    x, inputs, _ = E._with_selected("database", "Al", "Si", blank, (), (), ("unknown", "unknown"))
-    assert x.shape == (2, len(rows.names)) and np.allclose(x[:, at], values)
-    assert inputs[-1].startswith("the interface's bonding from the shipped table: Al on Si (001 on 001, chgnet)")
-    x, inputs, _ = E._with_selected("database", "GaN", "4H-SiC", blank, (), (), ("unknown", "unknown"))
-    assert np.all(np.isnan(x[:, at])) and inputs[-1].startswith("the interface's bonding missing (GaN | 4H-SiC")
 
 
 def test_the_bonding_splits_part_the_rows_nobody_else_measured():
@@ -362,14 +342,14 @@ def test_the_bonding_splits_part_the_rows_nobody_else_measured():
     rows, and the known ones are the rows whose three bonding columns are finite."""
     from kapitza.prediction import expected as E
 
-    rows = E.with_group(E.base_rows("database"), "bonding")
-    held = E.held_out(E.base_rows("database"), n_splits=3, bases=("ridge",))  # any held-out run, rows in order
-    parts = E.split_scores(held, rows)
-    nobody, known, missing = (parts[n] for n in (E.SPLITS[1], *E.BONDING_SPLITS))
+    rows = G.with_group(E.expected_rows("database"), "bonding")
+    held = H.held_out(E.expected_rows("database"), n_splits=3, bases=("ridge",))  # any held-out run, rows in order
+    parts = H.split_scores(held, rows)
+    nobody, known, missing = (parts[n] for n in (E.SPLITS[1], *G.BONDING_SPLITS))
     assert known.rows + missing.rows == nobody.rows and known.rows > 0 and missing.rows > 0
-    mask = E.group_known(rows.features, rows.names, "bonding")
+    mask = G.group_known(rows.features, rows.names, "bonding")
     assert mask.sum() == np.isfinite(rows.features[:, -3:]).all(axis=1).sum()
-    assert set(E.split_scores(held)) == set(E.SPLITS)
+    assert set(H.split_scores(held)) == set(E.SPLITS)
 
 
 def test_the_bonding_group_reaches_the_estimates_rows():
@@ -377,13 +357,13 @@ def test_the_bonding_group_reaches_the_estimates_rows():
     another compilation is refused (the table is the shipped one's)."""
     from kapitza.prediction import expected as E
 
-    rows = E.base_rows("database")
-    extra = E.with_group(rows, "bonding")
-    assert extra.names[-3:] == bonding.BONDING_FEATURES
+    rows = E.expected_rows("database")
+    extra = G.with_group(rows, "bonding")
+    assert extra.names[-3:] == LB.BONDING_FEATURES
     got = extra.features[:, len(rows.names) :]
-    assert np.array_equal(got, bonding.bonding_columns([int(r) for r in rows.row_id]), equal_nan=True)
+    assert np.array_equal(got, LB.bonding_columns([int(r) for r in rows.row_id]), equal_nan=True)
     with pytest.raises(InputError, match="shipped compilation"):
-        E.with_group(rows, "bonding", measurements=object())
+        G.with_group(rows, "bonding", measurements=object())
 
 
 def _script_run(tmp_path, monkeypatch, table_, pairs=None, calculator="chgnet"):
@@ -394,7 +374,7 @@ def _script_run(tmp_path, monkeypatch, table_, pairs=None, calculator="chgnet"):
     import bonding_descriptors as script  # scripts/ is on the test path (tests/conftest.py)
 
     out = tmp_path / "bonding.csv"
-    out.write_text(bonding.write_bonding_descriptors(table_), encoding="utf-8")
+    out.write_text(T.write_bonding_descriptors(table_), encoding="utf-8")
     plan = [({"film": "Al", "substrate": "Si", "planes": "001 on 001", "rows": 39, "papers": 8}, object()),
             ({"film": "Au", "substrate": "Al2O3", "planes": "111 on 001", "rows": 28, "papers": 6},
              "refused: a made-up refusal")]  # fmt: skip
@@ -417,7 +397,7 @@ def test_a_run_extends_its_table_and_never_drops_a_computed_pair(tmp_path, monke
     another potential is refused, the file untouched."""
     sound, left = _rows()
     extra = dict(left, film="Pt", substrate="Au", planes="001 on 001", note="not computed: pending")
-    before = bonding.table("chgnet", "a test, commit abc", [sound, left, extra])
+    before = T.table("chgnet", "a test, commit abc", [sound, left, extra])
     after = _script_run(tmp_path, monkeypatch, before)
     assert after.film == ("Al", "Au") and after.computed.tolist() == [True, False]  # Pt on Au: no longer built
     assert after.row("Al", "Si")["work_of_adhesion_j_m2"] == 1.4 and after.note[1] == "refused: a made-up refusal"
@@ -430,7 +410,7 @@ def test_a_run_extends_its_table_and_never_drops_a_computed_pair(tmp_path, monke
     with pytest.raises(SystemExit) as refused:
         _script_run(tmp_path, monkeypatch, before, calculator="sevennet")
     assert refused.value.code == 2 and "holds chgnet's table, not sevennet's" in capsys.readouterr().err
-    assert (tmp_path / "bonding.csv").read_text(encoding="utf-8") == bonding.write_bonding_descriptors(before)
+    assert (tmp_path / "bonding.csv").read_text(encoding="utf-8") == T.write_bonding_descriptors(before)
 
 
 def test_a_pair_sits_beside_the_tables_sound_pairs_of_its_own_potential():

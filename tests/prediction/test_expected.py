@@ -9,9 +9,14 @@ import math
 
 import numpy as np
 import pytest
+from calibration.laboratory import floor as F
+from calibration.laboratory import held_out as H
+from calibration.laboratory.tables import write_structure_descriptors
 
 from kapitza.errors import InputError
 from kapitza.prediction import expected as E
+from kapitza.prediction import scoring as S
+from kapitza.prediction.expected import procedure as FIT
 
 pytest.importorskip("sklearn")
 
@@ -27,7 +32,7 @@ def test_a_made_up_relation_without_scatter_is_recovered():
     is predicted within 5 % of its measurement: the fit recovers the made-up relation (linear in the descriptors,
     derived in ``made_up``'s docstring)."""
     rows, _ = made_up(1, tau=0.005, sigma=0.005, nonlinear=False, noise=0.002)
-    held = E.held_out(rows, n_splits=5, bases=RIDGE)
+    held = H.held_out(rows, n_splits=5, bases=RIDGE)
     assert np.all(np.abs(np.log10(held.value / held.measured)) < math.log10(1.05))
 
 
@@ -43,8 +48,8 @@ def test_a_held_out_paper_never_informs_its_own_estimate():
     victim = sorted(papers_of[pair])[0]
     mine = np.array([p == victim for p in rows.paper])
     changed = dataclasses.replace(rows, measured=np.where(mine, rows.measured * 1000, rows.measured))
-    before = E.held_out(rows, bases=RIDGE)
-    after = E.held_out(changed, bases=RIDGE)
+    before = H.held_out(rows, bases=RIDGE)
+    after = H.held_out(changed, bases=RIDGE)
     np.testing.assert_allclose(after.value[mine], before.value[mine], rtol=1e-12)
     same_pair = np.array([a == pair for a in rows.pair]) & ~mine
     assert np.all(after.value[same_pair] > 1.5 * before.value[same_pair])
@@ -61,7 +66,7 @@ def test_the_other_papers_of_a_pair_pull_its_estimate():
     pair = next(a for a, ps in papers_of.items() if len(ps) >= 3)
     sel = np.array([a == pair for a in rows.pair])
     lifted = dataclasses.replace(rows, measured=np.where(sel, rows.measured * 4, rows.measured))
-    held = E.held_out(lifted, bases=RIDGE)
+    held = H.held_out(lifted, bases=RIDGE)
     assert np.all(np.abs(np.log10(held.value[sel] / held.measured[sel])) < math.log10(1.6))
     assert np.all(held.n_other[sel] == len(papers_of[pair]) - 1)
 
@@ -74,8 +79,8 @@ def test_the_band_holds_about_68_percent_of_held_out_papers_from_another_model()
     covered, papers = [], 0
     for seed in range(6):
         rows, _ = made_up(100 + seed, pairs=20, heavy=True)
-        held = E.held_out(rows, bases=RIDGE)
-        s = E.score(held.value, held.measured, held.paper, held.low, held.high)
+        held = H.held_out(rows, bases=RIDGE)
+        s = S.score(held.value, held.measured, held.paper, held.low, held.high)
         covered.append(s.coverage_paper * s.papers)
         papers += s.papers
     assert abs(sum(covered) / papers - 0.68) < 0.10
@@ -120,11 +125,11 @@ def test_the_floor_of_a_made_up_set_is_computed_by_hand():
     t = np.array([300, 320, 300, 300, 300, 300, 300.0])
     pair = ["A", "A", "A", "A", "B", "B", "C"]
     paper = ["1", "1", "2", "3", "4", "5", "6"]
-    floor = E.interlaboratory_floor(g, t, pair, paper)
+    floor = F.interlaboratory_floor(g, t, pair, paper)
     assert floor.values == 5 and floor.pairs == 2
     assert floor.median_factor == pytest.approx(1.25, rel=1e-9)
     assert floor.within_2 == pytest.approx(0.6)
-    outside = E.interlaboratory_floor(g, np.full(7, 500.0), pair, paper)  # outside the 250-350 K window
+    outside = F.interlaboratory_floor(g, np.full(7, 500.0), pair, paper)  # outside the 250-350 K window
     assert outside.values == 0 and math.isnan(outside.median_factor)
 
 
@@ -134,7 +139,7 @@ def test_scores_weigh_every_paper_equally():
     measured = np.ones(12) * 1e8
     estimate = np.array([1e9] * 9 + [1.1e8, 1.05e8, 1.08e8])
     paper = ["big"] * 9 + ["a", "b", "c"]
-    s = E.score(estimate, measured, paper)
+    s = S.score(estimate, measured, paper)
     assert s.median_factor_row == pytest.approx(10.0)
     assert s.median_factor_paper < 1.11
     assert s.within_2_paper == pytest.approx(0.75)
@@ -151,7 +156,7 @@ def test_rows_refuse_what_they_cannot_hold():
     with pytest.raises(InputError, match="features"):
         E.ExpectedRows(**{**_fields(rows), "features": rows.features[:, :3]})
     with pytest.raises(InputError, match="n_splits"):
-        E.held_out(rows, n_splits=1)
+        H.held_out(rows, n_splits=1)
     with pytest.raises(InputError, match="bases"):
         E.fit("structure", rows.features, np.log10(rows.measured), rows.pair, rows.paper, rows.temperature, ("knn",))
 
@@ -164,7 +169,7 @@ def test_the_stored_descriptors_read_back_and_refuse_a_damaged_file():
         kind=("metal/non-metal", "metal/non-metal"), temperature=np.array([300.0, 100.0]),
         g_fd=np.array([1e8, 2e8]), g_fd_phonon=np.array([2e8, 3e8]), g_ep=np.array([math.nan, 5e8]),
     )  # fmt: skip
-    text = E.write_structure_descriptors(found)
+    text = write_structure_descriptors(found)
     back = E.read_structure_descriptors(text)
     assert back.substrate == ("Si", "Si, 100") and back.row_id == ("1", "2")
     np.testing.assert_array_equal(back.g_fd, found.g_fd)
@@ -224,7 +229,7 @@ def _old_at(paper_rows, log_t):
     """The per-temperature rule as it stood before issue 63 vectorised it (main 10b1ac9, ``expected._at``)."""
     t, r = paper_rows
     distance = np.abs(t - log_t)
-    near = distance <= E.T_WINDOW
+    near = distance <= FIT.T_WINDOW
     return float(np.median(r[near])) if near.any() else float(r[int(np.argmin(distance))])
 
 
@@ -250,7 +255,7 @@ def test_the_vectorised_pair_effect_gives_the_per_temperature_numbers_bit_for_bi
     log_t = np.concatenate([np.linspace(-0.5, 4.0, 301), [1.05, 2.0, 2.1]])
     cases = [(papers, exclude, k) for exclude in (None, "p0", "p3", "absent") for k in (0.0, 1.0, 3.0, math.inf)]
     for found, exclude, k in cases:
-        got, n = E._effect(found, exclude, k, log_t)
+        got, n = FIT._effect(found, exclude, k, log_t)
         want = [_old_effect(found, exclude, k, lt) for lt in log_t]
         assert n == want[0][1]
         np.testing.assert_array_equal(got, [w[0] for w in want])
@@ -260,7 +265,7 @@ def test_the_vectorised_pair_effect_gives_the_per_temperature_numbers_bit_for_bi
     shipped = [(rows, p) for rows in fitted.medians.values() for p in (None, *rows)]
     assert len(shipped) > 20  # the shipped pairs and each of their papers held out
     for rows, exclude in shipped:
-        got, n = E._effect(rows, exclude, fitted.k, temps)
+        got, n = FIT._effect(rows, exclude, fitted.k, temps)
         want = [_old_effect(rows, exclude, fitted.k, lt) for lt in temps]
         assert n == want[0][1]
         np.testing.assert_array_equal(got, [w[0] for w in want])
@@ -270,11 +275,11 @@ def test_a_base_without_method_leaves_the_method_flags_out_in_every_pair_fold():
     """A "... without method" base learns from every descriptor but the method's flags (columns named "method ..."),
     in the pair-held-out bases too; the with-method base keeps them.  (A local name once shadowed the descriptor
     names there, and the two bases became one.)"""
-    rows = E.base_rows("database")
+    rows = E.expected_rows("database")
     y = np.log10(rows.measured)
     method = {j for j, n in enumerate(rows.names) if n.startswith("method ")}
     assert len(method) >= 2
-    without = E._pair_out("ridge without method", rows.features, y, rows.pair, rows.names)
-    with_ = E._pair_out("ridge", rows.features, y, rows.pair, rows.names)
+    without = FIT._pair_out("ridge without method", rows.features, y, rows.pair, rows.names)
+    with_ = FIT._pair_out("ridge", rows.features, y, rows.pair, rows.names)
     assert without.bases and all(not method & set(b.columns) for b, _, _ in without.bases)
     assert all(method <= set(b.columns) for b, _, _ in with_.bases)

@@ -334,7 +334,6 @@ def bonding_command(
     and the overlap of the two seam zones' spectra, with a universal potential (the plan and its time on stderr
     before any force), beside the compilation's computed pairs of the same potential."""
     from ..prediction import bonding as B
-    from ..prediction.expected import ROUTES, SELECTED
     from .common import progress_bar
 
     shipped = B.shipped_bonding_descriptors()
@@ -350,9 +349,7 @@ def bonding_command(
     row = B.table_row(found) | {"calculator": found.plan.calculator}
     doubt = B.doubt(row, str(row["relaxed"]))
     beside = B.beside_table(row)
-    routes = [r for r in ROUTES if "bonding" in SELECTED[r]]
-    used = (f"used by the expected measurement on the {' and '.join(routes)} route" if routes else "not used by the "
-            "expected measurement: the honest selection dropped it (docs: physics/expected)")  # fmt: skip
+    used = "not used by the expected measurement: the honest selection dropped it (docs: physics/expected)"
     if as_json:
         typer.echo(dumps({"bonding": row, "doubt": doubt, "beside_table": list(beside), "in_the_estimate": used,
                           "plan": found.plan.to_dict(), "cached": found.cached}))  # fmt: skip

@@ -28,7 +28,7 @@ from __future__ import annotations
 import functools
 import math
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 import numpy as np
@@ -599,12 +599,12 @@ BONDING_COLUMNS = (
     "ratio_shear_substrate", "ratio_shear_film", "dos_overlap", "gap_nm", "relaxed", "force_calls", "atom_calls",
     "seconds", "peak_memory_mb", "finished", "note",
 )  # fmt: skip
-_NUMBERS = (
+NUMBER_COLUMNS = (
     "strain", "work_of_adhesion_j_m2", "work_of_separation_j_m2", "seam_normal_n_m3", "seam_shear_n_m3",
     "bulk_normal_substrate_n_m3", "bulk_normal_film_n_m3", "ratio_normal_substrate", "ratio_normal_film",
     "ratio_shear_substrate", "ratio_shear_film", "dos_overlap", "gap_nm", "seconds", "peak_memory_mb",
 )  # fmt: skip
-_COUNTS = ("rows", "papers", "cell_atoms", "atoms", "force_calls", "atom_calls")
+COUNT_COLUMNS = ("rows", "papers", "cell_atoms", "atoms", "force_calls", "atom_calls")
 
 
 _DOUBT_COLUMNS = (
@@ -684,7 +684,7 @@ class BondingDescriptors:
         if len(set(keys)) != n:
             raise InputError("a pair (film, substrate, planes) appears twice")
         done = np.array([not note for note in self.note])
-        for name in _NUMBERS + _COUNTS:
+        for name in NUMBER_COLUMNS + COUNT_COLUMNS:
             values = np.asarray(self.columns[name])
             if values.shape != (n,):
                 raise InputError(f"column {name} must have shape ({n},)")
@@ -736,7 +736,7 @@ class BondingDescriptors:
         k = found[0]
         out: dict[str, Any] = {name: getattr(self, name)[k] for name in
                                ("film", "substrate", "planes", "cells", "relaxed", "finished", "note")}  # fmt: skip
-        out |= {name: np.asarray(self.columns[name])[k].item() for name in _NUMBERS + _COUNTS}
+        out |= {name: np.asarray(self.columns[name])[k].item() for name in NUMBER_COLUMNS + COUNT_COLUMNS}
         return out
 
 
@@ -757,7 +757,7 @@ def read_bonding_descriptors(text: str, where: str = BONDING_FILE) -> BondingDes
         except ValueError as exc:
             raise InputError(f"{where}: column {key}: {exc}") from None
 
-    columns = {k: column(k, float) for k in _NUMBERS} | {k: column(k, int) for k in _COUNTS}
+    columns = {k: column(k, float) for k in NUMBER_COLUMNS} | {k: column(k, int) for k in COUNT_COLUMNS}
     texts = {k: tuple(r[k] for r in rows) for k in ("film", "substrate", "planes", "cells", "relaxed", "finished",
                                                      "note")}  # fmt: skip
     try:
@@ -765,32 +765,6 @@ def read_bonding_descriptors(text: str, where: str = BONDING_FILE) -> BondingDes
                                   **texts)  # fmt: skip
     except InputError as exc:
         raise InputError(f"{where}: {exc}") from None
-
-
-def write_bonding_descriptors(found: BondingDescriptors, header: Sequence[str] = ()) -> str:
-    """The CSV text :func:`read_bonding_descriptors` reads; ``header`` lines (without '# ') go first."""
-    import csv
-    import io
-
-    out = io.StringIO()
-    for line in header:
-        out.write(f"# {line}\n")
-    out.write(f"# calculator: {found.calculator}\n# provenance: {found.provenance}\n")
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(BONDING_COLUMNS)
-    for k in range(len(found)):
-        row = []
-        for name in BONDING_COLUMNS:
-            if name in _NUMBERS:
-                v = float(np.asarray(found.columns[name])[k])
-                row.append(repr(v) if math.isfinite(v) else "")
-            elif name in _COUNTS:
-                c = int(np.asarray(found.columns[name])[k])
-                row.append(str(c) if c >= 0 else "")
-            else:
-                row.append(getattr(found, name)[k])
-        writer.writerow(row)
-    return out.getvalue()
 
 
 @functools.lru_cache(maxsize=2)
@@ -808,87 +782,6 @@ def shipped_default_subset() -> BondingDescriptors | None:
     """The default potential's values on a subset of the table's pairs (:data:`DEFAULT_SUBSET_FILE`), or None where
     it is not shipped.  Not read by the estimate: it says how far the table's potential is from the default's."""
     return _shipped(DEFAULT_SUBSET_FILE)
-
-
-#: The bonding descriptors a compilation row may take in the expected measurement (issue 62 item 5), fixed before
-#: any try: the work of adhesion (J m^-2), the seam's normal stiffness against the two bulks' (log10 of the
-#: geometric mean of the two ratios) and the overlap of the two seam zones' spectra.  Missing (NaN) for a row whose
-#: pair is not built, not computed or doubtful (:func:`doubt`).
-BONDING_FEATURES = ("bonding work of adhesion", "bonding log10 seam/bulk", "bonding spectra overlap")
-
-
-def bonding_columns(places: Sequence[int], found: BondingDescriptors | None = None,
-                    rows: Any = None) -> NDArray[np.float64]:  # fmt: skip
-    """The :data:`BONDING_FEATURES` of compilation rows (their places, 0-based), shape (n, 3): each row's pair and
-    planes as ``kapitza interface buildable`` builds them (``rows``, default :func:`buildable_rows` of the shipped
-    compilation), its numbers from ``found`` (default the shipped table); NaN where it has none or they are
-    doubtful."""
-    table_ = shipped_bonding_descriptors() if found is None else found
-    out = np.full((len(places), len(BONDING_FEATURES)), np.nan)
-    if table_ is None:
-        return out
-    built = _built_rows() if rows is None else rows
-    where = {int(r): k for k, r in enumerate(built.row)}
-    sound = table_.sound
-    index = {(f, s, p): k for k, (f, s, p) in enumerate(zip(table_.film, table_.substrate, table_.planes))}
-    for i, place in enumerate(places):
-        k = where.get(int(place))
-        if k is None or not built.built[k]:
-            continue
-        j = index.get((built.film[k], built.substrate[k], built.planes[k]))
-        if j is None or not sound[j]:
-            continue
-        out[i] = _features(table_, j)
-    return out
-
-
-def _features(found: BondingDescriptors, j: int) -> tuple[float, float, float]:
-    """Row ``j``'s :data:`BONDING_FEATURES`: the one rule from the table's columns to the descriptors."""
-    c = found.columns
-    ratio = math.sqrt(float(c["ratio_normal_substrate"][j]) * float(c["ratio_normal_film"][j]))
-    return float(c["work_of_adhesion_j_m2"][j]), math.log10(ratio), float(c["dos_overlap"][j])
-
-
-def _words(values: NDArray[np.float64]) -> str:
-    """The three descriptors in words, for the estimate's inputs."""
-    return (f"work of adhesion {values[0]:.3g} J/m2, seam/bulk stiffness 10^{values[1]:.2f}, spectra overlap "
-            f"{values[2]:.2f}")  # fmt: skip
-
-
-def pair_features(side1: str, side2: str, found: BondingDescriptors | None = None) -> tuple[NDArray[np.float64], str]:
-    """The :data:`BONDING_FEATURES` of a queried pair (either side the film), shape (3,), and where they come from in
-    words: the table's sound row of the pair, the one built for the most compilation rows where there are several
-    (planes, film and substrate swapped); NaN, and why, where the table (``found``, default the shipped one) has no
-    sound row of the pair."""
-    table_ = shipped_bonding_descriptors() if found is None else found
-    missing = np.full(len(BONDING_FEATURES), np.nan)
-    if table_ is None:
-        return missing, "the bonding table is not shipped"
-    wanted = {str(side1), str(side2)}
-    mine = [k for k in range(len(table_)) if {table_.film[k], table_.substrate[k]} == wanted]
-    sound = [k for k in mine if table_.sound[k]]
-    if not sound:
-        if not mine:
-            why = "not among the compilation's buildable pairs the table was computed for"
-        elif any(table_.computed[k] for k in mine):
-            why = f"its numbers are doubtful ({'; '.join(table_.doubts[k] for k in mine if table_.doubts[k])})"
-        else:
-            first = table_.note[mine[0]].split(":")[0]
-            why = "not computed yet" if first == "not computed" else f"not computed ({first})"
-        return missing, f"{side1} | {side2}: {why}"
-    j = max(sound, key=lambda k: (int(table_.columns["rows"][k]), -k))
-    values = np.array(_features(table_, j))
-    return (
-        values,
-        f"{table_.film[j]} on {table_.substrate[j]} ({table_.planes[j]}, {table_.calculator}): {_words(values)}",
-    )
-
-
-@functools.lru_cache(maxsize=1)
-def _built_rows() -> Any:
-    from .buildable import buildable_rows
-
-    return buildable_rows()
 
 
 def table_row(found: PairBonding, rows: int = -1, papers: int = -1) -> dict[str, Any]:
@@ -941,44 +834,28 @@ def beside_table(row: Mapping[str, Any], found: BondingDescriptors | None = None
     return tuple(out)
 
 
-def table(calculator: str, provenance: str, rows: Sequence[dict[str, Any]]) -> BondingDescriptors:
-    """The table of ``rows`` (dicts of :data:`BONDING_COLUMNS`; a pair with no numbers gives only its names, its
-    counts and its note)."""
-    columns = {}
-    for name in _NUMBERS:
-        columns[name] = np.array([float(r.get(name, math.nan)) for r in rows], dtype=float)
-    for name in _COUNTS:
-        columns[name] = np.array([int(r.get(name, -1)) for r in rows], dtype=np.int64)
-    texts = {name: tuple(str(r.get(name, "")) for r in rows)
-             for name in ("film", "substrate", "planes", "cells", "relaxed", "finished", "note")}  # fmt: skip
-    return BondingDescriptors(calculator=calculator, provenance=provenance, columns=columns, **texts)
-
-
 __all__ = [
     "BESIDE_COLUMNS",
     "BONDING_COLUMNS",
-    "BONDING_FEATURES",
     "BONDING_FILE",
     "CACHE_FORMAT",
     "CONVERGED",
+    "COUNT_COLUMNS",
     "DEFAULT_SUBSET_FILE",
     "DEFAULT_MIN_THICKNESS_ANGSTROM",
+    "NUMBER_COLUMNS",
     "SECONDS_PER_ATOM_CALL",
     "BondingDescriptors",
     "BondingPlan",
     "PairBonding",
     "beside_table",
-    "bonding_columns",
     "bonding_plan",
     "default_planes",
     "doubt",
     "pair_bonding",
-    "pair_features",
     "read_bonding_descriptors",
     "relaxed_lattice",
     "shipped_bonding_descriptors",
     "shipped_default_subset",
-    "table",
     "table_row",
-    "write_bonding_descriptors",
 ]

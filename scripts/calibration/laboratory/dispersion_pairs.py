@@ -1,17 +1,17 @@
 """The universal potential's full-dispersion DMM of every pair of the database's crystals, on a temperature grid.
 
 The potential's full-dispersion DMM is a descriptor group the database route's estimate may take (``full
-dispersion`` in :mod:`kapitza.prediction.expected`; the honest selection of :mod:`kapitza.prediction.selection`
-decides, the calibration page says how, and :data:`~kapitza.prediction.expected.PENDING` why it is not taken
+dispersion`` in :mod:`calibration.laboratory.groups`; the honest selection of :mod:`calibration.laboratory.selection`
+decides, the calibration page says how, and :data:`~calibration.laboratory.groups.PENDING` why it is not taken
 today).  A database-route query names two database materials; every solid one but fused silica has a crystal
 structure the structure route builds (``literature/crystals.toml``, under the name the compilation maps onto the
 database's material: the compilation's SiO2 is quartz, the database's is fused silica, which has no crystal and so
 no value here, in its rows as in its queries), so the DMM of every pair of them is computed once, with the default
-potential's phonons, at the temperatures of :data:`GRID`, and shipped (``prediction/data/dispersion_pairs.csv``,
-written by ``scripts/dispersion_pairs.py`` with the calculator, commit and date in its header): a query reads its
-pair's curve in a moment and needs neither the potential nor its minutes.  The training rows read the same curves
-(:func:`log10_g_fd`), so a row and a query of one pair at one temperature get one value, and a try of the group
-sees the missing pattern a query would.
+potential's phonons, at the temperatures of :data:`GRID`, and kept with the laboratory
+(``scripts/calibration/laboratory/data/dispersion_pairs.csv``, written by ``scripts/dispersion_pairs.py`` with the
+calculator, commit and date in its header): a query would read its pair's curve in a moment and need neither the
+potential nor its minutes.  The training rows read the curves (:func:`log10_g_fd`) as a query would, so a try of the
+group sees the missing pattern a query would.
 
 Values between grid temperatures are interpolated linearly in log G against log T (the grid's step, 0.05 in log10 T,
 keeps that within 0.1 % of the DMM computed at the temperature itself; the script checks the curves against the
@@ -29,10 +29,12 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .. import _checks
-from ..errors import InputError
-from ..io.descriptor_table import csv_field, read_descriptor_csv, shipped_text
-from ..io.results import result
+from kapitza import _checks
+from kapitza.errors import InputError
+from kapitza.io.descriptor_table import csv_field, read_descriptor_csv
+from kapitza.io.results import result
+
+from ._data import lab_text
 
 __all__ = [
     "COLUMNS",
@@ -116,7 +118,7 @@ class DispersionPairs:
 def read_dispersion_pairs(text: str, where: str = PAIRS_FILE) -> DispersionPairs:
     """Parse the stored table (CSV with ``# calculator:`` and ``# provenance:`` comment lines; a calculator named
     in it must be a built-in potential: a file names data, never code)."""
-    from ..atomistic.calculators import calculator_name
+    from kapitza.atomistic.calculators import calculator_name
 
     meta, rows = read_descriptor_csv(text, where, COLUMNS)
     calculator_name(meta["calculator"], from_file=where)
@@ -159,7 +161,7 @@ def write_dispersion_pairs(found: DispersionPairs) -> str:
 @functools.lru_cache(maxsize=1)
 def shipped_dispersion_pairs() -> DispersionPairs | None:
     """The package's stored table, or None where the file is not shipped."""
-    text = shipped_text(PAIRS_FILE)
+    text = lab_text(PAIRS_FILE)
     return None if text is None else read_dispersion_pairs(text)
 
 

@@ -7,9 +7,11 @@ import math
 
 import numpy as np
 import pytest
+from calibration.laboratory import held_out as H
+from calibration.laboratory.selection import placebo_columns, try_group
 
 from kapitza.prediction import expected as E
-from kapitza.prediction.selection import placebo_columns, try_group
+from kapitza.prediction import scoring as S
 
 pytest.importorskip("sklearn")
 
@@ -64,7 +66,7 @@ def test_a_descriptor_with_real_signal_is_kept_and_a_missing_pattern_is_dropped(
     known: the high papers), but no better than its placebo, so it is dropped (seeds 8 and 9 give the same verdicts,
     measured when the test was written)."""
     rows, flag, pattern = _made_up(7)
-    base = E.held_out(rows, n_splits=5, bases=("ridge",))
+    base = H.held_out(rows, n_splits=5, bases=("ridge",))
     real = try_group(rows, "sample", ("flag a", "flag b"), flag, n_splits=5, baseline=base, bases=("ridge",))
     fake = try_group(rows, "pattern", ("log10 pattern",), pattern, n_splits=5, baseline=base, bases=("ridge",))
     assert real.kept, real.reason
@@ -80,8 +82,8 @@ def test_a_descriptor_with_real_signal_is_kept_and_a_missing_pattern_is_dropped(
     assert real.baseline.papers >= 20  # enough pairs nobody else measured to decide on
 
 
-def _score(factor: float, papers: int = 10) -> E.Score:
-    return E.Score(rows=3 * papers, papers=papers, median_factor_row=factor, median_factor_paper=factor,
+def _score(factor: float, papers: int = 10) -> S.Score:
+    return S.Score(rows=3 * papers, papers=papers, median_factor_row=factor, median_factor_paper=factor,
                    within_2_row=0.5, within_2_paper=0.5, coverage_row=0.68, coverage_paper=0.68)  # fmt: skip
 
 
@@ -89,7 +91,7 @@ def test_the_rows_without_the_group_can_drop_it_where_enough_papers_decide():
     """The rule's last condition (a user's pair outside the group's table gets the rows without it): a group that
     helps the rows nobody else measured but makes those of them lacking it worse than TOLERANCE is dropped where they
     hold MIN_PAPERS papers; on fewer it is kept and the numbers are said; within the tolerance it is kept."""
-    from kapitza.prediction.selection import TOLERANCE, verdict
+    from calibration.laboratory.selection import TOLERANCE, verdict
 
     nobody0, nobody1, placebo, others = _score(1.9), _score(1.5), _score(1.8), _score(1.5)
     worse = 1.5 * TOLERANCE * 1.001
@@ -102,7 +104,7 @@ def test_the_rows_without_the_group_can_drop_it_where_enough_papers_decide():
     assert kept and "not decided on" in why
     kept, why = verdict(nobody0, nobody1, placebo, others, others, _score(1.5, 20), _score(1.5 * TOLERANCE, 20))
     assert kept and "not decided" not in why
-    none = E.score([], [], [])  # a group every row has: no rows lack it
+    none = S.score([], [], [])  # a group every row has: no rows lack it
     assert none.rows == 0 and verdict(nobody0, nobody1, placebo, others, others, none, none)[0]
     assert not verdict(nobody0, nobody1, _score(1.4), others, others, none, none)[0]  # the placebo still decides
     assert not verdict(nobody0, nobody1, placebo, others, _score(1.6), none, none)[0]  # so do the others' rows
@@ -113,7 +115,7 @@ def test_the_whole_pair_can_drop_a_group():
     (the numbers of the full-dispersion try taken into the estimate, 2026-11-28 page run of 14:30: x2.18 against
     x1.99 on 39 papers, are dropped); within it the group is kept and the numbers said; the other conditions come
     first."""
-    from kapitza.prediction.selection import TOLERANCE, verdict
+    from calibration.laboratory.selection import TOLERANCE, verdict
 
     cheap = (_score(1.9), _score(1.5), _score(1.8), _score(1.5), _score(1.5), _score(1.5, 3), _score(1.5, 3))
     kept, why = verdict(*cheap, pair=(_score(1.99, 39), _score(2.18, 39)))
@@ -127,7 +129,7 @@ def test_the_whole_pair_can_drop_a_group():
 
 def test_a_try_runs_the_whole_pair_only_for_a_group_the_other_conditions_keep():
     rows, flag, pattern = _made_up(7)
-    base = E.held_out(rows, n_splits=5, bases=("ridge",))
+    base = H.held_out(rows, n_splits=5, bases=("ridge",))
     fake = try_group(rows, "pattern", ("log10 pattern",), pattern, n_splits=5, baseline=base, bases=("ridge",))
     assert not fake.kept and fake.pair_baseline.rows == fake.pair_with.rows == 0  # dropped before: not run
     assert len(fake.temperature_baseline) == len(fake.temperature_with) == len(E.TEMPERATURE_RANGES)
@@ -144,7 +146,7 @@ def test_why_the_band_is_not_a_condition_and_the_whole_pair_is():
     band_moved, pair_dropped, kept = 0, 0, 0
     for seed in range(7, 15):
         rows, flag, _ = _made_up(seed)
-        base = E.held_out(rows, n_splits=5, bases=("ridge",))
+        base = H.held_out(rows, n_splits=5, bases=("ridge",))
         real = try_group(rows, "sample", ("flag a", "flag b"), flag, n_splits=5, baseline=base, bases=("ridge",))
         ranges = zip(real.temperature_baseline, real.temperature_with)
         moved = [abs(b.coverage_paper - E.INTERVAL) - abs(a.coverage_paper - E.INTERVAL)

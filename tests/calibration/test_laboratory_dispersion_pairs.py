@@ -8,9 +8,10 @@ import math
 
 import numpy as np
 import pytest
+from calibration.laboratory import dispersion_pairs as D
+from calibration.laboratory import groups as G
 
 from kapitza.errors import InputError
-from kapitza.prediction import dispersion_pairs as D
 from kapitza.prediction import expected as E
 
 
@@ -107,8 +108,8 @@ def test_every_database_route_row_of_a_metal_and_a_non_metal_or_two_non_metals_i
     material (no interface: the compilation's bonded Si on Si), or where a side is the database's fused silica (the
     compilation's a-SiO2: no crystal; its SiO2, quartz, is another material, kapitza.literature.names)."""
     _shipped()
-    rows = E.base_rows("database")
-    col = E.full_dispersion_columns(rows)[:, 0]
+    rows = E.expected_rows("database")
+    col = G.full_dispersion_columns(rows)[:, 0]
     from kapitza.materials import get_material
     from kapitza.prediction.interface import is_metal
 
@@ -119,25 +120,3 @@ def test_every_database_route_row_of_a_metal_and_a_non_metal_or_two_non_metals_i
     assert silica.sum() >= 10 and np.isnan(col[silica]).all()
     assert np.isfinite(col[~metals & ~same & ~silica]).all() and np.isnan(col[same]).all()
     assert np.isnan(col[metals]).any()  # Pt on Cu and on Au: kapitza reports no value for these two metals
-
-
-def test_a_query_takes_its_pairs_curve_as_the_rows_did(monkeypatch):
-    """Where the database route takes the group, a query's column is the shipped curve of its pair at each of its
-    temperatures (the rows' own rule, :func:`kapitza.prediction.expected.full_dispersion_columns`), said in its
-    inputs; two metals without a reported value, or a temperature above the grid, are missing, and said so."""
-    _shipped()
-    monkeypatch.setitem(E.SELECTED, "database", ("full dispersion",))
-    blank = np.zeros((2, len(E.FEATURES["database"])))
-    x, inputs, _ = E._with_selected("database", "Si", "Al", blank, (), (), ("unknown", "unknown"),
-                                    temperature=[100.0, 300.0])  # fmt: skip
-    assert x.shape == (2, len(E.FEATURES["database"]) + 1)
-    np.testing.assert_array_equal(x[:, -1], D.log10_g_fd(["Al", "Al"], ["Si", "Si"], [100.0, 300.0]))
-    assert np.isfinite(x[:, -1]).all() and inputs[-1].startswith("the potential's full-dispersion DMM of Si|Al from")
-    x, inputs, _ = E._with_selected("database", "Pt", "Cu", blank, (), (), ("unknown", "unknown"),
-                                    temperature=[100.0, 300.0])  # fmt: skip
-    assert np.isnan(x[:, -1]).all() and "missing at 2 of 2 temperatures" in inputs[-1]
-    x, inputs, _ = E._with_selected("database", "Al", "Si", blank, (), (), ("unknown", "unknown"),
-                                    temperature=[300.0, 900.0])  # fmt: skip
-    assert np.isfinite(x[0, -1]) and np.isnan(x[1, -1]) and "missing at 1 of 2" in inputs[-1]
-    with pytest.raises(InputError, match="temperatures"):
-        E._with_selected("database", "Al", "Si", blank, (), (), ("unknown", "unknown"))

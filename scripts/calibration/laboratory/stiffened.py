@@ -24,10 +24,12 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from .. import _checks
-from ..errors import InputError
-from ..io.descriptor_table import csv_field, read_descriptor_csv, shipped_text
-from ..io.results import result
+from kapitza import _checks
+from kapitza.errors import InputError
+from kapitza.io.descriptor_table import csv_field, read_descriptor_csv
+from kapitza.io.results import result
+
+from ._data import lab_text
 
 __all__ = [
     "COLUMNS",
@@ -66,7 +68,7 @@ def stiffness_scale(found: Any) -> tuple[float, str]:
     mean of measured / calculated), and the stiffnesses it rests on in words; (1, why) where not measured.
 
     ``found`` is a crystal built with a calculator (:class:`~kapitza.phonons.from_structure.StructurePhonons`)."""
-    from ..phonons.elastic import stiffness_errors_of
+    from kapitza.phonons.elastic import stiffness_errors_of
 
     errors = stiffness_errors_of(found)
     ratios = [] if errors is None else [m / c for _, _, c, m in errors.rows if c > 0 and m > 0]
@@ -134,7 +136,7 @@ class StiffenedDescriptors:
 
 def read_stiffened_descriptors(text: str, where: str = STIFFENED_FILE) -> StiffenedDescriptors:
     """Parse the stored table (CSV with ``# calculator:`` and ``# provenance:`` comment lines)."""
-    from ..atomistic.calculators import calculator_name
+    from kapitza.atomistic.calculators import calculator_name
 
     meta, rows = read_descriptor_csv(text, where, COLUMNS)
     calculator_name(meta["calculator"], from_file=where)
@@ -166,7 +168,7 @@ def write_stiffened_descriptors(found: StiffenedDescriptors) -> str:
 @functools.lru_cache(maxsize=1)
 def shipped_stiffened_descriptors() -> StiffenedDescriptors | None:
     """The package's stored table, or None where the file is not shipped."""
-    text = shipped_text(STIFFENED_FILE)
+    text = lab_text(STIFFENED_FILE)
     return None if text is None else read_stiffened_descriptors(text)
 
 

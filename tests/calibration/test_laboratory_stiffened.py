@@ -12,10 +12,10 @@ import types
 
 import numpy as np
 import pytest
+from calibration.laboratory import stiffened as S
 
 from kapitza.errors import InputError
 from kapitza.prediction import expected as E
-from kapitza.prediction import stiffened as S
 
 pytest.importorskip("phonopy")
 pytest.importorskip("matscipy")

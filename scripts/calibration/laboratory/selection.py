@@ -2,7 +2,7 @@
 else measured, held out by paper, and helps more than a placebo with its missing pattern.
 
 A new descriptor (the sample's families, the interface's bonding, a stiffer potential's DMM) is tried the way a
-user meets the estimate (:func:`kapitza.prediction.expected.held_out`, one fold per paper, everything refitted in
+user meets the estimate (:func:`calibration.laboratory.held_out.held_out`, one fold per paper, everything refitted in
 every fold) and scored on the rows of :data:`~kapitza.prediction.expected.SPLITS` ``[1]`` ("nobody else measured":
 the held-out paper's pair has no other paper among the training ones), every paper weighted equally.  The
 conditions:
@@ -20,7 +20,7 @@ conditions:
   compilation, and the page shows the numbers while a query of such a pair quotes its split's own score).  Added
   2026-11-28, before the first try of a group a query takes from a table of pairs; it only drops groups;
 * **the whole pair**: held out by whole pair (every paper of a pair left out together, every row of the route,
-  :func:`~kapitza.prediction.expected.held_out` with ``group="pair"``), the median factor by paper may not get worse
+  :func:`~calibration.laboratory.held_out.held_out` with ``group="pair"``), the median factor by paper may not get worse
   than :data:`TOLERANCE`: a gain that only holds while another paper of the pair is in the training set is not one
   a new pair gets.  Run only for a group the conditions above keep (one fold per pair: dearer than a run by paper).
 
@@ -52,22 +52,13 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ..errors import InputError
-from ..io.results import result
-from .expected import (
-    MIN_PAPERS,
-    SPLITS,
-    ExpectedRows,
-    HeldOut,
-    Score,
-    held_out,
-    held_score,
-    score,
-    split_scores,
-    temperature_scores,
-    whole_score,
-    with_columns,
-)
+from kapitza.errors import InputError
+from kapitza.io.results import result
+from kapitza.prediction.expected import MIN_PAPERS, SPLITS, ExpectedRows
+from kapitza.prediction.scoring import Score, score
+
+from .groups import with_columns
+from .held_out import HeldOut, held_out, held_score, split_scores, temperature_scores, whole_score
 from .paper_bootstrap import ratio_interval
 
 __all__ = ["TOLERANCE", "Try", "placebo_columns", "try_group", "verdict"]
@@ -231,7 +222,7 @@ def try_group(
     """Try descriptor ``group`` (``columns``, shape (n, len(names)), named ``names``) on ``rows``: held out without it
     (or ``baseline``, a held-out run of ``rows`` already made), with it, and with its placebo; where the cheaper
     conditions keep it, also held out by whole pair without it (or ``pair_baseline``) and with it; the rule of the
-    module text decides.  ``n_splits`` and ``bases`` as in :func:`~kapitza.prediction.expected.held_out` (for both
+    module text decides.  ``n_splits`` and ``bases`` as in :func:`~calibration.laboratory.held_out.held_out` (for both
     groupings)."""
     x = np.asarray(columns, dtype=float).reshape(len(rows), len(names))
     options = {} if bases is None else {"bases": bases}

@@ -24,8 +24,8 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ..errors import InputError
-from .scoring import median_factor
+from kapitza.errors import InputError
+from kapitza.prediction.scoring import median_factor
 
 __all__ = ["DRAWS", "INTERVAL", "SEED", "factor_draws", "factor_interval", "ratio_interval"]
 

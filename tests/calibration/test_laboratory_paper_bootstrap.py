@@ -9,10 +9,10 @@ import math
 
 import numpy as np
 import pytest
+from calibration.laboratory.paper_bootstrap import factor_draws, factor_interval, ratio_interval
 
 from kapitza.errors import InputError
-from kapitza.prediction.empirical import paper_percentiles
-from kapitza.prediction.paper_bootstrap import factor_draws, factor_interval, ratio_interval
+from kapitza.prediction.scoring import paper_percentiles
 
 
 def _compilation(rng: np.random.Generator, papers: int) -> tuple[np.ndarray, np.ndarray, list[str]]:

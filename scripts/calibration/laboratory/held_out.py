@@ -1,0 +1,180 @@
+"""The expected measurement held out: every row predicted by the procedure fitted without its paper (or its whole
+pair), and its scores by split and temperature range (the laboratory's, not the package's)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from kapitza import _checks
+from kapitza.errors import InputError
+from kapitza.io.results import result
+from kapitza.prediction.empirical import grouped_folds
+from kapitza.prediction.expected import BASES, ROUTES, SPLITS, TEMPERATURE_RANGES, ExpectedRows, check_band, fit
+from kapitza.prediction.scoring import Score, score
+
+from .groups import TABLE_GROUPS, group_known, known_splits
+
+
+@result
+class HeldOut:
+    """Every row predicted by the procedure fitted on the other folds' papers (folds never split a paper).
+
+    Attributes
+    ----------
+    route : str
+    value, low, high : ndarray, shape (n,)
+        The held-out estimate and its 68 % band, W m^-2 K^-1.
+    measured, temperature : ndarray, shape (n,)
+        W m^-2 K^-1, K.
+    paper, pair : tuple of str
+    n_other : ndarray of int, shape (n,)
+        Papers of the same pair the estimate drew on (never the row's own).
+    outside : ndarray of bool, shape (n,)
+        A descriptor outside the range its base learnt from.
+    fold : ndarray of int, shape (n,)
+    base_kind : tuple of str
+        The base each fold chose.
+    k : ndarray, shape (n_folds,)
+        Each fold's shrinkage constant.
+    """
+
+    route: str
+    value: NDArray[np.float64]
+    low: NDArray[np.float64]
+    high: NDArray[np.float64]
+    measured: NDArray[np.float64]
+    temperature: NDArray[np.float64]
+    paper: tuple[str, ...]
+    pair: tuple[str, ...]
+    n_other: NDArray[np.int64]
+    outside: NDArray[np.bool_]
+    fold: NDArray[np.int64]
+    base_kind: tuple[str, ...]
+    k: NDArray[np.float64]
+
+    _summary_fields: ClassVar[tuple[str, ...]] = ("route", "measured", "base_kind")
+
+    def __post_init__(self) -> None:
+        if self.route not in ROUTES:
+            raise InputError(f"route must be one of {', '.join(ROUTES)}, got {_checks.quoted(str(self.route))}")
+        n = np.asarray(self.measured).size
+        _checks.positive_array(_checks.sized(self.measured, "measured", (n,)), "measured", "W m^-2 K^-1")
+        _checks.positive_array(_checks.sized(self.temperature, "temperature", (n,)), "temperature", "K")
+        check_band(self.value, self.low, self.high, n)
+        _checks.labels(self.paper, "paper", n)
+        _checks.labels(self.pair, "pair", n)
+        if np.any(_checks.sized(self.n_other, "n_other", (n,), kind="i") < 0):
+            raise InputError("n_other must hold counts of papers >= 0")
+        _checks.sized(self.outside, "outside", (n,), kind="b")
+        if np.any(_checks.sized(self.fold, "fold", (n,), kind="i") < -1):
+            raise InputError("fold must hold fold numbers >= 0 (-1: rows of several cross-validations merged)")
+        _checks.labels(self.base_kind, "base_kind")
+        k = _checks.sized(self.k, "k", (len(self.base_kind),))
+        _checks.positive_array(k, "k", "", zero=True, inf=True)
+
+    def __len__(self) -> int:
+        return int(self.measured.size)
+
+    def error(self) -> NDArray[np.float64]:
+        """|log10(estimate / measured)| of each row, decades."""
+        return np.abs(np.log10(self.value / self.measured))
+
+    def covered(self) -> NDArray[np.bool_]:
+        """Whether each row's measurement lies inside its band."""
+        return (self.measured >= self.low) & (self.measured <= self.high)
+
+
+#: What a fold of :func:`held_out` leaves out whole: a paper (a new user's paper on a pair others may have measured),
+#: or a pair (every paper of it: a pair nobody measured).
+HELD_OUT_BY = ("paper", "pair")
+
+
+def held_out(
+    rows: ExpectedRows, n_splits: int | None = None, bases: Sequence[str] = BASES, group: str = "paper"
+) -> HeldOut:
+    """Cross-validate the procedure on ``rows`` by paper (or by pair): each fold's rows predicted by the procedure
+    fitted on the other folds' rows alone (base choice, k and bands included); the pair effect of a held-out row
+    draws on the training papers of its pair only.
+
+    ``n_splits`` None (default): one fold per paper (each paper predicted from all the others, as a new user's
+    paper is from the shipped ones, and as :func:`interlaboratory_floor` predicts it); an integer: that many
+    folds of whole papers (:func:`~kapitza.prediction.empirical.grouped_folds`).  ``bases``: the candidates of
+    every fold's fit (a subset of :data:`BASES`).  ``group`` "pair" leaves every paper of a pair out together (one
+    fold per pair, or ``n_splits`` folds of whole pairs): each row is then predicted as a pair nobody measured.
+    """
+    if not isinstance(rows, ExpectedRows):
+        raise InputError(f"rows must be ExpectedRows, got {type(rows).__name__}")
+    if group not in HELD_OUT_BY:
+        raise InputError(f"group must be one of {', '.join(HELD_OUT_BY)}, got {group!r}")
+    groups = rows.paper if group == "paper" else rows.pair
+    names = sorted(set(groups))
+    if n_splits is not None and (isinstance(n_splits, bool) or not isinstance(n_splits, int) or n_splits < 2):
+        raise InputError(f"n_splits must be None (one fold per {group}) or an integer >= 2, got {n_splits!r}")
+    if len(names) < (n_splits or 2):
+        raise InputError(f"{n_splits or 2} folds need at least {n_splits or 2} {group}s; the rows hold {len(names)}")
+    y = np.log10(rows.measured)
+    if n_splits is None:
+        number = {p: i for i, p in enumerate(names)}
+        fold = np.array([number[p] for p in groups], dtype=np.int64)
+        n_splits = len(names)
+    else:
+        fold = grouped_folds(groups, n_splits)
+    value, low, high = (np.full(len(rows), np.nan) for _ in range(3))
+    n_other = np.zeros(len(rows), dtype=np.int64)
+    outside = np.zeros(len(rows), dtype=bool)
+    kinds: list[str] = []
+    ks: list[float] = []
+    pairs = np.asarray(rows.pair)
+    for f in range(n_splits):
+        train = fold != f
+        fitted = fit(rows.route, rows.features[train], y[train], [rows.pair[i] for i in np.flatnonzero(train)],
+                     [rows.paper[i] for i in np.flatnonzero(train)], rows.temperature[train], bases,
+                     rows.names)  # fmt: skip
+        kinds.append(fitted.base_kind)
+        ks.append(fitted.k)
+        test = np.flatnonzero(~train)
+        for a in dict.fromkeys(pairs[test]):
+            idx = test[pairs[test] == a]
+            found = fitted.predict(rows.features[idx], str(a), rows.temperature[idx])
+            value[idx], low[idx], high[idx] = found.value, found.low, found.high
+            n_other[idx], outside[idx] = found.n_other, found.outside
+    return HeldOut(
+        route=rows.route, value=10**value, low=10**low, high=10**high, measured=rows.measured,
+        temperature=rows.temperature, paper=rows.paper, pair=rows.pair, n_other=n_other, outside=outside,
+        fold=fold, base_kind=tuple(kinds), k=np.array(ks),
+    )  # fmt: skip
+
+
+def split_scores(held: HeldOut, rows: ExpectedRows | None = None) -> dict[str, Score]:
+    """The held-out estimate scored on each of :data:`SPLITS`: rows whose pair other (training) papers measured, and
+    rows whose pair nobody else did; with ``rows`` (the held-out rows' own, in their order) holding a table group,
+    also on each of its :func:`known_splits`."""
+    other = np.asarray(held.n_other) > 0
+    cases = [(SPLITS[0], other), (SPLITS[1], ~other)]
+    for group in TABLE_GROUPS:
+        known = None if rows is None else group_known(rows.features, rows.names, group)
+        if known is not None:
+            split = known_splits(group)
+            cases += [(split[0], ~other & known), (split[1], ~other & ~known)]
+    return {name: held_score(held, sel) for name, sel in cases}
+
+
+def held_score(held: HeldOut, sel: NDArray[np.bool_]) -> Score:
+    """The held-out estimate scored on the rows ``sel`` selects (a mask in the rows' order), with its band."""
+    paper = [held.paper[i] for i in np.flatnonzero(sel)]
+    return score(held.value[sel], held.measured[sel], paper, held.low[sel], held.high[sel])
+
+
+def whole_score(held: HeldOut) -> Score:
+    """The held-out estimate scored on every row, with its band."""
+    return held_score(held, np.ones(len(held), dtype=bool))
+
+
+def temperature_scores(held: HeldOut) -> tuple[Score, ...]:
+    """The held-out estimate scored in each of :data:`TEMPERATURE_RANGES` (the rows measured in it), with its
+    band."""
+    return tuple(held_score(held, (held.temperature >= lo) & (held.temperature < hi)) for lo, hi in TEMPERATURE_RANGES)

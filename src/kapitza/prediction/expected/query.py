@@ -1,0 +1,346 @@
+"""The expected measurement of a pair: its descriptors, the shipped fit, and the answer with its band."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from ...errors import InputError
+from ...io.descriptor_table import shipped_text
+from ...literature.sample import DEPOSITIONS, SURFACES, family_option
+from ..empirical import METHODS, normalize_method
+from ..scoring import paper_percentiles
+from .procedure import NO_METHOD, TEMPERATURE_RANGES, band_fractions, range_index, shipped_fit
+from .result import SPLITS, ExpectedConductance
+from .rows import database_features, expected_rows, pair_key, structure_features
+
+DEFAULT_METHOD = "TDTR"
+
+
+@functools.lru_cache(maxsize=1)
+def held_out_scores() -> dict[str, dict[str, Any]]:
+    """The calibration page's held-out scores of each route (package data, ``expected_scores.toml``)."""
+    import tomllib
+
+    text = shipped_text("expected_scores.toml")
+    if text is None:
+        return {}
+    data = tomllib.loads(text)
+    return {route: dict(values) for route, values in data.get("routes", {}).items()}
+
+
+def _method(method: str | None) -> tuple[str, str | None]:
+    """The method category and a note where the user's method is not one of the compilation's."""
+    if method is None:
+        return DEFAULT_METHOD, None
+    if not isinstance(method, str):
+        raise InputError(f"method must be a string, one of {', '.join(METHODS)}; got {type(method).__name__}")
+    category = normalize_method(method)
+    if category == "other" and " ".join(method.split()).casefold() != "other":
+        shown = repr(method) if len(method) <= 40 else f"{method[:30]!r}... ({len(method):,} characters)"
+        return DEFAULT_METHOD, (
+            f"method {shown} is none of the compilation's ({', '.join(METHODS)}): the estimate is for "
+            f"{DEFAULT_METHOD}, its most common"
+        )
+    return category, None
+
+
+def _temperatures(temperature: ArrayLike, allow_zero: bool = False) -> NDArray[np.float64]:
+    try:
+        t = np.atleast_1d(np.asarray(temperature, dtype=float))
+    except (TypeError, ValueError):
+        raise InputError(f"temperature must be a number or a 1-D list of numbers, in K; got {temperature!r}") from None
+    low = np.any(t < 0) if allow_zero else np.any(t <= 0)
+    if t.ndim != 1 or t.size == 0 or not np.all(np.isfinite(t)) or low:
+        raise InputError(f"temperature must be one or more finite temperatures {'>=' if allow_zero else '>'} 0 K")
+    return t
+
+
+def expected_from_features(
+    route: str,
+    side1: str,
+    side2: str,
+    features: ArrayLike,
+    temperature: ArrayLike,
+    dmm: ArrayLike,
+    method: str,
+    inputs: Sequence[str],
+    notes: Sequence[str] = (),
+    sample: tuple[str, str] = ("unknown", "unknown"),
+) -> ExpectedConductance:
+    """The estimate for query rows whose descriptors (``features``, shape (n_T, len(FEATURES[route]))) are known;
+    ``dmm`` is the route's DMM (W m^-2 K^-1) for the physics-only fallback at temperatures outside every training
+    row; ``sample`` the (deposition, surface) families of the sample, said in the notes and not used: no route's
+    estimate takes them (the honest selection of ``scripts/calibration/laboratory`` dropped them)."""
+    fitted = shipped_fit(route)
+    rows = expected_rows(route)
+    t = _temperatures(temperature)
+    x = np.asarray(features, dtype=float)
+    inputs, notes = tuple(inputs), [*notes, *_sample_note(route, sample)]
+    pair = pair_key(side1, side2)
+    found = fitted.predict(x, pair, t)
+    value, low, high = 10**found.value, 10**found.low, 10**found.high
+    t_min, t_max = float(rows.temperature.min()), float(rows.temperature.max())
+    beyond = (t < t_min) | (t > t_max)
+    fallback = physics_only(route)
+    if beyond.any():
+        g = np.asarray(dmm, dtype=float)
+        lo, mid, hi = fallback
+        value[beyond], low[beyond], high[beyond] = g[beyond] * 10**mid, g[beyond] * 10**lo, g[beyond] * 10**hi
+        notes.append(
+            f"{_temperature_words(t[beyond], t_min)} outside every measurement the estimate learnt from "
+            f"({t_min:g}-{t_max:g} K): there it is the physics alone, the DMM times its median measured/predicted "
+            f"with the DMM's own held-out band, not an extrapolation"
+        )
+    few = sorted(
+        {range_index(float(v)) for v in t[~beyond]}
+        & {i for i, ok in enumerate(fitted.bands.temperature_measured) if not ok}
+    )
+    for i in few:
+        lo, hi = TEMPERATURE_RANGES[i]
+        span = f"{lo:g}-{hi:g} K" if math.isfinite(hi) else f"above {lo:g} K"
+        notes.append(
+            f"few papers measured {span} ({fitted.bands.temperature_papers[i]}): the band there is widened "
+            "by the widest widening measured in any temperature range"
+        )
+    if np.any(found.outside & ~beyond):
+        notes.append(
+            "a descriptor of this pair lies outside the range of the measured rows: the band is widened by the rule "
+            "measured on held-out papers that were outside theirs"
+            + ("" if fitted.bands.outside_measured else " (too few of them: the widest measured widening)")
+        )
+    papers = tuple(p for p in fitted.medians.get(pair, {}))
+    split = SPLITS[0] if papers else SPLITS[1]
+    route_scores = held_out_scores().get(route, {})
+    scores = route_scores.get(split) if isinstance(route_scores.get(split), dict) else None
+    scores, split = (scores, split) if scores is not None else (route_scores, "")
+    method_words = (
+        "the method left out (the held-out papers were predicted better without it)"
+        if fitted.base_kind.endswith(NO_METHOD)
+        else f"the method ({method})"
+    )
+    inputs = (*inputs, f"base: {fitted.base_kind.removesuffix(NO_METHOD)} regression across pairs, {method_words}; "
+              f"the other papers' residuals shrunk by n/(n + {fitted.k:g})")  # fmt: skip
+    return ExpectedConductance(
+        side1=str(side1), side2=str(side2), temperature=t, value=value, low=low, high=high,
+        route="physics only" if beyond.all() else route, method=method, other_papers=papers,
+        outside=np.asarray(found.outside, dtype=bool), inputs=tuple(inputs), notes=tuple(notes),
+        held_out_factor=float(scores.get("median_factor_paper", math.nan)),
+        held_out_coverage=float(scores.get("coverage_paper", math.nan)),
+        held_out_rows=int(scores.get("rows", 0)), held_out_papers=int(scores.get("papers", 0)), held_out_split=split,
+    )  # fmt: skip
+
+
+def _sample_note(route: str, sample: tuple[str, str]) -> list[str]:
+    """The note that the sample's families, where the user gave them, are not used by ``route``'s estimate."""
+    if sample == ("unknown", "unknown"):
+        return []
+    return [
+        f"the sample (deposition {sample[0]}, surface {sample[1]}) is not used: the {route} estimate did not "
+        "improve with the sample's families on held-out pairs nobody else measured (docs: reference/calibration)"
+    ]
+
+
+def _temperature_words(t: NDArray[np.float64], t_min: float) -> str:
+    """ "5000 K lies", "20 and 600 K lie", "5 temperatures (20-23.8 K, 550-600 K) lie" for a note on the temperatures
+    ``t`` outside the training range (those below ``t_min`` and those above it apart)."""
+    if t.size == 1:
+        return f"{t[0]:g} K lies"
+    if t.size <= 3:
+        return f"{', '.join(f'{v:.3g}' for v in t[:-1])} and {t[-1]:.3g} K lie"
+    spans = []
+    for part in (t[t < t_min], t[t >= t_min]):
+        if part.size:
+            lo, hi = float(part.min()), float(part.max())
+            spans.append(f"{lo:.3g}-{hi:.3g} K" if lo != hi else f"{lo:.3g} K")
+    return f"{t.size} temperatures ({', '.join(spans)}) lie"
+
+
+@functools.lru_cache(maxsize=2)
+def physics_only(route: str) -> tuple[float, float, float]:
+    """(16th, 50th, 84th) paper-weighted percentiles of log10(measured / DMM) over the route's rows: the DMM's own
+    measured correction and band."""
+    rows = expected_rows(route)
+    ok = np.isfinite(rows.dmm) & (rows.dmm > 0)
+    r = np.log10(rows.measured[ok] / rows.dmm[ok])
+    paper = [rows.paper[i] for i in np.flatnonzero(ok)]
+    low, high = band_fractions(len(set(paper)))
+    lo, mid, hi = paper_percentiles(r, paper, (low, 0.5, high))
+    return lo, mid, hi
+
+
+def expected_conductance(
+    side1: Any,
+    side2: Any,
+    temperature: ArrayLike,
+    *,
+    method: str | None = None,
+    crystals: tuple[Any, Any] | None = None,
+    deposition: str | None = None,
+    surface: str | None = None,
+) -> ExpectedConductance:
+    """The conductance a measurement of the interface is expected to give, with its 68 % band.
+
+    Parameters
+    ----------
+    side1, side2 : str, os.PathLike or Material
+        The two sides.  Without ``crystals`` both must be database materials (the database route).
+    temperature : float or array_like, shape (n_T,)
+        K.
+    method : str, optional
+        The measurement (TDTR, FDTR, 3omega, platform, other; the compilation's spellings too); default TDTR,
+        the compilation's most common.  A method the compilation does not know is noted and TDTR used.
+    crystals : (CrystalPhonons, CrystalPhonons), optional
+        The two crystals built from their structures with a universal potential
+        (:func:`kapitza.phonons.crystal_phonons`): the structure route, for any pair the structure route builds.
+    deposition, surface : str, optional
+        How the sample is made, as a family of :mod:`kapitza.literature.sample` (deposition: evaporation,
+        sputtering, epitaxy, chemical, bonding, exfoliation; surface: ion-cleaned, oxide-removed, annealed,
+        native-oxide, solvent-cleaned); default unknown.  Checked, said in the notes and not used: no route's
+        estimate improved with them on held-out pairs nobody else measured (the calibration page).
+
+    Returns
+    -------
+    ExpectedConductance
+
+    Raises
+    ------
+    InputError
+        A side outside the database without ``crystals``; bad temperatures.
+    MissingDependencyError
+        scikit-learn is not installed (``pip install 'kapitza[empirical]'``).
+    """
+    t = _temperatures(temperature, allow_zero=True)
+    category, note = _method(method)
+    sample = (family_option(deposition, DEPOSITIONS, "deposition"), family_option(surface, SURFACES, "surface"))
+    notes = [note] if note else []
+    warm = t > 0
+    if not warm.any():
+        raise InputError("at 0 K no phonon is populated: G = 0, nothing to estimate")
+    if crystals is not None:
+        found = _structure_query(crystals, t[warm], category, notes, sample)
+    else:
+        found = _database_query(side1, side2, t[warm], category, notes, sample)
+    return found if warm.all() else _with_zero_kelvin(found, t, warm)
+
+
+def _with_zero_kelvin(
+    found: ExpectedConductance, t: NDArray[np.float64], warm: NDArray[np.bool_]
+) -> ExpectedConductance:
+    """``found`` (at the temperatures above 0 K) with 0 K put back where it was asked: G = 0 there, exactly, and
+    outside the training range (no measurement it learnt from was below 25 K)."""
+
+    def full(values: NDArray[Any], fill: Any) -> NDArray[Any]:
+        out = np.full(t.size, fill, dtype=np.asarray(values).dtype)
+        out[warm] = values
+        return out
+
+    return dataclasses.replace(
+        found, temperature=t, value=full(found.value, 0.0), low=full(found.low, 0.0), high=full(found.high, 0.0),
+        outside=full(found.outside, True),
+    )  # fmt: skip
+
+
+def _database_query(
+    side1: Any,
+    side2: Any,
+    t: NDArray[np.float64],
+    method: str,
+    notes: list[str],
+    sample: tuple[str, str],
+) -> ExpectedConductance:
+    from ...materials import get_material
+    from ..empirical import query_rows
+    from ..validation import validation_table
+
+    names = []
+    for side, option in ((side1, "side1"), (side2, "side2")):
+        m = get_material(side)
+        if m.is_fluid:
+            raise InputError(
+                f"{option} {m.name} is a fluid: the estimate learnt from solid interfaces only (the compilation holds "
+                "no liquid-helium row); see the expected range between the DMM and the AMM below"
+            )
+        if m.origin != "database":
+            raise InputError(
+                f"{option} {m.name!r} comes from {m.origin}, not the database: the estimate learnt from the "
+                "database's materials and from crystals built from their structures (a structure file or "
+                "--calculator), not from a material file's numbers; the physics below is the file's"
+            )
+        names.append(m.name)
+    a, b = names
+    if a == b:
+        raise InputError(f"side1 and side2 are both {a}: there is no interface to estimate")
+    query = validation_table(("dmm", "limit", "amm"), measurements=query_rows(a, b, t, method, False))
+    x = database_features(query)
+    inputs = ("Debye DMM, radiation limit and AMM of the pair (with its electrons), Debye-temperature and "
+              "impedance ratios and the temperature",)  # fmt: skip
+    return expected_from_features("database", a, b, x, t, query.predicted[0], method, inputs, notes, sample)
+
+
+def _structure_query(
+    crystals: tuple[Any, Any],
+    t: NDArray[np.float64],
+    method: str,
+    notes: list[str],
+    sample: tuple[str, str],
+) -> ExpectedConductance:
+    from ..calculator_validation import pair_electrons, pair_full_dispersion
+
+    c1, c2 = crystals
+    g_phonon, g_reported = pair_full_dispersion(c1, c2, t)
+    kind, g_ep = pair_electrons(c1.material, c2.material)
+    x = structure_features(g_reported, g_phonon, t, np.full(t.size, g_ep), [kind] * t.size, [method] * t.size)
+    inputs = (f"full-dispersion DMM of both crystals with {c1.calculator} (with the electrons where kapitza has "
+              f"them), the interface kind ({kind}) and the temperature",)  # fmt: skip
+    return expected_from_features("structure", c1.name, c2.name, x, t, g_reported, method, inputs, notes, sample)
+
+
+def expected_or_reason(
+    side1: Any,
+    side2: Any,
+    temperature: ArrayLike,
+    method: str | None = None,
+    crystals: tuple[Any, Any] | None = None,
+    sample: tuple[str | None, str | None] = (None, None),
+) -> tuple[ExpectedConductance | None, str | None]:
+    """:func:`expected_conductance`, or None and why it cannot be given for this pair (a side it has no
+    descriptors for, no stored structure-route rows); scikit-learn missing still raises MissingDependencyError.
+    ``sample``: (deposition, surface) families, checked by the caller."""
+    try:
+        return expected_conductance(side1, side2, temperature, method=method, crystals=crystals,
+                                    deposition=sample[0], surface=sample[1]), None  # fmt: skip
+    except InputError as exc:
+        return None, str(exc)
+
+
+def expected_document(expected: ExpectedConductance | None, why_not: str | None) -> dict[str, Any]:
+    """The estimate in SI as ``kapitza predict --json`` writes it (``available`` false and the reason where there is
+    none)."""
+    if expected is None:
+        return {"available": False, "reason": why_not}
+    return {
+        "available": True,
+        "route": expected.route,
+        "method": expected.method,
+        "temperature_k": expected.temperature.tolist(),
+        "conductance_w_m2k": expected.value.tolist(),
+        "low_w_m2k": expected.low.tolist(),
+        "high_w_m2k": expected.high.tolist(),
+        "band": "68 % of held-out papers (central paper-weighted percentiles of held-out residuals, at the "
+        "finite-sample level of their number of papers)",
+        "other_papers": list(expected.other_papers),
+        "outside_training_range": expected.outside.tolist(),
+        "inputs": list(expected.inputs),
+        "notes": list(expected.notes),
+        "held_out": {"median_factor_by_paper": expected.held_out_factor,
+                     "coverage_by_paper": expected.held_out_coverage,
+                     "rows": expected.held_out_rows, "papers": expected.held_out_papers,
+                     "rows_of": expected.held_out_split or "the route's rows"},
+    }  # fmt: skip

@@ -1,0 +1,148 @@
+"""The expected measurement's answer: the conductance a measurement of the pair is expected to give, with its band."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, ClassVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ... import _checks
+from ...errors import InputError
+from ...io.results import result
+from ..empirical import METHODS
+from .rows import ROUTES, none_or_positive
+
+#: The two kinds of held-out row: its pair measured by other papers (the estimate leans on them), or by nobody else
+#: (the case of a user's new pair, and the reason to use a model at all).
+SPLITS = ("measured by others", "nobody else measured")
+
+
+def check_band(value: Any, low: Any, high: Any, n: int) -> None:
+    """One estimate and its band per row (shape (n,)): each NaN (none) or a conductance >= 0, W m^-2 K^-1, with
+    low <= high where both are given (to round-off).  The value itself may lie outside its band: the band is the
+    spread of held-out residuals, and where a fit's residuals are mostly of one sign both its edges lie on that side
+    (the made-up compilations of the calibration page give such folds)."""
+    v, lo, hi = (_checks.sized(x, name, (n,)) for x, name in ((value, "value"), (low, "low"), (high, "high")))
+    for x, name in ((v, "value"), (lo, "low"), (hi, "high")):
+        none_or_positive(x, name, zero=True)
+    given = np.isfinite(v) & np.isfinite(lo) & np.isfinite(hi)
+    disordered = given & (lo > hi + 1e-9 * np.abs(hi))
+    if np.any(disordered):
+        i = int(np.flatnonzero(disordered)[0])
+        raise InputError(
+            f"the band must be ordered (low <= high), got {v[i]:g} in ({lo[i]:g}, {hi[i]:g}) W m^-2 K^-1 at row {i}"
+        )
+
+
+@result
+class ExpectedConductance:
+    """The conductance a measurement of the pair is expected to give, per temperature, with its 68 % band.
+
+    Attributes
+    ----------
+    side1, side2 : str
+        The two sides as the estimate named them (database names, or the compilation's names of the crystals).
+    temperature : ndarray, shape (n_T,)
+        K.
+    value, low, high : ndarray, shape (n_T,)
+        The expected measured G and its 68 % band, W m^-2 K^-1.
+    route : str
+        "database" (the database's physics), "structure" (a universal potential's phonons) or "physics only" (the
+        route's DMM with its own measured band, where the estimate cannot be used).
+    method : str
+        The measurement method the estimate is for (:data:`~kapitza.prediction.empirical.METHODS`).
+    other_papers : tuple of str
+        The papers that measured this pair and informed the estimate.
+    outside : ndarray of bool, shape (n_T,)
+        A descriptor outside the range of the rows the estimate learnt from (the band is widened by the measured
+        rule); true at 0 K.
+    inputs : tuple of str
+        What the estimate used, in words.
+    notes : tuple of str
+        What it could not use and what it did instead; where its band rests on few papers.
+    held_out_factor, held_out_coverage : float
+        The route's held-out median factor and band coverage, every paper weighted equally, on the rows of the
+        query's kind (:attr:`held_out_split`; the calibration page's; NaN where not measured).
+    held_out_rows, held_out_papers : int
+    held_out_split : str
+        Which held-out rows those numbers are of: "measured by others" where other papers measured the pair,
+        "nobody else measured" where none did (:data:`SPLITS`); "" for the route's rows as a whole.
+    """
+
+    side1: str
+    side2: str
+    temperature: NDArray[np.float64]
+    value: NDArray[np.float64]
+    low: NDArray[np.float64]
+    high: NDArray[np.float64]
+    route: str
+    method: str
+    other_papers: tuple[str, ...]
+    outside: NDArray[np.bool_]
+    inputs: tuple[str, ...]
+    notes: tuple[str, ...]
+    held_out_factor: float
+    held_out_coverage: float
+    held_out_rows: int
+    held_out_papers: int
+    held_out_split: str = ""
+
+    _summary_fields: ClassVar[tuple[str, ...]] = ("side1", "side2", "temperature", "value", "route")
+
+    def __post_init__(self) -> None:
+        _checks.side_name(self.side1, "side1")
+        _checks.side_name(self.side2, "side2")
+        t = _checks.positive_array(self.temperature, "temperature", "K", zero=True, ndim=1)
+        _checks.check_temperature_bound(t)
+        n = t.size
+        check_band(self.value, self.low, self.high, n)
+        if self.route not in (*ROUTES, "physics only"):
+            raise InputError(
+                f"route must be one of {', '.join(ROUTES)}, physics only; got {_checks.quoted(str(self.route))}"
+            )
+        if self.method not in METHODS:
+            raise InputError(f"method must be one of {', '.join(METHODS)}, got {_checks.quoted(str(self.method))}")
+        _checks.labels(self.other_papers, "other_papers")
+        outside = _checks.sized(self.outside, "outside", (n,), kind="b")
+        if np.any((t == 0) & ~outside):
+            raise InputError("0 K lies outside every measurement the estimate learnt from: outside must be true there")
+        _checks.labels(self.inputs, "inputs", check=_checks.text)
+        _checks.labels(self.notes, "notes", check=_checks.text)
+        _checks.factor(self.held_out_factor, "held_out_factor", nan=True)
+        _checks.fraction(self.held_out_coverage, "held_out_coverage", nan=True)
+        rows = _checks.count(self.held_out_rows, "held_out_rows", 0)
+        if _checks.count(self.held_out_papers, "held_out_papers", 0) > rows:
+            raise InputError(f"held_out_papers ({self.held_out_papers}) must be at most held_out_rows ({rows})")
+        if self.held_out_split not in ("", *SPLITS):
+            raise InputError(f"held_out_split must be one of {', '.join(SPLITS)} or empty, got "
+                             f"{_checks.quoted(str(self.held_out_split))}")  # fmt: skip
+
+    def line(self, i: int) -> str:
+        """The answer at the i-th temperature, in one line (MW m^-2 K^-1); "none" where the physics gives no value
+        there (a temperature above a melting point, two metals without electron data)."""
+        if self.temperature[i] == 0:
+            return "expected measurement at 0 K: 0 (no phonon is populated: G = 0)"
+        if not (math.isfinite(self.value[i]) and self.value[i] > 0):
+            t = self.temperature[i]
+            return f"expected measurement at {t:g} K: none (the physics of the pair gives no value there)"
+        rests = "the physics of the pair"
+        n = len(self.other_papers)
+        if self.route == "physics only":
+            rests = "the physics of the pair alone (its DMM with the DMM's own measured band)"
+        elif n:
+            rests += f" and {n} paper{'s' if n > 1 else ''} that measured it"
+        else:
+            rests += " (no paper measured it)"
+        return (
+            f"expected measurement at {self.temperature[i]:g} K: {mw_text(self.value[i])} MW m^-2 K^-1 "
+            f"({mw_text(self.low[i])}-{mw_text(self.high[i])}, 68 % of held-out papers); from {rests}"
+        )
+
+
+def mw_text(value: float) -> str:
+    """An expected conductance (W m^-2 K^-1) as its line writes it in MW m^-2 K^-1: three significant digits below
+    1000, whole numbers above."""
+    v = value / 1e6
+    return f"{v:.3g}" if v < 1000 else f"{v:.0f}"
