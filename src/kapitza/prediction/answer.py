@@ -773,7 +773,7 @@ def _structure_sides(
     its own supercells when it starts)."""
     from ..atomistic.calculators import calculator_source
     from ..atomistic.force_cost import duration_words, say
-    from ..phonons.from_structure import planned_cost
+    from ..phonons.supercell_plan import planned_cost
 
     source = calculator_source(calculator)
     costs = [planned_cost(side, source, max_memory_gb=max_memory_gb) for side in (side1, side2)]
@@ -806,7 +806,7 @@ def _long_wave_sides(
 ) -> tuple[Settings, list[str]]:
     """Where a side's long waves stood in for its phonons (:class:`~kapitza.phonons.long_waves.LongWaveCrystal`):
     Debye settings for both sides (a DMM compares the two sides' spectra, so both take one dispersion: the other
-    crystal's record is its own phonons' long waves, :func:`~kapitza.phonons.from_structure.derived_material`), and
+    crystal's record is its own phonons' long waves, :func:`~kapitza.phonons.derived_record.derived_material`), and
     the warnings that say so; ``unused``: the full-dispersion options given, which Debye spectra do not take."""
     from ..phonons.long_waves import LongWaveCrystal
 

@@ -29,7 +29,7 @@ def database_material(name: Any, option: str = "--calculator") -> Any:
     try:
         return get_material(name)
     except InputError:
-        from ..phonons.from_structure import recorded_crystal
+        from ..atomistic.side import recorded_crystal
 
         if isinstance(name, str) and (found := recorded_crystal((name,))) is not None:
             from ..atomistic.calculators import DEFAULT_CALCULATOR
@@ -57,8 +57,8 @@ def _buildable(side: str) -> bool:
     """A structure file, ``NAME:STRUCTURE:a=...`` or a crystal the crystal table records (the parser's own refusal of
     a ``NAME:STRUCTURE:...`` it cannot read is raised)."""
     from ..atomistic.bulk import parse_crystal_text
+    from ..atomistic.side import recorded_crystal
     from ..io.paths import is_file
-    from ..phonons.from_structure import recorded_crystal
 
     try:
         spec = parse_crystal_text(side)
