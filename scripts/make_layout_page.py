@@ -62,7 +62,9 @@ DESCRIPTIONS: dict[str, str] = {
     "transmitted_channels(omega, T) -> (n_T or 1, groups, n_omega)",
     "transmission": "one module per interface model: dmm.py, limit.py, amm.py, inelastic.py, chain.py, "
     "electronic.py (electron-phonon, electronic DMM), agf/ (solver, inputs, checkpoints, dask)",
-    "prediction": "the model registry (registry.py), Settings, predict/conductance/resistance (api.py), "
+    "prediction": "the model registry (registry.py), Settings, predict_model/conductance/resistance (api.py, "
+    "scalars.py), kapitza.predict and the one answer object it returns (answer.py), its words (presenter.py), the "
+    "physics of a pair besides each model's G (physics.py), what a side names (sides.py), "
     "shares by band, Debye vs full comparison, interface.py (metal or not, electronic parts), validation.py "
     "and validation_stats.py (models vs measurements), bounds.py (the physical upper bound on G, measured rows "
     "above it), empirical.py, md_systems.py (AGF and DMM spectra of "

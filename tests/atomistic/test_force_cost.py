@@ -174,7 +174,7 @@ def test_predict_states_both_crystals_before_the_first_force_call(monkeypatch):
     from kapitza.atomistic.force_cost import duration_words
     from kapitza.phonons import from_structure
     from kapitza.phonons.supercell_plan import planned_cost
-    from kapitza.prediction import answer
+    from kapitza.prediction import sides
 
     monkeypatch.setitem(force_cost.CALL_COSTS, SW_SI, CallCost(pair_cutoff=3.0, per_pair=0.0, fixed=0.25))
     events: list[str] = []
@@ -192,7 +192,7 @@ def test_predict_states_both_crystals_before_the_first_force_call(monkeypatch):
         warnings.simplefilter("always")
         monkeypatch.setattr(warnings, "showwarning", show)
         with pytest.raises(RuntimeError, match="first crystal"):
-            answer._structure_sides(_si_spec(), _si_spec(), SW_SI, None, None)
+            sides.structure_sides(_si_spec(), _si_spec(), SW_SI, None, None)
     one = planned_cost(_si_spec(), SW_SI)
     assert events == [events[0], "first crystal"] and "the two crystals' phonons" in events[0]
     assert f"{duration_words(2 * one.seconds())} stated" in events[0]

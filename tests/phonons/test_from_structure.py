@@ -274,7 +274,7 @@ def test_a_crystal_not_in_the_database_takes_its_melting_point_from_the_crc_tabl
     assert "1800 K is above the melting point of Ni (1728.15 K at 1 atm)" in notes
     assert "above the melting point of Cu (1357.77 K" in notes  # the database's own record, the same rule
     # Ni is a metal without electron data beside Cu: no prediction of what the pair conducts, so no band under it
-    from kapitza.prediction.answer import NO_BAND_TWO_METALS
+    from kapitza.prediction.presenter import NO_BAND_TWO_METALS
 
     assert NO_BAND_TWO_METALS in out and "band: not yet measured" not in out
 

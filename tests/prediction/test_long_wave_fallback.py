@@ -67,7 +67,7 @@ def test_a_refused_side_gets_the_debye_models_from_its_elastic_constants(refuse_
     assert cu.number_density == pytest.approx(4 / a**3, rel=1e-12)
     al = p.side1
     assert al.sound_speed_average.startswith("Debye-equivalent speeds of the acoustic bands")
-    assert p.physics.settings.dispersion == "debye" and "amm" in p.models and p.crystals is None
+    assert p.settings.dispersion == "debye" and "amm" in p.models and p.crystals is None
     g = kapitza.prediction.predict_model(al, cu, 300.0, "dmm").conductance
     np.testing.assert_allclose(p.result("dmm").conductance, g, rtol=1e-12)
     first = p.warnings[0] if p.expected is not None else p.warnings[1]

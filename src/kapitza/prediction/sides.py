@@ -4,7 +4,9 @@
   3C-SiC or TiN, is refused with the way to it: its phonons need a potential);
 * or a crystal to build from its structure, with the default potential where the caller named none and a side is
   not a database material (:func:`default_calculator`);
-* and the one rule of a memory bound: it bounds a calculator's force constants (:func:`memory_bound`).
+* and the one rule of a memory bound: it bounds a calculator's force constants (:func:`memory_bound`);
+* both crystals built from their structures with one calculator, or a side's long waves where the potential refuses
+  its phonons (:func:`structure_sides`), and the Debye settings both sides then take (:func:`long_wave_settings`).
 """
 
 from __future__ import annotations
@@ -15,9 +17,20 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import _checks
+from .._progress import Progress
 from ..errors import InputError
+from .settings import OptionNames, Settings
 
-__all__ = ["database_material", "default_calculator", "in_database", "memory_bound"]
+__all__ = [
+    "database_material",
+    "default_calculator",
+    "in_database",
+    "is_long_waves",
+    "long_wave_settings",
+    "memory_bound",
+    "phonons_or_long_waves",
+    "structure_sides",
+]
 
 
 def database_material(name: Any, option: str = "--calculator") -> Any:
@@ -101,3 +114,56 @@ def memory_bound(max_memory_gb: Any, calculator: Any, names: Callable[[str], str
             f"{names('calculator')} with it"
         )
     return _checks.memory_bound_gb(max_memory_gb, names("max_memory_gb").rstrip("="))
+
+
+def is_long_waves(side: Any) -> bool:
+    """Whether ``side`` is a crystal's long waves standing in for its refused phonons
+    (:class:`~kapitza.phonons.long_waves.LongWaveCrystal`)."""
+    from ..phonons.long_waves import LongWaveCrystal
+
+    return isinstance(side, LongWaveCrystal)
+
+
+def structure_sides(
+    side1: Any, side2: Any, calculator: str, max_memory_gb: float | None, progress: Progress | None
+) -> tuple[Any, Any]:
+    """Both sides built from their structures with one calculator source (its factory called once), both refused or
+    accepted for their memory, and their time stated together, before the first one's forces (each crystal states
+    its own supercells when it starts)."""
+    from ..atomistic.calculators import calculator_source
+    from ..atomistic.force_cost import duration_words, say
+    from ..phonons.supercell_plan import planned_cost
+
+    source = calculator_source(calculator)
+    costs = [planned_cost(side, source, max_memory_gb=max_memory_gb) for side in (side1, side2)]
+    if all(c.known for c in costs):
+        rule = sum(float(c.seconds() or 0.0) for c in costs)
+        worst = sum(float(c.seconds(widest=True) or 0.0) for c in costs)
+        say(f"the two crystals' phonons with {source.name}: {duration_words(rule)} stated, {duration_words(worst)} "
+            "if every widening is tried (a crystal already in the cache costs nothing)")  # fmt: skip
+    first = phonons_or_long_waves(side1, source, max_memory_gb, progress)
+    return first, phonons_or_long_waves(side2, source, max_memory_gb, progress)
+
+
+def phonons_or_long_waves(side: Any, source: Any, max_memory_gb: float | None, progress: Progress | None) -> Any:
+    """A side's crystal from its structure (:func:`~kapitza.phonons.from_structure.crystal_phonons`), or, where the
+    potential refuses its phonons for imaginary frequencies (not its memory bound, not its input: those refusals
+    stand), its long waves from the same potential's elastic constants
+    (:func:`~kapitza.phonons.long_waves.long_wave_crystal`; the refusal stands where they are unstable too)."""
+    from ..errors import DynamicalInstabilityError
+    from ..phonons.from_structure import crystal_phonons
+    from ..phonons.long_waves import long_wave_crystal
+
+    try:
+        return crystal_phonons(side, source, max_memory_gb=max_memory_gb, progress=progress)
+    except DynamicalInstabilityError as refusal:
+        return long_wave_crystal(side, source, refusal, max_memory_gb=max_memory_gb, progress=progress)
+
+
+def long_wave_settings(settings: Settings, names: OptionNames) -> Settings:
+    """The Debye settings both sides take where a side's long waves stood in for its phonons
+    (:class:`~kapitza.phonons.long_waves.LongWaveCrystal`): a DMM compares the two sides' spectra, so both take one
+    dispersion (the other crystal's record is its own phonons' long waves,
+    :func:`~kapitza.phonons.derived_record.derived_material`); the cutoff, statistics and inelastic channel kept."""
+    return Settings(cutoff=settings.cutoff, statistics=settings.statistics, inelastic=settings.inelastic,
+                    option_names=names)  # fmt: skip
