@@ -38,8 +38,8 @@ def refuse_cu(monkeypatch):
     def install(error: Exception | None = None) -> None:
         error = DynamicalInstabilityError(REFUSED, 0.321) if error is None else error
 
-        def fake(side, calculator=None, **options):
-            if side == "Cu":
+        def fake(side, calculator=None, **options):  # side: the Side predict resolved once (issue 76)
+            if getattr(side, "given", side) == "Cu":
                 raise error
             return real(side, calculator, **options)
 

@@ -219,8 +219,9 @@ def crystal_phonons(
 
     Parameters
     ----------
-    side : str, path, Material, ase.Atoms or dict
-        See :func:`~kapitza.atomistic.side.side_structure`.
+    side : Side, str, path, Material, ase.Atoms or dict
+        What the side names, decided once (:func:`~kapitza.atomistic.side.resolve_side`; a
+        :class:`~kapitza.atomistic.side.Side` as it is); see :func:`~kapitza.atomistic.side.side_structure`.
     calculator : str or CalculatorSource, optional
         A built-in potential ("chgnet", "chgnet-r2scan", "sevennet", "sevennet-l3i5") or "module:factory";
         default :data:`~kapitza.atomistic.calculators.DEFAULT_CALCULATOR`.

@@ -42,6 +42,7 @@ from numpy.typing import ArrayLike, NDArray
 from .. import landauer
 from .._checks import check_temperature_bound
 from .._version import __version__
+from ..atomistic.side import Side, resolve_side
 from ..errors import InputError
 from ..io.results import result, to_jsonable
 from ..literature import DEFAULT_WINDOW, Measurements, measurements_named
@@ -63,7 +64,6 @@ from .registry import default_models, get_model
 from .settings import OptionNames, PotentialSpec, Progress, Settings, SideSpec, api_name
 from .shares import ConductanceShares
 from .sides import (
-    database_material,
     default_calculator,
     is_long_waves,
     long_wave_settings,
@@ -717,7 +717,9 @@ def predict(
         Incident (heat comes from here) and receiving side: a database material (name or alias), a material file,
         a Material, a ready full-dispersion spectrum or a crystal from its structure; a structure file,
         ``NAME:STRUCTURE:a=...`` or a crystal of kapitza's crystal table is built from its structure with
-        ``calculator`` (the default potential where none is named and a side is not a database material).
+        ``calculator`` (the default potential where none is named and a side is not a database material).  Each is
+        decided once, here (:func:`kapitza.atomistic.side.resolve_side`; a :class:`~kapitza.atomistic.side.Side` is
+        taken as it is), and everything below takes that decision.
     temperature : float or array_like, optional
         K (>= 0), scalar or shape (n_T,).  Default 1, 10, 30, 100, 300, 1000 K (0.1-2 K with liquid helium).
     model : str or sequence of str, optional
@@ -767,9 +769,11 @@ def predict(
     names = option_names or api_name
     _flag(empirical, "empirical", names)
     _flag(compare_debye, "compare_debye", names)
+    sides = (resolve_side(side1), resolve_side(side2))  # what each side names, decided once, here
+    option = names("calculator").rstrip("=")
     chosen = calculator is None
     if calculator is None:
-        calculator = default_calculator((side1, side2), names("calculator").rstrip("="))
+        calculator = default_calculator(sides, option)
     chosen = chosen and calculator is not None
     memory = memory_bound(max_memory_gb, calculator, names)
     if compare_debye and calculator is not None:
@@ -783,9 +787,9 @@ def predict(
         family_option(deposition, DEPOSITIONS, names("deposition").rstrip("=")),
         family_option(surface, SURFACES, names("surface").rstrip("=")),
     )
-    given: tuple[Any, Any] = (side1, side2)
-    if calculator is None:
-        given = (_database_side(side1, names), _database_side(side2, names))
+    given: tuple[Any, Any] = sides
+    if calculator is None:  # a named side's record, in the database's words with the way to a calculator
+        given = (_record_of(sides[0], option), _record_of(sides[1], option))
     t = None
     if temperature is not None:
         t = landauer.as_temperatures(temperature)
@@ -808,7 +812,7 @@ def predict(
     models = _names(model, settings)
     crystals, stood_in = None, None
     if calculator is not None:
-        crystals = structure_sides(side1, side2, calculator, memory, progress)
+        crystals = structure_sides(sides[0], sides[1], calculator, memory, progress)
         given = crystals
         if any(is_long_waves(c) for c in crystals):  # a side's long waves stand in for its refused phonons
             unused = [o for o, v in (("normal", normal), ("mesh", mesh), ("width", width)) if v is not None]
@@ -831,20 +835,15 @@ def predict(
     return _assemble(physics, (side1, side2), crystals, calculator, chosen, method, empirical, comparisons, sample)
 
 
-def _database_side(side: Any, names: OptionNames) -> Any:
-    """A named side without a calculator: the database material (the refusal says the way to a calculator for a
-    crystal of kapitza's crystal table); a Material, a ready spectrum or a crystal already built as it is."""
-    if isinstance(side, (str, os.PathLike)):
-        return database_material(side, names("calculator").rstrip("="))
-    return side
+def _record_of(side: Side, option: str) -> Any:
+    """A named side's material record (the refusal says the way to a calculator for a crystal of kapitza's crystal
+    table); a side given as an object (a Material, a ready spectrum, a crystal already built) as it is."""
+    return side.record(option) if side.named else side
 
 
 def _material_of(side: Any) -> Material:
-    """The Material of a side (a Material, a crystal built from its structure, or a ready spectrum's material)."""
-    if isinstance(side, Material):
-        return side
-    found = getattr(side, "material", side)
-    return found if isinstance(found, Material) else database_material(found)
+    """The Material of a side (a Material, a Side, a crystal built from its structure, a ready spectrum's record)."""
+    return side if isinstance(side, Material) else resolve_side(side).record()
 
 
 def _assemble(

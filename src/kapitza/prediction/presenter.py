@@ -449,10 +449,11 @@ def _warnings_and_provenance(
         caption = caption.replace("\u03ba(T) R,", "\u03ba(T) R_total,")
     details.append(("Kapitza lengths", caption))
     if any(r.settings.inelastic is not None for r in p.results):
-        p = p.results[0].settings.inelastic
+        channel = p.results[0].settings.inelastic
         details.append((
             "Kapitza lengths",
-            f"with the inelastic channel tau_inel = A T^q \u03c9^m, A = {p.A:g}, q = {p.q:g}, m = {p.m:g} (T in K, "
+            f"with the inelastic channel tau_inel = A T^q \u03c9^m, A = {channel.A:g}, q = {channel.q:g}, "
+            f"m = {channel.m:g} (T in K, "
             "\u03c9 in rad/s)",
         ))  # fmt: skip
     if parts.total is not None:
