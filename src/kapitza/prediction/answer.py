@@ -42,7 +42,7 @@ from numpy.typing import ArrayLike, NDArray
 from .. import landauer
 from .._checks import check_temperature_bound
 from .._version import __version__
-from ..atomistic.side import Side, resolve_side
+from ..atomistic.side import resolve_side
 from ..errors import InputError
 from ..io.results import result, to_jsonable
 from ..literature import DEFAULT_WINDOW, Measurements, measurements_named
@@ -787,9 +787,10 @@ def predict(
         family_option(deposition, DEPOSITIONS, names("deposition").rstrip("=")),
         family_option(surface, SURFACES, names("surface").rstrip("=")),
     )
-    given: tuple[Any, Any] = sides
-    if calculator is None:  # a named side's record, in the database's words with the way to a calculator
-        given = (_record_of(sides[0], option), _record_of(sides[1], option))
+    given: tuple[Any, Any] = sides  # what the layers below take
+    for side in sides if calculator is None else ():  # a named side names a record, or the refusal says so here
+        if side.named:
+            side.record(option)  # the database's words, with the way to a calculator for a crystal-table name
     t = None
     if temperature is not None:
         t = landauer.as_temperatures(temperature)
@@ -833,12 +834,6 @@ def predict(
         return _assemble(physics, (side1, side2), None, calculator, chosen, method, empirical, comparisons, sample,
                          (crystals, stood_in))  # fmt: skip
     return _assemble(physics, (side1, side2), crystals, calculator, chosen, method, empirical, comparisons, sample)
-
-
-def _record_of(side: Side, option: str) -> Any:
-    """A named side's material record (the refusal says the way to a calculator for a crystal of kapitza's crystal
-    table); a side given as an object (a Material, a ready spectrum, a crystal already built) as it is."""
-    return side.record(option) if side.named else side
 
 
 def _material_of(side: Any) -> Material:
