@@ -19,7 +19,7 @@ that supercell and the ratio measured / counted (the statement needs it <= 1).
 ``--phonons`` runs ``kapitza.phonons.crystal_phonons(SIDE, NAME)`` (relaxation, the default supercell's force
 constants, the stability check) in a fresh child process with an empty cache, and prints the peak resident memory
 of the child (``ru_maxrss``, read by a wrapper that runs nothing else) beside the memory the result states
-(``StructurePhonons.memory_gb``, :func:`kapitza.phonons.from_structure.supercell_memory`): stated / peak must be at
+(``StructurePhonons.memory_gb``, :func:`kapitza.phonons.supercell_plan.supercell_memory`): stated / peak must be at
 least 1 and at most 2.  ``--elastic`` does the same for ``kapitza.phonons.elastic.crystal_elastic_constants(SIDE,
 NAME)`` (relaxation and twelve strained cells of the conventional cell; ``CrystalElasticConstants.memory_gb``,
 :func:`kapitza.phonons.elastic.elastic_memory`).

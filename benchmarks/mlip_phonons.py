@@ -152,8 +152,10 @@ def convergence(calculator: str, skip_largest: bool) -> None:
     from ase import Atoms
 
     from kapitza import landauer
-    from kapitza.phonons.from_structure import crystal_phonons, perpendicular_widths, sound_speeds
+    from kapitza.phonons.derived_record import sound_speeds
+    from kapitza.phonons.from_structure import crystal_phonons
     from kapitza.phonons.full_dispersion import full_dispersion_spectrum
+    from kapitza.phonons.supercell_plan import perpendicular_widths
     from kapitza.transmission import radiation_limit
 
     print(f"load average before: {uptime()}")

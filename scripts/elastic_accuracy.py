@@ -375,8 +375,8 @@ def errors_file(doc: Mapping[str, Any]) -> str:
     identifies the crystal in a prediction (its reduced formula, atoms in the conventional cell, the potential's
     relaxed a, b, c)."""
     from kapitza.atomistic.prototypes import build
+    from kapitza.atomistic.side import reduced_formula
     from kapitza.literature.crystals import crystal_for
-    from kapitza.phonons.from_structure import reduced_formula
 
     lines = [
         "# Measured long-wave errors of the built-in potentials: relaxed-ion elastic constants against measured ones,",

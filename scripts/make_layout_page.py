@@ -32,6 +32,8 @@ DESCRIPTIONS: dict[str, str] = {
     "_backend": "the array backend of batched linear algebra: numpy, or torch on a GPU or the CPU "
     "(select_backend for --device; the AGF kernels run on it)",
     "_progress": "the one shape of a long computation's progress report, progress(stage, done, total)",
+    "_moved": "the one way a moved public name keeps working at its old place: a module __getattr__ that "
+    "warns (DeprecationWarning) with the new place",
     "io": "atomic writes and output checks, the verified cache (cache.py), @result: frozen results with "
     "read-only arrays, short repr, save() and the one strict-JSON policy (results.py), the fast exact number "
     "parser (numbers_text.py), the LAMMPS dump reader, file layouts shared by a writer in one layer and a "
@@ -49,16 +51,20 @@ DESCRIPTIONS: dict[str, str] = {
     "atomistic": "named potentials (incl. argon-like LJ), LAMMPS loading, force constants, structure "
     "builders (interfaces for the AGF; LJ fcc and Si/Ge diamond bicrystals for MD), modes of an interface "
     "cell (interface_modes.py): shared by phonons/, transmission/agf and md/; a slab's in-plane translations "
-    "(translations.py: whose force-constant rows are copies)",
+    "(translations.py: whose force-constant rows are copies); what a side of an interface names and the crystal "
+    "it names (side.py)",
     "phonons": "bulk spectra: Debye (debye.py), full dispersion (full_dispersion.py, harmonic.py, modes.py, "
-    "crystal.py, bands.py), the safe phonopy reader, a crystal's phonons from its structure (from_structure.py) "
-    "and the rotational sum rule its supercell breaks (invariance.py), its elastic constants beside the measured "
-    "ones (elastic.py)",
+    "crystal.py, bands.py), the safe phonopy reader, a crystal's phonons from its structure (from_structure.py: "
+    "the pipeline; supercell_plan.py: its supercell, memory and stated time before any force; stability.py; "
+    "derived_record.py: the material record from the phonons) and the rotational sum rule its supercell breaks "
+    "(invariance.py), its elastic constants beside the measured ones (elastic.py)",
     "landauer": "the one place where G(T) is integrated; one model protocol: "
     "transmitted_channels(omega, T) -> (n_T or 1, groups, n_omega)",
     "transmission": "one module per interface model: dmm.py, limit.py, amm.py, inelastic.py, chain.py, "
     "electronic.py (electron-phonon, electronic DMM), agf/ (solver, inputs, checkpoints, dask)",
-    "prediction": "the model registry (registry.py), Settings, predict/conductance/resistance (api.py), "
+    "prediction": "the model registry (registry.py), Settings, predict_model/conductance/resistance (api.py, "
+    "scalars.py), kapitza.predict and the one answer object it returns (answer.py), its words (presenter.py), the "
+    "physics of a pair besides each model's G (physics.py), what a side names (sides.py), "
     "shares by band, Debye vs full comparison, interface.py (metal or not, electronic parts), validation.py "
     "and validation_stats.py (models vs measurements), bounds.py (the physical upper bound on G, measured rows "
     "above it), empirical.py, md_systems.py (AGF and DMM spectra of "

@@ -238,7 +238,7 @@ def _public_array_classes() -> dict[type, list[str]]:
 def _is_result_class(cls: type) -> bool:
     """Declared with kapitza.io.results.result, whose __post_init__ freezes every field (tested in tests/io).
 
-    The __post_init__ is what freezes; a result class may write its own ``to_dict`` (InterfacePrediction's
+    The __post_init__ is what freezes; a result class may write its own ``to_dict`` (Prediction's
     --json document), which result() keeps, so ``to_dict`` does not tell.
     """
     from kapitza.io import results

@@ -24,7 +24,7 @@ PACKAGE = Path(kapitza.__file__).parent
 #: DESIGN.md's layers, lowest first; each entry is a top-level module or subpackage of kapitza.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("_version", "units", "errors"),
-    ("_checks", "_backend", "_progress"),
+    ("_checks", "_backend", "_progress", "_moved"),
     ("io", "spectra", "cluster"),
     ("materials",),
     ("literature",),

@@ -86,9 +86,8 @@ for (a, b), results in curves.items():
 # bare interfaces in the shipped compilation (what ``kapitza predict Al Si --plot g.png`` draws).
 from kapitza.literature import measurements_for  # noqa: E402
 from kapitza.plotting.conductance import conductance_figure  # noqa: E402
-from kapitza.prediction.report import predict_interface  # noqa: E402
 
-g_ep = predict_interface("Al", "Si", [300.0], models=["dmm"]).electronic.electron_phonon
+g_ep = kapitza.predict("Al", "Si", 300.0, model="dmm").electronic.electron_phonon
 fig_al_si = conductance_figure(
     curves[("Al", "Si")], measured=measurements_for("Al", "Si"), electron_phonon=("Al", g_ep)
 )

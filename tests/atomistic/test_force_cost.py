@@ -62,7 +62,7 @@ def test_phonon_statement_is_calls_times_seconds_per_call(monkeypatch):
     pytest.importorskip("matscipy")
     from phonopy.structure.atoms import PhonopyAtoms
 
-    from kapitza.phonons.from_structure import planned_cost
+    from kapitza.phonons.supercell_plan import planned_cost
 
     monkeypatch.setitem(force_cost.CALL_COSTS, SW_SI, CallCost(pair_cutoff=3.0, per_pair=0.0, fixed=0.5))
     cost = planned_cost(_si_spec(), SW_SI, supercell=2, steps=40)
@@ -88,7 +88,7 @@ def test_the_widening_search_states_its_worst_case(monkeypatch):
     each time, and the worst case is the sum of them all (each relaxed again)."""
     pytest.importorskip("phonopy")
     pytest.importorskip("matscipy")
-    from kapitza.phonons.from_structure import planned_cost
+    from kapitza.phonons.supercell_plan import planned_cost
 
     monkeypatch.setitem(force_cost.CALL_COSTS, SW_SI, CallCost(pair_cutoff=3.0, per_pair=0.01))
     cost = planned_cost(_si_spec(), SW_SI, max_supercell_atoms=600, steps=10)
@@ -105,7 +105,8 @@ def test_the_statement_comes_before_the_first_force_call(monkeypatch):
     pytest.importorskip("phonopy")
     pytest.importorskip("matscipy")
     from kapitza.atomistic.calculators import calculator_source
-    from kapitza.phonons.from_structure import crystal_phonons, planned_cost
+    from kapitza.phonons.from_structure import crystal_phonons
+    from kapitza.phonons.supercell_plan import planned_cost
 
     monkeypatch.setitem(force_cost.CALL_COSTS, SW_SI, CallCost(pair_cutoff=3.0, per_pair=0.0, fixed=0.25))
     events: list[str] = []
@@ -172,7 +173,8 @@ def test_predict_states_both_crystals_before_the_first_force_call(monkeypatch):
     pytest.importorskip("phonopy")
     from kapitza.atomistic.force_cost import duration_words
     from kapitza.phonons import from_structure
-    from kapitza.prediction import answer
+    from kapitza.phonons.supercell_plan import planned_cost
+    from kapitza.prediction import sides
 
     monkeypatch.setitem(force_cost.CALL_COSTS, SW_SI, CallCost(pair_cutoff=3.0, per_pair=0.0, fixed=0.25))
     events: list[str] = []
@@ -190,8 +192,8 @@ def test_predict_states_both_crystals_before_the_first_force_call(monkeypatch):
         warnings.simplefilter("always")
         monkeypatch.setattr(warnings, "showwarning", show)
         with pytest.raises(RuntimeError, match="first crystal"):
-            answer._structure_sides(_si_spec(), _si_spec(), SW_SI, None, None)
-    one = from_structure.planned_cost(_si_spec(), SW_SI)
+            sides.structure_sides(_si_spec(), _si_spec(), SW_SI, None, None)
+    one = planned_cost(_si_spec(), SW_SI)
     assert events == [events[0], "first crystal"] and "the two crystals' phonons" in events[0]
     assert f"{duration_words(2 * one.seconds())} stated" in events[0]
     assert f"{duration_words(2 * one.seconds(widest=True))} if every widening" in events[0]

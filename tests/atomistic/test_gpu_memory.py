@@ -84,25 +84,25 @@ def test_a_cpu_call_never_asks_the_gpu(monkeypatch):
 
 
 def test_a_bulk_supercell_on_a_gpu_too_small_is_refused_before_any_force(monkeypatch):
-    """The phonons' statement (kapitza.phonons.from_structure): the host bound passes, the GPU's free memory does
+    """The phonons' statement (kapitza.phonons.supercell_plan): the host bound passes, the GPU's free memory does
     not; the refusal names the supercell and both numbers.  With enough free memory the host statement is the CPU's
     less the call's work."""
     pytest.importorskip("phonopy")
     import numpy as np
 
-    from kapitza.phonons import from_structure
+    from kapitza.phonons import supercell_plan
 
     class Named:  # the statement needs only the potential's name: nothing is loaded
         name = "sevennet-l3i5"
 
     conv, pmat, n = bulk("Si", "diamond", 5.43, cubic=True), np.eye(3), (2, 2, 2)
-    host_cpu, _ = from_structure.supercell_memory(conv, pmat, n, Named())
+    host_cpu, _ = supercell_plan.supercell_memory(conv, pmat, n, Named())
     monkeypatch.setattr(calculator_forces, "call_device", lambda name: "cuda")
-    need = from_structure.supercell_gpu_memory(conv, pmat, n, Named())["gpu"]
-    host_gpu, _ = from_structure.supercell_memory(conv, pmat, n, Named())
+    need = supercell_plan.supercell_gpu_memory(conv, pmat, n, Named())["gpu"]
+    host_gpu, _ = supercell_plan.supercell_memory(conv, pmat, n, Named())
     assert host_gpu == pytest.approx(host_cpu - (need - FOOTPRINTS["sevennet-l3i5"].resident), rel=1e-12)
     monkeypatch.setattr(calculator_forces, "gpu_free_bytes", lambda device: need - 1.0)
     with pytest.raises(MemoryBoundError, match=r"Si: the force constants of the .* supercell: .* GPU memory on cuda"):
-        from_structure._check_memory(conv, pmat, n, Named(), 1000.0, "Si", True)
+        supercell_plan.check_memory(conv, pmat, n, Named(), 1000.0, "Si", True)
     monkeypatch.setattr(calculator_forces, "gpu_free_bytes", lambda device: need + 1.0)
-    assert from_structure._check_memory(conv, pmat, n, Named(), 1000.0, "Si", True) == pytest.approx(host_gpu / 1e9)
+    assert supercell_plan.check_memory(conv, pmat, n, Named(), 1000.0, "Si", True) == pytest.approx(host_gpu / 1e9)

@@ -200,10 +200,10 @@ def test_predict_builds_a_side_the_database_lacks_with_the_default_potential(cli
     from kapitza.errors import InputError
     from kapitza.prediction import answer
 
-    def stop(side1, side2, calculator, *args, **kwargs):
-        raise InputError(f"would build {side1} and {side2} with {calculator}")
+    def stop(side1, side2, calculator, *args, **kwargs):  # the two Sides predict resolved (issue 76)
+        raise InputError(f"would build {side1.given} and {side2.given} with {calculator}")
 
-    monkeypatch.setattr(answer, "_structure_sides", stop)
+    monkeypatch.setattr(answer, "structure_sides", stop)
     for sides in (("TiN", "MgO"), ("GaN:wurtzite:a=3.189,c=5.185", "SiC")):
         status, out, err = cli("predict", *sides, "-t", "300")
         _one_line(status, out, err, f"would build {sides[0]} and {sides[1]} with {DEFAULT_CALCULATOR}")

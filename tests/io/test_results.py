@@ -72,6 +72,37 @@ def test_save_json_and_npz_round_trip_with_version(tmp_path):
         assert json.loads(str(data["metadata"]))["kind"] == "Example"
 
 
+@result
+class Grouped:
+    """A report whose two last fields were once a nested result's: saved under its old key ("inner")."""
+
+    _to_dict_is_document: ClassVar[bool] = True
+    _saved_groups: ClassVar[dict] = {"inner": ("temperature", "label")}
+
+    name: str
+    temperature: np.ndarray
+    label: str = ""
+
+    def to_dict(self) -> dict:
+        return {"a document": self.name}
+
+
+def test_a_saved_group_keeps_the_files_layout_both_ways(tmp_path):
+    """``_saved_groups`` (issue 76): fields that were a nested result's are written under its key, in JSON and as
+    the .npz's array names, and read back from there; the document of ``to_dict`` is untouched."""
+    from kapitza.io.results import load
+
+    r = Grouped(name="x", temperature=np.array([1.0, 300.0]), label="y")
+    doc = json.loads(Path(r.save(tmp_path / "g.json")).read_text())
+    assert doc["result"] == {"name": "x", "inner": {"temperature": [1.0, 300.0], "label": "y"}}
+    with np.load(r.save(tmp_path / "g.npz"), allow_pickle=False) as data:
+        assert "inner.temperature" in data.files
+    for suffix in ("json", "npz"):
+        back = load(tmp_path / f"g.{suffix}")
+        assert back.name == "x" and back.label == "y" and list(back.temperature) == [1.0, 300.0]
+    assert r.to_dict() == {"a document": "x"}
+
+
 def test_save_refuses_unknown_suffix_and_leaves_nothing(tmp_path):
     with pytest.raises(InputError, match=r"\.json or \.npz"):
         make().save(tmp_path / "r.txt")

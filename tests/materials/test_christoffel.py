@@ -15,7 +15,7 @@ import pytest
 
 from kapitza.errors import InputError
 from kapitza.materials.elastic import christoffel_speeds, debye_christoffel_speeds, voigt_matrix
-from kapitza.phonons.from_structure import fibonacci_directions
+from kapitza.phonons.stability import fibonacci_directions
 
 GPA = 1e9
 #: Silicon (McSkimin 1953), Pa, and its density, kg m^-3.

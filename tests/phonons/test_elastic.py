@@ -219,7 +219,7 @@ def test_measured_constants_follow_the_record_the_side_was_built_from():
     """The measured constants beside a side are those of the record side_structure built it from, whatever the side
     was called: a database alias (sapphire: the database's Al2O3) or a crystal-table name (Nb); a structure given
     as NAME:STRUCTURE or a dict has none, even under a recorded name."""
-    from kapitza.phonons.from_structure import side_structure
+    from kapitza.atomistic.side import side_structure
 
     for side, name in (("sapphire", "Al2O3"), ("Nb", "Nb"), ("Ni", "Ni")):
         built = side_structure(side)
@@ -236,7 +236,7 @@ def test_memory_is_stated_and_bounded_before_any_force(monkeypatch):
     computed, below it the result states it; a calculator without a footprint states nothing (0)."""
     from kapitza.atomistic import calculator_forces
     from kapitza.errors import MemoryBoundError
-    from kapitza.phonons.from_structure import LIBRARY_BYTES
+    from kapitza.phonons.supercell_plan import LIBRARY_BYTES
 
     assert elastic.crystal_elastic_constants("Si", SW, cache=False).memory_gb == 0.0
     calls = []

@@ -16,16 +16,11 @@ from kapitza import landauer
 from kapitza.errors import InputError
 from kapitza.io.cache import cache_dir
 from kapitza.phonons.crystal import crystal_spec
-from kapitza.phonons.from_structure import (
-    NO_ELECTRONS,
-    crystal_phonons,
-    heat_capacity,
-    perpendicular_widths,
-    sound_speeds,
-    supercell_multiples,
-)
+from kapitza.phonons.derived_record import NO_ELECTRONS, heat_capacity, sound_speeds
+from kapitza.phonons.from_structure import crystal_phonons
 from kapitza.phonons.full_dispersion import full_dispersion_spectrum
 from kapitza.phonons.harmonic import HarmonicCrystal
+from kapitza.phonons.supercell_plan import perpendicular_widths, supercell_multiples
 from kapitza.transmission import diffuse_mismatch, radiation_limit
 from kapitza.units import AMU, ANGSTROM, GPA, KB
 
@@ -279,7 +274,7 @@ def test_a_crystal_not_in_the_database_takes_its_melting_point_from_the_crc_tabl
     assert "1800 K is above the melting point of Ni (1728.15 K at 1 atm)" in notes
     assert "above the melting point of Cu (1357.77 K" in notes  # the database's own record, the same rule
     # Ni is a metal without electron data beside Cu: no prediction of what the pair conducts, so no band under it
-    from kapitza.prediction.answer import NO_BAND_TWO_METALS
+    from kapitza.prediction.presenter import NO_BAND_TWO_METALS
 
     assert NO_BAND_TWO_METALS in out and "band: not yet measured" not in out
 
@@ -425,14 +420,14 @@ def test_long_wavelength_check_finds_an_elastically_unstable_crystal(parity_pair
     2000 directions; none is negative for SW Si, all are for its force constants with the sign flipped."""
     import phonopy
 
-    from kapitza.phonons.from_structure import _soft_long_wavelength
+    from kapitza.phonons.stability import soft_long_wavelength
 
     good = parity_pair[0].crystal
-    assert _soft_long_wavelength(good) is None
+    assert soft_long_wavelength(good) is None
     ph = good.phonopy
     flipped = phonopy.Phonopy(ph.unitcell, supercell_matrix=ph.supercell_matrix, primitive_matrix=ph.primitive_matrix)
     flipped.force_constants = -np.asarray(ph.force_constants)
-    direction, frequency = _soft_long_wavelength(HarmonicCrystal(name="flipped", source="", phonopy=flipped))
+    direction, frequency = soft_long_wavelength(HarmonicCrystal(name="flipped", source="", phonopy=flipped))
     assert frequency < 0 and np.linalg.norm(direction) == pytest.approx(1.0)
 
 
@@ -443,10 +438,11 @@ _NEAR_MESSAGE = "Cu: dynamically unstable with the emt potential: imaginary freq
 
 def _narrow_supercells_near_gamma(monkeypatch, below_atoms: int, error: type = None, relaxed=None) -> list:
     """Make every supercell of fewer than ``below_atoms`` atoms fail the stability check next to Gamma (what a
-    learned potential's truncated force constants do: W with sevennet-l3i5, from_structure.NEAR_GAMMA), the
+    learned potential's truncated force constants do: W with sevennet-l3i5, stability.NEAR_GAMMA), the
     others compute for real; returns the list of supercells computed.  The failure carries ``relaxed`` as the
     relaxed crystal (default: the crystal given)."""
     from kapitza.phonons import from_structure as fs
+    from kapitza.phonons import stability
 
     computed, real = [], fs._compute
 
@@ -454,7 +450,7 @@ def _narrow_supercells_near_gamma(monkeypatch, below_atoms: int, error: type = N
         computed.append(tuple(n))
         if len(conv) * n[0] * n[1] * n[2] < below_atoms:
             raise (
-                fs._NearGamma(_NEAR_MESSAGE, conv if relaxed is None else relaxed)
+                stability.NearGamma(_NEAR_MESSAGE, conv if relaxed is None else relaxed)
                 if error is None
                 else error(_NEAR_MESSAGE)
             )
@@ -484,14 +480,14 @@ def test_a_widening_search_made_under_older_stability_rules_is_not_read_back(mon
     """The width a search ended at depends on the rules that accept a supercell (the rotational sum rule made
     AlN's narrow supercells acceptable): with another STABILITY_RULES the search runs again instead of reading the
     old width, and its first width is computed anew."""
-    from kapitza.phonons import from_structure as fs
+    from kapitza.phonons import stability
 
     computed = _narrow_supercells_near_gamma(monkeypatch, 200)
     side = {"name": "Cu", "crystalstructure": "fcc", "a": 3.605, "cubic": True}
     crystal_phonons(side, EMT, relax=False)
     assert computed == [(3, 3, 3), (4, 4, 4)]
     computed.clear()
-    monkeypatch.setattr(fs, "STABILITY_RULES", fs.STABILITY_RULES + 1)
+    monkeypatch.setattr(stability, "STABILITY_RULES", stability.STABILITY_RULES + 1)
     found = crystal_phonons(side, EMT, relax=False)
     assert computed == [(3, 3, 3)]  # the search again; 4x4x4's force constants come from their own cache entry
     assert found.supercell == (4, 4, 4)
@@ -516,9 +512,9 @@ def test_near_gamma_modes_in_the_widest_supercell_are_the_potentials_instability
     MemoryBoundError here (the memory bound did not stop the widening)."""
     from kapitza.errors import DynamicalInstabilityError, MemoryBoundError
     from kapitza.phonons import from_structure as fs
+    from kapitza.phonons.stability import NearGamma
 
-    monkeypatch.setattr(fs, "_compute", lambda conv, *args: (_ for _ in ()).throw(fs._NearGamma(_NEAR_MESSAGE, conv,
-                                                                                                  0.2)))  # fmt: skip
+    monkeypatch.setattr(fs, "_compute", lambda conv, *args: (_ for _ in ()).throw(NearGamma(_NEAR_MESSAGE, conv, 0.2)))
     side = {"name": "Cu", "crystalstructure": "fcc", "a": 3.64, "cubic": True}
     with pytest.raises(DynamicalInstabilityError, match="is positive definite") as refused:
         crystal_phonons(side, EMT, relax=False, cache=False)
@@ -536,12 +532,12 @@ def test_an_instability_away_from_gamma_is_refused_at_once(monkeypatch):
 
 
 def test_near_gamma_is_the_folded_reduced_distance():
-    from kapitza.phonons.from_structure import NEAR_GAMMA, _near_gamma
+    from kapitza.phonons.stability import NEAR_GAMMA, near_gamma
 
-    assert _near_gamma(np.array([0.0, 0.0, 0.0652]))  # W with sevennet-l3i5
-    assert _near_gamma(np.array([0.98, -0.02, 1.0]))  # folded into the zone
-    assert not _near_gamma(np.array([0.0, 0.5, 0.0]))  # X: Cu with CHGNet
-    assert not _near_gamma(np.array([0.0, 0.0, NEAR_GAMMA + 1e-9]))
+    assert near_gamma(np.array([0.0, 0.0, 0.0652]))  # W with sevennet-l3i5
+    assert near_gamma(np.array([0.98, -0.02, 1.0]))  # folded into the zone
+    assert not near_gamma(np.array([0.0, 0.5, 0.0]))  # X: Cu with CHGNet
+    assert not near_gamma(np.array([0.0, 0.0, NEAR_GAMMA + 1e-9]))
 
 
 # -- the memory statement (issue 39 item 2 on issue 38's route) -----------------------------------------------------
@@ -551,7 +547,7 @@ def test_a_supercell_above_the_memory_bound_is_refused_before_any_force(monkeypa
     """The bound is checked on the rule's supercell before anything is computed: kapitza's own arrays alone (the
     libraries, :data:`LIBRARY_BYTES`) are above 0.1 GB, so even a user's calculator without a footprint is refused,
     in one line naming the supercell, the need and the bound, and nothing is computed or cached."""
-    from kapitza.phonons import from_structure as fs
+    from kapitza.phonons.supercell_plan import planned_memory_gb
 
     computed = _narrow_supercells_near_gamma(monkeypatch, 0)
     before = _entries()
@@ -560,7 +556,7 @@ def test_a_supercell_above_the_memory_bound_is_refused_before_any_force(monkeypa
         crystal_phonons(cu, EMT, max_memory_gb=0.1)
     assert computed == [] and _entries() == before
     with pytest.raises(InputError, match="above max_memory_gb=0.1"):
-        fs.planned_memory_gb(cu, EMT, max_memory_gb=0.1)
+        planned_memory_gb(cu, EMT, max_memory_gb=0.1)
     for bad in (0, -1, float("nan"), float("inf"), 1e308, "lots"):
         with pytest.raises(InputError, match="max_memory_gb must"):
             crystal_phonons("Si", SW_SI, max_memory_gb=bad)
@@ -680,7 +676,7 @@ def test_crystals_one_lattice_constant_cannot_build_come_from_the_crystal_table(
     C) and space group (International Tables: R-3c 167, P6_3mc 186, F-43m 216); the words say where they came
     from.  The database's amorphous SiO2 is not the table's quartz (refused above)."""
     from kapitza.atomistic.bulk import symmetry_dataset
-    from kapitza.phonons.from_structure import side_structure
+    from kapitza.atomistic.side import side_structure
 
     built, _, described, _, record = side_structure(side)
     assert len(built) == atoms and described.startswith(words)
@@ -694,11 +690,30 @@ def test_an_imaginary_mode_short_of_the_supercells_first_commensurate_point_asks
     (Ir with sevennet-l3i5: 0.994i THz at primitive q = (0.0815, 0.0815, 0.163) in 3x3x3, conventional (0.163,
     0.163, 0), none in 4x4x4).  fcc's X point (primitive (0.5, 0, 0.5), conventional (1, 0, 0)) is a zone-boundary
     instability: refused at once, as before."""
-    from kapitza.phonons.from_structure import _near_gamma
+    from kapitza.phonons.stability import near_gamma
 
     fcc = np.array([[0.0, 0.5, 0.5], [0.5, 0.0, 0.5], [0.5, 0.5, 0.0]])  # phonopy's primitive matrix (columns)
     ir = np.array([0.0815, 0.0815, 0.163])
-    assert not _near_gamma(ir)  # beyond the fixed 0.15 of the old rule alone
-    assert _near_gamma(ir, fcc, (3, 3, 3)) and not _near_gamma(ir, fcc, (8, 8, 8))
-    assert not _near_gamma(np.array([0.5, 0.0, 0.5]), fcc, (3, 3, 3))
-    assert _near_gamma(np.array([0.0, 0.0, 0.065]), fcc, (2, 2, 2))  # W's case: within 0.15
+    assert not near_gamma(ir)  # beyond the fixed 0.15 of the old rule alone
+    assert near_gamma(ir, fcc, (3, 3, 3)) and not near_gamma(ir, fcc, (8, 8, 8))
+    assert not near_gamma(np.array([0.5, 0.0, 0.5]), fcc, (3, 3, 3))
+    assert near_gamma(np.array([0.0, 0.0, 0.065]), fcc, (2, 2, 2))  # W's case: within 0.15
+
+
+def test_the_names_that_moved_out_keep_working_with_a_warning_naming_their_place():
+    """Issue 76: the module was split by its concepts (the side, the supercell plan, stability, the derived record);
+    each moved name still imports from here, the same object, with a DeprecationWarning naming its new module, and
+    a name that never lived here is an AttributeError."""
+    import importlib
+
+    from kapitza.phonons import from_structure as fs
+
+    moved = (("side_structure", "kapitza.atomistic.side"), ("planned_cost", "kapitza.phonons.supercell_plan"),
+             ("NEAR_GAMMA", "kapitza.phonons.stability"), ("sound_speeds", "kapitza.phonons.derived_record"),
+             ("memory_limit_gb", "kapitza.phonons.supercell_plan"))  # fmt: skip
+    for name, place in moved:
+        with pytest.warns(DeprecationWarning, match=f"from_structure.{name} is deprecated: use {place}.{name}"):
+            value = getattr(fs, name)
+        assert value is getattr(importlib.import_module(place), name)
+    with pytest.raises(AttributeError):
+        fs.no_such_name  # noqa: B018

@@ -16,8 +16,9 @@ import pytest
 
 import kapitza
 from kapitza.errors import InputError
-from kapitza.prediction.answer import Prediction, shown
+from kapitza.prediction.answer import Prediction
 from kapitza.prediction.expected import mw_text
+from kapitza.prediction.presenter import shown
 
 #: A structure pair with a small potential: ASE's EMT (tests/mlip_factories.py), an 8^3 mesh.
 EMT = ("--calculator", "mlip_factories:emt", "--mesh", "8")
@@ -125,7 +126,7 @@ def test_save_and_load_give_the_same_prediction(tmp_path):
     for suffix in (".json", ".npz"):
         back = kapitza.load(p.save(tmp_path / f"p{suffix}"))
         assert isinstance(back, Prediction) and back.to_dict() == p.to_dict()
-    again = back.physics.results_at([100.0])  # the Debye spectra are rebuilt: they are not saved
+    again = back.results_at([100.0])  # the Debye spectra are rebuilt: they are not saved
     assert again[0].conductance[0] == pytest.approx(kapitza.conductance("Al", "Si", 100.0, "dmm"), rel=1e-12)
     one = kapitza.load(p.result("dmm").save(tmp_path / "dmm.json"))
     np.testing.assert_array_equal(one.conductance, p.result("dmm").conductance)
@@ -277,7 +278,7 @@ def test_a_long_prediction_shows_itself_in_bounded_text_and_html():
     """Issue 63: 5,000 temperatures give a print of the first and last 10 expected lines and totals and one line
     saying 4,980 are left out, and a notebook table of at most 21 rows a block (10, "...", 10) for the expected
     measurement and each model's total; to_dict() and table() keep every temperature."""
-    from kapitza.prediction.answer import EDGE_ROWS, MAX_SHOWN_TEMPERATURES, not_shown_line, shown_rows
+    from kapitza.prediction.presenter import EDGE_ROWS, MAX_SHOWN_TEMPERATURES, not_shown_line, shown_rows
 
     assert shown_rows(MAX_SHOWN_TEMPERATURES) == list(range(MAX_SHOWN_TEMPERATURES))
     assert shown_rows(25) == [*range(EDGE_ROWS), None, *range(25 - EDGE_ROWS, 25)]
@@ -295,3 +296,53 @@ def test_a_long_prediction_shows_itself_in_bounded_text_and_html():
     assert "4,980 temperatures not shown" in page and len(page) < 30_000
     assert len(p.to_dict()["expected"]["conductance_w_m2k"]) == 5000
     assert len(p.table()) == 5000 * len(p.models)
+
+
+def test_one_answer_object_and_the_old_names_still_work(tmp_path):
+    """Issue 76: ``kapitza.predict`` and ``predict_interface`` return one class (the physics alone has no expected
+    measurement and says why); ``InterfacePrediction`` (the physics' old class), ``Prediction.physics`` and the words'
+    and physics' old homes still answer, each with a DeprecationWarning naming the new place."""
+    import warnings
+
+    from kapitza.prediction import answer, physics, presenter, report
+    from kapitza.prediction.answer import PHYSICS_ONLY, predict_interface
+
+    whole, alone = kapitza.predict("Al", "Si", 300.0), predict_interface("Al", "Si", 300.0)
+    assert type(whole) is type(alone) is Prediction
+    assert alone.expected is None and alone.expected_reason == PHYSICS_ONLY and alone.warnings == ()
+    np.testing.assert_array_equal(alone.total["dmm"], whole.total["dmm"])
+    assert alone.notes == whole.notes and alone.to_dict()["results"] == whole.to_dict()["results"]
+    with pytest.warns(DeprecationWarning, match="use kapitza.prediction.answer.Prediction"):
+        assert kapitza.prediction.InterfacePrediction is Prediction
+    with pytest.warns(DeprecationWarning, match="report.InterfacePrediction is deprecated"):
+        assert report.InterfacePrediction is Prediction
+    with pytest.warns(DeprecationWarning, match="use kapitza.prediction.answer.predict_interface"):
+        assert report.predict_interface is predict_interface
+    with pytest.warns(DeprecationWarning, match="use kapitza.prediction.physics.helium_range"):
+        assert report.helium_range is physics.helium_range
+    with pytest.warns(DeprecationWarning, match="use kapitza.prediction.presenter.validity_notes"):
+        assert report.validity_notes is presenter.validity_notes
+    with pytest.warns(DeprecationWarning, match="answer.shown is deprecated: use kapitza.prediction.presenter.shown"):
+        assert answer.shown is presenter.shown
+    with pytest.warns(DeprecationWarning, match="Prediction.physics is deprecated"):
+        assert whole.physics is whole
+    with pytest.raises(AttributeError):
+        report.no_such_name  # noqa: B018
+    with warnings.catch_warnings():  # importing the old module says nothing: kapitza.load walks every module
+        warnings.simplefilter("error")
+        import importlib
+
+        importlib.reload(report)
+
+
+def test_a_prediction_saved_before_the_one_answer_object_loads(tmp_path):
+    """A file written by kapitza.save before issue 76 (its physics nested under "physics", as the InterfacePrediction
+    they were) loads as the one Prediction with the same numbers, and saving it again writes that layout."""
+    p = kapitza.predict("Al", "Si", [30.0, 300.0])
+    doc = json.loads(p.save(tmp_path / "p.json").read_text())
+    assert list(doc["result"])[:5] == ["expected", "expected_reason", "total", "total_reason", "physics"]
+    assert doc["result"]["physics"]["side1"]["name"] == "Al" and "side1" not in doc["result"]
+    back = kapitza.load(tmp_path / "p.json")
+    assert back.to_dict() == p.to_dict()
+    arrays = np.load(p.save(tmp_path / "p.npz"))
+    assert "physics.temperature" in arrays.files and "temperature" not in arrays.files

@@ -40,7 +40,7 @@ def test_predict_with_a_calculator_builds_both_sides_from_their_structures(tmp_p
     from ase.build import bulk
     from ase.io import write
 
-    from kapitza.phonons.from_structure import METAL_WITHOUT_ELECTRONS
+    from kapitza.phonons.derived_record import METAL_WITHOUT_ELECTRONS
     from kapitza.prediction.validation import as_predicted
 
     path = tmp_path / "nickel.cif"

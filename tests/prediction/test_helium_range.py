@@ -9,7 +9,7 @@ import pytest
 
 from kapitza.literature import measurements_for
 from kapitza.prediction import predict_interface, predict_model
-from kapitza.prediction.report import MEZHOV_DEGLIN_REFERENCE, SWARTZ_POHL_REFERENCE
+from kapitza.prediction.physics import MEZHOV_DEGLIN_REFERENCE, SWARTZ_POHL_REFERENCE
 from kapitza.transmission.electronic import metal_electron_phonon_conductance
 
 T = np.array([0.5, 1.0, 1.5])

@@ -445,7 +445,7 @@ CRYSTAL_MEMORY_HELP = (
 def option_words(message: str) -> str:
     """A refusal of :mod:`kapitza.phonons.from_structure` in the command line's words (``predict`` and ``phonons``
     spell its bounds as options)."""
-    from ..phonons.from_structure import MAX_SUPERCELL_ATOMS
+    from ..phonons.supercell_plan import MAX_SUPERCELL_ATOMS
 
     for library, option in (
         ("; raise it, or give a smaller supercell (or min_width_angstrom)", "; raise it with --max-memory-gb"),

@@ -26,7 +26,8 @@ from ..io.results import dumps
 from ..landauer import MAX_TEMPERATURES
 from ..phonons.debye import DEFAULT_CUTOFF
 from ..prediction import available_models
-from ..prediction.answer import Prediction, not_shown_line, predict, shown, shown_rows
+from ..prediction.answer import Prediction, predict
+from ..prediction.presenter import empirical_line, expected_lines, not_shown_line, shown, shown_rows
 from ..units import M2K_PER_GW, NANOMETRE, rad_s_to_thz
 from .common import (
     CALCULATOR_HELP,
@@ -50,12 +51,12 @@ def option_name(name: str) -> str:
     return _OPTION_NAMES.get(name, "--" + name.replace("_", "-"))
 
 
-#: Where every temperature is when the text leaves some out (:func:`kapitza.prediction.answer.not_shown_line`).
+#: Where every temperature is when the text leaves some out (:func:`kapitza.prediction.presenter.not_shown_line`).
 EVERY_ROW = "--json or --csv"
 
 
 def _gap(table: Table) -> None:
-    """The row that stands for the temperatures a table leaves out (:func:`kapitza.prediction.answer.shown_rows`)."""
+    """The row that stands for the temperatures a table leaves out (:func:`kapitza.prediction.presenter.shown_rows`)."""
     table.add_row(*["..."] * len(table.columns))
 
 
@@ -69,8 +70,8 @@ def render_table(p: Prediction) -> Table:
 
     A Kapitza-length column appears for each side with a bulk thermal conductivity; with a fluid side (helium) an
     R T^3 column is added.  At a metal/non-metal interface with a series total, the table shows G_ph, G_ep and the
-    total, and R and L_K are those of the total (:meth:`InterfacePrediction.reported_resistance`)."""
-    found = p.physics
+    total, and R and L_K are those of the total (:meth:`Prediction.reported_resistance`)."""
+    found = p
     results, parts = list(found.results), found.electronic
     m1, m2 = found.side1, found.side2
     cryo = m1.is_fluid or m2.is_fluid
@@ -130,7 +131,7 @@ def render_edmm(p: Prediction) -> Table:
 
 def render_helium_range(p: Prediction) -> Table:
     """The expected range of a solid/helium interface: R and R T^3 of the DMM (low end) and the AMM (high end)."""
-    helium = p.physics.helium
+    helium = p.helium
     table = Table(
         title=f"{helium.solid}/{helium.fluid}: expected range, from the DMM (diffuse scattering: lowest R) to the "
         "AMM (a clean, specular surface: highest R)"
@@ -224,8 +225,6 @@ def text_report(p: Prediction, explain: bool) -> Report:
     """The prediction as the command prints it: the answer (the expected measurement, the electronic DMM of two
     metals, the models' table, the measured range, the helium range, the empirical estimate), the warnings, and the
     provenance (with the shares by band of full dispersion after the Kapitza lengths) behind ``--explain``."""
-    from ..prediction.answer import empirical_line, expected_lines
-
     report = Report(explain=explain)
     if p.expected is not None and p.expected.temperature.size > 3:
         report.answer(render_expected(p))
@@ -239,13 +238,13 @@ def text_report(p: Prediction, explain: bool) -> Report:
         report.answer(line)
     if (line := p.measured_line()) is not None:
         report.answer(line)
-    if p.physics.helium is not None:
+    if p.helium is not None:
         report.answer(render_helium_range(p))
     if p.empirical is not None or p.empirical_reason is not None:
         report.answer(empirical_line(p.empirical, p.empirical_reason))
     for warning in p.warnings:
         report.warn(warning)
-    shares = [t for r, split in zip(p.results, p.physics.shares) for t in render_shares(split, r.model, p.side1.name)]
+    shares = [t for r, split in zip(p.results, p.shares) for t in render_shares(split, r.model, p.side1.name)]
     topics = [topic for topic, _ in p.provenance]
     after = len(topics) - topics[::-1].index("Kapitza lengths") if "Kapitza lengths" in topics else 0
     for k, (topic, line) in enumerate(p.provenance):

@@ -195,9 +195,20 @@ def saved_dict(obj: Any) -> dict[str, Any]:
     that is recomputed rather than stored: spectra, force constants) is left out and takes its default on load."""
     if not _is_report(obj):
         return obj.to_dict()
-    return {
-        f.name: _saved_value(getattr(obj, f.name)) for f in dataclasses.fields(obj) if f.metadata.get("saved", True)
-    }
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(obj):
+        if f.metadata.get("saved", True):
+            group = _group_of(type(obj), f.name)
+            (out if group is None else out.setdefault(group, {}))[f.name] = _saved_value(getattr(obj, f.name))
+    return out
+
+
+def _group_of(cls: type, name: str) -> str | None:
+    """The key under which a result class saves field ``name`` (``_saved_groups``: {key: field names}), or None.
+
+    A class whose fields were once those of a nested result (a prediction's physics, issue 76) saves them under that
+    result's old key, so its files keep their layout and those saved before still load."""
+    return next((g for g, names in getattr(cls, "_saved_groups", {}).items() if name in names), None)
 
 
 def _saved_value(value: Any) -> Any:
@@ -212,10 +223,12 @@ def _arrays(obj: Any, prefix: str = "") -> dict[str, np.ndarray]:
     out: dict[str, np.ndarray] = {}
     for f in dataclasses.fields(obj):
         value = getattr(obj, f.name)
+        group = _group_of(type(obj), f.name)
+        key = prefix + ("" if group is None else group + ".") + f.name
         if isinstance(value, np.ndarray) and value.dtype.kind in "biufc":
-            out[prefix + f.name] = value
+            out[key] = value
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            out.update(_arrays(value, prefix + f.name + "."))
+            out.update(_arrays(value, key + "."))
     return out
 
 
@@ -410,13 +423,17 @@ def _from_dict(
     for f in dataclasses.fields(cls):
         if not f.init:
             continue
-        if prefix + f.name in (arrays or {}):
-            kwargs[f.name] = np.asarray(arrays[prefix + f.name])  # type: ignore[index]
-        elif f.name in data:
+        group = _group_of(cls, f.name)
+        key = prefix + ("" if group is None else group + ".") + f.name
+        held = data if group is None else data.get(group)
+        held = held if isinstance(held, Mapping) else {}
+        if key in (arrays or {}):
+            kwargs[f.name] = np.asarray(arrays[key])  # type: ignore[index]
+        elif f.name in held:
             hint = hints.get(f.name, f.type)
-            value = data[f.name]
+            value = held[f.name]
             if _is_dataclass_type(hint) and isinstance(value, dict):
-                kwargs[f.name] = _from_dict(hint, value, arrays, prefix + f.name + ".")
+                kwargs[f.name] = _from_dict(hint, value, arrays, key + ".")
             else:
                 kwargs[f.name] = _value(value, hint)
     return cls(**kwargs)

@@ -368,7 +368,7 @@ def debye_christoffel_speeds(stiffness: ArrayLike, density: float, directions: A
     Each acoustic branch of an anisotropic continuum has the long-wavelength density of states
     ``D omega^2`` with ``D = <v^-3> / (2 pi^2)``, the average over all directions; an isotropic branch of speed v has
     ``D = 1/(2 pi^2 v^3)``.  So ``v_l = <v_L^-3>^(-1/3)`` (the fastest branch) and ``2/v_t^3 = <v_T1^-3> + <v_T2^-3>``
-    (the two others): the definitions of :func:`kapitza.phonons.from_structure.sound_speeds` from a crystal's
+    (the two others): the definitions of :func:`kapitza.phonons.derived_record.sound_speeds` from a crystal's
     phonons, so that ``3/v_D^3 = 1/v_l^3 + 2/v_t^3`` counts the crystal's own low-temperature density of states.
     For an isotropic stiffness they are exactly ``sqrt(C11/rho)`` and ``sqrt(C44/rho)``.
 
@@ -380,7 +380,7 @@ def debye_christoffel_speeds(stiffness: ArrayLike, density: float, directions: A
         Mass density, kg m^-3.
     directions : ArrayLike
         Shape (n, 3), nearly uniform on the unit sphere (a Fibonacci sphere,
-        :func:`kapitza.phonons.from_structure.fibonacci_directions`).
+        :func:`kapitza.phonons.stability.fibonacci_directions`).
     """
     inverse_cubes = np.mean(christoffel_speeds(stiffness, density, directions) ** -3.0, axis=0)
     v_l = float(inverse_cubes[2] ** (-1.0 / 3.0))

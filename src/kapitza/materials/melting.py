@@ -7,7 +7,7 @@
 A crystal kapitza derives from a structure (:mod:`kapitza.phonons.from_structure`) has no record of its melting
 point, so a prediction at 300 K for solid xenon (161.4 K) would print numbers for a liquid without a word.  This
 table gives the melting point of the elements and of the crystal table's and database's compounds, found by the
-crystal's reduced composition, so that the same note a database material gets (:func:`kapitza.prediction.report.
+crystal's reduced composition, so that the same note a database material gets (:func:`kapitza.prediction.presenter.
 validity_notes`) is printed for them too.  The values are the CRC Handbook's (physical constants of inorganic
 compounds; for some compounds the decomposition point) as tabulated in the ``chemicals`` package, written by
 ``scripts/make_melting_table.py``; the package is not needed at run time.  A composition the table lacks has no

@@ -71,7 +71,7 @@ __all__ = [
 #: included, on the 2-core machine; docs/reference/elastic-accuracy/results.json).
 MAX_ATOMS = 256
 #: A tensor whose largest constant is below this (GPa) holds no crystal together: its atoms do not interact (the
-#: counterpart of :data:`kapitza.phonons.from_structure.MIN_HIGHEST_THZ`).  The softest crystal with measured
+#: counterpart of :data:`kapitza.phonons.stability.MIN_HIGHEST_THZ`).  The softest crystal with measured
 #: constants in kapitza's database is Pb (C11 49.7 GPa); an alkali metal's C11 is a few GPa.
 MIN_STIFFNESS_GPA = 0.1
 #: Bump when what the cache stores (or how it is computed) changes.
@@ -208,7 +208,7 @@ def measured_elastic_constants(name: str) -> tuple[str, dict[str, float], str] |
 
 def _measured(side: Any, symmetry: str) -> tuple[dict[str, float], str]:
     """The measured constants beside a side's computed ones (``side``: what
-    :func:`~kapitza.phonons.from_structure.side_structure` built): those of its database record, or of the crystal
+    :func:`~kapitza.atomistic.side.side_structure` built): those of its database record, or of the crystal
     table's record it was built from; only where their symmetry is the computed one."""
     name = side.database.name if side.database is not None else side.record
     found = None if name is None else measured_elastic_constants(name)
@@ -220,12 +220,12 @@ def _measured(side: Any, symmetry: str) -> tuple[dict[str, float], str]:
 def elastic_memory(conv: Any, source: CalculatorSource) -> tuple[float, bool]:
     """(bytes, known): the stated peak resident memory of the process that computes the elastic constants of the
     conventional cell ``conv`` with ``source``: the libraries
-    (:data:`~kapitza.phonons.from_structure.LIBRARY_BYTES`), the potential loaded and its working memory in one
+    (:data:`~kapitza.phonons.supercell_plan.LIBRARY_BYTES`), the potential loaded and its working memory in one
     call on the cell (:func:`kapitza.atomistic.calculator_forces.force_call_memory`, the footprints measured by
     ``benchmarks/mlip_memory.py``; the stress comes from the same call).  ``known`` is False for a calculator
     without a measured footprint: only the libraries are counted."""
     from ..atomistic.calculator_forces import force_call_memory
-    from .from_structure import LIBRARY_BYTES
+    from .supercell_plan import LIBRARY_BYTES
 
     call = force_call_memory(source.name, conv, 1)
     return float(LIBRARY_BYTES + call["resident"] + call["work"]), bool(call["known"])
@@ -283,7 +283,7 @@ def crystal_elastic_constants(
     Parameters
     ----------
     side : str, path, Material, ase.Atoms or dict
-        As :func:`kapitza.phonons.from_structure.side_structure` reads it.
+        As :func:`kapitza.atomistic.side.side_structure` reads it.
     calculator : str or CalculatorSource, optional
         Default :data:`~kapitza.atomistic.calculators.DEFAULT_CALCULATOR`.
     name : str, optional
@@ -312,7 +312,8 @@ def crystal_elastic_constants(
         above :data:`MAX_ATOMS`, a strained cell whose positions do not converge, or a tensor whose largest
         constant is below :data:`MIN_STIFFNESS_GPA` (atoms that do not interact).
     """
-    from .from_structure import conventional_cell, side_structure
+    from ..atomistic.side import side_structure
+    from .supercell_plan import conventional_cell
 
     source = calculator if isinstance(calculator, CalculatorSource) else calculator_source(calculator)
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
@@ -391,7 +392,7 @@ def _check_memory(conv: Any, source: CalculatorSource, described: str, max_memor
     """The stated memory in GB (0 where the calculator has no measured footprint), or MemoryBoundError above the
     bound, before any force."""
     from ..errors import MemoryBoundError
-    from .from_structure import bound_words, memory_limit_gb
+    from .supercell_plan import bound_words, memory_limit_gb
 
     limit = memory_limit_gb(max_memory_gb)
     need, known = elastic_memory(conv, source)
@@ -525,7 +526,7 @@ def stiffness_errors_of(found: Any) -> StiffnessErrors | None:
     """:func:`stiffness_errors` of a crystal built with a calculator
     (:class:`~kapitza.phonons.from_structure.StructurePhonons`): its calculator, the reduced formula and atoms of its
     conventional cell, its relaxed a, b, c."""
-    from .from_structure import reduced_formula
+    from ..atomistic.side import reduced_formula
 
     symbols = list(found.crystal.phonopy.unitcell.symbols)
     return stiffness_errors(found.calculator, reduced_formula(symbols), len(symbols), found.relaxed_cell[:3])

@@ -11,7 +11,7 @@ same calculator (:func:`~kapitza.phonons.elastic.crystal_elastic_constants`), ch
 smallest eigenvalue of the tensor, Mandel's form), and builds the crystal's Debye record from it
 (:func:`long_wave_material`): v_l and v_t the Debye-equivalent direction averages of the Christoffel speeds
 (:func:`kapitza.materials.elastic.debye_christoffel_speeds`, the definitions
-:func:`~kapitza.phonons.from_structure.sound_speeds` uses on phonons), density and number density from the relaxed
+:func:`~kapitza.phonons.derived_record.sound_speeds` uses on phonons), density and number density from the relaxed
 conventional cell, the elastic Debye temperature from them.  An unstable tensor, or one that cannot be computed,
 keeps the refusal, with the reason added.
 """
@@ -24,23 +24,17 @@ from typing import Any
 import numpy as np
 
 from ..atomistic.calculators import CalculatorSource, calculator_source
+from ..atomistic.side import reduced_formula, side_structure
 from ..errors import DynamicalInstabilityError, InputError
 from ..io.results import result
 from ..materials import Material
 from ..materials.debye_speeds import debye_temperature_from_speeds
 from ..materials.elastic import debye_christoffel_speeds
 from ..units import AMU, ANGSTROM, GPA
+from .derived_record import RECORD_TEMPERATURE, database_match, record_beyond_phonons
 from .elastic import CrystalElasticConstants, crystal_elastic_constants
-from .from_structure import (
-    LONG_WAVELENGTH_DIRECTIONS,
-    RECORD_TEMPERATURE,
-    conventional_cell,
-    database_match,
-    fibonacci_directions,
-    record_beyond_phonons,
-    reduced_formula,
-    side_structure,
-)
+from .stability import LONG_WAVELENGTH_DIRECTIONS, fibonacci_directions
+from .supercell_plan import conventional_cell
 
 __all__ = ["SOUND_SPEED_AVERAGE", "LongWaveCrystal", "long_wave_crystal", "long_wave_material"]
 
@@ -131,7 +125,7 @@ def long_wave_material(
     (``symbols`` and ``masses_amu``, in the order of the cell ``elastic`` relaxed; its ``relaxed_cell`` gives the
     volume).  v_l and v_t: :func:`kapitza.materials.elastic.debye_christoffel_speeds`; the elastic Debye temperature
     from them (:func:`~kapitza.materials.debye_speeds.debye_temperature_from_speeds`); what vibrations do not give
-    (conductivity, melting point, electrons) as :func:`~kapitza.phonons.from_structure.derived_material` keeps it."""
+    (conductivity, melting point, electrons) as :func:`~kapitza.phonons.derived_record.derived_material` keeps it."""
     from ase.geometry import cellpar_to_cell
 
     masses = np.asarray(masses_amu, dtype=float) * AMU
@@ -195,7 +189,7 @@ def long_wave_crystal(
     Parameters
     ----------
     side : str, path, Material, ase.Atoms or dict
-        The crystal, as :func:`~kapitza.phonons.from_structure.side_structure` reads it.
+        The crystal, as :func:`~kapitza.atomistic.side.side_structure` reads it.
     calculator : str or CalculatorSource, optional
         The force source whose phonons were refused.
     refusal : DynamicalInstabilityError

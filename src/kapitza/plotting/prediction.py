@@ -25,10 +25,10 @@ def prediction_figure(prediction: Any, path: str | os.PathLike | None = None) ->
         check_figure_path(path)
     if prediction.comparisons:
         from ..prediction.comparison import compare_debye
-        from ..prediction.report import comparison_plot_temperatures
+        from ..prediction.physics import comparison_plot_temperatures
         from .phonons import spectral_comparison_figure
 
-        p = prediction.physics
+        p = prediction
         dense = comparison_plot_temperatures(p.temperature, p.side1, p.side2)  # smooth G(T), requested T kept
         options = p.settings.options()
         comparison = compare_debye(*p.spectra, dense, prediction.comparisons[0].model, **options)

@@ -13,7 +13,16 @@ settings
     :class:`Settings`: every choice besides materials and model, validated up front.
 answer
     :func:`predict` and :class:`Prediction`: the whole answer, as ``kapitza predict`` prints it (the expected
-    measurement first, each model's total with the electrons, the physics, the warnings, the provenance).
+    measurement first, each model's total with the electrons, the physics, the warnings, the provenance);
+    :func:`predict_interface`, the same class with the physics alone.
+presenter
+    The words of a prediction (its text, ``--explain``, the notebook's table), in one place.
+physics
+    What a prediction computes besides each model's G: the measured values against the radiation limit, the helium
+    range, the temperatures of a G(T) figure.
+sides
+    What a side names (a database material or a crystal from its structure), the default calculator, the memory
+    bound, and both crystals built from their structures.
 api
     :func:`predict_model` (one model's :class:`ConductanceResult`), :func:`conductance`, :func:`resistance`,
     :func:`kapitza_length`.
@@ -21,9 +30,6 @@ shares
     G split by incident branch and by frequency band.
 comparison
     Debye vs full dispersion, side by side.
-report
-    :func:`predict_interface`: everything ``kapitza predict`` reports (every model, the electrons,
-    the measured values against the radiation limit), from one Settings and one pair of spectra.
 empirical
     :func:`empirical_estimate`: gradient boosting on the shipped measurements, with the
     error bar of a cross-validation grouped by paper (needs ``kapitza[empirical]``).
@@ -46,7 +52,7 @@ Units: temperature in K; conductance in W m^-2 K^-1; resistance in m^2 K W^-1;
 Kapitza length in m.
 """
 
-from .answer import Prediction, predict
+from .answer import Prediction, comparison_document, predict, predict_interface, shares_document
 from .api import (
     ConductanceResult,
     build_spectra,
@@ -61,16 +67,8 @@ from .comparison import DebyeComparison, compare_debye, spectral_comparison
 from .convergence import ConvergenceTable, convergence_table
 from .empirical import EmpiricalEstimate, EmpiricalValidation, empirical_estimate, empirical_validation
 from .interface import ElectronicParts, electronic_parts, interface_kind, is_metal
+from .physics import RadiationLimitCheck, measured_summary, radiation_limit_check
 from .registry import MODELS, ModelInfo, available_models, default_models, get_model
-from .report import (
-    InterfacePrediction,
-    RadiationLimitCheck,
-    comparison_document,
-    measured_summary,
-    predict_interface,
-    radiation_limit_check,
-    shares_document,
-)
 from .scalars import conductance, kapitza_length, resistance
 from .settings import DISPERSIONS, MaterialSpec, Settings, SideSpec
 from .shares import ConductanceShares, conductance_shares
@@ -89,7 +87,6 @@ __all__ = [
     "EmpiricalEstimate",
     "EmpiricalValidation",
     "ElectronicParts",
-    "InterfacePrediction",
     "MaterialSpec",
     "Prediction",
     "ModelInfo",
@@ -130,3 +127,11 @@ __all__ = [
     "shares_document",
     "validation_table",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """``InterfacePrediction``, the physics' object before issue 76: :class:`Prediction` (one answer object), with a
+    DeprecationWarning."""
+    from .._moved import moved_name
+
+    return moved_name(__name__, name, {"InterfacePrediction": "kapitza.prediction.answer:Prediction"})

@@ -8,9 +8,15 @@ What a user designs with comes first, in Python as on the command line:
    for two non-metals, in series with the metal's electron-phonon conductance where a side is a metal (Majumdar &
    Reddy, Appl. Phys. Lett. 84, 4768 (2004)), the electronic DMM for two metals (Gundrum, Cahill & Averback, Phys.
    Rev. B 72, 245426 (2005));
-3. the **physics** (:class:`~kapitza.prediction.report.InterfacePrediction`): every phonon model, the electrons, the
-   shipped measurements of the pair and how they sit against the radiation limit;
+3. the **physics**: every phonon model (:attr:`Prediction.results`), the electrons (:attr:`Prediction.electronic`),
+   the shipped measurements of the pair and how they sit against the radiation limit, the helium range
+   (:mod:`kapitza.prediction.physics`);
 4. the **warnings** that change a decision, and the **provenance** (what each number rests on, in words).
+
+One class holds it all; its words (the text, ``--explain``, the notebook's table) are written by
+:mod:`kapitza.prediction.presenter`, its methods that return text call it.  :func:`predict_interface` gives the same
+class with the physics alone (no expected measurement: :attr:`Prediction.expected_reason` says so), the part
+:func:`predict` builds on.
 
 The command line renders this object and nothing more: its text (answer first), ``--explain`` (the provenance) and
 ``--json`` (:meth:`Prediction.to_dict`) all come from it, and every input is validated here, once.  In a notebook the
@@ -28,7 +34,6 @@ import dataclasses
 import math
 import os
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
@@ -36,88 +41,54 @@ from numpy.typing import ArrayLike, NDArray
 
 from .. import landauer
 from .._checks import check_temperature_bound
+from .._version import __version__
+from ..atomistic.side import resolve_side
 from ..errors import InputError
 from ..io.results import result, to_jsonable
 from ..literature import DEFAULT_WINDOW, Measurements, measurements_named
 from ..literature.sample import DEPOSITIONS, SURFACES, family_option
 from ..materials import Material
-from ..materials.conductivity import conductivity_table, uses_conductivity_table
+from ..materials.conductivity import conductivity_or_nan
 from ..phonons.debye import DEFAULT_CUTOFF
-from ..units import M2K_PER_GW, MW_PER_M2K
-from .api import ConductanceResult, build_spectra
+from ..units import rad_s_to_thz
+from . import presenter
+from .api import ConductanceResult, build_spectra, conductance_result, imply_full_dispersion, model_channels
 from .comparison import DebyeComparison
 from .comparison import compare_debye as debye_comparison
 from .empirical import EmpiricalEstimate, empirical_document, empirical_or_reason
-from .expected import ExpectedConductance, expected_document, expected_or_reason, mw_text
-from .interface import ELECTRON_PHONON_REFERENCE, ELECTRONIC_DMM_REFERENCE, SERIES_KINDS, ElectronicParts
+from .expected import ExpectedConductance, expected_document, expected_or_reason
+from .interface import ELECTRON_PHONON_REFERENCE, ELECTRONIC_DMM_REFERENCE, ElectronicParts
 from .mlip_band import CalculatorBand
+from .physics import HeliumRange, RadiationLimitCheck, measured_summary, pair_physics, plot_temperatures
 from .registry import default_models, get_model
-from .report import (
-    HeliumRange,
-    InterfacePrediction,
-    RadiationLimitCheck,
-    comparison_document,
-    conductivity_gaps,
-    measured_summary,
-    plot_temperatures,
-    predict_interface,
-    validity_notes,
-)
 from .settings import OptionNames, PotentialSpec, Progress, Settings, SideSpec, api_name
-from .sides import database_material, default_calculator, memory_bound
+from .shares import ConductanceShares
+from .sides import (
+    default_calculator,
+    is_long_waves,
+    long_wave_settings,
+    memory_bound,
+    structure_sides,
+)
 
 __all__ = [
     "DEFAULT_CRYOGENIC_TEMPERATURES",
     "DEFAULT_TEMPERATURES",
-    "EDGE_ROWS",
-    "MAX_SHOWN_TEMPERATURES",
+    "PHYSICS_ONLY",
     "Prediction",
+    "comparison_document",
     "default_temperatures",
-    "not_shown_line",
+    "model_rows",
     "predict",
-    "shown",
-    "shown_rows",
+    "predict_interface",
+    "shares_document",
 ]
 
 #: Temperatures (K) of a prediction when none are given: solid/solid, and solid/fluid (liquid helium).
 DEFAULT_TEMPERATURES = (1.0, 10.0, 30.0, 100.0, 300.0, 1000.0)
 DEFAULT_CRYOGENIC_TEMPERATURES = (0.1, 0.3, 0.5, 1.0, 1.5, 2.0)
-
-#: The band line of a pair of two metals whose electrons kapitza cannot model (nothing predicts what it conducts).
-NO_BAND_TWO_METALS = (
-    "band: none for this pair: two metals, one without the electronic DMM's data, have no prediction of what they "
-    "conduct (kapitza validate leaves such rows out of the band's measurement)"
-)
-
-
-#: Beyond this many temperatures the text of a prediction (``kapitza predict``'s tables, ``print``, the notebook's
-#: table) shows the first and last :data:`EDGE_ROWS` of each per-temperature table and one line saying how many it
-#: left out (:func:`not_shown_line`); ``--json``, ``--csv``, :meth:`Prediction.to_dict` and :meth:`Prediction.table`
-#: keep every one (issue 63: 5,000 rows of text took minutes and no reader reads them).
-MAX_SHOWN_TEMPERATURES = 24
-EDGE_ROWS = 10
-
-
-def shown_rows(n: int) -> list[int | None]:
-    """The rows (indices of ``n`` temperatures) that text shows, in order, with None where the left-out ones are."""
-    if n <= MAX_SHOWN_TEMPERATURES:
-        return list(range(n))
-    return [*range(EDGE_ROWS), None, *range(n - EDGE_ROWS, n)]
-
-
-def not_shown_line(n: int, where: str) -> str | None:
-    """The line that says how many of ``n`` temperatures the text left out and that ``where`` holds every one (None
-    where the text shows them all)."""
-    hidden = n - (len(shown_rows(n)) - 1) if n > MAX_SHOWN_TEMPERATURES else 0
-    return f"{hidden:,} temperatures not shown; {where} holds every one" if hidden else None
-
-
-def shown(value: float, scale: float = MW_PER_M2K, digits: int = 4) -> str:
-    """``value / scale`` with ``digits`` significant digits, "inf" where it is not finite: the one format of the
-    prediction's numbers in text (``kapitza predict``'s table, ``print(prediction)``)."""
-    if not math.isfinite(value):
-        return "inf"
-    return f"{value / scale:.{digits}g}"
+#: The reason of a prediction of the physics alone (:func:`predict_interface`) that it holds no expected measurement.
+PHYSICS_ONLY = "predict_interface gives the physics alone: kapitza.predict gives the expected measurement"
 
 
 def default_temperatures(m1: Material, m2: Material) -> NDArray[np.float64]:
@@ -132,7 +103,8 @@ def default_temperatures(m1: Material, m2: Material) -> NDArray[np.float64]:
 
 @result
 class Prediction:
-    """What a measurement of one interface is expected to give, and the physics behind it.
+    """What a measurement of one interface is expected to give, and the physics behind it: what ``kapitza predict``
+    prints, and its ``--json`` (:meth:`to_dict`).
 
     Attributes
     ----------
@@ -140,17 +112,45 @@ class Prediction:
         The expected measurement with its 68 % band of held-out papers (:mod:`kapitza.prediction.expected`); None
         where there is none (then :attr:`expected_reason` says why).
     expected_reason : str or None
-        Why there is no expected measurement (a material from a file, a fluid side, ...); None where there is one.
+        Why there is no expected measurement (a material from a file, a fluid side, the physics alone asked for:
+        :data:`PHYSICS_ONLY`, ...); None where there is one.
     total : mapping of str to ndarray, shape (n_T,) each
         Per phonon model, the conductance a measurement of the interface would see, W m^-2 K^-1
-        (:meth:`~kapitza.prediction.report.InterfacePrediction.interface_conductance`): G_ph for two non-metals, G_ph
-        and the metal's G_ep in series, or the electronic DMM for two metals.  Empty where the electron data it needs
-        are not stored (:attr:`total_reason`).
+        (:meth:`interface_conductance`): G_ph for two non-metals, G_ph and the metal's G_ep in series, or the
+        electronic DMM for two metals.  Empty where the electron data it needs are not stored (:attr:`total_reason`).
     total_reason : str or None
         Why :attr:`total` is empty.
-    physics : InterfacePrediction
-        Every phonon model (:class:`~kapitza.prediction.api.ConductanceResult`), the electronic parts, the shipped
-        measurements of the pair near the temperatures and their check against the radiation limit, the helium range.
+    side1, side2 : Material
+        Heat flows 1 -> 2.
+    temperature : ndarray, shape (n_T,)
+        K.
+    settings : Settings
+        The one set of settings every result was computed with.
+    results : tuple of ConductanceResult, length n_models
+        G_ph(T) of each phonon model.
+    electronic : ElectronicParts
+        Electron-phonon resistance in series (metal/non-metal) or the electronic DMM (metal/metal).
+    measured : Measurements or None
+        Shipped measurements of the bare pair within ``window`` of the temperatures (None: none, or a side is
+        not a database material); stacks with a layer between the two are another interface, left out.
+    interlayer_rows : int
+        How many rows of the pair near the temperatures have such a layer (``kapitza measured A B
+        --interlayers`` lists them).
+    radiation_limit : RadiationLimitCheck or None
+        The measurements against the elastic radiation limit (None without measurements, and at
+        metal/metal interfaces, where electrons carry far more heat than phonons anyway).
+    shares : tuple of ConductanceShares
+        With full dispersion, G of each model split by band and frequency band; empty with Debye spectra.
+    spectra : (ChannelSpectrum, ChannelSpectrum)
+        The bulk spectra of the two sides, built once; :meth:`results_at` reuses them (not saved).
+    window : float
+        Relative temperature window of the measured rows.
+    notes : tuple of str
+        Where the temperatures leave the models' ground (:func:`~kapitza.prediction.presenter.validity_notes`): T = 0,
+        above a side's melting point; the shipped values used that were not checked against their source.
+    helium : HeliumRange or None
+        For a solid/helium pair on linear Debye spectra, the AMM and DMM as the two ends of the expected range,
+        with what measured values do against them (:func:`~kapitza.prediction.physics.helium_range`); None otherwise.
     warnings : tuple of str
         What changes a decision, in the order ``kapitza predict`` prints it.
     provenance : tuple of (str, str)
@@ -182,12 +182,31 @@ class Prediction:
 
     #: :meth:`to_dict` is ``kapitza predict --json``'s document; :meth:`save` writes the fields (:func:`kapitza.load`).
     _to_dict_is_document: ClassVar[bool] = True
+    #: :meth:`save` writes the physics' fields under "physics", as files saved before the one answer object hold them
+    #: (issue 76: they were a nested InterfacePrediction), so the files keep their layout and old ones load.
+    _saved_groups: ClassVar[Mapping[str, tuple[str, ...]]] = {
+        "physics": ("side1", "side2", "temperature", "settings", "results", "electronic", "measured",
+                    "interlayer_rows", "radiation_limit", "shares", "spectra", "window", "notes", "helium"),
+    }  # fmt: skip
 
     expected: ExpectedConductance | None
     expected_reason: str | None
     total: Mapping[str, NDArray[np.float64]]
     total_reason: str | None
-    physics: InterfacePrediction
+    side1: Material
+    side2: Material
+    temperature: NDArray[np.float64]
+    settings: Settings
+    results: tuple[ConductanceResult, ...]
+    electronic: ElectronicParts
+    measured: Measurements | None = None
+    interlayer_rows: int = 0
+    radiation_limit: RadiationLimitCheck | None = None
+    shares: tuple[ConductanceShares, ...] = ()
+    spectra: tuple[Any, Any] = dataclasses.field(default=(None, None), metadata={"saved": False})
+    window: float = DEFAULT_WINDOW
+    notes: tuple[str, ...] = ()
+    helium: HeliumRange | None = None
     warnings: tuple[str, ...] = ()
     provenance: tuple[tuple[str, str], ...] = ()
     origins: tuple[str, str] = ("database", "database")
@@ -202,54 +221,40 @@ class Prediction:
     comparisons: tuple[DebyeComparison, ...] = ()
 
     def __post_init__(self) -> None:
-        """The invariants of every prediction, checked also for one loaded from a file: the totals are those of the
-        physics' models at its temperatures, finite and >= 0."""
-        if not isinstance(self.physics, InterfacePrediction):
-            raise InputError(f"Prediction physics must be an InterfacePrediction, got {type(self.physics).__name__}")
-        n = self.physics.temperature.size
+        """The invariants of every prediction, checked also for one loaded from a file: two Materials, Settings and
+        ElectronicParts; one result per model at the prediction's temperatures; the totals those of the models at
+        its temperatures, finite and >= 0."""
+        for name, kind in (("side1", Material), ("side2", Material), ("settings", Settings),
+                           ("electronic", ElectronicParts)):  # fmt: skip
+            if not isinstance(getattr(self, name), kind):
+                raise InputError(
+                    f"Prediction {name} must be a {kind.__name__}, got {type(getattr(self, name)).__name__}"
+                )
+        n = np.asarray(self.temperature).size
+        if not all(isinstance(r, ConductanceResult) and r.temperature.size == n for r in self.results):
+            raise InputError("Prediction results must be ConductanceResults at the prediction's temperatures")
         for name, values in dict(self.total).items():
             g = np.asarray(values, dtype=float)
-            if name not in self.physics.models or g.shape != (n,) or not np.all(np.isfinite(g) & (g >= 0)):
+            if name not in self.models or g.shape != (n,) or not np.all(np.isfinite(g) & (g >= 0)):
                 raise InputError(
                     f"Prediction total of {name!r} must be one finite G >= 0 per temperature of a model it ran"
                 )
 
-    # -- what the physics holds, reachable from here ---------------------------------------------------------------
-
-    @property
-    def side1(self) -> Material:
-        """Side 1 (heat comes from here)."""
-        return self.physics.side1
-
-    @property
-    def side2(self) -> Material:
-        """Side 2 (heat goes there)."""
-        return self.physics.side2
-
-    @property
-    def temperature(self) -> NDArray[np.float64]:
-        """The temperatures, K, shape (n_T,)."""
-        return self.physics.temperature
+    # -- the physics -----------------------------------------------------------------------------------------------
 
     @property
     def models(self) -> tuple[str, ...]:
         """The phonon models, in the order of :attr:`results`."""
-        return self.physics.models
+        return tuple(r.model for r in self.results)
 
     @property
-    def results(self) -> tuple[ConductanceResult, ...]:
-        """Each phonon model's :class:`~kapitza.prediction.api.ConductanceResult` (``save``, :func:`kapitza.load`)."""
-        return self.physics.results
+    def physics(self) -> Prediction:
+        """This prediction (deprecated: its physics were a nested object before issue 76; its fields are here)."""
+        import warnings
 
-    @property
-    def electronic(self) -> ElectronicParts:
-        """The electronic parts: G_ep in series (metal/non-metal) or the electronic DMM (metal/metal)."""
-        return self.physics.electronic
-
-    @property
-    def measured(self) -> Measurements | None:
-        """The shipped measurements of the bare pair near the temperatures, or None."""
-        return self.physics.measured
+        warnings.warn("Prediction.physics is deprecated: the physics' fields are the prediction's own (p.helium, "
+                      "p.results_at(...))", DeprecationWarning, stacklevel=2)  # fmt: skip
+        return self
 
     def result(self, model: str | None = None) -> ConductanceResult:
         """One phonon model's result (the one model where only one ran; ``model`` otherwise)."""
@@ -257,97 +262,112 @@ class Prediction:
             if len(self.results) != 1:
                 raise InputError(f"this prediction ran {', '.join(self.models)}: name one, result('dmm')")
             return self.results[0]
-        return self.results[self.physics.models.index(_model_key(model, self.models))]
+        return self.results[self._index(model)]
 
-    # -- text -------------------------------------------------------------------------------------------------------
+    def _index(self, model: str) -> int:
+        key = get_model(model).name if isinstance(model, str) else model
+        if key not in self.models:
+            raise InputError(f"model {model!r} was not run here; this prediction ran {', '.join(self.models)}")
+        return self.models.index(key)
 
-    def answer_lines(self) -> list[str]:
-        """The answer in plain text: the expected measurement at each temperature (or why there is none), then each
-        model's total at each temperature (MW m^-2 K^-1), then the measured range of the pair.  Beyond
-        :data:`MAX_SHOWN_TEMPERATURES` temperatures, the first and last :data:`EDGE_ROWS` and one line saying how
-        many are left out (:meth:`to_dict` and :meth:`table` hold every one)."""
-        lines = expected_lines(self.expected, self.expected_reason)
-        lines += self.total_lines()
-        if (line := not_shown_line(self.temperature.size, "to_dict() or table()")) is not None:
-            lines.append(line)
-        if (line := self.measured_line()) is not None:
-            lines.append(line)
-        return lines
+    def results_at(self, temperature: ArrayLike) -> tuple[ConductanceResult, ...]:
+        """G(T) of every model at other temperatures (K), on the same spectra and settings (nothing rebuilt)."""
+        t = landauer.as_temperatures(temperature)
+        check_temperature_bound(t)
+        spectra = self.spectra
+        if any(s is None for s in spectra):  # a prediction read back from a file: its spectra were not saved
+            if self.settings.dispersion != "debye":
+                raise InputError(
+                    "the full-dispersion spectra are not saved with a prediction: predict the pair again for G at "
+                    "other temperatures"
+                )
+            spectra = build_spectra(self.side1, self.side2, self.settings)
+        out = []
+        for r in self.results:
+            info = get_model(r.model, self.settings.dispersion)
+            channels = model_channels(info, self.side1, self.side2, spectra, self.settings)
+            out.append(conductance_result(info, self.side1, self.side2, channels, t, self.settings))
+        return tuple(out)
 
-    def total_lines(self) -> list[str]:
-        """One line per model: the total a measurement would see at each temperature (MW m^-2 K^-1), what it adds."""
-        if not self.total:
-            return [f"total G: none ({self.total_reason})"] if self.total_reason else []
-        what = {
-            "non-metal/non-metal": "the phonon model",
-            "metal/metal": "the electronic DMM (electrons carry the heat)",
-        }.get(self.electronic.kind, f"G_ph and G_ep of {self.electronic.metal} in series")
-        out = [f"total G (MW m^-2 K^-1, what a measurement sees: {what}):"]
-        t = self.temperature
-        for name, values in self.total.items():
-            shown_values = ", ".join("..." if i is None else f"{shown(values[i])} at {t[i]:g} K"
-                                     for i in shown_rows(t.size))  # fmt: skip
-            out.append(f"  {name}: {shown_values}")
+    def reported_resistance(self, model: str) -> NDArray[np.float64]:
+        """R in m^2 K W^-1 as ``predict``'s table shows it, shape (n_T,): 1/G_total where the interface has a
+        series total (a metal and a non-metal, :attr:`ElectronicParts.total`), else the phonon model's 1/G
+        (inf where G = 0)."""
+        k = self._index(model)
+        total = self.electronic.resistance_total
+        return self.results[k].resistance if total is None else total[k]
+
+    def reported_kapitza_length(self, model: str, side: int) -> NDArray[np.float64] | None:
+        """L_K = kappa(T) R of side 1 or 2 with :meth:`reported_resistance`, m, shape (n_T,); None where that side
+        has no bulk thermal conductivity, NaN outside its kappa(T) table (as ConductanceResult.kapitza_length)."""
+        material = self.side1 if side == 1 else self.side2
+        if material.thermal_conductivity is None:
+            return None
+        return self.reported_resistance(model) * conductivity_or_nan(material, self.temperature)
+
+    def reported_resistance_t3(self, model: str) -> NDArray[np.float64]:
+        """R T^3 in m^2 K^4 W^-1 with :meth:`reported_resistance`, shape (n_T,); NaN at T = 0 (R = inf)."""
+        out = np.full(self.temperature.shape, np.nan)
+        positive = self.temperature > 0
+        out[positive] = self.reported_resistance(model)[positive] * self.temperature[positive] ** 3
         return out
 
+    def interface_conductance(self, model: str) -> NDArray[np.float64]:
+        """The interface's conductance under ``model`` as ``kapitza predict`` reports it, W m^-2 K^-1, shape (n_T,).
+
+        Two non-metals: the phonon model's G.  A metal and a non-metal: G_ph in series with the metal's
+        electron-phonon conductance, 1/(1/G_ph + 1/G_ep) (Majumdar & Reddy 2004).  Two metals: the
+        electronic DMM (Gundrum, Cahill & Averback 2005), the same for every model (the phonon channel,
+        in parallel, is left out as ``kapitza validate`` does).  InputError where the electron data
+        that this needs are not stored (``electronic.missing`` says which).
+        """
+        k = self._index(model)
+        parts = self.electronic
+        if parts.kind == "non-metal/non-metal":
+            return self.results[k].conductance
+        if parts.kind == "metal/metal":
+            if parts.electronic_dmm is None:
+                raise InputError(f"{parts.side1}/{parts.side2}: {parts.missing}")
+            return parts.electronic_dmm.conductance
+        if parts.total is None:
+            raise InputError(f"{parts.side1}/{parts.side2}: {parts.missing}")
+        return parts.total_of(self.models[k])
+
+    # -- text (the words are the presenter's) ----------------------------------------------------------------------
+
+    def answer_lines(self) -> list[str]:
+        """The answer in plain text (:func:`~kapitza.prediction.presenter.answer_lines`)."""
+        return presenter.answer_lines(self)
+
+    def total_lines(self) -> list[str]:
+        """Each model's total in plain text, one line each (:func:`~kapitza.prediction.presenter.total_lines`)."""
+        return presenter.total_lines(self)
+
     def measured_line(self) -> str | None:
-        """The measured range of the pair near the temperatures, one line (None without measurements)."""
-        rows = self.measured
-        return None if rows is None else measured_line(rows, self.side1, self.side2, self.physics.window)
+        """The measured range of the pair, one line or None (:func:`~kapitza.prediction.presenter.measured_line`)."""
+        return presenter.pair_measured_line(self)
 
     def __repr__(self) -> str:
-        head = f"Prediction: {self.side1.name} -> {self.side2.name} (heat flows from {self.side1.name})"
-        return "\n".join([head, *self.answer_lines(), *(f"warning: {w}" for w in self.warnings)])
+        return presenter.text(self)
 
     __str__ = __repr__
 
     def _repr_html_(self) -> str:
-        """A compact table for a notebook: the expected measurement on the first row, then each model's total; beyond
-        :data:`MAX_SHOWN_TEMPERATURES` temperatures the first and last :data:`EDGE_ROWS` of each, and a line
-        saying how many are left out."""
-        import html
-
-        rows: list[tuple[str, str, str, str]] = []
-        e, temps = self.expected, self.temperature
-        gap = ("...", "...", "", "")
-        for i in shown_rows(temps.size):
-            if i is None:
-                rows.append(gap)
-            elif e is not None and math.isfinite(e.value[i]):
-                rows.append(("expected measurement", f"{temps[i]:g}", mw_text(e.value[i]),
-                             f"{mw_text(e.low[i])}-{mw_text(e.high[i])}"))  # fmt: skip
-            elif e is None:
-                rows.append(("expected measurement", f"{temps[i]:g}", "not available", self.expected_reason or ""))
-        for name, values in self.total.items():
-            rows += [gap if i is None else (f"{name} (total)", f"{temps[i]:g}", shown(values[i]), "")
-                     for i in shown_rows(temps.size)]  # fmt: skip
-        cells = "".join(
-            f"<tr><td>{html.escape(a)}</td><td>{html.escape(b)}</td><td>{html.escape(c)}</td><td>{html.escape(d)}</td>"
-            "</tr>"
-            for a, b, c, d in rows
-        )
-        hidden = not_shown_line(temps.size, "to_dict(), table() or to_dataframe()")
-        notes = f"<p>{html.escape(hidden)}</p>" if hidden else ""
-        notes += "".join(f"<p>warning: {html.escape(w)}</p>" for w in self.warnings)
-        title = html.escape(f"{self.side1.name} \u2192 {self.side2.name}")
-        return (
-            f"<div><strong>{title}</strong><table><thead><tr><th>what</th><th>T (K)</th>"
-            f"<th>G (MW m<sup>-2</sup> K<sup>-1</sup>)</th><th>68 % band</th></tr></thead><tbody>{cells}</tbody>"
-            f"</table>{notes}</div>"
-        )
+        """The notebook's table (:func:`~kapitza.prediction.presenter.html_table`)."""
+        return presenter.html_table(self)
 
     # -- documents, tables, figures -------------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``kapitza predict --json`` document: exact SI values; the expected measurement first, then the totals,
-        then the physics (:meth:`~kapitza.prediction.report.InterfacePrediction.to_dict`), the warnings and the
+        """The ``kapitza predict --json`` document: exact SI values, non-finite ones as "inf"/"nan"; the expected
+        measurement first, then the totals, then the physics (:func:`physics_document`), the warnings and the
         provenance; with the structure route the crystals, their band and long waves."""
         doc: dict[str, Any] = {
             "expected": expected_document(self.expected, self.expected_reason),
             "total": {"conductance_w_m2k": {k: v.tolist() for k, v in self.total.items()},
                       "reason": self.total_reason},
         }  # fmt: skip
-        doc |= self.physics.to_dict()
+        doc |= physics_document(self)
         if self.comparisons:
             doc["comparison"] = comparison_document(self.comparisons)
         if self.calculator is not None:
@@ -398,10 +418,10 @@ class Prediction:
         return prediction_figure(self, path)
 
     def curves(self) -> tuple[tuple[ConductanceResult, ...], ExpectedConductance | None]:
-        """G(T) of every model on the dense grid of a figure (:func:`~kapitza.prediction.report.plot_temperatures`),
+        """G(T) of every model on the dense grid of a figure (:func:`~kapitza.prediction.physics.plot_temperatures`),
         and the expected measurement on the same grid (None where there is none), on the same spectra and crystals."""
         dense = plot_temperatures(self.temperature, self.side1, self.side2)
-        curves = self.physics.results_at(dense)
+        curves = self.results_at(dense)
         drawn = None
         if self.expected is not None:
             sides = (self.side1, self.side2) if self.crystals is None else self.crystals
@@ -421,195 +441,126 @@ class Prediction:
         return None
 
 
-def _model_key(model: str, models: Sequence[str]) -> str:
-    key = get_model(model).name if isinstance(model, str) else model
-    if key not in models:
-        raise InputError(f"model {model!r} was not run here; this prediction ran {', '.join(models)}")
-    return key
+# -- the --json document ------------------------------------------------------------------------------------------
 
 
-# -- the words (one copy, shared by the text, the notebook and --explain) -----------------------------------------
+def physics_document(p: Prediction) -> dict[str, Any]:
+    """The physics of prediction ``p`` in ``kapitza predict --json``: exact SI values, non-finite ones as "inf"/"nan".
 
-
-def expected_lines(expected: ExpectedConductance | None, why_not: str | None) -> list[str]:
-    """The expected measurement, one line per temperature shown (:func:`shown_rows`; "..." where some are left
-    out), or the line saying why there is none."""
-    if expected is None:
-        return [f"expected measurement: not available ({why_not})"]
-    return ["..." if i is None else expected.line(i) for i in shown_rows(expected.temperature.size)]
-
-
-def expected_provenance(expected: ExpectedConductance) -> str:
-    """What the estimate used, and how it scored on held-out papers (the calibration page's numbers)."""
-    used = "; ".join(expected.inputs)
-    papers = f"; the papers that measured the pair: {', '.join(expected.other_papers)}" if expected.other_papers else ""
-    if math.isfinite(expected.held_out_factor):
-        scored = (
-            f"; held out by paper ({expected.held_out_rows} rows of {expected.held_out_papers} papers"
-            f"{', pairs ' + expected.held_out_split if expected.held_out_split else ''}), the estimate "
-            f"was off by a median x{expected.held_out_factor:.2f} and its band held "
-            f"{100 * expected.held_out_coverage:.0f} % of the papers (docs: reference/calibration)"
-        )
-    else:
-        scored = ""
-    return f"expected measurement ({expected.route} route): {used}{papers}{scored}"
-
-
-def material_origin(material: Material, spec: Any) -> str:
-    """Where a material's data came from, in words: "database" or "file mine.toml".
-
-    Uses the material's own ``origin`` when it has one; otherwise how the side was named (a path or a .toml name is
-    a user's file)."""
-    origin = getattr(material, "origin", None)
-    if isinstance(origin, str) and origin:
-        return origin
-    text = os.fspath(spec) if isinstance(spec, (str, os.PathLike)) else str(spec)
-    if text.lower().endswith(".toml") or "/" in text or "\\" in text or ":" in text:
-        return f"file {Path(text.split(':')[0]).name}"
-    return "database"
-
-
-def kappa_footnote(results: Sequence[ConductanceResult], origins: tuple[str, str] | None = None) -> str:
-    """The Kapitza-length footnote: where each side's kappa(T) came from, and where L_K is n/a.
-
-    A database solid uses its tabulated kappa(T) (range named); a user's file keeps its one conductivity ("kappa
-    near 300 K from the file mine.toml").  Temperatures outside a side's table get no L_K (printed n/a, "nan" in
-    JSON, empty in CSV) and are listed here.
+    Besides each model's phonon ``conductance``: the ``interface_kind``; for a metal/non-metal
+    interface ``electron_phonon`` (G_ep and the metal's g, kappa_p) and per model
+    ``conductance_electron_phonon``, ``conductance_total``, ``resistance_total`` and ``limited_by``;
+    for metal/metal ``electronic_dmm``; ``electronic_missing`` (why a part could not be computed);
+    ``measured`` (the summary of the shipped measurements near the temperatures, with
+    ``above_radiation_limit``, or null; bare interfaces only), ``measured_interlayer_rows`` (rows of stacks
+    with a layer between the two, left out); ``notes`` (where the temperatures leave the models' ground).
     """
-    m1, m2 = results[0].side1, results[0].side2
-    origins = origins or ("database", "database")
-    where, outside = [], []
-    for m, origin in zip((m1, m2), origins):
-        if m.thermal_conductivity is None:
-            continue
-        if origin == "database" and uses_conductivity_table(m):
-            low, high = conductivity_table(m).range
-            where.append(f"{m.name}: \u03ba(T) table {low:g}-{high:g} K, database")
-            bad = conductivity_gaps(m, *(r.temperature for r in results))
-            if bad.size:
-                at = ", ".join(f"{t:g}" for t in bad)
-                if bad.size > 4:
-                    at = f"{bad.size} temperatures, {bad[0]:g}-{bad[-1]:g}"
-                outside.append(f"{m.name} at {at} K (table {low:g}-{high:g} K)")
-        else:
-            if origin == "user":
-                source = "material record"
-            else:  # "file mine.toml", or the file's path as the material's own origin
-                source = origin if origin.startswith("file ") else f"file {Path(origin).name}"
-            where.append(f"{m.name}: \u03ba near 300 K from the {source}")
-    if not where:
-        return "no side has a bulk thermal conductivity: no Kapitza lengths"
-    text = f"L_K = \u03ba(T) R, the bulk thickness with the interface's resistance at T ({'; '.join(where)})"
-    if outside:
-        text += f"\nL_K n/a outside the \u03ba(T) table (no extrapolation): {'; '.join(outside)}"
-    return text
-
-
-def _temperature_list(values: list[float]) -> str:
-    if len(values) <= 4:
-        return ", ".join(f"{t:g}" for t in values) + " K"
-    return f"{len(values)} temperatures from {min(values):g} to {max(values):g} K"
-
-
-def limiting_line(parts: ElectronicParts) -> str:
-    """Which resistance limits the metal/non-metal conductance: the electron-phonon zone or the phonons."""
-    gep = shown(parts.electron_phonon)
-    where = {
-        model: [float(t) for t, who in zip(parts.temperature, row) if who == "electron-phonon"]
-        for model, row in zip(parts.models, parts.limited_by)
+    fluid = p.side1.is_fluid or p.side2.is_fluid
+    units = {"temperature": "K", "conductance": "W m^-2 K^-1", "resistance": "m^2 K W^-1", "kapitza_length": "m"}
+    if fluid:
+        units["resistance_t3"] = "m^2 K^4 W^-1"
+    doc: dict[str, Any] = {
+        "kapitza_version": __version__,
+        "side1": p.side1.name,
+        "side2": p.side2.name,
+        "heat_flow": "side1 -> side2",
+        "units": units,
+        "results": [_entry(p, k, r, fluid) for k, r in enumerate(p.results)],
     }
-    n_ep = sum(len(v) for v in where.values())
-    if n_ep == len(parts.models) * parts.temperature.size:
-        return (
-            f"electron-phonon coupling in {parts.metal} limits: G_ep = {gep} MW m\u207b\u00b2 K\u207b\u00b9 "
-            "< G_ph for every model and temperature shown"
+    doc.update(_electronic_document(p.electronic))
+    doc["measured"] = None
+    if p.measured is not None:
+        over = None if p.radiation_limit is None else p.radiation_limit.to_dict()
+        doc["measured"] = {**measured_summary(p.measured, p.window), "above_radiation_limit": over}
+    doc["measured_interlayer_rows"] = p.interlayer_rows
+    doc["helium_range"] = None if p.helium is None else p.helium.to_document()
+    doc["notes"] = list(p.notes)
+    return to_jsonable(doc)
+
+
+def _entry(p: Prediction, k: int, r: ConductanceResult, fluid: bool) -> dict[str, Any]:
+    lengths = {
+        m.name: None if m.thermal_conductivity is None else r.kapitza_length(side).tolist()
+        for side, m in ((1, r.side1), (2, r.side2))
+    }
+    entry: dict[str, Any] = {
+        "model": r.model,
+        "settings": r.settings.to_dict(),
+        "temperature": r.temperature.tolist(),
+        "conductance": r.conductance.tolist(),
+        "resistance": r.resistance.tolist(),
+        "kapitza_length": lengths,
+        "conductance_by_branch": {label: row.tolist() for label, row in zip(r.branch_labels, r.by_branch)},
+    }
+    if fluid:
+        entry["resistance_t3"] = r.resistance_t3.tolist()
+    parts = p.electronic
+    if parts.total is not None:
+        entry["conductance_phonon"] = entry["conductance"]
+        entry["conductance_electron_phonon"] = [parts.electron_phonon] * r.temperature.size
+        entry["conductance_total"] = parts.total[k].tolist()
+        entry["resistance_total"] = parts.resistance_total[k].tolist()  # type: ignore[index]
+        entry["limited_by"] = list(parts.limited_by[k])
+    if p.shares:
+        entry["shares"] = shares_document(p.shares[k])
+    return entry
+
+
+def _electronic_document(parts: ElectronicParts) -> dict[str, Any]:
+    doc: dict[str, Any] = {"interface_kind": parts.kind, "electron_phonon": None, "electronic_dmm": None}
+    if parts.electron_phonon is not None:
+        doc["electron_phonon"] = {
+            "metal": parts.metal,
+            "conductance": parts.electron_phonon,
+            "resistance": parts.electron_phonon_resistance,
+            "coupling_w_m3k": parts.coupling,
+            "kappa_phonon_w_mk": parts.kappa_phonon,
+            "kappa_electron_w_mk": parts.kappa_electron,
+            "reference": ELECTRON_PHONON_REFERENCE,
+        }
+    if parts.electronic_dmm is not None:
+        edmm = parts.electronic_dmm
+        doc["electronic_dmm"] = {
+            "temperature": edmm.temperature.tolist(),
+            "conductance": edmm.conductance.tolist(),
+            "resistance": parts.electronic_dmm_resistance.tolist(),  # type: ignore[union-attr]
+            "transmission_12": edmm.transmission_12,
+            "reference": ELECTRONIC_DMM_REFERENCE,
+            "note": edmm.note,
+        }
+    doc["electronic_missing"] = parts.missing or None
+    return doc
+
+
+def shares_document(found: ConductanceShares) -> dict[str, Any]:
+    """Shares of G by incident band of side 1 and by frequency band (fractions of G), band edges in THz."""
+    return {
+        "by_branch": {k: v.tolist() for k, v in zip(found.labels, found.fractions("branch"))},
+        "frequency_band_edges_THz": rad_s_to_thz(found.band_edges).tolist(),
+        "by_frequency_band": found.fractions("band").tolist(),
+    }
+
+
+def comparison_document(comparisons: Sequence[DebyeComparison]) -> dict[str, Any]:
+    """Debye / full-dispersion comparisons (SI) with shares and dG/domega: ``predict --compare-debye --json``."""
+    c0 = comparisons[0]
+    doc: dict[str, Any] = {"side1": c0.side1, "side2": c0.side2, "heat_flow": "side1 -> side2", "comparisons": []}
+    for c in comparisons:
+        doc["comparisons"].append(
+            {
+                "model": c.model,
+                "temperature": c.temperature.tolist(),
+                "conductance_debye": c.debye.conductance.tolist(),
+                "conductance_full_dispersion": c.full.conductance.tolist(),
+                "shares_debye": shares_document(c.debye),
+                "shares_full_dispersion": shares_document(c.full),
+                "omega": c.omega.tolist(),
+                "dG_domega_debye": c.debye_spectral.tolist(),
+                "dG_domega_full_dispersion": c.full_spectral.tolist(),
+            }
         )
-    if n_ep == 0:
-        return (
-            f"phonons limit: G_ph < G_ep = {gep} MW m\u207b\u00b2 K\u207b\u00b9 for every model and temperature shown"
-        )
-    listed = "; ".join(f"{model} at {_temperature_list(ts)}" for model, ts in where.items() if ts)
-    return (
-        f"electron-phonon coupling in {parts.metal} limits (G_ep = {gep} MW m\u207b\u00b2 K\u207b\u00b9 < G_ph) "
-        f"for {listed}; phonons limit elsewhere"
-    )
-
-
-def electron_phonon_line(parts: ElectronicParts) -> str:
-    """R_ep named with its source and the metal's numbers behind it."""
-    factor = ""
-    if parts.two_temperature_factor is not None:
-        factor = f", times the two-temperature factor (1 + \u03ba_p/\u03ba_e)^3/2 = {parts.two_temperature_factor:.3g}"
-    return (
-        f"R_ep = 1/sqrt(g \u03ba_p) ({ELECTRON_PHONON_REFERENCE}): the electrons of {parts.metal} hand the heat to "
-        f"its phonons before it can cross, in series with each phonon model's R; g = {parts.coupling:.3g} "
-        f"W m\u207b\u00b3 K\u207b\u00b9, \u03ba_p = {parts.kappa_phonon:g} W m\u207b\u00b9 K\u207b\u00b9 "
-        f"(room-temperature values, used at every T){factor}: "
-        f"R_ep = {shown(parts.electron_phonon_resistance, M2K_PER_GW)} m\u00b2 K GW\u207b\u00b9"
-    )
-
-
-def metal_metal_line(parts: ElectronicParts) -> str:
-    """The statement that phonon models do not describe a metal/metal interface."""
-    return (
-        f"{parts.side1}/{parts.side2} is a metal/metal interface: electrons carry the heat across it. The phonon "
-        "models below do not describe it; their numbers are the phonon channel only, in parallel with the electrons."
-    )
-
-
-def model_lines(models: Sequence[str]) -> list[str]:
-    """Each shown model in words, one line each, from the registry."""
-    return [f"{name} = {get_model(name).description}" for name in models]
-
-
-def measured_line(rows: Measurements, m1: Material, m2: Material, window: float = DEFAULT_WINDOW) -> str:
-    """The measured range for the pair near the requested temperatures, one line."""
-    info = measured_summary(rows, window)
-    (t_lo, t_hi), (g_lo, g_hi) = info["temperature_k"], info["conductance_w_m2k"]
-    span = f"{t_lo:.4g} K" if t_lo == t_hi else f"{t_lo:.4g}-{t_hi:.4g} K"
-    g_range = shown(g_lo) if g_lo == g_hi else f"{shown(g_lo)}-{shown(g_hi)}"
-    values = "value" if info["count"] == 1 else "values"
-    papers = "paper" if info["papers"] == 1 else "papers"
-    n_above = info["above_physical_bound"]
-    one = info["count"] == 1
-    above = (
-        f"; {'it lies' if one else f'{n_above} of them lie'} above the physical upper bound of the pair (no physics "
-        f"allows such a value; kapitza validate leaves {'it' if one else 'them'} out)"
-        if n_above
-        else ""
-    )
-    return (
-        f"measured (within {100 * window:g} % of the requested temperatures): {info['count']} {values} from "
-        f"{info['papers']} {papers}, {span}, G = {g_range} MW m\u207b\u00b2 K\u207b\u00b9, "
-        f"methods: {', '.join(info['methods'])} (kapitza measured {m1.name} {m2.name} lists them){above}"
-    )
-
-
-def above_limit_line(found: RadiationLimitCheck) -> str:
-    """The hint that measurements above the radiation limit need inelastic scattering."""
-    worst = f" (up to {found.max_ratio:.3g} times)" if found.max_ratio is not None else ""
-    return (
-        f"{found.count} of these {found.of} measured values exceed the phonon radiation limit at their "
-        f"temperature{worst}: elastic phonon scattering cannot carry that much heat, inelastic scattering can; "
-        "see --inelastic (tau_inel = A T^q \u03c9^m)"
-    )
-
-
-def helium_line(helium: HeliumRange, measured: bool) -> str:
-    """What measured solid/helium resistances do against the AMM-DMM range, with the sources (their abstracts)."""
-    none = "" if measured else f"no measured value of {helium.solid}/{helium.fluid} in the shipped compilation; "
-    return f"expected range: {none}{helium.text}"
-
-
-def empirical_line(estimate: EmpiricalEstimate | None, why_not: str | None) -> str:
-    """One line: the empirical values with their 68 % band and what they are, or why there are none."""
-    if estimate is None:
-        return f"empirical estimate: not available ({why_not})"
-    values = "; ".join(
-        f"{t:g} K: {v / MW_PER_M2K:.3g} ({lo / MW_PER_M2K:.3g}-{hi / MW_PER_M2K:.3g})"
-        for t, v, lo, hi in zip(estimate.temperature, estimate.value, estimate.low, estimate.high)
-    )
-    return f"empirical estimate (not physics), G in MW m⁻² K⁻¹ with its 68 % band: {values}. {estimate.text}"
+    doc["units"] = {"conductance": "W m^-2 K^-1", "omega": "rad/s", "dG_domega": "W m^-2 K^-1 (rad/s)^-1"}
+    return doc
 
 
 def model_rows(results: Sequence[ConductanceResult], parts: ElectronicParts | None = None) -> list[dict[str, Any]]:
@@ -640,210 +591,76 @@ def model_rows(results: Sequence[ConductanceResult], parts: ElectronicParts | No
     return rows
 
 
-# -- assembling it ------------------------------------------------------------------------------------------------
+# -- the physics alone ---------------------------------------------------------------------------------------------
 
 
-def _totals(physics: InterfacePrediction) -> tuple[dict[str, NDArray[np.float64]], str | None]:
+def predict_interface(
+    side1: SideSpec,
+    side2: SideSpec,
+    temperature: ArrayLike,
+    models: Sequence[str] | None = None,
+    *,
+    settings: Settings | None = None,
+    measured: bool = True,
+    window: float = DEFAULT_WINDOW,
+    progress: Progress | None = None,
+    **options: Any,
+) -> Prediction:
+    """The physics of ``side1`` -> ``side2`` alone: every model, the electronic parts, each model's total and the
+    measured values, as a :class:`Prediction` without the expected measurement (its ``expected_reason`` is
+    :data:`PHYSICS_ONLY`); :func:`predict` gives the whole answer and builds on this.
+
+    Parameters
+    ----------
+    side1, side2 : str, path, Material, FullDispersionSpectrum or StructurePhonons
+        As in :func:`kapitza.prediction.predict_model` (with a calculator also structure files and
+        NAME:STRUCTURE:a=...).
+    temperature : float or array_like
+        K (>= 0), scalar or shape (n_T,).
+    models : sequence of str, optional
+        Default :func:`~kapitza.prediction.registry.default_models` of the dispersion and cutoff (every
+        model that takes them; no AMM with a sine cutoff).
+    settings : Settings, optional
+        Ready settings; otherwise ``options`` (the keyword arguments of :func:`kapitza.prediction.predict_model`:
+        cutoff, statistics, inelastic, dispersion, potential, calculator, normal, mesh, width, phonopy_files)
+        build them.
+    measured : bool
+        Look up the shipped measurements (both sides database materials) and check them against the
+        radiation limit.
+    window : float
+        Relative temperature window of the measured rows (default 0.1: within 10 %).
+    progress : callable, optional
+        ``progress(stage, done, total)`` while full-dispersion spectra are built.
+
+    Returns
+    -------
+    Prediction
+        Built from one Settings and one pair of spectra, shared by every model and check.
+    """
+    if settings is not None and options:
+        raise InputError(f"give settings= or the options {', '.join(sorted(options))}, not both")
+    imply_full_dispersion(side1, side2, options)  # as in predict_model
+    settings = settings if settings is not None else Settings(**options)
+    t = landauer.as_temperatures(temperature)
+    check_temperature_bound(t)
+    names = models or default_models(settings.dispersion, settings.cutoff)
+    fields = pair_physics(side1, side2, t, names, settings, measured=measured, window=window, progress=progress)
+    notes = presenter.physics_notes(fields["side1"], fields["side2"], t, settings)
+    physics = Prediction(expected=None, expected_reason=PHYSICS_ONLY, total={}, total_reason=None, notes=notes,
+                         **fields)  # fmt: skip
+    total, total_reason = _totals(physics)
+    return dataclasses.replace(physics, total=total, total_reason=total_reason)
+
+
+# -- the whole answer ----------------------------------------------------------------------------------------------
+
+
+def _totals(p: Prediction) -> tuple[dict[str, NDArray[np.float64]], str | None]:
     """Each model's interface conductance, or none and why (the electron data it needs are not stored)."""
     try:
-        return {name: physics.interface_conductance(name) for name in physics.models}, None
+        return {name: p.interface_conductance(name) for name in p.models}, None
     except InputError as exc:
         return {}, str(exc)
-
-
-def _warnings_and_provenance(
-    physics: InterfacePrediction, expected: ExpectedConductance | None, origins: tuple[str, str]
-) -> tuple[list[str], list[tuple[str, str]]]:
-    """The warnings and the provenance of the physics and the expected measurement, in the order the command prints
-    them."""
-    warnings: list[str] = []
-    details: list[tuple[str, str]] = []
-    if expected is not None:
-        warnings += list(expected.notes)
-        details.append(("what the expected measurement rests on", expected_provenance(expected)))
-    parts, m1, m2 = physics.electronic, physics.side1, physics.side2
-    if parts.kind == "metal/metal":
-        if parts.electronic_dmm is not None:
-            t12 = parts.electronic_dmm.transmission_12
-            formula = "G = Z1 Z2 T / (4 (Z1 + Z2)), Z = gamma v_F"
-            details.append(("electrons", f"electronic DMM ({ELECTRONIC_DMM_REFERENCE}): {formula}, t_12 = {t12:.3g}"))
-        else:
-            warnings.append(f"electronic DMM ({ELECTRONIC_DMM_REFERENCE}): {parts.missing}")
-        details.append(("electrons", metal_metal_line(parts)))
-    caption = kappa_footnote(physics.results, origins)
-    if parts.total is not None:
-        caption = caption.replace("\u03ba(T) R,", "\u03ba(T) R_total,")
-    details.append(("Kapitza lengths", caption))
-    if any(r.settings.inelastic is not None for r in physics.results):
-        p = physics.results[0].settings.inelastic
-        details.append((
-            "Kapitza lengths",
-            f"with the inelastic channel tau_inel = A T^q \u03c9^m, A = {p.A:g}, q = {p.q:g}, m = {p.m:g} (T in K, "
-            "\u03c9 in rad/s)",
-        ))  # fmt: skip
-    if parts.total is not None:
-        details.append(("electrons", limiting_line(parts)))
-        details.append(("electrons", electron_phonon_line(parts)))
-    elif parts.kind in SERIES_KINDS and parts.missing:
-        warnings.append(f"{parts.missing}; phonon numbers only")
-    details += [("models in words", line) for line in model_lines(physics.models)]
-    over = physics.radiation_limit
-    if over is not None and over.count:
-        warnings.append(above_limit_line(over))
-    if physics.interlayer_rows:
-        lead = "besides" if physics.measured is not None else "no bare-interface measurement near these temperatures;"
-        details.append((
-            "measurements",
-            f"{lead} {physics.interlayer_rows} measured with a layer between {m1.name} and {m2.name} (another "
-            f"interface, not compared here: kapitza measured {m1.name} {m2.name} --interlayers)",
-        ))  # fmt: skip
-    if physics.helium is not None:
-        details.append(("helium", helium_line(physics.helium, physics.measured is not None)))
-    validity = set(validity_notes(m1, m2, physics.temperature))  # where the models stop describing the pair
-    for note in physics.notes:
-        if note in validity:
-            warnings.append(note)
-        else:
-            details.append(("notes", f"note: {note}"))
-    return warnings, details
-
-
-def _crystal_provenance(
-    crystals: tuple[Any, Any], calculator: str, chosen: bool, band_line: str, waves: str | None
-) -> list[tuple[str, str]]:
-    """Each crystal's relaxation and record, then the calculator's band and long waves."""
-    from ..phonons.crystal_report import crystal_lines
-
-    out: list[tuple[str, str]] = []
-    topic = "crystals and relaxations"
-    if chosen:
-        out.append((
-            topic,
-            f"a side is not a database material: both crystals were built from their structures with {calculator}, "
-            "the default potential (--calculator, or calculator=, to choose another)",
-        ))  # fmt: skip
-    for crystal in crystals:
-        out += [(topic, line) for line in crystal_lines(crystal)]
-    out.append((topic, f"phonons from {crystals[0].calculator_description}"))
-    out.append(("the DMM's own band", band_line))
-    if waves is not None:
-        out.append(("long waves", waves))
-    return out
-
-
-def _side_document(side: Any) -> dict[str, Any]:
-    """The JSON record of a side built from its structure: its crystal, or its long waves where they stood in."""
-    from ..phonons.crystal_report import crystal_document
-
-    return side.document() if _is_long_waves(side) else crystal_document(side)
-
-
-def _long_wave_provenance(built: tuple[Any, Any], chosen: bool) -> list[tuple[str, str]]:
-    """What each side rests on where a side's long waves stood in: the refusal whole, the elastic constants and their
-    averages; the other crystal's relaxation and record."""
-    from ..phonons.crystal_report import crystal_lines
-
-    topic = "crystals and relaxations"
-    out: list[tuple[str, str]] = []
-    if chosen:
-        out.append((topic, f"a side is not a database material: both crystals were built from their structures with "
-                           f"{built[0].calculator}, the default potential (--calculator, or calculator=, to choose "
-                           "another)"))  # fmt: skip
-    for side in built:
-        if not _is_long_waves(side):
-            out += [(topic, line) for line in crystal_lines(side)]
-            continue
-        e = side.elastic
-        out += [
-            (topic, f"{side.name}: phonons refused: {side.refusal}"),
-            (topic, f"{side.name}: relaxed-ion elastic constants with {e.calculator} ({e.spacegroup}, {e.atoms} atoms "
-                    f"in the conventional cell, relaxed a, b, c = {e.relaxed_cell[0]:.4f}, {e.relaxed_cell[1]:.4f}, "
-                    f"{e.relaxed_cell[2]:.4f} A): smallest eigenvalue {e.smallest_eigenvalue:.3g} GPa, stable"),
-            (topic, f"{side.name}: v_l and v_t are the {side.material.sound_speed_average}; density "
-                    f"{side.material.density:.5g} kg m^-3 of the relaxed cell"),
-        ]  # fmt: skip
-    return out
-
-
-def _structure_sides(
-    side1: Any, side2: Any, calculator: str, max_memory_gb: float | None, progress: Progress | None
-) -> tuple[Any, Any]:
-    """Both sides built from their structures with one calculator source (its factory called once), both refused or
-    accepted for their memory, and their time stated together, before the first one's forces (each crystal states
-    its own supercells when it starts)."""
-    from ..atomistic.calculators import calculator_source
-    from ..atomistic.force_cost import duration_words, say
-    from ..phonons.from_structure import planned_cost
-
-    source = calculator_source(calculator)
-    costs = [planned_cost(side, source, max_memory_gb=max_memory_gb) for side in (side1, side2)]
-    if all(c.known for c in costs):
-        rule = sum(float(c.seconds() or 0.0) for c in costs)
-        worst = sum(float(c.seconds(widest=True) or 0.0) for c in costs)
-        say(f"the two crystals' phonons with {source.name}: {duration_words(rule)} stated, {duration_words(worst)} "
-            "if every widening is tried (a crystal already in the cache costs nothing)")  # fmt: skip
-    first = _phonons_or_long_waves(side1, source, max_memory_gb, progress)
-    return first, _phonons_or_long_waves(side2, source, max_memory_gb, progress)
-
-
-def _phonons_or_long_waves(side: Any, source: Any, max_memory_gb: float | None, progress: Progress | None) -> Any:
-    """A side's crystal from its structure (:func:`~kapitza.phonons.from_structure.crystal_phonons`), or, where the
-    potential refuses its phonons for imaginary frequencies (not its memory bound, not its input: those refusals
-    stand), its long waves from the same potential's elastic constants
-    (:func:`~kapitza.phonons.long_waves.long_wave_crystal`; the refusal stands where they are unstable too)."""
-    from ..errors import DynamicalInstabilityError
-    from ..phonons.from_structure import crystal_phonons
-    from ..phonons.long_waves import long_wave_crystal
-
-    try:
-        return crystal_phonons(side, source, max_memory_gb=max_memory_gb, progress=progress)
-    except DynamicalInstabilityError as refusal:
-        return long_wave_crystal(side, source, refusal, max_memory_gb=max_memory_gb, progress=progress)
-
-
-def _long_wave_sides(
-    built: tuple[Any, Any], settings: Settings, unused: Sequence[str], names: OptionNames
-) -> tuple[Settings, list[str]]:
-    """Where a side's long waves stood in for its phonons (:class:`~kapitza.phonons.long_waves.LongWaveCrystal`):
-    Debye settings for both sides (a DMM compares the two sides' spectra, so both take one dispersion: the other
-    crystal's record is its own phonons' long waves, :func:`~kapitza.phonons.from_structure.derived_material`), and
-    the warnings that say so; ``unused``: the full-dispersion options given, which Debye spectra do not take."""
-    from ..phonons.long_waves import LongWaveCrystal
-
-    fallen = [c for c in built if isinstance(c, LongWaveCrystal)]
-    debye = Settings(cutoff=settings.cutoff, statistics=settings.statistics, inelastic=settings.inelastic,
-                     option_names=names)  # fmt: skip
-    words = [c.warning() for c in fallen]
-    others = [c for c in built if not isinstance(c, LongWaveCrystal)]
-    if others:
-        other = others[0]
-        words.append(
-            f"{other.name} takes Debye dispersion too, from the long waves of its own {other.calculator} phonons "
-            f"(v_l = {other.material.v_l:.0f} m/s, v_t = {other.material.v_t:.0f} m/s), not its full dispersion: a DMM "
-            "needs one dispersion on both sides"
-        )
-    if unused:
-        one = len(unused) == 1
-        words.append(f"{', '.join(names(o) for o in unused)} describe{'s' if one else ''} full dispersion and "
-                     f"{'is' if one else 'are'} not used with Debye spectra")  # fmt: skip
-    return debye, words
-
-
-def _long_wave_reason(built: tuple[Any, Any], m1: Material, m2: Material) -> str | None:
-    """Why the expected measurement has no route where a side's long waves stood in, or None where the database route
-    takes the pair (both database materials: its own records, measured sound speeds, not the potential's)."""
-    from ..phonons.long_waves import LongWaveCrystal
-
-    outside = [m.name for m in (m1, m2) if m.origin != "database"]
-    if not outside:
-        return None
-    refused = " and ".join(c.name for c in built if isinstance(c, LongWaveCrystal))
-    return (
-        f"the phonons of {refused} were refused, so the structure route (which learnt from the full-dispersion DMM of "
-        f"both crystals) has no input, and the database route learnt from database materials only "
-        f"({' and '.join(outside)} {'is not one' if len(outside) == 1 else 'are not'}); the Debye models below "
-        "are the answer"
-    )
 
 
 def _names(models: str | Sequence[str] | None, settings: Settings) -> list[str]:
@@ -900,7 +717,9 @@ def predict(
         Incident (heat comes from here) and receiving side: a database material (name or alias), a material file,
         a Material, a ready full-dispersion spectrum or a crystal from its structure; a structure file,
         ``NAME:STRUCTURE:a=...`` or a crystal of kapitza's crystal table is built from its structure with
-        ``calculator`` (the default potential where none is named and a side is not a database material).
+        ``calculator`` (the default potential where none is named and a side is not a database material).  Each is
+        decided once, here (:func:`kapitza.atomistic.side.resolve_side`; a :class:`~kapitza.atomistic.side.Side` is
+        taken as it is), and everything below takes that decision.
     temperature : float or array_like, optional
         K (>= 0), scalar or shape (n_T,).  Default 1, 10, 30, 100, 300, 1000 K (0.1-2 K with liquid helium).
     model : str or sequence of str, optional
@@ -950,9 +769,11 @@ def predict(
     names = option_names or api_name
     _flag(empirical, "empirical", names)
     _flag(compare_debye, "compare_debye", names)
+    sides = (resolve_side(side1), resolve_side(side2))  # what each side names, decided once, here
+    option = names("calculator").rstrip("=")
     chosen = calculator is None
     if calculator is None:
-        calculator = default_calculator((side1, side2), names("calculator").rstrip("="))
+        calculator = default_calculator(sides, option)
     chosen = chosen and calculator is not None
     memory = memory_bound(max_memory_gb, calculator, names)
     if compare_debye and calculator is not None:
@@ -966,9 +787,10 @@ def predict(
         family_option(deposition, DEPOSITIONS, names("deposition").rstrip("=")),
         family_option(surface, SURFACES, names("surface").rstrip("=")),
     )
-    given: tuple[Any, Any] = (side1, side2)
-    if calculator is None:
-        given = (_database_side(side1, names), _database_side(side2, names))
+    given: tuple[Any, Any] = sides  # what the layers below take
+    for side in sides if calculator is None else ():  # a named side names a record, or the refusal says so here
+        if side.named:
+            side.record(option)  # the database's words, with the way to a calculator for a crystal-table name
     t = None
     if temperature is not None:
         t = landauer.as_temperatures(temperature)
@@ -991,11 +813,12 @@ def predict(
     models = _names(model, settings)
     crystals, stood_in = None, None
     if calculator is not None:
-        crystals = _structure_sides(side1, side2, calculator, memory, progress)
+        crystals = structure_sides(sides[0], sides[1], calculator, memory, progress)
         given = crystals
-        if any(_is_long_waves(c) for c in crystals):  # a side's long waves stand in for its refused phonons
+        if any(is_long_waves(c) for c in crystals):  # a side's long waves stand in for its refused phonons
             unused = [o for o, v in (("normal", normal), ("mesh", mesh), ("width", width)) if v is not None]
-            settings, stood_in = _long_wave_sides(crystals, settings, unused, names)
+            settings = long_wave_settings(settings, names)
+            stood_in = presenter.long_wave_warnings(crystals, unused, names)
             models = _names(model, settings)
             given = (_material_of(crystals[0]), _material_of(crystals[1]))
     if t is None:
@@ -1013,30 +836,13 @@ def predict(
     return _assemble(physics, (side1, side2), crystals, calculator, chosen, method, empirical, comparisons, sample)
 
 
-def _is_long_waves(side: Any) -> bool:
-    from ..phonons.long_waves import LongWaveCrystal
-
-    return isinstance(side, LongWaveCrystal)
-
-
-def _database_side(side: Any, names: OptionNames) -> Any:
-    """A named side without a calculator: the database material (the refusal says the way to a calculator for a
-    crystal of kapitza's crystal table); a Material, a ready spectrum or a crystal already built as it is."""
-    if isinstance(side, (str, os.PathLike)):
-        return database_material(side, names("calculator").rstrip("="))
-    return side
-
-
 def _material_of(side: Any) -> Material:
-    """The Material of a side (a Material, a crystal built from its structure, or a ready spectrum's material)."""
-    if isinstance(side, Material):
-        return side
-    found = getattr(side, "material", side)
-    return found if isinstance(found, Material) else database_material(found)
+    """The Material of a side (a Material, a Side, a crystal built from its structure, a ready spectrum's record)."""
+    return side if isinstance(side, Material) else resolve_side(side).record()
 
 
 def _assemble(
-    physics: InterfacePrediction,
+    physics: Prediction,
     sides: tuple[Any, Any],
     crystals: tuple[Any, Any] | None,
     calculator: str | None,
@@ -1047,51 +853,41 @@ def _assemble(
     sample: tuple[str, str] = ("unknown", "unknown"),
     long_waves: tuple[tuple[Any, Any], list[str]] | None = None,
 ) -> Prediction:
-    """The prediction around its physics: the expected measurement, the totals, the words.  ``long_waves``: the two
-    sides as built where a side's long waves stood in for its refused phonons, and the warnings that say so."""
+    """The prediction around its physics (:func:`predict_interface`): the expected measurement, the crystals' records
+    and band, the empirical estimate, and the words (:func:`~kapitza.prediction.presenter.prediction_words`).
+    ``long_waves``: the two sides as built where a side's long waves stood in for its refused phonons, and the
+    warnings that say so."""
     from ..phonons.crystal_report import crystal_document
-    from .mlip_band import band_line as stored_band_line
     from .mlip_band import calculator_band
 
     m1, m2 = physics.side1, physics.side2
     t = physics.temperature
-    origins = (material_origin(m1, sides[0]), material_origin(m2, sides[1]))
-    why_not = None if long_waves is None else _long_wave_reason(long_waves[0], m1, m2)
+    origins = (presenter.material_origin(m1, sides[0]), presenter.material_origin(m2, sides[1]))
+    why_not = None if long_waves is None else presenter.long_wave_reason(long_waves[0], m1, m2)
     expected = None
     if why_not is None:
         expected, why_not = expected_or_reason(m1, m2, t, method, crystals, sample)
-    totals, total_reason = _totals(physics)
-    warnings, details = _warnings_and_provenance(physics, expected, origins)
-    if long_waves is not None:
-        warnings[:0] = long_waves[1]
-        details += _long_wave_provenance(long_waves[0], chosen)
-    if expected is None:
-        warnings.insert(0, f"expected measurement: not available ({why_not})")
-    band, waves, records = None, None, ()
+    band, waves, records, band_line = None, None, (), ""
     if long_waves is not None:
         records = tuple(_side_document(c) for c in long_waves[0])
-        if expected is not None:
-            details.append(("crystals and relaxations", f"the expected measurement is the database route's, on the "
-                            f"database's records of {m1.name} and {m2.name} (measured sound speeds): the structure "
-                            "route needs the full dispersion of both crystals"))  # fmt: skip
     if crystals is not None and calculator is not None:
         unpredicted = physics.electronic.kind == "metal/metal" and physics.electronic.electronic_dmm is None
         band = None if unpredicted else calculator_band(calculator)
         waves = None if band is None else _pair_long_waves(crystals, band)
-        line = NO_BAND_TWO_METALS if unpredicted else stored_band_line(calculator)
-        details += _crystal_provenance(crystals, calculator, chosen, line, waves)
+        band_line = presenter.band_words(calculator, unpredicted)
         records = tuple(crystal_document(c) for c in crystals)
+    warnings, details = presenter.prediction_words(physics, expected, why_not, origins, long_waves=long_waves,
+                                                   crystals=crystals, calculator=calculator, chosen=chosen,
+                                                   band_line=band_line, waves=waves)  # fmt: skip
     estimate, no_estimate = (None, None)
     if empirical:
         estimate, no_estimate = empirical_or_reason(m1, m2, t)
-    return Prediction(
+    return dataclasses.replace(
+        physics,
         expected=expected,
         expected_reason=why_not,
-        total=totals,
-        total_reason=total_reason,
-        physics=physics,
-        warnings=tuple(warnings),
-        provenance=tuple(details),
+        warnings=warnings,
+        provenance=details,
         origins=origins,
         calculator=calculator,
         calculator_chosen=chosen,
@@ -1105,8 +901,32 @@ def _assemble(
     )
 
 
+def _side_document(side: Any) -> dict[str, Any]:
+    """The JSON record of a side built from its structure: its crystal, or its long waves where they stood in."""
+    from ..phonons.crystal_report import crystal_document
+
+    return side.document() if is_long_waves(side) else crystal_document(side)
+
+
 def _pair_long_waves(crystals: tuple[Any, Any], band: Any) -> str | None:
     """What the validation measured on pairs as soft as this one (:meth:`CalculatorBand.pair_line`), or None."""
     from ..phonons.elastic import stiffness_errors_of
 
     return band.pair_line([stiffness_errors_of(c) for c in crystals])
+
+
+#: Names this module held before the words of a prediction moved to their one module (issue 76).
+_MOVED = dict.fromkeys(
+    ("EDGE_ROWS", "MAX_SHOWN_TEMPERATURES", "NO_BAND_TWO_METALS", "above_limit_line", "electron_phonon_line",
+     "empirical_line", "expected_lines", "expected_provenance", "helium_line", "kappa_footnote", "limiting_line",
+     "material_origin", "measured_line", "metal_metal_line", "model_lines", "not_shown_line", "shown", "shown_rows"),
+    "kapitza.prediction.presenter",
+)  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    """A name this module held before the words moved to :mod:`kapitza.prediction.presenter`: from there, with a
+    DeprecationWarning naming it."""
+    from .._moved import moved_name
+
+    return moved_name(__name__, name, _MOVED)

@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .. import _checks, landauer
+from ..atomistic.side import resolve_side
 from ..errors import InputError
 from ..io.results import result
 from ..materials import Material, get_material
@@ -309,20 +310,21 @@ def resolve_sides(
 ) -> tuple[Material, Material, tuple[Any, Any]]:
     """(material 1, material 2, what is ready of each side's full dispersion).
 
-    A ready full-dispersion spectrum is taken as it is (its material from the database); a
-    :class:`~kapitza.phonons.from_structure.StructurePhonons` gives its derived material and its crystal; with
-    ``settings.calculator`` every other side is built from its structure with that calculator
-    (:func:`kapitza.phonons.crystal_phonons`, one calculator source for both).  The third item holds, per side,
-    the spectrum, the :class:`~kapitza.phonons.harmonic.HarmonicCrystal`, or None.
+    Each side is resolved once (:func:`kapitza.atomistic.side.resolve_side`; a
+    :class:`~kapitza.atomistic.side.Side` as it is).  A ready full-dispersion spectrum is taken as it is (its
+    material from the database); a :class:`~kapitza.phonons.from_structure.StructurePhonons` gives its derived
+    material and its crystal; with ``settings.calculator`` every other side is built from its structure with that
+    calculator (:func:`kapitza.phonons.crystal_phonons`, one calculator source for both); else its material record.
+    The third item holds, per side, the spectrum, the :class:`~kapitza.phonons.harmonic.HarmonicCrystal`, or None.
     """
     source = None
     out: list[tuple[Material, Any]] = []
-    for side in (side1, side2):
-        if isinstance(side, FullDispersionSpectrum):
-            out.append((get_material(side.material), side))
+    for side in (resolve_side(side1), resolve_side(side2)):
+        if isinstance(side.given, FullDispersionSpectrum):
+            out.append((side.record(), side.given))
             continue
-        if isinstance(side, StructurePhonons):
-            out.append((side.material, side.crystal))
+        if isinstance(side.given, StructurePhonons):
+            out.append((side.record(), side.given.crystal))
             continue
         if settings is not None and settings.calculator is not None:
             from ..atomistic.calculators import calculator_source
@@ -332,13 +334,13 @@ def resolve_sides(
             found = crystal_phonons(side, source, progress=progress)
             out.append((found.material, found.crystal))
             continue
-        out.append((get_material(side), None))
+        out.append((side.record(), None))
     return out[0][0], out[1][0], (out[0][1], out[1][1])
 
 
 def imply_full_dispersion(side1: SideSpec, side2: SideSpec, options: dict[str, Any]) -> None:
     """A ready spectrum, a crystal from its structure, or a calculator: the dispersion is full (set in ``options``)."""
-    ready = any(isinstance(s, FullDispersionSpectrum | StructurePhonons) for s in (side1, side2))
+    ready = any(isinstance(resolve_side(s).given, FullDispersionSpectrum | StructurePhonons) for s in (side1, side2))
     if ready or options.get("calculator") is not None:
         options["dispersion"] = "phonopy"
 

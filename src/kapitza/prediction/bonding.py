@@ -188,7 +188,7 @@ class PairBonding:
 
 def _side(spec: Any, name: str | None) -> tuple[Any, str, str | None]:
     """(ase.Atoms, its name, its crystal-table record or None) of a side."""
-    from ..phonons.from_structure import side_structure
+    from ..atomistic.side import side_structure
 
     found = side_structure(spec, name)
     return found.atoms, found.label, found.record
@@ -293,7 +293,7 @@ def bonding_plan(
     (:func:`kapitza.atomistic.calculator_forces.force_call_memory`), its structures a call as many as
     ``max_memory_gb`` (default this machine's memory) leaves room for."""
     from ..atomistic.calculators import DEFAULT_CALCULATOR
-    from ..phonons.from_structure import memory_limit_gb
+    from ..phonons.supercell_plan import memory_limit_gb
 
     name = DEFAULT_CALCULATOR if calculator is None else str(calculator)
     f_atoms, f_name, f_record = _side(film, names[0])
@@ -382,7 +382,7 @@ def pair_bonding(
     Parameters
     ----------
     film, substrate : str, path, ase.Atoms or dict
-        The two crystals (:func:`kapitza.phonons.from_structure.side_structure`).
+        The two crystals (:func:`kapitza.atomistic.side.side_structure`).
     calculator : str, optional
         A built-in potential (``chgnet``, ``sevennet-l3i5+d3``, ...) or ``module:factory``; default
         :data:`kapitza.atomistic.calculators.DEFAULT_CALCULATOR`.
@@ -419,7 +419,7 @@ def pair_bonding(
         The largest force call would need more than ``max_memory_gb``.
     """
     from ..atomistic.calculators import DEFAULT_CALCULATOR, calculator_source
-    from ..phonons.from_structure import memory_limit_gb
+    from ..phonons.supercell_plan import memory_limit_gb
 
     source = calculator_source(DEFAULT_CALCULATOR if calculator is None else calculator)
     bound = memory_limit_gb(max_memory_gb)

@@ -1,5 +1,5 @@
 """The scalar answers: conductance, resistance and Kapitza length of a pair at temperatures, as floats or arrays
-shaped like the temperatures.  They sit above :mod:`.api` (the spectra and the model) and :mod:`.report` (the
+shaped like the temperatures.  They sit above :mod:`.api` (the spectra and the model) and :mod:`.answer` (the
 interface with its electrons), which they call."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..errors import InputError
+from .answer import predict_interface
 from .api import predict_model
-from .report import predict_interface
 from .settings import SideSpec
 
 __all__ = ["conductance", "kapitza_length", "resistance"]
@@ -39,7 +39,7 @@ def conductance(
     ----------
     electrons : bool
         False (default): the phonon model alone, G_ph.  True: the conductance ``kapitza predict``
-        reports for the interface (:meth:`~kapitza.prediction.report.InterfacePrediction.interface_conductance`):
+        reports for the interface (:meth:`~kapitza.prediction.answer.Prediction.interface_conductance`):
         G_ph for two non-metals, G_ph in series with the metal's electron-phonon conductance,
         1/(1/G_ph + 1/G_ep), for a metal and a non-metal (Majumdar & Reddy, Appl. Phys. Lett. 84,
         4768 (2004)), the electronic DMM for two metals (Gundrum, Cahill & Averback, Phys. Rev. B 72,

@@ -45,7 +45,9 @@ __all__ = [
 
 #: A side of an interface: a material, a ready full-dispersion spectrum, or a crystal from its structure
 #: (:class:`~kapitza.phonons.from_structure.StructurePhonons`; both imply dispersion="phonopy").  With a calculator a
-#: side may also be a structure file, ``NAME:STRUCTURE:a=...``, ASE ``Atoms`` or a dict for ``ase.build.bulk``.
+#: side may also be a structure file, ``NAME:STRUCTURE:a=...``, ASE ``Atoms`` or a dict for ``ase.build.bulk``.  Each
+#: is decided once into a :class:`~kapitza.atomistic.side.Side` (:func:`~kapitza.atomistic.side.resolve_side`), which
+#: every function that takes a side also takes.
 SideSpec = MaterialSpec | FullDispersionSpectrum | StructurePhonons | Any
 #: None (each material's default), one potential name for both sides, or a pair (side 1, side 2).
 PotentialSpec = str | None | tuple[str | None, str | None]

@@ -1,91 +1,76 @@
-"""What a side of a prediction names, decided once for every caller (:func:`kapitza.predict` and the commands):
+"""What a side of a prediction names, decided once for every caller (:func:`kapitza.predict` and the commands), by
+:func:`kapitza.atomistic.side.resolve_side` (one :class:`~kapitza.atomistic.side.Side` per side):
 
-* a database material (:func:`database_material`; a name the database lacks but kapitza's crystal table records,
+* a material record (:func:`database_material`; a name the database lacks but kapitza's crystal table records,
   3C-SiC or TiN, is refused with the way to it: its phonons need a potential);
 * or a crystal to build from its structure, with the default potential where the caller named none and a side is
   not a database material (:func:`default_calculator`);
-* and the one rule of a memory bound: it bounds a calculator's force constants (:func:`memory_bound`).
+* and the one rule of a memory bound: it bounds a calculator's force constants (:func:`memory_bound`);
+* both crystals built from their structures with one calculator, or a side's long waves where the potential refuses
+  its phonons (:func:`structure_sides`), and the Debye settings both sides then take (:func:`long_wave_settings`).
 """
 
 from __future__ import annotations
 
 import importlib.util
-import os
 from collections.abc import Callable
 from typing import Any
 
 from .. import _checks
+from .._progress import Progress
+from ..atomistic.side import resolve_side
 from ..errors import InputError
+from .settings import OptionNames, Settings
 
-__all__ = ["database_material", "default_calculator", "in_database", "memory_bound"]
+__all__ = [
+    "database_material",
+    "default_calculator",
+    "in_database",
+    "is_long_waves",
+    "long_wave_settings",
+    "memory_bound",
+    "phonons_or_long_waves",
+    "structure_sides",
+]
 
 
 def database_material(name: Any, option: str = "--calculator") -> Any:
-    """The database material ``name`` (:func:`kapitza.materials.get_material`); a name the database lacks but
-    kapitza's crystal table records (3C-SiC, TiN, W, ...) is refused with the way to it: its phonons need a
+    """The material record ``name`` names (:meth:`~kapitza.atomistic.side.Side.record`); a name the database lacks
+    but kapitza's crystal table records (3C-SiC, TiN, W, ...) is refused with the way to it: its phonons need a
     potential, named as ``option`` (the caller's spelling of ``calculator``)."""
-    from ..materials import get_material
-
-    try:
-        return get_material(name)
-    except InputError:
-        from ..phonons.from_structure import recorded_crystal
-
-        if isinstance(name, str) and (found := recorded_crystal((name,))) is not None:
-            from ..atomistic.calculators import DEFAULT_CALCULATOR
-
-            raise InputError(
-                f"{name} is not in the material database, but kapitza's crystal table records its structure "
-                f"({found.prototype}): its phonons need a potential: give {option} NAME (e.g. {option} "
-                f"{DEFAULT_CALCULATOR})"
-            ) from None
-        raise
+    return resolve_side(name).record(option)
 
 
 def in_database(side: Any) -> bool:
-    """True where ``side`` names a material :func:`kapitza.materials.get_material` finds."""
-    from ..materials import get_material
-
-    try:
-        get_material(side)
-    except InputError:
-        return False
-    return True
-
-
-def _buildable(side: str) -> bool:
-    """A structure file, ``NAME:STRUCTURE:a=...`` or a crystal the crystal table records (the parser's own refusal of
-    a ``NAME:STRUCTURE:...`` it cannot read is raised)."""
-    from ..atomistic.bulk import parse_crystal_text
-    from ..io.paths import is_file
-    from ..phonons.from_structure import recorded_crystal
-
-    try:
-        spec = parse_crystal_text(side)
-    except InputError:
-        if ":" in side:  # NAME:STRUCTURE:... that the parser refuses: its own words (bounded) say why
-            raise
-        spec = None
-    structure = isinstance(spec, dict) or (is_file(side) and not side.endswith(".toml"))
-    return structure or recorded_crystal((side,)) is not None
+    """True where ``side`` names a material record (:func:`kapitza.materials.get_material` finds it)."""
+    return resolve_side(side).material is not None
 
 
 def default_calculator(sides: tuple[Any, Any], option: str = "--calculator") -> str | None:
-    """The calculator a prediction takes when none is named: None where both sides are database materials (or not
+    """The calculator a prediction takes when none is named: None where both sides name material records (or are not
     names at all: a Material, a ready spectrum, a crystal already built); the default potential
-    (:data:`~kapitza.atomistic.calculators.DEFAULT_CALCULATOR`) where a named side is not in the database but its
-    structure can be built (a structure file, ``NAME:STRUCTURE:a=...``, a crystal the crystal table records) and the
-    ``mlip`` extra is installed; else the database's refusal (:func:`database_material`), one line."""
-    names = [os.fspath(s) if isinstance(s, os.PathLike) else s for s in sides]
-    if not all(isinstance(s, str) for s in names) or all(in_database(s) for s in names):
+    (:data:`~kapitza.atomistic.calculators.DEFAULT_CALCULATOR`) where a named side names no record but a crystal a
+    calculator can build (:attr:`~kapitza.atomistic.side.Side.buildable`: a structure file, ``NAME:STRUCTURE:a=...``,
+    a crystal the crystal table records) and the ``mlip`` extra is installed; else the database's refusal
+    (:meth:`~kapitza.atomistic.side.Side.record`), one line.  ``sides``: two :class:`~kapitza.atomistic.side.Side`
+    (anything else is resolved)."""
+    found = [resolve_side(s) for s in sides]
+    if not all(s.named for s in found) or all(s.material is not None for s in found):
         return None
-    if all(in_database(s) or _buildable(s) for s in names):
+    for side in found:
+        if side.material is not None:
+            continue
+        if side.parse_error:  # NAME:STRUCTURE:... that the parser refuses: its own words (bounded) say why
+            raise InputError(side.parse_error)
+        if not side.buildable:
+            break
+    else:
         if all(importlib.util.find_spec(p) is not None for p in ("sevenn", "dftd3")):
             from ..atomistic.calculators import DEFAULT_CALCULATOR
 
             return DEFAULT_CALCULATOR
-    for side in names:
-        database_material(side, option)  # the refusal, in the database's words (with the way to a calculator)
+    for side in found:
+        side.record(option)  # the refusal, in the database's words (with the way to a calculator)
     return None
 
 
@@ -101,3 +86,56 @@ def memory_bound(max_memory_gb: Any, calculator: Any, names: Callable[[str], str
             f"{names('calculator')} with it"
         )
     return _checks.memory_bound_gb(max_memory_gb, names("max_memory_gb").rstrip("="))
+
+
+def is_long_waves(side: Any) -> bool:
+    """Whether ``side`` is a crystal's long waves standing in for its refused phonons
+    (:class:`~kapitza.phonons.long_waves.LongWaveCrystal`)."""
+    from ..phonons.long_waves import LongWaveCrystal
+
+    return isinstance(side, LongWaveCrystal)
+
+
+def structure_sides(
+    side1: Any, side2: Any, calculator: str, max_memory_gb: float | None, progress: Progress | None
+) -> tuple[Any, Any]:
+    """Both sides built from their structures with one calculator source (its factory called once), both refused or
+    accepted for their memory, and their time stated together, before the first one's forces (each crystal states
+    its own supercells when it starts)."""
+    from ..atomistic.calculators import calculator_source
+    from ..atomistic.force_cost import duration_words, say
+    from ..phonons.supercell_plan import planned_cost
+
+    source = calculator_source(calculator)
+    costs = [planned_cost(side, source, max_memory_gb=max_memory_gb) for side in (side1, side2)]
+    if all(c.known for c in costs):
+        rule = sum(float(c.seconds() or 0.0) for c in costs)
+        worst = sum(float(c.seconds(widest=True) or 0.0) for c in costs)
+        say(f"the two crystals' phonons with {source.name}: {duration_words(rule)} stated, {duration_words(worst)} "
+            "if every widening is tried (a crystal already in the cache costs nothing)")  # fmt: skip
+    first = phonons_or_long_waves(side1, source, max_memory_gb, progress)
+    return first, phonons_or_long_waves(side2, source, max_memory_gb, progress)
+
+
+def phonons_or_long_waves(side: Any, source: Any, max_memory_gb: float | None, progress: Progress | None) -> Any:
+    """A side's crystal from its structure (:func:`~kapitza.phonons.from_structure.crystal_phonons`), or, where the
+    potential refuses its phonons for imaginary frequencies (not its memory bound, not its input: those refusals
+    stand), its long waves from the same potential's elastic constants
+    (:func:`~kapitza.phonons.long_waves.long_wave_crystal`; the refusal stands where they are unstable too)."""
+    from ..errors import DynamicalInstabilityError
+    from ..phonons.from_structure import crystal_phonons
+    from ..phonons.long_waves import long_wave_crystal
+
+    try:
+        return crystal_phonons(side, source, max_memory_gb=max_memory_gb, progress=progress)
+    except DynamicalInstabilityError as refusal:
+        return long_wave_crystal(side, source, refusal, max_memory_gb=max_memory_gb, progress=progress)
+
+
+def long_wave_settings(settings: Settings, names: OptionNames) -> Settings:
+    """The Debye settings both sides take where a side's long waves stood in for its phonons
+    (:class:`~kapitza.phonons.long_waves.LongWaveCrystal`): a DMM compares the two sides' spectra, so both take one
+    dispersion (the other crystal's record is its own phonons' long waves,
+    :func:`~kapitza.phonons.derived_record.derived_material`); the cutoff, statistics and inelastic channel kept."""
+    return Settings(cutoff=settings.cutoff, statistics=settings.statistics, inelastic=settings.inelastic,
+                    option_names=names)  # fmt: skip

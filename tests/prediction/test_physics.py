@@ -1,4 +1,6 @@
-"""prediction.report: one computation behind ``kapitza predict``, and ``conductance(..., electrons=True)``."""
+"""prediction.physics (and predict_interface, the physics alone as a Prediction): one computation behind ``kapitza
+predict``, and ``conductance(..., electrons=True)``; the notes of the presenter where the temperatures leave the
+models' ground."""
 
 from __future__ import annotations
 
@@ -168,7 +170,9 @@ def test_json_document_is_strict_with_inf_and_nan_as_strings(capsys):
     assert entry["conductance"][0] == 0.0 and entry["resistance"][0] == "inf"
     assert entry["resistance_total"][0] == "inf"
     assert entry["kapitza_length"]["Al"][0] == "nan"
-    physics = predict_interface("Al", "Si", [0.0, 300.0]).to_dict()
+    from kapitza.prediction.answer import physics_document
+
+    physics = physics_document(predict_interface("Al", "Si", [0.0, 300.0]))
     assert doc["expected"]["conductance_w_m2k"][0] == 0.0  # the expected measurement beside it (issue 53): G = 0 at 0 K
     answer = ("expected", "total", "warnings", "provenance")  # the Prediction's own keys (issue 61) around the physics
     assert {k: v for k, v in doc.items() if k not in answer} == physics
@@ -232,7 +236,7 @@ def test_plot_temperatures_span_the_request_or_the_default_decades():
     """By construction: a request covering a decade or more keeps its own span; a narrower one gets the
     1-1000 K default, 0.05-2 K with liquid helium; log-spaced, so consecutive points share one ratio."""
     from kapitza.materials import get_material
-    from kapitza.prediction.report import PLOT_POINTS, plot_temperatures
+    from kapitza.prediction.physics import PLOT_POINTS, plot_temperatures
 
     al, si, he = get_material("Al"), get_material("Si"), get_material("He4")
     wide = plot_temperatures([0.0, 2.0, 300.0, 20.0], al, si)  # 0 K is left out of the span
@@ -248,7 +252,7 @@ def test_comparison_plot_temperatures_keep_the_requested_ones():
     """The union of every fourth grid point with the request: sorted, distinct, the request included (by
     construction: 50 grid points of 200, plus the 2 requested values that are not grid points)."""
     from kapitza.materials import get_material
-    from kapitza.prediction.report import comparison_plot_temperatures, plot_temperatures
+    from kapitza.prediction.physics import comparison_plot_temperatures, plot_temperatures
 
     al, si = get_material("Al"), get_material("Si")
     requested = [10.0, 123.0, 700.0]
@@ -266,7 +270,7 @@ def test_conductivity_gaps_are_the_temperatures_outside_the_table():
 
     from kapitza.materials import get_material
     from kapitza.materials.conductivity import conductivity_table
-    from kapitza.prediction.report import conductivity_gaps
+    from kapitza.prediction.physics import conductivity_gaps
 
     sapphire = get_material("Al2O3")
     assert conductivity_table(sapphire).range == pytest.approx((100.0, 1000.0))
@@ -281,7 +285,7 @@ def test_conductivity_gaps_are_the_temperatures_outside_the_table():
 def test_notes_at_zero_kelvin_and_above_a_melting_point():
     """Issue 28 item 7: T = 0 and T above a side's melting point (Al 933.473 K, CRC Handbook via chemicals) get a
     plain note in the result and its JSON; temperatures inside the solid's range get none."""
-    from kapitza.prediction.report import predict_interface
+    from kapitza.prediction.answer import predict_interface
 
     found = predict_interface("Al", "Si", [0.0, 300.0, 1200.0], models=["dmm"])
     text = " | ".join(found.notes)
@@ -294,7 +298,8 @@ def test_cryogenic_notes_for_a_metal_in_liquid_helium():
     """Issue 28 item 10: Cu in He-4 at 1.5 K carries the Kapitza-anomaly caveat (Pollack 1969), the roton note
     (He II entropy grows as T^5.7 at 1.5 K: Donnelly and Barenghi 1998, the stored heat capacity's source) and the
     room-temperature electron data caveat below a tenth of Cu's Debye temperature; Al/Si at 300 K has none."""
-    from kapitza.prediction.report import KAPITZA_ANOMALY_REFERENCE, predict_interface
+    from kapitza.prediction.answer import predict_interface
+    from kapitza.prediction.presenter import KAPITZA_ANOMALY_REFERENCE
 
     text = " | ".join(predict_interface("Cu", "He4", [1.5], models=["amm"]).notes)
     assert KAPITZA_ANOMALY_REFERENCE in text and "upper end of the expected range" in text
@@ -311,7 +316,7 @@ def test_values_not_checked_against_their_source_are_flagged_with_their_uncertai
     Debye cutoff uses none of them."""
     from kapitza.materials.conductivity import conductivity_table
     from kapitza.materials.electrons import get_electrons
-    from kapitza.prediction.report import predict_interface
+    from kapitza.prediction.answer import predict_interface
 
     assert get_electrons("Al").unchecked["electron_phonon_coupling"] == 0.5
     assert conductivity_table("C").unchecked == 0.15 and conductivity_table("Si").unchecked == 0.0

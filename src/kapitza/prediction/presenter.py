@@ -1,0 +1,691 @@
+"""The words of a prediction, in one place: what :class:`~kapitza.prediction.answer.Prediction` says about itself
+(``print``, the notebook's table, :meth:`~kapitza.prediction.answer.Prediction.answer_lines`) and what ``kapitza
+predict`` prints around its tables: the expected measurement's lines, each model's total, the measured range, the
+warnings that change a decision and the provenance behind ``--explain`` (what each number rests on, the models in
+words, the electrons, the crystals and their relaxations), and the notes where the temperatures leave the models'
+ground.  The object holds the numbers; every sentence about them is written here, once.
+
+Numbers in text are MW m^-2 K^-1 and m^2 K GW^-1 (:func:`shown`); beyond :data:`MAX_SHOWN_TEMPERATURES`
+temperatures a text shows the first and last :data:`EDGE_ROWS` (:func:`shown_rows`) and one line saying how many it
+left out (:func:`not_shown_line`).  A function here takes a prediction (or its parts) and returns text; it computes
+nothing the object does not hold.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..literature import DEFAULT_WINDOW, Measurements
+from ..materials import Material
+from ..materials.conductivity import conductivity_table, uses_conductivity_table
+from ..materials.electrons import list_electron_metals
+from ..phonons.debye import SINE_CUTOFFS
+from ..units import M2K_PER_GW, MW_PER_M2K
+from .api import ConductanceResult
+from .empirical import EmpiricalEstimate
+from .expected import ExpectedConductance, mw_text
+from .interface import (
+    ELECTRON_PHONON_REFERENCE,
+    ELECTRONIC_DMM_REFERENCE,
+    SERIES_KINDS,
+    ElectronicParts,
+    interface_kind,
+)
+from .physics import HeliumRange, RadiationLimitCheck, conductivity_gaps, measured_summary
+from .registry import get_model
+from .settings import OptionNames, Settings
+
+__all__ = [
+    "EDGE_ROWS",
+    "KAPITZA_ANOMALY_REFERENCE",
+    "MAX_SHOWN_TEMPERATURES",
+    "NO_BAND_TWO_METALS",
+    "above_limit_line",
+    "answer_lines",
+    "electron_phonon_line",
+    "empirical_line",
+    "expected_lines",
+    "expected_provenance",
+    "helium_line",
+    "html_table",
+    "kappa_footnote",
+    "limiting_line",
+    "long_wave_reason",
+    "long_wave_warnings",
+    "material_origin",
+    "measured_line",
+    "metal_metal_line",
+    "model_lines",
+    "not_shown_line",
+    "physics_notes",
+    "prediction_words",
+    "shown",
+    "shown_rows",
+    "text",
+    "total_lines",
+    "unchecked_material_notes",
+    "unchecked_notes",
+    "validity_notes",
+]
+
+#: The band line of a pair of two metals whose electrons kapitza cannot model (nothing predicts what it conducts).
+NO_BAND_TWO_METALS = (
+    "band: none for this pair: two metals, one without the electronic DMM's data, have no prediction of what they "
+    "conduct (kapitza validate leaves such rows out of the band's measurement)"
+)
+
+
+#: Beyond this many temperatures the text of a prediction (``kapitza predict``'s tables, ``print``, the notebook's
+#: table) shows the first and last :data:`EDGE_ROWS` of each per-temperature table and one line saying how many it
+#: left out (:func:`not_shown_line`); ``--json``, ``--csv``, :meth:`Prediction.to_dict` and :meth:`Prediction.table`
+#: keep every one (issue 63: 5,000 rows of text took minutes and no reader reads them).
+MAX_SHOWN_TEMPERATURES = 24
+EDGE_ROWS = 10
+
+
+def shown_rows(n: int) -> list[int | None]:
+    """The rows (indices of ``n`` temperatures) that text shows, in order, with None where the left-out ones are."""
+    if n <= MAX_SHOWN_TEMPERATURES:
+        return list(range(n))
+    return [*range(EDGE_ROWS), None, *range(n - EDGE_ROWS, n)]
+
+
+def not_shown_line(n: int, where: str) -> str | None:
+    """The line that says how many of ``n`` temperatures the text left out and that ``where`` holds every one (None
+    where the text shows them all)."""
+    hidden = n - (len(shown_rows(n)) - 1) if n > MAX_SHOWN_TEMPERATURES else 0
+    return f"{hidden:,} temperatures not shown; {where} holds every one" if hidden else None
+
+
+def shown(value: float, scale: float = MW_PER_M2K, digits: int = 4) -> str:
+    """``value / scale`` with ``digits`` significant digits, "inf" where it is not finite: the one format of the
+    prediction's numbers in text (``kapitza predict``'s table, ``print(prediction)``)."""
+    if not math.isfinite(value):
+        return "inf"
+    return f"{value / scale:.{digits}g}"
+
+
+# -- the answer: print(prediction), the notebook's table -----------------------------------------------------------
+
+
+def answer_lines(p: Any) -> list[str]:
+    """The answer of prediction ``p`` in plain text: the expected measurement at each temperature (or why there is
+    none), then each model's total at each temperature (MW m^-2 K^-1), then the measured range of the pair.  Beyond
+    :data:`MAX_SHOWN_TEMPERATURES` temperatures, the first and last :data:`EDGE_ROWS` and one line saying how many
+    are left out (``to_dict()`` and ``table()`` hold every one)."""
+    lines = expected_lines(p.expected, p.expected_reason)
+    lines += total_lines(p)
+    if (line := not_shown_line(p.temperature.size, "to_dict() or table()")) is not None:
+        lines.append(line)
+    if (line := pair_measured_line(p)) is not None:
+        lines.append(line)
+    return lines
+
+
+def total_lines(p: Any) -> list[str]:
+    """One line per model of prediction ``p``: the total a measurement would see at each temperature (MW m^-2 K^-1),
+    and what it adds."""
+    if not p.total:
+        return [f"total G: none ({p.total_reason})"] if p.total_reason else []
+    what = {
+        "non-metal/non-metal": "the phonon model",
+        "metal/metal": "the electronic DMM (electrons carry the heat)",
+    }.get(p.electronic.kind, f"G_ph and G_ep of {p.electronic.metal} in series")
+    out = [f"total G (MW m^-2 K^-1, what a measurement sees: {what}):"]
+    t = p.temperature
+    for name, values in p.total.items():
+        shown_values = ", ".join("..." if i is None else f"{shown(values[i])} at {t[i]:g} K"
+                                 for i in shown_rows(t.size))  # fmt: skip
+        out.append(f"  {name}: {shown_values}")
+    return out
+
+
+def pair_measured_line(p: Any) -> str | None:
+    """The measured range of the pair of prediction ``p`` near its temperatures, one line (None without
+    measurements)."""
+    return None if p.measured is None else measured_line(p.measured, p.side1, p.side2, p.window)
+
+
+def text(p: Any) -> str:
+    """``print(prediction)``: the pair, the answer (:func:`answer_lines`) and the warnings."""
+    head = f"Prediction: {p.side1.name} -> {p.side2.name} (heat flows from {p.side1.name})"
+    return "\n".join([head, *answer_lines(p), *(f"warning: {w}" for w in p.warnings)])
+
+
+def html_table(p: Any) -> str:
+    """A compact table of prediction ``p`` for a notebook: the expected measurement on the first row, then each
+    model's total; beyond :data:`MAX_SHOWN_TEMPERATURES` temperatures the first and last :data:`EDGE_ROWS` of each,
+    and a line saying how many are left out."""
+    rows: list[tuple[str, str, str, str]] = []
+    e, temps = p.expected, p.temperature
+    gap = ("...", "...", "", "")
+    for i in shown_rows(temps.size):
+        if i is None:
+            rows.append(gap)
+        elif e is not None and math.isfinite(e.value[i]):
+            rows.append(("expected measurement", f"{temps[i]:g}", mw_text(e.value[i]),
+                         f"{mw_text(e.low[i])}-{mw_text(e.high[i])}"))  # fmt: skip
+        elif e is None:
+            rows.append(("expected measurement", f"{temps[i]:g}", "not available", p.expected_reason or ""))
+    for name, values in p.total.items():
+        rows += [gap if i is None else (f"{name} (total)", f"{temps[i]:g}", shown(values[i]), "")
+                 for i in shown_rows(temps.size)]  # fmt: skip
+    cells = "".join(
+        f"<tr><td>{html.escape(a)}</td><td>{html.escape(b)}</td><td>{html.escape(c)}</td><td>{html.escape(d)}</td></tr>"
+        for a, b, c, d in rows
+    )
+    hidden = not_shown_line(temps.size, "to_dict(), table() or to_dataframe()")
+    notes = f"<p>{html.escape(hidden)}</p>" if hidden else ""
+    notes += "".join(f"<p>warning: {html.escape(w)}</p>" for w in p.warnings)
+    title = html.escape(f"{p.side1.name} \u2192 {p.side2.name}")
+    return (
+        f"<div><strong>{title}</strong><table><thead><tr><th>what</th><th>T (K)</th>"
+        f"<th>G (MW m<sup>-2</sup> K<sup>-1</sup>)</th><th>68 % band</th></tr></thead><tbody>{cells}</tbody>"
+        f"</table>{notes}</div>"
+    )
+
+
+# -- documents, tables, figures -------------------------------------------------------------------------------
+
+
+# -- the lines (one copy, shared by the text, the notebook and --explain) ------------------------------------------
+
+
+def expected_lines(expected: ExpectedConductance | None, why_not: str | None) -> list[str]:
+    """The expected measurement, one line per temperature shown (:func:`shown_rows`; "..." where some are left
+    out), or the line saying why there is none."""
+    if expected is None:
+        return [f"expected measurement: not available ({why_not})"]
+    return ["..." if i is None else expected.line(i) for i in shown_rows(expected.temperature.size)]
+
+
+def expected_provenance(expected: ExpectedConductance) -> str:
+    """What the estimate used, and how it scored on held-out papers (the calibration page's numbers)."""
+    used = "; ".join(expected.inputs)
+    papers = f"; the papers that measured the pair: {', '.join(expected.other_papers)}" if expected.other_papers else ""
+    if math.isfinite(expected.held_out_factor):
+        scored = (
+            f"; held out by paper ({expected.held_out_rows} rows of {expected.held_out_papers} papers"
+            f"{', pairs ' + expected.held_out_split if expected.held_out_split else ''}), the estimate "
+            f"was off by a median x{expected.held_out_factor:.2f} and its band held "
+            f"{100 * expected.held_out_coverage:.0f} % of the papers (docs: reference/calibration)"
+        )
+    else:
+        scored = ""
+    return f"expected measurement ({expected.route} route): {used}{papers}{scored}"
+
+
+def material_origin(material: Material, spec: Any) -> str:
+    """Where a material's data came from, in words: "database" or "file mine.toml".
+
+    Uses the material's own ``origin`` when it has one; otherwise how the side was named (a path or a .toml name is
+    a user's file)."""
+    origin = getattr(material, "origin", None)
+    if isinstance(origin, str) and origin:
+        return origin
+    text = os.fspath(spec) if isinstance(spec, (str, os.PathLike)) else str(spec)
+    if text.lower().endswith(".toml") or "/" in text or "\\" in text or ":" in text:
+        return f"file {Path(text.split(':')[0]).name}"
+    return "database"
+
+
+def kappa_footnote(results: Sequence[ConductanceResult], origins: tuple[str, str] | None = None) -> str:
+    """The Kapitza-length footnote: where each side's kappa(T) came from, and where L_K is n/a.
+
+    A database solid uses its tabulated kappa(T) (range named); a user's file keeps its one conductivity ("kappa
+    near 300 K from the file mine.toml").  Temperatures outside a side's table get no L_K (printed n/a, "nan" in
+    JSON, empty in CSV) and are listed here.
+    """
+    m1, m2 = results[0].side1, results[0].side2
+    origins = origins or ("database", "database")
+    where, outside = [], []
+    for m, origin in zip((m1, m2), origins):
+        if m.thermal_conductivity is None:
+            continue
+        if origin == "database" and uses_conductivity_table(m):
+            low, high = conductivity_table(m).range
+            where.append(f"{m.name}: \u03ba(T) table {low:g}-{high:g} K, database")
+            bad = conductivity_gaps(m, *(r.temperature for r in results))
+            if bad.size:
+                at = ", ".join(f"{t:g}" for t in bad)
+                if bad.size > 4:
+                    at = f"{bad.size} temperatures, {bad[0]:g}-{bad[-1]:g}"
+                outside.append(f"{m.name} at {at} K (table {low:g}-{high:g} K)")
+        else:
+            if origin == "user":
+                source = "material record"
+            else:  # "file mine.toml", or the file's path as the material's own origin
+                source = origin if origin.startswith("file ") else f"file {Path(origin).name}"
+            where.append(f"{m.name}: \u03ba near 300 K from the {source}")
+    if not where:
+        return "no side has a bulk thermal conductivity: no Kapitza lengths"
+    text = f"L_K = \u03ba(T) R, the bulk thickness with the interface's resistance at T ({'; '.join(where)})"
+    if outside:
+        text += f"\nL_K n/a outside the \u03ba(T) table (no extrapolation): {'; '.join(outside)}"
+    return text
+
+
+def _temperature_list(values: list[float]) -> str:
+    if len(values) <= 4:
+        return ", ".join(f"{t:g}" for t in values) + " K"
+    return f"{len(values)} temperatures from {min(values):g} to {max(values):g} K"
+
+
+def limiting_line(parts: ElectronicParts) -> str:
+    """Which resistance limits the metal/non-metal conductance: the electron-phonon zone or the phonons."""
+    gep = shown(parts.electron_phonon)
+    where = {
+        model: [float(t) for t, who in zip(parts.temperature, row) if who == "electron-phonon"]
+        for model, row in zip(parts.models, parts.limited_by)
+    }
+    n_ep = sum(len(v) for v in where.values())
+    if n_ep == len(parts.models) * parts.temperature.size:
+        return (
+            f"electron-phonon coupling in {parts.metal} limits: G_ep = {gep} MW m\u207b\u00b2 K\u207b\u00b9 "
+            "< G_ph for every model and temperature shown"
+        )
+    if n_ep == 0:
+        return (
+            f"phonons limit: G_ph < G_ep = {gep} MW m\u207b\u00b2 K\u207b\u00b9 for every model and temperature shown"
+        )
+    listed = "; ".join(f"{model} at {_temperature_list(ts)}" for model, ts in where.items() if ts)
+    return (
+        f"electron-phonon coupling in {parts.metal} limits (G_ep = {gep} MW m\u207b\u00b2 K\u207b\u00b9 < G_ph) "
+        f"for {listed}; phonons limit elsewhere"
+    )
+
+
+def electron_phonon_line(parts: ElectronicParts) -> str:
+    """R_ep named with its source and the metal's numbers behind it."""
+    factor = ""
+    if parts.two_temperature_factor is not None:
+        factor = f", times the two-temperature factor (1 + \u03ba_p/\u03ba_e)^3/2 = {parts.two_temperature_factor:.3g}"
+    return (
+        f"R_ep = 1/sqrt(g \u03ba_p) ({ELECTRON_PHONON_REFERENCE}): the electrons of {parts.metal} hand the heat to "
+        f"its phonons before it can cross, in series with each phonon model's R; g = {parts.coupling:.3g} "
+        f"W m\u207b\u00b3 K\u207b\u00b9, \u03ba_p = {parts.kappa_phonon:g} W m\u207b\u00b9 K\u207b\u00b9 "
+        f"(room-temperature values, used at every T){factor}: "
+        f"R_ep = {shown(parts.electron_phonon_resistance, M2K_PER_GW)} m\u00b2 K GW\u207b\u00b9"
+    )
+
+
+def metal_metal_line(parts: ElectronicParts) -> str:
+    """The statement that phonon models do not describe a metal/metal interface."""
+    return (
+        f"{parts.side1}/{parts.side2} is a metal/metal interface: electrons carry the heat across it. The phonon "
+        "models below do not describe it; their numbers are the phonon channel only, in parallel with the electrons."
+    )
+
+
+def model_lines(models: Sequence[str]) -> list[str]:
+    """Each shown model in words, one line each, from the registry."""
+    return [f"{name} = {get_model(name).description}" for name in models]
+
+
+def measured_line(rows: Measurements, m1: Material, m2: Material, window: float = DEFAULT_WINDOW) -> str:
+    """The measured range for the pair near the requested temperatures, one line."""
+    info = measured_summary(rows, window)
+    (t_lo, t_hi), (g_lo, g_hi) = info["temperature_k"], info["conductance_w_m2k"]
+    span = f"{t_lo:.4g} K" if t_lo == t_hi else f"{t_lo:.4g}-{t_hi:.4g} K"
+    g_range = shown(g_lo) if g_lo == g_hi else f"{shown(g_lo)}-{shown(g_hi)}"
+    values = "value" if info["count"] == 1 else "values"
+    papers = "paper" if info["papers"] == 1 else "papers"
+    n_above = info["above_physical_bound"]
+    one = info["count"] == 1
+    above = (
+        f"; {'it lies' if one else f'{n_above} of them lie'} above the physical upper bound of the pair (no physics "
+        f"allows such a value; kapitza validate leaves {'it' if one else 'them'} out)"
+        if n_above
+        else ""
+    )
+    return (
+        f"measured (within {100 * window:g} % of the requested temperatures): {info['count']} {values} from "
+        f"{info['papers']} {papers}, {span}, G = {g_range} MW m\u207b\u00b2 K\u207b\u00b9, "
+        f"methods: {', '.join(info['methods'])} (kapitza measured {m1.name} {m2.name} lists them){above}"
+    )
+
+
+def above_limit_line(found: RadiationLimitCheck) -> str:
+    """The hint that measurements above the radiation limit need inelastic scattering."""
+    worst = f" (up to {found.max_ratio:.3g} times)" if found.max_ratio is not None else ""
+    return (
+        f"{found.count} of these {found.of} measured values exceed the phonon radiation limit at their "
+        f"temperature{worst}: elastic phonon scattering cannot carry that much heat, inelastic scattering can; "
+        "see --inelastic (tau_inel = A T^q \u03c9^m)"
+    )
+
+
+def helium_line(helium: HeliumRange, measured: bool) -> str:
+    """What measured solid/helium resistances do against the AMM-DMM range, with the sources (their abstracts)."""
+    none = "" if measured else f"no measured value of {helium.solid}/{helium.fluid} in the shipped compilation; "
+    return f"expected range: {none}{helium.text}"
+
+
+def empirical_line(estimate: EmpiricalEstimate | None, why_not: str | None) -> str:
+    """One line: the empirical values with their 68 % band and what they are, or why there are none."""
+    if estimate is None:
+        return f"empirical estimate: not available ({why_not})"
+    values = "; ".join(
+        f"{t:g} K: {v / MW_PER_M2K:.3g} ({lo / MW_PER_M2K:.3g}-{hi / MW_PER_M2K:.3g})"
+        for t, v, lo, hi in zip(estimate.temperature, estimate.value, estimate.low, estimate.high)
+    )
+    return f"empirical estimate (not physics), G in MW m⁻² K⁻¹ with its 68 % band: {values}. {estimate.text}"
+
+
+# -- the warnings and the provenance -------------------------------------------------------------------------------
+
+
+def prediction_words(
+    p: Any,
+    expected: ExpectedConductance | None,
+    why_not: str | None,
+    origins: tuple[str, str],
+    *,
+    long_waves: tuple[tuple[Any, Any], Sequence[str]] | None = None,
+    crystals: tuple[Any, Any] | None = None,
+    calculator: str | None = None,
+    chosen: bool = False,
+    band_line: str = "",
+    waves: str | None = None,
+) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """The warnings and the provenance of prediction ``p`` (its physics) with its expected measurement (or
+    ``why_not``), in the order the command prints them.  ``long_waves``: the two sides as built where a side's long
+    waves stood in for its refused phonons, and the warnings that say so (:func:`long_wave_warnings`); ``crystals``,
+    ``calculator``, ``chosen``, ``band_line`` and ``waves``: the crystals built from their structures, their force
+    source (named by nobody where ``chosen``), the calculator's band and what the validation measured on pairs as soft
+    as this one."""
+    warnings, details = _warnings_and_provenance(p, expected, origins)
+    if long_waves is not None:
+        warnings[:0] = long_waves[1]
+        details += _long_wave_provenance(long_waves[0], chosen)
+    if expected is None:
+        warnings.insert(0, f"expected measurement: not available ({why_not})")
+    if long_waves is not None and expected is not None:
+        details.append(("crystals and relaxations", f"the expected measurement is the database route's, on the "
+                        f"database's records of {p.side1.name} and {p.side2.name} (measured sound speeds): the "
+                        "structure route needs the full dispersion of both crystals"))  # fmt: skip
+    if crystals is not None and calculator is not None:
+        details += _crystal_provenance(crystals, calculator, chosen, band_line, waves)
+    return tuple(warnings), tuple(details)
+
+
+def band_words(calculator: str, unpredicted: bool) -> str:
+    """The calculator's band in words (:func:`kapitza.prediction.mlip_band.band_line`), or why a pair of two metals
+    without the electronic DMM's data has none (:data:`NO_BAND_TWO_METALS`)."""
+    from .mlip_band import band_line
+
+    return NO_BAND_TWO_METALS if unpredicted else band_line(calculator)
+
+
+def _warnings_and_provenance(
+    p: Any, expected: ExpectedConductance | None, origins: tuple[str, str]
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """The warnings and the provenance of the physics and the expected measurement, in the order the command prints
+    them."""
+    warnings: list[str] = []
+    details: list[tuple[str, str]] = []
+    if expected is not None:
+        warnings += list(expected.notes)
+        details.append(("what the expected measurement rests on", expected_provenance(expected)))
+    parts, m1, m2 = p.electronic, p.side1, p.side2
+    if parts.kind == "metal/metal":
+        if parts.electronic_dmm is not None:
+            t12 = parts.electronic_dmm.transmission_12
+            formula = "G = Z1 Z2 T / (4 (Z1 + Z2)), Z = gamma v_F"
+            details.append(("electrons", f"electronic DMM ({ELECTRONIC_DMM_REFERENCE}): {formula}, t_12 = {t12:.3g}"))
+        else:
+            warnings.append(f"electronic DMM ({ELECTRONIC_DMM_REFERENCE}): {parts.missing}")
+        details.append(("electrons", metal_metal_line(parts)))
+    caption = kappa_footnote(p.results, origins)
+    if parts.total is not None:
+        caption = caption.replace("\u03ba(T) R,", "\u03ba(T) R_total,")
+    details.append(("Kapitza lengths", caption))
+    if any(r.settings.inelastic is not None for r in p.results):
+        channel = p.results[0].settings.inelastic
+        details.append((
+            "Kapitza lengths",
+            f"with the inelastic channel tau_inel = A T^q \u03c9^m, A = {channel.A:g}, q = {channel.q:g}, "
+            f"m = {channel.m:g} (T in K, "
+            "\u03c9 in rad/s)",
+        ))  # fmt: skip
+    if parts.total is not None:
+        details.append(("electrons", limiting_line(parts)))
+        details.append(("electrons", electron_phonon_line(parts)))
+    elif parts.kind in SERIES_KINDS and parts.missing:
+        warnings.append(f"{parts.missing}; phonon numbers only")
+    details += [("models in words", line) for line in model_lines(p.models)]
+    over = p.radiation_limit
+    if over is not None and over.count:
+        warnings.append(above_limit_line(over))
+    if p.interlayer_rows:
+        lead = "besides" if p.measured is not None else "no bare-interface measurement near these temperatures;"
+        details.append((
+            "measurements",
+            f"{lead} {p.interlayer_rows} measured with a layer between {m1.name} and {m2.name} (another "
+            f"interface, not compared here: kapitza measured {m1.name} {m2.name} --interlayers)",
+        ))  # fmt: skip
+    if p.helium is not None:
+        details.append(("helium", helium_line(p.helium, p.measured is not None)))
+    validity = set(validity_notes(m1, m2, p.temperature))  # where the models stop describing the pair
+    for note in p.notes:
+        if note in validity:
+            warnings.append(note)
+        else:
+            details.append(("notes", f"note: {note}"))
+    return warnings, details
+
+
+def _crystal_provenance(
+    crystals: tuple[Any, Any], calculator: str, chosen: bool, band_line: str, waves: str | None
+) -> list[tuple[str, str]]:
+    """Each crystal's relaxation and record, then the calculator's band and long waves."""
+    from ..phonons.crystal_report import crystal_lines
+
+    out: list[tuple[str, str]] = []
+    topic = "crystals and relaxations"
+    if chosen:
+        out.append((
+            topic,
+            f"a side is not a database material: both crystals were built from their structures with {calculator}, "
+            "the default potential (--calculator, or calculator=, to choose another)",
+        ))  # fmt: skip
+    for crystal in crystals:
+        out += [(topic, line) for line in crystal_lines(crystal)]
+    out.append((topic, f"phonons from {crystals[0].calculator_description}"))
+    out.append(("the DMM's own band", band_line))
+    if waves is not None:
+        out.append(("long waves", waves))
+    return out
+
+
+def _long_wave_provenance(built: tuple[Any, Any], chosen: bool) -> list[tuple[str, str]]:
+    """What each side rests on where a side's long waves stood in: the refusal whole, the elastic constants and their
+    averages; the other crystal's relaxation and record."""
+    from ..phonons.crystal_report import crystal_lines
+    from ..phonons.long_waves import LongWaveCrystal
+
+    topic = "crystals and relaxations"
+    out: list[tuple[str, str]] = []
+    if chosen:
+        out.append((topic, f"a side is not a database material: both crystals were built from their structures with "
+                           f"{built[0].calculator}, the default potential (--calculator, or calculator=, to choose "
+                           "another)"))  # fmt: skip
+    for side in built:
+        if not isinstance(side, LongWaveCrystal):
+            out += [(topic, line) for line in crystal_lines(side)]
+            continue
+        e = side.elastic
+        out += [
+            (topic, f"{side.name}: phonons refused: {side.refusal}"),
+            (topic, f"{side.name}: relaxed-ion elastic constants with {e.calculator} ({e.spacegroup}, {e.atoms} atoms "
+                    f"in the conventional cell, relaxed a, b, c = {e.relaxed_cell[0]:.4f}, {e.relaxed_cell[1]:.4f}, "
+                    f"{e.relaxed_cell[2]:.4f} A): smallest eigenvalue {e.smallest_eigenvalue:.3g} GPa, stable"),
+            (topic, f"{side.name}: v_l and v_t are the {side.material.sound_speed_average}; density "
+                    f"{side.material.density:.5g} kg m^-3 of the relaxed cell"),
+        ]  # fmt: skip
+    return out
+
+
+def long_wave_warnings(built: tuple[Any, Any], unused: Sequence[str], names: OptionNames) -> list[str]:
+    """The warnings where a side's long waves stood in for its refused phonons
+    (:class:`~kapitza.phonons.long_waves.LongWaveCrystal`): each such side's own warning, the other crystal's Debye
+    dispersion from its own phonons' long waves, and ``unused``, the full-dispersion options given, which Debye
+    spectra do not take (spelled by ``names``)."""
+    from ..phonons.long_waves import LongWaveCrystal
+
+    fallen = [c for c in built if isinstance(c, LongWaveCrystal)]
+    words = [c.warning() for c in fallen]
+    others = [c for c in built if not isinstance(c, LongWaveCrystal)]
+    if others:
+        other = others[0]
+        words.append(
+            f"{other.name} takes Debye dispersion too, from the long waves of its own {other.calculator} phonons "
+            f"(v_l = {other.material.v_l:.0f} m/s, v_t = {other.material.v_t:.0f} m/s), not its full dispersion: a DMM "
+            "needs one dispersion on both sides"
+        )
+    if unused:
+        one = len(unused) == 1
+        words.append(f"{', '.join(names(o) for o in unused)} describe{'s' if one else ''} full dispersion and "
+                     f"{'is' if one else 'are'} not used with Debye spectra")  # fmt: skip
+    return words
+
+
+def long_wave_reason(built: tuple[Any, Any], m1: Material, m2: Material) -> str | None:
+    """Why the expected measurement has no route where a side's long waves stood in, or None where the database route
+    takes the pair (both database materials: its own records, measured sound speeds, not the potential's)."""
+    from ..phonons.long_waves import LongWaveCrystal
+
+    outside = [m.name for m in (m1, m2) if m.origin != "database"]
+    if not outside:
+        return None
+    refused = " and ".join(c.name for c in built if isinstance(c, LongWaveCrystal))
+    return (
+        f"the phonons of {refused} were refused, so the structure route (which learnt from the full-dispersion DMM of "
+        f"both crystals) has no input, and the database route learnt from database materials only "
+        f"({' and '.join(outside)} {'is not one' if len(outside) == 1 else 'are not'}); the Debye models below "
+        "are the answer"
+    )
+
+
+# -- the notes: where the temperatures leave the models' ground ------------------------------------------------------
+
+
+def physics_notes(m1: Material, m2: Material, temperature: NDArray[np.float64], settings: Settings) -> tuple[str, ...]:
+    """The notes of a pair's physics (:attr:`~kapitza.prediction.answer.Prediction.notes`): where the temperatures (K)
+    leave the models' ground (:func:`validity_notes`), a solid/helium range not shown (the AMM takes linear Debye
+    spectra only), and the shipped values used that were not checked against their source (:func:`unchecked_notes`)."""
+    no_range: tuple[str, ...] = ()
+    linear = settings.dispersion == "debye" and settings.cutoff not in SINE_CUTOFFS
+    if not linear and m1.is_fluid != m2.is_fluid:
+        no_range = (
+            "solid/helium: the expected range from the DMM to the AMM needs linear Debye spectra (cutoff branch or "
+            "debye; the AMM is a continuum model), so it is not shown",
+        )
+    return validity_notes(m1, m2, temperature) + no_range + unchecked_notes(m1, m2, settings.cutoff)
+
+
+#: The review of the Kapitza anomaly that the solid/helium notes cite.
+KAPITZA_ANOMALY_REFERENCE = "G. L. Pollack, Rev. Mod. Phys. 41, 48 (1969)"
+
+
+def cryogenic_notes(m1: Material, m2: Material, temperature: NDArray[np.float64]) -> list[str]:
+    """Caveats of a solid/liquid-helium interface and of room-temperature electron data at low T."""
+    notes = []
+    fluid = [m for m in (m1, m2) if m.is_fluid]
+    if fluid and not all(m.is_fluid for m in (m1, m2)):
+        notes.append(
+            "solid/helium: measured Kapitza resistances above about 0.1 K are several times lower than the acoustic "
+            f"mismatch model gives (the Kapitza anomaly; {KAPITZA_ANOMALY_REFERENCE}): read the AMM R as the upper "
+            "end of the expected range and the DMM R as the lower end, not as a prediction of a real surface"
+        )
+        if np.any(temperature >= 1.0):
+            notes.append(
+                f"{fluid[0].name} above 1 K: its entropy already grows as T^5.7 at 1.5 K, not as the phonon T^3 "
+                "(the stored heat capacity's source, Donnelly and Barenghi 1998): rotons hold much of the heat, and "
+                "the models here treat the liquid as a phonon gas"
+            )
+    series = interface_kind(m1, m2) in SERIES_KINDS  # where g and kappa_p enter
+    for m in (m1, m2) if series else ():
+        if m.name in list_electron_metals() and not m.is_fluid and np.any(temperature < m.debye_temperature / 10.0):
+            notes.append(
+                f"below {m.debye_temperature / 10.0:.3g} K (a tenth of the Debye temperature of {m.name}) the "
+                "electron-phonon numbers use room-temperature g and kappa_p: the coupling of a metal falls steeply on "
+                "cooling, so R_ep there is not a prediction"
+            )
+    return notes
+
+
+def unchecked_material_notes(
+    conducting: Sequence[Material], electronic: Sequence[Material], where: str = "the Kapitza lengths L_K"
+) -> tuple[str, ...]:
+    """Notes for the shipped kappa(T) tables of ``conducting`` and the electron data of the metals among
+    ``electronic`` that were not checked against their source, with their stated uncertainty; ``where`` names
+    what the kappa(T) values enter."""
+    from ..materials.conductivity import conductivity_table, uses_conductivity_table
+    from ..materials.electrons import get_electrons
+
+    notes: list[str] = []
+    for m in dict.fromkeys(electronic):
+        if m.origin == "database" and m.name in list_electron_metals():
+            loose = dict(get_electrons(m.name).unchecked or {})
+            if loose:
+                shown = ", ".join(f"{k} +-{100 * v:g} %" for k, v in loose.items())
+                notes.append(
+                    f"{m.name}'s electron data were not checked against their sources ({shown}, stated): its "
+                    "electron-phonon conductance carries that uncertainty (G_ep = sqrt(g kappa_p): half of each)"
+                )
+    for m in dict.fromkeys(conducting):
+        if uses_conductivity_table(m) and conductivity_table(m).unchecked:
+            notes.append(
+                f"the kappa(T) table of {m.name} was not checked against its source (+-"
+                f"{100 * conductivity_table(m).unchecked:g} %, stated): {where} carry it"
+            )
+    return tuple(notes)
+
+
+def unchecked_notes(m1: Material, m2: Material, cutoff: str = "") -> tuple[str, ...]:
+    """One note per shipped value this prediction uses that was not checked against its source, with its stated
+    uncertainty: a metal's g and kappa_p (electron-phonon conductance, beside a non-metal), a kappa(T) table
+    (Kapitza lengths), the zone-boundary frequencies (cutoff "sine-zb")."""
+    from ..materials.zone_boundary import list_zone_boundaries
+
+    # g and kappa_p enter only the series electron-phonon conductance of a metal beside a non-metal (two metals
+    # take the electronic DMM's Sommerfeld coefficients and Fermi velocities, which are not of that kind)
+    series = interface_kind(m1, m2) in SERIES_KINDS
+    notes = list(unchecked_material_notes((m1, m2), (m1, m2) if series else ()))
+    if cutoff == "sine-zb":
+        zb = {z.material: z for z in list_zone_boundaries()}
+        for m in (m1, m2):
+            if m.name in zb and zb[m.name].unchecked:
+                notes.append(
+                    f"the zone-boundary frequencies of {m.name} (cutoff sine-zb) were not checked against their "
+                    f"source (+-{100 * zb[m.name].unchecked:g} %, stated)"
+                )
+    return tuple(notes)
+
+
+def validity_notes(m1: Material, m2: Material, temperature: NDArray[np.float64]) -> tuple[str, ...]:
+    """Plain-language notes where the temperatures (K) leave the ground of the models: T = 0 (nothing is
+    populated), T above a side's melting point (the models are of the solid)."""
+    notes = []
+    if np.any(temperature == 0.0):
+        notes.append("at T = 0 K no phonon is populated: G = 0 and R is infinite (G falls as T^3 at low T)")
+    notes += cryogenic_notes(m1, m2, temperature)
+    for m in (m1, m2):
+        melt = m.melting_temperature
+        if melt is not None and np.any(temperature > melt):
+            hot = temperature[temperature > melt]
+            shown = f"{hot.min():g} K" if hot.size == 1 else f"{hot.min():g}-{hot.max():g} K"
+            notes.append(
+                f"{shown} is above the melting point of {m.name} ({melt:g} K at 1 atm): the models here describe "
+                "the solid, so these numbers are not a prediction for the melt"
+            )
+    return tuple(notes)
