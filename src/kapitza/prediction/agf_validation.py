@@ -349,7 +349,7 @@ def agf_validation(
         An unknown calculator or a bad bound (before any work).
     """
     from ..atomistic.calculators import calculator_source
-    from ..phonons.from_structure import memory_limit_gb
+    from ..phonons.supercell_plan import memory_limit_gb
     from ..transmission.agf.stability import UNSTABLE_FRACTION
 
     memory_limit_gb(max_memory_gb)

@@ -468,7 +468,7 @@ def buildable_rows(
     source = None
     if calculator is not None:  # an unknown name, a missing extra or a bad bound: before any work
         from ..atomistic.calculators import calculator_source
-        from ..phonons.from_structure import memory_limit_gb
+        from ..phonons.supercell_plan import memory_limit_gb
 
         memory_limit_gb(max_memory_gb)
         source = calculator_source(calculator)

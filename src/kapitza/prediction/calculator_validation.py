@@ -452,7 +452,7 @@ def _crystal_phonons(
     (None, why, True) where the memory bound refuses it (not remembered)."""
     from ..atomistic.prototypes import build
     from ..io.cache import cached_arrays
-    from ..phonons import from_structure
+    from ..phonons import from_structure, stability, supercell_plan
     from ..phonons.harmonic import UNSTABLE_FRACTION
 
     parts = {
@@ -463,12 +463,12 @@ def _crystal_phonons(
         },
         "calculator": dict(source.identity),
         "settings": [
-            from_structure.DISPLACEMENT_ANGSTROM,
-            from_structure.MIN_WIDTH_ANGSTROM,
+            supercell_plan.DISPLACEMENT_ANGSTROM,
+            supercell_plan.MIN_WIDTH_ANGSTROM,
             UNSTABLE_FRACTION,
-            from_structure.NEAR_GAMMA,  # the rule that widens a supercell before a refusal: a remembered refusal
-            from_structure.MAX_SUPERCELL_ATOMS,  # made under another rule must not be read back
-            from_structure.STABILITY_RULES,
+            stability.NEAR_GAMMA,  # the rule that widens a supercell before a refusal: a remembered refusal
+            supercell_plan.MAX_SUPERCELL_ATOMS,  # made under another rule must not be read back
+            stability.STABILITY_RULES,
         ],
     }
     found: list[Any] = []
@@ -577,7 +577,7 @@ def pair_full_dispersion(
     cache: bool = True,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """The full-dispersion DMM of two crystals built from their structures
-    (:class:`~kapitza.phonons.from_structure.CrystalPhonons`) at ``temperature`` (K), alone and as ``kapitza
+    (:class:`~kapitza.phonons.from_structure.StructurePhonons`) at ``temperature`` (K), alone and as ``kapitza
     predict --calculator`` reports it (with the electron term where kapitza has it; NaN for two metals it cannot
     describe), both W m^-2 K^-1: what :func:`calculator_validation` computes for each of its pairs."""
     from ..phonons.full_dispersion import full_dispersion_spectrum
@@ -642,9 +642,9 @@ def calculator_validation(
         The calculator's package (``pip install 'kapitza[mlip]'``), phonopy or ASE.
     """
     from ..atomistic.calculators import calculator_source
-    from ..phonons.from_structure import memory_limit_gb
     from ..phonons.full_dispersion import full_dispersion_spectrum
     from ..phonons.harmonic import import_phonopy
+    from ..phonons.supercell_plan import memory_limit_gb
     from .settings import Settings
 
     settings = Settings(dispersion="phonopy", mesh=mesh, normal=normal)  # refuses a bad mesh or normal up front

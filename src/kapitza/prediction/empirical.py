@@ -737,15 +737,6 @@ def empirical_document(estimate: EmpiricalEstimate | None, why_not: str | None) 
 
 def __getattr__(name: str) -> Any:
     """``weighted_percentiles`` moved to :mod:`kapitza.prediction.scoring` (0.17): still found here, with a warning."""
-    if name == "weighted_percentiles":
-        import warnings
+    from .._moved import moved_name
 
-        from . import scoring
-
-        warnings.warn(
-            "kapitza.prediction.empirical.weighted_percentiles moved to kapitza.prediction.scoring",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return scoring.weighted_percentiles
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return moved_name(__name__, name, {"weighted_percentiles": "kapitza.prediction.scoring"})

@@ -72,8 +72,6 @@ from .procedure import (
     MIN_PAPERS,
     N_SPLITS,
     TEMPERATURE_RANGES,
-    Bands,
-    Fitted,
     band_fractions,
     fit,
     shipped_fit,
@@ -163,13 +161,9 @@ def __getattr__(name: str) -> Any:
     laboratory's (held-out scoring, the floor, the validation, the descriptor groups, the table writers) out of the
     package, to ``scripts/calibration/laboratory`` of the source tree (an AttributeError saying where)."""
     if name in ("score", "Score"):
-        import warnings
+        from ..._moved import moved_name
 
-        from .. import scoring
-
-        warnings.warn(f"kapitza.prediction.expected.{name} moved to kapitza.prediction.scoring", DeprecationWarning,
-                      stacklevel=2)  # fmt: skip
-        return getattr(scoring, name)
+        return moved_name(__name__, name, {name: "kapitza.prediction.scoring"})
     if name in MOVED:
         raise AttributeError(
             f"kapitza.prediction.expected.{name} moved with the calibration laboratory out of the installed package "

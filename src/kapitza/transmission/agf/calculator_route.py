@@ -1,7 +1,7 @@
 """The AGF's calculator route: force constants from an ASE calculator (a universal machine-learned potential or a
 user's ``module:factory``), for two crystals or for a structure file.
 
-Two crystals (:func:`crystal_interface`): each read or built (:func:`kapitza.phonons.from_structure.side_structure`),
+Two crystals (:func:`crystal_interface`): each read or built (:func:`kapitza.atomistic.side.side_structure`),
 relaxed with the calculator and stacked along the normal in the smallest common lateral cell within the strain
 bound (:func:`kapitza.atomistic.stacking.stack_crystals`).  Either way the force constants are finite differences of
 the calculator's forces (:class:`kapitza.atomistic.calculator_forces.CalculatorForceConstants`), truncated at the
@@ -202,8 +202,8 @@ def crystal_interface(
     if polarity != "+":  # refused before the relaxations where the pair is not polar (one polarity)
         from ...atomistic.bulk import check_crystal
         from ...atomistic.polarity import polarity_record
+        from ...atomistic.side import side_structure
         from ...atomistic.stacking import bulk_crystal
-        from ...phonons.from_structure import side_structure
 
         given = []
         for name, text in zip("ab", (left, right)):
@@ -241,7 +241,7 @@ def crystal_interface(
 def relaxed_crystal(text: str, source: Any, progress: Any) -> tuple[Any, str, str, list[str]]:
     """One side: read or build the crystal, check it and its elements, relax it with the calculator."""
     from ...atomistic.bulk import check_crystal
-    from ...phonons.from_structure import side_structure
+    from ...atomistic.side import side_structure
 
     atoms, label, described, _, _ = side_structure(text)
     check_crystal(atoms, label)
