@@ -29,8 +29,8 @@ def _json_commands() -> list[str]:
     """Every command of the app that has a --json option, as "group command" strings."""
     import typer
 
-    from kapitza.cli.app import new_app
     from kapitza.cli.commands import register_all
+    from kapitza.cli.root import new_app
 
     root = typer.main.get_command(register_all(new_app()))  # every command registered (the app itself is lazy)
     ctx = root.context_class(root)
