@@ -25,8 +25,8 @@ import argparse
 import tomllib
 from pathlib import Path
 
-from kapitza.md.inputs import run_manifest
 from kapitza.md.nemd import NemdConfig
+from kapitza.md.plan import run_manifest
 from kapitza.prediction.md_systems import harmonic_spectra
 
 EXAMPLES = {

@@ -121,11 +121,13 @@ def _save(data: dict) -> None:
 def run_case(name: str, series: str, settings: dict, root: Path) -> dict:
     from kapitza.analysis.md.profiles import read_profile
     from kapitza.md.nemd import NemdConfig
+    from kapitza.md.plan import plan_nemd
     from kapitza.md.run import run_nemd
 
     cfg = NemdConfig(**settings)
+    plan = plan_nemd(cfg)
     t0 = time.perf_counter()
-    run = run_nemd(cfg, root / name)
+    run = run_nemd(plan, root / name)
     wall = time.perf_counter() - t0
     profile = read_profile(root / name / "profile.chunk", units=cfg.units)
     lo, hi = profile.box
@@ -141,8 +143,8 @@ def run_case(name: str, series: str, settings: dict, root: Path) -> dict:
         "steps_per_second": run.steps_per_second,
         "wall_seconds": wall,
         "box": [lo, hi],
-        "interfaces": [lo, lo + cfg.interface_fraction * (hi - lo)],
-        "bath_regions": cfg.bath_regions(lo, hi),
+        "interfaces": [lo, lo + plan.interface_fraction * (hi - lo)],
+        "bath_regions": plan.bath_regions(lo, hi),
         "set_points": [cfg.hot_temperature, cfg.cold_temperature],
         "positions": [round(float(z), 5) for z in profile.positions],
         "mean_profile": [round(float(t), 5) for t in profile.temperatures.mean(axis=0)],
@@ -186,8 +188,8 @@ def main_harmonic(_args: argparse.Namespace) -> None:
     from kapitza.prediction.md_systems import harmonic_spectra
 
     t0 = time.perf_counter()
-    from kapitza.md.inputs import run_manifest
     from kapitza.md.nemd import NemdConfig
+    from kapitza.md.plan import run_manifest
 
     system = run_manifest(NemdConfig(potential="sw", units="metal"))
     r = harmonic_spectra(system, kpoints=8, frequencies=100, mesh=16)

@@ -10,8 +10,8 @@ import pytest
 
 from kapitza.errors import InputError
 from kapitza.io.run_manifest import manifest_from_document
-from kapitza.md.inputs import run_manifest
 from kapitza.md.nemd import NemdConfig
+from kapitza.md.plan import run_manifest
 from kapitza.prediction import md_systems
 from kapitza.prediction.md_systems import harmonic_spectra, intrinsic_or_inf
 from kapitza.units import ANGSTROM, KB

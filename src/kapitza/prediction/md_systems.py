@@ -193,7 +193,7 @@ def system_of(manifest: RunManifest) -> dict[str, Any]:
     if not isinstance(manifest, RunManifest):
         raise InputError(
             f"harmonic spectra need an NEMD run manifest (kapitza.io.run_manifest.RunManifest, e.g. "
-            f"kapitza.md.inputs.run_manifest(config)), got {type(manifest).__name__}"
+            f"kapitza.md.plan.run_manifest(config)), got {type(manifest).__name__}"
         )
     system = manifest.system
     where = "run manifest"
@@ -386,7 +386,7 @@ def harmonic_spectra(
     ----------
     manifest : RunManifest
         The run's manifest (:func:`kapitza.io.run_manifest.read_manifest`, or
-        ``kapitza.md.inputs.run_manifest(config)`` before a run); read: its system's potential, units, masses
+        ``kapitza.md.plan.run_manifest(config)`` before a run); read: its system's potential, units, masses
         and builder (epsilon_a, epsilon_b, mixing_layers); temperatures do not matter (classical occupation).
     kpoints : int
         AGF transverse k grid kpoints x kpoints, >= 1.
