@@ -56,7 +56,7 @@ from kapitza.analysis.eels import core, kernel
 from kapitza.analysis.eels.forward import simulate_stack
 from kapitza.analysis.eels.joint import fit_joint_temperature
 from kapitza.analysis.eels.stream import DEFAULT_CHUNK_MB, LazyEELSData, stream_temperature_map
-from kapitza.prediction.phonon_dos import material_dos
+from kapitza.phonons.dos import material_dos
 
 LOOP_PIXELS = 48
 REPEATS = 3

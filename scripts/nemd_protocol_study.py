@@ -182,10 +182,10 @@ def analyze(run_dir: Path, cfg, flux_blocks) -> dict:
 def main_harmonic(_args: argparse.Namespace) -> None:
     """The AGF (two-probe and intrinsic) and full-dispersion DMM of the SW Si|Ge system, classical, into the JSON.
 
-    :func:`kapitza.prediction.md_systems.harmonic_spectra` (the numbers of ``scripts/md_systems_predictions.py``):
+    :func:`kapitza.transmission.md_systems.harmonic_spectra` (the numbers of ``scripts/md_systems_predictions.py``):
     8 x 8 transverse k, 100 frequencies, DMM mesh 16^3, the model of ``kapitza agf Si Ge --potential sw``.
     """
-    from kapitza.prediction.md_systems import harmonic_spectra
+    from kapitza.transmission.md_systems import harmonic_spectra
 
     t0 = time.perf_counter()
     from kapitza.md.nemd import NemdConfig
@@ -600,7 +600,7 @@ def _conclusions(runs: dict, harmonic: dict) -> list[str]:
             "## SW Si|Ge: NEMD against the harmonic models of the same system",
             "",
             f"The same model (SW Si, Ge's mass on side B, [001]), {h['settings']} "
-            f"(`scripts/nemd_protocol_study.py harmonic`, i.e. `kapitza.prediction.md_systems.harmonic_spectra`): "
+            f"(`scripts/nemd_protocol_study.py harmonic`, i.e. `kapitza.transmission.md_systems.harmonic_spectra`): "
             f"AGF two-probe {h['agf_two_probe'] * mw:.0f}, AGF intrinsic {h['agf_intrinsic'] * mw:.0f}, "
             f"DMM {h['dmm'] * mw:.0f} MW m^-2 K^-1; band tops {h['omega_max_a'] * thz:.1f} THz (Si side) and "
             f"{h['omega_max_b'] * thz:.1f} THz (Ge side).",

@@ -15,7 +15,7 @@ from kapitza.analysis.eels import core
 from kapitza.analysis.eels.forward import simulate_stack
 from kapitza.analysis.eels.stream import stream_temperature_map
 from kapitza.errors import InputError
-from kapitza.prediction.phonon_dos import material_dos
+from kapitza.phonons.dos import material_dos
 
 
 def _image(ny: int, nx: int, temperature: float, seed: int, dose: float = 1e7):
