@@ -42,7 +42,7 @@ correction (J. Phys. C 7, 4048 (1974)), 1/G_int = 1/G - (1/G_A + 1/G_B)/2.  NEMD
 Delta T as the jump between the temperatures of the two crystals extrapolated to the
 interface, i.e. between near-equilibrium phonon populations, not between the emitted
 populations of two black-body reservoirs, so the intrinsic G is the one to compare with
-the NEMD G (as :mod:`kapitza.transmission.agf.run` states).  The spectral g_agf is the
+the NEMD G (as :mod:`kapitza.transmission.agf.result` states).  The spectral g_agf is the
 two-probe one: there is no frequency-by-frequency version of the correction here.  When
 the two sides are identical the interface has no resistance: the two-probe G equals the
 ballistic one (up to the broadening) and the intrinsic G is reported as inf.
