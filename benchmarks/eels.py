@@ -11,7 +11,7 @@ torch on the CPU, or on a GPU), alternating, REPEATS times each, at 512 and 2048
 ratio of numpy's time to the device's, the largest difference of the temperatures and errors, and the rate of the
 fits' passes as a fraction of the device's memory bandwidth (measured here by copying a large array): bytes moved
 = rows x pairs x evaluations (counted) x ACCESSES_PER_PAIR reads and writes of float64 (counted in
-``core._Problem._evaluate`` for a three-parameter family: 81), a model of the traffic, not a hardware counter.
+``lm.Problem._evaluate`` for a three-parameter family: 81), a model of the traffic, not a hardware counter.
 
 Part 1, in memory, for two channel samplings side by side (512 channels of 0.5 meV -- ``eels simulate``'s sampling --
 and 2048 channels of 0.125 meV, a fine sampling of the same -128..128 meV): NY x NX noisy copies of the AlN
@@ -56,7 +56,7 @@ from kapitza.analysis.eels import core, kernel
 from kapitza.analysis.eels.forward import simulate_stack
 from kapitza.analysis.eels.joint import fit_joint_temperature
 from kapitza.analysis.eels.stream import DEFAULT_CHUNK_MB, LazyEELSData, stream_temperature_map
-from kapitza.prediction.phonon_dos import material_dos
+from kapitza.phonons.dos import material_dos
 
 LOOP_PIXELS = 48
 REPEATS = 3
@@ -280,7 +280,7 @@ def memory_statement(ny: int, nx: int, channels: int) -> None:
         print(f"stated/peak from {min(worst):.2f} to {max(worst):.2f}: {'inside' if inside else 'OUTSIDE'} [1, 2]")
 
 
-#: float64 reads and writes per channel pair and evaluation in ``core._Problem._evaluate`` (three-parameter family)
+#: float64 reads and writes per channel pair and evaluation in ``lm.Problem._evaluate`` (three-parameter family)
 ACCESSES_PER_PAIR = 81
 
 
@@ -306,13 +306,13 @@ def _bandwidth(backend) -> float:
 def device_comparison(device: str, ny: int, nx: int) -> None:
     """The map on numpy against the map on ``device``, side by side."""
     from kapitza._backend import select_backend
-    from kapitza.analysis.eels import core
+    from kapitza.analysis.eels import lm
 
     backend = select_backend(device)
     bw = _bandwidth(backend)
     print(f"device {backend.label}: measured copy bandwidth {bw / 1e9:.1f} GB/s")
     counted = {"pair_evaluations": 0}
-    call = core._Problem.__call__
+    call = lm.Problem.__call__
 
     def counting(self, x):
         counted["pair_evaluations"] += self.size * int(self.dv["G"].shape[1])
@@ -331,12 +331,12 @@ def device_comparison(device: str, ny: int, nx: int) -> None:
                 w, c, maps[dev] = timed(lambda d=data, v=dev: stream_temperature_map(d, device=v))
                 times[dev].append(w)
                 cpus[dev].append(c)
-        core._Problem.__call__ = counting
+        lm.Problem.__call__ = counting
         counted["pair_evaluations"] = 0
         try:
             w_dev, _, _ = timed(lambda d=data: stream_temperature_map(d, device=device))
         finally:
-            core._Problem.__call__ = call
+            lm.Problem.__call__ = call
         moved = counted["pair_evaluations"] * ACCESSES_PER_PAIR * 8
         tn, td = min(times["cpu"]), min(times[device])
         print(

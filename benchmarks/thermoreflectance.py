@@ -10,7 +10,7 @@ The sample: 80 nm Al on sapphire with one interface (G = 100 MW m^-2 K^-1), pump
   delays would.
 * FDTR: the phase at 50 modulation frequencies (10 kHz to 20 MHz): one ``fdtr_signal`` call vs one per frequency.
 * Fit: G and k of the substrate from TDTR ratio data (the model plus 0.5 % noise), wall time of
-  ``kapitza.analysis.thermoreflectance.fit.fit`` from a start 2x off in both.
+  ``kapitza.analysis.thermoreflectance.least_squares.fit`` from a start 2x off in both.
 
 Both variants run side by side in one process; compare the ratios, not the absolute numbers (the machines are
 noisy).  Nothing here is a test.
@@ -61,7 +61,7 @@ def main(repeats: int = 5) -> None:
     for name, v, lo, ok in rows:
         print(f"{name:24s} {1 / v:9.1f} ev/s {1 / lo:9.2f} ev/s {lo / v:6.1f}x  {ok}")
     try:
-        from kapitza.analysis.thermoreflectance.fit import fit
+        from kapitza.analysis.thermoreflectance.least_squares import fit
     except ImportError:  # before the fit module exists
         return
     rng = np.random.default_rng(1)

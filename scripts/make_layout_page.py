@@ -57,35 +57,43 @@ DESCRIPTIONS: dict[str, str] = {
     "crystal.py, bands.py), the safe phonopy reader, a crystal's phonons from its structure (from_structure.py: "
     "the pipeline; supercell_plan.py: its supercell, memory and stated time before any force; stability.py; "
     "derived_record.py: the material record from the phonons) and the rotational sum rule its supercell breaks "
-    "(invariance.py), its elastic constants beside the measured ones (elastic.py)",
+    "(invariance.py), its elastic constants beside the measured ones (elastic.py), the phonon DOS the EELS forward "
+    "model starts from (dos.py)",
     "landauer": "the one place where G(T) is integrated; one model protocol: "
     "transmitted_channels(omega, T) -> (n_T or 1, groups, n_omega)",
     "transmission": "one module per interface model: dmm.py, limit.py, amm.py, inelastic.py, chain.py, "
-    "electronic.py (electron-phonon, electronic DMM), agf/ (solver, inputs, checkpoints, dask)",
+    "electronic.py (electron-phonon, electronic DMM), agf/ (solver, inputs, checkpoints, dask; run.py with "
+    "result.py, arguments.py, force_plans.py, device_plan.py and leads.py beside it), md_systems.py (the AGF and "
+    "DMM spectra of an MD run's interface, from its manifest)",
     "prediction": "the model registry (registry.py), Settings, predict_model/conductance/resistance (api.py, "
     "scalars.py), kapitza.predict and the one answer object it returns (answer.py), its words (presenter.py), the "
-    "physics of a pair besides each model's G (physics.py), what a side names (sides.py), "
+    "physics of a pair besides each model's G (physics.py), what a side names (sides.py), the expected measurement "
+    "(expected/: its rows, procedure, result and query; the laboratory that chose it lives in "
+    "scripts/calibration/laboratory), the one set of scoring rules (scoring.py), "
     "shares by band, Debye vs full comparison, interface.py (metal or not, electronic parts), validation.py "
     "and validation_stats.py (models vs measurements), bounds.py (the physical upper bound on G, measured rows "
-    "above it), empirical.py, md_systems.py (AGF and DMM spectra of "
-    "an MD run's interface), phonon_dos.py (the DOS the EELS forward model starts from)",
-    "md": "LAMMPS runs: NemdConfig (nemd.py), systems.py, the generated input (inputs.py), run directories "
-    "with resume and mpirun (run.py), EMD (emd.py), campaigns on dask (campaign.py), streaming spectral "
-    "sampling (spectral.py)",
+    "above it), empirical.py",
+    "md": "LAMMPS runs: NemdConfig, a plain value (nemd.py), its plan: the user's files read, every check that "
+    "needs them and the run manifest, before any work (plan.py), systems.py, the sampled planes of a user's "
+    "structure (sites.py), the generated input (inputs.py), run directories with resume and mpirun (run.py), EMD "
+    "(emd.py), campaigns on dask (campaign.py), streaming spectral sampling (spectral.py)",
     "analysis": "data -> numbers for anyone's files, with no simulation import: md/ (MD post-processing: "
     "profiles, temperature jump (jump.py), bath flux and its block error (baths.py, blocking.py), the "
     "thermostat-regime check (regime.py), thickness series, the EMD estimator, run directories through "
     "their run.json and G(T), J(dT) (response.py), spectral heat current, sum rule, rectification "
     "(spectral.py), DOS map and modal temperatures (modes.py), LAMMPS unit systems (units.py)); "
     "eels/ (STEM-EELS thermometry: data, balance, read, preprocess, temperature, joint, profile, flows, "
-    "forward, plan); thermoreflectance/ (TDTR/FDTR: sample, inputs, model, fit, sensitivity); fits.py "
+    "forward, plan; the estimator core.py and its parts centring, tails, fit_region, lm (the vectorised "
+    "Levenberg-Marquardt engine), reasons); thermoreflectance/ (TDTR/FDTR: sample, inputs, model, fits: "
+    "least_squares, posterior, arguments, noise (AR(1)); sensitivity); fits.py "
     "(G(T) power law, inelastic A q m, thickness intercept)",
     "devices": "thermal circuits and applications: sources.py (R(T) and kappa(T) from what a user writes), "
     "stack.py + stack_file.py, film.py, hotspot.py (scikit-fem), superlattice.py, composite.py, "
     "polycrystal.py, thermoelectric.py, phase_change.py, nanofluidic.py, cryogenic.py, spin.py, contact.py",
     "plotting": "figures as matplotlib Figure objects (no pyplot, backend untouched); plotting/devices/ one "
     "module per device topic",
-    "cli": "the typer CLI, thin over the API: parse, one public call, print or plot; shared helpers in common.py",
+    "cli": "the typer CLI, thin over the API: parse, one public call, print or plot; the empty app (root.py), "
+    "the command table (commands.py), the entry point (app.py); shared helpers in common.py",
     "__init__": "the public API re-exported as kapitza.*",
     "__main__": "python -m kapitza",
 }

@@ -12,7 +12,7 @@ Without ``--config`` the systems are those of the MD examples (same potential, s
 * ``sige-sw``: Si Stillinger-Weber on both sides, the Ge side differing only by its mass (72.630 amu), the AGF's
   ``--potential sw`` mass-mismatch model, SI.
 
-Everything comes from :func:`kapitza.prediction.md_systems.harmonic_spectra` (cached on disk): MD is classical,
+Everything comes from :func:`kapitza.transmission.md_systems.harmonic_spectra` (cached on disk): MD is classical,
 so G uses classical occupation (k_B per mode) and does not depend on T.  G is printed in the run's display units
 (reduced G* = G sigma^2 tau / k_B for ``units = "lj"``, W m^-2 K^-1 for ``metal``).  Compare the NEMD G with the
 intrinsic AGF G (the two-probe one contains the leads' ballistic resistance).  The first AGF of each system takes
@@ -25,9 +25,9 @@ import argparse
 import tomllib
 from pathlib import Path
 
-from kapitza.md.inputs import run_manifest
 from kapitza.md.nemd import NemdConfig
-from kapitza.prediction.md_systems import harmonic_spectra
+from kapitza.md.plan import run_manifest
+from kapitza.transmission.md_systems import harmonic_spectra
 
 EXAMPLES = {
     "lj4": {"potential": "lj/cut", "units": "lj", "mass_b": 4.0},

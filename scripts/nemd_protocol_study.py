@@ -121,11 +121,13 @@ def _save(data: dict) -> None:
 def run_case(name: str, series: str, settings: dict, root: Path) -> dict:
     from kapitza.analysis.md.profiles import read_profile
     from kapitza.md.nemd import NemdConfig
+    from kapitza.md.plan import plan_nemd
     from kapitza.md.run import run_nemd
 
     cfg = NemdConfig(**settings)
+    plan = plan_nemd(cfg)
     t0 = time.perf_counter()
-    run = run_nemd(cfg, root / name)
+    run = run_nemd(plan, root / name)
     wall = time.perf_counter() - t0
     profile = read_profile(root / name / "profile.chunk", units=cfg.units)
     lo, hi = profile.box
@@ -141,8 +143,8 @@ def run_case(name: str, series: str, settings: dict, root: Path) -> dict:
         "steps_per_second": run.steps_per_second,
         "wall_seconds": wall,
         "box": [lo, hi],
-        "interfaces": [lo, lo + cfg.interface_fraction * (hi - lo)],
-        "bath_regions": cfg.bath_regions(lo, hi),
+        "interfaces": [lo, lo + plan.interface_fraction * (hi - lo)],
+        "bath_regions": plan.bath_regions(lo, hi),
         "set_points": [cfg.hot_temperature, cfg.cold_temperature],
         "positions": [round(float(z), 5) for z in profile.positions],
         "mean_profile": [round(float(t), 5) for t in profile.temperatures.mean(axis=0)],
@@ -180,14 +182,14 @@ def analyze(run_dir: Path, cfg, flux_blocks) -> dict:
 def main_harmonic(_args: argparse.Namespace) -> None:
     """The AGF (two-probe and intrinsic) and full-dispersion DMM of the SW Si|Ge system, classical, into the JSON.
 
-    :func:`kapitza.prediction.md_systems.harmonic_spectra` (the numbers of ``scripts/md_systems_predictions.py``):
+    :func:`kapitza.transmission.md_systems.harmonic_spectra` (the numbers of ``scripts/md_systems_predictions.py``):
     8 x 8 transverse k, 100 frequencies, DMM mesh 16^3, the model of ``kapitza agf Si Ge --potential sw``.
     """
-    from kapitza.prediction.md_systems import harmonic_spectra
+    from kapitza.transmission.md_systems import harmonic_spectra
 
     t0 = time.perf_counter()
-    from kapitza.md.inputs import run_manifest
     from kapitza.md.nemd import NemdConfig
+    from kapitza.md.plan import run_manifest
 
     system = run_manifest(NemdConfig(potential="sw", units="metal"))
     r = harmonic_spectra(system, kpoints=8, frequencies=100, mesh=16)
@@ -598,7 +600,7 @@ def _conclusions(runs: dict, harmonic: dict) -> list[str]:
             "## SW Si|Ge: NEMD against the harmonic models of the same system",
             "",
             f"The same model (SW Si, Ge's mass on side B, [001]), {h['settings']} "
-            f"(`scripts/nemd_protocol_study.py harmonic`, i.e. `kapitza.prediction.md_systems.harmonic_spectra`): "
+            f"(`scripts/nemd_protocol_study.py harmonic`, i.e. `kapitza.transmission.md_systems.harmonic_spectra`): "
             f"AGF two-probe {h['agf_two_probe'] * mw:.0f}, AGF intrinsic {h['agf_intrinsic'] * mw:.0f}, "
             f"DMM {h['dmm'] * mw:.0f} MW m^-2 K^-1; band tops {h['omega_max_a'] * thz:.1f} THz (Si side) and "
             f"{h['omega_max_b'] * thz:.1f} THz (Ge side).",

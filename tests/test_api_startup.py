@@ -35,7 +35,7 @@ def test_version_imports_neither_typer_nor_a_command_module():
         "from kapitza.cli import main; import io, contextlib; "
         "contextlib.redirect_stdout(io.StringIO()).__enter__(); main(['--version'])"
     )
-    assert loaded == {"kapitza.cli.app"}
+    assert loaded == {"kapitza.cli.app", "kapitza.cli.root"}
 
 
 def test_help_imports_no_command_module():
@@ -43,7 +43,11 @@ def test_help_imports_no_command_module():
         "from kapitza.cli import main; import io, contextlib; "
         "contextlib.redirect_stdout(io.StringIO()).__enter__(); main(['--help'])"
     )
-    assert {m for m in loaded if m.startswith("kapitza.cli.")} == {"kapitza.cli.app", "kapitza.cli.commands"}
+    assert {m for m in loaded if m.startswith("kapitza.cli.")} == {
+        "kapitza.cli.app",
+        "kapitza.cli.commands",
+        "kapitza.cli.root",
+    }
     assert not any(m.split(".")[0] in ("numpy", "scipy") for m in loaded)
 
 
@@ -58,8 +62,8 @@ def _help_text(app) -> str:
 def test_lazy_help_is_the_help_of_the_fully_registered_app():
     """The static table of cli/commands.py gives the same `kapitza --help` as registering every command
     (so its one-line helps cannot drift from the commands' own docstrings and sub-app helps)."""
-    from kapitza.cli.app import new_app
     from kapitza.cli.commands import TOP_LEVEL, LazyGroup, register_all
+    from kapitza.cli.root import new_app
 
     lazy = _help_text(new_app(cls=LazyGroup))
     full = _help_text(register_all(new_app()))

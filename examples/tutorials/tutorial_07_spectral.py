@@ -50,7 +50,7 @@ if sc.q_other is not None:
 # %%
 # Elastic or inelastic: the harmonic models of the same interface
 # ---------------------------------------------------------------
-# :func:`kapitza.prediction.md_systems.harmonic_spectra` builds the AGF and the full-dispersion DMM of
+# :func:`kapitza.transmission.md_systems.harmonic_spectra` builds the AGF and the full-dispersion DMM of
 # the very interface the run simulated (same potential, same structure, classical occupation, as in MD).
 # Every phonon they let through lies below the softer side's highest frequency; what NEMD carries above it
 # is inelastic (anharmonic) transport. ``kapitza md spectral`` computes them (8x8 k-points, 100 frequencies,
@@ -59,7 +59,7 @@ if sc.q_other is not None:
 import json  # noqa: E402
 
 from kapitza.analysis.md.spectral import inelastic_fraction  # noqa: E402
-from kapitza.prediction.md_systems import HarmonicSpectra  # noqa: E402
+from kapitza.transmission.md_systems import HarmonicSpectra  # noqa: E402
 
 
 def stored_fields(path):

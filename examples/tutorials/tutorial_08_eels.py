@@ -34,7 +34,7 @@ from kapitza.analysis.eels import (
     temperature_profile,
 )
 from kapitza.analysis.eels.preprocess import preprocess
-from kapitza.prediction.phonon_dos import material_dos
+from kapitza.phonons.dos import material_dos
 
 aln = material_dos("AlN")
 sic = material_dos("4H-SiC")

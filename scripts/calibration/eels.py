@@ -256,7 +256,7 @@ def _forward_model(t_k: float, dose: float, seed: int) -> tuple | None:
     from kapitza.analysis.eels.forward import simulate_spectrum
     from kapitza.analysis.eels.joint import fit_joint_temperature
     from kapitza.errors import InputError
-    from kapitza.prediction.phonon_dos import material_dos
+    from kapitza.phonons.dos import material_dos
 
     dos = material_dos("AlN")
     data = simulate_spectrum(dos.energy_mev, dos.dos, t_k, dose=dose, seed=seed)

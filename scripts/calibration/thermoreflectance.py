@@ -36,7 +36,7 @@ from scipy import integrate
 
 from kapitza.analysis.thermoreflectance import Interface, Laser, Layer, Sample
 from kapitza.analysis.thermoreflectance import model as M
-from kapitza.analysis.thermoreflectance.fit import fit
+from kapitza.analysis.thermoreflectance.least_squares import fit
 from kapitza.errors import KapitzaError
 
 from . import common

@@ -35,7 +35,7 @@ def test_full_dispersion_and_agf_get_the_same_number():
     sigma.
     """
     from kapitza.phonons.crystal import crystal_spec
-    from kapitza.transmission.agf.run import _resolve_materials
+    from kapitza.transmission.agf.force_plans import _resolve_materials
 
     spec = crystal_spec("Si", "sw")
     _, material, _ = _resolve_materials("Si", "Si", "sw")

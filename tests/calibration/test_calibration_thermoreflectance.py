@@ -66,11 +66,11 @@ def test_a_beam_radius_far_off_is_flagged() -> None:
 def test_tdtr_ar1_error_formula_covers_68_percent_on_the_linearised_fit() -> None:
     """The TDTR AR(1) case (rho 0.7, 20 delays, 1 % stated) through the fit's own error formula on its
     linearisation at the truth: G_hat - G = j.e / j.j for weighted sensitivity j, rho from the residuals by
-    restricted likelihood, the sandwich at rho_hat widened by Satterthwaite's t (fit._ar1_t_factor).  The full
+    restricted likelihood, the sandwich at rho_hat widened by Satterthwaite's t (noise.ar1_t_factor).  The full
     non-linear fit tracks this linearisation (correlation 0.9993 of the two z over 35 seeds, measured when the
     t factor was added); a full fit costs seconds, so only here are :data:`SURROGATE_SEEDS` seeds affordable.
     Claimed: coverage 0.60-0.76; the plug-in sandwich alone reaches less (0.650 over 2,000 seeds)."""
-    from kapitza.analysis.thermoreflectance.fit import _ar1_reml, _ar1_t_factor, _ar1_times
+    from kapitza.analysis.thermoreflectance.noise import ar1_reml, ar1_t_factor, ar1_times
 
     clean = M.observable(T.al_sapphire(), "tdtr", "ratio", T.DELAY)
     h = 1e-4 * T.G_TDTR
@@ -84,9 +84,9 @@ def test_tdtr_ar1_error_formula_covers_68_percent_on_the_linearised_fit() -> Non
         e = T.ar1(np.random.default_rng(50_000 + seed), n, T.RHO)
         d = float(j[:, 0] @ e) / jj
         r = e - j[:, 0] * d
-        rho, _ = _ar1_reml(r, j, np.zeros((n, 0)), False)
-        var = max(float(j[:, 0] @ _ar1_times(j, rho)[:, 0]) / jj**2, 1 / jj) if rho > 0 else 1 / jj
-        k = float(_ar1_t_factor(rho, r, j, np.zeros((n, 0)), j, np.array([[1 / jj]]))[0]) if rho > 0 else 1.0
+        rho, _ = ar1_reml(r, j, np.zeros((n, 0)), False)
+        var = max(float(j[:, 0] @ ar1_times(j, rho)[:, 0]) / jj**2, 1 / jj) if rho > 0 else 1 / jj
+        k = float(ar1_t_factor(rho, r, j, np.zeros((n, 0)), j, np.array([[1 / jj]]))[0]) if rho > 0 else 1.0
         hits_plug.append(abs(d) < var**0.5)
         hits_t.append(abs(d) < k * var**0.5)
     lo, hi = common.COVERAGE_BAND

@@ -29,8 +29,8 @@ def _json_commands() -> list[str]:
     """Every command of the app that has a --json option, as "group command" strings."""
     import typer
 
-    from kapitza.cli.app import new_app
     from kapitza.cli.commands import register_all
+    from kapitza.cli.root import new_app
 
     root = typer.main.get_command(register_all(new_app()))  # every command registered (the app itself is lazy)
     ctx = root.context_class(root)
@@ -87,7 +87,7 @@ def _line_scan(tmp: Path, name: str = "line.npz", seed: str = "2") -> Path:
 def _image(tmp: Path) -> Path:
     from kapitza.analysis.eels.forward import simulate_stack
     from kapitza.analysis.eels.read import write_eels
-    from kapitza.prediction.phonon_dos import material_dos
+    from kapitza.phonons.dos import material_dos
 
     dos = material_dos("AlN")
     stack = simulate_stack(dos.energy_mev, dos.dos, 400.0, n_copies=4, seed=4, dose=1e8)

@@ -11,7 +11,7 @@ import pytest
 from kapitza.analysis.fits import fit_power_law
 from kapitza.analysis.md.emd import EmdConductance
 from kapitza.analysis.md.jump import JumpAnalysis
-from kapitza.analysis.thermoreflectance.fit import ThermoreflectanceFit
+from kapitza.analysis.thermoreflectance.least_squares import ThermoreflectanceFit
 from kapitza.devices.sources import (
     FixedResistance,
     PowerLawResistance,

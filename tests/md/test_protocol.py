@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from kapitza.md.inputs import lammps_input
 from kapitza.md.nemd import NemdConfig
+from kapitza.md.plan import plan_nemd
 
 #: (damping time, bath width) per system chosen by the study (docs/physics/nemd-protocol.md, "Defaults").
 STUDY_DEFAULTS = {
@@ -38,7 +39,7 @@ def test_generated_input_carries_the_study_defaults(potential, units):
     assert f"{width:g} wide" in text
     if config.geometry == "periodic":  # slabs from centre - width/2 to centre + width/2
         assert f"*lz-{width / 2:.10g}) $(zlo+" in text and f"*lz+{width / 2:.10g}) units box" in text
-    hot, cold = config.bath_regions(0.0, 100.0)
+    hot, cold = plan_nemd(config).bath_regions(0.0, 100.0)
     assert hot[1] - hot[0] == pytest.approx(width) and cold[1] - cold[0] == pytest.approx(width)
 
 
@@ -108,16 +109,17 @@ def test_g_does_not_move_when_the_damping_time_is_halved(tmp_path, system):
 
 
 def test_bath_regions_follow_the_generated_slabs():
-    """NemdConfig.bath_regions (what the regime check reads) places the slabs where md.inputs writes them:
+    """NemdPlan.bath_regions (what the regime check reads) places the slabs where md.inputs writes them:
     periodic, centred at cells_a/2 and cells_a + cells_b/2 of the box; fixed ends, next to the frozen planes;
     ``reverse`` swaps hot and cold."""
-    c = NemdConfig(potential="lj/cut", cells_a=6, cells_b=10, bath_width=2.0)
+    c = plan_nemd(NemdConfig(potential="lj/cut", cells_a=6, cells_b=10, bath_width=2.0), layout=False)
     (h0, h1), (c0, c1) = c.bath_regions(0.0, 16.0)
     assert (h0 + h1) / 2 == pytest.approx(3.0) and (c0 + c1) / 2 == pytest.approx(11.0) and h1 - h0 == 2.0
     assert c.interface_planes(0.0, 16.0) == (0.0, pytest.approx(6.0))
-    r = NemdConfig(potential="lj/cut", cells_a=6, cells_b=10, bath_width=2.0, reverse=True)
+    r = plan_nemd(NemdConfig(potential="lj/cut", cells_a=6, cells_b=10, bath_width=2.0, reverse=True), layout=False)
     assert r.bath_regions(0.0, 16.0) == ((c0, c1), (h0, h1))
-    f = NemdConfig(potential="lj/cut", geometry="fixed", cells_a=6, cells_b=10, frozen_planes=2, bath_width=2.0)
+    fixed = NemdConfig(potential="lj/cut", geometry="fixed", cells_a=6, cells_b=10, frozen_planes=2, bath_width=2.0)
+    f = plan_nemd(fixed, layout=False)
     frozen = 2 / f.n_planes * 16.0  # two planes of the 32
     assert f.bath_regions(0.0, 16.0) == (
         (pytest.approx(frozen), pytest.approx(frozen + 2.0)),

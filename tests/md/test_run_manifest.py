@@ -1,7 +1,7 @@
 """The NEMD run manifest (``run.json``, kapitza.io.run_manifest): md writes it, analysis reads only it.
 
 The positions it records must be those md runs with: each bath slab and interface plane placed through the
-manifest's (fraction, offset) rule equals NemdConfig's own placement (``bath_regions``, ``interface_planes``,
+manifest's (fraction, offset) rule equals the run plan's own placement (``bath_regions``, ``interface_planes``,
 the rule of the LAMMPS regions in ``in.lammps``) in any box, periodic or fixed, forward or reverse.
 """
 
@@ -23,8 +23,8 @@ from kapitza.io.run_manifest import (
     read_manifest,
     write_manifest,
 )
-from kapitza.md.inputs import run_manifest
 from kapitza.md.nemd import NemdConfig
+from kapitza.md.plan import plan_nemd, run_manifest
 from kapitza.md.run import read_area, run_nemd
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,14 +39,15 @@ CONFIGS = [
 
 @pytest.mark.parametrize("settings", CONFIGS)
 def test_positions_are_those_md_runs_with(settings):
-    """Manifest placement == NemdConfig placement in the as-built box and in a box NPT has changed."""
+    """Manifest placement == the plan's placement in the as-built box and in a box NPT has changed."""
     config = NemdConfig(**settings)
-    m = run_manifest(config)
+    plan = plan_nemd(config, layout=False)
+    m = run_manifest(plan)
     for lo, hi in ((0.0, m.box[2]), (-1.3, 0.97 * m.box[2] - 1.3)):
-        for got, want in zip(m.bath_regions(lo, hi), config.bath_regions(lo, hi), strict=True):
+        for got, want in zip(m.bath_regions(lo, hi), plan.bath_regions(lo, hi), strict=True):
             assert got == pytest.approx(want, rel=1e-12, abs=1e-12)
-        assert m.interface_planes(lo, hi) == pytest.approx(config.interface_planes(lo, hi), rel=1e-12, abs=1e-12)
-    assert m.n_planes == config.n_planes and m.n_interfaces == config.n_interfaces
+        assert m.interface_planes(lo, hi) == pytest.approx(plan.interface_planes(lo, hi), rel=1e-12, abs=1e-12)
+    assert m.n_planes == plan.n_planes and m.n_interfaces == config.n_interfaces
     assert m.block_time == config.block_steps * config.timestep and m.reverse == config.reverse
     assert m.hot_temperature == config.hot_temperature and m.system.masses == pytest.approx(config.masses)
 

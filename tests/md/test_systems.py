@@ -10,6 +10,7 @@ import pytest
 from kapitza.errors import InputError
 from kapitza.md.inputs import DATA_FILE, lammps_input, unit_commands
 from kapitza.md.nemd import NemdConfig
+from kapitza.md.plan import plan_nemd
 from kapitza.md.systems import build_structure, copy_potential_files
 
 TINY = {"n_x": 2, "n_y": 2, "cells_a": 3, "cells_b": 3, "steps_equilibration": 400, "steps_steady": 100}
@@ -31,10 +32,10 @@ def test_defaults_units_and_masses_by_system():
     assert ar.masses == pytest.approx((39.948, 79.896))
     assert ar.epsilons == pytest.approx((0.0104, 0.0416))
     assert ar.lattice_constant == pytest.approx(1.5496 * 3.405)
-    assert ar.interface_fraction == 0.5
+    assert plan_nemd(ar, layout=False).interface_fraction == 0.5
     lj = NemdConfig(potential="lj/cut")
     assert (lj.temperature, lj.timestep, lj.bath_width, lj.masses) == (0.3, 0.005, 3.0, (1.0, 1.0))
-    assert NemdConfig(potential="lj/cut", cells_a=2, cells_b=6).interface_fraction == 0.25
+    assert plan_nemd(NemdConfig(potential="lj/cut", cells_a=2, cells_b=6), layout=False).interface_fraction == 0.25
     # to_toml round trip keeps the resolved defaults and states the units
     text = sw.to_toml()
     assert "units metal: Angstrom, eV, ps, K, amu" in text.splitlines()[0]
@@ -49,7 +50,7 @@ def test_structure_matches_the_config(name):
     assert s.n_atoms == per_cell * 2 * 2 * 6
     np.testing.assert_allclose(s.masses, config.masses)
     np.testing.assert_allclose(s.interfaces_z, [0.0, 3 * config.lattice_constant])
-    assert s.interfaces_z[1] / s.box[2] == pytest.approx(config.interface_fraction)
+    assert s.interfaces_z[1] / s.box[2] == pytest.approx(plan_nemd(config, layout=False).interface_fraction)
     assert s.area == pytest.approx((2 * config.lattice_constant) ** 2)
 
 

@@ -14,8 +14,9 @@ import numpy as np
 import pytest
 
 from kapitza.errors import InputError
-from kapitza.md.inputs import lammps_input, run_manifest
+from kapitza.md.inputs import lammps_input
 from kapitza.md.nemd import NemdConfig
+from kapitza.md.plan import plan_nemd, run_manifest
 from kapitza.md.systems import build_structure
 
 SIZE = {"n_x": 2, "n_y": 2, "cells_a": 5, "cells_b": 5}  # the fewest LJ cells md analyze can fit
@@ -73,8 +74,8 @@ def test_user_inputs_equal_the_builtin_ones(twins):
     builtin, user = twins
     assert user.potential == "user" and user.units == "metal"
     assert code_lines(lammps_input(user)) == code_lines(lammps_input(builtin))
-    g_user, g_builtin = user.system_geometry, builtin.system_geometry
-    assert g_user.n_bins == g_builtin.n_bins == builtin.n_planes
+    g_user, g_builtin = plan_nemd(user, layout=False).geometry, plan_nemd(builtin, layout=False).geometry
+    assert g_user.n_bins == g_builtin.n_bins == g_builtin.n_planes
     assert g_user.shift == 0.0
     np.testing.assert_allclose(g_user.interfaces, g_builtin.interfaces, atol=1e-12)
     np.testing.assert_allclose(g_user.centres, g_builtin.centres, atol=1e-12)
@@ -107,7 +108,7 @@ def test_user_run_directory_matches_the_builtin_blocks_and_records_the_descripti
     from kapitza.atomistic.structure_file import read_structure
 
     copy = read_structure(tmp_path / "user" / "structure.extxyz")
-    np.testing.assert_array_equal(copy.side, user.user_system.structure.side)
+    np.testing.assert_array_equal(copy.side, plan_nemd(user).system.structure.side)
     # resume: a rerun of the finished run changes nothing
     again = run_nemd(user, tmp_path / "user")
     np.testing.assert_array_equal(again.bath_energies, b.bath_energies)
@@ -154,7 +155,7 @@ def test_bad_user_config_is_one_line_and_nothing_is_written(tmp_path, change, me
     structure = write_builtin_as_structure(builtin, tmp_path / "s.json", "Ar")
     settings = {"structure": str(structure), "pair_lines": LJ_PAIR.splitlines(), **AR_RUN, **change}
     with pytest.raises(InputError, match=message.replace("(", r"\(").replace(")", r"\)")) as err:
-        NemdConfig(**settings)
+        plan_nemd(NemdConfig(**settings))
     assert "\n" not in str(err.value)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.json"]
 
@@ -172,7 +173,7 @@ def test_a_type_with_two_masses_is_refused(tmp_path):
     atoms.set_masses(masses)
     ase.io.write(path, atoms, format="json")
     with pytest.raises(InputError, match="atom type 1 .Si. has atoms of different masses"):
-        NemdConfig(structure=str(path), pair_lines=SW_PAIR.splitlines(), **SI_RUN)
+        plan_nemd(NemdConfig(structure=str(path), pair_lines=SW_PAIR.splitlines(), **SI_RUN))
 
 
 def test_not_periodic_along_z_and_one_side_are_refused(tmp_path):
@@ -184,12 +185,12 @@ def test_not_periodic_along_z_and_one_side_are_refused(tmp_path):
     atoms.pbc = (True, True, False)
     ase.io.write(tmp_path / "slab.json", atoms, format="json")
     with pytest.raises(InputError, match="not periodic along z"):
-        NemdConfig(structure=str(tmp_path / "slab.json"), pair_lines=LJ_PAIR.splitlines(), **AR_RUN)
+        plan_nemd(NemdConfig(structure=str(tmp_path / "slab.json"), pair_lines=LJ_PAIR.splitlines(), **AR_RUN))
     atoms.pbc = True
     atoms.set_tags(np.ones(len(atoms), dtype=int))
     ase.io.write(tmp_path / "one.json", atoms, format="json")
     with pytest.raises(InputError, match="side B has no atoms"):
-        NemdConfig(structure=str(tmp_path / "one.json"), pair_lines=LJ_PAIR.splitlines(), **AR_RUN)
+        plan_nemd(NemdConfig(structure=str(tmp_path / "one.json"), pair_lines=LJ_PAIR.splitlines(), **AR_RUN))
 
 
 def test_manifest_document_is_strict_json(tmp_path):
@@ -203,7 +204,7 @@ def test_manifest_document_is_strict_json(tmp_path):
 
 def test_emd_on_a_user_structure_equals_the_builtin_series(tmp_path):
     """EMD shares the system code: the same atoms and pair lines give the same E_A(t) series as the built-in."""
-    from kapitza.md.emd import EmdConfig, run_emd
+    from kapitza.md.emd import EmdConfig, plan_emd, run_emd
 
     emd = {"steps": 256, "sample_every": 1, "n_runs": 1, "steps_nvt": 20}
     base = {"steps_equilibration": 50, **{k: v for k, v in SHORT.items() if k != "steps_equilibration"}}
@@ -213,7 +214,7 @@ def test_emd_on_a_user_structure_equals_the_builtin_series(tmp_path):
     common = {k: getattr(builtin.nemd, k) for k in ("temperature", "delta_temperature", "timestep", "damp")}
     user_doc = {"structure": str(structure), "pair_lines": LJ_PAIR.splitlines(), **common, **base, "emd": emd}
     user = EmdConfig.from_mapping(user_doc)
-    assert user.interface_fraction == pytest.approx(builtin.interface_fraction, abs=1e-12)
+    assert plan_emd(user).interface_fraction == pytest.approx(plan_emd(builtin).interface_fraction, abs=1e-12)
     run_emd(builtin, tmp_path / "a")
     run_emd(user, tmp_path / "b")
     a = (tmp_path / "a" / "emd.0.txt").read_text().splitlines()
@@ -265,7 +266,7 @@ def test_user_spectral_sampling_must_end_before_the_crystal_middle(tmp_path):
     data = {k: getattr(user, k) for k in ("structure", "pair", "temperature", "delta_temperature", "timestep",
                                           "damp", "bath_width")}  # fmt: skip
     with pytest.raises(InputError, match=r"needs 7 atomic planes on each side.*crystal A has 5"):
-        NemdConfig(**data, **{**SHORT, **SPECTRAL, "spectral_planes": 7})
+        plan_nemd(NemdConfig(**data, **{**SHORT, **SPECTRAL, "spectral_planes": 7}))
 
 
 def test_user_spectral_run_writes_blocks_and_modes_use_its_planes(tmp_path):

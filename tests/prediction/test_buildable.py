@@ -212,8 +212,8 @@ def _command_option_default(path: tuple[str, ...], option: str):
     """The default of ``option`` of the command at ``path`` as the app registers it (typer's click command)."""
     import typer
 
-    from kapitza.cli.app import new_app
     from kapitza.cli.commands import register_all
+    from kapitza.cli.root import new_app
 
     cmd = typer.main.get_command(register_all(new_app()))
     ctx = cmd.context_class(cmd)

@@ -15,7 +15,7 @@ It also writes ``lattice_modes.npz``: the harmonic modes at Gamma of the run's o
 3072 x 3072 eigenproblem, 5-30 s), every field of the :class:`~kapitza.atomistic.interface_modes.InterfaceModes`
 result as one array (``plane_weight`` as float32 to stay under 200 kB), so that the tutorial rebuilds it with
 ``InterfaceModes(**fields)`` instead of solving it at every docs build; and ``harmonic_spectra.npz``: the AGF and
-full-dispersion DMM of the same interface (:func:`kapitza.prediction.md_systems.harmonic_spectra` with the
+full-dispersion DMM of the same interface (:func:`kapitza.transmission.md_systems.harmonic_spectra` with the
 defaults of ``kapitza md spectral``: 8x8 k-points, 100 frequencies, 16^3 mesh; its LJ force constants by finite
 differences take ~30 s), every field of ``HarmonicSpectra``, ``settings`` as a JSON string.
 """
@@ -33,7 +33,7 @@ from kapitza.atomistic.interface_modes import interface_modes
 from kapitza.io.run_manifest import read_manifest
 from kapitza.md.run import read_run_config
 from kapitza.md.systems import build_structure
-from kapitza.prediction.md_systems import harmonic_spectra
+from kapitza.transmission.md_systems import harmonic_spectra
 
 HERE = Path(__file__).resolve().parent
 KEEP = ("baths.txt", "bicrystal.data", "box.txt", "config.toml", "in.lammps", "profile.chunk", "state.json")

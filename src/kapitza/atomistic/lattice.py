@@ -1,7 +1,7 @@
 """The equilibrium lattice constant of a cubic crystal with a given potential (SI: metres).
 
 One routine for every user (full dispersion in :mod:`kapitza.phonons.crystal`, the AGF
-interface builder in :mod:`kapitza.transmission.agf.run`, molecular dynamics): the cubic
+interface builder in :mod:`kapitza.transmission.agf.force_plans`, molecular dynamics): the cubic
 lattice constant that minimises the energy per atom of the conventional cell, found by a
 bounded Brent search within +-12 % of a starting guess (to 1e-7 A), cached on disk
 (:func:`kapitza.io.cache.cached_arrays`, verified on read) with the potential's parameters,

@@ -422,7 +422,8 @@ def agf_command(
 
     The table goes to stdout; results are saved only with --output.
     """
-    from ..transmission.agf.run import check_source, run_agf
+    from ..transmission.agf.arguments import check_source
+    from ..transmission.agf.run import run_agf
 
     cfg = AGF_DEFAULTS if config is None else read_config(config, parse_temperature=parse_temperatures)
     cfg = cfg.updated(

@@ -15,31 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from ..errors import KapitzaError, KapitzaNote
-
-_HELP = (
-    "Thermal boundary (Kapitza) resistance: predict, simulate, analyse.\n\n"
-    "Add --traceback anywhere to see the full traceback of an error."
-)
-
-
-def new_app(cls: type | None = None):
-    """A ``kapitza`` Typer app with no command registered (``cls``: the class of its click group)."""
-    import typer
-
-    return typer.Typer(
-        name="kapitza",
-        help=_HELP,
-        no_args_is_help=True,
-        add_completion=False,
-        pretty_exceptions_enable=False,
-        cls=cls,
-        # a callback makes typer build a group even before any command is registered (it takes no option)
-        callback=_no_options if cls is not None else None,
-    )
-
-
-def _no_options() -> None:
-    """Top-level options: none (``--version`` is answered before typer is imported)."""
+from .root import new_app
 
 
 def __getattr__(name: str):

@@ -1,7 +1,8 @@
 """Every command of the CLI, in one place, registered only when it is called.
 
 The command modules define plain functions (and sub-apps such as ``materials_app``) and never import
-:mod:`kapitza.cli.app`, so there is no import cycle.  :data:`TOP_LEVEL` names each top-level command
+:mod:`kapitza.cli.app`; nor does this module, which makes its apps with :func:`kapitza.cli.root.new_app`, so
+there is no import cycle.  :data:`TOP_LEVEL` names each top-level command
 with the one-line help that ``kapitza --help`` shows; :class:`LazyGroup` (the class of the app's
 click group) lists them from that table and imports a command's module only when the command is
 called, so ``kapitza --help`` and ``kapitza --version`` import no command module.
@@ -17,6 +18,8 @@ from collections.abc import Callable
 
 import typer
 from typer.core import TyperCommand, TyperGroup
+
+from .root import new_app
 
 #: Top-level commands in the order ``kapitza --help`` lists them (typer lists plain commands before
 #: sub-apps), each with the first paragraph of its help.
@@ -185,8 +188,6 @@ class LazyGroup(TyperGroup):
         return name, command, rest
 
     def _build(self, name: str):
-        from .app import new_app
-
         one = new_app()
         register(one, name)
         return typer.main.get_group(one).commands[name]

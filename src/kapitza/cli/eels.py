@@ -1,7 +1,7 @@
 """``kapitza eels``: vibrational STEM-EELS phonon thermometry (temperature, profile, map, flows, simulate, plan).
 
 Thin over :mod:`kapitza.analysis.eels` (reading, preprocessing, detailed-balance fits, profiles and the jump,
-forward vs reverse flows, the forward model and the planning table) and :mod:`kapitza.prediction.phonon_dos`
+forward vs reverse flows, the forward model and the planning table) and :mod:`kapitza.phonons.dos`
 (the phonon DOS the forward model starts from).  Energies in meV (loss positive), positions in nm,
 temperatures in K.
 """
@@ -816,7 +816,7 @@ def _signal_fraction(value: float | None) -> dict[str, Any]:
 
 
 def _dos(material: str | None, dos_model: str, phonopy: Path | None, dos_table: Path | None, mesh: int) -> Any:
-    from ..prediction import phonon_dos
+    from ..phonons import dos as phonon_dos
 
     given = [x is not None for x in (material, phonopy, dos_table)]
     if sum(given) != 1:
@@ -889,7 +889,7 @@ def simulate_command(
     if material_right is None:
         data = forward.simulate_spectrum(dos.energy_mev, dos.dos, temperature, **common)
     else:
-        from ..prediction.phonon_dos import material_dos
+        from ..phonons.dos import material_dos
 
         right = material_dos(material_right, model=dos_model)
         x = parse_positions(positions)

@@ -27,15 +27,21 @@ from .common import (
 )
 
 
-def _load(path: Path, option: Path | None, suffix: str = ".run") -> tuple[Any, Path]:
-    """The validated EmdConfig in ``path`` and its run directory (see :func:`~kapitza.cli.common.load_run_config`)."""
-    from ..md.emd import EmdConfig
+def _load(path: Path, option: Path | None, suffix: str = ".run") -> tuple[Any, Path, Any]:
+    """The validated EmdConfig in ``path``, its run directory (see :func:`~kapitza.cli.common.load_run_config`) and
+    the plan of its system (:func:`kapitza.md.emd.plan_emd`: its files read and checked before anything is written)."""
+    from ..md.emd import EmdConfig, plan_emd
     from ..md.nemd import files_beside
 
-    def from_mapping(data: Any, where: str) -> Any:  # structure= and pair= are found beside the config file
-        return EmdConfig.from_mapping(files_beside(data, path.parent, where=where), where)
+    plans: list[Any] = []
 
-    return load_run_config(path, option, from_mapping, suffix=suffix)
+    def from_mapping(data: Any, where: str) -> Any:  # structure= and pair= are found beside the config file
+        config = EmdConfig.from_mapping(files_beside(data, path.parent, where=where), where)
+        plans.append(plan_emd(config))
+        return config
+
+    config, folder = load_run_config(path, option, from_mapping, suffix=suffix)
+    return config, folder, plans[0]
 
 
 def md_emd_command(
@@ -73,7 +79,7 @@ def md_emd_command(
     if plot is not None:
         check_output(plot, (".png", ".pdf", ".svg"), "--plot")
     if replicas is not None:
-        cfg, folder = _load(config, run_dir, ".replicas")
+        cfg, folder, _ = _load(config, run_dir, ".replicas")
         outcomes = run_replicas_shown(
             cfg, Path(folder), replicas, progress=progress, fail=False, address=scheduler, workers=workers,
             connect_timeout=connect_timeout, max_memory_gb=max_memory_gb,
@@ -81,14 +87,14 @@ def md_emd_command(
         _replicas(cfg, Path(folder), replicas, as_json)
         replica_failures(outcomes)
         return
-    cfg, folder = _load(config, run_dir)
+    cfg, folder, plan = _load(config, run_dir)
     from ..analysis.md.emd import emd_conductance
     from ..md.emd import run_emd
 
     def report(stage: str, done: int, total: int) -> None:
         sys.stderr.write(f"kapitza: {stage} ({done}/{total} runs done)\n")
 
-    run = run_emd(cfg, folder, progress=report if progress else None)
+    run = run_emd(cfg, folder, progress=report if progress else None, plan=plan)
     g = emd_conductance(run.energy_a, run.sample_interval, run.area, run.temperature, units=run.units)
     for w in g.warnings:
         sys.stderr.write(f"kapitza: warning: {w}\n")

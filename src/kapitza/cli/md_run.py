@@ -24,20 +24,22 @@ from .common import (
 )
 
 
-def _load(path: Path, option: Path | None, suffix: str = ".run") -> tuple[Any, Path, tuple[str, ...]]:
+def _load(path: Path, option: Path | None, suffix: str = ".run") -> tuple[Any, Path, Any]:
     """The validated NemdConfig in ``path``, its run directory (see :func:`~kapitza.cli.common.load_run_config`)
-    and what md analyze will not estimate from it (its layout checked before anything is announced or written)."""
+    and its plan (:func:`kapitza.md.plan.plan_nemd`: its files read and its layout checked before anything is
+    announced or written; its notes, what md analyze will not estimate from it)."""
     from ..md.nemd import NemdConfig, files_beside
+    from ..md.plan import plan_nemd
 
-    notes: list[str] = []
+    plans: list[Any] = []
 
     def from_mapping(data: Any, where: str) -> Any:  # structure= and pair= are found beside the config file
         config = NemdConfig.from_mapping(files_beside(data, path.parent, where=where), where)
-        notes.extend(config.check_analysable())
+        plans.append(plan_nemd(config))
         return config
 
     config, folder = load_run_config(path, option, from_mapping, suffix=suffix)
-    return config, folder, tuple(notes)
+    return config, folder, plans[0]
 
 
 def md_run_command(
@@ -86,10 +88,10 @@ def md_run_command(
     if np_ < 1:
         raise InputError(f"--np must be a positive integer, got {np_}")
     check_replica_options(replicas, scheduler, workers)
-    cfg, folder, notes = _load(config, run_dir, ".run" if replicas is None else ".replicas")
+    cfg, folder, plan = _load(config, run_dir, ".run" if replicas is None else ".replicas")
     from ..md.run import run_nemd
 
-    for note in notes:
+    for note in plan.notes:
         sys.stderr.write(f"kapitza: warning: {note}\n")
     if replicas is not None:
         run_replicas_shown(
@@ -117,9 +119,9 @@ def md_run_command(
             def update(stage: str, done: int, total: int) -> None:
                 bar.update(task, description=stage, completed=done, total=max(total, 1))
 
-            result = run_nemd(cfg, folder, progress=update, processes=np_, lmp=lmp)
+            result = run_nemd(plan, folder, progress=update, processes=np_, lmp=lmp)
     else:
-        result = run_nemd(cfg, folder, processes=np_, lmp=lmp)
+        result = run_nemd(plan, folder, processes=np_, lmp=lmp)
     out = Console()
     out.print(f"run directory: {result.run_dir}")
     if result.resumed_from_unit:

@@ -1,7 +1,7 @@
 """``kapitza md spectral|modes|rectification|eels``: which phonons carry heat across an NEMD run's interface.
 
 Thin over :mod:`kapitza.analysis.md.spectral` and :mod:`kapitza.analysis.md.modes` (the run's ``spectral/`` blocks),
-:func:`kapitza.prediction.md_systems.harmonic_spectra` (AGF and full-dispersion DMM of the same interface) and
+:func:`kapitza.transmission.md_systems.harmonic_spectra` (AGF and full-dispersion DMM of the same interface) and
 :func:`kapitza.atomistic.interface_modes.interface_modes` (lattice dynamics of the run's periodic cell;
 ``user_interface_modes`` for a user's structure) and :func:`kapitza.analysis.md.eels_scan.md_line_scan` (what an
 EELS line scan would see).
@@ -39,7 +39,7 @@ MAX_MODE_ATOMS = 3_000
 
 def _harmonic(run_dir: Path, kpoints: int, frequencies: int, progress: bool) -> tuple[Any, str | None]:
     """The AGF/DMM spectra of the run's interface, or (None, the reason none can be given)."""
-    from ..prediction.md_systems import harmonic_spectra, system_of
+    from ..transmission.md_systems import harmonic_spectra, system_of
 
     manifest = read_manifest(run_dir)
     try:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import typer
 
-from .app import new_app
 from .commands import register_all
+from .root import new_app
 
 #: The whole CLI with every command registered (the app of the CLI itself imports a command when called).
 click_app = typer.main.get_command(register_all(new_app()))

@@ -522,7 +522,7 @@ def _run_fit(
     o: _FitOptions,
 ) -> tuple[Any, Any]:
     """The least-squares fit and, with --mcmc, the posterior; one progress bar on stderr unless --json."""
-    from ..analysis.thermoreflectance.fit import fit
+    from ..analysis.thermoreflectance.least_squares import fit
 
     sigma = data.sigmas.get(q)
     with contextlib.ExitStack() as stack:
@@ -542,7 +542,7 @@ def _run_fit(
         )
         posterior = None
         if o.mcmc:
-            from ..analysis.thermoreflectance.fit import sample_posterior
+            from ..analysis.thermoreflectance.posterior import sample_posterior
 
             cb = None if bar is None else (lambda done, total: bar("sampling", done, total))
             posterior = sample_posterior(

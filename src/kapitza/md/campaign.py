@@ -18,9 +18,10 @@ are found beside it; a series of a user's structures of different lengths is a l
     temperature = [0.2, 0.3]
     seed = [1, 2]
 
-Every member's config is built and validated (:class:`~kapitza.md.nemd.NemdConfig`) before any
-run starts.  Each member runs in its own run directory ``<folder>/<name>`` (the name from its
-series values, e.g. ``cells_a-4_temperature-0.2_seed-1``) as one dask task, on a
+Every member's config is built and validated (:class:`~kapitza.md.nemd.NemdConfig`) and planned
+(:func:`kapitza.md.plan.plan_nemd`: its files read, its layout checked) before any run starts.  Each member
+runs in its own run directory ``<folder>/<name>`` (the name from its series values, e.g.
+``cells_a-4_temperature-0.2_seed-1``) as one dask task (its plan: nothing is read again there), on a
 ``LocalCluster(processes=True, threads_per_worker=1)`` or on an existing scheduler given by address
 (e.g. one started by dask-jobqueue on Slurm).  A member whose run directory is complete (its
 ``state.json`` counts every unit and its ``config.toml`` is the member's) is skipped; one that fails
@@ -64,6 +65,7 @@ from .memory import (  # noqa: F401 - the memory rule of campaigns, defined once
     member_memory,
 )
 from .nemd import INPUT_FILES, NemdConfig, files_beside
+from .plan import NemdPlan, plan_nemd
 
 CAMPAIGN_KEYS = ("folder", "processes", "workers", "replicas")
 #: Settings that name files (a user's structure and pair file): found beside the campaign TOML, named by stem.
@@ -104,7 +106,7 @@ def campaign_memory(campaign: Campaign, workers: int | None = None, *, address: 
     ``workers`` (default: the campaign's) local workers each running the largest member (every worker may hold one
     at once); with a scheduler's ``address`` this process alone (the workers are other machines')."""
     n = 0 if address else int(workers or campaign.workers)
-    largest = max((member_memory(m.config, campaign.processes) for m in campaign.members), default=0.0)
+    largest = max((member_memory(m.plan, campaign.processes) for m in campaign.members), default=0.0)
     tasks = len(campaign.members) * campaign.replicas
     return CampaignMemory(main=CAMPAIGN_MAIN_BYTES, workers=min(n, tasks), per_worker=largest)
 
@@ -125,7 +127,7 @@ def check_memory(
         raise InputError(
             f"this campaign needs ~{need.total / 1e9:.3g} GB of memory in all (this process {need.main / 1e9:.2g} GB, "
             f"{need.workers} worker(s) x {need.per_worker / 1e9:.2g} GB, each running a member of up to "
-            f"{max(member_atoms(m.config) for m in campaign.members)} atoms; limit {max_memory_gb:g} GB): raise it "
+            f"{max(member_atoms(m.plan) for m in campaign.members)} atoms; limit {max_memory_gb:g} GB): raise it "
             f"with {name}, or use fewer workers (--workers)"
         )
     return need
@@ -133,11 +135,13 @@ def check_memory(
 
 @dataclass(frozen=True)
 class Member:
-    """One run of a campaign: its name (= run directory name), its series values and its validated config."""
+    """One run of a campaign: its name (= run directory name), its series values, its validated config and the
+    config's plan (:func:`kapitza.md.plan.plan_nemd`)."""
 
     name: str
     values: tuple[tuple[str, Any], ...]
     config: NemdConfig
+    plan: NemdPlan
 
 
 @dataclass(frozen=True)
@@ -163,12 +167,17 @@ class Campaign:
     def units(self) -> list[tuple[str, NemdConfig, Path]]:
         """The runs of the campaign: (name, config, run directory), one per member, or one per replica of each
         member (named ``<member>/replica-k``) when ``replicas`` > 1."""
+        return [(name, plan.config, run_dir) for name, plan, run_dir in self.unit_plans()]
+
+    def unit_plans(self) -> list[tuple[str, NemdPlan, Path]]:
+        """The runs of the campaign as :meth:`units` gives them, each with its plan in place of its config (a
+        replica's: its member's with the replica's seed, nothing read again)."""
         if self.replicas == 1:
-            return [(m.name, m.config, self.folder / m.name) for m in self.members]
+            return [(m.name, m.plan, self.folder / m.name) for m in self.members]
         from .replicas import plan_replicas
 
         return [
-            (f"{m.name}/{r.name}", r.config, r.run_dir)
+            (f"{m.name}/{r.name}", m.plan.with_seed(r.seed), r.run_dir)
             for m in self.members
             for r in plan_replicas(m.config, self.folder / m.name, self.replicas)
         ]
@@ -200,7 +209,8 @@ def load_campaign(path: str | os.PathLike, *, allow_outside: bool = False) -> Ca
     ------
     InputError
         Unknown keys, a series entry that is not a non-empty list of numbers/strings, a key both in
-        [base] and [series], too many members, or a member config that :class:`NemdConfig` refuses
+        [base] and [series], too many members, or a member config that :class:`NemdConfig` or
+        :func:`~kapitza.md.plan.plan_nemd` refuses
         (the message names the member).
     """
     p = Path(path)
@@ -260,14 +270,14 @@ def load_campaign(path: str | os.PathLike, *, allow_outside: bool = False) -> Ca
             # files named as seen from the TOML, at or below its folder
             merged = files_beside({**base, **dict(values)}, p.parent, allow_outside, where)
             config = NemdConfig.from_mapping(merged, f"{where} member {name}")
-            config.check_analysable()  # every member analysable by md analyze, before any member runs
+            plan = plan_nemd(config)  # its files read, every member analysable by md analyze, before any runs
         except TypeError as exc:  # a dataclass argument error: report it as bad input
             raise InputError(f"{where} member {name}: {exc}") from None
         except InputError as exc:
             text = str(exc)
             prefix = f"{where} member {name}"
             raise InputError(text if text.startswith(prefix) else f"{prefix}: {text}") from None
-        members.append(Member(name=name, values=values, config=config))
+        members.append(Member(name=name, values=values, config=config, plan=plan))
     return Campaign(
         source=str(p),
         folder=folder,
@@ -293,8 +303,9 @@ def member_complete(config: NemdConfig, run_dir: str | os.PathLike, *, verify: b
         return False
 
 
-def run_member(config: NemdConfig, run_dir: str, processes: int = 1) -> str:
-    """Run (or resume) one member; the dask task.  Returns the run directory."""
+def run_member(config: NemdConfig | NemdPlan, run_dir: str, processes: int = 1) -> str:
+    """Run (or resume) one member (its config, or its plan: nothing is read again); the dask task.  Returns the
+    run directory."""
     from .run import run_nemd
 
     if processes > 1:
@@ -368,13 +379,13 @@ def run_campaign(
         if report is not None:
             report(outcome)
 
-    units = campaign.units()
+    units = campaign.unit_plans()
     pending = []
-    for name, config, run_dir in units:
-        if member_complete(config, run_dir):
+    for name, plan, run_dir in units:
+        if member_complete(plan.config, run_dir):
             done(MemberOutcome(name, "skipped"))
         else:
-            pending.append((name, config, run_dir))
+            pending.append((name, plan, run_dir))
     own_client = None
     if pending and scheduler == "distributed" and address is not None and client is None:
         # fails fast, before the campaign folder is made, if no scheduler answers
@@ -390,9 +401,9 @@ def run_campaign(
             for m in campaign.members:  # each member's folder of replicas with its replicas.json
                 open_parent(m.config, campaign.folder / m.name, campaign.replicas)
         if pending and scheduler == "synchronous":
-            for name, config, run_dir in pending:
+            for name, plan, run_dir in pending:
                 try:
-                    run_member(config, str(run_dir), campaign.processes)
+                    run_member(plan, str(run_dir), campaign.processes)
                 except Exception as exc:  # one member's failure must not stop the others
                     done(MemberOutcome(name, "failed", _why(exc)))
                 else:
@@ -432,7 +443,7 @@ def _why(exc: BaseException) -> str:
 
 def _run_distributed(
     campaign: Campaign,
-    pending: list[tuple[str, NemdConfig, Path]],
+    pending: list[tuple[str, NemdPlan, Path]],
     workers: int,
     done: Callable[..., None],
     client: Any = None,
@@ -459,13 +470,13 @@ def _run_distributed(
         futures = {
             client.submit(
                 run_member,
-                config,
+                plan,
                 str(Path(run_dir).resolve()),
                 campaign.processes,
                 key=f"kapitza-{name.replace('/', '-')}-{token}",
                 pure=False,
             ): name
-            for name, config, run_dir in pending
+            for name, plan, run_dir in pending
         }
         for future in distributed.as_completed(futures, loop=client.loop):
             name = futures[future]

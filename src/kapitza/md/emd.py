@@ -38,6 +38,7 @@ from ..io.atomic import atomic_write_text
 from ..io.results import result
 from . import inputs
 from .nemd import NemdConfig, check_integer, check_seeds
+from .plan import NemdPlan, plan_nemd
 from .run import INPUT_FILE, inside_directory, open_run_directory, read_state, whole_number, write_state
 
 #: Columns of ``emd.<i>.txt`` after the timestep.
@@ -113,10 +114,6 @@ class EmdConfig:
         return self.nemd.to_toml() + "\n".join(lines) + "\n"
 
     @property
-    def interface_fraction(self) -> float:
-        return self.nemd.interface_fraction
-
-    @property
     def sample_interval(self) -> float:
         """Time between samples (the NEMD config's time unit)."""
         return self.emd.sample_every * self.nemd.timestep
@@ -152,7 +149,15 @@ class EmdRun:
     _summary_fields: ClassVar[tuple[str, ...]] = ("run_dir", "n_runs", "units")
 
 
-def _run_unit(config: EmdConfig, run: int) -> str:
+def plan_emd(config: EmdConfig) -> NemdPlan:
+    """The plan of the system of ``config`` (:func:`kapitza.md.plan.plan_nemd`, its files read and checked; no
+    layout check: an EMD run has no baths)."""
+    if not isinstance(config, EmdConfig):
+        raise InputError(f"an EMD run needs an EmdConfig, got {type(config).__name__}")
+    return plan_nemd(config.nemd, layout=False)
+
+
+def _run_unit(config: EmdConfig, plan: NemdPlan, run: int) -> str:
     """LAMMPS text of EMD run ``run`` (LAMMPS variable ``i``): restart.eq -> NVT -> NVE, series to emd.i.txt."""
     c, e = config.nemd, config.emd
     t = c.temperature
@@ -162,8 +167,8 @@ def _run_unit(config: EmdConfig, run: int) -> str:
         "clear\n"
         + inputs.lammps_header(c)
         + f"read_restart {inputs.restart_name(0)}\n"
-        + inputs.lammps_interactions(c)
-        + f"variable z_int equal zlo+(zhi-zlo)*{config.interface_fraction:.12g}   # the A|B interface\n"
+        + inputs.lammps_interactions(plan)
+        + f"variable z_int equal zlo+(zhi-zlo)*{plan.interface_fraction:.12g}   # the A|B interface\n"
         "region side_a block INF INF INF INF $(zlo) ${z_int} units box\n"
         "group side_a region side_a\n"
         "group side_b subtract all side_a\n"
@@ -193,6 +198,10 @@ def _run_unit(config: EmdConfig, run: int) -> str:
 
 def lammps_input(config: EmdConfig) -> str:
     """The whole EMD job as one LAMMPS script (``lmp -in in.lammps`` in the run directory)."""
+    return _script(config, plan_emd(config))
+
+
+def _script(config: EmdConfig, plan: NemdPlan) -> str:
     c, e = config.nemd, config.emd
     intro = (
         f"# EMD of a periodic {c.potential} bicrystal A|B along z (kapitza, units {c.units}): E_A(t) for the "
@@ -201,8 +210,12 @@ def lammps_input(config: EmdConfig) -> str:
         f" cross-section {c.n_x}x{c.n_y} cells\n"
         f"# {e.n_runs} runs of {e.steps} NVE steps, columns of emd.<i>.txt: step {' '.join(COLUMNS)}\n\n"
     )
-    loop = f"variable i loop 0 {e.n_runs - 1}\nlabel emd_run\n" + _run_unit(config, 0) + "next i\njump SELF emd_run\n"
-    return intro + inputs.unit_commands(c, 0) + "\n" + loop
+    loop = (
+        f"variable i loop 0 {e.n_runs - 1}\nlabel emd_run\n"
+        + _run_unit(config, plan, 0)
+        + "next i\njump SELF emd_run\n"
+    )
+    return intro + inputs.unit_commands(plan, 0) + "\n" + loop
 
 
 def _read_state(run_dir: Path, config: EmdConfig) -> dict[str, Any]:
@@ -231,14 +244,14 @@ def _write_state(run_dir: Path, config: EmdConfig, state: dict[str, Any]) -> Non
     write_state(run_dir, "emd", config.to_toml(), state)
 
 
-def _prepare(config: EmdConfig, run_dir: Path) -> dict[str, Any]:
+def _prepare(config: EmdConfig, plan: NemdPlan, run_dir: Path) -> dict[str, Any]:
     state: dict[str, Any] = {"equilibrated": False, "runs_done": []}
 
     def populate(folder: Path) -> None:
         from .systems import write_system
 
-        write_system(config.nemd, folder)
-        atomic_write_text(folder / INPUT_FILE, lammps_input(config))
+        write_system(config.nemd, folder, plan.system)
+        atomic_write_text(folder / INPUT_FILE, _script(config, plan))
         _write_state(folder, config, state)
 
     if open_run_directory(run_dir, config.to_toml(), populate):
@@ -263,6 +276,7 @@ def run_emd(
     *,
     progress: Progress | None = None,
     stop_after_runs: int | None = None,
+    plan: NemdPlan | None = None,
 ) -> EmdRun:
     """Run (or resume) the EMD job ``config`` in ``run_dir``; return the recorded series of the finished runs.
 
@@ -276,11 +290,17 @@ def run_emd(
         ``progress(stage, runs_done, n_runs)`` after the equilibration and after each run.
     stop_after_runs : int, optional
         Stop once this many runs are finished (tests, splitting a job).
+    plan : NemdPlan, optional
+        The plan of ``config.nemd`` when the caller has made it (:func:`plan_emd`); made here otherwise.
     """
+    if plan is None:
+        plan = plan_emd(config)  # the files it names read and checked, before anything is written
+    elif not isinstance(plan, NemdPlan) or plan.config != config.nemd:
+        raise InputError("plan= is not the plan of config.nemd (kapitza.md.emd.plan_emd)")
     if stop_after_runs is not None and (not isinstance(stop_after_runs, int) or stop_after_runs < 0):
         raise InputError(f"stop_after_runs= must be a non-negative integer, got {stop_after_runs!r}")
     run_dir = Path(run_dir).absolute()
-    state = _prepare(config, run_dir)
+    state = _prepare(config, plan, run_dir)
     n_runs = config.emd.n_runs
     target = n_runs if stop_after_runs is None else min(stop_after_runs, n_runs)
     todo = [i for i in range(n_runs) if i not in state["runs_done"]][: max(target - len(state["runs_done"]), 0)]
@@ -294,14 +314,14 @@ def run_emd(
             try:
                 lmp.command("log log.lammps append")
                 if not state["equilibrated"]:
-                    _lammps(lmp, inputs.unit_commands(config.nemd, 0), "equilibration", run_dir)
+                    _lammps(lmp, inputs.unit_commands(plan, 0), "equilibration", run_dir)
                     state["equilibrated"] = True
                     _write_state(run_dir, config, state)
                     if progress is not None:
                         progress("equilibration", len(state["runs_done"]), n_runs)
                 for i in todo:
                     t0 = time.perf_counter()
-                    _lammps(lmp, f"variable i equal {i}\n" + _run_unit(config, i), f"EMD run {i}", run_dir)
+                    _lammps(lmp, f"variable i equal {i}\n" + _run_unit(config, plan, i), f"EMD run {i}", run_dir)
                     seconds += time.perf_counter() - t0
                     steps_run += config.emd.steps + config.emd.steps_nvt
                     state["runs_done"] = sorted(state["runs_done"] + [i])

@@ -23,27 +23,19 @@ which must follow ``thermo_style``).
 :func:`lammps_input` writes the whole script (a ``label``/``jump`` loop over
 the blocks) for users; :func:`unit_commands` gives the text of one unit, which
 is what :mod:`kapitza.md.run` feeds to the LAMMPS library, and is the same text
-as the script's.
+as the script's.  Both take the run's plan (:func:`kapitza.md.plan.plan_nemd`:
+the config with what the files it names hold), or a config, which they plan.
 """
 
 from __future__ import annotations
 
-from ..io.run_manifest import (
-    BATHS_FILE,
-    BATHS_HEADER,
-    BOX_FILE,
-    CONFIG_FILE,
-    DATA_FILE,
-    FLUX_CONVENTION,
-    INPUT_FILE,
-    LOG_FILE,
-    PROFILE_FILE,
-    STATE_FILE,
-    RunManifest,
-    RunSystem,
-)
-from .nemd import LJ_CUTOFF, NemdConfig
-from .systems import POTENTIAL_FILES
+import warnings
+
+from ..io.run_manifest import BATHS_FILE, BATHS_HEADER, BOX_FILE, DATA_FILE, PROFILE_FILE
+from .nemd import NemdConfig
+from .plan import NemdPlan, as_plan
+from .spectral import spectral_dump_commands
+from .systems import pair_commands
 
 
 def restart_name(unit: int) -> str:
@@ -62,11 +54,12 @@ def _group(config: NemdConfig) -> str:
     return "mobile" if config.geometry == "fixed" else "all"
 
 
-def _walls(config: NemdConfig) -> str:
+def _walls(plan: NemdPlan) -> str:
     """Fixed ends: the frozen planes at each end (groups kept in the restart files); nothing if periodic."""
+    config = plan.config
     if config.geometry != "fixed":
         return ""
-    f = config.frozen_planes / config.n_planes
+    f = config.frozen_planes / plan.n_planes
     return (
         f"# fixed ends: {config.frozen_planes} frozen (001) planes at each end, never integrated (zero velocity)\n"
         f"region wall_lo_r block INF INF INF INF INF $(zlo+{f:.12g}*lz) units box\n"
@@ -76,36 +69,14 @@ def _walls(config: NemdConfig) -> str:
     )
 
 
-def _pair(config: NemdConfig) -> str:
-    if config.user_system is not None:  # the user's lines, potential files by name (copied into the run directory)
-        return "".join(line + "\n" for line in config.user_system.forcefield.commands(file_dir="."))
-    if config.potential == "sw":
-        return (
-            f"pair_style sw\npair_coeff * * {POTENTIAL_FILES['sw']} Si Si"
-            "   # Si Stillinger-Weber on both sides: B differs by its mass only\n"
-        )
-    if config.potential == "tersoff":
-        return (
-            f"pair_style tersoff\npair_coeff * * {POTENTIAL_FILES['tersoff']} Si(D) Ge"
-            "   # Tersoff PRB 39, 5566 (1989): type 1 Si, type 2 Ge\n"
-        )
-    e_a, e_b = config.epsilons
-    e_ab = (e_a * e_b) ** 0.5
-    s = "1.0" if config.units == "lj" else f"{config.sigma:.10g}"
-    return (
-        f"pair_style lj/cut {LJ_CUTOFF * config.sigma:.10g}   # 2.5 sigma\n"
-        f"pair_coeff 1 1 {e_a:.10g} {s}\n"
-        f"pair_coeff 2 2 {e_b:.10g} {s}\n"
-        f"pair_coeff 1 2 {e_ab:.10g} {s}   # geometric mean\n"
-    )
-
-
-def lammps_interactions(config: NemdConfig) -> str:
+def lammps_interactions(plan: NemdPlan | NemdConfig) -> str:
     """The pair lines, the neighbour list and the timestep (shared by the NEMD units and the EMD run)."""
+    plan = as_plan(plan)
+    config = plan.config
     skin = 0.3 if config.units == "lj" else 1.0
     time_unit = "tau" if config.units == "lj" else "ps"
     return (
-        _pair(config) + f"neighbor {skin:g} bin\n"
+        pair_commands(config, plan.system) + f"neighbor {skin:g} bin\n"
         "neigh_modify every 1 delay 0 check yes\n"
         f"timestep {config.timestep:.10g}   # {time_unit}\n"
     )
@@ -115,10 +86,11 @@ def _thermo(extra: str = "") -> str:
     return f"thermo_style custom step temp pe etotal press{extra}\nthermo_modify norm no   # after thermo_style\n"
 
 
-def _bath_slabs(config: NemdConfig) -> str:
+def _bath_slabs(plan: NemdPlan) -> str:
     """The bath slabs, placed as fractions of the current box (it may have changed under NPT)."""
+    config = plan.config
     if config.geometry == "fixed":
-        f, w = config.frozen_planes / config.n_planes, config.bath_width
+        f, w = config.frozen_planes / plan.n_planes, config.bath_width
         left = f"$(zlo+{f:.12g}*lz) $(zlo+{f:.12g}*lz+{w:.10g})"
         right = f"$(zhi-{f:.12g}*lz-{w:.10g}) $(zhi-{f:.12g}*lz)"
         hot, cold = (right, left) if config.reverse else (left, right)
@@ -134,7 +106,7 @@ def _bath_slabs(config: NemdConfig) -> str:
             "group hot region hot_slab\n"
             "group cold region cold_slab\n"
         )
-    ((f_hot, _), _), ((f_cold, _), _) = config.bath_ranges
+    ((f_hot, _), _), ((f_cold, _), _) = plan.bath_ranges
     w = config.bath_width / 2
     where = (
         f"# reverse: hot bath in the middle of B (z = {f_hot:.6g} Lz, {2 * w:g} wide), cold bath in the middle of A"
@@ -144,7 +116,7 @@ def _bath_slabs(config: NemdConfig) -> str:
         f" (z = {f_cold:.6g} Lz);"
     )
     return (
-        f"{where} before any NPT Lz = {config.system_geometry.box[2]:.6g}\n"
+        f"{where} before any NPT Lz = {plan.geometry.box[2]:.6g}\n"
         f"region hot_slab block INF INF INF INF $(zlo+{f_hot:.12g}*lz-{w:.10g}) $(zlo+{f_hot:.12g}*lz+{w:.10g}) "
         "units box\n"
         f"region cold_slab block INF INF INF INF $(zlo+{f_cold:.12g}*lz-{w:.10g}) $(zlo+{f_cold:.12g}*lz+{w:.10g}) "
@@ -164,12 +136,13 @@ def _bath_slabs(config: NemdConfig) -> str:
 BATH_KEYWORDS = "tally yes"
 
 
-def _baths(config: NemdConfig, seed_expression: str) -> str:
+def _baths(plan: NemdPlan, seed_expression: str) -> str:
     """NVE for all atoms plus the two Langevin baths (energy tallied; :data:`BATH_KEYWORDS`), seeded by
     ``seed_expression``."""
+    config = plan.config
     d = config.damp
     return (
-        _bath_slabs(config) + f"variable seed_hot equal {config.seed}+2*{seed_expression}+1\n"
+        _bath_slabs(plan) + f"variable seed_hot equal {config.seed}+2*{seed_expression}+1\n"
         f"variable seed_cold equal {config.seed}+2*{seed_expression}+2\n"
         f"fix integrate {_group(config)} nve\n"
         f"fix hot hot langevin {config.hot_temperature:.10g} {config.hot_temperature:.10g} {d:.10g} ${{seed_hot}} "
@@ -179,14 +152,15 @@ def _baths(config: NemdConfig, seed_expression: str) -> str:
     )
 
 
-def _start(config: NemdConfig) -> str:
+def _start(plan: NemdPlan) -> str:
+    config = plan.config
     t, g = config.temperature, _group(config)
     return (
         "# ---- unit 0: structure, minimisation, NVT equilibration ----\n"
         + lammps_header(config)
         + f"read_data {DATA_FILE}\n"
-        + _walls(config)
-        + lammps_interactions(config)
+        + _walls(plan)
+        + lammps_interactions(plan)
         + _thermo()
         + "thermo 1000\n"
         + ("fix freeze walls setforce 0.0 0.0 0.0\n" if config.geometry == "fixed" else "")
@@ -235,62 +209,64 @@ def _npt(config: NemdConfig) -> str:
     )
 
 
-def _steady(config: NemdConfig) -> str:
+def _steady(plan: NemdPlan) -> str:
+    config = plan.config
     return (
         "# ---- unit 1: baths on, transient to steady state (tallies discarded) ----\n"
         "clear\n"
         + lammps_header(config)
         + f"read_restart {restart_name(0)}\n"
-        + lammps_interactions(config)
-        + _baths(config, "0")
+        + lammps_interactions(plan)
+        + _baths(plan, "0")
         + f"run {config.steps_steady}\n"
         "reset_timestep 0   # production block b ends at timestep b*block_steps\n"
         f"write_restart {restart_name(1)}\n"
     )
 
 
-def _spectral_dump(config: NemdConfig) -> str:
+def _spectral_dump(plan: NemdPlan) -> str:
     """The dump of the interface atoms' velocities (and positions) for the spectral heat current, if asked for."""
-    if not config.spectral_every:
+    if not plan.config.spectral_every:
         return ""
-    from .spectral import spectral_dump_commands
-
-    return spectral_dump_commands(config)
+    return spectral_dump_commands(plan)
 
 
-def _block(config: NemdConfig) -> str:
+def _block(plan: NemdPlan) -> str:
     """One production block b (LAMMPS variable ``b``, 1..n_blocks); reads restart.(b-1), writes restart.b."""
+    config = plan.config
     n = config.sample_every
     return (
         "# ---- production block ${b}: reads restart.(b-1), writes restart.${b} ----\n"
         "clear\n" + lammps_header(config) + "variable prev equal ${b}-1\n"
         "read_restart restart.${prev}\n"
-        + lammps_interactions(config)
-        + _baths(config, "${b}")
-        + f"compute planes all chunk/atom bin/1d z lower $(lz/{config.system_geometry.n_bins}) units box"
-        + ("   # one bin per (001) plane\n" if config.user_system is None or config.bin_width is None else "\n")
+        + lammps_interactions(plan)
+        + _baths(plan, "${b}")
+        + f"compute planes all chunk/atom bin/1d z lower $(lz/{plan.geometry.n_bins}) units box"
+        + ("   # one bin per (001) plane\n" if plan.system is None or config.bin_width is None else "\n")
         + f"fix profile all ave/chunk {n} {config.block_steps // n} {config.block_steps} planes "
-        f"density/number temp ave one append {PROFILE_FILE}\n" + _spectral_dump(config) + f"run {config.block_steps}\n"
+        f"density/number temp ave one append {PROFILE_FILE}\n" + _spectral_dump(plan) + f"run {config.block_steps}\n"
         f'print "${{b}} $(step) $(f_hot:%.12g) $(f_cold:%.12g) $(etotal:%.12g)" append {BATHS_FILE} screen no\n'
         + ("undump spectral\n" if config.spectral_every else "")
         + "write_restart restart.${b}\n"
     )
 
 
-def unit_commands(config: NemdConfig, unit: int) -> str:
-    """The LAMMPS text of unit ``unit`` (0: start, 1: transient, 1 + b: block b = 1..n_blocks)."""
+def unit_commands(plan: NemdPlan | NemdConfig, unit: int) -> str:
+    """The LAMMPS text of unit ``unit`` (0: start, 1: transient, 1 + b: block b = 1..n_blocks) of the run of
+    ``plan`` (:func:`kapitza.md.plan.plan_nemd`; a config is planned here)."""
+    plan = as_plan(plan)
     if unit == 0:
-        return _start(config)
+        return _start(plan)
     if unit == 1:
-        return _steady(config)
-    if not 2 <= unit <= config.n_blocks + 1:
-        raise ValueError(f"unit {unit} is not in 0..{config.n_blocks + 1}")
-    return f"variable b equal {unit - 1}\n" + _block(config)
+        return _steady(plan)
+    if not 2 <= unit <= plan.config.n_blocks + 1:
+        raise ValueError(f"unit {unit} is not in 0..{plan.config.n_blocks + 1}")
+    return f"variable b equal {unit - 1}\n" + _block(plan)
 
 
-def _user_intro(config: NemdConfig) -> str:
+def _user_intro(plan: NemdPlan) -> str:
     """The comment lines that describe a user's system at the top of in.lammps."""
-    system = config.user_system
+    config, system = plan.config, plan.system
     g = system.geometry
     types = ", ".join(f"{t} {s} {m:g} amu" for t, (s, m) in enumerate(zip(system.type_species, system.type_masses), 1))
     hot_side, cold_side = ("B", "A") if config.reverse else ("A", "B")
@@ -304,10 +280,13 @@ def _user_intro(config: NemdConfig) -> str:
     )
 
 
-def lammps_input(config: NemdConfig) -> str:
-    """The whole NEMD run as one LAMMPS script (``lmp -in in.lammps`` in the run directory)."""
-    if config.user_system is not None:
-        return _script(config, _user_intro(config))
+def lammps_input(plan: NemdPlan | NemdConfig) -> str:
+    """The whole NEMD run of ``plan`` as one LAMMPS script (``lmp -in in.lammps`` in the run directory; a config
+    is planned here, :func:`kapitza.md.plan.plan_nemd`)."""
+    plan = as_plan(plan)
+    config = plan.config
+    if plan.system is not None:
+        return _script(plan, _user_intro(plan))
     a, length = config.lattice_constant, config.length_unit
     (m_a, m_b), (e_a, e_b) = config.masses, config.epsilons
     if config.potential == "lj/cut":
@@ -332,11 +311,12 @@ def lammps_input(config: NemdConfig) -> str:
         f" (hot, in {hot_side}) and {config.cold_temperature:g} (cold, in {cold_side})"
         + (": reversed, heat flows B -> A\n" if config.reverse else "\n")
     )
-    return _script(config, intro)
+    return _script(plan, intro)
 
 
-def _script(config: NemdConfig, description: str) -> str:
+def _script(plan: NemdPlan, description: str) -> str:
     """The script after the comment lines that describe the system."""
+    config = plan.config
     intro = (
         description
         + f"# outputs: {PROFILE_FILE} (one temperature profile per block), {BATHS_FILE} (bath energies per block)\n"
@@ -352,91 +332,23 @@ def _script(config: NemdConfig, description: str) -> str:
     loop = (
         f"# ---- production: {config.n_blocks} blocks of {config.block_steps} steps ----\n"
         f"variable b loop {config.n_blocks}\n"
-        "label block\n" + _block(config) + "next b\njump SELF block\n"
+        "label block\n" + _block(plan) + "next b\njump SELF block\n"
     )
-    return intro + _start(config) + "\n" + _steady(config) + "\n" + loop
+    return intro + _start(plan) + "\n" + _steady(plan) + "\n" + loop
 
 
-#: The NemdConfig settings that say how the built-in family was built (recorded in the manifest's system).
-BUILDER_KEYS = ("n_x", "n_y", "cells_a", "cells_b", "mass_a", "mass_b", "epsilon_a", "epsilon_b", "mixing_layers",
-                "structure_seed")  # fmt: skip
+#: Names that moved to :mod:`kapitza.md.plan` (the run's manifest is made when the run is planned).
+_MOVED = ("run_manifest", "run_system", "BUILDER_KEYS")
 
 
-def run_system(config: NemdConfig) -> RunSystem:
-    """The manifest's description of the atoms and their interactions: a built-in family's builder settings, or
-    the user's structure (file name, sha256, sides rule, copy in the run directory) and pair lines."""
-    pair = tuple(ln for ln in (ln.split("#", 1)[0].rstrip() for ln in _pair(config).splitlines()) if ln)
-    system = config.user_system
-    if system is not None:
-        from .systems import STRUCTURE_COPY
+def __getattr__(name: str):
+    if name in _MOVED:
+        from . import plan as moved
 
-        desc = system.structure.description
-        record = system.forcefield.record()
-        builder = {
-            "structure_file": str(desc.get("file", "")),
-            "structure_sha256": str(desc.get("sha256", "")),
-            "sides": config.sides,
-            "structure_copy": STRUCTURE_COPY,
-            "z_shift_angstrom": float(system.geometry.shift),
-            "pair_origin": str(record["origin"]),
-            **{f"potential_file:{name}": sha for name, sha in record["files"].items()},
-        }
-        return RunSystem(
-            kind="user",
-            species=system.type_species,
-            masses=system.type_masses,
-            potential=system.forcefield.pair_style.split()[1],
-            pair_lines=pair,
-            structure=STRUCTURE_COPY,
-            units=config.units,
-            builder=builder,
+        warnings.warn(
+            f"kapitza.md.inputs.{name} moved to kapitza.md.plan.{name}; import it from there",
+            DeprecationWarning,
+            stacklevel=2,
         )
-    lj = config.potential == "lj/cut"
-    return RunSystem(
-        kind="lj-fcc" if lj else "si-ge-diamond",
-        species=("A", "B") if lj else ("Si", "Si" if config.potential == "sw" else "Ge"),
-        masses=tuple(float(m) for m in config.masses),
-        potential=config.potential,
-        pair_lines=pair,
-        structure=None,
-        units=config.units,
-        builder={name: getattr(config, name) for name in BUILDER_KEYS},
-    )
-
-
-def run_manifest(config: NemdConfig) -> RunManifest:
-    """The :class:`~kapitza.io.run_manifest.RunManifest` (``run.json``) of the run directory of ``config``."""
-    g = config.system_geometry
-    hot, cold = config.bath_ranges
-    return RunManifest(
-        system=run_system(config),
-        geometry=config.geometry,
-        box=g.box,
-        cells=g.cells,
-        planes_per_cell=g.planes_per_cell,
-        n_planes=g.n_bins,
-        interfaces=tuple((f, 0.0) for f in g.interfaces),
-        frozen_fraction=g.frozen_fraction,
-        hot_bath=hot,
-        cold_bath=cold,
-        bath_width=float(config.bath_width),
-        temperature=float(config.temperature),
-        delta_temperature=float(config.delta_temperature),
-        timestep=float(config.timestep),
-        block_steps=config.block_steps,
-        sample_every=config.sample_every,
-        n_blocks=config.n_blocks,
-        reverse=bool(config.reverse),
-        n_interfaces=config.n_interfaces,
-        flux_convention=FLUX_CONVENTION,
-        files={
-            "config": CONFIG_FILE,
-            "data": DATA_FILE,
-            "input": INPUT_FILE,
-            "log": LOG_FILE,
-            "profile": PROFILE_FILE,
-            "baths": BATHS_FILE,
-            "box": BOX_FILE,
-            "state": STATE_FILE,
-        },
-    )
+        return getattr(moved, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from .nemd import NemdConfig
+from .plan import NemdPlan, as_plan
 
 #: Default bound on a campaign's memory estimate (GB, all its processes on this machine), as ``kapitza agf``'s.
 DEFAULT_MAX_MEMORY_GB = 4.0
@@ -21,18 +22,22 @@ LAMMPS_BYTES_PER_ATOM = 1.5e3
 MPI_RANK_BYTES = 60e6
 
 
-def member_atoms(config: NemdConfig) -> int:
-    """Atoms of a member's system: the user's structure's, or the built-in bicrystal's."""
-    user = config.user_system
-    return len(user.structure.atoms) if user is not None else config.n_atoms
+def member_atoms(plan: NemdPlan | NemdConfig) -> int:
+    """Atoms of a member's system (its plan, :func:`kapitza.md.plan.plan_nemd`; a config is planned here): the
+    user's structure's, or the built-in bicrystal's."""
+    plan = as_plan(plan)
+    user = plan.system
+    return len(user.structure.atoms) if user is not None else plan.config.n_atoms
 
 
-def member_memory(config: NemdConfig, processes: int = 1) -> float:
+def member_memory(plan: NemdPlan | NemdConfig, processes: int = 1) -> float:
     """Bytes one member holds while it runs on a worker: the worker (:data:`CAMPAIGN_WORKER_BYTES`), LAMMPS's
     atoms (:data:`LAMMPS_BYTES_PER_ATOM` each; with ``processes`` > 1 in ``mpirun -np N lmp``, N ranks of
     :data:`MPI_RANK_BYTES` and ``mpirun``), and the spectral sampling's velocity samples of one block (float64,
     positions too for lj/cut) where ``spectral_every`` is set."""
-    atoms = member_atoms(config)
+    plan = as_plan(plan)
+    config = plan.config
+    atoms = member_atoms(plan)
     lammps = LAMMPS_BYTES_PER_ATOM * atoms + (MPI_RANK_BYTES * (processes + 1) if processes > 1 else 0.0)
     spectral = 0.0
     if config.spectral_every:

@@ -5,6 +5,11 @@ bicrystal A|B along z (:mod:`kapitza.md.systems` builds it).  A hot Langevin
 bath sits in the middle of crystal A and a cold one in the middle of crystal B,
 so heat flows from A to B through both interfaces.
 
+A config is a plain value: its own checks need nothing but its settings.  The
+files it names (a user's ``structure`` and ``pair``) are read, and the checks
+that need their atoms made, when the run is planned
+(:func:`kapitza.md.plan.plan_nemd`), still before any work.
+
 Systems (``potential`` and ``units``)
 -------------------------------------
 ``potential = "lj/cut", units = "lj"``
@@ -38,7 +43,7 @@ Systems (``potential`` and ``units``)
     study's 0.1 ps and 10 A, so check the regime line ``kapitza md run`` prints (thermostat-limited or not) on
     your system.  The structure needs no exact bulk periods (an MD cell relaxed as a whole is read with
     ``leads=False``).  With ``spectral_every`` the atomic planes around the A -> B interface are sampled and
-    their coupling comes from the pair lines through LAMMPS (:func:`kapitza.md.spectral.user_sites`; the
+    their coupling comes from the pair lines through LAMMPS (:func:`kapitza.md.sites.user_sites`; the
     harmonic form of the spectral heat current).
 
 ``mass_a``, ``mass_b``, ``epsilon_a`` and ``epsilon_b`` are always *ratios* to
@@ -308,35 +313,6 @@ class NemdConfig:
             self._check_spectral()
             self._check_builtin_baths()
 
-    def check_analysable(self) -> tuple[str, ...]:
-        """What ``md analyze`` and ``md run``'s regime line will need of the run's temperature profile, checked on
-        its layout before any work (:meth:`kapitza.io.run_manifest.RunManifest.layout_problems`, the analysis's
-        own rules): every bin holds atoms, each bath slab a bin, each segment between a bath and an interface
-        enough bins for its fit.  The first problem is an InputError naming the settings that move it; what the
-        analysis would run without but not estimate comes back as sentences, for the caller to show.
-        :func:`kapitza.md.run.run_nemd` and campaigns call it; an EMD run, which has no baths, does not."""
-        from .inputs import run_manifest
-
-        counts = None
-        if self.user_system is not None:
-            from .geometry import bin_counts
-
-            g = self.user_system.geometry
-            counts = bin_counts(self.user_system.structure.atoms.positions[:, 2] + g.shift, g.box[2], g.n_bins)
-        problems, notes = run_manifest(self).layout_problems(counts)
-        if problems:
-            where = f"{self.structure}: " if self.structure is not None else ""
-            remedy = (
-                "leave bin_width= out (one bin per atomic plane) or widen it"
-                if "hold no atoms" in problems[0]
-                else "widen bath_width= to at least one atomic plane"
-                if "no profile bin lies in the bath slab" in problems[0]
-                else "make the crystals longer, bath_width= narrower"
-                + (" or bin_width= smaller" if self.bin_width is not None else "")
-            )
-            raise InputError(f"{where}md analyze could not analyse this run: {problems[0]}; {remedy}")
-        return tuple(notes)
-
     def _check_builtin_baths(self) -> None:
         """Each bath slab fits inside its crystal of a built-in family."""
         a, unit = self.lattice_constant, self.length_unit
@@ -388,9 +364,8 @@ class NemdConfig:
                 )
 
     def _check_user(self) -> None:
-        """A user's structure and pair lines: no builder settings, periodic, no spectral sampling; then the
-        structure and the force field are read and the geometry found (:func:`kapitza.md.systems.load_user_system`).
-        """
+        """A user's structure and pair lines, as settings: no builder settings, periodic, the spectral sampling's
+        settings.  Its files are read when the run is planned (:func:`kapitza.md.plan.plan_nemd`)."""
         if self.structure is None:
             raise InputError('potential="user" needs structure= (a structure file) and pair= or pair_lines=')
         if self.potential != "user":
@@ -419,36 +394,6 @@ class NemdConfig:
         self._check_spectral_sampling()
         if self.bin_width is not None:
             object.__setattr__(self, "bin_width", positive(self.bin_width, "bin_width=", "Angstrom"))
-        from .systems import load_user_system
-
-        system = load_user_system(self)
-        object.__setattr__(self, "_user", system)
-        for side, length in zip("AB", system.geometry.lengths, strict=True):
-            if self.bath_width >= length:
-                raise InputError(
-                    f"bath_width= {self.bath_width:g} Angstrom does not fit inside crystal {side} of {self.structure} "
-                    f"({length:.4g} Angstrom between its interfaces)"
-                )
-        if self.spectral_every:
-            from .spectral import user_sites
-
-            user_sites(self)  # the sampled planes must fit between the interface and each crystal's middle
-
-    @property
-    def user_system(self):
-        """The user's structure, force field and geometry (:class:`kapitza.md.systems.UserSystem`); None for a
-        built-in family."""
-        return getattr(self, "_user", None)
-
-    @property
-    def system_geometry(self):
-        """The :class:`~kapitza.md.geometry.SystemGeometry` of the run: from the cells of a built-in family, or
-        from the atoms of the user's structure."""
-        if self.user_system is not None:
-            return self.user_system.geometry
-        from .geometry import builtin_geometry
-
-        return builtin_geometry(self)
 
     def _check_spectral_sampling(self) -> None:
         """reverse, spectral_every and spectral_planes, and the samples per block (every system)."""
@@ -566,45 +511,10 @@ class NemdConfig:
         return 1 if self.geometry == "fixed" else 2
 
     @property
-    def n_planes(self) -> int:
-        """Atomic planes along z in the whole box (the profile's bins unless bin_width= is given)."""
-        return self.system_geometry.n_planes
-
-    @property
     def n_atoms(self) -> int:
         """Atoms in the bicrystal: 4 per conventional fcc cell (LJ), 8 per diamond cell (Si/Ge)."""
         per_cell = 4 if self.potential == "lj/cut" else 8
         return per_cell * self.n_x * self.n_y * (self.cells_a + self.cells_b)
-
-    @property
-    def interface_fraction(self) -> float:
-        """The position of the A|B interface along the normal, a fraction of the box length (built-ins: the other
-        interface is at 0 = 1)."""
-        return self.system_geometry.interface_fraction
-
-    def bath_regions(self, low: float, high: float) -> tuple[tuple[float, float], tuple[float, float]]:
-        """The hot and the cold bath slab as (start, end) along z in a box ``low`` .. ``high`` (run length unit).
-
-        The slabs of :mod:`kapitza.md.inputs`: periodic, centred in the middle of A and of B (a slab may not
-        cross the box edge, since the baths sit mid-crystal); fixed ends, next to the frozen planes.  With
-        ``reverse`` the hot slab is B's.
-        """
-        hot, cold = self.bath_ranges
-        length = high - low
-        return tuple(  # type: ignore[return-value]
-            tuple(low + f * length + offset for f, offset in slab) for slab in (hot, cold)
-        )
-
-    @property
-    def bath_ranges(self):
-        """The hot and the cold slab as ((fraction, offset), (fraction, offset)) of the box (z = zlo + fraction Lz +
-        offset): :meth:`kapitza.md.geometry.SystemGeometry.bath_ranges`, the one rule."""
-        return self.system_geometry.bath_ranges(self.geometry, self.bath_width, self.reverse)
-
-    def interface_planes(self, low: float, high: float) -> tuple[float, ...]:
-        """The interface planes in a box ``low`` .. ``high``: the box edge and the A|B plane (periodic), or the
-        A|B plane alone (fixed ends)."""
-        return tuple(low + f * (high - low) for f in self.system_geometry.interfaces)
 
     @property
     def n_blocks(self) -> int:

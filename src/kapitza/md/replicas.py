@@ -54,6 +54,7 @@ from ..io.replica_layout import (
 )
 from ..io.run_manifest import CONFIG_FILE, STATE_FILE
 from .nemd import NemdConfig
+from .plan import NemdPlan, plan_nemd
 
 #: Most replicas of one configuration: 100 shrink the replica error tenfold; more is a typo (each is a whole run).
 MAX_REPLICAS = 100
@@ -230,25 +231,49 @@ class ReplicaOutcome:
     seconds: float = float("nan")
 
 
-def run_replica(config: Any, run_dir: str, processes: int = 1, lmp: str | None = None, progress: Any = None) -> float:
-    """Run (or resume) one replica in ``run_dir``; the dask task.  Returns the seconds it took here."""
+def run_replica(
+    config: Any,
+    run_dir: str,
+    processes: int = 1,
+    lmp: str | None = None,
+    progress: Any = None,
+    plan: NemdPlan | None = None,
+) -> float:
+    """Run (or resume) one replica in ``run_dir``; the dask task.  Returns the seconds it took here.
+
+    ``plan``: the plan of the replica's system (:func:`kapitza.md.plan.plan_nemd`; of its NEMD part for EMD),
+    made once for every replica, so that nothing is read again here; planned here when None.
+    """
     t0 = time.perf_counter()
     if _kind(config) == "emd":
         from .emd import run_emd
 
-        run_emd(config, run_dir, progress=progress)
+        run_emd(config, run_dir, progress=progress, plan=plan)
     else:
         from .run import run_nemd
 
-        run_nemd(config, run_dir, progress=progress, processes=processes, lmp=lmp)
+        if plan is not None and plan.config != config:
+            raise InputError("plan= is not the plan of this replica's config")
+        run_nemd(config if plan is None else plan, run_dir, progress=progress, processes=processes, lmp=lmp)
     return time.perf_counter() - t0
 
 
+def _system_plan(config: Any) -> NemdPlan:
+    """The plan of the system ``config`` runs, its files read and checked (NEMD: the layout is checked by each
+    replica's run, as by any run; EMD: its NEMD part, :func:`kapitza.md.emd.plan_emd`)."""
+    if _kind(config) == "emd":
+        from .emd import plan_emd
+
+        return plan_emd(config)
+    return plan_nemd(config, layout=False)
+
+
 def replica_memory(config: Any, processes: int = 1) -> float:
-    """Bytes one replica holds on a dask worker (:func:`kapitza.md.memory.member_memory`, a campaign member's)."""
+    """Bytes one replica holds on a dask worker (:func:`kapitza.md.memory.member_memory`, a campaign member's);
+    ``config`` a NemdConfig, an EmdConfig or the plan of its system."""
     from .memory import member_memory
 
-    return member_memory(config.nemd if _kind(config) == "emd" else config, processes)
+    return member_memory(config if isinstance(config, NemdPlan) else _system_plan(config), processes)
 
 
 def check_replica_memory(config: Any, workers: int, max_memory_gb: float, processes: int = 1) -> float:
@@ -310,6 +335,7 @@ def run_replicas(
     max_memory_gb : float
         With ``workers``: refuse, before anything starts, when this process and the workers need more (GB).
     """
+    base = _system_plan(config)  # its files read and checked, before anything is written
     n = check_replicas(n)
     given = [name for name, v in (("address= (--scheduler)", address), ("workers= (--workers)", workers),
                                   ("client=", client)) if v is not None]  # fmt: skip
@@ -321,7 +347,7 @@ def run_replicas(
         workers = _checks.count(workers, "workers= (--workers)")
         if workers > MAX_REPLICAS:
             raise InputError(f"workers= (--workers) must be at most {MAX_REPLICAS}, got {workers}")
-        check_replica_memory(config, min(workers, n), max_memory_gb, processes)
+        check_replica_memory(base, min(workers, n), max_memory_gb, processes)
     connect_timeout = check_connect_timeout(connect_timeout, "connect_timeout= (--connect-timeout)")
     if isinstance(processes, bool) or not isinstance(processes, (int, np.integer)) or processes < 1:
         raise InputError(f"processes= (--np) must be a positive integer, got {processes!r}")
@@ -360,9 +386,9 @@ def run_replicas(
             else:
                 pending.append(r)
         if pending and client is None and workers is None:
-            _run_here(pending, done, progress, processes, lmp)
+            _run_here(pending, base, done, progress, processes, lmp)
         elif pending:
-            _run_distributed(pending, done, progress, processes, lmp, client, workers)
+            _run_distributed(pending, base, done, progress, processes, lmp, client, workers)
     finally:
         if own_client is not None:
             cluster.close_client(own_client, cluster=False)  # a cluster at an address stays up
@@ -376,6 +402,7 @@ def _why(exc: BaseException) -> str:
 
 def _run_here(
     pending: list[Replica],
+    base: NemdPlan,
     done: Callable[[ReplicaOutcome], None],
     progress: ReplicaProgress | None,
     processes: int,
@@ -392,7 +419,8 @@ def _run_here(
                 progress(_r.name, stage, *_progress_of(_r))
 
         try:
-            seconds = run_replica(r.config, str(r.run_dir), processes, None if lmp is None else str(lmp), step)
+            lmp_path = None if lmp is None else str(lmp)
+            seconds = run_replica(r.config, str(r.run_dir), processes, lmp_path, step, base.with_seed(r.seed))
         except Exception as exc:  # one replica's failure must not stop the others; Ctrl-C still stops them all
             done(ReplicaOutcome(r.name, "failed", _why(exc)))
         else:
@@ -401,6 +429,7 @@ def _run_here(
 
 def _run_distributed(
     pending: list[Replica],
+    base: NemdPlan,
     done: Callable[[ReplicaOutcome], None],
     progress: ReplicaProgress | None,
     processes: int,
@@ -429,6 +458,7 @@ def _run_distributed(
                 str(r.run_dir),
                 processes,
                 None if lmp is None else str(lmp),
+                plan=base.with_seed(r.seed),
                 key=f"kapitza-{r.name}-{token}",
                 pure=False,
             ): r

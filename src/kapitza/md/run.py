@@ -55,8 +55,9 @@ from ..io.run_manifest import (
     read_box_file,
     write_manifest,
 )
-from .inputs import lammps_input, restart_name, run_manifest, unit_commands
+from .inputs import lammps_input, restart_name, unit_commands
 from .nemd import NemdConfig
+from .plan import NemdPlan, as_plan, layout_notes, run_manifest
 
 #: the script of the remaining units that ``mpirun -np N lmp`` runs (processes > 1)
 MPI_INPUT_FILE = "remaining.in"
@@ -317,35 +318,36 @@ def open_run_directory(run_dir: Path, config_text: str, populate: Callable[[Path
     return False
 
 
-def _prepare(config: NemdConfig, run_dir: Path) -> int:
+def _prepare(plan: NemdPlan, run_dir: Path) -> int:
     """Create or check the run directory; return the number of units already completed."""
+    config = plan.config
 
     def populate(folder: Path) -> None:
         from .systems import write_system
 
-        structure = write_system(config, folder)
-        atomic_write_text(folder / INPUT_FILE, lammps_input(config))
+        structure = write_system(config, folder, plan.system)
+        atomic_write_text(folder / INPUT_FILE, lammps_input(plan))
         atomic_write_text(folder / BATHS_FILE, BATHS_HEADER)
-        write_manifest(folder, run_manifest(config))
+        write_manifest(folder, run_manifest(plan))
         if config.spectral_every:
             from .spectral import spectral_setup, write_setup
 
-            write_setup(folder, spectral_setup(config, structure))
+            write_setup(folder, spectral_setup(plan, structure))
         write_run_state(folder, config, 0)
 
     if open_run_directory(run_dir, config.to_toml(), populate):
         if not (run_dir / MANIFEST_FILE).exists():  # a run directory made before run.json: add it
-            write_manifest(run_dir, run_manifest(config))
+            write_manifest(run_dir, run_manifest(plan))
         return completed_units(run_dir, config)
     return 0
 
 
-def _check_same_input(config: NemdConfig, run_dir: Path) -> None:
+def _check_same_input(plan: NemdPlan, run_dir: Path) -> None:
     """A run that resumes with units to run must run what it started with: its ``in.lammps`` is the script this
     version writes for its config, or the resume is refused (blocks of two protocols would be averaged as one: the
     bath keywords changed in issue 52).  A finished run is left alone (nothing runs)."""
     path = run_dir / INPUT_FILE
-    if path.is_file() and path.read_text(encoding="utf-8") != lammps_input(config):
+    if path.is_file() and path.read_text(encoding="utf-8") != lammps_input(plan):
         raise InputError(
             f"{str(run_dir)!r} was started by a kapitza whose LAMMPS input differs from this version's for the same "
             "config (its in.lammps is not what this version writes): its blocks and new ones would mix two "
@@ -435,18 +437,20 @@ def _unit_name(config: NemdConfig, unit: int) -> str:
     return "equilibration" if unit == 0 else "transient" if unit == 1 else f"block {unit - 1}"
 
 
-def mpi_script(config: NemdConfig, first: int, last: int) -> str:
+def mpi_script(plan: NemdPlan | NemdConfig, first: int, last: int) -> str:
     """The LAMMPS script of units ``first`` .. ``last - 1`` for ``mpirun -np N lmp -in`` (run directory as cwd).
 
-    Each unit is :func:`kapitza.md.inputs.unit_commands`; after its restart file is written, a line with the
-    number of completed units goes to ``units.done`` and the previous unit's restart file is removed.
+    Each unit is :func:`kapitza.md.inputs.unit_commands` of the run's plan (a config is planned here); after its
+    restart file is written, a line with the number of completed units goes to ``units.done`` and the previous
+    unit's restart file is removed.
     """
+    plan = as_plan(plan)
     parts = [
         "# kapitza: the remaining units of this run, for mpirun -np N lmp -in remaining.in\n",
         "log log.lammps append\n",
     ]
     for unit in range(first, last):
-        parts.append(unit_commands(config, unit))
+        parts.append(unit_commands(plan, unit))
         parts.append(f'print "{unit + 1}" append {MARKER_FILE} screen no\n')
         if unit >= 1:
             parts.append(f"shell rm -f {restart_name(unit - 1)}\n")
@@ -485,7 +489,7 @@ def _lammps_error(run_dir: Path, log_offset: int) -> str:
 
 
 def _run_mpi(
-    config: NemdConfig,
+    plan: NemdPlan,
     run_dir: Path,
     done: int,
     last: int,
@@ -496,8 +500,9 @@ def _run_mpi(
     total_steps: int,
 ) -> tuple[int, int, float]:
     """Run units ``done`` .. ``last - 1`` as one mpirun job; return (units completed, steps run, seconds)."""
+    config = plan.config
     mpirun, lmp = executables
-    atomic_write_text(run_dir / MPI_INPUT_FILE, mpi_script(config, done, last))
+    atomic_write_text(run_dir / MPI_INPUT_FILE, mpi_script(plan, done, last))
     log = run_dir / "log.lammps"
     log_offset = log.stat().st_size if log.exists() else 0
     command = [mpirun, "-np", str(processes), lmp, "-in", MPI_INPUT_FILE, "-log", "none", "-screen", "none", "-nocite"]
@@ -556,7 +561,7 @@ def _run_mpi(
 
 
 def run_nemd(
-    config: NemdConfig,
+    config: NemdConfig | NemdPlan,
     run_dir: str | os.PathLike,
     *,
     progress: Progress | None = None,
@@ -568,7 +573,9 @@ def run_nemd(
 
     Parameters
     ----------
-    config : NemdConfig
+    config : NemdConfig or NemdPlan
+        The run's settings, planned here (:func:`kapitza.md.plan.plan_nemd`: the files it names read and checked),
+        or its plan.
     run_dir : path-like
         The run directory (created; its parent must exist).  If it holds a run
         with the same config, the run resumes after its last completed unit;
@@ -587,6 +594,8 @@ def run_nemd(
     lmp : path-like, optional
         The LAMMPS executable for ``processes > 1`` (default: ``lmp`` next to this Python).
     """
+    plan = as_plan(config)
+    config = plan.config
     if stop_after_units is not None and (not isinstance(stop_after_units, int) or stop_after_units < 0):
         raise InputError(f"stop_after_units= must be a non-negative integer, got {stop_after_units!r}")
     if isinstance(processes, bool) or not isinstance(processes, (int, np.integer)) or processes < 1:
@@ -596,10 +605,10 @@ def run_nemd(
         raise InputError(
             "spectral_every= > 0 runs in-process only (processes=1): each block's dump is reduced between blocks"
         )
-    config.check_analysable()  # what md analyze will need of the profile, before anything is written
+    layout_notes(plan)  # what md analyze will need of the profile, before anything is written
     executables = find_executables(lmp) if processes > 1 else None
     run_dir = Path(run_dir).absolute()
-    done = _prepare(config, run_dir)
+    done = _prepare(plan, run_dir)
     _check_setup(config, run_dir)  # before anything in the folder changes
     total_units = config.n_blocks + 2
     if done == 0:  # nothing verified done: markers of an earlier start are stale (the units run again)
@@ -610,7 +619,7 @@ def run_nemd(
         write_run_state(run_dir, config, done)
     last = total_units if stop_after_units is None else min(stop_after_units, total_units)
     if 0 < done < last:
-        _check_same_input(config, run_dir)
+        _check_same_input(plan, run_dir)
     total_steps = sum(_unit_steps(config, u) for u in range(total_units))
     steps_done = sum(_unit_steps(config, u) for u in range(done))
     started_from = done
@@ -624,7 +633,7 @@ def run_nemd(
     steps_run, seconds = 0, 0.0
     if done < last and executables is not None:
         done, steps_run, seconds = _run_mpi(
-            config, run_dir, done, last, processes, executables, progress, steps_done, total_steps
+            plan, run_dir, done, last, processes, executables, progress, steps_done, total_steps
         )
     elif done < last:
         from ..atomistic.lammps import lammps_module
@@ -637,7 +646,7 @@ def run_nemd(
                 for unit in range(done, last):
                     t0 = time.perf_counter()
                     try:
-                        lmp_.commands_string(unit_commands(config, unit))
+                        lmp_.commands_string(unit_commands(plan, unit))
                     except Exception as exc:  # LAMMPS raises a bare Exception with its ERROR line
                         raise KapitzaError(f"LAMMPS failed in unit {unit} of {run_dir}: {exc}") from None
                     if setup is not None and unit >= 2:  # the block's spectra, before the block counts as done
@@ -664,7 +673,7 @@ def run_nemd(
     blocks_done = max(done - 2, 0)
     baths = read_baths(run_dir / BATHS_FILE)[:blocks_done] if blocks_done else np.zeros((0, 5))
     area = read_area(run_dir / BOX_FILE) if done > 0 else float("nan")
-    manifest = run_manifest(config)
+    manifest = run_manifest(plan)
     block_time = manifest.block_time
     energies = baths[:, 2:4]
     flux = manifest.block_fluxes(baths, area)

@@ -52,6 +52,9 @@ from ..io.lammps_dump import read_frames
 from ..io.results import result
 from ..io.spectral_layout import SETUP_FILE, SPECTRAL_DIR, block_file
 from .nemd import NemdConfig
+from .plan import NemdPlan, as_plan
+from .sites import UserSites, frame_atoms, user_sites
+from .systems import build_structure
 
 DUMP_FILE = "block.dump"
 #: Extra reach (in sigma) of the candidate pair list beyond the cutoff: relative thermal displacements stay far below.
@@ -125,122 +128,31 @@ def _sites(config: NemdConfig, structure: Any) -> tuple[NDArray, NDArray, NDArra
     return index, plane, np.where(plane < 0, 1, 2), z0
 
 
-@result
-class UserSites:
-    """The sampled atoms of a user's structure (``structure=``), in the frame of the run's data file (Angstrom).
-
-    Attributes
-    ----------
-    index : (n,) int array
-        0-based indices of the sampled atoms, ascending (LAMMPS id - 1).
-    plane : (n,) int array
-        Plane of each: -1, -2, .. below the A -> B interface (-1 touches it), 0, 1, .. above.
-    side : (n,) int array
-        1 below the interface plane, 2 above (where the site is, whatever its species).
-    plane_z : (2 planes,) float array
-        Mean z of each plane relative to the interface, from plane -planes up.
-    planes : int
-        Planes sampled on each side.
-    reach : float
-        The force constants' range (:func:`kapitza.atomistic.lammps_forces.force_range`).
-    positions : (N, 3) float array
-        Every atom's position as the data file holds it.
-    """
-
-    index: NDArray[np.int64]
-    plane: NDArray[np.int64]
-    side: NDArray[np.int64]
-    plane_z: NDArray[np.float64]
-    planes: int
-    reach: float
-    positions: NDArray[np.float64]
-
-    _summary_fields: ClassVar[tuple[str, ...]] = ("planes", "reach")
-
-
-def _plane_centre(z: NDArray[np.float64], z_interface: float, lz: float) -> float:
-    """Mean z of one plane's atoms relative to the interface, in [-lz/2, lz/2) (a plane cut by the box stays one)."""
-    r = np.mod(z - z_interface + lz / 2, lz) - lz / 2
-    d = np.mod(r - r[0] + lz / 2, lz) - lz / 2
-    return float(r[0] + d.mean())
-
-
-def _frame_atoms(config: NemdConfig, positions: NDArray[np.float64]) -> Any:
-    """The user's atoms (species, tags = sides) at ``positions``, for the force field set-up."""
-    atoms = config.user_system.structure.atoms.copy()
-    atoms.positions = positions
-    return atoms
+def sampled_ids(plan: NemdPlan | NemdConfig) -> tuple[int, ...]:
+    """LAMMPS ids of the sampled atoms of the run of ``plan`` (:func:`kapitza.md.plan.plan_nemd`; a config is
+    planned here): a user's structure's planned sites, or the built-in's (built once per config)."""
+    plan = as_plan(plan)
+    if plan.system is not None:
+        sites = plan.sites if plan.sites is not None else user_sites(plan.config, plan.system)
+        return tuple(int(i) + 1 for i in sites.index)
+    return _builtin_sampled_ids(plan.config)
 
 
 @functools.lru_cache(maxsize=8)
-def user_sites(config: NemdConfig) -> UserSites:
-    """The atomic planes sampled around the A -> B interface of a user's structure (``config.user_system``).
-
-    The planes are :func:`kapitza.md.geometry.find_planes`'; ``spectral_planes`` on each side, or more, so that
-    every plane within the force range of the interface plane is sampled (every coupling across it is then
-    between two sampled atoms).  The sampled planes must end before each crystal's middle (where the baths sit);
-    otherwise InputError.
-    """
-    from ..atomistic.lammps_forces import force_range
-    from .geometry import PLANE_GAP_ANGSTROM, find_planes
-    from .systems import data_positions
-
-    system = config.user_system
-    geometry = system.geometry
-    lz = geometry.box[2]
-    positions = data_positions(system.structure.atoms.positions, geometry.shift, lz)
-    where = str(config.structure)
-    reach = force_range(system.forcefield, _frame_atoms(config, positions))
-    z_interface = geometry.interface_fraction * lz
-    planes, _ = find_planes(positions[:, 2], lz, where)
-    centres = np.array([_plane_centre(positions[p, 2], z_interface, lz) for p in planes])
-    below = [int(k) for k in np.argsort(centres)[::-1] if centres[k] < 0]  # nearest first
-    above = [int(k) for k in np.argsort(centres) if centres[k] >= 0]
-    within = [sum(abs(centres[k]) < reach + PLANE_GAP_ANGSTROM for k in ks) for ks in (below, above)]
-    n = max(config.spectral_planes, *within)
-    for name, ks, length in (("A", below, geometry.lengths[0]), ("B", above, geometry.lengths[1])):
-        fits = sum(abs(centres[k]) < length / 2 for k in ks)
-        if n > fits:
-            raise InputError(
-                f"{where}: spectral sampling needs {n} atomic planes on each side of the interface (spectral_planes="
-                f" {config.spectral_planes}, or the force range {reach:.3g} A), crystal {name} has {fits} between the "
-                "interface and its middle (where the bath sits): lower spectral_planes= or make the crystal longer"
-            )
-    chosen = [*below[:n][::-1], *above[:n]]
-    plane_of = np.full(len(positions), np.iinfo(np.int64).min, dtype=np.int64)
-    for label, k in zip(range(-n, n), chosen, strict=True):
-        plane_of[planes[k]] = label
-    index = np.flatnonzero(plane_of != np.iinfo(np.int64).min)
-    plane = plane_of[index]
-    return UserSites(
-        index=index.astype(np.int64),
-        plane=plane,
-        side=np.where(plane < 0, 1, 2).astype(np.int64),
-        plane_z=centres[chosen],
-        planes=n,
-        reach=float(reach),
-        positions=positions,
-    )
-
-
-@functools.lru_cache(maxsize=8)
-def sampled_ids(config: NemdConfig) -> tuple[int, ...]:
-    """LAMMPS ids of the sampled atoms of ``config`` (builds the structure once per config)."""
-    if config.user_system is not None:
-        return tuple(int(i) + 1 for i in user_sites(config).index)
-    from .systems import build_structure
-
+def _builtin_sampled_ids(config: NemdConfig) -> tuple[int, ...]:
     index, _, _, _ = _sites(config, build_structure(config))
     return tuple(int(i) + 1 for i in index)
 
 
-def spectral_dump_commands(config: NemdConfig) -> str:
+def spectral_dump_commands(plan: NemdPlan | NemdConfig) -> str:
     """The LAMMPS lines of one production block that sample the interface atoms (before its ``run``)."""
+    plan = as_plan(plan)
+    config = plan.config
     columns = "id vx vy vz x y z" if config.potential == "lj/cut" else "id vx vy vz"
     return (
         "# spectral heat current: the atoms near the interface every spectral_every steps, read by\n"
         "# kapitza.md.spectral.process_block into spectral/block_NNNNN.npz (the dump is deleted then)\n"
-        f"group spectral id {id_ranges(sampled_ids(config))}\n"
+        f"group spectral id {id_ranges(sampled_ids(plan))}\n"
         f"dump spectral spectral custom {config.spectral_every} {SPECTRAL_DIR}/{DUMP_FILE} {columns}\n"
         "dump_modify spectral sort id format float %.10g\n"
     )
@@ -329,15 +241,15 @@ def _manybody_coupling(config: NemdConfig, structure: Any, index: NDArray, side:
     return r.astype(np.int64), c.astype(np.int64), block[r, c]
 
 
-def _user_coupling(config: NemdConfig, sites: UserSites) -> tuple[NDArray, NDArray, NDArray]:
+def _user_coupling(plan: NemdPlan, sites: UserSites) -> tuple[NDArray, NDArray, NDArray]:
     """COO of K_ji of a user's system: finite differences of the run's own LAMMPS forces (the pair lines), the
     rows of the side-2 sites (:func:`kapitza.atomistic.lammps_forces.hessian_rows`, batched displacements), at
     the force field's minimum nearest the structure with the box fixed (a structure as built need not be one)."""
     from ..atomistic.lammps_forces import hessian_rows, minimised
 
-    system = config.user_system
+    system = plan.system
     rows = sites.index[sites.side == 2]
-    atoms, _ = minimised(_frame_atoms(config, sites.positions), system.forcefield, types=system.types)
+    atoms, _ = minimised(frame_atoms(system, sites.positions), system.forcefield, types=system.types)
     h = hessian_rows(atoms, system.forcefield, rows, FD_STEP_ANGSTROM, reach=sites.reach, types=system.types)
     block = h[:, :, sites.index[sites.side == 1], :].reshape(3 * rows.size, -1)
     block[np.abs(block) < 1e-9 * max(float(np.abs(block).max()), 1e-300)] = 0.0
@@ -345,11 +257,11 @@ def _user_coupling(config: NemdConfig, sites: UserSites) -> tuple[NDArray, NDArr
     return r.astype(np.int64), c.astype(np.int64), block[r, c]
 
 
-def _user_setup(config: NemdConfig) -> SpectralSetup:
+def _user_setup(plan: NemdPlan) -> SpectralSetup:
     """The spectral setup of a user's structure: the harmonic form only (no pair forces are recomputed)."""
-    system = config.user_system
-    sites = user_sites(config)
-    rows, cols, vals = _user_coupling(config, sites)
+    config, system = plan.config, plan.system
+    sites = plan.sites if plan.sites is not None else user_sites(config, system)
+    rows, cols, vals = _user_coupling(plan, sites)
     box = np.asarray(system.geometry.box, dtype=np.float64)
     return SpectralSetup(
         ids=sites.index + 1,
@@ -379,13 +291,16 @@ def _user_setup(config: NemdConfig) -> SpectralSetup:
     )
 
 
-def spectral_setup(config: NemdConfig, structure: Any) -> SpectralSetup:
-    """The sampled atoms of ``config`` on its built ``structure`` and their harmonic coupling across the interface
-    (a user's structure, ``structure=``: ``structure`` is None and the atoms are ``config.user_system``'s)."""
+def spectral_setup(plan: NemdPlan | NemdConfig, structure: Any) -> SpectralSetup:
+    """The sampled atoms of the run of ``plan`` (:func:`kapitza.md.plan.plan_nemd`; a config is planned here) on
+    its built ``structure`` and their harmonic coupling across the interface (a user's structure, ``structure=``:
+    ``structure`` is None and the atoms are the plan's ``system``)."""
+    plan = as_plan(plan)
+    config = plan.config
     if not config.spectral_every:
         raise InputError("spectral_setup needs spectral_every= > 0")
-    if config.user_system is not None:
-        return _user_setup(config)
+    if plan.system is not None:
+        return _user_setup(plan)
     index, plane, side, z0 = _sites(config, structure)
     planes = config.spectral_sampled_planes
     types = np.asarray(structure.types)[index]
@@ -555,3 +470,17 @@ def read_block(run_dir: str | os.PathLike, block: int) -> dict[str, NDArray]:
     path = Path(run_dir) / SPECTRAL_DIR / block_file(block)
     with np.load(path, allow_pickle=False) as data:
         return {k: data[k] for k in data.files}
+
+
+__all__ = [  # the module's page in the docs, in the order of the module; UserSites and user_sites from .sites
+    "SpectralSetup",
+    "UserSites",
+    "user_sites",
+    "sampled_ids",
+    "spectral_dump_commands",
+    "spectral_setup",
+    "write_setup",
+    "read_setup",
+    "process_block",
+    "read_block",
+]

@@ -28,7 +28,7 @@ from ..atomistic.structures import InterfaceStructure
 from ..errors import InputError
 from ..io.results import result
 from .geometry import SystemGeometry, user_geometry
-from .nemd import NemdConfig
+from .nemd import LJ_CUTOFF, NemdConfig
 
 #: The LAMMPS parameter file each many-body potential reads.
 POTENTIAL_FILES = {"sw": "Si.sw", "tersoff": "SiCGe.tersoff"}
@@ -73,6 +73,32 @@ def build_structure(config: NemdConfig):
         mixing_layers=config.mixing_layers,
         seed=seed,
         periodic=config.geometry == "periodic",
+    )
+
+
+def pair_commands(config: NemdConfig, system: UserSystem | None = None) -> str:
+    """The LAMMPS pair lines of the run: the user's (``system``, its potential files named without a path: they are
+    copied into the run directory), or those the built-in family writes."""
+    if system is not None:  # the user's lines, potential files by name (copied into the run directory)
+        return "".join(line + "\n" for line in system.forcefield.commands(file_dir="."))
+    if config.potential == "sw":
+        return (
+            f"pair_style sw\npair_coeff * * {POTENTIAL_FILES['sw']} Si Si"
+            "   # Si Stillinger-Weber on both sides: B differs by its mass only\n"
+        )
+    if config.potential == "tersoff":
+        return (
+            f"pair_style tersoff\npair_coeff * * {POTENTIAL_FILES['tersoff']} Si(D) Ge"
+            "   # Tersoff PRB 39, 5566 (1989): type 1 Si, type 2 Ge\n"
+        )
+    e_a, e_b = config.epsilons
+    e_ab = (e_a * e_b) ** 0.5
+    s = "1.0" if config.units == "lj" else f"{config.sigma:.10g}"
+    return (
+        f"pair_style lj/cut {LJ_CUTOFF * config.sigma:.10g}   # 2.5 sigma\n"
+        f"pair_coeff 1 1 {e_a:.10g} {s}\n"
+        f"pair_coeff 2 2 {e_b:.10g} {s}\n"
+        f"pair_coeff 1 2 {e_ab:.10g} {s}   # geometric mean\n"
     )
 
 
@@ -226,15 +252,17 @@ def user_data_text(config: NemdConfig, system: UserSystem) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_system(config: NemdConfig, folder: str | Path):
+def write_system(config: NemdConfig, folder: str | Path, system: UserSystem | None = None):
     """Write the system of ``config`` into the run directory ``folder``: the data file and the potential files
     (and, for a user's structure, its copy ``structure.extxyz``).  Returns the built-in structure object (None
-    for a user's structure)."""
+    for a user's structure).  ``system``: a user's structure as read (:attr:`kapitza.md.plan.NemdPlan.system`);
+    without it, the config's files are read (:func:`load_user_system`)."""
     from ..io.atomic import atomic_write_text
     from ..io.run_manifest import DATA_FILE
 
     folder = Path(folder)
-    system = config.user_system
+    if system is None and config.structure is not None:
+        system = load_user_system(config)
     if system is None:
         structure = build_structure(config)
         copy_potential_files(config, folder)

@@ -18,7 +18,7 @@ NM2 = 1e-18
 
 
 def transmission_figure(result: Any, path: str | os.PathLike | None = None, title: str | None = None) -> Figure:
-    """Transmission per area of an :class:`~kapitza.transmission.agf.run.AGFResult`, and G(T).
+    """Transmission per area of an :class:`~kapitza.transmission.agf.result.AGFResult`, and G(T).
 
     Left panel: Xi(omega)/A of the interface and the ballistic channel counts
     of the two perfect leads (nm^-2) against frequency (THz).  Right panel:

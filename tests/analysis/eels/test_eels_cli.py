@@ -17,7 +17,7 @@ from answer_rules import WITH_ERROR, answer_first, explained
 from kapitza.analysis.eels.forward import simulate_stack
 from kapitza.analysis.eels.read import write_eels
 from kapitza.cli import main
-from kapitza.prediction.phonon_dos import material_dos
+from kapitza.phonons.dos import material_dos
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

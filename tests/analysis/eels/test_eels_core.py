@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from scipy import optimize, special
 
-from kapitza.analysis.eels import core
+from kapitza.analysis.eels import centring, core, fit_region, lm, reasons, tails
 from kapitza.analysis.eels.balance import KB_MEV
 from kapitza.analysis.eels.data import LazyEELSData, eels_data
 from kapitza.analysis.eels.joint import fit_joint_temperature, joint_map, joint_profile
@@ -122,7 +122,7 @@ def test_block_size_and_neighbours_do_not_move_a_row(image):
     from kapitza.analysis.eels.joint import spectra
 
     sp = spectra(image)
-    st = core.settings(None, None, core.DEFAULT_FAMILIES, 1.0, 1.0)
+    st = fit_region.settings(None, None, tails.DEFAULT_FAMILIES, 1.0, 1.0)
     whole = core.fit_spectra(sp, st)
     for block in (1, 3):
         part = core.fit_spectra(sp, st, block=block)
@@ -140,7 +140,7 @@ def test_a_row_s_starts_are_its_own_first_pass_whatever_its_neighbours(image, mo
     fit); the rows here converge to one minimum either way, so the starts themselves are compared."""
     from kapitza.analysis.eels.joint import spectra
 
-    fams = core.DEFAULT_FAMILIES
+    fams = tails.DEFAULT_FAMILIES
     i_pl, i_p7 = fams.index("power-law"), fams.index("pearson7")
     real_first, real_family = core._first_pass, core._fit_family
 
@@ -164,7 +164,7 @@ def test_a_row_s_starts_are_its_own_first_pass_whatever_its_neighbours(image, mo
     monkeypatch.setattr(core, "_first_pass", first_pass)
     monkeypatch.setattr(core, "_fit_family", fit_family)
     sp = spectra(image)
-    st = core.settings(None, None, fams, 1.0, 1.0)
+    st = fit_region.settings(None, None, fams, 1.0, 1.0)
     core.fit_spectra(sp, st)
     (whole,) = seen
     seen.clear()
@@ -180,18 +180,18 @@ def test_centring_is_each_spectrum_s_own():
     per row is preprocess.peak_fwhm of its centred counts, and the reach is its own centred axis end."""
     axis, c = _spectrum(3, offset=0.37, sigma=3.0)
     one = eels_data(axis, c)
-    pos, ok = core.zlp_rows(one.counts[None], one.variance[None], one.energy_mev)
+    pos, ok = centring.zlp_rows(one.counts[None], one.variance[None], one.energy_mev)
     assert ok[0] and pos[0] == pytest.approx(float(zlp_position(one)), abs=1e-12)
-    sp = core.centre_block(one.counts[None], one.variance[None], one.energy_mev)
+    sp = centring.centre_block(one.counts[None], one.variance[None], one.energy_mev)
     centred = centre_zlp(one)
     k = np.rint(centred.energy_mev / 1.0).astype(int)
     np.testing.assert_allclose(sp.counts[0, sp.half + k], centred.counts, rtol=1e-15, atol=1e-9)
     assert sp.reach[0] == min(-k[0], k[-1])
-    assert core.fwhm_rows(sp)[0] == pytest.approx(peak_fwhm(centred.energy_mev, centred.counts), rel=1e-12)
+    assert fit_region.fwhm_rows(sp)[0] == pytest.approx(peak_fwhm(centred.energy_mev, centred.counts), rel=1e-12)
     # a row whose peak sits on the axis edge, and a dark row: no peak, no temperature
     dark = np.zeros((2, axis.size))
     dark[0, 0] = 100.0
-    pos2, ok2 = core.zlp_rows(dark, dark, axis)
+    pos2, ok2 = centring.zlp_rows(dark, dark, axis)
     assert not ok2.any()
 
 
@@ -202,21 +202,21 @@ def _reference_fit(family, e, g, lc, vg, vl, h, sigma, x0):
     def resid(x):
         beta, th = x[0], x[1:]
         r = np.exp(-beta * e)
-        b, _ = core.tail_values(family, e, th[None, :], np.array([h]), np.array([sigma]))
+        b, _ = tails.tail_values(family, e, th[None, :], np.array([h]), np.array([sigma]))
         return (g - r * lc - (1 - r) * b[0]) / np.sqrt(vg + r * r * vl)
 
     return optimize.least_squares(resid, x0, method="lm", xtol=1e-15, ftol=1e-15, gtol=1e-15, max_nfev=20000).x
 
 
-@pytest.mark.parametrize("family", core.FAMILIES)
+@pytest.mark.parametrize("family", tails.FAMILIES)
 def test_the_batched_fit_reaches_scipy_s_minimum(family):
     """Each tail family alone: beta of the block solver = scipy.optimize.least_squares on the same residuals and
     variances (the second pass's), to 1e-7 relative (the Voigt family, on a spectrum with a Voigt tail, to 1e-6: a
     flat direction of its width)."""
     axis, c = _spectrum(11, t_k=500.0, dose=1e9, voigt=family == "voigt")
     one = eels_data(axis, c)
-    st = core.settings((60.0, 100.0), None, (family,), 1.0, 1.0)
-    sp = core.centre_block(one.counts[None], one.variance[None], one.energy_mev)
+    st = fit_region.settings((60.0, 100.0), None, (family,), 1.0, 1.0)
+    sp = centring.centre_block(one.counts[None], one.variance[None], one.energy_mev)
     out = core.fit_block(sp, st)
     assert out["valid"][0], core.reason_text(int(out["reason"][0]), 0, out)
     # rebuild the second pass's variances and data, then let scipy minimise from a perturbed start
@@ -229,12 +229,12 @@ def test_the_batched_fit_reaches_scipy_s_minimum(family):
     vg, vl = sp.variance[0, sp.half - ks], sp.variance[0, sp.half + ks]
     fw = out["fwhm"][0]
     d = {"G": g[None], "L": lc[None], "VG": vg[None], "VL": vl[None], "W": np.ones((1, e.size))}
-    d.update(h=np.array([fw / 2]), sigma=np.array([fw / core.FWHM_PER_SIGMA]))
+    d.update(h=np.array([fw / 2]), sigma=np.array([fw / tails.FWHM_PER_SIGMA]))
     beta0, a0 = core._starts(e, d["G"], d["L"], d["W"])
-    wg, wl, _ = core._first_pass(e, d, beta0, a0, 1.0, core._Work(1, e.size), (family,))
+    wg, wl, _ = core._first_pass(e, d, beta0, a0, 1.0, lm.Work(1, e.size), (family,))
     theta = np.asarray(out["theta"][0])
     beta = 1.0 / (KB_MEV * out["temperature"][0])
-    x = _reference_fit(family, e, g, lc, wg[0], wl[0], fw / 2, fw / core.FWHM_PER_SIGMA, np.r_[beta * 1.02, theta])
+    x = _reference_fit(family, e, g, lc, wg[0], wl[0], fw / 2, fw / tails.FWHM_PER_SIGMA, np.r_[beta * 1.02, theta])
     tol = 1e-6 if family == "voigt" else 1e-7
     assert x[0] == pytest.approx(beta, rel=tol)
 
@@ -244,7 +244,7 @@ def test_noise_free_spectra_of_the_model_give_the_truth():
     balance, no noise; evaluated at the channel centres): T to 1e-6 relative, at 300 and 900 K."""
     for t_true in (300.0, 900.0):
         e = np.arange(-150.0, 150.5, 0.5)
-        zlp = 1e7 * np.exp(-0.5 * (e / (6.0 / core.FWHM_PER_SIGMA)) ** 2)
+        zlp = 1e7 * np.exp(-0.5 * (e / (6.0 / tails.FWHM_PER_SIGMA)) ** 2)
         a = np.abs(e)
         s = 500.0 * np.exp(-0.5 * ((a - 70) / 10) ** 2) + 300.0 * np.exp(-0.5 * ((a - 45) / 6) ** 2)
         r = np.exp(-a / (KB_MEV * t_true))
@@ -266,7 +266,7 @@ def test_dark_pixels_have_no_temperature_and_an_all_dark_map_is_refused(image):
     counts[0, :2] = 0.0
     m = stream_temperature_map(eels_data(image.energy_mev, counts, image.positions_nm), (60.0, 100.0))
     assert not m.valid[0, :2].any() and m.valid[1:].all()
-    assert m.reasons == {core.REASON_LABELS[core.NO_PEAK]: 2}
+    assert m.reasons == {reasons.REASON_LABELS[reasons.NO_PEAK]: 2}
     with pytest.raises(InputError, match="no pixel of the 4 x 5 map has a temperature.*no zero-loss peak"):
         stream_temperature_map(eels_data(image.energy_mev, np.zeros_like(image.counts), image.positions_nm))
     bad = image.counts.copy()
@@ -288,13 +288,13 @@ def test_one_sided_gain_side_is_refused_with_a_bound_and_invalid_in_a_map():
     _, warm = _spectrum(3, t_k=500.0, dose=1e8)
     m = joint_map(eels_data(axis, np.stack([c, warm]).reshape(1, 2, -1)), (60, 100))
     assert m.valid.tolist() == [[False, True]]
-    assert list(m.reasons) in ([core.REASON_LABELS[core.ONE_SIDED]], [core.REASON_LABELS[core.NO_GAIN]])
+    assert list(m.reasons) in ([reasons.REASON_LABELS[reasons.ONE_SIDED]], [reasons.REASON_LABELS[reasons.NO_GAIN]])
 
 
 def test_the_automatic_window_is_six_fwhm_to_the_axis_end(one):
     fit = fit_joint_temperature(one)
     assert fit.window_rule.startswith("automatic")
-    assert fit.window_mev[0] == pytest.approx(core.AUTO_WINDOW_FWHM * fit.fwhm_mev)
+    assert fit.window_mev[0] == pytest.approx(fit_region.AUTO_WINDOW_FWHM * fit.fwhm_mev)
     assert fit.region_mev == fit.window_mev
     assert fit.window_mev[1] <= 160.0 and fit.window_mev[1] >= 157.0  # the axis end after centring
 
@@ -346,7 +346,7 @@ def test_the_row_median_is_numpy_s_nanmedian(a):
 
 
 class _Quadratic:
-    """chi2 = (x - c)^T A (x - c) for every row: the interface of core._Problem that core._solve_lm uses."""
+    """chi2 = (x - c)^T A (x - c) for every row: the interface of lm.Problem that lm.solve_lm uses."""
 
     fixed = None
 
@@ -365,14 +365,14 @@ class _Quadratic:
 
 
 def test_a_minimum_beyond_the_box_is_found_on_its_edge():
-    """core._solve_lm with bounds, on a quadratic whose minimum c lies beyond the box in its second parameter: the
+    """lm.solve_lm with bounds, on a quadratic whose minimum c lies beyond the box in its second parameter: the
     constrained minimum (Karush-Kuhn-Tucker: x1 on the edge, x0 minimising with x1 held, x0 = c0 - (A01/A00)(hi -
     c1)) in a few evaluations, converged; cutting each step back to the box stopped at x0 = c0 instead."""
     a = np.array([[1.0, 0.9], [0.9, 1.0]])
     c = np.array([1.0, 5.0])
     lo, hi = np.array([[1e-6, -3.0]]), np.array([[4.0, 3.0]])
     prob = _Quadratic(c, a)
-    x, chi2, _, done = core._solve_lm(prob, np.array([[0.8, 0.0]]), 1e-4, 1e-12, (lo, hi))
+    x, chi2, _, done = lm.solve_lm(prob, np.array([[0.8, 0.0]]), 1e-4, 1e-12, (lo, hi))
     assert done[0]
     assert x[0, 1] == hi[0, 1]
     np.testing.assert_allclose(x[0, 0], c[0] - a[0, 1] / a[0, 0] * (hi[0, 1] - c[1]), rtol=1e-10)

@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 
 from kapitza._backend import select_backend
-from kapitza.analysis.eels import core
+from kapitza.analysis.eels import centring, core, fit_region, reasons, tails
 from kapitza.analysis.eels.forward import simulate_stack
 from kapitza.analysis.eels.stream import stream_temperature_map
 from kapitza.errors import InputError
-from kapitza.prediction.phonon_dos import material_dos
+from kapitza.phonons.dos import material_dos
 
 
 def _image(ny: int, nx: int, temperature: float, seed: int, dose: float = 1e7):
@@ -65,13 +65,13 @@ def test_torch_cpu_fits_every_family_and_every_reason_as_numpy_does():
     c[0], v[0] = 0.0, 0.0  # dark: no zero-loss peak
     c[1] *= 1e-4  # faint: no loss signal above noise
     v[1] *= 1e-4
-    sp = core.centre_block(c, v, data.energy_mev, half=core.grid_half(c.shape[1]))
+    sp = centring.centre_block(c, v, data.energy_mev, half=centring.grid_half(c.shape[1]))
     torch_cpu = select_backend("torch-cpu")
-    for st in (core.Settings(families=core.FAMILIES), core.Settings(window=(40.0, 90.0), bound=True)):
+    for st in (fit_region.Settings(families=tails.FAMILIES), fit_region.Settings(window=(40.0, 90.0), bound=True)):
         a = core.fit_block(sp, st)
         b = core.fit_block(sp, st, torch_cpu)
         assert np.array_equal(a["reason"], b["reason"])
-        assert a["valid"].sum() == 8 and a["reason"][0] == core.NO_PEAK and a["reason"][1] == core.NO_LOSS
+        assert a["valid"].sum() == 8 and a["reason"][0] == reasons.NO_PEAK and a["reason"][1] == reasons.NO_LOSS
         ok = a["valid"]
         assert np.max(np.abs(a["temperature"][ok] - b["temperature"][ok])) < 1e-9
         assert np.max(np.abs(a["temperature_err"][ok] - b["temperature_err"][ok])) < 1e-9

@@ -18,7 +18,7 @@ import pytest
 from kapitza.analysis.eels.forward import simulate_spectrum, simulate_stack
 from kapitza.analysis.eels.preprocess import preprocess
 from kapitza.analysis.eels.temperature import fit_temperature
-from kapitza.prediction.phonon_dos import material_dos
+from kapitza.phonons.dos import material_dos
 
 N_SEEDS = 400
 

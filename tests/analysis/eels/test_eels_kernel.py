@@ -1,6 +1,6 @@
 """analysis.eels.kernel: the compiled evaluation of the estimator's fits gives numpy's numbers.
 
-Parity (tier 3): the same chi2, J^T J and J^T rho as :meth:`core._Problem._evaluate` (numpy's passes) for every tail
+Parity (tier 3): the same chi2, J^T J and J^T rho as :meth:`lm.Problem._evaluate` (numpy's passes) for every tail
 family, with beta free, held, and held at r = 0, on a uniform and a non-uniform grid of pair energies; the same
 temperatures (to 1e-9 K, issue 39's parity) from a block and from a map, in one thread or two.  The spectra are
 drawn here (a Gaussian zero-loss peak with a Lorentzian-power tail, two phonon modes in detailed balance, Poisson
@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from kapitza._backend import NUMPY
-from kapitza.analysis.eels import core, kernel
+from kapitza.analysis.eels import centring, core, fit_region, kernel, lm, reasons, tails
 from kapitza.analysis.eels.balance import KB_MEV
 from kapitza.analysis.eels.data import eels_data
 from kapitza.analysis.eels.joint import joint_map
@@ -53,11 +53,11 @@ def _problem_data(rng, m, e):
     fw = rng.uniform(4.0, 6.0, m)
     return {
         "G": gain, "L": loss, "WG": np.abs(gain) + 10.0, "WL": loss + 10.0, "W": w,
-        "h": 0.5 * fw, "sigma": fw / core.FWHM_PER_SIGMA,
+        "h": 0.5 * fw, "sigma": fw / tails.FWHM_PER_SIGMA,
     }  # fmt: skip
 
 
-@pytest.mark.parametrize("family", core.FAMILIES)
+@pytest.mark.parametrize("family", tails.FAMILIES)
 @pytest.mark.parametrize("grid", ["uniform", "non-uniform"])
 @pytest.mark.parametrize("beta", ["free", "held", "r = 0"])
 def test_one_evaluation_is_numpy_s(family, grid, beta):
@@ -65,15 +65,15 @@ def test_one_evaluation_is_numpy_s(family, grid, beta):
     m = 7
     e = np.arange(12.0, 96.0, 0.5) if grid == "uniform" else np.sort(rng.uniform(12.0, 96.0, 160))
     assert (kernel.uniform_step(e) > 0) == (grid == "uniform")
-    th0, lo, hi = core._bounds(family, np.log(rng.uniform(1e2, 1e3, m)))
+    th0, lo, hi = tails.fit_bounds(family, np.log(rng.uniform(1e2, 1e3, m)))
     theta = th0 + rng.uniform(-0.3, 0.3, th0.shape)
     b0 = 1.0 / (KB_MEV * rng.uniform(250.0, 600.0, m))
     fixed = {"free": None, "held": b0, "r = 0": np.full(m, np.inf)}[beta]
     x = np.column_stack((b0, theta)) if fixed is None else theta
     out = {}
     for compiled in (False, True):
-        work = core._Work(m, e.size, NUMPY, compiled)
-        problem = core._Problem(family, e, _problem_data(np.random.default_rng(5), m, e), work, fixed)
+        work = lm.Work(m, e.size, NUMPY, compiled)
+        problem = lm.Problem(family, e, _problem_data(np.random.default_rng(5), m, e), work, fixed)
         out[compiled] = problem(x)
     for name, a, b in zip(("chi2", "J^T J", "J^T rho"), out[False][:3], out[True][:3]):
         scale = np.max(np.abs(a))
@@ -97,9 +97,9 @@ def test_a_block_s_temperatures_are_numpy_s_with_every_family(block):
     apart, so the families' numbers (on the warm rows; a 100 K row's ill-posed family may fail on one path only)
     are held to 1e-6 of their errors."""
     axis, counts = block
-    half = core.grid_half(axis.size)
-    st = core.settings(None, None, core.FAMILIES, 1.0, 1.0, bound=True)
-    sp = core.centre_block(counts, counts.copy(), axis, half=half)
+    half = centring.grid_half(axis.size)
+    st = fit_region.settings(None, None, tails.FAMILIES, 1.0, 1.0, bound=True)
+    sp = centring.centre_block(counts, counts.copy(), axis, half=half)
     ref = core.fit_block(sp, st)
     got = core.fit_block(sp, st, compiled=True)
     assert np.array_equal(ref["reason"][:36], got["reason"][:36]) and ref["valid"].sum() >= 30
@@ -108,8 +108,8 @@ def test_a_block_s_temperatures_are_numpy_s_with_every_family(block):
     # 42 that numpy fits); at most one cold row, and only between a fit and "no gain"
     flipped = np.flatnonzero(ref["reason"][36:] != got["reason"][36:])
     assert flipped.size <= 1
-    assert all({ref["reason"][36 + k], got["reason"][36 + k]} == {core.OK, core.NO_GAIN} for k in flipped)
-    assert np.any(ref["reason"] == core.NO_GAIN) and np.any(np.isfinite(ref["detail"]["bound"]))
+    assert all({ref["reason"][36 + k], got["reason"][36 + k]} == {reasons.OK, reasons.NO_GAIN} for k in flipped)
+    assert np.any(ref["reason"] == reasons.NO_GAIN) and np.any(np.isfinite(ref["detail"]["bound"]))
     same = ref["reason"] == got["reason"]  # every row but a flipped one (above)
     for key in ("temperature", "temperature_err"):
         np.testing.assert_allclose(got[key][same], ref[key][same], rtol=0, atol=PARITY_K, equal_nan=True, err_msg=key)

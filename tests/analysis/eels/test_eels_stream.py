@@ -22,7 +22,7 @@ from kapitza.analysis.eels.profile import temperature_map
 from kapitza.analysis.eels.read import read_eels, read_eels_lazy, write_eels
 from kapitza.analysis.eels.stream import stream_temperature_map, with_lazy_noise_model
 from kapitza.errors import InputError
-from kapitza.prediction.phonon_dos import material_dos
+from kapitza.phonons.dos import material_dos
 
 WINDOW = (50.0, 80.0)
 BG = ((12.0, 18.0), (110.0, 125.0))

@@ -321,7 +321,7 @@ def test_background_propagation_is_one_reference_step_per_direction():
     from kapitza.analysis.eels.forward import simulate_stack
     from kapitza.analysis.eels.preprocess import preprocess
     from kapitza.analysis.eels.temperature import _background_propagation, _split
-    from kapitza.prediction.phonon_dos import material_dos
+    from kapitza.phonons.dos import material_dos
 
     dos = material_dos("AlN")
     stack = simulate_stack(dos.energy_mev, dos.dos, 300.0, n_copies=12, seed=5, dose=1e7, channel_mev=0.25)

@@ -8,8 +8,8 @@ from analysis_synthetic import ave_chunk_text, synthetic
 
 from kapitza.analysis import TemperatureProfile
 from kapitza.io.run_manifest import write_manifest
-from kapitza.md.inputs import run_manifest
 from kapitza.md.nemd import NemdConfig
+from kapitza.md.plan import run_manifest
 from kapitza.md.run import write_run_state
 
 #: The flux per interface written into baths.txt, the area of the data file and the block time of the config.

@@ -14,7 +14,7 @@ import pytest
 
 from kapitza.analysis.thermoreflectance import Interface, Laser, Layer, Sample
 from kapitza.analysis.thermoreflectance import model as M
-from kapitza.analysis.thermoreflectance.fit import fit
+from kapitza.analysis.thermoreflectance.least_squares import fit
 from kapitza.errors import ConvergenceError, InputError
 
 FREQ = np.geomspace(1e5, 2e7, 12)
@@ -185,7 +185,7 @@ def test_largest_contributions_are_sorted_magnitudes_without_zeros() -> None:
     (C 5, d 2) (the zero shift left out); for k {1, 1, 3} give (w 3, d 1, C 1), the tie in fixed_names order."""
     from types import SimpleNamespace
 
-    from kapitza.analysis.thermoreflectance.fit import ThermoreflectanceFit
+    from kapitza.analysis.thermoreflectance.least_squares import ThermoreflectanceFit
 
     fake = SimpleNamespace(
         names=("G", "k"),

@@ -14,7 +14,8 @@ import pytest
 
 from kapitza.analysis.thermoreflectance import Interface, Laser, Layer, Sample
 from kapitza.analysis.thermoreflectance import model as M
-from kapitza.analysis.thermoreflectance.fit import fit, sample_posterior
+from kapitza.analysis.thermoreflectance.least_squares import fit
+from kapitza.analysis.thermoreflectance.posterior import sample_posterior
 
 FREQ = np.geomspace(1e5, 2e7, 12)
 DELAY = np.geomspace(100e-12, 4e-9, 15)

@@ -19,7 +19,7 @@ import pytest
 
 from kapitza.analysis.thermoreflectance import Interface, Laser, Layer, Sample
 from kapitza.analysis.thermoreflectance import model as M
-from kapitza.analysis.thermoreflectance.fit import fit
+from kapitza.analysis.thermoreflectance.least_squares import fit
 
 FREQ = np.geomspace(1e5, 2e7, 30)
 
@@ -144,7 +144,7 @@ def test_the_ar1_estimate_is_not_biased_low_by_the_fit() -> None:
     """200 AR(1) noise series (rho = 0.7, 20 points) projected off a TDTR-like sensitivity (a smooth curve through
     zero): the residuals' lag-1 autocorrelation averages about 0.4 (the projection and the short series bias it
     low, and only about half pass 2/sqrt(n)), the restricted-likelihood estimate averages 0.7 within 0.05."""
-    from kapitza.analysis.thermoreflectance.fit import _ar1_reml
+    from kapitza.analysis.thermoreflectance.noise import ar1_reml
 
     n = 20
     j = np.linspace(1.0, -2.5, n) + 0.3 * np.linspace(0, 1, n) ** 2
@@ -153,7 +153,7 @@ def test_the_ar1_estimate_is_not_biased_low_by_the_fit() -> None:
     for _ in range(200):
         e = _ar1(rng, n, 0.7)
         res = e - j * (j @ e) / (j @ j)
-        reml.append(_ar1_reml(res, j[:, None], np.zeros((n, 0)), True)[0])
+        reml.append(ar1_reml(res, j[:, None], np.zeros((n, 0)), True)[0])
         c = res - res.mean()
         lag1.append(c[1:] @ c[:-1] / (c @ c))
     assert abs(np.mean(reml) - 0.7) < 0.05
@@ -164,22 +164,22 @@ def test_the_ar1_estimate_is_not_biased_low_by_the_fit() -> None:
 def test_the_ar1_algebra_matches_dense_matrices() -> None:
     """V x by two first-order filters and V^-1 x by the tridiagonal precision agree with the dense V = rho^|i-j|
     and its numerical inverse; the restricted log-likelihood matches its dense definition (Harville 1977)."""
-    from kapitza.analysis.thermoreflectance.fit import _ar1_loglik, _ar1_precision, _ar1_times
+    from kapitza.analysis.thermoreflectance.noise import ar1_loglik, ar1_precision, ar1_times
 
     rng = np.random.default_rng(4)
     n, rho = 15, 0.6
     i = np.arange(n)
     v = rho ** np.abs(i[:, None] - i[None, :])
     x = rng.standard_normal((n, 3))
-    assert np.allclose(_ar1_times(x, rho), v @ x, atol=1e-12)
-    assert np.allclose(_ar1_precision(x, rho), np.linalg.solve(v, x), atol=1e-10)
+    assert np.allclose(ar1_times(x, rho), v @ x, atol=1e-12)
+    assert np.allclose(ar1_precision(x, rho), np.linalg.solve(v, x), atol=1e-10)
     xr, a, r = x[:, :1], 0.5 * x[:, 1:2], x[:, 2]
     s = v + a @ a.T
     si = np.linalg.inv(s)
     m = xr.T @ si @ xr
     qm = si - si @ xr @ np.linalg.solve(m, xr.T @ si)
     dense = -0.5 * (np.linalg.slogdet(s)[1] + np.linalg.slogdet(m)[1] + r @ qm @ r)
-    assert math.isclose(_ar1_loglik(rho, r, xr, a, True), dense, rel_tol=1e-10)
+    assert math.isclose(ar1_loglik(rho, r, xr, a, True), dense, rel_tol=1e-10)
 
 
 def test_the_flag_names_the_input_that_is_off() -> None:

@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 
 from kapitza.analysis.thermoreflectance import Interface, Laser, Layer, Sample
-from kapitza.analysis.thermoreflectance.fit import MAX_POINTS, fit
+from kapitza.analysis.thermoreflectance.arguments import MAX_POINTS
 from kapitza.analysis.thermoreflectance.inputs import MAX_DATA_ROWS, read_data, read_sample
+from kapitza.analysis.thermoreflectance.least_squares import fit
 from kapitza.analysis.thermoreflectance.sample import MAX_LAYERS
 from kapitza.errors import InputError
 

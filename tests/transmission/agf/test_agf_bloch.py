@@ -160,8 +160,8 @@ def test_counted_channels_equal_the_caroli_transmission_of_the_perfect_lead(late
     solved by Green's functions) to 1e-8 away from band edges, through two independent self-energy routes:
     decimation at eta = 1e-12 (O(eta) from the limit) and Bloch modes at eta = 0; and it equals
     ``modes.channel_count`` (the generalized eigenproblem of the whole lead unit, scipy QZ) exactly."""
+    from kapitza.transmission.agf.leads import lead_model
     from kapitza.transmission.agf.modes import channel_count
-    from kapitza.transmission.agf.run import lead_model
 
     model = sige(lateral)
     k = (0.13, 0.29)
@@ -186,7 +186,8 @@ def test_run_agf_ballistic_conductance_from_counted_channels_equals_the_lead_swe
     """Parity: the leads' ballistic G(300 K) of run_agf (channels counted) equals G of the former route, a
     Green's-function sweep over each perfect-lead model at the run's eta (1e-6) and grid, to 1e-4 relative
     (the broadening's O(eta) effect, larger near band edges, is all that separates them)."""
-    from kapitza.transmission.agf.run import TOP_MARGIN, lead_model, run_agf
+    from kapitza.transmission.agf.leads import lead_model
+    from kapitza.transmission.agf.run import TOP_MARGIN, run_agf
     from kapitza.transmission.agf.solver import frequency_grid
 
     result, model = run_agf("Si", "Ge", kpoints=2, frequencies=20, temperature=[300.0], check_broadening=False)
@@ -223,7 +224,7 @@ def test_folded_supercell_leads_give_the_same_transmission_and_counts():
         np.testing.assert_array_equal(a.xi_k, b.xi_k)
         assert a.xi_k.max() >= 3
     # the band top that sets the frequency grid, from the primitive leads at the folded wavevectors
-    from kapitza.transmission.agf.run import band_top
+    from kapitza.transmission.agf.leads import band_top
 
     for side in ("left", "right"):
         supercell = lead_max_frequency(model, side, [(0.0, 0.0)])

@@ -7,7 +7,8 @@ import pytest
 
 from kapitza.errors import InputError
 from kapitza.transmission.agf import inputs
-from kapitza.transmission.agf.run import AGFResult, intrinsic_conductance, run_agf
+from kapitza.transmission.agf.result import AGFResult, intrinsic_conductance
+from kapitza.transmission.agf.run import run_agf
 
 
 @pytest.fixture

@@ -129,9 +129,9 @@ def _soft_left_lead(monkeypatch, factor: float = 0.5):
     """run_agf's built-in model with the left lead's on-site (translation 0) diagonal times ``factor``: at kappa = q
     = 0 the acoustic sum rule then leaves D u = -(1 - factor) diag(D) u for a uniform displacement, a negative
     eigenvalue, so the lead has imaginary frequencies (as the chain with its on-site term halved above)."""
-    from kapitza.transmission.agf import run as agf_run
+    from kapitza.transmission.agf import force_plans
 
-    real = agf_run._builtin_plan
+    real = force_plans.builtin_plan
 
     def plan(v):
         found = real(v)
@@ -149,7 +149,7 @@ def _soft_left_lead(monkeypatch, factor: float = 0.5):
 
         return dataclasses.replace(found, build=build)
 
-    monkeypatch.setattr(agf_run, "_builtin_plan", plan)
+    monkeypatch.setattr(force_plans, "builtin_plan", plan)
 
 
 def test_a_run_with_an_unstable_lead_is_refused_with_its_imaginary_frequency(monkeypatch, cli):
@@ -160,7 +160,8 @@ def test_a_run_with_an_unstable_lead_is_refused_with_its_imaginary_frequency(mon
     the notes; the stable right lead (Stillinger-Weber Ge-mass silicon at its minimum) is not named.  The command
     refuses in one line with exit 2."""
     from kapitza.errors import InputError
-    from kapitza.transmission.agf.run import lead_checks, run_agf
+    from kapitza.transmission.agf.leads import lead_checks
+    from kapitza.transmission.agf.run import run_agf
 
     _soft_left_lead(monkeypatch)
     run = dict(frequencies=20, kpoints=2, temperature=[300.0], check_broadening=False)

@@ -75,6 +75,7 @@ def test_agf_and_md_see_the_masses_of_structure_masses(inputs, tmp_path):
     from kapitza.atomistic.forcefield import read_pair_file, structure_masses
     from kapitza.atomistic.structure_file import read_structure
     from kapitza.md.nemd import NemdConfig
+    from kapitza.md.plan import plan_nemd
     from kapitza.md.systems import user_data_text
 
     equal, _, _, massive = inputs
@@ -91,7 +92,8 @@ def test_agf_and_md_see_the_masses_of_structure_masses(inputs, tmp_path):
     assert sorted(np.unique(np.round(model.masses / AMU, 6))) == [SI, GE]
 
     config = NemdConfig(structure=str(equal), pair=str(massive), bath_width=5.0, temperature=300.0, timestep=0.001)
-    assert config.user_system.type_masses == (SI, GE)
-    text = user_data_text(config, config.user_system)
+    system = plan_nemd(config, layout=False).system
+    assert system.type_masses == (SI, GE)
+    text = user_data_text(config, system)
     block = text.split("\nMasses\n", 1)[1].split("\nAtoms", 1)[0].strip().splitlines()
     assert [tuple(float(w) for w in line.split("#")[0].split()) for line in block] == [(1, SI), (2, GE)]

@@ -15,7 +15,9 @@ Modules (data flows down the list):
 - :mod:`.preprocess` -- zero-loss-peak centring, ZLP-tail background, binning and summing (its chain function,
   ``preprocess.preprocess``, is not re-exported here: the name would hide the module).
 - :mod:`.core` -- the one temperature estimator over a block of spectra (pixels x channels): each spectrum centred
-  on its own zero-loss peak, the joint tail + detailed-balance fit; every path below calls it.
+  on its own zero-loss peak, the joint tail + detailed-balance fit; every path below calls it.  Its parts:
+  :mod:`.centring` (stage 1), :mod:`.tails` (the tail families), :mod:`.fit_region` (window, region, settings),
+  :mod:`.lm` (the vectorised Levenberg-Marquardt engine) and :mod:`.reasons` (why a row has no temperature).
 - :mod:`.joint` -- that estimator for one spectrum (:func:`fit_joint_temperature`), a line scan and a map.
 - :mod:`.temperature` -- T from the gain/loss ratio of background-subtracted data (the older estimator, kept as an
   explicit option), per-band temperatures, a Bose-Einstein test.

@@ -33,7 +33,7 @@ Fit region.  The channels of ``region_mev``; default from lo - (hi - lo)/2 (but 
 FWHM) to the end of the axis, so the tail above the window (usually pure ZLP tail) is in the fit.  One
 temperature holds over the whole region (equilibrium; :func:`~.temperature.band_temperatures` tests it).
 
-Automatic window (no ``window_mev``).  From ``core.AUTO_WINDOW_FWHM`` (6) x the spectrum's own ZLP FWHM to the
+Automatic window (no ``window_mev``).  From ``fit_region.AUTO_WINDOW_FWHM`` (6) x the spectrum's own ZLP FWHM to the
 end of its axis, and the region the same: beyond 6 FWHM the tail families are close to their far-field forms,
 where the calibration spectra (four tail families, docs/reference/calibration.md) and kapitza's own forward
 model show no bias; a window starting at 2-4 FWHM was biased by up to 5 sigma on Pearson VII tails (measured
@@ -91,14 +91,14 @@ from numpy.typing import NDArray
 
 from ...errors import InputError
 from ...io.results import result
-from . import core
+from . import centring, core, fit_region, reasons, tails
 from .data import EELSData
 from .results import EELSProfile, TemperatureMap
 
 #: Tail families, in the order of the result's arrays.
-FAMILIES = core.FAMILIES
+FAMILIES = tails.FAMILIES
 #: The families fitted unless ``families=`` says otherwise.
-DEFAULT_FAMILIES = core.DEFAULT_FAMILIES
+DEFAULT_FAMILIES = tails.DEFAULT_FAMILIES
 #: p-value below which the model is called inadequate and the error inflated by sqrt(chi2_reduced).
 ADEQUACY_P = core.ADEQUACY_P
 CRITERION = (
@@ -114,7 +114,7 @@ CENTRED_WORDS = (
     "counts and variances)"
 )
 AUTO_RULE = (
-    f"automatic: from {core.AUTO_WINDOW_FWHM:g} x the spectrum's zero-loss FWHM to the end of its axis "
+    f"automatic: from {fit_region.AUTO_WINDOW_FWHM:g} x the spectrum's zero-loss FWHM to the end of its axis "
     "(window and fitted region)"
 )
 
@@ -242,26 +242,26 @@ def centred_kappa(data: EELSData) -> NDArray[np.float64] | None:
     return np.asarray(centring_variance_ratio(data), dtype=float).reshape(-1)
 
 
-def spectra(data: EELSData) -> core.Spectra:
+def spectra(data: EELSData) -> centring.Spectra:
     """Every spectrum of ``data`` (raw or centred, any navigation shape) on the centred grid, flat (n_pix, ...)."""
     n = data.n_channels
     flat_c = np.asarray(data.counts, dtype=float).reshape(-1, n)
     flat_v = np.asarray(data.variance, dtype=float).reshape(-1, n)
     kappa = centred_kappa(data)
-    half = core.grid_half(n)
+    half = centring.grid_half(n)
     parts = []
     rows = max(1, (1 << 22) // max(n, 1))
     for start in range(0, flat_c.shape[0], rows):
         sl = slice(start, start + rows)
         parts.append(
-            core.centre_block(
+            centring.centre_block(
                 flat_c[sl], flat_v[sl], data.energy_mev, half=half, centred_kappa=None if kappa is None else kappa[sl]
             )
         )
     if len(parts) == 1:
         return parts[0]
     first = parts[0]
-    return core.Spectra(
+    return centring.Spectra(
         first.width,
         first.half,
         np.concatenate([p.counts for p in parts]),
@@ -275,14 +275,14 @@ def spectra(data: EELSData) -> core.Spectra:
 
 def settings_for(
     data: EELSData | Any, window_mev: Any, region_mev: Any, families: Any, bound: bool = False
-) -> core.Settings:
+) -> fit_region.Settings:
     from .temperature import detector_gain
 
     gain = detector_gain(data) if isinstance(data, EELSData) else float(dict(data.metadata).get("detector_gain", 1.0))
-    return core.settings(window_mev, region_mev, families, gain, data.channel_width_mev, bound)
+    return fit_region.settings(window_mev, region_mev, families, gain, data.channel_width_mev, bound)
 
 
-def _window_words(settings: core.Settings) -> str:
+def _window_words(settings: fit_region.Settings) -> str:
     if settings.window is None:
         return AUTO_RULE
     return f"window {settings.window[0]:g}:{settings.window[1]:g} meV"
@@ -293,7 +293,7 @@ def reason_summary(out: dict[str, Any], rows: NDArray[np.intp] | None = None) ->
     bad = np.flatnonzero(~np.asarray(out["valid"], dtype=bool)) if rows is None else rows
     counts: dict[str, int] = {}
     for r in bad.tolist():
-        text = core.REASON_LABELS.get(int(out["reason"][r]), "no temperature")
+        text = reasons.REASON_LABELS.get(int(out["reason"][r]), "no temperature")
         counts[text] = counts.get(text, 0) + 1
     return counts
 
@@ -342,11 +342,11 @@ def fit_joint_temperature(
         steps.append(f"summed the {data.counts[..., 0].size} spectra")
     out = core.fit_block(sp, st)
     code = int(out["reason"][0])
-    if code != core.OK:
+    if code != reasons.OK:
         text = core.reason_text(code, 0, out)
         where = (
             f"the window {out['window_lo'][0]:.4g}:{out['window_hi'][0]:.4g} meV"
-            if code in (core.NO_GAIN, core.ONE_SIDED)
+            if code in (reasons.NO_GAIN, reasons.ONE_SIDED)
             else f"the region {out['region_lo'][0]:.4g}:{out['region_hi'][0]:.4g} meV"
         )
         raise InputError(f"no temperature in {where}: {text}")
@@ -361,12 +361,12 @@ def fit_joint_temperature(
     e = e_all[(e_all >= math.ceil(lo_r / w - 1e-6) * w - 1e-9) & (e_all <= min(hi_r, sp.reach[0] * w) + 1e-9)]
     theta = out["theta"][0]
     ks = np.rint(e / w).astype(np.int64)
-    tail, _ = core.tail_values(
+    tail, _ = tails.tail_values(
         fams[best],
         e,
         np.asarray(theta, dtype=float)[None, :],
         out["fwhm"][:1] / 2.0,
-        out["fwhm"][:1] / core.FWHM_PER_SIGMA,
+        out["fwhm"][:1] / tails.FWHM_PER_SIGMA,
     )
     return JointTemperatureFit(
         temperature=float(out["temperature"][0]),
@@ -381,7 +381,7 @@ def fit_joint_temperature(
         family_errors=out["family_errors"][0],
         family_chi2=out["family_chi2"][0],
         family=fams[best],
-        tail_parameters={n: float(v) for n, v in zip(core.tail_names(fams[best]), theta)},
+        tail_parameters={n: float(v) for n, v in zip(tails.tail_names(fams[best]), theta)},
         chi2=float(out["chi2"][0]),
         dof=int(out["dof"][0]),
         chi2_reduced=chi2r,
@@ -399,7 +399,7 @@ def fit_joint_temperature(
     )
 
 
-def _median_window(out: dict[str, Any], st: core.Settings) -> tuple[float, float]:
+def _median_window(out: dict[str, Any], st: fit_region.Settings) -> tuple[float, float]:
     if st.window is not None:
         return st.window
     ok = np.asarray(out["valid"], dtype=bool)
@@ -520,7 +520,7 @@ def joint_map(
 
 def map_result(
     out: dict[str, Any],
-    st: core.Settings,
+    st: fit_region.Settings,
     shape: tuple[int, int],
     positions: Any,
     data: Any,

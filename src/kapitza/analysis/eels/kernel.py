@@ -1,5 +1,5 @@
 """The compiled evaluation of the EELS estimator's fits: chi2, J^T J and J^T rho of every row of a block in one
-pass over its (rows x channel pairs), where numpy needs about thirty (:meth:`.core._Problem._evaluate` is the
+pass over its (rows x channel pairs), where numpy needs about thirty (:meth:`.lm.Problem._evaluate` is the
 same arithmetic written as array operations, and stays the path without numba and on torch).
 
 Optional: it needs numba (``pip install 'kapitza[fast]'``); without it every path runs numpy's passes and gives
@@ -7,9 +7,9 @@ the same temperatures to rounding (far below 1e-9 K; ``tests/analysis/eels/test_
 changes is the time of a map, which is these evaluations for the most part: ``benchmarks/eels.py`` prints the
 map with and without it beside a per-pixel loop.
 
-The arithmetic per channel pair is :meth:`.core._Problem._evaluate`'s, term for term: r = exp(-beta E), u = G - r L
+The arithmetic per channel pair is :meth:`.lm.Problem._evaluate`'s, term for term: r = exp(-beta E), u = G - r L
 - (1 - r) B, the variance WG + r^2 WL, and the derivative columns. The tail B and its shape column come from
-:meth:`.core._Problem.tail`, the one copy of the tail families, as numpy arrays (numpy's exponential is vectorised;
+:meth:`.lm.Problem.tail`, the one copy of the tail families, as numpy arrays (numpy's exponential is vectorised;
 numba's is one call per value); only the order of the sums differs (each row's sums are accumulated in a fixed
 order, so a row's numbers do not depend on the other rows of its block or on the thread that computes it). On a
 uniform grid of pair energies (every map: E = k w) r is carried from one pair to the next as r q, q = exp(-beta w),
@@ -42,7 +42,7 @@ def _row(i, free, r_zero, has_h, beta, e, de, b, h, g_, l_, wg, wl, w, chi2, a, 
     """numba's source: row ``i`` (see the module docstring).  ``b``: the tail B (m, n); ``h`` (one row shared by
     every row, or m): dB/dtheta_1 / B where ``has_h`` (a two-parameter tail), else unused.  Writes chi2[i], a[i]
     (k, k), g[i] (k,), k = free + 1 + has_h; the tail's last column is dB/dtheta_1 before its row factor (the
-    caller scales it, as :meth:`.core._Problem._evaluate` does)."""
+    caller scales it, as :meth:`.lm.Problem._evaluate` does)."""
     n = g_.shape[1]
     lo = 0 if free else 1
     hi = 3 if has_h else 2

@@ -70,7 +70,6 @@ from numpy.typing import NDArray
 from ..._backend import NUMPY, Backend, select_backend
 from ...errors import InputError
 from ...io.results import result
-from .core import DEFAULT_FAMILIES
 from .data import EELSData, LazyEELSData, check_noise_model
 from .preprocess import (
     BACKGROUND_MODELS,
@@ -99,6 +98,7 @@ from .preprocess import (
     zlp_shape,
 )
 from .results import TemperatureMap
+from .tails import DEFAULT_FAMILIES
 from .temperature import (
     auto_window,
     check_window,
@@ -651,7 +651,7 @@ def _stream_joint(
     backend: Backend = NUMPY,
 ) -> TemperatureMap:
     """The joint fit, one pass: read a chunk of rows, fit its blocks (stage 1 and 2 of :mod:`.core`), write."""
-    from . import core
+    from . import centring, core
     from .joint import centred_kappa, check_data, map_result, reason_summary, settings_for
 
     centred = None
@@ -661,7 +661,7 @@ def _stream_joint(
     st = settings_for(data, window_mev, region_mev, families)
     ny, nx = data.nav_shape
     n_out = ny * (nx // f)
-    half = core.grid_half(data.n_channels)
+    half = centring.grid_half(data.n_channels)
     keys = ("temperature", "temperature_err", "chi2_reduced", "window_lo", "window_hi")
     out: dict[str, Any] = {k: np.empty(n_out) for k in keys}
     out["valid"] = np.empty(n_out, dtype=bool)

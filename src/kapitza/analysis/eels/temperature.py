@@ -245,8 +245,8 @@ def centred_channels(data: EELSData) -> tuple[float, NDArray[np.int64]]:
 
 def check_window(window_mev: Any, w: float) -> tuple[float, float]:
     """The |E| window (lo, hi) in meV, 0 < lo < hi and at least one channel ``w`` (meV) wide: the estimator
-    core's rule (:func:`.core.check_range`), which every EELS path shares."""
-    from .core import check_range
+    core's rule (:func:`.fit_region.check_range`), which every EELS path shares."""
+    from .fit_region import check_range
 
     if window_mev is None:
         raise InputError("window_mev must be two numbers (lo, hi) in meV, got None")

@@ -1,6 +1,8 @@
 """Time- and frequency-domain thermoreflectance (TDTR, FDTR): the multilayer model, fits, sensitivities.
 
-See :mod:`.sample` for the sample description and parameter names and :mod:`.model` for the physics.
+See :mod:`.sample` for the sample description and parameter names and :mod:`.model` for the physics; the fits are
+:mod:`.least_squares`'s and :mod:`.posterior`'s (both importable from :mod:`.fit`), their arguments' checks
+:mod:`.arguments`' and the residuals' AR(1) noise :mod:`.noise`'s.
 """
 
 from .fit import PosteriorResult, ThermoreflectanceFit, fit, sample_posterior

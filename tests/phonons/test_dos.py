@@ -1,4 +1,4 @@
-"""Phonon DOS sources for the EELS forward model (kapitza.prediction.phonon_dos)."""
+"""Phonon DOS sources for the EELS forward model (kapitza.phonons.dos)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 
 from kapitza.errors import InputError
 from kapitza.materials import get_material
-from kapitza.prediction.phonon_dos import DOSTable, material_dos, table_dos
+from kapitza.phonons.dos import DOSTable, material_dos, table_dos
 from kapitza.units import HBAR, KB, rad_s_to_mev
 
 
@@ -80,8 +80,8 @@ def test_phonopy_dos_of_silicon(tmp_path):
     pytest.importorskip("phonopy")
     from phonopy.file_IO import write_FORCE_CONSTANTS
 
+    from kapitza.phonons.dos import phonopy_dos
     from kapitza.phonons.harmonic import HarmonicCrystal
-    from kapitza.prediction.phonon_dos import phonopy_dos
 
     ph = HarmonicCrystal.from_potential("Si", "sw").phonopy
     ph.save(tmp_path / "phonopy.yaml", settings={"force_constants": False, "force_sets": False})
@@ -99,7 +99,7 @@ def test_phonopy_dos_of_silicon(tmp_path):
 def test_crystal_dos_is_the_same_full_dispersion():
     """The kapitza-built SW Si crystal gives the same DOS as its phonopy file (previous test): 3 modes per atom."""
     pytest.importorskip("phonopy")
-    from kapitza.prediction.phonon_dos import crystal_dos
+    from kapitza.phonons.dos import crystal_dos
 
     table = crystal_dos("Si", "sw", mesh=8, sigma_mev=1.0)
     assert table.modes_per_atom() == pytest.approx(3.0, rel=0.03)

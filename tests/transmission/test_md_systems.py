@@ -1,4 +1,4 @@
-"""kapitza.prediction.md_systems: AGF and DMM spectral conductance of an NEMD config's interface."""
+"""kapitza.transmission.md_systems: AGF and DMM spectral conductance of an NEMD config's interface."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import pytest
 
 from kapitza.errors import InputError
 from kapitza.io.run_manifest import manifest_from_document
-from kapitza.md.inputs import run_manifest
 from kapitza.md.nemd import NemdConfig
-from kapitza.prediction import md_systems
-from kapitza.prediction.md_systems import harmonic_spectra, intrinsic_or_inf
+from kapitza.md.plan import run_manifest
+from kapitza.transmission import md_systems
+from kapitza.transmission.md_systems import harmonic_spectra, intrinsic_or_inf
 from kapitza.units import ANGSTROM, KB
 
 #: Si|Ge SW in the smallest AGF/DMM that runs: 1 transverse k point, 20 frequencies, DMM mesh 4^3.
