@@ -2,7 +2,7 @@
 within a time budget, then write the page's table from what was computed.
 
   python scripts/agf_validation_study.py run --calculator chgnet --max-memory-gb 16 --budget-min 80
-      Each pair of ``kapitza validate --model agf`` (``kapitza.prediction.agf_validation``) in a fixed order chosen
+      Each pair of ``kapitza validate --model agf`` (``kapitza.prediction.validation.agf``) in a fixed order chosen
       before any score was seen (:data:`ORDER`: the pairs measured by the most papers first, then by rows), one
       ``agf_validation`` call on that pair's rows each, so every finished pair is cached (by content) and written to
       the data file at once; a pair not started when the budget is spent is left for the next run (which reads the
@@ -52,8 +52,8 @@ def markers(calculator: str) -> tuple[str, str]:
 
 def _pairs(max_cell_atoms: int) -> list[tuple[str, str, int, int]]:
     """(film, substrate, rows, papers) of every pair the validation would run, most papers first, then rows."""
-    from kapitza.prediction.agf_validation import _plane
-    from kapitza.prediction.buildable import buildable_rows
+    from kapitza.prediction.validation.agf import _plane
+    from kapitza.prediction.validation.buildable import buildable_rows
 
     built = buildable_rows(max_cell_atoms=max_cell_atoms)
     groups: dict[tuple[str, str], list[int]] = {}
@@ -71,7 +71,7 @@ def _load(calculator: str) -> dict:
 
 def run(calculator: str, max_memory_gb: float, budget_min: float, max_cell_atoms: int, machine: str) -> None:
     from kapitza.literature import shipped_measurements
-    from kapitza.prediction.agf_validation import agf_validation
+    from kapitza.prediction.validation.agf import agf_validation
 
     data = shipped_measurements()
     doc = _load(calculator)

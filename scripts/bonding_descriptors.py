@@ -88,7 +88,7 @@ def _crystal(name: str):
 
 def pairs() -> list[dict]:
     """Every pair the buildable list builds (its defaults): film, substrate, planes, rows, papers."""
-    from kapitza.prediction.buildable import buildable_rows
+    from kapitza.prediction.validation.buildable import buildable_rows
 
     return [g for g in buildable_rows().pairs() if g["built"]]
 

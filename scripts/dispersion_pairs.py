@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     from kapitza.io import atomic_write_text
     from kapitza.literature.crystals import crystal_for
     from kapitza.prediction import expected as E
-    from kapitza.prediction.calculator_validation import crystal_verdict, pair_full_dispersion
+    from kapitza.prediction.validation.calculators import crystal_verdict, pair_full_dispersion
 
     try:
         source = calculator_source(args.calculator or DEFAULT_CALCULATOR)

@@ -4,7 +4,7 @@ The expected-measurement estimate (:mod:`kapitza.prediction.expected`) learns, f
 full-dispersion DMM of every bare measured row whose two crystals the structure route builds.  Computing those
 takes the universal potential's phonons of about 40 crystals (an hour or more on two cores from an empty cache,
 about a minute from a warm one); this script does it through ``kapitza validate --calculator``'s library call
-(:func:`kapitza.prediction.calculator_validation.calculator_validation`, phonons cached on disk by content) and
+(:func:`kapitza.prediction.validation.calculators.calculator_validation`, phonons cached on disk by content) and
 writes ``src/kapitza/prediction/data/structure_descriptors.csv`` with the calculator, the command, kapitza's
 version, the commit and the date, so that the estimate fits in seconds at run time and CI needs no potential.
 
@@ -34,8 +34,8 @@ def main() -> None:
     from kapitza import __version__
     from kapitza.atomistic.calculators import DEFAULT_CALCULATOR
     from kapitza.literature import shipped_measurements
-    from kapitza.prediction import calculator_validation as CV
     from kapitza.prediction import expected
+    from kapitza.prediction.validation import calculators as CV
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--calculator", default=DEFAULT_CALCULATOR)

@@ -70,9 +70,9 @@ DESCRIPTIONS: dict[str, str] = {
     "physics of a pair besides each model's G (physics.py), what a side names (sides.py), the expected measurement "
     "(expected/: its rows, procedure, result and query; the laboratory that chose it lives in "
     "scripts/calibration/laboratory), the one set of scoring rules (scoring.py), "
-    "shares by band, Debye vs full comparison, interface.py (metal or not, electronic parts), validation.py "
-    "and validation_stats.py (models vs measurements), bounds.py (the physical upper bound on G, measured rows "
-    "above it), empirical.py",
+    "shares by band, Debye vs full comparison, interface.py (metal or not, electronic parts), validation/ (models "
+    "vs measurements: table.py, stats.py, calculators.py, buildable.py, agf.py), bounds.py (the physical upper "
+    "bound on G, measured rows above it), empirical.py",
     "md": "LAMMPS runs: NemdConfig, a plain value (nemd.py), its plan: the user's files read, every check that "
     "needs them and the run manifest, before any work (plan.py), systems.py, the sampled planes of a user's "
     "structure (sites.py), the generated input (inputs.py), run directories with resume and mpirun (run.py), EMD "

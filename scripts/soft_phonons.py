@@ -61,7 +61,7 @@ def run(calculator: str) -> list[dict[str, Any]]:
     from calibration.laboratory.stiffened import stiffened, stiffness_scale
 
     from kapitza.phonons.from_structure import crystal_phonons
-    from kapitza.prediction.calculator_validation import pair_full_dispersion
+    from kapitza.prediction.validation.calculators import pair_full_dispersion
 
     out = []
     for a, b in PAIRS:
@@ -114,7 +114,7 @@ def table(calculator: str, out: str | None) -> int:
     from kapitza.io import atomic_write_text
     from kapitza.literature.crystals import crystal_for
     from kapitza.prediction import expected as E
-    from kapitza.prediction.calculator_validation import crystal_verdict, pair_full_dispersion
+    from kapitza.prediction.validation.calculators import crystal_verdict, pair_full_dispersion
 
     shipped = E.shipped_structure_descriptors()
     if shipped is None:

@@ -1,11 +1,14 @@
-"""Every module of the package serves the package (issue 76): a module under src/kapitza that only scripts/ or
-tests/ import is the laboratory's or a test's, and belongs there, not in the wheel.
+"""Every module of the package serves the package (issue 76): a module under src/kapitza that only scripts/ or tests/
+import is the laboratory's or a test's, and belongs there, not in the wheel.
 
-A module is *reached* when another module of the package imports it (any import, lazy ones inside functions too; a
-submodule's import reaches its parent packages), names it by its dotted path in a string (``kapitza/__init__.py``'s
-lazy names), or is named by its last part in a package that loads its modules by name through
-``importlib.import_module`` (the CLI's lazy command group).  The few public entry points that nothing in the package
-imports, because they are what a user calls, are listed in :data:`ENTRY_POINTS`, each with its reason.
+A module that is only an old path kept for one release (its body a module ``__getattr__`` giving its names from
+their new place through :func:`kapitza._moved.moved_name`, with a DeprecationWarning) is a *deprecated path*:
+nothing imports it, by design, and it is not counted. A module is *reached* when another module of the package
+imports it (any import, lazy ones inside functions too; a submodule's import reaches its parent packages), names it
+by its dotted path in a string (``kapitza/__init__.py``'s lazy names), or is named by its last part in a package
+that loads its modules by name through ``importlib.import_module`` (the CLI's lazy command group). The few public
+entry points that nothing in the package imports, because they are what a user calls, are listed in
+:data:`ENTRY_POINTS`, each with its reason.
 """
 
 from __future__ import annotations
@@ -70,9 +73,23 @@ def _targets(path: Path, package: Path, modules: set[str]) -> tuple[set[str], se
     return reached, strings, dynamic
 
 
+def is_deprecated_path(path: Path) -> bool:
+    """The module only forwards moved names: no function or class but ``__getattr__``, which calls moved_name, and no
+    import of a kapitza module at its top (a package that re-exports its modules is no deprecated path)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    defined = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+    if [n.name for n in defined] != ["__getattr__"]:
+        return False
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith("kapitza")):
+            return False
+    return any(isinstance(n, ast.Call) and getattr(n.func, "id", "") == "moved_name" for n in ast.walk(defined[0]))
+
+
 def unreached(package: Path) -> list[str]:
-    """Modules of ``package`` (a folder holding an ``__init__.py``) that no other module of it reaches."""
-    files = sorted(package.rglob("*.py"))
+    """Modules of ``package`` (a folder holding an ``__init__.py``) that no other module of it reaches, deprecated
+    paths left out."""
+    files = [p for p in sorted(package.rglob("*.py")) if not is_deprecated_path(p)]
     modules = {_module_name(p, package) for p in files}
     reached: set[str] = set()
     for path in files:
@@ -116,4 +133,9 @@ def test_the_reach_check_sees_a_module_nobody_imports(tmp_path):
     )
     (fake / "cmd.py").write_text("from . import used\n")
     (fake / "orphan.py").write_text("")
-    assert unreached(fake) == ["kapitza.loader", "kapitza.orphan"]
+    (fake / "old.py").write_text("def __getattr__(name):\n    return moved_name(__name__, name, {})\n")
+    (fake / "not_old.py").write_text("def __getattr__(name):\n    return 1\n")
+    (fake / "pkg").mkdir()
+    (fake / "pkg" / "__init__.py").write_text("from .part import x\ndef __getattr__(n):\n    return moved_name(n)\n")
+    (fake / "pkg" / "part.py").write_text("x = 1\n")
+    assert unreached(fake) == ["kapitza.loader", "kapitza.not_old", "kapitza.orphan", "kapitza.pkg"]

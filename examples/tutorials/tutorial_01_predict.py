@@ -139,11 +139,11 @@ print(f"predicted (DMM with G_ep): {parts.total[0, 0] / 1e6:.4g} MW m^-2 K^-1")
 # -------------------------------------
 # :func:`kapitza.prediction.validation.validation_table` predicts every measured row whose two sides
 # are in the database, the way ``kapitza predict`` reports it (CLI: ``kapitza validate --plot v.png``),
-# and :func:`~kapitza.prediction.validation_stats.validation_statistics` summarises it: the median
+# and :func:`~kapitza.prediction.validation.stats.validation_statistics` summarises it: the median
 # predicted/measured ratio and the share of rows within a factor of two.
 from kapitza.plotting.validation import validation_figure  # noqa: E402
 from kapitza.prediction.validation import validation_table  # noqa: E402
-from kapitza.prediction.validation_stats import validation_statistics  # noqa: E402
+from kapitza.prediction.validation.stats import validation_statistics  # noqa: E402
 
 table = validation_table(("dmm", "amm"))
 stats = validation_statistics(table)

@@ -1,9 +1,9 @@
 """The stated x/÷ band of a prediction from a calculator's phonons, measured against every measured row it scores.
 
-``kapitza validate --calculator NAME`` (:func:`kapitza.prediction.calculator_validation.calculator_validation`)
+``kapitza validate --calculator NAME`` (:func:`kapitza.prediction.validation.calculators.calculator_validation`)
 predicts every bare measured row of the shipped compilation whose two crystals can be built.  The model is not
 fitted to the measurements, so every row is held out; the band a user is told is
-:meth:`~kapitza.prediction.calculator_validation.CalculatorValidation.band`: the factor f such that
+:meth:`~kapitza.prediction.validation.calculators.CalculatorValidation.band`: the factor f such that
 [G / f, G * f] holds 68 % of the measurements, every paper weighted equally
 (:func:`kapitza.prediction.empirical.paper_percentiles`, the rule of the empirical estimate's band).
 
@@ -40,8 +40,8 @@ from repo_commit import commit  # scripts/ is on the path (its module text)
 
 from kapitza import __version__
 from kapitza.atomistic.calculators import DEFAULT_CALCULATOR
-from kapitza.prediction import calculator_validation as CV
 from kapitza.prediction import mlip_band
+from kapitza.prediction.validation import calculators as CV
 
 from . import common
 

@@ -17,8 +17,8 @@ import pytest
 
 from calibration import common, make_page
 from calibration import mlip as M
-from kapitza.prediction import calculator_validation as CV
 from kapitza.prediction.mlip_band import calculator_band
+from kapitza.prediction.validation import calculators as CV
 
 STORED = Path(__file__).resolve().parents[2] / "docs" / "reference" / "calibration" / "mlip.json"
 

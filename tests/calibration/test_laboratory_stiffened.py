@@ -56,7 +56,7 @@ def test_both_sides_stiffened_alike_obey_g_s_of_t_equal_root_s_times_g_of_t_over
     """With every frequency of both sides times a = sqrt(s), the channels per area M(w) become M(w/a) on each side,
     the DMM's transmission is unchanged at w, and the Landauer integral gives G_s(T) = a G(T/a) exactly (substitute
     w = a u; Bose-Einstein statistics depend on hw/kT only).  Only the spectra's mesh broadening can break it."""
-    from kapitza.prediction.calculator_validation import pair_full_dispersion
+    from kapitza.prediction.validation.calculators import pair_full_dispersion
 
     si, ge = si_ge
     s = 1.5

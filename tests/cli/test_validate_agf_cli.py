@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from answer_rules import answer_first
-from kapitza.prediction import agf_validation as AV
+from kapitza.prediction.validation import agf as AV
 
 pytest.importorskip("phonopy")
 

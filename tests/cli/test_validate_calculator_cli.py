@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from answer_rules import answer_first
-from kapitza.prediction import calculator_validation as CV
+from kapitza.prediction.validation import calculators as CV
 
 pytest.importorskip("phonopy")
 

@@ -87,7 +87,7 @@ def test_rows_above_the_physical_bound_are_listed_and_left_out(cli, stats):
     them), not the 0.00469 they set before."""
     import numpy as np
 
-    from kapitza.prediction.validation_stats import ratio_statistics
+    from kapitza.prediction.validation.stats import ratio_statistics
 
     status, out, err = cli("validate", "--explain")
     assert status == 0, err

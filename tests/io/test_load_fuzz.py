@@ -269,8 +269,8 @@ def _issue_results() -> dict[str, Any]:
 
     from kapitza.literature import shipped_measurements
     from kapitza.prediction import expected as E
-    from kapitza.prediction.agf_validation import AgfValidation
-    from kapitza.prediction.buildable import buildable_rows, match_pair
+    from kapitza.prediction.validation.agf import AgfValidation
+    from kapitza.prediction.validation.buildable import buildable_rows, match_pair
     from kapitza.transmission.agf import chain_model
     from kapitza.transmission.agf.forceconstants import LateralForceConstants
     from kapitza.transmission.agf.local_fc import LocalForceConstants, SeamRecord

@@ -190,7 +190,7 @@ def test_a_broken_table_is_refused_with_its_name(edit, match):
 def test_the_shipped_table_has_one_row_per_buildable_pair():
     """Every pair (film, substrate, planes) ``kapitza interface buildable`` builds has one row; each computed row
     has its numbers, each other row its reason; the potential and the provenance are stated."""
-    from kapitza.prediction.buildable import buildable_rows
+    from kapitza.prediction.validation.buildable import buildable_rows
 
     shipped = bonding.shipped_bonding_descriptors()
     if shipped is None:

@@ -90,6 +90,6 @@ def pair_features(side1: str, side2: str, found: BondingDescriptors | None = Non
 
 @functools.lru_cache(maxsize=1)
 def _built_rows() -> Any:
-    from kapitza.prediction.buildable import buildable_rows
+    from kapitza.prediction.validation.buildable import buildable_rows
 
     return buildable_rows()

@@ -257,7 +257,7 @@ def buildable_command(
     """Which measured pairs 'kapitza agf A B --calculator' can build: every bare row of the compilation, with the
     planes stacked (the one the paper names for its substrate, else the low-index default), its common cell and
     strain, or why not (strain, cell size, amorphous, alloy or layered side, a crystal the potential refuses)."""
-    from ..prediction.buildable import buildable_rows
+    from ..prediction.validation.buildable import buildable_rows
 
     found = buildable_rows(
         max_strain=max_strain, max_cell_atoms=max_cell_atoms, calculator=calculator, max_memory_gb=max_memory_gb

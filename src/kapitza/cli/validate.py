@@ -22,14 +22,14 @@ from ..prediction.registry import default_models, get_model
 from ..prediction.settings import Settings
 from ..prediction.sides import memory_bound
 from ..prediction.validation import DEFAULT_MODELS, ValidationTable, flagged_groups, validation_table
-from ..prediction.validation_stats import GROUPS, ValidationStatistics, validation_statistics
+from ..prediction.validation.stats import GROUPS, ValidationStatistics, validation_statistics
 from ..units import MW_PER_M2K
 from .common import CALCULATOR_HELP, CRYSTAL_MEMORY_HELP, check_output, progress_bar
 from .predict import option_name
 from .report import EXPLAIN_HELP, Report
 
 if TYPE_CHECKING:
-    from ..prediction.calculator_validation import CalculatorValidation
+    from ..prediction.validation.calculators import CalculatorValidation
 
 MEANING = {
     "predicted": (
@@ -387,7 +387,7 @@ AMORPHOUS_SIO2 = (
 
 def calculator_document(found: CalculatorValidation) -> dict[str, Any]:
     """The JSON of ``kapitza validate --calculator``: coverage, reasons, statistics side by side, band."""
-    from ..prediction.calculator_validation import REASONS
+    from ..prediction.validation.calculators import REASONS
 
     stats = {
         which: {rows: found.statistics(which, rows).to_dict() for rows in ("common", "all")}
@@ -543,7 +543,7 @@ def _calculator_command(
 ) -> None:
     import sys
 
-    from ..prediction.calculator_validation import calculator_validation
+    from ..prediction.validation.calculators import calculator_validation
 
     if plot_path is not None:
         check_output(plot_path, (".png", ".pdf", ".svg"), "--plot")

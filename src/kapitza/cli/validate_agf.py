@@ -16,7 +16,7 @@ from .common import progress_bar
 from .report import Report
 
 if TYPE_CHECKING:
-    from ..prediction.agf_validation import AgfValidation
+    from ..prediction.validation.agf import AgfValidation
 
 #: What each column is, in words.
 COLUMN_WORDS = {
@@ -34,7 +34,7 @@ def _number(value: float, spec: str) -> str:
 
 def agf_table(found: AgfValidation) -> Table:
     """Median factor and share within x2, by row and by paper, of each column on the rows all four score."""
-    from ..prediction.agf_validation import MODELS
+    from ..prediction.validation.agf import MODELS
 
     stats = found.statistics("common")
     table = Table(title=escape(f"predicted / measured G on the rows all four score: AGF through {found.calculator}"))
@@ -119,7 +119,7 @@ def agf_report(found: AgfValidation, report: Report) -> None:
 def agf_command(calculator: str | None, cutoff: str, mesh: int | None, max_cell_atoms: int | None,
                 as_json: bool, max_memory_gb: float | None, explain: bool) -> None:  # fmt: skip
     """Run the AGF validation and print it (the CLI's options already checked)."""
-    from ..prediction.agf_validation import DEFAULT_SCORED_CELL_ATOMS, agf_validation
+    from ..prediction.validation.agf import DEFAULT_SCORED_CELL_ATOMS, agf_validation
 
     with progress_bar(sys.stderr.isatty()) as progress:
         found = agf_validation(

@@ -29,7 +29,7 @@ the config with what the files it names hold), or a config, which they plan.
 
 from __future__ import annotations
 
-import warnings
+from typing import Any
 
 from ..io.run_manifest import BATHS_FILE, BATHS_HEADER, BOX_FILE, DATA_FILE, PROFILE_FILE
 from .nemd import NemdConfig
@@ -338,17 +338,11 @@ def _script(plan: NemdPlan, description: str) -> str:
 
 
 #: Names that moved to :mod:`kapitza.md.plan` (the run's manifest is made when the run is planned).
-_MOVED = ("run_manifest", "run_system", "BUILDER_KEYS")
+_MOVED = dict.fromkeys(("run_manifest", "run_system", "BUILDER_KEYS"), "kapitza.md.plan")
 
 
-def __getattr__(name: str):
-    if name in _MOVED:
-        from . import plan as moved
+def __getattr__(name: str) -> Any:
+    """A name that moved to :mod:`kapitza.md.plan`, from there, with a DeprecationWarning naming it."""
+    from .._moved import moved_name
 
-        warnings.warn(
-            f"kapitza.md.inputs.{name} moved to kapitza.md.plan.{name}; import it from there",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return getattr(moved, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return moved_name(__name__, name, _MOVED)

@@ -15,9 +15,9 @@ from .canvas import figure, save
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from ..prediction.calculator_validation import CalculatorValidation
     from ..prediction.validation import ValidationTable
-    from ..prediction.validation_stats import ValidationStatistics
+    from ..prediction.validation.calculators import CalculatorValidation
+    from ..prediction.validation.stats import ValidationStatistics
 
 #: Marker of each interface kind.
 MARKERS = {"non-metal": "o", "metal/non-metal": "^", "metal/metal": "s"}
@@ -51,7 +51,7 @@ def validation_figure(
     matplotlib.figure.Figure
         The figure (pyplot is not used: nothing is shown or registered).
     """
-    from ..prediction.validation_stats import BASES, validation_statistics
+    from ..prediction.validation.stats import BASES, validation_statistics
 
     if basis not in BASES:
         raise InputError(f"basis={basis!r} must be one of {', '.join(BASES)}")
@@ -112,14 +112,14 @@ def calculator_validation_figure(
 ) -> Figure:
     """Measured vs predicted G, log-log, the Debye DMM and the calculator's full-dispersion DMM side by side.
 
-    Each panel draws every row its model scores (:meth:`~kapitza.prediction.calculator_validation.
+    Each panel draws every row its model scores (:meth:`~kapitza.prediction.validation.calculators.
     CalculatorValidation.statistics`); the rows both score are filled, the others hollow; the 1:1, x2 and x0.5
     lines and, in the legend, the median factor and the share within x2 on both sets of rows.
 
     Parameters
     ----------
     validation : CalculatorValidation
-        From :func:`kapitza.prediction.calculator_validation.calculator_validation`.
+        From :func:`kapitza.prediction.validation.calculators.calculator_validation`.
     path : path-like, optional
         Output file (.png, .pdf, .svg), written atomically.
     title : str, optional

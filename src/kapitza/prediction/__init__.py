@@ -38,12 +38,15 @@ interface
     :func:`interface_kind`, :func:`electronic_parts`, :class:`ElectronicParts`.
 convergence
     Convergence of full-dispersion G with mesh and broadening width.
-validation, validation_stats
-    Every model against the shipped measurements, and how far each is from them.
-calculator_validation
-    Every bare measured row whose two crystals can be built, predicted from a calculator's phonons (full-dispersion
-    DMM) beside the Debye DMM, with the rows left out by reason and the x/÷ band by paper
-    (``kapitza validate --calculator``); mlip_band stores that band.
+validation
+    Every model against the shipped measurements (``validation.table``) and how far each is from them
+    (``validation.stats``); every bare measured row whose two crystals can be built, predicted from a calculator's
+    phonons beside the Debye DMM (``validation.calculators``, ``kapitza validate --calculator``; mlip_band stores its
+    band); the pairs the structure route builds (``validation.buildable``) and their AGF (``validation.agf``).
+scoring
+    The one set of scoring rules: the median factor, the share within x2, the per-paper weights.
+expected
+    The expected measurement: what a measurement of the pair will give, with its 68 % band held out by paper.
 bounds
     The physical upper bound on an interface's conductance (each side's phonons and electrons), and the
     measured rows above it: :func:`conductance_bound`, :func:`check_bounds`.
@@ -73,7 +76,7 @@ from .scalars import conductance, kapitza_length, resistance
 from .settings import DISPERSIONS, MaterialSpec, Settings, SideSpec
 from .shares import ConductanceShares, conductance_shares
 from .validation import ValidationTable, validation_table
-from .validation_stats import ValidationStatistics, validation_statistics
+from .validation.stats import ValidationStatistics, validation_statistics
 
 __all__ = [
     "BoundCheck",

@@ -19,8 +19,8 @@ written by ``scripts/bonding_descriptors.py``) is read by :func:`read_bonding_de
 :func:`shipped_bonding_descriptors`; a pair the run did not finish has its reason in ``note`` and no numbers.
 
 Planes: ``planes`` as (film, substrate) Miller indices of each conventional cell; by default the substrate's
-(0, 0, 1) and the film's plane by :func:`kapitza.prediction.buildable.film_plane` where both crystals are records of
-kapitza's crystal table (the buildable list's rule), else (0, 0, 1) on both.
+(0, 0, 1) and the film's plane by :func:`kapitza.prediction.validation.buildable.film_plane` where both crystals
+are records of kapitza's crystal table (the buildable list's rule), else (0, 0, 1) on both.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from .._progress import Progress
 from ..errors import InputError, MemoryBoundError
 from ..io.descriptor_table import shipped_text
 from ..io.results import result
-from .buildable import DEFAULT_MAX_CELL_ATOMS, DEFAULT_MAX_STRAIN
+from .validation.buildable import DEFAULT_MAX_CELL_ATOMS, DEFAULT_MAX_STRAIN
 
 #: The shipped table's file (package data of kapitza.prediction).
 BONDING_FILE = "bonding_descriptors.csv"
@@ -198,7 +198,7 @@ def default_planes(film_record: str | None, substrate_record: str | None) -> tup
     """(film, substrate) planes by the buildable list's rule where both sides are crystal-table records, else
     (0, 0, 1) on both (module docstring)."""
     from ..literature.crystals import CrystalDescription, crystal_for
-    from .buildable import film_plane
+    from .validation.buildable import film_plane
 
     if film_record and substrate_record:
         f, s = crystal_for(film_record), crystal_for(substrate_record)

@@ -6,16 +6,13 @@
 
 from __future__ import annotations
 
-import warnings
+import importlib
+from typing import Any
 
 
-def __getattr__(name: str):
-    from ..transmission import md_systems as moved
+def __getattr__(name: str) -> Any:
+    """A public name of :mod:`kapitza.transmission.md_systems`, from there, with a DeprecationWarning naming it."""
+    from .._moved import moved_name
 
-    value = getattr(moved, name)  # AttributeError for a name the new module does not have
-    warnings.warn(
-        f"kapitza.prediction.md_systems moved to kapitza.transmission.md_systems; import {name} from there",
-        DeprecationWarning,
-        stacklevel=2,
-    )
-    return value
+    public = [n for n in dir(importlib.import_module("kapitza.transmission.md_systems")) if not n.startswith("_")]
+    return moved_name(__name__, name, dict.fromkeys(public, "kapitza.transmission.md_systems"))

@@ -12,7 +12,7 @@ held-out scatter, by paper, as for the empirical estimate) and stored in ONE dat
 
 Until the file holds a calculator, :func:`calculator_band` returns None and the command line prints "band: not
 yet measured": no number is invented here.  The file is written by ``scripts/calibration/mlip.py`` through
-:func:`write_band`; the factor is :meth:`kapitza.prediction.calculator_validation.CalculatorValidation.band`'s:
+:func:`write_band`; the factor is :meth:`kapitza.prediction.validation.calculators.CalculatorValidation.band`'s:
 [G / factor, G * factor] held 68 % of the measurements about the prediction, every paper weighted equally.
 """
 
@@ -72,7 +72,7 @@ class CalculatorBand:
     long_waves : tuple
         (group, rows, papers, median p/m with every paper weighted equally, median p/m by row) of the validation's
         rows by the pair's softest shear
-        (:meth:`~kapitza.prediction.calculator_validation.CalculatorValidation.long_wave_groups`), groups with
+        (:meth:`~kapitza.prediction.validation.calculators.CalculatorValidation.long_wave_groups`), groups with
         rows only; empty where not stored.
     """
 

@@ -6,16 +6,13 @@ the layer its imports say (issue 76 item 5).
 
 from __future__ import annotations
 
-import warnings
+import importlib
+from typing import Any
 
 
-def __getattr__(name: str):
-    from ..phonons import dos as moved
+def __getattr__(name: str) -> Any:
+    """A public name of :mod:`kapitza.phonons.dos`, from there, with a DeprecationWarning naming it."""
+    from .._moved import moved_name
 
-    value = getattr(moved, name)  # AttributeError for a name the new module does not have
-    warnings.warn(
-        f"kapitza.prediction.phonon_dos moved to kapitza.phonons.dos; import {name} from there",
-        DeprecationWarning,
-        stacklevel=2,
-    )
-    return value
+    public = [n for n in dir(importlib.import_module("kapitza.phonons.dos")) if not n.startswith("_")]
+    return moved_name(__name__, name, dict.fromkeys(public, "kapitza.phonons.dos"))

@@ -291,7 +291,7 @@ def _structure_query(
     notes: list[str],
     sample: tuple[str, str],
 ) -> ExpectedConductance:
-    from ..calculator_validation import pair_electrons, pair_full_dispersion
+    from ..validation.calculators import pair_electrons, pair_full_dispersion
 
     c1, c2 = crystals
     g_phonon, g_reported = pair_full_dispersion(c1, c2, t)

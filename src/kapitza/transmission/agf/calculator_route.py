@@ -174,8 +174,8 @@ class CrystalInterface:
 
 
 def crystal_interface(
-    left: str,
-    right: str,
+    left: Any,
+    right: Any,
     source: Any,
     *,
     reach: float,
@@ -190,7 +190,8 @@ def crystal_interface(
     polarity: str = "+",
     polarity_option: str = "polarity",
 ) -> CrystalInterface:
-    """Relax the crystals ``left`` and ``right`` with ``source`` (a CalculatorSource), stack them in their common
+    """Relax the crystals ``left`` and ``right`` (each a :class:`~kapitza.atomistic.side.Side`, or what
+    :func:`~kapitza.atomistic.side.resolve_side` takes) with ``source`` (a CalculatorSource), stack them in their common
     lateral cell along ``normal`` ("+") or its opposite ("-": ``polarity``, :mod:`kapitza.atomistic.polarity`);
     ``cells`` default to three principal layers of ``reach`` A on each side.  A note says which polarity was built
     and, for a polar pair, what faces the other's seam and how to build it."""
@@ -206,17 +207,18 @@ def crystal_interface(
         from ...atomistic.stacking import bulk_crystal
 
         given = []
-        for name, text in zip("ab", (left, right)):
-            atoms, label = side_structure(text)[:2]
+        for name, side in zip("ab", (left, right)):
+            atoms, label = side_structure(side)[:2]
             check_crystal(atoms, label)
             given.append(bulk_crystal(atoms, name))
         axis = tuple(int(c) for c in normal)
         polarity_record((given[0], given[1]), (axis, axis), polarity)
     crystals, sides, notes = [], [], []
-    for text in (left, right):
-        atoms, label, described, lines = relaxed_crystal(text, source, progress)
+    for side in (left, right):
+        atoms, label, described, lines = relaxed_crystal(side, source, progress)
         crystals.append(atoms)
-        sides.append({"crystal": text, "name": label, "structure": described, "relaxed": lines})
+        sides.append({"crystal": str(getattr(side, "given", side)), "name": label, "structure": described,
+                      "relaxed": lines})  # fmt: skip
         notes.append(f"{label} ({described}) relaxed with {source.name}: " + "; ".join(lines))
     kwargs = {"normal": tuple(int(c) for c in normal), "max_strain": max_strain, "mixing_layers": mixing_layers,
               "seed": seed, "max_atoms": 20000, "polarity": polarity}  # fmt: skip
@@ -238,12 +240,13 @@ def crystal_interface(
     return CrystalInterface(structure, pl, cells, lateral, tuple(sides), tuple(notes))  # type: ignore[arg-type]
 
 
-def relaxed_crystal(text: str, source: Any, progress: Any) -> tuple[Any, str, str, list[str]]:
-    """One side: read or build the crystal, check it and its elements, relax it with the calculator."""
+def relaxed_crystal(side: Any, source: Any, progress: Any) -> tuple[Any, str, str, list[str]]:
+    """One side (a :class:`~kapitza.atomistic.side.Side`, or what resolve_side takes): read or build the crystal,
+    check it and its elements, relax it with the calculator."""
     from ...atomistic.bulk import check_crystal
     from ...atomistic.side import side_structure
 
-    atoms, label, described, _, _ = side_structure(text)
+    atoms, label, described, _, _ = side_structure(side)
     check_crystal(atoms, label)
     source.check_elements(atoms.get_chemical_symbols(), label)
     relaxed, record = cached_relaxation(atoms, source, label, progress)

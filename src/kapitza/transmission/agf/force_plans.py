@@ -239,6 +239,7 @@ def crystal_plan(v: dict[str, Any]) -> ModelPlan:
     exactly the force constants' dense rows, displaced structures and the calculator's memory), the force constants
     and the model only from the build."""
     from ...atomistic.calculator_forces import DISPLACEMENT_ANGSTROM
+    from ...atomistic.side import resolve_side
     from .calculator_route import (
         calculator_notes,
         calculator_record,
@@ -254,8 +255,8 @@ def crystal_plan(v: dict[str, Any]) -> ModelPlan:
     fc_source, reach = _calculator_forces(v)
     source = fc_source.source
     crystals = crystal_interface(
-        v["left"],
-        v["right"],
+        resolve_side(v["left"]),  # each side decided once (issue 76): the crystal it names, read or built below
+        resolve_side(v["right"]),
         source,
         reach=reach,
         normal=v["normal"],

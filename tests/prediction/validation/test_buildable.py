@@ -52,7 +52,7 @@ def test_a_pair_beyond_the_bounds_says_the_smallest_strain_and_cell_found():
     strain within the cell bound (the 1:1 cell, 4.0 %)."""
     from ase import Atoms
 
-    from kapitza.prediction.buildable import match_pair
+    from kapitza.prediction.validation.buildable import match_pair
 
     def cubic(a: float) -> Atoms:  # simple cubic: one atom a cell, its (001) plane the square lattice of side a
         return Atoms("Po", cell=np.eye(3) * a, pbc=True)
@@ -96,7 +96,7 @@ def test_the_planes_the_compilation_names(text, family, plane):
     (100), (010) and (001) are one plane, (001), only in a cubic crystal (its fourfold axes map them onto each
     other); a hexagonal (100) is the m-plane and a tetragonal (100) the a-face, each its own plane (International
     Tables for Crystallography Vol. A, the point groups m-3m, 6/mmm and 4/mmm)."""
-    from kapitza.prediction.buildable import named_plane
+    from kapitza.prediction.validation.buildable import named_plane
 
     assert named_plane(text, family) == plane
 
@@ -107,7 +107,7 @@ def test_a_hexagonal_substrates_100_is_built_as_its_m_plane():
     compilation's row AlN on GaN, its description rewritten "GaN (100)": both sides hexagonal (wurtzite), so the film
     takes the substrate's plane, and the row says (100) on (100); a bad family is refused in one line."""
     from kapitza.literature.crystals import crystal_for
-    from kapitza.prediction.buildable import _plans, named_plane
+    from kapitza.prediction.validation.buildable import _plans, named_plane
 
     aln, gan = crystal_for("AlN"), crystal_for("GaN")
     film, substrate, rule = _plans(aln, gan, "GaN (100)")
@@ -136,7 +136,7 @@ def test_every_bare_row_is_listed_once_built_or_with_one_reason():
     """Rows of the compilation with known verdicts: Si on Si (100) and AlN on GaN built (1:1 cells within 3 %),
     Al on Si (111) built on the named (111) plane, Cu on c-cut sapphire too large a cell for 200 atoms a period,
     graphene, an alloy film and amorphous silica left out for their crystals; the row with an interlayer not listed."""
-    from kapitza.prediction.buildable import buildable_rows
+    from kapitza.prediction.validation.buildable import buildable_rows
 
     data = _rows(("Si", "Ge", "Phosphorus-doped Si (100)"), ("AlN", "GaN", "GaN/sapphire"), ("Al", "Si", "Si (111)"),
                  ("Cu", "Al2O3", ""), ("Au", "gp-C", "Si"), ("AuxCu1-x", "Al2O3", "c-cut sapphire"),
@@ -188,7 +188,7 @@ def test_the_command_line_lists_the_rows_and_json_is_strict(cli):
     ],
 )
 def test_bad_bounds_are_refused(kwargs, message):
-    from kapitza.prediction.buildable import buildable_rows
+    from kapitza.prediction.validation.buildable import buildable_rows
 
     with pytest.raises(InputError, match=message):
         buildable_rows(**kwargs)
@@ -238,8 +238,8 @@ def test_the_agf_and_the_buildable_count_share_one_strain_bound():
 
     from kapitza.atomistic.matching import DEFAULT_MAX_STRAIN, match_lattices
     from kapitza.atomistic.stacking import stack_crystals
-    from kapitza.prediction import buildable
-    from kapitza.prediction.agf_validation import agf_validation
+    from kapitza.prediction.validation import buildable as buildable
+    from kapitza.prediction.validation.agf import agf_validation
     from kapitza.transmission.agf.config import AGF_DEFAULTS
     from kapitza.transmission.agf.run import run_agf
 
@@ -264,9 +264,9 @@ def test_the_agf_and_the_buildable_count_share_one_strain_bound():
 
 
 def test_the_buildable_count_and_the_bonding_share_one_cell_bound():
-    """The buildable list's cell bound (:data:`kapitza.prediction.buildable.DEFAULT_MAX_CELL_ATOMS`, 200 atoms of one
-    period of each side together) is the bonding's (issue 62 item 2: descriptors for the pairs the list builds) and
-    the command's default: one value in three places."""
+    """The buildable list's cell bound (:data:`kapitza.prediction.validation.buildable.DEFAULT_MAX_CELL_ATOMS`, 200
+    atoms of one period of each side together) is the bonding's (issue 62 item 2: descriptors for the pairs the list
+    builds) and the command's default: one value in three places."""
     import inspect
 
     from kapitza.prediction import bonding, buildable

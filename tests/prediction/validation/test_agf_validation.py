@@ -1,4 +1,4 @@
-"""``kapitza.prediction.agf_validation``: the AGF of the measured pairs the crystal route builds, scored beside the
+"""``kapitza.prediction.validation.agf``: the AGF of the measured pairs the crystal route builds, scored beside the
 two DMMs, or each row left out with one reason.
 
 The calculator is LAMMPS's Stillinger-Weber silicon through the tests' ``module:factory`` (tests/mlip_factories.py):
@@ -14,9 +14,9 @@ import pytest
 
 from kapitza.errors import InputError
 from kapitza.literature import shipped_measurements
-from kapitza.prediction import agf_validation as AV
-from kapitza.prediction.buildable import buildable_rows
 from kapitza.prediction.scoring import score
+from kapitza.prediction.validation import agf as AV
+from kapitza.prediction.validation.buildable import buildable_rows
 
 pytest.importorskip("phonopy")
 

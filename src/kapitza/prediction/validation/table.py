@@ -18,7 +18,7 @@ The phonon-only values are kept beside (``phonon``) so that both can be shown.
 Every row is also checked against the physical upper bound of its pair at its temperature
 (:func:`kapitza.prediction.bounds.check_bounds`): a row above it is *flagged* (``flagged``, with the
 reason in ``bound_note``).  It stays in the table, as the source gives it, but every statistic of
-any model (:mod:`~kapitza.prediction.validation_stats`) and the empirical model's training leave it
+any model (:mod:`~kapitza.prediction.validation.stats`) and the empirical model's training leave it
 out.  Rows whose sides kapitza cannot bound are "not checked", with the reason in ``bound_note``.
 
 Units: K, W m^-2 K^-1.
@@ -32,15 +32,15 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import InputError
-from ..io.results import result
-from ..literature import Measurements, shipped_measurements
-from ..phonons.debye import DEFAULT_CUTOFF, SINE_CUTOFFS
-from .api import predict_model
-from .bounds import check_bounds
-from .interface import SERIES_KINDS, MaterialLike, electronic_parts, is_metal, lacking_electron_data
-from .registry import get_model
-from .settings import Settings
+from ...errors import InputError
+from ...io.results import result
+from ...literature import Measurements, shipped_measurements
+from ...phonons.debye import DEFAULT_CUTOFF, SINE_CUTOFFS
+from ..api import predict_model
+from ..bounds import check_bounds
+from ..interface import SERIES_KINDS, MaterialLike, electronic_parts, is_metal, lacking_electron_data
+from ..registry import get_model
+from ..settings import Settings
 
 __all__ = [
     "DEFAULT_MODELS",

@@ -1,4 +1,4 @@
-"""``kapitza.prediction.calculator_validation``: every bare measured row scored with a calculator's phonons, or left
+"""``kapitza.prediction.validation.calculators``: every bare measured row scored with a calculator's phonons, or left
 out with one reason, beside the Debye DMM.
 
 The calculator is ASE's EMT through the tests' ``module:factory`` (tests/mlip_factories.py): it covers Al, Cu, Ag,
@@ -19,8 +19,8 @@ import pytest
 import kapitza
 from kapitza.errors import InputError
 from kapitza.literature import shipped_measurements
-from kapitza.prediction import calculator_validation as CV
 from kapitza.prediction.bounds import check_bounds
+from kapitza.prediction.validation import calculators as CV
 
 pytest.importorskip("phonopy")
 

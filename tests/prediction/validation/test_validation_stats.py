@@ -11,7 +11,7 @@ import pytest
 from kapitza.errors import InputError
 from kapitza.plotting import validation_figure
 from kapitza.prediction import ValidationTable, validation_statistics
-from kapitza.prediction.validation_stats import NO_VALUE, ratio_statistics
+from kapitza.prediction.validation.stats import NO_VALUE, ratio_statistics
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 PT_NOTE = "electronic DMM needs the Fermi velocity and Sommerfeld coefficient, not stored for Pt"

@@ -1,0 +1,462 @@
+"""The AGF of measured pairs built from their crystals, scored against the measurements beside the two DMMs.
+
+:func:`agf_validation` takes the bare rows of the shipped compilation that the AGF's crystal route builds
+(:func:`kapitza.prediction.buildable.buildable_rows`: a commensurate cell within the strain and cell bounds, the
+plane the paper names or the low-index default) and, for each distinct pair, runs ``kapitza agf FILM SUBSTRATE
+--calculator NAME --normal PLANE`` (:func:`kapitza.transmission.agf.run_agf`: both crystals relaxed with the
+potential, stacked in their common cell, force constants where the interface is, the two-probe Landauer
+conductance G(T) at the rows' temperatures).  Each row is scored or left out with one reason (:data:`REASONS`):
+
+1. a reason of :func:`~kapitza.prediction.buildable.buildable_rows` (``amorphous`` ... ``cell size``), or
+   ``above bound`` (:func:`kapitza.prediction.bounds.check_bounds`, as every validation leaves them out), or ``0 K``;
+2. ``two planes``: the film's plane differs from the substrate's (cubic (111) on hexagonal (0001)): the AGF's
+   crystal route stacks both sides along one ``--normal`` of :data:`~kapitza.transmission.agf.inputs.NORMALS`;
+3. ``refused by the potential``: a side's crystal is refused by the structure route with the calculator
+   (remembered as ``kapitza validate --calculator`` remembers it), or ``run_agf`` refuses the pair (the relaxed
+   lattices no longer match within the strain bound), with its words;
+4. ``over the memory bound``: a side's force constants, or the pair's AGF run, would state more memory than
+   ``max_memory_gb`` (default this machine's for a crystal, ``kapitza agf``'s 4 GB for the run); not remembered;
+5. ``unstable lead``: a lead of the pair's AGF model is dynamically unstable (imaginary bulk frequencies above
+   :data:`~kapitza.transmission.agf.stability.UNSTABLE_FRACTION` of its highest: the potential does not hold that
+   side's strained crystal), so its G is not a prediction; the two-probe G (computed with
+   ``allow_unstable_leads=True``: ``kapitza agf`` refuses such a lead) is kept in ``agf_phonon``, not scored;
+6. ``no prediction``: a metal/metal pair without the electron data of the electronic DMM, found before its AGF
+   is run (the AGF could not change it).
+
+A scored row is predicted as ``kapitza predict`` reports a pair (:func:`kapitza.prediction.validation.as_predicted`):
+the AGF's two-probe phonon conductance, in series with the metal's electron-phonon conductance at a
+metal/non-metal pair where kapitza stores it, the electronic DMM at a metal/metal pair.  The two-probe conductance
+is the primary column because it is the Landauer quantity the DMM columns compute (transmission times the
+incident flux of one side); the intrinsic one (the leads' ballistic resistance removed) is kept beside it and
+scored too, and neither was chosen by its score.  On the same rows: the Debye DMM (``kapitza validate``) and the
+full-dispersion DMM of the same potential (``kapitza validate --calculator``), each as ``predict`` reports them.
+
+Statistics (:func:`kapitza.prediction.scoring.score`, one rule for every page): the median factor
+``10 ** median |log10(p / m)|`` and the share within a factor 2, every row weighted equally and every paper
+weighted equally, on the rows every column scores.
+
+Cost: each pair's AGF is a ``kapitza agf`` run (minutes to an hour with a universal potential on 2 cores, by its
+cell); its G at the rows' temperatures is cached by content (the two crystals' records, the plane, the calculator's
+identity, the AGF settings, the temperatures), so a second run, or a run interrupted between pairs, reads what is
+done.  ``max_cell_atoms`` bounds the cells scored (default :data:`DEFAULT_SCORED_CELL_ATOMS`, smaller than the
+buildable list's bound so that the default run finishes on a workstation; raise it to score more pairs).
+
+Units: K, W m^-2 K^-1.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, ClassVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ... import _checks
+from ..._progress import Progress
+from ...errors import InputError, MemoryBoundError
+from ...io.results import result
+from ...literature import Measurements, shipped_measurements
+from ...literature.crystals import CrystalDescription, crystal_for
+from ...phonons.debye import DEFAULT_CUTOFF
+from ..bounds import check_bounds
+from ..scoring import Score, score
+from .buildable import DEFAULT_MAX_STRAIN, buildable_rows, check_rows
+from .buildable import REASONS as BUILD_REASONS
+from .calculators import PhononResult, crystal_verdict, debye_predictions, pair_full_dispersion
+from .table import as_predicted
+
+__all__ = [
+    "AGF_SETTINGS",
+    "DEFAULT_SCORED_CELL_ATOMS",
+    "MODELS",
+    "REASONS",
+    "AgfValidation",
+    "agf_validation",
+]
+
+
+#: The cells scored by default: at most this many atoms in one period of both sides of the common cell (the
+#: buildable list's 200 would take days on 2 cores with a universal potential; 24 takes the pairs whose AGF runs
+#: in minutes: Al|Si, Si|Ge, GaN|AlN, Pt|Si, ... on (001)).  Fixed by cost before any score was seen.
+DEFAULT_SCORED_CELL_ATOMS = 24
+#: Why a row is not scored beyond the buildable list's reasons (in the order checked).
+REASONS = (
+    "above bound",
+    "0 K",
+    "two planes",
+    "refused by the potential",
+    "over the memory bound",
+    "unstable lead",
+    "no prediction",
+)
+#: The columns scored, as :meth:`AgfValidation.column` names them.
+MODELS = ("agf", "agf intrinsic", "full-dispersion DMM", "Debye DMM")
+#: The AGF settings of every pair: ``kapitza agf``'s defaults (frequencies, k points, broadening), fixed before any
+#: score was seen.
+AGF_SETTINGS: Mapping[str, int] = MappingProxyType({"frequencies": 200, "kpoints": 8})
+#: Version of the cached pair entries (2: with the leads' stability; 3: the interface's rows displaced as lateral
+#: copies of their atoms, 12ba703, which changes what a potential reaching beyond the range puts into them).
+CACHE_FORMAT = 3
+
+
+@result
+class AgfValidation:
+    """Measured rows of pairs the AGF's crystal route builds: the AGF beside the two DMMs, or why a row is left out.
+
+    Attributes
+    ----------
+    calculator : str
+        The potential's name.
+    row : ndarray of int
+        Each row's place in the compilation, shape (n,).
+    film, substrate, paper : tuple of str
+        The compilation's sides and reference id of each row.
+    temperature, measured : ndarray
+        K and W m^-2 K^-1, shape (n,).
+    planes : tuple of str
+        "001 on 001" (film on substrate), "" where no crystal.
+    cell_atoms : ndarray of int
+        Atoms of one period of both sides of the common cell (buildable list, recorded lattices).
+    agf, agf_intrinsic : ndarray
+        As ``predict`` reports a pair, from the AGF's two-probe and intrinsic phonon conductance, W m^-2 K^-1; NaN
+        where the row is left out.
+    agf_phonon : ndarray
+        The AGF's two-probe phonon conductance alone, W m^-2 K^-1.
+    full_dispersion, debye : ndarray
+        The full-dispersion DMM of the same potential and the Debye DMM, each as ``predict`` reports them; NaN where
+        a column cannot predict the row.
+    reason, detail : tuple of str
+        "" for a scored row, else the reason (the buildable list's, or one of :data:`REASONS`) and its words.
+    note : tuple of str
+        Why a scored row's prediction is partial (the phonon conductance alone for a metal without electron data).
+    settings : dict
+        The bounds and the AGF settings.
+    """
+
+    calculator: str
+    row: NDArray[np.int64]
+    film: tuple[str, ...]
+    substrate: tuple[str, ...]
+    paper: tuple[str, ...]
+    temperature: NDArray[np.float64]
+    measured: NDArray[np.float64]
+    planes: tuple[str, ...]
+    cell_atoms: NDArray[np.int64]
+    agf: NDArray[np.float64]
+    agf_intrinsic: NDArray[np.float64]
+    agf_phonon: NDArray[np.float64]
+    full_dispersion: NDArray[np.float64]
+    debye: NDArray[np.float64]
+    reason: tuple[str, ...]
+    detail: tuple[str, ...]
+    note: tuple[str, ...]
+    settings: dict[str, Any]
+
+    _summary_fields: ClassVar[tuple[str, ...]] = ("calculator", "settings")
+
+    def __post_init__(self) -> None:
+        _checks.label(self.calculator, "calculator")
+        columns = ("agf", "agf_intrinsic", "agf_phonon", "full_dispersion", "debye")
+        n = check_rows(self, columns, (*BUILD_REASONS, *REASONS))
+        _checks.positive_array(_checks.sized(self.measured, "measured", (n,)), "measured", "W m^-2 K^-1")
+        _checks.labels(self.note, "note", n, check=_checks.text)
+        if not isinstance(self.settings, Mapping):
+            raise InputError(f"settings must be a mapping, got {type(self.settings).__name__}")
+
+    def _check_loaded(self, folder: Any) -> None:
+        """Read back from a file: its calculator is a built-in potential's name (a file names data, never code)."""
+        from ...atomistic.calculators import calculator_name
+
+        calculator_name(self.calculator, from_file="a saved result")
+
+    def __len__(self) -> int:
+        return int(self.row.size)
+
+    def column(self, model: str) -> NDArray[np.float64]:
+        """The predictions of one of :data:`MODELS`, W m^-2 K^-1."""
+        columns = {"agf": self.agf, "agf intrinsic": self.agf_intrinsic, "full-dispersion DMM": self.full_dispersion,
+                   "Debye DMM": self.debye}  # fmt: skip
+        if model not in columns:
+            raise InputError(f"no column {model!r}; the columns are {', '.join(MODELS)}")
+        return columns[model]
+
+    @property
+    def scored(self) -> NDArray[np.bool_]:
+        """Rows the AGF scores."""
+        return np.array([r == "" for r in self.reason], dtype=bool)
+
+    def common(self) -> NDArray[np.bool_]:
+        """Rows every column of :data:`MODELS` predicts (finite and > 0)."""
+        ok = self.scored.copy()
+        for model in MODELS:
+            v = self.column(model)
+            ok &= np.isfinite(v) & (v > 0)
+        return ok
+
+    def statistics(self, rows: str = "common") -> dict[str, Score]:
+        """Per column of :data:`MODELS`, its :class:`~kapitza.prediction.scoring.Score` on the rows every column
+        predicts (``rows="common"``) or on every row it predicts itself (``rows="own"``)."""
+        if rows not in ("common", "own"):
+            raise InputError(f"rows= is 'common' or 'own', got {rows!r}")
+        out = {}
+        for model in MODELS:
+            v = np.array(self.column(model), dtype=float)
+            keep = self.common() if rows == "common" else self.scored
+            v[~keep] = np.nan
+            out[model] = score(v, self.measured, self.paper)
+        return out
+
+    def counts(self) -> dict[str, int]:
+        """Rows scored ("scored") and rows left out under each reason (those with rows)."""
+        out = {"scored": int(self.scored.sum())}
+        for r in dict.fromkeys(self.reason):
+            if r:
+                out[r] = sum(1 for x in self.reason if x == r)
+        return out
+
+    def pairs(self) -> list[dict[str, Any]]:
+        """One entry per (film, substrate, planes) with rows: rows, papers, scored, the reason and detail."""
+        groups: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for k in range(len(self)):
+            key = (self.film[k], self.substrate[k], self.planes[k])
+            g = groups.setdefault(key, {"film": key[0], "substrate": key[1], "planes": key[2], "rows": 0,
+                                        "papers": set(), "scored": 0, "reason": self.reason[k],
+                                        "detail": self.detail[k], "cell_atoms": int(self.cell_atoms[k])})  # fmt: skip
+            g["rows"] += 1
+            g["papers"].add(self.paper[k])
+            g["scored"] += int(self.reason[k] == "")
+        return sorted(({**g, "papers": len(g["papers"])} for g in groups.values()),
+                      key=lambda g: (-g["scored"], -g["rows"], g["film"], g["substrate"]))  # fmt: skip
+
+
+def _plane(planes: str) -> str | None:
+    """The one normal of "hkl on hkl" where both sides share it and the AGF builds it, else None."""
+    parts = planes.split(" on ")
+    if len(parts) != 2 or parts[0] != parts[1]:
+        return None
+    from ...transmission.agf.inputs import NORMALS
+
+    return parts[0] if parts[0] in NORMALS else None
+
+
+def _pair_agf(
+    film: str, substrate: str, plane: str, temperature: NDArray[np.float64], source: Any, max_strain: float,
+    agf_settings: dict[str, int], cache: bool, max_memory_gb: float | None, stage_progress: Progress | None,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:  # fmt: skip
+    """The AGF's two-probe and intrinsic G of one pair at ``temperature`` (cached by content), and each lead's most
+    imaginary frequency as a fraction of its highest (left, right: :mod:`kapitza.transmission.agf.stability`)."""
+    from ...io.cache import cached_arrays, finite
+    from ...transmission.agf.run import run_agf
+
+    parts = {
+        "format": CACHE_FORMAT,
+        "film": _record(film),
+        "substrate": _record(substrate),
+        "plane": plane,
+        "calculator": dict(source.identity),
+        "max_strain": max_strain,
+        "settings": agf_settings,
+        "temperature": np.asarray(temperature, dtype=float),
+    }
+
+    def compute() -> dict[str, NDArray[Any]]:
+        options: dict[str, Any] = {}
+        if max_memory_gb is not None:
+            options["max_memory_gb"] = max_memory_gb
+        found, _ = run_agf(
+            film, substrate, calculator=source.name, normal=plane, max_strain=max_strain, temperature=temperature,
+            stage_progress=stage_progress, allow_unstable_leads=True, **agf_settings, **options,
+        )  # fmt: skip
+        checked = found.model_metadata["lead_stability"]
+        imaginary = [checked[side]["imaginary_THz"] / checked[side]["top_THz"] for side in ("left", "right")]
+        return {"conductance": np.asarray(found.conductance, dtype=float),
+                "intrinsic": np.asarray(found.intrinsic, dtype=float), "imaginary": np.array(imaginary)}  # fmt: skip
+
+    shape = np.shape(temperature)
+    stored = cached_arrays("agf-validation-pair", parts, compute, enabled=cache,
+                           shapes={"conductance": shape, "intrinsic": shape, "imaginary": (2,)},
+                           check=finite)  # fmt: skip
+    return np.asarray(stored["conductance"]), np.asarray(stored["intrinsic"]), np.asarray(stored["imaginary"])
+
+
+def _record(name: str) -> dict[str, Any]:
+    """The crystal table's record of a compilation name (what the pair's cache entry depends on)."""
+    desc = crystal_for(name)
+    if not isinstance(desc, CrystalDescription):
+        return {"name": name}
+    keep = ("spacegroup", "cellpar", "positions", "formula")
+    return {k: v for k, v in dataclasses.asdict(desc).items() if k in keep}
+
+
+def _no_prediction(side1: Any, side2: Any, temperature: NDArray[np.float64]) -> str | None:
+    """Why ``predict``'s rule gives no finite G for this pair whatever its phonon conductance (a metal/metal pair
+    without the electron data of its electronic DMM), or None: asked with a stand-in phonon G of 1e8 W m^-2 K^-1
+    before the pair's AGF is run (Pd on Ir with SevenNet-l3i5 + D3 ran 19.5 min before it was found)."""
+    t = np.asarray(temperature, dtype=float)
+    stand_in = PhononResult(t, np.full(t.shape, 1e8))
+    values, text = as_predicted(side1, side2, t, [stand_in])
+    return None if np.all(np.isfinite(values) & (values > 0)) else (text or "no finite prediction")
+
+
+def agf_validation(
+    calculator: str | None = None,
+    *,
+    measurements: Measurements | None = None,
+    max_strain: float = DEFAULT_MAX_STRAIN,
+    max_cell_atoms: int = DEFAULT_SCORED_CELL_ATOMS,
+    cutoff: str = DEFAULT_CUTOFF,
+    mesh: int = 24,
+    cache: bool = True,
+    progress: Progress | None = None,
+    max_memory_gb: float | None = None,
+    frequencies: int = AGF_SETTINGS["frequencies"],
+    kpoints: int = AGF_SETTINGS["kpoints"],
+) -> AgfValidation:
+    """Score the AGF of every measured pair the crystal route builds within the bounds (module docstring).
+
+    Parameters
+    ----------
+    calculator : str, optional
+        A built-in universal potential (default :data:`~kapitza.atomistic.calculators.DEFAULT_CALCULATOR`); a
+        ``module:factory`` too, from Python only.
+    measurements : Measurements, optional
+        The rows (default the shipped compilation).
+    max_strain : float
+        Largest principal in-plane strain of either side (default 3 %).
+    max_cell_atoms : int
+        Most atoms of one period of both sides of the common cell scored (default
+        :data:`DEFAULT_SCORED_CELL_ATOMS`).
+    cutoff : str
+        Debye cutoff rule of the Debye DMM column.
+    mesh : int
+        Brillouin-zone mesh of the full-dispersion DMM column.
+    cache : bool
+        Read and write the on-disk cache (crystals' phonons and refusals, the pairs' AGF and DMM).
+    progress : callable, optional
+        ``progress(stage, done, total)``: "pairs" over the pairs scored, the crystals' and the AGF's stages between.
+    max_memory_gb : float, optional
+        GB per process each crystal's force constants and each AGF run may state (default this machine's).
+    frequencies, kpoints : int
+        The AGF's frequency grid and k-point mesh of every pair (default :data:`AGF_SETTINGS`, ``kapitza agf``'s).
+
+    Raises
+    ------
+    InputError
+        An unknown calculator or a bad bound (before any work).
+    """
+    from ...atomistic.calculators import calculator_source
+    from ...phonons.supercell_plan import memory_limit_gb
+    from ...transmission.agf.stability import UNSTABLE_FRACTION
+
+    memory_limit_gb(max_memory_gb)
+    eps = _checks.between(max_strain, "max_strain", "", 1e-6, 0.25)
+    cap = int(_checks.positive(max_cell_atoms, "max_cell_atoms", "atoms"))
+    agf_settings = {"frequencies": int(_checks.positive(frequencies, "frequencies", "")),
+                    "kpoints": int(_checks.positive(kpoints, "kpoints", ""))}  # fmt: skip
+    source = calculator_source(calculator)
+    data = shipped_measurements() if measurements is None else measurements
+    if not isinstance(data, Measurements):
+        raise InputError(f"measurements= must be Measurements, got {type(data).__name__}")
+    built = buildable_rows(measurements=data, max_strain=eps, max_cell_atoms=cap)
+    idx = built.row
+    n = idx.size
+    rows = data.select(np.isin(np.arange(len(data)), idx))  # the bare rows, in the compilation's order
+    above = np.asarray(check_bounds(rows).above, dtype=bool)
+    temperature = np.asarray(built.temperature, dtype=float)
+    reason, detail, note = list(built.reason), list(built.detail), [""] * n
+    for k in range(n):
+        if above[k]:
+            reason[k], detail[k] = "above bound", "the measured G lies above the physical upper bound"
+        elif not temperature[k] > 0:
+            reason[k], detail[k] = "0 K", "no conductance at 0 K"
+        elif not reason[k] and _plane(built.planes[k]) is None:
+            reason[k] = "two planes"
+            detail[k] = f"{built.planes[k]}: the AGF stacks both sides along one normal ({built.orientation[k]})"
+    jobs: dict[tuple[str, str, str], list[int]] = {}
+    for k in range(n):
+        if not reason[k]:
+            jobs.setdefault((built.film[k], built.substrate[k], str(_plane(built.planes[k]))), []).append(k)
+    agf, agf_i, agf_p, fd = (np.full(n, np.nan) for _ in range(4))
+    for done, ((film, substrate, plane), members) in enumerate(jobs.items()):
+        if progress is not None:
+            progress("pairs", done, len(jobs))
+        m = np.asarray(members)
+        verdicts = [crystal_verdict(crystal_for(s), source, cache, progress, max_memory_gb) for s in (film, substrate)]
+        refused = sorted((bound, s, why) for s, (_, why, bound) in zip((film, substrate), verdicts) if why)
+        if refused:  # the potential's refusal first; a crystal over the memory bound is not the potential's
+            bound, name, why = refused[0]
+            for k in members:
+                reason[k] = "over the memory bound" if bound else "refused by the potential"
+                detail[k] = f"{name}: {why}"
+            continue
+        c1, c2 = verdicts[0][0], verdicts[1][0]
+        missing = _no_prediction(c1.material, c2.material, temperature[m])
+        if missing is not None:  # a metal/metal pair without electron data: no AGF could be scored, none is run
+            for k in members:
+                reason[k], detail[k] = "no prediction", f"{film}/{substrate}: {missing}"
+            continue
+        t = np.unique(temperature[m])
+        try:
+            g, gi, imaginary = _pair_agf(
+                film, substrate, plane, t, source, eps, agf_settings, cache, max_memory_gb, progress
+            )
+        except MemoryBoundError as exc:  # the bound's refusal, not the pair's: not remembered
+            for k in members:
+                reason[k], detail[k] = "over the memory bound", f"{film}/{substrate} ({plane}): {exc}"
+            continue
+        except InputError as exc:
+            for k in members:
+                reason[k], detail[k] = "refused by the potential", f"{film}/{substrate} ({plane}): {exc}"
+            continue
+        unstable = [f"{name} lead {100 * f:.0f} %" for name, f in zip((film, substrate), imaginary)
+                    if f > UNSTABLE_FRACTION]  # fmt: skip
+        at = np.searchsorted(t, temperature[m])
+        agf_p[m] = g[at]
+        if unstable:  # computed (the two-probe G kept in agf_phonon) but not scored: not a prediction
+            for k in members:
+                reason[k] = "unstable lead"
+                detail[k] = (f"{film}/{substrate} ({plane}): imaginary lead frequencies up to "
+                             f"{', '.join(unstable)} of its highest")  # fmt: skip
+            continue
+        tt = temperature[m]
+        values, text = as_predicted(c1.material, c2.material, tt, [PhononResult(tt, g[at]), PhononResult(tt, gi[at])])
+        agf[m], agf_i[m] = values[0], values[1]
+        fd[m] = pair_full_dispersion(c1, c2, tt, mesh=mesh, normal=tuple(int(c) for c in plane), cache=cache)[1]
+        for k in members:
+            note[k] = text
+            if not (math.isfinite(agf[k]) and agf[k] > 0):
+                reason[k], detail[k] = "no prediction", f"{film}/{substrate}: {text or 'no finite prediction'}"
+    if progress is not None:
+        progress("pairs", len(jobs), len(jobs))
+    debye = debye_predictions(rows, cutoff)
+    return AgfValidation(
+        calculator=source.name,
+        row=idx.astype(np.int64),
+        film=built.film,
+        substrate=built.substrate,
+        paper=built.paper,
+        temperature=temperature,
+        measured=np.asarray(rows.conductance, dtype=float),
+        planes=built.planes,
+        cell_atoms=built.cell_atoms,
+        agf=agf,
+        agf_intrinsic=agf_i,
+        agf_phonon=agf_p,
+        full_dispersion=fd,
+        debye=debye,
+        reason=tuple(reason),
+        detail=tuple(detail),
+        note=tuple(note),
+        settings={
+            "max_strain": eps,
+            "max_cell_atoms": cap,
+            "cutoff": cutoff,
+            "mesh": int(mesh),
+            **agf_settings,
+            "conductance": "two-probe (agf), intrinsic (agf intrinsic)",
+        },  # fmt: skip
+    )
