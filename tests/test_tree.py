@@ -169,7 +169,7 @@ def test_collection_marks_the_tiers():
         Item(TESTS / "cli" / "test_predict_cli.py", "Exit status 2."),
         Item(TESTS / "atomistic" / "test_force_tasks.py", "Exit status 2.",
              "test_a_worker_killed_mid_run_leaves_the_numbers_and_the_cache_whole"),  # listed in long_tests.txt
-        Item(TESTS / "prediction" / "test_agf_validation.py", "Exit status 2."),  # a file listed whole
+        Item(TESTS / "prediction" / "validation" / "test_agf_validation.py", "Exit status 2."),  # a file listed whole
     ]  # fmt: skip
     pytest_collection_modifyitems(None, items)
     assert [item.markers for item in items] == [["law"], ["reference"], [], ["long"], ["long"]]

@@ -680,7 +680,6 @@ __all__ = [
     "OK",
     "ONE_SIDED",
     "RATIO",
-    "Spectra",
     "check_families",
     "check_range",
     "grid_half",
