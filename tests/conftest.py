@@ -104,17 +104,54 @@ def scratch_working_directory(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
 
 
+#: Where the run's one cache folder and its key's folder are kept on the config (the controller's, or a plain run's).
+RUN_CACHE = pytest.StashKey[tuple[str, str]]()
+
+
+def pytest_configure(config):
+    """One kapitza cache for the whole test run, shared by its xdist workers: made here once by the controller (or
+    by a run without workers) and handed to each worker (:func:`pytest_configure_node`), so a crystal, force
+    constants or a mesh computed by one worker is read by the other instead of being computed twice.  Entries are
+    content-addressed and written atomically (kapitza.io.cache), so two workers storing one key at once both leave a
+    whole, signed entry.  The key file lies beside the cache folder, not in it (the user's ~/.config/kapitza/cache.key
+    is neither made nor read).  Removed at the end of the run; a test that needs an empty or private cache points
+    KAPITZA_CACHE_DIR at its own tmp_path."""
+    import tempfile
+
+    if hasattr(config, "workerinput"):  # an xdist worker: the controller's folders
+        config.stash[RUN_CACHE] = (config.workerinput["kapitza_cache"], config.workerinput["kapitza_cache_key"])
+        return
+    root = Path(tempfile.mkdtemp(prefix="kapitza-test-run-"))
+    (root / "cache").mkdir()
+    (root / "key").mkdir(mode=0o700)
+    config.stash[RUN_CACHE] = (str(root / "cache"), str(root / "key" / "cache.key"))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """xdist: every worker gets the controller's cache folder and key (:func:`pytest_configure`)."""
+    node.workerinput["kapitza_cache"], node.workerinput["kapitza_cache_key"] = node.config.stash[RUN_CACHE]
+
+
+def pytest_unconfigure(config):
+    """The controller (or a run without workers) removes the run's cache after the last worker has finished."""
+    import shutil
+
+    if not hasattr(config, "workerinput") and RUN_CACHE in config.stash:
+        shutil.rmtree(Path(config.stash[RUN_CACHE][0]).parent, ignore_errors=True)
+
+
 @pytest.fixture(scope="session", autouse=True)
-def isolated_cache(tmp_path_factory):
-    """Every test session gets its own on-disk cache (force constants, meshes) and its own cache key, beside the
-    cache folder, not in it (so the user's ~/.config/kapitza/cache.key is neither made nor read)."""
+def isolated_cache(request):
+    """Every test run gets its own on-disk cache (force constants, meshes) and its own cache key, one for all its
+    workers (:func:`pytest_configure`): KAPITZA_CACHE_DIR and KAPITZA_CACHE_KEY point there for the session."""
     import os
 
-    path = tmp_path_factory.mktemp("kapitza-cache")
-    settings = {"KAPITZA_CACHE_DIR": str(path), "KAPITZA_CACHE_KEY": str(tmp_path_factory.mktemp("kapitza-key") / "k")}
+    cache, key = request.config.stash[RUN_CACHE]
+    settings = {"KAPITZA_CACHE_DIR": cache, "KAPITZA_CACHE_KEY": key}
     old = {name: os.environ.get(name) for name in settings}
     os.environ.update(settings)
-    yield path
+    yield Path(cache)
     for name, value in old.items():
         if value is None:
             os.environ.pop(name, None)
