@@ -6,8 +6,11 @@ import functools
 import re
 import sys
 import warnings
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 import pytest
@@ -157,6 +160,67 @@ def isolated_cache(request):
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
+
+
+def _frozen(value: Any) -> Any:
+    """A hashable stand-in for an argument, equal for equal arguments: containers and dataclasses by their items and
+    compared fields, arrays by shape, dtype and bytes; TypeError for what has none (the call is then not reused)."""
+    import dataclasses
+    from collections.abc import Mapping
+
+    if isinstance(value, (str, bytes, int, float, complex, bool, type(None), Path)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, tuple(_frozen(v) for v in value))
+    if isinstance(value, Mapping):
+        return ("mapping", tuple(sorted((str(k), _frozen(v)) for k, v in value.items())))
+    if isinstance(value, np.ndarray):
+        return ("ndarray", value.shape, value.dtype.str, value.tobytes())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = tuple((f.name, _frozen(getattr(value, f.name))) for f in dataclasses.fields(value) if f.compare)
+        return (type(value).__qualname__, fields)
+    hash(value)  # an object compared by identity (a callable, a runner): the same object is the same argument
+    return (type(value).__qualname__, value)
+
+
+@contextmanager
+def built_once(owner: Any, name: str, *, ignore: tuple[str, ...] = ("progress",)) -> Iterator[Any]:
+    """Within the block, ``owner.name`` (a library function that builds a heavy result: a validation, a crystal's
+    phonons) computes each distinct call once and hands the same frozen result to every later call with the same
+    arguments, for a test module whose tests render one result several ways (the text, --explain, --json, --plot)
+    and compare it with the library's.
+
+    The arguments are bound to the function's signature with its defaults, so ``f(x, mesh=8)`` and ``f(x, 8)`` are
+    one call; those named in ``ignore`` (a progress callback) are left out of the key.  The first call of each is the
+    real computation, and a call with any other argument (a command that passed a wrong mesh or calculator) computes
+    afresh, so its numbers still differ from the library's and the test comparing them fails.  A call whose
+    arguments have no stand-in (:func:`_frozen`) is computed as usual; a failing call is not kept.  A test that
+    patches what the function computes from (a stub model, a data file it reads) must call the real function, which
+    the block yields with the memo (``built.real``, ``built.memo``)."""
+    import inspect
+
+    real = getattr(owner, name)
+    signature = inspect.signature(real)
+    memo: dict[Any, Any] = {}
+
+    @functools.wraps(real)
+    def once(*args: Any, **kwargs: Any) -> Any:
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        try:
+            key = _frozen({k: v for k, v in bound.arguments.items() if k not in ignore})
+        except TypeError:
+            return real(*args, **kwargs)
+        if key not in memo:
+            memo[key] = real(*args, **kwargs)
+        return memo[key]
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(owner, name, once)
+    try:
+        yield SimpleNamespace(real=real, memo=memo)
+    finally:
+        patch.undo()
 
 
 @pytest.fixture
