@@ -74,7 +74,7 @@ def pytest_collection_modifyitems(config, items):
     detailed balance in tests/transmission say, carries ``@pytest.mark.law`` itself), ``reference`` for a test
     whose docstring names its source (:data:`SOURCE`); ``parity`` (two routes to one number) is written on the
     test itself.  ``long`` for the tests :data:`LONG_TESTS` lists (by node id, or a whole file): out of the default
-    run, in CI's second suite line."""
+    run, in CI's one pytest run (``-m 'not slow'``)."""
     laws = Path(__file__).resolve().parent / "laws"
     long = {name for _, name in long_entries()}
     for item in items:
