@@ -69,6 +69,8 @@ def _scratch(base: Path, name: str, tag: str = "") -> Path:
 def run_commands(lines: list[str], folder: Path) -> None:
     """Run each ``kapitza ...`` line in ``folder``; raise RuntimeError with the stderr of a failing one."""
     env = {**os.environ, "MPLBACKEND": "Agg", "COLUMNS": "100"}
+    if WORKERS > 1:  # the figures are the parallelism: one BLAS/OpenMP thread a command, as many commands as cores
+        env = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")} | env
     for line in lines:
         words = shlex.split(line)
         if not words or words[0] != "kapitza":
