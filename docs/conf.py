@@ -94,4 +94,5 @@ sphinx_gallery_conf = {
     "write_computation_times": False,  # its pages load DataTables and Bootstrap from CDNs: the site must work offline
     "image_scrapers": ("figure_scraper.figure_scraper", "matplotlib"),
     "reset_modules": ("matplotlib",),
+    "parallel": os.cpu_count() or 1,  # one example a core (joblib processes); 1: in this process
 }

@@ -6,8 +6,11 @@ import functools
 import re
 import sys
 import warnings
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 import pytest
@@ -71,7 +74,7 @@ def pytest_collection_modifyitems(config, items):
     detailed balance in tests/transmission say, carries ``@pytest.mark.law`` itself), ``reference`` for a test
     whose docstring names its source (:data:`SOURCE`); ``parity`` (two routes to one number) is written on the
     test itself.  ``long`` for the tests :data:`LONG_TESTS` lists (by node id, or a whole file): out of the default
-    run, in CI's second suite line."""
+    run, in CI's one pytest run (``-m 'not slow'``)."""
     laws = Path(__file__).resolve().parent / "laws"
     long = {name for _, name in long_entries()}
     for item in items:
@@ -104,22 +107,141 @@ def scratch_working_directory(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def isolated_cache(tmp_path_factory):
-    """Every test session gets its own on-disk cache (force constants, meshes) and its own cache key, beside the
-    cache folder, not in it (so the user's ~/.config/kapitza/cache.key is neither made nor read)."""
+#: Where the run's one cache folder and its key's folder are kept on the config (the controller's, or a plain run's).
+RUN_CACHE = pytest.StashKey[tuple[str, str]]()
+
+
+def pytest_configure(config):
+    """One kapitza cache for the whole test run, shared by its xdist workers: made here once by the controller (or
+    by a run without workers) and handed to each worker (:func:`pytest_configure_node`), so a crystal, force
+    constants or a mesh computed by one worker is read by the other instead of being computed twice.  Entries are
+    content-addressed and written atomically (kapitza.io.cache), so two workers storing one key at once both leave a
+    whole, signed entry.  The key file lies beside the cache folder, not in it (the user's ~/.config/kapitza/cache.key
+    is neither made nor read).  Removed at the end of the run; a test that needs an empty or private cache points
+    KAPITZA_CACHE_DIR at its own tmp_path."""
+    import tempfile
+
+    if hasattr(config, "workerinput"):  # an xdist worker: the controller's folders
+        config.stash[RUN_CACHE] = (config.workerinput["kapitza_cache"], config.workerinput["kapitza_cache_key"])
+        return
+    _one_blas_thread_a_worker(config)
+    root = Path(tempfile.mkdtemp(prefix="kapitza-test-run-"))
+    (root / "cache").mkdir()
+    (root / "key").mkdir(mode=0o700)
+    config.stash[RUN_CACHE] = (str(root / "cache"), str(root / "key" / "cache.key"))
+
+
+#: The thread pools of BLAS, LAPACK and OpenMP, each one thread in an xdist worker (:func:`_one_blas_thread_a_worker`).
+THREAD_SETTINGS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def _one_blas_thread_a_worker(config) -> None:
+    """With two or more xdist workers, each worker's BLAS, LAPACK and OpenMP run one thread (set in the controller's
+    environment before the workers start, where the user set none): the workers are the parallelism.  OpenBLAS's
+    default, a thread a core in each worker, makes the workers' threads wait on each other's cores: four test
+    modules heavy in eigh and solves took 38-44 s of CPU with it against 27 s without, on the 2-core machine."""
     import os
 
-    path = tmp_path_factory.mktemp("kapitza-cache")
-    settings = {"KAPITZA_CACHE_DIR": str(path), "KAPITZA_CACHE_KEY": str(tmp_path_factory.mktemp("kapitza-key") / "k")}
+    try:
+        workers = int(getattr(config.option, "numprocesses", 0) or 0)
+    except (TypeError, ValueError):
+        return
+    if workers > 1:
+        for name in THREAD_SETTINGS:
+            os.environ.setdefault(name, "1")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """xdist: every worker gets the controller's cache folder and key (:func:`pytest_configure`)."""
+    node.workerinput["kapitza_cache"], node.workerinput["kapitza_cache_key"] = node.config.stash[RUN_CACHE]
+
+
+def pytest_unconfigure(config):
+    """The controller (or a run without workers) removes the run's cache after the last worker has finished."""
+    import shutil
+
+    if not hasattr(config, "workerinput") and RUN_CACHE in config.stash:
+        shutil.rmtree(Path(config.stash[RUN_CACHE][0]).parent, ignore_errors=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_cache(request):
+    """Every test run gets its own on-disk cache (force constants, meshes) and its own cache key, one for all its
+    workers (:func:`pytest_configure`): KAPITZA_CACHE_DIR and KAPITZA_CACHE_KEY point there for the session."""
+    import os
+
+    cache, key = request.config.stash[RUN_CACHE]
+    settings = {"KAPITZA_CACHE_DIR": cache, "KAPITZA_CACHE_KEY": key}
     old = {name: os.environ.get(name) for name in settings}
     os.environ.update(settings)
-    yield path
+    yield Path(cache)
     for name, value in old.items():
         if value is None:
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
+
+
+def _frozen(value: Any) -> Any:
+    """A hashable stand-in for an argument, equal for equal arguments: containers and dataclasses by their items and
+    compared fields, arrays by shape, dtype and bytes; TypeError for what has none (the call is then not reused)."""
+    import dataclasses
+    from collections.abc import Mapping
+
+    if isinstance(value, (str, bytes, int, float, complex, bool, type(None), Path)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, tuple(_frozen(v) for v in value))
+    if isinstance(value, Mapping):
+        return ("mapping", tuple(sorted((str(k), _frozen(v)) for k, v in value.items())))
+    if isinstance(value, np.ndarray):
+        return ("ndarray", value.shape, value.dtype.str, value.tobytes())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = tuple((f.name, _frozen(getattr(value, f.name))) for f in dataclasses.fields(value) if f.compare)
+        return (type(value).__qualname__, fields)
+    hash(value)  # an object compared by identity (a callable, a runner): the same object is the same argument
+    return (type(value).__qualname__, value)
+
+
+@contextmanager
+def built_once(owner: Any, name: str, *, ignore: tuple[str, ...] = ("progress",)) -> Iterator[Any]:
+    """Within the block, ``owner.name`` (a library function that builds a heavy result: a validation, a crystal's
+    phonons) computes each distinct call once and hands the same frozen result to every later call with the same
+    arguments, for a test module whose tests render one result several ways (the text, --explain, --json, --plot)
+    and compare it with the library's.
+
+    The arguments are bound to the function's signature with its defaults, so ``f(x, mesh=8)`` and ``f(x, 8)`` are
+    one call; those named in ``ignore`` (a progress callback) are left out of the key.  The first call of each is the
+    real computation, and a call with any other argument (a command that passed a wrong mesh or calculator) computes
+    afresh, so its numbers still differ from the library's and the test comparing them fails.  A call whose
+    arguments have no stand-in (:func:`_frozen`) is computed as usual; a failing call is not kept.  A test that
+    patches what the function computes from (a stub model, a data file it reads) must call the real function, which
+    the block yields with the memo (``built.real``, ``built.memo``)."""
+    import inspect
+
+    real = getattr(owner, name)
+    signature = inspect.signature(real)
+    memo: dict[Any, Any] = {}
+
+    @functools.wraps(real)
+    def once(*args: Any, **kwargs: Any) -> Any:
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        try:
+            key = _frozen({k: v for k, v in bound.arguments.items() if k not in ignore})
+        except TypeError:
+            return real(*args, **kwargs)
+        if key not in memo:
+            memo[key] = real(*args, **kwargs)
+        return memo[key]
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(owner, name, once)
+    try:
+        yield SimpleNamespace(real=real, memo=memo)
+    finally:
+        patch.undo()
 
 
 @pytest.fixture

@@ -186,14 +186,19 @@ def test_malloc_kept_takes_arrays_from_the_heap_and_sets_the_workers_threshold_b
     assert (before, inside, after) == (1, 0, 1), done.stdout
 
 
-def test_a_local_cluster_leaves_the_callers_environment_as_it_was():
+def test_a_local_cluster_leaves_the_callers_environment_as_it_was(monkeypatch):
     """DESIGN.md: the library changes no process-wide state. dask's nannies (in this process) write their
-    workers' settings (OMP_NUM_THREADS, MALLOC_TRIM_THRESHOLD_, ...) into os.environ while starting them."""
+    workers' settings (OMP_NUM_THREADS, MALLOC_TRIM_THRESHOLD_, ...) into os.environ while starting them.  The thread
+    settings the test run gives its xdist workers (conftest.THREAD_SETTINGS) are taken out first, so that a nanny's
+    OMP_NUM_THREADS=1 left behind would show."""
     import os
 
     pytest.importorskip("distributed")
+    from conftest import THREAD_SETTINGS
     from kapitza.cluster import close_client, local_client
 
+    for name in THREAD_SETTINGS:
+        monkeypatch.delenv(name, raising=False)
     before = dict(os.environ)
     client = local_client(1)
     try:

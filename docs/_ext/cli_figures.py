@@ -14,6 +14,11 @@ The last line must write the named PNG. The page then shows the commands and the
 command saved it, so the figure can never drift from the code that draws it. A command that fails or that
 does not write the PNG is a build error (``-W`` stops the build), with the end of its stderr.
 
+The commands of every figure in the documents to be read are started before reading
+(``env-before-read-docs``), :data:`WORKERS` figures at a time in the background, each in its own scratch folder,
+while Sphinx parses the pages; the directive then takes its figure's outcome (the minutes of ``md modes`` and
+``md eels`` overlap instead of adding up). A figure the scan did not find runs where its directive is read.
+
 ``tests/docs/test_cli_figures.py`` checks that the figures page has one such figure for every ``--plot``
 option the CLI has.
 """
@@ -21,11 +26,13 @@ option the CLI has.
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from docutils import nodes
@@ -40,6 +47,10 @@ ROOT = Path(__file__).resolve().parents[2]
 FIGURE_DIR = "reference/cli_figures"
 #: A command taking longer than this (s) is reported, so that a slow figure is noticed in the build log.
 SLOW_S = 30.0
+#: Figures whose commands run at once in the background (each command is one process): one a core.
+WORKERS = max(1, os.cpu_count() or 1)
+#: A figure block in a page's source: its PNG name and its body (the options, then the commands).
+BLOCK = re.compile(r"^```\{kapitza-figure\} (\S+)\n(.*?)^```", re.S | re.M)
 
 
 def _kapitza() -> list[str]:
@@ -47,8 +58,8 @@ def _kapitza() -> list[str]:
     return [sys.executable, "-m", "kapitza"]
 
 
-def _scratch(base: Path, name: str) -> Path:
-    folder = base / "cli_figures" / Path(name).stem
+def _scratch(base: Path, name: str, tag: str = "") -> Path:
+    folder = base / "cli_figures" / (Path(name).stem + tag)
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     (folder / "examples").symlink_to(ROOT / "examples", target_is_directory=True)
@@ -58,6 +69,8 @@ def _scratch(base: Path, name: str) -> Path:
 def run_commands(lines: list[str], folder: Path) -> None:
     """Run each ``kapitza ...`` line in ``folder``; raise RuntimeError with the stderr of a failing one."""
     env = {**os.environ, "MPLBACKEND": "Agg", "COLUMNS": "100"}
+    if WORKERS > 1:  # the figures are the parallelism: one BLAS/OpenMP thread a command, as many commands as cores
+        env = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")} | env
     for line in lines:
         words = shlex.split(line)
         if not words or words[0] != "kapitza":
@@ -74,6 +87,43 @@ def run_commands(lines: list[str], folder: Path) -> None:
             logger.info(f"kapitza-figure: {line!r} took {took:.0f} s")
 
 
+def _commands(body: list[str] | str) -> list[str]:
+    """The command lines of a figure's body (its ``:option:`` lines and blank lines left out)."""
+    lines = body.splitlines() if isinstance(body, str) else body
+    return [line.strip() for line in lines if line.strip() and not line.strip().startswith(":")]
+
+
+def _make(base: Path, name: str, lines: list[str], tag: str = "") -> tuple[Path, str | None]:
+    """Run one figure's commands in a fresh scratch folder: (the folder, None) or (the folder, why it failed)."""
+    folder = _scratch(base, name, tag)
+    try:
+        run_commands(lines, folder)
+    except (RuntimeError, subprocess.TimeoutExpired) as exc:
+        return folder, str(exc)
+    return folder, None
+
+
+def start_figures(app, env, docnames) -> None:  # noqa: ANN001
+    """Start the commands of every figure in the documents about to be read, :data:`WORKERS` at a time (not with
+    Sphinx's own parallel reading, whose forked readers could not wait on this process's threads)."""
+    app.kapitza_figures = {}
+    if app.parallel > 1:
+        return
+    pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="kapitza-figure")
+    started: dict[tuple[str, tuple[str, ...]], Future] = {}
+    for docname in sorted(docnames):
+        source = Path(env.doc2path(docname))
+        if source.suffix != ".md" or not source.is_file():
+            continue
+        for name, body in BLOCK.findall(source.read_text(encoding="utf-8")):
+            lines = _commands(body)
+            key = (name, tuple(lines))
+            if lines and key not in started:
+                started[key] = pool.submit(_make, Path(app.doctreedir), name, lines, f"-{len(started)}")
+    pool.shutdown(wait=False)
+    app.kapitza_figures = started  # taken by the directives
+
+
 class KapitzaFigure(SphinxDirective):
     """Run the body's kapitza commands; show them and the PNG the last one wrote."""
 
@@ -88,11 +138,13 @@ class KapitzaFigure(SphinxDirective):
         lines = [line.strip() for line in self.content if line.strip()]
         if not lines:
             raise self.error(f"kapitza-figure {name}: no command")
-        folder = _scratch(Path(self.env.app.doctreedir), name)
-        try:
-            run_commands(lines, folder)
-        except (RuntimeError, subprocess.TimeoutExpired) as exc:
-            raise self.error(f"kapitza-figure {name}: {exc}") from None
+        started = getattr(self.env.app, "kapitza_figures", {}).pop((name, tuple(lines)), None)
+        if started is not None:
+            folder, failure = started.result()
+        else:  # not found by the scan before reading: run here
+            folder, failure = _make(Path(self.env.app.doctreedir), name, lines)
+        if failure is not None:
+            raise self.error(f"kapitza-figure {name}: {failure}")
         made = folder / name
         if not made.is_file():
             raise self.error(f"kapitza-figure {name}: the last command wrote no {name}")
@@ -114,4 +166,5 @@ class KapitzaFigure(SphinxDirective):
 
 def setup(app):  # noqa: ANN001, ANN201
     app.add_directive("kapitza-figure", KapitzaFigure)
+    app.connect("env-before-read-docs", start_figures)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -23,6 +23,18 @@ EMT = "mlip_factories:emt"
 FAST = ("--mesh", "8")
 
 
+@pytest.fixture(scope="module", autouse=True)
+def crystals_built_once():
+    """Each crystal these commands build (Al, Cu, Ag with EMT, Si with SW: relaxed, force constants, checked stable)
+    is built once for the module (:func:`conftest.built_once`), and each command then renders its own prediction from
+    it: about 30 predict runs read four crystals."""
+    from conftest import built_once
+    from kapitza.phonons import from_structure
+
+    with built_once(from_structure, "crystal_phonons", ignore=("progress", "runner")):
+        yield
+
+
 def _one_line(status, out, err, words):
     assert status == 2, err
     lines = [line for line in err.splitlines() if line.strip()]

@@ -22,12 +22,30 @@ EMT = "mlip_factories:emt"
 PAIRS = {("Al", "Cu"), ("Pt", "Au"), ("Au", "Si"), ("Au", "a-SiO2"), ("AuxCu1-x", "Al2O3"), ("Cu", "Pb")}
 
 
-@pytest.fixture
-def small(monkeypatch):
+@pytest.fixture(scope="module")
+def small_rows():
     data = CV.shipped_measurements()
-    rows = data.select(np.array([(f, s) in PAIRS for f, s in zip(data.film, data.substrate)], dtype=bool))
-    monkeypatch.setattr(CV, "shipped_measurements", lambda: rows)
-    return rows
+    return data.select(np.array([(f, s) in PAIRS for f, s in zip(data.film, data.substrate)], dtype=bool))
+
+
+@pytest.fixture
+def small(monkeypatch, small_rows):
+    """The slice as the shipped compilation, for the command and for ``CV.calculator_validation(EMT, mesh=8)``."""
+    monkeypatch.setattr(CV, "shipped_measurements", lambda: small_rows)
+    return small_rows
+
+
+@pytest.fixture(scope="module", autouse=True)
+def validated_once():
+    """The validation of the slice is computed once for the module (:func:`conftest.built_once`): the first command
+    computes it, and every later command with the same arguments (text, --explain, --json, --plot) and the library
+    call the tests compare with get that one result, so the tests check each rendering against the library's object;
+    a command that passed other arguments (another mesh, cutoff or bound) computes afresh and differs.  A test that
+    changes what the validation reads must call ``validated_once.real``."""
+    from conftest import built_once
+
+    with built_once(CV, "calculator_validation") as built:
+        yield built
 
 
 def _one_line(status, out, err, words):
@@ -42,7 +60,7 @@ def test_prints_coverage_reasons_the_two_models_and_the_band(cli, small):
     out by reason and the models in words with --explain."""
     status, out, err = cli("validate", "--calculator", EMT, "--mesh", "8")
     assert status == 0, err
-    found = CV.calculator_validation(EMT, measurements=small, mesh=8)
+    found = CV.calculator_validation(EMT, mesh=8)
     lines = answer_first(out, most=17, within=14, answer=f"band: x/\u00f7 {found.band().factor:.3g}")
     scored = int(found.scored.sum())
     assert any(f"coverage: {scored} of {len(found)} bare measured rows scored" in line for line in lines)
@@ -66,7 +84,7 @@ def test_json_equals_the_library(cli, small):
     status, out, err = cli("validate", "--calculator", EMT, "--mesh", "8", "--json")
     assert status == 0, err
     doc = json.loads(out)
-    found = CV.calculator_validation(EMT, measurements=small, mesh=8)
+    found = CV.calculator_validation(EMT, mesh=8)
     assert doc["rows_available"] == len(found) and doc["rows_scored"] == int(found.scored.sum())
     assert doc["left_out"] == found.left_out()
     assert doc["rows_scored"] + sum(doc["left_out"].values()) == doc["rows_available"]
@@ -134,7 +152,7 @@ def test_long_wave_groups_are_printed_where_the_page_measured_the_calculator(cli
         )
     path.write_text("\n".join(records))
     monkeypatch.setattr(elastic, "ERRORS_FILE", path)
-    found = CV.calculator_validation(EMT, measurements=small, mesh=8)
+    found = CV.calculator_validation(EMT, mesh=8)
     groups = found.long_wave_groups()
     assert sum(g.rows for g in groups) == int(found.scored.sum()) and groups[0].rows > 0  # Al/Cu: -50 %
     status, out, err = cli("validate", "--calculator", EMT, "--mesh", "8", "--json")

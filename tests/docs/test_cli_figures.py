@@ -102,3 +102,26 @@ def test_a_failing_command_is_an_error_naming_it(tmp_path: Path) -> None:
         cli_figures.run_commands(["kapitza predict Xx Si --plot x.png"], tmp_path)
     with pytest.raises(RuntimeError, match="not a kapitza command"):
         cli_figures.run_commands(["rm -rf x"], tmp_path)
+
+
+def test_the_build_starts_each_figure_once_before_reading(tmp_path: Path, monkeypatch) -> None:
+    """The build starts the commands of every figure of the pages it will read before reading them
+    (cli_figures.start_figures: a few figures at a time, in the background), keyed by the PNG and the commands the
+    directive runs, each once; with Sphinx's own parallel reading (-j) nothing is started and each directive runs
+    its figure itself."""
+    from types import SimpleNamespace
+
+    made: list[tuple[str, list[str]]] = []
+    monkeypatch.setattr(
+        cli_figures, "_make", lambda base, name, lines, tag="": made.append((name, lines)) or (base, None)
+    )
+    env = SimpleNamespace(doc2path=lambda docname: DOCS / f"{docname}.md")
+    app = SimpleNamespace(parallel=0, doctreedir=str(tmp_path))
+    cli_figures.start_figures(app, env, ["reference/figures", "index"])
+    blocks = _blocks()
+    assert [(name, tuple(lines)) for name, lines in blocks] == list(app.kapitza_figures)
+    assert all(future.result() == (tmp_path, None) for future in app.kapitza_figures.values())
+    assert sorted(made) == sorted(blocks)
+    app = SimpleNamespace(parallel=2, doctreedir=str(tmp_path))
+    cli_figures.start_figures(app, env, ["reference/figures"])
+    assert app.kapitza_figures == {}

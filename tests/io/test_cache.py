@@ -499,6 +499,43 @@ def test_concurrent_first_uses_agree_on_one_key(private_cache):
     assert len(key_file().read_bytes()) == 32 and os.listdir(key_file().parent) == ["cache.key"]
 
 
+def test_concurrent_stores_of_one_key_leave_one_whole_entry(private_cache, tmp_path):
+    """Processes that compute one key at once (the test run's xdist workers share one cache: tests/conftest.py) each
+    get their arrays and store them; the entry left is one whole, signed file that a later read uses without
+    computing, and no temporary file is left.  The processes start their lookups together (a start file) and each
+    computes for a second, so they overlap: at least two of them compute."""
+    gate = tmp_path / "go"
+    script = (
+        "import sys, time, pathlib, numpy as np\n"
+        "from kapitza.io.cache import cached_arrays\n"
+        f"gate = pathlib.Path({str(gate)!r})\n"
+        "while not gate.exists():\n"
+        "    time.sleep(0.01)\n"
+        "calls = []\n"
+        "def compute():\n"
+        "    calls.append(1)\n"
+        "    time.sleep(1.0)\n"
+        "    return {'x': np.arange(100_000.0)}\n"
+        "out = cached_arrays('fc', {'a': 1}, compute)\n"
+        "assert np.array_equal(out['x'], np.arange(100_000.0))\n"
+        "print(len(calls))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    cached_arrays("fc", {"a": 0}, lambda: {"x": np.zeros(1)})  # the key file made first, as by an earlier test
+    procs = [
+        subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, text=True) for _ in range(4)
+    ]
+    time.sleep(0.5)
+    gate.touch()
+    outs = [p.communicate(timeout=120)[0].strip() for p in procs]
+    assert [p.returncode for p in procs] == [0] * 4 and sum(int(o) for o in outs) >= 2, outs
+    again = Counter()
+    entries = sorted(p.name for p in private_cache.iterdir())
+    assert len(entries) == 2 and all(name.endswith(".entry") for name in entries), entries  # no temporary file
+    read = cached_arrays("fc", {"a": 1}, again)
+    assert again.calls == 0 and np.array_equal(read["x"], np.arange(100_000.0))
+
+
 def test_a_cache_setting_that_names_a_file_is_one_line(tmp_path, monkeypatch):
     """KAPITZA_CACHE_DIR naming a file (a user's mistake) is refused in one line naming the setting, before anything
     is computed; the default folder that cannot be made (a read-only home) costs the cache, not the result."""

@@ -7,6 +7,7 @@ crystal four periods tall on the same lateral cell.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import warnings
 from pathlib import Path
@@ -36,8 +37,10 @@ def files(tmp_path_factory):
     return out
 
 
-def _scaled_lead(files, tmp_path, side, scale, periods=4):
-    """A bulk lead file whose force constants are ``scale`` times the true ones (another, stiffer lead)."""
+@functools.cache
+def _lead_phonon(side, periods):
+    """Phonopy's force constants of side ``side``'s bulk lead ``periods`` tall (the example's phonopy run, once per
+    module for each lead) and a copy of the true ones."""
     from kapitza.atomistic.potentials import get_potential
 
     ex = _example()
@@ -45,7 +48,13 @@ def _scaled_lead(files, tmp_path, side, scale, periods=4):
     phonon = ex.phonopy_force_constants(
         ex.bulk_lead(structure, side, periods), get_potential("sw", ["Si"]).calculator(), (2, 2)
     )
-    phonon.force_constants = scale * phonon.force_constants
+    return phonon, np.array(phonon.force_constants)
+
+
+def _scaled_lead(files, tmp_path, side, scale, periods=4):
+    """A bulk lead file whose force constants are ``scale`` times the true ones (another, stiffer lead)."""
+    phonon, true = _lead_phonon(side, periods)
+    phonon.force_constants = scale * true
     path = tmp_path / f"lead{side}_{scale:g}_{periods}" / "phonopy.yaml"
     path.parent.mkdir()
     phonon.save(filename=str(path), settings={"force_constants": True, "displacements": False})
