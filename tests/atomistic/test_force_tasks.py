@@ -94,6 +94,7 @@ def test_a_worker_killed_mid_run_leaves_the_numbers_and_the_cache_whole(tmp_path
     from kapitza.transmission.agf.forceconstants import lateral_force_constants
     from kapitza.transmission.agf.partition import padded_slab
 
+    monkeypatch.setenv("KAPITZA_CACHE_DIR", str(tmp_path / "cache"))  # its own: it looks for half-written files
     structure = _strained(cells=(3, 3))
     slab, parts = padded_slab(structure, (1, 1), SW_RANGE)
     rows = parts["device"][:12]

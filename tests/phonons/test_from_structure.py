@@ -279,9 +279,10 @@ def test_a_crystal_not_in_the_database_takes_its_melting_point_from_the_crc_tabl
     assert NO_BAND_TWO_METALS in out and "band: not yet measured" not in out
 
 
-def test_a_relaxation_far_from_the_given_cell_is_refused_fresh_and_from_the_cache(monkeypatch):
+def test_a_relaxation_far_from_the_given_cell_is_refused_fresh_and_from_the_cache(monkeypatch, tmp_path):
     """Cu (EMT) given at a = 3.2 A relaxes to EMT's 3.59 A (+12 %): refused with nothing cached.  An entry cached
     before the rule existed (made here with the rule switched off) is refused when it is read back too."""
+    monkeypatch.setenv("KAPITZA_CACHE_DIR", str(tmp_path))  # its own cache: it counts the entries
     from kapitza.atomistic import bulk as bulk_module
 
     side = {"name": "Cu", "crystalstructure": "fcc", "a": 3.2, "cubic": True}
@@ -346,14 +347,16 @@ def _entries() -> set:
         ("missing/InP.cif", {}, "structure file 'missing/InP.cif' does not exist"),
     ],
 )  # fmt: skip
-def test_bad_inputs_are_refused_and_nothing_is_cached(side, options, words):
+def test_bad_inputs_are_refused_and_nothing_is_cached(side, options, words, tmp_path, monkeypatch):
+    monkeypatch.setenv("KAPITZA_CACHE_DIR", str(tmp_path))  # its own cache: it counts the entries
     before = _entries()
     with pytest.raises(InputError, match=words):
         crystal_phonons(side, SW_SI, **options)
     assert _entries() == before
 
 
-def test_files_that_do_not_parse_or_are_not_structures(tmp_path):
+def test_files_that_do_not_parse_or_are_not_structures(tmp_path, monkeypatch):
+    monkeypatch.setenv("KAPITZA_CACHE_DIR", str(tmp_path))  # its own cache: it counts the entries
     cases = {
         "broken.cif": (
             "data_x\n_cell_length_a 5\nloop_\n_atom_site_label\n",
@@ -385,7 +388,8 @@ def test_files_that_do_not_parse_or_are_not_structures(tmp_path):
     ("spec", "words"),
     [("mlip_no_such_module:make", "no module"), ("mlip_factories:not_a_calculator", "not an ASE calculator")],
 )
-def test_bad_module_factory_is_refused_before_any_work(spec, words):
+def test_bad_module_factory_is_refused_before_any_work(spec, words, tmp_path, monkeypatch):
+    monkeypatch.setenv("KAPITZA_CACHE_DIR", str(tmp_path))  # its own cache: it counts the entries
     before = _entries()
     with pytest.raises(InputError, match=words):
         crystal_phonons("Si", spec)
@@ -493,7 +497,8 @@ def test_a_widening_search_made_under_older_stability_rules_is_not_read_back(mon
     assert found.supercell == (4, 4, 4)
 
 
-def test_near_gamma_modes_in_every_width_are_refused_naming_the_widest_and_nothing_is_cached(monkeypatch):
+def test_near_gamma_modes_in_every_width_are_refused_naming_the_widest_and_nothing_is_cached(monkeypatch, tmp_path):
+    monkeypatch.setenv("KAPITZA_CACHE_DIR", str(tmp_path))  # its own cache: it counts the entries
     computed = _narrow_supercells_near_gamma(monkeypatch, 10**6)
     before = _entries()
     side = {"name": "Cu", "crystalstructure": "fcc", "a": 3.62, "cubic": True}
@@ -543,10 +548,11 @@ def test_near_gamma_is_the_folded_reduced_distance():
 # -- the memory statement (issue 39 item 2 on issue 38's route) -----------------------------------------------------
 
 
-def test_a_supercell_above_the_memory_bound_is_refused_before_any_force(monkeypatch):
+def test_a_supercell_above_the_memory_bound_is_refused_before_any_force(monkeypatch, tmp_path):
     """The bound is checked on the rule's supercell before anything is computed: kapitza's own arrays alone (the
     libraries, :data:`LIBRARY_BYTES`) are above 0.1 GB, so even a user's calculator without a footprint is refused,
     in one line naming the supercell, the need and the bound, and nothing is computed or cached."""
+    monkeypatch.setenv("KAPITZA_CACHE_DIR", str(tmp_path))  # its own cache: it counts the entries
     from kapitza.phonons.supercell_plan import planned_memory_gb
 
     computed = _narrow_supercells_near_gamma(monkeypatch, 0)

@@ -56,10 +56,11 @@ def test_dmm_of_the_pair_obeys_detailed_balance_and_predict_takes_the_crystals(p
     assert result.side1.name == "Al" and result.settings.dispersion == "phonopy"
 
 
-def test_unknown_element_is_named_and_nothing_is_cached():
+def test_unknown_element_is_named_and_nothing_is_cached(tmp_path, monkeypatch):
     """Polonium is not in MPtrj, so not in CHGNet's training: refused before any relaxation, nothing cached."""
     from kapitza.io.cache import cache_dir
 
+    monkeypatch.setenv("KAPITZA_CACHE_DIR", str(tmp_path))  # its own cache: it compares the entries
     before = set(cache_dir().glob("structure-phonons-*"))
     with pytest.raises(InputError, match="holds Po, which the chgnet potential was not trained on"):
         crystal_phonons("Po", "chgnet", **SMALL)
