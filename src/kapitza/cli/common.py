@@ -485,6 +485,36 @@ WorkersOption = Annotated[
 ]
 
 
+#: ``--run-dir`` of ``md run`` and ``md emd``.
+RunDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--run-dir",
+        help="run directory (default: run_dir in the TOML, else the config's name with suffix .run in the "
+        "current directory)",
+    ),
+]
+
+
+def load_planned_config(
+    path: Path, option: Path | None, config_class: Any, plan: Callable[[Any], Any], suffix: str = ".run"
+) -> tuple[Any, Path, Any]:
+    """The validated ``config_class`` config in ``path`` (its structure= and pair= found beside the file), its run
+    directory (:func:`load_run_config`) and ``plan(config)``: the system's files read and checked before anything is
+    announced or written."""
+    from ..md.nemd import files_beside
+
+    plans: list[Any] = []
+
+    def from_mapping(data: Any, where: str) -> Any:
+        config = config_class.from_mapping(files_beside(data, path.parent, where=where), where)
+        plans.append(plan(config))
+        return config
+
+    config, folder = load_run_config(path, option, from_mapping, suffix=suffix)
+    return config, folder, plans[0]
+
+
 def check_replica_options(replicas: int | None, scheduler: str | None, workers: int | None) -> None:
     """--scheduler and --workers go with --replicas (a single run is one LAMMPS job)."""
     for value, option in ((scheduler, "--scheduler"), (workers, "--workers")):

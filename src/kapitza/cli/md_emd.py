@@ -17,43 +17,28 @@ from .common import (
     DEFAULT_CONNECT_TIMEOUT,
     ConnectTimeoutOption,
     ReplicasOption,
+    RunDirOption,
     SchedulerOption,
     WorkersOption,
     check_output,
     check_replica_options,
-    load_run_config,
+    load_planned_config,
     replica_failures,
     run_replicas_shown,
 )
 
 
 def _load(path: Path, option: Path | None, suffix: str = ".run") -> tuple[Any, Path, Any]:
-    """The validated EmdConfig in ``path``, its run directory (see :func:`~kapitza.cli.common.load_run_config`) and
-    the plan of its system (:func:`kapitza.md.emd.plan_emd`: its files read and checked before anything is written)."""
+    """The validated EmdConfig in ``path``, its run directory and the plan of its system
+    (:func:`kapitza.md.emd.plan_emd`; see :func:`~kapitza.cli.common.load_planned_config`)."""
     from ..md.emd import EmdConfig, plan_emd
-    from ..md.nemd import files_beside
 
-    plans: list[Any] = []
-
-    def from_mapping(data: Any, where: str) -> Any:  # structure= and pair= are found beside the config file
-        config = EmdConfig.from_mapping(files_beside(data, path.parent, where=where), where)
-        plans.append(plan_emd(config))
-        return config
-
-    config, folder = load_run_config(path, option, from_mapping, suffix=suffix)
-    return config, folder, plans[0]
+    return load_planned_config(path, option, EmdConfig, plan_emd, suffix)
 
 
 def md_emd_command(
     config: Annotated[Path, typer.Argument(help="TOML file: NEMD system settings plus an emd table")],
-    run_dir: Annotated[
-        Path | None,
-        typer.Option(
-            "--run-dir",
-            help="run directory (default: run_dir in the TOML, else the config's name with suffix .run in the "
-            "current directory)",
-        ),
-    ] = None,
+    run_dir: RunDirOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     plot: Annotated[
         Path | None, typer.Option(help="Write the running integral and its fit (.png, .pdf, .svg).")
