@@ -45,7 +45,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from . import _checks
-from .errors import InputError, KapitzaError, MissingDependencyError
+from .errors import InputError, KapitzaError, optional_module
 
 #: Seconds to wait for a scheduler to answer (``--connect-timeout``); an unreachable address is an input error.
 CONNECT_TIMEOUT = 10.0
@@ -84,11 +84,7 @@ class DaskError(KapitzaError, RuntimeError):
 
 def distributed_module(extra: str = "agf", purpose: str = "parallel runs on dask") -> Any:
     """``import distributed``, or MissingDependencyError naming the pip ``extra`` that installs it."""
-    try:
-        import distributed
-    except ImportError:
-        raise MissingDependencyError("dask[distributed]", extra, purpose) from None
-    return distributed
+    return optional_module("distributed", extra, purpose, "dask[distributed]")
 
 
 def check_address(address: Any, name: str = "--scheduler") -> str:

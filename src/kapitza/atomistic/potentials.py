@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from ..errors import InputError, MissingDependencyError
+from ..errors import InputError, optional_module
 
 #: Stillinger-Weber parameters for Ge, Ding & Andersen, Phys. Rev. B 34, 6987 (1986).
 SW_GE_DING_ANDERSEN: Mapping[str, Any] = MappingProxyType(
@@ -289,20 +289,12 @@ def get_potential(name: str, species: Sequence[str]) -> Potential:
 
 
 def _import_matscipy() -> Any:
-    try:
-        import matscipy.calculators.manybody as manybody
-    except ImportError:
-        raise MissingDependencyError("matscipy", "phonons", "Stillinger-Weber and Tersoff potentials") from None
-    return manybody
+    return optional_module("matscipy.calculators.manybody", "phonons", "Stillinger-Weber and Tersoff potentials")
 
 
 def require_ase() -> Any:
     """The ``ase`` module, or MissingDependencyError naming the extra that installs it."""
-    try:
-        import ase
-    except ImportError:
-        raise MissingDependencyError("ase", "phonons", "atomic structures and calculators") from None
-    return ase
+    return optional_module("ase", "phonons", "atomic structures and calculators")
 
 
 __all__ = [

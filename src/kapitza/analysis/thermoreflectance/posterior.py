@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ...errors import ConvergenceError, InputError, MissingDependencyError
+from ...errors import ConvergenceError, InputError, optional_module
 from ...io.results import result
 from .least_squares import Problem, Progress, fit
 from .sample import Sample
@@ -78,11 +78,7 @@ class PosteriorResult:
 
 
 def _emcee() -> Any:
-    try:
-        import emcee
-    except ImportError:
-        raise MissingDependencyError("emcee", "mcmc", "posterior sampling of thermoreflectance fits") from None
-    return emcee
+    return optional_module("emcee", "mcmc", "posterior sampling of thermoreflectance fits")
 
 
 def _int(value: Any, what: str, low: int) -> int:
