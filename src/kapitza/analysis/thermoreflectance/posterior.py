@@ -141,19 +141,8 @@ def sample_posterior(
         Called after every step of the ensemble (total = steps).
     """
     emcee = _emcee()
-    prob = Problem(
-        sample,
-        mode,
-        x,
-        y,
-        names,
-        quantity=quantity,
-        sigma=sigma,
-        bounds=bounds,
-        x_range=x_range,
-        rtol=rtol,
-        progress=None,
-    )
+    options = {"quantity": quantity, "sigma": sigma, "bounds": bounds, "x_range": x_range, "rtol": rtol}
+    prob = Problem(sample, mode, x, y, names, progress=None, **options)
     if progress is not None and not callable(progress):
         raise InputError("progress= must be a function progress(done, total) or None")
     nuisance = prob.fixed if marginalize else ()
@@ -173,18 +162,7 @@ def sample_posterior(
             f"(limit {max_evaluations}; raise it with max_evaluations=)"
         )
 
-    best = fit(
-        sample,
-        mode,
-        x,
-        y,
-        names,
-        quantity=quantity,
-        sigma=sigma,
-        bounds=bounds,
-        x_range=x_range,
-        rtol=rtol,
-    )
+    best = fit(sample, mode, x, y, names, **options)  # the least-squares optimum: the walkers' start
     notes = list(best.notes)
     if best.sigma_source == "residuals":
         prob.weight = np.full_like(prob.y, 1.0 / math.sqrt(best.reduced_chi2))
