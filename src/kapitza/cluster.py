@@ -92,6 +92,12 @@ def one_line(exc: BaseException) -> str:
     return " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
 
 
+def first_line(exc: BaseException) -> str:
+    """An exception's type and the first line of its message: what a failed replica or campaign member records."""
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}"
+
+
 def lost_error(exc: BaseException, during: str, kept: str) -> DaskError:
     """One line for the connection to the cluster lost ``during`` the work; ``kept``: what a rerun resumes from."""
     return DaskError(f"lost the dask cluster during {during} ({one_line(exc)}); {kept}, rerun to resume")
