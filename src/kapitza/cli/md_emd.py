@@ -89,20 +89,20 @@ def md_emd_command(
         emd_figure(g, plot)
     if as_json:
         doc = {
-            "G": _f(g.G),
-            "G_err": _f(g.G_err),
-            "G_si": _f(g.G_si),
-            "G_si_err": _f(g.G_si_err),
-            "tau": _f(g.tau),
-            "tau_err": _f(g.tau_err),
-            "window": [_f(w) for w in g.window],
+            "G": float(g.G),
+            "G_err": float(g.G_err),
+            "G_si": float(g.G_si),
+            "G_si_err": float(g.G_si_err),
+            "tau": float(g.tau),
+            "tau_err": float(g.tau_err),
+            "window": [float(w) for w in g.window],
             "window_auto": g.window_auto,
-            "G_runs": [_f(x) for x in g.G_runs],
-            "G_pooled": _f(g.G_pooled),
-            "plateau_max": _f(g.plateau_max),
-            "temperature_runs": [_f(x) for x in g.temperature_runs],
-            "area": _f(g.area),
-            "energy_drift": [_f(x) for x in run.energy_drift],
+            "G_runs": [float(x) for x in g.G_runs],
+            "G_pooled": float(g.G_pooled),
+            "plateau_max": float(g.plateau_max),
+            "temperature_runs": [float(x) for x in g.temperature_runs],
+            "area": float(g.area),
+            "energy_drift": [float(x) for x in run.energy_drift],
             "n_runs": g.n_runs,
             "units": g.units,
             "conductance_unit": g.conductance_unit,
@@ -121,11 +121,6 @@ def md_emd_command(
         f"relaxation time tau = {g.tau:.4g} \u00b1 {g.tau_err:.2g}; fit window {g.window[0]:.4g} .. {g.window[1]:.4g}"
     )
     out.print(f"per run: {', '.join(f'{x:.4g}' for x in g.G_runs)}; naive plateau maximum {g.plateau_max:.4g}")
-
-
-def _f(x: float) -> float:
-    """A number for the JSON document (kapitza.io.results.dumps writes a non-finite one as "nan", "inf", "-inf")."""
-    return float(x)
 
 
 def _replicas(cfg: Any, folder: Path, n: int, as_json: bool) -> None:
@@ -160,18 +155,18 @@ def _replicas(cfg: Any, folder: Path, n: int, as_json: bool) -> None:
             "pooled": None
             if pool is None
             else {
-                "n": pool.n, "G": _f(pool.mean), "G_err": _f(pool.err), "G_si": _f(pool.mean * to_si),
-                "G_si_err": _f(pool.err * to_si), "G_next_err": _f(pool.next_err),
-                "G_si_next_err": _f(pool.next_err * to_si),
+                "n": pool.n, "G": float(pool.mean), "G_err": float(pool.err), "G_si": float(pool.mean * to_si),
+                "G_si_err": float(pool.err * to_si), "G_next_err": float(pool.next_err),
+                "G_si_next_err": float(pool.next_err * to_si),
                 "next_run": f"G +- G_next_err holds one further run of this configuration: {pool.next_run}",
-                "t_factor": _f(pool.t_factor),
-                "spread_ratio": _f(pool.spread_ratio),
-                "spread_pvalue": _f(pool.spread_pvalue), "single_run_errors_understate_spread": pool.understated,
+                "t_factor": float(pool.t_factor),
+                "spread_ratio": float(pool.spread_ratio),
+                "spread_pvalue": float(pool.spread_pvalue), "single_run_errors_understate_spread": pool.understated,
                 "estimator": "mean of the replicas' G; error from their spread x the Student-t factor of N - 1",
             },
             "replicas": [
                 {k: v for k, v in row.items() if k != "result"}
-                | ({"G": _f(row["result"].G), "G_err": _f(row["result"].G_err)} if "result" in row else {})
+                | ({"G": float(row["result"].G), "G_err": float(row["result"].G_err)} if "result" in row else {})
                 for row in rows
             ],
         }  # fmt: skip
