@@ -1,8 +1,13 @@
-"""The one rule for the close names a refusal offers (kapitza.errors.did_you_mean)."""
+"""The one rule for the close names a refusal offers (kapitza.errors.did_you_mean), and the one for an optional
+dependency that is not installed (kapitza.errors.optional_module)."""
 
 from __future__ import annotations
 
-from kapitza.errors import CLOSE_NAME_RATIO, did_you_mean
+import sys
+
+import pytest
+
+from kapitza.errors import CLOSE_NAME_RATIO, MissingDependencyError, did_you_mean, optional_module
 
 NAMES = {"si": "'Si'", "silicon": "'Si'", "sic": "'SiC'", "ge": "'Ge'", "germanium": "'Ge'"}
 
@@ -38,3 +43,23 @@ def test_the_ratio_is_the_cut():
 
 def test_the_querys_key_may_be_given_normalised_by_the_caller():
     assert did_you_mean("SIL-ICON", {"silicon": "'Si'"}, key="silicon") == "; did you mean 'Si'?"
+
+
+def test_an_optional_module_is_imported_and_a_submodule_is_returned_itself():
+    import json.decoder
+
+    assert optional_module("json.decoder", "any", "a test") is json.decoder
+
+
+def test_a_missing_optional_module_names_its_package_and_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "skfem", None)  # an import of it fails as if it were not installed
+    with pytest.raises(MissingDependencyError) as info:
+        optional_module("skfem", "devices", "the hotspot model", "scikit-fem")
+    assert str(info.value) == (
+        "the optional package 'scikit-fem' is not installed (needed for the hotspot model); install it with: "
+        "pip install 'kapitza[devices]'"
+    )
+    assert info.value.__cause__ is None and info.value.__suppress_context__
+    monkeypatch.setitem(sys.modules, "json.nowhere", None)
+    with pytest.raises(MissingDependencyError, match="package 'json' is not installed"):
+        optional_module("json.nowhere", "x", "y")

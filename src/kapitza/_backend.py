@@ -52,7 +52,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InputError, MissingDependencyError
+from .errors import InputError, optional_module
 
 #: The values of ``--device``.
 DEVICES = ("auto", "cpu", "gpu", "torch-cpu")
@@ -68,11 +68,7 @@ GPU_MEMORY_FRACTION = 0.8
 @lru_cache(maxsize=1)
 def _torch() -> Any:
     """The torch module (imported once, on first use), or MissingDependencyError naming the ``gpu`` extra."""
-    try:
-        import torch
-    except ImportError:
-        raise MissingDependencyError("torch", GPU_EXTRA, "--device gpu and torch-cpu") from None
-    return torch
+    return optional_module("torch", GPU_EXTRA, "--device gpu and torch-cpu")
 
 
 def torch_installed() -> bool:

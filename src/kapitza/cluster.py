@@ -45,7 +45,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from . import _checks
-from .errors import InputError, KapitzaError, MissingDependencyError
+from .errors import InputError, KapitzaError, optional_module
 
 #: Seconds to wait for a scheduler to answer (``--connect-timeout``); an unreachable address is an input error.
 CONNECT_TIMEOUT = 10.0
@@ -82,13 +82,57 @@ class DaskError(KapitzaError, RuntimeError):
     """The dask cluster did not answer in time or lost the work."""
 
 
+#: What a client raises when the scheduler or a worker goes away under it (distributed's CommClosedError is an
+#: OSError, as is TimeoutError; a future cancelled under the client raises a CancelledError).
+LOST = (OSError, concurrent.futures.CancelledError, asyncio.CancelledError)
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception as the reason in a one-line error: its type and message on one line, at most 200 characters."""
+    return " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+
+
+def first_line(exc: BaseException) -> str:
+    """An exception's type and the first line of its message: what a failed replica or campaign member records."""
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}"
+
+
+def lost_error(exc: BaseException, during: str, kept: str) -> DaskError:
+    """One line for the connection to the cluster lost ``during`` the work; ``kept``: what a rerun resumes from."""
+    return DaskError(f"lost the dask cluster during {during} ({one_line(exc)}); {kept}, rerun to resume")
+
+
+def task_error(future: Any, task: str, kept: str, install: str = "kapitza", killed: str | None = None) -> BaseException:
+    """The one-line error for a ``task`` ("force task") that ended as ``error`` or ``cancelled``.
+
+    A kapitza error raised inside the task goes on as it is; anything else (a worker that cannot import
+    ``install``, tasks that killed their workers: ``killed`` ends that line) becomes a DaskError naming what
+    happened, so the CLI prints one line instead of a remote traceback.  ``kept``: what a rerun resumes from.
+    """
+    article = "an" if task[0] in "AEIOUaeiou" else "a"
+    if future.status == "cancelled":
+        return DaskError(f"{article} {task} was cancelled by the dask cluster (the scheduler closed or lost the "
+                         f"client); {kept}, rerun to resume")  # fmt: skip
+    try:
+        exc = future.exception(timeout=CONNECT_TIMEOUT)
+    except Exception as inner:  # noqa: BLE001 - the reason is reported, never hidden
+        exc = inner
+    if isinstance(exc, KapitzaError):
+        return exc
+    reason = one_line(exc)
+    if isinstance(exc, ImportError):
+        return DaskError(
+            f"a dask worker could not run the {task} ({reason}): install {install} in the workers' environment"
+        )
+    if killed is not None and type(exc).__name__ == "KilledWorker":
+        return DaskError(f"dask workers died running the same {task} twice ({reason}): {killed}")
+    return DaskError(f"{article} {task} failed on the dask cluster ({reason}); {kept}, rerun to resume")
+
+
 def distributed_module(extra: str = "agf", purpose: str = "parallel runs on dask") -> Any:
     """``import distributed``, or MissingDependencyError naming the pip ``extra`` that installs it."""
-    try:
-        import distributed
-    except ImportError:
-        raise MissingDependencyError("dask[distributed]", extra, purpose) from None
-    return distributed
+    return optional_module("distributed", extra, purpose, "dask[distributed]")
 
 
 def check_address(address: Any, name: str = "--scheduler") -> str:
@@ -326,9 +370,9 @@ def task_overhead(client: Any, samples: int = OVERHEAD_SAMPLES, timeout: float =
             raise
         except Exception as exc:  # noqa: BLE001 - a worker that cannot unpickle the task (distributed re-raises
             # its ImportError as a plain Exception): one line
-            reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
             raise DaskError(
-                f"a dask worker could not run a kapitza task ({reason}): install kapitza in the workers' environment"
+                f"a dask worker could not run a kapitza task ({one_line(exc)}): install kapitza in the workers' "
+                "environment"
             ) from None
         times.append(time.perf_counter() - t0)
     return float(statistics.median(times))
@@ -466,7 +510,6 @@ def finished(
     done_so_far = 0
     deadline = time.monotonic() + timeout
     condition = getattr(stream, "thread_condition", None)
-    gone = (OSError, concurrent.futures.CancelledError, asyncio.CancelledError)
     while not stream.is_empty():
         batch = stream.next_batch(block=False)
         if not batch:
@@ -488,6 +531,6 @@ def finished(
                 raise failed(f)
             try:
                 value = f.result(timeout=timeout)
-            except gone as exc:
+            except LOST as exc:
                 raise lost(exc) from None
             yield f, value

@@ -10,6 +10,7 @@ an unknown name offers.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 #: How close (difflib's ratio, 0..1) a known name must be to an unknown one to be offered.
 CLOSE_NAME_RATIO = 0.7
@@ -71,6 +72,18 @@ class MissingDependencyError(KapitzaError, ImportError):
         super().__init__(
             f"the optional package {package!r} is not installed{what}; install it with: pip install 'kapitza[{extra}]'"
         )
+
+
+def optional_module(module: str, extra: str, purpose: str, package: str | None = None) -> Any:
+    """``import module`` (a dotted name gives the submodule), or :class:`MissingDependencyError` naming the pip
+    ``extra`` that installs ``package`` (default: the module's top-level name) and the ``purpose`` it serves: the one
+    rule for an optional dependency imported inside the function that needs it."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise MissingDependencyError(package or module.partition(".")[0], extra, purpose) from None
 
 
 def did_you_mean(

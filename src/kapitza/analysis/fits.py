@@ -40,7 +40,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._checks import check_temperature_bound
-from ..errors import ConvergenceError, InputError, MissingDependencyError
+from ..errors import ConvergenceError, InputError, optional_module
 from ..io.results import result
 from .md.thickness import ThicknessFit, fit_thickness_series
 
@@ -56,11 +56,7 @@ _LOG10_A_SCAN = np.arange(-40.0, 5.01, 0.5)
 
 
 def _lmfit() -> Any:
-    try:
-        import lmfit
-    except ImportError:
-        raise MissingDependencyError("lmfit", "thermoreflectance", "least-squares fits of G(T)") from None
-    return lmfit
+    return optional_module("lmfit", "thermoreflectance", "least-squares fits of G(T)")
 
 
 @result

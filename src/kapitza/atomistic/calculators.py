@@ -75,7 +75,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._backend import gpu_index
-from ..errors import InputError, MissingDependencyError
+from ..errors import InputError, MissingDependencyError, optional_module
 
 #: The suffix that adds the D3(BJ) dispersion correction (PBE parameters) to any calculator name.
 D3_SUFFIX = "+d3"
@@ -527,10 +527,7 @@ def mlip_device() -> str:
         )
     if text == "cpu":
         return text
-    try:
-        import torch
-    except ImportError:
-        raise MissingDependencyError("torch", EXTRA, f"the built-in potentials on {text}") from None
+    torch = optional_module("torch", EXTRA, f"the built-in potentials on {text}")
     index = int(text.partition(":")[2] or 0)
     count = torch.cuda.device_count() if torch.cuda.is_available() else 0
     if index >= count:

@@ -362,7 +362,7 @@ class ForceRunner:
                     payload = [_payload(structures[i]) for i in group]
                     futures.append(client.submit(force_task, source.name, identity, payload, key=key,
                                                  pure=False, retries=1))  # fmt: skip
-            except _gone() as exc:
+            except cluster.LOST as exc:
                 raise _lost(exc) from None
             which = {f.key: g for f, g in zip(futures, groups)}
             stream = distributed.as_completed(futures, loop=client.loop)
@@ -381,47 +381,26 @@ class ForceRunner:
     def _stuck(self, pending: int, submitted: int) -> str:
         return (
             f"no force call finished on the dask cluster for {self.task_timeout:g} s ({pending} of {submitted} "
-            "still pending): the workers are lost or stuck; the finished ones are cached, rerun to resume"
+            f"still pending): the workers are lost or stuck; {_KEPT}, rerun to resume"
         )
 
 
-def _gone() -> tuple[type[BaseException], ...]:
-    import asyncio
-    import concurrent.futures
-
-    return (OSError, concurrent.futures.CancelledError, asyncio.CancelledError)
+#: What a rerun resumes from.
+_KEPT = "the finished ones are cached"
 
 
 def _lost(exc: BaseException) -> KapitzaError:
-    from ..cluster import DaskError
+    from ..cluster import lost_error
 
-    reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
-    return DaskError(f"lost the dask cluster during the force calls ({reason}); the finished ones are cached, rerun "
-                     "to resume")  # fmt: skip
+    return lost_error(exc, "the force calls", _KEPT)
 
 
 def _failure(future: Any) -> BaseException:
-    """One line for a force task that ended in error or was cancelled (a kapitza error kept as it is)."""
-    from ..cluster import CONNECT_TIMEOUT, DaskError
+    """One line for a force task that ended in error or was cancelled (:func:`kapitza.cluster.task_error`)."""
+    from ..cluster import task_error
 
-    if future.status == "cancelled":
-        return DaskError("a force task was cancelled by the dask cluster (the scheduler closed or lost the client); "
-                         "the finished ones are cached, rerun to resume")  # fmt: skip
-    try:
-        exc = future.exception(timeout=CONNECT_TIMEOUT)
-    except Exception as inner:  # noqa: BLE001 - the reason is reported, never hidden
-        exc = inner
-    if isinstance(exc, KapitzaError):
-        return exc
-    reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
-    if isinstance(exc, ImportError):
-        return DaskError(f"a dask worker could not run the force task ({reason}): install kapitza and the "
-                         "potential's package in the workers' environment")  # fmt: skip
-    if type(exc).__name__ == "KilledWorker":
-        return DaskError(f"dask workers died running the same force task twice ({reason}): a structure too large "
-                         "for a worker's memory?  The finished ones are cached, rerun to resume")  # fmt: skip
-    return DaskError(f"a force task failed on the dask cluster ({reason}); the finished ones are cached, rerun to "
-                     "resume")  # fmt: skip
+    killed = "a structure too large for a worker's memory?  The finished ones are cached, rerun to resume"
+    return task_error(future, "force task", _KEPT, "kapitza and the potential's package", killed)
 
 
 def check_runner_options(

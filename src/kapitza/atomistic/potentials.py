@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from ..errors import InputError, MissingDependencyError
+from ..errors import InputError, optional_module
 
 #: Stillinger-Weber parameters for Ge, Ding & Andersen, Phys. Rev. B 34, 6987 (1986).
 SW_GE_DING_ANDERSEN: Mapping[str, Any] = MappingProxyType(
@@ -160,6 +160,18 @@ def _tersoff_lammps(species: tuple[str, ...]) -> Potential:
     ordered = tuple(sorted(set(species)))
     # the file names Tersoff's 1989 silicon "Si(D)" (it also holds his earlier Si(B), Si(C))
     file_names = " ".join({"Si": "Si(D)"}.get(s, s) for s in ordered)
+    return Potential(
+        "tersoff-lammps",
+        ordered,
+        "J. Tersoff, Phys. Rev. B 39, 5566 (1989), LAMMPS file SiCGe.tersoff",
+        MappingProxyType({"file": "SiCGe.tersoff", "species": ordered}),
+        _lammps_factory("tersoff", "SiCGe.tersoff", file_names, ordered),
+    )
+
+
+def _lammps_factory(style: str, file: str, names: str, ordered: tuple[str, ...]) -> Callable[[], Any]:
+    """The factory of ASE's LAMMPSlib calculator for ``pair_style style`` with the shipped potential ``file``
+    (``pair_coeff * * FILE names``), the species ``ordered`` as LAMMPS types 1, 2, ..."""
 
     def factory() -> Any:
         from .lammps import lammps_module, potential_file
@@ -167,21 +179,14 @@ def _tersoff_lammps(species: tuple[str, ...]) -> Potential:
         lammps_module()
         from ase.calculators.lammpslib import LAMMPSlib
 
-        path = potential_file("SiCGe.tersoff")
         return LAMMPSlib(
-            lmpcmds=["pair_style tersoff", f"pair_coeff * * {path} {file_names}"],
+            lmpcmds=[f"pair_style {style}", f"pair_coeff * * {potential_file(file)} {names}"],
             atom_types={s: i + 1 for i, s in enumerate(ordered)},
             log_file=None,
             keep_alive=True,
         )
 
-    return Potential(
-        "tersoff-lammps",
-        ordered,
-        "J. Tersoff, Phys. Rev. B 39, 5566 (1989), LAMMPS file SiCGe.tersoff",
-        MappingProxyType({"file": "SiCGe.tersoff", "species": ordered}),
-        factory,
-    )
+    return factory
 
 
 def _emt(species: tuple[str, ...]) -> Potential:
@@ -229,28 +234,13 @@ def _meam_lammps(species: tuple[str, ...]) -> Potential:
             f"not {'+'.join(species)}"
         )
     element = species[0]
-
-    def factory() -> Any:
-        from .lammps import lammps_module, potential_file
-
-        lammps_module()
-        from ase.calculators.lammpslib import LAMMPSlib
-
-        path = potential_file("library.meam")
-        return LAMMPSlib(
-            # "NULL": no alloy parameter file; the library entry alone defines the element
-            lmpcmds=["pair_style meam", f"pair_coeff * * {path} {element} NULL {element}"],
-            atom_types={element: 1},
-            log_file=None,
-            keep_alive=True,
-        )
-
     return Potential(
         "meam-lammps",
         species,
         "M. I. Baskes, Phys. Rev. B 46, 2727 (1992), LAMMPS file library.meam",
         MappingProxyType({"file": "library.meam", "species": species}),
-        factory,
+        # "NULL": no alloy parameter file; the library entry alone defines the element
+        _lammps_factory("meam", "library.meam", f"{element} NULL {element}", species),
     )
 
 
@@ -289,20 +279,12 @@ def get_potential(name: str, species: Sequence[str]) -> Potential:
 
 
 def _import_matscipy() -> Any:
-    try:
-        import matscipy.calculators.manybody as manybody
-    except ImportError:
-        raise MissingDependencyError("matscipy", "phonons", "Stillinger-Weber and Tersoff potentials") from None
-    return manybody
+    return optional_module("matscipy.calculators.manybody", "phonons", "Stillinger-Weber and Tersoff potentials")
 
 
 def require_ase() -> Any:
     """The ``ase`` module, or MissingDependencyError naming the extra that installs it."""
-    try:
-        import ase
-    except ImportError:
-        raise MissingDependencyError("ase", "phonons", "atomic structures and calculators") from None
-    return ase
+    return optional_module("ase", "phonons", "atomic structures and calculators")
 
 
 __all__ = [

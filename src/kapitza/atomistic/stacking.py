@@ -44,7 +44,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .. import _checks
-from ..errors import InputError, MissingDependencyError
+from ..errors import InputError, MissingDependencyError, optional_module
 from ..units import ANGSTROM
 from .bulk import MAX_CRYSTAL_ATOMS, check_crystal_size, check_gaps
 from .matching import DEFAULT_MAX_INDEX, DEFAULT_MAX_STRAIN, STRAIN_ON, LatticeMatch, match_lattices
@@ -143,10 +143,7 @@ def conventional_cell(atoms: Any, name: str = "crystal") -> tuple[Any, int]:
     -------
     (ase.Atoms, int)
     """
-    try:
-        import spglib
-    except ImportError:
-        raise MissingDependencyError("spglib", "agf", "finding the conventional cell of a bulk crystal") from None
+    spglib = optional_module("spglib", "agf", "finding the conventional cell of a bulk crystal")
     cell = (np.asarray(atoms.cell), atoms.get_scaled_positions(), atoms.numbers)
     try:
         with warnings.catch_warnings():  # spglib 2.x warns of its own error-handling switch on every call

@@ -50,7 +50,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import InputError, MissingDependencyError
+from ..errors import InputError, optional_module
 from ..io.results import result
 from ..units import ANGSTROM
 
@@ -139,12 +139,7 @@ class InterfaceStructure:
 
 
 def _ase() -> Any:
-    try:
-        import ase  # noqa: F401
-        import ase.lattice.cubic as cubic
-    except ImportError:
-        raise MissingDependencyError("ase", "agf", "building interface structures") from None
-    return cubic
+    return optional_module("ase.lattice.cubic", "agf", "building interface structures")
 
 
 def repeat_lateral(structure: InterfaceStructure, lateral: tuple[int, int]) -> InterfaceStructure:

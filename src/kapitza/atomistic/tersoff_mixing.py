@@ -88,8 +88,6 @@ TWO_BODY: tuple[str, ...] = ("n", "beta", "lambda2", "B", "lambda1", "A")
 #: Mixing rules that :func:`mix_tersoff` knows.
 RULES: tuple[str, ...] = ("tersoff1989", "dimer")
 
-_INDEX = {name: i for i, name in enumerate(PARAMETERS)}
-
 
 @result
 class TersoffFile:

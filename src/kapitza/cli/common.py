@@ -135,14 +135,17 @@ def parse_grid(spec: str, option: str) -> NDArray[np.float64]:
     return np.sort(values)
 
 
-def parse_interval(spec: str | None, option: str, example: str) -> tuple[float, float] | None:
-    """'LO:HI' -> (lo, hi) with lo < hi (None stays None); ``example`` shows the form in the message."""
+def parse_interval(
+    spec: str | None, option: str, example: str, value: Callable[[str], float] | None = None
+) -> tuple[float, float] | None:
+    """'LO:HI' -> (lo, hi) with lo < hi (None stays None); ``example`` shows the form in the message.  Each part is
+    read by ``value`` (default: a plain number)."""
     if spec is None:
         return None
     parts = spec.split(":")
     if len(parts) != 2:
         raise InputError(f"{option} takes LO:HI (e.g. {example}), got {spec!r}")
-    lo, hi = (parse_number(p.strip(), spec, option) for p in parts)
+    lo, hi = (parse_number(p.strip(), spec, option) if value is None else value(p) for p in parts)
     if not lo < hi:
         raise InputError(f"{option} needs LO < HI, got {spec!r}")
     return lo, hi
@@ -176,15 +179,7 @@ def parse_lengths(spec: str, option: str, default_unit: str) -> tuple[float, ...
 
 def parse_length_interval(spec: str | None, option: str, default_unit: str, example: str) -> tuple[float, float] | None:
     """'LO:HI' of lengths (each with its unit or in ``default_unit``) -> (lo, hi) in m, lo < hi (None stays None)."""
-    if spec is None:
-        return None
-    parts = spec.split(":")
-    if len(parts) != 2:
-        raise InputError(f"{option} takes LO:HI (e.g. {example}), got {spec!r}")
-    lo, hi = (parse_length_option(p, option, default_unit) for p in parts)
-    if not lo < hi:
-        raise InputError(f"{option} needs LO < HI, got {spec!r}")
-    return lo, hi
+    return parse_interval(spec, option, example, lambda part: parse_length_option(part, option, default_unit))
 
 
 def parse_length_grid(spec: str, option: str, default_unit: str) -> NDArray[np.float64]:
@@ -483,6 +478,36 @@ WorkersOption = Annotated[
         help="With --replicas: run them on a local dask cluster of N worker processes (one replica each at a time).",
     ),
 ]
+
+
+#: ``--run-dir`` of ``md run`` and ``md emd``.
+RunDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--run-dir",
+        help="run directory (default: run_dir in the TOML, else the config's name with suffix .run in the "
+        "current directory)",
+    ),
+]
+
+
+def load_planned_config(
+    path: Path, option: Path | None, config_class: Any, plan: Callable[[Any], Any], suffix: str = ".run"
+) -> tuple[Any, Path, Any]:
+    """The validated ``config_class`` config in ``path`` (its structure= and pair= found beside the file), its run
+    directory (:func:`load_run_config`) and ``plan(config)``: the system's files read and checked before anything is
+    announced or written."""
+    from ..md.nemd import files_beside
+
+    plans: list[Any] = []
+
+    def from_mapping(data: Any, where: str) -> Any:
+        config = config_class.from_mapping(files_beside(data, path.parent, where=where), where)
+        plans.append(plan(config))
+        return config
+
+    config, folder = load_run_config(path, option, from_mapping, suffix=suffix)
+    return config, folder, plans[0]
 
 
 def check_replica_options(replicas: int | None, scheduler: str | None, workers: int | None) -> None:

@@ -17,43 +17,28 @@ from .common import (
     DEFAULT_CONNECT_TIMEOUT,
     ConnectTimeoutOption,
     ReplicasOption,
+    RunDirOption,
     SchedulerOption,
     WorkersOption,
     check_output,
     check_replica_options,
-    load_run_config,
+    load_planned_config,
     replica_failures,
     run_replicas_shown,
 )
 
 
 def _load(path: Path, option: Path | None, suffix: str = ".run") -> tuple[Any, Path, Any]:
-    """The validated EmdConfig in ``path``, its run directory (see :func:`~kapitza.cli.common.load_run_config`) and
-    the plan of its system (:func:`kapitza.md.emd.plan_emd`: its files read and checked before anything is written)."""
+    """The validated EmdConfig in ``path``, its run directory and the plan of its system
+    (:func:`kapitza.md.emd.plan_emd`; see :func:`~kapitza.cli.common.load_planned_config`)."""
     from ..md.emd import EmdConfig, plan_emd
-    from ..md.nemd import files_beside
 
-    plans: list[Any] = []
-
-    def from_mapping(data: Any, where: str) -> Any:  # structure= and pair= are found beside the config file
-        config = EmdConfig.from_mapping(files_beside(data, path.parent, where=where), where)
-        plans.append(plan_emd(config))
-        return config
-
-    config, folder = load_run_config(path, option, from_mapping, suffix=suffix)
-    return config, folder, plans[0]
+    return load_planned_config(path, option, EmdConfig, plan_emd, suffix)
 
 
 def md_emd_command(
     config: Annotated[Path, typer.Argument(help="TOML file: NEMD system settings plus an emd table")],
-    run_dir: Annotated[
-        Path | None,
-        typer.Option(
-            "--run-dir",
-            help="run directory (default: run_dir in the TOML, else the config's name with suffix .run in the "
-            "current directory)",
-        ),
-    ] = None,
+    run_dir: RunDirOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     plot: Annotated[
         Path | None, typer.Option(help="Write the running integral and its fit (.png, .pdf, .svg).")
@@ -104,20 +89,20 @@ def md_emd_command(
         emd_figure(g, plot)
     if as_json:
         doc = {
-            "G": _f(g.G),
-            "G_err": _f(g.G_err),
-            "G_si": _f(g.G_si),
-            "G_si_err": _f(g.G_si_err),
-            "tau": _f(g.tau),
-            "tau_err": _f(g.tau_err),
-            "window": [_f(w) for w in g.window],
+            "G": float(g.G),
+            "G_err": float(g.G_err),
+            "G_si": float(g.G_si),
+            "G_si_err": float(g.G_si_err),
+            "tau": float(g.tau),
+            "tau_err": float(g.tau_err),
+            "window": [float(w) for w in g.window],
             "window_auto": g.window_auto,
-            "G_runs": [_f(x) for x in g.G_runs],
-            "G_pooled": _f(g.G_pooled),
-            "plateau_max": _f(g.plateau_max),
-            "temperature_runs": [_f(x) for x in g.temperature_runs],
-            "area": _f(g.area),
-            "energy_drift": [_f(x) for x in run.energy_drift],
+            "G_runs": [float(x) for x in g.G_runs],
+            "G_pooled": float(g.G_pooled),
+            "plateau_max": float(g.plateau_max),
+            "temperature_runs": [float(x) for x in g.temperature_runs],
+            "area": float(g.area),
+            "energy_drift": [float(x) for x in run.energy_drift],
             "n_runs": g.n_runs,
             "units": g.units,
             "conductance_unit": g.conductance_unit,
@@ -136,11 +121,6 @@ def md_emd_command(
         f"relaxation time tau = {g.tau:.4g} \u00b1 {g.tau_err:.2g}; fit window {g.window[0]:.4g} .. {g.window[1]:.4g}"
     )
     out.print(f"per run: {', '.join(f'{x:.4g}' for x in g.G_runs)}; naive plateau maximum {g.plateau_max:.4g}")
-
-
-def _f(x: float) -> float:
-    """A number for the JSON document (kapitza.io.results.dumps writes a non-finite one as "nan", "inf", "-inf")."""
-    return float(x)
 
 
 def _replicas(cfg: Any, folder: Path, n: int, as_json: bool) -> None:
@@ -175,18 +155,18 @@ def _replicas(cfg: Any, folder: Path, n: int, as_json: bool) -> None:
             "pooled": None
             if pool is None
             else {
-                "n": pool.n, "G": _f(pool.mean), "G_err": _f(pool.err), "G_si": _f(pool.mean * to_si),
-                "G_si_err": _f(pool.err * to_si), "G_next_err": _f(pool.next_err),
-                "G_si_next_err": _f(pool.next_err * to_si),
+                "n": pool.n, "G": float(pool.mean), "G_err": float(pool.err), "G_si": float(pool.mean * to_si),
+                "G_si_err": float(pool.err * to_si), "G_next_err": float(pool.next_err),
+                "G_si_next_err": float(pool.next_err * to_si),
                 "next_run": f"G +- G_next_err holds one further run of this configuration: {pool.next_run}",
-                "t_factor": _f(pool.t_factor),
-                "spread_ratio": _f(pool.spread_ratio),
-                "spread_pvalue": _f(pool.spread_pvalue), "single_run_errors_understate_spread": pool.understated,
+                "t_factor": float(pool.t_factor),
+                "spread_ratio": float(pool.spread_ratio),
+                "spread_pvalue": float(pool.spread_pvalue), "single_run_errors_understate_spread": pool.understated,
                 "estimator": "mean of the replicas' G; error from their spread x the Student-t factor of N - 1",
             },
             "replicas": [
                 {k: v for k, v in row.items() if k != "result"}
-                | ({"G": _f(row["result"].G), "G_err": _f(row["result"].G_err)} if "result" in row else {})
+                | ({"G": float(row["result"].G), "G_err": float(row["result"].G_err)} if "result" in row else {})
                 for row in rows
             ],
         }  # fmt: skip

@@ -16,42 +16,27 @@ from .common import (
     DEFAULT_CONNECT_TIMEOUT,
     ConnectTimeoutOption,
     ReplicasOption,
+    RunDirOption,
     SchedulerOption,
     WorkersOption,
     check_replica_options,
-    load_run_config,
+    load_planned_config,
     run_replicas_shown,
 )
 
 
 def _load(path: Path, option: Path | None, suffix: str = ".run") -> tuple[Any, Path, Any]:
-    """The validated NemdConfig in ``path``, its run directory (see :func:`~kapitza.cli.common.load_run_config`)
-    and its plan (:func:`kapitza.md.plan.plan_nemd`: its files read and its layout checked before anything is
-    announced or written; its notes, what md analyze will not estimate from it)."""
-    from ..md.nemd import NemdConfig, files_beside
+    """The validated NemdConfig in ``path``, its run directory and its plan (:func:`kapitza.md.plan.plan_nemd`: its
+    notes, what md analyze will not estimate from it; see :func:`~kapitza.cli.common.load_planned_config`)."""
+    from ..md.nemd import NemdConfig
     from ..md.plan import plan_nemd
 
-    plans: list[Any] = []
-
-    def from_mapping(data: Any, where: str) -> Any:  # structure= and pair= are found beside the config file
-        config = NemdConfig.from_mapping(files_beside(data, path.parent, where=where), where)
-        plans.append(plan_nemd(config))
-        return config
-
-    config, folder = load_run_config(path, option, from_mapping, suffix=suffix)
-    return config, folder, plans[0]
+    return load_planned_config(path, option, NemdConfig, plan_nemd, suffix)
 
 
 def md_run_command(
     config: Annotated[Path, typer.Argument(help="TOML file of NEMD settings (see kapitza.md.nemd.NemdConfig)")],
-    run_dir: Annotated[
-        Path | None,
-        typer.Option(
-            "--run-dir",
-            help="run directory (default: run_dir in the TOML, else the config's name with suffix .run in the "
-            "current directory)",
-        ),
-    ] = None,
+    run_dir: RunDirOption = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="progress bar on stderr")] = True,
     np_: Annotated[
         int, typer.Option("--np", help="MPI processes: 1 runs LAMMPS in-process, N > 1 as mpirun -np N lmp")

@@ -168,11 +168,6 @@ def _band_edges(spec: str | None, run: Any) -> Any:
     return run_omega_from_thz(edges, run.units)
 
 
-def _f(x: Any) -> float:
-    """A number for the JSON document (kapitza.io.results.dumps writes a non-finite one as "nan", "inf", "-inf")."""
-    return float(x)
-
-
 def spectral_command(
     run_dir: Annotated[Path, typer.Argument(help="NEMD run directory with a spectral/ folder (spectral_every > 0)")],
     plot: Annotated[Path | None, typer.Option(help="Write g(omega) and cumulative G (.png, .pdf, .svg).")] = None,
@@ -315,14 +310,14 @@ def modes_command(
         doc = {
             "modal_temperatures": to_jsonable(modal),
             "interface_modes": int(n_interface),
-            "interface_mode_omega": [_f(w * factor) for w in np.asarray(modes.omega)[np.asarray(modes.interface)]],
+            "interface_mode_omega": [float(w * factor) for w in np.asarray(modes.omega)[np.asarray(modes.interface)]],
             "omega_unit": sc.omega_unit,
             "interface_mode_share": to_jsonable(share),
-            "reference_ldos_width": _f(width * factor),
+            "reference_ldos_width": float(width * factor),
             "force_constants": {
                 "method": modes.method,
-                "symmetry_error": _f(modes.symmetry_error),
-                "sum_rule_error": _f(modes.sum_rule_error),
+                "symmetry_error": float(modes.symmetry_error),
+                "sum_rule_error": float(modes.sum_rule_error),
             },
         }
         if not n_interface:

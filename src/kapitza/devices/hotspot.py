@@ -76,7 +76,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .. import _checks
-from ..errors import InputError, MissingDependencyError
+from ..errors import InputError, optional_module
 from ..io.results import result
 from ..prediction.settings import MAX_TEMPERATURE
 from .sources import ConductivitySource, ResistanceSource, conductivity_source, resistance_source
@@ -324,11 +324,7 @@ def _grids(
 
 
 def _import_skfem() -> Any:
-    try:
-        import skfem
-    except ImportError:
-        raise MissingDependencyError("scikit-fem", "devices", "the hotspot finite-element model") from None
-    return skfem
+    return optional_module("skfem", "devices", "the hotspot finite-element model", "scikit-fem")
 
 
 # ------------------------------------------------------------------------------------------------------- solving

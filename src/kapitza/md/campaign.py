@@ -405,7 +405,7 @@ def run_campaign(
                 try:
                     run_member(plan, str(run_dir), campaign.processes)
                 except Exception as exc:  # one member's failure must not stop the others
-                    done(MemberOutcome(name, "failed", _why(exc)))
+                    done(MemberOutcome(name, "failed", cluster.first_line(exc)))
                 else:
                     done(MemberOutcome(name, "ran"))
         elif pending:
@@ -434,11 +434,6 @@ def _record_replicas(campaign: Campaign, outcomes: Mapping[str, MemberOutcome]) 
                 )
             entries.append(e)
         write_replica_set(parent, dataclasses.replace(record, replicas=tuple(entries)))
-
-
-def _why(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0] if text else ''}"
 
 
 def _run_distributed(
@@ -483,7 +478,7 @@ def _run_distributed(
             try:
                 future.result()
             except Exception as exc:  # a failed member is reported; the others go on
-                done(MemberOutcome(name, "failed", _why(exc)))
+                done(MemberOutcome(name, "failed", cluster.first_line(exc)))
             else:
                 done(MemberOutcome(name, "ran"))
     finally:

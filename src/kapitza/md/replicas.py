@@ -395,11 +395,6 @@ def run_replicas(
     return tuple(outcomes[r.name] for r in replicas)
 
 
-def _why(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0] if text else ''}"
-
-
 def _run_here(
     pending: list[Replica],
     base: NemdPlan,
@@ -422,7 +417,7 @@ def _run_here(
             lmp_path = None if lmp is None else str(lmp)
             seconds = run_replica(r.config, str(r.run_dir), processes, lmp_path, step, base.with_seed(r.seed))
         except Exception as exc:  # one replica's failure must not stop the others; Ctrl-C still stops them all
-            done(ReplicaOutcome(r.name, "failed", _why(exc)))
+            done(ReplicaOutcome(r.name, "failed", cluster.first_line(exc)))
         else:
             done(ReplicaOutcome(r.name, "ran", seconds=seconds))
 
@@ -472,7 +467,7 @@ def _run_distributed(
                 try:
                     seconds = future.result()
                 except Exception as exc:  # a failed replica is reported; the others go on
-                    done(ReplicaOutcome(r.name, "failed", _why(exc)))
+                    done(ReplicaOutcome(r.name, "failed", cluster.first_line(exc)))
                 else:
                     if progress is not None:
                         progress(r.name, "complete", *_progress_of(r))

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import InputError, MissingDependencyError
+from ..errors import InputError, optional_module
 
 #: Largest phonopy YAML read (bytes): a 200-atom supercell's inline force constants are ~40 MB.
 MAX_FILE_BYTES = 512 * 1024**2
@@ -59,11 +59,7 @@ CALCULATORS = (
 
 def import_phonopy() -> Any:
     """Import phonopy, or raise MissingDependencyError naming the 'phonons' extra."""
-    try:
-        import phonopy
-    except ImportError:
-        raise MissingDependencyError("phonopy", "phonons", "full-dispersion phonon spectra") from None
-    return phonopy
+    return optional_module("phonopy", "phonons", "full-dispersion phonon spectra")
 
 
 def _fail(path: Path, what: str) -> InputError:

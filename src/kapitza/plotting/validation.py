@@ -4,9 +4,10 @@ the Debye DMM beside a calculator's full-dispersion DMM (:func:`calculator_valid
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ..errors import InputError
 from ..units import MW_PER_M2K
@@ -21,6 +22,24 @@ if TYPE_CHECKING:
 
 #: Marker of each interface kind.
 MARKERS = {"non-metal": "o", "metal/non-metal": "^", "metal/metal": "s"}
+
+
+def _parity_axes(ax: Any, points: NDArray[np.float64] | None) -> None:
+    """Log-log parity axes over half the smallest to twice the largest positive G of ``points`` (MW m^-2 K^-1; 1 to
+    1e4 where nothing is drawn): the 1:1, x2 and x0.5 lines, equal aspect, the measured G along x."""
+    if points is None:
+        lo, hi = 1.0, 1e4
+    else:
+        points = points[np.isfinite(points) & (points > 0)]
+        lo, hi = points.min() / 2, points.max() * 2
+    guide = np.array([lo, hi])
+    ax.loglog(guide, guide, "-", color="black", lw=1, label="1:1")
+    ax.loglog(guide, 2 * guide, "--", color="grey", lw=0.8, label="\u00d72 and \u00d70.5")
+    ax.loglog(guide, 0.5 * guide, "--", color="grey", lw=0.8)
+    ax.set_xlim(lo, hi)
+    ax.set_ylim(lo, hi)
+    ax.set_aspect("equal")
+    ax.set_xlabel(r"measured G (MW m$^{-2}$ K$^{-1}$)")
 
 
 def validation_figure(
@@ -85,20 +104,8 @@ def validation_figure(
     for kind, marker in MARKERS.items():
         if np.any(kinds == kind):
             ax.scatter([], [], s=30, marker=marker, color="grey", label=kind)
-    if np.any(ok_all):
-        points = np.concatenate([measured[ok_all], *(v[ok_all] / MW_PER_M2K for v in values)])
-        points = points[np.isfinite(points) & (points > 0)]
-        lo, hi = points.min() / 2, points.max() * 2
-    else:
-        lo, hi = 1.0, 1e4
-    guide = np.array([lo, hi])
-    ax.loglog(guide, guide, "-", color="black", lw=1, label="1:1")
-    ax.loglog(guide, 2 * guide, "--", color="grey", lw=0.8, label="\u00d72 and \u00d70.5")
-    ax.loglog(guide, 0.5 * guide, "--", color="grey", lw=0.8)
-    ax.set_xlim(lo, hi)
-    ax.set_ylim(lo, hi)
-    ax.set_aspect("equal")
-    ax.set_xlabel(r"measured G (MW m$^{-2}$ K$^{-1}$)")
+    points = np.concatenate([measured[ok_all], *(v[ok_all] / MW_PER_M2K for v in values)]) if np.any(ok_all) else None
+    _parity_axes(ax, points)
     ax.set_ylabel(r"predicted G (MW m$^{-2}$ K$^{-1}$)")
     words = "as predicted (electrons included)" if basis == "predicted" else "phonon models alone"
     ax.set_title(title or f"{words}, cutoff {table.cutoff!r}", fontsize=10)
@@ -140,16 +147,11 @@ def calculator_validation_figure(
     shown = np.zeros(len(validation), dtype=bool)
     for panel in panels:
         shown |= panel[3]
+    points = None
     if np.any(shown):
-        values_shown = [measured[shown]] + [v[m] / MW_PER_M2K for _, _, v, m, _ in panels]
-        points = np.concatenate(values_shown)
-        points = points[np.isfinite(points) & (points > 0)]
-        lo, hi = points.min() / 2, points.max() * 2
-    else:
-        lo, hi = 1.0, 1e4
+        points = np.concatenate([measured[shown]] + [v[m] / MW_PER_M2K for _, _, v, m, _ in panels])
     fig = figure(figsize=(11.0, 5.6))
     axes = fig.subplots(1, 2, sharex=True, sharey=True)
-    guide = np.array([lo, hi])
     for ax, (which, words, values, mask, colour) in zip(axes, panels):
         common = mask & both
         alone = mask & ~both
@@ -163,13 +165,7 @@ def calculator_validation_figure(
                    label=f"only this model: {int(alone.sum())} rows")  # fmt: skip
         ax.scatter([], [], s=0, label=f"all its rows: x{s_all.median_factor:.3g}, {100 * s_all.within_2:.0f} % "
                    f"within \u00d72 ({s_all.rows})")  # fmt: skip
-        ax.loglog(guide, guide, "-", color="black", lw=1, label="1:1")
-        ax.loglog(guide, 2 * guide, "--", color="grey", lw=0.8, label="\u00d72 and \u00d70.5")
-        ax.loglog(guide, 0.5 * guide, "--", color="grey", lw=0.8)
-        ax.set_xlim(lo, hi)
-        ax.set_ylim(lo, hi)
-        ax.set_aspect("equal")
-        ax.set_xlabel(r"measured G (MW m$^{-2}$ K$^{-1}$)")
+        _parity_axes(ax, points)
         ax.set_title(words, fontsize=10)
         ax.grid(True, which="major", alpha=0.25)
         ax.legend(fontsize=7, loc="upper left")

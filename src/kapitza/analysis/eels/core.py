@@ -11,14 +11,9 @@ The estimator's parts, one concept a module: the centring (:mod:`.centring`, sta
 (:mod:`.lm`, which also states the convergence) and the reason codes (:mod:`.reasons`); this module drives them over
 blocks of spectra (:func:`fit_block`, :func:`fit_spectra`, :func:`map_block`).
 
-Stage 1, :func:`centre_block`: raw spectra (pixels x channels) -> :class:`Spectra`, each row shifted so that its
-own zero-loss peak (ZLP) sits at 0 on the grid E = k w, k = -K..K, with the row's own reach (the largest k whose
-+k and -k channels both lie inside *its* centred axis), its centring variance ratio kappa and whether a ZLP was
-found.  The ZLP position is that of :func:`~.preprocess.zlp_position` (log-parabola vertex through the channels
-within the half width at half maximum, at most 5 each side), with the half width read from the row itself, not
-from a sum over other rows; the shift is :func:`~.preprocess.shift_many`'s sum-preserving one.  Already centred
-data are copied onto the grid unchanged.  Rows may then be summed (:meth:`Spectra.binned`,
-:meth:`Spectra.summed`): a binned or summed spectrum reaches as far as all of its parts do.
+Stage 1, :func:`centre_block` (:mod:`.centring`, which says how): raw spectra (pixels x channels) ->
+:class:`Spectra`, each row shifted so that its own zero-loss peak (ZLP) sits at 0 on the grid E = k w, k = -K..K;
+rows may then be summed (:meth:`Spectra.binned`, :meth:`Spectra.summed`).
 
 Stage 2, :func:`fit_block`: the joint fit of the symmetric ZLP tail and the detailed-balance ratio
 (:mod:`.joint` has the physics and the sources) on each row's channel pairs, every tail family and both

@@ -59,6 +59,8 @@ DEFAULT_TAIL_EXPONENT = 3.0
 OVERSAMPLE = 4
 #: Largest spectrum built (channels x fine points x positions) before refusing, in float64 numbers.
 MAX_WORK = 2e8
+#: The truth's "model" of a spectrum or line scan.
+_ONE_PHONON = "one-phonon, impact approximation: D(E)/E x (n+1) loss, D(E)/E x n gain"
 
 
 def _dos_arrays(dos: Any, name: str) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -296,6 +298,34 @@ def check_simulation_options(
         raise InputError(f"unknown cross-section form {form!r}; choose one of {', '.join(FORMS)}")
 
 
+def _instrument(
+    resolution_mev, dose, signal_fraction, channel_mev, zlp_tail, zlp_tail_exponent, zlp_offset_mev, form
+) -> dict[str, Any]:
+    """The acquisition options checked (:func:`check_simulation_options`): the numbers (and the form) that
+    :func:`spectrum_components` takes and the truth records, in the truth's order."""
+    check_simulation_options(
+        resolution_mev, dose, signal_fraction, channel_mev, zlp_tail, zlp_tail_exponent, zlp_offset_mev, form
+    )
+    return {
+        "resolution_mev": float(resolution_mev),
+        "dose": float(dose),
+        "signal_fraction": float(signal_fraction),
+        "channel_mev": float(channel_mev),
+        "zlp_tail": float(zlp_tail),
+        "zlp_tail_exponent": float(zlp_tail_exponent),
+        "zlp_offset_mev": float(zlp_offset_mev),
+        "form": form,
+    }
+
+
+def _positions(positions_nm: ArrayLike, name: str = "positions_nm=") -> NDArray[np.float64]:
+    """Probe (or plane) positions in nm as a non-empty 1-D array of finite numbers, else InputError."""
+    x = np.asarray(positions_nm, dtype=float)
+    if x.ndim != 1 or x.size == 0 or not np.all(np.isfinite(x)):
+        raise InputError(f"{name} must be a non-empty 1-D array of finite positions in nm")
+    return x
+
+
 def _noisy(expected: NDArray[np.float64], noise: bool, seed: Any) -> tuple[NDArray[np.float64], Any]:
     """(counts, variance or None): Poisson draws from a seeded generator, or the expectation itself."""
     if not noise:
@@ -378,46 +408,27 @@ def simulate_spectrum(
     EELSData
         One spectrum (nav_shape ()), source "simulated", the truth in ``metadata``.
     """
-    check_simulation_options(
+    options = _instrument(
         resolution_mev, dose, signal_fraction, channel_mev, zlp_tail, zlp_tail_exponent, zlp_offset_mev, form
     )
     e, d = check_dos(dos_energy_mev, dos, "dos")
     t = _checks.positive(temperature_k, "temperature_k=", "K")
     bands = _check_bands(mode_temperatures, None)
     comp = spectrum_components(
-        [(e, d)],
-        np.ones((1, 1)),
-        np.array([t]),
-        resolution_mev=float(resolution_mev),
-        dose=float(dose),
-        signal_fraction=float(signal_fraction),
-        channel_mev=float(channel_mev),
-        energy_range_mev=energy_range_mev,
-        zlp_tail=float(zlp_tail),
-        zlp_tail_exponent=float(zlp_tail_exponent),
-        zlp_offset_mev=float(zlp_offset_mev),
-        bands=bands,
-        form=form,
+        [(e, d)], np.ones((1, 1)), np.array([t]), energy_range_mev=energy_range_mev, bands=bands, **options
     )
     expected = comp["zlp"][0] + comp["phonon"][0]
     energy = comp["energy_mev"]
     counts, variance = _noisy(expected, noise, seed)
     truth = {
         "temperature_k": t,
-        "resolution_mev": float(resolution_mev),
-        "dose": float(dose),
-        "signal_fraction": float(signal_fraction),
-        "channel_mev": float(channel_mev),
-        "zlp_tail": float(zlp_tail),
-        "zlp_tail_exponent": float(zlp_tail_exponent),
-        "zlp_offset_mev": float(zlp_offset_mev),
-        "form": form,
+        **options,
         "noise": bool(noise),
         "seed": _seed_fact(seed),
         "phonon_loss_counts": float(comp["loss"][0]),
         "phonon_gain_counts": float(comp["gain"][0]),
         "zlp_counts": float(comp["zlp"][0].sum()),
-        "model": "one-phonon, impact approximation: D(E)/E x (n+1) loss, D(E)/E x n gain",
+        "model": _ONE_PHONON,
     }
     return eels_data(energy, counts, variance=variance, source="simulated", metadata=_metadata(truth, bands))
 
@@ -452,9 +463,7 @@ def interface_temperatures(
     ndarray, shape (n,)
         Temperatures in K; every one must be > 0.
     """
-    x = np.asarray(positions_nm, dtype=float)
-    if x.ndim != 1 or x.size == 0 or not np.all(np.isfinite(x)):
-        raise InputError("positions_nm= must be a non-empty 1-D array of finite positions in nm")
+    x = _positions(positions_nm)
     values = {
         "interface_nm": interface_nm,
         "t_interface_hot": t_interface_hot,
@@ -529,12 +538,10 @@ def simulate_line_scan(
     """
     from scipy.special import erf
 
-    check_simulation_options(
+    options = _instrument(
         resolution_mev, dose, signal_fraction, channel_mev, zlp_tail, zlp_tail_exponent, zlp_offset_mev, form
     )
-    x = np.asarray(positions_nm, dtype=float)
-    if x.ndim != 1 or x.size == 0 or not np.all(np.isfinite(x)):
-        raise InputError("positions_nm= must be a non-empty 1-D array of finite positions in nm")
+    x = _positions(positions_nm)
     t = np.broadcast_to(np.asarray(temperature_k, dtype=float), x.shape) if np.ndim(temperature_k) == 0 else None
     if t is None:
         t = np.asarray(temperature_k, dtype=float)
@@ -560,16 +567,9 @@ def simulate_line_scan(
         [left_n, right_n],
         np.stack([1.0 - f, f], axis=1),
         np.array(t, dtype=float),
-        resolution_mev=float(resolution_mev),
-        dose=float(dose),
-        signal_fraction=float(signal_fraction),
-        channel_mev=float(channel_mev),
         energy_range_mev=energy_range_mev,
-        zlp_tail=float(zlp_tail),
-        zlp_tail_exponent=float(zlp_tail_exponent),
-        zlp_offset_mev=float(zlp_offset_mev),
         bands=bands,
-        form=form,
+        **options,
     )
     expected = comp["zlp"] + comp["phonon"]
     counts, variance = _noisy(expected, noise, seed)
@@ -578,17 +578,10 @@ def simulate_line_scan(
         "interface_nm": xi,
         "mixing_nm": s,
         "right_fraction": [float(v) for v in f],
-        "resolution_mev": float(resolution_mev),
-        "dose": float(dose),
-        "signal_fraction": float(signal_fraction),
-        "channel_mev": float(channel_mev),
-        "zlp_tail": float(zlp_tail),
-        "zlp_tail_exponent": float(zlp_tail_exponent),
-        "zlp_offset_mev": float(zlp_offset_mev),
-        "form": form,
+        **options,
         "noise": bool(noise),
         "seed": _seed_fact(seed),
-        "model": "one-phonon, impact approximation: D(E)/E x (n+1) loss, D(E)/E x n gain",
+        "model": _ONE_PHONON,
     }
     return eels_data(
         comp["energy_mev"],
@@ -647,37 +640,26 @@ def simulate_plane_scan(
     others
         As in :func:`simulate_spectrum`; ``dose`` is per probe position.
     """
-    check_simulation_options(resolution_mev, dose, signal_fraction, channel_mev, zlp_tail, zlp_tail_exponent, 0.0, form)
-    z = np.asarray(plane_nm, dtype=float)
+    options = _instrument(resolution_mev, dose, signal_fraction, channel_mev, zlp_tail, zlp_tail_exponent, 0.0, form)
+    z = _positions(plane_nm, "plane_nm=")
     t = np.asarray(plane_temperature_k, dtype=float)
     d = np.asarray(plane_dos, dtype=float)
     n_p = z.size
-    if z.ndim != 1 or n_p == 0 or not np.all(np.isfinite(z)):
-        raise InputError("plane_nm= must be a non-empty 1-D array of finite positions in nm")
     if t.shape != z.shape or not np.all(np.isfinite(t)) or np.any(t <= 0):
         raise InputError(f"plane_temperature_k= must hold {n_p} finite temperatures > 0 K, one per plane")
     if d.ndim != 2 or d.shape[0] != n_p:
         raise InputError(f"plane_dos= must have one row per plane ({n_p}), got shape {d.shape}")
     rows = [check_dos(energy_mev, row, f"plane_dos[{k}]") for k, row in enumerate(d)]
-    x = z if positions_nm is None else np.asarray(positions_nm, dtype=float)
-    if x.ndim != 1 or x.size == 0 or not np.all(np.isfinite(x)):
-        raise InputError("positions_nm= must be a non-empty 1-D array of finite positions in nm")
+    x = z if positions_nm is None else _positions(positions_nm)
     s = _checks.positive(mixing_nm, "mixing_nm=", "nm")
     bands = _check_bands({(lo, hi): tb for lo, hi, tb in band_temperatures or []}, n_p)
     comp = spectrum_components(
         [(e, row / np.trapezoid(row, e)) for e, row in rows],
         np.eye(n_p),
         t,
-        resolution_mev=float(resolution_mev),
-        dose=float(dose),
-        signal_fraction=float(signal_fraction),
-        channel_mev=float(channel_mev),
         energy_range_mev=None,
-        zlp_tail=float(zlp_tail),
-        zlp_tail_exponent=float(zlp_tail_exponent),
-        zlp_offset_mev=0.0,
         bands=bands,
-        form=form,
+        **options,
     )
     weight = np.exp(-0.5 * ((x[:, None] - z[None, :]) / s) ** 2)
     weight /= weight.sum(axis=1, keepdims=True)
@@ -687,13 +669,7 @@ def simulate_plane_scan(
         "plane_nm": z.tolist(),
         "plane_temperature_k": t.tolist(),
         "mixing_nm": s,
-        "resolution_mev": float(resolution_mev),
-        "dose": float(dose),
-        "signal_fraction": float(signal_fraction),
-        "channel_mev": float(channel_mev),
-        "zlp_tail": float(zlp_tail),
-        "zlp_tail_exponent": float(zlp_tail_exponent),
-        "form": form,
+        **{k: v for k, v in options.items() if k != "zlp_offset_mev"},  # the planes' spectra are centred
         "noise": bool(noise),
         "seed": _seed_fact(seed),
         "model": "one-phonon per plane, impact approximation; planes mixed by a Gaussian probe reach",

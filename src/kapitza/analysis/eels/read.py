@@ -40,7 +40,7 @@ from typing import Any
 
 import numpy as np
 
-from ...errors import InputError, MissingDependencyError
+from ...errors import InputError, MissingDependencyError, optional_module
 from ...io.atomic import atomic_write, check_writable
 from ...io.paths import excerpt
 from ...io.results import to_jsonable
@@ -514,10 +514,7 @@ def read_eels_lazy(path: str | os.PathLike, *, energy_unit: str | None = None) -
             f"{p.name}: lazy reading is for {', '.join(plugins)} files (through rosettasciio); read {suffix} files "
             "with read_eels"
         )
-    try:
-        import dask.array  # noqa: F401  (rosettasciio's lazy arrays)
-    except ImportError:
-        raise MissingDependencyError("dask", "eels", "reading spectrum images lazily") from None
+    optional_module("dask.array", "eels", "reading spectrum images lazily")  # rosettasciio's lazy arrays
     return _read_rsciio(p, suffix, plugins[suffix], energy_unit, lazy=True)
 
 
@@ -619,10 +616,7 @@ def _read_ndata(path: Path, energy_unit: str | None) -> EELSData:
 
 def _read_h5(path: Path, suffix: str, energy_unit: str | None) -> EELSData:
     """Nion Swift HDF5 (``data`` + JSON ``properties``) or else HyperSpy HDF5."""
-    try:
-        import h5py
-    except ImportError:
-        raise MissingDependencyError("h5py", "eels", "reading HDF5 files") from None
+    h5py = optional_module("h5py", "eels", "reading HDF5 files")
     try:
         with h5py.File(path, "r") as f:
             ds = f.get("data")
@@ -900,10 +894,7 @@ def _single(data: EELSData, fmt: str) -> None:
 
 
 def _write_hspy(target: Path, data: EELSData) -> Path:
-    try:
-        from rsciio.hspy import file_writer
-    except ImportError:
-        raise MissingDependencyError("rosettasciio", "eels", "writing .hspy files") from None
+    file_writer = optional_module("rsciio.hspy", "eels", "writing .hspy files", "rosettasciio").file_writer
     signal = _signal_dict(data)
     return atomic_write(target, lambda p: file_writer(str(p), signal, show_progressbar=False))
 
@@ -912,10 +903,7 @@ def _write_msa(target: Path, data: EELSData) -> Path:
     _single(data, "MSA")
     if _uniform(data.energy_mev) is None:
         raise InputError("an MSA file needs an evenly spaced energy axis; these data have uneven channels")
-    try:
-        from rsciio.msa import file_writer
-    except ImportError:
-        raise MissingDependencyError("rosettasciio", "eels", "writing .msa files") from None
+    file_writer = optional_module("rsciio.msa", "eels", "writing .msa files", "rosettasciio").file_writer
     signal = _signal_dict(data, with_kapitza=False)
     return atomic_write(target, lambda p: file_writer(str(p), signal))
 

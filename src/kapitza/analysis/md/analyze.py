@@ -389,10 +389,6 @@ def _profile_file(
 # --------------------------------------------------------------------------- the JSON documents
 
 
-def _f(x: float) -> float:
-    return float(x)
-
-
 def _undetermined(value: object) -> bool:
     return isinstance(value, float) and not math.isfinite(value)
 
@@ -453,12 +449,12 @@ def _series_document(s: Any) -> dict[str, Any] | None:
         return None
     return {
         "blocks": s.n_samples,
-        "statistical_inefficiency": _f(s.inefficiency),
-        "effective_blocks": _f(s.n_effective),
-        "t_factor": _f(s.t_factor),
+        "statistical_inefficiency": float(s.inefficiency),
+        "effective_blocks": float(s.n_effective),
+        "t_factor": float(s.t_factor),
         "converged": s.converged,
         "method": s.method,
-        "blocking_curve": [[size, _f(e), _f(ee)] for size, e, ee in s.blocking],
+        "blocking_curve": [[size, float(e), float(ee)] for size, e, ee in s.blocking],
     }
 
 
@@ -469,43 +465,43 @@ def jump_document(r: JumpAnalysis, system: Any, flux_err_given: bool = True) -> 
 
     def one(j: Any) -> dict[str, Any]:
         d = {
-            "position": _f(j.position),
-            "delta_T": _f(j.delta_T),
-            "delta_T_err": _f(j.delta_T_err),
-            "delta_T_err_jackknife": _f(j.delta_T_err_jackknife),
-            "G": _f(j.G),
-            "G_err": _f(j.G_err),
+            "position": float(j.position),
+            "delta_T": float(j.delta_T),
+            "delta_T_err": float(j.delta_T_err),
+            "delta_T_err_jackknife": float(j.delta_T_err_jackknife),
+            "G": float(j.G),
+            "G_err": float(j.G_err),
             "direction": j.direction,
-            "fit_ranges": [list(map(_f, x)) for x in j.fit_ranges],
-            "excluded_zones": [list(map(_f, x)) for x in j.excluded],
+            "fit_ranges": [list(map(float, x)) for x in j.fit_ranges],
+            "excluded_zones": [list(map(float, x)) for x in j.excluded],
         }
         if si:
-            d.update(G_MW_m2K=_f(_mw(r.units, j.G)), G_MW_m2K_err=_f(_mw(r.units, j.G_err)))
+            d.update(G_MW_m2K=float(_mw(r.units, j.G)), G_MW_m2K_err=float(_mw(r.units, j.G_err)))
         return annotate(d, notes)
 
     combined = {
-        "delta_T": _f(r.delta_T),
-        "delta_T_err": _f(r.delta_T_err),
-        "delta_T_err_jackknife": _f(r.delta_T_err_jackknife),
-        "G": _f(r.G),
-        "G_err": _f(r.G_err),
-        "G_si": _f(r.G_si),
-        "G_si_err": _f(r.G_si_err),
+        "delta_T": float(r.delta_T),
+        "delta_T_err": float(r.delta_T_err),
+        "delta_T_err_jackknife": float(r.delta_T_err_jackknife),
+        "G": float(r.G),
+        "G_err": float(r.G_err),
+        "G_si": float(r.G_si),
+        "G_si_err": float(r.G_si_err),
     }
     if si:
-        combined.update(G_MW_m2K=_f(_mw(r.units, r.G)), G_MW_m2K_err=_f(_mw(r.units, r.G_err)))
+        combined.update(G_MW_m2K=float(_mw(r.units, r.G)), G_MW_m2K_err=float(_mw(r.units, r.G_err)))
     out: dict[str, Any] = {
         "units": r.units,
         "unit_names": {**dict(r.unit_names), **({"conductance_MW": "MW m^-2 K^-1"} if si else {})},
         "geometry": r.geometry,
         "interfaces": [one(j) for j in r.interfaces],
         "combined": annotate(combined, notes),
-        **annotate({"J": _f(r.flux), "J_err": _f(r.flux_err)}, notes),
+        **annotate({"J": float(r.flux), "J_err": float(r.flux_err)}, notes),
         "flux_source": r.flux_source,
         "exclusion": r.exclusion,
-        "bath_positions": [_f(x) for x in r.bath_positions],
-        "bath_width": _f(r.bath_width),
-        "hot_bath": _f(r.hot_bath),
+        "bath_positions": [float(x) for x in r.bath_positions],
+        "bath_width": float(r.bath_width),
+        "hot_bath": float(r.hot_bath),
         "direction_source": r.direction_source,
         "blocks_used": r.blocks_used,
         "blocks_dropped": r.blocks_dropped,
@@ -518,16 +514,16 @@ def jump_document(r: JumpAnalysis, system: Any, flux_err_given: bool = True) -> 
         baths = {
             "flux_err_method": b.error_method,
             "flux_blocks": b.n_blocks,
-            "block_time": _f(b.block_time),
-            "flux_err_blocking": _f(b.flux_err_blocking),
-            "statistical_inefficiency": _f(b.inefficiency),
+            "block_time": float(b.block_time),
+            "flux_err_blocking": float(b.flux_err_blocking),
+            "statistical_inefficiency": float(b.inefficiency),
             "converged": b.converged,
-            "power_hot": _f(b.power_hot),
-            "power_cold": _f(b.power_cold),
-            "relative_difference": _f(b.relative_difference),
-            "relative_difference_err": _f(b.relative_difference_err),
+            "power_hot": float(b.power_hot),
+            "power_cold": float(b.power_cold),
+            "relative_difference": float(b.relative_difference),
+            "relative_difference_err": float(b.relative_difference_err),
             "balanced": b.balanced,
-            "tolerance": _f(b.tolerance),
+            "tolerance": float(b.tolerance),
         }
         reasons = {
             "relative_difference_err": "the two baths' powers are equal in every block: no spread",
@@ -547,25 +543,25 @@ def replicas_document(a: MdAnalysis) -> dict[str, Any]:
     si = not system.reduced
 
     def mw(x: float) -> float:
-        return _f(_mw(reps.units, x)) if si else float("nan")
+        return float(_mw(reps.units, x)) if si else float("nan")
 
     pooled = {
         "n": p.n,
-        "G": _f(p.G),
-        "G_err": _f(p.G_err),
-        "G_si": _f(reps.G_si),
-        "G_si_err": _f(reps.G_si_err),
-        "G_next_err": _f(p.G_next_err),
-        "G_si_next_err": _f(reps.G_si_next_err),
+        "G": float(p.G),
+        "G_err": float(p.G_err),
+        "G_si": float(reps.G_si),
+        "G_si_err": float(reps.G_si_err),
+        "G_next_err": float(p.G_next_err),
+        "G_si_next_err": float(reps.G_si_next_err),
         "next_run": f"G +- G_next_err holds one further run of this configuration: {p.next_run}",
-        "J": _f(p.flux),
-        "J_err": _f(p.flux_err),
-        "delta_T": _f(p.delta_T),
-        "delta_T_err": _f(p.delta_T_err),
-        "t_factor": _f(p.t_factor),
+        "J": float(p.flux),
+        "J_err": float(p.flux_err),
+        "delta_T": float(p.delta_T),
+        "delta_T_err": float(p.delta_T_err),
+        "t_factor": float(p.t_factor),
         "estimator": p.estimator,
-        "spread_ratio": _f(p.spread_ratio),
-        "spread_pvalue": _f(p.spread_pvalue),
+        "spread_ratio": float(p.spread_ratio),
+        "spread_pvalue": float(p.spread_pvalue),
         "single_run_errors_understate_spread": p.understated,
     }
     if si:
@@ -585,13 +581,13 @@ def replicas_document(a: MdAnalysis) -> dict[str, Any]:
             j = r.analysis.jump
             row.update(
                 run_dir=r.analysis.run_dir,
-                G=_f(j.G),
-                G_err=_f(j.G_err),
-                J=_f(j.flux),
-                J_err=_f(j.flux_err),
-                delta_T=_f(j.delta_T),
-                delta_T_err=_f(j.delta_T_err),
-                T_mean=_f(r.analysis.T_mean),
+                G=float(j.G),
+                G_err=float(j.G_err),
+                J=float(j.flux),
+                J_err=float(j.flux_err),
+                delta_T=float(j.delta_T),
+                delta_T_err=float(j.delta_T_err),
+                T_mean=float(r.analysis.T_mean),
                 warnings=list(j.warnings),
             )
             if si:
@@ -602,7 +598,7 @@ def replicas_document(a: MdAnalysis) -> dict[str, Any]:
         "unit_names": {**dict(reps.unit_names), **({"conductance_MW": "MW m^-2 K^-1"} if si else {})},
         "parent": reps.parent,
         "config_sha256": reps.config_sha256,
-        "T_mean": _f(reps.T_mean),
+        "T_mean": float(reps.T_mean),
         "pooled": pooled,
         "replicas": rows,
         "regimes": [

@@ -56,7 +56,7 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ...errors import ConvergenceError, InputError, KapitzaError, MissingDependencyError
+from ...errors import ConvergenceError, InputError, KapitzaError, optional_module
 from ...io.results import result
 from . import model
 from .arguments import (
@@ -320,11 +320,7 @@ class Problem:
 
 
 def _lmfit() -> Any:
-    try:
-        import lmfit
-    except ImportError:
-        raise MissingDependencyError("lmfit", "thermoreflectance", "thermoreflectance fits") from None
-    return lmfit
+    return optional_module("lmfit", "thermoreflectance", "thermoreflectance fits")
 
 
 def _correlation(cov: NDArray[np.float64]) -> NDArray[np.float64]:

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ...errors import ConvergenceError, InputError, MissingDependencyError
+from ...errors import ConvergenceError, InputError, optional_module
 from ...io.results import result
 from .least_squares import Problem, Progress, fit
 from .sample import Sample
@@ -78,11 +78,7 @@ class PosteriorResult:
 
 
 def _emcee() -> Any:
-    try:
-        import emcee
-    except ImportError:
-        raise MissingDependencyError("emcee", "mcmc", "posterior sampling of thermoreflectance fits") from None
-    return emcee
+    return optional_module("emcee", "mcmc", "posterior sampling of thermoreflectance fits")
 
 
 def _int(value: Any, what: str, low: int) -> int:
@@ -145,19 +141,8 @@ def sample_posterior(
         Called after every step of the ensemble (total = steps).
     """
     emcee = _emcee()
-    prob = Problem(
-        sample,
-        mode,
-        x,
-        y,
-        names,
-        quantity=quantity,
-        sigma=sigma,
-        bounds=bounds,
-        x_range=x_range,
-        rtol=rtol,
-        progress=None,
-    )
+    options = {"quantity": quantity, "sigma": sigma, "bounds": bounds, "x_range": x_range, "rtol": rtol}
+    prob = Problem(sample, mode, x, y, names, progress=None, **options)
     if progress is not None and not callable(progress):
         raise InputError("progress= must be a function progress(done, total) or None")
     nuisance = prob.fixed if marginalize else ()
@@ -177,18 +162,7 @@ def sample_posterior(
             f"(limit {max_evaluations}; raise it with max_evaluations=)"
         )
 
-    best = fit(
-        sample,
-        mode,
-        x,
-        y,
-        names,
-        quantity=quantity,
-        sigma=sigma,
-        bounds=bounds,
-        x_range=x_range,
-        rtol=rtol,
-    )
+    best = fit(sample, mode, x, y, names, **options)  # the least-squares optimum: the walkers' start
     notes = list(best.notes)
     if best.sigma_source == "residuals":
         prob.weight = np.full_like(prob.y, 1.0 / math.sqrt(best.reduced_chi2))

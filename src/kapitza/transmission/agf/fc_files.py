@@ -46,7 +46,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ...atomistic.force_constants import EV_PER_A2
-from ...errors import InputError, MissingDependencyError
+from ...errors import InputError, optional_module
 from .forceconstants import DISTANCE_SLACK, LateralForceConstants, assign_translations
 
 #: Blocks whose largest entry is below this fraction of the largest force constant are dropped.
@@ -137,10 +137,7 @@ def _read_text(path: Path, n_unit: int, supercell: tuple[int, int] | None) -> tu
 
 
 def _read_hdf5(path: Path, n_unit: int, supercell: tuple[int, int] | None) -> tuple[Any, tuple[int, int], Any]:
-    try:
-        import h5py
-    except ImportError:
-        raise MissingDependencyError("h5py", "agf", "force constants from fc2.hdf5") from None
+    h5py = optional_module("h5py", "agf", "force constants from fc2.hdf5")
     try:
         with h5py.File(path, "r") as f:
             if "force_constants" not in f:

@@ -42,7 +42,7 @@ from numpy.typing import NDArray
 from ...atomistic.force_constants import EV_PER_A2
 from ...atomistic.hessian import finite_difference_rows
 from ...atomistic.translations import TOLERANCE_ANGSTROM, row_orbits
-from ...errors import InputError, MissingDependencyError
+from ...errors import InputError, optional_module
 from ...io.cache import cached_arrays
 from ...io.results import result
 from ...units import ANGSTROM
@@ -456,10 +456,7 @@ def lateral_force_constants_from_phonopy(phonon: Any, force_range: float) -> Lat
     force_range : float
         Hessian range in A used for the checks.
     """
-    try:
-        import phonopy  # noqa: F401
-    except ImportError:
-        raise MissingDependencyError("phonopy", "agf", "force constants from phonopy") from None
+    optional_module("phonopy", "agf", "force constants from phonopy")
     fc = phonon.force_constants
     if fc is None:
         raise InputError("the phonopy object has no force constants; call produce_force_constants() first")

@@ -238,10 +238,6 @@ class SelfEnergy:
         return 1j * (self.sigma - backend_of(self.sigma).dagger(self.sigma))
 
 
-def _dagger(a: Complex) -> Complex:
-    return backend_of(a).dagger(a)
-
-
 def _eye_times(xp: Backend, z: Complex, n: int) -> Complex:
     out = xp.zeros((z.shape[0], n, n), dtype=xp.complex128)
     idx = xp.arange(n)

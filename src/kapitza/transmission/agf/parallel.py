@@ -20,8 +20,6 @@ sizing are shared with the MD campaigns: :mod:`kapitza.cluster`.
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -116,46 +114,18 @@ def connect(address: str, timeout: float = CONNECT_TIMEOUT) -> Any:
 
 
 def _task_failure(future: Any) -> BaseException:
-    """The one-line error for a task that ended as ``error`` or ``cancelled`` (a kapitza error kept as it is).
-
-    A kapitza error raised inside the task (a ConvergenceError of the solver) goes on as it is; anything
-    else (a worker that cannot import kapitza, tasks that killed their workers) becomes a DaskError
-    naming what happened, so the CLI prints one line instead of a remote traceback.
-    """
-    if future.status == "cancelled":
-        return DaskError(
-            "an AGF task was cancelled by the dask cluster (the scheduler closed or lost the client); "
-            "finished chunks are kept if --output was given, rerun to resume"
-        )
-    try:
-        exc = future.exception(timeout=CONNECT_TIMEOUT)
-    except Exception as inner:  # noqa: BLE001 - the reason is reported, never hidden
-        exc = inner
-    if isinstance(exc, KapitzaError):
-        return exc
-    reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
-    if isinstance(exc, ImportError):
-        return DaskError(
-            f"a dask worker could not run the AGF task ({reason}): install kapitza in the workers' environment"
-        )
-    return DaskError(
-        f"an AGF task failed on the dask cluster ({reason}); "
-        "finished chunks are kept if --output was given, rerun to resume"
-    )
+    """The one-line error for an AGF task that ended as ``error`` or ``cancelled`` (:func:`kapitza.cluster.task_error`:
+    a ConvergenceError of the solver goes on as it is)."""
+    return cluster.task_error(future, "AGF task", _KEPT)
 
 
-#: What the client raises when the scheduler or a worker goes away under it (distributed's CommClosedError
-#: is an OSError, as is TimeoutError; a future cancelled under the client raises a CancelledError).
-LOST = (OSError, concurrent.futures.CancelledError, asyncio.CancelledError)
+#: What a rerun resumes from.
+_KEPT = "finished chunks are kept if --output was given"
 
 
 def _lost(exc: BaseException) -> DaskError:
     """One line for a connection to the dask cluster lost while the sweep ran."""
-    reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
-    return DaskError(
-        f"lost the dask cluster during the AGF sweep ({reason}); "
-        "finished chunks are kept if --output was given, rerun to resume"
-    )
+    return cluster.lost_error(exc, "the AGF sweep", _KEPT)
 
 
 def _wait_all(stream: Any, total: Callable[[], int], timeout: float) -> Any:
@@ -313,14 +283,14 @@ def cluster_devices(client: Any, device: str, label: Callable[[str], str] = api_
     try:
         cluster.wait_for_workers(client, cluster.WORKERS_TIMEOUT, _NO_WORKERS)
         reports = client.run(worker_device, device)
-    except LOST as exc:
+    except cluster.LOST as exc:
         raise _lost(exc) from None
     except KapitzaError:
         raise
     except Exception as exc:  # noqa: BLE001 - a worker without kapitza: one line instead of a remote traceback
-        reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
         raise DaskError(
-            f"the dask workers could not report their device ({reason}): install kapitza in the workers' environment"
+            f"the dask workers could not report their device ({cluster.one_line(exc)}): install kapitza in the "
+            "workers' environment"
         ) from None
     return resolve_devices(dict(reports), device, label)
 
@@ -473,7 +443,7 @@ def run_on_dask(
         blocks = [_solved_blocks(model, k, folds) for k in kappa]
         try:
             cluster.wait_for_workers(client, cluster.WORKERS_TIMEOUT, _NO_WORKERS)
-        except LOST as exc:
+        except cluster.LOST as exc:
             raise _lost(exc) from None
         devices = cluster_devices(client, device)
         if devices.gpu and batch is None:
@@ -493,15 +463,15 @@ def run_on_dask(
             ]
         except TimeoutError:
             raise DaskError(f"the dask workers did not take the model within {SCATTER_TIMEOUT:g} s") from None
-        except LOST as exc:
+        except cluster.LOST as exc:
             raise _lost(exc) from None
         except KapitzaError:
             raise
         except Exception as exc:  # noqa: BLE001 - a worker that cannot unpickle the model (no kapitza there):
             # distributed re-raises its ImportError as a plain Exception; one line instead of a remote traceback
-            reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
             raise DaskError(
-                f"the dask workers could not take the AGF model ({reason}): install kapitza in the workers' environment"
+                f"the dask workers could not take the AGF model ({cluster.one_line(exc)}): install kapitza in the "
+                "workers' environment"
             ) from None
         stream = distributed.as_completed(futures, loop=client.loop)
         per_frequency = 0.0

@@ -45,7 +45,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from ...errors import InputError, MissingDependencyError
+from ...errors import InputError, optional_module
 from ...units import AMU, ANGSTROM
 from .forceconstants import LateralForceConstants, hessian_range, lateral_force_constants
 from .images import (  # noqa: F401 - COPY_TOLERANCE, nearest_images: re-exported, the names partition has offered
@@ -62,10 +62,7 @@ VACUUM_FACTOR = 1.5
 
 
 def _require_ase() -> None:
-    try:
-        import ase  # noqa: F401
-    except ImportError:
-        raise MissingDependencyError("ase", "agf", "atomistic interface models") from None
+    optional_module("ase", "agf", "atomistic interface models")
 
 
 def principal_layer_cells(structure: Any, force_range: float) -> tuple[int, int]:
