@@ -70,13 +70,14 @@ def _case(what: str, settings: dict, seeds: int) -> common.CalibrationRow:
     )
 
 
-def families_try(v: IL.InterlayerValidation) -> Any:
+def families_try() -> Any:
     """The interlayer families as a descriptor group, by the honest selection (with its placebo, by paper and by
-    whole stack), against the route's held-out runs without them."""
+    whole stack), on the route's rows without them: the try that decided the package takes them
+    (:data:`kapitza.prediction.expected.FAMILY_FEATURES`)."""
     from .laboratory.selection import try_group
 
-    return try_group(v.rows, "families", IL.FAMILY_FEATURES, IL.family_columns(v.rows), baseline=v.held,
-                     pair_baseline=v.held_stack)  # fmt: skip
+    rows = E.interlayer_rows(families=False)
+    return try_group(rows, "families", E.FAMILY_FEATURES, IL.family_columns(rows))
 
 
 def made_up_try(seed: int = 3000) -> dict[str, Any]:
@@ -104,7 +105,7 @@ def run(n_seeds: int) -> list[common.CalibrationRow]:
     v = IL.interlayer_validation()
     _LAST.update(validation=v, seconds=time.perf_counter() - t0)
     t0 = time.perf_counter()
-    _LAST.update(families=families_try(v), made_up=made_up_try(), try_seconds=time.perf_counter() - t0)
+    _LAST.update(families=families_try(), made_up=made_up_try(), try_seconds=time.perf_counter() - t0)
     write_scores(v)
     return rows
 
@@ -205,7 +206,7 @@ def page_lines() -> list[str]:
         "|---|---:|---:|---:|---:|",
     ]
     for stack, n, s in v.multi_paper:
-        lines.append(f"| {stack} | {n} | {s.rows} | ×{s.median_factor_paper:.3g} | {s.coverage_paper:.3f} |")
+        lines.append(f"| {_shown(stack)} | {n} | {s.rows} | ×{s.median_factor_paper:.3g} | {s.coverage_paper:.3f} |")
     t = _LAST.get("families")
     if t is not None:
         lines += [
@@ -213,7 +214,8 @@ def page_lines() -> list[str]:
             "**The families tried** by the honest selection (`calibration.laboratory.selection.try_group`, "
             f"{float(_LAST['try_seconds']):.0f} s with the made-up check below): the five family flags held out by "
             "paper with and without, against a placebo of the same flags shuffled, on the rows nobody else measured; "
-            f"**{'kept' if t.kept else 'dropped'}**: {t.reason}. Nobody else measured: without ×"
+            f"**{_verdict(t.kept)}**{t.reason.removeprefix(_verdict(t.kept))}"
+            f"{' (so the estimate above takes them)' if t.kept else ''}. Nobody else measured: without ×"
             f"{t.baseline.median_factor_paper:.3f}, with ×{t.with_group.median_factor_paper:.3f}, placebo ×"
             f"{t.placebo.median_factor_paper:.3f}; others measured: ×{t.others_baseline.median_factor_paper:.3f} → ×"
             f"{t.others_with.median_factor_paper:.3f}. The thickness is not tried: the compilation gives no "
@@ -229,6 +231,22 @@ def page_lines() -> list[str]:
             f"{'keeps' if m['true'].kept else 'drops'} the true family (nobody else measured ×"
             f"{m['true'].baseline.median_factor_paper:.3f} → ×{m['true'].with_group.median_factor_paper:.3f}) and "
             f"{'keeps' if m['placebo'].kept else 'drops'} a placebo family (×"
-            f"{m['placebo'].with_group.median_factor_paper:.3f}).",
+            f"{m['placebo'].baseline.median_factor_paper:.3f} → ×{m['placebo'].with_group.median_factor_paper:.3f}, "
+            f"no better than its shuffled copy ×{m['placebo'].placebo.median_factor_paper:.3f}).",
         ]
     return lines
+
+
+def _verdict(kept: bool) -> str:
+    return "kept" if kept else "dropped"
+
+
+def _shown(stack: str) -> str:
+    """A stack key ``"A|I1/I2|B"`` as the page shows it: every layer apart, the metal side first."""
+    from kapitza.prediction.interface import is_metal
+
+    side1, layers, side2 = stack.split("|")
+    order = [side1, *layers.split("/"), side2]
+    if is_metal(side2) and not is_metal(side1):
+        order.reverse()
+    return " / ".join(order)

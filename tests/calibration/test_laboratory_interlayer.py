@@ -43,3 +43,16 @@ def test_the_scores_predict_quotes_are_the_pages():
     assert cells[4] == f"×{scores['median_factor_paper']:.3g}"
     assert cells[7] == f"{scores['coverage_paper']:.3f}"
     assert math.isfinite(scores["band_half_width"]) and re.search(r"interval \d", "\n".join(lines))
+
+
+def test_the_interlayer_route_takes_the_families_the_selection_kept():
+    """The families were kept by the honest selection (the page's try), so the route's rows carry them after its own
+    descriptors, from each row's stack: the same flags the laboratory tried."""
+    from calibration.laboratory.interlayer import family_columns
+
+    rows = E.expected_rows(E.STACK)
+    assert rows.names == (*E.FEATURES[E.STACK], *E.FAMILY_FEATURES)
+    at = [rows.names.index(n) for n in E.FAMILY_FEATURES]
+    assert (rows.features[:, at] == family_columns(rows)).all()
+    lines = [line for line in json.loads(PAGE.read_text(encoding="utf-8"))["lines"] if isinstance(line, str)]
+    assert any(line.startswith("**The families tried**") and "**kept**" in line for line in lines)

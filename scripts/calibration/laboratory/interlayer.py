@@ -24,9 +24,6 @@ from kapitza.prediction.scoring import Score, score
 from .held_out import HeldOut, held_out, held_score, split_scores, temperature_scores, whole_score
 from .paper_bootstrap import factor_interval
 
-#: The families as descriptor columns (0/1): a row's stack holds an interlayer of the family.
-FAMILY_FEATURES = tuple(f"family {f}" for f in FAMILIES)
-
 
 def row_families(rows: E.ExpectedRows) -> tuple[tuple[str, ...], ...]:
     """The interlayer families of each row's stack (its place in the compilation, ``row_id``)."""
@@ -39,7 +36,8 @@ def row_families(rows: E.ExpectedRows) -> tuple[tuple[str, ...], ...]:
 
 
 def family_columns(rows: E.ExpectedRows) -> np.ndarray:
-    """:data:`FAMILY_FEATURES` of each row, shape (n, 5)."""
+    """:data:`kapitza.prediction.expected.FAMILY_FEATURES` of each row (from its stack in the compilation), shape
+    (n, 5)."""
     fams = row_families(rows)
     return np.array([[f in have for f in FAMILIES] for have in fams], dtype=float)
 

@@ -194,9 +194,7 @@ def measured_command(
     )
     if len(rows) == 0:
         what = "bare " if hidden else ""
-        console.print(
-            f"no {what}measurements of {escape(between)}{near} in the shipped compilation{more}"
-        )
+        console.print(f"no {what}measurements of {escape(between)}{near} in the shipped compilation{more}")
         return
     order = np.lexsort((rows.conductance, rows.temperature))
     papers = f"{rows.references} paper" + ("" if rows.references == 1 else "s")

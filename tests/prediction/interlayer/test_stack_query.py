@@ -82,10 +82,15 @@ def test_the_cli_json_of_a_stack_is_strict(cli):
 def test_the_design_command_ranks_and_says_what_is_not_decided(cli, tmp_path):
     from kapitza.prediction.interlayer.design import rank_interlayers
 
-    r = rank_interlayers("Au", "GaN", [300.0], ["", "Ti", "graphene"])
-    assert sorted(r.rank[:, 0].tolist()) == [1, 2, 3]
+    r = rank_interlayers("Au", "GaN", [300.0], ["", "Ti", "graphene", "MoS2"])
+    assert sorted(r.rank[:, 0].tolist()) == [1, 2, 3, 4]
     best = int(np.argmax(r.value[:, 0]))
     assert r.rank[best, 0] == 1
+    # the compilation holds Au/Ti/GaN rows (literature.stacks): the ranking says the estimate draws on them
+    assert r.papers[1] >= 1 and r.papers[2] == 0
+    # graphene and MoS2 enter through their family alone: one estimate, and the line says nothing tells them apart
+    assert r.value[2, 0] == r.value[3, 0]
+    assert any("graphene" in line and "the same estimate as MoS2" in line for line in r.lines(0))
     status, out, err = cli("interlayers", "Au", "GaN", "-t", "300", "-c", "none", "-c", "Ti", "--plot",
                            tmp_path / "rank.png")  # fmt: skip
     assert status == 0 and "interlayers between Au and GaN at 300 K" in out and (tmp_path / "rank.png").exists()

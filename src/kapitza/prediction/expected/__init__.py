@@ -88,6 +88,7 @@ from .query import (
 from .result import SPLITS, ExpectedConductance, check_band, mw_text
 from .rows import (
     ALL_ROUTES,
+    FAMILY_FEATURES,
     FEATURES,
     ROUTES,
     STACK,
@@ -108,6 +109,7 @@ from .rows import (
 
 __all__ = [
     "ALL_ROUTES",
+    "FAMILY_FEATURES",
     "BASES",
     "DEFAULT_METHOD",
     "FEATURES",

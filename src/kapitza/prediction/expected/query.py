@@ -324,7 +324,7 @@ def _stack_query(
     from ...materials import get_material
     from ..interlayer.series import stack_physics
     from ..validation.calculators import pair_electrons
-    from .rows import STACK, stack_features, stack_key
+    from .rows import STACK, family_flags, stack_features, stack_key
 
     names = []
     for side, option in ((side1, "side1"), (side2, "side2")):
@@ -337,9 +337,12 @@ def _stack_query(
     physics = stack_physics(a, layers, b, t)
     kind, g_ep = pair_electrons(a, b)
     x = stack_features(physics.conductance, physics.bare, t, np.full(t.size, g_ep), kind, [method] * t.size)
+    x = np.column_stack([x, np.repeat(family_flags(layers)[None, :], t.size, axis=0)])
     words = " / ".join([a, *(layer.text() for layer in layers), b])
+    families = ", ".join(dict.fromkeys(layer.family for layer in layers))
     inputs = (f"the series physics of {words}: each interface's Debye DMM with its electrons, each film's own "
-              "resistance, the bare pair's DMM and the temperature",)  # fmt: skip
+              "resistance, the bare pair's DMM and the temperature; the interlayers' families "
+              f"({families})",)  # fmt: skip
     key = stack_key(a, [layer.canonical for layer in layers], b)
     return expected_from_features(STACK, a, b, x, t, physics.conductance, method, inputs, [*notes, *physics.notes],
                                   sample, pair=key, stack=words)  # fmt: skip

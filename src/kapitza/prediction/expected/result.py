@@ -136,7 +136,9 @@ class ExpectedConductance:
         rests = f"the physics of the stack {self.stack}" if self.stack else "the physics of the pair"
         n = len(self.other_papers)
         if self.route == "physics only":
-            rests = "the physics of the pair alone (its DMM with the DMM's own measured band)"
+            rests = (f"the series physics of the stack {self.stack} alone (times its median measured/physics, with "
+                     "that physics' own measured band)" if self.stack
+                     else "the physics of the pair alone (its DMM with the DMM's own measured band)")  # fmt: skip
         elif n:
             rests += f" and {n} paper{'s' if n > 1 else ''} that measured it"
         else:

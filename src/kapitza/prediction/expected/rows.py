@@ -21,6 +21,7 @@ from ...errors import InputError
 from ...io.descriptor_table import read_descriptor_csv, shipped_text
 from ...io.results import result
 from ...literature import Measurements, shipped_measurements
+from ...literature.stacks import FAMILIES as _FAMILIES
 from ..empirical import METHODS, log10_positive, normalize_method
 from ..validation import KINDS
 
@@ -32,6 +33,10 @@ ROUTES = ("database", "structure")
 STACK = "interlayer"
 #: Every route the estimate has rows for.
 ALL_ROUTES = (*ROUTES, STACK)
+#: The interlayer families as descriptors of the interlayer route (0/1: the stack holds a layer of the family): kept
+#: by the honest selection on the compilation's stacks (scripts/calibration/interlayer.py; the calibration page), so
+#: the route's rows and queries carry them after its own descriptors.
+FAMILY_FEATURES = tuple(f"family {f}" for f in _FAMILIES)
 #: Descriptor columns of each route, in order (log10 of conductances in W m^-2 K^-1, of T in K).
 FEATURES: Mapping[str, tuple[str, ...]] = {
     "database": (
@@ -376,7 +381,7 @@ def expected_rows(route: str) -> ExpectedRows:
 @functools.lru_cache(maxsize=3)
 def _rows(route: str) -> ExpectedRows:
     if route == STACK:
-        return interlayer_rows()
+        return interlayer_rows(families=True)
     return database_rows() if route == "database" else structure_rows()
 
 
@@ -442,10 +447,17 @@ def _stack_rows_found() -> tuple[Any, ...]:
     return tuple(found), left_out
 
 
-def interlayer_rows() -> ExpectedRows:
+def family_flags(layers: Sequence[Any]) -> NDArray[np.float64]:
+    """:data:`FAMILY_FEATURES` of a stack's interlayers (each with a ``family``), shape (5,)."""
+    have = {layer.family for layer in layers}
+    return np.array([f in have for f in _FAMILIES], dtype=float)
+
+
+def interlayer_rows(families: bool = True) -> ExpectedRows:
     """Every interlayer row of the shipped compilation whose two sides are database materials and whose interlayers
     kapitza reads and describes (:mod:`kapitza.literature.stacks`, :mod:`kapitza.prediction.interlayer`), with the
-    interlayer route's descriptors; its "pair" is its stack (:func:`stack_key`)."""
+    interlayer route's descriptors and, with ``families``, the :data:`FAMILY_FEATURES` the estimate takes; its "pair"
+    is its stack (:func:`stack_key`)."""
     from ..validation.calculators import pair_electrons
 
     data = shipped_measurements()
@@ -454,8 +466,11 @@ def interlayer_rows() -> ExpectedRows:
     for film, layers, substrate, rows, physics in found:
         kind, g_ep = pair_electrons(film, substrate)
         t = data.temperature[list(rows)]
-        x_rows.append(stack_features(physics.conductance, physics.bare, t, np.full(t.size, g_ep), kind,
-                                     [data.method[i] for i in rows]))  # fmt: skip
+        x = stack_features(physics.conductance, physics.bare, t, np.full(t.size, g_ep), kind,
+                           [data.method[i] for i in rows])  # fmt: skip
+        if families:
+            x = np.column_stack([x, np.repeat(family_flags(layers)[None, :], t.size, axis=0)])
+        x_rows.append(x)
         key = stack_key(film, [layer.canonical for layer in layers], substrate)
         for k, i in enumerate(rows):
             place.append(i)
@@ -464,7 +479,8 @@ def interlayer_rows() -> ExpectedRows:
             s2.append(substrate)
             physics_g.append(float(physics.conductance[k]))
     order = np.argsort(place, kind="stable")
-    x = np.vstack(x_rows)[order] if x_rows else np.zeros((0, len(FEATURES[STACK])))
+    names = (*FEATURES[STACK], *(FAMILY_FEATURES if families else ()))
+    x = np.vstack(x_rows)[order] if x_rows else np.zeros((0, len(names)))
     idx = [place[k] for k in order]
     return ExpectedRows(
         route=STACK, features=x, measured=np.asarray(data.conductance[idx], dtype=float),
@@ -472,6 +488,7 @@ def interlayer_rows() -> ExpectedRows:
         pair=tuple(pair[k] for k in order), side1=tuple(s1[k] for k in order), side2=tuple(s2[k] for k in order),
         row_id=tuple(str(i) for i in idx), dmm=np.asarray([physics_g[k] for k in order], dtype=float),
         source="the stack's series physics: each interface's Debye DMM with its electrons, each layer's film",
+        names=names,
     )  # fmt: skip
 
 

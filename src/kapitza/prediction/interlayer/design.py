@@ -50,6 +50,8 @@ class InterlayerRanking:
         1 for the highest expected G at each temperature (-1 where none).
     decided : ndarray of bool, shape (n_candidates, n_T)
         Whether the candidate's band overlaps no other candidate's (its place is then decided by the estimate).
+    papers : ndarray of int, shape (n_candidates,)
+        How many papers of the compilation measured the candidate's stack (its estimate draws on them; 0 for none).
     """
 
     side1: str
@@ -62,6 +64,7 @@ class InterlayerRanking:
     reasons: tuple[str, ...]
     rank: NDArray[np.int64]
     decided: NDArray[np.bool_]
+    papers: NDArray[np.int64]
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("side1", "side2", "candidates")
 
@@ -71,7 +74,7 @@ class InterlayerRanking:
         t = _checks.positive_array(self.temperature, "temperature", "K", ndim=1)
         n = len(self.candidates)
         if not all(isinstance(c, str) for c in self.candidates):
-            raise InputError("candidates must be texts (\"\" for the bare pair)")
+            raise InputError('candidates must be texts ("" for the bare pair)')
         for c in self.candidates:
             if c:
                 _checks.text(c, "candidates")
@@ -79,6 +82,7 @@ class InterlayerRanking:
             _checks.sized(getattr(self, name), name, (n, t.size))
         _checks.sized(self.rank, "rank", (n, t.size), kind="i")
         _checks.sized(self.decided, "decided", (n, t.size), kind="b")
+        _checks.sized(self.papers, "papers", (n,), kind="i")
         if len(self.reasons) != n:
             raise InputError(f"reasons must hold one text per candidate ({n}), got {len(self.reasons)}")
         v, lo, hi = (np.asarray(getattr(self, k), dtype=float) for k in ("value", "low", "high"))
@@ -101,8 +105,19 @@ class InterlayerRanking:
             v, lo, hi = self.value[k, i], self.low[k, i], self.high[k, i]
             overlap = self._overlapping(k, i)
             tail = "decided" if not overlap else f"not decided against {', '.join(overlap)} (bands overlap)"
-            out.append(f"  {self.rank[k, i]}. {name}: {mw_text(v)} ({mw_text(lo)}-{mw_text(hi)}); {tail}")
+            same = self._same(k, i)
+            if same:
+                tail += f"; the same estimate as {', '.join(same)} (kapitza tells them apart by their family only)"
+            seen = f"measured by {self.papers[k]} paper{'s' if self.papers[k] != 1 else ''}" if self.papers[k] else ""
+            seen = f", {seen}" if seen else ""
+            out.append(f"  {self.rank[k, i]}. {name}: {mw_text(v)} ({mw_text(lo)}-{mw_text(hi)}{seen}); {tail}")
         return out
+
+    def _same(self, k: int, i: int) -> list[str]:
+        """The other candidates whose estimate at the i-th temperature equals candidate k's."""
+        band = np.column_stack([self.value[:, i], self.low[:, i], self.high[:, i]])
+        return [self.candidates[j] or "none" for j in range(len(self.candidates))
+                if j != k and self.rank[j, i] >= 0 and np.allclose(band[j], band[k], rtol=1e-12, atol=0)]  # fmt: skip
 
     def _overlapping(self, k: int, i: int) -> list[str]:
         out = []
@@ -151,6 +166,7 @@ def rank_interlayers(
     n = len(stacks)
     value, low, high = (np.full((n, t.size), np.nan) for _ in range(3))
     reasons = []
+    papers = np.zeros(n, dtype=np.int64)
     for k, layers in enumerate(stacks):
         try:
             found = expected_conductance(a, b, t, method=method, interlayers=layers or None)
@@ -158,6 +174,7 @@ def rank_interlayers(
             reasons.append(str(exc))
             continue
         value[k], low[k], high[k] = found.value, found.low, found.high
+        papers[k] = len(found.other_papers)
         reasons.append("")
     rank = np.full((n, t.size), -1, dtype=np.int64)
     for i in range(t.size):
@@ -172,4 +189,4 @@ def rank_interlayers(
             others = [j for j in range(n) if j != k and rank[j, i] >= 0]
             decided[k, i] = all(low[j, i] > high[k, i] or low[k, i] > high[j, i] for j in others)
     return InterlayerRanking(side1=a, side2=b, temperature=t, candidates=names, value=value, low=low, high=high,
-                             reasons=tuple(reasons), rank=rank, decided=decided)  # fmt: skip
+                             reasons=tuple(reasons), rank=rank, decided=decided, papers=papers)  # fmt: skip
