@@ -211,6 +211,7 @@ CASES = {
     "interface buildable": "interface buildable --max-cell-atoms 30",
     "interface bonding": "interface bonding Si Si --calculator mlip_factories:stillinger_weber_si --no-spectra",
     "measured": "measured Cu Al",
+    "interlayers": "interlayers Au GaN -t 300 -c none -c Ti",
     "validate": "validate --model dmm --phonons-only",
     "stack": "stack {ex}/devices/gan_on_sic.toml",
     "md analyze": "md analyze {ex}/data/md/lj_small",

@@ -13,7 +13,7 @@ from kapitza import _checks
 from kapitza.errors import InputError
 from kapitza.io.results import result
 from kapitza.prediction.empirical import grouped_folds
-from kapitza.prediction.expected import BASES, ROUTES, SPLITS, TEMPERATURE_RANGES, ExpectedRows, check_band, fit
+from kapitza.prediction.expected import ALL_ROUTES, BASES, SPLITS, TEMPERATURE_RANGES, ExpectedRows, check_band, fit
 from kapitza.prediction.scoring import Score, score
 
 from .groups import TABLE_GROUPS, group_known, known_splits
@@ -59,8 +59,8 @@ class HeldOut:
     _summary_fields: ClassVar[tuple[str, ...]] = ("route", "measured", "base_kind")
 
     def __post_init__(self) -> None:
-        if self.route not in ROUTES:
-            raise InputError(f"route must be one of {', '.join(ROUTES)}, got {_checks.quoted(str(self.route))}")
+        if self.route not in ALL_ROUTES:
+            raise InputError(f"route must be one of {', '.join(ALL_ROUTES)}, got {_checks.quoted(str(self.route))}")
         n = np.asarray(self.measured).size
         _checks.positive_array(_checks.sized(self.measured, "measured", (n,)), "measured", "W m^-2 K^-1")
         _checks.positive_array(_checks.sized(self.temperature, "temperature", (n,)), "temperature", "K")

@@ -31,6 +31,11 @@ TOP_LEVEL: tuple[tuple[str, str], ...] = (
     ("agf", "Phonon transmission and conductance of LEFT/RIGHT with the atomistic Green's function method."),
     ("measured", "List the measured conductances of the interface A/B (either order) in the shipped compilation."),
     ("validate", "Compare every model with every measured conductance whose two sides are in the database."),
+    (
+        "interlayers",
+        "Rank candidate interlayers between SIDE1 and SIDE2 by the expected measurement of each stack, with the 68 % "
+        "bands; candidates whose bands overlap are not decided by the estimate, and the ranking says so.",
+    ),
     ("stack", "Temperature profile through a stack of layers and interfaces, with each term's share of the budget."),
     (
         "materials",
@@ -134,7 +139,7 @@ def _device(app: typer.Typer) -> None:
 #: Top-level commands that are one function: name -> (command module, function).
 _SINGLE: dict[str, tuple[str, str]] = {
     name: (name, f"{name}_command")
-    for name in ("predict", "transmission", "phonons", "elastic", "agf", "measured", "validate", "stack")
+    for name in ("predict", "transmission", "phonons", "elastic", "agf", "measured", "validate", "interlayers", "stack")
 }
 #: Top-level groups that are one sub-app of a module: name -> (command module, sub-app).
 _GROUPS: dict[str, tuple[str, str]] = {

@@ -87,6 +87,36 @@ def bound_lines(check: BoundCheck) -> list[str]:
     return lines
 
 
+def _stack_words(names: list[str] | None) -> tuple[str, ...]:
+    """The canonical names of the interlayers the user named (kapitza.prediction.interlayer), or () for none."""
+    if not names:
+        return ()
+    from ..prediction.interlayer.layers import MAX_INTERLAYERS, layer_of
+
+    if len(names) > MAX_INTERLAYERS:
+        raise InputError(f"{len(names)} interlayers: the compilation's stacks hold {MAX_INTERLAYERS} at most")
+    out = []
+    for name in names:
+        if ":" in name:
+            raise InputError(f"--interlayer {name!r}: the compilation gives no interlayer's thickness; name the layer "
+                             "alone (e.g. Ti)")  # fmt: skip
+        out.append(layer_of(name, need_thickness=False).canonical)
+    return tuple(out)
+
+
+def _of_stack(rows: Measurements, first: str, stack: tuple[str, ...]) -> np.ndarray:
+    """The rows whose interlayers (canonical, from ``first``'s side) are ``stack``."""
+    from ..literature.stacks import stack_layers
+
+    keep = np.zeros(len(rows), dtype=bool)
+    for i in range(len(rows)):
+        if not rows.interlayer[i]:
+            continue
+        found = tuple(x.canonical for x in stack_layers(rows.stack[i], rows.film[i], rows.substrate[i]).interlayers)
+        keep[i] = found == (stack if rows.film_material[i] == first else tuple(reversed(stack)))
+    return keep
+
+
 def measured_command(
     material_a: Annotated[str, typer.Argument(metavar="A", help="First material (name or alias in the database).")],
     material_b: Annotated[str, typer.Argument(metavar="B", help="Second material; the order does not matter.")],
@@ -110,6 +140,16 @@ def measured_command(
             help="Also list stacks with a layer between A and B (e.g. Au/Ti/diamond), labelled: another interface.",
         ),
     ] = False,
+    interlayer: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--interlayer",
+            "-i",
+            help="List the rows of this stack only: a layer between A and B by name (Ti, a-SiO2, graphene), as "
+            "kapitza predict takes it; repeat for several, from A's side. The compilation gives no interlayer's "
+            "thickness: a NAME:THICKNESS is refused.",
+        ),
+    ] = None,
 ) -> None:
     """List the measured conductances of the interface A/B (either order) in the shipped compilation.
 
@@ -119,18 +159,25 @@ def measured_command(
     if not (math.isfinite(window) and 0 <= window < 1):
         raise InputError(f"--window must be a fraction in [0, 1), got {window:g}")
     first, second = get_material(material_a).name, get_material(material_b).name
+    stack = _stack_words(interlayer)  # checked before any work
     wanted = None if temperature is None else parse_temperatures(temperature)
     every = measurements_for(first, second, temperature=wanted, window=window, interlayers=True)
-    rows = every if interlayers else every.select(~every.interlayer)
-    hidden = len(every) - len(rows)
+    if stack:
+        rows = every.select(_of_stack(every, first, stack))
+        hidden = 0
+    else:
+        rows = every if interlayers else every.select(~every.interlayer)
+        hidden = len(every) - len(rows)
     check = check_bounds(rows)
     near = "" if wanted is None else " near " + ", ".join(f"{float(t):g}" for t in wanted) + " K"
+    between = " / ".join([first, *stack, second]) if stack else f"{first}/{second}"
     if as_json:
         payload = {
             "interface": [first, second],
             "temperature_k": None if wanted is None else [float(t) for t in wanted],
             "window": window,
             "interlayers": interlayers,
+            "stack": list(stack),
             "interlayer_rows_left_out": hidden,
             "source": CREDIT,
             "bound_margin": check.margin,
@@ -147,13 +194,11 @@ def measured_command(
     )
     if len(rows) == 0:
         what = "bare " if hidden else ""
-        console.print(
-            f"no {what}measurements of {escape(first)}/{escape(second)}{near} in the shipped compilation{more}"
-        )
+        console.print(f"no {what}measurements of {escape(between)}{near} in the shipped compilation{more}")
         return
     order = np.lexsort((rows.conductance, rows.temperature))
     papers = f"{rows.references} paper" + ("" if rows.references == 1 else "s")
-    table = Table(title=escape(f"measured G of {first}/{second}{near}: {len(rows)} rows from {papers}"))
+    table = Table(title=escape(f"measured G of {between}{near}: {len(rows)} rows from {papers}"))
     table.add_column("T\nK", justify="right", no_wrap=True)
     table.add_column("G\nMW m\u207b\u00b2 K\u207b\u00b9", justify="right", no_wrap=True)
     table.add_column("method")

@@ -390,6 +390,16 @@ def predict_command(
             "oxide-removed (HF, BOE), annealed, native-oxide, solvent-cleaned. Default: unknown.",
         ),
     ] = None,
+    interlayer: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--interlayer",
+            "-i",
+            help="A layer between SIDE1 and SIDE2, NAME or NAME:THICKNESS (Ti:2nm, a-SiO2:1.5nm, graphene); repeat "
+            "for several, from SIDE1's side. The expected measurement is then the stack's (database materials); "
+            "--explain gives each interface's and layer's share.",
+        ),
+    ] = None,
     explain: Annotated[bool, typer.Option("--explain", help=EXPLAIN_HELP)] = False,
     empirical: Annotated[
         bool,
@@ -432,6 +442,7 @@ def predict_command(
                 phonopy_files=(phonopy1, phonopy2),
                 progress=progress,
                 option_names=option_name,
+                interlayers=interlayer or None,
             )
     except InputError as exc:  # the library's words for a crystal's bounds, spelled as this command's options
         raise InputError(option_words(str(exc))) from None

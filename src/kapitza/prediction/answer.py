@@ -58,6 +58,8 @@ from .comparison import compare_debye as debye_comparison
 from .empirical import EmpiricalEstimate, empirical_document, empirical_or_reason
 from .expected import ExpectedConductance, expected_document, expected_or_reason
 from .interface import ELECTRON_PHONON_REFERENCE, ELECTRONIC_DMM_REFERENCE, ElectronicParts
+from .interlayer.layers import Layer, parse_interlayers
+from .interlayer.series import StackPhysics, check_stack, stack_document, stack_physics
 from .mlip_band import CalculatorBand
 from .physics import HeliumRange, RadiationLimitCheck, measured_summary, pair_physics, plot_temperatures
 from .registry import default_models, get_model
@@ -178,6 +180,10 @@ class Prediction:
         With ``empirical=True``: why there is no empirical estimate.
     comparisons : tuple of DebyeComparison
         With ``compare_debye=True``: Debye and full-dispersion G side by side, per model.
+    stack : StackPhysics or None
+        With ``interlayers``: the stack's series physics (each interface, each layer; :mod:`kapitza.prediction.
+        interlayer`) at the temperatures above 0 K, behind the expected measurement of the stack; the models above are
+        the bare outer pair's.
     """
 
     #: :meth:`to_dict` is ``kapitza predict --json``'s document; :meth:`save` writes the fields (:func:`kapitza.load`).
@@ -219,6 +225,7 @@ class Prediction:
     empirical: EmpiricalEstimate | None = None
     empirical_reason: str | None = None
     comparisons: tuple[DebyeComparison, ...] = ()
+    stack: StackPhysics | None = None
 
     def __post_init__(self) -> None:
         """The invariants of every prediction, checked also for one loaded from a file: two Materials, Settings and
@@ -239,6 +246,12 @@ class Prediction:
                 raise InputError(
                     f"Prediction total of {name!r} must be one finite G >= 0 per temperature of a model it ran"
                 )
+        if self.stack is not None:
+            if not isinstance(self.stack, StackPhysics):
+                raise InputError(f"Prediction stack must be a StackPhysics, got {type(self.stack).__name__}")
+            t = np.asarray(self.temperature, dtype=float)
+            if not np.array_equal(np.asarray(self.stack.temperature), t[t > 0]):
+                raise InputError("Prediction stack must be at the prediction's temperatures above 0 K")
 
     # -- the physics -----------------------------------------------------------------------------------------------
 
@@ -378,6 +391,8 @@ class Prediction:
             doc["calculator_chosen"] = self.calculator_chosen
         if self.empirical is not None or self.empirical_reason is not None:
             doc["empirical"] = empirical_document(self.empirical, self.empirical_reason)
+        if self.stack is not None:
+            doc["stack"] = stack_document(self.stack)
         doc["warnings"] = list(self.warnings)
         doc["provenance"] = [{"topic": topic, "text": text} for topic, text in self.provenance]
         return to_jsonable(doc)
@@ -706,6 +721,7 @@ def predict(
     phonopy_files: tuple[str | os.PathLike | None, str | os.PathLike | None] = (None, None),
     progress: Progress | None = None,
     option_names: OptionNames | None = None,
+    interlayers: Sequence[Any] | None = None,
 ) -> Prediction:
     """The conductance a measurement of the interface ``side1`` -> ``side2`` is expected to give, and the physics.
 
@@ -751,6 +767,11 @@ def predict(
         ``progress(stage, done, total)`` while crystals and full-dispersion spectra are built.
     option_names : callable, optional
         How messages spell an option (default ``mesh=``; the command line passes ``--mesh``).
+    interlayers : sequence, optional
+        The layers between side 1 and side 2, from side 1's: ``"Ti:2nm"``, ``("a-SiO2", 1.5e-9)``, ``"graphene"``
+        (:func:`kapitza.prediction.interlayer.parse_interlayers`).  The expected measurement is then the stack's
+        (database materials only), its series physics in :attr:`Prediction.stack`; the models' table stays the
+        bare outer pair's.
 
     Returns
     -------
@@ -769,6 +790,7 @@ def predict(
     names = option_names or api_name
     _flag(empirical, "empirical", names)
     _flag(compare_debye, "compare_debye", names)
+    layers = parse_interlayers(interlayers)  # every layer checked before any work
     sides = (resolve_side(side1), resolve_side(side2))  # what each side names, decided once, here
     option = names("calculator").rstrip("=")
     chosen = calculator is None
@@ -776,6 +798,11 @@ def predict(
         calculator = default_calculator(sides, option)
     chosen = chosen and calculator is not None
     memory = memory_bound(max_memory_gb, calculator, names)
+    if layers and calculator is not None:
+        raise InputError(f"interlayers run through the database's materials: leave out {names('calculator')} (a "
+                         "stack's expected measurement has no structure route)")  # fmt: skip
+    if layers:
+        check_stack(side1, layers, side2)
     if compare_debye and calculator is not None:
         raise InputError(
             f"{names('compare_debye')} compares with the database's Debye spectra of database materials; leave out "
@@ -833,7 +860,8 @@ def predict(
     if stood_in is not None:
         return _assemble(physics, (side1, side2), None, calculator, chosen, method, empirical, comparisons, sample,
                          (crystals, stood_in))  # fmt: skip
-    return _assemble(physics, (side1, side2), crystals, calculator, chosen, method, empirical, comparisons, sample)
+    return _assemble(physics, (side1, side2), crystals, calculator, chosen, method, empirical, comparisons, sample,
+                     layers=layers)  # fmt: skip
 
 
 def _material_of(side: Any) -> Material:
@@ -852,6 +880,8 @@ def _assemble(
     comparisons: tuple[DebyeComparison, ...],
     sample: tuple[str, str] = ("unknown", "unknown"),
     long_waves: tuple[tuple[Any, Any], list[str]] | None = None,
+    *,
+    layers: tuple[Layer, ...] = (),
 ) -> Prediction:
     """The prediction around its physics (:func:`predict_interface`): the expected measurement, the crystals' records
     and band, the empirical estimate, and the words (:func:`~kapitza.prediction.presenter.prediction_words`).
@@ -864,9 +894,14 @@ def _assemble(
     t = physics.temperature
     origins = (presenter.material_origin(m1, sides[0]), presenter.material_origin(m2, sides[1]))
     why_not = None if long_waves is None else presenter.long_wave_reason(long_waves[0], m1, m2)
-    expected = None
+    expected, stack = None, None
     if why_not is None:
-        expected, why_not = expected_or_reason(m1, m2, t, method, crystals, sample)
+        expected, why_not = expected_or_reason(m1, m2, t, method, crystals, sample, layers)
+    if layers and np.any(t > 0):
+        try:
+            stack = stack_physics(m1, layers, m2, t[t > 0])
+        except InputError as exc:  # said where the expected measurement is said to be unavailable
+            why_not = why_not or str(exc)
     band, waves, records, band_line = None, None, (), ""
     if long_waves is not None:
         records = tuple(_side_document(c) for c in long_waves[0])
@@ -878,7 +913,7 @@ def _assemble(
         records = tuple(crystal_document(c) for c in crystals)
     warnings, details = presenter.prediction_words(physics, expected, why_not, origins, long_waves=long_waves,
                                                    crystals=crystals, calculator=calculator, chosen=chosen,
-                                                   band_line=band_line, waves=waves)  # fmt: skip
+                                                   band_line=band_line, waves=waves, stack=stack)  # fmt: skip
     estimate, no_estimate = (None, None)
     if empirical:
         estimate, no_estimate = empirical_or_reason(m1, m2, t)
@@ -898,6 +933,7 @@ def _assemble(
         empirical=estimate,
         empirical_reason=no_estimate,
         comparisons=comparisons,
+        stack=stack,
     )
 
 

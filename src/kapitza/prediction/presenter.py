@@ -395,6 +395,7 @@ def prediction_words(
     chosen: bool = False,
     band_line: str = "",
     waves: str | None = None,
+    stack: Any = None,
 ) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
     """The warnings and the provenance of prediction ``p`` (its physics) with its expected measurement (or
     ``why_not``), in the order the command prints them.  ``long_waves``: the two sides as built where a side's long
@@ -414,7 +415,51 @@ def prediction_words(
                         "structure route needs the full dispersion of both crystals"))  # fmt: skip
     if crystals is not None and calculator is not None:
         details += _crystal_provenance(crystals, calculator, chosen, band_line, waves)
+    if stack is not None:
+        warnings.insert(1 if expected is None else 0, stack_line(stack))
+        details += stack_provenance(stack)
     return tuple(warnings), tuple(details)
+
+
+def stack_line(stack: Any) -> str:
+    """One line: the stack's series physics beside the bare pair's, at its first temperature (the models' table
+    below is the bare outer pair's)."""
+    t = stack.temperature[0]
+    return (f"the stack's physics at {t:g} K: {mw_text(stack.conductance[0])} MW m^-2 K^-1 (series "
+            f"{mw_text(stack.series[0])}, the bare {stack.materials[0]} | {stack.materials[-1]} "
+            f"{mw_text(stack.bare[0])}); the models below are the bare pair's; --explain: each interface's and layer's "
+            "share")  # fmt: skip
+
+
+def stack_provenance(stack: Any) -> list[tuple[str, str]]:
+    """--explain's lines of a stack: at each temperature, each interface's G and each layer's resistance with its
+    share of the series resistance, in order from side 1."""
+    out = []
+    shares = stack.shares()  # in order: each layer's own resistance before the interface that follows it
+    for i, t in enumerate(stack.temperature):
+        parts, k = [], 0
+        for (label, share), layer in zip(shares, _stack_terms(stack)):
+            if layer is not None:
+                parts.append(f"{label} R = {stack.layers[layer][i] * 1e9:.3g} m^2 K GW^-1 ({100 * share[i]:.0f} %)")
+            else:
+                parts.append(f"{label} G = {mw_text(stack.interfaces[k][i])} MW m^-2 K^-1 ({100 * share[i]:.0f} %)")
+                k += 1
+        weight = f"; the thinnest layer's weight {stack.weight[i]:.2f}"
+        out.append(("stack", f"at {t:g} K: " + "; ".join(parts) + weight))
+    out += [("stack", note) for note in stack.notes]
+    return out
+
+
+def _stack_terms(stack: Any) -> list[int | None]:
+    """For each of :meth:`StackPhysics.shares`' terms in order: the layer's index, or None for an interface."""
+    n = len(stack.materials)
+    out: list[int | None] = []
+    for k in range(n):
+        if 0 < k < n - 1:
+            out.append(k)
+        if k < n - 1:
+            out.append(None)
+    return out
 
 
 def band_words(calculator: str, unpredicted: bool) -> str:

@@ -87,22 +87,29 @@ from .query import (
 )
 from .result import SPLITS, ExpectedConductance, check_band, mw_text
 from .rows import (
+    ALL_ROUTES,
+    FAMILY_FEATURES,
     FEATURES,
     ROUTES,
+    STACK,
     STRUCTURE_FILE,
     ExpectedRows,
     StructureDescriptors,
     database_features,
     database_rows,
     expected_rows,
+    interlayer_rows,
     pair_key,
     read_structure_descriptors,
     shipped_structure_descriptors,
+    stack_key,
     structure_features,
     structure_rows,
 )
 
 __all__ = [
+    "ALL_ROUTES",
+    "FAMILY_FEATURES",
     "BASES",
     "DEFAULT_METHOD",
     "FEATURES",
@@ -112,6 +119,7 @@ __all__ = [
     "N_SPLITS",
     "ROUTES",
     "SPLITS",
+    "STACK",
     "STRUCTURE_FILE",
     "TEMPERATURE_RANGES",
     "ExpectedConductance",
@@ -128,12 +136,14 @@ __all__ = [
     "expected_rows",
     "fit",
     "held_out_scores",
+    "interlayer_rows",
     "mw_text",
     "pair_key",
     "physics_only",
     "read_structure_descriptors",
     "shipped_fit",
     "shipped_structure_descriptors",
+    "stack_key",
     "structure_features",
     "structure_rows",
 ]

@@ -23,16 +23,21 @@ from .rows import database_features, expected_rows, pair_key, structure_features
 DEFAULT_METHOD = "TDTR"
 
 
+#: The calibration page's score files (package data): the bare routes', the interlayer route's.
+SCORE_FILES = ("expected_scores.toml", "interlayer_scores.toml")
+
+
 @functools.lru_cache(maxsize=1)
 def held_out_scores() -> dict[str, dict[str, Any]]:
-    """The calibration page's held-out scores of each route (package data, ``expected_scores.toml``)."""
+    """The calibration page's held-out scores of each route (package data, :data:`SCORE_FILES`)."""
     import tomllib
 
-    text = shipped_text("expected_scores.toml")
-    if text is None:
-        return {}
-    data = tomllib.loads(text)
-    return {route: dict(values) for route, values in data.get("routes", {}).items()}
+    out: dict[str, dict[str, Any]] = {}
+    for name in SCORE_FILES:
+        text = shipped_text(name)
+        if text is not None:
+            out |= {route: dict(values) for route, values in tomllib.loads(text).get("routes", {}).items()}
+    return out
 
 
 def _method(method: str | None) -> tuple[str, str | None]:
@@ -73,17 +78,23 @@ def expected_from_features(
     inputs: Sequence[str],
     notes: Sequence[str] = (),
     sample: tuple[str, str] = ("unknown", "unknown"),
+    *,
+    pair: str | None = None,
+    stack: str = "",
 ) -> ExpectedConductance:
     """The estimate for query rows whose descriptors (``features``, shape (n_T, len(FEATURES[route]))) are known;
-    ``dmm`` is the route's DMM (W m^-2 K^-1) for the physics-only fallback at temperatures outside every training
-    row; ``sample`` the (deposition, surface) families of the sample, said in the notes and not used: no route's
-    estimate takes them (the honest selection of ``scripts/calibration/laboratory`` dropped them)."""
+    ``dmm`` is the route's DMM (W m^-2 K^-1; a stack's series physics) for the physics-only fallback at temperatures
+    outside every training row; ``sample`` the (deposition, surface) families of the sample, said in the notes and
+    not used: no route's estimate takes them (the honest selection of ``scripts/calibration/laboratory`` dropped
+    them).  ``pair``: what other papers that measured the same interface share (default the two sides,
+    :func:`~kapitza.prediction.expected.rows.pair_key`; a stack's :func:`~kapitza.prediction.expected.rows.stack_key`);
+    ``stack``: the stack in words where it has interlayers."""
     fitted = shipped_fit(route)
     rows = expected_rows(route)
     t = _temperatures(temperature)
     x = np.asarray(features, dtype=float)
     inputs, notes = tuple(inputs), [*notes, *_sample_note(route, sample)]
-    pair = pair_key(side1, side2)
+    pair = pair_key(side1, side2) if pair is None else pair
     found = fitted.predict(x, pair, t)
     value, low, high = 10**found.value, 10**found.low, 10**found.high
     t_min, t_max = float(rows.temperature.min()), float(rows.temperature.max())
@@ -134,6 +145,7 @@ def expected_from_features(
         held_out_factor=float(scores.get("median_factor_paper", math.nan)),
         held_out_coverage=float(scores.get("coverage_paper", math.nan)),
         held_out_rows=int(scores.get("rows", 0)), held_out_papers=int(scores.get("papers", 0)), held_out_split=split,
+        stack=stack,
     )  # fmt: skip
 
 
@@ -184,6 +196,7 @@ def expected_conductance(
     crystals: tuple[Any, Any] | None = None,
     deposition: str | None = None,
     surface: str | None = None,
+    interlayers: Sequence[Any] | None = None,
 ) -> ExpectedConductance:
     """The conductance a measurement of the interface is expected to give, with its 68 % band.
 
@@ -204,6 +217,11 @@ def expected_conductance(
         sputtering, epitaxy, chemical, bonding, exfoliation; surface: ion-cleaned, oxide-removed, annealed,
         native-oxide, solvent-cleaned); default unknown.  Checked, said in the notes and not used: no route's
         estimate improved with them on held-out pairs nobody else measured (the calibration page).
+    interlayers : sequence, optional
+        The layers between side 1 and side 2, from side 1's (``"Ti:2nm"``, ``("a-SiO2", 1.5e-9)``,
+        ``"graphene"``; :func:`kapitza.prediction.interlayer.parse_interlayers`): the expected measurement of the
+        stack, from its series physics and the compilation's stacks (the interlayer route).  None or () is the bare
+        pair.
 
     Returns
     -------
@@ -223,7 +241,15 @@ def expected_conductance(
     warm = t > 0
     if not warm.any():
         raise InputError("at 0 K no phonon is populated: G = 0, nothing to estimate")
-    if crystals is not None:
+    from ..interlayer.layers import parse_interlayers
+
+    layers = parse_interlayers(interlayers)
+    if layers and crystals is not None:
+        raise InputError("a stack's expected measurement runs through the database's materials: leave out the "
+                         "crystals built from their structures")  # fmt: skip
+    if layers:
+        found = _stack_query(side1, side2, layers, t[warm], category, notes, sample)
+    elif crystals is not None:
         found = _structure_query(crystals, t[warm], category, notes, sample)
     else:
         found = _database_query(side1, side2, t[warm], category, notes, sample)
@@ -284,6 +310,44 @@ def _database_query(
     return expected_from_features("database", a, b, x, t, query.predicted[0], method, inputs, notes, sample)
 
 
+def _stack_query(
+    side1: Any,
+    side2: Any,
+    layers: Sequence[Any],
+    t: NDArray[np.float64],
+    method: str,
+    notes: list[str],
+    sample: tuple[str, str],
+) -> ExpectedConductance:
+    """The interlayer route: the stack's series physics (:func:`kapitza.prediction.interlayer.stack_physics`) as the
+    descriptors of the estimate fitted on the compilation's stacks."""
+    from ...materials import get_material
+    from ..interlayer.series import stack_physics
+    from ..validation.calculators import pair_electrons
+    from .rows import STACK, family_flags, stack_features, stack_key
+
+    names = []
+    for side, option in ((side1, "side1"), (side2, "side2")):
+        m = get_material(side)
+        if m.is_fluid or m.origin != "database":
+            raise InputError(f"{option} {m.name}: a stack's expected measurement takes the database's solids (its "
+                             "estimate learnt from their stacks)")  # fmt: skip
+        names.append(m.name)
+    a, b = names
+    physics = stack_physics(a, layers, b, t)
+    kind, g_ep = pair_electrons(a, b)
+    x = stack_features(physics.conductance, physics.bare, t, np.full(t.size, g_ep), kind, [method] * t.size)
+    x = np.column_stack([x, np.repeat(family_flags(layers)[None, :], t.size, axis=0)])
+    words = " / ".join([a, *(layer.text() for layer in layers), b])
+    families = ", ".join(dict.fromkeys(layer.family for layer in layers))
+    inputs = (f"the series physics of {words}: each interface's Debye DMM with its electrons, each film's own "
+              "resistance, the bare pair's DMM and the temperature; the interlayers' families "
+              f"({families})",)  # fmt: skip
+    key = stack_key(a, [layer.canonical for layer in layers], b)
+    return expected_from_features(STACK, a, b, x, t, physics.conductance, method, inputs, [*notes, *physics.notes],
+                                  sample, pair=key, stack=words)  # fmt: skip
+
+
 def _structure_query(
     crystals: tuple[Any, Any],
     t: NDArray[np.float64],
@@ -309,13 +373,14 @@ def expected_or_reason(
     method: str | None = None,
     crystals: tuple[Any, Any] | None = None,
     sample: tuple[str | None, str | None] = (None, None),
+    interlayers: Sequence[Any] | None = None,
 ) -> tuple[ExpectedConductance | None, str | None]:
     """:func:`expected_conductance`, or None and why it cannot be given for this pair (a side it has no
     descriptors for, no stored structure-route rows); scikit-learn missing still raises MissingDependencyError.
-    ``sample``: (deposition, surface) families, checked by the caller."""
+    ``sample``: (deposition, surface) families, checked by the caller; ``interlayers`` checked by the caller too."""
     try:
         return expected_conductance(side1, side2, temperature, method=method, crystals=crystals,
-                                    deposition=sample[0], surface=sample[1]), None  # fmt: skip
+                                    deposition=sample[0], surface=sample[1], interlayers=interlayers), None  # fmt: skip
     except InputError as exc:
         return None, str(exc)
 
@@ -343,4 +408,4 @@ def expected_document(expected: ExpectedConductance | None, why_not: str | None)
                      "coverage_by_paper": expected.held_out_coverage,
                      "rows": expected.held_out_rows, "papers": expected.held_out_papers,
                      "rows_of": expected.held_out_split or "the route's rows"},
-    }  # fmt: skip
+    } | ({"stack": expected.stack} if expected.stack else {})  # fmt: skip

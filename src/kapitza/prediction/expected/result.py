@@ -12,7 +12,7 @@ from ... import _checks
 from ...errors import InputError
 from ...io.results import result
 from ..empirical import METHODS
-from .rows import ROUTES, none_or_positive
+from .rows import ALL_ROUTES, none_or_positive
 
 #: The two kinds of held-out row: its pair measured by other papers (the estimate leans on them), or by nobody else
 #: (the case of a user's new pair, and the reason to use a model at all).
@@ -49,8 +49,9 @@ class ExpectedConductance:
     value, low, high : ndarray, shape (n_T,)
         The expected measured G and its 68 % band, W m^-2 K^-1.
     route : str
-        "database" (the database's physics), "structure" (a universal potential's phonons) or "physics only" (the
-        route's DMM with its own measured band, where the estimate cannot be used).
+        "database" (the database's physics), "structure" (a universal potential's phonons), "interlayer" (a stack's
+        series physics) or "physics only" (the route's physics with its own measured band, where the estimate cannot
+        be used).
     method : str
         The measurement method the estimate is for (:data:`~kapitza.prediction.empirical.METHODS`).
     other_papers : tuple of str
@@ -69,6 +70,8 @@ class ExpectedConductance:
     held_out_split : str
         Which held-out rows those numbers are of: "measured by others" where other papers measured the pair,
         "nobody else measured" where none did (:data:`SPLITS`); "" for the route's rows as a whole.
+    stack : str
+        The stack in words where the estimate is of one with interlayers ("Au / Ti:2nm / Al2O3"), else "".
     """
 
     side1: str
@@ -88,6 +91,7 @@ class ExpectedConductance:
     held_out_rows: int
     held_out_papers: int
     held_out_split: str = ""
+    stack: str = ""
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("side1", "side2", "temperature", "value", "route")
 
@@ -98,9 +102,9 @@ class ExpectedConductance:
         _checks.check_temperature_bound(t)
         n = t.size
         check_band(self.value, self.low, self.high, n)
-        if self.route not in (*ROUTES, "physics only"):
+        if self.route not in (*ALL_ROUTES, "physics only"):
             raise InputError(
-                f"route must be one of {', '.join(ROUTES)}, physics only; got {_checks.quoted(str(self.route))}"
+                f"route must be one of {', '.join(ALL_ROUTES)}, physics only; got {_checks.quoted(str(self.route))}"
             )
         if self.method not in METHODS:
             raise InputError(f"method must be one of {', '.join(METHODS)}, got {_checks.quoted(str(self.method))}")
@@ -115,6 +119,8 @@ class ExpectedConductance:
         rows = _checks.count(self.held_out_rows, "held_out_rows", 0)
         if _checks.count(self.held_out_papers, "held_out_papers", 0) > rows:
             raise InputError(f"held_out_papers ({self.held_out_papers}) must be at most held_out_rows ({rows})")
+        if self.stack:
+            _checks.text(self.stack, "stack")
         if self.held_out_split not in ("", *SPLITS):
             raise InputError(f"held_out_split must be one of {', '.join(SPLITS)} or empty, got "
                              f"{_checks.quoted(str(self.held_out_split))}")  # fmt: skip
@@ -127,10 +133,12 @@ class ExpectedConductance:
         if not (math.isfinite(self.value[i]) and self.value[i] > 0):
             t = self.temperature[i]
             return f"expected measurement at {t:g} K: none (the physics of the pair gives no value there)"
-        rests = "the physics of the pair"
+        rests = f"the physics of the stack {self.stack}" if self.stack else "the physics of the pair"
         n = len(self.other_papers)
         if self.route == "physics only":
-            rests = "the physics of the pair alone (its DMM with the DMM's own measured band)"
+            rests = (f"the series physics of the stack {self.stack} alone (times its median measured/physics, with "
+                     "that physics' own measured band)" if self.stack
+                     else "the physics of the pair alone (its DMM with the DMM's own measured band)")  # fmt: skip
         elif n:
             rests += f" and {n} paper{'s' if n > 1 else ''} that measured it"
         else:

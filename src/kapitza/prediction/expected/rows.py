@@ -21,11 +21,22 @@ from ...errors import InputError
 from ...io.descriptor_table import read_descriptor_csv, shipped_text
 from ...io.results import result
 from ...literature import Measurements, shipped_measurements
+from ...literature.stacks import FAMILIES as _FAMILIES
 from ..empirical import METHODS, log10_positive, normalize_method
 from ..validation import KINDS
 
-#: The two routes: the database's physics, or a universal potential's phonons from the crystals' structures.
+#: The two routes of a bare pair: the database's physics, or a universal potential's phonons from the crystals'
+#: structures.
 ROUTES = ("database", "structure")
+#: The route of a stack with interlayers between two database materials (issue 77): the series physics of
+#: :mod:`kapitza.prediction.interlayer`.
+STACK = "interlayer"
+#: Every route the estimate has rows for.
+ALL_ROUTES = (*ROUTES, STACK)
+#: The interlayer families as descriptors of the interlayer route (0/1: the stack holds a layer of the family): kept
+#: by the honest selection on the compilation's stacks (scripts/calibration/interlayer.py; the calibration page), so
+#: the route's rows and queries carry them after its own descriptors.
+FAMILY_FEATURES = tuple(f"family {f}" for f in _FAMILIES)
 #: Descriptor columns of each route, in order (log10 of conductances in W m^-2 K^-1, of T in K).
 FEATURES: Mapping[str, tuple[str, ...]] = {
     "database": (
@@ -35,6 +46,10 @@ FEATURES: Mapping[str, tuple[str, ...]] = {
     ),
     "structure": (
         "log10 G_fd", "log10 G_fd phonon", "log10 T", "log10 G_ep",
+        *(f"kind {k}" for k in KINDS), *(f"method {m}" for m in METHODS),
+    ),
+    STACK: (
+        "log10 G_stack", "log10 G_bare", "log10 T", "log10 G_ep",
         *(f"kind {k}" for k in KINDS), *(f"method {m}" for m in METHODS),
     ),
 }  # fmt: skip
@@ -89,8 +104,8 @@ class ExpectedRows:
     _summary_fields: ClassVar[tuple[str, ...]] = ("route", "measured", "source")
 
     def __post_init__(self) -> None:
-        if self.route not in ROUTES:
-            raise InputError(f"route must be one of {', '.join(ROUTES)}, got {self.route!r}")
+        if self.route not in ALL_ROUTES:
+            raise InputError(f"route must be one of {', '.join(ALL_ROUTES)}, got {self.route!r}")
         names = tuple(self.names) or FEATURES[self.route]
         if names[: len(FEATURES[self.route])] != FEATURES[self.route] or len(set(names)) != len(names):
             raise InputError(f"names must start with the {self.route} route's descriptors and not repeat")
@@ -356,13 +371,127 @@ def structure_rows(
 
 
 def expected_rows(route: str) -> ExpectedRows:
-    """The shipped compilation's rows of ``route`` (:data:`ROUTES`) with the route's descriptors
+    """The shipped compilation's rows of ``route`` (:data:`ALL_ROUTES`) with the route's descriptors
     (:data:`FEATURES`), cached in-process."""
-    if route not in ROUTES:
-        raise InputError(f"route must be one of {', '.join(ROUTES)}, got {route!r}")
+    if route not in ALL_ROUTES:
+        raise InputError(f"route must be one of {', '.join(ALL_ROUTES)}, got {route!r}")
     return _rows(route)
 
 
-@functools.lru_cache(maxsize=2)
+@functools.lru_cache(maxsize=3)
 def _rows(route: str) -> ExpectedRows:
+    if route == STACK:
+        return interlayer_rows(families=True)
     return database_rows() if route == "database" else structure_rows()
+
+
+# -- the stacks with interlayers ---------------------------------------------------------------------------------
+
+
+def stack_key(side1: str, layers: Sequence[str], side2: str) -> str:
+    """A stack in either orientation as one text, ``"A|I1/I2|B"``, the orientation whose text sorts first: the "pair"
+    of a stack (what other papers that measured the same stack share)."""
+    one = f"{side1}|{'/'.join(layers)}|{side2}"
+    other = f"{side2}|{'/'.join(reversed(list(layers)))}|{side1}"
+    return min(one, other)
+
+
+def stack_features(
+    g_stack: ArrayLike, g_bare: ArrayLike, temperature: ArrayLike, g_ep: ArrayLike, kind: str, method: Sequence[str]
+) -> NDArray[np.float64]:
+    """The interlayer route's descriptors (:data:`FEATURES` ``["interlayer"]``): the stack's series physics and the
+    bare pair's (W m^-2 K^-1), T (K), the outer metal's G_ep (W m^-2 K^-1, NaN where none), kind and method."""
+    t = np.atleast_1d(np.asarray(temperature, dtype=float))
+    columns = [log10_positive(g_stack), log10_positive(g_bare), log10_positive(t), log10_positive(g_ep)]
+    columns += _flags([kind] * t.size, KINDS)
+    columns += _flags([normalize_method(m) for m in method], METHODS)
+    return np.column_stack(columns)
+
+
+@functools.lru_cache(maxsize=1)
+def _stack_rows_found() -> tuple[Any, ...]:
+    """Per interlayer row of the shipped compilation it can describe: (place, layers, physics at its T) and the
+    rows it cannot with why (computed once a process)."""
+    from ...literature.stacks import stack_layers
+    from ..interlayer.layers import layer_of
+    from ..interlayer.series import stack_physics
+
+    data = shipped_measurements()
+    groups: dict[tuple[str, str, str], list[int]] = {}
+    left_out: dict[str, str] = {}
+    for i in np.flatnonzero(data.interlayer):
+        film, substrate = data.film_material[i], data.substrate_material[i]
+        if not (film and substrate) or not data.temperature[i] > 0 or not data.conductance[i] > 0:
+            left_out[str(i)] = "a side is not a database material"
+            continue
+        read = stack_layers(data.stack[i], data.film[i], data.substrate[i])
+        if read.unknown or not read.interlayers:
+            left_out[str(i)] = f"the stack's words are not read ({', '.join(read.unknown) or 'no interlayer'})"
+            continue
+        groups.setdefault((film, read.key, substrate), []).append(int(i))
+    found = []
+    for (film, key, substrate), rows in groups.items():
+        words = key.split("/")
+        try:
+            layers = tuple(layer_of(w, need_thickness=False) for w in words)
+            physics = stack_physics(film, layers, substrate, data.temperature[rows])
+        except InputError as exc:
+            for i in rows:
+                left_out[str(i)] = str(exc)
+            continue
+        if not np.all(np.isfinite(physics.conductance) & (physics.conductance > 0)):
+            for i in rows:
+                left_out[str(i)] = "the series physics gives no value"
+            continue
+        found.append((film, layers, substrate, tuple(rows), physics))
+    return tuple(found), left_out
+
+
+def family_flags(layers: Sequence[Any]) -> NDArray[np.float64]:
+    """:data:`FAMILY_FEATURES` of a stack's interlayers (each with a ``family``), shape (5,)."""
+    have = {layer.family for layer in layers}
+    return np.array([f in have for f in _FAMILIES], dtype=float)
+
+
+def interlayer_rows(families: bool = True) -> ExpectedRows:
+    """Every interlayer row of the shipped compilation whose two sides are database materials and whose interlayers
+    kapitza reads and describes (:mod:`kapitza.literature.stacks`, :mod:`kapitza.prediction.interlayer`), with the
+    interlayer route's descriptors and, with ``families``, the :data:`FAMILY_FEATURES` the estimate takes; its "pair"
+    is its stack (:func:`stack_key`)."""
+    from ..validation.calculators import pair_electrons
+
+    data = shipped_measurements()
+    found, _ = _stack_rows_found()
+    x_rows, place, pair, s1, s2, physics_g = [], [], [], [], [], []
+    for film, layers, substrate, rows, physics in found:
+        kind, g_ep = pair_electrons(film, substrate)
+        t = data.temperature[list(rows)]
+        x = stack_features(physics.conductance, physics.bare, t, np.full(t.size, g_ep), kind,
+                           [data.method[i] for i in rows])  # fmt: skip
+        if families:
+            x = np.column_stack([x, np.repeat(family_flags(layers)[None, :], t.size, axis=0)])
+        x_rows.append(x)
+        key = stack_key(film, [layer.canonical for layer in layers], substrate)
+        for k, i in enumerate(rows):
+            place.append(i)
+            pair.append(key)
+            s1.append(film)
+            s2.append(substrate)
+            physics_g.append(float(physics.conductance[k]))
+    order = np.argsort(place, kind="stable")
+    names = (*FEATURES[STACK], *(FAMILY_FEATURES if families else ()))
+    x = np.vstack(x_rows)[order] if x_rows else np.zeros((0, len(names)))
+    idx = [place[k] for k in order]
+    return ExpectedRows(
+        route=STACK, features=x, measured=np.asarray(data.conductance[idx], dtype=float),
+        temperature=np.asarray(data.temperature[idx], dtype=float), paper=tuple(data.reference_id[i] for i in idx),
+        pair=tuple(pair[k] for k in order), side1=tuple(s1[k] for k in order), side2=tuple(s2[k] for k in order),
+        row_id=tuple(str(i) for i in idx), dmm=np.asarray([physics_g[k] for k in order], dtype=float),
+        source="the stack's series physics: each interface's Debye DMM with its electrons, each layer's film",
+        names=names,
+    )  # fmt: skip
+
+
+def interlayer_left_out() -> dict[str, str]:
+    """The compilation's interlayer rows the route leaves out (place -> why)."""
+    return dict(_stack_rows_found()[1])

@@ -1,0 +1,272 @@
+r"""The physics of a stack A / I_1 / ... / I_n / B: each interface from kapitza's models, each layer's own resistance,
+in series.
+
+.. math::  \frac{1}{G_\mathrm{stack}} = \sum_{k=0}^{n} \frac{1}{G_{k,k+1}} + \sum_{k=1}^{n} \frac{d_k}{\kappa_k(d_k, T)}
+
+Each interface's G is what ``kapitza predict`` reports for the pair (:func:`kapitza.prediction.validation.table.
+as_predicted` of its Debye DMM, one rule with the validation table): the phonon DMM, with the metal's
+electron-phonon conductance in series at a metal / non-metal interface and the electronic DMM between two metals.
+Each layer's own resistance is :mod:`.film`'s (a crystal film with boundary scattering, an amorphous film at its
+amorphous limit).  A layer of atomic thickness (a 2D crystal, a termination, a monolayer) has no record kapitza can
+describe: it is transparent to this physics (its two interfaces are not computed) and enters the estimate through
+its family alone; so does an amorphous layer of the material it lies on (a-Si on Si: one record, no interface).
+
+Where the series picture fails
+------------------------------
+It counts each interface as an independent diffuse scatterer, which needs the layer thicker than the phonons that
+cross it.  A layer thinner than their dominant wavelength (lambda = h v / (2.82 k_B T), v the layer's
+Debye-averaged sound speed: the peak of hbar omega's Planck distribution lies at 2.82 k_B T) is partly transparent,
+and an adhesion metal a few atoms thick is an intermixed seam more than a layer.  Here the stack's resistance
+therefore moves from the bare pair's to the series' as the layer thickens, with the weight w = d / (d + lambda)
+of each layer:
+
+.. math::  \frac{1}{G} = \left(1 - \bar w\right)\frac{1}{G_{AB}} + \bar w\,\frac{1}{G_\mathrm{series}},
+           \qquad \bar w = \min_k w_k,
+
+so that a vanishing layer gives the bare pair exactly and a thick one the series.  This interpolation is kapitza's
+own (no published model is behind it), stated on every answer that uses it; the expected measurement's fit on the
+compilation's stacks, held out by paper, says how far it is off.  A layer whose thickness is not given (most of the
+compilation's rows) takes w = 1 and no resistance of its own (an upper bound on G where the layer is thick), said.
+
+Units: m, K, W m^-2 K^-1, m^2 K W^-1.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from ... import _checks
+from ...errors import InputError
+from ...io.results import result
+from ...materials import get_material
+from ...units import HBAR, KB
+from .film import film_conductivity
+from .layers import Layer
+
+__all__ = [
+    "StackPhysics",
+    "check_stack",
+    "dominant_wavelength",
+    "interface_conductance",
+    "stack_document",
+    "stack_physics",
+]
+
+#: The Wien constant of the phonon energy hbar omega: the Planck distribution's energy density peaks at 2.82 k_B T.
+WIEN = 2.821439372
+#: A layer's weight below which the answer says the series picture does not hold for it (d < 9 lambda).
+THIN_WEIGHT = 0.9
+
+
+def dominant_wavelength(material: str, temperature: ArrayLike) -> NDArray[np.float64]:
+    """The dominant phonon wavelength of ``material`` at each ``temperature`` (K), m: 2 pi v / omega_dom with
+    hbar omega_dom = 2.82 k_B T and v the Debye-averaged sound speed."""
+    m = get_material(material)
+    v = (3.0 / (1.0 / m.v_l**3 + 2.0 / m.v_t**3)) ** (1 / 3) if m.v_t > 0 else m.v_l
+    t = np.atleast_1d(np.asarray(temperature, dtype=float))
+    return 2 * math.pi * HBAR * v / (WIEN * KB * t)
+
+
+def interface_conductance(a: str, b: str, temperature: ArrayLike) -> tuple[NDArray[np.float64], str]:
+    """What ``kapitza predict`` reports for the interface a -> b under the Debye DMM (electrons included), W m^-2
+    K^-1, at each temperature (K), and a note where it is partial.  Two metals without the electron data of the
+    electronic DMM take the phonon DMM, a lower bound (their electrons can only add a parallel channel), said."""
+    from ..api import predict_model
+    from ..validation.table import as_predicted
+
+    t = np.atleast_1d(np.asarray(temperature, dtype=float))
+    found = predict_model(a, b, t, "dmm")
+    g, note = as_predicted(a, b, t, [found])
+    g = g[0]
+    if np.any(~np.isfinite(g)):
+        g = np.where(np.isfinite(g), g, np.asarray(found.conductance, dtype=float))
+        note = f"{a} | {b}: {note}; the phonon DMM instead, a lower bound"
+    return g, note
+
+
+@result
+class StackPhysics:
+    """The series physics of one stack at its temperatures.
+
+    Attributes
+    ----------
+    materials : tuple of str
+        The database materials the physics runs through, from side 1 to side 2 (the layers it describes).
+    thickness : ndarray, shape (n_materials,)
+        Each one's thickness, m (NaN: the two outer sides, and a layer whose thickness is not given).
+    temperature : ndarray, shape (n_T,)
+        K.
+    interfaces : ndarray, shape (n_materials - 1, n_T)
+        Each interface's G as ``kapitza predict`` reports it, W m^-2 K^-1.
+    layers : ndarray, shape (n_materials, n_T)
+        Each material's own resistance across its thickness, m^2 K W^-1 (0 for the outer sides and a layer whose
+        thickness is not given).
+    series : ndarray, shape (n_T,)
+        The series sum's G, W m^-2 K^-1.
+    bare : ndarray, shape (n_T,)
+        The bare pair's (side 1 against side 2), W m^-2 K^-1.
+    weight : ndarray, shape (n_T,)
+        The thinnest layer's weight w = d / (d + lambda) (1 where no thickness is given or where no layer is
+        described).
+    conductance : ndarray, shape (n_T,)
+        The stack's G: 1/G = (1 - w)/G_bare + w/G_series, W m^-2 K^-1.
+    notes : tuple of str
+        What the physics could not describe and what it did instead.
+    """
+
+    materials: tuple[str, ...]
+    thickness: NDArray[np.float64]
+    temperature: NDArray[np.float64]
+    interfaces: NDArray[np.float64]
+    layers: NDArray[np.float64]
+    series: NDArray[np.float64]
+    bare: NDArray[np.float64]
+    weight: NDArray[np.float64]
+    conductance: NDArray[np.float64]
+    notes: tuple[str, ...] = ()
+
+    _summary_fields: ClassVar[tuple[str, ...]] = ("materials", "temperature", "conductance")
+
+    def __post_init__(self) -> None:
+        _checks.labels(self.materials, "materials")
+        n = len(self.materials)
+        if n < 2:
+            raise InputError("a stack's physics runs through at least its two sides")
+        t = _checks.positive_array(self.temperature, "temperature", "K", ndim=1)
+        m = t.size
+        _checks.sized(self.thickness, "thickness", (n,))
+        for name, shape in (("interfaces", (n - 1, m)), ("layers", (n, m))):
+            _checks.sized(getattr(self, name), name, shape)
+        for name in ("series", "bare", "weight", "conductance"):
+            _checks.sized(getattr(self, name), name, (m,))
+        w = np.asarray(self.weight, dtype=float)
+        if np.any((w < 0) | (w > 1)):
+            raise InputError("weight must lie in [0, 1]")
+        _checks.labels(self.notes, "notes", check=_checks.text)
+
+    def shares(self) -> list[tuple[str, NDArray[np.float64]]]:
+        """Each interface's and each layer's share of the series resistance, in order: (label, share (n_T,))."""
+        total = 1.0 / np.asarray(self.series, dtype=float)
+        out = []
+        for k in range(len(self.materials)):
+            if 0 < k < len(self.materials) - 1:
+                out.append((f"{self.materials[k]} layer", np.asarray(self.layers[k]) / total))
+            if k < len(self.materials) - 1:
+                out.append((f"{self.materials[k]} | {self.materials[k + 1]}", (1.0 / self.interfaces[k]) / total))
+        return out
+
+
+def _described(layers: Sequence[Layer], notes: list[str]) -> list[Layer]:
+    """The layers the physics runs through: those with a database record and a bulk; the others said."""
+    kept = []
+    for layer in layers:
+        if layer.form == "monolayer":
+            notes.append(f"{layer.name}: a layer of atomic thickness ({layer.family}) has no bulk here: its effect "
+                         "enters through its family, not this physics")  # fmt: skip
+        elif layer.material is None:
+            raise InputError(f"kapitza has no data for the interlayer {layer.name} ({layer.note or layer.family})")
+        else:
+            kept.append(layer)
+    return kept
+
+
+def check_stack(side1: Any, layers: Sequence[Layer], side2: Any) -> tuple[str, str]:
+    """The two sides of a stack as database solids (their names), refused in one line otherwise, and a stack whose
+    described layers are all one material refused (its physics sees no interface): the checks a query makes before
+    any work."""
+    names = []
+    for side, option in ((side1, "side1"), (side2, "side2")):
+        m = get_material(side)
+        if m.is_fluid or m.origin != "database":
+            raise InputError(f"{option} {m.name}: a stack runs through the database's solids (its physics and its "
+                             "estimate are the database's)")  # fmt: skip
+        names.append(m.name)
+    inner = {get_material(x.material).name for x in layers if x.material is not None and x.form != "monolayer"}
+    if {names[0], names[1]} | inner == {names[0]}:
+        raise InputError(f"a stack of one material ({' / '.join([names[0], *(x.name for x in layers), names[1]])}): "
+                         "its physics sees no interface")  # fmt: skip
+    return names[0], names[1]
+
+
+def stack_physics(side1: str, layers: Sequence[Layer], side2: str, temperature: ArrayLike) -> StackPhysics:
+    """The series physics (module text) of side1 / layers / side2 at each ``temperature`` (K, > 0).
+
+    ``side1``, ``side2``: database materials; ``layers``: :class:`~kapitza.prediction.interlayer.layers.Layer` from
+    side 1's, each with its thickness (m) or None where not given.  A layer kapitza has no data for is refused
+    (InputError); a layer of atomic thickness is transparent (said in the notes)."""
+    t = np.atleast_1d(np.asarray(temperature, dtype=float))
+    if t.ndim != 1 or t.size == 0 or not np.all(np.isfinite(t)) or np.any(t <= 0):
+        raise InputError("temperature must be one or more finite temperatures > 0 K")
+    a, b = get_material(side1).name, get_material(side2).name
+    notes: list[str] = []
+    kept = _described(layers, notes)
+    chain: list[tuple[str, Layer | None]] = [(a, None)]
+    for layer in kept:
+        name = get_material(layer.material).name
+        if name == chain[-1][0]:
+            notes.append(f"{layer.name} lies on {name}, its own record: no interface and no layer in this physics")
+            continue
+        chain.append((name, layer))
+    if chain[-1][0] == b and len(chain) > 1:
+        notes.append(f"{chain[-1][1].name} lies on {b}, its own record: no interface and no layer in this physics")
+        chain.pop()
+    chain.append((b, None))
+    materials = tuple(m for m, _ in chain)
+    if len(set(materials)) == 1:
+        raise InputError(f"a stack of one material ({' / '.join([a, *(x.name for x in layers), b])}): its physics "
+                         "sees no interface")  # fmt: skip
+    found = [interface_conductance(x, y, t) for x, y in zip(materials[:-1], materials[1:])]
+    interfaces = np.array([g for g, _ in found])
+    notes += [note for _, note in found if note]
+    resist = np.zeros((len(chain), t.size))
+    thickness = np.full(len(chain), np.nan)
+    weight = np.ones(t.size)
+    for k, (name, layer) in enumerate(chain):
+        if layer is None or 0 == k or k == len(chain) - 1:
+            continue
+        if layer.thickness is None:
+            notes.append(f"{layer.name}: thickness not given: the layer counts in full, without a resistance of its "
+                         "own (an upper bound on G where it is thick)")  # fmt: skip
+            continue
+        thickness[k] = layer.thickness
+        film = film_conductivity(name, layer.thickness, t, "amorphous" if layer.form == "amorphous" else "crystal")
+        known = np.isfinite(film.kappa)
+        resist[k] = np.where(known, layer.thickness / np.where(known, film.kappa, 1.0), 0.0)
+        if not known.all():
+            notes.append(f"{layer.name}: {film.how}: its own resistance not counted there")
+        lam = dominant_wavelength(name, t)
+        weight = np.minimum(weight, layer.thickness / (layer.thickness + lam))
+    series = 1.0 / (np.sum(1.0 / interfaces, axis=0) + resist.sum(axis=0)) if len(chain) > 2 else interfaces[0]
+    bare = interface_conductance(a, b, t)[0] if len(chain) > 2 else interfaces[0]
+    if np.any(weight < THIN_WEIGHT):
+        notes.append("a layer thinner than its dominant phonon wavelength: the stack moves from the bare pair "
+                     "towards the series with w = d / (d + lambda) (kapitza's interpolation, not a published "
+                     "model)")  # fmt: skip
+    g = 1.0 / ((1.0 - weight) / bare + weight / series)
+    return StackPhysics(materials=materials, thickness=thickness, temperature=t, interfaces=interfaces,
+                        layers=resist, series=series, bare=bare, weight=weight, conductance=g,
+                        notes=tuple(notes))  # fmt: skip
+
+
+def stack_document(found: StackPhysics) -> dict[str, object]:
+    """The stack's physics as ``kapitza predict --json`` writes it (SI): its materials, each interface's G and each
+    layer's resistance per temperature, the series, the bare pair, the weight, the stack's G and the shares."""
+    return {
+        "materials": list(found.materials),
+        "thickness_m": [None if not np.isfinite(d) else float(d) for d in found.thickness],
+        "temperature_k": found.temperature.tolist(),
+        "interfaces_w_m2k": {f"{a} | {b}": found.interfaces[k].tolist()
+                             for k, (a, b) in enumerate(zip(found.materials[:-1], found.materials[1:]))},
+        "layers_m2k_w": {found.materials[k]: found.layers[k].tolist() for k in range(1, len(found.materials) - 1)},
+        "series_w_m2k": found.series.tolist(),
+        "bare_pair_w_m2k": found.bare.tolist(),
+        "weight": found.weight.tolist(),
+        "conductance_w_m2k": found.conductance.tolist(),
+        "shares": {label: share.tolist() for label, share in found.shares()},
+        "notes": list(found.notes),
+    }  # fmt: skip
