@@ -118,3 +118,14 @@ def test_phonopy_file_with_python_tag_runs_nothing(cli, tmp_path):
     assert status == 2 and err.count("\n") == 1 and "python" in err.lower()
     assert not marker.exists()
     assert "Stillinger" not in err and "phonopy_file=" not in err
+
+
+def test_the_scheduler_option_of_phonons_is_the_force_calls_one(cli):
+    """``phonons --scheduler`` sends force calls, not replicas: its help says so (a second ``SchedulerOption`` in
+    cli/common.py once replaced the first, and phonons described the replicas' option)."""
+    status, out, _ = cli("phonons", "--help")
+    words = " ".join(out.replace("│", " ").split())
+    assert status == 0 and "force calls to the dask scheduler" in words
+    assert "With --replicas" not in words
+    status, out, _ = cli("md", "run", "--help")
+    assert status == 0 and "With --replicas" in " ".join(out.replace("│", " ").split())

@@ -400,7 +400,7 @@ ForceWorkersOption = Annotated[
         show_default="this process",
     ),
 ]
-SchedulerOption = Annotated[
+ForceSchedulerOption = Annotated[
     str | None,
     typer.Option(
         "--scheduler",

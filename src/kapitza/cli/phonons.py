@@ -23,8 +23,8 @@ from .common import (
     CRYSTAL_HELP,
     DEFAULT_CONNECT_TIMEOUT,
     ConnectTimeoutOption,
+    ForceSchedulerOption,
     ForceWorkersOption,
-    SchedulerOption,
     check_output,
     option_words,
     progress_bar,
@@ -142,7 +142,7 @@ def phonons_command(
     explain: Annotated[bool, typer.Option("--explain", help=EXPLAIN_HELP)] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress display.")] = False,
     workers: ForceWorkersOption = None,
-    scheduler: SchedulerOption = None,
+    scheduler: ForceSchedulerOption = None,
     connect_timeout: ConnectTimeoutOption = DEFAULT_CONNECT_TIMEOUT,
 ) -> None:
     """Phonon frequencies, sound speeds and channel density of MATERIAL from force constants."""
