@@ -265,8 +265,8 @@ def page_lines() -> list[str]:
             f"Over {r['seeds']} such compilations (seeds 3000-{3000 + r['seeds'] - 1}, "
             f"{float(_LAST['rates_seconds']):.0f} s): the recovered effect lies within two stated standard errors "
             f"of the truth in {r['within_2se']:.0%} of them (mean bias {r['bias']:+.3f} decades); the selection "
-            f"keeps the true family in {r['true_kept']:.0%} (its power at 0.25 decades on 60 made-up stacks of 1-2 papers each) and the "
-            f"placebo in {r['placebo_kept']:.0%} (its false alarms).",
+            f"keeps the true family in {r['true_kept']:.0%} (its power at 0.25 decades on 60 made-up stacks of 1-2 "
+            f"papers each) and the placebo in {r['placebo_kept']:.0%} (its false alarms).",
         ]
     return lines
 
