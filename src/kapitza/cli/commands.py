@@ -33,8 +33,7 @@ TOP_LEVEL: tuple[tuple[str, str], ...] = (
     ("validate", "Compare every model with every measured conductance whose two sides are in the database."),
     (
         "interlayers",
-        "Rank candidate interlayers between SIDE1 and SIDE2 by the expected measurement of each stack, with the 68 % "
-        "bands; candidates whose bands overlap are not decided by the estimate, and the ranking says so.",
+        "Rank candidate interlayers between SIDE1 and SIDE2 by the expected measurement of each stack, with its band.",
     ),
     ("stack", "Temperature profile through a stack of layers and interfaces, with each term's share of the budget."),
     (

@@ -38,8 +38,10 @@ def interlayers_command(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the ranking as JSON (SI).")] = False,
 ) -> None:
-    """Rank candidate interlayers between SIDE1 and SIDE2 by the expected measurement of each stack, with the 68 %
-    bands; candidates whose bands overlap are not decided by the estimate, and the ranking says so."""
+    """Rank candidate interlayers between SIDE1 and SIDE2 by the expected measurement of each stack, with its band.
+
+    Each band is the 68 % band held out by paper; candidates whose bands overlap are not decided by the estimate,
+    and the ranking says so."""
     from ..prediction.interlayer.design import rank_interlayers
 
     if plot_path is not None:

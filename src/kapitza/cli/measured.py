@@ -14,6 +14,7 @@ from rich.table import Table
 from ..errors import InputError
 from ..io.results import dumps
 from ..literature import CREDIT, DEFAULT_WINDOW, Measurements, measurements_for
+from ..literature.stacks import rows_of_stack
 from ..materials import get_material
 from ..prediction.bounds import BoundCheck, check_bounds
 from ..units import MW_PER_M2K
@@ -104,19 +105,6 @@ def _stack_words(names: list[str] | None) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _of_stack(rows: Measurements, first: str, stack: tuple[str, ...]) -> np.ndarray:
-    """The rows whose interlayers (canonical, from ``first``'s side) are ``stack``."""
-    from ..literature.stacks import stack_layers
-
-    keep = np.zeros(len(rows), dtype=bool)
-    for i in range(len(rows)):
-        if not rows.interlayer[i]:
-            continue
-        found = tuple(x.canonical for x in stack_layers(rows.stack[i], rows.film[i], rows.substrate[i]).interlayers)
-        keep[i] = found == (stack if rows.film_material[i] == first else tuple(reversed(stack)))
-    return keep
-
-
 def measured_command(
     material_a: Annotated[str, typer.Argument(metavar="A", help="First material (name or alias in the database).")],
     material_b: Annotated[str, typer.Argument(metavar="B", help="Second material; the order does not matter.")],
@@ -163,7 +151,7 @@ def measured_command(
     wanted = None if temperature is None else parse_temperatures(temperature)
     every = measurements_for(first, second, temperature=wanted, window=window, interlayers=True)
     if stack:
-        rows = every.select(_of_stack(every, first, stack))
+        rows = every.select(rows_of_stack(every, first, stack))
         hidden = 0
     else:
         rows = every if interlayers else every.select(~every.interlayer)

@@ -19,10 +19,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
 
 from ..errors import InputError
 
-__all__ = ["FAMILIES", "INTERLAYERS", "Interlayer", "StackLayers", "interlayer", "stack_layers"]
+__all__ = ["FAMILIES", "INTERLAYERS", "Interlayer", "StackLayers", "interlayer", "rows_of_stack", "stack_layers"]
 
 #: The interlayer families, in the order the page lists them.
 FAMILIES = ("adhesion metal", "oxide", "2D crystal", "termination or monolayer", "semiconductor buffer")
@@ -215,3 +219,16 @@ def _split(stack: str) -> list[str]:
             current.append(ch)
     parts.append("".join(current))
     return parts
+
+
+def rows_of_stack(rows: Any, first: str, stack: tuple[str, ...]) -> NDArray[np.bool_]:
+    """Which of the compilation's ``rows`` (:class:`~kapitza.literature.Measurements`) are of one stack: their
+    interlayers, read by :func:`stack_layers` and named canonically, are ``stack`` counted from material ``first``'s
+    side (in either orientation of the row)."""
+    keep = np.zeros(len(rows), dtype=bool)
+    for i in range(len(rows)):
+        if not rows.interlayer[i]:
+            continue
+        found = tuple(x.canonical for x in stack_layers(rows.stack[i], rows.film[i], rows.substrate[i]).interlayers)
+        keep[i] = found == (stack if rows.film_material[i] == first else tuple(reversed(stack)))
+    return keep

@@ -38,13 +38,15 @@ Units: m, K, W m^-1 K^-1, m^2 K W^-1.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import integrate
 
+from ... import _checks
 from ...errors import InputError
+from ...io.results import result
 from ...materials import Material, get_material
 from ...units import HBAR, KB
 
@@ -108,7 +110,7 @@ def _debye_speed(m: Material) -> float:
     return (3.0 / (1.0 / m.v_l**3 + 2.0 / m.v_t**3)) ** (1 / 3)
 
 
-@dataclass(frozen=True)
+@result
 class FilmConductivity:
     """kappa of a film across its thickness, and how it was found.
 
@@ -128,6 +130,19 @@ class FilmConductivity:
     bulk: NDArray[np.float64]
     mean_free_path: NDArray[np.float64]
     how: str
+
+    _summary_fields: ClassVar[tuple[str, ...]] = ("kappa", "how")
+
+    def __post_init__(self) -> None:
+        k = _checks.sized(self.kappa, "kappa", (None,))
+        n = np.asarray(k).size
+        _checks.sized(self.bulk, "bulk", (n,))
+        _checks.sized(self.mean_free_path, "mean_free_path", (n,))
+        for name in ("kappa", "bulk", "mean_free_path"):
+            v = np.asarray(getattr(self, name), dtype=float)
+            if np.any(v[~np.isnan(v)] <= 0):
+                raise InputError(f"{name} must be > 0 (NaN where unknown)")
+        _checks.text(self.how, "how")
 
 
 def gray_mean_free_path(material: str | Material, temperature: ArrayLike) -> tuple[NDArray[np.float64], str]:
