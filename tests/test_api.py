@@ -258,6 +258,22 @@ def _dump_file(path):
     return path
 
 
+def _stored_bases() -> dict:
+    """The expected measurement's bases as numbers (kapitza.prediction.expected.stored), one of each kind, made from
+    the procedure's own scikit-learn bases fitted on a few rows (none where scikit-learn is not installed)."""
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        return {}
+    from kapitza.prediction.expected import procedure
+    from kapitza.prediction.expected.stored import LinearBase, TreeBase, as_stored_base
+
+    x = np.column_stack([np.linspace(0.0, 1.0, 40), np.cos(np.arange(40.0))])
+    y = x[:, 0] ** 2 + 0.1 * x[:, 1]
+    made = {kind: as_stored_base(procedure._new_base(kind).fit(x, y)) for kind in ("ridge", "boosting")}
+    return {LinearBase: made["ridge"], TreeBase: made["boosting"]}
+
+
 def test_every_public_array_class_freezes_its_arrays(tmp_path):
     """Every public dataclass with array fields is a @result class (frozen by construction) or a class whose
     instance is checked here; a new class of neither kind fails this test until it freezes its arrays."""
@@ -277,6 +293,7 @@ def test_every_public_array_class_freezes_its_arrays(tmp_path):
         DumpFrames: read_frames(dump),
         LayeredModel: dataclasses.replace(chain_model(1.0, 2.0, 1.0, 1.0, 0.5), lateral_cell=cell),
         LazyEELSData: LazyEELSData(energy_mev=np.array([-1.0, 0.0, 1.0]), counts=np.ones((2, 2, 3))),
+        **_stored_bases(),
     }
     assert cell.flags.writeable  # the caller's array was copied, not locked
     for cls, instance in checked.items():

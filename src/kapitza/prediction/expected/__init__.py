@@ -58,7 +58,9 @@ descriptors), :mod:`~kapitza.prediction.expected.procedure` (the procedure and i
 :mod:`~kapitza.prediction.expected.result` (the answer) and :mod:`~kapitza.prediction.expected.query` (a pair's
 estimate).
 
-scikit-learn is optional (``pip install 'kapitza[empirical]'``); the fits take seconds and are cached in-process.
+scikit-learn is optional (``pip install 'kapitza[empirical]'``); a route is fitted once (seconds) and stored in the
+user's signed cache without pickle (:mod:`~kapitza.prediction.expected.stored`): later processes read it back,
+checked, and never import scikit-learn.
 """
 
 from __future__ import annotations
@@ -74,7 +76,6 @@ from .procedure import (
     TEMPERATURE_RANGES,
     band_fractions,
     fit,
-    shipped_fit,
 )
 from .query import (
     DEFAULT_METHOD,
@@ -106,6 +107,7 @@ from .rows import (
     structure_features,
     structure_rows,
 )
+from .stored import shipped_fit
 
 __all__ = [
     "ALL_ROUTES",

@@ -4,7 +4,6 @@ band measured on held-out residuals (the package's module text, :mod:`kapitza.pr
 
 from __future__ import annotations
 
-import functools
 import math
 import warnings
 from collections.abc import Mapping, Sequence
@@ -18,7 +17,7 @@ from ... import _checks
 from ...errors import InputError, MissingDependencyError
 from ..empirical import grouped_folds
 from ..scoring import paper_median, paper_percentiles
-from .rows import FEATURES, expected_rows
+from .rows import FEATURES
 
 #: Shrinkage constants k tried for the pair effect n/(n+k) (0: the other papers' median taken whole; inf: none).
 K_GRID = (0.0, 0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, math.inf)
@@ -79,11 +78,11 @@ def _fit_base(kind: str, x: NDArray[np.float64], y: NDArray[np.float64], names: 
     method = _method_columns(names) if kind.endswith(NO_METHOD) else frozenset()
     usable = [j for j in range(x.shape[1]) if np.isfinite(x[:, j]).any() and j not in method]
     model = _new_base(regressor).fit(x[:, usable], y)
-    return _Base(model, tuple(usable))
+    return FittedBase(model, tuple(usable))
 
 
 @dataclass(frozen=True)
-class _Base:
+class FittedBase:
     model: Any
     columns: tuple[int, ...]
 
@@ -92,25 +91,25 @@ class _Base:
 
 
 @dataclass(frozen=True)
-class _PairOut:
+class PairOut:
     """Bases each fitted without one fold of pairs, the fold of every pair, and each row's prediction by the base
     that never saw its pair: one base serves the residuals of a pair's papers and a query on that pair, so that
     what the other papers found transfers to the query exactly."""
 
     prediction: NDArray[np.float64]
     fold_of_pair: Mapping[str, int]
-    bases: tuple[tuple[_Base, NDArray[np.float64], NDArray[np.float64]], ...]
+    bases: tuple[tuple[FittedBase, NDArray[np.float64], NDArray[np.float64]], ...]
 
 
 def _pair_out(
     kind: str, x: NDArray[np.float64], y: NDArray[np.float64], pair: Sequence[str], names: Sequence[str]
-) -> _PairOut:
+) -> PairOut:
     """Predictions of a base of ``kind`` for every row, each by a base that saw no row of its pair (folds of
     pairs), with those bases and the ranges of the rows each learnt from."""
     pairs = sorted(set(pair))
     out = np.full(y.size, np.nan)
     if len(pairs) < 2:
-        return _PairOut(out, {}, ())
+        return PairOut(out, {}, ())
     folds = grouped_folds(pair, min(N_SPLITS, len(pairs)))
     bases = []
     for k in range(int(folds.max()) + 1):
@@ -120,7 +119,7 @@ def _pair_out(
         out[test] = base.predict(x[test])
         bases.append((base, low, high))
     fold_of_pair = {str(a): int(f) for a, f in zip(pair, folds)}
-    return _PairOut(out, fold_of_pair, tuple(bases))
+    return PairOut(out, fold_of_pair, tuple(bases))
 
 
 #: Half-width (decades of T) of the window in which another paper's residuals describe a query temperature:
@@ -323,10 +322,10 @@ class Fitted:
     medians: PairResiduals
     bands: Bands
     base_errors: dict[str, float]
-    pair_out: _PairOut
-    _full: list[tuple[_Base, NDArray[np.float64], NDArray[np.float64]]] = field(default_factory=list)
+    pair_out: PairOut
+    _full: list[tuple[FittedBase, NDArray[np.float64], NDArray[np.float64]]] = field(default_factory=list)
 
-    def _base_without(self, pair: str | None) -> tuple[_Base, NDArray[np.float64], NDArray[np.float64]]:
+    def _base_without(self, pair: str | None) -> tuple[FittedBase, NDArray[np.float64], NDArray[np.float64]]:
         """The base that never saw ``pair``, with the ranges of the rows it learnt from: for a pair of the
         training rows the base of its fold of pairs (the one its papers' residuals were taken against), for
         another pair the base fitted on every row (cached)."""
@@ -443,7 +442,7 @@ def _rows_by_paper(pair: Sequence[str], paper: Sequence[str]) -> dict[tuple[str,
 
 
 def _training_outside(
-    names: Sequence[str], x: NDArray[np.float64], pair: Sequence[str], out: _PairOut
+    names: Sequence[str], x: NDArray[np.float64], pair: Sequence[str], out: PairOut
 ) -> NDArray[np.bool_]:
     """Each row outside the descriptor ranges of the rows its pair-held-out base learnt from."""
     result_ = np.zeros(x.shape[0], dtype=bool)
@@ -477,11 +476,3 @@ def _choose_k(residual: NDArray[np.float64], pair: Sequence[str], paper: Sequenc
         if e < best_error - 1e-12:
             best, best_error = k, e
     return best
-
-
-@functools.lru_cache(maxsize=2)
-def shipped_fit(route: str) -> Fitted:
-    """The procedure fitted on every shipped row of ``route`` (seconds; cached in-process)."""
-    rows = expected_rows(route)
-    return fit(route, rows.features, np.log10(rows.measured), rows.pair, rows.paper, rows.temperature,
-               names=rows.names)  # fmt: skip

@@ -15,10 +15,10 @@ from ...errors import InputError
 from ...io.descriptor_table import shipped_text
 from ...literature.sample import DEPOSITIONS, SURFACES, family_option
 from ..empirical import METHODS, normalize_method
-from ..scoring import paper_percentiles
-from .procedure import NO_METHOD, TEMPERATURE_RANGES, band_fractions, range_index, shipped_fit
+from .procedure import NO_METHOD, TEMPERATURE_RANGES, range_index
 from .result import SPLITS, ExpectedConductance
-from .rows import database_features, expected_rows, pair_key, structure_features
+from .rows import database_features, pair_key, structure_features
+from .stored import route_summary, shipped_fit
 
 DEFAULT_METHOD = "TDTR"
 
@@ -90,14 +90,14 @@ def expected_from_features(
     :func:`~kapitza.prediction.expected.rows.pair_key`; a stack's :func:`~kapitza.prediction.expected.rows.stack_key`);
     ``stack``: the stack in words where it has interlayers."""
     fitted = shipped_fit(route)
-    rows = expected_rows(route)
+    summary = route_summary(route)
     t = _temperatures(temperature)
     x = np.asarray(features, dtype=float)
     inputs, notes = tuple(inputs), [*notes, *_sample_note(route, sample)]
     pair = pair_key(side1, side2) if pair is None else pair
     found = fitted.predict(x, pair, t)
     value, low, high = 10**found.value, 10**found.low, 10**found.high
-    t_min, t_max = float(rows.temperature.min()), float(rows.temperature.max())
+    t_min, t_max = summary["t_min"], summary["t_max"]
     beyond = (t < t_min) | (t > t_max)
     fallback = physics_only(route)
     if beyond.any():
@@ -176,15 +176,10 @@ def _temperature_words(t: NDArray[np.float64], t_min: float) -> str:
 
 @functools.lru_cache(maxsize=2)
 def physics_only(route: str) -> tuple[float, float, float]:
-    """(16th, 50th, 84th) paper-weighted percentiles of log10(measured / DMM) over the route's rows: the DMM's own
-    measured correction and band."""
-    rows = expected_rows(route)
-    ok = np.isfinite(rows.dmm) & (rows.dmm > 0)
-    r = np.log10(rows.measured[ok] / rows.dmm[ok])
-    paper = [rows.paper[i] for i in np.flatnonzero(ok)]
-    low, high = band_fractions(len(set(paper)))
-    lo, mid, hi = paper_percentiles(r, paper, (low, 0.5, high))
-    return lo, mid, hi
+    """(lower band, 50th, upper band) paper-weighted percentiles of log10(measured / DMM) over the route's rows
+    (the band's at its finite-sample level): the DMM's own measured correction and band."""
+    s = route_summary(route)
+    return s["physics_low"], s["physics_mid"], s["physics_high"]
 
 
 def expected_conductance(
