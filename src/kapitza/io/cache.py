@@ -498,7 +498,8 @@ def cached_arrays(
         :func:`finite`, :func:`force_constant_rules`, :func:`symmetric_matrix`, :func:`every`.
 
     An existing entry is used only if it is signed with the user's key, holds the key ``(kind, parts)``, has the
-    expected layout and passes ``check``; otherwise it is recomputed, rewritten, and the user told once
+    expected layout and passes ``check``; otherwise the entry kapitza ships for the same key, if any
+    (:mod:`kapitza.io.shipped`, checked the same way), else it is recomputed, rewritten, and the user told once
     (:class:`~kapitza.errors.CacheNote`).  Reading never raises; what ``compute`` raises passes through.
     """
     if not isinstance(kind, str) or not _KIND.fullmatch(kind):
@@ -506,11 +507,13 @@ def cached_arrays(
     if not enabled:
         return dict(compute())
     entry = _entry(kind, parts, shapes, max_bytes)
-    if entry is None:  # the cache is off (told once) or its default folder cannot be made: computed, not cached
-        return dict(compute())
-    found, why = _lookup(entry, shapes, check)
+    found, why = (None, None) if entry is None else _lookup(entry, shapes, check)
+    if found is None:
+        found = _shipped(kind, parts, shapes, max_bytes, check, entry)
     if found is not None:
         return found
+    if entry is None:  # the cache is off (told once) or its default folder cannot be made: computed, not cached
+        return dict(compute())
     arrays = {name: np.asarray(value) for name, value in compute().items()}
     if _KEY_FIELD in arrays:
         raise ValueError(f"the array name {_KEY_FIELD!r} is reserved by the cache")
@@ -574,7 +577,38 @@ def cached_lookup(
     (or the cache is off): the read half of it, for a caller that computes the missing entries elsewhere (dask
     workers) and stores each with :func:`cached_store` as it arrives.  Same checks; never raises on an entry."""
     entry = _entry(kind, parts, shapes, max_bytes)
-    return None if entry is None else _lookup(entry, shapes, check)[0]
+    found = None if entry is None else _lookup(entry, shapes, check)[0]
+    return found if found is not None else _shipped(kind, parts, shapes, max_bytes, check, entry)
+
+
+def _shipped(
+    kind: str,
+    parts: Mapping[str, Any],
+    shapes: Mapping[str, Sequence[int | None]] | None,
+    max_bytes: int | None,
+    check: Check | None,
+    entry: _Entry | None,
+) -> dict[str, NDArray[Any]] | None:
+    """The entry kapitza ships for ``(kind, parts)`` (:mod:`kapitza.io.shipped`), checked as the cache checks its
+    own (but for the signature: the shipped index's checksums stand for it), or None (nothing shipped for it, or
+    refused: told once)."""
+    from .shipped import SHIPPED_KINDS, shipped_arrays
+
+    if kind not in SHIPPED_KINDS:
+        return None
+    key_text = entry.key_text if entry is not None else _key_text(kind, parts)
+    bound = entry.bound if entry is not None else _bound(shapes, max_bytes, key_text)
+
+    def read(payload: bytes) -> dict[str, NDArray[Any]] | str:
+        try:
+            arrays = _parse(payload, key_text, shapes)
+        except Exception as exc:  # noqa: BLE001 - a shipped entry that cannot be parsed is not used
+            return f"cannot be parsed ({type(exc).__name__})"
+        if isinstance(arrays, str):
+            return arrays
+        return _run_check(check, arrays) or arrays
+
+    return shipped_arrays(kind, key_text, bound, read)
 
 
 def cached_store(
