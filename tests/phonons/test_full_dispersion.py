@@ -296,3 +296,21 @@ def test_missing_dependency_names_the_phonons_extra(monkeypatch, module):
     monkeypatch.setitem(sys.modules, module, None)
     with pytest.raises(MissingDependencyError, match=r"pip install 'kapitza\[phonons\]'"):
         full_dispersion_spectrum("Si", "sw", cache=False)
+
+
+def test_the_long_wavelength_limit_is_computed_once_a_crystal_and_again_when_it_changes():
+    """continuum_limit keeps each crystal's limit (the derived record and the spectrum both ask for it): asked again
+    it returns the same object; a crystal whose masses were changed in place (as transmission.md_systems does) gets
+    a new one, its speeds scaled by sqrt(m/m') (all masses scaled alike: omega ~ 1/sqrt(m))."""
+    from kapitza.phonons.full_dispersion import continuum_limit
+
+    pytest.importorskip("phonopy")
+    crystal = HarmonicCrystal.from_potential("Si", "sw", cache=False)
+    first = continuum_limit(crystal, (0.0, 0.0, 1.0))
+    assert continuum_limit(crystal, (0.0, 0.0, 1.0)) is first
+    assert continuum_limit(crystal, (0.0, 0.0, 2.0)) is first  # the same direction
+    masses = np.asarray(crystal.phonopy.masses, dtype=float)
+    crystal.phonopy.masses = list(4.0 * masses)
+    heavier = continuum_limit(crystal, (0.0, 0.0, 1.0))
+    assert heavier is not first
+    np.testing.assert_allclose(heavier.max_speed, first.max_speed / 2.0, rtol=1e-6)

@@ -25,8 +25,11 @@ not a polarisation where branches cross.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import weakref
 from dataclasses import field
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -316,12 +319,32 @@ def continuum_limit(
     Slopes are taken at |k| = SLOPE_FRACTION x the shortest reciprocal basis vector.
     """
     k_length = SLOPE_FRACTION * float(np.linalg.norm(crystal.reciprocal_basis, axis=0).min())
+    key = (tuple(np.round(unit_vector(normal), 12).tolist()), k_length, _fingerprint(crystal))
+    known = _LIMITS.setdefault(crystal, {})
+    if key in known:  # the same crystal asked again (its derived record, then its spectrum): seconds saved
+        return known[key]
     if progress is not None:
         progress("long-wavelength limit", 0, 1)
     limit = long_wavelength_limit(crystal.dispersion, normal, k_length)
     if progress is not None:
         progress("long-wavelength limit", 1, 1)
+    known[key] = limit
     return limit
+
+
+#: Each crystal's long-wavelength limits already computed in this process, by (unit normal, |k|, the fingerprint of
+#: its force constants and masses: a phonopy object can be changed in place); dropped with the crystal.
+_LIMITS: weakref.WeakKeyDictionary[HarmonicCrystal, dict[tuple[Any, ...], LongWavelengthLimit]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _fingerprint(crystal: HarmonicCrystal) -> str:
+    """A digest of the crystal's force constants and masses (about a millisecond a megabyte)."""
+    ph = crystal.phonopy
+    digest = hashlib.blake2b(np.ascontiguousarray(ph.force_constants, dtype=float).tobytes(), digest_size=16)
+    digest.update(np.asarray(ph.masses, dtype=float).tobytes())
+    return digest.hexdigest()
 
 
 def harmonic_crystal(
