@@ -200,10 +200,16 @@ def as_temperatures(temperature: ArrayLike, option: str = "temperature") -> NDAr
     """
     if temperature is None or isinstance(temperature, (str, bytes)) or _contains_bool(temperature):
         raise InputError(f"{option} must be a number in K, got {_plain(temperature)}")
+    if isinstance(temperature, np.ma.MaskedArray):  # its masked entries would be computed as if they were given
+        raise InputError(f"{option} must be plain numbers in K, not a masked array (drop the masked entries first)")
+    if np.iscomplexobj(temperature):  # numpy would drop the imaginary part of an array, with a warning only
+        raise InputError(f"{option} must be a real number in K, got a complex one")
     try:
         t = np.asarray(temperature, dtype=float)
     except (TypeError, ValueError):
         raise InputError(f"{option} must be a number in K, got {_plain(temperature)}") from None
+    except OverflowError:  # a Python int beyond any float (10**400)
+        raise InputError(f"{option} must be a finite number in K, got one beyond any float") from None
     if t.ndim > 1:
         raise InputError(f"{option} must be a scalar or a 1D array, got shape {t.shape}")
     t = np.atleast_1d(t)
@@ -215,6 +221,14 @@ def as_temperatures(temperature: ArrayLike, option: str = "temperature") -> NDAr
     if np.any(bad):
         raise InputError(f"{option} must be finite and >= 0 K, got {float(t[bad][0]):g} K")
     return t + 0.0  # -0 K is 0 K (and is printed so): IEEE's -0.0 + 0.0 is +0.0
+
+
+def as_positive_temperatures(temperature: ArrayLike, option: str = "temperature") -> NDArray[np.float64]:
+    """:func:`as_temperatures`, each also > 0 K (a model that divides by T, or a temperature range's estimate)."""
+    t = as_temperatures(temperature, option)
+    if np.any(t <= 0):
+        raise InputError(f"{option} must be one or more finite temperatures > 0 K, got 0 K")
+    return t
 
 
 def _plain(value: object) -> str:

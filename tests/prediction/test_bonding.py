@@ -425,3 +425,5 @@ def test_a_pair_sits_beside_the_tables_sound_pairs_of_its_own_potential():
     assert found[0]["p16"] < found[0]["median"] < found[0]["p84"] and found[0]["value"] == 1.0
     other = bonding.beside_table(row | {"calculator": "sevennet"})
     assert all(b["pairs"] == 0 and math.isnan(b["median"]) for b in other)
+    unmade = bonding.beside_table(row | {"dos_overlap": math.nan})  # --no-spectra: left out, never shown as nan
+    assert [b["name"] for b in unmade] == [c[0] for c in bonding.BESIDE_COLUMNS if c[0] != "dos_overlap"]

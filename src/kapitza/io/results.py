@@ -411,6 +411,23 @@ def _value(value: Any, hint: Any) -> Any:
     return _number(value)
 
 
+def _no_unknown(cls: type, data: Mapping[str, Any], prefix: str) -> None:
+    """Refuse a saved result that holds a field its class does not have (it would be dropped without a word): the
+    fields saved at the top or under their group (``_saved_groups``), and each group's own fields."""
+    groups = getattr(cls, "_saved_groups", {})
+    fields = {f.name for f in dataclasses.fields(cls) if f.init}
+    top = {n for n in fields if _group_of(cls, n) is None} | set(groups)
+    unknown = [f"{prefix}{k}" for k in data if k not in top]
+    for group, names in groups.items():
+        held = data.get(group)
+        if isinstance(held, Mapping):
+            unknown += [f"{prefix}{group}.{k}" for k in held if k not in set(names) & fields]
+    if unknown:
+        shown = ", ".join(_checks.quoted(str(k)) for k in sorted(unknown)[:3])
+        raise InputError(f"the saved {cls.__name__} holds {len(unknown)} field(s) it does not have ({shown}): "
+                         "not a file kapitza wrote, or written by another version")  # fmt: skip
+
+
 def _is_dataclass_type(hint: Any) -> bool:
     return isinstance(hint, type) and dataclasses.is_dataclass(hint)
 
@@ -420,6 +437,7 @@ def _from_dict(
 ) -> Any:
     hints = _hints(cls)
     kwargs: dict[str, Any] = {}
+    _no_unknown(cls, data, prefix)
     for f in dataclasses.fields(cls):
         if not f.init:
             continue

@@ -237,21 +237,44 @@ class Prediction:
                 raise InputError(
                     f"Prediction {name} must be a {kind.__name__}, got {type(getattr(self, name)).__name__}"
                 )
-        n = np.asarray(self.temperature).size
-        if not all(isinstance(r, ConductanceResult) and r.temperature.size == n for r in self.results):
+        t = np.asarray(self.temperature, dtype=float)
+        n = t.size
+        if not all(isinstance(r, ConductanceResult) and np.array_equal(r.temperature, t) for r in self.results):
             raise InputError("Prediction results must be ConductanceResults at the prediction's temperatures")
+        self._check_parts(t)
+        if self.calculator is not None:  # a name, checked as a name (nothing is imported or loaded by it)
+            from ..atomistic.calculators import calculator_name
+
+            calculator_name(self.calculator)
         for name, values in dict(self.total).items():
             g = np.asarray(values, dtype=float)
             if name not in self.models or g.shape != (n,) or not np.all(np.isfinite(g) & (g >= 0)):
                 raise InputError(
                     f"Prediction total of {name!r} must be one finite G >= 0 per temperature of a model it ran"
                 )
+            try:
+                made = self.interface_conductance(name)
+            except InputError:
+                raise InputError(f"Prediction total of {name!r} is given, but its parts make none") from None
+            if not np.allclose(g, made, rtol=1e-9, atol=0.0):
+                raise InputError(f"Prediction total of {name!r} is not the one its parts make (altered?)")
         if self.stack is not None:
             if not isinstance(self.stack, StackPhysics):
                 raise InputError(f"Prediction stack must be a StackPhysics, got {type(self.stack).__name__}")
             t = np.asarray(self.temperature, dtype=float)
             if not np.array_equal(np.asarray(self.stack.temperature), t[t > 0]):
                 raise InputError("Prediction stack must be at the prediction's temperatures above 0 K")
+
+    def _check_parts(self, t: NDArray[np.float64]) -> None:
+        """One temperature axis for every part (the electronic parts, the expected measurement), and the electronic
+        parts' phonon rows those of the results."""
+        parts = self.electronic
+        if not np.array_equal(parts.temperature, t) or parts.models != self.models:
+            raise InputError("Prediction electronic parts must be at its temperatures, for its models")
+        if not np.allclose(parts.phonon, [r.conductance for r in self.results], rtol=1e-9, atol=0.0):
+            raise InputError("Prediction electronic parts must hold the phonon models' conductances (altered?)")
+        if self.expected is not None and not np.array_equal(self.expected.temperature, t):
+            raise InputError("Prediction expected measurement must be at the prediction's temperatures")
 
     # -- the physics -----------------------------------------------------------------------------------------------
 

@@ -820,10 +820,13 @@ BESIDE_COLUMNS = (
 def beside_table(row: Mapping[str, Any], found: BondingDescriptors | None = None) -> tuple[dict[str, Any], ...]:
     """Each of :data:`BESIDE_COLUMNS` of one computed pair (a :func:`table_row`) beside the table's sound pairs
     (``found``, default the shipped table): its value, the table's median and 16th-84th percentiles over its sound
-    pairs, their count; only where the table is of the same potential (else the percentiles are NaN, count 0)."""
+    pairs, their count; only where the table is of the same potential (else the percentiles are NaN, count 0).  A
+    number the pair's run did not compute (the seam spectra with ``--no-spectra``) is left out, not shown as NaN."""
     table_ = shipped_bonding_descriptors() if found is None else found
     out = []
     for name, words, unit in BESIDE_COLUMNS:
+        if not math.isfinite(float(row[name])):
+            continue
         values = np.zeros(0)
         if table_ is not None and table_.calculator == row.get("calculator", table_.calculator):
             values = np.asarray(table_.columns[name], dtype=float)[table_.sound]

@@ -27,6 +27,7 @@ The two-temperature profiles T_e(x), T_p(x) in the metal are :meth:`ElectronicPa
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Sequence
 from typing import Any, ClassVar
@@ -34,6 +35,7 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .. import _checks
 from ..errors import InputError
 from ..io.results import result
 from ..landauer import as_temperatures
@@ -143,6 +145,28 @@ class ElectronicParts:
     missing: str = ""
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("kind", "side1", "side2", "temperature", "electron_phonon")
+
+    def __post_init__(self) -> None:
+        """The parts hold together (also for parts loaded from a file): one row of G_ph per model at the
+        temperatures, and the series total the series of those rows with G_ep, to round-off."""
+        if self.kind not in INTERFACE_KINDS:
+            raise InputError(f"kind must be one of {', '.join(INTERFACE_KINDS)}, got {_checks.quoted(str(self.kind))}")
+        t = _checks.positive_array(self.temperature, "temperature", "K", zero=True, ndim=1)
+        _checks.labels(self.models, "models")
+        shape = (len(self.models), t.size)
+        gph = _checks.sized(self.phonon, "phonon", shape)
+        if not np.all(np.isfinite(gph) & (gph >= 0)):
+            raise InputError("phonon must hold finite conductances >= 0, W m^-2 K^-1")
+        if self.total is None:
+            return
+        total = _checks.sized(self.total, "total", shape)
+        if self.electron_phonon is None or not (math.isfinite(self.electron_phonon) and self.electron_phonon > 0):
+            raise InputError("a series total needs the metal's electron-phonon conductance G_ep > 0")
+        expected = np.zeros_like(gph)
+        positive = gph > 0
+        expected[positive] = series_conductance(gph[positive], self.electron_phonon)
+        if not np.allclose(total, expected, rtol=1e-9, atol=0.0):
+            raise InputError("total must be 1/(1/G_ph + 1/G_ep) of the phonon rows and G_ep (it is not: altered?)")
 
     def total_of(self, model: str) -> NDArray[np.float64]:
         """G_total of one phonon model, W m^-2 K^-1, shape (n_T,); InputError if there is none."""

@@ -19,21 +19,28 @@ from .rows import ALL_ROUTES, none_or_positive
 SPLITS = ("measured by others", "nobody else measured")
 
 
-def check_band(value: Any, low: Any, high: Any, n: int) -> None:
+def check_band(value: Any, low: Any, high: Any, n: int, *, inside: bool = False) -> None:
     """One estimate and its band per row (shape (n,)): each NaN (none) or a conductance >= 0, W m^-2 K^-1, with
-    low <= high where both are given (to round-off).  The value itself may lie outside its band: the band is the
-    spread of held-out residuals, and where a fit's residuals are mostly of one sign both its edges lie on that side
-    (the made-up compilations of the calibration page give such folds)."""
+    low <= high where both are given (to round-off), and with ``inside`` the value within its band.  A held-out
+    fold's value may lie outside its band (the band is the spread of held-out residuals, and where a fold's residuals
+    are mostly of one sign both its edges lie on that side: the made-up compilations of the calibration page give
+    such folds); an answer's never does (:class:`ExpectedConductance`: its query widens such a band to its value)."""
     v, lo, hi = (_checks.sized(x, name, (n,)) for x, name in ((value, "value"), (low, "low"), (high, "high")))
     for x, name in ((v, "value"), (lo, "low"), (hi, "high")):
         none_or_positive(x, name, zero=True)
     given = np.isfinite(v) & np.isfinite(lo) & np.isfinite(hi)
-    disordered = given & (lo > hi + 1e-9 * np.abs(hi))
+    slack = 1e-9 * np.abs(np.where(given, hi, 0.0))
+    disordered = given & (lo > hi + slack)
     if np.any(disordered):
         i = int(np.flatnonzero(disordered)[0])
         raise InputError(
             f"the band must be ordered (low <= high), got {v[i]:g} in ({lo[i]:g}, {hi[i]:g}) W m^-2 K^-1 at row {i}"
         )
+    outside = given & ((v < lo - slack) | (v > hi + slack)) if inside else np.zeros(n, dtype=bool)
+    if np.any(outside):
+        i = int(np.flatnonzero(outside)[0])
+        raise InputError(f"the expected value must lie inside its band, got {v[i]:g} outside ({lo[i]:g}, {hi[i]:g}) "
+                         f"W m^-2 K^-1 at row {i}")  # fmt: skip
 
 
 @result
@@ -101,7 +108,7 @@ class ExpectedConductance:
         t = _checks.positive_array(self.temperature, "temperature", "K", zero=True, ndim=1)
         _checks.check_temperature_bound(t)
         n = t.size
-        check_band(self.value, self.low, self.high, n)
+        check_band(self.value, self.low, self.high, n, inside=True)
         if self.route not in (*ALL_ROUTES, "physics only"):
             raise InputError(
                 f"route must be one of {', '.join(ALL_ROUTES)}, physics only; got {_checks.quoted(str(self.route))}"

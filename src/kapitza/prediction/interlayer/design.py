@@ -21,6 +21,7 @@ from numpy.typing import ArrayLike, NDArray
 from ... import _checks
 from ...errors import InputError
 from ...io.results import result
+from ...landauer import as_positive_temperatures
 from .layers import Layer, layer_of, parse_interlayers
 
 __all__ = ["CANDIDATES", "DEFAULT_THICKNESS_M", "InterlayerRanking", "rank_interlayers"]
@@ -154,9 +155,7 @@ def rank_interlayers(
     from ..expected import expected_conductance
     from .series import check_stack
 
-    t = np.atleast_1d(np.asarray(temperature, dtype=float))
-    if t.ndim != 1 or t.size == 0 or not np.all(np.isfinite(t)) or np.any(t <= 0):
-        raise InputError("temperature must be one or more finite temperatures > 0 K")
+    t = as_positive_temperatures(temperature)
     items = list(CANDIDATES if candidates is None else candidates)
     if not items:
         raise InputError("give at least one candidate interlayer")

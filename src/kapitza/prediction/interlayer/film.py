@@ -75,10 +75,9 @@ def _integral(upper: float, power: int) -> float:
 
 
 def _temperatures(temperature: ArrayLike) -> NDArray[np.float64]:
-    t = np.atleast_1d(np.asarray(temperature, dtype=float))
-    if t.ndim != 1 or not np.all(np.isfinite(t)) or np.any(t <= 0):
-        raise InputError(f"temperature must be one or more finite temperatures > 0 K, got {temperature!r}")
-    return t
+    from ...landauer import as_positive_temperatures
+
+    return as_positive_temperatures(temperature)
 
 
 def amorphous_limit(material: str | Material, temperature: ArrayLike) -> NDArray[np.float64]:

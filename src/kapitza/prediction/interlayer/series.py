@@ -43,6 +43,7 @@ from numpy.typing import ArrayLike, NDArray
 from ... import _checks
 from ...errors import InputError
 from ...io.results import result
+from ...landauer import as_positive_temperatures
 from ...materials import get_material
 from ...units import HBAR, KB
 from .film import film_conductivity
@@ -199,9 +200,7 @@ def stack_physics(side1: str, layers: Sequence[Layer], side2: str, temperature: 
     ``side1``, ``side2``: database materials; ``layers``: :class:`~kapitza.prediction.interlayer.layers.Layer` from
     side 1's, each with its thickness (m) or None where not given.  A layer kapitza has no data for is refused
     (InputError); a layer of atomic thickness is transparent (said in the notes)."""
-    t = np.atleast_1d(np.asarray(temperature, dtype=float))
-    if t.ndim != 1 or t.size == 0 or not np.all(np.isfinite(t)) or np.any(t <= 0):
-        raise InputError("temperature must be one or more finite temperatures > 0 K")
+    t = as_positive_temperatures(temperature)
     a, b = get_material(side1).name, get_material(side2).name
     notes: list[str] = []
     kept = _described(layers, notes)
