@@ -413,9 +413,10 @@ def _value(value: Any, hint: Any) -> Any:
 
 def _no_unknown(cls: type, data: Mapping[str, Any], prefix: str) -> None:
     """Refuse a saved result that holds a field its class does not have (it would be dropped without a word): the
-    fields saved at the top or under their group (``_saved_groups``), and each group's own fields."""
+    fields saved at the top or under their group (``_saved_groups``), and each group's own fields.  A derived field
+    (``init=False``, recomputed on load) is known: kapitza writes it beside the fields it comes from."""
     groups = getattr(cls, "_saved_groups", {})
-    fields = {f.name for f in dataclasses.fields(cls) if f.init}
+    fields = {f.name for f in dataclasses.fields(cls)}
     top = {n for n in fields if _group_of(cls, n) is None} | set(groups)
     unknown = [f"{prefix}{k}" for k in data if k not in top]
     for group, names in groups.items():
