@@ -49,13 +49,16 @@ session that wrote this model, so it is not checked against a GPU run.
 from __future__ import annotations
 
 import math
+import time
 import warnings
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from ..errors import InputError, KapitzaNote
+from .. import _checks
+from ..errors import InputError, KapitzaNote, TimeBoundError
 from .calculators import D3_SUFFIX
 
 
@@ -95,6 +98,12 @@ CALL_COSTS: dict[str, CallCost] = {
     "sevennet": CallCost(pair_cutoff=5.0, per_pair=4.64e-4, fixed=0.117),
     "sevennet-l3i5": CallCost(pair_cutoff=5.0, per_pair=1.61e-3),
 }
+
+#: Force calls a relaxation of a crystal typically takes (the statement's typical value; its bound is the caller's
+#: ``steps``, 500 by default): one a BFGS step, from the crystal's measured or database lattice to fmax 1e-3 eV/A
+#: with SevenNet-l3i5 + D3 (2026-11-28, ``kapitza predict`` from an empty cache; the runs of
+#: docs/howto/interface-from-atoms.md section 2c): RELAXATION_MEASURED.
+RELAXATION_CALLS = 20
 
 #: The GPU per-call seconds measured in an earlier session on one NVIDIA H100 (SevenNet-l3i5, wurtzite GaN;
 #: docs/howto/interface-from-atoms.md section 2a): (atoms, seconds) pairs.  Not measured in the session that wrote
@@ -185,6 +194,55 @@ def say(line: str) -> None:
     warnings.warn(line, CostNote, stacklevel=3)
 
 
+@dataclass(frozen=True)
+class TimeBudget:
+    """A bound on the time of a computation's force calls (``max_time=``, ``--max-time``): ``seconds`` from ``start``
+    on ``clock`` (:func:`time.monotonic`, s).  Work whose stated time (:class:`Stage`, typical) is above what is left
+    of it is refused before its first force call (:meth:`check`); what the work spent, force calls or not, counts
+    as spent.  One budget is shared by every crystal of one call (``kapitza.predict`` passes its own to both).
+
+    Attributes
+    ----------
+    seconds : float
+        The bound, s (finite, > 0: :func:`kapitza._checks.duration_seconds`).
+    start : float
+        ``clock()`` when the bound started, s.
+    """
+
+    seconds: float
+    start: float
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False, compare=False)
+
+    @classmethod
+    def of(cls, max_time: Any, name: str = "max_time") -> TimeBudget | None:
+        """The budget of ``max_time``: None stays None, a :class:`TimeBudget` is taken as it is (shared), else a
+        duration (:func:`kapitza._checks.duration_seconds`: seconds, or a text such as "5min") starting now."""
+        if max_time is None or isinstance(max_time, TimeBudget):
+            return max_time
+        return cls(_checks.duration_seconds(max_time, name), time.monotonic())
+
+    def left(self) -> float:
+        """What is left of the bound, s (negative once it is spent)."""
+        return self.seconds - (self.clock() - self.start)
+
+    def check(self, stated: float, what: str) -> None:
+        """TimeBoundError, before any force call, where ``stated`` seconds of ``what`` are above :meth:`left`."""
+        left = self.left()
+        if stated > left:
+            raise TimeBoundError(
+                f"{what}: {duration_words(stated)} stated (typical), more than the {max(0.0, left):.3g} s left of "
+                f"the {self.seconds:g} s time bound (max_time); raise it (a crystal in the cache costs nothing)"
+            )
+
+
+def no_stated_time(name: str) -> InputError:
+    """The refusal of a time bound for a calculator whose force calls have no stated time."""
+    return InputError(
+        f"max_time bounds the stated time of the force calls, and there is none: {unknown_words(name)}; leave out "
+        "max_time"
+    )
+
+
 def gpu_call_seconds(name: str, atoms: int) -> float | None:
     """Seconds of one force call of ``name`` on ``atoms`` atoms on a GPU, from :data:`GPU_CALL_SECONDS` (a line
     through the measured points, flat below the first); None where none was measured."""
@@ -268,14 +326,17 @@ def gpu_seconds(structures: int, seconds_per_call: float, workers: int = 1, over
 __all__ = [
     "CALL_COSTS",
     "GPU_CALL_SECONDS",
+    "RELAXATION_CALLS",
     "CallCost",
     "CostNote",
     "ScalingModel",
     "Stage",
+    "TimeBudget",
     "call_seconds",
     "duration_words",
     "gpu_call_seconds",
     "gpu_seconds",
+    "no_stated_time",
     "say",
     "stage",
     "stage_words",
