@@ -34,12 +34,14 @@ def test_call_seconds_grows_with_the_neighbour_count():
 
 
 def test_the_count_is_the_table_times_the_graph(monkeypatch):
-    """The count is fixed + per_pair * pairs + per_angle * angles: diamond Si's cubic cell has 4 first neighbours
-    at a*sqrt(3)/4 = 2.35 A per atom and 12 second at a/sqrt(2) = 3.84 A (the diamond lattice), so within 3 A 8
-    atoms x 4 = 32 ordered pairs and 8 x 4 x 3 = 96 angles; within 4 A 8 x 16 = 128 pairs."""
+    """The count is fixed + per_pair * pairs + per_pair_squared * pairs^2 + per_angle * angles: diamond Si's cubic
+    cell has 4 first neighbours at a*sqrt(3)/4 = 2.35 A per atom and 12 second at a/sqrt(2) = 3.84 A (the diamond
+    lattice), so within 3 A 8 atoms x 4 = 32 ordered pairs and 8 x 4 x 3 = 96 angles; within 4 A 8 x 16 = 128
+    pairs."""
     monkeypatch.setitem(force_cost.CALL_COSTS, "toy", CallCost(pair_cutoff=4.0, per_pair=0.01, fixed=1.0,
-                                                                 angle_cutoff=3.0, per_angle=0.001))  # fmt: skip
-    assert call_seconds("toy", _si()) == pytest.approx(1.0 + 0.01 * 128 + 0.001 * 96, rel=1e-12)
+                                                                 angle_cutoff=3.0, per_angle=0.001,
+                                                                 per_pair_squared=1e-5))  # fmt: skip
+    assert call_seconds("toy", _si()) == pytest.approx(1.0 + 0.01 * 128 + 1e-5 * 128**2 + 0.001 * 96, rel=1e-12)
     assert call_seconds("toy+d3", _si()) == call_seconds("toy", _si())  # NAME+d3 takes NAME's cost
 
 
