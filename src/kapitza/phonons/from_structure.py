@@ -341,9 +341,10 @@ def crystal_phonons(
                 need = cost.width_seconds(k) or 0.0
                 if need > budget.left():  # the next width would outrun the time bound: the search stops here
                     late = (
-                        f"; the next, {plan_.cells_text(m, len(conv))}, is stated {duration_words(need)} with its "
-                        f"relaxation, more than the {max(0.0, budget.left()):.3g} s left of the {budget.seconds:g} "
-                        "s time bound (max_time); raise it"
+                        f"; the next, {plan_.cells_text(m, len(conv))}, is stated {duration_words(need)}"
+                        + (" with its relaxation" if relax else "")
+                        + f", more than the {max(0.0, budget.left()):.3g} s left of the {budget.seconds:g} s time "
+                        "bound (max_time); raise it"
                     )
                     raise refuse(found["near_gamma"], k - 1, late, TimeBoundError, "max_time allows") from None
             try:
