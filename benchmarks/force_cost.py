@@ -3,17 +3,21 @@
 cutoff, plus a fixed part), so the table can be filled and checked from this output.
 
 One process, one potential at a time (run it once per potential: a fresh process, its model loaded once), torch's
-threads set by ``--threads`` (default 1; say the count and the machine's load beside the numbers: on a shared
-machine the load decides more than the potential).  Each case: the supercell rattled by 0.02 A, one call to warm up,
-then ``--repeats`` calls each after moving one atom by 1e-3 A (an ASE calculator returns its stored result for
-unchanged atoms), through :meth:`kapitza.atomistic.calculators.CalculatorSource.forces` with one structure (CHGNet's
-batched route with a batch of one; the others one at a time); the best of them is the call's seconds.  At the end,
-the least-squares fit of seconds = fixed + per_pair * pairs (+ per_angle * angles for CHGNet, whose bond graph
-within 3 A adds the angles of its three-body messages, as in its memory footprint) over the cases, relative and
-non-negative, and each case's ratio to the fit and to the table's count.
+threads set by ``--threads`` (default torch's own, the machine's cores, as ``kapitza`` runs them; say the count and
+the machine's load beside the numbers: on a shared machine the load decides more than the potential, and torch's
+threads on busy cores slow a small cell's call many times over).  Each case: the supercell rattled by 0.02 A, one
+call to warm up, then ``--repeats`` calls each after moving one atom by 1e-3 A (an ASE calculator returns its stored
+result for unchanged atoms), through :meth:`kapitza.atomistic.calculators.CalculatorSource.forces` with one
+structure (CHGNet's batched route with a batch of one; the others one at a time); the best of them is the call's
+seconds.  At the end,
+the least-squares fit of seconds = fixed + per_pair * pairs + per_pair_squared * pairs^2 (+ per_angle * angles for
+CHGNet, whose bond graph within 3 A adds the angles of its three-body messages, as in its memory footprint) over the
+cases, relative and non-negative, and each case's ratio to the fit and to the table's count.  The square: SevenNet's
+work per edge grows with the graph (2 torch threads, quiet: 3.1e-4 s a pair at 1,792 pairs, 5.2e-4 at 12,096), which
+a line through the small cases would understate by 1.5x at 216 atoms of MgO.
 
-    OMP_NUM_THREADS=1 nice -n 10 python benchmarks/force_cost.py chgnet
-    OMP_NUM_THREADS=1 nice -n 10 python benchmarks/force_cost.py sevennet --cases Si:2,Si:3,GaN:3x3x2,MgO:2,MgO:3
+    flock /tmp/kapitza-heavy.lock python benchmarks/force_cost.py sevennet-l3i5+d3 --threads 2 \
+        --cases GaN:1,Si:1,MgO:1,Si:2,MgO:2,GaN:4x4x2,Si:3,MgO:3
 
 Never a timed test: the numbers are the machine's, at the load it had.
 """
@@ -53,9 +57,9 @@ def _load() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("name", help="a built-in potential (chgnet, sevennet, sevennet-l3i5)")
+    parser.add_argument("name", help="a built-in potential (chgnet, sevennet, sevennet-l3i5; NAME+d3 with D3)")
     parser.add_argument("--cases", default=DEFAULT_CASES, help="CRYSTAL:N or CRYSTAL:NxMxK, comma-separated")
-    parser.add_argument("--threads", type=int, default=1, help="torch.set_num_threads")
+    parser.add_argument("--threads", type=int, default=None, help="torch.set_num_threads (default: torch's own)")
     parser.add_argument("--repeats", type=int, default=2)
     args = parser.parse_args()
 
@@ -63,11 +67,12 @@ def main() -> None:
     from ase.neighborlist import neighbor_list
 
     from kapitza.atomistic.calculator_forces import FOOTPRINTS
-    from kapitza.atomistic.calculators import calculator_source
+    from kapitza.atomistic.calculators import D3_SUFFIX, calculator_source
     from kapitza.atomistic.force_cost import CALL_COSTS, call_seconds
 
-    torch.set_num_threads(args.threads)
-    footprint = FOOTPRINTS[args.name]  # the graph the memory is counted on: the same edges (and CHGNet's angles)
+    if args.threads is not None:
+        torch.set_num_threads(args.threads)
+    footprint = FOOTPRINTS[args.name.removesuffix(D3_SUFFIX)]  # the graph the memory is counted on: the same edges
     cutoff = footprint.pair_cutoff
     source = calculator_source(args.name)
     start = time.perf_counter()
@@ -99,7 +104,8 @@ def main() -> None:
     if len(rows) >= 2:
         from scipy.optimize import nnls
 
-        columns = [np.ones(len(rows)), np.array([r[2] for r in rows], dtype=float)]
+        pairs = np.array([r[2] for r in rows], dtype=float)
+        columns = [np.ones(len(rows)), pairs, pairs**2]  # the square: a call's work per edge grows with the graph
         if footprint.angle_cutoff:
             columns.append(np.array([r[3] for r in rows], dtype=float))
         design = np.stack(columns, axis=1)
@@ -107,7 +113,9 @@ def main() -> None:
         # relative least squares (each case weighted by 1/its seconds), every part non-negative
         fit, _ = nnls(design / seconds[:, None], np.ones(len(rows)))
         counted = design @ fit
-        words = f"{fit[0]:.3g} + {fit[1]:.3g} * pairs" + (f" + {fit[2]:.3g} * angles" if len(fit) > 2 else "")
+        words = f"{fit[0]:.3g} + {fit[1]:.3g} * pairs + {fit[2]:.3g} * pairs^2" + (
+            f" + {fit[3]:.3g} * angles" if len(fit) > 3 else ""
+        )
         print(
             f"  fit: seconds = {words}; measured / fit: "
             + ", ".join(f"{r[0]} {r[4] / c:.2f}" for r, c in zip(rows, counted))

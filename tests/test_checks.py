@@ -7,6 +7,7 @@ InputError that names the argument, what is allowed and the offending value as a
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -111,3 +112,30 @@ def test_one_memory_bound_rule_for_every_command(value, words):
     with pytest.raises(InputError, match=words):
         memory_bound_gb(value, "max_memory_gb")
     assert memory_bound_gb(0.5, "x") == 0.5 and memory_bound_gb(MAX_MEMORY_GB / 2, "x") == MAX_MEMORY_GB / 2
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [("300", 300.0), ("300s", 300.0), ("5min", 300.0), ("1h", 3600.0), ("1.5h", 5400.0), (" 2 min ", 120.0),
+     ("1e3s", 1000.0), (300, 300.0), (2.5, 2.5)],
+)  # fmt: skip
+def test_a_duration_is_seconds_or_one_number_with_its_unit(value, seconds):
+    """``--max-time`` and ``max_time=``: seconds as a number or a text, or one number with s, min or h (60 and 3600
+    seconds to the unit)."""
+    assert _checks.duration_seconds(value, "--max-time") == pytest.approx(seconds, rel=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [("0", "finite duration > 0 s, got 0 s"), ("-5min", "> 0 s, got -300 s"), ("nan", "got nan s"),
+     ("inf", "got inf s"), ("1e400", "got inf s"), (0, "got 0 s"), (float("nan"), "got nan s"),
+     (-1.0, "got -1 s"), ("abc", "such as 300, 300s, 5min or 1.5h"), ("5 minutes", "got '5 minutes'"),
+     ("5m", "got '5m'"), ("", "got ''"), ("1h30min", "got '1h30min'"), (True, "must be a number"),
+     ("400d", "got '400d'"), (4e7, "at most a year")],
+)  # fmt: skip
+def test_a_duration_refuses_what_is_not_one(value, words):
+    """Zero, negative, nan, inf, garbage, two units or a unit kapitza does not read: one InputError naming the
+    option and the value."""
+    with pytest.raises(InputError, match=re.escape(words)) as refused:
+        _checks.duration_seconds(value, "--max-time")
+    assert str(refused.value).startswith("--max-time must be")

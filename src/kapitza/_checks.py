@@ -79,6 +79,35 @@ def memory_bound_gb(value: Any, name: str) -> float:
     return x
 
 
+#: Longest time bound, s (a year): longer than any run kapitza states; above it a typo such as 1e308 is not a bound.
+MAX_DURATION_S = 365.25 * 86400
+#: The units of a duration's text and their seconds (``--max-time``: "300", "300s", "5min", "1.5h").
+DURATION_UNITS = {"": 1.0, "s": 1.0, "min": 60.0, "h": 3600.0}
+_DURATION = re.compile(r"\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|[+-]?(?:nan|inf|infinity))\s*(s|min|h)?\s*",
+                       re.IGNORECASE)  # fmt: skip
+
+
+def duration_seconds(value: Any, name: str) -> float:
+    """A time bound in seconds (``--max-time``, ``max_time=``): a number of seconds, or a text of one number followed
+    by its unit without anything else, ``300``, ``300s``, ``5min``, ``1.5h`` (s, min or h; seconds without one);
+    finite, > 0 and at most :data:`MAX_DURATION_S`."""
+    if isinstance(value, str):
+        found = _DURATION.fullmatch(value)
+        if found is None:
+            raise InputError(
+                f"{name} must be a duration such as 300, 300s, 5min or 1.5h (a number of seconds, or a number with "
+                f"s, min or h), got {quoted(value)}"
+            )
+        x = _float(found.group(1), name, "s") * DURATION_UNITS[(found.group(2) or "").lower()]
+    else:
+        x = _float(value, name, "s")
+    if not math.isfinite(x) or not x > 0:
+        raise InputError(f"{name} must be a finite duration > 0 s, got {x:g} s")
+    if x > MAX_DURATION_S:
+        raise InputError(f"{name} must be at most a year ({MAX_DURATION_S:g} s), got {x:g} s")
+    return x
+
+
 def non_negative(value: Any, name: str, unit: str) -> float:
     """A finite number >= 0."""
     x = number(value, name, unit)

@@ -29,6 +29,12 @@ class MemoryBoundError(InputError):
     that remembers refusals must not remember this one: with more memory the same input runs)."""
 
 
+class TimeBoundError(InputError):
+    """A computation whose stated time is above what is left of its time bound (``max_time``): the bound refuses it,
+    not the input (as :class:`MemoryBoundError`: a caller that remembers refusals must not remember this one; with
+    more time the same input runs)."""
+
+
 class DynamicalInstabilityError(InputError):
     """A crystal refused for imaginary (or zero) phonon frequencies with its force source: neither its memory bound nor
     its input refuses it, the potential does.  Its long waves may still be described by the potential's elastic

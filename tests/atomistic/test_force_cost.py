@@ -34,12 +34,14 @@ def test_call_seconds_grows_with_the_neighbour_count():
 
 
 def test_the_count_is_the_table_times_the_graph(monkeypatch):
-    """The count is fixed + per_pair * pairs + per_angle * angles: diamond Si's cubic cell has 4 first neighbours
-    at a*sqrt(3)/4 = 2.35 A per atom and 12 second at a/sqrt(2) = 3.84 A (the diamond lattice), so within 3 A 8
-    atoms x 4 = 32 ordered pairs and 8 x 4 x 3 = 96 angles; within 4 A 8 x 16 = 128 pairs."""
+    """The count is fixed + per_pair * pairs + per_pair_squared * pairs^2 + per_angle * angles: diamond Si's cubic
+    cell has 4 first neighbours at a*sqrt(3)/4 = 2.35 A per atom and 12 second at a/sqrt(2) = 3.84 A (the diamond
+    lattice), so within 3 A 8 atoms x 4 = 32 ordered pairs and 8 x 4 x 3 = 96 angles; within 4 A 8 x 16 = 128
+    pairs."""
     monkeypatch.setitem(force_cost.CALL_COSTS, "toy", CallCost(pair_cutoff=4.0, per_pair=0.01, fixed=1.0,
-                                                                 angle_cutoff=3.0, per_angle=0.001))  # fmt: skip
-    assert call_seconds("toy", _si()) == pytest.approx(1.0 + 0.01 * 128 + 0.001 * 96, rel=1e-12)
+                                                                 angle_cutoff=3.0, per_angle=0.001,
+                                                                 per_pair_squared=1e-5))  # fmt: skip
+    assert call_seconds("toy", _si()) == pytest.approx(1.0 + 0.01 * 128 + 1e-5 * 128**2 + 0.001 * 96, rel=1e-12)
     assert call_seconds("toy+d3", _si()) == call_seconds("toy", _si())  # NAME+d3 takes NAME's cost
 
 
@@ -57,7 +59,8 @@ def _si_spec() -> dict:
 def test_phonon_statement_is_calls_times_seconds_per_call(monkeypatch):
     """With a stated per-call cost of exactly 0.5 s (fixed part only), the supercell's stated time is phonopy's
     count of displaced supercells (plus and minus of the symmetry-distinct atoms, counted here with phonopy's own
-    API) times 0.5 s, and the relaxation's at most ``steps`` calls times 0.5 s."""
+    API) times 0.5 s, and the relaxation's at most ``steps`` calls times 0.5 s, typically RELAXATION_CALLS of them
+    (fewer where ``steps`` is smaller): the typical time is the supercell's and the typical relaxation's."""
     phonopy = pytest.importorskip("phonopy")
     pytest.importorskip("matscipy")
     from phonopy.structure.atoms import PhonopyAtoms
@@ -78,14 +81,20 @@ def test_phonon_statement_is_calls_times_seconds_per_call(monkeypatch):
     assert cost.supercells[0].calls == calls and cost.supercells[0].atoms == 64
     assert cost.supercells[0].seconds == pytest.approx(0.5 * calls, rel=1e-12)
     assert cost.relaxation is not None and cost.relaxation.seconds == pytest.approx(0.5 * 40, rel=1e-12)
-    assert cost.seconds() == pytest.approx(0.5 * calls + 0.5 * 40, rel=1e-12)
+    typical = min(40, force_cost.RELAXATION_CALLS)
+    assert cost.relaxation_calls() == typical and cost.relaxation_calls(bound=True) == 40
+    assert cost.seconds() == pytest.approx(0.5 * calls + 0.5 * typical, rel=1e-12)
     assert f"{calls} force calls x ~0.5 s = {force_cost.duration_words(0.5 * calls)}" in cost.line()
+    assert f"typically {typical} force calls x ~0.5 s, at most 40" in cost.line()
+    assert f"{force_cost.duration_words(cost.seconds())} typical" in cost.line()
+    small = planned_cost(_si_spec(), SW_SI, supercell=2, steps=3)  # a bound below the typical count: the bound
+    assert small.relaxation_calls() == 3 and small.seconds() == pytest.approx(0.5 * calls + 0.5 * 3, rel=1e-12)
     assert len(cost.supercells) == 1 and "no wider supercell" in cost.line()  # a given supercell is not widened
 
 
 def test_the_widening_search_states_its_worst_case(monkeypatch):
     """Without a given supercell, every wider supercell the search may try under the atom cap is stated, wider
-    each time, and the worst case is the sum of them all (each relaxed again)."""
+    each time, and the bound is the sum of them all (each relaxed again at its ``steps`` bound)."""
     pytest.importorskip("phonopy")
     pytest.importorskip("matscipy")
     from kapitza.phonons.supercell_plan import planned_cost
@@ -97,6 +106,7 @@ def test_the_widening_search_states_its_worst_case(monkeypatch):
     relax = cost.relaxation.seconds
     assert cost.seconds(widest=True) == pytest.approx(sum(c.seconds + relax for c in cost.supercells), rel=1e-12)
     assert f"up to {cost.supercells[-1].what}" in cost.line()
+    assert f"at most {force_cost.duration_words(cost.seconds(widest=True))} in all" in cost.line()
 
 
 def test_the_statement_comes_before_the_first_force_call(monkeypatch):
@@ -167,9 +177,10 @@ def test_progress_lines_for_a_log(capsys):
     assert lines[-1].startswith("kapitza: displacements: 100/100")
 
 
-def test_predict_states_both_crystals_before_the_first_force_call(monkeypatch):
+def test_predict_states_both_crystals_before_the_first_force_call(monkeypatch, tmp_path):
     """``predict`` with two crystals from their structures states their time together before the first crystal's
-    force calls (each crystal then states its own supercells when it starts)."""
+    force calls (each crystal then states its own supercells when it starts): typical and at most (an empty cache:
+    both crystals cost)."""
     pytest.importorskip("phonopy")
     from kapitza.atomistic.force_cost import duration_words
     from kapitza.phonons import from_structure
@@ -177,6 +188,7 @@ def test_predict_states_both_crystals_before_the_first_force_call(monkeypatch):
     from kapitza.prediction import sides
 
     monkeypatch.setitem(force_cost.CALL_COSTS, SW_SI, CallCost(pair_cutoff=3.0, per_pair=0.0, fixed=0.25))
+    monkeypatch.setenv("KAPITZA_CACHE_DIR", str(tmp_path))
     events: list[str] = []
 
     def first_crystal(*args, **kwargs):
@@ -195,8 +207,9 @@ def test_predict_states_both_crystals_before_the_first_force_call(monkeypatch):
             sides.structure_sides(_si_spec(), _si_spec(), SW_SI, None, None)
     one = planned_cost(_si_spec(), SW_SI)
     assert events == [events[0], "first crystal"] and "the two crystals' phonons" in events[0]
-    assert f"{duration_words(2 * one.seconds())} stated" in events[0]
-    assert f"{duration_words(2 * one.seconds(widest=True))} if every widening" in events[0]
+    assert f"{duration_words(2 * one.seconds())} typical" in events[0]
+    assert f"at most {duration_words(2 * one.seconds(widest=True))} (every widening tried" in events[0]
+    assert "in the cache" not in events[0]
 
 
 # --- the time of n force calls on N workers (ScalingModel) ---
@@ -309,3 +322,108 @@ def test_a_gpu_worker_from_the_measured_h100_calls():
     assert force_cost.gpu_call_seconds("chgnet", 256) is None
     assert force_cost.gpu_seconds(10, 0.1, workers=3) == pytest.approx(0.4, rel=1e-12)
     assert force_cost.gpu_seconds(10, 0.1, workers=1, overhead_s=0.02) == pytest.approx(1.2, rel=1e-12)
+
+
+# --- the time bound (max_time, issue 78 item 4) and the crystals in the cache ---
+
+EMT = "mlip_factories:emt"
+
+
+def test_a_time_budget_counts_what_is_spent_and_refuses_what_is_stated_above_what_is_left():
+    """TimeBudget on a clock the test moves: 100 s from t = 5 s, 30 s spent at t = 35 s, so 70 s left; 70 s of
+    stated work is allowed, 70.5 s refused (TimeBoundError, an InputError, naming what, its stated time, what is
+    left and the bound).  A budget given to TimeBudget.of is shared as it is; None stays None; text is read as
+    _checks.duration_seconds reads it."""
+    from kapitza.errors import InputError, TimeBoundError
+
+    now = [5.0]
+    budget = force_cost.TimeBudget(seconds=100.0, start=5.0, clock=lambda: now[0])
+    now[0] = 35.0
+    assert budget.left() == pytest.approx(70.0, rel=1e-15)
+    budget.check(70.0, "X: its phonons")
+    with pytest.raises(TimeBoundError, match=r"^X: its phonons: ~70 s stated \(typical\), more than the 70 s left of "
+                                             r"the 100 s time bound \(max_time\)") as refused:  # fmt: skip
+        budget.check(70.5, "X: its phonons")
+    assert isinstance(refused.value, InputError)
+    assert force_cost.TimeBudget.of(budget) is budget and force_cost.TimeBudget.of(None) is None
+    assert force_cost.TimeBudget.of("5min").seconds == 300.0
+    with pytest.raises(InputError, match="^--max-time must be a finite duration > 0 s"):
+        force_cost.TimeBudget.of("0", "--max-time")
+
+
+@pytest.fixture(scope="module")
+def al_in_the_cache(tmp_path_factory):
+    """A cache holding Al's phonons with EMT, computed for real (the database's fcc Al, relaxed, 3x3x3)."""
+    pytest.importorskip("phonopy")
+    from kapitza.phonons.from_structure import crystal_phonons
+
+    folder = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KAPITZA_CACHE_DIR", str(folder))
+        crystal_phonons("Al", EMT)
+    return folder
+
+
+def test_a_crystal_in_the_cache_is_stated_as_costing_nothing(al_in_the_cache, monkeypatch, tmp_path):
+    """With Al's phonons in the cache, its cost is 0 s and says so ("in the cache, no force call"); Cu's is its own
+    stated time.  The statement of both crystals counts Cu alone and names Al as cached; with an empty cache it
+    counts both.  The budget is checked on what the statement counts: 1.5x Cu's time lets the pair through with Al
+    cached and refuses it (both named) without."""
+    from kapitza.errors import TimeBoundError
+    from kapitza.phonons import from_structure
+    from kapitza.phonons.from_structure import phonon_cost
+    from kapitza.prediction import sides
+
+    monkeypatch.setitem(force_cost.CALL_COSTS, EMT, CallCost(pair_cutoff=3.0, per_pair=0.0, fixed=0.5))
+    monkeypatch.setenv("KAPITZA_CACHE_DIR", str(al_in_the_cache))
+    al, cu = phonon_cost("Al", EMT), phonon_cost("Cu", EMT)
+    assert al.cached and al.seconds() == 0.0 and al.seconds(widest=True) == 0.0
+    assert al.line().endswith("phonons with mlip_factories:emt: in the cache, no force call")
+    assert not cu.cached and cu.seconds() > 0
+    assert phonon_cost("Al", EMT, cache=False).seconds() == pytest.approx(cu.seconds(), rel=1e-12)  # same calls
+
+    events: list[str] = []
+
+    def first_crystal(*args, **kwargs):
+        events.append("first crystal")
+        raise RuntimeError("stopped at the first crystal")
+
+    def show(message, category, *args, **kwargs):
+        if issubclass(category, CostNote):
+            events.append(str(message))
+
+    monkeypatch.setattr(from_structure, "crystal_phonons", first_crystal)
+    monkeypatch.setattr(warnings, "showwarning", show)
+    budget = force_cost.TimeBudget.of(1.5 * cu.seconds())
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        with pytest.raises(RuntimeError, match="first crystal"):
+            sides.structure_sides("Al", "Cu", EMT, None, None, budget)
+    assert events[1] == "first crystal" and events[0].startswith(f"the phonons of {cu.crystal} with")
+    assert f"{force_cost.duration_words(cu.seconds())} typical" in events[0]
+    assert events[0].endswith(f"; {al.crystal} is in the cache (no force call)")
+    monkeypatch.setenv("KAPITZA_CACHE_DIR", str(tmp_path))  # empty: both crystals cost
+    events.clear()
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        with pytest.raises(TimeBoundError, match=r"^the phonons of .*Al.* and .*Cu.* with mlip_factories:emt: ~"):
+            sides.structure_sides("Al", "Cu", EMT, None, None, budget)
+    assert events == []  # refused before the statement: one line, which names the time
+
+
+def test_both_crystals_in_the_cache_say_nothing_and_pass_any_budget(al_in_the_cache, monkeypatch):
+    """Two crystals read from the cache make no force call: no statement, and even a 1 ms budget lets them through
+    to crystal_phonons, which reads them (stubbed here: what it reads is tested above)."""
+    from kapitza.phonons import from_structure
+    from kapitza.prediction import sides
+
+    monkeypatch.setitem(force_cost.CALL_COSTS, EMT, CallCost(pair_cutoff=3.0, per_pair=0.0, fixed=0.5))
+    monkeypatch.setenv("KAPITZA_CACHE_DIR", str(al_in_the_cache))
+    read: list[dict] = []
+    monkeypatch.setattr(from_structure, "crystal_phonons", lambda side, source, **options: read.append(options))
+    budget = force_cost.TimeBudget.of(1e-3)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        sides.structure_sides("Al", "Al", EMT, None, None, budget)
+    assert not [w for w in caught if issubclass(w.category, CostNote)]
+    assert len(read) == 2 and all(options["max_time"] is budget for options in read)

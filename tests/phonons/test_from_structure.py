@@ -625,6 +625,34 @@ def test_the_widening_search_stops_at_the_memory_bound(monkeypatch):
     assert computed == [(3, 3, 3), (4, 4, 4)]
 
 
+def test_the_widening_search_stops_at_the_time_bound(monkeypatch):
+    """Cu (EMT) with near-Gamma modes in every width and a stated cost of 1 s per ordered pair within 3 A (12 first
+    neighbours an atom; a stand-in for a measured table, CALL_COSTS): with max_time between the rule's 3x3x3 and the
+    next width's 4x4x4 stated times, the rule's supercell fits the bound and is computed, the next one does not and
+    is never started: TimeBoundError (not the potential's refusal, so no long waves stand in) names it, its stated
+    time and the bound.  A bound that holds every width lets the search go on to the widest (5x5x5), refused then
+    as today (DynamicalInstabilityError)."""
+    from kapitza.atomistic import force_cost
+    from kapitza.errors import DynamicalInstabilityError, TimeBoundError
+    from kapitza.phonons.from_structure import phonon_cost
+
+    monkeypatch.setitem(force_cost.CALL_COSTS, EMT, force_cost.CallCost(pair_cutoff=3.0, per_pair=1.0))
+    computed = _narrow_supercells_near_gamma(monkeypatch, 10**6)
+    side = {"name": "Cu", "crystalstructure": "fcc", "a": 3.66, "cubic": True}
+    cost = phonon_cost(side, EMT, relax=False)
+    first, second = cost.width_seconds(0), cost.width_seconds(1)
+    assert [c.atoms for c in cost.supercells] == [108, 256, 500] and first == 108 * 12 * cost.supercells[0].calls
+    words = rf"the next, 4x4x4 \(256 atoms\), is stated {force_cost.duration_words(second)}, more than the"
+    with pytest.raises(TimeBoundError, match=words + r".* time bound \(max_time\); raise it") as refused:
+        crystal_phonons(side, EMT, relax=False, max_time=(first + second) / 2)
+    assert computed == [(3, 3, 3)] and not isinstance(refused.value, DynamicalInstabilityError)
+    assert "0.2i THz" in str(refused.value) and "the supercells max_time allows" in str(refused.value)
+    computed.clear()
+    with pytest.raises(DynamicalInstabilityError, match=r"widest supercell tried, 5x5x5 \(500 atoms\)"):
+        crystal_phonons(side, EMT, relax=False, max_time=10 * cost.seconds(widest=True))
+    assert computed == [(3, 3, 3), (4, 4, 4), (5, 5, 5)]
+
+
 def test_a_force_call_counts_the_neighbour_pairs_within_the_potentials_graph(monkeypatch):
     """The working memory of a SevenNet-l3i5 force call is its measured bytes per ordered neighbour pair within
     5 A times the pairs: diamond Si (a = 5.431 A) has 4 + 12 + 12 neighbours within 5 A (2.35, 3.84, 4.50 A; the

@@ -155,6 +155,29 @@ def test_a_memory_refusal_does_not_fall_back(refuse_cu, monkeypatch):
         kapitza.predict("Al", "Cu", 300, calculator=EMT)
 
 
+def test_the_long_waves_count_against_the_time_bound(refuse_cu, monkeypatch, tmp_path):
+    """max_time bounds the long waves too: with a stated 1 s a call (a stand-in put into CALL_COSTS), the two
+    crystals' phonons (each the rule's 2 displaced supercells and a typical relaxation) fit 1.2x their stated time,
+    but Cu's fallback, its elastic constants (a typical relaxation and 12 strained cells), is stated above what is
+    left: refused before its first force call as the bound's refusal (TimeBoundError, not a refusal of the long
+    waves), naming them (without a bound the fallback runs: the tests above)."""
+    from kapitza.atomistic import force_cost
+    from kapitza.errors import TimeBoundError
+    from kapitza.phonons import elastic
+    from kapitza.phonons.elastic import elastic_calls
+    from kapitza.phonons.from_structure import phonon_cost
+
+    monkeypatch.setenv("KAPITZA_CACHE_DIR", str(tmp_path))
+    monkeypatch.setitem(force_cost.CALL_COSTS, EMT, force_cost.CallCost(pair_cutoff=3.0, per_pair=0.0, fixed=1.0))
+    monkeypatch.setattr(elastic, "_compute", lambda *a, **k: pytest.fail("a force call before the refusal"))
+    phonons = sum(phonon_cost(side, EMT).seconds() for side in ("Cu", "Al"))
+    assert elastic_calls(relax=True, steps=500) * 1.0 > 1.2 * phonons
+    refuse_cu()
+    with pytest.raises(TimeBoundError, match=r"^the elastic constants of .*Cu.* with mlip_factories:emt: ~") as bound:
+        kapitza.predict("Cu", "Al", 300, calculator=EMT, max_time=1.2 * phonons)
+    assert not isinstance(bound.value, DynamicalInstabilityError) and "time bound (max_time)" in str(bound.value)
+
+
 def test_crystal_phonons_raises_the_instability_refusal_the_fallback_catches(monkeypatch):
     """The real refusal's type: a crystal whose stability check finds a zone-boundary imaginary mode raises
     DynamicalInstabilityError (an InputError) with the frequency's magnitude; faked by a lowest frequency of -3.3 THz

@@ -8,10 +8,12 @@ pairs within its cutoff (and, for CHGNet, the bond angles of its three-body mess
 one atom within its 3 A bond graph), the same counts that state its memory
 (:data:`kapitza.atomistic.calculator_forces.FOOTPRINTS`).  :func:`call_seconds` counts them on the structure and
 multiplies by the seconds measured per edge (:data:`CALL_COSTS`, ``python benchmarks/force_cost.py NAME``, which
-prints each measured case beside the count), plus a fixed part a call.  It states the order of the time, not a
-promise: the measurements ran in one process on one thread of this project's 2-core machine while the other core
-was busy; torch's default of two threads on an idle machine is faster, another CPU differs, and a GPU is another
-table (:data:`GPU_CALL_SECONDS`).
+prints each measured case beside the count), plus a fixed part a call and, for SevenNet-l3i5, a part that grows with
+the square of the edges.  It states the order of the time, not a promise: the default potential's costs were
+measured with torch's two threads on this project's 2-core machine with no other force computation running (the
+other potentials' on one thread beside a busy core); a busy machine is slower, another CPU differs, and a GPU is
+another table (:data:`GPU_CALL_SECONDS`).  A relaxation is stated at :data:`RELAXATION_CALLS` force calls, the
+typical count, beside its bound.
 
 Before the first force call
 ---------------------------
@@ -49,13 +51,16 @@ session that wrote this model, so it is not checked against a GPU run.
 from __future__ import annotations
 
 import math
+import time
 import warnings
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from ..errors import InputError, KapitzaNote
+from .. import _checks
+from ..errors import InputError, KapitzaNote, TimeBoundError
 from .calculators import D3_SUFFIX
 
 
@@ -66,35 +71,52 @@ class CostNote(KapitzaNote):
 @dataclass(frozen=True)
 class CallCost:
     """Seconds of one force call of a potential on the CPU: ``fixed`` s, plus ``per_pair`` s per ordered neighbour
-    pair within ``pair_cutoff`` A, plus ``per_angle`` s per bond angle (ordered pair of neighbours of one atom within
-    ``angle_cutoff`` A; CHGNet's bond graph)."""
+    pair within ``pair_cutoff`` A and ``per_pair_squared`` s per pair squared (the work per edge grows with the
+    graph), plus ``per_angle`` s per bond angle (ordered pair of neighbours of one atom within ``angle_cutoff`` A;
+    CHGNet's bond graph)."""
 
     pair_cutoff: float
     per_pair: float
     fixed: float = 0.0
     angle_cutoff: float = 0.0
     per_angle: float = 0.0
+    per_pair_squared: float = 0.0
 
 
-#: Measured seconds of one force call on this project's 2-core machine, one process, one torch thread, while a
-#: LAMMPS run held the other core (``OMP_NUM_THREADS=1 nice -n 10 python benchmarks/force_cost.py NAME``,
-#: 2026-11-27, load averages 1.1-1.8 unless said; chgnet 0.4.2, sevenn 0.13.0, torch 2.13 CPU): the best of two
-#: calls on rattled bulk supercells of diamond Si (64, 216 atoms), wurtzite GaN (72, 192) and rock-salt MgO (64,
-#: 216), fitted by relative least squares with every part non-negative (the benchmark prints each case beside the
-#: fit).  CHGNet: 0.20 and 0.63 s for Si, 0.25 and 0.77 s for GaN, 0.82 and 3.17 s for MgO, whose second neighbours
-#: at 2.98 A fall within the 3 A bond graph and give it 18x the angles per atom of GaN (220 against 12; without the
-#: angle term the fit missed MgO by 2x); the fit within 0.86-1.12 of the six cases.  SevenNet-0: 1.18, 3.06, 1.38,
-#: 4.57, 1.64, 6.53 s; within 0.82-1.24.  SevenNet-l3i5 (``--cases Si:2,GaN:3x3x2,MgO:2,Si:3,GaN:4x4x3``, at load
-#: averages 2.0-2.9: a third process shared the cores, so slower conditions than the others'): 2.40, 5.37, 5.59,
-#: 13.0, 16.1 s; no fixed part, within 0.83-1.34.  chgnet-r2scan is CHGNet's architecture with other weights:
-#: CHGNet's cost (not measured apart).  A NAME+d3 calculator takes NAME's (D3 added no measurable time; see
-#: FOOTPRINTS).
+#: Measured seconds of one force call on this project's 2-core machine, one process.  SevenNet-l3i5 (kapitza's
+#: default potential with D3; 2026-11-28, commit 3cc9fc1, ``flock /tmp/kapitza-heavy.lock python
+#: benchmarks/force_cost.py sevennet-l3i5+d3 --threads 2 --cases GaN:1,Si:1,MgO:1,Si:2,MgO:2,GaN:4x4x2,Si:3,MgO:3``,
+#: torch's default of 2 threads, no other force computation running; sevenn 0.13.0, torch 2.13 CPU): 0.07, 0.08,
+#: 0.13, 0.56, 1.18, 2.45, 2.17, 6.32 s at 188, 224, 448, 1,792, 3,584, 6,014, 6,048, 12,096 ordered pairs within
+#: 5 A, fitted by relative least squares with every part non-negative as 0.023 s + 2.43e-4 s a pair + 2.27e-8 s a
+#: pair squared, within 0.93-1.06 of each case (a line through them, 3.5e-4 s a pair, missed MgO:3 by 1.5x: the
+#: work per edge grows with the graph).  D3 adds no measurable time (without it, 2.61 s and 6.71 s for GaN:4x4x2 and
+#: MgO:3 in the same session).  The table before this one (one torch thread while a LAMMPS run held the other core,
+#: 2026-11-27: 1.61e-3 s a pair) stated 3-5x the calls measured here, and ``kapitza predict`` from an empty cache
+#: x11 its wall time with the relaxation at its 500-call bound (docs/howto/interface-from-atoms.md section 2c).
+#: CHGNet and SevenNet-0 are still that older table's (``OMP_NUM_THREADS=1 nice -n 10 python
+#: benchmarks/force_cost.py NAME``, 2026-11-27, load averages 1.1-1.8; chgnet 0.4.2): the best of two calls on
+#: rattled bulk supercells of diamond Si (64, 216 atoms), wurtzite GaN (72, 192) and rock-salt MgO (64, 216).  CHGNet:
+#: 0.20 and 0.63 s for Si, 0.25 and 0.77 s for GaN, 0.82 and 3.17 s for MgO, whose second neighbours at 2.98 A fall
+#: within the 3 A bond graph and give it 18x the angles per atom of GaN (220 against 12; without the angle term the
+#: fit missed MgO by 2x); the fit within 0.86-1.12 of the six cases.  SevenNet-0: 1.18, 3.06, 1.38, 4.57, 1.64, 6.53
+#: s; within 0.82-1.24.  They state a busy machine's time: on a quiet one expect less.  chgnet-r2scan is CHGNet's
+#: architecture with other weights: CHGNet's cost (not measured apart).  A NAME+d3 calculator takes NAME's.  Where
+#: other processes hold the cores, torch's threads wait on each other: a relaxation step of 4-atom GaN took 11.6 s
+#: beside another force computation against 0.14 s alone (2026-11-28); no statement covers that.
 CALL_COSTS: dict[str, CallCost] = {
     "chgnet": CallCost(pair_cutoff=6.0, per_pair=4.33e-5, fixed=0.018, angle_cutoff=3.0, per_angle=4.36e-5),
     "chgnet-r2scan": CallCost(pair_cutoff=6.0, per_pair=4.33e-5, fixed=0.018, angle_cutoff=3.0, per_angle=4.36e-5),
     "sevennet": CallCost(pair_cutoff=5.0, per_pair=4.64e-4, fixed=0.117),
-    "sevennet-l3i5": CallCost(pair_cutoff=5.0, per_pair=1.61e-3),
+    "sevennet-l3i5": CallCost(pair_cutoff=5.0, per_pair=2.43e-4, fixed=0.023, per_pair_squared=2.27e-8),
 }
+
+#: Force calls a relaxation of a crystal typically takes (the statement's typical value; its bound is the caller's
+#: ``steps``, 500 by default): one a BFGS step, from the crystal's measured or database lattice to fmax 1e-3 eV/A
+#: with SevenNet-l3i5 + D3 (2026-11-28, ``kapitza predict`` from an empty cache; the runs of
+#: docs/howto/interface-from-atoms.md section 2c): GaN 11 (wurtzite, a = 3.189, c = 5.185 A; the database's GaN 10),
+#: AlN 12, 4H-SiC 9, MgO 3, corundum Al2O3 17.
+RELAXATION_CALLS = 12
 
 #: The GPU per-call seconds measured in an earlier session on one NVIDIA H100 (SevenNet-l3i5, wurtzite GaN;
 #: docs/howto/interface-from-atoms.md section 2a): (atoms, seconds) pairs.  Not measured in the session that wrote
@@ -114,7 +136,8 @@ def call_seconds(name: str, atoms: Any) -> float | None:
         return None
     from ase.neighborlist import neighbor_list  # every periodic image, also beyond half the cell
 
-    seconds = cost.fixed + cost.per_pair * float(neighbor_list("i", atoms, cost.pair_cutoff).size)
+    pairs = float(neighbor_list("i", atoms, cost.pair_cutoff).size)
+    seconds = cost.fixed + cost.per_pair * pairs + cost.per_pair_squared * pairs**2
     if cost.per_angle:
         k = np.bincount(neighbor_list("i", atoms, cost.angle_cutoff), minlength=len(atoms)).astype(float)
         seconds += cost.per_angle * float(np.sum(k * (k - 1)))
@@ -183,6 +206,55 @@ def unknown_words(name: str) -> str:
 def say(line: str) -> None:
     """Give a cost statement: a :class:`CostNote` (the command line prints it as one line on stderr)."""
     warnings.warn(line, CostNote, stacklevel=3)
+
+
+@dataclass(frozen=True)
+class TimeBudget:
+    """A bound on the time of a computation's force calls (``max_time=``, ``--max-time``): ``seconds`` from ``start``
+    on ``clock`` (:func:`time.monotonic`, s).  Work whose stated time (:class:`Stage`, typical) is above what is left
+    of it is refused before its first force call (:meth:`check`); what the work spent, force calls or not, counts
+    as spent.  One budget is shared by every crystal of one call (``kapitza.predict`` passes its own to both).
+
+    Attributes
+    ----------
+    seconds : float
+        The bound, s (finite, > 0: :func:`kapitza._checks.duration_seconds`).
+    start : float
+        ``clock()`` when the bound started, s.
+    """
+
+    seconds: float
+    start: float
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False, compare=False)
+
+    @classmethod
+    def of(cls, max_time: Any, name: str = "max_time") -> TimeBudget | None:
+        """The budget of ``max_time``: None stays None, a :class:`TimeBudget` is taken as it is (shared), else a
+        duration (:func:`kapitza._checks.duration_seconds`: seconds, or a text such as "5min") starting now."""
+        if max_time is None or isinstance(max_time, TimeBudget):
+            return max_time
+        return cls(_checks.duration_seconds(max_time, name), time.monotonic())
+
+    def left(self) -> float:
+        """What is left of the bound, s (negative once it is spent)."""
+        return self.seconds - (self.clock() - self.start)
+
+    def check(self, stated: float, what: str) -> None:
+        """TimeBoundError, before any force call, where ``stated`` seconds of ``what`` are above :meth:`left`."""
+        left = self.left()
+        if stated > left:
+            raise TimeBoundError(
+                f"{what}: {duration_words(stated)} stated (typical), more than the {max(0.0, left):.3g} s left of "
+                f"the {self.seconds:g} s time bound (max_time); raise it (a crystal in the cache costs nothing)"
+            )
+
+
+def no_stated_time(name: str) -> InputError:
+    """The refusal of a time bound for a calculator whose force calls have no stated time."""
+    return InputError(
+        f"max_time bounds the stated time of the force calls, and there is none: {unknown_words(name)}; leave out "
+        "max_time"
+    )
 
 
 def gpu_call_seconds(name: str, atoms: int) -> float | None:
@@ -268,14 +340,17 @@ def gpu_seconds(structures: int, seconds_per_call: float, workers: int = 1, over
 __all__ = [
     "CALL_COSTS",
     "GPU_CALL_SECONDS",
+    "RELAXATION_CALLS",
     "CallCost",
     "CostNote",
     "ScalingModel",
     "Stage",
+    "TimeBudget",
     "call_seconds",
     "duration_words",
     "gpu_call_seconds",
     "gpu_seconds",
+    "no_stated_time",
     "say",
     "stage",
     "stage_words",

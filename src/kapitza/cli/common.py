@@ -437,6 +437,16 @@ CRYSTAL_MEMORY_HELP = (
 )
 
 
+#: What ``--max-time`` takes (one text for every command that has it): the syntax of
+#: :func:`kapitza._checks.duration_seconds`.
+MAX_TIME_HELP = (
+    "With --calculator: a bound on the time of the force calls, a number of seconds or one number with its unit "
+    "(300, 300s, 5min, 1.5h). Before any force call, crystals not in the cache whose stated typical time (the "
+    "rule's supercells and their relaxations) is above it are refused in one line; the search for a wider "
+    "supercell starts none whose stated time is above what is left. Default: no bound."
+)
+
+
 def option_words(message: str) -> str:
     """A refusal of :mod:`kapitza.phonons.from_structure` in the command line's words (``predict`` and ``phonons``
     spell its bounds as options)."""
@@ -448,6 +458,8 @@ def option_words(message: str) -> str:
         ("max_supercell_atoms and max_memory_gb allow", f"{MAX_SUPERCELL_ATOMS} atoms and --max-memory-gb allow"),
         ("(max_memory_gb)", "(--max-memory-gb)"),
         ("max_memory_gb must", "--max-memory-gb must"),
+        ("(max_time)", "(--max-time)"),
+        ("max_time", "--max-time"),
     ):
         message = message.replace(library, option)
     return message

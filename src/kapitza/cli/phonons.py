@@ -22,6 +22,7 @@ from .common import (
     CALCULATOR_HELP,
     CRYSTAL_HELP,
     DEFAULT_CONNECT_TIMEOUT,
+    MAX_TIME_HELP,
     ConnectTimeoutOption,
     ForceSchedulerOption,
     ForceWorkersOption,
@@ -36,13 +37,17 @@ def _option(name: str) -> str:
     return "--" + name.replace("_", "-")
 
 
-def _structure_phonons(material: str, calculator: str, max_memory_gb: float | None, progress: Any, runner: Any) -> Any:
+def _structure_phonons(
+    material: str, calculator: str, max_memory_gb: float | None, progress: Any, runner: Any, budget: Any = None
+) -> Any:
     """:func:`kapitza.phonons.from_structure.crystal_phonons` with its force calls where ``runner`` sends them
-    (``--workers``, ``--scheduler``); errors name the options as they are typed here."""
+    (``--workers``, ``--scheduler``) within ``budget`` (``--max-time``); errors name the options as they are typed
+    here."""
     from ..phonons.from_structure import crystal_phonons
 
     try:
-        return crystal_phonons(material, calculator, max_memory_gb=max_memory_gb, progress=progress, runner=runner)
+        return crystal_phonons(material, calculator, max_memory_gb=max_memory_gb, progress=progress, runner=runner,
+                               max_time=budget)  # fmt: skip
     except InputError as exc:  # name the option as it is typed here
         raise InputError(option_words(str(exc))) from None
 
@@ -144,8 +149,12 @@ def phonons_command(
     workers: ForceWorkersOption = None,
     scheduler: ForceSchedulerOption = None,
     connect_timeout: ConnectTimeoutOption = DEFAULT_CONNECT_TIMEOUT,
+    max_time: Annotated[str | None, typer.Option("--max-time", help=MAX_TIME_HELP)] = None,
 ) -> None:
     """Phonon frequencies, sound speeds and channel density of MATERIAL from force constants."""
+    from ..prediction.sides import time_bound
+
+    budget = time_bound(max_time, calculator, _option)  # the one rule of the bound, started now
     if max_memory_gb is not None:  # one rule for every command's bound, named as typed here
         _checks.memory_bound_gb(max_memory_gb, "--max-memory-gb")
     mesh_memory_gb = DEFAULT_MAX_MEMORY_GB if max_memory_gb is None else max_memory_gb
@@ -175,7 +184,7 @@ def phonons_command(
     runner = force_runner(workers, scheduler, connect_timeout=connect_timeout, label=_option)  # checked, connected
     with runner as forces, progress_bar(not quiet, lines=not quiet) as progress:
         if calculator is not None:
-            found = _structure_phonons(material, calculator, max_memory_gb, progress, forces)
+            found = _structure_phonons(material, calculator, max_memory_gb, progress, forces, budget)
             crystal = found.crystal
         else:
             try:

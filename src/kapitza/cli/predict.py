@@ -33,6 +33,7 @@ from .common import (
     CALCULATOR_HELP,
     CRYSTAL_HELP,
     CRYSTAL_MEMORY_HELP,
+    MAX_TIME_HELP,
     check_output,
     option_words,
     parse_inelastic,
@@ -338,6 +339,7 @@ def predict_command(
             help=CRYSTAL_MEMORY_HELP,
         ),
     ] = None,
+    max_time: Annotated[str | None, typer.Option("--max-time", help=MAX_TIME_HELP)] = None,
     normal: Annotated[
         str | None,
         typer.Option(
@@ -429,6 +431,7 @@ def predict_command(
                 surface=surface,
                 calculator=calculator,
                 max_memory_gb=max_memory_gb,
+                max_time=max_time,
                 empirical=empirical,
                 compare_debye=compare_debye,
                 cutoff=cutoff,

@@ -76,10 +76,10 @@ from .. import _checks
 from .._progress import Progress
 from ..atomistic.bulk import FMAX_EV_PER_ANGSTROM, MAX_STEPS, SYMPREC, Relaxation, check_relaxed_cell
 from ..atomistic.calculators import CalculatorSource, calculator_source
-from ..atomistic.force_cost import say
+from ..atomistic.force_cost import TimeBudget, duration_words, no_stated_time, say
 from ..atomistic.side import reduced_formula
-from ..errors import DynamicalInstabilityError, InputError, MemoryBoundError
-from ..io.cache import cached_arrays, every, finite, force_constant_rules
+from ..errors import DynamicalInstabilityError, InputError, MemoryBoundError, TimeBoundError
+from ..io.cache import cached_arrays, cached_lookup, every, finite, force_constant_rules
 from ..materials import Material
 from ..units import ANGSTROM
 from . import stability
@@ -89,7 +89,7 @@ from .harmonic import UNSTABLE_FRACTION, HarmonicCrystal
 from .invariance import restore_rotational_sum_rule
 from .phonopy_file import import_phonopy
 
-__all__ = ["CACHE_FORMAT", "SEARCH_FORMAT", "StructurePhonons", "crystal_phonons"]
+__all__ = ["CACHE_FORMAT", "SEARCH_FORMAT", "StructurePhonons", "crystal_phonons", "phonon_cost"]
 
 #: Version of the cached outcome of the widening search (its ``widened`` words included).
 SEARCH_FORMAT = 2
@@ -214,6 +214,7 @@ def crystal_phonons(
     cache: bool = True,
     progress: Progress | None = None,
     runner: Any = None,
+    max_time: Any = None,
 ) -> StructurePhonons:
     """Phonons of a bulk crystal from its structure with a calculator: relaxed, force constants, checked stable.
 
@@ -254,6 +255,14 @@ def crystal_phonons(
         Where the displaced supercells' force calls run (:mod:`kapitza.atomistic.force_tasks`): this process (the
         default) or the tasks of a dask cluster; each supercell's forces are cached by content either way, so an
         interrupted computation resumes from the supercells it finished.
+    max_time : float, str or TimeBudget, optional
+        A bound on the time of the force calls, s (or a text such as "5min":
+        :func:`kapitza._checks.duration_seconds`; a :class:`~kapitza.atomistic.force_cost.TimeBudget` is shared, as
+        ``kapitza.predict`` shares one between two crystals).  Before any force call, a crystal whose stated typical
+        time (:meth:`~kapitza.phonons.supercell_plan.PhononCost.seconds`: the rule's supercell and its relaxation) is
+        above what is left of it is refused (TimeBoundError); the widening search starts no wider supercell whose
+        stated time is above what is then left, and refuses the crystal there.  A crystal in the cache costs
+        nothing.  A calculator without a measured per-call cost (a user's ``module:factory``) states no time: refused.
 
     Returns
     -------
@@ -267,7 +276,10 @@ def crystal_phonons(
     DynamicalInstabilityError
         (an InputError) Imaginary frequencies beyond the tolerance (the message gives the q-point and the frequency,
         ``imaginary_thz`` its magnitude), near Gamma in the widest supercell tried; where the memory bound stopped
-        the widening, MemoryBoundError instead (with more memory a wider supercell might be stable).
+        the widening, MemoryBoundError instead (with more memory a wider supercell might be stable), and where
+        ``max_time`` stopped it, TimeBoundError (with more time a wider supercell might be stable).
+    TimeBoundError
+        (an InputError) The crystal's stated time is above what is left of ``max_time``, before any force call.
     MissingDependencyError
         The calculator's package (``pip install 'kapitza[mlip]'``), phonopy or ASE.
     """
@@ -281,14 +293,15 @@ def crystal_phonons(
     step = _checks.positive(displacement_angstrom, "displacement_angstrom", "A")
     fmax = _checks.positive(fmax_ev_per_angstrom, "fmax_ev_per_angstrom", "eV/A")
     n_steps = int(_checks.positive(steps, "steps", ""))
-    plan = plan_.crystal_plan(side, source, name, min_width_angstrom, supercell, max_supercell_atoms, max_memory_gb)
+    budget = TimeBudget.of(max_time)
+    plan, widths, cost = _planned(side, source, name, relax, fmax, n_steps, step, min_width_angstrom, supercell,
+                                  max_supercell_atoms, max_memory_gb, cache)  # fmt: skip
     atoms, label, described, database, conv, pmat, group, n, cap, limit, _ = plan
-    widths, stopped = [n], ""
-    if supercell is None:
-        widths, stopped = plan_.wider_supercells(
-            conv, n, cap, lambda m: plan_.supercell_memory(conv, pmat, m, source)[0], limit
-        )
-    cost = plan_.plan_cost(plan, source, widths, stopped, relax, n_steps)
+    if budget is not None:
+        if not cost.known:
+            raise no_stated_time(source.name)
+        if not cost.cached:  # before any force call
+            budget.check(cost.seconds() or 0.0, f"the phonons of {described} with {source.name}")
     found: dict[str, Any] = {}
     said = {"done": False}
 
@@ -301,29 +314,47 @@ def crystal_phonons(
         return _cached(conv, pmat, n, source, described, relax, fmax, n_steps, step, cache, progress, runner,
                        announce)  # fmt: skip
 
+    def refuse(exc: stability.NearGamma, k: int, stopped: str, bound: type[Exception], allow: str) -> Exception:
+        """The refusal where the search ends at the ``k``-th width with ``exc``: the potential's own elastic verdict
+        where it is unstable (no supercell helps), else ``bound`` (a bound stopped the widening: ``stopped`` says
+        what the next width would take; with more of it a wider supercell might be stable) or the potential's."""
+        m = widths[k]
+        tried = "" if k == 0 else f" (also in the widest supercell tried, {plan_.cells_text(m, len(conv))})"
+        unstable, verdict = stability.elastic_verdict(exc.relaxed, source)
+        if unstable:  # the potential's own verdict: no supercell helps, whatever the bounds
+            return DynamicalInstabilityError(f"{exc}{tried}; refused: {verdict}", exc.imaginary_thz,
+                                             elastically_unstable=True)  # fmt: skip
+        verdict = f" ({verdict})" if verdict else ""
+        words = (
+            f"{exc}{tried}; refused: not a minimum of this potential, or its force constants reach beyond "
+            f"the supercells {allow}{verdict}{stopped}"
+        )
+        if stopped:
+            return bound(words)
+        return DynamicalInstabilityError(words, exc.imaginary_thz)
+
     def search() -> dict[str, NDArray[Any]]:
         """The first supercell of ``widths`` with no near-Gamma imaginary modes (stored only when one is found)."""
         widened = ""
         for k, m in enumerate(widths):
+            if k > 0 and budget is not None and not _stored(conv, m, source, relax, fmax, n_steps, step, cache):
+                need = cost.width_seconds(k) or 0.0
+                if need > budget.left():  # the next width would outrun the time bound: the search stops here
+                    late = (
+                        f"; the next, {plan_.cells_text(m, len(conv))}, is stated {duration_words(need)}"
+                        + (" with its relaxation" if relax else "")
+                        + f", more than the {max(0.0, budget.left()):.3g} s left of the {budget.seconds:g} s time "
+                        "bound (max_time); raise it"
+                    )
+                    raise refuse(found["near_gamma"], k - 1, late, TimeBoundError, "max_time allows") from None
             try:
                 found["stored"] = one(m)
             except stability.NearGamma as exc:
-                if k + 1 == len(widths):
-                    tried = "" if k == 0 else f" (also in the widest supercell tried, {plan_.cells_text(m, len(conv))})"
-                    unstable, verdict = stability.elastic_verdict(exc.relaxed, source)
-                    if unstable:  # the potential's own verdict: no supercell helps, whatever the memory bound
-                        raise DynamicalInstabilityError(f"{exc}{tried}; refused: {verdict}", exc.imaginary_thz,
-                                                        elastically_unstable=True) from None  # fmt: skip
-                    # stopped by the memory bound (``stopped`` says what the next width would need): a wider
-                    # supercell might be stable, so the bound refuses it, not the potential
-                    verdict = f" ({verdict})" if verdict else ""
-                    words = (
-                        f"{exc}{tried}; refused: not a minimum of this potential, or its force constants reach beyond "
-                        f"the supercells max_supercell_atoms and max_memory_gb allow{verdict}{stopped}"
-                    )
-                    if stopped:
-                        raise MemoryBoundError(words) from None
-                    raise DynamicalInstabilityError(words, exc.imaginary_thz) from None
+                if k + 1 == len(widths):  # stopped by the memory bound (``stopped`` says what the next would need)
+                    raise refuse(
+                        exc, k, cost.stopped, MemoryBoundError, "max_supercell_atoms and max_memory_gb allow"
+                    ) from None
+                found["near_gamma"] = exc
                 widened = (
                     f"widened from {plan_.cells_text(widths[0], len(conv))}, which gave {str(exc).split(': ', 1)[-1]}"
                 )
@@ -336,13 +367,8 @@ def crystal_phonons(
         if supercell is None:  # the rule's supercell is already the widest the bounds allow: search() words a
             choice = search()  # near-Gamma failure as the refusal it is (its cache is not used for one width)
     else:  # which width the search ends at, cached so a second call reads the accepted supercell at once
-
-        def tried(c: Mapping[str, NDArray[Any]]) -> str | None:  # read back only as one of the widths searched
-            return None if tuple(c["supercell"]) in widths else "a supercell the search does not try"
-
-        choice = cached_arrays("structure-phonons-search", _parts(conv, source, relax, fmax, n_steps, step) | {
-            "widths": [list(m) for m in widths], "search_format": SEARCH_FORMAT, "rules": stability.STABILITY_RULES},
-            search, enabled=cache, shapes={"supercell": (3,), "widened": ()}, check=tried)  # fmt: skip
+        parts, shapes, check = _search_entry(conv, source, relax, fmax, n_steps, step, widths)
+        choice = cached_arrays("structure-phonons-search", parts, search, enabled=cache, shapes=shapes, check=check)
     n = (int(choice["supercell"][0]), int(choice["supercell"][1]), int(choice["supercell"][2]))
     stored = found.get("stored") or one(n)
     formula = reduced_formula(atoms.get_chemical_symbols())
@@ -374,20 +400,124 @@ def _cached(
 ) -> Mapping[str, NDArray[Any]]:
     """The stored arrays of one supercell: from the cache, or computed (and stored only if stable); ``announce()``
     is called before the first force call of a computation."""
-    parts = _parts(conv, source, relax, fmax, n_steps, step) | {"supercell": list(n)}
 
     def compute() -> dict[str, NDArray[Any]]:
         if announce is not None:
             announce()
         return _compute(conv, pmat, n, source, described, relax, fmax, n_steps, step, progress, runner, cache)
 
+    parts, shapes, check = _phonon_entry(conv, n, source, relax, fmax, n_steps, step)
+    return cached_arrays("structure-phonons", parts, compute, enabled=cache, shapes=shapes, check=check)
+
+
+def _phonon_entry(
+    conv: Any, n: tuple[int, int, int], source: CalculatorSource, relax: bool, fmax: float, n_steps: int, step: float
+) -> tuple[dict[str, Any], dict[str, tuple[int, ...]], Any]:
+    """The cache key, layout and check of one supercell's stored phonons."""
+    parts = _parts(conv, source, relax, fmax, n_steps, step) | {"supercell": list(n)}
     m, cells = len(conv), len(conv) * n[0] * n[1] * n[2]
     shapes = {"cell": (3, 3), "positions": (m, 3), "numbers": (m,), "masses": (m,), "input_cell": (6,),
               "force_constants": (cells, cells, 3, 3), "lowest_thz": ()}  # fmt: skip
     if relax:
         shapes |= {"relax_steps": (), "relax_residual": (), "relax_fmax": (), "relax_max_steps": ()}
-    check = every(finite, force_constant_rules("force_constants", "phonopy"))
-    return cached_arrays("structure-phonons", parts, compute, enabled=cache, shapes=shapes, check=check)
+    return parts, shapes, every(finite, force_constant_rules("force_constants", "phonopy"))
+
+
+def _search_entry(
+    conv: Any,
+    source: CalculatorSource,
+    relax: bool,
+    fmax: float,
+    n_steps: int,
+    step: float,
+    widths: Sequence[tuple[int, int, int]],
+) -> tuple[dict[str, Any], dict[str, tuple[int, ...]], Any]:
+    """The cache key, layout and check of the widening search's outcome (which width it ended at)."""
+
+    def tried(c: Mapping[str, NDArray[Any]]) -> str | None:  # read back only as one of the widths searched
+        return None if tuple(c["supercell"]) in widths else "a supercell the search does not try"
+
+    search = {"widths": [list(m) for m in widths], "search_format": SEARCH_FORMAT, "rules": stability.STABILITY_RULES}
+    parts = _parts(conv, source, relax, fmax, n_steps, step) | search
+    return parts, {"supercell": (3,), "widened": ()}, tried
+
+
+def _stored(
+    conv: Any,
+    n: tuple[int, int, int],
+    source: CalculatorSource,
+    relax: bool,
+    fmax: float,
+    n_steps: int,
+    step: float,
+    cache: bool,
+) -> bool:
+    """Whether the cache holds the phonons of the ``n`` supercell (read and checked as :func:`_cached` reads them)."""
+    if not cache:
+        return False
+    parts, shapes, check = _phonon_entry(conv, n, source, relax, fmax, n_steps, step)
+    return cached_lookup("structure-phonons", parts, shapes=shapes, check=check) is not None
+
+
+def _planned(
+    side: Any,
+    source: CalculatorSource,
+    name: str | None,
+    relax: bool,
+    fmax: float,
+    n_steps: int,
+    step: float,
+    min_width: Any,
+    supercell: Any,
+    max_atoms: Any,
+    max_memory_gb: float | None,
+    cache: bool,
+) -> tuple[plan_.CrystalPlan, list[tuple[int, int, int]], plan_.PhononCost]:
+    """The plan before any force (:func:`kapitza.phonons.supercell_plan.crystal_plan`), the widths the search may try
+    and their stated cost, ``cached`` where the cache holds the crystal's phonons (the supercell the search ended at
+    where it searched): what :func:`crystal_phonons` reads without a force call."""
+    plan = plan_.crystal_plan(side, source, name, min_width, supercell, max_atoms, max_memory_gb)
+    conv, pmat, n = plan.conventional, plan.primitive_matrix, plan.supercell
+    widths, stopped = [n], ""
+    if supercell is None:
+        widths, stopped = plan_.wider_supercells(
+            conv, n, plan.max_atoms, lambda m: plan_.supercell_memory(conv, pmat, m, source)[0], plan.limit_gb
+        )
+    cost = plan_.plan_cost(plan, source, widths, stopped, relax, n_steps)
+    chosen: tuple[int, int, int] | None = n
+    if cache and len(widths) > 1:
+        parts, shapes, check = _search_entry(conv, source, relax, fmax, n_steps, step, widths)
+        choice = cached_lookup("structure-phonons-search", parts, shapes=shapes, check=check)
+        chosen = None if choice is None else tuple(int(v) for v in choice["supercell"])  # type: ignore[assignment]
+    cached = chosen is not None and _stored(conv, chosen, source, relax, fmax, n_steps, step, cache)
+    return plan, widths, dataclasses.replace(cost, cached=cached)
+
+
+def phonon_cost(
+    side: Any,
+    calculator: str | CalculatorSource | None = None,
+    *,
+    name: str | None = None,
+    relax: bool = True,
+    fmax_ev_per_angstrom: float = FMAX_EV_PER_ANGSTROM,
+    steps: int = MAX_STEPS,
+    min_width_angstrom: float = plan_.MIN_WIDTH_ANGSTROM,
+    supercell: int | Sequence[int] | None = None,
+    displacement_angstrom: float = plan_.DISPLACEMENT_ANGSTROM,
+    max_supercell_atoms: int = plan_.MAX_SUPERCELL_ATOMS,
+    max_memory_gb: float | None = None,
+    cache: bool = True,
+) -> plan_.PhononCost:
+    """What :func:`crystal_phonons` (same arguments) will state and spend before its first force call, without
+    computing anything: :func:`~kapitza.phonons.supercell_plan.planned_cost` with the cache consulted, so a crystal
+    whose phonons are in it is ``cached`` and costs nothing (0 s).  Raises InputError as :func:`crystal_phonons`
+    would before its first force call."""
+    source = calculator if isinstance(calculator, CalculatorSource) else calculator_source(calculator)
+    step = _checks.positive(displacement_angstrom, "displacement_angstrom", "A")
+    fmax = _checks.positive(fmax_ev_per_angstrom, "fmax_ev_per_angstrom", "eV/A")
+    n_steps = int(_checks.positive(steps, "steps", ""))
+    return _planned(side, source, name, relax, fmax, n_steps, step, min_width_angstrom, supercell,
+                    max_supercell_atoms, max_memory_gb, cache)[2]  # fmt: skip
 
 
 def _parts(conv: Any, source: CalculatorSource, relax: bool, fmax: float, n_steps: int, step: float) -> dict[str, Any]:

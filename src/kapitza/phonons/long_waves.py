@@ -25,7 +25,7 @@ import numpy as np
 
 from ..atomistic.calculators import CalculatorSource, calculator_source
 from ..atomistic.side import reduced_formula, side_structure
-from ..errors import DynamicalInstabilityError, InputError
+from ..errors import DynamicalInstabilityError, InputError, TimeBoundError
 from ..io.results import result
 from ..materials import Material
 from ..materials.debye_speeds import debye_temperature_from_speeds
@@ -181,6 +181,7 @@ def long_wave_crystal(
     name: str | None = None,
     max_memory_gb: float | None = None,
     progress: Any = None,
+    max_time: Any = None,
 ) -> LongWaveCrystal:
     """The long waves of a crystal whose phonons ``calculator`` refused (``refusal``, what
     :func:`~kapitza.phonons.from_structure.crystal_phonons` raised): its relaxed-ion elastic constants with the same
@@ -194,8 +195,9 @@ def long_wave_crystal(
         The force source whose phonons were refused.
     refusal : DynamicalInstabilityError
         The refusal of its phonons.
-    name, max_memory_gb, progress
-        As :func:`~kapitza.phonons.elastic.crystal_elastic_constants` takes them.
+    name, max_memory_gb, progress, max_time
+        As :func:`~kapitza.phonons.elastic.crystal_elastic_constants` takes them (a time bound's refusal,
+        TimeBoundError, stands as it is: with more time the long waves are computed).
 
     Raises
     ------
@@ -209,7 +211,10 @@ def long_wave_crystal(
         raise refusal
     source = calculator if isinstance(calculator, CalculatorSource) else calculator_source(calculator)
     try:
-        elastic = crystal_elastic_constants(side, source, name=name, max_memory_gb=max_memory_gb, progress=progress)
+        elastic = crystal_elastic_constants(side, source, name=name, max_memory_gb=max_memory_gb, progress=progress,
+                                            max_time=max_time)  # fmt: skip
+    except TimeBoundError:
+        raise
     except InputError as exc:
         raise DynamicalInstabilityError(
             f"{refusal}; its long waves cannot stand in: {exc}", refusal.imaginary_thz, elastically_unstable=False

@@ -40,7 +40,7 @@ from numpy.typing import NDArray
 from .. import _checks
 from ..atomistic.bulk import MAX_STEPS, SYMPREC, check_crystal
 from ..atomistic.calculators import CalculatorSource, calculator_source
-from ..atomistic.force_cost import Stage, duration_words, stage, stage_words, unknown_words
+from ..atomistic.force_cost import RELAXATION_CALLS, Stage, duration_words, stage, stage_words, unknown_words
 from ..atomistic.side import side_structure
 from ..errors import InputError, MemoryBoundError
 from ..materials import Material
@@ -338,6 +338,11 @@ def planned_cost(
 class PhononCost:
     """The stated cost of a crystal's phonons (:func:`planned_cost`), said before the first force call.
 
+    Two times are stated: the *typical* one (:meth:`seconds`: the rule's supercell and a relaxation of
+    :data:`~kapitza.atomistic.force_cost.RELAXATION_CALLS` force calls, what a crystal that is stable in the rule's
+    supercell takes) and the *bound* (``seconds(widest=True)``: every supercell the widening search may try, each
+    relaxed again at its ``steps`` bound).
+
     Attributes
     ----------
     crystal : str
@@ -345,12 +350,16 @@ class PhononCost:
     calculator : str
         The calculator's name.
     relaxation : Stage or None
-        The relaxation of the conventional cell: at most ``steps`` force calls (None with ``relax=False``).
+        The relaxation of the conventional cell at its bound: at most ``steps`` force calls (None with
+        ``relax=False``); typically :data:`~kapitza.atomistic.force_cost.RELAXATION_CALLS` of them.
     supercells : tuple of Stage
         The rule's supercell, then every wider one the widening search may try (each relaxed and displaced again
         only if the one before it has imaginary modes next to Gamma): its displaced supercells as force calls.
     stopped : str
         Why the search stops where it does, when the memory bound stops it ("" where the atom cap does).
+    cached : bool
+        The crystal's phonons are in the cache (:func:`kapitza.phonons.from_structure.phonon_cost`): no force call,
+        no time (0 s).
     """
 
     crystal: str
@@ -358,43 +367,70 @@ class PhononCost:
     relaxation: Stage | None
     supercells: tuple[Stage, ...]
     stopped: str = ""
+    cached: bool = False
 
     @property
     def known(self) -> bool:
         """Whether the calculator has a measured per-call cost (:data:`kapitza.atomistic.force_cost.CALL_COSTS`)."""
         return self.supercells[0].seconds_per_call is not None
 
+    def relaxation_calls(self, bound: bool = False) -> int:
+        """Force calls of one relaxation: typically :data:`~kapitza.atomistic.force_cost.RELAXATION_CALLS` (at
+        most the bound), or with ``bound`` its ``steps`` bound; 0 without a relaxation."""
+        if self.relaxation is None:
+            return 0
+        return self.relaxation.calls if bound else min(self.relaxation.calls, RELAXATION_CALLS)
+
+    def width_seconds(self, k: int, bound: bool = False) -> float | None:
+        """The stated time of the ``k``-th supercell of the search (0: the rule's) and its relaxation, s: typical, or
+        with ``bound`` the relaxation at its bound; None where not known."""
+        found = self.supercells[k]
+        if found.seconds is None:
+            return None
+        per = 0.0 if self.relaxation is None else float(self.relaxation.seconds_per_call or 0.0)
+        return float(found.seconds) + self.relaxation_calls(bound) * per
+
     def seconds(self, widest: bool = False) -> float | None:
-        """The stated time of the force calls, s: the rule's supercell and its relaxation, or with ``widest`` every
-        supercell the search may try, each with its relaxation (the worst case); None where not known."""
+        """The stated time of the force calls, s: typical (the rule's supercell and a typical relaxation), or with
+        ``widest`` the bound (every supercell the search may try, each relaxed again at its bound); 0 for a crystal
+        in the cache; None where not known."""
         if not self.known:
             return None
-        tried = self.supercells if widest else self.supercells[:1]
-        relax = 0.0 if self.relaxation is None else float(self.relaxation.seconds or 0.0)
-        return float(sum(float(c.seconds or 0.0) + relax for c in tried))
+        if self.cached:
+            return 0.0
+        tried = range(len(self.supercells)) if widest else range(1)
+        return float(sum(float(self.width_seconds(k, bound=widest) or 0.0) for k in tried))
 
     def line(self) -> str:
         """The statement, one line."""
+        if self.cached:
+            return f"{self.crystal}: phonons with {self.calculator}: in the cache, no force call"
         first = self.supercells[0]
         head = f"{self.crystal}: phonons with {self.calculator}: {stage_words(first)}"
         if self.relaxation is not None and self.known:
             r = self.relaxation
-            head += f" (and the relaxation: at most {r.calls} force calls x {duration_words(r.seconds_per_call or 0)})"
-        if not self.known:
-            head += f"; {unknown_words(self.calculator)}"
+            head += (f" (and the relaxation: typically {self.relaxation_calls()} force calls x "
+                     f"{duration_words(r.seconds_per_call or 0)}, at most {r.calls})")  # fmt: skip
+        head += (
+            f"; {unknown_words(self.calculator)}"
+            if not self.known
+            else f"; {duration_words(self.seconds() or 0)} typical"
+        )
         if len(self.supercells) == 1:
             return head + "; no wider supercell within the bounds"
         last = self.supercells[-1]
-        total = self.seconds(widest=True)
         at = f"~{last.memory_gb:.2g} GB" if last.memory_gb > 0 else "memory not stated"
         wider = len(self.supercells) - 1
-        worst = "" if total is None else f"; worst case {duration_words(total)} in all, relaxations at their bound"
-        return (
+        line = (
             f"{head}; if imaginary modes next to Gamma widen it, {wider} wider supercell{'s' if wider > 1 else ''} "
             f"up to {last.what}: {last.calls} force calls"
             + ("" if last.seconds is None else f" x {duration_words(last.seconds_per_call or 0)}")
-            + f", {at} at the widest{self.stopped}{worst}"
+            + f", {at} at the widest{self.stopped}"
         )
+        if not self.known:
+            return line
+        worst = duration_words(self.seconds(widest=True) or 0.0)
+        return f"{line}; at most {worst} in all (every widening tried, relaxations at their bound)"
 
 
 def plan_cost(

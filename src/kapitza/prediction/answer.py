@@ -71,6 +71,7 @@ from .sides import (
     long_wave_settings,
     memory_bound,
     structure_sides,
+    time_bound,
 )
 
 __all__ = [
@@ -731,6 +732,7 @@ def predict(
     surface: str | None = None,
     calculator: str | None = None,
     max_memory_gb: float | None = None,
+    max_time: float | str | None = None,
     empirical: bool = False,
     compare_debye: bool = False,
     cutoff: str = DEFAULT_CUTOFF,
@@ -779,6 +781,15 @@ def predict(
     max_memory_gb : float, optional
         With a calculator: refuse a crystal whose force constants' stated memory is above this (GB per process),
         before any force is computed.  Default this machine's memory.
+    max_time : float or str, optional
+        With a calculator: a bound on the time of the two crystals' force calls, s, or a text of one number and its
+        unit, "300", "300s", "5min", "1.5h" (:func:`kapitza._checks.duration_seconds`), counted from this call's
+        start.  Before any force call, the crystals not in the cache whose stated typical time (the rule's supercells
+        and their relaxations, :meth:`~kapitza.phonons.supercell_plan.PhononCost.seconds`) is above it are refused
+        (:class:`~kapitza.errors.TimeBoundError`); each crystal's widening search starts no wider supercell whose
+        stated time is above what is then left (refused there), and a side's long waves (the elastic constants that
+        stand in for refused phonons) are refused the same way.  A calculator without a measured per-call cost states
+        no time: refused with it.
     empirical : bool
         Also give the empirical estimate (gradient boosting on the shipped measurements; not physics).
     compare_debye : bool
@@ -821,6 +832,7 @@ def predict(
         calculator = default_calculator(sides, option)
     chosen = chosen and calculator is not None
     memory = memory_bound(max_memory_gb, calculator, names)
+    budget = time_bound(max_time, calculator, names)
     if layers and calculator is not None:
         raise InputError(f"interlayers run through the database's materials: leave out {names('calculator')} (a "
                          "stack's expected measurement has no structure route)")  # fmt: skip
@@ -863,7 +875,7 @@ def predict(
     models = _names(model, settings)
     crystals, stood_in = None, None
     if calculator is not None:
-        crystals = structure_sides(sides[0], sides[1], calculator, memory, progress)
+        crystals = structure_sides(sides[0], sides[1], calculator, memory, progress, budget)
         given = crystals
         if any(is_long_waves(c) for c in crystals):  # a side's long waves stand in for its refused phonons
             unused = [o for o, v in (("normal", normal), ("mesh", mesh), ("width", width)) if v is not None]

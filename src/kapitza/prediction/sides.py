@@ -5,7 +5,8 @@
   3C-SiC or TiN, is refused with the way to it: its phonons need a potential);
 * or a crystal to build from its structure, with the default potential where the caller named none and a side is
   not a database material (:func:`default_calculator`);
-* and the one rule of a memory bound: it bounds a calculator's force constants (:func:`memory_bound`);
+* and the one rule of a memory bound and of a time bound: they bound a calculator's force constants
+  (:func:`memory_bound`, :func:`time_bound`);
 * both crystals built from their structures with one calculator, or a side's long waves where the potential refuses
   its phonons (:func:`structure_sides`), and the Debye settings both sides then take (:func:`long_wave_settings`).
 """
@@ -31,6 +32,7 @@ __all__ = [
     "memory_bound",
     "phonons_or_long_waves",
     "structure_sides",
+    "time_bound",
 ]
 
 
@@ -88,6 +90,23 @@ def memory_bound(max_memory_gb: Any, calculator: Any, names: Callable[[str], str
     return _checks.memory_bound_gb(max_memory_gb, names("max_memory_gb").rstrip("="))
 
 
+def time_bound(max_time: Any, calculator: Any, names: Callable[[str], str] = lambda n: f"{n}=") -> Any:
+    """The one rule of ``max_time``: it bounds the stated time of a calculator's force calls, so it is refused without
+    one, and it is a duration (:func:`kapitza._checks.duration_seconds`: seconds, or a text such as "5min"); the
+    :class:`~kapitza.atomistic.force_cost.TimeBudget` it starts now, or None.  ``names`` spells an option as the
+    caller types it."""
+    from ..atomistic.force_cost import TimeBudget
+
+    if max_time is None:
+        return None
+    if calculator is None:
+        raise InputError(
+            f"{names('max_time')} bounds the time of the force calls of {names('calculator')}; give "
+            f"{names('calculator')} with it"
+        )
+    return TimeBudget.of(max_time, names("max_time").rstrip("="))
+
+
 def is_long_waves(side: Any) -> bool:
     """Whether ``side`` is a crystal's long waves standing in for its refused phonons
     (:class:`~kapitza.phonons.long_waves.LongWaveCrystal`)."""
@@ -97,39 +116,60 @@ def is_long_waves(side: Any) -> bool:
 
 
 def structure_sides(
-    side1: Any, side2: Any, calculator: str, max_memory_gb: float | None, progress: Progress | None
+    side1: Any,
+    side2: Any,
+    calculator: str,
+    max_memory_gb: float | None,
+    progress: Progress | None,
+    budget: Any = None,
 ) -> tuple[Any, Any]:
     """Both sides built from their structures with one calculator source (its factory called once), both refused or
     accepted for their memory, and their time stated together, before the first one's forces (each crystal states
-    its own supercells when it starts)."""
+    its own supercells when it starts): the crystals not in the cache, typical and at most; a crystal in the cache
+    costs nothing and is said to be there, and where both are, nothing is said.  ``budget``
+    (:class:`~kapitza.atomistic.force_cost.TimeBudget`, from :func:`time_bound`): both crystals' stated typical time
+    is checked against it before any force call (TimeBoundError), and it bounds each crystal's widening search."""
     from ..atomistic.calculators import calculator_source
-    from ..atomistic.force_cost import duration_words, say
-    from ..phonons.supercell_plan import planned_cost
+    from ..atomistic.force_cost import duration_words, no_stated_time, say
+    from ..phonons.from_structure import phonon_cost
 
     source = calculator_source(calculator)
-    costs = [planned_cost(side, source, max_memory_gb=max_memory_gb) for side in (side1, side2)]
-    if all(c.known for c in costs):
-        rule = sum(float(c.seconds() or 0.0) for c in costs)
-        worst = sum(float(c.seconds(widest=True) or 0.0) for c in costs)
-        say(f"the two crystals' phonons with {source.name}: {duration_words(rule)} stated, {duration_words(worst)} "
-            "if every widening is tried (a crystal already in the cache costs nothing)")  # fmt: skip
-    first = phonons_or_long_waves(side1, source, max_memory_gb, progress)
-    return first, phonons_or_long_waves(side2, source, max_memory_gb, progress)
+    costs = [phonon_cost(side, source, max_memory_gb=max_memory_gb) for side in (side1, side2)]
+    if budget is not None and not all(c.known for c in costs):
+        raise no_stated_time(source.name)
+    work = [c for c in costs if not c.cached]
+    if budget is not None and work:  # before the statement: a refusal is one line, and it carries the time
+        what = " and ".join(c.crystal for c in work)
+        budget.check(sum(float(c.seconds() or 0.0) for c in work), f"the phonons of {what} with {source.name}")
+    if work and all(c.known for c in costs):
+        typical = sum(float(c.seconds() or 0.0) for c in work)
+        worst = sum(float(c.seconds(widest=True) or 0.0) for c in work)
+        cached = [c.crystal for c in costs if c.cached]
+        whose = "the two crystals' phonons" if not cached else f"the phonons of {work[0].crystal}"
+        said = f"; {cached[0]} is in the cache (no force call)" if cached else ""
+        say(f"{whose} with {source.name}: {duration_words(typical)} typical, at most {duration_words(worst)} (every "
+            f"widening tried, relaxations at their bound){said}")  # fmt: skip
+    first = phonons_or_long_waves(side1, source, max_memory_gb, progress, budget)
+    return first, phonons_or_long_waves(side2, source, max_memory_gb, progress, budget)
 
 
-def phonons_or_long_waves(side: Any, source: Any, max_memory_gb: float | None, progress: Progress | None) -> Any:
+def phonons_or_long_waves(
+    side: Any, source: Any, max_memory_gb: float | None, progress: Progress | None, budget: Any = None
+) -> Any:
     """A side's crystal from its structure (:func:`~kapitza.phonons.from_structure.crystal_phonons`), or, where the
-    potential refuses its phonons for imaginary frequencies (not its memory bound, not its input: those refusals
-    stand), its long waves from the same potential's elastic constants
-    (:func:`~kapitza.phonons.long_waves.long_wave_crystal`; the refusal stands where they are unstable too)."""
+    potential refuses its phonons for imaginary frequencies (not its memory or time bound, not its input: those
+    refusals stand), its long waves from the same potential's elastic constants
+    (:func:`~kapitza.phonons.long_waves.long_wave_crystal`; the refusal stands where they are unstable too).
+    ``budget`` bounds both (:class:`~kapitza.atomistic.force_cost.TimeBudget`)."""
     from ..errors import DynamicalInstabilityError
     from ..phonons.from_structure import crystal_phonons
     from ..phonons.long_waves import long_wave_crystal
 
     try:
-        return crystal_phonons(side, source, max_memory_gb=max_memory_gb, progress=progress)
+        return crystal_phonons(side, source, max_memory_gb=max_memory_gb, progress=progress, max_time=budget)
     except DynamicalInstabilityError as refusal:
-        return long_wave_crystal(side, source, refusal, max_memory_gb=max_memory_gb, progress=progress)
+        return long_wave_crystal(side, source, refusal, max_memory_gb=max_memory_gb, progress=progress,
+                                 max_time=budget)  # fmt: skip
 
 
 def long_wave_settings(settings: Settings, names: OptionNames) -> Settings:
