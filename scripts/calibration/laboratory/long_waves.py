@@ -278,6 +278,8 @@ class LongWaveValidation:
         Its central 68 % over the papers resampled.
     spread : float
         :func:`spread_ratio`, for comparison.
+    spread_coverage : float
+        The coverage by paper of the long-wave band widened by ``spread`` instead.
     nested : float
         :func:`nested_coverage`: the widened band's coverage by paper with W chosen without the paper.
     nested_widenings : ndarray
@@ -302,6 +304,7 @@ class LongWaveValidation:
     widening: float
     interval: tuple[float, float]
     spread: float
+    spread_coverage: float
     nested: float
     nested_widenings: NDArray[np.float64]
     scores: dict[str, dict[str, Score]]
@@ -325,6 +328,7 @@ def long_wave_validation(bases: Sequence[str] = E.BASES, calculator: str | None 
     w = coverage_widening(long)
     wide = widened(long, w)
     nested, ws = nested_coverage(long)
+    spread = spread_ratio(own, long)
     other = np.asarray(long.n_other) > 0
     splits = {"all rows": np.ones(len(rows), dtype=bool), E.SPLITS[0]: other, E.SPLITS[1]: ~other}
     scores = {name: {"real": _scores(own, sel), "long": _scores(long, sel), "widened": _scores(wide, sel)}
@@ -337,7 +341,9 @@ def long_wave_validation(bases: Sequence[str] = E.BASES, calculator: str | None 
     shift = query[scored, phonon] - rows.features[:, phonon]
     return LongWaveValidation(
         rows=rows, crystals=tuple(sorted(records)), calculator=next(iter(elastic.values())).calculator, own=own,
-        long=long, widening=w, interval=widening_interval(long), spread=spread_ratio(own, long), nested=nested,
+        long=long, widening=w, interval=widening_interval(long), spread=spread,
+        spread_coverage=_scores(widened(long, max(1.0, spread)), np.ones(len(rows), dtype=bool)).coverage_paper,
+        nested=nested,
         nested_widenings=ws, scores=scores, nested_splits=nested_splits,
         factor_intervals={"long": factor_interval(err_long, list(long.paper)),
                           "ratio": ratio_interval(err_long, err_own, list(long.paper))},
