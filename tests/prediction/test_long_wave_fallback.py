@@ -94,11 +94,12 @@ def test_the_cli_says_it_on_its_first_lines(refuse_cu, cli):
     assert status == 0 and json.loads(text)["crystals"][1]["imaginary_THz"] == 0.321
 
 
-def test_a_side_outside_the_database_has_no_expected_measurement_and_says_why(refuse_cu, monkeypatch):
-    """A refused side that is not a database material: the structure route needs both crystals' full dispersion and
-    the database route database materials, so no estimate, said; the physics answers (CuX, a metal without electron
-    data beside Al, has the phonon models only)."""
+def test_a_side_outside_the_database_gets_the_long_wave_route_and_says_so_first(refuse_cu, monkeypatch, cli):
+    """A refused side that is not a database material (issue 78 item 3): the expected measurement is the long-wave
+    route, the database route's fit on the two Debye records the prediction holds, its band widened by the shipped
+    W; its first line says the long waves and the widening (CuX, a metal without electron data beside Al)."""
     from kapitza.phonons import long_waves
+    from kapitza.prediction.expected.query import long_wave_widening
 
     real = long_waves.long_wave_material
     monkeypatch.setattr(long_waves, "long_wave_material",
@@ -106,10 +107,14 @@ def test_a_side_outside_the_database_has_no_expected_measurement_and_says_why(re
                             real(elastic, symbols, masses, database), name="CuX", origin="user"))  # fmt: skip
     refuse_cu()
     p = kapitza.predict("Al", "Cu", 300, calculator=EMT)
-    assert p.expected is None and "the phonons of Cu were refused" in p.expected_reason
-    assert "CuX is not one" in p.expected_reason
-    assert p.warnings[0].startswith("expected measurement: not available")
-    assert p.warnings[1].startswith("Cu: its phonons are refused") and p.result("dmm").conductance[0] > 0
+    w, _ = long_wave_widening()
+    e = p.expected
+    assert e is not None and e.route == "long waves" and e.long_waves == ("CuX",) and e.widening == w
+    assert e.low[0] < e.value[0] < e.high[0]
+    assert p.warnings[0].startswith("Cu: its phonons are refused") and p.result("dmm").conductance[0] > 0
+    assert f"widened by x{w:.2f} for long waves" in p.expected.line(0)
+    doc = p.to_dict()
+    assert doc["expected"]["long_waves"]["sides"] == ["CuX"] and doc["expected"]["long_waves"]["widening"] == w
 
 
 def test_an_unstable_elastic_tensor_keeps_the_refusal(refuse_cu, monkeypatch, cli):

@@ -8,6 +8,8 @@ out of the installed package (issue 76).
   potential's full-dispersion DMMs), with :data:`.groups.SELECTED` (what the package takes: nothing today);
 - :mod:`.selection`: the honest selection that tries a group against its placebo;
 - :mod:`.paper_bootstrap`: the papers resampled, for a score's interval;
+- :mod:`.long_waves`: the database route with each side's long waves from a potential's elastic constants, held out
+  by paper, and the widening of its band (the long-wave route of ``kapitza predict``);
 - :mod:`.bonding`, :mod:`.stiffened`, :mod:`.dispersion_pairs`: the descriptor tables of the groups (their data in
   ``data/``); :mod:`.tables`: the writers of the tables the package ships and reads.
 

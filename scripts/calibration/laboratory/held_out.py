@@ -1,10 +1,12 @@
 """The expected measurement held out: every row predicted by the procedure fitted without its paper (or its whole
-pair), and its scores by split and temperature range (the laboratory's, not the package's)."""
+pair), and its scores by split and temperature range (the laboratory's, not the package's); and the same folds by
+paper predicting from substituted descriptors (:func:`substituted_held_out`: what a query that brings other inputs,
+a crystal's long waves, would give)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -116,37 +118,98 @@ def held_out(
         raise InputError(f"n_splits must be None (one fold per {group}) or an integer >= 2, got {n_splits!r}")
     if len(names) < (n_splits or 2):
         raise InputError(f"{n_splits or 2} folds need at least {n_splits or 2} {group}s; the rows hold {len(names)}")
-    y = np.log10(rows.measured)
     if n_splits is None:
         number = {p: i for i, p in enumerate(names)}
         fold = np.array([number[p] for p in groups], dtype=np.int64)
         n_splits = len(names)
     else:
         fold = grouped_folds(groups, n_splits)
-    value, low, high = (np.full(len(rows), np.nan) for _ in range(3))
-    n_other = np.zeros(len(rows), dtype=np.int64)
-    outside = np.zeros(len(rows), dtype=bool)
+    found = _Predictions(len(rows))
     kinds: list[str] = []
     ks: list[float] = []
-    pairs = np.asarray(rows.pair)
     for f in range(n_splits):
         train = fold != f
-        fitted = fit(rows.route, rows.features[train], y[train], [rows.pair[i] for i in np.flatnonzero(train)],
-                     [rows.paper[i] for i in np.flatnonzero(train)], rows.temperature[train], bases,
-                     rows.names)  # fmt: skip
+        fitted = _fit_on(rows, train, bases)
         kinds.append(fitted.base_kind)
         ks.append(fitted.k)
-        test = np.flatnonzero(~train)
+        found.fill(fitted, rows, rows.features, np.flatnonzero(~train))
+    return found.held_out(rows, fold, kinds, ks)
+
+
+class _Predictions:
+    """The held-out predictions of some rows, filled fold by fold (log10 G and its band, decades)."""
+
+    def __init__(self, n: int) -> None:
+        self.value, self.low, self.high = (np.full(n, np.nan) for _ in range(3))
+        self.n_other = np.zeros(n, dtype=np.int64)
+        self.outside = np.zeros(n, dtype=bool)
+
+    def fill(self, fitted: Any, rows: ExpectedRows, features: NDArray[np.float64], test: NDArray[np.intp]) -> None:
+        """The rows ``test`` (indices into ``rows``) predicted by ``fitted`` from ``features`` (rows x descriptors,
+        in the rows' order: their own, or substituted ones), pair by pair."""
+        pairs = np.asarray(rows.pair)
         for a in dict.fromkeys(pairs[test]):
             idx = test[pairs[test] == a]
-            found = fitted.predict(rows.features[idx], str(a), rows.temperature[idx])
-            value[idx], low[idx], high[idx] = found.value, found.low, found.high
-            n_other[idx], outside[idx] = found.n_other, found.outside
-    return HeldOut(
-        route=rows.route, value=10**value, low=10**low, high=10**high, measured=rows.measured,
-        temperature=rows.temperature, paper=rows.paper, pair=rows.pair, n_other=n_other, outside=outside,
-        fold=fold, base_kind=tuple(kinds), k=np.array(ks),
-    )  # fmt: skip
+            found = fitted.predict(features[idx], str(a), rows.temperature[idx])
+            self.value[idx], self.low[idx], self.high[idx] = found.value, found.low, found.high
+            self.n_other[idx], self.outside[idx] = found.n_other, found.outside
+
+    def held_out(
+        self,
+        rows: ExpectedRows,
+        fold: NDArray[np.int64],
+        kinds: Sequence[str],
+        ks: Sequence[float],
+        mask: NDArray[np.bool_] | None = None,
+    ) -> HeldOut:
+        """The HeldOut of the rows (those ``mask`` selects, in order; default every one)."""
+        m = np.ones(len(rows), dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
+        at = np.flatnonzero(m)
+        return HeldOut(
+            route=rows.route, value=10 ** self.value[m], low=10 ** self.low[m], high=10 ** self.high[m],
+            measured=rows.measured[m], temperature=rows.temperature[m], paper=tuple(rows.paper[i] for i in at),
+            pair=tuple(rows.pair[i] for i in at), n_other=self.n_other[m], outside=self.outside[m], fold=fold[m],
+            base_kind=tuple(kinds), k=np.array(ks),
+        )  # fmt: skip
+
+
+def _fit_on(rows: ExpectedRows, train: NDArray[np.bool_], bases: Sequence[str]) -> Any:
+    """The procedure fitted on the rows ``train`` selects (their own descriptors)."""
+    at = np.flatnonzero(train)
+    return fit(rows.route, rows.features[train], np.log10(rows.measured[train]), [rows.pair[i] for i in at],
+               [rows.paper[i] for i in at], rows.temperature[train], bases, rows.names)  # fmt: skip
+
+
+def substituted_held_out(
+    rows: ExpectedRows, query: NDArray[np.float64], scored: NDArray[np.bool_], bases: Sequence[str] = BASES
+) -> tuple[HeldOut, HeldOut]:
+    """One fold per paper that holds a ``scored`` row (a mask in the rows' order): the procedure fitted on every
+    other paper's rows with their own descriptors, that paper's scored rows predicted from their own descriptors and
+    from ``query``'s (the same rows' descriptors computed otherwise, shape of ``rows.features``: what a query that
+    brings other inputs would give; NaN rows where not scored).  The two HeldOut (own, substituted) of the scored
+    rows, in the rows' order, each fold a paper; the training rows are every other paper's, scored or not."""
+    if not isinstance(rows, ExpectedRows):
+        raise InputError(f"rows must be ExpectedRows, got {type(rows).__name__}")
+    mask = _checks.sized(scored, "scored", (len(rows),), kind="b")
+    x = _checks.sized(query, "query", rows.features.shape)
+    papers = sorted({rows.paper[i] for i in np.flatnonzero(mask)})
+    if len(set(rows.paper)) < 2 or not papers:
+        raise InputError("substituted_held_out needs scored rows and at least two papers")
+    own, other = _Predictions(len(rows)), _Predictions(len(rows))
+    paper = np.asarray(rows.paper)
+    fold = np.full(len(rows), -1, dtype=np.int64)
+    kinds: list[str] = []
+    ks: list[float] = []
+    for f, p in enumerate(papers):
+        held = paper == p
+        fitted = _fit_on(rows, ~held, bases)
+        kinds.append(fitted.base_kind)
+        ks.append(fitted.k)
+        test = np.flatnonzero(held & mask)
+        fold[test] = f
+        own.fill(fitted, rows, rows.features, test)
+        other.fill(fitted, rows, x, test)
+    return own.held_out(rows, fold, kinds, ks, mask), other.held_out(rows, fold, kinds, ks, mask)
 
 
 def split_scores(held: HeldOut, rows: ExpectedRows | None = None) -> dict[str, Score]:

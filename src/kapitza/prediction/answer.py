@@ -68,6 +68,7 @@ from .shares import ConductanceShares
 from .sides import (
     default_calculator,
     is_long_waves,
+    long_wave_route,
     long_wave_settings,
     memory_bound,
     structure_sides,
@@ -464,8 +465,9 @@ class Prediction:
         drawn = None
         if self.expected is not None:
             sides = (self.side1, self.side2) if self.crystals is None else self.crystals
-            method = self.expected.method
-            drawn = expected_or_reason(sides[0], sides[1], curves[0].temperature, method, self.crystals)[0]
+            method, refused = self.expected.method, self.expected.long_waves
+            drawn = expected_or_reason(sides[0], sides[1], curves[0].temperature, method, self.crystals,
+                                       long_waves=refused)[0]  # fmt: skip
         return curves, drawn
 
     def measured_rows(self) -> Measurements | None:
@@ -928,9 +930,11 @@ def _assemble(
     m1, m2 = physics.side1, physics.side2
     t = physics.temperature
     origins = (presenter.material_origin(m1, sides[0]), presenter.material_origin(m2, sides[1]))
-    why_not = None if long_waves is None else presenter.long_wave_reason(long_waves[0], m1, m2)
-    expected, stack = None, None
-    if why_not is None:
+    refused = () if long_waves is None else long_wave_route(long_waves[0], (m1, m2))
+    expected, why_not, stack = None, None, None
+    if refused:  # a side outside the database: the long-wave route on the two records
+        expected, why_not = expected_or_reason(m1, m2, t, method, sample=sample, long_waves=refused)
+    else:
         expected, why_not = expected_or_reason(m1, m2, t, method, crystals, sample, layers)
     if layers and np.any(t > 0):
         try:

@@ -191,29 +191,34 @@ def log10_positive(values: ArrayLike) -> NDArray[np.float64]:
 
 
 @functools.lru_cache(maxsize=64)
-def material_numbers(name: str) -> tuple[float, float]:
-    """(Debye temperature K, acoustic impedance rho v_l kg m^-2 s^-1) of a database material."""
-    m = get_material(name)
+def material_numbers(material: str | Material) -> tuple[float, float]:
+    """(Debye temperature K, acoustic impedance rho v_l kg m^-2 s^-1) of a database material (its name) or of a
+    material record."""
+    m = get_material(material)
     return float(m.debye_temperature), float(m.density * m.v_l)
 
 
 @functools.lru_cache(maxsize=64)
-def metal_electron_phonon(metal: str) -> float:
-    """G_ep of a metal, NaN where its g or kappa_p is not stored."""
+def metal_electron_phonon(metal: str | Material) -> float:
+    """G_ep of a metal (a database name or a material record), NaN where its g or kappa_p is not stored."""
     try:
         return metal_electron_phonon_conductance(metal)
     except InputError:
         return math.nan
 
 
-def descriptor_matrix(table: ValidationTable) -> NDArray[np.float64]:
+def descriptor_matrix(table: ValidationTable, records: Mapping[str, Material] | None = None) -> NDArray[np.float64]:
     """The descriptors (:data:`DESCRIPTORS`) of every row of a validation table.
 
     Parameters
     ----------
     table : ValidationTable
-        From :func:`kapitza.prediction.validation.validation_table` with at least the models
-        :data:`PHYSICS_MODELS`.
+        From :func:`kapitza.prediction.validation.validation_table` (or
+        :func:`~kapitza.prediction.validation.pair_table`) with at least the models :data:`PHYSICS_MODELS`.
+    records : mapping of str to Material, optional
+        The records the table's predictions were made with, by the side names of its rows, where they are not the
+        database's (:func:`~kapitza.prediction.validation.pair_table`'s): the Debye-temperature and impedance ratios
+        and the metal's G_ep are theirs.  Default: every side is the database material it names.
 
     Returns
     -------
@@ -230,15 +235,20 @@ def descriptor_matrix(table: ValidationTable) -> NDArray[np.float64]:
     columns: list[NDArray[np.float64]] = [log10_positive(table.predicted[i]) for i in index]
     columns += [log10_positive(table.phonon[i]) for i in index]
     columns.append(log10_positive(table.temperature))
-    first = np.array([material_numbers(a) for a in table.side1]).reshape(n, 2)
-    second = np.array([material_numbers(b) for b in table.side2]).reshape(n, 2)
+    found = dict(records or {})
+
+    def record(name: str) -> str | Material:
+        return found.get(name, name)
+
+    first = np.array([material_numbers(record(a)) for a in table.side1]).reshape(n, 2)
+    second = np.array([material_numbers(record(b)) for b in table.side2]).reshape(n, 2)
     columns.append(np.log10(first[:, 0] / second[:, 0]))
     columns.append(np.log10(first[:, 1] / second[:, 1]))
     metals = set(list_electron_metals())
     g_ep = np.full(n, np.nan)
     for i, (a, b, kind) in enumerate(zip(table.side1, table.side2, table.kind)):
         if kind == "metal/non-metal":
-            g_ep[i] = metal_electron_phonon(a if a in metals else b)
+            g_ep[i] = metal_electron_phonon(record(a if a in metals else b))
     columns.append(log10_positive(g_ep))
     columns.append(np.isfinite(g_ep).astype(float))
     columns += [np.array([k == kind for k in table.kind], dtype=float) for kind in KINDS]

@@ -58,7 +58,6 @@ __all__ = [
     "html_table",
     "kappa_footnote",
     "limiting_line",
-    "long_wave_reason",
     "long_wave_warnings",
     "material_origin",
     "measured_line",
@@ -409,7 +408,14 @@ def prediction_words(
         details += _long_wave_provenance(long_waves[0], chosen)
     if expected is None:
         warnings.insert(0, f"expected measurement: not available ({why_not})")
-    if long_waves is not None and expected is not None:
+    if long_waves is not None and expected is not None and expected.long_waves:
+        details.append(("crystals and relaxations", f"the expected measurement is the long-wave route's: the database "
+                        f"route's fit on the database descriptors of the Debye records of {p.side1.name} and "
+                        f"{p.side2.name} above, its band widened by x{expected.widening:.2f} (measured held out by "
+                        "paper with both sides' long waves from the potential's elastic constants): the structure "
+                        "route needs the full dispersion of both crystals, the database route database "
+                        "materials"))  # fmt: skip
+    elif long_waves is not None and expected is not None:
         details.append(("crystals and relaxations", f"the expected measurement is the database route's, on the "
                         f"database's records of {p.side1.name} and {p.side2.name} (measured sound speeds): the "
                         "structure route needs the full dispersion of both crystals"))  # fmt: skip
@@ -601,23 +607,6 @@ def long_wave_warnings(built: tuple[Any, Any], unused: Sequence[str], names: Opt
         words.append(f"{', '.join(names(o) for o in unused)} describe{'s' if one else ''} full dispersion and "
                      f"{'is' if one else 'are'} not used with Debye spectra")  # fmt: skip
     return words
-
-
-def long_wave_reason(built: tuple[Any, Any], m1: Material, m2: Material) -> str | None:
-    """Why the expected measurement has no route where a side's long waves stood in, or None where the database route
-    takes the pair (both database materials: its own records, measured sound speeds, not the potential's)."""
-    from ..phonons.long_waves import LongWaveCrystal
-
-    outside = [m.name for m in (m1, m2) if m.origin != "database"]
-    if not outside:
-        return None
-    refused = " and ".join(c.name for c in built if isinstance(c, LongWaveCrystal))
-    return (
-        f"the phonons of {refused} were refused, so the structure route (which learnt from the full-dispersion DMM of "
-        f"both crystals) has no input, and the database route learnt from database materials only "
-        f"({' and '.join(outside)} {'is not one' if len(outside) == 1 else 'are not'}); the Debye models below "
-        "are the answer"
-    )
 
 
 # -- the notes: where the temperatures leave the models' ground ------------------------------------------------------

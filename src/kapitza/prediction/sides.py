@@ -8,7 +8,8 @@
 * and the one rule of a memory bound and of a time bound: they bound a calculator's force constants
   (:func:`memory_bound`, :func:`time_bound`);
 * both crystals built from their structures with one calculator, or a side's long waves where the potential refuses
-  its phonons (:func:`structure_sides`), and the Debye settings both sides then take (:func:`long_wave_settings`).
+  its phonons (:func:`structure_sides`), the Debye settings both sides then take (:func:`long_wave_settings`) and
+  which route of the expected measurement answers then (:func:`long_wave_route`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ __all__ = [
     "default_calculator",
     "in_database",
     "is_long_waves",
+    "long_wave_route",
     "long_wave_settings",
     "memory_bound",
     "phonons_or_long_waves",
@@ -179,3 +181,16 @@ def long_wave_settings(settings: Settings, names: OptionNames) -> Settings:
     :func:`~kapitza.phonons.derived_record.derived_material`); the cutoff, statistics and inelastic channel kept."""
     return Settings(cutoff=settings.cutoff, statistics=settings.statistics, inelastic=settings.inelastic,
                     option_names=names)  # fmt: skip
+
+
+def long_wave_route(built: tuple[Any, Any], records: tuple[Any, Any]) -> tuple[str, ...]:
+    """Where a side's long waves stood in for its refused phonons (``built``: the two sides as built, ``records``:
+    their Material records as the prediction holds them): the names of the sides whose long waves stood in where the
+    expected measurement is the long-wave route's (a side is not a database material: the database route learnt
+    from database materials, the structure route from the full dispersion of both crystals), or () where both sides
+    are database materials (the database route on their own records, measured sound speeds, scored as they are)."""
+    from ..phonons.long_waves import LongWaveCrystal
+
+    if all(m.origin == "database" for m in records):
+        return ()
+    return tuple(c.material.name for c in built if isinstance(c, LongWaveCrystal))

@@ -19,6 +19,10 @@ The model (SI; log10 of G in W m^-2 K^-1)
   (:data:`ROUTES`): ``"database"`` (both sides kapitza materials: Debye DMM, radiation limit and AMM from the
   database) and ``"structure"`` (the full-dispersion DMM of a universal potential's phonons, for any pair the
   structure route builds; its training descriptors are package data written by ``scripts/expected_descriptors.py``).
+  Where the potential refuses a crystal's phonons but its elastic tensor is stable, the side's long waves stand in
+  (:mod:`kapitza.phonons.long_waves`) and the estimate is the database route's fit on the database descriptors of
+  the two Debye records (:data:`LONG_WAVES`, :func:`long_wave_expected`), its band widened by what the calibration
+  page measured held out by paper with both sides' long waves from the potential's elastic constants.
 * ``base``: a regression of the measured log10 G on ``x`` that never sees the pair it predicts (fitted without
   every row of that pair), so it carries what physics says *across* pairs.  Two candidates, fixed before any
   look at the data: a ridge regression on the standardised descriptors (missing values imputed with an
@@ -84,6 +88,8 @@ from .query import (
     expected_from_features,
     expected_or_reason,
     held_out_scores,
+    long_wave_expected,
+    long_wave_widening,
     physics_only,
 )
 from .result import SPLITS, ExpectedConductance, check_band, mw_text
@@ -91,6 +97,7 @@ from .rows import (
     ALL_ROUTES,
     FAMILY_FEATURES,
     FEATURES,
+    LONG_WAVES,
     ROUTES,
     STACK,
     STRUCTURE_FILE,
@@ -102,6 +109,7 @@ from .rows import (
     interlayer_rows,
     pair_key,
     read_structure_descriptors,
+    record_features,
     shipped_structure_descriptors,
     stack_key,
     structure_features,
@@ -117,6 +125,7 @@ __all__ = [
     "FEATURES",
     "INTERVAL",
     "K_GRID",
+    "LONG_WAVES",
     "MIN_PAPERS",
     "N_SPLITS",
     "ROUTES",
@@ -139,10 +148,13 @@ __all__ = [
     "fit",
     "held_out_scores",
     "interlayer_rows",
+    "long_wave_expected",
+    "long_wave_widening",
     "mw_text",
     "pair_key",
     "physics_only",
     "read_structure_descriptors",
+    "record_features",
     "shipped_fit",
     "shipped_structure_descriptors",
     "stack_key",

@@ -11,20 +11,21 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ... import _checks
 from ...errors import InputError
 from ...io.descriptor_table import shipped_text
 from ...literature.sample import DEPOSITIONS, SURFACES, family_option
 from ..empirical import METHODS, normalize_method
 from .procedure import NO_METHOD, TEMPERATURE_RANGES, range_index
 from .result import SPLITS, ExpectedConductance
-from .rows import database_features, pair_key, structure_features
+from .rows import LONG_WAVES, pair_key, record_features, structure_features
 from .stored import route_summary, shipped_fit
 
 DEFAULT_METHOD = "TDTR"
 
 
-#: The calibration page's score files (package data): the bare routes', the interlayer route's.
-SCORE_FILES = ("expected_scores.toml", "interlayer_scores.toml")
+#: The calibration page's score files (package data): the bare routes', the interlayer route's, the long waves'.
+SCORE_FILES = ("expected_scores.toml", "interlayer_scores.toml", "long_wave_scores.toml")
 
 
 @functools.lru_cache(maxsize=1)
@@ -193,6 +194,7 @@ def expected_conductance(
     deposition: str | None = None,
     surface: str | None = None,
     interlayers: Sequence[Any] | None = None,
+    long_waves: Sequence[str] = (),
 ) -> ExpectedConductance:
     """The conductance a measurement of the interface is expected to give, with its 68 % band.
 
@@ -218,6 +220,12 @@ def expected_conductance(
         ``"graphene"``; :func:`kapitza.prediction.interlayer.parse_interlayers`): the expected measurement of the
         stack, from its series physics and the compilation's stacks (the interlayer route).  None or () is the bare
         pair.
+    long_waves : sequence of str, optional
+        The names of the sides whose long waves stood in for the phonons the potential refused
+        (:func:`kapitza.phonons.long_waves.long_wave_crystal`): ``side1`` and ``side2`` are then the two Material
+        records as the prediction holds them (the refused side's Debye record from the potential's elastic
+        constants, the other as the Debye settings take it), and the estimate is the long-wave route
+        (:func:`long_wave_expected`).
 
     Returns
     -------
@@ -243,7 +251,13 @@ def expected_conductance(
     if layers and crystals is not None:
         raise InputError("a stack's expected measurement runs through the database's materials: leave out the "
                          "crystals built from their structures")  # fmt: skip
-    if layers:
+    if isinstance(long_waves, str) or not isinstance(long_waves, (tuple, list)):
+        raise InputError(f"long_waves must be a list of side names, got {type(long_waves).__name__}")
+    if long_waves and (layers or crystals is not None):
+        raise InputError("the long-wave route takes the two sides' records alone: no interlayers, no crystals")
+    if long_waves:
+        found = long_wave_expected(side1, side2, long_waves, t[warm], category, notes, sample)
+    elif layers:
         found = _stack_query(side1, side2, layers, t[warm], category, notes, sample)
     elif crystals is not None:
         found = _structure_query(crystals, t[warm], category, notes, sample)
@@ -278,8 +292,6 @@ def _database_query(
     sample: tuple[str, str],
 ) -> ExpectedConductance:
     from ...materials import get_material
-    from ..empirical import query_rows
-    from ..validation import validation_table
 
     names = []
     for side, option in ((side1, "side1"), (side2, "side2")):
@@ -299,11 +311,75 @@ def _database_query(
     a, b = names
     if a == b:
         raise InputError(f"side1 and side2 are both {a}: there is no interface to estimate")
-    query = validation_table(("dmm", "limit", "amm"), measurements=query_rows(a, b, t, method, False))
-    x = database_features(query)
+    x, query = record_features(get_material(a), get_material(b), t, method)
     inputs = ("Debye DMM, radiation limit and AMM of the pair (with its electrons), Debye-temperature and "
               "impedance ratios and the temperature",)  # fmt: skip
     return expected_from_features("database", a, b, x, t, query.predicted[0], method, inputs, notes, sample)
+
+
+def long_wave_widening() -> tuple[float, dict[str, Any]]:
+    """The factor the long-wave route widens the database route's band by, and the scores it quotes: the
+    calibration page's (package data ``long_wave_scores.toml``, ``scripts/calibration/long_waves.py``)."""
+    scores = held_out_scores().get(LONG_WAVES)
+    if not scores or "widening" not in scores:
+        raise InputError("the long-wave route's scores are not shipped (long_wave_scores.toml): run "
+                         "PYTHONPATH=src:scripts python -m calibration.make_page --only long_waves")  # fmt: skip
+    return float(scores["widening"]), scores
+
+
+def long_wave_expected(
+    side1: Any,
+    side2: Any,
+    long_waves: Sequence[str],
+    t: NDArray[np.float64],
+    method: str,
+    notes: list[str],
+    sample: tuple[str, str],
+) -> ExpectedConductance:
+    """The long-wave route: where a side's long waves stood in for the phonons the potential refused, the database
+    route's shipped fit on the database descriptors of the two records as the prediction holds them
+    (:func:`~kapitza.prediction.expected.rows.record_features`), its band's half-widths (decades, about the
+    estimate) times the widening measured held out by paper on long-wave descriptors (:func:`long_wave_widening`),
+    and the long-wave scores quoted.  ``side1``, ``side2``: Material records; ``long_waves``: the names of the sides
+    whose long waves stood in; ``t`` > 0 K."""
+    from ...materials import Material
+
+    records = (side1, side2)
+    for side, option in zip(records, ("side1", "side2")):
+        if not isinstance(side, Material):
+            raise InputError(f"{option}: the long-wave route takes the Material records the prediction holds, got "
+                             f"{type(side).__name__}")  # fmt: skip
+        if side.is_fluid:
+            raise InputError(f"{option} {side.name} is a fluid: the estimate learnt from solid interfaces only")
+    names = _checks.labels(long_waves, "long_waves", check=_checks.side_name)
+    if not names or any(n not in (side1.name, side2.name) for n in names):
+        raise InputError(f"long_waves must name side1 ({side1.name}) or side2 ({side2.name}), got {list(long_waves)}")
+    if side1.name == side2.name:
+        raise InputError(f"side1 and side2 are both {side1.name}: there is no interface to estimate")
+    widening, scores = long_wave_widening()
+    x, query = record_features(side1, side2, t, method)
+    inputs = (f"Debye DMM, radiation limit and AMM of the pair (with its electrons), Debye-temperature and impedance "
+              f"ratios and the temperature, from the Debye records of {' and '.join(names)} (the potential's "
+              "relaxed-ion elastic constants: its phonons were refused) and of the other side as the prediction "
+              "holds it; the database route's fit",)  # fmt: skip
+    found = expected_from_features("database", side1.name, side2.name, x, t, query.predicted[0], method, inputs,
+                                   notes, sample)  # fmt: skip
+    v = found.value
+    low, high = v * (found.low / v) ** widening, v * (found.high / v) ** widening
+    split = found.held_out_split
+    quoted = scores.get(split) if isinstance(scores.get(split), dict) else None
+    quoted, split = (quoted, split) if quoted is not None else (scores, "")
+    note = (f"the band is the database route's widened by x{widening:.2f} for the long waves: held out by paper on "
+            f"{scores.get('rows', 0)} rows of {scores.get('papers', 0)} papers whose two sides the page replaced by "
+            "their long waves from the same potential's elastic constants, the factor that brings the band's coverage "
+            "to 68 % of the papers (docs: reference/calibration)")  # fmt: skip
+    return dataclasses.replace(
+        found, route=LONG_WAVES if found.route == "database" else found.route, low=low, high=high,
+        notes=(*found.notes, note), long_waves=names, widening=widening,
+        held_out_factor=float(quoted.get("median_factor_paper", math.nan)),
+        held_out_coverage=float(quoted.get("coverage_paper", math.nan)),
+        held_out_rows=int(quoted.get("rows", 0)), held_out_papers=int(quoted.get("papers", 0)), held_out_split=split,
+    )  # fmt: skip
 
 
 def _stack_query(
@@ -370,13 +446,16 @@ def expected_or_reason(
     crystals: tuple[Any, Any] | None = None,
     sample: tuple[str | None, str | None] = (None, None),
     interlayers: Sequence[Any] | None = None,
+    long_waves: Sequence[str] = (),
 ) -> tuple[ExpectedConductance | None, str | None]:
     """:func:`expected_conductance`, or None and why it cannot be given for this pair (a side it has no
     descriptors for, no stored structure-route rows); scikit-learn missing still raises MissingDependencyError.
-    ``sample``: (deposition, surface) families, checked by the caller; ``interlayers`` checked by the caller too."""
+    ``sample``: (deposition, surface) families, checked by the caller; ``interlayers`` checked by the caller too;
+    ``long_waves``: the sides whose long waves stood in (the long-wave route, on the records ``side1``, ``side2``)."""
     try:
         return expected_conductance(side1, side2, temperature, method=method, crystals=crystals,
-                                    deposition=sample[0], surface=sample[1], interlayers=interlayers), None  # fmt: skip
+                                    deposition=sample[0], surface=sample[1], interlayers=interlayers,
+                                    long_waves=long_waves), None  # fmt: skip
     except InputError as exc:
         return None, str(exc)
 
@@ -404,4 +483,9 @@ def expected_document(expected: ExpectedConductance | None, why_not: str | None)
                      "coverage_by_paper": expected.held_out_coverage,
                      "rows": expected.held_out_rows, "papers": expected.held_out_papers,
                      "rows_of": expected.held_out_split or "the route's rows"},
-    } | ({"stack": expected.stack} if expected.stack else {})  # fmt: skip
+    } | ({"stack": expected.stack} if expected.stack else {}) | (
+        {"long_waves": {"sides": list(expected.long_waves), "widening": expected.widening,
+                        "band": "the database route's band, its half-widths (decades, about the estimate) times "
+                                "the widening measured held out by paper with both sides' long waves (docs: "
+                                "reference/calibration)"}}
+        if expected.long_waves else {})  # fmt: skip

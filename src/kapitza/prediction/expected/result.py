@@ -12,7 +12,7 @@ from ... import _checks
 from ...errors import InputError
 from ...io.results import result
 from ..empirical import METHODS
-from .rows import ALL_ROUTES, none_or_positive
+from .rows import ALL_ROUTES, LONG_WAVES, none_or_positive
 
 #: The two kinds of held-out row: its pair measured by other papers (the estimate leans on them), or by nobody else
 #: (the case of a user's new pair, and the reason to use a model at all).
@@ -57,8 +57,9 @@ class ExpectedConductance:
         The expected measured G and its 68 % band, W m^-2 K^-1.
     route : str
         "database" (the database's physics), "structure" (a universal potential's phonons), "interlayer" (a stack's
-        series physics) or "physics only" (the route's physics with its own measured band, where the estimate cannot
-        be used).
+        series physics), "long waves" (the database route's fit on the Debye records of a pair where a side's long
+        waves stood in for its refused phonons, :data:`~kapitza.prediction.expected.rows.LONG_WAVES`) or "physics
+        only" (the route's physics with its own measured band, where the estimate cannot be used).
     method : str
         The measurement method the estimate is for (:data:`~kapitza.prediction.empirical.METHODS`).
     other_papers : tuple of str
@@ -79,6 +80,12 @@ class ExpectedConductance:
         "nobody else measured" where none did (:data:`SPLITS`); "" for the route's rows as a whole.
     stack : str
         The stack in words where the estimate is of one with interlayers ("Au / Ti:2nm / Al2O3"), else "".
+    long_waves : tuple of str
+        The sides whose long waves stood in for the phonons the potential refused (the "long waves" route, or
+        "physics only" on its records), else empty.
+    widening : float
+        The factor the band's half-widths (decades, about the estimate) were widened by for the long waves: the
+        calibration page's, measured held out by paper (1 where no side's long waves stood in).
     """
 
     side1: str
@@ -99,6 +106,8 @@ class ExpectedConductance:
     held_out_papers: int
     held_out_split: str = ""
     stack: str = ""
+    long_waves: tuple[str, ...] = ()
+    widening: float = 1.0
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("side1", "side2", "temperature", "value", "route")
 
@@ -109,10 +118,9 @@ class ExpectedConductance:
         _checks.check_temperature_bound(t)
         n = t.size
         check_band(self.value, self.low, self.high, n, inside=True)
-        if self.route not in (*ALL_ROUTES, "physics only"):
-            raise InputError(
-                f"route must be one of {', '.join(ALL_ROUTES)}, physics only; got {_checks.quoted(str(self.route))}"
-            )
+        if self.route not in (*ALL_ROUTES, LONG_WAVES, "physics only"):
+            raise InputError(f"route must be one of {', '.join(ALL_ROUTES)}, {LONG_WAVES}, physics only; got "
+                             f"{_checks.quoted(str(self.route))}")  # fmt: skip
         if self.method not in METHODS:
             raise InputError(f"method must be one of {', '.join(METHODS)}, got {_checks.quoted(str(self.method))}")
         _checks.labels(self.other_papers, "other_papers")
@@ -128,6 +136,12 @@ class ExpectedConductance:
             raise InputError(f"held_out_papers ({self.held_out_papers}) must be at most held_out_rows ({rows})")
         if self.stack:
             _checks.text(self.stack, "stack")
+        _checks.labels(self.long_waves, "long_waves", check=_checks.side_name)
+        _checks.factor(self.widening, "widening")  # >= 1: a band is never narrowed
+        if (self.route == LONG_WAVES) != bool(self.long_waves) and self.route != "physics only":
+            raise InputError(f"the {LONG_WAVES} route names the sides whose long waves stood in, and only it does")
+        if self.widening != 1.0 and not self.long_waves:
+            raise InputError("a band is widened only for long waves: name the sides whose long waves stood in")
         if self.held_out_split not in ("", *SPLITS):
             raise InputError(f"held_out_split must be one of {', '.join(SPLITS)} or empty, got "
                              f"{_checks.quoted(str(self.held_out_split))}")  # fmt: skip
@@ -150,9 +164,15 @@ class ExpectedConductance:
             rests += f" and {n} paper{'s' if n > 1 else ''} that measured it"
         else:
             rests += " (no paper measured it)"
+        band = "68 % of held-out papers"
+        if self.long_waves:
+            one = len(self.long_waves) == 1
+            band += f", widened by x{self.widening:.2f} for long waves"
+            rests = (f"the long waves of {' and '.join(self.long_waves)} ({'its' if one else 'their'} phonons refused "
+                     f"by the potential) and {rests}")  # fmt: skip
         return (
             f"expected measurement at {self.temperature[i]:g} K: {mw_text(self.value[i])} MW m^-2 K^-1 "
-            f"({mw_text(self.low[i])}-{mw_text(self.high[i])}, 68 % of held-out papers); from {rests}"
+            f"({mw_text(self.low[i])}-{mw_text(self.high[i])}, {band}); from {rests}"
         )
 
 

@@ -33,6 +33,12 @@ ROUTES = ("database", "structure")
 STACK = "interlayer"
 #: Every route the estimate has rows for.
 ALL_ROUTES = (*ROUTES, STACK)
+#: The route of a pair where a side's long waves stood in for the phonons the potential refused
+#: (:func:`kapitza.phonons.long_waves.long_wave_crystal`): the database route's fit on the database descriptors of the
+#: two records as the prediction holds them (:func:`record_features`), its band widened by what the calibration page
+#: measured held out by paper on long-wave descriptors (``prediction/data/long_wave_scores.toml``).  It has no rows
+#: of its own.
+LONG_WAVES = "long waves"
 #: The interlayer families as descriptors of the interlayer route (0/1: the stack holds a layer of the family): kept
 #: by the honest selection on the compilation's stacks (scripts/calibration/interlayer.py; the calibration page), so
 #: the route's rows and queries carry them after its own descriptors.
@@ -161,13 +167,32 @@ def _flags(values: Sequence[str], categories: Sequence[str]) -> list[NDArray[np.
     return [np.array([v == c for v in values], dtype=float) for c in categories]
 
 
-def database_features(table: Any) -> NDArray[np.float64]:
+def database_features(table: Any, records: Mapping[str, Any] | None = None) -> NDArray[np.float64]:
     """The database route's descriptors (:data:`FEATURES` ``["database"]``) of a validation table's rows (models
     dmm, limit and amm): the empirical estimate's descriptors (:func:`~kapitza.prediction.empirical.descriptor_matrix`,
-    one copy of each rule) less its interlayer and has-G_ep flags (bare rows only; G_ep missing says the same)."""
+    one copy of each rule; ``records``: the material records the table was made with, by name, where they are not
+    the database's) less its interlayer and has-G_ep flags (bare rows only; G_ep missing says the same)."""
     from ..empirical import DESCRIPTORS, descriptor_matrix
 
-    return descriptor_matrix(table)[:, [DESCRIPTORS.index(n) for n in FEATURES["database"]]]
+    return descriptor_matrix(table, records)[:, [DESCRIPTORS.index(n) for n in FEATURES["database"]]]
+
+
+def record_features(
+    side1: Any, side2: Any, temperature: ArrayLike, method: str | Sequence[str]
+) -> tuple[NDArray[np.float64], Any]:
+    """The database route's descriptors of a pair given as two material records (its database records, or a
+    crystal's long waves and the other crystal's record as a prediction holds them), at each temperature (K) with
+    the measurement ``method`` (one, or one per temperature): (descriptors of shape (n_T, len(FEATURES["database"])),
+    the :class:`~kapitza.prediction.validation.ValidationTable` they were computed from, whose ``predicted[0]`` is
+    the DMM as ``kapitza predict`` reports it and ``phonon[0]`` the phonon DMM alone).  The rules are those of the
+    route's rows (:func:`~kapitza.prediction.validation.pair_table`, :func:`database_features`), with the records'
+    numbers in place of the database's."""
+    from ..validation import pair_table
+
+    if side1.name == side2.name and side1 != side2:
+        raise InputError(f"two different records are both named {side1.name!r}: the descriptors take each by name")
+    table = pair_table(side1, side2, np.asarray(temperature, dtype=float), method)
+    return database_features(table, {side1.name: side1, side2.name: side2}), table
 
 
 def structure_features(

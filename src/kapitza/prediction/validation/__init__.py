@@ -22,6 +22,8 @@ from .table import (
     as_predicted,
     flagged_groups,
     interface_kinds,
+    pair_kind,
+    pair_table,
     validation_table,
 )
 
@@ -34,5 +36,7 @@ __all__ = [
     "as_predicted",
     "flagged_groups",
     "interface_kinds",
+    "pair_kind",
+    "pair_table",
     "validation_table",
 ]

@@ -35,6 +35,7 @@ from numpy.typing import NDArray
 from ...errors import InputError
 from ...io.results import result
 from ...literature import Measurements, shipped_measurements
+from ...materials import Material
 from ...phonons.debye import DEFAULT_CUTOFF, SINE_CUTOFFS
 from ..api import predict_model
 from ..bounds import check_bounds
@@ -51,6 +52,8 @@ __all__ = [
     "ValidationTable",
     "flagged_groups",
     "interface_kinds",
+    "pair_kind",
+    "pair_table",
     "validation_table",
 ]
 
@@ -187,10 +190,16 @@ class ValidationTable:
         return self.predicted[self.models.index(model)] / self.measured
 
 
+def pair_kind(side1: MaterialLike, side2: MaterialLike) -> str:
+    """The kind (one of :data:`KINDS`) of one pair, in either order (metals: :func:`~.interface.is_metal`; a name or
+    a material record)."""
+    return KINDS[is_metal(side1) + is_metal(side2)]
+
+
 def interface_kinds(side1: Sequence[str], side2: Sequence[str]) -> tuple[str, ...]:
-    """The kind (one of :data:`KINDS`) of each pair, in either order (metals: :func:`~.interface.is_metal`)."""
-    metal = {name: is_metal(name) for name in set(side1) | set(side2)}
-    return tuple(KINDS[metal[a] + metal[b]] for a, b in zip(side1, side2))
+    """The kind (one of :data:`KINDS`, :func:`pair_kind`) of each pair of database names, in either order."""
+    kinds: dict[tuple[str, str], str] = {}
+    return tuple(kinds.setdefault((a, b), pair_kind(a, b)) for a, b in zip(side1, side2))
 
 
 def as_predicted(
@@ -233,6 +242,84 @@ def as_predicted(
     return out, text
 
 
+def _model_names(models: Sequence[str], cutoff: str) -> tuple[str, ...]:
+    """The models' registered names, each once, refused with the cutoff where a continuum model meets a sine
+    dispersion (before any work)."""
+    Settings(cutoff=cutoff)  # refuses an unknown cutoff rule
+    names = tuple(get_model(m, "debye").name for m in models)
+    if not names:
+        raise InputError("models= needs at least one model")
+    if len(set(names)) != len(names):
+        raise InputError(f"models= lists a model twice: {', '.join(names)}")
+    continuum = [name for name in names if name.startswith("amm")]
+    if cutoff in SINE_CUTOFFS and continuum:
+        raise InputError(
+            f"cutoff {cutoff!r} is a sine dispersion, which the acoustic mismatch model ({', '.join(continuum)}) "
+            "does not take (a continuum model needs linear Debye spectra: cutoff 'branch' or 'debye')"
+        )
+    return names
+
+
+def _pair_predictions(
+    side1: MaterialLike, side2: MaterialLike, temperature: NDArray[np.float64], names: Sequence[str], cutoff: str
+) -> tuple[NDArray[np.float64], NDArray[np.float64], str]:
+    """One pair's rows (the module text's rule): what ``kapitza predict`` reports with each model
+    (:func:`as_predicted`), each phonon model alone, both shape (n_models, n_T) in W m^-2 K^-1, and the note."""
+    results = [predict_model(side1, side2, temperature, name, cutoff=cutoff) for name in names]
+    predicted, text = as_predicted(side1, side2, temperature, results)
+    phonon = np.array([found.conductance for found in results], dtype=float).reshape(len(results), -1)
+    return predicted, phonon, text
+
+
+def pair_table(
+    side1: Material,
+    side2: Material,
+    temperature: NDArray[np.float64],
+    method: str | Sequence[str],
+    models: Sequence[str] = DEFAULT_MODELS,
+    *,
+    cutoff: str = DEFAULT_CUTOFF,
+) -> ValidationTable:
+    """The rows :func:`validation_table` would make of one pair given as two material records rather than database
+    names (a crystal's long waves, a derived record): each model's prediction as ``kapitza predict`` reports it with
+    these records, at each temperature.
+
+    Parameters
+    ----------
+    side1, side2 : Material
+        The two records (their names name the rows).
+    temperature : ndarray, shape (n,)
+        K, > 0.
+    method : str or sequence of str
+        The measurement method of every row, or of each.
+    models, cutoff
+        As :func:`validation_table` takes them.
+
+    Returns
+    -------
+    ValidationTable
+        ``measured`` 1 (a placeholder: a query has no measurement), paper "query", no interlayer; not checked
+        against the physical upper bound (there is no measurement to check).
+    """
+    for side, option in ((side1, "side1"), (side2, "side2")):
+        if not isinstance(side, Material):
+            raise InputError(f"{option} must be a Material record, got {type(side).__name__}")
+    names = _model_names(models, cutoff)
+    t = np.atleast_1d(np.asarray(temperature, dtype=float))
+    if t.ndim != 1 or t.size == 0 or not np.all(np.isfinite(t) & (t > 0)):
+        raise InputError("temperature must be one or more finite temperatures > 0 K")
+    methods = (method,) * t.size if isinstance(method, str) else tuple(method)
+    if len(methods) != t.size:
+        raise InputError(f"method has {len(methods)} entries for {t.size} temperatures")
+    predicted, phonon, text = _pair_predictions(side1, side2, t, names, cutoff)
+    n = t.size
+    return ValidationTable(
+        models=names, measured=np.ones(n), temperature=t, predicted=predicted, phonon=phonon,
+        side1=(side1.name,) * n, side2=(side2.name,) * n, kind=(pair_kind(side1, side2),) * n,
+        paper=("query",) * n, method=methods, interlayer=np.zeros(n, dtype=bool), cutoff=cutoff, note=(text,) * n,
+    )  # fmt: skip
+
+
 def validation_table(
     models: Sequence[str] = DEFAULT_MODELS,
     *,
@@ -261,18 +348,7 @@ def validation_table(
         interlayer rows unless asked for.  Rows above the physical upper bound of their pair are kept and
         flagged (``flagged``, ``bound_note``).
     """
-    Settings(cutoff=cutoff)  # refuses an unknown cutoff rule before any work
-    names = tuple(get_model(m, "debye").name for m in models)
-    if not names:
-        raise InputError("models= needs at least one model")
-    if len(set(names)) != len(names):
-        raise InputError(f"models= lists a model twice: {', '.join(names)}")
-    continuum = [name for name in names if name.startswith("amm")]
-    if cutoff in SINE_CUTOFFS and continuum:
-        raise InputError(
-            f"cutoff {cutoff!r} is a sine dispersion, which the acoustic mismatch model ({', '.join(continuum)}) "
-            "does not take (a continuum model needs linear Debye spectra: cutoff 'branch' or 'debye')"
-        )
+    names = _model_names(models, cutoff)  # refused before any work
     data = shipped_measurements() if measurements is None else measurements
     keep = np.array([bool(f) and bool(s) for f, s in zip(data.film_material, data.substrate_material)], dtype=bool) & (
         data.temperature > 0
@@ -292,13 +368,9 @@ def validation_table(
     note = [""] * len(rows)
     for (a, b), index in pairs.items():
         idx = np.asarray(index)
-        t = rows.temperature[idx]
-        results = [predict_model(a, b, t, name, cutoff=cutoff) for name in names]
-        predicted[:, idx], text = as_predicted(a, b, t, results)
+        predicted[:, idx], phonon[:, idx], text = _pair_predictions(a, b, rows.temperature[idx], names, cutoff)
         for i in index:
             note[i] = text
-        for j, found in enumerate(results):
-            phonon[j, idx] = found.conductance
     return ValidationTable(
         models=names,
         measured=rows.conductance,
