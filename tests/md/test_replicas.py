@@ -5,7 +5,10 @@ nothing lost)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
 
 import numpy as np
 import pytest
@@ -176,3 +179,90 @@ def test_emd_replicas_pool_the_mean_of_their_g(cli, tmp_path, monkeypatch):
     assert doc["pooled"]["G_next_err"] == pytest.approx(t1 * g.std(ddof=1) * np.sqrt(1.5))
     status, out, err = cli("md", "analyze", "emd.replicas")
     assert status == 2 and "md emd CONFIG --replicas N" in err
+
+
+# ---- issue 79: what the replica code reads back, and where a run may be written (no LAMMPS) ----------------------
+
+
+def test_a_single_run_is_never_written_into_a_folder_of_replicas(cli, tmp_path):
+    """Item 7: ``md run CONFIG --run-dir PARENT`` (and ``md emd``) without --replicas is refused up front, in one
+    line, with nothing written (before: a run beside replicas.json, which md analyze then showed instead of the
+    pool)."""
+    config = tmp_path / "lj.toml"
+    config.write_text(TOML)
+    open_parent(NemdConfig(**TINY), tmp_path / "p", 2)
+    before = sorted(p.name for p in (tmp_path / "p").iterdir())
+    emd = tmp_path / "emd.toml"
+    emd.write_text(TOML.replace("steps_production = 2000\n", "") + EMD_TABLE)
+    for command, toml in (("run", config), ("emd", emd)):
+        status, out, err = cli("md", command, toml, "--run-dir", tmp_path / "p", "--no-progress")
+        assert status == 2 and err.count("\n") == 1 and "is a folder of replicas" in err, (command, err)
+        assert sorted(p.name for p in (tmp_path / "p").iterdir()) == before
+
+
+EMD_TABLE = "\n[emd]\nsteps = 20000\nsample_every = 10\nn_runs = 2\nsteps_nvt = 200\n"
+
+
+def test_a_folder_of_other_replicas_says_what_differs(tmp_path):
+    """Item 9: another kind is named as such (before: "records config sha256 4c96b1e3437c, this one is
+    4c96b1e3437c"), another configuration by the settings that differ."""
+    from kapitza.md.emd import EmdConfig, EmdSettings
+
+    open_parent(NemdConfig(**TINY), tmp_path / "p", 2)
+    emd = EmdConfig(NemdConfig(**TINY), EmdSettings(steps=20000, n_runs=2))
+    with pytest.raises(InputError, match="holds NEMD replicas .*, and this is an EMD configuration") as caught:
+        open_parent(emd, tmp_path / "p", 2)
+    assert "sha256" not in str(caught.value)
+    with pytest.raises(InputError, match="mass_b, seed differ"):
+        open_parent(NemdConfig(**{**TINY, "mass_b": 3.0, "seed": 7}), tmp_path / "p", 2)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+@pytest.mark.parametrize("name", ["state.json", "config.toml"])
+def test_the_run_side_reads_a_replica_back_within_its_bound(tmp_path, name):
+    """Item 3 on the side that runs them: a replica (or a campaign member) whose state or config is a FIFO, /dev/zero or 6 GB is not
+    complete (it is run, and refused there in one line), read at once: never waited on, never read into memory."""
+    from kapitza.md.campaign import member_complete
+    from kapitza.md.replicas import replica_complete
+    from kapitza.md.run import open_run_directory
+
+    config = NemdConfig(**TINY)
+    for k, make in enumerate((os.mkfifo, lambda p: os.symlink("/dev/zero", p), _huge)):
+        folder = tmp_path / f"r{k}"
+        folder.mkdir()
+        (folder / "config.toml").write_text(config.to_toml())
+        (folder / "state.json").write_text('{"completed_units": 12}')
+        os.remove(folder / name)
+        make(folder / name)
+        with _at_most(5):
+            assert not replica_complete(config, folder)
+            assert not member_complete(config, folder, verify=False)  # a campaign's members: the same reader
+            if name == "config.toml":
+                with pytest.raises(InputError, match="config.toml"):
+                    open_run_directory(folder, config.to_toml(), lambda f: None)
+
+
+def test_the_record_and_the_run_side_agree_on_lammps_seeds():
+    from kapitza.io.replica_layout import MAX_SEED
+    from kapitza.md.nemd import LAMMPS_MAX_SEED
+
+    assert MAX_SEED == LAMMPS_MAX_SEED and SEED_RANGE < MAX_SEED
+
+
+def _huge(path):
+    with open(path, "wb") as f:
+        f.truncate(6_000_000_000)
+
+
+@contextlib.contextmanager
+def _at_most(seconds):
+    def stop(signum, frame):
+        raise AssertionError(f"still reading after {seconds} s")
+
+    old = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)

@@ -537,6 +537,7 @@ def run_replicas_shown(
     line, exit status 2; :func:`replica_failures`); the finished ones are kept and a rerun resumes the rest."""
     from rich.console import Console
 
+    from ..io.replica_layout import plain
     from ..md.replicas import run_replicas
 
     err = Console(stderr=True)
@@ -564,7 +565,8 @@ def run_replicas_shown(
         outcomes = run_replicas(config, parent, n, **options)
     for o in outcomes:
         took = f" ({o.seconds:.0f} s)" if o.seconds == o.seconds else ""
-        err.print(f"  {o.name}: {o.status}{took}" + (f" ({o.error})" if o.error else ""), highlight=False)
+        error = f" ({plain(o.error)})" if o.error else ""  # an exception's words: plain text, never terminal control
+        err.print(f"  {o.name}: {o.status}{took}{error}", highlight=False, markup=False)
     if fail:
         replica_failures(outcomes)
     return outcomes
@@ -573,11 +575,12 @@ def run_replicas_shown(
 def replica_failures(outcomes: tuple[Any, ...]) -> None:
     """A KapitzaError (one line, exit status 2) when a replica failed, naming the first; nothing otherwise."""
     from ..errors import KapitzaError
+    from ..io.replica_layout import plain
 
     failed = [o for o in outcomes if o.status == "failed"]
     if failed:
         first = failed[0]
         raise KapitzaError(
-            f"{len(failed)} of {len(outcomes)} replicas failed (first: {first.name}: {first.error}); the "
+            f"{len(failed)} of {len(outcomes)} replicas failed (first: {first.name}: {plain(first.error)}); the "
             f"{len(outcomes) - len(failed)} that finished are kept: rerun the same command to resume the others"
         )

@@ -14,6 +14,7 @@ import numpy as np
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ..errors import InputError
 from ..io.results import dumps
@@ -222,7 +223,7 @@ def _render_replicas(result: Any, report: Report) -> None:
                      f"{j.flux:.4g} \u00b1 {j.flux_err:.2g}", f"{j.G:.4g} \u00b1 {j.G_err:.2g}"]  # fmt: skip
             if not system.reduced:
                 cells.append(f"{_mw(system, j.G):.4g} \u00b1 {_mw(system, j.G_err):.2g}")
-        table.add_row(*cells, r.status)
+        table.add_row(*cells, Text(r.status))  # plain text: a status is never read as markup
     report.detail(table, "each replica's G")
     if np.isfinite(p.spread_ratio):
         verdict = (

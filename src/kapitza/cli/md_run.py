@@ -74,7 +74,7 @@ def md_run_command(
         raise InputError(f"--np must be a positive integer, got {np_}")
     check_replica_options(replicas, scheduler, workers)
     cfg, folder, plan = _load(config, run_dir, ".run" if replicas is None else ".replicas")
-    from ..md.run import run_nemd
+    from ..md.run import check_not_replicas, run_nemd
 
     for note in plan.notes:
         sys.stderr.write(f"kapitza: warning: {note}\n")
@@ -85,6 +85,7 @@ def md_run_command(
         )  # fmt: skip
         Console().print(f"replicas in {Path(folder).resolve()}; pool them: kapitza md analyze {folder}", soft_wrap=True)
         return
+    check_not_replicas(folder)  # before a word is printed: one line
     Console(stderr=True).print(f"writing the run into {Path(folder).resolve()}", soft_wrap=True, highlight=False)
 
     if progress:

@@ -17,11 +17,22 @@ Two rules for files from users (issues 25 and 39):
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from ..errors import InputError
 
-__all__ = ["EXCERPT_CHARS", "confined", "excerpt", "is_file", "message_about", "read_ascii_text", "through_link"]
+__all__ = [
+    "EXCERPT_CHARS",
+    "confined",
+    "excerpt",
+    "is_file",
+    "message_about",
+    "read_ascii_text",
+    "read_bounded",
+    "read_utf8_text",
+    "through_link",
+]
 
 #: Longest excerpt of a bad line quoted in an error message, characters.
 EXCERPT_CHARS = 24
@@ -126,19 +137,71 @@ def message_about(path: str | os.PathLike[str], exc: BaseException) -> str:
     return f"{type(exc).__name__}: {clean}" if clean else type(exc).__name__
 
 
+def read_bounded(path: str | os.PathLike[str], where: str, max_bytes: int, limit_text: str) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes``: the one bounded read of a small file kapitza reads back.
+
+    The file is opened without waiting (``O_NONBLOCK``: a FIFO put in its place is never waited on) and never as a
+    controlling terminal, checked to be a regular file on the open descriptor (a FIFO, a device such as /dev/zero
+    or a folder is refused, whatever a check by name said before) and read up to ``max_bytes`` + 1 bytes, so a file
+    that grows meanwhile is refused, never read without end.  A symbolic link is followed (the user's own files may
+    be links); a reader that must refuse links says so itself.  ``where`` names the file in messages; ``limit_text``
+    says what the size bound is for (``"a replica record is read"``).  InputError for a missing path, anything that
+    is not a regular file, a file above ``max_bytes`` or one that cannot be read.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise InputError(f"{where} does not exist or is not a file") from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL character in the name
+        if isinstance(exc, IsADirectoryError):
+            raise InputError(f"{where} does not exist or is not a file") from None
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise InputError(f"{where} cannot be read ({reason})") from None
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            mode = os.fstat(handle.fileno()).st_mode
+            if stat.S_ISDIR(mode):
+                raise InputError(f"{where} does not exist or is not a file")
+            if not stat.S_ISREG(mode):
+                raise InputError(f"{where} is not a regular file (a FIFO, a socket or a device); only files are read")
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise InputError(f"{where} cannot be read ({exc.strerror or type(exc).__name__})") from None
+    if len(data) > max_bytes:
+        size = max(len(data), _size(path))
+        raise InputError(f"{where} is {size / 1e6:.3g} MB; {limit_text} up to {max_bytes / 1e6:g} MB")
+    return data
+
+
+def _size(path: str | os.PathLike[str]) -> int:
+    try:
+        return os.stat(path).st_size
+    except (OSError, ValueError):
+        return 0
+
+
 def read_ascii_text(path: Path, where: str, max_bytes: int, limit_text: str) -> str:
     """The text of a small plain-ASCII data file the user named, checked before it is parsed.
 
     ``where`` names the file in messages (``"bath file 'x.txt'"``); ``limit_text`` says what the size bound is for
-    (``"bath files are read"``).  InputError for a missing path or a folder, a file above ``max_bytes``, or one
-    holding NUL or non-ASCII bytes (binary data).
+    (``"bath files are read"``).  Read by :func:`read_bounded`: InputError for a missing path, a folder, a FIFO or a
+    device, a file above ``max_bytes``, or one holding NUL or non-ASCII bytes (binary data).
     """
-    if not path.is_file():
-        raise InputError(f"{where} does not exist or is not a file")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise InputError(f"{where} is {size / 1e6:.3g} MB; {limit_text} up to {max_bytes / 1e6:g} MB")
-    data = path.read_bytes()
+    data = read_bounded(path, where, max_bytes, limit_text)
     if b"\0" in data or not data.isascii():
         raise InputError(f"{where} is not a plain (ASCII) text file")
     return data.decode("ascii")
+
+
+def read_utf8_text(path: Path, where: str, max_bytes: int, limit_text: str) -> str:
+    """The text of a small UTF-8 file kapitza wrote (a run's ``config.toml``), read by :func:`read_bounded`;
+    InputError as there, or for bytes that are not UTF-8 or hold NUL."""
+    data = read_bounded(path, where, max_bytes, limit_text)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{where} is not UTF-8 text (byte {exc.start})") from None
+    if "\0" in text:
+        raise InputError(f"{where} is not a text file (it holds a NUL byte)")
+    return text

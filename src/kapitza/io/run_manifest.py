@@ -23,7 +23,6 @@ A run directory made before run.json existed is refused with one line saying how
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from collections.abc import Mapping
@@ -34,8 +33,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..errors import InputError
+from . import json_file
 from .atomic import atomic_write_text
-from .paths import read_ascii_text
+from .paths import read_ascii_text, read_utf8_text
 from .results import dumps, result
 
 #: The manifest's file name and the schema it follows.
@@ -67,6 +67,12 @@ BATHS_HEADER = (
 )
 #: Largest baths.txt read (one short line per block).
 MAX_BATHS_BYTES = 100_000_000
+#: Largest state.json read (a signed state document: :data:`kapitza.io.cache.MAX_DOCUMENT_BYTES`).
+MAX_STATE_BYTES = 1_000_000
+#: Largest config.toml read back (:data:`kapitza.io.toml_file.MAX_CONFIG_BYTES`, what a config may be).
+MAX_CONFIG_BYTES = 1_000_000
+#: Largest box.txt read (three numbers).
+MAX_BOX_BYTES = 10_000
 #: Largest run.json read.
 MAX_MANIFEST_BYTES = 1_000_000
 
@@ -457,16 +463,27 @@ def read_manifest(run_dir: str | os.PathLike) -> RunManifest:
         )
         raise InputError(f"{str(folder)!r} is not a kapitza NEMD run directory: it has no {MANIFEST_FILE}{hint}")
     where = f"run manifest {str(path)!r}"
-    text = read_ascii_text(path, where, MAX_MANIFEST_BYTES, "a run manifest is read")
-    try:
-        doc = json.loads(text, parse_constant=_refuse)
-    except ValueError as exc:
-        raise InputError(f"{where} is not valid JSON ({exc})") from None
+    doc = json_file.read(path, where, MAX_MANIFEST_BYTES, "a run manifest is read")
     return manifest_from_document(doc, where)
 
 
-def _refuse(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
+def read_state_data(run_dir: str | os.PathLike) -> dict[str, Any]:
+    """A run directory's ``state.json`` read as data (its signature, if any, is not checked: md's
+    :func:`kapitza.md.run.read_state` does that before it resumes): a JSON object, through the bounded JSON reader
+    (:mod:`kapitza.io.json_file`); InputError for a missing, unreadable, oversized or malformed file."""
+    path = Path(run_dir) / STATE_FILE
+    where = f"run state {str(path)!r}"
+    doc = json_file.read(path, where, MAX_STATE_BYTES, "a run state is read")
+    if not isinstance(doc, dict):
+        raise InputError(f"{where} is not a JSON object")
+    return doc
+
+
+def read_config_text(run_dir: str | os.PathLike) -> str:
+    """The canonical TOML text of a run directory's ``config.toml`` as the run wrote it, through the bounded reader
+    (:func:`kapitza.io.paths.read_utf8_text`); InputError for a missing, unreadable or oversized file."""
+    path = Path(run_dir) / CONFIG_FILE
+    return read_utf8_text(path, f"run config {str(path)!r}", MAX_CONFIG_BYTES, "a run config is read back")
 
 
 def read_baths_file(path: str | os.PathLike) -> NDArray[np.float64]:
@@ -499,9 +516,10 @@ def read_baths_file(path: str | os.PathLike) -> NDArray[np.float64]:
 def read_box_file(path: str | os.PathLike) -> tuple[float, float, float]:
     """``box.txt``: (lx, ly, lz) after equilibration (length unit), each finite and > 0."""
     p = Path(path)
+    text = read_ascii_text(p, f"box file {str(p)!r}", MAX_BOX_BYTES, "a box file is read")
     try:
-        lx, ly, lz = (float(x) for x in p.read_text(encoding="ascii").split())
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        lx, ly, lz = (float(x) for x in text.split())
+    except ValueError as exc:
         raise InputError(f"{str(p)!r} is not a kapitza box file (lx ly lz): {exc}") from None
     if not all(math.isfinite(x) and x > 0 for x in (lx, ly, lz)):
         raise InputError(f"{str(p)!r}: the box lengths must be positive")

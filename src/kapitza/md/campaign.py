@@ -54,7 +54,7 @@ from ..cluster import CONNECT_TIMEOUT, check_connect_timeout
 from ..errors import InputError
 from ..io import toml_file
 from ..io.paths import confined
-from ..io.run_manifest import CONFIG_FILE
+from ..io.run_manifest import read_config_text
 from .memory import (  # noqa: F401 - the memory rule of campaigns, defined once in md.memory for replicas too
     CAMPAIGN_MAIN_BYTES,
     CAMPAIGN_WORKER_BYTES,
@@ -297,7 +297,7 @@ def member_complete(config: NemdConfig, run_dir: str | os.PathLike, *, verify: b
 
     folder = Path(run_dir)
     try:
-        same = (folder / CONFIG_FILE).read_text(encoding="utf-8") == config.to_toml()
+        same = read_config_text(folder) == config.to_toml()  # the bounded reader: a FIFO is never waited on
         return same and completed_units(folder, config, verify=verify) >= config.n_blocks + 2
     except (OSError, ValueError, InputError):
         return False

@@ -29,7 +29,6 @@ The analysis (:func:`kapitza.analysis.md.replicas.analyze_replicas`, ``kapitza m
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import time
 import uuid
@@ -47,12 +46,15 @@ from ..io.replica_layout import (
     REPLICAS_FILE,
     ReplicaEntry,
     ReplicaSet,
+    config_difference,
     config_sha256,
+    failure_status,
+    is_replica_parent,
     read_replica_set,
     replica_name,
     write_replica_set,
 )
-from ..io.run_manifest import CONFIG_FILE, STATE_FILE
+from ..io.run_manifest import CONFIG_FILE, STATE_FILE, read_config_text, read_state_data
 from .nemd import NemdConfig
 from .plan import NemdPlan, plan_nemd
 
@@ -151,17 +153,18 @@ def plan_replicas(config: Any, parent: str | os.PathLike, n: int) -> tuple[Repli
 
 
 def replica_complete(config: Any, run_dir: str | os.PathLike) -> bool:
-    """True when ``run_dir`` holds a finished run of ``config`` (every unit or EMD run done, the same config)."""
+    """True when ``run_dir`` holds a finished run of ``config`` (every unit or EMD run done, the same config); its
+    files read through the bounded readers (a FIFO or a device in their place is a replica not complete)."""
     folder = Path(run_dir)
     try:
-        state = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
-        if (folder / CONFIG_FILE).read_text(encoding="utf-8") != config.to_toml():
+        state = read_state_data(folder)
+        if read_config_text(folder) != config.to_toml():
             return False
         if _kind(config) == "emd":
             done = {int(r) for r in state["runs_done"]}
             return bool(state["equilibrated"]) and done >= set(range(config.emd.n_runs))
         return int(state["completed_units"]) >= config.n_blocks + 2
-    except (OSError, ValueError, KeyError, TypeError):
+    except (InputError, ValueError, KeyError, TypeError):
         return False
 
 
@@ -170,12 +173,12 @@ def _progress_of(replica: Replica) -> tuple[int, int]:
     kind = _kind(replica.config)
     total = replica.config.emd.n_runs + 1 if kind == "emd" else replica.config.n_blocks + 2
     try:
-        state = json.loads((replica.run_dir / STATE_FILE).read_text(encoding="utf-8"))
+        state = read_state_data(replica.run_dir) if (replica.run_dir / STATE_FILE).is_file() else {}
         if kind == "emd":
             done = int(bool(state["equilibrated"])) + len(state["runs_done"])
         else:
             done = int(state["completed_units"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (InputError, ValueError, KeyError, TypeError):
         done = 0
     return min(done, total), total
 
@@ -192,18 +195,25 @@ def open_parent(config: Any, parent: str | os.PathLike, n: int) -> tuple[Replica
     kind, text = _kind(config), config.to_toml()
     if folder.exists() and not folder.is_dir():
         raise InputError(f"replica folder {str(folder)!r} exists and is not a folder")
-    if folder.is_dir() and (folder / CONFIG_FILE).is_file() and not (folder / REPLICAS_FILE).is_file():
+    if folder.is_dir() and os.path.lexists(folder / CONFIG_FILE) and not is_replica_parent(folder):
         raise InputError(
             f"{str(folder)!r} holds a single run, not replicas: give --run-dir another folder for the replicas "
             "(or analyse that run with kapitza md analyze)"
         )
-    old = read_replica_set(folder) if (folder / REPLICAS_FILE).is_file() else None
+    old = read_replica_set(folder) if is_replica_parent(folder) else None
     if old is not None:
-        if old.kind != kind or old.config != text:
+        if old.kind != kind:
+            raise InputError(
+                f"{str(folder)!r} holds {old.kind.upper()} replicas (its {REPLICAS_FILE}), and this is an "
+                f"{kind.upper()} configuration: give another --run-dir"
+            )
+        if old.config != text:
+            what = config_difference(old.config, text)
             raise InputError(
                 f"{str(folder)!r} holds replicas of another configuration (its {REPLICAS_FILE} records config "
-                f"sha256 {old.config_sha256[:12]}, this one is {config_sha256(text)[:12]}): give another --run-dir, "
-                "or restore the configuration they were made from"
+                f"sha256 {old.config_sha256[:12]}, this one is {config_sha256(text)[:12]}"
+                + (f"; {what}" if what else "")
+                + "): give another --run-dir, or restore the configuration they were made from"
             )
         entries = list(old.replicas)
     else:
@@ -365,7 +375,7 @@ def run_replicas(
         def done(outcome: ReplicaOutcome) -> None:
             nonlocal record
             outcomes[outcome.name] = outcome
-            status = "complete" if outcome.status in ("ran", "skipped") else f"failed: {outcome.error}"
+            status = "complete" if outcome.status in ("ran", "skipped") else failure_status(outcome.error)
             record = dataclasses.replace(
                 record,
                 replicas=tuple(

@@ -41,6 +41,8 @@ from numpy.typing import NDArray
 
 from ..errors import InputError, KapitzaError
 from ..io.atomic import atomic_write_text
+from ..io.paths import read_utf8_text
+from ..io.replica_layout import REPLICAS_FILE
 from ..io.results import result
 from ..io.run_manifest import (
     BATHS_FILE,
@@ -53,6 +55,7 @@ from ..io.run_manifest import (
     STATE_FILE,
     read_baths_file,
     read_box_file,
+    read_config_text,
     write_manifest,
 )
 from .inputs import lammps_input, restart_name, unit_commands
@@ -65,6 +68,8 @@ MPI_INPUT_FILE = "remaining.in"
 MARKER_FILE = "units.done"
 #: stdout and stderr of mpirun
 MPI_OUTPUT_FILE = "mpirun.out"
+#: Largest in.lammps read back (the script of a run: a few hundred lines; the atoms are in the data file).
+MAX_INPUT_BYTES = 10_000_000
 
 #: progress(stage, steps_done, steps_total); the stage text carries the speed in steps/s.
 Progress = Callable[[str, int, int], None]
@@ -289,6 +294,16 @@ def read_run_config(run_dir: str | os.PathLike) -> NemdConfig:
     return NemdConfig.from_mapping(data, where=str(path))
 
 
+def check_not_replicas(run_dir: str | os.PathLike) -> None:
+    """InputError when ``run_dir`` is a folder of replicas (it holds ``replicas.json``): a single run written beside
+    the replicas would hide them from ``md analyze``, which would show that run instead of their pool."""
+    if os.path.lexists(Path(run_dir) / REPLICAS_FILE):
+        raise InputError(
+            f"{str(run_dir)!r} is a folder of replicas (it holds {REPLICAS_FILE}), not a run directory: give --run-dir "
+            "another folder for a single run, or add --replicas N to run the replicas"
+        )
+
+
 def open_run_directory(run_dir: Path, config_text: str, populate: Callable[[Path], None]) -> bool:
     """Create the run directory of a config, or check that it holds the same one.
 
@@ -300,8 +315,9 @@ def open_run_directory(run_dir: Path, config_text: str, populate: Callable[[Path
     config_path = run_dir / CONFIG_FILE
     if run_dir.exists() and not run_dir.is_dir():
         raise InputError(f"run directory {str(run_dir)!r} exists and is not a folder")
+    check_not_replicas(run_dir)
     if config_path.exists():
-        if config_path.read_text(encoding="utf-8") != config_text:
+        if read_config_text(run_dir) != config_text:
             raise InputError(
                 f"config changed since the run started in {str(run_dir)!r} (start a new run directory, "
                 "or restore its config.toml)"
@@ -347,7 +363,8 @@ def _check_same_input(plan: NemdPlan, run_dir: Path) -> None:
     version writes for its config, or the resume is refused (blocks of two protocols would be averaged as one: the
     bath keywords changed in issue 52).  A finished run is left alone (nothing runs)."""
     path = run_dir / INPUT_FILE
-    if path.is_file() and path.read_text(encoding="utf-8") != lammps_input(plan):
+    where = f"LAMMPS input {str(path)!r}"
+    if path.is_file() and read_utf8_text(path, where, MAX_INPUT_BYTES, "an input is read back") != lammps_input(plan):
         raise InputError(
             f"{str(run_dir)!r} was started by a kapitza whose LAMMPS input differs from this version's for the same "
             "config (its in.lammps is not what this version writes): its blocks and new ones would mix two "

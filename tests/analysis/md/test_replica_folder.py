@@ -12,24 +12,12 @@ import json
 
 import numpy as np
 import pytest
-from run_dir_synthetic import FLUX, JUMP, write_run_dir
+from run_dir_synthetic import FLUX, JUMP, write_parent, write_run_dir
 
 from answer_rules import WITH_ERROR, answer_first, explained
 from kapitza.analysis.md.analyze import analyze_md
 from kapitza.analysis.md.response import analyze_run
 from kapitza.errors import InputError
-from kapitza.io.replica_layout import ReplicaEntry, ReplicaSet, config_sha256, write_replica_set
-
-
-def write_parent(folder, n=4, status="complete"):
-    folder.mkdir()
-    entries = []
-    for k in range(1, n + 1):
-        write_run_dir(folder / f"replica-{k}", seed=10 + k)
-        entries.append(ReplicaEntry(name=f"replica-{k}", index=k, seed=10 + k, emd_seed=None, status=status))
-    text = (folder / "replica-1" / "config.toml").read_text()
-    write_replica_set(folder, ReplicaSet("nemd", text, config_sha256(text), tuple(entries)))
-    return folder
 
 
 def test_pool_of_a_folder_equals_the_pool_of_its_runs(tmp_path):
@@ -117,6 +105,8 @@ def test_an_emd_folder_is_refused_with_the_command_that_pools_it(tmp_path):
     parent = write_parent(tmp_path / "p", n=2)
     record = json.loads((parent / "replicas.json").read_text())
     record["kind"] = "emd"
+    for i, row in enumerate(record["replicas"]):
+        row["emd_seed"] = 2024 + i
     (parent / "replicas.json").write_text(json.dumps(record))
     with pytest.raises(InputError, match="md emd CONFIG --replicas N"):
         analyze_md(parent)

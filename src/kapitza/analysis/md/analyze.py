@@ -25,7 +25,7 @@ import numpy as np
 
 from ... import _checks
 from ...errors import InputError
-from ...io.replica_layout import is_replica_parent
+from ...io.replica_layout import REPLICAS_FILE, is_replica_parent
 from ...io.results import result, to_jsonable
 from ...io.run_manifest import MANIFEST_FILE
 from .jump import DEFAULT_BATH_TOLERANCE, JumpAnalysis
@@ -227,7 +227,12 @@ def analyze_md(
         for name in PROFILE_ONLY:
             if given[name] is not None:
                 raise InputError(f"{_option(name)} is for a profile file; a run directory provides it ({str(path)!r})")
-        if is_replica_parent(path) and not (path / MANIFEST_FILE).is_file():
+        if is_replica_parent(path) and os.path.lexists(path / MANIFEST_FILE):
+            raise InputError(
+                f"{str(path)!r} holds both replicas ({REPLICAS_FILE}) and a single run ({MANIFEST_FILE}) written "
+                "beside them: md analyze cannot tell which you mean; move the single run to a folder of its own"
+            )
+        if is_replica_parent(path):
             if profile:
                 raise InputError(
                     f"a profile figure shows one run; {str(path)!r} holds replicas: plot one of them "

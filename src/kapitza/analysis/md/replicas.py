@@ -44,6 +44,7 @@ scatters by about sqrt(length ratio) more or less; a run of another protocol is 
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -52,9 +53,17 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
 from ...errors import InputError, KapitzaError
-from ...io.replica_layout import ReplicaSet, read_replica_set
+from ...io.paths import read_ascii_text
+from ...io.replica_layout import REPLICAS_FILE, ReplicaSet, config_difference, plain, read_replica_set
 from ...io.results import result
-from ...io.run_manifest import MANIFEST_FILE, STATE_FILE
+from ...io.run_manifest import (
+    CONFIG_FILE,
+    MANIFEST_FILE,
+    MAX_MANIFEST_BYTES,
+    STATE_FILE,
+    read_config_text,
+    read_state_data,
+)
 from .blocking import t_factor
 from .units import unit_system
 
@@ -346,27 +355,101 @@ class ReplicaAnalysis:
 
 
 def _manifest_text(run_dir: Path) -> str | None:
+    """The run's ``run.json`` as text (compared byte for byte between replicas), None where there is none; read
+    through the bounded reader (a FIFO, a device or a huge file in its place is an InputError)."""
     path = run_dir / MANIFEST_FILE
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError:
+    if not os.path.lexists(path):
         return None
+    return read_ascii_text(path, f"run manifest {str(path)!r}", MAX_MANIFEST_BYTES, "a run manifest is read")
 
 
 def _completion(run_dir: Path, n_blocks: int) -> str | None:
     """None when the run directory is complete (every unit done), else why not, in words."""
-    import json
-
-    try:
-        state = json.loads((run_dir / STATE_FILE).read_text(encoding="utf-8"))
-        units = int(state["completed_units"])
-    except OSError:
+    if not os.path.lexists(run_dir / STATE_FILE):
         return "not started (no state file)"
-    except (ValueError, KeyError, TypeError):
+    try:
+        units = read_state_data(run_dir)["completed_units"]
+    except InputError as exc:
+        return plain(f"its {STATE_FILE} cannot be read: {exc}")
+    except KeyError:
+        return f"its {STATE_FILE} is not a kapitza run state"
+    if isinstance(units, bool) or not isinstance(units, int):
         return f"its {STATE_FILE} is not a kapitza run state"
     if units >= n_blocks + 2:
         return None
     return f"interrupted: {max(units - 2, 0)} of {n_blocks} blocks"
+
+
+#: The files of a replica its analysis reads (run.json, config.toml, state.json; the profile, baths and box files
+#: the manifest names are added): each must be the replica's own, not a link.
+_OWN_FILES = (MANIFEST_FILE, CONFIG_FILE, STATE_FILE)
+
+
+def _check_own(folder: Path, name: str, files: tuple[str, ...] = ()) -> None:
+    """InputError unless ``folder/name`` and its ``files`` are what their names say: no symbolic link (to another
+    replica, or anywhere) in their place, so that one run is never counted as two."""
+    root = Path(os.path.realpath(folder))
+    for part in (name, *(f"{name}/{f}" for f in files)):
+        path = folder / part
+        if os.path.lexists(path) and Path(os.path.realpath(path)) != root / part:
+            raise InputError(
+                f"{str(folder)!r}: {part} is a symbolic link (or lies under one): a replica is a run directory of its "
+                "own, and a link would count another run twice; replace it by the replica's own files, or rerun "
+                "`kapitza md run CONFIG --replicas N` to run it anew"
+            )
+
+
+def _check_seed(folder: Path, record: ReplicaSet, entry: Any) -> bool:
+    """InputError unless the replica's own ``config.toml`` (what its run recorded) is the record's configuration
+    with the seed ``replicas.json`` assigns it; False where it has none yet (its run did not start)."""
+    from ...io import toml_file
+
+    run_dir = folder / entry.name
+    if not os.path.lexists(run_dir / CONFIG_FILE):
+        return False
+    where = f"{entry.name}/{CONFIG_FILE}"
+    own = toml_file.parse(read_config_text(run_dir), f"{str(folder)!r}: {where}", " is not valid TOML")
+    base = toml_file.parse(record.config, f"{str(folder)!r}: the config of {REPLICAS_FILE}", " is not valid TOML")
+    seed = own.pop("seed", None)
+    base.pop("seed", None)
+    if seed != entry.seed:
+        shown = seed if isinstance(seed, int) else "no integer seed"
+        raise InputError(
+            f"{str(folder)!r}: {entry.name} was run with seed {shown} (its {CONFIG_FILE}), but {REPLICAS_FILE} "
+            f"assigns it {entry.seed}: it is not that replica (a copy of another, or another run put in its place), "
+            "and the pooled error holds only for independent replicas; remove it and rerun `kapitza md run CONFIG "
+            "--replicas N` to run it anew"
+        )
+    if own != base:
+        what = config_difference(record.config, read_config_text(run_dir), ignore=("seed",))
+        raise InputError(
+            f"{str(folder)!r}: {entry.name} was made from another configuration than {REPLICAS_FILE} records (its "
+            f"{CONFIG_FILE}{': ' + what if what else ' differs'}): replicas of different configurations cannot be "
+            "pooled; analyse each run directory alone"
+        )
+    return True
+
+
+def _check_distinct_data(folder: Path, runs: list[ReplicaRun]) -> None:
+    """InputError when two replicas share a block of their temperature profile: independent runs never do, a copy
+    (whole or cut short) or a run made twice with one seed always does."""
+    from .profiles import read_profile
+
+    seen: dict[bytes, tuple[str, int]] = {}
+    for r in runs:
+        m = r.analysis.manifest
+        profile = read_profile(folder / r.name / m.file("profile"), units=m.units)
+        for b, row in enumerate(np.asarray(profile.temperatures, dtype=float), start=1):
+            key = row.tobytes()
+            if key in seen:
+                other, ob = seen[key]
+                raise InputError(
+                    f"{str(folder)!r}: {r.name} and {other} hold the same temperature profile (block {b} of "
+                    f"{r.name}, block {ob} of {other}): one is a copy of the other, not an independent replica, and "
+                    "pooling them would shrink the error for nothing; remove the copy and rerun `kapitza md run "
+                    "CONFIG --replicas N` to run it anew"
+                )
+            seen[key] = (r.name, b)
 
 
 def analyze_replicas(
@@ -399,8 +482,9 @@ def analyze_replicas(
     runs: list[ReplicaRun] = []
     for entry in record.replicas:
         run_dir = folder / entry.name
+        _check_own(folder, entry.name, _OWN_FILES)
         text = _manifest_text(run_dir)
-        if text is None:
+        if text is None or not _check_seed(folder, record, entry):
             runs.append(ReplicaRun(entry.name, entry.seed, _left_out(entry.status, "not started"), None))
             continue
         if reference is None:
@@ -426,6 +510,7 @@ def analyze_replicas(
             out.append(r)
             continue
         entry = record.entry(r.name)
+        _check_own(folder, r.name, tuple(manifest.file(role) for role in ("profile", "baths", "box")))
         why = _completion(folder / r.name, manifest.n_blocks)
         if why is not None:
             out.append(ReplicaRun(r.name, r.seed, _left_out(entry.status, why), None))
@@ -433,12 +518,13 @@ def analyze_replicas(
         try:
             a = analyze_run(folder / r.name, interfaces, exclude_bins, tol, hot_bath, n_blocks)
         except KapitzaError as exc:  # the options were checked before (analyze_md): this replica's data
-            out.append(ReplicaRun(r.name, r.seed, f"analysis refused: {exc}", None))
+            out.append(ReplicaRun(r.name, r.seed, plain(f"analysis refused: {exc}"), None))
             continue
         usable = np.isfinite(a.jump.flux) and np.isfinite(a.jump.delta_T)
         out.append(ReplicaRun(r.name, r.seed, "pooled" if usable else "no flux or jump", a))
     pooled = [r for r in out if r.pooled]
     left = [r for r in out if not r.pooled]
+    _check_distinct_data(folder, [r for r in out if r.analysis is not None])
     if len(pooled) < MIN_REPLICAS:
         shown = "; ".join(f"{r.name}: {r.status}" for r in left) or "none"
         only = f" ({pooled[0].name} is complete: kapitza md analyze {folder / pooled[0].name})" if pooled else ""
