@@ -283,19 +283,28 @@ def crystal_phonons(
     n_steps = int(_checks.positive(steps, "steps", ""))
     plan = plan_.crystal_plan(side, source, name, min_width_angstrom, supercell, max_supercell_atoms, max_memory_gb)
     atoms, label, described, database, conv, pmat, group, n, cap, limit, _ = plan
+    cluster_line = ""
+    displaced = plan_.displaced_count(conv, pmat) if runner.local_workers else None
+    if runner.local_workers:  # the one rule of a local cluster, checked whether or not the cache makes it needed
+        found_workers = runner.check_memory(
+            source, conv.repeat(n), displaced, main=plan_.supercell_memory(conv, pmat, n, source)[0],
+            max_memory_gb=max_memory_gb, what=f"{described}: the force calls' local dask cluster",
+        )  # fmt: skip
+        cluster_line = f"{runner.where}: {found_workers.statement()}"
     widths, stopped = [n], ""
     if supercell is None:
         widths, stopped = plan_.wider_supercells(
-            conv, n, cap, lambda m: plan_.supercell_memory(conv, pmat, m, source)[0], limit
-        )
+            conv, n, cap, lambda m: plan_.supercell_memory(conv, pmat, m, source)[0]
+            + runner.worker_bytes(source, conv.repeat(m), displaced), limit,
+        )  # fmt: skip
     cost = plan_.plan_cost(plan, source, widths, stopped, relax, n_steps)
     found: dict[str, Any] = {}
     said = {"done": False}
 
     def announce() -> None:  # before the first force call (a crystal read whole from the cache makes none)
-        if not said["done"] and cost.known:  # a calculator without a measured cost: in the result only
+        if not said["done"] and (cost.known or cluster_line):  # a calculator without a measured cost: in the result
             said["done"] = True
-            say(cost.line())
+            say("; ".join(line for line in (cost.line() if cost.known else "", cluster_line) if line))
 
     def one(n: tuple[int, int, int]) -> Mapping[str, NDArray[Any]]:
         return _cached(conv, pmat, n, source, described, relax, fmax, n_steps, step, cache, progress, runner,
