@@ -26,6 +26,16 @@ raises the thresholds with ``mallopt`` while a task runs, and sets the worker's 
 worker that keeps a model between its tasks (the force calls of a universal potential) raises them once for its
 life instead (:func:`malloc_raised`): set back and trimmed after each task, every call grew its heap anew and ran as
 slowly as without them.
+
+Local workers: one rule
+-----------------------
+Every command that starts a local cluster (``kapitza agf --workers``, ``phonons --workers``, ``md run/emd --replicas
+--workers``, ``md campaign``) checks its worker count with :func:`check_workers` before anything starts, and its
+memory with :func:`check_local_workers`: a whole number from 1 to this machine's cores (:func:`machine_cores`: a local
+worker is one single-threaded process, so more of them than cores only share the cores and multiply the memory),
+and this process plus every worker at its peak (each loads what its tasks need: the potential of a force call, a
+LAMMPS run) within the memory bound, stated in one line (:class:`LocalWorkers`).  :func:`local_client` applies the
+count rule again, so no caller can start more.
 """
 
 from __future__ import annotations
@@ -34,6 +44,7 @@ import asyncio
 import concurrent.futures
 import ctypes
 import logging
+import numbers
 import os
 import re
 import statistics
@@ -42,6 +53,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from . import _checks
@@ -76,6 +88,12 @@ GLIBC_DEFAULT_THRESHOLD = 128 * 1024
 #: The thresholds while a task runs: 64 MiB before mmap, 256 MiB of free heap before it is given back.
 KEPT_MMAP_THRESHOLD = 64 * 1024 * 1024
 KEPT_TRIM_THRESHOLD = 256 * 1024 * 1024
+
+
+#: A local dask worker process before its first task (Python, distributed, numpy, scipy, kapitza's modules;
+#: multiprocessing's spawn): measured 88 MB each at the end of a 1x1 AGF run whose blocks are ~1 MB.  What its tasks
+#: load (a potential, LAMMPS, blocks) comes on top: each caller states it (:func:`check_local_workers`).
+WORKER_LIBRARY_BYTES = 100e6
 
 
 class DaskError(KapitzaError, RuntimeError):
@@ -181,6 +199,13 @@ def connect(address: str, timeout: float = CONNECT_TIMEOUT, *, extra: str = "agf
             "give an address such as tcp://host:8786, or use --workers N for a local cluster"
         )
 
+    def not_dask(reason: str) -> InputError:
+        return InputError(
+            f"the server at {address!r} did not answer as a dask scheduler within {timeout:g} s ({reason}); give the "
+            "address of a dask scheduler, e.g. tcp://host:8786"
+        )
+
+    greeting = None
     try:
         from distributed.comm import parse_address, parse_host_port
 
@@ -189,22 +214,52 @@ def connect(address: str, timeout: float = CONNECT_TIMEOUT, *, extra: str = "agf
             import socket
 
             host, port = parse_host_port(loc)
-            socket.create_connection((host, int(port)), timeout=timeout).close()
+            with socket.create_connection((host, int(port)), timeout=timeout) as sock:
+                greeting = _greeting(sock, timeout) if scheme == "tcp" else None
     except (OSError, ValueError, TypeError) as exc:
         raise refuse(" ".join(str(exc).split())[:160] or type(exc).__name__) from None
+    if greeting:
+        raise not_dask(greeting)
     try:
         _probe(address, timeout)
     except Exception as exc:  # noqa: BLE001 - whatever the peer sends, the answer is one line
-        raise InputError(
-            f"the server at {address!r} did not answer as a dask scheduler within {timeout:g} s (dask's handshake: "
-            f"{' '.join(f'{type(exc).__name__}: {exc}'.split())[:160]}); give the address of a dask scheduler, "
-            "e.g. tcp://host:8786"
-        ) from None
+        raise not_dask(f"its reply is not dask's handshake: {type(exc).__name__}") from None
     try:
         with quiet():
             return distributed.Client(address, timeout=timeout, set_as_default=False)
     except Exception as exc:  # noqa: BLE001 - a client that cannot start is one line, never a traceback
         raise refuse(" ".join(f"{type(exc).__name__}: {exc}".split())[:160]) from None
+
+
+#: The most bytes a dask scheduler's first frame (its handshake: a few settings, ~100 bytes) may announce; a longer
+#: one is not dask's (an HTTP reply's first 8 bytes read as a length announce 3 EiB).
+MAX_HANDSHAKE_BYTES = 1 << 20
+
+
+def _greeting(sock: Any, timeout: float) -> str:
+    """What is wrong with the first message of the server on ``sock`` for a dask scheduler, "" when nothing is.
+
+    A dask scheduler speaks first: on every new connection it sends its handshake, one message whose first 8 bytes
+    are its length (little-endian, as distributed's TCP comm writes it).  A server that sends nothing within
+    ``timeout`` s, closes the connection, or whose first 8 bytes are no plausible length (at most
+    :data:`MAX_HANDSHAKE_BYTES`: an HTTP reply, garbage) is not a scheduler; only these 8 bytes are read."""
+    import struct
+
+    head = b""
+    deadline = time.monotonic() + timeout
+    try:
+        while len(head) < 8:
+            sock.settimeout(max(1e-3, deadline - time.monotonic()))
+            part = sock.recv(8 - len(head))
+            if not part:
+                return "it closed the connection without dask's handshake" + (f" after {head!r}" if head else "")
+            head += part
+    except TimeoutError:
+        return "it sent nothing; a dask scheduler sends its handshake first" if not head else f"it sent only {head!r}"
+    (length,) = struct.unpack("<Q", head)
+    if not 0 < length <= MAX_HANDSHAKE_BYTES:
+        return f"its first bytes {head!r} are not the start of dask's handshake"
+    return ""
 
 
 def _probe(address: str, timeout: float) -> None:
@@ -262,14 +317,123 @@ def cancel_quietly(futures: Sequence[Any]) -> None:
                 pass
 
 
+def machine_cores() -> int:
+    """The cores this process may run on: its CPU affinity (a batch job's or a container's share), else the machine's
+    count, at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # no affinity on this system
+        return max(1, os.cpu_count() or 1)
+
+
+def machine_memory_gb() -> float:
+    """The memory this process may use, GB: the machine's physical memory, or its control group's limit where
+    that is lower (a container, a batch job)."""
+    total = float(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            with open(path, encoding="ascii") as f:
+                text = f.read().strip()
+        except (OSError, UnicodeDecodeError):
+            continue
+        if text.isdigit():
+            total = min(total, float(text))
+    return total / 1e9
+
+
+def check_workers(workers: Any, name: str = "workers=", *, cores_each: int = 1) -> int:
+    """The one rule of a local worker count: a whole number (not a bool) from 1 to this machine's cores
+    (:func:`machine_cores`; ``cores_each``: the cores each worker's task keeps busy, e.g. the MPI ranks of a LAMMPS
+    run), else one InputError line naming ``name``.  Checked before anything starts."""
+    whole = isinstance(workers, numbers.Integral) and not isinstance(workers, bool)
+    cores = machine_cores()
+    each = max(1, int(cores_each))
+    most = max(1, cores // each)
+    if not whole or workers < 1:
+        shown = int(workers) if whole else repr(workers)
+        raise InputError(f"{name} must be a whole number of local worker processes from 1 to {most}, got {shown}")
+    if workers > most:
+        per = "one single-threaded process" if each == 1 else f"one process running {each} MPI ranks"
+        raise InputError(
+            f"{name} {int(workers)}: a local dask worker is {per} and this machine has {cores} core(s), so at most "
+            f"{most} worker(s) run side by side; give at most {most}, or a --scheduler whose cluster has more"
+        )
+    return int(workers)
+
+
+@dataclass(frozen=True)
+class LocalWorkers:
+    """The memory statement of a local dask cluster (:func:`check_local_workers`): ``workers`` processes of
+    ``per_worker`` bytes each at their peak (``each``: what one holds, in words) beside ``main`` bytes of this
+    process, against ``bound_gb`` (``bound``: the bound in words)."""
+
+    workers: int
+    per_worker: float
+    main: float
+    bound_gb: float
+    bound: str
+    each: str = ""
+
+    @property
+    def total(self) -> float:
+        """Bytes of this process and the workers together."""
+        return self.main + self.workers * self.per_worker
+
+    def statement(self) -> str:
+        """The statement in words: "~1.4 GB of memory in all (2 worker(s) x 0.44 GB, each the chgnet potential ...;
+        this process 0.5 GB; limit 16 GB)"."""
+        each = f", each {self.each}" if self.each else ""
+        return (
+            f"~{self.total / 1e9:.3g} GB of memory in all ({self.workers} worker(s) x {self.per_worker / 1e9:.2g} GB"
+            f"{each}; this process {self.main / 1e9:.2g} GB; {self.bound})"
+        )
+
+
+def check_local_workers(
+    workers: Any,
+    per_worker: float = WORKER_LIBRARY_BYTES,
+    *,
+    main: float = 0.0,
+    max_memory_gb: float | None = None,
+    busy: int | None = None,
+    name: str = "workers=",
+    bound_name: str = "max_memory_gb=",
+    what: str = "a local dask cluster",
+    each: str = "",
+    cores_each: int = 1,
+) -> LocalWorkers:
+    """The one rule of a local cluster, before anything starts: the count (:func:`check_workers`) and the memory of
+    this process (``main`` bytes) and the workers (``per_worker`` bytes each at their peak: the worker's libraries
+    and what its tasks load) within ``max_memory_gb`` (default: this machine's memory, :func:`machine_memory_gb`).
+    ``busy``: the most workers that hold a task at once (fewer tasks than workers: the rest are never started).
+    Returns the statement (:class:`LocalWorkers`); MemoryBoundError in one line naming the parts otherwise.
+    """
+    n = check_workers(workers, name, cores_each=cores_each)
+    if busy is not None:
+        n = max(1, min(n, int(busy)))
+    if max_memory_gb is None:
+        bound_gb = machine_memory_gb()
+        bound = f"this machine's {bound_gb:.3g} GB"
+    else:
+        bound_gb = _checks.memory_bound_gb(max_memory_gb, bound_name)
+        bound = f"limit {bound_gb:g} GB"
+    found = LocalWorkers(n, float(per_worker), float(main), bound_gb, bound, each)
+    if found.total > bound_gb * 1e9:
+        from .errors import MemoryBoundError
+
+        fix = f"use fewer workers ({name})" + ("" if max_memory_gb is None else f" or raise {bound_name}")
+        raise MemoryBoundError(f"{what} of {n} worker(s) needs {found.statement()}: {fix}")
+    return found
+
+
 def local_client(workers: int = 2, *, extra: str = "agf", **kwargs: Any) -> Any:
-    """A ``distributed.Client`` on a new local cluster of ``workers`` single-threaded processes.
+    """A ``distributed.Client`` on a new local cluster of ``workers`` single-threaded processes (the count checked
+    by :func:`check_workers`: the callers check it, and its memory, before anything starts).
 
     Each worker has one BLAS thread (:data:`THREAD_ENV`).  Close it with :func:`close_client`.
     """
     distributed = distributed_module(extra)
-    if isinstance(workers, bool) or int(workers) != workers or workers < 1:
-        raise InputError(f"workers must be a positive integer, got {workers!r}")
+    workers = check_workers(workers)
     options = {
         "n_workers": int(workers),
         "threads_per_worker": 1,
@@ -295,6 +459,7 @@ def local_gpu_client(gpus: Sequence[str], *, extra: str = "agf") -> Any:
     gpus = [str(g) for g in gpus]
     if not gpus:
         raise InputError("a local GPU cluster needs at least one GPU")
+    check_workers(len(gpus))
     workers = {
         f"gpu-{i}": {
             "cls": distributed.Nanny,

@@ -193,7 +193,7 @@ def test_a_worker_whose_potential_is_not_the_callers_is_refused():
         (["--scheduler", "nohost"], "--scheduler must look like tcp://host:8786"),
         (["--scheduler", "tcp://127.0.0.1:1", "--connect-timeout", "2"], "no dask scheduler answered at"),
         (["--scheduler", "tcp://127.0.0.1:1", "--workers", "2"], "give --workers or --scheduler, not both"),
-        (["--workers", "0"], "--workers must be a positive integer"),
+        (["--workers", "0"], "--workers must be a whole number of local worker processes from 1 to"),
     ],
 )
 def test_phonons_bad_schedulers_are_one_line_and_exit_2(cli, args, message):
@@ -221,7 +221,9 @@ def test_force_runner_settings_are_checked_before_any_work():
     from kapitza.atomistic.calculators import calculator_source
     from kapitza.atomistic.force_tasks import check_runner_options, force_runner
 
-    with pytest.raises(InputError, match="workers= must be a positive integer, got True"):
+    with pytest.raises(
+        InputError, match="workers= must be a whole number of local worker processes from 1 to .*, got True"
+    ):
         check_runner_options(workers=True)
     with pytest.raises(InputError, match="scheduler= must look like"):
         check_runner_options(scheduler="tcp://127.0.0.1:99999")

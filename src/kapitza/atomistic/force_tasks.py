@@ -10,10 +10,13 @@ computes them:
   structures computed in order (a batching potential, CHGNet, packs them into batches of
   :data:`~kapitza.atomistic.calculators.BATCH_ATOMS` atoms);
 * **on dask** (:func:`force_runner` with ``workers`` for a local cluster of that many single-threaded processes,
-  started at the first force call, or ``scheduler`` for a running cluster, whose workers may hold GPUs: each worker
-  runs the built-in potentials where its own ``KAPITZA_MLIP_DEVICE`` says): one task per structure (per batch for a
-  batching potential).  Each worker loads the potential once and keeps it (:func:`worker_source`, a cache of the
-  worker's process keyed by the calculator's name and the worker's device), and checks that its potential is the
+  started at the first force call, its count and memory checked before anything starts by the one rule of every
+  local cluster, :func:`kapitza.cluster.check_local_workers`: each worker loads the potential and holds one force
+  call, :meth:`ForceRunner.check_memory`; or ``scheduler`` for a running cluster, whose workers may hold GPUs:
+  each worker runs the built-in potentials where its own ``KAPITZA_MLIP_DEVICE`` says): one task per structure (per
+  batch for a batching potential).  Each worker loads the potential once and keeps it (:func:`worker_source`, a
+  cache of the worker's process keyed by the calculator's name and the worker's device), and checks that its
+  potential is the
   caller's (the identity of :class:`~kapitza.atomistic.calculators.CalculatorSource`: package version, SHA-256 of the
   weights or of a user's module), so a worker with another version of the potential is refused, never mixed in.
   A task's key is its structures' cache key, so two runs sending the same structure to one scheduler share the task.
@@ -204,6 +207,8 @@ class ForceRunner:
         The cluster in words, for the record ("2 local workers", "the dask scheduler at tcp://...").
     task_timeout : float
         Seconds without a finished task before the run is abandoned (:class:`~kapitza.cluster.DaskError`).
+    local_workers : int, optional
+        The processes of the local cluster ``start`` makes (its memory: :meth:`check_memory`).
 
     Attributes
     ----------
@@ -214,10 +219,11 @@ class ForceRunner:
     """
 
     def __init__(self, client: Any = None, *, start: Callable[[], Any] | None = None, where: str = "this process",
-                 task_timeout: float = TASK_TIMEOUT) -> None:  # fmt: skip
+                 task_timeout: float = TASK_TIMEOUT, local_workers: int | None = None) -> None:  # fmt: skip
         self._client = client
         self._start = start
         self._own = False
+        self.local_workers = None if local_workers is None else int(local_workers)
         self.where = where
         self.task_timeout = float(task_timeout)
         self.calls: list[ForceCall] = []
@@ -227,6 +233,50 @@ class ForceRunner:
     def here(cls) -> ForceRunner:
         """Force calls in this process (the default)."""
         return cls()
+
+    def worker_bytes(self, source: CalculatorSource, atoms: Any, structures: int | None = None) -> float:
+        """Bytes of all the local workers this runner starts, each at its peak with the force calls of ``source`` on
+        ``atoms`` (:func:`worker_memory`); 0 in this process or on a cluster at an address (other machines')."""
+        if not self.local_workers:
+            return 0.0
+        return self.local_workers * worker_memory(source, atoms, structures)[0]
+
+    def check_memory(
+        self,
+        source: CalculatorSource,
+        atoms: Any,
+        structures: int | None = None,
+        *,
+        main: float = 0.0,
+        max_memory_gb: float | None = None,
+        name: str = "workers=",
+        bound_name: str = "max_memory_gb=",
+        what: str = "a local dask cluster",
+    ) -> Any:
+        """The one rule of a local cluster (:func:`kapitza.cluster.check_local_workers`) for force calls of ``source``
+        on ``atoms`` (``structures`` of them handed over at once): this process's ``main`` bytes and each worker at
+        its peak (:func:`worker_memory`) within ``max_memory_gb`` (default this machine's memory), and on a CUDA GPU
+        every worker's model and call within its free memory; checked before anything starts, whether or not a force
+        call then needs the cluster (a crystal read from the cache gives the same verdict).  Returns the statement
+        (:class:`kapitza.cluster.LocalWorkers`), or None without local workers."""
+        if not self.local_workers:
+            return None
+        from ..cluster import check_local_workers
+        from .calculator_forces import check_gpu_memory, force_call_memory
+
+        per, known = worker_memory(source, atoms, structures)
+        each = (
+            f"the {source.name} potential and one force call on {len(atoms)} atoms"
+            if known
+            else f"its libraries only: no measured footprint for the {source.name} calculator"
+        )
+        found = check_local_workers(self.local_workers, per, main=main, max_memory_gb=max_memory_gb, name=name,
+                                    bound_name=bound_name, what=what, each=each)  # fmt: skip
+        if known:  # on a GPU: one model and one call per worker on the one device
+            call = force_call_memory(source.name, atoms, structures)
+            check_gpu_memory({**call, "gpu": self.local_workers * call["gpu"]},
+                             f"{what} of {self.local_workers} worker(s) on one GPU")  # fmt: skip
+        return found
 
     @property
     def distributed(self) -> bool:
@@ -403,6 +453,19 @@ def _failure(future: Any) -> BaseException:
     return task_error(future, "force task", _KEPT, "kapitza and the potential's package", killed)
 
 
+def worker_memory(source: CalculatorSource, atoms: Any, structures: int | None = None) -> tuple[float, bool]:
+    """(bytes, known): one local worker at its peak with the force calls of ``source`` on ``atoms``: the worker's
+    libraries (:data:`kapitza.cluster.WORKER_LIBRARY_BYTES`), the potential it loads and keeps, and one force call's
+    working memory (:func:`kapitza.atomistic.calculator_forces.force_call_memory`, a batching potential packing
+    ``structures`` of them at most); ``known`` False for a calculator without a measured footprint (its libraries
+    only are counted)."""
+    from ..cluster import WORKER_LIBRARY_BYTES
+    from .calculator_forces import force_call_memory
+
+    call = force_call_memory(source.name, atoms, structures)
+    return WORKER_LIBRARY_BYTES + float(call["resident"]) + float(call["work"]), bool(call["known"])
+
+
 def check_runner_options(
     workers: Any = None,
     scheduler: Any = None,
@@ -420,9 +483,8 @@ def check_runner_options(
              if value is not None]  # fmt: skip
     if len(given) > 1:
         raise InputError(f"give {' or '.join(label(n) for n in given)}, not both")
-    if workers is not None:
-        if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1:
-            raise InputError(f"{label('workers')} must be a positive integer, got {workers!r}")
+    if workers is not None:  # the one rule of a local worker count (its memory: ForceRunner.check_memory)
+        cluster.check_workers(workers, label("workers"))
     if scheduler is not None:
         cluster.check_address(scheduler, label("scheduler"))
     if connect_timeout is None:
@@ -444,7 +506,9 @@ def force_runner(
 
     ``scheduler`` is connected to at once (:func:`kapitza.cluster.connect`: a malformed address, or one where no
     scheduler answers within ``connect_timeout`` s, is one InputError line before any work); a local cluster of
-    ``workers`` processes is started at the first force call that is not in the cache.  Neither: this process.
+    ``workers`` processes (at most this machine's cores, :func:`kapitza.cluster.check_workers`, checked here) is
+    started at the first force call that is not in the cache; the caller checks its memory before any work, whether
+    or not one is then needed (:meth:`ForceRunner.check_memory`).  Neither: this process.
     """
     from .. import cluster
 
@@ -456,7 +520,7 @@ def force_runner(
         runner._own = True
     elif workers is not None:
         n = int(workers)
-        runner = ForceRunner(start=lambda: cluster.local_client(n),
+        runner = ForceRunner(start=lambda: cluster.local_client(n), local_workers=n,
                              where=f"a local dask cluster of {n} worker{'s' if n > 1 else ''}")  # fmt: skip
     else:
         runner = ForceRunner.here()
@@ -479,5 +543,6 @@ __all__ = [
     "force_runner",
     "force_task",
     "structure_digest",
+    "worker_memory",
     "worker_source",
 ]

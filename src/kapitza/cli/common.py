@@ -395,8 +395,9 @@ ForceWorkersOption = Annotated[
     int | None,
     typer.Option(
         "--workers",
-        help="Run the calculator's force calls as tasks on a local dask cluster of this many processes (>= 1; one "
-        "thread each; each loads the potential once).  Every structure's forces are cached either way.",
+        help="Run the calculator's force calls as tasks on a local dask cluster of this many processes (1 to this "
+        "machine's cores; one thread each; each loads the potential once; their memory is checked and stated "
+        "before any work).  Every structure's forces are cached either way.",
         show_default="this process",
     ),
 ]
@@ -487,7 +488,8 @@ WorkersOption = Annotated[
     int | None,
     typer.Option(
         "--workers",
-        help="With --replicas: run them on a local dask cluster of N worker processes (one replica each at a time).",
+        help="With --replicas: run them on a local dask cluster of N worker processes (one replica each at a time; "
+        "N x --np at most this machine's cores, their memory checked before any replica starts).",
     ),
 ]
 

@@ -119,8 +119,13 @@ def check_memory(
     address: bool = False,
     name: str = "--max-memory-gb",
 ) -> CampaignMemory:
-    """Refuse a campaign whose memory estimate (:func:`campaign_memory`) exceeds ``max_memory_gb``, in one line
-    naming the parts; return the estimate."""
+    """Refuse a campaign whose local worker count is more than this machine's cores allow (the one rule of every
+    local cluster, :func:`kapitza.cluster.check_workers`, each worker running the campaign's MPI ranks) or whose
+    memory estimate (:func:`campaign_memory`) exceeds ``max_memory_gb``, in one line naming the parts; return the
+    estimate."""
+    if not address:
+        count = "[campaign] workers" if workers is None else "--workers"
+        cluster.check_workers(int(workers or campaign.workers), count, cores_each=campaign.processes)
     max_memory_gb = _checks.memory_bound_gb(max_memory_gb, name)
     need = campaign_memory(campaign, workers, address=address)
     if need.total > max_memory_gb * 1e9:

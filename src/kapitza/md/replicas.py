@@ -286,20 +286,21 @@ def replica_memory(config: Any, processes: int = 1) -> float:
     return member_memory(config if isinstance(config, NemdPlan) else _system_plan(config), processes)
 
 
-def check_replica_memory(config: Any, workers: int, max_memory_gb: float, processes: int = 1) -> float:
-    """Bytes of this process and ``workers`` local workers each running a replica; InputError above the bound."""
+def check_replica_memory(
+    config: Any, workers: int, max_memory_gb: float, processes: int = 1, replicas: int | None = None
+) -> float:
+    """Bytes of this process and ``workers`` local workers each running a replica (at most ``replicas`` of them hold
+    one at once), by the one rule of every local cluster (:func:`kapitza.cluster.check_local_workers`: the count
+    against this machine's cores, each worker running ``processes`` MPI ranks, and the memory against the bound);
+    one InputError line otherwise."""
     from .memory import CAMPAIGN_MAIN_BYTES
 
-    bound = _checks.memory_bound_gb(max_memory_gb, "max_memory_gb= (--max-memory-gb)")
-    per = replica_memory(config, processes)
-    total = CAMPAIGN_MAIN_BYTES + workers * per
-    if total > bound * 1e9:
-        raise InputError(
-            f"{workers} local worker(s) running a replica each need ~{total / 1e9:.3g} GB in all ({per / 1e9:.2g} GB "
-            f"each and {CAMPAIGN_MAIN_BYTES / 1e9:.2g} GB here; limit {bound:g} GB): use fewer workers (--workers) "
-            "or raise --max-memory-gb"
-        )
-    return total
+    found = cluster.check_local_workers(
+        workers, replica_memory(config, processes), main=CAMPAIGN_MAIN_BYTES, max_memory_gb=max_memory_gb,
+        busy=replicas, name="workers= (--workers)", bound_name="max_memory_gb= (--max-memory-gb)",
+        what="local workers running a replica each", each="one replica's LAMMPS run", cores_each=processes,
+    )  # fmt: skip
+    return found.total
 
 
 def run_replicas(
@@ -353,14 +354,11 @@ def run_replicas(
         raise InputError(f"give either {' or '.join(given)}, not both: each says where the replicas run")
     if address is not None and (not isinstance(address, str) or not address.strip()):
         raise InputError("the scheduler address (--scheduler) must name a scheduler, e.g. tcp://host:8786")
-    if workers is not None:
-        workers = _checks.count(workers, "workers= (--workers)")
-        if workers > MAX_REPLICAS:
-            raise InputError(f"workers= (--workers) must be at most {MAX_REPLICAS}, got {workers}")
-        check_replica_memory(base, min(workers, n), max_memory_gb, processes)
-    connect_timeout = check_connect_timeout(connect_timeout, "connect_timeout= (--connect-timeout)")
     if isinstance(processes, bool) or not isinstance(processes, (int, np.integer)) or processes < 1:
         raise InputError(f"processes= (--np) must be a positive integer, got {processes!r}")
+    if workers is not None:  # the one rule of a local cluster: its count and its memory, before anything starts
+        check_replica_memory(base, workers, max_memory_gb, processes, replicas=n)
+    connect_timeout = check_connect_timeout(connect_timeout, "connect_timeout= (--connect-timeout)")
     if processes > 1 and _kind(config) == "emd":
         raise InputError("EMD replicas run in-process only (processes=1)")
     own_client = None

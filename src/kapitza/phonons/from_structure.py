@@ -295,8 +295,16 @@ def crystal_phonons(
     n_steps = int(_checks.positive(steps, "steps", ""))
     budget = TimeBudget.of(max_time)
     plan, widths, cost = _planned(side, source, name, relax, fmax, n_steps, step, min_width_angstrom, supercell,
-                                  max_supercell_atoms, max_memory_gb, cache)  # fmt: skip
+                                  max_supercell_atoms, max_memory_gb, cache, runner)  # fmt: skip
     atoms, label, described, database, conv, pmat, group, n, cap, limit, _ = plan
+    cluster_line = ""
+    if runner.local_workers:  # the one rule of a local cluster, checked whether or not the cache makes it needed
+        found_workers = runner.check_memory(
+            source, conv.repeat(n), plan_.displaced_count(conv, pmat),
+            main=plan_.supercell_memory(conv, pmat, n, source)[0], max_memory_gb=max_memory_gb,
+            what=f"{described}: the force calls' local dask cluster",
+        )  # fmt: skip
+        cluster_line = f"{runner.where}: {found_workers.statement()}"
     if budget is not None:
         if not cost.known:
             raise no_stated_time(source.name)
@@ -306,9 +314,9 @@ def crystal_phonons(
     said = {"done": False}
 
     def announce() -> None:  # before the first force call (a crystal read whole from the cache makes none)
-        if not said["done"] and cost.known:  # a calculator without a measured cost: in the result only
+        if not said["done"] and (cost.known or cluster_line):  # a calculator without a measured cost: in the result
             said["done"] = True
-            say(cost.line())
+            say("; ".join(line for line in (cost.line() if cost.known else "", cluster_line) if line))
 
     def one(n: tuple[int, int, int]) -> Mapping[str, NDArray[Any]]:
         return _cached(conv, pmat, n, source, described, relax, fmax, n_steps, step, cache, progress, runner,
@@ -472,17 +480,23 @@ def _planned(
     max_atoms: Any,
     max_memory_gb: float | None,
     cache: bool,
+    runner: Any = None,
 ) -> tuple[plan_.CrystalPlan, list[tuple[int, int, int]], plan_.PhononCost]:
     """The plan before any force (:func:`kapitza.phonons.supercell_plan.crystal_plan`), the widths the search may try
-    and their stated cost, ``cached`` where the cache holds the crystal's phonons (the supercell the search ended at
-    where it searched): what :func:`crystal_phonons` reads without a force call."""
+    (this process's memory and, where ``runner`` has local workers, theirs) and their stated cost, ``cached`` where
+    the cache holds the crystal's phonons (the supercell the search ended at where it searched): what
+    :func:`crystal_phonons` reads without a force call."""
     plan = plan_.crystal_plan(side, source, name, min_width, supercell, max_atoms, max_memory_gb)
     conv, pmat, n = plan.conventional, plan.primitive_matrix, plan.supercell
+    displaced = plan_.displaced_count(conv, pmat) if runner is not None and runner.local_workers else None
+
+    def memory(m: tuple[int, int, int]) -> float:
+        here = plan_.supercell_memory(conv, pmat, m, source)[0]
+        return here if displaced is None else here + runner.worker_bytes(source, conv.repeat(m), displaced)
+
     widths, stopped = [n], ""
     if supercell is None:
-        widths, stopped = plan_.wider_supercells(
-            conv, n, plan.max_atoms, lambda m: plan_.supercell_memory(conv, pmat, m, source)[0], plan.limit_gb
-        )
+        widths, stopped = plan_.wider_supercells(conv, n, plan.max_atoms, memory, plan.limit_gb)
     cost = plan_.plan_cost(plan, source, widths, stopped, relax, n_steps)
     chosen: tuple[int, int, int] | None = n
     if cache and len(widths) > 1:

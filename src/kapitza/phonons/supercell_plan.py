@@ -28,7 +28,6 @@ from the float32 noise of its forces.
 
 from __future__ import annotations
 
-import os
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -42,6 +41,7 @@ from ..atomistic.bulk import MAX_STEPS, SYMPREC, check_crystal
 from ..atomistic.calculators import CalculatorSource, calculator_source
 from ..atomistic.force_cost import RELAXATION_CALLS, Stage, duration_words, stage, stage_words, unknown_words
 from ..atomistic.side import side_structure
+from ..cluster import machine_memory_gb
 from ..errors import InputError, MemoryBoundError
 from ..materials import Material
 from .phonopy_file import import_phonopy
@@ -183,21 +183,6 @@ def choose_supercell(
             f"above max_supercell_atoms={max_atoms}; raise it, or give a smaller supercell (or min_width_angstrom)"
         )
     return n
-
-
-def machine_memory_gb() -> float:
-    """The memory this process may use, GB: the machine's physical memory, or its control group's limit where
-    that is lower (a container, a batch job)."""
-    total = float(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
-    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
-        try:
-            with open(path, encoding="ascii") as f:
-                text = f.read().strip()
-        except (OSError, UnicodeDecodeError):
-            continue
-        if text.isdigit():
-            total = min(total, float(text))
-    return total / 1e9
 
 
 def supercell_memory(

@@ -33,7 +33,7 @@ def no_build(monkeypatch):
         ({"cells": (0, 3)}, "cells="),
         ({"seed": 1.5}, "seed= must be an integer, got 1.5"),
         ({"mixing_layers": 1.7}, "mixing_layers= must be an integer, got 1.7"),
-        ({"workers": 0}, "workers= must be >= 1, got 0"),
+        ({"workers": 0}, "workers= must be a whole number of local worker processes from 1 to"),
         ({"check_broadening": "no"}, "check_broadening= must be true or false, got 'no'"),
         ({"normal": "123"}, "normal= must be one of 001, 110, 111"),
         ({"temperature": [np.float64(-5.0)]}, "got -5 K"),

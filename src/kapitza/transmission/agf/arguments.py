@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ...cluster import check_connect_timeout
+from ...cluster import check_connect_timeout, check_workers
 from ...errors import InputError
 from . import config as _config
 from . import inputs as _inputs
@@ -69,6 +69,8 @@ def validated_arguments(given: dict[str, Any]) -> dict[str, Any]:
         raise InputError(f"{option_names('resume')} must be true or false, got {g['resume']!r}")
     if g["workers"] is not None and (g["address"] is not None or g["client"] is not None):
         raise InputError(f"give {option_names('workers')} or {option_names('address')}, not both")
+    if g["workers"] is not None:  # the one rule of a local cluster's count (its memory: the run's statement)
+        check_workers(checked["workers"], option_names("workers"))
     out_path = None
     if g["output"] is not None:
         from ...io.results import check_save_path

@@ -20,7 +20,7 @@ from .force_plans import ModelPlan
 from .solver import DEFAULT_CHUNK, TransmissionResult
 
 #: The settings of :func:`plan_run`'s memory that :func:`.inputs.run_memory` takes.
-MEMORY_KEYS = ("workers", "dask", "calculator", "torch_here", "torch_workers")
+MEMORY_KEYS = ("workers", "dask", "calculator", "torch_here", "torch_workers", "worker_calculator")
 
 
 def plan_run(v: dict[str, Any], dev: DevicePlan | None = None) -> tuple[ModelPlan, int, dict[str, Any]]:
@@ -48,6 +48,8 @@ def plan_run(v: dict[str, Any], dev: DevicePlan | None = None) -> tuple[ModelPla
     else:
         plan = force_plans.builtin_plan(v)
     memory["calculator"] = plan.calculator_bytes
+    # each local worker loads the calculator for the force calls that run on the run's cluster, and keeps it
+    memory["worker_calculator"] = plan.worker_bytes if memory["workers"] else 0.0
     try:
         chunk = _inputs.fit_chunk(plan.sizes, v["kgrid"], v["n_freq"], DEFAULT_CHUNK, build=plan.build_bytes, **memory)
     except InputError as refused:

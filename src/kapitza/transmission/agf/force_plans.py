@@ -65,9 +65,10 @@ class ModelPlan:
     ``sizes`` and ``build_bytes`` set the memory estimate that is checked before the build (:func:`_run`): exact
     sizes for a built-in interface (its primitive cell's model, folded onto the supercell), a lower bound for a
     user's structure and for two crystals through a calculator.  ``calculator_bytes``: a calculator's libraries and
-    model, resident from the force constants on (:attr:`.inputs.MemoryEstimate.calculator`).  ``build()`` returns
-    the model, its settings record and notes.  ``described``: the structure in words, added to a refusal of its
-    memory (two crystals' common cell, which the user did not choose, can be large).
+    model, resident from the force constants on (:attr:`.inputs.MemoryEstimate.calculator`); ``worker_bytes``: what
+    each local dask worker holds for its force calls (the potential it loads and one call's working memory).
+    ``build()`` returns the model, its settings record and notes.  ``described``: the structure in words, added to a
+    refusal of its memory (two crystals' common cell, which the user did not choose, can be large).
     """
 
     sizes: _inputs.ModelSizes
@@ -77,6 +78,7 @@ class ModelPlan:
     folds: Any = None
     calculator_bytes: float = 0.0
     described: str = ""
+    worker_bytes: float = 0.0
 
 
 def builtin_plan(v: dict[str, Any]) -> ModelPlan:
@@ -181,7 +183,7 @@ def user_plan(v: dict[str, Any]) -> ModelPlan:
     lead_atoms = (len(interface.cell_atoms(0)), len(interface.cell_atoms(-1)))
     sizes = _inputs.structure_sizes(lead_atoms)
     notes: list[str] = []
-    resident = 0.0
+    resident = worker = 0.0
     if c["calculator"] is not None:
         from .calculator_route import force_constant_memory, gpu_note, memory_note
 
@@ -190,7 +192,7 @@ def user_plan(v: dict[str, Any]) -> ModelPlan:
         build_bytes = _inputs.build_bytes(
             sizes, need.supercell_atoms, need.row_atoms, "finite-difference", need.displaced + need.work
         )
-        resident = need.resident
+        resident, worker = need.resident, need.resident + need.work
         notes += memory_note(need, fc_source.name) + [need.cost_line(fc_source.name)]
         notes += gpu_note(need, f"the force constants of {c['structure']}")
     else:
@@ -218,7 +220,8 @@ def user_plan(v: dict[str, Any]) -> ModelPlan:
         )
         return model, settings, built_notes + notes
 
-    return ModelPlan(sizes=sizes, build_bytes=build_bytes, build=build, exact=False, calculator_bytes=resident)
+    return ModelPlan(sizes=sizes, build_bytes=build_bytes, build=build, exact=False, calculator_bytes=resident,
+                     worker_bytes=worker)  # fmt: skip
 
 
 def _calculator_forces(v: dict[str, Any]) -> tuple[Any, float]:
@@ -326,4 +329,4 @@ def crystal_plan(v: dict[str, Any]) -> ModelPlan:
         f"cell within {_inputs.named(label('max_strain'), format(checked['max_strain'], 'g'))})"
     )
     return ModelPlan(sizes=sizes, build_bytes=build_bytes, build=build, exact=False, calculator_bytes=need.resident,
-                 described=described)  # fmt: skip
+                     described=described, worker_bytes=need.resident + need.work)  # fmt: skip

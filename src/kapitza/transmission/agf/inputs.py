@@ -125,7 +125,7 @@ SCHEMA: Mapping[str, Spec] = {
     "check_broadening": Spec("bool"),
     "check_temperature": Spec("float", above=0.0, help="K"),
     "allow_unstable_leads": Spec("bool"),
-    "workers": Spec("int", low=1, optional=True, help="an integer"),
+    "workers": Spec("int", optional=True, help="an integer"),  # its value: kapitza.cluster.check_workers
     "address": Spec("str", optional=True, help="scheduler address, e.g. tcp://host:8786"),
     "max_memory_gb": Spec("float", above=0.0, below=MAX_MEMORY_GB, help="GB"),
     "device": Spec("device", help="cpu, gpu, auto, torch-cpu or cuda:N"),
@@ -403,9 +403,9 @@ COMPLEX_BYTES = 16
 #: build, a cold cache) peaked at 184 and 205 MB in two runs (154 MB recorded earlier), so 130 MB + 60 kB per atom
 #: stated 218 MB, 1.06x the larger peak: too thin for a bound; 150 MB + 70 kB per atom state 253 MB (1.23x).
 LIBRARY_BYTES = 150e6
-#: A local dask worker process before its first task (Python, distributed, numpy, scipy, kapitza's AGF kernels;
-#: multiprocessing's spawn): measured 88 MB each at the end of a 1x1 run, whose blocks are ~1 MB.
-WORKER_LIBRARY_BYTES = 100e6
+#: A local dask worker process before its first task: :data:`kapitza.cluster.WORKER_LIBRARY_BYTES` (every local
+#: worker's, defined there once).
+WORKER_LIBRARY_BYTES = _cluster.WORKER_LIBRARY_BYTES
 #: What torch adds to a process that runs the kernels on it (``--device gpu`` or ``torch-cpu``, in this process or
 #: in each dask worker that does): its import and first linear algebra, measured +190 MB resident (torch 2.13.0,
 #: CPU build, 2026-11-26, this machine: 60 MB with kapitza's AGF modules, 238 MB after ``import torch``, 249 MB
@@ -599,7 +599,8 @@ class MemoryEstimate:
     workers : int
         Local dask worker processes (0 in process or with a scheduler's address).
     per_worker : float
-        Each worker: :data:`WORKER_LIBRARY_BYTES` (and :data:`TORCH_LIBRARY_BYTES` where its tasks run on torch),
+        Each worker: :data:`WORKER_LIBRARY_BYTES` (and :data:`TORCH_LIBRARY_BYTES` where its tasks run on torch;
+        with a calculator, the potential it loads for the force calls and one call's working memory),
         the blocks of every k point (received, and their buffer) and
         one task's workspace.
     calculator : float
@@ -771,6 +772,7 @@ def run_memory(
     calculator: float = 0.0,
     torch_here: bool = False,
     torch_workers: bool = False,
+    worker_calculator: float = 0.0,
 ) -> MemoryEstimate:
     """The peak resident memory of a whole run, all its processes together (:class:`MemoryEstimate`).
 
@@ -780,10 +782,12 @@ def run_memory(
     calculator's resident libraries and model (:attr:`MemoryEstimate.calculator`).  ``torch_here``,
     ``torch_workers``: the kernels run on torch in this process, in each local worker (``--device gpu`` or
     ``torch-cpu``): :data:`TORCH_LIBRARY_BYTES` more in each (the GPU's own memory is :func:`device_batch`'s).
+    ``worker_calculator``: what each local worker holds for a calculator's force calls (the potential it loads and
+    keeps, and one call's working memory: the run's force calls are tasks on the same local cluster).
     """
     n_workers = int(workers or 0)
     libraries = LIBRARY_BYTES + (TORCH_LIBRARY_BYTES if torch_here else 0.0)
-    worker_libraries = WORKER_LIBRARY_BYTES + (TORCH_LIBRARY_BYTES if torch_workers else 0.0)
+    worker_libraries = WORKER_LIBRARY_BYTES + (TORCH_LIBRARY_BYTES if torch_workers else 0.0) + worker_calculator
     on_dask = dask or n_workers > 0
     in_process = estimate_memory(
         kgrid, frequencies, check_broadening, sizes=sizes, chunk=0 if on_dask else chunk, lead_method=lead_method
@@ -820,6 +824,7 @@ def check_size(
     calculator: float = 0.0,
     torch_here: bool = False,
     torch_workers: bool = False,
+    worker_calculator: float = 0.0,
 ) -> MemoryEstimate:
     """Refuse a run whose memory estimate (:func:`run_memory`, all its processes) exceeds ``max_memory_gb``;
     return the estimate.
@@ -839,6 +844,7 @@ def check_size(
         calculator=calculator,
         torch_here=torch_here,
         torch_workers=torch_workers,
+        worker_calculator=worker_calculator,
     )
     if need.total > max_memory_gb * 1e9:
         model = "" if sizes is None else f" with a lead unit of {sizes.lead_dof} degrees of freedom"
@@ -867,6 +873,7 @@ def fit_chunk(
     calculator: float = 0.0,
     torch_here: bool = False,
     torch_workers: bool = False,
+    worker_calculator: float = 0.0,
 ) -> int:
     """The most frequencies per task, at most ``chunk``, whose memory estimate (:func:`run_memory`) fits
     ``max_memory_gb``.
@@ -877,7 +884,8 @@ def fit_chunk(
         If even one frequency at a time does not fit (:func:`check_size`).
     """
     kw: dict[str, Any] = {"sizes": sizes, "build": build, "workers": workers, "dask": dask, "calculator": calculator,
-                          "torch_here": torch_here, "torch_workers": torch_workers}  # fmt: skip
+                          "torch_here": torch_here, "torch_workers": torch_workers,
+                          "worker_calculator": worker_calculator}  # fmt: skip
     check_size(kgrid, frequencies, check_broadening=check_broadening, max_memory_gb=max_memory_gb, label=label, **kw)
     limit = max_memory_gb * 1e9
     for n in range(int(chunk), 1, -1):
