@@ -32,7 +32,19 @@ class MemoryBoundError(InputError):
 class TimeBoundError(InputError):
     """A computation whose stated time is above what is left of its time bound (``max_time``): the bound refuses it,
     not the input (as :class:`MemoryBoundError`: a caller that remembers refusals must not remember this one; with
-    more time the same input runs)."""
+    more time the same input runs).
+
+    Attributes
+    ----------
+    imaginary_thz : float or None
+        Where the bound stopped the stability-driven widening search of a crystal's phonons, the magnitude of the
+        near-Gamma imaginary frequency of the widest supercell computed, THz (``kapitza predict`` then lets the
+        crystal's long waves stand in, as for the potential's own refusal); None where it refused before that.
+    """
+
+    def __init__(self, message: str, imaginary_thz: float | None = None) -> None:
+        super().__init__(message)
+        self.imaginary_thz = imaginary_thz
 
 
 class DynamicalInstabilityError(InputError):

@@ -202,3 +202,23 @@ def test_a_long_wave_crystal_needs_a_stable_tensor():
         LongWaveCrystal(name="Cu", structure="Cu", calculator=EMT, refusal=REFUSED, imaginary_thz=0.321, elastic=found,
                         material=kapitza.get_material("Cu"))  # fmt: skip
     assert math.isfinite(elastic.smallest_eigenvalue)
+
+
+def test_a_time_bound_that_stopped_the_widening_lets_the_long_waves_stand_in(refuse_cu):
+    """--max-time stopped the widening search at a supercell with near-Gamma imaginary modes (issue 78 items 3 and
+    4): the user asked for an answer within the bound, so the long waves stand in as for the potential's refusal,
+    said on the first lines; a time bound's refusal before any force call (no frequency) stands."""
+    from kapitza.errors import TimeBoundError
+
+    stopped = REFUSED + "; the next, 6x6x6 (864 atoms), is stated ~9.3 min, more than the 120 s left of the 300 s " \
+        "time bound (max_time); raise it"
+    refuse_cu(TimeBoundError(stopped, 0.321))
+    p = kapitza.predict("Al", "Cu", 300, calculator=EMT, mesh=8)
+    assert p.settings.dispersion == "debye" and p.side2.sound_speed_average == SOUND_SPEED_AVERAGE
+    first = p.warnings[0] if p.expected is not None else p.warnings[1]
+    assert first.startswith("Cu: its phonons are refused with mlip_factories:emt (0.321i THz) in the supercells the "
+                            "time bound (max_time) allowed") and "long waves stand in" in first  # fmt: skip
+    assert p.to_dict()["crystals"][1]["phonons_refused"] == stopped
+    refuse_cu(TimeBoundError("the phonons of Cu: ~30 s stated (typical), more than the 18 s left"))
+    with pytest.raises(TimeBoundError, match="18 s left"):
+        kapitza.predict("Al", "Cu", 300, calculator=EMT, mesh=8)

@@ -277,7 +277,8 @@ def crystal_phonons(
         (an InputError) Imaginary frequencies beyond the tolerance (the message gives the q-point and the frequency,
         ``imaginary_thz`` its magnitude), near Gamma in the widest supercell tried; where the memory bound stopped
         the widening, MemoryBoundError instead (with more memory a wider supercell might be stable), and where
-        ``max_time`` stopped it, TimeBoundError (with more time a wider supercell might be stable).
+        ``max_time`` stopped it, TimeBoundError with the frequency (with more time a wider supercell might be
+        stable; ``kapitza predict`` lets the crystal's long waves stand in then).
     TimeBoundError
         (an InputError) The crystal's stated time is above what is left of ``max_time``, before any force call.
     MissingDependencyError
@@ -337,8 +338,8 @@ def crystal_phonons(
             f"{exc}{tried}; refused: not a minimum of this potential, or its force constants reach beyond "
             f"the supercells {allow}{verdict}{stopped}"
         )
-        if stopped:
-            return bound(words)
+        if stopped:  # the time bound's refusal keeps the frequency: its long waves may stand in (kapitza predict)
+            return TimeBoundError(words, exc.imaginary_thz) if bound is TimeBoundError else bound(words)
         return DynamicalInstabilityError(words, exc.imaginary_thz)
 
     def search() -> dict[str, NDArray[Any]]:

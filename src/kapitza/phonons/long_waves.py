@@ -86,11 +86,12 @@ class LongWaveCrystal:
     def warning(self) -> str:
         """One line: the refusal, the stable tensor, and that its models are the Debye ones from it."""
         m = self.material
+        within = " in the supercells the time bound (max_time) allowed" if "(max_time)" in self.refusal else ""
         return (
-            f"{self.name}: its phonons are refused with {self.calculator} ({self.imaginary_thz:.3g}i THz) but its "
-            f"relaxed-ion elastic tensor is stable (smallest eigenvalue {self.elastic.smallest_eigenvalue:.3g} GPa): "
-            f"its long waves stand in, v_l = {m.v_l:.0f} m/s and v_t = {m.v_t:.0f} m/s from the potential's elastic "
-            "constants, and the models are the Debye ones"
+            f"{self.name}: its phonons are refused with {self.calculator} ({self.imaginary_thz:.3g}i THz){within} but "
+            f"its relaxed-ion elastic tensor is stable (smallest eigenvalue {self.elastic.smallest_eigenvalue:.3g} "
+            f"GPa): its long waves stand in, v_l = {m.v_l:.0f} m/s and v_t = {m.v_t:.0f} m/s from the potential's "
+            "elastic constants, and the models are the Debye ones"
         )
 
     def document(self) -> dict[str, Any]:

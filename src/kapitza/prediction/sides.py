@@ -159,17 +159,25 @@ def phonons_or_long_waves(
     side: Any, source: Any, max_memory_gb: float | None, progress: Progress | None, budget: Any = None
 ) -> Any:
     """A side's crystal from its structure (:func:`~kapitza.phonons.from_structure.crystal_phonons`), or, where the
-    potential refuses its phonons for imaginary frequencies (not its memory or time bound, not its input: those
-    refusals stand), its long waves from the same potential's elastic constants
-    (:func:`~kapitza.phonons.long_waves.long_wave_crystal`; the refusal stands where they are unstable too).
-    ``budget`` bounds both (:class:`~kapitza.atomistic.force_cost.TimeBudget`)."""
-    from ..errors import DynamicalInstabilityError
+    potential refuses its phonons for imaginary frequencies, or the time bound stopped the widening search at a
+    supercell that had them (the user asked for an answer within the bound: the long waves are the answer the bound
+    allows, scored as such), its long waves from the same potential's elastic constants
+    (:func:`~kapitza.phonons.long_waves.long_wave_crystal`; the refusal stands where they are unstable too, or where
+    what is left of the bound cannot pay for them).  A memory bound's refusal, a time bound's before any force call,
+    and the input's stand.  ``budget`` bounds both (:class:`~kapitza.atomistic.force_cost.TimeBudget`)."""
+    from ..errors import DynamicalInstabilityError, TimeBoundError
     from ..phonons.from_structure import crystal_phonons
     from ..phonons.long_waves import long_wave_crystal
 
     try:
         return crystal_phonons(side, source, max_memory_gb=max_memory_gb, progress=progress, max_time=budget)
     except DynamicalInstabilityError as refusal:
+        return long_wave_crystal(side, source, refusal, max_memory_gb=max_memory_gb, progress=progress,
+                                 max_time=budget)  # fmt: skip
+    except TimeBoundError as stopped:
+        if stopped.imaginary_thz is None:  # refused before the search computed anything: nothing to stand in for
+            raise
+        refusal = DynamicalInstabilityError(str(stopped), stopped.imaginary_thz)
         return long_wave_crystal(side, source, refusal, max_memory_gb=max_memory_gb, progress=progress,
                                  max_time=budget)  # fmt: skip
 

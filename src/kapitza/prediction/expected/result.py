@@ -168,8 +168,8 @@ class ExpectedConductance:
         if self.long_waves:
             one = len(self.long_waves) == 1
             band += f", widened by x{self.widening:.2f} for long waves"
-            rests = (f"the long waves of {' and '.join(self.long_waves)} ({'its' if one else 'their'} phonons refused "
-                     f"by the potential) and {rests}")  # fmt: skip
+            rests = (f"the long waves of {' and '.join(self.long_waves)} ({'its' if one else 'their'} phonons refused: "
+                     f"the warnings say why) and {rests}")  # fmt: skip
         return (
             f"expected measurement at {self.temperature[i]:g} K: {mw_text(self.value[i])} MW m^-2 K^-1 "
             f"({mw_text(self.low[i])}-{mw_text(self.high[i])}, {band}); from {rests}"
