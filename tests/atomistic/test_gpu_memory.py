@@ -15,8 +15,8 @@ pytest.importorskip("ase")
 
 from ase.build import bulk
 
-from kapitza.atomistic import calculator_forces
-from kapitza.atomistic.calculator_forces import FOOTPRINTS, check_gpu_memory, force_call_memory
+from kapitza.atomistic import call_memory
+from kapitza.atomistic.call_memory import FOOTPRINTS, check_gpu_memory, force_call_memory
 from kapitza.errors import InputError, MemoryBoundError
 
 
@@ -60,7 +60,7 @@ def test_the_gpu_statement_refuses_just_above_and_accepts_just_below_the_free_me
         seen.append(device)
         return need + margin
 
-    monkeypatch.setattr(calculator_forces, "gpu_free_bytes", free)
+    monkeypatch.setattr(call_memory, "gpu_free_bytes", free)
     if margin < 0:
         with pytest.raises(MemoryBoundError) as refused:
             check_gpu_memory(call, "Si: its force constants")
@@ -79,7 +79,7 @@ def test_a_cpu_call_never_asks_the_gpu(monkeypatch):
     def never(device):
         raise AssertionError("the GPU was asked for a call on the CPU")
 
-    monkeypatch.setattr(calculator_forces, "gpu_free_bytes", never)
+    monkeypatch.setattr(call_memory, "gpu_free_bytes", never)
     assert check_gpu_memory(force_call_memory("chgnet", _atoms(), device="cpu"), "x") == ""
 
 
@@ -97,12 +97,12 @@ def test_a_bulk_supercell_on_a_gpu_too_small_is_refused_before_any_force(monkeyp
 
     conv, pmat, n = bulk("Si", "diamond", 5.43, cubic=True), np.eye(3), (2, 2, 2)
     host_cpu, _ = supercell_plan.supercell_memory(conv, pmat, n, Named())
-    monkeypatch.setattr(calculator_forces, "call_device", lambda name: "cuda")
+    monkeypatch.setattr(call_memory, "call_device", lambda name: "cuda")
     need = supercell_plan.supercell_gpu_memory(conv, pmat, n, Named())["gpu"]
     host_gpu, _ = supercell_plan.supercell_memory(conv, pmat, n, Named())
     assert host_gpu == pytest.approx(host_cpu - (need - FOOTPRINTS["sevennet-l3i5"].resident), rel=1e-12)
-    monkeypatch.setattr(calculator_forces, "gpu_free_bytes", lambda device: need - 1.0)
+    monkeypatch.setattr(call_memory, "gpu_free_bytes", lambda device: need - 1.0)
     with pytest.raises(MemoryBoundError, match=r"Si: the force constants of the .* supercell: .* GPU memory on cuda"):
         supercell_plan.check_memory(conv, pmat, n, Named(), 1000.0, "Si", True)
-    monkeypatch.setattr(calculator_forces, "gpu_free_bytes", lambda device: need + 1.0)
+    monkeypatch.setattr(call_memory, "gpu_free_bytes", lambda device: need + 1.0)
     assert supercell_plan.check_memory(conv, pmat, n, Named(), 1000.0, "Si", True) == pytest.approx(host_gpu / 1e9)

@@ -220,8 +220,9 @@ def test_a_folder_of_other_replicas_says_what_differs(tmp_path):
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
 @pytest.mark.parametrize("name", ["state.json", "config.toml"])
 def test_the_run_side_reads_a_replica_back_within_its_bound(tmp_path, name):
-    """Item 3 on the side that runs them: a replica (or a campaign member) whose state or config is a FIFO, /dev/zero or 6 GB is not
-    complete (it is run, and refused there in one line), read at once: never waited on, never read into memory."""
+    """Item 3 on the side that runs them: a replica (or a campaign member) whose state or config is a FIFO, /dev/zero
+    or 6 GB is not complete (it is run, and refused there in one line), read at once: never waited on, never read
+    into memory."""
     from kapitza.md.campaign import member_complete
     from kapitza.md.replicas import replica_complete
     from kapitza.md.run import open_run_directory

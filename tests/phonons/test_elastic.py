@@ -234,13 +234,13 @@ def test_memory_is_stated_and_bounded_before_any_force(monkeypatch):
     """The stated memory is the libraries plus the potential's footprint for one call on the conventional cell
     (here a made-up footprint of 0.5 GB + 0.1 GB); above max_memory_gb the crystal is refused before anything is
     computed, below it the result states it; a calculator without a footprint states nothing (0)."""
-    from kapitza.atomistic import calculator_forces
+    from kapitza.atomistic import call_memory
     from kapitza.errors import MemoryBoundError
     from kapitza.phonons.supercell_plan import LIBRARY_BYTES
 
     assert elastic.crystal_elastic_constants("Si", SW, cache=False).memory_gb == 0.0
     calls = []
-    monkeypatch.setattr(calculator_forces, "force_call_memory",
+    monkeypatch.setattr(call_memory, "force_call_memory",
                         lambda name, atoms, n: calls.append(len(atoms)) or {"resident": 5e8, "work": 1e8,
                                                                             "known": True})  # fmt: skip
     stated = (LIBRARY_BYTES + 6e8) / 1e9

@@ -210,8 +210,10 @@ def test_a_time_bound_that_stopped_the_widening_lets_the_long_waves_stand_in(ref
     said on the first lines; a time bound's refusal before any force call (no frequency) stands."""
     from kapitza.errors import TimeBoundError
 
-    stopped = REFUSED + "; the next, 6x6x6 (864 atoms), is stated ~9.3 min, more than the 120 s left of the 300 s " \
+    stopped = (
+        REFUSED + "; the next, 6x6x6 (864 atoms), is stated ~9.3 min, more than the 120 s left of the 300 s "
         "time bound (max_time); raise it"
+    )
     refuse_cu(TimeBoundError(stopped, 0.321))
     p = kapitza.predict("Al", "Cu", 300, calculator=EMT, mesh=8)
     assert p.settings.dispersion == "debye" and p.side2.sound_speed_average == SOUND_SPEED_AVERAGE

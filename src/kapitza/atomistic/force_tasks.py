@@ -262,7 +262,7 @@ class ForceRunner:
         if not self.local_workers:
             return None
         from ..cluster import check_local_workers
-        from .calculator_forces import check_gpu_memory, force_call_memory
+        from .call_memory import check_gpu_memory, force_call_memory
 
         per, known = worker_memory(source, atoms, structures)
         each = (
@@ -460,7 +460,7 @@ def worker_memory(source: CalculatorSource, atoms: Any, structures: int | None =
     ``structures`` of them at most); ``known`` False for a calculator without a measured footprint (its libraries
     only are counted)."""
     from ..cluster import WORKER_LIBRARY_BYTES
-    from .calculator_forces import force_call_memory
+    from .call_memory import force_call_memory
 
     call = force_call_memory(source.name, atoms, structures)
     return WORKER_LIBRARY_BYTES + float(call["resident"]) + float(call["work"]), bool(call["known"])

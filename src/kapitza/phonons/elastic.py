@@ -237,7 +237,7 @@ def elastic_memory(conv: Any, source: CalculatorSource) -> tuple[float, bool]:
     call on the cell (:func:`kapitza.atomistic.calculator_forces.force_call_memory`, the footprints measured by
     ``benchmarks/mlip_memory.py``; the stress comes from the same call).  ``known`` is False for a calculator
     without a measured footprint: only the libraries are counted."""
-    from ..atomistic.calculator_forces import force_call_memory
+    from ..atomistic.call_memory import force_call_memory
     from .supercell_plan import LIBRARY_BYTES
 
     call = force_call_memory(source.name, conv, 1)
@@ -458,7 +458,7 @@ def _check_memory(conv: Any, source: CalculatorSource, described: str, max_memor
             f"{described}: its elastic constants need ~{need / 1e9:.3g} GB with the {source.name} potential (per "
             f"process: {counted}), above {bound}"
         )
-    from ..atomistic.calculator_forces import check_gpu_memory, force_call_memory
+    from ..atomistic.call_memory import check_gpu_memory, force_call_memory
 
     check_gpu_memory(force_call_memory(source.name, conv, 1), f"{described}: its elastic constants")
     return need / 1e9 if known else 0.0

@@ -198,7 +198,7 @@ def supercell_memory(
     atoms, 2.9 copies).  Counted
     on the structure as given, before relaxation.  ``known`` is False for a calculator without a measured
     footprint: its model and force calls are not counted."""
-    from ..atomistic.calculator_forces import force_call_memory
+    from ..atomistic.call_memory import force_call_memory
 
     supercell = conv.repeat(n)
     atoms = len(supercell)
@@ -224,7 +224,7 @@ def supercell_gpu_memory(
     """The force call of :func:`supercell_memory` by device
     (:func:`kapitza.atomistic.calculator_forces.force_call_memory`): ``gpu`` is the GPU memory of the model and the
     call's work where the potential runs on a CUDA GPU, 0 on the CPU."""
-    from ..atomistic.calculator_forces import force_call_memory
+    from ..atomistic.call_memory import force_call_memory
 
     return force_call_memory(source.name, conv.repeat(n), displaced_count(conv, pmat))
 
@@ -264,7 +264,7 @@ def check_memory(
             f"the {source.name} potential (per process: {counted}), above {bound}; "
             "raise it, or give a smaller supercell (or min_width_angstrom)"
         )
-    from ..atomistic.calculator_forces import call_device, check_gpu_memory
+    from ..atomistic.call_memory import call_device, check_gpu_memory
 
     if call_device(source.name).startswith("cuda"):  # the call's work is the GPU's: checked against its free memory
         what = f"{name}: the force constants of the {cells_text(n, len(conv))} supercell"

@@ -318,8 +318,8 @@ def _plan(
         seam_zone,
         slab_cell,
     )
-    from ..atomistic.calculator_forces import force_call_memory
     from ..atomistic.calculators import BATCH_ATOMS
+    from ..atomistic.call_memory import force_call_memory
     from ..atomistic.stacking import miller_text, period_cells
 
     slab = slab_cell(structure)

