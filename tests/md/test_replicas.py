@@ -5,14 +5,13 @@ nothing lost)."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import signal
 
 import numpy as np
 import pytest
 
+from hostile_files import at_most, device, fifo, huge
 from kapitza.analysis.md.analyze import analyze_md
 from kapitza.errors import InputError
 from kapitza.md.nemd import NemdConfig
@@ -228,14 +227,14 @@ def test_the_run_side_reads_a_replica_back_within_its_bound(tmp_path, name):
     from kapitza.md.run import open_run_directory
 
     config = NemdConfig(**TINY)
-    for k, make in enumerate((os.mkfifo, lambda p: os.symlink("/dev/zero", p), _huge)):
+    for k, make in enumerate((fifo, device, huge)):
         folder = tmp_path / f"r{k}"
         folder.mkdir()
         (folder / "config.toml").write_text(config.to_toml())
         (folder / "state.json").write_text('{"completed_units": 12}')
         os.remove(folder / name)
         make(folder / name)
-        with _at_most(5):
+        with at_most(5):
             assert not replica_complete(config, folder)
             assert not member_complete(config, folder, verify=False)  # a campaign's members: the same reader
             if name == "config.toml":
@@ -248,22 +247,3 @@ def test_the_record_and_the_run_side_agree_on_lammps_seeds():
     from kapitza.md.nemd import LAMMPS_MAX_SEED
 
     assert MAX_SEED == LAMMPS_MAX_SEED and SEED_RANGE < MAX_SEED
-
-
-def _huge(path):
-    with open(path, "wb") as f:
-        f.truncate(6_000_000_000)
-
-
-@contextlib.contextmanager
-def _at_most(seconds):
-    def stop(signum, frame):
-        raise AssertionError(f"still reading after {seconds} s")
-
-    old = signal.signal(signal.SIGALRM, stop)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)

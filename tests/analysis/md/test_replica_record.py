@@ -13,47 +13,16 @@ items 3, 5, 6, 8): one rule each, one line and exit status 2 (or the pool with a
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import signal
 
 import pytest
 from run_dir_synthetic import write_parent
 
+from hostile_files import at_most, device, fifo, huge
 from kapitza.analysis.md.analyze import analyze_md
 from kapitza.errors import InputError
 from kapitza.io.replica_layout import check_status, failure_status
-
-
-@contextlib.contextmanager
-def at_most(seconds):
-    """Fail, rather than hang the suite, where a read waits (a FIFO opened for reading blocks until a writer)."""
-
-    def stop(signum, frame):
-        raise AssertionError(f"still reading after {seconds} s: the read waits or has no end")
-
-    old = signal.signal(signal.SIGALRM, stop)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
-
-
-def fifo(path):
-    os.mkfifo(path)
-
-
-def device(path):
-    os.symlink("/dev/zero", path)
-
-
-def huge(path):
-    with open(path, "wb") as f:
-        f.truncate(6_000_000_000)  # sparse: 6 GB to stat and to read, none on the disk
-
 
 #: What is put in a file's place -> the words of the refusal.  /dev/zero is reached through a link, which a replica's
 #: own files may not be (test_replica_independence): refused there before it is opened; replicas.json is read.
