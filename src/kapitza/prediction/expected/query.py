@@ -283,6 +283,15 @@ def _with_zero_kelvin(
     )  # fmt: skip
 
 
+def _solid(material: Any, option: str) -> None:
+    """Refuse a fluid side (liquid helium): every route learnt from solid interfaces only."""
+    if material.is_fluid:
+        raise InputError(
+            f"{option} {material.name} is a fluid: the estimate learnt from solid interfaces only (the compilation "
+            "holds no liquid-helium row); see the expected range between the DMM and the AMM below"
+        )
+
+
 def _database_query(
     side1: Any,
     side2: Any,
@@ -293,25 +302,21 @@ def _database_query(
 ) -> ExpectedConductance:
     from ...materials import get_material
 
-    names = []
+    records = []
     for side, option in ((side1, "side1"), (side2, "side2")):
         m = get_material(side)
-        if m.is_fluid:
-            raise InputError(
-                f"{option} {m.name} is a fluid: the estimate learnt from solid interfaces only (the compilation holds "
-                "no liquid-helium row); see the expected range between the DMM and the AMM below"
-            )
+        _solid(m, option)
         if m.origin != "database":
             raise InputError(
                 f"{option} {m.name!r} comes from {m.origin}, not the database: the estimate learnt from the "
                 "database's materials and from crystals built from their structures (a structure file or "
                 "--calculator), not from a material file's numbers; the physics below is the file's"
             )
-        names.append(m.name)
-    a, b = names
+        records.append(m)
+    a, b = (m.name for m in records)
     if a == b:
         raise InputError(f"side1 and side2 are both {a}: there is no interface to estimate")
-    x, query = record_features(get_material(a), get_material(b), t, method)
+    x, query = record_features(records[0], records[1], t, method)
     inputs = ("Debye DMM, radiation limit and AMM of the pair (with its electrons), Debye-temperature and "
               "impedance ratios and the temperature",)  # fmt: skip
     return expected_from_features("database", a, b, x, t, query.predicted[0], method, inputs, notes, sample)
@@ -349,8 +354,7 @@ def long_wave_expected(
         if not isinstance(side, Material):
             raise InputError(f"{option}: the long-wave route takes the Material records the prediction holds, got "
                              f"{type(side).__name__}")  # fmt: skip
-        if side.is_fluid:
-            raise InputError(f"{option} {side.name} is a fluid: the estimate learnt from solid interfaces only")
+        _solid(side, option)
     names = _checks.labels(long_waves, "long_waves", check=_checks.side_name)
     if not names or any(n not in (side1.name, side2.name) for n in names):
         raise InputError(f"long_waves must name side1 ({side1.name}) or side2 ({side2.name}), got {list(long_waves)}")
