@@ -291,9 +291,7 @@ def crystal_phonons(
     if runner is not None and not isinstance(runner, ForceRunner):
         raise InputError(f"runner must be a kapitza.atomistic.force_tasks.ForceRunner, got {type(runner).__name__}")
     runner = ForceRunner.here() if runner is None else runner
-    step = _checks.positive(displacement_angstrom, "displacement_angstrom", "A")
-    fmax = _checks.positive(fmax_ev_per_angstrom, "fmax_ev_per_angstrom", "eV/A")
-    n_steps = int(_checks.positive(steps, "steps", ""))
+    step, fmax, n_steps = _numbers(displacement_angstrom, fmax_ev_per_angstrom, steps)
     budget = TimeBudget.of(max_time)
     plan, widths, cost = _planned(side, source, name, relax, fmax, n_steps, step, min_width_angstrom, supercell,
                                   max_supercell_atoms, max_memory_gb, cache, runner)  # fmt: skip
@@ -528,11 +526,16 @@ def phonon_cost(
     whose phonons are in it is ``cached`` and costs nothing (0 s).  Raises InputError as :func:`crystal_phonons`
     would before its first force call."""
     source = calculator if isinstance(calculator, CalculatorSource) else calculator_source(calculator)
-    step = _checks.positive(displacement_angstrom, "displacement_angstrom", "A")
-    fmax = _checks.positive(fmax_ev_per_angstrom, "fmax_ev_per_angstrom", "eV/A")
-    n_steps = int(_checks.positive(steps, "steps", ""))
+    step, fmax, n_steps = _numbers(displacement_angstrom, fmax_ev_per_angstrom, steps)
     return _planned(side, source, name, relax, fmax, n_steps, step, min_width_angstrom, supercell,
                     max_supercell_atoms, max_memory_gb, cache)[2]  # fmt: skip
+
+
+def _numbers(displacement_angstrom: Any, fmax_ev_per_angstrom: Any, steps: Any) -> tuple[float, float, int]:
+    """The displacement (A), the relaxation's force tolerance (eV/A) and its step bound, checked (> 0)."""
+    step = _checks.positive(displacement_angstrom, "displacement_angstrom", "A")
+    fmax = _checks.positive(fmax_ev_per_angstrom, "fmax_ev_per_angstrom", "eV/A")
+    return step, fmax, int(_checks.positive(steps, "steps", ""))
 
 
 def _parts(conv: Any, source: CalculatorSource, relax: bool, fmax: float, n_steps: int, step: float) -> dict[str, Any]:
