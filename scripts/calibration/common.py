@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -131,3 +132,19 @@ def paper_weighted(deals: list[dict[str, np.ndarray]]) -> tuple[float, float]:
 def coverage_error(n: int) -> float:
     """Standard error of a measured coverage over ``n`` seeds at the Gaussian value."""
     return math.sqrt(GAUSS_1SIGMA * (1 - GAUSS_1SIGMA) / max(n, 1))
+
+
+def score_toml_lines(s: Any, coverage: float | None = None) -> list[str]:
+    """The TOML lines of a held-out :class:`kapitza.prediction.scoring.Score` as the shipped score files hold them
+    (``kapitza predict`` quotes them): rows, papers, the median factors, the within-x2 share, the band's coverage by
+    paper (``coverage`` in its place where given: a nested coverage) and by row, and its half-width."""
+    return [
+        f"rows = {s.rows}",
+        f"papers = {s.papers}",
+        f"median_factor_paper = {s.median_factor_paper!r}",
+        f"median_factor_row = {s.median_factor_row!r}",
+        f"within_2_paper = {s.within_2_paper!r}",
+        f"coverage_paper = {(s.coverage_paper if coverage is None else coverage)!r}",
+        f"coverage_row = {s.coverage_row!r}",
+        f"band_half_width = {s.band_half_width!r}",
+    ]

@@ -174,17 +174,7 @@ def tries(validations: tuple[V.ExpectedValidation, ...], by_pair: dict[str, H.He
 
 
 def _score_lines(s: S.Score) -> list[str]:
-    return [
-        f"rows = {s.rows}",
-        f"papers = {s.papers}",
-        f"median_factor_paper = {s.median_factor_paper!r}",
-        f"median_factor_row = {s.median_factor_row!r}",
-        f"within_2_paper = {s.within_2_paper!r}",
-        f"coverage_paper = {s.coverage_paper!r}",
-        f"coverage_row = {s.coverage_row!r}",
-        f"band_half_width = {s.band_half_width!r}",
-        "",
-    ]
+    return [*common.score_toml_lines(s), ""]
 
 
 def write_scores(validations: tuple[V.ExpectedValidation, ...], by_pair: dict[str, H.HeldOut]) -> None:

@@ -65,19 +65,6 @@ def run(n_seeds: int) -> list[common.CalibrationRow]:
     ]
 
 
-def _score_lines(s: Score, coverage: float | None = None) -> list[str]:
-    return [
-        f"rows = {s.rows}",
-        f"papers = {s.papers}",
-        f"median_factor_paper = {s.median_factor_paper!r}",
-        f"median_factor_row = {s.median_factor_row!r}",
-        f"within_2_paper = {s.within_2_paper!r}",
-        f"coverage_paper = {(s.coverage_paper if coverage is None else coverage)!r}",
-        f"coverage_row = {s.coverage_row!r}",
-        f"band_half_width = {s.band_half_width!r}",
-    ]
-
-
 def write_scores(v: LW.LongWaveValidation) -> None:
     """The widening ``kapitza predict`` applies where a side's long waves stood in, and the scores it quotes: the
     long-wave estimate's median factor, its widened band's coverage by paper with the widening chosen without the
@@ -102,7 +89,7 @@ def write_scores(v: LW.LongWaveValidation) -> None:
         f"spread_ratio = {v.spread!r}",
         f"pairs = {len(set(v.rows.pair))}",
         "crystals = [" + ", ".join(f'"{c}"' for c in v.crystals) + "]",
-        *_score_lines(every["widened"], v.nested),
+        *common.score_toml_lines(every["widened"], v.nested),
         f"unwidened_coverage_paper = {every['long'].coverage_paper!r}",
         f"real_median_factor_paper = {every['real'].median_factor_paper!r}",
         f"real_coverage_paper = {every['real'].coverage_paper!r}",
@@ -112,7 +99,7 @@ def write_scores(v: LW.LongWaveValidation) -> None:
         s = v.scores[name]
         lines += [
             f'[routes."{E.LONG_WAVES}"."{name}"]',
-            *_score_lines(s["widened"], v.nested_splits[name]),
+            *common.score_toml_lines(s["widened"], v.nested_splits[name]),
             f"unwidened_coverage_paper = {s['long'].coverage_paper!r}",
             f"real_median_factor_paper = {s['real'].median_factor_paper!r}",
             f"real_coverage_paper = {s['real'].coverage_paper!r}",
