@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ... import _checks
 from ...errors import ConvergenceError, InputError, optional_module
 from ...io.results import result
 from .least_squares import Problem, Progress, fit
@@ -81,12 +82,6 @@ def _emcee() -> Any:
     return optional_module("emcee", "mcmc", "posterior sampling of thermoreflectance fits")
 
 
-def _int(value: Any, what: str, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise InputError(f"{what} must be an integer >= {low}, got {value!r}")
-    return int(value)
-
-
 def sample_posterior(
     sample: Sample,
     mode: str,
@@ -147,15 +142,15 @@ def sample_posterior(
         raise InputError("progress= must be a function progress(done, total) or None")
     nuisance = prob.fixed if marginalize else ()
     ndim = len(prob.names) + len(nuisance)
-    steps = _int(steps, "steps=", 1)
-    burn = _int(burn, "burn=", 0)
+    steps = _checks.count(steps, "steps=", 1)
+    burn = _checks.count(burn, "burn=", 0)
     if burn >= steps:
         raise InputError(f"burn= ({burn}) must be smaller than steps= ({steps})")
-    walkers = max(8, 4 * ndim) if walkers is None else _int(walkers, "walkers=", 2 * ndim)
+    walkers = max(8, 4 * ndim) if walkers is None else _checks.count(walkers, "walkers=", 2 * ndim)
     if thin is not None:
-        thin = _int(thin, "thin=", 1)
-    seed = _int(seed, "seed=", 0)
-    max_evaluations = _int(max_evaluations, "max_evaluations=", 1)
+        thin = _checks.count(thin, "thin=", 1)
+    seed = _checks.count(seed, "seed=", 0)
+    max_evaluations = _checks.count(max_evaluations, "max_evaluations=", 1)
     if walkers * steps > max_evaluations:
         raise InputError(
             f"walkers={walkers} x steps={steps} needs {walkers * steps} model evaluations "
