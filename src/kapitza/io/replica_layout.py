@@ -40,8 +40,9 @@ KINDS = ("nemd", "emd")
 #: Largest replicas.json read (a few lines per replica and the config text).
 MAX_REPLICAS_BYTES = 5_000_000
 _NAME = re.compile(r"^replica-([1-9][0-9]{0,5})$")
-#: The largest seed a replica may have: LAMMPS's (``fix langevin``'s Marsaglia generator takes 1 .. 900,000,000;
-#: :data:`kapitza.md.nemd.LAMMPS_MAX_SEED`, which a test holds equal).
+#: The largest seed a replica may have: LAMMPS's (``fix langevin``'s Marsaglia generator takes 1 .. 900,000,000,
+#: "a positive integer less than or equal to 900 million", lammps/lammps src/random_mars.h); the run side's
+#: :data:`kapitza.md.nemd.LAMMPS_MAX_SEED` is this one.
 MAX_SEED = 900_000_000
 #: The statuses a replica may have: ``pending``, ``complete``, or ``failed: `` and why, at most
 #: :data:`MAX_STATUS_CHARS` characters of plain text (the CLI prints them in its table and warnings).

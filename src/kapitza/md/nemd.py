@@ -95,6 +95,7 @@ from typing import Any
 
 from .._checks import number, positive
 from ..errors import InputError
+from ..io.replica_layout import MAX_SEED
 from ..io.run_manifest import bath_set_points
 
 #: Potentials this driver can write (the LAMMPS pair style); the cutoff is that of the builder's lattice constant.
@@ -129,9 +130,10 @@ _DEFAULTS = {
     ("user", "metal"): (None, None, None, 0.1, 10.0),
 }
 #: The largest seed LAMMPS's Marsaglia generator takes (``fix langevin``: "a positive integer less than or equal to
-#: 900 million", lammps/lammps src/random_mars.h); ``velocity create``'s Park-Miller generator takes any positive
-#: int.  Each MPI process adds its rank to a fix langevin seed, so seeds stay :data:`RANK_ROOM` below it.
-LAMMPS_MAX_SEED = 900_000_000
+#: 900 million", lammps/lammps src/random_mars.h; one copy, :data:`kapitza.io.replica_layout.MAX_SEED`, which the
+#: replica record checks too); ``velocity create``'s Park-Miller generator takes any positive int.  Each MPI process
+#: adds its rank to a fix langevin seed, so seeds stay :data:`RANK_ROOM` below it.
+LAMMPS_MAX_SEED = MAX_SEED
 #: Room left under :data:`LAMMPS_MAX_SEED` for the MPI ranks that fix langevin adds to its seed.
 RANK_ROOM = 100_000
 
