@@ -33,12 +33,14 @@ import hashlib
 import json
 import lzma
 import os
-import stat
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from numpy.typing import NDArray
+
+from ..errors import InputError
+from .paths import read_bounded
 
 __all__ = ["SHIPPED_KINDS", "index", "shipped_arrays", "shipped_folder"]
 
@@ -118,28 +120,17 @@ def index() -> dict[str, Any] | None:
 
 
 def _bounded_read(path: Path, bound: int) -> bytes | str | None:
-    """The bytes of regular file ``path`` if it holds at most ``bound`` of them; None where there is no file; else
-    why not."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-    try:
-        fd = os.open(path, flags)
-    except FileNotFoundError:
+    """The bytes of regular file ``path`` if it holds at most ``bound`` of them (the one bounded read,
+    :func:`kapitza.io.paths.read_bounded`); None where there is no file; else why not (a link too: a shipped file
+    is never one)."""
+    if os.path.islink(path):
+        return "is a link"
+    if not os.path.lexists(path):
         return None
-    except OSError as exc:
-        return "is a link" if os.path.islink(path) else f"cannot be read ({exc.strerror})"
     try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            return "is not a regular file"
-        if st.st_size > bound:
-            return f"holds {st.st_size} bytes, more than {bound}"
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            data = fh.read(bound + 1)
-    except OSError as exc:
-        return f"cannot be read ({exc.strerror})"
-    finally:
-        os.close(fd)
-    return data if len(data) <= bound else f"holds more than {bound} bytes"
+        return read_bounded(path, "", bound, "a shipped file is read")
+    except InputError as exc:
+        return str(exc).strip()
 
 
 def _decompress(data: bytes, limit: int) -> bytes | str:
