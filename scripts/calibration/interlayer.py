@@ -92,7 +92,7 @@ def made_up_try(seed: int = 3000, bases: Sequence[str] | None = None) -> dict[st
     from .laboratory.selection import try_group
 
     rows, flag, fake = IL.made_up_stacks(seed)
-    chosen = tuple(bases) if bases is not None else E.BASES
+    chosen = tuple(bases) if bases is not None else E.SMOOTH_BASES
     base = held_out(rows, n_splits=5, bases=chosen)
     found, se = IL.recovered_effect(base, flag)
     # each a one-hot of two families, as the real families are (every row holds one), so that its placebo (the rows'

@@ -15,7 +15,15 @@ from kapitza import _checks
 from kapitza.errors import InputError
 from kapitza.io.results import result
 from kapitza.prediction.empirical import grouped_folds
-from kapitza.prediction.expected import ALL_ROUTES, BASES, SPLITS, TEMPERATURE_RANGES, ExpectedRows, check_band, fit
+from kapitza.prediction.expected import (
+    ALL_ROUTES,
+    SMOOTH_BASES,
+    SPLITS,
+    TEMPERATURE_RANGES,
+    ExpectedRows,
+    check_band,
+    fit,
+)
 from kapitza.prediction.scoring import Score, score
 
 from .groups import TABLE_GROUPS, group_known, known_splits
@@ -96,7 +104,7 @@ HELD_OUT_BY = ("paper", "pair")
 
 
 def held_out(
-    rows: ExpectedRows, n_splits: int | None = None, bases: Sequence[str] = BASES, group: str = "paper"
+    rows: ExpectedRows, n_splits: int | None = None, bases: Sequence[str] = SMOOTH_BASES, group: str = "paper"
 ) -> HeldOut:
     """Cross-validate the procedure on ``rows`` by paper (or by pair): each fold's rows predicted by the procedure
     fitted on the other folds' rows alone (base choice, k and bands included); the pair effect of a held-out row
@@ -105,7 +113,8 @@ def held_out(
     ``n_splits`` None (default): one fold per paper (each paper predicted from all the others, as a new user's
     paper is from the shipped ones, and as :func:`interlaboratory_floor` predicts it); an integer: that many
     folds of whole papers (:func:`~kapitza.prediction.empirical.grouped_folds`).  ``bases``: the candidates of
-    every fold's fit (a subset of :data:`BASES`).  ``group`` "pair" leaves every paper of a pair out together (one
+    every fold's fit (a subset of :data:`~kapitza.prediction.expected.BASES`; default the ones the package ships,
+    :data:`~kapitza.prediction.expected.SMOOTH_BASES`).  ``group`` "pair" leaves every paper of a pair out together (one
     fold per pair, or ``n_splits`` folds of whole pairs): each row is then predicted as a pair nobody measured.
     """
     if not isinstance(rows, ExpectedRows):
@@ -181,7 +190,7 @@ def _fit_on(rows: ExpectedRows, train: NDArray[np.bool_], bases: Sequence[str]) 
 
 
 def substituted_held_out(
-    rows: ExpectedRows, query: NDArray[np.float64], scored: NDArray[np.bool_], bases: Sequence[str] = BASES
+    rows: ExpectedRows, query: NDArray[np.float64], scored: NDArray[np.bool_], bases: Sequence[str] = SMOOTH_BASES
 ) -> tuple[HeldOut, HeldOut]:
     """One fold per paper that holds a ``scored`` row (a mask in the rows' order): the procedure fitted on every
     other paper's rows with their own descriptors, that paper's scored rows predicted from their own descriptors and

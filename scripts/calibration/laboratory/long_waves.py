@@ -317,7 +317,7 @@ def _scores(h: HeldOut, sel: NDArray[np.bool_]) -> Score:
     return score(h.value[sel], h.measured[sel], [h.paper[i] for i in np.flatnonzero(sel)], h.low[sel], h.high[sel])
 
 
-def long_wave_validation(bases: Sequence[str] = E.BASES, calculator: str | None = None) -> LongWaveValidation:
+def long_wave_validation(bases: Sequence[str] = E.SMOOTH_BASES, calculator: str | None = None) -> LongWaveValidation:
     """The long-wave route held out (module text).  About a second a fold (one per paper)."""
     elastic = stored_elastic(calculator=calculator)
     records = long_wave_records(elastic)

@@ -11,8 +11,9 @@ but only an error measured on data it did not see says how much.  This module
     predict`` reports them (phonon, in series with electron-phonon, or electronic DMM)
     and of the phonon models alone (missing where there is no prediction);
   - log10 T;
-  - log10 of the film/substrate ratios of the Debye temperatures and of the
-    longitudinal acoustic impedances rho v_l (database values);
+  - |log10| of the ratios of the two sides' Debye temperatures and of their
+    longitudinal acoustic impedances rho v_l (database values): how far apart the
+    sides are, whichever is typed first (reciprocity: G(A, B) = G(B, A));
   - log10 of the metal's electron-phonon conductance G_ep = sqrt(g kappa_p) at a
     metal/non-metal interface (Majumdar & Reddy, Appl. Phys. Lett. 84, 4768 (2004)),
     missing elsewhere, and a flag saying whether it applies;
@@ -94,8 +95,8 @@ DESCRIPTORS: tuple[str, ...] = (
     *(f"log10 G_{m}" for m in PHYSICS_MODELS),
     *(f"log10 G_{m} phonon" for m in PHYSICS_MODELS),
     "log10 T",
-    "log10 Debye ratio",
-    "log10 impedance ratio",
+    "|log10 Debye ratio|",
+    "|log10 impedance ratio|",
     "log10 G_ep",
     "has G_ep",
     *(f"kind {k}" for k in KINDS),
@@ -242,8 +243,10 @@ def descriptor_matrix(table: ValidationTable, records: Mapping[str, Material] | 
 
     first = np.array([material_numbers(record(a)) for a in table.side1]).reshape(n, 2)
     second = np.array([material_numbers(record(b)) for b in table.side2]).reshape(n, 2)
-    columns.append(np.log10(first[:, 0] / second[:, 0]))
-    columns.append(np.log10(first[:, 1] / second[:, 1]))
+    # |log10| of the ratios: a descriptor of the pair, not of the order its sides are typed in (reciprocity, issue
+    # 83: the signed ratios had let the fit learn which side was the deposited film and apply it to the typing order)
+    columns.append(np.abs(np.log10(first[:, 0] / second[:, 0])))
+    columns.append(np.abs(np.log10(first[:, 1] / second[:, 1])))
     metals = set(list_electron_metals())
     g_ep = np.full(n, np.nan)
     for i, (a, b, kind) in enumerate(zip(table.side1, table.side2, table.kind)):
@@ -683,7 +686,7 @@ def empirical_estimate(
     query = validation_table(
         PHYSICS_MODELS,
         cutoff=table.cutoff,
-        measurements=query_rows(a, b, t, category, bool(interlayer)),
+        measurements=query_rows(*sorted((a, b)), t, category, bool(interlayer)),  # one order, whichever is typed
         interlayers=True,
     )
     with _one_thread():

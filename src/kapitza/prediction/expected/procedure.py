@@ -62,6 +62,11 @@ def _new_base(kind: str) -> Any:
 #: The base candidates, fixed before looking: each regressor with the measurement method as a descriptor and without
 #: it (a method's offset learnt across pairs may hurt more than it helps; the nested choice decides).
 BASES = ("ridge", "ridge without method", "boosting", "boosting without method")
+#: The candidates the package's estimate chooses among: the ridge regressions, smooth in every descriptor.  Gradient
+#: boosting's trees are step functions of log10 T and of the physics descriptors, and the estimate must be continuous
+#: in T (issue 83: the structure route, boosting until then, stepped by more than 5 % between temperatures 2 K
+#: apart); the laboratory still tries them (``scripts/calibration``), the package does not ship them.
+SMOOTH_BASES = ("ridge", "ridge without method")
 #: What the suffix of a base's name leaves out.
 NO_METHOD = " without method"
 
@@ -122,8 +127,11 @@ def _pair_out(
     return PairOut(out, fold_of_pair, tuple(bases))
 
 
-#: Half-width (decades of T) of the window in which another paper's residuals describe a query temperature:
-#: +-0.1 decade (x/÷ 1.26, 240-380 K around 300 K); where a paper has no row inside it, its nearest row's residual.
+#: Width (decades of T) over which another paper's residuals describe a query temperature: each of the paper's rows
+#: weighs exp(-(d / T_WINDOW)^2 / 2) at a distance d (decades) from the query, the weights normalised (so that a
+#: query far from every row takes, in the limit, its nearest row's residual).  A smooth kernel rather than a hard
+#: window: the estimate is continuous in T (issue 83: a row entering or leaving a +-0.1 decade window had stepped
+#: the value by up to 15 % between temperatures 2 K apart).
 T_WINDOW = 0.1
 
 #: Per pair, per paper: (log10 T, residual) of the paper's rows.
@@ -154,18 +162,16 @@ def _middle(ordered: NDArray[np.float64], count: NDArray[np.intp]) -> NDArray[np
 
 
 def _at(paper_rows: tuple[NDArray[np.float64], NDArray[np.float64]], log_t: NDArray[np.float64]) -> NDArray[np.float64]:
-    """A paper's residual at each of ``log_t`` (shape (m,)): the median of its rows within :data:`T_WINDOW`, else
-    its nearest row's (the first of equally near rows)."""
+    """A paper's residual at each of ``log_t`` (shape (m,)): the mean of its rows' residuals weighted by the Gaussian
+    kernel of :data:`T_WINDOW` in log10 T (continuous in T; far from every row, the nearest rows')."""
     t, r = paper_rows
     out = np.empty(log_t.size)
     for start in range(0, log_t.size, _T_BLOCK):
         block = log_t[start : start + _T_BLOCK]
-        distance = np.abs(t[None, :] - block[:, None])
-        near = distance <= T_WINDOW
-        count = near.sum(axis=1)
-        ordered = np.sort(np.where(near, r[None, :], np.inf), axis=1)  # the near residuals first, ascending
-        median = _middle(ordered, np.maximum(count, 1))
-        out[start : start + block.size] = np.where(count > 0, median, r[np.argmin(distance, axis=1)])
+        d2 = (t[None, :] - block[:, None]) ** 2
+        d2 -= d2.min(axis=1, keepdims=True)  # the nearest row weighs 1: no underflow far from every row
+        w = np.exp(-0.5 * d2 / T_WINDOW**2)
+        out[start : start + block.size] = (w @ r) / w.sum(axis=1)
     return out
 
 
@@ -190,10 +196,20 @@ def _outside(
     x: NDArray[np.float64], low: NDArray[np.float64], high: NDArray[np.float64], columns: Sequence[int]
 ) -> NDArray[np.bool_]:
     """Rows of ``x`` with a continuous descriptor outside [low, high] (a NaN descriptor is not outside)."""
+    return _excess(x, low, high, columns) > 0
+
+
+def _excess(
+    x: NDArray[np.float64], low: NDArray[np.float64], high: NDArray[np.float64], columns: Sequence[int]
+) -> NDArray[np.float64]:
+    """Per row of ``x``, how far (decades: the continuous descriptors are log10 of quantities) its furthest
+    continuous descriptor lies outside [low, high]; 0 inside (and for a NaN descriptor)."""
     sub = x[:, list(columns)]
+    lo, hi = low[list(columns)], high[list(columns)]
     with np.errstate(invalid="ignore"):
-        bad = (sub < low[list(columns)]) | (sub > high[list(columns)])
-    return np.any(bad & np.isfinite(sub), axis=1)
+        beyond = np.maximum(np.maximum(lo - sub, sub - hi), 0.0)
+    beyond = np.where(np.isfinite(beyond), beyond, 0.0)
+    return beyond.max(axis=1) if beyond.shape[1] else np.zeros(x.shape[0])
 
 
 def _ranges(x: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -216,13 +232,42 @@ class Bands:
     outside_papers: int
     outside_measured: bool
 
-    def interval(self, measured_by_others: bool, temperature: float, outside: bool) -> tuple[float, float]:
-        """(low, high) residual percentiles (decades) for one query row."""
+    def interval(self, measured_by_others: bool, temperature: float, outside: float) -> tuple[float, float]:
+        """(low, high) residual percentiles (decades) for one query row; ``outside``: how far (decades) a
+        descriptor of the row lies outside the training range (0 inside; True counts as fully outside).
+
+        Continuous in T and in the descriptors (issue 83): the temperature ranges' widenings are interpolated in
+        log10 T between the ranges' middles (:func:`range_weights`), and the outside widening grows linearly over
+        the first :data:`OUTSIDE_RAMP` decades beyond the range."""
         lo, hi = self.percentiles[measured_by_others]
-        scale = self.temperature_widening[range_index(temperature)]
-        if outside:
-            scale *= self.outside_widening
+        scale = float(np.dot(range_weights(temperature), self.temperature_widening))
+        scale *= 1.0 + (self.outside_widening - 1.0) * min(1.0, float(outside) / OUTSIDE_RAMP)
         return lo * scale, hi * scale
+
+
+#: Decades beyond the training range of a descriptor over which the outside widening comes in in full.
+OUTSIDE_RAMP = 0.1
+#: The temperature (K) that stands for an open end of :data:`TEMPERATURE_RANGES` in :func:`range_weights`: the
+#: compilation's rows lie at 25-800 K.
+_OPEN_ENDS = (25.0, 800.0)
+
+
+def range_middles() -> tuple[float, ...]:
+    """log10 of each temperature range's middle (geometric; the open ends read as :data:`_OPEN_ENDS`)."""
+    out = []
+    for lo, hi in TEMPERATURE_RANGES:
+        a, b = max(lo, _OPEN_ENDS[0]), hi if math.isfinite(hi) else _OPEN_ENDS[1]
+        out.append(0.5 * (math.log10(a) + math.log10(b)))
+    return tuple(out)
+
+
+def range_weights(t: float) -> NDArray[np.float64]:
+    """The weight of each temperature range's widening at ``t`` (K): linear in log10 T between two neighbouring
+    ranges' middles, all on the first (last) range below (above) its middle; they sum to 1."""
+    middles = np.array(range_middles())
+    eye = np.eye(middles.size)
+    x = math.log10(max(float(t), 1e-300))
+    return np.array([np.interp(x, middles, eye[i]) for i in range(middles.size)])
 
 
 def range_index(t: float) -> int:
@@ -347,12 +392,12 @@ class Fitted:
         papers = self.medians.get(pair, {})
         u = _effect(papers, exclude_paper, self.k, np.array([math.log10(t) for t in temps]))[0]
         n = len([p for p in papers if p != exclude_paper])
-        outside = _outside(x, low, high, _continuous_columns(self.names))
+        excess = _excess(x, low, high, _continuous_columns(self.names))
         lo = np.empty(value.size)
         hi = np.empty(value.size)
         for i, t in enumerate(temps):
-            lo[i], hi[i] = self.bands.interval(n > 0, float(t), bool(outside[i]))
-        return RowEstimate(value=value + u, low=value + u + lo, high=value + u + hi, n_other=n, outside=outside)
+            lo[i], hi[i] = self.bands.interval(n > 0, float(t), float(excess[i]))
+        return RowEstimate(value=value + u, low=value + u + lo, high=value + u + hi, n_other=n, outside=excess > 0)
 
 
 @dataclass(frozen=True)
@@ -369,7 +414,7 @@ class RowEstimate:
 
 def _continuous_columns(names: Sequence[str]) -> tuple[int, ...]:
     """The columns of continuous descriptors (log10 of a quantity; the others are 0/1 flags)."""
-    return tuple(j for j, n in enumerate(names) if n.startswith("log10"))
+    return tuple(j for j, n in enumerate(names) if n.startswith(("log10", "|log10")))
 
 
 def fit(
@@ -379,12 +424,12 @@ def fit(
     pair: Sequence[str],
     paper: Sequence[str],
     temperature: ArrayLike,
-    bases: Sequence[str] = BASES,
+    bases: Sequence[str] = SMOOTH_BASES,
     names: Sequence[str] | None = None,
 ) -> Fitted:
     """Fit the procedure (module text) on rows: descriptors ``x`` (n, d) of ``route`` named ``names`` (default
     :data:`FEATURES` ``[route]``), ``y`` = log10 measured G, their pairs, papers and temperatures (K); ``bases``: the
-    candidates (a subset of :data:`BASES`)."""
+    candidates (a subset of :data:`BASES`; default :data:`SMOOTH_BASES`, what the package ships)."""
     limits = _sklearn()
     if isinstance(bases, str) or not bases or any(b not in BASES for b in bases):
         raise InputError(f"bases must be a non-empty list of {', '.join(BASES)}; got {bases!r}")

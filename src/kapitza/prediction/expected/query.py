@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -17,7 +17,7 @@ from ...io.descriptor_table import shipped_text
 from ...literature.sample import DEPOSITIONS, SURFACES, family_option
 from ..empirical import METHODS, normalize_method
 from .procedure import NO_METHOD, TEMPERATURE_RANGES, range_index
-from .result import SPLITS, ExpectedConductance
+from .result import SPLITS, ExpectedConductance, mw_text
 from .rows import LONG_WAVES, pair_key, record_features, structure_features
 from .stored import route_summary, shipped_fit
 
@@ -65,13 +65,20 @@ def _temperatures(temperature: ArrayLike, allow_zero: bool = False) -> NDArray[n
     return as_temperatures(temperature) if allow_zero else as_positive_temperatures(temperature)
 
 
+#: Band (high/low) beyond which an answer's first note says why it is so wide.
+WIDE_BAND = 10.0
+
+#: What computes a query's descriptors at temperatures (K, shape (n_T,)): (descriptors of shape (n_T, d), the
+#: route's physics as ``kapitza predict`` reports it, W m^-2 K^-1, shape (n_T,)).
+Describe = Callable[[NDArray[np.float64]], tuple[NDArray[np.float64], NDArray[np.float64]]]
+
+
 def expected_from_features(
     route: str,
     side1: str,
     side2: str,
-    features: ArrayLike,
+    describe: Describe,
     temperature: ArrayLike,
-    dmm: ArrayLike,
     method: str,
     inputs: Sequence[str],
     notes: Sequence[str] = (),
@@ -80,40 +87,47 @@ def expected_from_features(
     pair: str | None = None,
     stack: str = "",
 ) -> ExpectedConductance:
-    """The estimate for query rows whose descriptors (``features``, shape (n_T, len(FEATURES[route]))) are known;
-    ``dmm`` is the route's DMM (W m^-2 K^-1; a stack's series physics) for the physics-only fallback at temperatures
-    outside every training row; ``sample`` the (deposition, surface) families of the sample, said in the notes and
-    not used: no route's estimate takes them (the honest selection of ``scripts/calibration/laboratory`` dropped
-    them).  ``pair``: what other papers that measured the same interface share (default the two sides,
-    :func:`~kapitza.prediction.expected.rows.pair_key`; a stack's :func:`~kapitza.prediction.expected.rows.stack_key`);
-    ``stack``: the stack in words where it has interlayers."""
+    """The estimate for query rows whose descriptors ``describe(t)`` gives (shape (n_T, len(FEATURES[route])), with
+    the route's physics: its DMM as reported, W m^-2 K^-1; a stack's series physics).  ``sample`` the (deposition,
+    surface) families of the sample, said in the notes and not used: no route's estimate takes them (the honest
+    selection of ``scripts/calibration/laboratory`` dropped them).  ``pair``: what other papers that measured the
+    same interface share (default the two sides, :func:`~kapitza.prediction.expected.rows.pair_key`; a stack's
+    :func:`~kapitza.prediction.expected.rows.stack_key`); ``stack``: the stack in words where it has interlayers.
+
+    Outside the temperatures of every row the route learnt from (``t_min``-``t_max``) the estimate is its value at
+    the nearer edge carried by the physics' own temperature law, ``G(T) = G_exp(T_edge) P(T) / P(T_edge)`` with its
+    band's ratios kept: continuous at the edge, and G -> 0 as T -> 0 wherever the physics does (issue 83).  Where
+    the physics has no value (a metal/metal pair without Fermi data), P is the electrons' linear law P ∝ T (the
+    electronic DMM's C_e = gamma T, Gundrum, Cahill & Averback, Phys. Rev. B 72, 245426 (2005)) for a metal/metal
+    pair, else Debye's T^3 below the rows and a classical constant above them."""
     fitted = shipped_fit(route)
     summary = route_summary(route)
     t = _temperatures(temperature)
-    x = np.asarray(features, dtype=float)
+    t_min, t_max = summary["t_min"], summary["t_max"]
+    inner = np.clip(t, t_min, t_max)
+    edges = np.unique(np.concatenate([t, inner]))
+    x_all, dmm_all = describe(edges)
+    x_all, dmm_all = np.asarray(x_all, dtype=float), np.asarray(dmm_all, dtype=float)
+    where = np.searchsorted(edges, t)
+    at_edge = np.searchsorted(edges, inner)
     inputs, notes = tuple(inputs), [*notes, *_sample_note(route, sample)]
     pair = pair_key(side1, side2) if pair is None else pair
-    found = fitted.predict(x, pair, t)
-    value, low, high = 10**found.value, 10**found.low, 10**found.high
+    found = fitted.predict(x_all[at_edge], pair, inner)
+    law = _continuation(fitted.names, x_all, dmm_all, edges, where, at_edge)
+    value, low, high = 10**found.value * law, 10**found.low * law, 10**found.high * law
     # an answer's band holds its value: where a route's held-out residuals had both percentiles of one sign, the band
     # would lie beside it; it is widened to the value instead (never on the shipped routes, whose percentiles all
     # straddle zero: stored.shipped_fit(route).bands)
     low, high = np.minimum(low, value), np.maximum(high, value)
-    t_min, t_max = summary["t_min"], summary["t_max"]
     beyond = (t < t_min) | (t > t_max)
-    fallback = physics_only(route)
     if beyond.any():
-        g = np.asarray(dmm, dtype=float)
-        lo, mid, hi = fallback
-        value[beyond], low[beyond], high[beyond] = g[beyond] * 10**mid, g[beyond] * 10**lo, g[beyond] * 10**hi
         notes.append(
             f"{_temperature_words(t[beyond], t_min)} outside every measurement the estimate learnt from "
-            f"({t_min:g}-{t_max:g} K): there it is the physics alone, the DMM times its median measured/predicted "
-            f"with the DMM's own held-out band, not an extrapolation"
+            f"({t_min:g}-{t_max:g} K): there it is the estimate at {t_min:g} or {t_max:g} K carried by the physics' "
+            "own temperature law, its band's ratios kept: not measured there"
         )
     few = sorted(
-        {range_index(float(v)) for v in t[~beyond]}
-        & {i for i, ok in enumerate(fitted.bands.temperature_measured) if not ok}
+        {range_index(float(v)) for v in inner} & {i for i, ok in enumerate(fitted.bands.temperature_measured) if not ok}
     )
     for i in few:
         lo, hi = TEMPERATURE_RANGES[i]
@@ -122,13 +136,16 @@ def expected_from_features(
             f"few papers measured {span} ({fitted.bands.temperature_papers[i]}): the band there is widened "
             "by the widest widening measured in any temperature range"
         )
-    if np.any(found.outside & ~beyond):
+    if np.any(found.outside):
         notes.append(
             "a descriptor of this pair lies outside the range of the measured rows: the band is widened by the rule "
             "measured on held-out papers that were outside theirs"
             + ("" if fitted.bands.outside_measured else " (too few of them: the widest measured widening)")
         )
     papers = tuple(p for p in fitted.medians.get(pair, {}))
+    wide = _wide_note(high / np.where(low > 0, low, np.nan), t, route, fitted, papers)
+    if wide:
+        notes.insert(0, wide)
     split = SPLITS[0] if papers else SPLITS[1]
     route_scores = held_out_scores().get(route, {})
     scores = route_scores.get(split) if isinstance(route_scores.get(split), dict) else None
@@ -142,13 +159,59 @@ def expected_from_features(
               f"the other papers' residuals shrunk by n/(n + {fitted.k:g})")  # fmt: skip
     return ExpectedConductance(
         side1=str(side1), side2=str(side2), temperature=t, value=value, low=low, high=high,
-        route="physics only" if beyond.all() else route, method=method, other_papers=papers,
-        outside=np.asarray(found.outside, dtype=bool), inputs=tuple(inputs), notes=tuple(notes),
+        route=route, method=method, other_papers=papers,
+        outside=np.asarray(found.outside | beyond, dtype=bool), inputs=tuple(inputs), notes=tuple(notes),
         held_out_factor=float(scores.get("median_factor_paper", math.nan)),
         held_out_coverage=float(scores.get("coverage_paper", math.nan)),
         held_out_rows=int(scores.get("rows", 0)), held_out_papers=int(scores.get("papers", 0)), held_out_split=split,
         stack=stack,
     )  # fmt: skip
+
+
+def _continuation(
+    names: Sequence[str],
+    x: NDArray[np.float64],
+    physics: NDArray[np.float64],
+    edges: NDArray[np.float64],
+    where: NDArray[np.intp],
+    at_edge: NDArray[np.intp],
+) -> NDArray[np.float64]:
+    """P(T) / P(T_edge) per query temperature (1 inside the rows' range): the physics' temperature law, or where the
+    physics has no value at either, the electrons' (metal/metal) or Debye's law (:func:`expected_from_features`)."""
+    t, te = edges[where], edges[at_edge]
+    p, pe = physics[where], physics[at_edge]
+    ratio = np.ones(t.size)
+    beyond = t != te
+    known = beyond & np.isfinite(p) & np.isfinite(pe) & (pe > 0) & (p >= 0)
+    ratio[known] = p[known] / pe[known]
+    rest = beyond & ~known
+    if rest.any():
+        column = names.index("kind metal/metal") if "kind metal/metal" in names else None
+        metal = x[where, column] > 0.5 if column is not None else np.zeros(t.size, dtype=bool)
+        power = np.where(metal, 1.0, np.where(t < te, 3.0, 0.0))
+        ratio[rest] = (t[rest] / te[rest]) ** power[rest]
+    return ratio
+
+
+def _wide_note(width: NDArray[np.float64], t: NDArray[np.float64], route: str, fitted: Any,
+               papers: Sequence[str]) -> str:  # fmt: skip
+    """Why the band is wider than :data:`WIDE_BAND` (high/low) where it is: the route, how many papers its band's
+    temperature range rests on, how many measured the pair."""
+    wide = np.isfinite(width) & (width > WIDE_BAND)
+    if not wide.any():
+        return ""
+    i = int(np.argmax(np.where(wide, width, -np.inf)))
+    r = range_index(float(t[i]))
+    lo, hi = TEMPERATURE_RANGES[r]
+    span = f"{lo:g}-{hi:g} K" if math.isfinite(hi) else f"above {lo:g} K"
+    others = (
+        f"{len(papers)} other paper{'s' if len(papers) != 1 else ''} measured this pair"
+        if papers
+        else ("no other paper measured this pair")
+    )
+    return (f"the band is wider than x{WIDE_BAND:g} (high/low x{width[i]:.3g} at {t[i]:g} K): the {route} route's "
+            f"held-out residuals are that wide where {fitted.bands.temperature_papers[r]} papers measured {span}, "
+            f"and {others}")  # fmt: skip
 
 
 def _sample_note(route: str, sample: tuple[str, str]) -> list[str]:
@@ -316,10 +379,39 @@ def _database_query(
     a, b = (m.name for m in records)
     if a == b:
         raise InputError(f"side1 and side2 are both {a}: there is no interface to estimate")
-    x, query = record_features(records[0], records[1], t, method)
-    inputs = ("Debye DMM, radiation limit and AMM of the pair (with its electrons), Debye-temperature and "
-              "impedance ratios and the temperature",)  # fmt: skip
-    return expected_from_features("database", a, b, x, t, query.predicted[0], method, inputs, notes, sample)
+    first, second = _canonical(records[0], records[1])
+
+    def describe(tt: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        x, query = record_features(first, second, tt, method)
+        return x, query.predicted[0]
+
+    inputs = ("Debye DMM, radiation limit and AMM of the pair (with its electrons), how far apart the two sides' "
+              "Debye temperatures and impedances lie (|log10| of their ratios) and the temperature",)  # fmt: skip
+    return expected_from_features("database", a, b, describe, t, method, inputs, notes, sample)
+
+
+def _electrons_known(kind: str, materials: Sequence[Any]) -> None:
+    """Refuse (InputError, the answer's reason) a metal/metal pair whose electrons kapitza cannot describe outside the
+    database route: electrons carry the heat across it, and the phonon channel these routes would otherwise lead with
+    is only a lower bound, an order of magnitude or more below (issue 83)."""
+    if kind != "metal/metal":
+        return
+    from ..interface import lacking_electron_data
+
+    lacking = lacking_electron_data(tuple(str(m.name) for m in materials))
+    if lacking:
+        raise InputError(
+            f"{materials[0].name}/{materials[1].name} is a metal/metal interface: electrons carry the heat across it, "
+            f"and kapitza has no Fermi velocity or Sommerfeld coefficient for {', '.join(lacking)}; the phonon numbers "
+            "below are the phonon channel alone, a lower bound (metal/metal interfaces conduct in the GW m^-2 K^-1 "
+            "range through their electrons)"
+        )
+
+
+def _canonical(one: Any, two: Any) -> tuple[Any, Any]:
+    """The two sides in one order whichever was typed first (by name): every route computes a pair's descriptors in
+    this order, so that (A, B) and (B, A) give the same numbers to the last bit (reciprocity, issue 83)."""
+    return (one, two) if str(one.name) <= str(two.name) else (two, one)
 
 
 def long_wave_widening() -> tuple[float, dict[str, Any]]:
@@ -361,13 +453,21 @@ def long_wave_expected(
     if side1.name == side2.name:
         raise InputError(f"side1 and side2 are both {side1.name}: there is no interface to estimate")
     widening, scores = long_wave_widening()
-    x, query = record_features(side1, side2, t, method)
+    first, second = _canonical(side1, side2)
+    from ..validation.calculators import pair_electrons
+
+    _electrons_known(pair_electrons(first, second)[0], (first, second))
+
+    def describe(tt: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        x, query = record_features(first, second, tt, method)
+        return x, query.predicted[0]
+
     inputs = (f"Debye DMM, radiation limit and AMM of the pair (with its electrons), Debye-temperature and impedance "
               f"ratios and the temperature, from the Debye records of {' and '.join(names)} (the potential's "
               "relaxed-ion elastic constants: its phonons were refused) and of the other side as the prediction "
               "holds it; the database route's fit",)  # fmt: skip
-    found = expected_from_features("database", side1.name, side2.name, x, t, query.predicted[0], method, inputs,
-                                   notes, sample)  # fmt: skip
+    found = expected_from_features("database", side1.name, side2.name, describe, t, method, inputs, notes,
+                                   sample)  # fmt: skip
     v = found.value
     low, high = v * (found.low / v) ** widening, v * (found.high / v) ** widening
     split = found.held_out_split
@@ -395,8 +495,18 @@ def _stack_query(
     notes: list[str],
     sample: tuple[str, str],
 ) -> ExpectedConductance:
-    """The interlayer route: the stack's series physics (:func:`kapitza.prediction.interlayer.stack_physics`) as the
-    descriptors of the estimate fitted on the compilation's stacks."""
+    """The interlayer route (issue 83's construction): the estimate fitted on the compilation's stacks learns what
+    their rows measure, the stack's interfaces with no thickness given (descriptors: the series physics of the
+    stack's interfaces alone, as the rows have it, and the bare pair's; the interlayers' families); each layer's own
+    resistance d / kappa(d, T) and the thin-layer weight w enter by the series law outside the fit, with the bare
+    pair's expected measurement (the database route):
+
+    ``1/G = (1 - w) / G_bare + w / G_interfaces + sum_k d_k / kappa_k(d_k, T)``
+
+    so G never rises as a layer thickens beyond the thin-layer regime (w = 1 from d = 9 lambda on), never exceeds a
+    layer's own conductance kappa / d, and tends to the bare pair's as every layer vanishes.  The band: each part's
+    band edges put through the same law (the two estimates' errors taken as fully correlated), the film's physics
+    without a band of its own (the compilation measured no film conductivity)."""
     from ...materials import get_material
     from ..interlayer.series import stack_physics
     from ..validation.calculators import pair_electrons
@@ -410,18 +520,89 @@ def _stack_query(
                              "estimate learnt from their stacks)")  # fmt: skip
         names.append(m.name)
     a, b = names
+    words = " / ".join([a, *(layer.text() for layer in layers), b])
+    key = stack_key(a, [layer.canonical for layer in layers], b)
+    if key != f"{a}|{'/'.join(layer.canonical for layer in layers)}|{b}":  # one orientation whichever is typed
+        a, b, layers = b, a, tuple(reversed(tuple(layers)))
     physics = stack_physics(a, layers, b, t)
     kind, g_ep = pair_electrons(a, b)
-    x = stack_features(physics.conductance, physics.bare, t, np.full(t.size, g_ep), kind, [method] * t.size)
-    x = np.column_stack([x, np.repeat(family_flags(layers)[None, :], t.size, axis=0)])
-    words = " / ".join([a, *(layer.text() for layer in layers), b])
+    unthick = tuple(dataclasses.replace(layer, thickness=None) for layer in layers)
+    flags = family_flags(layers)
+
+    def describe(tt: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        found = stack_physics(a, unthick, b, tt)
+        x = stack_features(found.conductance, found.bare, tt, np.full(tt.size, g_ep), kind, [method] * tt.size)
+        return np.column_stack([x, np.repeat(flags[None, :], tt.size, axis=0)]), found.conductance
+
     families = ", ".join(dict.fromkeys(layer.family for layer in layers))
-    inputs = (f"the series physics of {words}: each interface's Debye DMM with its electrons, each film's own "
-              "resistance, the bare pair's DMM and the temperature; the interlayers' families "
-              f"({families})",)  # fmt: skip
-    key = stack_key(a, [layer.canonical for layer in layers], b)
-    return expected_from_features(STACK, a, b, x, t, physics.conductance, method, inputs, [*notes, *physics.notes],
-                                  sample, pair=key, stack=words)  # fmt: skip
+    inputs = (f"the series physics of the interfaces of {words} (each interface's Debye DMM with its electrons, no "
+              "layer's own resistance: the compilation's stacks give no thickness), the bare pair's DMM and the "
+              f"temperature; the interlayers' families ({families})",)  # fmt: skip
+    interfaces = expected_from_features(STACK, names[0], names[1], describe, t, method, inputs,
+                                        [*notes, *physics.notes], sample, pair=key, stack=words)  # fmt: skip
+    thick = [layer for layer in layers if layer.thickness is not None]
+    if not thick:
+        return interfaces
+    w, films = np.asarray(physics.weight), np.asarray(physics.films)
+    if np.all(w >= 1) or a == b:  # a == b: no bare interface (a vanishing layer leaves one material)
+        bare = (math.inf, math.inf, math.inf)
+    else:
+        found = _database_query(a, b, t, method, [], sample)
+        bare = (found.value, found.low, found.high)
+
+    def law(g_bare: Any, g_interfaces: NDArray[np.float64]) -> NDArray[np.float64]:
+        return 1.0 / ((1.0 - w) / np.asarray(g_bare, dtype=float) + w / g_interfaces + films)
+
+    value, low, high = (law(g, h) for g, h in zip(bare, (interfaces.value, interfaces.low, interfaces.high)))
+    said = _film_notes(layers, physics, t, method, interfaces)
+    return dataclasses.replace(interfaces, value=value, low=low, high=high,
+                               notes=(*said, *interfaces.notes))  # fmt: skip
+
+
+#: The modulation frequency (Hz) at which a thermoreflectance measurement's reach is stated: TDTR's common 10 MHz
+#: (Cahill, Rev. Sci. Instrum. 75, 5119 (2004)).
+MODULATION_HZ = 10e6
+
+
+def _film_notes(layers: Sequence[Any], physics: Any, t: NDArray[np.float64], method: str,
+                interfaces: ExpectedConductance) -> list[str]:  # fmt: skip
+    """What the layers' own resistance does to the answer, and what a thermoreflectance measurement of the stack
+    reports: a layer thinner than its thermal penetration depth d_p = sqrt(kappa / (pi C f)) at f =
+    :data:`MODULATION_HZ` (Cahill 2004) lies inside the one conductance such a fit reports (the first line); a
+    thicker one is a layer of its thermal model, reported with its own conductivity beside the interfaces'."""
+    from ...materials import get_material
+    from ..interlayer.film import debye_heat_capacity, film_conductivity
+
+    i = int(np.argmin(np.abs(np.log(t / 300.0))))
+    out = [
+        f"each layer's own resistance (d / kappa(d, T)) is in series with the interfaces' estimate by the series "
+        f"law, outside the fit: at {t[i]:g} K the layers add {1e9 * float(physics.films[i]):.3g} m^2 K GW^-1"
+    ]
+    if method not in ("TDTR", "FDTR"):
+        return out
+    for layer in layers:
+        if layer.thickness is None or layer.material is None or layer.form == "monolayer":
+            continue
+        name = get_material(layer.material).name
+        form = "amorphous" if layer.form == "amorphous" else "crystal"
+        kappa = float(film_conductivity(name, layer.thickness, t[i : i + 1], form).kappa[0])
+        heat = float(debye_heat_capacity(name, t[i : i + 1])[0])
+        if not (math.isfinite(kappa) and heat > 0):
+            continue
+        reach = math.sqrt(kappa / (math.pi * heat * MODULATION_HZ))
+        d = layer.thickness
+        if d < reach:
+            out.append(f"{layer.text()} is thinner than its thermal penetration depth at {MODULATION_HZ / 1e6:g} MHz "
+                       f"({1e9 * reach:.3g} nm at {t[i]:g} K, Cahill 2004): a {method} fit reports the stack as one "
+                       "conductance, the first line, the layer's resistance inside it")  # fmt: skip
+        else:
+            out.append(f"{layer.text()} is thicker than its thermal penetration depth at {MODULATION_HZ / 1e6:g} MHz "
+                       f"({1e9 * reach:.3g} nm at {t[i]:g} K, Cahill 2004): a {method} fit resolves it as a layer and "
+                       f"reports its conductivity ({kappa:.3g} W m^-1 K^-1, physics without a measured band) and the "
+                       f"interfaces' conductance, expected {mw_text(interfaces.value[i])} "
+                       f"({mw_text(interfaces.low[i])}-{mw_text(interfaces.high[i])}) MW m^-2 K^-1, apart from the "
+                       "stack's total on the first line")  # fmt: skip
+    return out
 
 
 def _structure_query(
@@ -433,13 +614,19 @@ def _structure_query(
 ) -> ExpectedConductance:
     from ..validation.calculators import pair_electrons, pair_full_dispersion
 
-    c1, c2 = crystals
-    g_phonon, g_reported = pair_full_dispersion(c1, c2, t)
+    c1, c2 = _canonical(*crystals)
     kind, g_ep = pair_electrons(c1.material, c2.material)
-    x = structure_features(g_reported, g_phonon, t, np.full(t.size, g_ep), [kind] * t.size, [method] * t.size)
+    _electrons_known(kind, (c1.material, c2.material))
+
+    def describe(tt: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        g_phonon, g_reported = pair_full_dispersion(c1, c2, tt)
+        n = tt.size
+        return structure_features(g_reported, g_phonon, tt, np.full(n, g_ep), [kind] * n, [method] * n), g_reported
+
     inputs = (f"full-dispersion DMM of both crystals with {c1.calculator} (with the electrons where kapitza has "
               f"them), the interface kind ({kind}) and the temperature",)  # fmt: skip
-    return expected_from_features("structure", c1.name, c2.name, x, t, g_reported, method, inputs, notes, sample)
+    a, b = crystals[0].name, crystals[1].name
+    return expected_from_features("structure", a, b, describe, t, method, inputs, notes, sample)
 
 
 def expected_or_reason(

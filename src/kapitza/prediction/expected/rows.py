@@ -47,7 +47,7 @@ FAMILY_FEATURES = tuple(f"family {f}" for f in _FAMILIES)
 FEATURES: Mapping[str, tuple[str, ...]] = {
     "database": (
         "log10 G_dmm", "log10 G_limit", "log10 G_amm", "log10 G_dmm phonon", "log10 G_limit phonon",
-        "log10 G_amm phonon", "log10 T", "log10 Debye ratio", "log10 impedance ratio", "log10 G_ep",
+        "log10 G_amm phonon", "log10 T", "|log10 Debye ratio|", "|log10 impedance ratio|", "log10 G_ep",
         *(f"kind {k}" for k in KINDS), *(f"method {m}" for m in METHODS),
     ),
     "structure": (

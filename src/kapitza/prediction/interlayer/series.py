@@ -17,16 +17,21 @@ It counts each interface as an independent diffuse scatterer, which needs the la
 cross it.  A layer thinner than their dominant wavelength (lambda = h v / (2.82 k_B T), v the layer's
 Debye-averaged sound speed: the peak of hbar omega's Planck distribution lies at 2.82 k_B T) is partly transparent,
 and an adhesion metal a few atoms thick is an intermixed seam more than a layer.  Here the stack's resistance
-therefore moves from the bare pair's to the series' as the layer thickens, with the weight w = d / (d + lambda)
-of each layer:
+therefore moves from the bare pair's to the interfaces' as the layer thickens, with the weight
+w = min(1, d / (d + lambda) / 0.9) of each layer (the series picture taken to hold in full from d = 9 lambda on,
+:data:`THIN_WEIGHT`), while every layer's own resistance counts in full at every thickness:
 
-.. math::  \frac{1}{G} = \left(1 - \bar w\right)\frac{1}{G_{AB}} + \bar w\,\frac{1}{G_\mathrm{series}},
-           \qquad \bar w = \min_k w_k,
+.. math::  \frac{1}{G} = \left(1 - \bar w\right)\frac{1}{G_{AB}} + \bar w\,\sum_{k} \frac{1}{G_{k,k+1}}
+           + \sum_{k} \frac{d_k}{\kappa_k(d_k, T)}, \qquad \bar w = \min_k w_k,
 
-so that a vanishing layer gives the bare pair exactly and a thick one the series.  This interpolation is kapitza's
-own (no published model is behind it), stated on every answer that uses it; the expected measurement's fit on the
-compilation's stacks, held out by paper, says how far it is off.  A layer whose thickness is not given (most of the
-compilation's rows) takes w = 1 and no resistance of its own (an upper bound on G where the layer is thick), said.
+so that a vanishing layer gives the bare pair exactly, a thick one the series, and G never rises as a layer
+thickens beyond 9 lambda nor exceeds any layer's own conductance kappa / d (issue 83's laws).  An amorphous layer
+on its own crystal (a-Al2O3 on sapphire, a-Si on Si) has no interface here but keeps its own resistance.
+
+This interpolation is kapitza's own (no published model is behind it), stated on every answer that uses it; the
+expected measurement's fit on the compilation's stacks, held out by paper, says how far it is off.  A layer whose
+thickness is not given (most of the compilation's rows) takes w = 1 and no resistance of its own (an upper bound on
+G where the layer is thick), said.
 
 Units: m, K, W m^-2 K^-1, m^2 K W^-1.
 """
@@ -107,15 +112,18 @@ class StackPhysics:
     layers : ndarray, shape (n_materials, n_T)
         Each material's own resistance across its thickness, m^2 K W^-1 (0 for the outer sides and a layer whose
         thickness is not given).
+    films : ndarray, shape (n_T,)
+        Every layer's own resistance summed, m^2 K W^-1: those of ``layers`` and those of layers with no interface
+        of their own (an amorphous layer on its own crystal).
     series : ndarray, shape (n_T,)
         The series sum's G, W m^-2 K^-1.
     bare : ndarray, shape (n_T,)
         The bare pair's (side 1 against side 2), W m^-2 K^-1.
     weight : ndarray, shape (n_T,)
-        The thinnest layer's weight w = d / (d + lambda) (1 where no thickness is given or where no layer is
-        described).
+        The thinnest layer's weight w = min(1, d / (d + lambda) / THIN_WEIGHT) (1 where no thickness is given or
+        where no layer is described).
     conductance : ndarray, shape (n_T,)
-        The stack's G: 1/G = (1 - w)/G_bare + w/G_series, W m^-2 K^-1.
+        The stack's G: 1/G = (1 - w)/G_bare + w sum_k 1/G_k + films, W m^-2 K^-1.
     notes : tuple of str
         What the physics could not describe and what it did instead.
     """
@@ -130,6 +138,7 @@ class StackPhysics:
     weight: NDArray[np.float64]
     conductance: NDArray[np.float64]
     notes: tuple[str, ...] = ()
+    films: NDArray[np.float64] | None = None
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("materials", "temperature", "conductance")
 
@@ -148,6 +157,9 @@ class StackPhysics:
         w = np.asarray(self.weight, dtype=float)
         if np.any((w < 0) | (w > 1)):
             raise InputError("weight must lie in [0, 1]")
+        if self.films is None:
+            object.__setattr__(self, "films", np.asarray(self.layers, dtype=float).sum(axis=0))
+        _checks.sized(self.films, "films", (m,))
         _checks.labels(self.notes, "notes", check=_checks.text)
 
     def shares(self) -> list[tuple[str, NDArray[np.float64]]]:
@@ -205,15 +217,19 @@ def stack_physics(side1: str, layers: Sequence[Layer], side2: str, temperature: 
     notes: list[str] = []
     kept = _described(layers, notes)
     chain: list[tuple[str, Layer | None]] = [(a, None)]
+    merged: list[tuple[str, Layer]] = []  # layers with no interface of their own: their resistance still counts
     for layer in kept:
         name = get_material(layer.material).name
         if name == chain[-1][0]:
-            notes.append(f"{layer.name} lies on {name}, its own record: no interface and no layer in this physics")
+            notes.append(f"{layer.name} lies on {name}, its own record: no interface in this physics, its own "
+                         "resistance counted")  # fmt: skip
+            merged.append((name, layer))
             continue
         chain.append((name, layer))
     if chain[-1][0] == b and len(chain) > 1:
-        notes.append(f"{chain[-1][1].name} lies on {b}, its own record: no interface and no layer in this physics")
-        chain.pop()
+        notes.append(f"{chain[-1][1].name} lies on {b}, its own record: no interface in this physics, its own "
+                     "resistance counted")  # fmt: skip
+        merged.append(chain.pop())
     chain.append((b, None))
     materials = tuple(m for m, _ in chain)
     if len(set(materials)) == 1:
@@ -224,32 +240,48 @@ def stack_physics(side1: str, layers: Sequence[Layer], side2: str, temperature: 
     notes += [note for _, note in found if note]
     resist = np.zeros((len(chain), t.size))
     thickness = np.full(len(chain), np.nan)
-    weight = np.ones(t.size)
     for k, (name, layer) in enumerate(chain):
-        if layer is None or 0 == k or k == len(chain) - 1:
-            continue
-        if layer.thickness is None:
-            notes.append(f"{layer.name}: thickness not given: the layer counts in full, without a resistance of its "
-                         "own (an upper bound on G where it is thick)")  # fmt: skip
-            continue
-        thickness[k] = layer.thickness
-        film = film_conductivity(name, layer.thickness, t, "amorphous" if layer.form == "amorphous" else "crystal")
-        known = np.isfinite(film.kappa)
-        resist[k] = np.where(known, layer.thickness / np.where(known, film.kappa, 1.0), 0.0)
-        if not known.all():
-            notes.append(f"{layer.name}: {film.how}: its own resistance not counted there")
-        lam = dominant_wavelength(name, t)
-        weight = np.minimum(weight, layer.thickness / (layer.thickness + lam))
-    series = 1.0 / (np.sum(1.0 / interfaces, axis=0) + resist.sum(axis=0)) if len(chain) > 2 else interfaces[0]
+        if layer is not None and 0 < k < len(chain) - 1:
+            thickness[k], resist[k] = _own(name, layer, t, notes)
+    films = resist.sum(axis=0) + sum((_own(name, layer, t, notes)[1] for name, layer in merged), np.zeros(t.size))
+    weight = thin_weight([(name, layer) for name, layer in chain[1:-1] if layer is not None], t)
+    through = np.sum(1.0 / interfaces, axis=0)
+    series = 1.0 / (through + films)
     bare = interface_conductance(a, b, t)[0] if len(chain) > 2 else interfaces[0]
-    if np.any(weight < THIN_WEIGHT):
-        notes.append("a layer thinner than its dominant phonon wavelength: the stack moves from the bare pair "
-                     "towards the series with w = d / (d + lambda) (kapitza's interpolation, not a published "
-                     "model)")  # fmt: skip
-    g = 1.0 / ((1.0 - weight) / bare + weight / series)
+    if np.any(weight < 1):
+        notes.append(f"a layer thinner than {1 / (1 / THIN_WEIGHT - 1):.0f} times its dominant phonon wavelength "
+                     "lambda: its interfaces move from the bare pair's towards the series' with w = min(1, d / (d + "
+                     f"lambda) / {THIN_WEIGHT:g}) (kapitza's interpolation, not a published model)")  # fmt: skip
+    g = 1.0 / ((1.0 - weight) / bare + weight * through + films)
     return StackPhysics(materials=materials, thickness=thickness, temperature=t, interfaces=interfaces,
                         layers=resist, series=series, bare=bare, weight=weight, conductance=g,
-                        notes=tuple(notes))  # fmt: skip
+                        notes=tuple(dict.fromkeys(notes)), films=films)  # fmt: skip
+
+
+def _own(name: str, layer: Layer, t: NDArray[np.float64], notes: list[str]) -> tuple[float, NDArray[np.float64]]:
+    """A layer's thickness (m, NaN where not given) and own resistance d / kappa(d, T) (m^2 K W^-1, 0 where its
+    thickness or kappa is not known, said in ``notes``)."""
+    if layer.thickness is None:
+        notes.append(f"{layer.name}: thickness not given: the layer counts in full, without a resistance of its "
+                     "own (an upper bound on G where it is thick)")  # fmt: skip
+        return math.nan, np.zeros(t.size)
+    film = film_conductivity(name, layer.thickness, t, "amorphous" if layer.form == "amorphous" else "crystal")
+    known = np.isfinite(film.kappa)
+    if not known.all():
+        notes.append(f"{layer.name}: {film.how}: its own resistance not counted there")
+    return float(layer.thickness), np.where(known, layer.thickness / np.where(known, film.kappa, 1.0), 0.0)
+
+
+def thin_weight(layers: Sequence[tuple[str, Layer]], t: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The weight of the interfaces against the bare pair at each T (K): the thinnest layer's
+    min(1, d / (d + lambda) / THIN_WEIGHT) over ``layers`` (database name, Layer) with a thickness; 1 where none
+    has one (the module text)."""
+    weight = np.ones(t.size)
+    for name, layer in layers:
+        if layer.thickness is not None:
+            lam = dominant_wavelength(name, t)
+            weight = np.minimum(weight, np.minimum(1.0, layer.thickness / (layer.thickness + lam) / THIN_WEIGHT))
+    return weight
 
 
 def stack_document(found: StackPhysics) -> dict[str, object]:
@@ -263,6 +295,7 @@ def stack_document(found: StackPhysics) -> dict[str, object]:
                              for k, (a, b) in enumerate(zip(found.materials[:-1], found.materials[1:]))},
         "layers_m2k_w": {found.materials[k]: found.layers[k].tolist() for k in range(1, len(found.materials) - 1)},
         "series_w_m2k": found.series.tolist(),
+        "films_m2k_w": np.asarray(found.films).tolist(),
         "bare_pair_w_m2k": found.bare.tolist(),
         "weight": found.weight.tolist(),
         "conductance_w_m2k": found.conductance.tolist(),
