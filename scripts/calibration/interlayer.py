@@ -73,7 +73,7 @@ def _case(what: str, settings: dict, seeds: int) -> common.CalibrationRow:
 
 def families_try() -> Any:
     """The interlayer families as a descriptor group, by the honest selection (with its placebo, by paper and by
-    whole stack), on the route's rows without them: the try that decided the package takes them
+    whole stack), on the route's rows without them: the try whose verdict decides whether the package takes them
     (:data:`kapitza.prediction.expected.FAMILY_FEATURES`)."""
     from .laboratory.selection import try_group
 

@@ -510,7 +510,7 @@ def _stack_query(
     from ...materials import get_material
     from ..interlayer.series import stack_physics
     from ..validation.calculators import pair_electrons
-    from .rows import STACK, family_flags, stack_features, stack_key
+    from .rows import STACK, STACK_FAMILIES, family_flags, stack_features, stack_key
 
     names = []
     for side, option in ((side1, "side1"), (side2, "side2")):
@@ -532,12 +532,16 @@ def _stack_query(
     def describe(tt: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         found = stack_physics(a, unthick, b, tt)
         x = stack_features(found.conductance, found.bare, tt, np.full(tt.size, g_ep), kind, [method] * tt.size)
-        return np.column_stack([x, np.repeat(flags[None, :], tt.size, axis=0)]), found.conductance
+        if STACK_FAMILIES:
+            x = np.column_stack([x, np.repeat(flags[None, :], tt.size, axis=0)])
+        return x, found.conductance
 
     families = ", ".join(dict.fromkeys(layer.family for layer in layers))
+    family_words = (f"; the interlayers' families ({families})" if STACK_FAMILIES
+                    else f" (not the interlayers' families, {families}: the selection dropped them)")  # fmt: skip
     inputs = (f"the series physics of the interfaces of {words} (each interface's Debye DMM with its electrons, no "
               "layer's own resistance: the compilation's stacks give no thickness), the bare pair's DMM and the "
-              f"temperature; the interlayers' families ({families})",)  # fmt: skip
+              f"temperature{family_words}",)  # fmt: skip
     interfaces = expected_from_features(STACK, names[0], names[1], describe, t, method, inputs,
                                         [*notes, *physics.notes], sample, pair=key, stack=words)  # fmt: skip
     thick = [layer for layer in layers if layer.thickness is not None]
