@@ -290,7 +290,10 @@ def _split_lines(validations: tuple[V.ExpectedValidation, ...]) -> list[str]:
             "potential's own crystals, before the stiffening, read from the shipped curves of every pair of the "
             "database's crystalline materials (not its fused silica, which the compilation's quartz is not) "
             f"(`calibration.laboratory.dispersion_pairs`, {_pairs_state()}; tried on the database route only, the "
-            "structure route's own first descriptor being that DMM).",
+            "structure route's own first descriptor being that DMM); *film*, which side is the deposited film "
+            "(issue 83): the signed log10 ratios film/substrate of the two records' Debye temperatures and impedances, "
+            "the order the route's own descriptors no longer carry (`calibration.laboratory.groups.film_columns`; "
+            "a user would state it as an option naming the film, built only if kept).",
             "",
             "| route | group | rows with it | nobody else measured: without | with | with/without, 68 % over papers "
             "resampled | placebo | measured by others: "

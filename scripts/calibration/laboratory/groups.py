@@ -36,13 +36,20 @@ SAMPLE_FEATURES = (
 #: pairs of :mod:`calibration.laboratory.dispersion_pairs`): the control of the ``stiffened`` group, the same column
 #: before the stiffening.
 FULL_DISPERSION_FEATURES = ("log10 G_fd potential",)
+#: Which side is the deposited film (issue 83, item 1): the signed log10 ratios film/substrate of the Debye
+#: temperatures and of the impedances, the order the package's descriptors no longer carry (their |log10| are
+#: reciprocal).  A property of the sample the user would state (an option naming the film), never the order of
+#: typing; tried on the database route, where the compilation names each row's film.
+FILM_FEATURES = ("log10 Debye ratio film/substrate", "log10 impedance ratio film/substrate")
 EXTRA_FEATURES: Mapping[str, tuple[str, ...]] = {
     "sample": SAMPLE_FEATURES, "bonding": BONDING_FEATURES, "stiffened": STIFFENED_FEATURES,
-    "full dispersion": FULL_DISPERSION_FEATURES,
+    "full dispersion": FULL_DISPERSION_FEATURES, "film": FILM_FEATURES,
 }  # fmt: skip
-#: The groups each route tries (not the structure route's own descriptor again: its full-dispersion DMM is its first).
+#: The groups each route tries (not the structure route's own descriptor again: its full-dispersion DMM is its first;
+#: the film on the database route, whose rows' sides are database records).
 TRIED: Mapping[str, tuple[str, ...]] = {
-    "database": tuple(EXTRA_FEATURES), "structure": tuple(g for g in EXTRA_FEATURES if g != "full dispersion"),
+    "database": tuple(EXTRA_FEATURES),
+    "structure": tuple(g for g in EXTRA_FEATURES if g not in ("full dispersion", "film")),
 }  # fmt: skip
 #: The groups a query reads from a shipped table of pairs, known for some pairs only (the sample is the query's own).
 TABLE_GROUPS = ("bonding", "stiffened", "full dispersion")
@@ -102,6 +109,8 @@ def with_group(rows: ExpectedRows, group: str, measurements: Measurements | None
         return with_columns(rows, SAMPLE_FEATURES, sample_flags(deposition, surface))
     if group == "full dispersion":
         return with_columns(rows, FULL_DISPERSION_FEATURES, full_dispersion_columns(rows))
+    if group == "film":
+        return with_columns(rows, FILM_FEATURES, film_columns(rows))
     if measurements is not None:
         raise InputError(f"the {group} group is known for the shipped compilation's rows only")
     columns = {
@@ -109,6 +118,16 @@ def with_group(rows: ExpectedRows, group: str, measurements: Measurements | None
         "stiffened": lambda: stiffened_columns(rows.row_id),
     }[group]()
     return with_columns(rows, EXTRA_FEATURES[group], columns)
+
+
+def film_columns(rows: ExpectedRows) -> NDArray[np.float64]:
+    """:data:`FILM_FEATURES` of ``rows`` (side 1 the compilation's film): log10 of film over substrate of the
+    database records' Debye temperatures and impedances rho v_l, shape (n, 2)."""
+    from kapitza.prediction.empirical import material_numbers
+
+    film = np.array([material_numbers(a) for a in rows.side1]).reshape(len(rows), 2)
+    substrate = np.array([material_numbers(b) for b in rows.side2]).reshape(len(rows), 2)
+    return np.log10(film / substrate)
 
 
 def full_dispersion_columns(rows: ExpectedRows) -> NDArray[np.float64]:
