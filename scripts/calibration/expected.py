@@ -44,7 +44,9 @@ from .laboratory.paper_bootstrap import factor_interval
 ROOT = Path(__file__).resolve().parents[2]
 SCORES = ROOT / "src" / "kapitza" / "prediction" / "data" / "expected_scores.toml"
 #: The files under src/ a run writes (the commit stamp ignores them: :func:`repo_commit.commit`).
-WRITES = (SCORES,)
+#: The figure a reader meets first (the calibration page's and the docs' front page's lead, issue 83 item 5).
+FIGURE = ROOT / "docs" / "figures" / "expected_held_out.png"
+WRITES = (SCORES, FIGURE)
 #: Made-up compilations per case (each a held-out run of every base candidate over five folds: seconds).
 SEEDS = 12
 _LAST: dict[str, object] = {}
@@ -149,7 +151,38 @@ def run(n_seeds: int) -> list[common.CalibrationRow]:
     t0 = time.perf_counter()
     _LAST.update(tries=tries(validations, by_pair), try_seconds=time.perf_counter() - t0)
     write_scores(validations, by_pair)
+    lead_figure(validations[-1].held, FIGURE)
     return rows
+
+
+def lead_figure(held: H.HeldOut, path: Path) -> None:
+    """The expected measurement against the measured values, every row held out by paper with its 68 % band, as a
+    user gets it (the route its pair takes): each paper's rows in one colour of two (other papers measured its pair,
+    or nobody else did), the line of equality and a factor 2 either side; the legend below the axes."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(6.4, 6.0), layout="constrained")
+    ax = fig.add_subplot()
+    mw = 1e-6
+    others = np.asarray(held.n_other) > 0
+    for sel, colour, label in ((~others, "tab:red", "nobody else measured the pair (a new pair)"),
+                               (others, "tab:blue", "other papers measured the pair")):  # fmt: skip
+        x, v = held.measured[sel] * mw, held.value[sel] * mw
+        ax.errorbar(x, v, yerr=(v - held.low[sel] * mw, held.high[sel] * mw - v), fmt="o", ms=3, color=colour,
+                    ecolor=colour, elinewidth=0.6, alpha=0.55, label=f"{label}: {int(sel.sum())} rows")  # fmt: skip
+    lo = 0.5 * float(min(held.measured.min(), held.low.min())) * mw
+    hi = 2.0 * float(max(held.measured.max(), held.high.max())) * mw
+    line = np.array([lo, hi])
+    ax.plot(line, line, color="k", lw=1, label="expected = measured")
+    for f in (0.5, 2.0):
+        ax.plot(line, f * line, color="k", lw=0.7, ls="--", label="x2 either side" if f == 2.0 else None)
+    unit = "(MW m$^{-2}$ K$^{-1}$)"
+    ax.set(xscale="log", yscale="log", xlim=(lo, hi), ylim=(lo, hi), aspect="equal", xlabel=f"measured G {unit}",
+           ylabel=f"expected measurement, held out by paper {unit}",
+           title=f"{len(held)} rows of {len(set(held.paper))} papers, each predicted without its paper")  # fmt: skip
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=2, fontsize="small", frameon=False)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
 
 
 def tries(validations: tuple[V.ExpectedValidation, ...], by_pair: dict[str, H.HeldOut]) -> list[Any]:

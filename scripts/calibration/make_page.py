@@ -113,10 +113,67 @@ def stored(folder: Path = STORE) -> dict[str, dict]:
     return out
 
 
+#: The score files of the expected measurement the lead table reads (package data, written by the page's modules).
+SCORES = ROOT / "src" / "kapitza" / "prediction" / "data"
+#: The lead's routes: (file, route, split, what a reader calls it).
+LEAD = (
+    ("expected_scores.toml", "as a user gets it", None, "a bare pair, the route a query takes"),
+    ("expected_scores.toml", "as a user gets it", "nobody else measured", "... a pair nobody else measured"),
+    ("expected_scores.toml", "database", None, "both sides database materials"),
+    ("expected_scores.toml", "structure", None, "crystals from their structures"),
+    ("long_wave_scores.toml", "long waves", None, "a side's long waves standing in"),
+    ("interlayer_scores.toml", "interlayer", None, "a stack with interlayers"),
+)
+
+
+def lead_table() -> list[str]:
+    """One table a screen wide: per route, its rows, papers, median factor by paper and band coverage by paper, held
+    out by paper (from the shipped score files)."""
+    import tomllib
+
+    out = ["| the expected measurement of | rows | papers | off by (median, by paper) | band held (by paper) |",
+           "|---|---:|---:|---:|---:|"]  # fmt: skip
+    for name, route, split, label in LEAD:
+        path = SCORES / name
+        if not path.exists():
+            continue
+        found = tomllib.loads(path.read_text(encoding="utf-8")).get("routes", {}).get(route, {})
+        s = found.get(split, {}) if split else found
+        if s:
+            out.append(f"| {label} | {s['rows']} | {s['papers']} | ×{s['median_factor_paper']:.2f} | "
+                       f"{s['coverage_paper']:.2f} |")  # fmt: skip
+    return out
+
+
+def lead(folder: Path = STORE) -> list[str]:
+    """What a reader meets first: the expected measurement against the measured values held out by paper (the
+    figure the ``expected`` module draws) and :func:`lead_table`, also written to ``folder/lead.md`` for the docs'
+    front page to include."""
+    table = lead_table()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "lead.md").write_text("\n".join(table) + "\n", encoding="utf-8")
+    return [
+        "## What a measurement of your interface will give",
+        "",
+        "![The expected measurement against the measured values, each held out by paper, with its band]"
+        "(../figures/expected_held_out.png)",
+        "",
+        "*Each row of the shipped compilation predicted by the estimate fitted without its paper, with its 68 % "
+        "band, as a user gets it (`calibration.expected`).* Held out by paper, every paper weighted equally (the "
+        "band should hold about 0.68 of the papers):",
+        "",
+        *table,
+        "",
+    ]
+
+
 def page(docs: dict[str, dict]) -> str:
     """The whole markdown page from the stored documents."""
     lines = [
         "# Calibration: are the error bars honest?",
+        "",
+        *lead(),
+        "## Every error bar against a truth it did not make",
         "",
         "Every estimator in kapitza that states an error bar is run here on synthetic data made by a",
         "generator that is **not** the estimator's own model (other line shapes, correlated noise,",
