@@ -44,9 +44,10 @@ LONG_WAVES = "long waves"
 FAMILY_FEATURES = tuple(f"family {f}" for f in _FAMILIES)
 #: Whether the interlayer route's rows and queries carry :data:`FAMILY_FEATURES` after its own descriptors: the
 #: page's verdict, by hand.  Kept on 2026-11-28 with boosting among the bases; dropped on 2026-11-29 when the bases
-#: became the smooth ridge regressions (issue 83): with them the rows others measured got worse (x1.413 against
-#: x1.367), though the rows nobody else measured improved (x1.810 against x1.864).
-STACK_FAMILIES = False
+#: became the smooth ridge regressions (issue 83: the rows others measured got worse, x1.413 against x1.367); kept
+#: again once the ridge may not learn the stack's physics backwards (``procedure.MONOTONE``): the rows nobody else
+#: measured x1.851 against x1.890 without them and x2.015 with their placebo, by whole stack x1.492 against x1.579.
+STACK_FAMILIES = True
 #: Descriptor columns of each route, in order (log10 of conductances in W m^-2 K^-1, of T in K).
 FEATURES: Mapping[str, tuple[str, ...]] = {
     "database": (
