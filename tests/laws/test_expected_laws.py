@@ -69,12 +69,17 @@ def stacks(draw: st.DrawFn) -> tuple[str, list, str]:
     return a, layers, b
 
 
+#: The refusals by design (one line, InputError): a stack of one material; a metal/metal pair with a metal whose
+#: electrons kapitza has no record of (issue 84: electrons carry its heat and no physics here describes them).
+BY_DESIGN = ("one material", "no interface", "electrons carry the heat")
+
+
 def _query(a: str, layers: list, b: str, t: float | np.ndarray):
-    """The expected measurement, or None where the API refuses the stack by design (one line, InputError)."""
+    """The expected measurement, or None where the API refuses the stack by design (:data:`BY_DESIGN`)."""
     try:
         return expected_conductance(a, b, t, interlayers=layers or None)
     except InputError as exc:
-        assert "one material" in str(exc) or "no interface" in str(exc), str(exc)
+        assert any(words in str(exc) for words in BY_DESIGN), str(exc)
         return None
 
 
@@ -172,10 +177,16 @@ def test_every_database_pair_in_both_orders_is_the_same_at_many_temperatures():
     """All 136 pairs of database solids, 20-800 K: reciprocal to 1e-9 (the issue counted 115 pairs more than 1 %
     apart at 98cb718: Au/Si 62.4 against Si/Au 178 at 300 K)."""
     t = np.geomspace(20.0, 800.0, 25)
+    answered = 0
     for a, b in PAIRS:
-        one, two = expected_conductance(a, b, t), expected_conductance(b, a, t)
+        one, two = _query(a, [], b, t), _query(b, [], a, t)
+        assert (one is None) == (two is None), f"{a}/{b}: refused in one order only"
+        if one is None:
+            continue
+        answered += 1
         for field in ("value", "low", "high"):
             np.testing.assert_allclose(getattr(one, field), getattr(two, field), rtol=1e-9, err_msg=f"{a}/{b}")
+    assert answered >= 136  # every pair of the 17 solids of 98cb718 at least
 
 
 def test_an_amorphous_film_on_its_own_crystal_has_its_resistance():

@@ -137,7 +137,8 @@ def test_voigt_bounds_hill_bounds_reuss(material):
     tol = 1e-12 * avg.bulk_voigt
     assert avg.bulk_voigt + tol >= avg.bulk_hill >= avg.bulk_reuss - tol
     assert avg.shear_voigt + tol >= avg.shear_hill >= avg.shear_reuss - tol
-    assert avg.shear_voigt > avg.shear_reuss  # no shipped crystal is elastically isotropic
+    if material.name != "W":  # tungsten is elastically isotropic: 2 C44 = C11 - C12 (523 - 203 = 320 = 2 x 160 GPa)
+        assert avg.shear_voigt > avg.shear_reuss
 
 
 @pytest.mark.parametrize("name", ["Al2O3", "Bi", "Ti", "Cu"])

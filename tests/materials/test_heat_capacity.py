@@ -108,7 +108,8 @@ def test_crystals_agree_with_the_debye_model(m):
       differs from it by up to ~20 % in real solids (Kittel Ch. 5; diamond: theta(300 K) ~ 1860 K vs 2230 K),
       and where theta/T is large (diamond x = 7.4) C_v is exponentially sensitive to theta, so the band is
       set on theta (0.8 .. 1.2 theta_D), not on C.
-    - upper factor 1.12: c_p - c_v (1-5 %), the electronic gamma T (Ti 4 %, Cr 2 %), anharmonicity (a few %).
+    - upper factor 1.12: c_p - c_v (1-5 %), the electronic gamma T (Ti 4 %, Cr 2 %), anharmonicity (a few %);
+      1.15 for ferromagnetic Ni, whose stored c_p (CRC, 26.1 J mol^-1 K^-1) is 1.047 x 3R at 298 K already.
     - polyatomic crystals (GaN, AlN, 4H-SiC, Al2O3): the optical branches of the light atom lie far above the
       acoustic theta_D (GaN: LO phonon ~ 91 meV ~ 1060 K vs theta_D = 600 K), so one Debye spectrum
       overestimates C; their lower bound uses 1.5 theta_D.  (Fused silica, a glass with an elastic theta_D,
@@ -120,7 +121,7 @@ def test_crystals_agree_with_the_debye_model(m):
     theta, temperature = m.debye_temperature, m.temperature
     theta_hi = (1.5 if m.name in POLYATOMIC_CRYSTALS else 1.2) * theta
     low = dulong_petit(m) * debye_fraction(temperature, theta_hi)
-    high = 1.12 * dulong_petit(m) * debye_fraction(temperature, 0.8 * theta)
+    high = (1.15 if m.name == "Ni" else 1.12) * dulong_petit(m) * debye_fraction(temperature, 0.8 * theta)
     assert low <= m.heat_capacity <= high, f"{m.name}: {m.heat_capacity:.4g} not in [{low:.4g}, {high:.4g}]"
 
 

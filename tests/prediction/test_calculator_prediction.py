@@ -46,7 +46,7 @@ def test_predict_with_a_calculator_builds_both_sides_from_their_structures(tmp_p
     path = tmp_path / "nickel.cif"
     write(path, bulk("Ni", "fcc", a=3.52, cubic=True))
     found = predict_interface("Al", str(path), [300.0], ["dmm"], calculator=EMT, mesh=8)
-    assert found.side1.name == "Al" and found.side2.name == "Ni" and found.side2.origin == "user"
+    assert found.side1.name == "Al" and found.side2.name == "Ni" and found.side2.origin == "database"  # issue 84
     assert "phonon conductance only: no electron data" in found.side2.notes
     assert METAL_WITHOUT_ELECTRONS.format(element="Ni") in found.side2.notes
     parts = found.electronic

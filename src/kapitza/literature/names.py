@@ -34,6 +34,17 @@ NAMES: dict[str, str] = {
     "a-SiO2": "SiO2",
     # A typo in the sheet (its description says "Si").
     "SI": "Si",
+    # Elemental metals with polycrystal records from pymatgen's element data (issue 84; materials.toml says how).
+    "W": "W",
+    "Ni": "Ni",
+    "Mo": "Mo",
+    "Pd": "Pd",
+    "Nb": "Nb",
+    "Ta": "Ta",
+    "Ir": "Ir",
+    "Mg": "Mg",
+    "Zr": "Zr",
+    "Sn": "Sn",  # white (beta) tin, the stable phase at room temperature
 }
 
 #: Sheet name -> why it is not mapped onto the database.

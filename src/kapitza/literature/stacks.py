@@ -88,7 +88,7 @@ INTERLAYERS: dict[str, Interlayer] = {
         _layer("Ti", _ADHESION, "Ti", "crystal"),
         _layer("Cr", _ADHESION, "Cr", "crystal"),
         _layer("Cu", _ADHESION, "Cu", "crystal"),
-        _layer("Ni", _ADHESION, None, "crystal", "nickel is not in the database"),
+        _layer("Ni", _ADHESION, "Ni", "crystal"),  # in the database since issue 84
         _layer("SiO2", _OXIDE, "SiO2", "amorphous", "silica grown or deposited on the substrate: amorphous"),
         _layer("a-SiO2", _OXIDE, "SiO2", "amorphous"),
         _layer("SiOx", _OXIDE, "SiO2", "amorphous", "sub-stoichiometric silica: the silica record"),

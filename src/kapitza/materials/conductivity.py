@@ -160,12 +160,13 @@ def conductivity_table(material: str | Material) -> ConductivityTable:
 def thermal_conductivity(material: str | Material, temperature: ArrayLike) -> float | NDArray[np.float64]:
     """kappa(T) in W m^-1 K^-1 of a database material (scalar for a scalar T, else an array like T).
 
-    A user's Material (from a file) has one conductivity, near its record's temperature: it is
+    A user's Material (from a file), and a database record that ships no kappa(T) table (the polycrystal
+    records of elemental metals, issue 84), has one conductivity, near its record's temperature: it is
     returned at every T, as its record states nothing else.  Raises InputError for a material
     without a conductivity (liquid helium) or a T outside the table.
     """
     m = material if isinstance(material, Material) else get_material(material)
-    if m.origin == "database" and m.thermal_conductivity is not None:
+    if uses_conductivity_table(m):
         return conductivity_table(m)(temperature)
     if m.thermal_conductivity is None:
         raise InputError(f"{m.name} has no thermal conductivity ({m.notes or 'Fourier conduction is not defined'})")

@@ -215,12 +215,17 @@ def metallic_elements() -> frozenset[str]:
     return frozenset(tomllib.loads(text)["metals"])
 
 
+#: Elements pymatgen calls metals whose database records are not treated as metals: Bi, a semimetal whose few
+#: carriers electrons.toml leaves out (neither the Sommerfeld nor the free-electron picture describes them).
+SEMIMETALS = frozenset({"Bi"})
+
+
 def metal_without_electron_data(material: Material) -> bool:
-    """True for a material outside the database made of one metallic element (:func:`metallic_elements`) for which
-    no electron data are shipped: a crystal derived from a structure (W, Sn, Ir ...) or a user's record.  It is a
-    metal (a pair of two metals is carried by electrons), but no electron model can be computed for it.  A
-    database material keeps the database's word (Bi, whose few carriers electrons.toml leaves out, is not one)."""
-    if material.origin == "database" or material.name in _shipped():
+    """True for a material made of one metallic element (:func:`metallic_elements`) for which no electron data are
+    shipped: a crystal derived from a structure, a user's record, or a database record without electron data (the
+    polycrystal records of W, Ni, Mo, Ta ..., issue 84).  It is a metal (a pair of two metals is carried by
+    electrons), but no electron model can be computed for it.  The semimetals of :data:`SEMIMETALS` are not."""
+    if material.name in _shipped() or material.formula in SEMIMETALS:
         return False
     return bool(material.formula) and material.formula in metallic_elements()
 

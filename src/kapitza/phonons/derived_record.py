@@ -175,7 +175,7 @@ def record_beyond_phonons(
     element's melting point and the notes on its electrons (:data:`NO_ELECTRONS`, :data:`METAL_WITHOUT_ELECTRONS`);
     ``what`` ("phonon values derived from ...") opens the notes.  The one rule of :func:`derived_material` and
     :func:`kapitza.phonons.long_waves.long_wave_material`."""
-    from ..materials.electrons import list_electron_metals, metallic_elements
+    from ..materials.electrons import SEMIMETALS, list_electron_metals, metallic_elements
 
     kept: dict[str, Any] = {}
     notes = []
@@ -194,10 +194,11 @@ def record_beyond_phonons(
         if melt is not None:  # so the note on temperatures above it is said as for a database material
             kept["melting_temperature"] = melt.kelvin
             sources["melting_temperature"] = melt.source
-        if name not in list_electron_metals():  # a metal or not, phonons cannot tell; its element can
-            notes.append(NO_ELECTRONS)
-            if formula in metallic_elements():
-                notes.append(METAL_WITHOUT_ELECTRONS.format(element=formula))
+    metal = formula in metallic_elements() and formula not in SEMIMETALS
+    if name not in list_electron_metals() and (database is None or metal):  # phonons cannot tell; its element can
+        notes.append(NO_ELECTRONS)  # (a database metal without electron data too: W, Ni ..., issue 84)
+        if metal:
+            notes.append(METAL_WITHOUT_ELECTRONS.format(element=formula))
     return kept, notes
 
 

@@ -122,7 +122,7 @@ from ..errors import InputError
 from ..io.results import result
 from ..literature import Measurements
 from ..materials import Material, get_material
-from ..materials.electrons import get_electrons, list_electron_metals
+from ..materials.electrons import get_electrons, list_electron_metals, metal_without_electron_data
 from ..phonons.debye import CUTOFFS, debye_spectrum
 from ..transmission.channel_rule import ChannelRuleModel
 from ..units import ELECTRON_MASS, ELEMENTARY_CHARGE, HBAR, KB, PLANCK
@@ -297,6 +297,9 @@ def side_limit(material: MaterialLike, temperature: ArrayLike) -> SideLimit:
         else:
             k_f = fermi_wavevector(m.name)
             electron = electron_limit(k_f, t)
+    elif metal_without_electron_data(m):
+        electron[:] = np.nan
+        note = f"{m.name}: a metal without stored electron data (no Fermi velocity), so its electrons are not counted"
     return SideLimit(
         material=m.name,
         temperature=t,

@@ -36,7 +36,7 @@ def test_one_layer_is_one_canonical_name_whatever_the_word():
         (["Ti:two nm"], "a number with a unit"),
         (["graphene:1nm"], "takes no thickness"),
         (["Unobtainium:1nm"], "no data for the interlayer"),
-        (["Ni:1nm"], "no data for the interlayer Ni"),
+        (["ZnO:1nm"], "no data for the interlayer ZnO"),
         (["[bold]Ti:1nm"], "markup"),
         (["Ti\x1b[31m:1nm"], "control character"),
         (["Ti:1nm"] * 5, "4 at most"),

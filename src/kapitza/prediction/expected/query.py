@@ -380,11 +380,17 @@ def _database_query(
     if a == b:
         raise InputError(f"side1 and side2 are both {a}: there is no interface to estimate")
     first, second = _canonical(records[0], records[1])
+    from ..interface import interface_kind
+    from .rows import electrons_unrecorded
+
+    if electrons_unrecorded(first, second, interface_kind(first, second)):
+        _electrons_known("metal/metal", (first, second))
 
     def describe(tt: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         x, query = record_features(first, second, tt, method)
         return x, query.predicted[0]
 
+    notes = [*_no_physics_note(first, second), *notes]
     inputs = ("Debye DMM, radiation limit and AMM of the pair (with its electrons), how far apart the two sides' "
               "Debye temperatures and impedances lie (|log10| of their ratios) and the temperature",)  # fmt: skip
     return expected_from_features("database", a, b, describe, t, method, inputs, notes, sample)
@@ -406,6 +412,21 @@ def _electrons_known(kind: str, materials: Sequence[Any]) -> None:
             "below are the phonon channel alone, a lower bound (metal/metal interfaces conduct in the GW m^-2 K^-1 "
             "range through their electrons)"
         )
+
+
+def _no_physics_note(one: Any, two: Any) -> list[str]:
+    """The note of a metal/metal pair whose electronic DMM kapitza cannot compute (a side without a Fermi velocity):
+    its estimate is the fit's across the measured metal/metal pairs, not this pair's physics."""
+    from ..interface import interface_kind, lacking_electron_data
+
+    if interface_kind(one, two) != "metal/metal":
+        return []
+    lacking = lacking_electron_data((str(one.name), str(two.name)))
+    if not lacking:
+        return []
+    return [f"{one.name}/{two.name} is a metal/metal pair whose electronic DMM kapitza cannot compute (no Fermi "
+            f"velocity or Sommerfeld coefficient for {', '.join(lacking)}): the estimate is the fit's across the "
+            "measured metal/metal pairs (the interface kind and the temperature), not this pair's physics"]  # fmt: skip
 
 
 def _canonical(one: Any, two: Any) -> tuple[Any, Any]:

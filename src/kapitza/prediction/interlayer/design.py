@@ -29,7 +29,7 @@ __all__ = ["CANDIDATES", "DEFAULT_THICKNESS_M", "InterlayerRanking", "rank_inter
 #: The film candidates' thickness when none is given, m (2 nm: a thin adhesion layer; change it with thickness=).
 DEFAULT_THICKNESS_M = 2e-9
 #: The default candidates: the bare pair (""), the adhesion metals, the oxides and the 2D crystals kapitza describes.
-CANDIDATES = ("", "Ti", "Cr", "Cu", "a-SiO2", "a-Al2O3", "graphene", "MoS2")
+CANDIDATES = ("", "Ti", "Cr", "Cu", "Ni", "W", "Ta", "Mo", "a-SiO2", "a-Al2O3", "graphene", "MoS2")
 
 
 @result
