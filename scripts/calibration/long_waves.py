@@ -99,6 +99,7 @@ def write_scores(v: LW.LongWaveValidation) -> None:
         s = v.scores[name]
         lines += [
             f'[routes."{E.LONG_WAVES}"."{name}"]',
+            f"widening = {v.split_widenings.get(name, v.widening)!r}",
             *common.score_toml_lines(s["widened"], v.nested_splits[name]),
             f"unwidened_coverage_paper = {s['long'].coverage_paper!r}",
             f"real_median_factor_paper = {s['real'].median_factor_paper!r}",
@@ -171,6 +172,16 @@ def page_lines() -> list[str]:
         f"Shipped in `src/kapitza/prediction/data/long_wave_scores.toml` (`{COMMAND}`): `kapitza predict` multiplies "
         "the database route's band half-widths by W where a side's long waves stood in and a side is not a database "
         "material (where both are, the database route answers on their own records), and quotes the widened scores.",
+        "",
+        "**Per split** (issue 83): one W for every row had left the pairs nobody else measured at a coverage of "
+        "0.55-0.57 by paper, below the level, while the pairs others measured held more; each split now takes the W "
+        "chosen on its own rows (where it holds 8 papers or more), the one a query of that split gets: "
+        + "; ".join(
+            f"{name} x{v.split_widenings.get(name, v.widening):.3f} (nested coverage by paper "
+            f"{v.nested_splits[name]:.3f})"
+            for name in E.SPLITS
+        )
+        + ". The tables above show each split with its own W.",
     ]
     if not math.isfinite(v.widening):
         lines.append("")

@@ -116,8 +116,10 @@ def test_a_side_outside_the_database_gets_the_long_wave_route_and_says_so_first(
     assert doc["expected"]["available"] is False and "electrons carry the heat" in doc["expected"]["reason"]
     # the same record beside a non-metal: the long-wave route, its band widened by W, said on its first line
     cux = next(m for m in (p.side1, p.side2) if m.name == "CuX")
-    w, _ = long_wave_widening()
+    _, scores = long_wave_widening()
     e = long_wave_expected(get_material("Si"), cux, ["CuX"], np.array([300.0]), "TDTR", [], ("unknown", "unknown"))
+    w = scores[e.held_out_split]["widening"]  # the W of the query's split (issue 83)
+    assert e.held_out_split == "nobody else measured" and w > 1.0
     assert e.route == "long waves" and e.long_waves == ("CuX",) and e.widening == w
     assert e.low[0] < e.value[0] < e.high[0]
     assert f"widened by x{w:.2f} for long waves" in e.line(0)

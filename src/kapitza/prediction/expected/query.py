@@ -489,15 +489,17 @@ def long_wave_expected(
               "holds it; the database route's fit",)  # fmt: skip
     found = expected_from_features("database", side1.name, side2.name, describe, t, method, inputs, notes,
                                    sample)  # fmt: skip
-    v = found.value
-    low, high = v * (found.low / v) ** widening, v * (found.high / v) ** widening
     split = found.held_out_split
     quoted = scores.get(split) if isinstance(scores.get(split), dict) else None
     quoted, split = (quoted, split) if quoted is not None else (scores, "")
+    widening = float(quoted.get("widening", widening))  # the split's own W where the page chose one (issue 83)
+    v = found.value
+    low, high = v * (found.low / v) ** widening, v * (found.high / v) ** widening
     note = (f"the band is the database route's widened by x{widening:.2f} for the long waves: held out by paper on "
-            f"{scores.get('rows', 0)} rows of {scores.get('papers', 0)} papers whose two sides the page replaced by "
-            "their long waves from the same potential's elastic constants, the factor that brings the band's coverage "
-            "to 68 % of the papers (docs: reference/calibration)")  # fmt: skip
+            f"{quoted.get('rows', 0)} rows of {quoted.get('papers', 0)} papers whose two sides the page replaced by "
+            "their long waves from the same potential's elastic constants (those of its pairs "
+            f"{split or 'of every kind'}), the factor that brings the band's coverage to 68 % of the papers (docs: "
+            "reference/calibration)")  # fmt: skip
     return dataclasses.replace(
         found, route=LONG_WAVES if found.route == "database" else found.route, low=low, high=high,
         notes=(*found.notes, note), long_waves=names, widening=widening,
