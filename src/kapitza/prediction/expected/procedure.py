@@ -4,6 +4,7 @@ band measured on held-out residuals (the package's module text, :mod:`kapitza.pr
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 from collections.abc import Mapping, Sequence
@@ -268,6 +269,7 @@ OUTSIDE_RAMP = 0.1
 _OPEN_ENDS = (25.0, 800.0)
 
 
+@functools.lru_cache(maxsize=1)
 def range_middles() -> tuple[float, ...]:
     """log10 of each temperature range's middle (geometric; the open ends read as :data:`_OPEN_ENDS`)."""
     out = []

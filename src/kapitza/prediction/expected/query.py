@@ -383,50 +383,44 @@ def _database_query(
     from ..interface import interface_kind
     from .rows import electrons_unrecorded
 
+    lacking = _lacking_electrons(first, second)
     if electrons_unrecorded(first, second, interface_kind(first, second)):
-        _electrons_known("metal/metal", (first, second))
+        raise _withheld(first, second, lacking)
 
     def describe(tt: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         x, query = record_features(first, second, tt, method)
         return x, query.predicted[0]
 
-    notes = [*_no_physics_note(first, second), *notes]
+    if lacking:
+        notes = [f"{first.name}/{second.name} is a metal/metal pair whose electronic DMM kapitza cannot compute (no "
+                 f"Fermi velocity or Sommerfeld coefficient for {', '.join(lacking)}): the estimate is the fit's "
+                 "across the measured metal/metal pairs (the interface kind and the temperature), not this pair's "
+                 "physics", *notes]  # fmt: skip
     inputs = ("Debye DMM, radiation limit and AMM of the pair (with its electrons), how far apart the two sides' "
               "Debye temperatures and impedances lie (|log10| of their ratios) and the temperature",)  # fmt: skip
     return expected_from_features("database", a, b, describe, t, method, inputs, notes, sample)
 
 
-def _electrons_known(kind: str, materials: Sequence[Any]) -> None:
-    """Refuse (InputError, the answer's reason) a metal/metal pair whose electrons kapitza cannot describe outside the
-    database route: electrons carry the heat across it, and the phonon channel these routes would otherwise lead with
-    is only a lower bound, an order of magnitude or more below (issue 83)."""
-    if kind != "metal/metal":
-        return
-    from ..interface import lacking_electron_data
-
-    lacking = lacking_electron_data(tuple(str(m.name) for m in materials))
-    if lacking:
-        raise InputError(
-            f"{materials[0].name}/{materials[1].name} is a metal/metal interface: electrons carry the heat across it, "
-            f"and kapitza has no Fermi velocity or Sommerfeld coefficient for {', '.join(lacking)}; the phonon numbers "
-            "below are the phonon channel alone, a lower bound (metal/metal interfaces conduct in the GW m^-2 K^-1 "
-            "range through their electrons)"
-        )
-
-
-def _no_physics_note(one: Any, two: Any) -> list[str]:
-    """The note of a metal/metal pair whose electronic DMM kapitza cannot compute (a side without a Fermi velocity):
-    its estimate is the fit's across the measured metal/metal pairs, not this pair's physics."""
+def _lacking_electrons(one: Any, two: Any) -> tuple[str, ...]:
+    """The metals of a metal/metal pair whose electronic DMM data (Fermi velocity, Sommerfeld coefficient) kapitza
+    lacks; () for a pair of another kind or one it can describe."""
     from ..interface import interface_kind, lacking_electron_data
 
     if interface_kind(one, two) != "metal/metal":
-        return []
-    lacking = lacking_electron_data((str(one.name), str(two.name)))
-    if not lacking:
-        return []
-    return [f"{one.name}/{two.name} is a metal/metal pair whose electronic DMM kapitza cannot compute (no Fermi "
-            f"velocity or Sommerfeld coefficient for {', '.join(lacking)}): the estimate is the fit's across the "
-            "measured metal/metal pairs (the interface kind and the temperature), not this pair's physics"]  # fmt: skip
+        return ()
+    return lacking_electron_data((str(one.name), str(two.name)))
+
+
+def _withheld(one: Any, two: Any, lacking: Sequence[str]) -> InputError:
+    """The refusal (the answer's reason) of a metal/metal pair whose electrons kapitza cannot describe: they carry the
+    heat across it, and the phonon channel a route would otherwise lead with is only a lower bound, an order of
+    magnitude or more below (issue 83)."""
+    return InputError(
+        f"{one.name}/{two.name} is a metal/metal interface: electrons carry the heat across it, and kapitza has no "
+        f"Fermi velocity or Sommerfeld coefficient for {', '.join(lacking)}; the phonon numbers below are the phonon "
+        "channel alone, a lower bound (metal/metal interfaces conduct in the GW m^-2 K^-1 range through their "
+        "electrons)"
+    )
 
 
 def _canonical(one: Any, two: Any) -> tuple[Any, Any]:
@@ -475,9 +469,9 @@ def long_wave_expected(
         raise InputError(f"side1 and side2 are both {side1.name}: there is no interface to estimate")
     widening, scores = long_wave_widening()
     first, second = _canonical(side1, side2)
-    from ..validation.calculators import pair_electrons
-
-    _electrons_known(pair_electrons(first, second)[0], (first, second))
+    lacking = _lacking_electrons(first, second)
+    if lacking:
+        raise _withheld(first, second, lacking)
 
     def describe(tt: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         x, query = record_features(first, second, tt, method)
@@ -643,7 +637,9 @@ def _structure_query(
 
     c1, c2 = _canonical(*crystals)
     kind, g_ep = pair_electrons(c1.material, c2.material)
-    _electrons_known(kind, (c1.material, c2.material))
+    lacking = _lacking_electrons(c1.material, c2.material)
+    if lacking:
+        raise _withheld(c1.material, c2.material, lacking)
 
     def describe(tt: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         g_phonon, g_reported = pair_full_dispersion(c1, c2, tt)
