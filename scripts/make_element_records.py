@@ -150,7 +150,8 @@ def record(symbol: str, version: str) -> str:
             if single
             else ": a polycrystal record, no single-crystal elastic constants"
         )
-        + '; no electron data (no source kapitza reads has them)."',
+        + "; its electrons: Kittel's Sommerfeld coefficient (electrons.toml), a Fermi velocity for Mg and Sn only"
+        + ' (none for the transition metals was found in a source read)."',
     ]
     melting = _melting(symbol)
     if melting:

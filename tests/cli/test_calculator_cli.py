@@ -191,7 +191,7 @@ def test_a_folder_is_not_a_structure(cli, tmp_path):
     _one_line(*cli("materials", "show", str(tmp_path), "--calculator", SW), "is a folder")
 
 
-@pytest.mark.parametrize(("command", "name"), [("predict", "TiN"), ("materials", "3C-SiC")])
+@pytest.mark.parametrize(("command", "name"), [("predict", "BeO"), ("materials", "3C-SiC")])
 def test_a_crystal_table_name_without_calculator_says_what_it_needs(cli, command, name, monkeypatch):
     """A crystal the database lacks but kapitza's crystal table records, the universal potentials not installed:
     one line naming --calculator, exit 2."""
@@ -206,7 +206,7 @@ def test_a_crystal_table_name_without_calculator_says_what_it_needs(cli, command
 
 
 def test_predict_builds_a_side_the_database_lacks_with_the_default_potential(cli, monkeypatch):
-    """Issue 53 item 2: with the mlip extra installed, predict builds a crystal-table name (TiN) or a structure
+    """Issue 53 item 2: with the mlip extra installed, predict builds a crystal-table name (BeO) or a structure
     text from its structure with the default potential, without --calculator (stopped here before any force)."""
     from kapitza.atomistic.calculators import DEFAULT_CALCULATOR
     from kapitza.errors import InputError
@@ -216,7 +216,7 @@ def test_predict_builds_a_side_the_database_lacks_with_the_default_potential(cli
         raise InputError(f"would build {side1.given} and {side2.given} with {calculator}")
 
     monkeypatch.setattr(answer, "structure_sides", stop)
-    for sides in (("TiN", "MgO"), ("GaN:wurtzite:a=3.189,c=5.185", "SiC")):
+    for sides in (("BeO", "Si"), ("GaN:wurtzite:a=3.189,c=5.185", "SiC")):
         status, out, err = cli("predict", *sides, "-t", "300")
         _one_line(status, out, err, f"would build {sides[0]} and {sides[1]} with {DEFAULT_CALCULATOR}")
     status, out, err = cli("predict", "Unobtainium", "Si")

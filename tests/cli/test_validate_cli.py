@@ -82,8 +82,9 @@ def test_hostile_inputs_exit_2_with_one_line(cli, tmp_path, args, fragment):
 
 
 def test_rows_above_the_physical_bound_are_listed_and_left_out(cli, stats):
-    """Issue 39, item 3: validate lists the nine Cu/Pb rows (Schumann et al. 1980) as above the physical upper
-    bound, and its metal/metal median is that of the rows left (the library's statistics of the table without
+    """Issue 39, item 3: validate lists the nine Cu/Pb rows (Schumann et al. 1980), and since issue 84 gave Sn its
+    electrons the same paper's fifteen Cu/Sn rows, as above the physical upper bound, and its metal/metal median is
+    that of the rows left (the library's statistics of the table without
     them), not the 0.00469 they set before."""
     import numpy as np
 
@@ -92,15 +93,16 @@ def test_rows_above_the_physical_bound_are_listed_and_left_out(cli, stats):
     status, out, err = cli("validate", "--explain")
     assert status == 0, err
     text = " ".join(out.split())
-    assert "9 measured rows lie above the physical upper bound" in text
+    assert "24 measured rows lie above the physical upper bound" in text
     assert "Cu/Pb, 9 rows (B. Schumann, F. Nitsche, G. Paasch), 2-6 K: 10,800-32,400 MW" in text
+    assert "Cu/Sn, 15 rows (B. Schumann, F. Nitsche, G. Paasch), 3-10 K: 3990-13,300 MW" in text
     assert "not checked against the bound" in text
     table = validation_table()
     kept = (np.asarray(table.kind) == "metal/metal") & ~table.flagged
     _, median, _, _ = ratio_statistics(table.ratio("dmm")[kept])
     assert stats.get("dmm", "metal/metal")["median_ratio"] == pytest.approx(median, rel=1e-12)
     everything = (np.asarray(table.kind) == "metal/metal") & np.isfinite(table.ratio("dmm"))
-    assert ratio_statistics(table.ratio("dmm")[everything])[1] < 0.01 < median  # what the nine rows did
+    assert ratio_statistics(table.ratio("dmm")[everything])[1] < median  # what the flagged rows did
     assert f"{median:.3g}" in text
 
 
@@ -108,9 +110,9 @@ def test_json_lists_the_rows_above_the_bound(cli):
     status, out, err = cli("validate", "--json")
     assert status == 0, err
     doc = json.loads(out)
-    assert len(doc["above_bound"]) == doc["above_bound_rows"]["all"] == 9
+    assert len(doc["above_bound"]) == doc["above_bound_rows"]["all"] == 24
     for row in doc["above_bound"]:
-        assert {row["side1"], row["side2"]} == {"Cu", "Pb"}
+        assert {row["side1"], row["side2"]} in ({"Cu", "Pb"}, {"Cu", "Sn"})
         assert row["conductance_w_m2k"] > doc["bound_margin"] * row["bound_w_m2k"]
         assert row["reason"].startswith("above the physical upper bound")
     assert sum(doc["not_checked_against_bound"].values()) > 0
@@ -118,13 +120,13 @@ def test_json_lists_the_rows_above_the_bound(cli):
 
 def test_the_default_text_is_the_table_and_the_warning(cli, stats):
     """Issue 53 item 4: the statistics per model (the answer: how far each model is from the measurements) in 20
-    lines, then one warning that the nine rows above the physical bound are left out of them, then the hint (22
+    lines, then one warning that the 24 rows above the physical bound are left out of them, then the hint (22
     lines in all here); the rows without a prediction, the flagged rows one by one, the definitions and the data's
     credit (printed before under the table) with --explain."""
     status, out, err = cli("validate")
     assert status == 0, err
     lines = answer_first(out, most=22, within=8, answer=f"{stats.get('dmm')['median_ratio']:.3g}")
-    assert any(line.startswith("warning: 9 measured rows above the physical upper bound") for line in lines)
+    assert any(line.startswith("warning: 24 measured rows above the physical upper bound") for line in lines)
     assert "zenodo" not in out and "Cu/Pb" not in out and "every model:" not in out
     status, out, err = cli("validate", "--explain")
     assert status == 0, err

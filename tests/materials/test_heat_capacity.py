@@ -23,7 +23,7 @@ MATERIALS = list_materials()
 SOLIDS = [m for m in MATERIALS if not m.is_fluid]
 MONATOMIC = {"Si", "Ge", "C", "Al", "Cu", "Au", "Ag", "Pt", "Pb", "Ti", "Cr", "Bi"}
 #: Crystals with more than one species: acoustic and optical branches are not one Debye spectrum.
-POLYATOMIC_CRYSTALS = {"GaN", "AlN", "4H-SiC", "Al2O3"}
+POLYATOMIC_CRYSTALS = {"GaN", "AlN", "4H-SiC", "Al2O3", "InP", "ZnO", "Y2O3", "beta-Ga2O3"}
 
 
 def ids(m: Material) -> str:
@@ -99,7 +99,7 @@ def test_elements_with_low_debye_temperature_obey_dulong_petit(m):
     assert 0.90 <= ratio <= 1.10, f"{m.name}: C / 3 n k_B = {ratio:.3f}"
 
 
-@pytest.mark.parametrize("m", [m for m in SOLIDS if m.name != "SiO2"], ids=ids)
+@pytest.mark.parametrize("m", [m for m in SOLIDS if m.name not in ("SiO2", "graphite")], ids=ids)
 def test_crystals_agree_with_the_debye_model(m):
     """The stored C lies between 3 n k_B D(theta_hi / T) and 1.12 x 3 n k_B D(0.8 theta_D / T).
 
@@ -110,7 +110,10 @@ def test_crystals_agree_with_the_debye_model(m):
       set on theta (0.8 .. 1.2 theta_D), not on C.
     - upper factor 1.12: c_p - c_v (1-5 %), the electronic gamma T (Ti 4 %, Cr 2 %), anharmonicity (a few %);
       1.15 for ferromagnetic Ni, whose stored c_p (CRC, 26.1 J mol^-1 K^-1) is 1.047 x 3R at 298 K already.
-    - polyatomic crystals (GaN, AlN, 4H-SiC, Al2O3): the optical branches of the light atom lie far above the
+    - polyatomic crystals with a light atom (GaN, AlN, 4H-SiC, Al2O3; of issue 84's compounds InP, ZnO, Y2O3 and
+      beta-Ga2O3, whose stored c_p lies 2-9 % below the Debye value of 1.2 theta_D; ZnO's, CRC's 40.3
+      J mol^-1 K^-1, lies below even 1.5 theta_D's, so its bound uses 1.6 theta_D): the optical branches of the
+      light atom lie far above the
       acoustic theta_D (GaN: LO phonon ~ 91 meV ~ 1060 K vs theta_D = 600 K), so one Debye spectrum
       overestimates C; their lower bound uses 1.5 theta_D.  (Fused silica, a glass with an elastic theta_D,
       is tested separately.)
@@ -119,10 +122,21 @@ def test_crystals_agree_with_the_debye_model(m):
     debye_fraction).
     """
     theta, temperature = m.debye_temperature, m.temperature
-    theta_hi = (1.5 if m.name in POLYATOMIC_CRYSTALS else 1.2) * theta
+    theta_hi = (1.6 if m.name == "ZnO" else 1.5 if m.name in POLYATOMIC_CRYSTALS else 1.2) * theta
     low = dulong_petit(m) * debye_fraction(temperature, theta_hi)
     high = (1.15 if m.name == "Ni" else 1.12) * dulong_petit(m) * debye_fraction(temperature, 0.8 * theta)
     assert low <= m.heat_capacity <= high, f"{m.name}: {m.heat_capacity:.4g} not in [{low:.4g}, {high:.4g}]"
+
+
+def test_graphite_lies_far_below_the_debye_value_of_its_cross_plane_speeds():
+    """Graphite's record holds its c-axis long waves (issue 84): the Debye heat capacity of those speeds at 300 K is
+    near 3 n k_B, while the measured one (CRC, 8.5 J mol^-1 K^-1, 0.34 of 3R) stays far below it, the stiff in-plane
+    modes being frozen; the record's notes say the Debye picture holds for the cross-plane long waves only."""
+    m = next(m for m in SOLIDS if m.name == "graphite")
+    debye = dulong_petit(m) * debye_fraction(m.temperature, m.debye_temperature)
+    assert debye > 0.9 * dulong_petit(m)
+    assert m.heat_capacity < 0.4 * debye
+    assert "cross-plane long waves only" in m.notes
 
 
 def test_fused_silica_lies_below_the_debye_value_of_its_elastic_theta():

@@ -173,7 +173,7 @@ def test_rows_above_margin_times_the_bound_are_flagged(tmp_path):
         [
             ("Cu", "Pb", 4.0, 0.99 * MARGIN * b),
             ("Pb", "Cu", 4.0, 1.01 * MARGIN * b),
-            ("GaAS", "Si", 300.0, 1e12),
+            ("CuPc", "Si", 300.0, 1e12),
             ("Cu", "Pb", 0.0, 1e12),
             ("Si", "Si", 300.0, 1e12),
             ("Pt", "Au", 300.0, 1e12),

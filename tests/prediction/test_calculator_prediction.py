@@ -32,7 +32,8 @@ def test_settings_take_a_calculator_as_a_full_dispersion_option():
 
 def test_predict_with_a_calculator_builds_both_sides_from_their_structures(tmp_path):
     """A structure file and a database name, one calculator (EMT): the file's crystal (Ni, not in the database) is
-    named by its formula and its record says it has no electron data.  Ni is a metallic element (pymatgen's
+    named by its formula, and its electron data are the database's (Kittel's Sommerfeld coefficient, no Fermi
+    velocity: issue 84).  Ni is a metallic element (pymatgen's
     classification, materials/data/metals.toml), so Al/Ni is a metal/metal pair: electrons carry its heat, the
     electronic DMM needs Ni's Fermi velocity and Sommerfeld coefficient, and the pair has no prediction of what it
     conducts (``validate``'s "no prediction"), not Al's electron-phonon resistance in series with the phonons as if
@@ -47,11 +48,11 @@ def test_predict_with_a_calculator_builds_both_sides_from_their_structures(tmp_p
     write(path, bulk("Ni", "fcc", a=3.52, cubic=True))
     found = predict_interface("Al", str(path), [300.0], ["dmm"], calculator=EMT, mesh=8)
     assert found.side1.name == "Al" and found.side2.name == "Ni" and found.side2.origin == "database"  # issue 84
-    assert "phonon conductance only: no electron data" in found.side2.notes
-    assert METAL_WITHOUT_ELECTRONS.format(element="Ni") in found.side2.notes
+    assert "electron data are the database's for Ni" in found.side2.notes
+    assert METAL_WITHOUT_ELECTRONS.format(element="Ni") not in found.side2.notes
     parts = found.electronic
     assert parts.kind == "metal/metal" and parts.electronic_dmm is None and parts.electron_phonon is None
-    assert "no electron data is stored for Ni (a metal by its element)" in parts.missing
+    assert "Fermi velocity (fermi_velocity) is stored for Ni" in parts.missing
     values, text = as_predicted(found.side1, found.side2, np.array([300.0]), found.results)
     assert np.isnan(values).all() and "not stored for Ni" in text
     g = kapitza.prediction.predict_model("Al", str(path), 300.0, "dmm", calculator=EMT, mesh=8).conductance

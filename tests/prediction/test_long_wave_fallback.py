@@ -111,7 +111,7 @@ def test_a_side_outside_the_database_gets_the_long_wave_route_and_says_so_first(
     p = kapitza.predict("Al", "Cu", 300, calculator=EMT)
     assert p.expected is None and p.result("dmm").conductance[0] > 0
     assert p.warnings[0].startswith("expected measurement: not available (Al/CuX is a metal/metal interface")
-    assert "no Fermi velocity or Sommerfeld coefficient for CuX" in p.warnings[0]
+    assert "no electron data for CuX" in p.warnings[0]
     doc = p.to_dict()
     assert doc["expected"]["available"] is False and "electrons carry the heat" in doc["expected"]["reason"]
     # the same record beside a non-metal: the long-wave route, its band widened by W, said on its first line

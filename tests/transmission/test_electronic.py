@@ -271,6 +271,19 @@ KITTEL_GAMMA_MOLAR = {
     "Pb": 2.98,
     "Ti": 3.35,
     "Cr": 1.40,
+    # the metals of issue 84, as read in the transcription electrons.toml's header names
+    "W": 1.3,
+    "Ni": 7.02,
+    "Mo": 2.0,
+    "Pd": 9.42,
+    "Nb": 7.79,
+    "Ta": 5.9,
+    "Co": 4.73,
+    "Ru": 3.3,
+    "Ir": 3.1,
+    "Sn": 1.78,
+    "Mg": 1.3,
+    "Zr": 2.80,
 }
 
 
@@ -294,7 +307,8 @@ def test_every_shipped_number_has_a_source_and_the_metals_exist():
         for key in ("sommerfeld_gamma", "fermi_velocity", "electron_phonon_coupling", "lattice_thermal_conductivity"):
             if getattr(data, key) is not None:
                 assert data.sources[key].strip(), (name, key)
-        assert data.lattice_thermal_conductivity < get_material(name).thermal_conductivity
+        if data.lattice_thermal_conductivity is not None:
+            assert data.lattice_thermal_conductivity < get_material(name).thermal_conductivity
 
 
 def _write(tmp_path, text: str):

@@ -127,6 +127,7 @@ def show_command(
         for f, label, unit, scale in EXTRA_FIELDS
         if getattr(m, f) is not None
     ]
+    rows += _electron_rows(m)
     if m.elastic_constants:
         source = m.sources.get("elastic_constants", "")
         for n, (key, value) in enumerate(m.elastic_constants.items()):
@@ -160,6 +161,31 @@ def show_command(
             report.detail(f"notes: {m.notes}", "notes")
         report.detail(f"from: {_origin(m)}", "origin")
     report.show()
+
+
+#: The shipped electron data a metal's show adds (electrons.toml): field, label, unit, scale.
+ELECTRON_FIELDS = (
+    ("sommerfeld_gamma", "Sommerfeld \u03b3", "J m\u207b\u00b3 K\u207b\u00b2", 1.0),
+    ("fermi_velocity", "Fermi velocity", "10\u2076 m s\u207b\u00b9", 1e6),
+    ("electron_phonon_coupling", "e-ph coupling g", "10\u00b9\u2077 W m\u207b\u00b3 K\u207b\u00b9", 1e17),
+    ("lattice_thermal_conductivity", "\u03ba phonons", "W m\u207b\u00b9 K\u207b\u00b9", 1.0),
+)
+
+
+def _electron_rows(m: Material) -> list[tuple[str, str, str, str]]:
+    """(label, value, unit, source) of the electron data shipped for a database metal (issue 84: every number of
+    ``materials show W`` with its source); a missing one says "not stored"."""
+    from ..materials.electrons import get_electrons, list_electron_metals
+
+    if m.origin != "database" or m.name not in list_electron_metals():
+        return []
+    data = get_electrons(m.name)
+    rows = []
+    for field, label, unit, scale in ELECTRON_FIELDS:
+        value = getattr(data, field)
+        shown = "not stored" if value is None else _number(value / scale)
+        rows.append((label, shown, "" if value is None else unit, data.sources.get(field, "no source read has it")))
+    return rows
 
 
 def _alternatives_table(m: Material) -> Table:

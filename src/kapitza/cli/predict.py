@@ -43,6 +43,9 @@ from .common import (
 )
 from .report import EXPLAIN_HELP, Report
 
+#: How the line that says the expected measurement is missing begins (presenter.expected_lines).
+NOT_AVAILABLE = "expected measurement: not available"
+
 #: How this command spells the options of :func:`kapitza.predict` in its messages.
 _OPTION_NAMES = {"phonopy_files": "--phonopy1/--phonopy2", "inelastic": "--inelastic", "model": "--model"}
 
@@ -227,11 +230,14 @@ def text_report(p: Prediction, explain: bool) -> Report:
     metals, the models' table, the measured range, the helium range, the empirical estimate), the warnings, and the
     provenance (with the shares by band of full dispersion after the Kapitza lengths) behind ``--explain``."""
     report = Report(explain=explain)
+    warnings = list(p.warnings)
     if p.expected is not None and p.expected.temperature.size > 3:
         report.answer(render_expected(p))
     elif p.expected is not None:
         for line in expected_lines(p.expected, None):
             report.answer(line)
+    elif warnings and warnings[0].startswith(NOT_AVAILABLE):  # the answer is that there is none, and why: first
+        report.answer(warnings.pop(0))
     if p.electronic.kind == "metal/metal" and p.electronic.electronic_dmm is not None:
         report.answer(render_edmm(p))
     report.answer(render_table(p))
@@ -243,7 +249,7 @@ def text_report(p: Prediction, explain: bool) -> Report:
         report.answer(render_helium_range(p))
     if p.empirical is not None or p.empirical_reason is not None:
         report.answer(empirical_line(p.empirical, p.empirical_reason))
-    for warning in p.warnings:
+    for warning in warnings:
         report.warn(warning)
     shares = [t for r, split in zip(p.results, p.shares) for t in render_shares(split, r.model, p.side1.name)]
     topics = [topic for topic, _ in p.provenance]

@@ -45,6 +45,19 @@ NAMES: dict[str, str] = {
     "Mg": "Mg",
     "Zr": "Zr",
     "Sn": "Sn",  # white (beta) tin, the stable phase at room temperature
+    # Compounds with records from sourced tables (issue 84; scripts/make_compound_records.py says from where).
+    "GaAs": "GaAs",
+    "GaAS": "GaAs",  # the sheet's spelling
+    "GaSb": "GaSb",
+    "MgO": "MgO",  # the TiN/MgO(001) and (111) substrates
+    "TiN": "TiN",  # epitaxial TiN; a metallic conductor whose electrons kapitza does not describe
+    "BaF2": "BaF2",
+    "TiO2": "TiO2",  # the rows do not name the polymorph; the record is rutile (polycrystal moduli)
+    "Y2O3": "Y2O3",
+    "β-Ga2O3": "beta-Ga2O3",
+    # HOPG: its cross-plane long waves as a Debye solid, kept by the held-out score (scripts/layered_study.py).
+    "g-C": "graphite",
+    "graphite": "graphite",
 }
 
 #: Sheet name -> why it is not mapped onto the database.
@@ -52,15 +65,15 @@ UNMAPPED: dict[str, str] = {
     "SiO2": "crystalline quartz (the rows' description); the database's SiO2 is fused silica",
     "SiC": "polytype not given (the database has 4H-SiC only); rows whose description says 4H-SiC are mapped",
     "AlOx": "amorphous, non-stoichiometric aluminium oxide; the database's Al2O3 is crystalline sapphire",
-    "gp-C": "graphene (ambiguous layered carbon); the database's C is diamond",
-    "g-C": "graphite (HOPG); the database's C is diamond",
-    "graphite": "graphite; the database's C is diamond",
+    "gp-C": "graphene: single or few-layer sheets, no record (kapitza.materials.name_faults.NOT_HELD says why)",
+    "MoS2": "single or few-layer sheets, no record (kapitza.materials.name_faults.NOT_HELD says why)",
+    "MoSe2": "single-layer sheets, no record (kapitza.materials.name_faults.NOT_HELD says why)",
+    "Ti3C2": "Ti3C2Tx MXene sheets, no record (kapitza.materials.name_faults.NOT_HELD says why)",
     "AuxCu1-x": "alloy of unstated composition",
     "AuxPd1-x": "alloy of unstated composition",
     "CoPt": "alloy",
     "a-Zr47Cu31Al13Ni9": "metallic glass (alloy)",
     "c-Zr47Cu31Al13Ni9": "crystalline alloy",
-    "GaAS": "GaAs (the sheet's spelling); not in the database",
     "": "no material named (the rows' other side is liquid water)",
 }
 

@@ -169,10 +169,17 @@ def thermal_conductivity(material: str | Material, temperature: ArrayLike) -> fl
     if uses_conductivity_table(m):
         return conductivity_table(m)(temperature)
     if m.thermal_conductivity is None:
-        raise InputError(f"{m.name} has no thermal conductivity ({m.notes or 'Fourier conduction is not defined'})")
+        raise InputError(_no_conductivity(m))
     t = np.asarray(temperature, dtype=float)
     value = np.full(t.shape, float(m.thermal_conductivity))
     return float(value) if value.ndim == 0 else value
+
+
+def _no_conductivity(m: Material) -> str:
+    """One line: ``m`` holds no thermal conductivity, and why (a fluid: Fourier conduction is not defined; a solid:
+    no single sourced value, issue 84's MgO, ZnO ...)."""
+    why = "Fourier conduction is not defined" if m.is_fluid else "no single sourced value was found for its record"
+    return f"{m.name} has no thermal conductivity ({why}); give it in a material file (kapitza materials template)"
 
 
 def uses_conductivity_table(material: str | Material) -> bool:
@@ -197,7 +204,7 @@ def conductivity_or_nan(material: str | Material, temperature: ArrayLike) -> NDA
     m = material if isinstance(material, Material) else get_material(material)
     t = np.asarray(temperature, dtype=float)
     if m.thermal_conductivity is None:
-        raise InputError(f"{m.name} has no thermal conductivity ({m.notes or 'Fourier conduction is not defined'})")
+        raise InputError(_no_conductivity(m))
     if not np.all(np.isfinite(t)):
         raise InputError(f"temperature for kappa(T) of {m.name} must be finite (K)")
     if not uses_conductivity_table(m):

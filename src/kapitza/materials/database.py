@@ -75,6 +75,7 @@ from ..io import toml_file
 from .debye_speeds import DERIVED_SOURCE, debye_temperature_from_speeds
 from .elastic import MAX_STIFFNESS, SYMMETRY_KEYS
 from .material import ALTERNATIVE_FIELDS, BOUNDS, FLOAT_FIELDS, NUMBER_FIELDS, Alternative, Material, show_number
+from .name_faults import name_fault, text_fault
 
 #: A material file larger than this is refused before it is parsed, bytes.
 MAX_FILE_BYTES = 10_000_000
@@ -108,6 +109,7 @@ _AMBIGUOUS: dict[str, str] = {
         "polycrystalline alumina (e.g. ALD films) differs strongly and is not shipped, so give it as a .toml file"
     ),
     "quartz": ("crystalline quartz is not shipped; 'SiO2' is fused (amorphous) silica. Give quartz as a .toml file"),
+    "tin": "'tin' is ambiguous: the element is 'Sn' (or 'white tin'); titanium nitride is 'TiN', typed so",
 }
 
 
@@ -358,11 +360,18 @@ def _suggestion(query: str, index: Mapping[str, tuple[Material, str]]) -> str:
 def _lookup(
     query: str, materials: Mapping[str, Material], index: Mapping[str, tuple[Material, str]], where: str
 ) -> Material:
+    if query.strip() in materials:  # the exact name first: "TiN" is titanium nitride, "tin" is ambiguous
+        return materials[query.strip()]
+    if _normalize(query) in _AMBIGUOUS and not where:
+        raise InputError(f"unknown material {query!r}: {_AMBIGUOUS[_normalize(query)]}")
     hit = index.get(_normalize(query))
     if hit is not None:
         return hit[0]
     if _normalize(query) in _AMBIGUOUS and not where:
         raise InputError(f"unknown material {query!r}: {_AMBIGUOUS[_normalize(query)]}")
+    fault = name_fault(query, (label for _, label in index.values()))
+    if fault is not None:
+        raise InputError(f"unknown material {query!r}{where}: {fault}")
     known = ", ".join(sorted(m.name for m in materials.values()))
     if len(query) > MAX_SHOWN_NAME:  # a name that long is no material's: quote its start and its length only
         shown = f"{query[:40]!r}... ({len(query):,} characters)"
@@ -441,6 +450,9 @@ def get_material(spec: str | os.PathLike[str] | Material) -> Material:
         return spec
     if not isinstance(spec, (str, os.PathLike)):
         raise InputError(f"a material is given as a name, a .toml path or a Material; got {type(spec).__name__}")
+    fault = text_fault(os.fspath(spec))
+    if fault is not None:
+        raise InputError(f"material {os.fspath(spec)!r}: {fault}")
     _refuse_structure(spec)
     path_spec = _split_path_spec(spec)
     if path_spec is not None:

@@ -391,11 +391,6 @@ def _database_query(
         x, query = record_features(first, second, tt, method)
         return x, query.predicted[0]
 
-    if lacking:
-        notes = [f"{first.name}/{second.name} is a metal/metal pair whose electronic DMM kapitza cannot compute (no "
-                 f"Fermi velocity or Sommerfeld coefficient for {', '.join(lacking)}): the estimate is the fit's "
-                 "across the measured metal/metal pairs (the interface kind and the temperature), not this pair's "
-                 "physics", *notes]  # fmt: skip
     inputs = ("Debye DMM, radiation limit and AMM of the pair (with its electrons), how far apart the two sides' "
               "Debye temperatures and impedances lie (|log10| of their ratios) and the temperature",)  # fmt: skip
     return expected_from_features("database", a, b, describe, t, method, inputs, notes, sample)
@@ -414,13 +409,26 @@ def _lacking_electrons(one: Any, two: Any) -> tuple[str, ...]:
 def _withheld(one: Any, two: Any, lacking: Sequence[str]) -> InputError:
     """The refusal (the answer's reason) of a metal/metal pair whose electrons kapitza cannot describe: they carry the
     heat across it, and the phonon channel a route would otherwise lead with is only a lower bound, an order of
-    magnitude or more below (issue 83)."""
+    magnitude or more below (issue 83).  It names what each metal lacks."""
     return InputError(
         f"{one.name}/{two.name} is a metal/metal interface: electrons carry the heat across it, and kapitza has no "
-        f"Fermi velocity or Sommerfeld coefficient for {', '.join(lacking)}; the phonon numbers below are the phonon "
-        "channel alone, a lower bound (metal/metal interfaces conduct in the GW m^-2 K^-1 range through their "
-        "electrons)"
+        f"{'; no '.join(_lacks(name) for name in lacking)} (the electronic DMM needs both of each metal); the phonon "
+        "numbers below are the phonon channel alone, a lower bound (metal/metal interfaces conduct in the "
+        "GW m^-2 K^-1 range through their electrons)"
     )
+
+
+def _lacks(metal: str) -> str:
+    """'Fermi velocity for W' (what of the electronic DMM's data ``metal`` lacks)."""
+    from ...materials.electrons import list_electron_metals
+
+    if metal not in list_electron_metals():
+        return f"electron data for {metal}"
+    from ...materials.electrons import get_electrons
+
+    data = get_electrons(metal)
+    words = {"fermi_velocity": "Fermi velocity", "sommerfeld_gamma": "Sommerfeld coefficient"}
+    return " or ".join(w for f, w in words.items() if getattr(data, f) is None) + f" for {metal}"
 
 
 def _canonical(one: Any, two: Any) -> tuple[Any, Any]:

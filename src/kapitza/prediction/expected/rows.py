@@ -244,16 +244,18 @@ def database_rows(measurements: Measurements | None = None) -> ExpectedRows:
 
 
 def electrons_unrecorded(side1: Any, side2: Any, kind: str) -> bool:
-    """A metal/metal pair with a side whose electrons kapitza has no record of at all (a database metal without
-    electron data: the elemental metals of issue 84): electrons carry its heat and no physics here describes them,
-    so the database route neither learns from its rows nor answers it (issue 84: paper 73's Cu/W and Cu/Sn rows at
-    1-4.5 K, 4-54 GW m^-2 K^-1, had pulled the estimate of a pair nobody else measured from x1.76 to x2.04)."""
+    """A metal/metal pair with a side whose electronic DMM kapitza cannot compute (no Fermi velocity or Sommerfeld
+    coefficient: the transition metals W, Ni, Pt, Pd, Ir ... of issue 84, or a metal without any electron record):
+    electrons carry its heat and no descriptor here describes them, so the database route neither learns from its
+    rows nor answers it, as the structure and long-wave routes do not (issue 84: learnt from, paper 73's Cu/W rows at
+    1-10 K came out x3.2e6 off held out, paper 74's Au/Pt and Cu/Pt x14, paper 36's Ir/Pd x11, and the pairs
+    nobody else measured went from x1.68 to x2.25)."""
     if kind != "metal/metal":
         return False
     from ...materials import get_material
-    from ...materials.electrons import metal_without_electron_data
+    from ..interface import lacking_electron_data
 
-    return any(metal_without_electron_data(get_material(side)) for side in (side1, side2))
+    return bool(lacking_electron_data((get_material(side1).name, get_material(side2).name)))
 
 
 def row_places(data: Measurements, table: Any, interlayers: bool = False) -> tuple[str, ...]:
@@ -452,6 +454,15 @@ def stack_features(
     return np.column_stack(columns)
 
 
+#: Database records that are sides of bare pairs only, not of the interlayer route's stacks, and why (issue 84):
+#: with paper 31's Al/Ti/graphite stacks in its fit the interlayer route's held-out factor by paper went from x1.53
+#: to x1.76 and its coverage of the stacks nobody else measured to 0.56 (scripts/layered_study.py).
+BARE_ONLY: dict[str, str] = {
+    "graphite": "graphite's record (its cross-plane long waves) is a side of bare pairs only: stacks on it made the "
+    "interlayer route worse held out (scripts/layered_study.py)",
+}
+
+
 @functools.lru_cache(maxsize=1)
 def _stack_rows_found() -> tuple[Any, ...]:
     """Per interlayer row of the shipped compilation it can describe: (place, layers, physics at its T) and the
@@ -467,6 +478,9 @@ def _stack_rows_found() -> tuple[Any, ...]:
         film, substrate = data.film_material[i], data.substrate_material[i]
         if not (film and substrate) or not data.temperature[i] > 0 or not data.conductance[i] > 0:
             left_out[str(i)] = "a side is not a database material"
+            continue
+        if film in BARE_ONLY or substrate in BARE_ONLY:
+            left_out[str(i)] = BARE_ONLY[film if film in BARE_ONLY else substrate]
             continue
         read = stack_layers(data.stack[i], data.film[i], data.substrate[i])
         if read.unknown or not read.interlayers:

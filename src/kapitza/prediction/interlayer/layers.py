@@ -85,6 +85,13 @@ def _database_interlayer(name: str) -> Interlayer | None:
         return None
     if m.is_fluid:
         return None
+    if m.origin != "database":
+        raise InputError(f"{name}: an interlayer is a database solid or one of the compilation's films, not a "
+                         f"material file's record ({m.name}): the stack's estimate learnt from the database's "
+                         "materials")  # fmt: skip
+    if m.thermal_conductivity is None:
+        raise InputError(f"{m.name} cannot be an interlayer film: its record holds no thermal conductivity (no single "
+                         "sourced value was found), and a film's own resistance d / kappa needs one")  # fmt: skip
     from ..interface import is_metal
 
     if is_metal(m):
