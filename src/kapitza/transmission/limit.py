@@ -48,25 +48,42 @@ def radiation_limit_transmission(channels_1: ArrayLike, channels_2: ArrayLike) -
 def channel_crossings(side1: ChannelSpectrum, side2: ChannelSpectrum, edges: ArrayLike) -> NDArray[np.float64]:
     """Angular frequencies (rad/s) inside the intervals between ``edges`` where M1 - M2 changes sign.
 
-    Each interval is sampled at ``_CROSSING_SAMPLES`` points and every sign change refined to round-off
-    (brentq); shape (n_crossings,).
+    Each interval is sampled at ``_CROSSING_SAMPLES`` points and every sign change refined to round-off by
+    bisection, all brackets at once (numpy; the densities are monotone pieces between kinks, so each bracket holds
+    one crossing); shape (n_crossings,).  Bisection rather than scipy.optimize.brentq: importing scipy.optimize
+    was 0.6 s of a first ``kapitza.predict`` (issue 85), and the vectorised halving needs no per-root calls.
     """
-    from scipy.optimize import brentq  # here, not at the top: scipy.optimize is 0.6 s of `import kapitza`
-
     bounds = np.union1d([0.0], np.asarray(edges, dtype=float))
-    roots: list[float] = []
+    low: list[float] = []
+    high: list[float] = []
 
-    def difference(w: float) -> float:
-        point = np.array([w])
-        return float(total_channel_density(side1, point)[0] - total_channel_density(side2, point)[0])
+    def difference(w: NDArray[np.float64]) -> NDArray[np.float64]:
+        return total_channel_density(side1, w) - total_channel_density(side2, w)
 
     for lo, hi in zip(bounds[:-1], bounds[1:]):
         # open interval: the densities may jump at the edges themselves, which are breakpoints already
         w = lo + (hi - lo) * np.linspace(1e-9, 1 - 1e-9, _CROSSING_SAMPLES)
-        d = total_channel_density(side1, w) - total_channel_density(side2, w)
+        d = difference(w)
         for i in np.flatnonzero(d[:-1] * d[1:] < 0):
-            roots.append(brentq(difference, w[i], w[i + 1], xtol=1e-15 * hi, rtol=4 * np.finfo(float).eps))
-    return np.array(roots)
+            low.append(w[i])
+            high.append(w[i + 1])
+    a, b = np.array(low), np.array(high)
+    if a.size == 0:
+        return a
+    fa = difference(a)
+    for _ in range(_BISECTIONS):
+        mid = 0.5 * (a + b)
+        if np.all((mid == a) | (mid == b)):  # round-off reached in every bracket
+            break
+        fm = difference(mid)
+        left = np.sign(fm) == np.sign(fa)
+        a, fa = np.where(left, mid, a), np.where(left, fm, fa)
+        b = np.where(left, b, mid)
+    return 0.5 * (a + b)
+
+
+#: Most halvings of a bracket (a double's 52-bit mantissa is exhausted long before).
+_BISECTIONS = 200
 
 
 class RadiationLimitModel(ChannelRuleModel):

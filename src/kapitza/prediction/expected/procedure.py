@@ -36,7 +36,11 @@ def _sklearn() -> Any:
     try:
         import sklearn  # noqa: F401
     except ImportError:
-        raise MissingDependencyError("scikit-learn", "empirical", "the expected measurement") from None
+        raise MissingDependencyError(
+            "scikit-learn",
+            "empirical",
+            "refitting the expected measurement (the package's files differ from those its shipped fit was made from)",
+        ) from None
     from threadpoolctl import threadpool_limits
 
     return threadpool_limits

@@ -20,6 +20,15 @@ Nothing is pickled.  A base is stored as its numbers and evaluated here in numpy
 Both equal scikit-learn's own predictions (``tests/prediction/test_expected_stored.py``, to 1e-12 relative).  An
 entry is read only where it carries the user's signature for this key and its arrays have the layout the key's
 fit writes; anything else is refitted and rewritten (the cache says so once).
+
+**Shipped as numbers** (issue 85, item 5).  Each route's fit on the shipped rows also ships inside the package, as
+the same arrays in ``prediction/data/expected_fit_<route>.npz`` (no pickle: numbers and one JSON document), written
+by ``scripts/calibration/ship_fits.py`` with the digest of the files it was made from (:data:`FIT_INPUTS`: the
+compilation, the materials and electron records, the name and stack tables, the structure descriptors, the code of
+the rows and of the fit).  A query reads it where that digest is the installed files' own, and so answers with
+numpy alone on a fresh install: scikit-learn is needed only where the files changed (the fit is then made and
+cached as before) and for ``--empirical``.  ``tests/prediction/test_expected_shipped.py`` refits every route and
+holds the shipped numbers to it.
 """
 
 from __future__ import annotations
@@ -40,7 +49,18 @@ from ..scoring import paper_percentiles
 from .procedure import Bands, Fitted, FittedBase, PairOut, band_fractions, fit
 from .rows import expected_rows
 
-__all__ = ["LinearBase", "TreeBase", "as_stored_base", "fit_key", "package_digest", "route_summary", "shipped_fit"]
+__all__ = [
+    "FIT_INPUTS",
+    "LinearBase",
+    "TreeBase",
+    "as_stored_base",
+    "fit_key",
+    "inputs_digest",
+    "package_digest",
+    "route_summary",
+    "shipped_fit",
+    "write_shipped",
+]
 
 #: The cache's kind of a stored fit.
 KIND = "expected-fit"
@@ -62,6 +82,65 @@ def package_digest() -> str:
         digest.update(path.read_bytes())
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+#: The package files (globs relative to the package) a route's rows and fit are made from: a shipped fit is read only
+#: where their digest is the one it was made with.
+FIT_INPUTS = (
+    "literature/data/*",
+    "literature/names.py",
+    "literature/stacks.py",
+    "materials/data/*",
+    "prediction/data/structure_descriptors.csv",
+    "prediction/expected/rows.py",
+    "prediction/expected/procedure.py",
+)
+#: The shipped fit of a route, in ``kapitza/prediction/data``.
+SHIPPED_FIT = "expected_fit_{route}.npz"
+
+
+@functools.lru_cache(maxsize=1)
+def inputs_digest() -> str:
+    """SHA-256 of the files of :data:`FIT_INPUTS` (by relative path and bytes), about a millisecond."""
+    root = Path(__file__).resolve().parents[2]
+    digest = hashlib.sha256()
+    paths = sorted({p for pattern in FIT_INPUTS for p in root.glob(pattern) if p.is_file()})
+    for path in paths:
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _shipped_path(route: str) -> Path:
+    return Path(__file__).resolve().parents[1] / "data" / SHIPPED_FIT.format(route=route)
+
+
+def write_shipped(route: str) -> Path:
+    """Fit ``route`` on its shipped rows and write the fit into the package (:data:`SHIPPED_FIT`) with the digest of
+    :data:`FIT_INPUTS`: what ``scripts/calibration/ship_fits.py`` runs.  Returns the path written."""
+    rows = expected_rows(route)
+    fitted = fit(route, rows.features, np.log10(rows.measured), rows.pair, rows.paper, rows.temperature,
+                 names=rows.names)  # fmt: skip
+    arrays = fitted_arrays(fitted, summary_of(rows))
+    arrays["inputs"] = np.array(inputs_digest())
+    path = _shipped_path(route)
+    with path.open("wb") as handle:
+        np.savez_compressed(handle, **arrays)
+    return path
+
+
+def _from_package(route: str) -> tuple[Fitted, dict[str, float]] | None:
+    """The fit shipped in the package for ``route``, or None where there is none or it was made from other files."""
+    path = _shipped_path(route)
+    if not path.is_file():
+        return None
+    with np.load(path, allow_pickle=False) as found:
+        arrays = {name: found[name] for name in found.files}
+    if str(arrays.pop("inputs", "")) != inputs_digest():
+        return None
+    return fitted_from(arrays)
 
 
 @functools.lru_cache(maxsize=1)
@@ -394,9 +473,9 @@ def _same(a: NDArray[np.float64], b: NDArray[np.float64]) -> bool:
 
 
 def shipped_fit(route: str) -> Fitted:
-    """The procedure fitted on every shipped row of ``route``: read from the user's signed cache where a fit of
-    this package, these libraries and this route is stored (:mod:`kapitza.prediction.expected.stored`), else fitted
-    (seconds) and stored; cached in-process."""
+    """The procedure fitted on every shipped row of ``route``: the fit shipped in the package where it was made from
+    the installed files (:data:`FIT_INPUTS`), else read from the user's signed cache where a fit of this package,
+    these libraries and this route is stored, else fitted (seconds) and stored; cached in-process."""
     return _shipped(route)[0]
 
 
@@ -423,6 +502,9 @@ def summary_of(rows: Any) -> dict[str, float]:
 def _shipped(route: str) -> tuple[Fitted, dict[str, float]]:
     from ...io.cache import cached_lookup, cached_store, note
 
+    shipped = _from_package(route)
+    if shipped is not None:
+        return shipped
     key = fit_key(route)
     found = cached_lookup(KIND, key, max_bytes=MAX_BYTES)
     if found is not None:
