@@ -76,6 +76,7 @@ from numpy.typing import NDArray
 
 from .._backend import gpu_index
 from ..errors import InputError, MissingDependencyError, optional_module
+from .potential_records import BATCH_ATOMS, DEFAULT_BASE, POTENTIALS, PotentialRecord
 
 #: The suffix that adds the D3(BJ) dispersion correction (PBE parameters) to any calculator name.
 D3_SUFFIX = "+d3"
@@ -95,7 +96,7 @@ D3_LAST_Z = 94
 #: frequencies of 25 crystals.  SevenNet-l3i5 with D3: median -7.9 %, scatter 10.6 %, no crystal refused, relaxed
 #: lattice constants -0.1 % (median); SevenNet-l3i5 alone -14.5 %, 11.0 %, Nb refused, +0.8 %; chgnet -40.6 %,
 #: 19.9 %, 8 refused (2026-11-26).
-DEFAULT_CALCULATOR = "sevennet-l3i5" + D3_SUFFIX
+DEFAULT_CALCULATOR = DEFAULT_BASE + D3_SUFFIX
 
 #: The pip extra that installs the built-in potentials.
 EXTRA = "mlip"
@@ -105,8 +106,6 @@ EXTRA = "mlip"
 #: Z = 1..94 without these five (``chemical_species`` in its configuration, sevenn 0.13.0).
 MPTRJ_ABSENT = ("Po", "At", "Rn", "Fr", "Ra")
 
-#: Most atoms CHGNet predicts in one batch (its graphs of all of them are held at once).
-BATCH_ATOMS = 512
 
 #: A user's factory name: a Python identifier (ASCII).  A module name: dotted identifiers.  Matched whole
 #: (``fullmatch``: a trailing newline is no part of a name).
@@ -128,56 +127,9 @@ def quiet() -> Iterator[None]:
         yield
 
 
-@dataclass(frozen=True)
-class _Builtin:
-    """What kapitza knows of one built-in potential."""
-
-    package: str
-    weights: str  # path of the weights file inside the installed package
-    model: str  # the package's own name of the model
-    description: str
-    citation: str
-
-
-_CHGNET_PAPER = (
-    "B. Deng, P. Zhong, K. Jun, J. Riebesell, K. Han, C. J. Bartel and G. Ceder, Nat. Mach. Intell. 5, 1031 (2023)"
-)
-_SEVENNET_PAPER = "Y. Park, J. Kim, S. Hwang and S. Han, J. Chem. Theory Comput. 20, 4857 (2024)"
-
-#: The built-in potentials, by the name ``--calculator`` takes.
-BUILTINS: Mapping[str, _Builtin] = MappingProxyType(
-    {
-        "chgnet": _Builtin(
-            "chgnet",
-            "pretrained/0.3.0/chgnet_0.3.0_e29f68s314m37.pth.tar",
-            "0.3.0",
-            "CHGNet 0.3.0 universal potential (trained on MPtrj, PBE/PBE+U)",
-            _CHGNET_PAPER,
-        ),
-        "chgnet-r2scan": _Builtin(
-            "chgnet",
-            "pretrained/r2scan/chgnet_r2scan_transfer_learning_e15f36s161m23.pth.tar",
-            "r2scan",
-            "CHGNet r2SCAN transfer-learned universal potential (from 0.3.0, on MP-r2SCAN)",
-            "X. Huang, B. Deng, P. Zhong, A. D. Kaplan, K. A. Persson and G. Ceder, npj Comput. Mater. (2025), "
-            "doi:10.1038/s41524-025-01796-y",
-        ),
-        "sevennet": _Builtin(
-            "sevenn",
-            "pretrained_potentials/SevenNet_0__11Jul2024/checkpoint_sevennet_0.pth",
-            "7net-0",
-            "SevenNet-0 (11Jul2024) universal potential (trained on MPtrj, PBE/PBE+U)",
-            _SEVENNET_PAPER,
-        ),
-        "sevennet-l3i5": _Builtin(
-            "sevenn",
-            "pretrained_potentials/SevenNet_l3i5/checkpoint_l3i5.pth",
-            "7net-l3i5",
-            "SevenNet-l3i5 universal potential (l_max 3, 5 layers, trained on MPtrj)",
-            _SEVENNET_PAPER,
-        ),
-    }
-)
+#: The built-in potentials, by the name ``--calculator`` takes: their records (one per potential: package, weights,
+#: model, description, citation and the measured costs; :mod:`kapitza.atomistic.potential_records`).
+BUILTINS: Mapping[str, PotentialRecord] = POTENTIALS
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from .calculators import BATCH_ATOMS, D3_SUFFIX
+from .calculators import D3_SUFFIX
+from .potential_records import POTENTIALS
 
 __all__ = ["FOOTPRINTS", "Footprint", "call_device", "check_gpu_memory", "force_call_memory", "gpu_free_bytes"]
 
@@ -34,33 +35,10 @@ class Footprint:
     batch_atoms: int = 0
 
 
-#: The measured memory of the built-in potentials (torch 2.13 CPU, chgnet 0.4.2, sevenn 0.13.0, this machine,
-#: 2026-11-25; ``python benchmarks/mlip_memory.py``, which prints each case beside these).  ``resident``: the peak
-#: resident memory of a process once the model is loaded, less that of the same process before (kapitza, numpy, scipy,
-#: ase imported): 294-309 MB (chgnet and chgnet-r2scan, four processes), 430-456 MB (sevennet, three), 444-466 MB
-#: (sevennet-l3i5, two); counted about 1.1x the largest.  Working memory: the rise of the peak resident memory in one
-#: force call on bulk supercells of diamond Si and Ge, fcc Cu, bcc Fe and rock-salt NaCl (64 to 1000 atoms), fitted by
-#: least squares to bytes per neighbour pair (and, for CHGNet, per bond angle), without a constant: CHGNet 51 kB per
-#: pair within its 6 A atom graph and 51 kB per angle within its 3 A bond graph (Si 2.8-3.1 MB per atom, Cu 10.9, Fe
-#: 12.3: the fit within 0.96-1.05 of the nine cases); SevenNet-0 128 kB and SevenNet-l3i5 286 kB per pair within 5 A
-#: (the fits within 0.84-1.04 and 0.91-1.01 of seven and eight cases).  Counted: 1.3x the fits, which covers every
-#: measured case.  The count grows with the crystal's density where a per-atom figure would not: Cu needs 3.8x Si's per
-#: atom with CHGNet, 1.5x with SevenNet.
-#: A NAME+d3 calculator takes NAME's footprint: Grimme's D3 (dftd3) added no measurable memory or time to a
-#: SevenNet-l3i5 force call on graphite supercells (peak resident memory of a fresh process 4999 MB with D3 against
-#: 5041 MB without at 288 atoms, 1771 against 1808 MB at 72 atoms; 19.3 against 20.3 s and 7.5 against 7.6 s;
-#: measured 2026-11-26), nor to its bulk cases (``benchmarks/mlip_memory.py --cases sevennet-l3i5:Si:3,
-#: sevennet-l3i5+d3:Si:3,sevennet-l3i5:Cu:4,sevennet-l3i5+d3:Cu:4``: work 1968 against 1996 MB for 216 Si atoms, 3282
-#: against 3262 MB for 256 Cu atoms, counted 2250 and 4000), and tests/phonons/test_from_structure_mlip.py checks the
-#: statement with D3 in a fresh process.
-FOOTPRINTS: dict[str, Footprint] = {
-    "chgnet": Footprint(resident=340e6, pair_cutoff=6.0, per_pair=67e3, angle_cutoff=3.0, per_angle=66e3,
-                        batch_atoms=BATCH_ATOMS),
-    "chgnet-r2scan": Footprint(resident=340e6, pair_cutoff=6.0, per_pair=67e3, angle_cutoff=3.0, per_angle=66e3,
-                               batch_atoms=BATCH_ATOMS),
-    "sevennet": Footprint(resident=510e6, pair_cutoff=5.0, per_pair=166e3),
-    "sevennet-l3i5": Footprint(resident=520e6, pair_cutoff=5.0, per_pair=372e3),
-}  # fmt: skip
+#: The measured memory of the built-in potentials, by name: each record's footprint
+#: (:mod:`kapitza.atomistic.potential_records` says how each was measured).  A NAME+d3 calculator takes NAME's
+#: footprint.
+FOOTPRINTS: dict[str, Footprint] = {name: Footprint(**p.footprint) for name, p in POTENTIALS.items() if p.footprint}
 
 
 #: Memory per device.  The footprints above were measured on the CPU, where the model and a call's working memory are

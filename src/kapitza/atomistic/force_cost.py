@@ -62,6 +62,7 @@ import numpy as np
 from .. import _checks
 from ..errors import InputError, KapitzaNote, TimeBoundError
 from .calculators import D3_SUFFIX
+from .potential_records import POTENTIALS
 
 
 class CostNote(KapitzaNote):
@@ -83,33 +84,9 @@ class CallCost:
     per_pair_squared: float = 0.0
 
 
-#: Measured seconds of one force call on this project's 2-core machine, one process.  SevenNet-l3i5 (kapitza's
-#: default potential with D3; 2026-11-28, commit 3cc9fc1, ``flock /tmp/kapitza-heavy.lock python
-#: benchmarks/force_cost.py sevennet-l3i5+d3 --threads 2 --cases GaN:1,Si:1,MgO:1,Si:2,MgO:2,GaN:4x4x2,Si:3,MgO:3``,
-#: torch's default of 2 threads, no other force computation running; sevenn 0.13.0, torch 2.13 CPU): 0.07, 0.08,
-#: 0.13, 0.56, 1.18, 2.45, 2.17, 6.32 s at 188, 224, 448, 1,792, 3,584, 6,014, 6,048, 12,096 ordered pairs within
-#: 5 A, fitted by relative least squares with every part non-negative as 0.023 s + 2.43e-4 s a pair + 2.27e-8 s a
-#: pair squared, within 0.93-1.06 of each case (a line through them, 3.5e-4 s a pair, missed MgO:3 by 1.5x: the
-#: work per edge grows with the graph).  D3 adds no measurable time (without it, 2.61 s and 6.71 s for GaN:4x4x2 and
-#: MgO:3 in the same session).  The table before this one (one torch thread while a LAMMPS run held the other core,
-#: 2026-11-27: 1.61e-3 s a pair) stated 3-5x the calls measured here, and ``kapitza predict`` from an empty cache
-#: x11 its wall time with the relaxation at its 500-call bound (docs/howto/interface-from-atoms.md section 2c).
-#: CHGNet and SevenNet-0 are still that older table's (``OMP_NUM_THREADS=1 nice -n 10 python
-#: benchmarks/force_cost.py NAME``, 2026-11-27, load averages 1.1-1.8; chgnet 0.4.2): the best of two calls on
-#: rattled bulk supercells of diamond Si (64, 216 atoms), wurtzite GaN (72, 192) and rock-salt MgO (64, 216).  CHGNet:
-#: 0.20 and 0.63 s for Si, 0.25 and 0.77 s for GaN, 0.82 and 3.17 s for MgO, whose second neighbours at 2.98 A fall
-#: within the 3 A bond graph and give it 18x the angles per atom of GaN (220 against 12; without the angle term the
-#: fit missed MgO by 2x); the fit within 0.86-1.12 of the six cases.  SevenNet-0: 1.18, 3.06, 1.38, 4.57, 1.64, 6.53
-#: s; within 0.82-1.24.  They state a busy machine's time: on a quiet one expect less.  chgnet-r2scan is CHGNet's
-#: architecture with other weights: CHGNet's cost (not measured apart).  A NAME+d3 calculator takes NAME's.  Where
-#: other processes hold the cores, torch's threads wait on each other: a relaxation step of 4-atom GaN took 11.6 s
-#: beside another force computation against 0.14 s alone (2026-11-28); no statement covers that.
-CALL_COSTS: dict[str, CallCost] = {
-    "chgnet": CallCost(pair_cutoff=6.0, per_pair=4.33e-5, fixed=0.018, angle_cutoff=3.0, per_angle=4.36e-5),
-    "chgnet-r2scan": CallCost(pair_cutoff=6.0, per_pair=4.33e-5, fixed=0.018, angle_cutoff=3.0, per_angle=4.36e-5),
-    "sevennet": CallCost(pair_cutoff=5.0, per_pair=4.64e-4, fixed=0.117),
-    "sevennet-l3i5": CallCost(pair_cutoff=5.0, per_pair=2.43e-4, fixed=0.023, per_pair_squared=2.27e-8),
-}
+#: Measured seconds of one force call on the CPU, by name: each record's call cost
+#: (:mod:`kapitza.atomistic.potential_records` says how each was measured).  A NAME+d3 calculator takes NAME's.
+CALL_COSTS: dict[str, CallCost] = {name: CallCost(**p.call_cost) for name, p in POTENTIALS.items() if p.call_cost}
 
 #: Force calls a relaxation of a crystal typically takes (the statement's typical value; its bound is the caller's
 #: ``steps``, 500 by default): one a BFGS step, from the crystal's measured or database lattice to fmax 1e-3 eV/A
@@ -118,10 +95,10 @@ CALL_COSTS: dict[str, CallCost] = {
 #: AlN 12, 4H-SiC 9, MgO 3, corundum Al2O3 17.
 RELAXATION_CALLS = 12
 
-#: The GPU per-call seconds measured in an earlier session on one NVIDIA H100 (SevenNet-l3i5, wurtzite GaN;
-#: docs/howto/interface-from-atoms.md section 2a): (atoms, seconds) pairs.  Not measured in the session that wrote
-#: this module (no GPU was lent to it).
-GPU_CALL_SECONDS: dict[str, tuple[tuple[int, float], ...]] = {"sevennet-l3i5": ((32, 0.099), (256, 0.121))}
+#: The GPU per-call seconds measured, by name: (atoms, seconds) pairs (:mod:`kapitza.atomistic.potential_records`).
+GPU_CALL_SECONDS: dict[str, tuple[tuple[int, float], ...]] = {
+    name: p.gpu_call_seconds for name, p in POTENTIALS.items() if p.gpu_call_seconds
+}
 
 
 def _base(name: str) -> str:

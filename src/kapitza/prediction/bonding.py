@@ -36,6 +36,8 @@ from numpy.typing import NDArray
 
 from .. import _checks
 from .._progress import Progress
+from ..atomistic.calculators import D3_SUFFIX
+from ..atomistic.potential_records import POTENTIALS
 from ..errors import InputError, MemoryBoundError
 from ..io.descriptor_table import shipped_text
 from ..io.results import result
@@ -51,22 +53,12 @@ DEFAULT_SUBSET_FILE = "bonding_descriptors_default_subset.csv"
 DEFAULT_MIN_THICKNESS_ANGSTROM = 8.0
 #: Version of the cached pair entries (bump when their meaning changes).
 CACHE_FORMAT = 4
-#: Seconds a planned atom call takes in a bonding run on the shared 2-core machine: the median, over the pairs of a
-#: table, of the pair's wall time over the atom calls its plan counted (a plan counts :data:`EXPECTED_STEPS` BFGS
-#: steps, the runs took 0.4-0.8 of the calls counted, and batch the displaced copies).  chgnet: 0.0047 s, the median
-#: of the 35 pairs of the shipped table built as planned (2026-11-27/28; quartiles 0.0030-0.019, the dear end
-#: beside other work); sevennet: 0.0077 s, the median of 6 pairs (Si|Si, Al|Si, Si|Ge, Pt|Au, AlN|GaN, TiN|MgO
-#: (001); 2026-11-28, quiet; 0.0038-0.017) of ``python scripts/bonding_descriptors.py run --calculator sevennet``;
-#: the larger SevenNet models scaled from sevennet by their single-call cost (``python
-#: benchmarks/mlip_force_call.py``, 2026-11-27, a 96-atom Si supercell: sevennet 14.4 s, sevennet-l3i5 22.7 s,
-#: sevennet-l3i5+d3 27.4 s).  Checked on the runs that came after: the 45 CHGNet pairs of the table resumed to 48
-#: (2026-11-28) took 0.99 of the time stated at the median, 69 % of them within x3 (0.21-33); the default potential's
-#: 5 pairs of its subset built as planned, 0.97 (0.75-5.8).  A calculator not listed: the largest.
+#: Seconds a planned atom call takes in a bonding run on the shared 2-core machine, by name (each record's bonding
+#: seconds, with D3 under NAME+d3; :mod:`kapitza.atomistic.potential_records` says how they were measured).  A
+#: calculator not listed: the largest.
 SECONDS_PER_ATOM_CALL = {
-    "chgnet": 0.0047,
-    "sevennet": 0.0077,
-    "sevennet-l3i5": 0.0077 * 22.7 / 14.4,
-    "sevennet-l3i5+d3": 0.0077 * 27.4 / 14.4,
+    **{name: p.bonding_seconds for name, p in POTENTIALS.items() if p.bonding_seconds is not None},
+    **{name + D3_SUFFIX: p.bonding_seconds_d3 for name, p in POTENTIALS.items() if p.bonding_seconds_d3 is not None},
 }
 #: BFGS steps a relaxation of the slab or of a side alone is expected to take, and of a bulk period (the plan's
 #: force calls); the shipped table records the steps each pair took.

@@ -56,6 +56,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ... import _checks
+from ...atomistic.potential_records import POTENTIALS
 from ...errors import InputError
 from ...io.results import result
 from ...units import ANGSTROM
@@ -64,19 +65,10 @@ from .forceconstants import LateralForceConstants, lateral_force_constants, requ
 from .images import site_distances
 from .model import LayeredModel
 
-#: The receptive field (A) of the built-in message-passing potentials: interaction layers times the graph cutoff of
-#: the messages, from the models' hyperparameters: CHGNet 0.3.0 and its r2SCAN transfer: 4 atom-convolution layers
-#: (``n_conv=4``) on its 6 A atom graph (chgnet 0.4.2's ``pretrained/0.3.0/README.md``: ``atom_graph_cutoff=6``;
-#: the 3 A bond graph lies inside it); SevenNet-0 and SevenNet-l3i5: 5 interaction layers on a 5 A cutoff (Park et
-#: al., J. Chem. Theory Comput. 20, 4857 (2024); "i5" in the name).  A ``+d3`` name takes its base potential's: D3
-#: passes no messages (a pair term with coordination numbers of the atoms within 25 bohr, 13.2 A, inside these
-#: fields).  A name not listed (a user's ``module:factory``) has none known: its force range alone is taken.
-RECEPTIVE_FIELD_ANGSTROM: dict[str, float] = {
-    "chgnet": 24.0,
-    "chgnet-r2scan": 24.0,
-    "sevennet": 25.0,
-    "sevennet-l3i5": 25.0,
-}
+#: The receptive field (A) of the built-in message-passing potentials, by name: interaction layers times the graph
+#: cutoff of the messages (:mod:`kapitza.atomistic.potential_records` says from what).  A ``+d3`` name takes its base
+#: potential's.  A name not listed (a user's ``module:factory``) has none known: its force range alone is taken.
+RECEPTIVE_FIELD_ANGSTROM: dict[str, float] = {name: p.receptive_field for name, p in POTENTIALS.items()}
 #: Version of the local route's assembly (recorded with the model; the cached rows keep their own keys).
 FORMAT = 1
 
