@@ -36,7 +36,7 @@ def modules(only: set[str] | None = None) -> list[str]:
     """Names of the calibration modules (every module with a ``run`` function)."""
     names = []
     for info in pkgutil.iter_modules([str(HERE)]):
-        if info.name in ("common", "make_page", "md_seeds") or info.name.startswith("_"):
+        if info.name in ("common", "make_page", "md_seeds", "ship_fits") or info.name.startswith("_"):
             continue
         if only and info.name not in only:
             continue
@@ -228,6 +228,10 @@ def main(argv: list[str] | None = None) -> int:
             store(name, rows, args.seeds, time.perf_counter() - t0, folder, extra, made_from)
             for r in rows:
                 print(f"  {r.case}: coverage {r.coverage:.3f}, bias/sigma {r.bias_over_sigma:+.2f}, {r.expected}")
+    if not args.page_only and {"expected", "interlayer"} & set(modules(only)):
+        from calibration.ship_fits import main as ship  # the fits a fresh install reads (issue 85, item 5)
+
+        ship()
     docs = stored(folder)
     Path(args.out).write_text(page(docs), encoding="utf-8")
     print(f"wrote {args.out} ({len(docs)} modules)")
