@@ -7,8 +7,12 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from kapitza.atomistic import calculators, call_memory, force_cost
-from kapitza.atomistic.potential_records import POTENTIALS
+import numpy as np
+import pytest
+
+from kapitza.atomistic import calculators, call_memory, force_cost, potential_records
+from kapitza.atomistic.potential_records import POTENTIALS, PotentialRecord, register_potential
+from kapitza.errors import InputError
 from kapitza.prediction import bonding
 from kapitza.transmission.agf import local_fc
 
@@ -49,3 +53,66 @@ def test_every_table_is_its_records():
             assert bonding.SECONDS_PER_ATOM_CALL[name] == record.bonding_seconds
     assert calculators.DEFAULT_CALCULATOR.removesuffix(calculators.D3_SUFFIX) in POTENTIALS
     assert set(force_cost.GPU_CALL_SECONDS) <= set(POTENTIALS)
+
+
+def _toy(description: str, factory: str) -> PotentialRecord:
+    """A registered potential's record.  Its footprint and call cost are made-up stand-ins (no benchmark was run on
+    these toys); the registry only has to carry them to the modules that state memory and time."""
+    return PotentialRecord(
+        package="ase",
+        weights="",
+        model="toy",
+        description=description,
+        citation="a toy of tests/atomistic/test_potential_records.py",
+        receptive_field=0.0,
+        footprint={"resident": 1e6, "pair_cutoff": 4.0, "per_pair": 1e3},
+        call_cost={"pair_cutoff": 4.0, "per_pair": 1e-6, "fixed": 1e-3},
+        factory=factory,
+    )
+
+
+@pytest.fixture
+def toys():
+    """Two potentials registered through one entry each (ASE's EMT; matscipy's Stillinger-Weber silicon), removed
+    after the test."""
+    names = {"toy-emt": "mlip_factories:emt", "toy-sw": "mlip_factories:stillinger_weber_si"}
+    for name, factory in names.items():
+        register_potential(name, _toy(f"{name}: {factory}", factory))
+    try:
+        yield names
+    finally:
+        for name in names:
+            potential_records._REGISTRY.pop(name)
+
+
+def test_a_registered_potential_runs_phonons_predict_and_agf(cli, toys):
+    """Issue 85, item 2: one entry, and `phonons`, `predict --calculator` and the AGF take the potential by its
+    name, with its record's numbers in every table that states memory and time."""
+    pytest.importorskip("phonopy")
+    pytest.importorskip("matscipy")
+    for name in toys:
+        assert call_memory.FOOTPRINTS[name].per_pair == 1e3 and force_cost.CALL_COSTS[name].fixed == 1e-3
+        assert local_fc.RECEPTIVE_FIELD_ANGSTROM[name] == 0.0
+    status, out, err = cli("phonons", "Si", "--calculator", "toy-sw", "--mesh", "8", "--quiet", "--json")
+    assert status == 0, err
+    assert "toy-sw" in out
+    status, out, err = cli("predict", "Al", "Cu", "--calculator", "toy-emt", "-t", "300", "-m", "dmm", "--mesh", "8")
+    assert status == 0, err
+    assert "toy-emt" in out or "toy-emt" in err
+    from kapitza.transmission.agf.run import run_agf
+
+    result, _ = run_agf("Si", "Si", calculator="toy-sw", force_range=2 * 3.77118, kpoints=1, frequencies=40,
+                        check_broadening=False, temperature=[300.0])  # fmt: skip
+    assert result.settings["calculator"]["name"] == "toy-sw"
+    assert np.all(result.conductance > 0)
+
+
+@pytest.mark.parametrize(
+    ("name", "factory", "fragment"),
+    [("Toy", "m:f", "lower-case"), ("chgnet", "m:f", "registered already"), ("toy-x", "", "module:factory"),
+     ("toy-x", "os.system", "module:factory")],
+)  # fmt: skip
+def test_a_bad_registration_is_refused(name, factory, fragment):
+    with pytest.raises(InputError, match=fragment):
+        register_potential(name, _toy("bad", factory))
+    assert "toy-x" not in POTENTIALS and "Toy" not in POTENTIALS

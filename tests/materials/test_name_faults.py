@@ -25,6 +25,8 @@ from kapitza.materials.name_faults import name_fault, text_fault
         ("Au&amp;", ("markup ('&amp;')",)),
         ("Au0.5Cu0.4", ("sums to 0.9, not 1", "Au 0.5, Cu 0.4")),
         ("Au0.5Cu0.5", ("an alloy", "no alloy records", "kapitza materials template")),
+        ("\u00c1u", ("a Latin letter with a mark", "did you mean 'Au'")),
+        ("Si\u0301", ("COMBINING ACUTE ACCENT", "did you mean 'Si'")),
     ],
 )
 def test_each_fault_says_what_is_wrong(typed, fragments):
@@ -94,3 +96,12 @@ def test_an_interlayer_needs_a_database_record_with_a_conductivity(cli, tmp_path
         status, out, err = cli("predict", "Al", "Si", "-i", layer, "-t", 300)
         assert status == 2 and out == "" and len(err.strip().splitlines()) == 1
         assert fragment in err
+
+
+@pytest.mark.parametrize("typed", ["\u0410" * 5000, "Au0.5" * 2000, "<b>" * 3000, "Au\x07" * 3000])
+def test_a_long_bad_name_is_quoted_by_its_start_and_length(cli, typed):
+    """A hostile name thousands of characters long: one short line (its start and length), exit 2."""
+    status, out, err = cli("predict", typed, "Si", "-t", 300)
+    assert status == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and len(err) < 400
+    assert "characters)" in err

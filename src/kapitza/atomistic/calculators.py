@@ -54,6 +54,7 @@ output and warnings held back for that call only (:func:`quiet`).  Torch's threa
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import importlib
 import importlib.metadata
@@ -352,9 +353,23 @@ def calculator_source(spec: str | None = None, *, from_file: str | None = None) 
         return with_d3(calculator_source(text[: -len(D3_SUFFIX)]))
     if ":" in text:
         return _user_source(text)
-    if text in BUILTINS:
-        mlip_device()  # where it will run, checked each time it is named (the source below is cached per process)
+    if BUILTINS[text].factory:  # registered (potential_records.register_potential): its ASE calculator's factory
+        return _registered_source(text)
+    mlip_device()  # where it will run, checked each time it is named (the source below is cached per process)
     return _builtin_source(text)
+
+
+def _registered_source(name: str) -> CalculatorSource:
+    """A registered potential: its factory's calculator, as ``--calculator module:factory`` gives it, under the
+    registered name (so that its record's numbers apply)."""
+    record = BUILTINS[name]
+    source = _user_source(record.factory)
+    return dataclasses.replace(
+        source,
+        name=name,
+        description=f"{record.description}; {record.citation} (registered: {record.factory})",
+        identity=MappingProxyType({**source.identity, "registered": name}),
+    )
 
 
 def with_d3(source: CalculatorSource) -> CalculatorSource:

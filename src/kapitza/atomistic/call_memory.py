@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from .calculators import D3_SUFFIX
-from .potential_records import POTENTIALS
+from .potential_records import RecordTable
 
 __all__ = ["FOOTPRINTS", "Footprint", "call_device", "check_gpu_memory", "force_call_memory", "gpu_free_bytes"]
 
@@ -38,7 +38,9 @@ class Footprint:
 #: The measured memory of the built-in potentials, by name: each record's footprint
 #: (:mod:`kapitza.atomistic.potential_records` says how each was measured).  A NAME+d3 calculator takes NAME's
 #: footprint.
-FOOTPRINTS: dict[str, Footprint] = {name: Footprint(**p.footprint) for name, p in POTENTIALS.items() if p.footprint}
+FOOTPRINTS: RecordTable[Footprint] = RecordTable(
+    lambda name, p: [(name, Footprint(**p.footprint))] if p.footprint else []
+)
 
 
 #: Memory per device.  The footprints above were measured on the CPU, where the model and a call's working memory are

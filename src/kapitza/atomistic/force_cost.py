@@ -62,7 +62,7 @@ import numpy as np
 from .. import _checks
 from ..errors import InputError, KapitzaNote, TimeBoundError
 from .calculators import D3_SUFFIX
-from .potential_records import POTENTIALS
+from .potential_records import RecordTable
 
 
 class CostNote(KapitzaNote):
@@ -86,7 +86,9 @@ class CallCost:
 
 #: Measured seconds of one force call on the CPU, by name: each record's call cost
 #: (:mod:`kapitza.atomistic.potential_records` says how each was measured).  A NAME+d3 calculator takes NAME's.
-CALL_COSTS: dict[str, CallCost] = {name: CallCost(**p.call_cost) for name, p in POTENTIALS.items() if p.call_cost}
+CALL_COSTS: RecordTable[CallCost] = RecordTable(
+    lambda name, p: [(name, CallCost(**p.call_cost))] if p.call_cost else []
+)
 
 #: Force calls a relaxation of a crystal typically takes (the statement's typical value; its bound is the caller's
 #: ``steps``, 500 by default): one a BFGS step, from the crystal's measured or database lattice to fmax 1e-3 eV/A
@@ -96,9 +98,9 @@ CALL_COSTS: dict[str, CallCost] = {name: CallCost(**p.call_cost) for name, p in 
 RELAXATION_CALLS = 12
 
 #: The GPU per-call seconds measured, by name: (atoms, seconds) pairs (:mod:`kapitza.atomistic.potential_records`).
-GPU_CALL_SECONDS: dict[str, tuple[tuple[int, float], ...]] = {
-    name: p.gpu_call_seconds for name, p in POTENTIALS.items() if p.gpu_call_seconds
-}
+GPU_CALL_SECONDS: RecordTable[tuple[tuple[int, float], ...]] = RecordTable(
+    lambda name, p: [(name, p.gpu_call_seconds)] if p.gpu_call_seconds else []
+)
 
 
 def _base(name: str) -> str:

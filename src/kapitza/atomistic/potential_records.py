@@ -16,11 +16,15 @@ written beside the numbers below.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import TypeVar
 
-__all__ = ["BATCH_ATOMS", "DEFAULT_BASE", "POTENTIALS", "PotentialRecord"]
+from ..errors import InputError
+
+__all__ = ["BATCH_ATOMS", "DEFAULT_BASE", "POTENTIALS", "PotentialRecord", "RecordTable", "register_potential"]
 
 #: Most atoms CHGNet predicts in one batch (its graphs of all of them are held at once).
 BATCH_ATOMS = 512
@@ -50,6 +54,9 @@ class PotentialRecord:
         (atoms, seconds) of one force call measured on a GPU; () where none was.
     bonding_seconds, bonding_seconds_d3 : float or None
         Seconds of one planned atom call in a bonding run, without and with D3; None where not measured.
+    factory : str
+        "module:factory" of an ASE calculator, for a potential registered by :func:`register_potential` (its
+        package has no weights kapitza loads itself); "" for the built-ins.
     """
 
     package: str
@@ -63,6 +70,7 @@ class PotentialRecord:
     gpu_call_seconds: tuple[tuple[int, float], ...] = ()
     bonding_seconds: float | None = None
     bonding_seconds_d3: float | None = None
+    factory: str = ""
 
 
 _CHGNET_PAPER = (
@@ -147,8 +155,8 @@ _CHGNET_FOOTPRINT = {"resident": 340e6, "pair_cutoff": 6.0, "per_pair": 67e3, "a
                      "batch_atoms": BATCH_ATOMS}  # fmt: skip
 _CHGNET_COST = {"pair_cutoff": 6.0, "per_pair": 4.33e-5, "fixed": 0.018, "angle_cutoff": 3.0, "per_angle": 4.36e-5}
 
-#: The built-in potentials, by the name ``--calculator`` takes.
-POTENTIALS: Mapping[str, PotentialRecord] = MappingProxyType(
+#: The records, by the name ``--calculator`` takes (the built-ins, and what :func:`register_potential` adds).
+_REGISTRY: dict[str, PotentialRecord] = dict(
     {
         "chgnet": PotentialRecord(
             "chgnet",
@@ -198,6 +206,71 @@ POTENTIALS: Mapping[str, PotentialRecord] = MappingProxyType(
         ),
     }
 )
+#: The potentials kapitza knows, by the name ``--calculator`` takes: a read-only live view of the records.
+POTENTIALS: Mapping[str, PotentialRecord] = MappingProxyType(_REGISTRY)
+
+#: A registered potential's name: lower-case letters, digits and hyphens, as the built-ins' ("+d3" is added by name).
+_NAME = re.compile(r"[a-z][a-z0-9-]{0,39}")
+_FACTORY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*")
+
+
+def register_potential(name: str, record: PotentialRecord) -> None:
+    """Add a potential to this process's records: one entry, and every module that needs something of a potential
+    (the loader, the memory and time statements, the AGF's receptive field, the bonding plan) takes it by ``name``
+    (docs/howto/add-a-potential.md).  ``record.factory`` names its ASE calculator ("module:factory"), called as a
+    ``--calculator module:factory`` is.  The registration is this process's: worker processes of a cluster run do
+    not see it (name the factory itself there).
+
+    Raises
+    ------
+    InputError
+        A name that is not lower-case letters, digits and hyphens (or is taken), or a record without a factory.
+    """
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        raise InputError(f"a potential's name is lower-case letters, digits and hyphens (at most 40), got {name!r}")
+    if name in _REGISTRY:
+        raise InputError(f"the potential {name!r} is registered already")
+    if not isinstance(record, PotentialRecord) or not _FACTORY.fullmatch(record.factory):
+        raise InputError(f"the record of {name!r} needs its calculator's 'module:factory' (factory)")
+    _REGISTRY[name] = record
+
+
+V = TypeVar("V")
+
+
+class RecordTable(MutableMapping[str, V]):
+    """A module's table of one number of every record (``make(name, record)`` gives its entries), live: a potential
+    registered later is in it.  Entries set on the table itself (a test's stand-in for a measured number) take
+    precedence and are the only ones that can be deleted."""
+
+    def __init__(self, make: Callable[[str, PotentialRecord], Iterable[tuple[str, V]]]) -> None:
+        self._make = make
+        self._own: dict[str, V] = {}
+
+    def _all(self) -> dict[str, V]:
+        found: dict[str, V] = {}
+        for name, record in _REGISTRY.items():
+            found.update(self._make(name, record))
+        return {**found, **self._own}
+
+    def __getitem__(self, key: str) -> V:
+        return self._all()[key]
+
+    def __setitem__(self, key: str, value: V) -> None:
+        self._own[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self._own[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __repr__(self) -> str:
+        return f"RecordTable({self._all()!r})"
+
 
 #: kapitza's default potential, with D3 added (:data:`kapitza.atomistic.calculators.DEFAULT_CALCULATOR` says why).
 DEFAULT_BASE = "sevennet-l3i5"

@@ -75,7 +75,7 @@ from ..io import toml_file
 from .debye_speeds import DERIVED_SOURCE, debye_temperature_from_speeds
 from .elastic import MAX_STIFFNESS, SYMMETRY_KEYS
 from .material import ALTERNATIVE_FIELDS, BOUNDS, FLOAT_FIELDS, NUMBER_FIELDS, Alternative, Material, show_number
-from .name_faults import name_fault, text_fault
+from .name_faults import name_fault, quoted, text_fault
 
 #: A material file larger than this is refused before it is parsed, bytes.
 MAX_FILE_BYTES = 10_000_000
@@ -371,7 +371,7 @@ def _lookup(
         raise InputError(f"unknown material {query!r}: {_AMBIGUOUS[_normalize(query)]}")
     fault = name_fault(query, (label for _, label in index.values()))
     if fault is not None:
-        raise InputError(f"unknown material {query!r}{where}: {fault}")
+        raise InputError(f"unknown material {quoted(query)}{where}: {fault}")
     known = ", ".join(sorted(m.name for m in materials.values()))
     if len(query) > MAX_SHOWN_NAME:  # a name that long is no material's: quote its start and its length only
         shown = f"{query[:40]!r}... ({len(query):,} characters)"
@@ -452,7 +452,7 @@ def get_material(spec: str | os.PathLike[str] | Material) -> Material:
         raise InputError(f"a material is given as a name, a .toml path or a Material; got {type(spec).__name__}")
     fault = text_fault(os.fspath(spec))
     if fault is not None:
-        raise InputError(f"material {os.fspath(spec)!r}: {fault}")
+        raise InputError(f"material {quoted(os.fspath(spec))}: {fault}")
     _refuse_structure(spec)
     path_spec = _split_path_spec(spec)
     if path_spec is not None:

@@ -22,7 +22,10 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-__all__ = ["NOT_HELD", "name_fault", "text_fault"]
+#: Longest text a message quotes whole; a longer one is quoted by its start and its length (:func:`quoted`).
+MAX_QUOTED = 80
+
+__all__ = ["NOT_HELD", "name_fault", "quoted", "text_fault"]
 
 #: Markup: an HTML/XML tag or a character entity.
 _MARKUP = re.compile(r"<\s*/?\s*[A-Za-z][^<>]*>|&(?:[A-Za-z]+|#[0-9]+|#x[0-9A-Fa-f]+);")
@@ -62,6 +65,11 @@ NOT_HELD: dict[str, str] = {
 }
 
 
+def quoted(text: str) -> str:
+    """``text`` as a message quotes it: whole (repr) up to :data:`MAX_QUOTED` characters, else its start and length."""
+    return repr(text) if len(text) <= MAX_QUOTED else f"{text[:40]!r}... ({len(text):,} characters)"
+
+
 def _code(ch: str) -> str:
     name = unicodedata.name(ch, "")
     return f"U+{ord(ch):04X} {name}" if name else f"U+{ord(ch):04X}"
@@ -99,7 +107,7 @@ def name_fault(query: str, labels: Iterable[str]) -> str | None:
 
 def _look_alike(query: str, labels: tuple[str, ...]) -> str | None:
     """A letter of another script (or a fullwidth form) where every name kapitza holds has a Latin one."""
-    foreign = [ch for ch in query if ord(ch) > 127 and unicodedata.category(ch).startswith(("L", "N"))]
+    foreign = [ch for ch in query if ord(ch) > 127 and unicodedata.category(ch).startswith(("L", "N", "M"))]
     if not foreign:
         return None
     read = "".join(_latin(ch) for ch in query)
@@ -107,7 +115,16 @@ def _look_alike(query: str, labels: tuple[str, ...]) -> str | None:
     if not meant:
         meant = sorted({label for label in labels if _same_skeleton(query, label)})
     hint = f"; did you mean {meant[0]!r}?" if len(meant) == 1 else ""
-    return f"it holds {foreign[0]!r} ({_code(foreign[0])}), a letter that only looks like a Latin one{hint}"
+    kind = "a Latin letter with a mark" if _marked(foreign[0]) else "a letter that only looks like a Latin one"
+    return f"it holds {foreign[0]!r} ({_code(foreign[0])}), {kind}{hint}"
+
+
+def _marked(ch: str) -> bool:
+    """True for a Latin letter with a diacritic ('Á'), or a combining mark itself."""
+    if unicodedata.category(ch).startswith("M"):
+        return True
+    bare = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.category(c).startswith("M"))
+    return bare.isascii() and bare != ch
 
 
 def _latin(ch: str) -> str:
@@ -115,7 +132,9 @@ def _latin(ch: str) -> str:
     letter its Unicode name ends in (``CYRILLIC CAPITAL LETTER A`` -> ``A``); itself where none."""
     if ord(ch) < 128:
         return ch
-    folded = unicodedata.normalize("NFKC", ch)
+    if unicodedata.category(ch).startswith("M"):  # a combining mark: read as nothing
+        return ""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.category(c).startswith("M"))
     if folded.isascii():
         return folded
     last = unicodedata.name(ch, "").rsplit(" ", 1)[-1]
@@ -138,8 +157,9 @@ def _alloy(query: str) -> str | None:
     parts = [(symbol, float(amount) if amount else 1.0) for symbol, amount in _PART.findall(query)]
     total = sum(amount for _, amount in parts)
     if abs(total - 1.0) > COMPOSITION_TOLERANCE:
-        fractions = ", ".join(f"{symbol} {amount:g}" for symbol, amount in parts)
-        return f"its composition sums to {total:g}, not 1 ({fractions})"
+        fractions = ", ".join(f"{symbol} {amount:g}" for symbol, amount in parts[:6])
+        more = f" and {len(parts) - 6} more" if len(parts) > 6 else ""
+        return f"its composition sums to {total:g}, not 1 ({fractions}{more})"
     return (
         "an alloy: kapitza holds no alloy records (a random solid solution has no one crystal's "
         "numbers); give its measured density, sound speeds and heat capacity in a material file "

@@ -37,7 +37,7 @@ from numpy.typing import NDArray
 from .. import _checks
 from .._progress import Progress
 from ..atomistic.calculators import D3_SUFFIX
-from ..atomistic.potential_records import POTENTIALS
+from ..atomistic.potential_records import RecordTable
 from ..errors import InputError, MemoryBoundError
 from ..io.descriptor_table import shipped_text
 from ..io.results import result
@@ -56,10 +56,10 @@ CACHE_FORMAT = 4
 #: Seconds a planned atom call takes in a bonding run on the shared 2-core machine, by name (each record's bonding
 #: seconds, with D3 under NAME+d3; :mod:`kapitza.atomistic.potential_records` says how they were measured).  A
 #: calculator not listed: the largest.
-SECONDS_PER_ATOM_CALL = {
-    **{name: p.bonding_seconds for name, p in POTENTIALS.items() if p.bonding_seconds is not None},
-    **{name + D3_SUFFIX: p.bonding_seconds_d3 for name, p in POTENTIALS.items() if p.bonding_seconds_d3 is not None},
-}
+SECONDS_PER_ATOM_CALL: RecordTable[float] = RecordTable(
+    lambda name, p: [(n, s) for n, s in ((name, p.bonding_seconds), (name + D3_SUFFIX, p.bonding_seconds_d3))
+                     if s is not None]
+)  # fmt: skip
 #: BFGS steps a relaxation of the slab or of a side alone is expected to take, and of a bulk period (the plan's
 #: force calls); the shipped table records the steps each pair took.
 EXPECTED_STEPS = 60

@@ -56,7 +56,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ... import _checks
-from ...atomistic.potential_records import POTENTIALS
+from ...atomistic.potential_records import RecordTable
 from ...errors import InputError
 from ...io.results import result
 from ...units import ANGSTROM
@@ -68,7 +68,7 @@ from .model import LayeredModel
 #: The receptive field (A) of the built-in message-passing potentials, by name: interaction layers times the graph
 #: cutoff of the messages (:mod:`kapitza.atomistic.potential_records` says from what).  A ``+d3`` name takes its base
 #: potential's.  A name not listed (a user's ``module:factory``) has none known: its force range alone is taken.
-RECEPTIVE_FIELD_ANGSTROM: dict[str, float] = {name: p.receptive_field for name, p in POTENTIALS.items()}
+RECEPTIVE_FIELD_ANGSTROM: RecordTable[float] = RecordTable(lambda name, p: [(name, p.receptive_field)])
 #: Version of the local route's assembly (recorded with the model; the cached rows keep their own keys).
 FORMAT = 1
 
