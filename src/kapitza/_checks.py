@@ -312,8 +312,19 @@ _LINES = "\n\t"
 
 
 def quoted(value: str) -> str:
-    """A text quoted for a message: ``ascii`` (no control character reaches the terminal), cut to 60 characters."""
-    return ascii(value) if len(value) <= 60 else ascii(value[:50]) + f"... ({len(value):,} characters)"
+    """A text quoted for a message: ``ascii`` (no control character reaches the terminal), at most 60 characters as
+    printed; a longer one is cut to its first 50 printed characters and its length stated (cut by what is printed,
+    so that a text of escaped characters, each up to 10 wide, is no longer than a plain one)."""
+    shown = ascii(value)
+    if len(shown) <= 62:  # 60 and the quotes
+        return shown
+    head, width = [], 0
+    for ch in value:
+        width += len(ascii(ch)) - 2
+        if width > 50:
+            break
+        head.append(ch)
+    return ascii("".join(head)) + f"... ({len(value):,} characters)"
 
 
 def text(value: Any, name: str, *, most: int = MAX_TEXT_CHARS, lines: bool = False) -> str:

@@ -68,6 +68,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from kapitza import _checks
 from kapitza.errors import InputError, did_you_mean
 from kapitza.units import AMU, GPA
 
@@ -75,7 +76,7 @@ from ..io import toml_file
 from .debye_speeds import DERIVED_SOURCE, debye_temperature_from_speeds
 from .elastic import MAX_STIFFNESS, SYMMETRY_KEYS
 from .material import ALTERNATIVE_FIELDS, BOUNDS, FLOAT_FIELDS, NUMBER_FIELDS, Alternative, Material, show_number
-from .name_faults import name_fault, quoted, text_fault
+from .name_faults import name_fault, text_fault
 
 #: A material file larger than this is refused before it is parsed, bytes.
 MAX_FILE_BYTES = 10_000_000
@@ -371,7 +372,7 @@ def _lookup(
         raise InputError(f"unknown material {query!r}: {_AMBIGUOUS[_normalize(query)]}")
     fault = name_fault(query, (label for _, label in index.values()))
     if fault is not None:
-        raise InputError(f"unknown material {quoted(query)}{where}: {fault}")
+        raise InputError(f"unknown material {_checks.quoted(query)}{where}: {fault}")
     known = ", ".join(sorted(m.name for m in materials.values()))
     if len(query) > MAX_SHOWN_NAME:  # a name that long is no material's: quote its start and its length only
         shown = f"{query[:40]!r}... ({len(query):,} characters)"
@@ -452,7 +453,7 @@ def get_material(spec: str | os.PathLike[str] | Material) -> Material:
         raise InputError(f"a material is given as a name, a .toml path or a Material; got {type(spec).__name__}")
     fault = text_fault(os.fspath(spec))
     if fault is not None:
-        raise InputError(f"material {quoted(os.fspath(spec))}: {fault}")
+        raise InputError(f"material {_checks.quoted(os.fspath(spec))}: {fault}")
     _refuse_structure(spec)
     path_spec = _split_path_spec(spec)
     if path_spec is not None:

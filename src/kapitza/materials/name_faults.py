@@ -22,10 +22,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-#: Longest text a message quotes whole; a longer one is quoted by its start and its length (:func:`quoted`).
-MAX_QUOTED = 80
-
-__all__ = ["NOT_HELD", "name_fault", "quoted", "text_fault"]
+__all__ = ["NOT_HELD", "name_fault", "text_fault"]
 
 #: Markup: an HTML/XML tag or a character entity.
 _MARKUP = re.compile(r"<\s*/?\s*[A-Za-z][^<>]*>|&(?:[A-Za-z]+|#[0-9]+|#x[0-9A-Fa-f]+);")
@@ -63,11 +60,6 @@ NOT_HELD: dict[str, str] = {
     "ti3c2tx": _MXENE,
     "mxene": _MXENE,
 }
-
-
-def quoted(text: str) -> str:
-    """``text`` as a message quotes it: whole (repr) up to :data:`MAX_QUOTED` characters, else its start and length."""
-    return repr(text) if len(text) <= MAX_QUOTED else f"{text[:40]!r}... ({len(text):,} characters)"
 
 
 def _code(ch: str) -> str:
