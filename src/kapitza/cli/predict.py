@@ -27,7 +27,14 @@ from ..landauer import MAX_TEMPERATURES
 from ..phonons.debye import DEFAULT_CUTOFF
 from ..prediction import available_models
 from ..prediction.answer import Prediction, predict
-from ..prediction.presenter import empirical_line, expected_lines, not_shown_line, shown, shown_rows
+from ..prediction.presenter import (
+    NOT_AVAILABLE,
+    empirical_line,
+    expected_lines,
+    not_shown_line,
+    shown,
+    shown_rows,
+)
 from ..units import M2K_PER_GW, NANOMETRE, rad_s_to_thz
 from .common import (
     CALCULATOR_HELP,
@@ -42,9 +49,6 @@ from .common import (
     temperature_values,
 )
 from .report import EXPLAIN_HELP, Report
-
-#: How the line that says the expected measurement is missing begins (presenter.expected_lines).
-NOT_AVAILABLE = "expected measurement: not available"
 
 #: How this command spells the options of :func:`kapitza.predict` in its messages.
 _OPTION_NAMES = {"phonopy_files": "--phonopy1/--phonopy2", "inelastic": "--inelastic", "model": "--model"}

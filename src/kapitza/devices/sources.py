@@ -287,10 +287,11 @@ class MaterialConductivity:
 
     def __post_init__(self) -> None:
         if self.material.thermal_conductivity is None:
-            why = "Fourier conduction is not defined for it" if self.material.is_fluid else "no sourced value"
+            from ..materials.conductivity import no_conductivity_reason
+
             raise InputError(
-                f"{self.material.name} has no thermal conductivity ({why}); it cannot be a layer without one: give "
-                "the layer a conductivity"
+                f"{self.material.name} has no thermal conductivity ({no_conductivity_reason(self.material)}); it "
+                "cannot be a layer without one: give the layer a conductivity"
             )
         if not self.label:
             object.__setattr__(self, "label", f"{self.material.name} kappa(T)")

@@ -175,11 +175,16 @@ def thermal_conductivity(material: str | Material, temperature: ArrayLike) -> fl
     return float(value) if value.ndim == 0 else value
 
 
+def no_conductivity_reason(m: Material) -> str:
+    """Why ``m`` holds no thermal conductivity: a fluid's Fourier conduction is not defined; a solid's record has no
+    single sourced value (issue 84's MgO, ZnO ...).  The one wording of every message that refuses it."""
+    return "Fourier conduction is not defined" if m.is_fluid else "no single sourced value was found for its record"
+
+
 def _no_conductivity(m: Material) -> str:
-    """One line: ``m`` holds no thermal conductivity, and why (a fluid: Fourier conduction is not defined; a solid:
-    no single sourced value, issue 84's MgO, ZnO ...)."""
-    why = "Fourier conduction is not defined" if m.is_fluid else "no single sourced value was found for its record"
-    return f"{m.name} has no thermal conductivity ({why}); give it in a material file (kapitza materials template)"
+    """One line: ``m`` holds no thermal conductivity, and why."""
+    return (f"{m.name} has no thermal conductivity ({no_conductivity_reason(m)}); give it in a material file "
+            "(kapitza materials template)")  # fmt: skip
 
 
 def uses_conductivity_table(material: str | Material) -> bool:

@@ -198,11 +198,16 @@ def html_table(p: Any) -> str:
 # -- the lines (one copy, shared by the text, the notebook and --explain) ------------------------------------------
 
 
+#: How the line that says the expected measurement is missing begins (the command leads with it: the answer is that
+#: there is none, and why).
+NOT_AVAILABLE = "expected measurement: not available"
+
+
 def expected_lines(expected: ExpectedConductance | None, why_not: str | None) -> list[str]:
     """The expected measurement, one line per temperature shown (:func:`shown_rows`; "..." where some are left
     out), or the line saying why there is none."""
     if expected is None:
-        return [f"expected measurement: not available ({why_not})"]
+        return [f"{NOT_AVAILABLE} ({why_not})"]
     return ["..." if i is None else expected.line(i) for i in shown_rows(expected.temperature.size)]
 
 
@@ -407,7 +412,7 @@ def prediction_words(
         warnings[:0] = long_waves[1]
         details += _long_wave_provenance(long_waves[0], chosen)
     if expected is None:
-        warnings.insert(0, f"expected measurement: not available ({why_not})")
+        warnings.insert(0, f"{NOT_AVAILABLE} ({why_not})")
     if long_waves is not None and expected is not None and expected.long_waves:
         details.append(("crystals and relaxations", f"the expected measurement is the long-wave route's: the database "
                         f"route's fit on the database descriptors of the Debye records of {p.side1.name} and "

@@ -380,11 +380,8 @@ def _database_query(
     if a == b:
         raise InputError(f"side1 and side2 are both {a}: there is no interface to estimate")
     first, second = _canonical(records[0], records[1])
-    from ..interface import interface_kind
-    from .rows import electrons_unrecorded
-
-    lacking = _lacking_electrons(first, second)
-    if electrons_unrecorded(first, second, interface_kind(first, second)):
+    lacking = _lacking_electrons(first, second)  # the rule rows.electrons_unrecorded keeps such rows out by
+    if lacking:
         raise _withheld(first, second, lacking)
 
     def describe(tt: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:

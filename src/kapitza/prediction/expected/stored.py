@@ -74,9 +74,18 @@ MAX_BYTES = 64_000_000
 def package_digest() -> str:
     """SHA-256 of every file of the installed kapitza package (its code and its data: the compilation, the
     materials, the stored tables), by relative path and bytes; compiled caches left out (about 20 ms)."""
-    root = Path(__file__).resolve().parents[2]
+    root = _package_root()
+    return _files_digest(root, (p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts))
+
+
+def _package_root() -> Path:
+    return Path(__file__).resolve().parents[2]
+
+
+def _files_digest(root: Path, paths: Any) -> str:
+    """SHA-256 of ``paths`` (under ``root``), each by its relative path and its bytes, in sorted order."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+    for path in sorted(set(paths)):
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())
@@ -102,15 +111,8 @@ SHIPPED_FIT = "expected_fit_{route}.npz"
 @functools.lru_cache(maxsize=1)
 def inputs_digest() -> str:
     """SHA-256 of the files of :data:`FIT_INPUTS` (by relative path and bytes), about a millisecond."""
-    root = Path(__file__).resolve().parents[2]
-    digest = hashlib.sha256()
-    paths = sorted({p for pattern in FIT_INPUTS for p in root.glob(pattern) if p.is_file()})
-    for path in paths:
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(b"\0")
-        digest.update(path.read_bytes())
-        digest.update(b"\0")
-    return digest.hexdigest()
+    root = _package_root()
+    return _files_digest(root, (p for pattern in FIT_INPUTS for p in root.glob(pattern) if p.is_file()))
 
 
 def _shipped_path(route: str) -> Path:

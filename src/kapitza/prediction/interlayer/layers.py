@@ -90,8 +90,10 @@ def _database_interlayer(name: str) -> Interlayer | None:
                          f"material file's record ({m.name}): the stack's estimate learnt from the database's "
                          "materials")  # fmt: skip
     if m.thermal_conductivity is None:
-        raise InputError(f"{m.name} cannot be an interlayer film: its record holds no thermal conductivity (no single "
-                         "sourced value was found), and a film's own resistance d / kappa needs one")  # fmt: skip
+        from ...materials.conductivity import no_conductivity_reason
+
+        raise InputError(f"{m.name} cannot be an interlayer film: it has no thermal conductivity "
+                         f"({no_conductivity_reason(m)}), and a film's own resistance d / kappa needs one")  # fmt: skip
     from ..interface import is_metal
 
     if is_metal(m):
