@@ -62,3 +62,15 @@ def test_a_fresh_install_answers_without_scikit_learn(tmp_path):
     line, imported = done.stdout.strip().splitlines()[-2:]
     assert line.startswith("expected measurement at 300 K:")
     assert imported == "False"
+
+
+def test_a_shipped_file_that_cannot_be_read_is_not_used(tmp_path, monkeypatch):
+    """A truncated or altered shipped fit (bytes that are no npz, or an npz cut short): not used, said once; the
+    query then fits as where none is shipped."""
+    whole = stored._shipped_path("database").read_bytes()
+    for content in (b"not an npz", whole[: len(whole) // 2]):
+        path = tmp_path / "expected_fit_database.npz"
+        path.write_bytes(content)
+        monkeypatch.setattr(stored, "_shipped_path", lambda route, p=path: p)
+        with pytest.warns(Warning, match="cannot be read"):
+            assert stored._from_package("database") is None

@@ -37,6 +37,7 @@ import functools
 import hashlib
 import json
 import math
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,7 +60,6 @@ __all__ = [
     "package_digest",
     "route_summary",
     "shipped_fit",
-    "write_shipped",
 ]
 
 #: The cache's kind of a stored fit.
@@ -119,30 +119,23 @@ def _shipped_path(route: str) -> Path:
     return Path(__file__).resolve().parents[1] / "data" / SHIPPED_FIT.format(route=route)
 
 
-def write_shipped(route: str) -> Path:
-    """Fit ``route`` on its shipped rows and write the fit into the package (:data:`SHIPPED_FIT`) with the digest of
-    :data:`FIT_INPUTS`: what ``scripts/calibration/ship_fits.py`` runs.  Returns the path written."""
-    rows = expected_rows(route)
-    fitted = fit(route, rows.features, np.log10(rows.measured), rows.pair, rows.paper, rows.temperature,
-                 names=rows.names)  # fmt: skip
-    arrays = fitted_arrays(fitted, summary_of(rows))
-    arrays["inputs"] = np.array(inputs_digest())
-    path = _shipped_path(route)
-    with path.open("wb") as handle:
-        np.savez_compressed(handle, **arrays)
-    return path
-
-
 def _from_package(route: str) -> tuple[Fitted, dict[str, float]] | None:
-    """The fit shipped in the package for ``route``, or None where there is none or it was made from other files."""
+    """The fit shipped in the package for ``route``, or None where there is none, it was made from other files, or it
+    cannot be read whole (a truncated or altered file: the query then fits as where none is shipped, and says so)."""
+    from ...io.cache import note
+
     path = _shipped_path(route)
     if not path.is_file():
         return None
-    with np.load(path, allow_pickle=False) as found:
-        arrays = {name: found[name] for name in found.files}
-    if str(arrays.pop("inputs", "")) != inputs_digest():
+    try:
+        with np.load(path, allow_pickle=False) as found:
+            arrays = {name: found[name] for name in found.files}
+        if str(arrays.pop("inputs", "")) != inputs_digest():
+            return None
+        return fitted_from(arrays)
+    except (OSError, ValueError, KeyError, TypeError, IndexError, zipfile.BadZipFile) as exc:
+        note(f"the shipped fit of the {route} route cannot be read ({type(exc).__name__}): not used, fitted instead")
         return None
-    return fitted_from(arrays)
 
 
 @functools.lru_cache(maxsize=1)
