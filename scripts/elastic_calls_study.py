@@ -35,6 +35,17 @@ What it says:
 - What does decide it was not settled here. Candidates: the internal relaxation each strained cell allows (sites
   without inversion symmetry) and the free coordinates.
 - A rule from the crystal's symmetry would replace STRAINED_CELL_CALLS. It was not built this round.
+
+Then built (the same day, a later session): what decides it is the internal coordinates each strained cell sets free,
+counted from its symmetry (kapitza.atomistic.bulk.strained_internal_coordinates: 0 in every cell for fcc, bcc and
+rock salt; 1 in the six shear cells of diamond and zincblende, as Kleinman's internal strain has it; 1-2 in ten of
+hcp's twelve; 1-6 for wurtzite; 2-15 corundum; 12-26 bixbyite).  A cell with none takes one call; one with F takes
+1 + a F^p.  Fitted (least squares in log, scipy) to the 32 records: relaxation 21.8 calls, a = 3.10, p = 0.77;
+rounded into kapitza.phonons.elastic (ELASTIC_RELAXATION_CALLS = 22, STRAINED_CELL_CALLS = (3.1, 0.77)).  With the
+rule this script printed took/stated from 0.47 (MgO: 16 calls taken) to 1.88 (Bi), all 32 within x2.13 (the
+former statement: 0.19 to 3.38), the fit's geometric spread x1.34 (tests/phonons/test_elastic_calls.py holds x2.2
+and x1.4).  The fit is on the records it is scored on (three parameters, 32 crystals); the crystals the rule will
+meet next are its test.
 """
 
 from __future__ import annotations
@@ -56,14 +67,15 @@ def rows() -> list[tuple[str, int, float, float, float, int]]:
     from kapitza.atomistic.prototypes import build
     from kapitza.literature.crystals import crystal_for
     from kapitza.phonons.elastic import elastic_calls
+    from kapitza.phonons.supercell_plan import conventional_cell
 
     out = []
     for record in json.loads(RECORDS.read_text(encoding="utf-8"))["records"]:
         if record["calculator"] != CALCULATOR or record["status"] != "ok":
             continue
-        atoms = build(crystal_for(record["crystal"]))
+        atoms = conventional_cell(build(crystal_for(record["crystal"])))[0]
         per_call = call_seconds(CALCULATOR, atoms)
-        stated = elastic_calls(True, 500) * per_call
+        stated = elastic_calls(atoms, True, 500) * per_call
         found = spglib.get_symmetry_dataset((atoms.cell[:], atoms.get_scaled_positions(), atoms.numbers))
         out.append(
             (record["crystal"], len(atoms), record["seconds"], stated, record["seconds"] / per_call, found.number)

@@ -567,10 +567,12 @@ __all__ = [
     "check_gaps",
     "check_relaxed_cell",
     "elastic_tensor",
+    "internal_coordinates",
     "largest_gap",
     "parse_crystal_text",
     "relax_crystal",
     "spacegroup",
+    "strained_internal_coordinates",
     "symmetry_dataset",
 ]
 
@@ -624,16 +626,11 @@ def elastic_tensor(
     """
     if strain is None:
         strain = RELAXED_ION_STRAIN if relax_ions else ELASTIC_STRAIN
-    base = np.asarray(atoms.cell, dtype=float)
     columns = []
     for a, b in _VOIGT_PAIRS:
-        eps = np.zeros((3, 3))
-        eps[a, b] = eps[b, a] = 1.0 if a == b else 0.5
         stresses = []
         for sign in (1.0, -1.0):
-            strained = atoms.copy()
-            strained.set_constraint()
-            strained.set_cell(base @ (np.eye(3) + sign * strain * eps), scale_atoms=True)
+            strained = _strained(atoms, a, b, sign * strain)
             strained.calc = calculator
             stresses.append(_strained_stress(strained, relax_ions, fmax_ev_per_angstrom, steps))
             if progress is not None:
@@ -643,6 +640,48 @@ def elastic_tensor(
     if not np.all(np.isfinite(c)):
         raise InputError("elastic constants: the calculator returned a stress that is not finite")
     return (c + c.T) / 2.0
+
+
+def _strained(atoms: Any, a: int, b: int, strain: float) -> Any:
+    """A copy of ``atoms`` (no constraint, no calculator) under the Voigt strain component (a, b) of size ``strain``
+    (an engineering shear strain split equally between the two off-diagonal entries), the atoms moved with the cell."""
+    eps = np.zeros((3, 3))
+    eps[a, b] = eps[b, a] = 1.0 if a == b else 0.5
+    strained = atoms.copy()
+    strained.set_constraint()
+    strained.calc = None
+    strained.set_cell(np.asarray(atoms.cell, dtype=float) @ (np.eye(3) + strain * eps), scale_atoms=True)
+    return strained
+
+
+def internal_coordinates(atoms: Any, symprec: float = SYMPREC) -> int:
+    """The internal coordinates of ``atoms`` that its own symmetry leaves free: the dimension of the displacement
+    patterns every operation of its space group maps onto themselves (the average, over the operations, of the
+    number of atoms an operation leaves in place times the trace of its rotation), less the uniform shifts along a
+    polar direction (the average trace of the rotations).  0 for a crystal whose atoms all sit where symmetry pins
+    them (fcc, bcc, rock salt); a relaxation of the positions moves only these coordinates."""
+    data = symmetry_dataset(atoms, symprec)
+    if data is None:  # no symmetry found: every coordinate but the three of a uniform shift is free
+        return 3 * len(atoms) - 3
+    lattice = np.asarray(atoms.cell, dtype=float).T
+    inverse = np.linalg.inv(lattice)
+    positions = atoms.get_scaled_positions()
+    kept = shifts = 0.0
+    for rotation, translation in zip(data.rotations, data.translations, strict=True):
+        trace = float(np.trace(lattice @ rotation @ inverse))
+        moved = positions @ rotation.T + translation - positions
+        moved -= np.round(moved)
+        kept += trace * int(np.count_nonzero(np.all(np.abs(moved) < symprec, axis=1)))
+        shifts += trace
+    return max(0, round((kept - shifts) / len(data.rotations)))
+
+
+def strained_internal_coordinates(atoms: Any, strain: float = RELAXED_ION_STRAIN) -> tuple[int, ...]:
+    """:func:`internal_coordinates` of each of the twelve strained cells :func:`elastic_tensor` relaxes (+- each
+    Voigt strain, in Voigt order): what a strain lowers the symmetry to, and so the positions it sets moving."""
+    return tuple(
+        internal_coordinates(_strained(atoms, a, b, sign * strain)) for a, b in _VOIGT_PAIRS for sign in (1.0, -1.0)
+    )
 
 
 def _strained_stress(atoms: Any, relax_ions: bool, fmax: float, steps: int) -> NDArray[np.float64]:

@@ -44,7 +44,6 @@ from ..atomistic.bulk import (
 )
 from ..atomistic.calculators import CalculatorSource, calculator_source
 from ..atomistic.force_cost import (
-    RELAXATION_CALLS,
     TimeBudget,
     call_seconds,
     duration_words,
@@ -65,6 +64,7 @@ __all__ = [
     "MAX_ATOMS",
     "MIN_STIFFNESS_GPA",
     "STRAINED_CELLS",
+    "ELASTIC_RELAXATION_CALLS",
     "STRAINED_CELL_CALLS",
     "CrystalElasticConstants",
     "StiffnessErrors",
@@ -73,6 +73,7 @@ __all__ = [
     "elastic_cost",
     "elastic_memory",
     "elastic_seconds",
+    "strained_cell_calls",
     "measured_elastic_constants",
     "recorded_stiffness_errors",
     "stiffness_errors",
@@ -401,21 +402,35 @@ def crystal_elastic_constants(
 STRAINED_CELLS = 12
 
 
-#: Force calls of one strained cell's relaxation of its positions, typically (the statement's typical value; its bound
-#: is ``steps``): measured from the elastic-accuracy page's records (docs/reference/elastic-accuracy/results.json,
-#: SevenNet-l3i5 + D3, 2026-11-26): wurtzite GaN 11.8 s and AlN 11.4 s, about 85 calls of ~0.14 s each (the
-#: relaxation's ~10 and ~6 for each of the 12 strained cells); a crystal of one atom per primitive cell takes one (its
-#: forces vanish by symmetry), 4H-SiC's ~11.
-STRAINED_CELL_CALLS = 6
+#: Force calls of the elastic stage's relaxation of the conventional cell, typically (its bound is ``steps``), and of
+#: each strained cell with F free internal coordinates (:func:`kapitza.atomistic.bulk.strained_internal_coordinates`):
+#: 1 where F = 0 (the forces vanish by symmetry: one stress call), else 1 + a F^p.  (relaxation, a, p) fitted, least
+#: squares in log, to the calls the elastic-accuracy page's 32 records took with SevenNet-l3i5 + D3
+#: (docs/reference/elastic-accuracy/results.json, 2026-11-26; scripts/elastic_calls_study.py): every record within
+#: x2.1 (MgO's 16 calls stated 34), the log spread x1.34, against x0.2-3.4 for the former 12 + 12 x 6.
+ELASTIC_RELAXATION_CALLS = 22
+STRAINED_CELL_CALLS = (3.1, 0.77)
 
 
-def elastic_calls(relax: bool, steps: int, bound: bool = False) -> int:
-    """Force calls of the elastic constants: typically :data:`~kapitza.atomistic.force_cost.RELAXATION_CALLS` for
-    the relaxation and :data:`STRAINED_CELL_CALLS` for each strained cell, or with ``bound`` every relaxation at its
-    ``steps`` bound."""
+def strained_cell_calls(free: int) -> int:
+    """Typical force calls of one strained cell whose positions have ``free`` internal coordinates
+    (:data:`STRAINED_CELL_CALLS`)."""
+    a, p = STRAINED_CELL_CALLS
+    return 1 if free <= 0 else round(1 + a * free**p)
+
+
+def elastic_calls(conv: Any, relax: bool, steps: int, bound: bool = False) -> int:
+    """Force calls of the elastic constants of the conventional cell ``conv``: typically
+    :data:`ELASTIC_RELAXATION_CALLS` for the relaxation and :func:`strained_cell_calls` of each strained cell's free
+    internal coordinates, each at most ``steps``; with ``bound`` every relaxation at its ``steps`` bound."""
+    from ..atomistic.bulk import strained_internal_coordinates
+
     if bound:
         return (STRAINED_CELLS + (1 if relax else 0)) * steps
-    return (min(steps, RELAXATION_CALLS) if relax else 0) + STRAINED_CELLS * min(steps, STRAINED_CELL_CALLS)
+    free = strained_internal_coordinates(conv)
+    return (min(steps, ELASTIC_RELAXATION_CALLS) if relax else 0) + sum(
+        min(steps, strained_cell_calls(f)) for f in free
+    )
 
 
 def elastic_seconds(conv: Any, source: CalculatorSource, relax: bool, steps: int) -> float | None:
@@ -423,7 +438,7 @@ def elastic_seconds(conv: Any, source: CalculatorSource, relax: bool, steps: int
     (:func:`elastic_calls` x :func:`kapitza.atomistic.force_cost.call_seconds`); None where the calculator has no
     measured cost."""
     per = call_seconds(source.name, conv)
-    return None if per is None else elastic_calls(relax, steps) * per
+    return None if per is None else elastic_calls(conv, relax, steps) * per
 
 
 def elastic_cost(conv: Any, source: CalculatorSource, described: str, relax: bool, steps: int, memory_gb: float) -> str:
@@ -433,13 +448,14 @@ def elastic_cost(conv: Any, source: CalculatorSource, described: str, relax: boo
     without a measured cost."""
     relaxations = STRAINED_CELLS + (1 if relax else 0)
     what = f"the {len(conv)}-atom cell"
-    found = stage(source.name, what, conv, elastic_calls(relax, steps), memory_gb)
+    found = stage(source.name, what, conv, elastic_calls(conv, relax, steps), memory_gb)
+    most = elastic_calls(conv, relax, steps, bound=True)
     words = (
         f"{described}: elastic constants with {source.name}, typically {stage_words(found)}; at most "
-        f"{elastic_calls(relax, steps, bound=True)} force calls ({relaxations} relaxations at their {steps}-step bound)"
+        f"{most} force calls ({relaxations} relaxations at their {steps}-step bound)"
     )
     if found.seconds_per_call is not None:
-        return f"{words}, {duration_words(elastic_calls(relax, steps, bound=True) * found.seconds_per_call)}"
+        return f"{words}, {duration_words(most * found.seconds_per_call)}"
     return f"{words}; {unknown_words(source.name)}"
 
 
