@@ -66,7 +66,6 @@ def test_a_bare_number_is_taken_in_the_default_unit(default, metres):
         ("0nm", ("--x must be a length > 0",)),
         ("1e999m", ("--x must be a finite length",)),
         ("1 2nm", ("--x takes a length",)),
-        ("2 NM", ("--x takes a length",)),
     ],
 )
 def test_what_is_not_a_length_is_one_input_error_naming_the_option_and_the_text(text, words):
@@ -186,3 +185,69 @@ def test_each_length_option_names_the_unit_of_a_bare_number_in_its_help(capsys, 
         row = flat[at.end() : at.end() + 400]
         assert re.search(rf"bare (number is |numbers are )?in {unit}\b", row), (option, row)
     assert not re.search(r"--[\w-]+-(nm|um)\b", flat), flat
+
+
+# ---- the one rule of typed units (issue 86, item 1) ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "metres"),
+    [
+        ("2um", 2e-6),
+        ("2\u00b5m", 2e-6),  # the micro sign
+        ("2\u03bcm", 2e-6),  # the Greek small mu, what a Greek keyboard types
+        ("2 NM", 2e-9),  # ASCII in any case
+        ("5\u00c5", 5e-10),
+        ("5\u212b", 5e-10),  # the angstrom sign
+        ("5a", 5e-10),
+    ],
+)
+def test_every_listed_spelling_of_a_length_is_read(text, metres):
+    from kapitza.units import parse_length
+
+    assert parse_length(text, "m") == pytest.approx(metres, rel=1e-15)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2\u039cm",  # Greek capital mu: a look-alike of "Mm", not micro
+        "2\u00b5M",  # a non-ASCII unit is taken only as listed
+        "2\u2160m",  # Roman numeral one
+        "\uff12nm",  # a full-width digit
+        "2 \u0274m",  # small capital N
+    ],
+)
+def test_a_unit_that_folds_outside_ascii_is_refused_in_one_line(text):
+    from kapitza.units import parse_length
+
+    with pytest.raises(InputError, match=r"takes a length: a number with a unit \(m, cm, mm, um") as found:
+        parse_length(text, "m")
+    assert "\n" not in str(found.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"), [("300", 300.0), ("300s", 300.0), ("5min", 300.0), ("5MIN", 300.0), ("1.5h", 5400.0)]
+)
+def test_durations_follow_the_same_rule(text, seconds):
+    from kapitza._checks import duration_seconds
+
+    assert duration_seconds(text, "max_time") == seconds
+
+
+@pytest.mark.parametrize("text", ["5\u017f", "5m\u0131n", "5m\u0130n", "5\u212a", "5 mins", "5min s"])
+def test_a_duration_whose_unit_only_folds_to_ascii_is_refused(text):
+    """The long s, dotless i and dotted capital I lower or normalise onto s and i; the rule takes ASCII only
+    case-folded, so each is refused in one line (the KeyError tracebacks of round eight)."""
+    from kapitza._checks import duration_seconds
+
+    with pytest.raises(InputError, match=r"^max_time must be a duration such as 300, 300s, 5min or 1.5h"):
+        duration_seconds(text, "max_time")
+
+
+def test_a_unit_is_found_only_where_one_key_has_it():
+    from kapitza.units import DURATION_UNITS, LENGTH_UNITS, unit_of
+
+    assert unit_of("MM", LENGTH_UNITS) == "mm" and unit_of("M", LENGTH_UNITS) == "m"
+    assert unit_of("Min", DURATION_UNITS) == "min" and unit_of("\u017f", DURATION_UNITS) is None
+    assert unit_of("x", {"ab": 1.0, "AB": 2.0}) is None and unit_of("ab", {"ab": 1.0, "AB": 2.0}) == "ab"

@@ -44,6 +44,8 @@ def _float(value: Any, name: str, unit: str) -> float:
         raise InputError(f"{name} must be a number{_in(unit)}, not an array of shape {np.shape(value)}")
     try:
         return float(value)
+    except OverflowError:  # an integer beyond a float (10**400): as far beyond every bound as inf
+        return math.inf if value > 0 else -math.inf
     except (TypeError, ValueError):
         raise InputError(f"{name} must be a number{_in(unit)}, got {value!r}") from None
 
@@ -81,24 +83,17 @@ def memory_bound_gb(value: Any, name: str) -> float:
 
 #: Longest time bound, s (a year): longer than any run kapitza states; above it a typo such as 1e308 is not a bound.
 MAX_DURATION_S = 365.25 * 86400
-#: The units of a duration's text and their seconds (``--max-time``: "300", "300s", "5min", "1.5h").
-DURATION_UNITS = {"": 1.0, "s": 1.0, "min": 60.0, "h": 3600.0}
-_DURATION = re.compile(r"\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|[+-]?(?:nan|inf|infinity))\s*(s|min|h)?\s*",
-                       re.IGNORECASE)  # fmt: skip
 
 
 def duration_seconds(value: Any, name: str) -> float:
     """A time bound in seconds (``--max-time``, ``max_time=``): a number of seconds, or a text of one number followed
-    by its unit without anything else, ``300``, ``300s``, ``5min``, ``1.5h`` (s, min or h; seconds without one);
+    by its unit without anything else, ``300``, ``300s``, ``5min``, ``1.5h`` (s, min or h in any case, by the one
+    rule of typed units, :func:`kapitza.units.unit_of`; seconds without one);
     finite, > 0 and at most :data:`MAX_DURATION_S`."""
     if isinstance(value, str):
-        found = _DURATION.fullmatch(value)
-        if found is None:
-            raise InputError(
-                f"{name} must be a duration such as 300, 300s, 5min or 1.5h (a number of seconds, or a number with "
-                f"s, min or h), got {quoted(value)}"
-            )
-        x = _float(found.group(1), name, "s") * DURATION_UNITS[(found.group(2) or "").lower()]
+        from .units import split_duration
+
+        x = split_duration(value, name)
     else:
         x = _float(value, name, "s")
     if not math.isfinite(x) or not x > 0:

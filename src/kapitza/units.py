@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -98,7 +99,7 @@ def rad_s_to_kelvin(omega: ArrayLike) -> NDArray[np.float64]:
 
 #: Length units accepted by :func:`parse_length`: how many of each make one metre (a division by an exact power
 #: of ten, so ``100nm`` is 1e-07 m to the last bit).  ``u``, the micro sign and the Greek mu all spell micro;
-#: ``A``, the Latin capital A with ring and the angstrom sign all spell the angstrom.
+#: ``A``, the Latin capital A with ring (or its small letter) and the angstrom sign all spell the angstrom.
 LENGTH_UNITS: dict[str, float] = {
     "m": 1.0,
     "cm": 1e2,
@@ -109,30 +110,78 @@ LENGTH_UNITS: dict[str, float] = {
     "nm": 1e9,
     "A": 1e10,
     "\u00c5": 1e10,
+    "\u00e5": 1e10,
     "\u212b": 1e10,
     "pm": 1e12,
 }
+#: The length units as a message lists them.
+LENGTH_SPELLINGS = "m, cm, mm, um (or \u00b5m, \u03bcm), nm, A (or \u00c5), pm"
+#: Duration units accepted by :func:`split_duration`: the seconds in one of each.
+DURATION_UNITS: dict[str, float] = {"s": 1.0, "min": 60.0, "h": 3600.0}
+#: The duration units as a message lists them.
+DURATION_SPELLINGS = "s, min or h"
 
-_LENGTH = re.compile(r"\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([^\s\d.+-][^\s]*)?\s*")
+#: A number typed by a user (ASCII digits only, or nan, inf, infinity in ASCII letters of any case) and what follows.
+_QUANTITY = re.compile(
+    r"\s*([-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+]?(?ai:nan|inf|infinity))\s*([^\s0-9.+-]\S*)?\s*"
+)
 
 
-def split_length(text: str, default_unit: str, name: str = "length") -> tuple[float, str]:
-    """A length typed by a user -> (its number, its unit): ``"2.5 um"`` -> ``(2.5, "um")``, a bare number in
-    ``default_unit``.  Only the form is checked (InputError for an unknown unit or no number); see
-    :func:`parse_length`."""
+def unit_of(typed: str, units: dict[str, float]) -> str | None:
+    """The key of ``units`` that the unit text ``typed`` spells, or None: a key as listed, or an ASCII text in any
+    case where one ASCII key has it (``NM`` is nm, ``MIN`` is min).  The one rule of every unit a user types.
+
+    Only ASCII is case-folded: a letter outside ASCII that folds or normalises to an ASCII one (the long s, the
+    dotless and the dotted capital i, the Kelvin sign, the Greek capital mu) spells no unit, so ``5\u017f`` or
+    ``2\u039cm`` are refused rather than read as something the user may not have meant; the non-ASCII spellings a
+    keyboard types for micro and the angstrom are listed keys."""
+    if typed in units:
+        return typed
+    if not typed.isascii():
+        return None
+    folded = [key for key in units if key.isascii() and key.lower() == typed.lower()]
+    return folded[0] if len(folded) == 1 else None
+
+
+def split_quantity(text: Any, units: dict[str, float], default_unit: str | None, refusal: str) -> tuple[float, str]:
+    """A quantity typed by a user -> (its number, its unit, a key of ``units`` by :func:`unit_of`): ``"2.5 um"`` ->
+    ``(2.5, "um")``; a bare number in ``default_unit`` (None: a unit is needed).  Only the form is checked: an
+    unknown unit or no number is InputError ``refusal`` followed by the text as typed; the number may be inf or nan
+    (an exponent beyond a float, or typed so) for the caller's bounds to refuse."""
+    from ._checks import quoted
     from .errors import InputError
 
-    if default_unit not in LENGTH_UNITS:
-        raise ValueError(f"default_unit {default_unit!r} is not one of {', '.join(LENGTH_UNITS)}")
-    units = "m, cm, mm, um (or \u00b5m), nm, A (or \u00c5), pm"
     raw = str(text)
-    match = _LENGTH.fullmatch(raw)
-    if match is None or (match.group(2) is not None and match.group(2) not in LENGTH_UNITS):
-        raise InputError(
-            f"{name} takes a length: a number with a unit ({units}), e.g. 100nm or 2um, or a bare number in "
-            f"{default_unit}; got {raw!r}"
-        )
-    return float(match.group(1)), match.group(2) or default_unit
+    match = _QUANTITY.fullmatch(raw)
+    unit = None
+    if match is not None:
+        typed = match.group(2)
+        unit = default_unit if typed is None else unit_of(typed, units)
+    if match is None or unit is None:
+        raise InputError(f"{refusal} {quoted(raw)}")
+    return float(match.group(1)), unit
+
+
+def split_length(text: str, default_unit: str | None, name: str = "length") -> tuple[float, str]:
+    """A length typed by a user -> (its number, its unit): ``"2.5 um"`` -> ``(2.5, "um")``, a bare number in
+    ``default_unit`` (None: a unit is needed).  Only the form is checked (InputError for an unknown unit or no
+    number; :func:`split_quantity`); see :func:`parse_length`."""
+    if default_unit is not None and default_unit not in LENGTH_UNITS:
+        raise ValueError(f"default_unit {default_unit!r} is not one of {', '.join(LENGTH_UNITS)}")
+    bare = f", or a bare number in {default_unit}" if default_unit is not None else ""
+    refusal = f"{name} takes a length: a number with a unit ({LENGTH_SPELLINGS}), e.g. 100nm or 2um{bare}; got"
+    return split_quantity(text, LENGTH_UNITS, default_unit, refusal)
+
+
+def split_duration(text: str, name: str) -> float:
+    """A duration typed by a user -> seconds (not yet bounded; inf for an exponent beyond a float): ``300``,
+    ``300s``, ``5min``, ``1.5h`` (:data:`DURATION_UNITS`, a bare number in seconds)."""
+    refusal = (
+        f"{name} must be a duration such as 300, 300s, 5min or 1.5h (a number of seconds, or a number with "
+        f"{DURATION_SPELLINGS}), got"
+    )
+    number, unit = split_quantity(text, DURATION_UNITS, "s", refusal)
+    return number * DURATION_UNITS[unit]
 
 
 def parse_length(text: str, default_unit: str, name: str = "length", *, zero: bool = False) -> float:

@@ -127,3 +127,28 @@ def test_an_index_naming_a_file_outside_its_folder_is_not_followed(shipped_cu):
         (folder / "index.sha256").write_text(hashlib.sha256(raw).hexdigest())
 
     assert "names no file of the shipped folder" in _computed_after(escape, folder)
+
+
+def test_a_folder_that_is_not_kapitzas_says_so_at_every_use(shipped_cu):
+    """Issue 86, item 4: a KAPITZA_SHIPPED_DIR folder certifies itself (its index.sha256), so its entries are the
+    user's data: every use says so, not once a process (round eight: Si's force constants x2, re-packed and
+    re-indexed, were used without a note)."""
+    for _ in range(2):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", CacheNote)
+            crystal_phonons("Cu", _refusing(calculator_source(EMT)), supercell=2)
+        said = [str(w.message) for w in caught if issubclass(w.category, CacheNote)]
+        assert any("a folder that is not kapitza's own" in m and "KAPITZA_SHIPPED_DIR" in m for m in said), said
+
+
+def test_an_index_nested_past_the_recursion_limit_is_refused_in_one_note(shipped_cu):
+    """Round eight: an index of 100,000 nested lists raised RecursionError; it goes through the one bounded JSON
+    reader and is refused like any other bad index (computed instead)."""
+    _, folder = shipped_cu
+
+    def nest(folder):
+        raw = ("[" * 100_000 + "]" * 100_000).encode()
+        (folder / "index.json").write_bytes(raw)
+        (folder / "index.sha256").write_text(hashlib.sha256(raw).hexdigest())
+
+    assert "is not JSON within a record's depth" in _computed_after(nest, folder)

@@ -116,3 +116,41 @@ def test_temperatures_are_real_plain_finite_numbers_everywhere(temperature, word
                  lambda t: debye_heat_capacity("Si", t)):  # fmt: skip
         with pytest.raises(InputError, match=words):
             call(temperature)
+
+
+@pytest.fixture(scope="module")
+def saved_stack(tmp_path_factory):
+    """Au / Ti:2nm / Si at 300 K saved as JSON: (the prediction, the saved document)."""
+    p = kapitza.predict("Au", "Si", 300.0, interlayers=["Ti:2nm"])
+    path = tmp_path_factory.mktemp("saved") / "au_ti_si.json"
+    p.save(path)
+    return p, json.loads(path.read_text())
+
+
+def _scaled(field, factor):
+    def change(result):
+        result["stack"][field] = [v * factor for v in result["stack"][field]]
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (_scaled("conductance", 10.0), "conductance is not the series law"),
+        (_scaled("series", 0.5), "series is not the series law"),
+        (_scaled("bare", -1.0), "bare must be finite conductances > 0"),
+        (lambda r: r["stack"]["thickness"].__setitem__(1, -2e-9), "thickness must be NaN for the two sides"),
+        (lambda r: r["stack"]["thickness"].__setitem__(1, 5.0), "thickness must be NaN for the two sides"),
+        (lambda r: r["stack"]["thickness"].__setitem__(0, 1e-9), "thickness must be NaN for the two sides"),
+        (lambda r: r["stack"]["layers"][1].__setitem__(0, -1e-9), "layers must be resistances >= 0"),
+        (lambda r: r["stack"].__setitem__("temperature", [310.0]), "at the prediction's temperatures"),
+    ],
+)
+def test_a_saved_stack_is_checked_on_load_like_the_rest(saved_stack, tmp_path, change, words):
+    """Issue 86, item 5: round eight loaded a stack conductance x10 and a negative layer thickness without a word; a
+    stack read back is one the series physics could have made (its law, its thicknesses, its temperatures)."""
+    back = _load(saved_stack[1], tmp_path)
+    np.testing.assert_array_equal(back.stack.conductance, saved_stack[0].stack.conductance)
+    with pytest.raises(InputError, match=words):
+        _load(_edited(saved_stack, change), tmp_path)

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import lzma
 import os
 from collections.abc import Callable, Mapping
@@ -40,6 +39,7 @@ from typing import Any
 from numpy.typing import NDArray
 
 from ..errors import InputError
+from .json_file import parse
 from .paths import read_bounded
 
 __all__ = ["SHIPPED_KINDS", "index", "shipped_arrays", "shipped_folder"]
@@ -53,8 +53,13 @@ _FOLDER = Path(__file__).resolve().parents[1] / "phonons" / "data" / "shipped"
 
 
 def shipped_folder() -> Path | None:
-    """Where the shipped entries and their index lie: the package's folder, or ``$KAPITZA_SHIPPED_DIR`` where set (a
-    test's own folder; an empty value: nothing shipped is used)."""
+    """Where the shipped entries and their index lie: the package's folder, or ``$KAPITZA_SHIPPED_DIR`` where set (an
+    empty value: nothing shipped is used).
+
+    What that variable is for: a folder of entries written the way ``scripts/ship_crystals.py`` writes kapitza's (a
+    test's, or a group's own crystals computed once for its machines).  Such a folder is not kapitza's own: its
+    ``index.sha256`` only says the folder is unchanged since whoever wrote it wrote it, not that kapitza computed it.
+    Its entries are the user's data, so every use of one says so (:func:`shipped_arrays`), each time."""
     given = os.environ.get("KAPITZA_SHIPPED_DIR")
     if given is None:
         return _FOLDER
@@ -103,9 +108,9 @@ def _index_of(folder: str) -> dict[str, Any] | None:
         _note(f"the shipped index {str(path)!r} is not the one this kapitza records (altered): nothing shipped is used")
         return None
     try:
-        found = json.loads(raw.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
-        _note(f"the shipped index {str(path)!r} is not JSON: nothing shipped is used")
+        found = parse(raw.decode("utf-8"), "the shipped index")  # the one bounded reader: depth and constants
+    except (InputError, UnicodeDecodeError):
+        _note(f"the shipped index {str(path)!r} is not JSON within a record's depth: nothing shipped is used")
         return None
     if not isinstance(found, dict) or not isinstance(found.get("entries"), dict):
         _note(f"the shipped index {str(path)!r} has no entries: nothing shipped is used")
@@ -171,7 +176,23 @@ def shipped_arrays(
     if why is not None:
         _note(f"the shipped {kind} entry {entry.get('crystal', name[:12])!r} {why}: not used, computed")
         return None
+    if folder is not None and folder != _FOLDER:
+        _say_foreign(folder, kind, str(entry.get("crystal", name[:12])))
     return arrays
+
+
+def _say_foreign(folder: Path, kind: str, crystal: str) -> None:
+    """Say, at every use, that an entry came from a folder that is not kapitza's own (``$KAPITZA_SHIPPED_DIR``)."""
+    import warnings
+
+    from ..errors import CacheNote
+
+    warnings.warn(
+        f"the {kind} entry {crystal!r} is read from KAPITZA_SHIPPED_DIR={str(folder)!r}, a folder that is not "
+        "kapitza's own: its numbers are that folder's (its index.sha256 vouches only that it is unchanged)",
+        CacheNote,
+        stacklevel=4,
+    )
 
 
 def _entry_why(entry: Mapping[str, Any], kind: str) -> str | None:

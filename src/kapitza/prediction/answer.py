@@ -59,7 +59,7 @@ from .empirical import EmpiricalEstimate, empirical_document, empirical_or_reaso
 from .expected import ExpectedConductance, expected_document, expected_or_reason
 from .interface import ELECTRON_PHONON_REFERENCE, ELECTRONIC_DMM_REFERENCE, ElectronicParts
 from .interlayer.layers import Layer, parse_interlayers
-from .interlayer.series import StackPhysics, check_stack, stack_document, stack_physics
+from .interlayer.series import StackPhysics, check_stack, lawful_layers, stack_document, stack_physics
 from .mlip_band import CalculatorBand
 from .physics import HeliumRange, RadiationLimitCheck, measured_summary, pair_physics, plot_temperatures
 from .registry import default_models, get_model
@@ -838,15 +838,19 @@ def predict(
     if layers and calculator is not None:
         raise InputError(f"interlayers run through the database's materials: leave out {names('calculator')} (a "
                          "stack's expected measurement has no structure route)")  # fmt: skip
+    said: tuple[str, ...] = ()
     if layers:
         check_stack(side1, layers, side2)
+        layers, said = lawful_layers(side1, layers, side2)  # a side's own film left out, one film twice merged
     if compare_debye and calculator is not None:
         raise InputError(
             f"{names('compare_debye')} compares with the database's Debye spectra of database materials; leave out "
             f"{names('calculator')} (or compare the record's Debye numbers: kapitza materials show NAME --calculator)"
         )
-    if method is not None and not isinstance(method, str):
-        raise InputError(f"{names('method')} must be a name (TDTR, FDTR, 3omega, platform, other), got {method!r}")
+    if method is not None:
+        from .expected.query import check_method
+
+        check_method(method, names("method").rstrip("="))
     sample = (
         family_option(deposition, DEPOSITIONS, names("deposition").rstrip("=")),
         family_option(surface, SURFACES, names("surface").rstrip("=")),
@@ -897,8 +901,9 @@ def predict(
     if stood_in is not None:
         return _assemble(physics, (side1, side2), None, calculator, chosen, method, empirical, comparisons, sample,
                          (crystals, stood_in))  # fmt: skip
-    return _assemble(physics, (side1, side2), crystals, calculator, chosen, method, empirical, comparisons, sample,
-                     layers=layers)  # fmt: skip
+    found = _assemble(physics, (side1, side2), crystals, calculator, chosen, method, empirical, comparisons, sample,
+                      layers=layers)  # fmt: skip
+    return dataclasses.replace(found, warnings=(*said, *found.warnings)) if said else found
 
 
 def _material_of(side: Any) -> Material:

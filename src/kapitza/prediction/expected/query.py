@@ -41,12 +41,20 @@ def held_out_scores() -> dict[str, dict[str, Any]]:
     return out
 
 
+def check_method(method: Any, name: str) -> None:
+    """A measurement method as the user names it: a text of printable characters (any name; one the compilation
+    does not know is noted where it is used), or InputError naming the option ``name``."""
+    if not isinstance(method, str):
+        raise InputError(f"{name} must be a string, one of {', '.join(METHODS)}; got {type(method).__name__}")
+    if not method.isprintable():
+        raise InputError(f"{name} must be printable text (one of {', '.join(METHODS)}), got {_checks.quoted(method)}")
+
+
 def _method(method: str | None) -> tuple[str, str | None]:
     """The method category and a note where the user's method is not one of the compilation's."""
     if method is None:
         return DEFAULT_METHOD, None
-    if not isinstance(method, str):
-        raise InputError(f"method must be a string, one of {', '.join(METHODS)}; got {type(method).__name__}")
+    check_method(method, "method")
     category = normalize_method(method)
     if category == "other" and " ".join(method.split()).casefold() != "other":
         shown = repr(method) if len(method) <= 40 else f"{method[:30]!r}... ({len(method):,} characters)"
@@ -311,6 +319,12 @@ def expected_conductance(
     from ..interlayer.layers import parse_interlayers
 
     layers = parse_interlayers(interlayers)
+    if layers and crystals is None and not long_waves:
+        from ..interlayer.series import check_stack, lawful_layers
+
+        check_stack(side1, layers, side2)
+        layers, said = lawful_layers(side1, layers, side2)  # a side's own film left out, one film twice merged
+        notes += said
     if layers and crystals is not None:
         raise InputError("a stack's expected measurement runs through the database's materials: leave out the "
                          "crystals built from their structures")  # fmt: skip

@@ -46,6 +46,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ...errors import InputError
+from ...io.json_file import parse
 from ..scoring import paper_percentiles
 from .procedure import Bands, Fitted, FittedBase, PairOut, band_fractions, fit
 from .rows import expected_rows
@@ -394,7 +395,7 @@ def _float(v: Any) -> float:
 def fitted_from(arrays: dict[str, NDArray[Any]]) -> tuple[Any, dict[str, float]]:
     """The :class:`~kapitza.prediction.expected.procedure.Fitted` and the route summary of a stored entry; raises
     ValueError (or KeyError, TypeError) where its parts do not fit together."""
-    doc = json.loads(str(arrays["document"]))
+    doc = parse(str(arrays["document"]), "the stored fit's document")  # the one bounded reader (raises a ValueError)
     names = tuple(str(n) for n in doc["names"])
     x, y = np.array(arrays["x"], dtype=float), np.array(arrays["y"], dtype=float)
     pair, paper = tuple(str(p) for p in doc["pair"]), tuple(str(p) for p in doc["paper"])

@@ -153,8 +153,14 @@ def rank_interlayers(
     by the expected measurement of each stack (module text).  ``candidates``: names or NAME:THICKNESS texts ("" for
     the bare pair; default :data:`CANDIDATES`); ``thickness``: m, of a film candidate named without one."""
     from ..expected import expected_conductance
+    from .layers import check_thickness
     from .series import check_stack
 
+    check_thickness(thickness, "a film candidate named without one")
+    if method is not None:
+        from ..expected.query import check_method
+
+        check_method(method, "method")
     t = as_positive_temperatures(temperature)
     items = list(CANDIDATES if candidates is None else candidates)
     if not items:

@@ -172,12 +172,9 @@ def film_conductivity(
     ("crystal", "amorphous"; a "monolayer" has no film conductivity and is refused here), the module text's rules;
     NaN at a temperature the crystal's kappa(T) table does not reach.
     """
-    if (
-        isinstance(thickness, bool)
-        or not isinstance(thickness, (int, float))
-        or not (math.isfinite(thickness) and thickness > 0)
-    ):
-        raise InputError(f"a film's thickness must be a finite length > 0 m, got {thickness!r}")
+    from .layers import check_thickness
+
+    thickness = check_thickness(thickness, "a film")
     t = _temperatures(temperature)
     m = get_material(material)
     if form == "amorphous":

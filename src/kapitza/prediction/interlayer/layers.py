@@ -15,7 +15,6 @@ weight in the stack and its own resistance depend on it; a layer of atomic thick
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,8 +23,10 @@ from ... import _checks
 from ...errors import InputError
 from ...literature.stacks import INTERLAYERS, Interlayer
 from ...materials import get_material
+from ...units import LENGTH_UNITS, split_length
 
-__all__ = ["MAX_INTERLAYERS", "MAX_THICKNESS_M", "Layer", "layer_of", "parse_interlayers"]
+__all__ = ["MAX_INTERLAYERS", "MAX_THICKNESS_M", "MIN_THICKNESS_M", "Layer", "check_thickness", "layer_of",
+           "parse_interlayers"]  # fmt: skip
 
 #: Most interlayers a stack may hold: the compilation's stacks hold three at most (Au/Ti/graphene/a-SiO2/Si); the
 #: series physics has no more to say about a deeper one.
@@ -33,9 +34,27 @@ MAX_INTERLAYERS = 4
 #: Thickest interlayer taken, m: beyond a millimetre a layer is a material of its own (a stack file, ``kapitza
 #: stack``), not an interlayer.
 MAX_THICKNESS_M = 1e-3
-#: Units of a thickness, in m.
-UNITS = {"nm": 1e-9, "um": 1e-6, "µm": 1e-6, "mm": 1e-3, "a": 1e-10, "å": 1e-10, "m": 1.0}
-_THICKNESS = re.compile(r"^\s*([-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(nm|um|µm|mm|a|å|m)\s*$", re.IGNORECASE)
+#: Thinnest film taken, m: 1 A, below the thickness of one atomic plane (graphite's interlayer spacing is 3.35 A, a
+#: close-packed metal's plane spacing about 2.3 A): thinner is not a layer of anything.
+MIN_THICKNESS_M = 1e-10
+
+
+def check_thickness(value: Any, what: str) -> float:
+    """A film's thickness in m: a real number (not a bool; an integer beyond a float counts as infinite) from
+    :data:`MIN_THICKNESS_M` to :data:`MAX_THICKNESS_M`; InputError naming ``what`` otherwise."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InputError(f"the thickness of {what} must be a length in m, got {_checks.quoted(repr(value))}")
+    t = _checks._float(value, f"the thickness of {what}", "m")
+    if not (math.isfinite(t) and t > 0):
+        beyond = " (an integer beyond a float)" if isinstance(value, int) and math.isinf(t) else ""
+        raise InputError(f"the thickness of {what} must be a finite length > 0 m, got {t:g} m{beyond}")
+    if t < MIN_THICKNESS_M:
+        raise InputError(f"the thickness of {what} ({t:g} m) is less than {MIN_THICKNESS_M * 1e10:g} A, thinner than "
+                         "one atomic plane: not a layer (leave it out for the bare pair)")  # fmt: skip
+    if t > MAX_THICKNESS_M:
+        raise InputError(f"the thickness of {what} ({t:g} m) is more than {MAX_THICKNESS_M * 1e3:g} mm: that is "
+                         "a layer of its own (kapitza stack), not an interlayer")  # fmt: skip
+    return t
 
 
 @dataclass(frozen=True)
@@ -63,6 +82,21 @@ class Layer:
     form: str
     thickness: float | None = None
     note: str = ""
+
+    def __post_init__(self) -> None:
+        """A Layer built by hand is the layer its name gives (:func:`layer_of`): the same family, material and form,
+        a thickness within the bounds (:func:`check_thickness`), none for a layer of atomic thickness."""
+        text, found = _interlayer(self.name)
+        given, known = (self.family, self.material, self.form), (found.family, found.material, found.form)
+        if given != known:
+            raise InputError(f"the interlayer {text} is {known[0]!r}, material {known[1]!r}, form {known[2]!r} (as "
+                             f"layer_of({text!r}) gives it), not {given!r}")  # fmt: skip
+        if self.thickness is not None:
+            if found.form == "monolayer":
+                raise InputError(f"{text} is a layer of atomic thickness ({found.family}): it takes no thickness")
+            object.__setattr__(self, "thickness", check_thickness(self.thickness, text))
+        if not isinstance(self.note, str) or len(self.note) > _checks.MAX_NAME_CHARS or not self.note.isprintable():
+            raise InputError(f"the note of the interlayer {text} must be a short printable text")
 
     @property
     def canonical(self) -> str:
@@ -112,9 +146,9 @@ def _known() -> str:
             "the compilation's other monolayers")  # fmt: skip
 
 
-def layer_of(name: Any, thickness: Any = None, *, need_thickness: bool = True) -> Layer:
-    """The :class:`Layer` of ``name`` (a compilation word or a database material) of ``thickness`` m (None: not
-    given); ``need_thickness``: a film without one is refused (a query's rule; the compilation's rows give none)."""
+def _interlayer(name: Any) -> tuple[str, Interlayer]:
+    """The name as a text (spaces collapsed) and the interlayer it names, or InputError: not a text, not a label,
+    unknown, or known without data."""
     if not isinstance(name, str):
         raise InputError(f"an interlayer is named by a text, got {type(name).__name__}")
     text = " ".join(name.split())
@@ -124,16 +158,14 @@ def layer_of(name: Any, thickness: Any = None, *, need_thickness: bool = True) -
         raise InputError(f"kapitza has no data for the interlayer {_checks.quoted(text)} (known: {_known()})")
     if found.material is None and found.form != "monolayer":
         raise InputError(f"kapitza has no data for the interlayer {text}: {found.note}")
-    t = None
-    if thickness is not None:
-        if isinstance(thickness, bool) or not isinstance(thickness, (int, float)):
-            raise InputError(f"the thickness of {text} must be a length in m, got {thickness!r}")
-        t = float(thickness)
-        if not math.isfinite(t) or t <= 0:
-            raise InputError(f"the thickness of {text} must be a finite length > 0, got {thickness!r}")
-        if t > MAX_THICKNESS_M:
-            raise InputError(f"the thickness of {text} ({t:g} m) is more than {MAX_THICKNESS_M * 1e3:g} mm: that is "
-                             "a layer of its own (kapitza stack), not an interlayer")  # fmt: skip
+    return text, found
+
+
+def layer_of(name: Any, thickness: Any = None, *, need_thickness: bool = True) -> Layer:
+    """The :class:`Layer` of ``name`` (a compilation word or a database material) of ``thickness`` m (None: not
+    given); ``need_thickness``: a film without one is refused (a query's rule; the compilation's rows give none)."""
+    text, found = _interlayer(name)
+    t = None if thickness is None else check_thickness(thickness, text)
     if t is None and need_thickness and found.form != "monolayer":
         raise InputError(f"{text} is a film ({found.form}): give its thickness, e.g. {text}:2nm (its own resistance "
                          "and how much of it the phonons see depend on it)")  # fmt: skip
@@ -146,12 +178,8 @@ def _parse_text(item: str) -> Layer:
     name, sep, rest = item.rpartition(":") if ":" in item else (item, "", "")
     if not sep:
         return layer_of(item)
-    m = _THICKNESS.match(rest)
-    if m is None:
-        raise InputError(f"the thickness in {_checks.quoted(item)} must be a number with a unit (nm, um, mm, A or "
-                         "m), e.g. Ti:2nm")  # fmt: skip
-    value = float(m.group(1)) * UNITS[m.group(2).lower()]
-    return layer_of(name, value)
+    number, unit = split_length(rest, None, f"the thickness in {_checks.quoted(item)}")
+    return layer_of(name, number / LENGTH_UNITS[unit])
 
 
 def parse_interlayers(items: Sequence[Any] | None) -> tuple[Layer, ...]:

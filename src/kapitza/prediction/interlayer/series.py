@@ -52,12 +52,13 @@ from ...landauer import as_positive_temperatures
 from ...materials import get_material
 from ...units import HBAR, KB
 from .film import film_conductivity
-from .layers import Layer
+from .layers import Layer, layer_of
 
 __all__ = [
     "StackPhysics",
     "check_stack",
     "dominant_wavelength",
+    "lawful_layers",
     "interface_conductance",
     "stack_document",
     "stack_physics",
@@ -161,6 +162,35 @@ class StackPhysics:
             object.__setattr__(self, "films", np.asarray(self.layers, dtype=float).sum(axis=0))
         _checks.sized(self.films, "films", (m,))
         _checks.labels(self.notes, "notes", check=_checks.text)
+        self._check_laws()
+
+    def _check_laws(self) -> None:
+        """What the series physics makes true, so that a stack read back (a saved answer) is one it could have made:
+        each layer's thickness within an interlayer's bounds (NaN for the two sides), positive finite interfaces and
+        bare pair, resistances >= 0, and the series and the stack's G equal to their formulas (module text) from the
+        parts, to 1e-9."""
+        from .layers import MAX_THICKNESS_M, MIN_THICKNESS_M
+
+        d = np.asarray(self.thickness, dtype=float)
+        inner = d[1:-1][np.isfinite(d[1:-1])]
+        if not (np.isnan(d[0]) and np.isnan(d[-1])) or np.any((inner < MIN_THICKNESS_M) | (inner > MAX_THICKNESS_M)):
+            raise InputError(f"thickness must be NaN for the two sides and {MIN_THICKNESS_M:g} to "
+                             f"{MAX_THICKNESS_M:g} m for a layer")  # fmt: skip
+        interfaces, bare = np.asarray(self.interfaces, dtype=float), np.asarray(self.bare, dtype=float)
+        layers, films = np.asarray(self.layers, dtype=float), np.asarray(self.films, dtype=float)
+        if not (np.all(np.isfinite(interfaces) & (interfaces > 0)) and np.all(np.isfinite(bare) & (bare > 0))):
+            raise InputError("interfaces and bare must be finite conductances > 0")
+        if not (np.all(np.isfinite(layers) & (layers >= 0)) and np.all(films >= layers.sum(axis=0) * (1 - 1e-9))):
+            raise InputError("layers must be resistances >= 0, and films at least their sum")
+        through = np.sum(1.0 / interfaces, axis=0)
+        w = np.asarray(self.weight, dtype=float)
+        for name, law in (
+            ("series", 1.0 / (through + films)),
+            ("conductance", 1.0 / ((1 - w) / bare + w * through + films)),
+        ):
+            if not np.allclose(np.asarray(getattr(self, name), dtype=float), law, rtol=1e-9, atol=0):
+                raise InputError(f"{name} is not the series law of the stack's parts (1/G = (1 - w)/G_bare + w sum "
+                                 "1/G_k + films): not a stack kapitza computed")  # fmt: skip
 
     def shares(self) -> list[tuple[str, NDArray[np.float64]]]:
         """Each interface's and each layer's share of the series resistance, in order: (label, share (n_T,))."""
@@ -204,6 +234,51 @@ def check_stack(side1: Any, layers: Sequence[Layer], side2: Any) -> tuple[str, s
         raise InputError(f"a stack of one material ({' / '.join([names[0], *(x.name for x in layers), names[1]])}): "
                          "its physics sees no interface")  # fmt: skip
     return names[0], names[1]
+
+
+def lawful_layers(side1: Any, layers: Sequence[Layer], side2: Any) -> tuple[tuple[Layer, ...], tuple[str, ...]]:
+    """The layers a stack holds as its materials have them, and what was changed, said: a film of a side's own
+    record and form (Al / Al:2nm / Si) is that side (no interface, its bulk continued), so it is left out (an
+    amorphous film on its own crystal stays: a-Al2O3 on sapphire has a resistance of its own); two films of one
+    material and form next to each other (Ti:2nm / Ti:2nm) are one film of the summed thickness.  A layer of atomic
+    thickness and a layer without a record stay as given.  The stack's physics and its expected measurement then
+    obey what the materials do (the bare pair's answer for Al / Al:2nm / Si; one Ti:4nm for two Ti:2nm)."""
+    from dataclasses import replace
+
+    def record(layer: Layer) -> tuple[str, str] | None:
+        if layer.material is None or layer.form == "monolayer":
+            return None
+        return get_material(layer.material).name, layer.form
+
+    def side(name: Any) -> tuple[str, str]:
+        """Its record and its form as a film of it would have them (fused silica amorphous); a side no film can be
+        (graphite, without a conductivity) matches no film."""
+        record = get_material(name).name
+        try:
+            found = layer_of(record, need_thickness=False)
+        except InputError:
+            return record, ""
+        return found.material or "", found.form
+
+    ends = (side(side1), side(side2))
+    notes: list[str] = []
+    kept: list[Layer] = []
+    for layer in layers:
+        mine = record(layer)
+        before = record(kept[-1]) if kept else ends[0]
+        if mine is not None and not kept and mine == ends[0]:
+            notes.append(f"{layer.text()} on {ends[0][0]} is {ends[0][0]} itself: left out (no interface)")
+        elif mine is not None and kept and mine == before:
+            total = None if None in (layer.thickness, kept[-1].thickness) else layer.thickness + kept[-1].thickness
+            merged = replace(kept[-1], thickness=total)
+            notes.append(f"{kept[-1].text()} / {layer.text()}: one film, {merged.text()}")
+            kept[-1] = merged
+        else:
+            kept.append(layer)
+    while kept and record(kept[-1]) == ends[1]:
+        notes.append(f"{kept[-1].text()} under {ends[1][0]} is {ends[1][0]} itself: left out (no interface)")
+        kept.pop()
+    return tuple(kept), tuple(notes)
 
 
 def stack_physics(side1: str, layers: Sequence[Layer], side2: str, temperature: ArrayLike) -> StackPhysics:
