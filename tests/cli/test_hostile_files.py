@@ -569,3 +569,31 @@ def test_no_loaded_result_holds_a_negative_temperature(tmp_path):
     path.write_text(json.dumps(document), encoding="utf-8")
     with pytest.raises(InputError, match="ChainConductance.temperature holds -5 K"):
         kapitza.load(path)
+
+
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ("_cell_length_a -5.431", "_cell_length_a is -5.431 A; a cell length is a number > 0"),
+        ("_cell_length_a 0", "_cell_length_a is 0 A"),
+        ("_cell_angle_beta 190", "_cell_angle_beta is 190 degrees"),
+    ],
+)
+def test_a_cif_with_a_cell_no_crystal_has_is_refused_before_any_work(cli, tmp_path, line, words):
+    """Issue 86, item 8: a negative cell length was read by ASE as the mirrored cell and computed for 74 s."""
+    cell = {"_cell_length_a": "5.431", "_cell_length_b": "5.431", "_cell_length_c": "5.431",
+            "_cell_angle_alpha": "90", "_cell_angle_beta": "90", "_cell_angle_gamma": "90"}  # fmt: skip
+    key, value = line.split()
+    cell[key] = value
+    path = tmp_path / "si.cif"
+    path.write_text(
+        "data_Si\n" + "".join(f"{k} {v}\n" for k, v in cell.items())
+        + "_symmetry_space_group_name_H-M 'F d -3 m'\nloop_\n_atom_site_label\n_atom_site_fract_x\n"
+        "_atom_site_fract_y\n_atom_site_fract_z\nSi 0 0 0\n"
+    )  # fmt: skip
+    start = time.perf_counter()
+    status, out, err = cli("predict", path, "Si", "-t", "300")
+    assert not out and words in one_line(status, err)
+    assert time.perf_counter() - start < 10.0
+    with pytest.raises(InputError, match="a cell (length|angle)"):
+        kapitza.predict(str(path), "Si", 300.0)

@@ -39,7 +39,7 @@ def test_the_shipped_fit_is_the_fit_of_the_installed_files(route):
 
 def test_a_changed_input_is_not_read(tmp_path, monkeypatch):
     """A digest that is not the installed files' (as after an edit of the compilation): the shipped fit is not
-    read (the query refits and caches, as before)."""
+    read (the query fits again in the process, storing nothing)."""
     monkeypatch.setattr(stored, "inputs_digest", lambda: "0" * 64)
     assert stored._from_package("database") is None
 

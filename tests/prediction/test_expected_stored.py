@@ -107,33 +107,49 @@ print(json.dumps({"value": e.value.tolist(), "low": e.low.tolist(), "sklearn": "
 """
 
 
-def test_a_second_process_reads_the_fit_and_never_imports_scikit_learn(tmp_path):
-    """Where the shipped fit is not read (the package's files changed): the first process fits and stores; the second
-    reads the stored fit (no scikit-learn import) and answers the same to the last digit; an entry altered on disk
-    is refused by its signature, said once, and fitted again."""
+def test_where_the_shipped_fit_is_not_read_each_process_fits_and_stores_nothing(tmp_path):
+    """Issue 86, items 6 and 7: where the package's files differ from its shipped fit's, a process fits the route
+    itself (scikit-learn imported) and writes nothing of it to the cache; a second process answers the same to the
+    last digit, and so does one whose cache is not a folder (KAPITZA_CACHE_DIR a file): the headline answer depends
+    on no writable cache, and nothing re-signed with the user's key can change it."""
     cache = tmp_path / "cache"
-    first = _python(QUERY, cache)
+    first, second = _python(QUERY, cache), _python(QUERY, cache)
     assert first.returncode == 0, first.stderr
-    entries = sorted(cache.glob("expected-fit-*.entry"))
-    assert len(entries) == 1
-    second = _python(QUERY, cache)
     assert second.returncode == 0, second.stderr
+    assert not list(cache.glob("expected-fit-*"))
     a, b = json.loads(first.stdout), json.loads(second.stdout)
-    assert a["sklearn"] and not b["sklearn"]
-    assert a["value"] == b["value"] and a["low"] == b["low"]
-    raw = bytearray(entries[0].read_bytes())
-    raw[len(raw) // 2] ^= 0xFF
-    entries[0].write_bytes(bytes(raw))
-    third = _python(QUERY.replace('warnings.simplefilter("error")', ""), cache)
+    assert a["sklearn"] and b["sklearn"] and a == b
+    not_a_folder = tmp_path / "a-file"
+    not_a_folder.write_text("x")
+    third = _python(QUERY.replace('warnings.simplefilter("error")', ""), not_a_folder)
     assert third.returncode == 0, third.stderr
-    c = json.loads(third.stdout)
-    assert c["sklearn"] and c["value"] == a["value"] and "not used, recomputed" in third.stderr
+    assert json.loads(third.stdout) == a
 
 
-def test_the_key_holds_the_package_and_the_libraries(monkeypatch):
-    """Another file of the package or another scikit-learn is another entry (fitted again, never the old one)."""
-    key = S.fit_key("database")
-    assert key["route"] == "database" and len(key["package"]) == 64
-    assert set(key["libraries"]) == set(S.LIBRARIES)
-    monkeypatch.setattr(S, "package_digest", lambda: "0" * 64)
-    assert S.fit_key("database") != key
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (lambda d: d.__setitem__("k", 2.0), "shrinkage k"),
+        (lambda d: d["bands"]["percentiles"].__setitem__("True", ["nan", "nan"]), "finite, ordered percentiles"),
+        (lambda d: d["bands"]["percentiles"].__setitem__("False", [0.3, -0.6]), "finite, ordered percentiles"),
+        (lambda d: d["bands"].__setitem__("outside_widening", 0.1), "widening"),
+        (lambda d: d["summary"].__setitem__("t_max", 1.0), "t_min < t_max"),
+        (lambda d: d["summary"].__setitem__("physics_low", 5.0), "physics band is not ordered"),
+        (lambda d: d["summary"].pop("physics_mid"), "five finite numbers"),
+    ],
+)
+def test_a_fit_is_read_whole_or_not_at_all(change, words):
+    """Round eight re-signed a stored fit with bands x0.1, NaN bands, a changed k or t_max; whatever a fit holds on
+    disk is checked whole on read: a shrinkage outside [0, 1], a band not finite and ordered, a widening below 1, a
+    summary not finite and ordered is refused (ValueError; the query then fits again)."""
+    rows = E.expected_rows("database")
+    fitted = P.fit("database", rows.features, np.log10(rows.measured), rows.pair, rows.paper, rows.temperature,
+                   bases=("ridge",), names=rows.names)  # fmt: skip
+    arrays = S.fitted_arrays(fitted, S.summary_of(rows))
+    S.fitted_from(arrays)
+    doc = json.loads(str(arrays["document"]))
+    change(doc)
+    with pytest.raises(ValueError, match=words):
+        S.fitted_from({**arrays, "document": np.array(json.dumps(doc))})
+
+

@@ -307,6 +307,7 @@ def _check_cif(path: Path, max_atoms: int) -> None:
             sites = max(len(block.get(f"_atom_site_{k}") or ()) for k in ("fract_x", "cartn_x", "label"))
     except Exception:  # noqa: BLE001  (the full read below reports the problem)
         return
+    _check_cif_cell(path, block)
     _check_operations(path, 1 if isinstance(listed, str) else len(listed or ()))
     try:
         with warnings.catch_warnings():
@@ -332,6 +333,21 @@ def _check_cif(path: Path, max_atoms: int) -> None:
     if expanded is None or expanded > max_atoms:
         shown = f"give up to {sites * operations:,}" if expanded is None else f"expand to {expanded:,}"
         raise InputError(f"{path}: its sites and its space group's operations {shown} atoms; {_limit_text(max_atoms)}")
+
+
+def _check_cif_cell(path: Path, block: Any) -> None:
+    """A CIF block's cell as written: each of ``_cell_length_a``, ``_b``, ``_c`` a number > 0 (A) and each of
+    ``_cell_angle_alpha``, ``_beta``, ``_gamma`` between 0 and 180 degrees, or one InputError before any work (ASE
+    reads a negative length as the mirrored cell, which was then computed for minutes).  An absent or unreadable
+    value is left to ASE's reader."""
+    for axis in "abc":
+        value = block.get(f"_cell_length_{axis}")
+        if isinstance(value, (int, float)) and not (math.isfinite(value) and value > 0):
+            raise InputError(f"{path}: _cell_length_{axis} is {value:g} A; a cell length is a number > 0")
+    for angle in ("alpha", "beta", "gamma"):
+        value = block.get(f"_cell_angle_{angle}")
+        if isinstance(value, (int, float)) and not (math.isfinite(value) and 0 < value < 180):
+            raise InputError(f"{path}: _cell_angle_{angle} is {value:g} degrees; a cell angle is between 0 and 180")
 
 
 def _expanded_sites(block: Any, group: Any) -> int | None:

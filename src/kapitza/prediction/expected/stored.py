@@ -1,12 +1,12 @@
-"""The fitted procedure stored once, read back checked: a process that answers a query does only its work.
+"""The fitted procedure shipped as numbers, read back checked: a process that answers a query does only its work.
 
 Fitting the procedure on every shipped row of a route (:func:`~kapitza.prediction.expected.procedure.fit`: four
 bases, each on five folds of pairs, the shrinkage and the bands) costs a second or more, and importing
 scikit-learn most of another.  The fit is a pure function of the shipped rows (the compilation and the materials
-database inside the package), the code that turns them into descriptors and fits them, and the libraries that fit;
-so it is stored in the user's signed cache (:mod:`kapitza.io.cache`) under a key that holds all three: a digest of
-every file of the installed package, and the versions of numpy, scipy and scikit-learn.  A changed file, another
-library or another user's key is another entry (fitted again, once).
+database inside the package) and the code that turns them into descriptors and fits them; so it ships inside the
+package (below), and nothing of it is kept in the user's cache: where the installed files are not those the shipped
+fit was made from (a changed checkout), each process fits again (seconds, with scikit-learn) and stores nothing
+(issue 86, item 6: a cache that cannot be written, or an entry re-signed with the user's key, changes no answer).
 
 Nothing is pickled.  A base is stored as its numbers and evaluated here in numpy, with scikit-learn's arithmetic:
 
@@ -17,17 +17,18 @@ Nothing is pickled.  A base is stored as its numbers and evaluated here in numpy
   takes, children, leaf value); a row goes left where its value is <= the threshold, and the prediction is the
   baseline plus every tree's leaf, added in the trees' order.
 
-Both equal scikit-learn's own predictions (``tests/prediction/test_expected_stored.py``, to 1e-12 relative).  An
-entry is read only where it carries the user's signature for this key and its arrays have the layout the key's
-fit writes; anything else is refitted and rewritten (the cache says so once).
+Both equal scikit-learn's own predictions (``tests/prediction/test_expected_stored.py``, to 1e-12 relative).  A
+shipped fit is read whole or not at all (:func:`fitted_from`): its arrays in the layout the fit writes, every base
+predicting what it predicted when fitted, its bands finite and ordered, its summary finite and ordered; anything
+else is not used (said once) and the route is fitted again.
 
 **Shipped as numbers** (issue 85, item 5).  Each route's fit on the shipped rows also ships inside the package, as
 the same arrays in ``prediction/data/expected_fit_<route>.npz`` (no pickle: numbers and one JSON document), written
 by ``scripts/calibration/ship_fits.py`` with the digest of the files it was made from (:data:`FIT_INPUTS`: the
 compilation, the materials and electron records, the name and stack tables, the structure descriptors, the code of
 the rows and of the fit).  A query reads it where that digest is the installed files' own, and so answers with
-numpy alone on a fresh install: scikit-learn is needed only where the files changed (the fit is then made and
-cached as before) and for ``--empirical``.  ``tests/prediction/test_expected_shipped.py`` refits every route and
+numpy alone on a fresh install: scikit-learn is needed only where the files changed (the fit is then made in the
+process) and for ``--empirical``.  ``tests/prediction/test_expected_shipped.py`` refits every route and
 holds the shipped numbers to it.
 """
 
@@ -56,27 +57,11 @@ __all__ = [
     "LinearBase",
     "TreeBase",
     "as_stored_base",
-    "fit_key",
     "inputs_digest",
-    "package_digest",
     "route_summary",
     "shipped_fit",
 ]
 
-#: The cache's kind of a stored fit.
-KIND = "expected-fit"
-#: The libraries whose versions key a stored fit (the fit's numbers are theirs).
-LIBRARIES = ("numpy", "scipy", "scikit-learn")
-#: Largest stored fit read (bytes of its arrays): the shipped routes' fits are a few hundred kB.
-MAX_BYTES = 64_000_000
-
-
-@functools.lru_cache(maxsize=1)
-def package_digest() -> str:
-    """SHA-256 of every file of the installed kapitza package (its code and its data: the compilation, the
-    materials, the stored tables), by relative path and bytes; compiled caches left out (about 20 ms)."""
-    root = _package_root()
-    return _files_digest(root, (p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts))
 
 
 def _package_root() -> Path:
@@ -137,24 +122,6 @@ def _from_package(route: str) -> tuple[Fitted, dict[str, float]] | None:
     except (OSError, ValueError, KeyError, TypeError, IndexError, zipfile.BadZipFile) as exc:
         note(f"the shipped fit of the {route} route cannot be read ({type(exc).__name__}): not used, fitted instead")
         return None
-
-
-@functools.lru_cache(maxsize=1)
-def _library_versions() -> dict[str, str]:
-    import importlib.metadata
-
-    versions = {}
-    for name in LIBRARIES:
-        try:
-            versions[name] = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            versions[name] = "absent"
-    return versions
-
-
-def fit_key(route: str) -> dict[str, Any]:
-    """What a stored fit of ``route`` depends on: the route, the package's digest and the libraries' versions."""
-    return {"route": route, "package": package_digest(), "libraries": _library_versions()}
 
 
 # -- the bases as numbers ----------------------------------------------------------------------------------------
@@ -444,7 +411,30 @@ def fitted_from(arrays: dict[str, NDArray[Any]]) -> tuple[Any, dict[str, float]]
     fitted._full.append(base("full_", doc["columns"]["full"]))
     _check_predictions(fitted, np.array(arrays["full_prediction"], dtype=float))
     summary = {str(k): float(v) for k, v in doc["summary"].items()}
+    _check_whole(fitted, summary)
     return fitted, summary
+
+
+def _check_whole(fitted: Any, summary: dict[str, float]) -> None:
+    """What every fit makes true of its numbers (raises ValueError otherwise): the shrinkage k in [0, 1], each band's
+    percentiles finite and ordered (low below high), every widening finite and >= 1, the summary's five numbers
+    finite with t_min < t_max and physics_low <= physics_mid <= physics_high."""
+    if not 0.0 <= fitted.k <= 1.0:
+        raise ValueError(f"a shrinkage k of {fitted.k!r}, outside [0, 1]")
+    bands = fitted.bands
+    for lo, hi in bands.percentiles.values():
+        if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+            raise ValueError(f"a band ({lo!r}, {hi!r}) that is not two finite, ordered percentiles")
+    widening = (*bands.temperature_widening, bands.outside_widening)
+    if not all(math.isfinite(w) and w >= 1.0 for w in widening):
+        raise ValueError("a band widening that is not a finite factor >= 1")
+    keys = ("t_min", "t_max", "physics_low", "physics_mid", "physics_high")
+    if set(summary) != set(keys) or not all(math.isfinite(summary[k]) for k in keys):
+        raise ValueError(f"a summary that is not the five finite numbers {', '.join(keys)}")
+    if not (0 < summary["t_min"] < summary["t_max"]):
+        raise ValueError("a summary whose temperatures are not 0 < t_min < t_max")
+    if not summary["physics_low"] <= summary["physics_mid"] <= summary["physics_high"]:
+        raise ValueError("a summary whose physics band is not ordered")
 
 
 def _check_predictions(fitted: Any, full_prediction: NDArray[np.float64]) -> None:
@@ -470,8 +460,7 @@ def _same(a: NDArray[np.float64], b: NDArray[np.float64]) -> bool:
 
 def shipped_fit(route: str) -> Fitted:
     """The procedure fitted on every shipped row of ``route``: the fit shipped in the package where it was made from
-    the installed files (:data:`FIT_INPUTS`), else read from the user's signed cache where a fit of this package,
-    these libraries and this route is stored, else fitted (seconds) and stored; cached in-process."""
+    the installed files (:data:`FIT_INPUTS`), else fitted now (seconds; nothing stored on disk); kept in-process."""
     return _shipped(route)[0]
 
 
@@ -496,21 +485,13 @@ def summary_of(rows: Any) -> dict[str, float]:
 
 @functools.lru_cache(maxsize=4)
 def _shipped(route: str) -> tuple[Fitted, dict[str, float]]:
-    from ...io.cache import cached_lookup, cached_store, note
-
+    """The shipped fit, or where the installed files are not those it was made from (a changed checkout) the fit made
+    now, in this process: nothing of the estimate lives in the user's cache (issue 86, item 6), so neither a cache
+    that cannot be written nor an entry re-signed with the user's key changes an answer."""
     shipped = _from_package(route)
     if shipped is not None:
         return shipped
-    key = fit_key(route)
-    found = cached_lookup(KIND, key, max_bytes=MAX_BYTES)
-    if found is not None:
-        try:
-            return fitted_from(found)
-        except (ValueError, KeyError, TypeError, IndexError) as exc:
-            note(f"the stored fit of the {route} route does not hold together ({exc}): not used, fitted again")
     rows = expected_rows(route)
     fitted = fit(route, rows.features, np.log10(rows.measured), rows.pair, rows.paper, rows.temperature,
                  names=rows.names)  # fmt: skip
-    summary = summary_of(rows)
-    cached_store(KIND, key, fitted_arrays(fitted, summary), max_bytes=MAX_BYTES)
-    return fitted, summary
+    return fitted, summary_of(rows)
