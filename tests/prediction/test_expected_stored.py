@@ -151,5 +151,3 @@ def test_a_fit_is_read_whole_or_not_at_all(change, words):
     change(doc)
     with pytest.raises(ValueError, match=words):
         S.fitted_from({**arrays, "document": np.array(json.dumps(doc))})
-
-

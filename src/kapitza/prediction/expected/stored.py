@@ -63,7 +63,6 @@ __all__ = [
 ]
 
 
-
 def _package_root() -> Path:
     return Path(__file__).resolve().parents[2]
 
