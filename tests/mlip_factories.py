@@ -122,3 +122,17 @@ def slow_lammps_sw_si() -> Any:
             self.results = {"energy": work.get_potential_energy(), "forces": work.get_forces()}
 
     return Slow()
+
+
+def slow_emt() -> Any:
+    """ASE's EMT taking 50 ms a force call more (a loaded machine's potential): for the wall-clock time bound."""
+    import time
+
+    from ase.calculators.emt import EMT
+
+    class SlowEMT(EMT):
+        def calculate(self, *args: Any, **kwargs: Any) -> None:
+            time.sleep(0.05)
+            super().calculate(*args, **kwargs)
+
+    return SlowEMT()

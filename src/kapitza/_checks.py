@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .errors import InputError
+from .errors import InputError, quoted
 
 #: Most points in a sweep (period, radius, grain size): a figure needs a few hundred.
 MAX_SWEEP = 10_000
@@ -304,22 +304,6 @@ _MARKUP = re.compile(r"\[[A-Za-z#/@][^\[\]]*\]")
 #: a carriage return that overwrites a line, Unicode's bidirectional overrides and other format characters) is
 #: refused.
 _LINES = "\n\t"
-
-
-def quoted(value: str) -> str:
-    """A text quoted for a message: ``ascii`` (no control character reaches the terminal), at most 60 characters as
-    printed; a longer one is cut to its first 50 printed characters and its length stated (cut by what is printed,
-    so that a text of escaped characters, each up to 10 wide, is no longer than a plain one)."""
-    shown = ascii(value)
-    if len(shown) <= 62:  # 60 and the quotes
-        return shown
-    head, width = [], 0
-    for ch in value:
-        width += len(ascii(ch)) - 2
-        if width > 50:
-            break
-        head.append(ch)
-    return ascii("".join(head)) + f"... ({len(value):,} characters)"
 
 
 def text(value: Any, name: str, *, most: int = MAX_TEXT_CHARS, lines: bool = False) -> str:

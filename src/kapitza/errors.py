@@ -124,3 +124,19 @@ def did_you_mean(
     if not texts:
         return ""
     return "; did you mean " + (texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " or " + texts[-1]) + "?"
+
+
+def quoted(value: str) -> str:
+    """A text quoted for a message: ``ascii`` (no control character reaches the terminal), at most 60 characters as
+    printed; a longer one is cut to its first 50 printed characters and its length stated (cut by what is printed,
+    so that a text of escaped characters, each up to 10 wide, is no longer than a plain one)."""
+    shown = ascii(value)
+    if len(shown) <= 62:  # 60 and the quotes
+        return shown
+    head, width = [], 0
+    for ch in value:
+        width += len(ascii(ch)) - 2
+        if width > 50:
+            break
+        head.append(ch)
+    return ascii("".join(head)) + f"... ({len(value):,} characters)"

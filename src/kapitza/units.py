@@ -148,8 +148,7 @@ def split_quantity(text: Any, units: dict[str, float], default_unit: str | None,
     ``(2.5, "um")``; a bare number in ``default_unit`` (None: a unit is needed).  Only the form is checked: an
     unknown unit or no number is InputError ``refusal`` followed by the text as typed; the number may be inf or nan
     (an exponent beyond a float, or typed so) for the caller's bounds to refuse."""
-    from ._checks import quoted
-    from .errors import InputError
+    from .errors import InputError, quoted
 
     raw = str(text)
     match = _QUANTITY.fullmatch(raw)

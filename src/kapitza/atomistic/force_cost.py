@@ -53,7 +53,8 @@ from __future__ import annotations
 import math
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -219,13 +220,100 @@ class TimeBudget:
         return self.seconds - (self.clock() - self.start)
 
     def check(self, stated: float, what: str) -> None:
-        """TimeBoundError, before any force call, where ``stated`` seconds of ``what`` are above :meth:`left`."""
+        """TimeBoundError, before any force call, where ``stated`` seconds of ``what`` are above :meth:`left` (the
+        stated costs are a quiet machine's: on a loaded one the work may take longer, and :meth:`enforced` stops it
+        at the bound)."""
         left = self.left()
         if stated > left:
             raise TimeBoundError(
                 f"{what}: {duration_words(stated)} stated (typical), more than the {max(0.0, left):.3g} s left of "
                 f"the {self.seconds:g} s time bound (max_time); raise it (a crystal in the cache costs nothing)"
             )
+
+    def watch(self, progress: Callable[[str, int, int], None] | None) -> Callable[[str, int, int], None]:
+        """``progress`` (or nothing) that also keeps the last stage it was told (:meth:`enforced` says it)."""
+
+        def told(stage: str, done: int, total: int) -> None:
+            _STAGES[id(self)] = f"{stage} {done} of {total}"
+            if progress is not None:
+                progress(stage, done, total)
+
+        return told
+
+    @contextmanager
+    def enforced(self, what: str) -> Iterator[None]:
+        """Hold the bound on the wall clock while the block runs: where what is left of it runs out, the work is
+        stopped where it is (a SIGALRM timer in the main thread; the exception leaves through whatever it
+        interrupts, so nothing unfinished is stored) and TimeBoundError says what was running and the last stage
+        :meth:`watch` was told.  Re-entrant (one timer for nested blocks of one budget); outside the main thread or
+        where the platform has no SIGALRM the block runs unbounded but by the up-front :meth:`check`."""
+        import signal
+        import threading
+
+        armed = getattr(signal, "SIGALRM", None) is not None and threading.current_thread() is threading.main_thread()
+        if not armed or id(self) in _ARMED:
+            yield
+            return
+        left = self.left()
+        if left <= 0:  # spent: work that calls forces was refused by check(); what is read from the cache goes on
+            yield
+            return
+        outer, _ = signal.getitimer(signal.ITIMER_REAL)  # a caller's own timer (a harness's alarm): kept
+        began = time.monotonic()
+
+        def stop(signum: int, frame: Any) -> None:
+            if self.left() > 0 and callable(before):  # the caller's timer, due first: its handler, then ours again
+                before(signum, frame)
+                signal.setitimer(signal.ITIMER_REAL, max(1e-3, self.left()), REPEAT_S)
+                return
+            _FIRED[id(self)] = self._stopped(what)
+            raise _FIRED[id(self)]
+
+        before = signal.signal(signal.SIGALRM, stop)
+        _ARMED.add(id(self))
+        # the timer repeats: code that catches the first stop (a library that wraps what its callback raised) meets
+        # the next; and what leaves the block after a stop leaves as the stop (below)
+        signal.setitimer(signal.ITIMER_REAL, min(left, outer) if outer > 0 else left, REPEAT_S)
+        try:
+            yield
+        except BaseException as exc:
+            fired = _FIRED.pop(id(self), None)
+            if fired is not None and exc is not fired:
+                raise fired from None
+            raise
+        finally:
+            _FIRED.pop(id(self), None)
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, before)
+            _ARMED.discard(id(self))
+            _STAGES.pop(id(self), None)
+            if outer > 0:  # the caller's timer goes on from where it was
+                signal.setitimer(signal.ITIMER_REAL, max(1e-3, outer - (time.monotonic() - began)))
+
+    def _stopped(self, what: str) -> TimeBoundError:
+        at = _STAGES.get(id(self))
+        where = f", at {at}" if at else ""
+        return TimeBoundError(
+            f"{what}: stopped at the {self.seconds:g} s time bound (max_time) after {self.clock() - self.start:.2f} s"
+            f"{where}; nothing unfinished is kept (raise the bound; what finished before is in the cache)"
+        )
+
+
+def enforced(budget: TimeBudget | None, what: str) -> Any:
+    """:meth:`TimeBudget.enforced` of ``budget``, or a block without a bound where there is none."""
+    from contextlib import nullcontext
+
+    return nullcontext() if budget is None else budget.enforced(what)
+
+
+#: Seconds between the repeats of a time bound's stop, once it ran out (:meth:`TimeBudget.enforced`).
+REPEAT_S = 0.25
+#: The stop each budget raised, by id, until its block is left (another exception leaving the block is this one).
+_FIRED: dict[int, TimeBoundError] = {}
+#: The budgets whose wall-clock timer is armed (:meth:`TimeBudget.enforced`), by id.
+_ARMED: set[int] = set()
+#: The last stage each watched budget was told (:meth:`TimeBudget.watch`), by id.
+_STAGES: dict[int, str] = {}
 
 
 def no_stated_time(name: str) -> InputError:

@@ -47,6 +47,7 @@ from ..atomistic.force_cost import (
     TimeBudget,
     call_seconds,
     duration_words,
+    enforced,
     no_stated_time,
     say,
     stage,
@@ -358,11 +359,15 @@ def crystal_elastic_constants(
         raise no_stated_time(source.name)
 
     def compute() -> dict[str, NDArray[np.float64]]:
+        what = f"the elastic constants of {described} with {source.name}"
         if budget is not None:  # a tensor read from the cache costs nothing
-            budget.check(stated or 0.0, f"the elastic constants of {described} with {source.name}")
+            budget.check(stated or 0.0, what)
         if stated is not None:  # a calculator without a measured cost: in the result only
             say(cost)  # before the first force call (a tensor read from the cache makes none)
-        return _compute(conv, source, described, relax, steps, progress)
+        with enforced(budget, what):  # and the bound holds on the wall clock: stopped where it runs out
+            return _compute(
+                conv, source, described, relax, steps, progress if budget is None else budget.watch(progress)
+            )
 
     stored = cached_arrays(
         "structure-elastic",

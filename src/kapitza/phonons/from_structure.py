@@ -76,7 +76,7 @@ from .. import _checks
 from .._progress import Progress
 from ..atomistic.bulk import FMAX_EV_PER_ANGSTROM, MAX_STEPS, SYMPREC, Relaxation, check_relaxed_cell
 from ..atomistic.calculators import CalculatorSource, calculator_source
-from ..atomistic.force_cost import TimeBudget, duration_words, no_stated_time, say
+from ..atomistic.force_cost import TimeBudget, duration_words, enforced, no_stated_time, say
 from ..atomistic.side import reduced_formula
 from ..errors import DynamicalInstabilityError, InputError, MemoryBoundError, TimeBoundError
 from ..io.cache import cached_arrays, cached_lookup, every, finite, force_constant_rules
@@ -369,15 +369,18 @@ def crystal_phonons(
             return {"supercell": np.array(m), "widened": np.array(widened)}
         raise AssertionError("unreachable: the last width returns or raises")
 
-    if len(widths) == 1:
-        choice = {"supercell": np.array(n), "widened": np.array("")}
-        if supercell is None:  # the rule's supercell is already the widest the bounds allow: search() words a
-            choice = search()  # near-Gamma failure as the refusal it is (its cache is not used for one width)
-    else:  # which width the search ends at, cached so a second call reads the accepted supercell at once
-        parts, shapes, check = _search_entry(conv, source, relax, fmax, n_steps, step, widths)
-        choice = cached_arrays("structure-phonons-search", parts, search, enabled=cache, shapes=shapes, check=check)
-    n = (int(choice["supercell"][0]), int(choice["supercell"][1]), int(choice["supercell"][2]))
-    stored = found.get("stored") or one(n)
+    if budget is not None:  # the bound holds on the wall clock too: stopped where it runs out, saying where
+        progress = budget.watch(progress)
+    with enforced(budget, f"the phonons of {described} with {source.name}"):
+        if len(widths) == 1:
+            choice = {"supercell": np.array(n), "widened": np.array("")}
+            if supercell is None:  # the rule's supercell is already the widest the bounds allow: search() words a
+                choice = search()  # near-Gamma failure as the refusal it is (its cache is not used for one width)
+        else:  # which width the search ends at, cached so a second call reads the accepted supercell at once
+            parts, shapes, check = _search_entry(conv, source, relax, fmax, n_steps, step, widths)
+            choice = cached_arrays("structure-phonons-search", parts, search, enabled=cache, shapes=shapes, check=check)
+        n = (int(choice["supercell"][0]), int(choice["supercell"][1]), int(choice["supercell"][2]))
+        stored = found.get("stored") or one(n)
     formula = reduced_formula(atoms.get_chemical_symbols())
     result = _assemble(stored, pmat, n, source, label, described, database, relax, group, step, formula)
     widened = str(choice["widened"])
