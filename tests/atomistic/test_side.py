@@ -116,3 +116,25 @@ def test_the_default_calculator_reads_the_sides_once():
         default_calculator(("Unobtainium", "Si"))
     with pytest.raises(InputError, match="crystal 'GaN:wurtzite'"):
         default_calculator(("Si", "GaN:wurtzite"))
+
+
+def test_a_sides_crystal_is_built_once_and_handed_out_as_copies(monkeypatch, tmp_path):
+    """Issue 85, item 4: on predict's path the phonons' plan, the elastic constants and the long waves each asked for
+    the side's crystal and each built it again.  A resolved side builds it once; every caller gets its own copy (a
+    caller that moves its atoms moves nobody else's).  Counted on ``kapitza.predict`` with EMT: one build a side."""
+    pytest.importorskip("phonopy")
+    import kapitza
+    from kapitza.atomistic import side as side_module
+
+    built = []
+    real = side_module._built_structure
+    monkeypatch.setattr(side_module, "_built_structure", lambda s, n: built.append(s.given) or real(s, n))
+    monkeypatch.setenv("KAPITZA_CACHE_DIR", str(tmp_path))
+    kapitza.predict("Cu", "Al", 300.0, calculator="mlip_factories:emt")
+    assert sorted(built) == ["Al", "Cu"]
+    side = resolve_side("Cu")
+    one, two = side_structure(side), side_structure(side)
+    before = two.atoms.positions.copy()
+    one.atoms.positions += 1.0
+    assert one.atoms is not two.atoms and (two.atoms.positions == before).all()
+    assert (side_structure(side).atoms.positions == before).all()

@@ -34,7 +34,8 @@ def test_the_work_stops_at_the_bound_and_says_where(understated):
     start = time.monotonic()
     with pytest.raises(
         TimeBoundError,
-        match=r"stopped at the 1 s time bound \(max_time\) after 1\.\d\d s, at (relaxation|displacements|stability) \d+ of \d+",
+        match=r"stopped at the 1 s time bound \(max_time\) after 1\.\d\d s, at "
+        r"(relaxation|displacements|stability) \d+ of \d+",
     ) as e:
         crystal_phonons("Cu", SLOW, supercell=3, max_time=1.0)
     took = time.monotonic() - start

@@ -103,6 +103,8 @@ class Side:
     spec: Mapping[str, Any] | None = field(default=None, repr=False)
     parse_error: str = field(default="", repr=False)
     crystal_table: Any = field(default=None, repr=False)
+    #: The crystals :func:`side_structure` built for this side, by the name asked (built once, handed out as copies).
+    built: dict[str | None, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def named(self) -> bool:
@@ -269,10 +271,18 @@ def side_structure(side: Any, name: str | None = None) -> SideStructure:
     or an alias (Al2O3, 4H-SiC) where there is one, else refused with the way out (a structure file); so are
     amorphous and liquid ones.
     """
+    side = resolve_side(side)
+    found = side.built.get(name)
+    if found is None:  # built once a side (a file read once, a record's crystal made once), each caller a copy
+        found = side.built[name] = _built_structure(side, name)
+    return found._replace(atoms=found.atoms.copy())
+
+
+def _built_structure(side: Side, name: str | None) -> SideStructure:
+    """:func:`side_structure` of a resolved side, built now."""
     _ase()
     from .stacking import bulk_crystal
 
-    side = resolve_side(side)
     given, how = side.given, side.how
     if how == "material":
         return _database_structure(given)
