@@ -35,6 +35,7 @@ from .balance import bose_occupation, gain_loss_ratio, temperature_from_ratio
 from .data import EELSData, LazyEELSData, eels_data
 from .flows import FlowComparison, compare_flows
 from .forward import (
+    Acquisition,
     interface_temperatures,
     simulate_line_scan,
     simulate_spectrum,
@@ -51,6 +52,7 @@ from .stream import stream_temperature_map
 from .temperature import BandTemperatures, TemperatureFit, band_temperatures, fit_temperature
 
 __all__ = [
+    "Acquisition",
     "BandTemperatures",
     "EELSData",
     "EELSProfile",

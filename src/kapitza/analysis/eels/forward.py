@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import numpy as np
@@ -298,24 +299,63 @@ def check_simulation_options(
         raise InputError(f"unknown cross-section form {form!r}; choose one of {', '.join(FORMS)}")
 
 
-def _instrument(
-    resolution_mev, dose, signal_fraction, channel_mev, zlp_tail, zlp_tail_exponent, zlp_offset_mev, form
-) -> dict[str, Any]:
-    """The acquisition options checked (:func:`check_simulation_options`): the numbers (and the form) that
-    :func:`spectrum_components` takes and the truth records, in the truth's order."""
-    check_simulation_options(
-        resolution_mev, dose, signal_fraction, channel_mev, zlp_tail, zlp_tail_exponent, zlp_offset_mev, form
-    )
-    return {
-        "resolution_mev": float(resolution_mev),
-        "dose": float(dose),
-        "signal_fraction": float(signal_fraction),
-        "channel_mev": float(channel_mev),
-        "zlp_tail": float(zlp_tail),
-        "zlp_tail_exponent": float(zlp_tail_exponent),
-        "zlp_offset_mev": float(zlp_offset_mev),
-        "form": form,
-    }
+@dataclass(frozen=True)
+class Acquisition:
+    """How a simulated spectrum is recorded: the one settings record of the EELS forward model
+    (:func:`simulate_spectrum`, :func:`simulate_line_scan`, :func:`simulate_plane_scan` and the twins built on them
+    take it, or its fields by keyword), checked when made (:func:`check_simulation_options`).
+
+    Attributes
+    ----------
+    resolution_mev : float
+        FWHM of the Gaussian core of the zero-loss peak in meV.
+    dose : float
+        Electrons in the whole recorded spectrum (per probe position in a scan).
+    signal_fraction : float
+        Loss-side phonon counts / dose at equilibrium (default 1e-3, an assumption: set it from your data).
+    channel_mev : float
+        Channel width in meV; channel centres are integer multiples of it.
+    zlp_tail : float
+        Fraction (0 <= f < 1) of the ZLP and response counts in the power-law tail.
+    zlp_tail_exponent : float
+        The tail falls as ``|E|^-p``, p > 1 (Student-t profile of scale FWHM/2 with p - 1 degrees of freedom).
+    zlp_offset_mev : float
+        Where the ZLP sits on the recorded axis, in meV (raw spectra are not centred; the phonon lines shift with
+        it; a plane scan's spectra are centred).
+    form : {"quantum", "classical"}
+        Cross-section form (:mod:`~kapitza.analysis.eels.balance`).
+    """
+
+    resolution_mev: float = 6.0
+    dose: float = 1e6
+    signal_fraction: float = DEFAULT_SIGNAL_FRACTION
+    channel_mev: float = DEFAULT_CHANNEL_MEV
+    zlp_tail: float = DEFAULT_ZLP_TAIL
+    zlp_tail_exponent: float = DEFAULT_TAIL_EXPONENT
+    zlp_offset_mev: float = 0.0
+    form: str = "quantum"
+
+    def __post_init__(self) -> None:
+        check_simulation_options(*(getattr(self, f.name) for f in fields(self)))
+        for f in fields(self):
+            if f.name != "form":
+                object.__setattr__(self, f.name, float(getattr(self, f.name)))
+
+    @classmethod
+    def of(cls, acquisition: Acquisition | None, settings: Mapping[str, Any]) -> Acquisition:
+        """``acquisition`` (default: the defaults) with ``settings`` (its fields by keyword) put in; InputError for a
+        keyword that is not one of its fields, or an ``acquisition`` that is not one."""
+        if acquisition is not None and not isinstance(acquisition, cls):
+            raise InputError(f"acquisition must be an Acquisition, got {type(acquisition).__name__}")
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(settings) - known)
+        if unknown:
+            raise InputError(f"unknown setting {unknown[0]!r}; an acquisition's are {', '.join(sorted(known))}")
+        return replace(acquisition or cls(), **settings)
+
+    def options(self) -> dict[str, Any]:
+        """The numbers (and the form) that :func:`spectrum_components` takes and the truth records, in order."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def _positions(positions_nm: ArrayLike, name: str = "positions_nm=") -> NDArray[np.float64]:
@@ -354,18 +394,12 @@ def simulate_spectrum(
     dos: ArrayLike,
     temperature_k: float,
     *,
-    resolution_mev: float = 6.0,
-    dose: float = 1e6,
-    signal_fraction: float = DEFAULT_SIGNAL_FRACTION,
-    channel_mev: float = DEFAULT_CHANNEL_MEV,
+    acquisition: Acquisition | None = None,
     energy_range_mev: tuple[float, float] | None = None,
-    zlp_tail: float = DEFAULT_ZLP_TAIL,
-    zlp_tail_exponent: float = DEFAULT_TAIL_EXPONENT,
-    zlp_offset_mev: float = 0.0,
     mode_temperatures: Mapping[tuple[float, float], float] | None = None,
-    form: str = "quantum",
     seed: int | np.random.SeedSequence | None = None,
     noise: bool = True,
+    **settings: Any,
 ) -> EELSData:
     """One raw vibrational EEL spectrum of a material at ``temperature_k`` (see the module docstring).
 
@@ -377,40 +411,26 @@ def simulate_spectrum(
         Phonon DOS at those energies (any unit: only the shape matters), linearly interpolated, 0 outside.
     temperature_k : float
         Temperature of all modes in K (> 0).
-    resolution_mev : float
-        FWHM of the Gaussian core of the zero-loss peak in meV.
-    dose : float
-        Electrons in the whole recorded spectrum (the noise-free counts sum to this).
-    signal_fraction : float
-        Loss-side phonon counts / dose at equilibrium (default 1e-3, an assumption: set it from your data).
-    channel_mev : float
-        Channel width in meV; channel centres are integer multiples of it.
+    acquisition : Acquisition, optional
+        How the spectrum is recorded (resolution, dose, signal fraction, channel, ZLP tail and offset, cross-section
+        form); default :class:`Acquisition`'s defaults.
     energy_range_mev : (lo, hi), optional
         Recorded range in meV (default symmetric, +-(1.25 x highest phonon energy + 4 x FWHM), to 10 meV).
-    zlp_tail : float
-        Fraction (0 <= f < 1) of the ZLP and response counts in the power-law tail.
-    zlp_tail_exponent : float
-        The tail falls as ``|E|^-p``, p > 1 (Student-t profile of scale FWHM/2 with p - 1 degrees of freedom).
-    zlp_offset_mev : float
-        Where the ZLP sits on the recorded axis, in meV (raw spectra are not centred; the phonon lines shift
-        with it).
     mode_temperatures : mapping {(lo_mev, hi_mev): T_K}, optional
         Energy bands whose modes have their own temperature (non-overlapping; lo included, hi excluded).
-    form : {"quantum", "classical"}
-        Cross-section form (:mod:`~kapitza.analysis.eels.balance`).
     seed : int, optional
         Seed of the numpy Generator for the Poisson noise.
     noise : bool
         False: the expectation, with the expectation as its variance.
+    **settings
+        Any field of :class:`Acquisition` by keyword (``resolution_mev=4.0, dose=1e7``), put into ``acquisition``.
 
     Returns
     -------
     EELSData
         One spectrum (nav_shape ()), source "simulated", the truth in ``metadata``.
     """
-    options = _instrument(
-        resolution_mev, dose, signal_fraction, channel_mev, zlp_tail, zlp_tail_exponent, zlp_offset_mev, form
-    )
+    options = Acquisition.of(acquisition, settings).options()
     e, d = check_dos(dos_energy_mev, dos, "dos")
     t = _checks.positive(temperature_k, "temperature_k=", "K")
     bands = _check_bands(mode_temperatures, None)
@@ -494,18 +514,12 @@ def simulate_line_scan(
     interface_nm: float,
     *,
     mixing_nm: float = 0.5,
-    resolution_mev: float = 6.0,
-    dose: float = 1e6,
-    signal_fraction: float = DEFAULT_SIGNAL_FRACTION,
-    channel_mev: float = DEFAULT_CHANNEL_MEV,
+    acquisition: Acquisition | None = None,
     energy_range_mev: tuple[float, float] | None = None,
-    zlp_tail: float = DEFAULT_ZLP_TAIL,
-    zlp_tail_exponent: float = DEFAULT_TAIL_EXPONENT,
-    zlp_offset_mev: float = 0.0,
     mode_temperatures: Mapping[tuple[float, float], Any] | None = None,
-    form: str = "quantum",
     seed: int | np.random.SeedSequence | None = None,
     noise: bool = True,
+    **settings: Any,
 ) -> EELSData:
     """A line scan across an interface: one spectrum per position, vectorised over positions.
 
@@ -528,7 +542,7 @@ def simulate_line_scan(
     mode_temperatures : mapping {(lo_mev, hi_mev): T}, optional
         Band temperatures, each one number or one per position (K).
     others
-        As in :func:`simulate_spectrum`; ``dose`` is per position.
+        As in :func:`simulate_spectrum` (``acquisition`` or its fields by keyword); ``dose`` is per position.
 
     Returns
     -------
@@ -538,9 +552,7 @@ def simulate_line_scan(
     """
     from scipy.special import erf
 
-    options = _instrument(
-        resolution_mev, dose, signal_fraction, channel_mev, zlp_tail, zlp_tail_exponent, zlp_offset_mev, form
-    )
+    options = Acquisition.of(acquisition, settings).options()
     x = _positions(positions_nm)
     t = np.broadcast_to(np.asarray(temperature_k, dtype=float), x.shape) if np.ndim(temperature_k) == 0 else None
     if t is None:
@@ -603,15 +615,10 @@ def simulate_plane_scan(
     band_temperatures: list[tuple[float, float, ArrayLike]] | None = None,
     positions_nm: ArrayLike | None = None,
     mixing_nm: float = 0.5,
-    resolution_mev: float = 6.0,
-    dose: float = 1e6,
-    signal_fraction: float = DEFAULT_SIGNAL_FRACTION,
-    channel_mev: float = DEFAULT_CHANNEL_MEV,
-    zlp_tail: float = DEFAULT_ZLP_TAIL,
-    zlp_tail_exponent: float = DEFAULT_TAIL_EXPONENT,
-    form: str = "quantum",
+    acquisition: Acquisition | None = None,
     seed: int | np.random.SeedSequence | None = None,
     noise: bool = True,
+    **settings: Any,
 ) -> EELSData:
     """A line scan across atomic planes that each have their own DOS and temperatures (e.g. an MD run's).
 
@@ -638,9 +645,13 @@ def simulate_plane_scan(
     mixing_nm : float
         Gaussian standard deviation (nm) of the probe's reach across planes (> 0).
     others
-        As in :func:`simulate_spectrum`; ``dose`` is per probe position.
+        As in :func:`simulate_spectrum` (``acquisition`` or its fields by keyword); ``dose`` is per probe position;
+        the planes' spectra are centred (a ``zlp_offset_mev`` other than 0 is refused).
     """
-    options = _instrument(resolution_mev, dose, signal_fraction, channel_mev, zlp_tail, zlp_tail_exponent, 0.0, form)
+    found = Acquisition.of(acquisition, settings)
+    if found.zlp_offset_mev != 0.0:
+        raise InputError("zlp_offset_mev= does not apply to a plane scan: the planes' spectra are centred")
+    options = found.options()
     z = _positions(plane_nm, "plane_nm=")
     t = np.asarray(plane_temperature_k, dtype=float)
     d = np.asarray(plane_dos, dtype=float)
