@@ -444,7 +444,8 @@ MAX_TIME_HELP = (
     "With --calculator: a bound on the time of the force calls, a number of seconds or one number with its unit "
     "(300, 300s, 5min, 1.5h). Before any force call, crystals not in the cache whose stated typical time (the "
     "rule's supercells and their relaxations) is above it are refused in one line; the search for a wider "
-    "supercell starts none whose stated time is above what is left. Default: no bound."
+    "supercell starts none whose stated time is above what is left; and the force work stops where the bound runs "
+    "out on the wall clock, saying what was running. Default: no bound."
 )
 
 
