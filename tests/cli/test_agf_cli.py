@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -220,23 +221,30 @@ def test_config_values_of_any_type_give_settings_or_input_error(key, value):
 
 
 def test_run_agf_and_the_command_take_their_defaults_from_one_place():
-    """Issue 26 item 2: cli/agf.py held a second copy of run_agf's defaults; both now read AGFConfig's."""
+    """Issue 26 item 2: cli/agf.py held a second copy of run_agf's defaults; both now read AGFConfig's.  Issue 85,
+    item 1: run_agf takes that record itself (``config=``, or its fields by keyword) besides its own execution
+    plumbing: its signature holds no copy of a setting."""
     import inspect
 
+    from kapitza.cluster import CONNECT_TIMEOUT
     from kapitza.transmission.agf.config import AGF_DEFAULTS
-    from kapitza.transmission.agf.run import run_agf
+    from kapitza.transmission.agf.run import RUN_EXTRAS, run_agf, run_settings
 
     signature = inspect.signature(run_agf).parameters
-    options = AGF_DEFAULTS.run_options()
-    for name, default in options.items():
-        assert signature[name].default is default, name
-    # every setting of run_agf that is not execution plumbing is in the config
-    plumbing = {"left", "right", "client", "progress", "stage_progress", "resume", "option_names", "connect_timeout"}
-    assert set(signature) - plumbing == set(options)
+    plumbing = {"left", "right", "config", "client", "progress", "stage_progress", "resume", "option_names",
+                "connect_timeout", "settings"}  # fmt: skip
+    assert set(signature) == plumbing and signature["settings"].kind is inspect.Parameter.VAR_KEYWORD
+    assert {k: signature[k].default for k in RUN_EXTRAS} == RUN_EXTRAS
     # the connect timeout is every dask command's, defined once in kapitza.cluster (md campaign takes it too)
-    from kapitza.cluster import CONNECT_TIMEOUT
-
     assert signature["connect_timeout"].default is CONNECT_TIMEOUT
+    options = AGF_DEFAULTS.run_options()
+    merged = run_settings(None, {"kpoints": 7}, "Si", "Ge")
+    assert merged == {**options, "kpoints": 7, "left": "Si", "right": "Ge"}
+    assert run_settings(dataclasses.replace(AGF_DEFAULTS, eta=0.01), {}, "Si")["eta"] == 0.01
+    with pytest.raises(InputError, match="unknown setting\\(s\\) of run_agf: k_points"):
+        run_settings(None, {"k_points": 7})
+    with pytest.raises(InputError, match="config must be an AGFConfig"):
+        run_settings({"eta": 0.01}, {})
 
 
 def test_config_reader_gives_the_dataclass_run_agf_takes(tmp_path):

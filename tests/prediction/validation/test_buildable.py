@@ -241,13 +241,14 @@ def test_the_agf_and_the_buildable_count_share_one_strain_bound():
     from kapitza.prediction.validation import buildable as buildable
     from kapitza.prediction.validation.agf import agf_validation
     from kapitza.transmission.agf.config import AGF_DEFAULTS
-    from kapitza.transmission.agf.run import run_agf
+    from kapitza.transmission.agf.run import run_settings
 
     assert DEFAULT_MAX_STRAIN == 0.03 and buildable.DEFAULT_MAX_STRAIN is DEFAULT_MAX_STRAIN
-    library = [match_lattices, stack_crystals, run_agf, buildable.buildable_rows, buildable.match_pair, agf_validation]
+    library = [match_lattices, stack_crystals, buildable.buildable_rows, buildable.match_pair, agf_validation]
     for f in library:
         assert inspect.signature(f).parameters["max_strain"].default == DEFAULT_MAX_STRAIN, f.__name__
-    assert AGF_DEFAULTS.max_strain == DEFAULT_MAX_STRAIN
+    assert AGF_DEFAULTS.max_strain == DEFAULT_MAX_STRAIN  # run_agf's, from its one record (run_settings)
+    assert run_settings(None, {})["max_strain"] == DEFAULT_MAX_STRAIN
     assert _command_option_default(("interface", "buildable"), "--max-strain") == DEFAULT_MAX_STRAIN
     assert _command_option_default(("interface", "build"), "--max-strain") == DEFAULT_MAX_STRAIN
     agf_given = _command_option_default(("agf",), "--max-strain")

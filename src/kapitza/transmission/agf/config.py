@@ -37,7 +37,8 @@ CONFIG_KEYS: tuple[str, ...] = tuple(k for k in SCHEMA if k != "check_temperatur
 TemperatureText = Callable[[str], NDArray[np.float64]]
 
 #: Settings that describe the command's figures, not the run: not passed to run_agf.
-_FIGURES = ("plot", "ldos_plot")
+FIGURES = ("plot", "ldos_plot")
+_FIGURES = FIGURES
 #: Settings that name input files: in a config file, relative to the config file's folder.
 INPUT_FILES = ("structure", "pair", "force_constants", "left_lead", "right_lead")
 #: Settings that name output files: in a config file, relative to the working directory.

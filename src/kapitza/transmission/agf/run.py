@@ -16,12 +16,10 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike
 
 from ...cluster import CONNECT_TIMEOUT
 from ...errors import InputError
@@ -55,54 +53,23 @@ def run_agf(
     left: str | None = None,
     right: str | None = None,
     *,
-    structure: str | Path | None = _D.structure,
-    pair: str | Path | None = _D.pair,
-    force_constants: str | Path | None = _D.force_constants,
-    left_lead: str | Path | None = _D.left_lead,
-    right_lead: str | Path | None = _D.right_lead,
-    sides: str = _D.sides,
-    supercell: int | tuple[int, int] | None = _D.supercell,
-    potential: str = _D.potential,
-    calculator: str | None = _D.calculator,
-    force_range: float | None = _D.force_range,
-    max_strain: float = _D.max_strain,
-    interface_fc: str | None = _D.interface_fc,
-    interface_reach: float | None = _D.interface_reach,
-    normal: str = _D.normal,
-    polarity: str = _D.polarity,
-    kpoints: int | Sequence[int] = _D.kpoints,
-    frequencies: int = _D.frequencies,
-    frequency_tolerance: float | None = _D.frequency_tolerance,
-    temperature: ArrayLike = _D.temperature,
-    eta: float = _D.eta,
-    cells: tuple[int, int] | None = _D.cells,
-    pl_cells: int | tuple[int, int] | None = _D.pl_cells,
-    lateral: tuple[int, int] = _D.lateral,
-    mixing_layers: int = _D.mixing_layers,
-    seed: int | None = _D.seed,
-    masses_amu: Sequence[float] | str | None = _D.masses_amu,
-    statistics: str = _D.statistics,
-    check_broadening: bool = _D.check_broadening,
-    check_temperature: float = _D.check_temperature,
-    allow_unstable_leads: bool = _D.allow_unstable_leads,
-    workers: int | None = _D.workers,
-    address: str | None = _D.address,
+    config: _config.AGFConfig | None = None,
     client: Any = None,
     connect_timeout: float = CONNECT_TIMEOUT,
     progress: Callable[[int, int], None] | None = None,
     stage_progress: Callable[[str, int, int], None] | None = None,
-    output: str | Path | None = _D.output,
     resume: bool = True,
-    max_memory_gb: float = _D.max_memory_gb,
-    device: str = _D.device,
-    max_gpu_memory_gb: float | None = _D.max_gpu_memory_gb,
-    max_hours: float = _D.max_hours,
     option_names: Callable[[str], str] = _inputs.api_name,
+    **settings: Any,
 ) -> tuple[AGFResult, LayeredModel]:
     """Build the interface ``left``/``right``, solve the AGF and integrate G(T).
 
-    The defaults are those of :class:`.config.AGFConfig` (one place); a config file is read into one
-    with :func:`.config.read_config`, and ``run_agf(cfg.left, cfg.right, **cfg.run_options())`` runs it.
+    The settings are those of :class:`.config.AGFConfig`, the one record of an AGF run (its defaults are written
+    there once): give one as ``config`` (a config file is read into one with :func:`.config.read_config`), or its
+    fields by keyword (``run_agf("Si", "Ge", kpoints=8)``), or both (the keywords put into the record); ``left``
+    and ``right`` given here take the place of the record's.  The parameters below are the record's fields and
+    the run's own (``client``, ``connect_timeout``, ``progress``, ``stage_progress``, ``resume``,
+    ``option_names``).
     Every input is validated before any work (:mod:`.inputs`), including the
     memory the run needs; the time it needs is estimated from one timed chunk
     once the model is built, before the sweeps.
@@ -258,7 +225,9 @@ def run_agf(
     -------
     (AGFResult, LayeredModel)
     """
-    v = validated_arguments(locals())
+    own = {"client": client, "connect_timeout": connect_timeout, "progress": progress,
+           "stage_progress": stage_progress, "resume": resume, "option_names": option_names}  # fmt: skip
+    v = validated_arguments({**run_settings(config, settings, left, right), **own})
     connect_timeout, client, address = v["connect_timeout"], v["client"], v["address"]
     own_client = None
     if client is None and address is not None:
@@ -274,6 +243,32 @@ def run_agf(
             close_client(own_client, cluster=False)  # a cluster at an address stays up
 
 
+#: The settings of an AGF run that are not fields of :class:`.config.AGFConfig`, with their defaults.
+RUN_EXTRAS: dict[str, Any] = {"client": None, "connect_timeout": CONNECT_TIMEOUT, "progress": None,
+                              "stage_progress": None, "resume": True, "option_names": _inputs.api_name}  # fmt: skip
+
+
+def run_settings(
+    config: _config.AGFConfig | None, settings: dict[str, Any], left: Any = None, right: Any = None
+) -> dict[str, Any]:
+    """Every field of an AGF run's record (:class:`.config.AGFConfig` but its figures): the defaults, then
+    ``config``'s, then ``settings`` (its fields by keyword), then ``left`` and ``right`` where given.  InputError for
+    a keyword that is no field (nothing is checked here beyond the names: :func:`.arguments.validated_arguments`
+    checks the values, naming them as the caller types them)."""
+    if config is not None and not isinstance(config, _config.AGFConfig):
+        raise InputError(f"config must be an AGFConfig (kapitza.transmission.agf.config), got {type(config).__name__}")
+    given = (config or _D).settings()
+    known = {k for k in given if k not in _config.FIGURES}
+    unknown = sorted(set(settings) - known)
+    if unknown:
+        raise InputError(f"unknown setting(s) of run_agf: {', '.join(unknown)}")
+    merged = {k: given[k] for k in known} | settings
+    for name, value in (("left", left), ("right", right)):
+        if value is not None:
+            merged[name] = value
+    return merged
+
+
 def estimate_run_memory(left: str | None = None, right: str | None = None, **settings: Any) -> _inputs.MemoryEstimate:
     """The memory that ``run_agf(left, right, **settings)`` states and checks before it builds its model: the peak
     resident memory of all the run's processes together (:class:`.inputs.MemoryEstimate`; ``.total`` in bytes).
@@ -286,13 +281,8 @@ def estimate_run_memory(left: str | None = None, right: str | None = None, **set
     beside the host's (:meth:`.inputs.MemoryEstimate.statement`); nothing is refused for it here either.
     ``benchmarks/memory.py`` measures runs against it.
     """
-    import inspect
-
-    defaults = {k: p.default for k, p in inspect.signature(run_agf).parameters.items()}
-    unknown = sorted(set(settings) - set(defaults))
-    if unknown:
-        raise InputError(f"unknown setting(s) of run_agf: {', '.join(unknown)}")
-    given = {**defaults, **settings, "left": left, "right": right}
+    own = {k: settings.pop(k) for k in list(settings) if k in RUN_EXTRAS}
+    given = {**run_settings(None, settings), **RUN_EXTRAS, **own, "left": left, "right": right}
     limit = _inputs.check_value("max_memory_gb", given["max_memory_gb"], given["option_names"]("max_memory_gb"))
     v = validated_arguments({**given, "max_memory_gb": _inputs.MAX_MEMORY_GB / 2})  # the size is not refused here
     # the device where this process can see it (a cluster at an address is not asked here)
