@@ -56,3 +56,29 @@ def test_python_refuses_with_the_line_the_cli_prints(cli, tmp_path, kwargs, matc
         args += [f"--{key.replace('_', '-')}", str(value)]
     status, out, err = cli("md", "analyze", path, "--interfaces", "10,30", *args)
     assert status == 2 and err.strip() == f"kapitza: error: {' '.join(str(info.value).split())}"
+
+
+def test_the_command_and_the_function_share_one_settings_record():
+    """Issue 85, item 1: ``analyze_md`` takes one record, AnalysisSettings (or its fields by keyword); the command
+    has an option for every field (the same name, or ``profile``'s file argument's ``--plot``), with the record's
+    defaults; a keyword that is no field is one line."""
+    import inspect
+    from dataclasses import fields
+
+    import pytest
+
+    from kapitza.analysis.md import AnalysisSettings, analyze_md
+    from kapitza.cli.md import analyze_command
+    from kapitza.errors import InputError
+
+    options = inspect.signature(analyze_command).parameters
+    for f in fields(AnalysisSettings):
+        if f.name == "profile":  # the command's first argument is the file; the kept profile is its --plot
+            continue
+        assert f.name in options, f.name
+        assert options[f.name].default in (f.default, None), f.name
+    assert set(inspect.signature(analyze_md).parameters) == {"source", "settings", "given"}
+    with pytest.raises(InputError, match="unknown setting 'flux_error' of analyze_md"):
+        analyze_md(".", flux_error=1.0)
+    with pytest.raises(InputError, match="settings must be an AnalysisSettings"):
+        analyze_md(".", settings={"flux": 1.0})

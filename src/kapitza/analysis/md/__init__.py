@@ -11,7 +11,7 @@
   rectification; :mod:`.modes` DOS maps and modal temperatures; :mod:`.units` LAMMPS unit systems and G in SI.
 """
 
-from .analyze import MdAnalysis, analyze_md
+from .analyze import AnalysisSettings, MdAnalysis, analyze_md
 from .blocking import CorrelatedMean, correlated_mean
 from .jump import BathFlux, InterfaceJump, JumpAnalysis, analyze_jump, find_interfaces, flux_from_baths
 from .profiles import TemperatureProfile, read_profile
@@ -21,6 +21,7 @@ from .units import UNIT_SYSTEMS, UnitSystem, unit_system
 
 __all__ = [
     "UNIT_SYSTEMS",
+    "AnalysisSettings",
     "BathFlux",
     "CorrelatedMean",
     "MdAnalysis",

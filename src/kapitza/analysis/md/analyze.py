@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import os
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -146,28 +147,52 @@ PROFILE_ONLY = ("flux", "flux_err", "baths", "bath_columns", "timestep", "area",
                 "composition", "cold_bath_at", "bath_width")  # fmt: skip
 
 
+@dataclass(frozen=True)
+class AnalysisSettings:
+    """The one settings record of ``kapitza md analyze`` (:func:`analyze_md` takes it, or its fields by keyword;
+    each field's meaning is :func:`analyze_md`'s parameter of that name).  Only grouped here: the values are
+    checked by :func:`analyze_md`, naming them as the caller types them."""
+
+    flux: float | None = None
+    flux_err: float | None = None
+    baths: str | os.PathLike | None = None
+    bath_columns: str | dict | None = None
+    timestep: float | None = None
+    blocks: int | None = None
+    area: float | None = None
+    block_time: float | None = None
+    interfaces: Any = None
+    hot_bath_at: float | None = None
+    cold_bath_at: float | None = None
+    bath_width: float | None = None
+    geometry: str | None = None
+    units: str | None = None
+    column: str | int | None = None
+    composition: str | int | None = None
+    exclude: int | None = None
+    tolerance: float = DEFAULT_BATH_TOLERANCE
+    profile: bool = False
+
+    @classmethod
+    def of(cls, settings: AnalysisSettings | None, given: dict[str, Any]) -> AnalysisSettings:
+        """``settings`` (default: the defaults) with ``given`` (its fields by keyword) put in; InputError for a
+        keyword that is no field."""
+        if settings is not None and not isinstance(settings, cls):
+            raise InputError(f"settings must be an AnalysisSettings, got {type(settings).__name__}")
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(given) - known)
+        if unknown:
+            raise InputError(
+                f"unknown setting {unknown[0]!r} of analyze_md; its settings are {', '.join(sorted(known))}"
+            )
+        return replace(settings or cls(), **given)
+
+
 def analyze_md(
     source: str | os.PathLike,
     *,
-    flux: float | None = None,
-    flux_err: float | None = None,
-    baths: str | os.PathLike | None = None,
-    bath_columns: str | dict | None = None,
-    timestep: float | None = None,
-    blocks: int | None = None,
-    area: float | None = None,
-    block_time: float | None = None,
-    interfaces: Any = None,
-    hot_bath_at: float | None = None,
-    cold_bath_at: float | None = None,
-    bath_width: float | None = None,
-    geometry: str | None = None,
-    units: str | None = None,
-    column: str | int | None = None,
-    composition: str | int | None = None,
-    exclude: int | None = None,
-    tolerance: float = DEFAULT_BATH_TOLERANCE,
-    profile: bool = False,
+    settings: AnalysisSettings | None = None,
+    **given: Any,
 ) -> MdAnalysis:
     """Delta T and G of a profile file, a kapitza run directory or a folder of replicas (the module docstring).
 
@@ -175,6 +200,9 @@ def analyze_md(
     ----------
     source : path-like
         A profile file, a run directory (``run.json``) or a folder of replicas (``replicas.json``).
+    settings : AnalysisSettings, optional
+        The settings below as one record (:class:`AnalysisSettings`); each may also be given by keyword (put into
+        the record), as ``analyze_md(path, flux=2.0, interfaces=[10, 30])``.
     flux, flux_err : float, optional
         Profile file only: the heat flux through each interface and its standard error (flux unit of ``units``);
         without ``flux_err`` the flux is exact.
@@ -202,6 +230,9 @@ def analyze_md(
     profile : bool
         Keep the analysed profile in the result (for a figure); refused for replicas (a figure shows one run).
     """
+    found = AnalysisSettings.of(settings, given)
+    geometry, units, exclude, blocks = found.geometry, found.units, found.exclude, found.blocks
+    hot_bath_at, cold_bath_at, profile = found.hot_bath_at, found.cold_bath_at, found.profile
     path = Path(source)
     if not path.exists():
         raise InputError(f"{str(path)!r} does not exist")
@@ -213,19 +244,16 @@ def analyze_md(
         exclude = _checks.count(exclude, _option("exclude"), minimum=0)
     if blocks is not None:
         blocks = _checks.count(blocks, _option("blocks"), minimum=2)
-    tolerance = _checks.positive(tolerance, _option("tolerance"), "")
-    planes = None if interfaces is None else _numbers(interfaces, "interfaces")
+    tolerance = _checks.positive(found.tolerance, _option("tolerance"), "")
+    planes = None if found.interfaces is None else _numbers(found.interfaces, "interfaces")
     for name, value in (("hot_bath_at", hot_bath_at), ("cold_bath_at", cold_bath_at)):
         if value is not None:
             _checks.number(value, _option(name), "length unit")
     if cold_bath_at is not None and hot_bath_at is None:
         raise InputError(f"{_option('cold_bath_at')} goes with {_option('hot_bath_at')} (the hot bath's centre)")
     if path.is_dir():
-        given = dict(flux=flux, flux_err=flux_err, baths=baths, bath_columns=bath_columns, timestep=timestep,
-                     area=area, block_time=block_time, column=column, composition=composition,
-                     cold_bath_at=cold_bath_at, bath_width=bath_width)  # fmt: skip
         for name in PROFILE_ONLY:
-            if given[name] is not None:
+            if getattr(found, name) is not None:
                 raise InputError(f"{_option(name)} is for a profile file; a run directory provides it ({str(path)!r})")
         if is_replica_parent(path) and os.path.lexists(path / MANIFEST_FILE):
             raise InputError(
@@ -240,11 +268,9 @@ def analyze_md(
                 )
             return _replicas(path, planes, exclude, tolerance, hot_bath_at, blocks, geometry, units)
         return _run(path, planes, exclude, tolerance, hot_bath_at, blocks, geometry, units, profile)
-    return _profile_file(
-        path, flux, flux_err, baths, bath_columns, timestep, blocks, area, block_time, planes, hot_bath_at,
-        cold_bath_at, bath_width, geometry or "periodic", units or "lj", column, composition, exclude, tolerance,
-        profile,
-    )  # fmt: skip
+    checked = replace(found, blocks=blocks, geometry=geometry or "periodic", units=units or "lj", exclude=exclude,
+                      tolerance=tolerance)  # fmt: skip
+    return _profile_file(path, checked, planes)
 
 
 def _numbers(values: Any, name: str) -> tuple[float, ...]:
@@ -317,10 +343,15 @@ def _replicas(path, planes, exclude, tolerance, hot_bath, blocks, geometry, unit
     )
 
 
-def _profile_file(
-    path, flux, flux_err, baths, bath_columns, timestep, blocks, area, block_time, planes, hot_bath, cold_bath,
-    bath_width, geometry, units, column, composition, exclude, tolerance, keep_profile,
-) -> MdAnalysis:  # fmt: skip
+def _profile_file(path: Path, found: AnalysisSettings, planes: tuple[float, ...] | None) -> MdAnalysis:
+    """A profile file's analysis (``found``: the settings checked, geometry and units resolved)."""
+    flux, flux_err, baths, bath_columns, timestep = (found.flux, found.flux_err, found.baths, found.bath_columns,
+                                                     found.timestep)  # fmt: skip
+    blocks, area, block_time, hot_bath, cold_bath = (found.blocks, found.area, found.block_time, found.hot_bath_at,
+                                                     found.cold_bath_at)  # fmt: skip
+    bath_width, geometry, units, column, composition = (found.bath_width, found.geometry, found.units, found.column,
+                                                        found.composition)  # fmt: skip
+    exclude, tolerance, keep_profile = found.exclude, found.tolerance, found.profile
     from .baths import parse_layout, read_bath_tally
     from .jump import analyze_jump
     from .profiles import read_profile
@@ -614,4 +645,4 @@ def replicas_document(a: MdAnalysis) -> dict[str, Any]:
     return to_jsonable(doc)
 
 
-__all__ = ["MdAnalysis", "analyze_md", "jump_document", "replicas_document"]
+__all__ = ["AnalysisSettings", "MdAnalysis", "analyze_md", "jump_document", "replicas_document"]
