@@ -388,18 +388,13 @@ def run_on_dask(
     eta: float,
     record: Callable[[int, int, NDArray[np.float64], int, int], None],
     *,
-    client: Any = None,
-    workers: int | None = None,
-    address: str | None = None,
     only: Collection[tuple[int, int]] | None = None,
     task_timeout: float = TASK_TIMEOUT,
-    connect_timeout: float = CONNECT_TIMEOUT,
     lead_method: str = "auto",
     folds: tuple[Any, Any] | None = None,
-    device: str = "cpu",
-    batch: int | None = None,
     sizes: Callable[[], Any] | None = None,
-    max_gpu_memory_gb: float | None = None,
+    execution: Any = None,
+    **where: Any,
 ) -> DaskPlan | None:
     """Compute the (k, chunk) units as dask tasks; ``record(ik, start, xi, steps_left, steps_right)`` takes each.
 
@@ -422,7 +417,15 @@ def run_on_dask(
     stacked per call, by default as many as fit the least free GPU memory of a worker (``sizes()``, the model's
     :class:`.inputs.ModelSizes`, and ``max_gpu_memory_gb``: :func:`.inputs.device_batch`).  A local cluster made
     here for a GPU device has one worker per GPU (``workers`` of them at most: :func:`local_devices`).
+
+    ``execution`` (:class:`.execution.Execution`, or its fields by keyword: ``client``, ``workers``, ``address``,
+    ``connect_timeout``, ``device``, ``batch``, ``max_gpu_memory_gb``) says where the tasks run.
     """
+    from .execution import Execution
+
+    run = Execution.of(execution, where, "run_on_dask")
+    client, workers, address, connect_timeout = run.client, run.workers, run.address, run.connect_timeout
+    device, batch, max_gpu_memory_gb = run.device, run.batch, run.max_gpu_memory_gb
     distributed = _distributed()
     units = work_units(kappa.shape[0], chunks, only)
     if not units:

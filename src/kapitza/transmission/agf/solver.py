@@ -34,7 +34,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import field
+from dataclasses import field, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -43,7 +43,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ... import landauer
 from ..._backend import NUMPY, Backend, check_device, device_argument, device_memory, select_backend
-from ...cluster import CONNECT_TIMEOUT, check_connect_timeout
+from ...cluster import check_connect_timeout
 from ...errors import InputError
 from ...io.results import result
 from . import kernels
@@ -56,6 +56,7 @@ from .chunk import (  # noqa: F401 - BLOCH_MIN_SIZE, lead_method_for, solve_chun
     solve_units,
     stacks,
 )
+from .execution import Execution
 from .folding import FoldedLead, LeadFold
 from .inputs import ModelSizes
 from .model import LayeredModel, as_kappa
@@ -216,17 +217,12 @@ def transmission(
     omega_weights: ArrayLike | None = None,
     time_reversal: bool = True,
     chunk: int = DEFAULT_CHUNK,
-    client: Any = None,
-    workers: int | None = None,
-    address: str | None = None,
-    connect_timeout: float = CONNECT_TIMEOUT,
     progress: Progress | None = None,
     checkpoint: str | Path | None = None,
     lead_method: str = "auto",
     folds: tuple[LeadFold, LeadFold] | None = None,
-    device: str | Backend = "cpu",
-    batch: int | None = None,
-    max_gpu_memory_gb: float | None = None,
+    execution: Execution | None = None,
+    **where: Any,
 ) -> TransmissionResult:
     """Caroli transmission Xi(omega, k_par) of a layered model, and its k average.
 
@@ -246,6 +242,9 @@ def transmission(
         Compute one of each (kappa, -kappa) pair.
     chunk : int
         Frequencies per task.
+    execution : Execution, optional
+        Where the sweep runs (:class:`.execution.Execution`: the dask target and the device, the fields below); its
+        fields may also be given by keyword (``workers=2, device="gpu"``), put into the record.
     client, workers, address
         Run on dask.distributed: an existing ``Client``, or a local cluster of
         ``workers`` processes, or the scheduler at ``address``
@@ -282,9 +281,11 @@ def transmission(
     max_gpu_memory_gb : float, optional
         GB of each GPU the kernels may fill (default 80 % of its free memory).
     """
+    run = Execution.of(execution, where, "transmission")
+    device, batch, max_gpu_memory_gb = run.device, run.batch, run.max_gpu_memory_gb
     w = _validate(omega, eta)
     check_lead_method(lead_method)
-    connect_timeout = check_connect_timeout(connect_timeout, "connect_timeout=")
+    connect_timeout = check_connect_timeout(run.connect_timeout, "connect_timeout=")
     weights = trapezoid_weights(w) if omega_weights is None else np.asarray(omega_weights, dtype=float)
     if weights.shape != w.shape:
         raise InputError(f"omega_weights has shape {weights.shape}, expected {w.shape}")
@@ -301,7 +302,7 @@ def transmission(
     t0 = time.perf_counter()
     xi_k = np.empty((kappa.shape[0], w.size))
     steps = np.zeros((kappa.shape[0], 2), dtype=np.int64)
-    on_dask = not (client is None and workers is None and address is None)
+    on_dask = run.on_dask
     metadata: dict[str, Any] = {}
     backend = NUMPY
     if on_dask:
@@ -352,17 +353,11 @@ def transmission(
             chunks,
             eta,
             record,
-            client=client,
-            workers=workers,
-            address=address,
-            connect_timeout=connect_timeout,
             only=todo,
             lead_method=lead_method,
             folds=folds,
-            device=device,
-            batch=batch,
             sizes=lambda: model_sizes(model, folds),
-            max_gpu_memory_gb=max_gpu_memory_gb,
+            execution=replace(run, connect_timeout=connect_timeout, device=device, batch=batch),
         )
         if plan is not None:
             metadata["device"] = f"dask workers ({plan.device})"
