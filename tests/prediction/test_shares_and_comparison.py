@@ -119,3 +119,19 @@ def test_convergence_table_shrinks_towards_the_densest_mesh():
     change = table.relative_change[:, 0]
     assert change[-1] == 0.0 and change[1] < change[0]
     assert change[1] < 0.01
+
+
+def test_the_comparison_takes_the_predictions_settings_record():
+    """Issue 85, item 1: compare_debye takes the prediction's one settings record (or its fields by keyword, as
+    before); the same numbers either way, and a keyword that is no setting is one line."""
+    from kapitza.errors import InputError
+    from kapitza.prediction.settings import Settings
+
+    by_keyword = compare_debye("Si", "Ge", 300.0, "dmm", mesh=8, n_omega=100)
+    by_record = compare_debye("Si", "Ge", 300.0, "dmm", settings=Settings(dispersion="phonopy", mesh=8), n_omega=100)
+    np.testing.assert_array_equal(by_keyword.full_spectral, by_record.full_spectral)
+    np.testing.assert_array_equal(by_keyword.full.conductance, by_record.full.conductance)
+    with pytest.raises(InputError, match="unknown setting 'meshes' of compare_debye"):
+        compare_debye("Si", "Ge", 300.0, meshes=8)
+    with pytest.raises(InputError, match="dispersion must be 'phonopy'"):
+        compare_debye("Si", "Ge", 300.0, settings=Settings())

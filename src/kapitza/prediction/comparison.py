@@ -8,7 +8,7 @@ of each description on one frequency grid.
 
 from __future__ import annotations
 
-import os
+from dataclasses import fields
 from typing import Any, ClassVar
 
 import numpy as np
@@ -17,10 +17,9 @@ from numpy.typing import ArrayLike, NDArray
 from .. import landauer
 from ..errors import InputError
 from ..io.results import result
-from ..phonons.debye import DEFAULT_CUTOFF
 from .api import build_spectra, resolve_sides
 from .registry import get_model
-from .settings import PotentialSpec, Progress, Settings, SideSpec
+from .settings import Progress, Settings, SideSpec
 from .shares import ConductanceShares, conductance_shares
 
 __all__ = ["DebyeComparison", "compare_debye", "spectral_comparison"]
@@ -124,18 +123,10 @@ def compare_debye(
     temperature: ArrayLike,
     model: str = "dmm",
     *,
-    cutoff: str = DEFAULT_CUTOFF,
-    statistics: str = "bose-einstein",
-    inelastic: Any = None,
-    dispersion: str = "phonopy",
-    potential: PotentialSpec = None,
-    calculator: str | None = None,
-    normal: ArrayLike | str | None = None,
-    mesh: int | ArrayLike | None = None,
-    width: float | None = None,
-    phonopy_files: tuple[str | os.PathLike | None, str | os.PathLike | None] = (None, None),
+    settings: Settings | None = None,
     n_omega: int = 1000,
     progress: Progress | None = None,
+    **options: Any,
 ) -> DebyeComparison:
     """Debye (database sound speeds) vs full-dispersion (force constants) G(T) and dG/domega.
 
@@ -148,6 +139,10 @@ def compare_debye(
         K, scalar or shape (n_T,).
     model : {"dmm", "limit"}
         A model that takes both kinds of spectra.
+    settings : Settings, optional
+        The prediction's settings record (:class:`kapitza.prediction.settings.Settings`, as a
+        :class:`~kapitza.prediction.answer.Prediction` holds it); its fields below may also be given by keyword
+        (``mesh=12``), put into it.
     cutoff : {"debye", "branch", "sine", "sine-zb"}
         Debye-type spectrum of the Debye side (default "debye", see :func:`kapitza.predict`).
     statistics : {"bose-einstein", "classical"}
@@ -163,22 +158,23 @@ def compare_debye(
     progress : callable, optional
         ``progress(stage, done, total)`` while full-dispersion spectra are built.
     """
-    if inelastic is not None:
+    known = {f.name for f in fields(Settings)}
+    unknown = sorted(set(options) - known)
+    if unknown:
+        raise InputError(
+            f"unknown setting {unknown[0]!r} of compare_debye; its settings are {', '.join(sorted(known))}"
+        )
+    if settings is not None and not isinstance(settings, Settings):
+        raise InputError(f"settings must be a kapitza.prediction.settings.Settings, got {type(settings).__name__}")
+    given = {"dispersion": "phonopy", **(settings.options() if settings is not None else {}), **options}
+    if given.get("inelastic") is not None:
         raise InputError("the Debye / full-dispersion comparison is of elastic models; leave out inelastic")
-    if dispersion != "phonopy":
-        raise InputError(f"the comparison is against full dispersion: dispersion must be 'phonopy', got {dispersion!r}")
-    full = Settings(
-        cutoff=cutoff,
-        statistics=statistics,
-        dispersion="phonopy",
-        potential=potential,
-        calculator=calculator,
-        normal=normal,
-        mesh=mesh,
-        width=width,
-        phonopy_files=phonopy_files,
-    )
-    debye = Settings(cutoff=cutoff, statistics=statistics)
+    if given["dispersion"] != "phonopy":
+        raise InputError(
+            f"the comparison is against full dispersion: dispersion must be 'phonopy', got {given['dispersion']!r}"
+        )
+    full = Settings(**given)
+    debye = Settings(cutoff=full.cutoff, statistics=full.statistics)
     info = get_model(model, "phonopy")
     t = landauer.as_temperatures(temperature)
     m1, m2, given = resolve_sides(side1, side2, full, progress=progress)
