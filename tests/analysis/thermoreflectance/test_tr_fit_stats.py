@@ -16,6 +16,7 @@ from kapitza.analysis.thermoreflectance import Interface, Laser, Layer, Sample
 from kapitza.analysis.thermoreflectance import model as M
 from kapitza.analysis.thermoreflectance.least_squares import fit
 from kapitza.analysis.thermoreflectance.posterior import sample_posterior
+from kapitza.errors import InputError
 
 FREQ = np.geomspace(1e5, 2e7, 12)
 DELAY = np.geomspace(100e-12, 4e-9, 15)
@@ -114,3 +115,17 @@ def test_posterior_refuses_absurd_runs_before_any_work() -> None:
         sample_posterior(truth, "fdtr", FREQ, np.zeros(FREQ.size), ["G"], walkers=8, steps=10_000_000)
     with pytest.raises(ValueError, match="burn= .* must be smaller"):
         sample_posterior(truth, "fdtr", FREQ, np.zeros(FREQ.size), ["G"], steps=10, burn=10)
+
+
+def test_the_sampler_takes_one_settings_record():
+    """Issue 85, item 1: sample_posterior's sampler settings are one record, Sampling (or its fields by keyword, as
+    before); a keyword that is no setting is one line."""
+    from kapitza.analysis.thermoreflectance import Sampling
+
+    truth = al_sapphire()
+    with pytest.raises(InputError, match="must be smaller than steps"):
+        sample_posterior(truth, "fdtr", FREQ, np.zeros(FREQ.size), ["G"], sampling=Sampling(steps=10, burn=10))
+    with pytest.raises(InputError, match="unknown setting 'step' of sample_posterior"):
+        sample_posterior(truth, "fdtr", FREQ, np.zeros(FREQ.size), ["G"], step=10)
+    with pytest.raises(InputError, match="sampling= must be a Sampling"):
+        sample_posterior(truth, "fdtr", FREQ, np.zeros(FREQ.size), ["G"], sampling={"steps": 10})

@@ -5,7 +5,7 @@ See :mod:`.sample` for the sample description and parameter names and :mod:`.mod
 :mod:`.arguments`' and the residuals' AR(1) noise :mod:`.noise`'s.
 """
 
-from .fit import PosteriorResult, ThermoreflectanceFit, fit, sample_posterior
+from .fit import PosteriorResult, Sampling, ThermoreflectanceFit, fit, sample_posterior
 from .inputs import TRData, read_data, read_sample
 from .model import (
     OBSERVABLES,
@@ -30,6 +30,7 @@ __all__ = [
     "Laser",
     "Layer",
     "PosteriorResult",
+    "Sampling",
     "Sample",
     "Sensitivity",
     "TDTRSignal",

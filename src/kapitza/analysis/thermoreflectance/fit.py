@@ -8,6 +8,6 @@ from __future__ import annotations
 
 from .arguments import MAX_POINTS
 from .least_squares import Progress, ThermoreflectanceFit, fit
-from .posterior import PosteriorResult, sample_posterior
+from .posterior import PosteriorResult, Sampling, sample_posterior
 
-__all__ = ["MAX_POINTS", "PosteriorResult", "Progress", "ThermoreflectanceFit", "fit", "sample_posterior"]
+__all__ = ["MAX_POINTS", "PosteriorResult", "Progress", "Sampling", "ThermoreflectanceFit", "fit", "sample_posterior"]

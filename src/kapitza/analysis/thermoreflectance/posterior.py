@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, replace
 from typing import Any, ClassVar
 
 import numpy as np
@@ -82,6 +83,32 @@ def _emcee() -> Any:
     return optional_module("emcee", "mcmc", "posterior sampling of thermoreflectance fits")
 
 
+@dataclass(frozen=True)
+class Sampling:
+    """The settings of :func:`sample_posterior`'s sampler, one record (each field's meaning is that function's
+    parameter of the name); only grouped here, checked where the sampler starts."""
+
+    walkers: int | None = None
+    steps: int = 2000
+    burn: int = 500
+    thin: int | None = None
+    seed: int = 0
+    max_evaluations: int = 1_000_000
+
+    @classmethod
+    def of(cls, sampling: Sampling | None, given: Mapping[str, Any]) -> Sampling:
+        """``sampling`` (default: the defaults) with ``given`` (its fields by keyword) put in; InputError for a
+        keyword that is no field of it."""
+        if sampling is not None and not isinstance(sampling, cls):
+            raise InputError(f"sampling= must be a Sampling, got {type(sampling).__name__}")
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(given) - known)
+        if unknown:
+            raise InputError(f"unknown setting {unknown[0]!r} of sample_posterior; its sampler's are "
+                             f"{', '.join(sorted(known))}")  # fmt: skip
+        return replace(sampling or cls(), **given)
+
+
 def sample_posterior(
     sample: Sample,
     mode: str,
@@ -94,14 +121,10 @@ def sample_posterior(
     bounds: Mapping[str, Sequence[float]] | None = None,
     x_range: Sequence[float] | None = None,
     marginalize: bool = False,
-    walkers: int | None = None,
-    steps: int = 2000,
-    burn: int = 500,
-    thin: int | None = None,
-    seed: int = 0,
     rtol: float = 1e-6,
-    max_evaluations: int = 1_000_000,
     progress: Progress | None = None,
+    sampling: Sampling | None = None,
+    **sampler: Any,
 ) -> PosteriorResult:
     """Sample the posterior of the named parameters with emcee (affine-invariant ensemble sampler).
 
@@ -121,6 +144,9 @@ def sample_posterior(
         As for :func:`fit`.
     marginalize : bool
         Sample the fixed inputs with errors as nuisance parameters.
+    sampling : Sampling, optional
+        The sampler's settings as one record (:class:`Sampling`: ``walkers``, ``steps``, ``burn``, ``thin``, ``seed``,
+        ``max_evaluations``, below); each may also be given by keyword, put into it.
     walkers : int, optional
         Number of walkers, >= 2 n_dim (default max(8, 4 n_dim)).
     steps, burn : int
@@ -142,15 +168,17 @@ def sample_posterior(
         raise InputError("progress= must be a function progress(done, total) or None")
     nuisance = prob.fixed if marginalize else ()
     ndim = len(prob.names) + len(nuisance)
-    steps = _checks.count(steps, "steps=", 1)
-    burn = _checks.count(burn, "burn=", 0)
+    found = Sampling.of(sampling, sampler)
+    walkers, thin = found.walkers, found.thin
+    steps = _checks.count(found.steps, "steps=", 1)
+    burn = _checks.count(found.burn, "burn=", 0)
     if burn >= steps:
         raise InputError(f"burn= ({burn}) must be smaller than steps= ({steps})")
     walkers = max(8, 4 * ndim) if walkers is None else _checks.count(walkers, "walkers=", 2 * ndim)
     if thin is not None:
         thin = _checks.count(thin, "thin=", 1)
-    seed = _checks.count(seed, "seed=", 0)
-    max_evaluations = _checks.count(max_evaluations, "max_evaluations=", 1)
+    seed = _checks.count(found.seed, "seed=", 0)
+    max_evaluations = _checks.count(found.max_evaluations, "max_evaluations=", 1)
     if walkers * steps > max_evaluations:
         raise InputError(
             f"walkers={walkers} x steps={steps} needs {walkers * steps} model evaluations "
