@@ -125,14 +125,14 @@ def slow_lammps_sw_si() -> Any:
 
 
 def slow_emt() -> Any:
-    """ASE's EMT taking 50 ms a force call more (a loaded machine's potential): for the wall-clock time bound."""
+    """ASE's EMT taking 500 ms a force call more (a loaded machine's potential): for the wall-clock time bound."""
     import time
 
     from ase.calculators.emt import EMT
 
     class SlowEMT(EMT):
         def calculate(self, *args: Any, **kwargs: Any) -> None:
-            time.sleep(0.05)
+            time.sleep(0.5)
             super().calculate(*args, **kwargs)
 
     return SlowEMT()
