@@ -328,3 +328,20 @@ def test_an_npy_header_that_numpy_cannot_tokenize_is_refused(tmp_path):
     _zip(tmp_path / "h.npz", [("metadata.npy", _metadata(), 0, len(_metadata()), _metadata()),
                               ("conductance.npy", broken, 0, len(broken), broken)])  # fmt: skip
     _refused_at_once(tmp_path / "h.npz", "member 'conductance.npy'")
+
+
+def test_a_saved_result_nested_past_a_records_depth_is_one_line(tmp_path):
+    """Issue 86, item 4: every JSON kapitza reads goes through the one depth bound (io.json_file.MAX_DEPTH), a saved
+    result's too (a document 40 objects deep, well within Python's recursion limit, was parsed and walked)."""
+    from kapitza.errors import InputError
+    from kapitza.io.json_file import MAX_DEPTH
+
+    doc = {"kind": "Prediction", "result": {}}
+    level = doc["result"]
+    for _ in range(MAX_DEPTH + 8):
+        level["x"] = [{}]
+        level = level["x"][0]
+    path = tmp_path / "deep.json"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(InputError, match=r"its JSON nests lists or objects deeper than a kapitza record"):
+        kapitza.load(path)

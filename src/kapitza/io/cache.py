@@ -62,6 +62,7 @@ from numpy.typing import NDArray
 
 from ..errors import CacheNote, InputError
 from .atomic import atomic_write
+from .json_file import check_depth
 
 #: Bump when the layout of cached entries changes, to invalidate old entries (their file names change with it).
 #: 2: every entry carries its full key and a SHA-256 checksum of its arrays, verified on read.
@@ -726,7 +727,9 @@ def read_signed_document(
     if len(raw) > MAX_DOCUMENT_BYTES:
         return None, f"holds more than {MAX_DOCUMENT_BYTES:,} bytes"
     try:
-        document = json.loads(raw.decode("utf-8"), parse_constant=lambda name: None)
+        document = check_depth(json.loads(raw.decode("utf-8"), parse_constant=lambda name: None), "the entry")
+    except InputError:
+        return None, "nests lists or objects deeper than a kapitza record"
     except (ValueError, RecursionError):
         return None, "is not JSON"
     if not isinstance(document, dict):

@@ -23,7 +23,7 @@ from typing import Any
 from ..errors import InputError
 from .paths import read_ascii_text
 
-__all__ = ["MAX_DEPTH", "parse", "read"]
+__all__ = ["MAX_DEPTH", "check_depth", "parse", "read"]
 
 #: Deepest nesting of lists and objects a record may have (a run manifest or a replica record is 4 deep).
 MAX_DEPTH = 32
@@ -42,6 +42,15 @@ def parse(text: str, where: str) -> Any:
         raise InputError(f"{where} nests lists or objects deeper than a kapitza record ({MAX_DEPTH} levels)") from None
     except ValueError as exc:
         raise InputError(f"{where} is not valid JSON ({' '.join(str(exc).split())[:200]})") from None
+    if _depth(doc) > MAX_DEPTH:
+        raise InputError(f"{where} nests lists or objects deeper than a kapitza record ({MAX_DEPTH} levels)")
+    return doc
+
+
+def check_depth(doc: Any, where: str) -> Any:
+    """``doc`` (a parsed JSON document) if it nests lists and objects at most :data:`MAX_DEPTH` deep, else InputError
+    naming ``where``: the depth bound of :func:`parse` for a document parsed elsewhere (a cache entry's, a saved
+    result's, whose own parsing rules differ)."""
     if _depth(doc) > MAX_DEPTH:
         raise InputError(f"{where} nests lists or objects deeper than a kapitza record ({MAX_DEPTH} levels)")
     return doc

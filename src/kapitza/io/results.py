@@ -44,6 +44,7 @@ from .. import _checks
 from .._version import __version__
 from ..errors import InputError
 from .atomic import atomic_write
+from .json_file import check_depth
 from .paths import is_file
 
 T = TypeVar("T")
@@ -524,6 +525,7 @@ def load(path: str | os.PathLike, *, max_bytes: int = MAX_LOAD_BYTES) -> Any:
             document = json.loads(source.read_text(encoding="utf-8"))
         else:
             document, arrays = _read_npz(source, not_result, int(max_bytes))
+        check_depth(document, f"{not_result}: its JSON")  # the one depth bound of every JSON read (io.json_file)
     except InputError:
         raise
     except RecursionError:
