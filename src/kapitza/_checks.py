@@ -393,3 +393,25 @@ def sized(values: Any, name: str, shape: tuple[int | None, ...], *, kind: str = 
         wanted = "(" + ", ".join("any" if e is None else str(e) for e in shape) + ("," if len(shape) == 1 else "") + ")"
         raise InputError(f"{name} has shape {x.shape}; expected {wanted}")
     return x
+
+
+def known_settings(given: Any, known: Any, refusal: str) -> None:
+    """InputError where a keyword of ``given`` is none of ``known``: ``unknown setting 'NAME'{refusal} are
+    KNOWN...`` (``refusal`` says whose, e.g. `` of analyze_md; its settings``).  The one check of every workflow that
+    takes its settings record's fields by keyword."""
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        raise InputError(f"unknown setting {unknown[0]!r}{refusal} are {', '.join(sorted(known))}")
+
+
+def settings_record(cls: Any, record: Any, given: Any, argument: str, refusal: str) -> Any:
+    """A workflow's settings record: ``record`` (an instance of the dataclass ``cls``; None: its defaults) with
+    ``given`` (its fields by keyword) put in.  InputError where ``record`` (the argument named ``argument``) is not a
+    ``cls``, or a keyword is no field (:func:`known_settings`, ``refusal``)."""
+    from dataclasses import fields, replace
+
+    if record is not None and not isinstance(record, cls):
+        article = "an" if cls.__name__[0] in "AEIOU" else "a"
+        raise InputError(f"{argument} must be {article} {cls.__name__}, got {type(record).__name__}")
+    known_settings(given, [f.name for f in fields(cls)], refusal)
+    return replace(record or cls(), **given)

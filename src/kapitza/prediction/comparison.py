@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .. import landauer
+from .. import _checks, landauer
 from ..errors import InputError
 from ..io.results import result
 from .api import build_spectra, resolve_sides
@@ -158,12 +158,7 @@ def compare_debye(
     progress : callable, optional
         ``progress(stage, done, total)`` while full-dispersion spectra are built.
     """
-    known = {f.name for f in fields(Settings)}
-    unknown = sorted(set(options) - known)
-    if unknown:
-        raise InputError(
-            f"unknown setting {unknown[0]!r} of compare_debye; its settings are {', '.join(sorted(known))}"
-        )
+    _checks.known_settings(options, [f.name for f in fields(Settings)], " of compare_debye; its settings")
     if settings is not None and not isinstance(settings, Settings):
         raise InputError(f"settings must be a kapitza.prediction.settings.Settings, got {type(settings).__name__}")
     given = {"dispersion": "phonopy", **(settings.options() if settings is not None else {}), **options}

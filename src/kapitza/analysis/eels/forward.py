@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -345,13 +345,7 @@ class Acquisition:
     def of(cls, acquisition: Acquisition | None, settings: Mapping[str, Any]) -> Acquisition:
         """``acquisition`` (default: the defaults) with ``settings`` (its fields by keyword) put in; InputError for a
         keyword that is not one of its fields, or an ``acquisition`` that is not one."""
-        if acquisition is not None and not isinstance(acquisition, cls):
-            raise InputError(f"acquisition must be an Acquisition, got {type(acquisition).__name__}")
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(settings) - known)
-        if unknown:
-            raise InputError(f"unknown setting {unknown[0]!r}; an acquisition's are {', '.join(sorted(known))}")
-        return replace(acquisition or cls(), **settings)
+        return _checks.settings_record(cls, acquisition, settings, "acquisition", "; an acquisition's")
 
     def options(self) -> dict[str, Any]:
         """The numbers (and the form) that :func:`spectrum_components` takes and the truth records, in order."""

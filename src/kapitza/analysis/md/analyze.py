@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -177,15 +177,7 @@ class AnalysisSettings:
     def of(cls, settings: AnalysisSettings | None, given: dict[str, Any]) -> AnalysisSettings:
         """``settings`` (default: the defaults) with ``given`` (its fields by keyword) put in; InputError for a
         keyword that is no field."""
-        if settings is not None and not isinstance(settings, cls):
-            raise InputError(f"settings must be an AnalysisSettings, got {type(settings).__name__}")
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(given) - known)
-        if unknown:
-            raise InputError(
-                f"unknown setting {unknown[0]!r} of analyze_md; its settings are {', '.join(sorted(known))}"
-            )
-        return replace(settings or cls(), **given)
+        return _checks.settings_record(cls, settings, given, "settings", " of analyze_md; its settings")
 
 
 def analyze_md(

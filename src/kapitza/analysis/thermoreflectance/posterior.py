@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
@@ -99,14 +99,7 @@ class Sampling:
     def of(cls, sampling: Sampling | None, given: Mapping[str, Any]) -> Sampling:
         """``sampling`` (default: the defaults) with ``given`` (its fields by keyword) put in; InputError for a
         keyword that is no field of it."""
-        if sampling is not None and not isinstance(sampling, cls):
-            raise InputError(f"sampling= must be a Sampling, got {type(sampling).__name__}")
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(given) - known)
-        if unknown:
-            raise InputError(f"unknown setting {unknown[0]!r} of sample_posterior; its sampler's are "
-                             f"{', '.join(sorted(known))}")  # fmt: skip
-        return replace(sampling or cls(), **given)
+        return _checks.settings_record(cls, sampling, given, "sampling=", " of sample_posterior; its sampler's")
 
 
 def sample_posterior(

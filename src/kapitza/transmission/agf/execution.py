@@ -8,11 +8,11 @@ used (:func:`.parallel.connect`, :func:`kapitza._backend.select_backend`), namin
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from typing import Any
 
+from ... import _checks
 from ...cluster import CONNECT_TIMEOUT
-from ...errors import InputError
 
 __all__ = ["Execution"]
 
@@ -51,14 +51,7 @@ class Execution:
     def of(cls, execution: Execution | None, given: Mapping[str, Any], where: str) -> Execution:
         """``execution`` (default: in this process, on the CPU) with ``given`` (its fields by keyword) put in;
         InputError naming ``where`` for a keyword that is no field."""
-        if execution is not None and not isinstance(execution, cls):
-            raise InputError(f"execution must be an Execution, got {type(execution).__name__}")
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(given) - known)
-        if unknown:
-            raise InputError(f"unknown setting {unknown[0]!r} of {where}; its execution settings are "
-                             f"{', '.join(sorted(known))}")  # fmt: skip
-        return replace(execution or cls(), **given)
+        return _checks.settings_record(cls, execution, given, "execution", f" of {where}; its execution settings")
 
     @property
     def on_dask(self) -> bool:
