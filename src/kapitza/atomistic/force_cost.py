@@ -251,12 +251,15 @@ class TimeBudget:
         import threading
 
         armed = getattr(signal, "SIGALRM", None) is not None and threading.current_thread() is threading.main_thread()
-        if not armed or id(self) in _ARMED:
+        if id(self) in _ARMED:  # an outer block of this budget holds the timer
             yield
             return
         left = self.left()
-        if left <= 0:  # spent: work that calls forces was refused by check(); what is read from the cache goes on
-            yield
+        if not armed or left <= 0:  # no timer here; or spent: work that calls forces was refused by check(), what is
+            try:  # read from the cache goes on
+                yield
+            finally:
+                _STAGES.pop(id(self), None)
             return
         outer, _ = signal.getitimer(signal.ITIMER_REAL)  # a caller's own timer (a harness's alarm): kept
         began = time.monotonic()

@@ -351,10 +351,11 @@ def crystal_elastic_constants(
     if not isinstance(cache, bool):
         raise InputError(f"cache must be True or False, got {cache!r}")
     memory_gb = _check_memory(conv, source, described, max_memory_gb)
-    cost = elastic_cost(conv, source, described, relax, steps, memory_gb)
+    calls = elastic_calls(conv, relax, steps)  # the strained cells' symmetry counted once, for both statements
+    cost = elastic_cost(conv, source, described, relax, steps, memory_gb, calls)
     before = tuple(float(v) for v in conv.cell.cellpar())
     budget = TimeBudget.of(max_time)
-    stated = elastic_seconds(conv, source, relax, steps)
+    stated = elastic_seconds(conv, source, calls)
     if budget is not None and stated is None:
         raise no_stated_time(source.name)
 
@@ -438,22 +439,24 @@ def elastic_calls(conv: Any, relax: bool, steps: int, bound: bool = False) -> in
     )
 
 
-def elastic_seconds(conv: Any, source: CalculatorSource, relax: bool, steps: int) -> float | None:
-    """The stated typical time of the elastic constants of the conventional cell ``conv``, s
-    (:func:`elastic_calls` x :func:`kapitza.atomistic.force_cost.call_seconds`); None where the calculator has no
+def elastic_seconds(conv: Any, source: CalculatorSource, calls: int) -> float | None:
+    """The stated typical time of the elastic constants of the conventional cell ``conv``, s: its typical ``calls``
+    (:func:`elastic_calls`) x :func:`kapitza.atomistic.force_cost.call_seconds`; None where the calculator has no
     measured cost."""
     per = call_seconds(source.name, conv)
-    return None if per is None else elastic_calls(conv, relax, steps) * per
+    return None if per is None else calls * per
 
 
-def elastic_cost(conv: Any, source: CalculatorSource, described: str, relax: bool, steps: int, memory_gb: float) -> str:
-    """The statement before the first force call, one line: the typical force calls (:func:`elastic_calls`) and the
+def elastic_cost(
+    conv: Any, source: CalculatorSource, described: str, relax: bool, steps: int, memory_gb: float, calls: int
+) -> str:
+    """The statement before the first force call, one line: the typical force ``calls`` (:func:`elastic_calls`) and the
     bound, the relaxation and the :data:`STRAINED_CELLS` strained cells each at ``steps`` optimiser steps of one force
     call on the conventional cell (:func:`kapitza.atomistic.force_cost.call_seconds`).  No time for a calculator
     without a measured cost."""
     relaxations = STRAINED_CELLS + (1 if relax else 0)
     what = f"the {len(conv)}-atom cell"
-    found = stage(source.name, what, conv, elastic_calls(conv, relax, steps), memory_gb)
+    found = stage(source.name, what, conv, calls, memory_gb)
     most = elastic_calls(conv, relax, steps, bound=True)
     words = (
         f"{described}: elastic constants with {source.name}, typically {stage_words(found)}; at most "
