@@ -19,6 +19,8 @@ import ast
 import math
 from pathlib import Path
 
+import pytest
+
 import kapitza
 from kapitza import units
 
@@ -149,3 +151,16 @@ def test_the_constants_of_units_are_codata_2018():
     assert units.KB == 1.380649e-23 and units.AVOGADRO == 6.02214076e23 and units.SPEED_OF_LIGHT == 299792458.0
     assert math.isclose(units.HBAR, units.PLANCK / (2 * math.pi), rel_tol=1e-15)
     assert units.RAD_S_PER_THZ == 2 * math.pi * 1e12
+
+
+def test_the_constants_of_units_are_scipys():
+    """units.py types the constants instead of importing scipy.constants (0.1 s of start-up): each must be the
+    number scipy.constants carries (CODATA 2022 in scipy >= 1.15), to the last bit but for the derived ones."""
+    constants = pytest.importorskip("scipy.constants")
+    exact = {"h": constants.h, "k_B": constants.k, "e": constants.e, "N_A": constants.N_A, "c": constants.c}
+    measured = {"amu": constants.atomic_mass, "m_e": constants.m_e}
+    for name, value in {**exact, **measured}.items():
+        assert units.CODATA[name] == value, name
+    assert math.isclose(units.HBAR, constants.hbar, rel_tol=1e-15)
+    assert math.isclose(units.STEFAN_BOLTZMANN, constants.Stefan_Boltzmann, rel_tol=1e-15)
+    assert units.EV == constants.electron_volt

@@ -1,4 +1,4 @@
-"""Physical constants (CODATA, via :mod:`scipy.constants`) and unit conversions.
+"""Physical constants (the 2019 SI and CODATA 2022, as :mod:`scipy.constants` has them) and unit conversions.
 
 kapitza computes in SI throughout: K, W m^-2 K^-1, m^2 K W^-1, rad/s, kg, m.
 Conversions happen only at the edges (CLI, file readers, plots); this module is
@@ -18,28 +18,32 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import constants as _c
 
+# The values: the 2019 SI's defining constants (exact: h, e, k_B, N_A, c; BIPM, The International System of Units,
+# 9th ed., 2019, Table 1) and CODATA 2022 for the measured ones (amu, m_e: Mohr et al., Rev. Mod. Phys. 97, 025002
+# (2025)), the same numbers :mod:`scipy.constants` carries (``tests/test_units_policy.py`` holds them to it).
+# Typed here rather than imported: ``scipy.constants`` pulls scipy's array-API layer, 0.1 s of every start-up.
+
+#: Planck constant, J s (exact).
+PLANCK: float = 6.62607015e-34
 #: Reduced Planck constant, J s.
-HBAR: float = _c.hbar
-#: Boltzmann constant, J K^-1.
-KB: float = _c.k
-#: Atomic mass unit, kg.
-AMU: float = _c.atomic_mass
-#: Avogadro constant, mol^-1.
-AVOGADRO: float = _c.N_A
-#: Electron volt, J.
-EV: float = _c.electron_volt
-#: Elementary charge, C (the same number as :data:`EV`).
-ELEMENTARY_CHARGE: float = _c.elementary_charge
-#: Planck constant, J s.
-PLANCK: float = _c.h
-#: Speed of light in vacuum, m s^-1.
-SPEED_OF_LIGHT: float = _c.c
-#: Electron mass, kg.
-ELECTRON_MASS: float = _c.m_e
-#: Stefan-Boltzmann constant, W m^-2 K^-4.
-STEFAN_BOLTZMANN: float = _c.Stefan_Boltzmann
+HBAR: float = PLANCK / (2.0 * math.pi)
+#: Boltzmann constant, J K^-1 (exact).
+KB: float = 1.380649e-23
+#: Atomic mass unit, kg (CODATA 2022).
+AMU: float = 1.66053906892e-27
+#: Avogadro constant, mol^-1 (exact).
+AVOGADRO: float = 6.02214076e23
+#: Elementary charge, C (exact).
+ELEMENTARY_CHARGE: float = 1.602176634e-19
+#: Electron volt, J (the same number as :data:`ELEMENTARY_CHARGE`).
+EV: float = ELEMENTARY_CHARGE
+#: Speed of light in vacuum, m s^-1 (exact).
+SPEED_OF_LIGHT: float = 299792458.0
+#: Electron mass, kg (CODATA 2022).
+ELECTRON_MASS: float = 9.1093837139e-31
+#: Stefan-Boltzmann constant, W m^-2 K^-4: 2 pi^5 k_B^4 / (15 h^3 c^2), exact from the constants above.
+STEFAN_BOLTZMANN: float = 2.0 * math.pi**5 * KB**4 / (15.0 * PLANCK**3 * SPEED_OF_LIGHT**2)
 
 #: The CODATA constants above by their usual symbol: no module outside this one may type their values
 #: (``tests/test_units_policy.py``).
