@@ -304,7 +304,7 @@ def test_one_answer_object_and_the_old_names_still_work(tmp_path):
     and physics' old homes still answer, each with a DeprecationWarning naming the new place."""
     import warnings
 
-    from kapitza.prediction import answer, physics, presenter, report
+    from kapitza.prediction import answer, notes, physics, presenter, report
     from kapitza.prediction.answer import PHYSICS_ONLY, predict_interface
 
     whole, alone = kapitza.predict("Al", "Si", 300.0), predict_interface("Al", "Si", 300.0)
@@ -320,8 +320,10 @@ def test_one_answer_object_and_the_old_names_still_work(tmp_path):
         assert report.predict_interface is predict_interface
     with pytest.warns(DeprecationWarning, match="use kapitza.prediction.physics.helium_range"):
         assert report.helium_range is physics.helium_range
-    with pytest.warns(DeprecationWarning, match="use kapitza.prediction.presenter.validity_notes"):
-        assert report.validity_notes is presenter.validity_notes
+    with pytest.warns(DeprecationWarning, match="use kapitza.prediction.notes.validity_notes"):
+        assert report.validity_notes is notes.validity_notes
+    with pytest.warns(DeprecationWarning, match="presenter.physics_notes is deprecated: use kapitza.prediction.notes"):
+        assert presenter.physics_notes is notes.physics_notes
     with pytest.warns(DeprecationWarning, match="answer.shown is deprecated: use kapitza.prediction.presenter.shown"):
         assert answer.shown is presenter.shown
     with pytest.warns(DeprecationWarning, match="Prediction.physics is deprecated"):

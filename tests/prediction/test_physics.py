@@ -299,7 +299,7 @@ def test_cryogenic_notes_for_a_metal_in_liquid_helium():
     (He II entropy grows as T^5.7 at 1.5 K: Donnelly and Barenghi 1998, the stored heat capacity's source) and the
     room-temperature electron data caveat below a tenth of Cu's Debye temperature; Al/Si at 300 K has none."""
     from kapitza.prediction.answer import predict_interface
-    from kapitza.prediction.presenter import KAPITZA_ANOMALY_REFERENCE
+    from kapitza.prediction.notes import KAPITZA_ANOMALY_REFERENCE
 
     text = " | ".join(predict_interface("Cu", "He4", [1.5], models=["amm"]).notes)
     assert KAPITZA_ANOMALY_REFERENCE in text and "upper end of the expected range" in text

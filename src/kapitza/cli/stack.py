@@ -131,7 +131,7 @@ def _print_stack(res: Any, title: str) -> None:
         )
     if not res.self_consistent:
         console.print("(linear estimate: every kappa and R at T_sink)")
-    from ..prediction.presenter import unchecked_material_notes
+    from ..prediction.notes import unchecked_material_notes
 
     materials = [layer.material for layer in layers if layer.material is not None]
     metals = [layers[m.layer].material for m in res.metal_sides if layers[m.layer].material is not None]

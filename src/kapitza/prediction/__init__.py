@@ -17,6 +17,9 @@ answer
     :func:`predict_interface`, the same class with the physics alone.
 presenter
     The words of a prediction (its text, ``--explain``, the notebook's table), in one place.
+notes
+    The notes of a prediction: where its temperatures leave the models' ground, and the shipped values it used that
+    were not checked against their source.
 physics
     What a prediction computes besides each model's G: the measured values against the radiation limit, the helium
     range, the temperatures of a G(T) figure.

@@ -61,6 +61,7 @@ from .interface import ELECTRON_PHONON_REFERENCE, ELECTRONIC_DMM_REFERENCE, Elec
 from .interlayer.layers import Layer, parse_interlayers
 from .interlayer.series import StackPhysics, check_stack, lawful_layers, stack_document, stack_physics
 from .mlip_band import CalculatorBand
+from .notes import physics_notes
 from .physics import HeliumRange, RadiationLimitCheck, measured_summary, pair_physics, plot_temperatures
 from .registry import default_models, get_model
 from .settings import OptionNames, PotentialSpec, Progress, Settings, SideSpec, api_name
@@ -150,7 +151,7 @@ class Prediction:
     window : float
         Relative temperature window of the measured rows.
     notes : tuple of str
-        Where the temperatures leave the models' ground (:func:`~kapitza.prediction.presenter.validity_notes`): T = 0,
+        Where the temperatures leave the models' ground (:func:`~kapitza.prediction.notes.validity_notes`): T = 0,
         above a side's melting point; the shipped values used that were not checked against their source.
     helium : HeliumRange or None
         For a solid/helium pair on linear Debye spectra, the AMM and DMM as the two ends of the expected range,
@@ -686,7 +687,7 @@ def predict_interface(
     check_temperature_bound(t)
     names = models or default_models(settings.dispersion, settings.cutoff)
     fields = pair_physics(side1, side2, t, names, settings, measured=measured, window=window, progress=progress)
-    notes = presenter.physics_notes(fields["side1"], fields["side2"], t, settings)
+    notes = physics_notes(fields["side1"], fields["side2"], t, settings)
     physics = Prediction(expected=None, expected_reason=PHYSICS_ONLY, total={}, total_reason=None, notes=notes,
                          **fields)  # fmt: skip
     total, total_reason = _totals(physics)

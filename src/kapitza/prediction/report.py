@@ -20,7 +20,7 @@ _MOVED = {
                      "conductivity_gaps", "helium_range", "measured_summary", "plot_temperatures",
                      "radiation_limit_check"), "kapitza.prediction.physics"),
     **dict.fromkeys(("KAPITZA_ANOMALY_REFERENCE", "unchecked_material_notes", "unchecked_notes", "validity_notes"),
-                    "kapitza.prediction.presenter"),
+                    "kapitza.prediction.notes"),
 }  # fmt: skip
 
 
