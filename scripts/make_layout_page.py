@@ -66,8 +66,9 @@ DESCRIPTIONS: dict[str, str] = {
     "result.py, arguments.py, force_plans.py, device_plan.py and leads.py beside it), md_systems.py (the AGF and "
     "DMM spectra of an MD run's interface, from its manifest)",
     "prediction": "the model registry (registry.py), Settings, predict_model/conductance/resistance (api.py, "
-    "scalars.py), kapitza.predict and the one answer object it returns (answer.py), its words (presenter.py), the "
-    "physics of a pair besides each model's G (physics.py), what a side names (sides.py), the expected measurement "
+    "scalars.py), kapitza.predict and the one answer object it returns (answer.py), its words (presenter.py, written "
+    "from the answer's one document), its notes on the models' ground (notes.py), the physics of a pair besides "
+    "each model's G (physics.py), what a side names (sides.py), the expected measurement "
     "(expected/: its rows, procedure, result and query; the laboratory that chose it lives in "
     "scripts/calibration/laboratory), the one set of scoring rules (scoring.py), "
     "shares by band, Debye vs full comparison, interface.py (metal or not, electronic parts), validation/ (models "

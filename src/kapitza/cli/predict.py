@@ -32,6 +32,7 @@ from ..prediction.presenter import (
     empirical_line,
     expected_lines,
     not_shown_line,
+    pair_measured_line,
     shown,
     shown_rows,
 )
@@ -209,22 +210,25 @@ def render_comparison(p: Prediction) -> Table:
     return table
 
 
-def render_expected(p: Prediction) -> Table:
-    """The expected measurement as a table, one row per temperature (MW m^-2 K^-1)."""
-    expected = p.expected
-    n = len(expected.other_papers)
+def render_expected(doc: dict[str, Any]) -> Table:
+    """The expected measurement of a prediction's document as a table, one row per temperature (MW m^-2 K^-1)."""
+    expected = doc["expected"]
+    n = len(expected["other_papers"])
     rests = f"{n} paper{'s' if n != 1 else ''} that measured the pair" if n else "no paper measured the pair"
     table = Table(
-        title=f"{expected.side1} → {expected.side2}: expected measurement ({expected.method}), with the 68 % band "
+        title=f"{doc['side1']} → {doc['side2']}: expected measurement ({expected['method']}), with the 68 % band "
         f"of held-out papers; from the physics of the pair and {rests}"
     )
     for header in ("T (K)", "expected G (MW m⁻² K⁻¹)", "68 % band from", "to"):
         table.add_column(header, justify="right")
-    for i in shown_rows(expected.temperature.size):
+    columns = [
+        [float(x) for x in expected[k]] for k in ("temperature_k", "conductance_w_m2k", "low_w_m2k", "high_w_m2k")
+    ]
+    for i in shown_rows(len(columns[0])):
         if i is None:
             _gap(table)
             continue
-        t, v, lo, hi = expected.temperature[i], expected.value[i], expected.low[i], expected.high[i]
+        t, v, lo, hi = (column[i] for column in columns)
         table.add_row(f"{t:g}", shown(v, digits=3), shown(lo, digits=3), shown(hi, digits=3))
     return table
 
@@ -234,11 +238,13 @@ def text_report(p: Prediction, explain: bool) -> Report:
     metals, the models' table, the measured range, the helium range, the empirical estimate), the warnings, and the
     provenance (with the shares by band of full dispersion after the Kapitza lengths) behind ``--explain``."""
     report = Report(explain=explain)
-    warnings = list(p.warnings)
-    if p.expected is not None and p.expected.temperature.size > 3:
-        report.answer(render_expected(p))
-    elif p.expected is not None:
-        for line in expected_lines(p.expected, None):
+    doc = p.to_dict()  # the answer's one document: its lead is written from it, as --json prints it
+    warnings = list(doc["warnings"])
+    expected = doc["expected"]
+    if expected["available"] and len(expected["temperature_k"]) > 3:
+        report.answer(render_expected(doc))
+    elif expected["available"]:
+        for line in expected_lines(expected):
             report.answer(line)
     elif warnings and warnings[0].startswith(NOT_AVAILABLE):  # the answer is that there is none, and why: first
         report.answer(warnings.pop(0))
@@ -247,7 +253,7 @@ def text_report(p: Prediction, explain: bool) -> Report:
     report.answer(render_table(p))
     if (line := not_shown_line(p.temperature.size, EVERY_ROW)) is not None:
         report.answer(line)
-    if (line := p.measured_line()) is not None:
+    if (line := pair_measured_line(doc)) is not None:
         report.answer(line)
     if p.helium is not None:
         report.answer(render_helium_range(p))

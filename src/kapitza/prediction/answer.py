@@ -375,32 +375,34 @@ class Prediction:
     # -- text (the words are the presenter's) ----------------------------------------------------------------------
 
     def answer_lines(self) -> list[str]:
-        """The answer in plain text (:func:`~kapitza.prediction.presenter.answer_lines`)."""
-        return presenter.answer_lines(self)
+        """The answer in plain text (:func:`~kapitza.prediction.presenter.answer_lines` of :meth:`to_dict`)."""
+        return presenter.answer_lines(self.to_dict())
 
     def total_lines(self) -> list[str]:
         """Each model's total in plain text, one line each (:func:`~kapitza.prediction.presenter.total_lines`)."""
-        return presenter.total_lines(self)
+        return presenter.total_lines(self.to_dict())
 
     def measured_line(self) -> str | None:
-        """The measured range of the pair, one line or None (:func:`~kapitza.prediction.presenter.measured_line`)."""
-        return presenter.pair_measured_line(self)
+        """The measured range of the pair, one line or None (:func:`~kapitza.prediction.presenter.summary_line`)."""
+        return presenter.pair_measured_line(self.to_dict())
 
     def __repr__(self) -> str:
-        return presenter.text(self)
+        return presenter.text(self.to_dict())
 
     __str__ = __repr__
 
     def _repr_html_(self) -> str:
-        """The notebook's table (:func:`~kapitza.prediction.presenter.html_table`)."""
-        return presenter.html_table(self)
+        """The notebook's table (:func:`~kapitza.prediction.presenter.html_table` of :meth:`to_dict`)."""
+        return presenter.html_table(self.to_dict())
 
     # -- documents, tables, figures -------------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``kapitza predict --json`` document: exact SI values, non-finite ones as "inf"/"nan"; the expected
-        measurement first, then the totals, then the physics (:func:`physics_document`), the warnings and the
-        provenance; with the structure route the crystals, their band and long waves."""
+        """The answer's one document: what ``kapitza predict --json`` prints and what its text (``print``,
+        :meth:`answer_lines`, ``kapitza predict``'s lead) and the notebook's table are written from
+        (:mod:`~kapitza.prediction.presenter`).  Exact SI values, non-finite ones as "inf"/"nan"; the expected
+        measurement first, then the totals, then the physics (the temperatures among it) (:func:`physics_document`), the
+        warnings and the provenance; with the structure route the crystals, their band and long waves."""
         doc: dict[str, Any] = {
             "expected": expected_document(self.expected, self.expected_reason),
             "total": {"conductance_w_m2k": {k: v.tolist() for k, v in self.total.items()},
@@ -506,6 +508,7 @@ def physics_document(p: Prediction) -> dict[str, Any]:
         "side1": p.side1.name,
         "side2": p.side2.name,
         "heat_flow": "side1 -> side2",
+        "temperature_k": p.temperature.tolist(),
         "units": units,
         "results": [_entry(p, k, r, fluid) for k, r in enumerate(p.results)],
     }

@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from ..materials.conductivity import conductivity_table, uses_conductivity_table
 from ..units import M2K_PER_GW, MW_PER_M2K
 from .api import ConductanceResult
 from .empirical import EmpiricalEstimate
-from .expected import ExpectedConductance, mw_text
+from .expected import ExpectedConductance, expected_line, mw_text
 from .interface import (
     ELECTRON_PHONON_REFERENCE,
     ELECTRONIC_DMM_REFERENCE,
@@ -61,6 +61,7 @@ __all__ = [
     "prediction_words",
     "shown",
     "shown_rows",
+    "summary_line",
     "text",
     "total_lines",
 ]
@@ -106,79 +107,93 @@ def shown(value: float, scale: float = MW_PER_M2K, digits: int = 4) -> str:
     return f"{value / scale:.{digits}g}"
 
 
-# -- the answer: print(prediction), the notebook's table -----------------------------------------------------------
+# -- the answer: print(prediction), the notebook's table, kapitza predict's lead ------------------------------------
+#
+# Each reads the answer's one document (:meth:`~kapitza.prediction.answer.Prediction.to_dict`, what ``--json``
+# prints; numbers or "inf"/"nan"), so a saved ``--json`` prints again as the same text and table.
 
 
-def answer_lines(p: Any) -> list[str]:
-    """The answer of prediction ``p`` in plain text: the expected measurement at each temperature (or why there is
-    none), then each model's total at each temperature (MW m^-2 K^-1), then the measured range of the pair.  Beyond
-    :data:`MAX_SHOWN_TEMPERATURES` temperatures, the first and last :data:`EDGE_ROWS` and one line saying how many
-    are left out (``to_dict()`` and ``table()`` hold every one)."""
-    lines = expected_lines(p.expected, p.expected_reason)
-    lines += total_lines(p)
-    if (line := not_shown_line(p.temperature.size, "to_dict() or table()")) is not None:
+def _values(values: Sequence[Any]) -> list[float]:
+    """A document's numbers as floats ("inf" and "nan" are how the JSON writes the non-finite ones)."""
+    return [float(v) for v in values]
+
+
+def answer_lines(doc: Mapping[str, Any]) -> list[str]:
+    """The answer of a prediction's document ``doc`` in plain text: the expected measurement at each temperature (or
+    why there is none), then each model's total at each temperature (MW m^-2 K^-1), then the measured range of the
+    pair.  Beyond :data:`MAX_SHOWN_TEMPERATURES` temperatures, the first and last :data:`EDGE_ROWS` and one line
+    saying how many are left out (``to_dict()`` and ``table()`` hold every one)."""
+    lines = expected_lines(doc["expected"])
+    lines += total_lines(doc)
+    if (line := not_shown_line(len(doc["temperature_k"]), "to_dict() or table()")) is not None:
         lines.append(line)
-    if (line := pair_measured_line(p)) is not None:
+    if (line := pair_measured_line(doc)) is not None:
         lines.append(line)
     return lines
 
 
-def total_lines(p: Any) -> list[str]:
-    """One line per model of prediction ``p``: the total a measurement would see at each temperature (MW m^-2 K^-1),
-    and what it adds."""
-    if not p.total:
-        return [f"total G: none ({p.total_reason})"] if p.total_reason else []
+def total_lines(doc: Mapping[str, Any]) -> list[str]:
+    """One line per model of a prediction's document ``doc``: the total a measurement would see at each temperature
+    (MW m^-2 K^-1), and what it adds."""
+    total = doc["total"]
+    if not total["conductance_w_m2k"]:
+        return [f"total G: none ({total['reason']})"] if total["reason"] else []
+    metal = (doc["electron_phonon"] or {}).get("metal", "the metal")
     what = {
         "non-metal/non-metal": "the phonon model",
         "metal/metal": "the electronic DMM (electrons carry the heat)",
-    }.get(p.electronic.kind, f"G_ph and G_ep of {p.electronic.metal} in series")
+    }.get(doc["interface_kind"], f"G_ph and G_ep of {metal} in series")
     out = [f"total G (MW m^-2 K^-1, what a measurement sees: {what}):"]
-    t = p.temperature
-    for name, values in p.total.items():
-        shown_values = ", ".join("..." if i is None else f"{shown(values[i])} at {t[i]:g} K"
-                                 for i in shown_rows(t.size))  # fmt: skip
+    t = _values(doc["temperature_k"])
+    for name, values in total["conductance_w_m2k"].items():
+        g = _values(values)
+        shown_values = ", ".join("..." if i is None else f"{shown(g[i])} at {t[i]:g} K" for i in shown_rows(len(t)))
         out.append(f"  {name}: {shown_values}")
     return out
 
 
-def pair_measured_line(p: Any) -> str | None:
-    """The measured range of the pair of prediction ``p`` near its temperatures, one line (None without
-    measurements)."""
-    return None if p.measured is None else measured_line(p.measured, p.side1, p.side2, p.window)
+def pair_measured_line(doc: Mapping[str, Any]) -> str | None:
+    """The measured range of the pair of a prediction's document ``doc`` near its temperatures, one line (None
+    without measurements)."""
+    summary = doc["measured"]
+    return None if summary is None else summary_line(summary, doc["side1"], doc["side2"])
 
 
-def text(p: Any) -> str:
-    """``print(prediction)``: the pair, the answer (:func:`answer_lines`) and the warnings."""
-    head = f"Prediction: {p.side1.name} -> {p.side2.name} (heat flows from {p.side1.name})"
-    return "\n".join([head, *answer_lines(p), *(f"warning: {w}" for w in p.warnings)])
+def text(doc: Mapping[str, Any]) -> str:
+    """``print(prediction)``: the pair, the answer (:func:`answer_lines`) and the warnings, of its document."""
+    first, second = doc["side1"], doc["side2"]
+    head = f"Prediction: {first} -> {second} (heat flows from {first})"
+    return "\n".join([head, *answer_lines(doc), *(f"warning: {w}" for w in doc["warnings"])])
 
 
-def html_table(p: Any) -> str:
-    """A compact table of prediction ``p`` for a notebook: the expected measurement on the first row, then each
-    model's total; beyond :data:`MAX_SHOWN_TEMPERATURES` temperatures the first and last :data:`EDGE_ROWS` of each,
-    and a line saying how many are left out."""
+def html_table(doc: Mapping[str, Any]) -> str:
+    """A compact table of a prediction's document ``doc`` for a notebook: the expected measurement on the first row,
+    then each model's total; beyond :data:`MAX_SHOWN_TEMPERATURES` temperatures the first and last
+    :data:`EDGE_ROWS` of each, and a line saying how many are left out."""
     rows: list[tuple[str, str, str, str]] = []
-    e, temps = p.expected, p.temperature
+    e, temps = doc["expected"], _values(doc["temperature_k"])
+    value, low, high = (_values(e.get(k, ())) for k in ("conductance_w_m2k", "low_w_m2k", "high_w_m2k"))
     gap = ("...", "...", "", "")
-    for i in shown_rows(temps.size):
+    for i in shown_rows(len(temps)):
         if i is None:
             rows.append(gap)
-        elif e is not None and math.isfinite(e.value[i]):
-            rows.append(("expected measurement", f"{temps[i]:g}", mw_text(e.value[i]),
-                         f"{mw_text(e.low[i])}-{mw_text(e.high[i])}"))  # fmt: skip
-        elif e is None:
-            rows.append(("expected measurement", f"{temps[i]:g}", "not available", p.expected_reason or ""))
-    for name, values in p.total.items():
-        rows += [gap if i is None else (f"{name} (total)", f"{temps[i]:g}", shown(values[i]), "")
-                 for i in shown_rows(temps.size)]  # fmt: skip
+        elif e["available"] and math.isfinite(value[i]):
+            rows.append(("expected measurement", f"{temps[i]:g}", mw_text(value[i]),
+                         f"{mw_text(low[i])}-{mw_text(high[i])}"))  # fmt: skip
+        elif not e["available"]:
+            rows.append(("expected measurement", f"{temps[i]:g}", "not available", e["reason"] or ""))
+    for name, values in doc["total"]["conductance_w_m2k"].items():
+        g = _values(values)
+        rows += [gap if i is None else (f"{name} (total)", f"{temps[i]:g}", shown(g[i]), "")
+                 for i in shown_rows(len(temps))]  # fmt: skip
     cells = "".join(
         f"<tr><td>{html.escape(a)}</td><td>{html.escape(b)}</td><td>{html.escape(c)}</td><td>{html.escape(d)}</td></tr>"
         for a, b, c, d in rows
     )
-    hidden = not_shown_line(temps.size, "to_dict(), table() or to_dataframe()")
+    hidden = not_shown_line(len(temps), "to_dict(), table() or to_dataframe()")
     notes = f"<p>{html.escape(hidden)}</p>" if hidden else ""
-    notes += "".join(f"<p>warning: {html.escape(w)}</p>" for w in p.warnings)
-    title = html.escape(f"{p.side1.name} \u2192 {p.side2.name}")
+    notes += "".join(f"<p>warning: {html.escape(w)}</p>" for w in doc["warnings"])
+    title = html.escape(f"{doc['side1']} \u2192 {doc['side2']}")
     return (
         f"<div><strong>{title}</strong><table><thead><tr><th>what</th><th>T (K)</th>"
         f"<th>G (MW m<sup>-2</sup> K<sup>-1</sup>)</th><th>68 % band</th></tr></thead><tbody>{cells}</tbody>"
@@ -197,12 +212,12 @@ def html_table(p: Any) -> str:
 NOT_AVAILABLE = "expected measurement: not available"
 
 
-def expected_lines(expected: ExpectedConductance | None, why_not: str | None) -> list[str]:
-    """The expected measurement, one line per temperature shown (:func:`shown_rows`; "..." where some are left
-    out), or the line saying why there is none."""
-    if expected is None:
-        return [f"{NOT_AVAILABLE} ({why_not})"]
-    return ["..." if i is None else expected.line(i) for i in shown_rows(expected.temperature.size)]
+def expected_lines(document: Mapping[str, Any]) -> list[str]:
+    """The expected measurement of its document (:func:`~kapitza.prediction.expected.expected_document`), one line per
+    temperature shown (:func:`shown_rows`; "..." where some are left out), or the line saying why there is none."""
+    if not document["available"]:
+        return [f"{NOT_AVAILABLE} ({document['reason']})"]
+    return ["..." if i is None else expected_line(document, i) for i in shown_rows(len(document["temperature_k"]))]
 
 
 def expected_provenance(expected: ExpectedConductance) -> str:
@@ -329,9 +344,15 @@ def model_lines(models: Sequence[str]) -> list[str]:
 
 
 def measured_line(rows: Measurements, m1: Material, m2: Material, window: float = DEFAULT_WINDOW) -> str:
-    """The measured range for the pair near the requested temperatures, one line."""
-    info = measured_summary(rows, window)
-    (t_lo, t_hi), (g_lo, g_hi) = info["temperature_k"], info["conductance_w_m2k"]
+    """The measured range for the pair near the requested temperatures, one line (:func:`summary_line`)."""
+    return summary_line(measured_summary(rows, window), m1.name, m2.name)
+
+
+def summary_line(info: Mapping[str, Any], name1: str, name2: str) -> str:
+    """The measured range of a pair, one line, from its summary (:func:`~kapitza.prediction.physics.measured_summary`,
+    the ``measured`` of a prediction's document)."""
+    (t_lo, t_hi), (g_lo, g_hi) = _values(info["temperature_k"]), _values(info["conductance_w_m2k"])
+    window = float(info["window"])
     span = f"{t_lo:.4g} K" if t_lo == t_hi else f"{t_lo:.4g}-{t_hi:.4g} K"
     g_range = shown(g_lo) if g_lo == g_hi else f"{shown(g_lo)}-{shown(g_hi)}"
     values = "value" if info["count"] == 1 else "values"
@@ -347,7 +368,7 @@ def measured_line(rows: Measurements, m1: Material, m2: Material, window: float 
     return (
         f"measured (within {100 * window:g} % of the requested temperatures): {info['count']} {values} from "
         f"{info['papers']} {papers}, {span}, G = {g_range} MW m\u207b\u00b2 K\u207b\u00b9, "
-        f"methods: {', '.join(info['methods'])} (kapitza measured {m1.name} {m2.name} lists them){above}"
+        f"methods: {', '.join(info['methods'])} (kapitza measured {name1} {name2} lists them){above}"
     )
 
 

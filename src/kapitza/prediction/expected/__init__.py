@@ -85,7 +85,6 @@ from .procedure import (
 from .query import (
     DEFAULT_METHOD,
     expected_conductance,
-    expected_document,
     expected_from_features,
     expected_or_reason,
     held_out_scores,
@@ -93,7 +92,7 @@ from .query import (
     long_wave_widening,
     physics_only,
 )
-from .result import SPLITS, ExpectedConductance, check_band, mw_text
+from .result import SPLITS, ExpectedConductance, check_band, expected_document, expected_line, mw_text
 from .rows import (
     ALL_ROUTES,
     FAMILY_FEATURES,
@@ -146,6 +145,7 @@ __all__ = [
     "database_rows",
     "expected_conductance",
     "expected_document",
+    "expected_line",
     "expected_from_features",
     "expected_or_reason",
     "expected_rows",

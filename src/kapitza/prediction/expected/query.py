@@ -691,34 +691,3 @@ def expected_or_reason(
                                     long_waves=long_waves), None  # fmt: skip
     except InputError as exc:
         return None, str(exc)
-
-
-def expected_document(expected: ExpectedConductance | None, why_not: str | None) -> dict[str, Any]:
-    """The estimate in SI as ``kapitza predict --json`` writes it (``available`` false and the reason where there is
-    none)."""
-    if expected is None:
-        return {"available": False, "reason": why_not}
-    return {
-        "available": True,
-        "route": expected.route,
-        "method": expected.method,
-        "temperature_k": expected.temperature.tolist(),
-        "conductance_w_m2k": expected.value.tolist(),
-        "low_w_m2k": expected.low.tolist(),
-        "high_w_m2k": expected.high.tolist(),
-        "band": "68 % of held-out papers (central paper-weighted percentiles of held-out residuals, at the "
-        "finite-sample level of their number of papers)",
-        "other_papers": list(expected.other_papers),
-        "outside_training_range": expected.outside.tolist(),
-        "inputs": list(expected.inputs),
-        "notes": list(expected.notes),
-        "held_out": {"median_factor_by_paper": expected.held_out_factor,
-                     "coverage_by_paper": expected.held_out_coverage,
-                     "rows": expected.held_out_rows, "papers": expected.held_out_papers,
-                     "rows_of": expected.held_out_split or "the route's rows"},
-    } | ({"stack": expected.stack} if expected.stack else {}) | (
-        {"long_waves": {"sides": list(expected.long_waves), "widening": expected.widening,
-                        "band": "the database route's band, its half-widths (decades, about the estimate) times "
-                                "the widening measured held out by paper with both sides' long waves (docs: "
-                                "reference/calibration)"}}
-        if expected.long_waves else {})  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import numpy as np
@@ -147,33 +148,8 @@ class ExpectedConductance:
                              f"{_checks.quoted(str(self.held_out_split))}")  # fmt: skip
 
     def line(self, i: int) -> str:
-        """The answer at the i-th temperature, in one line (MW m^-2 K^-1); "none" where the physics gives no value
-        there (a temperature above a melting point, two metals without electron data)."""
-        if self.temperature[i] == 0:
-            return "expected measurement at 0 K: 0 (no phonon is populated: G = 0)"
-        if not (math.isfinite(self.value[i]) and self.value[i] > 0):
-            t = self.temperature[i]
-            return f"expected measurement at {t:g} K: none (the physics of the pair gives no value there)"
-        rests = f"the physics of the stack {self.stack}" if self.stack else "the physics of the pair"
-        n = len(self.other_papers)
-        if self.route == "physics only":
-            rests = (f"the series physics of the stack {self.stack} alone (times its median measured/physics, with "
-                     "that physics' own measured band)" if self.stack
-                     else "the physics of the pair alone (its DMM with the DMM's own measured band)")  # fmt: skip
-        elif n:
-            rests += f" and {n} paper{'s' if n > 1 else ''} that measured it"
-        else:
-            rests += " (no paper measured it)"
-        band = "68 % of held-out papers"
-        if self.long_waves:
-            one = len(self.long_waves) == 1
-            band += f", widened by x{self.widening:.2f} for long waves"
-            rests = (f"the long waves of {' and '.join(self.long_waves)} ({'its' if one else 'their'} phonons refused: "
-                     f"the warnings say why) and {rests}")  # fmt: skip
-        return (
-            f"expected measurement at {self.temperature[i]:g} K: {mw_text(self.value[i])} MW m^-2 K^-1 "
-            f"({mw_text(self.low[i])}-{mw_text(self.high[i])}, {band}); from {rests}"
-        )
+        """The answer at the i-th temperature, in one line (MW m^-2 K^-1): :func:`expected_line` of its document."""
+        return expected_line(expected_document(self, None), i)
 
 
 def mw_text(value: float) -> str:
@@ -181,3 +157,68 @@ def mw_text(value: float) -> str:
     1000, whole numbers above."""
     v = value / 1e6
     return f"{v:.3g}" if v < 1000 else f"{v:.0f}"
+
+
+def expected_document(expected: ExpectedConductance | None, why_not: str | None) -> dict[str, Any]:
+    """The estimate in SI as ``kapitza predict --json`` writes it (``available`` false and the reason where there is
+    none)."""
+    if expected is None:
+        return {"available": False, "reason": why_not}
+    return {
+        "available": True,
+        "route": expected.route,
+        "method": expected.method,
+        "temperature_k": expected.temperature.tolist(),
+        "conductance_w_m2k": expected.value.tolist(),
+        "low_w_m2k": expected.low.tolist(),
+        "high_w_m2k": expected.high.tolist(),
+        "band": "68 % of held-out papers (central paper-weighted percentiles of held-out residuals, at the "
+        "finite-sample level of their number of papers)",
+        "other_papers": list(expected.other_papers),
+        "outside_training_range": expected.outside.tolist(),
+        "inputs": list(expected.inputs),
+        "notes": list(expected.notes),
+        "held_out": {"median_factor_by_paper": expected.held_out_factor,
+                     "coverage_by_paper": expected.held_out_coverage,
+                     "rows": expected.held_out_rows, "papers": expected.held_out_papers,
+                     "rows_of": expected.held_out_split or "the route's rows"},
+    } | ({"stack": expected.stack} if expected.stack else {}) | (
+        {"long_waves": {"sides": list(expected.long_waves), "widening": expected.widening,
+                        "band": "the database route's band, its half-widths (decades, about the estimate) times "
+                                "the widening measured held out by paper with both sides' long waves (docs: "
+                                "reference/calibration)"}}
+        if expected.long_waves else {})  # fmt: skip
+
+
+def expected_line(document: Mapping[str, Any], i: int) -> str:
+    """The answer at the i-th temperature of an estimate's document (:func:`expected_document`, or the ``expected``
+    of a saved ``kapitza predict --json``: numbers or "inf"/"nan"), in one line (MW m^-2 K^-1); "none" where the
+    physics gives no value there (a temperature above a melting point, two metals without electron data)."""
+    t, value = float(document["temperature_k"][i]), float(document["conductance_w_m2k"][i])
+    low, high = float(document["low_w_m2k"][i]), float(document["high_w_m2k"][i])
+    if t == 0:
+        return "expected measurement at 0 K: 0 (no phonon is populated: G = 0)"
+    if not (math.isfinite(value) and value > 0):
+        return f"expected measurement at {t:g} K: none (the physics of the pair gives no value there)"
+    stack = document.get("stack", "")
+    rests = f"the physics of the stack {stack}" if stack else "the physics of the pair"
+    n = len(document["other_papers"])
+    if document["route"] == "physics only":
+        rests = (f"the series physics of the stack {stack} alone (times its median measured/physics, with "
+                 "that physics' own measured band)" if stack
+                 else "the physics of the pair alone (its DMM with the DMM's own measured band)")  # fmt: skip
+    elif n:
+        rests += f" and {n} paper{'s' if n > 1 else ''} that measured it"
+    else:
+        rests += " (no paper measured it)"
+    band = "68 % of held-out papers"
+    if "long_waves" in document:
+        sides = document["long_waves"]["sides"]
+        one = len(sides) == 1
+        band += f", widened by x{float(document['long_waves']['widening']):.2f} for long waves"
+        rests = (f"the long waves of {' and '.join(sides)} ({'its' if one else 'their'} phonons refused: "
+                 f"the warnings say why) and {rests}")  # fmt: skip
+    return (
+        f"expected measurement at {t:g} K: {mw_text(value)} MW m^-2 K^-1 "
+        f"({mw_text(low)}-{mw_text(high)}, {band}); from {rests}"
+    )
