@@ -654,6 +654,29 @@ def test_the_widening_search_stops_at_the_time_bound(monkeypatch):
     assert computed == [(3, 3, 3), (4, 4, 4), (5, 5, 5)]
 
 
+def test_the_stated_cost_counts_the_local_workers_as_the_run_does():
+    """Issue 85 item 3: phonon_cost planned without the local workers' memory, so with a local dask cluster its
+    widths could differ from what crystal_phonons then tries.  Both take the runner now (one plan, _planned): at
+    0.3 GB Cu (EMT, 108/256/500 atoms) widens to 5x5x5 in this process alone, while two local workers' memory
+    (each at its peak: kapitza.atomistic.force_tasks.worker_memory) stops the search at the rule's 3x3x3 and the
+    statement names the next width's need.  No cluster is started (a plan makes no force call)."""
+    from kapitza.atomistic.force_tasks import ForceRunner
+    from kapitza.phonons.from_structure import phonon_cost
+
+    side = {"name": "Cu", "crystalstructure": "fcc", "a": 3.66, "cubic": True}
+    alone = phonon_cost(side, EMT, relax=False, max_memory_gb=0.3, cache=False)
+    started: list[int] = []
+    runner = ForceRunner(start=lambda: started.append(1), local_workers=2, where="2 local workers")
+    workers = phonon_cost(side, EMT, relax=False, max_memory_gb=0.3, cache=False, runner=runner)
+    assert [c.atoms for c in alone.supercells] == [108, 256, 500]
+    assert [c.atoms for c in workers.supercells] == [
+        108
+    ] and "the next, 4x4x4 (256 atoms), would need" in workers.stopped
+    assert started == []
+    with pytest.raises(InputError, match="runner must be a kapitza.atomistic.force_tasks.ForceRunner"):
+        phonon_cost(side, EMT, relax=False, runner="2 workers")
+
+
 def test_a_force_call_counts_the_neighbour_pairs_within_the_potentials_graph(monkeypatch):
     """The working memory of a SevenNet-l3i5 force call is its measured bytes per ordered neighbour pair within
     5 A times the pairs: diamond Si (a = 5.431 A) has 4 + 12 + 12 neighbours within 5 A (2.35, 3.84, 4.50 A; the

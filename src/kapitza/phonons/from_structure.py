@@ -523,15 +523,22 @@ def phonon_cost(
     max_supercell_atoms: int = plan_.MAX_SUPERCELL_ATOMS,
     max_memory_gb: float | None = None,
     cache: bool = True,
+    runner: Any = None,
 ) -> plan_.PhononCost:
     """What :func:`crystal_phonons` (same arguments) will state and spend before its first force call, without
     computing anything: :func:`~kapitza.phonons.supercell_plan.planned_cost` with the cache consulted, so a crystal
-    whose phonons are in it is ``cached`` and costs nothing (0 s).  Raises InputError as :func:`crystal_phonons`
-    would before its first force call."""
+    whose phonons are in it is ``cached`` and costs nothing (0 s).  ``runner`` as :func:`crystal_phonons`'s: a local
+    dask cluster's workers count against ``max_memory_gb`` in the widening search, as they will in the run (one
+    plan, :func:`_planned`, for both).  Raises InputError as :func:`crystal_phonons` would before its first force
+    call."""
+    from ..atomistic.force_tasks import ForceRunner
+
     source = calculator if isinstance(calculator, CalculatorSource) else calculator_source(calculator)
+    if runner is not None and not isinstance(runner, ForceRunner):
+        raise InputError(f"runner must be a kapitza.atomistic.force_tasks.ForceRunner, got {type(runner).__name__}")
     step, fmax, n_steps = _numbers(displacement_angstrom, fmax_ev_per_angstrom, steps)
     return _planned(side, source, name, relax, fmax, n_steps, step, min_width_angstrom, supercell,
-                    max_supercell_atoms, max_memory_gb, cache)[2]  # fmt: skip
+                    max_supercell_atoms, max_memory_gb, cache, runner)[2]  # fmt: skip
 
 
 def _numbers(displacement_angstrom: Any, fmax_ev_per_angstrom: Any, steps: Any) -> tuple[float, float, int]:
