@@ -1,0 +1,93 @@
+"""Every field of a workflow's settings record reaches its command line, or says why not (issue 85 item 1, and the
+checklist of docs/howto/add-a-setting.md): a field added to a record fails here until its command gains the option
+or :data:`NOT_ON_THE_COMMAND_LINE` gives the reason; a Python keyword of the workflow takes every field too."""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+
+import pytest
+
+#: Per workflow: the record, the command function, the Python function, and the fields whose option has another
+#: name (field -> the command's parameters that set it).
+WORKFLOWS = {
+    "predict": ("kapitza.prediction.settings:Settings", "kapitza.cli.predict:predict_command", "kapitza:predict",
+                {"phonopy_files": ("phonopy1", "phonopy2")}),
+    "agf": ("kapitza.transmission.agf.config:AGFConfig", "kapitza.cli.agf:agf_command",
+            "kapitza.transmission.agf.run:run_agf",
+            {"check_broadening": ("no_check",), "check_temperature": ("no_check",)}),
+    "md analyze": ("kapitza.analysis.md:AnalysisSettings", "kapitza.cli.md:analyze_command",
+                   "kapitza.analysis.md:analyze_md", {"profile": ("plot",)}),
+    "eels simulate": ("kapitza.analysis.eels.forward:Acquisition", "kapitza.cli.eels:simulate_command",
+                      "kapitza.analysis.eels.forward:simulate_line_scan",
+                      {"resolution_mev": ("resolution",)}),
+}  # fmt: skip
+
+#: Fields a command does not offer, each with the reason (a user who needs one calls the Python function): the
+#: detector model beyond resolution, dose and signal, which the command leaves at its defaults.
+NOT_ON_THE_COMMAND_LINE = {
+    ("eels simulate", name): "the command records at the record's default; the Python API sets it "
+    "(simulate_line_scan(..., acquisition=Acquisition(...)))"
+    for name in ("channel_mev", "zlp_tail", "zlp_tail_exponent", "zlp_offset_mev", "form")
+}
+
+
+def _load(target: str):
+    import importlib
+
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+@pytest.mark.parametrize("workflow", sorted(WORKFLOWS))
+def test_every_field_of_the_record_is_an_option_or_says_why_not(workflow):
+    record, command, function, renamed = WORKFLOWS[workflow]
+    options = set(inspect.signature(_load(command)).parameters)
+    missing = []
+    for field in dataclasses.fields(_load(record)):
+        if (workflow, field.name) in NOT_ON_THE_COMMAND_LINE:
+            assert field.name not in options, f"{field.name} is an option now: drop it from NOT_ON_THE_COMMAND_LINE"
+            continue
+        wanted = renamed.get(field.name, (field.name,))
+        if not set(wanted) <= options:
+            missing.append(f"{field.name} (options {', '.join(wanted)})")
+    assert not missing, f"kapitza {workflow} lacks an option for: {'; '.join(missing)}"
+
+
+@pytest.mark.parametrize("workflow", sorted(WORKFLOWS))
+def test_the_python_function_takes_every_field_by_keyword(workflow):
+    """The record's fields are the workflow function's keywords: named, or taken by ``**settings`` (the record's
+    own check refuses an unknown one)."""
+    record, _, function, _ = WORKFLOWS[workflow]
+    parameters = inspect.signature(_load(function)).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+        return
+    names = {f.name for f in dataclasses.fields(_load(record))}
+    assert names <= set(parameters), sorted(names - set(parameters))
+
+
+def test_the_check_can_fail(monkeypatch):
+    """A field added to a record without its option is reported (the test above is not vacuous)."""
+    record = _load(WORKFLOWS["md analyze"][0])
+    grown = dataclasses.make_dataclass(
+        "Grown", [("a_new_setting", int, dataclasses.field(default=1))], bases=(record,), frozen=True
+    )
+    monkeypatch.setitem(WORKFLOWS, "md analyze", ("tests_grown:Grown", *WORKFLOWS["md analyze"][1:]))
+    import sys
+    import types
+
+    module = types.ModuleType("tests_grown")
+    module.Grown = grown
+    monkeypatch.setitem(sys.modules, "tests_grown", module)
+    with pytest.raises(AssertionError, match="lacks an option for: a_new_setting"):
+        test_every_field_of_the_record_is_an_option_or_says_why_not("md analyze")
+
+
+def test_the_agf_config_file_reads_every_field_of_the_record():
+    """``kapitza agf --config`` checks each value against inputs.SCHEMA: a field of AGFConfig without its SCHEMA
+    entry could be set by no config file and checked by nothing (step 4 of docs/howto/add-a-setting.md)."""
+    from kapitza.transmission.agf.config import AGFConfig
+    from kapitza.transmission.agf.inputs import SCHEMA
+
+    assert {f.name for f in dataclasses.fields(AGFConfig)} == set(SCHEMA)
