@@ -373,10 +373,11 @@ def _lookup(
     fault = name_fault(query, (label for _, label in index.values()))
     if fault is not None:
         raise InputError(f"unknown material {_checks.quoted(query)}{where}: {fault}")
-    known = ", ".join(sorted(m.name for m in materials.values()))
-    if len(query) > MAX_SHOWN_NAME:  # a name that long is no material's: quote its start and its length only
+    if len(query) > MAX_SHOWN_NAME:  # a name that long is no material's: quote its start and its length only, and
+        # count the known names rather than list them (the line stays short however many records the database holds)
         shown = f"{query[:40]!r}... ({len(query):,} characters)"
-        raise InputError(f"unknown material {shown}{where}. Known: {known}")
+        raise InputError(f"unknown material {shown}{where}: kapitza materials list shows the {len(materials)} known")
+    known = ", ".join(sorted(m.name for m in materials.values()))
     suggestion = _suggestion(query, index) or "."
     raise InputError(f"unknown material {query!r}{where}{suggestion} Known: {known}")
 
