@@ -610,7 +610,6 @@ def _film_notes(layers: Sequence[Any], physics: Any, t: NDArray[np.float64], met
     reports: a layer thinner than its thermal penetration depth d_p = sqrt(kappa / (pi C f)) at f =
     :data:`MODULATION_HZ` (Cahill 2004) lies inside the one conductance such a fit reports (the first line); a
     thicker one is a layer of its thermal model, reported with its own conductivity beside the interfaces'."""
-    from ...materials import get_material
     from ..interlayer.film import debye_heat_capacity, film_conductivity
 
     i = int(np.argmin(np.abs(np.log(t / 300.0))))
@@ -623,7 +622,7 @@ def _film_notes(layers: Sequence[Any], physics: Any, t: NDArray[np.float64], met
     for layer in layers:
         if layer.thickness is None or layer.material is None or layer.form == "monolayer":
             continue
-        name = get_material(layer.material).name
+        name = layer.material  # the record's name (a Layer is the one layer_of gives)
         form = "amorphous" if layer.form == "amorphous" else "crystal"
         kappa = float(film_conductivity(name, layer.thickness, t[i : i + 1], form).kappa[0])
         heat = float(debye_heat_capacity(name, t[i : i + 1])[0])

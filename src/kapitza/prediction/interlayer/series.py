@@ -229,7 +229,7 @@ def check_stack(side1: Any, layers: Sequence[Layer], side2: Any) -> tuple[str, s
             raise InputError(f"{option} {m.name}: a stack runs through the database's solids (its physics and its "
                              "estimate are the database's)")  # fmt: skip
         names.append(m.name)
-    inner = {get_material(x.material).name for x in layers if x.material is not None and x.form != "monolayer"}
+    inner = {x.material for x in layers if x.material is not None and x.form != "monolayer"}  # a record's name
     if {names[0], names[1]} | inner == {names[0]}:
         raise InputError(f"a stack of one material ({' / '.join([names[0], *(x.name for x in layers), names[1]])}): "
                          "its physics sees no interface")  # fmt: skip
@@ -248,7 +248,7 @@ def lawful_layers(side1: Any, layers: Sequence[Layer], side2: Any) -> tuple[tupl
     def record(layer: Layer) -> tuple[str, str] | None:
         if layer.material is None or layer.form == "monolayer":
             return None
-        return get_material(layer.material).name, layer.form
+        return layer.material, layer.form  # a Layer's material is its record's name (Layer checks it)
 
     def side(name: Any) -> tuple[str, str]:
         """Its record and its form as a film of it would have them (fused silica amorphous); a side no film can be
@@ -294,7 +294,7 @@ def stack_physics(side1: str, layers: Sequence[Layer], side2: str, temperature: 
     chain: list[tuple[str, Layer | None]] = [(a, None)]
     merged: list[tuple[str, Layer]] = []  # layers with no interface of their own: their resistance still counts
     for layer in kept:
-        name = get_material(layer.material).name
+        name = layer.material  # the record's name (a Layer is the one layer_of gives)
         if name == chain[-1][0]:
             notes.append(f"{layer.name} lies on {name}, its own record: no interface in this physics, its own "
                          "resistance counted")  # fmt: skip
