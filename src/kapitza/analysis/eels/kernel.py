@@ -38,11 +38,14 @@ _REFRESH = 16
 _row_jit: Any = None
 
 
-def _row(i, free, r_zero, has_h, beta, e, de, b, h, g_, l_, wg, wl, w, chi2, a, g):  # pragma: no cover
+def _row(i, free, r_zero, has_h, beta, e, de, b, h, data, out):  # pragma: no cover
     """numba's source: row ``i`` (see the module docstring).  ``b``: the tail B (m, n); ``h`` (one row shared by
-    every row, or m): dB/dtheta_1 / B where ``has_h`` (a two-parameter tail), else unused.  Writes chi2[i], a[i]
-    (k, k), g[i] (k,), k = free + 1 + has_h; the tail's last column is dB/dtheta_1 before its row factor (the
-    caller scales it, as :meth:`.lm.Problem._evaluate` does)."""
+    every row, or m): dB/dtheta_1 / B where ``has_h`` (a two-parameter tail), else unused; ``data`` = (G, L, WG,
+    WL, W), each (m, n).  Writes into ``out`` = (chi2, a, g): chi2[i], a[i] (k, k), g[i] (k,), k = free + 1 +
+    has_h; the tail's last column is dB/dtheta_1 before its row factor (the caller scales it, as
+    :meth:`.lm.Problem._evaluate` does)."""
+    g_, l_, wg, wl, w = data
+    chi2, a, g = out
     n = g_.shape[1]
     lo = 0 if free else 1
     hi = 3 if has_h else 2
@@ -106,10 +109,10 @@ def _row(i, free, r_zero, has_h, beta, e, de, b, h, g_, l_, wg, wl, w, chi2, a, 
             a[i, u_ - lo, v_ - lo] = aa[u_][v_]
 
 
-def _rows(free, r_zero, has_h, beta, e, de, b, h, g_, l_, wg, wl, w, chi2, a, g):  # pragma: no cover
-    """numba's source: every row, one after the other."""
+def _rows(free, r_zero, has_h, beta, e, de, b, h, data, out):  # pragma: no cover
+    """numba's source: every row, one after the other (``data`` and ``out`` as :func:`_row`'s)."""
     for i in range(beta.shape[0]):
-        _row_jit(i, free, r_zero, has_h, beta, e, de, b, h, g_, l_, wg, wl, w, chi2, a, g)
+        _row_jit(i, free, r_zero, has_h, beta, e, de, b, h, data, out)
 
 
 @lru_cache(maxsize=1)
@@ -162,7 +165,7 @@ def evaluate(
     :func:`available`."""
     has_h = h is not None
     h2 = np.atleast_2d(h) if has_h else np.zeros((1, 1))
-    _compiled()(bool(free), bool(r_zero), has_h, beta, e, float(de), b, h2, *data, *out)
+    _compiled()(bool(free), bool(r_zero), has_h, beta, e, float(de), b, h2, tuple(data), tuple(out))
 
 
 def warm() -> None:
