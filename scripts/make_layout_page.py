@@ -48,7 +48,8 @@ DESCRIPTIONS: dict[str, str] = {
     "(melting.toml, the CRC Handbook's)",
     "literature": "the shipped measured conductances (data/itr_measurements.csv), name mapping onto the "
     "database, measurements_for(a, b, T)",
-    "atomistic": "named potentials (incl. argon-like LJ), LAMMPS loading, force constants, structure "
+    "atomistic": "named potentials (incl. argon-like LJ; the NEMD driver's built-in ones, one record each in "
+    "md_potentials.py), LAMMPS loading, force constants, structure "
     "builders (interfaces for the AGF; LJ fcc and Si/Ge diamond bicrystals for MD), modes of an interface "
     "cell (interface_modes.py): shared by phonons/, transmission/agf and md/; a slab's in-plane translations "
     "(translations.py: whose force-constant rows are copies); what a side of an interface names and the crystal "

@@ -72,6 +72,7 @@ from .. import _checks
 from ..errors import ConvergenceError, InputError, MissingDependencyError
 from ..io.results import result
 from ..units import AMU, ANGSTROM, EV
+from .md_potentials import LJ_CUTOFF_SIGMA, MD_POTENTIALS, md_potential
 
 #: sqrt(eV / (A^2 amu)) in rad/ps: the angular-frequency unit of ``units metal`` force constants and masses.
 OMEGA_METAL_RAD_PER_PS: float = math.sqrt(EV / (ANGSTROM**2 * AMU)) * 1e-12
@@ -82,10 +83,8 @@ FORCE_CONSTANT_TOLERANCE: float = 1e-3
 #: of it (measured: a Ga-N pair at 3.0985 A against the 3.1 A edge of the GaN|SiC showcase gave 0.047, the rest of
 #: the cell 2e-5); the violation is recorded and printed, and the symmetric part is used.
 USER_FORCE_CONSTANT_TOLERANCE: float = 0.1
-#: The LJ cutoff of the MD runs (sigma), ``pair_style lj/cut 2.5``.
-LJ_CUTOFF_SIGMA: float = 2.5
-#: Potentials understood (the names of :class:`kapitza.md.nemd.NemdConfig`).
-POTENTIALS = ("lj/cut", "sw", "tersoff")
+#: Potentials understood (the names of :class:`kapitza.md.nemd.NemdConfig`, one record each).
+POTENTIALS = tuple(MD_POTENTIALS)
 
 
 @result
@@ -297,14 +296,12 @@ def _many_body_force_constants(
     from .force_constants import EV_PER_A2, force_constants
     from .potentials import get_potential
 
-    if potential == "sw":
-        symbols = ["Si"] * positions.shape[0]
-        pot = get_potential("sw", ["Si"])
-    else:
-        if masses.size > 2:
-            raise InputError("potential='tersoff' describes two atom types (1 = Si, 2 = Ge)")
-        symbols = [("Si", "Ge")[t - 1] for t in types]
-        pot = get_potential("tersoff-lammps", sorted(set(symbols)))
+    record = md_potential(potential)  # its harmonic twin: the potential and the elements of types 1 and 2
+    if masses.size > 2 and len(set(record.harmonic_species)) > 1:
+        raise InputError(f"potential={potential!r} describes two atom types (1 = {record.harmonic_species[0]}, "
+                         f"2 = {record.harmonic_species[1]})")  # fmt: skip
+    symbols = [record.harmonic_species[min(t, 2) - 1] for t in types]
+    pot = get_potential(record.harmonic, sorted(set(symbols)))
     atoms = Atoms(symbols=symbols, positions=positions, cell=np.diag(box), pbc=True)
     fc = force_constants(atoms, pot, displacement_angstrom=displacement, cache=cache)
     return np.asarray(fc.matrix) / EV_PER_A2, fc.method
@@ -563,7 +560,8 @@ def interface_modes(
     else:
         k, method = _many_body_force_constants(positions, types, box, masses, potential, displacement, cache)
     plane_z = np.array([dz[m].mean() for m in member])
-    symbol = {"lj/cut": ("Ar",) * masses.size, "sw": ("Si",) * masses.size}.get(potential, ("Si", "Ge"))
+    twin = md_potential(potential).harmonic_species
+    symbol = (twin[0],) * masses.size if twin[0] == twin[1] else twin
     return _modes(
         k,
         masses[types - 1],

@@ -293,8 +293,7 @@ def lammps_input(plan: NemdPlan | NemdConfig) -> str:
         system = "LJ fcc bicrystal A|B" + (" (argon-like)" if config.units == "metal" else "")
         species = (f"epsilon {e_a:g}", f"epsilon {e_b:g}")
     else:
-        model = "Stillinger-Weber Si for both (mass mismatch)" if config.potential == "sw" else "Tersoff"
-        system = f"Si|Ge diamond bicrystal, {model},"
+        system = f"Si|Ge diamond bicrystal, {config.record.description},"
         species = ("Si", "Ge")
     units = (
         "units lj: sigma, epsilon, tau, mass unit, T in epsilon/k_B"

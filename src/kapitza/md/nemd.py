@@ -94,24 +94,24 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._checks import number, positive
+from ..atomistic.md_potentials import LJ_CUTOFF_SIGMA, MD_POTENTIALS, TERSOFF_RANGE_ANGSTROM, MDPotential
 from ..errors import InputError
 from ..io.replica_layout import MAX_SEED
 from ..io.run_manifest import bath_set_points
 
-#: Potentials this driver can write (the LAMMPS pair style); the cutoff is that of the builder's lattice constant.
-POTENTIALS = ("lj/cut", "sw", "tersoff", "user")
+#: Potentials this driver can write (the LAMMPS pair style; one record each,
+#: :data:`kapitza.atomistic.md_potentials.MD_POTENTIALS`), and a user's own ("user": a structure and its pair lines).
+POTENTIALS = (*MD_POTENTIALS, "user")
 #: LAMMPS unit systems: reduced LJ, or metal (Angstrom, eV, amu, ps, K, bar).
 UNITS = ("lj", "metal")
 #: The LJ cutoff (sigma) of ``pair_style lj/cut``, the one for which the builder's lattice constant is exact.
-LJ_CUTOFF = 2.5
+LJ_CUTOFF = LJ_CUTOFF_SIGMA
 #: Argon-like LJ in ``units metal``: well depth (eV), size (Angstrom), mass (amu); the usual argon parameters.
 ARGON_EPSILON_EV = 0.0104
 ARGON_SIGMA_ANGSTROM = 3.405
 ARGON_MASS_AMU = 39.948
 #: Fewest velocity samples per block for the spectral heat current (frequency resolution 2 pi / block time).
 MIN_SPECTRAL_SAMPLES = 64
-#: Tersoff SiCGe cutoff R + D (Angstrom) of the Ge-Ge pair, the longest of the Si/Ge pairs (3.1 A).
-TERSOFF_RANGE_ANGSTROM = 3.1
 #: Settings added after the first runs: left out of to_toml() at their default so that old run directories match.
 _OPTIONAL_DEFAULTS = {"spectral_every": 0, "spectral_planes": 8, "reverse": False, "structure": None, "sides": "tags",
                       "pair": None, "pair_lines": None, "bin_width": None}  # fmt: skip
@@ -121,10 +121,7 @@ BUILDER_SETTINGS = ("n_x", "n_y", "cells_a", "cells_b", "mass_a", "mass_b", "eps
 #: Defaults of (temperature, delta_temperature, timestep, damp, bath_width) by system: the module docstring's
 #: "Defaults"; damp and bath_width from the protocol study, docs/physics/nemd-protocol.md.
 _DEFAULTS = {
-    ("lj/cut", "lj"): (0.3, 0.1, 0.005, 0.2, 3.0),
-    ("lj/cut", "metal"): (40.0, 10.0, 0.002, 0.4296, 10.215),
-    ("sw", "metal"): (300.0, 40.0, 0.001, 0.1, 10.0),
-    ("tersoff", "metal"): (300.0, 40.0, 0.001, 0.1, 10.0),
+    **{(name, units): values for name, record in MD_POTENTIALS.items() for units, values in record.defaults.items()},
     # a user's structure: temperature and timestep required, delta_temperature USER_DELTA_FRACTION of the
     # temperature; the damping time and bath width Si|Ge's (check the regime line on your system)
     ("user", "metal"): (None, None, None, 0.1, 10.0),
@@ -261,7 +258,7 @@ class NemdConfig:
         for name, default in zip(_DEFAULTED, _DEFAULTS[(self.potential, self.units)], strict=True):
             if getattr(self, name) is None and default is not None:
                 object.__setattr__(self, name, default)
-        if self.potential in ("sw", "tersoff") and (self.epsilon_a != 1 or self.epsilon_b != 1):
+        if self.record is not None and not self.record.scaled_epsilons and (self.epsilon_a != 1 or self.epsilon_b != 1):
             raise InputError(
                 f"epsilon_a= and epsilon_b= apply to lj/cut only (potential={self.potential!r} takes its energies "
                 f"from its file): leave them at 1, got {self.epsilon_a!r} and {self.epsilon_b!r}"
@@ -420,7 +417,7 @@ class NemdConfig:
         self._check_spectral_sampling()
         if self.spectral_every == 0:
             return
-        per_cell = 2 if self.potential == "lj/cut" else 4
+        per_cell = 4 if self.record is None else self.record.planes_per_cell
         sampled = self.spectral_sampled_planes
         for side, cells in (("A", self.cells_a), ("B", self.cells_b)):
             have = cells * per_cell - (self.frozen_planes if self.geometry == "fixed" else 0)
@@ -442,12 +439,19 @@ class NemdConfig:
                 )
 
     @property
+    def record(self) -> MDPotential | None:
+        """The built-in potential's record (:mod:`kapitza.atomistic.md_potentials`), None for a user's system."""
+        return MD_POTENTIALS.get(self.potential)
+
+    @property
     def force_range(self) -> float:
         """The potential's cutoff (run length unit): 2.5 sigma, SW's a sigma = 1.8 x 2.0951 A, Tersoff's 3.1 A
         (largest R + D of SiCGe.tersoff's Si/Ge pairs)."""
-        if self.potential == "lj/cut":
+        if self.record is None:  # a user's system: its own pair lines; Tersoff's range stands in, as before
+            return TERSOFF_RANGE_ANGSTROM
+        if self.record.range_angstrom is None:
             return LJ_CUTOFF * self.sigma
-        return 1.8 * 2.0951 if self.potential == "sw" else TERSOFF_RANGE_ANGSTROM
+        return self.record.range_angstrom
 
     @property
     def spectral_sampled_planes(self) -> int:
@@ -462,19 +466,14 @@ class NemdConfig:
     @property
     def lattice_constant(self) -> float:
         """Cubic lattice constant of the structure (sigma for ``units lj``, Angstrom for ``metal``)."""
-        from ..atomistic.bicrystal import LJ_FCC_LATTICE_CONSTANT
-        from ..atomistic.diamond_bicrystal import SI_SW_LATTICE_CONSTANT, SI_TERSOFF_LATTICE_CONSTANT
-
-        if self.potential == "sw":
-            return SI_SW_LATTICE_CONSTANT
-        if self.potential == "tersoff":
-            return SI_TERSOFF_LATTICE_CONSTANT
-        return LJ_FCC_LATTICE_CONSTANT * (ARGON_SIGMA_ANGSTROM if self.units == "metal" else 1.0)
+        record = self.record or MD_POTENTIALS["lj/cut"]  # a user's structure: no builder; the LJ one stands in
+        lj = record.range_angstrom is None
+        return record.lattice_constant * (ARGON_SIGMA_ANGSTROM if lj and self.units == "metal" else 1.0)
 
     @property
     def plane_spacing(self) -> float:
         """Distance between (001) atomic planes: a/2 (fcc) or a/4 (diamond), in the run's length unit."""
-        return self.lattice_constant / (2 if self.potential == "lj/cut" else 4)
+        return self.lattice_constant / (4 if self.record is None else self.record.planes_per_cell)
 
     @property
     def length_unit(self) -> str:

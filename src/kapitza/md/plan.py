@@ -226,10 +226,10 @@ def run_system(plan: NemdPlan | NemdConfig) -> RunSystem:
             units=config.units,
             builder=builder,
         )
-    lj = config.potential == "lj/cut"
+    record = config.record
     return RunSystem(
-        kind="lj-fcc" if lj else "si-ge-diamond",
-        species=("A", "B") if lj else ("Si", "Si" if config.potential == "sw" else "Ge"),
+        kind=record.system,
+        species=record.species,
         masses=tuple(float(m) for m in config.masses),
         potential=config.potential,
         pair_lines=pair,

@@ -222,10 +222,9 @@ def _manybody_coupling(config: NemdConfig, structure: Any, index: NDArray, side:
     from ..atomistic.potentials import get_potential
 
     types = np.asarray(structure.types)
-    if config.potential == "sw":
-        symbols, potential = ["Si"] * types.size, get_potential("sw", ["Si"])
-    else:
-        symbols, potential = ["Si" if t == 1 else "Ge" for t in types], get_potential("tersoff-lammps", ["Si", "Ge"])
+    record = config.record  # its harmonic twin: the potential and the elements of types 1 and 2
+    symbols = [record.harmonic_species[t - 1] for t in types]
+    potential = get_potential(record.harmonic, list(dict.fromkeys(record.harmonic_species)))
     atoms = Atoms(
         symbols,
         positions=structure.positions,

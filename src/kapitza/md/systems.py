@@ -24,14 +24,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..atomistic.forcefield import ForceField
+from ..atomistic.md_potentials import MD_POTENTIALS
 from ..atomistic.structures import InterfaceStructure
 from ..errors import InputError
 from ..io.results import result
 from .geometry import SystemGeometry, user_geometry
 from .nemd import LJ_CUTOFF, NemdConfig
 
-#: The LAMMPS parameter file each many-body potential reads.
-POTENTIAL_FILES = {"sw": "Si.sw", "tersoff": "SiCGe.tersoff"}
+#: The LAMMPS parameter file each many-body potential reads (from its record).
+POTENTIAL_FILES = {name: record.file for name, record in MD_POTENTIALS.items() if record.file is not None}
 
 
 def build_structure(config: NemdConfig):
@@ -81,16 +82,9 @@ def pair_commands(config: NemdConfig, system: UserSystem | None = None) -> str:
     copied into the run directory), or those the built-in family writes."""
     if system is not None:  # the user's lines, potential files by name (copied into the run directory)
         return "".join(line + "\n" for line in system.forcefield.commands(file_dir="."))
-    if config.potential == "sw":
-        return (
-            f"pair_style sw\npair_coeff * * {POTENTIAL_FILES['sw']} Si Si"
-            "   # Si Stillinger-Weber on both sides: B differs by its mass only\n"
-        )
-    if config.potential == "tersoff":
-        return (
-            f"pair_style tersoff\npair_coeff * * {POTENTIAL_FILES['tersoff']} Si(D) Ge"
-            "   # Tersoff PRB 39, 5566 (1989): type 1 Si, type 2 Ge\n"
-        )
+    record = config.record
+    if record.file is not None:
+        return f"pair_style {record.name}\npair_coeff * * {record.file} {record.pair_elements}   # {record.pair_note}\n"
     e_a, e_b = config.epsilons
     e_ab = (e_a * e_b) ** 0.5
     s = "1.0" if config.units == "lj" else f"{config.sigma:.10g}"
@@ -98,7 +92,7 @@ def pair_commands(config: NemdConfig, system: UserSystem | None = None) -> str:
         f"pair_style lj/cut {LJ_CUTOFF * config.sigma:.10g}   # 2.5 sigma\n"
         f"pair_coeff 1 1 {e_a:.10g} {s}\n"
         f"pair_coeff 2 2 {e_b:.10g} {s}\n"
-        f"pair_coeff 1 2 {e_ab:.10g} {s}   # geometric mean\n"
+        f"pair_coeff 1 2 {e_ab:.10g} {s}   # {record.pair_note}\n"
     )
 
 

@@ -65,6 +65,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .. import _checks
+from ..atomistic.md_potentials import MD_POTENTIALS as _RECORDS
 from ..errors import InputError
 from ..io.results import result
 from ..io.run_manifest import RunManifest
@@ -85,8 +86,8 @@ NO_INTERFACE_TOLERANCE = 1e-3
 LJ_SIGMA_ANGSTROM = 3.405
 LJ_EPSILON_EV = 0.0104
 LJ_MASS_AMU = 39.948
-#: The potentials of the NEMD driver.
-MD_POTENTIALS = ("lj/cut", "sw", "tersoff")
+#: The potentials of the NEMD driver (one record each, :mod:`kapitza.atomistic.md_potentials`).
+MD_POTENTIALS = tuple(_RECORDS)
 
 Progress = Callable[[int, int], None]
 
