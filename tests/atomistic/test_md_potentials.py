@@ -1,4 +1,5 @@
-"""The built-in NEMD potentials, one record each (kapitza.atomistic.md_potentials): what the MD side reads of them."""
+"""A potential carries what the code reads of it: the NEMD driver's built-in potentials, one record each
+(kapitza.atomistic.md_potentials), and a force-constant potential's reach (Potential.hessian_reach)."""
 
 from __future__ import annotations
 
@@ -51,3 +52,19 @@ def test_lj_keeps_its_cutoff_in_sigma_and_scales_its_epsilons():
     assert "pair_coeff 1 2 1.414213562 1.0   # geometric mean" in pair_commands(config)  # sqrt(1 x 2)
     with pytest.raises(InputError, match="epsilon_a= and epsilon_b= apply to lj/cut only"):
         NemdConfig(potential="sw", units="metal", epsilon_b=2.0)
+
+
+def test_a_force_constant_potential_carries_its_reach():
+    """The AGF's force range is the potential record's (Potential.hessian_reach), not a branch on its name:
+    Stillinger-Weber twice a sigma = 2 x 1.8 x 2.0951 A (Stillinger & Weber 1985); the argon LJ its cutoff
+    2.5 sigma = 2.5 x 3.405 A (a pair potential); MEAM has no stated reach, refused in one line."""
+    pytest.importorskip("matscipy")
+    from kapitza.atomistic.potentials import get_potential
+    from kapitza.transmission.agf.forceconstants import hessian_range
+
+    assert hessian_range(get_potential("sw", ["Si"])) == pytest.approx(2 * 1.8 * 2.0951, rel=1e-12)
+    assert hessian_range(get_potential("lj", ["Ar"])) == pytest.approx(2.5 * 3.405, rel=1e-12)
+    with pytest.raises(InputError, match="the force range of 'meam-lammps' is not known; pass force_range"):
+        hessian_range(get_potential("meam-lammps", ["Pb"]))
+    with pytest.raises(InputError, match="the force range of 'object' is not known"):
+        hessian_range(object())

@@ -36,6 +36,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
+
 from ..errors import InputError, optional_module
 
 #: Stillinger-Weber parameters for Ge, Ding & Andersen, Phys. Rev. B 34, 6987 (1986).
@@ -87,6 +89,9 @@ class Potential:
         Where the parameters come from.
     parameters : Mapping
         Everything that defines it (used in cache keys).
+    reach : callable, optional
+        ``reach(atoms)``: how far its harmonic force constants reach, in A (:meth:`hessian_reach`); None where
+        kapitza does not know it.
     """
 
     name: str
@@ -94,12 +99,25 @@ class Potential:
     reference: str
     parameters: Mapping[str, Any] = field(default_factory=dict, compare=False)
     _factory: Callable[[], Any] | None = field(default=None, compare=False, repr=False)
+    reach: Callable[[Any], float] | None = field(default=None, compare=False, repr=False)
 
     def calculator(self) -> Any:
         """A fresh ASE calculator for this potential."""
         if self._factory is None:
             raise InputError(f"potential {self.name!r} has no calculator factory")
         return self._factory()
+
+    def hessian_reach(self, atoms: Any | None = None) -> float:
+        """How far its harmonic force constants reach, in A: twice the interaction cutoff of a many-body potential
+        (Stillinger-Weber, Tersoff, EMT couple two atoms through a third within the cutoff of both, so Phi_ij can be
+        nonzero up to twice it), the cutoff of a pair potential.  InputError where it is not known, or where it
+        depends on the elements and ``atoms`` is not given."""
+        if self.reach is None:
+            raise InputError(
+                f"the force range of {self.name!r} is not known; pass force_range (A), the largest distance at which "
+                "two atoms still have a nonzero force constant"
+            )
+        return float(self.reach(atoms))
 
     def check_species(self, symbols: Sequence[str]) -> None:
         """Raise InputError if ``symbols`` holds an element the potential does not describe."""
@@ -121,12 +139,14 @@ def _sw(species: tuple[str, ...]) -> Potential:
     )
 
     params = dict(Stillinger_Weber_PRB_31_5262_Si if species[0] == "Si" else SW_GE_DING_ANDERSEN)
+    reach = 2.0 * float(params["a"]) * float(params["sigma"])  # twice the cutoff a sigma
     return Potential(
         "sw",
         species,
         str(params["__ref__"]),
         MappingProxyType(params),
         lambda: manybody.Manybody(**StillingerWeber(params)),
+        reach=lambda atoms: reach,
     )
 
 
@@ -143,12 +163,14 @@ def _tersoff(species: tuple[str, ...]) -> Potential:
             "use potential='tersoff-lammps' for Ge"
         )
     params = dict(Tersoff_PRB_39_5566_Si_C)
+    reach = 2.0 * float(np.max(params["r2"]))  # twice the outer cutoff S
     return Potential(
         "tersoff",
         ("C", "Si"),
         str(params["__ref__"]),
         MappingProxyType({k: v for k, v in params.items()}),
         lambda: manybody.Manybody(**TersoffBrenner(params)),
+        reach=lambda atoms: reach,
     )
 
 
@@ -166,6 +188,7 @@ def _tersoff_lammps(species: tuple[str, ...]) -> Potential:
         "J. Tersoff, Phys. Rev. B 39, 5566 (1989), LAMMPS file SiCGe.tersoff",
         MappingProxyType({"file": "SiCGe.tersoff", "species": ordered}),
         _lammps_factory("tersoff", "SiCGe.tersoff", file_names, ordered),
+        reach=lambda atoms: 2.0 * 3.1,  # R + D of Ge (2.95 + 0.15 A), the largest in SiCGe.tersoff for Si, Ge, C
     )
 
 
@@ -198,12 +221,21 @@ def _emt(species: tuple[str, ...]) -> Potential:
 
         return EMT()
 
+    def reach(atoms: Any) -> float:  # ASE's EMT cutoff depends on the elements present
+        if atoms is None:
+            raise InputError("the EMT force range depends on the elements: pass the atoms")
+        from ase.calculators.emt import EMT
+
+        _, rc_list, _ = EMT()._calc_cutoff(atoms)
+        return 2.0 * float(rc_list)
+
     return Potential(
         "emt",
         tuple(sorted(set(species))),
         "ASE EMT: K. W. Jacobsen, P. Stoltze and J. K. Norskov, Surf. Sci. 366, 394 (1996)",
         MappingProxyType({"ase": "EMT"}),
         factory,
+        reach=reach,
     )
 
 
@@ -224,7 +256,8 @@ def _lj(species: tuple[str, ...]) -> Potential:
         # smooth=False: plain truncation; forces are those of LAMMPS lj/cut (ASE only shifts the energy)
         return LennardJones(sigma=sigma, epsilon=epsilon, rc=rc, smooth=False)
 
-    return Potential("lj", ("Ar",), str(params["__ref__"]), MappingProxyType(params), factory)
+    # a pair potential: Phi_ij = 0 beyond the cutoff
+    return Potential("lj", ("Ar",), str(params["__ref__"]), MappingProxyType(params), factory, reach=lambda atoms: rc)
 
 
 def _meam_lammps(species: tuple[str, ...]) -> Potential:
@@ -254,6 +287,11 @@ _REGISTRY: Mapping[str, Callable[[tuple[str, ...]], Potential]] = MappingProxyTy
         "meam-lammps": _meam_lammps,
     }
 )
+
+
+#: Potentials that describe one element at a time: with two elements the AGF takes the first one's force constants
+#: and lattice on both sides and the second one's mass on its side (the mass-mismatch model).
+ONE_ELEMENT: frozenset[str] = frozenset({"sw"})
 
 
 def available_potentials() -> tuple[str, ...]:

@@ -33,12 +33,12 @@ from .solver import model_sizes
 
 def _resolve_materials(left: str, right: str, potential: str) -> tuple[Any, dict[str, Any], list[str]]:
     from ...atomistic.lattice import equilibrium_lattice_constant
-    from ...atomistic.potentials import get_potential
+    from ...atomistic.potentials import ONE_ELEMENT, get_potential
     from ...units import ANGSTROM
 
     notes: list[str] = []
     name = str(potential).strip().lower()
-    if name == "sw" and left != right:
+    if name in ONE_ELEMENT and left != right:
         pot = get_potential(name, [left])
         a = equilibrium_lattice_constant(pot, left) / ANGSTROM
         notes.append(

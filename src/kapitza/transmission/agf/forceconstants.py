@@ -131,34 +131,17 @@ def required_repeat(lateral_cell: NDArray[np.float64], force_range: float) -> tu
 
 
 def hessian_range(potential: Any, atoms: Any | None = None) -> float:
-    """Reach of the harmonic force constants of a named potential, in A: twice its interaction cutoff.
-
-    Many-body potentials (Stillinger-Weber, Tersoff, EMT) couple two atoms
-    through a third one within the cutoff of both, so Phi_ij can be nonzero
-    up to twice the cutoff.
-    """
-    name = getattr(potential, "name", None)
-    params = dict(getattr(potential, "parameters", {}) or {})
-    if name == "sw":
-        return 2.0 * float(params["a"]) * float(params["sigma"])
-    if name == "tersoff":
-        return 2.0 * float(np.max(params["r2"]))
-    if name == "tersoff-lammps":
-        return 2.0 * 3.1  # R + D of Ge (2.95 + 0.15 A), the largest in SiCGe.tersoff for Si, Ge, C
-    if name == "lj":  # a pair potential: Phi_ij = 0 beyond the cutoff
-        return float(params["cutoff_sigma"]) * float(params["sigma_A"])
-    if name == "emt":
-        from ase.calculators.emt import EMT
-
-        if atoms is None:
-            raise InputError("the EMT force range depends on the elements: pass the atoms")
-        calc = EMT()
-        _, rc_list, _ = calc._calc_cutoff(atoms)
-        return 2.0 * float(rc_list)
-    raise InputError(
-        f"the force range of {name or type(potential).__name__!r} is not known; pass force_range (A), "
-        "the largest distance at which two atoms still have a nonzero force constant"
-    )
+    """Reach of the harmonic force constants of a named potential, in A: its record's
+    (:meth:`kapitza.atomistic.potentials.Potential.hessian_reach`; twice the interaction cutoff of a many-body
+    potential).  InputError for a source whose reach kapitza does not know (pass ``force_range`` then)."""
+    reach = getattr(potential, "hessian_reach", None)
+    if reach is None:
+        name = getattr(potential, "name", None)
+        raise InputError(
+            f"the force range of {name or type(potential).__name__!r} is not known; pass force_range (A), "
+            "the largest distance at which two atoms still have a nonzero force constant"
+        )
+    return reach(atoms)
 
 
 def _calculator(source: Any) -> tuple[Any, str, dict[str, Any] | None]:
