@@ -133,7 +133,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ..errors import InputError
 from ..io.results import result
-from ..materials import Material, get_material
+from ..materials import Material
 from ..materials.spec import MaterialSpec
 from ..phonons.debye import DebyeSpectrum, check_continuum
 from .channel_rule import joint_breakpoints
@@ -248,7 +248,7 @@ def critical_angles(side1: MaterialSpec, side2: MaterialSpec, incident: str, mod
     Mapping
         Outgoing mode name -> critical angle in rad, sorted by angle.
     """
-    m1, m2 = check_continuum(get_material(side1)), check_continuum(get_material(side2))
+    m1, m2 = check_continuum(side1), check_continuum(side2)  # each resolves its side
     pol = _check_incident(m1, incident)
     v_in = speed(m1, pol)
     out: dict[str, float] = {}
@@ -415,7 +415,7 @@ def amm_coefficients(
     1.0
     """
     model = _check_model(model)
-    m1, m2 = check_continuum(get_material(side1)), check_continuum(get_material(side2))
+    m1, m2 = check_continuum(side1), check_continuum(side2)  # each resolves its side
     pol = _check_incident(m1, incident)
     a = _check_angles(angle)
     mu = np.cos(a.ravel())
@@ -489,7 +489,7 @@ def hemispherical_averages(
         Outgoing mode -> hemispherical average (dimensionless).
     """
     model = _check_model(model)
-    m1, m2 = check_continuum(get_material(side1)), check_continuum(get_material(side2))
+    m1, m2 = check_continuum(side1), check_continuum(side2)  # each resolves its side
     pol = _check_incident(m1, incident)
     mu, w = mu_quadrature(_panel_edges(m1, m2, pol, model))
     values = _coefficients(m1, m2, pol, mu, model)
@@ -585,7 +585,7 @@ def amm_angular(
             f"{option} {int(n_angles)} would need ~{need:.3g} GB; at most {MAX_ANGLES:,} angles are evaluated "
             "(alpha(theta) is smooth between the critical angles, which are always included)"
         )
-    m1, m2 = check_continuum(get_material(side1)), check_continuum(get_material(side2))
+    m1, m2 = check_continuum(side1), check_continuum(side2)  # each resolves its side
     incident, outgoing = polarisations(m1), outgoing_modes(m1, m2)
     critical = {pol: critical_angles(m1, m2, pol, model) for pol in incident}
     kinks = [a for pol in incident for a in critical[pol].values()]
