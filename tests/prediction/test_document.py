@@ -87,3 +87,25 @@ def test_the_cli_leads_with_the_documents_lines(capsys):
     flat = " ".join(text.split())
     for line in presenter.expected_lines(doc["expected"]) + [presenter.pair_measured_line(doc)]:
         assert " ".join(line.split()) in flat
+
+
+def test_the_figures_points_and_levels_are_the_documents(monkeypatch):
+    """The plot's points at the requested temperatures and the metal's G_ep level are read from to_dict() (a
+    changed document moves them); its dense curves are computed for the figure."""
+    pytest.importorskip("matplotlib")
+    from kapitza.prediction.answer import Prediction
+
+    p = kapitza.predict("Al", "Si", [100.0, 300.0])
+    whole = Prediction.to_dict
+
+    def changed(self):
+        doc = copy.deepcopy(whole(self))
+        doc["results"][0]["conductance"] = [11.0e6, 22.0e6]
+        doc["electron_phonon"]["conductance"] = 333.0e6
+        return doc
+
+    monkeypatch.setattr(Prediction, "to_dict", changed)
+    axes = p.plot().axes[0]
+    points = [tuple(line.get_ydata()) for line in axes.get_lines() if line.get_marker() == "o"]
+    assert (11.0, 22.0) in points
+    assert any(tuple(line.get_ydata()) == (333.0, 333.0) for line in axes.get_lines())  # the G_ep level

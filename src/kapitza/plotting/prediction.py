@@ -3,7 +3,10 @@
 G(T) of every model on a dense grid with the requested temperatures as points, the measured values of the pair,
 the metal's G_ep and the total, the calculator's measured band, and the expected measurement with its 68 % band
 first (:func:`~kapitza.plotting.conductance.conductance_figure`); with ``compare_debye`` the Debye and
-full-dispersion dG/domega of the first model (:func:`~kapitza.plotting.phonons.spectral_comparison_figure`).
+full-dispersion dG/domega of the first model (:func:`~kapitza.plotting.phonons.spectral_comparison_figure`).  The
+points at the requested temperatures, the metal's G_ep and the band come from the answer's document
+(:meth:`~kapitza.prediction.answer.Prediction.to_dict`, as the text and ``--json`` do); the dense curves and the
+measured crosses are computed for the figure.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import numpy as np
 from matplotlib.figure import Figure
 
 __all__ = ["prediction_figure"]
@@ -36,15 +40,24 @@ def prediction_figure(prediction: Any, path: str | os.PathLike | None = None) ->
     from ..prediction.mlip_band import MODEL as BAND_MODEL
     from .conductance import conductance_figure
 
-    curves, expected = prediction.curves()
-    parts = prediction.electronic
-    band = prediction.band
+    doc = prediction.to_dict()  # the answer's one document: the points, the metal's level and the band are its
+    curves, expected = prediction.curves()  # the dense curves are computed on the figure's own grid
+    ep, band = doc["electron_phonon"], doc.get("band")
     return conductance_figure(
         curves,
         path,
-        markers=prediction.results,
+        markers=[_Points(entry) for entry in doc["results"]],
         measured=prediction.measured_rows(),
-        electron_phonon=None if parts.electron_phonon is None else (str(parts.metal), parts.electron_phonon),
-        band=None if band is None else (BAND_MODEL, band.factor),
+        electron_phonon=None if ep is None else (str(ep["metal"]), float(ep["conductance"])),
+        band=None if band is None else (BAND_MODEL, float(band["factor"])),
         expected=expected,
     )
+
+
+class _Points:
+    """A model's G at the requested temperatures, from a prediction's document (numbers or "inf"/"nan")."""
+
+    def __init__(self, entry: dict[str, Any]) -> None:
+        self.model = str(entry["model"])
+        self.temperature = np.array([float(v) for v in entry["temperature"]])
+        self.conductance = np.array([float(v) for v in entry["conductance"]])
