@@ -88,7 +88,7 @@ def lammps_eam_cuni() -> Any:
 
 
 #: Calls of :func:`counted_lammps_sw_si` in this process (a dask worker's own count: a test asks each worker).
-FACTORY_CALLS = {"counted": 0}
+FACTORY_CALLS = {"counted": 0, "emt calls": 0}
 
 
 def counted_lammps_sw_si() -> Any:
@@ -136,3 +136,16 @@ def slow_emt() -> Any:
             super().calculate(*args, **kwargs)
 
     return SlowEMT()
+
+
+def counted_emt() -> Any:
+    """ASE's EMT counting its force evaluations in :data:`FACTORY_CALLS` ("emt calls"): a run's force calls, to hold
+    against what was stated before it."""
+    from ase.calculators.emt import EMT
+
+    class CountedEMT(EMT):
+        def calculate(self, *args: Any, **kwargs: Any) -> None:
+            FACTORY_CALLS["emt calls"] += 1
+            super().calculate(*args, **kwargs)
+
+    return CountedEMT()
