@@ -843,9 +843,10 @@ def predict(
         raise InputError(f"interlayers run through the database's materials: leave out {names('calculator')} (a "
                          "stack's expected measurement has no structure route)")  # fmt: skip
     said: tuple[str, ...] = ()
-    if layers:
-        check_stack(side1, layers, side2)
-        layers, said = lawful_layers(side1, layers, side2)  # a side's own film left out, one film twice merged
+    if layers:  # the sides as resolved above (their records), or as given where they name none (refused there)
+        ends = tuple(given if side.material is None else side.material for side, given in zip(sides, (side1, side2)))
+        check_stack(ends[0], layers, ends[1])
+        layers, said = lawful_layers(ends[0], layers, ends[1])  # a side's own film left out, one film twice merged
     if compare_debye and calculator is not None:
         raise InputError(
             f"{names('compare_debye')} compares with the database's Debye spectra of database materials; leave out "
