@@ -19,17 +19,33 @@ WORKFLOWS = {
             {"check_broadening": ("no_check",), "check_temperature": ("no_check",)}),
     "md analyze": ("kapitza.analysis.md:AnalysisSettings", "kapitza.cli.md:analyze_command",
                    "kapitza.analysis.md:analyze_md", {"profile": ("plot",)}),
+    "phonons": ("kapitza.phonons.from_structure:PhononSettings", "kapitza.cli.phonons:phonons_command",
+                "kapitza.phonons.from_structure:crystal_phonons", {}),
     "eels simulate": ("kapitza.analysis.eels.forward:Acquisition", "kapitza.cli.eels:simulate_command",
                       "kapitza.analysis.eels.forward:simulate_line_scan",
                       {"resolution_mev": ("resolution",)}),
 }  # fmt: skip
 
 #: Fields a command does not offer, each with the reason (a user who needs one calls the Python function): the
-#: detector model beyond resolution, dose and signal, which the command leaves at its defaults.
+#: detector model beyond resolution, dose and signal, which the command leaves at its defaults; a crystal's phonon
+#: settings beyond its memory bound.
 NOT_ON_THE_COMMAND_LINE = {
     ("eels simulate", name): "the command records at the record's default; the Python API sets it "
     "(simulate_line_scan(..., acquisition=Acquisition(...)))"
     for name in ("channel_mev", "zlp_tail", "zlp_tail_exponent", "zlp_offset_mev", "form")
+} | {
+    ("phonons", name): "the command computes a crystal at crystal_phonons' defaults (relaxed, the widening rule, the "
+    "cache); crystal_phonons(..., settings=PhononSettings(...)) sets it"
+    for name in (
+        "relax",
+        "fmax_ev_per_angstrom",
+        "steps",
+        "min_width_angstrom",
+        "supercell",
+        "displacement_angstrom",
+        "max_supercell_atoms",
+        "cache",
+    )
 }
 
 

@@ -62,3 +62,26 @@ def test_the_elastic_stages_typical_calls_hold_the_run():
     made = _calls_of(lambda: crystal_elastic_constants(atoms, COUNTED, relax=True, cache=False))
     assert made <= most
     assert typical / 2.13 <= made <= typical * 2.13, (made, typical)
+
+
+def test_the_run_and_its_statement_take_one_settings_record():
+    """crystal_phonons and phonon_cost take one PhononSettings (or its fields by keyword): the same statement either
+    way, and a keyword that is no setting is one line naming the function (issue 85 item 1: the twins merged)."""
+    import dataclasses
+    import inspect
+
+    from kapitza.errors import InputError
+    from kapitza.phonons import PhononSettings, crystal_phonons
+    from kapitza.phonons.from_structure import phonon_cost
+
+    atoms = _triclinic_cuau()
+    record = PhononSettings(relax=False, supercell=2, cache=False)
+    assert phonon_cost(atoms, COUNTED, settings=record) == phonon_cost(atoms, COUNTED, relax=False, supercell=2,
+                                                                       cache=False)  # fmt: skip
+    fields = {f.name for f in dataclasses.fields(PhononSettings)}
+    for function in (crystal_phonons, phonon_cost):
+        assert not fields & set(inspect.signature(function).parameters), function.__name__  # no copy of a setting
+    with pytest.raises(InputError, match="unknown setting 'supercells' of phonon_cost"):
+        phonon_cost(atoms, COUNTED, supercells=2)
+    with pytest.raises(InputError, match="unknown setting 'supercells' of crystal_phonons"):
+        crystal_phonons(atoms, COUNTED, supercells=2)

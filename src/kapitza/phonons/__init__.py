@@ -2,7 +2,7 @@
 
 from .crystal import default_potential, supported_materials
 from .debye import CUTOFFS, DebyeSpectrum, SineSpectrum, branch_cutoff, debye_spectrum, sine_spectrum
-from .from_structure import StructurePhonons, crystal_phonons
+from .from_structure import PhononSettings, StructurePhonons, crystal_phonons
 from .full_dispersion import FullDispersionSpectrum, full_dispersion_spectrum
 from .harmonic import HarmonicCrystal
 from .spectrum import ChannelSpectrum, total_channel_density
@@ -13,6 +13,7 @@ __all__ = [
     "DebyeSpectrum",
     "FullDispersionSpectrum",
     "HarmonicCrystal",
+    "PhononSettings",
     "SineSpectrum",
     "StructurePhonons",
     "branch_cutoff",

@@ -89,7 +89,7 @@ from .harmonic import UNSTABLE_FRACTION, HarmonicCrystal
 from .invariance import restore_rotational_sum_rule
 from .phonopy_file import import_phonopy
 
-__all__ = ["CACHE_FORMAT", "SEARCH_FORMAT", "StructurePhonons", "crystal_phonons", "phonon_cost"]
+__all__ = ["CACHE_FORMAT", "SEARCH_FORMAT", "PhononSettings", "StructurePhonons", "crystal_phonons", "phonon_cost"]
 
 #: Version of the cached outcome of the widening search (its ``widened`` words included).
 SEARCH_FORMAT = 2
@@ -198,23 +198,39 @@ class StructurePhonons:
 # -- the work ------------------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PhononSettings:
+    """The settings of a crystal's phonons from its structure, one record: :func:`crystal_phonons` and its statement
+    before the work, :func:`phonon_cost`, take it (or its fields by keyword), so the two cannot drift apart.  Each
+    field's meaning is :func:`crystal_phonons`' parameter of that name; the values are checked there."""
+
+    relax: bool = True
+    fmax_ev_per_angstrom: float = FMAX_EV_PER_ANGSTROM
+    steps: int = MAX_STEPS
+    min_width_angstrom: float = plan_.MIN_WIDTH_ANGSTROM
+    supercell: int | Sequence[int] | None = None
+    displacement_angstrom: float = plan_.DISPLACEMENT_ANGSTROM
+    max_supercell_atoms: int = plan_.MAX_SUPERCELL_ATOMS
+    max_memory_gb: float | None = None
+    cache: bool = True
+
+    @classmethod
+    def of(cls, settings: PhononSettings | None, given: Mapping[str, Any], what: str) -> PhononSettings:
+        """``settings`` (default: the defaults) with ``given`` (its fields by keyword) put in; InputError for a
+        keyword that is no field (``what``: the function, for the message)."""
+        return _checks.settings_record(cls, settings, dict(given), "settings", f" of {what}; its settings")
+
+
 def crystal_phonons(
     side: Any,
     calculator: str | CalculatorSource | None = None,
     *,
     name: str | None = None,
-    relax: bool = True,
-    fmax_ev_per_angstrom: float = FMAX_EV_PER_ANGSTROM,
-    steps: int = MAX_STEPS,
-    min_width_angstrom: float = plan_.MIN_WIDTH_ANGSTROM,
-    supercell: int | Sequence[int] | None = None,
-    displacement_angstrom: float = plan_.DISPLACEMENT_ANGSTROM,
-    max_supercell_atoms: int = plan_.MAX_SUPERCELL_ATOMS,
-    max_memory_gb: float | None = None,
-    cache: bool = True,
+    settings: PhononSettings | None = None,
     progress: Progress | None = None,
     runner: Any = None,
     max_time: Any = None,
+    **given: Any,
 ) -> StructurePhonons:
     """Phonons of a bulk crystal from its structure with a calculator: relaxed, force constants, checked stable.
 
@@ -228,6 +244,9 @@ def crystal_phonons(
         default :data:`~kapitza.atomistic.calculators.DEFAULT_CALCULATOR`.
     name : str, optional
         Name of the crystal (default: the database name or the structure's reduced formula).
+    settings : PhononSettings, optional
+        The settings below (relax ... cache) as one record, the one :func:`phonon_cost` takes; each may also be
+        given by keyword (put into ``settings``); a keyword that is none of them is refused in one line.
     relax : bool
         Relax cell and positions first (default); False uses the structure as given.
     fmax_ev_per_angstrom : float
@@ -291,7 +310,10 @@ def crystal_phonons(
     if runner is not None and not isinstance(runner, ForceRunner):
         raise InputError(f"runner must be a kapitza.atomistic.force_tasks.ForceRunner, got {type(runner).__name__}")
     runner = ForceRunner.here() if runner is None else runner
-    step, fmax, n_steps = _numbers(displacement_angstrom, fmax_ev_per_angstrom, steps)
+    chosen = PhononSettings.of(settings, given, "crystal_phonons")
+    relax, supercell, cache, max_memory_gb = chosen.relax, chosen.supercell, chosen.cache, chosen.max_memory_gb
+    min_width_angstrom, max_supercell_atoms = chosen.min_width_angstrom, chosen.max_supercell_atoms
+    step, fmax, n_steps = _numbers(chosen.displacement_angstrom, chosen.fmax_ev_per_angstrom, chosen.steps)
     budget = TimeBudget.of(max_time)
     plan, widths, cost = _planned(side, source, name, relax, fmax, n_steps, step, min_width_angstrom, supercell,
                                   max_supercell_atoms, max_memory_gb, cache, runner)  # fmt: skip
@@ -514,31 +536,25 @@ def phonon_cost(
     calculator: str | CalculatorSource | None = None,
     *,
     name: str | None = None,
-    relax: bool = True,
-    fmax_ev_per_angstrom: float = FMAX_EV_PER_ANGSTROM,
-    steps: int = MAX_STEPS,
-    min_width_angstrom: float = plan_.MIN_WIDTH_ANGSTROM,
-    supercell: int | Sequence[int] | None = None,
-    displacement_angstrom: float = plan_.DISPLACEMENT_ANGSTROM,
-    max_supercell_atoms: int = plan_.MAX_SUPERCELL_ATOMS,
-    max_memory_gb: float | None = None,
-    cache: bool = True,
+    settings: PhononSettings | None = None,
     runner: Any = None,
+    **given: Any,
 ) -> plan_.PhononCost:
-    """What :func:`crystal_phonons` (same arguments) will state and spend before its first force call, without
-    computing anything: :func:`~kapitza.phonons.supercell_plan.planned_cost` with the cache consulted, so a crystal
-    whose phonons are in it is ``cached`` and costs nothing (0 s).  ``runner`` as :func:`crystal_phonons`'s: a local
-    dask cluster's workers count against ``max_memory_gb`` in the widening search, as they will in the run (one
-    plan, :func:`_planned`, for both).  Raises InputError as :func:`crystal_phonons` would before its first force
-    call."""
+    """What :func:`crystal_phonons` (same arguments: its :class:`PhononSettings`, whole or by keyword) will state and
+    spend before its first force call, without computing anything: :func:`~kapitza.phonons.supercell_plan.planned_cost`
+    with the cache consulted, so a crystal whose phonons are in it is ``cached`` and costs nothing (0 s).  ``runner``
+    as :func:`crystal_phonons`'s: a local dask cluster's workers count against ``max_memory_gb`` in the widening
+    search, as they will in the run (one plan, :func:`_planned`, for both).  Raises InputError as
+    :func:`crystal_phonons` would before its first force call."""
     from ..atomistic.force_tasks import ForceRunner
 
     source = calculator if isinstance(calculator, CalculatorSource) else calculator_source(calculator)
     if runner is not None and not isinstance(runner, ForceRunner):
         raise InputError(f"runner must be a kapitza.atomistic.force_tasks.ForceRunner, got {type(runner).__name__}")
-    step, fmax, n_steps = _numbers(displacement_angstrom, fmax_ev_per_angstrom, steps)
-    return _planned(side, source, name, relax, fmax, n_steps, step, min_width_angstrom, supercell,
-                    max_supercell_atoms, max_memory_gb, cache, runner)[2]  # fmt: skip
+    s = PhononSettings.of(settings, given, "phonon_cost")
+    step, fmax, n_steps = _numbers(s.displacement_angstrom, s.fmax_ev_per_angstrom, s.steps)
+    return _planned(side, source, name, s.relax, fmax, n_steps, step, s.min_width_angstrom, s.supercell,
+                    s.max_supercell_atoms, s.max_memory_gb, s.cache, runner)[2]  # fmt: skip
 
 
 def _numbers(displacement_angstrom: Any, fmax_ev_per_angstrom: Any, steps: Any) -> tuple[float, float, int]:
