@@ -219,3 +219,25 @@ def test_the_statement_bounds_the_resident_memory_of_a_whole_run():
     assert out.returncode == 0, out.stderr
     peak = int(out.stdout.split()[-1]) * 1024  # Linux: kilobytes
     assert peak <= estimate <= 2 * peak, (peak, estimate)
+
+
+def test_the_memory_planners_take_one_processes_record():
+    """run_memory, check_size and fit_chunk take one Processes record (or its fields by keyword, as before; issue
+    85 item 1: each had its own copy of the six keywords): the same estimate either way, and a keyword that is no
+    field is one line naming the planner."""
+    import inspect
+    from dataclasses import fields
+
+    from kapitza.errors import InputError
+    from kapitza.transmission.agf import inputs
+
+    sizes = inputs.ModelSizes(n_dof=6144, nonzeros=307554, lead_dof=768, boundary_dof=192, slice_dof=192, n_slices=16)
+    record = inputs.Processes(workers=2, worker_calculator=1e8)
+    by_record = inputs.run_memory((4, 4), 100, sizes=sizes, processes=record)
+    assert by_record == inputs.run_memory((4, 4), 100, sizes=sizes, workers=2, worker_calculator=1e8)
+    assert by_record.workers == 2 and by_record.per_worker > inputs.run_memory((4, 4), 100, sizes=sizes).per_worker
+    names = {f.name for f in fields(inputs.Processes)}
+    for planner in (inputs.run_memory, inputs.check_size, inputs.fit_chunk):
+        assert not names & set(inspect.signature(planner).parameters), planner.__name__
+    with pytest.raises(InputError, match="unknown setting 'worker' of run_memory"):
+        inputs.run_memory((4, 4), 100, worker=2)

@@ -758,6 +758,29 @@ def estimate_memory(
     return total
 
 
+@dataclass(frozen=True)
+class Processes:
+    """The processes of a run and what each holds besides the sweeps: one record that :func:`run_memory`,
+    :func:`check_size` and :func:`fit_chunk` take (or its fields by keyword), where each had its own copy of the six
+    keywords.  ``workers`` local dask workers, or ``dask`` for a scheduler at an address (this process sends the
+    blocks; the workers' memory is their machines'); ``calculator``: a calculator's resident libraries and model in
+    this process, bytes (:attr:`MemoryEstimate.calculator`); ``torch_here``, ``torch_workers``: the kernels run on
+    torch in this process, in each local worker (:data:`TORCH_LIBRARY_BYTES` more in each); ``worker_calculator``:
+    what each local worker holds for a calculator's force calls, bytes."""
+
+    workers: int | None = None
+    dask: bool = False
+    calculator: float = 0.0
+    torch_here: bool = False
+    torch_workers: bool = False
+    worker_calculator: float = 0.0
+
+    @classmethod
+    def of(cls, processes: Processes | None, given: Mapping[str, Any], what: str) -> Processes:
+        """``processes`` (default: this process alone) with ``given`` (its fields by keyword) put in."""
+        return _checks.settings_record(cls, processes, dict(given), "processes", f" of {what}; its processes")
+
+
 def run_memory(
     kgrid: tuple[int, int],
     frequencies: int,
@@ -767,24 +790,21 @@ def run_memory(
     chunk: int = 25,
     lead_method: str = "bloch",
     build: float = 0.0,
-    workers: int | None = None,
-    dask: bool = False,
-    calculator: float = 0.0,
-    torch_here: bool = False,
-    torch_workers: bool = False,
-    worker_calculator: float = 0.0,
+    processes: Processes | None = None,
+    **given: Any,
 ) -> MemoryEstimate:
     """The peak resident memory of a whole run, all its processes together (:class:`MemoryEstimate`).
 
-    ``build`` is the model build's peak (:func:`build_bytes`); ``workers`` local dask workers, or ``dask`` for a
-    scheduler at an address (this process sends the blocks; the workers' memory is their machines').  Without
-    ``sizes`` only what the inputs alone fix is counted (the libraries and Xi): a lower bound.  ``calculator``: a
-    calculator's resident libraries and model (:attr:`MemoryEstimate.calculator`).  ``torch_here``,
-    ``torch_workers``: the kernels run on torch in this process, in each local worker (``--device gpu`` or
-    ``torch-cpu``): :data:`TORCH_LIBRARY_BYTES` more in each (the GPU's own memory is :func:`device_batch`'s).
-    ``worker_calculator``: what each local worker holds for a calculator's force calls (the potential it loads and
-    keeps, and one call's working memory: the run's force calls are tasks on the same local cluster).
+    ``build`` is the model build's peak (:func:`build_bytes`); ``processes`` (:class:`Processes`, or its fields by
+    keyword): the local dask workers or a scheduler at an address, a calculator's memory, torch in this process or
+    in the workers (``--device gpu`` or ``torch-cpu``; the GPU's own memory is :func:`device_batch`'s), and what each
+    worker holds for a calculator's force calls (the potential it loads and keeps, and one call's working memory:
+    the run's force calls are tasks on the same local cluster).  Without ``sizes`` only what the inputs alone fix
+    is counted (the libraries and Xi): a lower bound.
     """
+    p = Processes.of(processes, given, "run_memory")
+    workers, dask, calculator = p.workers, p.dask, p.calculator
+    torch_here, torch_workers, worker_calculator = p.torch_here, p.torch_workers, p.worker_calculator
     n_workers = int(workers or 0)
     libraries = LIBRARY_BYTES + (TORCH_LIBRARY_BYTES if torch_here else 0.0)
     worker_libraries = WORKER_LIBRARY_BYTES + (TORCH_LIBRARY_BYTES if torch_workers else 0.0) + worker_calculator
@@ -819,12 +839,8 @@ def check_size(
     label: Callable[[str], str] = api_name,
     sizes: ModelSizes | None = None,
     build: float = 0.0,
-    workers: int | None = None,
-    dask: bool = False,
-    calculator: float = 0.0,
-    torch_here: bool = False,
-    torch_workers: bool = False,
-    worker_calculator: float = 0.0,
+    processes: Processes | None = None,
+    **given: Any,
 ) -> MemoryEstimate:
     """Refuse a run whose memory estimate (:func:`run_memory`, all its processes) exceeds ``max_memory_gb``;
     return the estimate.
@@ -832,20 +848,8 @@ def check_size(
     With ``sizes`` the model and the workspace of one frequency at a time count too (the least any run
     of that model needs: :func:`fit_chunk` then stacks as many frequencies as fit).
     """
-    need = run_memory(
-        kgrid,
-        frequencies,
-        check_broadening,
-        sizes=sizes,
-        chunk=1,
-        build=build,
-        workers=workers,
-        dask=dask,
-        calculator=calculator,
-        torch_here=torch_here,
-        torch_workers=torch_workers,
-        worker_calculator=worker_calculator,
-    )
+    need = run_memory(kgrid, frequencies, check_broadening, sizes=sizes, chunk=1, build=build,
+                      processes=Processes.of(processes, given, "check_size"))  # fmt: skip
     if need.total > max_memory_gb * 1e9:
         model = "" if sizes is None else f" with a lead unit of {sizes.lead_dof} degrees of freedom"
         raise MemoryBoundError(
@@ -868,12 +872,8 @@ def fit_chunk(
     lead_method: str = "bloch",
     label: Callable[[str], str] = api_name,
     build: float = 0.0,
-    workers: int | None = None,
-    dask: bool = False,
-    calculator: float = 0.0,
-    torch_here: bool = False,
-    torch_workers: bool = False,
-    worker_calculator: float = 0.0,
+    processes: Processes | None = None,
+    **given: Any,
 ) -> int:
     """The most frequencies per task, at most ``chunk``, whose memory estimate (:func:`run_memory`) fits
     ``max_memory_gb``.
@@ -883,9 +883,7 @@ def fit_chunk(
     InputError
         If even one frequency at a time does not fit (:func:`check_size`).
     """
-    kw: dict[str, Any] = {"sizes": sizes, "build": build, "workers": workers, "dask": dask, "calculator": calculator,
-                          "torch_here": torch_here, "torch_workers": torch_workers,
-                          "worker_calculator": worker_calculator}  # fmt: skip
+    kw: dict[str, Any] = {"sizes": sizes, "build": build, "processes": Processes.of(processes, given, "fit_chunk")}
     check_size(kgrid, frequencies, check_broadening=check_broadening, max_memory_gb=max_memory_gb, label=label, **kw)
     limit = max_memory_gb * 1e9
     for n in range(int(chunk), 1, -1):
