@@ -108,3 +108,17 @@ def test_hostile_inputs(kwargs):
     with pytest.raises(InputError) as err:
         nanofluidic_exchanger(**kwargs)
     assert "np." not in str(err.value)
+
+
+def test_the_exchanger_and_its_sweep_take_one_record():
+    """nanofluidic_exchanger and exchanger_sweep take one Exchanger (or its fields by keyword, as before; issue 85
+    item 1: each had its own copy of nine keywords): the sweep at one height is the single exchanger's U."""
+    from kapitza.devices.nanofluidic import Exchanger
+
+    record = Exchanger(resistance=2e-8, wall_thickness=50e-9, nusselt="flux")
+    one = nanofluidic_exchanger(80e-9, exchanger=record)
+    typed = nanofluidic_exchanger(80e-9, resistance=2e-8, wall_thickness=50e-9, nusselt="flux")
+    assert (one.U, one.terms, one.resistance_labels) == (typed.U, typed.terms, typed.resistance_labels)
+    assert exchanger_sweep([80e-9], exchanger=record).U[0] == pytest.approx(one.U, rel=1e-12)
+    with pytest.raises(InputError, match="unknown setting 'resistanse' of exchanger_sweep"):
+        exchanger_sweep([80e-9], resistanse=1e-8)

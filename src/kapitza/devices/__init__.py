@@ -33,7 +33,7 @@ from .contact import ContactComparison, contact_vs_kapitza
 from .cryogenic import ChipInHelium, chip_in_helium, chip_sweep
 from .film import FilmScaling, film_scaling
 from .hotspot import HotspotLayer, HotspotResult, hotspot, hotspot_sweep
-from .nanofluidic import ExchangerResult, nanofluidic_exchanger
+from .nanofluidic import Exchanger, ExchangerResult, nanofluidic_exchanger
 from .phase_change import PCMCell, pcm_cell
 from .polycrystal import PolycrystalResult, polycrystal
 from .sources import (
@@ -53,6 +53,7 @@ __all__ = [
     "CompositeResult",
     "ConductivitySource",
     "ContactComparison",
+    "Exchanger",
     "ExchangerResult",
     "FilmScaling",
     "HotspotLayer",

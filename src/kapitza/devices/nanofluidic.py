@@ -40,6 +40,8 @@ Units: m, W m^-1 K^-1, W m^-2 K^-1, m^2 K W^-1, K.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
 import numpy as np
@@ -50,7 +52,15 @@ from ..errors import InputError
 from ..io.results import result
 from .sources import conductivity_source, resistance_source
 
-__all__ = ["NUSSELT", "ExchangerResult", "ExchangerSweep", "exchanger_sweep", "nanofluidic_exchanger", "nusselt_number"]
+__all__ = [
+    "NUSSELT",
+    "Exchanger",
+    "ExchangerResult",
+    "ExchangerSweep",
+    "exchanger_sweep",
+    "nanofluidic_exchanger",
+    "nusselt_number",
+]
 
 #: Fully developed laminar Nusselt numbers of a parallel-plate channel (Shah & London 1978).
 NUSSELT = {
@@ -247,7 +257,35 @@ class ExchangerSweep:
     _summary_fields: ClassVar[tuple[str, ...]] = ("channel_height", "U", "crossover_height")
 
 
+@dataclass(frozen=True)
+class Exchanger:
+    """The exchanger besides its channel heights, one record: :func:`nanofluidic_exchanger` and
+    :func:`exchanger_sweep` take it (or its fields by keyword), where each had its own copy of the nine keywords.
+    Each field is described under their *Parameters*; the values are checked when the exchanger is computed."""
+
+    fluid_conductivity: Any = 0.6
+    fluid_conductivity_2: Any = None
+    wall_thickness: float = 20e-9
+    wall_conductivity: Any = 1.4
+    resistance: Any = 1e-8
+    resistance_2: Any = None
+    nusselt: Any = "temperature"
+    nusselt_2: Any = None
+    temperature: float = 300.0
+
+    @classmethod
+    def of(cls, exchanger: Exchanger | None, given: Mapping[str, Any], what: str) -> Exchanger:
+        """``exchanger`` (default: the defaults) with ``given`` (its fields by keyword) put in."""
+        return _checks.settings_record(cls, exchanger, dict(given), "exchanger", f" of {what}; its settings")
+
+    def sides(self) -> _Sides:
+        """Its inputs checked and evaluated at its temperature."""
+        return _Sides(*(getattr(self, f.name) for f in fields(self)))
+
+
 _DOC_PARAMETERS = """
+    exchanger : Exchanger, optional
+        The settings below as one record; each may also be given by keyword (put into ``exchanger``).
     fluid_conductivity, fluid_conductivity_2 : float, str or ConductivitySource
         k_f of liquid 1 and 2, W m^-1 K^-1 (or a material name); liquid 2 defaults to liquid 1.
         Default 0.6 (water near 300 K).
@@ -269,15 +307,8 @@ def nanofluidic_exchanger(
     channel_height: float,
     *,
     channel_height_2: float | None = None,
-    fluid_conductivity: Any = 0.6,
-    fluid_conductivity_2: Any = None,
-    wall_thickness: float = 20e-9,
-    wall_conductivity: Any = 1.4,
-    resistance: Any = 1e-8,
-    resistance_2: Any = None,
-    nusselt: Any = "temperature",
-    nusselt_2: Any = None,
-    temperature: float = 300.0,
+    exchanger: Exchanger | None = None,
+    **given: Any,
 ) -> ExchangerResult:
     """Overall heat-transfer coefficient U of a two-liquid exchanger with a wall between them.
 
@@ -288,17 +319,7 @@ def nanofluidic_exchanger(
     channel_height_2 : float, optional
         H_2, m; default H_1.
     """
-    sides = _Sides(
-        fluid_conductivity,
-        fluid_conductivity_2,
-        wall_thickness,
-        wall_conductivity,
-        resistance,
-        resistance_2,
-        nusselt,
-        nusselt_2,
-        temperature,
-    )
+    sides = Exchanger.of(exchanger, given, "nanofluidic_exchanger").sides()
     h1 = _heights(channel_height, "channel_height=")
     h2 = h1 if channel_height_2 is None else _heights(channel_height_2, "channel_height_2=")
     if h1.size != 1 or h2.size != 1:
@@ -334,15 +355,8 @@ def nanofluidic_exchanger(
 def exchanger_sweep(
     channel_heights: Any,
     *,
-    fluid_conductivity: Any = 0.6,
-    fluid_conductivity_2: Any = None,
-    wall_thickness: float = 20e-9,
-    wall_conductivity: Any = 1.4,
-    resistance: Any = 1e-8,
-    resistance_2: Any = None,
-    nusselt: Any = "temperature",
-    nusselt_2: Any = None,
-    temperature: float = 300.0,
+    exchanger: Exchanger | None = None,
+    **given: Any,
 ) -> ExchangerSweep:
     """U and the shares of each term vs channel height H (both channels H).
 
@@ -351,17 +365,7 @@ def exchanger_sweep(
     channel_heights : array_like, shape (n,)
         H, m (each > 0).
     """
-    sides = _Sides(
-        fluid_conductivity,
-        fluid_conductivity_2,
-        wall_thickness,
-        wall_conductivity,
-        resistance,
-        resistance_2,
-        nusselt,
-        nusselt_2,
-        temperature,
-    )
+    sides = Exchanger.of(exchanger, given, "exchanger_sweep").sides()
     h = _heights(channel_heights, "channel_heights=")
     terms = sides.terms(h, h)
     total = terms.sum(axis=1)
