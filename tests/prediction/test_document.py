@@ -109,3 +109,18 @@ def test_the_figures_points_and_levels_are_the_documents(monkeypatch):
     points = [tuple(line.get_ydata()) for line in axes.get_lines() if line.get_marker() == "o"]
     assert (11.0, 22.0) in points
     assert any(tuple(line.get_ydata()) == (333.0, 333.0) for line in axes.get_lines())  # the G_ep level
+
+
+def test_what_is_no_document_is_refused_in_one_line():
+    """A hostile caller's "document": no mapping, or a mapping without the answer's keys (a saved file of another
+    command), is one InputError naming what is missing, not a KeyError from deep inside the text."""
+    from kapitza.errors import InputError
+
+    with pytest.raises(InputError, match="a prediction's document is a mapping .* got list"):
+        presenter.text([])
+    with pytest.raises(InputError, match="not a prediction's document .* it has no total, temperature_k"):
+        presenter.html_table({"expected": {}})
+    doc = _saved(kapitza.predict("Al", "Si", 300.0))
+    del doc["warnings"]
+    with pytest.raises(InputError, match="it has no warnings$"):
+        presenter.answer_lines(doc)

@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..errors import InputError
 from ..literature import DEFAULT_WINDOW, Measurements
 from ..materials import Material
 from ..materials.conductivity import conductivity_table, uses_conductivity_table
@@ -113,6 +114,25 @@ def shown(value: float, scale: float = MW_PER_M2K, digits: int = 4) -> str:
 # prints; numbers or "inf"/"nan"), so a saved ``--json`` prints again as the same text and table.
 
 
+#: The keys of a prediction's document (:meth:`~kapitza.prediction.answer.Prediction.to_dict`) its text is written
+#: from.
+DOCUMENT_KEYS = ("expected", "total", "temperature_k", "side1", "side2", "interface_kind", "electron_phonon",
+                 "measured", "warnings")  # fmt: skip
+
+
+def _document(doc: Any) -> Mapping[str, Any]:
+    """``doc`` as a prediction's document, or InputError in one line: a mapping with :data:`DOCUMENT_KEYS` (a saved
+    ``kapitza predict --json`` read back is one)."""
+    if not isinstance(doc, Mapping):
+        raise InputError(f"a prediction's document is a mapping (Prediction.to_dict(), or a saved kapitza predict "
+                         f"--json read back), got {type(doc).__name__}")  # fmt: skip
+    missing = [k for k in DOCUMENT_KEYS if k not in doc]
+    if missing:
+        raise InputError(f"not a prediction's document (Prediction.to_dict(), kapitza predict --json): it has no "
+                         f"{', '.join(missing)}")  # fmt: skip
+    return doc
+
+
 def _values(values: Sequence[Any]) -> list[float]:
     """A document's numbers as floats ("inf" and "nan" are how the JSON writes the non-finite ones)."""
     return [float(v) for v in values]
@@ -123,6 +143,7 @@ def answer_lines(doc: Mapping[str, Any]) -> list[str]:
     why there is none), then each model's total at each temperature (MW m^-2 K^-1), then the measured range of the
     pair.  Beyond :data:`MAX_SHOWN_TEMPERATURES` temperatures, the first and last :data:`EDGE_ROWS` and one line
     saying how many are left out (``to_dict()`` and ``table()`` hold every one)."""
+    doc = _document(doc)
     lines = expected_lines(doc["expected"])
     lines += total_lines(doc)
     if (line := not_shown_line(len(doc["temperature_k"]), "to_dict() or table()")) is not None:
@@ -161,6 +182,7 @@ def pair_measured_line(doc: Mapping[str, Any]) -> str | None:
 
 def text(doc: Mapping[str, Any]) -> str:
     """``print(prediction)``: the pair, the answer (:func:`answer_lines`) and the warnings, of its document."""
+    doc = _document(doc)
     first, second = doc["side1"], doc["side2"]
     head = f"Prediction: {first} -> {second} (heat flows from {first})"
     return "\n".join([head, *answer_lines(doc), *(f"warning: {w}" for w in doc["warnings"])])
@@ -171,6 +193,7 @@ def html_table(doc: Mapping[str, Any]) -> str:
     then each model's total; beyond :data:`MAX_SHOWN_TEMPERATURES` temperatures the first and last
     :data:`EDGE_ROWS` of each, and a line saying how many are left out."""
     rows: list[tuple[str, str, str, str]] = []
+    doc = _document(doc)
     e, temps = doc["expected"], _values(doc["temperature_k"])
     value, low, high = (_values(e.get(k, ())) for k in ("conductance_w_m2k", "low_w_m2k", "high_w_m2k"))
     gap = ("...", "...", "", "")
