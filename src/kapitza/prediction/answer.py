@@ -844,7 +844,7 @@ def predict(
                          "stack's expected measurement has no structure route)")  # fmt: skip
     said: tuple[str, ...] = ()
     if layers:  # the sides as resolved above (their records), or as given where they name none (refused there)
-        ends = tuple(given if side.material is None else side.material for side, given in zip(sides, (side1, side2)))
+        ends = tuple(typed if side.material is None else side.material for side, typed in zip(sides, (side1, side2)))
         check_stack(ends[0], layers, ends[1])
         layers, said = lawful_layers(ends[0], layers, ends[1])  # a side's own film left out, one film twice merged
     if compare_debye and calculator is not None:

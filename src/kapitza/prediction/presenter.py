@@ -67,11 +67,11 @@ __all__ = [
     "total_lines",
 ]
 
-#: The band line of a pair of two metals whose electrons kapitza cannot model (nothing predicts what it conducts).
 #: Names that moved to :mod:`kapitza.prediction.notes` (issue 85 item 6: the presenter holds words, not physics).
 _MOVED = dict.fromkeys(("KAPITZA_ANOMALY_REFERENCE", "cryogenic_notes", "physics_notes", "unchecked_material_notes",
                         "unchecked_notes", "validity_notes"), "kapitza.prediction.notes")  # fmt: skip
 
+#: The band line of a pair of two metals whose electrons kapitza cannot model (nothing predicts what it conducts).
 NO_BAND_TWO_METALS = (
     "band: none for this pair: two metals, one without the electronic DMM's data, have no prediction of what they "
     "conduct (kapitza validate leaves such rows out of the band's measurement)"
