@@ -25,6 +25,7 @@ from types import MappingProxyType
 from ..errors import InputError
 from .bicrystal import LJ_FCC_LATTICE_CONSTANT
 from .diamond_bicrystal import SI_SW_LATTICE_CONSTANT, SI_TERSOFF_LATTICE_CONSTANT
+from .potentials import TERSOFF_SICGE_RANGE_ANGSTROM
 
 __all__ = ["LJ_CUTOFF_SIGMA", "MD_POTENTIALS", "MDPotential", "md_potential"]
 
@@ -32,8 +33,9 @@ __all__ = ["LJ_CUTOFF_SIGMA", "MD_POTENTIALS", "MDPotential", "md_potential"]
 LJ_CUTOFF_SIGMA = 2.5
 #: Stillinger-Weber's cutoff a sigma = 1.8 x 2.0951 A (Stillinger & Weber, Phys. Rev. B 31, 5262 (1985)).
 SW_RANGE_ANGSTROM = 1.8 * 2.0951
-#: Tersoff SiCGe cutoff R + D (Angstrom) of the Ge-Ge pair, the longest of the Si/Ge pairs (3.1 A).
-TERSOFF_RANGE_ANGSTROM = 3.1
+#: Tersoff SiCGe cutoff R + D (Angstrom) of the Ge-Ge pair, the longest of the Si/Ge pairs (the force constants'
+#: number, :data:`kapitza.atomistic.potentials.TERSOFF_SICGE_RANGE_ANGSTROM`).
+TERSOFF_RANGE_ANGSTROM = TERSOFF_SICGE_RANGE_ANGSTROM
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,11 @@ class MDPotential:
     harmonic: str | None
     harmonic_species: tuple[str, str]
     scaled_epsilons: bool = False
+
+    @property
+    def reduced(self) -> bool:
+        """Whether its lengths are in sigma (LJ: range and lattice constant scale with sigma), not in A."""
+        return self.range_angstrom is None
 
     @property
     def units(self) -> tuple[str, ...]:

@@ -71,6 +71,10 @@ LJ_ARGON: Mapping[str, Any] = MappingProxyType(
 
 EMT_ELEMENTS = ("Al", "Cu", "Ag", "Au", "Ni", "Pd", "Pt")
 
+#: R + D of Ge in LAMMPS's SiCGe.tersoff (2.95 + 0.15 A), the longest cutoff of its Si, Ge and C: the Tersoff range
+#: of the force constants here and of the NEMD runs (:mod:`kapitza.atomistic.md_potentials`).
+TERSOFF_SICGE_RANGE_ANGSTROM = 3.1
+
 #: fcc elements with exactly one entry in LAMMPS's library.meam (Baskes, Phys. Rev. B 46, 2727 (1992)).
 MEAM_ELEMENTS = ("Ag", "Au", "Cu", "Pb", "Pd", "Pt")
 
@@ -113,10 +117,7 @@ class Potential:
         nonzero up to twice it), the cutoff of a pair potential.  InputError where it is not known, or where it
         depends on the elements and ``atoms`` is not given."""
         if self.reach is None:
-            raise InputError(
-                f"the force range of {self.name!r} is not known; pass force_range (A), the largest distance at which "
-                "two atoms still have a nonzero force constant"
-            )
+            raise unknown_reach(self.name)
         return float(self.reach(atoms))
 
     def check_species(self, symbols: Sequence[str]) -> None:
@@ -188,7 +189,7 @@ def _tersoff_lammps(species: tuple[str, ...]) -> Potential:
         "J. Tersoff, Phys. Rev. B 39, 5566 (1989), LAMMPS file SiCGe.tersoff",
         MappingProxyType({"file": "SiCGe.tersoff", "species": ordered}),
         _lammps_factory("tersoff", "SiCGe.tersoff", file_names, ordered),
-        reach=lambda atoms: 2.0 * 3.1,  # R + D of Ge (2.95 + 0.15 A), the largest in SiCGe.tersoff for Si, Ge, C
+        reach=lambda atoms: 2.0 * TERSOFF_SICGE_RANGE_ANGSTROM,  # twice the longest cutoff
     )
 
 
@@ -292,6 +293,14 @@ _REGISTRY: Mapping[str, Callable[[tuple[str, ...]], Potential]] = MappingProxyTy
 #: Potentials that describe one element at a time: with two elements the AGF takes the first one's force constants
 #: and lattice on both sides and the second one's mass on its side (the mass-mismatch model).
 ONE_ELEMENT: frozenset[str] = frozenset({"sw"})
+
+
+def unknown_reach(name: str) -> InputError:
+    """The refusal where the reach of ``name``'s force constants is not known (one wording for every source)."""
+    return InputError(
+        f"the force range of {name!r} is not known; pass force_range (A), the largest distance at which two atoms "
+        "still have a nonzero force constant"
+    )
 
 
 def available_potentials() -> tuple[str, ...]:

@@ -449,9 +449,9 @@ class NemdConfig:
         (largest R + D of SiCGe.tersoff's Si/Ge pairs)."""
         if self.record is None:  # a user's system: its own pair lines; Tersoff's range stands in, as before
             return TERSOFF_RANGE_ANGSTROM
-        if self.record.range_angstrom is None:
+        if self.record.reduced:
             return LJ_CUTOFF * self.sigma
-        return self.record.range_angstrom
+        return float(self.record.range_angstrom)
 
     @property
     def spectral_sampled_planes(self) -> int:
@@ -467,8 +467,7 @@ class NemdConfig:
     def lattice_constant(self) -> float:
         """Cubic lattice constant of the structure (sigma for ``units lj``, Angstrom for ``metal``)."""
         record = self.record or MD_POTENTIALS["lj/cut"]  # a user's structure: no builder; the LJ one stands in
-        lj = record.range_angstrom is None
-        return record.lattice_constant * (ARGON_SIGMA_ANGSTROM if lj and self.units == "metal" else 1.0)
+        return record.lattice_constant * (ARGON_SIGMA_ANGSTROM if record.reduced and self.units == "metal" else 1.0)
 
     @property
     def plane_spacing(self) -> float:

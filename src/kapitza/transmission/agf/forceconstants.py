@@ -134,13 +134,11 @@ def hessian_range(potential: Any, atoms: Any | None = None) -> float:
     """Reach of the harmonic force constants of a named potential, in A: its record's
     (:meth:`kapitza.atomistic.potentials.Potential.hessian_reach`; twice the interaction cutoff of a many-body
     potential).  InputError for a source whose reach kapitza does not know (pass ``force_range`` then)."""
+    from ...atomistic.potentials import unknown_reach
+
     reach = getattr(potential, "hessian_reach", None)
     if reach is None:
-        name = getattr(potential, "name", None)
-        raise InputError(
-            f"the force range of {name or type(potential).__name__!r} is not known; pass force_range (A), "
-            "the largest distance at which two atoms still have a nonzero force constant"
-        )
+        raise unknown_reach(getattr(potential, "name", None) or type(potential).__name__)
     return reach(atoms)
 
 
