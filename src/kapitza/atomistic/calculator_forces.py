@@ -122,9 +122,7 @@ class CalculatorForceConstants:
         self.resume = bool(resume)
         from .force_tasks import ForceRunner
 
-        if runner is not None and not isinstance(runner, ForceRunner):
-            raise InputError(f"runner must be a kapitza.atomistic.force_tasks.ForceRunner, got {type(runner).__name__}")
-        self.runner = runner if runner is not None else ForceRunner.here()
+        self.runner = ForceRunner.of(runner)
         self.calls = 0  # force evaluations handed to the calculator (a cache hit makes none)
         self.tail = 0.0  # largest response beyond the range left out by the last hessian_rows, eV/A^2
 

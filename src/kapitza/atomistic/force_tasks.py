@@ -234,6 +234,16 @@ class ForceRunner:
         """Force calls in this process (the default)."""
         return cls()
 
+    @classmethod
+    def of(cls, runner: Any) -> ForceRunner:
+        """``runner`` as given, or :meth:`here` for None; InputError in one line for anything else (the one check of
+        every function that takes a ``runner``)."""
+        if runner is None:
+            return cls.here()
+        if not isinstance(runner, cls):
+            raise InputError(f"runner must be a kapitza.atomistic.force_tasks.ForceRunner, got {type(runner).__name__}")
+        return runner
+
     def worker_bytes(self, source: CalculatorSource, atoms: Any, structures: int | None = None) -> float:
         """Bytes of all the local workers this runner starts, each at its peak with the force calls of ``source`` on
         ``atoms`` (:func:`worker_memory`); 0 in this process or on a cluster at an address (other machines')."""

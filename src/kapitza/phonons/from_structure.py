@@ -78,7 +78,7 @@ from ..atomistic.bulk import FMAX_EV_PER_ANGSTROM, MAX_STEPS, SYMPREC, Relaxatio
 from ..atomistic.calculators import CalculatorSource, calculator_source
 from ..atomistic.force_cost import TimeBudget, duration_words, enforced, no_stated_time, say
 from ..atomistic.side import reduced_formula
-from ..errors import DynamicalInstabilityError, InputError, MemoryBoundError, TimeBoundError
+from ..errors import DynamicalInstabilityError, MemoryBoundError, TimeBoundError
 from ..io.cache import cached_arrays, cached_lookup, every, finite, force_constant_rules
 from ..materials import Material
 from ..units import ANGSTROM
@@ -307,9 +307,7 @@ def crystal_phonons(
     from ..atomistic.force_tasks import ForceRunner
 
     source = calculator if isinstance(calculator, CalculatorSource) else calculator_source(calculator)
-    if runner is not None and not isinstance(runner, ForceRunner):
-        raise InputError(f"runner must be a kapitza.atomistic.force_tasks.ForceRunner, got {type(runner).__name__}")
-    runner = ForceRunner.here() if runner is None else runner
+    runner = ForceRunner.of(runner)
     chosen = PhononSettings.of(settings, given, "crystal_phonons")
     relax, supercell, cache, max_memory_gb = chosen.relax, chosen.supercell, chosen.cache, chosen.max_memory_gb
     min_width_angstrom, max_supercell_atoms = chosen.min_width_angstrom, chosen.max_supercell_atoms
@@ -549,8 +547,7 @@ def phonon_cost(
     from ..atomistic.force_tasks import ForceRunner
 
     source = calculator if isinstance(calculator, CalculatorSource) else calculator_source(calculator)
-    if runner is not None and not isinstance(runner, ForceRunner):
-        raise InputError(f"runner must be a kapitza.atomistic.force_tasks.ForceRunner, got {type(runner).__name__}")
+    runner = ForceRunner.of(runner)  # this process's has no local workers: the plan counts none, as before
     s = PhononSettings.of(settings, given, "phonon_cost")
     step, fmax, n_steps = _numbers(s.displacement_angstrom, s.fmax_ev_per_angstrom, s.steps)
     return _planned(side, source, name, s.relax, fmax, n_steps, step, s.min_width_angstrom, s.supercell,

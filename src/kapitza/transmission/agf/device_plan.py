@@ -19,8 +19,9 @@ from . import inputs as _inputs
 from .force_plans import ModelPlan
 from .solver import DEFAULT_CHUNK, TransmissionResult
 
-#: The settings of :func:`plan_run`'s memory that :func:`.inputs.run_memory` takes.
-MEMORY_KEYS = ("workers", "dask", "calculator", "torch_here", "torch_workers", "worker_calculator")
+#: The settings of :func:`plan_run`'s memory that :func:`.inputs.run_memory` takes: the fields of
+#: :class:`.inputs.Processes`.
+MEMORY_KEYS = tuple(f.name for f in dataclasses.fields(_inputs.Processes))
 
 
 def plan_run(v: dict[str, Any], dev: DevicePlan | None = None) -> tuple[ModelPlan, int, dict[str, Any]]:
