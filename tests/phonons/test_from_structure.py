@@ -654,6 +654,40 @@ def test_the_widening_search_stops_at_the_time_bound(monkeypatch):
     assert computed == [(3, 3, 3), (4, 4, 4), (5, 5, 5)]
 
 
+def test_predicts_default_bound_stops_only_the_widening(monkeypatch):
+    """Issue 85 (beta-Ga2O3 on SiC answered within 5 minutes at the defaults): kapitza predict's default bound
+    (TimeBudget.widening) starts no wider supercell whose stated time is above what is left of it, and the refusal
+    it gives carries the frequency (so the long waves stand in) and names the default and the option that raises
+    it; but it refuses nothing up front (the rule's supercell is computed even with a stated time above the bound),
+    arms no wall-clock stop, and takes a calculator without a stated time (binding: None)."""
+    import signal
+
+    from kapitza.atomistic import force_cost
+    from kapitza.errors import TimeBoundError
+    from kapitza.phonons.from_structure import phonon_cost
+
+    monkeypatch.setitem(force_cost.CALL_COSTS, EMT, force_cost.CallCost(pair_cutoff=3.0, per_pair=1.0))
+    computed = _narrow_supercells_near_gamma(monkeypatch, 10**6)
+    side = {"name": "Cu", "crystalstructure": "fcc", "a": 3.66, "cubic": True}
+    cost = phonon_cost(side, EMT, relax=False)
+    budget = force_cost.TimeBudget.widening(seconds=cost.width_seconds(0) / 2)  # below even the rule's supercell
+    assert force_cost.binding(budget) is None and force_cost.binding(None) is None
+    budget.check(10 * budget.seconds, "anything")  # no up-front refusal
+    with budget.enforced("anything"):
+        assert signal.getitimer(signal.ITIMER_REAL)[0] == 0  # no wall-clock stop armed
+    words = r"the default .* s bound on widening \(kapitza predict's; max_time=, --max-time\); raise it"
+    with pytest.raises(TimeBoundError, match=words):
+        crystal_phonons(side, EMT, relax=False, max_time=budget)
+    assert computed == [(3, 3, 3)]
+    assert str(force_cost.PREDICT_WIDENING_SECONDS) in repr(force_cost.TimeBudget.widening())
+    unknown = force_cost.TimeBudget.widening()
+    monkeypatch.delitem(force_cost.CALL_COSTS, EMT)  # no stated time: computed, widened as without a bound
+    computed.clear()
+    with pytest.raises(InputError, match=r"widest supercell tried, 5x5x5 \(500 atoms\)"):
+        crystal_phonons(side, EMT, relax=False, max_time=unknown)
+    assert computed == [(3, 3, 3), (4, 4, 4), (5, 5, 5)]
+
+
 def test_the_stated_cost_counts_the_local_workers_as_the_run_does():
     """Issue 85 item 3: phonon_cost planned without the local workers' memory, so with a local dask cluster its
     widths could differ from what crystal_phonons then tries.  Both take the runner now (one plan, _planned): at

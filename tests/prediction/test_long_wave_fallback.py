@@ -193,6 +193,46 @@ def test_the_long_waves_count_against_the_time_bound(refuse_cu, monkeypatch, tmp
     assert not isinstance(bound.value, DynamicalInstabilityError) and "time bound (max_time)" in str(bound.value)
 
 
+def test_without_max_time_predict_states_its_default_bound_on_widening(refuse_cu, monkeypatch, tmp_path):
+    """Issue 85: kapitza predict without max_time bounds only the widening (TimeBudget.widening); its statement,
+    before any force call, says so with the long waves' stated time (elastic.long_wave_seconds: typical relaxation
+    and strained cells x the stated 1 s a call put into CALL_COSTS), not the every-width worst case; a refusal at
+    that default bound lets the long waves stand in, and the warning says a longer --max-time tries wider ones."""
+    import warnings
+
+    from kapitza.atomistic import force_cost
+    from kapitza.errors import TimeBoundError
+    from kapitza.phonons.elastic import long_wave_seconds
+
+    monkeypatch.setenv("KAPITZA_CACHE_DIR", str(tmp_path))
+    monkeypatch.setitem(force_cost.CALL_COSTS, EMT, force_cost.CallCost(pair_cutoff=3.0, per_pair=0.0, fixed=1.0))
+    source = kapitza.atomistic.calculators.calculator_source(EMT)
+    waves = long_wave_seconds("Cu", source) + long_wave_seconds("Al", source)
+    assert waves > 0
+    stopped = REFUSED + "; the next, 6x6x6 (864 atoms), is stated ~9.3 min, more than the 120 s left of the "
+    stopped += "default 300 s bound on widening (kapitza predict's; max_time=, --max-time); raise it"
+    refuse_cu(TimeBoundError(stopped, 0.321))
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        p = kapitza.predict("Cu", "Al", 300, calculator=EMT, mesh=8)
+    notes = [str(w.message) for w in said if issubclass(w.category, force_cost.CostNote)]
+    assert any(
+        "a wider supercell starts only within kapitza predict's 5 min default bound on widening" in n
+        and f"the long waves from the elastic constants stand in ({force_cost.duration_words(waves)} more)" in n
+        for n in notes
+    ), notes
+    assert not any("every widening tried" in n for n in notes), notes  # the worst case no default run reaches
+    first = p.warnings[0] if p.expected is not None else p.warnings[1]
+    assert "default bound on widening allowed (a longer --max-time tries wider ones)" in first
+    assert p.settings.dispersion == "debye"
+    from kapitza.cli.common import PREDICT_MAX_TIME_HELP
+
+    bound = force_cost.duration_words(force_cost.PREDICT_WIDENING_SECONDS).lstrip("~")
+    assert f"Default: a wider supercell for imaginary modes next to Gamma starts only within {bound}" in (
+        PREDICT_MAX_TIME_HELP
+    )
+
+
 def test_crystal_phonons_raises_the_instability_refusal_the_fallback_catches(monkeypatch):
     """The real refusal's type: a crystal whose stability check finds a zone-boundary imaginary mode raises
     DynamicalInstabilityError (an InputError) with the frequency's magnitude; faked by a lowest frequency of -3.3 THz

@@ -447,6 +447,12 @@ MAX_TIME_HELP = (
     "supercell starts none whose stated time is above what is left; and the force work stops where the bound runs "
     "out on the wall clock, saying what was running. Default: no bound."
 )
+#: kapitza predict's --max-time: its default bounds the widening search only (TimeBudget.widening).
+PREDICT_MAX_TIME_HELP = MAX_TIME_HELP.replace(
+    "Default: no bound.",
+    "Default: a wider supercell for imaginary modes next to Gamma starts only within 5 min (the crystal's long "
+    "waves stand in past it, said in a warning); nothing else is bounded or stopped.",
+)
 
 
 def option_words(message: str) -> str:

@@ -41,7 +41,7 @@ from .common import (
     CALCULATOR_HELP,
     CRYSTAL_HELP,
     CRYSTAL_MEMORY_HELP,
-    MAX_TIME_HELP,
+    PREDICT_MAX_TIME_HELP,
     check_output,
     option_words,
     parse_inelastic,
@@ -355,7 +355,7 @@ def predict_command(
             help=CRYSTAL_MEMORY_HELP,
         ),
     ] = None,
-    max_time: Annotated[str | None, typer.Option("--max-time", help=MAX_TIME_HELP)] = None,
+    max_time: Annotated[str | None, typer.Option("--max-time", help=PREDICT_MAX_TIME_HELP)] = None,
     normal: Annotated[
         str | None,
         typer.Option(

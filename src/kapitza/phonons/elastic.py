@@ -45,6 +45,7 @@ from ..atomistic.bulk import (
 from ..atomistic.calculators import CalculatorSource, calculator_source
 from ..atomistic.force_cost import (
     TimeBudget,
+    binding,
     call_seconds,
     duration_words,
     enforced,
@@ -74,6 +75,7 @@ __all__ = [
     "elastic_cost",
     "elastic_memory",
     "elastic_seconds",
+    "long_wave_seconds",
     "strained_cell_calls",
     "measured_elastic_constants",
     "recorded_stiffness_errors",
@@ -354,7 +356,7 @@ def crystal_elastic_constants(
     calls = elastic_calls(conv, relax, steps)  # the strained cells' symmetry counted once, for both statements
     cost = elastic_cost(conv, source, described, relax, steps, memory_gb, calls)
     before = tuple(float(v) for v in conv.cell.cellpar())
-    budget = TimeBudget.of(max_time)
+    budget = binding(TimeBudget.of(max_time))  # a widening-only bound has nothing to bound here
     stated = elastic_seconds(conv, source, calls)
     if budget is not None and stated is None:
         raise no_stated_time(source.name)
@@ -370,14 +372,7 @@ def crystal_elastic_constants(
                 conv, source, described, relax, steps, progress if budget is None else budget.watch(progress)
             )
 
-    stored = cached_arrays(
-        "structure-elastic",
-        _parts(conv, source, relax, steps),
-        compute,
-        enabled=cache,
-        shapes={"tensor": (6, 6), "relaxed_cell": (6,)},
-        check=every(finite, symmetric_matrix("tensor")),
-    )
+    stored = cached_arrays("structure-elastic", _parts(conv, source, relax, steps), compute, enabled=cache, **_STORED)
     tensor = np.array(stored["tensor"], dtype=float)
     dataset = symmetry_dataset(conv)  # the space group conventional_cell names, as a number
     symmetry = crystal_symmetry(dataset.number) if dataset is not None else ""
@@ -437,6 +432,29 @@ def elastic_calls(conv: Any, relax: bool, steps: int, bound: bool = False) -> in
     return (min(steps, ELASTIC_RELAXATION_CALLS) if relax else 0) + sum(
         min(steps, strained_cell_calls(f)) for f in free
     )
+
+
+#: How a stored tensor is read back and checked (:func:`crystal_elastic_constants`, :func:`long_wave_seconds`).
+_STORED: dict[str, Any] = {
+    "shapes": {"tensor": (6, 6), "relaxed_cell": (6,)},
+    "check": every(finite, symmetric_matrix("tensor")),
+}
+
+
+def long_wave_seconds(side: Any, source: CalculatorSource, relax: bool = True, steps: int = MAX_STEPS) -> float | None:
+    """The stated typical time of :func:`crystal_elastic_constants` of ``side`` with its defaults, s (what a crystal's
+    long waves cost where they stand in for its refused phonons): 0 for a tensor in the cache, None where the
+    calculator has no measured cost or the cell is above :data:`MAX_ATOMS` (refused there)."""
+    from ..atomistic.side import side_structure
+    from ..io.cache import cached_lookup
+    from .supercell_plan import conventional_cell
+
+    conv = conventional_cell(side_structure(side).atoms)[0]
+    if len(conv) > MAX_ATOMS:
+        return None
+    if cached_lookup("structure-elastic", _parts(conv, source, relax, steps), **_STORED) is not None:
+        return 0.0
+    return elastic_seconds(conv, source, elastic_calls(conv, relax, steps))
 
 
 def elastic_seconds(conv: Any, source: CalculatorSource, calls: int) -> float | None:

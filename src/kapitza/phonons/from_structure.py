@@ -76,7 +76,7 @@ from .. import _checks
 from .._progress import Progress
 from ..atomistic.bulk import FMAX_EV_PER_ANGSTROM, MAX_STEPS, SYMPREC, Relaxation, check_relaxed_cell
 from ..atomistic.calculators import CalculatorSource, calculator_source
-from ..atomistic.force_cost import TimeBudget, duration_words, enforced, no_stated_time, say
+from ..atomistic.force_cost import TimeBudget, binding, duration_words, enforced, no_stated_time, say
 from ..atomistic.side import reduced_formula
 from ..errors import DynamicalInstabilityError, MemoryBoundError, TimeBoundError
 from ..io.cache import cached_arrays, cached_lookup, every, finite, force_constant_rules
@@ -324,7 +324,7 @@ def crystal_phonons(
             what=f"{described}: the force calls' local dask cluster",
         )  # fmt: skip
         cluster_line = f"{runner.where}: {found_workers.statement()}"
-    if budget is not None:
+    if binding(budget) is not None:  # a widening-only bound (kapitza predict's default) refuses nothing up front
         if not cost.known:
             raise no_stated_time(source.name)
         if not cost.cached:  # before any force call
@@ -335,7 +335,8 @@ def crystal_phonons(
     def announce() -> None:  # before the first force call (a crystal read whole from the cache makes none)
         if not said["done"] and (cost.known or cluster_line):  # a calculator without a measured cost: in the result
             said["done"] = True
-            say("; ".join(line for line in (cost.line() if cost.known else "", cluster_line) if line))
+            widening = budget.seconds if budget is not None and budget.widening_only else None
+            say("; ".join(line for line in (cost.line(widening) if cost.known else "", cluster_line) if line))
 
     def one(n: tuple[int, int, int]) -> Mapping[str, NDArray[Any]]:
         return _cached(conv, pmat, n, source, described, relax, fmax, n_steps, step, cache, progress, runner,
@@ -367,11 +368,15 @@ def crystal_phonons(
             if k > 0 and budget is not None and not _stored(conv, m, source, relax, fmax, n_steps, step, cache):
                 need = cost.width_seconds(k) or 0.0
                 if need > budget.left():  # the next width would outrun the time bound: the search stops here
+                    bound = (
+                        f"default {budget.seconds:g} s bound on widening (kapitza predict's; max_time=, --max-time)"
+                        if budget.widening_only
+                        else f"{budget.seconds:g} s time bound (max_time)"
+                    )
                     late = (
                         f"; the next, {plan_.cells_text(m, len(conv))}, is stated {duration_words(need)}"
                         + (" with its relaxation" if relax else "")
-                        + f", more than the {max(0.0, budget.left()):.3g} s left of the {budget.seconds:g} s time "
-                        "bound (max_time); raise it"
+                        + f", more than the {max(0.0, budget.left()):.3g} s left of the {bound}; raise it"
                     )
                     raise refuse(found["near_gamma"], k - 1, late, TimeBoundError, "max_time allows") from None
             try:

@@ -87,6 +87,11 @@ class LongWaveCrystal:
         """One line: the refusal, the stable tensor, and that its models are the Debye ones from it."""
         m = self.material
         within = " in the supercells the time bound (max_time) allowed" if "(max_time)" in self.refusal else ""
+        if "bound on widening (kapitza predict's" in self.refusal:  # TimeBudget.widening: more time tries wider
+            within = (
+                " in the supercells kapitza predict's default bound on widening allowed (a longer --max-time tries "
+                "wider ones)"
+            )
         return (
             f"{self.name}: its phonons are refused with {self.calculator} ({self.imaginary_thz:.3g}i THz){within} but "
             f"its relaxed-ion elastic tensor is stable (smallest eigenvalue {self.elastic.smallest_eigenvalue:.3g} "

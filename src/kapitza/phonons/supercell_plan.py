@@ -386,8 +386,9 @@ class PhononCost:
         tried = range(len(self.supercells)) if widest else range(1)
         return float(sum(float(self.width_seconds(k, bound=widest) or 0.0) for k in tried))
 
-    def line(self) -> str:
-        """The statement, one line."""
+    def line(self, widening: float | None = None) -> str:
+        """The statement, one line; ``widening``: the seconds of a bound on widening only
+        (:meth:`~kapitza.atomistic.force_cost.TimeBudget.widening`), said instead of the every-width worst case."""
         if self.cached:
             return f"{self.crystal}: phonons with {self.calculator}: in the cache, no force call"
         first = self.supercells[0]
@@ -414,6 +415,9 @@ class PhononCost:
         )
         if not self.known:
             return line
+        if widening is not None:  # kapitza predict's default bound (TimeBudget.widening) decides which start
+            bound = duration_words(widening).lstrip("~")
+            return f"{line}; each starts only within the {bound} default bound on widening"
         worst = duration_words(self.seconds(widest=True) or 0.0)
         return f"{line}; at most {worst} in all (every widening tried, relaxations at their bound)"
 

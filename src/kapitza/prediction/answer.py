@@ -795,7 +795,11 @@ def predict(
         (:class:`~kapitza.errors.TimeBoundError`); each crystal's widening search starts no wider supercell whose
         stated time is above what is then left (refused there), and a side's long waves (the elastic constants that
         stand in for refused phonons) are refused the same way.  A calculator without a measured per-call cost states
-        no time: refused with it.
+        no time: refused with it.  Default: a bound on widening only
+        (:meth:`~kapitza.atomistic.force_cost.TimeBudget.widening`,
+        :data:`~kapitza.atomistic.force_cost.PREDICT_WIDENING_SECONDS`): a wider supercell for imaginary modes next
+        to Gamma starts only where its stated time fits in what is left of it, the crystal's long waves standing in
+        past it (a warning says so); nothing else is refused or stopped.
     empirical : bool
         Also give the empirical estimate (gradient boosting on the shipped measurements; not physics).
     compare_debye : bool
@@ -838,7 +842,7 @@ def predict(
         calculator = default_calculator(sides, option)
     chosen = chosen and calculator is not None
     memory = memory_bound(max_memory_gb, calculator, names)
-    budget = time_bound(max_time, calculator, names)
+    budget = time_bound(max_time, calculator, names, widening=True)  # a default bound on widening only
     if layers and calculator is not None:
         raise InputError(f"interlayers run through the database's materials: leave out {names('calculator')} (a "
                          "stack's expected measurement has no structure route)")  # fmt: skip

@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from .. import _checks
@@ -35,6 +35,7 @@ __all__ = [
     "phonons_or_long_waves",
     "structure_sides",
     "time_bound",
+    "widening_words",
 ]
 
 
@@ -92,15 +93,18 @@ def memory_bound(max_memory_gb: Any, calculator: Any, names: Callable[[str], str
     return _checks.memory_bound_gb(max_memory_gb, names("max_memory_gb").rstrip("="))
 
 
-def time_bound(max_time: Any, calculator: Any, names: Callable[[str], str] = lambda n: f"{n}=") -> Any:
+def time_bound(
+    max_time: Any, calculator: Any, names: Callable[[str], str] = lambda n: f"{n}=", widening: bool = False
+) -> Any:
     """The one rule of ``max_time``: it bounds the stated time of a calculator's force calls, so it is refused without
     one, and it is a duration (:func:`kapitza._checks.duration_seconds`: seconds, or a text such as "5min"); the
     :class:`~kapitza.atomistic.force_cost.TimeBudget` it starts now, or None.  ``names`` spells an option as the
-    caller types it."""
+    caller types it.  With ``widening`` (``kapitza predict``) and a calculator but no ``max_time``, the default bound
+    on widening only (:meth:`~kapitza.atomistic.force_cost.TimeBudget.widening`)."""
     from ..atomistic.force_cost import TimeBudget
 
     if max_time is None:
-        return None
+        return TimeBudget.widening() if widening and calculator is not None else None
     if calculator is None:
         raise InputError(
             f"{names('max_time')} bounds the time of the force calls of {names('calculator')}; give "
@@ -132,15 +136,15 @@ def structure_sides(
     (:class:`~kapitza.atomistic.force_cost.TimeBudget`, from :func:`time_bound`): both crystals' stated typical time
     is checked against it before any force call (TimeBoundError), and it bounds each crystal's widening search."""
     from ..atomistic.calculators import calculator_source
-    from ..atomistic.force_cost import duration_words, no_stated_time, say
+    from ..atomistic.force_cost import binding, duration_words, no_stated_time, say
     from ..phonons.from_structure import phonon_cost
 
     source = calculator_source(calculator)
     costs = [phonon_cost(side, source, max_memory_gb=max_memory_gb) for side in (side1, side2)]
-    if budget is not None and not all(c.known for c in costs):
+    if binding(budget) is not None and not all(c.known for c in costs):
         raise no_stated_time(source.name)
     work = [c for c in costs if not c.cached]
-    if budget is not None and work:  # before the statement: a refusal is one line, and it carries the time
+    if binding(budget) is not None and work:  # before the statement: a refusal is one line, and it carries the time
         what = " and ".join(c.crystal for c in work)
         budget.check(sum(float(c.seconds() or 0.0) for c in work), f"the phonons of {what} with {source.name}")
     if work and all(c.known for c in costs):
@@ -149,10 +153,35 @@ def structure_sides(
         cached = [c.crystal for c in costs if c.cached]
         whose = "the two crystals' phonons" if not cached else f"the phonons of {work[0].crystal}"
         said = f"; {cached[0]} is in the cache (no force call)" if cached else ""
-        say(f"{whose} with {source.name}: {duration_words(typical)} typical, at most {duration_words(worst)} (every "
-            f"widening tried, relaxations at their bound){said}")  # fmt: skip
+        if budget is not None and budget.widening_only:
+            sides = [side for side, c in zip((side1, side2), costs) if not c.cached]
+            said = f"; {widening_words(work, sides, source, budget.seconds)}{said}"
+            say(f"{whose} with {source.name}: {duration_words(typical)} typical{said}")
+        else:
+            say(f"{whose} with {source.name}: {duration_words(typical)} typical, at most {duration_words(worst)} "
+                f"(every widening tried, relaxations at their bound){said}")  # fmt: skip
     first = phonons_or_long_waves(side1, source, max_memory_gb, progress, budget)
     return first, phonons_or_long_waves(side2, source, max_memory_gb, progress, budget)
+
+
+def widening_words(costs: Sequence[Any], sides: Sequence[Any], source: Any, seconds: float) -> str:
+    """What :meth:`~kapitza.atomistic.force_cost.TimeBudget.widening` (``seconds``) allows the crystals of ``costs``
+    (:class:`~kapitza.phonons.supercell_plan.PhononCost`, of ``sides``): where imaginary modes next to Gamma remain in
+    the rule's supercell, a wider one starts only within the bound, and past it the long waves stand in (their stated
+    typical time, :func:`~kapitza.phonons.elastic.long_wave_seconds`)."""
+    from ..atomistic.force_cost import duration_words
+    from ..phonons.elastic import long_wave_seconds
+
+    wider = [f"{c.crystal}'s first is stated {duration_words(c.width_seconds(1) or 0.0)}" for c in costs
+             if len(c.supercells) > 1]  # fmt: skip
+    waves = [long_wave_seconds(side, source) for side in sides]
+    long = "not stated" if None in waves else f"{duration_words(sum(float(w or 0.0) for w in waves))} more"
+    return (
+        f"where imaginary modes next to Gamma remain, a wider supercell starts only within kapitza predict's "
+        f"{duration_words(seconds).lstrip('~')} default bound on widening (--max-time, max_time, raises it"
+        + (f"; {'; '.join(wider)}" if wider else "; no wider supercell within the memory bound")
+        + f"), else the long waves from the elastic constants stand in ({long})"
+    )
 
 
 def phonons_or_long_waves(
