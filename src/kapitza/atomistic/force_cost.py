@@ -217,8 +217,8 @@ class TimeBudget:
         """``kapitza predict``'s bound where none is given: a wider supercell for imaginary modes next to Gamma is
         started only where its stated time fits in what is left of :data:`PREDICT_WIDENING_SECONDS` (else the
         crystal's long waves stand in), and nothing else is bounded."""
-        return cls(PREDICT_WIDENING_SECONDS if seconds is None else float(seconds), time.monotonic(),
-                   widening_only=True)  # fmt: skip
+        bound = PREDICT_WIDENING_SECONDS if seconds is None else _checks.duration_seconds(seconds, "seconds")
+        return cls(bound, time.monotonic(), widening_only=True)
 
     @classmethod
     def of(cls, max_time: Any, name: str = "max_time") -> TimeBudget | None:
