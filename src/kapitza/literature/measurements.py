@@ -19,7 +19,7 @@ from numpy.typing import ArrayLike, NDArray
 from ..errors import InputError
 from ..io.paths import excerpt
 from ..io.results import result
-from ..materials import get_material
+from ..materials import Material, get_material
 from .names import database_name, unmapped_reason
 
 #: The shipped CSV (inside the package).
@@ -328,8 +328,8 @@ CREDIT = (
 
 
 def measurements_for(
-    a: str,
-    b: str,
+    a: str | Material,
+    b: str | Material,
     temperature: ArrayLike | None = None,
     window: float = DEFAULT_WINDOW,
     measurements: Measurements | None = None,
@@ -340,9 +340,9 @@ def measurements_for(
 
     Parameters
     ----------
-    a, b : str
+    a, b : str or Material
         Material names, aliases or anything :func:`kapitza.materials.get_material` accepts
-        from the database (e.g. ``"Al"``, ``"sapphire"``).
+        from the database (e.g. ``"Al"``, ``"sapphire"``); a Material is taken as it is (its name).
     temperature : float, array of shape (m,) or None
         Temperatures in K; if given, only rows within ``window`` of one of them are kept.
     window : float

@@ -481,7 +481,7 @@ class Prediction:
         if self.crystals is not None:
             return measurements_named(self.crystals[0].name, self.crystals[1].name)
         if self.side1.origin == "database" and self.side2.origin == "database":
-            return measurements_for(self.side1.name, self.side2.name)
+            return measurements_for(self.side1, self.side2)
         return None
 
 

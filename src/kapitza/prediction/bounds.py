@@ -291,7 +291,7 @@ def side_limit(material: MaterialLike, temperature: ArrayLike) -> SideLimit:
         electron[:] = np.nan
         note = f"{m.name}: {UNDESCRIBED_CARRIERS[m.name]}"
     elif m.name in list_electron_metals():
-        if get_electrons(m.name).fermi_velocity is None:
+        if get_electrons(m).fermi_velocity is None:
             electron[:] = np.nan
             note = f"{m.name}: no Fermi velocity stored (nor a valence), so its electrons are not counted"
         else:

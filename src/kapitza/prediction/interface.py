@@ -257,11 +257,14 @@ def _electron_data(metal: Material | str) -> Any:
     return _get_electrons(metal) if name in list_electron_metals() else None
 
 
-def lacking_electron_data(metals: Sequence[str], fields: tuple[str, ...] = ELECTRONIC_DMM_FIELDS) -> tuple[str, ...]:
-    """The metals (by name) among ``metals`` with no shipped electron data or without one of ``fields``."""
+def lacking_electron_data(
+    metals: Sequence[str | Material], fields: tuple[str, ...] = ELECTRONIC_DMM_FIELDS
+) -> tuple[str, ...]:
+    """The metals (by name) among ``metals`` (names, or records taken as they are) with no shipped electron data or
+    without one of ``fields``."""
     lacking = []
-    for name in dict.fromkeys(metals):
-        data = _electron_data(name)
+    for name, metal in {m if isinstance(m, str) else m.name: m for m in metals}.items():
+        data = _electron_data(metal)
         if data is None or any(getattr(data, f) is None for f in fields):
             lacking.append(name)
     return tuple(lacking)

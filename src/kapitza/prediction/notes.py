@@ -85,7 +85,7 @@ def unchecked_material_notes(
     notes: list[str] = []
     for m in dict.fromkeys(electronic):
         if m.origin == "database" and m.name in list_electron_metals():
-            loose = dict(get_electrons(m.name).unchecked or {})
+            loose = dict(get_electrons(m).unchecked or {})
             if loose:
                 shown = ", ".join(f"{k} +-{100 * v:g} %" for k, v in loose.items())
                 notes.append(

@@ -333,7 +333,7 @@ def pair_physics(
     parts = electronic_parts(m1, m2, t, results)
     rows, over, layered = None, None, 0
     if measured and m1.origin == "database" and m2.origin == "database":
-        every = measurements_for(m1.name, m2.name, t, window, interlayers=True)
+        every = measurements_for(m1, m2, t, window, interlayers=True)  # the records: no second lookup
         found = every.select(~every.interlayer)
         rows = found if len(found) else None
         layered = len(every) - len(found)

@@ -414,7 +414,7 @@ def _lacking_electrons(one: Any, two: Any) -> tuple[str, ...]:
 
     if interface_kind(one, two) != "metal/metal":
         return ()
-    return lacking_electron_data((str(one.name), str(two.name)))
+    return lacking_electron_data((one, two))  # the records: no second lookup of their names
 
 
 def _withheld(one: Any, two: Any, lacking: Sequence[str]) -> InputError:
@@ -548,25 +548,26 @@ def _stack_query(
     from ..validation.calculators import pair_electrons
     from .rows import STACK, STACK_FAMILIES, family_flags, stack_features, stack_key
 
-    names = []
+    names, records = [], {}
     for side, option in ((side1, "side1"), (side2, "side2")):
         m = get_material(side)
         if m.is_fluid or m.origin != "database":
             raise InputError(f"{option} {m.name}: a stack's expected measurement takes the database's solids (its "
                              "estimate learnt from their stacks)")  # fmt: skip
         names.append(m.name)
+        records[m.name] = m  # what goes down: the records, not their names to look up again
     a, b = names
     words = " / ".join([a, *(layer.text() for layer in layers), b])
     key = stack_key(a, [layer.canonical for layer in layers], b)
     if key != f"{a}|{'/'.join(layer.canonical for layer in layers)}|{b}":  # one orientation whichever is typed
         a, b, layers = b, a, tuple(reversed(tuple(layers)))
-    physics = stack_physics(a, layers, b, t)
-    kind, g_ep = pair_electrons(a, b)
+    physics = stack_physics(records[a], layers, records[b], t)
+    kind, g_ep = pair_electrons(records[a], records[b])
     unthick = tuple(dataclasses.replace(layer, thickness=None) for layer in layers)
     flags = family_flags(layers)
 
     def describe(tt: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        found = stack_physics(a, unthick, b, tt)
+        found = stack_physics(records[a], unthick, records[b], tt)
         x = stack_features(found.conductance, found.bare, tt, np.full(tt.size, g_ep), kind, [method] * tt.size)
         if STACK_FAMILIES:
             x = np.column_stack([x, np.repeat(flags[None, :], tt.size, axis=0)])
@@ -587,7 +588,7 @@ def _stack_query(
     if np.all(w >= 1) or a == b:  # a == b: no bare interface (a vanishing layer leaves one material)
         bare = (math.inf, math.inf, math.inf)
     else:
-        found = _database_query(a, b, t, method, [], sample)
+        found = _database_query(records[a], records[b], t, method, [], sample)
         bare = (found.value, found.low, found.high)
 
     def law(g_bare: Any, g_interfaces: NDArray[np.float64]) -> NDArray[np.float64]:

@@ -49,7 +49,7 @@ from ... import _checks
 from ...errors import InputError
 from ...io.results import result
 from ...landauer import as_positive_temperatures
-from ...materials import get_material
+from ...materials import Material, get_material
 from ...units import HBAR, KB
 from .film import film_conductivity
 from .layers import Layer, layer_of
@@ -70,7 +70,7 @@ WIEN = 2.821439372
 THIN_WEIGHT = 0.9
 
 
-def dominant_wavelength(material: str, temperature: ArrayLike) -> NDArray[np.float64]:
+def dominant_wavelength(material: str | Material, temperature: ArrayLike) -> NDArray[np.float64]:
     """The dominant phonon wavelength of ``material`` at each ``temperature`` (K), m: 2 pi v / omega_dom with
     hbar omega_dom = 2.82 k_B T and v the Debye-averaged sound speed."""
     m = get_material(material)
@@ -79,20 +79,23 @@ def dominant_wavelength(material: str, temperature: ArrayLike) -> NDArray[np.flo
     return 2 * math.pi * HBAR * v / (WIEN * KB * t)
 
 
-def interface_conductance(a: str, b: str, temperature: ArrayLike) -> tuple[NDArray[np.float64], str]:
-    """What ``kapitza predict`` reports for the interface a -> b under the Debye DMM (electrons included), W m^-2
-    K^-1, at each temperature (K), and a note where it is partial.  Two metals without the electron data of the
-    electronic DMM take the phonon DMM, a lower bound (their electrons can only add a parallel channel), said."""
+def interface_conductance(
+    a: str | Material, b: str | Material, temperature: ArrayLike
+) -> tuple[NDArray[np.float64], str]:
+    """What ``kapitza predict`` reports for the interface a -> b (database names or their records) under the Debye
+    DMM (electrons included), W m^-2 K^-1, at each temperature (K), and a note where it is partial.  Two metals
+    without the electron data of the electronic DMM take the phonon DMM, a lower bound (their electrons can only add
+    a parallel channel), said."""
     from ..api import predict_model
     from ..validation.table import as_predicted
 
     t = np.atleast_1d(np.asarray(temperature, dtype=float))
     found = predict_model(a, b, t, "dmm")
-    g, note = as_predicted(a, b, t, [found])
+    g, note = as_predicted(found.side1, found.side2, t, [found])  # the records predict_model resolved
     g = g[0]
     if np.any(~np.isfinite(g)):
         g = np.where(np.isfinite(g), g, np.asarray(found.conductance, dtype=float))
-        note = f"{a} | {b}: {note}; the phonon DMM instead, a lower bound"
+        note = f"{found.side1.name} | {found.side2.name}: {note}; the phonon DMM instead, a lower bound"
     return g, note
 
 
@@ -288,9 +291,13 @@ def stack_physics(side1: str, layers: Sequence[Layer], side2: str, temperature: 
     side 1's, each with its thickness (m) or None where not given.  A layer kapitza has no data for is refused
     (InputError); a layer of atomic thickness is transparent (said in the notes)."""
     t = as_positive_temperatures(temperature)
-    a, b = get_material(side1).name, get_material(side2).name
+    ends = get_material(side1), get_material(side2)
+    a, b = ends[0].name, ends[1].name
     notes: list[str] = []
     kept = _described(layers, notes)
+    records = {m.name: m for m in ends} | {
+        x.material: get_material(x.material) for x in kept
+    }  # each name looked up once
     chain: list[tuple[str, Layer | None]] = [(a, None)]
     merged: list[tuple[str, Layer]] = []  # layers with no interface of their own: their resistance still counts
     for layer in kept:
@@ -310,19 +317,20 @@ def stack_physics(side1: str, layers: Sequence[Layer], side2: str, temperature: 
     if len(set(materials)) == 1:
         raise InputError(f"a stack of one material ({' / '.join([a, *(x.name for x in layers), b])}): its physics "
                          "sees no interface")  # fmt: skip
-    found = [interface_conductance(x, y, t) for x, y in zip(materials[:-1], materials[1:])]
+    found = [interface_conductance(records[x], records[y], t) for x, y in zip(materials[:-1], materials[1:])]
     interfaces = np.array([g for g, _ in found])
     notes += [note for _, note in found if note]
     resist = np.zeros((len(chain), t.size))
     thickness = np.full(len(chain), np.nan)
     for k, (name, layer) in enumerate(chain):
         if layer is not None and 0 < k < len(chain) - 1:
-            thickness[k], resist[k] = _own(name, layer, t, notes)
-    films = resist.sum(axis=0) + sum((_own(name, layer, t, notes)[1] for name, layer in merged), np.zeros(t.size))
-    weight = thin_weight([(name, layer) for name, layer in chain[1:-1] if layer is not None], t)
+            thickness[k], resist[k] = _own(records[name], layer, t, notes)
+    own = (_own(records[name], layer, t, notes)[1] for name, layer in merged)
+    films = resist.sum(axis=0) + sum(own, np.zeros(t.size))
+    weight = thin_weight([(records[name], layer) for name, layer in chain[1:-1] if layer is not None], t)
     through = np.sum(1.0 / interfaces, axis=0)
     series = 1.0 / (through + films)
-    bare = interface_conductance(a, b, t)[0] if len(chain) > 2 else interfaces[0]
+    bare = interface_conductance(ends[0], ends[1], t)[0] if len(chain) > 2 else interfaces[0]
     if np.any(weight < 1):
         notes.append(f"a layer thinner than {1 / (1 / THIN_WEIGHT - 1):.0f} times its dominant phonon wavelength "
                      "lambda: its interfaces move from the bare pair's towards the series' with w = min(1, d / (d + "
@@ -333,7 +341,9 @@ def stack_physics(side1: str, layers: Sequence[Layer], side2: str, temperature: 
                         notes=tuple(dict.fromkeys(notes)), films=films)  # fmt: skip
 
 
-def _own(name: str, layer: Layer, t: NDArray[np.float64], notes: list[str]) -> tuple[float, NDArray[np.float64]]:
+def _own(
+    name: str | Material, layer: Layer, t: NDArray[np.float64], notes: list[str]
+) -> tuple[float, NDArray[np.float64]]:
     """A layer's thickness (m, NaN where not given) and own resistance d / kappa(d, T) (m^2 K W^-1, 0 where its
     thickness or kappa is not known, said in ``notes``)."""
     if layer.thickness is None:
@@ -347,10 +357,10 @@ def _own(name: str, layer: Layer, t: NDArray[np.float64], notes: list[str]) -> t
     return float(layer.thickness), np.where(known, layer.thickness / np.where(known, film.kappa, 1.0), 0.0)
 
 
-def thin_weight(layers: Sequence[tuple[str, Layer]], t: NDArray[np.float64]) -> NDArray[np.float64]:
+def thin_weight(layers: Sequence[tuple[str | Material, Layer]], t: NDArray[np.float64]) -> NDArray[np.float64]:
     """The weight of the interfaces against the bare pair at each T (K): the thinnest layer's
-    min(1, d / (d + lambda) / THIN_WEIGHT) over ``layers`` (database name, Layer) with a thickness; 1 where none
-    has one (the module text)."""
+    min(1, d / (d + lambda) / THIN_WEIGHT) over ``layers`` (database name or record, Layer) with a thickness; 1
+    where none has one (the module text)."""
     weight = np.ones(t.size)
     for name, layer in layers:
         if layer.thickness is not None:

@@ -229,7 +229,7 @@ def as_predicted(
     if parts.kind == "metal/metal":
         dmm = parts.electronic_dmm
         if dmm is None:
-            lacking = ", ".join(lacking_electron_data((parts.side1, parts.side2)))
+            lacking = ", ".join(lacking_electron_data((side1, side2)))
             text = f"electronic DMM needs the Fermi velocity and Sommerfeld coefficient, not stored for {lacking}"
             out[:] = np.nan
         else:
