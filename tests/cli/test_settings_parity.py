@@ -83,6 +83,36 @@ def test_the_python_function_takes_every_field_by_keyword(workflow):
     assert names <= set(parameters), sorted(names - set(parameters))
 
 
+@pytest.mark.parametrize("workflow", sorted(WORKFLOWS))
+def test_every_field_is_described_where_the_checklist_says(workflow):
+    """Step 1 of docs/howto/add-a-setting.md: each field is described in the record's docstring or its function's
+    (the AGF's in run_agf's Parameters): a field named in neither is a setting no one can read about."""
+    import re
+
+    record, _, function, _ = WORKFLOWS[workflow]
+    text = f"{inspect.getdoc(_load(record)) or ''}\n{inspect.getdoc(_load(function)) or ''}"
+    silent = [f.name for f in dataclasses.fields(_load(record)) if not re.search(rf"\b{f.name}\b", text)]
+    assert not silent, f"kapitza {workflow}: no docstring describes {', '.join(silent)}"
+
+
+def test_an_undescribed_field_is_reported(monkeypatch):
+    """The test above is not vacuous: a field added to a record and described nowhere is named."""
+    import sys
+    import types
+
+    record = _load(WORKFLOWS["phonons"][0])
+    grown = dataclasses.make_dataclass(
+        "Grown", [("a_new_setting", int, dataclasses.field(default=1))], bases=(record,), frozen=True
+    )
+    grown.__doc__ = record.__doc__
+    module = types.ModuleType("tests_grown_doc")
+    module.Grown = grown
+    monkeypatch.setitem(sys.modules, "tests_grown_doc", module)
+    monkeypatch.setitem(WORKFLOWS, "phonons", ("tests_grown_doc:Grown", *WORKFLOWS["phonons"][1:]))
+    with pytest.raises(AssertionError, match="no docstring describes .*a_new_setting"):
+        test_every_field_is_described_where_the_checklist_says("phonons")
+
+
 def test_the_check_can_fail(monkeypatch):
     """A field added to a record without its option is reported (the test above is not vacuous)."""
     record = _load(WORKFLOWS["md analyze"][0])
