@@ -24,36 +24,46 @@ WORKFLOWS = {
     "eels simulate": ("kapitza.analysis.eels.forward:Acquisition", "kapitza.cli.eels:simulate_command",
                       "kapitza.analysis.eels.forward:simulate_line_scan",
                       {"resolution_mev": ("resolution",)}),
+    "tdtr fit": ("kapitza.analysis.thermoreflectance.posterior:Sampling", "kapitza.cli.thermoreflectance:tdtr_app/fit",
+                 "kapitza.analysis.thermoreflectance.posterior:sample_posterior", {"steps": ("mcmc",)}),
+    "fdtr fit": ("kapitza.analysis.thermoreflectance.posterior:Sampling", "kapitza.cli.thermoreflectance:fdtr_app/fit",
+                 "kapitza.analysis.thermoreflectance.posterior:sample_posterior", {"steps": ("mcmc",)}),
 }  # fmt: skip
 
 #: Fields a command does not offer, each with the reason (a user who needs one calls the Python function): the
-#: detector model beyond resolution, dose and signal, which the command leaves at its defaults; a crystal's phonon
-#: settings beyond its memory bound.
-NOT_ON_THE_COMMAND_LINE = {
-    ("eels simulate", name): "the command records at the record's default; the Python API sets it "
-    "(simulate_line_scan(..., acquisition=Acquisition(...)))"
-    for name in ("channel_mev", "zlp_tail", "zlp_tail_exponent", "zlp_offset_mev", "form")
-} | {
-    ("phonons", name): "the command computes a crystal at crystal_phonons' defaults (relaxed, the widening rule, the "
-    "cache); crystal_phonons(..., settings=PhononSettings(...)) sets it"
-    for name in (
-        "relax",
-        "fmax_ev_per_angstrom",
-        "steps",
-        "min_width_angstrom",
-        "supercell",
-        "displacement_angstrom",
-        "max_supercell_atoms",
-        "cache",
-    )
-}
+#: detector model beyond resolution, dose and signal, which the command leaves at its defaults; the sampler beyond
+#: its length; a crystal's phonon settings beyond its memory bound.
+_OFF = {
+    "eels simulate": (
+        "the command records at the record's default; the Python API sets it (simulate_line_scan(..., acquisition=))",
+        ("channel_mev", "zlp_tail", "zlp_tail_exponent", "zlp_offset_mev", "form"),
+    ),
+    "tdtr fit": (
+        "the command samples with emcee at the sampler's defaults but for its length (--mcmc steps); "
+        "sample_posterior(..., sampling=Sampling(...)) sets the rest",
+        ("walkers", "burn", "thin", "seed", "max_evaluations"),
+    ),
+    "phonons": (
+        "the command computes a crystal at crystal_phonons' defaults (relaxed, the widening rule, the cache); "
+        "crystal_phonons(..., settings=PhononSettings(...)) sets it",
+        ("relax", "fmax_ev_per_angstrom", "steps", "min_width_angstrom", "supercell", "displacement_angstrom",
+         "max_supercell_atoms", "cache"),
+    ),
+}  # fmt: skip
+_OFF["fdtr fit"] = _OFF["tdtr fit"]
+NOT_ON_THE_COMMAND_LINE = {(workflow, name): why for workflow, (why, names) in _OFF.items() for name in names}
 
 
 def _load(target: str):
+    """``module:name``, or ``module:app/command``: the function a typer app registered under that command name."""
     import importlib
 
     module, _, name = target.partition(":")
-    return getattr(importlib.import_module(module), name)
+    name, _, command = name.partition("/")
+    found = getattr(importlib.import_module(module), name)
+    if command:
+        (found,) = [c.callback for c in found.registered_commands if c.name == command]
+    return found
 
 
 @pytest.mark.parametrize("workflow", sorted(WORKFLOWS))
