@@ -41,6 +41,21 @@ def test_a_potential_is_named_in_the_code_of_two_modules_at_most():
     assert naming <= {"atomistic/potential_records.py", "atomistic/calculators.py"}, naming
 
 
+def test_a_classic_or_md_potential_is_named_in_the_code_of_three_modules_at_most():
+    """Issue 85's goal for the force-constant registry (kapitza.atomistic.potentials) and the NEMD records
+    (kapitza.atomistic.md_potentials) too: their own modules, and where a name is also a LAMMPS pair style the
+    force-field reader's table of many-body styles (atomistic/forcefield.py), or where the NEMD driver stands the LJ
+    record in for a user's structure (md/nemd.py).  Registry "lj" is left out: it is also LAMMPS's unit system, which
+    many modules compare against (as a potential it is named in three: the registry, the NEMD records and the AGF
+    of the MD systems).  Before this (cb563265): sw in 6 modules, tersoff 5, lj/cut 8."""
+    from kapitza.atomistic.md_potentials import MD_POTENTIALS
+    from kapitza.atomistic.potentials import available_potentials
+
+    for name in (set(available_potentials()) - {"lj"}) | set(MD_POTENTIALS):
+        naming = sorted(p.relative_to(SRC).as_posix() for p in SRC.rglob("*.py") if name in _code_strings(p))
+        assert len(naming) <= 3, (name, naming)
+
+
 def test_every_table_is_its_records():
     """Each consumer's table is the records' numbers, key for key (the law of one copy)."""
     assert dict(calculators.BUILTINS) == dict(POTENTIALS)

@@ -234,7 +234,7 @@ def _structure_arrays(structure: Any, potential: str) -> tuple[NDArray, NDArray,
     if types.min() < 1 or types.max() > masses.size:
         raise InputError(f"structure.types must lie in 1 .. {masses.size} (one mass per type)")
     epsilons = None
-    if potential == "lj/cut":
+    if md_potential(potential).scaled_epsilons:
         eps = getattr(structure, "epsilons", None)
         epsilons = np.ones_like(masses) if eps is None else np.asarray(eps, dtype=float)
         if epsilons.shape != masses.shape or not np.all(np.isfinite(epsilons)) or np.any(epsilons <= 0):
@@ -499,11 +499,12 @@ def interface_modes(
     """
     if potential not in POTENTIALS:
         raise InputError(f"potential= must be one of {', '.join(POTENTIALS)}, got {potential!r}")
+    record = md_potential(potential)
     if units is None:
-        units = "lj" if potential == "lj/cut" else "metal"
+        units = record.units[0]  # its first: "lj" for LJ, "metal" for the others
     if units not in ("lj", "metal"):
         raise InputError(f'units= must be "lj" or "metal", got {units!r}')
-    if potential != "lj/cut" and units != "metal":
+    if units not in record.units:
         raise InputError(f'potential="{potential}" needs units="metal" (Angstrom, eV, amu)')
     positions, types, masses, box, epsilons = _structure_arrays(structure, potential)
     n = positions.shape[0]
@@ -553,7 +554,7 @@ def interface_modes(
     )
 
     # force constants (energy / length^2 of the run's units)
-    if potential == "lj/cut":
+    if record.analytic:
         assert epsilons is not None
         k = lj_force_constants(positions, types, box, epsilons, sigma, LJ_CUTOFF_SIGMA * sigma)
         method = "analytic"

@@ -8,7 +8,8 @@ Each record holds everything the MD side needs of its potential:
 - the unit systems it takes and the run defaults of each (:data:`kapitza.md.nemd`'s table of defaults);
 - the elements of its two atom types;
 - the harmonic twin (a :func:`kapitza.atomistic.potentials.get_potential` name) whose force constants the spectral
-  analysis and the interface modes use.
+  analysis and the interface modes use, or none where they are analytic (LJ);
+- the AGF's twin of its bicrystal (:mod:`kapitza.transmission.md_systems`), or why the AGF does not model it.
 
 :mod:`kapitza.md.nemd`, :mod:`kapitza.md.systems`, :mod:`kapitza.md.inputs`, :mod:`kapitza.md.plan`,
 :mod:`kapitza.md.spectral`, :mod:`kapitza.atomistic.interface_modes` and :mod:`kapitza.transmission.md_systems`
@@ -73,6 +74,13 @@ class MDPotential:
     scaled_epsilons : bool
         Whether ``epsilon_a``/``epsilon_b`` scale its well depths (LJ only; the others take their energies from
         their file).
+    agf : str
+        The :func:`kapitza.atomistic.potentials.get_potential` name whose force constants the AGF of its bicrystal
+        takes (:mod:`kapitza.transmission.md_systems`); "" where the AGF does not model its bicrystal.
+    agf_species : (str, str)
+        The elements of the AGF's two sides (their masses then set to the run's).
+    agf_words : str
+        Where ``agf`` is set: what the AGF's twin is, a note of its answer ("" for none); else why it is refused.
     """
 
     name: str
@@ -89,11 +97,20 @@ class MDPotential:
     harmonic: str | None
     harmonic_species: tuple[str, str]
     scaled_epsilons: bool = False
+    agf: str = ""
+    agf_species: tuple[str, str] = ("", "")
+    agf_words: str = ""
 
     @property
     def reduced(self) -> bool:
         """Whether its lengths are in sigma (LJ: range and lattice constant scale with sigma), not in A."""
         return self.range_angstrom is None
+
+    @property
+    def analytic(self) -> bool:
+        """Whether its force constants are analytic from its pair form (LJ: no harmonic twin), so that the interface
+        modes and the spectral analysis compute them from the atoms' positions."""
+        return self.harmonic is None
 
     @property
     def units(self) -> tuple[str, ...]:
@@ -112,6 +129,7 @@ MD_POTENTIALS: Mapping[str, MDPotential] = MappingProxyType(
             defaults=MappingProxyType({"lj": (0.3, 0.1, 0.005, 0.2, 3.0),
                                        "metal": (40.0, 10.0, 0.002, 0.4296, 10.215)}),
             harmonic=None, harmonic_species=("Ar", "Ar"), scaled_epsilons=True,
+            agf="lj", agf_species=("Ar", "Ar"),
         ),
         "sw": MDPotential(
             name="sw", system="si-ge-diamond", species=("Si", "Si"),
@@ -120,6 +138,8 @@ MD_POTENTIALS: Mapping[str, MDPotential] = MappingProxyType(
             range_angstrom=SW_RANGE_ANGSTROM, lattice_constant=SI_SW_LATTICE_CONSTANT, planes_per_cell=4,
             defaults=MappingProxyType({"metal": (300.0, 40.0, 0.001, 0.1, 10.0)}),
             harmonic="sw", harmonic_species=("Si", "Si"),
+            agf="sw", agf_species=("Si", "Ge"),
+            agf_words="sw: Si force constants and lattice on both sides, B differs by its mass only",
         ),
         "tersoff": MDPotential(
             name="tersoff", system="si-ge-diamond", species=("Si", "Ge"), description="Tersoff",
@@ -128,6 +148,9 @@ MD_POTENTIALS: Mapping[str, MDPotential] = MappingProxyType(
             range_angstrom=TERSOFF_RANGE_ANGSTROM, lattice_constant=SI_TERSOFF_LATTICE_CONSTANT, planes_per_cell=4,
             defaults=MappingProxyType({"metal": (300.0, 40.0, 0.001, 0.1, 10.0)}),
             harmonic="tersoff-lammps", harmonic_species=("Si", "Ge"),
+            agf_words="the MD's Tersoff Si|Ge bicrystal puts Ge on silicon's lattice (5.432 A), while the AGF's "
+            "Tersoff Si/Ge interface (tersoff-lammps) is coherent at the mean lattice constant with bulk periods "
+            "along the normal; they are different structures",
         ),
     }
 )  # fmt: skip

@@ -294,6 +294,22 @@ _REGISTRY: Mapping[str, Callable[[tuple[str, ...]], Potential]] = MappingProxyTy
 #: and lattice on both sides and the second one's mass on its side (the mass-mismatch model).
 ONE_ELEMENT: frozenset[str] = frozenset({"sw"})
 
+#: (structure, element) -> the potentials of the registry that describe that database crystal, the first its default
+#: (:func:`kapitza.phonons.crystal.crystal_spec`): each potential's crystals written beside its factory, once.
+CRYSTALS: Mapping[tuple[str, str], tuple[str, ...]] = MappingProxyType(
+    {
+        ("diamond", "Si"): ("sw", "tersoff", "tersoff-lammps"),
+        ("diamond", "Ge"): ("sw", "tersoff-lammps"),
+        ("diamond", "C"): ("tersoff", "tersoff-lammps"),
+        ("fcc", "Al"): ("emt",),
+        ("fcc", "Cu"): ("emt", "meam-lammps"),
+        ("fcc", "Ag"): ("emt", "meam-lammps"),
+        ("fcc", "Au"): ("emt", "meam-lammps"),
+        ("fcc", "Pt"): ("emt", "meam-lammps"),
+        ("fcc", "Pb"): ("meam-lammps",),
+    }
+)
+
 
 def unknown_reach(name: str) -> InputError:
     """The refusal where the reach of ``name``'s force constants is not known (one wording for every source)."""
@@ -335,6 +351,7 @@ def require_ase() -> Any:
 
 
 __all__ = [
+    "CRYSTALS",
     "EMT_ELEMENTS",
     "LJ_ARGON",
     "MEAM_ELEMENTS",

@@ -105,7 +105,7 @@ def builtin_geometry(config: Any) -> SystemGeometry:
     """The geometry of a built-in family's :class:`~kapitza.md.nemd.NemdConfig` (cells of its lattice)."""
     n_z = config.cells_a + config.cells_b
     a = config.lattice_constant
-    per_cell = 2 if config.potential == "lj/cut" else 4
+    per_cell = 4 if config.record is None else config.record.planes_per_cell
     n_planes = n_z * per_cell
     f = config.cells_a / n_z
     fixed = config.geometry == "fixed"

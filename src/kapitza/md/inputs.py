@@ -289,8 +289,8 @@ def lammps_input(plan: NemdPlan | NemdConfig) -> str:
         return _script(plan, _user_intro(plan))
     a, length = config.lattice_constant, config.length_unit
     (m_a, m_b), (e_a, e_b) = config.masses, config.epsilons
-    if config.potential == "lj/cut":
-        system = "LJ fcc bicrystal A|B" + (" (argon-like)" if config.units == "metal" else "")
+    if config.record is not None and config.record.scaled_epsilons:  # LJ: its atom types are its well depths
+        system = config.record.description + (" (argon-like)" if config.units == "metal" else "")
         species = (f"epsilon {e_a:g}", f"epsilon {e_b:g}")
     else:
         system = f"Si|Ge diamond bicrystal, {config.record.description},"

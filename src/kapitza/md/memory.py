@@ -41,6 +41,7 @@ def member_memory(plan: NemdPlan | NemdConfig, processes: int = 1) -> float:
     lammps = LAMMPS_BYTES_PER_ATOM * atoms + (MPI_RANK_BYTES * (processes + 1) if processes > 1 else 0.0)
     spectral = 0.0
     if config.spectral_every:
-        per_sample = 2 if config.potential == "lj/cut" else 1  # velocities, and positions for lj/cut
+        analytic = config.record is not None and config.record.analytic
+        per_sample = 2 if analytic else 1  # velocities, and positions for a pair form's analytic force constants
         spectral = 3 * 8.0 * atoms * per_sample * config.n_spectral_samples
     return CAMPAIGN_WORKER_BYTES + lammps + spectral

@@ -487,7 +487,7 @@ class NemdConfig:
         """Absolute masses of types 1 (A) and 2 (B): LJ mass unit or amu."""
         from ..atomistic.diamond_bicrystal import MASS_GE_AMU, MASS_SI_AMU
 
-        if self.potential == "lj/cut":
+        if self.record is not None and self.record.reduced:  # LJ: masses in the LJ unit, argon's in metal
             ref = (1.0, 1.0) if self.units == "lj" else (ARGON_MASS_AMU, ARGON_MASS_AMU)
         else:
             ref = (MASS_SI_AMU, MASS_GE_AMU)
@@ -513,7 +513,7 @@ class NemdConfig:
     @property
     def n_atoms(self) -> int:
         """Atoms in the bicrystal: 4 per conventional fcc cell (LJ), 8 per diamond cell (Si/Ge)."""
-        per_cell = 4 if self.potential == "lj/cut" else 8
+        per_cell = 2 * (4 if self.record is None else self.record.planes_per_cell)  # two atoms a (001) plane
         return per_cell * self.n_x * self.n_y * (self.cells_a + self.cells_b)
 
     @property

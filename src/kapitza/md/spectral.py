@@ -144,11 +144,17 @@ def _builtin_sampled_ids(config: NemdConfig) -> tuple[int, ...]:
     return tuple(int(i) + 1 for i in index)
 
 
+def _analytic(config: NemdConfig) -> bool:
+    """Whether the run's potential has analytic force constants from its pair form (its record's
+    :attr:`~kapitza.atomistic.md_potentials.MDPotential.analytic`: LJ), sampled with the atoms' positions."""
+    return config.record is not None and config.record.analytic
+
+
 def spectral_dump_commands(plan: NemdPlan | NemdConfig) -> str:
     """The LAMMPS lines of one production block that sample the interface atoms (before its ``run``)."""
     plan = as_plan(plan)
     config = plan.config
-    columns = "id vx vy vz x y z" if config.potential == "lj/cut" else "id vx vy vz"
+    columns = "id vx vy vz x y z" if _analytic(config) else "id vx vy vz"
     return (
         "# spectral heat current: the atoms near the interface every spectral_every steps, read by\n"
         "# kapitza.md.spectral.process_block into spectral/block_NNNNN.npz (the dump is deleted then)\n"
@@ -188,7 +194,7 @@ def _pairs(config: NemdConfig, structure: Any, index: NDArray, side: NDArray) ->
             out_d.append(dd[a, b])
     types = np.asarray(structure.types)[index]
     pi, pj = np.concatenate(out_i), np.concatenate(out_j)
-    e_a, e_b = config.epsilons if config.potential == "lj/cut" else (1.0, 1.0)
+    e_a, e_b = config.epsilons if config.record is not None and config.record.scaled_epsilons else (1.0, 1.0)
     eps = np.array([[e_a, math.sqrt(e_a * e_b)], [math.sqrt(e_a * e_b), e_b]])[types[pi] - 1, types[pj] - 1]
     return {"pair_first": pi, "pair_second": pj, "pair_offset": np.concatenate(out_d), "pair_epsilon": eps}
 
@@ -304,7 +310,7 @@ def spectral_setup(plan: NemdPlan | NemdConfig, structure: Any) -> SpectralSetup
     planes = config.spectral_sampled_planes
     types = np.asarray(structure.types)[index]
     masses = np.asarray(config.masses)[types - 1]
-    if config.potential == "lj/cut":
+    if _analytic(config):
         pairs = _pairs(config, structure, index, side)
         rows, cols, vals = _lj_coupling(config, pairs, side)
         # pair indices into the sampled list (positions within the sorted ids)
@@ -324,7 +330,7 @@ def spectral_setup(plan: NemdPlan | NemdConfig, structure: Any) -> SpectralSetup
         plane_z=(np.arange(-planes, planes) + 0.5) * config.plane_spacing,
         plane_first=-planes,
         masses=masses.astype(np.float64),
-        has_force_form=int(config.potential == "lj/cut"),
+        has_force_form=int(_analytic(config)),
         coupling_rows=rows,
         coupling_cols=cols,
         coupling_vals=np.asarray(vals, dtype=np.float64),

@@ -43,7 +43,7 @@ def build_structure(config: NemdConfig):
     """
     seed = config.structure_seed if config.mixing_layers else None
     m_a, m_b = config.masses
-    if config.potential == "lj/cut":
+    if config.record is not None and config.record.scaled_epsilons:  # the LJ fcc bicrystal, its well depths per type
         from ..atomistic.bicrystal import build_lj_bicrystal
 
         e_a, e_b = config.epsilons

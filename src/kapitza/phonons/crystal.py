@@ -28,7 +28,7 @@ phonopy file (:func:`kapitza.phonons.harmonic.HarmonicCrystal.from_phonopy_file`
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -36,25 +36,14 @@ from typing import Any
 import numpy as np
 
 from ..atomistic.lattice import bulk_cell, equilibrium_lattice_constant
-from ..atomistic.potentials import Potential, get_potential
+from ..atomistic.potentials import CRYSTALS, Potential, get_potential
 from ..errors import InputError
 from ..materials import Material, get_material
 from ..units import ANGSTROM
 
-#: (structure, element) -> potentials that describe it; the first is the default.
-SUPPORTED: MappingProxyType[tuple[str, str], tuple[str, ...]] = MappingProxyType(
-    {
-        ("diamond", "Si"): ("sw", "tersoff", "tersoff-lammps"),
-        ("diamond", "Ge"): ("sw", "tersoff-lammps"),
-        ("diamond", "C"): ("tersoff", "tersoff-lammps"),
-        ("fcc", "Al"): ("emt",),
-        ("fcc", "Cu"): ("emt", "meam-lammps"),
-        ("fcc", "Ag"): ("emt", "meam-lammps"),
-        ("fcc", "Au"): ("emt", "meam-lammps"),
-        ("fcc", "Pt"): ("emt", "meam-lammps"),
-        ("fcc", "Pb"): ("meam-lammps",),
-    }
-)
+#: (structure, element) -> potentials that describe it; the first is the default (the potentials' own table,
+#: :data:`kapitza.atomistic.potentials.CRYSTALS`).
+SUPPORTED: Mapping[tuple[str, str], tuple[str, ...]] = CRYSTALS
 
 #: Supercell (multiples of the conventional cubic cell) for the force constants.  The
 #: interactions of SW and Tersoff reach the third neighbour shell (< 4.6 A), well inside half

@@ -206,13 +206,10 @@ def system_of(manifest: RunManifest) -> dict[str, Any]:
         )
     if potential not in MD_POTENTIALS:
         raise InputError(f"{where}: potential must be one of {', '.join(MD_POTENTIALS)}, got {potential!r}")
-    if potential == "tersoff":
-        raise InputError(
-            "potential tersoff is not supported: the MD's Tersoff Si|Ge bicrystal puts Ge on silicon's lattice "
-            "(5.432 A), while the AGF's Tersoff Si/Ge interface (tersoff-lammps) is coherent at the mean lattice "
-            "constant with bulk periods along the normal; they are different structures"
-        )
-    if potential != "lj/cut" and units != "metal":
+    record = _RECORDS[potential]
+    if not record.agf:
+        raise InputError(f"potential {potential} is not supported: {record.agf_words}")
+    if not record.reduced and units != "metal":
         raise InputError(f'potential {potential} needs units "metal", got {units!r}')
     mixing = system.builder.get("mixing_layers")
     if mixing != 0:
@@ -224,7 +221,7 @@ def system_of(manifest: RunManifest) -> dict[str, Any]:
         raise InputError(f"{where}: a bicrystal has two atom types, got {len(system.masses)}")
     eps_a = _builder_number(system.builder, "epsilon_a", where)
     eps_b = _builder_number(system.builder, "epsilon_b", where)
-    if potential == "lj/cut":
+    if record.scaled_epsilons:
         if eps_a != eps_b:
             raise InputError(
                 f"epsilon_a = {eps_a:g} and epsilon_b = {eps_b:g} differ: the AGF's LJ model has one well depth for "
@@ -233,13 +230,18 @@ def system_of(manifest: RunManifest) -> dict[str, Any]:
         scale = eps_a
         unit = LJ_MASS_AMU if units == "lj" else 1.0  # the LJ mass unit is argon's
         masses = tuple(m * unit / scale for m in system.masses)
-        return {"potential": "lj", "units": units, "masses_amu": masses, "epsilon_scale": scale}
+        return {"potential": record.agf, "units": units, "masses_amu": masses, "epsilon_scale": scale}
     if eps_a != 1 or eps_b != 1:
         raise InputError(
-            f"epsilon_a and epsilon_b apply to lj/cut only (sw takes its energies from its file): "
+            f"epsilon_a and epsilon_b apply to lj/cut only ({potential} takes its energies from its file): "
             f"leave them at 1, got {eps_a:g} and {eps_b:g}"
         )
-    return {"potential": "sw", "units": units, "masses_amu": tuple(system.masses), "epsilon_scale": 1.0}
+    return {"potential": record.agf, "units": units, "masses_amu": tuple(system.masses), "epsilon_scale": 1.0}
+
+
+def _agf_record(system: Mapping[str, Any]) -> Any:
+    """The MD record whose AGF twin ``system`` (:func:`system_of`) names."""
+    return next(r for r in _RECORDS.values() if r.agf == system["potential"])
 
 
 def lj_crystal(mass_amu: float, *, cache: bool = True) -> Any:
@@ -297,14 +299,16 @@ def lj_crystal(mass_amu: float, *, cache: bool = True) -> Any:
     )
 
 
-def sw_si_crystal(mass_amu: float, *, cache: bool = True) -> Any:
-    """Si Stillinger-Weber HarmonicCrystal (its own lattice constant), every atom of ``mass_amu`` (amu)."""
+def twin_crystal(record: Any, mass_amu: float, *, cache: bool = True) -> Any:
+    """The HarmonicCrystal of a diamond MD record's AGF twin (:attr:`~kapitza.atomistic.md_potentials.MDPotential.agf`:
+    Si Stillinger-Weber for ``sw``, at its own lattice constant), every atom of ``mass_amu`` (amu)."""
     from ..phonons.harmonic import HarmonicCrystal
 
-    crystal = HarmonicCrystal.from_potential("Si", "sw", cache=cache)
+    element = record.agf_species[0]
+    crystal = HarmonicCrystal.from_potential(element, record.agf, cache=cache)
     crystal.phonopy.masses = [mass_amu] * len(crystal.phonopy.primitive)
     return HarmonicCrystal(
-        name=f"Si(SW) with mass {mass_amu:g} amu",
+        name=f"{element}({record.agf.upper()}) with mass {mass_amu:g} amu",
         source=crystal.source + f"; mass {mass_amu:g} amu",
         phonopy=crystal.phonopy,
         lattice_constant=crystal.lattice_constant,
@@ -321,7 +325,8 @@ def _compute(
     from .dmm import diffuse_mismatch
 
     masses = tuple(system["masses_amu"])
-    left, right = ("Ar", "Ar") if system["potential"] == "lj" else ("Si", "Ge")
+    record = _agf_record(system)
+    left, right = record.agf_species
     agf, _ = run_agf(
         left,
         right,
@@ -335,8 +340,11 @@ def _compute(
         progress=progress,
     )
     tr = agf.transmission
-    build = lj_crystal if system["potential"] == "lj" else sw_si_crystal
-    s1, s2 = (full_dispersion_spectrum(build(m, cache=cache), normal="001", mesh=mesh, cache=cache) for m in masses)
+
+    def build(m: float) -> Any:
+        return lj_crystal(m, cache=cache) if record.reduced else twin_crystal(record, m, cache=cache)
+
+    s1, s2 = (full_dispersion_spectrum(build(m), normal="001", mesh=mesh, cache=cache) for m in masses)
     model = diffuse_mismatch(s1, s2)
     g_dmm_landauer = float(conductance(model, [300.0], "classical").conductance[0])
     top = min(s1.max_frequency, s2.max_frequency)
@@ -459,8 +467,8 @@ def _display(system: Mapping[str, Any], a: Mapping[str, NDArray[Any]], parts: Ma
         "correction removes the leads' ballistic resistance, J. Phys. C 7, 4048 (1974))",
         "AGF: [001], semi-infinite perfect crystals on both sides (the MD cell size does not enter)",
     ]
-    if system["potential"] == "sw":
-        notes.append("sw: Si force constants and lattice on both sides, B differs by its mass only")
+    if _agf_record(system).agf_words:
+        notes.append(_agf_record(system).agf_words)
     if system["epsilon_scale"] != 1.0:
         notes.append(
             f"equal well depths epsilon = {system['epsilon_scale']:g} x argon's: solved as argon's epsilon with "

@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 
 from ...atomistic.calculators import calculator_name
 from ...atomistic.matching import DEFAULT_MAX_STRAIN
+from ...atomistic.potentials import CRYSTALS
 from ...errors import InputError
 from ...io import toml_file
 from ...io.paths import confined
@@ -64,7 +65,7 @@ class AGFConfig:
     right_lead: str | os.PathLike | None = None
     sides: str = "tags"
     supercell: int | tuple[int, int] | None = None
-    potential: str = "sw"
+    potential: str = CRYSTALS[("diamond", "Si")][0]  # silicon's default in the registry (Stillinger-Weber)
     calculator: str | None = None
     force_range: float | None = None
     max_strain: float = DEFAULT_MAX_STRAIN
