@@ -134,7 +134,9 @@ def structure_sides(
     its own supercells when it starts): the crystals not in the cache, typical and at most; a crystal in the cache
     costs nothing and is said to be there, and where both are, nothing is said.  ``budget``
     (:class:`~kapitza.atomistic.force_cost.TimeBudget`, from :func:`time_bound`): both crystals' stated typical time
-    is checked against it before any force call (TimeBoundError), and it bounds each crystal's widening search."""
+    is checked against it before any force call (TimeBoundError), and it bounds each crystal's widening search; a
+    bound on widening only (``kapitza predict``'s default) bounds the search alone, and the statement then says what
+    it allows (:func:`widening_words`)."""
     from ..atomistic.calculators import calculator_source
     from ..atomistic.force_cost import binding, duration_words, no_stated_time, say
     from ..phonons.from_structure import phonon_cost
