@@ -59,6 +59,36 @@ def test_a_stack_looks_each_name_up_a_few_times_not_dozens(lookups):
     assert max(counted.values()) <= 5, counted
 
 
+def test_each_sides_crystal_is_built_once_on_the_structure_route(monkeypatch, tmp_path):
+    """Issue 85 item 4's other half: on the structure route a side's crystal is built once (its Side keeps it), though
+    the phonon plan, the cost statement, the phonons, the elastic constants and the long waves each ask for it.  Cu's
+    phonons are refused here (faked, as tests/prediction/test_long_wave_fallback.py does) so that the long-wave
+    path, the longest, runs too; EMT gives the rest."""
+    pytest.importorskip("phonopy")
+    from kapitza.atomistic import side as side_module
+    from kapitza.errors import DynamicalInstabilityError
+    from kapitza.phonons import from_structure
+
+    monkeypatch.setenv("KAPITZA_CACHE_DIR", str(tmp_path))
+    built: collections.Counter[str] = collections.Counter()
+    build, phonons = side_module._built_structure, from_structure.crystal_phonons
+
+    def counted(side, name):
+        built[str(side.given)] += 1
+        return build(side, name)
+
+    def refuse_cu(side, calculator=None, **options):
+        if getattr(side, "given", side) == "Cu":
+            raise DynamicalInstabilityError("Cu: imaginary frequency 0.321i THz next to Gamma; refused", 0.321)
+        return phonons(side, calculator, **options)
+
+    monkeypatch.setattr(side_module, "_built_structure", counted)
+    monkeypatch.setattr(from_structure, "crystal_phonons", refuse_cu)
+    p = kapitza.predict("Al", "Cu", 300, calculator="mlip_factories:emt", mesh=8)
+    assert any("long waves stand in" in w for w in p.warnings)
+    assert dict(built) == {"Al": 1, "Cu": 1}
+
+
 def test_the_measured_rows_of_records_and_of_names_agree():
     """measurements_for takes the records the edge resolved (no second lookup) and lists the same rows as names."""
     by_name = measurements_for("Al", "Al2O3")
