@@ -146,10 +146,11 @@ def measured_command(
     """
     if not (math.isfinite(window) and 0 <= window < 1):
         raise InputError(f"--window must be a fraction in [0, 1), got {window:g}")
-    first, second = get_material(material_a).name, get_material(material_b).name
+    records = get_material(material_a), get_material(material_b)  # each name looked up once; the records go on
+    first, second = records[0].name, records[1].name
     stack = _stack_words(interlayer)  # checked before any work
     wanted = None if temperature is None else parse_temperatures(temperature)
-    every = measurements_for(first, second, temperature=wanted, window=window, interlayers=True)
+    every = measurements_for(*records, temperature=wanted, window=window, interlayers=True)
     if stack:
         rows = every.select(rows_of_stack(every, first, stack))
         hidden = 0

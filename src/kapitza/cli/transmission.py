@@ -12,7 +12,6 @@ from rich.console import Console
 from rich.table import Table
 
 from ..io.results import dumps
-from ..materials import get_material
 from ..transmission.amm import AMM_MODELS, MAX_ANGLES, AngularTransmission, amm_angular
 from .common import check_output
 
@@ -98,7 +97,7 @@ def transmission_command(
     """Angle-resolved transmission of elastic waves from SIDE1 into SIDE2 (acoustic mismatch)."""
     if plot_path is not None:
         check_output(plot_path, (".png", ".pdf", ".svg"), "--plot")
-    result = amm_angular(get_material(side1), get_material(side2), model=model, n_angles=n_angles, option="--angles")
+    result = amm_angular(side1, side2, model=model, n_angles=n_angles, option="--angles")
     if as_json:
         typer.echo(to_json(result))
     else:
