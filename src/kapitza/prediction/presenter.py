@@ -464,6 +464,7 @@ def prediction_words(
                         "structure route needs the full dispersion of both crystals"))  # fmt: skip
     if crystals is not None and calculator is not None:
         details += _crystal_provenance(crystals, calculator, chosen, band_line, waves)
+        warnings += [line for line in map(record_name_line, crystals) if line]
     if stack is not None:
         warnings.insert(1 if expected is None else 0, stack_line(stack))
         details += stack_provenance(stack)
@@ -575,6 +576,20 @@ def _warnings_and_provenance(
         else:
             details.append(("notes", f"note: {note}"))
     return warnings, details
+
+
+def record_name_line(crystal: Any) -> str:
+    """The warning where a crystal built from its structure answers under another name: the database's record of its
+    formula (:func:`~kapitza.phonons.derived_record.derived_material`: 3C-SiC from the crystal table is 4H-SiC's
+    record, a Ga2O3 file beta-Ga2O3's), whose thermal conductivity, melting point and electron data it takes; ""
+    where the names agree."""
+    record = getattr(crystal, "material", None)
+    if record is None or record.name == crystal.name:
+        return ""
+    return (
+        f"{crystal.name} appears as {record.name}, the database's record of its formula {record.formula}: its phonons "
+        f"are its own, its thermal conductivity (the Kapitza lengths), melting point and electron data {record.name}'s"
+    )
 
 
 def _crystal_provenance(
