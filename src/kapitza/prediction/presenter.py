@@ -449,6 +449,7 @@ def prediction_words(
     if long_waves is not None:
         warnings[:0] = long_waves[1]
         details += _long_wave_provenance(long_waves[0], chosen)
+        warnings += [line for line in map(record_name_line, long_waves[0]) if line]
     if expected is None:
         warnings.insert(0, f"{NOT_AVAILABLE} ({why_not})")
     if long_waves is not None and expected is not None and expected.long_waves:
@@ -587,8 +588,9 @@ def record_name_line(crystal: Any) -> str:
     if record is None or record.name == crystal.name:
         return ""
     return (
-        f"{crystal.name} appears as {record.name}, the database's record of its formula {record.formula}: its phonons "
-        f"are its own, its thermal conductivity (the Kapitza lengths), melting point and electron data {record.name}'s"
+        f"{crystal.name} appears as {record.name}, the database's record of its formula {record.formula}: what its "
+        "structure gives (its phonons, or its long waves) is its own, its thermal conductivity (the Kapitza lengths), "
+        f"melting point and electron data {record.name}'s"
     )
 
 
