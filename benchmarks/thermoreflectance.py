@@ -23,6 +23,7 @@ import sys
 import time
 
 import numpy as np
+from timing import best
 
 from kapitza.analysis.thermoreflectance import Interface, Laser, Layer, Sample, fdtr_signal, tdtr_signal
 
@@ -36,12 +37,7 @@ def sample(g: float = 1e8, k_sub: float = 35.0) -> Sample:
 
 
 def best_of(repeats: int, call) -> float:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+    return best(call, repeats)[0]
 
 
 def main(repeats: int = 5) -> None:
