@@ -467,8 +467,9 @@ def _display(system: Mapping[str, Any], a: Mapping[str, NDArray[Any]], parts: Ma
         "correction removes the leads' ballistic resistance, J. Phys. C 7, 4048 (1974))",
         "AGF: [001], semi-infinite perfect crystals on both sides (the MD cell size does not enter)",
     ]
-    if _agf_record(system).agf_words:
-        notes.append(_agf_record(system).agf_words)
+    said = _agf_record(system).agf_words  # what the AGF's twin of this bicrystal is, where there is a note of it
+    if said:
+        notes.append(said)
     if system["epsilon_scale"] != 1.0:
         notes.append(
             f"equal well depths epsilon = {system['epsilon_scale']:g} x argon's: solved as argon's epsilon with "
