@@ -228,6 +228,14 @@ class TimeBudget:
             return max_time
         return cls(_checks.duration_seconds(max_time, name), time.monotonic())
 
+    @property
+    def words(self) -> str:
+        """The bound as a refusal names it: "300 s time bound (max_time)", or for :meth:`widening` the default bound
+        on widening (:data:`WIDENING_WORDS`, which the long waves' warning looks for)."""
+        if self.widening_only:
+            return f"default {self.seconds:g} s {WIDENING_WORDS}; max_time=, --max-time)"
+        return f"{self.seconds:g} s time bound (max_time)"
+
     def left(self) -> float:
         """What is left of the bound, s (negative once it is spent)."""
         return self.seconds - (self.clock() - self.start)
@@ -240,7 +248,7 @@ class TimeBudget:
         if stated > left and not self.widening_only:
             raise TimeBoundError(
                 f"{what}: {duration_words(stated)} stated (typical), more than the {max(0.0, left):.3g} s left of "
-                f"the {self.seconds:g} s time bound (max_time); raise it (a crystal in the cache costs nothing)"
+                f"the {self.words}; raise it (a crystal in the cache costs nothing)"
             )
 
     def watch(self, progress: Callable[[str, int, int], None] | None) -> Callable[[str, int, int], None]:
@@ -311,7 +319,7 @@ class TimeBudget:
         at = _STAGES.get(id(self))
         where = f", at {at}" if at else ""
         return TimeBoundError(
-            f"{what}: stopped at the {self.seconds:g} s time bound (max_time) after {self.clock() - self.start:.2f} s"
+            f"{what}: stopped at the {self.words} after {self.clock() - self.start:.2f} s"
             f"{where}; nothing unfinished is kept (raise the bound; what finished before is in the cache)"
         )
 
@@ -328,6 +336,9 @@ def binding(budget: TimeBudget | None) -> TimeBudget | None:
 #: answer the issue-85 goal asks within 5 minutes on two cores (beta-Ga2O3 on SiC: the 600-atom supercell it would
 #: widen to is stated ~9.3 min and gave the same imaginary mode; docs/howto/interface-from-atoms.md).
 PREDICT_WIDENING_SECONDS = 300.0
+#: How a refusal at :meth:`TimeBudget.widening`'s bound names it (:attr:`TimeBudget.words`), one wording for the
+#: refusal and the long waves' warning that reads it.
+WIDENING_WORDS = "bound on widening (kapitza predict's"
 
 
 def enforced(budget: TimeBudget | None, what: str) -> Any:
@@ -439,6 +450,7 @@ __all__ = [
     "CALL_COSTS",
     "GPU_CALL_SECONDS",
     "PREDICT_WIDENING_SECONDS",
+    "WIDENING_WORDS",
     "RELAXATION_CALLS",
     "CallCost",
     "CostNote",

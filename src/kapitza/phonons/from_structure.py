@@ -368,15 +368,10 @@ def crystal_phonons(
             if k > 0 and budget is not None and not _stored(conv, m, source, relax, fmax, n_steps, step, cache):
                 need = cost.width_seconds(k) or 0.0
                 if need > budget.left():  # the next width would outrun the time bound: the search stops here
-                    bound = (
-                        f"default {budget.seconds:g} s bound on widening (kapitza predict's; max_time=, --max-time)"
-                        if budget.widening_only
-                        else f"{budget.seconds:g} s time bound (max_time)"
-                    )
                     late = (
                         f"; the next, {plan_.cells_text(m, len(conv))}, is stated {duration_words(need)}"
                         + (" with its relaxation" if relax else "")
-                        + f", more than the {max(0.0, budget.left()):.3g} s left of the {bound}; raise it"
+                        + f", more than the {max(0.0, budget.left()):.3g} s left of the {budget.words}; raise it"
                     )
                     raise refuse(found["near_gamma"], k - 1, late, TimeBoundError, "max_time allows") from None
             try:

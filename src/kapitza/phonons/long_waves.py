@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from ..atomistic.calculators import CalculatorSource, calculator_source
+from ..atomistic.force_cost import WIDENING_WORDS
 from ..atomistic.side import reduced_formula, side_structure
 from ..errors import DynamicalInstabilityError, InputError, TimeBoundError
 from ..io.results import result
@@ -87,7 +88,7 @@ class LongWaveCrystal:
         """One line: the refusal, the stable tensor, and that its models are the Debye ones from it."""
         m = self.material
         within = " in the supercells the time bound (max_time) allowed" if "(max_time)" in self.refusal else ""
-        if "bound on widening (kapitza predict's" in self.refusal:  # TimeBudget.widening: more time tries wider
+        if WIDENING_WORDS in self.refusal:  # the default bound of TimeBudget.widening: more time tries wider ones
             within = (
                 " in the supercells kapitza predict's default bound on widening allowed (a longer --max-time tries "
                 "wider ones)"
