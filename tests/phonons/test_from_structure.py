@@ -809,3 +809,30 @@ def test_the_names_that_moved_out_keep_working_with_a_warning_naming_their_place
         assert value is getattr(importlib.import_module(place), name)
     with pytest.raises(AttributeError):
         fs.no_such_name  # noqa: B018
+
+
+def test_the_relaxation_is_cached_so_an_interrupted_run_resumes_from_its_forces(monkeypatch, tmp_path):
+    """A learned potential's relaxation differs in the last bits from one process to the next (β-Ga2O3 with
+    sevennet-l3i5+d3: positions 4e-7 A apart, measured 2026-11-29), and the displaced supercells' forces are cached by
+    their exact content: an interrupted ``kapitza predict`` recomputed every force on its rerun (all 20 of the 160-atom
+    supercell after 10 had been stored).  The relaxed crystal is cached now, so a second computation of the same
+    crystal (here a wider supercell, another phonons entry) starts from the very same relaxed crystal without
+    relaxing again, and finds the forces of any supercell it shares; with ``cache=False`` it relaxes each time."""
+    from kapitza.atomistic import bulk
+
+    monkeypatch.setenv("KAPITZA_CACHE_DIR", str(tmp_path))
+    relaxations, real = [], bulk.relax_crystal
+
+    def counted(*args, **kwargs):
+        relaxations.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(bulk, "relax_crystal", counted)
+    side = {"name": "Cu", "crystalstructure": "fcc", "a": 3.64, "cubic": True}
+    first = crystal_phonons(side, EMT, supercell=2)
+    second = crystal_phonons(side, EMT, supercell=3)  # another phonons entry: the same relaxation
+    assert len(relaxations) == 1
+    assert np.array_equal(first.crystal.phonopy.unitcell.cell, second.crystal.phonopy.unitcell.cell)
+    assert second.relaxation.steps == first.relaxation.steps and first.relaxation.converged
+    crystal_phonons(side, EMT, supercell=2, cache=False)
+    assert len(relaxations) == 2

@@ -547,7 +547,75 @@ def relax_crystal(
     return work, record
 
 
+#: Version of the cached relaxations (:func:`cached_relaxation`).
+RELAXATION_FORMAT = 1
+
+
+def cached_relaxation(
+    atoms: Any,
+    source: Any,
+    label: str,
+    progress: Any = None,
+    *,
+    fmax_ev_per_angstrom: float = FMAX_EV_PER_ANGSTROM,
+    steps: int = MAX_STEPS,
+    cache: bool = True,
+) -> tuple[Any, Relaxation]:
+    """:func:`relax_crystal` of ``atoms`` with ``source`` (a CalculatorSource), cached by content (the crystal, the
+    calculator's identity, the relaxation's settings); ``cache=False`` relaxes and stores nothing.
+
+    Why: a machine-learned potential's forces on the CPU are not bit-reproducible (float32 sums in threads), so two
+    relaxations of the same crystal differ in the last digits (SevenNet-l3i5 + D3, fcc Al: 1.8e-6 A in the cell;
+    β-Ga2O3: positions 4e-7 A apart), and every later cache key (the forces of each displaced structure, keyed by
+    their positions) would miss: a second ``kapitza agf`` of the same pair, or a resumed one, would compute its force
+    constants again, and an interrupted ``kapitza predict`` or ``kapitza phonons`` every force of its supercell.  With
+    the relaxation read back, what is built from it is the same to the bit.  The AGF's crystal route, the bonding
+    descriptors and a crystal's phonons from its structure (:func:`kapitza.phonons.crystal_phonons`) take it."""
+    from ..io.cache import cached_arrays, finite
+
+    parts = {
+        "format": RELAXATION_FORMAT,
+        "calculator": dict(source.identity),
+        "numbers": np.asarray(atoms.numbers),
+        "cell": np.round(np.asarray(atoms.cell, dtype=float), 9),
+        "positions": np.round(np.asarray(atoms.positions, dtype=float), 9),
+        "pbc": np.asarray(atoms.pbc, dtype=bool),
+        "masses": np.asarray(atoms.get_masses()),
+        "settings": [fmax_ev_per_angstrom, steps, SYMPREC],
+    }
+
+    def compute() -> dict[str, Any]:
+        relaxed, record = relax_crystal(atoms, source.calculator(), label, fmax_ev_per_angstrom=fmax_ev_per_angstrom,
+                                        steps=steps, progress=progress)  # fmt: skip
+        return {"cell": np.asarray(relaxed.cell, dtype=float), "positions": np.asarray(relaxed.positions, dtype=float),
+                "steps": np.array(record.steps), "residual": np.array(record.residual)}  # fmt: skip
+
+    n = len(atoms)
+    # the kind keeps the name of its first user, the AGF's crystal route, so that the entries cached before hold
+    found = cached_arrays("agf-relaxed-crystal", parts, compute, enabled=cache,
+                          shapes={"cell": (3, 3), "positions": (n, 3), "steps": (), "residual": ()},
+                          check=finite)  # fmt: skip
+    relaxed = atoms.copy()
+    relaxed.calc = None
+    relaxed.set_constraint()
+    relaxed.set_cell(np.asarray(found["cell"]), scale_atoms=False)
+    relaxed.positions = np.asarray(found["positions"])
+    record = Relaxation(
+        converged=True,  # an unconverged relaxation raises and is never stored
+        steps=int(found["steps"]),
+        residual=float(found["residual"]),
+        fmax=fmax_ev_per_angstrom,
+        max_steps=steps,
+        input_cell=np.asarray(atoms.cell.cellpar(), dtype=float),
+        relaxed_cell=np.asarray(relaxed.cell.cellpar(), dtype=float),
+        spacegroup=spacegroup(relaxed, SYMPREC),
+    )
+    return relaxed, record
+
+
 __all__ = [
+    "RELAXATION_FORMAT",
+    "cached_relaxation",
     "BULK_KEYS",
     "ELASTIC_FMAX_EV_PER_ANGSTROM",
     "ELASTIC_STRAIN",

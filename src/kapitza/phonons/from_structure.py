@@ -74,7 +74,14 @@ from numpy.typing import NDArray
 
 from .. import _checks
 from .._progress import Progress
-from ..atomistic.bulk import FMAX_EV_PER_ANGSTROM, MAX_STEPS, SYMPREC, Relaxation, check_relaxed_cell
+from ..atomistic.bulk import (
+    FMAX_EV_PER_ANGSTROM,
+    MAX_STEPS,
+    SYMPREC,
+    Relaxation,
+    cached_relaxation,
+    check_relaxed_cell,
+)
 from ..atomistic.calculators import CalculatorSource, calculator_source
 from ..atomistic.force_cost import TimeBudget, binding, duration_words, enforced, no_stated_time, say
 from ..atomistic.side import reduced_formula
@@ -597,23 +604,19 @@ def _compute(
 ) -> dict[str, NDArray[Any]]:
     """Relaxation, force constants and stability check; the arrays the cache stores (raises before storing).  The
     displaced supercells' forces come from ``runner`` (each cached by content where ``cache``)."""
-    from ..atomistic.bulk import relax_crystal
-
     source.check_elements(conv.get_chemical_symbols(), described)
     before = np.asarray(conv.cell.cellpar(), dtype=float)
-    record = None
-    if relax:
-        relaxed, record = relax_crystal(
-            conv,
-            source.calculator(),
-            described,
-            fmax_ev_per_angstrom=fmax,
-            steps=steps,
-            symprec=SYMPREC,
-            progress=progress,
-        )
-    else:
-        relaxed = conv
+    record: dict[str, NDArray[Any]] = {}
+    relaxed = conv
+    if relax:  # read back where it was relaxed before: the forces of its displaced supercells are cached by content
+        relaxed, done = cached_relaxation(conv, source, described, progress, fmax_ev_per_angstrom=fmax, steps=steps,
+                                          cache=cache)  # fmt: skip
+        record = {
+            "relax_steps": np.array(done.steps),
+            "relax_residual": np.array(done.residual),
+            "relax_fmax": np.array(done.fmax),
+            "relax_max_steps": np.array(done.max_steps),
+        }
     ph = plan_.phonopy_of(relaxed, pmat, n)
     ph.generate_displacements(distance=step, is_plusminus=True)
     cells = [_to_ase(c) for c in ph.supercells_with_displacements]
@@ -633,14 +636,7 @@ def _compute(
         "input_cell": before,
         "lowest_thz": np.array(lowest),
     }
-    if record is not None:
-        out |= {
-            "relax_steps": np.array(record.steps),
-            "relax_residual": np.array(record.residual),
-            "relax_fmax": np.array(record.fmax),
-            "relax_max_steps": np.array(record.max_steps),
-        }
-    return out
+    return out | record
 
 
 def _to_ase(cell: Any) -> Any:

@@ -484,8 +484,7 @@ def _compute(
     differs from the one ``plan`` stated, the plan is made again on it (its time, and the memory bound checked on the
     slab that will be computed: MemoryBoundError before any force on it) and announced."""
     from ..atomistic.adhesion import interface_bonding
-    from ..atomistic.bulk import check_crystal
-    from ..transmission.agf.calculator_route import cached_relaxation
+    from ..atomistic.bulk import cached_relaxation, check_crystal
 
     relaxed = []
     for atoms, label in ((s_atoms, s_name), (f_atoms, f_name)):

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from ...atomistic.bulk import RELAXATION_FORMAT, cached_relaxation  # noqa: F401  (their former home: names kept)
 from .model import LayeredModel
 
 
@@ -257,60 +258,6 @@ def relaxed_crystal(side: Any, source: Any, progress: Any) -> tuple[Any, str, st
             seen.add(key)
             lines.append(f"{name} {before:.4f} -> {after:.4f} A ({100 * (after / before - 1):+.2f} %)")
     return relaxed, label, described, lines
-
-
-#: Version of the cached relaxations (:func:`cached_relaxation`).
-RELAXATION_FORMAT = 1
-
-
-def cached_relaxation(atoms: Any, source: Any, label: str, progress: Any = None) -> tuple[Any, Any]:
-    """:func:`kapitza.atomistic.bulk.relax_crystal` of ``atoms`` with ``source`` (a CalculatorSource), cached by
-    content (the crystal, the calculator's identity, the relaxation's settings).
-
-    Why: a machine-learned potential's forces on the CPU are not bit-reproducible (float32 sums in threads), so two
-    relaxations of the same crystal differ in the last digits (SevenNet-l3i5 + D3, fcc Al: 1.8e-6 A in the cell), and
-    every later cache key (the force constants of each displaced structure, keyed by positions to 1e-9 A) would miss:
-    a second ``kapitza agf`` of the same pair, or a resumed one, would compute its force constants again.  With the
-    relaxation read back, the stacked interface is the same to the bit."""
-    from ...atomistic.bulk import FMAX_EV_PER_ANGSTROM, MAX_STEPS, SYMPREC, Relaxation, relax_crystal, spacegroup
-    from ...io.cache import cached_arrays, finite
-
-    parts = {
-        "format": RELAXATION_FORMAT,
-        "calculator": dict(source.identity),
-        "numbers": np.asarray(atoms.numbers),
-        "cell": np.round(np.asarray(atoms.cell, dtype=float), 9),
-        "positions": np.round(np.asarray(atoms.positions, dtype=float), 9),
-        "pbc": np.asarray(atoms.pbc, dtype=bool),
-        "masses": np.asarray(atoms.get_masses()),
-        "settings": [FMAX_EV_PER_ANGSTROM, MAX_STEPS, SYMPREC],
-    }
-
-    def compute() -> dict[str, Any]:
-        relaxed, record = relax_crystal(atoms, source.calculator(), label, progress=progress)
-        return {"cell": np.asarray(relaxed.cell, dtype=float), "positions": np.asarray(relaxed.positions, dtype=float),
-                "steps": np.array(record.steps), "residual": np.array(record.residual)}  # fmt: skip
-
-    n = len(atoms)
-    found = cached_arrays("agf-relaxed-crystal", parts, compute,
-                          shapes={"cell": (3, 3), "positions": (n, 3), "steps": (), "residual": ()},
-                          check=finite)  # fmt: skip
-    relaxed = atoms.copy()
-    relaxed.calc = None
-    relaxed.set_constraint()
-    relaxed.set_cell(np.asarray(found["cell"]), scale_atoms=False)
-    relaxed.positions = np.asarray(found["positions"])
-    record = Relaxation(
-        converged=True,  # an unconverged relaxation raises and is never stored
-        steps=int(found["steps"]),
-        residual=float(found["residual"]),
-        fmax=FMAX_EV_PER_ANGSTROM,
-        max_steps=MAX_STEPS,
-        input_cell=np.asarray(atoms.cell.cellpar(), dtype=float),
-        relaxed_cell=np.asarray(relaxed.cell.cellpar(), dtype=float),
-        spacegroup=spacegroup(relaxed, SYMPREC),
-    )
-    return relaxed, record
 
 
 def calculator_record(source: Any) -> dict[str, Any]:
