@@ -32,7 +32,7 @@ def __getattr__(name: str):
 INTERRUPTED = 130
 INTERRUPTED_LINE = (
     "kapitza: interrupted (md run, md emd, md campaign and agf --output resume from their last completed unit "
-    "when rerun)\n"
+    "when rerun; the force calls of phonons, predict and agf from the ones they finished)\n"
 )
 
 
