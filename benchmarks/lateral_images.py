@@ -26,22 +26,20 @@ GAN, ALN = "GaN:wurtzite:a=3.189,c=5.185", "AlN:wurtzite:a=3.112,c=4.982"
 
 
 def _calls(structure: Any, fc: Any, pl_cells: Any, reach: float, interface_reach: float) -> tuple[int, int]:
-    """The stated force calls of the local route without images and with them."""
-    from kapitza.atomistic import hessian
+    """The stated force calls of the local route without images and with them (whatever the calculator's default,
+    :func:`kapitza.atomistic.calculator_forces.displaces_images`)."""
+    from kapitza.atomistic import calculator_forces
     from kapitza.transmission.agf.calculator_route import force_constant_memory
 
-    with_images = force_constant_memory(structure, fc, pl_cells, reach, interface_reach=interface_reach).calls
-    plain = hessian.colours
-
-    def one_copy(atoms: Any, separation: float, rows: Any, translations: Any = None) -> Any:
-        return plain(atoms, separation, rows)
-
-    hessian.colours = one_copy
+    default = calculator_forces.displaces_images
+    counts = []
     try:
-        without = force_constant_memory(structure, fc, pl_cells, reach, interface_reach=interface_reach).calls
+        for images in (False, True):
+            calculator_forces.displaces_images = lambda name, images=images: images
+            counts.append(force_constant_memory(structure, fc, pl_cells, reach, interface_reach=interface_reach).calls)
     finally:
-        hessian.colours = plain
-    return without, with_images
+        calculator_forces.displaces_images = default
+    return counts[0], counts[1]
 
 
 def gan_aln(calculator: str) -> tuple[str, int, int]:

@@ -24,7 +24,16 @@ from typing import TypeVar
 
 from ..errors import InputError
 
-__all__ = ["BATCH_ATOMS", "DEFAULT_BASE", "POTENTIALS", "PotentialRecord", "RecordTable", "register_potential"]
+__all__ = [
+    "BATCH_ATOMS",
+    "DEFAULT_BASE",
+    "POTENTIALS",
+    "RECEPTIVE_FIELD_ANGSTROM",
+    "PotentialRecord",
+    "RecordTable",
+    "receptive_field",
+    "register_potential",
+]
 
 #: Most atoms CHGNet predicts in one batch (its graphs of all of them are held at once).
 BATCH_ATOMS = 512
@@ -270,6 +279,20 @@ class RecordTable(MutableMapping[str, V]):
 
     def __repr__(self) -> str:
         return f"RecordTable({self._all()!r})"
+
+
+#: The receptive field (A) of the built-in message-passing potentials, by name: interaction layers times the graph
+#: cutoff of the messages (each record says from what); 0 for a potential whose forces end at its cutoff.  A name not
+#: listed (a user's ``module:factory``) has none known.
+RECEPTIVE_FIELD_ANGSTROM: RecordTable[float] = RecordTable(lambda name, p: [(name, p.receptive_field)])
+
+
+def receptive_field(name: str) -> float | None:
+    """The receptive field (A) of the calculator ``name`` (:data:`RECEPTIVE_FIELD_ANGSTROM`; ``NAME+d3`` takes
+    NAME's); None for a calculator whose field is not known (a user's ``module:factory``)."""
+    from .calculators import D3_SUFFIX
+
+    return RECEPTIVE_FIELD_ANGSTROM.get(str(name).removesuffix(D3_SUFFIX))
 
 
 #: kapitza's default potential, with D3 added (:data:`kapitza.atomistic.calculators.DEFAULT_CALCULATOR` says why).

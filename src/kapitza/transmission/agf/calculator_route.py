@@ -112,6 +112,7 @@ def force_constant_memory(
         far = np.setdiff1d(rows, near)
         for side in sorted(set(np.asarray(structure.side)[parts["source"][far]].tolist())):
             stages.append(bulk_column(structure, side, reach)[:2])  # a side with bulk rows: its column
+    from ...atomistic.calculator_forces import displaces_images
     from ...atomistic.force_cost import call_seconds
     from ...atomistic.hessian import colours
 
@@ -126,8 +127,9 @@ def force_constant_memory(
         orbits = row_orbits(supercell, wanted)
         displaced = orbits.displaced
         row_atoms = int(displaced.size)
-        # as coloured_rows displaces them: a row as any lateral image of its atom
-        n = 6 * len(colours(supercell, 2.0 * reach + 1e-6, displaced, orbits.translations))
+        # as the source's hessian_rows displaces them: a row as any lateral image of its atom where it may
+        images = orbits.translations if displaces_images(fc_source.name) else None
+        n = 6 * len(colours(supercell, 2.0 * reach + 1e-6, displaced, images))
         per = call_seconds(fc_source.name, supercell)
         calls += n
         seconds = float("nan") if per is None else seconds + n * per

@@ -56,7 +56,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ... import _checks
-from ...atomistic.potential_records import RecordTable
+from ...atomistic.potential_records import RECEPTIVE_FIELD_ANGSTROM, receptive_field
 from ...errors import InputError
 from ...io.results import result
 from ...units import ANGSTROM
@@ -65,20 +65,8 @@ from .forceconstants import LateralForceConstants, lateral_force_constants, requ
 from .images import site_distances
 from .model import LayeredModel
 
-#: The receptive field (A) of the built-in message-passing potentials, by name: interaction layers times the graph
-#: cutoff of the messages (:mod:`kapitza.atomistic.potential_records` says from what).  A ``+d3`` name takes its base
-#: potential's.  A name not listed (a user's ``module:factory``) has none known: its force range alone is taken.
-RECEPTIVE_FIELD_ANGSTROM: RecordTable[float] = RecordTable(lambda name, p: [(name, p.receptive_field)])
 #: Version of the local route's assembly (recorded with the model; the cached rows keep their own keys).
 FORMAT = 1
-
-
-def receptive_field(name: str) -> float | None:
-    """The receptive field (A) of the calculator ``name`` (:data:`RECEPTIVE_FIELD_ANGSTROM`; ``NAME+d3`` takes
-    NAME's); None for a calculator whose field is not known (a user's ``module:factory``)."""
-    from ...atomistic.calculators import D3_SUFFIX
-
-    return RECEPTIVE_FIELD_ANGSTROM.get(str(name).removesuffix(D3_SUFFIX))
 
 
 def interface_reach(name: str, force_range: float, given: float | None = None) -> float:
