@@ -65,8 +65,9 @@ DEFAULT_PADDING_ANGSTROM = 12.0
 #: Finite-difference step (A): the one :mod:`kapitza.phonons.from_structure` measured for CHGNet (its forces are not
 #: linear on the 0.01 A scale: the self term of Si moves from 12.27 to 9.95 eV/A^2 between 0.001 and 0.01 A).
 DISPLACEMENT_ANGSTROM = 0.001
-#: Version of the cached rows (bump when their meaning changes).
-FORMAT = 1
+#: Version of the cached rows (bump when their meaning changes; 2: a potential with a receptive field displaces each
+#: row as itself again, not as a lateral image, :func:`displaces_images`).
+FORMAT = 2
 
 
 def displaces_images(name: str) -> bool:

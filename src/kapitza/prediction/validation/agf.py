@@ -99,8 +99,9 @@ MODELS = ("agf", "agf intrinsic", "full-dispersion DMM", "Debye DMM")
 #: score was seen.
 AGF_SETTINGS: Mapping[str, int] = MappingProxyType({"frequencies": 200, "kpoints": 8})
 #: Version of the cached pair entries (2: with the leads' stability; 3: the interface's rows displaced as lateral
-#: copies of their atoms, 12ba703, which changes what a potential reaching beyond the range puts into them).
-CACHE_FORMAT = 3
+#: copies of their atoms, 12ba703, which changes what a potential reaching beyond the range puts into them; 4: a
+#: potential with a receptive field displaces each row as itself again).
+CACHE_FORMAT = 4
 
 
 @result
