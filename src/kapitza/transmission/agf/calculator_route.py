@@ -52,6 +52,9 @@ class ForceConstantMemory:
     seconds : float or None
         Their stated time, s: each stage's calls times one call on its supercell
         (:func:`kapitza.atomistic.force_cost.call_seconds`); None for a calculator without a measured cost.
+    atom_calls : int
+        Each stage's calls times the atoms of its supercell, summed: the work where no time is stated (a force call's
+        time grows with its atoms).
     gpu : float
         The GPU memory of the largest force call where the potential runs on a CUDA GPU (the model and the call's
         work; ``work`` is then 0 on the host): :func:`kapitza.atomistic.calculator_forces.force_call_memory`.
@@ -69,6 +72,11 @@ class ForceConstantMemory:
     device: str = "cpu"
     calls: int = 0
     seconds: float | None = None
+    atom_calls: int = 0
+
+    def cost(self) -> float:
+        """What the routes are compared by: the stated seconds where stated, else :attr:`atom_calls`."""
+        return float(self.atom_calls) if self.seconds is None else float(self.seconds)
 
     def cost_line(self, name: str) -> str:
         """The statement of the force constants' time and memory before their first force call, one line."""
@@ -117,7 +125,7 @@ def force_constant_memory(
     from ...atomistic.hessian import colours
 
     found = []
-    calls, seconds = 0, 0.0
+    calls, seconds, atom_calls = 0, 0.0, 0
     for atoms, wanted in stages:
         if wanted.size == 0:
             continue
@@ -132,6 +140,7 @@ def force_constant_memory(
         n = 6 * len(colours(supercell, 2.0 * reach + 1e-6, displaced, images))
         per = call_seconds(fc_source.name, supercell)
         calls += n
+        atom_calls += n * len(supercell)
         seconds = float("nan") if per is None else seconds + n * per
         total = 72.0 * row_atoms * len(supercell) + need["displaced"] + need["work"]
         found.append((total, ForceConstantMemory(
@@ -140,7 +149,53 @@ def force_constant_memory(
         )))  # fmt: skip
     largest = max(found, key=lambda pair: pair[0])[1]
     gpu = max(stage.gpu for _, stage in found)  # the largest call of any stage, on the GPU
-    return replace(largest, gpu=gpu, calls=calls, seconds=None if np.isnan(seconds) else seconds)
+    return replace(largest, gpu=gpu, calls=calls, seconds=None if np.isnan(seconds) else seconds, atom_calls=atom_calls)
+
+
+@dataclass(frozen=True)
+class InterfaceRoute:
+    """Which rows of the interface's force constants are displaced: ``local`` (the rows within ``reach`` A of the
+    interface, the others from the bulk columns: :mod:`.local_fc`) or every row; its statement (``need``) and, where
+    kapitza chose it, why (``why``, one sentence; "" where the user named the route)."""
+
+    local: bool
+    reach: float | None
+    need: ForceConstantMemory
+    why: str
+
+
+def interface_route(
+    structure: Any, fc_source: Any, pl_cells: Any, force_range: float, route: str | None, reach: float | None
+) -> InterfaceRoute:
+    """The route of the interface's force constants: the one named (``route`` "local" or "all"), or, where none is
+    (``None``, the default with two crystals), the local route only where its stated cost is lower than displacing
+    every row's, else every row.  The cost is the stated time of the force calls where the potential has a measured
+    one, else the force calls times the atoms of each (:meth:`ForceConstantMemory.cost`), both from the geometry
+    alone (:func:`force_constant_memory`), before any force call.
+
+    Why: the local route is exact only for a potential whose forces end at its range; for a learned one the rows
+    beyond its reach are taken as the bulk's, which they are not quite (CHGNet, ``scripts/agf_routes_study.py``:
+    AlN | GaN G(300 K) 343 against 333 MW m^-2 K^-1 with every row displaced).  Its bulk columns cost force calls
+    of their own, and a learned potential's reach (the force range plus its receptive field,
+    :func:`.local_fc.interface_reach`) covers most of a small cell, so on the cells of the compilation's pairs it
+    can cost more (CHGNet, Pt | Si: 168 displaced structures against 72 for every row).  Where it saves nothing,
+    every row is displaced: the full route, at its own lower cost."""
+    from .local_fc import interface_reach
+
+    if route == "all":
+        return InterfaceRoute(False, None, force_constant_memory(structure, fc_source, pl_cells, force_range), "")
+    rows_reach = interface_reach(fc_source.name, force_range, reach)
+    local = force_constant_memory(structure, fc_source, pl_cells, force_range, interface_reach=rows_reach)
+    if route == "local":
+        return InterfaceRoute(True, rows_reach, local, "")
+    every = force_constant_memory(structure, fc_source, pl_cells, force_range)
+    unit = "atom-calls" if local.seconds is None or every.seconds is None else "s stated"
+    costs = (local.atom_calls, every.atom_calls) if unit == "atom-calls" else (local.cost(), every.cost())
+    both = (f"the local route (rows within {rows_reach:.3g} A of the interface) {local.calls} force calls, "
+            f"{costs[0]:.4g} {unit}; every row {every.calls} force calls, {costs[1]:.4g} {unit}")  # fmt: skip
+    if costs[0] < costs[1]:
+        return InterfaceRoute(True, rows_reach, local, f"the local route, the cheaper: {both}")
+    return InterfaceRoute(False, None, every, f"every row displaced, the cheaper: {both}")
 
 
 def gpu_note(memory: ForceConstantMemory, what: str) -> list[str]:

@@ -247,11 +247,11 @@ def crystal_plan(v: dict[str, Any]) -> ModelPlan:
         calculator_notes,
         calculator_record,
         crystal_interface,
-        force_constant_memory,
         gpu_note,
+        interface_route,
         memory_note,
     )
-    from .local_fc import interface_reach, local_interface_model
+    from .local_fc import local_interface_model
     from .partition import interface_model
 
     checked = v["checked"]
@@ -276,14 +276,16 @@ def crystal_plan(v: dict[str, Any]) -> ModelPlan:
     structure, pl = crystals.structure, crystals.pl_cells
     lead_atoms = (len(structure.cell_atoms(0)) * pl[0], len(structure.cell_atoms(-1)) * pl[1])
     sizes = _inputs.structure_sizes(lead_atoms)
-    local = checked.get("interface_fc") in (None, "local")
-    rows_reach = interface_reach(source.name, reach, checked.get("interface_reach")) if local else None
-    need = force_constant_memory(structure, fc_source, pl, reach, interface_reach=rows_reach)
+    given_route, given_reach = checked.get("interface_fc"), checked.get("interface_reach")
+    route = interface_route(structure, fc_source, pl, reach, given_route, given_reach)
+    local, rows_reach, need = route.local, route.reach, route.need
     build_bytes = _inputs.build_bytes(
         sizes, need.supercell_atoms, need.row_atoms, "finite-difference", need.displaced + need.work
     )
     cost = need.cost_line(fc_source.name)
     notes = [*crystals.notes, *memory_note(need, fc_source.name), cost]
+    if route.why:
+        notes.append(f"the interface's force constants: {route.why}")
     notes += gpu_note(need, f"the force constants of {v['left']} | {v['right']}")
 
     def build() -> tuple[LayeredModel, dict[str, Any], list[str]]:

@@ -103,7 +103,8 @@ SCHEMA: Mapping[str, Spec] = {
         "str",
         optional=True,
         choices=INTERFACE_FC,
-        help="local (rows near the interface displaced, the others from the bulk crystals) or all (every row)",
+        help="local (rows near the interface displaced, the others from the bulk crystals) or all (every row); default "
+        "the one whose stated cost is lower",
     ),  # fmt: skip
     "interface_reach": Spec(
         "float", low=0.5, below=200.0, optional=True, help="A, how far from the interface rows are displaced"

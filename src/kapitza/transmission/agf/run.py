@@ -115,9 +115,11 @@ def run_agf(
     max_strain : float
         With ``calculator`` and two crystals: the largest in-plane strain of the common cell (0.02 = 2 %).
     interface_fc : {"local", "all"}, optional
-        With ``calculator`` and two crystals: "local" (the default) displaces only the rows within
-        ``interface_reach`` of the interface and takes the others from each side's bulk crystal, strained as the
-        interface holds it, placed by the lattice (:mod:`.local_fc`); "all" displaces every row.  A structure file
+        With ``calculator`` and two crystals: "local" displaces only the rows within ``interface_reach`` of the
+        interface and takes the others from each side's bulk crystal, strained as the interface holds it, placed by
+        the lattice (:mod:`.local_fc`); "all" displaces every row.  Default: the one whose stated cost is lower,
+        every row where the local route saves nothing (:func:`.calculator_route.interface_route`; a note says which
+        and both costs).  A structure file
         takes "all" (its atoms may be relaxed away from the bulk lattice).
     interface_reach : float, optional
         A, with ``interface_fc="local"``: rows of atoms within it of the other crystal (or of an intermixed atom) are
