@@ -164,22 +164,30 @@ class InterfaceRoute:
     why: str
 
 
+#: A potential whose forces reach beyond its force range (a receptive field in its record) takes the local route by
+#: default only where it states at most this share of every row's cost: for it the local route is not exact (CHGNet,
+#: ``scripts/agf_routes_study.py``: G(300 K) moved by up to 3.2 % on four validation pairs), so it must buy a real
+#: saving; for a potential whose forces end at its range (exact either way) any saving does.
+LEARNED_LOCAL_SHARE = 0.5
+
+
 def interface_route(
     structure: Any, fc_source: Any, pl_cells: Any, force_range: float, route: str | None, reach: float | None
 ) -> InterfaceRoute:
     """The route of the interface's force constants: the one named (``route`` "local" or "all"), or, where none is
-    (``None``, the default with two crystals), the local route only where its stated cost is lower than displacing
-    every row's, else every row.  The cost is the stated time of the force calls where the potential has a measured
-    one, else the force calls times the atoms of each (:meth:`ForceConstantMemory.cost`), both from the geometry
-    alone (:func:`force_constant_memory`), before any force call.
+    (``None``, the default with two crystals), the local route only where its stated cost is lower than every row's
+    (for a potential with a receptive field, at most :data:`LEARNED_LOCAL_SHARE` of it), else every row.  The cost is
+    the stated time of the force calls where the potential has a measured one, else the force calls times the atoms
+    of each (:meth:`ForceConstantMemory.cost`), both from the geometry alone (:func:`force_constant_memory`), before
+    any force call.
 
     Why: the local route is exact only for a potential whose forces end at its range; for a learned one the rows
-    beyond its reach are taken as the bulk's, which they are not quite (CHGNet, ``scripts/agf_routes_study.py``:
-    AlN | GaN G(300 K) 343 against 333 MW m^-2 K^-1 with every row displaced).  Its bulk columns cost force calls
-    of their own, and a learned potential's reach (the force range plus its receptive field,
-    :func:`.local_fc.interface_reach`) covers most of a small cell, so on the cells of the compilation's pairs it
-    can cost more (CHGNet, Pt | Si: 168 displaced structures against 72 for every row).  Where it saves nothing,
-    every row is displaced: the full route, at its own lower cost."""
+    beyond its reach are taken as the bulk's, which they are not quite.  Its bulk columns cost force calls of their
+    own, and a learned potential's reach (the force range plus its receptive field, :func:`.local_fc.interface_reach`)
+    covers most of a small cell, so on the cells of the compilation's pairs it saves little or nothing (CHGNet, Pt |
+    Si: 84 force calls, 252 s stated, against 72 calls, 255 s for every row; AlN | GaN 48 and 48).  Where it does
+    not pay, every row is displaced: the full route, at about the same cost."""
+    from ...atomistic.potential_records import receptive_field
     from .local_fc import interface_reach
 
     if route == "all":
@@ -191,10 +199,14 @@ def interface_route(
     every = force_constant_memory(structure, fc_source, pl_cells, force_range)
     unit = "atom-calls" if local.seconds is None or every.seconds is None else "s stated"
     costs = (local.atom_calls, every.atom_calls) if unit == "atom-calls" else (local.cost(), every.cost())
+    share = LEARNED_LOCAL_SHARE if receptive_field(fc_source.name) else 1.0
     both = (f"the local route (rows within {rows_reach:.3g} A of the interface) {local.calls} force calls, "
             f"{costs[0]:.4g} {unit}; every row {every.calls} force calls, {costs[1]:.4g} {unit}")  # fmt: skip
-    if costs[0] < costs[1]:
+    if costs[0] < share * costs[1]:
         return InterfaceRoute(True, rows_reach, local, f"the local route, the cheaper: {both}")
+    if share < 1.0:
+        return InterfaceRoute(False, None, every, f"every row displaced: {both}; a learned potential's local route is "
+                              f"taken where it states at most {share:g} of every row's")  # fmt: skip
     return InterfaceRoute(False, None, every, f"every row displaced, the cheaper: {both}")
 
 
