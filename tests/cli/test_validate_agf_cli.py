@@ -137,3 +137,29 @@ def test_pairs_with_an_unstable_lead_are_named_in_a_warning_after_the_table(cli,
     found = AV.agf_validation(SW)
     n = found.counts()["unstable lead"]
     assert n > 0 and f"warning: {n} rows left out: a lead of Si/Si is dynamically unstable with" in text
+
+
+def test_a_polar_pairs_other_interface_is_said_beside_the_answer(capsys):
+    """Issue 87: the other polarity of a polar pair, named in the answer with its ratio to the scored G, and each
+    scored pair's polarity behind --explain; the JSON rows carry agf_reversed and polarity."""
+    from kapitza.cli.report import Report
+    from kapitza.cli.validate_agf import agf_document, agf_report
+
+    n = 3
+    made = AV.AgfValidation(
+        calculator="chgnet", row=np.arange(n), film=("AlN",) * n, substrate=("GaN",) * n, paper=("52",) * n,
+        temperature=np.array([100.0, 200.0, 300.0]), measured=np.full(n, 2e8), planes=("001 on 001",) * n,
+        cell_atoms=np.full(n, 8), agf=np.full(n, 3e8), agf_intrinsic=np.full(n, 4e8), agf_phonon=np.full(n, 3e8),
+        full_dispersion=np.full(n, 5e8), debye=np.full(n, 6e8), reason=("",) * n, detail=("",) * n,
+        note=("",) * n, settings={"max_cell_atoms": 24, "max_strain": 0.03, "frequencies": 200, "kpoints": 8,
+                                  "mesh": 24, "cutoff": "debye"},
+        agf_reversed=np.full(n, 2e8), polarity=("+ and -",) * n,
+    )  # fmt: skip
+    report = Report(explain=True)
+    agf_report(made, report)
+    report.show()
+    out = " ".join(capsys.readouterr().out.split())
+    assert "AlN|GaN is polar along its normal" in out and "gives x0.667 the scored G (median of 3 rows)" in out
+    assert "polarity + and -" in out
+    rows = agf_document(made)["rows"]
+    assert rows["polarity"] == ["+ and -"] * n and rows["agf_reversed"] == [2e8] * n

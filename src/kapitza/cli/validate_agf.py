@@ -6,6 +6,7 @@ import math
 import sys
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import typer
 from rich.markup import escape
 from rich.table import Table
@@ -25,6 +26,8 @@ COLUMN_WORDS = {
     "agf intrinsic": "the same with the leads' ballistic resistance removed (Simons)",
     "full-dispersion DMM": "the DMM of the same potential's phonons (kapitza validate --calculator)",
     "Debye DMM": "kapitza validate's Debye DMM (database materials only)",
+    "agf reversed": "a polar pair's other interface (polarity -: both crystals turned over), as agf; not scored, "
+    "since which face a paper grew is not recorded",
 }
 
 
@@ -102,7 +105,9 @@ def agf_report(found: AgfValidation, report: Report) -> None:
     for g in found.pairs():
         if g["scored"]:
             report.detail(f"  {g['film']}|{g['substrate']} ({g['planes']}, {g['cell_atoms']} atoms a period): "
-                          f"{g['scored']} rows, {g['papers']} papers", "pairs scored")  # fmt: skip
+                          f"{g['scored']} rows, {g['papers']} papers; polarity {g['polarity']}",
+                          "pairs scored")  # fmt: skip
+    _polar_pairs(found, report)
     for why, count in counts.items():
         report.detail(f"  {count:4d} {why}", "rows left out")
     for model, words in COLUMN_WORDS.items():
@@ -114,6 +119,18 @@ def agf_report(found: AgfValidation, report: Report) -> None:
         "columns",
     )
     report.detail(CREDIT, "source")
+
+
+def _polar_pairs(found: AgfValidation, report: Report) -> None:
+    """A polar pair's other interface beside the scored one: the median ratio of its G to the scored G."""
+    pairs: dict[str, list[float]] = {}
+    for k in range(len(found)):
+        if found.scored[k] and found.polarity[k] == "+ and -":
+            pairs.setdefault(f"{found.film[k]}|{found.substrate[k]}", []).append(found.agf_reversed[k] / found.agf[k])
+    for pair, ratios in pairs.items():
+        report.answer(f"{pair} is polar along its normal: the other interface (polarity -, both crystals turned "
+                      f"over, not scored) gives x{float(np.median(ratios)):.3g} the scored G (median of {len(ratios)} "
+                      "rows)")  # fmt: skip
 
 
 def agf_command(calculator: str | None, cutoff: str, mesh: int | None, max_cell_atoms: int | None,

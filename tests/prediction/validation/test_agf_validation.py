@@ -215,3 +215,60 @@ def test_a_pair_predict_cannot_score_runs_no_agf(rows, monkeypatch):
     found = AV.agf_validation(SW, measurements=si, cache=False, **SMALL)
     assert set(found.reason) == {"no prediction"} and all(text in d for d in found.detail)
     assert not found.scored.any() and np.all(np.isnan(found.agf_phonon))
+
+
+def test_polarity_is_decided_by_the_crystals_symmetry_along_the_normal():
+    """Wurtzite is polar along [0001] (kapitza's "001" of a hexagonal cell), diamond along no axis: AlN on GaN has two
+    interfaces, Si on Si one."""
+    assert AV._polar("AlN", "GaN", "001")
+    assert not AV._polar("Si", "Si", "001") and not AV._polar("Si", "Si", "111")
+
+
+def test_a_polar_pairs_other_interface_is_run_named_and_not_scored(rows, monkeypatch):
+    """Issue 87: both polarities of a polar pair, each named.  The '+' interface is scored as before; the '-' one
+    (both crystals turned over) is computed beside it, kept in agf_reversed as predict reports a pair, and not
+    scored (which face a paper grew is not recorded); a '-' that is refused or has an unstable lead leaves the '+'
+    row scored and says why."""
+    from kapitza.transmission.agf.stability import UNSTABLE_FRACTION
+
+    si = rows.select(np.array([(f, s) == ("Si", "Si") for f, s in zip(rows.film, rows.substrate)], dtype=bool))
+    asked = []
+
+    def made_up(film, substrate, plane, t, *args):
+        polarity = args[6] if len(args) > 6 else "+"
+        asked.append(polarity)
+        g = 3e8 if polarity == "+" else 2e8
+        return np.full(t.shape, g), np.full(t.shape, 2 * g), np.zeros(2)
+
+    monkeypatch.setattr(AV, "_pair_agf", made_up)
+    monkeypatch.setattr(AV, "_polar", lambda *a: True)
+    found = AV.agf_validation(SW, measurements=si, cache=False, **SMALL)
+    assert asked == ["+", "-"] and found.scored.all()
+    assert np.all(found.agf == 3e8) and np.all(found.agf_reversed == 2e8)
+    assert set(found.polarity) == {"+ and -"} and found.pairs()[0]["polarity"] == "+ and -"
+    assert found.statistics()["agf"].rows == len(found)  # the '+' rows alone are scored
+
+    def refused(film, substrate, plane, t, *args):
+        if len(args) > 6 and args[6] == "-":
+            raise InputError("the lattices no longer match")
+        return np.full(t.shape, 3e8), np.full(t.shape, 6e8), np.zeros(2)
+
+    monkeypatch.setattr(AV, "_pair_agf", refused)
+    found = AV.agf_validation(SW, measurements=si, cache=False, **SMALL)
+    assert found.scored.all() and np.all(np.isnan(found.agf_reversed))
+    assert set(found.polarity) == {"+; - not computed: the lattices no longer match"}
+
+    def unstable(film, substrate, plane, t, *args):
+        bad = len(args) > 6 and args[6] == "-"
+        return np.full(t.shape, 3e8), np.full(t.shape, 6e8), np.array([0.0, 2 * UNSTABLE_FRACTION if bad else 0.0])
+
+    monkeypatch.setattr(AV, "_pair_agf", unstable)
+    found = AV.agf_validation(SW, measurements=si, cache=False, **SMALL)
+    assert found.scored.all() and np.all(np.isnan(found.agf_reversed))
+    assert all(p.startswith("+; - not computed: a lead is unstable") for p in found.polarity)
+
+
+def test_a_pair_with_one_polarity_runs_once_and_says_so(found):
+    k = found.scored
+    assert set(np.asarray(found.polarity)[k]) == {"one"} and np.all(np.isnan(found.agf_reversed))
+    assert set(np.asarray(found.polarity)[~k]) == {""}  # rows whose pair was not run

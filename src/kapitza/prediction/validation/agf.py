@@ -31,6 +31,12 @@ incident flux of one side); the intrinsic one (the leads' ballistic resistance r
 scored too, and neither was chosen by its score.  On the same rows: the Debye DMM (``kapitza validate``) and the
 full-dispersion DMM of the same potential (``kapitza validate --calculator``), each as ``predict`` reports them.
 
+A polar pair (either crystal polar along the normal, :func:`kapitza.atomistic.polarity.is_polar`: wurtzite along
+[0001], zincblende along [111]) has two interfaces: the scored one is polarity "+" (the normal as the compilation's
+planes give it), and the other ("-", both crystals turned over) is run beside it, kept in ``agf_reversed`` and not
+scored, since which face a paper grew is not recorded (issue 87: both polarities, each named).  It doubles the cost
+of such a pair.
+
 Statistics (:func:`kapitza.prediction.scoring.score`, one rule for every page): the median factor
 ``10 ** median |log10(p / m)|`` and the share within a factor 2, every row weighted equally and every paper
 weighted equally, on the rows every column scores.
@@ -130,12 +136,19 @@ class AgfValidation:
     full_dispersion, debye : ndarray
         The full-dispersion DMM of the same potential and the Debye DMM, each as ``predict`` reports them; NaN where
         a column cannot predict the row.
+    agf_reversed : ndarray
+        A polar pair's other interface (polarity "-": both crystals turned over, :mod:`kapitza.atomistic.polarity`),
+        as ``predict`` reports a pair, W m^-2 K^-1; not scored (which face a paper grew is not recorded); NaN where
+        the pair has one polarity or the other was not computed (``polarity`` says why).
     reason, detail : tuple of str
         "" for a scored row, else the reason (the buildable list's, or one of :data:`REASONS`) and its words.
     note : tuple of str
         Why a scored row's prediction is partial (the phonon conductance alone for a metal without electron data).
     settings : dict
         The bounds and the AGF settings.
+    polarity : tuple of str
+        "one" (neither crystal polar along the normal), "+ and -" (both computed: ``agf`` is "+", the normal as the
+        compilation's planes give it), "+; - not computed: WHY", or "" where the row's pair was not run.
     """
 
     calculator: str
@@ -156,6 +169,8 @@ class AgfValidation:
     detail: tuple[str, ...]
     note: tuple[str, ...]
     settings: dict[str, Any]
+    agf_reversed: NDArray[np.float64] | None = None
+    polarity: tuple[str, ...] | None = None
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("calculator", "settings")
 
@@ -165,6 +180,12 @@ class AgfValidation:
         n = check_rows(self, columns, (*BUILD_REASONS, *REASONS))
         _checks.positive_array(_checks.sized(self.measured, "measured", (n,)), "measured", "W m^-2 K^-1")
         _checks.labels(self.note, "note", n, check=_checks.text)
+        if self.agf_reversed is None:  # a result saved before both polarities were run
+            object.__setattr__(self, "agf_reversed", np.full(n, np.nan))
+        if self.polarity is None:
+            object.__setattr__(self, "polarity", ("",) * n)
+        _checks.sized(np.asarray(self.agf_reversed, dtype=float), "agf_reversed", (n,))
+        _checks.labels(self.polarity, "polarity", n, check=_checks.text)
         if not isinstance(self.settings, Mapping):
             raise InputError(f"settings must be a mapping, got {type(self.settings).__name__}")
 
@@ -220,13 +241,15 @@ class AgfValidation:
         return out
 
     def pairs(self) -> list[dict[str, Any]]:
-        """One entry per (film, substrate, planes) with rows: rows, papers, scored, the reason and detail."""
+        """One entry per (film, substrate, planes) with rows: rows, papers, scored, the reason and detail, the
+        polarities run."""
         groups: dict[tuple[str, str, str], dict[str, Any]] = {}
         for k in range(len(self)):
             key = (self.film[k], self.substrate[k], self.planes[k])
             g = groups.setdefault(key, {"film": key[0], "substrate": key[1], "planes": key[2], "rows": 0,
                                         "papers": set(), "scored": 0, "reason": self.reason[k],
-                                        "detail": self.detail[k], "cell_atoms": int(self.cell_atoms[k])})  # fmt: skip
+                                        "detail": self.detail[k], "cell_atoms": int(self.cell_atoms[k]),
+                                        "polarity": self.polarity[k]})  # fmt: skip
             g["rows"] += 1
             g["papers"].add(self.paper[k])
             g["scored"] += int(self.reason[k] == "")
@@ -247,9 +270,11 @@ def _plane(planes: str) -> str | None:
 def _pair_agf(
     film: str, substrate: str, plane: str, temperature: NDArray[np.float64], source: Any, max_strain: float,
     agf_settings: dict[str, int], cache: bool, max_memory_gb: float | None, stage_progress: Progress | None,
+    polarity: str = "+",
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:  # fmt: skip
     """The AGF's two-probe and intrinsic G of one pair at ``temperature`` (cached by content), and each lead's most
-    imaginary frequency as a fraction of its highest (left, right: :mod:`kapitza.transmission.agf.stability`)."""
+    imaginary frequency as a fraction of its highest (left, right: :mod:`kapitza.transmission.agf.stability`);
+    ``polarity`` "-" builds a polar pair's other interface."""
     from ...io.cache import cached_arrays, finite
     from ...transmission.agf.run import run_agf
 
@@ -262,6 +287,7 @@ def _pair_agf(
         "max_strain": max_strain,
         "settings": agf_settings,
         "temperature": np.asarray(temperature, dtype=float),
+        "polarity": polarity,
     }
 
     def compute() -> dict[str, NDArray[Any]]:
@@ -270,7 +296,7 @@ def _pair_agf(
             options["max_memory_gb"] = max_memory_gb
         found, _ = run_agf(
             film, substrate, calculator=source.name, normal=plane, max_strain=max_strain, temperature=temperature,
-            stage_progress=stage_progress, allow_unstable_leads=True, **agf_settings, **options,
+            stage_progress=stage_progress, allow_unstable_leads=True, polarity=polarity, **agf_settings, **options,
         )  # fmt: skip
         checked = found.model_metadata["lead_stability"]
         imaginary = [checked[side]["imaginary_THz"] / checked[side]["top_THz"] for side in ("left", "right")]
@@ -284,6 +310,19 @@ def _pair_agf(
     return np.asarray(stored["conductance"]), np.asarray(stored["intrinsic"]), np.asarray(stored["imaginary"])
 
 
+def _polar(film: str, substrate: str, plane: str) -> bool:
+    """Whether the pair has two interfaces along ``plane`` (either crystal polar along it, from its recorded
+    structure: :func:`kapitza.atomistic.polarity.is_polar`; a relaxation keeps the symmetry that decides it)."""
+    from ...atomistic.polarity import is_polar
+    from ...atomistic.side import side_structure
+    from ...atomistic.stacking import bulk_crystal
+
+    axis = tuple(int(c) for c in plane)
+    return any(
+        is_polar(bulk_crystal(side_structure(name)[0], tag), axis) for name, tag in ((film, "a"), (substrate, "b"))
+    )
+
+
 def _record(name: str) -> dict[str, Any]:
     """The crystal table's record of a compilation name (what the pair's cache entry depends on)."""
     desc = crystal_for(name)
@@ -291,6 +330,32 @@ def _record(name: str) -> dict[str, Any]:
         return {"name": name}
     keep = ("spacegroup", "cellpar", "positions", "formula")
     return {k: v for k, v in dataclasses.asdict(desc).items() if k in keep}
+
+
+def _other_polarity(
+    pair: tuple[str, str, str, NDArray[np.float64]],
+    rows: tuple[Any, Any, NDArray[np.float64], NDArray[np.int64]],
+    run: tuple[Any, ...],
+) -> tuple[NDArray[np.float64], str]:
+    """A scored pair's other interface, as ``predict`` reports it at the rows' temperatures (NaN where not computed),
+    and the rows' ``polarity`` words.  ``pair``: film, substrate, plane and the temperatures its AGF is run at;
+    ``rows``: the two Materials, the rows' temperatures and their places in the run's; ``run``: the rest of
+    :func:`_pair_agf`'s arguments.  Computed where the pair is polar along the plane and the other polarity has
+    stable leads."""
+    from ...transmission.agf.stability import UNSTABLE_FRACTION
+
+    film, substrate, plane, t = pair
+    side1, side2, tt, at = rows
+    none = np.full(np.shape(tt), np.nan)
+    if not _polar(film, substrate, plane):
+        return none, "one"
+    try:
+        g, _, imaginary = _pair_agf(film, substrate, plane, t, *run, "-")
+    except InputError as exc:  # a MemoryBoundError too: the "+" interface is scored either way
+        return none, f"+; - not computed: {exc}"
+    if np.max(imaginary) > UNSTABLE_FRACTION:
+        return none, f"+; - not computed: a lead is unstable ({100 * float(np.max(imaginary)):.0f} % imaginary)"
+    return as_predicted(side1, side2, tt, [PhononResult(tt, g[at])])[0][0], "+ and -"
 
 
 def _no_prediction(side1: Any, side2: Any, temperature: NDArray[np.float64]) -> str | None:
@@ -381,7 +446,8 @@ def agf_validation(
     for k in range(n):
         if not reason[k]:
             jobs.setdefault((built.film[k], built.substrate[k], str(_plane(built.planes[k]))), []).append(k)
-    agf, agf_i, agf_p, fd = (np.full(n, np.nan) for _ in range(4))
+    agf, agf_i, agf_p, fd, agf_r = (np.full(n, np.nan) for _ in range(5))
+    polarity = np.full(n, "", dtype=object)
     for done, ((film, substrate, plane), members) in enumerate(jobs.items()):
         if progress is not None:
             progress("pairs", done, len(jobs))
@@ -426,6 +492,8 @@ def agf_validation(
         tt = temperature[m]
         values, text = as_predicted(c1.material, c2.material, tt, [PhononResult(tt, g[at]), PhononResult(tt, gi[at])])
         agf[m], agf_i[m] = values[0], values[1]
+        run = (source, eps, agf_settings, cache, max_memory_gb, progress)
+        agf_r[m], polarity[m] = _other_polarity((film, substrate, plane, t), (c1.material, c2.material, tt, at), run)
         fd[m] = pair_full_dispersion(c1, c2, tt, mesh=mesh, normal=tuple(int(c) for c in plane), cache=cache)[1]
         for k in members:
             note[k] = text
@@ -452,6 +520,8 @@ def agf_validation(
         reason=tuple(reason),
         detail=tuple(detail),
         note=tuple(note),
+        agf_reversed=agf_r,
+        polarity=tuple(str(p) for p in polarity),
         settings={
             "max_strain": eps,
             "max_cell_atoms": cap,
