@@ -200,14 +200,18 @@ def interface_route(
     unit = "atom-calls" if local.seconds is None or every.seconds is None else "s stated"
     costs = (local.atom_calls, every.atom_calls) if unit == "atom-calls" else (local.cost(), every.cost())
     share = LEARNED_LOCAL_SHARE if receptive_field(fc_source.name) else 1.0
-    both = (f"the local route (rows within {rows_reach:.3g} A of the interface) {local.calls} force calls, "
-            f"{costs[0]:.4g} {unit}; every row {every.calls} force calls, {costs[1]:.4g} {unit}")  # fmt: skip
+    zone = f"rows within {rows_reach:.3g} A of the interface"
+    mine = f"{local.calls} force calls, {costs[0]:.3g} {unit}"
+    theirs = f"{every.calls} force calls, {costs[1]:.3g} {unit}"
     if costs[0] < share * costs[1]:
-        return InterfaceRoute(True, rows_reach, local, f"the local route, the cheaper: {both}")
+        return InterfaceRoute(True, rows_reach, local, f"{zone} displaced (the local route), the cheaper: {mine}, "
+                              f"against every row's {theirs}")  # fmt: skip
     if share < 1.0:
-        return InterfaceRoute(False, None, every, f"every row displaced: {both}; a learned potential's local route is "
-                              f"taken where it states at most {share:g} of every row's")  # fmt: skip
-    return InterfaceRoute(False, None, every, f"every row displaced, the cheaper: {both}")
+        return InterfaceRoute(False, None, every, f"every row displaced: {theirs}; the local route ({zone}) states "
+                              f"{mine}, and a learned potential takes it only where it states at most {share:g} of "
+                              "every row's")  # fmt: skip
+    return InterfaceRoute(False, None, every, f"every row displaced, the cheaper: {theirs}, against the local route's "
+                          f"({zone}) {mine}")  # fmt: skip
 
 
 def gpu_note(memory: ForceConstantMemory, what: str) -> list[str]:
