@@ -77,10 +77,8 @@ from numpy.typing import NDArray
 
 from .._backend import gpu_index
 from ..errors import InputError, MissingDependencyError, optional_module
-from .potential_records import BATCH_ATOMS, DEFAULT_BASE, POTENTIALS, PotentialRecord
+from .potential_records import BATCH_ATOMS, D3_SUFFIX, DEFAULT_BASE, POTENTIALS, PotentialRecord
 
-#: The suffix that adds the D3(BJ) dispersion correction (PBE parameters) to any calculator name.
-D3_SUFFIX = "+d3"
 #: What the suffix adds, in words with its citations.
 D3_DESCRIPTION = (
     "with Grimme's D3 dispersion correction, Becke-Johnson damping, PBE parameters (S. Grimme, J. Antony, "

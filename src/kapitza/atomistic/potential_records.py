@@ -26,6 +26,7 @@ from ..errors import InputError
 
 __all__ = [
     "BATCH_ATOMS",
+    "D3_SUFFIX",
     "DEFAULT_BASE",
     "POTENTIALS",
     "RECEPTIVE_FIELD_ANGSTROM",
@@ -90,6 +91,9 @@ _SEVENNET_PAPER = "Y. Park, J. Kim, S. Hwang and S. Han, J. Chem. Theory Comput.
 # -- how the numbers of the records were measured ------------------------------------------------------------------
 
 # receptive_field:
+#: The suffix that adds the D3(BJ) dispersion correction (PBE parameters) to any calculator name
+#: (:data:`kapitza.atomistic.calculators.D3_DESCRIPTION` says what it adds).
+D3_SUFFIX = "+d3"
 #: The receptive field (A) of the built-in message-passing potentials: interaction layers times the graph cutoff of
 #: the messages, from the models' hyperparameters: CHGNet 0.3.0 and its r2SCAN transfer: 4 atom-convolution layers
 #: (``n_conv=4``) on its 6 A atom graph (chgnet 0.4.2's ``pretrained/0.3.0/README.md``: ``atom_graph_cutoff=6``;
@@ -281,6 +285,9 @@ class RecordTable(MutableMapping[str, V]):
         return f"RecordTable({self._all()!r})"
 
 
+#: The suffix that adds the D3(BJ) dispersion correction (PBE parameters) to any calculator name
+#: (:data:`kapitza.atomistic.calculators.D3_DESCRIPTION` says what it adds).
+D3_SUFFIX = "+d3"
 #: The receptive field (A) of the built-in message-passing potentials, by name: interaction layers times the graph
 #: cutoff of the messages (each record says from what); 0 for a potential whose forces end at its cutoff.  A name not
 #: listed (a user's ``module:factory``) has none known.
@@ -290,8 +297,6 @@ RECEPTIVE_FIELD_ANGSTROM: RecordTable[float] = RecordTable(lambda name, p: [(nam
 def receptive_field(name: str) -> float | None:
     """The receptive field (A) of the calculator ``name`` (:data:`RECEPTIVE_FIELD_ANGSTROM`; ``NAME+d3`` takes
     NAME's); None for a calculator whose field is not known (a user's ``module:factory``)."""
-    from .calculators import D3_SUFFIX
-
     return RECEPTIVE_FIELD_ANGSTROM.get(str(name).removesuffix(D3_SUFFIX))
 
 

@@ -6,7 +6,6 @@ import math
 import sys
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import typer
 from rich.markup import escape
 from rich.table import Table
@@ -123,14 +122,9 @@ def agf_report(found: AgfValidation, report: Report) -> None:
 
 def _polar_pairs(found: AgfValidation, report: Report) -> None:
     """A polar pair's other interface beside the scored one: the median ratio of its G to the scored G."""
-    pairs: dict[str, list[float]] = {}
-    for k in range(len(found)):
-        if found.scored[k] and found.polarity[k] == "+ and -":
-            pairs.setdefault(f"{found.film[k]}|{found.substrate[k]}", []).append(found.agf_reversed[k] / found.agf[k])
-    for pair, ratios in pairs.items():
+    for pair, (ratio, rows) in found.reversed_ratios().items():
         report.answer(f"{pair} is polar along its normal: the other interface (polarity -, both crystals turned "
-                      f"over, not scored) gives x{float(np.median(ratios)):.3g} the scored G (median of {len(ratios)} "
-                      "rows)")  # fmt: skip
+                      f"over, not scored) gives x{ratio:.3g} the scored G (median of {rows} rows)")  # fmt: skip
 
 
 def agf_command(calculator: str | None, cutoff: str, mesh: int | None, max_cell_atoms: int | None,

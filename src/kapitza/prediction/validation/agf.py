@@ -240,6 +240,15 @@ class AgfValidation:
                 out[r] = sum(1 for x in self.reason if x == r)
         return out
 
+    def reversed_ratios(self) -> dict[str, tuple[float, int]]:
+        """Each scored polar pair ("film|substrate") whose other interface was computed: the median over its rows of
+        that interface's G to the scored G, and the rows."""
+        ratios: dict[str, list[float]] = {}
+        for k in np.flatnonzero(self.scored):
+            if self.polarity[k] == "+ and -":
+                ratios.setdefault(f"{self.film[k]}|{self.substrate[k]}", []).append(self.agf_reversed[k] / self.agf[k])
+        return {pair: (float(np.median(r)), len(r)) for pair, r in ratios.items()}
+
     def pairs(self) -> list[dict[str, Any]]:
         """One entry per (film, substrate, planes) with rows: rows, papers, scored, the reason and detail, the
         polarities run."""
