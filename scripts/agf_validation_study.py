@@ -81,8 +81,9 @@ def run(calculator: str, max_memory_gb: float, budget_min: float, max_cell_atoms
     start = time.time()
     for film, substrate, rows, papers in _pairs(max_cell_atoms):
         key = f"{film}|{substrate}"
-        if key in doc["pairs"] and doc["pairs"][key].get("calculator") == calculator:
-            continue
+        entry = doc["pairs"].get(key, {})
+        if entry.get("calculator") == calculator and "polarity" in entry:
+            continue  # a pair computed before both polarities were run (2026-11-29) is computed again
         if (time.time() - start) / 60 > budget_min:
             print(f"budget spent: {key} and the pairs after it not started", flush=True)
             break
@@ -92,7 +93,8 @@ def run(calculator: str, max_memory_gb: float, budget_min: float, max_cell_atoms
         found = agf_validation(calculator, measurements=data.select(mask), max_memory_gb=max_memory_gb)
         minutes = (time.time() - t0) / 60
         keep = ("film", "substrate", "paper", "temperature", "measured", "planes", "cell_atoms", "agf",
-                "agf_intrinsic", "agf_phonon", "full_dispersion", "debye", "reason", "detail", "note")  # fmt: skip
+                "agf_intrinsic", "agf_phonon", "full_dispersion", "debye", "reason", "detail", "note", "agf_reversed",
+                "polarity")  # fmt: skip
         entry = {name: np.asarray(getattr(found, name)).tolist() for name in keep}
         entry.update({"calculator": calculator, "minutes": round(minutes, 2), "commit": commit,
                       "date": date.today().isoformat(), "machine": machine,
