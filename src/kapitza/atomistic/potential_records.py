@@ -91,9 +91,6 @@ _SEVENNET_PAPER = "Y. Park, J. Kim, S. Hwang and S. Han, J. Chem. Theory Comput.
 # -- how the numbers of the records were measured ------------------------------------------------------------------
 
 # receptive_field:
-#: The suffix that adds the D3(BJ) dispersion correction (PBE parameters) to any calculator name
-#: (:data:`kapitza.atomistic.calculators.D3_DESCRIPTION` says what it adds).
-D3_SUFFIX = "+d3"
 #: The receptive field (A) of the built-in message-passing potentials: interaction layers times the graph cutoff of
 #: the messages, from the models' hyperparameters: CHGNet 0.3.0 and its r2SCAN transfer: 4 atom-convolution layers
 #: (``n_conv=4``) on its 6 A atom graph (chgnet 0.4.2's ``pretrained/0.3.0/README.md``: ``atom_graph_cutoff=6``;
