@@ -74,10 +74,6 @@ class ForceConstantMemory:
     seconds: float | None = None
     atom_calls: int = 0
 
-    def cost(self) -> float:
-        """What the routes are compared by: the stated seconds where stated, else :attr:`atom_calls`."""
-        return float(self.atom_calls) if self.seconds is None else float(self.seconds)
-
     def cost_line(self, name: str) -> str:
         """The statement of the force constants' time and memory before their first force call, one line."""
         from ...atomistic.force_cost import duration_words, unknown_words
@@ -178,8 +174,8 @@ def interface_route(
     (``None``, the default with two crystals), the local route only where its stated cost is lower than every row's
     (for a potential with a receptive field, at most :data:`LEARNED_LOCAL_SHARE` of it), else every row.  The cost is
     the stated time of the force calls where the potential has a measured one, else the force calls times the atoms
-    of each (:meth:`ForceConstantMemory.cost`), both from the geometry alone (:func:`force_constant_memory`), before
-    any force call.
+    of each (:attr:`ForceConstantMemory.atom_calls`), both from the geometry alone (:func:`force_constant_memory`),
+    before any force call.
 
     Why: the local route is exact only for a potential whose forces end at its range; for a learned one the rows
     beyond its reach are taken as the bulk's, which they are not quite.  Its bulk columns cost force calls of their
@@ -197,8 +193,9 @@ def interface_route(
     if route == "local":
         return InterfaceRoute(True, rows_reach, local, "")
     every = force_constant_memory(structure, fc_source, pl_cells, force_range)
-    unit = "atom-calls" if local.seconds is None or every.seconds is None else "s stated"
-    costs = (local.atom_calls, every.atom_calls) if unit == "atom-calls" else (local.cost(), every.cost())
+    stated = local.seconds is not None and every.seconds is not None
+    costs = (local.seconds, every.seconds) if stated else (local.atom_calls, every.atom_calls)
+    unit = "s stated" if stated else "atom-calls"
     share = LEARNED_LOCAL_SHARE if receptive_field(fc_source.name) else 1.0
     zone = f"rows within {rows_reach:.3g} A of the interface"
     mine = f"{local.calls} force calls, {costs[0]:.3g} {unit}"
