@@ -320,15 +320,16 @@ def _pair_agf(
 
 
 def _polar(film: str, substrate: str, plane: str) -> bool:
-    """Whether the pair has two interfaces along ``plane`` (either crystal polar along it, from its recorded
-    structure: :func:`kapitza.atomistic.polarity.is_polar`; a relaxation keeps the symmetry that decides it)."""
+    """Whether the pair has two interfaces along ``plane``: either crystal polar along it
+    (:func:`kapitza.atomistic.polarity.is_polar`) as the crystal table records it, the crystal the validation's
+    phonons build (a relaxation keeps the symmetry that decides it)."""
     from ...atomistic.polarity import is_polar
-    from ...atomistic.side import side_structure
+    from ...atomistic.prototypes import build
     from ...atomistic.stacking import bulk_crystal
 
     axis = tuple(int(c) for c in plane)
     return any(
-        is_polar(bulk_crystal(side_structure(name)[0], tag), axis) for name, tag in ((film, "a"), (substrate, "b"))
+        is_polar(bulk_crystal(build(crystal_for(name)), tag), axis) for name, tag in ((film, "a"), (substrate, "b"))
     )
 
 
