@@ -272,3 +272,21 @@ def test_a_pair_with_one_polarity_runs_once_and_says_so(found):
     k = found.scored
     assert set(np.asarray(found.polarity)[k]) == {"one"} and np.all(np.isnan(found.agf_reversed))
     assert set(np.asarray(found.polarity)[~k]) == {""}  # rows whose pair was not run
+
+
+def test_the_other_interfaces_column_is_held_to_the_rule_of_every_column():
+    """agf_reversed, like agf, holds finite values >= 0 or NaN, one a row (a saved result edited by hand is refused);
+    a result saved before it existed reads back with NaN and no polarity."""
+    n = 2
+    fields = dict(
+        calculator="chgnet", row=np.arange(n), film=("AlN",) * n, substrate=("GaN",) * n, paper=("52",) * n,
+        temperature=np.full(n, 300.0), measured=np.full(n, 2e8), planes=("001 on 001",) * n, cell_atoms=np.full(n, 8),
+        agf=np.full(n, 3e8), agf_intrinsic=np.full(n, 4e8), agf_phonon=np.full(n, 3e8), full_dispersion=np.full(n, 5e8),
+        debye=np.full(n, 6e8), reason=("",) * n, detail=("",) * n, note=("",) * n, settings={},
+    )  # fmt: skip
+    old = AV.AgfValidation(**fields)
+    assert np.all(np.isnan(old.agf_reversed)) and old.polarity == ("", "")
+    with pytest.raises(InputError, match="agf_reversed must hold finite values >= 0 or NaN"):
+        AV.AgfValidation(**fields, agf_reversed=np.array([-5.0, 1e8]), polarity=("+ and -",) * n)
+    with pytest.raises(InputError, match="agf_reversed has shape"):
+        AV.AgfValidation(**fields, agf_reversed=np.array([1e8]), polarity=("+ and -",) * n)

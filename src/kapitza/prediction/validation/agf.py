@@ -176,15 +176,15 @@ class AgfValidation:
 
     def __post_init__(self) -> None:
         _checks.label(self.calculator, "calculator")
-        columns = ("agf", "agf_intrinsic", "agf_phonon", "full_dispersion", "debye")
+        rows = np.asarray(self.row).size
+        if self.agf_reversed is None:  # a result saved before both polarities were run
+            object.__setattr__(self, "agf_reversed", np.full(rows, np.nan))
+        if self.polarity is None:
+            object.__setattr__(self, "polarity", ("",) * rows)
+        columns = ("agf", "agf_intrinsic", "agf_phonon", "full_dispersion", "debye", "agf_reversed")
         n = check_rows(self, columns, (*BUILD_REASONS, *REASONS))
         _checks.positive_array(_checks.sized(self.measured, "measured", (n,)), "measured", "W m^-2 K^-1")
         _checks.labels(self.note, "note", n, check=_checks.text)
-        if self.agf_reversed is None:  # a result saved before both polarities were run
-            object.__setattr__(self, "agf_reversed", np.full(n, np.nan))
-        if self.polarity is None:
-            object.__setattr__(self, "polarity", ("",) * n)
-        _checks.sized(np.asarray(self.agf_reversed, dtype=float), "agf_reversed", (n,))
         _checks.labels(self.polarity, "polarity", n, check=_checks.text)
         if not isinstance(self.settings, Mapping):
             raise InputError(f"settings must be a mapping, got {type(self.settings).__name__}")
