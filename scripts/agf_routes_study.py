@@ -86,7 +86,8 @@ def main() -> None:
                 found[route] = {"refused": f"{type(exc).__name__}: {exc}"}
             print(pair, route, {k: v for k, v in found[route].items() if k != "xi"}, flush=True)
         done[pair] = found
-        args.out.write_text(json.dumps(done, indent=1))
+        args.out.with_suffix(".tmp").write_text(json.dumps(done, indent=1))  # whole or not at all
+        args.out.with_suffix(".tmp").replace(args.out)
     print(f"\n{args.calculator}: the local route against the full (all-atom) route")
     print("pair | G(300 K) all, local (MW m^-2 K^-1) | local/all | summed transmission differs | calls all, local | "
           "seconds all, local")  # fmt: skip

@@ -100,7 +100,9 @@ def run(calculator: str, max_memory_gb: float, budget_min: float, max_cell_atoms
                       "date": date.today().isoformat(), "machine": machine,
                       "max_memory_gb": max_memory_gb})  # fmt: skip
         doc["pairs"][key] = entry
-        data_file(calculator).write_text(json.dumps(doc, indent=1, allow_nan=True) + "\n")
+        path = data_file(calculator)  # written whole or not at all: an interrupted run keeps the pairs before
+        path.with_suffix(".tmp").write_text(json.dumps(doc, indent=1, allow_nan=True) + "\n")
+        path.with_suffix(".tmp").replace(path)
         print(f"{key}: {found.counts()} in {minutes:.1f} min", flush=True)
 
 
