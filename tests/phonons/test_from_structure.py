@@ -759,6 +759,7 @@ def test_near_gamma_modes_when_the_rules_supercell_is_the_widest_allowed_are_ref
         ("sapphire", 30, 167, "database Al2O3 (corundum): the recorded Al2O3"),
         ("SiC", 8, 186, "database 4H-SiC (4H (hexagonal)): the recorded 4H-SiC (4H-SiC (moissanite-4H"),
         ("3C-SiC", 8, 216, "the recorded 3C-SiC (zincblende (B3)"),
+        ("Sn", 4, 141, "database Sn (body-centred tetragonal (white, beta)): the recorded Sn (beta-Sn (A5)"),
     ],
 )  # fmt: skip
 def test_crystals_one_lattice_constant_cannot_build_come_from_the_crystal_table(side, atoms, group, words):
@@ -766,7 +767,9 @@ def test_crystals_one_lattice_constant_cannot_build_come_from_the_crystal_table(
     compilation's crystal table (kapitza.literature.crystals: every parameter with its source) are built from that
     table's record: the conventional cell's atoms (corundum on hexagonal axes: 6 formula units; 4H-SiC: 4 Si and 4
     C) and space group (International Tables: R-3c 167, P6_3mc 186, F-43m 216); the words say where they came
-    from.  The database's amorphous SiO2 is not the table's quartz (refused above)."""
+    from.  The database's amorphous SiO2 is not the table's quartz (refused above).  White tin (beta-Sn: I4_1/amd,
+    141, 4 atoms in the conventional cell) is matched by a word of its structure that is not the lattice's
+    ("body-centred tetragonal (white, beta)"); it was refused while only the first word was compared."""
     from kapitza.atomistic.bulk import symmetry_dataset
     from kapitza.atomistic.side import side_structure
 

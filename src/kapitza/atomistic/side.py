@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -354,12 +355,25 @@ def recorded_crystal(names: Sequence[str], structure: str | None = None) -> Any:
     from ..literature.crystals import CrystalDescription, crystal_for, crystal_names
 
     known = set(crystal_names())
-    word = (structure or "").split(" ")[0].lower()
+    words = _structure_words(structure or "")
     for name in names:
         if name in known and isinstance(found := crystal_for(name), CrystalDescription):
-            if structure is None or (word and word in found.prototype.lower()):
+            if structure is None or words & _structure_words(found.prototype):
                 return found
     return None
+
+
+#: Words of a structure's name that say nothing of which crystal it is (a lattice system or centring).
+_GENERIC_WORDS = frozenset(
+    {"cubic", "hexagonal", "tetragonal", "orthorhombic", "rhombohedral", "monoclinic", "triclinic", "trigonal",
+     "body", "face", "centred", "centered", "type", "structure"}
+)  # fmt: skip
+
+
+def _structure_words(text: str) -> frozenset[str]:
+    """The words of a structure's name that name the crystal ("corundum", "4h", "white", "beta" of "body-centred
+    tetragonal (white, beta)"), lower case, without the lattice system's."""
+    return frozenset(re.findall(r"[a-z0-9]{2,}", text.lower())) - _GENERIC_WORDS
 
 
 def _recorded(names: Sequence[str], structure: str | None = None) -> tuple[Any, str, str] | None:
