@@ -50,8 +50,10 @@ def markers(calculator: str) -> tuple[str, str]:
     return f"<!-- agf-validation table{name}: begin -->", f"<!-- agf-validation table{name}: end -->"
 
 
-def _pairs(max_cell_atoms: int) -> list[tuple[str, str, int, int]]:
-    """(film, substrate, rows, papers) of every pair the validation would run, most papers first, then rows."""
+def _pairs(max_cell_atoms: int, order: str = "papers") -> list[tuple[str, str, int, int]]:
+    """(film, substrate, rows, papers) of every pair the validation would run, most papers first, then rows
+    (``order="papers"``), or the smallest common cell first (``"cells"``: atoms of one period, a proxy of the cost
+    known before any crystal is relaxed), then papers, then rows."""
     from kapitza.prediction.validation.agf import _plane
     from kapitza.prediction.validation.buildable import buildable_rows
 
@@ -61,6 +63,9 @@ def _pairs(max_cell_atoms: int) -> list[tuple[str, str, int, int]]:
         if built.built[k] and _plane(built.planes[k]) is not None and built.temperature[k] > 0:
             groups.setdefault((built.film[k], built.substrate[k]), []).append(k)
     out = [(f, s, len(ks), len({built.paper[k] for k in ks})) for (f, s), ks in groups.items()]
+    cells = {pair: min(int(built.cell_atoms[k]) for k in ks) for pair, ks in groups.items()}
+    if order == "cells":
+        return sorted(out, key=lambda p: (cells[p[0], p[1]], -p[3], -p[2], p[0], p[1]))
     return sorted(out, key=lambda p: (-p[3], -p[2], p[0], p[1]))
 
 
@@ -69,7 +74,10 @@ def _load(calculator: str) -> dict:
     return json.loads(path.read_text()) if path.exists() else {"pairs": {}}
 
 
-def run(calculator: str, max_memory_gb: float, budget_min: float, max_cell_atoms: int, machine: str) -> None:
+def run(
+    calculator: str, max_memory_gb: float, budget_min: float, max_cell_atoms: int, machine: str,
+    order: str = "papers", only: tuple[str, ...] = (),
+) -> None:  # fmt: skip
     from kapitza.literature import shipped_measurements
     from kapitza.prediction.validation.agf import agf_validation
 
@@ -79,18 +87,27 @@ def run(calculator: str, max_memory_gb: float, budget_min: float, max_cell_atoms
                             text=True).stdout.strip() or os.environ.get("KAPITZA_COMMIT", "")  # fmt: skip
     doc.update({"calculator": calculator, "max_memory_gb": max_memory_gb, "max_cell_atoms": max_cell_atoms})
     start = time.time()
-    for film, substrate, rows, papers in _pairs(max_cell_atoms):
+    for film, substrate, rows, papers in _pairs(max_cell_atoms, order):
         key = f"{film}|{substrate}"
+        if only and key not in only:
+            continue
         entry = doc["pairs"].get(key, {})
-        if entry.get("calculator") == calculator and "polarity" in entry:
-            continue  # a pair computed before both polarities were run (2026-11-29) is computed again
+        if entry.get("calculator") == calculator and "polarity" in entry and "cell size" not in entry["reason"]:
+            continue  # a pair computed before both polarities were run (2026-11-29), or left out by a smaller
+            # cell bound, is computed again
         if (time.time() - start) / 60 > budget_min:
             print(f"budget spent: {key} and the pairs after it not started", flush=True)
             break
         mask = np.array([(f, s) == (film, substrate) for f, s in zip(data.film, data.substrate)], dtype=bool)
         t0 = time.time()
         print(f"{key}: {rows} rows, {papers} papers ...", flush=True)
-        found = agf_validation(calculator, measurements=data.select(mask), max_memory_gb=max_memory_gb)
+        found = agf_validation(
+            calculator,
+            measurements=data.select(mask),
+            max_memory_gb=max_memory_gb,
+            compute=True,
+            max_cell_atoms=max_cell_atoms,
+        )
         minutes = (time.time() - t0) / 60
         keep = ("film", "substrate", "paper", "temperature", "measured", "planes", "cell_atoms", "agf",
                 "agf_intrinsic", "agf_phonon", "full_dispersion", "debye", "reason", "detail", "note", "agf_reversed",
@@ -229,6 +246,13 @@ def main() -> None:
     r.add_argument("--budget-min", type=float, default=80.0)
     r.add_argument("--max-cell-atoms", type=int, default=24)
     r.add_argument("--machine", default=HOME, help="where it ran (kept with each pair)")
+    r.add_argument(
+        "--order",
+        choices=("papers", "cells"),
+        default="papers",
+        help="most papers first, or the smallest common cell first (the cheapest known before a run)",
+    )
+    r.add_argument("--only", nargs="+", default=(), help="these pairs only (FILM|SUBSTRATE), in the order's order")
     pg = sub.add_parser("page")
     pg.add_argument("--calculator", default="chgnet")
     sub.add_parser("order")
@@ -238,7 +262,15 @@ def main() -> None:
     f.add_argument("--max-memory-gb", type=float, default=16.0)
     args = parser.parse_args()
     if args.what == "run":
-        run(args.calculator, args.max_memory_gb, args.budget_min, args.max_cell_atoms, args.machine)
+        run(
+            args.calculator,
+            args.max_memory_gb,
+            args.budget_min,
+            args.max_cell_atoms,
+            args.machine,
+            args.order,
+            tuple(args.only),
+        )
     elif args.what == "figure":
         figure(args.calculator, args.pairs, args.max_memory_gb)
     elif args.what == "order":

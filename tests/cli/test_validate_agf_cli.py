@@ -21,7 +21,7 @@ pytest.importorskip("phonopy")
 
 SW = "mlip_factories:lammps_sw_si"
 PAIRS = {("Si", "Si"), ("Si", "Ge"), ("Al", "GaN")}
-SMALL = {"frequencies": 40, "kpoints": 2}
+SMALL = {"frequencies": 40, "kpoints": 2, "compute": True}
 
 
 @pytest.fixture(scope="module")
@@ -59,14 +59,14 @@ def _one_line(status, out, err, words):
 
 
 def test_the_table_and_the_rows_scored_come_first(cli, small):
-    status, out, err = cli("validate", "--model", "agf", "--calculator", SW)
+    status, out, err = cli("validate", "--model", "agf", "--calculator", SW, "--compute")
     assert status == 0, err
     found = AV.agf_validation(SW)
     scored = int(found.scored.sum())
     lines = answer_first(out, most=16, within=14, answer=f"scored: {scored} of {len(found)} bare measured rows")
     assert any("agf intrinsic" in line for line in lines) and any("Debye DMM" in line for line in lines)
     assert "Si|Si (001 on 001" not in out
-    status, out, err = cli("validate", "--model", "agf", "--calculator", SW, "--explain")
+    status, out, err = cli("validate", "--model", "agf", "--calculator", SW, "--compute", "--explain")
     assert status == 0, err
     text = " ".join(out.split())
     assert "Si|Si (001 on 001, 16 atoms a period): 1 rows, 1 papers" in text
@@ -77,7 +77,7 @@ def test_the_table_and_the_rows_scored_come_first(cli, small):
 
 
 def test_json_equals_the_library(cli, small):
-    status, out, err = cli("validate", "--model", "agf", "--calculator", SW, "--json")
+    status, out, err = cli("validate", "--model", "agf", "--calculator", SW, "--compute", "--json")
     assert status == 0, err
     doc = json.loads(out)
     found = AV.agf_validation(SW)
@@ -100,6 +100,7 @@ def test_json_equals_the_library(cli, small):
         (("--model", "agf", "--mesh", "0"), "--mesh must be a positive whole number"),
         (("--model", "agf", "--calculator", "no-such-potential"), "no-such-potential"),
         (("--max-cell-atoms", "10"), "--max-cell-atoms bounds the cells of --model agf"),
+        (("--compute",), "--compute runs the pairs' AGF of --model agf"),
         (("--model", "agf", "--calculator", ""), "calculator must be a built-in name"),  # not the default
     ],
 )
@@ -113,7 +114,7 @@ def test_a_bound_that_leaves_nothing_scored_says_so_after_the_table(cli, small, 
     """Every pair over the memory bound: the (empty) table, then one warning naming the bound to raise.  An empty
     cache: a pair read back from the cache needs no memory, so the bound refuses only what is computed."""
     monkeypatch.setenv("KAPITZA_CACHE_DIR", str(tmp_path / "cache"))
-    status, out, err = cli("validate", "--model", "agf", "--calculator", SW, "--max-memory-gb", "0.2")
+    status, out, err = cli("validate", "--model", "agf", "--calculator", SW, "--compute", "--max-memory-gb", "0.2")
     assert status == 0, err
     text = " ".join(out.split())
     assert "scored: 0 of" in text and "rows are over the memory bound: raise --max-memory-gb" in text
@@ -131,12 +132,35 @@ def test_pairs_with_an_unstable_lead_are_named_in_a_warning_after_the_table(cli,
         return np.full(t.shape, 3e8), np.full(t.shape, 6e8), np.array([2 * UNSTABLE_FRACTION, 0.0])
 
     monkeypatch.setattr(AV, "_pair_agf", made_up)
-    status, out, err = cli("validate", "--model", "agf", "--calculator", SW)
+    status, out, err = cli("validate", "--model", "agf", "--calculator", SW, "--compute")
     assert status == 0, err
     text = " ".join(out.split())
     found = AV.agf_validation(SW)
     n = found.counts()["unstable lead"]
     assert n > 0 and f"warning: {n} rows left out: a lead of Si/Si is dynamically unstable with" in text
+
+
+def test_without_compute_pairs_neither_shipped_nor_cached_are_counted_and_no_agf_runs(
+    cli, small, monkeypatch, tmp_path
+):
+    """Issue 87: the default reads the shipped and cached pairs only (a fresh install answers at once); a pair that
+    is neither (the slice's pairs in an empty cache: kapitza ships no pair of a test potential) is left out as "not
+    computed" before its crystals are touched, no AGF runs, and one warning after the table counts the rows, pairs
+    and papers as the library leaves them out and names --compute."""
+    monkeypatch.setenv("KAPITZA_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(AV, "_pair_agf", lambda *a, **k: pytest.fail("an AGF ran without --compute"))
+    monkeypatch.setattr(AV, "crystal_verdict", lambda *a, **k: pytest.fail("a crystal was built without --compute"))
+    status, out, err = cli("validate", "--model", "agf", "--calculator", SW)
+    assert status == 0, err
+    found = AV.agf_validation(SW, compute=False)
+    left = [k for k, r in enumerate(found.reason) if r == "not computed"]
+    pairs = {(found.film[k], found.substrate[k]) for k in left}
+    papers = {found.paper[k] for k in left}
+    assert left and not found.scored.any()
+    text = " ".join(out.split())
+    assert "scored: 0 of" in text
+    assert f"warning: {len(left)} rows of {len(pairs)} pairs ({len(papers)} papers) not computed" in text
+    assert "--compute runs them" in text
 
 
 def test_a_polar_pairs_other_interface_is_said_beside_the_answer(capsys):

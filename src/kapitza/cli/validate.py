@@ -253,6 +253,16 @@ def validate_command(
             "every pair up to 200).",
         ),
     ] = None,
+    compute: Annotated[
+        bool,
+        typer.Option(
+            "--compute",
+            help="With --model agf: also run the AGF of the pairs neither shipped with kapitza nor in this "
+            "machine's cache (minutes to an hour a pair on 2 cores, the smallest cells first, each pair's cost "
+            "stated before it starts; resumable: each finished pair is cached). Without it the shipped and cached "
+            "pairs are scored at once and the others are counted as not computed.",
+        ),
+    ] = False,
     explain: Annotated[bool, typer.Option("--explain", help=EXPLAIN_HELP)] = False,
 ) -> None:
     """Compare every model with every measured conductance whose two sides are in the database.
@@ -264,10 +274,12 @@ def validate_command(
     settings = Settings(cutoff=cutoff, option_names=option_name)  # refuses an unknown --cutoff, named as typed
     if model and "agf" in [m.strip().lower() for m in model]:
         _agf_route(model, settings.cutoff, calculator, mesh, max_cell_atoms, plot_path, as_json, phonons_only,
-                   interlayers, empirical, max_memory_gb, explain)  # fmt: skip
+                   interlayers, empirical, max_memory_gb, explain, compute)  # fmt: skip
         return
     if max_cell_atoms is not None:
         raise InputError("--max-cell-atoms bounds the cells of --model agf; give --model agf with it")
+    if compute:
+        raise InputError("--compute runs the pairs' AGF of --model agf; give --model agf with it")
     if calculator is None and mesh is not None:
         raise InputError("--mesh sets the full-dispersion spectra of --calculator; give --calculator NAME with it")
     memory_bound(max_memory_gb, calculator, option_name)
@@ -343,7 +355,7 @@ def validate_command(
 def _agf_route(
     model: list[str], cutoff: str, calculator: str | None, mesh: int | None, max_cell_atoms: int | None,
     plot_path: Path | None, as_json: bool, phonons_only: bool, interlayers: bool, empirical: bool,
-    max_memory_gb: float | None, explain: bool,
+    max_memory_gb: float | None, explain: bool, compute: bool = False,
 ) -> None:  # fmt: skip
     """``--model agf``: its own options checked, then :func:`.validate_agf.agf_command`."""
     from ..atomistic.calculators import DEFAULT_CALCULATOR
@@ -360,7 +372,7 @@ def _agf_route(
     if mesh is not None and mesh < 1:
         raise InputError(f"--mesh must be a positive whole number, got {mesh}")
     agf_command(DEFAULT_CALCULATOR if calculator is None else calculator, cutoff, mesh, max_cell_atoms, as_json,
-                max_memory_gb, explain)  # fmt: skip
+                max_memory_gb, explain, compute)  # fmt: skip
 
 
 # -- --calculator ----------------------------------------------------------------------------------------------------

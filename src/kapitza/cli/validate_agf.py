@@ -85,6 +85,7 @@ def agf_report(found: AgfValidation, report: Report) -> None:
         f"scored: {scored} of {len(found)} bare measured rows ({papers} papers), cells of at most "
         f"{found.settings['max_cell_atoms']} atoms a period within {100 * found.settings['max_strain']:g} % strain"
     )
+    _not_computed(found, report)
     memory = counts.get("over the memory bound", 0)
     if memory and scored == 0:
         report.warn(
@@ -120,6 +121,19 @@ def agf_report(found: AgfValidation, report: Report) -> None:
     report.detail(CREDIT, "source")
 
 
+def _not_computed(found: AgfValidation, report: Report) -> None:
+    """The pairs left out because their AGF is neither shipped nor cached: how many, and how to run them."""
+    left = [k for k, r in enumerate(found.reason) if r == "not computed"]
+    if left:
+        pairs = {(found.film[k], found.substrate[k]) for k in left}
+        papers = {found.paper[k] for k in left}
+        report.warn(
+            f"{len(left)} rows of {len(pairs)} pairs ({len(papers)} papers) not computed: their AGF is neither "
+            "shipped with kapitza nor in this machine's cache; --compute runs them (minutes to an hour a pair on 2 "
+            "cores, each pair's cost stated before it starts)"
+        )
+
+
 def _polar_pairs(found: AgfValidation, report: Report) -> None:
     """A polar pair's other interface beside the scored one: the median ratio of its G to the scored G."""
     for pair, (ratio, rows) in found.reversed_ratios().items():
@@ -128,7 +142,7 @@ def _polar_pairs(found: AgfValidation, report: Report) -> None:
 
 
 def agf_command(calculator: str | None, cutoff: str, mesh: int | None, max_cell_atoms: int | None,
-                as_json: bool, max_memory_gb: float | None, explain: bool) -> None:  # fmt: skip
+                as_json: bool, max_memory_gb: float | None, explain: bool, compute: bool = False) -> None:  # fmt: skip
     """Run the AGF validation and print it (the CLI's options already checked)."""
     from ..prediction.validation.agf import DEFAULT_SCORED_CELL_ATOMS, agf_validation
 
@@ -136,7 +150,7 @@ def agf_command(calculator: str | None, cutoff: str, mesh: int | None, max_cell_
         found = agf_validation(
             calculator, cutoff=cutoff, mesh=24 if mesh is None else mesh, progress=progress,
             max_cell_atoms=DEFAULT_SCORED_CELL_ATOMS if max_cell_atoms is None else max_cell_atoms,
-            max_memory_gb=max_memory_gb,
+            max_memory_gb=max_memory_gb, compute=compute,
         )  # fmt: skip
     if as_json:
         typer.echo(dumps(agf_document(found)))

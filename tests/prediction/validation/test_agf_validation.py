@@ -21,7 +21,7 @@ from kapitza.prediction.validation.buildable import buildable_rows
 pytest.importorskip("phonopy")
 
 SW = "mlip_factories:lammps_sw_si"
-SMALL = {"frequencies": 40, "kpoints": 2}
+SMALL = {"frequencies": 40, "kpoints": 2, "compute": True}
 #: (film, substrate) -> the reason every bare row of the pair gets ("" = scored).
 PAIRS = {
     ("Si", "Si"): "",
@@ -97,6 +97,20 @@ def test_a_second_run_reads_the_pairs_from_the_cache(found, rows):
     again = AV.agf_validation(SW, measurements=rows, progress=lambda s, d, t: stages.append(s), **SMALL)
     assert "force constants" not in stages and "relaxation" not in stages
     np.testing.assert_array_equal(again.agf, found.agf)
+
+
+def test_without_compute_what_was_computed_is_read_back_and_nothing_runs(found, rows, monkeypatch):
+    """Issue 87: compute=False (the default) scores the pairs whose AGF is stored (here cached by the fixture's run;
+    on a fresh install, shipped) exactly as computed, and a side the potential refused is remembered as refused (SW
+    and Ge), without running an AGF or building a crystal that is not stored."""
+    from kapitza.transmission.agf import run as agf_run
+
+    monkeypatch.setattr(agf_run, "run_agf", lambda *a, **k: pytest.fail("an AGF ran with compute=False"))
+    again = AV.agf_validation(SW, measurements=rows, frequencies=40, kpoints=2)
+    assert again.reason == found.reason and again.polarity == found.polarity
+    np.testing.assert_array_equal(again.agf, found.agf)
+    np.testing.assert_array_equal(again.full_dispersion, found.full_dispersion)
+    assert "not computed" not in again.reason
 
 
 def test_statistics_weight_rows_and_papers_as_the_expected_page_does():

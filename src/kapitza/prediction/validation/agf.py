@@ -11,6 +11,10 @@ conductance G(T) at the rows' temperatures).  Each row is scored or left out wit
    ``above bound`` (:func:`kapitza.prediction.bounds.check_bounds`, as every validation leaves them out), or ``0 K``;
 2. ``two planes``: the film's plane differs from the substrate's (cubic (111) on hexagonal (0001)): the AGF's
    crystal route stacks both sides along one ``--normal`` of :data:`~kapitza.transmission.agf.inputs.NORMALS`;
+   ``not computed``: the pair's AGF is neither shipped (:mod:`kapitza.io.shipped`: the pairs kapitza ships computed
+   with its default potential, ``scripts/ship_agf_pairs.py``) nor in this machine's cache, and ``compute`` is False
+   (the default: a fresh install scores the shipped pairs without a force call; ``compute=True``, ``kapitza
+   validate --model agf --compute``, runs the rest, the smallest cells first);
 3. ``refused by the potential``: a side's crystal is refused by the structure route with the calculator
    (remembered as ``kapitza validate --calculator`` remembers it), or ``run_agf`` refuses the pair (the relaxed
    lattices no longer match within the strain bound), with its words;
@@ -72,7 +76,13 @@ from ..bounds import check_bounds
 from ..scoring import Score, score
 from .buildable import DEFAULT_MAX_STRAIN, buildable_rows, check_rows
 from .buildable import REASONS as BUILD_REASONS
-from .calculators import PhononResult, crystal_verdict, debye_predictions, pair_full_dispersion
+from .calculators import (
+    PhononResult,
+    crystal_verdict,
+    debye_predictions,
+    pair_full_dispersion,
+    remembered_refusal,
+)
 from .table import as_predicted
 
 __all__ = [
@@ -94,6 +104,7 @@ REASONS = (
     "above bound",
     "0 K",
     "two planes",
+    "not computed",
     "refused by the potential",
     "over the memory bound",
     "unstable lead",
@@ -276,6 +287,60 @@ def _plane(planes: str) -> str | None:
     return parts[0] if parts[0] in NORMALS else None
 
 
+def _pair_parts(
+    film: str, substrate: str, plane: str, temperature: NDArray[np.float64], source: Any, max_strain: float,
+    agf_settings: dict[str, int], polarity: str,
+) -> dict[str, Any]:  # fmt: skip
+    """What one pair's AGF depends on: its cache key (and the shipped table's, :mod:`kapitza.io.shipped`)."""
+    return {
+        "format": CACHE_FORMAT,
+        "film": _record(film),
+        "substrate": _record(substrate),
+        "plane": plane,
+        "calculator": dict(source.identity),
+        "max_strain": max_strain,
+        "settings": agf_settings,
+        "temperature": np.asarray(temperature, dtype=float),
+        "polarity": polarity,
+    }
+
+
+def _pair_shapes(temperature: NDArray[np.float64]) -> dict[str, tuple[int, ...]]:
+    shape = np.shape(temperature)
+    return {"conductance": shape, "intrinsic": shape, "imaginary": (2,)}
+
+
+def _pair_stored(
+    film: str, substrate: str, plane: str, temperature: NDArray[np.float64], source: Any, max_strain: float,
+    agf_settings: dict[str, int], cache: bool, polarity: str = "+",
+) -> bool:  # fmt: skip
+    """Whether the pair's AGF is shipped or in this machine's cache (verified as it would be read), so that
+    :func:`_pair_agf` makes no force call for it."""
+    from ...io.cache import cached_lookup, finite
+
+    if not cache:
+        return False
+    parts = _pair_parts(film, substrate, plane, temperature, source, max_strain, agf_settings, polarity)
+    return cached_lookup("agf-validation-pair", parts, shapes=_pair_shapes(temperature), check=finite) is not None
+
+
+def _uncomputed(
+    film: str, substrate: str, plane: str, temperature: NDArray[np.float64], source: Any, max_strain: float,
+    agf_settings: dict[str, int], cache: bool,
+) -> tuple[str, str] | None:  # fmt: skip
+    """Without ``compute``: why a pair is left out without touching its crystals (a side's refusal by the potential
+    where it is remembered, shipped or cached; else ``not computed`` where its AGF is neither shipped nor cached),
+    or None where its AGF is stored and it is scored as computed."""
+    for name in (film, substrate):
+        why = remembered_refusal(crystal_for(name), source, cache)
+        if why:
+            return "refused by the potential", f"{name}: {why}"
+    if _pair_stored(film, substrate, plane, temperature, source, max_strain, agf_settings, cache):
+        return None
+    return "not computed", (f"{film}/{substrate} ({plane}): its AGF is neither shipped nor in this machine's cache; "
+                            "compute=True (kapitza validate --model agf --compute) runs it")  # fmt: skip
+
+
 def _pair_agf(
     film: str, substrate: str, plane: str, temperature: NDArray[np.float64], source: Any, max_strain: float,
     agf_settings: dict[str, int], cache: bool, max_memory_gb: float | None, stage_progress: Progress | None,
@@ -287,17 +352,7 @@ def _pair_agf(
     from ...io.cache import cached_arrays, finite
     from ...transmission.agf.run import run_agf
 
-    parts = {
-        "format": CACHE_FORMAT,
-        "film": _record(film),
-        "substrate": _record(substrate),
-        "plane": plane,
-        "calculator": dict(source.identity),
-        "max_strain": max_strain,
-        "settings": agf_settings,
-        "temperature": np.asarray(temperature, dtype=float),
-        "polarity": polarity,
-    }
+    parts = _pair_parts(film, substrate, plane, temperature, source, max_strain, agf_settings, polarity)
 
     def compute() -> dict[str, NDArray[Any]]:
         options: dict[str, Any] = {}
@@ -312,9 +367,7 @@ def _pair_agf(
         return {"conductance": np.asarray(found.conductance, dtype=float),
                 "intrinsic": np.asarray(found.intrinsic, dtype=float), "imaginary": np.array(imaginary)}  # fmt: skip
 
-    shape = np.shape(temperature)
-    stored = cached_arrays("agf-validation-pair", parts, compute, enabled=cache,
-                           shapes={"conductance": shape, "intrinsic": shape, "imaginary": (2,)},
+    stored = cached_arrays("agf-validation-pair", parts, compute, enabled=cache, shapes=_pair_shapes(temperature),
                            check=finite)  # fmt: skip
     return np.asarray(stored["conductance"]), np.asarray(stored["intrinsic"]), np.asarray(stored["imaginary"])
 
@@ -359,6 +412,10 @@ def _other_polarity(
     none = np.full(np.shape(tt), np.nan)
     if not _polar(film, substrate, plane):
         return none, "one"
+    source, eps, agf_settings, cache, _, _, compute = run
+    if not compute and not _pair_stored(film, substrate, plane, t, source, eps, agf_settings, cache, "-"):
+        return none, "+; - not computed: neither shipped nor cached (compute=True runs it)"
+    run = run[:-1]
     try:
         g, _, imaginary = _pair_agf(film, substrate, plane, t, *run, "-")
     except InputError as exc:  # a MemoryBoundError too: the "+" interface is scored either way
@@ -378,6 +435,21 @@ def _no_prediction(side1: Any, side2: Any, temperature: NDArray[np.float64]) -> 
     return None if np.all(np.isfinite(values) & (values > 0)) else (text or "no finite prediction")
 
 
+def _first_reasons(built: Any, above: NDArray[np.bool_]) -> tuple[list[str], list[str]]:
+    """Each row's reason and words before any crystal is touched: the buildable list's, then ``above bound``,
+    ``0 K``, ``two planes`` (module docstring)."""
+    reason, detail = list(built.reason), list(built.detail)
+    for k in range(len(reason)):
+        if above[k]:
+            reason[k], detail[k] = "above bound", "the measured G lies above the physical upper bound"
+        elif not built.temperature[k] > 0:
+            reason[k], detail[k] = "0 K", "no conductance at 0 K"
+        elif not reason[k] and _plane(built.planes[k]) is None:
+            reason[k] = "two planes"
+            detail[k] = f"{built.planes[k]}: the AGF stacks both sides along one normal ({built.orientation[k]})"
+    return reason, detail
+
+
 def agf_validation(
     calculator: str | None = None,
     *,
@@ -391,6 +463,7 @@ def agf_validation(
     max_memory_gb: float | None = None,
     frequencies: int = AGF_SETTINGS["frequencies"],
     kpoints: int = AGF_SETTINGS["kpoints"],
+    compute: bool = False,
 ) -> AgfValidation:
     """Score the AGF of every measured pair the crystal route builds within the bounds (module docstring).
 
@@ -418,6 +491,11 @@ def agf_validation(
         GB per process each crystal's force constants and each AGF run may state (default this machine's).
     frequencies, kpoints : int
         The AGF's frequency grid and k-point mesh of every pair (default :data:`AGF_SETTINGS`, ``kapitza agf``'s).
+    compute : bool
+        Run the AGF of the pairs neither shipped nor cached (minutes to an hour a pair on 2 cores; the smallest
+        common cells first, each pair's cost stated before its first force call).  False (the default): those rows
+        are left out as ``not computed`` and no crystal of theirs is touched, so the shipped pairs are scored at
+        once.
 
     Raises
     ------
@@ -441,19 +519,11 @@ def agf_validation(
     idx = built.row
     n = idx.size
     rows = data.select(np.isin(np.arange(len(data)), idx))  # the bare rows, in the compilation's order
-    above = np.asarray(check_bounds(rows).above, dtype=bool)
     temperature = np.asarray(built.temperature, dtype=float)
-    reason, detail, note = list(built.reason), list(built.detail), [""] * n
-    for k in range(n):
-        if above[k]:
-            reason[k], detail[k] = "above bound", "the measured G lies above the physical upper bound"
-        elif not temperature[k] > 0:
-            reason[k], detail[k] = "0 K", "no conductance at 0 K"
-        elif not reason[k] and _plane(built.planes[k]) is None:
-            reason[k] = "two planes"
-            detail[k] = f"{built.planes[k]}: the AGF stacks both sides along one normal ({built.orientation[k]})"
+    reason, detail = _first_reasons(built, np.asarray(check_bounds(rows).above, dtype=bool))
+    note = [""] * n
     jobs: dict[tuple[str, str, str], list[int]] = {}
-    for k in range(n):
+    for k in sorted(range(n), key=lambda k: int(built.cell_atoms[k])):  # the smallest cells (cheapest) first
         if not reason[k]:
             jobs.setdefault((built.film[k], built.substrate[k], str(_plane(built.planes[k]))), []).append(k)
     agf, agf_i, agf_p, fd, agf_r = (np.full(n, np.nan) for _ in range(5))
@@ -462,6 +532,13 @@ def agf_validation(
         if progress is not None:
             progress("pairs", done, len(jobs))
         m = np.asarray(members)
+        t = np.unique(temperature[m])
+        if not compute:
+            left = _uncomputed(film, substrate, plane, t, source, eps, agf_settings, cache)
+            if left is not None:
+                for k in members:
+                    reason[k], detail[k] = left
+                continue
         verdicts = [crystal_verdict(crystal_for(s), source, cache, progress, max_memory_gb) for s in (film, substrate)]
         refused = sorted((bound, s, why) for s, (_, why, bound) in zip((film, substrate), verdicts) if why)
         if refused:  # the potential's refusal first; a crystal over the memory bound is not the potential's
@@ -476,7 +553,6 @@ def agf_validation(
             for k in members:
                 reason[k], detail[k] = "no prediction", f"{film}/{substrate}: {missing}"
             continue
-        t = np.unique(temperature[m])
         try:
             g, gi, imaginary = _pair_agf(
                 film, substrate, plane, t, source, eps, agf_settings, cache, max_memory_gb, progress
@@ -502,7 +578,7 @@ def agf_validation(
         tt = temperature[m]
         values, text = as_predicted(c1.material, c2.material, tt, [PhononResult(tt, g[at]), PhononResult(tt, gi[at])])
         agf[m], agf_i[m] = values[0], values[1]
-        run = (source, eps, agf_settings, cache, max_memory_gb, progress)
+        run = (source, eps, agf_settings, cache, max_memory_gb, progress, compute)
         agf_r[m], polarity[m] = _other_polarity((film, substrate, plane, t), (c1.material, c2.material, tt, at), run)
         fd[m] = pair_full_dispersion(c1, c2, tt, mesh=mesh, normal=tuple(int(c) for c in plane), cache=cache)[1]
         for k in members:

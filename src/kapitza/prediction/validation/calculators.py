@@ -445,17 +445,12 @@ def _digest(*arrays: Any) -> str:
     return h.hexdigest()
 
 
-def _crystal_phonons(
-    desc: CrystalDescription, source: Any, cache: bool, progress: Progress | None, max_memory_gb: float | None
-) -> tuple[Any, str, bool]:
-    """(StructurePhonons, "", False) or (None, why the potential refuses the crystal, False), a refusal remembered;
-    (None, why, True) where the memory bound refuses it (not remembered)."""
-    from ...atomistic.prototypes import build
-    from ...io.cache import cached_arrays
+def _verdict_parts(desc: CrystalDescription, source: Any) -> dict[str, Any]:
+    """What a crystal's verdict (its phonons, or the potential's refusal) depends on: its cache key."""
     from ...phonons import from_structure, stability, supercell_plan
     from ...phonons.harmonic import UNSTABLE_FRACTION
 
-    parts = {
+    return {
         "format": CACHE_FORMAT,
         "phonons_format": from_structure.CACHE_FORMAT,
         "crystal": {
@@ -471,6 +466,35 @@ def _crystal_phonons(
             stability.STABILITY_RULES,
         ],
     }
+
+
+def remembered_refusal(desc: CrystalDescription, source: Any, cache: bool = True) -> str | None:
+    """Why ``source`` refuses the crystal where that refusal is remembered (this machine's cache, or shipped), else
+    None (accepted, or not known without computing it): read only, no force call."""
+    from ...io.cache import cached_lookup
+
+    if not cache:
+        return None
+    stored = cached_lookup("calculator-validation-crystal", _verdict_parts(desc, source), shapes={"refused": (None,)},
+                           max_bytes=1 << 20)  # fmt: skip
+    if stored is None:
+        return None
+    try:
+        return bytes(np.asarray(stored["refused"], dtype=np.uint8)).decode("utf-8") or None
+    except (UnicodeDecodeError, ValueError, TypeError):
+        return None
+
+
+def _crystal_phonons(
+    desc: CrystalDescription, source: Any, cache: bool, progress: Progress | None, max_memory_gb: float | None
+) -> tuple[Any, str, bool]:
+    """(StructurePhonons, "", False) or (None, why the potential refuses the crystal, False), a refusal remembered;
+    (None, why, True) where the memory bound refuses it (not remembered)."""
+    from ...atomistic.prototypes import build
+    from ...io.cache import cached_arrays
+    from ...phonons import from_structure
+
+    parts = _verdict_parts(desc, source)
     found: list[Any] = []
 
     def phonons() -> Any:
