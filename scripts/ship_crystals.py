@@ -1,6 +1,6 @@
 """Compute the bulk phonons of the crystals kapitza ships, once, and write them as package data (issue 78 item 2).
 
-    PYTHONPATH=src python scripts/ship_crystals.py [--work DIR] [--only NAME ...] [--timeout SECONDS] [--write]
+    PYTHONPATH=src python scripts/ship_crystals.py [--work DIR] [--only NAME ...] [--timeout SECONDS] [--write [--add]]
 
 Each crystal of :data:`CRYSTALS` (every crystal kapitza's crystal table records: the compilation's buildable pairs and
 the device crystals of the table) is computed by ``kapitza.phonons.crystal_phonons`` with the default potential in a
@@ -10,7 +10,14 @@ process of its own (``--timeout`` each, default 30 min), into the cache folder `
 shipped kinds (:data:`kapitza.io.shipped.SHIPPED_KINDS`) into ``src/kapitza/phonons/data/shipped/`` (xz-compressed,
 one file an entry), writes the index with each entry's checksum, size and provenance (crystal, supercell, seconds,
 the potential's identity, kapitza's version and commit, the command, the date), records the index's SHA-256 in
-``src/kapitza/io/shipped_index.py`` and writes the docs page ``docs/reference/shipped-crystals.md``.
+``src/kapitza/io/shipped_index.py`` and writes the docs page ``docs/reference/shipped-crystals.md``.  ``--add``
+keeps what the index ships and adds the crystals computed now (a crystal computed again gains its new entries).
+
+Each crystal is computed twice where the two forms are different keys: by its name (``kapitza predict --calculator``,
+the name resolved through the database first) and from the crystal table's record (the validations,
+``crystal_verdict``).  The same crystal, built by ASE from one lattice constant or by the table's Wyckoff positions,
+has its atoms in another order, and a name the database now records (Ni, W, ...) another lattice: each is its own
+cache key, so each is shipped.  The AGF pairs of ``scripts/ship_agf_pairs.py`` in the index are kept.
 """
 
 from __future__ import annotations
@@ -73,11 +80,34 @@ def _one(name: str) -> dict:
     except InputError as exc:
         return {"name": name, "outcome": "refused", "why": str(exc).splitlines()[0][:600],
                 "seconds": time.perf_counter() - t0}  # fmt: skip
+    seconds = time.perf_counter() - t0
+    why = _table_form(name)
     return {
-        "name": name, "outcome": "computed", "seconds": time.perf_counter() - t0,
+        "name": name, "outcome": "computed", "seconds": seconds,
         "supercell": [int(v) for v in found.supercell], "widened": found.widened,
         "atoms": int(found.crystal.n_atoms), "calculator": found.calculator,
+        "table_form": why or "computed", "table_seconds": time.perf_counter() - t0 - seconds,
     }  # fmt: skip
+
+
+def _table_form(name: str) -> str:
+    """The crystal table's record of ``name`` computed as the validations build it (``crystal_verdict``:
+    ``crystal_phonons(build(record), name=...)``), where it is one: the same crystal as the name's, but its atoms in
+    another order (Si, Ge, C, GaN, AlN, Ti: ASE's builder against the table's Wyckoff positions) or another lattice
+    (a database record the name resolves to first: Ni, W, ...) is another key, which a fresh install would
+    otherwise compute.  Returns "" or why it was refused."""
+    from kapitza.atomistic.prototypes import build
+    from kapitza.errors import InputError
+    from kapitza.literature.crystals import CrystalDescription, crystal_for
+    from kapitza.phonons.from_structure import crystal_phonons
+
+    try:
+        record = crystal_for(name)
+        if isinstance(record, CrystalDescription):
+            crystal_phonons(build(record), None, name=record.name)
+    except InputError as exc:
+        return str(exc).splitlines()[0][:600]
+    return ""
 
 
 def _entries(work: Path) -> set[str]:
@@ -141,7 +171,7 @@ def _commit() -> str:
         return "unknown"
 
 
-def export(log: dict[str, dict], work: Path, folder: Path, command: str) -> tuple[dict, bytes]:
+def export(log: dict[str, dict], work: Path, folder: Path, command: str, add: bool = False) -> tuple[dict, bytes]:
     """The shipped entries of the crystals ``log`` computed in the cache folder ``work``, written to ``folder``
     (xz files and ``index.json``): returns the index and its bytes.  Every entry is verified under the work cache's
     key before it is copied; all must come from one calculator."""
@@ -156,13 +186,22 @@ def export(log: dict[str, dict], work: Path, folder: Path, command: str) -> tupl
     if secret is None:
         raise SystemExit("the work cache has no key: cannot verify its entries")
     folder.mkdir(parents=True, exist_ok=True)
+    kept = _kept(folder, add)  # the AGF pairs scripts/ship_agf_pairs.py shipped stay; with add, everything
     for old in folder.glob("*.xz"):
-        old.unlink()
-    entries, shipped_crystals, total = {}, [], 0
-    calculator = None
+        if old.name not in {e["file"] for e in kept.get("entries", {}).values()}:
+            old.unlink()
+    entries = dict(kept.get("entries", {}))
+    rows_before = {r["name"]: r for r in kept.get("crystals", [])}
+    shipped_crystals: list[dict] = []
+    total = sum(int(e["packed_bytes"]) for e in entries.values())
+    calculator = kept.get("calculator")
     for name, result in log.items():
-        row = {k: result.get(k) for k in ("name", "outcome", "seconds", "supercell", "widened", "atoms", "why")}
-        row["entries"] = []
+        row = {k: result.get(k) for k in ("name", "outcome", "seconds", "supercell", "widened", "atoms", "why",
+                                          "table_form", "table_seconds")}  # fmt: skip
+        if name in rows_before:  # --add: the earlier row stands (its times), what this run added beside it
+            added = {k: row[k] for k in ("seconds", "table_form", "table_seconds")}
+            row = {**rows_before[name], "added": {**added, "date": datetime.date.today().isoformat()}}
+        row["entries"] = list(rows_before.get(name, {}).get("entries", []))
         for file in result.get("entries", []) if result.get("outcome") == "computed" else []:
             kind = file.rsplit("-", 1)[0]
             if kind not in SHIPPED_KINDS:
@@ -179,12 +218,13 @@ def export(log: dict[str, dict], work: Path, folder: Path, command: str) -> tupl
             total += len(packed)
             entries[digest] = {"kind": kind, "file": target, "sha256": hashlib.sha256(packed).hexdigest(),
                                "bytes": len(payload), "packed_bytes": len(packed), "crystal": name}  # fmt: skip
-            row["entries"].append(target)
+            row["entries"] = sorted({*row["entries"], target})
             identity = json.loads(key_text)["parts"]["calculator"]
             if calculator not in (None, identity):
                 raise SystemExit(f"{name}: computed with another calculator ({identity}) than the others")
             calculator = identity
-        shipped_crystals.append(row)
+        rows_before[name] = row
+    shipped_crystals = list(rows_before.values())  # the earlier order, a crystal computed again in its place
     if total > MAX_TOTAL_BYTES:
         raise SystemExit(f"the shipped files hold {total} bytes, more than the {MAX_TOTAL_BYTES} allowed")
     doc = {
@@ -198,15 +238,31 @@ def export(log: dict[str, dict], work: Path, folder: Path, command: str) -> tupl
         "total_packed_bytes": total,
         "crystals": shipped_crystals,
         "entries": entries,
+        **{k: v for k, v in kept.items() if k.startswith("agf_pairs")},
     }
     raw = (json.dumps(doc, indent=1) + "\n").encode()
     (folder / "index.json").write_bytes(raw)
     return doc, raw
 
 
-def write(log: dict[str, dict], work: Path, command: str) -> None:
+def _kept(folder: Path, add: bool) -> dict:
+    """What the index of ``folder`` keeps when crystals are written again: the AGF pairs of
+    ``scripts/ship_agf_pairs.py`` (their entries and rows), and with ``add`` everything (the crystals' rows and
+    entries, the calculator: the crystals computed now are added, a crystal computed again gains its new entries);
+    {} where there is no index."""
+    path = folder / "index.json"
+    if not path.exists():
+        return {}
+    doc = json.loads(path.read_text())
+    if add:
+        return doc
+    entries = {d: e for d, e in doc.get("entries", {}).items() if e.get("kind") == "agf-validation-pair"}
+    return {"entries": entries, **{k: v for k, v in doc.items() if k.startswith("agf_pairs")}}
+
+
+def write(log: dict[str, dict], work: Path, command: str, add: bool = False) -> None:
     """The package's shipped folder and index (:func:`export`), the index's digest in the code and the docs page."""
-    doc, raw = export(log, work, SHIPPED, command)
+    doc, raw = export(log, work, SHIPPED, command, add)
     head = DIGEST.read_text().split("INDEX_SHA256 =")[0]
     DIGEST.write_text(head + f'INDEX_SHA256 = "{hashlib.sha256(raw).hexdigest()}"\n')
     PAGE.write_text(page(doc))
@@ -237,9 +293,20 @@ def page(doc: dict) -> str:
         cells = "x".join(str(v) for v in r["supercell"]) if r.get("supercell") else ""
         note = r.get("widened") or (r.get("why") or "")
         note = str(note).replace("|", "/")[:240]
+        if r.get("added"):
+            note = (f"{note}; " if note else "") + (
+                f"its other form added {r['added']['date']} ({r['added']['seconds']:.0f} + "
+                f"{r['added']['table_seconds'] or 0:.0f} s, beside another run)"
+            )
         atoms = r.get("atoms") or ""
         lines.append(f"| {r['name']} | {r['outcome']} | {cells} | {atoms} | {r['seconds']:.0f} | {note} |")
     lines += [
+        "",
+        "A crystal ships in two forms where they are two cache keys: as its name resolves (`kapitza predict "
+        "--calculator`; the database first) and as the crystal table records it (the validations). The same crystal "
+        "built by ASE or from the table's Wyckoff positions lists its atoms in another order (Si, Ge, C, GaN, AlN, "
+        "Ti), and a name the database records now resolves to its lattice (Ni, Pd, Mo, W, Nb, Mg, Zr, Ru): the other "
+        "form of those was added by `--add` (the note says when).",
         "",
         "Regenerate: `PYTHONPATH=src python scripts/ship_crystals.py --write` (resumable; hours on 2 cores).",
         "",
@@ -253,12 +320,15 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", help="these crystals only (names of the crystal table)")
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds a crystal may take")
     parser.add_argument("--write", action="store_true", help="write the shipped folder, index and page")
+    parser.add_argument("--add", action="store_true",
+                        help="with --write: keep what the index ships and add the crystals computed now")  # fmt: skip
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     names = args.only or crystals()
     log = compute(names, args.work, args.timeout)
     if args.write:
-        write(log, args.work, "PYTHONPATH=src python scripts/ship_crystals.py --write")
+        command = "PYTHONPATH=src python scripts/ship_crystals.py --write" + (" --add ..." if args.add else "")
+        write(log, args.work, command, args.add)
 
 
 if __name__ == "__main__":

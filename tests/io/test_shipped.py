@@ -152,3 +152,23 @@ def test_an_index_nested_past_the_recursion_limit_is_refused_in_one_note(shipped
         (folder / "index.sha256").write_text(hashlib.sha256(raw).hexdigest())
 
     assert "is not JSON within a record's depth" in _computed_after(nest, folder)
+
+
+@pytest.mark.parametrize("name", ["Si", "Ni"])
+def test_the_package_ships_both_forms_of_a_crystal(name, tmp_path, monkeypatch):
+    """A crystal is two cache keys where its name and the crystal table build it differently: Si's atoms in another
+    order (ASE's builder against the table's Wyckoff positions), Ni's lattice (the database's fcc 3.52 A against the
+    table's).  Both ship (scripts/ship_crystals.py: the name for `kapitza predict --calculator`, the table's record
+    for the validations), so from an empty cache neither asks the default potential for a force."""
+    pytest.importorskip("sevenn")
+    from kapitza.atomistic.prototypes import build
+    from kapitza.literature.crystals import crystal_for
+
+    monkeypatch.delenv("KAPITZA_SHIPPED_DIR", raising=False)
+    monkeypatch.setenv("KAPITZA_CACHE_DIR", str(tmp_path / "empty"))
+    shipped._index_of.cache_clear()
+    source = _refusing(calculator_source(None))
+    by_name = crystal_phonons(name, source)
+    by_record = crystal_phonons(build(crystal_for(name)), source, name=name)
+    assert by_name.crystal.n_atoms == by_record.crystal.n_atoms
+    shipped._index_of.cache_clear()

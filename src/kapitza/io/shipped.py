@@ -4,7 +4,10 @@ The structure route (a side built from its structure with a potential) computes 
 constants once per machine (:mod:`kapitza.phonons.from_structure`, minutes a crystal).  For the crystals of the
 compilation's buildable pairs and of power, RF, optical and thermal-management devices, kapitza ships those
 results, computed once with its default potential by ``scripts/ship_crystals.py`` (the command, the potential and
-its version, the supercell and the date are in the shipped index, and on the docs page of shipped crystals).
+its version, the supercell and the date are in the shipped index, and on the docs page of shipped crystals).  Beside
+them it ships the AGF of the measured pairs ``kapitza validate --model agf`` scores, and the crystals the potential
+refuses there (``scripts/ship_agf_pairs.py``, from the cache of a validation run; the docs page of shipped AGF
+pairs), so that a fresh install scores those pairs without a force call.
 
 A shipped entry is the very entry the cache would hold (:mod:`kapitza.io.cache`): the same kind, the same full key
 (the structure after standardisation, the calculator's identity -- its package version and the SHA-256 of its
@@ -44,8 +47,12 @@ from .paths import read_bounded
 
 __all__ = ["SHIPPED_KINDS", "index", "shipped_arrays", "shipped_folder"]
 
-#: The kinds of cache entries kapitza ships (a crystal's phonons and the supercell its widening search accepted).
-SHIPPED_KINDS = frozenset({"structure-phonons", "structure-phonons-search"})
+#: The kinds of cache entries kapitza ships: a crystal's phonons and the supercell its widening search accepted
+#: (``scripts/ship_crystals.py``); a measured pair's AGF and a crystal the potential refuses, as ``kapitza validate
+#: --model agf`` reads them (``scripts/ship_agf_pairs.py``).
+SHIPPED_KINDS = frozenset(
+    {"structure-phonons", "structure-phonons-search", "agf-validation-pair", "calculator-validation-crystal"}
+)
 #: Largest index read, bytes.
 MAX_INDEX_BYTES = 4_000_000
 #: The folder of the shipped entries, inside the package.

@@ -1,0 +1,290 @@
+"""Ship the AGF of the compilation's pairs as package data (issue 87 item 3), from the cache a validation run filled.
+
+    PYTHONPATH=src python scripts/ship_agf_pairs.py [--cache DIR] [--folder DIR] [--data FILE]
+
+``kapitza validate --model agf`` caches each pair's AGF (two-probe and intrinsic G at the rows' temperatures, the
+leads' stability) under a key of the two crystals' records, the plane, the polarity, the potential's identity and
+the settings (``kapitza.prediction.validation.agf._pair_agf``, cache kind ``agf-validation-pair``).  This script
+copies every such entry of the cache folder ``--cache`` (default the user's cache) that was computed with the
+potential of the shipped crystals (the index's ``calculator``, kapitza's default) under the current entry format
+into the shipped folder (default the package's, ``src/kapitza/phonons/data/shipped/``), beside the crystals: an
+xz file an entry, listed in the same index with its checksum and sizes, and a provenance row a pair in the index's
+``agf_pairs`` (film, substrate, plane, polarity, temperatures, G, the potential, and from the study's data file
+``--data`` the minutes, commit, date and machine of its run).  It then records the index's SHA-256 in
+``src/kapitza/io/shipped_index.py`` (package folder only) and writes ``docs/reference/shipped-agf-pairs.md``.
+
+A fresh install then reads each shipped pair exactly where the cache would have served the same computation
+(:mod:`kapitza.io.shipped`, the same checks as the crystals'), so ``kapitza validate --model agf`` scores those
+pairs without a force call; a pair not shipped is computed as before.  Entries are verified under the cache's own
+key before they are copied; one that fails is not shipped (said).  Run ``scripts/agf_validation_study.py run``
+first (it fills the cache and the data file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from ship_crystals import DIGEST, SHIPPED, _commit, _stored_key  # noqa: E402
+
+KIND = "agf-validation-pair"
+#: The crystals' verdicts of the validations (kind ``calculator-validation-crystal``): the refusals are shipped, so
+#: that a fresh install reads a crystal the potential refuses as refused instead of computing it to find out.
+VERDICT = "calculator-validation-crystal"
+PAGE = ROOT / "docs" / "reference" / "shipped-agf-pairs.md"
+
+
+def _names() -> dict[str, str]:
+    """The crystal table's record (as the pair key holds it) of each table name -> that name (its first spelling)."""
+    from kapitza.literature.crystals import crystal_names
+    from kapitza.prediction.validation.agf import _record
+
+    out: dict[str, str] = {}
+    for name in crystal_names():
+        out.setdefault(json.dumps(_record(name), sort_keys=True), name)
+    return out
+
+
+def _data_rows(data: Path) -> dict[str, dict]:
+    """The study's data file's pairs ("film|substrate" -> its run's provenance), {} where there is none."""
+    if not data.exists():
+        return {}
+    doc = json.loads(data.read_text())
+    keep = ("minutes", "commit", "date", "machine", "max_memory_gb")
+    return {key: {k: e.get(k) for k in keep} for key, e in doc.get("pairs", {}).items()}
+
+
+def refusals(cache: Path, calculator: str | None = None) -> list[tuple[Path, str, dict]]:
+    """(file, key text, row) of each crystal ``calculator`` (default kapitza's default potential) refuses whose
+    verdict ``cache`` holds under the key the validations ask for now (``calculators._verdict_parts`` of a
+    crystal-table record)."""
+    from kapitza.atomistic.calculators import calculator_source
+    from kapitza.io.cache import _key_text, read_signed, signing_key
+    from kapitza.literature.crystals import CrystalDescription, crystal_for, crystal_names
+    from kapitza.prediction.validation.calculators import _verdict_parts
+
+    os.environ["KAPITZA_CACHE_DIR"] = str(cache)
+    source, secret = calculator_source(calculator), signing_key()
+    wanted = {}
+    for name in crystal_names():
+        desc = crystal_for(name)
+        if isinstance(desc, CrystalDescription):
+            wanted.setdefault(_key_text(VERDICT, _verdict_parts(desc, source)), desc.name)
+    out = []
+    for path in sorted(cache.glob(f"{VERDICT}-*.entry")):
+        key_text = _stored_key(path)
+        if key_text not in wanted:
+            continue
+        arrays, why = read_signed(path, secret, key_text)
+        refused = bytes(np.asarray(arrays["refused"], dtype=np.uint8)).decode("utf-8") if arrays else ""
+        if refused:
+            out.append((path, key_text, {"crystal": wanted[key_text], "refused": refused.splitlines()[0][:400]}))
+    return out
+
+
+def left_out(found: list[tuple[Path, str, dict]], data: Path) -> list[dict]:
+    """Each pair ``kapitza interface buildable`` lists on one plane (cells up to 200 atoms a period) that ships no
+    AGF, with why: the reasons of its rows where the study ran it (``--data``), else that it was not run."""
+    from kapitza.prediction.validation.agf import _plane
+    from kapitza.prediction.validation.buildable import buildable_rows
+
+    built = buildable_rows(max_cell_atoms=200)
+    shipped = {(r["film"], r["substrate"]) for _, _, r in found}
+    doc = json.loads(data.read_text()) if data.exists() else {"pairs": {}}
+    pairs: dict[tuple[str, str], dict] = {}
+    for k in range(len(built)):
+        if built.built[k] and _plane(built.planes[k]) is not None and built.temperature[k] > 0:
+            g = pairs.setdefault((built.film[k], built.substrate[k]), {"rows": 0, "papers": set(), "cell": 10**9})
+            g["rows"] += 1
+            g["papers"].add(built.paper[k])
+            g["cell"] = min(g["cell"], int(built.cell_atoms[k]))
+    out = []
+    for (film, substrate), g in sorted(pairs.items(), key=lambda p: (p[1]["cell"], p[0])):
+        if (film, substrate) in shipped:
+            continue
+        entry = doc["pairs"].get(f"{film}|{substrate}")
+        if entry is not None and set(entry["reason"]) == {"cell size"}:  # left out by a smaller bound: not run
+            entry = None
+        if entry is None:
+            why = (
+                f"not run: the study runs the smallest cells first within its time budget ({g['cell']} atoms a period)"
+            )
+        else:
+            reasons = sorted({r for r in entry["reason"] if r})
+            details = sorted({d for d, r in zip(entry["detail"], entry["reason"]) if r and r != "cell size"})
+            why = "; ".join(reasons) + (f": {details[0][:300]}" if details else "")
+            if not reasons:  # scored in the data file but not under the current entry format here
+                why = (f"computed at {entry.get('commit')} on {entry.get('machine')} under an earlier entry format "
+                       "(not shipped: not reproduced under the current one)")  # fmt: skip
+        out.append({"film": film, "substrate": substrate, "rows": g["rows"], "papers": len(g["papers"]),
+                    "cell_atoms": g["cell"], "why": why})  # fmt: skip
+    return out
+
+
+def collect(cache: Path, calculator: dict, data: Path) -> list[tuple[Path, str, dict]]:
+    """(file, key text, provenance row) of every pair entry of ``cache`` to ship: verified under the cache's key,
+    of the current entry format, computed with ``calculator``."""
+    from kapitza.io.cache import read_signed, signing_key
+    from kapitza.prediction.validation.agf import CACHE_FORMAT
+
+    os.environ["KAPITZA_CACHE_DIR"] = str(cache)
+    secret = signing_key()
+    if secret is None:
+        raise SystemExit(f"the cache {cache} has no key: cannot verify its entries")
+    names, runs, out = _names(), _data_rows(data), []
+    for path in sorted(cache.glob(f"{KIND}-*.entry")):
+        key_text = _stored_key(path)
+        parts = json.loads(key_text)["parts"]
+        if parts.get("format") != CACHE_FORMAT or parts.get("calculator") != calculator:
+            continue
+        arrays, why = read_signed(path, secret, key_text)
+        if arrays is None:
+            print(f"{path.name}: not shipped: {why}", flush=True)
+            continue
+        film = names.get(json.dumps(parts["film"], sort_keys=True))
+        substrate = names.get(json.dumps(parts["substrate"], sort_keys=True))
+        if film is None or substrate is None:
+            print(f"{path.name}: not shipped: a crystal is no longer the crystal table's record", flush=True)
+            continue
+        row = {
+            "film": film, "substrate": substrate, "plane": parts["plane"], "polarity": parts["polarity"],
+            "temperature_K": np.asarray(parts["temperature"]["data"], dtype=float).tolist(),
+            "conductance_W_m2K": np.asarray(arrays["conductance"]).tolist(),
+            "intrinsic_W_m2K": np.asarray(arrays["intrinsic"]).tolist(),
+            "lead_imaginary_fraction": np.asarray(arrays["imaginary"]).tolist(),
+            "max_strain": parts["max_strain"], "settings": parts["settings"],
+            "run": runs.get(f"{film}|{substrate}", {}),
+        }  # fmt: skip
+        out.append((path, key_text, row))
+    return out
+
+
+def export(found: list[tuple[Path, str, dict]], refused: list[tuple[Path, str, dict]], left: list[dict],
+           folder: Path) -> tuple[dict, bytes]:  # fmt: skip
+    """The pair entries and the refusals written into ``folder`` beside what it ships already (its index kept, its
+    former pair entries and refusals replaced), with ``left`` (each buildable pair not shipped and why): returns
+    the new index and its bytes."""
+    from kapitza.io.cache import _KEY_FIELD, _payload, read_signed, signing_key
+    from kapitza.io.shipped import pack
+
+    index_path = folder / "index.json"
+    doc = json.loads(index_path.read_text())
+    for digest, entry in list(doc["entries"].items()):
+        if entry.get("kind") in (KIND, VERDICT):
+            (folder / entry["file"]).unlink(missing_ok=True)
+            del doc["entries"][digest]
+    secret = signing_key()
+    rows, verdicts = [], []
+    for kind, items, out in ((KIND, found, rows), (VERDICT, refused, verdicts)):
+        for path, key_text, row in items:
+            arrays, _ = read_signed(path, secret, key_text)
+            payload = _payload({**arrays, _KEY_FIELD: np.array(key_text)})
+            packed = pack(payload)
+            digest = hashlib.sha256(key_text.encode()).hexdigest()
+            target = f"{kind}-{digest[:24]}.xz"
+            (folder / target).write_bytes(packed)
+            label = row.get("crystal") or f"{row['film']}|{row['substrate']} ({row['plane']}) {row['polarity']}"
+            doc["entries"][digest] = {"kind": kind, "file": target, "sha256": hashlib.sha256(packed).hexdigest(),
+                                      "bytes": len(payload), "packed_bytes": len(packed), "crystal": label}  # fmt: skip
+            out.append({**row, "file": target})
+    doc["agf_pairs"] = sorted(rows, key=lambda r: (r["film"], r["substrate"], r["plane"], r["polarity"]))
+    doc["agf_pairs_refused_crystals"] = verdicts
+    doc["agf_pairs_left"] = left
+    doc["agf_pairs_made"] = {"by": "PYTHONPATH=src python scripts/ship_agf_pairs.py", "commit": _commit()}
+    doc["total_packed_bytes"] = sum(e["packed_bytes"] for e in doc["entries"].values())
+    raw = (json.dumps(doc, indent=1) + "\n").encode()
+    index_path.write_bytes(raw)
+    return doc, raw
+
+
+def page(doc: dict) -> str:
+    """The docs page of the shipped AGF pairs (their provenance, from the index)."""
+    lines = [
+        "# The AGF pairs kapitza ships",
+        "",
+        "`kapitza validate --model agf` runs, for each measured pair its crystal route builds, the atomistic Green's "
+        "function of the two crystals stacked in their common cell with a universal potential (minutes to an hour a "
+        "pair on 2 cores). The pairs below ship computed with kapitza's default potential (the shipped crystals' "
+        f"`{json.dumps(doc.get('calculator'), sort_keys=True)}`), so a fresh install scores them without a force "
+        "call. Each is the very cache entry of its computation (same key: the two crystals' records, the plane, "
+        "the polarity, the potential's identity, the AGF settings and the rows' temperatures), checked by its "
+        "SHA-256 in the shipped index, whose own SHA-256 the code records (`kapitza.io.shipped`); an entry altered "
+        "by hand, or one whose key is not the query's, is not used and the pair is computed.",
+        "",
+        f"Made by `{doc['agf_pairs_made']['by']}` at commit {doc['agf_pairs_made']['commit']}.",
+        "",
+        "| film on substrate | plane | polarity | T (K) | G two-probe at the highest T (MW m^-2 K^-1) | "
+        "lead imaginary (fraction of top) | minutes | run (commit, date, machine) |",
+        "|---|---|---|---|---:|---|---:|---|",
+    ]
+    for r in doc.get("agf_pairs", []):
+        t = r["temperature_K"]
+        span = f"{t[0]:g}" if len(t) == 1 else f"{t[0]:g}-{t[-1]:g} ({len(t)})"
+        run = r.get("run") or {}
+        minutes = "" if run.get("minutes") is None else f"{run['minutes']:.1f}"
+        where = ", ".join(str(run.get(k)) for k in ("commit", "date", "machine") if run.get(k))
+        imag = ", ".join(f"{v:.3g}" for v in r["lead_imaginary_fraction"])
+        lines.append(f"| {r['film']} on {r['substrate']} | ({r['plane']}) | {r['polarity']} | {span} | "
+                     f"{r['conductance_W_m2K'][-1] / 1e6:.1f} | {imag} | {minutes} | {where} |")  # fmt: skip
+    lines += ["", "## Crystals the potential refuses (shipped as refusals)", ""]
+    lines += [f"- {r['crystal']}: {r['refused'][:300]}" for r in doc.get("agf_pairs_refused_crystals", [])] or ["none"]
+    lines += ["", "## Buildable pairs without a shipped AGF, and why", "",
+              "| film on substrate | rows | papers | atoms a period | why |", "|---|---:|---:|---:|---|"]  # fmt: skip
+    for r in doc.get("agf_pairs_left", []):
+        why = str(r["why"]).replace("|", "/")
+        lines.append(f"| {r['film']} on {r['substrate']} | {r['rows']} | {r['papers']} | {r['cell_atoms']} | {why} |")
+    lines += [
+        "",
+        "Minutes are the pair's whole `validate --model agf` run as the study timed it (both polarities of a polar "
+        "pair). Regenerate: `python scripts/agf_validation_study.py run --calculator sevennet-l3i5+d3 ...`, then "
+        "`PYTHONPATH=src python scripts/ship_agf_pairs.py`.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    from kapitza.io.cache import cache_dir
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cache", type=Path, default=None, help="the cache folder the runs filled (default yours)")
+    parser.add_argument(
+        "--folder", type=Path, default=SHIPPED, help="the shipped folder written (default the package's)"
+    )
+    parser.add_argument(
+        "--data", type=Path, default=None, help="the study's data file (default the default potential's)"
+    )
+    args = parser.parse_args()
+    cache = args.cache or cache_dir()
+    if args.folder.resolve() != SHIPPED.resolve() and not (args.folder / "index.json").exists():
+        shutil.copytree(SHIPPED, args.folder, dirs_exist_ok=True)
+    calculator = json.loads((args.folder / "index.json").read_text())["calculator"]
+    from agf_validation_study import data_file
+
+    from kapitza.atomistic.calculators import DEFAULT_CALCULATOR
+
+    data = args.data or data_file(DEFAULT_CALCULATOR)
+    found = collect(cache, calculator, data)
+    doc, raw = export(found, refusals(cache), left_out(found, data), args.folder)
+    digest = hashlib.sha256(raw).hexdigest()
+    if args.folder.resolve() == SHIPPED.resolve():
+        head = DIGEST.read_text().split("INDEX_SHA256 =")[0]
+        DIGEST.write_text(head + f'INDEX_SHA256 = "{digest}"\n')
+        PAGE.write_text(page(doc))
+    else:
+        (args.folder / "index.sha256").write_text(digest + "\n")
+    print(f"shipped {len(doc['agf_pairs'])} AGF pair entries into {args.folder}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

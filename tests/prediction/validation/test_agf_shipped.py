@@ -1,0 +1,197 @@
+"""The AGF pairs kapitza ships (issue 87 item 3): ``kapitza validate --model agf`` reads a shipped pair exactly as
+the computed one, from an empty cache and without running an AGF or building its crystals; a crystal the potential
+refuses is shipped as a refusal and read as one; an altered entry or index is not used (said once), the pair then
+counted as not computed.
+
+The shipped folder is made here by the scripts that make the package's (``scripts/ship_crystals.py`` for the
+crystals, ``scripts/ship_agf_pairs.py`` for the pairs and refusals), from LAMMPS's Stillinger-Weber silicon
+(tests/mlip_factories.py: Si|Si scored, Ge refused), so no universal potential is needed.  The package's own shipped
+pairs are held to their index rows at the end.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import warnings
+
+import numpy as np
+import pytest
+import ship_agf_pairs
+import ship_crystals
+
+from kapitza.atomistic import calculators
+from kapitza.errors import CacheNote
+from kapitza.io import shipped
+from kapitza.literature import shipped_measurements
+from kapitza.prediction.validation import agf as AV
+
+pytest.importorskip("phonopy")
+
+SW = "mlip_factories:lammps_sw_si"
+SMALL = {"frequencies": 40, "kpoints": 2}
+PAIRS = {("Si", "Si"), ("Si", "Ge")}
+
+
+@pytest.fixture(scope="module")
+def rows():
+    data = shipped_measurements()
+    return data.select(np.array([(f, s) in PAIRS for f, s in zip(data.film, data.substrate)], dtype=bool))
+
+
+@pytest.fixture(scope="module")
+def made(rows, tmp_path_factory):
+    """The slice computed into a work cache once (Si|Si's AGF, Si's phonons, Ge refused), then shipped: Si's
+    phonons as ship_crystals exports them, the pair and the refusal as ship_agf_pairs does, the digest beside."""
+    work = tmp_path_factory.mktemp("work")
+    folder = tmp_path_factory.mktemp("shipped")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KAPITZA_CACHE_DIR", str(work))
+        mp.setenv("KAPITZA_SHIPPED_DIR", "")
+        computed = AV.agf_validation(SW, measurements=rows, compute=True, **SMALL)
+        files = sorted(p.name for p in work.glob("structure-phonons*.entry"))
+        log = {"Si": {"name": "Si", "outcome": "computed", "seconds": 1.0, "entries": files}}
+        ship_crystals.export(log, work, folder, "a test")
+        identity = dict(calculators.calculator_source(SW).identity)
+        doc = json.loads((folder / "index.json").read_text())
+        doc["calculator"] = identity  # ship_crystals records the crystals' potential: SW's here
+        (folder / "index.json").write_text(json.dumps(doc))
+        found = ship_agf_pairs.collect(work, identity, work / "no data file")
+        refused = ship_agf_pairs.refusals(work, SW)
+        _, raw = ship_agf_pairs.export(found, refused, [], folder)
+    (folder / "index.sha256").write_text(hashlib.sha256(raw).hexdigest())
+    return computed, folder
+
+
+@pytest.fixture
+def fresh(made, tmp_path, monkeypatch):
+    """A copy of the shipped folder and an empty cache for the test: (the computed validation, the folder)."""
+    computed, template = made
+    folder = tmp_path / "shipped"
+    shutil.copytree(template, folder)
+    monkeypatch.setenv("KAPITZA_CACHE_DIR", str(tmp_path / "empty"))
+    monkeypatch.setenv("KAPITZA_SHIPPED_DIR", str(folder))
+    shipped._index_of.cache_clear()
+    yield computed, folder
+    shipped._index_of.cache_clear()
+
+
+def _no_force(monkeypatch):
+    def refuse(self):
+        raise AssertionError("a force was asked for: the shipped entries were not used")
+
+    monkeypatch.setattr(calculators.CalculatorSource, "calculator", refuse)
+    monkeypatch.setattr("kapitza.transmission.agf.run.run_agf", lambda *a, **k: pytest.fail("an AGF ran"))
+
+
+def test_the_export_ships_the_scored_pair_and_the_refusal(made):
+    computed, folder = made
+    doc = json.loads((folder / "index.json").read_text())
+    (pair,) = doc["agf_pairs"]
+    assert (pair["film"], pair["substrate"], pair["plane"], pair["polarity"]) == ("Si", "Si", "001", "+")
+    k = np.flatnonzero(computed.scored)
+    np.testing.assert_allclose(pair["conductance_W_m2K"], np.unique(computed.agf_phonon[k]), rtol=1e-12)
+    assert [r["crystal"] for r in doc["agf_pairs_refused_crystals"]] == ["Ge"]
+    kinds = sorted(e["kind"] for e in doc["entries"].values())
+    assert kinds.count("agf-validation-pair") == 1 and kinds.count("calculator-validation-crystal") == 1
+
+
+def test_a_fresh_install_scores_the_shipped_pair_as_computed_without_a_force(fresh, rows, monkeypatch):
+    """Empty cache, the model refusing to load, no AGF allowed: every row as computed (the AGF and the full-dispersion
+    DMM bit for bit; Ge's refusal read from the shipped one, in its words)."""
+    computed, _ = fresh
+    _no_force(monkeypatch)
+    found = AV.agf_validation(SW, measurements=rows, **SMALL)
+    assert found.reason == computed.reason and found.detail == computed.detail
+    np.testing.assert_array_equal(found.agf, computed.agf)
+    np.testing.assert_array_equal(found.full_dispersion, computed.full_dispersion)
+    assert found.scored.any() and "refused by the potential" in found.reason
+
+
+def _told(change, folder, rows) -> tuple[AV.AgfValidation, str]:
+    change(folder)
+    shipped._index_of.cache_clear()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", CacheNote)
+        found = AV.agf_validation(SW, measurements=rows, **SMALL)
+    return found, " ".join(str(w.message) for w in caught if issubclass(w.category, CacheNote))
+
+
+def test_an_altered_pair_entry_is_not_used_and_the_pair_is_not_computed(fresh, rows, monkeypatch):
+    _, folder = fresh
+    monkeypatch.setattr("kapitza.transmission.agf.run.run_agf", lambda *a, **k: pytest.fail("an AGF ran"))
+
+    def flip(folder):
+        entry = next(folder.glob("agf-validation-pair-*.xz"))
+        raw = bytearray(entry.read_bytes())
+        raw[len(raw) // 2] ^= 0x01
+        entry.write_bytes(bytes(raw))
+
+    found, told = _told(flip, folder, rows)
+    assert "'Si|Si (001) +' was altered" in told
+    assert not found.scored.any() and "not computed" in found.reason
+
+
+def test_a_row_of_the_index_altered_by_hand_refuses_the_whole_index(fresh, rows, monkeypatch):
+    """A shipped G edited in the index (its digest not): nothing shipped is used, so the pair is not computed and
+    Ge is no longer known to be refused without building it."""
+    _, folder = fresh
+    monkeypatch.setattr("kapitza.transmission.agf.run.run_agf", lambda *a, **k: pytest.fail("an AGF ran"))
+
+    def edit(folder):
+        doc = json.loads((folder / "index.json").read_text())
+        doc["agf_pairs"][0]["conductance_W_m2K"][0] *= 2
+        (folder / "index.json").write_text(json.dumps(doc))
+
+    found, told = _told(edit, folder, rows)
+    assert "not the one this kapitza records" in told
+    assert "not computed" in found.reason
+    assert "refused by the potential" not in found.reason
+
+
+def _package(monkeypatch, tmp_path):
+    """The package's own shipped folder and an empty cache (a fresh install)."""
+    monkeypatch.delenv("KAPITZA_SHIPPED_DIR", raising=False)
+    monkeypatch.setenv("KAPITZA_CACHE_DIR", str(tmp_path / "empty"))
+    shipped._index_of.cache_clear()
+    return shipped.index()
+
+
+def test_the_packages_shipped_pairs_are_their_index_rows(monkeypatch, tmp_path):
+    """Each AGF pair the package ships: its entry (read through the checks a query uses) holds the G its index row
+    states, under a key of the index's potential (kapitza's default), the row's crystals, plane and polarity."""
+    from kapitza.io.cache import cached_lookup, finite
+
+    rows = _package(monkeypatch, tmp_path)["agf_pairs"]
+    assert rows  # the package ships AGF pairs (scripts/ship_agf_pairs.py)
+    source = calculators.calculator_source(None)
+    for row in rows:
+        t = np.array(row["temperature_K"])
+        parts = AV._pair_parts(row["film"], row["substrate"], row["plane"], t, source, row["max_strain"],
+                               row["settings"], row["polarity"])  # fmt: skip
+        got = cached_lookup("agf-validation-pair", parts, shapes=AV._pair_shapes(t), check=finite)
+        assert got is not None, f"{row['film']}|{row['substrate']}"
+        np.testing.assert_array_equal(got["conductance"], row["conductance_W_m2K"])
+        np.testing.assert_array_equal(got["intrinsic"], row["intrinsic_W_m2K"])
+    shipped._index_of.cache_clear()
+
+
+def test_a_fresh_install_scores_the_packages_pairs_without_a_force(monkeypatch, tmp_path):
+    """Issue 87's "done when": ``kapitza validate --model agf`` (its library call, the defaults) from an empty cache,
+    the default potential refusing to load and no AGF allowed, scores every shipped pair's rows (the crystals, their
+    full-dispersion DMM and the pairs read from the package), each semiconductor row's G the shipped one; the pairs
+    not shipped are counted as not computed."""
+    index = _package(monkeypatch, tmp_path)
+    _no_force(monkeypatch)
+    found = AV.agf_validation()
+    scored = np.flatnonzero(found.scored)
+    shipped_pairs = {(r["film"], r["substrate"]) for r in index["agf_pairs"]}
+    assert {(found.film[k], found.substrate[k]) for k in scored} == shipped_pairs
+    assert len({found.paper[k] for k in scored}) >= 10 and "not computed" in found.reason
+    si_ge = next(r for r in index["agf_pairs"] if (r["film"], r["substrate"]) == ("Si", "Ge"))
+    rows = [k for k in scored if (found.film[k], found.substrate[k]) == ("Si", "Ge")]
+    expected = np.interp(found.temperature[rows], si_ge["temperature_K"], si_ge["conductance_W_m2K"])
+    np.testing.assert_array_equal(found.agf[rows], expected)  # two semiconductors: the phonon G itself
+    assert np.isfinite(found.full_dispersion[scored]).all()
+    shipped._index_of.cache_clear()
