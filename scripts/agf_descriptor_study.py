@@ -13,13 +13,18 @@ scripts/calibration/laboratory instead; this study stays as it was run for issue
 column filled with a descriptor the rows already have (their full-dispersion DMM), a control for what the column's
 pattern of missing values does by itself.
 Prints the by-paper and by-row scores of both on all rows and on the rows that have an AGF.
+
+``--rule`` (issue 87 item 4): the AGF column tried by the rule fixed in advance instead
+(:func:`calibration.laboratory.selection.try_group`: held out by paper, one fold per paper, scored on the pairs
+nobody else measured; against its placebo, the same values shuffled among the rows that have one; the rows others
+measured and the rows without it may not get worse; held out by whole pair where the rest keeps it; the
+paper-resampled interval of the gain).  Prints the try, kept or not, with its numbers.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 import time
 from pathlib import Path
@@ -30,24 +35,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 
-def agf_column(rows, doc: dict) -> np.ndarray:
-    """log10 G_AGF (two-probe, W m^-2 K^-1) of each row, NaN where the study computed none."""
-    found: dict[tuple, float] = {}
-    for e in doc["pairs"].values():
-        for k, reason in enumerate(e["reason"]):
-            g = e["agf"][k]
-            if reason == "" and g is not None and math.isfinite(g) and g > 0:
-                key = (e["film"][k], e["substrate"][k], e["paper"][k], round(e["temperature"][k], 6),
-                       round(e["measured"][k], 3))  # fmt: skip
-                found[key] = math.log10(g)
-    out = np.full(len(rows), np.nan)
-    for i in range(len(rows)):
-        key = (rows.side1[i], rows.side2[i], rows.paper[i], round(float(rows.temperature[i]), 6),
-               round(float(rows.measured[i]), 3))  # fmt: skip
-        out[i] = found.get(key, np.nan)
-    return out
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--calculator", default="sevennet-l3i5+d3")
@@ -55,8 +42,10 @@ def main() -> None:
     ap.add_argument("--placebo", action="store_true",
                     help="a control: the column holds the row's own log10 G_fd (already a descriptor) where the AGF "
                     "would be, so any change is the column's missingness, not the AGF")  # fmt: skip
+    ap.add_argument("--rule", action="store_true", help="the try by the rule fixed in advance (module text)")
     args = ap.parse_args()
     from agf_validation_study import _load
+    from calibration.laboratory.agf_column import agf_column
     from calibration.laboratory.groups import with_columns
     from calibration.laboratory.held_out import held_out
 
@@ -73,6 +62,8 @@ def main() -> None:
           f"({len({rows.paper[i] for i in np.flatnonzero(have)})} papers, pairs "
           f"{sorted({rows.pair[i] for i in np.flatnonzero(have)})})", flush=True)  # fmt: skip
     folds = args.folds or None
+    if args.rule:
+        return rule(rows, column, folds)
     results = {}
     added = "placebo" if args.placebo else "with AGF"
     for label, r in (("without", rows), (added, with_columns(rows, ("log10 G_agf",), column[:, None]))):
@@ -87,6 +78,22 @@ def main() -> None:
                   f"{100 * s.within_2_paper:.0f} %, 68 % band covers {100 * s.coverage_paper:.0f} % by paper "
                   f"({time.time() - t:.0f} s)", flush=True)  # fmt: skip
     print(json.dumps({"bases": {k: v.base_kind for k, v in results.items()}}))
+
+
+def rule(rows, column: np.ndarray, folds: int | None) -> None:
+    """The AGF column tried by :func:`calibration.laboratory.selection.try_group`, printed whole."""
+    from calibration.laboratory.selection import try_group
+
+    t = time.time()
+    found = try_group(rows, "agf", ("log10 G_agf",), column[:, None], n_splits=folds)
+    print(f"try of the AGF column ({time.time() - t:.0f} s): kept {found.kept}: {found.reason}", flush=True)
+    print(f"  rows with it: {found.rows_with}", flush=True)
+    for label in ("baseline", "with_group", "placebo", "others_baseline", "others_with", "missing_baseline",
+                  "missing_with", "pair_baseline", "pair_with"):  # fmt: skip
+        s = getattr(found, label)
+        print(f"  {label:17s}: {s.rows} rows {s.papers} papers, x{s.median_factor_paper:.3f} by paper, "
+              f"x{s.median_factor_row:.3f} by row", flush=True)  # fmt: skip
+    print(f"  gain interval (paper-resampled): {found.gain_interval}", flush=True)
 
 
 if __name__ == "__main__":

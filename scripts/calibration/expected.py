@@ -326,7 +326,10 @@ def _split_lines(validations: tuple[V.ExpectedValidation, ...]) -> list[str]:
             "structure route's own first descriptor being that DMM); *film*, which side is the deposited film "
             "(issue 83): the signed log10 ratios film/substrate of the two records' Debye temperatures and impedances, "
             "the order the route's own descriptors no longer carry (`calibration.laboratory.groups.film_columns`; "
-            "a user would state it as an option naming the film, built only if kept).",
+            "a user would state it as an option naming the film, built only if kept); *agf* (issue 87), log10 of "
+            "the AGF's two-probe G of the row's pair as `kapitza validate --model agf` scores it (electrons in series "
+            f"as predict adds them) from the validation study's data file ({_agf_state()}; "
+            "`calibration.laboratory.agf_column`), missing on every other row.",
             "",
             "| route | group | rows with it | nobody else measured: without | with | with/without, 68 % over papers "
             "resampled | placebo | measured by others: "
@@ -498,3 +501,10 @@ def page_lines() -> list[str]:
         "paper (the floor is about x1.47), coverage 0.68 +- 0.05 by paper, on at least 380 rows of 40 papers.",
     ]
     return lines
+
+
+def _agf_state() -> str:
+    """The validation study's data behind the AGF group, in words."""
+    from .laboratory.agf_column import agf_state
+
+    return agf_state()
