@@ -21,7 +21,9 @@ from kapitza.prediction.validation.buildable import buildable_rows
 pytest.importorskip("phonopy")
 
 SW = "mlip_factories:lammps_sw_si"
-SMALL = {"frequencies": 40, "kpoints": 2, "compute": True}
+SMALL = {"frequencies": 40, "kpoints": 2}
+#: What a validation that computes its pairs takes (compute=True; the default reads what is shipped or cached).
+RUN = {**SMALL, "compute": True}
 #: (film, substrate) -> the reason every bare row of the pair gets ("" = scored).
 PAIRS = {
     ("Si", "Si"): "",
@@ -40,7 +42,7 @@ def rows():
 
 @pytest.fixture(scope="module")
 def found(rows):
-    return AV.agf_validation(SW, measurements=rows, **SMALL)
+    return AV.agf_validation(SW, measurements=rows, **RUN)
 
 
 def test_every_bare_row_is_scored_or_left_out_once_with_its_pairs_reason(found, rows):
@@ -94,7 +96,7 @@ def test_the_dmm_columns_are_predicts_on_the_same_rows(found):
 
 def test_a_second_run_reads_the_pairs_from_the_cache(found, rows):
     stages = []
-    again = AV.agf_validation(SW, measurements=rows, progress=lambda s, d, t: stages.append(s), **SMALL)
+    again = AV.agf_validation(SW, measurements=rows, progress=lambda s, d, t: stages.append(s), **RUN)
     assert "force constants" not in stages and "relaxation" not in stages
     np.testing.assert_array_equal(again.agf, found.agf)
 
@@ -172,7 +174,7 @@ def test_a_bound_too_small_for_the_pair_leaves_its_rows_over_the_memory_bound(ro
     """The bound's refusal (a crystal's force constants or the pair's AGF run), not the potential's: its own reason,
     and not remembered (the same rows score with the bound lifted, the fixture)."""
     si = rows.select(np.array([(f, s) == ("Si", "Si") for f, s in zip(rows.film, rows.substrate)], dtype=bool))
-    tight = AV.agf_validation(SW, measurements=si, max_memory_gb=0.05, cache=False, **SMALL)
+    tight = AV.agf_validation(SW, measurements=si, max_memory_gb=0.05, cache=False, **RUN)
     assert set(tight.reason) == {"over the memory bound"}, tight.detail
     assert all("GB" in d for d in tight.detail)
 
@@ -187,7 +189,7 @@ def test_a_pair_run_over_the_bound_is_the_bounds_refusal_with_the_interface_desc
     with pytest.raises(MemoryBoundError, match="the interface is 48 atoms"):
         run_agf("Si", "Si", calculator=SW, max_memory_gb=0.2, **SMALL)
     si = rows.select(np.array([(f, s) == ("Si", "Si") for f, s in zip(rows.film, rows.substrate)], dtype=bool))
-    tight = AV.agf_validation(SW, measurements=si, max_memory_gb=0.2, cache=False, **SMALL)
+    tight = AV.agf_validation(SW, measurements=si, max_memory_gb=0.2, cache=False, **RUN)
     assert set(tight.reason) == {"over the memory bound"} and "the interface is 48 atoms" in tight.detail[0]
 
 
@@ -205,13 +207,13 @@ def test_a_pair_whose_lead_is_unstable_is_computed_but_not_scored(rows, monkeypa
         return np.full(t.shape, g), np.full(t.shape, 2 * g), np.array([0.0, 2 * UNSTABLE_FRACTION])
 
     monkeypatch.setattr(AV, "_pair_agf", made_up)
-    found = AV.agf_validation(SW, measurements=si, **SMALL)
+    found = AV.agf_validation(SW, measurements=si, **RUN)
     assert calls == ["001"] and set(found.reason) == {"unstable lead"}
     assert all("Si lead 10 %" in d for d in found.detail)
     assert np.all(found.agf_phonon == g) and np.all(np.isnan(found.agf)) and not found.scored.any()
     monkeypatch.setattr(AV, "_pair_agf", lambda f, s, p, t, *a: (np.full(t.shape, g), np.full(t.shape, 2 * g),
                                                                 np.array([0.0, 0.5 * UNSTABLE_FRACTION])))  # fmt: skip
-    assert AV.agf_validation(SW, measurements=si, **SMALL).scored.all()  # below the threshold: scored
+    assert AV.agf_validation(SW, measurements=si, **RUN).scored.all()  # below the threshold: scored
 
 
 def test_a_pair_predict_cannot_score_runs_no_agf(rows, monkeypatch):
@@ -226,7 +228,7 @@ def test_a_pair_predict_cannot_score_runs_no_agf(rows, monkeypatch):
 
     monkeypatch.setattr(AV, "as_predicted", nothing)
     monkeypatch.setattr(AV, "_pair_agf", lambda *a, **k: pytest.fail("the AGF ran for a pair that cannot score"))
-    found = AV.agf_validation(SW, measurements=si, cache=False, **SMALL)
+    found = AV.agf_validation(SW, measurements=si, cache=False, **RUN)
     assert set(found.reason) == {"no prediction"} and all(text in d for d in found.detail)
     assert not found.scored.any() and np.all(np.isnan(found.agf_phonon))
 
@@ -256,7 +258,7 @@ def test_a_polar_pairs_other_interface_is_run_named_and_not_scored(rows, monkeyp
 
     monkeypatch.setattr(AV, "_pair_agf", made_up)
     monkeypatch.setattr(AV, "_polar", lambda *a: True)
-    found = AV.agf_validation(SW, measurements=si, cache=False, **SMALL)
+    found = AV.agf_validation(SW, measurements=si, cache=False, **RUN)
     assert asked == ["+", "-"] and found.scored.all()
     assert np.all(found.agf == 3e8) and np.all(found.agf_reversed == 2e8)
     assert set(found.polarity) == {"+ and -"} and found.pairs()[0]["polarity"] == "+ and -"
@@ -268,7 +270,7 @@ def test_a_polar_pairs_other_interface_is_run_named_and_not_scored(rows, monkeyp
         return np.full(t.shape, 3e8), np.full(t.shape, 6e8), np.zeros(2)
 
     monkeypatch.setattr(AV, "_pair_agf", refused)
-    found = AV.agf_validation(SW, measurements=si, cache=False, **SMALL)
+    found = AV.agf_validation(SW, measurements=si, cache=False, **RUN)
     assert found.scored.all() and np.all(np.isnan(found.agf_reversed))
     assert set(found.polarity) == {"+; - not computed: the lattices no longer match"}
 
@@ -277,7 +279,7 @@ def test_a_polar_pairs_other_interface_is_run_named_and_not_scored(rows, monkeyp
         return np.full(t.shape, 3e8), np.full(t.shape, 6e8), np.array([0.0, 2 * UNSTABLE_FRACTION if bad else 0.0])
 
     monkeypatch.setattr(AV, "_pair_agf", unstable)
-    found = AV.agf_validation(SW, measurements=si, cache=False, **SMALL)
+    found = AV.agf_validation(SW, measurements=si, cache=False, **RUN)
     assert found.scored.all() and np.all(np.isnan(found.agf_reversed))
     assert all(p.startswith("+; - not computed: a lead is unstable") for p in found.polarity)
 

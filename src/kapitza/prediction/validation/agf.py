@@ -399,12 +399,14 @@ def _other_polarity(
     pair: tuple[str, str, str, NDArray[np.float64]],
     rows: tuple[Any, Any, NDArray[np.float64], NDArray[np.int64]],
     run: tuple[Any, ...],
+    compute: bool = True,
 ) -> tuple[NDArray[np.float64], str]:
     """A scored pair's other interface, as ``predict`` reports it at the rows' temperatures (NaN where not computed),
     and the rows' ``polarity`` words.  ``pair``: film, substrate, plane and the temperatures its AGF is run at;
     ``rows``: the two Materials, the rows' temperatures and their places in the run's; ``run``: the rest of
-    :func:`_pair_agf`'s arguments.  Computed where the pair is polar along the plane and the other polarity has
-    stable leads."""
+    :func:`_pair_agf`'s arguments (source, strain bound, AGF settings, cache, memory bound, progress).  Computed
+    where the pair is polar along the plane and the other polarity has stable leads; without ``compute``, only read
+    (shipped or cached)."""
     from ...transmission.agf.stability import UNSTABLE_FRACTION
 
     film, substrate, plane, t = pair
@@ -412,10 +414,8 @@ def _other_polarity(
     none = np.full(np.shape(tt), np.nan)
     if not _polar(film, substrate, plane):
         return none, "one"
-    source, eps, agf_settings, cache, _, _, compute = run
-    if not compute and not _pair_stored(film, substrate, plane, t, source, eps, agf_settings, cache, "-"):
+    if not compute and not _pair_stored(film, substrate, plane, t, *run[:4], "-"):
         return none, "+; - not computed: neither shipped nor cached (compute=True runs it)"
-    run = run[:-1]
     try:
         g, _, imaginary = _pair_agf(film, substrate, plane, t, *run, "-")
     except InputError as exc:  # a MemoryBoundError too: the "+" interface is scored either way
@@ -578,8 +578,9 @@ def agf_validation(
         tt = temperature[m]
         values, text = as_predicted(c1.material, c2.material, tt, [PhononResult(tt, g[at]), PhononResult(tt, gi[at])])
         agf[m], agf_i[m] = values[0], values[1]
-        run = (source, eps, agf_settings, cache, max_memory_gb, progress, compute)
-        agf_r[m], polarity[m] = _other_polarity((film, substrate, plane, t), (c1.material, c2.material, tt, at), run)
+        run = (source, eps, agf_settings, cache, max_memory_gb, progress)
+        agf_r[m], polarity[m] = _other_polarity((film, substrate, plane, t), (c1.material, c2.material, tt, at), run,
+                                                compute)  # fmt: skip
         fd[m] = pair_full_dispersion(c1, c2, tt, mesh=mesh, normal=tuple(int(c) for c in plane), cache=cache)[1]
         for k in members:
             note[k] = text
