@@ -131,11 +131,13 @@ def left_out(found: list[tuple[Path, str, dict]], data: Path) -> list[dict]:
     return out
 
 
-def collect(cache: Path, calculator: dict, data: Path) -> list[tuple[Path, str, dict]]:
+def collect(cache: Path, calculator: dict, data: Path, settings: dict | None = None) -> list[tuple[Path, str, dict]]:
     """(file, key text, provenance row) of every pair entry of ``cache`` to ship: verified under the cache's key,
-    of the current entry format, computed with ``calculator``."""
+    of the current entry format, computed with ``calculator`` and the AGF ``settings`` (default ``kapitza validate
+    --model agf``'s, the only ones its queries ask for) within the default strain bound."""
     from kapitza.io.cache import read_signed, signing_key
-    from kapitza.prediction.validation.agf import CACHE_FORMAT
+    from kapitza.prediction.validation.agf import AGF_SETTINGS, CACHE_FORMAT
+    from kapitza.prediction.validation.buildable import DEFAULT_MAX_STRAIN
 
     os.environ["KAPITZA_CACHE_DIR"] = str(cache)
     secret = signing_key()
@@ -147,6 +149,8 @@ def collect(cache: Path, calculator: dict, data: Path) -> list[tuple[Path, str, 
         parts = json.loads(key_text)["parts"]
         if parts.get("format") != CACHE_FORMAT or parts.get("calculator") != calculator:
             continue
+        if parts.get("settings") != dict(settings or AGF_SETTINGS) or parts.get("max_strain") != DEFAULT_MAX_STRAIN:
+            continue  # a run with other settings than validate's defaults: no query of the defaults would read it
         arrays, why = read_signed(path, secret, key_text)
         if arrays is None:
             print(f"{path.name}: not shipped: {why}", flush=True)
@@ -219,7 +223,8 @@ def page(doc: dict) -> str:
         "call. Each is the very cache entry of its computation (same key: the two crystals' records, the plane, "
         "the polarity, the potential's identity, the AGF settings and the rows' temperatures), checked by its "
         "SHA-256 in the shipped index, whose own SHA-256 the code records (`kapitza.io.shipped`); an entry altered "
-        "by hand, or one whose key is not the query's, is not used and the pair is computed.",
+        "by hand, or one whose key is not the query's, is not used (said once): the pair is then counted as not "
+        "computed, or computed with `--compute`.",
         "",
         f"Made by `{doc['agf_pairs_made']['by']}` at commit {doc['agf_pairs_made']['commit']}.",
         "",

@@ -57,7 +57,7 @@ def made(rows, tmp_path_factory):
         doc = json.loads((folder / "index.json").read_text())
         doc["calculator"] = identity  # ship_crystals records the crystals' potential: SW's here
         (folder / "index.json").write_text(json.dumps(doc))
-        found = ship_agf_pairs.collect(work, identity, work / "no data file")
+        found = ship_agf_pairs.collect(work, identity, work / "no data file", SMALL)
         refused = ship_agf_pairs.refusals(work, SW)
         _, raw = ship_agf_pairs.export(found, refused, [], folder)
     (folder / "index.sha256").write_text(hashlib.sha256(raw).hexdigest())
