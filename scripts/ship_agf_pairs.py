@@ -35,12 +35,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from ship_crystals import DIGEST, SHIPPED, _commit, _stored_key  # noqa: E402
+from ship_crystals import AGF_KINDS, DIGEST, SHIPPED, _commit, _stored_key  # noqa: E402
 
-KIND = "agf-validation-pair"
-#: The crystals' verdicts of the validations (kind ``calculator-validation-crystal``): the refusals are shipped, so
-#: that a fresh install reads a crystal the potential refuses as refused instead of computing it to find out.
-VERDICT = "calculator-validation-crystal"
+#: A pair's AGF (kind ``agf-validation-pair``), and the crystals' verdicts of the validations (kind
+#: ``calculator-validation-crystal``): the refusals are shipped, so that a fresh install reads a crystal the
+#: potential refuses as refused instead of computing it to find out.
+KIND, VERDICT = AGF_KINDS
 PAGE = ROOT / "docs" / "reference" / "shipped-agf-pairs.md"
 
 

@@ -40,6 +40,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "src" / "kapitza" / "phonons" / "data" / "shipped"
 DIGEST = ROOT / "src" / "kapitza" / "io" / "shipped_index.py"
 PAGE = ROOT / "docs" / "reference" / "shipped-crystals.md"
+#: The kinds scripts/ship_agf_pairs.py ships into the same index (a pair's AGF, a crystal the potential refuses),
+#: kept when the crystals are written again.
+AGF_KINDS = ("agf-validation-pair", "calculator-validation-crystal")
 #: Largest total of the shipped files, bytes: the wheel grows by this at most.
 MAX_TOTAL_BYTES = 40_000_000
 
@@ -256,7 +259,7 @@ def _kept(folder: Path, add: bool) -> dict:
     doc = json.loads(path.read_text())
     if add:
         return doc
-    entries = {d: e for d, e in doc.get("entries", {}).items() if e.get("kind") == "agf-validation-pair"}
+    entries = {d: e for d, e in doc.get("entries", {}).items() if e.get("kind") in AGF_KINDS}
     return {"entries": entries, **{k: v for k, v in doc.items() if k.startswith("agf_pairs")}}
 
 

@@ -43,7 +43,8 @@ def rows():
 @pytest.fixture(scope="module")
 def made(rows, tmp_path_factory):
     """The slice computed into a work cache once (Si|Si's AGF, Si's phonons, Ge refused), then shipped: Si's
-    phonons as ship_crystals exports them, the pair and the refusal as ship_agf_pairs does, the digest beside."""
+    phonons as ship_crystals exports them, the pair and the refusal as ship_agf_pairs does, the digest beside.
+    Returns the computed validation, the folder, and the work cache and log that exported the crystal."""
     work = tmp_path_factory.mktemp("work")
     folder = tmp_path_factory.mktemp("shipped")
     with pytest.MonkeyPatch.context() as mp:
@@ -61,13 +62,13 @@ def made(rows, tmp_path_factory):
         refused = ship_agf_pairs.refusals(work, SW)
         _, raw = ship_agf_pairs.export(found, refused, [], folder)
     (folder / "index.sha256").write_text(hashlib.sha256(raw).hexdigest())
-    return computed, folder
+    return computed, folder, work, log
 
 
 @pytest.fixture
 def fresh(made, tmp_path, monkeypatch):
     """A copy of the shipped folder and an empty cache for the test: (the computed validation, the folder)."""
-    computed, template = made
+    computed, template, _, _ = made
     folder = tmp_path / "shipped"
     shutil.copytree(template, folder)
     monkeypatch.setenv("KAPITZA_CACHE_DIR", str(tmp_path / "empty"))
@@ -86,7 +87,7 @@ def _no_force(monkeypatch):
 
 
 def test_the_export_ships_the_scored_pair_and_the_refusal(made):
-    computed, folder = made
+    computed, folder, _, _ = made
     doc = json.loads((folder / "index.json").read_text())
     (pair,) = doc["agf_pairs"]
     assert (pair["film"], pair["substrate"], pair["plane"], pair["polarity"]) == ("Si", "Si", "001", "+")
@@ -95,6 +96,21 @@ def test_the_export_ships_the_scored_pair_and_the_refusal(made):
     assert [r["crystal"] for r in doc["agf_pairs_refused_crystals"]] == ["Ge"]
     kinds = sorted(e["kind"] for e in doc["entries"].values())
     assert kinds.count("agf-validation-pair") == 1 and kinds.count("calculator-validation-crystal") == 1
+
+
+def test_writing_the_crystals_again_keeps_the_pairs_and_the_refusals(made, tmp_path, monkeypatch):
+    """scripts/ship_crystals.py rewrites the index without --add: the AGF pairs, the refusals and their rows, which
+    scripts/ship_agf_pairs.py put there, stay (files and entries)."""
+    _, template, work, log = made
+    folder = tmp_path / "shipped"
+    shutil.copytree(template, folder)
+    monkeypatch.setenv("KAPITZA_SHIPPED_DIR", "")
+    before = json.loads((folder / "index.json").read_text())
+    doc, _ = ship_crystals.export(log, work, folder, "again")
+    kinds = sorted(e["kind"] for e in doc["entries"].values())
+    assert kinds.count("agf-validation-pair") == 1 and kinds.count("calculator-validation-crystal") == 1
+    assert doc["agf_pairs"] == before["agf_pairs"] and doc["agf_pairs_refused_crystals"]
+    assert all((folder / e["file"]).is_file() for e in doc["entries"].values())
 
 
 def test_a_fresh_install_scores_the_shipped_pair_as_computed_without_a_force(fresh, rows, monkeypatch):
