@@ -71,7 +71,7 @@ def refusals(cache: Path, calculator: str | None = None) -> list[tuple[Path, str
     from kapitza.atomistic.calculators import calculator_source
     from kapitza.io.cache import _key_text, read_signed, signing_key
     from kapitza.literature.crystals import CrystalDescription, crystal_for, crystal_names
-    from kapitza.prediction.validation.calculators import _verdict_parts
+    from kapitza.prediction.validation.calculators import _refusal_text, _verdict_parts
 
     os.environ["KAPITZA_CACHE_DIR"] = str(cache)
     source, secret = calculator_source(calculator), signing_key()
@@ -86,7 +86,7 @@ def refusals(cache: Path, calculator: str | None = None) -> list[tuple[Path, str
         if key_text not in wanted:
             continue
         arrays, why = read_signed(path, secret, key_text)
-        refused = bytes(np.asarray(arrays["refused"], dtype=np.uint8)).decode("utf-8") if arrays else ""
+        refused = _refusal_text(arrays) if arrays else ""
         if refused:
             out.append((path, key_text, {"crystal": wanted[key_text], "refused": refused.splitlines()[0][:400]}))
     return out

@@ -468,6 +468,26 @@ def _verdict_parts(desc: CrystalDescription, source: Any) -> dict[str, Any]:
     }
 
 
+#: How a crystal's verdict entry is stored: one array, the refusal's words in UTF-8 (none: accepted), and its bound.
+_VERDICT_SHAPES: Mapping[str, tuple[None]] = {"refused": (None,)}
+_VERDICT_BYTES = 1 << 20
+
+
+def _refusal_text(stored: Mapping[str, NDArray[Any]]) -> str:
+    """The refusal's words of a verdict entry ("" where the crystal was accepted); UnicodeDecodeError, ValueError or
+    TypeError where they are not text."""
+    return bytes(np.asarray(stored["refused"], dtype=np.uint8)).decode("utf-8")
+
+
+def _verdict_check(stored: Mapping[str, NDArray[Any]]) -> str | None:
+    """The cache's check of a verdict entry read back: its refusal is text (or none)."""
+    try:
+        _refusal_text(stored)
+    except (UnicodeDecodeError, ValueError, TypeError):
+        return "a refusal that is not text"
+    return None
+
+
 def remembered_refusal(desc: CrystalDescription, source: Any, cache: bool = True) -> str | None:
     """Why ``source`` refuses the crystal where that refusal is remembered (this machine's cache, or shipped), else
     None (accepted, or not known without computing it): read only, no force call."""
@@ -475,14 +495,9 @@ def remembered_refusal(desc: CrystalDescription, source: Any, cache: bool = True
 
     if not cache:
         return None
-    stored = cached_lookup("calculator-validation-crystal", _verdict_parts(desc, source), shapes={"refused": (None,)},
-                           max_bytes=1 << 20)  # fmt: skip
-    if stored is None:
-        return None
-    try:
-        return bytes(np.asarray(stored["refused"], dtype=np.uint8)).decode("utf-8") or None
-    except (UnicodeDecodeError, ValueError, TypeError):
-        return None
+    stored = cached_lookup("calculator-validation-crystal", _verdict_parts(desc, source), shapes=_VERDICT_SHAPES,
+                           max_bytes=_VERDICT_BYTES, check=_verdict_check)  # fmt: skip
+    return None if stored is None else _refusal_text(stored) or None
 
 
 def _crystal_phonons(
@@ -511,17 +526,10 @@ def _crystal_phonons(
             return {"refused": np.frombuffer(str(exc).encode("utf-8"), dtype=np.uint8)}
         return {"refused": np.zeros(0, dtype=np.uint8)}
 
-    def text(found: Mapping[str, NDArray[Any]]) -> str | None:  # read back only as a refusal's words (or none)
-        try:
-            bytes(np.asarray(found["refused"], dtype=np.uint8)).decode("utf-8")
-        except (UnicodeDecodeError, ValueError, TypeError):
-            return "a refusal that is not text"
-        return None
-
     try:
         stored = cached_arrays("calculator-validation-crystal", parts, compute, enabled=cache,
-                               shapes={"refused": (None,)}, max_bytes=1 << 20, check=text)  # fmt: skip
-        refused = bytes(np.asarray(stored["refused"], dtype=np.uint8)).decode("utf-8")
+                               shapes=_VERDICT_SHAPES, max_bytes=_VERDICT_BYTES, check=_verdict_check)  # fmt: skip
+        refused = _refusal_text(stored)
         if refused:
             return None, refused, False
         return (found[0] if found else phonons()), "", False
