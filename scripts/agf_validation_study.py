@@ -50,22 +50,31 @@ def markers(calculator: str) -> tuple[str, str]:
     return f"<!-- agf-validation table{name}: begin -->", f"<!-- agf-validation table{name}: end -->"
 
 
-def _pairs(max_cell_atoms: int, order: str = "papers") -> list[tuple[str, str, int, int]]:
-    """(film, substrate, rows, papers) of every pair the validation would run, most papers first, then rows
-    (``order="papers"``), or the smallest common cell first (``"cells"``: atoms of one period, a proxy of the cost
-    known before any crystal is relaxed), then papers, then rows."""
+def pair_groups(max_cell_atoms: int) -> dict[tuple[str, str], dict]:
+    """Each pair (film, substrate) the validation would run within ``max_cell_atoms``: its rows, its papers (a set)
+    and its smallest common cell (atoms of one period, a proxy of the cost known before any crystal is relaxed)."""
     from kapitza.prediction.validation.agf import _plane
     from kapitza.prediction.validation.buildable import buildable_rows
 
     built = buildable_rows(max_cell_atoms=max_cell_atoms)
-    groups: dict[tuple[str, str], list[int]] = {}
+    groups: dict[tuple[str, str], dict] = {}
     for k in range(len(built)):
         if built.built[k] and _plane(built.planes[k]) is not None and built.temperature[k] > 0:
-            groups.setdefault((built.film[k], built.substrate[k]), []).append(k)
-    out = [(f, s, len(ks), len({built.paper[k] for k in ks})) for (f, s), ks in groups.items()]
-    cells = {pair: min(int(built.cell_atoms[k]) for k in ks) for pair, ks in groups.items()}
+            g = groups.setdefault((built.film[k], built.substrate[k]), {"rows": 0, "papers": set(), "cell": 10**9})
+            g["rows"] += 1
+            g["papers"].add(built.paper[k])
+            g["cell"] = min(g["cell"], int(built.cell_atoms[k]))
+    return groups
+
+
+def _pairs(max_cell_atoms: int, order: str = "papers") -> list[tuple[str, str, int, int]]:
+    """(film, substrate, rows, papers) of every pair the validation would run (:func:`pair_groups`), most papers
+    first, then rows (``order="papers"``), or the smallest common cell first (``"cells"``), then papers, then
+    rows."""
+    groups = pair_groups(max_cell_atoms)
+    out = [(f, s, g["rows"], len(g["papers"])) for (f, s), g in groups.items()]
     if order == "cells":
-        return sorted(out, key=lambda p: (cells[p[0], p[1]], -p[3], -p[2], p[0], p[1]))
+        return sorted(out, key=lambda p: (groups[p[0], p[1]]["cell"], -p[3], -p[2], p[0], p[1]))
     return sorted(out, key=lambda p: (-p[3], -p[2], p[0], p[1]))
 
 

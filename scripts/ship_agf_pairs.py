@@ -95,19 +95,11 @@ def refusals(cache: Path, calculator: str | None = None) -> list[tuple[Path, str
 def left_out(found: list[tuple[Path, str, dict]], data: Path) -> list[dict]:
     """Each pair ``kapitza interface buildable`` lists on one plane (cells up to 200 atoms a period) that ships no
     AGF, with why: the reasons of its rows where the study ran it (``--data``), else that it was not run."""
-    from kapitza.prediction.validation.agf import _plane
-    from kapitza.prediction.validation.buildable import buildable_rows
+    from agf_validation_study import pair_groups
 
-    built = buildable_rows(max_cell_atoms=200)
     shipped = {(r["film"], r["substrate"]) for _, _, r in found}
     doc = json.loads(data.read_text()) if data.exists() else {"pairs": {}}
-    pairs: dict[tuple[str, str], dict] = {}
-    for k in range(len(built)):
-        if built.built[k] and _plane(built.planes[k]) is not None and built.temperature[k] > 0:
-            g = pairs.setdefault((built.film[k], built.substrate[k]), {"rows": 0, "papers": set(), "cell": 10**9})
-            g["rows"] += 1
-            g["papers"].add(built.paper[k])
-            g["cell"] = min(g["cell"], int(built.cell_atoms[k]))
+    pairs = pair_groups(200)
     out = []
     for (film, substrate), g in sorted(pairs.items(), key=lambda p: (p[1]["cell"], p[0])):
         if (film, substrate) in shipped:
