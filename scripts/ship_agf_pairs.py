@@ -64,10 +64,10 @@ def _data_rows(data: Path) -> dict[str, dict]:
     return {key: {k: e.get(k) for k in keep} for key, e in doc.get("pairs", {}).items()}
 
 
-def refusals(cache: Path, calculator: str | None = None) -> list[tuple[Path, str, dict]]:
-    """(file, key text, row) of each crystal ``calculator`` (default kapitza's default potential) refuses whose
-    verdict ``cache`` holds under the key the validations ask for now (``calculators._verdict_parts`` of a
-    crystal-table record)."""
+def refusals(cache: Path, calculator: str | None = None) -> list[tuple[str, dict, dict]]:
+    """(key text, verified arrays, row) of each crystal ``calculator`` (default kapitza's default potential)
+    refuses whose verdict ``cache`` holds under the key the validations ask for now (``calculators._verdict_parts``
+    of a crystal-table record)."""
     from kapitza.atomistic.calculators import calculator_source
     from kapitza.io.cache import _key_text, read_signed, signing_key
     from kapitza.literature.crystals import CrystalDescription, crystal_for, crystal_names
@@ -88,11 +88,11 @@ def refusals(cache: Path, calculator: str | None = None) -> list[tuple[Path, str
         arrays, why = read_signed(path, secret, key_text)
         refused = _refusal_text(arrays) if arrays else ""
         if refused:
-            out.append((path, key_text, {"crystal": wanted[key_text], "refused": refused.splitlines()[0][:400]}))
+            out.append((key_text, arrays, {"crystal": wanted[key_text], "refused": refused.splitlines()[0][:400]}))
     return out
 
 
-def left_out(found: list[tuple[Path, str, dict]], data: Path) -> list[dict]:
+def left_out(found: list[tuple[str, dict, dict]], data: Path) -> list[dict]:
     """Each pair ``kapitza interface buildable`` lists on one plane (cells up to 200 atoms a period) that ships no
     AGF, with why: the reasons of its rows where the study ran it (``--data``), else that it was not run."""
     from agf_validation_study import pair_groups
@@ -123,10 +123,10 @@ def left_out(found: list[tuple[Path, str, dict]], data: Path) -> list[dict]:
     return out
 
 
-def collect(cache: Path, calculator: dict, data: Path, settings: dict | None = None) -> list[tuple[Path, str, dict]]:
-    """(file, key text, provenance row) of every pair entry of ``cache`` to ship: verified under the cache's key,
-    of the current entry format, computed with ``calculator`` and the AGF ``settings`` (default ``kapitza validate
-    --model agf``'s, the only ones its queries ask for) within the default strain bound."""
+def collect(cache: Path, calculator: dict, data: Path, settings: dict | None = None) -> list[tuple[str, dict, dict]]:
+    """(key text, verified arrays, provenance row) of every pair entry of ``cache`` to ship: verified under the
+    cache's key, of the current entry format, computed with ``calculator`` and the AGF ``settings`` (default
+    ``kapitza validate --model agf``'s, the only ones its queries ask for) within the default strain bound."""
     from kapitza.io.cache import read_signed, signing_key
     from kapitza.prediction.validation.agf import AGF_SETTINGS, CACHE_FORMAT
     from kapitza.prediction.validation.buildable import DEFAULT_MAX_STRAIN
@@ -161,16 +161,16 @@ def collect(cache: Path, calculator: dict, data: Path, settings: dict | None = N
             "max_strain": parts["max_strain"], "settings": parts["settings"],
             "run": runs.get(f"{film}|{substrate}", {}),
         }  # fmt: skip
-        out.append((path, key_text, row))
+        out.append((key_text, arrays, row))
     return out
 
 
-def export(found: list[tuple[Path, str, dict]], refused: list[tuple[Path, str, dict]], left: list[dict],
+def export(found: list[tuple[str, dict, dict]], refused: list[tuple[str, dict, dict]], left: list[dict],
            folder: Path) -> tuple[dict, bytes]:  # fmt: skip
     """The pair entries and the refusals written into ``folder`` beside what it ships already (its index kept, its
     former pair entries and refusals replaced), with ``left`` (each buildable pair not shipped and why): returns
     the new index and its bytes."""
-    from kapitza.io.cache import _KEY_FIELD, _payload, read_signed, signing_key
+    from kapitza.io.cache import _KEY_FIELD, _payload
     from kapitza.io.shipped import pack
 
     index_path = folder / "index.json"
@@ -179,11 +179,9 @@ def export(found: list[tuple[Path, str, dict]], refused: list[tuple[Path, str, d
         if entry.get("kind") in (KIND, VERDICT):
             (folder / entry["file"]).unlink(missing_ok=True)
             del doc["entries"][digest]
-    secret = signing_key()
     rows, verdicts = [], []
     for kind, items, out in ((KIND, found, rows), (VERDICT, refused, verdicts)):
-        for path, key_text, row in items:
-            arrays, _ = read_signed(path, secret, key_text)
+        for key_text, arrays, row in items:
             payload = _payload({**arrays, _KEY_FIELD: np.array(key_text)})
             packed = pack(payload)
             digest = hashlib.sha256(key_text.encode()).hexdigest()
