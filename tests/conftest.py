@@ -244,6 +244,29 @@ def built_once(owner: Any, name: str, *, ignore: tuple[str, ...] = ("progress",)
         patch.undo()
 
 
+@contextmanager
+def shipped_from(template: Path | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path | None]:
+    """Within the block, a fresh install: an empty cache and the shipped entries of ``template`` (a folder made as
+    scripts/ship_crystals.py makes the package's, copied so that a test may alter it; the copy is yielded), or the
+    package's own where ``template`` is None; the shipped index is read afresh before and after."""
+    from kapitza.io import shipped
+
+    folder = None if template is None else tmp_path / "shipped"
+    if folder is None:
+        monkeypatch.delenv("KAPITZA_SHIPPED_DIR", raising=False)
+    else:
+        import shutil
+
+        shutil.copytree(template, folder)
+        monkeypatch.setenv("KAPITZA_SHIPPED_DIR", str(folder))
+    monkeypatch.setenv("KAPITZA_CACHE_DIR", str(tmp_path / "empty"))
+    shipped._index_of.cache_clear()
+    try:
+        yield folder
+    finally:
+        shipped._index_of.cache_clear()
+
+
 @pytest.fixture
 def strict():
     """Fixture form of :func:`no_warnings`."""

@@ -8,13 +8,13 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import shutil
 import warnings
 
 import numpy as np
 import pytest
 import ship_crystals
 
+from conftest import shipped_from
 from kapitza.atomistic.calculators import calculator_source
 from kapitza.errors import CacheNote
 from kapitza.io import shipped
@@ -52,13 +52,8 @@ def made(tmp_path_factory):
 def shipped_cu(made, tmp_path, monkeypatch):
     """A copy of the shipped folder and an empty cache for the test: (the computed crystal, the folder)."""
     computed, template = made
-    folder = tmp_path / "shipped"
-    shutil.copytree(template, folder)
-    monkeypatch.setenv("KAPITZA_CACHE_DIR", str(tmp_path / "empty"))
-    monkeypatch.setenv("KAPITZA_SHIPPED_DIR", str(folder))
-    shipped._index_of.cache_clear()
-    yield computed, folder
-    shipped._index_of.cache_clear()
+    with shipped_from(template, tmp_path, monkeypatch) as folder:
+        yield computed, folder
 
 
 def test_a_shipped_crystal_answers_as_the_computed_one_without_a_force(shipped_cu):
@@ -164,11 +159,8 @@ def test_the_package_ships_both_forms_of_a_crystal(name, tmp_path, monkeypatch):
     from kapitza.atomistic.prototypes import build
     from kapitza.literature.crystals import crystal_for
 
-    monkeypatch.delenv("KAPITZA_SHIPPED_DIR", raising=False)
-    monkeypatch.setenv("KAPITZA_CACHE_DIR", str(tmp_path / "empty"))
-    shipped._index_of.cache_clear()
-    source = _refusing(calculator_source(None))
-    by_name = crystal_phonons(name, source)
-    by_record = crystal_phonons(build(crystal_for(name)), source, name=name)
+    with shipped_from(None, tmp_path, monkeypatch):
+        source = _refusing(calculator_source(None))
+        by_name = crystal_phonons(name, source)
+        by_record = crystal_phonons(build(crystal_for(name)), source, name=name)
     assert by_name.crystal.n_atoms == by_record.crystal.n_atoms
-    shipped._index_of.cache_clear()

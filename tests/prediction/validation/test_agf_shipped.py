@@ -21,6 +21,7 @@ import pytest
 import ship_agf_pairs
 import ship_crystals
 
+from conftest import shipped_from
 from kapitza.atomistic import calculators
 from kapitza.errors import CacheNote
 from kapitza.io import shipped
@@ -69,13 +70,8 @@ def made(rows, tmp_path_factory):
 def fresh(made, tmp_path, monkeypatch):
     """A copy of the shipped folder and an empty cache for the test: (the computed validation, the folder)."""
     computed, template, _, _ = made
-    folder = tmp_path / "shipped"
-    shutil.copytree(template, folder)
-    monkeypatch.setenv("KAPITZA_CACHE_DIR", str(tmp_path / "empty"))
-    monkeypatch.setenv("KAPITZA_SHIPPED_DIR", str(folder))
-    shipped._index_of.cache_clear()
-    yield computed, folder
-    shipped._index_of.cache_clear()
+    with shipped_from(template, tmp_path, monkeypatch) as folder:
+        yield computed, folder
 
 
 def _no_force(monkeypatch):
@@ -166,20 +162,19 @@ def test_a_row_of_the_index_altered_by_hand_refuses_the_whole_index(fresh, rows,
     assert "refused by the potential" not in found.reason
 
 
-def _package(monkeypatch, tmp_path):
-    """The package's own shipped folder and an empty cache (a fresh install)."""
-    monkeypatch.delenv("KAPITZA_SHIPPED_DIR", raising=False)
-    monkeypatch.setenv("KAPITZA_CACHE_DIR", str(tmp_path / "empty"))
-    shipped._index_of.cache_clear()
-    return shipped.index()
+@pytest.fixture
+def package(monkeypatch, tmp_path):
+    """The package's own shipped index, read by a fresh install (an empty cache)."""
+    with shipped_from(None, tmp_path, monkeypatch):
+        yield shipped.index()
 
 
-def test_the_packages_shipped_pairs_are_their_index_rows(monkeypatch, tmp_path):
+def test_the_packages_shipped_pairs_are_their_index_rows(package):
     """Each AGF pair the package ships: its entry (read through the checks a query uses) holds the G its index row
     states, under a key of the index's potential (kapitza's default), the row's crystals, plane and polarity."""
     from kapitza.io.cache import cached_lookup, finite
 
-    rows = _package(monkeypatch, tmp_path)["agf_pairs"]
+    rows = package["agf_pairs"]
     assert rows  # the package ships AGF pairs (scripts/ship_agf_pairs.py)
     source = calculators.calculator_source(None)
     for row in rows:
@@ -190,16 +185,15 @@ def test_the_packages_shipped_pairs_are_their_index_rows(monkeypatch, tmp_path):
         assert got is not None, f"{row['film']}|{row['substrate']}"
         np.testing.assert_array_equal(got["conductance"], row["conductance_W_m2K"])
         np.testing.assert_array_equal(got["intrinsic"], row["intrinsic_W_m2K"])
-    shipped._index_of.cache_clear()
 
 
-def test_a_fresh_install_scores_the_packages_pairs_without_a_force(monkeypatch, tmp_path):
+def test_a_fresh_install_scores_the_packages_pairs_without_a_force(package, monkeypatch):
     """Issue 87's "done when": ``kapitza validate --model agf`` (its library call, cells up to the buildable list's
     200 atoms so that every shipped pair is among its rows) from an empty cache,
     the default potential refusing to load and no AGF allowed, scores every shipped pair's rows (the crystals, their
     full-dispersion DMM and the pairs read from the package), each semiconductor row's G the shipped one; the pairs
     not shipped are counted as not computed."""
-    index = _package(monkeypatch, tmp_path)
+    index = package
     _no_force(monkeypatch)
     found = AV.agf_validation(max_cell_atoms=200)  # every cell the buildable list holds: every shipped pair's
     scored = np.flatnonzero(found.scored)
@@ -211,4 +205,3 @@ def test_a_fresh_install_scores_the_packages_pairs_without_a_force(monkeypatch, 
     expected = np.interp(found.temperature[rows], si_ge["temperature_K"], si_ge["conductance_W_m2K"])
     np.testing.assert_array_equal(found.agf[rows], expected)  # two semiconductors: the phonon G itself
     assert np.isfinite(found.full_dispersion[scored]).all()
-    shipped._index_of.cache_clear()
