@@ -101,11 +101,19 @@ def test_json_equals_the_library(cli, small):
         (("--model", "agf", "--calculator", "no-such-potential"), "no-such-potential"),
         (("--max-cell-atoms", "10"), "--max-cell-atoms bounds the cells of --model agf"),
         (("--compute",), "--compute runs the pairs' AGF of --model agf"),
+        (("--plan",), "--plan states the runs of --model agf --compute"),
+        (("--model", "agf", "--plan", "--compute"), "give one of them"),
+        (("--model", "agf", "--plan", "--mesh", "4"), "--plan runs nothing to score"),
+        (("--model", "agf", "--plan", "--max-memory-gb", "-1"), "--max-memory-gb must be > 0 GB"),
+        (("--model", "agf", "--max-memory-gb", "nan"), "--max-memory-gb must be finite"),
         (("--model", "agf", "--calculator", ""), "calculator must be a built-in name"),  # not the default
     ],
 )
 def test_bad_input_is_one_line(cli, args, words, monkeypatch):
+    from kapitza.prediction.validation import agf_plan as AP
+
     monkeypatch.setattr(AV, "buildable_rows", lambda **_: pytest.fail("work began"))
+    monkeypatch.setattr(AP, "buildable_rows", lambda **_: pytest.fail("work began"))
     status, out, err = cli("validate", *args)
     _one_line(status, out, err, words)
 
@@ -187,3 +195,43 @@ def test_a_polar_pairs_other_interface_is_said_beside_the_answer(capsys):
     assert "polarity + and -" in out
     rows = agf_document(made)["rows"]
     assert rows["polarity"] == ["+ and -"] * n and rows["agf_reversed"] == [2e8] * n
+
+
+@pytest.fixture
+def planned(monkeypatch, small_rows):
+    """The slice as the shipped compilation and the small AGF settings for ``--plan`` (:func:`agf_plan`), and the
+    library's plan of it (made after the command's: the same cache, so the same statement)."""
+    from kapitza.prediction.validation import agf_plan as AP
+
+    monkeypatch.setattr(AP, "shipped_measurements", lambda: small_rows)
+    monkeypatch.setattr(AP, "agf_plan", functools.partial(AP.agf_plan, frequencies=40, kpoints=2))
+    return AP
+
+
+def test_the_plan_says_its_total_first_then_each_run(cli, planned):
+    """Issue 87: --plan states what --compute would run before it runs; the answer line is the library's totals."""
+    status, out, err = cli("validate", "--model", "agf", "--calculator", SW, "--plan")
+    assert status == 0, err
+    plan = planned.agf_plan(SW)
+    runs = sum(plan.runs.tolist())
+    answer = f"--compute would run {runs} runs of {plan.pairs_run()} pairs ({plan.rows_added()} rows"
+    lines = answer_first(out, most=30, within=2, answer=answer)
+    text = " ".join(out.split())
+    assert f"{plan.stored} runs already shipped or cached are read" in text
+    for k in range(len(plan)):
+        assert f"{plan.film[k]} on {plan.substrate[k]}" in text
+    assert any("refused" in line for line in lines)  # Si|Ge: no Ge in the potential
+    status, out, err = cli("validate", "--model", "agf", "--calculator", SW, "--plan", "--explain")
+    assert status == 0, err
+    assert "Si|Ge (001, +): Ge:" in " ".join(out.split())
+
+
+def test_the_plans_json_is_the_librarys(cli, planned):
+    status, out, err = cli("validate", "--model", "agf", "--calculator", SW, "--plan", "--json")
+    assert status == 0, err
+    doc = json.loads(out)
+    plan = planned.agf_plan(SW)
+    assert doc["runs"] == sum(plan.runs.tolist()) and doc["rows"] == plan.rows_added()
+    assert doc["plan"]["film"] == list(plan.film) and doc["plan"]["reason"] == list(plan.reason)
+    assert doc["plan"]["force_calls"] == plan.force_calls.tolist()
+    assert doc["stated_seconds"] is None or doc["stated_seconds"] == pytest.approx(plan.total_seconds())

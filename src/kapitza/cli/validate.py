@@ -242,7 +242,11 @@ def validate_command(
     ] = None,
     max_memory_gb: Annotated[
         float | None,
-        typer.Option("--max-memory-gb", help=CRYSTAL_MEMORY_HELP + " A crystal above it leaves its rows out."),
+        typer.Option(
+            "--max-memory-gb",
+            help=CRYSTAL_MEMORY_HELP + " A crystal above it leaves its rows out; with --model agf it bounds each "
+            "pair's AGF run too.",
+        ),
     ] = None,
     max_cell_atoms: Annotated[
         int | None,
@@ -263,6 +267,15 @@ def validate_command(
             "pairs are scored at once and the others are counted as not computed.",
         ),
     ] = False,
+    plan: Annotated[
+        bool,
+        typer.Option(
+            "--plan",
+            help="With --model agf: state the runs --compute would make, without making them: each pair's force "
+            "calls, their stated time on this machine and its memory against the bound, and the total (the "
+            "crystals are relaxed, seconds each; no interface force constant is computed).",
+        ),
+    ] = False,
     explain: Annotated[bool, typer.Option("--explain", help=EXPLAIN_HELP)] = False,
 ) -> None:
     """Compare every model with every measured conductance whose two sides are in the database.
@@ -274,12 +287,14 @@ def validate_command(
     settings = Settings(cutoff=cutoff, option_names=option_name)  # refuses an unknown --cutoff, named as typed
     if model and "agf" in [m.strip().lower() for m in model]:
         _agf_route(model, settings.cutoff, calculator, mesh, max_cell_atoms, plot_path, as_json, phonons_only,
-                   interlayers, empirical, max_memory_gb, explain, compute)  # fmt: skip
+                   interlayers, empirical, max_memory_gb, explain, (compute, plan))  # fmt: skip
         return
     if max_cell_atoms is not None:
         raise InputError("--max-cell-atoms bounds the cells of --model agf; give --model agf with it")
     if compute:
         raise InputError("--compute runs the pairs' AGF of --model agf; give --model agf with it")
+    if plan:
+        raise InputError("--plan states the runs of --model agf --compute; give --model agf with it")
     if calculator is None and mesh is not None:
         raise InputError("--mesh sets the full-dispersion spectra of --calculator; give --calculator NAME with it")
     memory_bound(max_memory_gb, calculator, option_name)
@@ -355,11 +370,14 @@ def validate_command(
 def _agf_route(
     model: list[str], cutoff: str, calculator: str | None, mesh: int | None, max_cell_atoms: int | None,
     plot_path: Path | None, as_json: bool, phonons_only: bool, interlayers: bool, empirical: bool,
-    max_memory_gb: float | None, explain: bool, compute: bool = False,
+    max_memory_gb: float | None, explain: bool, runs: tuple[bool, bool] = (False, False),
 ) -> None:  # fmt: skip
-    """``--model agf``: its own options checked, then :func:`.validate_agf.agf_command`."""
+    """``--model agf``: its own options checked, then :func:`.validate_agf.agf_command` (or, with ``--plan``,
+    :func:`.validate_agf.plan_command`); ``runs``: ``--compute`` and ``--plan``."""
     from ..atomistic.calculators import DEFAULT_CALCULATOR
-    from .validate_agf import agf_command
+    from .validate_agf import agf_command, plan_command
+
+    compute, plan = runs
 
     if len(model) > 1:
         raise InputError("--model agf scores alone (beside the two DMMs on its rows); give no other --model with it")
@@ -371,6 +389,15 @@ def _agf_route(
         raise InputError(f"--max-cell-atoms must be between 1 and 100000 atoms, got {max_cell_atoms}")
     if mesh is not None and mesh < 1:
         raise InputError(f"--mesh must be a positive whole number, got {mesh}")
+    memory_bound(max_memory_gb, DEFAULT_CALCULATOR if calculator is None else calculator, option_name)
+    if plan:
+        if compute:
+            raise InputError("--plan states the runs --compute would make; give one of them")
+        if mesh is not None:
+            raise InputError("--mesh sets the full-dispersion column of the scores; --plan runs nothing to score")
+        plan_command(DEFAULT_CALCULATOR if calculator is None else calculator, max_cell_atoms, as_json, max_memory_gb,
+                     explain)  # fmt: skip
+        return
     agf_command(DEFAULT_CALCULATOR if calculator is None else calculator, cutoff, mesh, max_cell_atoms, as_json,
                 max_memory_gb, explain, compute)  # fmt: skip
 

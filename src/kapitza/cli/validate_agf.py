@@ -17,6 +17,7 @@ from .report import Report
 
 if TYPE_CHECKING:
     from ..prediction.validation.agf import AgfValidation
+    from ..prediction.validation.agf_plan import AgfPlan
 
 #: What each column is, in words.
 COLUMN_WORDS = {
@@ -90,7 +91,7 @@ def agf_report(found: AgfValidation, report: Report) -> None:
     if memory and scored == 0:
         report.warn(
             f"no row scored; {memory} rows are over the memory bound: raise --max-memory-gb (each AGF run's bound, "
-            "default 4 GB; a crystal's, default this machine's) or use a lighter --calculator"
+            "and a crystal's, default this machine's memory) or use a lighter --calculator"
         )
     rows = zip(found.film, found.substrate, found.reason)
     unstable = sorted({f"{f}/{s}" for f, s, r in rows if r == "unstable lead"})
@@ -157,4 +158,79 @@ def agf_command(calculator: str | None, cutoff: str, mesh: int | None, max_cell_
         return
     report = Report(explain=explain)
     agf_report(found, report)
+    report.show()
+
+
+#: A plan line's verdict, in the table's words.
+_VERDICTS = {"": "would run", "over the memory bound": "over the bound", "refused by the potential": "refused",
+             "no prediction": "no prediction"}  # fmt: skip
+
+
+def plan_table(plan: AgfPlan) -> Table:
+    """One line per run ``--compute`` would make: the pair, its polarity, its rows and papers, the force calls and
+    their stated time, the memory against the bound, the verdict."""
+    from ..atomistic.force_cost import duration_words
+
+    table = Table(title=escape(f"the runs of --compute with {plan.calculator}, the cheapest stated first"))
+    for column in ("film on substrate", "plane", "polarity", "rows", "papers", "force calls\n(largest, atoms)",
+                   "stated time", "memory GB\n(bound)", "verdict"):  # fmt: skip
+        table.add_column(column, justify="left" if column in ("film on substrate", "verdict") else "right")
+    for k in range(len(plan)):
+        calls = f"{plan.force_calls[k]} ({plan.call_atoms[k]})" if plan.force_calls[k] else "-"
+        seconds = float(plan.seconds[k])
+        memory = f"{plan.memory_gb[k]:.3g} ({plan.limit_gb[k]:.3g})" if math.isfinite(plan.memory_gb[k]) else "-"
+        table.add_row(escape(f"{plan.film[k]} on {plan.substrate[k]}"), f"({plan.plane[k]})", plan.polarity[k],
+                      str(plan.rows[k]), str(plan.papers[k]), calls,
+                      duration_words(seconds).lstrip("~") if math.isfinite(seconds) else "-", memory,
+                      _VERDICTS[plan.reason[k]])  # fmt: skip
+    return table
+
+
+def plan_report(plan: AgfPlan, report: Report) -> None:
+    """The total first (what --compute would run and its stated time), then the table; each refusal's words behind
+    --explain."""
+    from ..atomistic.force_cost import duration_words
+
+    total = plan.total_seconds()
+    stated = duration_words(total) if math.isfinite(total) else "a time not stated (the potential's cost unmeasured)"
+    report.answer(
+        f"--compute would run {sum(plan.runs.tolist())} runs of {plan.pairs_run()} pairs ({plan.rows_added()} rows, "
+        f"{plan.papers_added()} papers): {stated} of interface force constants on this machine, the sweeps after "
+        f"them; {plan.stored} runs already shipped or cached are read"
+    )
+    left = plan.left_out()
+    if left.get("over the memory bound"):
+        bound = plan.settings["max_memory_gb"]
+        report.warn(f"{left['over the memory bound']} runs state more memory than their bound of {bound:.3g} GB "
+                    "and would be left out: raise --max-memory-gb where the machine has it")  # fmt: skip
+    report.answer(plan_table(plan))
+    for k in range(len(plan)):
+        if plan.reason[k]:
+            report.detail(f"  {plan.film[k]}|{plan.substrate[k]} ({plan.plane[k]}, {plan.polarity[k]}): "
+                          f"{plan.detail[k]}", "runs left out")  # fmt: skip
+    report.detail(
+        "the stated time is the interface's force constants' (the force calls times the potential's measured cost "
+        "of one call on this machine's 2-core reference); the sweeps' is stated once the model is built. On the "
+        "pairs kapitza ships the whole pair took 0.69-1.93 of it (docs/reference/shipped-agf-pairs.md)",
+        "how it is stated",
+    )
+
+
+def plan_command(calculator: str, max_cell_atoms: int | None, as_json: bool, max_memory_gb: float | None,
+                 explain: bool) -> None:  # fmt: skip
+    """State the runs of ``--compute`` and print them (the CLI's options already checked)."""
+    from ..prediction.validation.agf import DEFAULT_SCORED_CELL_ATOMS
+    from ..prediction.validation.agf_plan import agf_plan
+
+    cells = DEFAULT_SCORED_CELL_ATOMS if max_cell_atoms is None else max_cell_atoms
+    with progress_bar(sys.stderr.isatty()) as progress:
+        plan = agf_plan(calculator, progress=progress, max_memory_gb=max_memory_gb, max_cell_atoms=cells)
+    if as_json:
+        total = plan.total_seconds()
+        typer.echo(dumps({"plan": plan.to_dict(), "runs": sum(plan.runs.tolist()), "rows": plan.rows_added(),
+                          "papers": plan.papers_added(), "stated_seconds": total if math.isfinite(total) else None,
+                          "source": CREDIT}))  # fmt: skip
+        return
+    report = Report(explain=explain)
+    plan_report(plan, report)
     report.show()

@@ -236,8 +236,8 @@ def test_a_pair_predict_cannot_score_runs_no_agf(rows, monkeypatch):
 def test_polarity_is_decided_by_the_crystals_symmetry_along_the_normal():
     """Wurtzite is polar along [0001] (kapitza's "001" of a hexagonal cell), diamond along no axis: AlN on GaN has two
     interfaces, Si on Si one."""
-    assert AV._polar("AlN", "GaN", "001")
-    assert not AV._polar("Si", "Si", "001") and not AV._polar("Si", "Si", "111")
+    assert AV.polar_pair("AlN", "GaN", "001")
+    assert not AV.polar_pair("Si", "Si", "001") and not AV.polar_pair("Si", "Si", "111")
 
 
 def test_a_polar_pairs_other_interface_is_run_named_and_not_scored(rows, monkeypatch):
@@ -257,7 +257,7 @@ def test_a_polar_pairs_other_interface_is_run_named_and_not_scored(rows, monkeyp
         return np.full(t.shape, g), np.full(t.shape, 2 * g), np.zeros(2)
 
     monkeypatch.setattr(AV, "_pair_agf", made_up)
-    monkeypatch.setattr(AV, "_polar", lambda *a: True)
+    monkeypatch.setattr(AV, "polar_pair", lambda *a: True)
     found = AV.agf_validation(SW, measurements=si, cache=False, **RUN)
     assert asked == ["+", "-"] and found.scored.all()
     assert np.all(found.agf == 3e8) and np.all(found.agf_reversed == 2e8)

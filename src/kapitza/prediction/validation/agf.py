@@ -19,7 +19,7 @@ conductance G(T) at the rows' temperatures).  Each row is scored or left out wit
    (remembered as ``kapitza validate --calculator`` remembers it), or ``run_agf`` refuses the pair (the relaxed
    lattices no longer match within the strain bound), with its words;
 4. ``over the memory bound``: a side's force constants, or the pair's AGF run, would state more memory than
-   ``max_memory_gb`` (default this machine's for a crystal, ``kapitza agf``'s 4 GB for the run); not remembered;
+   ``max_memory_gb`` (default this machine's memory, for a crystal and for a pair's run alike); not remembered;
 5. ``unstable lead``: a lead of the pair's AGF model is dynamically unstable (imaginary bulk frequencies above
    :data:`~kapitza.transmission.agf.stability.UNSTABLE_FRACTION` of its highest: the potential does not hold that
    side's strained crystal), so its G is not a prediction; the two-probe G (computed with
@@ -310,7 +310,7 @@ def _pair_shapes(temperature: NDArray[np.float64]) -> dict[str, tuple[int, ...]]
     return {"conductance": shape, "intrinsic": shape, "imaginary": (2,)}
 
 
-def _pair_stored(
+def pair_stored(
     film: str, substrate: str, plane: str, temperature: NDArray[np.float64], source: Any, max_strain: float,
     agf_settings: dict[str, int], cache: bool, polarity: str = "+",
 ) -> bool:  # fmt: skip
@@ -324,7 +324,7 @@ def _pair_stored(
     return cached_lookup("agf-validation-pair", parts, shapes=_pair_shapes(temperature), check=finite) is not None
 
 
-def _uncomputed(
+def uncomputed(
     film: str, substrate: str, plane: str, temperature: NDArray[np.float64], source: Any, max_strain: float,
     agf_settings: dict[str, int], cache: bool,
 ) -> tuple[str, str] | None:  # fmt: skip
@@ -335,7 +335,7 @@ def _uncomputed(
         why = remembered_refusal(crystal_for(name), source, cache)
         if why:
             return "refused by the potential", f"{name}: {why}"
-    if _pair_stored(film, substrate, plane, temperature, source, max_strain, agf_settings, cache):
+    if pair_stored(film, substrate, plane, temperature, source, max_strain, agf_settings, cache):
         return None
     return "not computed", (f"{film}/{substrate} ({plane}): its AGF is neither shipped nor in this machine's cache; "
                             "compute=True (kapitza validate --model agf --compute) runs it")  # fmt: skip
@@ -355,9 +355,7 @@ def _pair_agf(
     parts = _pair_parts(film, substrate, plane, temperature, source, max_strain, agf_settings, polarity)
 
     def compute() -> dict[str, NDArray[Any]]:
-        options: dict[str, Any] = {}
-        if max_memory_gb is not None:
-            options["max_memory_gb"] = max_memory_gb
+        options = {"max_memory_gb": run_bound(max_memory_gb)}
         found, _ = run_agf(
             film, substrate, calculator=source.name, normal=plane, max_strain=max_strain, temperature=temperature,
             stage_progress=stage_progress, allow_unstable_leads=True, polarity=polarity, **agf_settings, **options,
@@ -372,7 +370,16 @@ def _pair_agf(
     return np.asarray(stored["conductance"]), np.asarray(stored["intrinsic"]), np.asarray(stored["imaginary"])
 
 
-def _polar(film: str, substrate: str, plane: str) -> bool:
+def run_bound(max_memory_gb: float | None) -> float:
+    """A pair's AGF run's memory bound, GB: the caller's, or this machine's memory, as for its crystals
+    (:func:`kapitza.phonons.supercell_plan.memory_limit_gb`; ``kapitza agf``'s own default, 4 GB, refuses every pair
+    of the compilation with a universal potential: Si|Ge states 5.4 GB)."""
+    from ...phonons.supercell_plan import memory_limit_gb
+
+    return memory_limit_gb(max_memory_gb)
+
+
+def polar_pair(film: str, substrate: str, plane: str) -> bool:
     """Whether the pair has two interfaces along ``plane``: either crystal polar along it
     (:func:`kapitza.atomistic.polarity.is_polar`) as the crystal table records it, the crystal the validation's
     phonons build (a relaxation keeps the symmetry that decides it)."""
@@ -412,9 +419,9 @@ def _other_polarity(
     film, substrate, plane, t = pair
     side1, side2, tt, at = rows
     none = np.full(np.shape(tt), np.nan)
-    if not _polar(film, substrate, plane):
+    if not polar_pair(film, substrate, plane):
         return none, "one"
-    if not compute and not _pair_stored(film, substrate, plane, t, *run[:4], "-"):
+    if not compute and not pair_stored(film, substrate, plane, t, *run[:4], "-"):
         return none, "+; - not computed: neither shipped nor cached (compute=True runs it)"
     try:
         g, _, imaginary = _pair_agf(film, substrate, plane, t, *run, "-")
@@ -425,7 +432,7 @@ def _other_polarity(
     return as_predicted(side1, side2, tt, [PhononResult(tt, g[at])])[0][0], "+ and -"
 
 
-def _no_prediction(side1: Any, side2: Any, temperature: NDArray[np.float64]) -> str | None:
+def no_prediction(side1: Any, side2: Any, temperature: NDArray[np.float64]) -> str | None:
     """Why ``predict``'s rule gives no finite G for this pair whatever its phonon conductance (a metal/metal pair
     without the electron data of its electronic DMM), or None: asked with a stand-in phonon G of 1e8 W m^-2 K^-1
     before the pair's AGF is run (Pd on Ir with SevenNet-l3i5 + D3 ran 19.5 min before it was found)."""
@@ -435,7 +442,7 @@ def _no_prediction(side1: Any, side2: Any, temperature: NDArray[np.float64]) -> 
     return None if np.all(np.isfinite(values) & (values > 0)) else (text or "no finite prediction")
 
 
-def _first_reasons(built: Any, above: NDArray[np.bool_]) -> tuple[list[str], list[str]]:
+def first_reasons(built: Any, above: NDArray[np.bool_]) -> tuple[list[str], list[str]]:
     """Each row's reason and words before any crystal is touched: the buildable list's, then ``above bound``,
     ``0 K``, ``two planes`` (module docstring)."""
     reason, detail = list(built.reason), list(built.detail)
@@ -448,6 +455,16 @@ def _first_reasons(built: Any, above: NDArray[np.bool_]) -> tuple[list[str], lis
             reason[k] = "two planes"
             detail[k] = f"{built.planes[k]}: the AGF stacks both sides along one normal ({built.orientation[k]})"
     return reason, detail
+
+
+def pair_jobs(built: Any, reason: list[str]) -> dict[tuple[str, str, str], list[int]]:
+    """The pairs to run: (film, substrate, plane) to the places of its rows not yet left out, the smallest common
+    cells (the cheapest) first."""
+    jobs: dict[tuple[str, str, str], list[int]] = {}
+    for k in sorted(range(len(reason)), key=lambda k: int(built.cell_atoms[k])):
+        if not reason[k]:
+            jobs.setdefault((built.film[k], built.substrate[k], str(_plane(built.planes[k]))), []).append(k)
+    return jobs
 
 
 def agf_validation(
@@ -520,12 +537,9 @@ def agf_validation(
     n = idx.size
     rows = data.select(np.isin(np.arange(len(data)), idx))  # the bare rows, in the compilation's order
     temperature = np.asarray(built.temperature, dtype=float)
-    reason, detail = _first_reasons(built, np.asarray(check_bounds(rows).above, dtype=bool))
+    reason, detail = first_reasons(built, np.asarray(check_bounds(rows).above, dtype=bool))
     note = [""] * n
-    jobs: dict[tuple[str, str, str], list[int]] = {}
-    for k in sorted(range(n), key=lambda k: int(built.cell_atoms[k])):  # the smallest cells (cheapest) first
-        if not reason[k]:
-            jobs.setdefault((built.film[k], built.substrate[k], str(_plane(built.planes[k]))), []).append(k)
+    jobs = pair_jobs(built, reason)
     agf, agf_i, agf_p, fd, agf_r = (np.full(n, np.nan) for _ in range(5))
     polarity = np.full(n, "", dtype=object)
     for done, ((film, substrate, plane), members) in enumerate(jobs.items()):
@@ -534,7 +548,7 @@ def agf_validation(
         m = np.asarray(members)
         t = np.unique(temperature[m])
         if not compute:
-            left = _uncomputed(film, substrate, plane, t, source, eps, agf_settings, cache)
+            left = uncomputed(film, substrate, plane, t, source, eps, agf_settings, cache)
             if left is not None:
                 for k in members:
                     reason[k], detail[k] = left
@@ -548,7 +562,7 @@ def agf_validation(
                 detail[k] = f"{name}: {why}"
             continue
         c1, c2 = verdicts[0][0], verdicts[1][0]
-        missing = _no_prediction(c1.material, c2.material, temperature[m])
+        missing = no_prediction(c1.material, c2.material, temperature[m])
         if missing is not None:  # a metal/metal pair without electron data: no AGF could be scored, none is run
             for k in members:
                 reason[k], detail[k] = "no prediction", f"{film}/{substrate}: {missing}"

@@ -69,6 +69,8 @@ class ModelPlan:
     each local dask worker holds for its force calls (the potential it loads and one call's working memory).
     ``build()`` returns the model, its settings record and notes.  ``described``: the structure in words, added to a
     refusal of its memory (two crystals' common cell, which the user did not choose, can be large).
+    ``force_cost``: with a calculator, the statement of its force constants before their first force call (force
+    calls, atoms, stated time and memory: :class:`.calculator_route.ForceConstantMemory`); None without one.
     """
 
     sizes: _inputs.ModelSizes
@@ -79,6 +81,7 @@ class ModelPlan:
     calculator_bytes: float = 0.0
     described: str = ""
     worker_bytes: float = 0.0
+    force_cost: Any = None
 
 
 def builtin_plan(v: dict[str, Any]) -> ModelPlan:
@@ -184,6 +187,7 @@ def user_plan(v: dict[str, Any]) -> ModelPlan:
     sizes = _inputs.structure_sizes(lead_atoms)
     notes: list[str] = []
     resident = worker = 0.0
+    need = None
     if c["calculator"] is not None:
         from .calculator_route import force_constant_memory, gpu_note, memory_note
 
@@ -221,7 +225,7 @@ def user_plan(v: dict[str, Any]) -> ModelPlan:
         return model, settings, built_notes + notes
 
     return ModelPlan(sizes=sizes, build_bytes=build_bytes, build=build, exact=False, calculator_bytes=resident,
-                     worker_bytes=worker)  # fmt: skip
+                     worker_bytes=worker, force_cost=need)  # fmt: skip
 
 
 def _calculator_forces(v: dict[str, Any]) -> tuple[Any, float]:
@@ -331,4 +335,4 @@ def crystal_plan(v: dict[str, Any]) -> ModelPlan:
         f"cell within {_inputs.named(label('max_strain'), format(checked['max_strain'], 'g'))})"
     )
     return ModelPlan(sizes=sizes, build_bytes=build_bytes, build=build, exact=False, calculator_bytes=need.resident,
-                     described=described, worker_bytes=need.resident + need.work)  # fmt: skip
+                     described=described, worker_bytes=need.resident + need.work, force_cost=need)  # fmt: skip

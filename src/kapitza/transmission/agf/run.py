@@ -283,6 +283,49 @@ def estimate_run_memory(left: str | None = None, right: str | None = None, **set
     beside the host's (:meth:`.inputs.MemoryEstimate.statement`); nothing is refused for it here either.
     ``benchmarks/memory.py`` measures runs against it.
     """
+    return stated_run(left, right, **settings).memory
+
+
+@dataclasses.dataclass(frozen=True)
+class RunStatement:
+    """What an AGF run states before its first force call (:func:`stated_run`).
+
+    Attributes
+    ----------
+    memory : MemoryEstimate
+        The run's memory, all its processes together (:func:`estimate_run_memory`).
+    limit : float
+        The run's memory bound, bytes (``max_memory_gb``): the run is refused where ``memory.total`` exceeds it.
+    force_constants : ForceConstantMemory or None
+        With a calculator: its force constants' statement (force calls, atoms of the largest, stated seconds where the
+        potential has a measured cost; :class:`.calculator_route.ForceConstantMemory`); None without one.
+    described : str
+        The structure in words (two crystals' common cell).
+    """
+
+    memory: _inputs.MemoryEstimate
+    limit: float
+    force_constants: Any
+    described: str
+
+    @property
+    def fits(self) -> bool:
+        """Whether the run's memory is within its bound (else :func:`run_agf` refuses it before the force constants)."""
+        return bool(self.memory.total <= self.limit)
+
+    @property
+    def seconds(self) -> float | None:
+        """The force constants' stated time, s (the sweeps' is not stated before the model is built); None where
+        there is no calculator or its cost is not measured."""
+        fc = self.force_constants
+        return None if fc is None or fc.seconds is None else float(fc.seconds)
+
+
+def stated_run(left: str | None = None, right: str | None = None, **settings: Any) -> RunStatement:
+    """What ``run_agf(left, right, **settings)`` states before its first force call, without making one: its memory
+    against its bound and, with a calculator, its force constants' force calls and stated time
+    (:class:`RunStatement`).  Plans the run as :func:`estimate_run_memory` does (with a calculator and two crystals,
+    the crystals relaxed with it: seconds, cached); nothing is refused for its size here."""
     own = {k: settings.pop(k) for k in list(settings) if k in RUN_EXTRAS}
     given = {**run_settings(None, settings), **RUN_EXTRAS, **own, "left": left, "right": right}
     limit = _inputs.check_value("max_memory_gb", given["max_memory_gb"], given["option_names"]("max_memory_gb"))
@@ -313,7 +356,7 @@ def estimate_run_memory(left: str | None = None, right: str | None = None, **set
         estimate = estimate.with_device(
             dev.where, plan.sizes, int(dev.batch or 1), dev.free, v["checked"]["max_gpu_memory_gb"]
         )
-    return estimate
+    return RunStatement(estimate, float(limit) * 1e9, plan.force_cost, plan.described)
 
 
 def _run(**v: Any) -> tuple[AGFResult, LayeredModel]:
@@ -561,6 +604,7 @@ __all__ = [
     "TOP_MARGIN",
     "AGFResult",
     "BroadeningCheck",
+    "RunStatement",
     "band_top",
     "check_source",
     "estimate_run_memory",
@@ -569,5 +613,6 @@ __all__ = [
     "lead_label",
     "lead_model",
     "run_agf",
+    "stated_run",
     "unit_z",
 ]

@@ -1,0 +1,156 @@
+"""``kapitza.prediction.validation.agf_plan``: the runs the AGF validation's ``compute=True`` would make, each stated
+before any interface force constant is computed (issue 87 item 2: the per-pair cost stated before each pair).
+
+The calculator is LAMMPS's Stillinger-Weber silicon through the tests' ``module:factory`` (tests/mlip_factories.py),
+on a slice of the shipped compilation: Si|Si runs, Si|Ge is refused by the potential (no Ge), Al on GaN stacks two
+planes and Cu|Pb lies above the bound (neither is a run).  Small AGF settings, a private cache.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from kapitza.errors import InputError
+from kapitza.literature import shipped_measurements
+from kapitza.prediction.validation import agf as AV
+from kapitza.prediction.validation import agf_plan as AP
+
+pytest.importorskip("phonopy")
+
+SW = "mlip_factories:lammps_sw_si"
+SMALL = {"frequencies": 40, "kpoints": 2}
+PAIRS = {("Si", "Si"), ("Si", "Ge"), ("Al", "GaN"), ("Cu", "Pb")}
+
+
+@pytest.fixture(scope="module")
+def rows():
+    data = shipped_measurements()
+    return data.select(np.array([(f, s) in PAIRS for f, s in zip(data.film, data.substrate)], dtype=bool))
+
+
+@pytest.fixture(scope="module")
+def stated_then_run(rows, tmp_path_factory):
+    """In an empty cache: the plan (no interface force constant may be computed while it is made), then the
+    validation with compute=True, counting the force calls of the interface's force constants, then the plan again."""
+    from kapitza.atomistic.calculator_forces import CalculatorForceConstants
+
+    made: list[int] = []
+    original = CalculatorForceConstants.hessian_rows
+
+    def counted(self, atoms, wanted, step):
+        before = self.calls
+        try:
+            return original(self, atoms, wanted, step)
+        finally:
+            made.append(self.calls - before)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KAPITZA_CACHE_DIR", str(tmp_path_factory.mktemp("plan-cache")))
+
+        def refuse(*args, **kwargs):
+            raise AssertionError("the plan computed interface force constants")
+
+        mp.setattr(CalculatorForceConstants, "hessian_rows", refuse)
+        before = AP.agf_plan(SW, measurements=rows, **SMALL)
+        mp.setattr(CalculatorForceConstants, "hessian_rows", counted)
+        found = AV.agf_validation(SW, measurements=rows, compute=True, **SMALL)
+        after = AP.agf_plan(SW, measurements=rows, **SMALL)
+    return before, found, sum(made), after
+
+
+def _line(plan, film, substrate):
+    return [k for k in range(len(plan)) if (plan.film[k], plan.substrate[k]) == (film, substrate)]
+
+
+def test_the_plan_states_the_run_of_every_pair_the_validation_would_run_and_why_not_the_others(stated_then_run):
+    plan = stated_then_run[0]
+    (si,) = _line(plan, "Si", "Si")
+    assert plan.reason[si] == "" and plan.polarity[si] == "+" and plan.plane[si] == "001"
+    assert plan.force_calls[si] > 0 and plan.call_atoms[si] > 0
+    assert 0 < plan.memory_gb[si] <= plan.limit_gb[si]
+    assert math.isnan(plan.seconds[si])  # a user's calculator has no measured cost: not stated, not guessed
+    (ge,) = _line(plan, "Si", "Ge")
+    assert plan.reason[ge] == "refused by the potential" and plan.detail[ge].startswith("Ge:")
+    assert not _line(plan, "Al", "GaN") and not _line(plan, "Cu", "Pb")  # left out before any run (two planes, bound)
+    assert plan.stored == 0
+    assert plan.pairs_run() == 1 and plan.left_out() == {"refused by the potential": 1}
+    assert plan.rows_added() == int(plan.rows[si]) and plan.papers_added() == int(plan.papers[si])
+
+
+def test_the_stated_force_calls_are_the_calls_the_run_makes(stated_then_run):
+    """The statement is counted from the geometry alone; the run's force calls of the interface's force constants
+    (every stage: the interface's rows and any bulk column) are the same number."""
+    plan, found, made, _ = stated_then_run
+    (si,) = _line(plan, "Si", "Si")
+    assert found.counts()["scored"] >= 1
+    assert made == int(plan.force_calls[si])
+
+
+def test_after_the_run_the_pair_is_read_not_planned(stated_then_run):
+    after = stated_then_run[3]
+    assert not _line(after, "Si", "Si") and after.stored == 1
+    assert after.pairs_run() == 0 and after.total_seconds() == 0.0
+
+
+def test_a_run_above_its_memory_bound_is_stated_over_it_naming_both_numbers(stated_then_run, rows, tmp_path,
+                                                                             monkeypatch):  # fmt: skip
+    """A bound below the run's statement (and above its crystals'): the run is stated over it, with both numbers."""
+    first = stated_then_run[0]
+    (si,) = _line(first, "Si", "Si")
+    need = float(first.memory_gb[si])
+    bound = round(0.9 * need, 3)
+    monkeypatch.setenv("KAPITZA_CACHE_DIR", str(tmp_path))
+    plan = AP.agf_plan(SW, measurements=rows, max_memory_gb=bound, **SMALL)
+    (si,) = _line(plan, "Si", "Si")
+    assert plan.reason[si] == "over the memory bound", plan.detail[si]
+    assert f"~{need:.3g} GB against its bound of {bound:.3g} GB" in plan.detail[si]
+    assert plan.pairs_run() == 0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "words"),
+    [
+        ({"max_cell_atoms": 0}, "max_cell_atoms"),
+        ({"max_memory_gb": -1.0}, "max_memory_gb"),
+        ({"measurements": "rows.csv"}, "measurements= must be Measurements"),
+        ({"max_strain": 0.9}, "max_strain"),
+    ],
+)
+def test_bad_arguments_are_refused_before_any_work(kwargs, words, monkeypatch):
+    from kapitza.atomistic import calculators
+
+    monkeypatch.setattr(calculators, "calculator_source", lambda *a: pytest.fail("a calculator was loaded"))
+    with pytest.raises(InputError, match=words):
+        AP.agf_plan(SW, **kwargs)
+
+
+def _made_up(**changes):
+    n = 3
+    fields = dict(
+        calculator="made-up", film=("A", "A", "C"), substrate=("B", "B", "D"), plane=("001",) * n,
+        polarity=("+", "-", "+"), rows=np.array([4, 4, 2]), papers=np.array([2, 2, 1]), cell_atoms=np.full(n, 8),
+        force_calls=np.array([10, 12, 0]), call_atoms=np.array([100, 100, 0]),
+        seconds=np.array([60.0, 90.0, np.nan]), memory_gb=np.array([1.0, 1.0, np.nan]), limit_gb=np.full(n, 4.0),
+        paper_ids=("p1, p2", "p1, p2", "p3"), reason=("", "", "no prediction"), detail=("", "", "no electrons"),
+        stored=2, settings={},
+    )  # fmt: skip
+    return AP.AgfPlan(**{**fields, **changes})
+
+
+def test_the_totals_count_a_polar_pairs_two_runs_once_for_its_rows_and_papers():
+    plan = _made_up()
+    assert plan.total_seconds() == 150.0  # both polarities run: both stated times
+    assert plan.pairs_run() == 1 and plan.rows_added() == 4 and plan.papers_added() == 2
+    assert plan.left_out() == {"no prediction": 1}
+    with pytest.raises(ValueError):
+        plan.seconds[0] = 1.0  # a frozen result's arrays are read-only
+
+
+def test_a_made_up_plan_with_an_unknown_reason_or_a_short_column_is_refused():
+    with pytest.raises(InputError, match="reason"):
+        _made_up(reason=("", "", "too dear"))
+    with pytest.raises(InputError, match="seconds"):
+        _made_up(seconds=np.array([1.0, 2.0]))
