@@ -160,9 +160,24 @@ def collect(cache: Path, calculator: dict, data: Path, settings: dict | None = N
             "lead_imaginary_fraction": np.asarray(arrays["imaginary"]).tolist(),
             "max_strain": parts["max_strain"], "settings": parts["settings"],
             "run": runs.get(f"{film}|{substrate}", {}),
+            "stated_minutes": _stated_minutes(film, substrate, parts),
         }  # fmt: skip
         out.append((key_text, arrays, row))
     return out
+
+
+def _stated_minutes(film: str, substrate: str, parts: dict) -> float | None:
+    """The force constants' time the pair's run states before its first force call (``kapitza validate --model agf
+    --plan``'s statement, :func:`kapitza.transmission.agf.run.stated_run`), min; None where the potential has no
+    measured cost.  The crystals are relaxed (cached); no force constant is computed."""
+    from kapitza.transmission.agf.run import stated_run
+
+    found = stated_run(
+        film, substrate, calculator=parts["calculator"]["calculator"], normal=parts["plane"],
+        polarity=parts["polarity"], max_strain=parts["max_strain"], allow_unstable_leads=True,
+        temperature=np.asarray(parts["temperature"]["data"], dtype=float), **parts["settings"],
+    )  # fmt: skip
+    return None if found.seconds is None else round(found.seconds / 60, 2)
 
 
 def export(found: list[tuple[str, dict, dict]], refused: list[tuple[str, dict, dict]], left: list[dict],
@@ -219,8 +234,8 @@ def page(doc: dict) -> str:
         f"Made by `{doc['agf_pairs_made']['by']}` at commit {doc['agf_pairs_made']['commit']}.",
         "",
         "| film on substrate | plane | polarity | T (K) | G two-probe at the highest T (MW m^-2 K^-1) | "
-        "lead imaginary (fraction of top) | minutes | run (commit, date, machine) |",
-        "|---|---|---|---|---:|---|---:|---|",
+        "lead imaginary (fraction of top) | minutes | stated (min) | run (commit, date, machine) |",
+        "|---|---|---|---|---:|---|---:|---:|---|",
     ]
     for r in doc.get("agf_pairs", []):
         t = r["temperature_K"]
@@ -229,8 +244,10 @@ def page(doc: dict) -> str:
         minutes = "" if run.get("minutes") is None else f"{run['minutes']:.1f}"
         where = ", ".join(str(run.get(k)) for k in ("commit", "date", "machine") if run.get(k))
         imag = ", ".join(f"{v:.3g}" for v in r["lead_imaginary_fraction"])
+        stated = "" if r.get("stated_minutes") is None else f"{r['stated_minutes']:.1f}"
         lines.append(f"| {r['film']} on {r['substrate']} | ({r['plane']}) | {r['polarity']} | {span} | "
-                     f"{r['conductance_W_m2K'][-1] / 1e6:.1f} | {imag} | {minutes} | {where} |")  # fmt: skip
+                     f"{r['conductance_W_m2K'][-1] / 1e6:.1f} | {imag} | {minutes} | {stated} | {where} |")  # fmt: skip
+    lines += ["", _stated_words(doc.get("agf_pairs", []))]
     lines += ["", "## Crystals the potential refuses (shipped as refusals)", ""]
     lines += [f"- {r['crystal']}: {r['refused'][:300]}" for r in doc.get("agf_pairs_refused_crystals", [])] or ["none"]
     lines += ["", "## Buildable pairs without a shipped AGF, and why", "",
@@ -246,6 +263,22 @@ def page(doc: dict) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _stated_words(rows: list[dict]) -> str:
+    """The whole pair's measured minutes against its force constants' stated minutes (one polarity shipped)."""
+    counts: dict[tuple[str, str], int] = {}
+    for r in rows:
+        counts[r["film"], r["substrate"]] = counts.get((r["film"], r["substrate"]), 0) + 1
+    ratios = sorted(r["run"]["minutes"] / r["stated_minutes"] for r in rows
+                    if counts[r["film"], r["substrate"]] == 1 and (r.get("run") or {}).get("minutes")
+                    and r.get("stated_minutes"))  # fmt: skip
+    if not ratios:
+        return "No shipped pair has both its measured and its stated minutes."
+    return (f"Stated (min) is the time of the interface's force constants the run states before its first force call "
+            f"(`kapitza validate --model agf --plan`: the force calls times the potential's measured cost of one "
+            f"call); the sweeps come after them and are not in it. The whole pair took {ratios[0]:.2f}-"
+            f"{ratios[-1]:.2f} of it (median {float(np.median(ratios)):.2f}, {len(ratios)} pairs).")  # fmt: skip
 
 
 def main() -> None:

@@ -92,6 +92,22 @@ def test_the_export_ships_the_scored_pair_and_the_refusal(made):
     assert [r["crystal"] for r in doc["agf_pairs_refused_crystals"]] == ["Ge"]
     kinds = sorted(e["kind"] for e in doc["entries"].values())
     assert kinds.count("agf-validation-pair") == 1 and kinds.count("calculator-validation-crystal") == 1
+    assert pair["stated_minutes"] is None  # a user's calculator has no measured cost: its time is not stated
+
+
+def test_the_page_sets_the_measured_minutes_against_the_stated_ones():
+    """The page's closing line: each single-polarity pair's whole-run minutes over its force constants' stated
+    minutes; a polar pair (two rows, one measured time for both) and a row without a statement are not in it."""
+    made_up = [
+        {"film": "A", "substrate": "B", "run": {"minutes": 10.0}, "stated_minutes": 5.0},
+        {"film": "C", "substrate": "D", "run": {"minutes": 3.0}, "stated_minutes": 6.0},
+        {"film": "E", "substrate": "F", "run": {"minutes": 9.0}, "stated_minutes": 1.0},
+        {"film": "E", "substrate": "F", "run": {"minutes": 9.0}, "stated_minutes": 1.0},
+        {"film": "G", "substrate": "H", "run": {"minutes": 9.0}, "stated_minutes": None},
+    ]
+    words = ship_agf_pairs._stated_words(made_up)
+    assert "0.50-2.00 of it (median 1.25, 2 pairs)" in words
+    assert ship_agf_pairs._stated_words(made_up[4:]).startswith("No shipped pair")
 
 
 def test_writing_the_crystals_again_keeps_the_pairs_and_the_refusals(made, tmp_path, monkeypatch):
