@@ -70,6 +70,8 @@ def test_the_table_and_the_rows_scored_come_first(cli, small):
     assert status == 0, err
     text = " ".join(out.split())
     assert "Si|Si (001 on 001, 16 atoms a period): 1 rows, 1 papers" in text
+    k = int(np.flatnonzero(found.scored)[0])  # where its AGF came from, in words
+    assert {"computed": "computed in this run", "cache": "read from this machine's cache"}[found.origin[k]] in text
     for why, count in found.counts().items():
         if why != "scored":
             assert f"{count} {why}" in text

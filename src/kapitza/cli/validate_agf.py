@@ -31,6 +31,11 @@ COLUMN_WORDS = {
 }
 
 
+#: Where a scored pair's AGF came from, in words (:attr:`kapitza.prediction.validation.agf.AgfValidation.origin`).
+ORIGIN_WORDS = {"shipped": "read from the table kapitza ships", "cache": "read from this machine's cache",
+                "computed": "computed in this run"}  # fmt: skip
+
+
 def _number(value: float, spec: str) -> str:
     return "n/a" if not math.isfinite(value) else format(value, spec)
 
@@ -105,9 +110,10 @@ def agf_report(found: AgfValidation, report: Report) -> None:
         report.warn(f"{partial} scored rows are the phonon conductance alone: a metal without electron data")
     for g in found.pairs():
         if g["scored"]:
+            came = ORIGIN_WORDS.get(g["origin"], "")
             report.detail(f"  {g['film']}|{g['substrate']} ({g['planes']}, {g['cell_atoms']} atoms a period): "
-                          f"{g['scored']} rows, {g['papers']} papers; polarity {g['polarity']}",
-                          "pairs scored")  # fmt: skip
+                          f"{g['scored']} rows, {g['papers']} papers; polarity {g['polarity']}"
+                          + (f"; {came}" if came else ""), "pairs scored")  # fmt: skip
     _polar_pairs(found, report)
     for why, count in counts.items():
         report.detail(f"  {count:4d} {why}", "rows left out")

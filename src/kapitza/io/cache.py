@@ -582,6 +582,23 @@ def cached_lookup(
     return found if found is not None else _shipped(kind, parts, shapes, max_bytes, check, entry)
 
 
+def stored_where(
+    kind: str,
+    parts: Mapping[str, Any],
+    *,
+    shapes: Mapping[str, Sequence[int | None]] | None = None,
+    max_bytes: int | None = None,
+    check: Check | None = None,
+) -> str:
+    """Where :func:`cached_lookup` reads ``(kind, parts)`` from: ``"cache"`` (this machine's, verified), ``"shipped"``
+    (kapitza's shipped entry, verified: :mod:`kapitza.io.shipped`) or ``""`` (neither; or the cache is off and
+    nothing ships for it): the provenance a result states of what it read.  Same checks; never raises on an entry."""
+    entry = _entry(kind, parts, shapes, max_bytes)
+    if entry is not None and _lookup(entry, shapes, check)[0] is not None:
+        return "cache"
+    return "shipped" if _shipped(kind, parts, shapes, max_bytes, check, entry) is not None else ""
+
+
 def _shipped(
     kind: str,
     parts: Mapping[str, Any],

@@ -135,6 +135,7 @@ def test_a_fresh_install_scores_the_shipped_pair_as_computed_without_a_force(fre
     np.testing.assert_array_equal(found.agf, computed.agf)
     np.testing.assert_array_equal(found.full_dispersion, computed.full_dispersion)
     assert found.scored.any() and "refused by the potential" in found.reason
+    assert {found.origin[k] for k in np.flatnonzero(found.scored)} == {"shipped"}  # and says so
 
 
 def _told(change, folder, rows) -> tuple[AV.AgfValidation, str]:

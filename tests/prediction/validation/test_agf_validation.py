@@ -99,6 +99,10 @@ def test_a_second_run_reads_the_pairs_from_the_cache(found, rows):
     again = AV.agf_validation(SW, measurements=rows, progress=lambda s, d, t: stages.append(s), **RUN)
     assert "force constants" not in stages and "relaxation" not in stages
     np.testing.assert_array_equal(again.agf, found.agf)
+    scored = np.flatnonzero(found.scored)
+    assert {found.origin[k] for k in scored} <= {"computed", "cache"}  # the module's first run, or a cache before it
+    assert {again.origin[k] for k in scored} == {"cache"}  # each says where its AGF came from
+    assert all(again.origin[k] == "" for k in np.flatnonzero(~found.scored) if found.reason[k] != "unstable lead")
 
 
 def test_without_compute_what_was_computed_is_read_back_and_nothing_runs(found, rows, monkeypatch):
@@ -127,6 +131,9 @@ def test_statistics_weight_rows_and_papers_as_the_expected_page_does():
         agf=agf, agf_intrinsic=agf * 1.5, agf_phonon=agf, full_dispersion=measured * 3, debye=measured * 0.5,
         reason=("",) * n, detail=("",) * n, note=("",) * n, settings={},
     )  # fmt: skip
+    assert made.origin == ("",) * n  # a result made (or saved) without it: no origin claimed
+    with pytest.raises(InputError, match="origin must be one of"):
+        AV.AgfValidation(**{**made.__dict__, "origin": ("downloaded",) * n})
     s = made.statistics()["agf"]
     assert s.rows == 4 and s.papers == 2
     assert s.median_factor_row == pytest.approx(2.0)

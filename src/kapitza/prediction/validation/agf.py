@@ -89,6 +89,7 @@ __all__ = [
     "AGF_SETTINGS",
     "DEFAULT_SCORED_CELL_ATOMS",
     "MODELS",
+    "ORIGINS",
     "REASONS",
     "AgfValidation",
     "agf_validation",
@@ -110,6 +111,8 @@ REASONS = (
     "unstable lead",
     "no prediction",
 )
+#: Where a row's AGF came from (:attr:`AgfValidation.origin`); "" where its pair was not run.
+ORIGINS = ("shipped", "cache", "computed", "")
 #: The columns scored, as :meth:`AgfValidation.column` names them.
 MODELS = ("agf", "agf intrinsic", "full-dispersion DMM", "Debye DMM")
 #: The AGF settings of every pair: ``kapitza agf``'s defaults (frequencies, k points, broadening), fixed before any
@@ -160,6 +163,9 @@ class AgfValidation:
     polarity : tuple of str
         "one" (neither crystal polar along the normal), "+ and -" (both computed: ``agf`` is "+", the normal as the
         compilation's planes give it), "+; - not computed: WHY", or "" where the row's pair was not run.
+    origin : tuple of str
+        Where the row's AGF (polarity "+") came from: "shipped" (the table kapitza ships), "cache" (this machine's),
+        "computed" (in this run), or "" where the pair was not run (a result saved before this was recorded: "").
     """
 
     calculator: str
@@ -182,6 +188,7 @@ class AgfValidation:
     settings: dict[str, Any]
     agf_reversed: NDArray[np.float64] | None = None
     polarity: tuple[str, ...] | None = None
+    origin: tuple[str, ...] | None = None
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("calculator", "settings")
 
@@ -192,11 +199,17 @@ class AgfValidation:
             object.__setattr__(self, "agf_reversed", np.full(rows, np.nan))
         if self.polarity is None:
             object.__setattr__(self, "polarity", ("",) * rows)
+        if self.origin is None:
+            object.__setattr__(self, "origin", ("",) * rows)
         columns = ("agf", "agf_intrinsic", "agf_phonon", "full_dispersion", "debye", "agf_reversed")
         n = check_rows(self, columns, (*BUILD_REASONS, *REASONS))
         _checks.positive_array(_checks.sized(self.measured, "measured", (n,)), "measured", "W m^-2 K^-1")
         _checks.labels(self.note, "note", n, check=_checks.text)
         _checks.labels(self.polarity, "polarity", n, check=_checks.text)
+        _checks.labels(self.origin, "origin", n, check=_checks.text)
+        bad = sorted(set(self.origin) - set(ORIGINS))
+        if bad:
+            raise InputError(f"origin must be one of {', '.join(map(repr, ORIGINS))}, got {bad[0]!r}")
         if not isinstance(self.settings, Mapping):
             raise InputError(f"settings must be a mapping, got {type(self.settings).__name__}")
 
@@ -262,14 +275,14 @@ class AgfValidation:
 
     def pairs(self) -> list[dict[str, Any]]:
         """One entry per (film, substrate, planes) with rows: rows, papers, scored, the reason and detail, the
-        polarities run."""
+        polarities run, where its AGF came from (:data:`ORIGINS`)."""
         groups: dict[tuple[str, str, str], dict[str, Any]] = {}
         for k in range(len(self)):
             key = (self.film[k], self.substrate[k], self.planes[k])
             g = groups.setdefault(key, {"film": key[0], "substrate": key[1], "planes": key[2], "rows": 0,
                                         "papers": set(), "scored": 0, "reason": self.reason[k],
                                         "detail": self.detail[k], "cell_atoms": int(self.cell_atoms[k]),
-                                        "polarity": self.polarity[k]})  # fmt: skip
+                                        "polarity": self.polarity[k], "origin": self.origin[k]})  # fmt: skip
             g["rows"] += 1
             g["papers"].add(self.paper[k])
             g["scored"] += int(self.reason[k] == "")
@@ -310,18 +323,19 @@ def _pair_shapes(temperature: NDArray[np.float64]) -> dict[str, tuple[int, ...]]
     return {"conductance": shape, "intrinsic": shape, "imaginary": (2,)}
 
 
-def pair_stored(
+def pair_origin(
     film: str, substrate: str, plane: str, temperature: NDArray[np.float64], source: Any, max_strain: float,
     agf_settings: dict[str, int], cache: bool, polarity: str = "+",
-) -> bool:  # fmt: skip
-    """Whether the pair's AGF is shipped or in this machine's cache (verified as it would be read), so that
-    :func:`_pair_agf` makes no force call for it."""
-    from ...io.cache import cached_lookup, finite
+) -> str:  # fmt: skip
+    """Where the pair's AGF is stored (verified as it would be read, so that :func:`_pair_agf` makes no force call
+    for it): ``"cache"`` (this machine's), ``"shipped"`` (the table kapitza ships), or ``""`` (neither, or
+    ``cache`` is False)."""
+    from ...io.cache import finite, stored_where
 
     if not cache:
-        return False
+        return ""
     parts = _pair_parts(film, substrate, plane, temperature, source, max_strain, agf_settings, polarity)
-    return cached_lookup("agf-validation-pair", parts, shapes=_pair_shapes(temperature), check=finite) is not None
+    return stored_where("agf-validation-pair", parts, shapes=_pair_shapes(temperature), check=finite)
 
 
 def uncomputed(
@@ -335,7 +349,7 @@ def uncomputed(
         why = remembered_refusal(crystal_for(name), source, cache)
         if why:
             return "refused by the potential", f"{name}: {why}"
-    if pair_stored(film, substrate, plane, temperature, source, max_strain, agf_settings, cache):
+    if pair_origin(film, substrate, plane, temperature, source, max_strain, agf_settings, cache):
         return None
     return "not computed", (f"{film}/{substrate} ({plane}): its AGF is neither shipped nor in this machine's cache; "
                             "compute=True (kapitza validate --model agf --compute) runs it")  # fmt: skip
@@ -421,7 +435,7 @@ def _other_polarity(
     none = np.full(np.shape(tt), np.nan)
     if not polar_pair(film, substrate, plane):
         return none, "one"
-    if not compute and not pair_stored(film, substrate, plane, t, *run[:4], "-"):
+    if not compute and not pair_origin(film, substrate, plane, t, *run[:4], "-"):
         return none, "+; - not computed: neither shipped nor cached (compute=True runs it)"
     try:
         g, _, imaginary = _pair_agf(film, substrate, plane, t, *run, "-")
@@ -542,6 +556,7 @@ def agf_validation(
     jobs = pair_jobs(built, reason)
     agf, agf_i, agf_p, fd, agf_r = (np.full(n, np.nan) for _ in range(5))
     polarity = np.full(n, "", dtype=object)
+    origin = [""] * n
     for done, ((film, substrate, plane), members) in enumerate(jobs.items()):
         if progress is not None:
             progress("pairs", done, len(jobs))
@@ -567,6 +582,7 @@ def agf_validation(
             for k in members:
                 reason[k], detail[k] = "no prediction", f"{film}/{substrate}: {missing}"
             continue
+        came = pair_origin(film, substrate, plane, t, source, eps, agf_settings, cache) or "computed"
         try:
             g, gi, imaginary = _pair_agf(
                 film, substrate, plane, t, source, eps, agf_settings, cache, max_memory_gb, progress
@@ -583,6 +599,8 @@ def agf_validation(
                     if f > UNSTABLE_FRACTION]  # fmt: skip
         at = np.searchsorted(t, temperature[m])
         agf_p[m] = g[at]
+        for k in members:
+            origin[k] = came
         if unstable:  # computed (the two-probe G kept in agf_phonon) but not scored: not a prediction
             for k in members:
                 reason[k] = "unstable lead"
@@ -623,6 +641,7 @@ def agf_validation(
         note=tuple(note),
         agf_reversed=agf_r,
         polarity=tuple(str(p) for p in polarity),
+        origin=tuple(origin),
         settings={
             "max_strain": eps,
             "max_cell_atoms": cap,

@@ -40,7 +40,7 @@ from .agf import (
     first_reasons,
     no_prediction,
     pair_jobs,
-    pair_stored,
+    pair_origin,
     polar_pair,
     run_bound,
     uncomputed,
@@ -239,7 +239,7 @@ def agf_plan(
             lines.append({**_line(job, members, built, "+"), "reason": known[0], "detail": known[1]})
             continue
         polarities = ("+", "-") if polar_pair(film, substrate, plane) else ("+",)
-        left = [p for p in polarities if not pair_stored(film, substrate, plane, t, source, eps, agf_settings,
+        left = [p for p in polarities if not pair_origin(film, substrate, plane, t, source, eps, agf_settings,
                                                           cache, p)]  # fmt: skip
         stored += len(polarities) - len(left)
         if not left:
