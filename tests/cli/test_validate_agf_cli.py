@@ -108,6 +108,10 @@ def test_json_equals_the_library(cli, small):
         (("--model", "agf", "--plan", "--mesh", "4"), "--plan runs nothing to score"),
         (("--model", "agf", "--plan", "--max-memory-gb", "-1"), "--max-memory-gb must be > 0 GB"),
         (("--model", "agf", "--max-memory-gb", "nan"), "--max-memory-gb must be finite"),
+        (("--max-time", "6h"), "--max-time bounds the runs of --model agf --compute"),
+        (("--model", "agf", "--max-time", "6h"), "give --compute with it"),
+        (("--model", "agf", "--compute", "--max-time", "soon"), "--max-time"),
+        (("--model", "agf", "--compute", "--max-time", "-5"), "--max-time"),
         (("--model", "agf", "--calculator", ""), "calculator must be a built-in name"),  # not the default
     ],
 )
@@ -237,3 +241,13 @@ def test_the_plans_json_is_the_librarys(cli, planned):
     assert doc["plan"]["film"] == list(plan.film) and doc["plan"]["reason"] == list(plan.reason)
     assert doc["plan"]["force_calls"] == plan.force_calls.tolist()
     assert doc["stated_seconds"] is None or doc["stated_seconds"] == pytest.approx(plan.total_seconds())
+
+
+def test_pairs_left_by_max_time_are_named_in_a_warning(cli, small, tmp_path, monkeypatch):
+    """SW has no stated cost of a call, so under --max-time no pair starts: the warning after the table names the
+    pairs and how to see and resume them."""
+    monkeypatch.setenv("KAPITZA_CACHE_DIR", str(tmp_path))
+    status, out, err = cli("validate", "--model", "agf", "--calculator", SW, "--compute", "--max-time", "1h")
+    assert status == 0, err
+    text = " ".join((out + err).split())
+    assert "not started within --max-time (Si|Si)" in text and "--plan states each" in text

@@ -267,6 +267,16 @@ def validate_command(
             "pairs are scored at once and the others are counted as not computed.",
         ),
     ] = False,
+    max_time: Annotated[
+        str | None,
+        typer.Option(
+            "--max-time",
+            help="With --model agf --compute: the time its runs may take, seconds or a text such as 6h. The pairs "
+            "then run in the order of their stated time, the cheapest first, and a pair whose stated time is above "
+            "what is left is not started (counted as not computed, with both numbers); a started pair runs to its "
+            "end.",
+        ),
+    ] = None,
     plan: Annotated[
         bool,
         typer.Option(
@@ -287,7 +297,7 @@ def validate_command(
     settings = Settings(cutoff=cutoff, option_names=option_name)  # refuses an unknown --cutoff, named as typed
     if model and "agf" in [m.strip().lower() for m in model]:
         _agf_route(model, settings.cutoff, calculator, mesh, max_cell_atoms, plot_path, as_json, phonons_only,
-                   interlayers, empirical, max_memory_gb, explain, (compute, plan))  # fmt: skip
+                   interlayers, empirical, max_memory_gb, explain, (compute, plan, max_time))  # fmt: skip
         return
     if max_cell_atoms is not None:
         raise InputError("--max-cell-atoms bounds the cells of --model agf; give --model agf with it")
@@ -295,6 +305,8 @@ def validate_command(
         raise InputError("--compute runs the pairs' AGF of --model agf; give --model agf with it")
     if plan:
         raise InputError("--plan states the runs of --model agf --compute; give --model agf with it")
+    if max_time is not None:
+        raise InputError("--max-time bounds the runs of --model agf --compute; give both with it")
     if calculator is None and mesh is not None:
         raise InputError("--mesh sets the full-dispersion spectra of --calculator; give --calculator NAME with it")
     memory_bound(max_memory_gb, calculator, option_name)
@@ -370,14 +382,18 @@ def validate_command(
 def _agf_route(
     model: list[str], cutoff: str, calculator: str | None, mesh: int | None, max_cell_atoms: int | None,
     plot_path: Path | None, as_json: bool, phonons_only: bool, interlayers: bool, empirical: bool,
-    max_memory_gb: float | None, explain: bool, runs: tuple[bool, bool] = (False, False),
+    max_memory_gb: float | None, explain: bool, runs: tuple[bool, bool, str | None] = (False, False, None),
 ) -> None:  # fmt: skip
     """``--model agf``: its own options checked, then :func:`.validate_agf.agf_command` (or, with ``--plan``,
-    :func:`.validate_agf.plan_command`); ``runs``: ``--compute`` and ``--plan``."""
+    :func:`.validate_agf.plan_command`); ``runs``: ``--compute``, ``--plan`` and ``--max-time``."""
     from ..atomistic.calculators import DEFAULT_CALCULATOR
+    from ..atomistic.force_cost import TimeBudget
     from .validate_agf import agf_command, plan_command
 
-    compute, plan = runs
+    compute, plan, max_time = runs
+    if max_time is not None and not compute:
+        raise InputError("--max-time bounds the runs of --compute; give --compute with it")
+    budget = TimeBudget.of(max_time, "--max-time")  # checked here, and started before any work
 
     if len(model) > 1:
         raise InputError("--model agf scores alone (beside the two DMMs on its rows); give no other --model with it")
@@ -399,7 +415,7 @@ def _agf_route(
                      explain)  # fmt: skip
         return
     agf_command(DEFAULT_CALCULATOR if calculator is None else calculator, cutoff, mesh, max_cell_atoms, as_json,
-                max_memory_gb, explain, compute)  # fmt: skip
+                max_memory_gb, explain, compute, budget)  # fmt: skip
 
 
 # -- --calculator ----------------------------------------------------------------------------------------------------

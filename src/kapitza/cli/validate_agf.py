@@ -130,7 +130,14 @@ def agf_report(found: AgfValidation, report: Report) -> None:
 
 def _not_computed(found: AgfValidation, report: Report) -> None:
     """The pairs left out because their AGF is neither shipped nor cached: how many, and how to run them."""
-    left = [k for k, r in enumerate(found.reason) if r == "not computed"]
+    bounded = [k for k, r in enumerate(found.reason) if r == "not computed" and "max_time" in found.detail[k]]
+    if bounded:
+        pairs = sorted({f"{found.film[k]}|{found.substrate[k]}" for k in bounded})
+        report.warn(
+            f"{len(bounded)} rows of {len(pairs)} pairs not started within --max-time ({', '.join(pairs)}): their "
+            "stated time is above what was left of it, or not stated; --plan states each, a rerun resumes"
+        )
+    left = [k for k, r in enumerate(found.reason) if r == "not computed" and k not in bounded]
     if left:
         pairs = {(found.film[k], found.substrate[k]) for k in left}
         papers = {found.paper[k] for k in left}
@@ -149,7 +156,8 @@ def _polar_pairs(found: AgfValidation, report: Report) -> None:
 
 
 def agf_command(calculator: str | None, cutoff: str, mesh: int | None, max_cell_atoms: int | None,
-                as_json: bool, max_memory_gb: float | None, explain: bool, compute: bool = False) -> None:  # fmt: skip
+                as_json: bool, max_memory_gb: float | None, explain: bool, compute: bool = False,
+                max_time: Any = None) -> None:  # fmt: skip
     """Run the AGF validation and print it (the CLI's options already checked)."""
     from ..prediction.validation.agf import DEFAULT_SCORED_CELL_ATOMS, agf_validation
 
@@ -157,7 +165,7 @@ def agf_command(calculator: str | None, cutoff: str, mesh: int | None, max_cell_
         found = agf_validation(
             calculator, cutoff=cutoff, mesh=24 if mesh is None else mesh, progress=progress,
             max_cell_atoms=DEFAULT_SCORED_CELL_ATOMS if max_cell_atoms is None else max_cell_atoms,
-            max_memory_gb=max_memory_gb, compute=compute,
+            max_memory_gb=max_memory_gb, compute=compute, max_time=max_time,
         )  # fmt: skip
     if as_json:
         typer.echo(dumps(agf_document(found)))

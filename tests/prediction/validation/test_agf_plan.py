@@ -154,3 +154,67 @@ def test_a_made_up_plan_with_an_unknown_reason_or_a_short_column_is_refused():
         _made_up(reason=("", "", "too dear"))
     with pytest.raises(InputError, match="seconds"):
         _made_up(seconds=np.array([1.0, 2.0]))
+
+
+# -- max_time: the pairs run in the order of their stated time, none started above what is left -------------------
+
+
+class _Stated:
+    """A run's statement with a made-up stated time (what ``stated_run`` returns for a potential with a cost)."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+
+
+def test_max_time_without_compute_is_refused_before_any_work(rows, monkeypatch):
+    monkeypatch.setattr(AV, "buildable_rows", lambda **_: pytest.fail("work began"))
+    with pytest.raises(InputError, match="max_time bounds the pairs compute=True runs"):
+        AV.agf_validation(SW, measurements=rows, max_time=60, **SMALL)
+    with pytest.raises(InputError, match="max_time"):
+        AV.agf_validation(SW, measurements=rows, max_time=-1, compute=True, **SMALL)
+
+
+def test_a_pair_stated_above_what_is_left_of_max_time_is_not_started(rows, tmp_path, monkeypatch):
+    """Si|Si stated at 100 s (made up) against a 50 s bound: not computed, with both numbers, and no AGF runs."""
+    from kapitza.transmission.agf import run as agf_run
+
+    monkeypatch.setenv("KAPITZA_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(AV, "stated_pair", lambda *a, **k: _Stated(100.0))
+    monkeypatch.setattr(agf_run, "run_agf", lambda *a, **k: pytest.fail("an AGF ran above the time bound"))
+    found = AV.agf_validation(SW, measurements=rows, compute=True, max_time=50, **SMALL)
+    si = [k for k in range(len(found)) if (found.film[k], found.substrate[k]) == ("Si", "Si")]
+    assert si and all(found.reason[k] == "not computed" for k in si)
+    words = found.detail[si[0]]
+    assert "Si/Si (001)" in words and "stated" in words and "50 s time bound (max_time)" in words
+    assert "refused by the potential" in found.reason  # the other pairs' reasons are as without a bound
+
+
+def test_a_pair_stated_within_max_time_runs(rows, tmp_path, monkeypatch):
+    monkeypatch.setenv("KAPITZA_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(AV, "stated_pair", lambda *a, **k: _Stated(100.0))
+    found = AV.agf_validation(SW, measurements=rows, compute=True, max_time=3600, **SMALL)
+    assert found.scored.any()
+    assert {found.origin[k] for k in range(len(found)) if found.scored[k]} == {"computed"}
+
+
+def test_a_potential_without_a_stated_cost_is_not_started_under_max_time(rows, tmp_path, monkeypatch):
+    """SW through a module:factory has no measured cost of a call: max_time cannot bound its runs, so none starts,
+    and the words say why (not a made-up time)."""
+    monkeypatch.setenv("KAPITZA_CACHE_DIR", str(tmp_path))
+    found = AV.agf_validation(SW, measurements=rows, compute=True, max_time=3600, **SMALL)
+    si = [k for k in range(len(found)) if (found.film[k], found.substrate[k]) == ("Si", "Si")]
+    assert si and found.reason[si[0]] == "not computed"
+    assert "time is not stated" in found.detail[si[0]] and "max_time cannot bound it" in found.detail[si[0]]
+
+
+def test_with_max_time_the_pairs_run_cheapest_stated_first(monkeypatch):
+    """The order is the stated time's (a stored pair, 0 s, first; a pair without a statement last); equal times
+    keep the order they came in (the smallest cells first)."""
+    seconds = {("A", "B", "001"): 5.0, ("C", "D", "001"): 1.0, ("E", "F", "001"): math.inf, ("G", "H", "001"): 0.0,
+               ("I", "J", "001"): 1.0}  # fmt: skip
+    monkeypatch.setattr(AV, "_pair_seconds", lambda job, t, run: seconds[job])
+    jobs = {job: [k] for k, job in enumerate(seconds)}
+    ordered, stated = AV._by_stated_time(jobs, np.full(len(jobs), 300.0), ())
+    assert list(ordered) == [("G", "H", "001"), ("C", "D", "001"), ("I", "J", "001"), ("A", "B", "001"),
+                             ("E", "F", "001")]  # fmt: skip
+    assert stated == seconds and ordered[("A", "B", "001")] == [0]

@@ -393,6 +393,49 @@ def run_bound(max_memory_gb: float | None) -> float:
     return memory_limit_gb(max_memory_gb)
 
 
+def stated_pair(
+    film: str, substrate: str, plane: str, temperature: NDArray[np.float64], source: Any, max_strain: float,
+    agf_settings: dict[str, int], max_memory_gb: float | None, polarity: str = "+",
+) -> Any:  # fmt: skip
+    """What the pair's AGF run (:func:`_pair_agf`'s) states before its first force call
+    (:func:`kapitza.transmission.agf.run.stated_run`: its force constants' calls and time, its memory against the
+    bound); the crystals relaxed (cached), no force constant computed."""
+    from ...transmission.agf.run import stated_run
+
+    return stated_run(film, substrate, calculator=source.name, normal=plane, temperature=temperature,
+                      polarity=polarity, max_strain=max_strain, allow_unstable_leads=True,
+                      max_memory_gb=run_bound(max_memory_gb), **agf_settings)  # fmt: skip
+
+
+def _pair_seconds(job: tuple[str, str, str], t: NDArray[np.float64], run: tuple[Any, ...]) -> float:
+    """The stated time of a pair's runs not yet stored (both polarities of a polar pair), s: 0 where every run is
+    stored or a run is refused before its first force call (the loop's run then says why, as without a bound),
+    infinite where the potential's cost of a call is not measured (a user's calculator).  ``run``: source, strain
+    bound, AGF settings, cache, memory bound."""
+    film, substrate, plane = job
+    source, eps, agf_settings, cache, max_memory_gb = run
+    total = 0.0
+    for p in ("+", "-") if polar_pair(film, substrate, plane) else ("+",):
+        if pair_origin(film, substrate, plane, t, source, eps, agf_settings, cache, p):
+            continue
+        try:
+            found = stated_pair(film, substrate, plane, t, source, eps, agf_settings, max_memory_gb, p)
+        except InputError:
+            return 0.0
+        total += math.inf if found.seconds is None else found.seconds
+    return total
+
+
+def _by_stated_time(
+    jobs: dict[tuple[str, str, str], list[int]], temperature: NDArray[np.float64], run: tuple[Any, ...]
+) -> tuple[dict[tuple[str, str, str], list[int]], dict[tuple[str, str, str], float]]:
+    """The pairs in the order of their stated time, the cheapest (a stored pair: 0) first, and each one's
+    (:func:`_pair_seconds`)."""
+    seconds = {job: _pair_seconds(job, np.unique(temperature[np.asarray(m)]), run) for job, m in jobs.items()}
+    order = sorted(jobs, key=lambda job: seconds[job])  # stable: equal times keep the smallest cells first
+    return {job: jobs[job] for job in order}, seconds
+
+
 def polar_pair(film: str, substrate: str, plane: str) -> bool:
     """Whether the pair has two interfaces along ``plane``: either crystal polar along it
     (:func:`kapitza.atomistic.polarity.is_polar`) as the crystal table records it, the crystal the validation's
@@ -481,6 +524,41 @@ def pair_jobs(built: Any, reason: list[str]) -> dict[tuple[str, str, str], list[
     return jobs
 
 
+def pair_crystals(
+    film: str, substrate: str, temperature: NDArray[np.float64], source: Any, cache: bool,
+    progress: Progress | None, max_memory_gb: float | None,
+) -> tuple[tuple[str, str] | None, tuple[Any, Any]]:  # fmt: skip
+    """The pair's two crystals as the validation reads them (:func:`~.calculators.crystal_verdict`) and why no AGF
+    of the pair could be scored for them, or None: a side the potential refuses (its refusal first), a side over
+    the memory bound (not the potential's), a metal/metal pair without electron data (:func:`no_prediction`, found
+    before its AGF is run).  Returns ((reason, detail) or None, (film's, substrate's) phonons, None where refused)."""
+    verdicts = [crystal_verdict(crystal_for(s), source, cache, progress, max_memory_gb) for s in (film, substrate)]
+    refused = sorted((bound, s, why) for s, (_, why, bound) in zip((film, substrate), verdicts) if why)
+    if refused:
+        bound, name, why = refused[0]
+        return ("over the memory bound" if bound else "refused by the potential", f"{name}: {why}"), (None, None)
+    c1, c2 = verdicts[0][0], verdicts[1][0]
+    missing = no_prediction(c1.material, c2.material, temperature)
+    return (None if missing is None else ("no prediction", f"{film}/{substrate}: {missing}")), (c1, c2)
+
+
+def _over_budget(budget: Any, seconds: float, what: str) -> str | None:
+    """The time bound's refusal of a pair whose runs state ``seconds`` (nothing where there is no bound or nothing
+    to run), in words, or None where it fits what is left."""
+    from ...errors import TimeBoundError
+
+    if budget is None or not seconds > 0:
+        return None
+    if math.isinf(seconds):
+        return (f"{what}: its force constants' time is not stated (the potential's cost of a force call is not "
+                "measured), so max_time cannot bound it")  # fmt: skip
+    try:
+        budget.check(seconds, what)
+    except TimeBoundError as exc:
+        return str(exc)
+    return None
+
+
 def agf_validation(
     calculator: str | None = None,
     *,
@@ -495,6 +573,7 @@ def agf_validation(
     frequencies: int = AGF_SETTINGS["frequencies"],
     kpoints: int = AGF_SETTINGS["kpoints"],
     compute: bool = False,
+    max_time: Any = None,
 ) -> AgfValidation:
     """Score the AGF of every measured pair the crystal route builds within the bounds (module docstring).
 
@@ -527,6 +606,12 @@ def agf_validation(
         common cells first, each pair's cost stated before its first force call).  False (the default): those rows
         are left out as ``not computed`` and no crystal of theirs is touched, so the shipped pairs are scored at
         once.
+    max_time : float or str, optional
+        With ``compute``: the time the pairs' runs may take, s or a text such as "6h"
+        (:class:`kapitza.atomistic.force_cost.TimeBudget`).  The pairs are then run in the order of their stated
+        time (the force constants' of each run not stored, both polarities of a polar pair: ``kapitza validate
+        --model agf --plan``'s statement), the cheapest first, and a pair whose stated time is above what is left
+        is not started (``not computed``, with both numbers); a started pair runs to its end.
 
     Raises
     ------
@@ -534,6 +619,7 @@ def agf_validation(
         An unknown calculator or a bad bound (before any work).
     """
     from ...atomistic.calculators import calculator_source
+    from ...atomistic.force_cost import TimeBudget
     from ...phonons.supercell_plan import memory_limit_gb
     from ...transmission.agf.stability import UNSTABLE_FRACTION
 
@@ -542,10 +628,13 @@ def agf_validation(
     cap = int(_checks.positive(max_cell_atoms, "max_cell_atoms", "atoms"))
     agf_settings = {"frequencies": int(_checks.positive(frequencies, "frequencies", "")),
                     "kpoints": int(_checks.positive(kpoints, "kpoints", ""))}  # fmt: skip
-    source = calculator_source(calculator)
+    budget = TimeBudget.of(max_time, "max_time")
+    if budget is not None and not compute:
+        raise InputError("max_time bounds the pairs compute=True runs; without compute nothing is run")
     data = shipped_measurements() if measurements is None else measurements
     if not isinstance(data, Measurements):
         raise InputError(f"measurements= must be Measurements, got {type(data).__name__}")
+    source = calculator_source(calculator)
     built = buildable_rows(measurements=data, max_strain=eps, max_cell_atoms=cap)
     idx = built.row
     n = idx.size
@@ -554,6 +643,9 @@ def agf_validation(
     reason, detail = first_reasons(built, np.asarray(check_bounds(rows).above, dtype=bool))
     note = [""] * n
     jobs = pair_jobs(built, reason)
+    stated: dict[tuple[str, str, str], float] = {}
+    if budget is not None:
+        jobs, stated = _by_stated_time(jobs, temperature, (source, eps, agf_settings, cache, max_memory_gb))
     agf, agf_i, agf_p, fd, agf_r = (np.full(n, np.nan) for _ in range(5))
     polarity = np.full(n, "", dtype=object)
     origin = [""] * n
@@ -568,19 +660,13 @@ def agf_validation(
                 for k in members:
                     reason[k], detail[k] = left
                 continue
-        verdicts = [crystal_verdict(crystal_for(s), source, cache, progress, max_memory_gb) for s in (film, substrate)]
-        refused = sorted((bound, s, why) for s, (_, why, bound) in zip((film, substrate), verdicts) if why)
-        if refused:  # the potential's refusal first; a crystal over the memory bound is not the potential's
-            bound, name, why = refused[0]
+        why, (c1, c2) = pair_crystals(film, substrate, temperature[m], source, cache, progress, max_memory_gb)
+        if why is None:
+            over = _over_budget(budget, stated.get((film, substrate, plane), 0.0), f"{film}/{substrate} ({plane})")
+            why = None if over is None else ("not computed", over)
+        if why is not None:
             for k in members:
-                reason[k] = "over the memory bound" if bound else "refused by the potential"
-                detail[k] = f"{name}: {why}"
-            continue
-        c1, c2 = verdicts[0][0], verdicts[1][0]
-        missing = no_prediction(c1.material, c2.material, temperature[m])
-        if missing is not None:  # a metal/metal pair without electron data: no AGF could be scored, none is run
-            for k in members:
-                reason[k], detail[k] = "no prediction", f"{film}/{substrate}: {missing}"
+                reason[k], detail[k] = why
             continue
         came = pair_origin(film, substrate, plane, t, source, eps, agf_settings, cache) or "computed"
         try:

@@ -33,20 +33,19 @@ from ..._progress import Progress
 from ...errors import InputError
 from ...io.results import result
 from ...literature import Measurements, shipped_measurements
-from ...literature.crystals import crystal_for
 from .agf import (
     AGF_SETTINGS,
     DEFAULT_SCORED_CELL_ATOMS,
     first_reasons,
-    no_prediction,
+    pair_crystals,
     pair_jobs,
     pair_origin,
     polar_pair,
     run_bound,
+    stated_pair,
     uncomputed,
 )
 from .buildable import DEFAULT_MAX_STRAIN, buildable_rows
-from .calculators import crystal_verdict
 
 __all__ = ["PLAN_REASONS", "AgfPlan", "agf_plan"]
 
@@ -149,14 +148,6 @@ class AgfPlan:
         return sum(pairs.values())
 
 
-def _stated(film: str, substrate: str, plane: str, t: NDArray[np.float64], polarity: str, run: dict[str, Any]) -> Any:
-    """The run's statement (:func:`kapitza.transmission.agf.run.stated_run`) with the validation's settings."""
-    from ...transmission.agf.run import stated_run
-
-    return stated_run(film, substrate, normal=plane, temperature=t, polarity=polarity, allow_unstable_leads=True,
-                      **run)  # fmt: skip
-
-
 def _line(job: tuple[str, str, str], members: list[int], built: Any, polarity: str) -> dict[str, Any]:
     """A plan line of the pair ``job`` (film, substrate, plane) and ``polarity``, nothing stated yet."""
     film, substrate, plane = job
@@ -169,10 +160,11 @@ def _line(job: tuple[str, str, str], members: list[int], built: Any, polarity: s
     }  # fmt: skip
 
 
-def _planned(line: dict[str, Any], t: NDArray[np.float64], run: dict[str, Any]) -> dict[str, Any]:
-    """The line with its run's statement, or the run's refusal in words."""
+def _planned(line: dict[str, Any], t: NDArray[np.float64], run: tuple[Any, ...]) -> dict[str, Any]:
+    """The line with its run's statement, or the run's refusal in words; ``run``: the source, the strain bound, the
+    AGF settings and the memory bound (:func:`~kapitza.prediction.validation.agf.stated_pair`'s)."""
     try:
-        found = _stated(line["film"], line["substrate"], line["plane"], t, line["polarity"], run)
+        found = stated_pair(line["film"], line["substrate"], line["plane"], t, *run, line["polarity"])
     except InputError as exc:  # the relaxed lattices no longer match, a side the potential does not hold ...
         return {**line, "reason": "refused by the potential", "detail": str(exc)}
     fc = found.force_constants
@@ -225,7 +217,7 @@ def agf_plan(
 
     reason, _ = first_reasons(built, np.asarray(check_bounds(rows).above, dtype=bool))
     temperature = np.asarray(built.temperature, dtype=float)
-    run = {"calculator": source.name, "max_strain": eps, "max_memory_gb": bound, **agf_settings}
+    run = (source, eps, agf_settings, bound)
     lines: list[dict[str, Any]] = []
     stored = 0
     jobs = pair_jobs(built, reason)
@@ -244,7 +236,7 @@ def agf_plan(
         stored += len(polarities) - len(left)
         if not left:
             continue
-        why = _crystal_reason(film, substrate, t, source, cache, max_memory_gb)
+        why = pair_crystals(film, substrate, t, source, cache, None, max_memory_gb)[0]
         for p in left:
             line = _line(job, members, built, p)
             lines.append({**line, "reason": why[0], "detail": why[1]} if why else _planned(line, t, run))
@@ -252,20 +244,6 @@ def agf_plan(
         progress("pairs", len(jobs), len(jobs))
     return _plan(source.name, lines, stored, {"max_strain": eps, "max_cell_atoms": cap, "max_memory_gb": bound,
                                               **agf_settings})  # fmt: skip
-
-
-def _crystal_reason(
-    film: str, substrate: str, t: NDArray[np.float64], source: Any, cache: bool, max_memory_gb: float | None
-) -> tuple[str, str] | None:
-    """Why neither polarity of the pair would run for its crystals (the validation's order: a side the potential
-    refuses, a side over the memory bound, a metal/metal pair without electron data), or None."""
-    verdicts = [crystal_verdict(crystal_for(s), source, cache, None, max_memory_gb) for s in (film, substrate)]
-    refused = sorted((bound, s, why) for s, (_, why, bound) in zip((film, substrate), verdicts) if why)
-    if refused:
-        bound, name, why = refused[0]
-        return ("over the memory bound" if bound else "refused by the potential"), f"{name}: {why}"
-    missing = no_prediction(verdicts[0][0].material, verdicts[1][0].material, t)
-    return None if missing is None else ("no prediction", f"{film}/{substrate}: {missing}")
 
 
 def _plan(calculator: str, lines: list[dict[str, Any]], stored: int, settings: dict[str, Any]) -> AgfPlan:
