@@ -38,10 +38,11 @@ import numpy as np
 
 #: The pairs the CHGNet validation scored or computed (docs/howto/interface-from-atoms-data.json), film/substrate,
 #: with the one normal each was built along there.
-PAIRS = {"AlN/GaN": "001", "Pt/Si": "001", "Si/Si": "001", "Al/Si": "001"}
+PAIRS = {"AlN/GaN": "001", "Pt/Si": "001", "Si/Si": "001", "Al/Si": "001", "Si/Ge": "001"}
 
 
-def _route(film: str, substrate: str, normal: str, calculator: str, route: str) -> dict[str, Any]:
+def _route(film: str, substrate: str, normal: str, calculator: str, route: str,
+           reach: float | None = None) -> dict[str, Any]:  # fmt: skip
     import re
 
     from kapitza.transmission.agf.run import run_agf
@@ -49,7 +50,8 @@ def _route(film: str, substrate: str, normal: str, calculator: str, route: str) 
     started = time.perf_counter()
     found, model = run_agf(film, substrate, calculator=calculator, normal=normal, max_strain=0.03,
                            temperature=[300.0], allow_unstable_leads=True, interface_fc=route,
-                           frequencies=200, kpoints=8, resume=False, max_memory_gb=16.0)  # fmt: skip
+                           frequencies=200, kpoints=8, resume=False, max_memory_gb=16.0,
+                           **({} if reach is None or route == "all" else {"interface_reach": reach}))  # fmt: skip
     stated = [n for n in found.notes if n.startswith("the interface's force constants with ")]
     calls = re.search(r": (\d+) force calls on up to (\d+) atoms, ~?([^;]*);", stated[0]) if stated else None
     xi = np.asarray(found.transmission.xi, dtype=float)
@@ -71,6 +73,9 @@ def main() -> None:
     parser.add_argument("--calculator", default="chgnet")
     parser.add_argument("--pairs", nargs="*", default=list(PAIRS))
     parser.add_argument("--out", type=Path, default=Path("agf_routes_study.json"))
+    parser.add_argument("--reach", type=float, default=None,
+                        help="A, the local route's interface reach (default the potential's record: the force range "
+                        "plus its receptive field)")  # fmt: skip
     args = parser.parse_args()
     done: dict[str, Any] = json.loads(args.out.read_text()) if args.out.exists() else {}
     for pair in args.pairs:
@@ -81,7 +86,7 @@ def main() -> None:
         found = {}
         for route in ("all", "local"):
             try:
-                found[route] = _route(film, substrate, normal, args.calculator, route)
+                found[route] = _route(film, substrate, normal, args.calculator, route, args.reach)
             except Exception as exc:  # noqa: BLE001 - a refused pair is recorded with why
                 found[route] = {"refused": f"{type(exc).__name__}: {exc}"}
             print(pair, route, {k: v for k, v in found[route].items() if k != "xi"}, flush=True)

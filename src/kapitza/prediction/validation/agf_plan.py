@@ -33,6 +33,7 @@ from ..._progress import Progress
 from ...errors import InputError
 from ...io.results import result
 from ...literature import Measurements, shipped_measurements
+from ..bounds import check_bounds
 from .agf import (
     AGF_SETTINGS,
     DEFAULT_SCORED_CELL_ATOMS,
@@ -213,8 +214,6 @@ def agf_plan(
     source = calculator_source(calculator)
     built = buildable_rows(measurements=data, max_strain=eps, max_cell_atoms=cap)
     rows = data.select(np.isin(np.arange(len(data)), built.row))
-    from ..bounds import check_bounds
-
     reason, _ = first_reasons(built, np.asarray(check_bounds(rows).above, dtype=bool))
     temperature = np.asarray(built.temperature, dtype=float)
     run = (source, eps, agf_settings, bound)
