@@ -109,6 +109,8 @@ def test_json_equals_the_library(cli, small):
         (("--model", "agf", "--plan", "--max-memory-gb", "-1"), "--max-memory-gb must be > 0 GB"),
         (("--model", "agf", "--max-memory-gb", "nan"), "--max-memory-gb must be finite"),
         (("--max-time", "6h"), "--max-time bounds the runs of --model agf --compute"),
+        (("--route", "fast"), "--route sets the interface force constants of --model agf"),
+        (("--model", "agf", "--route", "quick"), "--route must be one of full, fast"),
         (("--model", "agf", "--max-time", "6h"), "give --compute with it"),
         (("--model", "agf", "--compute", "--max-time", "soon"), "--max-time"),
         (("--model", "agf", "--compute", "--max-time", "-5"), "--max-time"),

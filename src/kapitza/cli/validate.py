@@ -277,6 +277,16 @@ def validate_command(
             "end.",
         ),
     ] = None,
+    route: Annotated[
+        str | None,
+        typer.Option(
+            "--route",
+            help="With --model agf: the route of each pair's interface force constants: full (the default, the "
+            "table kapitza ships) or fast (only the rows within the force range of the interface displaced, the "
+            "others from each side's bulk: about a quarter of the full route's stated time; its own cache, nothing "
+            "shipped).",
+        ),
+    ] = None,
     plan: Annotated[
         bool,
         typer.Option(
@@ -297,7 +307,7 @@ def validate_command(
     settings = Settings(cutoff=cutoff, option_names=option_name)  # refuses an unknown --cutoff, named as typed
     if model and "agf" in [m.strip().lower() for m in model]:
         _agf_route(model, settings.cutoff, calculator, mesh, max_cell_atoms, plot_path, as_json, phonons_only,
-                   interlayers, empirical, max_memory_gb, explain, (compute, plan, max_time))  # fmt: skip
+                   interlayers, empirical, max_memory_gb, explain, (compute, plan, max_time, route))  # fmt: skip
         return
     if max_cell_atoms is not None:
         raise InputError("--max-cell-atoms bounds the cells of --model agf; give --model agf with it")
@@ -307,6 +317,8 @@ def validate_command(
         raise InputError("--plan states the runs of --model agf --compute; give --model agf with it")
     if max_time is not None:
         raise InputError("--max-time bounds the runs of --model agf --compute; give both with it")
+    if route is not None:
+        raise InputError("--route sets the interface force constants of --model agf; give --model agf with it")
     if calculator is None and mesh is not None:
         raise InputError("--mesh sets the full-dispersion spectra of --calculator; give --calculator NAME with it")
     memory_bound(max_memory_gb, calculator, option_name)
@@ -382,15 +394,19 @@ def validate_command(
 def _agf_route(
     model: list[str], cutoff: str, calculator: str | None, mesh: int | None, max_cell_atoms: int | None,
     plot_path: Path | None, as_json: bool, phonons_only: bool, interlayers: bool, empirical: bool,
-    max_memory_gb: float | None, explain: bool, runs: tuple[bool, bool, str | None] = (False, False, None),
+    max_memory_gb: float | None, explain: bool, runs: tuple[Any, ...] = (False, False, None, None),
 ) -> None:  # fmt: skip
     """``--model agf``: its own options checked, then :func:`.validate_agf.agf_command` (or, with ``--plan``,
-    :func:`.validate_agf.plan_command`); ``runs``: ``--compute``, ``--plan`` and ``--max-time``."""
+    :func:`.validate_agf.plan_command`); ``runs``: ``--compute``, ``--plan``, ``--max-time`` and ``--route``."""
     from ..atomistic.calculators import DEFAULT_CALCULATOR
     from ..atomistic.force_cost import TimeBudget
+    from ..prediction.validation.agf import ROUTES
     from .validate_agf import agf_command, plan_command
 
-    compute, plan, max_time = runs
+    compute, plan, max_time, route = runs
+    if route is not None and route not in ROUTES:
+        raise InputError(f"--route must be one of {', '.join(ROUTES)}, got {route!r}")
+    route = route or "full"
     if max_time is not None and not compute:
         raise InputError("--max-time bounds the runs of --compute; give --compute with it")
     budget = TimeBudget.of(max_time, "--max-time")  # checked here, and started before any work
@@ -412,10 +428,10 @@ def _agf_route(
         if mesh is not None:
             raise InputError("--mesh sets the full-dispersion column of the scores; --plan runs nothing to score")
         plan_command(DEFAULT_CALCULATOR if calculator is None else calculator, max_cell_atoms, as_json, max_memory_gb,
-                     explain)  # fmt: skip
+                     explain, route)  # fmt: skip
         return
     agf_command(DEFAULT_CALCULATOR if calculator is None else calculator, cutoff, mesh, max_cell_atoms, as_json,
-                max_memory_gb, explain, compute, budget)  # fmt: skip
+                max_memory_gb, explain, compute, (budget, route))  # fmt: skip
 
 
 # -- --calculator ----------------------------------------------------------------------------------------------------

@@ -122,7 +122,8 @@ def agf_report(found: AgfValidation, report: Report) -> None:
     report.detail(
         f"AGF settings of every pair: {found.settings['frequencies']} frequencies, {found.settings['kpoints']}x"
         f"{found.settings['kpoints']} k points (kapitza agf's defaults); the full-dispersion DMM's mesh "
-        f"{found.settings['mesh']}; the Debye DMM's cutoff {found.settings['cutoff']!r}",
+        f"{found.settings['mesh']}; the Debye DMM's cutoff {found.settings['cutoff']!r}; the interface force "
+        f"constants' route {found.settings.get('route', 'full')}",
         "columns",
     )
     report.detail(CREDIT, "source")
@@ -157,7 +158,7 @@ def _polar_pairs(found: AgfValidation, report: Report) -> None:
 
 def agf_command(calculator: str | None, cutoff: str, mesh: int | None, max_cell_atoms: int | None,
                 as_json: bool, max_memory_gb: float | None, explain: bool, compute: bool = False,
-                max_time: Any = None) -> None:  # fmt: skip
+                bounds: tuple[Any, str] = (None, "full")) -> None:  # fmt: skip
     """Run the AGF validation and print it (the CLI's options already checked)."""
     from ..prediction.validation.agf import DEFAULT_SCORED_CELL_ATOMS, agf_validation
 
@@ -165,7 +166,7 @@ def agf_command(calculator: str | None, cutoff: str, mesh: int | None, max_cell_
         found = agf_validation(
             calculator, cutoff=cutoff, mesh=24 if mesh is None else mesh, progress=progress,
             max_cell_atoms=DEFAULT_SCORED_CELL_ATOMS if max_cell_atoms is None else max_cell_atoms,
-            max_memory_gb=max_memory_gb, compute=compute, max_time=max_time,
+            max_memory_gb=max_memory_gb, compute=compute, max_time=bounds[0], route=bounds[1],
         )  # fmt: skip
     if as_json:
         typer.echo(dumps(agf_document(found)))
@@ -231,14 +232,14 @@ def plan_report(plan: AgfPlan, report: Report) -> None:
 
 
 def plan_command(calculator: str, max_cell_atoms: int | None, as_json: bool, max_memory_gb: float | None,
-                 explain: bool) -> None:  # fmt: skip
+                 explain: bool, route: str = "full") -> None:  # fmt: skip
     """State the runs of ``--compute`` and print them (the CLI's options already checked)."""
     from ..prediction.validation.agf import DEFAULT_SCORED_CELL_ATOMS
     from ..prediction.validation.agf_plan import agf_plan
 
     cells = DEFAULT_SCORED_CELL_ATOMS if max_cell_atoms is None else max_cell_atoms
     with progress_bar(sys.stderr.isatty()) as progress:
-        plan = agf_plan(calculator, progress=progress, max_memory_gb=max_memory_gb, max_cell_atoms=cells)
+        plan = agf_plan(calculator, progress=progress, max_memory_gb=max_memory_gb, max_cell_atoms=cells, route=route)
     if as_json:
         total = plan.total_seconds()
         typer.echo(dumps({"plan": plan.to_dict(), "runs": sum(plan.runs.tolist()), "rows": plan.rows_added(),

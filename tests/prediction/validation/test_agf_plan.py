@@ -218,3 +218,35 @@ def test_with_max_time_the_pairs_run_cheapest_stated_first(monkeypatch):
     assert list(ordered) == [("G", "H", "001"), ("C", "D", "001"), ("I", "J", "001"), ("A", "B", "001"),
                              ("E", "F", "001")]  # fmt: skip
     assert stated == seconds and ordered[("A", "B", "001")] == [0]
+
+
+# -- route="fast": the rows within the force range of the interface displaced, cached apart -----------------------
+
+
+def test_the_routes_settings_keep_the_full_routes_keys_and_refuse_an_unknown_route():
+    full = AV.run_settings(200, 8)
+    assert full == {"frequencies": 200, "kpoints": 8} == dict(AV.AGF_SETTINGS)  # the shipped entries' key part
+    assert AV.run_settings(200, 8, "fast") == {**full, "route": "fast"}
+    with pytest.raises(InputError, match="route must be one of full, fast"):
+        AV.run_settings(200, 8, "quick")
+
+
+def test_the_fast_route_is_cached_apart_and_agrees_where_the_potential_ends_at_its_range(stated_then_run, rows,
+                                                                                          monkeypatch):  # fmt: skip
+    """SW's forces end at its range, so the local route at the force range is the full route up to the finite
+    differences' round-off (kapitza.transmission.agf.local_fc's module docstring): the fast route's G equals the full
+    route's to 1e-6; its runs are cached under their own key, so the full route's stored pair is not read as it."""
+    from kapitza.transmission.agf import local_fc
+
+    _, full, _, _ = stated_then_run
+    calls = []
+    original = local_fc.local_interface_model
+    monkeypatch.setattr(local_fc, "local_interface_model", lambda *a, **k: calls.append(k) or original(*a, **k))
+    stored = AV.agf_validation(SW, measurements=rows, route="fast", **SMALL)
+    assert "not computed" in stored.reason  # the full route's entry is not the fast route's
+    fast = AV.agf_validation(SW, measurements=rows, route="fast", compute=True, **SMALL)
+    assert calls and all(k.get("reach") == 5.0 for k in calls)  # the local route at the force range ran
+    assert fast.settings["route"] == "fast" and full.settings["route"] == "full"
+    both = fast.scored & full.scored
+    assert both.any()
+    np.testing.assert_allclose(fast.agf[both], full.agf[both], rtol=1e-6)

@@ -91,6 +91,7 @@ __all__ = [
     "MODELS",
     "ORIGINS",
     "REASONS",
+    "ROUTES",
     "AgfValidation",
     "agf_validation",
 ]
@@ -118,6 +119,14 @@ MODELS = ("agf", "agf intrinsic", "full-dispersion DMM", "Debye DMM")
 #: The AGF settings of every pair: ``kapitza agf``'s defaults (frequencies, k points, broadening), fixed before any
 #: score was seen.
 AGF_SETTINGS: Mapping[str, int] = MappingProxyType({"frequencies": 200, "kpoints": 8})
+#: The routes of a pair's interface force constants (``route=``, ``--route``): "full" runs ``kapitza agf``'s own
+#: choice (every row displaced for a learned potential on the compilation's cells: the shipped table's route);
+#: "fast" displaces only the rows within the force range of the interface and takes the others from each side's
+#: strained bulk column (:mod:`kapitza.transmission.agf.local_fc` with ``interface_reach`` the force range): it
+#: states 0.14-0.28 of the full route's time on the pairs not yet computed (``scripts/agf_route_statements.py``),
+#: and leaves out what a learned potential's messages carry past the force range (its error against the full route
+#: is measured per pair: ``scripts/agf_routes_study.py --reach 5``, docs/howto/interface-from-atoms.md).
+ROUTES = ("full", "fast")
 #: Version of the cached pair entries (2: with the leads' stability; 3: the interface's rows displaced as lateral
 #: copies of their atoms, 12ba703, which changes what a potential reaching beyond the range puts into them; 4: a
 #: potential with a receptive field displaces each row as itself again).
@@ -323,6 +332,28 @@ def _pair_shapes(temperature: NDArray[np.float64]) -> dict[str, tuple[int, ...]]
     return {"conductance": shape, "intrinsic": shape, "imaginary": (2,)}
 
 
+def run_settings(frequencies: Any, kpoints: Any, route: Any = "full") -> dict[str, Any]:
+    """The AGF settings of every pair of a validation, checked: the grid, and the route where it is "fast" (absent
+    for "full", so the full route's cache keys and shipped entries stay what they were); InputError otherwise."""
+    settings: dict[str, Any] = {"frequencies": int(_checks.positive(frequencies, "frequencies", "")),
+                                "kpoints": int(_checks.positive(kpoints, "kpoints", ""))}  # fmt: skip
+    if route not in ROUTES:
+        raise InputError(f"route must be one of {', '.join(ROUTES)}, got {route!r}")
+    return settings | ({"route": route} if route != "full" else {})
+
+
+def _run_options(agf_settings: dict[str, Any]) -> dict[str, Any]:
+    """``run_agf``'s keywords of the validation's AGF settings: the grid as it is, the ``route`` (present for
+    "fast" only, so the full route's cache keys and shipped entries stay what they were) as the local route at the
+    force range."""
+    from ...atomistic.calculator_forces import DEFAULT_FORCE_RANGE_ANGSTROM
+
+    options = {k: v for k, v in agf_settings.items() if k != "route"}
+    if agf_settings.get("route") == "fast":
+        options.update(interface_fc="local", interface_reach=DEFAULT_FORCE_RANGE_ANGSTROM)
+    return options
+
+
 def pair_origin(
     film: str, substrate: str, plane: str, temperature: NDArray[np.float64], source: Any, max_strain: float,
     agf_settings: dict[str, int], cache: bool, polarity: str = "+",
@@ -372,7 +403,8 @@ def _pair_agf(
         options = {"max_memory_gb": run_bound(max_memory_gb)}
         found, _ = run_agf(
             film, substrate, calculator=source.name, normal=plane, max_strain=max_strain, temperature=temperature,
-            stage_progress=stage_progress, allow_unstable_leads=True, polarity=polarity, **agf_settings, **options,
+            stage_progress=stage_progress, allow_unstable_leads=True, polarity=polarity, **_run_options(agf_settings),
+            **options,
         )  # fmt: skip
         checked = found.model_metadata["lead_stability"]
         imaginary = [checked[side]["imaginary_THz"] / checked[side]["top_THz"] for side in ("left", "right")]
@@ -404,7 +436,7 @@ def stated_pair(
 
     return stated_run(film, substrate, calculator=source.name, normal=plane, temperature=temperature,
                       polarity=polarity, max_strain=max_strain, allow_unstable_leads=True,
-                      max_memory_gb=run_bound(max_memory_gb), **agf_settings)  # fmt: skip
+                      max_memory_gb=run_bound(max_memory_gb), **_run_options(agf_settings))  # fmt: skip
 
 
 def _pair_seconds(job: tuple[str, str, str], t: NDArray[np.float64], run: tuple[Any, ...]) -> float:
@@ -574,6 +606,7 @@ def agf_validation(
     kpoints: int = AGF_SETTINGS["kpoints"],
     compute: bool = False,
     max_time: Any = None,
+    route: str = "full",
 ) -> AgfValidation:
     """Score the AGF of every measured pair the crystal route builds within the bounds (module docstring).
 
@@ -612,6 +645,10 @@ def agf_validation(
         time (the force constants' of each run not stored, both polarities of a polar pair: ``kapitza validate
         --model agf --plan``'s statement), the cheapest first, and a pair whose stated time is above what is left
         is not started (``not computed``, with both numbers); a started pair runs to its end.
+    route : {"full", "fast"}
+        The interface force constants' route of every pair (:data:`ROUTES`): "full" (the default, the shipped
+        table's) or "fast" (the rows within the force range of the interface displaced; cached apart, never read as
+        the full route's).
 
     Raises
     ------
@@ -626,8 +663,7 @@ def agf_validation(
     memory_limit_gb(max_memory_gb)
     eps = _checks.between(max_strain, "max_strain", "", 1e-6, 0.25)
     cap = int(_checks.positive(max_cell_atoms, "max_cell_atoms", "atoms"))
-    agf_settings = {"frequencies": int(_checks.positive(frequencies, "frequencies", "")),
-                    "kpoints": int(_checks.positive(kpoints, "kpoints", ""))}  # fmt: skip
+    agf_settings = run_settings(frequencies, kpoints, route)
     budget = TimeBudget.of(max_time, "max_time")
     if budget is not None and not compute:
         raise InputError("max_time bounds the pairs compute=True runs; without compute nothing is run")
@@ -734,6 +770,7 @@ def agf_validation(
             "cutoff": cutoff,
             "mesh": int(mesh),
             **agf_settings,
+            "route": route,
             "conductance": "two-probe (agf), intrinsic (agf intrinsic)",
         },  # fmt: skip
     )

@@ -43,6 +43,7 @@ from .agf import (
     pair_origin,
     polar_pair,
     run_bound,
+    run_settings,
     stated_pair,
     uncomputed,
 )
@@ -190,11 +191,13 @@ def agf_plan(
     max_memory_gb: float | None = None,
     frequencies: int = AGF_SETTINGS["frequencies"],
     kpoints: int = AGF_SETTINGS["kpoints"],
+    route: str = "full",
 ) -> AgfPlan:
     """State the runs ``agf_validation(..., compute=True)`` would make with the same arguments (module docstring).
 
-    The parameters are :func:`~kapitza.prediction.validation.agf.agf_validation`'s (without ``compute``, ``cutoff``
-    and ``mesh``, which no run depends on).  ``progress("pairs", done, total)`` over the pairs.
+    The parameters are :func:`~kapitza.prediction.validation.agf.agf_validation`'s (without ``compute``,
+    ``max_time``, ``cutoff`` and ``mesh``, which no run's statement depends on); ``route`` "fast" states the fast
+    route's runs.  ``progress("pairs", done, total)`` over the pairs.
 
     Raises
     ------
@@ -206,8 +209,7 @@ def agf_plan(
     bound = run_bound(max_memory_gb)
     eps = _checks.between(max_strain, "max_strain", "", 1e-6, 0.25)
     cap = int(_checks.positive(max_cell_atoms, "max_cell_atoms", "atoms"))
-    agf_settings = {"frequencies": int(_checks.positive(frequencies, "frequencies", "")),
-                    "kpoints": int(_checks.positive(kpoints, "kpoints", ""))}  # fmt: skip
+    agf_settings = run_settings(frequencies, kpoints, route)
     data = shipped_measurements() if measurements is None else measurements
     if not isinstance(data, Measurements):
         raise InputError(f"measurements= must be Measurements, got {type(data).__name__}")
@@ -242,7 +244,7 @@ def agf_plan(
     if progress is not None:
         progress("pairs", len(jobs), len(jobs))
     return _plan(source.name, lines, stored, {"max_strain": eps, "max_cell_atoms": cap, "max_memory_gb": bound,
-                                              **agf_settings})  # fmt: skip
+                                              **agf_settings, "route": route})  # fmt: skip
 
 
 def _plan(calculator: str, lines: list[dict[str, Any]], stored: int, settings: dict[str, Any]) -> AgfPlan:
