@@ -24,6 +24,16 @@ difference; force calls every row / local as stated):
 
 So the default route (calculator_route.interface_route) takes every row for a learned potential unless the local
 route at least halves the stated cost.
+
+Measured 2026-11-29 (SevenNet-l3i5 + D3, kapitza's default; ``--reach 5``: the local route at the force range, the
+validation's ``--route fast``; the shared 2-core machine, Si/Ge beside another run, the others alone; G(300 K)
+every row, local; summed transmission difference; force calls; the local route's wall time and seam asymmetry):
+
+  Si/Ge  126.6, 129.8 (x1.025)  0.052  42 / 84  584 s (beside a run)  0.011
+  Al/Si  307.8, 317.9 (x1.033)  0.051  72 / 78  285 s                 0.016
+  Pt/Si   96.8, 110.2 (x1.139)  0.152  72 / 78  300 s                 0.043
+
+The full route of Al/Si and Pt/Si states 19 min; the local route at the force range 4 min each.
 """
 
 from __future__ import annotations
