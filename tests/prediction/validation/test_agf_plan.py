@@ -250,3 +250,18 @@ def test_the_fast_route_is_cached_apart_and_agrees_where_the_potential_ends_at_i
     both = fast.scored & full.scored
     assert both.any()
     np.testing.assert_allclose(fast.agf[both], full.agf[both], rtol=1e-6)
+
+
+def test_a_saved_plan_reads_back_and_a_file_naming_code_as_its_calculator_is_refused(tmp_path):
+    from kapitza.io.results import load
+
+    plan = _made_up(calculator="sevennet-l3i5+d3")
+    for name in ("plan.json", "plan.npz"):
+        plan.save(tmp_path / name)
+        back = load(tmp_path / name)
+        assert back.film == plan.film and back.reason == plan.reason and back.stored == plan.stored
+        np.testing.assert_array_equal(back.seconds, plan.seconds)  # NaN where not stated, read back as NaN
+        assert back.total_seconds() == plan.total_seconds()
+    _made_up(calculator="os:system").save(tmp_path / "hostile.json")
+    with pytest.raises(InputError, match="built-in"):
+        load(tmp_path / "hostile.json")

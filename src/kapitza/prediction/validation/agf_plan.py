@@ -120,6 +120,12 @@ class AgfPlan:
         if int(self.stored) < 0:
             raise InputError(f"stored must be >= 0, got {self.stored}")
 
+    def _check_loaded(self, folder: Any) -> None:
+        """Read back from a file: its calculator is a built-in potential's name (a file names data, never code)."""
+        from ...atomistic.calculators import calculator_name
+
+        calculator_name(self.calculator, from_file="a saved result")
+
     def __len__(self) -> int:
         return len(self.film)
 
