@@ -14,7 +14,8 @@ conductance G(T) at the rows' temperatures).  Each row is scored or left out wit
    ``not computed``: the pair's AGF is neither shipped (:mod:`kapitza.io.shipped`: the pairs kapitza ships computed
    with its default potential, ``scripts/ship_agf_pairs.py``) nor in this machine's cache, and ``compute`` is False
    (the default: a fresh install scores the shipped pairs without a force call; ``compute=True``, ``kapitza
-   validate --model agf --compute``, runs the rest, the smallest cells first);
+   validate --model agf --compute``, runs the rest, the smallest cells first), or, with ``max_time``, the pair's
+   stated time is above what is left of it (:mod:`.agf_plan` states every run before any starts);
 3. ``refused by the potential``: a side's crystal is refused by the structure route with the calculator
    (remembered as ``kapitza validate --calculator`` remembers it), or ``run_agf`` refuses the pair (the relaxed
    lattices no longer match within the strain bound), with its words;
