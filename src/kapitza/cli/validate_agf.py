@@ -208,8 +208,9 @@ def plan_report(plan: AgfPlan, report: Report) -> None:
 
     total = plan.total_seconds()
     stated = duration_words(total) if math.isfinite(total) else "a time not stated (the potential's cost unmeasured)"
+    how = "--compute" + (" --route fast" if plan.settings.get("route") == "fast" else "")
     report.answer(
-        f"--compute would run {sum(plan.runs.tolist())} runs of {plan.pairs_run()} pairs ({plan.rows_added()} rows, "
+        f"{how} would run {sum(plan.runs.tolist())} runs of {plan.pairs_run()} pairs ({plan.rows_added()} rows, "
         f"{plan.papers_added()} papers): {stated} of interface force constants on this machine, the sweeps after "
         f"them; {plan.stored} runs already shipped or cached are read"
     )
