@@ -443,11 +443,14 @@ def stated_pair(
 
 def _pair_seconds(job: tuple[str, str, str], t: NDArray[np.float64], run: tuple[Any, ...]) -> float:
     """The stated time of a pair's runs not yet stored (both polarities of a polar pair), s: 0 where every run is
-    stored or a run is refused before its first force call (the loop's run then says why, as without a bound),
+    stored, a side is remembered as refused by the potential, or a run is refused before its first force call (the
+    loop then says why, as without a bound),
     infinite where the potential's cost of a call is not measured (a user's calculator).  ``run``: source, strain
     bound, AGF settings, cache, memory bound."""
     film, substrate, plane = job
     source, eps, agf_settings, cache, max_memory_gb = run
+    if any(remembered_refusal(crystal_for(name), source, cache) for name in (film, substrate)):
+        return 0.0  # refused before any force call: nothing to state
     total = 0.0
     for p in ("+", "-") if polar_pair(film, substrate, plane) else ("+",):
         if pair_origin(film, substrate, plane, t, source, eps, agf_settings, cache, p):
