@@ -162,8 +162,9 @@ def test_a_made_up_plan_with_an_unknown_reason_or_a_short_column_is_refused():
 class _Stated:
     """A run's statement with a made-up stated time (what ``stated_run`` returns for a potential with a cost)."""
 
-    def __init__(self, seconds):
+    def __init__(self, seconds, fits=True):
         self.seconds = seconds
+        self.fits = fits
 
 
 def test_max_time_without_compute_is_refused_before_any_work(rows, monkeypatch):
@@ -265,3 +266,13 @@ def test_a_saved_plan_reads_back_and_a_file_naming_code_as_its_calculator_is_ref
     _made_up(calculator="os:system").save(tmp_path / "hostile.json")
     with pytest.raises(InputError, match="built-in"):
         load(tmp_path / "hostile.json")
+
+
+def test_a_pair_over_its_memory_bound_under_max_time_says_the_memory_not_the_time(rows, tmp_path, monkeypatch):
+    """A run that does not fit its memory bound is refused for that before any force call, whatever its stated time:
+    its rows say "over the memory bound", as without a time bound."""
+    monkeypatch.setenv("KAPITZA_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(AV, "stated_pair", lambda *a, **k: _Stated(1e6, fits=False))
+    found = AV.agf_validation(SW, measurements=rows, compute=True, max_time=60, max_memory_gb=0.2, **SMALL)
+    si = [k for k in range(len(found)) if (found.film[k], found.substrate[k]) == ("Si", "Si")]
+    assert si and all(found.reason[k] == "over the memory bound" for k in si), found.detail[si[0]]

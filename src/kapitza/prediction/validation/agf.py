@@ -443,8 +443,8 @@ def stated_pair(
 
 def _pair_seconds(job: tuple[str, str, str], t: NDArray[np.float64], run: tuple[Any, ...]) -> float:
     """The stated time of a pair's runs not yet stored (both polarities of a polar pair), s: 0 where every run is
-    stored, a side is remembered as refused by the potential, or a run is refused before its first force call (the
-    loop then says why, as without a bound),
+    stored, a side is remembered as refused by the potential, or a run is refused before its first force call (over
+    the memory bound, or refused by the potential: the loop then says why, as without a bound),
     infinite where the potential's cost of a call is not measured (a user's calculator).  ``run``: source, strain
     bound, AGF settings, cache, memory bound."""
     film, substrate, plane = job
@@ -459,6 +459,8 @@ def _pair_seconds(job: tuple[str, str, str], t: NDArray[np.float64], run: tuple[
             found = stated_pair(film, substrate, plane, t, source, eps, agf_settings, max_memory_gb, p)
         except InputError:
             return 0.0
+        if not found.fits:
+            return 0.0  # over the memory bound: refused before any force call, as without a time bound
         total += math.inf if found.seconds is None else found.seconds
     return total
 
