@@ -166,6 +166,17 @@ def collect(cache: Path, calculator: dict, data: Path, settings: dict | None = N
     return out
 
 
+def _calculator_name(identity: dict) -> str:
+    """The built-in calculator (a NAME or NAME+d3 of ``calculators.BUILTINS``) whose identity a pair's key holds: the
+    identity's ``calculator`` field alone drops the D3 correction, which changes the relaxed crystals."""
+    from kapitza.atomistic.calculators import BUILTINS, D3_SUFFIX, calculator_source
+
+    for name in (*BUILTINS, *(f"{b}{D3_SUFFIX}" for b in BUILTINS)):
+        if dict(calculator_source(name).identity) == identity:
+            return name
+    return str(identity.get("calculator"))  # a user's module:factory: its own name
+
+
 def _stated_minutes(film: str, substrate: str, parts: dict) -> float | None:
     """The force constants' time the pair's run states before its first force call (``kapitza validate --model agf
     --plan``'s statement, :func:`kapitza.transmission.agf.run.stated_run`), min; None where the potential has no
@@ -173,7 +184,7 @@ def _stated_minutes(film: str, substrate: str, parts: dict) -> float | None:
     from kapitza.transmission.agf.run import stated_run
 
     found = stated_run(
-        film, substrate, calculator=parts["calculator"]["calculator"], normal=parts["plane"],
+        film, substrate, calculator=_calculator_name(parts["calculator"]), normal=parts["plane"],
         polarity=parts["polarity"], max_strain=parts["max_strain"], allow_unstable_leads=True,
         temperature=np.asarray(parts["temperature"]["data"], dtype=float), **parts["settings"],
     )  # fmt: skip

@@ -227,7 +227,7 @@ def plan_report(plan: AgfPlan, report: Report) -> None:
     report.detail(
         "the stated time is the interface's force constants' (the force calls times the potential's measured cost "
         "of one call on this machine's 2-core reference); the sweeps' is stated once the model is built. On the "
-        "pairs kapitza ships the whole pair took 0.69-1.93 of it (docs/reference/shipped-agf-pairs.md)",
+        "pairs kapitza ships the whole pair took 0.70-1.95 of it (median 0.93) (docs/reference/shipped-agf-pairs.md)",
         "how it is stated",
     )
 

@@ -214,8 +214,14 @@ def test_a_fresh_install_scores_the_packages_pairs_without_a_force(package, monk
     _no_force(monkeypatch)
     found = AV.agf_validation(max_cell_atoms=200)  # every cell the buildable list holds: every shipped pair's
     scored = np.flatnonzero(found.scored)
-    shipped_pairs = {(r["film"], r["substrate"]) for r in index["agf_pairs"]}
-    assert {(found.film[k], found.substrate[k]) for k in scored} == shipped_pairs
+    from kapitza.transmission.agf.stability import UNSTABLE_FRACTION
+
+    stable = {(r["film"], r["substrate"]): max(r["lead_imaginary_fraction"]) <= UNSTABLE_FRACTION
+              for r in index["agf_pairs"]}  # fmt: skip
+    assert {(found.film[k], found.substrate[k]) for k in scored} == {p for p, ok in stable.items() if ok}
+    for k in range(len(found)):  # a shipped pair with an unstable lead (Bi|Si: bismuth 6.6 %) is read, not scored
+        if stable.get((found.film[k], found.substrate[k])) is False:
+            assert found.reason[k] == "unstable lead" and np.isfinite(found.agf_phonon[k])
     assert len({found.paper[k] for k in scored}) >= 10 and "not computed" in found.reason
     si_ge = next(r for r in index["agf_pairs"] if (r["film"], r["substrate"]) == ("Si", "Ge"))
     rows = [k for k in scored if (found.film[k], found.substrate[k]) == ("Si", "Ge")]

@@ -14,8 +14,8 @@ compilation's crystals, or those cached; a crystal neither shipped nor cached ha
 constant of an interface is computed.
 
 The stated time is the force constants' alone: the sweeps' time is only stated once the model is built (a timed
-chunk).  On the seven pairs kapitza ships, the whole pair took 0.69-1.93 of the force constants' stated time
-(the shipped table's page, ``scripts/ship_agf_pairs.py``).
+chunk).  On the nine pairs kapitza ships, the whole pair took 0.70-1.95 (median 0.93) of the force constants'
+stated time (the shipped table's page, ``scripts/ship_agf_pairs.py``).
 
 Units: s, GB, atoms.
 """
