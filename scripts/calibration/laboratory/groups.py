@@ -66,15 +66,11 @@ SELECTED: Mapping[str, tuple[str, ...]] = {"database": (), "structure": ()}
 PENDING: Mapping[str, Mapping[str, str]] = {
     # database, stiffened: kept on 2026-11-28 and pending (a query has no stiffened DMM); dropped on 2026-11-29 with
     # the smooth bases of issue 83 (held out by whole pair it got worse, x1.947 against x1.818)
-    "database": {
-        # kept on 2026-11-29 (issue 87 item 4), its first try: x1.686 against x1.744 without it and x1.907 with its
-        # placebo, by whole pair x1.628 against x1.840
-        "agf": "a query would read its pair's AGF from the shipped table (6 pairs, 13 papers), not from the study's "
-        "data file the try read (8 pairs, 14 papers, two of them under an earlier entry format), and would add the "
-        "electrons as predict does; the gain's 68 % interval over papers resampled, 0.851-1.077, holds no gain, and "
-        "it stays short of the issue's x1.6 for the pairs nobody else measured; to be tried again from the shipped "
-        "table once it holds more pairs",
-    },
+    # database, agf: kept on 2026-11-29 (issue 87 item 4), its first try (x1.686 against x1.744 without it and x1.907
+    # with its placebo; by whole pair x1.628 against x1.840) and pending (a query would read the shipped table, not the
+    # study's file; the gain's interval 0.851-1.077 held no gain); dropped the same day by the same rule once the study
+    # held Cr|Si's 14 rows of 4 papers (82 rows: x1.962 against x1.744 without it)
+    "database": {},
     "structure": {},
 }
 
