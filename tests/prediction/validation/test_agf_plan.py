@@ -225,11 +225,11 @@ def test_with_max_time_the_pairs_run_cheapest_stated_first(monkeypatch):
 
 
 def test_the_routes_settings_keep_the_full_routes_keys_and_refuse_an_unknown_route():
-    full = AV.run_settings(200, 8)
+    full = AV.pair_settings(200, 8)
     assert full == {"frequencies": 200, "kpoints": 8} == dict(AV.AGF_SETTINGS)  # the shipped entries' key part
-    assert AV.run_settings(200, 8, "fast") == {**full, "route": "fast"}
+    assert AV.pair_settings(200, 8, "fast") == {**full, "route": "fast"}
     with pytest.raises(InputError, match="route must be one of full, fast"):
-        AV.run_settings(200, 8, "quick")
+        AV.pair_settings(200, 8, "quick")
 
 
 def test_the_fast_route_is_cached_apart_and_agrees_where_the_potential_ends_at_its_range(stated_then_run, rows,

@@ -334,7 +334,7 @@ def _pair_shapes(temperature: NDArray[np.float64]) -> dict[str, tuple[int, ...]]
     return {"conductance": shape, "intrinsic": shape, "imaginary": (2,)}
 
 
-def run_settings(frequencies: Any, kpoints: Any, route: Any = "full") -> dict[str, Any]:
+def pair_settings(frequencies: Any, kpoints: Any, route: Any = "full") -> dict[str, Any]:
     """The AGF settings of every pair of a validation, checked: the grid, and the route where it is "fast" (absent
     for "full", so the full route's cache keys and shipped entries stay what they were); InputError otherwise."""
     settings: dict[str, Any] = {"frequencies": int(_checks.positive(frequencies, "frequencies", "")),
@@ -670,7 +670,7 @@ def agf_validation(
     memory_limit_gb(max_memory_gb)
     eps = _checks.between(max_strain, "max_strain", "", 1e-6, 0.25)
     cap = int(_checks.positive(max_cell_atoms, "max_cell_atoms", "atoms"))
-    agf_settings = run_settings(frequencies, kpoints, route)
+    agf_settings = pair_settings(frequencies, kpoints, route)
     budget = TimeBudget.of(max_time, "max_time")
     if budget is not None and not compute:
         raise InputError("max_time bounds the pairs compute=True runs; without compute nothing is run")

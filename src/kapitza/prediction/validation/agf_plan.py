@@ -41,9 +41,9 @@ from .agf import (
     pair_crystals,
     pair_jobs,
     pair_origin,
+    pair_settings,
     polar_pair,
     run_bound,
-    run_settings,
     stated_pair,
     uncomputed,
 )
@@ -215,7 +215,7 @@ def agf_plan(
     bound = run_bound(max_memory_gb)
     eps = _checks.between(max_strain, "max_strain", "", 1e-6, 0.25)
     cap = int(_checks.positive(max_cell_atoms, "max_cell_atoms", "atoms"))
-    agf_settings = run_settings(frequencies, kpoints, route)
+    agf_settings = pair_settings(frequencies, kpoints, route)
     data = shipped_measurements() if measurements is None else measurements
     if not isinstance(data, Measurements):
         raise InputError(f"measurements= must be Measurements, got {type(data).__name__}")
