@@ -371,6 +371,16 @@ def pair_origin(
     return stored_where("agf-validation-pair", parts, shapes=_pair_shapes(temperature), check=finite)
 
 
+def side_refusal(film: str, substrate: str, source: Any, cache: bool) -> str | None:
+    """A side's refusal by the potential where it is remembered (shipped or cached), "NAME: WHY", or None; no
+    crystal is touched."""
+    for name in (film, substrate):
+        why = remembered_refusal(crystal_for(name), source, cache)
+        if why:
+            return f"{name}: {why}"
+    return None
+
+
 def uncomputed(
     film: str, substrate: str, plane: str, temperature: NDArray[np.float64], source: Any, max_strain: float,
     agf_settings: dict[str, int], cache: bool,
@@ -378,10 +388,9 @@ def uncomputed(
     """Without ``compute``: why a pair is left out without touching its crystals (a side's refusal by the potential
     where it is remembered, shipped or cached; else ``not computed`` where its AGF is neither shipped nor cached),
     or None where its AGF is stored and it is scored as computed."""
-    for name in (film, substrate):
-        why = remembered_refusal(crystal_for(name), source, cache)
-        if why:
-            return "refused by the potential", f"{name}: {why}"
+    refused = side_refusal(film, substrate, source, cache)
+    if refused:
+        return "refused by the potential", refused
     if pair_origin(film, substrate, plane, temperature, source, max_strain, agf_settings, cache):
         return None
     return "not computed", (f"{film}/{substrate} ({plane}): its AGF is neither shipped nor in this machine's cache; "
@@ -449,7 +458,7 @@ def _pair_seconds(job: tuple[str, str, str], t: NDArray[np.float64], run: tuple[
     bound, AGF settings, cache, memory bound."""
     film, substrate, plane = job
     source, eps, agf_settings, cache, max_memory_gb = run
-    if any(remembered_refusal(crystal_for(name), source, cache) for name in (film, substrate)):
+    if side_refusal(film, substrate, source, cache):
         return 0.0  # refused before any force call: nothing to state
     total = 0.0
     for p in ("+", "-") if polar_pair(film, substrate, plane) else ("+",):

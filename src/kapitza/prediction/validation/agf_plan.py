@@ -44,8 +44,8 @@ from .agf import (
     pair_settings,
     polar_pair,
     run_bound,
+    side_refusal,
     stated_pair,
-    uncomputed,
 )
 from .buildable import DEFAULT_MAX_STRAIN, buildable_rows
 
@@ -233,9 +233,9 @@ def agf_plan(
             progress("pairs", done, len(jobs))
         film, substrate, plane = job
         t = np.unique(temperature[np.asarray(members)])
-        known = uncomputed(film, substrate, plane, t, source, eps, agf_settings, cache)
-        if known is not None and known[0] == "refused by the potential":
-            lines.append({**_line(job, members, built, "+"), "reason": known[0], "detail": known[1]})
+        refused = side_refusal(film, substrate, source, cache)
+        if refused:
+            lines.append({**_line(job, members, built, "+"), "reason": "refused by the potential", "detail": refused})
             continue
         polarities = ("+", "-") if polar_pair(film, substrate, plane) else ("+",)
         left = [p for p in polarities if not pair_origin(film, substrate, plane, t, source, eps, agf_settings,
